@@ -1,0 +1,380 @@
+package com.infrafabric.platform.redis;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@code redis-server} child process this JVM starts, supervises and stops: the embedded default
+ * of the launcher when no {@code REDIS_URL} is given, and the server behind every test.
+ *
+ * <p>The server listens on loopback only, requires a password, keeps an append-only file in its
+ * data directory and never evicts keys ({@code maxmemory-policy noeviction}): budgets, claims and
+ * the ledger must fail loudly rather than disappear. The password is written to a {@code 0600}
+ * configuration file in the data directory, never to the command line where {@code ps} would show
+ * it.
+ *
+ * <p>{@link #killHard()} and {@link #start()} on the same data directory reproduce a crash and a
+ * recovery. A JVM shutdown hook kills the child if the owner forgets to {@link #close()} it.
+ *
+ * <p>Not thread-safe: one owner drives the lifecycle.
+ */
+public final class ManagedRedisServer implements AutoCloseable {
+
+  private static final String LOOPBACK = "127.0.0.1";
+  private static final int MIN_MAJOR_VERSION = 7;
+  private static final int PORT_ATTEMPTS = 5;
+
+  private final String executable;
+  private final Path dataDirectory;
+  private final String password;
+  private final AppendFsync appendFsync;
+  private final long maxMemoryBytes;
+  private final Duration startTimeout;
+  private int port;
+  private Process process;
+  private Thread shutdownHook;
+
+  private ManagedRedisServer(Builder builder) {
+    this.executable = builder.executable;
+    this.dataDirectory = builder.dataDirectory.toAbsolutePath();
+    this.password = builder.password != null ? builder.password : randomPassword();
+    this.appendFsync = builder.appendFsync;
+    this.maxMemoryBytes = builder.maxMemoryBytes;
+    this.startTimeout = builder.startTimeout;
+    this.port = builder.port;
+  }
+
+  public static Builder builder(Path dataDirectory) {
+    return new Builder(dataDirectory);
+  }
+
+  /**
+   * Starts the server, or starts it again on the same port and data directory after {@link
+   * #killHard()} or {@link #stop()}. Returns once the server answers {@code PING} with its data
+   * loaded.
+   *
+   * @throws IllegalStateException if {@code redis-server} is missing, too old, or does not come up
+   */
+  public ManagedRedisServer start() {
+    if (isRunning()) {
+      throw new IllegalStateException("redis-server is already running on port " + port);
+    }
+    checkVersion(executable);
+    createDataDirectory();
+    boolean choosePort = port == 0;
+    for (int attempt = 1; ; attempt++) {
+      if (choosePort) {
+        port = freeLoopbackPort();
+      }
+      writeConfig();
+      process = launch();
+      String failure = awaitReady();
+      if (failure == null) {
+        registerShutdownHook();
+        return this;
+      }
+      destroy();
+      if (!choosePort || attempt == PORT_ATTEMPTS) {
+        throw new IllegalStateException(
+            "redis-server did not start on port " + port + ": " + failure + " (see " + log() + ")");
+      }
+    }
+  }
+
+  /** Kills the process with SIGKILL, as a crash would, and waits for it to be gone. */
+  public void killHard() {
+    if (process != null) {
+      process.destroyForcibly();
+      waitForExit();
+    }
+  }
+
+  /** Stops the server with SIGTERM (Redis flushes its append-only file) and waits for the exit. */
+  public void stop() {
+    if (process != null) {
+      process.destroy();
+      waitForExit();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** How a client reaches this server; its {@code toString()} hides the password. */
+  public RedisEndpoint endpoint() {
+    if (port == 0) {
+      throw new IllegalStateException("redis-server has not been started");
+    }
+    return new RedisEndpoint(LOOPBACK, port, password);
+  }
+
+  public Path dataDirectory() {
+    return dataDirectory;
+  }
+
+  public Path log() {
+    return dataDirectory.resolve("redis.log");
+  }
+
+  private static void checkVersion(String executable) {
+    String output;
+    try {
+      Process version =
+          new ProcessBuilder(executable, "--version").redirectErrorStream(true).start();
+      output = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      version.waitFor(10, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "'"
+              + executable
+              + "' was not found on PATH: install Redis "
+              + MIN_MAJOR_VERSION
+              + "+ (Debian: apt-get install redis-server) or point REDIS_URL at a running server",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while checking the redis-server version", e);
+    }
+    int major = majorVersion(output);
+    if (major < MIN_MAJOR_VERSION) {
+      throw new IllegalStateException(
+          "redis-server " + MIN_MAJOR_VERSION + "+ is required, found: " + output.strip());
+    }
+  }
+
+  /** Parses the major version from {@code redis-server --version} ("... v=7.0.15 sha=..."). */
+  static int majorVersion(String versionOutput) {
+    int at = versionOutput.indexOf("v=");
+    if (at < 0) {
+      return -1;
+    }
+    int end = versionOutput.indexOf('.', at);
+    try {
+      return Integer.parseInt(versionOutput.substring(at + 2, end));
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private void createDataDirectory() {
+    try {
+      Files.createDirectories(dataDirectory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create redis data directory " + dataDirectory, e);
+    }
+  }
+
+  private void writeConfig() {
+    String config =
+        String.join(
+            "\n",
+            List.of(
+                "port " + port,
+                "bind " + LOOPBACK,
+                "protected-mode yes",
+                "daemonize no",
+                "dir " + quote(dataDirectory.toString()),
+                "logfile " + quote(log().toString()),
+                "appendonly yes",
+                "appendfsync " + appendFsync.configValue(),
+                "save \"\"",
+                "maxmemory " + maxMemoryBytes,
+                "maxmemory-policy noeviction",
+                "requirepass " + quote(password),
+                "enable-debug-command local",
+                ""));
+    Path file = configFile();
+    try {
+      Files.deleteIfExists(file);
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, config);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private Path configFile() {
+    return dataDirectory.resolve("redis.conf");
+  }
+
+  private Process launch() {
+    try {
+      return new ProcessBuilder(executable, configFile().toString())
+          .redirectErrorStream(true)
+          .redirectOutput(
+              ProcessBuilder.Redirect.appendTo(dataDirectory.resolve("stdout.log").toFile()))
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + executable, e);
+    }
+  }
+
+  /** Returns null once the server answers PING, or why it never will. */
+  private String awaitReady() {
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return "process exited with status " + process.exitValue();
+      }
+      last = RespProbe.ping(endpoint(), Duration.ofMillis(500));
+      if (last == null) {
+        return null;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+    return "not ready after " + startTimeout.toMillis() + " ms: " + last;
+  }
+
+  private void waitForExit() {
+    try {
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+    unregisterShutdownHook();
+  }
+
+  private void destroy() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  private void registerShutdownHook() {
+    Process child = process;
+    shutdownHook = new Thread(child::destroyForcibly, "redis-server-reaper");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  private void unregisterShutdownHook() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // The hook is running or has run; the child is being killed either way.
+      }
+      shutdownHook = null;
+    }
+  }
+
+  private static int freeLoopbackPort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  private static String randomPassword() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+
+  private static String quote(String value) {
+    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+  }
+
+  /** How the server fsyncs its append-only file. */
+  public enum AppendFsync {
+    /** fsync after every write: no acknowledged write is lost, even on a host crash. */
+    ALWAYS("always"),
+    /** fsync once a second: a process kill loses nothing, a host crash up to a second. */
+    EVERYSEC("everysec");
+
+    private final String configValue;
+
+    AppendFsync(String configValue) {
+      this.configValue = configValue;
+    }
+
+    String configValue() {
+      return configValue;
+    }
+  }
+
+  /** Configures a {@link ManagedRedisServer}; every setting has a safe default. */
+  public static final class Builder {
+    private final Path dataDirectory;
+    private String executable = "redis-server";
+    private String password;
+    private AppendFsync appendFsync = AppendFsync.EVERYSEC;
+    private long maxMemoryBytes = 512L * 1024 * 1024;
+    private Duration startTimeout = Duration.ofSeconds(30);
+    private int port;
+
+    private Builder(Path dataDirectory) {
+      this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+    }
+
+    /** The binary to run; {@code redis-server} from PATH by default. */
+    public Builder executable(String executable) {
+      this.executable = Objects.requireNonNull(executable, "executable");
+      return this;
+    }
+
+    /** The port to listen on; 0 (the default) picks a free loopback port. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The password clients must send; a random 192-bit one by default. */
+    public Builder password(String password) {
+      if (password == null || password.isBlank()) {
+        throw new IllegalArgumentException("password must not be blank");
+      }
+      this.password = password;
+      return this;
+    }
+
+    public Builder appendFsync(AppendFsync appendFsync) {
+      this.appendFsync = Objects.requireNonNull(appendFsync, "appendFsync");
+      return this;
+    }
+
+    /** Memory the server may use before it refuses writes (never evicts); 512 MiB by default. */
+    public Builder maxMemoryBytes(long maxMemoryBytes) {
+      if (maxMemoryBytes < 1024 * 1024) {
+        throw new IllegalArgumentException("maxMemoryBytes " + maxMemoryBytes + " is under 1 MiB");
+      }
+      this.maxMemoryBytes = maxMemoryBytes;
+      return this;
+    }
+
+    public Builder startTimeout(Duration startTimeout) {
+      this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+      return this;
+    }
+
+    public ManagedRedisServer build() {
+      return new ManagedRedisServer(this);
+    }
+  }
+}

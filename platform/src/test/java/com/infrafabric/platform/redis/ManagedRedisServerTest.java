@@ -1,0 +1,84 @@
+package com.infrafabric.platform.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class ManagedRedisServerTest {
+
+  @TempDir Path directory;
+
+  @Test
+  void startsOnLoopbackWithPasswordAndSurvivesKillWithItsData() throws Exception {
+    try (ManagedRedisServer server = ManagedRedisServer.builder(directory).build().start()) {
+      RedisEndpoint endpoint = server.endpoint();
+      assertThat(endpoint.host()).isEqualTo("127.0.0.1");
+      assertThat(RespProbe.ping(endpoint, Duration.ofSeconds(1))).isNull();
+      assertThat(
+              RespProbe.ping(
+                  new RedisEndpoint("127.0.0.1", endpoint.port(), "wrong"), Duration.ofSeconds(1)))
+          .isEqualTo("AUTH refused");
+
+      server.killHard();
+      assertThat(server.isRunning()).isFalse();
+      assertThat(RespProbe.ping(endpoint, Duration.ofMillis(200))).isNotNull();
+
+      server.start();
+      assertThat(server.endpoint().port()).isEqualTo(endpoint.port());
+      assertThat(RespProbe.ping(endpoint, Duration.ofSeconds(1))).isNull();
+      assertThat(directory.resolve("appendonlydir")).isDirectory();
+    }
+  }
+
+  @Test
+  void keepsThePasswordOffTheCommandLineAndInAPrivateFile() throws Exception {
+    try (ManagedRedisServer server =
+        ManagedRedisServer.builder(directory).password("canary-password-123").build().start()) {
+      String commandLines =
+          ProcessHandle.current()
+              .children()
+              .map(child -> readCommandLine(child.pid()))
+              .filter(line -> line.contains("redis"))
+              .reduce("", String::concat);
+      assertThat(commandLines).isNotEmpty().doesNotContain("canary-password-123");
+      assertThat(Files.getPosixFilePermissions(directory.resolve("redis.conf")))
+          .extracting(Object::toString)
+          .containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
+      assertThat(server.endpoint().toString()).doesNotContain("canary-password-123");
+    }
+  }
+
+  private static String readCommandLine(long pid) {
+    try {
+      return Files.readString(Path.of("/proc/" + pid + "/cmdline")).replace('\0', ' ');
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
+  @Test
+  void saysWhatToInstallWhenTheBinaryIsMissing() {
+    ManagedRedisServer server =
+        ManagedRedisServer.builder(directory).executable("no-such-redis-server-binary").build();
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was not found on PATH")
+        .hasMessageContaining("REDIS_URL");
+  }
+
+  @Test
+  void parsesTheMajorVersion() {
+    assertThat(
+            ManagedRedisServer.majorVersion("Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc"))
+        .isEqualTo(7);
+    assertThat(ManagedRedisServer.majorVersion("Redis server v=6.2.1 sha=0")).isEqualTo(6);
+    assertThat(ManagedRedisServer.majorVersion("garbage")).isEqualTo(-1);
+  }
+}

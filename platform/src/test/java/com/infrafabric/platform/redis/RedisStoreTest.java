@@ -1,0 +1,91 @@
+package com.infrafabric.platform.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(60)
+class RedisStoreTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final LuaScript INCR_BY =
+      LuaScript.of("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+
+  private static Vertx vertx;
+  private static SimpleMeterRegistry meters;
+  private static RedisStore store;
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    meters = new SimpleMeterRegistry();
+    store =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofMillis(500)),
+            meters);
+  }
+
+  @AfterAll
+  static void close() {
+    store.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void runsScriptsBySha1AndReloadsThemAfterTheServerForgetsThem() throws Exception {
+    assertThat(await(store.eval(INCR_BY, List.of("{t}:n"), List.of("2"))).toLong()).isEqualTo(2);
+    await(store.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+    assertThat(await(store.hasScripts(List.of(INCR_BY)))).isFalse();
+
+    assertThat(await(store.eval(INCR_BY, List.of("{t}:n"), List.of("3"))).toLong()).isEqualTo(5);
+    assertThat(await(store.hasScripts(List.of(INCR_BY)))).isTrue();
+    assertThat(
+            meters
+                .find("redis.commands")
+                .tag("command", "incr_by")
+                .tag("outcome", "ok")
+                .timer()
+                .count())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void reportsAScriptErrorAsACommandFailure() {
+    LuaScript broken = LuaScript.of("broken", "return redis.call('NOSUCHCOMMAND')");
+    assertThatThrownBy(() -> await(store.eval(broken, List.of("{t}:x"), List.of())))
+        .isInstanceOf(RedisCommandException.class)
+        .hasMessageContaining("broken");
+  }
+
+  @Test
+  void failsClosedWithinTheTimeoutWhileRedisIsDownAndRecoversWhenItReturns() throws Exception {
+    REDIS.killHard();
+    try {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> await(store.ping())).isInstanceOf(RedisUnavailableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    } finally {
+      REDIS.restart();
+    }
+    await(store.ping());
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future) {
+    return Await.result(future);
+  }
+}

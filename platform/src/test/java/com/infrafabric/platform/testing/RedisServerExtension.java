@@ -1,0 +1,112 @@
+package com.infrafabric.platform.testing;
+
+import com.infrafabric.platform.redis.ManagedRedisServer;
+import com.infrafabric.platform.redis.ManagedRedisServer.AppendFsync;
+import com.infrafabric.platform.redis.RedisEndpoint;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Gives a test class its own real {@code redis-server}: started before the first test on a free
+ * loopback port in a fresh temporary directory, with the append-only file on and a random password,
+ * and killed and deleted after the last one, whatever happened in between. Tests never talk to a
+ * Redis somebody else started.
+ *
+ * <p>Register it on a static field:
+ *
+ * <pre>{@code
+ * @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+ * }</pre>
+ *
+ * <p>{@link #killHard()} and {@link #restart()} reproduce a crash and a recovery on the same data
+ * directory and port. Fails with a clear message when {@code redis-server} is not on PATH.
+ */
+public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private final AppendFsync appendFsync;
+  private Path directory;
+  private ManagedRedisServer server;
+
+  private RedisServerExtension(AppendFsync appendFsync) {
+    this.appendFsync = appendFsync;
+  }
+
+  /** A server that fsyncs its append-only file every second. */
+  public static RedisServerExtension create() {
+    return new RedisServerExtension(AppendFsync.EVERYSEC);
+  }
+
+  /** A server with the given fsync policy, e.g. {@link AppendFsync#ALWAYS} for crash tests. */
+  public static RedisServerExtension withAppendFsync(AppendFsync appendFsync) {
+    return new RedisServerExtension(appendFsync);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws IOException {
+    directory = Files.createTempDirectory("infrafabric-redis-");
+    server = ManagedRedisServer.builder(directory).appendFsync(appendFsync).build().start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (server != null) {
+        server.killHard();
+      }
+    } finally {
+      deleteRecursively(directory);
+    }
+  }
+
+  public RedisEndpoint endpoint() {
+    return running().endpoint();
+  }
+
+  /** Kills the server with SIGKILL, as a crash would. */
+  public void killHard() {
+    running().killHard();
+  }
+
+  /** Starts the server again on the same port and data directory, and waits until it is ready. */
+  public void restart() {
+    running().start();
+  }
+
+  public ManagedRedisServer server() {
+    return running();
+  }
+
+  private ManagedRedisServer running() {
+    if (server == null) {
+      throw new IllegalStateException(
+          "RedisServerExtension must be registered on a static field with @RegisterExtension");
+    }
+    return server;
+  }
+
+  private static void deleteRecursively(Path root) {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(RedisServerExtension::delete);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up " + root, e);
+    }
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path, e);
+    }
+  }
+}
