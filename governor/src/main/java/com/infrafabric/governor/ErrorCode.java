@@ -1,0 +1,52 @@
+package com.infrafabric.governor;
+
+/**
+ * Stable machine codes of governor errors and the kind of failure each one is. Codes never change
+ * meaning once published; new ones are added.
+ */
+public enum ErrorCode {
+  /** A field is missing or malformed (syntax). */
+  INVALID_REQUEST(Kind.MALFORMED),
+  /** A scope path is not a valid path. */
+  INVALID_SCOPE(Kind.MALFORMED),
+  /** An idempotency key is missing or malformed. */
+  INVALID_IDEMPOTENCY_KEY(Kind.MALFORMED),
+  /** An amount or token count is negative, zero where it must not be, or too large. */
+  INVALID_AMOUNT(Kind.SEMANTIC),
+  /** A cap, threshold, TTL or zone is out of range. */
+  INVALID_BUDGET(Kind.SEMANTIC),
+  /** No scope on the path has a budget, or the tenant is not known. */
+  SCOPE_UNKNOWN(Kind.SEMANTIC),
+  /** The pricing catalogue has no such model. */
+  MODEL_UNKNOWN(Kind.SEMANTIC),
+  /** The pricing catalogue is invalid. */
+  INVALID_PRICING(Kind.SEMANTIC),
+  /** No such reservation (never existed, or its record has aged out). */
+  RESERVATION_NOT_FOUND(Kind.NOT_FOUND),
+  /** The reservation was already committed or released and cannot take this operation. */
+  RESERVATION_NOT_ACTIVE(Kind.CONFLICT),
+  /** The same idempotency key was used for a different request. */
+  IDEMPOTENCY_CONFLICT(Kind.CONFLICT),
+  /** The caller's expected version is not the current one. */
+  VERSION_CONFLICT(Kind.CONFLICT),
+  /** No budget is defined for this scope. */
+  BUDGET_NOT_FOUND(Kind.NOT_FOUND);
+
+  private final Kind kind;
+
+  ErrorCode(Kind kind) {
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** What kind of failure a code is; the HTTP layer maps kinds to statuses. */
+  public enum Kind {
+    MALFORMED,
+    SEMANTIC,
+    NOT_FOUND,
+    CONFLICT
+  }
+}

@@ -1,0 +1,73 @@
+package com.infrafabric.governor.budget;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The KEYS and ARGV of one budget script call, starting with the header every script's prelude
+ * reads (see {@code budget_lib.lua}): prefix, time, zone and windows, idempotency, retention.
+ */
+final class BudgetCall {
+
+  private final List<String> keys = new ArrayList<>(6);
+  private final List<String> args = new ArrayList<>(20);
+
+  private BudgetCall(
+      BudgetKeys tenantKeys,
+      CalendarWindows windows,
+      long nowMillis,
+      IdempotencyKey key,
+      String fingerprint,
+      BudgetSettings settings) {
+    keys.add(tenantKeys.tenant());
+    keys.add(key == null ? tenantKeys.tenant() : tenantKeys.idempotency(key));
+    keys.add(tenantKeys.ledger());
+    keys.add(tenantKeys.events());
+    keys.add(tenantKeys.reservationExpiry());
+    keys.add(tenantKeys.tenant());
+    args.add(tenantKeys.prefix());
+    args.add(Long.toString(nowMillis));
+    args.add(windows.zone().getId());
+    args.add(windows.dayId());
+    args.add(Long.toString(windows.dayCountersExpireAt().toEpochMilli()));
+    args.add(windows.monthId());
+    args.add(Long.toString(windows.monthCountersExpireAt().toEpochMilli()));
+    args.add(key == null ? "" : key.value());
+    args.add(fingerprint);
+    args.add(Long.toString(settings.idempotencyTtl().toMillis()));
+    args.add(Long.toString(settings.recordRetention().toMillis()));
+  }
+
+  static BudgetCall of(
+      BudgetKeys tenantKeys,
+      CalendarWindows windows,
+      long nowMillis,
+      IdempotencyKey key,
+      String fingerprint,
+      BudgetSettings settings) {
+    return new BudgetCall(tenantKeys, windows, nowMillis, key, fingerprint, settings);
+  }
+
+  /** Sets the reservation hash the script works on (KEYS[6]). */
+  BudgetCall reservationKey(String key) {
+    keys.set(5, key);
+    return this;
+  }
+
+  BudgetCall arg(String value) {
+    args.add(value);
+    return this;
+  }
+
+  BudgetCall arg(long value) {
+    return arg(Long.toString(value));
+  }
+
+  List<String> keys() {
+    return keys;
+  }
+
+  List<String> args() {
+    return args;
+  }
+}

@@ -1,0 +1,61 @@
+package com.infrafabric.governor.budget;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Time limits of the budget engine.
+ *
+ * @param defaultReservationTtl how long a reservation holds when the request names no TTL
+ * @param maxReservationTtl the longest TTL a request may ask for
+ * @param idempotencyTtl how long a result is kept for replays; at least 24 hours
+ * @param recordRetention how long a finished reservation's record stays readable, so a late commit
+ *     or release hears what happened to it
+ */
+public record BudgetSettings(
+    Duration defaultReservationTtl,
+    Duration maxReservationTtl,
+    Duration idempotencyTtl,
+    Duration recordRetention) {
+
+  public static final Duration MIN_RESERVATION_TTL = Duration.ofSeconds(1);
+  public static final Duration MIN_IDEMPOTENCY_TTL = Duration.ofHours(24);
+
+  public static final BudgetSettings DEFAULTS =
+      new BudgetSettings(
+          Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofHours(25), Duration.ofHours(48));
+
+  public BudgetSettings {
+    Objects.requireNonNull(defaultReservationTtl, "defaultReservationTtl");
+    Objects.requireNonNull(maxReservationTtl, "maxReservationTtl");
+    Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
+    Objects.requireNonNull(recordRetention, "recordRetention");
+    if (idempotencyTtl.compareTo(MIN_IDEMPOTENCY_TTL) < 0) {
+      throw new IllegalArgumentException(
+          "budget.idempotencyTtl " + idempotencyTtl + " is shorter than the minimum of 24 hours");
+    }
+    if (maxReservationTtl.compareTo(MIN_RESERVATION_TTL) < 0) {
+      throw new IllegalArgumentException(
+          "budget.maxReservationTtl " + maxReservationTtl + " is shorter than 1 second");
+    }
+  }
+
+  /** The TTL a request gets: its own if within bounds, the default if it named none. */
+  Duration ttlFor(Duration requested) {
+    Duration ttl = requested == null ? defaultReservationTtl : requested;
+    if (ttl.compareTo(MIN_RESERVATION_TTL) < 0 || ttl.compareTo(maxReservationTtl) > 0) {
+      throw new GovernorException(
+          ErrorCode.INVALID_BUDGET,
+          "ttl of "
+              + ttl.toMillis()
+              + " ms is outside "
+              + MIN_RESERVATION_TTL.toMillis()
+              + ".."
+              + maxReservationTtl.toMillis()
+              + " ms");
+    }
+    return ttl;
+  }
+}

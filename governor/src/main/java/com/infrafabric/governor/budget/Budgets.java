@@ -1,0 +1,167 @@
+package com.infrafabric.governor.budget;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.pricing.TokenUsage;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/**
+ * Defines caps (the operator's side of budgets) and reads the spend status of scopes.
+ *
+ * <p>Replacing a budget changes caps only: spend already recorded stays, so lowering a cap below
+ * current spend denies new reservations at once and raising it frees room at once. Thread-safe.
+ */
+public final class Budgets {
+
+  private final RedisStore redis;
+  private final BudgetEngine engine;
+
+  public Budgets(RedisStore redis, BudgetEngine engine) {
+    this.redis = redis;
+    this.engine = engine;
+  }
+
+  /** Creates or replaces the caps of {@code budget.scope()} and registers its tenant. */
+  public Future<Void> put(Budget budget) {
+    Scope scope = budget.scope();
+    BudgetKeys keys = BudgetKeys.of(scope.tenant());
+    List<String> args = new ArrayList<>();
+    args.add(Long.toString(engine.clock().millis()));
+    budget
+        .limits()
+        .forEach(
+            (window, limit) -> {
+              args.add(window.wireName() + ".cap");
+              args.add(Long.toString(limit.capMicros()));
+              args.add(window.wireName() + ".th");
+              args.add(
+                  limit.thresholdPercents().stream()
+                      .map(String::valueOf)
+                      .collect(Collectors.joining(",")));
+            });
+    return registerTenant(scope.tenant())
+        .compose(
+            ignored ->
+                redis.eval(
+                    BudgetScripts.PUT_BUDGET, List.of(keys.tenant(), keys.budget(scope)), args))
+        .mapEmpty();
+  }
+
+  /** The caps of exactly this scope, if it has a budget. */
+  public Future<Optional<Budget>> get(Scope scope) {
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(BudgetKeys.of(scope.tenant()).budget(scope)))
+        .map(fields -> parse(scope, fields));
+  }
+
+  /** Removes the caps of this scope (its recorded spend stays); true if it had a budget. */
+  public Future<Boolean> delete(Scope scope) {
+    return redis
+        .send(Request.cmd(Command.DEL).arg(BudgetKeys.of(scope.tenant()).budget(scope)))
+        .map(deleted -> deleted.toInteger() == 1);
+  }
+
+  /**
+   * Sets the zone a tenant's day and month windows follow (UTC by default). Windows already running
+   * keep their counters; the next window is named in the new zone.
+   */
+  public Future<Void> setZone(String tenant, String zoneId) {
+    ZoneId zone = zone(zoneId);
+    String tenantKey = BudgetKeys.of(new Scope(List.of(tenant)).tenant()).tenant();
+    return registerTenant(tenant)
+        .compose(
+            ignored ->
+                redis.send(Request.cmd(Command.HSET).arg(tenantKey).arg("zone").arg(zone.getId())))
+        .<Void>mapEmpty()
+        .onSuccess(ignored -> engine.learnZone(tenant, zone));
+  }
+
+  /** Spend, holds and caps of a scope and each ancestor in the current windows, root first. */
+  public Future<List<UsageStatus>> status(Scope scope) {
+    BudgetKeys keys = BudgetKeys.of(scope.tenant());
+    return engine
+        .run(
+            scope.tenant(),
+            BudgetScripts.STATUS,
+            (windows, now) ->
+                BudgetCall.of(keys, windows, now, null, "", BudgetSettings.DEFAULTS)
+                    .arg(scope.path()))
+        .map(reply -> usage(reply.orThrow(scope.path())));
+  }
+
+  private Future<Void> registerTenant(String tenant) {
+    return redis.send(Request.cmd(Command.SADD).arg(BudgetKeys.TENANTS).arg(tenant)).mapEmpty();
+  }
+
+  private static ZoneId zone(String zoneId) {
+    try {
+      return ZoneId.of(zoneId);
+    } catch (DateTimeException | NullPointerException e) {
+      throw new GovernorException(
+          ErrorCode.INVALID_BUDGET,
+          "zone '" + zoneId + "' is not a known time zone (e.g. UTC, Europe/Paris)",
+          Map.of("field", "zone"));
+    }
+  }
+
+  private static Optional<Budget> parse(Scope scope, Response fields) {
+    if (fields.size() == 0) {
+      return Optional.empty();
+    }
+    Map<Window, Limit> limits = new EnumMap<>(Window.class);
+    for (Window window : Window.values()) {
+      Response cap = fields.get(window.wireName() + ".cap");
+      if (cap != null) {
+        Response thresholds = fields.get(window.wireName() + ".th");
+        limits.put(window, new Limit(cap.toLong(), percents(thresholds)));
+      }
+    }
+    return Optional.of(new Budget(scope, limits));
+  }
+
+  private static List<Integer> percents(Response thresholds) {
+    if (thresholds == null || thresholds.toString().isEmpty()) {
+      return List.of();
+    }
+    return Arrays.stream(thresholds.toString().split(",")).map(Integer::valueOf).toList();
+  }
+
+  private static List<UsageStatus> usage(ScriptReply reply) {
+    JsonArray layers = reply.body().getJsonArray("layers");
+    List<UsageStatus> statuses = new ArrayList<>(layers.size());
+    for (int i = 0; i < layers.size(); i++) {
+      JsonObject entry = layers.getJsonObject(i);
+      Window window = Window.fromWireName(entry.getString("window"));
+      String cap = entry.getString("cap");
+      statuses.add(
+          new UsageStatus(
+              Scope.parse(entry.getString("scope")),
+              window,
+              cap.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(cap)),
+              Long.parseLong(entry.getString("spent")),
+              Long.parseLong(entry.getString("reserved")),
+              new TokenUsage(
+                  Long.parseLong(entry.getString("tin")),
+                  Long.parseLong(entry.getString("tcin")),
+                  Long.parseLong(entry.getString("tout"))),
+              reply.windows().resetsAt(window)));
+    }
+    return statuses;
+  }
+}

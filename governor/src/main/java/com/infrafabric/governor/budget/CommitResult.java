@@ -1,0 +1,32 @@
+package com.infrafabric.governor.budget;
+
+import java.util.List;
+
+/**
+ * A settled reservation.
+ *
+ * @param id the reservation
+ * @param scope where it was charged
+ * @param reservedMicros what had been held
+ * @param actualMicros what was spent (recorded in full even above the hold)
+ * @param releasedMicros the unused part given back
+ * @param overage true if the actual cost exceeded the hold
+ * @param late true if the reservation had already expired: the spend is recorded all the same
+ * @param layers capped windows after the commit
+ * @param replayed true if this is the stored result of an earlier identical request
+ */
+public record CommitResult(
+    ReservationId id,
+    Scope scope,
+    long reservedMicros,
+    long actualMicros,
+    long releasedMicros,
+    boolean overage,
+    boolean late,
+    List<LayerStatus> layers,
+    boolean replayed) {
+
+  public CommitResult {
+    layers = List.copyOf(layers);
+  }
+}

@@ -1,0 +1,87 @@
+package com.infrafabric.governor.budget;
+
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Releases reservations whose callers died: on every tick it visits a bounded page of tenants and
+ * expires a bounded number of overdue reservations in each, so the work per tick is bounded however
+ * many tenants and reservations exist. Reservations are also expired lazily by the next reservation
+ * of the same tenant; the sweeper covers tenants that go quiet.
+ *
+ * <p>Any number of governor nodes may sweep at once: expiry is one atomic script per tenant, so a
+ * reservation is expired exactly once.
+ */
+public final class ReservationSweeper {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReservationSweeper.class);
+
+  private final RedisStore redis;
+  private final BudgetEngine engine;
+  private final int tenantsPerTick;
+  private final int reservationsPerTenant;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private String cursor = "0";
+  private long timerId = -1;
+
+  public ReservationSweeper(
+      RedisStore redis, BudgetEngine engine, int tenantsPerTick, int reservationsPerTenant) {
+    this.redis = redis;
+    this.engine = engine;
+    this.tenantsPerTick = tenantsPerTick;
+    this.reservationsPerTenant = reservationsPerTenant;
+  }
+
+  /** Sweeps every {@code interval}; a tick is skipped while the previous one is still running. */
+  public void start(Vertx vertx, Duration interval) {
+    timerId = vertx.setPeriodic(interval.toMillis(), id -> tick());
+  }
+
+  public void stop(Vertx vertx) {
+    if (timerId >= 0) {
+      vertx.cancelTimer(timerId);
+    }
+  }
+
+  private void tick() {
+    if (running.compareAndSet(false, true)) {
+      sweepOnce()
+          .onFailure(error -> LOG.warn("reservation sweep failed: {}", error.getMessage()))
+          .onComplete(ignored -> running.set(false));
+    }
+  }
+
+  /** Visits the next page of tenants; returns how many reservations were expired. */
+  public Future<Integer> sweepOnce() {
+    Request scan =
+        Request.cmd(Command.SSCAN)
+            .arg(BudgetKeys.TENANTS)
+            .arg(cursor)
+            .arg("COUNT")
+            .arg(tenantsPerTick);
+    return redis.send(scan).compose(this::expireTenants);
+  }
+
+  private Future<Integer> expireTenants(Response page) {
+    cursor = page.get(0).toString();
+    List<String> tenants = new ArrayList<>();
+    page.get(1).forEach(tenant -> tenants.add(tenant.toString()));
+    Future<Integer> total = Future.succeededFuture(0);
+    for (String tenant : tenants) {
+      total =
+          total.compose(
+              sum -> engine.expireDue(tenant, reservationsPerTenant).map(count -> sum + count));
+    }
+    return total;
+  }
+}

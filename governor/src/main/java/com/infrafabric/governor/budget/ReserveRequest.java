@@ -1,0 +1,23 @@
+package com.infrafabric.governor.budget;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A pre-authorisation before an LLM call: hold {@code estimate} on {@code scope} and every budgeted
+ * ancestor for {@code ttl}, or refuse.
+ *
+ * @param scope where the call is charged
+ * @param estimate what the call may cost at most
+ * @param ttl how long the hold lasts before it is released automatically; null for the default
+ * @param idempotencyKey names this request for safe retries
+ */
+public record ReserveRequest(
+    Scope scope, Spend estimate, Duration ttl, IdempotencyKey idempotencyKey) {
+
+  public ReserveRequest {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(estimate, "estimate");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+  }
+}

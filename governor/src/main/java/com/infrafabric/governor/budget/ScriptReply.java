@@ -1,0 +1,101 @@
+package com.infrafabric.governor.budget;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A budget script's answer: a kind ({@code ok}, {@code replay}, {@code denied}, ...) and a JSON
+ * payload whose numbers are decimal strings, plus the windows the call was made in.
+ */
+record ScriptReply(String kind, String payload, CalendarWindows windows) {
+
+  static ScriptReply of(Response response, CalendarWindows windows) {
+    return new ScriptReply(response.get(0).toString(), response.get(1).toString(), windows);
+  }
+
+  boolean replayed() {
+    return "replay".equals(kind);
+  }
+
+  JsonObject body() {
+    return new JsonObject(payload);
+  }
+
+  /**
+   * Throws the caller's error for the kinds every operation shares; returns this reply otherwise.
+   */
+  ScriptReply orThrow(String subject) {
+    switch (kind) {
+      case "conflict" ->
+          throw new GovernorException(
+              ErrorCode.IDEMPOTENCY_CONFLICT,
+              "this idempotency key was already used for a different request");
+      case "unknown_tenant", "unknown_scope" ->
+          throw new GovernorException(
+              ErrorCode.SCOPE_UNKNOWN,
+              "no budget is defined on " + subject + " or any of its ancestors",
+              Map.of("scope", subject));
+      case "not_found" ->
+          throw new GovernorException(
+              ErrorCode.RESERVATION_NOT_FOUND, "reservation " + subject + " does not exist");
+      case "not_active" ->
+          throw new GovernorException(
+              ErrorCode.RESERVATION_NOT_ACTIVE,
+              "reservation " + subject + " is already " + payload,
+              Map.of("state", payload));
+      default -> {
+        return this;
+      }
+    }
+  }
+
+  List<LayerStatus> layers(JsonObject body) {
+    return statuses(body.getValue("layers"), windows);
+  }
+
+  static List<Refusal> refusals(Object json) {
+    List<Refusal> refusals = new ArrayList<>();
+    for (JsonObject entry : objects(json)) {
+      refusals.add(
+          new Refusal(
+              Scope.parse(entry.getString("scope")),
+              Window.fromWireName(entry.getString("window")),
+              Long.parseLong(entry.getString("shortfall"))));
+    }
+    return refusals;
+  }
+
+  private static List<LayerStatus> statuses(Object json, CalendarWindows windows) {
+    List<LayerStatus> layers = new ArrayList<>();
+    for (JsonObject entry : objects(json)) {
+      Window window = Window.fromWireName(entry.getString("window"));
+      layers.add(
+          new LayerStatus(
+              Scope.parse(entry.getString("scope")),
+              window,
+              Long.parseLong(entry.getString("cap")),
+              Long.parseLong(entry.getString("spent")),
+              Long.parseLong(entry.getString("reserved")),
+              windows.resetsAt(window)));
+    }
+    return layers;
+  }
+
+  /** Lua's cjson writes an empty table as {@code {}}, so an absent list may be an empty object. */
+  private static List<JsonObject> objects(Object json) {
+    if (!(json instanceof JsonArray array)) {
+      return List.of();
+    }
+    List<JsonObject> objects = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      objects.add(array.getJsonObject(i));
+    }
+    return objects;
+  }
+}

@@ -1,0 +1,36 @@
+package com.infrafabric.governor.budget;
+
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Remembers each tenant's zone so that window names can be computed before a script runs. A stale
+ * entry is harmless: the script compares the zone it was given with the stored one and answers with
+ * the right zone, and the call is repeated once. Bounded; least recently used entries go.
+ */
+final class TenantZones {
+
+  private final Map<String, ZoneId> zones;
+
+  TenantZones(int capacity) {
+    this.zones =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, ZoneId> eldest) {
+            return size() > capacity;
+          }
+        };
+  }
+
+  synchronized ZoneId zoneOf(String tenant) {
+    return zones.getOrDefault(tenant, ZoneOffset.UTC);
+  }
+
+  synchronized void learn(String tenant, ZoneId zone) {
+    zones.put(tenant, zone);
+  }
+}

@@ -1,0 +1,33 @@
+package com.infrafabric.governor.budget;
+
+import com.infrafabric.governor.pricing.TokenUsage;
+import java.time.Instant;
+import java.util.OptionalLong;
+
+/**
+ * Spend and holds of one layer in one current window, capped or not.
+ *
+ * @param scope the layer
+ * @param window the window
+ * @param capMicros the cap, if this layer has one for this window
+ * @param spentMicros spent in the current window
+ * @param reservedMicros held by active reservations
+ * @param tokens tokens recorded in the current window
+ * @param resetsAt when the window rolls over, or null for lifetime
+ */
+public record UsageStatus(
+    Scope scope,
+    Window window,
+    OptionalLong capMicros,
+    long spentMicros,
+    long reservedMicros,
+    TokenUsage tokens,
+    Instant resetsAt) {
+
+  /** Cap minus spent minus reserved (never below zero), if capped. */
+  public OptionalLong remainingMicros() {
+    return capMicros.isPresent()
+        ? OptionalLong.of(Math.max(0, capMicros.getAsLong() - spentMicros - reservedMicros))
+        : OptionalLong.empty();
+  }
+}

@@ -1,0 +1,131 @@
+package com.infrafabric.governor.ledger;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a tenant's ledger: the Redis stream every budget script appends to. Entries are ordered by
+ * stream id, whose time part is when Redis appended them.
+ */
+public final class Ledger {
+
+  /** Entries examined per page request at most, so a sparse scope filter cannot scan forever. */
+  static final int MAX_SCAN_PER_PAGE = 10_000;
+
+  public static final int MAX_PAGE_SIZE = 1000;
+  private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+
+  private final RedisStore redis;
+
+  public Ledger(RedisStore redis) {
+    this.redis = redis;
+  }
+
+  static String key(String tenant) {
+    return "gov:{" + tenant + "}:ledger";
+  }
+
+  /**
+   * Reads up to {@code limit} entries of {@code tenant} appended in {@code [from, to]}, restricted
+   * to {@code within} and its subtree if given, after {@code cursor} if given.
+   */
+  public Future<LedgerPage> page(
+      String tenant, Scope within, Instant from, Instant to, String cursor, int limit) {
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
+    }
+    if (cursor != null && !STREAM_ID.matcher(cursor).matches()) {
+      throw new GovernorException(ErrorCode.INVALID_REQUEST, "cursor is not a ledger entry id");
+    }
+    String start = cursor != null ? "(" + cursor : Long.toString(from.toEpochMilli());
+    List<LedgerEntry> matches = new ArrayList<>();
+    return scan(tenant, start, to, within, limit, matches, 0);
+  }
+
+  private Future<LedgerPage> scan(
+      String tenant,
+      String start,
+      Instant to,
+      Scope within,
+      int limit,
+      List<LedgerEntry> matches,
+      int scanned) {
+    int batch = Math.min(MAX_PAGE_SIZE, limit - matches.size() + (within == null ? 0 : 100));
+    return read(tenant, start, Long.toString(to.toEpochMilli()), batch)
+        .compose(
+            entries -> {
+              String last = null;
+              for (LedgerEntry entry : entries) {
+                last = entry.id();
+                if (within == null || Scope.parse(entry.scope()).isWithin(within)) {
+                  matches.add(entry);
+                  if (matches.size() == limit) {
+                    return Future.succeededFuture(new LedgerPage(matches, entry.id()));
+                  }
+                }
+              }
+              int total = scanned + entries.size();
+              if (entries.size() < batch) {
+                return Future.succeededFuture(new LedgerPage(matches, null));
+              }
+              if (total >= MAX_SCAN_PER_PAGE) {
+                return Future.succeededFuture(new LedgerPage(matches, last));
+              }
+              return scan(tenant, "(" + last, to, within, limit, matches, total);
+            });
+  }
+
+  /** Reads entries with ids in [start, end] (Redis XRANGE syntax), at most {@code count}. */
+  Future<List<LedgerEntry>> read(String tenant, String start, String end, int count) {
+    Request xrange =
+        Request.cmd(Command.XRANGE).arg(key(tenant)).arg(start).arg(end).arg("COUNT").arg(count);
+    return redis.send(xrange).map(Ledger::entries);
+  }
+
+  /** Feeds every entry up to and including {@code lastId} to {@code sink}, oldest first. */
+  public Future<Long> replay(String tenant, String lastId, Consumer<LedgerEntry> sink) {
+    return replayFrom(tenant, "-", lastId, sink, 0);
+  }
+
+  private Future<Long> replayFrom(
+      String tenant, String start, String lastId, Consumer<LedgerEntry> sink, long count) {
+    return read(tenant, start, lastId, MAX_PAGE_SIZE)
+        .compose(
+            entries -> {
+              entries.forEach(sink);
+              long total = count + entries.size();
+              if (entries.size() < MAX_PAGE_SIZE) {
+                return Future.succeededFuture(total);
+              }
+              String next = "(" + entries.get(entries.size() - 1).id();
+              return replayFrom(tenant, next, lastId, sink, total);
+            });
+  }
+
+  private static List<LedgerEntry> entries(Response reply) {
+    List<LedgerEntry> entries = new ArrayList<>(reply.size());
+    for (Response item : reply) {
+      Response fields = item.get(1);
+      Map<String, String> map = new HashMap<>();
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        map.put(fields.get(i).toString(), fields.get(i + 1).toString());
+      }
+      entries.add(LedgerEntry.fromFields(item.get(0).toString(), map));
+    }
+    return entries;
+  }
+}

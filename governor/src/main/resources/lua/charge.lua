@@ -1,0 +1,30 @@
+-- Records reported usage that was not reserved first, on the scope and every ancestor. The money
+-- is already spent, so a charge is never refused for lack of budget; the reply names every cap it
+-- went over.
+-- ARGV: 12 charge id  13 amount  14 input tokens  15 cached input tokens  16 output tokens
+--   17 model  18 pricing version  19 scope
+local rejected = tenant_check() or replay_or_conflict()
+if rejected then return rejected end
+
+local cid, amount, scope = ARGV[12], tonumber(ARGV[13]), ARGV[19]
+local layers = layers_of(scope)
+local limits, budgeted = limits_of(layers)
+if not budgeted then return {'unknown_scope', ''} end
+
+add_spend(layers, amount, tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
+read_usage(limits)
+fire_thresholds(limits, amount)
+
+local over = {}
+for _, limit in ipairs(limits) do
+  if limit.spent + limit.reserved > limit.cap then
+    over[#over + 1] = {scope = limit.scope, window = limit.window,
+                       shortfall = int(limit.spent + limit.reserved - limit.cap)}
+  end
+end
+append_ledger({'charge', 'cid', cid, 'scope', scope, 'amt', int(amount), 'ds', int(amount),
+  'sw', table.concat(current_windows(), ','), 'tin', ARGV[14], 'tcin', ARGV[15], 'tout', ARGV[16],
+  'model', ARGV[17], 'pv', ARGV[18], 'key', H.idem})
+
+return remember(cjson.encode({cid = cid, scope = scope, amount = int(amount), over_cap = over,
+  layers = encode_limits(limits)}))

@@ -1,0 +1,25 @@
+-- Cancels a reservation and gives its amount back. Releasing one that already ended changes
+-- nothing and says how it ended; releasing a committed one is refused.
+-- ARGV: 12 reservation id
+local rejected = replay_or_conflict()
+if rejected then return rejected end
+
+local rid = ARGV[12]
+local r = load_reservation(H.res_key)
+if not r then return {'not_found', ''} end
+if r.state == 'active' and r.exp <= H.now then
+  expire_reservation(H.res_key, rid, r)
+  r.state = 'expired'
+end
+if r.state == 'committed' then return {'not_active', r.state} end
+
+local released = 0
+if r.state == 'active' then
+  end_reservation(H.res_key, rid, r, 'released')
+  append_ledger({'release', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount), 'rw', r.rw,
+    'key', H.idem})
+  released = r.amount
+  r.state = 'released'
+end
+return remember(cjson.encode({rid = rid, scope = r.scope, released = int(released),
+  state = r.state}))
