@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
 public record ModelPrice(
     String model, long inputPerMillion, long cachedInputPerMillion, long outputPerMillion) {
 
-  /** $100,000 per million tokens: far above any real price, low enough that no cost overflows. */
-  public static final long MAX_PRICE_PER_MILLION = 100_000_000_000L;
+  /**
+   * $2,000 per million tokens: above any real price, and low enough that the cost of the largest
+   * usage ({@link TokenUsage#MAX_TOKENS} of each kind) fits a {@code long} before rounding.
+   */
+  public static final long MAX_PRICE_PER_MILLION = 2_000_000_000L;
 
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
 

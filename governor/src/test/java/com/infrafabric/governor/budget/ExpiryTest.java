@@ -1,0 +1,116 @@
+package com.infrafabric.governor.budget;
+
+import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.budget.ReserveOutcome.Denied;
+import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(60)
+class ExpiryTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private GovernorRig rig;
+
+  @BeforeEach
+  void start() {
+    rig = new GovernorRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"));
+  }
+
+  @AfterEach
+  void stop() {
+    rig.close();
+  }
+
+  private Reserved reserveFor(String scope, long micros, Duration ttl) {
+    return (Reserved)
+        Await.result(
+            rig.engine.reserve(
+                new ReserveRequest(
+                    Scope.parse(scope), Spend.amount(micros), ttl, GovernorRig.newKey())));
+  }
+
+  @Test
+  void theSweeperGivesBackReservationsWhoseCallerDied() {
+    String t = freshTenant("sweep");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    reserveFor(t + "/p", 700, Duration.ofSeconds(10));
+
+    rig.clock.advance(Duration.ofSeconds(9));
+    Await.result(rig.sweeper.sweepOnce());
+    assertThat(rig.usage(t, Window.LIFETIME).reservedMicros()).isEqualTo(700);
+
+    rig.clock.advance(Duration.ofSeconds(1));
+    sweepUntilDone();
+
+    assertThat(rig.usage(t, Window.LIFETIME).reservedMicros()).isZero();
+    assertThat(rig.ledger(t)).extracting(LedgerEntry::type).containsExactly("reserve", "expire");
+    assertThat(rig.reconcile(t).consistent()).isTrue();
+  }
+
+  @Test
+  void theNextReservationExpiresOverdueOnesBeforeItChecksTheCap() {
+    String t = freshTenant("lazy");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    reserveFor(t + "/p", 800, Duration.ofSeconds(5));
+    assertThat(rig.reserve(t + "/p", 800)).isInstanceOf(Denied.class);
+
+    rig.clock.advance(Duration.ofSeconds(6));
+
+    assertThat(rig.reserve(t + "/p", 800)).isInstanceOf(Reserved.class);
+    assertThat(rig.ledger(t))
+        .extracting(LedgerEntry::type)
+        .containsExactly("reserve", "expire", "reserve");
+  }
+
+  @Test
+  void aCommitAfterExpiryIsRecordedAsLateSpend() {
+    String t = freshTenant("late");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    Reserved reserved = reserveFor(t + "/p", 300, Duration.ofSeconds(5));
+    rig.clock.advance(Duration.ofSeconds(30));
+
+    CommitResult result = rig.commit(reserved.id(), 250);
+
+    assertThat(result.late()).isTrue();
+    assertThat(result.releasedMicros()).isZero();
+    UsageStatus usage = rig.usage(t, Window.LIFETIME);
+    assertThat(usage.spentMicros()).isEqualTo(250);
+    assertThat(usage.reservedMicros()).isZero();
+    assertThat(rig.reconcile(t).consistent()).isTrue();
+  }
+
+  @Test
+  void releasingAnExpiredReservationSaysSoAndGivesNothingBackTwice() {
+    String t = freshTenant("release-expired");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    Reserved reserved = reserveFor(t + "/p", 300, Duration.ofSeconds(5));
+    rig.clock.advance(Duration.ofSeconds(6));
+
+    ReleaseResult result = rig.release(reserved.id());
+
+    assertThat(result.state()).isEqualTo("expired");
+    assertThat(result.releasedMicros()).isZero();
+    assertThat(rig.usage(t, Window.LIFETIME).reservedMicros()).isZero();
+  }
+
+  private void sweepUntilDone() {
+    for (int pass = 0; pass < 100; pass++) {
+      if (Await.result(rig.sweeper.sweepOnce()) == 0 && pass > 0) {
+        return;
+      }
+    }
+  }
+}
