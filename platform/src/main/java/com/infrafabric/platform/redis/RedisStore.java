@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 public final class RedisStore implements AutoCloseable {
 
   private static final String METRIC = "redis.commands";
+  private static final String CONNECTION_CLOSED = "CONNECTION_CLOSED";
 
   private final Redis client;
   private final RedisSettings settings;
@@ -140,8 +141,14 @@ public final class RedisStore implements AutoCloseable {
     return isErrorReply(error) && error.toString().startsWith("NOSCRIPT");
   }
 
+  /**
+   * True for an error Redis itself answered. The client reports a connection lost mid-command as an
+   * error reply too ({@code CONNECTION_CLOSED}), but that outcome is unknown, not refused.
+   */
   private static boolean isErrorReply(Throwable error) {
-    return error instanceof Response reply && reply.type() == ResponseType.ERROR;
+    return error instanceof Response reply
+        && reply.type() == ResponseType.ERROR
+        && !error.toString().startsWith(CONNECTION_CLOSED);
   }
 
   private <T> Future<T> finish(String name, long startNanos, Future<T> command) {
