@@ -1,0 +1,48 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.HttpTestClient;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.TestTokens;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * A real {@link HttpService} on a free loopback port with test tokens, for tests of the HTTP
+ * behaviour every service shares. Close it after the test.
+ */
+final class ServiceFixture implements AutoCloseable {
+
+  final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+  final Vertx vertx = Vertx.vertx();
+  final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final TestTokens tokens;
+  final HttpService service;
+  final HttpTestClient client;
+
+  private ServiceFixture(Path dir, Consumer<HttpService.Builder> customize) {
+    tokens = TestTokens.create(dir, clock);
+    HttpService.Builder builder =
+        HttpService.builder(vertx)
+            .settings(HttpSettings.defaults().withPort(0))
+            .authenticator(JwtAuthenticator.create(vertx, tokens.settings(), clock))
+            .meters(meters);
+    customize.accept(builder);
+    service = Await.result(builder.build().start());
+    client = new HttpTestClient(service.port());
+  }
+
+  static ServiceFixture start(Path dir, Consumer<HttpService.Builder> customize) {
+    return new ServiceFixture(dir, customize);
+  }
+
+  @Override
+  public void close() {
+    Await.result(service.stop());
+    Await.result(vertx.close());
+  }
+}
