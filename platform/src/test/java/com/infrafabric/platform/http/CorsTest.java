@@ -70,7 +70,7 @@ class CorsTest {
                 + " https://console.example.com");
   }
 
-  private static void withRoute(HttpService.Builder builder) {
+  private static void withRoute(ServiceFixture.Customizer builder) {
     builder.routes(routes -> routes.get("/v1/items", Access.authenticated(), ctx -> ctx.end("[]")));
   }
 

@@ -24,19 +24,19 @@ final class ServiceFixture implements AutoCloseable {
   final HttpService service;
   final HttpTestClient client;
 
-  private ServiceFixture(Path dir, Consumer<HttpService.Builder> customize) {
+  private ServiceFixture(Path dir, Consumer<Customizer> customize) {
     tokens = TestTokens.create(dir, clock);
     HttpService.Builder builder =
         HttpService.builder(vertx)
             .settings(HttpSettings.defaults().withPort(0))
             .authenticator(JwtAuthenticator.create(vertx, tokens.settings(), clock))
             .meters(meters);
-    customize.accept(builder);
+    customize.accept(new Customizer(builder));
     service = Await.result(builder.build().start());
     client = new HttpTestClient(service.port());
   }
 
-  static ServiceFixture start(Path dir, Consumer<HttpService.Builder> customize) {
+  static ServiceFixture start(Path dir, Consumer<Customizer> customize) {
     return new ServiceFixture(dir, customize);
   }
 
@@ -44,5 +44,51 @@ final class ServiceFixture implements AutoCloseable {
   public void close() {
     Await.result(service.stop());
     Await.result(vertx.close());
+  }
+
+  /** The service builder plus what a customisation needs from the fixture. */
+  final class Customizer {
+    private final HttpService.Builder builder;
+
+    private Customizer(HttpService.Builder builder) {
+      this.builder = builder;
+    }
+
+    Vertx vertx() {
+      return vertx;
+    }
+
+    MutableClock clock() {
+      return clock;
+    }
+
+    PrometheusMeterRegistry meters() {
+      return meters;
+    }
+
+    Customizer settings(HttpSettings settings) {
+      builder.settings(settings);
+      return this;
+    }
+
+    Customizer rateLimiter(com.infrafabric.platform.ratelimit.RateLimiter limiter) {
+      builder.rateLimiter(limiter);
+      return this;
+    }
+
+    Customizer readinessCheck(String name, com.infrafabric.platform.health.ReadinessCheck check) {
+      builder.readinessCheck(name, check);
+      return this;
+    }
+
+    Customizer metricsAccess(com.infrafabric.platform.auth.Access access) {
+      builder.metricsAccess(access);
+      return this;
+    }
+
+    Customizer routes(Consumer<Routes> routes) {
+      builder.routes(routes);
+      return this;
+    }
   }
 }
