@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -64,7 +65,7 @@ public final class Config {
    */
   public static String envName(String key) {
     String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[.-]", "_");
-    return "IF_" + snake.toUpperCase(java.util.Locale.ROOT);
+    return "IF_" + snake.toUpperCase(Locale.ROOT);
   }
 
   public Optional<String> optional(String key) {

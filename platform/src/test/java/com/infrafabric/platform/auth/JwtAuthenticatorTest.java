@@ -10,6 +10,7 @@ import com.infrafabric.platform.testing.TestTokens;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -106,10 +107,7 @@ class JwtAuthenticatorTest {
   void dropsARemovedKeyAtTheNextRefresh() throws Exception {
     String old = tokens.valid("alice");
     TestTokens replacement = TestTokens.create(Files.createDirectory(dir.resolve("next")), clock);
-    Files.copy(
-        replacement.jwksFile(),
-        tokens.jwksFile(),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(replacement.jwksFile(), tokens.jwksFile(), StandardCopyOption.REPLACE_EXISTING);
 
     assertThat(authenticated(old).subject()).isEqualTo("alice");
     clock.advance(JwtSettings.DEFAULT_JWKS_REFRESH);

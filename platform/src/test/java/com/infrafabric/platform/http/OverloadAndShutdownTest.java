@@ -20,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,7 +112,7 @@ class OverloadAndShutdownTest {
       } catch (IOException refused) {
         return;
       }
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
     }
     throw new AssertionError("port " + port + " still accepts connections after stop()");
   }

@@ -1,6 +1,9 @@
 package com.infrafabric.platform.http;
 
+import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.health.ReadinessCheck;
+import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.MutableClock;
@@ -71,17 +74,17 @@ final class ServiceFixture implements AutoCloseable {
       return this;
     }
 
-    Customizer rateLimiter(com.infrafabric.platform.ratelimit.RateLimiter limiter) {
+    Customizer rateLimiter(RateLimiter limiter) {
       builder.rateLimiter(limiter);
       return this;
     }
 
-    Customizer readinessCheck(String name, com.infrafabric.platform.health.ReadinessCheck check) {
+    Customizer readinessCheck(String name, ReadinessCheck check) {
       builder.readinessCheck(name, check);
       return this;
     }
 
-    Customizer metricsAccess(com.infrafabric.platform.auth.Access access) {
+    Customizer metricsAccess(Access access) {
       builder.metricsAccess(access);
       return this;
     }
