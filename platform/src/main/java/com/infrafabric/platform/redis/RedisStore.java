@@ -33,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 public final class RedisStore implements AutoCloseable {
 
   private static final String METRIC = "redis.commands";
+  private static final String CONNECTION_CLOSED = "CONNECTION_CLOSED";
 
   /**
    * Error replies that say the server cannot serve now rather than that the command is wrong:
@@ -159,8 +160,14 @@ public final class RedisStore implements AutoCloseable {
     return isErrorReply(error) && error.toString().startsWith("NOSCRIPT");
   }
 
+  /**
+   * True for an error Redis itself answered. The client reports a connection lost mid-command as an
+   * error reply too ({@code CONNECTION_CLOSED}), but that outcome is unknown, not refused.
+   */
   private static boolean isErrorReply(Throwable error) {
-    return error instanceof Response reply && reply.type() == ResponseType.ERROR;
+    return error instanceof Response reply
+        && reply.type() == ResponseType.ERROR
+        && !error.toString().startsWith(CONNECTION_CLOSED);
   }
 
   private static boolean isTransient(Throwable error) {

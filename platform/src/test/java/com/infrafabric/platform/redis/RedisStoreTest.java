@@ -11,6 +11,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +84,40 @@ class RedisStoreTest {
       REDIS.restart();
     }
     await(store.ping());
+  }
+
+  @Test
+  void reportsAConnectionLostMidCommandAsUnavailableNotAsARefusal() {
+    RedisStore patient =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofSeconds(20)),
+            meters);
+    try {
+      io.vertx.core.Future<?> blocked =
+          patient.send(Request.cmd(Command.BLPOP).arg("{t}:never").arg(0));
+      awaitBlockedClient();
+      REDIS.killHard();
+      try {
+        assertThatThrownBy(() -> await(blocked)).isInstanceOf(RedisUnavailableException.class);
+      } finally {
+        REDIS.restart();
+      }
+    } finally {
+      patient.close();
+    }
+  }
+
+  private static void awaitBlockedClient() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!await(store.send(Request.cmd(Command.CLIENT).arg("LIST")))
+        .toString()
+        .contains("cmd=blpop")) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("BLPOP never reached the server");
+      }
+      LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+    }
   }
 
   private static <T> T await(io.vertx.core.Future<T> future) {

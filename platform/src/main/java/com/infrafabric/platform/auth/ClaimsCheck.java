@@ -1,0 +1,90 @@
+package com.infrafabric.platform.auth;
+
+import com.infrafabric.platform.auth.AuthResult.Reason;
+import com.nimbusds.jwt.JWTClaimsSet;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks the claims of a token whose signature is already verified, and turns them into a {@link
+ * Principal}. Time comes from the injected clock, widened by the configured skew.
+ */
+final class ClaimsCheck {
+
+  private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat");
+
+  private final JwtSettings settings;
+  private final Clock clock;
+
+  ClaimsCheck(JwtSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  AuthResult check(JWTClaimsSet claims) {
+    Reason refused = refusal(claims);
+    if (refused != null) {
+      return AuthResult.rejected(refused);
+    }
+    try {
+      return new AuthResult.Authenticated(principal(claims));
+    } catch (ParseException | IllegalArgumentException e) {
+      return AuthResult.rejected(Reason.CLAIMS);
+    }
+  }
+
+  /** Returns why the claims are refused, or null if they are acceptable. */
+  private Reason refusal(JWTClaimsSet claims) {
+    Instant now = clock.instant();
+    if (!settings.issuer().equals(claims.getIssuer())) {
+      return Reason.ISSUER;
+    }
+    if (claims.getAudience() == null || !claims.getAudience().contains(settings.audience())) {
+      return Reason.AUDIENCE;
+    }
+    Date expires = claims.getExpirationTime();
+    if (expires == null || claims.getSubject() == null || claims.getSubject().isBlank()) {
+      return Reason.CLAIMS;
+    }
+    if (!now.isBefore(expires.toInstant().plus(settings.clockSkew()))) {
+      return Reason.EXPIRED;
+    }
+    Date notBefore = claims.getNotBeforeTime();
+    if (notBefore != null && now.plus(settings.clockSkew()).isBefore(notBefore.toInstant())) {
+      return Reason.NOT_YET_VALID;
+    }
+    return null;
+  }
+
+  private Principal principal(JWTClaimsSet claims) throws ParseException {
+    List<String> roles = claims.getStringListClaim(settings.rolesClaim());
+    Map<String, String> strings = new HashMap<>();
+    Map<String, List<String>> lists = new HashMap<>();
+    claims
+        .getClaims()
+        .forEach(
+            (name, value) -> {
+              if (REGISTERED.contains(name) || name.equals(settings.rolesClaim())) {
+                return;
+              }
+              if (value instanceof String text) {
+                strings.put(name, text);
+              } else if (value instanceof List<?> list && allStrings(list)) {
+                lists.put(name, list.stream().map(String.class::cast).toList());
+              }
+            });
+    return new Principal(
+        claims.getSubject(), roles == null ? Set.of() : new HashSet<>(roles), strings, lists);
+  }
+
+  private static boolean allStrings(List<?> list) {
+    return list.stream().allMatch(String.class::isInstance);
+  }
+}

@@ -1,0 +1,59 @@
+package com.infrafabric.platform.auth;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Who made a request, as proven by a verified token: the subject, its roles, and the other string
+ * and string-list claims the token carried. Immutable.
+ *
+ * <p>Roles are plain strings each service chooses (the governor uses {@code admin}, {@code agent},
+ * {@code auditor}; the chassis {@code publisher}, {@code operator}, {@code agent}).
+ *
+ * @param subject the {@code sub} claim, never blank
+ * @param roles the roles claim; empty if the token had none
+ * @param stringClaims every other claim whose value is a string, by name (includes {@code scope})
+ * @param listClaims every other claim whose value is a list of strings, by name
+ */
+public record Principal(
+    String subject,
+    Set<String> roles,
+    Map<String, String> stringClaims,
+    Map<String, List<String>> listClaims) {
+
+  public Principal {
+    Objects.requireNonNull(subject, "subject");
+    if (subject.isBlank()) {
+      throw new IllegalArgumentException("subject must not be blank");
+    }
+    roles = Set.copyOf(roles);
+    stringClaims = Map.copyOf(stringClaims);
+    listClaims = Map.copyOf(listClaims);
+  }
+
+  /** A principal with roles and no other claims. */
+  public static Principal of(String subject, Set<String> roles) {
+    return new Principal(subject, roles, Map.of(), Map.of());
+  }
+
+  public boolean hasRole(String role) {
+    return roles.contains(role);
+  }
+
+  /** The OAuth-style {@code scope} claim, if the token had one. */
+  public Optional<String> scope() {
+    return stringClaim("scope");
+  }
+
+  public Optional<String> stringClaim(String name) {
+    return Optional.ofNullable(stringClaims.get(name));
+  }
+
+  /** The named list claim, or an empty list if the token did not carry it. */
+  public List<String> stringListClaim(String name) {
+    return listClaims.getOrDefault(name, List.of());
+  }
+}

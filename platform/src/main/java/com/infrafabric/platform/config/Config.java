@@ -1,0 +1,139 @@
+package com.infrafabric.platform.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Typed configuration from a properties file with environment-variable overrides, validated when
+ * read with messages that name the key ("http.port 70000 is outside 1..65535").
+ *
+ * <p>Every key {@code a.bC.d} can be overridden by the environment variable {@code IF_A_B_C_D}: the
+ * prefix {@code IF_}, then the key upper-cased with dots, dashes and camel-case humps turned into
+ * underscores (see {@link #envName}). The environment wins over the file.
+ *
+ * <p>Values read with {@link #secret} never appear in any message. Thread-safe.
+ */
+public final class Config {
+
+  private final Map<String, String> file;
+  private final Map<String, String> env;
+  private final String origin;
+  private final Set<String> read = ConcurrentHashMap.newKeySet();
+
+  private Config(Map<String, String> file, Map<String, String> env, String origin) {
+    this.file = Map.copyOf(file);
+    this.env = Map.copyOf(env);
+    this.origin = origin;
+  }
+
+  /** Reads {@code file} (a {@code .properties} file, UTF-8) and overlays {@code env}. */
+  public static Config load(Path file, Map<String, String> env) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read config file " + file, e);
+    }
+    Map<String, String> values = new HashMap<>();
+    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
+    return new Config(values, env, file.toString());
+  }
+
+  /** Configuration from given values (tests, or a service with no file) overlaid by {@code env}. */
+  public static Config of(Map<String, String> values, Map<String, String> env) {
+    return new Config(values, env, "the given values");
+  }
+
+  /**
+   * The environment variable that overrides {@code key}: {@code http.maxBodyBytes} → {@code
+   * IF_HTTP_MAX_BODY_BYTES}.
+   */
+  public static String envName(String key) {
+    String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[.-]", "_");
+    return "IF_" + snake.toUpperCase(Locale.ROOT);
+  }
+
+  public Optional<String> optional(String key) {
+    read.add(key);
+    String value = env.getOrDefault(envName(key), file.get(key));
+    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+  }
+
+  public String required(String key) {
+    return optional(key)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    key + " is required (set it in the config file or " + envName(key) + ")"));
+  }
+
+  public String string(String key, String defaultValue) {
+    return optional(key).orElse(defaultValue);
+  }
+
+  /** A value that must never be shown: errors about it name the key only. */
+  public Optional<String> secret(String key) {
+    return optional(key);
+  }
+
+  public long integer(String key, long defaultValue, long min, long max) {
+    long value = optional(key).map(text -> parseLong(key, text)).orElse(defaultValue);
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(key + " " + value + " is outside " + min + ".." + max);
+    }
+    return value;
+  }
+
+  public Duration duration(String key, Duration defaultValue) {
+    return optional(key).map(text -> Durations.parse(key, text)).orElse(defaultValue);
+  }
+
+  /** A comma-separated list; empty if the key is not set. */
+  public List<String> list(String key) {
+    return optional(key)
+        .map(
+            text ->
+                Arrays.stream(text.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .toList())
+        .orElse(List.of());
+  }
+
+  /**
+   * Fails on a key in the file that nobody read, which is almost always a typo.
+   *
+   * @throws IllegalArgumentException "unknown config key http.prot in /etc/governor.properties"
+   */
+  public void rejectUnknownKeys() {
+    Set<String> unknown = new TreeSet<>(file.keySet());
+    unknown.removeAll(read);
+    if (!unknown.isEmpty()) {
+      throw new IllegalArgumentException(
+          "unknown config key " + String.join(", ", unknown) + " in " + origin);
+    }
+  }
+
+  private static long parseLong(String key, String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " " + text + " is not an integer");
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package com.infrafabric.platform.config;
+
+import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.http.CorsSettings;
+import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.redis.RedisEndpoint;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The settings every service reads the same way: HTTP bounds, token verification, rate limits and
+ * an optional Redis URL. Keys and their environment variables:
+ *
+ * <pre>
+ * http.host                 IF_HTTP_HOST                  127.0.0.1
+ * http.port                 IF_HTTP_PORT                  8080 (1..65535)
+ * http.maxBodyBytes         IF_HTTP_MAX_BODY_BYTES        1048576
+ * http.maxInFlight          IF_HTTP_MAX_IN_FLIGHT         256
+ * http.idleTimeout          IF_HTTP_IDLE_TIMEOUT          60s
+ * http.shutdownGrace        IF_HTTP_SHUTDOWN_GRACE        10s
+ * http.readinessDeadline    IF_HTTP_READINESS_DEADLINE    2s
+ * http.cors.allowedOrigins  IF_HTTP_CORS_ALLOWED_ORIGINS  (empty: CORS off)
+ * auth.jwksFile             IF_AUTH_JWKS_FILE             required
+ * auth.issuer               IF_AUTH_ISSUER                required
+ * auth.audience             IF_AUTH_AUDIENCE              required
+ * auth.algorithm            IF_AUTH_ALGORITHM             ES256
+ * auth.clockSkew            IF_AUTH_CLOCK_SKEW            30s
+ * auth.jwksRefresh          IF_AUTH_JWKS_REFRESH          60s
+ * auth.rolesClaim           IF_AUTH_ROLES_CLAIM           roles
+ * ratelimit.capacity        IF_RATELIMIT_CAPACITY         100
+ * ratelimit.refillTokens    IF_RATELIMIT_REFILL_TOKENS    = capacity
+ * ratelimit.refillPeriod    IF_RATELIMIT_REFILL_PERIOD    1m
+ * ratelimit.roles           IF_RATELIMIT_ROLES            roles with their own limit, e.g. admin,agent
+ * ratelimit.role.R.capacity / .refillTokens / .refillPeriod   IF_RATELIMIT_ROLE_R_CAPACITY ...
+ * redis.url                 IF_REDIS_URL                  optional, secret (redis://:password@host:port)
+ * </pre>
+ *
+ * @param http the HTTP bounds
+ * @param auth token verification
+ * @param rateLimits per-principal limits, keyed under the service name
+ * @param redis the Redis server, if one is configured rather than embedded
+ */
+public record PlatformSettings(
+    HttpSettings http,
+    JwtSettings auth,
+    RateLimitPolicy rateLimits,
+    Optional<RedisEndpoint> redis) {
+
+  /**
+   * Reads and validates every platform key.
+   *
+   * @param service the service name, used as the rate-limit key prefix (e.g. {@code governor})
+   * @throws IllegalArgumentException naming the first bad key; never echoing a secret
+   */
+  public static PlatformSettings from(Config config, String service) {
+    return new PlatformSettings(
+        http(config), auth(config), rateLimits(config, service), redis(config));
+  }
+
+  private static HttpSettings http(Config config) {
+    HttpSettings defaults = HttpSettings.defaults();
+    return new HttpSettings(
+        config.string("http.host", defaults.host()),
+        (int) config.integer("http.port", defaults.port(), 1, 65_535),
+        config.integer("http.maxBodyBytes", defaults.maxBodyBytes(), 1, 64L * 1024 * 1024),
+        (int) config.integer("http.maxInFlight", defaults.maxInFlight(), 1, 100_000),
+        config.duration("http.idleTimeout", defaults.idleTimeout()),
+        config.duration("http.shutdownGrace", defaults.shutdownGrace()),
+        config.duration("http.readinessDeadline", defaults.readinessDeadline()),
+        new CorsSettings(config.list("http.cors.allowedOrigins")));
+  }
+
+  private static JwtSettings auth(Config config) {
+    return new JwtSettings(
+        Path.of(config.required("auth.jwksFile")),
+        config.required("auth.issuer"),
+        config.required("auth.audience"),
+        config.string("auth.algorithm", "ES256"),
+        config.duration("auth.clockSkew", JwtSettings.DEFAULT_CLOCK_SKEW),
+        config.duration("auth.jwksRefresh", JwtSettings.DEFAULT_JWKS_REFRESH),
+        config.string("auth.rolesClaim", "roles"));
+  }
+
+  private static RateLimitPolicy rateLimits(Config config, String service) {
+    Map<String, RateLimit> perRole = new HashMap<>();
+    for (String role : config.list("ratelimit.roles")) {
+      perRole.put(role, rateLimit(config, "ratelimit.role." + role + "."));
+    }
+    return new RateLimitPolicy(service, rateLimit(config, "ratelimit."), perRole);
+  }
+
+  private static RateLimit rateLimit(Config config, String prefix) {
+    long capacity = config.integer(prefix + "capacity", 100, 1, 1_000_000_000);
+    return new RateLimit(
+        capacity,
+        config.integer(prefix + "refillTokens", capacity, 1, 1_000_000_000),
+        config.duration(prefix + "refillPeriod", Duration.ofMinutes(1)));
+  }
+
+  private static Optional<RedisEndpoint> redis(Config config) {
+    return config.secret("redis.url").map(RedisEndpoint::parse);
+  }
+}

@@ -1,0 +1,44 @@
+package com.infrafabric.platform.health;
+
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Redis is ready when it answers {@code PING} and holds the service's Lua scripts. A server that
+ * restarted has forgotten them, so a missing script is loaded again here; the check reports down
+ * only if that fails too, which lets a service recover from a Redis restart without restarting.
+ */
+public final class RedisReadinessCheck implements ReadinessCheck {
+
+  private final RedisStore store;
+  private final List<LuaScript> scripts;
+
+  private RedisReadinessCheck(RedisStore store, List<LuaScript> scripts) {
+    this.store = store;
+    this.scripts = scripts;
+  }
+
+  public static RedisReadinessCheck of(RedisStore store, Collection<LuaScript> scripts) {
+    return new RedisReadinessCheck(store, List.copyOf(scripts));
+  }
+
+  @Override
+  public Future<CheckResult> check() {
+    if (scripts.isEmpty()) {
+      return store.ping().map(v -> CheckResult.up("PING answered"));
+    }
+    return store
+        .ping()
+        .compose(v -> store.hasScripts(scripts))
+        .compose(
+            loaded ->
+                loaded
+                    ? Future.succeededFuture(CheckResult.up("PING answered, scripts loaded"))
+                    : store
+                        .load(scripts)
+                        .map(v -> CheckResult.up("PING answered, scripts reloaded")));
+  }
+}

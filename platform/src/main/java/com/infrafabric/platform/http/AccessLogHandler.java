@@ -1,0 +1,37 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.auth.Principal;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one structured line per request to the {@code infrafabric.access} logger when the response
+ * ends: request id, method, route template, status, duration and principal subject. It never logs
+ * headers, tokens, bodies, raw paths or query strings, which may carry secrets.
+ */
+final class AccessLogHandler implements Handler<RoutingContext> {
+
+  private static final Logger ACCESS = LoggerFactory.getLogger("infrafabric.access");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    ctx.addEndHandler(
+        done -> {
+          Principal principal = ctx.get(Requests.PRINCIPAL);
+          ACCESS
+              .atInfo()
+              .addKeyValue("requestId", Requests.requestId(ctx))
+              .addKeyValue("method", HttpMetricsHandler.method(ctx))
+              .addKeyValue("route", Requests.route(ctx))
+              .addKeyValue("status", done.succeeded() ? ctx.response().getStatusCode() : 0)
+              .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+              .addKeyValue("subject", principal != null ? principal.subject() : "-")
+              .log("request");
+        });
+    ctx.next();
+  }
+}

@@ -1,0 +1,60 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.auth.AuthResult;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Requires a valid {@code Authorization: Bearer} token and stores its {@link
+ * com.infrafabric.platform.auth.Principal} for the route. A missing or refused token is answered
+ * 401 {@code UNAUTHENTICATED} with {@code WWW-Authenticate: Bearer}; neither the answer nor the log
+ * ever contains the token.
+ */
+final class AuthenticationHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuthenticationHandler.class);
+  private static final String BEARER = "bearer ";
+
+  private final JwtAuthenticator authenticator;
+
+  AuthenticationHandler(JwtAuthenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    authenticator
+        .authenticate(bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))
+        .onSuccess(result -> proceed(ctx, result))
+        .onFailure(ctx::fail);
+  }
+
+  private static void proceed(RoutingContext ctx, AuthResult result) {
+    if (result instanceof AuthResult.Authenticated authenticated) {
+      ctx.put(Requests.PRINCIPAL, authenticated.principal());
+      ctx.next();
+      return;
+    }
+    String reason = ((AuthResult.Rejected) result).reason().code();
+    LOG.debug("request {}: token refused ({})", Requests.requestId(ctx), reason);
+    ctx.fail(
+        ApiException.of(
+            ErrorCode.UNAUTHENTICATED,
+            "A valid bearer token is required.",
+            Map.of("reason", reason)));
+  }
+
+  /** The token after a case-insensitive {@code Bearer } scheme, or null. */
+  static String bearerToken(String authorization) {
+    if (authorization == null || authorization.length() <= BEARER.length()) {
+      return null;
+    }
+    boolean bearer = authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+    return bearer ? authorization.substring(BEARER.length()).strip() : null;
+  }
+}

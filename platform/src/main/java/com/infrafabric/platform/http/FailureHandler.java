@@ -1,0 +1,77 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.redis.RedisUnavailableException;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into the JSON error shape: an {@link ApiException} as it is, an unavailable
+ * Redis as 503 {@code STORE_UNAVAILABLE}, vertx-web's own statuses (404, 405, 413, 400) into their
+ * codes, and anything else into 500 {@code INTERNAL} carrying only the request id. Stack traces go
+ * to the server log, never to the client.
+ */
+final class FailureHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
+  private static final Duration STORE_RETRY = Duration.ofSeconds(1);
+
+  private final long maxBodyBytes;
+
+  FailureHandler(long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      LOG.warn("request {} failed after its response started", Requests.requestId(ctx));
+      ctx.response().reset();
+      return;
+    }
+    ErrorResponses.send(ctx, translate(ctx));
+  }
+
+  private ApiException translate(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure instanceof RedisUnavailableException unavailable) {
+      LOG.warn("request {}: {}", Requests.requestId(ctx), unavailable.getMessage());
+      return ApiException.retryAfter(
+          ErrorCode.STORE_UNAVAILABLE,
+          "The state store is unavailable; the request was not applied, retry later.",
+          STORE_RETRY);
+    }
+    if (failure instanceof HttpException http && http.getStatusCode() < 500) {
+      return fromStatus(http.getStatusCode());
+    }
+    if (failure == null && ctx.statusCode() < 500) {
+      return fromStatus(ctx.statusCode());
+    }
+    LOG.error("request {} failed unexpectedly", Requests.requestId(ctx), failure);
+    return ApiException.of(
+        ErrorCode.INTERNAL, "An internal error occurred; quote the request id when reporting it.");
+  }
+
+  private ApiException fromStatus(int status) {
+    return switch (status) {
+      case 401 -> ApiException.of(ErrorCode.UNAUTHENTICATED, "A valid bearer token is required.");
+      case 403 -> ApiException.of(ErrorCode.FORBIDDEN, "The token does not grant this operation.");
+      case 404 -> ApiException.of(ErrorCode.NOT_FOUND, "No resource matches this path.");
+      case 405 ->
+          ApiException.of(ErrorCode.METHOD_NOT_ALLOWED, "This resource does not allow the method.");
+      case 413 ->
+          ApiException.of(
+              ErrorCode.PAYLOAD_TOO_LARGE,
+              "The request body exceeds the limit of " + maxBodyBytes + " bytes.");
+      case 415 ->
+          ApiException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The content type is not supported.");
+      default -> ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request is malformed.");
+    };
+  }
+}

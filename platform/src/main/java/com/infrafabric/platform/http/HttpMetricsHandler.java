@@ -1,0 +1,62 @@
+package com.infrafabric.platform.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/**
+ * Records the {@code http.server.requests} timer (with a percentile histogram) when each response
+ * ends, tagged by route template (never the raw path, so cardinality stays bounded), method, status
+ * and outcome.
+ */
+final class HttpMetricsHandler implements Handler<RoutingContext> {
+
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
+
+  private final MeterRegistry meters;
+
+  HttpMetricsHandler(MeterRegistry meters) {
+    this.meters = meters;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Timer.Sample sample = Timer.start(meters);
+    ctx.addEndHandler(
+        done -> {
+          int status = done.succeeded() ? ctx.response().getStatusCode() : 0;
+          sample.stop(
+              Timer.builder("http.server.requests")
+                  .description("HTTP requests by route template")
+                  .tag("route", Requests.route(ctx))
+                  .tag("method", method(ctx))
+                  .tag("status", Integer.toString(status))
+                  .tag("outcome", outcome(status))
+                  .publishPercentileHistogram()
+                  .register(meters));
+        });
+    ctx.next();
+  }
+
+  /** The method, or {@code OTHER} for anything unusual, so a client cannot mint tag values. */
+  static String method(RoutingContext ctx) {
+    String method = ctx.request().method().name();
+    return METHODS.contains(method) ? method : "OTHER";
+  }
+
+  private static String outcome(int status) {
+    if (status >= 200 && status < 300) {
+      return "SUCCESS";
+    }
+    if (status >= 400 && status < 500) {
+      return "CLIENT_ERROR";
+    }
+    if (status >= 500) {
+      return "SERVER_ERROR";
+    }
+    return status >= 300 ? "REDIRECTION" : "UNKNOWN";
+  }
+}

@@ -1,0 +1,171 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.health.Readiness;
+import com.infrafabric.platform.health.ReadinessCheck;
+import com.infrafabric.platform.ratelimit.RateLimiter;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One HTTP service (the governor's or the chassis' REST API) on the shared platform: JWT
+ * authentication on every route but liveness, per-principal rate limits, bounded bodies and
+ * concurrency, one JSON error shape, request ids, access logs, metrics, health and graceful
+ * shutdown.
+ *
+ * <pre>{@code
+ * HttpService service = HttpService.builder(vertx)
+ *     .settings(HttpSettings.defaults().withPort(8080))
+ *     .authenticator(JwtAuthenticator.create(vertx, jwtSettings, clock))
+ *     .rateLimiter(RateLimiter.create(store, policy, clock, meters))
+ *     .meters(meters)
+ *     .readinessCheck("redis", RedisReadinessCheck.of(store, scripts))
+ *     .routes(routes -> routes.post("/v1/reservations", Access.anyOf("agent"), this::reserve))
+ *     .build();
+ * service.start().await();   // from a non-event-loop thread
+ * }</pre>
+ *
+ * <p>{@link #start()} and {@link #stop()} are called once each, from one owner.
+ */
+public final class HttpService {
+
+  private final Vertx vertx;
+  private final HttpSettings settings;
+  private final JwtAuthenticator authenticator;
+  private final Router router;
+  private final List<RouteDescriptor> routes;
+  private HttpServer server;
+
+  private HttpService(Builder builder) {
+    this.vertx = builder.vertx;
+    this.settings = builder.settings;
+    this.authenticator = Objects.requireNonNull(builder.authenticator, "authenticator");
+    Objects.requireNonNull(builder.meters, "meters");
+    Routes serviceRoutes = new Routes();
+    builder.routes.accept(serviceRoutes);
+    RouterAssembly assembly =
+        new RouterAssembly(settings, authenticator, builder.rateLimiter, builder.meters);
+    PlatformRoutes platform =
+        new PlatformRoutes(
+            new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
+    this.router =
+        assembly.assemble(vertx, platform, builder.metricsAccess, serviceRoutes.registered());
+    this.routes = assembly.descriptors();
+  }
+
+  public static Builder builder(Vertx vertx) {
+    return new Builder(vertx);
+  }
+
+  /** Loads the verification keys, then listens. Fails if the key file is unusable. */
+  public Future<HttpService> start() {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setHost(settings.host())
+            .setPort(settings.port())
+            .setIdleTimeout((int) settings.idleTimeout().toMillis())
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    return authenticator
+        .loadKeys()
+        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .map(
+            listening -> {
+              server = listening;
+              return this;
+            });
+  }
+
+  /** The port actually bound (useful with port 0). */
+  public int port() {
+    if (server == null) {
+      throw new IllegalStateException("the service is not started");
+    }
+    return server.actualPort();
+  }
+
+  /** Every route with its method, path template and access, platform routes included. */
+  public List<RouteDescriptor> routes() {
+    return routes;
+  }
+
+  /**
+   * Stops accepting connections, lets in-flight requests finish for up to the shutdown grace, then
+   * closes whatever is left.
+   */
+  public Future<Void> stop() {
+    return server == null ? Future.succeededFuture() : server.shutdown(settings.shutdownGrace());
+  }
+
+  /** Assembles an {@link HttpService}; authenticator and meters are required. */
+  public static final class Builder {
+    private final Vertx vertx;
+    private HttpSettings settings = HttpSettings.defaults();
+    private JwtAuthenticator authenticator;
+    private RateLimiter rateLimiter;
+    private PrometheusMeterRegistry meters;
+    private Access metricsAccess = Access.authenticated();
+    private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
+    private Consumer<Routes> routes = r -> {};
+
+    private Builder(Vertx vertx) {
+      this.vertx = Objects.requireNonNull(vertx, "vertx");
+    }
+
+    public Builder settings(HttpSettings settings) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      return this;
+    }
+
+    public Builder authenticator(JwtAuthenticator authenticator) {
+      this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
+      return this;
+    }
+
+    /** Limits every service route per principal; without it no route is rate limited. */
+    public Builder rateLimiter(RateLimiter rateLimiter) {
+      this.rateLimiter = Objects.requireNonNull(rateLimiter, "rateLimiter");
+      return this;
+    }
+
+    /** The registry every metric goes to, scraped at {@code GET /metrics}. */
+    public Builder meters(PrometheusMeterRegistry meters) {
+      this.meters = Objects.requireNonNull(meters, "meters");
+      return this;
+    }
+
+    /** Who may scrape {@code /metrics}; any authenticated principal by default. */
+    public Builder metricsAccess(Access metricsAccess) {
+      this.metricsAccess = Objects.requireNonNull(metricsAccess, "metricsAccess");
+      return this;
+    }
+
+    /** Adds a check run by {@code GET /health/ready}. */
+    public Builder readinessCheck(String name, ReadinessCheck check) {
+      if (checks.putIfAbsent(name, Objects.requireNonNull(check, "check")) != null) {
+        throw new IllegalArgumentException("readiness check " + name + " is registered twice");
+      }
+      return this;
+    }
+
+    /** Registers the service's own routes. */
+    public Builder routes(Consumer<Routes> routes) {
+      this.routes = Objects.requireNonNull(routes, "routes");
+      return this;
+    }
+
+    public HttpService build() {
+      return new HttpService(this);
+    }
+  }
+}

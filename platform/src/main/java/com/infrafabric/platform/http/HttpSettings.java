@@ -1,0 +1,98 @@
+package com.infrafabric.platform.http;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The bounds of one HTTP service. Every limit has a safe default ({@link #defaults()}).
+ *
+ * @param host the address to bind, {@code 127.0.0.1} by default ({@code 0.0.0.0} in containers)
+ * @param port the port; 0 picks a free one (tests)
+ * @param maxBodyBytes larger request bodies are refused with 413, 1 B..64 MiB
+ * @param maxInFlight requests handled at once; beyond that 503 {@code OVERLOADED} at once
+ * @param idleTimeout a connection with no traffic this long is closed
+ * @param shutdownGrace how long {@code stop()} lets in-flight requests finish
+ * @param readinessDeadline how long each readiness check may take
+ * @param cors browser origins allowed, none by default
+ */
+public record HttpSettings(
+    String host,
+    int port,
+    long maxBodyBytes,
+    int maxInFlight,
+    Duration idleTimeout,
+    Duration shutdownGrace,
+    Duration readinessDeadline,
+    CorsSettings cors) {
+
+  private static final long MAX_BODY_CAP = 64L * 1024 * 1024;
+
+  public HttpSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(cors, "cors");
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("http.port " + port + " is outside 0..65535");
+    }
+    if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_CAP) {
+      throw new IllegalArgumentException(
+          "http.maxBodyBytes " + maxBodyBytes + " is outside 1.." + MAX_BODY_CAP);
+    }
+    if (maxInFlight < 1 || maxInFlight > 100_000) {
+      throw new IllegalArgumentException(
+          "http.maxInFlight " + maxInFlight + " is outside 1..100000");
+    }
+    requirePositive("http.idleTimeout", idleTimeout);
+    requirePositive("http.shutdownGrace", shutdownGrace);
+    requirePositive("http.readinessDeadline", readinessDeadline);
+  }
+
+  /** Loopback port 8080, 1 MiB bodies, 256 in flight, 60 s idle, 10 s grace, 2 s readiness. */
+  public static HttpSettings defaults() {
+    return new HttpSettings(
+        "127.0.0.1",
+        8080,
+        1024 * 1024,
+        256,
+        Duration.ofSeconds(60),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(2),
+        CorsSettings.disabled());
+  }
+
+  public HttpSettings withPort(int port) {
+    return new HttpSettings(
+        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+  }
+
+  public HttpSettings withMaxBodyBytes(long maxBodyBytes) {
+    return new HttpSettings(
+        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+  }
+
+  public HttpSettings withMaxInFlight(int maxInFlight) {
+    return new HttpSettings(
+        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+  }
+
+  public HttpSettings withShutdownGrace(Duration shutdownGrace) {
+    return new HttpSettings(
+        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+  }
+
+  public HttpSettings withReadinessDeadline(Duration readinessDeadline) {
+    return new HttpSettings(
+        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+  }
+
+  public HttpSettings withCors(CorsSettings cors) {
+    return new HttpSettings(
+        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+  }
+
+  private static void requirePositive(String key, Duration value) {
+    Objects.requireNonNull(value, key);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " must be positive");
+    }
+  }
+}

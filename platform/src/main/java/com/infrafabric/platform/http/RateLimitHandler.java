@@ -1,0 +1,54 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.ratelimit.RateDecision;
+import com.infrafabric.platform.ratelimit.RateLimitContendedException;
+import com.infrafabric.platform.ratelimit.RateLimiter;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/**
+ * Takes one token from the principal's shared bucket: 429 {@code RATE_LIMITED} with {@code
+ * Retry-After} when it is empty, 503 {@code STORE_UNAVAILABLE} (through the failure handler) when
+ * Redis cannot say, so the limit fails closed.
+ */
+final class RateLimitHandler implements Handler<RoutingContext> {
+
+  private static final Duration CONTENDED_RETRY = Duration.ofSeconds(1);
+
+  private final RateLimiter limiter;
+
+  RateLimitHandler(RateLimiter limiter) {
+    this.limiter = limiter;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    limiter
+        .tryConsume(Requests.principal(ctx))
+        .onSuccess(decision -> proceed(ctx, decision))
+        .onFailure(failure -> ctx.fail(translate(failure)));
+  }
+
+  private static void proceed(RoutingContext ctx, RateDecision decision) {
+    if (decision.allowed()) {
+      ctx.next();
+      return;
+    }
+    ctx.fail(
+        ApiException.retryAfter(
+            ErrorCode.RATE_LIMITED,
+            "Too many requests; retry after "
+                + ErrorResponses.retryAfterSeconds(decision.retryAfter())
+                + " s.",
+            decision.retryAfter()));
+  }
+
+  private static Throwable translate(Throwable failure) {
+    if (failure instanceof RateLimitContendedException) {
+      return ApiException.retryAfter(
+          ErrorCode.OVERLOADED, "Too many concurrent requests; retry shortly.", CONTENDED_RETRY);
+    }
+    return failure;
+  }
+}

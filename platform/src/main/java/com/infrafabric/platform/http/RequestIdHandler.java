@@ -1,0 +1,30 @@
+package com.infrafabric.platform.http;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request an id: the caller's {@code X-Request-Id} if it is well formed (1..128
+ * characters from {@code [A-Za-z0-9._:-]}, so it is safe to log), otherwise a random UUID. The id
+ * is echoed in the response header, every error body and the access log.
+ */
+final class RequestIdHandler implements Handler<RoutingContext> {
+
+  static final String HEADER = "X-Request-Id";
+  private static final Pattern WELL_FORMED = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String offered = ctx.request().getHeader(HEADER);
+    String id = isWellFormed(offered) ? offered : UUID.randomUUID().toString();
+    ctx.put(Requests.REQUEST_ID, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  static boolean isWellFormed(String id) {
+    return id != null && WELL_FORMED.matcher(id).matches();
+  }
+}

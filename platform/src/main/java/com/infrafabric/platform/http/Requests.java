@@ -1,0 +1,53 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.auth.Principal;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** What route handlers read from a request the service has already vetted. */
+public final class Requests {
+
+  static final String REQUEST_ID = "infrafabric.requestId";
+  static final String PRINCIPAL = "infrafabric.principal";
+  static final String ROUTE = "infrafabric.route";
+
+  private Requests() {}
+
+  /** The request id echoed in {@code X-Request-Id}, error bodies and logs. */
+  public static String requestId(RoutingContext ctx) {
+    String id = ctx.get(REQUEST_ID);
+    return id != null ? id : "-";
+  }
+
+  /**
+   * The authenticated caller.
+   *
+   * @throws IllegalStateException on a route that is not authenticated (only liveness is not)
+   */
+  public static Principal principal(RoutingContext ctx) {
+    Principal principal = ctx.get(PRINCIPAL);
+    if (principal == null) {
+      throw new IllegalStateException("route " + route(ctx) + " has no authenticated principal");
+    }
+    return principal;
+  }
+
+  /**
+   * The body as one JSON object, read strictly.
+   *
+   * @throws ApiException 415 {@code UNSUPPORTED_MEDIA_TYPE} unless sent as {@code
+   *     application/json}; 400 {@code MALFORMED_REQUEST} if empty, not JSON, not an object, or
+   *     repeating a key (bodies over the limit were already refused with 413)
+   */
+  public static JsonObject jsonBody(RoutingContext ctx) {
+    return StrictJson.object(
+        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+  }
+
+  /** The matched route template, e.g. {@code /v1/budgets/:scope}, or {@code UNMATCHED}. */
+  static String route(RoutingContext ctx) {
+    String route = ctx.get(ROUTE);
+    return route != null ? route : "UNMATCHED";
+  }
+}

@@ -1,0 +1,130 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds the router in the order every service shares: request id, access log and metrics, the
+ * in-flight bound, CORS (only if configured), the body limit, then each route with its own chain
+ * (authentication, rate limit, access check, handler), and the failure handler for all of it.
+ */
+final class RouterAssembly {
+
+  private final HttpSettings settings;
+  private final JwtAuthenticator authenticator;
+  private final RateLimiter rateLimiter;
+  private final MeterRegistry meters;
+  private final List<RouteDescriptor> descriptors = new ArrayList<>();
+
+  RouterAssembly(
+      HttpSettings settings,
+      JwtAuthenticator authenticator,
+      RateLimiter rateLimiter,
+      MeterRegistry meters) {
+    this.settings = settings;
+    this.authenticator = authenticator;
+    this.rateLimiter = rateLimiter;
+    this.meters = meters;
+  }
+
+  Router assemble(
+      Vertx vertx, PlatformRoutes platform, Access metricsAccess, List<Routes.Registered> routes) {
+    Router router = Router.router(vertx);
+    router.route().handler(new RequestIdHandler());
+    router.route().handler(new AccessLogHandler());
+    router.route().handler(new HttpMetricsHandler(meters));
+    router.route().handler(new InFlightLimit(settings.maxInFlight()));
+    if (settings.cors().enabled()) {
+      router.route().handler(cors(settings.cors()));
+    }
+    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
+    anonymous(router, PlatformRoutes.LIVE, platform::live);
+    authenticated(
+        router,
+        HttpMethod.GET,
+        PlatformRoutes.READY,
+        Access.authenticated(),
+        false,
+        platform::ready);
+    authenticated(
+        router, HttpMethod.GET, PlatformRoutes.METRICS, metricsAccess, false, platform::metrics);
+    for (Routes.Registered route : routes) {
+      RouteDescriptor d = route.descriptor();
+      authenticated(router, d.method(), d.path(), d.access(), rateLimiter != null, route.handler());
+    }
+    FailureHandler failures = new FailureHandler(settings.maxBodyBytes());
+    router.route().failureHandler(failures);
+    router.errorHandler(404, failures);
+    router.errorHandler(405, failures);
+    router.errorHandler(500, failures);
+    return router;
+  }
+
+  List<RouteDescriptor> descriptors() {
+    return List.copyOf(descriptors);
+  }
+
+  private void anonymous(Router router, String path, Handler<RoutingContext> handler) {
+    descriptors.add(new RouteDescriptor(HttpMethod.GET, path, null));
+    router.route(HttpMethod.GET, path).handler(tag(path)).handler(handler);
+  }
+
+  private void authenticated(
+      Router router,
+      HttpMethod method,
+      String path,
+      Access access,
+      boolean rateLimited,
+      Handler<RoutingContext> handler) {
+    descriptors.add(new RouteDescriptor(method, path, access));
+    Route route =
+        router
+            .route(method, path)
+            .handler(tag(path))
+            .handler(new AuthenticationHandler(authenticator));
+    if (rateLimited) {
+      route.handler(new RateLimitHandler(rateLimiter));
+    }
+    route.handler(new AccessHandler(access)).handler(handler);
+  }
+
+  private static Handler<RoutingContext> tag(String path) {
+    return ctx -> {
+      ctx.put(Requests.ROUTE, path);
+      ctx.next();
+    };
+  }
+
+  private static CorsHandler cors(CorsSettings cors) {
+    return CorsHandler.create()
+        .addOrigins(cors.allowedOrigins())
+        .allowedMethods(
+            Set.of(
+                HttpMethod.GET,
+                HttpMethod.POST,
+                HttpMethod.PUT,
+                HttpMethod.PATCH,
+                HttpMethod.DELETE))
+        .allowedHeaders(
+            Set.of(
+                HttpHeaders.AUTHORIZATION.toString(),
+                HttpHeaders.CONTENT_TYPE.toString(),
+                RequestIdHandler.HEADER,
+                "Idempotency-Key"))
+        .exposedHeaders(Set.of(RequestIdHandler.HEADER, HttpHeaders.RETRY_AFTER.toString()));
+  }
+}

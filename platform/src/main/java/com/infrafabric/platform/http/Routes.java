@@ -1,0 +1,79 @@
+package com.infrafabric.platform.http;
+
+import com.infrafabric.platform.auth.Access;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Where a service registers its routes: each with a method, a path template ({@code /v1/x/:id}),
+ * who may call it, and a handler. Every service route is authenticated, rate limited and checked
+ * against its {@link Access} before the handler runs; the handler reads the caller with {@link
+ * Requests#principal} and fails with {@link ApiException}.
+ */
+public final class Routes {
+
+  private static final List<String> RESERVED = List.of("/health", "/metrics");
+
+  private final List<Registered> registered = new ArrayList<>();
+
+  Routes() {}
+
+  public Routes get(String path, Access access, Handler<RoutingContext> handler) {
+    return add(HttpMethod.GET, path, access, handler);
+  }
+
+  public Routes post(String path, Access access, Handler<RoutingContext> handler) {
+    return add(HttpMethod.POST, path, access, handler);
+  }
+
+  public Routes put(String path, Access access, Handler<RoutingContext> handler) {
+    return add(HttpMethod.PUT, path, access, handler);
+  }
+
+  public Routes patch(String path, Access access, Handler<RoutingContext> handler) {
+    return add(HttpMethod.PATCH, path, access, handler);
+  }
+
+  public Routes delete(String path, Access access, Handler<RoutingContext> handler) {
+    return add(HttpMethod.DELETE, path, access, handler);
+  }
+
+  /**
+   * Registers a route.
+   *
+   * @throws IllegalArgumentException if the path does not start with {@code /}, lies under a
+   *     platform path ({@code /health}, {@code /metrics}) or is already registered for the method
+   */
+  public Routes add(
+      HttpMethod method, String path, Access access, Handler<RoutingContext> handler) {
+    RouteDescriptor descriptor =
+        new RouteDescriptor(method, path, Objects.requireNonNull(access, "access"));
+    Objects.requireNonNull(handler, "handler");
+    if (!path.startsWith("/")) {
+      throw new IllegalArgumentException("route path " + path + " must start with /");
+    }
+    if (RESERVED.stream().anyMatch(path::startsWith)) {
+      throw new IllegalArgumentException("route path " + path + " is reserved for the platform");
+    }
+    if (registered.stream().anyMatch(r -> r.sameEndpoint(descriptor))) {
+      throw new IllegalArgumentException(
+          "route " + method.name() + " " + path + " is registered twice");
+    }
+    registered.add(new Registered(descriptor, handler));
+    return this;
+  }
+
+  List<Registered> registered() {
+    return List.copyOf(registered);
+  }
+
+  record Registered(RouteDescriptor descriptor, Handler<RoutingContext> handler) {
+    boolean sameEndpoint(RouteDescriptor other) {
+      return descriptor.method().equals(other.method()) && descriptor.path().equals(other.path());
+    }
+  }
+}

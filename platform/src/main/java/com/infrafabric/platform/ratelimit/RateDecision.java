@@ -1,0 +1,21 @@
+package com.infrafabric.platform.ratelimit;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Whether a request may proceed under its principal's rate limit: an expected outcome, like
+ * Bucket4j's {@code ConsumptionProbe}.
+ *
+ * @param allowed true if a token was taken
+ * @param remaining tokens left in the bucket after this request
+ * @param retryAfter when refused, how long until a token is available; zero when allowed
+ * @param limitName which limit applied ({@code default} or {@code role-<role>})
+ */
+public record RateDecision(boolean allowed, long remaining, Duration retryAfter, String limitName) {
+
+  public RateDecision {
+    Objects.requireNonNull(retryAfter, "retryAfter");
+    Objects.requireNonNull(limitName, "limitName");
+  }
+}

@@ -1,0 +1,112 @@
+package com.infrafabric.platform.ratelimit;
+
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCompareAndSwapBasedProxyManager;
+import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AsyncCompareAndSwapOperation;
+import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.CompareAndSwapOperation;
+import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Bucket4j's compare-and-swap proxy manager over {@link RedisStore}: a bucket's state is read with
+ * {@code GET} and written by the {@code bucket_cas} script only if nobody changed it in between,
+ * with an expiry so idle buckets do not accumulate. States are stored base64-encoded because the
+ * store speaks strings.
+ *
+ * <p>Asynchronous only: the blocking operations would park an event loop, so they refuse to run.
+ */
+final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<String> {
+
+  static final LuaScript CAS = LuaScript.fromResource(RedisBucketStore.class, "bucket_cas");
+
+  private final RedisStore store;
+  private final ExpirationAfterWriteStrategy expiration;
+
+  RedisBucketStore(
+      RedisStore store, ClientSideConfig config, ExpirationAfterWriteStrategy expiration) {
+    super(config.withExpirationAfterWriteStrategy(expiration));
+    this.store = store;
+    this.expiration = expiration;
+  }
+
+  @Override
+  protected AsyncCompareAndSwapOperation beginAsyncCompareAndSwapOperation(String key) {
+    return new AsyncCompareAndSwapOperation() {
+      @Override
+      public CompletableFuture<Optional<byte[]>> getStateData(Optional<Long> timeoutNanos) {
+        return completable(
+            store.send(Request.cmd(Command.GET).arg(key)).map(RedisBucketStore::decode));
+      }
+
+      @Override
+      public CompletableFuture<Boolean> compareAndSwap(
+          byte[] originalData,
+          byte[] newData,
+          RemoteBucketState newState,
+          Optional<Long> timeoutNanos) {
+        return completable(swap(key, originalData, newData, newState));
+      }
+    };
+  }
+
+  @Override
+  protected CompareAndSwapOperation beginCompareAndSwapOperation(String key) {
+    throw new UnsupportedOperationException(
+        "the Redis rate limiter is asynchronous only; use asAsync()");
+  }
+
+  @Override
+  public void removeProxy(String key) {
+    throw new UnsupportedOperationException(
+        "the Redis rate limiter is asynchronous only; use asAsync()");
+  }
+
+  @Override
+  protected CompletableFuture<Void> removeAsync(String key) {
+    return completable(store.send(Request.cmd(Command.DEL).arg(key)).mapEmpty());
+  }
+
+  @Override
+  public boolean isAsyncModeSupported() {
+    return true;
+  }
+
+  @Override
+  public boolean isExpireAfterWriteSupported() {
+    return true;
+  }
+
+  private Future<Boolean> swap(
+      String key, byte[] originalData, byte[] newData, RemoteBucketState newState) {
+    long ttlMillis =
+        Math.max(1, expiration.calculateTimeToLiveMillis(newState, currentTimeNanos()));
+    String expected = originalData == null ? "" : encode(originalData);
+    return store
+        .eval(CAS, List.of(key), List.of(expected, encode(newData), Long.toString(ttlMillis)))
+        .map(reply -> reply.toInteger() == 1);
+  }
+
+  private static Optional<byte[]> decode(Response reply) {
+    return reply == null
+        ? Optional.empty()
+        : Optional.of(Base64.getDecoder().decode(reply.toString()));
+  }
+
+  private static String encode(byte[] state) {
+    return Base64.getEncoder().encodeToString(state);
+  }
+
+  private static <T> CompletableFuture<T> completable(Future<T> future) {
+    return future.toCompletionStage().toCompletableFuture();
+  }
+}

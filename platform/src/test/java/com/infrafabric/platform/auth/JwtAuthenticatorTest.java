@@ -1,0 +1,168 @@
+package com.infrafabric.platform.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.platform.auth.AuthResult.Reason;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.TestTokens;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class JwtAuthenticatorTest {
+
+  @TempDir Path dir;
+  private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+  private Vertx vertx;
+  private TestTokens tokens;
+  private JwtAuthenticator authenticator;
+
+  @BeforeEach
+  void setUp() {
+    vertx = Vertx.vertx();
+    tokens = TestTokens.create(dir, clock);
+    authenticator = JwtAuthenticator.create(vertx, tokens.settings(), clock);
+    Await.result(authenticator.loadKeys());
+  }
+
+  @AfterEach
+  void tearDown() {
+    Await.result(vertx.close());
+  }
+
+  @Test
+  void acceptsAValidTokenAndExposesItsClaimsAsAPrincipal() {
+    String token =
+        tokens.mint(
+            tokens
+                .spec("alice", "admin", "auditor")
+                .withScope("team-a")
+                .withClaim("tenant", "acme")
+                .withListClaim("tools", List.of("grep", "curl")));
+
+    Principal principal = authenticated(token);
+
+    assertThat(principal.subject()).isEqualTo("alice");
+    assertThat(principal.roles()).containsExactlyInAnyOrder("admin", "auditor");
+    assertThat(principal.scope()).contains("team-a");
+    assertThat(principal.stringClaim("tenant")).contains("acme");
+    assertThat(principal.stringListClaim("tools")).containsExactly("grep", "curl");
+    assertThat(principal.stringClaims()).containsKey("jti").doesNotContainKeys("iss", "sub");
+  }
+
+  @Test
+  void refusesEveryBrokenToken() {
+    assertThat(rejection(null)).isEqualTo(Reason.MISSING);
+    assertThat(rejection("not-a-jwt")).isEqualTo(Reason.MALFORMED);
+    assertThat(rejection(tokens.forged("alice"))).isEqualTo(Reason.SIGNATURE);
+    assertThat(rejection(tokens.wrongKey("alice"))).isEqualTo(Reason.SIGNATURE);
+    assertThat(rejection(tokens.expired("alice"))).isEqualTo(Reason.EXPIRED);
+    assertThat(rejection(tokens.notYetValid("alice"))).isEqualTo(Reason.NOT_YET_VALID);
+    assertThat(rejection(tokens.wrongIssuer("alice"))).isEqualTo(Reason.ISSUER);
+    assertThat(rejection(tokens.wrongAudience("alice"))).isEqualTo(Reason.AUDIENCE);
+    assertThat(rejection(tokens.missingKid("alice"))).isEqualTo(Reason.MISSING_KEY_ID);
+    assertThat(rejection(tokens.unknownKid("alice"))).isEqualTo(Reason.UNKNOWN_KEY);
+  }
+
+  @Test
+  void refusesUnsignedAndHmacTokensWhateverTheirClaims() {
+    assertThat(rejection(tokens.algNone("alice"))).isIn(Reason.MALFORMED, Reason.ALGORITHM);
+    assertThat(rejection(tokens.hs256WithPublicKeyAsSecret("alice"))).isEqualTo(Reason.ALGORITHM);
+  }
+
+  @Test
+  void toleratesTheConfiguredClockSkewAndNoMore() {
+    String token = tokens.valid("alice");
+    clock.advance(TestTokens.TTL.plusSeconds(29));
+    assertThat(authenticated(token).subject()).isEqualTo("alice");
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(rejection(token)).isEqualTo(Reason.EXPIRED);
+  }
+
+  @Test
+  void picksUpARotatedKeyWithoutRestartOnceTheCooldownHasPassed() {
+    TestTokens next = tokens.rotate();
+    String rotated = next.valid("bob", "agent");
+
+    assertThat(rejection(rotated)).isEqualTo(Reason.UNKNOWN_KEY);
+    clock.advance(Duration.ofSeconds(1));
+
+    assertThat(authenticated(rotated).subject()).isEqualTo("bob");
+    assertThat(authenticated(tokens.valid("alice")).subject()).isEqualTo("alice");
+  }
+
+  @Test
+  void dropsARemovedKeyAtTheNextRefresh() throws Exception {
+    String old = tokens.valid("alice");
+    TestTokens replacement = TestTokens.create(Files.createDirectory(dir.resolve("next")), clock);
+    Files.copy(replacement.jwksFile(), tokens.jwksFile(), StandardCopyOption.REPLACE_EXISTING);
+
+    assertThat(authenticated(old).subject()).isEqualTo("alice");
+    clock.advance(JwtSettings.DEFAULT_JWKS_REFRESH);
+
+    assertThat(rejection(old)).isEqualTo(Reason.UNKNOWN_KEY);
+    assertThat(authenticated(replacement.valid("carol")).subject()).isEqualTo("carol");
+  }
+
+  @Test
+  void keepsThePreviousKeysWhenTheFileTurnsInvalid() throws Exception {
+    Files.writeString(tokens.jwksFile(), "{ not json");
+    clock.advance(JwtSettings.DEFAULT_JWKS_REFRESH);
+
+    assertThat(authenticated(tokens.valid("alice")).subject()).isEqualTo("alice");
+  }
+
+  @Test
+  void failsToStartWithoutAReadableKeyFile() {
+    JwtSettings missing = JwtSettings.of(dir.resolve("absent.json"), "iss", "aud");
+    JwtAuthenticator broken = JwtAuthenticator.create(vertx, missing, clock);
+
+    assertThatThrownBy(() -> Await.result(broken.loadKeys()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("absent.json is unreadable or invalid");
+  }
+
+  @Test
+  void rejectsAlgorithmsOtherThanEllipticCurveAtConfigurationTime() {
+    for (String alg : List.of("none", "HS256", "RS256", "PS256", "EdDSA")) {
+      assertThatThrownBy(
+              () ->
+                  new JwtSettings(
+                      dir, "iss", "aud", alg, Duration.ZERO, Duration.ofMinutes(1), "roles"))
+          .hasMessage(
+              "auth.algorithm " + alg + " is not allowed; use one of [ES256, ES384, ES512]");
+    }
+  }
+
+  @Test
+  void roleAccessNeedsOneOfTheRoles() {
+    Principal agent = Principal.of("a", Set.of("agent"));
+    assertThat(Access.anyOf("admin", "agent").permits(agent)).isTrue();
+    assertThat(Access.anyOf("admin").permits(agent)).isFalse();
+    assertThat(Access.authenticated().permits(agent)).isTrue();
+  }
+
+  private Principal authenticated(String token) {
+    AuthResult result = Await.result(authenticator.authenticate(token));
+    assertThat(result).isInstanceOf(AuthResult.Authenticated.class);
+    return ((AuthResult.Authenticated) result).principal();
+  }
+
+  private Reason rejection(String token) {
+    AuthResult result = Await.result(authenticator.authenticate(token));
+    assertThat(result).isInstanceOf(AuthResult.Rejected.class);
+    return ((AuthResult.Rejected) result).reason();
+  }
+}

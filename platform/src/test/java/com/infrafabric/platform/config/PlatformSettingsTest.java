@@ -1,0 +1,117 @@
+package com.infrafabric.platform.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlatformSettingsTest {
+
+  private static final Map<String, String> REQUIRED =
+      Map.of(
+          "auth.jwksFile", "/etc/infrafabric/jwks.json",
+          "auth.issuer", "https://issuer",
+          "auth.audience", "governor");
+
+  @TempDir Path dir;
+
+  @Test
+  void readsTheFileAndLetsTheEnvironmentOverrideIt() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("governor.properties"),
+            String.join(
+                "\n",
+                "http.port=9000",
+                "http.maxBodyBytes=2048",
+                "http.idleTimeout=90s",
+                "http.cors.allowedOrigins=https://console.example.com, https://ops.example.com",
+                "auth.jwksFile=/etc/infrafabric/jwks.json",
+                "auth.issuer=https://issuer",
+                "auth.audience=governor",
+                "ratelimit.roles=admin",
+                "ratelimit.role.admin.capacity=500",
+                ""));
+    Config config = Config.load(file, Map.of("IF_HTTP_PORT", "9100", "IF_AUTH_CLOCK_SKEW", "5s"));
+
+    PlatformSettings settings = PlatformSettings.from(config, "governor");
+    config.rejectUnknownKeys();
+
+    assertThat(settings.http().port()).isEqualTo(9100);
+    assertThat(settings.http().maxBodyBytes()).isEqualTo(2048);
+    assertThat(settings.http().idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(settings.http().cors().allowedOrigins())
+        .containsExactly("https://console.example.com", "https://ops.example.com");
+    assertThat(settings.auth().clockSkew()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.rateLimits().defaultLimit().capacity()).isEqualTo(100);
+    assertThat(settings.rateLimits().perRole().get("admin").capacity()).isEqualTo(500);
+    assertThat(settings.redis()).isEmpty();
+    assertThat(settings.rateLimits().keyPrefix()).isEqualTo("governor");
+  }
+
+  @Test
+  void namesEnvironmentVariablesFromKeys() {
+    assertThat(Config.envName("http.port")).isEqualTo("IF_HTTP_PORT");
+    assertThat(Config.envName("http.maxBodyBytes")).isEqualTo("IF_HTTP_MAX_BODY_BYTES");
+    assertThat(Config.envName("http.cors.allowedOrigins"))
+        .isEqualTo("IF_HTTP_CORS_ALLOWED_ORIGINS");
+    assertThat(Config.envName("ratelimit.role.ops-team.capacity"))
+        .isEqualTo("IF_RATELIMIT_ROLE_OPS_TEAM_CAPACITY");
+  }
+
+  @Test
+  void rejectsBadValuesWithExactMessages() {
+    assertThat(failure(Map.of("http.port", "70000")))
+        .isEqualTo("http.port 70000 is outside 1..65535");
+    assertThat(failure(Map.of("http.port", "eighty")))
+        .isEqualTo("http.port eighty is not an integer");
+    assertThat(failure(Map.of("http.idleTimeout", "10x")))
+        .isEqualTo("http.idleTimeout 10x is not a duration (e.g. 500ms, 30s, 15m, 2h, PT15M)");
+    assertThat(failure(Map.of("http.cors.allowedOrigins", "*")))
+        .isEqualTo("http.cors.allowedOrigins must list exact origins; '*' is not allowed");
+    assertThat(failure(Map.of("auth.algorithm", "HS256")))
+        .isEqualTo("auth.algorithm HS256 is not allowed; use one of [ES256, ES384, ES512]");
+    assertThat(failure(Map.of("auth.issuer", "")))
+        .isEqualTo("auth.issuer is required (set it in the config file or IF_AUTH_ISSUER)");
+  }
+
+  @Test
+  void neverEchoesTheRedisPassword() {
+    String message = failure(Map.of("redis.url", "http://:s3cret-canary@redis:6379"));
+    assertThat(message).doesNotContain("s3cret-canary").contains("redis://");
+
+    Map<String, String> values = new HashMap<>(REQUIRED);
+    values.put("redis.url", "redis://:s3cret-canary@redis:6380");
+    PlatformSettings settings = PlatformSettings.from(Config.of(values, Map.of()), "chassis");
+    assertThat(settings.redis().orElseThrow().password()).isEqualTo("s3cret-canary");
+    assertThat(settings.toString()).doesNotContain("s3cret-canary");
+  }
+
+  @Test
+  void reportsATypoedKeyInTheFile() {
+    Map<String, String> values = new HashMap<>(REQUIRED);
+    values.put("http.prot", "9000");
+    Config config = Config.of(values, Map.of());
+    PlatformSettings.from(config, "governor");
+
+    assertThatThrownBy(config::rejectUnknownKeys)
+        .hasMessage("unknown config key http.prot in the given values");
+  }
+
+  private static String failure(Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>(REQUIRED);
+    values.putAll(overrides);
+    try {
+      PlatformSettings.from(Config.of(values, Map.of()), "governor");
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("no failure for " + overrides);
+  }
+}

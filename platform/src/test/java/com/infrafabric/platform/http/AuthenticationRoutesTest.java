@@ -1,0 +1,135 @@
+package com.infrafabric.platform.http;
+
+import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class AuthenticationRoutesTest {
+
+  @TempDir Path dir;
+  private ServiceFixture fixture;
+
+  @BeforeEach
+  void start() {
+    fixture =
+        ServiceFixture.start(
+            dir,
+            builder ->
+                builder.routes(
+                    routes ->
+                        routes
+                            .get(
+                                "/v1/whoami",
+                                Access.authenticated(),
+                                AuthenticationRoutesTest::whoami)
+                            .post("/v1/admin", Access.anyOf("admin"), ctx -> ctx.end("done"))));
+  }
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+  }
+
+  @Test
+  void livenessIsTheOnlyAnonymousRoute() {
+    HttpResponse<String> live = fixture.client.get("/health/live", null);
+    assertThat(live.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(live.body()).getString("status")).isEqualTo("UP");
+
+    for (String path : List.of("/health/ready", "/metrics", "/v1/whoami")) {
+      assertError(fixture.client.get(path, null), 401, "UNAUTHENTICATED");
+    }
+    assertThat(fixture.service.routes())
+        .filteredOn(RouteDescriptor::anonymous)
+        .extracting(RouteDescriptor::path)
+        .containsExactly("/health/live");
+  }
+
+  @Test
+  void refusesEveryBadTokenWith401AndABearerChallengeWithoutEchoingIt() {
+    var tokens = fixture.tokens;
+    List<String> bad =
+        List.of(
+            tokens.forged("alice"),
+            tokens.expired("alice"),
+            tokens.notYetValid("alice"),
+            tokens.wrongIssuer("alice"),
+            tokens.wrongAudience("alice"),
+            tokens.algNone("alice"),
+            tokens.hs256WithPublicKeyAsSecret("alice"),
+            tokens.missingKid("alice"),
+            tokens.unknownKid("alice"),
+            tokens.wrongKey("alice"),
+            "garbage");
+    for (String token : bad) {
+      HttpResponse<String> response = fixture.client.get("/v1/whoami", token);
+      assertError(response, 401, "UNAUTHENTICATED");
+      assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+      assertThat(response.body()).doesNotContain(token);
+    }
+  }
+
+  @Test
+  void givesTheHandlerTheVerifiedPrincipal() {
+    String token = fixture.tokens.mint(fixture.tokens.spec("alice", "agent").withScope("team-a"));
+
+    HttpResponse<String> response = fixture.client.get("/v1/whoami", token);
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(response.body()).getMap())
+        .containsEntry("subject", "alice")
+        .containsEntry("scope", "team-a");
+  }
+
+  @Test
+  void acceptsTheBearerSchemeInAnyCase() {
+    String token = fixture.tokens.valid("alice");
+    HttpResponse<String> response =
+        fixture.client.send("GET", "/v1/whoami", null, Map.of("Authorization", "bEaReR " + token));
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void enforcesRolesWith403() {
+    HttpResponse<String> agent =
+        fixture.client.post("/v1/admin", fixture.tokens.valid("bob", "agent"), null, "");
+    JsonObject body = assertError(agent, 403, "FORBIDDEN");
+    assertThat(body.getJsonObject("details").getJsonArray("requiredRoles"))
+        .containsExactly("admin");
+
+    HttpResponse<String> admin =
+        fixture.client.post("/v1/admin", fixture.tokens.valid("root", "admin"), null, "");
+    assertThat(admin.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void picksUpARotatedKeyWithoutRestart() {
+    var rotated = fixture.tokens.rotate();
+    fixture.clock.advance(java.time.Duration.ofSeconds(2));
+
+    HttpResponse<String> response = fixture.client.get("/v1/whoami", rotated.valid("carol"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  private static void whoami(io.vertx.ext.web.RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    ctx.json(
+        new JsonObject()
+            .put("subject", principal.subject())
+            .put("scope", principal.scope().orElse(null)));
+  }
+}

@@ -1,0 +1,152 @@
+package com.infrafabric.platform.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.testing.LogCapture;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class ErrorShapeTest {
+
+  static final ErrorCode BUDGET_SCOPE_UNKNOWN = new ErrorCode("BUDGET_SCOPE_UNKNOWN", 422);
+
+  @TempDir Path dir;
+  private ServiceFixture fixture;
+  private String token;
+
+  @BeforeEach
+  void start() {
+    fixture =
+        ServiceFixture.start(
+            dir,
+            builder ->
+                builder
+                    .settings(HttpSettings.defaults().withPort(0).withMaxBodyBytes(64))
+                    .routes(
+                        routes ->
+                            routes
+                                .post(
+                                    "/v1/echo",
+                                    Access.authenticated(),
+                                    ctx -> ctx.json(Requests.jsonBody(ctx)))
+                                .get(
+                                    "/v1/scopes/:scope",
+                                    Access.authenticated(),
+                                    ctx -> {
+                                      throw ApiException.of(
+                                          BUDGET_SCOPE_UNKNOWN,
+                                          "No budget scope has this name.",
+                                          Map.of("scope", ctx.pathParam("scope")));
+                                    })
+                                .get(
+                                    "/v1/boom",
+                                    Access.authenticated(),
+                                    ctx -> {
+                                      throw new IllegalStateException("internal detail 42");
+                                    })));
+    token = fixture.tokens.valid("alice");
+  }
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+  }
+
+  @Test
+  void answersUnknownPathsAndMethodsInTheJsonShape() {
+    HttpResponse<String> missing = fixture.client.get("/v1/nothing-here", token);
+    assertError(missing, 404, "NOT_FOUND");
+
+    HttpResponse<String> wrongMethod = fixture.client.send("DELETE", "/v1/echo", token, Map.of());
+    assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+  }
+
+  @Test
+  void refusesBodiesOverTheLimitMalformedJsonAndOtherMediaTypes() {
+    String big = "{\"pad\":\"" + "x".repeat(100) + "\"}";
+    assertError(
+        fixture.client.post("/v1/echo", token, "application/json", big), 413, "PAYLOAD_TOO_LARGE");
+    assertError(
+        fixture.client.post("/v1/echo", token, "application/json", "{\"a\":"),
+        400,
+        "MALFORMED_REQUEST");
+    assertError(
+        fixture.client.post("/v1/echo", token, "application/json", "{} {}"),
+        400,
+        "MALFORMED_REQUEST");
+    assertError(
+        fixture.client.post("/v1/echo", token, "application/json", "[1]"),
+        400,
+        "MALFORMED_REQUEST");
+    assertError(
+        fixture.client.post("/v1/echo", token, "application/json", "{\"a\":1,\"a\":2}"),
+        400,
+        "MALFORMED_REQUEST");
+    assertError(
+        fixture.client.post("/v1/echo", token, "text/plain", "{}"), 415, "UNSUPPORTED_MEDIA_TYPE");
+
+    HttpResponse<String> ok =
+        fixture.client.post("/v1/echo", token, "application/json; charset=utf-8", "{\"a\":1}");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(ok.body()).getInteger("a")).isEqualTo(1);
+  }
+
+  @Test
+  void rendersAServiceDefinedCodeWithItsDetails() {
+    JsonObject body =
+        assertError(fixture.client.get("/v1/scopes/team-x", token), 422, "BUDGET_SCOPE_UNKNOWN");
+    assertThat(body.getString("message")).isEqualTo("No budget scope has this name.");
+    assertThat(body.getJsonObject("details").getString("scope")).isEqualTo("team-x");
+  }
+
+  @Test
+  void hidesUnexpectedFailuresBehindTheRequestIdAndLogsThemServerSide() {
+    try (LogCapture logs = LogCapture.start()) {
+      HttpResponse<String> response =
+          fixture.client.send("GET", "/v1/boom", token, Map.of("X-Request-Id", "req-boom-1"));
+
+      JsonObject body = assertError(response, 500, "INTERNAL");
+      assertThat(body.getJsonObject("details").getMap()).containsOnlyKeys("requestId");
+      assertThat(response.body())
+          .doesNotContain("internal detail 42")
+          .doesNotContain("IllegalStateException")
+          .doesNotContain("at com.");
+      assertThat(logs.text()).contains("req-boom-1").contains("internal detail 42");
+    }
+  }
+
+  @Test
+  void echoesAWellFormedRequestIdAndReplacesAnUnsafeOne() {
+    HttpResponse<String> kept =
+        fixture.client.send("GET", "/v1/nothing", token, Map.of("X-Request-Id", "abc-123"));
+    assertThat(kept.headers().firstValue("X-Request-Id")).contains("abc-123");
+    assertThat(new JsonObject(kept.body()).getJsonObject("details").getString("requestId"))
+        .isEqualTo("abc-123");
+
+    HttpResponse<String> replaced =
+        fixture.client.send("GET", "/v1/nothing", token, Map.of("X-Request-Id", "bad id\"{}"));
+    assertThat(replaced.headers().firstValue("X-Request-Id").orElseThrow())
+        .matches("[0-9a-f-]{36}");
+  }
+
+  static JsonObject assertError(HttpResponse<String> response, int status, String code) {
+    assertThat(response.statusCode()).isEqualTo(status);
+    assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    JsonObject body = new JsonObject(response.body());
+    assertThat(body.fieldNames()).containsExactlyInAnyOrder("code", "message", "details");
+    assertThat(body.getString("code")).isEqualTo(code);
+    assertThat(body.getString("message")).isNotBlank();
+    assertThat(body.getJsonObject("details").getString("requestId"))
+        .isEqualTo(response.headers().firstValue("X-Request-Id").orElseThrow());
+    return body;
+  }
+}

@@ -1,0 +1,125 @@
+package com.infrafabric.platform.http;
+
+import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.testing.Await;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class OverloadAndShutdownTest {
+
+  @TempDir Path dir;
+  private final BlockingQueue<Held> held = new LinkedBlockingQueue<>();
+
+  @Test
+  void answersOverloadedAtOnceBeyondTheInFlightBound() throws Exception {
+    try (ServiceFixture fixture = start(HttpSettings.defaults().withPort(0).withMaxInFlight(1))) {
+      String token = fixture.tokens.valid("alice");
+      CompletableFuture<HttpResponse<String>> first = fixture.client.getAsync("/v1/slow", token);
+      Held slow = awaitHeld();
+
+      long start = System.nanoTime();
+      HttpResponse<String> second = fixture.client.get("/v1/slow", token);
+
+      assertError(second, 503, "OVERLOADED");
+      assertThat(second.headers().firstValue("Retry-After")).contains("1");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      slow.finish();
+      assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(fixture.client.get("/health/live", null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void drainsInFlightRequestsOnStopAndRefusesNewConnections() throws Exception {
+    try (ServiceFixture fixture =
+        start(HttpSettings.defaults().withPort(0).withShutdownGrace(Duration.ofSeconds(20)))) {
+      String token = fixture.tokens.valid("alice");
+      CompletableFuture<HttpResponse<String>> inFlight = fixture.client.getAsync("/v1/slow", token);
+      Held slow = awaitHeld();
+
+      Future<Void> stopped = fixture.service.stop();
+      awaitRefused(fixture.service.port());
+      assertThat(stopped.isComplete()).isFalse();
+
+      slow.finish();
+      assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      Await.result(stopped, Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void closesWhatIsLeftOnceTheGraceRunsOut() throws Exception {
+    try (ServiceFixture fixture =
+        start(HttpSettings.defaults().withPort(0).withShutdownGrace(Duration.ofMillis(300)))) {
+      CompletableFuture<HttpResponse<String>> stuck =
+          fixture.client.getAsync("/v1/slow", fixture.tokens.valid("alice"));
+      awaitHeld();
+
+      long start = System.nanoTime();
+      Await.result(fixture.service.stop(), Duration.ofSeconds(10));
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThatThrownBy(() -> stuck.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IOException.class);
+    }
+  }
+
+  private ServiceFixture start(HttpSettings settings) {
+    return ServiceFixture.start(
+        dir,
+        builder ->
+            builder
+                .settings(settings)
+                .routes(routes -> routes.get("/v1/slow", Access.authenticated(), this::hold)));
+  }
+
+  private void hold(RoutingContext ctx) {
+    held.add(new Held(Vertx.currentContext(), ctx));
+  }
+
+  private Held awaitHeld() throws InterruptedException {
+    Held next = held.poll(10, TimeUnit.SECONDS);
+    assertThat(next).as("the slow request reached its handler").isNotNull();
+    return next;
+  }
+
+  private static void awaitRefused(int port) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      } catch (IOException refused) {
+        return;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+    throw new AssertionError("port " + port + " still accepts connections after stop()");
+  }
+
+  private record Held(Context context, RoutingContext ctx) {
+    void finish() {
+      context.runOnContext(v -> ctx.end("done"));
+    }
+  }
+}

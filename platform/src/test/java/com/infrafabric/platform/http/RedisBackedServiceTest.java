@@ -1,0 +1,174 @@
+package com.infrafabric.platform.http;
+
+import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.health.RedisReadinessCheck;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.ratelimit.RateLimiter;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.LogCapture;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(90)
+class RedisBackedServiceTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final LuaScript SERVICE_SCRIPT =
+      LuaScript.of("service_script", "return redis.call('GET', KEYS[1])");
+
+  @TempDir Path dir;
+  private ServiceFixture fixture;
+  private RedisStore store;
+
+  @BeforeEach
+  void start() {
+    fixture =
+        ServiceFixture.start(
+            dir,
+            builder -> {
+              store =
+                  RedisStore.create(
+                      builder.vertx(),
+                      RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofSeconds(1)),
+                      new SimpleMeterRegistry());
+              RateLimitPolicy policy =
+                  RateLimitPolicy.uniform("svc", new RateLimit(3, 3, Duration.ofMinutes(1)));
+              builder
+                  .settings(
+                      HttpSettings.defaults()
+                          .withPort(0)
+                          .withReadinessDeadline(Duration.ofSeconds(2)))
+                  .rateLimiter(RateLimiter.create(store, policy, builder.clock(), builder.meters()))
+                  .readinessCheck("redis", RedisReadinessCheck.of(store, List.of(SERVICE_SCRIPT)))
+                  .routes(
+                      routes ->
+                          routes.get("/v1/ping", Access.authenticated(), ctx -> ctx.end("pong")));
+            });
+    Await.result(store.send(Request.cmd(Command.FLUSHALL)));
+  }
+
+  @AfterEach
+  void stop() {
+    fixture.close();
+    store.close();
+  }
+
+  @Test
+  void limitsEachPrincipalWith429AndRetryAfter() {
+    String alice = fixture.tokens.valid("alice");
+    for (int i = 0; i < 3; i++) {
+      assertThat(fixture.client.get("/v1/ping", alice).statusCode()).isEqualTo(200);
+    }
+
+    HttpResponse<String> limited = fixture.client.get("/v1/ping", alice);
+
+    assertError(limited, 429, "RATE_LIMITED");
+    assertThat(limited.headers().firstValue("Retry-After")).contains("20");
+    assertThat(fixture.client.get("/v1/ping", fixture.tokens.valid("bob")).statusCode())
+        .isEqualTo(200);
+    assertThat(fixture.client.get("/health/ready", alice).statusCode())
+        .as("platform routes are not rate limited")
+        .isEqualTo(200);
+  }
+
+  @Test
+  void readinessAndLimiterFailClosedWhileRedisIsDownAndRecoverAfterwards() {
+    String token = fixture.tokens.valid("alice");
+    HttpResponse<String> ready = fixture.client.get("/health/ready", token);
+    assertThat(ready.statusCode()).isEqualTo(200);
+    assertThat(
+            new JsonObject(ready.body())
+                .getJsonObject("checks")
+                .getJsonObject("redis")
+                .getString("status"))
+        .isEqualTo("UP");
+
+    REDIS.killHard();
+    try {
+      long start = System.nanoTime();
+      HttpResponse<String> down = fixture.client.get("/health/ready", token);
+      HttpResponse<String> limited = fixture.client.get("/v1/ping", token);
+
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+      assertThat(down.statusCode()).isEqualTo(503);
+      assertThat(new JsonObject(down.body()).getString("status")).isEqualTo("DOWN");
+      assertError(limited, 503, "STORE_UNAVAILABLE");
+      assertThat(limited.headers().firstValue("Retry-After")).contains("1");
+    } finally {
+      REDIS.restart();
+    }
+
+    HttpResponse<String> recovered = fixture.client.get("/health/ready", token);
+    assertThat(recovered.statusCode()).isEqualTo(200);
+    assertThat(recovered.body()).contains("scripts reloaded");
+    assertThat(fixture.client.get("/v1/ping", token).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void neverLetsATokenOrTheRedisPasswordReachLogsOrResponses() {
+    String canaryToken = fixture.tokens.valid("canary-subject");
+    String redisPassword = REDIS.endpoint().password();
+    List<String> responses = new ArrayList<>();
+    try (LogCapture logs = LogCapture.start()) {
+      responses.add(body(fixture.client.get("/v1/ping", canaryToken)));
+      responses.add(
+          body(fixture.client.get("/v1/ping?token=" + canaryToken, fixture.tokens.expired("x"))));
+      responses.add(body(fixture.client.get("/v1/ping", canaryToken + "x")));
+      REDIS.killHard();
+      try {
+        responses.add(body(fixture.client.get("/v1/ping", canaryToken)));
+        responses.add(body(fixture.client.get("/health/ready", canaryToken)));
+      } finally {
+        REDIS.restart();
+      }
+      String everything = logs.text() + String.join("\n", responses);
+
+      assertThat(everything).doesNotContain(canaryToken).doesNotContain(redisPassword);
+      assertThat(everything)
+          .doesNotContain(canaryToken.substring(canaryToken.lastIndexOf('.') + 1));
+      assertAccessLogged(logs.events("infrafabric.access"));
+    }
+  }
+
+  private static void assertAccessLogged(List<ILoggingEvent> access) {
+    assertThat(access).hasSizeGreaterThanOrEqualTo(5);
+    Map<String, Object> first =
+        access.get(0).getKeyValuePairs().stream()
+            .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+    assertThat(first)
+        .containsEntry("method", "GET")
+        .containsEntry("route", "/v1/ping")
+        .containsEntry("status", 200)
+        .containsEntry("subject", "canary-subject")
+        .containsKeys("requestId", "durationMs");
+  }
+
+  private static String body(HttpResponse<String> response) {
+    return response.headers().map() + response.body();
+  }
+}

@@ -1,0 +1,147 @@
+package com.infrafabric.platform.ratelimit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.RedisUnavailableException;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.Concurrently;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(60)
+class RateLimiterTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final RateLimit FIVE_PER_MINUTE = new RateLimit(5, 5, Duration.ofMinutes(1));
+
+  private static Vertx vertx;
+  private static RedisStore nodeA;
+  private static RedisStore nodeB;
+  private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    RedisSettings settings =
+        RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofSeconds(2));
+    nodeA = RedisStore.create(vertx, settings, new SimpleMeterRegistry());
+    nodeB = RedisStore.create(vertx, settings, new SimpleMeterRegistry());
+    Await.result(nodeA.ping());
+    Await.result(nodeB.ping());
+  }
+
+  @AfterAll
+  static void close() {
+    nodeA.close();
+    nodeB.close();
+    Await.result(vertx.close());
+  }
+
+  @Test
+  void twoNodesShareOneLimitPerPrincipal() throws Exception {
+    RateLimiter first = limiter(nodeA, "shared");
+    RateLimiter second = limiter(nodeB, "shared");
+    Principal alice = Principal.of("alice", Set.of());
+
+    List<Boolean> allowed =
+        Concurrently.run(
+            10,
+            Duration.ofSeconds(20),
+            i -> () -> Await.result((i % 2 == 0 ? first : second).tryConsume(alice)).allowed());
+
+    assertThat(allowed).filteredOn(a -> a).hasSize(5);
+    assertThat(Await.result(second.tryConsume(Principal.of("bob", Set.of()))).allowed()).isTrue();
+  }
+
+  @Test
+  void refusesWithTheTimeUntilTheNextTokenAndCountsTheRefusal() {
+    RateLimiter limiter = limiter(nodeA, "refusal");
+    Principal alice = Principal.of("alice", Set.of());
+    for (int i = 0; i < 5; i++) {
+      assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+    }
+
+    RateDecision refused = Await.result(limiter.tryConsume(alice));
+
+    assertThat(refused.allowed()).isFalse();
+    assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(12));
+    assertThat(meters.counter("ratelimit.rejections", "limit", "default").count()).isEqualTo(1);
+  }
+
+  @Test
+  void refillsAsTheInjectedClockMoves() {
+    RateLimiter limiter = limiter(nodeA, "refill");
+    Principal alice = Principal.of("alice", Set.of());
+    for (int i = 0; i < 5; i++) {
+      Await.result(limiter.tryConsume(alice));
+    }
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+
+    clock.advance(Duration.ofSeconds(12));
+
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+  }
+
+  @Test
+  void givesARoleItsOwnLargerBucketAndExpiresIdleBuckets() {
+    RateLimitPolicy policy =
+        new RateLimitPolicy(
+            "roles",
+            FIVE_PER_MINUTE,
+            Map.of("admin", RateLimit.perMinute(50), "agent", FIVE_PER_MINUTE));
+    RateLimiter limiter = RateLimiter.create(nodeA, policy, clock, meters);
+    Principal admin = Principal.of("root", Set.of("agent", "admin"));
+
+    RateDecision decision = Await.result(limiter.tryConsume(admin));
+
+    assertThat(decision.limitName()).isEqualTo("role-admin");
+    assertThat(decision.remaining()).isEqualTo(49);
+    String key = limiter.key(admin, policy.select(admin));
+    long ttl = Await.result(nodeA.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+    assertThat(ttl).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2).toMillis());
+  }
+
+  @Test
+  void failsClosedWhileRedisIsDownAndRecoversWhenItReturns() {
+    RateLimiter limiter = limiter(nodeA, "outage");
+    Principal alice = Principal.of("alice", Set.of());
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+
+    REDIS.killHard();
+    try {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> Await.result(limiter.tryConsume(alice)))
+          .isInstanceOf(RedisUnavailableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    } finally {
+      REDIS.restart();
+    }
+
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+  }
+
+  private RateLimiter limiter(RedisStore store, String prefix) {
+    return RateLimiter.create(
+        store, RateLimitPolicy.uniform(prefix, FIVE_PER_MINUTE), clock, meters);
+  }
+}
