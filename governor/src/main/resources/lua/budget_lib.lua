@@ -5,23 +5,34 @@
 -- 2^53, and the Java side caps every amount far below that. Numbers leave the script as decimal
 -- strings formatted with %d, never through tostring() or cjson, which would print 1e+15.
 --
+-- Layout (P = prefix):
+--   P config        hash: 'zone', and '<scope>|<window>' = '<cap>' or '<cap>;<pct>,<pct>...' per cap
+--   P u:<scope>     hash: usage counters of each window id ('life', 'dYYYYMMDD', 'mYYYYMM'):
+--                   '<id>.s' spent, '<id>.r' reserved, '<id>.t' tokens as 'input,cached,output'
+--                   (few fields per read: a script's cost grows with the fields it touches)
+--   P r:<id>        hash: one reservation;  P rexp  zset: active reservations by expiry
+--   P idem:<key>    string: request fingerprint, newline, stored JSON result
+--   P ledger        stream: one entry per operation;  P events  stream: threshold events
+--   P th:<scope>|<window id>  hash: thresholds already fired in that window instance
+--
 -- Common arguments (ARGV):
---   1 prefix  2 now (ms)  3 zone the caller assumed  4 day window id  5 day key expiry (ms)
---   6 month window id  7 month key expiry (ms)  8 idempotency key ('' for none)
+--   1 prefix  2 now (ms)  3 zone the caller assumed  4 day window id  5 month window id
+--   6 oldest day id to keep  7 oldest month id to keep  8 idempotency key ('' for none)
 --   9 request fingerprint  10 idempotency TTL (ms)  11 retention of finished records (ms)
 -- Common keys (KEYS):
---   1 tenant hash  2 idempotency hash  3 ledger stream  4 events stream  5 reservation expiry zset
---   6 reservation hash (or the tenant hash when the operation has none)
+--   1 config hash  2 idempotency key  3 ledger  4 events  5 reservation expiry zset
+--   6 reservation hash (or the config hash when the operation has none)
 
 local H = {
-  prefix = ARGV[1], now = tonumber(ARGV[2]), zone = ARGV[3],
-  day = ARGV[4], day_exp = tonumber(ARGV[5]), month = ARGV[6], month_exp = tonumber(ARGV[7]),
-  idem = ARGV[8], fp = ARGV[9], idem_ttl = tonumber(ARGV[10]), retention = tonumber(ARGV[11]),
-  tenant_key = KEYS[1], idem_key = KEYS[2], ledger = KEYS[3], events = KEYS[4], rexp = KEYS[5],
+  prefix = ARGV[1], now = tonumber(ARGV[2]), zone = ARGV[3], day = ARGV[4], month = ARGV[5],
+  day_cutoff = ARGV[6], month_cutoff = ARGV[7], idem = ARGV[8], fp = ARGV[9],
+  idem_ttl = tonumber(ARGV[10]), retention = tonumber(ARGV[11]),
+  config = KEYS[1], idem_key = KEYS[2], ledger = KEYS[3], events = KEYS[4], rexp = KEYS[5],
   res_key = KEYS[6],
 }
 
 local WINDOWS = {'lifetime', 'day', 'month'}
+local FIELDS = {'spent', 'reserved', 'tin', 'tcin', 'tout'}
 local LAZY_EXPIRY_BATCH = 8
 local EVENTS_MAX_LENGTH = 100000
 
@@ -56,90 +67,157 @@ local function window_id(window)
   return 'life'
 end
 
-local function usage_key(scope, id)
-  return H.prefix .. 'u:' .. scope .. '|' .. id
-end
-
--- Day and month counters roll over by key name and expire long after their window ends.
-local function expire_with_window(key, id)
-  if id == H.day then
-    redis.call('PEXPIREAT', key, H.day_exp)
-  elseif id == H.month then
-    redis.call('PEXPIREAT', key, H.month_exp)
+-- Both lists, without repeats (a commit touches the windows of its reservation and of now).
+local function union(a, b)
+  local seen, all = {}, {}
+  for _, list in ipairs({a, b}) do
+    for _, id in ipairs(list) do
+      if not seen[id] then seen[id] = true; all[#all + 1] = id end
+    end
   end
+  return all
 end
 
-local function add_usage(layers, ids, field, delta)
+-- Usage of the given layers in the given windows: one HMGET per layer now, one HSET per changed
+-- layer in save(), however many changes a script makes in between. Token counters are read only
+-- when the script records tokens.
+local function load_usage(layers, ids, with_tokens)
+  local names = {}
+  for _, id in ipairs(ids) do
+    names[#names + 1] = id .. '.s'
+    names[#names + 1] = id .. '.r'
+    if with_tokens then names[#names + 1] = id .. '.t' end
+  end
+  local usage = {}
+  for _, layer in ipairs(layers) do
+    local key = H.prefix .. 'u:' .. layer
+    local v = redis.call('HMGET', key, unpack(names))
+    local cells, i = {}, 1
+    for _, id in ipairs(ids) do
+      local cell = {new = not (v[i] or v[i + 1]), spent = tonumber(v[i] or '0'),
+                    reserved = tonumber(v[i + 1] or '0'), tin = 0, tcin = 0, tout = 0}
+      i = i + 2
+      if with_tokens then
+        if v[i] then
+          local a, b, c = string.match(v[i], '^(%d+),(%d+),(%d+)$')
+          cell.tin, cell.tcin, cell.tout = tonumber(a), tonumber(b), tonumber(c)
+        end
+        i = i + 1
+      end
+      cells[id] = cell
+    end
+    usage[layer] = {key = key, cells = cells, dirty = {}, opened = false}
+  end
+  return usage
+end
+
+local SUFFIX = {spent = 's', reserved = 'r', tin = 't', tcin = 't', tout = 't'}
+
+local function bump(usage, layers, ids, field, delta)
   if delta == 0 then return end
   for _, layer in ipairs(layers) do
+    local u = usage[layer]
     for _, id in ipairs(ids) do
-      local key = usage_key(layer, id)
-      redis.call('HINCRBY', key, field, delta)
-      expire_with_window(key, id)
+      local cell = u.cells[id]
+      cell[field] = cell[field] + delta
+      u.dirty[id .. '.' .. SUFFIX[field]] = cell
+      if cell.new and id ~= 'life' then u.opened = true end
     end
   end
 end
 
--- Caps that apply now on the given layers: one entry per layer and window with a cap.
-local function limits_of(layers)
-  local limits, budgeted = {}, false
+-- Drops counters of day and month windows older than the retention; runs only when a layer opens
+-- a new window, so at most once a day per layer.
+local function prune(key)
+  local stale = {}
+  for _, name in ipairs(redis.call('HKEYS', key)) do
+    local id = string.match(name, '^([dm]%d+)%.')
+    if id and ((string.sub(id, 1, 1) == 'd' and id < H.day_cutoff)
+        or (string.sub(id, 1, 1) == 'm' and id < H.month_cutoff)) then
+      stale[#stale + 1] = name
+    end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+end
+
+local function cell_value(name, cell)
+  local kind = string.sub(name, -1)
+  if kind == 's' then return int(cell.spent) end
+  if kind == 'r' then return int(cell.reserved) end
+  return int(cell.tin) .. ',' .. int(cell.tcin) .. ',' .. int(cell.tout)
+end
+
+local function save(usage)
+  for _, u in pairs(usage) do
+    local args = {}
+    for name, cell in pairs(u.dirty) do
+      args[#args + 1] = name
+      args[#args + 1] = cell_value(name, cell)
+    end
+    if #args > 0 then
+      redis.call('HSET', u.key, unpack(args))
+      if u.opened then prune(u.key) end
+    end
+  end
+end
+
+-- Reads the tenant's zone and the caps of the given layers in one step. Returns nil and a reply
+-- when the tenant is unknown or the caller computed windows in a stale zone.
+local function load_config(layers)
+  local names = {'zone'}
   for _, layer in ipairs(layers) do
-    local flat = redis.call('HGETALL', H.prefix .. 'b:' .. layer)
-    if #flat > 0 then
-      budgeted = true
-      local budget = {}
-      for i = 1, #flat, 2 do budget[flat[i]] = flat[i + 1] end
-      for _, window in ipairs(WINDOWS) do
-        local cap = budget[window .. '.cap']
-        if cap then
-          limits[#limits + 1] = {scope = layer, window = window, id = window_id(window),
-                                 cap = tonumber(cap), th = budget[window .. '.th'] or ''}
-        end
-      end
+    for _, window in ipairs(WINDOWS) do
+      names[#names + 1] = layer .. '|' .. window
     end
   end
-  return limits, budgeted
+  local v = redis.call('HMGET', H.config, unpack(names))
+  if not v[1] then return nil, {'unknown_tenant', ''} end
+  if v[1] ~= H.zone then return nil, {'zone', v[1]} end
+  local caps, i = {}, 2
+  for _, layer in ipairs(layers) do
+    for _, window in ipairs(WINDOWS) do
+      if v[i] then
+        local cap, thresholds = string.match(v[i], '^(%d+);?(.*)$')
+        caps[#caps + 1] = {scope = layer, window = window, id = window_id(window),
+                           cap = tonumber(cap), th = thresholds}
+      end
+      i = i + 1
+    end
+  end
+  return caps, nil
 end
 
-local function read_usage(limits)
-  for _, limit in ipairs(limits) do
-    local v = redis.call('HMGET', usage_key(limit.scope, limit.id), 'spent', 'reserved')
-    limit.spent = tonumber(v[1] or '0')
-    limit.reserved = tonumber(v[2] or '0')
-  end
+-- Binds each cap to the usage cell it limits.
+local function bind(caps, usage)
+  for _, cap in ipairs(caps) do cap.cell = usage[cap.scope].cells[cap.id] end
+  return caps
 end
 
 local function encode_limits(limits)
   local out = {}
   for i, limit in ipairs(limits) do
     out[i] = {scope = limit.scope, window = limit.window, cap = int(limit.cap),
-              spent = int(limit.spent), reserved = int(limit.reserved)}
+              spent = int(limit.cell.spent), reserved = int(limit.cell.reserved)}
   end
   return out
-end
-
--- Returns a reply when the tenant is unknown or the caller computed windows in a stale zone.
-local function tenant_check()
-  local zone = redis.call('HGET', H.tenant_key, 'zone')
-  if not zone then return {'unknown_tenant', ''} end
-  if zone ~= H.zone then return {'zone', zone} end
-  return nil
 end
 
 -- Returns the stored reply for a repeated key, a conflict for the same key with another request,
 -- or nil for a first request.
 local function replay_or_conflict()
   if H.idem == '' then return nil end
-  local prior = redis.call('HMGET', H.idem_key, 'fp', 'res')
-  if not prior[1] then return nil end
-  if prior[1] == H.fp then return {'replay', prior[2]} end
+  local stored = redis.call('GET', H.idem_key)
+  if not stored then return nil end
+  local newline = string.find(stored, '\n', 1, true)
+  if string.sub(stored, 1, newline - 1) == H.fp then
+    return {'replay', string.sub(stored, newline + 1)}
+  end
   return {'conflict', ''}
 end
 
 local function remember(json)
   if H.idem ~= '' then
-    redis.call('HSET', H.idem_key, 'fp', H.fp, 'res', json)
-    redis.call('PEXPIRE', H.idem_key, H.idem_ttl)
+    redis.call('SET', H.idem_key, H.fp .. '\n' .. json, 'PX', H.idem_ttl)
   end
   return {'ok', json}
 end
@@ -151,20 +229,25 @@ end
 local function load_reservation(key)
   local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw')
   if not v[1] then return nil end
-  return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]), rw = v[5]}
+  return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
+          rw = split(v[5], ',')}
 end
 
--- Gives a reservation's amount back to the windows it was taken from and ends it.
-local function end_reservation(key, rid, r, state)
-  add_usage(layers_of(r.scope), split(r.rw, ','), 'reserved', -r.amount)
-  redis.call('HSET', key, 'state', state, 'ended', int(H.now))
+-- Marks a reservation finished; its record stays readable for the retention period.
+local function finish_reservation(key, rid, fields)
+  redis.call('HSET', key, 'ended', int(H.now), unpack(fields))
   redis.call('PEXPIRE', key, H.retention)
   redis.call('ZREM', H.rexp, rid)
 end
 
 local function expire_reservation(key, rid, r)
-  end_reservation(key, rid, r, 'expired')
-  append_ledger({'expire', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount), 'rw', r.rw})
+  local layers = layers_of(r.scope)
+  local usage = load_usage(layers, r.rw, false)
+  bump(usage, layers, r.rw, 'reserved', -r.amount)
+  save(usage)
+  finish_reservation(key, rid, {'state', 'expired'})
+  append_ledger({'expire', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
+    'rw', table.concat(r.rw, ',')})
 end
 
 -- Expires up to max reservations whose TTL has passed; returns how many were due.
@@ -191,20 +274,21 @@ end
 
 local function fire_thresholds(limits, spent_now)
   for _, limit in ipairs(limits) do
-    local before = limit.spent - spent_now
+    local after = limit.cell.spent
+    local before = after - spent_now
     local marks = split(limit.th, ',')
     marks[#marks + 1] = '100'
     for _, mark in ipairs(marks) do
       local pct = tonumber(mark)
       local level = threshold_level(limit.cap, pct)
-      if level > 0 and before < level and limit.spent >= level then
+      if level > 0 and before < level and after >= level then
         local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
         if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), int(H.now)) == 1 then
-          expire_with_window(fired, limit.id)
+          if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
           redis.call('XADD', H.events, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*',
             'type', pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
             'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
-            'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(limit.spent),
+            'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after),
             'ts', int(H.now))
         end
       end
@@ -212,10 +296,10 @@ local function fire_thresholds(limits, spent_now)
   end
 end
 
-local function add_spend(layers, amount, tin, tcin, tout)
+local function add_spend(usage, layers, amount, tin, tcin, tout)
   local ids = current_windows()
-  add_usage(layers, ids, 'spent', amount)
-  add_usage(layers, ids, 'tin', tin)
-  add_usage(layers, ids, 'tcin', tcin)
-  add_usage(layers, ids, 'tout', tout)
+  bump(usage, layers, ids, 'spent', amount)
+  bump(usage, layers, ids, 'tin', tin)
+  bump(usage, layers, ids, 'tcin', tcin)
+  bump(usage, layers, ids, 'tout', tout)
 end

@@ -1,25 +1,26 @@
 -- Records reported usage that was not reserved first, on the scope and every ancestor. The money
 -- is already spent, so a charge is never refused for lack of budget; the reply names every cap it
--- went over.
+-- went over and by how much.
 -- ARGV: 12 charge id  13 amount  14 input tokens  15 cached input tokens  16 output tokens
 --   17 model  18 pricing version  19 scope
-local rejected = tenant_check() or replay_or_conflict()
-if rejected then return rejected end
-
 local cid, amount, scope = ARGV[12], tonumber(ARGV[13]), ARGV[19]
 local layers = layers_of(scope)
-local limits, budgeted = limits_of(layers)
-if not budgeted then return {'unknown_scope', ''} end
+local caps, rejected = load_config(layers)
+rejected = rejected or replay_or_conflict()
+if rejected then return rejected end
+if #caps == 0 then return {'unknown_scope', ''} end
 
-add_spend(layers, amount, tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
-read_usage(limits)
+local usage = load_usage(layers, current_windows(), true)
+add_spend(usage, layers, amount, tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
+local limits = bind(caps, usage)
+save(usage)
 fire_thresholds(limits, amount)
 
 local over = {}
 for _, limit in ipairs(limits) do
-  if limit.spent + limit.reserved > limit.cap then
-    over[#over + 1] = {scope = limit.scope, window = limit.window,
-                       shortfall = int(limit.spent + limit.reserved - limit.cap)}
+  local excess = limit.cell.spent + limit.cell.reserved - limit.cap
+  if excess > 0 then
+    over[#over + 1] = {scope = limit.scope, window = limit.window, shortfall = int(excess)}
   end
 end
 append_ledger({'charge', 'cid', cid, 'scope', scope, 'amt', int(amount), 'ds', int(amount),

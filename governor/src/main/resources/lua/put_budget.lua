@@ -1,9 +1,10 @@
 -- Replaces the caps of one scope and registers its tenant (zone UTC unless set).
--- KEYS: 1 tenant hash  2 budget hash.  ARGV: 1 now (ms), then field/value pairs.
+-- KEYS: 1 config hash.  ARGV: 1 now (ms)  2 scope, then window/value pairs ('<cap>;<pct>,...').
 redis.call('HSETNX', KEYS[1], 'zone', 'UTC')
 redis.call('HSETNX', KEYS[1], 'created', ARGV[1])
-redis.call('DEL', KEYS[2])
-if #ARGV > 1 then
-  redis.call('HSET', KEYS[2], unpack(ARGV, 2))
+local scope = ARGV[2]
+redis.call('HDEL', KEYS[1], scope .. '|lifetime', scope .. '|day', scope .. '|month')
+for i = 3, #ARGV, 2 do
+  redis.call('HSET', KEYS[1], scope .. '|' .. ARGV[i], ARGV[i + 1])
 end
 return 'ok'

@@ -15,9 +15,13 @@ if r.state == 'committed' then return {'not_active', r.state} end
 
 local released = 0
 if r.state == 'active' then
-  end_reservation(H.res_key, rid, r, 'released')
-  append_ledger({'release', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount), 'rw', r.rw,
-    'key', H.idem})
+  local layers = layers_of(r.scope)
+  local usage = load_usage(layers, r.rw, false)
+  bump(usage, layers, r.rw, 'reserved', -r.amount)
+  save(usage)
+  finish_reservation(H.res_key, rid, {'state', 'released'})
+  append_ledger({'release', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
+    'rw', table.concat(r.rw, ','), 'key', H.idem})
   released = r.amount
   r.state = 'released'
 end

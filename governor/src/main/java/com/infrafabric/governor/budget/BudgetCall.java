@@ -19,19 +19,19 @@ final class BudgetCall {
       IdempotencyKey key,
       String fingerprint,
       BudgetSettings settings) {
-    keys.add(tenantKeys.tenant());
-    keys.add(key == null ? tenantKeys.tenant() : tenantKeys.idempotency(key));
+    keys.add(tenantKeys.config());
+    keys.add(key == null ? tenantKeys.config() : tenantKeys.idempotency(key));
     keys.add(tenantKeys.ledger());
     keys.add(tenantKeys.events());
     keys.add(tenantKeys.reservationExpiry());
-    keys.add(tenantKeys.tenant());
+    keys.add(tenantKeys.config());
     args.add(tenantKeys.prefix());
     args.add(Long.toString(nowMillis));
     args.add(windows.zone().getId());
     args.add(windows.dayId());
-    args.add(Long.toString(windows.dayCountersExpireAt().toEpochMilli()));
     args.add(windows.monthId());
-    args.add(Long.toString(windows.monthCountersExpireAt().toEpochMilli()));
+    args.add(windows.oldestDayKept());
+    args.add(windows.oldestMonthKept());
     args.add(key == null ? "" : key.value());
     args.add(fingerprint);
     args.add(Long.toString(settings.idempotencyTtl().toMillis()));

@@ -23,8 +23,9 @@ final class BudgetKeys {
     return prefix;
   }
 
-  String tenant() {
-    return prefix + "tenant";
+  /** The tenant's zone and every cap of every scope: one read per script. */
+  String config() {
+    return prefix + "config";
   }
 
   String idempotency(IdempotencyKey key) {
@@ -47,11 +48,17 @@ final class BudgetKeys {
     return prefix + "r:" + id;
   }
 
-  String budget(Scope scope) {
-    return prefix + "b:" + scope.path();
+  /** Field of the config hash holding one cap and its thresholds ({@code cap;pct,pct}). */
+  static String capField(Scope scope, Window window) {
+    return scope.path() + '|' + window.wireName();
   }
 
-  String usage(Scope scope, String windowId) {
-    return prefix + "u:" + scope.path() + '|' + windowId;
+  /** The usage counters of one scope, fields named {@code <window id>.<counter>}. */
+  String usage(Scope scope) {
+    return prefix + "u:" + scope.path();
+  }
+
+  String usagePattern() {
+    return prefix + "u:*";
   }
 }

@@ -40,41 +40,34 @@ public final class Budgets {
   /** Creates or replaces the caps of {@code budget.scope()} and registers its tenant. */
   public Future<Void> put(Budget budget) {
     Scope scope = budget.scope();
-    BudgetKeys keys = BudgetKeys.of(scope.tenant());
     List<String> args = new ArrayList<>();
     args.add(Long.toString(engine.clock().millis()));
+    args.add(scope.path());
     budget
         .limits()
         .forEach(
             (window, limit) -> {
-              args.add(window.wireName() + ".cap");
-              args.add(Long.toString(limit.capMicros()));
-              args.add(window.wireName() + ".th");
-              args.add(
-                  limit.thresholdPercents().stream()
-                      .map(String::valueOf)
-                      .collect(Collectors.joining(",")));
+              args.add(window.wireName());
+              args.add(encode(limit));
             });
+    String config = BudgetKeys.of(scope.tenant()).config();
     return registerTenant(scope.tenant())
-        .compose(
-            ignored ->
-                redis.eval(
-                    BudgetScripts.PUT_BUDGET, List.of(keys.tenant(), keys.budget(scope)), args))
+        .compose(ignored -> redis.eval(BudgetScripts.PUT_BUDGET, List.of(config), args))
         .mapEmpty();
   }
 
   /** The caps of exactly this scope, if it has a budget. */
   public Future<Optional<Budget>> get(Scope scope) {
-    return redis
-        .send(Request.cmd(Command.HGETALL).arg(BudgetKeys.of(scope.tenant()).budget(scope)))
-        .map(fields -> parse(scope, fields));
+    Request read = Request.cmd(Command.HMGET).arg(BudgetKeys.of(scope.tenant()).config());
+    capFields(scope).forEach(read::arg);
+    return redis.send(read).map(values -> parse(scope, values));
   }
 
   /** Removes the caps of this scope (its recorded spend stays); true if it had a budget. */
   public Future<Boolean> delete(Scope scope) {
-    return redis
-        .send(Request.cmd(Command.DEL).arg(BudgetKeys.of(scope.tenant()).budget(scope)))
-        .map(deleted -> deleted.toInteger() == 1);
+    Request delete = Request.cmd(Command.HDEL).arg(BudgetKeys.of(scope.tenant()).config());
+    capFields(scope).forEach(delete::arg);
+    return redis.send(delete).map(deleted -> deleted.toInteger() > 0);
   }
 
   /**
@@ -83,11 +76,11 @@ public final class Budgets {
    */
   public Future<Void> setZone(String tenant, String zoneId) {
     ZoneId zone = zone(zoneId);
-    String tenantKey = BudgetKeys.of(new Scope(List.of(tenant)).tenant()).tenant();
+    String config = BudgetKeys.of(new Scope(List.of(tenant)).tenant()).config();
     return registerTenant(tenant)
         .compose(
             ignored ->
-                redis.send(Request.cmd(Command.HSET).arg(tenantKey).arg("zone").arg(zone.getId())))
+                redis.send(Request.cmd(Command.HSET).arg(config).arg("zone").arg(zone.getId())))
         .<Void>mapEmpty()
         .onSuccess(ignored -> engine.learnZone(tenant, zone));
   }
@@ -120,26 +113,41 @@ public final class Budgets {
     }
   }
 
-  private static Optional<Budget> parse(Scope scope, Response fields) {
-    if (fields.size() == 0) {
-      return Optional.empty();
-    }
-    Map<Window, Limit> limits = new EnumMap<>(Window.class);
-    for (Window window : Window.values()) {
-      Response cap = fields.get(window.wireName() + ".cap");
-      if (cap != null) {
-        Response thresholds = fields.get(window.wireName() + ".th");
-        limits.put(window, new Limit(cap.toLong(), percents(thresholds)));
-      }
-    }
-    return Optional.of(new Budget(scope, limits));
+  /** The config field of each window, in {@link Window} order. */
+  private static List<String> capFields(Scope scope) {
+    return Arrays.stream(Window.values()).map(w -> BudgetKeys.capField(scope, w)).toList();
   }
 
-  private static List<Integer> percents(Response thresholds) {
-    if (thresholds == null || thresholds.toString().isEmpty()) {
-      return List.of();
+  /** {@code cap} or {@code cap;pct,pct}, as {@code budget_lib.lua} reads it. */
+  private static String encode(Limit limit) {
+    String cap = Long.toString(limit.capMicros());
+    return limit.thresholdPercents().isEmpty()
+        ? cap
+        : cap
+            + ';'
+            + limit.thresholdPercents().stream()
+                .map(String::valueOf)
+                .collect(Collectors.joining(","));
+  }
+
+  private static Optional<Budget> parse(Scope scope, Response values) {
+    Map<Window, Limit> limits = new EnumMap<>(Window.class);
+    for (Window window : Window.values()) {
+      Response value = values.get(window.ordinal());
+      if (value != null) {
+        limits.put(window, decode(value.toString()));
+      }
     }
-    return Arrays.stream(thresholds.toString().split(",")).map(Integer::valueOf).toList();
+    return limits.isEmpty() ? Optional.empty() : Optional.of(new Budget(scope, limits));
+  }
+
+  private static Limit decode(String value) {
+    String[] parts = value.split(";", 2);
+    List<Integer> percents =
+        parts.length == 1
+            ? List.of()
+            : Arrays.stream(parts[1].split(",")).map(Integer::valueOf).toList();
+    return new Limit(Long.parseLong(parts[0]), percents);
   }
 
   private static List<UsageStatus> usage(ScriptReply reply) {

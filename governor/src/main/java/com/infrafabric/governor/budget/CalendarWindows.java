@@ -1,6 +1,5 @@
 package com.infrafabric.governor.budget;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -24,15 +23,17 @@ public record CalendarWindows(
   public static final String LIFETIME_ID = "life";
 
   /**
-   * How long counters of a finished window stay readable. The ledger keeps everything; this only
-   * bounds how much Redis memory old day and month counters hold.
+   * How many past day and month windows keep their counters (the ledger keeps everything; this
+   * bounds how much Redis memory old counters hold). Older ones are dropped when a scope opens a
+   * new window.
    */
-  static final Duration DAY_RETENTION = Duration.ofDays(62);
+  static final int DAYS_KEPT = 62;
 
-  static final Duration MONTH_RETENTION = Duration.ofDays(400);
+  static final int MONTHS_KEPT = 13;
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
+  private static final DateTimeFormatter BASIC_DATE = DateTimeFormatter.ofPattern("yyyyMMdd");
 
   /** The windows containing {@code now} in {@code zone} (DST-aware: a day may last 23 or 25 h). */
   public static CalendarWindows at(Instant now, ZoneId zone) {
@@ -51,11 +52,17 @@ public record CalendarWindows(
     };
   }
 
-  Instant dayCountersExpireAt() {
-    return dayEnd.plus(DAY_RETENTION);
+  /** The id of the oldest day window whose counters are kept. */
+  String oldestDayKept() {
+    return DAY.format(day().minusDays(DAYS_KEPT));
   }
 
-  Instant monthCountersExpireAt() {
-    return monthEnd.plus(MONTH_RETENTION);
+  /** The id of the oldest month window whose counters are kept. */
+  String oldestMonthKept() {
+    return MONTH.format(day().minusMonths(MONTHS_KEPT));
+  }
+
+  private LocalDate day() {
+    return LocalDate.parse(dayId.substring(1), BASIC_DATE);
   }
 }

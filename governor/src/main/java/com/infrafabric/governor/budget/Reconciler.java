@@ -9,7 +9,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -32,7 +31,8 @@ public final class Reconciler {
 
   static final LuaScript SNAPSHOT = LuaScript.fromResource(Reconciler.class, "usage_snapshot");
 
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
+  private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
 
   private final RedisStore redis;
   private final Ledger ledger;
@@ -48,7 +48,7 @@ public final class Reconciler {
     BudgetKeys keys = BudgetKeys.of(tenant);
     return usageKeys(keys, "0", new LinkedHashSet<>())
         .compose(usageKeys -> snapshot(keys, new ArrayList<>(usageKeys)))
-        .compose(snapshot -> compare(tenant, keys, snapshot));
+        .compose(snapshot -> compare(tenant, snapshot));
   }
 
   private Future<Set<String>> usageKeys(BudgetKeys keys, String cursor, Set<String> found) {
@@ -56,7 +56,7 @@ public final class Reconciler {
         Request.cmd(Command.SCAN)
             .arg(cursor)
             .arg("MATCH")
-            .arg(keys.prefix() + "u:*")
+            .arg(keys.usagePattern())
             .arg("COUNT")
             .arg(1000);
     return redis
@@ -75,93 +75,91 @@ public final class Reconciler {
     List<String> scriptKeys = new ArrayList<>(usageKeys.size() + 1);
     scriptKeys.add(keys.ledger());
     scriptKeys.addAll(usageKeys);
-    return redis.eval(SNAPSHOT, scriptKeys, List.of()).map(reply -> Snapshot.of(usageKeys, reply));
+    return redis
+        .eval(SNAPSHOT, scriptKeys, List.of())
+        .map(reply -> Snapshot.of(keys, usageKeys, reply));
   }
 
-  private Future<ReconciliationReport> compare(String tenant, BudgetKeys keys, Snapshot snapshot) {
-    Map<String, long[]> expected = new HashMap<>();
+  private Future<ReconciliationReport> compare(String tenant, Snapshot snapshot) {
+    Map<Cell, long[]> expected = new HashMap<>();
     return ledger
-        .replay(tenant, snapshot.lastId(), entry -> apply(keys, entry, expected))
+        .replay(tenant, snapshot.lastId(), entry -> apply(entry, expected))
         .map(
             replayed -> {
-              Set<String> all = new LinkedHashSet<>(snapshot.counters().keySet());
+              Set<Cell> all = new LinkedHashSet<>(snapshot.counters().keySet());
               all.addAll(expected.keySet());
               List<Discrepancy> differences = new ArrayList<>();
-              for (String key : all) {
-                long[] counter = snapshot.counters().get(key);
-                long[] fromLedger = expected.getOrDefault(key, new long[2]);
-                if (counter == null && agedOut(keys, key)) {
+              for (Cell cell : all) {
+                long[] counter = snapshot.counters().get(cell);
+                if (counter == null && agedOut(cell.windowId())) {
                   continue;
                 }
                 long[] actual = counter == null ? new long[2] : counter;
-                addIfDifferent(keys, key, "spent", actual[0], fromLedger[0], differences);
-                addIfDifferent(keys, key, "reserved", actual[1], fromLedger[1], differences);
+                long[] fromLedger = expected.getOrDefault(cell, new long[2]);
+                addIfDifferent(cell, "spent", actual[0], fromLedger[0], differences);
+                addIfDifferent(cell, "reserved", actual[1], fromLedger[1], differences);
               }
               return new ReconciliationReport(
                   tenant, snapshot.lastId(), replayed, all.size() * 2, differences);
             });
   }
 
-  private static void apply(BudgetKeys keys, LedgerEntry entry, Map<String, long[]> expected) {
+  private static void apply(LedgerEntry entry, Map<Cell, long[]> expected) {
     for (Scope layer : Scope.parse(entry.scope()).layers()) {
       for (String window : entry.spentWindows()) {
-        expected.computeIfAbsent(keys.usage(layer, window), k -> new long[2])[0] +=
+        expected.computeIfAbsent(new Cell(layer.path(), window), k -> new long[2])[0] +=
             entry.spentDeltaMicros();
       }
       for (String window : entry.reservedWindows()) {
-        expected.computeIfAbsent(keys.usage(layer, window), k -> new long[2])[1] +=
+        expected.computeIfAbsent(new Cell(layer.path(), window), k -> new long[2])[1] +=
             entry.reservedDeltaMicros();
       }
     }
   }
 
   private static void addIfDifferent(
-      BudgetKeys keys,
-      String key,
-      String field,
-      long counter,
-      long fromLedger,
-      List<Discrepancy> differences) {
+      Cell cell, String field, long counter, long fromLedger, List<Discrepancy> differences) {
     if (counter != fromLedger) {
-      String[] scopeAndWindow = key.substring(keys.prefix().length() + 2).split("\\|", 2);
-      differences.add(
-          new Discrepancy(scopeAndWindow[0], scopeAndWindow[1], field, counter, fromLedger));
+      differences.add(new Discrepancy(cell.scope(), cell.windowId(), field, counter, fromLedger));
     }
   }
 
-  /** True if a missing counter belongs to a window that ended long enough ago to have expired. */
-  private boolean agedOut(BudgetKeys keys, String key) {
-    String window = key.substring(key.lastIndexOf('|') + 1);
-    Instant now = clock.instant();
-    if (window.startsWith("d")) {
-      LocalDate day = LocalDate.parse(window.substring(1), DAY);
-      return day.plusDays(2)
-          .atStartOfDay(ZoneOffset.UTC)
-          .toInstant()
-          .plus(CalendarWindows.DAY_RETENTION)
-          .isBefore(now);
+  /**
+   * True if a window's counters are older than what scripts keep (a day of margin either way, since
+   * the tenant's zone may differ from UTC).
+   */
+  private boolean agedOut(String windowId) {
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    if (windowId.startsWith("d")) {
+      return windowId.compareTo(DAY.format(today.minusDays(CalendarWindows.DAYS_KEPT + 1))) < 0;
     }
-    if (window.startsWith("m")) {
-      LocalDate month = LocalDate.parse(window.substring(1) + "01", DAY);
-      return month
-          .plusMonths(1)
-          .plusDays(1)
-          .atStartOfDay(ZoneOffset.UTC)
-          .toInstant()
-          .plus(CalendarWindows.MONTH_RETENTION)
-          .isBefore(now);
+    if (windowId.startsWith("m")) {
+      return windowId.compareTo(MONTH.format(today.minusMonths(CalendarWindows.MONTHS_KEPT + 1)))
+          < 0;
     }
     return false;
   }
 
-  /** Counter values ({spent, reserved}) by key, as of ledger entry {@code lastId}. */
-  private record Snapshot(String lastId, Map<String, long[]> counters) {
-    static Snapshot of(List<String> usageKeys, Response reply) {
-      Map<String, long[]> counters = new HashMap<>();
+  /** One scope's counters in one window instance. */
+  private record Cell(String scope, String windowId) {}
+
+  /** Counter values ({spent, reserved}) by cell, as of ledger entry {@code lastId}. */
+  private record Snapshot(String lastId, Map<Cell, long[]> counters) {
+    static Snapshot of(BudgetKeys keys, List<String> usageKeys, Response reply) {
+      Map<Cell, long[]> counters = new HashMap<>();
+      int prefix = keys.usagePattern().length() - 1;
       for (int i = 0; i < usageKeys.size(); i++) {
-        counters.put(
-            usageKeys.get(i),
-            new long[] {reply.get(1 + 2 * i).toLong(), reply.get(2 + 2 * i).toLong()});
+        String scope = usageKeys.get(i).substring(prefix);
+        Response fields = reply.get(i + 1);
+        for (int f = 0; f + 1 < fields.size(); f += 2) {
+          String name = fields.get(f).toString();
+          int dot = name.lastIndexOf('.');
+          int slot = name.endsWith(".s") ? 0 : name.endsWith(".r") ? 1 : -1;
+          if (slot >= 0) {
+            Cell cell = new Cell(scope, name.substring(0, name.length() - 2));
+            counters.computeIfAbsent(cell, k -> new long[2])[slot] = fields.get(f + 1).toLong();
+          }
+        }
       }
       return new Snapshot(reply.get(0).toString(), counters);
     }

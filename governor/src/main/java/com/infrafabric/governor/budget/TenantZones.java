@@ -1,7 +1,6 @@
 package com.infrafabric.governor.budget;
 
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,6 +10,9 @@ import java.util.Map;
  * the right zone, and the call is repeated once. Bounded; least recently used entries go.
  */
 final class TenantZones {
+
+  /** The zone of a tenant that never set one; named "UTC" as the scripts store it, not "Z". */
+  static final ZoneId DEFAULT_ZONE = ZoneId.of("UTC");
 
   private final Map<String, ZoneId> zones;
 
@@ -27,7 +29,7 @@ final class TenantZones {
   }
 
   synchronized ZoneId zoneOf(String tenant) {
-    return zones.getOrDefault(tenant, ZoneOffset.UTC);
+    return zones.getOrDefault(tenant, DEFAULT_ZONE);
   }
 
   synchronized void learn(String tenant, ZoneId zone) {

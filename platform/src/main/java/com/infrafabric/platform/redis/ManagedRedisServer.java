@@ -45,6 +45,7 @@ public final class ManagedRedisServer implements AutoCloseable {
   private final Duration startTimeout;
   private int port;
   private Process process;
+  private Process reaper;
   private Thread shutdownHook;
 
   private ManagedRedisServer(Builder builder) {
@@ -84,6 +85,7 @@ public final class ManagedRedisServer implements AutoCloseable {
       String failure = awaitReady();
       if (failure == null) {
         registerShutdownHook();
+        reaper = startReaper(process.pid());
         return this;
       }
       destroy();
@@ -246,7 +248,29 @@ public final class ManagedRedisServer implements AutoCloseable {
     return "not ready after " + startTimeout.toMillis() + " ms: " + last;
   }
 
+  /**
+   * Starts a tiny shell loop that kills redis-server if this JVM disappears without running its
+   * shutdown hooks (SIGKILL, {@code Runtime.halt}, as JMH does with stuck forks), so a crashed
+   * owner never leaves a server behind.
+   */
+  private static Process startReaper(long redisPid) {
+    long jvmPid = ProcessHandle.current().pid();
+    String loop = "while kill -0 " + jvmPid + " 2>/dev/null; do sleep 1; done; kill -9 " + redisPid;
+    try {
+      return new ProcessBuilder("sh", "-c", loop)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD)
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the redis-server reaper", e);
+    }
+  }
+
   private void waitForExit() {
+    if (reaper != null) {
+      reaper.destroyForcibly();
+      reaper = null;
+    }
     try {
       if (!process.waitFor(30, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -33,7 +33,6 @@ import java.util.concurrent.TimeoutException;
 public final class RedisStore implements AutoCloseable {
 
   private static final String METRIC = "redis.commands";
-  private static final String CONNECTION_CLOSED = "CONNECTION_CLOSED";
 
   /**
    * Error replies that say the server cannot serve now rather than that the command is wrong:
@@ -161,13 +160,11 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * True for an error Redis itself answered. The client reports a connection lost mid-command as an
-   * error reply too ({@code CONNECTION_CLOSED}), but that outcome is unknown, not refused.
+   * True for an error reply. The client reports a connection lost mid-command as an error reply too
+   * ({@code CONNECTION_CLOSED}); {@link #isTransient} tells such replies apart.
    */
   private static boolean isErrorReply(Throwable error) {
-    return error instanceof Response reply
-        && reply.type() == ResponseType.ERROR
-        && !error.toString().startsWith(CONNECTION_CLOSED);
+    return error instanceof Response reply && reply.type() == ResponseType.ERROR;
   }
 
   private static boolean isTransient(Throwable error) {
@@ -194,12 +191,7 @@ public final class RedisStore implements AutoCloseable {
               record(name, "unavailable", startNanos);
               return Future.failedFuture(
                   new RedisUnavailableException(
-                      "Redis did not answer "
-                          + name
-                          + " within "
-                          + settings.commandTimeout().toMillis()
-                          + " ms",
-                      error));
+                      "Redis could not serve " + name + " (" + reason(error) + ")", error));
             });
   }
 

@@ -64,6 +64,31 @@ class ManagedRedisServerTest {
   }
 
   @Test
+  void aServerDoesNotOutliveAnOwnerThatDiesWithoutShutdownHooks() throws Exception {
+    Process owner =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                HaltingOwner.class.getName(),
+                directory.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(owner.getInputStream().readAllBytes()).strip();
+    owner.waitFor();
+    long redisPid = Long.parseLong(output.substring(output.lastIndexOf('\n') + 1).strip());
+
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false)
+        && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false))
+        .as("redis-server %d outlived its owner", redisPid)
+        .isFalse();
+  }
+
+  @Test
   void saysWhatToInstallWhenTheBinaryIsMissing() {
     ManagedRedisServer server =
         ManagedRedisServer.builder(directory).executable("no-such-redis-server-binary").build();

@@ -1,0 +1,66 @@
+package com.infrafabric.benchmarks;
+
+import com.infrafabric.platform.redis.ManagedRedisServer;
+import com.infrafabric.platform.redis.ManagedRedisServer.AppendFsync;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A private redis-server for one benchmark trial, configured as the governor runs in production
+ * (append-only file, fsync every second), with the one shared client the code under test uses.
+ */
+public final class BenchmarkRedis implements AutoCloseable {
+
+  public final Vertx vertx;
+  public final RedisStore store;
+  private final ManagedRedisServer server;
+  private final Path directory;
+
+  public BenchmarkRedis() {
+    try {
+      directory = Files.createTempDirectory("infrafabric-bench-redis-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    server =
+        ManagedRedisServer.builder(directory)
+            .appendFsync(AppendFsync.EVERYSEC)
+            .maxMemoryBytes(4L * 1024 * 1024 * 1024)
+            .build()
+            .start();
+    vertx = Vertx.vertx();
+    store =
+        RedisStore.create(vertx, RedisSettings.of(server.endpoint()), new SimpleMeterRegistry());
+  }
+
+  /** Empties the server between iterations so the ledger and idempotency keys do not pile up. */
+  public void flush() {
+    await(store.send(Request.cmd(Command.FLUSHALL)));
+  }
+
+  public static <T> T await(io.vertx.core.Future<T> future) {
+    return future.toCompletionStage().toCompletableFuture().join();
+  }
+
+  @Override
+  public void close() {
+    store.close();
+    await(vertx.close());
+    server.killHard();
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

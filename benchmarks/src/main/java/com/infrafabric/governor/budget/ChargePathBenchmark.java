@@ -1,0 +1,155 @@
+package com.infrafabric.governor.budget;
+
+import com.infrafabric.benchmarks.BenchmarkRedis;
+import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.pricing.PricingCatalogues;
+import io.vertx.redis.client.Response;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The charge path: reserve + commit of one LLM call through {@link BudgetEngine}, next to the same
+ * two Lua scripts sent raw with {@code EVALSHA} through the same client (the physical baseline:
+ * what Redis itself costs, without the engine's validation, pricing, fingerprint and parsing).
+ *
+ * <p>The scope has three layers, two of them budgeted with day, month and lifetime caps, as a
+ * tenant with projects and agents would. Lives in the engine's package to build raw calls with the
+ * engine's own key layout rather than a copy of it.
+ */
+@State(org.openjdk.jmh.annotations.Scope.Benchmark)
+@BenchmarkMode({Mode.SampleTime, Mode.Throughput})
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx2g"})
+@Warmup(iterations = 3, time = 5)
+@Measurement(iterations = 5, time = 5)
+public class ChargePathBenchmark {
+
+  private static final String TENANT = "bench";
+  private static final Scope SCOPE = Scope.parse("bench/project/agent");
+  private static final ModelPrice MODEL =
+      new ModelPrice("bench-model", 2_500_000, 1_250_000, 10_000_000);
+
+  private BenchmarkRedis redis;
+  private BudgetEngine engine;
+  private Budgets budgets;
+  private PricingCatalogues pricing;
+  private final Clock clock = Clock.systemUTC();
+
+  @Setup(Level.Trial)
+  public void startRedis() {
+    redis = new BenchmarkRedis();
+    pricing = new PricingCatalogues(redis.store);
+    engine = new BudgetEngine(redis.store, pricing, clock, BudgetSettings.DEFAULTS);
+    budgets = new Budgets(redis.store, engine);
+  }
+
+  @Setup(Level.Iteration)
+  public void freshBudgets() {
+    redis.flush();
+    BenchmarkRedis.await(pricing.replace(List.of(MODEL), -1));
+    java.util.Map<Window, Limit> caps =
+        java.util.Map.of(
+            Window.DAY, Limit.of(Money.MAX_MICROS, 50, 80),
+            Window.MONTH, Limit.of(Money.MAX_MICROS),
+            Window.LIFETIME, Limit.of(Money.MAX_MICROS));
+    BenchmarkRedis.await(budgets.put(new Budget(Scope.parse(TENANT), caps)));
+    BenchmarkRedis.await(budgets.put(new Budget(Scope.parse("bench/project"), caps)));
+  }
+
+  @TearDown(Level.Trial)
+  public void stopRedis() {
+    redis.close();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public CommitResult engineReserveCommit1Thread() {
+    return reserveCommit();
+  }
+
+  @Benchmark
+  @Threads(16)
+  public CommitResult engineReserveCommit16Threads() {
+    return reserveCommit();
+  }
+
+  @Benchmark
+  @Threads(1)
+  public Response rawEvalsha1Thread() {
+    return rawReserveCommit();
+  }
+
+  @Benchmark
+  @Threads(16)
+  public Response rawEvalsha16Threads() {
+    return rawReserveCommit();
+  }
+
+  private CommitResult reserveCommit() {
+    ReserveOutcome outcome =
+        BenchmarkRedis.await(
+            engine.reserve(
+                new ReserveRequest(SCOPE, Spend.estimate(MODEL.model(), 1_000, 500), null, key())));
+    ReservationId id = ((ReserveOutcome.Reserved) outcome).id();
+    return BenchmarkRedis.await(
+        engine.commit(
+            new CommitRequest(
+                id,
+                Spend.tokens(
+                    MODEL.model(), new com.infrafabric.governor.pricing.TokenUsage(800, 100, 300)),
+                key())));
+  }
+
+  private Response rawReserveCommit() {
+    BudgetKeys keys = BudgetKeys.of(TENANT);
+    Instant now = clock.instant();
+    CalendarWindows windows = CalendarWindows.at(now, TenantZones.DEFAULT_ZONE);
+    long nowMillis = now.toEpochMilli();
+    ReservationId id = ReservationId.generate(TENANT);
+    BudgetCall reserve =
+        BudgetCall.of(keys, windows, nowMillis, key(), "fp", BudgetSettings.DEFAULTS)
+            .reservationKey(keys.reservation(id))
+            .arg(id.toString())
+            .arg(7_500)
+            .arg(nowMillis + 300_000)
+            .arg(MODEL.model())
+            .arg(1)
+            .arg(1_000)
+            .arg(500)
+            .arg(SCOPE.path());
+    BenchmarkRedis.await(redis.store.eval(BudgetScripts.RESERVE, reserve.keys(), reserve.args()));
+    BudgetCall commit =
+        BudgetCall.of(keys, windows, nowMillis, key(), "fp", BudgetSettings.DEFAULTS)
+            .reservationKey(keys.reservation(id))
+            .arg(id.toString())
+            .arg(5_125)
+            .arg(800)
+            .arg(100)
+            .arg(300)
+            .arg(MODEL.model())
+            .arg(1);
+    return BenchmarkRedis.await(
+        redis.store.eval(BudgetScripts.COMMIT, commit.keys(), commit.args()));
+  }
+
+  private static IdempotencyKey key() {
+    return IdempotencyKey.of(UUID.randomUUID().toString());
+  }
+}
