@@ -303,3 +303,38 @@ local function add_spend(usage, layers, amount, tin, tcin, tout)
   bump(usage, layers, ids, 'tcin', tcin)
   bump(usage, layers, ids, 'tout', tout)
 end
+
+-- Holds amount on scope and every budgeted ancestor, all or nothing (shared by reserve.lua and any
+-- script that reserves as part of a larger step). caps come from load_config(layers_of(scope)).
+-- Returns (result table, nil) when held, or (nil, denial table) when a layer refused.
+local function hold(caps, rid, scope, amount, expires_at, model, pricing_version, ein, eout)
+  local layers = layers_of(scope)
+  local ids = current_windows()
+  local usage = load_usage(layers, ids, false)
+  local limits = bind(caps, usage)
+  local refusals = {}
+  for _, limit in ipairs(limits) do
+    local remaining = limit.cap - limit.cell.spent - limit.cell.reserved
+    if remaining < amount then
+      refusals[#refusals + 1] = {scope = limit.scope, window = limit.window,
+                                 shortfall = int(amount - math.max(remaining, 0))}
+    end
+  end
+  if #refusals > 0 then
+    return nil, {refusals = refusals, layers = encode_limits(limits)}
+  end
+
+  bump(usage, layers, ids, 'reserved', amount)
+  save(usage)
+  local windows = table.concat(ids, ',')
+  local key = H.prefix .. 'r:' .. rid
+  redis.call('HSET', key, 'scope', scope, 'amt', int(amount), 'state', 'active',
+    'exp', int(expires_at), 'rw', windows, 'model', model, 'pv', pricing_version,
+    'created', int(H.now), 'key', H.idem)
+  redis.call('ZADD', H.rexp, expires_at, rid)
+  append_ledger({'reserve', 'rid', rid, 'scope', scope, 'amt', int(amount), 'dr', int(amount),
+    'rw', windows, 'model', model, 'pv', pricing_version, 'ein', ein, 'eout', eout,
+    'key', H.idem})
+  return {rid = rid, amount = int(amount), expires_at = int(expires_at),
+          layers = encode_limits(limits)}, nil
+end
