@@ -233,6 +233,11 @@ local function load_reservation(key)
           rw = split(v[5], ',')}
 end
 
+-- True if scope is within (equal to or below) the subtree; '' means no restriction.
+local function within(scope, subtree)
+  return subtree == '' or scope == subtree or string.sub(scope, 1, #subtree + 1) == subtree .. '/'
+end
+
 -- Marks a reservation finished; its record stays readable for the retention period.
 local function finish_reservation(key, rid, fields)
   redis.call('HSET', key, 'ended', int(H.now), unpack(fields))

@@ -2,12 +2,12 @@
 -- from and the actual cost is spent in the current windows. A cost above the hold is recorded all
 -- the same (the money is gone) and flagged as overage; a commit after expiry is a late commit.
 -- ARGV: 12 reservation id  13 actual amount  14 input tokens  15 cached input tokens
---   16 output tokens  17 model  18 pricing version
+--   16 output tokens  17 model  18 pricing version  19 subtree the caller may touch ('' for any)
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local rid, actual = ARGV[12], tonumber(ARGV[13])
 local r = load_reservation(H.res_key)
-if not r then return {'not_found', ''} end
+if not r or not within(r.scope, ARGV[19]) then return {'not_found', ''} end
 local layers = layers_of(r.scope)
 local caps
 caps, rejected = load_config(layers)

@@ -1,12 +1,12 @@
 -- Cancels a reservation and gives its amount back. Releasing one that already ended changes
 -- nothing and says how it ended; releasing a committed one is refused.
--- ARGV: 12 reservation id
+-- ARGV: 12 reservation id  13 subtree the caller may touch ('' for any)
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 
 local rid = ARGV[12]
 local r = load_reservation(H.res_key)
-if not r then return {'not_found', ''} end
+if not r or not within(r.scope, ARGV[13]) then return {'not_found', ''} end
 if r.state == 'active' and r.exp <= H.now then
   expire_reservation(H.res_key, rid, r)
   r.state = 'expired'

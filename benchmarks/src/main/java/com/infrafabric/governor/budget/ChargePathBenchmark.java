@@ -144,7 +144,8 @@ public class ChargePathBenchmark {
             .arg(100)
             .arg(300)
             .arg(MODEL.model())
-            .arg(1);
+            .arg(1)
+            .arg("");
     return BenchmarkRedis.await(
         redis.store.eval(BudgetScripts.COMMIT, commit.keys(), commit.args()));
   }

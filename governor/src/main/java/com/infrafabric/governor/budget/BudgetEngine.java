@@ -88,7 +88,7 @@ public final class BudgetEngine {
     ReservationId id = request.reservation();
     PricedSpend actual = PricedSpend.of(request.actual(), pricing.get());
     BudgetKeys keys = BudgetKeys.of(id.tenant());
-    String fingerprint = Fingerprint.of("commit", id, request.actual());
+    String fingerprint = Fingerprint.of("commit", id, request.actual(), subtree(request.within()));
     return run(
             id.tenant(),
             BudgetScripts.COMMIT,
@@ -101,21 +101,32 @@ public final class BudgetEngine {
                     .arg(actual.usage().cachedInputTokens())
                     .arg(actual.usage().outputTokens())
                     .arg(actual.model())
-                    .arg(actual.pricingVersion()))
+                    .arg(actual.pricingVersion())
+                    .arg(subtree(request.within())))
         .map(reply -> commitResult(reply.orThrow(id.toString())));
   }
 
   /** Cancels a reservation; the held amount is available again at once. */
   public Future<ReleaseResult> release(ReservationId id, IdempotencyKey idempotencyKey) {
+    return release(id, idempotencyKey, null);
+  }
+
+  /**
+   * Cancels a reservation if it lies within {@code within} (null for any scope); one outside it is
+   * reported as not found.
+   */
+  public Future<ReleaseResult> release(
+      ReservationId id, IdempotencyKey idempotencyKey, Scope within) {
     BudgetKeys keys = BudgetKeys.of(id.tenant());
-    String fingerprint = Fingerprint.of("release", id);
+    String fingerprint = Fingerprint.of("release", id, subtree(within));
     return run(
             id.tenant(),
             BudgetScripts.RELEASE,
             (windows, now) ->
                 BudgetCall.of(keys, windows, now, idempotencyKey, fingerprint, settings)
                     .reservationKey(keys.reservation(id))
-                    .arg(id.toString()))
+                    .arg(id.toString())
+                    .arg(subtree(within)))
         .map(reply -> releaseResult(reply.orThrow(id.toString())));
   }
 
@@ -190,6 +201,10 @@ public final class BudgetEngine {
   /** Lets {@link Budgets} tell this engine at once that a tenant's zone changed. */
   void learnZone(String tenant, ZoneId zone) {
     zones.learn(tenant, zone);
+  }
+
+  private static String subtree(Scope within) {
+    return within == null ? "" : within.path();
   }
 
   private static ReserveOutcome reserveOutcome(ScriptReply reply, PricedSpend estimate) {

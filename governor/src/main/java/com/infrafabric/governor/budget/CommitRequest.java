@@ -8,13 +8,20 @@ import java.util.Objects;
  * @param reservation the reservation to settle
  * @param actual the actual cost (tokens on the model really used, or an amount)
  * @param idempotencyKey names this request for safe retries
+ * @param within the subtree the caller may touch, or null for any; a reservation outside it is
+ *     reported as not found, so a caller learns nothing about other scopes
  */
 public record CommitRequest(
-    ReservationId reservation, Spend actual, IdempotencyKey idempotencyKey) {
+    ReservationId reservation, Spend actual, IdempotencyKey idempotencyKey, Scope within) {
 
   public CommitRequest {
     Objects.requireNonNull(reservation, "reservation");
     Objects.requireNonNull(actual, "actual");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+  }
+
+  /** A commit by a caller allowed to touch any scope. */
+  public CommitRequest(ReservationId reservation, Spend actual, IdempotencyKey idempotencyKey) {
+    this(reservation, actual, idempotencyKey, null);
   }
 }

@@ -204,6 +204,33 @@ class ReserveCommitTest {
   }
 
   @Test
+  void aCallerConfinedToASubtreeCannotSettleAReservationOutsideIt() {
+    String t = freshTenant("within");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    Reserved reserved = rig.reserved(t + "/team-a/agent", 100);
+    Scope sibling = Scope.parse(t + "/team-b");
+
+    assertThatThrownBy(
+            () ->
+                Await.result(
+                    rig.engine.commit(
+                        new CommitRequest(
+                            reserved.id(), Spend.amount(100), GovernorRig.newKey(), sibling))))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESERVATION_NOT_FOUND));
+    assertThatThrownBy(
+            () -> Await.result(rig.engine.release(reserved.id(), GovernorRig.newKey(), sibling)))
+        .isInstanceOf(GovernorException.class);
+    assertThat(rig.usage(t, Window.LIFETIME).reservedMicros()).isEqualTo(100);
+
+    ReleaseResult own =
+        Await.result(
+            rig.engine.release(reserved.id(), GovernorRig.newKey(), Scope.parse(t + "/team-a")));
+    assertThat(own.releasedMicros()).isEqualTo(100);
+  }
+
+  @Test
   void statusShowsUncappedLayersToo() {
     String t = freshTenant("status");
     rig.budget(t, Window.DAY, 5_000);
