@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -53,6 +54,13 @@ public final class BudgetEngine {
     this.pricing = Objects.requireNonNull(pricing, "pricing");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
+  }
+
+  /**
+   * The Lua scripts this engine and {@link Budgets} run (to load at start, check for readiness).
+   */
+  public static List<LuaScript> scripts() {
+    return BudgetScripts.ALL;
   }
 
   /** Holds the estimated cost on the scope and every budgeted ancestor, or says who refused. */

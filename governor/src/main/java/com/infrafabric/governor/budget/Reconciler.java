@@ -44,6 +44,11 @@ public final class Reconciler {
     this.clock = clock;
   }
 
+  /** The Lua script reconciliation runs (to load at start, check for readiness). */
+  public static LuaScript script() {
+    return SNAPSHOT;
+  }
+
   public Future<ReconciliationReport> reconcile(String tenant) {
     BudgetKeys keys = BudgetKeys.of(tenant);
     return usageKeys(keys, "0", new LinkedHashSet<>())

@@ -3,11 +3,7 @@ package com.infrafabric.governor.budget;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -26,19 +22,16 @@ public final class ReservationSweeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReservationSweeper.class);
 
-  private final RedisStore redis;
+  private final TenantCursor tenants;
   private final BudgetEngine engine;
-  private final int tenantsPerTick;
   private final int reservationsPerTenant;
   private final AtomicBoolean running = new AtomicBoolean();
-  private String cursor = "0";
   private long timerId = -1;
 
   public ReservationSweeper(
       RedisStore redis, BudgetEngine engine, int tenantsPerTick, int reservationsPerTenant) {
-    this.redis = redis;
+    this.tenants = new TenantCursor(redis, tenantsPerTick);
     this.engine = engine;
-    this.tenantsPerTick = tenantsPerTick;
     this.reservationsPerTenant = reservationsPerTenant;
   }
 
@@ -63,21 +56,12 @@ public final class ReservationSweeper {
 
   /** Visits the next page of tenants; returns how many reservations were expired. */
   public Future<Integer> sweepOnce() {
-    Request scan =
-        Request.cmd(Command.SSCAN)
-            .arg(BudgetKeys.TENANTS)
-            .arg(cursor)
-            .arg("COUNT")
-            .arg(tenantsPerTick);
-    return redis.send(scan).compose(this::expireTenants);
+    return tenants.next().compose(this::expireTenants);
   }
 
-  private Future<Integer> expireTenants(Response page) {
-    cursor = page.get(0).toString();
-    List<String> tenants = new ArrayList<>();
-    page.get(1).forEach(tenant -> tenants.add(tenant.toString()));
+  private Future<Integer> expireTenants(List<String> page) {
     Future<Integer> total = Future.succeededFuture(0);
-    for (String tenant : tenants) {
+    for (String tenant : page) {
       total =
           total.compose(
               sum -> engine.expireDue(tenant, reservationsPerTenant).map(count -> sum + count));

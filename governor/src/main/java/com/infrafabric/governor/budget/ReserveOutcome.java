@@ -13,7 +13,12 @@ public sealed interface ReserveOutcome {
 
   /** The layer with the least remaining budget: what spend headers report. */
   default Optional<LayerStatus> tightest() {
-    return layers().stream().min(Comparator.comparingLong(LayerStatus::remainingMicros));
+    return tightestOf(layers());
+  }
+
+  /** The layer with the least remaining budget among {@code layers}, if any is capped. */
+  static Optional<LayerStatus> tightestOf(List<LayerStatus> layers) {
+    return layers.stream().min(Comparator.comparingLong(LayerStatus::remainingMicros));
   }
 
   /**

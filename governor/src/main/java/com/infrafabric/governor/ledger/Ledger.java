@@ -39,8 +39,9 @@ public final class Ledger {
   }
 
   /**
-   * Reads up to {@code limit} entries of {@code tenant} appended in {@code [from, to]}, restricted
-   * to {@code within} and its subtree if given, after {@code cursor} if given.
+   * Reads up to {@code limit} entries of {@code tenant} appended in {@code [from, to]} (either may
+   * be null for no bound), restricted to {@code within} and its subtree if given, after {@code
+   * cursor} if given.
    */
   public Future<LedgerPage> page(
       String tenant, Scope within, Instant from, Instant to, String cursor, int limit) {
@@ -51,21 +52,23 @@ public final class Ledger {
     if (cursor != null && !STREAM_ID.matcher(cursor).matches()) {
       throw new GovernorException(ErrorCode.INVALID_REQUEST, "cursor is not a ledger entry id");
     }
-    String start = cursor != null ? "(" + cursor : Long.toString(from.toEpochMilli());
+    String start =
+        cursor != null ? "(" + cursor : from == null ? "-" : Long.toString(from.toEpochMilli());
+    String end = to == null ? "+" : Long.toString(to.toEpochMilli());
     List<LedgerEntry> matches = new ArrayList<>();
-    return scan(tenant, start, to, within, limit, matches, 0);
+    return scan(tenant, start, end, within, limit, matches, 0);
   }
 
   private Future<LedgerPage> scan(
       String tenant,
       String start,
-      Instant to,
+      String end,
       Scope within,
       int limit,
       List<LedgerEntry> matches,
       int scanned) {
     int batch = Math.min(MAX_PAGE_SIZE, limit - matches.size() + (within == null ? 0 : 100));
-    return read(tenant, start, Long.toString(to.toEpochMilli()), batch)
+    return read(tenant, start, end, batch)
         .compose(
             entries -> {
               String last = null;
@@ -85,7 +88,7 @@ public final class Ledger {
               if (total >= MAX_SCAN_PER_PAGE) {
                 return Future.succeededFuture(new LedgerPage(matches, last));
               }
-              return scan(tenant, "(" + last, to, within, limit, matches, total);
+              return scan(tenant, "(" + last, end, within, limit, matches, total);
             });
   }
 

@@ -49,6 +49,17 @@ public final class HttpTestClient {
     return send(builder.build());
   }
 
+  /** Any request with a body: method, path, token (or null), extra headers and a JSON body. */
+  public HttpResponse<String> send(
+      String method, String path, String token, Map<String, String> headers, String jsonBody) {
+    HttpRequest.Builder builder =
+        request(path, token)
+            .method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
+            .header("Content-Type", "application/json");
+    headers.forEach(builder::header);
+    return send(builder.build());
+  }
+
   /** Starts a GET without waiting for it. */
   public CompletableFuture<HttpResponse<String>> getAsync(String path, String token) {
     return client.sendAsync(

@@ -1,0 +1,70 @@
+package com.infrafabric.governor.events;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a tenant's events stream, which the budget scripts append to inside the same atomic step
+ * that decided the event (so each threshold appears exactly once), capped at about 100,000 events.
+ */
+public final class EventLog {
+
+  public static final int MAX_PAGE_SIZE = 1000;
+  private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
+
+  private final RedisStore redis;
+
+  public EventLog(RedisStore redis) {
+    this.redis = redis;
+  }
+
+  public static String key(String tenant) {
+    return "gov:{" + tenant + "}:events";
+  }
+
+  /** Up to {@code limit} events after {@code cursor} (or from the oldest), oldest first. */
+  public Future<List<BudgetEvent>> page(String tenant, String cursor, int limit) {
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
+    }
+    if (cursor != null && !STREAM_ID.matcher(cursor).matches()) {
+      throw new GovernorException(ErrorCode.INVALID_REQUEST, "cursor is not an event id");
+    }
+    Request xrange =
+        Request.cmd(Command.XRANGE)
+            .arg(key(tenant))
+            .arg(cursor == null ? "-" : "(" + cursor)
+            .arg("+")
+            .arg("COUNT")
+            .arg(limit);
+    return redis.send(xrange).map(reply -> events(tenant, reply));
+  }
+
+  /** Parses an XRANGE / XREADGROUP entry list. */
+  static List<BudgetEvent> events(String tenant, Response entries) {
+    List<BudgetEvent> events = new ArrayList<>();
+    if (entries == null) {
+      return events;
+    }
+    for (Response entry : entries) {
+      Response fields = entry.get(1);
+      Map<String, String> map = new LinkedHashMap<>();
+      for (int i = 0; fields != null && i + 1 < fields.size(); i += 2) {
+        map.put(fields.get(i).toString(), fields.get(i + 1).toString());
+      }
+      events.add(new BudgetEvent(entry.get(0).toString(), tenant, map));
+    }
+    return events;
+  }
+}

@@ -1,0 +1,147 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.http.CallerScope.ADMIN;
+import static com.infrafabric.governor.http.CallerScope.AGENT;
+import static com.infrafabric.governor.http.CallerScope.AUDITOR;
+import static com.infrafabric.governor.http.Handlers.guarded;
+import static com.infrafabric.governor.http.Handlers.respond;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.Budget;
+import com.infrafabric.governor.budget.Budgets;
+import com.infrafabric.governor.budget.Limit;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.budget.Window;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Routes;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Caps and spend status. Scopes travel in the path with their slashes percent-encoded ({@code
+ * /v1/budgets/acme%2Fsearch}). Admins define caps; admins, auditors and agents (within their
+ * subtree) read them and the status of a scope and its ancestors.
+ */
+final class BudgetRoutes {
+
+  private static final Set<String> BUDGET_FIELDS = Set.of("limits");
+  private static final Set<String> LIMIT_FIELDS = Set.of("cap_micros", "thresholds_pct");
+  private static final Set<String> ZONE_FIELDS = Set.of("zone");
+
+  private final Budgets budgets;
+
+  BudgetRoutes(Budgets budgets) {
+    this.budgets = budgets;
+  }
+
+  void register(Routes routes) {
+    Access admins = Access.anyOf(ADMIN);
+    Access readers = Access.anyOf(ADMIN, AUDITOR, AGENT);
+    routes
+        .put("/v1/budgets/:scope", admins, guarded(this::put))
+        .get("/v1/budgets/:scope", readers, guarded(this::get))
+        .delete("/v1/budgets/:scope", admins, guarded(this::delete))
+        .get("/v1/budgets/:scope/status", readers, guarded(this::status))
+        .put("/v1/tenants/:tenant/zone", admins, guarded(this::zone));
+  }
+
+  private void put(RoutingContext ctx) {
+    Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
+    Budget budget = new Budget(scope, limits(Fields.of(Requests.jsonBody(ctx), BUDGET_FIELDS)));
+    respond(ctx, 200, budgets.put(budget), ignored -> Views.budget(budget));
+  }
+
+  private void get(RoutingContext ctx) {
+    Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
+    respond(
+        ctx,
+        200,
+        budgets.get(scope),
+        found -> Views.budget(found.orElseThrow(() -> notFound(scope))));
+  }
+
+  private void delete(RoutingContext ctx) {
+    Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
+    budgets
+        .delete(scope)
+        .onComplete(
+            outcome -> {
+              if (outcome.failed()) {
+                ctx.fail(GovernorErrors.translate(outcome.cause()));
+              } else if (!outcome.result()) {
+                ctx.fail(GovernorErrors.translate(notFound(scope)));
+              } else {
+                ctx.response().setStatusCode(204).end();
+              }
+            });
+  }
+
+  private void status(RoutingContext ctx) {
+    Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
+    respond(ctx, 200, budgets.status(scope), Views::status);
+  }
+
+  private void zone(RoutingContext ctx) {
+    Scope tenant = Scope.parse(ctx.pathParam("tenant"));
+    CallerScope.requireWithin(Requests.principal(ctx), tenant);
+    String zone = Fields.of(Requests.jsonBody(ctx), ZONE_FIELDS).string("zone");
+    respond(
+        ctx,
+        200,
+        budgets.setZone(tenant.tenant(), zone),
+        ignored -> new JsonObject().put("tenant", tenant.tenant()).put("zone", zone));
+  }
+
+  private static Scope scope(RoutingContext ctx) {
+    return Scope.parse(ctx.pathParam("scope"));
+  }
+
+  private static Map<Window, Limit> limits(Fields body) {
+    JsonObject limits =
+        body.optionalObject("limits").orElseThrow(() -> Fields.malformed("limits", "is required"));
+    Map<Window, Limit> parsed = new EnumMap<>(Window.class);
+    for (String name : limits.fieldNames()) {
+      Window window = Window.fromWireName(name);
+      if (!(limits.getValue(name) instanceof JsonObject limit)) {
+        throw Fields.malformed("limits." + name, "must be an object");
+      }
+      Fields fields = Fields.of(limit, "limits." + name + ".", LIMIT_FIELDS);
+      parsed.put(
+          window, new Limit(fields.integer("cap_micros"), thresholds(limit, "limits." + name)));
+    }
+    return parsed;
+  }
+
+  private static List<Integer> thresholds(JsonObject limit, String where) {
+    Object value = limit.getValue("thresholds_pct");
+    if (value == null) {
+      return List.of();
+    }
+    if (!(value instanceof JsonArray array)) {
+      throw Fields.malformed(where + ".thresholds_pct", "must be an array of integers");
+    }
+    List<Integer> percents = new ArrayList<>();
+    for (Object pct : array) {
+      if (!(pct instanceof Integer integer)) {
+        throw Fields.malformed(where + ".thresholds_pct", "must be an array of integers");
+      }
+      percents.add(integer);
+    }
+    return percents;
+  }
+
+  private static GovernorException notFound(Scope scope) {
+    return new GovernorException(
+        ErrorCode.BUDGET_NOT_FOUND,
+        "no budget is defined on " + scope,
+        Map.of("scope", scope.path()));
+  }
+}

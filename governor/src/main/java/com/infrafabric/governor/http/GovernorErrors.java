@@ -1,0 +1,37 @@
+package com.infrafabric.governor.http;
+
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
+
+/**
+ * Answers governor failures in the platform's error shape: the governor's stable code, the status
+ * of its kind (malformed 400, semantic 422, not found 404, conflict 409), its message and details.
+ */
+final class GovernorErrors {
+
+  /** A reservation denied for lack of budget: an expected outcome, answered 402. */
+  static final ErrorCode BUDGET_EXCEEDED = new ErrorCode("BUDGET_EXCEEDED", 402);
+
+  private GovernorErrors() {}
+
+  /** The API error for {@code failure}, or {@code failure} itself if it is not the governor's. */
+  static Throwable translate(Throwable failure) {
+    if (failure instanceof GovernorException governor) {
+      return ApiException.of(
+          new ErrorCode(governor.code().name(), status(governor.code().kind())),
+          governor.getMessage(),
+          governor.details());
+    }
+    return failure;
+  }
+
+  private static int status(com.infrafabric.governor.ErrorCode.Kind kind) {
+    return switch (kind) {
+      case MALFORMED -> 400;
+      case SEMANTIC -> 422;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+    };
+  }
+}

@@ -1,0 +1,118 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.http.CallerScope.ADMIN;
+import static com.infrafabric.governor.http.CallerScope.AUDITOR;
+import static com.infrafabric.governor.http.Handlers.guarded;
+import static com.infrafabric.governor.http.Handlers.respond;
+
+import com.infrafabric.governor.budget.Reconciler;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.events.BudgetEvent;
+import com.infrafabric.governor.events.EventLog;
+import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Routes;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/** The audit side, for admins and auditors: the ledger, reconciliation and the events stream. */
+final class LedgerRoutes {
+
+  private static final int DEFAULT_PAGE = 100;
+
+  private final Ledger ledger;
+  private final Reconciler reconciler;
+  private final EventLog events;
+
+  LedgerRoutes(Ledger ledger, Reconciler reconciler, EventLog events) {
+    this.ledger = ledger;
+    this.reconciler = reconciler;
+    this.events = events;
+  }
+
+  void register(Routes routes) {
+    Access auditors = Access.anyOf(ADMIN, AUDITOR);
+    routes
+        .get("/v1/ledger/:tenant", auditors, guarded(this::ledger))
+        .get("/v1/ledger/:tenant/reconciliation", auditors, guarded(this::reconcile))
+        .get("/v1/events/:tenant", auditors, guarded(this::events));
+  }
+
+  private void ledger(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    String scopeParam = ctx.queryParams().get("scope");
+    Scope within = scopeParam == null ? null : Scope.parse(scopeParam);
+    if (within != null && !within.tenant().equals(tenant)) {
+      throw Fields.malformed("scope", "must lie within tenant " + tenant);
+    }
+    Instant from = instant(ctx, "from");
+    Instant to = instant(ctx, "to");
+    respond(
+        ctx,
+        200,
+        ledger.page(tenant, within, from, to, ctx.queryParams().get("cursor"), limit(ctx)),
+        Views::ledger);
+  }
+
+  private void reconcile(RoutingContext ctx) {
+    respond(ctx, 200, reconciler.reconcile(tenant(ctx)), Views::reconciliation);
+  }
+
+  private void events(RoutingContext ctx) {
+    respond(
+        ctx,
+        200,
+        events.page(tenant(ctx), ctx.queryParams().get("cursor"), limit(ctx)),
+        LedgerRoutes::eventsView);
+  }
+
+  private static JsonObject eventsView(List<BudgetEvent> page) {
+    JsonArray array = new JsonArray();
+    for (BudgetEvent event : page) {
+      JsonObject fields = new JsonObject();
+      event.fields().forEach(fields::put);
+      array.add(new JsonObject().put("id", event.id()).put("fields", fields));
+    }
+    String next = page.isEmpty() ? null : page.get(page.size() - 1).id();
+    return new JsonObject().put("events", array).put("next_cursor", next);
+  }
+
+  private static String tenant(RoutingContext ctx) {
+    String tenant = ctx.pathParam("tenant");
+    if (tenant.contains("/")) {
+      throw Fields.malformed("tenant", "must be a single scope segment");
+    }
+    CallerScope.requireTenant(Requests.principal(ctx), Scope.parse(tenant).tenant());
+    return tenant;
+  }
+
+  /** The named ISO-8601 query parameter, or null when absent (no bound). */
+  private static Instant instant(RoutingContext ctx, String name) {
+    String value = ctx.queryParams().get(name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw Fields.malformed(name, "must be an ISO-8601 instant such as 2026-11-23T00:00:00Z");
+    }
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String value = ctx.queryParams().get("limit");
+    if (value == null) {
+      return DEFAULT_PAGE;
+    }
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw Fields.malformed("limit", "must be an integer");
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.http.CallerScope.AGENT;
+import static com.infrafabric.governor.http.Handlers.guarded;
+import static com.infrafabric.governor.http.Handlers.respond;
+
+import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.ChargeRequest;
+import com.infrafabric.governor.budget.CommitRequest;
+import com.infrafabric.governor.budget.IdempotencyKey;
+import com.infrafabric.governor.budget.LayerStatus;
+import com.infrafabric.governor.budget.Refusal;
+import com.infrafabric.governor.budget.ReservationId;
+import com.infrafabric.governor.budget.ReserveOutcome;
+import com.infrafabric.governor.budget.ReserveOutcome.Denied;
+import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.budget.ReserveRequest;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.budget.Spend;
+import com.infrafabric.governor.pricing.TokenUsage;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Routes;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The charge path over HTTP: reserve, commit, release and direct charges. Agents only, each
+ * confined to the scope subtree its token names; every request carries an {@code Idempotency-Key}
+ * header. Answers carry the tightest layer's remaining budget in {@code X-Budget-*} headers.
+ */
+final class ReservationRoutes {
+
+  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  private static final Set<String> RESERVE_FIELDS =
+      Set.of("scope", "amount_micros", "model", "input_tokens", "max_output_tokens", "ttl_seconds");
+  private static final Set<String> ACTUAL_FIELDS =
+      Set.of("amount_micros", "model", "input_tokens", "cached_input_tokens", "output_tokens");
+  private static final Set<String> CHARGE_FIELDS =
+      Set.of(
+          "scope",
+          "amount_micros",
+          "model",
+          "input_tokens",
+          "cached_input_tokens",
+          "output_tokens");
+
+  private final BudgetEngine engine;
+  private final SpendMetrics metrics;
+
+  ReservationRoutes(BudgetEngine engine, SpendMetrics metrics) {
+    this.engine = engine;
+    this.metrics = metrics;
+  }
+
+  void register(Routes routes) {
+    Access agents = Access.anyOf(AGENT);
+    routes
+        .post("/v1/reservations", agents, guarded(this::reserve))
+        .post("/v1/reservations/:id/commit", agents, guarded(this::commit))
+        .post("/v1/reservations/:id/release", agents, guarded(this::release))
+        .post("/v1/charges", agents, guarded(this::charge));
+  }
+
+  private void reserve(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
+    Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
+    Duration ttl = body.optionalInteger("ttl_seconds").map(Duration::ofSeconds).orElse(null);
+    ReserveRequest request = new ReserveRequest(scope, estimate(body), ttl, idempotencyKey(ctx));
+    engine
+        .reserve(request)
+        .onSuccess(metrics::reserved)
+        .onComplete(
+            outcome -> {
+              if (outcome.failed()) {
+                ctx.fail(GovernorErrors.translate(outcome.cause()));
+              } else {
+                answer(ctx, outcome.result());
+              }
+            });
+  }
+
+  private void answer(RoutingContext ctx, ReserveOutcome outcome) {
+    budgetHeaders(ctx, outcome.tightest());
+    if (outcome instanceof Reserved reserved) {
+      replayedHeader(ctx, reserved.replayed());
+      Handlers.send(ctx, reserved.replayed() ? 200 : 201, Views.reserved(reserved));
+      return;
+    }
+    Denied denied = (Denied) outcome;
+    Refusal first = denied.refusals().get(0);
+    ctx.fail(
+        ApiException.of(
+            GovernorErrors.BUDGET_EXCEEDED,
+            "Reserving "
+                + denied.amountMicros()
+                + " micro-dollars would exceed the "
+                + first.window().wireName()
+                + " cap of "
+                + first.scope()
+                + " by "
+                + first.shortfallMicros()
+                + " micro-dollars.",
+            Map.of(
+                "requested_micros", denied.amountMicros(),
+                "refusals", Views.refusals(denied.refusals()),
+                "layers", Views.layers(denied.layers()))));
+  }
+
+  private void commit(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    Fields body = Fields.of(Requests.jsonBody(ctx), ACTUAL_FIELDS);
+    CommitRequest request =
+        new CommitRequest(
+            ReservationId.parse(ctx.pathParam("id")),
+            actual(body),
+            idempotencyKey(ctx),
+            CallerScope.subtree(caller));
+    respond(
+        ctx,
+        200,
+        engine
+            .commit(request)
+            .onSuccess(metrics::committed)
+            .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
+        Views::commit);
+  }
+
+  private void release(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    respond(
+        ctx,
+        200,
+        engine
+            .release(
+                ReservationId.parse(ctx.pathParam("id")),
+                idempotencyKey(ctx),
+                CallerScope.subtree(caller))
+            .onSuccess(result -> replayedHeader(ctx, result.replayed())),
+        Views::release);
+  }
+
+  private void charge(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
+    Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
+    ChargeRequest request = new ChargeRequest(scope, actual(body), idempotencyKey(ctx));
+    respond(
+        ctx,
+        201,
+        engine
+            .charge(request)
+            .onSuccess(metrics::charged)
+            .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
+        Views::charge);
+  }
+
+  /** {@code amount_micros}, or a model with the call's input and maximum output tokens. */
+  private static Spend estimate(Fields body) {
+    if (body.has("amount_micros")) {
+      onlyAmount(body, "input_tokens", "max_output_tokens");
+      return Spend.amount(body.integer("amount_micros"));
+    }
+    return Spend.estimate(
+        body.string("model"), body.integer("input_tokens"), body.integer("max_output_tokens"));
+  }
+
+  /** {@code amount_micros}, or a model with the tokens the call used. */
+  private static Spend actual(Fields body) {
+    if (body.has("amount_micros")) {
+      onlyAmount(body, "input_tokens", "cached_input_tokens", "output_tokens");
+      return Spend.amount(body.integer("amount_micros"));
+    }
+    return Spend.tokens(
+        body.string("model"),
+        new TokenUsage(
+            body.integer("input_tokens"),
+            body.optionalInteger("cached_input_tokens").orElse(0L),
+            body.integer("output_tokens")));
+  }
+
+  private static void onlyAmount(Fields body, String... tokenFields) {
+    if (body.has("model") || List.of(tokenFields).stream().anyMatch(body::has)) {
+      throw Fields.malformed(
+          "amount_micros", "excludes model and token counts: give one or the other");
+    }
+  }
+
+  private static IdempotencyKey idempotencyKey(RoutingContext ctx) {
+    return IdempotencyKey.of(ctx.request().getHeader(IDEMPOTENCY_KEY));
+  }
+
+  private static void settledHeaders(
+      RoutingContext ctx, List<LayerStatus> layers, boolean replayed) {
+    budgetHeaders(ctx, ReserveOutcome.tightestOf(layers));
+    replayedHeader(ctx, replayed);
+  }
+
+  /** The tightest layer's remaining budget, as LiteLLM users read it from spend headers. */
+  private static void budgetHeaders(RoutingContext ctx, Optional<LayerStatus> tightest) {
+    tightest.ifPresent(
+        layer ->
+            ctx.response()
+                .putHeader("X-Budget-Remaining-Micros", Long.toString(layer.remainingMicros()))
+                .putHeader("X-Budget-Scope", layer.scope().path())
+                .putHeader("X-Budget-Window", layer.window().wireName()));
+  }
+
+  private static void replayedHeader(RoutingContext ctx, boolean replayed) {
+    if (replayed) {
+      ctx.response().putHeader("Idempotent-Replayed", "true");
+    }
+  }
+}

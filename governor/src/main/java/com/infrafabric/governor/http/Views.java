@@ -1,0 +1,190 @@
+package com.infrafabric.governor.http;
+
+import com.infrafabric.governor.budget.Budget;
+import com.infrafabric.governor.budget.ChargeResult;
+import com.infrafabric.governor.budget.CommitResult;
+import com.infrafabric.governor.budget.Discrepancy;
+import com.infrafabric.governor.budget.LayerStatus;
+import com.infrafabric.governor.budget.ReconciliationReport;
+import com.infrafabric.governor.budget.Refusal;
+import com.infrafabric.governor.budget.ReleaseResult;
+import com.infrafabric.governor.budget.ReserveOutcome;
+import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.budget.UsageStatus;
+import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.ledger.LedgerPage;
+import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.pricing.PricingCatalogues;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The JSON the governor's API answers with; field names are snake case, money in micros. */
+final class Views {
+
+  private Views() {}
+
+  static JsonObject layer(LayerStatus layer) {
+    return new JsonObject()
+        .put("scope", layer.scope().path())
+        .put("window", layer.window().wireName())
+        .put("cap_micros", layer.capMicros())
+        .put("spent_micros", layer.spentMicros())
+        .put("reserved_micros", layer.reservedMicros())
+        .put("remaining_micros", layer.remainingMicros())
+        .put("resets_at", instant(layer.resetsAt()));
+  }
+
+  static JsonArray layers(List<LayerStatus> layers) {
+    JsonArray array = new JsonArray();
+    layers.forEach(l -> array.add(layer(l)));
+    return array;
+  }
+
+  static JsonObject tightest(Optional<LayerStatus> tightest) {
+    return tightest.map(Views::layer).orElse(null);
+  }
+
+  static JsonObject reserved(Reserved reserved) {
+    return new JsonObject()
+        .put("reservation_id", reserved.id().toString())
+        .put("amount_micros", reserved.amountMicros())
+        .put("pricing_version", reserved.pricingVersion())
+        .put("expires_at", instant(reserved.expiresAt()))
+        .put("layers", layers(reserved.layers()))
+        .put("tightest", tightest(reserved.tightest()))
+        .put("replayed", reserved.replayed());
+  }
+
+  static JsonArray refusals(List<Refusal> refusals) {
+    JsonArray array = new JsonArray();
+    for (Refusal refusal : refusals) {
+      array.add(
+          new JsonObject()
+              .put("scope", refusal.scope().path())
+              .put("window", refusal.window().wireName())
+              .put("shortfall_micros", refusal.shortfallMicros()));
+    }
+    return array;
+  }
+
+  static JsonObject commit(CommitResult result) {
+    return new JsonObject()
+        .put("reservation_id", result.id().toString())
+        .put("scope", result.scope().path())
+        .put("reserved_micros", result.reservedMicros())
+        .put("actual_micros", result.actualMicros())
+        .put("released_micros", result.releasedMicros())
+        .put("overage", result.overage())
+        .put("late", result.late())
+        .put("layers", layers(result.layers()))
+        .put("tightest", tightest(ReserveOutcome.tightestOf(result.layers())))
+        .put("replayed", result.replayed());
+  }
+
+  static JsonObject release(ReleaseResult result) {
+    return new JsonObject()
+        .put("reservation_id", result.id().toString())
+        .put("scope", result.scope().path())
+        .put("released_micros", result.releasedMicros())
+        .put("state", result.state())
+        .put("replayed", result.replayed());
+  }
+
+  static JsonObject charge(ChargeResult result) {
+    return new JsonObject()
+        .put("charge_id", result.chargeId())
+        .put("scope", result.scope().path())
+        .put("amount_micros", result.amountMicros())
+        .put("over_cap", refusals(result.overCap()))
+        .put("layers", layers(result.layers()))
+        .put("tightest", tightest(ReserveOutcome.tightestOf(result.layers())))
+        .put("replayed", result.replayed());
+  }
+
+  static JsonObject budget(Budget budget) {
+    JsonObject limits = new JsonObject();
+    budget
+        .limits()
+        .forEach(
+            (window, limit) ->
+                limits.put(
+                    window.wireName(),
+                    new JsonObject()
+                        .put("cap_micros", limit.capMicros())
+                        .put("thresholds_pct", new JsonArray(limit.thresholdPercents()))));
+    return new JsonObject().put("scope", budget.scope().path()).put("limits", limits);
+  }
+
+  static JsonObject status(List<UsageStatus> statuses) {
+    JsonArray array = new JsonArray();
+    for (UsageStatus status : statuses) {
+      JsonObject entry =
+          new JsonObject()
+              .put("scope", status.scope().path())
+              .put("window", status.window().wireName())
+              .put("spent_micros", status.spentMicros())
+              .put("reserved_micros", status.reservedMicros())
+              .put("input_tokens", status.tokens().inputTokens())
+              .put("cached_input_tokens", status.tokens().cachedInputTokens())
+              .put("output_tokens", status.tokens().outputTokens())
+              .put("resets_at", instant(status.resetsAt()));
+      status.capMicros().ifPresent(cap -> entry.put("cap_micros", cap));
+      status.remainingMicros().ifPresent(left -> entry.put("remaining_micros", left));
+      array.add(entry);
+    }
+    return new JsonObject().put("layers", array);
+  }
+
+  static JsonObject ledger(LedgerPage page) {
+    JsonArray entries = new JsonArray();
+    for (LedgerEntry entry : page.entries()) {
+      JsonObject fields = new JsonObject();
+      entry.fields().forEach(fields::put);
+      entries.add(
+          new JsonObject()
+              .put("id", entry.id())
+              .put("type", entry.type())
+              .put("timestamp", instant(entry.timestamp()))
+              .put("scope", entry.scope())
+              .put("reference", entry.reference())
+              .put("amount_micros", entry.amountMicros())
+              .put("reserved_delta_micros", entry.reservedDeltaMicros())
+              .put("spent_delta_micros", entry.spentDeltaMicros())
+              .put("fields", fields));
+    }
+    return new JsonObject().put("entries", entries).put("next_cursor", page.nextCursor());
+  }
+
+  static JsonObject reconciliation(ReconciliationReport report) {
+    JsonArray differences = new JsonArray();
+    for (Discrepancy d : report.discrepancies()) {
+      differences.add(
+          new JsonObject()
+              .put("scope", d.scope())
+              .put("window_id", d.windowId())
+              .put("field", d.field())
+              .put("counter_micros", d.counterMicros())
+              .put("ledger_micros", d.ledgerMicros()));
+    }
+    return new JsonObject()
+        .put("tenant", report.tenant())
+        .put("consistent", report.consistent())
+        .put("last_entry_id", report.lastEntryId())
+        .put("entries_replayed", report.entriesReplayed())
+        .put("counters_checked", report.countersChecked())
+        .put("discrepancies", differences);
+  }
+
+  static JsonObject pricing(PricingCatalogue catalogue) {
+    return new JsonObject()
+        .put("version", catalogue.version())
+        .put("models", PricingCatalogues.toJson(catalogue.models().values()));
+  }
+
+  private static String instant(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

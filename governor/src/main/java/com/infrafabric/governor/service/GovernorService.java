@@ -1,0 +1,153 @@
+package com.infrafabric.governor.service;
+
+import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.Budgets;
+import com.infrafabric.governor.budget.Reconciler;
+import com.infrafabric.governor.budget.ReservationSweeper;
+import com.infrafabric.governor.events.EventLog;
+import com.infrafabric.governor.events.WebhookDispatcher;
+import com.infrafabric.governor.http.GovernorApi;
+import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.health.RedisReadinessCheck;
+import com.infrafabric.platform.http.HttpService;
+import com.infrafabric.platform.http.RouteDescriptor;
+import com.infrafabric.platform.ratelimit.RateLimiter;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The governor as a running service: the budget engine behind its REST API, the reservation
+ * sweeper, the pricing refresher and the webhook dispatcher, all on one shared Redis client.
+ *
+ * <p>{@link #start} fails if Redis cannot be reached or the token keys cannot be read; {@link
+ * #stop} stops accepting requests, drains those in flight and stops the background work. The Redis
+ * client and Vert.x belong to the caller, who closes them after {@code stop}.
+ */
+public final class GovernorService {
+
+  private static final Duration PRICING_REFRESH = Duration.ofSeconds(5);
+  private static final Duration WEBHOOK_INTERVAL = Duration.ofSeconds(1);
+
+  private final Vertx vertx;
+  private final HttpService http;
+  private final BudgetEngine engine;
+  private final Budgets budgets;
+  private final PricingCatalogues pricing;
+  private final ReservationSweeper sweeper;
+  private final WebhookDispatcher webhooks;
+  private long pricingTimer = -1;
+
+  private GovernorService(
+      Vertx vertx,
+      RedisStore redis,
+      GovernorSettings settings,
+      PrometheusMeterRegistry meters,
+      Clock clock) {
+    this.vertx = vertx;
+    this.pricing = new PricingCatalogues(redis);
+    this.engine = new BudgetEngine(redis, pricing, clock, settings.budget());
+    this.budgets = new Budgets(redis, engine);
+    Ledger ledger = new Ledger(redis);
+    this.sweeper = new ReservationSweeper(redis, engine, 100, 100);
+    this.webhooks =
+        new WebhookDispatcher(
+            vertx,
+            redis,
+            settings.webhooks(),
+            clock,
+            meters,
+            "governor-" + ProcessHandle.current().pid());
+    GovernorApi api =
+        new GovernorApi(
+            engine,
+            budgets,
+            ledger,
+            new Reconciler(redis, ledger, clock),
+            new EventLog(redis),
+            pricing,
+            meters);
+    this.http =
+        HttpService.builder(vertx)
+            .settings(settings.platform().http())
+            .authenticator(JwtAuthenticator.create(vertx, settings.platform().auth(), clock))
+            .rateLimiter(RateLimiter.create(redis, settings.platform().rateLimits(), clock, meters))
+            .meters(meters)
+            .metricsAccess(Access.anyOf("admin", "auditor"))
+            .readinessCheck("redis", RedisReadinessCheck.of(redis, scripts()))
+            .routes(api::register)
+            .build();
+  }
+
+  /** Every Lua script the governor runs, loaded at start and checked by readiness. */
+  public static List<LuaScript> scripts() {
+    List<LuaScript> scripts = new ArrayList<>(BudgetEngine.scripts());
+    scripts.addAll(PricingCatalogues.SCRIPTS);
+    scripts.add(Reconciler.script());
+    return List.copyOf(scripts);
+  }
+
+  /** Loads the scripts and the pricing catalogue, starts the background work, then listens. */
+  public static Future<GovernorService> start(
+      Vertx vertx,
+      RedisStore redis,
+      GovernorSettings settings,
+      PrometheusMeterRegistry meters,
+      Clock clock) {
+    GovernorService service = new GovernorService(vertx, redis, settings, meters, clock);
+    return redis
+        .load(scripts())
+        .compose(ignored -> service.pricing.refresh())
+        .compose(ignored -> service.http.start())
+        .map(
+            ignored -> {
+              service.sweeper.start(vertx, settings.sweepInterval());
+              service.webhooks.start(vertx, WEBHOOK_INTERVAL);
+              service.pricingTimer =
+                  vertx.setPeriodic(PRICING_REFRESH.toMillis(), id -> service.pricing.refresh());
+              return service;
+            });
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public List<RouteDescriptor> routes() {
+    return http.routes();
+  }
+
+  public BudgetEngine engine() {
+    return engine;
+  }
+
+  public Budgets budgets() {
+    return budgets;
+  }
+
+  public PricingCatalogues pricing() {
+    return pricing;
+  }
+
+  /** Stops accepting, drains in-flight requests, then stops the background work. */
+  public Future<Void> stop() {
+    return http.stop()
+        .eventually(
+            () -> {
+              sweeper.stop(vertx);
+              if (pricingTimer >= 0) {
+                vertx.cancelTimer(pricingTimer);
+              }
+              return webhooks.stop(vertx);
+            });
+  }
+}

@@ -1,0 +1,165 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
+import static com.infrafabric.governor.testing.GovernorServiceRig.encode;
+import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The charge path and the operator's side over HTTP, as a client sees them. */
+@Timeout(60)
+class BudgetApiTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path directory;
+
+  private static GovernorServiceRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void anAgentReservesAndCommitsAndTheAuditorSeesItInTheLedger() {
+    String t = freshTenant("api");
+    rig.budget(t, "day", 100_000, 50, 80);
+    rig.budget(t + "/search", "month", 1_000_000);
+    String agent = rig.agent(t + "/search");
+
+    HttpResponse<String> reserved =
+        rig.post(
+            "/v1/reservations",
+            agent,
+            new JsonObject()
+                .put("scope", t + "/search/agent-1")
+                .put("model", "gpt-test")
+                .put("input_tokens", 1000)
+                .put("max_output_tokens", 500));
+    assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
+    JsonObject reservation = json(reserved);
+    assertThat(reservation.getLong("amount_micros")).isEqualTo(7_500);
+    assertThat(reserved.headers().firstValue("X-Budget-Remaining-Micros")).hasValue("92500");
+    assertThat(reserved.headers().firstValue("X-Budget-Scope")).hasValue(t);
+
+    HttpResponse<String> committed =
+        rig.post(
+            "/v1/reservations/" + reservation.getString("reservation_id") + "/commit",
+            agent,
+            new JsonObject()
+                .put("model", "gpt-test")
+                .put("input_tokens", 1000)
+                .put("output_tokens", 200));
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+    assertThat(json(committed).getLong("actual_micros")).isEqualTo(4_500);
+    assertThat(json(committed).getLong("released_micros")).isEqualTo(3_000);
+
+    JsonObject status =
+        json(rig.call("GET", "/v1/budgets/" + encode(t + "/search") + "/status", agent, null));
+    assertThat(status.getJsonArray("layers").getJsonObject(1).getLong("spent_micros"))
+        .isEqualTo(4_500);
+
+    JsonObject ledger = json(rig.call("GET", "/v1/ledger/" + t, rig.auditor(), null));
+    assertThat(ledger.getJsonArray("entries")).hasSize(2);
+    JsonObject report =
+        json(rig.call("GET", "/v1/ledger/" + t + "/reconciliation", rig.auditor(), null));
+    assertThat(report.getBoolean("consistent")).isTrue();
+  }
+
+  @Test
+  void aDeniedReservationSaysWhichLayerAndWindowRefusedAndByHowMuch() {
+    String t = freshTenant("deny");
+    rig.budget(t, "lifetime", 1_000);
+
+    HttpResponse<String> denied =
+        rig.post(
+            "/v1/reservations",
+            rig.agent(t),
+            new JsonObject().put("scope", t + "/p").put("amount_micros", 1_500));
+
+    assertThat(denied.statusCode()).isEqualTo(402);
+    JsonObject error = json(denied);
+    assertThat(error.getString("code")).isEqualTo("BUDGET_EXCEEDED");
+    assertThat(error.getString("message"))
+        .isEqualTo(
+            "Reserving 1500 micro-dollars would exceed the lifetime cap of "
+                + t
+                + " by 500 micro-dollars.");
+    JsonObject refusal = error.getJsonObject("details").getJsonArray("refusals").getJsonObject(0);
+    assertThat(refusal.getString("scope")).isEqualTo(t);
+    assertThat(refusal.getLong("shortfall_micros")).isEqualTo(500);
+    assertThat(denied.headers().firstValue("X-Budget-Remaining-Micros")).hasValue("1000");
+  }
+
+  @Test
+  void budgetsCanBeReadReplacedAndDeleted() {
+    String t = freshTenant("crud");
+    rig.budget(t + "/p", "month", 5_000, 90);
+    String path = "/v1/budgets/" + encode(t + "/p");
+
+    JsonObject budget = json(rig.call("GET", path, rig.auditor(), null));
+    assertThat(budget.getJsonObject("limits").getJsonObject("month").getLong("cap_micros"))
+        .isEqualTo(5_000);
+
+    assertThat(rig.call("DELETE", path, rig.admin(), null).statusCode()).isEqualTo(204);
+    HttpResponse<String> gone = rig.call("GET", path, rig.admin(), null);
+    assertThat(gone.statusCode()).isEqualTo(404);
+    assertThat(json(gone).getString("code")).isEqualTo("BUDGET_NOT_FOUND");
+  }
+
+  @Test
+  void pricingIsVersionedAndGuardedByIfMatch() {
+    JsonObject current = json(rig.call("GET", "/v1/pricing", rig.auditor(), null));
+    long version = current.getLong("version");
+    JsonObject models =
+        new JsonObject()
+            .put(
+                "models",
+                current
+                    .getJsonArray("models")
+                    .copy()
+                    .add(
+                        new JsonObject()
+                            .put("model", "new-model")
+                            .put("input_per_million", 1)
+                            .put("cached_input_per_million", 1)
+                            .put("output_per_million", 2)));
+
+    HttpResponse<String> stale =
+        rig.call(
+            "PUT",
+            "/v1/pricing",
+            rig.admin(),
+            models,
+            java.util.Map.of("If-Match", Long.toString(version - 1)));
+    assertThat(stale.statusCode()).isEqualTo(409);
+    assertThat(json(stale).getString("code")).isEqualTo("VERSION_CONFLICT");
+
+    HttpResponse<String> published =
+        rig.call(
+            "PUT",
+            "/v1/pricing",
+            rig.admin(),
+            models,
+            java.util.Map.of("If-Match", Long.toString(version)));
+    assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
+    assertThat(json(published).getLong("version")).isEqualTo(version + 1);
+  }
+}

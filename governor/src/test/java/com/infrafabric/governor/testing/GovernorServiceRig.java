@@ -1,0 +1,142 @@
+package com.infrafabric.governor.testing;
+
+import com.infrafabric.governor.budget.BudgetSettings;
+import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.service.GovernorService;
+import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.HttpTestClient;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.TestTokens;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The governor service running on a real redis-server and a free port, with tokens for every role
+ * and a client that speaks its JSON.
+ */
+public final class GovernorServiceRig implements AutoCloseable {
+
+  public final Vertx vertx;
+  public final RedisStore redis;
+  public final MutableClock clock;
+  public final TestTokens tokens;
+  public final PrometheusMeterRegistry meters;
+  public final GovernorService service;
+  public final HttpTestClient http;
+
+  public GovernorServiceRig(RedisEndpoint endpoint, Path directory, WebhookSettings webhooks) {
+    this(endpoint, directory, webhooks, HttpSettings.defaults().withPort(0));
+  }
+
+  public GovernorServiceRig(
+      RedisEndpoint endpoint, Path directory, WebhookSettings webhooks, HttpSettings http) {
+    this.vertx = Vertx.vertx();
+    this.clock = MutableClock.at("2026-11-23T10:00:00Z");
+    this.tokens = TestTokens.create(directory, clock);
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.redis =
+        RedisStore.create(
+            vertx, RedisSettings.of(endpoint).withCommandTimeout(Duration.ofMillis(500)), meters);
+    GovernorSettings settings =
+        new GovernorSettings(
+            new PlatformSettings(
+                http,
+                tokens.settings(),
+                RateLimitPolicy.uniform("governor", RateLimit.perMinute(1_000_000)),
+                Optional.empty()),
+            BudgetSettings.DEFAULTS,
+            Duration.ofSeconds(1),
+            Duration.ofMillis(500),
+            webhooks);
+    this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
+    this.http = new HttpTestClient(service.port());
+    Await.result(
+        service
+            .pricing()
+            .replace(List.of(GovernorRig.GPT_TEST, GovernorRig.MINI_TEST, cheap()), -1));
+  }
+
+  private static ModelPrice cheap() {
+    return new ModelPrice("free-test", 0, 0, 0);
+  }
+
+  public String admin() {
+    return tokens.valid("ops-admin", "admin");
+  }
+
+  public String auditor() {
+    return tokens.valid("ops-auditor", "auditor");
+  }
+
+  /** An agent token confined to {@code scope}. */
+  public String agent(String scope) {
+    return tokens.mint(tokens.spec("agent-" + UUID.randomUUID(), "agent").withScope(scope));
+  }
+
+  public HttpResponse<String> call(String method, String path, String token, JsonObject body) {
+    return call(method, path, token, body, Map.of());
+  }
+
+  public HttpResponse<String> call(
+      String method, String path, String token, JsonObject body, Map<String, String> headers) {
+    if (body == null) {
+      return http.send(method, path, token, headers);
+    }
+    return http.send(method, path, token, headers, body.encode());
+  }
+
+  /** A POST with a fresh idempotency key. */
+  public HttpResponse<String> post(String path, String token, JsonObject body) {
+    return call("POST", path, token, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+  }
+
+  /** Puts a budget with one window's cap (and thresholds) on {@code scope} as an admin. */
+  public void budget(String scope, String window, long cap, Integer... thresholds) {
+    Map<String, Object> limit = new LinkedHashMap<>();
+    limit.put("cap_micros", cap);
+    limit.put("thresholds_pct", List.of(thresholds));
+    HttpResponse<String> response =
+        call(
+            "PUT",
+            "/v1/budgets/" + encode(scope),
+            admin(),
+            new JsonObject().put("limits", new JsonObject().put(window, new JsonObject(limit))));
+    if (response.statusCode() != 200) {
+      throw new AssertionError("budget not set: " + response.statusCode() + " " + response.body());
+    }
+  }
+
+  public static String encode(String scope) {
+    return scope.replace("/", "%2F");
+  }
+
+  public static JsonObject json(HttpResponse<String> response) {
+    return new JsonObject(response.body());
+  }
+
+  @Override
+  public void close() {
+    Await.result(service.stop());
+    redis.close();
+    Await.result(vertx.close());
+  }
+}
