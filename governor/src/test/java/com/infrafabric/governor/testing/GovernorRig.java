@@ -33,6 +33,7 @@ import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -50,6 +51,10 @@ public final class GovernorRig implements AutoCloseable {
 
   /** mini-test: $0.15 per million input, $0.075 cached, $0.60 output. */
   public static final ModelPrice MINI_TEST = new ModelPrice("mini-test", 150_000, 75_000, 600_000);
+
+  /** {@link #GPT_TEST} as the pricing API takes it. */
+  public static final JsonObject GPT_TEST_JSON =
+      PricingCatalogues.toJson(List.of(GPT_TEST)).getJsonObject(0);
 
   private static final AtomicInteger TENANTS = new AtomicInteger();
 

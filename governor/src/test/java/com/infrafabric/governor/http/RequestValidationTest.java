@@ -1,0 +1,185 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input gets a clear error with a stable code, and changes nothing. */
+@Timeout(60)
+class RequestValidationTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path directory;
+
+  private static GovernorServiceRig rig;
+  private static String tenant;
+  private static String agent;
+
+  @BeforeAll
+  static void start() {
+    rig =
+        new GovernorServiceRig(
+            REDIS.endpoint(),
+            directory,
+            WebhookSettings.NONE,
+            HttpSettings.defaults().withPort(0).withMaxBodyBytes(4096));
+    tenant = GovernorRig.freshTenant("validation");
+    rig.budget(tenant, "lifetime", 1_000);
+    agent = rig.agent(tenant);
+  }
+
+  @AfterAll
+  static void stop() {
+    JsonObject ledger = json(rig.call("GET", "/v1/ledger/" + tenant, rig.auditor(), null));
+    rig.close();
+    assertThat(ledger.getJsonArray("entries")).as("no bad request may leave a trace").isEmpty();
+  }
+
+  private static HttpResponse<String> reserve(String body, Map<String, String> headers) {
+    return rig.http.send("POST", "/v1/reservations", agent, headers, body);
+  }
+
+  private static void assertError(
+      HttpResponse<String> response, int status, String code, String message) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonObject error = json(response);
+    assertThat(error.getString("code")).isEqualTo(code);
+    assertThat(error.getString("message")).contains(message);
+    assertThat(error.getJsonObject("details").getString("requestId")).isNotBlank();
+    assertThat(response.body()).doesNotContain("Exception").doesNotContain("at com.");
+  }
+
+  private static final Map<String, String> KEY = Map.of("Idempotency-Key", "k-validation-1");
+
+  @Test
+  void anOversizeBodyIs413() {
+    String huge = new JsonObject().put("scope", tenant).put("model", "x".repeat(5000)).encode();
+    assertError(reserve(huge, KEY), 413, "PAYLOAD_TOO_LARGE", "4096 bytes");
+  }
+
+  @Test
+  void malformedJsonAndWrongShapesAre400NamingTheField() {
+    assertError(reserve("{\"scope\": ", KEY), 400, "MALFORMED_REQUEST", "");
+    assertError(reserve("[1,2]", KEY), 400, "MALFORMED_REQUEST", "JSON object");
+    assertError(
+        reserve("{\"scope\":\"" + tenant + "\",\"amount_micros\":\"ten\"}", KEY),
+        400,
+        "INVALID_REQUEST",
+        "amount_micros must be an integer");
+    assertError(
+        reserve("{\"scope\":\"" + tenant + "\",\"amount_micros\":1,\"colour\":\"red\"}", KEY),
+        400,
+        "INVALID_REQUEST",
+        "colour is not a known field");
+    assertError(
+        reserve("{\"scope\":\"" + tenant + "\",\"amount_micros\":1,\"model\":\"gpt-test\"}", KEY),
+        400,
+        "INVALID_REQUEST",
+        "amount_micros excludes model and token counts");
+    assertError(reserve("{\"amount_micros\":1}", KEY), 400, "INVALID_REQUEST", "scope is required");
+    assertError(
+        reserve("{\"scope\":\"" + tenant + "/../etc\",\"amount_micros\":1}", KEY),
+        400,
+        "INVALID_SCOPE",
+        "segment '..'");
+  }
+
+  @Test
+  void theIdempotencyKeyIsRequiredAndValidated() {
+    String body = new JsonObject().put("scope", tenant).put("amount_micros", 1).encode();
+    assertError(reserve(body, Map.of()), 400, "INVALID_IDEMPOTENCY_KEY", "idempotency key");
+    assertError(
+        reserve(body, Map.of("Idempotency-Key", "has space")),
+        400,
+        "INVALID_IDEMPOTENCY_KEY",
+        "idempotency key");
+  }
+
+  @Test
+  void impossibleAmountsAndUnknownModelsAre422() {
+    assertError(
+        reserve(new JsonObject().put("scope", tenant).put("amount_micros", -5).encode(), KEY),
+        422,
+        "INVALID_AMOUNT",
+        "amount -5 is outside");
+    assertError(
+        reserve(
+            new JsonObject().put("scope", tenant).put("amount_micros", Long.MAX_VALUE).encode(),
+            KEY),
+        422,
+        "INVALID_AMOUNT",
+        "is outside 0..1000000000000000");
+    assertError(
+        reserve(
+            new JsonObject()
+                .put("scope", tenant)
+                .put("model", "nope")
+                .put("input_tokens", 1)
+                .put("max_output_tokens", 1)
+                .encode(),
+            KEY),
+        422,
+        "MODEL_UNKNOWN",
+        "model 'nope' is not in pricing catalogue");
+    assertError(
+        reserve(
+            new JsonObject().put("scope", "ghost-tenant/p").put("amount_micros", 1).encode(), KEY),
+        403,
+        "FORBIDDEN",
+        "does not cover");
+    assertError(
+        rig.http.send(
+            "PUT",
+            "/v1/budgets/" + tenant,
+            rig.admin(),
+            Map.of(),
+            "{\"limits\":{\"week\":{\"cap_micros\":1}}}"),
+        422,
+        "INVALID_BUDGET",
+        "window 'week' must be one of lifetime, day, month");
+  }
+
+  @Test
+  void aRetriedRequestGetsTheSameAnswerAndAReusedKeyIsAConflict() {
+    String t = GovernorRig.freshTenant("idem-http");
+    rig.budget(t, "lifetime", 1_000);
+    String token = rig.agent(t);
+    Map<String, String> key = Map.of("Idempotency-Key", "retry-me-" + t);
+    String body = new JsonObject().put("scope", t + "/p").put("amount_micros", 300).encode();
+
+    HttpResponse<String> first = rig.http.send("POST", "/v1/reservations", token, key, body);
+    HttpResponse<String> retry = rig.http.send("POST", "/v1/reservations", token, key, body);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(retry.statusCode()).isEqualTo(200);
+    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(json(retry).getString("reservation_id"))
+        .isEqualTo(json(first).getString("reservation_id"));
+
+    String other = new JsonObject().put("scope", t + "/p").put("amount_micros", 301).encode();
+    assertError(
+        rig.http.send("POST", "/v1/reservations", token, key, other),
+        409,
+        "IDEMPOTENCY_CONFLICT",
+        "different request");
+
+    JsonObject status = json(rig.call("GET", "/v1/budgets/" + t + "/status", rig.auditor(), null));
+    assertThat(status.getJsonArray("layers").getJsonObject(0).getLong("reserved_micros"))
+        .isEqualTo(300);
+  }
+}
