@@ -60,6 +60,17 @@ public final class Config {
   }
 
   /**
+   * This configuration with {@code defaults} under it: a key set in the file or the environment
+   * keeps its value, an unset one takes the default. Launchers use it for values they derive, such
+   * as generated key files.
+   */
+  public Config withDefaults(Map<String, String> defaults) {
+    Map<String, String> merged = new HashMap<>(defaults);
+    merged.putAll(file);
+    return new Config(merged, env, origin);
+  }
+
+  /**
    * The environment variable that overrides {@code key}: {@code http.maxBodyBytes} → {@code
    * IF_HTTP_MAX_BODY_BYTES}.
    */

@@ -1,0 +1,62 @@
+package com.infrafabric.deploy;
+
+import com.infrafabric.platform.auth.TokenCli;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * The one entry point of the distribution: {@code infrafabric serve|token|help}.
+ *
+ * <p>Configuration mistakes end the process with status 2 and one line naming the key at fault;
+ * nothing else is printed to stderr for them (no stack trace).
+ */
+public final class Launcher {
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: infrafabric <command> [options]",
+          "",
+          "  serve [--config FILE] [--data DIR]",
+          "      run the governor until SIGTERM/SIGINT. Without REDIS_URL a private redis-server is",
+          "      started under DIR/redis (default ./var). Without auth.jwksFile a signing key and",
+          "      operator tokens are created under DIR/keys and DIR/tokens on first run.",
+          "  token keygen|mint ...",
+          "      create a signing key pair or mint a token (run 'infrafabric token' for options).",
+          "  help",
+          "      this text.");
+
+  private Launcher() {}
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "infrafabric-logback.xml");
+    }
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    String command = args.length == 0 ? "help" : args[0];
+    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+    try {
+      switch (command) {
+        case "serve":
+          return ServeCommand.fromArgs(rest, System.getenv()).run(out);
+        case "token":
+          TokenCli.main(rest);
+          return 0;
+        case "help":
+        case "--help":
+        case "-h":
+          out.println(USAGE);
+          return 0;
+        default:
+          err.println("infrafabric: unknown command '" + command + "'\n\n" + USAGE);
+          return 2;
+      }
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      err.println("infrafabric: " + e.getMessage());
+      return 2;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package com.infrafabric.deploy;
+
+import com.infrafabric.platform.redis.ManagedRedisServer;
+import com.infrafabric.platform.redis.RedisEndpoint;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The Redis a launch uses: the one {@code REDIS_URL} (or {@code redis.url}) names, or else a
+ * private {@code redis-server} this process starts on a free loopback port with the append-only
+ * file on, a random password and data under {@code <data>/redis}, and stops on close.
+ */
+final class RedisChoice implements AutoCloseable {
+
+  private final RedisEndpoint endpoint;
+  private final ManagedRedisServer managed;
+
+  private RedisChoice(RedisEndpoint endpoint, ManagedRedisServer managed) {
+    this.endpoint = endpoint;
+    this.managed = managed;
+  }
+
+  static RedisChoice choose(
+      Map<String, String> env, Optional<RedisEndpoint> configured, Path dataDirectory) {
+    String url = env.get("REDIS_URL");
+    if (url != null && !url.isBlank()) {
+      return new RedisChoice(RedisEndpoint.parse(url), null);
+    }
+    if (configured.isPresent()) {
+      return new RedisChoice(configured.get(), null);
+    }
+    ManagedRedisServer server =
+        ManagedRedisServer.builder(dataDirectory.resolve("redis")).build().start();
+    return new RedisChoice(server.endpoint(), server);
+  }
+
+  RedisEndpoint endpoint() {
+    return endpoint;
+  }
+
+  /** How to describe this choice in a log line: never with the password. */
+  String describe() {
+    return managed == null
+        ? "external Redis " + endpoint
+        : "embedded redis-server " + endpoint + " (data in " + managed.dataDirectory() + ")";
+  }
+
+  @Override
+  public void close() {
+    if (managed != null) {
+      managed.stop();
+    }
+  }
+}

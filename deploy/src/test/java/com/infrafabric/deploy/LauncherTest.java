@@ -1,0 +1,78 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LauncherTest {
+
+  @TempDir Path directory;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Launcher.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpListsTheCommands() {
+    assertThat(run("help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve", "token");
+  }
+
+  @Test
+  void anUnknownCommandExitsWithTwo() {
+    assertThat(run("launch-missiles")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'launch-missiles'");
+  }
+
+  @Test
+  void aBadConfigValueStopsTheLaunchWithOneLineNamingTheKey() throws Exception {
+    Path config = directory.resolve("bad.properties");
+    Files.writeString(
+        config, "http.port=70000\nauth.jwksFile=/nonexistent\nauth.issuer=i\nauth.audience=a\n");
+    assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo("infrafabric: http.port 70000 is outside 1..65535");
+  }
+
+  @Test
+  void aMisspelledKeyIsRefused() throws Exception {
+    Path config = directory.resolve("typo.properties");
+    Files.writeString(config, "http.prot=8080\n");
+    assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown config key http.prot");
+  }
+
+  @Test
+  void theWebhookSecretIsNeverEchoed() throws Exception {
+    Path config = directory.resolve("hooks.properties");
+    Files.writeString(
+        config, "webhooks.urls=ftp://hooks.example.com\nwebhooks.secret=canary-secret-value-123\n");
+    assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("webhooks.urls entry ftp://hooks.example.com must be an http:// or https:// URL")
+        .doesNotContain("canary-secret-value-123");
+  }
+
+  @Test
+  void optionsNeedValues() {
+    assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--config"}, Map.of()))
+        .hasMessage("--config needs a value");
+  }
+}
