@@ -2,6 +2,7 @@ package com.infrafabric.governor.budget;
 
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.ledger.LedgerEntry;
@@ -45,9 +46,7 @@ class RedisCrashTest {
       Thread killer =
           new Thread(
               () -> {
-                while (acknowledged.get() < 300) {
-                  Thread.onSpinWait();
-                }
+                await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.get() >= 300);
                 REDIS.killHard();
               });
       killer.start();

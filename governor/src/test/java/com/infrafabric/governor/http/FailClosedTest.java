@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.redis.ManagedRedisServer.AppendFsync;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -23,7 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class FailClosedTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  /** fsync always: the reservation made before the kill must survive it, whatever the load. */
+  @RegisterExtension
+  static final RedisServerExtension REDIS =
+      RedisServerExtension.withAppendFsync(AppendFsync.ALWAYS);
+
   @TempDir Path directory;
 
   @Test

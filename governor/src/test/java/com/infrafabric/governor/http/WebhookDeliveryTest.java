@@ -1,6 +1,7 @@
 package com.infrafabric.governor.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.events.WebhookSignature;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +109,7 @@ class WebhookDeliveryTest {
                 return null;
               });
 
-      awaitTrue(() -> received.size() >= 3);
+      await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 3);
       assertThat(received)
           .extracting(e -> e.getString("type") + " " + e.getString("threshold_pct"))
           .containsExactlyInAnyOrder(
@@ -133,7 +133,7 @@ class WebhookDeliveryTest {
       rig.post(
           "/v1/charges", rig.agent(t), new JsonObject().put("scope", t).put("amount_micros", 100));
 
-      awaitTrue(() -> !received.isEmpty());
+      await().atMost(Duration.ofSeconds(30)).until(() -> !received.isEmpty());
       assertThat(failuresToInject.get()).isNegative();
       assertThat(received)
           .extracting(e -> e.getString("type"))
@@ -149,15 +149,5 @@ class WebhookDeliveryTest {
     assertThat(WebhookSignature.verify(SECRET, header, body.replace('1', '2'))).isFalse();
     assertThat(WebhookSignature.verify("another-secret-of-16", header, body)).isFalse();
     assertThat(WebhookSignature.verify(SECRET, "garbage", body)).isFalse();
-  }
-
-  private static void awaitTrue(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      Thread.onSpinWait();
-    }
   }
 }

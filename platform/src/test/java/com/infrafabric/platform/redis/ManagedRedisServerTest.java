@@ -2,6 +2,7 @@ package com.infrafabric.platform.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,14 +79,10 @@ class ManagedRedisServerTest {
     owner.waitFor();
     long redisPid = Long.parseLong(output.substring(output.lastIndexOf('\n') + 1).strip());
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false)
-        && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertThat(ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false))
+    await()
+        .atMost(Duration.ofSeconds(10))
         .as("redis-server %d outlived its owner", redisPid)
-        .isFalse();
+        .until(() -> !ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false));
   }
 
   @Test
