@@ -50,7 +50,7 @@ class FailClosedTest {
           assertThat(down.statusCode()).as(down.body()).isEqualTo(503);
           assertThat(json(down).getString("code")).isEqualTo("STORE_UNAVAILABLE");
           assertThat(down.headers().firstValue("Retry-After")).isPresent();
-          assertThat(took).isLessThan(Duration.ofSeconds(3));
+          assertThat(took).isLessThan(GovernorServiceRig.COMMAND_TIMEOUT.plusSeconds(2));
         }
         HttpResponse<String> ready = rig.http.get("/health/ready", rig.auditor());
         assertThat(ready.statusCode()).isEqualTo(503);

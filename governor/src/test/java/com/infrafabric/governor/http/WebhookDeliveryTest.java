@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -95,19 +96,25 @@ class WebhookDeliveryTest {
       rig.budget(t, "day", 10_000, 50, 90);
       String agent = rig.agent(t);
 
-      Concurrently.run(
-          16,
-          Duration.ofSeconds(60),
-          i ->
-              () -> {
-                for (int n = 0; n < 10; n++) {
-                  rig.post(
-                      "/v1/charges",
-                      agent,
-                      new JsonObject().put("scope", t + "/a" + i).put("amount_micros", 70));
-                }
-                return null;
-              });
+      List<String> statuses =
+          Concurrently.run(
+                  16,
+                  Duration.ofSeconds(60),
+                  i ->
+                      () -> {
+                        List<String> mine = new ArrayList<>();
+                        for (int n = 0; n < 10; n++) {
+                          JsonObject charge =
+                              new JsonObject().put("scope", t + "/a" + i).put("amount_micros", 70);
+                          var response = rig.post("/v1/charges", agent, charge);
+                          mine.add(response.statusCode() == 201 ? "201" : response.body());
+                        }
+                        return mine;
+                      })
+              .stream()
+              .flatMap(List::stream)
+              .toList();
+      assertThat(statuses).as("every charge is recorded").containsOnly("201");
 
       await().atMost(Duration.ofSeconds(30)).until(() -> received.size() >= 3);
       assertThat(received)

@@ -35,6 +35,12 @@ import java.util.UUID;
  */
 public final class GovernorServiceRig implements AutoCloseable {
 
+  /**
+   * The fail-closed bound in tests: long enough that a loaded 2-core CI machine does not turn slow
+   * commands into 503s, short enough that a dead Redis is noticed quickly.
+   */
+  public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
   public final Vertx vertx;
   public final RedisStore redis;
   public final MutableClock clock;
@@ -55,7 +61,7 @@ public final class GovernorServiceRig implements AutoCloseable {
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.redis =
         RedisStore.create(
-            vertx, RedisSettings.of(endpoint).withCommandTimeout(Duration.ofMillis(500)), meters);
+            vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);
     GovernorSettings settings =
         new GovernorSettings(
             new PlatformSettings(
@@ -65,7 +71,7 @@ public final class GovernorServiceRig implements AutoCloseable {
                 Optional.empty()),
             BudgetSettings.DEFAULTS,
             Duration.ofSeconds(1),
-            Duration.ofMillis(500),
+            COMMAND_TIMEOUT,
             webhooks);
     this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());

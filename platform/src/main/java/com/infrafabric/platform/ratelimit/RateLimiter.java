@@ -5,9 +5,11 @@ import com.infrafabric.platform.ratelimit.RateLimitPolicy.SelectedLimit;
 import com.infrafabric.platform.redis.RedisStore;
 import io.github.bucket4j.BucketExceptions.BucketExecutionException;
 import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -17,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -29,15 +33,22 @@ import java.util.concurrent.CompletionStage;
  * encoded) and expire once they would be full again plus a minute. Fails closed: when Redis does
  * not answer, {@link #tryConsume} fails with the store's {@code RedisUnavailableException} and the
  * request is refused. Thread-safe; never blocks.
+ *
+ * <p>Buckets update by compare-and-swap, so concurrent requests of one principal would retry
+ * against each other. Each node therefore keeps one bucket proxy per key (bounded, least recently
+ * used dropped) with Bucket4j's batching optimization: concurrent requests on this node are
+ * combined into one swap, and only requests from other nodes contend.
  */
 public final class RateLimiter {
 
   static final int MAX_CAS_ATTEMPTS = 16;
+  static final int MAX_CACHED_BUCKETS = 10_000;
   private static final Duration KEEP_FULL_BUCKETS = Duration.ofMinutes(1);
 
   private final AsyncProxyManager<String> buckets;
   private final RateLimitPolicy policy;
   private final MeterRegistry meters;
+  private final Map<String, AsyncBucketProxy> proxies = new LinkedHashMap<>(16, 0.75f, true);
 
   private RateLimiter(
       AsyncProxyManager<String> buckets, RateLimitPolicy policy, MeterRegistry meters) {
@@ -68,13 +79,27 @@ public final class RateLimiter {
   public Future<RateDecision> tryConsume(Principal principal) {
     SelectedLimit selected = policy.select(principal);
     CompletableFuture<ConsumptionProbe> probe =
-        buckets
-            .builder()
-            .build(
-                key(principal, selected),
-                () -> CompletableFuture.completedFuture(selected.limit().toBucketConfiguration()))
-            .tryConsumeAndReturnRemaining(1);
+        proxy(key(principal, selected), selected).tryConsumeAndReturnRemaining(1);
     return onCallerContext(probe).map(p -> decide(p, selected)).recover(RateLimiter::unwrap);
+  }
+
+  private synchronized AsyncBucketProxy proxy(String key, SelectedLimit selected) {
+    AsyncBucketProxy proxy = proxies.get(key);
+    if (proxy == null) {
+      proxy =
+          buckets
+              .builder()
+              .withOptimization(Optimizations.batching())
+              .build(
+                  key,
+                  () ->
+                      CompletableFuture.completedFuture(selected.limit().toBucketConfiguration()));
+      proxies.put(key, proxy);
+      if (proxies.size() > MAX_CACHED_BUCKETS) {
+        proxies.remove(proxies.keySet().iterator().next());
+      }
+    }
+    return proxy;
   }
 
   /** The Redis key of {@code principal}'s bucket; visible for tests that inspect expiry. */

@@ -12,10 +12,12 @@ import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -70,6 +72,25 @@ class RateLimiterTest {
 
     assertThat(allowed).filteredOn(a -> a).hasSize(5);
     assertThat(Await.result(second.tryConsume(Principal.of("bob", Set.of()))).allowed()).isTrue();
+  }
+
+  /** Regression: 16 concurrent requests of one agent exhausted the compare-and-swap retries. */
+  @Test
+  void manyConcurrentRequestsOfOnePrincipalOnOneNodeAreAllCounted() {
+    RateLimiter limiter =
+        RateLimiter.create(
+            nodeA, RateLimitPolicy.uniform("burst", RateLimit.perMinute(1_000)), clock, meters);
+    Principal busy = Principal.of("busy-agent", Set.of());
+
+    List<Future<RateDecision>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      inFlight.add(limiter.tryConsume(busy));
+    }
+    Await.result(Future.join(inFlight));
+
+    assertThat(inFlight).allSatisfy(f -> assertThat(f.succeeded()).as("%s", f.cause()).isTrue());
+    assertThat(inFlight).allSatisfy(f -> assertThat(f.result().allowed()).isTrue());
+    assertThat(Await.result(limiter.tryConsume(busy)).remaining()).isEqualTo(1_000 - 101);
   }
 
   @Test

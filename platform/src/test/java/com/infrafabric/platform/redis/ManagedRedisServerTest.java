@@ -81,7 +81,7 @@ class ManagedRedisServerTest {
 
     await()
         .atMost(Duration.ofSeconds(10))
-        .as("redis-server %d outlived its owner", redisPid)
+        .alias("redis-server " + redisPid + " outlived its owner")
         .until(() -> !ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false));
   }
 

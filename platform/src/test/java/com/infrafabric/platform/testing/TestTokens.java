@@ -67,6 +67,11 @@ public final class TestTokens {
     return new TestTokens(file, clock, keys);
   }
 
+  /** Signs with the trusted key, for tokens that are not bearer tokens (grants). */
+  public TokenMinter minter() {
+    return minter;
+  }
+
   public Path jwksFile() {
     return jwksFile;
   }

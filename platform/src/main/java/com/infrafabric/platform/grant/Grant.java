@@ -1,0 +1,75 @@
+package com.infrafabric.platform.grant;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What the governor allows one agent to do for one claimed task, and nothing more: which tool
+ * modules it may run (by SHA-256 digest), which capabilities and named credentials those runs may
+ * use (never more than a tool's own contract: the chassis intersects), which scope their LLM calls
+ * are charged to, which models, up to what cost, how many times and until when.
+ *
+ * <p>Travels as a short-lived ES256 JWS signed by the governor ({@link GrantTokens}); the chassis
+ * verifies it against the governor's public keys and counts its uses in Redis so it cannot be
+ * replayed beyond {@link #maxUses}, across restarts and nodes.
+ *
+ * @param id unique grant id (the token's {@code jti})
+ * @param agent the agent the task was claimed by
+ * @param tenant the tenant of the task
+ * @param task the task id
+ * @param budgetScope the scope LLM calls are reserved and charged on
+ * @param toolDigests lowercase hex SHA-256 digests of the modules the grant covers
+ * @param capabilities capability names the runs may use, e.g. {@code http}, {@code llm}
+ * @param credentials credential names the runs may have injected into allowed requests
+ * @param models LLM models the runs may call
+ * @param costCapMicros the most the runs may spend on LLM calls, in micro-dollars
+ * @param maxUses how many invocations the grant covers
+ * @param expiresAt when the grant stops being valid
+ */
+public record Grant(
+    String id,
+    String agent,
+    String tenant,
+    String task,
+    String budgetScope,
+    Set<String> toolDigests,
+    Set<String> capabilities,
+    Set<String> credentials,
+    Set<String> models,
+    long costCapMicros,
+    int maxUses,
+    Instant expiresAt) {
+
+  private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
+
+  public Grant {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(agent, "agent");
+    Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(task, "task");
+    Objects.requireNonNull(budgetScope, "budgetScope");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    toolDigests = Set.copyOf(toolDigests);
+    capabilities = Set.copyOf(capabilities);
+    credentials = Set.copyOf(credentials);
+    models = Set.copyOf(models);
+    for (String digest : toolDigests) {
+      if (!DIGEST.matcher(digest).matches()) {
+        throw new IllegalArgumentException(
+            "tool digest " + digest + " is not 64 lowercase hex digits");
+      }
+    }
+    if (costCapMicros < 0) {
+      throw new IllegalArgumentException("costCapMicros " + costCapMicros + " is negative");
+    }
+    if (maxUses < 1) {
+      throw new IllegalArgumentException("maxUses " + maxUses + " is below 1");
+    }
+  }
+
+  public boolean coversTool(String digest) {
+    return toolDigests.contains(digest);
+  }
+}
