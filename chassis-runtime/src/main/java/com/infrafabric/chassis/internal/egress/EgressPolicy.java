@@ -1,5 +1,6 @@
 package com.infrafabric.chassis.internal.egress;
 
+import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.hostapi.abi.AbiError;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
