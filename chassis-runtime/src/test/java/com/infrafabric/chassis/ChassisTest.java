@@ -1,0 +1,98 @@
+package com.infrafabric.chassis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.TestChassis;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(60)
+class ChassisTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static TestChassis host;
+
+  @BeforeAll
+  static void start() {
+    host = TestChassis.start(REDIS.endpoint());
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+  }
+
+  @Test
+  void registersListsGetsInvokesAndDeletesATool() {
+    byte[] module = Guests.wat(Guests.ECHO);
+    ToolInfo info =
+        Await.result(
+            host.chassis()
+                .register(
+                    module, Contracts.forModule("echo", module).signedBy(TestChassis.PUBLISHER)));
+    ToolRef ref = ToolRef.parse("echo@1.0.0");
+    assertThat(info.ref()).isEqualTo(ref);
+    assertThat(info.publisherKeyId()).isEqualTo("test-publisher");
+    assertThat(Await.result(host.chassis().get(ref))).contains(info);
+    assertThat(Await.result(host.chassis().list())).extracting(ToolInfo::ref).contains(ref);
+
+    InvocationResult result = host.invoke(ref, "{\"hello\":[1,2,3]}");
+    assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
+    assertThat(result.output()).isEqualTo("{\"hello\":[1,2,3]}");
+    assertThat(result.report().bytesIn()).isEqualTo(17);
+    assertThat(result.report().bytesOut()).isEqualTo(17);
+    assertThat(result.report().hostCalls()).isEqualTo(3);
+    assertThat(result.report().peakMemoryPages()).isEqualTo(1);
+
+    assertThat(Await.result(host.chassis().delete(ref))).isTrue();
+    assertThat(Await.result(host.chassis().get(ref))).isEmpty();
+    assertThat(host.invoke(ref, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
+    assertThat(Await.result(host.chassis().delete(ref))).isFalse();
+  }
+
+  @Test
+  void treatsAnIdenticalRegistrationAsANoOpAndADifferentOneAsAConflict() {
+    byte[] module = Guests.wat(Guests.ECHO);
+    String jws = Contracts.forModule("twice", module).signedBy(TestChassis.PUBLISHER);
+    ToolInfo first = Await.result(host.chassis().register(module, jws));
+    assertThat(Await.result(host.chassis().register(module, jws)).registeredAt())
+        .isEqualTo(first.registeredAt());
+    String other =
+        Contracts.forModule("twice", module)
+            .limit("memory", "maxPages", 8)
+            .signedBy(TestChassis.PUBLISHER);
+    assertThatThrownBy(() -> Await.result(host.chassis().register(module, other)))
+        .isInstanceOfSatisfying(
+            ToolConflictException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_VERSION_CONFLICT))
+        .hasMessage("tool twice@1.0.0 is already registered with a different module or contract");
+  }
+
+  @Test
+  void refusesInputThatIsNotOneJsonValue() {
+    ToolRef ref = host.registerWat(Guests.ECHO, c -> c);
+    for (String input : List.of("", "{", "{} {}", "nope")) {
+      assertThat(host.invoke(ref, input).outcome()).isEqualTo(Outcome.INVALID_INPUT);
+    }
+  }
+
+  @Test
+  void reportsATrapAndStaysHealthy() {
+    ToolRef ref =
+        host.registerWat("(module (func (export \"run\") (result i32) unreachable))", c -> c);
+    InvocationResult result = host.invoke(ref, "{}");
+    assertThat(result.outcome()).isEqualTo(Outcome.TRAP);
+    assertThat(result.message()).contains("unreachable");
+    host.assertHealthy();
+  }
+}
