@@ -178,13 +178,15 @@ public final class ModuleValidator {
   }
 
   private static EntryPoint entryPoint(WasmModule module, ServiceContract contract) {
-    if (exportedFunctionType(module, Abi.ENTRY_POINT) != null) {
-      if (!RUN.equals(exportedFunctionType(module, Abi.ENTRY_POINT))) {
+    FunctionType run = exportedFunctionType(module, Abi.ENTRY_POINT);
+    if (run != null) {
+      if (!RUN.equals(run)) {
         throw malformed("export run must have type () -> i32");
       }
       return EntryPoint.ABI;
     }
-    if (START.equals(exportedFunctionType(module, Abi.WASI_ENTRY_POINT))) {
+    FunctionType start = exportedFunctionType(module, Abi.WASI_ENTRY_POINT);
+    if (start != null && START.equals(start)) {
       requireGranted(contract, CapabilityKind.WASI, "_start (a WASI command)");
       return EntryPoint.WASI_COMMAND;
     }

@@ -17,7 +17,7 @@ public final class GuestMemory {
   /** Copies {@code [ptr, ptr+len)} out of guest memory. */
   public static byte[] read(Memory memory, String function, int ptr, int len) {
     check(memory, function, ptr, len);
-    return memory.readBytes(ptr, len);
+    return len == 0 ? new byte[0] : memory.readBytes(ptr, len);
   }
 
   /**
@@ -26,7 +26,9 @@ public final class GuestMemory {
    */
   public static void write(Memory memory, String function, int ptr, int capacity, byte[] data) {
     check(memory, function, ptr, capacity);
-    memory.write(ptr, data, 0, data.length);
+    if (data.length > 0) {
+      memory.write(ptr, data, 0, data.length);
+    }
   }
 
   /**
