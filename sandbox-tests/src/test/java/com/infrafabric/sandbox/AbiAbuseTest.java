@@ -1,0 +1,86 @@
+package com.infrafabric.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.chassis.HostResolver;
+import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.TestChassis;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Hostile pointer/length pairs passed to host functions. */
+class AbiAbuseTest extends EscapeTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static ToolRef abuse;
+
+  @BeforeAll
+  static void start() {
+    host = TestChassis.start(REDIS.endpoint(), EscapeTest::testSandbox, HostResolver.system());
+    abuse = host.register(Guests.fixture("abi-abuse.wat"), c -> c.grant("log")).ref();
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+  }
+
+  @Test
+  void aRangeThatWrapsAroundTwoToThe32Traps() {
+    assertTrap("\"w\"", "infrafabric.output_write: range [4294967280, 4294967312) lies outside");
+  }
+
+  @Test
+  void aNegativeLengthTraps() {
+    assertTrap("\"n\"", "infrafabric.output_write: range [0, 4294967295) lies outside");
+  }
+
+  @Test
+  void aRangeOneBytePastTheEndOfMemoryTraps() {
+    assertTrap("\"e\"", "infrafabric.output_write: range [65536, 65537) lies outside");
+  }
+
+  @Test
+  void aDestinationBufferRunningPastMemoryTrapsEvenIfTheDataWouldFit() {
+    assertTrap("\"b\"", "infrafabric.input_read: range [65530, 65630) lies outside");
+  }
+
+  @Test
+  void aMessageFarOutsideMemoryTraps() {
+    assertTrap("\"m\"", "infrafabric.log: range [2147483647, 4294967294) lies outside");
+  }
+
+  @Test
+  void aTooSmallBufferGetsAnErrorCodeAndNothingIsCopied() {
+    assertStatus("\"s\"", -3);
+  }
+
+  @Test
+  void readingAResultThatDoesNotExistGetsAnErrorCode() {
+    assertStatus("\"r\"", -10);
+  }
+
+  @Test
+  void anUnknownLogLevelGetsAnErrorCode() {
+    assertStatus("\"l\"", -1);
+  }
+
+  private static void assertTrap(String input, String message) {
+    InvocationResult result = host.invoke(abuse, input);
+    assertThat(result.outcome()).isEqualTo(Outcome.TRAP);
+    assertThat(result.message()).startsWith(message);
+  }
+
+  private static void assertStatus(String input, int status) {
+    InvocationResult result = host.invoke(abuse, input);
+    assertThat(result.outcome()).isEqualTo(Outcome.TOOL_ERROR);
+    assertThat(result.message()).isEqualTo("the tool returned status " + status);
+  }
+}
