@@ -6,6 +6,6 @@
   (data (i32.const 0) "ok\n{\"level\":\"ERROR\",\"tool\":\"admin\"}\1b[2J")
   (data (i32.const 100) "{}")
   (func (export "run") (result i32)
-    (drop (call $log (i32.const 1) (i32.const 0) (i32.const 43)))
+    (drop (call $log (i32.const 1) (i32.const 0) (i32.const 39)))
     (drop (call $write (i32.const 100) (i32.const 2)))
     (i32.const 0)))
