@@ -2,7 +2,7 @@
 ;;   "w..." stores the whole input under the key "secret" and echoes it,
 ;;   "r"    reads "secret" and outputs it,
 ;;   "k..." stores the whole input under the key equal to the input itself,
-;;   "o..." stores with key and value ranges overlapping in memory, then reads back the value,
+;;   "o..." stores the whole input under the key inside its quotes (ranges overlap), reads it back,
 ;;   "l"    outputs the list of all keys.
 ;; A negative host result is returned as the status.
 (module
@@ -40,7 +40,7 @@
         (return (i32.const 0))))
     (if (i32.eq (local.get $op) (i32.const 111))
       (then
-        (local.set $r (call $put (i32.const 0) (local.get $n) (i32.const 1) (i32.sub (local.get $n) (i32.const 1))))
+        (local.set $r (call $put (i32.const 1) (i32.sub (local.get $n) (i32.const 2)) (i32.const 0) (local.get $n)))
         (if (i32.lt_s (local.get $r) (i32.const 0)) (then (return (local.get $r))))
-        (return (call $emit_result (call $get (i32.const 0) (local.get $n))))))
+        (return (call $emit_result (call $get (i32.const 1) (i32.sub (local.get $n) (i32.const 2)))))))
     (call $emit_result (call $list (i32.const 0) (i32.const 0)))))
