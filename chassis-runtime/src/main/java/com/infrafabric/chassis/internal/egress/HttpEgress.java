@@ -167,10 +167,11 @@ public final class HttpEgress implements AutoCloseable {
     response.handler(
         chunk -> {
           if (received.length() + chunk.length() > maxBytes) {
-            response.request().reset();
+            // Completed before the reset, whose failure callback would otherwise report it first.
             done.complete(
                 new EgressResult.Failed(
                     AbiError.TOO_LARGE, "the response body exceeds " + maxBytes + " bytes", ""));
+            response.request().reset();
           } else {
             received.appendBuffer(chunk);
           }

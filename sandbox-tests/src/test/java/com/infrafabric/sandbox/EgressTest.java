@@ -1,0 +1,279 @@
+package com.infrafabric.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.chassis.GuestLog;
+import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.LimitExceededException;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.TestChassis;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Outbound HTTP attacks: SSRF to loopback, private and metadata addresses in every notation, DNS
+ * answers that change, allow-list look-alikes, forbidden ports and schemes, hostile redirects, slow
+ * and endless peers. The only peer that exists is {@link FakePeer} on 127.0.0.1, reachable through
+ * one narrow operator exemption (127.0.0.1/32 on its port); every other address is refused before a
+ * connection is attempted.
+ */
+class EgressTest extends EscapeTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final Map<String, List<String>> DNS = new ConcurrentHashMap<>();
+  private static final AtomicInteger LOOKUPS = new AtomicInteger();
+  private static FakePeer peer;
+  private static int port;
+  private static ToolRef proxy;
+
+  @BeforeAll
+  static void start() {
+    peer = FakePeer.start();
+    port = peer.port();
+    DNS.put("peer.test", List.of("127.0.0.1"));
+    DNS.put("localhost", List.of("127.0.0.1"));
+    DNS.put("internal.test", List.of("10.0.0.5"));
+    DNS.put("rebind.test", List.of("127.0.0.1"));
+    DNS.put("mixed.test", List.of("127.0.0.1", "10.0.0.5"));
+    host =
+        TestChassis.start(
+            REDIS.endpoint(),
+            config -> {
+              testSandbox(config);
+              config
+                  .allowedSchemes(Set.of("http", "https"))
+                  .allowedPorts(Set.of(80, 443, 8080))
+                  .trustedTargets(List.of("127.0.0.1/32:" + port));
+            },
+            EgressTest::resolve);
+    proxy = proxy(3, 1000, 8192);
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+    peer.close();
+  }
+
+  @Test
+  void theTrustedPeerIsReachableAndSeesTheUrlHostWhileTheConnectionIsPinned() {
+    InvocationResult result = get(proxy, "http://peer.test:" + port + "/host");
+    assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCESS);
+    assertThat(new JsonObject(result.output()).getString("body"))
+        .isEqualTo("host=peer.test:" + port);
+  }
+
+  @Test
+  void loopbackOnAnotherPortIsRefused() {
+    assertDenied(
+        get(proxy, "http://127.0.0.1:8080/"),
+        "127.0.0.1 resolves to 127.0.0.1, a loopback address");
+  }
+
+  @Test
+  void localhostByNameIsRefused() {
+    assertDenied(
+        get(proxy, "http://localhost:8080/"),
+        "localhost resolves to 127.0.0.1, a loopback address");
+  }
+
+  @Test
+  void theIpv4MetadataAddressIsRefusedEvenWhenAllowListed() {
+    assertDenied(
+        get(proxy, "http://169.254.169.254/latest/meta-data/"),
+        "169.254.169.254 resolves to 169.254.169.254, a cloud metadata address");
+  }
+
+  @Test
+  void theIpv6MetadataAddressIsRefused() {
+    assertDenied(get(proxy, "http://[fd00:ec2::254]/"), "a cloud metadata address");
+  }
+
+  @Test
+  void loopbackWrittenAsIpv4MappedIpv6IsRefused() {
+    assertDenied(get(proxy, "http://[::ffff:127.0.0.1]:8080/"), "a loopback address");
+    assertDenied(get(proxy, "http://[::1]:8080/"), "a loopback address");
+  }
+
+  @Test
+  void loopbackInDecimalOctalHexAndShortNotationsIsRefused() {
+    for (String host : List.of("2130706433", "0x7f000001", "0177.0.0.1", "127.1", "0x7f.1")) {
+      assertDenied(
+          get(proxy, "http://" + host + ":8080/"),
+          "is an IPv4 address in a non-canonical notation");
+    }
+  }
+
+  @Test
+  void aNameResolvingToAPrivateAddressIsRefused() {
+    assertDenied(
+        get(proxy, "http://internal.test/"),
+        "internal.test resolves to 10.0.0.5, a private address");
+  }
+
+  @Test
+  void aDnsAnswerThatChangesIsCheckedAgainOnEveryRequest() {
+    DNS.put("rebind.test", List.of("127.0.0.1"));
+    int before = LOOKUPS.get();
+    assertThat(get(proxy, "http://rebind.test:" + port + "/ok").outcome())
+        .isEqualTo(Outcome.SUCCESS);
+    assertThat(LOOKUPS.get() - before).as("one lookup, then a pinned connection").isEqualTo(1);
+    DNS.put("rebind.test", List.of("10.0.0.5"));
+    assertDenied(
+        get(proxy, "http://rebind.test:" + port + "/ok"), "rebind.test resolves to 10.0.0.5");
+  }
+
+  @Test
+  void oneSpecialAddressAmongTheAnswersRefusesTheRequest() {
+    assertDenied(
+        get(proxy, "http://mixed.test:" + port + "/ok"), "mixed.test resolves to 10.0.0.5");
+  }
+
+  @Test
+  void allowListLookAlikesAreRefused() {
+    assertDenied(
+        get(proxy, "http://peer.test.evil.test:" + port + "/"), "is not on the allow-list");
+    assertDenied(get(proxy, "http://evilpeer.test:" + port + "/"), "is not on the allow-list");
+    assertDenied(get(proxy, "http://peer.test:" + (port + 1) + "/"), "is not on the allow-list");
+  }
+
+  @Test
+  void forbiddenSchemesAreRefused() {
+    assertDenied(get(proxy, "file:///etc/passwd"), "");
+    assertDenied(get(proxy, "ftp://peer.test:" + port + "/"), "");
+    assertDenied(get(proxy, "gopher://peer.test:" + port + "/"), "");
+  }
+
+  @Test
+  void aContractNamingAForbiddenPortIsRefusedAtRegistration() {
+    assertThatThrownBy(
+            () ->
+                host.register(
+                    Guests.fixture("http-proxy.wat"),
+                    c -> c.grantHttp(List.of("http://peer.test:6379"), 1, 1000, 1024)))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("http.allow[0] port 6379 is not allowed by the operator");
+  }
+
+  @Test
+  void aRedirectToTheMetadataAddressIsRefusedAtThatHop() {
+    assertDenied(
+        get(proxy, "http://peer.test:" + port + "/redirect-metadata"),
+        "169.254.169.254 resolves to 169.254.169.254, a cloud metadata address");
+  }
+
+  @Test
+  void aRedirectWithinTheAllowListIsFollowed() {
+    InvocationResult result = get(proxy, "http://peer.test:" + port + "/redirect-ok");
+    assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
+    assertThat(new JsonObject(result.output()).getString("body")).isEqualTo("{\"ok\":true}");
+  }
+
+  @Test
+  void aRedirectLoopEndsAtTheRequestBudget() {
+    assertStatus(get(proxy, "http://peer.test:" + port + "/redirect-loop"), -9);
+  }
+
+  @Test
+  void aSilentPeerTimesOutAtTheTotalTimeout() {
+    ToolRef impatient = proxy(2, 300, 8192);
+    InvocationResult result = get(impatient, "http://peer.test:" + port + "/slow");
+    assertStatus(result, -6);
+    assertThat(result.report().duration()).isLessThan(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void anEndlessBodyIsCutAtTheResponseCap() {
+    assertStatus(get(proxy, "http://peer.test:" + port + "/endless"), -8);
+  }
+
+  @Test
+  void oversizedResponseHeadersAreRefused() {
+    InvocationResult result = get(proxy, "http://peer.test:" + port + "/big-headers");
+    assertThat(result.outcome()).isEqualTo(Outcome.TOOL_ERROR);
+    assertThat(result.message()).isIn("the tool returned status -8", "the tool returned status -7");
+  }
+
+  @Test
+  void aGuestCannotSetHostOrHopByHopHeaders() {
+    for (String header :
+        List.of("Host", "Transfer-Encoding", "Connection", "Proxy-Authorization")) {
+      JsonObject request =
+          new JsonObject()
+              .put("url", "http://peer.test:" + port + "/host")
+              .put("headers", new JsonObject().put(header, "evil.test"));
+      assertStatus(host.invoke(proxy, request.encode()), -5);
+    }
+  }
+
+  @Test
+  void everyRefusalIsCountedAsADeniedCapabilityAttempt() {
+    double before = host.denied("address");
+    get(proxy, "http://internal.test/");
+    assertThat(host.denied("address")).isEqualTo(before + 1);
+  }
+
+  private static ToolRef proxy(int maxRequests, int totalTimeoutMs, int maxResponseBytes) {
+    return host.register(
+            Guests.fixture("http-proxy.wat"),
+            c ->
+                c.grantHttp(
+                    List.of(
+                        "http://peer.test:" + port,
+                        "http://rebind.test:" + port,
+                        "http://mixed.test:" + port,
+                        "http://127.0.0.1:8080",
+                        "http://localhost:8080",
+                        "http://[::1]:8080",
+                        "http://169.254.169.254:80",
+                        "http://[fd00:ec2::254]:80",
+                        "http://internal.test:80"),
+                    maxRequests,
+                    totalTimeoutMs,
+                    maxResponseBytes))
+        .ref();
+  }
+
+  private static InvocationResult get(ToolRef tool, String url) {
+    return host.invoke(tool, new JsonObject().put("url", url).encode());
+  }
+
+  private static void assertDenied(InvocationResult result, String reason) {
+    assertStatus(result, -5);
+    assertThat(result.logs()).extracting(GuestLog::message).anyMatch(m -> m.contains(reason));
+  }
+
+  private static void assertStatus(InvocationResult result, int status) {
+    assertThat(result.outcome()).isEqualTo(Outcome.TOOL_ERROR);
+    assertThat(result.message()).isEqualTo("the tool returned status " + status);
+  }
+
+  private static List<InetAddress> resolve(String name) throws UnknownHostException {
+    LOOKUPS.incrementAndGet();
+    List<String> answer = DNS.get(name);
+    if (answer == null) {
+      throw new UnknownHostException(name);
+    }
+    List<InetAddress> addresses = new java.util.ArrayList<>();
+    for (String address : answer) {
+      addresses.add(InetAddress.getByName(address));
+    }
+    return addresses;
+  }
+}
