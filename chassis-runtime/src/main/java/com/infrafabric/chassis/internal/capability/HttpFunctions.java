@@ -19,7 +19,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -62,6 +64,7 @@ final class HttpFunctions {
       List<DestinationPattern> allowList,
       Consumer<String> denials) {
     int[] sent = {0};
+    BooleanSupplier budget = () -> ++sent[0] <= capability.maxRequests();
     return (instance, args) -> {
       byte[] raw =
           GuestMemory.read(instance.memory(), "http_request", (int) args[0], (int) args[1]);
@@ -69,31 +72,54 @@ final class HttpFunctions {
       try {
         request = parse(raw, egress.maxRequestBodyBytes());
       } catch (IllegalArgumentException e) {
-        return Returns.error(
-            e.getMessage().startsWith("header") ? AbiError.DENIED : AbiError.INVALID_ARGUMENT);
+        return Returns.error(AbiError.INVALID_ARGUMENT);
       }
-      EgressResult result;
-      try {
-        result =
-            egress.send(
-                request, capability, allowList, () -> ++sent[0] <= capability.maxRequests());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new GuestHalt(Outcome.TIMEOUT, "the tool was stopped during an HTTP request");
+      Optional<String> forbidden = forbiddenHeader(request);
+      if (forbidden.isPresent()) {
+        return denied(invocation, denials, "header", forbidden.get());
       }
+      EgressResult result = send(egress, request, capability, allowList, budget);
       if (result instanceof EgressResult.Failed failed) {
-        if (!failed.denial().isEmpty()) {
-          denials.accept(failed.denial());
-          invocation.log(
-              LogLevel.WARN,
-              ("http_request denied: " + failed.reason()).getBytes(StandardCharsets.UTF_8));
-        }
-        return Returns.error(failed.error());
+        return failed.denial().isEmpty()
+            ? Returns.error(failed.error())
+            : denied(invocation, denials, failed.denial(), failed.reason());
       }
       byte[] json = encode((EgressResult.Response) result);
       invocation.result(json);
       return Returns.value(json.length);
     };
+  }
+
+  private static EgressResult send(
+      HttpEgress egress,
+      OutboundRequest request,
+      HttpCapability capability,
+      List<DestinationPattern> allowList,
+      BooleanSupplier budget) {
+    try {
+      return egress.send(request, capability, allowList, budget);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new GuestHalt(Outcome.TIMEOUT, "the tool was stopped during an HTTP request");
+    }
+  }
+
+  /** Records a refusal in the tool's log and the denied-capability metric; the guest gets -5. */
+  private static long[] denied(
+      Invocation invocation, Consumer<String> denials, String policy, String reason) {
+    denials.accept(policy);
+    invocation.log(
+        LogLevel.WARN, ("http_request denied: " + reason).getBytes(StandardCharsets.UTF_8));
+    return Returns.error(AbiError.DENIED);
+  }
+
+  /** The first header a tool may not choose (Host, hop-by-hop, framing, proxy), if any. */
+  private static Optional<String> forbiddenHeader(OutboundRequest request) {
+    return request.headers().keySet().stream()
+        .filter(name -> FORBIDDEN_HEADERS.contains(name) || name.startsWith("proxy-"))
+        .sorted()
+        .findFirst()
+        .map(name -> "header " + name + " cannot be set by a tool");
   }
 
   private static OutboundRequest parse(byte[] raw, int maxBodyBytes) {
@@ -114,9 +140,6 @@ final class HttpFunctions {
       Object value = given.getValue(name);
       if (!TOKEN.matcher(name).matches() || !(value instanceof String text) || !safeValue(text)) {
         throw new IllegalArgumentException("invalid header " + name);
-      }
-      if (FORBIDDEN_HEADERS.contains(lower) || lower.startsWith("proxy-")) {
-        throw new IllegalArgumentException("header " + name + " cannot be set by a tool");
       }
       headers.put(lower, text);
     }
