@@ -2,34 +2,26 @@ package com.infrafabric.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.chassis.testing.TestChassis;
-import com.infrafabric.platform.testing.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Hostile pointer/length pairs passed to host functions. */
-class AbiAbuseTest extends EscapeTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+@Timeout(60)
+class AbiAbuseTest {
 
   private static ToolRef abuse;
 
-  @BeforeAll
-  static void start() {
-    host = TestChassis.start(REDIS.endpoint(), EscapeTest::testSandbox, HostResolver.system());
-    abuse = host.register(Guests.fixture("abi-abuse.wat"), c -> c.grant("log")).ref();
-  }
+  @RegisterExtension static final SandboxHost HOST = SandboxHost.create();
 
-  @AfterAll
-  static void stop() {
-    host.close();
+  @BeforeAll
+  static void registerTools() {
+    abuse = HOST.register(Guests.fixture("abi-abuse.wat"), c -> c.grant("log")).ref();
   }
 
   @Test
@@ -73,13 +65,13 @@ class AbiAbuseTest extends EscapeTest {
   }
 
   private static void assertTrap(String input, String message) {
-    InvocationResult result = host.invoke(abuse, input);
+    InvocationResult result = HOST.invoke(abuse, input);
     assertThat(result.outcome()).isEqualTo(Outcome.TRAP);
     assertThat(result.message()).startsWith(message);
   }
 
   private static void assertStatus(String input, int status) {
-    InvocationResult result = host.invoke(abuse, input);
+    InvocationResult result = HOST.invoke(abuse, input);
     assertThat(result.outcome()).isEqualTo(Outcome.TOOL_ERROR);
     assertThat(result.message()).isEqualTo("the tool returned status " + status);
   }

@@ -4,45 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.chassis.ErrorCode;
-import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvalidContractException;
 import com.infrafabric.chassis.UnlinkableModuleException;
 import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.chassis.testing.TestChassis;
-import com.infrafabric.platform.testing.RedisServerExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Modules importing what their contract does not grant, or in a shape the ABI does not define: all
  * refused at registration, before any code runs, and counted as denied attempts.
  */
-class CapabilityBypassTest extends EscapeTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+@Timeout(60)
+class CapabilityBypassTest {
 
   private static final String RUN = "(func (export \"run\") (result i32) i32.const 0)";
   private static final String MEMORY = "(memory (export \"memory\") 1)";
 
-  @BeforeAll
-  static void start() {
-    host = TestChassis.start(REDIS.endpoint(), EscapeTest::testSandbox, HostResolver.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    host.close();
-  }
+  @RegisterExtension static final SandboxHost HOST = SandboxHost.create();
 
   @Test
   void anUngrantedKvImportIsRefusedAndCountedAsADeniedAttempt() {
-    double before = host.denied("contract");
+    double before = HOST.denied("contract");
     assertUnlinkable(
         "(import \"infrafabric\" \"kv_get\" (func (param i32 i32) (result i32)))",
         "import infrafabric.kv_get needs capability kv, which the contract does not grant");
-    assertThat(host.denied("contract")).isEqualTo(before + 1);
+    assertThat(HOST.denied("contract")).isEqualTo(before + 1);
   }
 
   @Test
@@ -86,7 +73,7 @@ class CapabilityBypassTest extends EscapeTest {
   void importedMemoriesTablesAndGlobalsAreRefused() {
     byte[] sharedHeap =
         Guests.wat("(module (import \"infrafabric\" \"heap\" (memory 1)) " + RUN + ")");
-    assertThatThrownBy(() -> host.register(sharedHeap, c -> c))
+    assertThatThrownBy(() -> HOST.register(sharedHeap, c -> c))
         .hasMessage("import infrafabric.heap is a memory; modules may import functions only");
     assertUnlinkable(
         "(import \"infrafabric\" \"secrets\" (global i32))",
@@ -103,7 +90,7 @@ class CapabilityBypassTest extends EscapeTest {
 
   @Test
   void aContractAskingForAReservedCapabilityIsRefused() {
-    assertThatThrownBy(() -> host.register(Guests.wat(Guests.ECHO), c -> c.grant("llm")))
+    assertThatThrownBy(() -> HOST.register(Guests.wat(Guests.ECHO), c -> c.grant("llm")))
         .isInstanceOfSatisfying(
             InvalidContractException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONTRACT))
@@ -112,7 +99,7 @@ class CapabilityBypassTest extends EscapeTest {
 
   private static void assertUnlinkable(String imports, String message) {
     byte[] module = Guests.wat("(module " + imports + " " + MEMORY + " " + RUN + ")");
-    assertThatThrownBy(() -> host.register(module, c -> c))
+    assertThatThrownBy(() -> HOST.register(module, c -> c))
         .isInstanceOfSatisfying(
             UnlinkableModuleException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.UNLINKABLE_IMPORT))

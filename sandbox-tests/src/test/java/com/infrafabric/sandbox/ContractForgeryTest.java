@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.chassis.ChassisException;
 import com.infrafabric.chassis.ErrorCode;
-import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.Publisher;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -20,27 +18,17 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.MACSigner;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Contracts that are unsigned, forged, tampered with, or bound to another module. */
-class ContractForgeryTest extends EscapeTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+@Timeout(60)
+class ContractForgeryTest {
 
   private static final byte[] MODULE = Guests.wat(Guests.ECHO);
 
-  @BeforeAll
-  static void start() {
-    host = TestChassis.start(REDIS.endpoint(), EscapeTest::testSandbox, HostResolver.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    host.close();
-  }
+  @RegisterExtension static final SandboxHost HOST = SandboxHost.create();
 
   @Test
   void anUnsignedContractIsRefused() {
@@ -98,7 +86,7 @@ class ContractForgeryTest extends EscapeTest {
   void aValidContractForAnotherModuleIsRefused() {
     byte[] other = Guests.wat("(module (func (export \"run\") (result i32) i32.const 0))");
     String signedForOther = Contracts.forModule("forged", other).signedBy(TestChassis.PUBLISHER);
-    assertThatThrownBy(() -> Await.result(host.chassis().register(MODULE, signedForOther)))
+    assertThatThrownBy(() -> Await.result(HOST.chassis().register(MODULE, signedForOther)))
         .isInstanceOfSatisfying(
             ChassisException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONTRACT))
         .hasMessageStartingWith("moduleDigest sha256:")
@@ -108,7 +96,7 @@ class ContractForgeryTest extends EscapeTest {
   @Test
   void aRegisteredVersionCannotBeReplacedWithAnotherModule() {
     Await.result(
-        host.chassis()
+        HOST.chassis()
             .register(
                 MODULE, Contracts.forModule("pinned", MODULE).signedBy(TestChassis.PUBLISHER)));
     byte[] other = Guests.wat("(module (func (export \"run\") (result i32) i32.const 7))");
@@ -117,7 +105,7 @@ class ContractForgeryTest extends EscapeTest {
         Contracts.forModule("pinned", other).signedBy(TestChassis.PUBLISHER),
         ErrorCode.TOOL_VERSION_CONFLICT,
         "tool pinned@1.0.0 is already registered with a different module or contract");
-    assertThat(host.invoke(ToolRef.parse("pinned@1.0.0"), "{}").output()).isEqualTo("{}");
+    assertThat(HOST.invoke(ToolRef.parse("pinned@1.0.0"), "{}").output()).isEqualTo("{}");
   }
 
   private static void assertRefused(String jws, ErrorCode code, String message) {
@@ -125,7 +113,7 @@ class ContractForgeryTest extends EscapeTest {
   }
 
   private static void assertRefused(byte[] module, String jws, ErrorCode code, String message) {
-    assertThatThrownBy(() -> Await.result(host.chassis().register(module, jws)))
+    assertThatThrownBy(() -> Await.result(HOST.chassis().register(module, jws)))
         .isInstanceOfSatisfying(ChassisException.class, e -> assertThat(e.code()).isEqualTo(code))
         .hasMessage(message);
   }

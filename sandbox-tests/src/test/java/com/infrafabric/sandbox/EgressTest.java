@@ -9,8 +9,6 @@ import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.chassis.testing.TestChassis;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -23,60 +21,57 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Outbound HTTP attacks: SSRF to loopback, private and metadata addresses in every notation, DNS
  * answers that change, allow-list look-alikes, forbidden ports and schemes, hostile redirects, slow
  * and endless peers. The only peer that exists is {@link FakePeer} on 127.0.0.1, reachable through
- * one narrow operator exemption (127.0.0.1/32 on its port); every other address is refused before a
+ * one narrow operator exemption (127.0.0.1/32 on its PORT); every other address is refused before a
  * connection is attempted.
  */
-class EgressTest extends EscapeTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+@Timeout(60)
+class EgressTest {
 
   private static final Map<String, List<String>> DNS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOOKUPS = new AtomicInteger();
-  private static FakePeer peer;
-  private static int port;
+  private static final FakePeer PEER = FakePeer.start();
+  private static final int PORT = PEER.port();
+
+  @RegisterExtension
+  static final SandboxHost HOST =
+      SandboxHost.create(
+          config ->
+              config
+                  .allowedSchemes(Set.of("http", "https"))
+                  .allowedPorts(Set.of(80, 443, 8080))
+                  .trustedTargets(List.of("127.0.0.1/32:" + PORT)),
+          EgressTest::resolve);
+
   private static ToolRef proxy;
 
   @BeforeAll
-  static void start() {
-    peer = FakePeer.start();
-    port = peer.port();
+  static void registerProxy() {
     DNS.put("peer.test", List.of("127.0.0.1"));
     DNS.put("localhost", List.of("127.0.0.1"));
     DNS.put("internal.test", List.of("10.0.0.5"));
     DNS.put("rebind.test", List.of("127.0.0.1"));
     DNS.put("mixed.test", List.of("127.0.0.1", "10.0.0.5"));
-    host =
-        TestChassis.start(
-            REDIS.endpoint(),
-            config -> {
-              testSandbox(config);
-              config
-                  .allowedSchemes(Set.of("http", "https"))
-                  .allowedPorts(Set.of(80, 443, 8080))
-                  .trustedTargets(List.of("127.0.0.1/32:" + port));
-            },
-            EgressTest::resolve);
     proxy = proxy(3, 1000, 8192);
   }
 
   @AfterAll
-  static void stop() {
-    host.close();
-    peer.close();
+  static void stopPeer() {
+    PEER.close();
   }
 
   @Test
   void theTrustedPeerIsReachableAndSeesTheUrlHostWhileTheConnectionIsPinned() {
-    InvocationResult result = get(proxy, "http://peer.test:" + port + "/host");
+    InvocationResult result = get(proxy, "http://peer.test:" + PORT + "/host");
     assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCESS);
     assertThat(new JsonObject(result.output()).getString("body"))
-        .isEqualTo("host=peer.test:" + port);
+        .isEqualTo("host=peer.test:" + PORT);
   }
 
   @Test
@@ -131,40 +126,40 @@ class EgressTest extends EscapeTest {
   void aDnsAnswerThatChangesIsCheckedAgainOnEveryRequest() {
     DNS.put("rebind.test", List.of("127.0.0.1"));
     int before = LOOKUPS.get();
-    assertThat(get(proxy, "http://rebind.test:" + port + "/ok").outcome())
+    assertThat(get(proxy, "http://rebind.test:" + PORT + "/ok").outcome())
         .isEqualTo(Outcome.SUCCESS);
     assertThat(LOOKUPS.get() - before).as("one lookup, then a pinned connection").isEqualTo(1);
     DNS.put("rebind.test", List.of("10.0.0.5"));
     assertDenied(
-        get(proxy, "http://rebind.test:" + port + "/ok"), "rebind.test resolves to 10.0.0.5");
+        get(proxy, "http://rebind.test:" + PORT + "/ok"), "rebind.test resolves to 10.0.0.5");
   }
 
   @Test
   void oneSpecialAddressAmongTheAnswersRefusesTheRequest() {
     assertDenied(
-        get(proxy, "http://mixed.test:" + port + "/ok"), "mixed.test resolves to 10.0.0.5");
+        get(proxy, "http://mixed.test:" + PORT + "/ok"), "mixed.test resolves to 10.0.0.5");
   }
 
   @Test
   void allowListLookAlikesAreRefused() {
     assertDenied(
-        get(proxy, "http://peer.test.evil.test:" + port + "/"), "is not on the allow-list");
-    assertDenied(get(proxy, "http://evilpeer.test:" + port + "/"), "is not on the allow-list");
-    assertDenied(get(proxy, "http://peer.test:" + (port + 1) + "/"), "is not on the allow-list");
+        get(proxy, "http://peer.test.evil.test:" + PORT + "/"), "is not on the allow-list");
+    assertDenied(get(proxy, "http://evilpeer.test:" + PORT + "/"), "is not on the allow-list");
+    assertDenied(get(proxy, "http://peer.test:" + (PORT + 1) + "/"), "is not on the allow-list");
   }
 
   @Test
   void forbiddenSchemesAreRefused() {
     assertDenied(get(proxy, "file:///etc/passwd"), "");
-    assertDenied(get(proxy, "ftp://peer.test:" + port + "/"), "");
-    assertDenied(get(proxy, "gopher://peer.test:" + port + "/"), "");
+    assertDenied(get(proxy, "ftp://peer.test:" + PORT + "/"), "");
+    assertDenied(get(proxy, "gopher://peer.test:" + PORT + "/"), "");
   }
 
   @Test
   void aContractNamingAForbiddenPortIsRefusedAtRegistration() {
     assertThatThrownBy(
             () ->
-                host.register(
+                HOST.register(
                     Guests.fixture("http-proxy.wat"),
                     c -> c.grantHttp(List.of("http://peer.test:6379"), 1, 1000, 1024)))
         .isInstanceOf(LimitExceededException.class)
@@ -174,38 +169,38 @@ class EgressTest extends EscapeTest {
   @Test
   void aRedirectToTheMetadataAddressIsRefusedAtThatHop() {
     assertDenied(
-        get(proxy, "http://peer.test:" + port + "/redirect-metadata"),
+        get(proxy, "http://peer.test:" + PORT + "/redirect-metadata"),
         "169.254.169.254 resolves to 169.254.169.254, a cloud metadata address");
   }
 
   @Test
   void aRedirectWithinTheAllowListIsFollowed() {
-    InvocationResult result = get(proxy, "http://peer.test:" + port + "/redirect-ok");
+    InvocationResult result = get(proxy, "http://peer.test:" + PORT + "/redirect-ok");
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
     assertThat(new JsonObject(result.output()).getString("body")).isEqualTo("{\"ok\":true}");
   }
 
   @Test
   void aRedirectLoopEndsAtTheRequestBudget() {
-    assertStatus(get(proxy, "http://peer.test:" + port + "/redirect-loop"), -9);
+    assertStatus(get(proxy, "http://peer.test:" + PORT + "/redirect-loop"), -9);
   }
 
   @Test
   void aSilentPeerTimesOutAtTheTotalTimeout() {
     ToolRef impatient = proxy(2, 300, 8192);
-    InvocationResult result = get(impatient, "http://peer.test:" + port + "/slow");
+    InvocationResult result = get(impatient, "http://peer.test:" + PORT + "/slow");
     assertStatus(result, -6);
     assertThat(result.report().duration()).isLessThan(Duration.ofSeconds(2));
   }
 
   @Test
   void anEndlessBodyIsCutAtTheResponseCap() {
-    assertStatus(get(proxy, "http://peer.test:" + port + "/endless"), -8);
+    assertStatus(get(proxy, "http://peer.test:" + PORT + "/endless"), -8);
   }
 
   @Test
   void oversizedResponseHeadersAreRefused() {
-    InvocationResult result = get(proxy, "http://peer.test:" + port + "/big-headers");
+    InvocationResult result = get(proxy, "http://peer.test:" + PORT + "/big-headers");
     assertThat(result.outcome()).isEqualTo(Outcome.TOOL_ERROR);
     assertThat(result.message()).isIn("the tool returned status -8", "the tool returned status -7");
   }
@@ -216,28 +211,28 @@ class EgressTest extends EscapeTest {
         List.of("Host", "Transfer-Encoding", "Connection", "Proxy-Authorization")) {
       JsonObject request =
           new JsonObject()
-              .put("url", "http://peer.test:" + port + "/host")
+              .put("url", "http://peer.test:" + PORT + "/host")
               .put("headers", new JsonObject().put(header, "evil.test"));
-      assertDenied(host.invoke(proxy, request.encode()), "cannot be set by a tool");
+      assertDenied(HOST.invoke(proxy, request.encode()), "cannot be set by a tool");
     }
   }
 
   @Test
   void everyRefusalIsCountedAsADeniedCapabilityAttempt() {
-    double before = host.denied("address");
+    double before = HOST.denied("address");
     get(proxy, "http://internal.test/");
-    assertThat(host.denied("address")).isEqualTo(before + 1);
+    assertThat(HOST.denied("address")).isEqualTo(before + 1);
   }
 
   private static ToolRef proxy(int maxRequests, int totalTimeoutMs, int maxResponseBytes) {
-    return host.register(
+    return HOST.register(
             Guests.fixture("http-proxy.wat"),
             c ->
                 c.grantHttp(
                     List.of(
-                        "http://peer.test:" + port,
-                        "http://rebind.test:" + port,
-                        "http://mixed.test:" + port,
+                        "http://peer.test:" + PORT,
+                        "http://rebind.test:" + PORT,
+                        "http://mixed.test:" + PORT,
                         "http://127.0.0.1:8080",
                         "http://localhost:8080",
                         "http://[::1]:8080",
@@ -251,7 +246,7 @@ class EgressTest extends EscapeTest {
   }
 
   private static InvocationResult get(ToolRef tool, String url) {
-    return host.invoke(tool, new JsonObject().put("url", url).encode());
+    return HOST.invoke(tool, new JsonObject().put("url", url).encode());
   }
 
   private static void assertDenied(InvocationResult result, String reason) {

@@ -11,40 +11,26 @@ import com.infrafabric.chassis.OperatorConfig;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.chassis.testing.TestChassis;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Broken, lying, oversized and feature-smuggling modules. */
-class MalformedModuleTest extends EscapeTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+@Timeout(60)
+class MalformedModuleTest {
 
   private static final String RUN = "(func (export \"run\") (result i32) i32.const 0)";
 
-  @BeforeAll
-  static void start() {
-    host =
-        TestChassis.start(
-            REDIS.endpoint(),
-            config -> {
-              testSandbox(config);
+  @RegisterExtension
+  static final SandboxHost HOST =
+      SandboxHost.create(
+          config ->
               config.moduleCaps(
                   new OperatorConfig.ModuleCaps(
-                      64 << 10, 200, 16 << 10, Duration.ofSeconds(20), 16));
-            },
-            HostResolver.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    host.close();
-  }
+                      64 << 10, 200, 16 << 10, Duration.ofSeconds(20), 16)),
+          HostResolver.system());
 
   @Test
   void bytesThatAreNotWebAssemblyAreRefused() {
@@ -77,7 +63,7 @@ class MalformedModuleTest extends EscapeTest {
   @Test
   void aTruncatedModuleIsRefused() {
     byte[] echo = Guests.wat(Guests.ECHO);
-    assertThatThrownBy(() -> host.register(Arrays.copyOf(echo, echo.length - 3), c -> c))
+    assertThatThrownBy(() -> HOST.register(Arrays.copyOf(echo, echo.length - 3), c -> c))
         .isInstanceOfSatisfying(
             ChassisException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_MODULE));
@@ -115,25 +101,25 @@ class MalformedModuleTest extends EscapeTest {
   @Test
   void aStartFunctionThatTrapsFailsTheInvocationNotTheHost() {
     ToolRef trapping =
-        host.register(
+        HOST.register(
                 Guests.wat("(module (func $boom unreachable) (start $boom) " + RUN + ")"), c -> c)
             .ref();
-    assertThat(host.invoke(trapping, "{}").outcome()).isEqualTo(Outcome.TRAP);
+    assertThat(HOST.invoke(trapping, "{}").outcome()).isEqualTo(Outcome.TRAP);
   }
 
   @Test
   void aDataSegmentOutsideMemoryFailsTheInvocationNotTheHost() {
     ToolRef outside =
-        host.register(
+        HOST.register(
                 Guests.wat("(module (memory 1) (data (i32.const 65535) \"xyz\") " + RUN + ")"),
                 c -> c)
             .ref();
-    InvocationResult result = host.invoke(outside, "{}");
+    InvocationResult result = HOST.invoke(outside, "{}");
     assertThat(result.outcome()).isEqualTo(Outcome.TRAP);
   }
 
   private static void assertRefused(byte[] module, ErrorCode code, String message) {
-    assertThatThrownBy(() -> host.register(module, c -> c))
+    assertThatThrownBy(() -> HOST.register(module, c -> c))
         .isInstanceOfSatisfying(ChassisException.class, e -> assertThat(e.code()).isEqualTo(code))
         .hasMessage(message);
   }

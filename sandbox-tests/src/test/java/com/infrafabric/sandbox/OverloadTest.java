@@ -10,49 +10,38 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Floods of invocations: the admission queue and the global memory budget answer 429 at once. */
-class OverloadTest extends EscapeTest {
+@Timeout(60)
+class OverloadTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @BeforeAll
-  static void start() {
-    // 1 thread + 2 queued; 4 MiB of guest memory: three 16-page guests and the 4-page probe fit.
-    host =
-        TestChassis.start(
-            REDIS.endpoint(),
-            config ->
-                config.sandbox(
-                    new OperatorConfig.SandboxSettings(
-                        1, 2, 4L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1))),
-            HostResolver.system());
-  }
-
-  @AfterAll
-  static void stop() {
-    host.close();
-  }
+  // 1 thread + 2 queued; 4 MiB of guest memory: three 16-page guests and the 4-page probe fit.
+  @RegisterExtension
+  static final SandboxHost HOST =
+      SandboxHost.create(
+          config ->
+              config.sandbox(
+                  new OperatorConfig.SandboxSettings(
+                      1, 2, 4L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1))),
+          HostResolver.system());
 
   @Test
   void aFullQueueRejectsAtOnce() {
     ToolRef spin =
-        host.register(Guests.fixture("spin.wat"), c -> c.limit("timeoutMs", null, 400)).ref();
+        HOST.register(Guests.fixture("spin.wat"), c -> c.limit("timeoutMs", null, 400)).ref();
     List<Future<InvocationResult>> admitted = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      admitted.add(host.chassis().invoke(spin, "{}", TestChassis.CONTEXT));
+      admitted.add(HOST.chassis().invoke(spin, "{}", TestChassis.CONTEXT));
     }
     awaitAdmitted(3);
-    InvocationResult rejected = host.invoke(spin, "{}");
+    InvocationResult rejected = HOST.invoke(spin, "{}");
     assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED_OVERLOAD);
     assertThat(rejected.outcome().httpStatus()).isEqualTo(429);
     assertThat(rejected.report().duration()).isLessThan(Duration.ofMillis(200));
@@ -62,13 +51,13 @@ class OverloadTest extends EscapeTest {
   @Test
   void aFullMemoryBudgetRejectsAtOnce() {
     ToolRef big =
-        host.register(
+        HOST.register(
                 Guests.fixture("spin.wat"),
                 c -> c.limit("timeoutMs", null, 400).limit("memory", "maxPages", 48))
             .ref();
-    Future<InvocationResult> first = host.chassis().invoke(big, "{}", TestChassis.CONTEXT);
+    Future<InvocationResult> first = HOST.chassis().invoke(big, "{}", TestChassis.CONTEXT);
     awaitAdmitted(1);
-    InvocationResult rejected = host.invoke(big, "{}");
+    InvocationResult rejected = HOST.invoke(big, "{}");
     assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED_OVERLOAD);
     assertThat(rejected.message())
         .isEqualTo("the guest memory budget of 4194304 bytes is fully reserved");
@@ -77,7 +66,7 @@ class OverloadTest extends EscapeTest {
 
   private static void awaitAdmitted(int count) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (host.gauge("chassis.admission.admitted") < count) {
+    while (HOST.gauge("chassis.admission.admitted") < count) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("invocations were not admitted in time");
       }
