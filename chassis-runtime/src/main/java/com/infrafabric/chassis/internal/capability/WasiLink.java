@@ -25,35 +25,34 @@ final class WasiLink {
     WasiOptions options =
         WasiOptions.builder()
             .withStdin(new ByteArrayInputStream(invocation.input()), false)
-            .withStdout(
-                new OutputStream() {
-                  @Override
-                  public void write(int b) {
-                    write(new byte[] {(byte) b}, 0, 1);
-                  }
-
-                  @Override
-                  public void write(byte[] bytes, int offset, int length) {
-                    invocation.writeOutput(bytes, offset, length);
-                  }
-                },
-                false)
+            .withStdout(sink(invocation::writeOutput), false)
             .withStderr(
-                new OutputStream() {
-                  @Override
-                  public void write(int b) {
-                    write(new byte[] {(byte) b}, 0, 1);
-                  }
-
-                  @Override
-                  public void write(byte[] bytes, int offset, int length) {
-                    invocation.log(
-                        LogLevel.WARN, Arrays.copyOfRange(bytes, offset, offset + length));
-                  }
-                },
+                sink(
+                    (bytes, offset, length) ->
+                        invocation.log(
+                            LogLevel.WARN, Arrays.copyOfRange(bytes, offset, offset + length))),
                 false)
             .build();
     return WasiPreview1.builder().withOptions(options).build();
+  }
+
+  /** Where a stream's bytes go; may stop the guest when a limit is reached. */
+  private interface Sink {
+    void accept(byte[] bytes, int offset, int length);
+  }
+
+  private static OutputStream sink(Sink sink) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] bytes, int offset, int length) {
+        sink.accept(bytes, offset, length);
+      }
+    };
   }
 
   static List<HostFunction> functions(

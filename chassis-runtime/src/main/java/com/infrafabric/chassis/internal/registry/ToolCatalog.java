@@ -160,21 +160,23 @@ public final class ToolCatalog {
     }
     VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
     ValidatedModule validated = validator.validate(bytes, verified.contract());
-    CompiledModule module = compiled.add(compiler.compile(validated));
-    return build(
-        stored.ref(),
-        stored.contractJws(),
-        verified,
-        validated,
-        module,
-        stored.registeredAt(),
-        bytes.length);
+    return build(stored, verified, validated, compiled.add(compiler.compile(validated)));
   }
 
   private ResolvedTool resolve(StoredTool stored, CompiledModule module) {
     VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
-    ValidatedModule validated =
-        validator.check(module.module(), stored.digest(), verified.contract());
+    return build(
+        stored,
+        verified,
+        validator.check(module.module(), stored.digest(), verified.contract()),
+        module);
+  }
+
+  private ResolvedTool build(
+      StoredTool stored,
+      VerifiedContract verified,
+      ValidatedModule validated,
+      CompiledModule module) {
     return build(
         stored.ref(),
         stored.contractJws(),
