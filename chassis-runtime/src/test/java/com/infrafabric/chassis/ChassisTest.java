@@ -7,7 +7,9 @@ import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +85,21 @@ class ChassisTest {
     ToolRef ref = host.registerWat(Guests.ECHO, c -> c);
     for (String input : List.of("", "{", "{} {}", "nope")) {
       assertThat(host.invoke(ref, input).outcome()).isEqualTo(Outcome.INVALID_INPUT);
+    }
+  }
+
+  @Test
+  void aDeleteOnAnotherNodeTakesEffectHereWithinTheToolCacheTtl() {
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    try (TestChassis nodeA = TestChassis.start(REDIS.endpoint(), clock);
+        TestChassis nodeB = TestChassis.start(REDIS.endpoint(), clock)) {
+      ToolRef ref = nodeA.registerWat(Guests.ECHO, c -> c);
+      assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.SUCCESS);
+      assertThat(Await.result(nodeA.chassis().delete(ref))).isTrue();
+      assertThat(nodeA.invoke(ref, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
+      assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.SUCCESS);
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
     }
   }
 

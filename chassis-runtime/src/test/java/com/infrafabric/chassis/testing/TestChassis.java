@@ -39,7 +39,10 @@ public final class TestChassis implements AutoCloseable {
   private final ToolRef echo;
 
   private TestChassis(
-      RedisEndpoint endpoint, Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
+      RedisEndpoint endpoint,
+      Consumer<OperatorConfig.Builder> operator,
+      HostResolver resolver,
+      Clock clock) {
     this.vertx = Vertx.vertx();
     this.meters = new SimpleMeterRegistry();
     this.redis = RedisStore.create(vertx, RedisSettings.of(endpoint), meters);
@@ -52,7 +55,7 @@ public final class TestChassis implements AutoCloseable {
             .vertx(vertx)
             .redis(redis)
             .meters(meters)
-            .clock(Clock.systemUTC())
+            .clock(clock)
             .resolver(resolver)
             .build();
     this.echo = register(Guests.wat(Guests.ECHO), c -> c).ref();
@@ -64,7 +67,12 @@ public final class TestChassis implements AutoCloseable {
 
   public static TestChassis start(
       RedisEndpoint endpoint, Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
-    return new TestChassis(endpoint, operator, resolver);
+    return new TestChassis(endpoint, operator, resolver, Clock.systemUTC());
+  }
+
+  /** A chassis whose deadlines, registration times and tool cache read {@code clock}. */
+  public static TestChassis start(RedisEndpoint endpoint, Clock clock) {
+    return new TestChassis(endpoint, config -> {}, HostResolver.system(), clock);
   }
 
   public Chassis chassis() {
