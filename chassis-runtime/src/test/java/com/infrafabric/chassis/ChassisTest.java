@@ -3,6 +3,9 @@ package com.infrafabric.chassis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestChassis;
@@ -11,11 +14,13 @@ import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 @Timeout(60)
 class ChassisTest {
@@ -100,6 +105,61 @@ class ChassisTest {
       assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.SUCCESS);
       clock.advance(Duration.ofSeconds(2));
       assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
+    }
+  }
+
+  @Test
+  void completesOnTheCallersEventLoopAndNeverRunsTheGuestThere() {
+    ToolRef ref = host.registerWat(Guests.ECHO, c -> c);
+    CompletableFuture<String> completedOn = new CompletableFuture<>();
+    host.vertx()
+        .runOnContext(
+            ignored ->
+                host.chassis()
+                    .invoke(ref, "{}", TestChassis.CONTEXT)
+                    .onComplete(done -> completedOn.complete(Thread.currentThread().getName())));
+    assertThat(completedOn.join()).startsWith("vert.x-eventloop-thread-");
+  }
+
+  @Test
+  void countsInvocationsByToolAndOutcomeAndTagsGuestLogs() {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Logger guestLog = (Logger) LoggerFactory.getLogger("infrafabric.chassis.guest");
+    guestLog.addAppender(appender);
+    try {
+      ToolRef ref =
+          host.registerWat(
+              "(module (import \"infrafabric\" \"log\" (func $log (param i32 i32 i32) (result i32)))"
+                  + " (import \"infrafabric\" \"output_write\" (func $w (param i32 i32) (result i32)))"
+                  + " (memory (export \"memory\") 1) (data (i32.const 0) \"hi{}\")"
+                  + " (func (export \"run\") (result i32)"
+                  + " (drop (call $log (i32.const 2) (i32.const 0) (i32.const 2)))"
+                  + " (drop (call $w (i32.const 2) (i32.const 2))) (i32.const 0)))",
+              c -> c.grant("log"));
+      assertThat(host.invoke(ref, "{}").outcome()).isEqualTo(Outcome.SUCCESS);
+      assertThat(
+              host.meters()
+                  .get("chassis.invocations")
+                  .tag("tool", ref.toString())
+                  .tag("outcome", "SUCCESS")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              host.meters()
+                  .get("chassis.invocation.duration")
+                  .tag("tool", ref.toString())
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      ILoggingEvent event = appender.list.get(0);
+      assertThat(event.getFormattedMessage()).isEqualTo("hi");
+      assertThat(event.getKeyValuePairs())
+          .extracting(pair -> pair.key + "=" + pair.value)
+          .contains("tool=" + ref, "tenant=tenant-a", "invocation=inv-1");
+    } finally {
+      guestLog.detachAppender(appender);
     }
   }
 
