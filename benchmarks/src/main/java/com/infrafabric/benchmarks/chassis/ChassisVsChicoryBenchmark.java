@@ -1,0 +1,205 @@
+package com.infrafabric.benchmarks.chassis;
+
+import com.dylibso.chicory.wabt.Wat2Wasm;
+import com.infrafabric.chassis.Chassis;
+import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Publisher;
+import com.infrafabric.platform.redis.ManagedRedisServer;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One invocation through {@link Chassis#invoke} (admission, fresh instance with capped memory and
+ * tables, capability linking, watchdog, guest thread and back, output validation, metrics) next to
+ * bare Chicory instantiate-and-call of the same module. Targets: trivial chassis time at most 1.5
+ * times bare; CPU-bound chassis throughput at least 0.95 of bare.
+ *
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ChassisVsChicory -rf json}; smoke mode
+ * for CI: add {@code -wi 1 -w 1 -i 1 -r 1}. Compare {@code trivialChassis} with {@code
+ * trivialBareChicoryHandedOff} to see what the sandbox costs beyond the thread hop it must make
+ * (guests never run on the caller's thread).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx1g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class ChassisVsChicoryBenchmark {
+
+  private static final byte[] INPUT =
+      "{\"query\":\"weather in Lyon\"}".getBytes(StandardCharsets.UTF_8);
+  private static final String INPUT_TEXT = new String(INPUT, StandardCharsets.UTF_8);
+  private static final InvocationContext CONTEXT =
+      new InvocationContext("bench", "agent", "invocation");
+
+  private ManagedRedisServer redisServer;
+  private Vertx vertx;
+  private RedisStore redis;
+  private Chassis chassis;
+  private ToolRef trivial;
+  private ToolRef cpu;
+  private BareChicory bareTrivial;
+  private BareChicory bareCpu;
+  private ExecutorService handoff;
+
+  @Setup(Level.Trial)
+  public void start() throws IOException {
+    redisServer =
+        ManagedRedisServer.builder(Files.createTempDirectory("bench-redis-")).build().start();
+    try {
+      startChassis();
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private void startChassis() {
+    vertx = Vertx.vertx();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    redis = RedisStore.create(vertx, RedisSettings.of(redisServer.endpoint()), meters);
+    Publisher publisher = Publisher.generate("bench");
+    chassis =
+        Chassis.builder()
+            .config(
+                OperatorConfig.builder().trustedPublishersJwks(Publisher.jwks(publisher)).build())
+            .vertx(vertx)
+            .redis(redis)
+            .meters(meters)
+            .build();
+    byte[] trivialWasm = guest("trivial.wat");
+    byte[] cpuWasm = guest("fib.wat");
+    trivial = register(trivialWasm, "trivial", publisher, 2_000);
+    cpu = register(cpuWasm, "fib", publisher, 10_000);
+    bareTrivial = new BareChicory(trivialWasm);
+    handoff = Executors.newSingleThreadExecutor();
+    bareCpu = new BareChicory(cpuWasm);
+    check(invoke(trivial));
+    check(invoke(cpu));
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() {
+    if (handoff != null) {
+      handoff.shutdownNow();
+    }
+    if (chassis != null) {
+      chassis.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    if (vertx != null) {
+      vertx.close().await();
+    }
+    redisServer.close();
+    deleteRecursively(redisServer.dataDirectory());
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + root, e);
+    }
+  }
+
+  @Benchmark
+  public InvocationResult trivialChassis() {
+    return invoke(trivial);
+  }
+
+  @Benchmark
+  public byte[] trivialBareChicory() {
+    return bareTrivial.run(INPUT);
+  }
+
+  /**
+   * Bare Chicory behind the same thread hop the chassis makes (submit to a pool thread, wait for
+   * the result), to separate the cost of the hop from the cost of the sandbox.
+   */
+  @Benchmark
+  public byte[] trivialBareChicoryHandedOff() {
+    return CompletableFuture.supplyAsync(() -> bareTrivial.run(INPUT), handoff).join();
+  }
+
+  @Benchmark
+  public InvocationResult cpuChassis() {
+    return invoke(cpu);
+  }
+
+  @Benchmark
+  public byte[] cpuBareChicory() {
+    return bareCpu.run(INPUT);
+  }
+
+  private InvocationResult invoke(ToolRef tool) {
+    return chassis
+        .invoke(tool, INPUT_TEXT, CONTEXT)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .join();
+  }
+
+  private ToolRef register(byte[] wasm, String name, Publisher publisher, int timeoutMs) {
+    String jws =
+        Contracts.forModule(name, wasm)
+            .limit("timeoutMs", null, timeoutMs)
+            .limit("cpuTimeMs", null, timeoutMs)
+            .signedBy(publisher);
+    return chassis.register(wasm, jws).toCompletionStage().toCompletableFuture().join().ref();
+  }
+
+  private static void check(InvocationResult result) {
+    if (result.outcome() != Outcome.SUCCESS) {
+      throw new IllegalStateException("benchmark tool did not succeed: " + result);
+    }
+  }
+
+  private static byte[] guest(String name) {
+    try (InputStream in = ChassisVsChicoryBenchmark.class.getResourceAsStream("/guests/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("guest /guests/" + name + " is missing from the jar");
+      }
+      return Wat2Wasm.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

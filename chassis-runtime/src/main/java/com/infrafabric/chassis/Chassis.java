@@ -1,0 +1,302 @@
+package com.infrafabric.chassis;
+
+import com.infrafabric.chassis.internal.capability.HostLinker;
+import com.infrafabric.chassis.internal.capability.KvStore;
+import com.infrafabric.chassis.internal.contract.ContractCaps;
+import com.infrafabric.chassis.internal.contract.ContractVerifier;
+import com.infrafabric.chassis.internal.egress.EgressPolicy;
+import com.infrafabric.chassis.internal.egress.HttpEgress;
+import com.infrafabric.chassis.internal.module.CompiledModules;
+import com.infrafabric.chassis.internal.module.ModuleCompiler;
+import com.infrafabric.chassis.internal.module.ModuleRegistry;
+import com.infrafabric.chassis.internal.module.ModuleValidator;
+import com.infrafabric.chassis.internal.registry.ToolCatalog;
+import com.infrafabric.chassis.internal.sandbox.Admission;
+import com.infrafabric.chassis.internal.sandbox.GuestRunner;
+import com.infrafabric.chassis.internal.sandbox.GuestThreads;
+import com.infrafabric.chassis.internal.sandbox.Invocation;
+import com.infrafabric.chassis.internal.sandbox.Invoker;
+import com.infrafabric.chassis.internal.sandbox.JsonValues;
+import com.infrafabric.chassis.internal.sandbox.Watchdog;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.RedisUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * IF.chassis: registers tool modules under signed contracts and invokes them in a sandbox. The one
+ * entry point of this module; a REST layer maps each method to one route.
+ *
+ * <p>Every method returns a Vert.x {@link Future} and never blocks the caller: parsing, validation
+ * and compilation run on Vert.x worker threads, guests on the chassis's own guest threads. When
+ * called on a Vert.x context, futures complete on that context.
+ *
+ * <p>Registration failures are {@link ChassisException}s with a stable {@link ErrorCode};
+ * invocations always produce an {@link InvocationResult}, whatever the guest did. A Redis outage
+ * fails registry calls with {@link RedisUnavailableException} and gives invocations the outcome
+ * {@link Outcome#UNAVAILABLE}. Thread-safe.
+ */
+public final class Chassis implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Chassis.class);
+
+  private final Clock clock;
+  private final ToolCatalog catalog;
+  private final Invoker invoker;
+  private final ChassisMetrics metrics;
+  private final Runnable resources;
+
+  private Chassis(
+      Clock clock,
+      ToolCatalog catalog,
+      Invoker invoker,
+      ChassisMetrics metrics,
+      Runnable resources) {
+    this.clock = clock;
+    this.catalog = catalog;
+    this.invoker = invoker;
+    this.metrics = metrics;
+    this.resources = resources;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Registers a module with its signed contract (compact JWS). The module is checked, compiled and
+   * stored durably; the tool is then {@code contract.name@contract.version}.
+   *
+   * <p>Example: {@code chassis.register(wasmBytes, jws).map(ToolInfo::ref)}
+   */
+  public Future<ToolInfo> register(byte[] module, String signedContract) {
+    return onCaller(
+        catalog
+            .register(module, signedContract)
+            .onFailure(
+                failure -> {
+                  if (failure instanceof UnlinkableModuleException) {
+                    metrics.denied("unregistered", "import", "contract");
+                  }
+                }));
+  }
+
+  /** Every registered tool version, sorted by name and version. */
+  public Future<List<ToolInfo>> list() {
+    return onCaller(catalog.list());
+  }
+
+  /** One tool version, if registered. Example: {@code chassis.get(ToolRef.parse("echo@1.0.0"))} */
+  public Future<Optional<ToolInfo>> get(ToolRef ref) {
+    return onCaller(catalog.get(ref));
+  }
+
+  /** Deletes a tool version; true if it existed. Other nodes stop using it within the tool TTL. */
+  public Future<Boolean> delete(ToolRef ref) {
+    return onCaller(catalog.delete(ref));
+  }
+
+  /**
+   * Invokes a tool with JSON input. Always succeeds with a result unless the chassis itself fails
+   * (a bug); see {@link Outcome} for what a result can say.
+   *
+   * <p>Example: {@code chassis.invoke(ToolRef.parse("echo@1.0.0"), "{\"x\":1}", new
+   * InvocationContext("acme", "agent-7", "inv-42"))}
+   */
+  public Future<InvocationResult> invoke(ToolRef ref, String jsonInput, InvocationContext context) {
+    Instant start = clock.instant();
+    byte[] input = jsonInput.getBytes(StandardCharsets.UTF_8);
+    Future<InvocationResult> result;
+    if (!JsonValues.isSingleValue(input)) {
+      result =
+          Future.succeededFuture(
+              invoker.notRun(
+                  Outcome.INVALID_INPUT,
+                  "the input is not a single JSON value",
+                  start,
+                  input.length));
+    } else {
+      result =
+          catalog
+              .resolve(ref)
+              .compose(
+                  tool ->
+                      tool.isEmpty()
+                          ? Future.succeededFuture(
+                              invoker.notRun(
+                                  Outcome.TOOL_NOT_FOUND,
+                                  "no tool " + ref + " is registered",
+                                  start,
+                                  input.length))
+                          : invoker.submit(
+                              tool.get().prepared(),
+                              new Invocation(
+                                  ref, context, tool.get().info().contract().limits(), input),
+                              start))
+              .recover(
+                  failure ->
+                      failure instanceof RedisUnavailableException
+                          ? Future.succeededFuture(
+                              invoker.notRun(
+                                  Outcome.UNAVAILABLE, failure.getMessage(), start, input.length))
+                          : Future.failedFuture(failure));
+    }
+    return onCaller(result.onSuccess(done -> record(ref, context, done)));
+  }
+
+  /** Stops the guest threads (running guests are interrupted) and releases the HTTP client. */
+  @Override
+  public void close() {
+    resources.run();
+  }
+
+  private void record(ToolRef ref, InvocationContext context, InvocationResult result) {
+    metrics.invocation(ref, result);
+    ExecutionReport report = result.report();
+    LOG.atInfo()
+        .addKeyValue("tool", ref.toString())
+        .addKeyValue("tenant", context.tenant())
+        .addKeyValue("agent", context.agent())
+        .addKeyValue("invocation", context.invocationId())
+        .addKeyValue("outcome", result.outcome().name())
+        .addKeyValue("durationMs", report.duration().toMillis())
+        .addKeyValue("cpuMs", report.cpuTime().toMillis())
+        .addKeyValue("peakPages", report.peakMemoryPages())
+        .addKeyValue("hostCalls", report.hostCalls())
+        .addKeyValue("bytesIn", report.bytesIn())
+        .addKeyValue("bytesOut", report.bytesOut())
+        .log("invocation finished: {}", result.message());
+  }
+
+  private static <T> Future<T> onCaller(Future<T> future) {
+    Context caller = Vertx.currentContext();
+    if (caller == null) {
+      return future;
+    }
+    Promise<T> promise = Promise.promise();
+    future.onComplete(outcome -> caller.runOnContext(ignored -> promise.handle(outcome)));
+    return promise.future();
+  }
+
+  /** Assembles a chassis; {@link #build()} checks that every required part is set. */
+  public static final class Builder {
+    private OperatorConfig config;
+    private Vertx vertx;
+    private RedisStore redis;
+    private MeterRegistry meters;
+    private Clock clock = Clock.systemUTC();
+    private HostResolver resolver = HostResolver.system();
+
+    private Builder() {}
+
+    public Builder config(OperatorConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    public Builder vertx(Vertx vertx) {
+      this.vertx = vertx;
+      return this;
+    }
+
+    /** The shared Redis client: registry and key-value state live there. */
+    public Builder redis(RedisStore redis) {
+      this.redis = redis;
+      return this;
+    }
+
+    public Builder meters(MeterRegistry meters) {
+      this.meters = meters;
+      return this;
+    }
+
+    /** Reads deadlines, registration times and the tool cache TTL. */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /** Resolves host names for outbound HTTP; every answer is checked before use. */
+    public Builder resolver(HostResolver resolver) {
+      this.resolver = resolver;
+      return this;
+    }
+
+    public Chassis build() {
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(vertx, "vertx");
+      Objects.requireNonNull(redis, "redis");
+      Objects.requireNonNull(meters, "meters");
+      Objects.requireNonNull(clock, "clock");
+      Objects.requireNonNull(resolver, "resolver");
+      OperatorConfig.SandboxSettings sandbox = config.sandbox();
+      ExecutorService compilers = daemonPool(1, "chassis-compiler");
+      ExecutorService resolvers = daemonPool(2, "chassis-resolver");
+      ThreadPoolExecutor guests =
+          GuestThreads.create(sandbox.guestThreads(), sandbox.guestStackBytes());
+      Watchdog watchdog = new Watchdog(clock, sandbox.watchdogInterval());
+      HttpEgress egress =
+          new HttpEgress(
+              vertx, new EgressPolicy(config.egress(), resolver, resolvers), config.egress());
+      CompiledModules compiled = new CompiledModules(config.moduleCaps().compiledCacheSize());
+      Invoker invoker =
+          new Invoker(
+              new Admission(
+                  sandbox.guestThreads(), sandbox.queueCapacity(), sandbox.memoryBudgetBytes()),
+              guests,
+              new GuestRunner(watchdog, clock),
+              clock);
+      ChassisMetrics metrics = new ChassisMetrics(meters, invoker, compiled);
+      HostLinker linker =
+          new HostLinker(
+              new KvStore(redis),
+              egress,
+              (invocation, policy) -> metrics.denied(invocation.tool().toString(), "http", policy));
+      ToolCatalog catalog =
+          new ToolCatalog(
+              vertx,
+              new ModuleRegistry(redis),
+              new ContractVerifier(config.trustedPublishers()),
+              new ContractCaps(config, config.egress()),
+              new ModuleValidator(config.moduleCaps()),
+              new ModuleCompiler(compilers, config.moduleCaps().compileTimeout()),
+              compiled,
+              linker,
+              clock,
+              sandbox.toolCacheTtl());
+      Runnable resources =
+          () -> {
+            egress.close();
+            watchdog.close();
+            guests.shutdownNow();
+            compilers.shutdownNow();
+            resolvers.shutdownNow();
+          };
+      return new Chassis(clock, catalog, invoker, metrics, resources);
+    }
+
+    private static ExecutorService daemonPool(int threads, String name) {
+      return Executors.newFixedThreadPool(
+          threads,
+          task -> {
+            Thread thread = new Thread(task, name);
+            thread.setDaemon(true);
+            return thread;
+          });
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package com.infrafabric.chassis;
+
+/**
+ * Stable machine codes of the failures the chassis API reports as exceptions, with the HTTP status
+ * a REST adapter answers with. Codes never change meaning; new failures get new codes.
+ */
+public enum ErrorCode {
+  /** The module bytes are not a valid module, or use a disabled feature. */
+  MALFORMED_MODULE(400),
+  /** The module exceeds a size or shape cap (bytes, functions, body size, declared limits). */
+  MODULE_TOO_LARGE(413),
+  /** Compiling the module took longer than the operator allows, or a function cannot compile. */
+  MODULE_NOT_COMPILABLE(422),
+  /** The contract is unsigned, badly signed, malformed, or does not match the module. */
+  INVALID_CONTRACT(400),
+  /** The contract is signed by a key the operator does not trust. */
+  UNTRUSTED_PUBLISHER(403),
+  /** The contract asks for more than the operator's caps allow. */
+  LIMIT_ABOVE_CAP(422),
+  /** The module imports something its contract does not grant, or with the wrong signature. */
+  UNLINKABLE_IMPORT(422),
+  /** This tool version is already registered with a different module or contract. */
+  TOOL_VERSION_CONFLICT(409);
+
+  private final int httpStatus;
+
+  ErrorCode(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

@@ -1,0 +1,27 @@
+package com.infrafabric.chassis;
+
+import java.time.Duration;
+
+/**
+ * What one invocation used. All zero when the guest never ran.
+ *
+ * @param duration wall-clock time from admission to completion
+ * @param cpuTime CPU time of the guest thread while running the guest
+ * @param peakMemoryPages largest linear memory size, in 64 KiB pages
+ * @param hostCalls calls into the host, WASI included
+ * @param bytesIn input bytes
+ * @param bytesOut output bytes
+ */
+public record ExecutionReport(
+    Duration duration,
+    Duration cpuTime,
+    int peakMemoryPages,
+    int hostCalls,
+    long bytesIn,
+    long bytesOut) {
+
+  /** The report of an invocation that was turned away before any guest code ran. */
+  public static ExecutionReport notRun(Duration duration, long bytesIn) {
+    return new ExecutionReport(duration, Duration.ZERO, 0, 0, bytesIn, 0);
+  }
+}

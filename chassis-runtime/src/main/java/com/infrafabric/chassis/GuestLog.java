@@ -1,0 +1,12 @@
+package com.infrafabric.chassis;
+
+import com.infrafabric.hostapi.abi.LogLevel;
+
+/**
+ * One message a guest logged, as returned with its invocation (and also written to the JSON log,
+ * tagged with tool, tenant and invocation).
+ *
+ * @param level the guest's level
+ * @param message the message, with control characters replaced
+ */
+public record GuestLog(LogLevel level, String message) {}

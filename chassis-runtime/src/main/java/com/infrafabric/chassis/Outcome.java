@@ -1,0 +1,46 @@
+package com.infrafabric.chassis;
+
+/**
+ * How an invocation ended, with the HTTP status a REST adapter answers with. Limit outcomes mean
+ * the guest was stopped by the host; the host itself is unaffected.
+ */
+public enum Outcome {
+  /** The tool returned 0 and wrote valid JSON. */
+  SUCCESS(200),
+  /** The tool returned a non-zero status (or WASI exit code); its output explains, if any. */
+  TOOL_ERROR(422),
+  /** The input is not a single valid JSON value. */
+  INVALID_INPUT(400),
+  /** The tool succeeded but its output is not a single valid JSON value. */
+  INVALID_OUTPUT(502),
+  /** No tool is registered under the reference. */
+  TOOL_NOT_FOUND(404),
+  /** The admission queue or the global memory budget is full; retry later. */
+  REJECTED_OVERLOAD(429),
+  /** The registry could not be read (Redis unavailable); nothing ran. */
+  UNAVAILABLE(503),
+  /** The guest trapped: unreachable, out-of-bounds access, call stack exhausted, bad ABI use. */
+  TRAP(502),
+  /** The wall-clock deadline passed. */
+  TIMEOUT(504),
+  /** The guest thread used more CPU time than allowed. */
+  CPU_LIMIT(422),
+  /** The guest failed at its memory limit (growth refused, then a trap). */
+  MEMORY_LIMIT(422),
+  /** The guest wrote more output than allowed. */
+  OUTPUT_LIMIT(422),
+  /** The guest logged more bytes than allowed. */
+  LOG_LIMIT(422),
+  /** The guest called the host more often than allowed. */
+  HOST_CALL_LIMIT(422);
+
+  private final int httpStatus;
+
+  Outcome(int httpStatus) {
+    this.httpStatus = httpStatus;
+  }
+
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

@@ -1,0 +1,11 @@
+package com.infrafabric.chassis;
+
+/** The tool version is already registered with different content; versions are immutable. */
+public final class ToolConflictException extends ChassisException {
+
+  private static final long serialVersionUID = 1L;
+
+  public ToolConflictException(ErrorCode code, String message) {
+    super(code, message);
+  }
+}

@@ -1,0 +1,137 @@
+package com.infrafabric.chassis.internal.capability;
+
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import com.infrafabric.chassis.internal.sandbox.GuestMemory;
+import com.infrafabric.chassis.internal.sandbox.Invocation;
+import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.hostapi.abi.HostFunction;
+import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.platform.redis.RedisUnavailableException;
+import io.vertx.core.json.JsonArray;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * {@code kv_get}, {@code kv_put}, {@code kv_delete} and {@code kv_list} on the invocation's
+ * namespace (its tenant and tool). Keys are opaque to the host but must be 1 to 256 bytes of
+ * visible ASCII (0x21 to 0x7E), so they can never carry separators, spaces or control bytes.
+ */
+final class KvFunctions {
+
+  static final int MAX_KEY_BYTES = 256;
+
+  private KvFunctions() {}
+
+  static WasmFunctionHandle handle(
+      HostFunction function, Invocation invocation, KvStore store, KvCapability quota) {
+    KvStore.Namespace namespace =
+        new KvStore.Namespace(invocation.context().tenant(), invocation.tool().name());
+    return switch (function) {
+      case KV_GET ->
+          (instance, args) ->
+              withKey(
+                  instance.memory(),
+                  "kv_get",
+                  args,
+                  false,
+                  key ->
+                      guarded(
+                          () -> {
+                            Optional<byte[]> value = Blocking.await(store.get(namespace, key));
+                            value.ifPresent(invocation::result);
+                            return value
+                                .map(v -> Returns.value(v.length))
+                                .orElse(Returns.error(AbiError.NOT_FOUND));
+                          }));
+      case KV_PUT ->
+          (instance, args) -> {
+            byte[] value =
+                GuestMemory.read(instance.memory(), "kv_put", (int) args[2], (int) args[3]);
+            return withKey(
+                instance.memory(),
+                "kv_put",
+                args,
+                false,
+                key ->
+                    guarded(
+                        () ->
+                            Blocking.await(store.put(namespace, key, value, quota))
+                                .map(Returns::error)
+                                .orElse(Returns.ok())));
+          };
+      case KV_DELETE ->
+          (instance, args) ->
+              withKey(
+                  instance.memory(),
+                  "kv_delete",
+                  args,
+                  false,
+                  key ->
+                      guarded(
+                          () ->
+                              Blocking.await(store.delete(namespace, key))
+                                  ? Returns.ok()
+                                  : Returns.error(AbiError.NOT_FOUND)));
+      case KV_LIST ->
+          (instance, args) ->
+              withKey(
+                  instance.memory(),
+                  "kv_list",
+                  args,
+                  true,
+                  prefix ->
+                      guarded(
+                          () -> {
+                            JsonArray keys =
+                                new JsonArray(
+                                    java.util.List.copyOf(
+                                        Blocking.await(
+                                            store.list(namespace, prefix, quota.maxKeys()))));
+                            byte[] json = keys.encode().getBytes(StandardCharsets.UTF_8);
+                            invocation.result(json);
+                            return Returns.value(json.length);
+                          }));
+      default -> throw new IllegalArgumentException(function + " is not a kv function");
+    };
+  }
+
+  private interface KeyOperation {
+    long[] apply(String key);
+  }
+
+  private static long[] withKey(
+      com.dylibso.chicory.runtime.Memory memory,
+      String name,
+      long[] args,
+      boolean prefix,
+      KeyOperation operation) {
+    byte[] key = GuestMemory.read(memory, name, (int) args[0], (int) args[1]);
+    if (!validKey(key, prefix)) {
+      return Returns.error(AbiError.INVALID_ARGUMENT);
+    }
+    return operation.apply(new String(key, StandardCharsets.US_ASCII));
+  }
+
+  /** True for 1 to 256 visible ASCII bytes; a list prefix may also be empty. */
+  static boolean validKey(byte[] key, boolean prefix) {
+    if (key.length > MAX_KEY_BYTES || (key.length == 0 && !prefix)) {
+      return false;
+    }
+    for (byte b : key) {
+      if (b < 0x21 || b > 0x7E) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Turns an unreachable store into {@link AbiError#UNAVAILABLE} for the guest. */
+  private static long[] guarded(Supplier<long[]> call) {
+    try {
+      return call.get();
+    } catch (RedisUnavailableException e) {
+      return Returns.error(AbiError.UNAVAILABLE);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package com.infrafabric.chassis.internal.capability;
+
+import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Key-value namespaces in Redis, one per tenant and tool name (all versions of a tool share it).
+ * Both keys of a namespace share the hash tag {@code {kv:<tenant>:<tool>}}; tenant ids and tool
+ * names cannot contain the separators, so two namespaces never collide. Quotas are checked and
+ * applied in one script, so concurrent invocations cannot overshoot them. Values are stored in
+ * base64 because scripts take text arguments; quotas count raw bytes.
+ */
+public final class KvStore {
+
+  private static final LuaScript PUT = LuaScript.fromResource(KvStore.class, "chassis_kv_put");
+  private static final LuaScript DELETE =
+      LuaScript.fromResource(KvStore.class, "chassis_kv_delete");
+  private static final LuaScript LIST = LuaScript.fromResource(KvStore.class, "chassis_kv_list");
+
+  private final RedisStore redis;
+
+  public KvStore(RedisStore redis) {
+    this.redis = redis;
+  }
+
+  /** The namespace of {@code tool} for {@code tenant}. */
+  public record Namespace(String tenant, String tool) {
+    String data() {
+      return "{kv:" + tenant + ':' + tool + "}:data";
+    }
+
+    String bytes() {
+      return "{kv:" + tenant + ':' + tool + "}:bytes";
+    }
+  }
+
+  public Future<Optional<byte[]>> get(Namespace namespace, String key) {
+    return redis
+        .send(Request.cmd(Command.HGET).arg(namespace.data()).arg(key))
+        .map(
+            reply -> Optional.ofNullable(reply).map(r -> Base64.getDecoder().decode(r.toString())));
+  }
+
+  /** Stores a value; empty on success, else {@link AbiError#QUOTA_EXCEEDED}. */
+  public Future<Optional<AbiError>> put(
+      Namespace namespace, String key, byte[] value, KvCapability quota) {
+    return redis
+        .eval(
+            PUT,
+            List.of(namespace.data(), namespace.bytes()),
+            List.of(
+                key,
+                Base64.getEncoder().encodeToString(value),
+                Integer.toString(value.length),
+                Long.toString(quota.maxBytes()),
+                Integer.toString(quota.maxKeys())))
+        .map(
+            reply ->
+                reply.toInteger() == 0 ? Optional.empty() : Optional.of(AbiError.QUOTA_EXCEEDED));
+  }
+
+  /** Deletes a key; true if it existed. */
+  public Future<Boolean> delete(Namespace namespace, String key) {
+    return redis
+        .eval(DELETE, List.of(namespace.data(), namespace.bytes()), List.of(key))
+        .map(reply -> reply.toInteger() == 1);
+  }
+
+  /** Keys starting with {@code prefix}, sorted, at most {@code max}. */
+  public Future<List<String>> list(Namespace namespace, String prefix, int max) {
+    return redis
+        .eval(LIST, List.of(namespace.data()), List.of(prefix, Integer.toString(max)))
+        .map(
+            reply -> {
+              List<String> keys = new ArrayList<>();
+              reply.forEach(item -> keys.add(item.toString()));
+              return keys;
+            });
+  }
+}

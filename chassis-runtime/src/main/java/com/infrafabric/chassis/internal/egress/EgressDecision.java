@@ -1,0 +1,21 @@
+package com.infrafabric.chassis.internal.egress;
+
+import com.infrafabric.hostapi.abi.AbiError;
+import java.net.InetAddress;
+
+/** Whether one request hop may go out, and if so to which checked address. */
+public sealed interface EgressDecision {
+
+  /** The hop may go out, and must connect to {@code address} and nowhere else. */
+  record Allowed(Destination destination, InetAddress address) implements EgressDecision {}
+
+  /**
+   * The hop is refused.
+   *
+   * @param error what the guest sees
+   * @param reason why, for the log and the denied-capability metric
+   * @param policy short tag for the metric: {@code allow-list}, {@code address}, {@code scheme},
+   *     {@code url}, {@code dns}
+   */
+  record Denied(AbiError error, String reason, String policy) implements EgressDecision {}
+}

@@ -1,0 +1,27 @@
+package com.infrafabric.chassis.internal.egress;
+
+import com.infrafabric.hostapi.abi.AbiError;
+import java.util.Map;
+
+/** What one guest HTTP request came to: a response, or an error code with its reason. */
+public sealed interface EgressResult {
+
+  /**
+   * A complete response within every cap.
+   *
+   * @param status HTTP status
+   * @param headers lowercase names, repeated values joined with {@code ", "}
+   * @param body the body, at most the contract's cap
+   */
+  record Response(int status, Map<String, String> headers, byte[] body) implements EgressResult {}
+
+  /**
+   * The request was refused or failed.
+   *
+   * @param error what the guest sees
+   * @param reason why, for the log
+   * @param denial the policy that refused it ({@code allow-list}, {@code address}, ...), or empty
+   *     when the request was allowed but failed
+   */
+  record Failed(AbiError error, String reason, String denial) implements EgressResult {}
+}

@@ -1,0 +1,230 @@
+package com.infrafabric.chassis.internal.egress;
+
+import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.hostapi.contract.HttpCapability;
+import io.netty.handler.codec.TooLongFrameException;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Sends guest HTTP requests. Each hop is decided by the {@link EgressPolicy} and the connection is
+ * opened to the address the policy checked ({@code RequestOptions.setServer}), never resolved
+ * again, while the Host header and TLS name stay the URL's host. Redirects are followed by hand,
+ * for GET and HEAD only, each hop checked like the first and counted against the request budget.
+ * Connect, read (idle) and total timeouts, a header size cap and a body size cap apply to every
+ * hop; bodies are never decompressed, so the cap is on bytes received.
+ *
+ * <p>Blocks the calling guest thread only; the Vert.x client does the I/O on its event loop.
+ */
+public final class HttpEgress implements AutoCloseable {
+
+  private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
+
+  private final HttpClient client;
+  private final EgressPolicy policy;
+  private final EgressSettings settings;
+
+  public HttpEgress(Vertx vertx, EgressPolicy policy, EgressSettings settings) {
+    this.policy = policy;
+    this.settings = settings;
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(false)
+                .setMaxHeaderSize(settings.maxHeaderBytes())
+                .setMaxInitialLineLength(4096)
+                .setDecompressionSupported(false)
+                .setVerifyHost(true)
+                .setMaxRedirects(0));
+  }
+
+  /**
+   * Sends {@code request} under {@code capability}, taking one request from {@code budget} per hop.
+   * Call from a guest thread.
+   */
+  public EgressResult send(
+      OutboundRequest request,
+      HttpCapability capability,
+      List<DestinationPattern> allowList,
+      BooleanSupplier budget)
+      throws InterruptedException {
+    String method = request.method();
+    String url = request.url();
+    byte[] body = request.body();
+    for (int hop = 0; ; hop++) {
+      if (!budget.getAsBoolean()) {
+        return new EgressResult.Failed(
+            AbiError.REQUEST_LIMIT,
+            "the tool sent its " + capability.maxRequests() + " allowed requests",
+            "");
+      }
+      EgressDecision decision = policy.check(url, allowList);
+      if (decision instanceof EgressDecision.Denied denied) {
+        return new EgressResult.Failed(denied.error(), denied.reason(), denied.policy());
+      }
+      EgressDecision.Allowed allowed = (EgressDecision.Allowed) decision;
+      EgressResult result = exchange(allowed, method, request.headers(), body, capability);
+      String location = location(result);
+      boolean follow =
+          location != null
+              && (method.equals("GET") || method.equals("HEAD"))
+              && hop < settings.maxRedirects();
+      if (!follow) {
+        return result;
+      }
+      url = redirectTarget(allowed.destination().uri(), location);
+      body = new byte[0];
+    }
+  }
+
+  private static String location(EgressResult result) {
+    if (result instanceof EgressResult.Response response && REDIRECTS.contains(response.status())) {
+      return response.headers().get("location");
+    }
+    return null;
+  }
+
+  private static String redirectTarget(URI base, String location) {
+    try {
+      return base.resolve(location).toString();
+    } catch (IllegalArgumentException e) {
+      return location;
+    }
+  }
+
+  private EgressResult exchange(
+      EgressDecision.Allowed allowed,
+      String method,
+      Map<String, String> headers,
+      byte[] body,
+      HttpCapability capability)
+      throws InterruptedException {
+    Destination destination = allowed.destination();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.valueOf(method))
+            .setServer(
+                SocketAddress.inetSocketAddress(
+                    new InetSocketAddress(allowed.address(), destination.port())))
+            .setHost(destination.host())
+            .setPort(destination.port())
+            .setSsl(destination.scheme().equals("https"))
+            .setURI(destination.pathAndQuery())
+            .setFollowRedirects(false)
+            .setConnectTimeout(capability.connectTimeout().toMillis())
+            .setIdleTimeout(capability.readTimeout().toMillis());
+    headers.forEach(options::addHeader);
+    CompletableFuture<EgressResult> done = new CompletableFuture<>();
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    client
+        .request(options)
+        .compose(
+            request -> {
+              sent.set(request);
+              return request.send(Buffer.buffer(body));
+            })
+        .onSuccess(response -> receive(response, capability.maxResponseBytes(), done))
+        .onFailure(failure -> done.complete(failed(failure)));
+    try {
+      return done.get(capability.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      abort(sent);
+      return new EgressResult.Failed(
+          AbiError.TIMEOUT,
+          "no complete response within " + capability.totalTimeout().toMillis() + " ms",
+          "");
+    } catch (InterruptedException e) {
+      abort(sent);
+      throw e;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("response handling failed", e.getCause());
+    }
+  }
+
+  private static void receive(
+      HttpClientResponse response, int maxBytes, CompletableFuture<EgressResult> done) {
+    Buffer received = Buffer.buffer();
+    response.handler(
+        chunk -> {
+          if (received.length() + chunk.length() > maxBytes) {
+            // Completed before the reset, whose failure callback would otherwise report it first.
+            done.complete(
+                new EgressResult.Failed(
+                    AbiError.TOO_LARGE, "the response body exceeds " + maxBytes + " bytes", ""));
+            response.request().reset();
+          } else {
+            received.appendBuffer(chunk);
+          }
+        });
+    response.exceptionHandler(failure -> done.complete(failed(failure)));
+    response.endHandler(
+        end ->
+            done.complete(
+                new EgressResult.Response(
+                    response.statusCode(), headers(response), received.getBytes())));
+  }
+
+  private static Map<String, String> headers(HttpClientResponse response) {
+    Map<String, String> headers = new TreeMap<>();
+    for (String name : response.headers().names()) {
+      headers.put(
+          name.toLowerCase(java.util.Locale.ROOT),
+          String.join(", ", response.headers().getAll(name)));
+    }
+    return headers;
+  }
+
+  private static EgressResult failed(Throwable failure) {
+    if (failure instanceof TimeoutException
+        || failure instanceof io.netty.channel.ConnectTimeoutException) {
+      return new EgressResult.Failed(AbiError.TIMEOUT, "the peer did not answer in time", "");
+    }
+    if (failure instanceof TooLongFrameException
+        || failure.getCause() instanceof TooLongFrameException) {
+      return new EgressResult.Failed(
+          AbiError.TOO_LARGE, "the response headers exceed the operator's cap", "");
+    }
+    if (failure instanceof ConnectException) {
+      return new EgressResult.Failed(AbiError.UNAVAILABLE, "the peer refused the connection", "");
+    }
+    return new EgressResult.Failed(
+        AbiError.UNAVAILABLE, "the exchange failed: " + failure.getMessage(), "");
+  }
+
+  private static void abort(AtomicReference<HttpClientRequest> sent) {
+    HttpClientRequest request = sent.get();
+    if (request != null) {
+      request.reset();
+    }
+  }
+
+  /** The operator's cap on a request body a guest sends. */
+  public int maxRequestBodyBytes() {
+    return settings.maxRequestBodyBytes();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

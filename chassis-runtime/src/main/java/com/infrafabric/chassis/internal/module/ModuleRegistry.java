@@ -1,0 +1,140 @@
+package com.infrafabric.chassis.internal.module;
+
+import com.infrafabric.chassis.ErrorCode;
+import com.infrafabric.chassis.ToolConflictException;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.hostapi.contract.ModuleDigest;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Durable store of tool versions and module bytes in Redis. Modules are stored once per digest
+ * (base64, because scripts take text arguments and registration must be one atomic script) and
+ * removed with the last version using them. All keys share the hash tag {@code {chassis}} so the
+ * scripts run on Redis Cluster. Futures complete on an event loop.
+ */
+public final class ModuleRegistry {
+
+  private static final String PREFIX = "{chassis}:";
+  private static final String TOOLS = PREFIX + "tools";
+  private static final LuaScript REGISTER =
+      LuaScript.fromResource(ModuleRegistry.class, "chassis_register");
+  private static final LuaScript DELETE =
+      LuaScript.fromResource(ModuleRegistry.class, "chassis_delete");
+
+  private final RedisStore redis;
+
+  public ModuleRegistry(RedisStore redis) {
+    this.redis = redis;
+  }
+
+  /**
+   * Stores a verified tool version.
+   *
+   * @return the stored record; fails with {@link ToolConflictException} if the version exists with
+   *     other content
+   */
+  public Future<StoredTool> store(
+      ToolRef ref, ModuleDigest digest, byte[] module, String jws, String keyId, Instant now) {
+    List<String> keys = List.of(toolKey(ref), moduleKey(digest), TOOLS, refsKey(digest));
+    return redis
+        .eval(
+            REGISTER,
+            keys,
+            List.of(
+                ref.toString(),
+                digest.hex(),
+                jws,
+                keyId,
+                Long.toString(now.toEpochMilli()),
+                Base64.getEncoder().encodeToString(module),
+                Integer.toString(module.length)))
+        .map(
+            reply -> {
+              long registeredAt = reply.toLong();
+              if (registeredAt < 0) {
+                throw new ToolConflictException(
+                    ErrorCode.TOOL_VERSION_CONFLICT,
+                    "tool " + ref + " is already registered with a different module or contract");
+              }
+              return new StoredTool(
+                  ref, digest, jws, module.length, Instant.ofEpochMilli(registeredAt));
+            });
+  }
+
+  public Future<Optional<StoredTool>> tool(ToolRef ref) {
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(toolKey(ref)))
+        .map(reply -> reply.size() == 0 ? Optional.empty() : Optional.of(record(ref, reply)));
+  }
+
+  /** The module bytes stored under {@code digest}, or empty if there are none. */
+  public Future<Optional<byte[]>> module(ModuleDigest digest) {
+    return redis
+        .send(Request.cmd(Command.GET).arg(moduleKey(digest)))
+        .map(
+            reply -> Optional.ofNullable(reply).map(r -> Base64.getDecoder().decode(r.toString())));
+  }
+
+  /** All registered versions, sorted by name and version. */
+  public Future<List<ToolRef>> refs() {
+    return redis
+        .send(Request.cmd(Command.SMEMBERS).arg(TOOLS))
+        .map(
+            reply -> {
+              List<ToolRef> refs = new ArrayList<>();
+              reply.forEach(item -> refs.add(ToolRef.parse(item.toString())));
+              refs.sort(
+                  java.util.Comparator.comparing(ToolRef::name).thenComparing(ToolRef::version));
+              return refs;
+            });
+  }
+
+  /** Deletes a version; true if it existed. */
+  public Future<Boolean> delete(ToolRef ref) {
+    return tool(ref)
+        .compose(
+            stored -> {
+              if (stored.isEmpty()) {
+                return Future.succeededFuture(false);
+              }
+              ModuleDigest digest = stored.get().digest();
+              return redis
+                  .eval(
+                      DELETE,
+                      List.of(toolKey(ref), TOOLS, refsKey(digest), moduleKey(digest)),
+                      List.of(ref.toString(), digest.hex()))
+                  .map(reply -> reply.toInteger() == 1);
+            });
+  }
+
+  private static StoredTool record(ToolRef ref, Response hash) {
+    return new StoredTool(
+        ref,
+        new ModuleDigest(hash.get("digest").toString()),
+        hash.get("contract").toString(),
+        hash.get("size").toInteger(),
+        Instant.ofEpochMilli(hash.get("registeredAt").toLong()));
+  }
+
+  private static String toolKey(ToolRef ref) {
+    return PREFIX + "tool:" + ref;
+  }
+
+  private static String moduleKey(ModuleDigest digest) {
+    return PREFIX + "module:" + digest.hex();
+  }
+
+  private static String refsKey(ModuleDigest digest) {
+    return PREFIX + "refs:" + digest.hex();
+  }
+}

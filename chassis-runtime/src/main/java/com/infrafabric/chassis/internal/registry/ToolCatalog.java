@@ -1,0 +1,281 @@
+package com.infrafabric.chassis.internal.registry;
+
+import com.infrafabric.chassis.ErrorCode;
+import com.infrafabric.chassis.InvalidContractException;
+import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.internal.capability.HostLinker;
+import com.infrafabric.chassis.internal.capability.ToolGrants;
+import com.infrafabric.chassis.internal.contract.ContractCaps;
+import com.infrafabric.chassis.internal.contract.ContractVerifier;
+import com.infrafabric.chassis.internal.contract.VerifiedContract;
+import com.infrafabric.chassis.internal.egress.DestinationPattern;
+import com.infrafabric.chassis.internal.module.CompiledModule;
+import com.infrafabric.chassis.internal.module.CompiledModules;
+import com.infrafabric.chassis.internal.module.ModuleCompiler;
+import com.infrafabric.chassis.internal.module.ModuleRegistry;
+import com.infrafabric.chassis.internal.module.ModuleValidator;
+import com.infrafabric.chassis.internal.module.StoredTool;
+import com.infrafabric.chassis.internal.module.ValidatedModule;
+import com.infrafabric.chassis.internal.sandbox.Invoker;
+import com.infrafabric.hostapi.contract.HttpCapability;
+import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.hostapi.contract.ModuleDigest;
+import com.infrafabric.hostapi.contract.ServiceContract;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Registers, lists, gets, deletes and resolves tools. Registration checks, in order: module size,
+ * contract signature and digest, the operator's caps, the module against its contract, and
+ * compilation within its time bound; only then is anything stored. CPU-heavy steps run on Vert.x
+ * worker threads, never on an event loop. Resolved tools are reused for the tool cache TTL.
+ */
+public final class ToolCatalog {
+
+  private final Vertx vertx;
+  private final ModuleRegistry registry;
+  private final ContractVerifier verifier;
+  private final ContractCaps caps;
+  private final ModuleValidator validator;
+  private final ModuleCompiler compiler;
+  private final CompiledModules compiled;
+  private final HostLinker linker;
+  private final Clock clock;
+  private final Duration ttl;
+  private final ConcurrentMap<ToolRef, Cached> cache = new ConcurrentHashMap<>();
+
+  private record Cached(ResolvedTool tool, Instant loadedAt) {}
+
+  public ToolCatalog(
+      Vertx vertx,
+      ModuleRegistry registry,
+      ContractVerifier verifier,
+      ContractCaps caps,
+      ModuleValidator validator,
+      ModuleCompiler compiler,
+      CompiledModules compiled,
+      HostLinker linker,
+      Clock clock,
+      Duration ttl) {
+    this.vertx = vertx;
+    this.registry = registry;
+    this.verifier = verifier;
+    this.caps = caps;
+    this.validator = validator;
+    this.compiler = compiler;
+    this.compiled = compiled;
+    this.linker = linker;
+    this.clock = clock;
+    this.ttl = ttl;
+  }
+
+  public Future<ToolInfo> register(byte[] module, String contractJws) {
+    byte[] bytes = module.clone();
+    return vertx
+        .executeBlocking(() -> prepare(bytes, contractJws), false)
+        .compose(
+            tool ->
+                registry
+                    .store(
+                        tool.info().ref(),
+                        tool.info().digest(),
+                        bytes,
+                        contractJws,
+                        tool.info().publisherKeyId(),
+                        clock.instant())
+                    .map(stored -> remember(withRegisteredAt(tool, stored.registeredAt())).info()));
+  }
+
+  public Future<Optional<ToolInfo>> get(ToolRef ref) {
+    return registry.tool(ref).map(stored -> stored.map(this::describe));
+  }
+
+  public Future<List<ToolInfo>> list() {
+    return registry
+        .refs()
+        .compose(
+            refs ->
+                Future.all(refs.stream().map(registry::tool).toList())
+                    .map(
+                        all ->
+                            all.<Optional<StoredTool>>list().stream()
+                                .flatMap(Optional::stream)
+                                .map(this::describe)
+                                .toList()));
+  }
+
+  public Future<Boolean> delete(ToolRef ref) {
+    return registry.delete(ref).onSuccess(deleted -> cache.remove(ref));
+  }
+
+  /** The tool ready to run, from this node's cache while fresh, else from Redis. */
+  public Future<Optional<ResolvedTool>> resolve(ToolRef ref) {
+    Cached cached = cache.get(ref);
+    Instant now = clock.instant();
+    if (cached != null && now.isBefore(cached.loadedAt().plus(ttl))) {
+      return Future.succeededFuture(Optional.of(cached.tool()));
+    }
+    return registry
+        .tool(ref)
+        .compose(
+            stored -> {
+              if (stored.isEmpty()) {
+                cache.remove(ref);
+                return Future.succeededFuture(Optional.empty());
+              }
+              if (cached != null
+                  && cached.tool().contractJws().equals(stored.get().contractJws())) {
+                cache.put(ref, new Cached(cached.tool(), now));
+                return Future.succeededFuture(Optional.of(cached.tool()));
+              }
+              return load(stored.get()).map(Optional::of);
+            });
+  }
+
+  private Future<ResolvedTool> load(StoredTool stored) {
+    Optional<CompiledModule> known = compiled.get(stored.digest());
+    if (known.isPresent()) {
+      return vertx.executeBlocking(() -> remember(resolve(stored, known.get())), false);
+    }
+    return registry
+        .module(stored.digest())
+        .compose(
+            bytes ->
+                vertx.executeBlocking(
+                    () -> remember(loadFromBytes(stored, bytes.orElseThrow(() -> missing(stored)))),
+                    false));
+  }
+
+  private ResolvedTool loadFromBytes(StoredTool stored, byte[] bytes) throws InterruptedException {
+    if (!ModuleDigest.of(bytes).equals(stored.digest())) {
+      throw missing(stored);
+    }
+    VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
+    ValidatedModule validated = validator.validate(bytes, verified.contract());
+    return build(stored, verified, validated, compiled.add(compiler.compile(validated)));
+  }
+
+  private ResolvedTool resolve(StoredTool stored, CompiledModule module) {
+    VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
+    return build(
+        stored,
+        verified,
+        validator.check(module.module(), stored.digest(), verified.contract()),
+        module);
+  }
+
+  private ResolvedTool build(
+      StoredTool stored,
+      VerifiedContract verified,
+      ValidatedModule validated,
+      CompiledModule module) {
+    return build(
+        stored.ref(),
+        stored.contractJws(),
+        verified,
+        validated,
+        module,
+        stored.registeredAt(),
+        stored.moduleBytes());
+  }
+
+  private ResolvedTool prepare(byte[] bytes, String contractJws) throws InterruptedException {
+    validator.checkShape(bytes);
+    ModuleDigest digest = ModuleDigest.of(bytes);
+    VerifiedContract verified = verifier.verify(contractJws, digest);
+    caps.check(verified.contract());
+    ValidatedModule validated = validator.validate(bytes, verified.contract());
+    CompiledModule module =
+        compiled.get(digest).orElseGet(() -> compiled.add(compileOrThrow(validated)));
+    return build(
+        ref(verified.contract()),
+        contractJws,
+        verified,
+        validated,
+        module,
+        clock.instant(),
+        bytes.length);
+  }
+
+  private CompiledModule compileOrThrow(ValidatedModule validated) {
+    try {
+      return compiler.compile(validated);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while compiling", e);
+    }
+  }
+
+  private ResolvedTool build(
+      ToolRef ref,
+      String contractJws,
+      VerifiedContract verified,
+      ValidatedModule validated,
+      CompiledModule module,
+      Instant registeredAt,
+      int size) {
+    ServiceContract contract = verified.contract();
+    List<DestinationPattern> allow = caps.check(contract);
+    ToolGrants grants =
+        new ToolGrants(
+            contract.capability(KvCapability.class),
+            contract.capability(HttpCapability.class),
+            allow);
+    ToolInfo info =
+        new ToolInfo(ref, validated.digest(), size, contract, verified.keyId(), registeredAt);
+    Invoker.Prepared prepared =
+        new Invoker.Prepared(module, validated.entryPoint(), linker.linkerFor(validated, grants));
+    return new ResolvedTool(info, prepared, contractJws);
+  }
+
+  private ToolInfo describe(StoredTool stored) {
+    VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
+    return new ToolInfo(
+        stored.ref(),
+        stored.digest(),
+        stored.moduleBytes(),
+        verified.contract(),
+        verified.keyId(),
+        stored.registeredAt());
+  }
+
+  private ResolvedTool remember(ResolvedTool tool) {
+    cache.put(tool.info().ref(), new Cached(tool, clock.instant()));
+    return tool;
+  }
+
+  private static ResolvedTool withRegisteredAt(ResolvedTool tool, Instant registeredAt) {
+    ToolInfo info = tool.info();
+    return new ResolvedTool(
+        new ToolInfo(
+            info.ref(),
+            info.digest(),
+            info.moduleBytes(),
+            info.contract(),
+            info.publisherKeyId(),
+            registeredAt),
+        tool.prepared(),
+        tool.contractJws());
+  }
+
+  private static ToolRef ref(ServiceContract contract) {
+    return new ToolRef(contract.toolName(), contract.version());
+  }
+
+  private static InvalidContractException missing(StoredTool stored) {
+    return new InvalidContractException(
+        ErrorCode.INVALID_CONTRACT,
+        "the stored module of "
+            + stored.ref()
+            + " is missing or does not match "
+            + stored.digest());
+  }
+}

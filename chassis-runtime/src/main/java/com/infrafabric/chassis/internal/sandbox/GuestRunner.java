@@ -1,0 +1,152 @@
+package com.infrafabric.chassis.internal.sandbox;
+
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ExecutionCompletedException;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.runtime.TableInstance;
+import com.dylibso.chicory.wasi.WasiExitException;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import com.dylibso.chicory.wasm.types.Table;
+import com.dylibso.chicory.wasm.types.TableLimits;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.internal.module.CompiledModule;
+import com.infrafabric.chassis.internal.module.EntryPoint;
+import com.infrafabric.hostapi.abi.Abi;
+import com.infrafabric.hostapi.contract.ResourceLimits;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Function;
+
+/**
+ * Runs one invocation on the calling guest thread: a fresh instance (never reused, never shared)
+ * whose memory and tables are capped by the contract before anything is allocated, the entry point
+ * under the watchdog, and whatever happened mapped to an outcome.
+ *
+ * <p>Chicory's {@code withMemoryLimits} would replace the module's declared limits rather than cap
+ * them, so the memory factory does the capping: it refuses a declared initial size above the
+ * contract's pages, and creates the memory with maximum {@code min(declared, contract)}, so that
+ * {@code memory.grow} beyond the contract returns -1. Tables get fresh limits per instance, which
+ * also keeps {@code table.grow} from changing limits shared through the parsed module.
+ */
+public final class GuestRunner {
+
+  private final Watchdog watchdog;
+  private final Clock clock;
+
+  public GuestRunner(Watchdog watchdog, Clock clock) {
+    this.watchdog = watchdog;
+    this.clock = clock;
+  }
+
+  public RunResult run(
+      CompiledModule compiled,
+      EntryPoint entryPoint,
+      Invocation invocation,
+      Function<Invocation, LinkedImports> linker,
+      Instant deadline) {
+    ResourceLimits limits = invocation.limits();
+    if (!clock.instant().isBefore(deadline)) {
+      return new RunResult(
+          Outcome.TIMEOUT, "the deadline passed while the invocation was queued", Duration.ZERO, 0);
+    }
+    Memory[] memory = new Memory[1];
+    long cpuStart = Watchdog.currentThreadCpuNanos();
+    Outcome outcome;
+    String message;
+    try (Watchdog.Watch watch = watchdog.watchCurrentThread(deadline, limits.cpuTime())) {
+      RunResult attempt = attempt(compiled, entryPoint, invocation, linker, memory);
+      outcome = attempt.outcome();
+      message = attempt.message();
+      if (watch.stoppedBy() != null) {
+        outcome = watch.stoppedBy();
+        message =
+            outcome == Outcome.TIMEOUT
+                ? "the tool ran past its deadline of " + limits.timeout().toMillis() + " ms"
+                : "the tool used more than " + limits.cpuTime().toMillis() + " ms of CPU time";
+      }
+    }
+    Duration cpu = Duration.ofNanos(Watchdog.currentThreadCpuNanos() - cpuStart);
+    int pages = memory[0] == null ? 0 : memory[0].pages();
+    if (outcome == Outcome.TRAP && pages >= limits.memoryMaxPages()) {
+      return new RunResult(
+          Outcome.MEMORY_LIMIT,
+          "the tool failed at its memory limit of "
+              + limits.memoryMaxPages()
+              + " pages: "
+              + message,
+          cpu,
+          pages);
+    }
+    return new RunResult(outcome, message, cpu, pages);
+  }
+
+  private RunResult attempt(
+      CompiledModule compiled,
+      EntryPoint entryPoint,
+      Invocation invocation,
+      Function<Invocation, LinkedImports> linker,
+      Memory[] memory) {
+    try (LinkedImports imports = linker.apply(invocation)) {
+      ResourceLimits limits = invocation.limits();
+      Instance instance =
+          Instance.builder(compiled.module())
+              .withMachineFactory(compiled.machineFactory())
+              .withImportValues(imports.values())
+              .withMemoryFactory(declared -> memory[0] = cappedMemory(declared, limits))
+              .withTableFactory((table, init) -> cappedTable(table, init, limits))
+              .withStart(false)
+              .build();
+      int status = enter(instance, entryPoint);
+      return status == 0
+          ? result(Outcome.SUCCESS, "")
+          : result(Outcome.TOOL_ERROR, "the tool returned status " + status);
+    } catch (GuestHalt halt) {
+      return result(halt.outcome(), halt.getMessage());
+    } catch (WasiExitException exit) {
+      return exit.exitCode() == 0
+          ? result(Outcome.SUCCESS, "")
+          : result(Outcome.TOOL_ERROR, "the tool exited with status " + exit.exitCode());
+    } catch (ExecutionCompletedException exitZero) {
+      return result(Outcome.SUCCESS, "");
+    } catch (ChicoryException trap) {
+      return result(Outcome.TRAP, String.valueOf(trap.getMessage()));
+    } catch (StackOverflowError overflow) {
+      return result(Outcome.TRAP, "call stack exhausted");
+    }
+  }
+
+  private static int enter(Instance instance, EntryPoint entryPoint) {
+    if (entryPoint == EntryPoint.ABI) {
+      return (int) instance.export(Abi.ENTRY_POINT).apply()[0];
+    }
+    instance.export(Abi.WASI_ENTRY_POINT).apply();
+    return 0;
+  }
+
+  private static Memory cappedMemory(MemoryLimits declared, ResourceLimits limits) {
+    int cap = limits.memoryMaxPages();
+    if (declared.initialPages() > cap) {
+      throw new GuestHalt(
+          Outcome.MEMORY_LIMIT,
+          "the module declares "
+              + declared.initialPages()
+              + " initial pages, above the limit of "
+              + cap);
+    }
+    return new ByteArrayMemory(
+        new MemoryLimits(declared.initialPages(), Math.min(declared.maximumPages(), cap)));
+  }
+
+  private static TableInstance cappedTable(Table table, int init, ResourceLimits limits) {
+    long max = Math.min(table.limits().max(), limits.tableMaxEntries());
+    TableLimits fresh = new TableLimits(table.limits().min(), max);
+    return new TableInstance(new Table(table.elementType(), fresh, table.initialize()), init);
+  }
+
+  private static RunResult result(Outcome outcome, String message) {
+    return new RunResult(outcome, message, Duration.ZERO, 0);
+  }
+}

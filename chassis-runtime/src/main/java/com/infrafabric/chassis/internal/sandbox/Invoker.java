@@ -1,0 +1,118 @@
+package com.infrafabric.chassis.internal.sandbox;
+
+import com.dylibso.chicory.runtime.Memory;
+import com.infrafabric.chassis.ExecutionReport;
+import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.internal.module.CompiledModule;
+import com.infrafabric.chassis.internal.module.EntryPoint;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Function;
+
+/**
+ * Admits invocations and runs them on the guest threads. Admission reserves the invocation's memory
+ * limit from the global budget and a place among threads plus queue; when either is full the
+ * invocation is rejected at once. The wall-clock deadline starts at admission, so time spent queued
+ * counts against it. Thread-safe.
+ */
+public final class Invoker {
+
+  private final Admission admission;
+  private final ThreadPoolExecutor threads;
+  private final GuestRunner runner;
+  private final Clock clock;
+
+  public Invoker(Admission admission, ThreadPoolExecutor threads, GuestRunner runner, Clock clock) {
+    this.admission = admission;
+    this.threads = threads;
+    this.runner = runner;
+    this.clock = clock;
+  }
+
+  /** What to run: the compiled module, how to enter it, and how to link its imports. */
+  public record Prepared(
+      CompiledModule compiled, EntryPoint entryPoint, Function<Invocation, LinkedImports> linker) {}
+
+  /**
+   * Admits and runs {@code invocation}; the future completes on the guest thread with the result (a
+   * rejection is a result too).
+   */
+  public Future<InvocationResult> submit(Prepared tool, Invocation invocation, Instant start) {
+    long memoryBytes = (long) invocation.limits().memoryMaxPages() * Memory.PAGE_SIZE;
+    Optional<String> refused = admission.tryAdmit(memoryBytes);
+    if (refused.isPresent()) {
+      return Future.succeededFuture(
+          notRun(Outcome.REJECTED_OVERLOAD, refused.get(), start, invocation.input().length));
+    }
+    Promise<InvocationResult> promise = Promise.promise();
+    Instant deadline = start.plus(invocation.limits().timeout());
+    threads.execute(
+        () -> {
+          InvocationResult result;
+          try {
+            RunResult run =
+                runner.run(tool.compiled(), tool.entryPoint(), invocation, tool.linker(), deadline);
+            result = result(run, invocation, start);
+          } catch (RuntimeException | Error failure) {
+            admission.release(memoryBytes);
+            promise.fail(failure);
+            return;
+          }
+          // Released before completing, so a caller that sees the result sees the memory back.
+          admission.release(memoryBytes);
+          promise.complete(result);
+        });
+    return promise.future();
+  }
+
+  /** The result of an invocation turned away before any guest code ran. */
+  public InvocationResult notRun(Outcome outcome, String message, Instant start, long bytesIn) {
+    return new InvocationResult(
+        outcome,
+        "",
+        message,
+        ExecutionReport.notRun(Duration.between(start, clock.instant()), bytesIn),
+        List.of());
+  }
+
+  public int admitted() {
+    return admission.admitted();
+  }
+
+  public long reservedMemory() {
+    return admission.reservedMemory();
+  }
+
+  /** Admitted invocations waiting for a guest thread. */
+  public int queued() {
+    return threads.getQueue().size();
+  }
+
+  private InvocationResult result(RunResult run, Invocation invocation, Instant start) {
+    byte[] output = invocation.output();
+    Outcome outcome = run.outcome();
+    String message = run.message();
+    if (outcome == Outcome.SUCCESS && !JsonValues.isSingleValue(output)) {
+      outcome = Outcome.INVALID_OUTPUT;
+      message = "the tool's output is not a single JSON value";
+    }
+    ExecutionReport report =
+        new ExecutionReport(
+            Duration.between(start, clock.instant()),
+            run.cpuTime(),
+            run.peakMemoryPages(),
+            invocation.hostCalls(),
+            invocation.input().length,
+            output.length);
+    return new InvocationResult(
+        outcome, new String(output, StandardCharsets.UTF_8), message, report, invocation.logs());
+  }
+}

@@ -1,0 +1,175 @@
+package com.infrafabric.chassis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.TestChassis;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+@Timeout(60)
+class ChassisTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static TestChassis host;
+
+  @BeforeAll
+  static void start() {
+    host = TestChassis.start(REDIS.endpoint());
+  }
+
+  @AfterAll
+  static void stop() {
+    host.close();
+  }
+
+  @Test
+  void registersListsGetsInvokesAndDeletesATool() {
+    byte[] module = Guests.wat(Guests.ECHO);
+    ToolInfo info =
+        Await.result(
+            host.chassis()
+                .register(
+                    module, Contracts.forModule("echo", module).signedBy(TestChassis.PUBLISHER)));
+    ToolRef ref = ToolRef.parse("echo@1.0.0");
+    assertThat(info.ref()).isEqualTo(ref);
+    assertThat(info.publisherKeyId()).isEqualTo("test-publisher");
+    assertThat(Await.result(host.chassis().get(ref))).contains(info);
+    assertThat(Await.result(host.chassis().list())).extracting(ToolInfo::ref).contains(ref);
+
+    InvocationResult result = host.invoke(ref, "{\"hello\":[1,2,3]}");
+    assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);
+    assertThat(result.output()).isEqualTo("{\"hello\":[1,2,3]}");
+    assertThat(result.report().bytesIn()).isEqualTo(17);
+    assertThat(result.report().bytesOut()).isEqualTo(17);
+    assertThat(result.report().hostCalls()).isEqualTo(3);
+    assertThat(result.report().peakMemoryPages()).isEqualTo(1);
+
+    assertThat(Await.result(host.chassis().delete(ref))).isTrue();
+    assertThat(Await.result(host.chassis().get(ref))).isEmpty();
+    assertThat(host.invoke(ref, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
+    assertThat(Await.result(host.chassis().delete(ref))).isFalse();
+  }
+
+  @Test
+  void treatsAnIdenticalRegistrationAsANoOpAndADifferentOneAsAConflict() {
+    byte[] module = Guests.wat(Guests.ECHO);
+    String jws = Contracts.forModule("twice", module).signedBy(TestChassis.PUBLISHER);
+    ToolInfo first = Await.result(host.chassis().register(module, jws));
+    assertThat(Await.result(host.chassis().register(module, jws)).registeredAt())
+        .isEqualTo(first.registeredAt());
+    String other =
+        Contracts.forModule("twice", module)
+            .limit("memory", "maxPages", 8)
+            .signedBy(TestChassis.PUBLISHER);
+    assertThatThrownBy(() -> Await.result(host.chassis().register(module, other)))
+        .isInstanceOfSatisfying(
+            ToolConflictException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_VERSION_CONFLICT))
+        .hasMessage("tool twice@1.0.0 is already registered with a different module or contract");
+  }
+
+  @Test
+  void refusesInputThatIsNotOneJsonValue() {
+    ToolRef ref = host.registerWat(Guests.ECHO, c -> c);
+    for (String input : List.of("", "{", "{} {}", "nope")) {
+      assertThat(host.invoke(ref, input).outcome()).isEqualTo(Outcome.INVALID_INPUT);
+    }
+  }
+
+  @Test
+  void aDeleteOnAnotherNodeTakesEffectHereWithinTheToolCacheTtl() {
+    MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
+    try (TestChassis nodeA = TestChassis.start(REDIS.endpoint(), clock);
+        TestChassis nodeB = TestChassis.start(REDIS.endpoint(), clock)) {
+      ToolRef ref = nodeA.registerWat(Guests.ECHO, c -> c);
+      assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.SUCCESS);
+      assertThat(Await.result(nodeA.chassis().delete(ref))).isTrue();
+      assertThat(nodeA.invoke(ref, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
+      assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.SUCCESS);
+      clock.advance(Duration.ofSeconds(2));
+      assertThat(nodeB.invoke(ref, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
+    }
+  }
+
+  @Test
+  void completesOnTheCallersEventLoopAndNeverRunsTheGuestThere() {
+    ToolRef ref = host.registerWat(Guests.ECHO, c -> c);
+    CompletableFuture<String> completedOn = new CompletableFuture<>();
+    host.vertx()
+        .runOnContext(
+            ignored ->
+                host.chassis()
+                    .invoke(ref, "{}", TestChassis.CONTEXT)
+                    .onComplete(done -> completedOn.complete(Thread.currentThread().getName())));
+    assertThat(completedOn.join()).startsWith("vert.x-eventloop-thread-");
+  }
+
+  @Test
+  void countsInvocationsByToolAndOutcomeAndTagsGuestLogs() {
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Logger guestLog = (Logger) LoggerFactory.getLogger("infrafabric.chassis.guest");
+    guestLog.addAppender(appender);
+    try {
+      ToolRef ref =
+          host.registerWat(
+              "(module (import \"infrafabric\" \"log\" (func $log (param i32 i32 i32) (result i32)))"
+                  + " (import \"infrafabric\" \"output_write\" (func $w (param i32 i32) (result i32)))"
+                  + " (memory (export \"memory\") 1) (data (i32.const 0) \"hi{}\")"
+                  + " (func (export \"run\") (result i32)"
+                  + " (drop (call $log (i32.const 2) (i32.const 0) (i32.const 2)))"
+                  + " (drop (call $w (i32.const 2) (i32.const 2))) (i32.const 0)))",
+              c -> c.grant("log"));
+      assertThat(host.invoke(ref, "{}").outcome()).isEqualTo(Outcome.SUCCESS);
+      assertThat(
+              host.meters()
+                  .get("chassis.invocations")
+                  .tag("tool", ref.toString())
+                  .tag("outcome", "SUCCESS")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+      assertThat(
+              host.meters()
+                  .get("chassis.invocation.duration")
+                  .tag("tool", ref.toString())
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      ILoggingEvent event = appender.list.get(0);
+      assertThat(event.getFormattedMessage()).isEqualTo("hi");
+      assertThat(event.getKeyValuePairs())
+          .extracting(pair -> pair.key + "=" + pair.value)
+          .contains("tool=" + ref, "tenant=tenant-a", "invocation=inv-1");
+    } finally {
+      guestLog.detachAppender(appender);
+    }
+  }
+
+  @Test
+  void reportsATrapAndStaysHealthy() {
+    ToolRef ref =
+        host.registerWat("(module (func (export \"run\") (result i32) unreachable))", c -> c);
+    InvocationResult result = host.invoke(ref, "{}");
+    assertThat(result.outcome()).isEqualTo(Outcome.TRAP);
+    assertThat(result.message()).contains("unreachable");
+    host.assertHealthy();
+  }
+}

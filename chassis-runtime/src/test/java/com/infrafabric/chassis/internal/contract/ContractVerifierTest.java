@@ -1,0 +1,149 @@
+package com.infrafabric.chassis.internal.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.chassis.ErrorCode;
+import com.infrafabric.chassis.InvalidContractException;
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Publisher;
+import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.hostapi.contract.ModuleDigest;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class ContractVerifierTest {
+
+  private static final byte[] MODULE = {0, 97, 115, 109, 1, 0, 0, 0};
+  private static final Publisher TRUSTED = Publisher.generate("publisher-1");
+  private static final Publisher STRANGER = Publisher.generate("stranger");
+  private static final ContractVerifier VERIFIER = verifier();
+
+  @Test
+  void acceptsAContractSignedByATrustedKeyForThisModule() {
+    VerifiedContract verified =
+        VERIFIER.verify(
+            Contracts.forModule("echo", MODULE).grantKv(100, 10).signedBy(TRUSTED),
+            ModuleDigest.of(MODULE));
+    assertThat(verified.keyId()).isEqualTo("publisher-1");
+    assertThat(verified.contract().capability(KvCapability.class))
+        .contains(new KvCapability(100, 10));
+  }
+
+  @Test
+  void rejectsAnUnsignedContract() {
+    assertRejected(
+        Contracts.forModule("echo", MODULE).json(),
+        ErrorCode.INVALID_CONTRACT,
+        "contract is not signed: expected a compact JWS");
+  }
+
+  @Test
+  void rejectsAlgNone() {
+    String header = base64("{\"alg\":\"none\",\"kid\":\"publisher-1\"}");
+    String payload = base64(Contracts.forModule("echo", MODULE).json());
+    assertRejected(
+        header + "." + payload + ".",
+        ErrorCode.INVALID_CONTRACT,
+        "contract is not signed: expected a compact JWS");
+  }
+
+  @Test
+  void rejectsAnUnknownKey() {
+    assertRejected(
+        Contracts.forModule("echo", MODULE).signedBy(STRANGER),
+        ErrorCode.UNTRUSTED_PUBLISHER,
+        "contract is signed by unknown key stranger");
+  }
+
+  @Test
+  void rejectsAForeignKeyClaimingATrustedKid() {
+    String forged =
+        STRANGER.sign(
+            new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("publisher-1").build(),
+            Contracts.forModule("echo", MODULE).json());
+    assertRejected(
+        forged,
+        ErrorCode.INVALID_CONTRACT,
+        "contract signature does not verify with key publisher-1");
+  }
+
+  @Test
+  void rejectsATamperedPayload() {
+    String signed = Contracts.forModule("echo", MODULE).signedBy(TRUSTED);
+    String[] parts = signed.split("\\.");
+    String raised =
+        base64(Contracts.forModule("echo", MODULE).limit("memory", "maxPages", 999).json());
+    assertRejected(
+        parts[0] + "." + raised + "." + parts[2],
+        ErrorCode.INVALID_CONTRACT,
+        "contract signature does not verify with key publisher-1");
+  }
+
+  @Test
+  void rejectsAHeaderCarryingItsOwnKey() {
+    String signed =
+        TRUSTED.sign(
+            new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .keyID("publisher-1")
+                .jwk(TRUSTED.key().toPublicJWK())
+                .build(),
+            Contracts.forModule("echo", MODULE).json());
+    assertRejected(
+        signed,
+        ErrorCode.INVALID_CONTRACT,
+        "contract header must not carry or point to a key (jwk, jku, x5u, x5c)");
+  }
+
+  @Test
+  void rejectsADigestOfAnotherModule() {
+    byte[] other = {0, 97, 115, 109, 1, 0, 0, 1};
+    assertThatThrownBy(
+            () ->
+                VERIFIER.verify(
+                    Contracts.forModule("echo", other).signedBy(TRUSTED), ModuleDigest.of(MODULE)))
+        .hasMessage(
+            "moduleDigest "
+                + ModuleDigest.of(other)
+                + " does not match the module's "
+                + ModuleDigest.of(MODULE));
+  }
+
+  @Test
+  void rejectsUnknownFieldsAndReservedCapabilities() {
+    assertRejected(
+        Contracts.forModule("echo", MODULE).put("admin", true).signedBy(TRUSTED),
+        ErrorCode.INVALID_CONTRACT,
+        "contract has unknown field admin");
+    assertRejected(
+        Contracts.forModule("echo", MODULE).grant("llm").signedBy(TRUSTED),
+        ErrorCode.INVALID_CONTRACT,
+        "capability llm is reserved and not available yet");
+    assertRejected(
+        Contracts.forModule("echo", MODULE).limit("memory", "maxPages", 0).signedBy(TRUSTED),
+        ErrorCode.INVALID_CONTRACT,
+        "memory.maxPages must be positive, not 0");
+  }
+
+  private static void assertRejected(String jws, ErrorCode code, String message) {
+    assertThatThrownBy(() -> VERIFIER.verify(jws, ModuleDigest.of(MODULE)))
+        .isInstanceOfSatisfying(
+            InvalidContractException.class, e -> assertThat(e.code()).isEqualTo(code))
+        .hasMessage(message);
+  }
+
+  private static String base64(String text) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(text.getBytes());
+  }
+
+  private static ContractVerifier verifier() {
+    try {
+      return new ContractVerifier(JWKSet.parse(Publisher.jwks(TRUSTED)));
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package com.infrafabric.chassis.internal.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.chassis.LimitExceededException;
+import com.infrafabric.chassis.MalformedModuleException;
+import com.infrafabric.chassis.OperatorConfig.ModuleCaps;
+import com.infrafabric.chassis.UnlinkableModuleException;
+import com.infrafabric.chassis.internal.contract.ContractJson;
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.hostapi.abi.HostFunction;
+import java.time.Duration;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class ModuleValidatorTest {
+
+  private static final ModuleValidator VALIDATOR =
+      new ModuleValidator(new ModuleCaps(4096, 8, 200, Duration.ofSeconds(5), 4));
+
+  @Test
+  void acceptsTheEchoToolAndRecordsItsImportsAndEntryPoint() {
+    ValidatedModule module = validate(Guests.ECHO, c -> c);
+    assertThat(module.entryPoint()).isEqualTo(EntryPoint.ABI);
+    assertThat(module.hostImports())
+        .containsExactlyInAnyOrder(
+            HostFunction.INPUT_SIZE, HostFunction.INPUT_READ, HostFunction.OUTPUT_WRITE);
+  }
+
+  @Test
+  void refusesAnImportWhoseCapabilityIsNotGranted() {
+    assertThatThrownBy(() -> validate(Guests.ECHO, Contracts::withoutCapabilities))
+        .isInstanceOf(UnlinkableModuleException.class)
+        .hasMessage(
+            "import infrafabric.input_size needs capability io, which the contract does not grant");
+  }
+
+  @Test
+  void refusesAnImportWithAnotherSignature() {
+    String wat =
+        "(module (import \"infrafabric\" \"input_size\" (func (param i32) (result i32)))"
+            + " (memory (export \"memory\") 1)"
+            + " (func (export \"run\") (result i32) i32.const 0))";
+    assertThatThrownBy(() -> validate(wat, c -> c))
+        .hasMessage(
+            "import infrafabric.input_size has type (i32) -> (i32) but the ABI defines () -> (i32)");
+  }
+
+  @Test
+  void refusesTooManyFunctionsAndTooLargeBodiesBeforeParsing() {
+    StringBuilder many = new StringBuilder("(module");
+    for (int i = 0; i < 9; i++) {
+      many.append(" (func)");
+    }
+    many.append(" (func (export \"run\") (result i32) i32.const 0))");
+    assertThatThrownBy(() -> validate(many.toString(), c -> c))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("module defines 10 functions, above the cap of 8");
+    String big =
+        "(module (func (export \"run\") (result i32) "
+            + "i32.const 1 drop ".repeat(100)
+            + "i32.const 0))";
+    assertThatThrownBy(() -> validate(big, c -> c))
+        .hasMessage("function body 0 is 304 bytes, above the cap of 200");
+  }
+
+  @Test
+  void refusesBytesThatAreNotAModule() {
+    assertThatThrownBy(
+            () -> VALIDATOR.validate(new byte[] {1, 2, 3}, contract(new byte[] {1}, c -> c)))
+        .isInstanceOf(MalformedModuleException.class)
+        .hasMessage("module does not start with the WebAssembly 1.0 header");
+  }
+
+  @Test
+  void refusesAModuleWithoutAnEntryPoint() {
+    assertThatThrownBy(() -> validate("(module)", c -> c))
+        .hasMessage("module exports neither run: () -> i32 nor _start: () -> ()");
+  }
+
+  private static ValidatedModule validate(String wat, UnaryOperator<Contracts> contract) {
+    byte[] bytes = Guests.wat(wat);
+    return VALIDATOR.validate(bytes, contract(bytes, contract));
+  }
+
+  private static com.infrafabric.hostapi.contract.ServiceContract contract(
+      byte[] bytes, UnaryOperator<Contracts> contract) {
+    return ContractJson.parse(contract.apply(Contracts.forModule("t", bytes)).json());
+  }
+}

@@ -1,0 +1,50 @@
+package com.infrafabric.hostapi.contract;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Grants {@code http_request} to destinations matching {@code allow}.
+ *
+ * @param allow patterns {@code scheme://host:port}; a host may start with {@code *.} to match any
+ *     deeper subdomain on a label boundary ({@code *.example.com} matches {@code a.example.com},
+ *     never {@code example.com} nor {@code evilexample.com})
+ * @param maxRequests requests (redirect hops included) one invocation may send
+ * @param connectTimeout bound on establishing one connection
+ * @param readTimeout bound on silence while waiting for response bytes
+ * @param totalTimeout bound on one request from start to the last response byte
+ * @param maxResponseBytes cap on one response body; larger responses are discarded
+ */
+public record HttpCapability(
+    List<String> allow,
+    int maxRequests,
+    Duration connectTimeout,
+    Duration readTimeout,
+    Duration totalTimeout,
+    int maxResponseBytes)
+    implements Capability {
+
+  public HttpCapability {
+    allow = List.copyOf(allow);
+    if (allow.isEmpty()) {
+      throw new IllegalArgumentException("http.allow must list at least one destination");
+    }
+    positive("http.maxRequests", maxRequests);
+    positive("http.connectTimeoutMs", Objects.requireNonNull(connectTimeout).toMillis());
+    positive("http.readTimeoutMs", Objects.requireNonNull(readTimeout).toMillis());
+    positive("http.totalTimeoutMs", Objects.requireNonNull(totalTimeout).toMillis());
+    positive("http.maxResponseBytes", maxResponseBytes);
+  }
+
+  @Override
+  public CapabilityKind kind() {
+    return CapabilityKind.HTTP;
+  }
+
+  static void positive(String name, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + " must be positive, not " + value);
+    }
+  }
+}

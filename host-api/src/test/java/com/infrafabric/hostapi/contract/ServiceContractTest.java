@@ -1,0 +1,64 @@
+package com.infrafabric.hostapi.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServiceContractTest {
+
+  private static final ModuleDigest DIGEST = ModuleDigest.of(new byte[] {0, 97, 115, 109});
+  private static final Slo SLO = new Slo(Duration.ofMillis(100), 0.99);
+
+  @Test
+  void digestIsTheSha256OfTheBytesInTheContractForm() {
+    assertThat(ModuleDigest.of(new byte[0]))
+        .hasToString("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(ModuleDigest.parse(DIGEST.toString())).isEqualTo(DIGEST);
+    assertThatThrownBy(() -> ModuleDigest.parse("md5:abc"))
+        .hasMessage("moduleDigest must be sha256: followed by 64 lowercase hex digits");
+  }
+
+  @Test
+  void rejectsACapabilityRequestedTwice() {
+    assertThatThrownBy(
+            () -> contract(List.of(new KvCapability(10, 1), new KvCapability(20, 2)), SLO))
+        .hasMessage("capability kv is requested twice");
+  }
+
+  @Test
+  void rejectsAnSloSlowerThanTheTimeout() {
+    assertThatThrownBy(() -> contract(List.of(), new Slo(Duration.ofSeconds(5), 0.99)))
+        .hasMessage("slo.p99LatencyMs 5000 exceeds limits.timeoutMs 1000");
+  }
+
+  @Test
+  void rejectsNamesOutsideTheirPattern() {
+    assertThatThrownBy(
+            () ->
+                new ServiceContract(
+                    "Bad_Name", "1", DIGEST, List.of(), ResourceLimits.builder().build(), SLO))
+        .hasMessage("name \"Bad_Name\" must match [a-z][a-z0-9-]{0,62}");
+  }
+
+  @Test
+  void findsGrantedCapabilitiesByKindAndType() {
+    ServiceContract contract = contract(List.of(new IoCapability(), new KvCapability(10, 1)), SLO);
+    assertThat(contract.grants(CapabilityKind.KV)).isTrue();
+    assertThat(contract.grants(CapabilityKind.HTTP)).isFalse();
+    assertThat(contract.capability(KvCapability.class)).contains(new KvCapability(10, 1));
+  }
+
+  @Test
+  void limitsNameTheFieldThatIsWrong() {
+    assertThatThrownBy(() -> ResourceLimits.builder().memoryMaxPages(0).build())
+        .hasMessage("memory.maxPages must be positive, not 0");
+  }
+
+  private static ServiceContract contract(List<Capability> capabilities, Slo slo) {
+    return new ServiceContract(
+        "echo", "1.0.0", DIGEST, capabilities, ResourceLimits.builder().build(), slo);
+  }
+}

@@ -1,0 +1,105 @@
+package com.infrafabric.sandbox;
+
+import com.infrafabric.chassis.Chassis;
+import com.infrafabric.chassis.HostResolver;
+import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.TestChassis;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The host every attack class runs against: its own redis-server and a whole chassis, started
+ * before the class and stopped after it. After each case, whatever the case asserted about the
+ * attack, the host must still be healthy (a normal tool succeeds, no admission slot or memory
+ * reservation is left behind), or the case fails.
+ *
+ * <pre>{@code @RegisterExtension static final SandboxHost HOST = SandboxHost.create();}</pre>
+ */
+final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
+
+  private final RedisServerExtension redis = RedisServerExtension.create();
+  private final Consumer<OperatorConfig.Builder> operator;
+  private final HostResolver resolver;
+  private TestChassis host;
+
+  private SandboxHost(Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
+    this.operator = operator;
+    this.resolver = resolver;
+  }
+
+  /** Two guest threads, a queue of 8, 64 MiB of guest memory, a 2 ms watchdog. */
+  static SandboxHost create() {
+    return create(config -> {}, HostResolver.system());
+  }
+
+  /** The defaults of {@link #create()}, then {@code operator}'s changes. */
+  static SandboxHost create(Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
+    return new SandboxHost(
+        config -> {
+          config.sandbox(
+              new OperatorConfig.SandboxSettings(
+                  2, 8, 64L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1)));
+          operator.accept(config);
+        },
+        resolver);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    redis.beforeAll(context);
+    host = TestChassis.start(redis.endpoint(), operator, resolver);
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    host.assertHealthy();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      host.close();
+    } finally {
+      redis.afterAll(context);
+    }
+  }
+
+  RedisServerExtension redis() {
+    return redis;
+  }
+
+  Chassis chassis() {
+    return host.chassis();
+  }
+
+  ToolInfo register(byte[] module, UnaryOperator<Contracts> contract) {
+    return host.register(module, contract);
+  }
+
+  InvocationResult invoke(ToolRef tool, String input) {
+    return host.invoke(tool, input);
+  }
+
+  InvocationResult invoke(ToolRef tool, String input, InvocationContext context) {
+    return host.invoke(tool, input, context);
+  }
+
+  double gauge(String name) {
+    return host.gauge(name);
+  }
+
+  double denied(String policy) {
+    return host.denied(policy);
+  }
+}

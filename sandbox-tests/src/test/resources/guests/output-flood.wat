@@ -1,0 +1,7 @@
+;; Writes the same 1 KiB forever.
+(module
+  (import "infrafabric" "output_write" (func $write (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "run") (result i32)
+    (loop $again (drop (call $write (i32.const 0) (i32.const 1024))) (br $again))
+    (i32.const 0)))

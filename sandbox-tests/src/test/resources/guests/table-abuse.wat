@@ -1,0 +1,17 @@
+;; call_indirect out of bounds (input "o"), through a null entry ("n"), or with the wrong type ("t").
+(module
+  (import "infrafabric" "input_read" (func $read (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (type $unary (func (param i32) (result i32)))
+  (type $nullary (func (result i32)))
+  (table 4 funcref)
+  (elem (i32.const 0) $one)
+  (func $one (type $nullary) (i32.const 1))
+  (func (export "run") (result i32) (local $op i32)
+    (drop (call $read (i32.const 0) (i32.const 16)))
+    (local.set $op (i32.load8_u (i32.const 1)))
+    (if (i32.eq (local.get $op) (i32.const 111))
+      (then (return (call_indirect (type $nullary) (i32.const 1000)))))
+    (if (i32.eq (local.get $op) (i32.const 110))
+      (then (return (call_indirect (type $nullary) (i32.const 3)))))
+    (call_indirect (type $unary) (i32.const 5) (i32.const 0))))
