@@ -58,7 +58,7 @@ public final class BudgetEngine {
   /** Holds the estimated cost on the scope and every budgeted ancestor, or says who refused. */
   public Future<ReserveOutcome> reserve(ReserveRequest request) {
     Duration ttl = settings.ttlFor(request.ttl());
-    PricedSpend estimate = PricedSpend.of(request.estimate(), pricing.get());
+    PricedSpend estimate = price(request.estimate());
     Scope scope = request.scope();
     ReservationId id = ReservationId.generate(scope.tenant());
     BudgetKeys keys = BudgetKeys.of(scope.tenant());
@@ -86,7 +86,7 @@ public final class BudgetEngine {
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();
-    PricedSpend actual = PricedSpend.of(request.actual(), pricing.get());
+    PricedSpend actual = price(request.actual());
     BudgetKeys keys = BudgetKeys.of(id.tenant());
     String fingerprint = Fingerprint.of("commit", id, request.actual());
     return run(
@@ -96,12 +96,7 @@ public final class BudgetEngine {
                 BudgetCall.of(keys, windows, now, request.idempotencyKey(), fingerprint, settings)
                     .reservationKey(keys.reservation(id))
                     .arg(id.toString())
-                    .arg(actual.micros())
-                    .arg(actual.usage().inputTokens())
-                    .arg(actual.usage().cachedInputTokens())
-                    .arg(actual.usage().outputTokens())
-                    .arg(actual.model())
-                    .arg(actual.pricingVersion()))
+                    .args(actual.args()))
         .map(reply -> commitResult(reply.orThrow(id.toString())));
   }
 
@@ -122,7 +117,7 @@ public final class BudgetEngine {
   /** Records spend reported after the fact; never refused for lack of budget (it is spent). */
   public Future<ChargeResult> charge(ChargeRequest request) {
     Scope scope = request.scope();
-    PricedSpend actual = PricedSpend.of(request.actual(), pricing.get());
+    PricedSpend actual = price(request.actual());
     BudgetKeys keys = BudgetKeys.of(scope.tenant());
     String chargeId = scope.tenant() + ':' + ReservationId.randomToken('c');
     String fingerprint = Fingerprint.of("charge", scope, request.actual());
@@ -185,6 +180,15 @@ public final class BudgetEngine {
 
   Clock clock() {
     return clock;
+  }
+
+  BudgetSettings settings() {
+    return settings;
+  }
+
+  /** Prices {@code spend} with the current catalogue. */
+  PricedSpend price(Spend spend) {
+    return PricedSpend.of(spend, pricing.get());
   }
 
   /** Lets {@link Budgets} tell this engine at once that a tenant's zone changed. */

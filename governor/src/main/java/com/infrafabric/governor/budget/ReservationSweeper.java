@@ -21,25 +21,33 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Any number of governor nodes may sweep at once: expiry is one atomic script per tenant, so a
  * reservation is expired exactly once.
+ *
+ * <p>What a tick does for one tenant is a {@link TenantSweep}: by default the budget engine's
+ * {@link BudgetEngine#expireDue}; the claim path passes its own step, which also expires leases
+ * (and with them their reservations), so one sweeper serves both.
  */
 public final class ReservationSweeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReservationSweeper.class);
 
   private final RedisStore redis;
-  private final BudgetEngine engine;
   private final int tenantsPerTick;
-  private final int reservationsPerTenant;
+  private final TenantSweep sweep;
   private final AtomicBoolean running = new AtomicBoolean();
   private String cursor = "0";
   private long timerId = -1;
 
+  /** Expires up to {@code reservationsPerTenant} due reservations of each tenant it visits. */
   public ReservationSweeper(
       RedisStore redis, BudgetEngine engine, int tenantsPerTick, int reservationsPerTenant) {
+    this(redis, tenantsPerTick, tenant -> engine.expireDue(tenant, reservationsPerTenant));
+  }
+
+  /** Runs {@code sweep} for each tenant it visits. */
+  public ReservationSweeper(RedisStore redis, int tenantsPerTick, TenantSweep sweep) {
     this.redis = redis;
-    this.engine = engine;
     this.tenantsPerTick = tenantsPerTick;
-    this.reservationsPerTenant = reservationsPerTenant;
+    this.sweep = sweep;
   }
 
   /** Sweeps every {@code interval}; a tick is skipped while the previous one is still running. */
@@ -78,10 +86,14 @@ public final class ReservationSweeper {
     page.get(1).forEach(tenant -> tenants.add(tenant.toString()));
     Future<Integer> total = Future.succeededFuture(0);
     for (String tenant : tenants) {
-      total =
-          total.compose(
-              sum -> engine.expireDue(tenant, reservationsPerTenant).map(count -> sum + count));
+      total = total.compose(sum -> sweep.sweep(tenant).map(count -> sum + count));
     }
     return total;
+  }
+
+  /** One tenant's share of a tick: expires a bounded number of due items, returns how many. */
+  @FunctionalInterface
+  public interface TenantSweep {
+    Future<Integer> sweep(String tenant);
   }
 }
