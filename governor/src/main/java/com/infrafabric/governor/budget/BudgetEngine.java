@@ -11,7 +11,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -198,17 +200,22 @@ public final class BudgetEngine {
 
   private static ReserveOutcome reserveOutcome(ScriptReply reply, PricedSpend estimate) {
     JsonObject body = reply.body();
+    List<LayerStatus> layers = reply.layers(body);
+    Optional<String> advice =
+        ModelDowngrade.parse(estimate.model(), body.getString("downgrade"))
+            .flatMap(downgrade -> downgrade.advise(layers));
     if ("denied".equals(reply.kind())) {
       return new Denied(
-          estimate.micros(), ScriptReply.refusals(body.getValue("refusals")), reply.layers(body));
+          estimate.micros(), ScriptReply.refusals(body.getValue("refusals")), layers, advice);
     }
     return new Reserved(
         ReservationId.parse(body.getString("rid")),
         Long.parseLong(body.getString("amount")),
         estimate.pricingVersion(),
         Instant.ofEpochMilli(Long.parseLong(body.getString("expires_at"))),
-        reply.layers(body),
-        reply.replayed());
+        layers,
+        reply.replayed(),
+        advice);
   }
 
   private static CommitResult commitResult(ScriptReply reply) {

@@ -87,6 +87,11 @@ public final class TenantScripts {
     return Fingerprint.of(operation, fields);
   }
 
+  /** The start of every Redis key of {@code tenant}: {@code gov:{tenant}:}. */
+  public static String tenantPrefix(String tenant) {
+    return BudgetKeys.of(tenant).prefix();
+  }
+
   /** The clock leases and windows are read from. */
   public Clock clock() {
     return engine.clock();
