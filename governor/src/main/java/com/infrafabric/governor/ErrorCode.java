@@ -38,6 +38,8 @@ public enum ErrorCode {
    * forged, unknown key, wrong audience or issuer, expired).
    */
   CONTRACT_REJECTED(Kind.FORBIDDEN),
+  /** A capability name or level is malformed or out of range. */
+  INVALID_CAPABILITY(Kind.MALFORMED),
   /** An agent contract is properly signed but what it says is invalid. */
   INVALID_CONTRACT(Kind.SEMANTIC),
   /** An agent contract is older than (or as old as, but different from) the registered one. */
@@ -50,6 +52,8 @@ public enum ErrorCode {
   TASK_NOT_FOUND(Kind.NOT_FOUND),
   /** The task id is already used with another scope. */
   TASK_SCOPE_CONFLICT(Kind.CONFLICT),
+  /** The lease is held by another agent than the one reporting on it. */
+  LEASE_NOT_HELD(Kind.FORBIDDEN),
   /** The lease already ended (finished, or expired and finished late) and takes no more reports. */
   LEASE_ENDED(Kind.CONFLICT);
 
