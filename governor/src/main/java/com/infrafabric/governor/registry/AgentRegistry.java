@@ -42,11 +42,7 @@ public final class AgentRegistry {
     this.scripts = scripts;
     this.contracts = contracts;
     this.redis = redis;
-    this.resets =
-        Counter.builder(BreakerState.TRANSITIONS_METRIC)
-            .description("Circuit breaker transitions of agents")
-            .tag("to", BreakerState.CLOSED.wireName())
-            .register(meters);
+    this.resets = BreakerState.transitions(meters, BreakerState.CLOSED.wireName());
   }
 
   /**

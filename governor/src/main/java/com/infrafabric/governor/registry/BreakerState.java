@@ -1,5 +1,7 @@
 package com.infrafabric.governor.registry;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 
 /**
@@ -14,8 +16,13 @@ public enum BreakerState {
   OPEN,
   HALF_OPEN;
 
-  /** Micrometer counter of transitions, tagged {@code to} with the new state's wire name. */
-  public static final String TRANSITIONS_METRIC = "governor.breaker.transitions";
+  /** The Micrometer counter of transitions to the state named {@code to} (a wire name). */
+  public static Counter transitions(MeterRegistry meters, String to) {
+    return Counter.builder("governor.breaker.transitions")
+        .description("Circuit breaker transitions of agents")
+        .tag("to", to)
+        .register(meters);
+  }
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

@@ -1,6 +1,19 @@
 package com.infrafabric.governor.testing;
 
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.budget.Spend;
 import com.infrafabric.governor.budget.TenantScripts;
+import com.infrafabric.governor.claim.ClaimEngine;
+import com.infrafabric.governor.claim.ClaimOutcome;
+import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.governor.claim.ClaimRequest;
+import com.infrafabric.governor.claim.ClaimSettings;
+import com.infrafabric.governor.claim.FinishRequest;
+import com.infrafabric.governor.claim.FinishResult;
+import com.infrafabric.governor.claim.HeartbeatOutcome;
+import com.infrafabric.governor.claim.HeartbeatRequest;
+import com.infrafabric.governor.claim.TaskOutcome;
+import com.infrafabric.governor.claim.TaskSpec;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.Agent;
@@ -33,6 +46,7 @@ public final class ClaimRig implements AutoCloseable {
   public final AgentContracts contracts;
   public final AgentRegistry registry;
   public final TenantPolicies policies;
+  public final ClaimEngine claims;
 
   public ClaimRig(RedisEndpoint endpoint, MutableClock clock, Path keyDirectory) {
     this.governor = new GovernorRig(endpoint, clock);
@@ -43,6 +57,48 @@ public final class ClaimRig implements AutoCloseable {
         AgentContracts.create(governor.vertx, operator.jwksFile(), TestTokens.ISSUER, clock);
     this.registry = new AgentRegistry(scripts, contracts, governor.redis, meters);
     this.policies = new TenantPolicies(governor.redis);
+    this.claims = new ClaimEngine(scripts, governor.redis, ClaimSettings.DEFAULTS, meters);
+  }
+
+  /** A task on {@code scope} requiring {@code required}, at most {@code maxCost}, 3 agents. */
+  public static TaskSpec task(
+      String id, String scope, Map<String, Integer> required, long maxCost) {
+    return new TaskSpec(id, Scope.parse(scope), CapabilitySet.of(required), maxCost, 3);
+  }
+
+  public ClaimOutcome claim(TaskSpec task) {
+    return Await.result(claims.claim(new ClaimRequest(task, GovernorRig.newKey())));
+  }
+
+  /** Claims and insists it was granted. */
+  public Claimed claimed(TaskSpec task) {
+    ClaimOutcome outcome = claim(task);
+    if (!(outcome instanceof Claimed claimed)) {
+      throw new AssertionError("expected a claim, got " + outcome);
+    }
+    return claimed;
+  }
+
+  public HeartbeatOutcome heartbeat(Claimed claim) {
+    return Await.result(
+        claims.heartbeat(
+            new HeartbeatRequest(claim.lease(), claim.agentId(), GovernorRig.newKey())));
+  }
+
+  public FinishResult finish(Claimed claim, TaskOutcome outcome, long actualMicros) {
+    return Await.result(
+        claims.finish(
+            new FinishRequest(
+                claim.lease(),
+                claim.agentId(),
+                outcome,
+                Spend.amount(actualMicros),
+                Duration.ofSeconds(1),
+                GovernorRig.newKey())));
+  }
+
+  public Agent agent(String tenant, String id) {
+    return Await.result(registry.get(tenant, id)).orElseThrow();
   }
 
   /** A contract for {@code id} in {@code tenant}: model gpt-test, SLO 10 s, version 1. */
