@@ -46,33 +46,19 @@ local top_k, max_cost = tonumber(ARGV[26]), math.min(tonumber(ARGV[23]), policy.
 
 -- The agents at the top of each required capability's index, without repeats or earlier owners.
 local function candidates(index)
-  local seen, ids = {}, {}
+  local seen, agents = {}, {}
   for _, name in ipairs(names) do
     for _, id in ipairs(redis.call('ZREVRANGE', H.prefix .. index .. name, 0, top_k - 1)) do
       if not seen[id] and not string.find(tried, ',' .. id .. ',', 1, true) then
         seen[id] = true
-        ids[#ids + 1] = load_agent(id, names)
+        agents[#agents + 1] = load_agent(id, names)
       end
     end
   end
-  return ids
+  return agents
 end
 
-local counts = {examined = 0, matched = 0, over_cost = 0}
-local eligible = {}
-for _, a in ipairs(candidates('ix:')) do
-  counts.examined = counts.examined + 1
-  local matched = match_count(a.levels, required)
-  if qualifies(matched, #names, policy.min_match) then
-    counts.matched = counts.matched + 1
-    if a.rate > max_cost then
-      counts.over_cost = counts.over_cost + 1
-    else
-      a.matched, a.score = matched, score(matched, #names, a.rep, a.rate)
-      eligible[#eligible + 1] = a
-    end
-  end
-end
+local eligible, counts = rank(candidates('ix:'), required, #names, policy.min_match, max_cost)
 
 -- Nobody available qualifies: look at every holder of the capabilities to say why.
 local function why_not()
@@ -92,7 +78,6 @@ local function why_not()
 end
 
 if #eligible == 0 then return not_claimed(why_not(), counts) end
-table.sort(eligible, better)
 
 local expires_at = H.now + policy.lease_ttl
 local best = eligible[1]

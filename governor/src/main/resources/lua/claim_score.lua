@@ -30,3 +30,25 @@ local function better(a, b)
   if a.rate ~= b.rate then return a.rate < b.rate end
   return a.id < b.id
 end
+
+-- Ranks candidates (tables with id, rate, rep and levels) for a task requiring required_count
+-- capabilities: those that qualify and cost at most max_cost, best first (each given matched and
+-- score), and counts of what was seen (examined, matched, over_cost).
+local function rank(candidates, required, required_count, min_match, max_cost)
+  local counts = {examined = #candidates, matched = 0, over_cost = 0}
+  local eligible = {}
+  for _, a in ipairs(candidates) do
+    local matched = match_count(a.levels, required)
+    if qualifies(matched, required_count, min_match) then
+      counts.matched = counts.matched + 1
+      if a.rate > max_cost then
+        counts.over_cost = counts.over_cost + 1
+      else
+        a.matched, a.score = matched, score(matched, required_count, a.rep, a.rate)
+        eligible[#eligible + 1] = a
+      end
+    end
+  end
+  table.sort(eligible, better)
+  return eligible, counts
+end

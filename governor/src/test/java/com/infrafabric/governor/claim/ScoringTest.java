@@ -1,0 +1,151 @@
+package com.infrafabric.governor.claim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The ranking functions of {@code claim_score.lua}, called directly: pure functions of their
+ * arguments, run by redis-server's Lua interpreter (the only one the claim path runs in) without
+ * any key, so each case pins the numbers a claim decides on.
+ */
+@Timeout(60)
+class ScoringTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final LuaScript PROBE =
+      LuaScript.of(
+          "score_probe",
+          LuaScript.fromResource(ClaimEngine.class, "claim_score").source()
+              + "\n"
+              + LuaScript.fromResource(ScoringTest.class, "score_probe").source());
+
+  private static Vertx vertx;
+  private static RedisStore redis;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+  }
+
+  @AfterAll
+  static void stop() {
+    redis.close();
+    Await.result(vertx.close());
+  }
+
+  @Test
+  void aCapabilityMatchesOnlyAtOrAboveTheRequiredLevel() {
+    List<String> ranked =
+        rank(
+            Map.of("py", 3),
+            1000,
+            candidate("junior", 100, 900_000, Map.of("py", 2)),
+            candidate("senior", 100, 100_000, Map.of("py", 3)),
+            candidate("expert", 100, 100_000, Map.of("py", 9)));
+
+    assertThat(ranked).containsExactly("expert=1000", "senior=1000", "3,2,0");
+  }
+
+  @Test
+  void theMinimumMatchIsComparedExactlyAtItsBoundary() {
+    JsonObject twoOfThree = candidate("a", 1, 1_000_000, Map.of("x", 1, "y", 1));
+    Map<String, Integer> three = Map.of("x", 1, "y", 1, "z", 1);
+
+    assertThat(rank(three, 667, twoOfThree)).containsExactly("1,0,0");
+    assertThat(rank(three, 666, twoOfThree)).containsExactly("a=666666.66666666663", "1,1,0");
+  }
+
+  @Test
+  void scoreIsMatchTimesReputationOverCost() {
+    List<String> ranked =
+        rank(
+            Map.of("x", 1, "y", 1),
+            500,
+            candidate("full-match", 200, 400_000, Map.of("x", 1, "y", 1)),
+            candidate("half-match-cheap", 50, 400_000, Map.of("x", 1)),
+            candidate("reputable", 200, 900_000, Map.of("x", 1, "y", 1)));
+
+    assertThat(ranked)
+        .containsExactly("reputable=4500", "half-match-cheap=4000", "full-match=2000", "3,3,0");
+  }
+
+  @Test
+  void equalScoresGoToTheCheaperAgentThenToTheSmallerIdInAnyInputOrder() {
+    List<JsonObject> candidates =
+        new ArrayList<>(
+            List.of(
+                candidate("b-dear", 300, 600_000, Map.of("x", 1)),
+                candidate("c-cheap", 200, 400_000, Map.of("x", 1)),
+                candidate("a-cheap", 200, 400_000, Map.of("x", 1))));
+    List<String> expected = List.of("a-cheap=2000", "c-cheap=2000", "b-dear=2000", "3,3,0");
+
+    for (int rotation = 0; rotation < 3; rotation++) {
+      Collections.rotate(candidates, 1);
+      assertThat(rank(Map.of("x", 1), 1000, candidates.toArray(JsonObject[]::new)))
+          .containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
+  void agentsOverTheMaxCostAreCountedButNotRanked() {
+    List<String> ranked =
+        rank(
+            Map.of("x", 1),
+            1000,
+            500,
+            candidate("dear", 501, 1_000_000, Map.of("x", 1)),
+            candidate("fine", 500, 1_000_000, Map.of("x", 1)));
+
+    assertThat(ranked).containsExactly("fine=2000", "2,2,1");
+  }
+
+  private static JsonObject candidate(
+      String id, long rate, long reputation, Map<String, Integer> levels) {
+    return new JsonObject()
+        .put("id", id)
+        .put("rate", rate)
+        .put("rep", reputation)
+        .put("levels", new JsonObject(Map.copyOf(levels)));
+  }
+
+  private static List<String> rank(
+      Map<String, Integer> required, int minMatch, JsonObject... candidates) {
+    return rank(required, minMatch, Long.MAX_VALUE / 2, candidates);
+  }
+
+  private static List<String> rank(
+      Map<String, Integer> required, int minMatch, long maxCost, JsonObject... candidates) {
+    List<String> args =
+        List.of(
+            new JsonArray(List.of((Object[]) candidates)).encode(),
+            new JsonObject(Map.copyOf(required)).encode(),
+            Integer.toString(required.size()),
+            Integer.toString(minMatch),
+            Long.toString(maxCost));
+    Response reply = Await.result(redis.eval(PROBE, List.of(), args));
+    List<String> ranked = new ArrayList<>();
+    reply.forEach(item -> ranked.add(item.toString()));
+    return ranked;
+  }
+}
