@@ -44,12 +44,17 @@ end
 local tried = task and task.tried or ''
 local top_k, max_cost = tonumber(ARGV[26]), math.min(tonumber(ARGV[23]), policy.max_cost)
 
--- The agents at the top of each required capability's index, without repeats or earlier owners.
-local function candidates(index)
+local function owned_before(id)
+  return string.find(tried, ',' .. id .. ',', 1, true) ~= nil
+end
+
+-- The agents at the top of each required capability's index, without repeats, and without the
+-- task's earlier owners unless with_owners.
+local function candidates(index, with_owners)
   local seen, agents = {}, {}
   for _, name in ipairs(names) do
     for _, id in ipairs(redis.call('ZREVRANGE', H.prefix .. index .. name, 0, top_k - 1)) do
-      if not seen[id] and not string.find(tried, ',' .. id .. ',', 1, true) then
+      if not seen[id] and (with_owners or not owned_before(id)) then
         seen[id] = true
         agents[#agents + 1] = load_agent(id, names)
       end
@@ -63,15 +68,17 @@ local eligible, counts = rank(candidates('ix:'), required, #names, policy.min_ma
 -- Nobody available qualifies: look at every holder of the capabilities to say why.
 local function why_not()
   if counts.over_cost > 0 then return 'over_cost' end
-  local busy, broken, off = 0, 0, 0
-  for _, a in ipairs(candidates('cx:')) do
+  local busy, broken, off, owners = 0, 0, 0, 0
+  for _, a in ipairs(candidates('cx:', true)) do
     if qualifies(match_count(a.levels, required), #names, policy.min_match) then
-      if a.status ~= 'active' then off = off + 1
+      if owned_before(a.id) then owners = owners + 1
+      elseif a.status ~= 'active' then off = off + 1
       elseif a.brk ~= 'closed' then broken = broken + 1
       else busy = busy + 1 end
     end
   end
   counts.busy, counts.breakers_open, counts.unavailable = busy, broken, off
+  counts.owned_before = owners
   if busy > 0 then return 'all_busy' end
   if broken > 0 then return 'breakers_open' end
   return 'no_capability_match'

@@ -112,11 +112,13 @@ final class ClaimReplies {
     long matched = counts.getOrDefault("matched", 0L);
     return switch (reason) {
       case NO_CAPABILITY_MATCH ->
-          "no agent holds enough of the "
-              + task.required().size()
-              + " capabilities task "
+          "no agent that could take task "
               + task.id()
-              + " requires (at the policy's minimum match)";
+              + " holds enough of the "
+              + task.required().size()
+              + " capabilities it requires (at the policy's minimum match); "
+              + counts.getOrDefault("owned_before", 0L)
+              + " matching agents owned it before";
       case ALL_BUSY -> "every agent that matches task " + task.id() + " has all its slots taken";
       case OVER_COST ->
           matched

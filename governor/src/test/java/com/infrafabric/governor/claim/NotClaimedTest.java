@@ -69,8 +69,8 @@ class NotClaimedTest {
     assertThat(none.counts()).containsEntry("examined", 2L).containsEntry("matched", 0L);
     assertThat(none.message())
         .isEqualTo(
-            "no agent holds enough of the 3 capabilities task t1 requires (at the policy's minimum"
-                + " match)");
+            "no agent that could take task t1 holds enough of the 3 capabilities it requires (at"
+                + " the policy's minimum match); 0 matching agents owned it before");
 
     rig.policy(t, TenantPolicy.builder().minMatchPermille(666).build());
     assertThat(rig.claim(task("t1", t + "/p", required, 1_000))).isInstanceOf(Claimed.class);
