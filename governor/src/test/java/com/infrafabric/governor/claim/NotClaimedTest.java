@@ -227,21 +227,9 @@ class NotClaimedTest {
   }
 
   /** The type, task and reason of each event of the tenant. */
-  static List<Map<String, String>> events(String tenant) {
-    Response reply =
-        Await.result(
-            rig.governor.redis.send(
-                Request.cmd(Command.XRANGE).arg("gov:{" + tenant + "}:events").arg("-").arg("+")));
-    List<Map<String, String>> events = new ArrayList<>();
-    for (Response entry : reply) {
-      Response fields = entry.get(1);
-      Map<String, String> all = new java.util.HashMap<>();
-      for (int i = 0; i + 1 < fields.size(); i += 2) {
-        all.put(fields.get(i).toString(), fields.get(i + 1).toString());
-      }
-      events.add(
-          Map.of("type", all.get("type"), "task", all.get("task"), "reason", all.get("reason")));
-    }
-    return events;
+  private static List<Map<String, String>> events(String tenant) {
+    return rig.events(tenant).stream()
+        .map(e -> Map.of("type", e.get("type"), "task", e.get("task"), "reason", e.get("reason")))
+        .toList();
   }
 }

@@ -26,8 +26,14 @@ import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.TestTokens;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -95,6 +101,24 @@ public final class ClaimRig implements AutoCloseable {
                 Spend.amount(actualMicros),
                 Duration.ofSeconds(1),
                 GovernorRig.newKey())));
+  }
+
+  /** Every field of every event on the tenant's events stream, oldest first. */
+  public List<Map<String, String>> events(String tenant) {
+    Response reply =
+        Await.result(
+            governor.redis.send(
+                Request.cmd(Command.XRANGE).arg("gov:{" + tenant + "}:events").arg("-").arg("+")));
+    List<Map<String, String>> events = new ArrayList<>();
+    for (Response entry : reply) {
+      Map<String, String> fields = new HashMap<>();
+      Response flat = entry.get(1);
+      for (int i = 0; i + 1 < flat.size(); i += 2) {
+        fields.put(flat.get(i).toString(), flat.get(i + 1).toString());
+      }
+      events.add(fields);
+    }
+    return events;
   }
 
   public Agent agent(String tenant, String id) {
