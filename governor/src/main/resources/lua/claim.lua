@@ -5,7 +5,9 @@
 --
 -- Candidates are the top ARGV[26] agents of the available index of each required capability:
 -- the search costs O(required x top-K) whatever the number of agents, and the best agent is
--- searched among the best-ranked (reputation / cost) holders of each required capability.
+-- searched among the best-ranked (reputation / cost) holders of each required capability. They
+-- are read in that order and the search stops as soon as no later one can win (see pick()), so a
+-- claim usually reads one or two agents.
 --
 -- ARGV from 20: 20 reservation id  21 task id  22 scope  23 task's max cost  24 task's max
 --   agents  25 required capabilities ('name:level,...')  26 candidates per capability
@@ -49,27 +51,43 @@ local function owned_before(id)
 end
 
 -- The agents at the top of each required capability's index, without repeats, and without the
--- task's earlier owners unless with_owners.
+-- task's earlier owners unless with_owners: {id, bound} with the index score as bound, highest
+-- first (then by id, so the order never depends on which index an agent came from).
 local function candidates(index, with_owners)
-  local seen, agents = {}, {}
+  local seen, found = {}, {}
   for _, name in ipairs(names) do
-    for _, id in ipairs(redis.call('ZREVRANGE', H.prefix .. index .. name, 0, top_k - 1)) do
+    local top = redis.call('ZREVRANGE', H.prefix .. index .. name, 0, top_k - 1, 'WITHSCORES')
+    for i = 1, #top, 2 do
+      local id = top[i]
       if not seen[id] and (with_owners or not owned_before(id)) then
         seen[id] = true
-        agents[#agents + 1] = load_agent(id, names)
+        found[#found + 1] = {id = id, bound = tonumber(top[i + 1])}
       end
     end
   end
-  return agents
+  table.sort(found, function(a, b)
+    if a.bound ~= b.bound then return a.bound > b.bound end
+    return a.id < b.id
+  end)
+  return found
 end
 
-local eligible, counts = rank(candidates('ix:'), required, #names, policy.min_match, max_cost)
+local function load_candidate(id)
+  return load_agent(id, names)
+end
+
+local function pick_within(cost_limit)
+  return pick(candidates('ix:'), load_candidate, required, #names, policy.min_match, cost_limit)
+end
+
+local best, counts = pick_within(max_cost)
 
 -- Nobody available qualifies: look at every holder of the capabilities to say why.
 local function why_not()
   if counts.over_cost > 0 then return 'over_cost' end
   local busy, broken, off, owners = 0, 0, 0, 0
-  for _, a in ipairs(candidates('cx:', true)) do
+  for _, candidate in ipairs(candidates('cx:', true)) do
+    local a = load_candidate(candidate.id)
     if qualifies(match_count(a.levels, required), #names, policy.min_match) then
       if owned_before(a.id) then owners = owners + 1
       elseif a.status ~= 'active' then off = off + 1
@@ -84,10 +102,9 @@ local function why_not()
   return 'no_capability_match'
 end
 
-if #eligible == 0 then return not_claimed(why_not(), counts) end
+if not best then return not_claimed(why_not(), counts) end
 
 local expires_at = H.now + policy.lease_ttl
-local best = eligible[1]
 local held, denied = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
 if denied then
   -- The best agent does not fit the budget; the best one that does fit gets the task.
@@ -96,10 +113,7 @@ if denied then
     local left = tonumber(layer.cap) - tonumber(layer.spent) - tonumber(layer.reserved)
     room = room and math.min(room, left) or left
   end
-  best = nil
-  for _, a in ipairs(eligible) do
-    if not best and a.rate <= room then best = a end
-  end
+  best = pick_within(math.min(max_cost, room))
   if not best then return not_claimed('budget', counts, denied.refusals) end
   held = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
 end

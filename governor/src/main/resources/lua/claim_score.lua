@@ -31,13 +31,20 @@ local function better(a, b)
   return a.id < b.id
 end
 
--- Ranks candidates (tables with id, rate, rep and levels) for a task requiring required_count
--- capabilities: those that qualify and cost at most max_cost, best first (each given matched and
--- score), and counts of what was seen (examined, matched, over_cost).
-local function rank(candidates, required, required_count, min_match, max_cost)
-  local counts = {examined = #candidates, matched = 0, over_cost = 0}
-  local eligible = {}
-  for _, a in ipairs(candidates) do
+-- Picks the best agent for a task requiring required_count capabilities. candidates are
+-- {id, bound} sorted by bound, highest first, where bound = reputation / cost is the agent's
+-- score if it matched everything, hence never below its real score; load(id) gives the agent
+-- (rate, rep, levels). Agents that do not qualify or cost more than max_cost are skipped. The
+-- search stops at the first candidate whose bound is below the best score found, since no later
+-- one can beat it (an equal bound may still tie and win on cost or id). Returns the best agent
+-- (with matched and score set) or nil, and counts of what was looked at (examined, matched,
+-- over_cost: complete whenever nothing was picked, since nothing was skipped then).
+local function pick(candidates, load, required, required_count, min_match, max_cost)
+  local best, counts = nil, {examined = 0, matched = 0, over_cost = 0}
+  for _, candidate in ipairs(candidates) do
+    if best and candidate.bound < best.score then break end
+    local a = load(candidate.id)
+    counts.examined = counts.examined + 1
     local matched = match_count(a.levels, required)
     if qualifies(matched, required_count, min_match) then
       counts.matched = counts.matched + 1
@@ -45,10 +52,9 @@ local function rank(candidates, required, required_count, min_match, max_cost)
         counts.over_cost = counts.over_cost + 1
       else
         a.matched, a.score = matched, score(matched, required_count, a.rep, a.rate)
-        eligible[#eligible + 1] = a
+        if not best or better(a, best) then best = a end
       end
     end
   end
-  table.sort(eligible, better)
-  return eligible, counts
+  return best, counts
 end

@@ -1,9 +1,37 @@
--- Test body after claim_score.lua: ranks the candidates of ARGV[1] (JSON list of {id, rate, rep,
--- levels}) for the requirement ARGV[2] (JSON {name: level}) of ARGV[3] capabilities, minimum match
--- ARGV[4], max cost ARGV[5]. Returns 'id=score' best first, then 'examined,matched,over_cost'.
-local eligible, counts = rank(cjson.decode(ARGV[1]), cjson.decode(ARGV[2]), tonumber(ARGV[3]),
-  tonumber(ARGV[4]), tonumber(ARGV[5]))
-local out = {}
-for _, a in ipairs(eligible) do out[#out + 1] = a.id .. '=' .. string.format('%.17g', a.score) end
-out[#out + 1] = counts.examined .. ',' .. counts.matched .. ',' .. counts.over_cost
-return out
+-- Test body after claim_score.lua: ranks the agents of ARGV[1] (JSON list of {id, rate, rep,
+-- levels}) for the requirement ARGV[2] (JSON {name: level}) of ARGV[3] capabilities, minimum
+-- match ARGV[4], max cost ARGV[5], by calling pick() again and again on what is left, with
+-- reputation / cost as each agent's bound (as the capability indexes hold it). Returns 'id=score'
+-- in the order picked, then 'first=' and 'last=' with the examined,matched,over_cost counts of the
+-- first pick and of the last one (which found nobody).
+local by_id = {}
+for _, a in ipairs(cjson.decode(ARGV[1])) do by_id[a.id] = a end
+local required = cjson.decode(ARGV[2])
+
+local function remaining()
+  local list = {}
+  for id, a in pairs(by_id) do list[#list + 1] = {id = id, bound = a.rep / a.rate} end
+  table.sort(list, function(x, y)
+    if x.bound ~= y.bound then return x.bound > y.bound end
+    return x.id < y.id
+  end)
+  return list
+end
+
+local function counts_text(counts)
+  return counts.examined .. ',' .. counts.matched .. ',' .. counts.over_cost
+end
+
+local out, first = {}, nil
+while true do
+  local best, counts = pick(remaining(), function(id) return by_id[id] end, required,
+    tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
+  first = first or counts_text(counts)
+  if not best then
+    out[#out + 1] = 'first=' .. first
+    out[#out + 1] = 'last=' .. counts_text(counts)
+    return out
+  end
+  out[#out + 1] = best.id .. '=' .. string.format('%.17g', best.score)
+  by_id[best.id] = nil
+end

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The ranking functions of {@code claim_score.lua}, called directly: pure functions of their
  * arguments, run by redis-server's Lua interpreter (the only one the claim path runs in) without
- * any key, so each case pins the numbers a claim decides on.
+ * any key, so each case pins the numbers a claim decides on. The probe ranks by picking the best
+ * again and again, so each list is the order in which claims would hand out these agents.
  */
 @Timeout(60)
 class ScoringTest {
@@ -64,7 +65,7 @@ class ScoringTest {
             candidate("senior", 100, 100_000, Map.of("py", 3)),
             candidate("expert", 100, 100_000, Map.of("py", 9)));
 
-    assertThat(ranked).containsExactly("expert=1000", "senior=1000", "3,2,0");
+    assertThat(ranked).containsExactly("expert=1000", "senior=1000", "first=3,2,0", "last=1,0,0");
   }
 
   @Test
@@ -72,8 +73,9 @@ class ScoringTest {
     JsonObject twoOfThree = candidate("a", 1, 1_000_000, Map.of("x", 1, "y", 1));
     Map<String, Integer> three = Map.of("x", 1, "y", 1, "z", 1);
 
-    assertThat(rank(three, 667, twoOfThree)).containsExactly("1,0,0");
-    assertThat(rank(three, 666, twoOfThree)).containsExactly("a=666666.66666666663", "1,1,0");
+    assertThat(rank(three, 667, twoOfThree)).containsExactly("first=1,0,0", "last=1,0,0");
+    assertThat(rank(three, 666, twoOfThree))
+        .containsExactly("a=666666.66666666663", "first=1,1,0", "last=0,0,0");
   }
 
   @Test
@@ -87,7 +89,12 @@ class ScoringTest {
             candidate("reputable", 200, 900_000, Map.of("x", 1, "y", 1)));
 
     assertThat(ranked)
-        .containsExactly("reputable=4500", "half-match-cheap=4000", "full-match=2000", "3,3,0");
+        .containsExactly(
+            "reputable=4500",
+            "half-match-cheap=4000",
+            "full-match=2000",
+            "first=2,2,0",
+            "last=0,0,0");
   }
 
   @Test
@@ -98,7 +105,8 @@ class ScoringTest {
                 candidate("b-dear", 300, 600_000, Map.of("x", 1)),
                 candidate("c-cheap", 200, 400_000, Map.of("x", 1)),
                 candidate("a-cheap", 200, 400_000, Map.of("x", 1))));
-    List<String> expected = List.of("a-cheap=2000", "c-cheap=2000", "b-dear=2000", "3,3,0");
+    List<String> expected =
+        List.of("a-cheap=2000", "c-cheap=2000", "b-dear=2000", "first=3,3,0", "last=0,0,0");
 
     for (int rotation = 0; rotation < 3; rotation++) {
       Collections.rotate(candidates, 1);
@@ -117,7 +125,20 @@ class ScoringTest {
             candidate("dear", 501, 1_000_000, Map.of("x", 1)),
             candidate("fine", 500, 1_000_000, Map.of("x", 1)));
 
-    assertThat(ranked).containsExactly("fine=2000", "2,2,1");
+    assertThat(ranked).containsExactly("fine=2000", "first=1,1,0", "last=1,1,1");
+  }
+
+  @Test
+  void theSearchStopsOnceNoLaterCandidateCanWin() {
+    JsonObject[] candidates = new JsonObject[10];
+    for (int i = 0; i < candidates.length; i++) {
+      candidates[i] = candidate("agent-" + i, 100 + i, 1_000_000, Map.of("x", 1));
+    }
+
+    List<String> ranked = rank(Map.of("x", 1), 1000, candidates);
+
+    assertThat(ranked.get(0)).isEqualTo("agent-0=10000");
+    assertThat(ranked).contains("first=1,1,0").hasSize(12);
   }
 
   private static JsonObject candidate(
