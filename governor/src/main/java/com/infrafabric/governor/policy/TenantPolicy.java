@@ -6,6 +6,7 @@ import com.infrafabric.governor.budget.ModelDowngrade;
 import com.infrafabric.governor.budget.Money;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,8 @@ import java.util.Set;
  * @param leaseTtl how long a claim lasts without a heartbeat
  * @param reputationWeightPermille how far one outcome report moves reputation toward the report's
  *     value, in thousandths (100: a tenth of the way)
- * @param downgrades model downgrade advice for reservations, at most one per model
+ * @param downgrades model downgrade advice for reservations, at most one per model; kept in model
+ *     order
  */
 public record TenantPolicy(
     int minMatchPermille,
@@ -74,7 +76,8 @@ public record TenantPolicy(
     duration("breakerCooldown", breakerCooldown);
     duration("leaseTtl", leaseTtl);
     range("reputationWeightPermille", reputationWeightPermille, 1, 1000);
-    downgrades = List.copyOf(downgrades);
+    downgrades =
+        downgrades.stream().sorted(Comparator.comparing(ModelDowngrade::fromModel)).toList();
     if (downgrades.size() > MAX_DOWNGRADES) {
       throw invalid("downgrades", "at most " + MAX_DOWNGRADES + " downgrades are allowed");
     }

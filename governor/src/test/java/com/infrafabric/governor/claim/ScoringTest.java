@@ -2,13 +2,11 @@ package com.infrafabric.governor.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.redis.LuaScript;
-import com.infrafabric.platform.redis.RedisSettings;
-import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
@@ -40,19 +38,16 @@ class ScoringTest {
               + "\n"
               + LuaScript.fromResource(ScoringTest.class, "score_probe").source());
 
-  private static Vertx vertx;
-  private static RedisStore redis;
+  private static GovernorRig rig;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    rig = new GovernorRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"));
   }
 
   @AfterAll
   static void stop() {
-    redis.close();
-    Await.result(vertx.close());
+    rig.close();
   }
 
   @Test
@@ -164,7 +159,7 @@ class ScoringTest {
             Integer.toString(required.size()),
             Integer.toString(minMatch),
             Long.toString(maxCost));
-    Response reply = Await.result(redis.eval(PROBE, List.of(), args));
+    Response reply = Await.result(rig.redis.eval(PROBE, List.of(), args));
     List<String> ranked = new ArrayList<>();
     reply.forEach(item -> ranked.add(item.toString()));
     return ranked;
