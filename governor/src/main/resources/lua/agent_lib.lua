@@ -9,7 +9,9 @@
 --                failures), 'probe' ('1' while a half-open breaker's probe task runs), 'ver'
 --                (contract version), 'fp' (contract fingerprint)
 --   P ix:<cap>   zset: agents with capability <cap> that can take a task now, scored rep / rate
---   P cx:<cap>   zset: every registered agent with capability <cap>, same score (to say why not)
+--                (exactly: claims rely on it as a bound of the agent's score)
+--   P cx:<cap>   zset: every registered agent with capability <cap>, scored as at registration:
+--                only read to say why nobody could take a task
 --   P agents     hash: the contract version of every agent ever registered; it outlives removal so
 --                that an old contract cannot be replayed
 --   P bdue       zset: open breakers by the end of their cool-down
@@ -45,6 +47,16 @@ local function load_agent(id, wanted)
   return a
 end
 
+-- What ranking needs of an agent: cost, reputation and the level of each wanted capability.
+local function load_ranking(id, wanted)
+  local names = {'rate', 'rep'}
+  for _, cap in ipairs(wanted) do names[#names + 1] = 'c:' .. cap end
+  local v = redis.call('HMGET', agent_key(id), unpack(names))
+  local a = {id = id, rate = tonumber(v[1]), rep = tonumber(v[2]), levels = {}}
+  for i, cap in ipairs(wanted) do a.levels[cap] = tonumber(v[2 + i] or '0') end
+  return a
+end
+
 -- Every field of the agent hash, for the reply; the Java side reads it as Agent.
 local function agent_reply(id)
   local flat = redis.call('HGETALL', agent_key(id))
@@ -73,6 +85,8 @@ local function index_score(a)
   return a.rep / a.rate
 end
 
+-- Puts the agent in (or takes it out of) the index of each of its capabilities, as it can take a
+-- task or not, with its current score.
 local function reindex(a)
   local take, score = can_take(a), index_score(a)
   for _, name in ipairs(capability_names(a.caps)) do
@@ -81,7 +95,13 @@ local function reindex(a)
     else
       redis.call('ZREM', H.prefix .. 'ix:' .. name, a.id)
     end
-    redis.call('ZADD', H.prefix .. 'cx:' .. name, score, a.id)
+  end
+end
+
+-- Lists a newly registered (or re-registered) agent under each of its capabilities.
+local function list_holder(a)
+  for _, name in ipairs(capability_names(a.caps)) do
+    redis.call('ZADD', H.prefix .. 'cx:' .. name, index_score(a), a.id)
   end
 end
 

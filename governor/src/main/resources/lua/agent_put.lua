@@ -34,6 +34,7 @@ end
 redis.call('HSET', agent_key(id), unpack(fields))
 redis.call('HSET', H.prefix .. 'agents', id, ARGV[18])
 reindex(a)
+list_holder(a)
 append_ledger({'agent', 'scope', TENANT, 'agent', id, 'op', 'register', 'ver', ARGV[18],
   'caps', a.caps, 'rate', ARGV[15], 'slots', ARGV[16], 'model', a.model})
 return {'ok', cjson.encode({agent = agent_reply(id)})}

@@ -5,9 +5,10 @@
 --
 -- Candidates are the top ARGV[26] agents of the available index of each required capability:
 -- the search costs O(required x top-K) whatever the number of agents, and the best agent is
--- searched among the best-ranked (reputation / cost) holders of each required capability. They
--- are read in that order and the search stops as soon as no later one can win (see pick()), so a
--- claim usually reads one or two agents.
+-- searched among the best-ranked (reputation / cost) holders of each required capability. Only
+-- agents that can still reach the minimum match are read, best bound first, and the search stops
+-- as soon as no later one can win (see bounded_candidates() and pick()), so a claim usually reads
+-- one or two agents.
 --
 -- ARGV from 20: 20 reservation id  21 task id  22 scope  23 task's max cost  24 task's max
 --   agents  25 required capabilities ('name:level,...')  26 candidates per capability
@@ -50,44 +51,57 @@ local function owned_before(id)
   return string.find(tried, ',' .. id .. ',', 1, true) ~= nil
 end
 
--- The agents at the top of each required capability's index, without repeats, and without the
--- task's earlier owners unless with_owners: {id, bound} with the index score as bound, highest
--- first (then by id, so the order never depends on which index an agent came from).
-local function candidates(index, with_owners)
-  local seen, found = {}, {}
-  for _, name in ipairs(names) do
-    local top = redis.call('ZREVRANGE', H.prefix .. index .. name, 0, top_k - 1, 'WITHSCORES')
-    for i = 1, #top, 2 do
-      local id = top[i]
-      if not seen[id] and (with_owners or not owned_before(id)) then
-        seen[id] = true
-        found[#found + 1] = {id = id, bound = tonumber(top[i + 1])}
-      end
-    end
+-- The top of each required capability's index, as ZREVRANGE WITHSCORES returns it.
+local function index_tops(index)
+  local lists = {}
+  for j, name in ipairs(names) do
+    lists[j] = redis.call('ZREVRANGE', H.prefix .. index .. name, 0, top_k - 1, 'WITHSCORES')
   end
-  table.sort(found, function(a, b)
-    if a.bound ~= b.bound then return a.bound > b.bound end
-    return a.id < b.id
-  end)
-  return found
+  return lists
+end
+
+-- The available agents worth reading for this task, without its earlier owners, and their bounds.
+local function candidates()
+  local ids, bounds = bounded_candidates(index_tops('ix:'), top_k, #names, policy.min_match)
+  if tried == '' then return ids, bounds end
+  local found = {}
+  for _, id in ipairs(ids) do
+    if not owned_before(id) then found[#found + 1] = id end
+  end
+  return found, bounds
 end
 
 local function load_candidate(id)
-  return load_agent(id, names)
+  return load_ranking(id, names)
 end
 
 local function pick_within(cost_limit)
-  return pick(candidates('ix:'), load_candidate, required, #names, policy.min_match, cost_limit)
+  local ids, bounds = candidates()
+  return pick(ids, bounds, load_candidate, required, #names, policy.min_match, cost_limit)
 end
 
-local best, counts = pick_within(max_cost)
+-- The whole record of the agent pick_within() ranked first, for the writes below.
+local function chosen(ranked)
+  local a = load_agent(ranked.id)
+  a.matched, a.score = ranked.matched, ranked.score
+  return a
+end
+
+local ranked, counts = pick_within(max_cost)
 
 -- Nobody available qualifies: look at every holder of the capabilities to say why.
 local function why_not()
   if counts.over_cost > 0 then return 'over_cost' end
-  local busy, broken, off, owners = 0, 0, 0, 0
-  for _, candidate in ipairs(candidates('cx:', true)) do
-    local a = load_candidate(candidate.id)
+  local busy, broken, off, owners, seen, holders = 0, 0, 0, 0, {}, {}
+  for _, flat in ipairs(index_tops('cx:')) do
+    for i = 1, #flat, 2 do
+      if not seen[flat[i]] then
+        seen[flat[i]] = true
+        holders[#holders + 1] = load_agent(flat[i], names)
+      end
+    end
+  end
+  for _, a in ipairs(holders) do
     if qualifies(match_count(a.levels, required), #names, policy.min_match) then
       if owned_before(a.id) then owners = owners + 1
       elseif a.status ~= 'active' then off = off + 1
@@ -102,7 +116,8 @@ local function why_not()
   return 'no_capability_match'
 end
 
-if not best then return not_claimed(why_not(), counts) end
+if not ranked then return not_claimed(why_not(), counts) end
+local best = chosen(ranked)
 
 local expires_at = H.now + policy.lease_ttl
 local held, denied = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
@@ -113,8 +128,9 @@ if denied then
     local left = tonumber(layer.cap) - tonumber(layer.spent) - tonumber(layer.reserved)
     room = room and math.min(room, left) or left
   end
-  best = pick_within(math.min(max_cost, room))
-  if not best then return not_claimed('budget', counts, denied.refusals) end
+  ranked = pick_within(math.min(max_cost, room))
+  if not ranked then return not_claimed('budget', counts, denied.refusals) end
+  best = chosen(ranked)
   held = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
 end
 

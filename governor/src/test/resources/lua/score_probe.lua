@@ -1,21 +1,34 @@
--- Test body after claim_score.lua: ranks the agents of ARGV[1] (JSON list of {id, rate, rep,
--- levels}) for the requirement ARGV[2] (JSON {name: level}) of ARGV[3] capabilities, minimum
--- match ARGV[4], max cost ARGV[5], by calling pick() again and again on what is left, with
--- reputation / cost as each agent's bound (as the capability indexes hold it). Returns 'id=score'
--- in the order picked, then 'first=' and 'last=' with the examined,matched,over_cost counts of the
--- first pick and of the last one (which found nobody).
+-- Test body after claim_score.lua. With ARGV[6] = 'pick': ranks the agents of ARGV[1] (JSON list
+-- of {id, rate, rep, levels}) for the requirement ARGV[2] (JSON {name: level}) of ARGV[3]
+-- capabilities, minimum match ARGV[4], max cost ARGV[5], by calling pick() again and again on what
+-- is left, with reputation / cost as each agent's bound (as the capability indexes hold it).
+-- Returns 'id=score' in the order picked, then 'first=' and 'last=' with the
+-- examined,matched,over_cost counts of the first pick and of the last one (which found nobody).
+-- With ARGV[6] = 'bound': ARGV[1] is a JSON list of index tops (flat id, score lists), ARGV[5]
+-- top-K; returns 'id=bound' for each candidate bounded_candidates() keeps, in its order.
+if ARGV[6] == 'bound' then
+  local ids, bounds = bounded_candidates(cjson.decode(ARGV[1]), tonumber(ARGV[5]),
+    tonumber(ARGV[3]), tonumber(ARGV[4]))
+  local out = {}
+  for _, id in ipairs(ids) do out[#out + 1] = id .. '=' .. string.format('%.17g', bounds[id]) end
+  return out
+end
+
 local by_id = {}
 for _, a in ipairs(cjson.decode(ARGV[1])) do by_id[a.id] = a end
 local required = cjson.decode(ARGV[2])
 
 local function remaining()
-  local list = {}
-  for id, a in pairs(by_id) do list[#list + 1] = {id = id, bound = a.rep / a.rate} end
-  table.sort(list, function(x, y)
-    if x.bound ~= y.bound then return x.bound > y.bound end
-    return x.id < y.id
+  local ids, bounds = {}, {}
+  for id, a in pairs(by_id) do
+    ids[#ids + 1] = id
+    bounds[id] = a.rep / a.rate
+  end
+  table.sort(ids, function(x, y)
+    if bounds[x] ~= bounds[y] then return bounds[x] > bounds[y] end
+    return x < y
   end)
-  return list
+  return ids, bounds
 end
 
 local function counts_text(counts)
@@ -24,7 +37,8 @@ end
 
 local out, first = {}, nil
 while true do
-  local best, counts = pick(remaining(), function(id) return by_id[id] end, required,
+  local ids, bounds = remaining()
+  local best, counts = pick(ids, bounds, function(id) return by_id[id] end, required,
     tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]))
   first = first or counts_text(counts)
   if not best then

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The ranking functions of {@code claim_score.lua}, called directly: pure functions of their
  * arguments, run by redis-server's Lua interpreter (the only one the claim path runs in) without
  * any key, so each case pins the numbers a claim decides on. The probe ranks by picking the best
- * again and again, so each list is the order in which claims would hand out these agents.
+ * again and again, so each list is the order in which claims would hand out these agents; and it
+ * shows which agents of the index tops a claim reads at all, with what bound.
  */
 @Timeout(60)
 class ScoringTest {
@@ -136,6 +137,43 @@ class ScoringTest {
     assertThat(ranked).contains("first=1,1,0").hasSize(12);
   }
 
+  @Test
+  void anAgentAboveTheCutOfAnIndexItIsMissingFromLacksThatCapability() {
+    List<String> kept = bounded(2, 2, 1000, List.of("x", 10, "y", 9), List.of("z", 8, "w", 7));
+
+    assertThat(kept).containsExactly("z=8", "w=7");
+  }
+
+  @Test
+  void aListShorterThanTopKIsTheWholeIndex() {
+    List<String> kept = bounded(2, 2, 500, List.of("x", 10), List.of("x", 10, "y", 5));
+
+    assertThat(kept).containsExactly("x=10", "y=2.5");
+  }
+
+  @Test
+  void anAgentScoredExactlyAtTheCutMayStillBeInThatIndex() {
+    List<String> kept = bounded(2, 2, 1000, List.of("x", 10, "y", 9), List.of("z", 9, "w", 9));
+
+    assertThat(kept).containsExactly("w=9", "y=9", "z=9");
+  }
+
+  private static List<String> bounded(
+      int topK, int required, int minMatch, List<Object> first, List<Object> second) {
+    List<String> args =
+        List.of(
+            new JsonArray(List.of(new JsonArray(first), new JsonArray(second))).encode(),
+            "{}",
+            Integer.toString(required),
+            Integer.toString(minMatch),
+            Integer.toString(topK),
+            "bound");
+    Response reply = Await.result(rig.redis.eval(PROBE, List.of(), args));
+    List<String> kept = new ArrayList<>();
+    reply.forEach(item -> kept.add(item.toString()));
+    return kept;
+  }
+
   private static JsonObject candidate(
       String id, long rate, long reputation, Map<String, Integer> levels) {
     return new JsonObject()
@@ -158,7 +196,8 @@ class ScoringTest {
             new JsonObject(Map.copyOf(required)).encode(),
             Integer.toString(required.size()),
             Integer.toString(minMatch),
-            Long.toString(maxCost));
+            Long.toString(maxCost),
+            "pick");
     Response reply = Await.result(rig.redis.eval(PROBE, List.of(), args));
     List<String> ranked = new ArrayList<>();
     reply.forEach(item -> ranked.add(item.toString()));
