@@ -28,10 +28,13 @@ local committed, state = commit_reservation(rkey, l.rid, load_reservation(rkey),
 if not committed then return {'lease_ended', state} end
 
 local late = l.state == 'expired'
-local a = load_agent(l.agent)
+local reply = {outcome = outcome, late = late, reserved = committed.reserved,
+  actual = committed.actual, released = committed.released, overage = committed.overage}
 if not late then
+  local a = load_agent(l.agent)
   record_outcome(a, outcome, latency, committed.overage, policy)
   end_lease(l, outcome, a)
+  reply.reputation, reply.breaker = int(a.rep), a.brk
 end
 local actual = tonumber(committed.actual)
 redis.call('HINCRBY', H.prefix .. 'waste', 'total', actual)
@@ -42,6 +45,5 @@ append_ledger({'finish', 'scope', l.scope, 'task', l.task, 'lease', l.n, 'agent'
   'rid', l.rid, 'outcome', outcome, 'amt', committed.actual, 'late', late and '1' or '0',
   'key', H.idem})
 
-return remember(cjson.encode({outcome = outcome, late = late, reserved = committed.reserved,
-  actual = committed.actual, released = committed.released, overage = committed.overage,
-  reputation = int(a.rep), breaker = a.brk, effects = side_effects()}))
+reply.effects = side_effects()
+return remember(cjson.encode(reply))

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.claim;
 
+import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.budget.IdempotencyKey;
 import com.infrafabric.governor.budget.ReservationId;
 import com.infrafabric.governor.budget.Scope;
@@ -152,13 +153,16 @@ public final class ClaimEngine {
    * tenantsPerTick, tenant -> claims.expireDue(tenant, 100))}.
    */
   public Future<Integer> expireDue(String tenant, int max) {
+    Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
     return run(tenant, EXPIRE, null, "", null, args(List.of(Integer.toString(max))), tenant)
         .map(reply -> Integer.parseInt(reply.body().getString("expired")));
   }
 
   /** The tenant's claim spend and the wasted part of it, across every governor process. */
   public Future<CostWaste> costWaste(String tenant) {
-    String key = TenantScripts.tenantPrefix(Scope.parse(tenant).tenant()) + "waste";
+    String key =
+        TenantScripts.tenantPrefix(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant))
+            + "waste";
     return redis
         .send(Request.cmd(Command.HMGET).arg(key).arg("total").arg("wasted"))
         .map(values -> new CostWaste(tenant, number(values.get(0)), number(values.get(1))));

@@ -14,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Turns the claim scripts' replies into outcomes, and their refusals into exceptions. */
 final class ClaimReplies {
@@ -94,8 +96,10 @@ final class ClaimReplies {
         Long.parseLong(body.getString("actual")),
         Long.parseLong(body.getString("released")),
         body.getBoolean("overage"),
-        Integer.parseInt(body.getString("reputation")),
-        BreakerState.fromWireName(body.getString("breaker")),
+        body.containsKey("reputation")
+            ? OptionalInt.of(Integer.parseInt(body.getString("reputation")))
+            : OptionalInt.empty(),
+        Optional.ofNullable(body.getString("breaker")).map(BreakerState::fromWireName),
         reply.replayed());
   }
 

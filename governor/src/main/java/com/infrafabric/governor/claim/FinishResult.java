@@ -1,6 +1,8 @@
 package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.registry.BreakerState;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A finished claim.
@@ -13,8 +15,9 @@ import com.infrafabric.governor.registry.BreakerState;
  * @param actualMicros what was spent, recorded in full
  * @param releasedMicros the unused part given back
  * @param overage true if the spend went over the hold; it opens the agent's breaker
- * @param reputationPpm the agent's reputation afterwards, in parts per million
- * @param breaker the agent's breaker afterwards
+ * @param reputationPpm the agent's reputation afterwards, in parts per million; empty for a late
+ *     report, which does not change the agent (it may even have been removed since)
+ * @param breaker the agent's breaker afterwards; empty for a late report
  * @param replayed true if this is the stored result of an earlier identical request
  */
 public record FinishResult(
@@ -25,6 +28,6 @@ public record FinishResult(
     long actualMicros,
     long releasedMicros,
     boolean overage,
-    int reputationPpm,
-    BreakerState breaker,
+    OptionalInt reputationPpm,
+    Optional<BreakerState> breaker,
     boolean replayed) {}

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.policy;
 
+import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.budget.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
@@ -50,7 +51,8 @@ public final class TenantPolicies {
   }
 
   private static String key(String tenant) {
-    return TenantScripts.tenantPrefix(Scope.parse(tenant).tenant()) + "policy";
+    return TenantScripts.tenantPrefix(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant))
+        + "policy";
   }
 
   private static Map<String, String> fields(Response hash) {

@@ -58,7 +58,7 @@ public final class AgentRegistry {
 
   public Future<Optional<Agent>> get(String tenant, String agentId) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
-    String key = TenantScripts.tenantPrefix(Scope.parse(tenant).tenant()) + "a:" + agentId;
+    String key = TenantScripts.tenantPrefix(tenant(tenant)) + "a:" + agentId;
     return redis
         .send(Request.cmd(Command.HGETALL).arg(key))
         .map(
@@ -114,7 +114,7 @@ public final class AgentRegistry {
       String tenant, String agentId, LuaScript script, List<String> args) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
     return scripts
-        .run(Scope.parse(tenant).tenant(), script, null, "", null, args)
+        .run(tenant(tenant), script, null, "", null, args)
         .map(reply -> body(reply, agentId));
   }
 
@@ -144,6 +144,10 @@ public final class AgentRegistry {
     Map<String, String> fields = new HashMap<>();
     hash.getKeys().forEach(name -> fields.put(name, hash.get(name).toString()));
     return Agent.fromFields(tenant, agentId, fields);
+  }
+
+  private static String tenant(String tenant) {
+    return Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
   }
 
   private static LuaScript agentScript(String body) {

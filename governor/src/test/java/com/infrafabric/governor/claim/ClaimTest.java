@@ -77,7 +77,7 @@ class ClaimTest {
     FinishResult result = rig.finish(claim, TaskOutcome.SUCCEEDED, 2_500);
 
     assertThat(result.releasedMicros()).isEqualTo(500);
-    assertThat(result.reputationPpm()).isEqualTo(550_000);
+    assertThat(result.reputationPpm()).hasValue(550_000);
     assertThat(rig.agent(t, "a1").busySlots()).isZero();
     assertThat(rig.governor.usage(t + "/proj", Window.LIFETIME).spentMicros()).isEqualTo(2_500);
     assertThat(rig.governor.usage(t + "/proj", Window.LIFETIME).reservedMicros()).isZero();
@@ -130,7 +130,7 @@ class ClaimTest {
     assertThat(again.replayed()).isTrue();
     assertThat(again.actualMicros()).isEqualTo(first.actualMicros());
     assertThat(rig.governor.usage(t, Window.LIFETIME).spentMicros()).isEqualTo(2_000);
-    assertThat(rig.agent(t, "a1").reputationPpm()).isEqualTo(first.reputationPpm());
+    assertThat(first.reputationPpm()).hasValue(rig.agent(t, "a1").reputationPpm());
   }
 
   @Test
@@ -145,7 +145,7 @@ class ClaimTest {
     Claimed second = rig.claimed(task("t1", t + "/p", Map.of("python", 1), 10_000));
     rig.finish(second, TaskOutcome.SUCCEEDED, 3_000);
 
-    assertThat(failed.reputationPpm()).isEqualTo(450_000);
+    assertThat(failed.reputationPpm()).hasValue(450_000);
     assertThat(second.agentId()).isNotEqualTo(first.agentId());
     assertThat(second.lease().number()).isEqualTo(2);
     CostWaste waste = Await.result(rig.claims.costWaste(t));
@@ -168,8 +168,8 @@ class ClaimTest {
     FinishResult fast = finishAfter(second, Duration.ofSeconds(2));
 
     assertThat(List.of(first.agentId(), second.agentId())).containsExactly("a-slow", "b-fast");
-    assertThat(slow.reputationPpm()).isEqualTo(500_000);
-    assertThat(fast.reputationPpm()).isEqualTo(550_000);
+    assertThat(slow.reputationPpm()).hasValue(500_000);
+    assertThat(fast.reputationPpm()).hasValue(550_000);
     assertThat(rig.claimed(task("t3", t + "/p", Map.of("go", 1), 10_000)).agentId())
         .isEqualTo("b-fast");
   }

@@ -122,18 +122,33 @@ class LeaseExpiryTest {
     String t = freshTenant("late");
     Claimed claim = claimOne(t, "a1");
     rig.clock.advance(Duration.ofSeconds(61));
+    sweepUntilDone();
+    Await.result(rig.registry.remove(t, "a1"));
 
     FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 2_000);
 
     assertThat(late.late()).isTrue();
     assertThat(late.releasedMicros()).isZero();
-    assertThat(rig.agent(t, "a1").busySlots()).isZero();
+    assertThat(late.reputationPpm()).isEmpty();
+    assertThat(late.breaker()).isEmpty();
     assertThat(rig.governor.usage(t, Window.LIFETIME).spentMicros()).isEqualTo(2_000);
     assertThat(Await.result(rig.claims.costWaste(t))).isEqualTo(new CostWaste(t, 2_000, 2_000));
     assertThatThrownBy(() -> rig.finish(claim, TaskOutcome.SUCCEEDED, 2_000))
         .isInstanceOfSatisfying(
             GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LEASE_ENDED));
     assertThat(rig.governor.reconcile(t).consistent()).isTrue();
+  }
+
+  @Test
+  void anAgentHoldingALeaseCannotBeRemoved() {
+    String t = freshTenant("busy-removal");
+    claimOne(t, "a1");
+
+    assertThatThrownBy(() -> Await.result(rig.registry.remove(t, "a1")))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_BUSY))
+        .hasMessage("agent a1 still holds 1 leases; drain it first");
+    assertThat(rig.agent(t, "a1").busySlots()).isEqualTo(1);
   }
 
   @Test
