@@ -1,7 +1,7 @@
 -- Test body after claim_score.lua. With ARGV[6] = 'pick': ranks the agents of ARGV[1] (JSON list
 -- of {id, rate, rep, levels}) for the requirement ARGV[2] (JSON {name: level}) of ARGV[3]
 -- capabilities, minimum match ARGV[4], max cost ARGV[5], by calling pick() again and again on what
--- is left, with reputation / cost as each agent's bound (as the capability indexes hold it).
+-- is left, with the candidates and bounds bounded_candidates() makes of them.
 -- Returns 'id=score' in the order picked, then 'first=' and 'last=' with the
 -- examined,matched,over_cost counts of the first pick and of the last one (which found nobody).
 -- With ARGV[6] = 'bound': ARGV[1] is a JSON list of index tops (flat id, score lists), ARGV[5]
@@ -18,17 +18,18 @@ local by_id = {}
 for _, a in ipairs(cjson.decode(ARGV[1])) do by_id[a.id] = a end
 local required = cjson.decode(ARGV[2])
 
+-- What is left, as claims see it: every agent in the index of every required capability, so its
+-- bound is reputation / cost (the top-K is larger than the list: no index is cut).
 local function remaining()
-  local ids, bounds = {}, {}
+  local flat, count = {}, 0
   for id, a in pairs(by_id) do
-    ids[#ids + 1] = id
-    bounds[id] = a.rep / a.rate
+    flat[#flat + 1] = id
+    flat[#flat + 1] = a.rep / a.rate
+    count = count + 1
   end
-  table.sort(ids, function(x, y)
-    if bounds[x] ~= bounds[y] then return bounds[x] > bounds[y] end
-    return x < y
-  end)
-  return ids, bounds
+  local lists = {}
+  for j = 1, tonumber(ARGV[3]) do lists[j] = flat end
+  return bounded_candidates(lists, count + 1, tonumber(ARGV[3]), tonumber(ARGV[4]))
 end
 
 local function counts_text(counts)
