@@ -12,7 +12,10 @@
 --                   (few fields per read: a script's cost grows with the fields it touches)
 --   P r:<id>        hash: one reservation;  P rexp  zset: active reservations by expiry
 --   P idem:<key>    string: request fingerprint, newline, stored JSON result
---   P ledger        stream: one entry per operation;  P events  stream: threshold events
+--   P ledger        stream: one entry per operation
+--   P events        stream: threshold events, and the claim path's breaker and escalation events
+--   P policy        hash: the tenant's policy (see TenantPolicy); reserve reads 'dg:<model>', the
+--                   downgrade advice for a model, as '<cheaper model>;<remaining percent>'
 --   P th:<scope>|<window id>  hash: thresholds already fired in that window instance
 --
 -- Common arguments (ARGV):
@@ -270,6 +273,16 @@ local function expire_due(max)
   return #due
 end
 
+-- Appends one event (type, then name/value pairs, then the time) to the tenant's events stream,
+-- which keeps about the last EVENTS_MAX_LENGTH events.
+local function emit_event(type, fields)
+  local args = {'type', type}
+  for _, value in ipairs(fields) do args[#args + 1] = value end
+  args[#args + 1] = 'ts'
+  args[#args + 1] = int(H.now)
+  redis.call('XADD', H.events, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', unpack(args))
+end
+
 -- Thresholds are percentages of a cap; the cap itself is the 100% mark. Each mark fires once per
 -- scope, window instance and cap value, decided here so concurrent charges cannot both fire it.
 local function threshold_level(cap, pct)
@@ -290,11 +303,9 @@ local function fire_thresholds(limits, spent_now)
         local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
         if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), int(H.now)) == 1 then
           if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
-          redis.call('XADD', H.events, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*',
-            'type', pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
-            'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
-            'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after),
-            'ts', int(H.now))
+          emit_event(pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
+            {'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
+             'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after)})
         end
       end
     end
@@ -341,5 +352,53 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
     'rw', windows, 'model', model, 'pv', pricing_version, 'ein', ein, 'eout', eout,
     'key', H.idem})
   return {rid = rid, amount = int(amount), expires_at = int(expires_at),
+          layers = encode_limits(limits)}, nil
+end
+
+-- Moves the expiry of an active reservation (a claim's lease was extended by a heartbeat).
+local function extend_reservation(key, rid, expires_at)
+  redis.call('HSET', key, 'exp', int(expires_at))
+  redis.call('ZADD', H.rexp, expires_at, rid)
+end
+
+-- The actual cost of a commit as the Java side sends it (PricedSpend.args), from ARGV[i] on:
+-- amount, input, cached input and output tokens, model, pricing version.
+local function spend_at(i)
+  return {amount = tonumber(ARGV[i]), tin = ARGV[i + 1], tcin = ARGV[i + 2], tout = ARGV[i + 3],
+          model = ARGV[i + 4], pv = ARGV[i + 5]}
+end
+
+-- Settles reservation r (stored at key) with spend: the hold is given back to the windows it was
+-- taken from and the actual cost is spent in the current windows. A cost above the hold is recorded
+-- all the same (the money is gone) and flagged as overage; a commit after expiry is a late commit.
+-- Shared by commit.lua and the claim path's finish. caps come from load_config(layers_of(r.scope)).
+-- Returns (result table, nil), or (nil, state) when the reservation had already ended otherwise.
+local function commit_reservation(key, rid, r, caps, spend)
+  if r.state == 'active' and r.exp <= H.now then
+    expire_reservation(key, rid, r)
+    r.state = 'expired'
+  end
+  if r.state ~= 'active' and r.state ~= 'expired' then return nil, r.state end
+
+  local layers, actual = layers_of(r.scope), spend.amount
+  local late = r.state == 'expired'
+  local usage = load_usage(layers, union(r.rw, current_windows()), true)
+  if not late then bump(usage, layers, r.rw, 'reserved', -r.amount) end
+  add_spend(usage, layers, actual, tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout))
+  local limits = bind(caps, usage)
+  save(usage)
+  fire_thresholds(limits, actual)
+  finish_reservation(key, rid,
+    {'state', 'committed', 'actual', int(actual), 'late', late and '1' or '0'})
+
+  local released = late and 0 or math.max(r.amount - actual, 0)
+  local overage = actual > r.amount
+  append_ledger({'commit', 'rid', rid, 'scope', r.scope, 'amt', int(actual),
+    'dr', late and '0' or int(-r.amount), 'rw', table.concat(r.rw, ','), 'ds', int(actual),
+    'sw', table.concat(current_windows(), ','), 'tin', spend.tin, 'tcin', spend.tcin,
+    'tout', spend.tout, 'model', spend.model, 'pv', spend.pv, 'ovr', overage and '1' or '0',
+    'late', late and '1' or '0', 'key', H.idem})
+  return {rid = rid, scope = r.scope, reserved = int(r.amount), actual = int(actual),
+          released = int(released), overage = overage, late = late,
           layers = encode_limits(limits)}, nil
 end

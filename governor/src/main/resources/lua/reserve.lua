@@ -10,5 +10,11 @@ expire_due(LAZY_EXPIRY_BATCH)
 
 local held, denied = hold(caps, ARGV[12], scope, tonumber(ARGV[13]), tonumber(ARGV[14]),
   ARGV[15], ARGV[16], ARGV[17], ARGV[18])
-if denied then return {'denied', cjson.encode(denied)} end
+-- The tenant policy's downgrade advice for this model, if any; the caller decides from the layers.
+local downgrade = ARGV[15] ~= '' and redis.call('HGET', H.prefix .. 'policy', 'dg:' .. ARGV[15])
+if denied then
+  denied.downgrade = downgrade or ''
+  return {'denied', cjson.encode(denied)}
+end
+held.downgrade = downgrade or ''
 return remember(cjson.encode(held))

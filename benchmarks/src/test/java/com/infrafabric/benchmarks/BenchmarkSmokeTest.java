@@ -29,6 +29,8 @@ class BenchmarkSmokeTest {
             .measurementIterations(1)
             .measurementTime(TimeValue.milliseconds(500))
             .threads(2)
+            // The smallest registry: setting up 10,000 agents proves nothing more here.
+            .param("agents", "100")
             .shouldFailOnError(true)
             .build();
 

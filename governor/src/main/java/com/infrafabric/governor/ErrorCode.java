@@ -30,7 +30,32 @@ public enum ErrorCode {
   /** The caller's expected version is not the current one. */
   VERSION_CONFLICT(Kind.CONFLICT),
   /** No budget is defined for this scope. */
-  BUDGET_NOT_FOUND(Kind.NOT_FOUND);
+  BUDGET_NOT_FOUND(Kind.NOT_FOUND),
+  /** A tenant policy value is out of range. */
+  INVALID_POLICY(Kind.SEMANTIC),
+  /**
+   * An agent contract is not a valid JWS signed by a trusted operator key for contracts (unsigned,
+   * forged, unknown key, wrong audience or issuer, expired).
+   */
+  CONTRACT_REJECTED(Kind.FORBIDDEN),
+  /** A capability name or level is malformed or out of range. */
+  INVALID_CAPABILITY(Kind.MALFORMED),
+  /** An agent contract is properly signed but what it says is invalid. */
+  INVALID_CONTRACT(Kind.SEMANTIC),
+  /** An agent contract is older than (or as old as, but different from) the registered one. */
+  CONTRACT_STALE(Kind.CONFLICT),
+  /** No such agent in this tenant. */
+  AGENT_NOT_FOUND(Kind.NOT_FOUND),
+  /** The agent still holds leases; drain it and let them finish first. */
+  AGENT_BUSY(Kind.CONFLICT),
+  /** No such task or lease (never claimed, or its record has aged out). */
+  TASK_NOT_FOUND(Kind.NOT_FOUND),
+  /** The task id is already used with another scope. */
+  TASK_SCOPE_CONFLICT(Kind.CONFLICT),
+  /** The lease is held by another agent than the one reporting on it. */
+  LEASE_NOT_HELD(Kind.FORBIDDEN),
+  /** The lease already ended (finished, or expired and finished late) and takes no more reports. */
+  LEASE_ENDED(Kind.CONFLICT);
 
   private final Kind kind;
 
@@ -47,6 +72,8 @@ public enum ErrorCode {
     MALFORMED,
     SEMANTIC,
     NOT_FOUND,
-    CONFLICT
+    CONFLICT,
+    /** A signed proof (an agent contract) is not trusted: authenticated callers get 403. */
+    FORBIDDEN
   }
 }

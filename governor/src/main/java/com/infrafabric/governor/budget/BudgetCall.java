@@ -63,6 +63,11 @@ final class BudgetCall {
     return arg(Long.toString(value));
   }
 
+  BudgetCall args(List<String> values) {
+    args.addAll(values);
+    return this;
+  }
+
   List<String> keys() {
     return keys;
   }

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -66,7 +67,7 @@ public final class BudgetEngine {
   /** Holds the estimated cost on the scope and every budgeted ancestor, or says who refused. */
   public Future<ReserveOutcome> reserve(ReserveRequest request) {
     Duration ttl = settings.ttlFor(request.ttl());
-    PricedSpend estimate = PricedSpend.of(request.estimate(), pricing.get());
+    PricedSpend estimate = price(request.estimate());
     Scope scope = request.scope();
     ReservationId id = ReservationId.generate(scope.tenant());
     BudgetKeys keys = BudgetKeys.of(scope.tenant());
@@ -94,7 +95,7 @@ public final class BudgetEngine {
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();
-    PricedSpend actual = PricedSpend.of(request.actual(), pricing.get());
+    PricedSpend actual = price(request.actual());
     BudgetKeys keys = BudgetKeys.of(id.tenant());
     String fingerprint = Fingerprint.of("commit", id, request.actual(), subtree(request.within()));
     return run(
@@ -104,12 +105,7 @@ public final class BudgetEngine {
                 BudgetCall.of(keys, windows, now, request.idempotencyKey(), fingerprint, settings)
                     .reservationKey(keys.reservation(id))
                     .arg(id.toString())
-                    .arg(actual.micros())
-                    .arg(actual.usage().inputTokens())
-                    .arg(actual.usage().cachedInputTokens())
-                    .arg(actual.usage().outputTokens())
-                    .arg(actual.model())
-                    .arg(actual.pricingVersion())
+                    .args(actual.args())
                     .arg(subtree(request.within())))
         .map(reply -> commitResult(reply.orThrow(id.toString())));
   }
@@ -141,7 +137,7 @@ public final class BudgetEngine {
   /** Records spend reported after the fact; never refused for lack of budget (it is spent). */
   public Future<ChargeResult> charge(ChargeRequest request) {
     Scope scope = request.scope();
-    PricedSpend actual = PricedSpend.of(request.actual(), pricing.get());
+    PricedSpend actual = price(request.actual());
     BudgetKeys keys = BudgetKeys.of(scope.tenant());
     String chargeId = scope.tenant() + ':' + ReservationId.randomToken('c');
     String fingerprint = Fingerprint.of("charge", scope, request.actual());
@@ -206,6 +202,15 @@ public final class BudgetEngine {
     return clock;
   }
 
+  BudgetSettings settings() {
+    return settings;
+  }
+
+  /** Prices {@code spend} with the current catalogue. */
+  PricedSpend price(Spend spend) {
+    return PricedSpend.of(spend, pricing.get());
+  }
+
   /** Lets {@link Budgets} tell this engine at once that a tenant's zone changed. */
   void learnZone(String tenant, ZoneId zone) {
     zones.learn(tenant, zone);
@@ -217,17 +222,22 @@ public final class BudgetEngine {
 
   private static ReserveOutcome reserveOutcome(ScriptReply reply, PricedSpend estimate) {
     JsonObject body = reply.body();
+    List<LayerStatus> layers = reply.layers(body);
+    Optional<String> advice =
+        ModelDowngrade.parse(estimate.model(), body.getString("downgrade"))
+            .flatMap(downgrade -> downgrade.advise(layers));
     if ("denied".equals(reply.kind())) {
       return new Denied(
-          estimate.micros(), ScriptReply.refusals(body.getValue("refusals")), reply.layers(body));
+          estimate.micros(), ScriptReply.refusals(body.getValue("refusals")), layers, advice);
     }
     return new Reserved(
         ReservationId.parse(body.getString("rid")),
         Long.parseLong(body.getString("amount")),
         estimate.pricingVersion(),
         Instant.ofEpochMilli(Long.parseLong(body.getString("expires_at"))),
-        reply.layers(body),
-        reply.replayed());
+        layers,
+        reply.replayed(),
+        advice);
   }
 
   private static CommitResult commitResult(ScriptReply reply) {

@@ -23,8 +23,6 @@ final class BudgetScripts {
   private BudgetScripts() {}
 
   private static LuaScript withLibrary(String name) {
-    String library = LuaScript.fromResource(BudgetScripts.class, "budget_lib").source();
-    String body = LuaScript.fromResource(BudgetScripts.class, name).source();
-    return LuaScript.of(name, library + "\n" + body);
+    return TenantScripts.compose(BudgetScripts.class, name);
   }
 }

@@ -4,12 +4,27 @@ import com.infrafabric.governor.budget.Spend.Fixed;
 import com.infrafabric.governor.budget.Spend.Metered;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.pricing.TokenUsage;
+import java.util.List;
 
 /**
  * A {@link Spend} turned into micro-dollars, with what the ledger records about how: the model and
  * the catalogue version (empty and 0 for a fixed amount).
  */
 record PricedSpend(long micros, String model, long pricingVersion, TokenUsage usage) {
+
+  /**
+   * The six script arguments {@code spend_at()} in {@code budget_lib.lua} reads: amount, input,
+   * cached input and output tokens, model, pricing version.
+   */
+  List<String> args() {
+    return List.of(
+        Long.toString(micros),
+        Long.toString(usage.inputTokens()),
+        Long.toString(usage.cachedInputTokens()),
+        Long.toString(usage.outputTokens()),
+        model,
+        Long.toString(pricingVersion));
+  }
 
   static PricedSpend of(Spend spend, PricingCatalogue catalogue) {
     if (spend instanceof Fixed fixed) {

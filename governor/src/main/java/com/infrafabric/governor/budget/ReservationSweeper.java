@@ -17,22 +17,30 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Any number of governor nodes may sweep at once: expiry is one atomic script per tenant, so a
  * reservation is expired exactly once.
+ *
+ * <p>What a tick does for one tenant is a {@link TenantSweep}: by default the budget engine's
+ * {@link BudgetEngine#expireDue}; the claim path passes its own step, which also expires leases
+ * (and with them their reservations), so one sweeper serves both.
  */
 public final class ReservationSweeper {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReservationSweeper.class);
 
   private final TenantCursor tenants;
-  private final BudgetEngine engine;
-  private final int reservationsPerTenant;
+  private final TenantSweep sweep;
   private final AtomicBoolean running = new AtomicBoolean();
   private long timerId = -1;
 
+  /** Expires up to {@code reservationsPerTenant} due reservations of each tenant it visits. */
   public ReservationSweeper(
       RedisStore redis, BudgetEngine engine, int tenantsPerTick, int reservationsPerTenant) {
+    this(redis, tenantsPerTick, tenant -> engine.expireDue(tenant, reservationsPerTenant));
+  }
+
+  /** Runs {@code sweep} for each tenant it visits. */
+  public ReservationSweeper(RedisStore redis, int tenantsPerTick, TenantSweep sweep) {
     this.tenants = new TenantCursor(redis, tenantsPerTick);
-    this.engine = engine;
-    this.reservationsPerTenant = reservationsPerTenant;
+    this.sweep = sweep;
   }
 
   /** Sweeps every {@code interval}; a tick is skipped while the previous one is still running. */
@@ -62,10 +70,14 @@ public final class ReservationSweeper {
   private Future<Integer> expireTenants(List<String> page) {
     Future<Integer> total = Future.succeededFuture(0);
     for (String tenant : page) {
-      total =
-          total.compose(
-              sum -> engine.expireDue(tenant, reservationsPerTenant).map(count -> sum + count));
+      total = total.compose(sum -> sweep.sweep(tenant).map(count -> sum + count));
     }
     return total;
+  }
+
+  /** One tenant's share of a tick: expires a bounded number of due items, returns how many. */
+  @FunctionalInterface
+  public interface TenantSweep {
+    Future<Integer> sweep(String tenant);
   }
 }

@@ -48,6 +48,25 @@ public record Scope(List<String> segments) {
     return new Scope(List.of(path.split("/", -1)));
   }
 
+  /**
+   * Returns {@code value} if it could be a scope segment (so it is also safe in Redis key names,
+   * URLs and logs): agent and task ids use the same rule.
+   *
+   * @throws GovernorException with {@code code}, naming {@code field}, otherwise
+   */
+  public static String segment(ErrorCode code, String field, String value) {
+    if (value == null || !SEGMENT.matcher(value).matches()) {
+      throw new GovernorException(
+          code,
+          field
+              + " '"
+              + printable(String.valueOf(value))
+              + "' must be 1-64 characters of A-Z a-z 0-9 _ - starting with a letter or digit",
+          Map.of("field", field));
+    }
+    return value;
+  }
+
   public String tenant() {
     return segments.get(0);
   }

@@ -11,26 +11,27 @@ import java.util.Map;
 
 /**
  * A budget script's answer: a kind ({@code ok}, {@code replay}, {@code denied}, ...) and a JSON
- * payload whose numbers are decimal strings, plus the windows the call was made in.
+ * payload whose numbers are decimal strings, plus the windows the call was made in. Public so that
+ * scripts run through {@link TenantScripts} are read the same way as the budget's own.
  */
-record ScriptReply(String kind, String payload, CalendarWindows windows) {
+public record ScriptReply(String kind, String payload, CalendarWindows windows) {
 
   static ScriptReply of(Response response, CalendarWindows windows) {
     return new ScriptReply(response.get(0).toString(), response.get(1).toString(), windows);
   }
 
-  boolean replayed() {
+  public boolean replayed() {
     return "replay".equals(kind);
   }
 
-  JsonObject body() {
+  public JsonObject body() {
     return new JsonObject(payload);
   }
 
   /**
    * Throws the caller's error for the kinds every operation shares; returns this reply otherwise.
    */
-  ScriptReply orThrow(String subject) {
+  public ScriptReply orThrow(String subject) {
     switch (kind) {
       case "conflict" ->
           throw new GovernorException(
@@ -55,11 +56,11 @@ record ScriptReply(String kind, String payload, CalendarWindows windows) {
     }
   }
 
-  List<LayerStatus> layers(JsonObject body) {
+  public List<LayerStatus> layers(JsonObject body) {
     return statuses(body.getValue("layers"), windows);
   }
 
-  static List<Refusal> refusals(Object json) {
+  public static List<Refusal> refusals(Object json) {
     List<Refusal> refusals = new ArrayList<>();
     for (JsonObject entry : objects(json)) {
       refusals.add(

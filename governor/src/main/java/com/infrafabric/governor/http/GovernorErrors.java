@@ -30,6 +30,7 @@ final class GovernorErrors {
     return switch (kind) {
       case MALFORMED -> 400;
       case SEMANTIC -> 422;
+      case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
     };

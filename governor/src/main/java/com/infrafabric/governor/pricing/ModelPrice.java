@@ -26,7 +26,7 @@ public record ModelPrice(
   private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
 
   public ModelPrice {
-    if (model == null || !MODEL.matcher(model).matches()) {
+    if (!isValidName(model)) {
       throw new GovernorException(
           ErrorCode.INVALID_PRICING,
           "model name must be 1-128 characters of A-Z a-z 0-9 . _ : / @ - starting with a letter"
@@ -36,6 +36,11 @@ public record ModelPrice(
     check(model, "input_per_million", inputPerMillion);
     check(model, "cached_input_per_million", cachedInputPerMillion);
     check(model, "output_per_million", outputPerMillion);
+  }
+
+  /** True if {@code model} is a valid model name (so it is safe in Redis fields and logs). */
+  public static boolean isValidName(String model) {
+    return model != null && MODEL.matcher(model).matches();
   }
 
   /**

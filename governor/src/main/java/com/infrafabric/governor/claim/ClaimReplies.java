@@ -1,0 +1,148 @@
+package com.infrafabric.governor.claim;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.ReservationId;
+import com.infrafabric.governor.budget.ScriptReply;
+import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
+import com.infrafabric.governor.claim.ClaimOutcome.Reason;
+import com.infrafabric.governor.claim.HeartbeatOutcome.Extended;
+import com.infrafabric.governor.claim.HeartbeatOutcome.Lost;
+import com.infrafabric.governor.registry.BreakerState;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Turns the claim scripts' replies into outcomes, and their refusals into exceptions. */
+final class ClaimReplies {
+
+  private ClaimReplies() {}
+
+  /** Throws the claim path's errors (then the budget's); returns the reply otherwise. */
+  static ScriptReply checked(ScriptReply reply, String subject) {
+    switch (reply.kind()) {
+      case "task_scope" ->
+          throw new GovernorException(
+              ErrorCode.TASK_SCOPE_CONFLICT,
+              "task " + subject + " belongs to scope " + reply.payload(),
+              Map.of("scope", reply.payload()));
+      case "task_not_found" ->
+          throw new GovernorException(
+              ErrorCode.TASK_NOT_FOUND, "lease " + subject + " does not exist");
+      case "not_holder" ->
+          throw new GovernorException(
+              ErrorCode.LEASE_NOT_HELD,
+              "lease " + subject + " is held by agent " + reply.payload(),
+              Map.of("agent", reply.payload()));
+      case "lease_ended" ->
+          throw new GovernorException(
+              ErrorCode.LEASE_ENDED,
+              "lease " + subject + " already ended (" + reply.payload() + ")",
+              Map.of("state", reply.payload()));
+      default -> {
+        return reply.orThrow(subject);
+      }
+    }
+  }
+
+  static ClaimOutcome claim(ScriptReply reply, TaskSpec task) {
+    JsonObject body = reply.body();
+    if ("not_claimed".equals(reply.kind())) {
+      Reason reason = Reason.fromCode(body.getString("reason"));
+      Map<String, Long> counts = counts(body.getValue("counts"));
+      return new NotClaimed(
+          task.id(),
+          reason,
+          message(reason, task, counts),
+          counts,
+          ScriptReply.refusals(body.getValue("refusals")),
+          body.getBoolean("escalated"));
+    }
+    return new Claimed(
+        new LeaseId(task.tenant(), task.id(), Integer.parseInt(body.getString("lease"))),
+        body.getString("agent"),
+        body.getString("model"),
+        Instant.ofEpochMilli(Long.parseLong(body.getString("expires_at"))),
+        ReservationId.parse(body.getString("rid")),
+        Long.parseLong(body.getString("amount")),
+        Double.parseDouble(body.getString("score")),
+        Integer.parseInt(body.getString("matched")),
+        Integer.parseInt(body.getString("required")),
+        reply.replayed());
+  }
+
+  static HeartbeatOutcome heartbeat(ScriptReply reply, LeaseId lease) {
+    JsonObject body = reply.body();
+    if ("lost".equals(reply.kind())) {
+      return new Lost(lease, body.getString("state"));
+    }
+    return new Extended(
+        lease,
+        Instant.ofEpochMilli(Long.parseLong(body.getString("expires_at"))),
+        reply.replayed());
+  }
+
+  static FinishResult finish(ScriptReply reply, LeaseId lease) {
+    JsonObject body = reply.body();
+    return new FinishResult(
+        lease,
+        TaskOutcome.fromWireName(body.getString("outcome")),
+        body.getBoolean("late"),
+        Long.parseLong(body.getString("reserved")),
+        Long.parseLong(body.getString("actual")),
+        Long.parseLong(body.getString("released")),
+        body.getBoolean("overage"),
+        body.containsKey("reputation")
+            ? OptionalInt.of(Integer.parseInt(body.getString("reputation")))
+            : OptionalInt.empty(),
+        Optional.ofNullable(body.getString("breaker")).map(BreakerState::fromWireName),
+        reply.replayed());
+  }
+
+  /** Lua's cjson writes an empty table as an object, so counts are always an object. */
+  private static Map<String, Long> counts(Object json) {
+    Map<String, Long> counts = new HashMap<>();
+    if (json instanceof JsonObject object) {
+      object.forEach(e -> counts.put(e.getKey(), ((Number) e.getValue()).longValue()));
+    }
+    return counts;
+  }
+
+  private static String message(Reason reason, TaskSpec task, Map<String, Long> counts) {
+    long matched = counts.getOrDefault("matched", 0L);
+    return switch (reason) {
+      case NO_CAPABILITY_MATCH ->
+          "no agent that could take task "
+              + task.id()
+              + " holds enough of the "
+              + task.required().size()
+              + " capabilities it requires (at the policy's minimum match); "
+              + counts.getOrDefault("owned_before", 0L)
+              + " matching agents owned it before";
+      case ALL_BUSY -> "every agent that matches task " + task.id() + " has all its slots taken";
+      case OVER_COST ->
+          matched
+              + " free agents match task "
+              + task.id()
+              + ", but each costs more than its max cost";
+      case BUDGET ->
+          "no matching agent's cost fits the budget left on scope " + task.scope().path();
+      case BREAKERS_OPEN ->
+          "every agent that matches task " + task.id() + " has its circuit breaker open";
+      case TASK_ALREADY_OWNED -> "task " + task.id() + " is owned by a running lease";
+      case TASK_COMPLETED -> "task " + task.id() + " is completed";
+      case MAX_AGENTS_REACHED ->
+          "task "
+              + task.id()
+              + " has had "
+              + counts.get("claims")
+              + " agents, the most its policy allows ("
+              + counts.get("max_agents")
+              + ")";
+    };
+  }
+}

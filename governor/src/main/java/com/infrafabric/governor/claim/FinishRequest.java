@@ -1,0 +1,43 @@
+package com.infrafabric.governor.claim;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.IdempotencyKey;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.budget.Spend;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The holder of a lease (or the runtime that ran its task) reports how the task ended.
+ *
+ * @param lease the lease
+ * @param agentId the agent reporting: it must be the holder
+ * @param outcome how the task ended
+ * @param actual what the task really cost; committed in place of the claim's reservation
+ * @param latency how long the task ran, measured against the agent's SLO for its reputation
+ * @param idempotencyKey names this request for safe retries
+ */
+public record FinishRequest(
+    LeaseId lease,
+    String agentId,
+    TaskOutcome outcome,
+    Spend actual,
+    Duration latency,
+    IdempotencyKey idempotencyKey) {
+
+  public FinishRequest {
+    Objects.requireNonNull(lease, "lease");
+    Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(actual, "actual");
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    if (latency.isNegative()) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          "latency " + latency.toMillis() + " ms must not be negative",
+          Map.of("field", "latency"));
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package com.infrafabric.governor.claim;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.Scope;
+import java.util.List;
+
+/**
+ * Names one claim of a task: the {@code number}-th agent to own it. Written {@code
+ * tenant/task#number}; a later claim of the same task has another number, so a holder whose lease
+ * ran out can never extend or finish its successor's.
+ *
+ * @param tenant the task's tenant
+ * @param taskId the task
+ * @param number 1 for the first claim of the task, 2 for the next...
+ */
+public record LeaseId(String tenant, String taskId, int number) {
+
+  public LeaseId {
+    Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
+    Scope.segment(ErrorCode.INVALID_REQUEST, "task id", taskId);
+    if (number < 1) {
+      throw malformed();
+    }
+  }
+
+  /** Parses {@code tenant/task#number}. */
+  public static LeaseId parse(String text) {
+    int slash = text == null ? -1 : text.indexOf('/');
+    int hash = text == null ? -1 : text.lastIndexOf('#');
+    if (slash <= 0 || hash <= slash + 1) {
+      throw malformed();
+    }
+    try {
+      return new LeaseId(
+          text.substring(0, slash),
+          text.substring(slash + 1, hash),
+          Integer.parseInt(text.substring(hash + 1)));
+    } catch (NumberFormatException | GovernorException e) {
+      throw malformed();
+    }
+  }
+
+  /** The script arguments naming this lease: task id, then number. */
+  List<String> scriptArgs() {
+    return List.of(taskId, Integer.toString(number));
+  }
+
+  private static GovernorException malformed() {
+    return new GovernorException(
+        ErrorCode.INVALID_REQUEST, "lease id must look like <tenant>/<task id>#<number>");
+  }
+
+  @Override
+  public String toString() {
+    return tenant + '/' + taskId + '#' + number;
+  }
+}

@@ -1,0 +1,51 @@
+package com.infrafabric.governor.claim;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.Money;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.registry.CapabilitySet;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A task to hand to an agent.
+ *
+ * @param id the task, unique in its tenant (the same rule as a scope segment)
+ * @param scope where its cost is reserved and spent; the first segment is the tenant
+ * @param required the capabilities (and levels) it needs, 1..{@value #MAX_REQUIRED}
+ * @param maxCostMicros the most an agent may cost for it (the tenant policy may cap it lower)
+ * @param maxAgents how many agents may in turn own it (the policy may cap it lower)
+ */
+public record TaskSpec(
+    String id, Scope scope, CapabilitySet required, long maxCostMicros, int maxAgents) {
+
+  public static final int MAX_REQUIRED = 16;
+
+  public TaskSpec {
+    Scope.segment(ErrorCode.INVALID_REQUEST, "task id", id);
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(required, "required");
+    if (required.size() > MAX_REQUIRED) {
+      throw new GovernorException(
+          ErrorCode.INVALID_CAPABILITY,
+          "a task requires at most " + MAX_REQUIRED + " capabilities, not " + required.size(),
+          Map.of("field", "required"));
+    }
+    if (Money.checkAmount("max_cost", maxCostMicros) == 0) {
+      throw new GovernorException(
+          ErrorCode.INVALID_AMOUNT, "max_cost must be at least 1 micro-dollar");
+    }
+    if (maxAgents < 1 || maxAgents > TenantPolicy.MAX_AGENTS_PER_TASK) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          "max_agents " + maxAgents + " is outside 1.." + TenantPolicy.MAX_AGENTS_PER_TASK,
+          Map.of("field", "max_agents"));
+    }
+  }
+
+  public String tenant() {
+    return scope.tenant();
+  }
+}

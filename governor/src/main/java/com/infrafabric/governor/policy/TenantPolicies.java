@@ -1,0 +1,65 @@
+package com.infrafabric.governor.policy;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.budget.TenantScripts;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Stores and reads tenant policies. A tenant without a stored policy has {@link
+ * TenantPolicy#DEFAULTS}. Replacing a policy is one atomic step; claims that run after it see all
+ * of the new policy, claims before it all of the old. Thread-safe.
+ */
+public final class TenantPolicies {
+
+  private static final LuaScript PUT = LuaScript.fromResource(TenantPolicies.class, "put_policy");
+
+  private final RedisStore redis;
+
+  public TenantPolicies(RedisStore redis) {
+    this.redis = redis;
+  }
+
+  /** Replaces the policy of {@code tenant}. */
+  public Future<Void> put(String tenant, TenantPolicy policy) {
+    List<String> args = new ArrayList<>();
+    policy
+        .fields()
+        .forEach(
+            (name, value) -> {
+              args.add(name);
+              args.add(value);
+            });
+    return redis.eval(PUT, List.of(key(tenant)), args).mapEmpty();
+  }
+
+  /** The policy of {@code tenant}, or the defaults if it has none. */
+  public Future<TenantPolicy> get(String tenant) {
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(key(tenant)))
+        .map(TenantPolicies::fields)
+        .map(TenantPolicy::fromFields);
+  }
+
+  private static String key(String tenant) {
+    return TenantScripts.tenantPrefix(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant))
+        + "policy";
+  }
+
+  private static Map<String, String> fields(Response hash) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    for (String name : hash.getKeys()) {
+      fields.put(name, hash.get(name).toString());
+    }
+    return fields;
+  }
+}

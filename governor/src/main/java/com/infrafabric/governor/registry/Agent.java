@@ -1,0 +1,57 @@
+package com.infrafabric.governor.registry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A registered agent as stored: its contract, and the state the claim path keeps with it.
+ *
+ * @param tenant the tenant it works for
+ * @param id its id in the tenant
+ * @param capabilities what its contract grants
+ * @param model the LLM it runs on
+ * @param costPerTaskMicros what a claim reserves for one of its tasks
+ * @param slots how many tasks it may hold at once
+ * @param busySlots how many it holds now
+ * @param reputationPpm its reputation in parts per million (0..1,000,000; new agents start at
+ *     500,000), a moving score of its reported outcomes
+ * @param slo the latency its successful tasks should stay within
+ * @param status whether it takes new tasks
+ * @param breaker its circuit breaker
+ * @param consecutiveFailures failures since its last success
+ * @param contractVersion the version of its registered contract
+ */
+public record Agent(
+    String tenant,
+    String id,
+    CapabilitySet capabilities,
+    String model,
+    long costPerTaskMicros,
+    int slots,
+    int busySlots,
+    int reputationPpm,
+    Duration slo,
+    AgentStatus status,
+    BreakerState breaker,
+    int consecutiveFailures,
+    long contractVersion) {
+
+  /** Reads the fields of the agent's Redis hash (see {@code agent_lib.lua}). */
+  static Agent fromFields(String tenant, String id, Map<String, String> fields) {
+    return new Agent(
+        tenant,
+        id,
+        CapabilitySet.parse(List.of(fields.get("caps").split(","))),
+        fields.get("model"),
+        Long.parseLong(fields.get("rate")),
+        Integer.parseInt(fields.get("slots")),
+        Integer.parseInt(fields.get("busy")),
+        Integer.parseInt(fields.get("rep")),
+        Duration.ofMillis(Long.parseLong(fields.get("slo"))),
+        AgentStatus.fromWireName(fields.get("status")),
+        BreakerState.fromWireName(fields.get("brk")),
+        Integer.parseInt(fields.get("fails")),
+        Long.parseLong(fields.get("ver")));
+  }
+}

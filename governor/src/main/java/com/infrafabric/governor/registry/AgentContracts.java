@@ -1,0 +1,67 @@
+package com.infrafabric.governor.registry;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.auth.AuthResult;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.JwtSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * Verifies agent contracts with the platform's token verifier: ES256 only (so unsigned, HMAC and
+ * algorithm-confused contracts are refused), a key id found in the operator's contract JWK set, a
+ * valid signature, the configured issuer, {@code exp} and {@code nbf} at the injected clock, and
+ * the audience {@link #AUDIENCE}. That audience is what keeps an agent's own bearer token (signed
+ * by the same issuer, perhaps even carrying capability claims) from passing as a contract.
+ * Thread-safe; the key file is re-read when it changes, as for bearer tokens.
+ */
+public final class AgentContracts {
+
+  /** The {@code aud} every contract carries, and no bearer token does. */
+  public static final String AUDIENCE = "infrafabric-agent-contract";
+
+  private final JwtAuthenticator verifier;
+
+  private AgentContracts(JwtAuthenticator verifier) {
+    this.verifier = verifier;
+  }
+
+  /**
+   * Trusts contracts signed by a key of {@code operatorJwks} (a public JWK set file) and issued by
+   * {@code issuer}.
+   */
+  public static AgentContracts create(Vertx vertx, Path operatorJwks, String issuer, Clock clock) {
+    return new AgentContracts(
+        JwtAuthenticator.create(vertx, JwtSettings.of(operatorJwks, issuer, AUDIENCE), clock));
+  }
+
+  /**
+   * The contract {@code jws} carries, once verified.
+   *
+   * @return a future failed with {@code CONTRACT_REJECTED} (detail {@code reason}: {@code
+   *     signature}, {@code unknown_key}, {@code expired}, {@code audience}...) if the contract is
+   *     not trusted, or {@code INVALID_CONTRACT} if it is trusted but says something invalid
+   */
+  public Future<AgentContract> verify(String jws) {
+    return verifier.authenticate(jws).map(AgentContracts::contract);
+  }
+
+  private static AgentContract contract(AuthResult result) {
+    if (result instanceof AuthResult.Authenticated authenticated) {
+      return AgentContract.fromPrincipal(authenticated.principal());
+    }
+    String reason = ((AuthResult.Rejected) result).reason().code();
+    throw new GovernorException(
+        ErrorCode.CONTRACT_REJECTED,
+        "agent contract refused ("
+            + reason
+            + "): it must be a current ES256 JWS for audience "
+            + AUDIENCE
+            + ", signed by a trusted operator key",
+        Map.of("reason", reason));
+  }
+}

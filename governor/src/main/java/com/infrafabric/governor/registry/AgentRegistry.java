@@ -1,0 +1,156 @@
+package com.infrafabric.governor.registry;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.budget.ScriptReply;
+import com.infrafabric.governor.budget.TenantScripts;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The capability registry: agents register with a contract an operator signed, and admins drain,
+ * disable, reactivate, remove them and reset their breakers. Each change is one atomic script that
+ * also keeps the agent's capability indexes (what claims search) in step and appends an {@code
+ * agent} entry to the tenant's ledger. Authorising the caller (admin or not) is the REST layer's
+ * part; what capabilities an agent has is decided here, by the signature alone. Thread-safe.
+ */
+public final class AgentRegistry {
+
+  private static final LuaScript PUT = agentScript("agent_put");
+  private static final LuaScript STATUS = agentScript("agent_status");
+  private static final LuaScript RESET = agentScript("breaker_reset");
+
+  private final TenantScripts scripts;
+  private final AgentContracts contracts;
+  private final RedisStore redis;
+  private final Counter resets;
+
+  public AgentRegistry(
+      TenantScripts scripts, AgentContracts contracts, RedisStore redis, MeterRegistry meters) {
+    this.scripts = scripts;
+    this.contracts = contracts;
+    this.redis = redis;
+    this.resets = BreakerState.transitions(meters, BreakerState.CLOSED.wireName());
+  }
+
+  /**
+   * Registers the agent a signed contract describes, or replaces its contract by a newer version;
+   * repeating the registered contract changes nothing.
+   *
+   * @return the agent as registered; a future failed with {@code CONTRACT_REJECTED}, {@code
+   *     INVALID_CONTRACT} or {@code CONTRACT_STALE} if it cannot be
+   */
+  public Future<Agent> register(String signedContract) {
+    return contracts.verify(signedContract).compose(this::store);
+  }
+
+  public Future<Optional<Agent>> get(String tenant, String agentId) {
+    Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
+    String key = TenantScripts.tenantPrefix(tenant(tenant)) + "a:" + agentId;
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(key))
+        .map(
+            hash ->
+                hash.size() == 0 ? Optional.empty() : Optional.of(agent(tenant, agentId, hash)));
+  }
+
+  /** Drains, disables or reactivates an agent; its leases run on. */
+  public Future<Agent> setStatus(String tenant, String agentId, AgentStatus status) {
+    return change(tenant, agentId, STATUS, List.of(agentId, status.wireName()))
+        .map(body -> agent(tenant, agentId, body));
+  }
+
+  /** Removes an agent that holds no lease; its contract version is remembered. */
+  public Future<Void> remove(String tenant, String agentId) {
+    return change(tenant, agentId, STATUS, List.of(agentId, "removed")).mapEmpty();
+  }
+
+  /** Closes an agent's breaker by hand and starts its failure count over. */
+  public Future<Agent> resetBreaker(String tenant, String agentId) {
+    return change(tenant, agentId, RESET, List.of(agentId))
+        .map(
+            body -> {
+              if (body.getBoolean("reset")) {
+                resets.increment();
+              }
+              return agent(tenant, agentId, body);
+            });
+  }
+
+  private Future<Agent> store(AgentContract contract) {
+    String fingerprint = TenantScripts.fingerprint("agent-contract", contract);
+    return scripts
+        .run(contract.tenant(), PUT, null, "", null, contract.scriptArgs(fingerprint))
+        .map(
+            reply -> {
+              if ("stale".equals(reply.kind())) {
+                throw new GovernorException(
+                    ErrorCode.CONTRACT_STALE,
+                    "agent "
+                        + contract.agentId()
+                        + " has contract version "
+                        + reply.payload()
+                        + " registered; a change needs a higher version than "
+                        + contract.version(),
+                    Map.of("registered_version", Long.parseLong(reply.payload())));
+              }
+              return agent(contract.tenant(), contract.agentId(), reply.body());
+            });
+  }
+
+  private Future<JsonObject> change(
+      String tenant, String agentId, LuaScript script, List<String> args) {
+    Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
+    return scripts
+        .run(tenant(tenant), script, null, "", null, args)
+        .map(reply -> body(reply, agentId));
+  }
+
+  private static JsonObject body(ScriptReply reply, String agentId) {
+    switch (reply.kind()) {
+      case "agent_not_found" ->
+          throw new GovernorException(
+              ErrorCode.AGENT_NOT_FOUND, "agent " + agentId + " is not registered");
+      case "agent_busy" ->
+          throw new GovernorException(
+              ErrorCode.AGENT_BUSY,
+              "agent " + agentId + " still holds " + reply.payload() + " leases; drain it first",
+              Map.of("busy_slots", Integer.parseInt(reply.payload())));
+      default -> {
+        return reply.body();
+      }
+    }
+  }
+
+  private static Agent agent(String tenant, String agentId, JsonObject body) {
+    Map<String, String> fields = new HashMap<>();
+    body.getJsonObject("agent").forEach(e -> fields.put(e.getKey(), (String) e.getValue()));
+    return Agent.fromFields(tenant, agentId, fields);
+  }
+
+  private static Agent agent(String tenant, String agentId, Response hash) {
+    Map<String, String> fields = new HashMap<>();
+    hash.getKeys().forEach(name -> fields.put(name, hash.get(name).toString()));
+    return Agent.fromFields(tenant, agentId, fields);
+  }
+
+  private static String tenant(String tenant) {
+    return Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
+  }
+
+  private static LuaScript agentScript(String body) {
+    return TenantScripts.compose(AgentRegistry.class, body, "agent_lib");
+  }
+}

@@ -1,0 +1,94 @@
+package com.infrafabric.governor.registry;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Capabilities and their levels: what an agent's contract grants, or what a task requires (an agent
+ * satisfies a required capability when it holds it at that level or higher).
+ *
+ * <p>Names are 1-64 characters of {@code [a-z0-9._-]} starting with a letter or digit, so they are
+ * safe inside Redis key names; levels are 1..{@value #MAX_LEVEL} (1 when not given).
+ *
+ * @param levels level by capability name, in name order
+ */
+public record CapabilitySet(SortedMap<String, Integer> levels) {
+
+  public static final int MAX_LEVEL = 10;
+  public static final int MAX_SIZE = 64;
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+  public CapabilitySet {
+    if (levels.isEmpty() || levels.size() > MAX_SIZE) {
+      throw invalid("capabilities must list 1 to " + MAX_SIZE + " entries, not " + levels.size());
+    }
+    levels.forEach(CapabilitySet::check);
+    levels = Collections.unmodifiableSortedMap(new TreeMap<>(levels));
+  }
+
+  public static CapabilitySet of(Map<String, Integer> levels) {
+    return new CapabilitySet(new TreeMap<>(levels));
+  }
+
+  /** Reads entries written as {@code name} (level 1) or {@code name:level}. */
+  public static CapabilitySet parse(List<String> entries) {
+    SortedMap<String, Integer> levels = new TreeMap<>();
+    for (String entry : entries) {
+      int colon = entry.indexOf(':');
+      String name = colon < 0 ? entry : entry.substring(0, colon);
+      int level = colon < 0 ? 1 : level(entry, entry.substring(colon + 1));
+      if (levels.put(name, level) != null) {
+        throw invalid("capability '" + name + "' is listed twice");
+      }
+    }
+    return new CapabilitySet(levels);
+  }
+
+  public int size() {
+    return levels.size();
+  }
+
+  /** {@code name:level} entries, as {@link #parse} reads them. */
+  public List<String> entries() {
+    return levels.entrySet().stream().map(e -> e.getKey() + ':' + e.getValue()).toList();
+  }
+
+  /** The entries joined by commas, as the scripts read them. */
+  public String encoded() {
+    return levels.entrySet().stream()
+        .map(e -> e.getKey() + ':' + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+
+  private static void check(String name, Integer level) {
+    if (name == null || !NAME.matcher(name).matches()) {
+      throw invalid(
+          "capability name '"
+              + name
+              + "' must be 1-64 characters of a-z 0-9 . _ - starting with a letter or digit");
+    }
+    if (level == null || level < 1 || level > MAX_LEVEL) {
+      throw invalid("capability " + name + " level " + level + " is outside 1.." + MAX_LEVEL);
+    }
+  }
+
+  private static int level(String entry, String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw invalid("capability '" + entry + "' must be name or name:level");
+    }
+  }
+
+  private static GovernorException invalid(String message) {
+    return new GovernorException(
+        ErrorCode.INVALID_CAPABILITY, message, Map.of("field", "capabilities"));
+  }
+}

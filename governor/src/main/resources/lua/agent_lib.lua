@@ -1,0 +1,143 @@
+-- Agents, their capability indexes and their circuit breakers: shared by the registry's and the
+-- claim path's scripts, which run it after budget_lib.lua.
+--
+-- Layout (P = prefix, as in budget_lib.lua):
+--   P a:<agent>  hash: one agent: 'caps' ('name:level,...'), 'c:<name>' the level of each
+--                capability, 'model', 'rate' (micro-dollars per task), 'slots', 'busy' (slots in
+--                use), 'rep' (reputation in parts per million), 'slo' (ms), 'status'
+--                (active|draining|disabled), 'brk' (closed|open|half_open), 'fails' (consecutive
+--                failures), 'probe' ('1' while a half-open breaker's probe task runs), 'ver'
+--                (contract version), 'fp' (contract fingerprint)
+--   P ix:<cap>   zset: agents with capability <cap> that can take a task now, scored rep / rate
+--                (exactly: claims rely on it as a bound of the agent's score)
+--   P cx:<cap>   zset: every registered agent with capability <cap>, scored as at registration:
+--                only read to say why nobody could take a task
+--   P agents     hash: the contract version of every agent ever registered; it outlives removal so
+--                that an old contract cannot be replayed
+--   P bdue       zset: open breakers by the end of their cool-down
+--
+-- The indexes are changed by the same script that changes what they depend on (slots in use,
+-- status, breaker, reputation, capabilities), so they never disagree with the agent hashes.
+
+local AGENT_FIELDS = {'caps', 'model', 'rate', 'slots', 'busy', 'rep', 'slo', 'status', 'brk',
+                      'fails', 'probe'}
+local INITIAL_REPUTATION = 500000
+local TENANT = string.match(H.prefix, '^gov:{(.*)}:$')
+-- Breaker transitions made by this script, for the caller's metrics.
+local TRANSITIONS = {}
+
+local function agent_key(id)
+  return H.prefix .. 'a:' .. id
+end
+
+-- The agent's fields, with the level of each capability in wanted (0 if it lacks it); nil if
+-- there is no such agent.
+local function load_agent(id, wanted)
+  wanted = wanted or {}
+  local names = {unpack(AGENT_FIELDS)}
+  for _, cap in ipairs(wanted) do names[#names + 1] = 'c:' .. cap end
+  local v = redis.call('HMGET', agent_key(id), unpack(names))
+  if not v[1] then return nil end
+  local a = {id = id, caps = v[1], model = v[2], rate = tonumber(v[3]), slots = tonumber(v[4]),
+             busy = tonumber(v[5]), rep = tonumber(v[6]), slo = tonumber(v[7]), status = v[8],
+             brk = v[9], fails = tonumber(v[10]), probe = v[11], levels = {}}
+  for i, cap in ipairs(wanted) do
+    a.levels[cap] = tonumber(v[#AGENT_FIELDS + i] or '0')
+  end
+  return a
+end
+
+-- What ranking needs of an agent: cost, reputation and the level of each wanted capability.
+local function load_ranking(id, wanted)
+  local names = {'rate', 'rep'}
+  for _, cap in ipairs(wanted) do names[#names + 1] = 'c:' .. cap end
+  local v = redis.call('HMGET', agent_key(id), unpack(names))
+  local a = {id = id, rate = tonumber(v[1]), rep = tonumber(v[2]), levels = {}}
+  for i, cap in ipairs(wanted) do a.levels[cap] = tonumber(v[2 + i] or '0') end
+  return a
+end
+
+-- Every field of the agent hash, for the reply; the Java side reads it as Agent.
+local function agent_reply(id)
+  local flat = redis.call('HGETALL', agent_key(id))
+  local fields = {}
+  for i = 1, #flat, 2 do fields[flat[i]] = flat[i + 1] end
+  return fields
+end
+
+local function capability_names(caps)
+  local names = {}
+  for _, entry in ipairs(split(caps, ',')) do
+    names[#names + 1] = string.match(entry, '^([^:]+)')
+  end
+  return names
+end
+
+-- Free slot, active, breaker closed (or half-open with no probe running yet).
+local function can_take(a)
+  return a.status == 'active' and a.busy < a.slots
+    and (a.brk == 'closed' or (a.brk == 'half_open' and a.probe ~= '1'))
+end
+
+-- What orders an index: reputation per micro-dollar, the part of a claim's score that does not
+-- depend on the task.
+local function index_score(a)
+  return a.rep / a.rate
+end
+
+-- Puts the agent in (or takes it out of) the index of each of its capabilities, as it can take a
+-- task or not, with its current score.
+local function reindex(a)
+  local take, score = can_take(a), index_score(a)
+  for _, name in ipairs(capability_names(a.caps)) do
+    if take then
+      redis.call('ZADD', H.prefix .. 'ix:' .. name, score, a.id)
+    else
+      redis.call('ZREM', H.prefix .. 'ix:' .. name, a.id)
+    end
+  end
+end
+
+-- Lists a newly registered (or re-registered) agent under each of its capabilities.
+local function list_holder(a)
+  for _, name in ipairs(capability_names(a.caps)) do
+    redis.call('ZADD', H.prefix .. 'cx:' .. name, index_score(a), a.id)
+  end
+end
+
+local function unindex(a)
+  for _, name in ipairs(capability_names(a.caps)) do
+    redis.call('ZREM', H.prefix .. 'ix:' .. name, a.id)
+    redis.call('ZREM', H.prefix .. 'cx:' .. name, a.id)
+  end
+end
+
+-- Moves the breaker to state (closed|open|half_open), with an event naming why; the caller
+-- reindexes the agent.
+local function set_breaker(a, state, why, cooldown_ms)
+  emit_event('breaker.' .. state, {'agent', a.id, 'from', a.brk, 'reason', why,
+    'failures', int(a.fails)})
+  TRANSITIONS[#TRANSITIONS + 1] = state
+  a.brk, a.probe = state, '0'
+  if state == 'closed' then a.fails = 0 end
+  redis.call('HSET', agent_key(a.id), 'brk', state, 'probe', '0', 'fails', int(a.fails))
+  if state == 'open' then
+    redis.call('ZADD', H.prefix .. 'bdue', H.now + cooldown_ms, a.id)
+  else
+    redis.call('ZREM', H.prefix .. 'bdue', a.id)
+  end
+end
+
+-- Lets one probe task through each breaker whose cool-down has ended (at most max of them).
+local function half_open_due(max)
+  local due = redis.call('ZRANGEBYSCORE', H.prefix .. 'bdue', '-inf', H.now, 'LIMIT', 0, max)
+  for _, id in ipairs(due) do
+    local a = load_agent(id)
+    redis.call('ZREM', H.prefix .. 'bdue', id)
+    if a and a.brk == 'open' then
+      set_breaker(a, 'half_open', 'cooldown_over', 0)
+      reindex(a)
+    end
+  end
+  return #due
+end

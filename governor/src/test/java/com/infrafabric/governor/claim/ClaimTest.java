@@ -1,0 +1,197 @@
+package com.infrafabric.governor.claim;
+
+import static com.infrafabric.governor.testing.ClaimRig.contract;
+import static com.infrafabric.governor.testing.ClaimRig.task;
+import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.budget.Spend;
+import com.infrafabric.governor.budget.Window;
+import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
+import com.infrafabric.governor.claim.ClaimOutcome.Reason;
+import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class ClaimTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path keys;
+
+  private static ClaimRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new ClaimRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"), keys);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void aClaimOwnsTheTaskTakesASlotAndHoldsTheAgentsCostOnTheTaskScope() {
+    String t = freshTenant("claim");
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.register(contract(t, "a1", Map.of("python", 2), 3_000, 2));
+
+    Claimed claim = rig.claimed(task("t1", t + "/proj", Map.of("python", 1), 10_000));
+
+    assertThat(claim.agentId()).isEqualTo("a1");
+    assertThat(claim.lease()).isEqualTo(new LeaseId(t, "t1", 1));
+    assertThat(claim.reservedMicros()).isEqualTo(3_000);
+    assertThat(claim.expiresAt()).isEqualTo(rig.clock.instant().plusSeconds(60));
+    assertThat(rig.agent(t, "a1").busySlots()).isEqualTo(1);
+    assertThat(rig.governor.usage(t + "/proj", Window.LIFETIME).reservedMicros()).isEqualTo(3_000);
+    assertThat(rig.governor.ledger(t))
+        .extracting(LedgerEntry::type)
+        .containsExactly("agent", "reserve", "claim");
+    assertThat(rig.claim(task("t1", t + "/proj", Map.of("python", 1), 10_000)))
+        .isInstanceOfSatisfying(
+            NotClaimed.class, n -> assertThat(n.reason()).isEqualTo(Reason.TASK_ALREADY_OWNED));
+  }
+
+  @Test
+  void succeedingCommitsTheSpendFreesTheSlotAndCompletesTheTask() {
+    String t = freshTenant("finish");
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.register(contract(t, "a1", Map.of("python", 2), 3_000, 1));
+    Claimed claim = rig.claimed(task("t1", t + "/proj", Map.of("python", 1), 10_000));
+
+    FinishResult result = rig.finish(claim, TaskOutcome.SUCCEEDED, 2_500);
+
+    assertThat(result.releasedMicros()).isEqualTo(500);
+    assertThat(result.reputationPpm()).hasValue(550_000);
+    assertThat(rig.agent(t, "a1").busySlots()).isZero();
+    assertThat(rig.governor.usage(t + "/proj", Window.LIFETIME).spentMicros()).isEqualTo(2_500);
+    assertThat(rig.governor.usage(t + "/proj", Window.LIFETIME).reservedMicros()).isZero();
+    assertThat(rig.claim(task("t1", t + "/proj", Map.of("python", 1), 10_000)))
+        .isInstanceOfSatisfying(
+            NotClaimed.class, n -> assertThat(n.reason()).isEqualTo(Reason.TASK_COMPLETED));
+    assertThat(rig.governor.reconcile(t).consistent()).isTrue();
+  }
+
+  @Test
+  void aRetriedClaimReturnsTheFirstClaimAndTakesOneSlot() {
+    String t = freshTenant("claim-replay");
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.register(contract(t, "a1", Map.of("python", 2), 3_000, 2));
+    ClaimRequest request =
+        new ClaimRequest(task("t1", t + "/p", Map.of("python", 1), 10_000), GovernorRig.newKey());
+
+    Claimed first = (Claimed) Await.result(rig.claims.claim(request));
+    Claimed again = (Claimed) Await.result(rig.claims.claim(request));
+
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.lease()).isEqualTo(first.lease());
+    assertThat(again.reservation()).isEqualTo(first.reservation());
+    assertThat(rig.agent(t, "a1").busySlots()).isEqualTo(1);
+    assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isEqualTo(3_000);
+  }
+
+  @Test
+  void aRetriedFinishIsCommittedOnceAndHeartbeatsReplayToo() {
+    String t = freshTenant("finish-replay");
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.register(contract(t, "a1", Map.of("python", 2), 3_000, 2));
+    Claimed claim = rig.claimed(task("t1", t + "/p", Map.of("python", 1), 10_000));
+    HeartbeatRequest beat = new HeartbeatRequest(claim.lease(), "a1", GovernorRig.newKey());
+    FinishRequest finish =
+        new FinishRequest(
+            claim.lease(),
+            "a1",
+            TaskOutcome.SUCCEEDED,
+            Spend.amount(2_000),
+            Duration.ofSeconds(1),
+            GovernorRig.newKey());
+
+    Await.result(rig.claims.heartbeat(beat));
+    assertThat(((HeartbeatOutcome.Extended) Await.result(rig.claims.heartbeat(beat))).replayed())
+        .isTrue();
+    FinishResult first = Await.result(rig.claims.finish(finish));
+    FinishResult again = Await.result(rig.claims.finish(finish));
+
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.actualMicros()).isEqualTo(first.actualMicros());
+    assertThat(rig.governor.usage(t, Window.LIFETIME).spentMicros()).isEqualTo(2_000);
+    assertThat(first.reputationPpm()).hasValue(rig.agent(t, "a1").reputationPpm());
+  }
+
+  @Test
+  void aFailedTaskGoesToAnotherAgentAndItsSpendIsWasted() {
+    String t = freshTenant("fail");
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.register(contract(t, "a1", Map.of("python", 2), 3_000, 1));
+    rig.register(contract(t, "a2", Map.of("python", 2), 3_000, 1));
+    Claimed first = rig.claimed(task("t1", t + "/p", Map.of("python", 1), 10_000));
+
+    FinishResult failed = rig.finish(first, TaskOutcome.FAILED, 1_000);
+    Claimed second = rig.claimed(task("t1", t + "/p", Map.of("python", 1), 10_000));
+    rig.finish(second, TaskOutcome.SUCCEEDED, 3_000);
+
+    assertThat(failed.reputationPpm()).hasValue(450_000);
+    assertThat(second.agentId()).isNotEqualTo(first.agentId());
+    assertThat(second.lease().number()).isEqualTo(2);
+    CostWaste waste = Await.result(rig.claims.costWaste(t));
+    assertThat(waste).isEqualTo(new CostWaste(t, 4_000, 1_000));
+    assertThat(waste.ratio()).isEqualTo(0.25);
+    assertThat(spendCounter(t, "wasted")).isEqualTo(1_000);
+    assertThat(spendCounter(t, "total")).isEqualTo(4_000);
+  }
+
+  @Test
+  void reputationFollowsOutcomesAgainstTheSloAndDecidesBetweenEqualAgents() {
+    String t = freshTenant("reputation");
+    rig.governor.budget(t, Window.LIFETIME, 1_000_000);
+    rig.register(contract(t, "a-slow", Map.of("go", 1), 1_000, 1));
+    rig.register(contract(t, "b-fast", Map.of("go", 1), 1_000, 1));
+
+    Claimed first = rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000));
+    Claimed second = rig.claimed(task("t2", t + "/p", Map.of("go", 1), 10_000));
+    FinishResult slow = finishAfter(first, Duration.ofSeconds(30));
+    FinishResult fast = finishAfter(second, Duration.ofSeconds(2));
+
+    assertThat(List.of(first.agentId(), second.agentId())).containsExactly("a-slow", "b-fast");
+    assertThat(slow.reputationPpm()).hasValue(500_000);
+    assertThat(fast.reputationPpm()).hasValue(550_000);
+    assertThat(rig.claimed(task("t3", t + "/p", Map.of("go", 1), 10_000)).agentId())
+        .isEqualTo("b-fast");
+  }
+
+  private static FinishResult finishAfter(Claimed claim, Duration latency) {
+    return Await.result(
+        rig.claims.finish(
+            new FinishRequest(
+                claim.lease(),
+                claim.agentId(),
+                TaskOutcome.SUCCEEDED,
+                Spend.amount(1_000),
+                latency,
+                GovernorRig.newKey())));
+  }
+
+  private static double spendCounter(String tenant, String kind) {
+    return rig.meters
+        .get("governor.task.spend")
+        .tag("tenant", tenant)
+        .tag("kind", kind)
+        .counter()
+        .count();
+  }
+}

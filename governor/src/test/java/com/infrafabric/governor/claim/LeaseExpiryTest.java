@@ -1,0 +1,195 @@
+package com.infrafabric.governor.claim;
+
+import static com.infrafabric.governor.testing.ClaimRig.contract;
+import static com.infrafabric.governor.testing.ClaimRig.task;
+import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.ReservationSweeper;
+import com.infrafabric.governor.budget.Window;
+import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.governor.claim.HeartbeatOutcome.Extended;
+import com.infrafabric.governor.claim.HeartbeatOutcome.Lost;
+import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.registry.AgentStatus;
+import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class LeaseExpiryTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path keys;
+
+  private static ClaimRig rig;
+  private static ReservationSweeper sweeper;
+
+  @BeforeAll
+  static void start() {
+    rig = new ClaimRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"), keys);
+    sweeper = new ReservationSweeper(rig.governor.redis, 100, t -> rig.claims.expireDue(t, 100));
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  private static Claimed claimOne(String t, String agent) {
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.register(contract(t, agent, Map.of("go", 1), 4_000, 1));
+    return rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000));
+  }
+
+  @Test
+  void anExpiredLeaseReleasesTheSlotTheTaskAndTheReservationThroughTheSweeper() {
+    String t = freshTenant("sweep");
+    Claimed claim = claimOne(t, "a1");
+
+    rig.clock.advance(Duration.ofSeconds(59));
+    Await.result(sweeper.sweepOnce());
+    assertThat(rig.agent(t, "a1").busySlots()).isEqualTo(1);
+
+    rig.clock.advance(Duration.ofSeconds(1));
+    sweepUntilDone();
+
+    assertThat(rig.agent(t, "a1").busySlots()).isZero();
+    assertThat(rig.agent(t, "a1").consecutiveFailures()).isEqualTo(1);
+    assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isZero();
+    assertThat(rig.governor.ledger(t))
+        .extracting(LedgerEntry::type)
+        .containsExactly("agent", "reserve", "claim", "expire", "lease_expire");
+    assertThat(rig.governor.reconcile(t).consistent()).isTrue();
+    assertThat(rig.meters.get("governor.lease.expiries").counter().count()).isPositive();
+    assertThat(rig.heartbeat(claim)).isEqualTo(new Lost(claim.lease(), "expired"));
+
+    assertThat(rig.claim(task("t1", t + "/p", Map.of("go", 1), 10_000)))
+        .isInstanceOfSatisfying(
+            ClaimOutcome.NotClaimed.class,
+            n -> assertThat(n.counts()).containsEntry("owned_before", 1L));
+    rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
+    Claimed again = rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000));
+    assertThat(again.lease()).isEqualTo(new LeaseId(t, "t1", 2));
+    assertThat(again.agentId()).isEqualTo("a2");
+  }
+
+  @Test
+  void theNextClaimOfTheTenantExpiresOverdueLeasesOnTheWay() {
+    String t = freshTenant("lazy");
+    claimOne(t, "a1");
+    rig.clock.advance(Duration.ofSeconds(61));
+
+    Claimed next = rig.claimed(task("t2", t + "/p", Map.of("go", 1), 10_000));
+
+    assertThat(next.agentId()).isEqualTo("a1");
+    assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isEqualTo(4_000);
+  }
+
+  @Test
+  void heartbeatsKeepTheLeaseAndItsReservationAlive() {
+    String t = freshTenant("heartbeat");
+    Claimed claim = claimOne(t, "a1");
+
+    for (int i = 0; i < 5; i++) {
+      rig.clock.advance(Duration.ofSeconds(50));
+      assertThat(rig.heartbeat(claim))
+          .isEqualTo(new Extended(claim.lease(), rig.clock.instant().plusSeconds(60), false));
+      sweepUntilDone();
+    }
+
+    assertThat(rig.agent(t, "a1").busySlots()).isEqualTo(1);
+    assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isEqualTo(4_000);
+    assertThat(rig.finish(claim, TaskOutcome.SUCCEEDED, 3_000).late()).isFalse();
+  }
+
+  @Test
+  void aReportAfterExpiryIsRecordedAsLateWastedSpendAndChangesNothingElse() {
+    String t = freshTenant("late");
+    Claimed claim = claimOne(t, "a1");
+    rig.clock.advance(Duration.ofSeconds(61));
+    sweepUntilDone();
+    Await.result(rig.registry.remove(t, "a1"));
+
+    FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 2_000);
+
+    assertThat(late.late()).isTrue();
+    assertThat(late.releasedMicros()).isZero();
+    assertThat(late.reputationPpm()).isEmpty();
+    assertThat(late.breaker()).isEmpty();
+    assertThat(rig.governor.usage(t, Window.LIFETIME).spentMicros()).isEqualTo(2_000);
+    assertThat(Await.result(rig.claims.costWaste(t))).isEqualTo(new CostWaste(t, 2_000, 2_000));
+    assertThatThrownBy(() -> rig.finish(claim, TaskOutcome.SUCCEEDED, 2_000))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LEASE_ENDED));
+    assertThat(rig.governor.reconcile(t).consistent()).isTrue();
+  }
+
+  @Test
+  void anAgentHoldingALeaseCannotBeRemoved() {
+    String t = freshTenant("busy-removal");
+    claimOne(t, "a1");
+
+    assertThatThrownBy(() -> Await.result(rig.registry.remove(t, "a1")))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_BUSY))
+        .hasMessage("agent a1 still holds 1 leases; drain it first");
+    assertThat(rig.agent(t, "a1").busySlots()).isEqualTo(1);
+  }
+
+  @Test
+  void onlyTheHolderMayHeartbeatOrFinish() {
+    String t = freshTenant("holder");
+    Claimed claim = claimOne(t, "a1");
+    HeartbeatRequest impostor = new HeartbeatRequest(claim.lease(), "a2", GovernorRig.newKey());
+
+    assertThatThrownBy(() -> Await.result(rig.claims.heartbeat(impostor)))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.LEASE_NOT_HELD))
+        .hasMessage("lease " + t + "/t1#1 is held by agent a1");
+    assertThatThrownBy(
+            () ->
+                Await.result(
+                    rig.claims.heartbeat(
+                        new HeartbeatRequest(new LeaseId(t, "t1", 2), "a1", GovernorRig.newKey()))))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TASK_NOT_FOUND));
+  }
+
+  @Test
+  void aDisabledAgentCannotExtendItsLeasesSoItsTasksGoToOthers() {
+    String t = freshTenant("disabled");
+    Claimed claim = claimOne(t, "a1");
+    rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
+    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
+
+    assertThat(rig.heartbeat(claim)).isEqualTo(new Lost(claim.lease(), "agent_disabled"));
+    rig.clock.advance(Duration.ofSeconds(60));
+    sweepUntilDone();
+
+    assertThat(rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000)).agentId())
+        .isEqualTo("a2");
+  }
+
+  private static void sweepUntilDone() {
+    for (int pass = 0; pass < 100; pass++) {
+      if (Await.result(sweeper.sweepOnce()) == 0 && pass > 0) {
+        return;
+      }
+    }
+  }
+}

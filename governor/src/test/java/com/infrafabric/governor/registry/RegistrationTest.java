@@ -1,0 +1,235 @@
+package com.infrafabric.governor.registry;
+
+import static com.infrafabric.governor.testing.ClaimRig.contract;
+import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.infrafabric.platform.testing.TestTokens;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(60)
+class RegistrationTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path keys;
+  @TempDir static Path strangerKeys;
+
+  private static ClaimRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new ClaimRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"), keys);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void aContractSignedByTheOperatorRegistersTheAgentWithWhatItGrants() {
+    String t = freshTenant("reg");
+    Agent agent = rig.register(contract(t, "a1", Map.of("python", 3, "sql", 1), 2_000, 4));
+
+    assertThat(agent.capabilities().levels()).containsExactly(entry("python", 3), entry("sql", 1));
+    assertThat(agent.costPerTaskMicros()).isEqualTo(2_000);
+    assertThat(agent.slots()).isEqualTo(4);
+    assertThat(agent.busySlots()).isZero();
+    assertThat(agent.status()).isEqualTo(AgentStatus.ACTIVE);
+    assertThat(agent.breaker()).isEqualTo(BreakerState.CLOSED);
+    assertThat(agent.reputationPpm()).isEqualTo(500_000);
+    assertThat(stored(t, "a1")).isEqualTo(agent);
+    assertThat(rig.governor.ledger(t)).extracting(LedgerEntry::type).containsExactly("agent");
+  }
+
+  @Test
+  void anUnsignedContractIsRejected() {
+    String t = freshTenant("unsigned");
+    String signed = rig.sign(contract(t, "a1", Map.of("python", 1), 100, 1));
+    String[] parts = signed.split("\\.");
+    String none = base64("{\"alg\":\"none\"}");
+
+    assertRejected(() -> register(none + "." + parts[1] + "."), "malformed");
+    assertRejected(() -> register(parts[0] + "." + parts[1] + "."), "malformed");
+    assertThat(rig.registry.get(t, "a1")).satisfies(f -> assertThat(Await.result(f)).isEmpty());
+  }
+
+  @Test
+  void aContractWhoseCapabilitiesWereEditedAfterSigningIsRejected() {
+    String t = freshTenant("forged");
+    String modest = rig.sign(contract(t, "a1", Map.of("python", 1), 100, 1));
+    String grand = rig.sign(contract(t, "a1", Map.of("python", 10, "admin", 10), 100, 1));
+
+    String[] forged = modest.split("\\.");
+    forged[1] = grand.split("\\.")[1];
+
+    assertRejected(() -> register(String.join(".", forged)), "signature");
+    assertThat(Await.result(rig.registry.get(t, "a1"))).isEmpty();
+  }
+
+  @Test
+  void aContractSignedByAKeyTheOperatorDoesNotTrustIsRejected() {
+    String t = freshTenant("stranger");
+    TestTokens stranger = TestTokens.create(strangerKeys, rig.clock);
+    String signed =
+        stranger.mint(
+            contract(t, "a1", Map.of("python", 1), 100, 1)
+                .toTokenSpec(TestTokens.ISSUER, Duration.ofHours(1)));
+
+    assertRejected(() -> register(signed), "unknown_key");
+  }
+
+  @Test
+  void anExpiredContractIsRejected() {
+    String t = freshTenant("expired");
+    String signed =
+        rig.operator.mint(
+            contract(t, "a1", Map.of("python", 1), 100, 1)
+                .toTokenSpec(TestTokens.ISSUER, Duration.ofMinutes(10)));
+    rig.clock.advance(Duration.ofMinutes(11));
+
+    assertRejected(() -> register(signed), "expired");
+  }
+
+  @Test
+  void anAgentsOwnBearerTokenCannotServeAsAContractEvenWithCapabilityClaims() {
+    String t = freshTenant("self");
+    AgentContract wanted = contract(t, "a1", Map.of("python", 10), 1, 1000);
+    String bearer =
+        rig.operator.mint(
+            wanted
+                .toTokenSpec(TestTokens.ISSUER, Duration.ofHours(1))
+                .withAudience(TestTokens.AUDIENCE)
+                .withRoles("agent"));
+
+    assertRejected(() -> register(bearer), "audience");
+    assertThat(Await.result(rig.registry.get(t, "a1"))).isEmpty();
+  }
+
+  @Test
+  void capabilitiesChangeOnlyWithAHigherContractVersion() {
+    String t = freshTenant("versions");
+    AgentContract v1 = contract(t, "a1", Map.of("python", 1), 100, 1);
+    rig.register(v1);
+    AgentContract elevated = withCapabilities(v1, Map.of("python", 9), 1);
+
+    assertThatThrownBy(() -> rig.register(elevated))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTRACT_STALE))
+        .hasMessage(
+            "agent a1 has contract version 1 registered; a change needs a higher version than 1");
+    assertThat(rig.register(v1).capabilities().levels()).containsEntry("python", 1);
+
+    Agent v2 = rig.register(withCapabilities(v1, Map.of("python", 9, "go", 2), 2));
+    assertThat(v2.capabilities().levels()).containsEntry("python", 9).containsEntry("go", 2);
+    assertThatThrownBy(() -> rig.register(v1)).hasMessageContaining("version 2 registered");
+  }
+
+  @Test
+  void aRemovedAgentCannotComeBackWithItsOldContract() {
+    String t = freshTenant("removed");
+    AgentContract v1 = contract(t, "a1", Map.of("python", 1), 100, 1);
+    rig.register(v1);
+
+    Await.result(rig.registry.remove(t, "a1"));
+
+    assertThat(Await.result(rig.registry.get(t, "a1"))).isEmpty();
+    assertThatThrownBy(() -> rig.register(v1))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONTRACT_STALE));
+    assertThat(rig.register(withCapabilities(v1, Map.of("python", 1), 2)).contractVersion())
+        .isEqualTo(2);
+  }
+
+  @Test
+  void statusChangesAreStoredAndUnknownAgentsAreNamed() {
+    String t = freshTenant("status");
+    rig.register(contract(t, "a1", Map.of("python", 1), 100, 1));
+
+    Agent drained = Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DRAINING));
+    Agent disabled = Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
+
+    assertThat(drained.status()).isEqualTo(AgentStatus.DRAINING);
+    assertThat(disabled.status()).isEqualTo(AgentStatus.DISABLED);
+    assertThat(stored(t, "a1").status()).isEqualTo(AgentStatus.DISABLED);
+    assertThatThrownBy(() -> Await.result(rig.registry.setStatus(t, "nobody", AgentStatus.ACTIVE)))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_NOT_FOUND))
+        .hasMessage("agent nobody is not registered");
+  }
+
+  @Test
+  void aContractWithInvalidTermsIsRefusedWithTheFieldNamed() {
+    assertThatThrownBy(() -> contract("t", "a1", Map.of("python", 1), 100, 0))
+        .hasMessage("agent contract slots 0 is outside 1..1000");
+    assertThatThrownBy(() -> contract("t", "a 1", Map.of("python", 1), 100, 1))
+        .hasMessageContaining("agent id 'a 1' must be");
+    assertThatThrownBy(() -> contract("t", "a1", Map.of("Py thon", 1), 100, 1))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CAPABILITY));
+    assertThatThrownBy(() -> contract("t", "a1", Map.of("python", 11), 100, 1))
+        .hasMessage("capability python level 11 is outside 1..10");
+  }
+
+  private static AgentContract withCapabilities(
+      AgentContract base, Map<String, Integer> capabilities, long version) {
+    return new AgentContract(
+        base.agentId(),
+        base.tenant(),
+        CapabilitySet.of(capabilities),
+        base.model(),
+        base.costPerTaskMicros(),
+        base.slots(),
+        base.slo(),
+        version);
+  }
+
+  private static Agent stored(String tenant, String id) {
+    return Await.result(rig.registry.get(tenant, id)).orElseThrow();
+  }
+
+  private static Agent register(String jws) {
+    return Await.result(rig.registry.register(jws));
+  }
+
+  private static void assertRejected(ThrowingCallable registration, String reason) {
+    assertThatThrownBy(registration)
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.CONTRACT_REJECTED);
+              assertThat(e.details()).containsEntry("reason", reason);
+            })
+        .hasMessageStartingWith("agent contract refused (" + reason + ")");
+  }
+
+  private static String base64(String json) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Map.Entry<String, Integer> entry(String name, int level) {
+    return Map.entry(name, level);
+  }
+}
