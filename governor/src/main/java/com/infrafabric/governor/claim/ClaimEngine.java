@@ -60,6 +60,11 @@ public final class ClaimEngine {
     this.metrics = new ClaimMetrics(meters);
   }
 
+  /** The Lua scripts this engine runs (to load at start, check for readiness). */
+  public static List<LuaScript> scripts() {
+    return List.of(CLAIM, HEARTBEAT, FINISH, EXPIRE);
+  }
+
   /** Hands the task to the best eligible agent, or says why nobody can have it. */
   public Future<ClaimOutcome> claim(ClaimRequest request) {
     TaskSpec task = request.task();

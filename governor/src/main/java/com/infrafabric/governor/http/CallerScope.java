@@ -16,6 +16,7 @@ final class CallerScope {
   static final String ADMIN = "admin";
   static final String AGENT = "agent";
   static final String AUDITOR = "auditor";
+  static final String DISPATCHER = "dispatcher";
 
   private CallerScope() {}
 
@@ -24,9 +25,12 @@ final class CallerScope {
     if (caller.scope().isPresent()) {
       return Scope.parse(caller.scope().get());
     }
-    if (caller.hasRole(AGENT) && !caller.hasRole(ADMIN) && !caller.hasRole(AUDITOR)) {
+    if ((caller.hasRole(AGENT) || caller.hasRole(DISPATCHER))
+        && !caller.hasRole(ADMIN)
+        && !caller.hasRole(AUDITOR)) {
       throw ApiException.of(
-          ErrorCode.FORBIDDEN, "An agent token must name the scope subtree it may use.");
+          ErrorCode.FORBIDDEN,
+          "An agent or dispatcher token must name the scope subtree it may use.");
     }
     return null;
   }

@@ -3,15 +3,21 @@ package com.infrafabric.governor.http;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Reconciler;
+import com.infrafabric.governor.claim.ClaimEngine;
+import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Every REST route of the governor. Roles: {@code admin} defines caps and prices, {@code agent}
- * reserves, commits and charges inside the scope subtree its token names, {@code auditor} reads.
+ * Every REST route of the governor. Roles: {@code admin} defines caps, prices, agents and policies;
+ * {@code agent} reserves, commits and charges inside the scope subtree its token names and
+ * heartbeats and finishes its own leases; {@code dispatcher} claims tasks inside its subtree;
+ * {@code auditor} reads.
  */
 public final class GovernorApi {
 
@@ -19,6 +25,8 @@ public final class GovernorApi {
   private final ReservationRoutes reservations;
   private final LedgerRoutes ledger;
   private final PricingRoutes pricing;
+  private final AgentRoutes agents;
+  private final ClaimRoutes claims;
   private final OpenApiRoute openApi = new OpenApiRoute();
 
   public GovernorApi(
@@ -28,11 +36,17 @@ public final class GovernorApi {
       Reconciler reconciler,
       EventLog events,
       PricingCatalogues pricing,
+      AgentRegistry agents,
+      TenantPolicies policies,
+      ClaimEngine claims,
+      GrantIssuer grants,
       MeterRegistry meters) {
     this.budgets = new BudgetRoutes(budgets);
     this.reservations = new ReservationRoutes(engine, new SpendMetrics(meters));
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
+    this.agents = new AgentRoutes(agents, policies);
+    this.claims = new ClaimRoutes(claims, grants);
   }
 
   public void register(Routes routes) {
@@ -40,6 +54,8 @@ public final class GovernorApi {
     reservations.register(routes);
     ledger.register(routes);
     pricing.register(routes);
+    agents.register(routes);
+    claims.register(routes);
     openApi.register(routes);
   }
 }

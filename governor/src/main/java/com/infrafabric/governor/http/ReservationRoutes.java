@@ -174,7 +174,7 @@ final class ReservationRoutes {
   }
 
   /** {@code amount_micros}, or a model with the tokens the call used. */
-  private static Spend actual(Fields body) {
+  static Spend actual(Fields body) {
     if (body.has("amount_micros")) {
       onlyAmount(body, "input_tokens", "cached_input_tokens", "output_tokens");
       return Spend.amount(body.integer("amount_micros"));
@@ -194,7 +194,7 @@ final class ReservationRoutes {
     }
   }
 
-  private static IdempotencyKey idempotencyKey(RoutingContext ctx) {
+  static IdempotencyKey idempotencyKey(RoutingContext ctx) {
     return IdempotencyKey.of(ctx.request().getHeader(IDEMPOTENCY_KEY));
   }
 

@@ -25,6 +25,11 @@ public final class TenantPolicies {
 
   private final RedisStore redis;
 
+  /** The Lua script policies are written with (to load at start, check for readiness). */
+  public static LuaScript script() {
+    return PUT;
+  }
+
   public TenantPolicies(RedisStore redis) {
     this.redis = redis;
   }

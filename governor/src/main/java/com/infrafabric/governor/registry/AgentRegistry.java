@@ -37,6 +37,11 @@ public final class AgentRegistry {
   private final RedisStore redis;
   private final Counter resets;
 
+  /** The Lua scripts the registry runs (to load at start, check for readiness). */
+  public static List<LuaScript> scripts() {
+    return List.of(PUT, STATUS, RESET);
+  }
+
   public AgentRegistry(
       TenantScripts scripts, AgentContracts contracts, RedisStore redis, MeterRegistry meters) {
     this.scripts = scripts;

@@ -4,13 +4,21 @@ import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReservationSweeper;
+import com.infrafabric.governor.budget.TenantScripts;
+import com.infrafabric.governor.claim.ClaimEngine;
+import com.infrafabric.governor.claim.ClaimSettings;
+import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.WebhookDispatcher;
 import com.infrafabric.governor.http.GovernorApi;
 import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.governor.registry.AgentContracts;
+import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.RouteDescriptor;
@@ -44,7 +52,10 @@ public final class GovernorService {
   private final Budgets budgets;
   private final PricingCatalogues pricing;
   private final ReservationSweeper sweeper;
+  private final ReservationSweeper leaseSweeper;
   private final WebhookDispatcher webhooks;
+  private final ClaimEngine claims;
+  private final AgentRegistry agents;
   private long pricingTimer = -1;
 
   private GovernorService(
@@ -59,6 +70,19 @@ public final class GovernorService {
     this.budgets = new Budgets(redis, engine);
     Ledger ledger = new Ledger(redis);
     this.sweeper = new ReservationSweeper(redis, engine, 100, 100);
+    TenantScripts tenantScripts = new TenantScripts(engine);
+    this.claims = new ClaimEngine(tenantScripts, redis, ClaimSettings.DEFAULTS, meters);
+    this.leaseSweeper = new ReservationSweeper(redis, 100, t -> claims.expireDue(t, 100));
+    GovernorKeys keys = settings.keys();
+    this.agents =
+        new AgentRegistry(
+            tenantScripts,
+            AgentContracts.create(vertx, keys.contractsJwks(), keys.contractsIssuer(), clock),
+            redis,
+            meters);
+    GrantIssuer grants =
+        new GrantIssuer(
+            TokenMinter.load(keys.grantKey()), keys.grantIssuer(), keys.grantAudience(), clock);
     this.webhooks =
         new WebhookDispatcher(
             vertx,
@@ -75,6 +99,10 @@ public final class GovernorService {
             new Reconciler(redis, ledger, clock),
             new EventLog(redis),
             pricing,
+            agents,
+            new TenantPolicies(redis),
+            claims,
+            grants,
             meters);
     this.http =
         HttpService.builder(vertx)
@@ -93,6 +121,9 @@ public final class GovernorService {
     List<LuaScript> scripts = new ArrayList<>(BudgetEngine.scripts());
     scripts.addAll(PricingCatalogues.SCRIPTS);
     scripts.add(Reconciler.script());
+    scripts.addAll(ClaimEngine.scripts());
+    scripts.addAll(AgentRegistry.scripts());
+    scripts.add(TenantPolicies.script());
     return List.copyOf(scripts);
   }
 
@@ -111,6 +142,7 @@ public final class GovernorService {
         .map(
             ignored -> {
               service.sweeper.start(vertx, settings.sweepInterval());
+              service.leaseSweeper.start(vertx, settings.sweepInterval());
               service.webhooks.start(vertx, WEBHOOK_INTERVAL);
               service.pricingTimer =
                   vertx.setPeriodic(PRICING_REFRESH.toMillis(), id -> service.pricing.refresh());
@@ -138,12 +170,21 @@ public final class GovernorService {
     return pricing;
   }
 
+  public ClaimEngine claims() {
+    return claims;
+  }
+
+  public AgentRegistry agents() {
+    return agents;
+  }
+
   /** Stops accepting, drains in-flight requests, then stops the background work. */
   public Future<Void> stop() {
     return http.stop()
         .eventually(
             () -> {
               sweeper.stop(vertx);
+              leaseSweeper.stop(vertx);
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);
               }

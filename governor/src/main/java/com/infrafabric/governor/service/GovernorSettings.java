@@ -6,6 +6,7 @@ import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,13 +27,16 @@ import java.util.List;
  * webhooks.firstRetry           IF_WEBHOOKS_FIRST_RETRY            5s
  * webhooks.maxAttempts          IF_WEBHOOKS_MAX_ATTEMPTS           8
  * </pre>
+ *
+ * <p>and the keys of {@link GovernorKeys}.
  */
 public record GovernorSettings(
     PlatformSettings platform,
     BudgetSettings budget,
     Duration sweepInterval,
     Duration redisCommandTimeout,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    GovernorKeys keys) {
 
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -51,8 +55,13 @@ public record GovernorSettings(
             config.duration("webhooks.timeout", WebhookSettings.NONE.timeout()),
             config.duration("webhooks.firstRetry", WebhookSettings.NONE.firstRetry()),
             (int)
-                config.integer(
-                    "webhooks.maxAttempts", WebhookSettings.NONE.maxAttempts(), 1, 100)));
+                config.integer("webhooks.maxAttempts", WebhookSettings.NONE.maxAttempts(), 1, 100)),
+        new GovernorKeys(
+            Path.of(config.required("contracts.jwksFile")),
+            config.required("contracts.issuer"),
+            Path.of(config.required("grants.keyFile")),
+            config.string("grants.issuer", GovernorKeys.DEFAULT_GRANT_ISSUER),
+            config.string("grants.audience", GovernorKeys.DEFAULT_GRANT_AUDIENCE)));
   }
 
   private static List<URI> urls(List<String> values) {

@@ -58,6 +58,13 @@ class AccessMatrixTest {
             .put("limits", new JsonObject().put("day", new JsonObject().put("cap_micros", 10)));
     JsonObject spend = new JsonObject().put("scope", tenant + "/p").put("amount_micros", 1);
     JsonObject actual = new JsonObject().put("amount_micros", 1);
+    JsonObject claim =
+        new JsonObject()
+            .put("task_id", "t-1")
+            .put("scope", tenant + "/p")
+            .put("required", new io.vertx.core.json.JsonArray().add("python"))
+            .put("max_cost_micros", 10);
+    String lease = tenant + "%2Ft-1%231";
     JsonObject pricing =
         new JsonObject()
             .put("models", new io.vertx.core.json.JsonArray().add(GovernorRig.GPT_TEST_JSON));
@@ -81,16 +88,45 @@ class AccessMatrixTest {
         Arguments.of(
             "GET", "/v1/ledger/" + tenant + "/reconciliation", null, Set.of("admin", "auditor")),
         Arguments.of("GET", "/v1/events/" + tenant, null, Set.of("admin", "auditor")),
-        Arguments.of("GET", "/v1/pricing", null, Set.of("admin", "auditor", "agent")),
+        Arguments.of("GET", "/v1/pricing", null, Set.of("admin", "auditor", "agent", "dispatcher")),
         Arguments.of("PUT", "/v1/pricing", pricing, Set.of("admin")),
-        Arguments.of("GET", "/v1/openapi.json", null, Set.of("admin", "auditor", "agent")),
-        Arguments.of("GET", "/health/ready", null, Set.of("admin", "auditor", "agent")),
-        Arguments.of("GET", "/metrics", null, Set.of("admin", "auditor")));
+        Arguments.of(
+            "GET", "/v1/openapi.json", null, Set.of("admin", "auditor", "agent", "dispatcher")),
+        Arguments.of(
+            "GET", "/health/ready", null, Set.of("admin", "auditor", "agent", "dispatcher")),
+        Arguments.of("GET", "/metrics", null, Set.of("admin", "auditor")),
+        Arguments.of("POST", "/v1/agents", new JsonObject().put("contract", "x"), Set.of("admin")),
+        Arguments.of(
+            "GET", "/v1/agents/" + tenant + "/a-1", null, Set.of("admin", "auditor", "dispatcher")),
+        Arguments.of(
+            "PUT",
+            "/v1/agents/" + tenant + "/a-1/status",
+            new JsonObject().put("status", "draining"),
+            Set.of("admin")),
+        Arguments.of("DELETE", "/v1/agents/" + tenant + "/a-1", null, Set.of("admin")),
+        Arguments.of("POST", "/v1/agents/" + tenant + "/a-1/breaker-reset", null, Set.of("admin")),
+        Arguments.of("PUT", "/v1/tenants/" + tenant + "/policy", new JsonObject(), Set.of("admin")),
+        Arguments.of("GET", "/v1/tenants/" + tenant + "/policy", null, Set.of("admin", "auditor")),
+        Arguments.of(
+            "GET", "/v1/tenants/" + tenant + "/cost-waste", null, Set.of("admin", "auditor")),
+        Arguments.of("POST", "/v1/claims", claim, Set.of("dispatcher")),
+        Arguments.of(
+            "POST",
+            "/v1/leases/" + lease + "/heartbeat",
+            new JsonObject(),
+            Set.of("agent", "dispatcher")),
+        Arguments.of(
+            "POST",
+            "/v1/leases/" + lease + "/finish",
+            new JsonObject().put("outcome", "failed"),
+            Set.of("agent", "dispatcher")));
   }
 
   private static String token(String role) {
     return switch (role) {
       case "agent" -> rig.agent(tenant);
+      case "dispatcher" ->
+          rig.tokens.mint(rig.tokens.spec("dispatcher-1", "dispatcher").withScope(tenant));
       case "admin" -> rig.admin();
       default -> rig.auditor();
     };
@@ -106,13 +142,14 @@ class AccessMatrixTest {
   @MethodSource("endpoints")
   void onlyTheAllowedRolesGetThrough(
       String method, String path, JsonObject body, Set<String> allowed) {
-    for (String role : Set.of("admin", "auditor", "agent")) {
+    for (String role : Set.of("admin", "auditor", "agent", "dispatcher")) {
       HttpResponse<String> response = call(method, path, body, token(role));
       if (allowed.contains(role)) {
         assertThat(response.statusCode())
             .as(role + " " + response.body())
-            .isNotIn(401, 403)
+            .isNotEqualTo(401)
             .isLessThan(500);
+        assertThat(response.body()).as(role).doesNotContain("\"code\":\"FORBIDDEN\"");
       } else {
         assertThat(response.statusCode()).as(role + " " + response.body()).isEqualTo(403);
         assertThat(new JsonObject(response.body()).getString("code")).isEqualTo("FORBIDDEN");

@@ -3,8 +3,10 @@ package com.infrafabric.governor.testing;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.service.GovernorKeys;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.ratelimit.RateLimit;
@@ -72,13 +74,26 @@ public final class GovernorServiceRig implements AutoCloseable {
             BudgetSettings.DEFAULTS,
             Duration.ofSeconds(1),
             COMMAND_TIMEOUT,
-            webhooks);
+            webhooks,
+            new GovernorKeys(
+                tokens.jwksFile(),
+                TestTokens.ISSUER,
+                grantKey(directory),
+                GovernorKeys.DEFAULT_GRANT_ISSUER,
+                GovernorKeys.DEFAULT_GRANT_AUDIENCE));
     this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());
     Await.result(
         service
             .pricing()
             .replace(List.of(GovernorRig.GPT_TEST, GovernorRig.MINI_TEST, cheap()), -1));
+  }
+
+  /** A fresh grant signing key in {@code directory}; its public half is {@code grant-jwks.json}. */
+  private static Path grantKey(Path directory) {
+    Path key = directory.resolve("grant-private.json");
+    SigningKeyPair.generate("ES256").write(key, directory.resolve("grant-jwks.json"));
+    return key;
   }
 
   private static ModelPrice cheap() {

@@ -1,0 +1,58 @@
+package com.infrafabric.governor.claim;
+
+import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.grant.GrantTokens;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Signs the grant that goes with a claim: the owner may run the named tools for this lease and no
+ * longer, charge LLM calls to the task's scope up to the task's max cost, and invoke at most the
+ * asked number of times.
+ *
+ * <p>The grant id is derived from the lease ({@code grant:<lease>}), so a replayed claim signs the
+ * same id again and the chassis counts the uses of both tokens together: retrying a claim never
+ * widens what the grant allows.
+ */
+public final class GrantIssuer {
+
+  private final TokenMinter minter;
+  private final String issuer;
+  private final String audience;
+  private final Clock clock;
+
+  /**
+   * @param minter the governor's grant signing key
+   * @param issuer the issuer the chassis expects on grants
+   * @param audience the chassis' audience
+   * @param clock the time grants are signed at
+   */
+  public GrantIssuer(TokenMinter minter, String issuer, String audience, Clock clock) {
+    this.minter = Objects.requireNonNull(minter, "minter");
+    this.issuer = Objects.requireNonNull(issuer, "issuer");
+    this.audience = Objects.requireNonNull(audience, "audience");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The grant of {@code claimed} for {@code task}, narrowed to {@code scope}, as a signed JWS. */
+  public String issue(Claimed claimed, TaskSpec task, GrantScope scope) {
+    Grant grant =
+        new Grant(
+            "grant:" + claimed.lease(),
+            claimed.agentId(),
+            task.tenant(),
+            claimed.lease().toString(),
+            task.scope().path(),
+            scope.toolDigests(),
+            scope.capabilities(),
+            scope.credentials(),
+            scope.models().isEmpty() ? Set.of(claimed.model()) : scope.models(),
+            task.maxCostMicros(),
+            scope.maxInvocations(),
+            claimed.expiresAt());
+    return GrantTokens.sign(minter, issuer, audience, grant, clock);
+  }
+}

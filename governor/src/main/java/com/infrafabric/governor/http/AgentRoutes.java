@@ -1,0 +1,187 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.http.CallerScope.ADMIN;
+import static com.infrafabric.governor.http.CallerScope.AUDITOR;
+import static com.infrafabric.governor.http.CallerScope.DISPATCHER;
+import static com.infrafabric.governor.http.Handlers.guarded;
+import static com.infrafabric.governor.http.Handlers.respond;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.ModelDowngrade;
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.policy.TenantPolicies;
+import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.registry.AgentRegistry;
+import com.infrafabric.governor.registry.AgentStatus;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Routes;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The capability registry and tenant policies. Agents are registered only from contracts signed by
+ * an operator key (an admin posts them; no agent can register or elevate itself); admins drain,
+ * disable, remove agents and reset breakers, and set each tenant's claim policy.
+ */
+final class AgentRoutes {
+
+  private static final Set<String> REGISTER_FIELDS = Set.of("contract");
+  private static final Set<String> STATUS_FIELDS = Set.of("status");
+  private static final Set<String> POLICY_FIELDS =
+      Set.of(
+          "min_match_permille",
+          "max_agents_per_task",
+          "max_cost_per_task_micros",
+          "breaker_failures",
+          "breaker_cooldown_ms",
+          "lease_ttl_ms",
+          "reputation_weight_permille",
+          "downgrades");
+  private static final Set<String> DOWNGRADE_FIELDS =
+      Set.of("from_model", "to_model", "below_remaining_pct");
+
+  private final AgentRegistry agents;
+  private final TenantPolicies policies;
+
+  AgentRoutes(AgentRegistry agents, TenantPolicies policies) {
+    this.agents = agents;
+    this.policies = policies;
+  }
+
+  void register(Routes routes) {
+    Access admins = Access.anyOf(ADMIN);
+    Access readers = Access.anyOf(ADMIN, AUDITOR, DISPATCHER);
+    routes
+        .post("/v1/agents", admins, guarded(this::registerAgent))
+        .get("/v1/agents/:tenant/:agent", readers, guarded(this::get))
+        .put("/v1/agents/:tenant/:agent/status", admins, guarded(this::status))
+        .delete("/v1/agents/:tenant/:agent", admins, guarded(this::remove))
+        .post("/v1/agents/:tenant/:agent/breaker-reset", admins, guarded(this::resetBreaker))
+        .put("/v1/tenants/:tenant/policy", admins, guarded(this::putPolicy))
+        .get("/v1/tenants/:tenant/policy", Access.anyOf(ADMIN, AUDITOR), guarded(this::getPolicy));
+  }
+
+  private void registerAgent(RoutingContext ctx) {
+    String contract = Fields.of(Requests.jsonBody(ctx), REGISTER_FIELDS).string("contract");
+    respond(ctx, 201, agents.register(contract), ClaimViews::agent);
+  }
+
+  private void get(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    String agent = agent(ctx);
+    respond(
+        ctx,
+        200,
+        agents.get(tenant, agent),
+        found -> ClaimViews.agent(found.orElseThrow(() -> notFound(tenant, agent))));
+  }
+
+  private void status(RoutingContext ctx) {
+    String name = Fields.of(Requests.jsonBody(ctx), STATUS_FIELDS).string("status");
+    respond(ctx, 200, agents.setStatus(tenant(ctx), agent(ctx), status(name)), ClaimViews::agent);
+  }
+
+  private void remove(RoutingContext ctx) {
+    agents
+        .remove(tenant(ctx), agent(ctx))
+        .onComplete(
+            outcome -> {
+              if (outcome.failed()) {
+                ctx.fail(GovernorErrors.translate(outcome.cause()));
+              } else {
+                ctx.response().setStatusCode(204).end();
+              }
+            });
+  }
+
+  private void resetBreaker(RoutingContext ctx) {
+    respond(ctx, 200, agents.resetBreaker(tenant(ctx), agent(ctx)), ClaimViews::agent);
+  }
+
+  private void putPolicy(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    TenantPolicy policy = policy(Fields.of(Requests.jsonBody(ctx), POLICY_FIELDS));
+    respond(ctx, 200, policies.put(tenant, policy), ignored -> ClaimViews.policy(tenant, policy));
+  }
+
+  private void getPolicy(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    respond(ctx, 200, policies.get(tenant), policy -> ClaimViews.policy(tenant, policy));
+  }
+
+  /** The tenant in the path, which the caller must be allowed to see whole. */
+  private static String tenant(RoutingContext ctx) {
+    String tenant = Scope.parse(ctx.pathParam("tenant")).tenant();
+    if (!ctx.pathParam("tenant").equals(tenant)) {
+      throw Fields.malformed("tenant", "must be a single scope segment");
+    }
+    CallerScope.requireTenant(Requests.principal(ctx), tenant);
+    return tenant;
+  }
+
+  private static String agent(RoutingContext ctx) {
+    return Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", ctx.pathParam("agent"));
+  }
+
+  private static AgentStatus status(String name) {
+    for (AgentStatus status : AgentStatus.values()) {
+      if (status.wireName().equals(name.toLowerCase(Locale.ROOT))) {
+        return status;
+      }
+    }
+    throw Fields.malformed("status", "must be one of active, draining, disabled");
+  }
+
+  /** A policy from the fields given; fields left out keep the defaults. */
+  private static TenantPolicy policy(Fields body) {
+    TenantPolicy.Builder policy = TenantPolicy.DEFAULTS.toBuilder();
+    body.optionalInteger("min_match_permille")
+        .ifPresent(v -> policy.minMatchPermille(Math.toIntExact(v)));
+    body.optionalInteger("max_agents_per_task")
+        .ifPresent(v -> policy.maxAgentsPerTask(Math.toIntExact(v)));
+    body.optionalInteger("max_cost_per_task_micros").ifPresent(policy::maxCostPerTaskMicros);
+    body.optionalInteger("breaker_failures")
+        .ifPresent(v -> policy.breakerFailures(Math.toIntExact(v)));
+    body.optionalInteger("breaker_cooldown_ms")
+        .ifPresent(v -> policy.breakerCooldown(Duration.ofMillis(v)));
+    body.optionalInteger("lease_ttl_ms").ifPresent(v -> policy.leaseTtl(Duration.ofMillis(v)));
+    body.optionalInteger("reputation_weight_permille")
+        .ifPresent(v -> policy.reputationWeightPermille(Math.toIntExact(v)));
+    if (body.has("downgrades")) {
+      policy.downgrades(downgrades(body.array("downgrades")));
+    }
+    return policy.build();
+  }
+
+  private static List<ModelDowngrade> downgrades(JsonArray array) {
+    List<ModelDowngrade> downgrades = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject entry)) {
+        throw Fields.malformed("downgrades[" + i + "]", "must be an object");
+      }
+      Fields fields = Fields.of(entry, "downgrades[" + i + "].", DOWNGRADE_FIELDS);
+      downgrades.add(
+          new ModelDowngrade(
+              fields.string("from_model"),
+              fields.string("to_model"),
+              Math.toIntExact(fields.integer("below_remaining_pct"))));
+    }
+    return downgrades;
+  }
+
+  private static GovernorException notFound(String tenant, String agent) {
+    return new GovernorException(
+        ErrorCode.AGENT_NOT_FOUND,
+        "agent " + agent + " is not registered in tenant " + tenant,
+        Map.of("tenant", tenant, "agent_id", agent));
+  }
+}

@@ -1,0 +1,224 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.http.CallerScope.ADMIN;
+import static com.infrafabric.governor.http.CallerScope.AGENT;
+import static com.infrafabric.governor.http.CallerScope.AUDITOR;
+import static com.infrafabric.governor.http.CallerScope.DISPATCHER;
+import static com.infrafabric.governor.http.Handlers.guarded;
+import static com.infrafabric.governor.http.Handlers.respond;
+
+import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.budget.Spend;
+import com.infrafabric.governor.claim.ClaimEngine;
+import com.infrafabric.governor.claim.ClaimOutcome;
+import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
+import com.infrafabric.governor.claim.ClaimRequest;
+import com.infrafabric.governor.claim.FinishRequest;
+import com.infrafabric.governor.claim.GrantIssuer;
+import com.infrafabric.governor.claim.GrantScope;
+import com.infrafabric.governor.claim.HeartbeatRequest;
+import com.infrafabric.governor.claim.LeaseId;
+import com.infrafabric.governor.claim.TaskOutcome;
+import com.infrafabric.governor.claim.TaskSpec;
+import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.registry.CapabilitySet;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Routes;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The claim path over HTTP. A {@code dispatcher} (an orchestrator, confined to the scope subtree
+ * its token names) claims tasks and gets the owner's signed grant; the owner ({@code agent} whose
+ * token subject is the agent id, or the dispatcher for it) heartbeats and finishes the lease.
+ */
+final class ClaimRoutes {
+
+  static final ErrorCode NOT_CLAIMED = new ErrorCode("NOT_CLAIMED", 409);
+
+  private static final Set<String> CLAIM_FIELDS =
+      Set.of("task_id", "scope", "required", "max_cost_micros", "max_agents", "grant");
+  private static final Set<String> GRANT_FIELDS =
+      Set.of("tools", "capabilities", "credentials", "models", "max_invocations");
+  private static final Set<String> HEARTBEAT_FIELDS = Set.of("agent_id");
+  private static final Set<String> FINISH_FIELDS =
+      Set.of(
+          "agent_id",
+          "outcome",
+          "latency_ms",
+          "amount_micros",
+          "model",
+          "input_tokens",
+          "cached_input_tokens",
+          "output_tokens");
+  private static final int DEFAULT_INVOCATIONS = 10;
+
+  private final ClaimEngine claims;
+  private final GrantIssuer grants;
+
+  ClaimRoutes(ClaimEngine claims, GrantIssuer grants) {
+    this.claims = claims;
+    this.grants = grants;
+  }
+
+  void register(Routes routes) {
+    Access holders = Access.anyOf(DISPATCHER, AGENT);
+    routes
+        .post("/v1/claims", Access.anyOf(DISPATCHER), guarded(this::claim))
+        .post("/v1/leases/:lease/heartbeat", holders, guarded(this::heartbeat))
+        .post("/v1/leases/:lease/finish", holders, guarded(this::finish))
+        .get(
+            "/v1/tenants/:tenant/cost-waste",
+            Access.anyOf(ADMIN, AUDITOR),
+            guarded(this::costWaste));
+  }
+
+  private void claim(RoutingContext ctx) {
+    Fields body = Fields.of(Requests.jsonBody(ctx), CLAIM_FIELDS);
+    Scope scope =
+        CallerScope.requireWithin(Requests.principal(ctx), Scope.parse(body.string("scope")));
+    TaskSpec task =
+        new TaskSpec(
+            body.string("task_id"),
+            scope,
+            CapabilitySet.parse(strings(body.array("required"), "required")),
+            body.integer("max_cost_micros"),
+            body.optionalInteger("max_agents")
+                .map(Math::toIntExact)
+                .orElse(TenantPolicy.DEFAULTS.maxAgentsPerTask()));
+    GrantScope grant = grantScope(body.optionalObject("grant").orElse(new JsonObject()));
+    claims
+        .claim(new ClaimRequest(task, ReservationRoutes.idempotencyKey(ctx)))
+        .onComplete(
+            outcome -> {
+              if (outcome.failed()) {
+                ctx.fail(GovernorErrors.translate(outcome.cause()));
+              } else {
+                answer(ctx, outcome.result(), task, grant);
+              }
+            });
+  }
+
+  private void answer(RoutingContext ctx, ClaimOutcome outcome, TaskSpec task, GrantScope scope) {
+    if (outcome instanceof Claimed claimed) {
+      String grant = grants.issue(claimed, task, scope);
+      Handlers.send(ctx, claimed.replayed() ? 200 : 201, ClaimViews.claimed(claimed, grant));
+      return;
+    }
+    NotClaimed refused = (NotClaimed) outcome;
+    ctx.fail(
+        ApiException.of(
+            NOT_CLAIMED,
+            refused.message(),
+            Map.of(
+                "task_id", refused.taskId(),
+                "reason", refused.reason().code(),
+                "counts", new JsonObject(Map.copyOf(refused.counts())),
+                "refusals", Views.refusals(refused.refusals()),
+                "escalated", refused.escalated())));
+  }
+
+  private void heartbeat(RoutingContext ctx) {
+    LeaseId lease = lease(ctx);
+    Fields body = Fields.of(Requests.jsonBody(ctx), HEARTBEAT_FIELDS);
+    HeartbeatRequest request =
+        new HeartbeatRequest(lease, agentId(ctx, body), ReservationRoutes.idempotencyKey(ctx));
+    respond(ctx, 200, claims.heartbeat(request), ClaimViews::heartbeat);
+  }
+
+  private void finish(RoutingContext ctx) {
+    LeaseId lease = lease(ctx);
+    Fields body = Fields.of(Requests.jsonBody(ctx), FINISH_FIELDS);
+    FinishRequest request =
+        new FinishRequest(
+            lease,
+            agentId(ctx, body),
+            outcome(body.string("outcome")),
+            body.has("amount_micros") || body.has("model")
+                ? ReservationRoutes.actual(body)
+                : Spend.amount(0),
+            Duration.ofMillis(body.optionalInteger("latency_ms").orElse(0L)),
+            ReservationRoutes.idempotencyKey(ctx));
+    respond(ctx, 200, claims.finish(request), ClaimViews::finished);
+  }
+
+  private void costWaste(RoutingContext ctx) {
+    Scope tenant = Scope.parse(ctx.pathParam("tenant"));
+    CallerScope.requireTenant(Requests.principal(ctx), tenant.tenant());
+    respond(ctx, 200, claims.costWaste(tenant.tenant()), ClaimViews::waste);
+  }
+
+  /** The lease named in the path, which must lie in the caller's tenant. */
+  private static LeaseId lease(RoutingContext ctx) {
+    LeaseId lease = LeaseId.parse(ctx.pathParam("lease"));
+    Scope subtree = CallerScope.subtree(Requests.principal(ctx));
+    if (subtree != null && !subtree.tenant().equals(lease.tenant())) {
+      throw ApiException.of(
+          ErrorCode.FORBIDDEN, "The token's scope does not cover tenant " + lease.tenant() + ".");
+    }
+    return lease;
+  }
+
+  /** An agent speaks for itself; a dispatcher names the agent it acts for. */
+  private static String agentId(RoutingContext ctx, Fields body) {
+    Principal caller = Requests.principal(ctx);
+    if (caller.hasRole(DISPATCHER)) {
+      return body.string("agent_id");
+    }
+    String named = body.optionalString("agent_id").orElse(caller.subject());
+    if (!named.equals(caller.subject())) {
+      throw ApiException.of(ErrorCode.FORBIDDEN, "An agent token may only act for its own agent.");
+    }
+    return caller.subject();
+  }
+
+  private static TaskOutcome outcome(String name) {
+    for (TaskOutcome outcome : TaskOutcome.values()) {
+      if (outcome.wireName().equals(name.toLowerCase(Locale.ROOT))) {
+        return outcome;
+      }
+    }
+    throw Fields.malformed("outcome", "must be one of succeeded, failed, abandoned");
+  }
+
+  private static GrantScope grantScope(JsonObject json) {
+    Fields grant = Fields.of(json, "grant.", GRANT_FIELDS);
+    return new GrantScope(
+        set(grant, "tools"),
+        set(grant, "capabilities"),
+        set(grant, "credentials"),
+        set(grant, "models"),
+        Math.toIntExact(
+            grant.optionalInteger("max_invocations").orElse((long) DEFAULT_INVOCATIONS)));
+  }
+
+  private static Set<String> set(Fields fields, String name) {
+    return fields.has(name)
+        ? new HashSet<>(strings(fields.array(name), "grant." + name))
+        : Set.of();
+  }
+
+  private static List<String> strings(JsonArray array, String field) {
+    List<String> values = new ArrayList<>(array.size());
+    for (Object value : array) {
+      if (!(value instanceof String text)) {
+        throw Fields.malformed(field, "must be an array of strings");
+      }
+      values.add(text);
+    }
+    return values;
+  }
+}

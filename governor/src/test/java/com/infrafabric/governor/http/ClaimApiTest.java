@@ -1,0 +1,189 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.service.GovernorKeys;
+import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.grant.GrantCheck;
+import com.infrafabric.platform.grant.GrantTokens;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.infrafabric.platform.testing.TestTokens;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The claim path as a dispatcher and an agent use it over HTTP. */
+@Timeout(60)
+class ClaimApiTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path directory;
+
+  private static GovernorServiceRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  private static String contract(String tenant, String agent, long cost) {
+    return rig.tokens.mint(
+        ClaimRig.contract(tenant, agent, Map.of("python", 2, "search", 1), cost, 1)
+            .toTokenSpec(TestTokens.ISSUER, Duration.ofDays(1)));
+  }
+
+  private static String dispatcher(String scope) {
+    return rig.tokens.mint(rig.tokens.spec("dispatcher-1", "dispatcher").withScope(scope));
+  }
+
+  @Test
+  void aDispatcherClaimsATaskAndGetsTheOwnersGrantWhichTheAgentThenFinishes() {
+    String t = GovernorRig.freshTenant("claim-api");
+    rig.budget(t, "lifetime", 1_000_000);
+    HttpResponse<String> registered =
+        rig.call(
+            "POST",
+            "/v1/agents",
+            rig.admin(),
+            new JsonObject().put("contract", contract(t, "coder", 2_000)));
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+    assertThat(json(registered).getString("status")).isEqualTo("active");
+
+    String digest = "ab".repeat(32);
+    JsonObject task =
+        new JsonObject()
+            .put("task_id", "t-1")
+            .put("scope", t + "/proj/t-1")
+            .put("required", new JsonArray().add("python:2"))
+            .put("max_cost_micros", 5_000)
+            .put(
+                "grant",
+                new JsonObject()
+                    .put("tools", new JsonArray().add(digest))
+                    .put("capabilities", new JsonArray().add("llm").add("http"))
+                    .put("max_invocations", 3));
+    HttpResponse<String> claimed = rig.post("/v1/claims", dispatcher(t), task);
+    assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(201);
+    JsonObject claim = json(claimed);
+    assertThat(claim.getString("agent_id")).isEqualTo("coder");
+    assertThat(claim.getLong("reserved_micros")).isEqualTo(2_000);
+
+    JwtAuthenticator chassis =
+        JwtAuthenticator.create(
+            rig.vertx,
+            JwtSettings.of(
+                directory.resolve("grant-jwks.json"),
+                GovernorKeys.DEFAULT_GRANT_ISSUER,
+                GovernorKeys.DEFAULT_GRANT_AUDIENCE),
+            rig.clock);
+    GrantCheck check = Await.result(GrantTokens.verify(chassis, claim.getString("grant")));
+    assertThat(check).isInstanceOf(GrantCheck.Valid.class);
+    Grant grant = ((GrantCheck.Valid) check).grant();
+    assertThat(grant.agent()).isEqualTo("coder");
+    assertThat(grant.task()).isEqualTo(claim.getString("lease_id"));
+    assertThat(grant.budgetScope()).isEqualTo(t + "/proj/t-1");
+    assertThat(grant.toolDigests()).containsExactly(digest);
+    assertThat(grant.models()).containsExactly("gpt-test");
+    assertThat(grant.costCapMicros()).isEqualTo(5_000);
+    assertThat(grant.maxUses()).isEqualTo(3);
+
+    HttpResponse<String> second = rig.post("/v1/claims", dispatcher(t), task);
+    assertThat(second.statusCode()).isEqualTo(409);
+    assertThat(json(second).getJsonObject("details").getString("reason"))
+        .isEqualTo("task_already_owned");
+
+    String lease = claim.getString("lease_id").replace("/", "%2F").replace("#", "%23");
+    String agent = rig.tokens.mint(rig.tokens.spec("coder", "agent").withScope(t));
+    HttpResponse<String> stranger =
+        rig.post(
+            "/v1/leases/" + lease + "/finish",
+            rig.tokens.mint(rig.tokens.spec("intruder", "agent").withScope(t)),
+            new JsonObject().put("outcome", "succeeded"));
+    assertThat(stranger.statusCode()).as(stranger.body()).isEqualTo(403);
+
+    HttpResponse<String> finished =
+        rig.post(
+            "/v1/leases/" + lease + "/finish",
+            agent,
+            new JsonObject()
+                .put("outcome", "succeeded")
+                .put("amount_micros", 1_500)
+                .put("latency_ms", 800));
+    assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
+    assertThat(json(finished).getLong("released_micros")).isEqualTo(500);
+
+    JsonObject waste =
+        json(rig.call("GET", "/v1/tenants/" + t + "/cost-waste", rig.auditor(), null));
+    assertThat(waste.getLong("total_micros")).isEqualTo(1_500);
+    assertThat(waste.getLong("wasted_micros")).isZero();
+  }
+
+  @Test
+  void aClaimNobodyQualifiesForSaysWhy() {
+    String t = GovernorRig.freshTenant("nobody");
+    rig.budget(t, "lifetime", 1_000_000);
+    rig.call(
+        "POST",
+        "/v1/agents",
+        rig.admin(),
+        new JsonObject().put("contract", contract(t, "coder", 2_000)));
+
+    HttpResponse<String> refused =
+        rig.post(
+            "/v1/claims",
+            dispatcher(t),
+            new JsonObject()
+                .put("task_id", "t-2")
+                .put("scope", t + "/t-2")
+                .put("required", new JsonArray().add("rust").add("go"))
+                .put("max_cost_micros", 5_000));
+
+    assertThat(refused.statusCode()).isEqualTo(409);
+    JsonObject details = json(refused).getJsonObject("details");
+    assertThat(details.getString("reason")).isEqualTo("no_capability_match");
+    assertThat(details.getBoolean("escalated")).isTrue();
+  }
+
+  @Test
+  void anAgentCannotRegisterItselfWithItsOwnToken() {
+    String t = GovernorRig.freshTenant("self");
+    String selfSigned =
+        rig.tokens.mint(
+            rig.tokens
+                .spec("coder", "agent")
+                .withScope(t)
+                .withClaim("tenant", t)
+                .withListClaim("caps", List.of("python:9")));
+    HttpResponse<String> refused =
+        rig.call("POST", "/v1/agents", rig.admin(), new JsonObject().put("contract", selfSigned));
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(json(refused).getString("code")).isEqualTo("CONTRACT_REJECTED");
+    assertThat(
+            rig.call("POST", "/v1/agents", selfSigned, new JsonObject().put("contract", selfSigned))
+                .statusCode())
+        .isEqualTo(403);
+  }
+}
