@@ -6,6 +6,8 @@ import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.platform.http.ErrorTranslator;
+import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -19,7 +21,8 @@ public final class GovernorApi {
   private final ReservationRoutes reservations;
   private final LedgerRoutes ledger;
   private final PricingRoutes pricing;
-  private final OpenApiRoute openApi = new OpenApiRoute();
+  private final OpenApiRoute openApi =
+      OpenApiRoute.fromResource(GovernorApi.class, "/openapi/governor.json");
 
   public GovernorApi(
       BudgetEngine engine,
@@ -33,6 +36,11 @@ public final class GovernorApi {
     this.reservations = new ReservationRoutes(engine, new SpendMetrics(meters));
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
+  }
+
+  /** How governor failures are answered; the service that serves these routes must use it. */
+  public ErrorTranslator errors() {
+    return GovernorErrors::translate;
   }
 
   public void register(Routes routes) {

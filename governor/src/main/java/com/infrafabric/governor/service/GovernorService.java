@@ -84,6 +84,7 @@ public final class GovernorService {
             .meters(meters)
             .metricsAccess(Access.anyOf("admin", "auditor"))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, scripts()))
+            .errors(api.errors())
             .routes(api::register)
             .build();
   }

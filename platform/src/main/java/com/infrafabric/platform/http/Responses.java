@@ -1,0 +1,45 @@
+package com.infrafabric.platform.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
+
+/**
+ * How route handlers answer with JSON. A failure, whether of the operation or of rendering its
+ * result, fails the request, so the service's {@link ErrorTranslator} and the failure handler
+ * render it in the one error shape; nothing is lost in a callback.
+ */
+public final class Responses {
+
+  private Responses() {}
+
+  /** Answers {@code status} with the rendered result once {@code result} completes. */
+  public static <T> void respond(
+      RoutingContext ctx, int status, Future<T> result, Function<T, JsonObject> view) {
+    result.onComplete(
+        outcome -> {
+          if (outcome.failed()) {
+            ctx.fail(outcome.cause());
+            return;
+          }
+          JsonObject body;
+          try {
+            body = view.apply(outcome.result());
+          } catch (RuntimeException failure) {
+            ctx.fail(failure);
+            return;
+          }
+          send(ctx, status, body);
+        });
+  }
+
+  /** Ends the response with {@code status} and {@code body} as {@code application/json}. */
+  public static void send(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.encode());
+  }
+}
