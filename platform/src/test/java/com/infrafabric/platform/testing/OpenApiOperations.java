@@ -13,6 +13,10 @@ import java.util.TreeSet;
  */
 public final class OpenApiOperations {
 
+  /** The fields of a path item that are operations; the others (parameters, summary) are not. */
+  private static final Set<String> METHODS =
+      Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+
   private OpenApiOperations() {}
 
   /** Every operation under {@code paths} of an OpenAPI document. */
@@ -20,8 +24,10 @@ public final class OpenApiOperations {
     Set<String> operations = new TreeSet<>();
     JsonObject paths = document.getJsonObject("paths");
     for (String path : paths.fieldNames()) {
-      for (String method : paths.getJsonObject(path).fieldNames()) {
-        operations.add(method.toUpperCase(Locale.ROOT) + " " + path);
+      for (String field : paths.getJsonObject(path).fieldNames()) {
+        if (METHODS.contains(field)) {
+          operations.add(field.toUpperCase(Locale.ROOT) + " " + path);
+        }
       }
     }
     return operations;
