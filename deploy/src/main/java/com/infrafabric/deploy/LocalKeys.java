@@ -13,10 +13,11 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The token setup of a local launch that names no JWKS file: an ES256 signing key created once
- * under {@code <data>/keys}, and operator tokens written (mode 0600, never printed) under {@code
- * <data>/tokens} so that a newcomer can call the API at once. Production sets {@code auth.jwksFile}
- * to its own issuer's keys and none of this happens.
+ * The key setup of a local launch that names no JWKS file: an ES256 token signing key and an ES256
+ * contract publisher key, each created once under {@code <data>/keys}, and operator tokens written
+ * (mode 0600, never printed) under {@code <data>/tokens} so that a newcomer can call both APIs and
+ * publish a tool at once. Production sets {@code auth.jwksFile} to its own issuer's keys and {@code
+ * chassis.publishers.jwksFile} to its publishers' keys, and none of this happens.
  */
 final class LocalKeys {
 
@@ -26,32 +27,52 @@ final class LocalKeys {
 
   private final Path privateFile;
   private final Path publicFile;
+  private final Path publisherPrivateFile;
+  private final Path publishersFile;
   private final Path tokens;
 
   private LocalKeys(Path dataDirectory) {
     this.privateFile = dataDirectory.resolve("keys/signing-private.json");
     this.publicFile = dataDirectory.resolve("keys/jwks.json");
+    this.publisherPrivateFile = dataDirectory.resolve("keys/publisher-private.json");
+    this.publishersFile = dataDirectory.resolve("keys/publishers-jwks.json");
     this.tokens = dataDirectory.resolve("tokens");
   }
 
-  /** Creates the key pair on first use; later launches reuse it. */
+  /** Creates the key pairs on first use; later launches reuse them. */
   static LocalKeys ensure(Path dataDirectory) {
     LocalKeys keys = new LocalKeys(dataDirectory);
+    createDirectory(keys.privateFile.getParent());
     if (!Files.exists(keys.privateFile)) {
-      createDirectory(keys.privateFile.getParent());
       SigningKeyPair.generate("ES256").write(keys.privateFile, keys.publicFile);
+    }
+    if (!Files.exists(keys.publisherPrivateFile)) {
+      SigningKeyPair.generate("ES256").write(keys.publisherPrivateFile, keys.publishersFile);
     }
     return keys;
   }
 
-  /** The auth settings that make a service trust this key. */
-  Map<String, String> authDefaults() {
+  /** The settings that make both services trust these keys: tokens and contracts. */
+  Map<String, String> defaults() {
     return Map.of(
-        "auth.jwksFile", publicFile.toString(), "auth.issuer", ISSUER, "auth.audience", AUDIENCE);
+        "auth.jwksFile",
+        publicFile.toString(),
+        "auth.issuer",
+        ISSUER,
+        "auth.audience",
+        AUDIENCE,
+        "chassis.publishers.jwksFile",
+        publishersFile.toString());
   }
 
+  /** The private key that signs tokens. */
   Path privateFile() {
     return privateFile;
+  }
+
+  /** The private key that signs tool contracts. */
+  Path publisherPrivateFile() {
+    return publisherPrivateFile;
   }
 
   /** Mints a token and writes it to {@code <data>/tokens/<name>.jwt}; returns the file. */

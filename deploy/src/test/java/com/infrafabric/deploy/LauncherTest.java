@@ -29,7 +29,7 @@ class LauncherTest {
   @Test
   void helpListsTheCommands() {
     assertThat(run("help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve", "token");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve", "token", "contract sign");
   }
 
   @Test
@@ -68,6 +68,34 @@ class LauncherTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("webhooks.urls entry ftp://hooks.example.com must be an http:// or https:// URL")
         .doesNotContain("canary-secret-value-123");
+  }
+
+  @Test
+  void theTwoServicesNeedTwoPorts() throws Exception {
+    Path config = directory.resolve("same-port.properties");
+    Files.writeString(config, "http.port=9000\nchassis.http.port=9000\n");
+    assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo(
+            "infrafabric: chassis.http.port 9000 is also the governor's http.port;"
+                + " give each service its own port");
+  }
+
+  @Test
+  void aChassisKeyIsCheckedLikeAnyOther() throws Exception {
+    Path config = directory.resolve("chassis.properties");
+    Files.writeString(config, "chassis.sandbox.guestThreads=0\n");
+    assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+        .isEqualTo("infrafabric: chassis.sandbox.guestThreads 0 is outside 1..1024");
+  }
+
+  @Test
+  void contractSignIsACommand() {
+    assertThat(run("contract", "sign", "--module", "x.wasm")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing --contract");
   }
 
   @Test
