@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.publish.ContractSigner;
 import com.infrafabric.chassis.testing.ChassisServiceRig;
-import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.TokenMinter;
@@ -29,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A newcomer's first launch: {@code serve} with no configuration but two free ports starts an
  * embedded Redis, the governor and the chassis, and leaves the keys and tokens needed to publish a
- * tool, mint an agent and invoke the tool.
+ * tool, mint an agent and invoke the tool, as the README walks through with the word-count example
+ * and its contract.
  */
 @Timeout(120)
 class ServeCommandTest {
@@ -67,15 +67,11 @@ class ServeCommandTest {
 
       HttpTestClient chassis = new HttpTestClient(chassisPort);
       byte[] module = Guests.fixture("examples/c/word_count.wasm");
-      JsonObject contract =
-          new JsonObject(
-              Contracts.forModule("word-count", module).grant("log").grantKv(1024, 10).json());
-      contract.remove("moduleDigest");
+      String contract =
+          new String(Guests.fixture("examples/c/word_count.contract.json"), StandardCharsets.UTF_8);
       String jws =
           ContractSigner.sign(
-              module,
-              contract.encode(),
-              SigningKey.load(data.resolve("keys/publisher-private.json")));
+              module, contract, SigningKey.load(data.resolve("keys/publisher-private.json")));
       HttpResponse<String> registered =
           chassis.send(
               "POST",
