@@ -89,9 +89,13 @@ final class ServeCommand {
     }
   }
 
-  private void printGovernor(PrintStream out, HttpSettings http, int port, LocalKeys keys) {
-    out.println("IF.governor listening on http://" + http.host() + ":" + port);
+  private static void listening(PrintStream out, String service, HttpSettings http, int port) {
+    out.println(service + " listening on http://" + http.host() + ":" + port);
     out.println("  OpenAPI document: GET /v1/openapi.json    liveness: GET /health/live");
+  }
+
+  private void printGovernor(PrintStream out, HttpSettings http, int port, LocalKeys keys) {
+    listening(out, "IF.governor", http, port);
     if (keys != null) {
       out.println(
           "  operator tokens (12 h): "
@@ -107,8 +111,7 @@ final class ServeCommand {
   }
 
   private void printChassis(PrintStream out, HttpSettings http, int port, LocalKeys keys) {
-    out.println("IF.chassis listening on http://" + http.host() + ":" + port);
-    out.println("  OpenAPI document: GET /v1/openapi.json    liveness: GET /health/live");
+    listening(out, "IF.chassis", http, port);
     if (keys != null) {
       out.println(
           "  publisher and operator tokens (12 h): "

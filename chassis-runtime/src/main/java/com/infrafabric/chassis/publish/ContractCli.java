@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.publish;
 
 import com.infrafabric.platform.auth.CliOptions;
+import com.infrafabric.platform.auth.CliStatus;
 import com.infrafabric.platform.auth.SigningKey;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -31,20 +32,15 @@ public final class ContractCli {
   /** Runs one command and returns the exit status. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     String command = args.length == 0 ? "" : args[0];
-    try {
-      if (!command.equals("sign")) {
-        throw new IllegalArgumentException("unknown command '" + command + "'");
-      }
-      out.println(sign(CliOptions.parse(args, 1, SIGN)));
-      return 0;
-    } catch (UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
+    return CliStatus.run(
+        err,
+        USAGE,
+        () -> {
+          if (!command.equals("sign")) {
+            throw new IllegalArgumentException("unknown command '" + command + "'");
+          }
+          out.println(sign(CliOptions.parse(args, 1, SIGN)));
+        });
   }
 
   private static String sign(CliOptions options) {

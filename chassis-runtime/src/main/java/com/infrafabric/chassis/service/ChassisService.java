@@ -3,11 +3,9 @@ package com.infrafabric.chassis.service;
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.http.ChassisApi;
 import com.infrafabric.platform.auth.Access;
-import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.RouteDescriptor;
-import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -44,11 +42,9 @@ public final class ChassisService {
             .build();
     ChassisApi api = new ChassisApi(chassis, settings.maxInputBytes(), meters);
     this.http =
-        HttpService.builder(vertx)
-            .settings(settings.platform().http())
-            .authenticator(JwtAuthenticator.create(vertx, settings.platform().auth(), clock))
-            .rateLimiter(RateLimiter.create(redis, settings.platform().rateLimits(), clock, meters))
-            .meters(meters)
+        settings
+            .platform()
+            .httpService(vertx, redis, meters, clock)
             .metricsAccess(Access.anyOf(ChassisApi.OPERATOR))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, List.of()))
             .errors(api.errors())

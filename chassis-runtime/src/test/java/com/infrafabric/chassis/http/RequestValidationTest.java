@@ -2,6 +2,7 @@ package com.infrafabric.chassis.http;
 
 import static com.infrafabric.chassis.testing.ChassisServiceRig.json;
 import static com.infrafabric.chassis.testing.ChassisServiceRig.registration;
+import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.testing.ChassisServiceRig;
@@ -60,17 +61,6 @@ class RequestValidationTest {
 
   private static HttpResponse<String> register(String body) {
     return rig.http.send("POST", "/v1/tools", rig.publisher(), Map.of(), body);
-  }
-
-  private static JsonObject assertError(
-      HttpResponse<String> response, int status, String code, String message) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    JsonObject error = json(response);
-    assertThat(error.getString("code")).isEqualTo(code);
-    assertThat(error.getString("message")).contains(message);
-    assertThat(error.getJsonObject("details").getString("requestId")).isNotBlank();
-    assertThat(response.body()).doesNotContain("Exception").doesNotContain("at com.");
-    return error;
   }
 
   @Test
@@ -135,8 +125,9 @@ class RequestValidationTest {
         403,
         "UNTRUSTED_PUBLISHER",
         "unknown key stranger");
-    byte[] spin = Guests.wat(SPIN);
-    assertError(register(registration(spin, echoJws)), 400, "INVALID_CONTRACT", "does not match");
+    byte[] wordCount = Guests.fixture("examples/c/word_count.wasm");
+    assertError(
+        register(registration(wordCount, echoJws)), 400, "INVALID_CONTRACT", "does not match");
     assertError(
         register(
             registration(
@@ -158,13 +149,6 @@ class RequestValidationTest {
         "UNLINKABLE_IMPORT",
         "");
   }
-
-  private static final String SPIN =
-      """
-      (module
-        (memory (export "memory") 1)
-        (func (export "run") (result i32) (loop $l (br $l)) (i32.const 0)))
-      """;
 
   @Test
   void invocationBodiesAreCheckedBeforeAnythingRuns() {

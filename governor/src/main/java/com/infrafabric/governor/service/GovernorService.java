@@ -10,11 +10,9 @@ import com.infrafabric.governor.http.GovernorApi;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.platform.auth.Access;
-import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.RouteDescriptor;
-import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -77,11 +75,9 @@ public final class GovernorService {
             pricing,
             meters);
     this.http =
-        HttpService.builder(vertx)
-            .settings(settings.platform().http())
-            .authenticator(JwtAuthenticator.create(vertx, settings.platform().auth(), clock))
-            .rateLimiter(RateLimiter.create(redis, settings.platform().rateLimits(), clock, meters))
-            .meters(meters)
+        settings
+            .platform()
+            .httpService(vertx, redis, meters, clock)
             .metricsAccess(Access.anyOf("admin", "auditor"))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, scripts()))
             .errors(api.errors())

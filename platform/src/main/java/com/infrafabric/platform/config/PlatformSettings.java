@@ -1,12 +1,19 @@
 package com.infrafabric.platform.config;
 
+import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.http.CorsSettings;
+import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -79,6 +86,20 @@ public record PlatformSettings(
         auth(config),
         rateLimits(config, keyPrefix + "ratelimit", service),
         redis(config));
+  }
+
+  /**
+   * An HTTP service builder set up from these settings: its bounds, a JWT authenticator, rate
+   * limits per principal shared through {@code redis}, and {@code meters} (scraped at {@code
+   * /metrics}). The service adds its readiness checks, error translation and routes.
+   */
+  public HttpService.Builder httpService(
+      Vertx vertx, RedisStore redis, PrometheusMeterRegistry meters, Clock clock) {
+    return HttpService.builder(vertx)
+        .settings(http)
+        .authenticator(JwtAuthenticator.create(vertx, auth, clock))
+        .rateLimiter(RateLimiter.create(redis, rateLimits, clock, meters))
+        .meters(meters);
   }
 
   private static HttpSettings http(Config config, String prefix, HttpSettings defaults) {
