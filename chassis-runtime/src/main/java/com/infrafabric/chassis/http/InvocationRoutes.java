@@ -4,7 +4,6 @@ import static com.infrafabric.chassis.http.ChassisApi.AGENT;
 
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.InvocationContext;
-import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.platform.auth.Access;
@@ -34,6 +33,8 @@ final class InvocationRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(InvocationRoutes.class);
   private static final Set<String> FIELDS = Set.of("input");
+  private static final Set<Outcome> RETRY_LATER =
+      Set.of(Outcome.REJECTED_OVERLOAD, Outcome.UNAVAILABLE);
   private static final String RETRY_SECONDS = "1";
 
   private final Chassis chassis;
@@ -72,26 +73,15 @@ final class InvocationRoutes {
     String invocationId = UUID.randomUUID().toString();
     InvocationContext context = AgentTokens.context(caller, invocationId);
     String input = Json.encode(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
-    chassis
-        .invoke(ref, input, context)
-        .onComplete(
-            done -> {
-              if (done.failed()) {
-                ctx.fail(done.cause());
-              } else {
-                answer(ctx, done.result(), invocationId);
-              }
-            });
-  }
-
-  private static void answer(RoutingContext ctx, InvocationResult result, String invocationId) {
-    Outcome outcome = result.outcome();
-    if (outcome == Outcome.REJECTED_OVERLOAD || outcome == Outcome.UNAVAILABLE) {
-      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_SECONDS);
-    }
-    Responses.send(
+    Responses.respond(
         ctx,
-        outcome.httpStatus(),
-        InvocationView.render(result, invocationId, Requests.requestId(ctx)));
+        chassis.invoke(ref, input, context),
+        result -> result.outcome().httpStatus(),
+        result -> {
+          if (RETRY_LATER.contains(result.outcome())) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_SECONDS);
+          }
+          return InvocationView.render(result, invocationId, Requests.requestId(ctx));
+        });
   }
 }

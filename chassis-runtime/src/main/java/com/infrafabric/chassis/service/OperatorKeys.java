@@ -37,9 +37,10 @@ final class OperatorKeys {
 
   private OperatorConfig operatorConfig() {
     String jwks = publishersJwks();
-    OperatorConfig defaults = trusting(jwks).build();
+    OperatorConfig defaults = defaults(jwks);
     EgressSettings egress = egress(EgressSettings.defaults());
-    return trusting(jwks)
+    return OperatorConfig.builder()
+        .trustedPublishersJwks(jwks)
         .limitCaps(limitCaps(defaults.limitCaps()))
         .kvCaps(
             config.integer("chassis.caps.kvMaxBytes", defaults.kvMaxBytesCap(), 1, Long.MAX_VALUE),
@@ -73,11 +74,10 @@ final class OperatorKeys {
     }
   }
 
-  private OperatorConfig.Builder trusting(String jwks) {
+  /** The operator defaults with these publishers; where a bad publisher key set is reported. */
+  private OperatorConfig defaults(String jwks) {
     try {
-      OperatorConfig.Builder builder = OperatorConfig.builder().trustedPublishersJwks(jwks);
-      builder.build();
-      return builder;
+      return OperatorConfig.builder().trustedPublishersJwks(jwks).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           PUBLISHERS + " " + config.required(PUBLISHERS) + ": " + e.getMessage(), e);

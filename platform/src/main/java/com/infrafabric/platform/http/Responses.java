@@ -18,6 +18,15 @@ public final class Responses {
   /** Answers {@code status} with the rendered result once {@code result} completes. */
   public static <T> void respond(
       RoutingContext ctx, int status, Future<T> result, Function<T, JsonObject> view) {
+    respond(ctx, result, ignored -> status, view);
+  }
+
+  /** Answers with the status and the body the result decides, once {@code result} completes. */
+  public static <T> void respond(
+      RoutingContext ctx,
+      Future<T> result,
+      Function<T, Integer> status,
+      Function<T, JsonObject> view) {
     result.onComplete(
         outcome -> {
           if (outcome.failed()) {
@@ -31,7 +40,7 @@ public final class Responses {
             ctx.fail(failure);
             return;
           }
-          send(ctx, status, body);
+          send(ctx, status.apply(outcome.result()), body);
         });
   }
 
