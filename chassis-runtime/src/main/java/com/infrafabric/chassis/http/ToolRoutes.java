@@ -6,7 +6,6 @@ import static com.infrafabric.chassis.http.ChassisApi.PUBLISHER;
 import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.chassis.Chassis;
-import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
@@ -66,7 +65,9 @@ final class ToolRoutes {
         ctx,
         200,
         chassis.list(),
-        tools -> ToolViews.tools(tools.stream().filter(t -> visible(caller, t)).toList()));
+        tools ->
+            ToolViews.tools(
+                tools.stream().filter(tool -> AgentTokens.sees(caller, tool.ref())).toList()));
   }
 
   private void get(RoutingContext ctx) {
@@ -95,10 +96,6 @@ final class ToolRoutes {
                 ctx.response().setStatusCode(204).end();
               }
             });
-  }
-
-  private static boolean visible(Principal caller, ToolInfo tool) {
-    return AgentTokens.sees(caller, tool.ref());
   }
 
   private static byte[] decode(String base64) {

@@ -148,6 +148,9 @@ class RequestValidationTest {
         422,
         "UNLINKABLE_IMPORT",
         "");
+    assertThat(rig.http.get("/metrics", rig.operator()).body())
+        .as("an import the contract does not grant is a security signal")
+        .containsPattern("chassis_capability_denied_total\\{capability=\"import\",[^}]*} [1-9]");
   }
 
   @Test
