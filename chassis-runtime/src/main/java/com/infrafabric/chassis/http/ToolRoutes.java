@@ -11,6 +11,7 @@ import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -84,18 +85,7 @@ final class ToolRoutes {
 
   private void delete(RoutingContext ctx) {
     ToolRef ref = ref(ctx);
-    chassis
-        .delete(ref)
-        .onComplete(
-            outcome -> {
-              if (outcome.failed()) {
-                ctx.fail(outcome.cause());
-              } else if (!outcome.result()) {
-                ctx.fail(ChassisErrors.notFound(ref));
-              } else {
-                ctx.response().setStatusCode(204).end();
-              }
-            });
+    Responses.deleted(ctx, chassis.delete(ref), () -> ChassisErrors.notFound(ref));
   }
 
   private static byte[] decode(String base64) {

@@ -15,6 +15,7 @@ import com.infrafabric.governor.budget.Window;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,18 +71,7 @@ final class BudgetRoutes {
 
   private void delete(RoutingContext ctx) {
     Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
-    budgets
-        .delete(scope)
-        .onComplete(
-            outcome -> {
-              if (outcome.failed()) {
-                ctx.fail(outcome.cause());
-              } else if (!outcome.result()) {
-                ctx.fail(notFound(scope));
-              } else {
-                ctx.response().setStatusCode(204).end();
-              }
-            });
+    Responses.deleted(ctx, budgets.delete(scope), () -> notFound(scope));
   }
 
   private void status(RoutingContext ctx) {

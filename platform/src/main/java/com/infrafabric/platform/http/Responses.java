@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * How route handlers answer with JSON. A failure, whether of the operation or of rendering its
@@ -41,6 +42,24 @@ public final class Responses {
             return;
           }
           send(ctx, status.apply(outcome.result()), body);
+        });
+  }
+
+  /**
+   * Answers a delete: 204 when {@code deleted} says something was removed, the failure {@code
+   * notFound} makes (a 404 of the service's own) when there was nothing to remove.
+   */
+  public static void deleted(
+      RoutingContext ctx, Future<Boolean> deleted, Supplier<? extends Throwable> notFound) {
+    deleted.onComplete(
+        outcome -> {
+          if (outcome.failed()) {
+            ctx.fail(outcome.cause());
+          } else if (!outcome.result()) {
+            ctx.fail(notFound.get());
+          } else {
+            ctx.response().setStatusCode(204).end();
+          }
         });
   }
 
