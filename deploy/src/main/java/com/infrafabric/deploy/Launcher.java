@@ -1,11 +1,13 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.chassis.publish.ContractCli;
 import com.infrafabric.platform.auth.TokenCli;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Arrays;
 
 /**
- * The one entry point of the distribution: {@code infrafabric serve|token|help}.
+ * The one entry point of the distribution: {@code infrafabric serve|token|contract|help}.
  *
  * <p>Configuration mistakes end the process with status 2 and one line naming the key at fault;
  * nothing else is printed to stderr for them (no stack trace).
@@ -18,11 +20,15 @@ public final class Launcher {
           "usage: infrafabric <command> [options]",
           "",
           "  serve [--config FILE] [--data DIR]",
-          "      run the governor until SIGTERM/SIGINT. Without REDIS_URL a private redis-server is",
-          "      started under DIR/redis (default ./var). Without auth.jwksFile a signing key and",
-          "      operator tokens are created under DIR/keys and DIR/tokens on first run.",
+          "      run the governor (port 8080) and the chassis (port 8081) until SIGTERM/SIGINT.",
+          "      Without REDIS_URL a private redis-server is started under DIR/redis (default",
+          "      ./var). Without auth.jwksFile a token signing key, a contract publisher key and",
+          "      admin, auditor, publisher and operator tokens are created under DIR/keys and",
+          "      DIR/tokens.",
           "  token keygen|mint ...",
           "      create a signing key pair or mint a token (run 'infrafabric token' for options).",
+          "  contract sign --module FILE.wasm --contract FILE.json --private KEY.json",
+          "      print the contract for the module, signed with a publisher's ES256 key.",
           "  help",
           "      this text.");
 
@@ -41,7 +47,9 @@ public final class Launcher {
     try {
       switch (command) {
         case "serve":
-          return ServeCommand.fromArgs(rest, System.getenv()).run(out);
+          return ServeCommand.fromArgs(rest, System.getenv(), Clock.systemUTC()).run(out);
+        case "contract":
+          return ContractCli.run(rest, out, err);
         case "token":
           TokenCli.main(rest);
           return 0;

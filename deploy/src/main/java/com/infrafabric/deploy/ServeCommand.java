@@ -1,14 +1,11 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.platform.config.Config;
-import com.infrafabric.platform.redis.RedisSettings;
-import com.infrafabric.platform.redis.RedisStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Vertx;
+import com.infrafabric.platform.http.HttpSettings;
 import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,63 +19,83 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code infrafabric serve}: starts the governor on the configured (or embedded) Redis and runs
- * until SIGTERM or SIGINT, then stops accepting, drains in-flight requests, closes the Redis client
- * and stops the embedded server.
+ * {@code infrafabric serve}: starts the governor and the chassis on the configured (or embedded)
+ * Redis and runs until SIGTERM or SIGINT, then stops accepting, drains in-flight requests, closes
+ * the Redis client and stops the embedded server.
  */
 final class ServeCommand {
 
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
   private final LaunchOptions options;
   private final Map<String, String> env;
+  private final Clock clock;
 
-  private ServeCommand(LaunchOptions options, Map<String, String> env) {
+  private ServeCommand(LaunchOptions options, Map<String, String> env, Clock clock) {
     this.options = options;
     this.env = env;
+    this.clock = clock;
   }
 
-  static ServeCommand fromArgs(String[] args, Map<String, String> env) {
-    return new ServeCommand(LaunchOptions.parse(args, env), env);
+  static ServeCommand fromArgs(String[] args, Map<String, String> env, Clock clock) {
+    return new ServeCommand(LaunchOptions.parse(args, env), env, clock);
   }
 
   int run(PrintStream out) {
-    Clock clock = Clock.systemUTC();
+    awaitShutdown(start(out));
+    return 0;
+  }
+
+  /**
+   * Reads and checks the whole configuration, starts both services, and prints where they listen
+   * and (in local mode) where the tokens and keys are.
+   *
+   * @throws IllegalArgumentException naming the first bad configuration key
+   * @throws IllegalStateException if a service did not start
+   */
+  Node start(PrintStream out) {
     Config config = options.config().map(f -> Config.load(f, env)).orElse(Config.of(Map.of(), env));
     LocalKeys keys = null;
     if (config.optional("auth.jwksFile").isEmpty()) {
       keys = LocalKeys.ensure(options.dataDirectory());
-      config = config.withDefaults(keys.authDefaults());
+      config = config.withDefaults(keys.defaults());
     }
-    GovernorSettings settings = GovernorSettings.from(config);
+    GovernorSettings governor = GovernorSettings.from(config);
+    ChassisSettings chassis = ChassisSettings.from(config);
     config.rejectUnknownKeys();
+    requireDistinctPorts(governor.platform().http(), chassis.platform().http());
 
-    Logger log = LoggerFactory.getLogger(ServeCommand.class);
     RedisChoice redis =
-        RedisChoice.choose(env, settings.platform().redis(), options.dataDirectory());
-    log.info("using {}", redis.describe());
-    Vertx vertx = Vertx.vertx();
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    RedisStore store =
-        RedisStore.create(
-            vertx,
-            RedisSettings.of(redis.endpoint()).withCommandTimeout(settings.redisCommandTimeout()),
-            meters);
-    GovernorService service;
+        RedisChoice.choose(env, governor.platform().redis(), options.dataDirectory());
+    LOG.info("using {}", redis.describe());
+    Node node = Node.start(redis, governor, chassis, clock);
     try {
-      service = GovernorService.start(vertx, store, settings, meters, clock).await();
-      seedPricing(service, log);
+      seedPricing(node.governor());
     } catch (RuntimeException e) {
-      store.close();
-      vertx.close().await();
-      redis.close();
+      node.stop();
       throw new IllegalStateException("the governor did not start: " + e.getMessage(), e);
     }
+    printGovernor(out, governor.platform().http(), node.governor().port(), keys);
+    printChassis(out, chassis.platform().http(), node.chassis().port(), keys);
+    return node;
+  }
 
-    out.println(
-        "IF.governor listening on http://"
-            + settings.platform().http().host()
-            + ":"
-            + service.port());
+  private static void requireDistinctPorts(HttpSettings governor, HttpSettings chassis) {
+    if (governor.port() == chassis.port()) {
+      throw new IllegalArgumentException(
+          "chassis.http.port "
+              + chassis.port()
+              + " is also the governor's http.port; give each service its own port");
+    }
+  }
+
+  private static void listening(PrintStream out, String service, HttpSettings http, int port) {
+    out.println(service + " listening on http://" + http.host() + ":" + port);
     out.println("  OpenAPI document: GET /v1/openapi.json    liveness: GET /health/live");
+  }
+
+  private void printGovernor(PrintStream out, HttpSettings http, int port, LocalKeys keys) {
+    listening(out, "IF.governor", http, port);
     if (keys != null) {
       out.println(
           "  operator tokens (12 h): "
@@ -87,23 +104,47 @@ final class ServeCommand {
               + keys.writeToken(
                   "auditor", LocalKeys.spec("local-auditor", "auditor"), clock.instant()));
       out.println(
-          "  agent tokens: infrafabric token mint --private "
-              + keys.privateFile()
-              + " --sub my-agent --iss "
-              + LocalKeys.ISSUER
-              + " --aud "
-              + LocalKeys.AUDIENCE
+          "  agent tokens: infrafabric token mint "
+              + mintOptions(keys)
               + " --roles agent --scope <tenant/project>");
     }
-    awaitShutdown(service, store, vertx, redis, log);
-    return 0;
+  }
+
+  private void printChassis(PrintStream out, HttpSettings http, int port, LocalKeys keys) {
+    listening(out, "IF.chassis", http, port);
+    if (keys != null) {
+      out.println(
+          "  publisher and operator tokens (12 h): "
+              + keys.writeToken(
+                  "publisher", LocalKeys.spec("local-publisher", "publisher"), clock.instant())
+              + " and "
+              + keys.writeToken(
+                  "operator", LocalKeys.spec("local-operator", "operator"), clock.instant()));
+      out.println(
+          "  sign a contract: infrafabric contract sign --module TOOL.wasm --contract TOOL.json"
+              + " --private "
+              + keys.publisherPrivateFile());
+      out.println(
+          "  agent tokens: infrafabric token mint "
+              + mintOptions(keys)
+              + " --roles agent --scope <tenant> --list-claim tools=<name@version>");
+    }
+  }
+
+  private static String mintOptions(LocalKeys keys) {
+    return "--private "
+        + keys.privateFile()
+        + " --sub my-agent --iss "
+        + LocalKeys.ISSUER
+        + " --aud "
+        + LocalKeys.AUDIENCE;
   }
 
   /** A first launch on an empty Redis publishes public list prices, so reserve works at once. */
-  private static void seedPricing(GovernorService service, Logger log) {
+  private static void seedPricing(GovernorService service) {
     if (service.pricing().get().version() == 0) {
       service.pricing().replace(PricingCatalogues.fromJson(defaultPricing()), 0).await();
-      log.info("published the default pricing catalogue (version 1)");
+      LOG.info("published the default pricing catalogue (version 1)");
     }
   }
 
@@ -118,19 +159,15 @@ final class ServeCommand {
     }
   }
 
-  private static void awaitShutdown(
-      GovernorService service, RedisStore store, Vertx vertx, RedisChoice redis, Logger log) {
+  private static void awaitShutdown(Node node) {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  log.info("shutting down: draining in-flight requests");
-                  service.stop().await();
-                  store.close();
-                  vertx.close().await();
-                  redis.close();
-                  log.info("stopped");
+                  LOG.info("shutting down: draining in-flight requests");
+                  node.stop();
+                  LOG.info("stopped");
                   stopped.countDown();
                 },
                 "infrafabric-shutdown"));

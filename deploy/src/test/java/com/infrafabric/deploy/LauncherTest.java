@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +30,7 @@ class LauncherTest {
   @Test
   void helpListsTheCommands() {
     assertThat(run("help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve", "token");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("serve", "token", "contract sign");
   }
 
   @Test
@@ -38,36 +39,56 @@ class LauncherTest {
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'launch-missiles'");
   }
 
-  @Test
-  void aBadConfigValueStopsTheLaunchWithOneLineNamingTheKey() throws Exception {
-    Path config = directory.resolve("bad.properties");
-    Files.writeString(
-        config, "http.port=70000\nauth.jwksFile=/nonexistent\nauth.issuer=i\nauth.audience=a\n");
+  /**
+   * Serves with {@code properties} as the config file; fails unless that exits 2; returns stderr.
+   */
+  private String refusal(String properties) throws IOException {
+    Path config = Files.writeString(directory.resolve("infrafabric.properties"), properties);
     assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8).strip())
+    return err.toString(StandardCharsets.UTF_8).strip();
+  }
+
+  @Test
+  void aBadConfigValueStopsTheLaunchWithOneLineNamingTheKey() throws Exception {
+    assertThat(
+            refusal(
+                "http.port=70000\nauth.jwksFile=/nonexistent\nauth.issuer=i\nauth.audience=a\n"))
         .isEqualTo("infrafabric: http.port 70000 is outside 1..65535");
   }
 
   @Test
   void aMisspelledKeyIsRefused() throws Exception {
-    Path config = directory.resolve("typo.properties");
-    Files.writeString(config, "http.prot=8080\n");
-    assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
-        .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown config key http.prot");
+    assertThat(refusal("http.prot=8080\n")).contains("unknown config key http.prot");
   }
 
   @Test
   void theWebhookSecretIsNeverEchoed() throws Exception {
-    Path config = directory.resolve("hooks.properties");
-    Files.writeString(
-        config, "webhooks.urls=ftp://hooks.example.com\nwebhooks.secret=canary-secret-value-123\n");
-    assertThat(run("serve", "--config", config.toString(), "--data", directory.toString()))
-        .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
+    assertThat(
+            refusal(
+                "webhooks.urls=ftp://hooks.example.com\nwebhooks.secret=canary-secret-value-123\n"))
         .contains("webhooks.urls entry ftp://hooks.example.com must be an http:// or https:// URL")
         .doesNotContain("canary-secret-value-123");
+  }
+
+  @Test
+  void theTwoServicesNeedTwoPorts() throws Exception {
+    assertThat(refusal("http.port=9000\nchassis.http.port=9000\n"))
+        .isEqualTo(
+            "infrafabric: chassis.http.port 9000 is also the governor's http.port;"
+                + " give each service its own port");
+  }
+
+  @Test
+  void aChassisKeyIsCheckedLikeAnyOther() throws Exception {
+    assertThat(refusal("chassis.sandbox.guestThreads=0\n"))
+        .isEqualTo("infrafabric: chassis.sandbox.guestThreads 0 is outside 1..1024");
+  }
+
+  @Test
+  void contractSignIsACommand() {
+    assertThat(run("contract", "sign", "--module", "x.wasm")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing --contract");
   }
 
   @Test

@@ -3,8 +3,7 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.http.CallerScope.ADMIN;
 import static com.infrafabric.governor.http.CallerScope.AUDITOR;
 import static com.infrafabric.governor.http.CallerScope.DISPATCHER;
-import static com.infrafabric.governor.http.Handlers.guarded;
-import static com.infrafabric.governor.http.Handlers.respond;
+import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
@@ -15,6 +14,7 @@ import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.json.JsonArray;
@@ -61,13 +61,13 @@ final class AgentRoutes {
     Access admins = Access.anyOf(ADMIN);
     Access readers = Access.anyOf(ADMIN, AUDITOR, DISPATCHER);
     routes
-        .post("/v1/agents", admins, guarded(this::registerAgent))
-        .get("/v1/agents/:tenant/:agent", readers, guarded(this::get))
-        .put("/v1/agents/:tenant/:agent/status", admins, guarded(this::status))
-        .delete("/v1/agents/:tenant/:agent", admins, guarded(this::remove))
-        .post("/v1/agents/:tenant/:agent/breaker-reset", admins, guarded(this::resetBreaker))
-        .put("/v1/tenants/:tenant/policy", admins, guarded(this::putPolicy))
-        .get("/v1/tenants/:tenant/policy", Access.anyOf(ADMIN, AUDITOR), guarded(this::getPolicy));
+        .post("/v1/agents", admins, this::registerAgent)
+        .get("/v1/agents/:tenant/:agent", readers, this::get)
+        .put("/v1/agents/:tenant/:agent/status", admins, this::status)
+        .delete("/v1/agents/:tenant/:agent", admins, this::remove)
+        .post("/v1/agents/:tenant/:agent/breaker-reset", admins, this::resetBreaker)
+        .put("/v1/tenants/:tenant/policy", admins, this::putPolicy)
+        .get("/v1/tenants/:tenant/policy", Access.anyOf(ADMIN, AUDITOR), this::getPolicy);
   }
 
   private void registerAgent(RoutingContext ctx) {
@@ -96,7 +96,7 @@ final class AgentRoutes {
         .onComplete(
             outcome -> {
               if (outcome.failed()) {
-                ctx.fail(GovernorErrors.translate(outcome.cause()));
+                ctx.fail(outcome.cause());
               } else {
                 ctx.response().setStatusCode(204).end();
               }

@@ -3,8 +3,7 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.http.CallerScope.ADMIN;
 import static com.infrafabric.governor.http.CallerScope.AGENT;
 import static com.infrafabric.governor.http.CallerScope.AUDITOR;
-import static com.infrafabric.governor.http.Handlers.guarded;
-import static com.infrafabric.governor.http.Handlers.respond;
+import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
@@ -14,7 +13,9 @@ import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.budget.Window;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -46,11 +47,11 @@ final class BudgetRoutes {
     Access admins = Access.anyOf(ADMIN);
     Access readers = Access.anyOf(ADMIN, AUDITOR, AGENT);
     routes
-        .put("/v1/budgets/:scope", admins, guarded(this::put))
-        .get("/v1/budgets/:scope", readers, guarded(this::get))
-        .delete("/v1/budgets/:scope", admins, guarded(this::delete))
-        .get("/v1/budgets/:scope/status", readers, guarded(this::status))
-        .put("/v1/tenants/:tenant/zone", admins, guarded(this::zone));
+        .put("/v1/budgets/:scope", admins, this::put)
+        .get("/v1/budgets/:scope", readers, this::get)
+        .delete("/v1/budgets/:scope", admins, this::delete)
+        .get("/v1/budgets/:scope/status", readers, this::status)
+        .put("/v1/tenants/:tenant/zone", admins, this::zone);
   }
 
   private void put(RoutingContext ctx) {
@@ -70,18 +71,7 @@ final class BudgetRoutes {
 
   private void delete(RoutingContext ctx) {
     Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
-    budgets
-        .delete(scope)
-        .onComplete(
-            outcome -> {
-              if (outcome.failed()) {
-                ctx.fail(GovernorErrors.translate(outcome.cause()));
-              } else if (!outcome.result()) {
-                ctx.fail(GovernorErrors.translate(notFound(scope)));
-              } else {
-                ctx.response().setStatusCode(204).end();
-              }
-            });
+    Responses.deleted(ctx, budgets.delete(scope), () -> notFound(scope));
   }
 
   private void status(RoutingContext ctx) {

@@ -4,8 +4,7 @@ import static com.infrafabric.governor.http.CallerScope.ADMIN;
 import static com.infrafabric.governor.http.CallerScope.AGENT;
 import static com.infrafabric.governor.http.CallerScope.AUDITOR;
 import static com.infrafabric.governor.http.CallerScope.DISPATCHER;
-import static com.infrafabric.governor.http.Handlers.guarded;
-import static com.infrafabric.governor.http.Handlers.respond;
+import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.budget.Spend;
@@ -27,7 +26,9 @@ import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -77,13 +78,10 @@ final class ClaimRoutes {
   void register(Routes routes) {
     Access holders = Access.anyOf(DISPATCHER, AGENT);
     routes
-        .post("/v1/claims", Access.anyOf(DISPATCHER), guarded(this::claim))
-        .post("/v1/leases/:lease/heartbeat", holders, guarded(this::heartbeat))
-        .post("/v1/leases/:lease/finish", holders, guarded(this::finish))
-        .get(
-            "/v1/tenants/:tenant/cost-waste",
-            Access.anyOf(ADMIN, AUDITOR),
-            guarded(this::costWaste));
+        .post("/v1/claims", Access.anyOf(DISPATCHER), this::claim)
+        .post("/v1/leases/:lease/heartbeat", holders, this::heartbeat)
+        .post("/v1/leases/:lease/finish", holders, this::finish)
+        .get("/v1/tenants/:tenant/cost-waste", Access.anyOf(ADMIN, AUDITOR), this::costWaste);
   }
 
   private void claim(RoutingContext ctx) {
@@ -105,7 +103,7 @@ final class ClaimRoutes {
         .onComplete(
             outcome -> {
               if (outcome.failed()) {
-                ctx.fail(GovernorErrors.translate(outcome.cause()));
+                ctx.fail(outcome.cause());
               } else {
                 answer(ctx, outcome.result(), task, grant);
               }
@@ -115,7 +113,7 @@ final class ClaimRoutes {
   private void answer(RoutingContext ctx, ClaimOutcome outcome, TaskSpec task, GrantScope scope) {
     if (outcome instanceof Claimed claimed) {
       String grant = grants.issue(claimed, task, scope);
-      Handlers.send(ctx, claimed.replayed() ? 200 : 201, ClaimViews.claimed(claimed, grant));
+      Responses.send(ctx, claimed.replayed() ? 200 : 201, ClaimViews.claimed(claimed, grant));
       return;
     }
     NotClaimed refused = (NotClaimed) outcome;

@@ -10,6 +10,8 @@ import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentRegistry;
+import com.infrafabric.platform.http.ErrorTranslator;
+import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -27,7 +29,8 @@ public final class GovernorApi {
   private final PricingRoutes pricing;
   private final AgentRoutes agents;
   private final ClaimRoutes claims;
-  private final OpenApiRoute openApi = new OpenApiRoute();
+  private final OpenApiRoute openApi =
+      OpenApiRoute.fromResource(GovernorApi.class, "/openapi/governor.json");
 
   public GovernorApi(
       BudgetEngine engine,
@@ -47,6 +50,11 @@ public final class GovernorApi {
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, policies);
     this.claims = new ClaimRoutes(claims, grants);
+  }
+
+  /** How governor failures are answered; the service that serves these routes must use it. */
+  public ErrorTranslator errors() {
+    return GovernorErrors::translate;
   }
 
   public void register(Routes routes) {

@@ -2,8 +2,7 @@ package com.infrafabric.governor.http;
 
 import static com.infrafabric.governor.http.CallerScope.ADMIN;
 import static com.infrafabric.governor.http.CallerScope.AUDITOR;
-import static com.infrafabric.governor.http.Handlers.guarded;
-import static com.infrafabric.governor.http.Handlers.respond;
+import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.Scope;
@@ -11,6 +10,7 @@ import com.infrafabric.governor.events.BudgetEvent;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.json.JsonArray;
@@ -38,9 +38,9 @@ final class LedgerRoutes {
   void register(Routes routes) {
     Access auditors = Access.anyOf(ADMIN, AUDITOR);
     routes
-        .get("/v1/ledger/:tenant", auditors, guarded(this::ledger))
-        .get("/v1/ledger/:tenant/reconciliation", auditors, guarded(this::reconcile))
-        .get("/v1/events/:tenant", auditors, guarded(this::events));
+        .get("/v1/ledger/:tenant", auditors, this::ledger)
+        .get("/v1/ledger/:tenant/reconciliation", auditors, this::reconcile)
+        .get("/v1/events/:tenant", auditors, this::events);
   }
 
   private void ledger(RoutingContext ctx) {

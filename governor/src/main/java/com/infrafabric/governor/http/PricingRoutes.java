@@ -1,11 +1,11 @@
 package com.infrafabric.governor.http;
 
 import static com.infrafabric.governor.http.CallerScope.ADMIN;
-import static com.infrafabric.governor.http.Handlers.guarded;
-import static com.infrafabric.governor.http.Handlers.respond;
+import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.ext.web.RoutingContext;
@@ -27,8 +27,8 @@ final class PricingRoutes {
 
   void register(Routes routes) {
     routes
-        .get("/v1/pricing", Access.authenticated(), guarded(this::get))
-        .put("/v1/pricing", Access.anyOf(ADMIN), guarded(this::put));
+        .get("/v1/pricing", Access.authenticated(), this::get)
+        .put("/v1/pricing", Access.anyOf(ADMIN), this::put);
   }
 
   private void get(RoutingContext ctx) {

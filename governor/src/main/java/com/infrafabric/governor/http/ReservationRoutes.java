@@ -1,8 +1,7 @@
 package com.infrafabric.governor.http;
 
 import static com.infrafabric.governor.http.CallerScope.AGENT;
-import static com.infrafabric.governor.http.Handlers.guarded;
-import static com.infrafabric.governor.http.Handlers.respond;
+import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.ChargeRequest;
@@ -21,7 +20,9 @@ import com.infrafabric.governor.pricing.TokenUsage;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -63,10 +64,10 @@ final class ReservationRoutes {
   void register(Routes routes) {
     Access agents = Access.anyOf(AGENT);
     routes
-        .post("/v1/reservations", agents, guarded(this::reserve))
-        .post("/v1/reservations/:id/commit", agents, guarded(this::commit))
-        .post("/v1/reservations/:id/release", agents, guarded(this::release))
-        .post("/v1/charges", agents, guarded(this::charge));
+        .post("/v1/reservations", agents, this::reserve)
+        .post("/v1/reservations/:id/commit", agents, this::commit)
+        .post("/v1/reservations/:id/release", agents, this::release)
+        .post("/v1/charges", agents, this::charge);
   }
 
   private void reserve(RoutingContext ctx) {
@@ -81,7 +82,7 @@ final class ReservationRoutes {
         .onComplete(
             outcome -> {
               if (outcome.failed()) {
-                ctx.fail(GovernorErrors.translate(outcome.cause()));
+                ctx.fail(outcome.cause());
               } else {
                 answer(ctx, outcome.result());
               }
@@ -92,7 +93,7 @@ final class ReservationRoutes {
     budgetHeaders(ctx, outcome.tightest());
     if (outcome instanceof Reserved reserved) {
       replayedHeader(ctx, reserved.replayed());
-      Handlers.send(ctx, reserved.replayed() ? 200 : 201, Views.reserved(reserved));
+      Responses.send(ctx, reserved.replayed() ? 200 : 201, Views.reserved(reserved));
       return;
     }
     Denied denied = (Denied) outcome;

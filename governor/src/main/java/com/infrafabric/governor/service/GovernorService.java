@@ -17,12 +17,10 @@ import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.platform.auth.Access;
-import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.RouteDescriptor;
-import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -105,13 +103,12 @@ public final class GovernorService {
             grants,
             meters);
     this.http =
-        HttpService.builder(vertx)
-            .settings(settings.platform().http())
-            .authenticator(JwtAuthenticator.create(vertx, settings.platform().auth(), clock))
-            .rateLimiter(RateLimiter.create(redis, settings.platform().rateLimits(), clock, meters))
-            .meters(meters)
+        settings
+            .platform()
+            .httpService(vertx, redis, meters, clock)
             .metricsAccess(Access.anyOf("admin", "auditor"))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, scripts()))
+            .errors(api.errors())
             .routes(api::register)
             .build();
   }

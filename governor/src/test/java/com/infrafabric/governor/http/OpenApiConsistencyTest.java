@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.testing.OpenApiOperations;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,18 +26,8 @@ class OpenApiConsistencyTest {
         new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE)) {
       JsonObject document = new JsonObject(rig.http.get("/v1/openapi.json", rig.auditor()).body());
       assertThat(document.getString("openapi")).isEqualTo("3.1.0");
-
-      Set<String> documented = new TreeSet<>();
-      JsonObject paths = document.getJsonObject("paths");
-      for (String path : paths.fieldNames()) {
-        for (String method : paths.getJsonObject(path).fieldNames()) {
-          documented.add(method.toUpperCase(Locale.ROOT) + " " + path);
-        }
-      }
-      Set<String> served = new TreeSet<>();
-      rig.service.routes().forEach(r -> served.add(r.method().name() + " " + r.openApiPath()));
-
-      assertThat(documented).isEqualTo(served);
+      assertThat(OpenApiOperations.documented(document))
+          .isEqualTo(OpenApiOperations.served(rig.service.routes()));
     }
   }
 }

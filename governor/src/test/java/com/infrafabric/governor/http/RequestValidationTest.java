@@ -1,6 +1,7 @@
 package com.infrafabric.governor.http;
 
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
@@ -52,16 +53,6 @@ class RequestValidationTest {
 
   private static HttpResponse<String> reserve(String body, Map<String, String> headers) {
     return rig.http.send("POST", "/v1/reservations", agent, headers, body);
-  }
-
-  private static void assertError(
-      HttpResponse<String> response, int status, String code, String message) {
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-    JsonObject error = json(response);
-    assertThat(error.getString("code")).isEqualTo(code);
-    assertThat(error.getString("message")).contains(message);
-    assertThat(error.getJsonObject("details").getString("requestId")).isNotBlank();
-    assertThat(response.body()).doesNotContain("Exception").doesNotContain("at com.");
   }
 
   private static final Map<String, String> KEY = Map.of("Idempotency-Key", "k-validation-1");

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The {@code --name value} options of one {@link TokenCli} command, checked against a set. */
-final class CliOptions {
+/**
+ * The {@code --name value} options of one command-line command ({@link TokenCli}, the contract
+ * signer), checked against the set the command accepts.
+ */
+public final class CliOptions {
 
   private final Map<String, List<String>> values;
 
@@ -21,7 +24,7 @@ final class CliOptions {
    *
    * @throws IllegalArgumentException on an unknown option or an option without a value
    */
-  static CliOptions parse(String[] args, int from, Set<String> allowed) {
+  public static CliOptions parse(String[] args, int from, Set<String> allowed) {
     Map<String, List<String>> values = new LinkedHashMap<>();
     for (int i = from; i < args.length; i += 2) {
       String name = args[i];
@@ -36,11 +39,21 @@ final class CliOptions {
     return new CliOptions(values);
   }
 
-  String required(String name) {
+  /**
+   * The one value of an option the command needs.
+   *
+   * @throws IllegalArgumentException "missing --name" when it is absent, or if given twice
+   */
+  public String required(String name) {
     return optional(name).orElseThrow(() -> new IllegalArgumentException("missing " + name));
   }
 
-  Optional<String> optional(String name) {
+  /**
+   * The value of an option given at most once.
+   *
+   * @throws IllegalArgumentException if it is given more than once
+   */
+  public Optional<String> optional(String name) {
     List<String> given = all(name);
     if (given.size() > 1) {
       throw new IllegalArgumentException("option " + name + " is given more than once");
@@ -48,7 +61,8 @@ final class CliOptions {
     return given.stream().findFirst();
   }
 
-  List<String> all(String name) {
+  /** Every value of a repeatable option, in order. */
+  public List<String> all(String name) {
     return values.getOrDefault(name, List.of());
   }
 }

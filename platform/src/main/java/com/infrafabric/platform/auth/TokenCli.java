@@ -2,7 +2,6 @@ package com.infrafabric.platform.auth;
 
 import com.infrafabric.platform.config.Durations;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,21 +54,16 @@ public final class TokenCli {
   /** Runs one command and returns the exit status; tests call this instead of {@link #main}. */
   static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
     String command = args.length == 0 ? "" : args[0];
-    try {
-      switch (command) {
-        case "keygen" -> keygen(CliOptions.parse(args, 1, KEYGEN), out);
-        case "mint" -> mint(CliOptions.parse(args, 1, MINT), out, clock);
-        default -> throw new IllegalArgumentException("unknown command '" + command + "'");
-      }
-      return 0;
-    } catch (UncheckedIOException e) {
-      err.println("error: " + e.getMessage());
-      return 1;
-    } catch (IllegalArgumentException e) {
-      err.println("error: " + e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
+    return CliStatus.run(
+        err,
+        USAGE,
+        () -> {
+          switch (command) {
+            case "keygen" -> keygen(CliOptions.parse(args, 1, KEYGEN), out);
+            case "mint" -> mint(CliOptions.parse(args, 1, MINT), out, clock);
+            default -> throw new IllegalArgumentException("unknown command '" + command + "'");
+          }
+        });
   }
 
   private static void keygen(CliOptions options, PrintStream out) {

@@ -1,12 +1,19 @@
 package com.infrafabric.platform.config;
 
+import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.http.CorsSettings;
+import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +47,9 @@ import java.util.Optional;
  * redis.url                 IF_REDIS_URL                  optional, secret (redis://:password@host:port)
  * </pre>
  *
+ * <p>A second service in the same process reads its own {@code http.*} and {@code ratelimit.*} keys
+ * under a prefix (see {@link #from(Config, String, String, HttpSettings)}) and shares the rest.
+ *
  * @param http the HTTP bounds
  * @param auth token verification
  * @param rateLimits per-principal limits, keyed under the service name
@@ -58,21 +68,50 @@ public record PlatformSettings(
    * @throws IllegalArgumentException naming the first bad key; never echoing a secret
    */
   public static PlatformSettings from(Config config, String service) {
-    return new PlatformSettings(
-        http(config), auth(config), rateLimits(config, service), redis(config));
+    return from(config, service, "", HttpSettings.defaults());
   }
 
-  private static HttpSettings http(Config config) {
-    HttpSettings defaults = HttpSettings.defaults();
+  /**
+   * Reads the settings of a second service in the same process: its {@code http.*} and {@code
+   * ratelimit.*} keys under {@code keyPrefix} ({@code chassis.} reads {@code chassis.http.port},
+   * overridden by {@code IF_CHASSIS_HTTP_PORT}), with {@code httpDefaults} for unset HTTP keys.
+   * Token verification ({@code auth.*}) and {@code redis.url} are shared by every service.
+   *
+   * @throws IllegalArgumentException naming the first bad key, prefix included
+   */
+  public static PlatformSettings from(
+      Config config, String service, String keyPrefix, HttpSettings httpDefaults) {
+    return new PlatformSettings(
+        http(config, keyPrefix + "http.", httpDefaults),
+        auth(config),
+        rateLimits(config, keyPrefix + "ratelimit", service),
+        redis(config));
+  }
+
+  /**
+   * An HTTP service builder set up from these settings: its bounds, a JWT authenticator, rate
+   * limits per principal shared through {@code redis}, and {@code meters} (scraped at {@code
+   * /metrics}). The service adds its readiness checks, error translation and routes.
+   */
+  public HttpService.Builder httpService(
+      Vertx vertx, RedisStore redis, PrometheusMeterRegistry meters, Clock clock) {
+    return HttpService.builder(vertx)
+        .settings(http)
+        .authenticator(JwtAuthenticator.create(vertx, auth, clock))
+        .rateLimiter(RateLimiter.create(redis, rateLimits, clock, meters))
+        .meters(meters);
+  }
+
+  private static HttpSettings http(Config config, String prefix, HttpSettings defaults) {
     return new HttpSettings(
-        config.string("http.host", defaults.host()),
-        (int) config.integer("http.port", defaults.port(), 1, 65_535),
-        config.integer("http.maxBodyBytes", defaults.maxBodyBytes(), 1, 64L * 1024 * 1024),
-        (int) config.integer("http.maxInFlight", defaults.maxInFlight(), 1, 100_000),
-        config.duration("http.idleTimeout", defaults.idleTimeout()),
-        config.duration("http.shutdownGrace", defaults.shutdownGrace()),
-        config.duration("http.readinessDeadline", defaults.readinessDeadline()),
-        new CorsSettings(config.list("http.cors.allowedOrigins")));
+        config.string(prefix + "host", defaults.host()),
+        (int) config.integer(prefix + "port", defaults.port(), 1, 65_535),
+        config.integer(prefix + "maxBodyBytes", defaults.maxBodyBytes(), 1, 64L * 1024 * 1024),
+        (int) config.integer(prefix + "maxInFlight", defaults.maxInFlight(), 1, 100_000),
+        config.duration(prefix + "idleTimeout", defaults.idleTimeout()),
+        config.duration(prefix + "shutdownGrace", defaults.shutdownGrace()),
+        config.duration(prefix + "readinessDeadline", defaults.readinessDeadline()),
+        new CorsSettings(config.list(prefix + "cors.allowedOrigins")));
   }
 
   private static JwtSettings auth(Config config) {
@@ -86,12 +125,12 @@ public record PlatformSettings(
         config.string("auth.rolesClaim", "roles"));
   }
 
-  private static RateLimitPolicy rateLimits(Config config, String service) {
+  private static RateLimitPolicy rateLimits(Config config, String prefix, String service) {
     Map<String, RateLimit> perRole = new HashMap<>();
-    for (String role : config.list("ratelimit.roles")) {
-      perRole.put(role, rateLimit(config, "ratelimit.role." + role + "."));
+    for (String role : config.list(prefix + ".roles")) {
+      perRole.put(role, rateLimit(config, prefix + ".role." + role + "."));
     }
-    return new RateLimitPolicy(service, rateLimit(config, "ratelimit."), perRole);
+    return new RateLimitPolicy(service, rateLimit(config, prefix + "."), perRole);
   }
 
   private static RateLimit rateLimit(Config config, String prefix) {

@@ -18,6 +18,7 @@ public record ErrorCode(String code, int status) {
   private static final Pattern UPPER_SNAKE = Pattern.compile("[A-Z][A-Z0-9]*(_[A-Z0-9]+)*");
 
   public static final ErrorCode MALFORMED_REQUEST = new ErrorCode("MALFORMED_REQUEST", 400);
+  public static final ErrorCode INVALID_REQUEST = new ErrorCode("INVALID_REQUEST", 400);
   public static final ErrorCode UNAUTHENTICATED = new ErrorCode("UNAUTHENTICATED", 401);
   public static final ErrorCode FORBIDDEN = new ErrorCode("FORBIDDEN", 403);
   public static final ErrorCode NOT_FOUND = new ErrorCode("NOT_FOUND", 404);

@@ -9,10 +9,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every failure into the JSON error shape: an {@link ApiException} as it is, an unavailable
- * Redis as 503 {@code STORE_UNAVAILABLE}, vertx-web's own statuses (404, 405, 413, 400) into their
- * codes, and anything else into 500 {@code INTERNAL} carrying only the request id. Stack traces go
- * to the server log, never to the client.
+ * Turns every failure into the JSON error shape: first through the service's {@link
+ * ErrorTranslator}, then an {@link ApiException} as it is, an unavailable Redis as 503 {@code
+ * STORE_UNAVAILABLE}, vertx-web's own statuses (404, 405, 413, 400) into their codes, and anything
+ * else into 500 {@code INTERNAL} carrying only the request id. Stack traces go to the server log,
+ * never to the client.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -20,9 +21,11 @@ final class FailureHandler implements Handler<RoutingContext> {
   private static final Duration STORE_RETRY = Duration.ofSeconds(1);
 
   private final long maxBodyBytes;
+  private final ErrorTranslator errors;
 
-  FailureHandler(long maxBodyBytes) {
+  FailureHandler(long maxBodyBytes, ErrorTranslator errors) {
     this.maxBodyBytes = maxBodyBytes;
+    this.errors = errors;
   }
 
   @Override
@@ -36,7 +39,7 @@ final class FailureHandler implements Handler<RoutingContext> {
   }
 
   private ApiException translate(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
+    Throwable failure = ctx.failure() == null ? null : errors.translate(ctx.failure());
     if (failure instanceof ApiException api) {
       return api;
     }

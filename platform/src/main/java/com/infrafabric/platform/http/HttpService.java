@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  *     .rateLimiter(RateLimiter.create(store, policy, clock, meters))
  *     .meters(meters)
  *     .readinessCheck("redis", RedisReadinessCheck.of(store, scripts))
+ *     .errors(GovernorErrors::translate)
  *     .routes(routes -> routes.post("/v1/reservations", Access.anyOf("agent"), this::reserve))
  *     .build();
  * service.start().await();   // from a non-event-loop thread
@@ -55,7 +56,8 @@ public final class HttpService {
     Routes serviceRoutes = new Routes();
     builder.routes.accept(serviceRoutes);
     RouterAssembly assembly =
-        new RouterAssembly(settings, authenticator, builder.rateLimiter, builder.meters);
+        new RouterAssembly(
+            settings, authenticator, builder.rateLimiter, builder.meters, builder.errors);
     PlatformRoutes platform =
         new PlatformRoutes(
             new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
@@ -115,6 +117,7 @@ public final class HttpService {
     private RateLimiter rateLimiter;
     private PrometheusMeterRegistry meters;
     private Access metricsAccess = Access.authenticated();
+    private ErrorTranslator errors = ErrorTranslator.none();
     private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
     private Consumer<Routes> routes = r -> {};
 
@@ -147,6 +150,12 @@ public final class HttpService {
     /** Who may scrape {@code /metrics}; any authenticated principal by default. */
     public Builder metricsAccess(Access metricsAccess) {
       this.metricsAccess = Objects.requireNonNull(metricsAccess, "metricsAccess");
+      return this;
+    }
+
+    /** How the service's own exceptions become API errors; none are translated by default. */
+    public Builder errors(ErrorTranslator errors) {
+      this.errors = Objects.requireNonNull(errors, "errors");
       return this;
     }
 

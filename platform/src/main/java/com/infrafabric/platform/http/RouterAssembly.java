@@ -28,17 +28,20 @@ final class RouterAssembly {
   private final JwtAuthenticator authenticator;
   private final RateLimiter rateLimiter;
   private final MeterRegistry meters;
+  private final ErrorTranslator errors;
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
 
   RouterAssembly(
       HttpSettings settings,
       JwtAuthenticator authenticator,
       RateLimiter rateLimiter,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      ErrorTranslator errors) {
     this.settings = settings;
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.meters = meters;
+    this.errors = errors;
   }
 
   Router assemble(
@@ -66,7 +69,7 @@ final class RouterAssembly {
       RouteDescriptor d = route.descriptor();
       authenticated(router, d.method(), d.path(), d.access(), rateLimiter != null, route.handler());
     }
-    FailureHandler failures = new FailureHandler(settings.maxBodyBytes());
+    FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);

@@ -3,6 +3,7 @@ package com.infrafabric.platform.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.platform.http.HttpSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,6 +54,46 @@ class PlatformSettingsTest {
     assertThat(settings.rateLimits().perRole().get("admin").capacity()).isEqualTo(500);
     assertThat(settings.redis()).isEmpty();
     assertThat(settings.rateLimits().keyPrefix()).isEqualTo("governor");
+  }
+
+  @Test
+  void aSecondServiceReadsItsOwnHttpAndRateLimitKeysAndSharesTheTokenKeys() {
+    Map<String, String> values = new HashMap<>(REQUIRED);
+    values.put("http.port", "8080");
+    values.put("ratelimit.capacity", "5");
+    values.put("chassis.http.maxBodyBytes", "4096");
+    values.put("chassis.ratelimit.roles", "agent");
+    values.put("chassis.ratelimit.role.agent.capacity", "7");
+    Config config = Config.of(values, Map.of("IF_CHASSIS_HTTP_PORT", "9181"));
+
+    PlatformSettings chassis =
+        PlatformSettings.from(
+            config, "chassis", "chassis.", HttpSettings.defaults().withPort(8081));
+
+    assertThat(chassis.http().port()).isEqualTo(9181);
+    assertThat(chassis.http().maxBodyBytes()).isEqualTo(4096);
+    assertThat(chassis.rateLimits().keyPrefix()).isEqualTo("chassis");
+    assertThat(chassis.rateLimits().defaultLimit().capacity()).isEqualTo(100);
+    assertThat(chassis.rateLimits().perRole().get("agent").capacity()).isEqualTo(7);
+    assertThat(chassis.auth().issuer()).isEqualTo("https://issuer");
+    assertThat(
+            PlatformSettings.from(Config.of(REQUIRED, Map.of()), "chassis", "chassis.", defaults())
+                .http()
+                .port())
+        .as("the default port is the caller's")
+        .isEqualTo(8081);
+    assertThatThrownBy(
+            () ->
+                PlatformSettings.from(
+                    Config.of(Map.of("chassis.http.port", "0"), Map.of()),
+                    "chassis",
+                    "chassis.",
+                    defaults()))
+        .hasMessage("chassis.http.port 0 is outside 1..65535");
+  }
+
+  private static HttpSettings defaults() {
+    return HttpSettings.defaults().withPort(8081);
   }
 
   @Test

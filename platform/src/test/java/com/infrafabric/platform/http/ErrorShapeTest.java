@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.testing.LogCapture;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -18,6 +19,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ErrorShapeTest {
 
   static final ErrorCode BUDGET_SCOPE_UNKNOWN = new ErrorCode("BUDGET_SCOPE_UNKNOWN", 422);
+  static final ErrorCode TOOL_GONE = new ErrorCode("TOOL_GONE", 410);
+
+  /** A service's own exception, which only its {@link ErrorTranslator} knows how to answer. */
+  static final class ToolGone extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ToolGone(String message) {
+      super(message);
+    }
+  }
+
+  static Throwable translate(Throwable failure) {
+    return failure instanceof ToolGone gone
+        ? ApiException.of(TOOL_GONE, gone.getMessage())
+        : failure;
+  }
 
   @TempDir Path dir;
   private ServiceFixture fixture;
@@ -31,6 +48,7 @@ class ErrorShapeTest {
             builder ->
                 builder
                     .settings(HttpSettings.defaults().withPort(0).withMaxBodyBytes(64))
+                    .errors(ErrorShapeTest::translate)
                     .routes(
                         routes ->
                             routes
@@ -47,6 +65,33 @@ class ErrorShapeTest {
                                           "No budget scope has this name.",
                                           Map.of("scope", ctx.pathParam("scope")));
                                     })
+                                .get(
+                                    "/v1/gone/thrown",
+                                    Access.authenticated(),
+                                    ctx -> {
+                                      throw new ToolGone("echo@1 was deleted.");
+                                    })
+                                .get(
+                                    "/v1/gone/later",
+                                    Access.authenticated(),
+                                    ctx ->
+                                        Responses.respond(
+                                            ctx,
+                                            200,
+                                            Future.failedFuture(
+                                                new ToolGone("echo@2 was deleted.")),
+                                            ignored -> new JsonObject()))
+                                .get(
+                                    "/v1/gone/rendering",
+                                    Access.authenticated(),
+                                    ctx ->
+                                        Responses.respond(
+                                            ctx,
+                                            200,
+                                            Future.succeededFuture("echo@3"),
+                                            tool -> {
+                                              throw new ToolGone(tool + " was deleted.");
+                                            }))
                                 .get(
                                     "/v1/boom",
                                     Access.authenticated(),
@@ -106,6 +151,15 @@ class ErrorShapeTest {
         assertError(fixture.client.get("/v1/scopes/team-x", token), 422, "BUDGET_SCOPE_UNKNOWN");
     assertThat(body.getString("message")).isEqualTo("No budget scope has this name.");
     assertThat(body.getJsonObject("details").getString("scope")).isEqualTo("team-x");
+  }
+
+  @Test
+  void translatesTheServicesOwnFailuresWhereverTheyHappen() {
+    for (String when : new String[] {"thrown", "later", "rendering"}) {
+      JsonObject body =
+          assertError(fixture.client.get("/v1/gone/" + when, token), 410, "TOOL_GONE");
+      assertThat(body.getString("message")).endsWith(" was deleted.");
+    }
   }
 
   @Test

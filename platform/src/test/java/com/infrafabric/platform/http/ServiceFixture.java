@@ -89,6 +89,11 @@ final class ServiceFixture implements AutoCloseable {
       return this;
     }
 
+    Customizer errors(ErrorTranslator errors) {
+      builder.errors(errors);
+      return this;
+    }
+
     Customizer routes(Consumer<Routes> routes) {
       builder.routes(routes);
       return this;

@@ -26,7 +26,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Tokens for tests: an ES256 key pair made in memory, its public JWK set written to a file a real
@@ -146,6 +148,22 @@ public final class TestTokens {
       throw new IllegalStateException(e);
     }
     return jwt.serialize();
+  }
+
+  /**
+   * One token for {@code subject} of each kind a service must refuse on every route, by a name fit
+   * for a test's display name: forged, expired, wrong audience, alg none, HS256 keyed with the
+   * public key, and signed by a stranger's key.
+   */
+  public Map<String, String> broken(String subject) {
+    Map<String, String> tokens = new LinkedHashMap<>();
+    tokens.put("forged", forged(subject));
+    tokens.put("expired", expired(subject));
+    tokens.put("wrong audience", wrongAudience(subject));
+    tokens.put("alg none", algNone(subject));
+    tokens.put("HS256 with the public key", hs256WithPublicKeyAsSecret(subject));
+    tokens.put("wrong key", wrongKey(subject));
+    return tokens;
   }
 
   public String missingKid(String subject) {

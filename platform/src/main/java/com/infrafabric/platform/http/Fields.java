@@ -1,7 +1,5 @@
-package com.infrafabric.governor.http;
+package com.infrafabric.platform.http;
 
-import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.GovernorException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -10,9 +8,15 @@ import java.util.Set;
 
 /**
  * Reads typed fields from a request body strictly: a missing required field, a wrong type or an
- * unknown field is a 400 naming the field, never a silent default.
+ * unknown field is a 400 {@code INVALID_REQUEST} naming the field (in the message and as {@code
+ * details.field}), never a silent default. A JSON {@code null} counts as missing.
+ *
+ * <pre>{@code
+ * Fields body = Fields.of(Requests.jsonBody(ctx), Set.of("scope", "amount_micros"));
+ * String scope = body.string("scope");
+ * }</pre>
  */
-final class Fields {
+public final class Fields {
 
   private final JsonObject body;
   private final String where;
@@ -23,11 +27,15 @@ final class Fields {
   }
 
   /** Reads {@code body}, refusing any field not in {@code allowed}. */
-  static Fields of(JsonObject body, Set<String> allowed) {
+  public static Fields of(JsonObject body, Set<String> allowed) {
     return of(body, "", allowed);
   }
 
-  static Fields of(JsonObject body, String where, Set<String> allowed) {
+  /**
+   * Reads a nested object; {@code where} prefixes every field name in errors, e.g. {@code
+   * "limits.day."}.
+   */
+  public static Fields of(JsonObject body, String where, Set<String> allowed) {
     for (String name : body.fieldNames()) {
       if (!allowed.contains(name)) {
         throw malformed(
@@ -40,15 +48,15 @@ final class Fields {
     return new Fields(body, where);
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     return body.getValue(name) != null;
   }
 
-  String string(String name) {
+  public String string(String name) {
     return optionalString(name).orElseThrow(() -> malformed(where + name, "is required"));
   }
 
-  Optional<String> optionalString(String name) {
+  public Optional<String> optionalString(String name) {
     Object value = body.getValue(name);
     if (value == null) {
       return Optional.empty();
@@ -59,11 +67,11 @@ final class Fields {
     throw malformed(where + name, "must be a string");
   }
 
-  long integer(String name) {
+  public long integer(String name) {
     return optionalInteger(name).orElseThrow(() -> malformed(where + name, "is required"));
   }
 
-  Optional<Long> optionalInteger(String name) {
+  public Optional<Long> optionalInteger(String name) {
     Object value = body.getValue(name);
     if (value == null) {
       return Optional.empty();
@@ -74,7 +82,7 @@ final class Fields {
     throw malformed(where + name, "must be an integer");
   }
 
-  Optional<JsonObject> optionalObject(String name) {
+  public Optional<JsonObject> optionalObject(String name) {
     Object value = body.getValue(name);
     if (value == null) {
       return Optional.empty();
@@ -85,7 +93,7 @@ final class Fields {
     throw malformed(where + name, "must be an object");
   }
 
-  JsonArray array(String name) {
+  public JsonArray array(String name) {
     Object value = body.getValue(name);
     if (value instanceof JsonArray array) {
       return array;
@@ -93,8 +101,24 @@ final class Fields {
     throw malformed(where + name, value == null ? "is required" : "must be an array");
   }
 
-  static GovernorException malformed(String field, String why) {
-    return new GovernorException(
-        ErrorCode.INVALID_REQUEST, field + " " + why, Map.of("field", field));
+  /**
+   * The value of {@code name} whatever its JSON type (object, array, string, number, boolean).
+   *
+   * @throws ApiException if it is missing or null
+   */
+  public Object value(String name) {
+    Object value = body.getValue(name);
+    if (value == null) {
+      throw malformed(where + name, "is required");
+    }
+    return value;
+  }
+
+  /**
+   * The 400 {@code INVALID_REQUEST} for a field (or header, or query parameter) that is missing or
+   * malformed, e.g. {@code malformed("If-Match", "must be a catalogue version number")}.
+   */
+  public static ApiException malformed(String field, String why) {
+    return ApiException.of(ErrorCode.INVALID_REQUEST, field + " " + why, Map.of("field", field));
   }
 }

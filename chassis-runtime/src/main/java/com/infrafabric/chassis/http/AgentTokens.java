@@ -1,0 +1,66 @@
+package com.infrafabric.chassis.http;
+
+import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
+import java.util.regex.Pattern;
+
+/**
+ * What an agent token allows. Its {@value #TOOLS_CLAIM} list claim names the tools it may see and
+ * invoke: {@code name@version} for one version, {@code name} for every version of a tool; no other
+ * tool exists for it. The first segment of its {@code scope} claim is the tenant it acts for (the
+ * tool's key-value namespace), its subject the agent. Operators and publishers see every tool.
+ */
+final class AgentTokens {
+
+  static final String TOOLS_CLAIM = "tools";
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private AgentTokens() {}
+
+  /** True if the caller may see every tool, not just the ones its token grants. */
+  static boolean seesEveryTool(Principal caller) {
+    return caller.hasRole(ChassisApi.OPERATOR) || caller.hasRole(ChassisApi.PUBLISHER);
+  }
+
+  /** True if the caller's {@value #TOOLS_CLAIM} claim names {@code ref} or its tool name. */
+  static boolean grants(Principal caller, ToolRef ref) {
+    return caller.stringListClaim(TOOLS_CLAIM).stream()
+        .anyMatch(entry -> entry.equals(ref.toString()) || entry.equals(ref.name()));
+  }
+
+  /** True if the caller may see {@code ref} in listings and lookups. */
+  static boolean sees(Principal caller, ToolRef ref) {
+    return seesEveryTool(caller) || grants(caller, ref);
+  }
+
+  /**
+   * Who an invocation is for.
+   *
+   * @throws ApiException 403 {@code FORBIDDEN} if the token names no tenant, or its tenant or
+   *     subject is not an id of the form {@code [A-Za-z0-9._-]{1,64}}
+   */
+  static InvocationContext context(Principal caller, String invocationId) {
+    String scope =
+        caller
+            .scope()
+            .orElseThrow(
+                () ->
+                    ApiException.of(
+                        ErrorCode.FORBIDDEN,
+                        "An agent token must name its tenant as the first segment of its scope."));
+    String tenant = scope.split("/", 2)[0];
+    requireId("tenant", tenant);
+    requireId("subject", caller.subject());
+    return new InvocationContext(tenant, caller.subject(), invocationId);
+  }
+
+  private static void requireId(String what, String value) {
+    if (!ID.matcher(value).matches()) {
+      throw ApiException.of(
+          ErrorCode.FORBIDDEN, "The token's " + what + " must match [A-Za-z0-9._-]{1,64}.");
+    }
+  }
+}

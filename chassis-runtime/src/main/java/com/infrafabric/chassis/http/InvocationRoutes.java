@@ -1,0 +1,87 @@
+package com.infrafabric.chassis.http;
+
+import static com.infrafabric.chassis.http.ChassisApi.AGENT;
+
+import com.infrafabric.chassis.Chassis;
+import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Fields;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
+import com.infrafabric.platform.http.Routes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Invokes a tool: {@code POST /v1/tools/{name}/{version}/invocations} with {@code {"input": <any
+ * JSON value>}}, by an agent whose token grants the tool. The chassis runs the guest on its own
+ * threads; this route only waits for the result and answers with the outcome's HTTP status.
+ */
+final class InvocationRoutes {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InvocationRoutes.class);
+  private static final Set<String> FIELDS = Set.of("input");
+  private static final Set<Outcome> RETRY_LATER =
+      Set.of(Outcome.REJECTED_OVERLOAD, Outcome.UNAVAILABLE);
+  private static final String RETRY_SECONDS = "1";
+
+  private final Chassis chassis;
+  private final int maxInputBytes;
+  private final Counter notGranted;
+
+  InvocationRoutes(Chassis chassis, int maxInputBytes, MeterRegistry meters) {
+    this.chassis = chassis;
+    this.maxInputBytes = maxInputBytes;
+    this.notGranted =
+        Counter.builder("chassis.invocations.not.granted")
+            .description("Invocations refused because the agent's token does not grant the tool")
+            .register(meters);
+  }
+
+  void register(Routes routes) {
+    routes.post(ToolRoutes.TOOL + "/invocations", Access.anyOf(AGENT), this::invoke);
+  }
+
+  private void invoke(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    ToolRef ref = ToolRoutes.ref(ctx);
+    if (!AgentTokens.grants(caller, ref)) {
+      notGranted.increment();
+      LOG.atWarn()
+          .addKeyValue("requestId", Requests.requestId(ctx))
+          .addKeyValue("subject", caller.subject())
+          .log("invocation refused: the token does not grant the tool");
+      throw ChassisErrors.notGranted(ref);
+    }
+    if (ctx.body().length() > maxInputBytes) {
+      throw ApiException.of(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "The invocation body exceeds the limit of " + maxInputBytes + " bytes.");
+    }
+    String invocationId = UUID.randomUUID().toString();
+    InvocationContext context = AgentTokens.context(caller, invocationId);
+    String input = Json.encode(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
+    Responses.respond(
+        ctx,
+        chassis.invoke(ref, input, context),
+        result -> result.outcome().httpStatus(),
+        result -> {
+          if (RETRY_LATER.contains(result.outcome())) {
+            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_SECONDS);
+          }
+          return InvocationView.render(result, invocationId, Requests.requestId(ctx));
+        });
+  }
+}

@@ -1,0 +1,99 @@
+package com.infrafabric.chassis.http;
+
+import static com.infrafabric.chassis.http.ChassisApi.AGENT;
+import static com.infrafabric.chassis.http.ChassisApi.OPERATOR;
+import static com.infrafabric.chassis.http.ChassisApi.PUBLISHER;
+import static com.infrafabric.platform.http.Responses.respond;
+
+import com.infrafabric.chassis.Chassis;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.Fields;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
+import com.infrafabric.platform.http.Routes;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+import java.util.Set;
+
+/**
+ * The module registry: publishers register a module with its signed contract, operators delete tool
+ * versions, and everyone reads (agents only the tools their token grants).
+ */
+final class ToolRoutes {
+
+  static final String TOOL = "/v1/tools/:name/:version";
+  private static final Set<String> REGISTER_FIELDS = Set.of("module_base64", "contract");
+
+  private final Chassis chassis;
+
+  ToolRoutes(Chassis chassis) {
+    this.chassis = chassis;
+  }
+
+  void register(Routes routes) {
+    Access readers = Access.anyOf(OPERATOR, PUBLISHER, AGENT);
+    routes
+        .post("/v1/tools", Access.anyOf(PUBLISHER), this::add)
+        .get("/v1/tools", readers, this::list)
+        .get(TOOL, readers, this::get)
+        .delete(TOOL, Access.anyOf(OPERATOR), this::delete);
+  }
+
+  /** The tool version named by the route's {@code :name} and {@code :version}. */
+  static ToolRef ref(RoutingContext ctx) {
+    return new ToolRef(ctx.pathParam("name"), ctx.pathParam("version"));
+  }
+
+  private void add(RoutingContext ctx) {
+    Fields body = Fields.of(Requests.jsonBody(ctx), REGISTER_FIELDS);
+    byte[] module = decode(body.string("module_base64"));
+    respond(
+        ctx,
+        201,
+        chassis.register(module, body.string("contract")),
+        tool -> {
+          ctx.response().putHeader(HttpHeaders.LOCATION, ToolViews.path(tool));
+          return ToolViews.tool(tool);
+        });
+  }
+
+  private void list(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    respond(
+        ctx,
+        200,
+        chassis.list(),
+        tools ->
+            ToolViews.tools(
+                tools.stream().filter(tool -> AgentTokens.sees(caller, tool.ref())).toList()));
+  }
+
+  private void get(RoutingContext ctx) {
+    ToolRef ref = ref(ctx);
+    if (!AgentTokens.sees(Requests.principal(ctx), ref)) {
+      throw ChassisErrors.notGranted(ref);
+    }
+    respond(
+        ctx,
+        200,
+        chassis.get(ref),
+        found -> ToolViews.tool(found.orElseThrow(() -> ChassisErrors.notFound(ref))));
+  }
+
+  private void delete(RoutingContext ctx) {
+    ToolRef ref = ref(ctx);
+    Responses.deleted(ctx, chassis.delete(ref), () -> ChassisErrors.notFound(ref));
+  }
+
+  private static byte[] decode(String base64) {
+    try {
+      return Base64.getDecoder().decode(base64);
+    } catch (IllegalArgumentException e) {
+      throw Fields.malformed(
+          "module_base64", "is not base64 (RFC 4648 standard alphabet, no line breaks)");
+    }
+  }
+}

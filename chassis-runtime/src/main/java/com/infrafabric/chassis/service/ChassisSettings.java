@@ -1,0 +1,99 @@
+package com.infrafabric.chassis.service;
+
+import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.platform.config.Config;
+import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.http.HttpSettings;
+import java.util.Objects;
+
+/**
+ * Everything the chassis service reads from its configuration, validated at start. It shares the
+ * token keys ({@code auth.*}) and {@code redis.url} with the governor and reads its own HTTP and
+ * rate-limit keys under {@code chassis.} so both run in one process on two ports:
+ *
+ * <pre>
+ * chassis.http.port, .host, .maxInFlight, ...    as http.* (see PlatformSettings); port 8081
+ * chassis.http.maxBodyBytes     base64 of chassis.module.maxModuleBytes + 64 KiB (at least that)
+ * chassis.http.maxInputBytes    1048576 (at most maxBodyBytes): the largest invocation body
+ * chassis.ratelimit.*           as ratelimit.*, buckets per token subject under "chassis"
+ * chassis.publishers.jwksFile   required: public EC P-256 keys (with kid) of trusted publishers
+ * chassis.caps.timeout, .cpuTime, .memoryMaxPages, .tableMaxEntries, .outputMaxBytes,
+ *     .logMaxBytes, .hostCallsMax, .kvMaxBytes, .kvMaxKeys, .httpMaxRequests,
+ *     .httpTotalTimeout, .httpMaxResponseBytes        the most a contract may ask for
+ * chassis.module.maxModuleBytes, .maxFunctions, .maxFunctionBodyBytes, .compileTimeout,
+ *     .compiledCacheSize                              checked before a module is compiled
+ * chassis.sandbox.guestThreads, .queueCapacity, .memoryBudgetBytes, .guestStackBytes,
+ *     .watchdogInterval, .toolCacheTtl                admission and execution
+ * chassis.egress.allowedSchemes, .allowedPorts, .trustedTargets, .maxRedirects,
+ *     .resolveTimeout, .maxHeaderBytes, .maxRequestBodyBytes   outbound HTTP of guests
+ * </pre>
+ *
+ * Defaults are {@link OperatorConfig}'s; every environment variable is {@code IF_} + the key in
+ * upper snake case ({@code chassis.http.port} → {@code IF_CHASSIS_HTTP_PORT}).
+ *
+ * @param platform HTTP bounds, token verification and rate limits of the chassis API
+ * @param operator publishers, caps, sandbox sizing and egress policy
+ * @param maxInputBytes the largest invocation request body; larger ones are answered 413
+ */
+public record ChassisSettings(
+    PlatformSettings platform, OperatorConfig operator, int maxInputBytes) {
+
+  public static final int DEFAULT_PORT = 8081;
+  static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
+  private static final long CONTRACT_ROOM = 64 * 1024;
+  private static final long HTTP_BODY_CAP = 64L * 1024 * 1024;
+
+  public ChassisSettings {
+    Objects.requireNonNull(platform, "platform");
+    Objects.requireNonNull(operator, "operator");
+    if (maxInputBytes < 1 || maxInputBytes > platform.http().maxBodyBytes()) {
+      throw new IllegalArgumentException(
+          MAX_INPUT_BYTES
+              + " "
+              + maxInputBytes
+              + " is outside 1.."
+              + platform.http().maxBodyBytes()
+              + " (chassis.http.maxBodyBytes)");
+    }
+    long needed = registrationBodyBytes(operator.moduleCaps().maxModuleBytes());
+    if (platform.http().maxBodyBytes() < needed) {
+      throw new IllegalArgumentException(
+          "chassis.http.maxBodyBytes "
+              + platform.http().maxBodyBytes()
+              + " cannot carry a module of "
+              + OperatorKeys.MAX_MODULE_BYTES
+              + " "
+              + operator.moduleCaps().maxModuleBytes()
+              + " bytes in base64 with its contract; it must be at least "
+              + needed);
+    }
+  }
+
+  /**
+   * Reads and validates every chassis key.
+   *
+   * @throws IllegalArgumentException naming the first bad key; never echoing a secret
+   */
+  public static ChassisSettings from(Config config) {
+    OperatorConfig operator = OperatorKeys.read(config);
+    long bodyBytes =
+        Math.min(registrationBodyBytes(operator.moduleCaps().maxModuleBytes()), HTTP_BODY_CAP);
+    PlatformSettings platform =
+        PlatformSettings.from(
+            config,
+            "chassis",
+            "chassis.",
+            HttpSettings.defaults().withPort(DEFAULT_PORT).withMaxBodyBytes(bodyBytes));
+    long maxBody = platform.http().maxBodyBytes();
+    long maxInput = config.integer(MAX_INPUT_BYTES, Math.min(1 << 20, maxBody), 1, maxBody);
+    return new ChassisSettings(platform, operator, (int) maxInput);
+  }
+
+  /**
+   * The request body a registration of a {@code moduleBytes} module needs: the module in base64
+   * plus room for the signed contract and the JSON around both.
+   */
+  public static long registrationBodyBytes(int moduleBytes) {
+    return 4L * ((moduleBytes + 2L) / 3) + CONTRACT_ROOM;
+  }
+}

@@ -1,0 +1,183 @@
+package com.infrafabric.chassis.service;
+
+import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorConfig.ModuleCaps;
+import com.infrafabric.chassis.OperatorConfig.SandboxSettings;
+import com.infrafabric.chassis.internal.egress.EgressSettings;
+import com.infrafabric.chassis.internal.egress.TrustedTarget;
+import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.platform.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the chassis operator's decisions from configuration: trusted publishers, the caps every
+ * contract must stay within, module caps, sandbox sizing and the egress policy. Every value is
+ * checked here with a message naming its key; unset keys keep {@link OperatorConfig}'s defaults.
+ */
+final class OperatorKeys {
+
+  static final String PUBLISHERS = "chassis.publishers.jwksFile";
+  static final String MAX_MODULE_BYTES = "chassis.module.maxModuleBytes";
+
+  private final Config config;
+
+  private OperatorKeys(Config config) {
+    this.config = config;
+  }
+
+  static OperatorConfig read(Config config) {
+    return new OperatorKeys(config).operatorConfig();
+  }
+
+  private OperatorConfig operatorConfig() {
+    String jwks = publishersJwks();
+    OperatorConfig defaults = defaults(jwks);
+    EgressSettings egress = egress(EgressSettings.defaults());
+    return OperatorConfig.builder()
+        .trustedPublishersJwks(jwks)
+        .limitCaps(limitCaps(defaults.limitCaps()))
+        .kvCaps(
+            config.integer("chassis.caps.kvMaxBytes", defaults.kvMaxBytesCap(), 1, Long.MAX_VALUE),
+            integer("chassis.caps.kvMaxKeys", defaults.kvMaxKeysCap(), 1, 10_000_000))
+        .httpCaps(
+            integer("chassis.caps.httpMaxRequests", defaults.httpMaxRequestsCap(), 1, 10_000),
+            millis("chassis.caps.httpTotalTimeout", defaults.httpTotalTimeoutCap(), 1, 600_000),
+            integer(
+                "chassis.caps.httpMaxResponseBytes",
+                defaults.httpMaxResponseBytesCap(),
+                1,
+                1 << 30))
+        .moduleCaps(moduleCaps(defaults.moduleCaps()))
+        .sandbox(sandbox(defaults.sandbox()))
+        .allowedSchemes(egress.allowedSchemes())
+        .allowedPorts(egress.allowedPorts())
+        .trustedTargets(egress.trustedTargets().stream().map(TrustedTarget::toString).toList())
+        .maxRedirects(egress.maxRedirects())
+        .resolveTimeout(egress.resolveTimeout())
+        .maxHeaderBytes(egress.maxHeaderBytes())
+        .maxRequestBodyBytes(egress.maxRequestBodyBytes())
+        .build();
+  }
+
+  private String publishersJwks() {
+    Path file = Path.of(config.required(PUBLISHERS));
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(PUBLISHERS + " " + file + " cannot be read");
+    }
+  }
+
+  /** The operator defaults with these publishers; where a bad publisher key set is reported. */
+  private OperatorConfig defaults(String jwks) {
+    try {
+      return OperatorConfig.builder().trustedPublishersJwks(jwks).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          PUBLISHERS + " " + config.required(PUBLISHERS) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ResourceLimits limitCaps(ResourceLimits defaults) {
+    return ResourceLimits.builder()
+        .timeout(millis("chassis.caps.timeout", defaults.timeout(), 1, 3_600_000))
+        .cpuTime(millis("chassis.caps.cpuTime", defaults.cpuTime(), 1, 3_600_000))
+        .memoryMaxPages(
+            integer("chassis.caps.memoryMaxPages", defaults.memoryMaxPages(), 1, 65_536))
+        .tableMaxEntries(
+            integer("chassis.caps.tableMaxEntries", defaults.tableMaxEntries(), 0, 10_000_000))
+        .outputMaxBytes(
+            integer("chassis.caps.outputMaxBytes", defaults.outputMaxBytes(), 1, 1 << 30))
+        .logMaxBytes(integer("chassis.caps.logMaxBytes", defaults.logMaxBytes(), 0, 1 << 30))
+        .hostCallsMax(
+            integer("chassis.caps.hostCallsMax", defaults.hostCallsMax(), 1, Integer.MAX_VALUE))
+        .build();
+  }
+
+  private ModuleCaps moduleCaps(ModuleCaps defaults) {
+    return new ModuleCaps(
+        integer(MAX_MODULE_BYTES, defaults.maxModuleBytes(), 8, 64 << 20),
+        integer("chassis.module.maxFunctions", defaults.maxFunctions(), 1, 100_000),
+        integer(
+            "chassis.module.maxFunctionBodyBytes", defaults.maxFunctionBodyBytes(), 1, 7_654_321),
+        millis("chassis.module.compileTimeout", defaults.compileTimeout(), 1, 600_000),
+        integer("chassis.module.compiledCacheSize", defaults.compiledCacheSize(), 1, 100_000));
+  }
+
+  private SandboxSettings sandbox(SandboxSettings defaults) {
+    return new SandboxSettings(
+        integer("chassis.sandbox.guestThreads", defaults.guestThreads(), 1, 1024),
+        integer("chassis.sandbox.queueCapacity", defaults.queueCapacity(), 0, 100_000),
+        config.integer(
+            "chassis.sandbox.memoryBudgetBytes",
+            defaults.memoryBudgetBytes(),
+            1 << 16,
+            Long.MAX_VALUE),
+        config.integer(
+            "chassis.sandbox.guestStackBytes", defaults.guestStackBytes(), 64 << 10, 256 << 20),
+        millis("chassis.sandbox.watchdogInterval", defaults.watchdogInterval(), 1, 1000),
+        millis("chassis.sandbox.toolCacheTtl", defaults.toolCacheTtl(), 0, 60_000));
+  }
+
+  /** The egress keys; the policy checks schemes and trusted targets with egress.* messages. */
+  private EgressSettings egress(EgressSettings defaults) {
+    Set<String> schemes = new HashSet<>(config.list("chassis.egress.allowedSchemes"));
+    Set<Integer> ports = new HashSet<>();
+    for (String port : config.list("chassis.egress.allowedPorts")) {
+      ports.add(port(port));
+    }
+    List<String> targets = config.list("chassis.egress.trustedTargets");
+    int maxRedirects = integer("chassis.egress.maxRedirects", defaults.maxRedirects(), 0, 10);
+    Duration resolveTimeout =
+        millis("chassis.egress.resolveTimeout", defaults.resolveTimeout(), 1, 60_000);
+    int maxHeaderBytes =
+        integer("chassis.egress.maxHeaderBytes", defaults.maxHeaderBytes(), 1024, 1 << 20);
+    int maxRequestBodyBytes =
+        integer(
+            "chassis.egress.maxRequestBodyBytes",
+            defaults.maxRequestBodyBytes(),
+            0,
+            Integer.MAX_VALUE);
+    try {
+      return new EgressSettings(
+          schemes.isEmpty() ? defaults.allowedSchemes() : schemes,
+          ports.isEmpty() ? defaults.allowedPorts() : ports,
+          targets.stream().map(TrustedTarget::parse).toList(),
+          maxRedirects,
+          resolveTimeout,
+          maxHeaderBytes,
+          maxRequestBodyBytes);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("chassis." + e.getMessage(), e);
+    }
+  }
+
+  private static int port(String text) {
+    if (!text.matches("[0-9]{1,5}")
+        || Integer.parseInt(text) < 1
+        || Integer.parseInt(text) > 65_535) {
+      throw new IllegalArgumentException(
+          "chassis.egress.allowedPorts entry " + text + " is not a port (1..65535)");
+    }
+    return Integer.parseInt(text);
+  }
+
+  private int integer(String key, long defaultValue, long min, long max) {
+    return (int) config.integer(key, defaultValue, min, max);
+  }
+
+  private Duration millis(String key, Duration defaultValue, long minMillis, long maxMillis) {
+    Duration value = config.duration(key, defaultValue);
+    if (value.toMillis() < minMillis || value.toMillis() > maxMillis) {
+      throw new IllegalArgumentException(
+          key + " " + value.toMillis() + " ms is outside " + minMillis + ".." + maxMillis + " ms");
+    }
+    return value;
+  }
+}

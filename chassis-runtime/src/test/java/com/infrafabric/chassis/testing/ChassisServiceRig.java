@@ -1,0 +1,150 @@
+package com.infrafabric.chassis.testing;
+
+import com.infrafabric.chassis.service.ChassisService;
+import com.infrafabric.chassis.service.ChassisSettings;
+import com.infrafabric.platform.config.Config;
+import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.HttpTestClient;
+import com.infrafabric.platform.testing.TestTokens;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The chassis service on a real redis-server and a free port, configured through {@link
+ * ChassisSettings#from} like a deployment, trusting {@link TestChassis#PUBLISHER}; with tokens for
+ * every role and a client that speaks its JSON.
+ */
+public final class ChassisServiceRig implements AutoCloseable {
+
+  /** The fail-closed bound in tests, generous enough for a loaded 2-core machine. */
+  public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  public final Vertx vertx;
+  public final RedisStore redis;
+  public final TestTokens tokens;
+  public final PrometheusMeterRegistry meters;
+  public final ChassisService service;
+  public final HttpTestClient http;
+
+  /**
+   * Starts the service.
+   *
+   * @param config chassis keys that differ from a deployment's defaults, e.g. {@code
+   *     chassis.sandbox.queueCapacity}; rate limits are effectively off unless set here
+   */
+  public ChassisServiceRig(RedisEndpoint endpoint, Path directory, Map<String, String> config) {
+    Clock clock = Clock.systemUTC();
+    this.vertx = Vertx.vertx();
+    this.tokens = TestTokens.create(directory, clock);
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.redis =
+        RedisStore.create(
+            vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);
+    this.service =
+        Await.result(
+            ChassisService.start(vertx, redis, settings(directory, config), meters, clock));
+    this.http = new HttpTestClient(service.port());
+  }
+
+  private ChassisSettings settings(Path directory, Map<String, String> overrides) {
+    Map<String, String> values = new HashMap<>();
+    values.put("auth.jwksFile", tokens.jwksFile().toString());
+    values.put("auth.issuer", TestTokens.ISSUER);
+    values.put("auth.audience", TestTokens.AUDIENCE);
+    values.put("chassis.publishers.jwksFile", publishers(directory).toString());
+    values.put("chassis.ratelimit.capacity", "1000000");
+    values.putAll(overrides);
+    Config config = Config.of(values, Map.of());
+    ChassisSettings read = ChassisSettings.from(config);
+    config.rejectUnknownKeys();
+    PlatformSettings platform = read.platform();
+    return new ChassisSettings(
+        new PlatformSettings(
+            platform.http().withPort(0), platform.auth(), platform.rateLimits(), platform.redis()),
+        read.operator(),
+        read.maxInputBytes());
+  }
+
+  private static Path publishers(Path directory) {
+    try {
+      return Files.writeString(
+          directory.resolve("publishers.json"), Publisher.jwks(TestChassis.PUBLISHER));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String publisher() {
+    return tokens.valid("publisher-1", "publisher");
+  }
+
+  public String operator() {
+    return tokens.valid("operator-1", "operator");
+  }
+
+  /** An agent of {@code tenant} whose token grants {@code tools} (name@version or name). */
+  public String agent(String tenant, String... tools) {
+    return tokens.mint(
+        tokens
+            .spec("agent-" + UUID.randomUUID().toString().substring(0, 8), "agent")
+            .withScope(tenant)
+            .withListClaim("tools", List.of(tools)));
+  }
+
+  /** The registration body for {@code module} and its signed contract. */
+  public static String registration(byte[] module, String contractJws) {
+    return new JsonObject()
+        .put("module_base64", Base64.getEncoder().encodeToString(module))
+        .put("contract", contractJws)
+        .encode();
+  }
+
+  /** Registers {@code module} under {@code contract} signed by the trusted publisher. */
+  public HttpResponse<String> register(byte[] module, Contracts contract) {
+    return http.send(
+        "POST",
+        "/v1/tools",
+        publisher(),
+        Map.of(),
+        registration(module, contract.signedBy(TestChassis.PUBLISHER)));
+  }
+
+  /** Invokes {@code name@version} with {@code input} (any JSON value) as {@code token}. */
+  public HttpResponse<String> invoke(String token, String name, String version, Object input) {
+    return http.send(
+        "POST",
+        "/v1/tools/" + name + "/" + version + "/invocations",
+        token,
+        Map.of(),
+        new JsonObject().put("input", input).encode());
+  }
+
+  public static JsonObject json(HttpResponse<String> response) {
+    return new JsonObject(response.body());
+  }
+
+  @Override
+  public void close() {
+    Await.result(service.stop());
+    redis.close();
+    Await.result(vertx.close());
+  }
+}

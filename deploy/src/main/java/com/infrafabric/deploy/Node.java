@@ -1,0 +1,93 @@
+package com.infrafabric.deploy;
+
+import com.infrafabric.chassis.service.ChassisService;
+import com.infrafabric.chassis.service.ChassisSettings;
+import com.infrafabric.governor.service.GovernorService;
+import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+
+/**
+ * One running InfraFabric process: the governor and the chassis on one Vert.x instance and one
+ * Redis client. Each service has its own meter registry, so each {@code /metrics} describes that
+ * service; the Redis client's meters are the governor's.
+ */
+final class Node {
+
+  private final RedisChoice redis;
+  private final Vertx vertx;
+  private final RedisStore store;
+  private GovernorService governor;
+  private ChassisService chassis;
+
+  private Node(RedisChoice redis, Vertx vertx, RedisStore store) {
+    this.redis = redis;
+    this.vertx = vertx;
+    this.store = store;
+  }
+
+  /**
+   * Starts both services on {@code redis}; on failure stops whatever started.
+   *
+   * @throws IllegalStateException naming the service that did not start and why
+   */
+  static Node start(
+      RedisChoice redis, GovernorSettings governor, ChassisSettings chassis, Clock clock) {
+    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry governorMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    RedisStore store =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(redis.endpoint()).withCommandTimeout(governor.redisCommandTimeout()),
+            governorMeters);
+    Node node = new Node(redis, vertx, store);
+    try {
+      node.governor = GovernorService.start(vertx, store, governor, governorMeters, clock).await();
+    } catch (RuntimeException e) {
+      node.stop();
+      throw new IllegalStateException("the governor did not start: " + e.getMessage(), e);
+    }
+    try {
+      node.chassis =
+          ChassisService.start(
+                  vertx,
+                  store,
+                  chassis,
+                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                  clock)
+              .await();
+    } catch (RuntimeException e) {
+      node.stop();
+      throw new IllegalStateException("the chassis did not start: " + e.getMessage(), e);
+    }
+    return node;
+  }
+
+  GovernorService governor() {
+    return governor;
+  }
+
+  ChassisService chassis() {
+    return chassis;
+  }
+
+  /**
+   * Stops accepting on both services, drains their in-flight requests, then closes the Redis
+   * client, Vert.x and the embedded redis-server. Blocks; call it from a plain thread.
+   */
+  void stop() {
+    if (governor != null) {
+      governor.stop().await();
+    }
+    if (chassis != null) {
+      chassis.stop().await();
+    }
+    store.close();
+    vertx.close().await();
+    redis.close();
+  }
+}

@@ -1,0 +1,35 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.chassis.service.ChassisSettings;
+import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.platform.config.Config;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The example configuration shipped in the distribution is complete and valid, key for key. */
+class ExampleConfigTest {
+
+  private static final Path EXAMPLE = Path.of("src/main/dist/config/infrafabric.properties");
+
+  @TempDir Path directory;
+
+  @Test
+  void everyKeyOfTheExampleIsKnownAndValid() {
+    Config config =
+        Config.load(EXAMPLE, Map.of()).withDefaults(LocalKeys.ensure(directory).defaults());
+
+    GovernorSettings governor = GovernorSettings.from(config);
+    ChassisSettings chassis = ChassisSettings.from(config);
+    config.rejectUnknownKeys();
+
+    assertThat(governor.platform().http().port()).isEqualTo(8080);
+    assertThat(chassis.platform().http().port()).isEqualTo(8081);
+    assertThat(chassis.platform().http().maxBodyBytes())
+        .isEqualTo(ChassisSettings.registrationBodyBytes(8 << 20));
+    assertThat(chassis.platform().rateLimits().perRole().get("agent").capacity()).isEqualTo(1200);
+  }
+}
