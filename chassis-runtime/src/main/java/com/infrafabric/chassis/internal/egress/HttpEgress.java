@@ -41,11 +41,13 @@ public final class HttpEgress implements AutoCloseable {
 
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final EgressPolicy policy;
   private final EgressSettings settings;
 
   public HttpEgress(Vertx vertx, EgressPolicy policy, EgressSettings settings) {
+    this.vertx = vertx;
     this.policy = policy;
     this.settings = settings;
     this.client =
@@ -189,15 +191,21 @@ public final class HttpEgress implements AutoCloseable {
     headers.forEach(options::addHeader);
     CompletableFuture<EgressResult> done = new CompletableFuture<>();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-    client
-        .request(options)
-        .compose(
-            request -> {
-              sent.set(request);
-              return request.send(Buffer.buffer(body));
-            })
-        .onSuccess(response -> receive(response, capability.maxResponseBytes(), done))
-        .onFailure(failure -> done.complete(failed(failure)));
+    // Started on an event-loop context so the response handlers are set in the same task that
+    // sees the response; set later from the guest thread, they could miss chunks already read.
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            start ->
+                client
+                    .request(options)
+                    .compose(
+                        request -> {
+                          sent.set(request);
+                          return request.send(Buffer.buffer(body));
+                        })
+                    .onSuccess(response -> receive(response, capability.maxResponseBytes(), done))
+                    .onFailure(failure -> done.complete(failed(failure))));
     try {
       return done.get(capability.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
