@@ -30,7 +30,7 @@ public final class FakeGovernor implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
-  private final long capMicros;
+  private long capMicros;
   private final Map<String, Long> active = new HashMap<>();
   private final Map<String, JsonObject> replies = new HashMap<>();
   private final AtomicInteger reserves = new AtomicInteger();
@@ -50,6 +50,16 @@ public final class FakeGovernor implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Forgets every reservation, spend and stored answer, and sets a new cap. */
+  public synchronized void reset(long capMicros) {
+    this.capMicros = capMicros;
+    active.clear();
+    replies.clear();
+    spent = 0;
+    reserves.set(0);
+    mode = Mode.HONEST;
   }
 
   public void mode(Mode mode) {
