@@ -59,7 +59,7 @@ class LlmBudgetTest {
   private static final Vertx BUDGET_VERTX = Vertx.vertx();
   private static final GovernorHttpBudget BUDGET =
       GovernorHttpBudget.create(
-          BUDGET_VERTX, URI.create(GOVERNOR.url()), () -> "agent-token", Duration.ofSeconds(2));
+          BUDGET_VERTX, URI.create(GOVERNOR.url()), () -> "agent-token", Duration.ofSeconds(5));
   private static final TestTokens GOVERNOR_KEYS = GovernorKeys.create();
   private static final TestGrants GRANTS = new TestGrants(GOVERNOR_KEYS, Clock.systemUTC());
   private static final MasterKeys KEYS = MasterKeys.parse(MasterKeys.generateJwks("k1"));
@@ -77,7 +77,7 @@ class LlmBudgetTest {
                                   URI.create(PROVIDER.url()),
                                   "openai-key",
                                   List.of(MODEL))
-                              .withTimeout(Duration.ofMillis(300))
+                              .withTimeout(Duration.ofMillis(500))
                               .withRetries(2, Duration.ofMillis(5))
                               .withBreaker(1000, Duration.ofSeconds(30)),
                           ProviderSettings.offline(List.of(OFFLINE)))),
@@ -100,7 +100,10 @@ class LlmBudgetTest {
                     "authorization",
                     "Bearer")));
     byte[] example = Guests.fixture("examples/wat/llm_complete.wat");
-    tool = HOST.register(example, c -> c.grantLlm(List.of(MODEL, OFFLINE), 2, 256));
+    tool =
+        HOST.register(
+            example,
+            c -> c.grantLlm(List.of(MODEL, OFFLINE), 2, 256).limit("timeoutMs", null, 10_000));
     impatient =
         HOST.register(
             example, c -> c.grantLlm(List.of(MODEL), 1, 256).limit("timeoutMs", null, 200));

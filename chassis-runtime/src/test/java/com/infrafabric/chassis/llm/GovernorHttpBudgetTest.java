@@ -25,7 +25,7 @@ class GovernorHttpBudgetTest {
     governor = FakeGovernor.start(1_000);
     budget =
         GovernorHttpBudget.create(
-            vertx, URI.create(governor.url()), () -> "agent-token", Duration.ofMillis(300));
+            vertx, URI.create(governor.url()), () -> "agent-token", Duration.ofSeconds(5));
   }
 
   @AfterEach
@@ -69,6 +69,10 @@ class GovernorHttpBudgetTest {
 
   @Test
   void anUnavailableOrSilentGovernorIsUnavailableWithinTheTimeout() {
+    budget.close();
+    budget =
+        GovernorHttpBudget.create(
+            vertx, URI.create(governor.url()), () -> "agent-token", Duration.ofMillis(300));
     governor.mode(FakeGovernor.Mode.UNAVAILABLE);
     assertThat(Await.result(budget.reserve(request(1, "k-1"))))
         .isInstanceOf(ReserveResult.Unavailable.class);

@@ -67,21 +67,17 @@ public final class AnthropicProvider implements LlmProvider {
       }
     }
     JsonObject usage = answer.getJsonObject("usage");
-    long input = count(usage, "input_tokens") + usage.getLong("cache_creation_input_tokens", 0L);
+    long input =
+        ProviderHttp.count(usage, "input_tokens")
+            + usage.getLong("cache_creation_input_tokens", 0L);
     return new ChatCompletion(
         answer.getString("model"),
         text.toString(),
         answer.getString("stop_reason", ""),
         new TokenUsage(
-            input, usage.getLong("cache_read_input_tokens", 0L), count(usage, "output_tokens")));
-  }
-
-  private static long count(JsonObject usage, String field) {
-    Long value = usage.getLong(field);
-    if (value == null) {
-      throw new IllegalArgumentException("usage." + field + " is missing");
-    }
-    return value;
+            input,
+            usage.getLong("cache_read_input_tokens", 0L),
+            ProviderHttp.count(usage, "output_tokens")));
   }
 
   @Override

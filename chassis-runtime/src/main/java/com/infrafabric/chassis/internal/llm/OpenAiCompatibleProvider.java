@@ -44,21 +44,13 @@ public final class OpenAiCompatibleProvider implements LlmProvider {
     JsonObject choice = answer.getJsonArray("choices").getJsonObject(0);
     JsonObject usage = answer.getJsonObject("usage");
     JsonObject details = usage.getJsonObject("prompt_tokens_details", new JsonObject());
-    long prompt = count(usage, "prompt_tokens");
+    long prompt = ProviderHttp.count(usage, "prompt_tokens");
     long cached = Math.min(prompt, details.getLong("cached_tokens", 0L));
     return new ChatCompletion(
         answer.getString("model"),
         choice.getJsonObject("message").getString("content", ""),
         choice.getString("finish_reason", ""),
-        new TokenUsage(prompt - cached, cached, count(usage, "completion_tokens")));
-  }
-
-  private static long count(JsonObject usage, String field) {
-    Long value = usage.getLong(field);
-    if (value == null) {
-      throw new IllegalArgumentException("usage." + field + " is missing");
-    }
-    return value;
+        new TokenUsage(prompt - cached, cached, ProviderHttp.count(usage, "completion_tokens")));
   }
 
   @Override

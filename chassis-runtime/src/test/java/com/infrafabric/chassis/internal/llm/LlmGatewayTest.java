@@ -81,7 +81,7 @@ class LlmGatewayTest {
     governor = FakeGovernor.start(10_000);
     budget =
         GovernorHttpBudget.create(
-            vertx, URI.create(governor.url()), () -> "agent-token", Duration.ofMillis(500));
+            vertx, URI.create(governor.url()), () -> "agent-token", Duration.ofSeconds(5));
     ledger = new GrantLedger(redis, clock, Duration.ZERO);
     grants = new TestGrants(TestTokens.create(directory, clock), clock);
     keys = MasterKeys.parse(MasterKeys.generateJwks("k1"));
@@ -117,7 +117,7 @@ class LlmGatewayTest {
   private ProviderSettings settings(String credential) {
     return ProviderSettings.openAiCompatible(
             "openai", URI.create(provider.url()), credential, List.of(MODEL))
-        .withTimeout(Duration.ofMillis(300))
+        .withTimeout(Duration.ofSeconds(1))
         .withRetries(2, Duration.ofMillis(5))
         .withBreaker(50, Duration.ofSeconds(30));
   }

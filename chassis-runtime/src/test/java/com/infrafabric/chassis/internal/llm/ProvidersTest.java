@@ -49,7 +49,7 @@ class ProvidersTest {
   private ProviderSettings openAi() {
     return ProviderSettings.openAiCompatible(
             "openai", URI.create(peer.url()), "openai-key", List.of("gpt-4o-mini"))
-        .withTimeout(Duration.ofMillis(500))
+        .withTimeout(Duration.ofSeconds(1))
         .withRetries(2, Duration.ofMillis(5))
         .withBreaker(2, Duration.ofMillis(300));
   }
@@ -145,7 +145,7 @@ class ProvidersTest {
     assertThat(reply)
         .isEqualTo(
             new ProviderReply.Failed(
-                true, true, "openai: no answer within 500 ms", Optional.empty()));
+                true, true, "openai: no answer within 1000 ms", Optional.empty()));
     assertThat(peer.received()).hasSize(3);
   }
 
