@@ -33,7 +33,11 @@ enum {
   IF_ERR_UNAVAILABLE = -7,      /* backend or peer unreachable; may work later */
   IF_ERR_TOO_LARGE = -8,        /* response above its cap; discarded */
   IF_ERR_REQUEST_LIMIT = -9,    /* per-invocation request count used up */
-  IF_ERR_NO_RESULT = -10        /* result_read with no pending result */
+  IF_ERR_NO_RESULT = -10,       /* result_read with no pending result */
+  IF_ERR_BUDGET_DENIED = -11,   /* no budget for the call; result JSON has remaining_micros */
+  IF_ERR_MODEL_NOT_ALLOWED = -12,      /* model not in both the contract and the grant */
+  IF_ERR_CREDENTIAL_NOT_GRANTED = -13, /* credential not granted, or origin not allowed for it */
+  IF_ERR_PROVIDER_UNAVAILABLE = -14    /* model provider failing; nothing was spent */
 };
 
 /* Log levels for if_log. */
@@ -47,7 +51,8 @@ IF_IMPORT("input_size") int32_t if_input_size(void);
 IF_IMPORT("input_read") int32_t if_input_read(void *buf, int32_t len);
 /* Appends len bytes to the output; 0. Past the output limit the tool is stopped (OUTPUT_LIMIT). */
 IF_IMPORT("output_write") int32_t if_output_write(const void *buf, int32_t len);
-/* Copies the pending result of the last kv_get, kv_list or http_request; returns its size. */
+/* Copies the pending result of the last kv_get, kv_list, http_request(_with_credential) or
+ * llm_complete; returns its size. */
 IF_IMPORT("result_read") int32_t if_result_read(void *buf, int32_t len);
 
 /* Capability "log". Past the log limit the tool is stopped (LOG_LIMIT). */
@@ -75,9 +80,24 @@ IF_IMPORT("kv_list") int32_t if_kv_list(const char *prefix, int32_t prefix_len);
 IF_IMPORT("http_request") int32_t if_http_request(const char *request, int32_t len);
 
 /*
- * Reserved names, refused at registration until their capability ships:
- * "llm_complete" (model calls budgeted by the governor) and "http_request_with_credential"
- * (outbound HTTP with a credential the host injects; the tool never sees it).
+ * Capability "http" with a credential the contract lists in http.credentials and the grant names:
+ * like if_http_request, with the operator's credential header added by the host. The secret never
+ * reaches the tool: it is redacted from the response, redirects to another origin are not
+ * followed, and only origins the credential allows receive it. IF_ERR_CREDENTIAL_NOT_GRANTED if
+ * the credential or the destination is not granted, IF_ERR_NOT_FOUND if it is not stored.
  */
+IF_IMPORT("http_request_with_credential")
+int32_t if_http_request_with_credential(const char *name, int32_t name_len, const char *request,
+                                        int32_t len);
+
+/*
+ * Capability "llm" (invoked under a grant): request is JSON
+ * {"model","messages":[{"role","content"}],"max_tokens"}. The cost is reserved through the
+ * governor before the provider is called and the actual usage charged after. The result slot
+ * always holds JSON: the completion {"model","content","finish_reason","usage","cost_micros",
+ * "remaining_micros"} with a positive return (its length), or {"error","message",
+ * "remaining_micros"} with a negative IF_ERR_* (read it with if_result_read).
+ */
+IF_IMPORT("llm_complete") int32_t if_llm_complete(const char *request, int32_t len);
 
 #endif /* INFRAFABRIC_H */

@@ -1,15 +1,24 @@
 package com.infrafabric.chassis;
 
+import com.infrafabric.chassis.credential.CredentialVault;
+import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.internal.capability.HostLinker;
 import com.infrafabric.chassis.internal.capability.KvStore;
 import com.infrafabric.chassis.internal.contract.ContractCaps;
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
+import com.infrafabric.chassis.internal.credential.CredentialStore;
+import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.egress.EgressPolicy;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
+import com.infrafabric.chassis.internal.grant.GrantLedger;
+import com.infrafabric.chassis.internal.grant.GrantVerifier;
+import com.infrafabric.chassis.internal.llm.LlmGateway;
+import com.infrafabric.chassis.internal.llm.Providers;
 import com.infrafabric.chassis.internal.module.CompiledModules;
 import com.infrafabric.chassis.internal.module.ModuleCompiler;
 import com.infrafabric.chassis.internal.module.ModuleRegistry;
 import com.infrafabric.chassis.internal.module.ModuleValidator;
+import com.infrafabric.chassis.internal.registry.ResolvedTool;
 import com.infrafabric.chassis.internal.registry.ToolCatalog;
 import com.infrafabric.chassis.internal.sandbox.Admission;
 import com.infrafabric.chassis.internal.sandbox.GuestRunner;
@@ -18,6 +27,10 @@ import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.internal.sandbox.Invoker;
 import com.infrafabric.chassis.internal.sandbox.JsonValues;
 import com.infrafabric.chassis.internal.sandbox.Watchdog;
+import com.infrafabric.chassis.llm.BudgetPort;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.grant.Grant;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.RedisUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -27,6 +40,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -57,6 +71,8 @@ public final class Chassis implements AutoCloseable {
   private final Clock clock;
   private final ToolCatalog catalog;
   private final Invoker invoker;
+  private final GrantVerifier grants;
+  private final Optional<CredentialVault> vault;
   private final ChassisMetrics metrics;
   private final Runnable resources;
 
@@ -64,11 +80,15 @@ public final class Chassis implements AutoCloseable {
       Clock clock,
       ToolCatalog catalog,
       Invoker invoker,
+      GrantVerifier grants,
+      Optional<CredentialVault> vault,
       ChassisMetrics metrics,
       Runnable resources) {
     this.clock = clock;
     this.catalog = catalog;
     this.invoker = invoker;
+    this.grants = grants;
+    this.vault = vault;
     this.metrics = metrics;
     this.resources = resources;
   }
@@ -114,21 +134,20 @@ public final class Chassis implements AutoCloseable {
    * Invokes a tool with JSON input. Always succeeds with a result unless the chassis itself fails
    * (a bug); see {@link Outcome} for what a result can say.
    *
+   * <p>With a grant token in the context, the grant is verified first (signature, expiry, audience,
+   * tenant, agent, module digest) and one of its uses counted in Redis; the tool then runs with the
+   * capabilities both its contract and the grant allow. A tool whose contract asks for {@code llm}
+   * or credentials runs only under a grant ({@link Outcome#GRANT_REQUIRED}).
+   *
    * <p>Example: {@code chassis.invoke(ToolRef.parse("echo@1.0.0"), "{\"x\":1}", new
-   * InvocationContext("acme", "agent-7", "inv-42"))}
+   * InvocationContext("acme", "agent-7", "inv-42").withGrant(grantToken))}
    */
   public Future<InvocationResult> invoke(ToolRef ref, String jsonInput, InvocationContext context) {
     Instant start = clock.instant();
     byte[] input = jsonInput.getBytes(StandardCharsets.UTF_8);
     Future<InvocationResult> result;
     if (!JsonValues.isSingleValue(input)) {
-      result =
-          Future.succeededFuture(
-              invoker.notRun(
-                  Outcome.INVALID_INPUT,
-                  "the input is not a single JSON value",
-                  start,
-                  input.length));
+      result = notRun(Outcome.INVALID_INPUT, "the input is not a single JSON value", start, input);
     } else {
       result =
           catalog
@@ -136,26 +155,77 @@ public final class Chassis implements AutoCloseable {
               .compose(
                   tool ->
                       tool.isEmpty()
-                          ? Future.succeededFuture(
-                              invoker.notRun(
-                                  Outcome.TOOL_NOT_FOUND,
-                                  "no tool " + ref + " is registered",
-                                  start,
-                                  input.length))
-                          : invoker.submit(
-                              tool.get().prepared(),
-                              new Invocation(
-                                  ref, context, tool.get().info().contract().limits(), input),
-                              start))
+                          ? notRun(
+                              Outcome.TOOL_NOT_FOUND,
+                              "no tool " + ref + " is registered",
+                              start,
+                              input)
+                          : admit(tool.get(), ref, context, input, start))
               .recover(
                   failure ->
                       failure instanceof RedisUnavailableException
-                          ? Future.succeededFuture(
-                              invoker.notRun(
-                                  Outcome.UNAVAILABLE, failure.getMessage(), start, input.length))
+                          ? notRun(Outcome.UNAVAILABLE, failure.getMessage(), start, input)
                           : Future.failedFuture(failure));
     }
     return onCaller(result.onSuccess(done -> record(ref, context, done)));
+  }
+
+  /** The vault of operator credentials: write-only, sealed under the master keys. */
+  public CredentialVault credentials() {
+    return vault.orElseThrow(
+        () ->
+            new IllegalStateException(
+                "this chassis has no master keys: set Chassis.Builder.masterKeys"));
+  }
+
+  private Future<InvocationResult> admit(
+      ResolvedTool tool, ToolRef ref, InvocationContext context, byte[] input, Instant start) {
+    Optional<String> token = context.grantToken();
+    if (token.isEmpty()) {
+      return tool.grants().needGrant()
+          ? notRun(
+              Outcome.GRANT_REQUIRED,
+              "tool " + ref + " uses llm or credentials and runs only under a grant",
+              start,
+              input)
+          : run(tool, ref, context, input, start, Optional.empty());
+    }
+    return grants
+        .admit(token.get(), context, tool.info().digest())
+        .compose(
+            decision ->
+                decision instanceof GrantVerifier.Decision.Admitted admitted
+                    ? run(tool, ref, context, input, start, Optional.of(admitted.grant()))
+                    : notRun(
+                        Outcome.GRANT_REFUSED,
+                        ((GrantVerifier.Decision.Refused) decision).message(),
+                        start,
+                        input));
+  }
+
+  private Future<InvocationResult> run(
+      ResolvedTool tool,
+      ToolRef ref,
+      InvocationContext context,
+      byte[] input,
+      Instant start,
+      Optional<Grant> grant) {
+    Invocation invocation =
+        new Invocation(ref, context, tool.info().contract().limits(), input, grant);
+    return invoker
+        .submit(tool.prepared(), invocation, start)
+        .compose(
+            result ->
+                result.outcome() == Outcome.REJECTED_OVERLOAD && grant.isPresent()
+                    ? grants
+                        .refund(grant.get())
+                        .transform(refunded -> Future.succeededFuture(result))
+                    : Future.succeededFuture(result));
+  }
+
+  private Future<InvocationResult> notRun(
+      Outcome outcome, String message, Instant start, byte[] input) {
+    return Future.succeededFuture(invoker.notRun(outcome, message, start, input.length));
   }
 
   /** Stops the guest threads (running guests are interrupted) and releases the HTTP client. */
@@ -200,8 +270,25 @@ public final class Chassis implements AutoCloseable {
     private MeterRegistry meters;
     private Clock clock = Clock.systemUTC();
     private HostResolver resolver = HostResolver.system();
+    private Optional<MasterKeys> masterKeys = Optional.empty();
+    private Optional<BudgetPort> budget = Optional.empty();
 
     private Builder() {}
+
+    /**
+     * The key ring that seals the credential vault. Without it there is no vault ({@link
+     * Chassis#credentials()} fails) and no credential can be injected.
+     */
+    public Builder masterKeys(MasterKeys keys) {
+      this.masterKeys = Optional.of(keys);
+      return this;
+    }
+
+    /** Where LLM call costs are reserved; required when model providers are configured. */
+    public Builder budget(BudgetPort budget) {
+      this.budget = Optional.of(budget);
+      return this;
+    }
 
     public Builder config(OperatorConfig config) {
       this.config = config;
@@ -261,11 +348,25 @@ public final class Chassis implements AutoCloseable {
               new GuestRunner(watchdog, clock),
               clock);
       ChassisMetrics metrics = new ChassisMetrics(meters, invoker, compiled);
+      checkLlm();
+      Optional<CredentialStore> credentialStore =
+          masterKeys.map(keys -> new CredentialStore(redis, keys));
+      GrantLedger ledger = new GrantLedger(redis, clock, grantSkew());
+      GrantVerifier grants =
+          new GrantVerifier(
+              config.grantVerification().map(s -> JwtAuthenticator.create(vertx, s, clock)),
+              ledger);
+      LlmGateway llm =
+          new LlmGateway(
+              Providers.routes(vertx, config.llmProviders()), budget, ledger, credentialStore);
       HostLinker linker =
           new HostLinker(
               new KvStore(redis),
               egress,
-              (invocation, policy) -> metrics.denied(invocation.tool().toString(), "http", policy));
+              credentialStore,
+              llm,
+              (invocation, capability, policy) ->
+                  metrics.denied(invocation.tool().toString(), capability, policy));
       ToolCatalog catalog =
           new ToolCatalog(
               vertx,
@@ -278,15 +379,40 @@ public final class Chassis implements AutoCloseable {
               linker,
               clock,
               sandbox.toolCacheTtl());
+      Optional<CredentialVault> vault =
+          credentialStore.map(store -> new RedisCredentialVault(store, masterKeys.get(), clock));
       Runnable resources =
           () -> {
+            llm.close();
             egress.close();
             watchdog.close();
             guests.shutdownNow();
             compilers.shutdownNow();
             resolvers.shutdownNow();
           };
-      return new Chassis(clock, catalog, invoker, metrics, resources);
+      return new Chassis(clock, catalog, invoker, grants, vault, metrics, resources);
+    }
+
+    private Duration grantSkew() {
+      return config.grantVerification().map(JwtSettings::clockSkew).orElse(Duration.ZERO);
+    }
+
+    /** Providers need somewhere to reserve their cost, and the vault for their keys. */
+    private void checkLlm() {
+      if (!config.llmProviders().isEmpty() && budget.isEmpty()) {
+        throw new IllegalStateException(
+            "llm providers are configured but no budget port is: set Chassis.Builder.budget");
+      }
+      config.llmProviders().stream()
+          .filter(p -> p.credential().isPresent() && masterKeys.isEmpty())
+          .findFirst()
+          .ifPresent(
+              p -> {
+                throw new IllegalStateException(
+                    "llm provider "
+                        + p.name()
+                        + " reads its key from the vault: set Chassis.Builder.masterKeys");
+              });
     }
 
     private static ExecutorService daemonPool(int threads, String name) {

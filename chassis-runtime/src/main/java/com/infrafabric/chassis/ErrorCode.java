@@ -20,7 +20,9 @@ public enum ErrorCode {
   /** The module imports something its contract does not grant, or with the wrong signature. */
   UNLINKABLE_IMPORT(422),
   /** This tool version is already registered with a different module or contract. */
-  TOOL_VERSION_CONFLICT(409);
+  TOOL_VERSION_CONFLICT(409),
+  /** A credential to store has a malformed name, secret, origin, header or scheme. */
+  INVALID_CREDENTIAL(400);
 
   private final int httpStatus;
 

@@ -1,17 +1,26 @@
 package com.infrafabric.chassis;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Who an invocation is for. The tenant scopes the tool's key-value namespace; all three tag logs
- * and reports.
+ * Who an invocation is for, and under which grant. The tenant scopes the tool's key-value
+ * namespace; all three ids tag logs and reports.
+ *
+ * <p>The grant travels as the token the governor signed, exactly as the agent presented it: the
+ * chassis verifies it itself (signature, expiry, audience, tenant, agent, module digest, uses)
+ * before anything runs, so no caller can hand it a grant it did not check. A tool whose contract
+ * asks for {@code llm} or for credentials needs one; other tools run without, as before, and with
+ * one they may use only what both their contract and the grant allow.
  *
  * @param tenant tenant id, {@code [A-Za-z0-9._-]{1,64}}
  * @param agent the calling agent's id, same form
  * @param invocationId unique id of this invocation, same form
+ * @param grantToken the governor's grant token (a compact JWS), if the agent presented one
  */
-public record InvocationContext(String tenant, String agent, String invocationId) {
+public record InvocationContext(
+    String tenant, String agent, String invocationId, Optional<String> grantToken) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -19,6 +28,31 @@ public record InvocationContext(String tenant, String agent, String invocationId
     check("tenant", tenant);
     check("agent", agent);
     check("invocationId", invocationId);
+    Objects.requireNonNull(grantToken, "grantToken");
+  }
+
+  /** An invocation without a grant. */
+  public InvocationContext(String tenant, String agent, String invocationId) {
+    this(tenant, agent, invocationId, Optional.empty());
+  }
+
+  /** The same invocation under the grant {@code token}. */
+  public InvocationContext withGrant(String token) {
+    return new InvocationContext(tenant, agent, invocationId, Optional.of(token));
+  }
+
+  /** Leaves the grant token out: it must not reach logs. */
+  @Override
+  public String toString() {
+    return "InvocationContext[tenant="
+        + tenant
+        + ", agent="
+        + agent
+        + ", invocationId="
+        + invocationId
+        + ", grant="
+        + (grantToken.isPresent() ? "<token>" : "none")
+        + ']';
   }
 
   private static void check(String field, String value) {

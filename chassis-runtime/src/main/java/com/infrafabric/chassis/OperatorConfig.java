@@ -2,21 +2,26 @@ package com.infrafabric.chassis;
 
 import com.infrafabric.chassis.internal.egress.EgressSettings;
 import com.infrafabric.chassis.internal.egress.TrustedTarget;
+import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.platform.auth.JwtSettings;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Everything the operator decides: which publishers are trusted, the caps every contract must stay
- * within, how large modules may be, how much the sandbox may hold at once, and the egress policy.
- * Built with {@link #builder()}; every value is checked with a message naming it.
+ * within, how large modules may be, how much the sandbox may hold at once, the egress policy, the
+ * model providers, and how grants from the governor are verified. Built with {@link #builder()};
+ * every value is checked with a message naming it.
  */
 public final class OperatorConfig {
 
@@ -27,6 +32,10 @@ public final class OperatorConfig {
   private final int httpMaxRequestsCap;
   private final Duration httpTotalTimeoutCap;
   private final int httpMaxResponseBytesCap;
+  private final int llmMaxCallsCap;
+  private final int llmMaxOutputTokensCap;
+  private final List<ProviderSettings> llmProviders;
+  private final Optional<JwtSettings> grantVerification;
   private final ModuleCaps moduleCaps;
   private final SandboxSettings sandbox;
   private final EgressSettings egress;
@@ -39,6 +48,10 @@ public final class OperatorConfig {
     this.httpMaxRequestsCap = b.httpMaxRequestsCap;
     this.httpTotalTimeoutCap = b.httpTotalTimeoutCap;
     this.httpMaxResponseBytesCap = b.httpMaxResponseBytesCap;
+    this.llmMaxCallsCap = b.llmMaxCallsCap;
+    this.llmMaxOutputTokensCap = b.llmMaxOutputTokensCap;
+    this.llmProviders = b.llmProviders;
+    this.grantVerification = b.grantVerification;
     this.moduleCaps = b.moduleCaps;
     this.sandbox = b.sandbox;
     this.egress =
@@ -79,6 +92,26 @@ public final class OperatorConfig {
 
   public int httpMaxResponseBytesCap() {
     return httpMaxResponseBytesCap;
+  }
+
+  public int llmMaxCallsCap() {
+    return llmMaxCallsCap;
+  }
+
+  public int llmMaxOutputTokensCap() {
+    return llmMaxOutputTokensCap;
+  }
+
+  /** The model providers, each serving its models; no model is served by two. */
+  public List<ProviderSettings> llmProviders() {
+    return llmProviders;
+  }
+
+  /**
+   * How grant tokens are verified (the governor's public keys, issuer, this chassis's audience).
+   */
+  public Optional<JwtSettings> grantVerification() {
+    return grantVerification;
   }
 
   public ModuleCaps moduleCaps() {
@@ -176,6 +209,10 @@ public final class OperatorConfig {
     private int httpMaxRequestsCap = 100;
     private Duration httpTotalTimeoutCap = Duration.ofSeconds(30);
     private int httpMaxResponseBytesCap = 8 << 20;
+    private int llmMaxCallsCap = 20;
+    private int llmMaxOutputTokensCap = 16_384;
+    private List<ProviderSettings> llmProviders = List.of();
+    private Optional<JwtSettings> grantVerification = Optional.empty();
     private ModuleCaps moduleCaps =
         new ModuleCaps(8 << 20, 20_000, 1 << 20, Duration.ofSeconds(20), 64);
     private SandboxSettings sandbox =
@@ -245,6 +282,46 @@ public final class OperatorConfig {
       this.httpMaxRequestsCap = maxRequests;
       this.httpTotalTimeoutCap = totalTimeout;
       this.httpMaxResponseBytesCap = maxResponseBytes;
+      return this;
+    }
+
+    public Builder llmCaps(int maxCalls, int maxOutputTokens) {
+      within("llm.maxCalls cap", maxCalls, 1, 10_000);
+      within("llm.maxOutputTokens cap", maxOutputTokens, 1, 1_000_000);
+      this.llmMaxCallsCap = maxCalls;
+      this.llmMaxOutputTokensCap = maxOutputTokens;
+      return this;
+    }
+
+    /**
+     * The model providers. Each model must be served by one provider only.
+     *
+     * @throws IllegalArgumentException naming a model served twice or a provider name used twice
+     */
+    public Builder llmProviders(List<ProviderSettings> providers) {
+      Set<String> names = new HashSet<>();
+      Set<String> models = new HashSet<>();
+      for (ProviderSettings provider : providers) {
+        if (!names.add(provider.name())) {
+          throw new IllegalArgumentException("llm provider " + provider.name() + " appears twice");
+        }
+        for (String model : provider.models()) {
+          if (!models.add(model)) {
+            throw new IllegalArgumentException("llm model " + model + " is served twice");
+          }
+        }
+      }
+      this.llmProviders = List.copyOf(providers);
+      return this;
+    }
+
+    /**
+     * Verifies grant tokens with the governor's public JWK set file, issuer and this chassis's
+     * audience (ES256). Without it every grant is refused, so tools asking for {@code llm} or
+     * credentials cannot run.
+     */
+    public Builder grantVerification(JwtSettings settings) {
+      this.grantVerification = Optional.of(settings);
       return this;
     }
 

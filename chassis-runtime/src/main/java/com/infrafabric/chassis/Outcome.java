@@ -17,7 +17,17 @@ public enum Outcome {
   TOOL_NOT_FOUND(404),
   /** The admission queue or the global memory budget is full; retry later. */
   REJECTED_OVERLOAD(429),
-  /** The registry could not be read (Redis unavailable); nothing ran. */
+  /**
+   * The tool's contract asks for {@code llm} or credentials, and the invocation carries no grant;
+   * nothing ran.
+   */
+  GRANT_REQUIRED(403),
+  /**
+   * The grant token is forged, expired, for another audience, tenant, agent or module, or its uses
+   * are spent; nothing ran and no use was counted.
+   */
+  GRANT_REFUSED(403),
+  /** The registry or the grant record could not be read (Redis unavailable); nothing ran. */
   UNAVAILABLE(503),
   /** The guest trapped: unreachable, out-of-bounds access, call stack exhausted, bad ABI use. */
   TRAP(502),

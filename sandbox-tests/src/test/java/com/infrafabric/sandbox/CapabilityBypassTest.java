@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.chassis.ErrorCode;
-import com.infrafabric.chassis.InvalidContractException;
 import com.infrafabric.chassis.UnlinkableModuleException;
 import com.infrafabric.chassis.testing.Guests;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -55,10 +55,31 @@ class CapabilityBypassTest {
   }
 
   @Test
-  void aReservedImportIsRefusedUntilItsCapabilityShips() {
+  void llmCompleteNeedsTheLlmGrant() {
     assertUnlinkable(
         "(import \"infrafabric\" \"llm_complete\" (func (param i32 i32) (result i32)))",
-        "import infrafabric.llm_complete is reserved for a capability not available yet");
+        "import infrafabric.llm_complete needs capability llm, which the contract does not grant");
+  }
+
+  @Test
+  void aCredentialedRequestNeedsCredentialsInTheContract() {
+    byte[] module =
+        Guests.wat(
+            "(module (import \"infrafabric\" \"http_request_with_credential\" (func (param i32 i32"
+                + " i32 i32) (result i32))) "
+                + MEMORY
+                + " "
+                + RUN
+                + ")");
+    assertThatThrownBy(
+            () ->
+                HOST.register(
+                    module,
+                    c -> c.grantHttp(List.of("https://api.example.com:443"), 1, 1000, 1024)))
+        .isInstanceOf(UnlinkableModuleException.class)
+        .hasMessage(
+            "import infrafabric.http_request_with_credential needs http.credentials, which the"
+                + " contract does not list");
   }
 
   @Test
@@ -86,15 +107,6 @@ class CapabilityBypassTest {
         "(import \"wasi_snapshot_preview1\" \"fd_write\" (func (param i32 i32 i32 i32) (result i32)))",
         "import wasi_snapshot_preview1.fd_write needs capability wasi, which the contract does not"
             + " grant");
-  }
-
-  @Test
-  void aContractAskingForAReservedCapabilityIsRefused() {
-    assertThatThrownBy(() -> HOST.register(Guests.wat(Guests.ECHO), c -> c.grant("llm")))
-        .isInstanceOfSatisfying(
-            InvalidContractException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONTRACT))
-        .hasMessage("capability llm is reserved and not available yet");
   }
 
   private static void assertUnlinkable(String imports, String message) {

@@ -1,15 +1,28 @@
 package com.infrafabric.sandbox;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * A misbehaving HTTP peer on loopback for egress tests: honest, redirecting (to itself, in a loop,
- * and to the metadata address), silent, endless, and with oversized headers. It only ever listens
- * on 127.0.0.1; nothing in these tests sends traffic anywhere else.
+ * to the metadata address, anywhere it is told), silent, endless, with oversized headers, and
+ * echoing the request headers back (plainly, in Base64, compressed). It records every request's
+ * headers. It only ever listens on 127.0.0.1; nothing in these tests sends traffic anywhere else.
  */
 final class FakePeer implements AutoCloseable {
 
@@ -17,26 +30,52 @@ final class FakePeer implements AutoCloseable {
 
   private final Vertx vertx;
   private final HttpServer server;
+  private final List<MultiMap> received;
 
-  private FakePeer(Vertx vertx, HttpServer server) {
+  private FakePeer(Vertx vertx, HttpServer server, List<MultiMap> received) {
     this.vertx = vertx;
     this.server = server;
+    this.received = received;
   }
 
   static FakePeer start() {
     Vertx vertx = Vertx.vertx();
+    List<MultiMap> received = new CopyOnWriteArrayList<>();
     HttpServer server =
-        vertx.createHttpServer().requestHandler(FakePeer::handle).listen(0, "127.0.0.1").await();
-    return new FakePeer(vertx, server);
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request -> {
+                  received.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
+                  handle(request);
+                })
+            .listen(0, "127.0.0.1")
+            .await();
+    return new FakePeer(vertx, server, received);
   }
 
   int port() {
     return server.actualPort();
   }
 
+  String origin() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** The headers of every request received so far. */
+  List<MultiMap> received() {
+    return List.copyOf(received);
+  }
+
   private static void handle(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     switch (request.path()) {
+      case "/echo" -> response.putHeader("x-echo", echo(request)).end(echo(request));
+      case "/echo-base64" ->
+          response.end(Base64.getEncoder().encodeToString(echo(request).getBytes(UTF_8)));
+      case "/echo-gzip" -> response.putHeader("content-encoding", "gzip").end(gzip(echo(request)));
+      case "/redirect" -> redirect(response, request.getParam("to"));
+      case "/reset" -> request.connection().close();
       case "/ok" -> response.putHeader("content-type", "application/json").end("{\"ok\":true}");
       case "/host" -> response.end("host=" + request.getHeader("host"));
       case "/redirect-ok" -> redirect(response, "/ok");
@@ -48,6 +87,24 @@ final class FakePeer implements AutoCloseable {
         // Never answers: the client's total timeout must end the request.
       }
       default -> response.setStatusCode(404).end();
+    }
+  }
+
+  private static String echo(HttpServerRequest request) {
+    JsonObject headers = new JsonObject();
+    request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    return headers.encode();
+  }
+
+  private static Buffer gzip(String text) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+        out.write(text.getBytes(UTF_8));
+      }
+      return Buffer.buffer(bytes.toByteArray());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

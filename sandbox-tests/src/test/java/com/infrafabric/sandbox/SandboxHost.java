@@ -10,6 +10,7 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -31,11 +32,16 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
   private final RedisServerExtension redis = RedisServerExtension.create();
   private final Consumer<OperatorConfig.Builder> operator;
   private final HostResolver resolver;
+  private final Consumer<Chassis.Builder> parts;
   private TestChassis host;
 
-  private SandboxHost(Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
+  private SandboxHost(
+      Consumer<OperatorConfig.Builder> operator,
+      HostResolver resolver,
+      Consumer<Chassis.Builder> parts) {
     this.operator = operator;
     this.resolver = resolver;
+    this.parts = parts;
   }
 
   /** Two guest threads, a queue of 8, 64 MiB of guest memory, a 2 ms watchdog. */
@@ -45,6 +51,17 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
 
   /** The defaults of {@link #create()}, then {@code operator}'s changes. */
   static SandboxHost create(Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
+    return create(operator, resolver, parts -> {});
+  }
+
+  /**
+   * The defaults of {@link #create()}, the operator's changes, and {@code parts} adding what the
+   * chassis builder takes beyond its config (master keys, a budget port).
+   */
+  static SandboxHost create(
+      Consumer<OperatorConfig.Builder> operator,
+      HostResolver resolver,
+      Consumer<Chassis.Builder> parts) {
     return new SandboxHost(
         config -> {
           config.sandbox(
@@ -52,13 +69,14 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
                   2, 8, 64L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1)));
           operator.accept(config);
         },
-        resolver);
+        resolver,
+        parts);
   }
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     redis.beforeAll(context);
-    host = TestChassis.start(redis.endpoint(), operator, resolver);
+    host = startNode();
   }
 
   @Override
@@ -73,6 +91,18 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
     } finally {
       redis.afterAll(context);
     }
+  }
+
+  /**
+   * Another chassis node on the same Redis, configured like this one: a second node, or this node
+   * after a restart. The caller closes it.
+   */
+  TestChassis startNode() {
+    return TestChassis.start(redis.endpoint(), operator, resolver, Clock.systemUTC(), parts);
+  }
+
+  TestChassis host() {
+    return host;
   }
 
   RedisServerExtension redis() {

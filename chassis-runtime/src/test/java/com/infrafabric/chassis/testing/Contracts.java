@@ -69,6 +69,25 @@ public final class Contracts {
     return this;
   }
 
+  /** Lists credentials the http capability (granted before) may have injected. */
+  public Contracts credentials(List<String> names) {
+    json.getJsonObject("capabilities")
+        .getJsonObject("http")
+        .put("credentials", new JsonArray(List.copyOf(names)));
+    return this;
+  }
+
+  public Contracts grantLlm(List<String> models, int maxCalls, int maxOutputTokens) {
+    json.getJsonObject("capabilities")
+        .put(
+            "llm",
+            new JsonObject()
+                .put("models", new JsonArray(List.copyOf(models)))
+                .put("maxCalls", maxCalls)
+                .put("maxOutputTokens", maxOutputTokens));
+    return this;
+  }
+
   public Contracts withoutCapabilities() {
     json.put("capabilities", new JsonObject());
     return this;

@@ -42,22 +42,24 @@ public final class TestChassis implements AutoCloseable {
       RedisEndpoint endpoint,
       Consumer<OperatorConfig.Builder> operator,
       HostResolver resolver,
-      Clock clock) {
+      Clock clock,
+      Consumer<Chassis.Builder> parts) {
     this.vertx = Vertx.vertx();
     this.meters = new SimpleMeterRegistry();
     this.redis = RedisStore.create(vertx, RedisSettings.of(endpoint), meters);
     OperatorConfig.Builder config =
         OperatorConfig.builder().trustedPublishersJwks(Publisher.jwks(PUBLISHER));
     operator.accept(config);
-    this.chassis =
+    Chassis.Builder builder =
         Chassis.builder()
             .config(config.build())
             .vertx(vertx)
             .redis(redis)
             .meters(meters)
             .clock(clock)
-            .resolver(resolver)
-            .build();
+            .resolver(resolver);
+    parts.accept(builder);
+    this.chassis = builder.build();
     this.echo = register(Guests.wat(Guests.ECHO), c -> c).ref();
   }
 
@@ -67,12 +69,25 @@ public final class TestChassis implements AutoCloseable {
 
   public static TestChassis start(
       RedisEndpoint endpoint, Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
-    return new TestChassis(endpoint, operator, resolver, Clock.systemUTC());
+    return new TestChassis(endpoint, operator, resolver, Clock.systemUTC(), parts -> {});
+  }
+
+  /**
+   * A chassis with the operator's changes, and {@code parts} adding what the builder takes beyond
+   * them (master keys, a budget port), on {@code clock}.
+   */
+  public static TestChassis start(
+      RedisEndpoint endpoint,
+      Consumer<OperatorConfig.Builder> operator,
+      HostResolver resolver,
+      Clock clock,
+      Consumer<Chassis.Builder> parts) {
+    return new TestChassis(endpoint, operator, resolver, clock, parts);
   }
 
   /** A chassis whose deadlines, registration times and tool cache read {@code clock}. */
   public static TestChassis start(RedisEndpoint endpoint, Clock clock) {
-    return new TestChassis(endpoint, config -> {}, HostResolver.system(), clock);
+    return new TestChassis(endpoint, config -> {}, HostResolver.system(), clock, parts -> {});
   }
 
   public Chassis chassis() {

@@ -1,7 +1,5 @@
 package com.infrafabric.hostapi.abi;
 
-import java.util.Set;
-
 /**
  * Names every tool module and the host agree on.
  *
@@ -12,9 +10,9 @@ import java.util.Set;
  * passes is checked to lie entirely inside linear memory before a byte moves.
  *
  * <p>Host functions that produce variable-length data ({@code kv_get}, {@code kv_list}, {@code
- * http_request}) keep it in a per-invocation result slot and return its length; {@code result_read}
- * copies it out. One slot, replaced by the next producing call, keeps host state per invocation
- * constant.
+ * http_request}, {@code llm_complete}) keep it in a per-invocation result slot and return its
+ * length; {@code result_read} copies it out. One slot, replaced by the next producing call, keeps
+ * host state per invocation constant.
  */
 public final class Abi {
 
@@ -35,15 +33,6 @@ public final class Abi {
 
   /** Entry point of a WASI command module. */
   public static final String WASI_ENTRY_POINT = "_start";
-
-  /**
-   * Names inside {@link #IMPORT_MODULE} kept for capabilities that are planned but not offered yet:
-   * an {@code llm} capability whose calls reserve budget through the governor, and outbound HTTP
-   * with a credential the host injects. Registration rejects modules importing them, so adding them
-   * later cannot change the meaning of an accepted module.
-   */
-  public static final Set<String> RESERVED_NAMES =
-      Set.of("llm_complete", "http_request_with_credential");
 
   private Abi() {}
 }

@@ -27,7 +27,26 @@ public enum AbiError {
   /** The per-invocation count of this kind of request is used up. */
   REQUEST_LIMIT(-9),
   /** {@code result_read} was called with no pending result. */
-  NO_RESULT(-10);
+  NO_RESULT(-10),
+  /**
+   * The governor's budget or the grant's cost cap has no room for the call's estimated cost;
+   * nothing was spent. The pending result names the remaining budget ({@code remaining_micros}).
+   */
+  BUDGET_DENIED(-11),
+  /**
+   * The model is not in both the contract's and the grant's model lists, or no provider serves it.
+   */
+  MODEL_NOT_ALLOWED(-12),
+  /**
+   * The credential is not named by both the contract and the invocation's grant, or the request's
+   * destination is outside the credential's allowed origins.
+   */
+  CREDENTIAL_NOT_GRANTED(-13),
+  /**
+   * The model provider failed, refused, or its circuit breaker is open; any reservation was
+   * released and nothing was spent.
+   */
+  PROVIDER_UNAVAILABLE(-14);
 
   private final int code;
 

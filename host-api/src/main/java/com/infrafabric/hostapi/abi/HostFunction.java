@@ -60,7 +60,24 @@ public enum HostFunction {
    * {"method","url","headers","body"}} to an allowed destination; the JSON response {@code
    * {"status","headers","body"}} goes to the result slot and its length is returned.
    */
-  HTTP_REQUEST("http_request", 2, CapabilityKind.HTTP);
+  HTTP_REQUEST("http_request", 2, CapabilityKind.HTTP),
+  /**
+   * {@code (name_ptr, name_len, request_ptr, request_len) -> i32}: like {@link #HTTP_REQUEST}, with
+   * the named credential's header added by the host. The tool never sees the secret: it is redacted
+   * from the response, and redirects to another origin are not followed. Needs the credential in
+   * the contract's {@code http.credentials} and in the invocation's grant ({@link
+   * AbiError#CREDENTIAL_NOT_GRANTED} otherwise).
+   */
+  HTTP_REQUEST_WITH_CREDENTIAL("http_request_with_credential", 4, CapabilityKind.HTTP),
+  /**
+   * {@code (request_ptr, request_len) -> i32}: asks for a chat completion {@code
+   * {"model","messages":[{"role","content"}],"max_tokens"}}. The host reserves its cost through the
+   * governor, calls the provider, and commits the actual usage. The result slot always holds JSON:
+   * the completion {@code {"model","content","finish_reason","usage","cost_micros",
+   * "remaining_micros"}} on success, {@code {"error","message","remaining_micros"}} with a negative
+   * return.
+   */
+  LLM_COMPLETE("llm_complete", 2, CapabilityKind.LLM);
 
   private final String importName;
   private final Signature signature;

@@ -5,7 +5,12 @@ package com.infrafabric.hostapi.contract;
  * host function only if its contract holds the capability the function belongs to.
  */
 public sealed interface Capability
-    permits IoCapability, LogCapability, KvCapability, HttpCapability, WasiCapability {
+    permits IoCapability,
+        LogCapability,
+        KvCapability,
+        HttpCapability,
+        WasiCapability,
+        LlmCapability {
 
   CapabilityKind kind();
 }

@@ -3,6 +3,7 @@ package com.infrafabric.hostapi.contract;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Grants {@code http_request} to destinations matching {@code allow}.
@@ -15,6 +16,9 @@ import java.util.Objects;
  * @param readTimeout bound on silence while waiting for response bytes
  * @param totalTimeout bound on one request from start to the last response byte
  * @param maxResponseBytes cap on one response body; larger responses are discarded
+ * @param credentials names of operator credentials the tool may ask the host to inject ({@code
+ *     http_request_with_credential}); a call also needs the invocation's grant to name the
+ *     credential, and its destination must be on both this allow-list and the credential's own
  */
 public record HttpCapability(
     List<String> allow,
@@ -22,8 +26,12 @@ public record HttpCapability(
     Duration connectTimeout,
     Duration readTimeout,
     Duration totalTimeout,
-    int maxResponseBytes)
+    int maxResponseBytes,
+    List<String> credentials)
     implements Capability {
+
+  /** What a credential name looks like, here and in the operator's vault. */
+  public static final Pattern CREDENTIAL_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
   public HttpCapability {
     allow = List.copyOf(allow);
@@ -35,6 +43,13 @@ public record HttpCapability(
     positive("http.readTimeoutMs", Objects.requireNonNull(readTimeout).toMillis());
     positive("http.totalTimeoutMs", Objects.requireNonNull(totalTimeout).toMillis());
     positive("http.maxResponseBytes", maxResponseBytes);
+    credentials = List.copyOf(credentials);
+    for (String name : credentials) {
+      if (!CREDENTIAL_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "http.credentials entry \"" + name + "\" must match " + CREDENTIAL_NAME.pattern());
+      }
+    }
   }
 
   @Override

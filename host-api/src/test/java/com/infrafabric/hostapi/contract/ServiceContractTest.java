@@ -52,6 +52,28 @@ class ServiceContractTest {
   }
 
   @Test
+  void llmAndCredentialGrantsNameTheEntryThatIsWrong() {
+    assertThatThrownBy(() -> new LlmCapability(List.of(), 1, 1))
+        .hasMessage("llm.models must list at least one model");
+    assertThatThrownBy(() -> new LlmCapability(List.of("gpt 4"), 1, 1))
+        .hasMessage("llm.models entry \"gpt 4\" must match [A-Za-z0-9][A-Za-z0-9._:/-]{0,127}");
+    assertThatThrownBy(() -> new LlmCapability(List.of("gpt-4o"), 0, 1))
+        .hasMessage("llm.maxCalls must be positive, not 0");
+    Duration second = Duration.ofSeconds(1);
+    assertThatThrownBy(
+            () ->
+                new HttpCapability(
+                    List.of("https://a.example:443"),
+                    1,
+                    second,
+                    second,
+                    second,
+                    1,
+                    List.of("Search Key")))
+        .hasMessage("http.credentials entry \"Search Key\" must match [a-z0-9][a-z0-9._-]{0,63}");
+  }
+
+  @Test
   void limitsNameTheFieldThatIsWrong() {
     assertThatThrownBy(() -> ResourceLimits.builder().memoryMaxPages(0).build())
         .hasMessage("memory.maxPages must be positive, not 0");

@@ -21,9 +21,18 @@ final class Blocking {
    * @throws RuntimeException the future's own failure, unwrapped
    */
   static <T> T await(Future<T> future) {
+    return await(future, () -> {});
+  }
+
+  /**
+   * The future's result; if the guest thread is interrupted first, runs {@code onStop} (to cancel
+   * the operation) before stopping the guest.
+   */
+  static <T> T await(Future<T> future, Runnable onStop) {
     try {
       return future.toCompletionStage().toCompletableFuture().get();
     } catch (InterruptedException e) {
+      onStop.run();
       Thread.currentThread().interrupt();
       throw new GuestHalt(Outcome.TIMEOUT, "the tool was stopped while waiting for the host");
     } catch (ExecutionException e) {

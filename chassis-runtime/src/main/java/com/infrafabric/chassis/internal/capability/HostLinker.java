@@ -5,35 +5,56 @@ import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import com.infrafabric.chassis.internal.credential.CredentialStore;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
+import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.module.ValidatedModule;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.internal.sandbox.LinkedImports;
 import com.infrafabric.hostapi.abi.Abi;
+import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.abi.HostFunction;
+import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.abi.ValueType;
+import com.infrafabric.hostapi.contract.CapabilityKind;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Builds the imports of one instance: exactly the functions the module imports (validation has
  * already refused anything the contract does not grant), bound to that invocation's state, each
  * counting as a host call. Nothing is shared between instances but the stateless services.
+ *
+ * <p>Under a grant, a function whose capability the grant does not name ({@code kv}, {@code http},
+ * {@code llm}) answers {@link AbiError#DENIED} instead: the effective capabilities are the
+ * contract's intersected with the grant's. A tool whose contract asks for {@code llm} or for
+ * credentials is never started without a grant.
  */
 public final class HostLinker {
 
   private final KvStore kv;
   private final HttpEgress http;
-  private final java.util.function.BiConsumer<Invocation, String> denials;
+  private final Optional<CredentialStore> credentials;
+  private final LlmGateway llm;
+  private final Denials denials;
 
-  /**
-   * @param denials told of every egress refusal (invocation, policy), for the denied-capability
-   *     metric
-   */
+  /** Told of every refused use of a capability, for the denied-capability metric. */
+  public interface Denials {
+    void denied(Invocation invocation, String capability, String policy);
+  }
+
   public HostLinker(
-      KvStore kv, HttpEgress http, java.util.function.BiConsumer<Invocation, String> denials) {
+      KvStore kv,
+      HttpEgress http,
+      Optional<CredentialStore> credentials,
+      LlmGateway llm,
+      Denials denials) {
     this.kv = kv;
     this.http = http;
+    this.credentials = credentials;
+    this.llm = llm;
     this.denials = denials;
   }
 
@@ -44,8 +65,12 @@ public final class HostLinker {
 
   private LinkedImports link(ValidatedModule module, ToolGrants grants, Invocation invocation) {
     ImportValues.Builder values = ImportValues.builder();
+    Handles handles = new Handles(grants, invocation);
     for (HostFunction function : module.hostImports()) {
-      WasmFunctionHandle handle = handle(function, grants, invocation);
+      WasmFunctionHandle handle =
+          permitted(function.capability(), invocation)
+              ? handles.of(function)
+              : refused(function, invocation);
       values.addFunction(
           new com.dylibso.chicory.runtime.HostFunction(
               Abi.IMPORT_MODULE,
@@ -64,21 +89,73 @@ public final class HostLinker {
     return new LinkedImports(values.build(), wasi::close);
   }
 
-  private WasmFunctionHandle handle(
-      HostFunction function, ToolGrants grants, Invocation invocation) {
-    return switch (function.capability()) {
-      case IO -> IoFunctions.handle(function, invocation);
-      case LOG -> LogFunctions.log(invocation);
-      case KV -> KvFunctions.handle(function, invocation, kv, grants.kv().orElseThrow());
-      case HTTP ->
-          HttpFunctions.request(
-              invocation,
-              http,
-              grants.http().orElseThrow(),
-              grants.allowList(),
-              policy -> denials.accept(invocation, policy));
-      case WASI, LLM ->
-          throw new IllegalStateException(function + " is not an infrafabric host function");
+  /** The host functions of one invocation; the http ones share its request budget. */
+  private final class Handles {
+    private final ToolGrants grants;
+    private final Invocation invocation;
+    private HttpFunctions httpFunctions;
+
+    Handles(ToolGrants grants, Invocation invocation) {
+      this.grants = grants;
+      this.invocation = invocation;
+    }
+
+    WasmFunctionHandle of(HostFunction function) {
+      return switch (function.capability()) {
+        case IO -> IoFunctions.handle(function, invocation);
+        case LOG -> LogFunctions.log(invocation);
+        case KV -> KvFunctions.handle(function, invocation, kv, grants.kv().orElseThrow());
+        case HTTP ->
+            function == HostFunction.HTTP_REQUEST ? http().plain() : http().withCredential();
+        case LLM ->
+            new LlmFunctions(
+                    invocation,
+                    llm,
+                    grants.llm().orElseThrow(),
+                    policy -> denials.denied(invocation, "llm", policy))
+                .complete();
+        case WASI ->
+            throw new IllegalStateException(function + " is not an infrafabric host function");
+      };
+    }
+
+    private HttpFunctions http() {
+      if (httpFunctions == null) {
+        httpFunctions =
+            new HttpFunctions(
+                invocation,
+                http,
+                grants.http().orElseThrow(),
+                grants.allowList(),
+                policy -> denials.denied(invocation, "http", policy),
+                credentials);
+      }
+      return httpFunctions;
+    }
+  }
+
+  /**
+   * Whether the invocation's grant (or its absence) lets it use {@code kind}. {@code llm} is
+   * checked by its function, which answers every refusal with JSON; a tool using it never runs
+   * without a grant.
+   */
+  private static boolean permitted(CapabilityKind kind, Invocation invocation) {
+    return switch (kind) {
+      case IO, LOG, WASI, LLM -> true;
+      case KV, HTTP ->
+          invocation.grant().map(g -> g.capabilities().contains(kind.jsonName())).orElse(true);
+    };
+  }
+
+  private WasmFunctionHandle refused(HostFunction function, Invocation invocation) {
+    String kind = function.capability().jsonName();
+    byte[] message =
+        (function.importName() + " denied: the invocation's grant does not name " + kind)
+            .getBytes(StandardCharsets.UTF_8);
+    return (instance, args) -> {
+      denials.denied(invocation, kind, "grant");
+      invocation.log(LogLevel.WARN, message);
+      return Returns.error(AbiError.DENIED);
     };
   }
 

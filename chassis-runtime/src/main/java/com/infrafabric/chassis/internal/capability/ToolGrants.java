@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.capability;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.hostapi.contract.LlmCapability;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,11 +13,23 @@ import java.util.Optional;
  * @param kv the kv quotas, if granted
  * @param http the http parameters, if granted
  * @param allowList the parsed http allow-list (empty without http)
+ * @param llm the llm parameters, if granted
  */
 public record ToolGrants(
-    Optional<KvCapability> kv, Optional<HttpCapability> http, List<DestinationPattern> allowList) {
+    Optional<KvCapability> kv,
+    Optional<HttpCapability> http,
+    List<DestinationPattern> allowList,
+    Optional<LlmCapability> llm) {
 
   public ToolGrants {
     allowList = List.copyOf(allowList);
+  }
+
+  /**
+   * True if invoking the tool needs a grant: its contract asks for model calls or credentials,
+   * which spend money or use secrets only the governor may hand out per task.
+   */
+  public boolean needGrant() {
+    return llm.isPresent() || http.map(h -> !h.credentials().isEmpty()).orElse(false);
   }
 }

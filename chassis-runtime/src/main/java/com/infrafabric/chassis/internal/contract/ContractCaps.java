@@ -8,6 +8,7 @@ import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.EgressSettings;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.hostapi.contract.LlmCapability;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class ContractCaps {
     List<String> excess = new ArrayList<>();
     limits(contract.limits(), config.limitCaps(), excess);
     contract.capability(KvCapability.class).ifPresent(kv -> kv(kv, excess));
+    contract.capability(LlmCapability.class).ifPresent(llm -> llm(llm, excess));
     List<DestinationPattern> allow =
         contract.capability(HttpCapability.class).map(http -> http(http, excess)).orElse(List.of());
     if (!excess.isEmpty()) {
@@ -59,6 +61,11 @@ public final class ContractCaps {
   private void kv(KvCapability kv, List<String> excess) {
     atMost("kv.maxBytes", kv.maxBytes(), config.kvMaxBytesCap(), excess);
     atMost("kv.maxKeys", kv.maxKeys(), config.kvMaxKeysCap(), excess);
+  }
+
+  private void llm(LlmCapability llm, List<String> excess) {
+    atMost("llm.maxCalls", llm.maxCalls(), config.llmMaxCallsCap(), excess);
+    atMost("llm.maxOutputTokens", llm.maxOutputTokens(), config.llmMaxOutputTokensCap(), excess);
   }
 
   private List<DestinationPattern> http(HttpCapability http, List<String> excess) {

@@ -5,6 +5,7 @@ import com.infrafabric.hostapi.contract.CapabilityKind;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.IoCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.hostapi.contract.LlmCapability;
 import com.infrafabric.hostapi.contract.LogCapability;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ResourceLimits;
@@ -57,10 +58,6 @@ public final class ContractJson {
           CapabilityKind.ofJsonName(name)
               .orElseThrow(
                   () -> new IllegalArgumentException("capability " + name + " does not exist"));
-      if (kind.reserved()) {
-        throw new IllegalArgumentException(
-            "capability " + name + " is reserved and not available yet");
-      }
       capabilities.add(capability(kind, fields.object(name)));
     }
     return capabilities;
@@ -85,7 +82,13 @@ public final class ContractJson {
         yield new KvCapability(fields.integer("maxBytes"), fields.intValue("maxKeys"));
       }
       case HTTP -> http(fields);
-      case LLM -> throw new IllegalStateException("reserved capabilities are refused earlier");
+      case LLM -> {
+        fields.only(Set.of("models", "maxCalls", "maxOutputTokens"));
+        yield new LlmCapability(
+            fields.strings("models"),
+            fields.intValue("maxCalls"),
+            fields.intValue("maxOutputTokens"));
+      }
     };
   }
 
@@ -97,14 +100,16 @@ public final class ContractJson {
             "connectTimeoutMs",
             "readTimeoutMs",
             "totalTimeoutMs",
-            "maxResponseBytes"));
+            "maxResponseBytes",
+            "credentials"));
     return new HttpCapability(
         fields.strings("allow"),
         fields.intValue("maxRequests"),
         fields.millis("connectTimeoutMs"),
         fields.millis("readTimeoutMs"),
         fields.millis("totalTimeoutMs"),
-        fields.intValue("maxResponseBytes"));
+        fields.intValue("maxResponseBytes"),
+        fields.optionalStrings("credentials"));
   }
 
   private static ResourceLimits limits(JsonFields fields) {

@@ -74,6 +74,11 @@ final class JsonFields {
     return array.stream().map(String.class::cast).toList();
   }
 
+  /** The strings of an optional array field; empty when the field is absent. */
+  List<String> optionalStrings(String field) {
+    return object.containsKey(field) ? strings(field) : List.of();
+  }
+
   Set<String> fieldNames() {
     return object.fieldNames();
   }

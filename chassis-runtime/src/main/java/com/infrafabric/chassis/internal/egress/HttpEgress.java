@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -40,11 +41,13 @@ public final class HttpEgress implements AutoCloseable {
 
   private static final Set<Integer> REDIRECTS = Set.of(301, 302, 303, 307, 308);
 
+  private final Vertx vertx;
   private final HttpClient client;
   private final EgressPolicy policy;
   private final EgressSettings settings;
 
   public HttpEgress(Vertx vertx, EgressPolicy policy, EgressSettings settings) {
+    this.vertx = vertx;
     this.policy = policy;
     this.settings = settings;
     this.client =
@@ -61,16 +64,24 @@ public final class HttpEgress implements AutoCloseable {
   /**
    * Sends {@code request} under {@code capability}, taking one request from {@code budget} per hop.
    * Call from a guest thread.
+   *
+   * <p>With a {@code credential}, every hop must also be to an origin the credential allows, and
+   * its header is added; a redirect to another origin than the first hop's is not followed (the
+   * tool gets the 3xx), compression is refused ({@code accept-encoding: identity}, and a compressed
+   * answer is discarded) so the echoed secret cannot come back in a form redaction cannot see.
    */
   public EgressResult send(
       OutboundRequest request,
       HttpCapability capability,
       List<DestinationPattern> allowList,
-      BooleanSupplier budget)
+      BooleanSupplier budget,
+      Optional<OpenedCredential> credential)
       throws InterruptedException {
     String method = request.method();
     String url = request.url();
     byte[] body = request.body();
+    Map<String, String> headers = withCredential(request.headers(), credential);
+    String firstOrigin = null;
     for (int hop = 0; ; hop++) {
       if (!budget.getAsBoolean()) {
         return new EgressResult.Failed(
@@ -83,7 +94,21 @@ public final class HttpEgress implements AutoCloseable {
         return new EgressResult.Failed(denied.error(), denied.reason(), denied.policy());
       }
       EgressDecision.Allowed allowed = (EgressDecision.Allowed) decision;
-      EgressResult result = exchange(allowed, method, request.headers(), body, capability);
+      Destination destination = allowed.destination();
+      firstOrigin = firstOrigin == null ? destination.origin() : firstOrigin;
+      if (credential.isPresent() && !credential.get().allows(destination)) {
+        return new EgressResult.Failed(
+            AbiError.CREDENTIAL_NOT_GRANTED,
+            destination.origin() + " is not allowed for credential " + credential.get().name(),
+            "credential");
+      }
+      EgressResult result = exchange(allowed, method, headers, body, capability);
+      if (credential.isPresent() && compressed(result)) {
+        return new EgressResult.Failed(
+            AbiError.DENIED,
+            "a compressed answer to a request carrying a credential",
+            "credential");
+      }
       String location = location(result);
       boolean follow =
           location != null
@@ -92,8 +117,38 @@ public final class HttpEgress implements AutoCloseable {
       if (!follow) {
         return result;
       }
-      url = redirectTarget(allowed.destination().uri(), location);
+      url = redirectTarget(destination.uri(), location);
+      if (credential.isPresent() && !sameOrigin(url, firstOrigin)) {
+        return result;
+      }
       body = new byte[0];
+    }
+  }
+
+  private static Map<String, String> withCredential(
+      Map<String, String> headers, Optional<OpenedCredential> credential) {
+    if (credential.isEmpty()) {
+      return headers;
+    }
+    Map<String, String> all = new TreeMap<>(headers);
+    all.put("accept-encoding", "identity");
+    all.put(credential.get().header(), credential.get().headerValue());
+    return all;
+  }
+
+  private static boolean compressed(EgressResult result) {
+    if (result instanceof EgressResult.Response response) {
+      String encoding = response.headers().getOrDefault("content-encoding", "identity");
+      return !encoding.equalsIgnoreCase("identity");
+    }
+    return false;
+  }
+
+  private static boolean sameOrigin(String url, String origin) {
+    try {
+      return Destination.parse(url).origin().equals(origin);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 
@@ -136,15 +191,21 @@ public final class HttpEgress implements AutoCloseable {
     headers.forEach(options::addHeader);
     CompletableFuture<EgressResult> done = new CompletableFuture<>();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-    client
-        .request(options)
-        .compose(
-            request -> {
-              sent.set(request);
-              return request.send(Buffer.buffer(body));
-            })
-        .onSuccess(response -> receive(response, capability.maxResponseBytes(), done))
-        .onFailure(failure -> done.complete(failed(failure)));
+    // Started on an event-loop context so the response handlers are set in the same task that
+    // sees the response; set later from the guest thread, they could miss chunks already read.
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            start ->
+                client
+                    .request(options)
+                    .compose(
+                        request -> {
+                          sent.set(request);
+                          return request.send(Buffer.buffer(body));
+                        })
+                    .onSuccess(response -> receive(response, capability.maxResponseBytes(), done))
+                    .onFailure(failure -> done.complete(failed(failure))));
     try {
       return done.get(capability.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {

@@ -19,6 +19,7 @@ import com.infrafabric.hostapi.abi.HostFunction;
 import com.infrafabric.hostapi.abi.Signature;
 import com.infrafabric.hostapi.abi.ValueType;
 import com.infrafabric.hostapi.contract.CapabilityKind;
+import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import java.util.EnumSet;
@@ -123,9 +124,6 @@ public final class ModuleValidator {
 
   private static HostFunction hostFunction(
       String importName, String name, FunctionType type, ServiceContract contract) {
-    if (Abi.RESERVED_NAMES.contains(importName)) {
-      throw unlinkable("import " + name + " is reserved for a capability not available yet");
-    }
     HostFunction function =
         HostFunction.byImportName(importName)
             .orElseThrow(() -> unlinkable("import " + name + " is not defined by the ABI"));
@@ -140,7 +138,18 @@ public final class ModuleValidator {
               + function.signature());
     }
     requireGranted(contract, function.capability(), name);
+    if (function == HostFunction.HTTP_REQUEST_WITH_CREDENTIAL && !namesCredentials(contract)) {
+      throw unlinkable(
+          "import " + name + " needs http.credentials, which the contract does not list");
+    }
     return function;
+  }
+
+  private static boolean namesCredentials(ServiceContract contract) {
+    return contract
+        .capability(HttpCapability.class)
+        .map(http -> !http.credentials().isEmpty())
+        .orElse(false);
   }
 
   private static void checkWasi(

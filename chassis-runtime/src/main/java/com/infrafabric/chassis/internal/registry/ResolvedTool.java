@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.registry;
 
 import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.internal.capability.ToolGrants;
 import com.infrafabric.chassis.internal.sandbox.Invoker;
 
 /**
@@ -9,5 +10,7 @@ import com.infrafabric.chassis.internal.sandbox.Invoker;
  * @param info what the registry says about it
  * @param prepared compiled module, entry point and import linker
  * @param contractJws the signed contract it was resolved from, to notice a re-registration
+ * @param grants what its contract grants, as the host functions read it
  */
-public record ResolvedTool(ToolInfo info, Invoker.Prepared prepared, String contractJws) {}
+public record ResolvedTool(
+    ToolInfo info, Invoker.Prepared prepared, String contractJws, ToolGrants grants) {}

@@ -20,6 +20,7 @@ import com.infrafabric.chassis.internal.module.ValidatedModule;
 import com.infrafabric.chassis.internal.sandbox.Invoker;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
+import com.infrafabric.hostapi.contract.LlmCapability;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import io.vertx.core.Future;
@@ -228,12 +229,13 @@ public final class ToolCatalog {
         new ToolGrants(
             contract.capability(KvCapability.class),
             contract.capability(HttpCapability.class),
-            allow);
+            allow,
+            contract.capability(LlmCapability.class));
     ToolInfo info =
         new ToolInfo(ref, validated.digest(), size, contract, verified.keyId(), registeredAt);
     Invoker.Prepared prepared =
         new Invoker.Prepared(module, validated.entryPoint(), linker.linkerFor(validated, grants));
-    return new ResolvedTool(info, prepared, contractJws);
+    return new ResolvedTool(info, prepared, contractJws, grants);
   }
 
   private ToolInfo describe(StoredTool stored) {
@@ -263,7 +265,8 @@ public final class ToolCatalog {
             info.publisherKeyId(),
             registeredAt),
         tool.prepared(),
-        tool.contractJws());
+        tool.contractJws(),
+        tool.grants());
   }
 
   private static ToolRef ref(ServiceContract contract) {

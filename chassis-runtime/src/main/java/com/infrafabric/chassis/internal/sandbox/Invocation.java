@@ -6,6 +6,7 @@ import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.platform.grant.Grant;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,17 +29,27 @@ public final class Invocation {
   private final InvocationContext context;
   private final ResourceLimits limits;
   private final byte[] input;
+  private final Optional<Grant> grant;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
   private final List<GuestLog> logs = new ArrayList<>();
   private int logBytes;
   private int hostCalls;
   private byte[] result;
 
-  public Invocation(ToolRef tool, InvocationContext context, ResourceLimits limits, byte[] input) {
+  /**
+   * @param grant the verified grant the invocation runs under, if any
+   */
+  public Invocation(
+      ToolRef tool,
+      InvocationContext context,
+      ResourceLimits limits,
+      byte[] input,
+      Optional<Grant> grant) {
     this.tool = tool;
     this.context = context;
     this.limits = limits;
     this.input = input;
+    this.grant = grant;
   }
 
   public ToolRef tool() {
@@ -47,6 +58,10 @@ public final class Invocation {
 
   public InvocationContext context() {
     return context;
+  }
+
+  public Optional<Grant> grant() {
+    return grant;
   }
 
   public ResourceLimits limits() {

@@ -113,7 +113,7 @@ class ContractVerifierTest {
   }
 
   @Test
-  void rejectsUnknownFieldsAndReservedCapabilities() {
+  void rejectsUnknownFieldsAndMalformedCapabilities() {
     assertRejected(
         Contracts.forModule("echo", MODULE).put("admin", true).signedBy(TRUSTED),
         ErrorCode.INVALID_CONTRACT,
@@ -121,7 +121,7 @@ class ContractVerifierTest {
     assertRejected(
         Contracts.forModule("echo", MODULE).grant("llm").signedBy(TRUSTED),
         ErrorCode.INVALID_CONTRACT,
-        "capability llm is reserved and not available yet");
+        "contract field capabilities.llm.models is missing");
     assertRejected(
         Contracts.forModule("echo", MODULE).limit("memory", "maxPages", 0).signedBy(TRUSTED),
         ErrorCode.INVALID_CONTRACT,

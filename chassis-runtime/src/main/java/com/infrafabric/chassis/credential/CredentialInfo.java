@@ -1,0 +1,27 @@
+package com.infrafabric.chassis.credential;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A stored credential as the vault describes it: everything but the secret.
+ *
+ * @param name the credential's name
+ * @param allow origins the secret may be sent to
+ * @param header the header the host adds
+ * @param scheme the value's prefix, empty for none
+ * @param keyId the master key it is sealed under
+ * @param updatedAt when it was last put or resealed
+ */
+public record CredentialInfo(
+    String name,
+    List<String> allow,
+    String header,
+    String scheme,
+    String keyId,
+    Instant updatedAt) {
+
+  public CredentialInfo {
+    allow = List.copyOf(allow);
+  }
+}

@@ -1,0 +1,140 @@
+package com.infrafabric.chassis.internal.capability;
+
+import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import com.infrafabric.chassis.internal.llm.Cancellation;
+import com.infrafabric.chassis.internal.llm.ChatMessage;
+import com.infrafabric.chassis.internal.llm.ChatRequest;
+import com.infrafabric.chassis.internal.llm.LlmGateway;
+import com.infrafabric.chassis.internal.llm.LlmOutcome;
+import com.infrafabric.chassis.internal.sandbox.GuestMemory;
+import com.infrafabric.chassis.internal.sandbox.Invocation;
+import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.hostapi.abi.LogLevel;
+import com.infrafabric.hostapi.contract.LlmCapability;
+import com.infrafabric.platform.grant.Grant;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+
+/**
+ * {@code llm_complete(ptr, len)} for one invocation: reads the request JSON, checks the call count,
+ * and that the model is in both the contract's and the grant's lists, then hands the call to the
+ * {@link LlmGateway} and waits for it on the guest thread. The result slot always holds JSON: the
+ * completion, or {@code {"error","message","remaining_micros"}} beside a negative return. A stopped
+ * guest cancels its call, which releases the reservation.
+ */
+final class LlmFunctions {
+
+  private final Invocation invocation;
+  private final LlmGateway gateway;
+  private final LlmCapability capability;
+  private final Consumer<String> denials;
+  private int calls;
+
+  LlmFunctions(
+      Invocation invocation,
+      LlmGateway gateway,
+      LlmCapability capability,
+      Consumer<String> denials) {
+    this.invocation = invocation;
+    this.gateway = gateway;
+    this.capability = capability;
+    this.denials = denials;
+  }
+
+  WasmFunctionHandle complete() {
+    return (instance, args) -> {
+      byte[] raw =
+          GuestMemory.read(instance.memory(), "llm_complete", (int) args[0], (int) args[1]);
+      ChatRequest request;
+      try {
+        request = parse(raw);
+      } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+        return error(AbiError.INVALID_ARGUMENT, e.getMessage(), OptionalLong.empty());
+      }
+      if (++calls > capability.maxCalls()) {
+        return error(
+            AbiError.REQUEST_LIMIT,
+            "the tool made its " + capability.maxCalls() + " allowed llm calls",
+            OptionalLong.empty());
+      }
+      Grant grant = invocation.grant().orElseThrow();
+      if (!grant.capabilities().contains("llm")) {
+        denials.accept("grant");
+        return error(
+            AbiError.DENIED, "the invocation's grant does not name llm", OptionalLong.empty());
+      }
+      if (!capability.models().contains(request.model())
+          || !grant.models().contains(request.model())) {
+        denials.accept("model");
+        return error(
+            AbiError.MODEL_NOT_ALLOWED,
+            "model " + request.model() + " is not allowed by both the contract and the grant",
+            OptionalLong.empty());
+      }
+      Cancellation cancellation = new Cancellation();
+      LlmOutcome outcome =
+          Blocking.await(gateway.complete(grant, request, cancellation), cancellation::cancel);
+      if (outcome instanceof LlmOutcome.Refused refused) {
+        return error(refused.error(), refused.message(), refused.remainingMicros());
+      }
+      return completed((LlmOutcome.Completed) outcome);
+    };
+  }
+
+  private ChatRequest parse(byte[] raw) {
+    JsonObject json = new JsonObject(new String(raw, StandardCharsets.UTF_8));
+    Object model = json.getValue("model");
+    Object maxTokens = json.getValue("max_tokens");
+    if (!(model instanceof String name) || !(maxTokens instanceof Integer max)) {
+      throw new IllegalArgumentException("model must be a string and max_tokens an integer");
+    }
+    if (max > capability.maxOutputTokens()) {
+      throw new IllegalArgumentException(
+          "max_tokens " + max + " exceeds llm.maxOutputTokens " + capability.maxOutputTokens());
+    }
+    JsonArray given = json.getJsonArray("messages", new JsonArray());
+    List<ChatMessage> messages = new ArrayList<>();
+    for (int i = 0; i < given.size(); i++) {
+      JsonObject message = given.getJsonObject(i);
+      messages.add(new ChatMessage(message.getString("role"), message.getString("content")));
+    }
+    return new ChatRequest(name, messages, max);
+  }
+
+  private long[] completed(LlmOutcome.Completed outcome) {
+    var completion = outcome.completion();
+    JsonObject json =
+        new JsonObject()
+            .put("model", completion.model())
+            .put("content", completion.content())
+            .put("finish_reason", completion.finishReason())
+            .put(
+                "usage",
+                new JsonObject()
+                    .put("input_tokens", completion.usage().inputTokens())
+                    .put("cached_input_tokens", completion.usage().cachedInputTokens())
+                    .put("output_tokens", completion.usage().outputTokens()))
+            .put("cost_micros", outcome.costMicros())
+            .put("remaining_micros", outcome.remainingMicros());
+    byte[] bytes = json.encode().getBytes(StandardCharsets.UTF_8);
+    invocation.result(bytes);
+    return Returns.value(bytes.length);
+  }
+
+  /** Puts the error JSON in the result slot, logs the reason, and returns the code. */
+  private long[] error(AbiError error, String message, OptionalLong remaining) {
+    JsonObject json = new JsonObject().put("error", error.name()).put("message", message);
+    remaining.ifPresent(micros -> json.put("remaining_micros", micros));
+    invocation.result(json.encode().getBytes(StandardCharsets.UTF_8));
+    invocation.log(
+        LogLevel.WARN,
+        ("llm_complete failed: " + error.name() + ": " + message).getBytes(StandardCharsets.UTF_8));
+    return Returns.error(error);
+  }
+}

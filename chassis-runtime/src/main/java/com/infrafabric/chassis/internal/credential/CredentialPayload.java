@@ -1,0 +1,52 @@
+package com.infrafabric.chassis.internal.credential;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * What is sealed for one credential: the secret and everything that decides where it may go, so
+ * that only sealed, authenticated fields steer an injection.
+ *
+ * @param secret the secret
+ * @param allow allowed origins, as the operator wrote them
+ * @param header lowercase header name
+ * @param scheme the value's prefix, empty for none
+ */
+record CredentialPayload(String secret, List<String> allow, String header, String scheme) {
+
+  CredentialPayload {
+    allow = List.copyOf(allow);
+  }
+
+  byte[] encode() {
+    return new JsonObject()
+        .put("secret", secret)
+        .put("allow", new JsonArray(allow))
+        .put("header", header)
+        .put("scheme", scheme)
+        .encode()
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  static CredentialPayload decode(byte[] bytes) {
+    JsonObject object = new JsonObject(new String(bytes, StandardCharsets.UTF_8));
+    return new CredentialPayload(
+        object.getString("secret"),
+        object.getJsonArray("allow").stream().map(String.class::cast).toList(),
+        object.getString("header"),
+        object.getString("scheme"));
+  }
+
+  /** The header value the host sends. */
+  String headerValue() {
+    return scheme.isEmpty() ? secret : scheme + ' ' + secret;
+  }
+
+  /** Never shows the secret. */
+  @Override
+  public String toString() {
+    return "CredentialPayload[allow=" + allow + ", header=" + header + ", secret=<redacted>]";
+  }
+}

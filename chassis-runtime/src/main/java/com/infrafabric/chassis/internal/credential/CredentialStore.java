@@ -1,0 +1,59 @@
+package com.infrafabric.chassis.internal.credential;
+
+import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.chassis.internal.egress.DestinationPattern;
+import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host side of the vault: opens a credential for the injection path, and nothing else. It is
+ * never handed to an API caller; what it opens goes into one outbound header and into the redactor
+ * of that request.
+ */
+public final class CredentialStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CredentialStore.class);
+
+  private final SealedCredentials sealed;
+  private final MasterKeys keys;
+
+  public CredentialStore(RedisStore redis, MasterKeys keys) {
+    this.sealed = new SealedCredentials(redis);
+    this.keys = keys;
+  }
+
+  SealedCredentials sealed() {
+    return sealed;
+  }
+
+  /**
+   * The credential {@code name}, opened; empty if it is not stored. A stored value no master key
+   * opens is logged (by name) and treated as absent.
+   */
+  public Future<Optional<OpenedCredential>> open(String name) {
+    return sealed.get(name).map(stored -> stored.flatMap(s -> open(name, s)));
+  }
+
+  private Optional<OpenedCredential> open(String name, StoredCredential stored) {
+    Optional<byte[]> plaintext = keys.open(stored.sealed(), name);
+    if (plaintext.isEmpty()) {
+      LOG.atWarn()
+          .addKeyValue("credential", name)
+          .log("credential {} cannot be opened with the configured master keys", name);
+      return Optional.empty();
+    }
+    CredentialPayload payload = CredentialPayload.decode(plaintext.get());
+    return Optional.of(
+        new OpenedCredential(
+            name,
+            payload.allow().stream().map(DestinationPattern::parse).toList(),
+            payload.header(),
+            payload.headerValue(),
+            List.of(payload.secret(), payload.headerValue())));
+  }
+}

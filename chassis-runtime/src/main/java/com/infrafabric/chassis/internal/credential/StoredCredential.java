@@ -1,0 +1,43 @@
+package com.infrafabric.chassis.internal.credential;
+
+import com.infrafabric.chassis.credential.CredentialInfo;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One credential as Redis holds it: the sealed value, and a plain copy of its non-secret fields so
+ * the vault can list credentials without opening them. Injection reads the sealed copy only, so
+ * altering the plain fields in Redis cannot widen where a secret goes.
+ *
+ * @param sealed compact JWE of {@link CredentialPayload}, bound to the credential's name
+ * @param info the non-secret fields
+ */
+record StoredCredential(String sealed, CredentialInfo info) {
+
+  String encode() {
+    return new JsonObject()
+        .put("sealed", sealed)
+        .put("allow", new JsonArray(info.allow()))
+        .put("header", info.header())
+        .put("scheme", info.scheme())
+        .put("kid", info.keyId())
+        .put("updatedAt", info.updatedAt().toString())
+        .encode();
+  }
+
+  static StoredCredential decode(String name, String json) {
+    JsonObject object = new JsonObject(json);
+    List<String> allow = object.getJsonArray("allow").stream().map(String.class::cast).toList();
+    return new StoredCredential(
+        object.getString("sealed"),
+        new CredentialInfo(
+            name,
+            allow,
+            object.getString("header"),
+            object.getString("scheme"),
+            object.getString("kid"),
+            Instant.parse(object.getString("updatedAt"))));
+  }
+}

@@ -1,0 +1,110 @@
+package com.infrafabric.chassis.internal.grant;
+
+import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the chassis remembers about each grant, in Redis so every node and every restart sees the
+ * same: how many invocations used it (refused beyond its allowed uses) and how much its LLM calls
+ * have held or spent (refused beyond its cost cap). Each check-and-count is one Lua script, so two
+ * nodes racing on the last use or the last micro-dollar cannot both win.
+ *
+ * <p>A grant's record expires when the grant does, plus the verifier's clock skew: after that the
+ * token is refused as expired anyway. The time comes from the injected clock. Thread-safe.
+ */
+public final class GrantLedger {
+
+  private static final LuaScript USE =
+      LuaScript.fromResource(GrantLedger.class, "chassis_grant_use");
+  private static final LuaScript HOLD =
+      LuaScript.fromResource(GrantLedger.class, "chassis_grant_hold");
+  private static final LuaScript ADJUST =
+      LuaScript.fromResource(GrantLedger.class, "chassis_grant_adjust");
+  private static final Duration MIN_TTL = Duration.ofSeconds(1);
+
+  private final RedisStore redis;
+  private final Clock clock;
+  private final Duration skew;
+
+  public GrantLedger(RedisStore redis, Clock clock, Duration skew) {
+    this.redis = redis;
+    this.clock = clock;
+    this.skew = skew;
+  }
+
+  /** The outcome of counting one use. */
+  public sealed interface Use {
+    /** The invocation may run; it is use {@code number}. */
+    record Counted(int number) implements Use {}
+
+    /** Every allowed use is spent. */
+    record Exhausted(int used) implements Use {}
+  }
+
+  /** The outcome of holding a cost against the grant's cap. */
+  public sealed interface Hold {
+    /** Held; {@code remainingMicros} is what the cap has left after it. */
+    record Held(long remainingMicros) implements Hold {}
+
+    /** Not held: the cap has only {@code remainingMicros} left. */
+    record Denied(long remainingMicros) implements Hold {}
+  }
+
+  public Future<Use> use(Grant grant) {
+    return redis
+        .eval(USE, List.of(key(grant)), List.of(Integer.toString(grant.maxUses()), ttl(grant)))
+        .map(
+            reply -> {
+              int value = reply.toInteger();
+              return value > 0 ? new Use.Counted(value) : new Use.Exhausted(-value);
+            });
+  }
+
+  /** Gives back a use the invocation never made (it was turned away before running). */
+  public Future<Void> refund(Grant grant) {
+    return adjust(grant, "uses", -1);
+  }
+
+  /** Holds {@code micros} against the grant's cost cap, or refuses with what is left. */
+  public Future<Hold> hold(Grant grant, long micros) {
+    return redis
+        .eval(
+            HOLD,
+            List.of(key(grant)),
+            List.of(Long.toString(micros), Long.toString(grant.costCapMicros()), ttl(grant)))
+        .map(
+            reply ->
+                reply.get(0).toInteger() == 1
+                    ? new Hold.Held(reply.get(1).toLong())
+                    : new Hold.Denied(reply.get(1).toLong()));
+  }
+
+  /** Replaces a hold of {@code heldMicros} by the actual cost {@code actualMicros}. */
+  public Future<Void> settle(Grant grant, long heldMicros, long actualMicros) {
+    return adjust(grant, "micros", actualMicros - heldMicros);
+  }
+
+  /** Releases a hold of {@code heldMicros}: the call it was for did not happen. */
+  public Future<Void> unhold(Grant grant, long heldMicros) {
+    return adjust(grant, "micros", -heldMicros);
+  }
+
+  private Future<Void> adjust(Grant grant, String field, long delta) {
+    return redis.eval(ADJUST, List.of(key(grant)), List.of(field, Long.toString(delta))).mapEmpty();
+  }
+
+  private String ttl(Grant grant) {
+    Duration left = Duration.between(clock.instant(), grant.expiresAt().plus(skew));
+    return Long.toString(Math.max(left.toMillis(), MIN_TTL.toMillis()));
+  }
+
+  /** Grant ids are checked by the verifier to hold no braces, so the hash tag is the id. */
+  static String key(Grant grant) {
+    return "chassis:grant:{" + grant.id() + '}';
+  }
+}

@@ -1,0 +1,291 @@
+package com.infrafabric.chassis.internal.llm;
+
+import com.infrafabric.chassis.internal.credential.CredentialStore;
+import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.internal.grant.GrantLedger;
+import com.infrafabric.chassis.llm.BudgetPort;
+import com.infrafabric.chassis.llm.BudgetRequest;
+import com.infrafabric.chassis.llm.CommitResult;
+import com.infrafabric.chassis.llm.ProviderSettings;
+import com.infrafabric.chassis.llm.ReleaseResult;
+import com.infrafabric.chassis.llm.ReserveResult;
+import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.platform.grant.Grant;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One LLM call from reservation to settlement. In order: a provider must serve the model and its
+ * breaker be closed; the governor reserves the worst-case cost (estimated input, {@code max_tokens}
+ * output) on the grant's budget scope; the same amount is held against the grant's cost cap; the
+ * provider is called under its retries and breaker, every attempt sharing that one reservation; the
+ * reported usage is committed with a key derived from the reservation, so a repeated commit never
+ * charges twice; the grant's hold is settled to the actual cost. Any failure after the reservation
+ * releases it and the grant's hold before the tool hears of it.
+ *
+ * <p>Thread-safe; never blocks.
+ */
+public final class LlmGateway implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LlmGateway.class);
+  private static final int SETTLE_ATTEMPTS = 3;
+  private static final Duration RESERVATION_MARGIN = Duration.ofSeconds(30);
+
+  /** One provider with its retries and breaker. */
+  public record Route(ProviderSettings settings, LlmProvider provider, ProviderGate gate) {}
+
+  private final Map<String, Route> byModel;
+  private final Optional<BudgetPort> budget;
+  private final GrantLedger ledger;
+  private final Optional<CredentialStore> credentials;
+
+  /**
+   * @param byModel the route of each model served
+   * @param budget where costs are reserved; without it no call is made
+   * @param credentials opens provider keys; without it only the offline provider works
+   */
+  public LlmGateway(
+      Map<String, Route> byModel,
+      Optional<BudgetPort> budget,
+      GrantLedger ledger,
+      Optional<CredentialStore> credentials) {
+    this.byModel = Map.copyOf(byModel);
+    this.budget = budget;
+    this.ledger = ledger;
+    this.credentials = credentials;
+  }
+
+  /** A call's reservation and the grant's hold for it, once both are made. */
+  private record Held(ReserveResult.Reserved reservation, long grantRemainingMicros) {}
+
+  /** Makes the call {@code request} under {@code grant}; always a value, never a failed future. */
+  public Future<LlmOutcome> complete(Grant grant, ChatRequest request, Cancellation cancellation) {
+    Route route = byModel.get(request.model());
+    if (route == null) {
+      return refused(AbiError.MODEL_NOT_ALLOWED, "no provider serves model " + request.model());
+    }
+    if (route.gate().open()) {
+      return refused(AbiError.PROVIDER_UNAVAILABLE, route.gate().openReply().reason());
+    }
+    if (budget.isEmpty()) {
+      return refused(AbiError.UNAVAILABLE, "this chassis has no budget connection");
+    }
+    BudgetRequest ask =
+        new BudgetRequest(
+            grant.budgetScope(),
+            request.model(),
+            request.estimatedInputTokens(),
+            request.maxTokens(),
+            route.settings().worstCase().plus(RESERVATION_MARGIN),
+            "llm-" + UUID.randomUUID());
+    return budget
+        .get()
+        .reserve(ask)
+        .compose(reserved -> afterReserve(grant, route, request, cancellation, reserved));
+  }
+
+  @Override
+  public void close() {
+    byModel.values().stream()
+        .distinct()
+        .forEach(
+            route -> {
+              route.gate().close();
+              route.provider().close();
+            });
+  }
+
+  private Future<LlmOutcome> afterReserve(
+      Grant grant,
+      Route route,
+      ChatRequest request,
+      Cancellation cancellation,
+      ReserveResult result) {
+    if (result instanceof ReserveResult.Denied denied) {
+      return refused(AbiError.BUDGET_DENIED, denied.reason(), denied.remainingMicros());
+    }
+    if (result instanceof ReserveResult.Unavailable unavailable) {
+      return refused(AbiError.UNAVAILABLE, unavailable.reason());
+    }
+    ReserveResult.Reserved reserved = (ReserveResult.Reserved) result;
+    return ledger
+        .hold(grant, reserved.amountMicros())
+        .compose(
+            hold -> {
+              if (hold instanceof GrantLedger.Hold.Denied denied) {
+                return release(reserved)
+                    .compose(
+                        done ->
+                            refused(
+                                AbiError.BUDGET_DENIED,
+                                capMessage(
+                                    grant, reserved.amountMicros(), denied.remainingMicros()),
+                                denied.remainingMicros()));
+              }
+              Held held = new Held(reserved, ((GrantLedger.Hold.Held) hold).remainingMicros());
+              return call(grant, route, request, cancellation, held);
+            },
+            failure ->
+                release(reserved)
+                    .compose(
+                        done ->
+                            refused(
+                                AbiError.UNAVAILABLE,
+                                "the grant's spend could not be recorded: "
+                                    + failure.getMessage())));
+  }
+
+  private Future<LlmOutcome> call(
+      Grant grant, Route route, ChatRequest request, Cancellation cancellation, Held held) {
+    return key(route)
+        .compose(
+            key -> {
+              if (route.settings().credential().isPresent() && key.isEmpty()) {
+                return Future.succeededFuture(
+                    (ProviderReply)
+                        ProviderReply.Failed.finalFailure(
+                            "the key of "
+                                + route.settings().name()
+                                + " (credential "
+                                + route.settings().credential().get()
+                                + ") is not in the vault"));
+              }
+              return route.gate().call(() -> route.provider().complete(request, key, cancellation));
+            },
+            failure ->
+                Future.succeededFuture(
+                    ProviderReply.Failed.finalFailure(
+                        "the key of " + route.settings().name() + " could not be read")))
+        .compose(
+            reply ->
+                reply instanceof ProviderReply.Answered answered
+                    ? settle(grant, answered.completion(), held)
+                    : undo(grant, held).compose(done -> failedCall((ProviderReply.Failed) reply)));
+  }
+
+  private Future<Optional<OpenedCredential>> key(Route route) {
+    Optional<String> name = route.settings().credential();
+    if (name.isEmpty() || credentials.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return credentials.get().open(name.get());
+  }
+
+  private Future<LlmOutcome> settle(Grant grant, ChatCompletion completion, Held held) {
+    ReserveResult.Reserved reserved = held.reservation();
+    return commit(reserved, completion, 1)
+        .compose(
+            result -> {
+              if (result instanceof CommitResult.Committed committed) {
+                long actual = committed.actualMicros();
+                long grantLeft =
+                    Math.max(0, held.grantRemainingMicros() + reserved.amountMicros() - actual);
+                LlmOutcome completed =
+                    new LlmOutcome.Completed(
+                        completion, actual, Math.min(committed.remainingMicros(), grantLeft));
+                return ledger
+                    .settle(grant, reserved.amountMicros(), actual)
+                    .map(completed)
+                    .otherwise(
+                        failure -> {
+                          LOG.warn(
+                              "the grant's hold could not be settled to the actual cost: {}",
+                              failure.getMessage());
+                          return completed;
+                        });
+              }
+              LOG.atWarn()
+                  .addKeyValue("reservation", reserved.reservationId())
+                  .log(
+                      "the usage of reservation {} could not be committed: {}; the held amount"
+                          + " stays counted against the grant",
+                      reserved.reservationId(),
+                      result);
+              return Future.succeededFuture(
+                  new LlmOutcome.Completed(
+                      completion,
+                      reserved.amountMicros(),
+                      Math.min(reserved.remainingMicros(), held.grantRemainingMicros())));
+            });
+  }
+
+  private Future<CommitResult> commit(
+      ReserveResult.Reserved reserved, ChatCompletion completion, int attempt) {
+    return budget
+        .get()
+        .commit(reserved.reservationId(), completion.usage(), reserved.reservationId() + ":commit")
+        .compose(
+            result ->
+                result instanceof CommitResult.Unavailable && attempt < SETTLE_ATTEMPTS
+                    ? commit(reserved, completion, attempt + 1)
+                    : Future.succeededFuture(result));
+  }
+
+  /** Releases the reservation and the grant's hold; the call will not happen or has failed. */
+  private Future<Void> undo(Grant grant, Held held) {
+    return Future.all(
+            release(held.reservation()),
+            ledger
+                .unhold(grant, held.reservation().amountMicros())
+                .recover(
+                    failure -> {
+                      LOG.warn("a grant hold could not be released: {}", failure.getMessage());
+                      return Future.succeededFuture();
+                    }))
+        .mapEmpty();
+  }
+
+  private Future<Void> release(ReserveResult.Reserved reserved) {
+    return release(reserved, 1);
+  }
+
+  private Future<Void> release(ReserveResult.Reserved reserved, int attempt) {
+    return budget
+        .get()
+        .release(reserved.reservationId(), reserved.reservationId() + ":release")
+        .compose(
+            result -> {
+              if (result instanceof ReleaseResult.Unavailable unavailable) {
+                if (attempt < SETTLE_ATTEMPTS) {
+                  return release(reserved, attempt + 1);
+                }
+                LOG.atWarn()
+                    .addKeyValue("reservation", reserved.reservationId())
+                    .log(
+                        "reservation {} could not be released ({}); it ends at its expiry",
+                        reserved.reservationId(),
+                        unavailable.reason());
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  private static Future<LlmOutcome> failedCall(ProviderReply.Failed failed) {
+    return refused(
+        failed.timedOut() ? AbiError.TIMEOUT : AbiError.PROVIDER_UNAVAILABLE, failed.reason());
+  }
+
+  private static String capMessage(Grant grant, long needed, long remaining) {
+    return "the grant's cost cap of "
+        + grant.costCapMicros()
+        + " micro-dollars has "
+        + remaining
+        + " left; the call needs "
+        + needed;
+  }
+
+  private static Future<LlmOutcome> refused(AbiError error, String message) {
+    return Future.succeededFuture(new LlmOutcome.Refused(error, message, OptionalLong.empty()));
+  }
+
+  private static Future<LlmOutcome> refused(AbiError error, String message, long remaining) {
+    return Future.succeededFuture(
+        new LlmOutcome.Refused(error, message, OptionalLong.of(remaining)));
+  }
+}

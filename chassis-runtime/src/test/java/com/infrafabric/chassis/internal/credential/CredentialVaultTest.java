@@ -1,0 +1,184 @@
+package com.infrafabric.chassis.internal.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.chassis.ErrorCode;
+import com.infrafabric.chassis.InvalidCredentialException;
+import com.infrafabric.chassis.credential.CredentialInfo;
+import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.credential.ResealReport;
+import com.infrafabric.chassis.internal.egress.Destination;
+import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.testing.KeyRings;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(30)
+class CredentialVaultTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final String CANARY = "sk-canary-7c1e9a3b5d";
+  private static final String OLD_KEYS = MasterKeys.generateJwks("2025");
+
+  private static Vertx vertx;
+  private static RedisStore redis;
+  private final MutableClock clock = MutableClock.at("2026-11-23T10:00:00Z");
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    redis.close();
+    vertx.close().await();
+  }
+
+  @BeforeEach
+  void empty() {
+    Await.result(redis.send(Request.cmd(Command.DEL).arg(SealedCredentials.KEY)));
+  }
+
+  @Test
+  void aStoredCredentialIsListedWithoutItsSecretAndRedisNeverHoldsItInTheClear() {
+    RedisCredentialVault vault = vault(MasterKeys.parse(OLD_KEYS));
+    CredentialInfo info = Await.result(vault.put(search(CANARY)));
+
+    assertThat(info)
+        .isEqualTo(
+            new CredentialInfo(
+                "search-key",
+                List.of("https://api.search.test:443"),
+                "authorization",
+                "Bearer",
+                "2025",
+                clock.instant()));
+    assertThat(Await.result(vault.list())).containsExactly(info);
+    assertThat(info.toString()).doesNotContain(CANARY);
+    assertThat(search(CANARY).toString()).doesNotContain(CANARY);
+    assertThat(rawRedisValue("search-key")).doesNotContain(CANARY).doesNotContain("canary");
+  }
+
+  @Test
+  void theInjectionPathOpensTheSealedFieldsOnlyEvenWhenThePlainCopyIsAltered() {
+    MasterKeys keys = MasterKeys.parse(OLD_KEYS);
+    Await.result(vault(keys).put(search(CANARY)));
+    JsonObject stored = new JsonObject(rawRedisValue("search-key"));
+    stored.put("allow", List.of("https://evil.test:443")).put("header", "x-leak");
+    Await.result(
+        redis.send(
+            Request.cmd(Command.HSET)
+                .arg(SealedCredentials.KEY)
+                .arg("search-key")
+                .arg(stored.encode())));
+
+    OpenedCredential opened =
+        Await.result(new CredentialStore(redis, keys).open("search-key")).orElseThrow();
+    assertThat(opened.header()).isEqualTo("authorization");
+    assertThat(opened.headerValue()).isEqualTo("Bearer " + CANARY);
+    assertThat(opened.allows(Destination.parse("https://api.search.test/v1"))).isTrue();
+    assertThat(opened.allows(Destination.parse("https://evil.test/"))).isFalse();
+    assertThat(opened.toString()).isEqualTo("OpenedCredential[search-key]");
+  }
+
+  @Test
+  void resealMovesEveryCredentialToTheNewKeySoTheOldKeyCanBeRetired() {
+    Await.result(vault(MasterKeys.parse(OLD_KEYS)).put(search(CANARY)));
+    String newKeys = MasterKeys.generateJwks("2026");
+    MasterKeys rotated = MasterKeys.parse(KeyRings.rotate(newKeys, OLD_KEYS));
+    clock.advance(java.time.Duration.ofHours(1));
+
+    assertThat(Await.result(vault(rotated).reseal())).isEqualTo(new ResealReport(1, 0, List.of()));
+    assertThat(Await.result(vault(rotated).reseal())).isEqualTo(new ResealReport(0, 1, List.of()));
+    assertThat(Await.result(vault(rotated).list()).get(0).keyId()).isEqualTo("2026");
+
+    MasterKeys retired = MasterKeys.parse(newKeys);
+    assertThat(Await.result(new CredentialStore(redis, retired).open("search-key"))).isPresent();
+  }
+
+  @Test
+  void aCredentialNoKeyOpensIsReportedAndTreatedAsAbsent() {
+    Await.result(vault(MasterKeys.parse(OLD_KEYS)).put(search(CANARY)));
+    MasterKeys stranger = MasterKeys.parse(MasterKeys.generateJwks("other"));
+
+    assertThat(Await.result(vault(stranger).reseal()))
+        .isEqualTo(new ResealReport(0, 0, List.of("search-key")));
+    assertThat(Await.result(new CredentialStore(redis, stranger).open("search-key"))).isEmpty();
+    assertThat(Await.result(vault(stranger).delete("search-key"))).isTrue();
+    assertThat(Await.result(vault(stranger).delete("search-key"))).isFalse();
+  }
+
+  @Test
+  void invalidCredentialsAreRefusedNamingTheFieldButNeverTheSecret() {
+    RedisCredentialVault vault = vault(MasterKeys.parse(OLD_KEYS));
+    assertInvalid(
+        vault,
+        new NewCredential("Search Key", CANARY, List.of("https://a.test:443"), "authorization", ""),
+        "credential name \"Search Key\" must match [a-z0-9][a-z0-9._-]{0,63}");
+    assertInvalid(
+        vault,
+        new NewCredential("k", "short", List.of("https://a.test:443"), "authorization", ""),
+        "credential k secret must be 8 to 8192 visible ASCII characters");
+    assertInvalid(
+        vault,
+        new NewCredential("k", CANARY + " x", List.of("https://a.test:443"), "authorization", ""),
+        "credential k secret must be 8 to 8192 visible ASCII characters");
+    assertInvalid(
+        vault,
+        new NewCredential("k", CANARY, List.of("https://a.test"), "authorization", ""),
+        "credential k allow[0] \"https://a.test\" is not of the form scheme://host:port (scheme"
+            + " http or https)");
+    assertInvalid(
+        vault,
+        new NewCredential("k", CANARY, List.of("https://a.test:443"), "Host", ""),
+        "credential k header \"Host\" is not a header a credential may set");
+    assertInvalid(
+        vault,
+        new NewCredential("k", CANARY, List.of("https://a.test:443"), "authorization", "Bear er"),
+        "credential k scheme \"Bear er\" must be empty or match [A-Za-z][A-Za-z0-9-]{0,31}");
+    assertThat(Await.result(vault.list())).isEmpty();
+  }
+
+  private static void assertInvalid(RedisCredentialVault vault, NewCredential bad, String message) {
+    assertThatThrownBy(() -> Await.result(vault.put(bad)))
+        .isInstanceOfSatisfying(
+            InvalidCredentialException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CREDENTIAL))
+        .hasMessage(message)
+        .hasMessageNotContaining(CANARY);
+  }
+
+  private RedisCredentialVault vault(MasterKeys keys) {
+    return new RedisCredentialVault(new CredentialStore(redis, keys), keys, clock);
+  }
+
+  private static NewCredential search(String secret) {
+    return new NewCredential(
+        "search-key", secret, List.of("https://api.search.test:443"), "Authorization", "Bearer");
+  }
+
+  private static String rawRedisValue(String name) {
+    return Await.result(redis.send(Request.cmd(Command.HGET).arg(SealedCredentials.KEY).arg(name)))
+        .toString();
+  }
+}

@@ -1,0 +1,267 @@
+package com.infrafabric.chassis.internal.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.internal.credential.CredentialStore;
+import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
+import com.infrafabric.chassis.internal.grant.GrantLedger;
+import com.infrafabric.chassis.llm.GovernorHttpBudget;
+import com.infrafabric.chassis.llm.ProviderSettings;
+import com.infrafabric.chassis.testing.FakeGovernor;
+import com.infrafabric.chassis.testing.FakeProvider;
+import com.infrafabric.chassis.testing.FakeProvider.Behaviour;
+import com.infrafabric.chassis.testing.TestGrants;
+import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.hostapi.contract.ModuleDigest;
+import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.Concurrently;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.infrafabric.platform.testing.TestTokens;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One call from reservation to settlement, against the governor's API on loopback and a provider
+ * that misbehaves on purpose: whatever happens, nothing stays reserved and nothing is charged
+ * twice.
+ */
+@Timeout(60)
+class LlmGatewayTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final String MODEL = "gpt-4o-mini";
+  private static final ChatRequest REQUEST =
+      new ChatRequest(MODEL, List.of(new ChatMessage("user", "Hello there")), 64);
+
+  /** What the fake governor holds for {@link #REQUEST}: 10 estimated input and 64 output tokens. */
+  private static final long RESERVED = FakeGovernor.PRICE_PER_TOKEN * (10 + 64);
+
+  /** What it charges for the fake provider's usage: 7 input and 5 output tokens. */
+  private static final long ACTUAL = FakeGovernor.PRICE_PER_TOKEN * (7 + 5);
+
+  @TempDir Path directory;
+
+  private final MutableClock clock = MutableClock.at("2026-11-23T10:00:00Z");
+  private Vertx vertx;
+  private RedisStore redis;
+  private FakeProvider provider;
+  private FakeGovernor governor;
+  private GovernorHttpBudget budget;
+  private GrantLedger ledger;
+  private TestGrants grants;
+  private MasterKeys keys;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    provider = FakeProvider.start();
+    governor = FakeGovernor.start(10_000);
+    budget =
+        GovernorHttpBudget.create(
+            vertx, URI.create(governor.url()), () -> "agent-token", Duration.ofSeconds(5));
+    ledger = new GrantLedger(redis, clock, Duration.ZERO);
+    grants = new TestGrants(TestTokens.create(directory, clock), clock);
+    keys = MasterKeys.parse(MasterKeys.generateJwks("k1"));
+    Await.result(
+        new RedisCredentialVault(new CredentialStore(redis, keys), keys, clock)
+            .put(
+                new NewCredential(
+                    "openai-key",
+                    "sk-provider-canary-0042",
+                    List.of("http://127.0.0.1:" + provider.port()),
+                    "authorization",
+                    "Bearer")));
+  }
+
+  @AfterEach
+  void stop() {
+    budget.close();
+    governor.close();
+    provider.close();
+    redis.close();
+    vertx.close().await();
+  }
+
+  private LlmGateway gateway(ProviderSettings settings) {
+    LlmProvider client = new OpenAiCompatibleProvider(vertx, settings);
+    return new LlmGateway(
+        Map.of(MODEL, new LlmGateway.Route(settings, client, new ProviderGate(vertx, settings))),
+        Optional.of(budget),
+        ledger,
+        Optional.of(new CredentialStore(redis, keys)));
+  }
+
+  private ProviderSettings settings(String credential) {
+    return ProviderSettings.openAiCompatible(
+            "openai", URI.create(provider.url()), credential, List.of(MODEL))
+        .withTimeout(Duration.ofSeconds(1))
+        .withRetries(2, Duration.ofMillis(5))
+        .withBreaker(50, Duration.ofSeconds(30));
+  }
+
+  private Grant grant(long costCap) {
+    return grants.grant(
+        ModuleDigest.of(new byte[] {1}), Set.of("llm"), Set.of(), Set.of(MODEL), costCap, 1);
+  }
+
+  private LlmOutcome call(LlmGateway gateway, Grant grant) {
+    return Await.result(gateway.complete(grant, REQUEST, new Cancellation()));
+  }
+
+  private void assertNothingHeld(Grant grant, long spent) {
+    assertThat(governor.activeReservations()).isZero();
+    assertThat(governor.spentMicros()).isEqualTo(spent);
+    long left = grant.costCapMicros() - spent;
+    assertThat(Await.result(ledger.hold(grant, left))).isEqualTo(new GrantLedger.Hold.Held(0));
+  }
+
+  @Test
+  void aCallIsReservedOnceAndCommittedAtItsActualCost() {
+    Grant grant = grant(5_000);
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+
+    assertThat(outcome).isInstanceOf(LlmOutcome.Completed.class);
+    LlmOutcome.Completed completed = (LlmOutcome.Completed) outcome;
+    assertThat(completed.costMicros()).isEqualTo(ACTUAL);
+    assertThat(completed.remainingMicros()).isEqualTo(5_000 - ACTUAL);
+    assertThat(governor.reserveCalls()).isEqualTo(1);
+    assertNothingHeld(grant, ACTUAL);
+  }
+
+  @Test
+  void retriesAfter429And503ShareOneReservationAndChargeOnce() {
+    provider.then(new Behaviour.Status(429, "0"), new Behaviour.Status(503, null));
+    Grant grant = grant(5_000);
+    assertThat(call(gateway(settings("openai-key")), grant))
+        .isInstanceOf(LlmOutcome.Completed.class);
+    assertThat(provider.received()).hasSize(3);
+    assertThat(governor.reserveCalls()).isEqualTo(1);
+    assertNothingHeld(grant, ACTUAL);
+  }
+
+  @Test
+  void aProviderThatKeepsFailingReleasesTheReservationAndTheGrantsHold() {
+    provider.then(
+        new Behaviour.Status(500, null),
+        new Behaviour.Status(502, null),
+        new Behaviour.Status(503, null));
+    Grant grant = grant(5_000);
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+    assertThat(outcome)
+        .isEqualTo(
+            new LlmOutcome.Refused(
+                AbiError.PROVIDER_UNAVAILABLE, "openai answered 503", OptionalLong.empty()));
+    assertNothingHeld(grant, 0);
+  }
+
+  @Test
+  void aProviderThatTimesOutReleasesEverything() {
+    provider.then(new Behaviour.Hang(), new Behaviour.Hang(), new Behaviour.Hang());
+    Grant grant = grant(5_000);
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+    assertThat(((LlmOutcome.Refused) outcome).error()).isEqualTo(AbiError.TIMEOUT);
+    assertNothingHeld(grant, 0);
+  }
+
+  @Test
+  void aCancelledCallReleasesEverything() {
+    provider.then(new Behaviour.Hang());
+    Grant grant = grant(5_000);
+    Cancellation cancellation = new Cancellation();
+    Future<LlmOutcome> pending =
+        gateway(settings("openai-key")).complete(grant, REQUEST, cancellation);
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> provider.received().size() == 1);
+    cancellation.cancel();
+    assertThat(Await.result(pending))
+        .isEqualTo(
+            new LlmOutcome.Refused(
+                AbiError.PROVIDER_UNAVAILABLE, "the call was cancelled", OptionalLong.empty()));
+    assertThat(provider.received()).hasSize(1);
+    assertNothingHeld(grant, 0);
+  }
+
+  @Test
+  void theGrantsCostCapDeniesWithWhatIsLeftAndReleasesTheGovernorsHold() {
+    Grant grant = grant(RESERVED - 1);
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+    assertThat(outcome)
+        .isEqualTo(
+            new LlmOutcome.Refused(
+                AbiError.BUDGET_DENIED,
+                "the grant's cost cap of "
+                    + (RESERVED - 1)
+                    + " micro-dollars has "
+                    + (RESERVED - 1)
+                    + " left; the call needs "
+                    + RESERVED,
+                OptionalLong.of(RESERVED - 1)));
+    assertThat(provider.received()).isEmpty();
+    assertNothingHeld(grant, 0);
+  }
+
+  @Test
+  void aMissingProviderKeyFailsTheCallWithoutReachingTheProvider() {
+    Grant grant = grant(5_000);
+    LlmOutcome outcome = call(gateway(settings("no-such-key")), grant);
+    assertThat(outcome)
+        .isEqualTo(
+            new LlmOutcome.Refused(
+                AbiError.PROVIDER_UNAVAILABLE,
+                "the key of openai (credential no-such-key) is not in the vault",
+                OptionalLong.empty()));
+    assertThat(provider.received()).isEmpty();
+    assertNothingHeld(grant, 0);
+  }
+
+  @Test
+  void anUnreachableGovernorMeansNoCall() {
+    governor.mode(FakeGovernor.Mode.UNAVAILABLE);
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant(5_000));
+    assertThat(((LlmOutcome.Refused) outcome).error()).isEqualTo(AbiError.UNAVAILABLE);
+    assertThat(provider.received()).isEmpty();
+  }
+
+  @Test
+  void concurrentCallsNeverSpendBeyondTheGovernorsCap() throws InterruptedException {
+    Grant grant = grant(1_000_000);
+    LlmGateway gateway = gateway(settings("openai-key"));
+    List<LlmOutcome> outcomes =
+        Concurrently.run(16, Duration.ofSeconds(30), i -> () -> call(gateway, grant));
+
+    long completed = outcomes.stream().filter(LlmOutcome.Completed.class::isInstance).count();
+    assertThat(completed).isGreaterThanOrEqualTo(10_000 / RESERVED);
+    assertThat(
+            outcomes.stream()
+                .filter(
+                    o -> o instanceof LlmOutcome.Refused r && r.error() == AbiError.BUDGET_DENIED))
+        .hasSize((int) (16 - completed));
+    assertThat(provider.received()).hasSize((int) completed);
+    assertThat(governor.spentMicros()).isEqualTo(completed * ACTUAL).isLessThanOrEqualTo(10_000);
+    assertThat(governor.activeReservations()).isZero();
+  }
+}

@@ -1,0 +1,194 @@
+package com.infrafabric.chassis.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The governor's reservations API on loopback, small enough to read: one budget with a cap, a flat
+ * price per token, reserve / commit / release with idempotency keys, and every change under one
+ * lock, so it enforces its cap atomically the way the real one does in Lua. It can also misbehave:
+ * answer 503, or never answer. Tests assert on what it holds: spent, held, active reservations.
+ */
+public final class FakeGovernor implements AutoCloseable {
+
+  /** Micro-dollars per input token and per output token. */
+  public static final long PRICE_PER_TOKEN = 10;
+
+  /** How the governor answers. */
+  public enum Mode {
+    HONEST,
+    UNAVAILABLE,
+    SILENT
+  }
+
+  private final Vertx vertx;
+  private final HttpServer server;
+  private long capMicros;
+  private final Map<String, Long> active = new HashMap<>();
+  private final Map<String, JsonObject> replies = new HashMap<>();
+  private final AtomicInteger reserves = new AtomicInteger();
+  private long spent;
+  private volatile Mode mode = Mode.HONEST;
+
+  private FakeGovernor(long capMicros) {
+    this.capMicros = capMicros;
+    this.vertx = Vertx.vertx();
+    this.server =
+        vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
+  }
+
+  public static FakeGovernor start(long capMicros) {
+    return new FakeGovernor(capMicros);
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** Forgets every reservation, spend and stored answer, and sets a new cap. */
+  public synchronized void reset(long capMicros) {
+    this.capMicros = capMicros;
+    active.clear();
+    replies.clear();
+    spent = 0;
+    reserves.set(0);
+    mode = Mode.HONEST;
+  }
+
+  public void mode(Mode mode) {
+    this.mode = mode;
+  }
+
+  public synchronized long spentMicros() {
+    return spent;
+  }
+
+  public synchronized long heldMicros() {
+    return active.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  public synchronized int activeReservations() {
+    return active.size();
+  }
+
+  /** Reservations answered (replays included). */
+  public int reserveCalls() {
+    return reserves.get();
+  }
+
+  private void handle(HttpServerRequest request) {
+    if (mode == Mode.SILENT) {
+      return;
+    }
+    if (mode == Mode.UNAVAILABLE) {
+      request.response().setStatusCode(503).end("{\"code\":\"STORE_UNAVAILABLE\"}");
+      return;
+    }
+    String key = request.getHeader("idempotency-key");
+    request
+        .body()
+        .onSuccess(
+            body -> {
+              JsonObject input = body.length() == 0 ? new JsonObject() : body.toJsonObject();
+              JsonObject reply = answer(request.path(), key, input);
+              request
+                  .response()
+                  .setStatusCode(reply.getInteger("status"))
+                  .putHeader("content-type", "application/json")
+                  .end(reply.getJsonObject("body").encode());
+            });
+  }
+
+  private synchronized JsonObject answer(String path, String key, JsonObject input) {
+    String replayKey = path + ' ' + key;
+    JsonObject earlier = replies.get(replayKey);
+    if (earlier != null) {
+      return earlier;
+    }
+    JsonObject reply;
+    if (path.equals("/v1/reservations")) {
+      reserves.incrementAndGet();
+      reply = reserve(input);
+    } else if (path.endsWith("/commit")) {
+      reply = commit(id(path), input);
+    } else {
+      reply = release(id(path));
+    }
+    if (reply.getInteger("status") < 400) {
+      replies.put(replayKey, reply);
+    }
+    return reply;
+  }
+
+  private JsonObject reserve(JsonObject input) {
+    long amount =
+        PRICE_PER_TOKEN * (input.getLong("input_tokens") + input.getLong("max_output_tokens"));
+    long remaining = capMicros - spent - heldMicros();
+    if (amount > remaining) {
+      JsonObject layer = layer(remaining);
+      return reply(
+          402,
+          new JsonObject()
+              .put("code", "BUDGET_EXCEEDED")
+              .put("message", "Reserving " + amount + " would exceed the cap")
+              .put("details", new JsonObject().put("layers", new JsonArray().add(layer))));
+    }
+    String id = "acme:r" + UUID.randomUUID().toString().replace("-", "");
+    active.put(id, amount);
+    return reply(
+        201,
+        new JsonObject()
+            .put("reservation_id", id)
+            .put("amount_micros", amount)
+            .put("tightest", layer(remaining - amount)));
+  }
+
+  private JsonObject commit(String id, JsonObject input) {
+    Long held = active.remove(id);
+    if (held == null) {
+      return reply(409, new JsonObject().put("code", "RESERVATION_NOT_ACTIVE"));
+    }
+    long actual =
+        PRICE_PER_TOKEN
+            * (input.getLong("input_tokens")
+                + input.getLong("cached_input_tokens", 0L)
+                + input.getLong("output_tokens"));
+    spent += actual;
+    return reply(
+        200,
+        new JsonObject()
+            .put("reservation_id", id)
+            .put("actual_micros", actual)
+            .put("tightest", layer(capMicros - spent - heldMicros())));
+  }
+
+  private JsonObject release(String id) {
+    active.remove(id);
+    return reply(200, new JsonObject().put("reservation_id", id).put("state", "released"));
+  }
+
+  private static JsonObject layer(long remaining) {
+    return new JsonObject().put("scope", "acme").put("remaining_micros", Math.max(0, remaining));
+  }
+
+  private static JsonObject reply(int status, JsonObject body) {
+    return new JsonObject().put("status", status).put("body", body);
+  }
+
+  private static String id(String path) {
+    return java.net.URLDecoder.decode(path.split("/")[3], java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() {
+    server.close().await();
+    vertx.close().await();
+  }
+}

@@ -1,0 +1,69 @@
+package com.infrafabric.chassis.testing;
+
+import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.hostapi.contract.ModuleDigest;
+import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.grant.GrantTokens;
+import com.infrafabric.platform.testing.TestTokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Grants as the governor would issue them, signed with a test governor key: for the tenant and
+ * agent of {@link TestChassis#CONTEXT}, one tool digest, and everything else chosen by the test.
+ */
+public final class TestGrants {
+
+  private final TestTokens governor;
+  private final Clock clock;
+
+  public TestGrants(TestTokens governor, Clock clock) {
+    this.governor = governor;
+    this.clock = clock;
+  }
+
+  /** A grant for {@code digest}: 3 uses, 5 minutes, {@code caps}, no credentials or models. */
+  public Grant forTool(ModuleDigest digest, Set<String> caps) {
+    return grant(digest, caps, Set.of(), Set.of(), 0, 3);
+  }
+
+  public Grant grant(
+      ModuleDigest digest,
+      Set<String> caps,
+      Set<String> credentials,
+      Set<String> models,
+      long costCapMicros,
+      int maxUses) {
+    InvocationContext context = TestChassis.CONTEXT;
+    return new Grant(
+        "g-" + UUID.randomUUID(),
+        context.agent(),
+        context.tenant(),
+        "task-42",
+        "acme/search/task-42",
+        Set.of(digest.hex()),
+        caps,
+        credentials,
+        models,
+        costCapMicros,
+        maxUses,
+        clock.instant().plus(Duration.ofMinutes(5)).truncatedTo(ChronoUnit.SECONDS));
+  }
+
+  /** Signs {@code grant} for the test audience. */
+  public String sign(Grant grant) {
+    return sign(grant, TestTokens.AUDIENCE);
+  }
+
+  public String sign(Grant grant, String audience) {
+    return GrantTokens.sign(governor.minter(), TestTokens.ISSUER, audience, grant, clock);
+  }
+
+  /** The context of {@link TestChassis#CONTEXT} under {@code grant}, signed. */
+  public InvocationContext context(Grant grant) {
+    return TestChassis.CONTEXT.withGrant(sign(grant));
+  }
+}

@@ -1,0 +1,216 @@
+package com.infrafabric.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.chassis.HostResolver;
+import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.TestGrants;
+import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.LogCapture;
+import com.infrafabric.platform.testing.TestTokens;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A hostile tool holding a grant for the credential {@code canary} tries every path to read the
+ * secret: a peer echoing the request headers (plainly, in a response header, in Base64,
+ * compressed), redirects to another origin, sending it where the credential does not allow, setting
+ * the header itself, and error paths. Whatever comes back it spreads to its log, its kv namespace
+ * and its output. After every attempt the secret is in none of them, nor in the chassis's own logs,
+ * any key or value in Redis, or any metric tag, while the allowed peer did receive it.
+ */
+@Timeout(60)
+class CredentialCanaryTest {
+
+  private static final FakePeer ALLOWED = FakePeer.start();
+  private static final FakePeer ELSEWHERE = FakePeer.start();
+  private static final TestTokens GOVERNOR = GovernorKeys.create();
+  private static final TestGrants GRANTS = new TestGrants(GOVERNOR, Clock.systemUTC());
+  private static final MasterKeys KEYS = MasterKeys.parse(MasterKeys.generateJwks("k1"));
+
+  @RegisterExtension
+  static final SandboxHost HOST =
+      SandboxHost.create(
+          config ->
+              config
+                  .allowedSchemes(Set.of("http", "https"))
+                  .trustedTargets(
+                      List.of("127.0.0.1/32:" + ALLOWED.port(), "127.0.0.1/32:" + ELSEWHERE.port()))
+                  .grantVerification(GOVERNOR.settings()),
+          HostResolver.system(),
+          parts -> parts.masterKeys(KEYS));
+
+  private static ToolInfo thief;
+
+  @BeforeAll
+  static void storeTheCanaryAndRegisterTheThief() {
+    Await.result(HOST.chassis().credentials().put(canary()));
+    thief =
+        HOST.register(
+            Guests.fixture("credential-thief.wat"),
+            c ->
+                c.grant("log")
+                    .grantKv(1 << 16, 10)
+                    .grantHttp(List.of(ALLOWED.origin(), ELSEWHERE.origin()), 5, 2000, 1 << 16)
+                    .credentials(List.of("canary")));
+  }
+
+  @AfterAll
+  static void stopPeers() {
+    ALLOWED.close();
+    ELSEWHERE.close();
+  }
+
+  @Test
+  void anEchoOfTheRequestHeadersComesBackRedactedWhileThePeerGotTheSecret() {
+    InvocationResult result = steal(get(ALLOWED.origin() + "/echo"));
+    assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCESS);
+    JsonObject response = new JsonObject(result.output());
+    assertThat(new JsonObject(response.getString("body")).getString("authorization"))
+        .isEqualTo("[REDACTED]");
+    assertThat(response.getJsonObject("headers").getString("x-echo")).contains("[REDACTED]");
+    assertThat(last(ALLOWED).get("authorization")).isEqualTo("Bearer " + Canary.SECRET);
+  }
+
+  @Test
+  void anEchoInBase64DoesNotDecodeToTheSecret() {
+    InvocationResult result = steal(get(ALLOWED.origin() + "/echo-base64"));
+    String body = new JsonObject(result.output()).getString("body");
+    assertThat(body).contains("[REDACTED]");
+    for (String piece : body.split("\\[REDACTED\\]")) {
+      try {
+        Canary.absentFrom(new String(Base64.getDecoder().decode(piece)));
+      } catch (IllegalArgumentException notBase64) {
+        // what is left around the redaction mark is no longer valid Base64
+      }
+    }
+  }
+
+  @Test
+  void aRedirectToAnotherOriginIsNotFollowedWithTheCredential() {
+    int before = ELSEWHERE.received().size();
+    InvocationResult result =
+        steal(get(ALLOWED.origin() + "/redirect?to=" + ELSEWHERE.origin() + "/echo"));
+    assertThat(new JsonObject(result.output()).getInteger("status")).isEqualTo(302);
+    assertThat(ELSEWHERE.received()).hasSize(before);
+  }
+
+  @Test
+  void aRedirectWithinTheOriginIsFollowedAndStillRedacted() {
+    InvocationResult result = steal(get(ALLOWED.origin() + "/redirect?to=/echo"));
+    JsonObject response = new JsonObject(result.output());
+    assertThat(response.getInteger("status")).isEqualTo(200);
+    assertThat(response.getString("body")).contains("\"authorization\":\"[REDACTED]\"");
+  }
+
+  @Test
+  void theSecretIsNotSentWhereTheCredentialDoesNotAllow() {
+    int before = ELSEWHERE.received().size();
+    InvocationResult result = steal(get(ELSEWHERE.origin() + "/echo"));
+    assertThat(result.message()).isEqualTo("the tool returned status -13");
+    assertThat(ELSEWHERE.received()).hasSize(before);
+    assertThat(result.logs().get(0).message())
+        .isEqualTo(
+            "http_request denied: " + ELSEWHERE.origin() + " is not allowed for credential canary");
+  }
+
+  @Test
+  void aCompressedEchoIsDiscardedAndAskingForCompressionChangesNothing() {
+    assertThat(steal(get(ALLOWED.origin() + "/echo-gzip")).message())
+        .isEqualTo("the tool returned status -5");
+    JsonObject asked =
+        new JsonObject()
+            .put("url", ALLOWED.origin() + "/echo")
+            .put("headers", new JsonObject().put("Accept-Encoding", "gzip"));
+    steal(asked.encode());
+    assertThat(last(ALLOWED).get("accept-encoding")).isEqualTo("identity");
+  }
+
+  @Test
+  void theToolCannotSetTheCredentialsHeaderItself() {
+    JsonObject spoof =
+        new JsonObject()
+            .put("url", ALLOWED.origin() + "/echo")
+            .put("headers", new JsonObject().put("Authorization", "Bearer mine"));
+    InvocationResult result = steal(spoof.encode());
+    assertThat(result.message()).isEqualTo("the tool returned status -5");
+    assertThat(result.logs().get(0).message())
+        .isEqualTo("http_request denied: header authorization cannot be set by a tool");
+  }
+
+  @Test
+  void aPeerThatHangsUpLeaksNothingInTheError() {
+    InvocationResult result = steal(get(ALLOWED.origin() + "/reset"));
+    assertThat(result.message()).isEqualTo("the tool returned status -7");
+  }
+
+  @Test
+  void withoutTheCredentialInItsGrantOrWithoutAGrantTheToolGetsNothing() {
+    Grant withoutCanary =
+        GRANTS.grant(thief.digest(), Set.of("http", "kv"), Set.of("other"), Set.of(), 0, 1);
+    int before = ALLOWED.received().size();
+    InvocationResult refused =
+        HOST.invoke(thief.ref(), get(ALLOWED.origin() + "/echo"), GRANTS.context(withoutCanary));
+    assertThat(refused.message()).isEqualTo("the tool returned status -13");
+    assertThat(refused.logs().get(0).message())
+        .isEqualTo("http_request denied: credential canary is not granted to this invocation");
+
+    InvocationResult ungranted = HOST.invoke(thief.ref(), get(ALLOWED.origin() + "/echo"));
+    assertThat(ungranted.outcome()).isEqualTo(Outcome.GRANT_REQUIRED);
+    assertThat(ALLOWED.received()).hasSize(before);
+  }
+
+  @Test
+  void aDeletedCredentialIsNotFound() {
+    assertThat(Await.result(HOST.chassis().credentials().delete("canary"))).isTrue();
+    try {
+      assertThat(steal(get(ALLOWED.origin() + "/echo")).message())
+          .isEqualTo("the tool returned status -2");
+    } finally {
+      Await.result(HOST.chassis().credentials().put(canary()));
+    }
+  }
+
+  /** Runs the thief under a grant for the canary and checks every place the secret could reach. */
+  private static InvocationResult steal(String request) {
+    Grant grant =
+        GRANTS.grant(thief.digest(), Set.of("http", "kv"), Set.of("canary"), Set.of(), 0, 1);
+    InvocationResult result;
+    try (LogCapture logs = LogCapture.start()) {
+      result = HOST.invoke(thief.ref(), request, GRANTS.context(grant));
+      Canary.absentFrom(logs.text());
+    }
+    Canary.absentFrom(result);
+    Canary.absentFromRedis(HOST.redis().endpoint());
+    Canary.absentFrom(HOST.host().meters());
+    return result;
+  }
+
+  private static String get(String url) {
+    return new JsonObject().put("url", url).encode();
+  }
+
+  private static io.vertx.core.MultiMap last(FakePeer peer) {
+    List<io.vertx.core.MultiMap> received = peer.received();
+    return received.get(received.size() - 1);
+  }
+
+  private static NewCredential canary() {
+    return new NewCredential(
+        "canary", Canary.SECRET, List.of(ALLOWED.origin()), "Authorization", "Bearer");
+  }
+}
