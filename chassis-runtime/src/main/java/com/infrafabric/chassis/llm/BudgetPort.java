@@ -18,8 +18,12 @@ public interface BudgetPort {
   /** Holds the call's worst-case cost on the request's scope and every budgeted ancestor. */
   Future<ReserveResult> reserve(BudgetRequest request);
 
-  /** Settles a reservation with the tokens the provider reported; the unused hold is released. */
-  Future<CommitResult> commit(String reservationId, TokenUsage usage, String idempotencyKey);
+  /**
+   * Settles a reservation with the tokens the provider reported on {@code model} (the governor
+   * prices them); the unused hold is released.
+   */
+  Future<CommitResult> commit(
+      String reservationId, String model, TokenUsage usage, String idempotencyKey);
 
   /** Cancels a reservation; releasing one that already ended is not an error. */
   Future<ReleaseResult> release(String reservationId, String idempotencyKey);

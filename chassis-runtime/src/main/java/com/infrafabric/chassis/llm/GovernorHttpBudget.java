@@ -77,9 +77,11 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
   }
 
   @Override
-  public Future<CommitResult> commit(String reservationId, TokenUsage usage, String key) {
+  public Future<CommitResult> commit(
+      String reservationId, String model, TokenUsage usage, String key) {
     JsonObject body =
         new JsonObject()
+            .put("model", model)
             .put("input_tokens", usage.inputTokens())
             .put("cached_input_tokens", usage.cachedInputTokens())
             .put("output_tokens", usage.outputTokens());

@@ -50,9 +50,9 @@ class GovernorHttpBudgetTest {
 
     TokenUsage usage = new TokenUsage(30, 0, 5);
     String key = reserved.reservationId() + ":commit";
-    CommitResult committed = Await.result(budget.commit(reserved.reservationId(), usage, key));
+    CommitResult committed = Await.result(budget.commit(reserved.reservationId(), "m", usage, key));
     assertThat(committed).isEqualTo(new CommitResult.Committed(350, 650));
-    assertThat(Await.result(budget.commit(reserved.reservationId(), usage, key)))
+    assertThat(Await.result(budget.commit(reserved.reservationId(), "m", usage, key)))
         .isEqualTo(committed);
     assertThat(governor.spentMicros()).isEqualTo(350);
     assertThat(Await.result(budget.release(reserved.reservationId(), "r-1")))
@@ -77,7 +77,7 @@ class GovernorHttpBudgetTest {
     assertThat(Await.result(budget.reserve(request(1, "k-1"))))
         .isInstanceOf(ReserveResult.Unavailable.class);
     governor.mode(FakeGovernor.Mode.SILENT);
-    assertThat(Await.result(budget.commit("acme:r1", new TokenUsage(1, 0, 1), "c-1")))
+    assertThat(Await.result(budget.commit("acme:r1", "m", new TokenUsage(1, 0, 1), "c-1")))
         .isInstanceOf(CommitResult.Unavailable.class);
     assertThat(Await.result(budget.release("acme:r1", "r-1"), Duration.ofSeconds(5)))
         .isInstanceOf(ReleaseResult.Unavailable.class);

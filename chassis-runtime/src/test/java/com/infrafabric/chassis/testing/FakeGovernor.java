@@ -151,6 +151,10 @@ public final class FakeGovernor implements AutoCloseable {
   }
 
   private JsonObject commit(String id, JsonObject input) {
+    if (!(input.getValue("model") instanceof String)) {
+      return reply(
+          400, new JsonObject().put("code", "INVALID_REQUEST").put("message", "model is required"));
+    }
     Long held = active.remove(id);
     if (held == null) {
       return reply(409, new JsonObject().put("code", "RESERVATION_NOT_ACTIVE"));

@@ -61,8 +61,12 @@ public final class LlmGateway implements AutoCloseable {
     this.credentials = credentials;
   }
 
-  /** A call's reservation and the grant's hold for it, once both are made. */
-  private record Held(ReserveResult.Reserved reservation, long grantRemainingMicros) {}
+  /**
+   * A call's reservation and the grant's hold for it, once both are made, with the model it was
+   * priced for (the provider may name the model differently in its answer).
+   */
+  private record Held(
+      ReserveResult.Reserved reservation, long grantRemainingMicros, String model) {}
 
   /** Makes the call {@code request} under {@code grant}; always a value, never a failed future. */
   public Future<LlmOutcome> complete(Grant grant, ChatRequest request, Cancellation cancellation) {
@@ -128,7 +132,9 @@ public final class LlmGateway implements AutoCloseable {
                                     grant, reserved.amountMicros(), denied.remainingMicros()),
                                 denied.remainingMicros()));
               }
-              Held held = new Held(reserved, ((GrantLedger.Hold.Held) hold).remainingMicros());
+              Held held =
+                  new Held(
+                      reserved, ((GrantLedger.Hold.Held) hold).remainingMicros(), request.model());
               return call(grant, route, request, cancellation, held);
             },
             failure ->
@@ -179,7 +185,7 @@ public final class LlmGateway implements AutoCloseable {
 
   private Future<LlmOutcome> settle(Grant grant, ChatCompletion completion, Held held) {
     ReserveResult.Reserved reserved = held.reservation();
-    return commit(reserved, completion, 1)
+    return commit(reserved, held.model(), completion, 1)
         .compose(
             result -> {
               if (result instanceof CommitResult.Committed committed) {
@@ -216,14 +222,18 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   private Future<CommitResult> commit(
-      ReserveResult.Reserved reserved, ChatCompletion completion, int attempt) {
+      ReserveResult.Reserved reserved, String model, ChatCompletion completion, int attempt) {
     return budget
         .get()
-        .commit(reserved.reservationId(), completion.usage(), reserved.reservationId() + ":commit")
+        .commit(
+            reserved.reservationId(),
+            model,
+            completion.usage(),
+            reserved.reservationId() + ":commit")
         .compose(
             result ->
                 result instanceof CommitResult.Unavailable && attempt < SETTLE_ATTEMPTS
-                    ? commit(reserved, completion, attempt + 1)
+                    ? commit(reserved, model, completion, attempt + 1)
                     : Future.succeededFuture(result));
   }
 
