@@ -40,7 +40,11 @@ public final class RawChargePath {
     this.keys = BudgetKeys.of(scope.tenant());
   }
 
-  /** Reserves, then commits what the call used; completes with the commit script's reply. */
+  /**
+   * Reserves, then commits what the call used; completes with the commit script's reply. Fails if
+   * either script answers anything but {@code ok} (a denial or an unknown scope would measure a
+   * shortcut, not the charge path).
+   */
   public Future<Response> reserveCommit() {
     Instant now = clock.instant();
     CalendarWindows windows = CalendarWindows.at(now, TenantZones.DEFAULT_ZONE);
@@ -48,11 +52,22 @@ public final class RawChargePath {
     BudgetCall reserve = reserve(id, windows, now.toEpochMilli());
     return store
         .eval(BudgetScripts.RESERVE, reserve.keys(), reserve.args())
+        .compose(reply -> ok("reserve", reply))
         .compose(
-            reply -> {
+            reserved -> {
               BudgetCall commit = commit(id, windows, now.toEpochMilli());
               return store.eval(BudgetScripts.COMMIT, commit.keys(), commit.args());
-            });
+            })
+        .compose(reply -> ok("commit", reply));
+  }
+
+  private static Future<Response> ok(String script, Response reply) {
+    String kind = reply.get(0).toString();
+    return "ok".equals(kind)
+        ? Future.succeededFuture(reply)
+        : Future.failedFuture(
+            new IllegalStateException(
+                "the raw " + script + " script answered " + kind + ": " + reply.get(1)));
   }
 
   private BudgetCall reserve(ReservationId id, CalendarWindows windows, long nowMillis) {
