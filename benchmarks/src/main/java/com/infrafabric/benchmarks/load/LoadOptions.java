@@ -44,7 +44,7 @@ record LoadOptions(
   /** A step that completes less than this share of its offered rate fell behind. */
   static final double MIN_ACHIEVED_FRACTION = 0.95;
 
-  private static final Map<String, String> FULL = defaults("5s", "20s", "1s", "3s", "3");
+  private static final Map<String, String> FULL = defaults("5s", "20s", "1s", "5s", "3");
   private static final Map<String, String> QUICK = defaults("200ms", "1s", "200ms", "500ms", "1");
 
   /** Parses {@code args}; throws with a sentence naming the bad option. */

@@ -2,7 +2,6 @@ package com.infrafabric.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,18 +30,17 @@ class ChargePathLoadSmokeTest {
     assertThat(results.getJsonObject("machine").getInteger("cores"))
         .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(results.getLong("max_sustainable_per_second")).isPositive();
-    for (String phase : List.of("raw", "half", "max")) {
-      assertCharged(results.getJsonObject(phase));
+    assertThat(results.getJsonArray("search")).isNotEmpty();
+    for (String phase : List.of("raw", "half")) {
+      assertChargedWithoutFailure(results.getJsonObject(phase));
     }
-    JsonArray steps = results.getJsonArray("search");
-    assertThat(steps).isNotEmpty();
-    steps.forEach(step -> assertThat(((JsonObject) step).getLong("failed")).isZero());
+    assertThat(results.getJsonObject("max").getLong("completed")).isPositive();
     assertThat(results.getJsonArray("targets"))
         .extracting(target -> ((JsonObject) target).getString("name"))
         .containsExactly("p99 at half the max rate", "p99 at the max rate", "max rate / raw rate");
   }
 
-  private static void assertCharged(JsonObject phase) {
+  private static void assertChargedWithoutFailure(JsonObject phase) {
     assertThat(phase.getLong("completed")).as(phase.getString("name")).isPositive();
     assertThat(phase.getLong("failed")).as(phase.getString("first_failure")).isZero();
     assertThat(phase.getJsonObject("latency_ms").getDouble("p99")).isPositive();
