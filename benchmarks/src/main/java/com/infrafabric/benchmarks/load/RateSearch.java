@@ -74,7 +74,7 @@ final class RateSearch {
   private void bracket(long startRate) {
     long rate = startRate;
     boolean ascending = step(rate);
-    for (int taken = 1; ascending ? bad == Long.MAX_VALUE : good == 0 && rate > MIN_RATE; taken++) {
+    for (int taken = 1; !bracketed(ascending, rate); taken++) {
       if (taken == MAX_STEPS_ONE_WAY) {
         throw new IllegalStateException(
             "the rate search found no limit within "
@@ -89,6 +89,11 @@ final class RateSearch {
           ascending ? (long) Math.ceil(rate * GROWTH) : Math.max(MIN_RATE, (long) (rate / GROWTH));
       step(rate);
     }
+  }
+
+  /** A climb ends at its first unsustainable step, a descent at its first sustainable one. */
+  private boolean bracketed(boolean ascending, long rate) {
+    return ascending ? bad != Long.MAX_VALUE : good != 0 || rate <= MIN_RATE;
   }
 
   private void bisect(int refinements) {
