@@ -73,8 +73,8 @@ public final class ChargePathLoad {
     try (GovernorUnderLoad governor = GovernorUnderLoad.start(clock);
         LoadClient client =
             LoadClient.connect(governor.port(), options.connections(), options.maxOutstanding())) {
+      CpuAccount cpu = CpuAccount.start();
       long pricingVersion = TenantSetup.provision(client, governor.admin(), CALL);
-      Machine machine = Machine.current(governor.redisVersion(), loadAverage);
       RawChargePath raw =
           new RawChargePath(
               governor.store(), clock, Scope.parse(TenantSetup.RAW_SCOPE), CALL, pricingVersion);
@@ -96,6 +96,7 @@ public final class ChargePathLoad {
       PhaseResult max =
           progress(
               progress, http.run("max", search.maxRate(), options.warmup(), options.duration()));
+      Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu.othersShare());
       return new LoadResults(machine, options, baseline, search, half, max);
     }
   }

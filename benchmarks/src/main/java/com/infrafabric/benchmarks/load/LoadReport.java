@@ -23,12 +23,16 @@ final class LoadReport {
     out.println("IF.governor charge path: reserve + commit of one LLM call");
     out.printf(
         Locale.ROOT,
-        "machine: %d cores, %s, %s, redis %s (AOF everysec), load average %.2f before the run%n",
+        "machine: %d cores, %s, %s, redis %s (AOF everysec)%n"
+            + "load: average %.2f before the run; other processes used %s of the CPU during it%n",
         m.cores(),
         m.jdk(),
         m.os(),
         m.redis(),
-        m.loadAverage());
+        m.loadAverage(),
+        m.othersCpuShare() < 0
+            ? "an unknown share"
+            : String.format(Locale.ROOT, "%.0f%%", 100 * m.othersCpuShare()));
     out.println(
         "the load generator and the service share one JVM and redis-server runs beside them:"
             + " all compete for the same cores");
@@ -122,6 +126,7 @@ final class LoadReport {
                 .put("os", m.os())
                 .put("redis", m.redis())
                 .put("load_average_before", m.loadAverage())
+                .put("others_cpu_share", m.othersCpuShare())
                 .put("generator_in_service_jvm", true))
         .put(
             "options",

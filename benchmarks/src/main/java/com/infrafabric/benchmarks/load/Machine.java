@@ -11,11 +11,15 @@ import java.lang.management.ManagementFactory;
  * @param redis the redis-server version
  * @param loadAverage the system's one-minute load average before the run, negative if the OS does
  *     not tell: a value near or above {@code cores} means other work shared the machine
+ * @param othersCpuShare the share of the machine's CPU capacity other processes used during the run
+ *     (see {@link CpuAccount}), negative if unknown: figures taken beside busy neighbours are worse
+ *     than the code deserves
  */
-record Machine(int cores, String jdk, String os, String redis, double loadAverage) {
+record Machine(
+    int cores, String jdk, String os, String redis, double loadAverage, double othersCpuShare) {
 
-  /** This machine now, with the version the benchmark's redis-server reported. */
-  static Machine current(String redisVersion, double loadAverage) {
+  /** This machine, with the version the benchmark's redis-server reported and the run's load. */
+  static Machine current(String redisVersion, double loadAverage, double othersCpuShare) {
     return new Machine(
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
@@ -25,7 +29,8 @@ record Machine(int cores, String jdk, String os, String redis, double loadAverag
             + " "
             + System.getProperty("os.arch"),
         redisVersion,
-        loadAverage);
+        loadAverage,
+        othersCpuShare);
   }
 
   /** The one-minute system load average, negative if unavailable. */
