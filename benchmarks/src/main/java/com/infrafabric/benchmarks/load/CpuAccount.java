@@ -3,28 +3,34 @@ package com.infrafabric.benchmarks.load;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * CPU time spent on this machine while a run lasts, split between the run itself (this JVM and the
- * processes it started, such as redis-server) and everything else, so that a reader can tell a
- * quiet machine from a shared one. The machine's busy share comes from {@code /proc/stat}, hence
- * Linux only; elsewhere the split is unknown.
+ * CPU time spent on this machine while a run lasts, split between the run itself and everything
+ * else, so that a reader can tell a quiet machine from a shared one. The run is this JVM and every
+ * process it started, with the children they have reaped (redis-server's append-only-file rewrites
+ * are forks of it). Read from {@code /proc}, in clock ticks, hence Linux only; elsewhere the split
+ * is unknown.
  */
 final class CpuAccount {
 
-  private static final Path PROC_STAT = Path.of("/proc/stat");
+  private static final Path PROC = Path.of("/proc");
 
-  private final Optional<long[]> machineStart;
-  private final Duration ownStart;
-  private final long wallStart;
+  /** Fields 14 to 17 of {@code /proc/<pid>/stat}, counted after the command name's ')'. */
+  private static final int UTIME = 11;
+
+  private static final int CSTIME = 14;
+
+  private final OptionalLong busyStart;
+  private final OptionalLong totalStart;
+  private final OptionalLong ownStart;
 
   private CpuAccount() {
-    this.machineStart = machineTicks();
-    this.ownStart = ownCpu();
-    this.wallStart = System.nanoTime();
+    this.busyStart = machineTicks(true);
+    this.totalStart = machineTicks(false);
+    this.ownStart = ownTicks();
   }
 
   /** Starts counting now; start it once the run's own processes are up. */
@@ -37,39 +43,63 @@ final class CpuAccount {
    * or negative if unknown. Call it before the run's own processes stop.
    */
   double othersShare() {
-    Optional<long[]> machineEnd = machineTicks();
-    if (machineStart.isEmpty() || machineEnd.isEmpty()) {
+    OptionalLong busy = machineTicks(true);
+    OptionalLong total = machineTicks(false);
+    OptionalLong own = ownTicks();
+    if (busy.isEmpty() || total.isEmpty() || own.isEmpty() || busyStart.isEmpty()) {
       return -1;
     }
-    long[] start = machineStart.get();
-    long[] end = machineEnd.get();
-    double busyFraction = (double) (end[0] - start[0]) / (end[1] - start[1]);
-    double capacitySeconds =
-        Runtime.getRuntime().availableProcessors() * (System.nanoTime() - wallStart) / 1e9;
-    double ownSeconds = ownCpu().minus(ownStart).toNanos() / 1e9;
-    return Math.max(0, busyFraction - ownSeconds / capacitySeconds);
+    long others =
+        busy.getAsLong() - busyStart.getAsLong() - (own.getAsLong() - ownStart.getAsLong());
+    return Math.max(0, (double) others / (total.getAsLong() - totalStart.getAsLong()));
   }
 
-  /** Busy and total ticks of all CPUs: everything but idle and iowait is busy (steal included). */
-  private static Optional<long[]> machineTicks() {
+  /**
+   * Ticks of all CPUs from the first line of {@code /proc/stat}: busy (all but idle and iowait,
+   * steal included) or total.
+   */
+  private static OptionalLong machineTicks(boolean busy) {
+    return read(PROC.resolve("stat"))
+        .map(
+            stat -> {
+              long[] ticks =
+                  Arrays.stream(stat.lines().findFirst().orElseThrow().trim().split("\\s+"), 1, 9)
+                      .mapToLong(Long::parseLong)
+                      .toArray();
+              long total = Arrays.stream(ticks).sum();
+              return OptionalLong.of(busy ? total - ticks[3] - ticks[4] : total);
+            })
+        .orElse(OptionalLong.empty());
+  }
+
+  /** User and system ticks of this JVM and its descendants, with their reaped children. */
+  private static OptionalLong ownTicks() {
+    ProcessHandle self = ProcessHandle.current();
+    OptionalLong jvm = processTicks(self.pid());
+    if (jvm.isEmpty()) {
+      return jvm;
+    }
+    long descendants =
+        self.descendants().mapToLong(process -> processTicks(process.pid()).orElse(0)).sum();
+    return OptionalLong.of(jvm.getAsLong() + descendants);
+  }
+
+  private static OptionalLong processTicks(long pid) {
+    return read(PROC.resolve(Long.toString(pid)).resolve("stat"))
+        .map(
+            stat -> {
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+              return OptionalLong.of(
+                  Arrays.stream(fields, UTIME, CSTIME + 1).mapToLong(Long::parseLong).sum());
+            })
+        .orElse(OptionalLong.empty());
+  }
+
+  private static Optional<String> read(Path file) {
     try {
-      String[] fields = Files.readAllLines(PROC_STAT).get(0).trim().split("\\s+");
-      long[] ticks = Arrays.stream(fields, 1, fields.length).mapToLong(Long::parseLong).toArray();
-      long total = Arrays.stream(ticks, 0, Math.min(ticks.length, 8)).sum();
-      long idle = ticks[3] + ticks[4];
-      return Optional.of(new long[] {total - idle, total});
+      return Optional.of(Files.readString(file));
     } catch (IOException e) {
       return Optional.empty();
     }
-  }
-
-  /** CPU time of this JVM and every process it started that is still running. */
-  private static Duration ownCpu() {
-    ProcessHandle self = ProcessHandle.current();
-    return self.descendants().map(CpuAccount::cpu).reduce(cpu(self), Duration::plus);
-  }
-
-  private static Duration cpu(ProcessHandle process) {
-    return process.info().totalCpuDuration().orElse(Duration.ZERO);
   }
 }
