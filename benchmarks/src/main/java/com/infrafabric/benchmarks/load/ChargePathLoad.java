@@ -5,6 +5,7 @@ import com.infrafabric.governor.budget.RawChargePath;
 import com.infrafabric.governor.budget.Scope;
 import java.io.PrintStream;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,10 @@ import java.util.Locale;
  * </pre>
  *
  * <p>One run starts a private redis-server and the real governor service ({@link
- * GovernorUnderLoad}), provisions a tenant over HTTP ({@link TenantSetup}), then:
+ * GovernorUnderLoad}), then runs the phases below, each (and each search step) on an emptied store
+ * with the tenant provisioned again over HTTP ({@link TenantSetup}): a phase pays for the records
+ * it writes itself (idempotency keys, reservations, ledger, and the append-only-file rewrites they
+ * cause), not for the hundred thousand the raw baseline leaves behind.
  *
  * <ol>
  *   <li><b>raw</b>: reserve + commit sent as raw {@code EVALSHA} pairs through the service's own
@@ -40,12 +44,32 @@ public final class ChargePathLoad {
   /** Agents taking turns, so that per-principal rate-limit buckets are not all one. */
   static final int AGENTS = 64;
 
-  /** The search starts at this fraction of the raw rate, far below where HTTP costs dominate. */
+  /**
+   * The search starts at an eighth of the raw rate, half the 25% target, and climbs or descends
+   * from there: a few steps bracket the limit whichever side of the target it lies.
+   */
   private static final double START_FRACTION_OF_RAW = 1.0 / 8;
 
   private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
 
-  private ChargePathLoad() {}
+  private final LoadOptions options;
+  private final PrintStream progress;
+  private final GovernorUnderLoad governor;
+  private final LoadClient client;
+  private final OpenLoop http;
+
+  private ChargePathLoad(
+      LoadOptions options, PrintStream progress, GovernorUnderLoad governor, LoadClient client) {
+    this.options = options;
+    this.progress = progress;
+    this.governor = governor;
+    this.client = client;
+    this.http =
+        new OpenLoop(
+            client.context(),
+            new HttpChargePath(client, CALL, agents(governor)),
+            options.maxOutstanding());
+  }
 
   public static void main(String[] args) {
     if (List.of(args).contains("--help")) {
@@ -74,43 +98,36 @@ public final class ChargePathLoad {
         LoadClient client =
             LoadClient.connect(governor.port(), options.connections(), options.maxOutstanding())) {
       CpuAccount cpu = CpuAccount.start();
-      long pricingVersion = TenantSetup.provision(client, governor.admin(), CALL);
-      RawChargePath raw =
-          new RawChargePath(
-              governor.store(), clock, Scope.parse(TenantSetup.RAW_SCOPE), CALL, pricingVersion);
-      PhaseResult baseline =
-          progress(
-              progress,
-              new ClosedLoop(governor.redisContext(), raw::reserveCommit)
-                  .run("raw", options.rawConcurrency(), options.warmup(), options.duration()));
-      OpenLoop http =
-          new OpenLoop(
-              client.context(),
-              new HttpChargePath(client, CALL, agents(governor)),
-              options.maxOutstanding());
-      RateSearch.Outcome search = search(http, baseline, options, progress);
+      ChargePathLoad load = new ChargePathLoad(options, progress, governor, client);
+      PhaseResult raw = load.raw(clock);
+      RateSearch.Outcome search = load.search(raw);
       PhaseResult half =
-          progress(
-              progress,
-              http.run("half", search.maxRate() / 2, options.warmup(), options.duration()));
-      PhaseResult max =
-          progress(
-              progress, http.run("max", search.maxRate(), options.warmup(), options.duration()));
+          load.open("half", search.maxRate() / 2, options.warmup(), options.duration());
+      PhaseResult max = load.open("max", search.maxRate(), options.warmup(), options.duration());
       Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu.othersShare());
-      return new LoadResults(machine, options, baseline, search, half, max);
+      return new LoadResults(machine, options, raw, search, half, max);
     }
   }
 
-  /** Finds the maximum sustainable rate; fails if there is none to measure at. */
-  private static RateSearch.Outcome search(
-      OpenLoop http, PhaseResult raw, LoadOptions options, PrintStream progress) {
+  /** The raw EVALSHA baseline through the service's own Redis client. */
+  private PhaseResult raw(Clock clock) {
+    long pricingVersion = provisionEmptyStore();
+    RawChargePath path =
+        new RawChargePath(
+            governor.store(), clock, Scope.parse(TenantSetup.RAW_SCOPE), CALL, pricingVersion);
+    return report(
+        new ClosedLoop(governor.redisContext(), path::reserveCommit)
+            .run("raw", options.rawConcurrency(), options.warmup(), options.duration()));
+  }
+
+  /** Finds the maximum sustainable HTTP rate; fails if there is none to measure at. */
+  private RateSearch.Outcome search(PhaseResult raw) {
     RateSearch.Outcome search =
         RateSearch.search(
             (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
             options.refinements(),
             options.sustainability(),
-            rate ->
-                progress(progress, http.run("step", rate, options.stepWarmup(), options.step())));
+            rate -> open("step", rate, options.stepWarmup(), options.step()));
     if (search.maxRate() == 0) {
       RateSearch.Step last = search.steps().get(search.steps().size() - 1);
       throw new IllegalStateException(
@@ -119,16 +136,19 @@ public final class ChargePathLoad {
     return search;
   }
 
-  private static List<HttpChargePath.Agent> agents(GovernorUnderLoad governor) {
-    List<HttpChargePath.Agent> agents = new ArrayList<>(AGENTS);
-    for (int i = 0; i < AGENTS; i++) {
-      String scope = TenantSetup.agentScope(i);
-      agents.add(HttpChargePath.agent(governor.agent("agent-" + i, scope), scope, CALL));
-    }
-    return agents;
+  /** One open-loop HTTP phase on an emptied, freshly provisioned store. */
+  private PhaseResult open(String name, long rate, Duration warmup, Duration measure) {
+    provisionEmptyStore();
+    return report(http.run(name, rate, warmup, measure));
   }
 
-  private static PhaseResult progress(PrintStream progress, PhaseResult phase) {
+  /** Empties Redis and provisions the tenant; returns the pricing catalogue version. */
+  private long provisionEmptyStore() {
+    governor.emptyStore();
+    return TenantSetup.provision(client, governor.admin(), CALL);
+  }
+
+  private PhaseResult report(PhaseResult phase) {
     progress.printf(
         Locale.ROOT,
         "%s (%s): achieved %.0f/s, p99 %.3f ms, %d failed, %d dropped%n",
@@ -139,5 +159,14 @@ public final class ChargePathLoad {
         phase.failed(),
         phase.dropped());
     return phase;
+  }
+
+  private static List<HttpChargePath.Agent> agents(GovernorUnderLoad governor) {
+    List<HttpChargePath.Agent> agents = new ArrayList<>(AGENTS);
+    for (int i = 0; i < AGENTS; i++) {
+      String scope = TenantSetup.agentScope(i);
+      agents.add(HttpChargePath.agent(governor.agent("agent-" + i, scope), scope, CALL));
+    }
+    return agents;
   }
 }

@@ -102,6 +102,11 @@ final class GovernorUnderLoad implements AutoCloseable {
     return redis.vertx.getOrCreateContext();
   }
 
+  /** Deletes every key, so the next phase starts on an empty store; blocks until done. */
+  void emptyStore() {
+    redis.flush();
+  }
+
   /** The {@code redis_version} the server reports. */
   String redisVersion() {
     String info = redis.store.send(Request.cmd(Command.INFO).arg("server")).await().toString();
