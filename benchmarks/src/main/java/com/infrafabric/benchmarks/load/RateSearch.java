@@ -9,6 +9,11 @@ import java.util.List;
  * (or divides it while it is not) until the outcome flips, which brackets the limit between a
  * sustainable and an unsustainable rate; then it bisects that bracket {@code refinements} times.
  * The answer is the highest rate that was actually measured sustainable, never an interpolation.
+ *
+ * <p>A step that kept up with its rate but missed only the latency bound is measured once more and
+ * the second step decides: on a shared machine a neighbour's burst of a few hundred milliseconds
+ * can spoil one step's p99, and a single spoiled step would send the search far below the limit. A
+ * step that fell behind, dropped or failed is not repeated: that is overload, not a burst.
  */
 final class RateSearch {
 
@@ -102,16 +107,24 @@ final class RateSearch {
     }
   }
 
-  /** Runs one step at {@code rate} and narrows the bracket; true if it was sustainable. */
+  /** Runs a step at {@code rate} (twice if a burst may have spoiled it) and narrows the bracket. */
   private boolean step(long rate) {
-    PhaseResult result = trial.run(rate);
-    Step step = new Step(result, criteria.shortfalls(result));
-    steps.add(step);
+    Step step = measure(rate);
+    if (!step.sustainable() && criteria.keptUp(step.result())) {
+      step = measure(rate);
+    }
     if (step.sustainable()) {
       good = Math.max(good, rate);
     } else {
       bad = Math.min(bad, rate);
     }
     return step.sustainable();
+  }
+
+  private Step measure(long rate) {
+    PhaseResult result = trial.run(rate);
+    Step step = new Step(result, criteria.shortfalls(result));
+    steps.add(step);
+    return step;
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RateSearchTest {
@@ -36,6 +38,27 @@ class RateSearchTest {
         .extracting(step -> step.result().offeredPerSecond())
         .contains(outcome.maxRate())
         .allMatch(rate -> rate <= outcome.maxRate());
+  }
+
+  @Test
+  void aLatencySpikeAtAKeptUpRateIsMeasuredAgainAndTheSecondStepDecides() {
+    Set<Long> spiked = new HashSet<>();
+    RateSearch.Trial spikeOnceAt225 =
+        rate -> rate == 225 && spiked.add(rate) ? phase(rate, rate, 300) : phase(rate, rate, 1);
+    RateSearch.Trial trial = rate -> rate <= 1_000 ? spikeOnceAt225.run(rate) : phase(rate, 0, 1);
+
+    RateSearch.Outcome outcome = RateSearch.search(100, 3, CRITERIA, trial);
+
+    assertThat(rates(outcome)).startsWith(100L, 150L, 225L, 225L, 338L);
+    assertThat(outcome.maxRate()).isBetween(950L, 1_000L);
+  }
+
+  @Test
+  void aStepThatFellBehindIsNotRepeated() {
+    RateSearch.Outcome outcome =
+        RateSearch.search(100, 3, CRITERIA, rate -> phase(rate, Math.min(rate, 1_000) * 0.9, 1));
+
+    assertThat(rates(outcome)).containsExactly(100L, 66L, 44L, 29L, 19L, 12L, 10L);
   }
 
   @Test

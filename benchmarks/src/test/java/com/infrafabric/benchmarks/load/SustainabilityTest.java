@@ -33,6 +33,14 @@ class SustainabilityTest {
             "2 dropped at the outstanding bound");
   }
 
+  @Test
+  void onlyAStepThatMissedNothingButLatencyKeptUp() {
+    assertThat(CRITERIA.keptUp(phase(1_000, 1_000, 500, 0, 0))).isTrue();
+    assertThat(CRITERIA.keptUp(phase(1_000, 900, 1, 0, 0))).isFalse();
+    assertThat(CRITERIA.keptUp(phase(1_000, 1_000, 1, 1, 0))).isFalse();
+    assertThat(CRITERIA.keptUp(phase(1_000, 1_000, 1, 0, 1))).isFalse();
+  }
+
   private static PhaseResult phase(
       long offered, double achieved, double p99, long failed, long dropped) {
     Latency latency = new Latency(p99 / 2, p99, p99, p99, 100);
