@@ -8,12 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A private redis-server for one benchmark trial, configured as the governor runs in production
@@ -24,16 +18,12 @@ public final class BenchmarkRedis implements AutoCloseable {
   public final Vertx vertx;
   public final RedisStore store;
   private final ManagedRedisServer server;
-  private final Path directory;
+  private final TempDirectory directory;
 
   public BenchmarkRedis() {
-    try {
-      directory = Files.createTempDirectory("infrafabric-bench-redis-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    directory = TempDirectory.create("infrafabric-bench-redis-");
     server =
-        ManagedRedisServer.builder(directory)
+        ManagedRedisServer.builder(directory.path())
             .appendFsync(AppendFsync.EVERYSEC)
             .maxMemoryBytes(4L * 1024 * 1024 * 1024)
             .build()
@@ -64,10 +54,6 @@ public final class BenchmarkRedis implements AutoCloseable {
     store.close();
     await(vertx.close());
     server.killHard();
-    try (Stream<Path> paths = Files.walk(directory)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    directory.close();
   }
 }

@@ -1,11 +1,10 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.benchmarks.BenchmarkRedis;
-import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * what Redis itself costs, without the engine's validation, pricing, fingerprint and parsing).
  *
  * <p>The scope has three layers, two of them budgeted with day, month and lifetime caps, as a
- * tenant with projects and agents would. Lives in the engine's package to build raw calls with the
- * engine's own key layout rather than a copy of it.
+ * tenant with projects and agents would. Both sides charge the same call ({@link
+ * BenchmarkCall#TYPICAL}); the raw side is {@link RawChargePath}.
  */
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 @BenchmarkMode({Mode.SampleTime, Mode.Throughput})
@@ -43,13 +42,13 @@ public class ChargePathBenchmark {
 
   private static final String TENANT = "bench";
   private static final Scope SCOPE = Scope.parse("bench/project/agent");
-  private static final ModelPrice MODEL =
-      new ModelPrice("bench-model", 2_500_000, 1_250_000, 10_000_000);
+  private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
 
   private BenchmarkRedis redis;
   private BudgetEngine engine;
   private Budgets budgets;
   private PricingCatalogues pricing;
+  private RawChargePath raw;
   private final Clock clock = Clock.systemUTC();
 
   @Setup(Level.Trial)
@@ -63,7 +62,8 @@ public class ChargePathBenchmark {
   @Setup(Level.Iteration)
   public void freshBudgets() {
     redis.flush();
-    BenchmarkRedis.await(pricing.replace(List.of(MODEL), -1));
+    long version = BenchmarkRedis.await(pricing.replace(List.of(CALL.model()), -1)).version();
+    raw = new RawChargePath(redis.store, clock, SCOPE, CALL, version);
     java.util.Map<Window, Limit> caps =
         java.util.Map.of(
             Window.DAY, Limit.of(Money.MAX_MICROS, 50, 80),
@@ -106,48 +106,20 @@ public class ChargePathBenchmark {
     ReserveOutcome outcome =
         BenchmarkRedis.await(
             engine.reserve(
-                new ReserveRequest(SCOPE, Spend.estimate(MODEL.model(), 1_000, 500), null, key())));
+                new ReserveRequest(
+                    SCOPE,
+                    Spend.estimate(
+                        CALL.model().model(), CALL.inputTokens(), CALL.maxOutputTokens()),
+                    null,
+                    key())));
     ReservationId id = ((ReserveOutcome.Reserved) outcome).id();
     return BenchmarkRedis.await(
         engine.commit(
-            new CommitRequest(
-                id,
-                Spend.tokens(
-                    MODEL.model(), new com.infrafabric.governor.pricing.TokenUsage(800, 100, 300)),
-                key())));
+            new CommitRequest(id, Spend.tokens(CALL.model().model(), CALL.used()), key())));
   }
 
   private Response rawReserveCommit() {
-    BudgetKeys keys = BudgetKeys.of(TENANT);
-    Instant now = clock.instant();
-    CalendarWindows windows = CalendarWindows.at(now, TenantZones.DEFAULT_ZONE);
-    long nowMillis = now.toEpochMilli();
-    ReservationId id = ReservationId.generate(TENANT);
-    BudgetCall reserve =
-        BudgetCall.of(keys, windows, nowMillis, key(), "fp", BudgetSettings.DEFAULTS)
-            .reservationKey(keys.reservation(id))
-            .arg(id.toString())
-            .arg(7_500)
-            .arg(nowMillis + 300_000)
-            .arg(MODEL.model())
-            .arg(1)
-            .arg(1_000)
-            .arg(500)
-            .arg(SCOPE.path());
-    BenchmarkRedis.await(redis.store.eval(BudgetScripts.RESERVE, reserve.keys(), reserve.args()));
-    BudgetCall commit =
-        BudgetCall.of(keys, windows, nowMillis, key(), "fp", BudgetSettings.DEFAULTS)
-            .reservationKey(keys.reservation(id))
-            .arg(id.toString())
-            .arg(5_125)
-            .arg(800)
-            .arg(100)
-            .arg(300)
-            .arg(MODEL.model())
-            .arg(1)
-            .arg("");
-    return BenchmarkRedis.await(
-        redis.store.eval(BudgetScripts.COMMIT, commit.keys(), commit.args()));
+    return BenchmarkRedis.await(raw.reserveCommit());
   }
 
   private static IdempotencyKey key() {

@@ -1,0 +1,105 @@
+package com.infrafabric.benchmarks.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * CPU time spent on this machine while a run lasts, split between the run itself and everything
+ * else, so that a reader can tell a quiet machine from a shared one. The run is this JVM and every
+ * process it started, with the children they have reaped (redis-server's append-only-file rewrites
+ * are forks of it). Read from {@code /proc}, in clock ticks, hence Linux only; elsewhere the split
+ * is unknown.
+ */
+final class CpuAccount {
+
+  private static final Path PROC = Path.of("/proc");
+
+  /** Fields 14 to 17 of {@code /proc/<pid>/stat}, counted after the command name's ')'. */
+  private static final int UTIME = 11;
+
+  private static final int CSTIME = 14;
+
+  private final OptionalLong busyStart;
+  private final OptionalLong totalStart;
+  private final OptionalLong ownStart;
+
+  private CpuAccount() {
+    this.busyStart = machineTicks(true);
+    this.totalStart = machineTicks(false);
+    this.ownStart = ownTicks();
+  }
+
+  /** Starts counting now; start it once the run's own processes are up. */
+  static CpuAccount start() {
+    return new CpuAccount();
+  }
+
+  /**
+   * The share of the machine's CPU capacity that other processes used since {@link #start}, 0..1,
+   * or negative if unknown. Call it before the run's own processes stop.
+   */
+  double othersShare() {
+    OptionalLong busy = machineTicks(true);
+    OptionalLong total = machineTicks(false);
+    OptionalLong own = ownTicks();
+    if (busy.isEmpty() || total.isEmpty() || own.isEmpty() || busyStart.isEmpty()) {
+      return -1;
+    }
+    long others =
+        busy.getAsLong() - busyStart.getAsLong() - (own.getAsLong() - ownStart.getAsLong());
+    return Math.max(0, (double) others / (total.getAsLong() - totalStart.getAsLong()));
+  }
+
+  /**
+   * Ticks of all CPUs from the first line of {@code /proc/stat}: busy (all but idle and iowait,
+   * steal included) or total.
+   */
+  private static OptionalLong machineTicks(boolean busy) {
+    return read(PROC.resolve("stat"))
+        .map(
+            stat -> {
+              long[] ticks =
+                  Arrays.stream(stat.lines().findFirst().orElseThrow().trim().split("\\s+"), 1, 9)
+                      .mapToLong(Long::parseLong)
+                      .toArray();
+              long total = Arrays.stream(ticks).sum();
+              return OptionalLong.of(busy ? total - ticks[3] - ticks[4] : total);
+            })
+        .orElse(OptionalLong.empty());
+  }
+
+  /** User and system ticks of this JVM and its descendants, with their reaped children. */
+  private static OptionalLong ownTicks() {
+    ProcessHandle self = ProcessHandle.current();
+    OptionalLong jvm = processTicks(self.pid());
+    if (jvm.isEmpty()) {
+      return jvm;
+    }
+    long descendants =
+        self.descendants().mapToLong(process -> processTicks(process.pid()).orElse(0)).sum();
+    return OptionalLong.of(jvm.getAsLong() + descendants);
+  }
+
+  private static OptionalLong processTicks(long pid) {
+    return read(PROC.resolve(Long.toString(pid)).resolve("stat"))
+        .map(
+            stat -> {
+              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+              return OptionalLong.of(
+                  Arrays.stream(fields, UTIME, CSTIME + 1).mapToLong(Long::parseLong).sum());
+            })
+        .orElse(OptionalLong.empty());
+  }
+
+  private static Optional<String> read(Path file) {
+    try {
+      return Optional.of(Files.readString(file));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

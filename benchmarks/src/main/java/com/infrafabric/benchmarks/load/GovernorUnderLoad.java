@@ -1,0 +1,144 @@
+package com.infrafabric.benchmarks.load;
+
+import com.infrafabric.benchmarks.BenchmarkRedis;
+import com.infrafabric.benchmarks.TempDirectory;
+import com.infrafabric.governor.budget.BudgetSettings;
+import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.service.GovernorService;
+import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.auth.SigningKeyPair;
+import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.auth.TokenSpec;
+import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The governor service configured as production runs it, on a private redis-server (AOF, fsync
+ * every second) and a free loopback port: ES256 bearer tokens checked against a key made for this
+ * run, per-principal rate limits kept in Redis, the default HTTP bounds, budget settings and Redis
+ * command timeout. The rate limit is set where no run reaches it, so it costs what it costs but
+ * never refuses. The service runs on the Redis client's Vert.x instance, not the load generator's.
+ */
+final class GovernorUnderLoad implements AutoCloseable {
+
+  private static final String ISSUER = "infrafabric-load";
+  private static final String AUDIENCE = "infrafabric";
+  private static final Duration TOKEN_TTL = Duration.ofHours(1);
+  private static final RateLimit NEVER_REACHED = RateLimit.perMinute(1_000_000_000);
+
+  private final BenchmarkRedis redis;
+  private final TempDirectory keys;
+  private final TokenMinter minter;
+  private final Clock clock;
+  private final GovernorService service;
+
+  private GovernorUnderLoad(BenchmarkRedis redis, TempDirectory keys, Clock clock) {
+    this.redis = redis;
+    this.keys = keys;
+    this.clock = clock;
+    SigningKeyPair pair = SigningKeyPair.generate("ES256");
+    Path jwks = keys.path().resolve("jwks.json");
+    pair.write(keys.path().resolve("signing-private.json"), jwks);
+    this.minter = TokenMinter.fromPrivateJwks(pair.privateJwks());
+    GovernorSettings settings =
+        new GovernorSettings(
+            new PlatformSettings(
+                HttpSettings.defaults().withPort(0),
+                JwtSettings.of(jwks, ISSUER, AUDIENCE),
+                RateLimitPolicy.uniform("governor", NEVER_REACHED),
+                Optional.empty()),
+            BudgetSettings.DEFAULTS,
+            Duration.ofSeconds(1),
+            RedisSettings.DEFAULT_COMMAND_TIMEOUT,
+            WebhookSettings.NONE);
+    this.service =
+        GovernorService.start(
+                redis.vertx,
+                redis.store,
+                settings,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                clock)
+            .await();
+  }
+
+  /** Starts Redis, then the service; blocks until it listens. */
+  static GovernorUnderLoad start(Clock clock) {
+    BenchmarkRedis redis = new BenchmarkRedis();
+    TempDirectory keys = TempDirectory.create("infrafabric-load-keys-");
+    try {
+      return new GovernorUnderLoad(redis, keys, clock);
+    } catch (RuntimeException e) {
+      keys.close();
+      redis.close();
+      throw e;
+    }
+  }
+
+  int port() {
+    return service.port();
+  }
+
+  /** The service's own Redis client, for the raw baseline. */
+  RedisStore store() {
+    return redis.store;
+  }
+
+  /** A context on the service's Vert.x instance, to drive the raw baseline from. */
+  Context redisContext() {
+    return redis.vertx.getOrCreateContext();
+  }
+
+  /** Deletes every key, so the next phase starts on an empty store; blocks until done. */
+  void emptyStore() {
+    redis.flush();
+  }
+
+  /** The {@code redis_version} the server reports. */
+  String redisVersion() {
+    String info = redis.store.send(Request.cmd(Command.INFO).arg("server")).await().toString();
+    return info.lines()
+        .filter(line -> line.startsWith("redis_version:"))
+        .map(line -> line.substring("redis_version:".length()))
+        .findFirst()
+        .orElse("unknown");
+  }
+
+  /** A token for an operator who may set prices and budgets. */
+  String admin() {
+    return minter.mint(spec("load-admin").withRoles("admin"), clock.instant());
+  }
+
+  /** A token for agent {@code subject}, confined to {@code scope}. */
+  String agent(String subject, String scope) {
+    return minter.mint(spec(subject).withRoles("agent").withScope(scope), clock.instant());
+  }
+
+  private static TokenSpec spec(String subject) {
+    return TokenSpec.of(subject, ISSUER, AUDIENCE, TOKEN_TTL);
+  }
+
+  /** Stops the service (draining requests in flight), then Redis; deletes the keys. */
+  @Override
+  public void close() {
+    try {
+      service.stop().await();
+    } finally {
+      redis.close();
+      keys.close();
+    }
+  }
+}

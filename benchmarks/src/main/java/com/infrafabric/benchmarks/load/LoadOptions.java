@@ -1,0 +1,137 @@
+package com.infrafabric.benchmarks.load;
+
+import com.infrafabric.platform.config.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The harness' command line: {@code [--smoke] [--<option> <value>]...}. Durations are written as
+ * the platform's configuration writes them ({@code 500ms}, {@code 5s}, {@code 1m}). {@code --smoke}
+ * picks short defaults for a run of a few seconds whose figures mean nothing; options given
+ * explicitly override either set of defaults.
+ *
+ * @param warmup unmeasured load before each of the raw, half-rate and max-rate phases
+ * @param duration measured time of each of those phases
+ * @param stepWarmup unmeasured load before each step of the rate search
+ * @param step measured time of each step of the rate search
+ * @param refinements bisections of the bracket the search found
+ * @param rawConcurrency raw script pairs in flight in the baseline
+ * @param connections HTTP connections the client keeps open (keep-alive, no pipelining)
+ * @param maxOutstanding operations in flight beyond which the open loop drops
+ * @param p99Bound the loosest p99 a sustainable step may have (see {@link Sustainability})
+ * @param out where to write the JSON results, if anywhere
+ * @param smoke whether this is a smoke run, whose figures mean nothing
+ */
+record LoadOptions(
+    Duration warmup,
+    Duration duration,
+    Duration stepWarmup,
+    Duration step,
+    int refinements,
+    int rawConcurrency,
+    int connections,
+    int maxOutstanding,
+    Duration p99Bound,
+    Optional<Path> out,
+    boolean smoke) {
+
+  static final String SMOKE = "--smoke";
+
+  /** A step that completes less than this share of its offered rate fell behind. */
+  static final double MIN_ACHIEVED_FRACTION = 0.95;
+
+  private static final Map<String, String> FULL = defaults("5s", "20s", "1s", "5s", "3");
+  private static final Map<String, String> QUICK = defaults("200ms", "1s", "200ms", "500ms", "1");
+
+  /** Parses {@code args}; throws with a sentence naming the bad option. */
+  static LoadOptions parse(String... args) {
+    boolean smoke = false;
+    Map<String, String> values = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(SMOKE)) {
+        smoke = true;
+      } else if (FULL.containsKey(args[i]) || args[i].equals("--out")) {
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException(args[i] + " needs a value");
+        }
+        values.put(args[i], args[++i]);
+      } else {
+        throw new IllegalArgumentException("unknown option " + args[i]);
+      }
+    }
+    Map<String, String> chosen = new LinkedHashMap<>(smoke ? QUICK : FULL);
+    chosen.putAll(values);
+    return of(chosen, smoke);
+  }
+
+  /** When a step of the rate search counts as sustainable. */
+  Sustainability sustainability() {
+    return new Sustainability(MIN_ACHIEVED_FRACTION, p99Bound.toNanos() / 1e6);
+  }
+
+  /** The options and their full-run defaults, for {@code --help}. */
+  static String usage() {
+    StringBuilder usage =
+        new StringBuilder(
+            "options (full-run default; --smoke runs a few seconds with short defaults):\n");
+    FULL.forEach(
+        (key, value) -> usage.append("  ").append(key).append(' ').append(value).append('\n'));
+    return usage.append("  --out <results.json>\n  ").append(SMOKE).append('\n').toString();
+  }
+
+  private static LoadOptions of(Map<String, String> values, boolean smoke) {
+    return new LoadOptions(
+        duration(values, "--warmup", false),
+        duration(values, "--duration", true),
+        duration(values, "--step-warmup", false),
+        duration(values, "--step", true),
+        integer(values, "--refinements", 0, 10),
+        integer(values, "--raw-concurrency", 1, 1024),
+        integer(values, "--connections", 1, 1024),
+        integer(values, "--max-outstanding", 1, 1_000_000),
+        duration(values, "--p99-bound", true),
+        Optional.ofNullable(values.get("--out")).map(Path::of),
+        smoke);
+  }
+
+  private static Map<String, String> defaults(
+      String warmup, String duration, String stepWarmup, String step, String refinements) {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("--warmup", warmup);
+    defaults.put("--duration", duration);
+    defaults.put("--step-warmup", stepWarmup);
+    defaults.put("--step", step);
+    defaults.put("--refinements", refinements);
+    defaults.put("--raw-concurrency", "16");
+    defaults.put("--connections", "32");
+    defaults.put("--max-outstanding", "1024");
+    defaults.put("--p99-bound", "50ms");
+    return Collections.unmodifiableMap(defaults);
+  }
+
+  private static Duration duration(Map<String, String> values, String key, boolean positive) {
+    Duration value = Durations.parse(key, values.get(key));
+    if (value.isNegative() || positive && value.isZero()) {
+      throw new IllegalArgumentException(
+          key + " " + values.get(key) + " must be " + (positive ? "positive" : "zero or more"));
+    }
+    return value;
+  }
+
+  private static int integer(Map<String, String> values, String key, int min, int max) {
+    String text = values.get(key);
+    try {
+      int value = Integer.parseInt(text);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " " + text + " is not a whole number");
+    }
+    throw new IllegalArgumentException(key + " " + text + " is outside " + min + ".." + max);
+  }
+}

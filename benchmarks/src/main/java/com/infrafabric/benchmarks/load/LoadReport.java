@@ -1,0 +1,199 @@
+package com.infrafabric.benchmarks.load;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes a run's results as a table for people and as JSON for tools. */
+final class LoadReport {
+
+  private static final String ROW = "%-12s %-22s %11s %8s %8s %9s %8s %8s %7s %8s  %s%n";
+
+  private LoadReport() {}
+
+  /** The table: machine, every phase and search step, then the targets. */
+  static void print(LoadResults results, PrintStream out) {
+    Machine m = results.machine();
+    out.println("IF.governor charge path: reserve + commit of one LLM call");
+    out.printf(
+        Locale.ROOT,
+        "machine: %d cores, %s, %s, redis %s (AOF everysec)%n"
+            + "load: average %.2f before the run; other processes used %s of the CPU during it%n",
+        m.cores(),
+        m.jdk(),
+        m.os(),
+        m.redis(),
+        m.loadAverage(),
+        m.othersCpuShare() < 0
+            ? "an unknown share"
+            : String.format(Locale.ROOT, "%.0f%%", 100 * m.othersCpuShare()));
+    out.println(
+        "the load generator and the service share one JVM and redis-server runs beside them:"
+            + " all compete for the same cores");
+    if (results.options().smoke()) {
+      out.println("SMOKE RUN: a few seconds of load; these figures mean nothing");
+    }
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        ROW,
+        "phase",
+        "load",
+        "achieved/s",
+        "p50 ms",
+        "p99 ms",
+        "p99.9 ms",
+        "max ms",
+        "lag p99",
+        "failed",
+        "dropped",
+        "verdict");
+    row(out, results.raw(), "closed, " + results.options().rawConcurrency() + " in flight", "");
+    for (RateSearch.Step step : results.search().steps()) {
+      row(out, step.result(), step.result().load(), verdict(step.shortfalls()));
+    }
+    Sustainability criteria = results.options().sustainability();
+    row(out, results.half(), results.half().load(), verdict(criteria.shortfalls(results.half())));
+    row(out, results.max(), results.max().load(), verdict(criteria.shortfalls(results.max())));
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "max sustainable HTTP rate: %d reserve+commit/s%n%n",
+        results.search().maxRate());
+    for (Target target : results.targets()) {
+      out.printf(
+          Locale.ROOT,
+          "%-26s %8.2f %-2s  target %s %5.1f %-2s  ratio %5.2f  %s%n",
+          target.name(),
+          target.measured(),
+          target.unit(),
+          target.atLeast() ? ">=" : "<=",
+          target.limit(),
+          target.unit(),
+          target.ratio(),
+          target.met() ? "met" : "NOT MET");
+    }
+  }
+
+  /** Writes {@link #json} to {@code file}. */
+  static void write(LoadResults results, Path file) {
+    try {
+      Files.writeString(file, json(results).encodePrettily());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  static JsonObject json(LoadResults results) {
+    Machine m = results.machine();
+    LoadOptions o = results.options();
+    JsonArray steps = new JsonArray();
+    results
+        .search()
+        .steps()
+        .forEach(
+            step ->
+                steps.add(
+                    phase(step.result())
+                        .put("sustainable", step.sustainable())
+                        .put("shortfalls", new JsonArray(step.shortfalls()))));
+    JsonArray targets = new JsonArray();
+    results
+        .targets()
+        .forEach(
+            t ->
+                targets.add(
+                    new JsonObject()
+                        .put("name", t.name())
+                        .put("measured", t.measured())
+                        .put("limit", t.limit())
+                        .put("unit", t.unit())
+                        .put("at_least", t.atLeast())
+                        .put("ratio", t.ratio())
+                        .put("met", t.met())));
+    return new JsonObject()
+        .put(
+            "machine",
+            new JsonObject()
+                .put("cores", m.cores())
+                .put("jdk", m.jdk())
+                .put("os", m.os())
+                .put("redis", m.redis())
+                .put("load_average_before", m.loadAverage())
+                .put("others_cpu_share", m.othersCpuShare())
+                .put("generator_in_service_jvm", true))
+        .put(
+            "options",
+            new JsonObject()
+                .put("smoke", o.smoke())
+                .put("warmup_ms", o.warmup().toMillis())
+                .put("duration_ms", o.duration().toMillis())
+                .put("step_warmup_ms", o.stepWarmup().toMillis())
+                .put("step_ms", o.step().toMillis())
+                .put("refinements", o.refinements())
+                .put("raw_concurrency", o.rawConcurrency())
+                .put("connections", o.connections())
+                .put("max_outstanding", o.maxOutstanding())
+                .put("p99_bound_ms", o.p99Bound().toMillis()))
+        .put("raw", phase(results.raw()))
+        .put("search", steps)
+        .put("max_sustainable_per_second", results.search().maxRate())
+        .put("half", phase(results.half()))
+        .put("max", phase(results.max()))
+        .put("targets", targets);
+  }
+
+  private static JsonObject phase(PhaseResult p) {
+    return new JsonObject()
+        .put("name", p.name())
+        .put("offered_per_second", p.offeredPerSecond())
+        .put("achieved_per_second", p.achievedPerSecond())
+        .put("completed", p.completed())
+        .put("failed", p.failed())
+        .put("dropped", p.dropped())
+        .put("latency_ms", latency(p.latency()))
+        .put("launch_lag_ms", latency(p.launchLag()))
+        .put("first_failure", p.firstFailure());
+  }
+
+  private static JsonObject latency(Latency l) {
+    return new JsonObject()
+        .put("p50", l.p50Millis())
+        .put("p99", l.p99Millis())
+        .put("p99_9", l.p999Millis())
+        .put("max", l.maxMillis())
+        .put("count", l.count());
+  }
+
+  private static void row(PrintStream out, PhaseResult p, String load, String verdict) {
+    Latency l = p.latency();
+    out.printf(
+        Locale.ROOT,
+        ROW,
+        p.name(),
+        load,
+        String.format(Locale.ROOT, "%.0f", p.achievedPerSecond()),
+        ms(l.p50Millis()),
+        ms(l.p99Millis()),
+        ms(l.p999Millis()),
+        ms(l.maxMillis()),
+        p.offeredPerSecond() == 0 ? "-" : ms(p.launchLag().p99Millis()),
+        p.failed(),
+        p.dropped(),
+        verdict);
+  }
+
+  private static String verdict(List<String> shortfalls) {
+    return shortfalls.isEmpty() ? "sustainable" : String.join("; ", shortfalls);
+  }
+
+  private static String ms(double millis) {
+    return String.format(Locale.ROOT, "%.3f", millis);
+  }
+}

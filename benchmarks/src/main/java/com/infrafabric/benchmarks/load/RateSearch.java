@@ -1,0 +1,130 @@
+package com.infrafabric.benchmarks.load;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the maximum sustainable rate (see {@link Sustainability}) by stepping an open-loop rate.
+ * From the starting rate it multiplies the rate by {@value #GROWTH} while the step is sustainable
+ * (or divides it while it is not) until the outcome flips, which brackets the limit between a
+ * sustainable and an unsustainable rate; then it bisects that bracket {@code refinements} times.
+ * The answer is the highest rate that was actually measured sustainable, never an interpolation.
+ *
+ * <p>A step that kept up with its rate but missed only the latency bound is measured once more and
+ * the second step decides: on a shared machine a neighbour's burst of a few hundred milliseconds
+ * can spoil one step's p99, and a single spoiled step would send the search far below the limit. A
+ * step that fell behind, dropped or failed is not repeated: that is overload, not a burst.
+ */
+final class RateSearch {
+
+  static final double GROWTH = 1.5;
+
+  /** Below this many operations a second, a step measures too few to decide anything. */
+  static final long MIN_RATE = 10;
+
+  /** 1.5^30 is five orders of magnitude: no real system is still sustainable after that. */
+  private static final int MAX_STEPS_ONE_WAY = 30;
+
+  /** One open-loop step at a given rate. */
+  @FunctionalInterface
+  interface Trial {
+    PhaseResult run(long ratePerSecond);
+  }
+
+  /**
+   * One measured step and why it was not sustainable.
+   *
+   * @param result what the step did
+   * @param shortfalls empty when the step was sustainable
+   */
+  record Step(PhaseResult result, List<String> shortfalls) {
+    Step {
+      shortfalls = List.copyOf(shortfalls);
+    }
+
+    boolean sustainable() {
+      return shortfalls.isEmpty();
+    }
+  }
+
+  /**
+   * @param maxRate the highest sustainable rate measured, 0 if not even {@link #MIN_RATE} was
+   * @param steps every step, in the order run
+   */
+  record Outcome(long maxRate, List<Step> steps) {
+    Outcome {
+      steps = List.copyOf(steps);
+    }
+  }
+
+  private final Sustainability criteria;
+  private final Trial trial;
+  private final List<Step> steps = new ArrayList<>();
+  private long good;
+  private long bad = Long.MAX_VALUE;
+
+  private RateSearch(Sustainability criteria, Trial trial) {
+    this.criteria = criteria;
+    this.trial = trial;
+  }
+
+  /** Searches from {@code startRate} (at least {@link #MIN_RATE}); runs trials one at a time. */
+  static Outcome search(long startRate, int refinements, Sustainability criteria, Trial trial) {
+    RateSearch search = new RateSearch(criteria, trial);
+    search.bracket(Math.max(MIN_RATE, startRate));
+    search.bisect(refinements);
+    return new Outcome(search.good, search.steps);
+  }
+
+  private void bracket(long startRate) {
+    long rate = startRate;
+    boolean ascending = step(rate);
+    for (int taken = 1; !bracketed(ascending, rate); taken++) {
+      if (taken == MAX_STEPS_ONE_WAY) {
+        throw new IllegalStateException(
+            "the rate search found no limit within "
+                + MAX_STEPS_ONE_WAY
+                + " steps from "
+                + startRate
+                + "/s; the last step ran "
+                + rate
+                + "/s");
+      }
+      rate =
+          ascending ? (long) Math.ceil(rate * GROWTH) : Math.max(MIN_RATE, (long) (rate / GROWTH));
+      step(rate);
+    }
+  }
+
+  /** A climb ends at its first unsustainable step, a descent at its first sustainable one. */
+  private boolean bracketed(boolean ascending, long rate) {
+    return ascending ? bad != Long.MAX_VALUE : good != 0 || rate <= MIN_RATE;
+  }
+
+  private void bisect(int refinements) {
+    for (int i = 0; i < refinements && good != 0 && bad - good > 1; i++) {
+      step((good + bad) / 2);
+    }
+  }
+
+  /** Runs a step at {@code rate} (twice if a burst may have spoiled it) and narrows the bracket. */
+  private boolean step(long rate) {
+    Step step = measure(rate);
+    if (!step.sustainable() && criteria.keptUp(step.result())) {
+      step = measure(rate);
+    }
+    if (step.sustainable()) {
+      good = Math.max(good, rate);
+    } else {
+      bad = Math.min(bad, rate);
+    }
+    return step.sustainable();
+  }
+
+  private Step measure(long rate) {
+    PhaseResult result = trial.run(rate);
+    Step step = new Step(result, criteria.shortfalls(result));
+    steps.add(step);
+    return step;
+  }
+}

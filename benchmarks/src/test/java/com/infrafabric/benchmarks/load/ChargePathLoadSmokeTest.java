@@ -1,0 +1,48 @@
+package com.infrafabric.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the whole harness in smoke mode (a private redis-server, the real service, every phase for a
+ * moment), so that CI notices when it no longer starts, when the charge path fails over HTTP, or
+ * when the results file loses a figure. The figures of such a short run mean nothing.
+ */
+class ChargePathLoadSmokeTest {
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void everyPhaseChargesWithoutFailureAndTheResultsAreWritten(@TempDir Path directory)
+      throws Exception {
+    Path out = directory.resolve("results.json");
+
+    ChargePathLoad.main(new String[] {"--smoke", "--out", out.toString()});
+
+    JsonObject results = new JsonObject(Files.readString(out));
+    assertThat(results.getJsonObject("machine").getInteger("cores"))
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(results.getLong("max_sustainable_per_second")).isPositive();
+    assertThat(results.getJsonArray("search")).isNotEmpty();
+    for (String phase : List.of("raw", "half")) {
+      assertChargedWithoutFailure(results.getJsonObject(phase));
+    }
+    assertThat(results.getJsonObject("max").getLong("completed")).isPositive();
+    assertThat(results.getJsonArray("targets"))
+        .extracting(target -> ((JsonObject) target).getString("name"))
+        .containsExactly("p99 at half the max rate", "p99 at the max rate", "max rate / raw rate");
+  }
+
+  private static void assertChargedWithoutFailure(JsonObject phase) {
+    assertThat(phase.getLong("completed")).as(phase.getString("name")).isPositive();
+    assertThat(phase.getLong("failed")).as(phase.getString("first_failure")).isZero();
+    assertThat(phase.getJsonObject("latency_ms").getDouble("p99")).isPositive();
+  }
+}

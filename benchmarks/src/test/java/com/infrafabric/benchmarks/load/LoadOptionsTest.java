@@ -1,0 +1,44 @@
+package com.infrafabric.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class LoadOptionsTest {
+
+  @Test
+  void aFullRunFitsInAboutThreeMinutesOfMeasuring() {
+    LoadOptions options = LoadOptions.parse();
+
+    assertThat(options.smoke()).isFalse();
+    assertThat(options.warmup().plus(options.duration()).multipliedBy(3))
+        .isLessThanOrEqualTo(Duration.ofSeconds(90));
+    assertThat(options.out()).isEmpty();
+  }
+
+  @Test
+  void smokeShortensTheDefaultsAndExplicitOptionsStillWin() {
+    LoadOptions options = LoadOptions.parse("--smoke", "--duration", "2s", "--out", "r.json");
+
+    assertThat(options.smoke()).isTrue();
+    assertThat(options.warmup()).isEqualTo(Duration.ofMillis(200));
+    assertThat(options.duration()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(options.out()).contains(Path.of("r.json"));
+  }
+
+  @Test
+  void badOptionsAreNamed() {
+    assertThatThrownBy(() -> LoadOptions.parse("--rate", "5")).hasMessage("unknown option --rate");
+    assertThatThrownBy(() -> LoadOptions.parse("--duration"))
+        .hasMessage("--duration needs a value");
+    assertThatThrownBy(() -> LoadOptions.parse("--duration", "0s"))
+        .hasMessage("--duration 0s must be positive");
+    assertThatThrownBy(() -> LoadOptions.parse("--connections", "0"))
+        .hasMessage("--connections 0 is outside 1..1024");
+    assertThatThrownBy(() -> LoadOptions.parse("--connections", "many"))
+        .hasMessage("--connections many is not a whole number");
+  }
+}
