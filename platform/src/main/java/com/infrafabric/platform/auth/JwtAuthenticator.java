@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Verifies bearer JWTs: the {@code alg} must be the configured one (so {@code none}, HMAC and RSA
@@ -24,19 +25,27 @@ import java.util.Objects;
  * audience, {@code exp} and {@code nbf} must hold at the injected clock's time. Claims are only
  * read after the signature has been verified.
  *
+ * <p>A token accepted once is remembered for a while ({@link VerifiedTokens}), so a client reusing
+ * it is not verified again on every request.
+ *
  * <p>Thread-safe. {@link #authenticate} never blocks: the key file is read through the Vert.x file
  * system.
  */
 public final class JwtAuthenticator {
 
+  static final int REMEMBERED_TOKENS = 10_000;
+
   private final JWSAlgorithm algorithm;
   private final JwksFile jwks;
   private final ClaimsCheck claims;
+  private final VerifiedTokens verified;
 
-  private JwtAuthenticator(JWSAlgorithm algorithm, JwksFile jwks, ClaimsCheck claims) {
+  private JwtAuthenticator(
+      JWSAlgorithm algorithm, JwksFile jwks, ClaimsCheck claims, VerifiedTokens verified) {
     this.algorithm = algorithm;
     this.jwks = jwks;
     this.claims = claims;
+    this.verified = verified;
   }
 
   public static JwtAuthenticator create(Vertx vertx, JwtSettings settings, Clock clock) {
@@ -44,7 +53,8 @@ public final class JwtAuthenticator {
     return new JwtAuthenticator(
         JWSAlgorithm.parse(settings.algorithm()),
         new JwksFile(vertx, settings.jwksFile(), clock, settings.jwksRefresh()),
-        new ClaimsCheck(settings, clock));
+        new ClaimsCheck(settings, clock),
+        new VerifiedTokens(REMEMBERED_TOKENS, settings.jwksRefresh(), settings.clockSkew(), clock));
   }
 
   /** Reads the key file; a service calls this at start so a bad file stops it there. */
@@ -59,6 +69,10 @@ public final class JwtAuthenticator {
   public Future<AuthResult> authenticate(String token) {
     if (token == null || token.isBlank()) {
       return Future.succeededFuture(AuthResult.rejected(Reason.MISSING));
+    }
+    Optional<Principal> known = verified.lookup(token);
+    if (known.isPresent()) {
+      return Future.succeededFuture(new AuthResult.Authenticated(known.get()));
     }
     SignedJWT jwt;
     try {
@@ -80,7 +94,19 @@ public final class JwtAuthenticator {
                 usableKey(keys, kid) != null
                     ? Future.succeededFuture(keys)
                     : jwks.afterUnknownKey())
-        .map(keys -> verify(jwt, usableKey(keys, kid)));
+        .map(keys -> remembered(token, jwt, verify(jwt, usableKey(keys, kid))));
+  }
+
+  private AuthResult remembered(String token, SignedJWT jwt, AuthResult result) {
+    if (result instanceof AuthResult.Authenticated accepted) {
+      try {
+        verified.remember(
+            token, accepted.principal(), jwt.getJWTClaimsSet().getExpirationTime().toInstant());
+      } catch (ParseException e) {
+        throw new IllegalStateException("accepted claims were parsed once already", e);
+      }
+    }
+    return result;
   }
 
   private AuthResult verify(SignedJWT jwt, ECKey key) {
