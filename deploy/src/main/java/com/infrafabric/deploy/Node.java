@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * One running InfraFabric process: the governor and the chassis on one Vert.x instance and one
@@ -57,6 +58,7 @@ final class Node {
                   vertx,
                   store,
                   chassis,
+                  Optional.empty(),
                   new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                   clock)
               .await();
