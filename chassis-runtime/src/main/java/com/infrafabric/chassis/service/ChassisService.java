@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.service;
 
 import com.infrafabric.chassis.Chassis;
+import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.http.ChassisApi;
 import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.platform.auth.Access;
@@ -47,7 +48,8 @@ public final class ChassisService {
     settings.masterKeys().ifPresent(builder::masterKeys);
     budget.ifPresent(builder::budget);
     this.chassis = builder.build();
-    ChassisApi api = new ChassisApi(chassis, settings.maxInputBytes(), meters);
+    Optional<CredentialVault> vault = settings.masterKeys().map(keys -> chassis.credentials());
+    ChassisApi api = new ChassisApi(chassis, vault, settings.maxInputBytes(), meters);
     this.http =
         settings
             .platform()
