@@ -40,16 +40,7 @@ final class OperatorKeys {
     String jwks = publishersJwks();
     OperatorConfig defaults = defaults(jwks);
     EgressSettings egress = egress(EgressSettings.defaults());
-    OperatorConfig.Builder builder =
-        OperatorConfig.builder()
-            .llmCaps(
-                integer("chassis.caps.llmMaxCalls", defaults.llmMaxCallsCap(), 1, 10_000),
-                integer(
-                    "chassis.caps.llmMaxOutputTokens",
-                    defaults.llmMaxOutputTokensCap(),
-                    1,
-                    1_000_000))
-            .llmProviders(LlmKeys.providers(config));
+    OperatorConfig.Builder builder = llm(OperatorConfig.builder(), defaults);
     GrantKeys.read(config).ifPresent(builder::grantVerification);
     return builder
         .trustedPublishersJwks(jwks)
@@ -75,6 +66,16 @@ final class OperatorKeys {
         .maxHeaderBytes(egress.maxHeaderBytes())
         .maxRequestBodyBytes(egress.maxRequestBodyBytes())
         .build();
+  }
+
+  /** The model providers, and the caps on what a contract's llm capability may ask for. */
+  private OperatorConfig.Builder llm(OperatorConfig.Builder builder, OperatorConfig defaults) {
+    return builder
+        .llmCaps(
+            integer("chassis.caps.llmMaxCalls", defaults.llmMaxCallsCap(), 1, 10_000),
+            integer(
+                "chassis.caps.llmMaxOutputTokens", defaults.llmMaxOutputTokensCap(), 1, 1_000_000))
+        .llmProviders(LlmKeys.providers(config));
   }
 
   private String publishersJwks() {
