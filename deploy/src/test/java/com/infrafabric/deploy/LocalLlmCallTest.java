@@ -2,14 +2,11 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.chassis.publish.ContractSigner;
-import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.hostapi.contract.ModuleDigest;
-import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.TokenMinter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,7 +47,10 @@ class LocalLlmCallTest {
               "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
       assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
       byte[] module = Guests.fixture("examples/wat/llm_complete.wat");
-      register(serve, module);
+      HttpResponse<String> registered =
+          serve.register(
+              module, Contracts.forModule("ask", module).grantLlm(List.of(MODEL), 1, 64).json());
+      assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
       String agent = serve.agent("my-agent", "acme", "ask@1.0.0");
       String grant = claim(serve, module);
 
@@ -83,21 +83,6 @@ class LocalLlmCallTest {
                 assertThat(((JsonObject) commit).getLong("spent_delta_micros")).isEqualTo(cost);
               });
     }
-  }
-
-  private static void register(LocalServe serve, byte[] module) {
-    String contract = Contracts.forModule("ask", module).grantLlm(List.of(MODEL), 1, 64).json();
-    String jws =
-        ContractSigner.sign(
-            module, contract, SigningKey.load(serve.data.resolve("keys/publisher-private.json")));
-    HttpResponse<String> registered =
-        serve.chassis.send(
-            "POST",
-            "/v1/tools",
-            serve.token("publisher"),
-            Map.of(),
-            ChassisServiceRig.registration(module, jws));
-    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
   }
 
   /**

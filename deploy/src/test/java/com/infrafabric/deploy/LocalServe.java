@@ -1,5 +1,8 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.chassis.publish.ContractSigner;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
+import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.testing.HttpTestClient;
 import java.io.ByteArrayOutputStream;
@@ -7,6 +10,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +69,19 @@ final class LocalServe implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Registers {@code module} under {@code contract} signed with the local publisher key. */
+  HttpResponse<String> register(byte[] module, String contract) {
+    String jws =
+        ContractSigner.sign(
+            module, contract, SigningKey.load(data.resolve("keys/publisher-private.json")));
+    return chassis.send(
+        "POST",
+        "/v1/tools",
+        token("publisher"),
+        Map.of(),
+        ChassisServiceRig.registration(module, jws));
   }
 
   /** An agent {@code subject} of tenant {@code scope} whose token grants {@code tools}. */

@@ -2,10 +2,7 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.chassis.publish.ContractSigner;
-import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.platform.auth.SigningKey;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -53,16 +50,7 @@ class ServeCommandTest {
       byte[] module = Guests.fixture("examples/c/word_count.wasm");
       String contract =
           new String(Guests.fixture("examples/c/word_count.contract.json"), StandardCharsets.UTF_8);
-      String jws =
-          ContractSigner.sign(
-              module, contract, SigningKey.load(data.resolve("keys/publisher-private.json")));
-      HttpResponse<String> registered =
-          serve.chassis.send(
-              "POST",
-              "/v1/tools",
-              serve.token("publisher"),
-              Map.of(),
-              ChassisServiceRig.registration(module, jws));
+      HttpResponse<String> registered = serve.register(module, contract);
       assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
 
       HttpResponse<String> invoked =
