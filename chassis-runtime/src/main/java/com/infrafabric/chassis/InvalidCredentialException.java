@@ -8,7 +8,18 @@ public final class InvalidCredentialException extends ChassisException {
 
   private static final long serialVersionUID = 1L;
 
-  public InvalidCredentialException(String message) {
+  private final String field;
+
+  /**
+   * @param field the invalid field as a client names it: {@code name}, {@code secret}, {@code
+   *     allow[2]}, {@code header} or {@code scheme}
+   */
+  public InvalidCredentialException(String field, String message) {
     super(ErrorCode.INVALID_CREDENTIAL, message);
+    this.field = field;
+  }
+
+  public String field() {
+    return field;
   }
 }

@@ -1,5 +1,6 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
@@ -8,23 +9,28 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
  * The key setup of a local launch that names no JWKS file: an ES256 operator key (signs bearer
- * tokens and agent contracts), a contract publisher key and the governor's grant key, each created
- * once under {@code <data>/keys}, and operator tokens written (mode 0600, never printed) under
- * {@code <data>/tokens} so that a newcomer can call both APIs and publish a tool at once.
- * Production sets {@code auth.jwksFile} to its own issuer's keys and {@code
- * chassis.publishers.jwksFile} to its publishers' keys, and none of this happens.
+ * tokens and agent contracts), a contract publisher key, the governor's grant key (the chassis
+ * verifies grants with its public half) and the vault's master key (mode 0600), each created once
+ * under {@code <data>/keys}, and operator tokens written (mode 0600, never printed) under {@code
+ * <data>/tokens} so that a newcomer can call both APIs, publish a tool and store a credential at
+ * once. Production sets {@code auth.jwksFile} to its own issuer's keys and the other key settings
+ * to its own files, and none of this happens.
  */
 final class LocalKeys {
 
   static final String ISSUER = "infrafabric-local";
   static final String AUDIENCE = "infrafabric";
   static final Duration OPERATOR_TOKEN_TTL = Duration.ofHours(12);
+  static final Duration CHASSIS_TOKEN_TTL = Duration.ofHours(1);
+  private static final String VAULT_KEYS_VARIABLE = "IF_CHASSIS_VAULT_MASTER_KEYS";
 
   private final Path privateFile;
   private final Path publicFile;
@@ -32,6 +38,7 @@ final class LocalKeys {
   private final Path publishersFile;
   private final Path grantPrivateFile;
   private final Path grantsFile;
+  private final Path vaultKeysFile;
   private final Path tokens;
 
   private LocalKeys(Path dataDirectory) {
@@ -41,6 +48,7 @@ final class LocalKeys {
     this.publishersFile = dataDirectory.resolve("keys/publishers-jwks.json");
     this.grantPrivateFile = dataDirectory.resolve("keys/grant-private.json");
     this.grantsFile = dataDirectory.resolve("keys/grant-jwks.json");
+    this.vaultKeysFile = dataDirectory.resolve("keys/vault-master.json");
     this.tokens = dataDirectory.resolve("tokens");
   }
 
@@ -51,6 +59,9 @@ final class LocalKeys {
     ensurePair(keys.privateFile, keys.publicFile);
     ensurePair(keys.publisherPrivateFile, keys.publishersFile);
     ensurePair(keys.grantPrivateFile, keys.grantsFile);
+    if (!Files.exists(keys.vaultKeysFile)) {
+      writeOwnerOnly(keys.vaultKeysFile, MasterKeys.generateJwks("local-1"));
+    }
     return keys;
   }
 
@@ -60,16 +71,24 @@ final class LocalKeys {
     }
   }
 
-  /** The settings that make both services trust these keys: tokens, contracts and grants. */
-  Map<String, String> defaults() {
-    return Map.of(
-        "auth.jwksFile", publicFile.toString(),
-        "auth.issuer", ISSUER,
-        "auth.audience", AUDIENCE,
-        "chassis.publishers.jwksFile", publishersFile.toString(),
-        "contracts.jwksFile", publicFile.toString(),
-        "contracts.issuer", ISSUER,
-        "grants.keyFile", grantPrivateFile.toString());
+  /**
+   * The settings that make both services use these keys: tokens, contracts, grants and, unless
+   * {@code env} gives the vault's keys itself ({@code IF_CHASSIS_VAULT_MASTER_KEYS}), the vault.
+   */
+  Map<String, String> defaults(Map<String, String> env) {
+    Map<String, String> defaults = new HashMap<>();
+    defaults.put("auth.jwksFile", publicFile.toString());
+    defaults.put("auth.issuer", ISSUER);
+    defaults.put("auth.audience", AUDIENCE);
+    defaults.put("chassis.publishers.jwksFile", publishersFile.toString());
+    defaults.put("contracts.jwksFile", publicFile.toString());
+    defaults.put("contracts.issuer", ISSUER);
+    defaults.put("grants.keyFile", grantPrivateFile.toString());
+    defaults.put("chassis.grants.jwksFile", grantsFile.toString());
+    if (!env.containsKey(VAULT_KEYS_VARIABLE)) {
+      defaults.put("chassis.vault.masterKeysFile", vaultKeysFile.toString());
+    }
+    return Map.copyOf(defaults);
   }
 
   /** The governor's public grant keys, which the chassis verifies grants with. */
@@ -91,16 +110,30 @@ final class LocalKeys {
   Path writeToken(String name, TokenSpec spec, Instant now) {
     createDirectory(tokens);
     Path file = tokens.resolve(name + ".jwt");
-    String token = TokenMinter.load(privateFile).mint(spec, now);
+    writeOwnerOnly(file, TokenMinter.load(privateFile).mint(spec, now));
+    return file;
+  }
+
+  /**
+   * The chassis's token for the governor's reservation routes, renewed before it expires: role
+   * {@code chassis}, which may reserve on any scope a grant names.
+   */
+  RenewingToken chassisToken(Clock clock) {
+    return new RenewingToken(
+        TokenMinter.load(privateFile),
+        TokenSpec.of("local-chassis", ISSUER, AUDIENCE, CHASSIS_TOKEN_TTL).withRoles("chassis"),
+        clock);
+  }
+
+  private static void writeOwnerOnly(Path file, String text) {
     try {
       Files.deleteIfExists(file);
       Files.createFile(
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(file, token);
+      Files.writeString(file, text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
-    return file;
   }
 
   /** A token spec for this key's issuer and audience. */

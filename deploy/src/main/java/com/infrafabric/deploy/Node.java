@@ -31,12 +31,17 @@ final class Node {
   }
 
   /**
-   * Starts both services on {@code redis}; on failure stops whatever started.
+   * Starts both services on {@code redis}, the chassis with the budget port {@code budget} connects
+   * to the governor; on failure stops whatever started.
    *
    * @throws IllegalStateException naming the service that did not start and why
    */
   static Node start(
-      RedisChoice redis, GovernorSettings governor, ChassisSettings chassis, Clock clock) {
+      RedisChoice redis,
+      GovernorSettings governor,
+      ChassisSettings chassis,
+      BudgetWiring budget,
+      Clock clock) {
     Vertx vertx = Vertx.vertx();
     PrometheusMeterRegistry governorMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     RedisStore store =
@@ -57,6 +62,7 @@ final class Node {
                   vertx,
                   store,
                   chassis,
+                  budget.connect(vertx, node.governor),
                   new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                   clock)
               .await();

@@ -1,5 +1,6 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.service.GovernorService;
@@ -7,13 +8,19 @@ import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.http.HttpSettings;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,10 +29,17 @@ import org.slf4j.LoggerFactory;
  * {@code infrafabric serve}: starts the governor and the chassis on the configured (or embedded)
  * Redis and runs until SIGTERM or SIGINT, then stops accepting, drains in-flight requests, closes
  * the Redis client and stops the embedded server.
+ *
+ * <p>In local mode (no {@code auth.jwksFile}) the chassis also verifies the local governor's
+ * grants, seals its vault with a local master key, answers the default pricing catalogue's models
+ * with the offline provider, and reserves their cost with the governor beside it over its REST API,
+ * as a {@code chassis}-role token it mints itself; so a newcomer's tools can call {@code llm} at
+ * once, without network or keys.
  */
 final class ServeCommand {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+  private static final Duration BUDGET_TIMEOUT = Duration.ofSeconds(5);
 
   private final LaunchOptions options;
   private final Map<String, String> env;
@@ -58,17 +72,20 @@ final class ServeCommand {
     LocalKeys keys = null;
     if (config.optional("auth.jwksFile").isEmpty()) {
       keys = LocalKeys.ensure(options.dataDirectory());
-      config = config.withDefaults(keys.defaults());
+      Map<String, String> local = new HashMap<>(keys.defaults(env));
+      local.put("chassis.llm.offlineModels", String.join(",", pricedModels()));
+      config = config.withDefaults(local);
     }
     GovernorSettings governor = GovernorSettings.from(config);
     ChassisSettings chassis = ChassisSettings.from(config);
     config.rejectUnknownKeys();
     requireDistinctPorts(governor.platform().http(), chassis.platform().http());
+    BudgetWiring budget = keys == null ? withoutBudget(chassis) : localBudget(keys, governor);
 
     RedisChoice redis =
         RedisChoice.choose(env, governor.platform().redis(), options.dataDirectory());
     LOG.info("using {}", redis.describe());
-    Node node = Node.start(redis, governor, chassis, clock);
+    Node node = Node.start(redis, governor, chassis, budget, clock);
     try {
       seedPricing(node.governor());
     } catch (RuntimeException e) {
@@ -87,6 +104,37 @@ final class ServeCommand {
               + chassis.port()
               + " is also the governor's http.port; give each service its own port");
     }
+  }
+
+  /**
+   * Outside local mode serve holds no token the governor accepts for the chassis, so it cannot
+   * reserve LLM costs; model providers are refused here rather than at the first call.
+   */
+  private static BudgetWiring withoutBudget(ChassisSettings chassis) {
+    if (!chassis.operator().llmProviders().isEmpty()) {
+      throw new IllegalArgumentException(
+          "chassis.llm.* configures model providers, but serve reserves their cost with the"
+              + " governor only in local mode (auth.jwksFile unset)");
+    }
+    return BudgetWiring.NONE;
+  }
+
+  /** The governor beside the chassis, over loopback, as a {@code chassis}-role token. */
+  private BudgetWiring localBudget(LocalKeys keys, GovernorSettings governor) {
+    RenewingToken token = keys.chassisToken(clock);
+    String host = loopbackFor(governor.platform().http().host());
+    return (vertx, service) ->
+        Optional.of(
+            GovernorHttpBudget.create(
+                vertx, URI.create("http://" + host + ":" + service.port()), token, BUDGET_TIMEOUT));
+  }
+
+  /** Where a client on this host reaches a server bound to {@code host}, as a URL's host. */
+  private static String loopbackFor(String host) {
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") ? "[" + host + "]" : host;
   }
 
   private static void listening(PrintStream out, String service, HttpSettings http, int port) {
@@ -146,6 +194,11 @@ final class ServeCommand {
       service.pricing().replace(PricingCatalogues.fromJson(defaultPricing()), 0).await();
       LOG.info("published the default pricing catalogue (version 1)");
     }
+  }
+
+  /** The models of the default pricing catalogue, which the offline provider answers locally. */
+  private static List<String> pricedModels() {
+    return defaultPricing().stream().map(entry -> ((JsonObject) entry).getString("model")).toList();
   }
 
   private static JsonArray defaultPricing() {

@@ -20,7 +20,7 @@ class ExampleConfigTest {
   @Test
   void everyKeyOfTheExampleIsKnownAndValid() {
     Config config =
-        Config.load(EXAMPLE, Map.of()).withDefaults(LocalKeys.ensure(directory).defaults());
+        Config.load(EXAMPLE, Map.of()).withDefaults(LocalKeys.ensure(directory).defaults(Map.of()));
 
     GovernorSettings governor = GovernorSettings.from(config);
     ChassisSettings chassis = ChassisSettings.from(config);
@@ -31,5 +31,9 @@ class ExampleConfigTest {
     assertThat(chassis.platform().http().maxBodyBytes())
         .isEqualTo(ChassisSettings.registrationBodyBytes(8 << 20));
     assertThat(chassis.platform().rateLimits().perRole().get("agent").capacity()).isEqualTo(1200);
+    assertThat(chassis.operator().grantVerification().orElseThrow().issuer())
+        .isEqualTo("infrafabric-governor");
+    assertThat(chassis.masterKeys()).isPresent();
+    assertThat(chassis.operator().llmMaxCallsCap()).isEqualTo(20);
   }
 }

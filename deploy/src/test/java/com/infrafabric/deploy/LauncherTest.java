@@ -86,6 +86,18 @@ class LauncherTest {
   }
 
   @Test
+  void modelProvidersOutsideLocalModeAreRefusedBeforeAnythingStarts() throws Exception {
+    StringBuilder configured = new StringBuilder("chassis.llm.offlineModels=offline-small\n");
+    LocalKeys.ensure(directory.resolve("keys"))
+        .defaults(Map.of())
+        .forEach((key, value) -> configured.append(key).append('=').append(value).append('\n'));
+    assertThat(refusal(configured.toString()))
+        .isEqualTo(
+            "infrafabric: chassis.llm.* configures model providers, but serve reserves their cost"
+                + " with the governor only in local mode (auth.jwksFile unset)");
+  }
+
+  @Test
   void contractSignIsACommand() {
     assertThat(run("contract", "sign", "--module", "x.wasm")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing --contract");

@@ -1,15 +1,17 @@
 package com.infrafabric.chassis.http;
 
 import com.infrafabric.chassis.Chassis;
+import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.platform.http.ErrorTranslator;
 import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 
 /**
  * Every REST route of the chassis. Roles: {@code publisher} registers modules, {@code operator}
- * manages (lists, reads, deletes), {@code agent} reads and invokes the tools its token's {@code
- * tools} claim names, as the tenant its {@code scope} claim names.
+ * manages tools (lists, reads, deletes) and the credential vault, {@code agent} reads and invokes
+ * the tools its token's {@code tools} claim names, as the tenant its {@code scope} claim names.
  */
 public final class ChassisApi {
 
@@ -19,17 +21,22 @@ public final class ChassisApi {
 
   private final ToolRoutes tools;
   private final InvocationRoutes invocations;
+  private final CredentialRoutes credentials;
   private final OpenApiRoute openApi =
       OpenApiRoute.fromResource(ChassisApi.class, "/openapi/chassis.json");
 
   /**
    * @param chassis the chassis the routes call
+   * @param vault the chassis's credential vault; empty when it has no master keys, and then the
+   *     credential routes answer 409 {@code VAULT_NOT_CONFIGURED}
    * @param maxInputBytes the largest invocation body; larger ones are answered 413
    * @param meters where the route's own counters go
    */
-  public ChassisApi(Chassis chassis, int maxInputBytes, MeterRegistry meters) {
+  public ChassisApi(
+      Chassis chassis, Optional<CredentialVault> vault, int maxInputBytes, MeterRegistry meters) {
     this.tools = new ToolRoutes(chassis);
     this.invocations = new InvocationRoutes(chassis, maxInputBytes, meters);
+    this.credentials = new CredentialRoutes(vault);
   }
 
   /** How chassis failures are answered; the service that serves these routes must use it. */
@@ -40,6 +47,7 @@ public final class ChassisApi {
   public void register(Routes routes) {
     tools.register(routes);
     invocations.register(routes);
+    credentials.register(routes);
     openApi.register(routes);
   }
 }

@@ -1,30 +1,48 @@
 package com.infrafabric.chassis.http;
 
 import com.infrafabric.chassis.ChassisException;
+import com.infrafabric.chassis.InvalidCredentialException;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import java.util.Map;
 
 /**
- * Answers chassis failures in the platform's error shape. A registration failure keeps the
+ * Answers chassis failures in the platform's error shape. A registration or vault failure keeps the
  * chassis's stable {@link com.infrafabric.chassis.ErrorCode} name and HTTP status (e.g. {@code
- * UNTRUSTED_PUBLISHER}, 403) and its exact sentence.
+ * UNTRUSTED_PUBLISHER}, 403) and its exact sentence; an invalid credential also names its field in
+ * {@code details.field}, as the platform's own {@code INVALID_REQUEST} does.
  */
 final class ChassisErrors {
 
   static final ErrorCode TOOL_NOT_FOUND = new ErrorCode("TOOL_NOT_FOUND", 404);
   static final ErrorCode TOOL_NOT_GRANTED = new ErrorCode("TOOL_NOT_GRANTED", 403);
+  static final ErrorCode CREDENTIAL_NOT_FOUND = new ErrorCode("CREDENTIAL_NOT_FOUND", 404);
+  static final ErrorCode VAULT_NOT_CONFIGURED = new ErrorCode("VAULT_NOT_CONFIGURED", 409);
 
   private ChassisErrors() {}
 
   /** The API error for {@code failure}, or {@code failure} itself if it is not the chassis's. */
   static Throwable translate(Throwable failure) {
     if (failure instanceof ChassisException chassis) {
-      return ApiException.of(
-          new ErrorCode(chassis.code().name(), chassis.code().httpStatus()), chassis.getMessage());
+      ErrorCode code = new ErrorCode(chassis.code().name(), chassis.code().httpStatus());
+      return chassis instanceof InvalidCredentialException invalid
+          ? ApiException.of(code, invalid.getMessage(), Map.of("field", invalid.field()))
+          : ApiException.of(code, chassis.getMessage());
     }
     return failure;
+  }
+
+  static ApiException credentialNotFound(String name) {
+    return ApiException.of(
+        CREDENTIAL_NOT_FOUND, "No credential " + name + " is stored.", Map.of("credential", name));
+  }
+
+  static ApiException vaultNotConfigured() {
+    return ApiException.of(
+        VAULT_NOT_CONFIGURED,
+        "This chassis has no credential vault: its operator sets chassis.vault.masterKeysFile or"
+            + " IF_CHASSIS_VAULT_MASTER_KEYS.");
   }
 
   static ApiException notFound(ToolRef ref) {

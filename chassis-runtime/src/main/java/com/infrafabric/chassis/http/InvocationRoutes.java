@@ -26,11 +26,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Invokes a tool: {@code POST /v1/tools/{name}/{version}/invocations} with {@code {"input": <any
- * JSON value>}}, by an agent whose token grants the tool. The chassis runs the guest on its own
- * threads; this route only waits for the result and answers with the outcome's HTTP status.
+ * JSON value>}}, by an agent whose token grants the tool, and with the governor's grant in the
+ * {@value #GRANT_HEADER} header when the agent has one. The chassis verifies the grant itself; this
+ * route passes it through as sent and never logs or repeats it. The chassis runs the guest on its
+ * own threads; this route only waits for the result and answers with the outcome's HTTP status.
  */
 final class InvocationRoutes {
 
+  static final String GRANT_HEADER = "X-InfraFabric-Grant";
   private static final Logger LOG = LoggerFactory.getLogger(InvocationRoutes.class);
   private static final Set<String> FIELDS = Set.of("input");
   private static final Set<Outcome> RETRY_LATER =
@@ -71,7 +74,7 @@ final class InvocationRoutes {
           "The invocation body exceeds the limit of " + maxInputBytes + " bytes.");
     }
     String invocationId = UUID.randomUUID().toString();
-    InvocationContext context = AgentTokens.context(caller, invocationId);
+    InvocationContext context = underGrant(ctx, AgentTokens.context(caller, invocationId));
     String input = Json.encode(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
     Responses.respond(
         ctx,
@@ -83,5 +86,10 @@ final class InvocationRoutes {
           }
           return InvocationView.render(result, invocationId, Requests.requestId(ctx));
         });
+  }
+
+  private static InvocationContext underGrant(RoutingContext ctx, InvocationContext context) {
+    String grant = ctx.request().getHeader(GRANT_HEADER);
+    return grant == null ? context : context.withGrant(grant);
   }
 }

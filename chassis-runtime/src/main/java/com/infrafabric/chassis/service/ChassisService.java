@@ -1,7 +1,9 @@
 package com.infrafabric.chassis.service;
 
 import com.infrafabric.chassis.Chassis;
+import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.http.ChassisApi;
+import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
@@ -12,14 +14,17 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The chassis as a running service: its REST API over a {@link Chassis}, on the process's shared
- * Vert.x and Redis client.
+ * Vert.x and Redis client, with the vault when the settings hold master keys and the budget port
+ * the caller gives for LLM calls.
  *
- * <p>{@link #start} fails if the token keys cannot be read or the port cannot be bound; {@link
- * #stop} stops accepting requests, drains those in flight, then stops the guest threads. The Redis
- * client and Vert.x belong to the caller, who closes them after {@code stop}.
+ * <p>{@link #start} fails if the token keys cannot be read, the port cannot be bound, or model
+ * providers are configured without a budget port; {@link #stop} stops accepting requests, drains
+ * those in flight, then stops the guest threads. The Redis client, Vert.x and the budget port
+ * belong to the caller, who closes them after {@code stop}.
  */
 public final class ChassisService {
 
@@ -30,17 +35,21 @@ public final class ChassisService {
       Vertx vertx,
       RedisStore redis,
       ChassisSettings settings,
+      Optional<BudgetPort> budget,
       PrometheusMeterRegistry meters,
       Clock clock) {
-    this.chassis =
+    Chassis.Builder builder =
         Chassis.builder()
             .config(settings.operator())
             .vertx(vertx)
             .redis(redis)
             .meters(meters)
-            .clock(clock)
-            .build();
-    ChassisApi api = new ChassisApi(chassis, settings.maxInputBytes(), meters);
+            .clock(clock);
+    settings.masterKeys().ifPresent(builder::masterKeys);
+    budget.ifPresent(builder::budget);
+    this.chassis = builder.build();
+    Optional<CredentialVault> vault = settings.masterKeys().map(keys -> chassis.credentials());
+    ChassisApi api = new ChassisApi(chassis, vault, settings.maxInputBytes(), meters);
     this.http =
         settings
             .platform()
@@ -52,14 +61,26 @@ public final class ChassisService {
             .build();
   }
 
-  /** Builds the chassis and listens; on failure nothing is left running. */
+  /**
+   * Builds the chassis and listens; on failure nothing is left running.
+   *
+   * @param budget where the cost of LLM calls is reserved ({@code GovernorHttpBudget}, or an
+   *     adapter over a governor in the same process); required when the settings configure model
+   *     providers
+   */
   public static Future<ChassisService> start(
       Vertx vertx,
       RedisStore redis,
       ChassisSettings settings,
+      Optional<BudgetPort> budget,
       PrometheusMeterRegistry meters,
       Clock clock) {
-    ChassisService service = new ChassisService(vertx, redis, settings, meters, clock);
+    ChassisService service;
+    try {
+      service = new ChassisService(vertx, redis, settings, budget, meters, clock);
+    } catch (IllegalStateException misconfigured) {
+      return Future.failedFuture(misconfigured);
+    }
     return service
         .http
         .start()

@@ -1,10 +1,13 @@
 package com.infrafabric.chassis.service;
 
 import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything the chassis service reads from its configuration, validated at start. It shares the
@@ -26,6 +29,11 @@ import java.util.Objects;
  *     .watchdogInterval, .toolCacheTtl                admission and execution
  * chassis.egress.allowedSchemes, .allowedPorts, .trustedTargets, .maxRedirects,
  *     .resolveTimeout, .maxHeaderBytes, .maxRequestBodyBytes   outbound HTTP of guests
+ * chassis.grants.jwksFile, .issuer, .audience        the governor's grant keys ({@link GrantKeys})
+ * chassis.vault.masterKeysFile or IF_CHASSIS_VAULT_MASTER_KEYS   the vault ({@link VaultKeys})
+ * chassis.llm.offlineModels, chassis.llm.openai.*, chassis.llm.anthropic.*   model providers
+ *     ({@link LlmKeys})
+ * chassis.caps.llmMaxCalls, .llmMaxOutputTokens      the most a contract's llm may ask for
  * </pre>
  *
  * Defaults are {@link OperatorConfig}'s; every environment variable is {@code IF_} + the key in
@@ -34,9 +42,13 @@ import java.util.Objects;
  * @param platform HTTP bounds, token verification and rate limits of the chassis API
  * @param operator publishers, caps, sandbox sizing and egress policy
  * @param maxInputBytes the largest invocation request body; larger ones are answered 413
+ * @param masterKeys the keys that seal the credential vault; empty for no vault
  */
 public record ChassisSettings(
-    PlatformSettings platform, OperatorConfig operator, int maxInputBytes) {
+    PlatformSettings platform,
+    OperatorConfig operator,
+    int maxInputBytes,
+    Optional<MasterKeys> masterKeys) {
 
   public static final int DEFAULT_PORT = 8081;
   static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
@@ -46,6 +58,7 @@ public record ChassisSettings(
   public ChassisSettings {
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(operator, "operator");
+    Objects.requireNonNull(masterKeys, "masterKeys");
     if (maxInputBytes < 1 || maxInputBytes > platform.http().maxBodyBytes()) {
       throw new IllegalArgumentException(
           MAX_INPUT_BYTES
@@ -67,6 +80,17 @@ public record ChassisSettings(
               + " bytes in base64 with its contract; it must be at least "
               + needed);
     }
+    for (ProviderSettings provider : operator.llmProviders()) {
+      if (provider.credential().isPresent() && masterKeys.isEmpty()) {
+        throw new IllegalArgumentException(
+            "chassis.llm."
+                + provider.name()
+                + ".credential needs the credential vault: set "
+                + VaultKeys.FILE
+                + " or "
+                + Config.envName(VaultKeys.INLINE));
+      }
+    }
   }
 
   /**
@@ -86,7 +110,7 @@ public record ChassisSettings(
             HttpSettings.defaults().withPort(DEFAULT_PORT).withMaxBodyBytes(bodyBytes));
     long maxBody = platform.http().maxBodyBytes();
     long maxInput = config.integer(MAX_INPUT_BYTES, Math.min(1 << 20, maxBody), 1, maxBody);
-    return new ChassisSettings(platform, operator, (int) maxInput);
+    return new ChassisSettings(platform, operator, (int) maxInput, VaultKeys.read(config));
   }
 
   /**

@@ -17,8 +17,9 @@ import java.util.Set;
 
 /**
  * Reads the chassis operator's decisions from configuration: trusted publishers, the caps every
- * contract must stay within, module caps, sandbox sizing and the egress policy. Every value is
- * checked here with a message naming its key; unset keys keep {@link OperatorConfig}'s defaults.
+ * contract must stay within, module caps, sandbox sizing, the egress policy, the model providers
+ * ({@link LlmKeys}) and the governor's grant keys ({@link GrantKeys}). Every value is checked here
+ * with a message naming its key; unset keys keep {@link OperatorConfig}'s defaults.
  */
 final class OperatorKeys {
 
@@ -39,7 +40,9 @@ final class OperatorKeys {
     String jwks = publishersJwks();
     OperatorConfig defaults = defaults(jwks);
     EgressSettings egress = egress(EgressSettings.defaults());
-    return OperatorConfig.builder()
+    OperatorConfig.Builder builder = llm(OperatorConfig.builder(), defaults);
+    GrantKeys.read(config).ifPresent(builder::grantVerification);
+    return builder
         .trustedPublishersJwks(jwks)
         .limitCaps(limitCaps(defaults.limitCaps()))
         .kvCaps(
@@ -63,6 +66,16 @@ final class OperatorKeys {
         .maxHeaderBytes(egress.maxHeaderBytes())
         .maxRequestBodyBytes(egress.maxRequestBodyBytes())
         .build();
+  }
+
+  /** The model providers, and the caps on what a contract's llm capability may ask for. */
+  private OperatorConfig.Builder llm(OperatorConfig.Builder builder, OperatorConfig defaults) {
+    return builder
+        .llmCaps(
+            integer("chassis.caps.llmMaxCalls", defaults.llmMaxCallsCap(), 1, 10_000),
+            integer(
+                "chassis.caps.llmMaxOutputTokens", defaults.llmMaxOutputTokensCap(), 1, 1_000_000))
+        .llmProviders(LlmKeys.providers(config));
   }
 
   private String publishersJwks() {
@@ -173,6 +186,12 @@ final class OperatorKeys {
   }
 
   private Duration millis(String key, Duration defaultValue, long minMillis, long maxMillis) {
+    return millis(config, key, defaultValue, minMillis, maxMillis);
+  }
+
+  /** A duration key whose value must lie within {@code minMillis..maxMillis}. */
+  static Duration millis(
+      Config config, String key, Duration defaultValue, long minMillis, long maxMillis) {
     Duration value = config.duration(key, defaultValue);
     if (value.toMillis() < minMillis || value.toMillis() > maxMillis) {
       throw new IllegalArgumentException(

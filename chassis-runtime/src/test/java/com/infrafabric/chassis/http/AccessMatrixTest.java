@@ -5,6 +5,7 @@ import static com.infrafabric.platform.testing.AccessAssertions.assertRoleAnswer
 import static com.infrafabric.platform.testing.AccessAssertions.assertUnauthenticated;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
@@ -12,6 +13,7 @@ import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.http.RouteDescriptor;
 import com.infrafabric.platform.testing.OpenApiOperations;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -63,16 +65,28 @@ class AccessMatrixTest {
         ChassisServiceRig.registration(
             echo, Contracts.forModule("echo", echo).signedBy(TestChassis.PUBLISHER));
     String input = new JsonObject().put("input", "hi").encode();
+    String credential =
+        new JsonObject()
+            .put("secret", "sk-matrix-1234")
+            .put("allow", new JsonArray().add("https://api.example.com:443"))
+            .put("header", "authorization")
+            .put("scheme", "Bearer")
+            .encode();
     Set<String> readers = Set.of("operator", "publisher", "agent");
+    Set<String> operator = Set.of("operator");
     return Stream.of(
         Arguments.of("POST", "/v1/tools", registration, Set.of("publisher")),
         Arguments.of("GET", "/v1/tools", null, readers),
         Arguments.of("GET", "/v1/tools/echo/1.0.0", null, readers),
-        Arguments.of("DELETE", "/v1/tools/doomed/1.0.0", null, Set.of("operator")),
+        Arguments.of("DELETE", "/v1/tools/doomed/1.0.0", null, operator),
         Arguments.of("POST", "/v1/tools/echo/1.0.0/invocations", input, Set.of("agent")),
         Arguments.of("GET", "/v1/openapi.json", null, readers),
         Arguments.of("GET", "/health/ready", null, readers),
-        Arguments.of("GET", "/metrics", null, Set.of("operator")));
+        Arguments.of("PUT", "/v1/credentials/search-key", credential, operator),
+        Arguments.of("GET", "/v1/credentials", null, operator),
+        Arguments.of("DELETE", "/v1/credentials/unknown-key", null, operator),
+        Arguments.of("POST", "/v1/credentials/reseal", null, operator),
+        Arguments.of("GET", "/metrics", null, operator));
   }
 
   private static String token(String role) {
@@ -124,12 +138,43 @@ class AccessMatrixTest {
     assertThat(document.getString("openapi")).isEqualTo("3.1.0");
     assertThat(OpenApiOperations.documented(document))
         .isEqualTo(OpenApiOperations.served(rig.service.routes()))
-        .contains("POST /v1/tools/{name}/{version}/invocations", "GET /health/live");
+        .contains(
+            "POST /v1/tools/{name}/{version}/invocations",
+            "PUT /v1/credentials/{name}",
+            "GET /health/live");
     assertThat(rig.service.routes())
         .filteredOn(RouteDescriptor::anonymous)
         .extracting(RouteDescriptor::path)
         .containsExactly("/health/live");
     assertThat(rig.http.get("/health/live", null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void theOpenApiDocumentNamesEveryOutcomeAndTheGrantHeader() {
+    JsonObject document = json(rig.http.get("/v1/openapi.json", rig.operator()));
+    JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
+    assertThat(
+            schemas
+                .getJsonObject("Invocation")
+                .getJsonObject("properties")
+                .getJsonObject("outcome")
+                .getJsonArray("enum"))
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.of(Outcome.values()).map(Outcome::name).toList());
+    JsonObject invoke =
+        document
+            .getJsonObject("paths")
+            .getJsonObject("/v1/tools/{name}/{version}/invocations")
+            .getJsonObject("post");
+    JsonObject parameters = document.getJsonObject("components").getJsonObject("parameters");
+    assertThat(invoke.getJsonArray("parameters"))
+        .extracting(
+            parameter -> {
+              String ref = ((JsonObject) parameter).getString("$ref");
+              return parameters.getJsonObject(ref.substring(ref.lastIndexOf('/') + 1));
+            })
+        .extracting(parameter -> parameter.getString("in") + " " + parameter.getString("name"))
+        .containsExactly("header " + InvocationRoutes.GRANT_HEADER);
   }
 
   @Test

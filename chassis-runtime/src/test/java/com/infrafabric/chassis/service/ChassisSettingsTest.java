@@ -3,13 +3,20 @@ package com.infrafabric.chassis.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.Publisher;
+import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.config.Config;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +135,173 @@ class ChassisSettingsTest {
         .isEqualTo(
             "chassis.publishers.jwksFile is required"
                 + " (set it in the config file or IF_CHASSIS_PUBLISHERS_JWKS_FILE)");
+  }
+
+  @Test
+  void grantsAreVerifiedWithTheGovernorsPublicKeysAndItsDefaultIssuerAndAudience()
+      throws IOException {
+    Path grants = directory.resolve("grant-jwks.json");
+    SigningKeyPair.generate("ES256").write(directory.resolve("grant-private.json"), grants);
+    values.put("chassis.grants.jwksFile", grants.toString());
+
+    JwtSettings verification = read(Map.of()).operator().grantVerification().orElseThrow();
+
+    assertThat(verification.jwksFile()).isEqualTo(grants);
+    assertThat(verification.issuer()).isEqualTo("infrafabric-governor");
+    assertThat(verification.audience()).isEqualTo("infrafabric-chassis");
+    assertThat(
+            read(Map.of("IF_CHASSIS_GRANTS_AUDIENCE", "chassis-eu"))
+                .operator()
+                .grantVerification()
+                .orElseThrow()
+                .audience())
+        .isEqualTo("chassis-eu");
+    values.remove("chassis.grants.jwksFile");
+    assertThat(read(Map.of()).operator().grantVerification()).isEmpty();
+  }
+
+  @Test
+  void aGrantKeyFileThatIsMissingMalformedOrPrivateIsRefused() throws IOException {
+    Path missing = directory.resolve("none.json");
+    assertThat(failure("chassis.grants.jwksFile", missing.toString()))
+        .isEqualTo("chassis.grants.jwksFile " + missing + " cannot be read");
+    Path text = Files.writeString(directory.resolve("text.json"), "not json");
+    assertThat(failure("chassis.grants.jwksFile", text.toString()))
+        .isEqualTo("chassis.grants.jwksFile " + text + " is not a JWK set");
+    Path secret = directory.resolve("grant-private.json");
+    SigningKeyPair.generate("ES256").write(secret, directory.resolve("grant-public.json"));
+    assertThat(failure("chassis.grants.jwksFile", secret.toString()))
+        .isEqualTo(
+            "chassis.grants.jwksFile "
+                + secret
+                + " holds a private key; give the chassis the public set only");
+  }
+
+  @Test
+  void theVaultKeysComeFromAnOwnerOnlyFileOrTheEnvironmentButNotBoth() throws IOException {
+    assertThat(read(Map.of()).masterKeys()).isEmpty();
+    Path file = masterKeyFile("file-key", "rw-------");
+    values.put("chassis.vault.masterKeysFile", file.toString());
+    assertThat(read(Map.of()).masterKeys().orElseThrow().currentKeyId()).isEqualTo("file-key");
+
+    String inline = MasterKeys.generateJwks("env-key");
+    values.remove("chassis.vault.masterKeysFile");
+    assertThat(
+            read(Map.of("IF_CHASSIS_VAULT_MASTER_KEYS", inline))
+                .masterKeys()
+                .orElseThrow()
+                .currentKeyId())
+        .isEqualTo("env-key");
+
+    values.put("chassis.vault.masterKeysFile", file.toString());
+    assertThat(failureWith(Map.of("IF_CHASSIS_VAULT_MASTER_KEYS", inline)))
+        .isEqualTo(
+            "chassis.vault.masterKeysFile and IF_CHASSIS_VAULT_MASTER_KEYS are both set;"
+                + " set one of them");
+  }
+
+  @Test
+  void unusableVaultKeysAreRefusedWithoutShowingThem() throws IOException {
+    Path shared = masterKeyFile("shared", "rw-r--r--");
+    assertThat(failure("chassis.vault.masterKeysFile", shared.toString()))
+        .isEqualTo(
+            "chassis.vault.masterKeysFile "
+                + shared
+                + " is rw-r--r--; it must be readable by its owner only (chmod 600)");
+    Path missing = directory.resolve("absent.json");
+    assertThat(failure("chassis.vault.masterKeysFile", missing.toString()))
+        .isEqualTo("chassis.vault.masterKeysFile " + missing + " cannot be read");
+
+    String shortKey = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"k\",\"k\":\"c2VjcmV0\"}]}";
+    String message = failureWith(Map.of("IF_CHASSIS_VAULT_MASTER_KEYS", shortKey));
+    assertThat(message)
+        .isEqualTo("IF_CHASSIS_VAULT_MASTER_KEYS: master key k is not a 256-bit oct key")
+        .doesNotContain("c2VjcmV0");
+  }
+
+  private Path masterKeyFile(String kid, String mode) throws IOException {
+    Path file = Files.writeString(directory.resolve(kid + ".json"), MasterKeys.generateJwks(kid));
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    return file;
+  }
+
+  @Test
+  void modelProvidersAreReadWithTheirKnobsAndLlmCaps() throws IOException {
+    values.put("chassis.vault.masterKeysFile", masterKeyFile("k1", "rw-------").toString());
+    values.put("chassis.llm.offlineModels", "offline-small, offline-large");
+    values.put("chassis.llm.openai.endpoint", "https://api.openai.com");
+    values.put("chassis.llm.openai.credential", "openai-key");
+    values.put("chassis.llm.openai.models", "gpt-4o,gpt-4o-mini");
+    values.put("chassis.llm.openai.timeout", "10s");
+    values.put("chassis.llm.openai.maxRetries", "1");
+    values.put("chassis.llm.openai.breakerReset", "1m");
+    values.put("chassis.llm.anthropic.endpoint", "https://api.anthropic.com");
+    values.put("chassis.llm.anthropic.credential", "anthropic-key");
+    values.put("chassis.llm.anthropic.models", "claude-sonnet-4");
+    values.put("chassis.caps.llmMaxCalls", "5");
+
+    OperatorConfig operator = read(Map.of()).operator();
+
+    assertThat(operator.llmProviders())
+        .containsExactly(
+            ProviderSettings.offline(List.of("offline-small", "offline-large")),
+            ProviderSettings.openAiCompatible(
+                    "openai",
+                    URI.create("https://api.openai.com"),
+                    "openai-key",
+                    List.of("gpt-4o", "gpt-4o-mini"))
+                .withTimeout(Duration.ofSeconds(10))
+                .withRetries(1, Duration.ofMillis(250))
+                .withBreaker(5, Duration.ofMinutes(1)),
+            ProviderSettings.anthropic(
+                "anthropic",
+                URI.create("https://api.anthropic.com"),
+                "anthropic-key",
+                List.of("claude-sonnet-4")));
+    assertThat(operator.llmMaxCallsCap()).isEqualTo(5);
+    assertThat(operator.llmMaxOutputTokensCap()).isEqualTo(16_384);
+  }
+
+  @Test
+  void badProviderKeysAreRefusedNamingTheKey() throws IOException {
+    values.put("chassis.vault.masterKeysFile", masterKeyFile("k1", "rw-------").toString());
+    values.put("chassis.llm.openai.endpoint", "https://api.openai.com");
+    values.put("chassis.llm.openai.models", "gpt-4o");
+    assertThat(failure("chassis.llm.openai.timeout", "1s"))
+        .isEqualTo(
+            "chassis.llm.openai.credential is required"
+                + " (set it in the config file or IF_CHASSIS_LLM_OPENAI_CREDENTIAL)");
+    values.put("chassis.llm.openai.credential", "openai-key");
+    assertThat(failure("chassis.llm.openai.timeout", "0s"))
+        .isEqualTo("chassis.llm.openai.timeout 0 ms is outside 1..600000 ms");
+    assertThat(failure("chassis.llm.openai.maxRetries", "11"))
+        .isEqualTo("chassis.llm.openai.maxRetries 11 is outside 0..10");
+    assertThat(failure("chassis.llm.openai.endpoint", "ftp://files.example.com"))
+        .isEqualTo(
+            "chassis.llm.openai: llm provider openai endpoint ftp://files.example.com"
+                + " must be an http(s) URL without query");
+    assertThat(failure("chassis.llm.openai.credential", "OpenAI Key"))
+        .isEqualTo("chassis.llm.openai.credential OpenAI Key must match [a-z0-9][a-z0-9._-]{0,63}");
+    assertThat(failure("chassis.llm.offlineModels", "gpt-4o"))
+        .isEqualTo(
+            "chassis.llm.openai.models names gpt-4o, which chassis.llm.offlineModels already"
+                + " serves; a model has one provider");
+    assertThat(failure("chassis.caps.llmMaxOutputTokens", "0"))
+        .isEqualTo("chassis.caps.llmMaxOutputTokens 0 is outside 1..1000000");
+    values.remove("chassis.vault.masterKeysFile");
+    assertThat(failure("chassis.llm.openai.timeout", "1s"))
+        .isEqualTo(
+            "chassis.llm.openai.credential needs the credential vault:"
+                + " set chassis.vault.masterKeysFile or IF_CHASSIS_VAULT_MASTER_KEYS");
+  }
+
+  private String failureWith(Map<String, String> env) {
+    try {
+      read(values, env);
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("no failure with " + env.keySet());
   }
 
   private String failure(String key, String value) {

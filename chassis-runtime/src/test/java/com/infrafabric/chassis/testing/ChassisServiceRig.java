@@ -1,5 +1,7 @@
 package com.infrafabric.chassis.testing;
 
+import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.chassis.service.ChassisService;
 import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.platform.config.Config;
@@ -19,18 +21,21 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The chassis service on a real redis-server and a free port, configured through {@link
- * ChassisSettings#from} like a deployment, trusting {@link TestChassis#PUBLISHER}; with tokens for
- * every role and a client that speaks its JSON.
+ * ChassisSettings#from} like a deployment, trusting {@link TestChassis#PUBLISHER}, with a vault and
+ * a test governor's grant keys; with tokens for every role, grants, and a client that speaks its
+ * JSON.
  */
 public final class ChassisServiceRig implements AutoCloseable {
 
@@ -40,6 +45,10 @@ public final class ChassisServiceRig implements AutoCloseable {
   public final Vertx vertx;
   public final RedisStore redis;
   public final TestTokens tokens;
+
+  /** Grants for the tenant and agent of {@link TestChassis#CONTEXT}, which the service accepts. */
+  public final TestGrants grants;
+
   public final PrometheusMeterRegistry meters;
   public final ChassisService service;
   public final HttpTestClient http;
@@ -51,26 +60,45 @@ public final class ChassisServiceRig implements AutoCloseable {
    *     chassis.sandbox.queueCapacity}; rate limits are effectively off unless set here
    */
   public ChassisServiceRig(RedisEndpoint endpoint, Path directory, Map<String, String> config) {
+    this(endpoint, directory, config, Optional.empty());
+  }
+
+  /**
+   * Starts the service with {@code budget} for LLM calls (e.g. a {@code GovernorHttpBudget} on a
+   * {@link FakeGovernor}); {@code config} may then name model providers.
+   */
+  public ChassisServiceRig(
+      RedisEndpoint endpoint,
+      Path directory,
+      Map<String, String> config,
+      Optional<BudgetPort> budget) {
     Clock clock = Clock.systemUTC();
     this.vertx = Vertx.vertx();
     this.tokens = TestTokens.create(directory, clock);
+    TestTokens governor = TestTokens.create(directory(directory.resolve("governor")), clock);
+    this.grants = new TestGrants(governor, clock);
     this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.redis =
         RedisStore.create(
             vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);
+    ChassisSettings settings = settings(directory, governor, config);
     this.service =
-        Await.result(
-            ChassisService.start(vertx, redis, settings(directory, config), meters, clock));
+        Await.result(ChassisService.start(vertx, redis, settings, budget, meters, clock));
     this.http = new HttpTestClient(service.port());
   }
 
-  private ChassisSettings settings(Path directory, Map<String, String> overrides) {
+  private ChassisSettings settings(
+      Path directory, TestTokens governor, Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>();
     values.put("auth.jwksFile", tokens.jwksFile().toString());
     values.put("auth.issuer", TestTokens.ISSUER);
     values.put("auth.audience", TestTokens.AUDIENCE);
     values.put("chassis.publishers.jwksFile", publishers(directory).toString());
     values.put("chassis.ratelimit.capacity", "1000000");
+    values.put("chassis.grants.jwksFile", governor.jwksFile().toString());
+    values.put("chassis.grants.issuer", TestTokens.ISSUER);
+    values.put("chassis.grants.audience", TestTokens.AUDIENCE);
+    values.put("chassis.vault.masterKeysFile", masterKeys(directory).toString());
     values.putAll(overrides);
     Config config = Config.of(values, Map.of());
     ChassisSettings read = ChassisSettings.from(config);
@@ -80,13 +108,34 @@ public final class ChassisServiceRig implements AutoCloseable {
         new PlatformSettings(
             platform.http().withPort(0), platform.auth(), platform.rateLimits(), platform.redis()),
         read.operator(),
-        read.maxInputBytes());
+        read.maxInputBytes(),
+        read.masterKeys());
   }
 
   private static Path publishers(Path directory) {
     try {
       return Files.writeString(
           directory.resolve("publishers.json"), Publisher.jwks(TestChassis.PUBLISHER));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A fresh master key set, readable by its owner only as the service requires. */
+  private static Path masterKeys(Path directory) {
+    try {
+      Path file = directory.resolve("vault-master.json");
+      Files.writeString(file, MasterKeys.generateJwks("rig-1"));
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path directory(Path directory) {
+    try {
+      return Files.createDirectories(directory);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -106,6 +155,15 @@ public final class ChassisServiceRig implements AutoCloseable {
         tokens
             .spec("agent-" + UUID.randomUUID().toString().substring(0, 8), "agent")
             .withScope(tenant)
+            .withListClaim("tools", List.of(tools)));
+  }
+
+  /** An agent token for the tenant and agent {@link #grants} grant to, granting {@code tools}. */
+  public String grantee(String... tools) {
+    return tokens.mint(
+        tokens
+            .spec(TestChassis.CONTEXT.agent(), "agent")
+            .withScope(TestChassis.CONTEXT.tenant())
             .withListClaim("tools", List.of(tools)));
   }
 
@@ -129,11 +187,22 @@ public final class ChassisServiceRig implements AutoCloseable {
 
   /** Invokes {@code name@version} with {@code input} (any JSON value) as {@code token}. */
   public HttpResponse<String> invoke(String token, String name, String version, Object input) {
+    return invoke(token, Map.of(), name, version, input);
+  }
+
+  /** Invokes {@code name@version} as {@code token} under the grant token {@code grant}. */
+  public HttpResponse<String> invokeUnder(
+      String grant, String token, String name, String version, Object input) {
+    return invoke(token, Map.of("X-InfraFabric-Grant", grant), name, version, input);
+  }
+
+  private HttpResponse<String> invoke(
+      String token, Map<String, String> headers, String name, String version, Object input) {
     return http.send(
         "POST",
         "/v1/tools/" + name + "/" + version + "/invocations",
         token,
-        Map.of(),
+        headers,
         new JsonObject().put("input", input).encode());
   }
 

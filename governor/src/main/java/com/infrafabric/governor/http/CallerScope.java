@@ -9,13 +9,21 @@ import java.util.Map;
 /**
  * What part of the scope tree a caller may touch. A token's {@code scope} claim confines it to that
  * subtree; agent tokens must carry one. Operator tokens (admin, auditor) without the claim see
- * every tenant.
+ * every tenant, and so does the chassis's token: it reserves LLM calls on the scope of each grant
+ * it verified, and the governor chose that scope when it signed the grant.
  */
 final class CallerScope {
 
   static final String ADMIN = "admin";
   static final String AGENT = "agent";
   static final String AUDITOR = "auditor";
+
+  /**
+   * The chassis service: reserves, commits and releases the cost of its tools' LLM calls on the
+   * budget scopes the governor's grants name, in every tenant. Give it to chassis nodes only.
+   */
+  static final String CHASSIS = "chassis";
+
   static final String DISPATCHER = "dispatcher";
 
   private CallerScope() {}

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Every REST route of the governor. Roles: {@code admin} defines caps, prices, agents and policies;
  * {@code agent} reserves, commits and charges inside the scope subtree its token names and
  * heartbeats and finishes its own leases; {@code dispatcher} claims tasks inside its subtree;
+ * {@code chassis} reserves, commits and releases its tools' LLM calls on the scopes grants name;
  * {@code auditor} reads.
  */
 public final class GovernorApi {

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.http;
 
 import static com.infrafabric.governor.http.CallerScope.AGENT;
+import static com.infrafabric.governor.http.CallerScope.CHASSIS;
 import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.budget.BudgetEngine;
@@ -32,9 +33,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The charge path over HTTP: reserve, commit, release and direct charges. Agents only, each
- * confined to the scope subtree its token names; every request carries an {@code Idempotency-Key}
- * header. Answers carry the tightest layer's remaining budget in {@code X-Budget-*} headers.
+ * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
+ * the scope subtree its token names, and (reserve, commit, release) the chassis, which settles its
+ * tools' LLM calls on the scopes of the grants it verified; every request carries an {@code
+ * Idempotency-Key} header. Answers carry the tightest layer's remaining budget in {@code
+ * X-Budget-*} headers.
  */
 final class ReservationRoutes {
 
@@ -62,12 +65,12 @@ final class ReservationRoutes {
   }
 
   void register(Routes routes) {
-    Access agents = Access.anyOf(AGENT);
+    Access holders = Access.anyOf(AGENT, CHASSIS);
     routes
-        .post("/v1/reservations", agents, this::reserve)
-        .post("/v1/reservations/:id/commit", agents, this::commit)
-        .post("/v1/reservations/:id/release", agents, this::release)
-        .post("/v1/charges", agents, this::charge);
+        .post("/v1/reservations", holders, this::reserve)
+        .post("/v1/reservations/:id/commit", holders, this::commit)
+        .post("/v1/reservations/:id/release", holders, this::release)
+        .post("/v1/charges", Access.anyOf(AGENT), this::charge);
   }
 
   private void reserve(RoutingContext ctx) {

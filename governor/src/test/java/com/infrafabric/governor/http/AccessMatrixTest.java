@@ -12,6 +12,7 @@ import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -35,6 +36,9 @@ class AccessMatrixTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
   @TempDir static Path directory;
+
+  private static final Set<String> ROLES =
+      Set.of("admin", "auditor", "agent", "dispatcher", "chassis");
 
   private static GovernorServiceRig rig;
   private static String tenant;
@@ -81,21 +85,23 @@ class AccessMatrixTest {
             "/v1/tenants/" + tenant + "/zone",
             new JsonObject().put("zone", "UTC"),
             Set.of("admin")),
-        Arguments.of("POST", "/v1/reservations", spend, Set.of("agent")),
-        Arguments.of("POST", "/v1/reservations/" + rid + "/commit", actual, Set.of("agent")),
+        Arguments.of("POST", "/v1/reservations", spend, Set.of("agent", "chassis")),
         Arguments.of(
-            "POST", "/v1/reservations/" + rid + "/release", new JsonObject(), Set.of("agent")),
+            "POST", "/v1/reservations/" + rid + "/commit", actual, Set.of("agent", "chassis")),
+        Arguments.of(
+            "POST",
+            "/v1/reservations/" + rid + "/release",
+            new JsonObject(),
+            Set.of("agent", "chassis")),
         Arguments.of("POST", "/v1/charges", spend, Set.of("agent")),
         Arguments.of("GET", "/v1/ledger/" + tenant, null, Set.of("admin", "auditor")),
         Arguments.of(
             "GET", "/v1/ledger/" + tenant + "/reconciliation", null, Set.of("admin", "auditor")),
         Arguments.of("GET", "/v1/events/" + tenant, null, Set.of("admin", "auditor")),
-        Arguments.of("GET", "/v1/pricing", null, Set.of("admin", "auditor", "agent", "dispatcher")),
+        Arguments.of("GET", "/v1/pricing", null, ROLES),
         Arguments.of("PUT", "/v1/pricing", pricing, Set.of("admin")),
-        Arguments.of(
-            "GET", "/v1/openapi.json", null, Set.of("admin", "auditor", "agent", "dispatcher")),
-        Arguments.of(
-            "GET", "/health/ready", null, Set.of("admin", "auditor", "agent", "dispatcher")),
+        Arguments.of("GET", "/v1/openapi.json", null, ROLES),
+        Arguments.of("GET", "/health/ready", null, ROLES),
         Arguments.of("GET", "/metrics", null, Set.of("admin", "auditor")),
         Arguments.of("POST", "/v1/agents", new JsonObject().put("contract", "x"), Set.of("admin")),
         Arguments.of(
@@ -129,6 +135,7 @@ class AccessMatrixTest {
       case "agent" -> rig.agent(tenant);
       case "dispatcher" ->
           rig.tokens.mint(rig.tokens.spec("dispatcher-1", "dispatcher").withScope(tenant));
+      case "chassis" -> rig.tokens.valid("chassis-1", "chassis");
       case "admin" -> rig.admin();
       default -> rig.auditor();
     };
@@ -144,7 +151,7 @@ class AccessMatrixTest {
   @MethodSource("endpoints")
   void onlyTheAllowedRolesGetThrough(
       String method, String path, JsonObject body, Set<String> allowed) {
-    for (String role : Set.of("admin", "auditor", "agent", "dispatcher")) {
+    for (String role : ROLES) {
       assertRoleAnswer(role, allowed.contains(role), call(method, path, body, token(role)));
     }
     assertUnauthenticated(call(method, path, body, null));
@@ -206,6 +213,39 @@ class AccessMatrixTest {
             call("POST", "/v1/reservations/" + rid + "/release", new JsonObject(), teamB)
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void theChassisSettlesOnTheScopeOfAnyTenantButChargesNothingDirectly() {
+    String other = GovernorRig.freshTenant("matrix-other");
+    rig.budget(other, "lifetime", 1_000);
+    String chassis = rig.tokens.valid("chassis-1", "chassis");
+    for (String scope : List.of(tenant + "/search/task-1", other + "/task-2")) {
+      HttpResponse<String> reserved =
+          call(
+              "POST",
+              "/v1/reservations",
+              new JsonObject().put("scope", scope).put("amount_micros", 40),
+              chassis);
+      assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
+      String rid = GovernorServiceRig.json(reserved).getString("reservation_id");
+      HttpResponse<String> committed =
+          call(
+              "POST",
+              "/v1/reservations/" + rid + "/commit",
+              new JsonObject().put("amount_micros", 25),
+              chassis);
+      assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+      assertThat(GovernorServiceRig.json(committed).getLong("actual_micros")).isEqualTo(25);
+    }
+    assertThat(
+            call(
+                    "POST",
+                    "/v1/charges",
+                    new JsonObject().put("scope", tenant).put("amount_micros", 1),
+                    chassis)
+                .statusCode())
+        .isEqualTo(403);
   }
 
   @Test

@@ -106,6 +106,7 @@ public final class RedisCredentialVault implements CredentialVault {
   private static CredentialPayload validate(NewCredential credential) {
     if (!HttpCapability.CREDENTIAL_NAME.matcher(credential.name()).matches()) {
       throw new InvalidCredentialException(
+          "name",
           "credential name \""
               + credential.name()
               + "\" must match "
@@ -113,23 +114,26 @@ public final class RedisCredentialVault implements CredentialVault {
     }
     if (!SECRET.matcher(credential.secret()).matches()) {
       throw new InvalidCredentialException(
+          "secret",
           "credential " + credential.name() + " secret must be 8 to 8192 visible ASCII characters");
     }
     if (credential.allow().isEmpty()) {
       throw new InvalidCredentialException(
-          "credential " + credential.name() + " allow must list at least one origin");
+          "allow", "credential " + credential.name() + " allow must list at least one origin");
     }
     for (int i = 0; i < credential.allow().size(); i++) {
       try {
         DestinationPattern.parse(credential.allow().get(i));
       } catch (IllegalArgumentException e) {
         throw new InvalidCredentialException(
+            "allow[" + i + "]",
             "credential " + credential.name() + " allow[" + i + "] " + e.getMessage());
       }
     }
     String header = credential.header().toLowerCase(Locale.ROOT);
     if (!HeaderRules.validName(header) || HeaderRules.forbidden(header)) {
       throw new InvalidCredentialException(
+          "header",
           "credential "
               + credential.name()
               + " header \""
@@ -138,6 +142,7 @@ public final class RedisCredentialVault implements CredentialVault {
     }
     if (!SCHEME.matcher(credential.scheme()).matches()) {
       throw new InvalidCredentialException(
+          "scheme",
           "credential "
               + credential.name()
               + " scheme \""

@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
  */
 public final class GrantVerifier {
 
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  /**
+   * Grant ids as the governor's claim path makes them ({@code grant:<tenant>/<task>#<claim>}, up to
+   * 155 characters). The id names the grant's use record in Redis inside a hash tag, so braces are
+   * never allowed.
+   */
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:/#-]{1,200}");
 
   private final Optional<JwtAuthenticator> governorKeys;
   private final GrantLedger ledger;

@@ -72,6 +72,26 @@ public final class BoundedExchange {
                     sent,
                     new Incomplete("no answer within " + total.toMillis() + " ms", true)));
     cancellation.onCancel(() -> abort(done, sent, new Incomplete("the call was cancelled", false)));
+    // Started on an event-loop context so the response handlers are set in the task that sees the
+    // response; set from a guest or caller thread they raced the event loop, and a response that
+    // ended first left the call waiting for its deadline (as HttpEgress found before).
+    vertx
+        .getOrCreateContext()
+        .runOnContext(start -> start(client, options, body, total, done, sent));
+    return done.future().onComplete(ignored -> vertx.cancelTimer(timer));
+  }
+
+  /** Sends the request, unless the call was cancelled or timed out before it could start. */
+  private static void start(
+      HttpClient client,
+      RequestOptions options,
+      Buffer body,
+      Duration total,
+      Promise<Received> done,
+      AtomicReference<HttpClientRequest> sent) {
+    if (done.future().isComplete()) {
+      return;
+    }
     client
         .request(options.setConnectTimeout(total.toMillis()))
         .compose(
@@ -81,7 +101,6 @@ public final class BoundedExchange {
             })
         .onSuccess(response -> receive(response, done))
         .onFailure(done::tryFail);
-    return done.future().onComplete(ignored -> vertx.cancelTimer(timer));
   }
 
   private static void receive(HttpClientResponse response, Promise<Received> done) {

@@ -86,6 +86,32 @@ class GrantVerifierTest {
     assertThat(admit(node(), grants.sign(grant), TOOL)).isEqualTo(new Decision.Admitted(grant));
   }
 
+  /** Regression: the chassis refused every grant the governor's claim path issued ("claims"). */
+  @Test
+  void aGrantIdFromTheClaimPathIsAdmittedAndOneThatCouldLeaveItsHashTagIsNot() {
+    Grant claimed = withId(grants.forTool(TOOL, Set.of()), "grant:tenant-a/task-42#1");
+    assertThat(admit(node(), grants.sign(claimed), TOOL)).isEqualTo(new Decision.Admitted(claimed));
+
+    Grant braced = withId(grants.forTool(TOOL, Set.of()), "g-}{other");
+    assertThat(admit(node(), grants.sign(braced), TOOL)).isEqualTo(refused("claims"));
+  }
+
+  private static Grant withId(Grant grant, String id) {
+    return new Grant(
+        id,
+        grant.agent(),
+        grant.tenant(),
+        grant.task(),
+        grant.budgetScope(),
+        grant.toolDigests(),
+        grant.capabilities(),
+        grant.credentials(),
+        grant.models(),
+        grant.costCapMicros(),
+        grant.maxUses(),
+        grant.expiresAt());
+  }
+
   @Test
   void forgedExpiredAndForeignGrantsAreRefusedAndSpendNoUse() {
     Grant grant = grants.grant(TOOL, Set.of(), Set.of(), Set.of(), 0, 1);
