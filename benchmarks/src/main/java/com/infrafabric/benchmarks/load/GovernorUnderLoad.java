@@ -4,6 +4,7 @@ import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.benchmarks.TempDirectory;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.service.GovernorKeys;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.platform.auth.JwtSettings;
@@ -64,7 +65,8 @@ final class GovernorUnderLoad implements AutoCloseable {
             BudgetSettings.DEFAULTS,
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
-            WebhookSettings.NONE);
+            WebhookSettings.NONE,
+            grantKeys(keys.path(), jwks));
     this.service =
         GovernorService.start(
                 redis.vertx,
@@ -73,6 +75,21 @@ final class GovernorUnderLoad implements AutoCloseable {
                 new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 clock)
             .await();
+  }
+
+  /**
+   * The claim path's keys, which the charge path never uses but the service needs to start: agent
+   * contracts trusted from the token JWKS, and a fresh grant signing key.
+   */
+  private static GovernorKeys grantKeys(Path directory, Path jwks) {
+    Path grantKey = directory.resolve("grant-private.json");
+    SigningKeyPair.generate("ES256").write(grantKey, directory.resolve("grant-jwks.json"));
+    return new GovernorKeys(
+        jwks,
+        ISSUER,
+        grantKey,
+        GovernorKeys.DEFAULT_GRANT_ISSUER,
+        GovernorKeys.DEFAULT_GRANT_AUDIENCE);
   }
 
   /** Starts Redis, then the service; blocks until it listens. */
