@@ -25,6 +25,10 @@ public final class Launcher {
           "      ./var). Without auth.jwksFile a token signing key, a contract publisher key and",
           "      admin, auditor, publisher and operator tokens are created under DIR/keys and",
           "      DIR/tokens.",
+          "  demo",
+          "      run the end-to-end scenario on a fresh embedded redis-server (or REDIS_URL): publish",
+          "      signed tools, register agents, claim and run tasks under grants, print a summary;",
+          "      exit status 0 only if every invariant holds.",
           "  token keygen|mint ...",
           "      create a signing key pair or mint a token (run 'infrafabric token' for options).",
           "  contract sign --module FILE.wasm --contract FILE.json --private KEY.json",
@@ -48,6 +52,8 @@ public final class Launcher {
       switch (command) {
         case "serve":
           return ServeCommand.fromArgs(rest, System.getenv(), Clock.systemUTC()).run(out);
+        case "demo":
+          return new DemoCommand(System.getenv(), Clock.systemUTC()).run(out);
         case "contract":
           return ContractCli.run(rest, out, err);
         case "token":
@@ -62,6 +68,10 @@ public final class Launcher {
           err.println("infrafabric: unknown command '" + command + "'\n\n" + USAGE);
           return 2;
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      err.println("infrafabric: interrupted");
+      return 130;
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("infrafabric: " + e.getMessage());
       return 2;

@@ -1,0 +1,107 @@
+package com.infrafabric.deploy;
+
+import com.infrafabric.platform.auth.SigningKey;
+import com.infrafabric.platform.auth.TokenMinter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * {@code infrafabric demo}: launches both services exactly as {@code serve} does (embedded
+ * redis-server unless {@code REDIS_URL} is set, local keys) in a fresh temporary directory, runs
+ * {@link DemoScenario} against their REST APIs, prints {@link DemoReport}, and stops everything.
+ * Exits 0 only if every invariant holds.
+ *
+ * <p>The only configuration it adds to a plain launch is the operator's explicit egress exemption
+ * for its own loopback search API, which tools must be able to reach, and a higher request rate for
+ * agents, whose latency sample sends a few hundred requests a minute.
+ */
+final class DemoCommand {
+
+  private final Map<String, String> env;
+  private final Clock clock;
+
+  DemoCommand(Map<String, String> env, Clock clock) {
+    this.env = env;
+    this.clock = clock;
+  }
+
+  int run(PrintStream out) throws InterruptedException {
+    Path data = temporaryDirectory();
+    String secret = DemoScenario.newSecret();
+    try (SearchApi search = new SearchApi(secret).start()) {
+      ServeCommand serve =
+          ServeCommand.fromArgs(
+              new String[] {"--data", data.toString()}, demoEnv(search.port()), clock);
+      Node node = serve.start(out);
+      try {
+        LocalKeys keys = LocalKeys.ensure(data);
+        TokenMinter operator = TokenMinter.load(keys.privateFile());
+        ApiClient governor = new ApiClient(node.governor().port());
+        DemoScenario scenario =
+            new DemoScenario(
+                governor,
+                new ApiClient(node.chassis().port()),
+                operator,
+                new DemoTools(SigningKey.load(keys.publisherPrivateFile()), search.origin()),
+                search,
+                secret,
+                clock);
+        DemoRun run = scenario.run();
+        String auditor = operator.mint(LocalKeys.spec("demo-auditor", "auditor"), clock.instant());
+        return new DemoReport(run, governor, auditor, search, secret).print(out) ? 0 : 1;
+      } finally {
+        node.stop();
+      }
+    } finally {
+      deleteRecursively(data);
+    }
+  }
+
+  /** The launch environment plus two free ports and the egress exemption for the search API. */
+  private Map<String, String> demoEnv(int searchPort) {
+    Map<String, String> demo = new HashMap<>(env);
+    demo.put("IF_HTTP_PORT", Integer.toString(freePort()));
+    demo.put("IF_CHASSIS_HTTP_PORT", Integer.toString(freePort()));
+    demo.put("IF_CHASSIS_EGRESS_ALLOWED_SCHEMES", "http,https");
+    demo.put("IF_CHASSIS_EGRESS_ALLOWED_PORTS", "80,443," + searchPort);
+    demo.put("IF_CHASSIS_EGRESS_TRUSTED_TARGETS", "127.0.0.1/32:" + searchPort);
+    // The latency sample sends a few hundred requests a minute as one agent.
+    demo.put("IF_RATELIMIT_ROLES", "agent");
+    demo.put("IF_RATELIMIT_ROLE_AGENT_CAPACITY", "100000");
+    return demo;
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port", e);
+    }
+  }
+
+  private static Path temporaryDirectory() {
+    try {
+      return Files.createTempDirectory("infrafabric-demo-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the demo's directory", e);
+    }
+  }
+
+  private static void deleteRecursively(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up " + root, e);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package com.infrafabric.deploy;
+
+import com.dylibso.chicory.wabt.Wat2Wasm;
+import com.infrafabric.chassis.publish.ContractSigner;
+import com.infrafabric.platform.auth.SigningKey;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/**
+ * The demo's tools: WAT sources in {@code /demo/*.wat}, compiled when the demo starts, each with
+ * the contract its publisher signs. Their allow-lists name the demo's loopback search API, which
+ * the operator exempts explicitly ({@code chassis.egress.trustedTargets}) for this run only.
+ */
+final class DemoTools {
+
+  static final String CREDENTIAL = "search-api-key";
+  static final String VERSION = "1.0.0";
+
+  /** A tool ready to publish: its module, its signed contract and its SHA-256 digest. */
+  record Tool(String name, byte[] module, String contract) {
+    String digest() {
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(module));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK provides SHA-256", e);
+      }
+    }
+
+    String ref() {
+      return name + "@" + VERSION;
+    }
+
+    JsonObject registration() {
+      return new JsonObject()
+          .put("module_base64", Base64.getEncoder().encodeToString(module))
+          .put("contract", contract);
+    }
+  }
+
+  private final SigningKey publisher;
+  private final String searchOrigin;
+
+  DemoTools(SigningKey publisher, String searchOrigin) {
+    this.publisher = publisher;
+    this.searchOrigin = searchOrigin;
+  }
+
+  /** Searches with the operator's key, then asks a small model. */
+  Tool research() {
+    JsonObject capabilities =
+        new JsonObject()
+            .put("io", new JsonObject())
+            .put(
+                "http",
+                http(new JsonArray().add(searchOrigin))
+                    .put("credentials", new JsonArray().add(CREDENTIAL)))
+            .put("llm", llm("gpt-4o-mini", 2, 256));
+    return tool("research", capabilities, 2_000, 1_000, 16);
+  }
+
+  /** Tries the metadata service, tries to read the credential back, then spins forever. */
+  Tool escape() {
+    JsonObject capabilities =
+        new JsonObject()
+            .put("io", new JsonObject())
+            .put("log", new JsonObject())
+            .put(
+                "http",
+                http(new JsonArray().add("http://169.254.169.254:80").add(searchOrigin))
+                    .put("credentials", new JsonArray().add(CREDENTIAL)));
+    return tool("escape", capabilities, 1_000, 300, 4);
+  }
+
+  /** Calls a large model again and again until the host refuses. */
+  Tool overspend() {
+    JsonObject capabilities =
+        new JsonObject().put("io", new JsonObject()).put("llm", llm("gpt-4o", 20, 1024));
+    return tool("overspend", capabilities, 5_000, 2_000, 8);
+  }
+
+  /** Imports kv while its contract grants only io. */
+  Tool smuggler() {
+    return tool("smuggler", new JsonObject().put("io", new JsonObject()), 500, 100, 2);
+  }
+
+  private Tool tool(String name, JsonObject capabilities, int timeoutMs, int cpuMs, int pages) {
+    byte[] module = Wat2Wasm.parse(source(name));
+    JsonObject contract =
+        new JsonObject()
+            .put("name", name)
+            .put("version", VERSION)
+            .put("capabilities", capabilities)
+            .put(
+                "limits",
+                new JsonObject()
+                    .put("timeoutMs", timeoutMs)
+                    .put("cpuTimeMs", cpuMs)
+                    .put("memory", new JsonObject().put("maxPages", pages))
+                    .put("table", new JsonObject().put("maxEntries", 64))
+                    .put("output", new JsonObject().put("maxBytes", 262_144))
+                    .put("log", new JsonObject().put("maxBytes", 4_096))
+                    .put("hostCalls", new JsonObject().put("max", 1_000)))
+            .put("slo", new JsonObject().put("p99LatencyMs", timeoutMs).put("successRate", 0.99));
+    return new Tool(name, module, ContractSigner.sign(module, contract.encode(), publisher));
+  }
+
+  private static JsonObject http(JsonArray allow) {
+    return new JsonObject()
+        .put("allow", allow)
+        .put("maxRequests", 3)
+        .put("connectTimeoutMs", 1_000)
+        .put("readTimeoutMs", 2_000)
+        .put("totalTimeoutMs", 3_000)
+        .put("maxResponseBytes", 65_536);
+  }
+
+  private static JsonObject llm(String model, int maxCalls, int maxOutputTokens) {
+    return new JsonObject()
+        .put("models", new JsonArray().add(model))
+        .put("maxCalls", maxCalls)
+        .put("maxOutputTokens", maxOutputTokens);
+  }
+
+  private static String source(String name) {
+    String path = "/demo/" + name + ".wat";
+    try (InputStream in = DemoTools.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException(path + " is missing from the distribution");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

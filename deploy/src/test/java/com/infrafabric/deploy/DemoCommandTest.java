@@ -1,0 +1,33 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The main job, as the README's first command runs it, with its invariants as the verdict. */
+class DemoCommandTest {
+
+  @Test
+  @Timeout(300)
+  void theEndToEndScenarioHoldsEveryInvariant() throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.remove("REDIS_URL");
+
+    int status =
+        new DemoCommand(env, Clock.systemUTC())
+            .run(new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    String summary = printed.toString(StandardCharsets.UTF_8);
+    assertThat(summary).contains("== InfraFabric end-to-end demo ==").doesNotContain("FAIL ");
+    assertThat(status).as(summary).isZero();
+    assertThat(summary).contains("All invariants hold.");
+  }
+}
