@@ -3,6 +3,7 @@ package com.infrafabric.deploy;
 import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.TokenMinter;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -42,8 +43,12 @@ final class DemoCommand {
       ServeCommand serve =
           ServeCommand.fromArgs(
               new String[] {"--data", data.toString()}, demoEnv(search.port()), clock);
-      Node node = serve.start(out);
+      // serve's banner names tokens and keys in a directory the demo deletes when it ends.
+      Node node = serve.start(new PrintStream(OutputStream.nullOutputStream()));
       try {
+        out.printf(
+            "governor on http://127.0.0.1:%d, chassis on http://127.0.0.1:%d, search API on %s%n",
+            node.governor().port(), node.chassis().port(), search.origin());
         LocalKeys keys = LocalKeys.ensure(data);
         TokenMinter operator = TokenMinter.load(keys.privateFile());
         ApiClient governor = new ApiClient(node.governor().port());

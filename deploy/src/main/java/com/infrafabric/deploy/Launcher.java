@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.Arrays;
 
 /**
- * The one entry point of the distribution: {@code infrafabric serve|token|contract|help}.
+ * The one entry point of the distribution: {@code infrafabric serve|demo|token|contract|help}.
  *
  * <p>Configuration mistakes end the process with status 2 and one line naming the key at fault;
  * nothing else is printed to stderr for them (no stack trace).
@@ -40,9 +40,19 @@ public final class Launcher {
 
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "infrafabric-logback.xml");
+      System.setProperty("logback.configurationFile", loggingConfiguration(args));
     }
     System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * The services log JSON lines to stdout; the demo sends them to stderr, from WARN up, because its
+   * stdout is the summary a newcomer reads. Chosen before the first logger exists.
+   */
+  static String loggingConfiguration(String[] args) {
+    return args.length > 0 && args[0].equals("demo")
+        ? "infrafabric-demo-logback.xml"
+        : "infrafabric-logback.xml";
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {

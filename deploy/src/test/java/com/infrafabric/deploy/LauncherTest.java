@@ -34,6 +34,17 @@ class LauncherTest {
   }
 
   @Test
+  void theDemoKeepsStdoutForItsSummaryAndTheServicesLogThere() {
+    assertThat(Launcher.loggingConfiguration(new String[] {"demo"}))
+        .isEqualTo("infrafabric-demo-logback.xml");
+    assertThat(Launcher.loggingConfiguration(new String[] {"serve", "--data", "x"}))
+        .isEqualTo("infrafabric-logback.xml");
+    assertThat(Launcher.loggingConfiguration(new String[0])).isEqualTo("infrafabric-logback.xml");
+    assertThat(getClass().getResource("/infrafabric-demo-logback.xml")).isNotNull();
+    assertThat(getClass().getResource("/infrafabric-logback.xml")).isNotNull();
+  }
+
+  @Test
   void anUnknownCommandExitsWithTwo() {
     assertThat(run("launch-missiles")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'launch-missiles'");
