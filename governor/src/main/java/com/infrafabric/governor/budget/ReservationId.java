@@ -37,7 +37,7 @@ public record ReservationId(String tenant, String token) {
     return kind + HexFormat.of().formatHex(bytes);
   }
 
-  /** Parses {@code tenant:rXXXX}. */
+  /** Parses the {@code <tenant>:<token>} form {@link #toString()} writes. */
   public static ReservationId parse(String id) {
     int colon = id == null ? -1 : id.lastIndexOf(':');
     if (colon <= 0) {
