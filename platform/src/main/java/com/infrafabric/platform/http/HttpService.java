@@ -46,6 +46,7 @@ public final class HttpService {
   private final JwtAuthenticator authenticator;
   private final Router router;
   private final List<RouteDescriptor> routes;
+  private final ConnectionGuard connections;
   private HttpServer server;
 
   private HttpService(Builder builder) {
@@ -55,9 +56,15 @@ public final class HttpService {
     Objects.requireNonNull(builder.meters, "meters");
     Routes serviceRoutes = new Routes();
     builder.routes.accept(serviceRoutes);
+    this.connections = new ConnectionGuard(vertx, settings.connections());
     RouterAssembly assembly =
         new RouterAssembly(
-            settings, authenticator, builder.rateLimiter, builder.meters, builder.errors);
+            settings,
+            authenticator,
+            builder.rateLimiter,
+            builder.meters,
+            builder.errors,
+            connections);
     PlatformRoutes platform =
         new PlatformRoutes(
             new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
@@ -80,7 +87,13 @@ public final class HttpService {
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     return authenticator
         .loadKeys()
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer(options)
+                    .connectionHandler(connections::opened)
+                    .requestHandler(router)
+                    .listen())
         .map(
             listening -> {
               server = listening;
