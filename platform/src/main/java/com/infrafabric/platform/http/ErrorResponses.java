@@ -41,11 +41,19 @@ final class ErrorResponses {
     if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
       response.putHeader("WWW-Authenticate", "Bearer");
     }
-    if (BodyDeadline.bodyPending(ctx.request())) {
+    boolean bodyPending = BodyDeadline.bodyPending(ctx.request());
+    if (bodyPending) {
       // Answered before the body was read: the connection cannot carry another request.
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    response.end(encode(body, error));
+    response
+        .end(encode(body, error))
+        .onComplete(
+            sent -> {
+              if (bodyPending) {
+                ConnectionGuard.closeNow(ctx.request().connection());
+              }
+            });
   }
 
   /** The error body; details that cannot be encoded are dropped, never the answer itself. */

@@ -84,7 +84,10 @@ public final class HttpService {
             .setHost(settings.host())
             .setPort(settings.port())
             .setIdleTimeout((int) settings.idleTimeout().toMillis())
-            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            // Without h2c detection a connection is handed to the guard as soon as it opens, not
+            // once its first request's headers are complete (which a trickler never makes them).
+            .setHttp2ClearTextEnabled(false);
     return authenticator
         .loadKeys()
         .compose(
@@ -97,6 +100,7 @@ public final class HttpService {
         .map(
             listening -> {
               server = listening;
+              connections.start();
               return this;
             });
   }
@@ -119,6 +123,7 @@ public final class HttpService {
    * closes whatever is left.
    */
   public Future<Void> stop() {
+    connections.stop();
     return server == null ? Future.succeededFuture() : server.shutdown(settings.shutdownGrace());
   }
 

@@ -41,6 +41,7 @@ public final class RedisStore implements AutoCloseable {
 
   private static final String METRIC = "redis.commands";
   private static final Duration MAX_PROBE_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * Error replies that say the server cannot serve now rather than that the command is wrong:
@@ -153,7 +154,12 @@ public final class RedisStore implements AutoCloseable {
    * store up.
    */
   public Future<Void> ping() {
-    return ping(settings.commandTimeout());
+    return send(
+            "ping",
+            connectTimeout(),
+            settings.commandTimeout(),
+            connection -> connection.send(Request.cmd(Command.PING)))
+        .mapEmpty();
   }
 
   /**
@@ -208,7 +214,7 @@ public final class RedisStore implements AutoCloseable {
    */
   private <T> Future<T> call(String name, Function<RedisConnection, Future<T>> command) {
     if (health.up()) {
-      return send(name, settings.commandTimeout(), command);
+      return send(name, connectTimeout(), settings.commandTimeout(), command);
     }
     long start = System.nanoTime();
     if (!health.claimProbe(start)) {
@@ -219,14 +225,21 @@ public final class RedisStore implements AutoCloseable {
             probed -> {
               health.probeDone(System.nanoTime());
               return probed.succeeded()
-                  ? send(name, settings.commandTimeout(), command)
+                  ? send(name, connectTimeout(), settings.commandTimeout(), command)
                   : notSent(name, start);
             });
   }
 
   private Future<Void> ping(Duration timeout) {
-    return send("ping", timeout, connection -> connection.send(Request.cmd(Command.PING)))
+    return send("ping", timeout, timeout, connection -> connection.send(Request.cmd(Command.PING)))
         .mapEmpty();
+  }
+
+  /** How long getting a connection may take: the command timeout, and at least a few seconds. */
+  private Duration connectTimeout() {
+    return settings.commandTimeout().compareTo(MIN_CONNECT_TIMEOUT) > 0
+        ? settings.commandTimeout()
+        : MIN_CONNECT_TIMEOUT;
   }
 
   private Duration probeTimeout() {
@@ -243,34 +256,46 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Sends {@code command} on a pooled connection within {@code timeout} and classifies how it
-   * ended. The moment the connection is handed the command is what separates "not applied" (it
-   * never got that far) from "outcome unknown" (it was sent, and then no answer came in time).
+   * Sends {@code command} on a pooled connection and classifies how it ended. Getting a connection
+   * may take up to {@code connectTimeout} (a fresh one needs a TCP and an AUTH round trip, slow on
+   * a loaded machine); the answer must then come within {@code timeout}. The moment the connection
+   * is handed the command is what separates "not applied" (it never got that far) from "outcome
+   * unknown" (it was sent, and then no answer came in time).
    */
   private <T> Future<T> send(
-      String name, Duration timeout, Function<RedisConnection, Future<T>> command) {
+      String name,
+      Duration connectTimeout,
+      Duration timeout,
+      Function<RedisConnection, Future<T>> command) {
     long start = System.nanoTime();
     AtomicReference<Stage> stage = new AtomicReference<>(Stage.WAITING);
+    Future<RedisConnection> connecting = client.connect();
+    connecting.onSuccess(
+        connection -> {
+          if (stage.get() == Stage.ABANDONED) {
+            connection.close();
+          }
+        });
     Future<T> result =
-        client
-            .connect()
+        connecting
+            .timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .compose(
                 connection -> {
                   if (!stage.compareAndSet(Stage.WAITING, Stage.SENT)) {
-                    connection.close();
                     return Future.failedFuture(new TimeoutException("abandoned"));
                   }
-                  return command.apply(connection).andThen(done -> connection.close());
+                  return command
+                      .apply(connection)
+                      .andThen(done -> connection.close())
+                      .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 });
-    return result
-        .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-        .transform(
-            outcome -> {
-              boolean sent = !stage.compareAndSet(Stage.WAITING, Stage.ABANDONED);
-              return outcome.succeeded()
-                  ? succeeded(name, start, outcome.result())
-                  : failed(name, start, outcome.cause(), sent, timeout);
-            });
+    return result.transform(
+        outcome -> {
+          boolean sent = !stage.compareAndSet(Stage.WAITING, Stage.ABANDONED);
+          return outcome.succeeded()
+              ? succeeded(name, start, outcome.result())
+              : failed(name, start, outcome.cause(), sent, sent ? timeout : connectTimeout);
+        });
   }
 
   private <T> Future<T> succeeded(String name, long start, T result) {
