@@ -4,9 +4,9 @@ import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.testing.FuzzedBodies;
 import com.infrafabric.platform.testing.LogCapture;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,17 +28,6 @@ class UnrenderableAnswerTest {
   private ServiceFixture fixture;
   private String token;
 
-  static JsonArray nested(int depth) {
-    JsonArray root = new JsonArray();
-    JsonArray inner = root;
-    for (int i = 1; i < depth; i++) {
-      JsonArray next = new JsonArray();
-      inner.add(next);
-      inner = next;
-    }
-    return root;
-  }
-
   @BeforeEach
   void start() {
     fixture =
@@ -59,7 +48,9 @@ class UnrenderableAnswerTest {
                                             200,
                                             Future.succeededFuture(
                                                 Integer.parseInt(ctx.pathParam("depth"))),
-                                            depth -> new JsonObject().put("output", nested(depth))))
+                                            depth ->
+                                                new JsonObject()
+                                                    .put("output", FuzzedBodies.nested(depth))))
                                 .get(
                                     "/v1/throwing-answer",
                                     Access.authenticated(),

@@ -188,7 +188,8 @@ public final class FuzzedBodies {
     };
   }
 
-  private static JsonArray nested(int depth) {
+  /** Arrays nested {@code depth} deep: {@code [[[...]]]}. */
+  public static JsonArray nested(int depth) {
     JsonArray root = new JsonArray();
     JsonArray inner = root;
     for (int i = 1; i < depth; i++) {
