@@ -52,6 +52,9 @@ final class ErrorResponses {
             sent -> {
               if (bodyPending) {
                 ConnectionGuard.closeNow(ctx.request().connection());
+              } else {
+                // A held request without a body: let its end through, so the connection reads on.
+                ctx.request().resume();
               }
             });
   }

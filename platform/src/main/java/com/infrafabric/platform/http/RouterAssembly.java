@@ -122,7 +122,9 @@ final class RouterAssembly {
    * or lost while authentication and the other checks run, however they are scheduled.
    */
   private static void holdBody(RoutingContext ctx) {
-    ctx.request().pause();
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
     ctx.next();
   }
 
@@ -133,7 +135,7 @@ final class RouterAssembly {
   private static Handler<RoutingContext> readBody(BodyHandler body) {
     return ctx -> {
       if (ctx.request().isEnded()) {
-        ctx.next(); // nothing left to read (no body, or one that arrived with the headers)
+        ctx.next(); // it had ended before it could be held: there is no body to read
       } else {
         body.handle(ctx);
       }
