@@ -3,6 +3,8 @@ package com.infrafabric.governor.claim;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Fields;
 import java.util.List;
 
 /**
@@ -35,8 +37,8 @@ public record LeaseId(String tenant, String taskId, int number) {
       return new LeaseId(
           text.substring(0, slash),
           text.substring(slash + 1, hash),
-          Integer.parseInt(text.substring(hash + 1)));
-    } catch (NumberFormatException | GovernorException e) {
+          (int) Fields.decimal("lease", text.substring(hash + 1), 1, Integer.MAX_VALUE));
+    } catch (ApiException | GovernorException e) {
       throw malformed();
     }
   }

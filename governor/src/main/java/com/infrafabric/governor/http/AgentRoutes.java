@@ -8,6 +8,7 @@ import static com.infrafabric.platform.http.Responses.respond;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.ModelDowngrade;
+import com.infrafabric.governor.budget.Money;
 import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
@@ -46,6 +47,9 @@ final class AgentRoutes {
           "lease_ttl_ms",
           "reputation_weight_permille",
           "downgrades");
+  private static final int PERMILLE = 1000;
+  private static final long MIN_DURATION_MS = TenantPolicy.MIN_DURATION.toMillis();
+  private static final long MAX_DURATION_MS = TenantPolicy.MAX_DURATION.toMillis();
   private static final Set<String> DOWNGRADE_FIELDS =
       Set.of("from_model", "to_model", "below_remaining_pct");
 
@@ -144,18 +148,19 @@ final class AgentRoutes {
   /** A policy from the fields given; fields left out keep the defaults. */
   private static TenantPolicy policy(Fields body) {
     TenantPolicy.Builder policy = TenantPolicy.DEFAULTS.toBuilder();
-    body.optionalInteger("min_match_permille")
-        .ifPresent(v -> policy.minMatchPermille(Math.toIntExact(v)));
-    body.optionalInteger("max_agents_per_task")
-        .ifPresent(v -> policy.maxAgentsPerTask(Math.toIntExact(v)));
-    body.optionalInteger("max_cost_per_task_micros").ifPresent(policy::maxCostPerTaskMicros);
-    body.optionalInteger("breaker_failures")
-        .ifPresent(v -> policy.breakerFailures(Math.toIntExact(v)));
-    body.optionalInteger("breaker_cooldown_ms")
+    body.optionalInt("min_match_permille", 1, PERMILLE).ifPresent(policy::minMatchPermille);
+    body.optionalInt("max_agents_per_task", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
+        .ifPresent(policy::maxAgentsPerTask);
+    body.optionalInteger("max_cost_per_task_micros", 1, Money.MAX_MICROS)
+        .ifPresent(policy::maxCostPerTaskMicros);
+    body.optionalInt("breaker_failures", 1, TenantPolicy.MAX_BREAKER_FAILURES)
+        .ifPresent(policy::breakerFailures);
+    body.optionalInteger("breaker_cooldown_ms", MIN_DURATION_MS, MAX_DURATION_MS)
         .ifPresent(v -> policy.breakerCooldown(Duration.ofMillis(v)));
-    body.optionalInteger("lease_ttl_ms").ifPresent(v -> policy.leaseTtl(Duration.ofMillis(v)));
-    body.optionalInteger("reputation_weight_permille")
-        .ifPresent(v -> policy.reputationWeightPermille(Math.toIntExact(v)));
+    body.optionalInteger("lease_ttl_ms", MIN_DURATION_MS, MAX_DURATION_MS)
+        .ifPresent(v -> policy.leaseTtl(Duration.ofMillis(v)));
+    body.optionalInt("reputation_weight_permille", 1, PERMILLE)
+        .ifPresent(policy::reputationWeightPermille);
     if (body.has("downgrades")) {
       policy.downgrades(downgrades(body.array("downgrades")));
     }
@@ -173,7 +178,7 @@ final class AgentRoutes {
           new ModelDowngrade(
               fields.string("from_model"),
               fields.string("to_model"),
-              Math.toIntExact(fields.integer("below_remaining_pct"))));
+              fields.intValue("below_remaining_pct", 1, 99)));
     }
     return downgrades;
   }

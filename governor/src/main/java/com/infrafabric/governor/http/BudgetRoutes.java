@@ -119,11 +119,9 @@ final class BudgetRoutes {
       throw Fields.malformed(where + ".thresholds_pct", "must be an array of integers");
     }
     List<Integer> percents = new ArrayList<>();
-    for (Object pct : array) {
-      if (!(pct instanceof Integer integer)) {
-        throw Fields.malformed(where + ".thresholds_pct", "must be an array of integers");
-      }
-      percents.add(integer);
+    for (int i = 0; i < array.size(); i++) {
+      String field = where + ".thresholds_pct[" + i + "]";
+      percents.add((int) Fields.integerValue(field, array.getValue(i), 1, 99));
     }
     return percents;
   }

@@ -67,6 +67,9 @@ final class ClaimRoutes {
           "output_tokens");
   private static final int DEFAULT_INVOCATIONS = 10;
 
+  /** The longest task a finish report may claim, a day. */
+  private static final long MAX_LATENCY_MS = 24L * 60 * 60 * 1000;
+
   private final ClaimEngine claims;
   private final GrantIssuer grants;
 
@@ -94,20 +97,13 @@ final class ClaimRoutes {
             scope,
             CapabilitySet.parse(strings(body.array("required"), "required")),
             body.integer("max_cost_micros"),
-            body.optionalInteger("max_agents")
-                .map(Math::toIntExact)
+            body.optionalInt("max_agents", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
                 .orElse(TenantPolicy.DEFAULTS.maxAgentsPerTask()));
     GrantScope grant = grantScope(body.optionalObject("grant").orElse(new JsonObject()));
-    claims
-        .claim(new ClaimRequest(task, ReservationRoutes.idempotencyKey(ctx)))
-        .onComplete(
-            outcome -> {
-              if (outcome.failed()) {
-                ctx.fail(outcome.cause());
-              } else {
-                answer(ctx, outcome.result(), task, grant);
-              }
-            });
+    Responses.then(
+        ctx,
+        claims.claim(new ClaimRequest(task, ReservationRoutes.idempotencyKey(ctx))),
+        outcome -> answer(ctx, outcome, task, grant));
   }
 
   private void answer(RoutingContext ctx, ClaimOutcome outcome, TaskSpec task, GrantScope scope) {
@@ -148,7 +144,7 @@ final class ClaimRoutes {
             body.has("amount_micros") || body.has("model")
                 ? ReservationRoutes.actual(body)
                 : Spend.amount(0),
-            Duration.ofMillis(body.optionalInteger("latency_ms").orElse(0L)),
+            Duration.ofMillis(body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).orElse(0L)),
             ReservationRoutes.idempotencyKey(ctx));
     respond(ctx, 200, claims.finish(request), ClaimViews::finished);
   }
@@ -199,8 +195,9 @@ final class ClaimRoutes {
         set(grant, "capabilities"),
         set(grant, "credentials"),
         set(grant, "models"),
-        Math.toIntExact(
-            grant.optionalInteger("max_invocations").orElse((long) DEFAULT_INVOCATIONS)));
+        grant
+            .optionalInt("max_invocations", 1, GrantScope.MAX_INVOCATIONS)
+            .orElse(DEFAULT_INVOCATIONS));
   }
 
   private static Set<String> set(Fields fields, String name) {

@@ -109,10 +109,6 @@ final class LedgerRoutes {
     if (value == null) {
       return DEFAULT_PAGE;
     }
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw Fields.malformed("limit", "must be an integer");
-    }
+    return (int) Fields.decimal("limit", value, 1, Ledger.MAX_PAGE_SIZE);
   }
 }

@@ -49,10 +49,6 @@ final class PricingRoutes {
     if (ifMatch == null) {
       return -1;
     }
-    try {
-      return Long.parseLong(ifMatch.replace("\"", "").strip());
-    } catch (NumberFormatException e) {
-      throw Fields.malformed("If-Match", "must be a catalogue version number");
-    }
+    return Fields.decimal("If-Match", ifMatch.replace("\"", "").strip(), 0, Long.MAX_VALUE);
   }
 }

@@ -43,6 +43,12 @@ final class ReservationRoutes {
 
   static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
+  /**
+   * The longest {@code ttl_seconds} the wire accepts, a year; the governor's configured maximum
+   * ({@code budget.maxReservationTtl}) may be shorter and is checked by the engine.
+   */
+  static final long MAX_TTL_SECONDS = 366L * 24 * 60 * 60;
+
   private static final Set<String> RESERVE_FIELDS =
       Set.of("scope", "amount_micros", "model", "input_tokens", "max_output_tokens", "ttl_seconds");
   private static final Set<String> ACTUAL_FIELDS =
@@ -77,19 +83,13 @@ final class ReservationRoutes {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
-    Duration ttl = body.optionalInteger("ttl_seconds").map(Duration::ofSeconds).orElse(null);
+    Duration ttl =
+        body.optionalInteger("ttl_seconds", 1, MAX_TTL_SECONDS)
+            .map(Duration::ofSeconds)
+            .orElse(null);
     ReserveRequest request = new ReserveRequest(scope, estimate(body), ttl, idempotencyKey(ctx));
-    engine
-        .reserve(request)
-        .onSuccess(metrics::reserved)
-        .onComplete(
-            outcome -> {
-              if (outcome.failed()) {
-                ctx.fail(outcome.cause());
-              } else {
-                answer(ctx, outcome.result());
-              }
-            });
+    Responses.then(
+        ctx, engine.reserve(request).onSuccess(metrics::reserved), outcome -> answer(ctx, outcome));
   }
 
   private void answer(RoutingContext ctx, ReserveOutcome outcome) {
@@ -159,11 +159,11 @@ final class ReservationRoutes {
     ChargeRequest request = new ChargeRequest(scope, actual(body), idempotencyKey(ctx));
     respond(
         ctx,
-        201,
         engine
             .charge(request)
             .onSuccess(metrics::charged)
             .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
+        result -> result.replayed() ? 200 : 201,
         Views::charge);
   }
 

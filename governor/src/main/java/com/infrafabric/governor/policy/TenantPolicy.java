@@ -45,8 +45,9 @@ public record TenantPolicy(
 
   public static final int MAX_AGENTS_PER_TASK = 100;
   public static final int MAX_DOWNGRADES = 100;
-  static final Duration MIN_DURATION = Duration.ofSeconds(1);
-  static final Duration MAX_DURATION = Duration.ofHours(24);
+  public static final int MAX_BREAKER_FAILURES = 1000;
+  public static final Duration MIN_DURATION = Duration.ofSeconds(1);
+  public static final Duration MAX_DURATION = Duration.ofHours(24);
 
   /**
    * 0.7 of required capabilities, 3 agents per task, no cost cap beyond the task's own, breakers
@@ -72,7 +73,7 @@ public record TenantPolicy(
     range("minMatchPermille", minMatchPermille, 1, 1000);
     range("maxAgentsPerTask", maxAgentsPerTask, 1, MAX_AGENTS_PER_TASK);
     range("maxCostPerTaskMicros", maxCostPerTaskMicros, 1, Money.MAX_MICROS);
-    range("breakerFailures", breakerFailures, 1, 1000);
+    range("breakerFailures", breakerFailures, 1, MAX_BREAKER_FAILURES);
     duration("breakerCooldown", breakerCooldown);
     duration("leaseTtl", leaseTtl);
     range("reputationWeightPermille", reputationWeightPermille, 1, 1000);

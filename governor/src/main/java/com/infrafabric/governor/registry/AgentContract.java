@@ -7,6 +7,8 @@ import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.auth.TokenSpec;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Fields;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,7 @@ public record AgentContract(
   public static final String CLAIM_VERSION = "contract_version";
   public static final int MAX_SLOTS = 1000;
   private static final long MAX_VERSION = 1L << 53;
+  private static final Duration MAX_SLO = Duration.ofHours(24);
 
   public AgentContract {
     Scope.segment(ErrorCode.INVALID_CONTRACT, "agent id", agentId);
@@ -63,7 +66,7 @@ public record AgentContract(
     }
     range("cost_per_task_micros", costPerTaskMicros, 1, Money.MAX_MICROS);
     range("slots", slots, 1, MAX_SLOTS);
-    range("slo_ms", slo.toMillis(), 1, Duration.ofHours(24).toMillis());
+    range("slo_ms", slo.toMillis(), 1, MAX_SLO.toMillis());
     range("contract_version", version, 1, MAX_VERSION);
   }
 
@@ -74,10 +77,10 @@ public record AgentContract(
         claim(token, CLAIM_TENANT),
         CapabilitySet.parse(token.stringListClaim(CLAIM_CAPABILITIES)),
         claim(token, CLAIM_MODEL),
-        number(token, CLAIM_COST),
-        (int) number(token, CLAIM_SLOTS),
-        Duration.ofMillis(number(token, CLAIM_SLO)),
-        number(token, CLAIM_VERSION));
+        number(token, CLAIM_COST, 1, Money.MAX_MICROS),
+        (int) number(token, CLAIM_SLOTS, 1, MAX_SLOTS),
+        Duration.ofMillis(number(token, CLAIM_SLO, 1, MAX_SLO.toMillis())),
+        number(token, CLAIM_VERSION, 1, MAX_VERSION));
   }
 
   /**
@@ -114,12 +117,16 @@ public record AgentContract(
         .orElseThrow(() -> invalid(name, "the agent contract has no " + name + " claim"));
   }
 
-  private static long number(Principal token, String name) {
+  /**
+   * A number claim, carried as decimal text, read strictly within {@code min..max}: {@code "slots":
+   * "4294967297"} is refused, never wrapped into an {@code int}.
+   */
+  private static long number(Principal token, String name, long min, long max) {
     String text = claim(token, name);
     try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw invalid(name, "the agent contract's " + name + " '" + text + "' is not an integer");
+      return Fields.decimal(name, text, min, max);
+    } catch (ApiException e) {
+      throw invalid(name, "agent contract " + e.getMessage());
     }
   }
 

@@ -2,6 +2,8 @@ package com.infrafabric.governor.registry;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Fields;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +83,8 @@ public record CapabilitySet(SortedMap<String, Integer> levels) {
 
   private static int level(String entry, String text) {
     try {
-      return Integer.parseInt(text);
-    } catch (NumberFormatException e) {
+      return (int) Fields.decimal("capability level", text, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    } catch (ApiException e) {
       throw invalid("capability '" + entry + "' must be name or name:level");
     }
   }

@@ -2,6 +2,7 @@ package com.infrafabric.platform.config;
 
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.http.ConnectionLimits;
 import com.infrafabric.platform.http.CorsSettings;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.HttpSettings;
@@ -111,7 +112,23 @@ public record PlatformSettings(
         config.duration(prefix + "idleTimeout", defaults.idleTimeout()),
         config.duration(prefix + "shutdownGrace", defaults.shutdownGrace()),
         config.duration(prefix + "readinessDeadline", defaults.readinessDeadline()),
-        new CorsSettings(config.list(prefix + "cors.allowedOrigins")));
+        new CorsSettings(config.list(prefix + "cors.allowedOrigins")),
+        connections(config, prefix, defaults.connections()));
+  }
+
+  private static ConnectionLimits connections(
+      Config config, String prefix, ConnectionLimits defaults) {
+    return new ConnectionLimits(
+        (int)
+            config.integer(
+                prefix + "maxUnauthenticatedConnections",
+                defaults.maxUnauthenticated(),
+                1,
+                100_000),
+        config.duration(prefix + "authenticationDeadline", defaults.authenticationDeadline()),
+        config.duration(prefix + "bodyGrace", defaults.bodyGrace()),
+        config.integer(
+            prefix + "minBodyBytesPerSecond", defaults.minBodyBytesPerSecond(), 1, 1L << 30));
   }
 
   private static JwtSettings auth(Config config) {

@@ -7,6 +7,8 @@ import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Fields;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,6 +30,8 @@ import java.util.Set;
  * to bound how long it remembers the grant's uses).
  */
 public final class GrantTokens {
+
+  private static final long MAX_EPOCH_SECOND = Instant.MAX.getEpochSecond();
 
   private GrantTokens() {}
 
@@ -76,12 +80,17 @@ public final class GrantTokens {
               set(claims, "caps"),
               set(claims, "creds"),
               set(claims, "models"),
-              Long.parseLong(required(claims, "cost_cap")),
-              Integer.parseInt(required(claims, "uses")),
-              Instant.ofEpochSecond(Long.parseLong(required(claims, "until")))));
-    } catch (IllegalArgumentException malformed) {
+              number(claims, "cost_cap", 0, Long.MAX_VALUE),
+              (int) number(claims, "uses", 0, Integer.MAX_VALUE),
+              Instant.ofEpochSecond(number(claims, "until", 0, MAX_EPOCH_SECOND))));
+    } catch (IllegalArgumentException | ApiException malformed) {
       return new GrantCheck.Refused(AuthResult.Reason.CLAIMS);
     }
+  }
+
+  /** A number claim, carried as decimal text, read strictly (no sign, no wrap into an int). */
+  private static long number(Principal claims, String name, long min, long max) {
+    return Fields.decimal(name, required(claims, name), min, max);
   }
 
   private static String required(Principal claims, String name) {

@@ -10,6 +10,8 @@ import java.util.List;
  * Redis is ready when it answers {@code PING} and holds the service's Lua scripts. A server that
  * restarted has forgotten them, so a missing script is loaded again here; the check reports down
  * only if that fails too, which lets a service recover from a Redis restart without restarting.
+ * While the store knows Redis is not answering, the check costs one short probe, not a full command
+ * timeout.
  */
 public final class RedisReadinessCheck implements ReadinessCheck {
 
@@ -27,6 +29,18 @@ public final class RedisReadinessCheck implements ReadinessCheck {
 
   @Override
   public Future<CheckResult> check() {
+    return store
+        .probe()
+        .compose(
+            answers ->
+                answers
+                    ? roundTrip()
+                    : Future.succeededFuture(
+                        CheckResult.down(
+                            "Redis does not answer; requests fail fast until a probe does")));
+  }
+
+  private Future<CheckResult> roundTrip() {
     if (scripts.isEmpty()) {
       return store.ping().map(v -> CheckResult.up("PING answered"));
     }

@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requires a valid {@code Authorization: Bearer} token and stores its {@link
- * com.infrafabric.platform.auth.Principal} for the route. A missing or refused token is answered
- * 401 {@code UNAUTHENTICATED} with {@code WWW-Authenticate: Bearer}; neither the answer nor the log
- * ever contains the token.
+ * com.infrafabric.platform.auth.Principal} for the route. It reads the headers only, before any of
+ * the body, and tells the {@link ConnectionGuard} that the connection carried an authenticated
+ * request. A missing or refused token is answered 401 {@code UNAUTHENTICATED} with {@code
+ * WWW-Authenticate: Bearer}; neither the answer nor the log ever contains the token.
  */
 final class AuthenticationHandler implements Handler<RoutingContext> {
 
@@ -21,9 +22,11 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
   private static final String BEARER = "bearer ";
 
   private final JwtAuthenticator authenticator;
+  private final ConnectionGuard connections;
 
-  AuthenticationHandler(JwtAuthenticator authenticator) {
+  AuthenticationHandler(JwtAuthenticator authenticator, ConnectionGuard connections) {
     this.authenticator = authenticator;
+    this.connections = connections;
   }
 
   @Override
@@ -34,8 +37,9 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
         .onFailure(ctx::fail);
   }
 
-  private static void proceed(RoutingContext ctx, AuthResult result) {
+  private void proceed(RoutingContext ctx, AuthResult result) {
     if (result instanceof AuthResult.Authenticated authenticated) {
+      connections.authenticated(ctx.request().connection());
       ctx.put(Requests.PRINCIPAL, authenticated.principal());
       ctx.next();
       return;

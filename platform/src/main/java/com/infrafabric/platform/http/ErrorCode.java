@@ -29,8 +29,10 @@ public record ErrorCode(String code, int status) {
       new ErrorCode("UNSUPPORTED_MEDIA_TYPE", 415);
   public static final ErrorCode RATE_LIMITED = new ErrorCode("RATE_LIMITED", 429);
   public static final ErrorCode INTERNAL = new ErrorCode("INTERNAL", 500);
+  public static final ErrorCode RESPONSE_NOT_RENDERED = new ErrorCode("RESPONSE_NOT_RENDERED", 500);
   public static final ErrorCode OVERLOADED = new ErrorCode("OVERLOADED", 503);
   public static final ErrorCode STORE_UNAVAILABLE = new ErrorCode("STORE_UNAVAILABLE", 503);
+  public static final ErrorCode OUTCOME_UNKNOWN = new ErrorCode("OUTCOME_UNKNOWN", 503);
 
   public ErrorCode {
     Objects.requireNonNull(code, "code");

@@ -1,13 +1,18 @@
 package com.infrafabric.platform.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Writes an {@link ApiException} as the one JSON error shape every route answers with. */
 final class ErrorResponses {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
   private ErrorResponses() {}
 
@@ -36,7 +41,35 @@ final class ErrorResponses {
     if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
       response.putHeader("WWW-Authenticate", "Bearer");
     }
-    response.end(body.encode());
+    boolean bodyPending = BodyDeadline.bodyPending(ctx.request());
+    if (bodyPending) {
+      // Answered before the body was read: the connection cannot carry another request.
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    response
+        .end(encode(body, error))
+        .onComplete(
+            sent -> {
+              if (bodyPending) {
+                ConnectionGuard.closeNow(ctx.request().connection());
+              } else {
+                // A held request without a body: let its end through, so the connection reads on.
+                ctx.request().resume();
+              }
+            });
+  }
+
+  /** The error body; details that cannot be encoded are dropped, never the answer itself. */
+  private static Buffer encode(JsonObject body, ApiException error) {
+    try {
+      return ResponseJson.encode(body);
+    } catch (ResponseJson.NotRendered unencodable) {
+      LOG.error("error {} has details that cannot be encoded", error.code().code(), unencodable);
+      body.put(
+          "details",
+          new JsonObject().put("requestId", body.getJsonObject("details").getValue("requestId")));
+      return ResponseJson.encode(body);
+    }
   }
 
   /** Whole seconds, rounded up, at least 1: a client that waits that long will not be early. */

@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns every failure into the JSON error shape: first through the service's {@link
  * ErrorTranslator}, then an {@link ApiException} as it is, an unavailable Redis as 503 {@code
- * STORE_UNAVAILABLE}, vertx-web's own statuses (404, 405, 413, 400) into their codes, and anything
- * else into 500 {@code INTERNAL} carrying only the request id. Stack traces go to the server log,
- * never to the client.
+ * STORE_UNAVAILABLE} (not applied) or {@code OUTCOME_UNKNOWN} (sent, unanswered), a result that
+ * could not be encoded as 500 {@code RESPONSE_NOT_RENDERED}, vertx-web's own statuses (404, 405,
+ * 413, 400) into their codes, and anything else into 500 {@code INTERNAL} carrying only the request
+ * id. Stack traces go to the server log, never to the client.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -45,10 +46,25 @@ final class FailureHandler implements Handler<RoutingContext> {
     }
     if (failure instanceof RedisUnavailableException unavailable) {
       LOG.warn("request {}: {}", Requests.requestId(ctx), unavailable.getMessage());
-      return ApiException.retryAfter(
-          ErrorCode.STORE_UNAVAILABLE,
-          "The state store is unavailable; the request was not applied, retry later.",
-          STORE_RETRY);
+      return unavailable.outcomeUnknown()
+          ? ApiException.retryAfter(
+              ErrorCode.OUTCOME_UNKNOWN,
+              "The state store did not answer in time: the request may or may not have been"
+                  + " applied. Retrying with the same Idempotency-Key is safe.",
+              STORE_RETRY)
+          : ApiException.retryAfter(
+              ErrorCode.STORE_UNAVAILABLE,
+              "The state store is unavailable; the request was not applied, retry later.",
+              STORE_RETRY);
+    }
+    if (failure instanceof ResponseJson.NotRendered notRendered) {
+      LOG.error("request {}: {}", Requests.requestId(ctx), notRendered.getMessage(), notRendered);
+      return ApiException.of(
+          ErrorCode.RESPONSE_NOT_RENDERED,
+          "The result could not be rendered as JSON (it nests deeper than "
+              + ResponseJson.MAX_DEPTH
+              + " levels); the operation itself may have completed. Quote the request id when"
+              + " reporting it.");
     }
     if (failure instanceof HttpException http && http.getStatusCode() < 500) {
       return fromStatus(http.getStatusCode());

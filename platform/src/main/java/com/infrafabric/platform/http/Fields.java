@@ -2,9 +2,11 @@ package com.infrafabric.platform.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads typed fields from a request body strictly: a missing required field, a wrong type or an
@@ -17,6 +19,9 @@ import java.util.Set;
  * }</pre>
  */
 public final class Fields {
+
+  /** At most 19 digits: anything longer is out of every 64-bit range before it is parsed. */
+  private static final Pattern DECIMAL = Pattern.compile("0|-?[1-9][0-9]{0,18}");
 
   private final JsonObject body;
   private final String where;
@@ -67,19 +72,95 @@ public final class Fields {
     throw malformed(where + name, "must be a string");
   }
 
+  /**
+   * A required JSON integer that fits 64 bits exactly, for fields whose domain type checks its own
+   * range (amounts); anything else, a string of digits included, is refused.
+   */
   public long integer(String name) {
-    return optionalInteger(name).orElseThrow(() -> malformed(where + name, "is required"));
+    return integer(name, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * A required JSON integer within {@code min..max}; see {@link #optionalInteger(String, long,
+   * long)}.
+   */
+  public long integer(String name, long min, long max) {
+    return optionalInteger(name, min, max)
+        .orElseThrow(() -> malformed(where + name, "is required"));
   }
 
   public Optional<Long> optionalInteger(String name) {
+    return optionalInteger(name, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * An optional JSON integer within {@code min..max}, read exactly: a fraction, an exponent, a
+   * string or a number past the range is refused naming the field and the range, never truncated or
+   * rounded into it.
+   */
+  public Optional<Long> optionalInteger(String name, long min, long max) {
     Object value = body.getValue(name);
-    if (value == null) {
-      return Optional.empty();
+    return value == null
+        ? Optional.empty()
+        : Optional.of(integerValue(where + name, value, min, max));
+  }
+
+  /** A required JSON integer within {@code min..max}, as an {@code int}. */
+  public int intValue(String name, int min, int max) {
+    return (int) integer(name, min, max);
+  }
+
+  /** An optional JSON integer within {@code min..max}, as an {@code int}. */
+  public Optional<Integer> optionalInt(String name, int min, int max) {
+    return optionalInteger(name, min, max).map(Math::toIntExact);
+  }
+
+  /**
+   * {@code value} (an element of a JSON array, say) as an integer within {@code min..max}.
+   *
+   * @throws ApiException 400 {@code INVALID_REQUEST} naming {@code field} and the range otherwise
+   */
+  public static long integerValue(String field, Object value, long min, long max) {
+    if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger)) {
+      throw malformed(field, "must be an integer" + range(min, max));
     }
-    if (value instanceof Integer || value instanceof Long) {
-      return Optional.of(((Number) value).longValue());
+    BigInteger exact =
+        value instanceof BigInteger big ? big : BigInteger.valueOf(((Number) value).longValue());
+    if (exact.compareTo(BigInteger.valueOf(min)) < 0
+        || exact.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw outOfRange(field, exact.toString(), min, max);
     }
-    throw malformed(where + name, "must be an integer");
+    return exact.longValueExact();
+  }
+
+  /**
+   * A number that the wire format carries as decimal text (a header, a query or path parameter, a
+   * signed claim): ASCII digits with an optional leading {@code -}, no sign {@code +}, no leading
+   * zero or {@code -0}, no spaces, within {@code min..max}.
+   *
+   * @throws ApiException 400 {@code INVALID_REQUEST} naming {@code field} otherwise
+   */
+  public static long decimal(String field, String text, long min, long max) {
+    if (text == null || !DECIMAL.matcher(text).matches()) {
+      throw malformed(field, "must be a decimal integer" + range(min, max));
+    }
+    BigInteger exact = new BigInteger(text);
+    if (exact.compareTo(BigInteger.valueOf(min)) < 0
+        || exact.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw outOfRange(field, text, min, max);
+    }
+    return exact.longValueExact();
+  }
+
+  private static ApiException outOfRange(String field, String value, long min, long max) {
+    return ApiException.of(
+        ErrorCode.INVALID_REQUEST,
+        field + " " + value + " is outside " + min + ".." + max,
+        Map.of("field", field, "min", min, "max", max));
+  }
+
+  private static String range(long min, long max) {
+    return min == Long.MIN_VALUE && max == Long.MAX_VALUE ? "" : " from " + min + " to " + max;
   }
 
   public Optional<JsonObject> optionalObject(String name) {

@@ -46,6 +46,7 @@ public final class HttpService {
   private final JwtAuthenticator authenticator;
   private final Router router;
   private final List<RouteDescriptor> routes;
+  private final ConnectionGuard connections;
   private HttpServer server;
 
   private HttpService(Builder builder) {
@@ -55,9 +56,15 @@ public final class HttpService {
     Objects.requireNonNull(builder.meters, "meters");
     Routes serviceRoutes = new Routes();
     builder.routes.accept(serviceRoutes);
+    this.connections = new ConnectionGuard(vertx, settings.connections());
     RouterAssembly assembly =
         new RouterAssembly(
-            settings, authenticator, builder.rateLimiter, builder.meters, builder.errors);
+            settings,
+            authenticator,
+            builder.rateLimiter,
+            builder.meters,
+            builder.errors,
+            connections);
     PlatformRoutes platform =
         new PlatformRoutes(
             new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
@@ -77,13 +84,23 @@ public final class HttpService {
             .setHost(settings.host())
             .setPort(settings.port())
             .setIdleTimeout((int) settings.idleTimeout().toMillis())
-            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+            .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            // Without h2c detection a connection is handed to the guard as soon as it opens, not
+            // once its first request's headers are complete (which a trickler never makes them).
+            .setHttp2ClearTextEnabled(false);
     return authenticator
         .loadKeys()
-        .compose(v -> vertx.createHttpServer(options).requestHandler(router).listen())
+        .compose(
+            v ->
+                vertx
+                    .createHttpServer(options)
+                    .connectionHandler(connections::opened)
+                    .requestHandler(router)
+                    .listen())
         .map(
             listening -> {
               server = listening;
+              connections.start();
               return this;
             });
   }
@@ -106,6 +123,7 @@ public final class HttpService {
    * closes whatever is left.
    */
   public Future<Void> stop() {
+    connections.stop();
     return server == null ? Future.succeededFuture() : server.shutdown(settings.shutdownGrace());
   }
 

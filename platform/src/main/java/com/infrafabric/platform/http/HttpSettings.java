@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param shutdownGrace how long {@code stop()} lets in-flight requests finish
  * @param readinessDeadline how long each readiness check may take
  * @param cors browser origins allowed, none by default
+ * @param connections the bounds on unauthenticated connections and slow bodies
  */
 public record HttpSettings(
     String host,
@@ -23,13 +24,15 @@ public record HttpSettings(
     Duration idleTimeout,
     Duration shutdownGrace,
     Duration readinessDeadline,
-    CorsSettings cors) {
+    CorsSettings cors,
+    ConnectionLimits connections) {
 
   private static final long MAX_BODY_CAP = 64L * 1024 * 1024;
 
   public HttpSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(cors, "cors");
+    Objects.requireNonNull(connections, "connections");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("http.port " + port + " is outside 0..65535");
     }
@@ -46,7 +49,10 @@ public record HttpSettings(
     requirePositive("http.readinessDeadline", readinessDeadline);
   }
 
-  /** Loopback port 8080, 1 MiB bodies, 256 in flight, 60 s idle, 10 s grace, 2 s readiness. */
+  /**
+   * Loopback port 8080, 1 MiB bodies, 256 in flight, 60 s idle, 10 s grace, 2 s readiness, {@link
+   * ConnectionLimits#defaults()}.
+   */
   public static HttpSettings defaults() {
     return new HttpSettings(
         "127.0.0.1",
@@ -56,40 +62,102 @@ public record HttpSettings(
         Duration.ofSeconds(60),
         Duration.ofSeconds(10),
         Duration.ofSeconds(2),
-        CorsSettings.disabled());
+        CorsSettings.disabled(),
+        ConnectionLimits.defaults());
   }
 
   public HttpSettings withPort(int port) {
     return new HttpSettings(
-        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections);
   }
 
   public HttpSettings withMaxBodyBytes(long maxBodyBytes) {
     return new HttpSettings(
-        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections);
   }
 
   public HttpSettings withMaxInFlight(int maxInFlight) {
     return new HttpSettings(
-        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections);
   }
 
   public HttpSettings withShutdownGrace(Duration shutdownGrace) {
     return new HttpSettings(
-        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections);
   }
 
   public HttpSettings withReadinessDeadline(Duration readinessDeadline) {
     return new HttpSettings(
-        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections);
   }
 
   public HttpSettings withCors(CorsSettings cors) {
     return new HttpSettings(
-        host, port, maxBodyBytes, maxInFlight, idleTimeout, shutdownGrace, readinessDeadline, cors);
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections);
   }
 
-  private static void requirePositive(String key, Duration value) {
+  public HttpSettings withConnections(ConnectionLimits connections) {
+    return new HttpSettings(
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections);
+  }
+
+  static void requirePositive(String key, Duration value) {
     Objects.requireNonNull(value, key);
     if (value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(key + " must be positive");

@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounds the requests being handled at once. One over the bound is answered 503 {@code OVERLOADED}
- * with {@code Retry-After} straight away, before its body is read, instead of queueing without
- * limit. Thread-safe.
+ * Bounds the authenticated requests being handled at once (it runs right after authentication, so
+ * anonymous and refused requests never take a slot). One over the bound is answered 503 {@code
+ * OVERLOADED} with {@code Retry-After} straight away, before its body is read, instead of queueing
+ * without limit. A slot is released when the response ends or the connection closes. Thread-safe.
  */
 final class InFlightLimit implements Handler<RoutingContext> {
 

@@ -3,6 +3,7 @@ package com.infrafabric.platform.http;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import com.infrafabric.platform.ratelimit.RateLimitContendedException;
 import com.infrafabric.platform.ratelimit.RateLimiter;
+import com.infrafabric.platform.redis.RedisUnavailableException;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -44,10 +45,19 @@ final class RateLimitHandler implements Handler<RoutingContext> {
             decision.retryAfter()));
   }
 
+  /**
+   * A limiter that could not decide fails the request closed. Whatever became of the bucket, the
+   * request's own operation was never attempted: a Redis failure here is "not applied", never
+   * "outcome unknown".
+   */
   private static Throwable translate(Throwable failure) {
     if (failure instanceof RateLimitContendedException) {
       return ApiException.retryAfter(
           ErrorCode.OVERLOADED, "Too many concurrent requests; retry shortly.", CONTENDED_RETRY);
+    }
+    if (failure instanceof RedisUnavailableException unavailable && unavailable.outcomeUnknown()) {
+      return RedisUnavailableException.notApplied(
+          "the rate limiter got no answer; the request was not attempted", unavailable);
     }
     return failure;
   }

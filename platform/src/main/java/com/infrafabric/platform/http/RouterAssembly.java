@@ -18,9 +18,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Builds the router in the order every service shares: request id, access log and metrics, the
- * in-flight bound, CORS (only if configured), the body limit, then each route with its own chain
- * (authentication, rate limit, access check, handler), and the failure handler for all of it.
+ * Builds the router in the order every service shares: request id, access log and metrics, CORS
+ * (only if configured), then each route with its own chain, and the failure handler for all of it.
+ * A route's chain authenticates on the headers alone, then counts the request against the in-flight
+ * bound, takes a rate-limit token and checks access, and only then reads the body (bounded in size
+ * and in time) for the handler: an anonymous or refused client never makes the service read its
+ * body nor takes a slot an authenticated caller needs.
  */
 final class RouterAssembly {
 
@@ -29,6 +32,8 @@ final class RouterAssembly {
   private final RateLimiter rateLimiter;
   private final MeterRegistry meters;
   private final ErrorTranslator errors;
+  private final ConnectionGuard connections;
+  private final InFlightLimit inFlight;
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
 
   RouterAssembly(
@@ -36,8 +41,11 @@ final class RouterAssembly {
       JwtAuthenticator authenticator,
       RateLimiter rateLimiter,
       MeterRegistry meters,
-      ErrorTranslator errors) {
+      ErrorTranslator errors,
+      ConnectionGuard connections) {
     this.settings = settings;
+    this.connections = connections;
+    this.inFlight = new InFlightLimit(settings.maxInFlight());
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.meters = meters;
@@ -47,14 +55,13 @@ final class RouterAssembly {
   Router assemble(
       Vertx vertx, PlatformRoutes platform, Access metricsAccess, List<Routes.Registered> routes) {
     Router router = Router.router(vertx);
+    router.route().handler(RouterAssembly::holdBody);
     router.route().handler(new RequestIdHandler());
     router.route().handler(new AccessLogHandler());
     router.route().handler(new HttpMetricsHandler(meters));
-    router.route().handler(new InFlightLimit(settings.maxInFlight()));
     if (settings.cors().enabled()) {
       router.route().handler(cors(settings.cors()));
     }
-    router.route().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
     anonymous(router, PlatformRoutes.LIVE, platform::live);
     authenticated(
         router,
@@ -98,11 +105,41 @@ final class RouterAssembly {
         router
             .route(method, path)
             .handler(tag(path))
-            .handler(new AuthenticationHandler(authenticator));
+            .handler(new AuthenticationHandler(authenticator, connections))
+            .handler(inFlight);
     if (rateLimited) {
       route.handler(new RateLimitHandler(rateLimiter));
     }
-    route.handler(new AccessHandler(access)).handler(handler);
+    route
+        .handler(new AccessHandler(access))
+        .handler(new BodyDeadline(settings.connections(), settings.maxBodyBytes()))
+        .handler(readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())))
+        .handler(handler);
+  }
+
+  /**
+   * Keeps the body in the connection until the route's chain asks for it: nothing is read, buffered
+   * or lost while authentication and the other checks run, however they are scheduled.
+   */
+  private static void holdBody(RoutingContext ctx) {
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
+    ctx.next();
+  }
+
+  /**
+   * The body handler as an ordinary step of the route: vertx-web would otherwise insist on reading
+   * the body before authentication, which is exactly what an anonymous trickling client exploits.
+   */
+  private static Handler<RoutingContext> readBody(BodyHandler body) {
+    return ctx -> {
+      if (ctx.request().isEnded()) {
+        ctx.next(); // it had ended before it could be held: there is no body to read
+      } else {
+        body.handle(ctx);
+      }
+    };
   }
 
   private static Handler<RoutingContext> tag(String path) {

@@ -1,30 +1,92 @@
 package com.infrafabric.platform.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 
 /**
- * Reads a request body as one JSON object, strictly: the content type must be {@code
- * application/json}, the text must parse completely, and an object must not repeat a key (two
- * parsers could otherwise disagree about which value counts).
+ * The one JSON reader for everything a client sends: request bodies, and JSON carried inside them
+ * (signed contracts). It accepts exactly RFC 8259 JSON and nothing a lenient parser would repair,
+ * so the service and any other reader of the same bytes can never disagree about what they mean:
+ *
+ * <ul>
+ *   <li>the bytes must be well-formed UTF-8, decoded strictly before parsing: overlong forms
+ *       ({@code C0 AF} for {@code /}), encoded surrogates and code points past U+10FFFF are
+ *       refused, never replaced or normalised; a {@code \}{@code u} escape of an unpaired surrogate
+ *       is refused too;
+ *   <li>no comments, trailing commas, single quotes, unquoted names, leading zeros, {@code NaN} or
+ *       {@code Infinity};
+ *   <li>no object repeats a key;
+ *   <li>arrays and objects nest at most {@value #MAX_DEPTH} deep.
+ * </ul>
+ *
+ * <p>Integers come back as {@link Integer}, {@link Long} or (beyond 64 bits) {@link
+ * java.math.BigInteger}; numbers with a fraction or exponent as an exact {@link
+ * java.math.BigDecimal}, never a rounded or infinite {@code double}. Thread-safe.
  */
-final class StrictJson {
+public final class StrictJson {
+
+  /** The deepest nesting of arrays and objects accepted, in a request or anywhere in it. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+          .build();
 
   private StrictJson() {}
 
+  /**
+   * One JSON value (object, array, string, number, boolean or null for JSON {@code null}).
+   *
+   * @throws ApiException 400 {@code MALFORMED_REQUEST} saying what is wrong, never echoing input
+   */
+  public static Object parse(byte[] utf8) {
+    String text = decode(utf8);
+    try (JsonParser parser = FACTORY.createParser(text)) {
+      if (parser.nextToken() == null) {
+        throw malformed("The JSON text is empty.");
+      }
+      Object value = value(parser);
+      if (parser.nextToken() != null) {
+        throw malformed("The JSON text has more than one value.");
+      }
+      return value;
+    } catch (StreamConstraintsException e) {
+      throw malformed("The JSON text nests deeper than " + MAX_DEPTH + " levels.");
+    } catch (IOException e) {
+      throw malformed("The request body is not valid JSON.");
+    }
+  }
+
+  /**
+   * A request body as one JSON object.
+   *
+   * @throws ApiException 415 {@code UNSUPPORTED_MEDIA_TYPE} unless sent as {@code
+   *     application/json}; 400 {@code MALFORMED_REQUEST} if empty, not strict JSON or not an object
+   */
   static JsonObject object(String contentType, Buffer body) {
     requireJsonContentType(contentType);
     if (body == null || body.length() == 0) {
-      throw ApiException.of(
-          ErrorCode.MALFORMED_REQUEST, "The request body is empty; a JSON object is required.");
+      throw malformed("The request body is empty; a JSON object is required.");
     }
-    if (parse(body) instanceof JsonObject object) {
+    if (parse(body.getBytes()) instanceof JsonObject object) {
       return object;
     }
-    throw ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request body must be a JSON object.");
+    throw malformed("The request body must be a JSON object.");
   }
 
   private static void requireJsonContentType(String contentType) {
@@ -35,14 +97,69 @@ final class StrictJson {
     }
   }
 
-  private static Object parse(Buffer body) {
+  private static String decode(byte[] utf8) {
     try {
-      JsonParser parser = JacksonCodec.createParser(body);
-      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-      // Vert.x decodes a JSON object as a JsonObject when asked for Object.
-      return JacksonCodec.fromParser(parser, Object.class);
-    } catch (DecodeException e) {
-      throw ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request body is not valid JSON.");
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(utf8))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw malformed("The request body is not well-formed UTF-8.");
     }
+  }
+
+  private static Object value(JsonParser parser) throws IOException {
+    return switch (parser.currentToken()) {
+      case START_OBJECT -> object(parser);
+      case START_ARRAY -> array(parser);
+      case VALUE_STRING -> wellFormed(parser.getText());
+      case VALUE_NUMBER_INT -> parser.getNumberValue();
+      case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> null;
+      default -> throw malformed("The request body is not valid JSON.");
+    };
+  }
+
+  private static JsonObject object(JsonParser parser) throws IOException {
+    JsonObject object = new JsonObject(new LinkedHashMap<>());
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String name = wellFormed(parser.currentName());
+      parser.nextToken();
+      object.put(name, value(parser));
+    }
+    return object;
+  }
+
+  private static JsonArray array(JsonParser parser) throws IOException {
+    JsonArray array = new JsonArray();
+    while (parser.nextToken() != JsonToken.END_ARRAY) {
+      array.add(value(parser));
+    }
+    return array;
+  }
+
+  /**
+   * Refuses a string holding an unpaired surrogate (only a {@code \}{@code u} escape makes one).
+   */
+  private static String wellFormed(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw malformed("The JSON text escapes an unpaired UTF-16 surrogate.");
+      }
+    }
+    return text;
+  }
+
+  private static ApiException malformed(String message) {
+    return ApiException.of(ErrorCode.MALFORMED_REQUEST, message);
   }
 }

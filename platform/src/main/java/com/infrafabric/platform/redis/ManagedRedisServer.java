@@ -36,6 +36,11 @@ public final class ManagedRedisServer implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
   private static final int MIN_MAJOR_VERSION = 7;
   private static final int PORT_ATTEMPTS = 5;
+  private static final long FIRST_PROBE_MILLIS = 250;
+  private static final long MAX_PROBE_MILLIS = 5_000;
+  private static final long FIRST_PAUSE_MILLIS = 10;
+  private static final long MAX_PAUSE_MILLIS = 500;
+  private static final Duration MAX_START_TIMEOUT = Duration.ofMinutes(5);
 
   private final String executable;
   private final Path dataDirectory;
@@ -115,6 +120,19 @@ public final class ManagedRedisServer implements AutoCloseable {
   @Override
   public void close() {
     stop();
+  }
+
+  /**
+   * The process id of the running server, so that a test can stall it ({@code kill -STOP}) as a
+   * hung or swapped-out server would be.
+   *
+   * @throws IllegalStateException if it is not running
+   */
+  public long pid() {
+    if (!isRunning()) {
+      throw new IllegalStateException("redis-server is not running");
+    }
+    return process.pid();
   }
 
   public boolean isRunning() {
@@ -231,19 +249,29 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
   }
 
-  /** Returns null once the server answers PING, or why it never will. */
+  /**
+   * Returns null once the server answers PING, or why it never will. On a loaded machine a fresh
+   * server can take seconds to answer (replaying its append-only file, or just not scheduled), so
+   * each attempt waits longer than the last for its answer ({@value #FIRST_PROBE_MILLIS} ms
+   * doubling up to {@value #MAX_PROBE_MILLIS} ms) and pauses longer before the next, until the
+   * start timeout (30 s by default) says it is not coming.
+   */
   private String awaitReady() {
     long deadline = System.nanoTime() + startTimeout.toNanos();
+    long probeMillis = FIRST_PROBE_MILLIS;
+    long pauseMillis = FIRST_PAUSE_MILLIS;
     String last = "no answer";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         return "process exited with status " + process.exitValue();
       }
-      last = RespProbe.ping(endpoint(), Duration.ofMillis(500));
+      last = RespProbe.ping(endpoint(), Duration.ofMillis(probeMillis));
       if (last == null) {
         return null;
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis));
+      probeMillis = Math.min(2 * probeMillis, MAX_PROBE_MILLIS);
+      pauseMillis = Math.min(2 * pauseMillis, MAX_PAUSE_MILLIS);
     }
     return "not ready after " + startTimeout.toMillis() + " ms: " + last;
   }
@@ -393,7 +421,17 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
 
     public Builder startTimeout(Duration startTimeout) {
-      this.startTimeout = Objects.requireNonNull(startTimeout, "startTimeout");
+      Objects.requireNonNull(startTimeout, "startTimeout");
+      if (startTimeout.compareTo(Duration.ofSeconds(1)) < 0
+          || startTimeout.compareTo(MAX_START_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(
+            "startTimeout "
+                + startTimeout
+                + " is outside 1 s.."
+                + MAX_START_TIMEOUT.toMinutes()
+                + " min");
+      }
+      this.startTimeout = startTimeout;
       return this;
     }
 

@@ -7,8 +7,9 @@ import java.util.Objects;
  * How the one shared Redis client of a process connects and how far it may be loaded.
  *
  * @param endpoint where the server is
- * @param commandTimeout how long a command may take before the caller gets {@link
- *     RedisUnavailableException}; bounds every "fail closed" answer
+ * @param commandTimeout how long a sent command may wait for its answer before the caller gets
+ *     {@link RedisUnavailableException} (outcome unknown); getting a connection first may take as
+ *     long, and at least 5 s, since a fresh connection needs its own round trips
  * @param maxPoolSize connections, hence commands in flight at once
  * @param maxPoolWaiting commands allowed to wait for a connection; beyond that a command fails at
  *     once instead of queueing without bound

@@ -7,17 +7,22 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The narrow door to Redis every component goes through: one pooled Vert.x client per process, with
@@ -25,14 +30,18 @@ import java.util.concurrent.TimeoutException;
  * EVAL} when the server answers {@code NOSCRIPT}), and a latency timer per command.
  *
  * <p>Failures come in two kinds: {@link RedisUnavailableException} (no answer in time, no
- * connection, pool queue full: the outcome is unknown and callers fail closed) and {@link
- * RedisCommandException} (Redis answered with an error: a bug).
+ * connection, pool queue full, store known to be down: callers fail closed; it says whether the
+ * command was not applied or may have been) and {@link RedisCommandException} (Redis answered with
+ * an error: a bug). Once a command gets no answer, the store is marked down and fails fast, probing
+ * with one {@code PING} at a time until Redis answers again ({@link #healthy()}).
  *
  * <p>Thread-safe. Futures complete on a Vert.x event-loop thread: callbacks must not block.
  */
 public final class RedisStore implements AutoCloseable {
 
   private static final String METRIC = "redis.commands";
+  private static final Duration MAX_PROBE_TIMEOUT = Duration.ofMillis(500);
+  private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * Error replies that say the server cannot serve now rather than that the command is wrong:
@@ -55,6 +64,7 @@ public final class RedisStore implements AutoCloseable {
   private final RedisSettings settings;
   private final MeterRegistry meters;
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
+  private final StoreHealth health = new StoreHealth();
 
   private RedisStore(Redis client, RedisSettings settings, MeterRegistry meters) {
     this.client = client;
@@ -96,31 +106,32 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Runs {@code script} atomically with {@code EVALSHA}, loading it with {@code EVAL} if this
-   * server does not know it yet (first call, restart, failover).
+   * Runs {@code script} atomically with {@code EVALSHA}, loading it with {@code EVAL} on the same
+   * connection if this server does not know it yet (first call, restart, failover).
    */
   public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-    long start = System.nanoTime();
-    Future<Response> result =
-        client
-            .send(scriptCall(Command.EVALSHA, script.sha1(), keys, args))
-            .recover(
-                error ->
-                    isNoScript(error)
-                        ? client.send(scriptCall(Command.EVAL, script.source(), keys, args))
-                        : Future.failedFuture(error));
-    return finish(script.name(), start, result);
+    return call(
+        script.name(),
+        connection ->
+            connection
+                .send(scriptCall(Command.EVALSHA, script.sha1(), keys, args))
+                .recover(
+                    error ->
+                        isNoScript(error)
+                            ? connection.send(scriptCall(Command.EVAL, script.source(), keys, args))
+                            : Future.failedFuture(error)));
   }
 
   /** Sends one plain command. */
   public Future<Response> send(Request request) {
-    return finish(
-        request.command().toString().toLowerCase(), System.nanoTime(), client.send(request));
+    return call(
+        request.command().toString().toLowerCase(Locale.ROOT),
+        connection -> connection.send(request));
   }
 
   /** Sends commands back to back on one connection (not a transaction: use a script for that). */
   public Future<List<Response>> batch(List<Request> requests) {
-    return finish("batch", System.nanoTime(), client.batch(requests));
+    return call("batch", connection -> connection.batch(requests));
   }
 
   /** Sends {@code SCRIPT LOAD} for each script, so the first real call is a plain EVALSHA. */
@@ -137,9 +148,31 @@ public final class RedisStore implements AutoCloseable {
     return send(exists).map(reply -> reply.stream().allMatch(flag -> flag.toInteger() == 1));
   }
 
-  /** A full round trip: succeeds only if Redis answered PING. */
+  /**
+   * A full round trip: succeeds only if Redis answered PING. It is sent even while the store is
+   * known to be down (it is how the store finds out that Redis is back), and its answer marks the
+   * store up.
+   */
   public Future<Void> ping() {
-    return send(Request.cmd(Command.PING)).mapEmpty();
+    return send(
+            "ping",
+            connectTimeout(),
+            settings.commandTimeout(),
+            connection -> connection.send(Request.cmd(Command.PING)))
+        .mapEmpty();
+  }
+
+  /**
+   * Whether Redis answers: at once true while the store is up; while it is known not to answer
+   * (since a command got no answer in time or could not reach it, commands fail at once without
+   * being sent), it asks with one {@code PING} under the short probe timeout, and an answer marks
+   * it up again. Readiness reports it.
+   */
+  public Future<Boolean> probe() {
+    if (health.up()) {
+      return Future.succeededFuture(true);
+    }
+    return ping(probeTimeout()).transform(pinged -> Future.succeededFuture(pinged.succeeded()));
   }
 
   @Override
@@ -173,35 +206,144 @@ public final class RedisStore implements AutoCloseable {
     return TRANSIENT_ERRORS.contains(space < 0 ? reply : reply.substring(0, space));
   }
 
-  private <T> Future<T> finish(String name, long startNanos, Future<T> command) {
-    return command
-        .timeout(settings.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)
+  /**
+   * Runs {@code command}, or fails it at once without sending it while Redis is known not to
+   * answer. Then one caller at a time, at most every {@link StoreHealth#PROBE_INTERVAL}, first
+   * sends a {@code PING} with a short timeout and, if Redis answers, goes ahead: the first command
+   * after a recovery succeeds, and a stalled Redis costs each caller at most the probe timeout.
+   */
+  private <T> Future<T> call(String name, Function<RedisConnection, Future<T>> command) {
+    if (health.up()) {
+      return send(name, connectTimeout(), settings.commandTimeout(), command);
+    }
+    long start = System.nanoTime();
+    if (!health.claimProbe(start)) {
+      return notSent(name, start);
+    }
+    return ping(probeTimeout())
         .transform(
-            outcome -> {
-              if (outcome.succeeded()) {
-                record(name, "ok", startNanos);
-                return Future.succeededFuture(outcome.result());
-              }
-              Throwable error = outcome.cause();
-              if (isErrorReply(error) && !isTransient(error)) {
-                record(name, "error", startNanos);
-                return Future.failedFuture(
-                    new RedisCommandException("Redis refused " + name + ": " + error, error));
-              }
-              record(name, "unavailable", startNanos);
-              return Future.failedFuture(
-                  new RedisUnavailableException(
-                      "Redis could not serve " + name + " (" + reason(error) + ")", error));
+            probed -> {
+              health.probeDone(System.nanoTime());
+              return probed.succeeded()
+                  ? send(name, connectTimeout(), settings.commandTimeout(), command)
+                  : notSent(name, start);
             });
   }
 
-  private String reason(Throwable error) {
+  private Future<Void> ping(Duration timeout) {
+    return send("ping", timeout, timeout, connection -> connection.send(Request.cmd(Command.PING)))
+        .mapEmpty();
+  }
+
+  /** How long getting a connection may take: the command timeout, and at least a few seconds. */
+  private Duration connectTimeout() {
+    return settings.commandTimeout().compareTo(MIN_CONNECT_TIMEOUT) > 0
+        ? settings.commandTimeout()
+        : MIN_CONNECT_TIMEOUT;
+  }
+
+  private Duration probeTimeout() {
+    return settings.commandTimeout().compareTo(MAX_PROBE_TIMEOUT) < 0
+        ? settings.commandTimeout()
+        : MAX_PROBE_TIMEOUT;
+  }
+
+  private <T> Future<T> notSent(String name, long start) {
+    record(name, "unavailable", start);
+    return Future.failedFuture(
+        RedisUnavailableException.notApplied(
+            "Redis did not answer recently; " + name + " was not sent", null));
+  }
+
+  /**
+   * Sends {@code command} on a pooled connection and classifies how it ended. Getting a connection
+   * may take up to {@code connectTimeout} (a fresh one needs a TCP and an AUTH round trip, slow on
+   * a loaded machine); the answer must then come within {@code timeout}. The moment the connection
+   * is handed the command is what separates "not applied" (it never got that far) from "outcome
+   * unknown" (it was sent, and then no answer came in time).
+   */
+  private <T> Future<T> send(
+      String name,
+      Duration connectTimeout,
+      Duration timeout,
+      Function<RedisConnection, Future<T>> command) {
+    long start = System.nanoTime();
+    AtomicReference<Stage> stage = new AtomicReference<>(Stage.WAITING);
+    Future<RedisConnection> connecting = client.connect();
+    connecting.onSuccess(
+        connection -> {
+          if (stage.get() == Stage.ABANDONED) {
+            connection.close();
+          }
+        });
+    Future<T> result =
+        connecting
+            .timeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
+            .compose(
+                connection -> {
+                  if (!stage.compareAndSet(Stage.WAITING, Stage.SENT)) {
+                    return Future.failedFuture(new TimeoutException("abandoned"));
+                  }
+                  return command
+                      .apply(connection)
+                      .andThen(done -> connection.close())
+                      .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                });
+    return result.transform(
+        outcome -> {
+          boolean sent = !stage.compareAndSet(Stage.WAITING, Stage.ABANDONED);
+          return outcome.succeeded()
+              ? succeeded(name, start, outcome.result())
+              : failed(name, start, outcome.cause(), sent, sent ? timeout : connectTimeout);
+        });
+  }
+
+  private <T> Future<T> succeeded(String name, long start, T result) {
+    health.markUp();
+    record(name, "ok", start);
+    return Future.succeededFuture(result);
+  }
+
+  private <T> Future<T> failed(
+      String name, long start, Throwable error, boolean sent, Duration timeout) {
+    if (isErrorReply(error) && !isTransient(error)) {
+      health.markUp();
+      record(name, "error", start);
+      return Future.failedFuture(
+          new RedisCommandException("Redis refused " + name + ": " + error, error));
+    }
+    health.markDown();
+    String why = "Redis could not serve " + name + " (" + reason(error, timeout) + ")";
+    if (sent && !isRefusal(error)) {
+      record(name, "unknown", start);
+      return Future.failedFuture(RedisUnavailableException.outcomeUnknown(why, error));
+    }
+    record(name, "unavailable", start);
+    return Future.failedFuture(RedisUnavailableException.notApplied(why, error));
+  }
+
+  /**
+   * True for an error reply with which Redis refused to run the command ({@code LOADING}, {@code
+   * BUSY}...), as opposed to the client's {@code CONNECTION_CLOSED}, which says nothing about it.
+   */
+  private static boolean isRefusal(Throwable error) {
+    return isErrorReply(error) && !error.toString().startsWith("CONNECTION_CLOSED");
+  }
+
+  private static String reason(Throwable error, Duration timeout) {
     if (error instanceof TimeoutException) {
-      return "no answer within " + settings.commandTimeout().toMillis() + " ms";
+      return "no answer within " + timeout.toMillis() + " ms";
     }
     return isErrorReply(error)
         ? error.toString().split(" ", 2)[0]
         : error.getClass().getSimpleName();
+  }
+
+  /** How far a command got: what a timeout means depends on it. */
+  private enum Stage {
+    WAITING,
+    SENT,
+    ABANDONED
   }
 
   private void record(String name, String outcome, long startNanos) {

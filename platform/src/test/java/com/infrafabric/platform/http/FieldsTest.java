@@ -59,4 +59,64 @@ class FieldsTest {
     assertThat(fields.has("missing")).isFalse();
     assertThatThrownBy(() -> fields.string("missing")).hasMessage("missing is required");
   }
+
+  @Test
+  void integersOutsideTheirRangeAreRefusedNamingFieldAndRangeNeverTruncated() {
+    Fields fields =
+        Fields.of(
+            (JsonObject)
+                StrictJson.parse(
+                    "{\"slots\":4294967297,\"huge\":18446744073709551617,\"neg\":-9223372036854775808,\"s\":\"4294967297\",\"f\":1.0,\"e\":1e3}"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+            "grant.",
+            Set.of("slots", "huge", "neg", "s", "f", "e"));
+    ApiException slots = refusal(() -> fields.intValue("slots", 1, 1000));
+    assertThat(slots.getMessage()).isEqualTo("grant.slots 4294967297 is outside 1..1000");
+    assertThat(slots.details())
+        .containsEntry("field", "grant.slots")
+        .containsEntry("min", 1L)
+        .containsEntry("max", 1000L);
+    assertThat(refusal(() -> fields.integer("huge")).getMessage())
+        .isEqualTo(
+            "grant.huge 18446744073709551617 is outside -9223372036854775808..9223372036854775807");
+    assertThat(refusal(() -> fields.optionalInteger("neg", 1, 1L << 31)).getMessage())
+        .isEqualTo("grant.neg -9223372036854775808 is outside 1..2147483648");
+    assertThat(refusal(() -> fields.intValue("s", 1, 1000)).getMessage())
+        .isEqualTo("grant.s must be an integer from 1 to 1000");
+    assertThat(refusal(() -> fields.integer("f")).getMessage())
+        .isEqualTo("grant.f must be an integer");
+    assertThat(refusal(() -> fields.integer("e")).getMessage())
+        .isEqualTo("grant.e must be an integer");
+    assertThat(fields.integer("neg")).isEqualTo(Long.MIN_VALUE);
+    assertThat(fields.optionalInt("missing", 1, 5)).isEmpty();
+  }
+
+  @Test
+  void decimalTextIsReadStrictly() {
+    assertThat(Fields.decimal("limit", "100", 1, 1000)).isEqualTo(100);
+    assertThat(Fields.decimal("v", "-7", -10, 10)).isEqualTo(-7);
+    assertThat(Fields.decimal("v", "0", 0, 10)).isZero();
+    for (String bad :
+        new String[] {
+          "+1",
+          "01",
+          "-0",
+          " 1",
+          "1 ",
+          "1.0",
+          "1e2",
+          "0x10",
+          "\u0661",
+          "",
+          "-",
+          "99999999999999999999"
+        }) {
+      ApiException e = refusal(() -> Fields.decimal("v", bad, -1_000, 1_000));
+      assertThat(e.details()).as(bad).containsEntry("field", "v");
+    }
+    assertThat(refusal(() -> Fields.decimal("v", "4294967297", 1, 1000)).getMessage())
+        .isEqualTo("v 4294967297 is outside 1..1000");
+    assertThat(refusal(() -> Fields.decimal("v", null, 1, 2)).getMessage())
+        .isEqualTo("v must be a decimal integer from 1 to 2");
+  }
 }

@@ -103,4 +103,52 @@ class ManagedRedisServerTest {
     assertThat(ManagedRedisServer.majorVersion("Redis server v=6.2.1 sha=0")).isEqualTo(6);
     assertThat(ManagedRedisServer.majorVersion("garbage")).isEqualTo(-1);
   }
+
+  /** A server that needs seconds before its first answer, as on a loaded machine, still starts. */
+  @Test
+  void waitsWithBackoffForAServerThatAnswersLate() throws Exception {
+    Path slow = directory.resolve("slow-redis-server");
+    Files.writeString(
+        slow,
+        "#!/bin/sh\n"
+            + "[ \"$1\" = --version ] && exec redis-server --version\n"
+            + "sleep 3\n"
+            + "exec redis-server \"$@\"\n");
+    slow.toFile().setExecutable(true);
+    long start = System.nanoTime();
+    try (ManagedRedisServer server =
+        ManagedRedisServer.builder(directory.resolve("data")).executable(slow.toString()).build()) {
+      server.start();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofSeconds(3));
+      assertThat(RespProbe.ping(server.endpoint(), Duration.ofSeconds(5))).isNull();
+    }
+  }
+
+  @Test
+  void givesUpAtTheStartTimeoutWhenTheServerNeverAnswers() throws Exception {
+    Path mute = directory.resolve("mute-redis-server");
+    Files.writeString(
+        mute,
+        "#!/bin/sh\n"
+            + "[ \"$1\" = --version ] && exec redis-server --version\n"
+            + "exec sleep 60\n");
+    mute.toFile().setExecutable(true);
+    ManagedRedisServer server =
+        ManagedRedisServer.builder(directory.resolve("mute"))
+            .executable(mute.toString())
+            .port(freePort())
+            .startTimeout(Duration.ofSeconds(2))
+            .build();
+    long start = System.nanoTime();
+    assertThatThrownBy(server::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("not ready after 2000 ms");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
 }

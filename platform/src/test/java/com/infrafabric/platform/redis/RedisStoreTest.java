@@ -39,6 +39,7 @@ class RedisStoreTest {
             vertx,
             RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofMillis(500)),
             meters);
+    Await.eventually(store::ping);
   }
 
   @AfterAll

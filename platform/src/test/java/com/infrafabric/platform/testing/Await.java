@@ -18,6 +18,24 @@ public final class Await {
     return result(future, DEFAULT_DEADLINE);
   }
 
+  /**
+   * Retries {@code attempt} until its future succeeds, for up to 30 s: a fresh client's first
+   * connection can take seconds on a loaded machine (class loading, TLS, the handshake), longer
+   * than the short command timeouts tests use on purpose.
+   */
+  public static <T> T eventually(java.util.function.Supplier<Future<T>> attempt) {
+    long deadline = System.nanoTime() + DEFAULT_DEADLINE.toNanos();
+    while (true) {
+      try {
+        return result(attempt.get());
+      } catch (RuntimeException | AssertionError failure) {
+        if (System.nanoTime() > deadline) {
+          throw failure;
+        }
+      }
+    }
+  }
+
   public static <T> T result(Future<T> future, Duration deadline) {
     try {
       return future

@@ -79,6 +79,37 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     running().start();
   }
 
+  /**
+   * Stops the server with {@code SIGSTOP}, as a hung or swapped-out server would be: it keeps its
+   * connections and accepts new ones, but reads and answers nothing until {@link #resume()}.
+   * Commands already in its socket run then.
+   */
+  public void stall() {
+    signal("-STOP");
+  }
+
+  /** Lets a {@link #stall() stalled} server run again ({@code SIGCONT}). */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill =
+          new ProcessBuilder("kill", signal, Long.toString(running().pid()))
+              .redirectErrorStream(true)
+              .start();
+      if (!kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " of redis-server failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling redis-server", e);
+    }
+  }
+
   public ManagedRedisServer server() {
     return running();
   }

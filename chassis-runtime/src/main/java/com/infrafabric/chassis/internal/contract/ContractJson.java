@@ -12,8 +12,10 @@ import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.hostapi.contract.Slo;
 import com.infrafabric.hostapi.contract.WasiCapability;
-import io.vertx.core.json.DecodeException;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -28,15 +30,29 @@ public final class ContractJson {
   private ContractJson() {}
 
   /**
-   * Parses a contract payload.
+   * Parses a contract payload given as text.
    *
    * @throws IllegalArgumentException naming the first problem
    */
   public static ServiceContract parse(String json) {
-    JsonObject root;
+    return parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses a contract payload exactly as signed: the bytes go through the platform's strict JSON
+   * reader (strict UTF-8, no comments, no repeated keys, bounded depth), so a contract cannot mean
+   * one thing to the publisher's tools and another to the chassis.
+   *
+   * @throws IllegalArgumentException naming the first problem
+   */
+  public static ServiceContract parse(byte[] utf8) {
+    Object parsed;
     try {
-      root = new JsonObject(json);
-    } catch (DecodeException | ClassCastException e) {
+      parsed = StrictJson.parse(utf8);
+    } catch (ApiException e) {
+      throw new IllegalArgumentException("contract payload is not strict JSON: " + e.getMessage());
+    }
+    if (!(parsed instanceof JsonObject root)) {
       throw new IllegalArgumentException("contract payload is not a JSON object");
     }
     JsonFields fields =

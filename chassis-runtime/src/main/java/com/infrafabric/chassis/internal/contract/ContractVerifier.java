@@ -92,7 +92,7 @@ public final class ContractVerifier {
 
   private static ServiceContract payload(JWSObject object) {
     try {
-      return ContractJson.parse(object.getPayload().toString());
+      return ContractJson.parse(object.getPayload().toBytes());
     } catch (IllegalArgumentException e) {
       throw invalid(e.getMessage());
     }

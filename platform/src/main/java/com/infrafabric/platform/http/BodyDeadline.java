@@ -1,0 +1,68 @@
+package com.infrafabric.platform.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/**
+ * Gives a request body a deadline from its length ({@link ConnectionLimits#bodyDeadline}): a body
+ * still arriving then is answered 408 {@code REQUEST_TIMEOUT} and its connection closed, so a
+ * client trickling a byte a second cannot keep its in-flight slot. Runs before the body is read,
+ * after authentication.
+ */
+final class BodyDeadline implements Handler<RoutingContext> {
+
+  static final ErrorCode REQUEST_TIMEOUT = new ErrorCode("REQUEST_TIMEOUT", 408);
+
+  private final ConnectionLimits limits;
+  private final long maxBodyBytes;
+
+  BodyDeadline(ConnectionLimits limits, long maxBodyBytes) {
+    this.limits = limits;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (!bodyPending(ctx.request())) {
+      ctx.next();
+      return;
+    }
+    Duration deadline = limits.bodyDeadline(declaredLength(ctx.request()));
+    long timer = ctx.vertx().setTimer(deadline.toMillis(), id -> expire(ctx, deadline));
+    ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+    ctx.next();
+  }
+
+  private static void expire(RoutingContext ctx, Duration deadline) {
+    if (!ctx.request().isEnded() && !ctx.response().ended()) {
+      ctx.fail(
+          ApiException.of(
+              REQUEST_TIMEOUT,
+              "The request body did not arrive within " + deadline.toMillis() + " ms."));
+    }
+  }
+
+  /** True if the request announces a body that has not been read yet. */
+  static boolean bodyPending(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
+        || (length != null && !"0".equals(length.strip()));
+  }
+
+  /** The Content-Length (at most the body limit), or the body limit when the body is chunked. */
+  private long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null) {
+      return maxBodyBytes;
+    }
+    return Math.min(
+        Fields.decimal(HttpHeaders.CONTENT_LENGTH.toString(), length.strip(), 0, Long.MAX_VALUE),
+        maxBodyBytes);
+  }
+}

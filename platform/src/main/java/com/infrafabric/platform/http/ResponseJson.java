@@ -1,0 +1,59 @@
+package com.infrafabric.platform.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+/**
+ * Encodes what a route answers, with a bounded nesting depth: a value nested deeper than {@value
+ * #MAX_DEPTH} levels (a guest's output, say, inside its envelope) is refused here, before any byte
+ * is written, rather than by the encoder half-way through the response.
+ */
+final class ResponseJson {
+
+  /**
+   * The deepest nesting an answer may have: room for {@link StrictJson#MAX_DEPTH} levels of a
+   * client's own JSON inside the service's envelope.
+   */
+  static final int MAX_DEPTH = 2 * StrictJson.MAX_DEPTH;
+
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .streamWriteConstraints(
+              StreamWriteConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+          .build();
+
+  private ResponseJson() {}
+
+  /**
+   * The JSON text of {@code value} (a {@code JsonObject}, {@code JsonArray} or plain value).
+   *
+   * @throws NotRendered if it nests too deep or holds something JSON cannot carry
+   */
+  static Buffer encode(Object value) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+      JacksonCodec.encodeJson(value, generator);
+    } catch (IOException | RuntimeException e) {
+      throw new NotRendered(e);
+    }
+    return Buffer.buffer(out.toByteArray());
+  }
+
+  /** A result that could not be encoded; the cause says why, for the server log only. */
+  static final class NotRendered extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotRendered(Throwable cause) {
+      super(
+          "the answer could not be encoded (nested deeper than "
+              + MAX_DEPTH
+              + " levels, or not JSON)",
+          cause);
+    }
+  }
+}

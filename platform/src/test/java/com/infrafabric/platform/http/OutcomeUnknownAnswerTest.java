@@ -1,0 +1,84 @@
+package com.infrafabric.platform.http;
+
+import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Over HTTP: a script that reached Redis before it stalled is answered 503 {@code OUTCOME_UNKNOWN}
+ * (it may have been applied, retry with the same key), not {@code STORE_UNAVAILABLE}; and it did
+ * run once Redis did.
+ */
+@Timeout(60)
+class OutcomeUnknownAnswerTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  private static final LuaScript INCR = LuaScript.of("incr", "return redis.call('INCR', KEYS[1])");
+
+  @TempDir Path dir;
+
+  @Test
+  void aStalledScriptIsAnsweredOutcomeUnknownAndDidRun() {
+    RedisStore[] store = new RedisStore[1];
+    try (ServiceFixture fixture =
+        ServiceFixture.start(
+            dir,
+            builder -> {
+              store[0] =
+                  RedisStore.create(
+                      builder.vertx(),
+                      RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofSeconds(1)),
+                      new SimpleMeterRegistry());
+              builder.routes(
+                  routes ->
+                      routes.post(
+                          "/v1/count",
+                          Access.authenticated(),
+                          ctx ->
+                              Responses.respond(
+                                  ctx,
+                                  200,
+                                  store[0].eval(INCR, List.of("{t}:count"), List.of()),
+                                  reply -> new JsonObject().put("count", reply.toLong()))));
+            })) {
+      String token = fixture.tokens.valid("alice");
+      Await.eventually(() -> store[0].load(List.of(INCR)));
+
+      REDIS.stall();
+      HttpResponse<String> unknown;
+      try {
+        unknown = fixture.client.post("/v1/count", token, "application/json", "{}");
+      } finally {
+        REDIS.resume();
+      }
+
+      JsonObject error = assertError(unknown, 503, "OUTCOME_UNKNOWN");
+      assertThat(error.getString("message")).contains("same Idempotency-Key");
+      assertThat(unknown.headers().firstValue("Retry-After")).isPresent();
+      assertThat(Await.eventually(() -> store[0].send(Request.cmd(Command.GET).arg("{t}:count"))))
+          .as("the script ran once Redis could run it")
+          .hasToString("1");
+    } finally {
+      store[0].close();
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package com.infrafabric.platform.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StrictJsonTest {
+
+  private static ApiException refusal(byte[] bytes) {
+    try {
+      StrictJson.parse(bytes);
+    } catch (ApiException e) {
+      return e;
+    }
+    throw new AssertionError("accepted: " + new String(bytes, StandardCharsets.ISO_8859_1));
+  }
+
+  private static byte[] utf8(String text) {
+    return text.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"a\":1 // comment\n}",
+        "{/* c */\"a\":1}",
+        "# hash\n{\"a\":1}",
+        "{\"a\":1,}",
+        "[1,2,]",
+        "{\"a\":NaN}",
+        "{\"a\":Infinity}",
+        "{\"a\":-Infinity}",
+        "{'a':1}",
+        "{a:1}",
+        "{\"a\":01}",
+        "{\"a\":+1}",
+        "{\"a\":.5}",
+        "{\"a\":\"tab\there\"}",
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":{\"b\":1,\"b\":1}}",
+        "{\"a\":\"\\ud800\"}",
+        "{\"\\udc00\":1}",
+        "{\"a\":\"\\udc00\\ud800\"}",
+        "{} {}",
+        "",
+        "   ",
+        "{\"a\":1}x"
+      })
+  void refusesEverythingALenientParserWouldRepair(String text) {
+    assertThat(refusal(utf8(text)).code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+  }
+
+  static Stream<Arguments> illFormedUtf8() {
+    return Stream.of(
+        Arguments.of("overlong slash C0 AF", new byte[] {(byte) 0xC0, (byte) 0xAF}),
+        Arguments.of("overlong slash E0 80 AF", new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}),
+        Arguments.of(
+            "overlong slash F0 80 80 AF",
+            new byte[] {(byte) 0xF0, (byte) 0x80, (byte) 0x80, (byte) 0xAF}),
+        Arguments.of("overlong NUL C0 80", new byte[] {(byte) 0xC0, (byte) 0x80}),
+        Arguments.of(
+            "encoded surrogate ED A0 80", new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+        Arguments.of(
+            "past U+10FFFF F4 90 80 80",
+            new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}),
+        Arguments.of("lone continuation 80", new byte[] {(byte) 0x80}),
+        Arguments.of("truncated E2 82", new byte[] {(byte) 0xE2, (byte) 0x82}),
+        Arguments.of("invalid FF", new byte[] {(byte) 0xFF}));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("illFormedUtf8")
+  void refusesIllFormedUtf8InsteadOfDecodingOrReplacingIt(String name, byte[] inside) {
+    byte[] prefix = utf8("{\"scope\":\"acme");
+    byte[] suffix = utf8("etc\"}");
+    byte[] body = new byte[prefix.length + inside.length + suffix.length];
+    System.arraycopy(prefix, 0, body, 0, prefix.length);
+    System.arraycopy(inside, 0, body, prefix.length, inside.length);
+    System.arraycopy(suffix, 0, body, prefix.length + inside.length, suffix.length);
+
+    ApiException e = refusal(body);
+    assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+    assertThat(e.getMessage()).contains("UTF-8");
+  }
+
+  @Test
+  void boundsNestingDepth() {
+    String ok = "[".repeat(StrictJson.MAX_DEPTH) + "]".repeat(StrictJson.MAX_DEPTH);
+    assertThat(StrictJson.parse(utf8(ok))).isInstanceOf(JsonArray.class);
+    String deep = "[".repeat(StrictJson.MAX_DEPTH + 1) + "]".repeat(StrictJson.MAX_DEPTH + 1);
+    assertThat(refusal(utf8(deep)).getMessage()).contains("deeper than " + StrictJson.MAX_DEPTH);
+    String huge = "{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000);
+    assertThat(refusal(utf8(huge)).code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+  }
+
+  @Test
+  void keepsNumbersExactAndPairedSurrogatesAndNonAsciiText() {
+    JsonObject parsed =
+        (JsonObject)
+            StrictJson.parse(
+                utf8(
+                    "{\"i\":7,\"l\":4294967297,\"big\":18446744073709551616,"
+                        + "\"f\":0.1,\"e\":1e999,\"s\":\"\\ud83d\\ude00 h\u00e9\",\"n\":null}"));
+    assertThat(parsed.getValue("i")).isEqualTo(7);
+    assertThat(parsed.getValue("l")).isEqualTo(4294967297L);
+    assertThat(parsed.getValue("big")).isEqualTo(new BigInteger("18446744073709551616"));
+    assertThat(parsed.getValue("f")).isEqualTo(new BigDecimal("0.1"));
+    assertThat(parsed.getValue("e")).isEqualTo(new BigDecimal("1e999"));
+    assertThat(parsed.getString("s")).isEqualTo("\uD83D\uDE00 h\u00e9");
+    assertThat(parsed.containsKey("n")).isTrue();
+  }
+}

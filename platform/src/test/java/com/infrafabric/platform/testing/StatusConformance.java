@@ -1,0 +1,116 @@
+package com.infrafabric.platform.testing;
+
+import com.infrafabric.platform.http.RouteDescriptor;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import org.assertj.core.api.SoftAssertions;
+
+/**
+ * Checks a service's OpenAPI document against what its routes answer, for the statuses the platform
+ * itself gives every route: each one the platform can answer is documented (401, 408, 413, 503 on
+ * every authenticated route; 429 on rate-limited ones; 403 where access needs a role; 400 and 415
+ * where a JSON body is read), none it cannot is (429 on unlimited platform routes, 403 where any
+ * token will do, 500 anywhere), and 401 and 403 are provoked for real on every route (no token; a
+ * token without the route's roles). The body statuses of the shared chain are provoked by the
+ * platform's own tests (ErrorShapeTest, ConnectionGuardTest); route-specific statuses by each
+ * service's tests and by its fuzz test, which refuses any status the document does not list for the
+ * route.
+ */
+public final class StatusConformance {
+
+  private static final Set<String> UNLIMITED = Set.of("/health/ready", "/metrics");
+
+  private final JsonObject document;
+  private final List<RouteDescriptor> routes;
+  private final URI base;
+  private final HttpClient client =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  public StatusConformance(JsonObject document, List<RouteDescriptor> routes, int port) {
+    this.document = document;
+    this.routes = routes;
+    this.base = URI.create("http://127.0.0.1:" + port);
+  }
+
+  /**
+   * Runs every check; {@code tokenWithout} gives a valid token holding none of the given roles;
+   * path parameters are filled with {@code pathValue}.
+   */
+  public void check(Function<Set<String>, String> tokenWithout, String pathValue) {
+    SoftAssertions soft = new SoftAssertions();
+    for (RouteDescriptor route : routes) {
+      String op = route.method().name() + " " + route.openApiPath();
+      JsonObject operation = operation(route);
+      Set<String> documented = operation.getJsonObject("responses").fieldNames();
+      soft.assertThat(documented).as(op).doesNotContain("500");
+      if (route.anonymous()) {
+        soft.assertThat(documented).as(op).containsExactly("200");
+        continue;
+      }
+      List<String> required = new ArrayList<>(List.of("401", "408", "413", "503"));
+      boolean roles = !route.access().anyOfRoles().isEmpty();
+      boolean body = operation.containsKey("requestBody");
+      if (roles) {
+        required.add("403");
+      } else {
+        soft.assertThat(documented).as(op + ": any token will do").doesNotContain("403");
+      }
+      if (body) {
+        required.addAll(List.of("400", "415"));
+      }
+      if (UNLIMITED.contains(route.path())) {
+        soft.assertThat(documented).as(op + ": not rate limited").doesNotContain("429");
+      } else {
+        required.add("429");
+      }
+      soft.assertThat(documented).as(op).containsAll(required);
+      String path = route.openApiPath().replaceAll("\\{[A-Za-z_]+}", pathValue);
+
+      soft.assertThat(send(route, path, null).statusCode()).as(op + " no token").isEqualTo(401);
+      if (roles) {
+        String stranger = tokenWithout.apply(route.access().anyOfRoles());
+        soft.assertThat(send(route, path, stranger).statusCode())
+            .as(op + " without the role")
+            .isEqualTo(403);
+      }
+    }
+    soft.assertAll();
+  }
+
+  private JsonObject operation(RouteDescriptor route) {
+    return document
+        .getJsonObject("paths")
+        .getJsonObject(route.openApiPath())
+        .getJsonObject(route.method().name().toLowerCase(Locale.ROOT));
+  }
+
+  private HttpResponse<String> send(RouteDescriptor route, String path, String token) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Idempotency-Key", "conformance-" + System.nanoTime());
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    request.method(route.method().name(), HttpRequest.BodyPublishers.noBody());
+    try {
+      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}
