@@ -219,6 +219,28 @@ class AccessMatrixTest {
                 .withScope("acme")
                 .withListClaim("tools", List.of("echo")));
     assertThat(json(rig.invoke(oddSubject, "echo", "1.0.0", "hi")).getString("message"))
-        .isEqualTo("The token's subject must match [A-Za-z0-9._-]{1,64}.");
+        .isEqualTo(
+            "The token's subject must be 1-64 characters of A-Z a-z 0-9 _ - starting with a"
+                + " letter or digit.");
+  }
+
+  @Test
+  void aTenantTheGovernorsScopeGrammarRejectsIsRejectedHereToo() {
+    for (String scope : List.of("..", ".", "../acme", "a.b", "acme/..", "{acme}")) {
+      String token =
+          rig.tokens.mint(
+              rig.tokens
+                  .spec("agent-z", "agent")
+                  .withScope(scope)
+                  .withListClaim("tools", List.of("echo")));
+      assertThat(rig.invoke(token, "echo", "1.0.0", "hi").statusCode()).as(scope).isEqualTo(401);
+    }
+    String dottedAgent =
+        rig.tokens.mint(
+            rig.tokens
+                .spec("..", "agent")
+                .withScope("acme")
+                .withListClaim("tools", List.of("echo")));
+    assertThat(rig.invoke(dottedAgent, "echo", "1.0.0", "hi").statusCode()).isEqualTo(403);
   }
 }
