@@ -13,7 +13,8 @@ import java.util.UUID;
 
 /**
  * Grants as the governor would issue them, signed with a test governor key: for the tenant and
- * agent of {@link TestChassis#CONTEXT}, one tool digest, and everything else chosen by the test.
+ * agent of {@link TestChassis#CONTEXT}, one tool digest, each for a claim of its own (so revoking
+ * one revokes no other), and everything else chosen by the test.
  */
 public final class TestGrants {
 
@@ -38,12 +39,13 @@ public final class TestGrants {
       long costCapMicros,
       int maxUses) {
     InvocationContext context = TestChassis.CONTEXT;
+    String claim = UUID.randomUUID().toString();
     return new Grant(
-        "g-" + UUID.randomUUID(),
+        "g-" + claim,
         context.agent(),
         context.tenant(),
-        "task-42",
-        "acme/search/task-42",
+        context.tenant() + "/task-42#" + claim,
+        "tenant-a/search/task-42",
         Set.of(digest.hex()),
         caps,
         credentials,

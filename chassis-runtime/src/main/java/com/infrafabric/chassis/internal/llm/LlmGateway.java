@@ -132,6 +132,16 @@ public final class LlmGateway implements AutoCloseable {
                                     grant, reserved.amountMicros(), denied.remainingMicros()),
                                 denied.remainingMicros()));
               }
+              if (hold instanceof GrantLedger.Hold.Revoked revoked) {
+                return release(reserved)
+                    .compose(
+                        done ->
+                            refused(
+                                AbiError.DENIED,
+                                "the grant was revoked: its task's lease ended ("
+                                    + revoked.how()
+                                    + ")"));
+              }
               Held held =
                   new Held(
                       reserved, ((GrantLedger.Hold.Held) hold).remainingMicros(), request.model());
