@@ -214,6 +214,7 @@ public final class Chassis implements AutoCloseable {
         new Invocation(ref, context, tool.info().contract().limits(), input, grant);
     return invoker
         .submit(tool.prepared(), invocation, start)
+        .map(invocation.boundary()::redact)
         .compose(
             result ->
                 result.outcome() == Outcome.REJECTED_OVERLOAD && grant.isPresent()

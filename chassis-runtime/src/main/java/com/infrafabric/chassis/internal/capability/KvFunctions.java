@@ -39,9 +39,8 @@ final class KvFunctions {
                       guarded(
                           () -> {
                             Optional<byte[]> value = Blocking.await(store.get(namespace, key));
-                            value.ifPresent(invocation::result);
                             return value
-                                .map(v -> Returns.value(v.length))
+                                .map(v -> Returns.value(invocation.result(v)))
                                 .orElse(Returns.error(AbiError.NOT_FOUND));
                           }));
       case KV_PUT ->
@@ -88,9 +87,7 @@ final class KvFunctions {
                                     java.util.List.copyOf(
                                         Blocking.await(
                                             store.list(namespace, prefix, quota.maxKeys()))));
-                            byte[] json = keys.encode().getBytes(StandardCharsets.UTF_8);
-                            invocation.result(json);
-                            return Returns.value(json.length);
+                            return Returns.value(invocation.result(keys));
                           }));
       default -> throw new IllegalArgumentException(function + " is not a kv function");
     };

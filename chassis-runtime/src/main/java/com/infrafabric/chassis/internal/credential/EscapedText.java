@@ -9,10 +9,11 @@ package com.infrafabric.chassis.internal.credential;
  *   <li>{@link #literal}: the characters as they are;
  *   <li>{@link #decoded}: every escape read as the character it stands for, wherever it appears and
  *       whether or not the characters around it are escaped too: {@code %XX} (percent-encoding),
- *       {@code \\uXXXX} and {@code \\xXX}, JSON's {@code \\"}, {@code \\\\} and {@code \\/} (and
- *       {@code \\n}, {@code \\r}, {@code \\t}, {@code \\f} as whitespace), and the HTML character
- *       references {@code &#NN;}, {@code &#xHH;}, {@code &quot;}, {@code &amp;}, {@code &lt;},
- *       {@code &gt;} and {@code &apos;}.
+ *       <code>&#92;uXXXX</code> and <code>&#92;xXX</code>, JSON's <code>&#92;"</code>, <code>
+ *       &#92;&#92;</code> and <code>&#92;/</code> (and <code>&#92;n</code>, <code>&#92;r</code>,
+ *       <code>&#92;t</code>, <code>&#92;f</code> as whitespace), and the HTML character references
+ *       {@code &#NN;}, {@code &#xHH;}, {@code &quot;}, {@code &amp;}, {@code &lt;}, {@code &gt;}
+ *       and {@code &apos;}.
  * </ul>
  *
  * Reading both keeps a secret that itself holds something like {@code %41} findable as written.

@@ -10,10 +10,10 @@ import java.util.List;
  * Removes pieces of secrets from text: every run of 8 or more consecutive bytes of a secret,
  * written raw, in hex (either case) or in Base64 (standard or URL-safe, any byte alignment, with or
  * without padding), with ASCII whitespace anywhere in it (MIME line wrapping), and with any of its
- * characters escaped as percent-encoding, {@code \\u}, {@code \\x}, JSON or HTML escapes ({@link
- * EscapedText}). Each run, with the encoding characters beside it that carry bits of the secret,
- * becomes {@value #MARK}. The README's credential section states this promise; the tests pin each
- * entry.
+ * characters escaped as percent-encoding, <code>&#92;u</code>, <code>&#92;x</code>, JSON or HTML
+ * escapes ({@link EscapedText}). Each run, with the encoding characters beside it that carry bits
+ * of the secret, becomes {@value #MARK}. The README's credential section states this promise; the
+ * tests pin each entry.
  *
  * <p>Not caught, by design: pieces shorter than 8 bytes, and any other transformation (reversed,
  * case-changed, rotated, compressed, encrypted, or two encodings stacked but for escapes). That is

@@ -67,8 +67,10 @@ public final class HttpEgress implements AutoCloseable {
    *
    * <p>With a {@code credential}, every hop must also be to an origin the credential allows, and
    * its header is added; a redirect to another origin than the first hop's is not followed (the
-   * tool gets the 3xx), compression is refused ({@code accept-encoding: identity}, and a compressed
-   * answer is discarded) so the echoed secret cannot come back in a form redaction cannot see.
+   * tool gets the 3xx), and no compression is asked for ({@code accept-encoding: identity}). The
+   * caller discards a compressed answer from a credential's origin, with or without the credential
+   * ({@link EgressResult.Response#compressed}), so an echoed secret cannot come back in a form
+   * redaction cannot see.
    */
   public EgressResult send(
       OutboundRequest request,
@@ -103,12 +105,6 @@ public final class HttpEgress implements AutoCloseable {
             "credential");
       }
       EgressResult result = exchange(allowed, method, headers, body, capability);
-      if (credential.isPresent() && compressed(result)) {
-        return new EgressResult.Failed(
-            AbiError.DENIED,
-            "a compressed answer to a request carrying a credential",
-            "credential");
-      }
       String location = location(result);
       boolean follow =
           location != null
@@ -134,14 +130,6 @@ public final class HttpEgress implements AutoCloseable {
     all.put("accept-encoding", "identity");
     all.put(credential.get().header(), credential.get().headerValue());
     return all;
-  }
-
-  private static boolean compressed(EgressResult result) {
-    if (result instanceof EgressResult.Response response) {
-      String encoding = response.headers().getOrDefault("content-encoding", "identity");
-      return !encoding.equalsIgnoreCase("identity");
-    }
-    return false;
   }
 
   private static boolean sameOrigin(String url, String origin) {
@@ -204,7 +192,9 @@ public final class HttpEgress implements AutoCloseable {
                           sent.set(request);
                           return request.send(Buffer.buffer(body));
                         })
-                    .onSuccess(response -> receive(response, capability.maxResponseBytes(), done))
+                    .onSuccess(
+                        response ->
+                            receive(response, destination, capability.maxResponseBytes(), done))
                     .onFailure(failure -> done.complete(failed(failure))));
     try {
       return done.get(capability.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -223,7 +213,10 @@ public final class HttpEgress implements AutoCloseable {
   }
 
   private static void receive(
-      HttpClientResponse response, int maxBytes, CompletableFuture<EgressResult> done) {
+      HttpClientResponse response,
+      Destination from,
+      int maxBytes,
+      CompletableFuture<EgressResult> done) {
     Buffer received = Buffer.buffer();
     response.handler(
         chunk -> {
@@ -242,7 +235,7 @@ public final class HttpEgress implements AutoCloseable {
         end ->
             done.complete(
                 new EgressResult.Response(
-                    response.statusCode(), headers(response), received.getBytes())));
+                    response.statusCode(), headers(response), received.getBytes(), from)));
   }
 
   private static Map<String, String> headers(HttpClientResponse response) {

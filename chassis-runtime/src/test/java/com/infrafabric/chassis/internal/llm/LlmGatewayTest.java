@@ -2,9 +2,12 @@ package com.infrafabric.chassis.internal.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.credential.CredentialStore;
+import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
@@ -89,11 +92,13 @@ class LlmGatewayTest {
         new RedisCredentialVault(new CredentialStore(redis, keys), keys, clock)
             .put(
                 new NewCredential(
+                    CredentialOwner.operator(),
                     "openai-key",
                     "sk-provider-canary-0042",
                     List.of("http://127.0.0.1:" + provider.port()),
                     "authorization",
-                    "Bearer")));
+                    "Bearer",
+                    ResponsePolicy.full())));
   }
 
   @AfterEach
@@ -128,7 +133,7 @@ class LlmGatewayTest {
   }
 
   private LlmOutcome call(LlmGateway gateway, Grant grant) {
-    return Await.result(gateway.complete(grant, REQUEST, new Cancellation()));
+    return Await.result(gateway.complete(grant, REQUEST, new Cancellation(), new GuestBoundary()));
   }
 
   private void assertNothingHeld(Grant grant, long spent) {
@@ -192,7 +197,7 @@ class LlmGatewayTest {
     Grant grant = grant(5_000);
     Cancellation cancellation = new Cancellation();
     Future<LlmOutcome> pending =
-        gateway(settings("openai-key")).complete(grant, REQUEST, cancellation);
+        gateway(settings("openai-key")).complete(grant, REQUEST, cancellation, new GuestBoundary());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> provider.received().size() == 1);
