@@ -57,8 +57,8 @@ public sealed interface ResponsePolicy {
       return new StatusOnly(maxRequests.orElse(DEFAULT_STATUS_REQUESTS));
     }
     if (!"full".equals(wireName)) {
-      throw new IllegalArgumentException(
-          "response \"" + wireName + "\" must be full or status-only");
+      // The value is not repeated: it may be a secret pasted into the wrong field.
+      throw new IllegalArgumentException("response must be full or status-only");
     }
     if (maxRequests.isPresent()) {
       throw new IllegalArgumentException("max_requests applies to status-only only");

@@ -108,11 +108,25 @@ class SecretsTest {
               operator,
               Map.of(),
               "{\"secret\":\"" + secret + "\",\"secret\":\"" + secret + "\"}"));
+      responses.add(
+          rig.http.send(
+              "PUT",
+              "/v1/tenants/acme/credentials/cut",
+              operator,
+              Map.of(),
+              "{\"secret\":\"" + secret + "\",\"allow\":[\"" + secret));
+      responses.add(
+          rig.http.send(
+              "PUT",
+              "/v1/tenants/acme/credentials/typed",
+              operator,
+              Map.of(),
+              credential.copy().put("response", secret).encode()));
       responses.add(rig.http.get("/metrics", operator));
 
       assertThat(responses.get(0).statusCode()).isEqualTo(200);
       assertThat(responses.get(1).statusCode()).isEqualTo(200);
-      assertThat(responses.subList(5, 9)).allMatch(response -> response.statusCode() == 400);
+      assertThat(responses.subList(5, 11)).allMatch(response -> response.statusCode() == 400);
       assertNotLeaked(responses, logs, secret, "91e4c7d05b", operator);
       assertNotInRedis(REDIS.endpoint(), secret, "91e4c7d05b");
     }
