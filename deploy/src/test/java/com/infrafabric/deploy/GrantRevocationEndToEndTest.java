@@ -36,14 +36,7 @@ class GrantRevocationEndToEndTest {
           serve.register(
               module, Contracts.forModule("ask", module).grantLlm(List.of(MODEL), 1, 64).json());
       assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-      HttpResponse<String> budget =
-          serve.governor.send(
-              "PUT",
-              "/v1/budgets/acme",
-              serve.token("admin"),
-              Map.of(),
-              "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
-      assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
+      serve.budget("acme");
       serve.registerAgent("my-agent", "acme", MODEL);
       String agent = serve.agent("my-agent", "acme", "ask@1.0.0");
 

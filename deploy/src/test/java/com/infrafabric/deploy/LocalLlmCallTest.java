@@ -33,14 +33,7 @@ class LocalLlmCallTest {
   @Test
   void aGrantedToolCallsTheOfflineModelAndTheGovernorLedgerHoldsTheCommit() throws Exception {
     try (LocalServe serve = LocalServe.start(directory)) {
-      HttpResponse<String> budget =
-          serve.governor.send(
-              "PUT",
-              "/v1/budgets/acme",
-              serve.token("admin"),
-              Map.of(),
-              "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
-      assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
+      serve.budget("acme");
       byte[] module = Guests.fixture("examples/wat/llm_complete.wat");
       HttpResponse<String> registered =
           serve.register(

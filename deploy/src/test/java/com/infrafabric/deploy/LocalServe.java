@@ -107,6 +107,18 @@ final class LocalServe implements AutoCloseable {
             Clock.systemUTC().instant());
   }
 
+  /** Gives {@code tenant} a daily budget of 5 USD, as its admin would. */
+  void budget(String tenant) {
+    HttpResponse<String> budget =
+        governor.send(
+            "PUT",
+            "/v1/budgets/" + tenant,
+            token("admin"),
+            Map.of(),
+            "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
+    assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
+  }
+
   /**
    * Registers the governor agent {@code id} of {@code tenant}, able to {@code summarize} with
    * {@code model}, under a contract the local operator key signs.

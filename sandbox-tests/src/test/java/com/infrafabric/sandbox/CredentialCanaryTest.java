@@ -53,11 +53,7 @@ class CredentialCanaryTest {
   static final SandboxHost HOST =
       SandboxHost.create(
           config ->
-              config
-                  .allowedSchemes(Set.of("http", "https"))
-                  .trustedTargets(
-                      List.of("127.0.0.1/32:" + ALLOWED.port(), "127.0.0.1/32:" + ELSEWHERE.port()))
-                  .grantVerification(GOVERNOR.settings()),
+              FakePeer.reachable(config, ALLOWED, ELSEWHERE).grantVerification(GOVERNOR.settings()),
           HostResolver.system(),
           parts -> parts.masterKeys(KEYS));
 

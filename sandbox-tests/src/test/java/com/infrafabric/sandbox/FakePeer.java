@@ -2,6 +2,7 @@ package com.infrafabric.sandbox;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.infrafabric.chassis.OperatorConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
@@ -71,6 +73,17 @@ final class FakePeer implements AutoCloseable {
 
   String origin() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /**
+   * {@code config} reaching {@code peers} over plain HTTP on loopback, through one narrow exemption
+   * each (127.0.0.1/32 on its port), and nothing else it did not reach before.
+   */
+  static OperatorConfig.Builder reachable(OperatorConfig.Builder config, FakePeer... peers) {
+    return config
+        .allowedSchemes(Set.of("http", "https"))
+        .trustedTargets(
+            java.util.Arrays.stream(peers).map(peer -> "127.0.0.1/32:" + peer.port()).toList());
   }
 
   /** The headers of every request received so far. */

@@ -49,11 +49,7 @@ class ReflectingOriginTest {
   static final SandboxHost HOST =
       SandboxHost.create(
           config ->
-              config
-                  .allowedSchemes(Set.of("http", "https"))
-                  .trustedTargets(
-                      List.of(
-                          "127.0.0.1/32:" + REFLECTING.port(), "127.0.0.1/32:" + ELSEWHERE.port()))
+              FakePeer.reachable(config, REFLECTING, ELSEWHERE)
                   .grantVerification(GOVERNOR.settings()),
           HostResolver.system(),
           parts -> parts.masterKeys(KEYS));

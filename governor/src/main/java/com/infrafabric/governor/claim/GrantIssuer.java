@@ -20,8 +20,8 @@ import java.util.Set;
  * working then.
  *
  * <p>A grant is its task's tenant's: the credential names it carries are resolved by the chassis in
- * that tenant only, so a grant cannot name another tenant's credential, whatever a dispatcher
- * asks for, and its budget scope is the task's, inside the tenant.
+ * that tenant only, so a grant cannot name another tenant's credential, whatever a dispatcher asks
+ * for, and its budget scope is the task's, inside the tenant.
  */
 public final class GrantIssuer {
 

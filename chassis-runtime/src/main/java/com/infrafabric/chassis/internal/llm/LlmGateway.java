@@ -131,29 +131,10 @@ public final class LlmGateway implements AutoCloseable {
         .hold(grant, reserved.amountMicros())
         .compose(
             hold -> {
-              if (hold instanceof GrantLedger.Hold.Denied denied) {
-                return release(reserved)
-                    .compose(
-                        done ->
-                            refused(
-                                AbiError.BUDGET_DENIED,
-                                capMessage(
-                                    grant, reserved.amountMicros(), denied.remainingMicros()),
-                                denied.remainingMicros()));
+              if (!(hold instanceof GrantLedger.Hold.Held granted)) {
+                return release(reserved).compose(done -> notHeld(grant, reserved, hold));
               }
-              if (hold instanceof GrantLedger.Hold.Revoked revoked) {
-                return release(reserved)
-                    .compose(
-                        done ->
-                            refused(
-                                AbiError.DENIED,
-                                "the grant was revoked: its task's lease ended ("
-                                    + revoked.how()
-                                    + ")"));
-              }
-              Held held =
-                  new Held(
-                      reserved, ((GrantLedger.Hold.Held) hold).remainingMicros(), request.model());
+              Held held = new Held(reserved, granted.remainingMicros(), request.model());
               return call(grant, route, request, call, held);
             },
             failure ->
@@ -304,6 +285,18 @@ public final class LlmGateway implements AutoCloseable {
   private static Future<LlmOutcome> failedCall(ProviderReply.Failed failed) {
     return refused(
         failed.timedOut() ? AbiError.TIMEOUT : AbiError.PROVIDER_UNAVAILABLE, failed.reason());
+  }
+
+  /** The refusal of a call whose cost the grant did not hold: capped, or revoked. */
+  private static Future<LlmOutcome> notHeld(
+      Grant grant, ReserveResult.Reserved reserved, GrantLedger.Hold hold) {
+    if (hold instanceof GrantLedger.Hold.Revoked revoked) {
+      return refused(
+          AbiError.DENIED, "the grant was revoked: its task's lease ended (" + revoked.how() + ")");
+    }
+    long remaining = ((GrantLedger.Hold.Denied) hold).remainingMicros();
+    return refused(
+        AbiError.BUDGET_DENIED, capMessage(grant, reserved.amountMicros(), remaining), remaining);
   }
 
   private static String capMessage(Grant grant, long needed, long remaining) {

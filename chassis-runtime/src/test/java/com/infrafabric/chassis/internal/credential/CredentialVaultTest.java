@@ -107,12 +107,7 @@ class CredentialVaultTest {
     assertThat(Await.result(store.open(CredentialOwner.tenant("initech"), "search-key"))).isEmpty();
 
     // A sealed value copied to another owner's field in Redis does not open there.
-    Await.result(
-        redis.send(
-            Request.cmd(Command.HSET)
-                .arg(SealedCredentials.KEY)
-                .arg("tenant/initech/search-key")
-                .arg(rawRedisValue(FIELD))));
+    rawRedisPut("tenant/initech/search-key", rawRedisValue(FIELD));
     assertThat(Await.result(store.open(CredentialOwner.tenant("initech"), "search-key"))).isEmpty();
     assertThat(Await.result(vault.delete(GLOBEX, "search-key"))).isTrue();
     assertThat(Await.result(store.open(ACME, "search-key"))).isPresent();
@@ -139,12 +134,7 @@ class CredentialVaultTest {
   void aRecordThisVaultDidNotWriteIsNeitherListedNorOpenedAndResealReportsIt() {
     RedisCredentialVault vault = vault(MasterKeys.parse(OLD_KEYS));
     Await.result(vault.put(search(CANARY)));
-    Await.result(
-        redis.send(
-            Request.cmd(Command.HSET)
-                .arg(SealedCredentials.KEY)
-                .arg("search-key")
-                .arg(rawRedisValue(FIELD))));
+    rawRedisPut("search-key", rawRedisValue(FIELD));
     assertThat(Await.result(vault.list(ACME))).hasSize(1);
     assertThat(Await.result(vault.reseal()).unreadable()).containsExactly("search-key");
   }
@@ -159,9 +149,7 @@ class CredentialVaultTest {
         .put("header", "x-leak")
         .put("response", "full")
         .remove("max_requests");
-    Await.result(
-        redis.send(
-            Request.cmd(Command.HSET).arg(SealedCredentials.KEY).arg(FIELD).arg(stored.encode())));
+    rawRedisPut(FIELD, stored.encode());
 
     OpenedCredential opened =
         Await.result(new CredentialStore(redis, keys).open(ACME, "search-key")).orElseThrow();
@@ -272,6 +260,12 @@ class CredentialVaultTest {
         credential.header(),
         credential.scheme(),
         owner instanceof CredentialOwner.Operator ? ResponsePolicy.full() : credential.response());
+  }
+
+  /** Writes a field of the vault's hash as someone with Redis access could. */
+  private static void rawRedisPut(String field, String value) {
+    Await.result(
+        redis.send(Request.cmd(Command.HSET).arg(SealedCredentials.KEY).arg(field).arg(value)));
   }
 
   private static String rawRedisValue(String name) {
