@@ -170,7 +170,9 @@ public final class Chassis implements AutoCloseable {
     return onCaller(result.onSuccess(done -> record(ref, context, done)));
   }
 
-  /** The vault of operator credentials: write-only, sealed under the master keys. */
+  /**
+   * The credential vault (tenants' and the operator's): write-only, sealed under the master keys.
+   */
   public CredentialVault credentials() {
     return vault.orElseThrow(
         () ->
