@@ -199,6 +199,22 @@ class CredentialCanaryTest {
   }
 
   @Test
+  void anOriginTheCredentialAllowsCannotRedirectAPlainRequestElsewhere() {
+    int before = ELSEWHERE.received().size();
+    String away = ALLOWED.origin() + "/redirect?to=" + ELSEWHERE.origin() + "/echo";
+    InvocationResult result = HOST.invoke(fetcher.ref(), get(away), grantedContext(fetcher));
+    assertThat(new JsonObject(result.output()).getInteger("status")).isEqualTo(302);
+    assertThat(ELSEWHERE.received()).hasSize(before);
+
+    InvocationResult elsewhere =
+        HOST.invoke(
+            fetcher.ref(),
+            get(ELSEWHERE.origin() + "/redirect?to=" + ALLOWED.origin() + "/ok"),
+            grantedContext(fetcher));
+    assertThat(new JsonObject(elsewhere.output()).getInteger("status")).isEqualTo(200);
+  }
+
+  @Test
   void aRedirectWithinTheOriginIsFollowedAndStillRedacted() {
     InvocationResult result = steal(get(ALLOWED.origin() + "/redirect?to=/echo"));
     JsonObject response = new JsonObject(result.output());

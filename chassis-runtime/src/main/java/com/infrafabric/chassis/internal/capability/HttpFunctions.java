@@ -121,7 +121,7 @@ final class HttpFunctions {
     if (statusOnly && !mine.takeStatusRequest(first.get())) {
       return statusLimit(first.get());
     }
-    EgressResult result = send(request, credential);
+    EgressResult result = send(request, credential, mine);
     if (result instanceof EgressResult.Failed failed) {
       if (statusOnly) {
         return Returns.error(AbiError.UNAVAILABLE);
@@ -178,9 +178,10 @@ final class HttpFunctions {
     return opened;
   }
 
-  private EgressResult send(OutboundRequest request, Optional<OpenedCredential> credential) {
+  private EgressResult send(
+      OutboundRequest request, Optional<OpenedCredential> credential, InvocationCredentials mine) {
     try {
-      return egress.send(request, capability, allowList, budget, credential);
+      return egress.send(request, capability, allowList, budget, credential, mine::governs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GuestHalt(Outcome.TIMEOUT, "the tool was stopped during an HTTP request");
