@@ -13,6 +13,7 @@ import com.infrafabric.chassis.credential.ResealReport;
 import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.egress.Destination;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.KeyRings;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
@@ -51,7 +52,12 @@ class CredentialVaultTest {
   @BeforeAll
   static void connect() {
     vertx = Vertx.vertx();
-    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint())
+                .withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
+            new SimpleMeterRegistry());
   }
 
   @AfterAll

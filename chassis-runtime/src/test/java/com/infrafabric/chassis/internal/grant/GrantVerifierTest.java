@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.internal.grant.GrantVerifier.Decision;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.chassis.testing.TestGrants;
 import com.infrafabric.hostapi.contract.ModuleDigest;
@@ -55,7 +56,12 @@ class GrantVerifierTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint())
+                .withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
+            new SimpleMeterRegistry());
     governor = TestTokens.create(directory, clock);
     grants = new TestGrants(governor, clock);
   }

@@ -12,6 +12,7 @@ import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.llm.ProviderSettings;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.FakeGovernor;
 import com.infrafabric.chassis.testing.FakeProvider;
 import com.infrafabric.chassis.testing.FakeProvider.Behaviour;
@@ -79,7 +80,12 @@ class LlmGatewayTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint())
+                .withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
+            new SimpleMeterRegistry());
     provider = FakeProvider.start();
     governor = FakeGovernor.start(10_000);
     budget =
