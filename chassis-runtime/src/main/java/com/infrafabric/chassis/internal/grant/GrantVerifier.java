@@ -21,8 +21,8 @@ public final class GrantVerifier {
 
   /**
    * Grant ids as the governor's claim path makes them ({@code grant:<tenant>/<task>#<claim>}, up to
-   * 155 characters). The id names the grant's use record in Redis inside a hash tag, so braces are
-   * never allowed.
+   * 155 characters). The id names the grant's use record in Redis, after the tenant's hash tag;
+   * braces are refused all the same, so an id can never be read as a hash tag of its own.
    */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:/#-]{1,200}");
 
