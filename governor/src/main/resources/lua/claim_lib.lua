@@ -9,6 +9,8 @@
 --   P lexp          zset: active leases ('<task>#<n>') by expiry
 --   P waste         hash: 'total' and 'wasted' spend of finished claims (wasted: failed,
 --                   abandoned, or reported after the lease expired)
+--   P revoked:<tenant>/<task>#<n>  string: the lease ended (its end state); every grant signed
+--                   for it is refused by the chassis (GrantRevocation.java names this key)
 --
 -- ARGV after budget_lib's 11: 12-18 the default policy (TenantPolicy.scriptValues, used for fields
 -- the tenant's policy hash lacks), 19 how many due leases, breakers and reservations a script
@@ -75,8 +77,21 @@ local function record_outcome(a, outcome, latency_ms, overage, policy)
   end
 end
 
--- Ends an active lease as state: frees the agent's slot and reopens the task (or completes it).
+-- The largest clock skew a grant verifier accepts (JwtSettings: 5 minutes).
+local MAX_GRANT_SKEW_MS = 300000
+
+-- Revokes the grants signed for a lease, which never outlive it: the revocation is kept until the
+-- lease's expiry plus the verifier's skew, after which the grants are refused as expired anyway.
+local function revoke_grants(l, state)
+  local tenant = string.match(l.scope, '^[^/]+')
+  local ttl = math.max(l.exp - H.now, 0) + MAX_GRANT_SKEW_MS
+  redis.call('SET', H.prefix .. 'revoked:' .. tenant .. '/' .. l.member, state, 'PX', int(ttl))
+end
+
+-- Ends an active lease as state: frees the agent's slot, reopens the task (or completes it) and
+-- revokes the lease's grants.
 local function end_lease(l, state, a)
+  revoke_grants(l, state)
   redis.call('HSET', lease_key(l.member), 'state', state, 'ended', int(H.now))
   redis.call('PEXPIRE', lease_key(l.member), H.retention)
   redis.call('ZREM', H.prefix .. 'lexp', l.member)

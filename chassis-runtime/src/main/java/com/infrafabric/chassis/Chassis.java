@@ -170,7 +170,9 @@ public final class Chassis implements AutoCloseable {
     return onCaller(result.onSuccess(done -> record(ref, context, done)));
   }
 
-  /** The vault of operator credentials: write-only, sealed under the master keys. */
+  /**
+   * The credential vault (tenants' and the operator's): write-only, sealed under the master keys.
+   */
   public CredentialVault credentials() {
     return vault.orElseThrow(
         () ->
@@ -214,6 +216,7 @@ public final class Chassis implements AutoCloseable {
         new Invocation(ref, context, tool.info().contract().limits(), input, grant);
     return invoker
         .submit(tool.prepared(), invocation, start)
+        .map(invocation.boundary()::redact)
         .compose(
             result ->
                 result.outcome() == Outcome.REJECTED_OVERLOAD && grant.isPresent()

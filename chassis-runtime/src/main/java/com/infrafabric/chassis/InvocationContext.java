@@ -1,5 +1,6 @@
 package com.infrafabric.chassis;
 
+import com.infrafabric.platform.scope.ScopeGrammar;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -14,9 +15,10 @@ import java.util.regex.Pattern;
  * asks for {@code llm} or for credentials needs one; other tools run without, as before, and with
  * one they may use only what both their contract and the grant allow.
  *
- * @param tenant tenant id, {@code [A-Za-z0-9._-]{1,64}}
+ * @param tenant tenant id, a segment of the platform's {@link ScopeGrammar} (as the governor's
+ *     tenants): 1-64 characters of {@code A-Z a-z 0-9 _ -} starting with a letter or digit
  * @param agent the calling agent's id, same form
- * @param invocationId unique id of this invocation, same form
+ * @param invocationId unique id of this invocation, {@code [A-Za-z0-9._-]{1,64}}
  * @param grantToken the governor's grant token (a compact JWS), if the agent presented one
  */
 public record InvocationContext(
@@ -25,9 +27,12 @@ public record InvocationContext(
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   public InvocationContext {
-    check("tenant", tenant);
-    check("agent", agent);
-    check("invocationId", invocationId);
+    segment("tenant", tenant);
+    segment("agent", agent);
+    Objects.requireNonNull(invocationId, "invocationId");
+    if (!ID.matcher(invocationId).matches()) {
+      throw new IllegalArgumentException("invocationId must match [A-Za-z0-9._-]{1,64}");
+    }
     Objects.requireNonNull(grantToken, "grantToken");
   }
 
@@ -55,10 +60,10 @@ public record InvocationContext(
         + ']';
   }
 
-  private static void check(String field, String value) {
+  private static void segment(String field, String value) {
     Objects.requireNonNull(value, field);
-    if (!ID.matcher(value).matches()) {
-      throw new IllegalArgumentException(field + " must match [A-Za-z0-9._-]{1,64}");
+    if (!ScopeGrammar.isSegment(value)) {
+      throw new IllegalArgumentException(field + " must be " + ScopeGrammar.SEGMENT_RULE);
     }
   }
 }

@@ -106,7 +106,10 @@ final class DemoScenario {
             .put("header", "Authorization")
             .put("scheme", "Bearer");
     ApiClient.Answer stored =
-        chassis.put("/v1/credentials/" + DemoTools.CREDENTIAL, token("operator"), credential);
+        chassis.put(
+            "/v1/tenants/" + TENANT + "/credentials/" + DemoTools.CREDENTIAL,
+            token("operator"),
+            credential);
     run.saw(stored);
     expect(stored, "store credential");
   }

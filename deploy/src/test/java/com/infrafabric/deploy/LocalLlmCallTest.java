@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.governor.registry.AgentContract;
-import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.hostapi.contract.ModuleDigest;
-import com.infrafabric.platform.auth.TokenMinter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -38,14 +33,7 @@ class LocalLlmCallTest {
   @Test
   void aGrantedToolCallsTheOfflineModelAndTheGovernorLedgerHoldsTheCommit() throws Exception {
     try (LocalServe serve = LocalServe.start(directory)) {
-      HttpResponse<String> budget =
-          serve.governor.send(
-              "PUT",
-              "/v1/budgets/acme",
-              serve.token("admin"),
-              Map.of(),
-              "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
-      assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
+      serve.budget("acme");
       byte[] module = Guests.fixture("examples/wat/llm_complete.wat");
       HttpResponse<String> registered =
           serve.register(
@@ -85,61 +73,16 @@ class LocalLlmCallTest {
     }
   }
 
-  /**
-   * Registers {@code my-agent} with the governor under a contract the local operator key signs, and
-   * claims a task for it as a dispatcher: the answer carries the agent's grant for the tool.
-   */
+  /** Registers {@code my-agent} and claims a task for it: the answer carries its grant. */
   private static String claim(LocalServe serve, byte[] module) {
-    AgentContract contract =
-        new AgentContract(
-            "my-agent",
-            "acme",
-            CapabilitySet.of(Map.of("summarize", 1)),
-            MODEL,
-            1_000,
-            1,
-            Duration.ofSeconds(10),
-            1);
-    TokenMinter operator = TokenMinter.load(serve.data.resolve("keys/signing-private.json"));
-    String signed =
-        operator.mint(
-            contract.toTokenSpec(LocalKeys.ISSUER, Duration.ofDays(1)),
-            Clock.systemUTC().instant());
-    HttpResponse<String> registered =
-        serve.governor.send(
-            "POST",
-            "/v1/agents",
-            serve.token("admin"),
-            Map.of(),
-            new JsonObject().put("contract", signed).encode());
-    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
-
-    JsonObject task =
+    serve.registerAgent("my-agent", "acme", MODEL);
+    JsonObject grant =
         new JsonObject()
-            .put("task_id", "task-1")
-            .put("scope", SCOPE)
-            .put("required", new JsonArray().add("summarize:1"))
-            .put("max_cost_micros", 100_000)
-            .put(
-                "grant",
-                new JsonObject()
-                    .put("tools", new JsonArray().add(ModuleDigest.of(module).hex()))
-                    .put("capabilities", new JsonArray().add("llm"))
-                    .put("models", new JsonArray().add(MODEL))
-                    .put("max_invocations", 1));
-    String dispatcher =
-        operator.mint(
-            LocalKeys.spec("dispatcher-1", "dispatcher").withScope("acme"),
-            Clock.systemUTC().instant());
-    HttpResponse<String> claimed =
-        serve.governor.send(
-            "POST",
-            "/v1/claims",
-            dispatcher,
-            Map.of("Idempotency-Key", "claim-task-1"),
-            task.encode());
-    assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(201);
-    return new JsonObject(claimed.body()).getString("grant");
+            .put("tools", new JsonArray().add(ModuleDigest.of(module).hex()))
+            .put("capabilities", new JsonArray().add("llm"))
+            .put("models", new JsonArray().add(MODEL))
+            .put("max_invocations", 1);
+    return serve.claim("task-1", SCOPE, grant).getString("grant");
   }
 
   private static HttpResponse<String> invoke(

@@ -1,10 +1,16 @@
 package com.infrafabric.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.infrafabric.chassis.publish.ContractSigner;
 import com.infrafabric.chassis.testing.ChassisServiceRig;
+import com.infrafabric.governor.registry.AgentContract;
+import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.testing.HttpTestClient;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +56,13 @@ final class LocalServe implements AutoCloseable {
     Path config =
         Files.writeString(
             directory.resolve("local.properties"),
-            "http.port=" + governorPort + "\nchassis.http.port=" + chassisPort + "\n");
+            "http.port="
+                + governorPort
+                + "\nchassis.http.port="
+                + chassisPort
+                // A loaded machine may take over the 1 s fail-closed bound to start; other tests
+                // pin that bound.
+                + "\nredis.commandTimeout=10s\n");
     Path data = directory.resolve("var");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Node node =
@@ -86,12 +99,103 @@ final class LocalServe implements AutoCloseable {
 
   /** An agent {@code subject} of tenant {@code scope} whose token grants {@code tools}. */
   String agent(String subject, String scope, String... tools) {
-    return TokenMinter.load(data.resolve("keys/signing-private.json"))
+    return operatorKey()
         .mint(
             LocalKeys.spec(subject, "agent")
                 .withScope(scope)
                 .withListClaim("tools", List.of(tools)),
             Clock.systemUTC().instant());
+  }
+
+  /** Gives {@code tenant} a daily budget of 5 USD, as its admin would. */
+  void budget(String tenant) {
+    HttpResponse<String> budget =
+        governor.send(
+            "PUT",
+            "/v1/budgets/" + tenant,
+            token("admin"),
+            Map.of(),
+            "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
+    assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
+  }
+
+  /**
+   * Registers the governor agent {@code id} of {@code tenant}, able to {@code summarize} with
+   * {@code model}, under a contract the local operator key signs.
+   */
+  void registerAgent(String id, String tenant, String model) {
+    AgentContract contract =
+        new AgentContract(
+            id,
+            tenant,
+            CapabilitySet.of(Map.of("summarize", 1)),
+            model,
+            1_000,
+            1,
+            Duration.ofSeconds(10),
+            1);
+    String signed =
+        operatorKey()
+            .mint(
+                contract.toTokenSpec(LocalKeys.ISSUER, Duration.ofDays(1)),
+                Clock.systemUTC().instant());
+    HttpResponse<String> registered =
+        governor.send(
+            "POST",
+            "/v1/agents",
+            token("admin"),
+            Map.of(),
+            new JsonObject().put("contract", signed).encode());
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+  }
+
+  /**
+   * Claims the task {@code taskId} on {@code scope} (needing {@code summarize}) as a dispatcher of
+   * the scope's tenant, asking for {@code grant}; the claim's answer, with its lease and grant.
+   */
+  JsonObject claim(String taskId, String scope, JsonObject grant) {
+    JsonObject task =
+        new JsonObject()
+            .put("task_id", taskId)
+            .put("scope", scope)
+            .put("required", new JsonArray().add("summarize:1"))
+            .put("max_cost_micros", 100_000)
+            .put("grant", grant);
+    HttpResponse<String> claimed =
+        governor.send(
+            "POST",
+            "/v1/claims",
+            dispatcher(scope),
+            Map.of("Idempotency-Key", taskId),
+            task.encode());
+    assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(201);
+    return new JsonObject(claimed.body());
+  }
+
+  /** Ends {@code claim}'s lease with {@code outcome}, reported by its tenant's dispatcher. */
+  HttpResponse<String> finish(JsonObject claim, String outcome) {
+    String lease = claim.getString("lease_id");
+    return governor.send(
+        "POST",
+        "/v1/leases/" + java.net.URLEncoder.encode(lease, StandardCharsets.UTF_8) + "/finish",
+        dispatcher(lease),
+        Map.of("Idempotency-Key", "finish-" + lease.replaceAll("[^A-Za-z0-9]", "-")),
+        new JsonObject()
+            .put("agent_id", claim.getString("agent_id"))
+            .put("outcome", outcome)
+            .encode());
+  }
+
+  private String dispatcher(String scopeOrLease) {
+    String tenant = scopeOrLease.split("/", 2)[0];
+    return operatorKey()
+        .mint(
+            LocalKeys.spec("dispatcher-1", "dispatcher").withScope(tenant),
+            Clock.systemUTC().instant());
+  }
+
+  private TokenMinter operatorKey() {
+    return TokenMinter.load(data.resolve("keys/signing-private.json"));
   }
 
   private static int freePort() throws IOException {

@@ -3,11 +3,14 @@ package com.infrafabric.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
+import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestGrants;
 import com.infrafabric.platform.grant.Grant;
@@ -26,12 +29,16 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A hostile tool holding a grant for the credential {@code canary} tries every path to read the
- * secret: a peer echoing the request headers (plainly, in a response header, in Base64,
- * compressed), redirects to another origin, sending it where the credential does not allow, setting
- * the header itself, and error paths. Whatever comes back it spreads to its log, its kv namespace
- * and its output. After every attempt the secret is in none of them, nor in the chassis's own logs,
- * any key or value in Redis, or any metric tag, while the allowed peer did receive it.
+ * A hostile tool holding a grant for its tenant's credential {@code canary} (response policy full)
+ * tries every path to read the secret: a peer reflecting the request headers in every encoding the
+ * redaction promise names (plainly, in a response header's value and name, Base64, MIME Base64,
+ * hex, percent- and <code>&#92;u</code>-escaped, two halves of a repeated header), compressed,
+ * stored and fetched back without the credential, redirects to another origin, sending it where the
+ * credential does not allow, setting the header itself, and error paths. Whatever comes back it
+ * spreads to its log, its kv namespace and its output. After every attempt no piece of the secret
+ * is in any of them, nor in the chassis's own logs, any key or value in Redis, or any metric tag,
+ * while the allowed peer did receive it. Another tenant's grant reaches only that tenant's
+ * credential.
  */
 @Timeout(60)
 class CredentialCanaryTest {
@@ -46,15 +53,15 @@ class CredentialCanaryTest {
   static final SandboxHost HOST =
       SandboxHost.create(
           config ->
-              config
-                  .allowedSchemes(Set.of("http", "https"))
-                  .trustedTargets(
-                      List.of("127.0.0.1/32:" + ALLOWED.port(), "127.0.0.1/32:" + ELSEWHERE.port()))
-                  .grantVerification(GOVERNOR.settings()),
+              FakePeer.reachable(config, ALLOWED, ELSEWHERE).grantVerification(GOVERNOR.settings()),
           HostResolver.system(),
           parts -> parts.masterKeys(KEYS));
 
+  private static final CredentialOwner TENANT =
+      CredentialOwner.tenant(com.infrafabric.chassis.testing.TestChassis.CONTEXT.tenant());
+
   private static ToolInfo thief;
+  private static ToolInfo fetcher;
 
   @BeforeAll
   static void storeTheCanaryAndRegisterTheThief() {
@@ -66,6 +73,12 @@ class CredentialCanaryTest {
                 c.grant("log")
                     .grantKv(1 << 16, 10)
                     .grantHttp(List.of(ALLOWED.origin(), ELSEWHERE.origin()), 5, 2000, 1 << 16)
+                    .credentials(List.of("canary")));
+    fetcher =
+        HOST.register(
+            Guests.fixture("http-proxy.wat"),
+            c ->
+                c.grantHttp(List.of(ALLOWED.origin(), ELSEWHERE.origin()), 5, 2000, 1 << 16)
                     .credentials(List.of("canary")));
   }
 
@@ -81,7 +94,7 @@ class CredentialCanaryTest {
     assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCESS);
     JsonObject response = new JsonObject(result.output());
     assertThat(new JsonObject(response.getString("body")).getString("authorization"))
-        .isEqualTo("[REDACTED]");
+        .isEqualTo("Bearer [REDACTED]");
     assertThat(response.getJsonObject("headers").getString("x-echo")).contains("[REDACTED]");
     assertThat(last(ALLOWED).get("authorization")).isEqualTo("Bearer " + Canary.SECRET);
   }
@@ -101,6 +114,82 @@ class CredentialCanaryTest {
   }
 
   @Test
+  void everyEncodingThePromiseNamesComesBackRedacted() {
+    for (String path :
+        List.of(
+            "/echo-mime",
+            "/echo-hex-name",
+            "/echo-percent",
+            "/echo-unicode",
+            "/echo-halves",
+            "/echo-base64")) {
+      InvocationResult result = steal(get(ALLOWED.origin() + path));
+      assertThat(result.outcome()).as(path + ": " + result.message()).isEqualTo(Outcome.SUCCESS);
+      assertThat(result.output()).as(path).contains("[REDACTED]");
+      JsonObject response = new JsonObject(result.output());
+      Canary.absentFromAnyDecoding(response.encode() + response.getString("body"));
+      response.getJsonObject("headers").forEach(h -> Canary.absentFromAnyDecoding(h.getKey()));
+    }
+  }
+
+  @Test
+  void aSecretStoredByTheOriginAndFetchedWithoutTheCredentialComesBackRedacted() {
+    steal(get(ALLOWED.origin() + "/store"));
+    InvocationResult fetched =
+        HOST.invoke(fetcher.ref(), get(ALLOWED.origin() + "/stored"), grantedContext(fetcher));
+    assertThat(fetched.outcome()).as(fetched.message()).isEqualTo(Outcome.SUCCESS);
+    assertThat(new JsonObject(fetched.output()).getString("body")).isEqualTo("Bearer [REDACTED]");
+    Canary.absentFrom(fetched);
+  }
+
+  /**
+   * Where the promise ends, so status-only exists: an origin returning the secret in 7-byte pieces
+   * or reversed gets it out under a full policy ({@link ReflectingOriginTest} withholds it).
+   */
+  @Test
+  void piecesShorterThanEightBytesAndTransformationsAreBeyondRedaction() {
+    InvocationResult pieces = thiefResult(get(ALLOWED.origin() + "/echo-pieces"));
+    String body = new JsonObject(pieces.output()).getString("body");
+    assertThat(body.replace("|", "")).isEqualTo("Bearer " + Canary.SECRET);
+  }
+
+  @Test
+  void anotherTenantsGrantReachesOnlyThatTenantsCredentialOfTheSameName() {
+    InvocationContext other = new InvocationContext("tenant-b", "agent-9", "inv-b");
+    TestGrants otherGrants = GRANTS.forContext(other);
+    String otherSecret = "sk-tenant-b-own-0123456789-abcdefghij";
+    Await.result(
+        HOST.chassis()
+            .credentials()
+            .put(
+                new NewCredential(
+                    CredentialOwner.tenant("tenant-b"),
+                    "canary",
+                    otherSecret,
+                    List.of(ALLOWED.origin()),
+                    "Authorization",
+                    "Bearer",
+                    ResponsePolicy.full())));
+    Grant grant =
+        otherGrants.grant(thief.digest(), Set.of("http", "kv"), Set.of("canary"), Set.of(), 0, 1);
+    InvocationResult result =
+        HOST.invoke(thief.ref(), get(ALLOWED.origin() + "/echo"), otherGrants.context(grant));
+    assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCESS);
+    assertThat(last(ALLOWED).get("authorization")).isEqualTo("Bearer " + otherSecret);
+    Canary.absentFrom(result);
+
+    InvocationContext third = new InvocationContext("tenant-c", "agent-3", "inv-c");
+    TestGrants thirdGrants = GRANTS.forContext(third);
+    Grant none =
+        thirdGrants.grant(thief.digest(), Set.of("http", "kv"), Set.of("canary"), Set.of(), 0, 1);
+    int before = ALLOWED.received().size();
+    InvocationResult absent =
+        HOST.invoke(thief.ref(), get(ALLOWED.origin() + "/echo"), thirdGrants.context(none));
+    assertThat(absent.message()).isEqualTo("the tool returned status -2");
+    assertThat(ALLOWED.received()).hasSize(before);
+  }
+
+  @Test
   void aRedirectToAnotherOriginIsNotFollowedWithTheCredential() {
     int before = ELSEWHERE.received().size();
     InvocationResult result =
@@ -110,11 +199,27 @@ class CredentialCanaryTest {
   }
 
   @Test
+  void anOriginTheCredentialAllowsCannotRedirectAPlainRequestElsewhere() {
+    int before = ELSEWHERE.received().size();
+    String away = ALLOWED.origin() + "/redirect?to=" + ELSEWHERE.origin() + "/echo";
+    InvocationResult result = HOST.invoke(fetcher.ref(), get(away), grantedContext(fetcher));
+    assertThat(new JsonObject(result.output()).getInteger("status")).isEqualTo(302);
+    assertThat(ELSEWHERE.received()).hasSize(before);
+
+    InvocationResult elsewhere =
+        HOST.invoke(
+            fetcher.ref(),
+            get(ELSEWHERE.origin() + "/redirect?to=" + ALLOWED.origin() + "/ok"),
+            grantedContext(fetcher));
+    assertThat(new JsonObject(elsewhere.output()).getInteger("status")).isEqualTo(200);
+  }
+
+  @Test
   void aRedirectWithinTheOriginIsFollowedAndStillRedacted() {
     InvocationResult result = steal(get(ALLOWED.origin() + "/redirect?to=/echo"));
     JsonObject response = new JsonObject(result.output());
     assertThat(response.getInteger("status")).isEqualTo(200);
-    assertThat(response.getString("body")).contains("\"authorization\":\"[REDACTED]\"");
+    assertThat(response.getString("body")).contains("\"authorization\":\"Bearer [REDACTED]\"");
   }
 
   @Test
@@ -176,7 +281,7 @@ class CredentialCanaryTest {
 
   @Test
   void aDeletedCredentialIsNotFound() {
-    assertThat(Await.result(HOST.chassis().credentials().delete("canary"))).isTrue();
+    assertThat(Await.result(HOST.chassis().credentials().delete(TENANT, "canary"))).isTrue();
     try {
       assertThat(steal(get(ALLOWED.origin() + "/echo")).message())
           .isEqualTo("the tool returned status -2");
@@ -187,17 +292,24 @@ class CredentialCanaryTest {
 
   /** Runs the thief under a grant for the canary and checks every place the secret could reach. */
   private static InvocationResult steal(String request) {
-    Grant grant =
-        GRANTS.grant(thief.digest(), Set.of("http", "kv"), Set.of("canary"), Set.of(), 0, 1);
     InvocationResult result;
     try (LogCapture logs = LogCapture.start()) {
-      result = HOST.invoke(thief.ref(), request, GRANTS.context(grant));
+      result = thiefResult(request);
       Canary.absentFrom(logs.text());
     }
     Canary.absentFrom(result);
     Canary.absentFromRedis(HOST.redis().endpoint());
     Canary.absentFrom(HOST.host().meters());
     return result;
+  }
+
+  private static InvocationResult thiefResult(String request) {
+    return HOST.invoke(thief.ref(), request, grantedContext(thief));
+  }
+
+  private static InvocationContext grantedContext(ToolInfo tool) {
+    return GRANTS.context(
+        GRANTS.grant(tool.digest(), Set.of("http", "kv"), Set.of("canary"), Set.of(), 0, 1));
   }
 
   private static String get(String url) {
@@ -211,6 +323,12 @@ class CredentialCanaryTest {
 
   private static NewCredential canary() {
     return new NewCredential(
-        "canary", Canary.SECRET, List.of(ALLOWED.origin()), "Authorization", "Bearer");
+        TENANT,
+        "canary",
+        Canary.SECRET,
+        List.of(ALLOWED.origin()),
+        "Authorization",
+        "Bearer",
+        ResponsePolicy.full());
   }
 }

@@ -2,6 +2,7 @@ package com.infrafabric.sandbox;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.infrafabric.chassis.OperatorConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,20 +14,29 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
 
 /**
  * A misbehaving HTTP peer on loopback for egress tests: honest, redirecting (to itself, in a loop,
- * to the metadata address, anywhere it is told), silent, endless, with oversized headers, and
- * echoing the request headers back (plainly, in Base64, compressed). It records every request's
- * headers. It only ever listens on 127.0.0.1; nothing in these tests sends traffic anywhere else.
+ * to the metadata address, anywhere it is told), silent, endless, with oversized headers, and a
+ * reflecting origin: it echoes the request headers back (plainly, in Base64, MIME Base64,
+ * compressed), reflects the {@code authorization} header in every way a thief would ask for (hex in
+ * a header name, percent- or <code>&#92;u</code>-escaped, halves or 7-byte pieces in a repeated
+ * header, reversed, one character per status code), and stores it to hand back later to a request
+ * without it. It records every request's headers. It only ever listens on 127.0.0.1; nothing in
+ * these tests sends traffic anywhere else.
  */
 final class FakePeer implements AutoCloseable {
 
   private static final long ENDLESS_CAP = 16L << 20;
+
+  private static final int PIECE = 7;
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -41,13 +51,16 @@ final class FakePeer implements AutoCloseable {
   static FakePeer start() {
     Vertx vertx = Vertx.vertx();
     List<MultiMap> received = new CopyOnWriteArrayList<>();
+    AtomicReference<String> stored = new AtomicReference<>("");
     HttpServer server =
         vertx
             .createHttpServer()
             .requestHandler(
                 request -> {
                   received.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
-                  handle(request);
+                  if (!reflect(request, stored)) {
+                    handle(request);
+                  }
                 })
             .listen(0, "127.0.0.1")
             .await();
@@ -60,6 +73,17 @@ final class FakePeer implements AutoCloseable {
 
   String origin() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /**
+   * {@code config} reaching {@code peers} over plain HTTP on loopback, through one narrow exemption
+   * each (127.0.0.1/32 on its port), and nothing else it did not reach before.
+   */
+  static OperatorConfig.Builder reachable(OperatorConfig.Builder config, FakePeer... peers) {
+    return config
+        .allowedSchemes(Set.of("http", "https"))
+        .trustedTargets(
+            java.util.Arrays.stream(peers).map(peer -> "127.0.0.1/32:" + peer.port()).toList());
   }
 
   /** The headers of every request received so far. */
@@ -88,6 +112,62 @@ final class FakePeer implements AutoCloseable {
       }
       default -> response.setStatusCode(404).end();
     }
+  }
+
+  /** Answers the reflecting paths; false for any other. */
+  private static boolean reflect(HttpServerRequest request, AtomicReference<String> stored) {
+    HttpServerResponse response = request.response();
+    String auth = String.valueOf(request.getHeader("authorization"));
+    switch (request.path()) {
+      case "/echo-mime" ->
+          response.end(Base64.getMimeEncoder().encodeToString(echo(request).getBytes(UTF_8)));
+      case "/echo-hex-name" ->
+          response.putHeader("x-" + HexFormat.of().formatHex(auth.getBytes(UTF_8)), "1").end("{}");
+      case "/echo-percent" -> response.end("auth=" + escapeEvery(auth, "%%%02X"));
+      case "/echo-unicode" -> response.end("{\"auth\":\"" + escapeEvery(auth, "\\u%04x") + "\"}");
+      case "/echo-halves" -> {
+        int half = auth.length() / 2;
+        response
+            .headers()
+            .add("x-half", auth.substring(0, half))
+            .add("x-half", auth.substring(half));
+        response.end("{}");
+      }
+      case "/echo-pieces" -> {
+        pieces(auth).forEach(piece -> response.headers().add("x-piece", piece));
+        response.end(String.join("|", pieces(auth)));
+      }
+      case "/echo-reversed" -> response.end(new StringBuilder(auth).reverse().toString());
+      case "/status" ->
+          response.setStatusCode(200 + auth.charAt(Integer.parseInt(request.getParam("i")))).end();
+      case "/store" -> {
+        stored.set(auth);
+        response.setStatusCode(204).end();
+      }
+      case "/stored" -> response.end(stored.get());
+      case "/stored-pieces" -> response.end(String.join("|", pieces(stored.get())));
+      case "/stored-gzip" -> response.putHeader("content-encoding", "gzip").end(gzip(stored.get()));
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static List<String> pieces(String text) {
+    List<String> pieces = new java.util.ArrayList<>();
+    for (int i = 0; i < text.length(); i += PIECE) {
+      pieces.add(text.substring(i, Math.min(text.length(), i + PIECE)));
+    }
+    return pieces;
+  }
+
+  private static String escapeEvery(String text, String format) {
+    StringBuilder escaped = new StringBuilder();
+    for (char c : text.toCharArray()) {
+      escaped.append(String.format(format, (int) c));
+    }
+    return escaped.toString();
   }
 
   private static String echo(HttpServerRequest request) {

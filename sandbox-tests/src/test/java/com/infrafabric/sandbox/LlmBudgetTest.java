@@ -7,8 +7,10 @@ import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.FakeGovernor;
@@ -19,6 +21,7 @@ import com.infrafabric.chassis.testing.TestGrants;
 import com.infrafabric.platform.grant.Grant;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.Concurrently;
+import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.TestTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -64,6 +67,10 @@ class LlmBudgetTest {
   private static final TestGrants GRANTS = new TestGrants(GOVERNOR_KEYS, Clock.systemUTC());
   private static final MasterKeys KEYS = MasterKeys.parse(MasterKeys.generateJwks("k1"));
 
+  /** The operator's provider key: longer than 57 bytes, as real keys are. */
+  private static final String PROVIDER_KEY =
+      "sk-proj-provider-5e2c77aa01-Qx7Lm2Vt9Rb4Nw8Kd3Hs6Jf1Gc5Xe0Ub7Io2Kl4Mn6Pq8Zy3Tv";
+
   @RegisterExtension
   static final SandboxHost HOST =
       SandboxHost.create(
@@ -94,11 +101,13 @@ class LlmBudgetTest {
             .credentials()
             .put(
                 new NewCredential(
+                    CredentialOwner.operator(),
                     "openai-key",
-                    "sk-provider-5e2c77aa01",
+                    PROVIDER_KEY,
                     List.of(PROVIDER.url()),
                     "authorization",
-                    "Bearer")));
+                    "Bearer",
+                    ResponsePolicy.full())));
     byte[] example = Guests.fixture("examples/wat/llm_complete.wat");
     tool =
         HOST.register(
@@ -138,6 +147,31 @@ class LlmBudgetTest {
 
   private static InvocationResult call(ToolInfo of, Grant grant, String model) {
     return HOST.invoke(of.ref(), request(model), GRANTS.context(grant));
+  }
+
+  /**
+   * Regression: only failed provider replies were redacted; an answer repeating the key was not.
+   */
+  @Test
+  void anAnswerThatRepeatsTheProvidersKeyReachesTheToolRedacted() {
+    PROVIDER.then(new Behaviour.EchoKey());
+    InvocationResult result;
+    try (LogCapture logs = LogCapture.start()) {
+      result = call(tool, grant(tool, Set.of(MODEL), 1_000_000, 1), MODEL);
+      assertThat(logs.text()).doesNotContain(PROVIDER_KEY).doesNotContain("5e2c77aa01");
+    }
+    assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCESS);
+    String content = new JsonObject(result.output()).getString("content");
+    assertThat(content).startsWith("Sure, your key is Bearer [REDACTED]");
+    assertThat(content.lines()).hasSize(4).allMatch(line -> line.endsWith("[REDACTED]"));
+    assertThat(result.output()).doesNotContain("5e2c77aa01").doesNotContain("provider-5e");
+    String encoded =
+        java.util.Base64.getEncoder()
+            .encodeToString(("{\"key\":\"Bearer " + PROVIDER_KEY + "\"}").getBytes());
+    assertThat(content.replaceAll("\\s", "")).doesNotContain(encoded.substring(20, 60));
+    assertThat(
+            PROVIDER.received().get(PROVIDER.received().size() - 1).headers().get("authorization"))
+        .isEqualTo("Bearer " + PROVIDER_KEY);
   }
 
   @Test

@@ -5,10 +5,11 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * The operator's named credentials, sealed in Redis under the {@link MasterKeys}. Write-only: no
- * method returns a secret. A secret is opened only inside the host, when a tool's request names the
- * credential and its grant allows it, and only its header leaves the host, towards the credential's
- * allowed origins.
+ * Named credentials, each bound to its {@link CredentialOwner} (a tenant, or the operator), sealed
+ * in Redis under the {@link MasterKeys}. Write-only: no method returns a secret. A tenant's secret
+ * is opened only inside the host, when a tool invoked for that tenant names the credential and the
+ * tenant's grant allows it; the operator's only for the host's model provider calls. Only its
+ * header leaves the host, towards the credential's allowed origins.
  *
  * <p>Obtained from {@code Chassis.credentials()}. Every method returns a Vert.x future and never
  * blocks; a Redis outage fails it with {@code RedisUnavailableException}. Thread-safe.
@@ -23,16 +24,18 @@ public interface CredentialVault {
    */
   Future<CredentialInfo> put(NewCredential credential);
 
-  /** Deletes the credential; true if it existed. Requests naming it fail from then on. */
-  Future<Boolean> delete(String name);
+  /**
+   * Deletes {@code owner}'s credential; true if it existed. Requests naming it fail from then on.
+   */
+  Future<Boolean> delete(CredentialOwner owner, String name);
 
-  /** Every stored credential, without secrets, sorted by name. */
-  Future<List<CredentialInfo>> list();
+  /** Every credential of {@code owner}, without secrets, sorted by name. */
+  Future<List<CredentialInfo>> list(CredentialOwner owner);
 
   /**
-   * Seals every credential not sealed under the current master key again under it. Safe to run
-   * while credentials are being put: a credential replaced meanwhile is left as its writer sealed
-   * it.
+   * Seals every credential (of every owner) not sealed under the current master key again under it.
+   * Safe to run while credentials are being put: a credential replaced meanwhile is left as its
+   * writer sealed it.
    */
   Future<ResealReport> reseal();
 }

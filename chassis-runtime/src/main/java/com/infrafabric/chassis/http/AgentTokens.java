@@ -5,18 +5,19 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
-import java.util.regex.Pattern;
+import com.infrafabric.platform.scope.ScopeGrammar;
 
 /**
  * What an agent token allows. Its {@value #TOOLS_CLAIM} list claim names the tools it may see and
  * invoke: {@code name@version} for one version, {@code name} for every version of a tool; no other
  * tool exists for it. The first segment of its {@code scope} claim is the tenant it acts for (the
- * tool's key-value namespace), its subject the agent. Operators and publishers see every tool.
+ * tool's key-value namespace), its subject the agent. Both follow the platform's {@link
+ * ScopeGrammar}, as in the governor: token verification already refused a scope outside it.
+ * Operators and publishers see every tool.
  */
 final class AgentTokens {
 
   static final String TOOLS_CLAIM = "tools";
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
   private AgentTokens() {}
 
@@ -39,8 +40,8 @@ final class AgentTokens {
   /**
    * Who an invocation is for.
    *
-   * @throws ApiException 403 {@code FORBIDDEN} if the token names no tenant, or its tenant or
-   *     subject is not an id of the form {@code [A-Za-z0-9._-]{1,64}}
+   * @throws ApiException 403 {@code FORBIDDEN} if the token names no tenant, or its subject is not
+   *     an agent id of the {@link ScopeGrammar}
    */
   static InvocationContext context(Principal caller, String invocationId) {
     String scope =
@@ -51,16 +52,10 @@ final class AgentTokens {
                     ApiException.of(
                         ErrorCode.FORBIDDEN,
                         "An agent token must name its tenant as the first segment of its scope."));
-    String tenant = scope.split("/", 2)[0];
-    requireId("tenant", tenant);
-    requireId("subject", caller.subject());
-    return new InvocationContext(tenant, caller.subject(), invocationId);
-  }
-
-  private static void requireId(String what, String value) {
-    if (!ID.matcher(value).matches()) {
+    if (!ScopeGrammar.isSegment(caller.subject())) {
       throw ApiException.of(
-          ErrorCode.FORBIDDEN, "The token's " + what + " must match [A-Za-z0-9._-]{1,64}.");
+          ErrorCode.FORBIDDEN, "The token's subject must be " + ScopeGrammar.SEGMENT_RULE + ".");
     }
+    return new InvocationContext(ScopeGrammar.tenantOf(scope), caller.subject(), invocationId);
   }
 }

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.http;
 import com.infrafabric.chassis.ChassisException;
 import com.infrafabric.chassis.InvalidCredentialException;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import java.util.Map;
@@ -33,9 +34,13 @@ final class ChassisErrors {
     return failure;
   }
 
-  static ApiException credentialNotFound(String name) {
+  static ApiException credentialNotFound(CredentialOwner owner, String name) {
+    String whose =
+        owner instanceof CredentialOwner.Tenant tenant ? "tenant " + tenant.id() : "the operator";
     return ApiException.of(
-        CREDENTIAL_NOT_FOUND, "No credential " + name + " is stored.", Map.of("credential", name));
+        CREDENTIAL_NOT_FOUND,
+        "No credential " + name + " of " + whose + " is stored.",
+        Map.of("credential", name));
   }
 
   static ApiException vaultNotConfigured() {

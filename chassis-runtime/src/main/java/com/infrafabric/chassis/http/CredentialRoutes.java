@@ -3,8 +3,11 @@ package com.infrafabric.chassis.http;
 import static com.infrafabric.chassis.http.ChassisApi.OPERATOR;
 import static com.infrafabric.platform.http.Responses.respond;
 
+import com.infrafabric.chassis.InvalidCredentialException;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
@@ -15,18 +18,23 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
- * The credential vault, for operators: store a secret with the origins it may go to, list what is
- * stored, delete, and reseal after a master key rotation. Write-only like the vault itself: no
- * answer carries a secret, and invalid input is refused naming the field, never repeating the
- * secret. Without master keys every route answers 409 {@code VAULT_NOT_CONFIGURED}.
+ * The credential vault, for operators: store a tenant's secret (for that tenant's tools) or the
+ * operator's own (for the model providers) with the origins it may go to, list what is stored,
+ * delete, and reseal after a master key rotation. Write-only like the vault itself: no answer
+ * carries a secret, and invalid input is refused naming the field, never repeating the secret.
+ * Without master keys every route answers 409 {@code VAULT_NOT_CONFIGURED}.
  */
 final class CredentialRoutes {
 
-  private static final String CREDENTIAL = "/v1/credentials/:name";
+  private static final String OPERATORS = "/v1/credentials";
+  private static final String TENANTS = "/v1/tenants/:tenant/credentials";
   private static final Set<String> FIELDS = Set.of("secret", "allow", "header", "scheme");
+  private static final Set<String> TENANT_FIELDS =
+      Set.of("secret", "allow", "header", "scheme", "response", "max_requests");
 
   private final Optional<CredentialVault> vault;
 
@@ -37,10 +45,13 @@ final class CredentialRoutes {
   void register(Routes routes) {
     Access operators = Access.anyOf(OPERATOR);
     routes
-        .put(CREDENTIAL, operators, this::put)
-        .get("/v1/credentials", operators, this::list)
-        .delete(CREDENTIAL, operators, this::delete)
-        .post("/v1/credentials/reseal", operators, this::reseal);
+        .put(OPERATORS + "/:name", operators, this::put)
+        .get(OPERATORS, operators, this::list)
+        .delete(OPERATORS + "/:name", operators, this::delete)
+        .put(TENANTS + "/:name", operators, this::put)
+        .get(TENANTS, operators, this::list)
+        .delete(TENANTS + "/:name", operators, this::delete)
+        .post(OPERATORS + "/reseal", operators, this::reseal);
   }
 
   private CredentialVault vault() {
@@ -49,28 +60,70 @@ final class CredentialRoutes {
 
   private void put(RoutingContext ctx) {
     CredentialVault vault = vault();
-    Fields body = Fields.of(Requests.jsonBody(ctx), FIELDS);
+    CredentialOwner owner = owner(ctx);
+    boolean tenant = owner instanceof CredentialOwner.Tenant;
+    Fields body = Fields.of(Requests.jsonBody(ctx), tenant ? TENANT_FIELDS : FIELDS);
     NewCredential credential =
         new NewCredential(
+            owner,
             ctx.pathParam("name"),
             body.string("secret"),
             strings(body.array("allow")),
             body.string("header"),
-            body.optionalString("scheme").orElse(""));
+            body.optionalString("scheme").orElse(""),
+            tenant ? response(body) : ResponsePolicy.full());
     respond(ctx, 200, vault.put(credential), CredentialViews::credential);
   }
 
   private void list(RoutingContext ctx) {
-    respond(ctx, 200, vault().list(), CredentialViews::credentials);
+    respond(ctx, 200, vault().list(owner(ctx)), CredentialViews::credentials);
   }
 
   private void delete(RoutingContext ctx) {
+    CredentialOwner owner = owner(ctx);
     String name = ctx.pathParam("name");
-    Responses.deleted(ctx, vault().delete(name), () -> ChassisErrors.credentialNotFound(name));
+    Responses.deleted(
+        ctx, vault().delete(owner, name), () -> ChassisErrors.credentialNotFound(owner, name));
   }
 
   private void reseal(RoutingContext ctx) {
     respond(ctx, 200, vault().reseal(), CredentialViews::report);
+  }
+
+  /** The tenant the path names, or the operator on the {@code /v1/credentials} routes. */
+  private static CredentialOwner owner(RoutingContext ctx) {
+    String tenant = ctx.pathParam("tenant");
+    if (tenant == null) {
+      return CredentialOwner.operator();
+    }
+    try {
+      return CredentialOwner.tenant(tenant);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialException("tenant", "credential " + e.getMessage());
+    }
+  }
+
+  private static ResponsePolicy response(Fields body) {
+    String name = body.optionalString("response").orElse("full");
+    Optional<Long> max = body.optionalInteger("max_requests");
+    if (max.isPresent() && !name.equals("status-only")) {
+      throw new InvalidCredentialException(
+          "max_requests", "credential max_requests applies to a status-only response only");
+    }
+    if (max.isPresent() && (max.get() < 1 || max.get() > ResponsePolicy.MAX_STATUS_REQUESTS)) {
+      throw new InvalidCredentialException(
+          "max_requests",
+          "credential max_requests "
+              + max.get()
+              + " is outside 1.."
+              + ResponsePolicy.MAX_STATUS_REQUESTS);
+    }
+    try {
+      return ResponsePolicy.parse(
+          name, max.map(n -> OptionalInt.of(n.intValue())).orElse(OptionalInt.empty()));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidCredentialException("response", "credential " + e.getMessage());
+    }
   }
 
   private static List<String> strings(JsonArray allow) {

@@ -1,27 +1,37 @@
 package com.infrafabric.chassis.http;
 
 import com.infrafabric.chassis.credential.CredentialInfo;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.ResealReport;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The JSON of stored credentials: {@code {name, allow, header, scheme, key_id, updated_at}}, built
- * from {@link CredentialInfo}, which has no secret to show.
+ * The JSON of stored credentials: {@code {tenant, name, allow, header, scheme, response,
+ * [max_requests], key_id, updated_at}} ({@code tenant} null for the operator's), built from {@link
+ * CredentialInfo}, which has no secret to show.
  */
 final class CredentialViews {
 
   private CredentialViews() {}
 
   static JsonObject credential(CredentialInfo info) {
-    return new JsonObject()
-        .put("name", info.name())
-        .put("allow", new JsonArray(info.allow()))
-        .put("header", info.header())
-        .put("scheme", info.scheme())
-        .put("key_id", info.keyId())
-        .put("updated_at", info.updatedAt().toString());
+    JsonObject json =
+        new JsonObject()
+            .put(
+                "tenant",
+                info.owner() instanceof CredentialOwner.Tenant tenant ? tenant.id() : null)
+            .put("name", info.name())
+            .put("allow", new JsonArray(info.allow()))
+            .put("header", info.header())
+            .put("scheme", info.scheme())
+            .put("response", info.response().wireName());
+    if (info.response() instanceof ResponsePolicy.StatusOnly statusOnly) {
+      json.put("max_requests", statusOnly.maxRequests());
+    }
+    return json.put("key_id", info.keyId()).put("updated_at", info.updatedAt().toString());
   }
 
   static JsonObject credentials(List<CredentialInfo> all) {

@@ -8,17 +8,18 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * One model provider the operator configures: its format, where it is, which vault credential holds
- * its API key, which models it serves, and how hard the host tries. Built with {@link
- * #openAiCompatible}, {@link #anthropic} or {@link #offline} and adjusted with the {@code with...}
- * methods; every value is checked with a message naming it.
+ * One model provider the operator configures: its format, where it is, which of the operator's
+ * vault credentials holds its API key, which models it serves, and how hard the host tries. Built
+ * with {@link #openAiCompatible}, {@link #anthropic} or {@link #offline} and adjusted with the
+ * {@code with...} methods; every value is checked with a message naming it.
  *
  * @param name the provider's name, in logs, metrics and the breaker
  * @param format the wire format
  * @param endpoint base URL ({@code https://api.openai.com}); empty for {@link
  *     ProviderFormat#OFFLINE}
- * @param credential the vault credential holding the API key; its header and scheme are used as
- *     stored, and its allowed origins must cover {@code endpoint}; empty for offline
+ * @param credential the operator's vault credential holding the API key (no tool can name it); its
+ *     header and scheme are used as stored, and its allowed origins must cover {@code endpoint};
+ *     empty for offline
  * @param models the models routed to this provider
  * @param timeout bound on one attempt, from connecting to the last response byte
  * @param maxRetries attempts after the first, on timeouts, connection failures, 429 and 5xx; all

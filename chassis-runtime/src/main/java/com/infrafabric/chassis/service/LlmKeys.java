@@ -18,7 +18,7 @@ import java.util.Optional;
  * chassis.llm.offlineModels        models the offline provider answers, without any network
  *                                  (deterministic text; for development and tests)
  * chassis.llm.openai.endpoint      base URL of an OpenAI-compatible server (https://api.openai.com)
- * chassis.llm.openai.credential    the vault credential holding its API key
+ * chassis.llm.openai.credential    the operator's vault credential holding its API key
  * chassis.llm.openai.models        the models it serves
  * chassis.llm.openai.timeout (30s), .maxRetries (2), .retryBackoff (250ms),
  *     .breakerFailures (5), .breakerReset (30s)      how hard the host tries

@@ -212,13 +212,26 @@ class AccessMatrixTest {
     assertThat(json(refused).getString("message"))
         .isEqualTo("An agent token must name its tenant as the first segment of its scope.");
 
-    String oddSubject =
-        rig.tokens.mint(
-            rig.tokens
-                .spec("agent with spaces", "agent")
-                .withScope("acme")
-                .withListClaim("tools", List.of("echo")));
+    String oddSubject = echoAgent("agent with spaces", "acme");
     assertThat(json(rig.invoke(oddSubject, "echo", "1.0.0", "hi")).getString("message"))
-        .isEqualTo("The token's subject must match [A-Za-z0-9._-]{1,64}.");
+        .isEqualTo(
+            "The token's subject must be 1-64 characters of A-Z a-z 0-9 _ - starting with a"
+                + " letter or digit.");
+  }
+
+  @Test
+  void aTenantTheGovernorsScopeGrammarRejectsIsRejectedHereToo() {
+    for (String scope : List.of("..", ".", "../acme", "a.b", "acme/..", "{acme}")) {
+      String token = echoAgent("agent-z", scope);
+      assertThat(rig.invoke(token, "echo", "1.0.0", "hi").statusCode()).as(scope).isEqualTo(401);
+    }
+    assertThat(rig.invoke(echoAgent("..", "acme"), "echo", "1.0.0", "hi").statusCode())
+        .isEqualTo(403);
+  }
+
+  /** An agent token for {@code subject} in {@code scope} that may invoke echo. */
+  private static String echoAgent(String subject, String scope) {
+    return rig.tokens.mint(
+        rig.tokens.spec(subject, "agent").withScope(scope).withListClaim("tools", List.of("echo")));
   }
 }

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * An operator stores, lists, replaces, reseals and deletes credentials over REST; answers describe
- * them without the secret, and invalid input is refused naming the field without repeating it.
+ * An operator stores, lists, replaces, reseals and deletes tenants' credentials and its own over
+ * REST; answers describe them without the secret, each owner sees only its own, and invalid input
+ * is refused naming the field without repeating it.
  */
 @Timeout(120)
 class CredentialRoutesTest {
@@ -55,12 +56,22 @@ class CredentialRoutesTest {
         .put("scheme", "Bearer");
   }
 
+  private static final String ACME = "/v1/tenants/acme/credentials";
+
   private static HttpResponse<String> put(String name, JsonObject body) {
-    return rig.http.send("PUT", "/v1/credentials/" + name, rig.operator(), Map.of(), body.encode());
+    return put(ACME, name, body);
+  }
+
+  private static HttpResponse<String> put(String base, String name, JsonObject body) {
+    return rig.http.send("PUT", base + "/" + name, rig.operator(), Map.of(), body.encode());
   }
 
   private static JsonObject credentials() {
-    return json(rig.http.get("/v1/credentials", rig.operator()));
+    return credentials(ACME);
+  }
+
+  private static JsonObject credentials(String base) {
+    return json(rig.http.get(base, rig.operator()));
   }
 
   @Test
@@ -70,7 +81,10 @@ class CredentialRoutesTest {
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
     JsonObject info = json(stored);
     assertThat(info.fieldNames())
-        .containsExactlyInAnyOrder("name", "allow", "header", "scheme", "key_id", "updated_at");
+        .containsExactlyInAnyOrder(
+            "tenant", "name", "allow", "header", "scheme", "response", "key_id", "updated_at");
+    assertThat(info.getString("tenant")).isEqualTo("acme");
+    assertThat(info.getString("response")).isEqualTo("full");
     assertThat(info.getString("name")).isEqualTo("search-key");
     assertThat(info.getJsonArray("allow")).containsExactly("https://api.search.test:443");
     assertThat(info.getString("header")).isEqualTo("authorization");
@@ -96,8 +110,71 @@ class CredentialRoutesTest {
     assertThat(credentials().getJsonArray("credentials")).doesNotContain(replaced);
   }
 
+  @Test
+  void eachOwnerHasItsOwnCredentialsUnderOneName() {
+    assertThat(put("shared", body(SECRET, "https://a.test:443")).statusCode()).isEqualTo(200);
+    JsonObject globex =
+        json(
+            put(
+                "/v1/tenants/globex/credentials",
+                "shared",
+                body(SECRET, "https://b.test:443")
+                    .put("response", "status-only")
+                    .put("max_requests", 2)));
+    JsonObject operators =
+        json(put("/v1/credentials", "shared", body(SECRET, "https://c.test:443")));
+
+    assertThat(globex.getString("response")).isEqualTo("status-only");
+    assertThat(globex.getInteger("max_requests")).isEqualTo(2);
+    assertThat(operators.getValue("tenant")).isNull();
+    assertThat(operators.getString("response")).isEqualTo("full");
+    assertThat(credentials("/v1/tenants/globex/credentials").getJsonArray("credentials"))
+        .containsExactly(globex);
+    assertThat(credentials("/v1/credentials").getJsonArray("credentials"))
+        .contains(operators)
+        .doesNotContain(globex);
+    assertThat(credentials().getJsonArray("credentials"))
+        .extracting(c -> ((JsonObject) c).getJsonArray("allow").getString(0))
+        .contains("https://a.test:443")
+        .doesNotContain("https://b.test:443", "https://c.test:443");
+
+    assertThat(delete("/v1/tenants/globex/credentials", "shared").statusCode()).isEqualTo(204);
+    assertThat(credentials().getJsonArray("credentials")).isNotEmpty();
+    assertError(
+        delete("/v1/tenants/globex/credentials", "shared"),
+        404,
+        "CREDENTIAL_NOT_FOUND",
+        "of tenant globex");
+    assertThat(delete("shared").statusCode()).isEqualTo(204);
+    assertThat(
+            rig.http
+                .send("DELETE", "/v1/credentials/shared", rig.operator(), Map.of())
+                .statusCode())
+        .isEqualTo(204);
+  }
+
+  @Test
+  void anOperatorCredentialTakesNoResponsePolicyAndATenantMustBeAScopeSegment() {
+    assertError(
+        put("/v1/credentials", "k1", body(SECRET, "https://a.test:443").put("response", "full")),
+        400,
+        "INVALID_REQUEST",
+        "response");
+    for (String tenant : java.util.List.of("a.b", "-acme", "%7Bacme%7D")) {
+      assertError(
+          put("/v1/tenants/" + tenant + "/credentials", "k1", body(SECRET, "https://a.test:443")),
+          400,
+          "INVALID_CREDENTIAL",
+          "tenant");
+    }
+  }
+
   private static HttpResponse<String> delete(String name) {
-    return rig.http.send("DELETE", "/v1/credentials/" + name, rig.operator(), Map.of());
+    return delete(ACME, name);
+  }
+
+  private static HttpResponse<String> delete(String base, String name) {
+    return rig.http.send("DELETE", base + "/" + name, rig.operator(), Map.of());
   }
 
   /** name, body, code, the field named. */
@@ -126,7 +203,27 @@ class CredentialRoutesTest {
             "INVALID_REQUEST",
             "allow[1]"),
         Arguments.of(
-            "extra", body(SECRET, origin).put("value", SECRET), "INVALID_REQUEST", "value"));
+            "extra", body(SECRET, origin).put("value", SECRET), "INVALID_REQUEST", "value"),
+        Arguments.of(
+            "policy",
+            body(SECRET, origin).put("response", "echo"),
+            "INVALID_CREDENTIAL",
+            "response"),
+        Arguments.of(
+            "unlimited",
+            body(SECRET, origin).put("response", "status-only").put("max_requests", 65),
+            "INVALID_CREDENTIAL",
+            "max_requests"),
+        Arguments.of(
+            "none",
+            body(SECRET, origin).put("response", "status-only").put("max_requests", 0),
+            "INVALID_CREDENTIAL",
+            "max_requests"),
+        Arguments.of(
+            "full-limit",
+            body(SECRET, origin).put("max_requests", 3),
+            "INVALID_CREDENTIAL",
+            "max_requests"));
   }
 
   @ParameterizedTest(name = "{3}")
@@ -149,18 +246,19 @@ class CredentialRoutesTest {
         new ChassisServiceRig(REDIS.endpoint(), own, Map.of("chassis.vault.masterKeysFile", ""))) {
       String operator = vaultless.operator();
       String message = "This chassis has no credential vault";
-      assertError(
-          vaultless.http.send(
-              "PUT",
-              "/v1/credentials/search-key",
-              operator,
-              Map.of(),
-              body(SECRET, "https://api.search.test:443").encode()),
-          409,
-          "VAULT_NOT_CONFIGURED",
-          message);
-      assertError(
-          vaultless.http.get("/v1/credentials", operator), 409, "VAULT_NOT_CONFIGURED", message);
+      for (String base : java.util.List.of("/v1/credentials", ACME)) {
+        assertError(
+            vaultless.http.send(
+                "PUT",
+                base + "/search-key",
+                operator,
+                Map.of(),
+                body(SECRET, "https://api.search.test:443").encode()),
+            409,
+            "VAULT_NOT_CONFIGURED",
+            message);
+        assertError(vaultless.http.get(base, operator), 409, "VAULT_NOT_CONFIGURED", message);
+      }
       assertError(
           vaultless.http.send("DELETE", "/v1/credentials/search-key", operator, Map.of()),
           409,

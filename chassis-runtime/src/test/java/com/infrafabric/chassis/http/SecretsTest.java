@@ -88,7 +88,15 @@ class SecretsTest {
       String operator = rig.operator();
       List<HttpResponse<String>> responses = new ArrayList<>();
       responses.add(put(rig, "search-key", credential));
+      responses.add(
+          rig.http.send(
+              "PUT",
+              "/v1/tenants/acme/credentials/search-key",
+              operator,
+              Map.of(),
+              credential.copy().put("response", "status-only").encode()));
       responses.add(rig.http.get("/v1/credentials", operator));
+      responses.add(rig.http.get("/v1/tenants/acme/credentials", operator));
       responses.add(rig.http.send("POST", "/v1/credentials/reseal", operator, Map.of()));
       responses.add(put(rig, "Search.Key", credential));
       responses.add(put(rig, "spaced", credential.copy().put("secret", secret + " x")));
@@ -100,10 +108,25 @@ class SecretsTest {
               operator,
               Map.of(),
               "{\"secret\":\"" + secret + "\",\"secret\":\"" + secret + "\"}"));
+      responses.add(
+          rig.http.send(
+              "PUT",
+              "/v1/tenants/acme/credentials/cut",
+              operator,
+              Map.of(),
+              "{\"secret\":\"" + secret + "\",\"allow\":[\"" + secret));
+      responses.add(
+          rig.http.send(
+              "PUT",
+              "/v1/tenants/acme/credentials/typed",
+              operator,
+              Map.of(),
+              credential.copy().put("response", secret).encode()));
       responses.add(rig.http.get("/metrics", operator));
 
       assertThat(responses.get(0).statusCode()).isEqualTo(200);
-      assertThat(responses.subList(3, 7)).allMatch(response -> response.statusCode() == 400);
+      assertThat(responses.get(1).statusCode()).isEqualTo(200);
+      assertThat(responses.subList(5, 11)).allMatch(response -> response.statusCode() == 400);
       assertNotLeaked(responses, logs, secret, "91e4c7d05b", operator);
       assertNotInRedis(REDIS.endpoint(), secret, "91e4c7d05b");
     }

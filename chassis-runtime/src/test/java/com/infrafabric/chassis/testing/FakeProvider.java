@@ -31,6 +31,13 @@ public final class FakeProvider implements AutoCloseable {
     record Hang() implements Behaviour {}
 
     record Garbage() implements Behaviour {}
+
+    /**
+     * Answers a completion whose text repeats the key it was sent (the authorization or x-api-key
+     * header), raw, in MIME Base64, in hex and percent-encoded: a provider (or a prompt injection
+     * through one) reflecting the operator's key.
+     */
+    record EchoKey() implements Behaviour {}
   }
 
   /** One request as received. */
@@ -78,7 +85,9 @@ public final class FakeProvider implements AutoCloseable {
               received.add(new Received(request.path(), request.headers(), json));
               Behaviour next = script.poll();
               if (next == null || next instanceof Behaviour.Answer) {
-                answer(request, json);
+                answer(request, json, "fake answer from " + json.getString("model"));
+              } else if (next instanceof Behaviour.EchoKey) {
+                answer(request, json, echoedKey(request));
               } else if (next instanceof Behaviour.Status status) {
                 if (status.retryAfter() != null) {
                   request.response().putHeader("retry-after", status.retryAfter());
@@ -90,9 +99,28 @@ public final class FakeProvider implements AutoCloseable {
             });
   }
 
-  private static void answer(HttpServerRequest request, JsonObject body) {
+  private static String echoedKey(HttpServerRequest request) {
+    String key =
+        request.getHeader("x-api-key") != null
+            ? request.getHeader("x-api-key")
+            : request.getHeader("authorization");
+    byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    StringBuilder percent = new StringBuilder();
+    for (byte b : bytes) {
+      percent.append(String.format("%%%02X", b));
+    }
+    return "Sure, your key is "
+        + key
+        + "\n"
+        + java.util.Base64.getMimeEncoder().encodeToString(("{\"key\":\"" + key + "\"}").getBytes())
+        + "\nhex "
+        + java.util.HexFormat.of().formatHex(bytes)
+        + "\nurl "
+        + percent;
+  }
+
+  private static void answer(HttpServerRequest request, JsonObject body, String text) {
     int input = INPUT_TOKENS_PER_MESSAGE * body.getJsonArray("messages").size();
-    String text = "fake answer from " + body.getString("model");
     JsonObject reply =
         request.path().endsWith("/messages")
             ? new JsonObject()

@@ -13,16 +13,28 @@ import java.util.UUID;
 
 /**
  * Grants as the governor would issue them, signed with a test governor key: for the tenant and
- * agent of {@link TestChassis#CONTEXT}, one tool digest, and everything else chosen by the test.
+ * agent of {@link TestChassis#CONTEXT} (or another context), one tool digest, each for a claim of
+ * its own (so revoking one revokes no other), and everything else chosen by the test.
  */
 public final class TestGrants {
 
   private final TestTokens governor;
   private final Clock clock;
+  private final InvocationContext context;
 
   public TestGrants(TestTokens governor, Clock clock) {
+    this(governor, clock, TestChassis.CONTEXT);
+  }
+
+  private TestGrants(TestTokens governor, Clock clock, InvocationContext context) {
     this.governor = governor;
     this.clock = clock;
+    this.context = context;
+  }
+
+  /** The same governor's grants for the tenant and agent of {@code other}. */
+  public TestGrants forContext(InvocationContext other) {
+    return new TestGrants(governor, clock, other);
   }
 
   /** A grant for {@code digest}: 3 uses, 5 minutes, {@code caps}, no credentials or models. */
@@ -37,13 +49,13 @@ public final class TestGrants {
       Set<String> models,
       long costCapMicros,
       int maxUses) {
-    InvocationContext context = TestChassis.CONTEXT;
+    String claim = UUID.randomUUID().toString();
     return new Grant(
-        "g-" + UUID.randomUUID(),
+        "g-" + claim,
         context.agent(),
         context.tenant(),
-        "task-42",
-        "acme/search/task-42",
+        context.tenant() + "/task-42#" + claim,
+        context.tenant() + "/search/task-42",
         Set.of(digest.hex()),
         caps,
         credentials,
@@ -62,8 +74,8 @@ public final class TestGrants {
     return GrantTokens.sign(governor.minter(), TestTokens.ISSUER, audience, grant, clock);
   }
 
-  /** The context of {@link TestChassis#CONTEXT} under {@code grant}, signed. */
+  /** This context under {@code grant}, signed. */
   public InvocationContext context(Grant grant) {
-    return TestChassis.CONTEXT.withGrant(sign(grant));
+    return context.withGrant(sign(grant));
   }
 }

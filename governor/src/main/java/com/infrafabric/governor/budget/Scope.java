@@ -2,24 +2,24 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.scope.ScopeGrammar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A budget scope: a path such as {@code acme/search/agent-7/task-42} (tenant, project, agent,
  * task...), 1 to 5 segments. The first segment is the tenant, whose data shares one Redis hash tag.
  *
  * <p>Segments are 1–64 characters of {@code [A-Za-z0-9_-]} starting with a letter or digit, so a
- * scope is safe inside Redis key names, URLs and log lines without escaping.
+ * scope is safe inside Redis key names, URLs and log lines without escaping. The grammar is the
+ * platform's {@link ScopeGrammar}, which the chassis and token verification use too.
  *
  * @param segments the path segments, root first
  */
 public record Scope(List<String> segments) {
 
-  public static final int MAX_DEPTH = 5;
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  public static final int MAX_DEPTH = ScopeGrammar.MAX_DEPTH;
 
   public Scope {
     segments = List.copyOf(segments);
@@ -27,12 +27,10 @@ public record Scope(List<String> segments) {
       throw invalid(String.join("/", segments), "must have 1 to " + MAX_DEPTH + " segments");
     }
     for (String segment : segments) {
-      if (!SEGMENT.matcher(segment).matches()) {
+      if (!ScopeGrammar.isSegment(segment)) {
         throw invalid(
             String.join("/", segments),
-            "segment '"
-                + printable(segment)
-                + "' must be 1-64 characters of A-Z a-z 0-9 _ - starting with a letter or digit");
+            "segment '" + printable(segment) + "' must be " + ScopeGrammar.SEGMENT_RULE);
       }
     }
   }
@@ -55,13 +53,14 @@ public record Scope(List<String> segments) {
    * @throws GovernorException with {@code code}, naming {@code field}, otherwise
    */
   public static String segment(ErrorCode code, String field, String value) {
-    if (value == null || !SEGMENT.matcher(value).matches()) {
+    if (!ScopeGrammar.isSegment(value)) {
       throw new GovernorException(
           code,
           field
               + " '"
               + printable(String.valueOf(value))
-              + "' must be 1-64 characters of A-Z a-z 0-9 _ - starting with a letter or digit",
+              + "' must be "
+              + ScopeGrammar.SEGMENT_RULE,
           Map.of("field", field));
     }
     return value;

@@ -15,7 +15,13 @@ import java.util.Set;
  *
  * <p>The grant id is derived from the lease ({@code grant:<lease>}), so a replayed claim signs the
  * same id again and the chassis counts the uses of both tokens together: retrying a claim never
- * widens what the grant allows.
+ * widens what the grant allows. Its {@code task} is the lease id, which names the revocation the
+ * claim scripts write when the lease ends ({@code GrantRevocation}): every token of the lease stops
+ * working then.
+ *
+ * <p>A grant is its task's tenant's: the credential names it carries are resolved by the chassis in
+ * that tenant only, so a grant cannot name another tenant's credential, whatever a dispatcher asks
+ * for, and its budget scope is the task's, inside the tenant.
  */
 public final class GrantIssuer {
 

@@ -1,6 +1,7 @@
 package com.infrafabric.platform.auth;
 
 import com.infrafabric.platform.auth.AuthResult.Reason;
+import com.infrafabric.platform.scope.ScopeGrammar;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.text.ParseException;
 import java.time.Clock;
@@ -14,7 +15,8 @@ import java.util.Set;
 
 /**
  * Checks the claims of a token whose signature is already verified, and turns them into a {@link
- * Principal}. Time comes from the injected clock, widened by the configured skew.
+ * Principal}. Time comes from the injected clock, widened by the configured skew. A {@code scope}
+ * claim must follow the {@link ScopeGrammar}, so every service reads the same tenant from it.
  */
 final class ClaimsCheck {
 
@@ -33,11 +35,16 @@ final class ClaimsCheck {
     if (refused != null) {
       return AuthResult.rejected(refused);
     }
+    Principal principal;
     try {
-      return new AuthResult.Authenticated(principal(claims));
+      principal = principal(claims);
     } catch (ParseException | IllegalArgumentException e) {
       return AuthResult.rejected(Reason.CLAIMS);
     }
+    if (principal.scope().filter(scope -> !ScopeGrammar.isScope(scope)).isPresent()) {
+      return AuthResult.rejected(Reason.CLAIMS);
+    }
+    return new AuthResult.Authenticated(principal);
   }
 
   /** Returns why the claims are refused, or null if they are acceptable. */

@@ -1,5 +1,6 @@
 package com.infrafabric.platform.grant;
 
+import com.infrafabric.platform.scope.ScopeGrammar;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Set;
@@ -15,11 +16,16 @@ import java.util.regex.Pattern;
  * verifies it against the governor's public keys and counts its uses in Redis so it cannot be
  * replayed beyond {@link #maxUses}, across restarts and nodes.
  *
+ * <p>A grant belongs to one tenant: its agent and tenant are ids of the {@link ScopeGrammar} and
+ * its budget scope lies in its tenant, so the runs it covers can only charge that tenant's budget
+ * and only use that tenant's credentials.
+ *
  * @param id unique grant id (the token's {@code jti})
  * @param agent the agent the task was claimed by
  * @param tenant the tenant of the task
- * @param task the task id
- * @param budgetScope the scope LLM calls are reserved and charged on
+ * @param task the claim it was signed for: the governor's lease id {@code tenant/task#n}, which
+ *     names its revocation ({@link GrantRevocation})
+ * @param budgetScope the scope LLM calls are reserved and charged on, inside {@code tenant}
  * @param toolDigests lowercase hex SHA-256 digests of the modules the grant covers
  * @param capabilities capability names the runs may use, e.g. {@code http}, {@code llm}
  * @param credentials credential names the runs may have injected into allowed requests
@@ -51,6 +57,12 @@ public record Grant(
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(budgetScope, "budgetScope");
     Objects.requireNonNull(expiresAt, "expiresAt");
+    if (!ScopeGrammar.isSegment(agent) || !ScopeGrammar.isSegment(tenant)) {
+      throw new IllegalArgumentException("agent and tenant must be " + ScopeGrammar.SEGMENT_RULE);
+    }
+    if (!ScopeGrammar.isScope(budgetScope) || !ScopeGrammar.tenantOf(budgetScope).equals(tenant)) {
+      throw new IllegalArgumentException("budgetScope must be a scope of tenant " + tenant);
+    }
     toolDigests = Set.copyOf(toolDigests);
     capabilities = Set.copyOf(capabilities);
     credentials = Set.copyOf(credentials);

@@ -77,6 +77,18 @@ class JwtAuthenticatorTest {
   }
 
   @Test
+  void refusesATokenWhoseScopeIsOutsideTheScopeGrammar() {
+    for (String scope : List.of("..", ".", "acme/..", "acme//x", "/acme", "a{b}", "a b", "")) {
+      assertThat(rejection(tokens.mint(tokens.spec("alice", "agent").withScope(scope))))
+          .as(scope)
+          .isEqualTo(Reason.CLAIMS);
+    }
+    assertThat(
+            authenticated(tokens.mint(tokens.spec("alice", "agent").withScope("acme/x-1"))).scope())
+        .contains("acme/x-1");
+  }
+
+  @Test
   void refusesUnsignedAndHmacTokensWhateverTheirClaims() {
     assertThat(rejection(tokens.algNone("alice"))).isIn(Reason.MALFORMED, Reason.ALGORITHM);
     assertThat(rejection(tokens.hs256WithPublicKeyAsSecret("alice"))).isEqualTo(Reason.ALGORITHM);

@@ -119,4 +119,31 @@ class GrantTokensTest {
     assertThat(Await.result(GrantTokens.verify(chassisVerifier, bearerToken)))
         .isEqualTo(new GrantCheck.Refused(Reason.CLAIMS));
   }
+
+  @Test
+  void aGrantWhoseTenantAgentOrBudgetScopeLeavesTheScopeGrammarOrItsTenantIsRefused() {
+    for (String[] claims :
+        new String[][] {
+          {"tenant", ".."},
+          {"tenant", "a.b"},
+          {"sub", ".."},
+          {"scope", "other/search"},
+          {"scope", "acme/.."}
+        }) {
+      String token =
+          governorKeys.mint(
+              TokenSpec.of("agent-7", TestTokens.ISSUER, TestTokens.AUDIENCE, Duration.ofMinutes(5))
+                  .withClaim("jti", "g-1")
+                  .withClaim("tenant", "acme")
+                  .withClaim("task", "acme/t1#1")
+                  .withScope("acme/search")
+                  .withClaim("cost_cap", "0")
+                  .withClaim("uses", "1")
+                  .withClaim("until", "1900000000")
+                  .withClaim(claims[0], claims[1]));
+      assertThat(Await.result(GrantTokens.verify(chassisVerifier, token)))
+          .as(claims[0] + "=" + claims[1])
+          .isEqualTo(new GrantCheck.Refused(Reason.CLAIMS));
+    }
+  }
 }

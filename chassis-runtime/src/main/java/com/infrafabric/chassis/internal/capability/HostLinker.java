@@ -104,7 +104,9 @@ public final class HostLinker {
       return switch (function.capability()) {
         case IO -> IoFunctions.handle(function, invocation);
         case LOG -> LogFunctions.log(invocation);
-        case KV -> KvFunctions.handle(function, invocation, kv, grants.kv().orElseThrow());
+        case KV ->
+            KvFunctions.handle(
+                function, invocation, kv, grants.kv().orElseThrow(), grants.publisher());
         case HTTP ->
             function == HostFunction.HTTP_REQUEST ? http().plain() : http().withCredential();
         case LLM ->

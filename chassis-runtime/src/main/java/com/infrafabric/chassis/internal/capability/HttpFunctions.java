@@ -2,8 +2,9 @@ package com.infrafabric.chassis.internal.capability;
 
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.credential.CredentialStore;
-import com.infrafabric.chassis.internal.credential.Redactor;
+import com.infrafabric.chassis.internal.egress.Destination;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.EgressResult;
 import com.infrafabric.chassis.internal.egress.HeaderRules;
@@ -27,9 +28,10 @@ import java.util.function.Consumer;
  * {@code http_request(ptr, len)} and {@code http_request_with_credential(name_ptr, name_len, ptr,
  * len)} for one invocation, sharing its request budget. Reads the JSON request, refuses methods and
  * headers a guest must not choose (Host, hop-by-hop, framing, the credential's own header), and
- * sends it through {@link HttpEgress}. The response JSON lands in the result slot, redacted of the
- * credential's secret. Each refusal is logged to the tool's log and reported to {@code denials},
- * the denied-capability metric.
+ * sends it through {@link HttpEgress}. The answer is shaped by the response policy of the
+ * invocation's credentials ({@link InvocationCredentials}) and lands in the result slot through the
+ * invocation's guest boundary. Each refusal is logged to the tool's log and reported to {@code
+ * denials}, the denied-capability metric.
  */
 final class HttpFunctions {
 
@@ -40,6 +42,7 @@ final class HttpFunctions {
   private final Consumer<String> denials;
   private final Optional<CredentialStore> credentials;
   private final BooleanSupplier budget;
+  private InvocationCredentials opened;
 
   HttpFunctions(
       Invocation invocation,
@@ -78,17 +81,7 @@ final class HttpFunctions {
             "credential",
             "credential " + credential + " is not granted to this invocation");
       }
-      Optional<OpenedCredential> opened;
-      try {
-        opened = Blocking.await(credentials.orElseThrow().open(credential));
-      } catch (RedisUnavailableException e) {
-        return Returns.error(AbiError.UNAVAILABLE);
-      }
-      if (opened.isEmpty()) {
-        return denied(
-            AbiError.NOT_FOUND, "credential", "credential " + credential + " is not in the vault");
-      }
-      return request(raw, opened);
+      return request(raw, Optional.of(credential));
     };
   }
 
@@ -99,32 +92,96 @@ final class HttpFunctions {
         && invocation.grant().map(g -> g.credentials().contains(credential)).orElse(false);
   }
 
-  private long[] request(byte[] raw, Optional<OpenedCredential> credential) {
+  private long[] request(byte[] raw, Optional<String> credentialName) {
     OutboundRequest request;
     try {
       request = HttpJson.parse(raw, egress.maxRequestBodyBytes());
     } catch (IllegalArgumentException e) {
       return Returns.error(AbiError.INVALID_ARGUMENT);
     }
+    InvocationCredentials mine;
+    try {
+      mine = opened();
+    } catch (RedisUnavailableException e) {
+      return Returns.error(AbiError.UNAVAILABLE);
+    }
+    Optional<OpenedCredential> credential = credentialName.flatMap(mine::named);
+    if (credentialName.isPresent() && credential.isEmpty()) {
+      return denied(
+          AbiError.NOT_FOUND,
+          "credential",
+          "credential " + credentialName.get() + " is not in the vault");
+    }
     Optional<String> forbidden = forbiddenHeader(request, credential);
     if (forbidden.isPresent()) {
       return denied(AbiError.DENIED, "header", forbidden.get());
     }
-    Redactor redactor = credential.map(c -> Redactor.of(c.secrets())).orElse(Redactor.none());
-    EgressResult result = send(request, credential);
+    Optional<Destination> first = destination(request.url());
+    boolean statusOnly = first.map(d -> isStatusOnly(mine, d)).orElse(false);
+    if (statusOnly && !mine.takeStatusRequest(first.get())) {
+      return statusLimit(first.get());
+    }
+    EgressResult result = send(request, credential, mine);
     if (result instanceof EgressResult.Failed failed) {
+      if (statusOnly) {
+        return Returns.error(AbiError.UNAVAILABLE);
+      }
       return failed.denial().isEmpty()
           ? Returns.error(failed.error())
-          : denied(failed.error(), failed.denial(), redactor.redact(failed.reason()));
+          : denied(failed.error(), failed.denial(), failed.reason());
     }
-    byte[] json = HttpJson.encode((EgressResult.Response) result, redactor);
-    invocation.result(json);
-    return Returns.value(json.length);
+    return answer(mine, (EgressResult.Response) result, statusOnly);
   }
 
-  private EgressResult send(OutboundRequest request, Optional<OpenedCredential> credential) {
+  /** The answer as its origin's policy lets the tool read it. */
+  private long[] answer(
+      InvocationCredentials mine, EgressResult.Response response, boolean counted) {
+    Destination from = response.from();
+    if (!mine.governs(from)) {
+      return Returns.value(invocation.result(HttpJson.full(response)));
+    }
+    if (response.compressed()) {
+      return denied(
+          AbiError.DENIED,
+          "credential",
+          "a compressed answer from " + from.origin() + " was dropped");
+    }
+    if (!isStatusOnly(mine, from)) {
+      return Returns.value(invocation.result(HttpJson.full(response)));
+    }
+    if (!counted && !mine.takeStatusRequest(from)) {
+      return statusLimit(from);
+    }
+    return Returns.value(invocation.result(HttpJson.statusOnly(response)));
+  }
+
+  private static boolean isStatusOnly(InvocationCredentials mine, Destination origin) {
+    return mine.policy(origin) instanceof ResponsePolicy.StatusOnly;
+  }
+
+  private long[] statusLimit(Destination origin) {
+    return denied(
+        AbiError.REQUEST_LIMIT,
+        "credential",
+        "the status-only credentials for "
+            + origin.origin()
+            + " allow no more requests in this invocation");
+  }
+
+  /** The invocation's credentials, opened at its first request. */
+  private InvocationCredentials opened() {
+    if (opened == null) {
+      opened =
+          Blocking.await(
+              InvocationCredentials.open(invocation, capability.credentials(), credentials));
+    }
+    return opened;
+  }
+
+  private EgressResult send(
+      OutboundRequest request, Optional<OpenedCredential> credential, InvocationCredentials mine) {
     try {
-      return egress.send(request, capability, allowList, budget, credential);
+      return egress.send(request, capability, allowList, budget, credential, mine::governs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GuestHalt(Outcome.TIMEOUT, "the tool was stopped during an HTTP request");
@@ -137,6 +194,14 @@ final class HttpFunctions {
     invocation.log(
         LogLevel.WARN, ("http_request denied: " + reason).getBytes(StandardCharsets.UTF_8));
     return Returns.error(error);
+  }
+
+  private static Optional<Destination> destination(String url) {
+    try {
+      return Optional.of(Destination.parse(url));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
   }
 
   /** The first header a tool may not choose, if any: the credential's header among them. */

@@ -1,6 +1,5 @@
 package com.infrafabric.chassis.internal.capability;
 
-import com.infrafabric.chassis.internal.credential.Redactor;
 import com.infrafabric.chassis.internal.egress.EgressResult;
 import com.infrafabric.chassis.internal.egress.HeaderRules;
 import com.infrafabric.chassis.internal.egress.OutboundRequest;
@@ -15,7 +14,8 @@ import java.util.Set;
 /**
  * The JSON forms of {@code http_request}: the request a tool writes ({@code
  * {"method","url","headers","body"}}) and the response it reads ({@code
- * {"status","headers","body"}}), with the response passed through a redactor on the way out.
+ * {"status","headers","body"}}), whole or, under a status-only credential, its status class alone.
+ * The invocation redacts the response on its way to the tool.
  */
 final class HttpJson {
 
@@ -59,16 +59,27 @@ final class HttpJson {
     return new OutboundRequest(method, text(json, "url", ""), headers, body);
   }
 
-  /** The response as the tool reads it, every header and the body redacted. */
-  static byte[] encode(EgressResult.Response response, Redactor redactor) {
+  /** The whole response: status, headers and the body as UTF-8 text. */
+  static JsonObject full(EgressResult.Response response) {
     JsonObject headers = new JsonObject();
-    response.headers().forEach((name, value) -> headers.put(name, redactor.redact(value)));
+    response.headers().forEach(headers::put);
     return new JsonObject()
         .put("status", response.status())
         .put("headers", headers)
-        .put("body", redactor.redact(new String(response.body(), StandardCharsets.UTF_8)))
-        .encode()
-        .getBytes(StandardCharsets.UTF_8);
+        .put("body", new String(response.body(), StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The status class alone ({@code 200}, {@code 300}, {@code 400} or {@code 500}), no headers, no
+   * body: all a status-only credential's origin may tell the tool.
+   */
+  static JsonObject statusOnly(EgressResult.Response response) {
+    int status = response.status();
+    int statusClass = status < 300 ? 200 : status < 400 ? 300 : status < 500 ? 400 : 500;
+    return new JsonObject()
+        .put("status", statusClass)
+        .put("headers", new JsonObject())
+        .put("body", "");
   }
 
   private static String text(JsonObject json, String field, String fallback) {

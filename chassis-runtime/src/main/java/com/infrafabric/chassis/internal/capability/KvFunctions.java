@@ -14,8 +14,9 @@ import java.util.function.Supplier;
 
 /**
  * {@code kv_get}, {@code kv_put}, {@code kv_delete} and {@code kv_list} on the invocation's
- * namespace (its tenant and tool). Keys are opaque to the host but must be 1 to 256 bytes of
- * visible ASCII (0x21 to 0x7E), so they can never carry separators, spaces or control bytes.
+ * namespace (its tenant, its tool and the tool's publisher). Keys are opaque to the host but must
+ * be 1 to 256 bytes of visible ASCII (0x21 to 0x7E), so they can never carry separators, spaces or
+ * control bytes. What a value or key list returns passes the invocation's guest boundary.
  */
 final class KvFunctions {
 
@@ -24,9 +25,13 @@ final class KvFunctions {
   private KvFunctions() {}
 
   static WasmFunctionHandle handle(
-      HostFunction function, Invocation invocation, KvStore store, KvCapability quota) {
+      HostFunction function,
+      Invocation invocation,
+      KvStore store,
+      KvCapability quota,
+      String publisher) {
     KvStore.Namespace namespace =
-        new KvStore.Namespace(invocation.context().tenant(), invocation.tool().name());
+        new KvStore.Namespace(invocation.context().tenant(), invocation.tool().name(), publisher);
     return switch (function) {
       case KV_GET ->
           (instance, args) ->
@@ -39,9 +44,8 @@ final class KvFunctions {
                       guarded(
                           () -> {
                             Optional<byte[]> value = Blocking.await(store.get(namespace, key));
-                            value.ifPresent(invocation::result);
                             return value
-                                .map(v -> Returns.value(v.length))
+                                .map(v -> Returns.value(invocation.result(v)))
                                 .orElse(Returns.error(AbiError.NOT_FOUND));
                           }));
       case KV_PUT ->
@@ -88,9 +92,7 @@ final class KvFunctions {
                                     java.util.List.copyOf(
                                         Blocking.await(
                                             store.list(namespace, prefix, quota.maxKeys()))));
-                            byte[] json = keys.encode().getBytes(StandardCharsets.UTF_8);
-                            invocation.result(json);
-                            return Returns.value(json.length);
+                            return Returns.value(invocation.result(keys));
                           }));
       default -> throw new IllegalArgumentException(function + " is not a kv function");
     };

@@ -7,17 +7,21 @@ import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Key-value namespaces in Redis, one per tenant and tool name (all versions of a tool share it).
- * Both keys of a namespace share the hash tag {@code {kv:<tenant>:<tool>}}; tenant ids and tool
- * names cannot contain the separators, so two namespaces never collide. Quotas are checked and
- * applied in one script, so concurrent invocations cannot overshoot them. Values are stored in
- * base64 because scripts take text arguments; quotas count raw bytes.
+ * Key-value namespaces in Redis, one per tenant, tool name and publisher: the versions of a tool
+ * that one publisher signed share it, and a version another trusted publisher signs under the same
+ * name starts from an empty namespace and can never read the first one's data. Both keys of a
+ * namespace share the hash tag {@code {kv:<tenant>:<tool>:<publisher kid in hex>}}; tenant ids and
+ * tool names cannot contain the separators and the kid is hex-encoded, so two namespaces never
+ * collide. Quotas are checked and applied in one script, so concurrent invocations cannot overshoot
+ * them. Values are stored in base64 because scripts take text arguments; quotas count raw bytes.
  */
 public final class KvStore {
 
@@ -32,14 +36,23 @@ public final class KvStore {
     this.redis = redis;
   }
 
-  /** The namespace of {@code tool} for {@code tenant}. */
-  public record Namespace(String tenant, String tool) {
+  /**
+   * The namespace of {@code tool} as {@code publisher} signed it, for {@code tenant}.
+   *
+   * @param publisher the key id that signed the tool's contract
+   */
+  public record Namespace(String tenant, String tool, String publisher) {
     String data() {
-      return "{kv:" + tenant + ':' + tool + "}:data";
+      return tag() + ":data";
     }
 
     String bytes() {
-      return "{kv:" + tenant + ':' + tool + "}:bytes";
+      return tag() + ":bytes";
+    }
+
+    private String tag() {
+      String kid = HexFormat.of().formatHex(publisher.getBytes(StandardCharsets.UTF_8));
+      return "{kv:" + tenant + ':' + tool + ':' + kid + '}';
     }
   }
 

@@ -25,8 +25,9 @@ import java.util.function.Consumer;
  * {@code llm_complete(ptr, len)} for one invocation: reads the request JSON, checks the call count,
  * and that the model is in both the contract's and the grant's lists, then hands the call to the
  * {@link LlmGateway} and waits for it on the guest thread. The result slot always holds JSON: the
- * completion, or {@code {"error","message","remaining_micros"}} beside a negative return. A stopped
- * guest cancels its call, which releases the reservation.
+ * completion, or {@code {"error","message","remaining_micros"}} beside a negative return, redacted
+ * of the provider's key like everything the invocation hands back. A stopped guest cancels its
+ * call, which releases the reservation.
  */
 final class LlmFunctions {
 
@@ -79,7 +80,9 @@ final class LlmFunctions {
       }
       Cancellation cancellation = new Cancellation();
       LlmOutcome outcome =
-          Blocking.await(gateway.complete(grant, request, cancellation), cancellation::cancel);
+          Blocking.await(
+              gateway.complete(grant, request, cancellation, invocation.boundary()),
+              cancellation::cancel);
       if (outcome instanceof LlmOutcome.Refused refused) {
         return error(refused.error(), refused.message(), refused.remainingMicros());
       }
@@ -122,16 +125,14 @@ final class LlmFunctions {
                     .put("output_tokens", completion.usage().outputTokens()))
             .put("cost_micros", outcome.costMicros())
             .put("remaining_micros", outcome.remainingMicros());
-    byte[] bytes = json.encode().getBytes(StandardCharsets.UTF_8);
-    invocation.result(bytes);
-    return Returns.value(bytes.length);
+    return Returns.value(invocation.result(json));
   }
 
   /** Puts the error JSON in the result slot, logs the reason, and returns the code. */
   private long[] error(AbiError error, String message, OptionalLong remaining) {
     JsonObject json = new JsonObject().put("error", error.name()).put("message", message);
     remaining.ifPresent(micros -> json.put("remaining_micros", micros));
-    invocation.result(json.encode().getBytes(StandardCharsets.UTF_8));
+    invocation.result(json);
     invocation.log(
         LogLevel.WARN,
         ("llm_complete failed: " + error.name() + ": " + message).getBytes(StandardCharsets.UTF_8));

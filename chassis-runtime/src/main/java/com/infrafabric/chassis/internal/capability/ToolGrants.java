@@ -14,12 +14,15 @@ import java.util.Optional;
  * @param http the http parameters, if granted
  * @param allowList the parsed http allow-list (empty without http)
  * @param llm the llm parameters, if granted
+ * @param publisher the key id ({@code kid}) that signed the tool's contract: the versions of a tool
+ *     share its kv namespace only with the versions the same publisher signed
  */
 public record ToolGrants(
     Optional<KvCapability> kv,
     Optional<HttpCapability> http,
     List<DestinationPattern> allowList,
-    Optional<LlmCapability> llm) {
+    Optional<LlmCapability> llm,
+    String publisher) {
 
   public ToolGrants {
     allowList = List.copyOf(allowList);

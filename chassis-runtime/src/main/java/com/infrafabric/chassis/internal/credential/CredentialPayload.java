@@ -1,33 +1,36 @@
 package com.infrafabric.chassis.internal.credential;
 
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * What is sealed for one credential: the secret and everything that decides where it may go, so
- * that only sealed, authenticated fields steer an injection.
+ * What is sealed for one credential: the secret and everything that decides where it may go and
+ * what a tool may read back, so that only sealed, authenticated fields steer an injection.
  *
  * @param secret the secret
  * @param allow allowed origins, as the operator wrote them
  * @param header lowercase header name
  * @param scheme the value's prefix, empty for none
+ * @param response what a tool may read of the allowed origins' answers
  */
-record CredentialPayload(String secret, List<String> allow, String header, String scheme) {
+record CredentialPayload(
+    String secret, List<String> allow, String header, String scheme, ResponsePolicy response) {
 
   CredentialPayload {
     allow = List.copyOf(allow);
   }
 
   byte[] encode() {
-    return new JsonObject()
-        .put("secret", secret)
-        .put("allow", new JsonArray(allow))
-        .put("header", header)
-        .put("scheme", scheme)
-        .encode()
-        .getBytes(StandardCharsets.UTF_8);
+    JsonObject json =
+        new JsonObject()
+            .put("secret", secret)
+            .put("allow", new JsonArray(allow))
+            .put("header", header)
+            .put("scheme", scheme);
+    return PolicyJson.put(json, response).encode().getBytes(StandardCharsets.UTF_8);
   }
 
   static CredentialPayload decode(byte[] bytes) {
@@ -36,7 +39,8 @@ record CredentialPayload(String secret, List<String> allow, String header, Strin
         object.getString("secret"),
         object.getJsonArray("allow").stream().map(String.class::cast).toList(),
         object.getString("header"),
-        object.getString("scheme"));
+        object.getString("scheme"),
+        PolicyJson.read(object));
   }
 
   /** The header value the host sends. */

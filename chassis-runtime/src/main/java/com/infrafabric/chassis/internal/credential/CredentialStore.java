@@ -1,19 +1,19 @@
 package com.infrafabric.chassis.internal.credential;
 
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The host side of the vault: opens a credential for the injection path, and nothing else. It is
- * never handed to an API caller; what it opens goes into one outbound header and into the redactor
- * of that request.
+ * never handed to an API caller; what it opens goes into one outbound header and into the {@link
+ * GuestBoundary} of the invocation it was opened for.
  */
 public final class CredentialStore {
 
@@ -32,28 +32,30 @@ public final class CredentialStore {
   }
 
   /**
-   * The credential {@code name}, opened; empty if it is not stored. A stored value no master key
-   * opens is logged (by name) and treated as absent.
+   * {@code owner}'s credential {@code name}, opened; empty if it is not stored. A stored value no
+   * master key opens is logged (by name) and treated as absent.
    */
-  public Future<Optional<OpenedCredential>> open(String name) {
-    return sealed.get(name).map(stored -> stored.flatMap(s -> open(name, s)));
+  public Future<Optional<OpenedCredential>> open(CredentialOwner owner, String name) {
+    CredentialId id = new CredentialId(owner, name);
+    return sealed.get(id).map(stored -> stored.flatMap(s -> open(id, s)));
   }
 
-  private Optional<OpenedCredential> open(String name, StoredCredential stored) {
-    Optional<byte[]> plaintext = keys.open(stored.sealed(), name);
+  private Optional<OpenedCredential> open(CredentialId id, StoredCredential stored) {
+    Optional<byte[]> plaintext = keys.open(stored.sealed(), id.field());
     if (plaintext.isEmpty()) {
       LOG.atWarn()
-          .addKeyValue("credential", name)
-          .log("credential {} cannot be opened with the configured master keys", name);
+          .addKeyValue("credential", id.field())
+          .log("credential {} cannot be opened with the configured master keys", id.field());
       return Optional.empty();
     }
     CredentialPayload payload = CredentialPayload.decode(plaintext.get());
     return Optional.of(
         new OpenedCredential(
-            name,
+            id.name(),
             payload.allow().stream().map(DestinationPattern::parse).toList(),
             payload.header(),
             payload.headerValue(),
-            List.of(payload.secret(), payload.headerValue())));
+            payload.secret(),
+            payload.response()));
   }
 }

@@ -2,24 +2,29 @@ package com.infrafabric.chassis.internal.credential;
 
 import com.infrafabric.chassis.InvalidCredentialException;
 import com.infrafabric.chassis.credential.CredentialInfo;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.credential.ResealReport;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.HeaderRules;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * The vault on Redis: validates at the edge with messages that name the field and never the secret,
- * seals the secret together with where it may go, and stores it. Thread-safe.
+ * seals the secret together with where it may go, what a tool may read back and whose it is, and
+ * stores it. Thread-safe.
  */
 public final class RedisCredentialVault implements CredentialVault {
 
@@ -44,18 +49,28 @@ public final class RedisCredentialVault implements CredentialVault {
     } catch (InvalidCredentialException invalid) {
       return Future.failedFuture(invalid);
     }
-    StoredCredential stored = seal(credential.name(), payload);
-    return store.put(credential.name(), stored).map(stored.info());
+    CredentialId id = new CredentialId(credential.owner(), credential.name());
+    StoredCredential stored = seal(id, payload);
+    return store.put(id, stored).map(stored.info());
   }
 
   @Override
-  public Future<Boolean> delete(String name) {
-    return store.delete(name);
+  public Future<Boolean> delete(CredentialOwner owner, String name) {
+    return store.delete(new CredentialId(owner, name));
   }
 
   @Override
-  public Future<List<CredentialInfo>> list() {
-    return store.all().map(all -> all.values().stream().map(StoredCredential::info).toList());
+  public Future<List<CredentialInfo>> list(CredentialOwner owner) {
+    return store
+        .all()
+        .map(
+            all ->
+                all.entrySet().stream()
+                    .flatMap(entry -> decode(entry).stream())
+                    .map(StoredCredential::info)
+                    .filter(info -> info.owner().equals(owner))
+                    .sorted(Comparator.comparing(CredentialInfo::name))
+                    .toList());
   }
 
   @Override
@@ -63,23 +78,29 @@ public final class RedisCredentialVault implements CredentialVault {
     return store.all().compose(this::reseal);
   }
 
-  private Future<ResealReport> reseal(Map<String, StoredCredential> all) {
+  private Future<ResealReport> reseal(Map<String, String> all) {
     List<String> unreadable = new ArrayList<>();
     List<Future<Boolean>> swaps = new ArrayList<>();
     int current = 0;
-    for (Map.Entry<String, StoredCredential> entry : all.entrySet()) {
-      String name = entry.getKey();
-      StoredCredential stored = entry.getValue();
-      if (MasterKeys.sealedKeyId(stored.sealed()).filter(keys.currentKeyId()::equals).isPresent()) {
+    for (Map.Entry<String, String> entry : all.entrySet()) {
+      Optional<CredentialId> id = CredentialId.parse(entry.getKey());
+      Optional<StoredCredential> stored = decode(entry);
+      if (id.isEmpty() || stored.isEmpty()) {
+        unreadable.add(entry.getKey());
+        continue;
+      }
+      String sealed = stored.get().sealed();
+      if (MasterKeys.sealedKeyId(sealed).filter(keys.currentKeyId()::equals).isPresent()) {
         current++;
         continue;
       }
-      var opened = keys.open(stored.sealed(), name);
+      var opened = keys.open(sealed, id.get().field());
       if (opened.isEmpty()) {
-        unreadable.add(name);
+        unreadable.add(entry.getKey());
         continue;
       }
-      swaps.add(store.swap(name, stored, seal(name, CredentialPayload.decode(opened.get()))));
+      StoredCredential replacement = seal(id.get(), CredentialPayload.decode(opened.get()));
+      swaps.add(store.swap(id.get(), entry.getValue(), replacement));
     }
     int alreadyCurrent = current;
     return Future.all(swaps)
@@ -90,15 +111,23 @@ public final class RedisCredentialVault implements CredentialVault {
             });
   }
 
-  private StoredCredential seal(String name, CredentialPayload payload) {
-    String sealed = keys.seal(payload.encode(), name);
+  /** The stored credential of a hash field, if the field and value are this vault's. */
+  private static Optional<StoredCredential> decode(Map.Entry<String, String> entry) {
+    return CredentialId.parse(entry.getKey())
+        .map(id -> StoredCredential.decode(id, entry.getValue()));
+  }
+
+  private StoredCredential seal(CredentialId id, CredentialPayload payload) {
+    String sealed = keys.seal(payload.encode(), id.field());
     return new StoredCredential(
         sealed,
         new CredentialInfo(
-            name,
+            id.owner(),
+            id.name(),
             payload.allow(),
             payload.header(),
             payload.scheme(),
+            payload.response(),
             keys.currentKeyId(),
             clock.instant()));
   }
@@ -149,7 +178,19 @@ public final class RedisCredentialVault implements CredentialVault {
               + credential.scheme()
               + "\" must be empty or match [A-Za-z][A-Za-z0-9-]{0,31}");
     }
+    if (credential.owner() instanceof CredentialOwner.Operator
+        && !(credential.response() instanceof ResponsePolicy.Full)) {
+      throw new InvalidCredentialException(
+          "response",
+          "credential "
+              + credential.name()
+              + " is the operator's: only the host reads its answers, so its response is full");
+    }
     return new CredentialPayload(
-        credential.secret(), credential.allow(), header, credential.scheme());
+        credential.secret(),
+        credential.allow(),
+        header,
+        credential.scheme(),
+        credential.response());
   }
 }

@@ -11,8 +11,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The credentials hash in Redis, one field per credential name. One key for all credentials keeps
- * listing a single read and puts it on one Redis Cluster slot; credentials are few and small.
+ * The credentials hash in Redis, one field per credential ({@link CredentialId#field()}). One key
+ * for all credentials keeps listing a single read and puts it on one Redis Cluster slot;
+ * credentials are few and small.
  */
 final class SealedCredentials {
 
@@ -27,43 +28,43 @@ final class SealedCredentials {
     this.redis = redis;
   }
 
-  Future<Void> put(String name, StoredCredential credential) {
+  Future<Void> put(CredentialId id, StoredCredential credential) {
     return redis
-        .send(Request.cmd(Command.HSET).arg(KEY).arg(name).arg(credential.encode()))
+        .send(Request.cmd(Command.HSET).arg(KEY).arg(id.field()).arg(credential.encode()))
         .mapEmpty();
   }
 
-  Future<Boolean> delete(String name) {
+  Future<Boolean> delete(CredentialId id) {
     return redis
-        .send(Request.cmd(Command.HDEL).arg(KEY).arg(name))
+        .send(Request.cmd(Command.HDEL).arg(KEY).arg(id.field()))
         .map(reply -> reply.toInteger() == 1);
   }
 
-  Future<Optional<StoredCredential>> get(String name) {
+  Future<Optional<StoredCredential>> get(CredentialId id) {
     return redis
-        .send(Request.cmd(Command.HGET).arg(KEY).arg(name))
+        .send(Request.cmd(Command.HGET).arg(KEY).arg(id.field()))
         .map(
             reply ->
-                Optional.ofNullable(reply).map(r -> StoredCredential.decode(name, r.toString())));
+                Optional.ofNullable(reply).map(r -> StoredCredential.decode(id, r.toString())));
   }
 
-  /** Every credential by name, in name order. */
-  Future<TreeMap<String, StoredCredential>> all() {
-    return redis.send(Request.cmd(Command.HGETALL).arg(KEY)).map(SealedCredentials::byName);
+  /** Every field and stored value, in field order: the fields this vault did not write too. */
+  Future<TreeMap<String, String>> all() {
+    return redis.send(Request.cmd(Command.HGETALL).arg(KEY)).map(SealedCredentials::byField);
   }
 
-  /** Replaces {@code name} only if it still holds {@code read}; true if it did. */
-  Future<Boolean> swap(String name, StoredCredential read, StoredCredential replacement) {
+  /** Replaces {@code id} only if it still holds {@code read}; true if it did. */
+  Future<Boolean> swap(CredentialId id, String read, StoredCredential replacement) {
     return redis
-        .eval(SWAP, List.of(KEY), List.of(name, read.encode(), replacement.encode()))
+        .eval(SWAP, List.of(KEY), List.of(id.field(), read, replacement.encode()))
         .map(reply -> reply.toInteger() == 1);
   }
 
-  private static TreeMap<String, StoredCredential> byName(Response reply) {
-    TreeMap<String, StoredCredential> credentials = new TreeMap<>();
-    for (String name : reply.getKeys()) {
-      credentials.put(name, StoredCredential.decode(name, reply.get(name).toString()));
+  private static TreeMap<String, String> byField(Response reply) {
+    TreeMap<String, String> fields = new TreeMap<>();
+    for (String field : reply.getKeys()) {
+      fields.put(field, reply.get(field).toString());
     }
-    return credentials;
+    return fields;
   }
 }

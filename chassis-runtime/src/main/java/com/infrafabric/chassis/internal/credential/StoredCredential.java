@@ -9,34 +9,38 @@ import java.util.List;
 /**
  * One credential as Redis holds it: the sealed value, and a plain copy of its non-secret fields so
  * the vault can list credentials without opening them. Injection reads the sealed copy only, so
- * altering the plain fields in Redis cannot widen where a secret goes.
+ * altering the plain fields in Redis cannot widen where a secret goes or what a tool reads back.
  *
- * @param sealed compact JWE of {@link CredentialPayload}, bound to the credential's name
+ * @param sealed compact JWE of {@link CredentialPayload}, bound to the credential's {@link
+ *     CredentialId}
  * @param info the non-secret fields
  */
 record StoredCredential(String sealed, CredentialInfo info) {
 
   String encode() {
-    return new JsonObject()
-        .put("sealed", sealed)
-        .put("allow", new JsonArray(info.allow()))
-        .put("header", info.header())
-        .put("scheme", info.scheme())
-        .put("kid", info.keyId())
-        .put("updatedAt", info.updatedAt().toString())
-        .encode();
+    JsonObject json =
+        new JsonObject()
+            .put("sealed", sealed)
+            .put("allow", new JsonArray(info.allow()))
+            .put("header", info.header())
+            .put("scheme", info.scheme())
+            .put("kid", info.keyId())
+            .put("updatedAt", info.updatedAt().toString());
+    return PolicyJson.put(json, info.response()).encode();
   }
 
-  static StoredCredential decode(String name, String json) {
+  static StoredCredential decode(CredentialId id, String json) {
     JsonObject object = new JsonObject(json);
     List<String> allow = object.getJsonArray("allow").stream().map(String.class::cast).toList();
     return new StoredCredential(
         object.getString("sealed"),
         new CredentialInfo(
-            name,
+            id.owner(),
+            id.name(),
             allow,
             object.getString("header"),
             object.getString("scheme"),
+            PolicyJson.read(object),
             object.getString("kid"),
             Instant.parse(object.getString("updatedAt"))));
   }

@@ -12,8 +12,16 @@ public sealed interface EgressResult {
    * @param status HTTP status
    * @param headers lowercase names, repeated values joined with {@code ", "}
    * @param body the body, at most the contract's cap
+   * @param from where the response came from (the last hop, after redirects)
    */
-  record Response(int status, Map<String, String> headers, byte[] body) implements EgressResult {}
+  record Response(int status, Map<String, String> headers, byte[] body, Destination from)
+      implements EgressResult {
+
+    /** True if the body is content-encoded (compressed), so opaque to redaction. */
+    public boolean compressed() {
+      return !headers.getOrDefault("content-encoding", "identity").equalsIgnoreCase("identity");
+    }
+  }
 
   /**
    * The request was refused or failed.

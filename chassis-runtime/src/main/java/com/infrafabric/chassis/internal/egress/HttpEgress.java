@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Sends guest HTTP requests. Each hop is decided by the {@link EgressPolicy} and the connection is
@@ -65,23 +66,27 @@ public final class HttpEgress implements AutoCloseable {
    * Sends {@code request} under {@code capability}, taking one request from {@code budget} per hop.
    * Call from a guest thread.
    *
-   * <p>With a {@code credential}, every hop must also be to an origin the credential allows, and
-   * its header is added; a redirect to another origin than the first hop's is not followed (the
-   * tool gets the 3xx), compression is refused ({@code accept-encoding: identity}, and a compressed
-   * answer is discarded) so the echoed secret cannot come back in a form redaction cannot see.
+   * <p>With a {@code credential}, every hop must also be to an origin the credential allows, its
+   * header is added, and no compression is asked for ({@code accept-encoding: identity}). A
+   * redirect from an origin the credential or {@code pinned} covers (the origins of the credentials
+   * the invocation may use) to another origin is not followed, with or without the credential: the
+   * tool gets the 3xx (which the caller shapes like any answer from that origin), so an origin that
+   * was sent a secret cannot make the host carry it elsewhere in a URL. The caller also discards a
+   * compressed answer from such an origin ({@link EgressResult.Response#compressed}), so an echoed
+   * secret cannot come back in a form redaction cannot see.
    */
   public EgressResult send(
       OutboundRequest request,
       HttpCapability capability,
       List<DestinationPattern> allowList,
       BooleanSupplier budget,
-      Optional<OpenedCredential> credential)
+      Optional<OpenedCredential> credential,
+      Predicate<Destination> pinned)
       throws InterruptedException {
     String method = request.method();
     String url = request.url();
     byte[] body = request.body();
     Map<String, String> headers = withCredential(request.headers(), credential);
-    String firstOrigin = null;
     for (int hop = 0; ; hop++) {
       if (!budget.getAsBoolean()) {
         return new EgressResult.Failed(
@@ -95,7 +100,6 @@ public final class HttpEgress implements AutoCloseable {
       }
       EgressDecision.Allowed allowed = (EgressDecision.Allowed) decision;
       Destination destination = allowed.destination();
-      firstOrigin = firstOrigin == null ? destination.origin() : firstOrigin;
       if (credential.isPresent() && !credential.get().allows(destination)) {
         return new EgressResult.Failed(
             AbiError.CREDENTIAL_NOT_GRANTED,
@@ -103,12 +107,6 @@ public final class HttpEgress implements AutoCloseable {
             "credential");
       }
       EgressResult result = exchange(allowed, method, headers, body, capability);
-      if (credential.isPresent() && compressed(result)) {
-        return new EgressResult.Failed(
-            AbiError.DENIED,
-            "a compressed answer to a request carrying a credential",
-            "credential");
-      }
       String location = location(result);
       boolean follow =
           location != null
@@ -118,7 +116,8 @@ public final class HttpEgress implements AutoCloseable {
         return result;
       }
       url = redirectTarget(destination.uri(), location);
-      if (credential.isPresent() && !sameOrigin(url, firstOrigin)) {
+      boolean staysHere = credential.isPresent() || pinned.test(destination);
+      if (staysHere && !sameOrigin(url, destination.origin())) {
         return result;
       }
       body = new byte[0];
@@ -134,14 +133,6 @@ public final class HttpEgress implements AutoCloseable {
     all.put("accept-encoding", "identity");
     all.put(credential.get().header(), credential.get().headerValue());
     return all;
-  }
-
-  private static boolean compressed(EgressResult result) {
-    if (result instanceof EgressResult.Response response) {
-      String encoding = response.headers().getOrDefault("content-encoding", "identity");
-      return !encoding.equalsIgnoreCase("identity");
-    }
-    return false;
   }
 
   private static boolean sameOrigin(String url, String origin) {
@@ -204,7 +195,9 @@ public final class HttpEgress implements AutoCloseable {
                           sent.set(request);
                           return request.send(Buffer.buffer(body));
                         })
-                    .onSuccess(response -> receive(response, capability.maxResponseBytes(), done))
+                    .onSuccess(
+                        response ->
+                            receive(response, destination, capability.maxResponseBytes(), done))
                     .onFailure(failure -> done.complete(failed(failure))));
     try {
       return done.get(capability.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -223,7 +216,10 @@ public final class HttpEgress implements AutoCloseable {
   }
 
   private static void receive(
-      HttpClientResponse response, int maxBytes, CompletableFuture<EgressResult> done) {
+      HttpClientResponse response,
+      Destination from,
+      int maxBytes,
+      CompletableFuture<EgressResult> done) {
     Buffer received = Buffer.buffer();
     response.handler(
         chunk -> {
@@ -242,7 +238,7 @@ public final class HttpEgress implements AutoCloseable {
         end ->
             done.complete(
                 new EgressResult.Response(
-                    response.statusCode(), headers(response), received.getBytes())));
+                    response.statusCode(), headers(response), received.getBytes(), from)));
   }
 
   private static Map<String, String> headers(HttpClientResponse response) {

@@ -1,27 +1,30 @@
 package com.infrafabric.chassis.internal.egress;
 
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import java.util.List;
 
 /**
- * A credential opened for one request: where it may go and the header it adds. Lives only as long
- * as that request; never logged ({@link #toString()} names it only).
+ * A credential opened for one invocation: where it may go, the header it adds, the secret that must
+ * never come back, and what a tool may read of its origins' answers. Lives only as long as that
+ * invocation; never logged ({@link #toString()} names it only).
  *
  * @param name the credential's name
  * @param allow origins the header may be sent to
  * @param header lowercase header name
  * @param headerValue the value sent, scheme included
- * @param secrets what must never reach the tool: the secret and the whole header value
+ * @param secret the secret, which the invocation's guest boundary redacts
+ * @param response what a tool may read of the answers of the origins {@code allow} matches
  */
 public record OpenedCredential(
     String name,
     List<DestinationPattern> allow,
     String header,
     String headerValue,
-    List<String> secrets) {
+    String secret,
+    ResponsePolicy response) {
 
   public OpenedCredential {
     allow = List.copyOf(allow);
-    secrets = List.copyOf(secrets);
   }
 
   /** True if the header may be sent to {@code destination}. */

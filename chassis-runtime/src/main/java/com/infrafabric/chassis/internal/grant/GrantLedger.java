@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.grant;
 
 import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.grant.GrantRevocation;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
@@ -12,7 +13,9 @@ import java.util.List;
  * What the chassis remembers about each grant, in Redis so every node and every restart sees the
  * same: how many invocations used it (refused beyond its allowed uses) and how much its LLM calls
  * have held or spent (refused beyond its cost cap). Each check-and-count is one Lua script, so two
- * nodes racing on the last use or the last micro-dollar cannot both win.
+ * nodes racing on the last use or the last micro-dollar cannot both win. The same scripts refuse a
+ * grant the governor revoked ({@link GrantRevocation}: its task's lease ended): the record carries
+ * the tenant's hash tag so it lies in the slot of the governor's revocation.
  *
  * <p>A grant's record expires when the grant does, plus the verifier's clock skew: after that the
  * token is refused as expired anyway. The time comes from the injected clock. Thread-safe.
@@ -44,6 +47,9 @@ public final class GrantLedger {
 
     /** Every allowed use is spent. */
     record Exhausted(int used) implements Use {}
+
+    /** The governor revoked the grant: its lease ended as {@code how}. */
+    record Revoked(String how) implements Use {}
   }
 
   /** The outcome of holding a cost against the grant's cap. */
@@ -53,16 +59,21 @@ public final class GrantLedger {
 
     /** Not held: the cap has only {@code remainingMicros} left. */
     record Denied(long remainingMicros) implements Hold {}
+
+    /** Not held: the governor revoked the grant, its lease ended as {@code how}. */
+    record Revoked(String how) implements Hold {}
   }
 
   public Future<Use> use(Grant grant) {
     return redis
-        .eval(USE, List.of(key(grant)), List.of(Integer.toString(grant.maxUses()), ttl(grant)))
+        .eval(USE, keys(grant), List.of(Integer.toString(grant.maxUses()), ttl(grant)))
         .map(
-            reply -> {
-              int value = reply.toInteger();
-              return value > 0 ? new Use.Counted(value) : new Use.Exhausted(-value);
-            });
+            reply ->
+                switch (reply.get(0).toString()) {
+                  case "counted" -> new Use.Counted(reply.get(1).toInteger());
+                  case "exhausted" -> new Use.Exhausted(reply.get(1).toInteger());
+                  default -> new Use.Revoked(reply.get(1).toString());
+                });
   }
 
   /** Gives back a use the invocation never made (it was turned away before running). */
@@ -75,13 +86,15 @@ public final class GrantLedger {
     return redis
         .eval(
             HOLD,
-            List.of(key(grant)),
+            keys(grant),
             List.of(Long.toString(micros), Long.toString(grant.costCapMicros()), ttl(grant)))
         .map(
             reply ->
-                reply.get(0).toInteger() == 1
-                    ? new Hold.Held(reply.get(1).toLong())
-                    : new Hold.Denied(reply.get(1).toLong()));
+                switch (reply.get(0).toString()) {
+                  case "held" -> new Hold.Held(reply.get(1).toLong());
+                  case "capped" -> new Hold.Denied(reply.get(1).toLong());
+                  default -> new Hold.Revoked(reply.get(1).toString());
+                });
   }
 
   /** Replaces a hold of {@code heldMicros} by the actual cost {@code actualMicros}. */
@@ -103,8 +116,16 @@ public final class GrantLedger {
     return Long.toString(Math.max(left.toMillis(), MIN_TTL.toMillis()));
   }
 
-  /** Grant ids are checked by the verifier to hold no braces, so the hash tag is the id. */
+  /** The grant's record and its revocation, both in the tenant's hash tag. */
+  private static List<String> keys(Grant grant) {
+    return List.of(key(grant), GrantRevocation.key(grant));
+  }
+
+  /**
+   * The grant's record. Tenants are scope segments (no braces), so the hash tag is the tenant, as
+   * in the governor's keys; the verifier checks grant ids for braces too.
+   */
   static String key(Grant grant) {
-    return "chassis:grant:{" + grant.id() + '}';
+    return "chassis:{" + grant.tenant() + "}:grant:" + grant.id();
   }
 }

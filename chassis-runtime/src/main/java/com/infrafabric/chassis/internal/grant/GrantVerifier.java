@@ -13,15 +13,16 @@ import java.util.regex.Pattern;
 /**
  * Admits an invocation under a grant token: the governor's signature, issuer, audience and expiry
  * (through the platform's token verifier), then that the grant is for this tenant and agent and
- * covers this module's digest, and last one use counted in the {@link GrantLedger}. The use is
- * counted only after every other check passed, so a refused token spends nothing. Thread-safe.
+ * covers this module's digest, and last one use counted in the {@link GrantLedger}, which also
+ * refuses a grant the governor revoked because its task's lease ended. The use is counted only
+ * after every other check passed, so a refused token spends nothing. Thread-safe.
  */
 public final class GrantVerifier {
 
   /**
    * Grant ids as the governor's claim path makes them ({@code grant:<tenant>/<task>#<claim>}, up to
-   * 155 characters). The id names the grant's use record in Redis inside a hash tag, so braces are
-   * never allowed.
+   * 155 characters). The id names the grant's use record in Redis, after the tenant's hash tag;
+   * braces are refused all the same, so an id can never be read as a hash tag of its own.
    */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:/#-]{1,200}");
 
@@ -73,19 +74,23 @@ public final class GrantVerifier {
   }
 
   private Future<Decision> count(Grant grant) {
-    return ledger
-        .use(grant)
-        .map(
-            use ->
-                use instanceof GrantLedger.Use.Exhausted exhausted
-                    ? refused(
-                        grant.id()
-                            + " was already used "
-                            + exhausted.used()
-                            + " of "
-                            + grant.maxUses()
-                            + " times")
-                    : new Decision.Admitted(grant));
+    return ledger.use(grant).map(use -> decision(grant, use));
+  }
+
+  private static Decision decision(Grant grant, GrantLedger.Use use) {
+    if (use instanceof GrantLedger.Use.Exhausted exhausted) {
+      return refused(
+          grant.id()
+              + " was already used "
+              + exhausted.used()
+              + " of "
+              + grant.maxUses()
+              + " times");
+    }
+    if (use instanceof GrantLedger.Use.Revoked revoked) {
+      return refused(grant.id() + " was revoked: its task's lease ended (" + revoked.how() + ")");
+    }
+    return new Decision.Admitted(grant);
   }
 
   private static Optional<String> mismatch(

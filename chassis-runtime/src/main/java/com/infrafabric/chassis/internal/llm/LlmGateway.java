@@ -1,6 +1,8 @@
 package com.infrafabric.chassis.internal.llm;
 
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.internal.credential.CredentialStore;
+import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.llm.BudgetPort;
@@ -27,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * provider is called under its retries and breaker, every attempt sharing that one reservation; the
  * reported usage is committed with a key derived from the reservation, so a repeated commit never
  * charges twice; the grant's hold is settled to the actual cost. Any failure after the reservation
- * releases it and the grant's hold before the tool hears of it.
+ * releases it and the grant's hold before the tool hears of it. A provider's key is the operator's
+ * credential; it is guarded by the calling invocation's {@link GuestBoundary} before the call, so
+ * neither an answer nor an error that repeats it reaches the tool.
  *
  * <p>Thread-safe; never blocks.
  */
@@ -61,6 +65,9 @@ public final class LlmGateway implements AutoCloseable {
     this.credentials = credentials;
   }
 
+  /** The invocation a call is for: how it is cancelled, and where its secrets are guarded. */
+  private record Call(Cancellation cancellation, GuestBoundary boundary) {}
+
   /**
    * A call's reservation and the grant's hold for it, once both are made, with the model it was
    * priced for (the provider may name the model differently in its answer).
@@ -68,8 +75,12 @@ public final class LlmGateway implements AutoCloseable {
   private record Held(
       ReserveResult.Reserved reservation, long grantRemainingMicros, String model) {}
 
-  /** Makes the call {@code request} under {@code grant}; always a value, never a failed future. */
-  public Future<LlmOutcome> complete(Grant grant, ChatRequest request, Cancellation cancellation) {
+  /**
+   * Makes the call {@code request} under {@code grant} for the invocation behind {@code boundary};
+   * always a value, never a failed future.
+   */
+  public Future<LlmOutcome> complete(
+      Grant grant, ChatRequest request, Cancellation cancellation, GuestBoundary boundary) {
     Route route = byModel.get(request.model());
     if (route == null) {
       return refused(AbiError.MODEL_NOT_ALLOWED, "no provider serves model " + request.model());
@@ -91,7 +102,9 @@ public final class LlmGateway implements AutoCloseable {
     return budget
         .get()
         .reserve(ask)
-        .compose(reserved -> afterReserve(grant, route, request, cancellation, reserved));
+        .compose(
+            reserved ->
+                afterReserve(grant, route, request, new Call(cancellation, boundary), reserved));
   }
 
   @Override
@@ -106,11 +119,7 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   private Future<LlmOutcome> afterReserve(
-      Grant grant,
-      Route route,
-      ChatRequest request,
-      Cancellation cancellation,
-      ReserveResult result) {
+      Grant grant, Route route, ChatRequest request, Call call, ReserveResult result) {
     if (result instanceof ReserveResult.Denied denied) {
       return refused(AbiError.BUDGET_DENIED, denied.reason(), denied.remainingMicros());
     }
@@ -122,20 +131,11 @@ public final class LlmGateway implements AutoCloseable {
         .hold(grant, reserved.amountMicros())
         .compose(
             hold -> {
-              if (hold instanceof GrantLedger.Hold.Denied denied) {
-                return release(reserved)
-                    .compose(
-                        done ->
-                            refused(
-                                AbiError.BUDGET_DENIED,
-                                capMessage(
-                                    grant, reserved.amountMicros(), denied.remainingMicros()),
-                                denied.remainingMicros()));
+              if (!(hold instanceof GrantLedger.Hold.Held granted)) {
+                return release(reserved).compose(done -> notHeld(grant, reserved, hold));
               }
-              Held held =
-                  new Held(
-                      reserved, ((GrantLedger.Hold.Held) hold).remainingMicros(), request.model());
-              return call(grant, route, request, cancellation, held);
+              Held held = new Held(reserved, granted.remainingMicros(), request.model());
+              return call(grant, route, request, call, held);
             },
             failure ->
                 release(reserved)
@@ -148,8 +148,8 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   private Future<LlmOutcome> call(
-      Grant grant, Route route, ChatRequest request, Cancellation cancellation, Held held) {
-    return key(route)
+      Grant grant, Route route, ChatRequest request, Call call, Held held) {
+    return key(route, call.boundary())
         .compose(
             key -> {
               if (route.settings().credential().isPresent() && key.isEmpty()) {
@@ -162,7 +162,9 @@ public final class LlmGateway implements AutoCloseable {
                                 + route.settings().credential().get()
                                 + ") is not in the vault"));
               }
-              return route.gate().call(() -> route.provider().complete(request, key, cancellation));
+              return route
+                  .gate()
+                  .call(() -> route.provider().complete(request, key, call.cancellation()));
             },
             failure ->
                 Future.succeededFuture(
@@ -175,12 +177,16 @@ public final class LlmGateway implements AutoCloseable {
                     : undo(grant, held).compose(done -> failedCall((ProviderReply.Failed) reply)));
   }
 
-  private Future<Optional<OpenedCredential>> key(Route route) {
+  /** The provider's key, the operator's credential, guarded before anything is sent with it. */
+  private Future<Optional<OpenedCredential>> key(Route route, GuestBoundary boundary) {
     Optional<String> name = route.settings().credential();
     if (name.isEmpty() || credentials.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return credentials.get().open(name.get());
+    return credentials
+        .get()
+        .open(CredentialOwner.operator(), name.get())
+        .onSuccess(key -> key.ifPresent(boundary::guard));
   }
 
   private Future<LlmOutcome> settle(Grant grant, ChatCompletion completion, Held held) {
@@ -279,6 +285,18 @@ public final class LlmGateway implements AutoCloseable {
   private static Future<LlmOutcome> failedCall(ProviderReply.Failed failed) {
     return refused(
         failed.timedOut() ? AbiError.TIMEOUT : AbiError.PROVIDER_UNAVAILABLE, failed.reason());
+  }
+
+  /** The refusal of a call whose cost the grant did not hold: capped, or revoked. */
+  private static Future<LlmOutcome> notHeld(
+      Grant grant, ReserveResult.Reserved reserved, GrantLedger.Hold hold) {
+    if (hold instanceof GrantLedger.Hold.Revoked revoked) {
+      return refused(
+          AbiError.DENIED, "the grant was revoked: its task's lease ended (" + revoked.how() + ")");
+    }
+    long remaining = ((GrantLedger.Hold.Denied) hold).remainingMicros();
+    return refused(
+        AbiError.BUDGET_DENIED, capMessage(grant, reserved.amountMicros(), remaining), remaining);
   }
 
   private static String capMessage(Grant grant, long needed, long remaining) {

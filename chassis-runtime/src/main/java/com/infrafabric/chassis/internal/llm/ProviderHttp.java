@@ -1,6 +1,5 @@
 package com.infrafabric.chassis.internal.llm;
 
-import com.infrafabric.chassis.internal.credential.Redactor;
 import com.infrafabric.chassis.internal.egress.Destination;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.chassis.llm.ProviderSettings;
@@ -21,8 +20,9 @@ import java.util.function.Function;
 /**
  * The HTTP side shared by the networked providers: one JSON POST to the configured endpoint with
  * the API key's header, bounded by the attempt timeout, and the answer classified. 429, 5xx,
- * timeouts and connection failures are retryable; other statuses are final. Failure reasons never
- * carry the key: they pass through the key's redactor.
+ * timeouts and connection failures are retryable; other statuses are final. Failure reasons name
+ * the status or the failure's kind, never a body; what reaches the tool passes the invocation's
+ * guest boundary, which guards the key.
  */
 final class ProviderHttp {
 
@@ -73,12 +73,10 @@ final class ProviderHttp {
             .putHeader("accept-encoding", "identity")
             .putHeader(credential.header(), credential.headerValue());
     headers.forEach(options::putHeader);
-    Redactor redactor = Redactor.of(credential.secrets());
     return BoundedExchange.send(
             vertx, client, options, body.toBuffer(), settings.timeout(), cancellation)
         .map(received -> classify(received, parse))
-        .otherwise(failure -> failed(failure, cancellation))
-        .map(reply -> redacted(reply, redactor));
+        .otherwise(failure -> failed(failure, cancellation));
   }
 
   void close() {
@@ -128,17 +126,6 @@ final class ProviderHttp {
     }
     return ProviderReply.Failed.retryable(
         settings.name() + " could not be reached: " + failure.getClass().getSimpleName());
-  }
-
-  private static ProviderReply redacted(ProviderReply reply, Redactor redactor) {
-    if (reply instanceof ProviderReply.Failed failed) {
-      return new ProviderReply.Failed(
-          failed.retryable(),
-          failed.timedOut(),
-          redactor.redact(failed.reason()),
-          failed.retryAfter());
-    }
-    return reply;
   }
 
   /** {@code Retry-After} in seconds; the HTTP-date form is treated as absent. */

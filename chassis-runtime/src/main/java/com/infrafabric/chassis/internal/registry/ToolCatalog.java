@@ -230,7 +230,8 @@ public final class ToolCatalog {
             contract.capability(KvCapability.class),
             contract.capability(HttpCapability.class),
             allow,
-            contract.capability(LlmCapability.class));
+            contract.capability(LlmCapability.class),
+            verified.keyId());
     ToolInfo info =
         new ToolInfo(ref, validated.digest(), size, contract, verified.keyId(), registeredAt);
     Invoker.Prepared prepared =

@@ -4,9 +4,13 @@ import com.infrafabric.chassis.GuestLog;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.platform.grant.Grant;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,6 +24,10 @@ import org.slf4j.event.Level;
  * The host-side state of one invocation: its input, the output and log written so far, the host
  * call count and the pending result. Created fresh for each invocation and touched only by its
  * guest thread while the guest runs; read by others only after the run completed.
+ *
+ * <p>It is where host data becomes readable by the tool or its caller: the result slot, the log and
+ * the output all pass its {@link GuestBoundary}, which redacts every secret opened for the
+ * invocation.
  */
 public final class Invocation {
 
@@ -32,6 +40,7 @@ public final class Invocation {
   private final Optional<Grant> grant;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
   private final List<GuestLog> logs = new ArrayList<>();
+  private final GuestBoundary boundary = new GuestBoundary();
   private int logBytes;
   private int hostCalls;
   private byte[] result;
@@ -68,6 +77,11 @@ public final class Invocation {
     return limits;
   }
 
+  /** Where secrets opened for this invocation are guarded, so none reaches the tool. */
+  public GuestBoundary boundary() {
+    return boundary;
+  }
+
   /** Counts one host call; call first thing in every host function. */
   public void hostCall() {
     if (++hostCalls > limits.hostCallsMax()) {
@@ -95,8 +109,9 @@ public final class Invocation {
     output.write(bytes, offset, length);
   }
 
+  /** The output, redacted: it is checked to be JSON only after. */
   public byte[] output() {
-    return output.toByteArray();
+    return boundary.redact(output.toByteArray());
   }
 
   /**
@@ -109,7 +124,7 @@ public final class Invocation {
           Outcome.LOG_LIMIT, "the tool logged more than " + limits.logMaxBytes() + " bytes");
     }
     logBytes += message.length;
-    String text = sanitize(new String(message, StandardCharsets.UTF_8));
+    String text = sanitize(boundary.redact(new String(message, StandardCharsets.UTF_8)));
     logs.add(new GuestLog(level, text));
     GUEST_LOG
         .atLevel(Level.valueOf(level.name()))
@@ -124,9 +139,27 @@ public final class Invocation {
     return List.copyOf(logs);
   }
 
-  /** Replaces the pending result of the last producing host call. */
-  public void result(byte[] bytes) {
-    this.result = bytes;
+  /**
+   * Replaces the pending result of the last producing host call with {@code bytes}, redacted, and
+   * returns the length the tool reads.
+   */
+  public int result(byte[] bytes) {
+    this.result = boundary.redact(bytes);
+    return result.length;
+  }
+
+  /** The same with a JSON object or array, every name and string in it redacted. */
+  public int result(JsonObject json) {
+    return resultJson(json);
+  }
+
+  public int result(JsonArray json) {
+    return resultJson(json);
+  }
+
+  private int resultJson(Object json) {
+    this.result = Json.encode(boundary.redactJson(json)).getBytes(StandardCharsets.UTF_8);
+    return result.length;
   }
 
   public Optional<byte[]> result() {

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.InvalidCredentialException;
 import com.infrafabric.chassis.credential.CredentialInfo;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.credential.ResealReport;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.egress.Destination;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.KeyRings;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
@@ -36,6 +39,10 @@ class CredentialVaultTest {
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
 
   private static final String CANARY = "sk-canary-7c1e9a3b5d";
+  private static final CredentialOwner ACME = CredentialOwner.tenant("acme");
+  private static final CredentialOwner GLOBEX = CredentialOwner.tenant("globex");
+  private static final CredentialOwner OPERATOR = CredentialOwner.operator();
+  private static final String FIELD = "tenant/acme/search-key";
   private static final String OLD_KEYS = MasterKeys.generateJwks("2025");
 
   private static Vertx vertx;
@@ -45,7 +52,12 @@ class CredentialVaultTest {
   @BeforeAll
   static void connect() {
     vertx = Vertx.vertx();
-    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint())
+                .withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
+            new SimpleMeterRegistry());
   }
 
   @AfterAll
@@ -67,35 +79,89 @@ class CredentialVaultTest {
     assertThat(info)
         .isEqualTo(
             new CredentialInfo(
+                ACME,
                 "search-key",
                 List.of("https://api.search.test:443"),
                 "authorization",
                 "Bearer",
+                ResponsePolicy.statusOnly(3),
                 "2025",
                 clock.instant()));
-    assertThat(Await.result(vault.list())).containsExactly(info);
+    assertThat(Await.result(vault.list(ACME))).containsExactly(info);
+    assertThat(Await.result(vault.list(GLOBEX))).isEmpty();
+    assertThat(Await.result(vault.list(OPERATOR))).isEmpty();
     assertThat(info.toString()).doesNotContain(CANARY);
     assertThat(search(CANARY).toString()).doesNotContain(CANARY);
-    assertThat(rawRedisValue("search-key")).doesNotContain(CANARY).doesNotContain("canary");
+    assertThat(rawRedisValue(FIELD)).doesNotContain(CANARY).doesNotContain("canary");
+  }
+
+  @Test
+  void aCredentialBelongsToItsOwnerAndOpensForNoOther() {
+    MasterKeys keys = MasterKeys.parse(OLD_KEYS);
+    RedisCredentialVault vault = vault(keys);
+    Await.result(vault.put(search(CANARY)));
+    Await.result(vault.put(withOwner(search("sk-globex-0123456789"), GLOBEX)));
+    Await.result(vault.put(withOwner(search("sk-operator-0123456789"), OPERATOR)));
+    CredentialStore store = new CredentialStore(redis, keys);
+
+    assertThat(Await.result(store.open(ACME, "search-key")).orElseThrow().secret())
+        .isEqualTo(CANARY);
+    assertThat(Await.result(store.open(GLOBEX, "search-key")).orElseThrow().secret())
+        .isEqualTo("sk-globex-0123456789");
+    assertThat(Await.result(store.open(OPERATOR, "search-key")).orElseThrow().secret())
+        .isEqualTo("sk-operator-0123456789");
+    assertThat(Await.result(store.open(CredentialOwner.tenant("initech"), "search-key"))).isEmpty();
+
+    // A sealed value copied to another owner's field in Redis does not open there.
+    rawRedisPut("tenant/initech/search-key", rawRedisValue(FIELD));
+    assertThat(Await.result(store.open(CredentialOwner.tenant("initech"), "search-key"))).isEmpty();
+    assertThat(Await.result(vault.delete(GLOBEX, "search-key"))).isTrue();
+    assertThat(Await.result(store.open(ACME, "search-key"))).isPresent();
+  }
+
+  @Test
+  void theOperatorsCredentialsAreReadByTheHostOnlySoTheirResponseIsFull() {
+    NewCredential statusOnly = search(CANARY);
+    assertInvalid(
+        vault(MasterKeys.parse(OLD_KEYS)),
+        new NewCredential(
+            OPERATOR,
+            statusOnly.name(),
+            CANARY,
+            statusOnly.allow(),
+            statusOnly.header(),
+            statusOnly.scheme(),
+            statusOnly.response()),
+        "credential search-key is the operator's: only the host reads its answers, so its"
+            + " response is full");
+  }
+
+  @Test
+  void aRecordThisVaultDidNotWriteIsNeitherListedNorOpenedAndResealReportsIt() {
+    RedisCredentialVault vault = vault(MasterKeys.parse(OLD_KEYS));
+    Await.result(vault.put(search(CANARY)));
+    rawRedisPut("search-key", rawRedisValue(FIELD));
+    assertThat(Await.result(vault.list(ACME))).hasSize(1);
+    assertThat(Await.result(vault.reseal()).unreadable()).containsExactly("search-key");
   }
 
   @Test
   void theInjectionPathOpensTheSealedFieldsOnlyEvenWhenThePlainCopyIsAltered() {
     MasterKeys keys = MasterKeys.parse(OLD_KEYS);
     Await.result(vault(keys).put(search(CANARY)));
-    JsonObject stored = new JsonObject(rawRedisValue("search-key"));
-    stored.put("allow", List.of("https://evil.test:443")).put("header", "x-leak");
-    Await.result(
-        redis.send(
-            Request.cmd(Command.HSET)
-                .arg(SealedCredentials.KEY)
-                .arg("search-key")
-                .arg(stored.encode())));
+    JsonObject stored = new JsonObject(rawRedisValue(FIELD));
+    stored
+        .put("allow", List.of("https://evil.test:443"))
+        .put("header", "x-leak")
+        .put("response", "full")
+        .remove("max_requests");
+    rawRedisPut(FIELD, stored.encode());
 
     OpenedCredential opened =
-        Await.result(new CredentialStore(redis, keys).open("search-key")).orElseThrow();
+        Await.result(new CredentialStore(redis, keys).open(ACME, "search-key")).orElseThrow();
     assertThat(opened.header()).isEqualTo("authorization");
     assertThat(opened.headerValue()).isEqualTo("Bearer " + CANARY);
+    assertThat(opened.response()).isEqualTo(ResponsePolicy.statusOnly(3));
     assertThat(opened.allows(Destination.parse("https://api.search.test/v1"))).isTrue();
     assertThat(opened.allows(Destination.parse("https://evil.test/"))).isFalse();
     assertThat(opened.toString()).isEqualTo("OpenedCredential[search-key]");
@@ -110,10 +176,11 @@ class CredentialVaultTest {
 
     assertThat(Await.result(vault(rotated).reseal())).isEqualTo(new ResealReport(1, 0, List.of()));
     assertThat(Await.result(vault(rotated).reseal())).isEqualTo(new ResealReport(0, 1, List.of()));
-    assertThat(Await.result(vault(rotated).list()).get(0).keyId()).isEqualTo("2026");
+    assertThat(Await.result(vault(rotated).list(ACME)).get(0).keyId()).isEqualTo("2026");
 
     MasterKeys retired = MasterKeys.parse(newKeys);
-    assertThat(Await.result(new CredentialStore(redis, retired).open("search-key"))).isPresent();
+    assertThat(Await.result(new CredentialStore(redis, retired).open(ACME, "search-key")))
+        .isPresent();
   }
 
   @Test
@@ -122,10 +189,11 @@ class CredentialVaultTest {
     MasterKeys stranger = MasterKeys.parse(MasterKeys.generateJwks("other"));
 
     assertThat(Await.result(vault(stranger).reseal()))
-        .isEqualTo(new ResealReport(0, 0, List.of("search-key")));
-    assertThat(Await.result(new CredentialStore(redis, stranger).open("search-key"))).isEmpty();
-    assertThat(Await.result(vault(stranger).delete("search-key"))).isTrue();
-    assertThat(Await.result(vault(stranger).delete("search-key"))).isFalse();
+        .isEqualTo(new ResealReport(0, 0, List.of(FIELD)));
+    assertThat(Await.result(new CredentialStore(redis, stranger).open(ACME, "search-key")))
+        .isEmpty();
+    assertThat(Await.result(vault(stranger).delete(ACME, "search-key"))).isTrue();
+    assertThat(Await.result(vault(stranger).delete(ACME, "search-key"))).isFalse();
   }
 
   @Test
@@ -133,30 +201,30 @@ class CredentialVaultTest {
     RedisCredentialVault vault = vault(MasterKeys.parse(OLD_KEYS));
     assertInvalid(
         vault,
-        new NewCredential("Search Key", CANARY, List.of("https://a.test:443"), "authorization", ""),
+        credential("Search Key", CANARY, List.of("https://a.test:443"), "authorization", ""),
         "credential name \"Search Key\" must match [a-z0-9][a-z0-9._-]{0,63}");
     assertInvalid(
         vault,
-        new NewCredential("k", "short", List.of("https://a.test:443"), "authorization", ""),
+        credential("k", "short", List.of("https://a.test:443"), "authorization", ""),
         "credential k secret must be 8 to 8192 visible ASCII characters");
     assertInvalid(
         vault,
-        new NewCredential("k", CANARY + " x", List.of("https://a.test:443"), "authorization", ""),
+        credential("k", CANARY + " x", List.of("https://a.test:443"), "authorization", ""),
         "credential k secret must be 8 to 8192 visible ASCII characters");
     assertInvalid(
         vault,
-        new NewCredential("k", CANARY, List.of("https://a.test"), "authorization", ""),
+        credential("k", CANARY, List.of("https://a.test"), "authorization", ""),
         "credential k allow[0] \"https://a.test\" is not of the form scheme://host:port (scheme"
             + " http or https)");
     assertInvalid(
         vault,
-        new NewCredential("k", CANARY, List.of("https://a.test:443"), "Host", ""),
+        credential("k", CANARY, List.of("https://a.test:443"), "Host", ""),
         "credential k header \"Host\" is not a header a credential may set");
     assertInvalid(
         vault,
-        new NewCredential("k", CANARY, List.of("https://a.test:443"), "authorization", "Bear er"),
+        credential("k", CANARY, List.of("https://a.test:443"), "authorization", "Bear er"),
         "credential k scheme \"Bear er\" must be empty or match [A-Za-z][A-Za-z0-9-]{0,31}");
-    assertThat(Await.result(vault.list())).isEmpty();
+    assertThat(Await.result(vault.list(ACME))).isEmpty();
   }
 
   private static void assertInvalid(RedisCredentialVault vault, NewCredential bad, String message) {
@@ -174,7 +242,36 @@ class CredentialVaultTest {
 
   private static NewCredential search(String secret) {
     return new NewCredential(
-        "search-key", secret, List.of("https://api.search.test:443"), "Authorization", "Bearer");
+        ACME,
+        "search-key",
+        secret,
+        List.of("https://api.search.test:443"),
+        "Authorization",
+        "Bearer",
+        ResponsePolicy.statusOnly(3));
+  }
+
+  private static NewCredential credential(
+      String name, String secret, List<String> allow, String header, String scheme) {
+    return new NewCredential(ACME, name, secret, allow, header, scheme, ResponsePolicy.full());
+  }
+
+  /** The same credential for {@code owner}, its response full if it is the operator's. */
+  private static NewCredential withOwner(NewCredential credential, CredentialOwner owner) {
+    return new NewCredential(
+        owner,
+        credential.name(),
+        credential.secret(),
+        credential.allow(),
+        credential.header(),
+        credential.scheme(),
+        owner instanceof CredentialOwner.Operator ? ResponsePolicy.full() : credential.response());
+  }
+
+  /** Writes a field of the vault's hash as someone with Redis access could. */
+  private static void rawRedisPut(String field, String value) {
+    Await.result(
+        redis.send(Request.cmd(Command.HSET).arg(SealedCredentials.KEY).arg(field).arg(value)));
   }
 
   private static String rawRedisValue(String name) {

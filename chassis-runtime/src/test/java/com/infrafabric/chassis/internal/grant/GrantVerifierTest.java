@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.internal.grant.GrantVerifier.Decision;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.chassis.testing.TestGrants;
 import com.infrafabric.hostapi.contract.ModuleDigest;
@@ -11,6 +12,7 @@ import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.platform.grant.GrantRevocation;
 import com.infrafabric.platform.grant.GrantTokens;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
@@ -54,7 +56,12 @@ class GrantVerifierTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint())
+                .withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
+            new SimpleMeterRegistry());
     governor = TestTokens.create(directory, clock);
     grants = new TestGrants(governor, clock);
   }
@@ -153,6 +160,29 @@ class GrantVerifierTest {
     String spent = grant.id() + " was already used 2 of 2 times";
     assertThat(admit(restarted, token, TOOL)).isEqualTo(refused(spent));
     assertThat(admit(node(), token, TOOL)).isEqualTo(refused(spent));
+  }
+
+  @Test
+  void aGrantWhoseLeaseEndedIsRefusedOnEveryNodeAndHoldsNothingMore() {
+    Grant grant = grants.grant(TOOL, Set.of("llm"), Set.of(), Set.of("m"), 1_000, 5);
+    String token = grants.sign(grant);
+    assertThat(admit(node(), token, TOOL)).isInstanceOf(Decision.Admitted.class);
+    GrantLedger ledger = new GrantLedger(redis, clock, Duration.ZERO);
+    assertThat(Await.result(ledger.hold(grant, 100))).isEqualTo(new GrantLedger.Hold.Held(900));
+
+    Await.result(
+        redis.send(Request.cmd(Command.SET).arg(GrantRevocation.key(grant)).arg("abandoned")));
+
+    String revoked = grant.id() + " was revoked: its task's lease ended (abandoned)";
+    assertThat(admit(node(), token, TOOL)).isEqualTo(refused(revoked));
+    assertThat(admit(node(), token, TOOL)).isEqualTo(refused(revoked));
+    assertThat(Await.result(ledger.hold(grant, 100)))
+        .isEqualTo(new GrantLedger.Hold.Revoked("abandoned"));
+    Grant replayedClaim = withId(grant, "g-replayed");
+    assertThat(admit(node(), grants.sign(replayedClaim), TOOL))
+        .isEqualTo(refused("g-replayed was revoked: its task's lease ended (abandoned)"));
+    Grant otherClaim = grants.grant(TOOL, Set.of(), Set.of(), Set.of(), 0, 5);
+    assertThat(admit(node(), grants.sign(otherClaim), TOOL)).isInstanceOf(Decision.Admitted.class);
   }
 
   @Test

@@ -2,13 +2,17 @@ package com.infrafabric.chassis.internal.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.credential.CredentialStore;
+import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.llm.ProviderSettings;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.FakeGovernor;
 import com.infrafabric.chassis.testing.FakeProvider;
 import com.infrafabric.chassis.testing.FakeProvider.Behaviour;
@@ -76,7 +80,12 @@ class LlmGatewayTest {
   @BeforeEach
   void start() {
     vertx = Vertx.vertx();
-    redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
+    redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(REDIS.endpoint())
+                .withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
+            new SimpleMeterRegistry());
     provider = FakeProvider.start();
     governor = FakeGovernor.start(10_000);
     budget =
@@ -89,11 +98,13 @@ class LlmGatewayTest {
         new RedisCredentialVault(new CredentialStore(redis, keys), keys, clock)
             .put(
                 new NewCredential(
+                    CredentialOwner.operator(),
                     "openai-key",
                     "sk-provider-canary-0042",
                     List.of("http://127.0.0.1:" + provider.port()),
                     "authorization",
-                    "Bearer")));
+                    "Bearer",
+                    ResponsePolicy.full())));
   }
 
   @AfterEach
@@ -128,7 +139,7 @@ class LlmGatewayTest {
   }
 
   private LlmOutcome call(LlmGateway gateway, Grant grant) {
-    return Await.result(gateway.complete(grant, REQUEST, new Cancellation()));
+    return Await.result(gateway.complete(grant, REQUEST, new Cancellation(), new GuestBoundary()));
   }
 
   private void assertNothingHeld(Grant grant, long spent) {
@@ -192,7 +203,7 @@ class LlmGatewayTest {
     Grant grant = grant(5_000);
     Cancellation cancellation = new Cancellation();
     Future<LlmOutcome> pending =
-        gateway(settings("openai-key")).complete(grant, REQUEST, cancellation);
+        gateway(settings("openai-key")).complete(grant, REQUEST, cancellation, new GuestBoundary());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> provider.received().size() == 1);

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.chassis.llm.ProviderSettings;
@@ -62,7 +63,8 @@ class ProvidersTest {
             List.of(DestinationPattern.parse("http://127.0.0.1:" + peer.port())),
             header,
             value,
-            List.of(KEY, value)));
+            KEY,
+            ResponsePolicy.full()));
   }
 
   private ProviderReply call(LlmProvider provider, ProviderGate gate) {

@@ -1,0 +1,197 @@
+package com.infrafabric.chassis.internal.credential;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
+
+/**
+ * Every run of {@link SecretEncoding#window} consecutive characters of the encoded forms of some
+ * secrets, indexed by a rolling hash, and the scan that marks where a text holds one. Since every
+ * longer piece of a form is covered by its windows, marking the windows found marks every piece of
+ * a form at least a window long, in one pass over the text. Immutable; scans are not thread-safe.
+ */
+final class WindowIndex {
+
+  private static final long BASE = 0x100000001B3L;
+  private static final long EMPTY = Long.MIN_VALUE;
+
+  private final SecretEncoding encoding;
+  private final char[][] forms;
+  private final long[] hashes;
+  private final long[] windows;
+  private final int mask;
+  private final long highPower;
+
+  private WindowIndex(SecretEncoding encoding, char[][] forms, int count) {
+    this.encoding = encoding;
+    this.forms = forms;
+    int capacity = Integer.highestOneBit(Math.max(4, count * 2 - 1)) << 1;
+    this.hashes = new long[capacity];
+    this.windows = new long[capacity];
+    this.mask = capacity - 1;
+    Arrays.fill(hashes, EMPTY);
+    long power = 1;
+    for (int i = 0; i < encoding.window; i++) {
+      power *= BASE;
+    }
+    this.highPower = power;
+  }
+
+  /** The index of every window of the forms {@code encoding} gives {@code secrets}. */
+  static WindowIndex of(SecretEncoding encoding, List<byte[]> secrets) {
+    char[][] forms =
+        secrets.stream()
+            .flatMap(secret -> encoding.forms(secret).stream())
+            .map(String::toCharArray)
+            .toArray(char[][]::new);
+    int count = 0;
+    for (char[] form : forms) {
+      count += Math.max(0, form.length - encoding.window + 1);
+    }
+    WindowIndex index = new WindowIndex(encoding, forms, count);
+    for (int f = 0; f < forms.length; f++) {
+      index.addWindows(f);
+    }
+    return index;
+  }
+
+  /** A scan over one stream of a text, marking matched source characters in {@code marks}. */
+  Scan scan(BitSet marks) {
+    return new Scan(marks);
+  }
+
+  private void addWindows(int form) {
+    char[] chars = forms[form];
+    int k = encoding.window;
+    long hash = 0;
+    for (int i = 0; i < chars.length; i++) {
+      hash = hash * BASE + chars[i];
+      if (i >= k) {
+        hash -= chars[i - k] * highPower;
+      }
+      if (i >= k - 1) {
+        insert(hash, ((long) form << 32) | (i - k + 1));
+      }
+    }
+  }
+
+  /** Adds a window unless an equal one is there (a repetitive secret repeats its windows). */
+  private void insert(long hash, long window) {
+    int slot = slot(hash);
+    for (; hashes[slot] != EMPTY; slot = (slot + 1) & mask) {
+      if (hashes[slot] == hash && sameWindow(windows[slot], window)) {
+        return;
+      }
+    }
+    hashes[slot] = hash;
+    windows[slot] = window;
+  }
+
+  /** True if the {@code window} characters of {@code ring} before {@code end} are a window. */
+  private boolean contains(long hash, int[] ring, int end) {
+    for (int slot = slot(hash); hashes[slot] != EMPTY; slot = (slot + 1) & mask) {
+      if (hashes[slot] == hash && equal(windows[slot], ring, end)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean equal(long window, int[] ring, int end) {
+    char[] form = forms[(int) (window >>> 32)];
+    int offset = (int) window;
+    int k = encoding.window;
+    int at = end - k < 0 ? end - k + ring.length : end - k;
+    for (int i = 0; i < k; i++) {
+      if (form[offset + i] != ring[at]) {
+        return false;
+      }
+      at = at + 1 == ring.length ? 0 : at + 1;
+    }
+    return true;
+  }
+
+  private boolean sameWindow(long a, long b) {
+    char[] formA = forms[(int) (a >>> 32)];
+    char[] formB = forms[(int) (b >>> 32)];
+    return Arrays.equals(
+        formA, (int) a, (int) a + encoding.window, formB, (int) b, (int) b + encoding.window);
+  }
+
+  private int slot(long hash) {
+    long mixed = hash * 0x9E3779B97F4A7C15L;
+    return (int) (mixed >>> 32) & mask;
+  }
+
+  /**
+   * One pass over a stream of characters, each standing for a span of the source text. A run of
+   * characters of the encoding's alphabet is matched window by window; anything else ends the run.
+   */
+  final class Scan implements EscapedText.Sink {
+    private final BitSet marks;
+    private final int history = encoding.window + encoding.edge;
+    private final int[] chars = new int[history];
+    private final int[] starts = new int[history];
+    private int run;
+    private int position;
+    private long hash;
+    private int pendingEdge;
+    private boolean lastMarked;
+
+    private Scan(BitSet marks) {
+      this.marks = marks;
+    }
+
+    @Override
+    public void accept(char c, int start, int end) {
+      if (lastMarked && encoding.padding(c)) {
+        marks.set(start, end);
+        endRun();
+        lastMarked = true;
+        return;
+      }
+      int mapped = encoding.map(c);
+      if (mapped == SecretEncoding.NOT_IN_ALPHABET) {
+        endRun();
+        return;
+      }
+      boolean marked = pendingEdge > 0;
+      if (marked) {
+        marks.set(start, end);
+        pendingEdge--;
+      }
+      push(mapped, start);
+      if (run >= encoding.window && contains(hash, chars, position)) {
+        marks.set(starts[back(Math.min(run, history))], end);
+        pendingEdge = encoding.edge;
+        marked = true;
+      }
+      lastMarked = marked;
+    }
+
+    private void push(int mapped, int start) {
+      int k = encoding.window;
+      hash = hash * BASE + mapped;
+      if (run >= k) {
+        hash -= chars[back(k)] * highPower;
+      }
+      chars[position] = mapped;
+      starts[position] = start;
+      position = position + 1 == history ? 0 : position + 1;
+      run++;
+    }
+
+    /** The ring index {@code distance} characters before the next one. */
+    private int back(int distance) {
+      int at = position - distance;
+      return at < 0 ? at + history : at;
+    }
+
+    private void endRun() {
+      run = 0;
+      hash = 0;
+      pendingEdge = 0;
+      lastMarked = false;
+    }
+  }
+}
