@@ -37,6 +37,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -158,6 +159,14 @@ class ContractSchemaTest {
     contract.put("moduleDigest", ModuleDigest.of(new byte[] {0}).toString());
     assertThat(ContractJson.parse(contract.encode()).toolName())
         .isEqualTo(contract.getString("name"));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ToolScaffold.Language.class)
+  void theContractToolInitWritesIsValidForTheSchema(ToolScaffold.Language language) {
+    Path project = directory.resolve(language.name().toLowerCase());
+    ToolScaffold.init(language, "new-tool", project);
+    assertValid(new JsonObject(read(project.resolve("contract.json"))));
   }
 
   @Test
