@@ -6,6 +6,7 @@ import com.infrafabric.chassis.GuestLog;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.testing.ExampleBuilds;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.deploy.ToolScaffold;
 import com.infrafabric.hostapi.contract.ModuleDigest;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -52,8 +52,8 @@ class ScaffoldedToolsTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
-    run(project, "./build.sh");
-    run(project, "./test.sh");
+    ExampleBuilds.run(List.of("./build.sh"), project);
+    ExampleBuilds.run(List.of("./test.sh"), project);
 
     byte[] module = Files.readAllBytes(builtModule(project));
     JsonObject contract = new JsonObject(Files.readString(project.resolve("contract.json")));
@@ -77,22 +77,6 @@ class ScaffoldedToolsTest {
               .toList();
       assertThat(modules).hasSize(1);
       return modules.get(0);
-    }
-  }
-
-  private static void run(Path project, String script) throws Exception {
-    Path log = Files.createTempFile("scaffold-", ".log");
-    try {
-      Process process =
-          new ProcessBuilder(script)
-              .directory(project.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      assertThat(process.waitFor(5, TimeUnit.MINUTES)).as(script + " finished").isTrue();
-      assertThat(process.exitValue()).as(script + ":\n" + Files.readString(log)).isZero();
-    } finally {
-      Files.deleteIfExists(log);
     }
   }
 }

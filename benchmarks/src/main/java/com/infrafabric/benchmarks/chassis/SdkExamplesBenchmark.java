@@ -1,21 +1,10 @@
 package com.infrafabric.benchmarks.chassis;
 
-import com.infrafabric.benchmarks.TempDirectory;
-import com.infrafabric.chassis.Chassis;
-import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
-import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.ExampleBuilds;
 import com.infrafabric.chassis.testing.ExampleBuilds.Language;
-import com.infrafabric.chassis.testing.Publisher;
 import com.infrafabric.hostapi.contract.ModuleDigest;
-import com.infrafabric.platform.redis.ManagedRedisServer;
-import com.infrafabric.platform.redis.RedisSettings;
-import com.infrafabric.platform.redis.RedisStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +23,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One invocation of the word-count example through {@link Chassis#invoke}, for each language the
- * SDKs serve, in one run: the same work (read the input, count, {@code kv_get} and {@code kv_put} a
- * running total on Redis, write the output) under each example's own contract, so the figures show
- * what a language's module costs beside the C one. The modules are built from source by {@link
+ * One invocation of the word-count example through the chassis, for each language the SDKs serve,
+ * in one run: the same work (read the input, count, {@code kv_get} and {@code kv_put} a running
+ * total on Redis, write the output) under each example's own contract, so the figures show what a
+ * language's module costs beside the C one. The modules are built from source by {@link
  * ExampleBuilds} (run from the checkout: it finds {@code host-api/sdk} above the working
  * directory); each one's size is printed at set-up.
  *
@@ -54,17 +43,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class SdkExamplesBenchmark {
 
   private static final String INPUT = "\"the quick brown fox jumps over the lazy dog\"";
-  private static final InvocationContext CONTEXT =
-      new InvocationContext("bench", "agent", "invocation");
 
   @Param({"C", "RUST", "ASSEMBLYSCRIPT"})
   public String language;
 
-  private TempDirectory redisData;
-  private ManagedRedisServer redisServer;
-  private Vertx vertx;
-  private RedisStore redis;
-  private Chassis chassis;
+  private BenchChassis chassis;
   private ToolRef wordCount;
 
   @Setup(Level.Trial)
@@ -73,64 +56,20 @@ public class SdkExamplesBenchmark {
     byte[] module = ExampleBuilds.module(example, "word_count");
     System.out.printf(
         Locale.ROOT, "%n%s word_count.wasm: %,d bytes%n", example, (long) module.length);
-    redisData = TempDirectory.create("bench-redis-");
-    redisServer = ManagedRedisServer.builder(redisData.path()).build().start();
-    vertx = Vertx.vertx();
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    redis = RedisStore.create(vertx, RedisSettings.of(redisServer.endpoint()), meters);
-    Publisher publisher = Publisher.generate("bench");
-    chassis =
-        Chassis.builder()
-            .config(
-                OperatorConfig.builder().trustedPublishersJwks(Publisher.jwks(publisher)).build())
-            .vertx(vertx)
-            .redis(redis)
-            .meters(meters)
-            .build();
     JsonObject contract = ExampleBuilds.contract(example, "word_count");
     contract.put("moduleDigest", ModuleDigest.of(module).toString());
-    wordCount =
-        chassis
-            .register(module, publisher.sign(contract.encode()))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .join()
-            .ref();
-    InvocationResult first = invoke();
-    if (first.outcome() != Outcome.SUCCESS) {
-      throw new IllegalStateException("the " + example + " word count did not succeed: " + first);
-    }
+    chassis = BenchChassis.start();
+    wordCount = chassis.register(module, contract.encode());
+    chassis.check(wordCount, INPUT);
   }
 
   @TearDown(Level.Trial)
   public void stop() {
-    if (chassis != null) {
-      chassis.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    if (redisServer != null) {
-      redisServer.close();
-    }
-    if (redisData != null) {
-      redisData.close();
-    }
+    chassis.close();
   }
 
   @Benchmark
   public InvocationResult wordCount() {
-    return invoke();
-  }
-
-  private InvocationResult invoke() {
-    return chassis
-        .invoke(wordCount, INPUT, CONTEXT)
-        .toCompletionStage()
-        .toCompletableFuture()
-        .join();
+    return chassis.invoke(wordCount, INPUT);
   }
 }

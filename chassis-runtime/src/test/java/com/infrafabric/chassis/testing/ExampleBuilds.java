@@ -134,7 +134,11 @@ public final class ExampleBuilds {
     run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), home);
   }
 
-  private static void run(List<String> command, Path directory) {
+  /**
+   * Runs a build command (or a project's own script) in {@code directory}, failing with its output
+   * when it does not end with status 0 within ten minutes.
+   */
+  public static void run(List<String> command, Path directory) {
     try {
       Path log = Files.createTempFile("example-build-", ".log");
       try {
