@@ -7,7 +7,7 @@ import java.time.Clock;
 import java.util.Arrays;
 
 /**
- * The one entry point of the distribution: {@code infrafabric serve|demo|token|contract|help}.
+ * The one entry point of the distribution: {@code infrafabric serve|demo|token|contract|tool|help}.
  *
  * <p>Configuration mistakes end the process with status 2 and one line naming the key at fault;
  * nothing else is printed to stderr for them (no stack trace).
@@ -33,6 +33,8 @@ public final class Launcher {
           "      create a signing key pair or mint a token (run 'infrafabric token' for options).",
           "  contract sign --module FILE.wasm --contract FILE.json --private KEY.json",
           "      print the contract for the module, signed with a publisher's ES256 key.",
+          "  tool init --lang rust|assemblyscript|c [--dir DIR] NAME",
+          "      write a new tool project: contract, source on the SDK, build.sh, test.sh.",
           "  help",
           "      this text.");
 
@@ -66,6 +68,8 @@ public final class Launcher {
           return new DemoCommand(System.getenv(), Clock.systemUTC()).run(out);
         case "contract":
           return ContractCli.run(rest, out, err);
+        case "tool":
+          return ToolScaffold.run(rest, out, err);
         case "token":
           TokenCli.main(rest);
           return 0;

@@ -2,30 +2,17 @@ package com.infrafabric.benchmarks.chassis;
 
 import com.dylibso.chicory.wabt.Wat2Wasm;
 import com.infrafabric.chassis.Chassis;
-import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
-import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Contracts;
-import com.infrafabric.chassis.testing.Publisher;
-import com.infrafabric.platform.redis.ManagedRedisServer;
-import com.infrafabric.platform.redis.RedisSettings;
-import com.infrafabric.platform.redis.RedisStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -63,13 +50,8 @@ public class ChassisVsChicoryBenchmark {
   private static final byte[] INPUT =
       "{\"query\":\"weather in Lyon\"}".getBytes(StandardCharsets.UTF_8);
   private static final String INPUT_TEXT = new String(INPUT, StandardCharsets.UTF_8);
-  private static final InvocationContext CONTEXT =
-      new InvocationContext("bench", "agent", "invocation");
 
-  private ManagedRedisServer redisServer;
-  private Vertx vertx;
-  private RedisStore redis;
-  private Chassis chassis;
+  private BenchChassis chassis;
   private ToolRef trivial;
   private ToolRef cpu;
   private BareChicory bareTrivial;
@@ -77,39 +59,17 @@ public class ChassisVsChicoryBenchmark {
   private ExecutorService handoff;
 
   @Setup(Level.Trial)
-  public void start() throws IOException {
-    redisServer =
-        ManagedRedisServer.builder(Files.createTempDirectory("bench-redis-")).build().start();
-    try {
-      startChassis();
-    } catch (RuntimeException e) {
-      stop();
-      throw e;
-    }
-  }
-
-  private void startChassis() {
-    vertx = Vertx.vertx();
-    SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    redis = RedisStore.create(vertx, RedisSettings.of(redisServer.endpoint()), meters);
-    Publisher publisher = Publisher.generate("bench");
-    chassis =
-        Chassis.builder()
-            .config(
-                OperatorConfig.builder().trustedPublishersJwks(Publisher.jwks(publisher)).build())
-            .vertx(vertx)
-            .redis(redis)
-            .meters(meters)
-            .build();
+  public void start() {
+    chassis = BenchChassis.start();
     byte[] trivialWasm = guest("trivial.wat");
     byte[] cpuWasm = guest("fib.wat");
-    trivial = register(trivialWasm, "trivial", publisher, 2_000);
-    cpu = register(cpuWasm, "fib", publisher, 10_000);
+    trivial = register(trivialWasm, "trivial", 2_000);
+    cpu = register(cpuWasm, "fib", 10_000);
     bareTrivial = new BareChicory(trivialWasm);
     handoff = Executors.newSingleThreadExecutor();
     bareCpu = new BareChicory(cpuWasm);
-    check(invoke(trivial));
-    check(invoke(cpu));
+    chassis.check(trivial, INPUT_TEXT);
+    chassis.check(cpu, INPUT_TEXT);
   }
 
   @TearDown(Level.Trial)
@@ -117,27 +77,7 @@ public class ChassisVsChicoryBenchmark {
     if (handoff != null) {
       handoff.shutdownNow();
     }
-    if (chassis != null) {
-      chassis.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (vertx != null) {
-      vertx.close().await();
-    }
-    redisServer.close();
-    deleteRecursively(redisServer.dataDirectory());
-  }
-
-  private static void deleteRecursively(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + root, e);
-    }
+    chassis.close();
   }
 
   @Benchmark
@@ -170,26 +110,16 @@ public class ChassisVsChicoryBenchmark {
   }
 
   private InvocationResult invoke(ToolRef tool) {
-    return chassis
-        .invoke(tool, INPUT_TEXT, CONTEXT)
-        .toCompletionStage()
-        .toCompletableFuture()
-        .join();
+    return chassis.invoke(tool, INPUT_TEXT);
   }
 
-  private ToolRef register(byte[] wasm, String name, Publisher publisher, int timeoutMs) {
-    String jws =
+  private ToolRef register(byte[] wasm, String name, int timeoutMs) {
+    return chassis.register(
+        wasm,
         Contracts.forModule(name, wasm)
             .limit("timeoutMs", null, timeoutMs)
             .limit("cpuTimeMs", null, timeoutMs)
-            .signedBy(publisher);
-    return chassis.register(wasm, jws).toCompletionStage().toCompletableFuture().join().ref();
-  }
-
-  private static void check(InvocationResult result) {
-    if (result.outcome() != Outcome.SUCCESS) {
-      throw new IllegalStateException("benchmark tool did not succeed: " + result);
-    }
+            .json());
   }
 
   private static byte[] guest(String name) {

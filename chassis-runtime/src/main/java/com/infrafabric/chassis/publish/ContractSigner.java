@@ -11,10 +11,14 @@ import io.vertx.core.json.JsonObject;
  * contract names the module's digest (filled in when the contract leaves it out), is checked as
  * strictly as the chassis will check it, and is signed with ES256 under the publisher key's {@code
  * kid}. A contract the chassis would refuse is refused here, with the same sentence.
+ *
+ * <p>A top-level {@code "$schema"} (the hint that lets editors validate a contract file against
+ * {@code host-api/contract.schema.json}) is dropped before signing: it is not part of the contract.
  */
 public final class ContractSigner {
 
   static final String DIGEST = "moduleDigest";
+  static final String SCHEMA_HINT = "$schema";
 
   private ContractSigner() {}
 
@@ -32,6 +36,7 @@ public final class ContractSigner {
           "contracts are signed with ES256; key " + key.keyId() + " signs " + key.algorithm());
     }
     JsonObject contract = parse(contractJson);
+    contract.remove(SCHEMA_HINT);
     String digest = ModuleDigest.of(module).toString();
     Object named = contract.getValue(DIGEST);
     if (named == null) {
