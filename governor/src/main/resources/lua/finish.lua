@@ -23,8 +23,9 @@ end
 if l.state ~= 'active' and l.state ~= 'expired' then return {'lease_ended', l.state} end
 
 local rkey = H.prefix .. 'r:' .. l.rid
-local committed, state = commit_reservation(rkey, l.rid, load_reservation(rkey), caps,
+local committed, state, over = commit_reservation(rkey, l.rid, load_reservation(rkey), caps,
   spend_at(25))
+if over then return over end
 if not committed then return {'lease_ended', state} end
 
 local late = l.state == 'expired'
@@ -37,9 +38,9 @@ if not late then
   reply.reputation, reply.breaker = int(a.rep), a.brk
 end
 local actual = tonumber(committed.actual)
-redis.call('HINCRBY', H.prefix .. 'waste', 'total', actual)
+redis.call('HINCRBY', H.prefix .. 'waste', 'total', int(actual))
 if late or outcome ~= 'succeeded' then
-  redis.call('HINCRBY', H.prefix .. 'waste', 'wasted', actual)
+  redis.call('HINCRBY', H.prefix .. 'waste', 'wasted', int(actual))
 end
 append_ledger({'finish', 'scope', l.scope, 'task', l.task, 'lease', l.n, 'agent', l.agent,
   'rid', l.rid, 'outcome', outcome, 'amt', committed.actual, 'late', late and '1' or '0',

@@ -27,17 +27,26 @@ public final class TenantScripts {
   }
 
   /**
-   * {@code budget_lib.lua}, then {@code lua/<library>.lua} for each library, then {@code
-   * lua/<body>.lua}, all from the class path of {@code anchor}'s module.
+   * The constants the Lua side takes from their Java declaration, then {@code budget_lib.lua}, then
+   * {@code lua/<library>.lua} for each library, then {@code lua/<body>.lua}, all from the class
+   * path of {@code anchor}'s module.
    */
   public static LuaScript compose(Class<?> anchor, String body, String... libraries) {
-    StringBuilder source =
-        new StringBuilder(LuaScript.fromResource(BudgetScripts.class, "budget_lib").source());
+    StringBuilder source = new StringBuilder(constants());
+    source.append(LuaScript.fromResource(BudgetScripts.class, "budget_lib").source());
     for (String library : libraries) {
       source.append('\n').append(LuaScript.fromResource(anchor, library).source());
     }
     source.append('\n').append(LuaScript.fromResource(anchor, body).source());
     return LuaScript.of(body, source.toString());
+  }
+
+  /**
+   * Lua declarations of the Java constants the scripts enforce, so that the two sides cannot
+   * disagree: {@code MAX_COUNTER} is {@link Money#MAX_MICROS}.
+   */
+  static String constants() {
+    return "local MAX_COUNTER = " + Money.MAX_MICROS + "\n";
   }
 
   /**
