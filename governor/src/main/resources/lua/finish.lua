@@ -5,13 +5,14 @@
 -- lease that has expired commits the spend as late (and wasted) and changes nothing else: the
 -- expiry already freed the slot and charged the agent a failure.
 -- ARGV from 20: 20 task id  21 lease number  22 agent id  23 outcome (succeeded|failed|abandoned)
---   24 latency (ms)  25.. the spend (spend_at)
+--   24 latency (ms)  25-30 the spend (spend_at)  31 subtree the caller may touch ('' for any): a
+--   lease of a task outside it is not found
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local policy = load_policy()
 local outcome, latency = ARGV[23], tonumber(ARGV[24])
 local l = load_lease(ARGV[20] .. '#' .. ARGV[21])
-if not l then return {'task_not_found', ''} end
+if not l or not within(l.scope, ARGV[31]) then return {'task_not_found', ''} end
 if l.agent ~= ARGV[22] then return {'not_holder', l.agent} end
 local caps
 caps, rejected = load_config(layers_of(l.scope))

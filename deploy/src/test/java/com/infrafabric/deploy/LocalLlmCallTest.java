@@ -42,7 +42,7 @@ class LocalLlmCallTest {
           serve.governor.send(
               "PUT",
               "/v1/budgets/acme",
-              serve.token("admin"),
+              serve.tenantToken("admin", "acme"),
               Map.of(),
               "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
       assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
@@ -70,7 +70,7 @@ class LocalLlmCallTest {
           new JsonObject(
                   serve
                       .governor
-                      .get("/v1/ledger/acme?scope=" + SCOPE, serve.token("auditor"))
+                      .get("/v1/ledger/acme?scope=" + SCOPE, serve.tenantToken("auditor", "acme"))
                       .body())
               .getJsonArray("entries");
       assertThat(entries)
@@ -109,7 +109,7 @@ class LocalLlmCallTest {
         serve.governor.send(
             "POST",
             "/v1/agents",
-            serve.token("admin"),
+            serve.tenantToken("admin", "acme"),
             Map.of(),
             new JsonObject().put("contract", signed).encode());
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);

@@ -84,6 +84,12 @@ final class LocalServe implements AutoCloseable {
         ChassisServiceRig.registration(module, jws));
   }
 
+  /** A token with {@code role} confined to {@code tenant}, as its operator would mint it. */
+  String tenantToken(String role, String tenant) {
+    return TokenMinter.load(data.resolve("keys/signing-private.json"))
+        .mint(LocalKeys.spec("local-" + role, role).withScope(tenant), Clock.systemUTC().instant());
+  }
+
   /** An agent {@code subject} of tenant {@code scope} whose token grants {@code tools}. */
   String agent(String subject, String scope, String... tools) {
     return TokenMinter.load(data.resolve("keys/signing-private.json"))

@@ -35,7 +35,7 @@ final class CredentialRoutes {
   }
 
   void register(Routes routes) {
-    Access operators = Access.anyOf(OPERATOR);
+    Access operators = Access.platform(OPERATOR);
     routes
         .put(CREDENTIAL, operators, this::put)
         .get("/v1/credentials", operators, this::list)

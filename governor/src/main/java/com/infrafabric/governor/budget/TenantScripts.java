@@ -86,6 +86,14 @@ public final class TenantScripts {
     return engine.price(spend).args();
   }
 
+  /**
+   * The script argument naming the subtree a caller may touch ({@code within()} in budget_lib.lua):
+   * its path, or empty for a caller allowed to touch any scope ({@code within} null).
+   */
+  public static String subtreeArg(Scope within) {
+    return within == null ? "" : within.path();
+  }
+
   /** A new reservation id of {@code tenant}, for a script that holds budget with {@code hold()}. */
   public static ReservationId newReservationId(String tenant) {
     return ReservationId.generate(tenant);

@@ -20,7 +20,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** The audit side, for admins and auditors: the ledger, reconciliation and the events stream. */
+/**
+ * The audit side, for admins and auditors of a whole tenant: the ledger, reconciliation and the
+ * events stream.
+ */
 final class LedgerRoutes {
 
   private static final int DEFAULT_PAGE = 100;
@@ -36,7 +39,7 @@ final class LedgerRoutes {
   }
 
   void register(Routes routes) {
-    Access auditors = Access.anyOf(ADMIN, AUDITOR);
+    Access auditors = Access.tenant(ADMIN, AUDITOR);
     routes
         .get("/v1/ledger/:tenant", auditors, this::ledger)
         .get("/v1/ledger/:tenant/reconciliation", auditors, this::reconcile)

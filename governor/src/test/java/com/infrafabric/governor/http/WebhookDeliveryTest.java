@@ -126,7 +126,7 @@ class WebhookDeliveryTest {
       assertThat(signaturesValid.values()).containsOnly(true);
       assertThat(received).allSatisfy(e -> assertThat(e.getString("tenant")).isEqualTo(t));
 
-      JsonObject events = new JsonObject(rig.http.get("/v1/events/" + t, rig.auditor()).body());
+      JsonObject events = new JsonObject(rig.http.get("/v1/events/" + t, rig.auditor(t)).body());
       assertThat(events.getJsonArray("events")).hasSize(3);
     }
   }
