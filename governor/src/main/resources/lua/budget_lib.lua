@@ -16,7 +16,9 @@
 --   P r:<id>        hash: one reservation;  P rexp  zset: active reservations by expiry
 --   P idem:<key>    string: request fingerprint, newline, stored JSON result
 --   P ledger        stream: one entry per operation
---   P events        stream: threshold events, and the claim path's breaker and escalation events
+--   P events        stream: budget events (thresholds crossed, caps reached); the claim path's
+--                   breaker and escalation events go to their own stream (agent_lib.lua), so a
+--                   storm of one kind can never trim the other's undelivered events
 --   P policy        hash: the tenant's policy (see TenantPolicy); reserve reads 'dg:<model>', the
 --                   downgrade advice for a model, as '<cheaper model>;<remaining percent>'
 --   P th:<scope>|<window id>  hash: thresholds already fired in that window instance
@@ -318,14 +320,19 @@ local function expire_due(max)
   return #due
 end
 
--- Appends one event (type, then name/value pairs, then the time) to the tenant's events stream,
--- which keeps about the last EVENTS_MAX_LENGTH events.
-local function emit_event(type, fields)
+-- Appends one event (type, then name/value pairs, then the time) to one of the tenant's event
+-- streams, which keeps about the last EVENTS_MAX_LENGTH events.
+local function append_event(stream, type, fields)
   local args = {'type', type}
   for _, value in ipairs(fields) do args[#args + 1] = value end
   args[#args + 1] = 'ts'
   args[#args + 1] = int(H.now)
-  redis.call('XADD', H.events, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', unpack(args))
+  redis.call('XADD', stream, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', unpack(args))
+end
+
+-- Appends a budget event to the tenant's budget events stream.
+local function emit_event(type, fields)
+  append_event(H.events, type, fields)
 end
 
 -- Thresholds are percentages of a cap; the cap itself is the 100% mark. Each mark fires once per

@@ -23,7 +23,7 @@ expire_lazily(policy)
 local function not_claimed(reason, counts, refusals)
   local escalate = reason ~= 'task_already_owned' and reason ~= 'task_completed'
   if escalate then
-    emit_event('claim.escalated', {'task', task_id, 'scope', scope, 'reason', reason})
+    emit_claim_event('claim.escalated', {'task', task_id, 'scope', scope, 'reason', reason})
   end
   return {'not_claimed', cjson.encode({task = task_id, reason = reason, counts = counts,
     refusals = refusals or {}, escalated = escalate, effects = side_effects()})}
