@@ -11,7 +11,9 @@ import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.pricing.TokenUsage;
+import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -61,6 +63,17 @@ class CounterLimitTest {
     assertThat(MAX).isEqualTo(9_007_199_254_740_991L);
     assertThat((long) (double) MAX).isEqualTo(MAX);
     assertThat((long) (double) (MAX + 2)).isNotEqualTo(MAX + 2);
+  }
+
+  @Test
+  void theScriptsTakeTheMaximumFromItsJavaDeclarationAndNowhereElse() {
+    assertThat(TenantScripts.constants()).isEqualTo("local MAX_COUNTER = " + MAX + "\n");
+    for (LuaScript script : GovernorService.scripts()) {
+      if (script.source().contains("beyond_max")) {
+        assertThat(script.source()).startsWith(TenantScripts.constants());
+        assertThat(script.source().split("MAX_COUNTER =", -1)).as(script.name()).hasSize(2);
+      }
+    }
   }
 
   @Test
