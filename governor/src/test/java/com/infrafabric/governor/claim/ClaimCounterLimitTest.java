@@ -53,10 +53,7 @@ class ClaimCounterLimitTest {
 
   @Test
   void aClaimWhoseHoldWouldPassTheMaximumIsRefusedAndChangesNothing() {
-    String t = freshTenant("claim-max");
-    rig.governor.budget(t + "/work", Window.LIFETIME, MAX);
-    rig.governor.budget(t + "/other", Window.LIFETIME, MAX);
-    rig.register(contract(t, "a1", Map.of("python", 1), 10, 1));
+    String t = tenantWithOneAgent("claim-max");
     rig.governor.charge(t + "/other", MAX - 9);
 
     assertCounterLimit(() -> rig.claim(task("t1", t + "/work", Map.of("python", 1), 100)), t);
@@ -68,10 +65,7 @@ class ClaimCounterLimitTest {
 
   @Test
   void aFinishWhoseSpendWouldPassTheMaximumIsRefusedAndTheLeaseStaysActive() {
-    String t = freshTenant("finish-max");
-    rig.governor.budget(t + "/work", Window.LIFETIME, MAX);
-    rig.governor.budget(t + "/other", Window.LIFETIME, MAX);
-    rig.register(contract(t, "a1", Map.of("python", 1), 10, 1));
+    String t = tenantWithOneAgent("finish-max");
     Claimed claim = rig.claimed(task("t1", t + "/work", Map.of("python", 1), 100));
     rig.governor.charge(t + "/other", MAX - 10);
 
@@ -84,6 +78,18 @@ class ClaimCounterLimitTest {
     assertThat(Await.result(rig.claims.costWaste(t)).wastedMicros()).isEqualTo(10);
     assertThat(rig.governor.usage(t, Window.LIFETIME).spentMicros()).isEqualTo(MAX);
     assertThat(rig.governor.reconcile(t).consistent()).isTrue();
+  }
+
+  /**
+   * A tenant whose projects {@code work} and {@code other} each have the largest lifetime cap, and
+   * one agent {@code a1} of cost 10.
+   */
+  private static String tenantWithOneAgent(String hint) {
+    String t = freshTenant(hint);
+    rig.governor.budget(t + "/work", Window.LIFETIME, MAX);
+    rig.governor.budget(t + "/other", Window.LIFETIME, MAX);
+    rig.register(contract(t, "a1", Map.of("python", 1), 10, 1));
+    return t;
   }
 
   private static void assertCounterLimit(ThrowingCallable call, String scope) {

@@ -393,13 +393,16 @@ class AccessMatrixTest {
   }
 
   private static Call claim() {
-    JsonObject task =
-        new JsonObject()
-            .put("task_id", fresh("task"))
-            .put("scope", project)
-            .put("required", new JsonArray().add("python"))
-            .put("max_cost_micros", 10);
-    return call("POST", "/v1/claims", task);
+    return call("POST", "/v1/claims", task(project));
+  }
+
+  /** A fresh task on {@code scope} that {@link #WORKER} qualifies for. */
+  private static JsonObject task(String scope) {
+    return new JsonObject()
+        .put("task_id", fresh("task"))
+        .put("scope", scope)
+        .put("required", new JsonArray().add("python"))
+        .put("max_cost_micros", 10);
   }
 
   private static String lease() {
@@ -409,13 +412,7 @@ class AccessMatrixTest {
   /** Claims a fresh task on {@code scope} for {@link #WORKER}; its lease id, URL-encoded. */
   private static String claimIn(String scope) {
     String dispatcher = rig.tokens.mint(rig.tokens.spec("d", "dispatcher").withScope(tenant));
-    JsonObject task =
-        new JsonObject()
-            .put("task_id", fresh("task"))
-            .put("scope", scope)
-            .put("required", new JsonArray().add("python"))
-            .put("max_cost_micros", 10);
-    HttpResponse<String> claimed = rig.post("/v1/claims", dispatcher, task);
+    HttpResponse<String> claimed = rig.post("/v1/claims", dispatcher, task(scope));
     assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(201);
     return json(claimed).getString("lease_id").replace("/", "%2F").replace("#", "%23");
   }
