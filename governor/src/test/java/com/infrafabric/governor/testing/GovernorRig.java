@@ -1,7 +1,5 @@
 package com.infrafabric.governor.testing;
 
-import static org.awaitility.Awaitility.await;
-
 import com.infrafabric.governor.budget.Budget;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.BudgetSettings;
@@ -31,15 +29,11 @@ import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
-import com.infrafabric.platform.redis.RedisUnavailableException;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -77,7 +71,6 @@ public final class GovernorRig implements AutoCloseable {
   public GovernorRig(RedisEndpoint endpoint, MutableClock clock) {
     this.vertx = Vertx.vertx();
     this.redis = RedisStore.create(vertx, RedisSettings.of(endpoint), new SimpleMeterRegistry());
-    awaitAnswer(redis);
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
     this.engine = new BudgetEngine(redis, pricing, clock, BudgetSettings.DEFAULTS);
@@ -145,19 +138,6 @@ public final class GovernorRig implements AutoCloseable {
 
   public static IdempotencyKey newKey() {
     return IdempotencyKey.of(UUID.randomUUID().toString());
-  }
-
-  /**
-   * Waits, with a deadline, until the store answers a command in time: the first command of a cold
-   * JVM on a loaded machine can take longer than the command timeout, which is the test's
-   * environment, not the behaviour under test.
-   */
-  public static void awaitAnswer(RedisStore redis) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(100))
-        .ignoreException(RedisUnavailableException.class)
-        .until(() -> Await.result(redis.send(Request.cmd(Command.PING))) != null);
   }
 
   /** A tenant name no other test uses. */

@@ -64,7 +64,6 @@ public final class GovernorServiceRig implements AutoCloseable {
     this.redis =
         RedisStore.create(
             vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);
-    GovernorRig.awaitAnswer(redis);
     GovernorSettings settings =
         new GovernorSettings(
             new PlatformSettings(
