@@ -23,11 +23,12 @@ import org.junit.jupiter.api.DynamicTest;
  * A service's access-matrix test, generated from its own route table: every route the service
  * serves ({@code HttpService.routes()}) must have exactly one {@link Row}, so a route added without
  * its row fails the test. Each row is then called with a token of every role alone, of no role and
- * of all roles at once, in every {@link Relation} to what the request names, and must answer:
+ * of all roles at once, in every {@link Relation} to what the request names (own subtree, an
+ * ancestor's, a child's, a sibling's, another tenant's, no scope), and must answer:
  *
  * <ul>
  *   <li>allowed (the row's expected {@link Access} grants the roles on that kind of token, and the
- *       relation is the caller's own subtree, or a platform token on a route that grants one): a
+ *       target lies within the caller's subtree, or a platform token on a route that grants one): a
  *       2xx;
  *   <li>refused: 403 {@code FORBIDDEN} (or, for a row whose objects are found by the script, the
  *       row's not-found code for a parent or sibling subtree of the same tenant), with the store
@@ -44,6 +45,11 @@ public final class AccessMatrix {
   public enum Relation {
     /** The token's scope is the target itself (a tenant route: the whole tenant). */
     OWN,
+    /**
+     * The token is confined to the target's parent, so the target lies within its subtree (for a
+     * whole tenant, which has no parent: the tenant itself).
+     */
+    ANCESTOR,
     /** The token is confined to a child of the target: the target is its parent. */
     PARENT,
     /** The token is confined to a sibling of the target (for a tenant: another tenant). */
@@ -235,7 +241,10 @@ public final class AccessMatrix {
     if (Collections.disjoint(honoured, holding)) {
       return false;
     }
-    return !confined || !(row.target() instanceof Target.InScope) || relation == Relation.OWN;
+    return !confined
+        || !(row.target() instanceof Target.InScope)
+        || relation == Relation.OWN
+        || relation == Relation.ANCESTOR;
   }
 
   /**
@@ -267,6 +276,7 @@ public final class AccessMatrix {
     String rest = slash < 0 ? "" : path.substring(slash);
     return switch (relation) {
       case OWN -> path;
+      case ANCESTOR -> slash < 0 ? path : path.substring(0, path.lastIndexOf('/'));
       case PARENT -> path + "/matrix-child";
       case SIBLING ->
           slash < 0
