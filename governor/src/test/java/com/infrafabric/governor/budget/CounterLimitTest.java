@@ -2,8 +2,8 @@ package com.infrafabric.governor.budget;
 
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static com.infrafabric.governor.testing.GovernorRig.newKey;
+import static com.infrafabric.governor.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
@@ -239,23 +239,16 @@ class CounterLimitTest {
   }
 
   private static void assertInvalidAmount(ThrowingCallable call) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_AMOUNT));
+    assertRefused(ErrorCode.INVALID_AMOUNT, call);
   }
 
   private static void assertCounterLimit(
       ThrowingCallable call, String scope, String window, String counter) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            GovernorException.class,
-            e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.COUNTER_LIMIT);
-              assertThat(e.details())
-                  .containsAllEntriesOf(
-                      Map.of("scope", scope, "window", window, "counter", counter, "max", MAX));
-              assertThat(e.getMessage())
-                  .contains(scope, window, counter, Long.toString(MAX), "nothing was recorded");
-            });
+    GovernorException refused = assertRefused(ErrorCode.COUNTER_LIMIT, call);
+    assertThat(refused.details())
+        .containsAllEntriesOf(
+            Map.of("scope", scope, "window", window, "counter", counter, "max", MAX));
+    assertThat(refused.getMessage())
+        .contains(scope, window, counter, Long.toString(MAX), "nothing was recorded");
   }
 }

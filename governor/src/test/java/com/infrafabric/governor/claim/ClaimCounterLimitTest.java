@@ -3,11 +3,10 @@ package com.infrafabric.governor.claim;
 import static com.infrafabric.governor.testing.ClaimRig.contract;
 import static com.infrafabric.governor.testing.ClaimRig.task;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
+import static com.infrafabric.governor.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.Money;
 import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
@@ -93,12 +92,8 @@ class ClaimCounterLimitTest {
   }
 
   private static void assertCounterLimit(ThrowingCallable call, String scope) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            GovernorException.class,
-            e -> {
-              assertThat(e.code()).isEqualTo(ErrorCode.COUNTER_LIMIT);
-              assertThat(e.details()).containsEntry("scope", scope).containsEntry("max", MAX);
-            });
+    assertThat(assertRefused(ErrorCode.COUNTER_LIMIT, call).details())
+        .containsEntry("scope", scope)
+        .containsEntry("max", MAX);
   }
 }

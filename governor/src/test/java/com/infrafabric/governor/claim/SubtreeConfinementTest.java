@@ -4,11 +4,10 @@ import static com.infrafabric.governor.testing.ClaimRig.contract;
 import static com.infrafabric.governor.testing.ClaimRig.task;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static com.infrafabric.governor.testing.GovernorRig.newKey;
+import static com.infrafabric.governor.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.CommitRequest;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.Scope;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,12 +62,14 @@ class SubtreeConfinementTest {
     Claimed claim = rig.claimed(task("t1", t + "/search/t1", Map.of("python", 1), 10_000));
 
     for (Scope outside : List.of(Scope.parse(t + "/billing"), Scope.parse(t + "/search/t1/x"))) {
-      assertTaskNotFound(
+      assertRefused(
+          ErrorCode.TASK_NOT_FOUND,
           () ->
               Await.result(
                   rig.claims.heartbeat(
                       new HeartbeatRequest(claim.lease(), "a1", newKey(), outside))));
-      assertTaskNotFound(() -> Await.result(rig.claims.finish(finish(claim, outside))));
+      assertRefused(
+          ErrorCode.TASK_NOT_FOUND, () -> Await.result(rig.claims.finish(finish(claim, outside))));
     }
 
     assertThat(rig.governor.ledger(t))
@@ -87,12 +87,14 @@ class SubtreeConfinementTest {
     Reserved held = rig.governor.reserved(t + "/search/x", 100);
     Scope billing = Scope.parse(t + "/billing");
 
-    assertReservationNotFound(
+    assertRefused(
+        ErrorCode.RESERVATION_NOT_FOUND,
         () ->
             Await.result(
                 rig.governor.engine.commit(
                     new CommitRequest(held.id(), Spend.amount(100), newKey(), billing))));
-    assertReservationNotFound(
+    assertRefused(
+        ErrorCode.RESERVATION_NOT_FOUND,
         () -> Await.result(rig.governor.engine.release(held.id(), newKey(), billing)));
 
     assertThat(rig.governor.usage(t + "/search/x", Window.LIFETIME).reservedMicros())
@@ -109,18 +111,5 @@ class SubtreeConfinementTest {
         Duration.ofSeconds(1),
         newKey(),
         within);
-  }
-
-  private static void assertTaskNotFound(ThrowingCallable call) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TASK_NOT_FOUND));
-  }
-
-  private static void assertReservationNotFound(ThrowingCallable call) {
-    assertThatThrownBy(call)
-        .isInstanceOfSatisfying(
-            GovernorException.class,
-            e -> assertThat(e.code()).isEqualTo(ErrorCode.RESERVATION_NOT_FOUND));
   }
 }
