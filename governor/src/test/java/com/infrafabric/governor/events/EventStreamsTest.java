@@ -65,12 +65,12 @@ class EventStreamsTest {
     rig.governor.charge(t, 100);
     List<TenantEvent> budget = page(t, EventStream.BUDGET);
     assertThat(budget).extracting(TenantEvent::type).containsExactly("budget.cap_reached");
-    for (int i = 0; i < 10; i++) {
+    for (int i = 0; i < 50; i++) {
       Await.result(
           rig.governor.redis.eval(
               FILL,
               List.of(EventStream.CLAIMS.key(t)),
-              List.of(Integer.toString(STREAM_CAP / 10))));
+              List.of(Integer.toString(STREAM_CAP / 50))));
     }
     String oldestClaimEvent = first(EventStream.CLAIMS.key(t)).id();
 
