@@ -15,6 +15,8 @@
 --   P agents     hash: the contract version of every agent ever registered; it outlives removal so
 --                that an old contract cannot be replayed
 --   P bdue       zset: open breakers by the end of their cool-down
+--   P claim-events  stream: the claim path's events (breaker moves, escalations), apart from the
+--                budget's events stream so that a storm of refused claims cannot trim budget events
 --
 -- The indexes are changed by the same script that changes what they depend on (slots in use,
 -- status, breaker, reputation, capabilities), so they never disagree with the agent hashes.
@@ -25,6 +27,11 @@ local INITIAL_REPUTATION = 500000
 local TENANT = string.match(H.prefix, '^gov:{(.*)}:$')
 -- Breaker transitions made by this script, for the caller's metrics.
 local TRANSITIONS = {}
+
+-- Appends an event of the claim path (a breaker move, an escalation) to its own stream.
+local function emit_claim_event(type, fields)
+  append_event(H.prefix .. 'claim-events', type, fields)
+end
 
 local function agent_key(id)
   return H.prefix .. 'a:' .. id
@@ -115,7 +122,7 @@ end
 -- Moves the breaker to state (closed|open|half_open), with an event naming why; the caller
 -- reindexes the agent.
 local function set_breaker(a, state, why, cooldown_ms)
-  emit_event('breaker.' .. state, {'agent', a.id, 'from', a.brk, 'reason', why,
+  emit_claim_event('breaker.' .. state, {'agent', a.id, 'from', a.brk, 'reason', why,
     'failures', int(a.fails)})
   TRANSITIONS[#TRANSITIONS + 1] = state
   a.brk, a.probe = state, '0'

@@ -2,8 +2,11 @@
 --
 -- Every key a script touches starts with the tenant prefix "gov:{tenant}:", so all of them hash to
 -- one Redis Cluster slot. Amounts are integer micro-dollars; Lua numbers are doubles, exact up to
--- 2^53, and the Java side caps every amount far below that. Numbers leave the script as decimal
--- strings formatted with %d, never through tostring() or cjson, which would print 1e+15.
+-- 2^53. MAX_COUNTER (Money.MAX_MICROS, 2^53 - 1, declared before this library by
+-- TenantScripts.compose) bounds every amount, every counter and every spent + reserved: a script
+-- that would take one past it answers 'counter_limit' before it saves anything (beyond_max()), so
+-- counters are always exact and never wrap. Numbers leave the script as decimal strings formatted
+-- with %d, never through tostring() or cjson, which would print 1e+15.
 --
 -- Layout (P = prefix):
 --   P config        hash: 'zone', and '<scope>|<window>' = '<cap>' or '<cap>;<pct>,<pct>...' per cap
@@ -13,7 +16,9 @@
 --   P r:<id>        hash: one reservation;  P rexp  zset: active reservations by expiry
 --   P idem:<key>    string: request fingerprint, newline, stored JSON result
 --   P ledger        stream: one entry per operation
---   P events        stream: threshold events, and the claim path's breaker and escalation events
+--   P events        stream: budget events (thresholds crossed, caps reached); the claim path's
+--                   breaker and escalation events go to their own stream (agent_lib.lua), so a
+--                   storm of one kind can never trim the other's undelivered events
 --   P policy        hash: the tenant's policy (see TenantPolicy); reserve reads 'dg:<model>', the
 --                   downgrade advice for a model, as '<cheaper model>;<remaining percent>'
 --   P th:<scope>|<window id>  hash: thresholds already fired in that window instance
@@ -70,6 +75,12 @@ local function window_id(window)
   return 'life'
 end
 
+-- The window of a window id: 'life' -> 'lifetime', 'dYYYYMMDD' -> 'day', 'mYYYYMM' -> 'month'.
+local function window_of(id)
+  if id == 'life' then return 'lifetime' end
+  return string.sub(id, 1, 1) == 'd' and 'day' or 'month'
+end
+
 -- Both lists, without repeats (a commit touches the windows of its reservation and of now).
 local function union(a, b)
   local seen, all = {}, {}
@@ -109,7 +120,7 @@ local function load_usage(layers, ids, with_tokens)
       end
       cells[id] = cell
     end
-    usage[layer] = {key = key, cells = cells, dirty = {}, opened = false}
+    usage[layer] = {key = key, ids = ids, cells = cells, dirty = {}, opened = false}
   end
   return usage
 end
@@ -123,10 +134,40 @@ local function bump(usage, layers, ids, field, delta)
     for _, id in ipairs(ids) do
       local cell = u.cells[id]
       cell[field] = cell[field] + delta
+      cell.changed = true
       u.dirty[id .. '.' .. SUFFIX[field]] = cell
       if cell.new and id ~= 'life' then u.opened = true end
     end
   end
+end
+
+-- The first counter (or spent + reserved) of a changed cell above MAX_COUNTER, or nil. A sum of
+-- two exact counters may round, but never across MAX_COUNTER + 1 = 2^53, which a double holds: so
+-- each counter is compared first, then the sum as 'spent > MAX_COUNTER - reserved', exactly.
+local function beyond(cell)
+  for _, field in ipairs(FIELDS) do
+    if cell[field] > MAX_COUNTER then return field end
+  end
+  if cell.spent > MAX_COUNTER - cell.reserved then return 'spent+reserved' end
+  return nil
+end
+
+-- Nil when every counter the script changed in usage stays within MAX_COUNTER; otherwise the
+-- 'counter_limit' reply naming the first one that would not (root layer first). A script returns
+-- that reply before it saves anything, so a refused operation writes nothing.
+local function beyond_max(usage, layers)
+  for _, layer in ipairs(layers) do
+    local u = usage[layer]
+    for _, id in ipairs(u.ids) do
+      local cell = u.cells[id]
+      local counter = cell.changed and beyond(cell)
+      if counter then
+        return {'counter_limit', cjson.encode({scope = layer, window = window_of(id),
+          window_id = id, counter = counter, max = int(MAX_COUNTER)})}
+      end
+    end
+  end
+  return nil
 end
 
 -- Drops counters of day and month windows older than the retention; runs only when a layer opens
@@ -248,14 +289,20 @@ local function finish_reservation(key, rid, fields)
   redis.call('ZREM', H.rexp, rid)
 end
 
+-- Records that a reservation expired: its state and the ledger entry. The caller gives the hold
+-- back to the usage counters.
+local function record_expiry(key, rid, r)
+  finish_reservation(key, rid, {'state', 'expired'})
+  append_ledger({'expire', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
+    'rw', table.concat(r.rw, ',')})
+end
+
 local function expire_reservation(key, rid, r)
   local layers = layers_of(r.scope)
   local usage = load_usage(layers, r.rw, false)
   bump(usage, layers, r.rw, 'reserved', -r.amount)
   save(usage)
-  finish_reservation(key, rid, {'state', 'expired'})
-  append_ledger({'expire', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
-    'rw', table.concat(r.rw, ',')})
+  record_expiry(key, rid, r)
 end
 
 -- Expires up to max reservations whose TTL has passed; returns how many were due.
@@ -273,14 +320,19 @@ local function expire_due(max)
   return #due
 end
 
--- Appends one event (type, then name/value pairs, then the time) to the tenant's events stream,
--- which keeps about the last EVENTS_MAX_LENGTH events.
-local function emit_event(type, fields)
+-- Appends one event (type, then name/value pairs, then the time) to one of the tenant's event
+-- streams, which keeps about the last EVENTS_MAX_LENGTH events.
+local function append_event(stream, type, fields)
   local args = {'type', type}
   for _, value in ipairs(fields) do args[#args + 1] = value end
   args[#args + 1] = 'ts'
   args[#args + 1] = int(H.now)
-  redis.call('XADD', H.events, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', unpack(args))
+  redis.call('XADD', stream, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', unpack(args))
+end
+
+-- Appends a budget event to the tenant's budget events stream.
+local function emit_event(type, fields)
+  append_event(H.events, type, fields)
 end
 
 -- Thresholds are percentages of a cap; the cap itself is the 100% mark. Each mark fires once per
@@ -322,7 +374,8 @@ end
 
 -- Holds amount on scope and every budgeted ancestor, all or nothing (shared by reserve.lua and any
 -- script that reserves as part of a larger step). caps come from load_config(layers_of(scope)).
--- Returns (result table, nil) when held, or (nil, denial table) when a layer refused.
+-- Returns (result table, nil) when held, (nil, denial table) when a layer refused, or (nil, nil,
+-- counter_limit reply) when a layer's counters would pass MAX_COUNTER; only a hold writes.
 local function hold(caps, rid, scope, amount, expires_at, model, pricing_version, ein, eout)
   local layers = layers_of(scope)
   local ids = current_windows()
@@ -341,6 +394,8 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
   end
 
   bump(usage, layers, ids, 'reserved', amount)
+  local over = beyond_max(usage, layers)
+  if over then return nil, nil, over end
   save(usage)
   local windows = table.concat(ids, ',')
   local key = H.prefix .. 'r:' .. rid
@@ -370,21 +425,23 @@ end
 
 -- Settles reservation r (stored at key) with spend: the hold is given back to the windows it was
 -- taken from and the actual cost is spent in the current windows. A cost above the hold is recorded
--- all the same (the money is gone) and flagged as overage; a commit after expiry is a late commit.
+-- all the same (the money is gone) and flagged as overage; a commit after expiry is a late commit
+-- (an active reservation past its expiry is expired first, as the ledger then says).
 -- Shared by commit.lua and the claim path's finish. caps come from load_config(layers_of(r.scope)).
--- Returns (result table, nil), or (nil, state) when the reservation had already ended otherwise.
+-- Returns (result table, nil), (nil, state) when the reservation had already ended otherwise, or
+-- (nil, nil, counter_limit reply) when the spend would take a counter past MAX_COUNTER; only a
+-- commit writes.
 local function commit_reservation(key, rid, r, caps, spend)
-  if r.state == 'active' and r.exp <= H.now then
-    expire_reservation(key, rid, r)
-    r.state = 'expired'
-  end
   if r.state ~= 'active' and r.state ~= 'expired' then return nil, r.state end
-
   local layers, actual = layers_of(r.scope), spend.amount
-  local late = r.state == 'expired'
+  local due = r.state == 'active' and r.exp <= H.now
+  local late = due or r.state == 'expired'
   local usage = load_usage(layers, union(r.rw, current_windows()), true)
-  if not late then bump(usage, layers, r.rw, 'reserved', -r.amount) end
+  if r.state == 'active' then bump(usage, layers, r.rw, 'reserved', -r.amount) end
   add_spend(usage, layers, actual, tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout))
+  local over = beyond_max(usage, layers)
+  if over then return nil, nil, over end
+  if due then record_expiry(key, rid, r) end
   local limits = bind(caps, usage)
   save(usage)
   fire_thresholds(limits, actual)

@@ -1,6 +1,7 @@
 -- Records reported usage that was not reserved first, on the scope and every ancestor. The money
 -- is already spent, so a charge is never refused for lack of budget; the reply names every cap it
--- went over and by how much.
+-- went over and by how much. A charge that would take a counter past MAX_COUNTER is refused and
+-- records nothing (see beyond_max).
 -- ARGV: 12 charge id  13 amount  14 input tokens  15 cached input tokens  16 output tokens
 --   17 model  18 pricing version  19 scope
 local cid, amount, scope = ARGV[12], tonumber(ARGV[13]), ARGV[19]
@@ -12,6 +13,8 @@ if #caps == 0 then return {'unknown_scope', ''} end
 
 local usage = load_usage(layers, current_windows(), true)
 add_spend(usage, layers, amount, tonumber(ARGV[14]), tonumber(ARGV[15]), tonumber(ARGV[16]))
+local over = beyond_max(usage, layers)
+if over then return over end
 local limits = bind(caps, usage)
 save(usage)
 fire_thresholds(limits, amount)

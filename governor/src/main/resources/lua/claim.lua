@@ -23,7 +23,7 @@ expire_lazily(policy)
 local function not_claimed(reason, counts, refusals)
   local escalate = reason ~= 'task_already_owned' and reason ~= 'task_completed'
   if escalate then
-    emit_event('claim.escalated', {'task', task_id, 'scope', scope, 'reason', reason})
+    emit_claim_event('claim.escalated', {'task', task_id, 'scope', scope, 'reason', reason})
   end
   return {'not_claimed', cjson.encode({task = task_id, reason = reason, counts = counts,
     refusals = refusals or {}, escalated = escalate, effects = side_effects()})}
@@ -120,7 +120,8 @@ if not ranked then return not_claimed(why_not(), counts) end
 local best = chosen(ranked)
 
 local expires_at = H.now + policy.lease_ttl
-local held, denied = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+local held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+if over then return over end
 if denied then
   -- The best agent does not fit the budget; the best one that does fit gets the task.
   local room = nil
@@ -131,7 +132,8 @@ if denied then
   ranked = pick_within(math.min(max_cost, room))
   if not ranked then return not_claimed('budget', counts, denied.refusals) end
   best = chosen(ranked)
-  held = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+  held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+  if over then return over end
 end
 
 local n = (task and task.n or 0) + 1

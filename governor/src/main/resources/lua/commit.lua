@@ -10,6 +10,7 @@ local caps
 caps, rejected = load_config(layers_of(r.scope))
 if rejected then return rejected end
 
-local committed, state = commit_reservation(H.res_key, rid, r, caps, spend_at(13))
+local committed, state, over = commit_reservation(H.res_key, rid, r, caps, spend_at(13))
+if over then return over end
 if not committed then return {'not_active', state} end
 return remember(cjson.encode(committed))

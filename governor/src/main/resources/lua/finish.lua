@@ -5,13 +5,14 @@
 -- lease that has expired commits the spend as late (and wasted) and changes nothing else: the
 -- expiry already freed the slot and charged the agent a failure.
 -- ARGV from 20: 20 task id  21 lease number  22 agent id  23 outcome (succeeded|failed|abandoned)
---   24 latency (ms)  25.. the spend (spend_at)
+--   24 latency (ms)  25-30 the spend (spend_at)  31 subtree the caller may touch ('' for any): a
+--   lease of a task outside it is not found
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local policy = load_policy()
 local outcome, latency = ARGV[23], tonumber(ARGV[24])
 local l = load_lease(ARGV[20] .. '#' .. ARGV[21])
-if not l then return {'task_not_found', ''} end
+if not l or not within(l.scope, ARGV[31]) then return {'task_not_found', ''} end
 if l.agent ~= ARGV[22] then return {'not_holder', l.agent} end
 local caps
 caps, rejected = load_config(layers_of(l.scope))
@@ -23,8 +24,9 @@ end
 if l.state ~= 'active' and l.state ~= 'expired' then return {'lease_ended', l.state} end
 
 local rkey = H.prefix .. 'r:' .. l.rid
-local committed, state = commit_reservation(rkey, l.rid, load_reservation(rkey), caps,
+local committed, state, over = commit_reservation(rkey, l.rid, load_reservation(rkey), caps,
   spend_at(25))
+if over then return over end
 if not committed then return {'lease_ended', state} end
 
 local late = l.state == 'expired'
@@ -37,9 +39,9 @@ if not late then
   reply.reputation, reply.breaker = int(a.rep), a.brk
 end
 local actual = tonumber(committed.actual)
-redis.call('HINCRBY', H.prefix .. 'waste', 'total', actual)
+redis.call('HINCRBY', H.prefix .. 'waste', 'total', int(actual))
 if late or outcome ~= 'succeeded' then
-  redis.call('HINCRBY', H.prefix .. 'waste', 'wasted', actual)
+  redis.call('HINCRBY', H.prefix .. 'waste', 'wasted', int(actual))
 end
 append_ledger({'finish', 'scope', l.scope, 'task', l.task, 'lease', l.n, 'agent', l.agent,
   'rid', l.rid, 'outcome', outcome, 'amt', committed.actual, 'late', late and '1' or '0',

@@ -1,12 +1,13 @@
 -- Extends a lease (and the reservation it holds) by the policy's lease TTL from now. A lease
 -- that has already expired is expired now if nobody did yet, and the answer says it is lost; so
 -- is the lease of an agent that was disabled (its tasks go to others when the lease runs out).
--- ARGV from 20: 20 task id  21 lease number  22 agent id
+-- ARGV from 20: 20 task id  21 lease number  22 agent id  23 subtree the caller may touch ('' for
+--   any): a lease of a task outside it is not found
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local policy = load_policy()
 local l = load_lease(ARGV[20] .. '#' .. ARGV[21])
-if not l then return {'task_not_found', ''} end
+if not l or not within(l.scope, ARGV[23]) then return {'task_not_found', ''} end
 if l.agent ~= ARGV[22] then return {'not_holder', l.agent} end
 if l.state == 'active' and l.exp <= H.now then
   expire_lease(l, policy)

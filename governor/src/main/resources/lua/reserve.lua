@@ -8,8 +8,9 @@ if rejected then return rejected end
 if #caps == 0 then return {'unknown_scope', ''} end
 expire_due(LAZY_EXPIRY_BATCH)
 
-local held, denied = hold(caps, ARGV[12], scope, tonumber(ARGV[13]), tonumber(ARGV[14]),
+local held, denied, over = hold(caps, ARGV[12], scope, tonumber(ARGV[13]), tonumber(ARGV[14]),
   ARGV[15], ARGV[16], ARGV[17], ARGV[18])
+if over then return over end
 -- The tenant policy's downgrade advice for this model, if any; the caller decides from the layers.
 local downgrade = ARGV[15] ~= '' and redis.call('HGET', H.prefix .. 'policy', 'dg:' .. ARGV[15])
 if denied then

@@ -62,7 +62,10 @@ final class DemoCommand {
                 secret,
                 clock);
         DemoRun run = scenario.run();
-        String auditor = operator.mint(LocalKeys.spec("demo-auditor", "auditor"), clock.instant());
+        String auditor =
+            operator.mint(
+                LocalKeys.spec("demo-auditor", "auditor").withScope(DemoScenario.TENANT),
+                clock.instant());
         return new DemoReport(run, governor, auditor, search, secret).print(out) ? 0 : 1;
       } finally {
         node.stop();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +33,7 @@ import java.util.concurrent.locks.LockSupport;
 final class DemoScenario {
 
   static final String TENANT = "demo";
+  private static final Set<String> PLATFORM_ROLES = Set.of("publisher", "operator");
   private static final int RESEARCH_TASKS = 12;
   private static final int WORKERS = 4;
   private static final int CHARGE_SAMPLES = 200;
@@ -430,15 +432,19 @@ final class DemoScenario {
     return details.getString("reason", answer.code());
   }
 
+  /**
+   * A token for {@code role}: the governor's roles act inside the demo tenant (tenant tokens), the
+   * chassis's publisher and operator on what every tenant shares (platform tokens).
+   */
   private String token(String role) {
     return tokens.computeIfAbsent(
         role,
         r ->
             mint(
                 "demo-" + r,
-                r.equals("dispatcher")
-                    ? LocalKeys.spec("demo-dispatcher", r).withScope(TENANT)
-                    : LocalKeys.spec("demo-" + r, r)));
+                PLATFORM_ROLES.contains(r)
+                    ? LocalKeys.spec("demo-" + r, r)
+                    : LocalKeys.spec("demo-" + r, r).withScope(TENANT)));
   }
 
   private String agentToken(String agent) {

@@ -146,15 +146,15 @@ final class ServeCommand {
     listening(out, "IF.governor", http, port);
     if (keys != null) {
       out.println(
-          "  operator tokens (12 h): "
+          "  platform tokens (12 h; pricing, metrics, no tenant power): "
               + keys.writeToken("admin", LocalKeys.spec("local-admin", "admin"), clock.instant())
               + " and "
               + keys.writeToken(
                   "auditor", LocalKeys.spec("local-auditor", "auditor"), clock.instant()));
       out.println(
-          "  agent tokens: infrafabric token mint "
+          "  tenant tokens: infrafabric token mint "
               + mintOptions(keys)
-              + " --roles agent --scope <tenant/project>");
+              + " --roles admin|auditor|agent|dispatcher --scope <tenant>[/<project>...]");
     }
   }
 

@@ -58,7 +58,7 @@ class LocalLlmCallTest {
           new JsonObject(
                   serve
                       .governor
-                      .get("/v1/ledger/acme?scope=" + SCOPE, serve.token("auditor"))
+                      .get("/v1/ledger/acme?scope=" + SCOPE, serve.tenantToken("auditor", "acme"))
                       .body())
               .getJsonArray("entries");
       assertThat(entries)

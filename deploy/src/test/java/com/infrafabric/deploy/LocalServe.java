@@ -97,6 +97,12 @@ final class LocalServe implements AutoCloseable {
         ChassisServiceRig.registration(module, jws));
   }
 
+  /** A token with {@code role} confined to {@code tenant}, as its operator would mint it. */
+  String tenantToken(String role, String tenant) {
+    return TokenMinter.load(data.resolve("keys/signing-private.json"))
+        .mint(LocalKeys.spec("local-" + role, role).withScope(tenant), Clock.systemUTC().instant());
+  }
+
   /** An agent {@code subject} of tenant {@code scope} whose token grants {@code tools}. */
   String agent(String subject, String scope, String... tools) {
     return operatorKey()
@@ -113,7 +119,7 @@ final class LocalServe implements AutoCloseable {
         governor.send(
             "PUT",
             "/v1/budgets/" + tenant,
-            token("admin"),
+            tenantToken("admin", tenant),
             Map.of(),
             "{\"limits\":{\"day\":{\"cap_micros\":5000000}}}");
     assertThat(budget.statusCode()).as(budget.body()).isEqualTo(200);
@@ -143,7 +149,7 @@ final class LocalServe implements AutoCloseable {
         governor.send(
             "POST",
             "/v1/agents",
-            token("admin"),
+            tenantToken("admin", tenant),
             Map.of(),
             new JsonObject().put("contract", signed).encode());
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);

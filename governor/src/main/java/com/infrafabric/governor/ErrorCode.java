@@ -25,6 +25,11 @@ public enum ErrorCode {
   RESERVATION_NOT_FOUND(Kind.NOT_FOUND),
   /** The reservation was already committed or released and cannot take this operation. */
   RESERVATION_NOT_ACTIVE(Kind.CONFLICT),
+  /**
+   * The operation would take a usage counter, or spent + reserved, of some scope and window past
+   * {@code Money.MAX_MICROS}; it was refused and recorded nothing.
+   */
+  COUNTER_LIMIT(Kind.CONFLICT),
   /** The same idempotency key was used for a different request. */
   IDEMPOTENCY_CONFLICT(Kind.CONFLICT),
   /** The caller's expected version is not the current one. */

@@ -9,8 +9,10 @@ import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.UnlinkableModuleException;
+import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.ExampleBuilds;
@@ -90,7 +92,13 @@ class SdkExamplesTest {
             .credentials()
             .put(
                 new NewCredential(
-                    CREDENTIAL, SECRET, List.of(PEER.origin()), "authorization", "Bearer")));
+                    CredentialOwner.tenant(TestChassis.CONTEXT.tenant()),
+                    CREDENTIAL,
+                    SECRET,
+                    List.of(PEER.origin()),
+                    "authorization",
+                    "Bearer",
+                    ResponsePolicy.full())));
   }
 
   @AfterAll

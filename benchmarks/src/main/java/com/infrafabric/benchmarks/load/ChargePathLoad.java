@@ -145,7 +145,8 @@ public final class ChargePathLoad {
   /** Empties Redis and provisions the tenant; returns the pricing catalogue version. */
   private long provisionEmptyStore() {
     governor.emptyStore();
-    return TenantSetup.provision(client, governor.admin(), CALL);
+    return TenantSetup.provision(
+        client, governor.admin(), governor.admin(TenantSetup.TENANT), CALL);
   }
 
   private PhaseResult report(PhaseResult phase) {

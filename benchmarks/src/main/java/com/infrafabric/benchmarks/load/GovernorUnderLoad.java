@@ -134,9 +134,14 @@ final class GovernorUnderLoad implements AutoCloseable {
         .orElse("unknown");
   }
 
-  /** A token for an operator who may set prices and budgets. */
+  /** A platform admin's token: it sets prices, and has no power inside a tenant. */
   String admin() {
     return minter.mint(spec("load-admin").withRoles("admin"), clock.instant());
+  }
+
+  /** A token for the admin of {@code tenant}, who sets its budgets. */
+  String admin(String tenant) {
+    return minter.mint(spec("load-admin").withRoles("admin").withScope(tenant), clock.instant());
   }
 
   /** A token for agent {@code subject}, confined to {@code scope}. */

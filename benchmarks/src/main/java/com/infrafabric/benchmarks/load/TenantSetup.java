@@ -29,19 +29,23 @@ final class TenantSetup {
     return PROJECT + "/agent-" + index;
   }
 
-  /** Publishes the price of {@code call}'s model and the budgets; returns the catalogue version. */
-  static long provision(LoadClient client, String adminToken, BenchmarkCall call) {
+  /**
+   * Publishes the price of {@code call}'s model (as a platform admin) and the budgets (as the
+   * tenant's admin); returns the catalogue version.
+   */
+  static long provision(
+      LoadClient client, String platformAdmin, String tenantAdmin, BenchmarkCall call) {
     JsonObject pricing =
         client.call(
             () ->
                 client.put(
                     "/v1/pricing",
-                    adminToken,
+                    platformAdmin,
                     new JsonObject().put("models", PricingCatalogues.toJson(List.of(call.model()))),
                     200));
     for (String scope : List.of(TENANT, PROJECT)) {
       client.call(
-          () -> client.put("/v1/budgets/" + scope.replace("/", "%2F"), adminToken, caps(), 200));
+          () -> client.put("/v1/budgets/" + scope.replace("/", "%2F"), tenantAdmin, caps(), 200));
     }
     return pricing.getLong("version");
   }

@@ -2,6 +2,7 @@ package com.infrafabric.chassis.http;
 
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
@@ -21,9 +22,15 @@ final class AgentTokens {
 
   private AgentTokens() {}
 
-  /** True if the caller may see every tool, not just the ones its token grants. */
+  private static final Access SEES_EVERY_TOOL =
+      Access.platform(ChassisApi.OPERATOR, ChassisApi.PUBLISHER);
+
+  /**
+   * True if the caller may see every tool, not just the ones its token grants: an operator or
+   * publisher with a platform token (a tenant token's roles do not reach the shared registry).
+   */
   static boolean seesEveryTool(Principal caller) {
-    return caller.hasRole(ChassisApi.OPERATOR) || caller.hasRole(ChassisApi.PUBLISHER);
+    return SEES_EVERY_TOOL.permits(caller);
   }
 
   /** True if the caller's {@value #TOOLS_CLAIM} claim names {@code ref} or its tool name. */

@@ -9,9 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 
 /**
- * Every REST route of the chassis. Roles: {@code publisher} registers modules, {@code operator}
- * manages tools (lists, reads, deletes) and the credential vault, {@code agent} reads and invokes
- * the tools its token's {@code tools} claim names, as the tenant its {@code scope} claim names.
+ * Every REST route of the chassis. Roles on platform tokens (no {@code scope} claim), for what
+ * every tenant shares: {@code publisher} registers modules, {@code operator} manages tools (lists,
+ * reads, deletes), the credential vault and metrics. On tenant tokens: {@code agent} reads and
+ * invokes the tools its token's {@code tools} claim names, as the tenant its {@code scope} claim
+ * names. See {@link com.infrafabric.platform.auth.Access}.
  */
 public final class ChassisApi {
 

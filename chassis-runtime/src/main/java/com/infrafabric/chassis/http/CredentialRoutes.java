@@ -43,7 +43,7 @@ final class CredentialRoutes {
   }
 
   void register(Routes routes) {
-    Access operators = Access.anyOf(OPERATOR);
+    Access operators = Access.platform(OPERATOR);
     routes
         .put(OPERATORS + "/:name", operators, this::put)
         .get(OPERATORS, operators, this::list)

@@ -54,7 +54,7 @@ final class InvocationRoutes {
   }
 
   void register(Routes routes) {
-    routes.post(ToolRoutes.TOOL + "/invocations", Access.anyOf(AGENT), this::invoke);
+    routes.post(ToolRoutes.TOOL + "/invocations", Access.tenant(AGENT), this::invoke);
   }
 
   private void invoke(RoutingContext ctx) {

@@ -19,8 +19,9 @@ import java.util.Base64;
 import java.util.Set;
 
 /**
- * The module registry: publishers register a module with its signed contract, operators delete tool
- * versions, and everyone reads (agents only the tools their token grants).
+ * The module registry, which every tenant shares: publishers register a module with its signed
+ * contract and operators delete tool versions, both with platform tokens; operators and publishers
+ * read everything, agents (tenant tokens) only the tools their token grants.
  */
 final class ToolRoutes {
 
@@ -34,12 +35,12 @@ final class ToolRoutes {
   }
 
   void register(Routes routes) {
-    Access readers = Access.anyOf(OPERATOR, PUBLISHER, AGENT);
+    Access readers = Access.tenant(AGENT).orPlatform(OPERATOR, PUBLISHER);
     routes
-        .post("/v1/tools", Access.anyOf(PUBLISHER), this::add)
+        .post("/v1/tools", Access.platform(PUBLISHER), this::add)
         .get("/v1/tools", readers, this::list)
         .get(TOOL, readers, this::get)
-        .delete(TOOL, Access.anyOf(OPERATOR), this::delete);
+        .delete(TOOL, Access.platform(OPERATOR), this::delete);
   }
 
   /** The tool version named by the route's {@code :name} and {@code :version}. */

@@ -54,7 +54,7 @@ public final class ChassisService {
         settings
             .platform()
             .httpService(vertx, redis, meters, clock)
-            .metricsAccess(Access.anyOf(ChassisApi.OPERATOR))
+            .metricsAccess(Access.platform(ChassisApi.OPERATOR))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, List.of()))
             .errors(api.errors())
             .routes(api::register)

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,13 +60,12 @@ class ChassisBodyFuzzTest {
   private static final class Callers implements RouteFuzzer.Callers {
 
     @Override
-    public String token(Set<String> roles, FuzzedDataProvider data) {
-      List<String> choices = roles.isEmpty() ? List.of("nobody") : List.copyOf(roles);
-      String role = choices.get(data.consumeInt(0, choices.size() - 1));
-      if (role.equals(ChassisApi.AGENT)) {
+    public String token(String role, boolean tenant, FuzzedDataProvider data) {
+      if (tenant && role.equals(ChassisApi.AGENT)) {
         return data.consumeInt(0, 7) == 0 ? rig.agent(TENANT) : rig.agent(TENANT, "echo");
       }
-      return rig.tokens.valid("fuzz-" + role, role);
+      var spec = rig.tokens.spec("fuzz-" + role, role);
+      return rig.tokens.mint(tenant ? spec.withScope(TENANT) : spec);
     }
 
     @Override

@@ -97,7 +97,8 @@ public final class BudgetEngine {
     ReservationId id = request.reservation();
     PricedSpend actual = price(request.actual());
     BudgetKeys keys = BudgetKeys.of(id.tenant());
-    String fingerprint = Fingerprint.of("commit", id, request.actual(), subtree(request.within()));
+    String fingerprint =
+        Fingerprint.of("commit", id, request.actual(), TenantScripts.subtreeArg(request.within()));
     return run(
             id.tenant(),
             BudgetScripts.COMMIT,
@@ -106,7 +107,7 @@ public final class BudgetEngine {
                     .reservationKey(keys.reservation(id))
                     .arg(id.toString())
                     .args(actual.args())
-                    .arg(subtree(request.within())))
+                    .arg(TenantScripts.subtreeArg(request.within())))
         .map(reply -> commitResult(reply.orThrow(id.toString())));
   }
 
@@ -122,7 +123,7 @@ public final class BudgetEngine {
   public Future<ReleaseResult> release(
       ReservationId id, IdempotencyKey idempotencyKey, Scope within) {
     BudgetKeys keys = BudgetKeys.of(id.tenant());
-    String fingerprint = Fingerprint.of("release", id, subtree(within));
+    String fingerprint = Fingerprint.of("release", id, TenantScripts.subtreeArg(within));
     return run(
             id.tenant(),
             BudgetScripts.RELEASE,
@@ -130,7 +131,7 @@ public final class BudgetEngine {
                 BudgetCall.of(keys, windows, now, idempotencyKey, fingerprint, settings)
                     .reservationKey(keys.reservation(id))
                     .arg(id.toString())
-                    .arg(subtree(within)))
+                    .arg(TenantScripts.subtreeArg(within)))
         .map(reply -> releaseResult(reply.orThrow(id.toString())));
   }
 
@@ -214,10 +215,6 @@ public final class BudgetEngine {
   /** Lets {@link Budgets} tell this engine at once that a tenant's zone changed. */
   void learnZone(String tenant, ZoneId zone) {
     zones.learn(tenant, zone);
-  }
-
-  private static String subtree(Scope within) {
-    return within == null ? "" : within.path();
   }
 
   private static ReserveOutcome reserveOutcome(ScriptReply reply, PricedSpend estimate) {

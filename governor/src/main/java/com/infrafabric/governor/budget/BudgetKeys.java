@@ -29,7 +29,7 @@ final class BudgetKeys {
   }
 
   String idempotency(IdempotencyKey key) {
-    return prefix + "idem:" + key.value();
+    return prefix + "idem:" + key.storedName();
   }
 
   String ledger() {

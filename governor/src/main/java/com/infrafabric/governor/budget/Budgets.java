@@ -2,7 +2,6 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.pricing.TokenUsage;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -164,7 +163,7 @@ public final class Budgets {
               cap.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(cap)),
               Long.parseLong(entry.getString("spent")),
               Long.parseLong(entry.getString("reserved")),
-              new TokenUsage(
+              new TokenTotals(
                   Long.parseLong(entry.getString("tin")),
                   Long.parseLong(entry.getString("tcin")),
                   Long.parseLong(entry.getString("tout"))),

@@ -6,13 +6,19 @@ import java.util.Map;
 
 /**
  * Money is a {@code long} count of micro-dollars (1 USD = 1,000,000), never a floating-point
- * number. Every amount and cap is at most {@link #MAX_MICROS} (one billion dollars), which keeps
- * all sums exact inside Redis' Lua (doubles are exact to 2^53, about nine billion dollars).
+ * number.
+ *
+ * <p>{@link #MAX_MICROS} bounds every amount and cap a caller gives, and every counter the governor
+ * keeps: spent, reserved and their sum in each window of each scope, and the token counters of each
+ * window. It is the largest integer a Lua number (a double) holds exactly, so the Lua scripts
+ * compute every counter exactly; they read it from this declaration (see {@code
+ * TenantScripts.compose}). An operation that would take a counter or a sum of counters past it is
+ * refused with {@code COUNTER_LIMIT} and changes nothing: counters never round, saturate or wrap.
  */
 public final class Money {
 
-  /** The largest amount or cap accepted: 10^15 micro-dollars, one billion dollars. */
-  public static final long MAX_MICROS = 1_000_000_000_000_000L;
+  /** 2^53 - 1 micro-dollars (about 9 billion dollars); also the bound of every token counter. */
+  public static final long MAX_MICROS = (1L << 53) - 1;
 
   private Money() {}
 

@@ -109,17 +109,25 @@ public final class Reconciler {
             });
   }
 
+  /**
+   * Adds one entry's deltas to every layer it touched. The sums are exact: counters never exceed
+   * {@link Money#MAX_MICROS}, and a sum that overflowed a {@code long} would mean a corrupt ledger,
+   * which fails the reconciliation rather than reporting a wrapped number.
+   */
   private static void apply(LedgerEntry entry, Map<Cell, long[]> expected) {
     for (Scope layer : Scope.parse(entry.scope()).layers()) {
       for (String window : entry.spentWindows()) {
-        expected.computeIfAbsent(new Cell(layer.path(), window), k -> new long[2])[0] +=
-            entry.spentDeltaMicros();
+        add(expected, new Cell(layer.path(), window), 0, entry.spentDeltaMicros());
       }
       for (String window : entry.reservedWindows()) {
-        expected.computeIfAbsent(new Cell(layer.path(), window), k -> new long[2])[1] +=
-            entry.reservedDeltaMicros();
+        add(expected, new Cell(layer.path(), window), 1, entry.reservedDeltaMicros());
       }
     }
+  }
+
+  private static void add(Map<Cell, long[]> expected, Cell cell, int slot, long delta) {
+    long[] sums = expected.computeIfAbsent(cell, k -> new long[2]);
+    sums[slot] = Math.addExact(sums[slot], delta);
   }
 
   private static void addIfDifferent(

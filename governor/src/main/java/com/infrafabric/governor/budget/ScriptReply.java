@@ -16,6 +16,16 @@ import java.util.Map;
  */
 public record ScriptReply(String kind, String payload, CalendarWindows windows) {
 
+  /** The scripts' counter names ({@code beyond()} in budget_lib.lua) as the API names them. */
+  private static final Map<String, String> COUNTER_FIELDS =
+      Map.of(
+          "spent", "spent_micros",
+          "reserved", "reserved_micros",
+          "spent+reserved", "spent_plus_reserved_micros",
+          "tin", "input_tokens",
+          "tcin", "cached_input_tokens",
+          "tout", "output_tokens");
+
   static ScriptReply of(Response response, CalendarWindows windows) {
     return new ScriptReply(response.get(0).toString(), response.get(1).toString(), windows);
   }
@@ -45,6 +55,7 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
       case "not_found" ->
           throw new GovernorException(
               ErrorCode.RESERVATION_NOT_FOUND, "reservation " + subject + " does not exist");
+      case "counter_limit" -> throw counterLimit(body());
       case "not_active" ->
           throw new GovernorException(
               ErrorCode.RESERVATION_NOT_ACTIVE,
@@ -54,6 +65,29 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
         return this;
       }
     }
+  }
+
+  private static GovernorException counterLimit(JsonObject over) {
+    String counter = COUNTER_FIELDS.getOrDefault(over.getString("counter"), "unknown");
+    return new GovernorException(
+        ErrorCode.COUNTER_LIMIT,
+        "this operation would take "
+            + counter
+            + " of "
+            + over.getString("scope")
+            + " in its "
+            + over.getString("window")
+            + " window ("
+            + over.getString("window_id")
+            + ") past the maximum of "
+            + over.getString("max")
+            + "; nothing was recorded",
+        Map.of(
+            "scope", over.getString("scope"),
+            "window", over.getString("window"),
+            "window_id", over.getString("window_id"),
+            "counter", counter,
+            "max", Long.parseLong(over.getString("max"))));
   }
 
   public List<LayerStatus> layers(JsonObject body) {

@@ -27,17 +27,26 @@ public final class TenantScripts {
   }
 
   /**
-   * {@code budget_lib.lua}, then {@code lua/<library>.lua} for each library, then {@code
-   * lua/<body>.lua}, all from the class path of {@code anchor}'s module.
+   * The constants the Lua side takes from their Java declaration, then {@code budget_lib.lua}, then
+   * {@code lua/<library>.lua} for each library, then {@code lua/<body>.lua}, all from the class
+   * path of {@code anchor}'s module.
    */
   public static LuaScript compose(Class<?> anchor, String body, String... libraries) {
-    StringBuilder source =
-        new StringBuilder(LuaScript.fromResource(BudgetScripts.class, "budget_lib").source());
+    StringBuilder source = new StringBuilder(constants());
+    source.append(LuaScript.fromResource(BudgetScripts.class, "budget_lib").source());
     for (String library : libraries) {
       source.append('\n').append(LuaScript.fromResource(anchor, library).source());
     }
     source.append('\n').append(LuaScript.fromResource(anchor, body).source());
     return LuaScript.of(body, source.toString());
+  }
+
+  /**
+   * Lua declarations of the Java constants the scripts enforce, so that the two sides cannot
+   * disagree: {@code MAX_COUNTER} is {@link Money#MAX_MICROS}.
+   */
+  static String constants() {
+    return "local MAX_COUNTER = " + Money.MAX_MICROS + "\n";
   }
 
   /**
@@ -75,6 +84,14 @@ public final class TenantScripts {
    */
   public List<String> spendArgs(Spend spend) {
     return engine.price(spend).args();
+  }
+
+  /**
+   * The script argument naming the subtree a caller may touch ({@code within()} in budget_lib.lua):
+   * its path, or empty for a caller allowed to touch any scope ({@code within} null).
+   */
+  public static String subtreeArg(Scope within) {
+    return within == null ? "" : within.path();
   }
 
   /** A new reservation id of {@code tenant}, for a script that holds budget with {@code hold()}. */

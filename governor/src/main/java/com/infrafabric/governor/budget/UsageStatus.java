@@ -1,6 +1,5 @@
 package com.infrafabric.governor.budget;
 
-import com.infrafabric.governor.pricing.TokenUsage;
 import java.time.Instant;
 import java.util.OptionalLong;
 
@@ -21,7 +20,7 @@ public record UsageStatus(
     OptionalLong capMicros,
     long spentMicros,
     long reservedMicros,
-    TokenUsage tokens,
+    TokenTotals tokens,
     Instant resetsAt) {
 
   /** Cap minus spent minus reserved (never below zero), if capped. */

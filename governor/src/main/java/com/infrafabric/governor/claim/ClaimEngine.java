@@ -101,9 +101,12 @@ public final class ClaimEngine {
   /** Extends a lease by the policy's lease TTL, or says it is lost. */
   public Future<HeartbeatOutcome> heartbeat(HeartbeatRequest request) {
     LeaseId lease = request.lease();
-    String fingerprint = TenantScripts.fingerprint("heartbeat", lease, request.agentId());
+    String fingerprint =
+        TenantScripts.fingerprint(
+            "heartbeat", lease, request.agentId(), TenantScripts.subtreeArg(request.within()));
     List<String> args = new ArrayList<>(lease.scriptArgs());
     args.add(request.agentId());
+    args.add(TenantScripts.subtreeArg(request.within()));
     return run(
             lease.tenant(),
             HEARTBEAT,
@@ -128,12 +131,14 @@ public final class ClaimEngine {
             request.agentId(),
             request.outcome(),
             request.actual(),
-            request.latency().toMillis());
+            request.latency().toMillis(),
+            TenantScripts.subtreeArg(request.within()));
     List<String> args = new ArrayList<>(lease.scriptArgs());
     args.add(request.agentId());
     args.add(request.outcome().wireName());
     args.add(Long.toString(request.latency().toMillis()));
     args.addAll(scripts.spendArgs(request.actual()));
+    args.add(TenantScripts.subtreeArg(request.within()));
     return run(
             lease.tenant(),
             FINISH,

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param actual what the task really cost; committed in place of the claim's reservation
  * @param latency how long the task ran, measured against the agent's SLO for its reputation
  * @param idempotencyKey names this request for safe retries
+ * @param within the subtree the caller may touch, or null for any; a lease of a task outside it is
+ *     reported as not found, so a caller learns nothing about other scopes
  */
 public record FinishRequest(
     LeaseId lease,
@@ -25,7 +27,8 @@ public record FinishRequest(
     TaskOutcome outcome,
     Spend actual,
     Duration latency,
-    IdempotencyKey idempotencyKey) {
+    IdempotencyKey idempotencyKey,
+    Scope within) {
 
   public FinishRequest {
     Objects.requireNonNull(lease, "lease");
@@ -39,5 +42,16 @@ public record FinishRequest(
           "latency " + latency.toMillis() + " ms must not be negative",
           Map.of("field", "latency"));
     }
+  }
+
+  /** A finish by a caller allowed to touch any scope. */
+  public FinishRequest(
+      LeaseId lease,
+      String agentId,
+      TaskOutcome outcome,
+      Spend actual,
+      Duration latency,
+      IdempotencyKey idempotencyKey) {
+    this(lease, agentId, outcome, actual, latency, idempotencyKey, null);
   }
 }

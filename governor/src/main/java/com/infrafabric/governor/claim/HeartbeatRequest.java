@@ -11,12 +11,20 @@ import java.util.Objects;
  * @param lease the lease
  * @param agentId the agent reporting: it must be the holder
  * @param idempotencyKey names this request for safe retries
+ * @param within the subtree the caller may touch, or null for any; a lease of a task outside it is
+ *     reported as not found, so a caller learns nothing about other scopes
  */
-public record HeartbeatRequest(LeaseId lease, String agentId, IdempotencyKey idempotencyKey) {
+public record HeartbeatRequest(
+    LeaseId lease, String agentId, IdempotencyKey idempotencyKey, Scope within) {
 
   public HeartbeatRequest {
     Objects.requireNonNull(lease, "lease");
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+  }
+
+  /** A heartbeat by a caller allowed to touch any scope. */
+  public HeartbeatRequest(LeaseId lease, String agentId, IdempotencyKey idempotencyKey) {
+    this(lease, agentId, idempotencyKey, null);
   }
 }

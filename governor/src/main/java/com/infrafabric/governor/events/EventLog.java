@@ -14,8 +14,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Reads a tenant's events stream, which the budget scripts append to inside the same atomic step
- * that decided the event (so each threshold appears exactly once), capped at about 100,000 events.
+ * Reads a tenant's event streams, which the scripts append to inside the same atomic step that
+ * decided the event (so each threshold appears exactly once), each capped at about 100,000 events
+ * (see {@link EventStream}).
  */
 public final class EventLog {
 
@@ -28,12 +29,12 @@ public final class EventLog {
     this.redis = redis;
   }
 
-  public static String key(String tenant) {
-    return "gov:{" + tenant + "}:events";
-  }
-
-  /** Up to {@code limit} events after {@code cursor} (or from the oldest), oldest first. */
-  public Future<List<BudgetEvent>> page(String tenant, String cursor, int limit) {
+  /**
+   * Up to {@code limit} events of one stream after {@code cursor} (or from the oldest), oldest
+   * first.
+   */
+  public Future<List<TenantEvent>> page(
+      String tenant, EventStream stream, String cursor, int limit) {
     if (limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new GovernorException(
           ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
@@ -43,17 +44,17 @@ public final class EventLog {
     }
     Request xrange =
         Request.cmd(Command.XRANGE)
-            .arg(key(tenant))
+            .arg(stream.key(tenant))
             .arg(cursor == null ? "-" : "(" + cursor)
             .arg("+")
             .arg("COUNT")
             .arg(limit);
-    return redis.send(xrange).map(reply -> events(tenant, reply));
+    return redis.send(xrange).map(reply -> events(tenant, stream, reply));
   }
 
-  /** Parses an XRANGE / XREADGROUP entry list. */
-  static List<BudgetEvent> events(String tenant, Response entries) {
-    List<BudgetEvent> events = new ArrayList<>();
+  /** Parses an XRANGE / XREADGROUP entry list of {@code stream}. */
+  static List<TenantEvent> events(String tenant, EventStream stream, Response entries) {
+    List<TenantEvent> events = new ArrayList<>();
     if (entries == null) {
       return events;
     }
@@ -63,7 +64,7 @@ public final class EventLog {
       for (int i = 0; fields != null && i + 1 < fields.size(); i += 2) {
         map.put(fields.get(i).toString(), fields.get(i + 1).toString());
       }
-      events.add(new BudgetEvent(entry.get(0).toString(), tenant, map));
+      events.add(new TenantEvent(entry.get(0).toString(), tenant, stream, map));
     }
     return events;
   }

@@ -19,20 +19,27 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers each tenant's budget events to the configured webhooks, signed with HMAC-SHA256, at
- * least once, in the background: a charge only appends to the events stream and never waits for
- * delivery.
+ * Delivers the events of each tenant's streams (budget and claims, see {@link EventStream}) to the
+ * configured webhooks, signed with HMAC-SHA256, at least once, in the background: a charge only
+ * appends to a stream and never waits for delivery.
  *
- * <p>Progress lives in Redis: a consumer group per events stream records what was delivered, so
- * several governor nodes share the work and a restart resumes where it stopped. An event is
- * acknowledged when every URL answered 2xx; otherwise it stays pending and is retried after {@code
- * firstRetry}, doubling each time, until {@code maxAttempts}, when it moves to the tenant's
- * dead-letter stream. Receivers deduplicate by the {@code X-InfraFabric-Event-Id} header.
+ * <p>Progress lives in Redis: a consumer group per stream records what was delivered, so several
+ * governor nodes share the work and a restart resumes where it stopped. An event is acknowledged
+ * when every URL answered 2xx; otherwise it stays pending and is retried after {@code firstRetry},
+ * doubling each time, until {@code maxAttempts}, when it moves to the tenant's dead-letter stream.
+ *
+ * <p>A retry belongs to the node whose {@code XCLAIM} took the pending event, and that claim only
+ * succeeds once the event has been idle for {@link WebhookSettings#claimAfter}: the claim resets
+ * the idle time, so every other node's claim of the same retry fails, and the wait is longer than a
+ * delivery in flight may take, so no node retries an event another node is still sending. Receivers
+ * deduplicate by the {@code X-InfraFabric-Event-Id} header all the same (a node may fail after
+ * sending and before acknowledging).
  */
 public final class WebhookDispatcher {
 
@@ -69,7 +76,7 @@ public final class WebhookDispatcher {
             new HttpClientOptions()
                 .setConnectTimeout(timeout)
                 .setIdleTimeout(timeout)
-                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS)
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setKeepAlive(false));
   }
 
@@ -110,8 +117,15 @@ public final class WebhookDispatcher {
   }
 
   private Future<Integer> deliver(String tenant) {
-    String stream = EventLog.key(tenant);
-    return ensureGroup(stream)
+    Future<Integer> total = Future.succeededFuture(0);
+    for (EventStream stream : EventStream.values()) {
+      total = total.compose(sum -> deliver(tenant, stream).map(count -> sum + count));
+    }
+    return total;
+  }
+
+  private Future<Integer> deliver(String tenant, EventStream stream) {
+    return ensureGroup(stream.key(tenant))
         .compose(ignored -> retryDue(tenant, stream))
         .compose(retried -> fresh(tenant, stream).map(delivered -> retried + delivered));
   }
@@ -129,14 +143,17 @@ public final class WebhookDispatcher {
                     : Future.failedFuture(error));
   }
 
-  /** Retries pending events whose backoff has passed; dead-letters those out of attempts. */
-  private Future<Integer> retryDue(String tenant, String stream) {
+  /**
+   * Retries pending events whose backoff has passed, and dead-letters those out of attempts, each
+   * only if this node's claim of it succeeds.
+   */
+  private Future<Integer> retryDue(String tenant, EventStream stream) {
     Request pending =
         Request.cmd(Command.XPENDING)
-            .arg(stream)
+            .arg(stream.key(tenant))
             .arg(GROUP)
             .arg("IDLE")
-            .arg(settings.firstRetry().toMillis())
+            .arg(settings.claimAfter(1).toMillis())
             .arg("-")
             .arg("+")
             .arg(BATCH);
@@ -149,24 +166,41 @@ public final class WebhookDispatcher {
                 String id = entry.get(0).toString();
                 long idle = entry.get(2).toLong();
                 long attempts = entry.get(3).toLong();
-                if (attempts >= settings.maxAttempts()) {
-                  done = done.compose(sum -> deadLetter(tenant, stream, id).map(sum));
-                } else if (idle >= settings.backoff(attempts).toMillis()) {
-                  done = done.compose(sum -> claimAndSend(tenant, stream, id).map(n -> sum + n));
+                long claimAfter = settings.claimAfter(attempts).toMillis();
+                if (idle < claimAfter) {
+                  continue;
                 }
+                done =
+                    done.compose(
+                        sum ->
+                            claim(tenant, stream, id, claimAfter)
+                                .compose(
+                                    claimed ->
+                                        attempts >= settings.maxAttempts()
+                                            ? deadLetter(tenant, stream, claimed).map(sum)
+                                            : sendAll(tenant, stream, claimed).map(n -> sum + n)));
               }
               return done;
             });
   }
 
-  private Future<Integer> claimAndSend(String tenant, String stream, String id) {
-    Request claim = Request.cmd(Command.XCLAIM).arg(stream).arg(GROUP).arg(consumer).arg(0).arg(id);
-    return redis
-        .send(claim)
-        .compose(claimed -> sendAll(tenant, stream, EventLog.events(tenant, claimed)));
+  /**
+   * Takes the pending event {@code id} for this node if it has been idle for at least {@code
+   * minIdleMillis}, as one atomic step in Redis; empty if another node took it first.
+   */
+  private Future<List<TenantEvent>> claim(
+      String tenant, EventStream stream, String id, long minIdleMillis) {
+    Request claim =
+        Request.cmd(Command.XCLAIM)
+            .arg(stream.key(tenant))
+            .arg(GROUP)
+            .arg(consumer)
+            .arg(minIdleMillis)
+            .arg(id);
+    return redis.send(claim).map(claimed -> EventLog.events(tenant, stream, claimed));
   }
 
-  private Future<Integer> fresh(String tenant, String stream) {
+  private Future<Integer> fresh(String tenant, EventStream stream) {
     Request read =
         Request.cmd(Command.XREADGROUP)
             .arg("GROUP")
@@ -175,23 +209,25 @@ public final class WebhookDispatcher {
             .arg("COUNT")
             .arg(BATCH)
             .arg("STREAMS")
-            .arg(stream)
+            .arg(stream.key(tenant))
             .arg(">");
-    return redis.send(read).compose(reply -> sendAll(tenant, stream, entries(tenant, reply)));
+    return redis
+        .send(read)
+        .compose(reply -> sendAll(tenant, stream, entries(tenant, stream, reply)));
   }
 
   /** XREADGROUP answers {stream: entries} (RESP3 map) or [[stream, entries]] (RESP2). */
-  private static List<BudgetEvent> entries(String tenant, Response reply) {
+  private static List<TenantEvent> entries(String tenant, EventStream stream, Response reply) {
     if (reply == null) {
       return List.of();
     }
-    Response entries = reply.isMap() ? reply.get(EventLog.key(tenant)) : reply.get(0).get(1);
-    return EventLog.events(tenant, entries);
+    Response entries = reply.isMap() ? reply.get(stream.key(tenant)) : reply.get(0).get(1);
+    return EventLog.events(tenant, stream, entries);
   }
 
-  private Future<Integer> sendAll(String tenant, String stream, List<BudgetEvent> events) {
+  private Future<Integer> sendAll(String tenant, EventStream stream, List<TenantEvent> events) {
     Future<Integer> done = Future.succeededFuture(0);
-    for (BudgetEvent event : events) {
+    for (TenantEvent event : events) {
       done =
           done.compose(
               sum ->
@@ -199,22 +235,26 @@ public final class WebhookDispatcher {
                       .compose(
                           delivered ->
                               delivered
-                                  ? ack(stream, event.id()).map(sum + 1)
+                                  ? ack(stream.key(tenant), event.id()).map(sum + 1)
                                   : Future.succeededFuture(sum)));
     }
     return done;
   }
 
   /** POSTs the event to every URL; true only if all answered 2xx. */
-  private Future<Boolean> send(BudgetEvent event) {
-    JsonObject body = new JsonObject().put("id", event.id()).put("tenant", event.tenant());
+  private Future<Boolean> send(TenantEvent event) {
+    JsonObject body =
+        new JsonObject()
+            .put("id", event.deliveryId())
+            .put("tenant", event.tenant())
+            .put("stream", event.stream().wireName());
     event.fields().forEach(body::put);
     String payload = body.encode();
     String signature =
         WebhookSignature.header(settings.secret(), clock.instant().getEpochSecond(), payload);
     List<Future<Boolean>> posts = new ArrayList<>();
     for (URI url : settings.urls()) {
-      posts.add(post(url, event.id(), signature, payload));
+      posts.add(post(url, event.deliveryId(), signature, payload));
     }
     return Future.all(posts)
         .map(all -> posts.stream().allMatch(Future::result))
@@ -241,6 +281,7 @@ public final class WebhookDispatcher {
                     .putHeader(WebhookSignature.HEADER, signature)
                     .send(payload))
         .compose(response -> response.body().map(ignored -> response.statusCode() / 100 == 2))
+        .timeout(settings.deliveryDeadline().toMillis(), TimeUnit.MILLISECONDS)
         .recover(
             error -> {
               LOG.warn(
@@ -253,11 +294,20 @@ public final class WebhookDispatcher {
     return redis.send(Request.cmd(Command.XACK).arg(stream).arg(GROUP).arg(id)).mapEmpty();
   }
 
-  private Future<Void> deadLetter(String tenant, String stream, String id) {
+  /** Moves the events this node claimed to the tenant's dead-letter stream. */
+  private Future<Void> deadLetter(String tenant, EventStream stream, List<TenantEvent> claimed) {
+    Future<Void> done = Future.succeededFuture();
+    for (TenantEvent event : claimed) {
+      done = done.compose(ignored -> deadLetter(tenant, stream, event));
+    }
+    return done;
+  }
+
+  private Future<Void> deadLetter(String tenant, EventStream stream, TenantEvent event) {
     meters.counter("governor.webhook.deliveries", "outcome", "dead_lettered").increment();
     LOG.warn(
         "webhook event {} of tenant {} dead-lettered after {} attempts",
-        id,
+        event.deliveryId(),
         tenant,
         settings.maxAttempts());
     Request copy =
@@ -268,7 +318,7 @@ public final class WebhookDispatcher {
             .arg(10_000)
             .arg("*")
             .arg("event_id")
-            .arg(id);
-    return redis.send(copy).compose(ignored -> ack(stream, id));
+            .arg(event.deliveryId());
+    return redis.send(copy).compose(ignored -> ack(stream.key(tenant), event.id()));
   }
 }

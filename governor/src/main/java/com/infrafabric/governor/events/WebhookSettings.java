@@ -50,6 +50,24 @@ public record WebhookSettings(
     return firstRetry.multipliedBy(factor);
   }
 
+  /**
+   * The longest one delivery attempt of an event may take: every URL is posted to at once, each
+   * bounded by {@code timeout} to connect and {@code timeout} for the answer.
+   */
+  Duration deliveryDeadline() {
+    return timeout.multipliedBy(2);
+  }
+
+  /**
+   * How long a pending event must have been idle before a node may claim it for its next attempt,
+   * after {@code attempts} failed ones: the backoff, and never less than the delivery deadline, so
+   * that no node retries an event another node is still sending.
+   */
+  Duration claimAfter(long attempts) {
+    Duration backoff = backoff(attempts);
+    return backoff.compareTo(deliveryDeadline()) >= 0 ? backoff : deliveryDeadline();
+  }
+
   @Override
   public String toString() {
     return "WebhookSettings[urls=" + urls + ", secret=***, timeout=" + timeout + "]";

@@ -15,6 +15,7 @@ import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
@@ -29,9 +30,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The capability registry and tenant policies. Agents are registered only from contracts signed by
- * an operator key (an admin posts them; no agent can register or elevate itself); admins drain,
- * disable, remove agents and reset breakers, and set each tenant's claim policy.
+ * The capability registry and tenant policies, for tenant tokens confined to the whole tenant.
+ * Agents are registered only from contracts signed by an operator key (an admin of the contract's
+ * tenant posts them; no agent can register or elevate itself); admins drain, disable, remove agents
+ * and reset breakers, and set the tenant's claim policy.
  */
 final class AgentRoutes {
 
@@ -62,8 +64,8 @@ final class AgentRoutes {
   }
 
   void register(Routes routes) {
-    Access admins = Access.anyOf(ADMIN);
-    Access readers = Access.anyOf(ADMIN, AUDITOR, DISPATCHER);
+    Access admins = Access.tenant(ADMIN);
+    Access readers = Access.tenant(ADMIN, AUDITOR, DISPATCHER);
     routes
         .post("/v1/agents", admins, this::registerAgent)
         .get("/v1/agents/:tenant/:agent", readers, this::get)
@@ -71,12 +73,17 @@ final class AgentRoutes {
         .delete("/v1/agents/:tenant/:agent", admins, this::remove)
         .post("/v1/agents/:tenant/:agent/breaker-reset", admins, this::resetBreaker)
         .put("/v1/tenants/:tenant/policy", admins, this::putPolicy)
-        .get("/v1/tenants/:tenant/policy", Access.anyOf(ADMIN, AUDITOR), this::getPolicy);
+        .get("/v1/tenants/:tenant/policy", Access.tenant(ADMIN, AUDITOR), this::getPolicy);
   }
 
   private void registerAgent(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
     String contract = Fields.of(Requests.jsonBody(ctx), REGISTER_FIELDS).string("contract");
-    respond(ctx, 201, agents.register(contract), ClaimViews::agent);
+    respond(
+        ctx,
+        201,
+        agents.register(contract, tenant -> CallerScope.requireTenant(caller, tenant)),
+        ClaimViews::agent);
   }
 
   private void get(RoutingContext ctx) {

@@ -28,8 +28,9 @@ import java.util.Set;
 
 /**
  * Caps and spend status. Scopes travel in the path with their slashes percent-encoded ({@code
- * /v1/budgets/acme%2Fsearch}). Admins define caps; admins, auditors and agents (within their
- * subtree) read them and the status of a scope and its ancestors.
+ * /v1/budgets/acme%2Fsearch}). Admins define caps; admins, auditors and agents read them and the
+ * status of a scope and its ancestors; all with tenant tokens, within their subtree. A tenant's
+ * zone is set by an admin of the whole tenant.
  */
 final class BudgetRoutes {
 
@@ -44,8 +45,8 @@ final class BudgetRoutes {
   }
 
   void register(Routes routes) {
-    Access admins = Access.anyOf(ADMIN);
-    Access readers = Access.anyOf(ADMIN, AUDITOR, AGENT);
+    Access admins = Access.tenant(ADMIN);
+    Access readers = Access.tenant(ADMIN, AUDITOR, AGENT);
     routes
         .put("/v1/budgets/:scope", admins, this::put)
         .get("/v1/budgets/:scope", readers, this::get)
@@ -81,7 +82,7 @@ final class BudgetRoutes {
 
   private void zone(RoutingContext ctx) {
     Scope tenant = Scope.parse(ctx.pathParam("tenant"));
-    CallerScope.requireWithin(Requests.principal(ctx), tenant);
+    CallerScope.requireTenant(Requests.principal(ctx), tenant.tenant());
     String zone = Fields.of(Requests.jsonBody(ctx), ZONE_FIELDS).string("zone");
     respond(
         ctx,

@@ -1,68 +1,101 @@
 package com.infrafabric.governor.http;
 
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import java.util.Map;
 
 /**
- * What part of the scope tree a caller may touch. A token's {@code scope} claim confines it to that
- * subtree; agent tokens must carry one. Operator tokens (admin, auditor) without the claim see
- * every tenant, and so does the chassis's token: it reserves LLM calls on the scope of each grant
- * it verified, and the governor chose that scope when it signed the grant.
+ * What part of the scope tree a caller may touch. A tenant token's {@code scope} claim confines it
+ * to that subtree, whatever its roles; a platform token (no {@code scope} claim) has no power
+ * inside a tenant, whatever its roles, with one exception: the chassis service, which reserves,
+ * commits and releases the cost of its tools' LLM calls on the scope of each grant it verified, in
+ * every tenant (the governor chose that scope when it signed the grant). See {@link Access}.
+ *
+ * <p>The route's {@link Access} already refuses a token of the wrong kind; these checks repeat the
+ * rule where the handler reads the scope, so that a route declared too widely still fails closed.
  */
 final class CallerScope {
 
   static final String ADMIN = "admin";
   static final String AGENT = "agent";
   static final String AUDITOR = "auditor";
+  static final String DISPATCHER = "dispatcher";
 
-  /**
-   * The chassis service: reserves, commits and releases the cost of its tools' LLM calls on the
-   * budget scopes the governor's grants name, in every tenant. Give it to chassis nodes only.
-   */
+  /** The chassis service: give it to chassis nodes only, on a platform token. */
   static final String CHASSIS = "chassis";
 
-  static final String DISPATCHER = "dispatcher";
+  /** The chassis service's platform token, the one platform token with (settling) tenant power. */
+  static final Access CHASSIS_SERVICE = Access.platform(CHASSIS);
 
   private CallerScope() {}
 
-  /** The subtree the caller is confined to, or null if it is not confined. */
+  /**
+   * The subtree a tenant token is confined to.
+   *
+   * @throws ApiException 403 if the token has no scope claim, or one that is not a valid scope
+   */
   static Scope subtree(Principal caller) {
-    if (caller.scope().isPresent()) {
-      return Scope.parse(caller.scope().get());
+    if (!caller.confined()) {
+      throw forbidden(
+          "A token without a scope claim has no power inside a tenant; use a token whose scope"
+              + " names the subtree it may use.",
+          Map.of());
     }
-    if ((caller.hasRole(AGENT) || caller.hasRole(DISPATCHER))
-        && !caller.hasRole(ADMIN)
-        && !caller.hasRole(AUDITOR)) {
-      throw ApiException.of(
-          ErrorCode.FORBIDDEN,
-          "An agent or dispatcher token must name the scope subtree it may use.");
+    try {
+      return Scope.parse(caller.scope().orElseThrow());
+    } catch (GovernorException invalid) {
+      throw forbidden("The token's scope claim is not a valid scope.", Map.of());
     }
-    return null;
+  }
+
+  /**
+   * The subtree the caller settles LLM spend in: its own, or null (every scope) for the chassis
+   * service's platform token.
+   */
+  static Scope settlingSubtree(Principal caller) {
+    return CHASSIS_SERVICE.permits(caller) ? null : subtree(caller);
   }
 
   /** Refuses with 403 unless {@code scope} lies within the caller's subtree. */
   static Scope requireWithin(Principal caller, Scope scope) {
+    return requireWithin(subtree(caller), scope);
+  }
+
+  /** As {@link #requireWithin(Principal, Scope)}, but the chassis service settles anywhere. */
+  static Scope requireSettlesIn(Principal caller, Scope scope) {
+    return requireWithin(settlingSubtree(caller), scope);
+  }
+
+  /** Refuses with 403 unless the caller's subtree is the whole of {@code tenant}. */
+  static void requireTenant(Principal caller, String tenant) {
     Scope subtree = subtree(caller);
+    if (!(subtree.depth() == 1 && subtree.tenant().equals(tenant))) {
+      throw forbidden(
+          "The token's scope does not cover tenant " + tenant + ".", Map.of("tenant", tenant));
+    }
+  }
+
+  /** Refuses with 403 unless the caller's subtree (null: any) lies within {@code tenant}. */
+  static void requireInTenant(Scope subtree, String tenant) {
+    if (subtree != null && !subtree.tenant().equals(tenant)) {
+      throw forbidden(
+          "The token's scope does not cover tenant " + tenant + ".", Map.of("tenant", tenant));
+    }
+  }
+
+  private static Scope requireWithin(Scope subtree, Scope scope) {
     if (subtree != null && !scope.isWithin(subtree)) {
-      throw ApiException.of(
-          ErrorCode.FORBIDDEN,
-          "The token's scope does not cover " + scope + ".",
-          Map.of("scope", scope.path()));
+      throw forbidden(
+          "The token's scope does not cover " + scope + ".", Map.of("scope", scope.path()));
     }
     return scope;
   }
 
-  /** Refuses with 403 unless the caller may see the whole of {@code tenant}. */
-  static void requireTenant(Principal caller, String tenant) {
-    Scope subtree = subtree(caller);
-    if (subtree != null && !(subtree.depth() == 1 && subtree.tenant().equals(tenant))) {
-      throw ApiException.of(
-          ErrorCode.FORBIDDEN,
-          "The token's scope does not cover tenant " + tenant + ".",
-          Map.of("tenant", tenant));
-    }
+  private static ApiException forbidden(String message, Map<String, Object> details) {
+    return ApiException.of(ErrorCode.FORBIDDEN, message, details);
   }
 }

@@ -42,9 +42,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The claim path over HTTP. A {@code dispatcher} (an orchestrator, confined to the scope subtree
- * its token names) claims tasks and gets the owner's signed grant; the owner ({@code agent} whose
- * token subject is the agent id, or the dispatcher for it) heartbeats and finishes the lease.
+ * The claim path over HTTP, for tenant tokens. A {@code dispatcher} (an orchestrator, confined to
+ * the scope subtree its token names) claims tasks and gets the owner's signed grant; the owner
+ * ({@code agent} whose token subject is the agent id, or a dispatcher for it) heartbeats and
+ * finishes the lease, if the task's scope lies within its subtree.
  */
 final class ClaimRoutes {
 
@@ -79,12 +80,12 @@ final class ClaimRoutes {
   }
 
   void register(Routes routes) {
-    Access holders = Access.anyOf(DISPATCHER, AGENT);
+    Access holders = Access.tenant(DISPATCHER, AGENT);
     routes
-        .post("/v1/claims", Access.anyOf(DISPATCHER), this::claim)
+        .post("/v1/claims", Access.tenant(DISPATCHER), this::claim)
         .post("/v1/leases/:lease/heartbeat", holders, this::heartbeat)
         .post("/v1/leases/:lease/finish", holders, this::finish)
-        .get("/v1/tenants/:tenant/cost-waste", Access.anyOf(ADMIN, AUDITOR), this::costWaste);
+        .get("/v1/tenants/:tenant/cost-waste", Access.tenant(ADMIN, AUDITOR), this::costWaste);
   }
 
   private void claim(RoutingContext ctx) {
@@ -126,15 +127,18 @@ final class ClaimRoutes {
   }
 
   private void heartbeat(RoutingContext ctx) {
-    LeaseId lease = lease(ctx);
+    Scope within = CallerScope.subtree(Requests.principal(ctx));
+    LeaseId lease = lease(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), HEARTBEAT_FIELDS);
     HeartbeatRequest request =
-        new HeartbeatRequest(lease, agentId(ctx, body), ReservationRoutes.idempotencyKey(ctx));
+        new HeartbeatRequest(
+            lease, agentId(ctx, body), ReservationRoutes.idempotencyKey(ctx), within);
     respond(ctx, 200, claims.heartbeat(request), ClaimViews::heartbeat);
   }
 
   private void finish(RoutingContext ctx) {
-    LeaseId lease = lease(ctx);
+    Scope within = CallerScope.subtree(Requests.principal(ctx));
+    LeaseId lease = lease(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), FINISH_FIELDS);
     FinishRequest request =
         new FinishRequest(
@@ -145,7 +149,8 @@ final class ClaimRoutes {
                 ? ReservationRoutes.actual(body)
                 : Spend.amount(0),
             Duration.ofMillis(body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).orElse(0L)),
-            ReservationRoutes.idempotencyKey(ctx));
+            ReservationRoutes.idempotencyKey(ctx),
+            within);
     respond(ctx, 200, claims.finish(request), ClaimViews::finished);
   }
 
@@ -155,14 +160,14 @@ final class ClaimRoutes {
     respond(ctx, 200, claims.costWaste(tenant.tenant()), ClaimViews::waste);
   }
 
-  /** The lease named in the path, which must lie in the caller's tenant. */
-  private static LeaseId lease(RoutingContext ctx) {
+  /**
+   * The lease named in the path, refused with 403 if it lies in another tenant than the caller's
+   * subtree. One in the tenant but outside the subtree is reported as not found by the script,
+   * which alone knows the task's scope.
+   */
+  private static LeaseId lease(RoutingContext ctx, Scope within) {
     LeaseId lease = LeaseId.parse(ctx.pathParam("lease"));
-    Scope subtree = CallerScope.subtree(Requests.principal(ctx));
-    if (subtree != null && !subtree.tenant().equals(lease.tenant())) {
-      throw ApiException.of(
-          ErrorCode.FORBIDDEN, "The token's scope does not cover tenant " + lease.tenant() + ".");
-    }
+    CallerScope.requireInTenant(within, lease.tenant());
     return lease;
   }
 

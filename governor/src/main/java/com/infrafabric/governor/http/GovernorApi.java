@@ -16,11 +16,13 @@ import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Every REST route of the governor. Roles: {@code admin} defines caps, prices, agents and policies;
- * {@code agent} reserves, commits and charges inside the scope subtree its token names and
- * heartbeats and finishes its own leases; {@code dispatcher} claims tasks inside its subtree;
- * {@code chassis} reserves, commits and releases its tools' LLM calls on the scopes grants name;
- * {@code auditor} reads.
+ * Every REST route of the governor. On tenant tokens, each confined to the subtree its {@code
+ * scope} claim names: {@code admin} defines caps, agents and policies; {@code agent} reserves,
+ * commits and charges, and heartbeats and finishes its own leases; {@code dispatcher} claims tasks;
+ * {@code auditor} reads. On platform tokens (no {@code scope} claim): {@code admin} publishes
+ * prices, {@code admin} and {@code auditor} scrape metrics, and {@code chassis} reserves, commits
+ * and releases its tools' LLM calls on the scopes grants name, in every tenant. See {@link
+ * CallerScope}.
  */
 public final class GovernorApi {
 

@@ -6,8 +6,9 @@ import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.events.BudgetEvent;
 import com.infrafabric.governor.events.EventLog;
+import com.infrafabric.governor.events.EventStream;
+import com.infrafabric.governor.events.TenantEvent;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.Fields;
@@ -20,7 +21,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 
-/** The audit side, for admins and auditors: the ledger, reconciliation and the events stream. */
+/**
+ * The audit side, for admins and auditors of a whole tenant: the ledger, reconciliation and the
+ * events streams.
+ */
 final class LedgerRoutes {
 
   private static final int DEFAULT_PAGE = 100;
@@ -36,7 +40,7 @@ final class LedgerRoutes {
   }
 
   void register(Routes routes) {
-    Access auditors = Access.anyOf(ADMIN, AUDITOR);
+    Access auditors = Access.tenant(ADMIN, AUDITOR);
     routes
         .get("/v1/ledger/:tenant", auditors, this::ledger)
         .get("/v1/ledger/:tenant/reconciliation", auditors, this::reconcile)
@@ -67,13 +71,19 @@ final class LedgerRoutes {
     respond(
         ctx,
         200,
-        events.page(tenant(ctx), ctx.queryParams().get("cursor"), limit(ctx)),
+        events.page(tenant(ctx), stream(ctx), ctx.queryParams().get("cursor"), limit(ctx)),
         LedgerRoutes::eventsView);
   }
 
-  private static JsonObject eventsView(List<BudgetEvent> page) {
+  /** The {@code stream} query parameter: {@code budget} (the default) or {@code claims}. */
+  private static EventStream stream(RoutingContext ctx) {
+    String name = ctx.queryParams().get("stream");
+    return name == null ? EventStream.BUDGET : EventStream.fromWireName(name);
+  }
+
+  private static JsonObject eventsView(List<TenantEvent> page) {
     JsonArray array = new JsonArray();
-    for (BudgetEvent event : page) {
+    for (TenantEvent event : page) {
       JsonObject fields = new JsonObject();
       event.fields().forEach(fields::put);
       array.add(new JsonObject().put("id", event.id()).put("fields", fields));

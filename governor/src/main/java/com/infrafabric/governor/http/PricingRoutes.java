@@ -12,8 +12,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
 /**
- * The pricing catalogue: anyone authenticated reads it; admins publish a new version, optionally
- * guarded by {@code If-Match: <version>} so two admins cannot overwrite each other unknowingly.
+ * The pricing catalogue, which prices every tenant: anyone authenticated reads it; a platform admin
+ * (an admin token without a scope claim) publishes a new version, optionally guarded by {@code
+ * If-Match: <version>} so two admins cannot overwrite each other unknowingly. An admin confined to
+ * a tenant cannot change it.
  */
 final class PricingRoutes {
 
@@ -28,7 +30,7 @@ final class PricingRoutes {
   void register(Routes routes) {
     routes
         .get("/v1/pricing", Access.authenticated(), this::get)
-        .put("/v1/pricing", Access.anyOf(ADMIN), this::put);
+        .put("/v1/pricing", Access.platform(ADMIN), this::put);
   }
 
   private void get(RoutingContext ctx) {

@@ -31,13 +31,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
- * the scope subtree its token names, and (reserve, commit, release) the chassis, which settles its
- * tools' LLM calls on the scopes of the grants it verified; every request carries an {@code
- * Idempotency-Key} header. Answers carry the tightest layer's remaining budget in {@code
- * X-Budget-*} headers.
+ * the scope subtree its token names, and (reserve, commit, release) the chassis service, which
+ * settles its tools' LLM calls on the scopes of the grants it verified. Every request is named by
+ * an {@code Idempotency-Key} (see {@link #idempotencyKey}). Answers carry the tightest layer's
+ * remaining budget in {@code X-Budget-*} headers.
  */
 final class ReservationRoutes {
 
@@ -71,18 +72,18 @@ final class ReservationRoutes {
   }
 
   void register(Routes routes) {
-    Access holders = Access.anyOf(AGENT, CHASSIS);
+    Access holders = Access.tenant(AGENT).orPlatform(CHASSIS);
     routes
         .post("/v1/reservations", holders, this::reserve)
         .post("/v1/reservations/:id/commit", holders, this::commit)
         .post("/v1/reservations/:id/release", holders, this::release)
-        .post("/v1/charges", Access.anyOf(AGENT), this::charge);
+        .post("/v1/charges", Access.tenant(AGENT), this::charge);
   }
 
   private void reserve(RoutingContext ctx) {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
-    Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
+    Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string("scope")));
     Duration ttl =
         body.optionalInteger("ttl_seconds", 1, MAX_TTL_SECONDS)
             .map(Duration::ofSeconds)
@@ -120,14 +121,10 @@ final class ReservationRoutes {
   }
 
   private void commit(RoutingContext ctx) {
-    Principal caller = Requests.principal(ctx);
+    Scope within = CallerScope.settlingSubtree(Requests.principal(ctx));
+    ReservationId id = reservation(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), ACTUAL_FIELDS);
-    CommitRequest request =
-        new CommitRequest(
-            ReservationId.parse(ctx.pathParam("id")),
-            actual(body),
-            idempotencyKey(ctx),
-            CallerScope.subtree(caller));
+    CommitRequest request = new CommitRequest(id, actual(body), idempotencyKey(ctx), within);
     respond(
         ctx,
         200,
@@ -139,15 +136,13 @@ final class ReservationRoutes {
   }
 
   private void release(RoutingContext ctx) {
-    Principal caller = Requests.principal(ctx);
+    Scope within = CallerScope.settlingSubtree(Requests.principal(ctx));
+    ReservationId id = reservation(ctx, within);
     respond(
         ctx,
         200,
         engine
-            .release(
-                ReservationId.parse(ctx.pathParam("id")),
-                idempotencyKey(ctx),
-                CallerScope.subtree(caller))
+            .release(id, idempotencyKey(ctx), within)
             .onSuccess(result -> replayedHeader(ctx, result.replayed())),
         Views::release);
   }
@@ -198,8 +193,29 @@ final class ReservationRoutes {
     }
   }
 
+  /**
+   * The reservation named in the path, refused with 403 if it lies in another tenant than the
+   * caller's subtree (null: any). One in the tenant but outside the subtree is reported as not
+   * found by the script, which alone knows the reservation's scope.
+   */
+  private static ReservationId reservation(RoutingContext ctx, Scope within) {
+    ReservationId id = ReservationId.parse(ctx.pathParam("id"));
+    CallerScope.requireInTenant(within, id.tenant());
+    return id;
+  }
+
+  /**
+   * The request's {@code Idempotency-Key}, owned by the caller (two callers' equal keys name two
+   * requests). A request without one gets one the server makes up. Either way the answer carries it
+   * in its {@code Idempotency-Key} header, error answers included, so a client whose request ended
+   * in doubt (a lost answer, a timeout) can retry it safely with that key.
+   */
   static IdempotencyKey idempotencyKey(RoutingContext ctx) {
-    return IdempotencyKey.of(ctx.request().getHeader(IDEMPOTENCY_KEY));
+    String named = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    String value = named != null ? named : UUID.randomUUID().toString();
+    IdempotencyKey key = IdempotencyKey.ofCaller(Requests.principal(ctx).subject(), value);
+    ctx.response().putHeader(IDEMPOTENCY_KEY, value);
+    return key;
   }
 
   private static void settledHeaders(

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The capability registry: agents register with a contract an operator signed, and admins drain,
@@ -58,7 +59,22 @@ public final class AgentRegistry {
    *     INVALID_CONTRACT} or {@code CONTRACT_STALE} if it cannot be
    */
   public Future<Agent> register(String signedContract) {
-    return contracts.verify(signedContract).compose(this::store);
+    return register(signedContract, tenant -> {});
+  }
+
+  /**
+   * As {@link #register(String)}, but first hands the verified contract's tenant to {@code
+   * authorize}, which throws to refuse it (the REST layer refuses a tenant its caller does not
+   * cover): nothing is stored then.
+   */
+  public Future<Agent> register(String signedContract, Consumer<String> authorize) {
+    return contracts
+        .verify(signedContract)
+        .compose(
+            contract -> {
+              authorize.accept(contract.tenant());
+              return store(contract);
+            });
   }
 
   public Future<Optional<Agent>> get(String tenant, String agentId) {

@@ -106,7 +106,7 @@ public final class GovernorService {
         settings
             .platform()
             .httpService(vertx, redis, meters, clock)
-            .metricsAccess(Access.anyOf("admin", "auditor"))
+            .metricsAccess(Access.platform("admin", "auditor"))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, scripts()))
             .errors(api.errors())
             .routes(api::register)

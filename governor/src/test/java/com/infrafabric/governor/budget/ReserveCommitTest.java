@@ -149,7 +149,7 @@ class ReserveCommitTest {
     // 800 * 2.5 + 200 * 1.25 + 101 * 10 = 2000 + 250 + 1010 = 3260
     assertThat(result.actualMicros()).isEqualTo(3_260);
     UsageStatus usage = rig.usage(t + "/p", Window.DAY);
-    assertThat(usage.tokens()).isEqualTo(new TokenUsage(800, 200, 101));
+    assertThat(usage.tokens()).isEqualTo(new TokenTotals(800, 200, 101));
     LedgerEntry commit = rig.ledger(t).get(1);
     assertThat(commit.fields()).containsEntry("model", "gpt-test").containsKey("pv");
   }

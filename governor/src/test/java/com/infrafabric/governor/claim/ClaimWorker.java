@@ -4,6 +4,7 @@ import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Instant;
@@ -26,6 +27,7 @@ public final class ClaimWorker {
     RedisEndpoint endpoint =
         new RedisEndpoint(args[0], Integer.parseInt(args[1]), System.getenv("REDIS_PASSWORD"));
     MutableClock clock = MutableClock.at(Instant.ofEpochMilli(Long.parseLong(args[2])));
+    RedisServerExtension.warmUpClient(endpoint);
     try (ClaimRig rig = new ClaimRig(endpoint, clock, Files.createTempDirectory("claim-worker"))) {
       int capabilities = Integer.parseInt(args[5]);
       int tasks = Integer.parseInt(args[6]);

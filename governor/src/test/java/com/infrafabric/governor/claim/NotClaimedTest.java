@@ -11,6 +11,7 @@ import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
+import com.infrafabric.governor.events.EventStream;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.Agent;
 import com.infrafabric.governor.registry.AgentStatus;
@@ -218,7 +219,7 @@ class NotClaimedTest {
 
   private static List<String> withEvents(List<String> keys, String tenant) {
     List<String> names = new ArrayList<>(keys);
-    String events = "gov:{" + tenant + "}:events";
+    String events = EventStream.CLAIMS.key(tenant);
     if (!names.contains(events)) {
       names.add(events);
       names.sort(null);

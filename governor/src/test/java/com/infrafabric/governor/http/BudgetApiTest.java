@@ -76,10 +76,10 @@ class BudgetApiTest {
     assertThat(status.getJsonArray("layers").getJsonObject(1).getLong("spent_micros"))
         .isEqualTo(4_500);
 
-    JsonObject ledger = json(rig.call("GET", "/v1/ledger/" + t, rig.auditor(), null));
+    JsonObject ledger = json(rig.call("GET", "/v1/ledger/" + t, rig.auditor(t), null));
     assertThat(ledger.getJsonArray("entries")).hasSize(2);
     JsonObject report =
-        json(rig.call("GET", "/v1/ledger/" + t + "/reconciliation", rig.auditor(), null));
+        json(rig.call("GET", "/v1/ledger/" + t + "/reconciliation", rig.auditor(t), null));
     assertThat(report.getBoolean("consistent")).isTrue();
   }
 
@@ -114,12 +114,12 @@ class BudgetApiTest {
     rig.budget(t + "/p", "month", 5_000, 90);
     String path = "/v1/budgets/" + encode(t + "/p");
 
-    JsonObject budget = json(rig.call("GET", path, rig.auditor(), null));
+    JsonObject budget = json(rig.call("GET", path, rig.auditor(t), null));
     assertThat(budget.getJsonObject("limits").getJsonObject("month").getLong("cap_micros"))
         .isEqualTo(5_000);
 
-    assertThat(rig.call("DELETE", path, rig.admin(), null).statusCode()).isEqualTo(204);
-    HttpResponse<String> gone = rig.call("GET", path, rig.admin(), null);
+    assertThat(rig.call("DELETE", path, rig.admin(t), null).statusCode()).isEqualTo(204);
+    HttpResponse<String> gone = rig.call("GET", path, rig.admin(t), null);
     assertThat(gone.statusCode()).isEqualTo(404);
     assertThat(json(gone).getString("code")).isEqualTo("BUDGET_NOT_FOUND");
   }

@@ -67,7 +67,7 @@ class ClaimApiTest {
         rig.call(
             "POST",
             "/v1/agents",
-            rig.admin(),
+            rig.admin(t),
             new JsonObject().put("contract", contract(t, "coder", 2_000)));
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     assertThat(json(registered).getString("status")).isEqualTo("active");
@@ -136,7 +136,7 @@ class ClaimApiTest {
     assertThat(json(finished).getLong("released_micros")).isEqualTo(500);
 
     JsonObject waste =
-        json(rig.call("GET", "/v1/tenants/" + t + "/cost-waste", rig.auditor(), null));
+        json(rig.call("GET", "/v1/tenants/" + t + "/cost-waste", rig.auditor(t), null));
     assertThat(waste.getLong("total_micros")).isEqualTo(1_500);
     assertThat(waste.getLong("wasted_micros")).isZero();
   }
@@ -148,7 +148,7 @@ class ClaimApiTest {
     rig.call(
         "POST",
         "/v1/agents",
-        rig.admin(),
+        rig.admin(t),
         new JsonObject().put("contract", contract(t, "coder", 2_000)));
 
     HttpResponse<String> refused =
@@ -178,7 +178,7 @@ class ClaimApiTest {
                 .withClaim("tenant", t)
                 .withListClaim("caps", List.of("python:9")));
     HttpResponse<String> refused =
-        rig.call("POST", "/v1/agents", rig.admin(), new JsonObject().put("contract", selfSigned));
+        rig.call("POST", "/v1/agents", rig.admin(t), new JsonObject().put("contract", selfSigned));
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(json(refused).getString("code")).isEqualTo("CONTRACT_REJECTED");
     assertThat(

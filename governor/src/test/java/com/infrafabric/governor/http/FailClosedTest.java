@@ -63,7 +63,7 @@ class FailClosedTest {
       assertThat(back.statusCode()).isEqualTo(201);
       assertThat(rig.http.get("/health/ready", rig.auditor()).statusCode()).isEqualTo(200);
       JsonObject status =
-          json(rig.call("GET", "/v1/budgets/" + t + "/status", rig.auditor(), null));
+          json(rig.call("GET", "/v1/budgets/" + t + "/status", rig.auditor(t), null));
       assertThat(status.getJsonArray("layers").getJsonObject(0).getLong("reserved_micros"))
           .as("nothing was reserved while Redis was down")
           .isEqualTo(20);

@@ -46,7 +46,7 @@ class RequestValidationTest {
 
   @AfterAll
   static void stop() {
-    JsonObject ledger = json(rig.call("GET", "/v1/ledger/" + tenant, rig.auditor(), null));
+    JsonObject ledger = json(rig.call("GET", "/v1/ledger/" + tenant, rig.auditor(tenant), null));
     rig.close();
     assertThat(ledger.getJsonArray("entries")).as("no bad request may leave a trace").isEmpty();
   }
@@ -91,9 +91,8 @@ class RequestValidationTest {
   }
 
   @Test
-  void theIdempotencyKeyIsRequiredAndValidated() {
+  void aMalformedIdempotencyKeyIsRefused() {
     String body = new JsonObject().put("scope", tenant).put("amount_micros", 1).encode();
-    assertError(reserve(body, Map.of()), 400, "INVALID_IDEMPOTENCY_KEY", "idempotency key");
     assertError(
         reserve(body, Map.of("Idempotency-Key", "has space")),
         400,
@@ -114,7 +113,7 @@ class RequestValidationTest {
             KEY),
         422,
         "INVALID_AMOUNT",
-        "is outside 0..1000000000000000");
+        "is outside 0..9007199254740991");
     assertError(
         reserve(
             new JsonObject()
@@ -137,7 +136,7 @@ class RequestValidationTest {
         rig.http.send(
             "PUT",
             "/v1/budgets/" + tenant,
-            rig.admin(),
+            rig.admin(tenant),
             Map.of(),
             "{\"limits\":{\"week\":{\"cap_micros\":1}}}"),
         422,
@@ -169,7 +168,7 @@ class RequestValidationTest {
         "IDEMPOTENCY_CONFLICT",
         "different request");
 
-    JsonObject status = json(rig.call("GET", "/v1/budgets/" + t + "/status", rig.auditor(), null));
+    JsonObject status = json(rig.call("GET", "/v1/budgets/" + t + "/status", rig.auditor(t), null));
     assertThat(status.getJsonArray("layers").getJsonObject(0).getLong("reserved_micros"))
         .isEqualTo(300);
   }

@@ -86,7 +86,7 @@ class WebhookDeliveryTest {
   private WebhookSettings webhooks() {
     URI url = URI.create("http://127.0.0.1:" + receiver.actualPort() + "/hooks");
     return new WebhookSettings(
-        List.of(url), SECRET, Duration.ofSeconds(2), Duration.ofMillis(200), 8);
+        List.of(url), SECRET, Duration.ofMillis(500), Duration.ofMillis(200), 8);
   }
 
   @Test
@@ -126,7 +126,7 @@ class WebhookDeliveryTest {
       assertThat(signaturesValid.values()).containsOnly(true);
       assertThat(received).allSatisfy(e -> assertThat(e.getString("tenant")).isEqualTo(t));
 
-      JsonObject events = new JsonObject(rig.http.get("/v1/events/" + t, rig.auditor()).body());
+      JsonObject events = new JsonObject(rig.http.get("/v1/events/" + t, rig.auditor(t)).body());
       assertThat(events.getJsonArray("events")).hasSize(3);
     }
   }

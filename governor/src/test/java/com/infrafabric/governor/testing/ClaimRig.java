@@ -14,6 +14,7 @@ import com.infrafabric.governor.claim.HeartbeatOutcome;
 import com.infrafabric.governor.claim.HeartbeatRequest;
 import com.infrafabric.governor.claim.TaskOutcome;
 import com.infrafabric.governor.claim.TaskSpec;
+import com.infrafabric.governor.events.EventStream;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.Agent;
@@ -103,12 +104,12 @@ public final class ClaimRig implements AutoCloseable {
                 GovernorRig.newKey())));
   }
 
-  /** Every field of every event on the tenant's events stream, oldest first. */
+  /** Every field of every event on the tenant's claims stream, oldest first. */
   public List<Map<String, String>> events(String tenant) {
     Response reply =
         Await.result(
             governor.redis.send(
-                Request.cmd(Command.XRANGE).arg("gov:{" + tenant + "}:events").arg("-").arg("+")));
+                Request.cmd(Command.XRANGE).arg(EventStream.CLAIMS.key(tenant)).arg("-").arg("+")));
     List<Map<String, String>> events = new ArrayList<>();
     for (Response entry : reply) {
       Map<String, String> fields = new HashMap<>();

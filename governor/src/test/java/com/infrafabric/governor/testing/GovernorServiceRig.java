@@ -100,12 +100,24 @@ public final class GovernorServiceRig implements AutoCloseable {
     return new ModelPrice("free-test", 0, 0, 0);
   }
 
+  /** A platform admin: the pricing catalogue and metrics, and no power inside any tenant. */
   public String admin() {
     return tokens.valid("ops-admin", "admin");
   }
 
+  /** An admin of the whole of {@code tenant}. */
+  public String admin(String tenant) {
+    return tokens.mint(tokens.spec("ops-admin", "admin").withScope(tenant));
+  }
+
+  /** A platform auditor: metrics, and no power inside any tenant. */
   public String auditor() {
     return tokens.valid("ops-auditor", "auditor");
+  }
+
+  /** An auditor of the whole of {@code tenant}. */
+  public String auditor(String tenant) {
+    return tokens.mint(tokens.spec("ops-auditor", "auditor").withScope(tenant));
   }
 
   /** An agent token confined to {@code scope}. */
@@ -130,7 +142,9 @@ public final class GovernorServiceRig implements AutoCloseable {
     return call("POST", path, token, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
   }
 
-  /** Puts a budget with one window's cap (and thresholds) on {@code scope} as an admin. */
+  /**
+   * Puts a budget with one window's cap (and thresholds) on {@code scope} as its tenant's admin.
+   */
   public void budget(String scope, String window, long cap, Integer... thresholds) {
     Map<String, Object> limit = new LinkedHashMap<>();
     limit.put("cap_micros", cap);
@@ -139,7 +153,7 @@ public final class GovernorServiceRig implements AutoCloseable {
         call(
             "PUT",
             "/v1/budgets/" + encode(scope),
-            admin(),
+            admin(scope.split("/", 2)[0]),
             new JsonObject().put("limits", new JsonObject().put(window, new JsonObject(limit))));
     if (response.statusCode() != 200) {
       throw new AssertionError("budget not set: " + response.statusCode() + " " + response.body());

@@ -71,6 +71,8 @@ final class ClaimsCheck {
   }
 
   private Principal principal(JWTClaimsSet claims) throws ParseException {
+    // A scope claim that is not a string would be dropped below and leave a platform token: refuse.
+    claims.getStringClaim(Principal.SCOPE);
     List<String> roles = claims.getStringListClaim(settings.rolesClaim());
     Map<String, String> strings = new HashMap<>();
     Map<String, List<String>> lists = new HashMap<>();

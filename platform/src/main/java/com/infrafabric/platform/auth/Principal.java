@@ -24,6 +24,9 @@ public record Principal(
     Map<String, String> stringClaims,
     Map<String, List<String>> listClaims) {
 
+  /** The claim naming the scope subtree a tenant token is confined to. */
+  public static final String SCOPE = "scope";
+
   public Principal {
     Objects.requireNonNull(subject, "subject");
     if (subject.isBlank()) {
@@ -45,7 +48,16 @@ public record Principal(
 
   /** The OAuth-style {@code scope} claim, if the token had one. */
   public Optional<String> scope() {
-    return stringClaim("scope");
+    return stringClaim(SCOPE);
+  }
+
+  /**
+   * True for a tenant token, one whose {@code scope} claim confines it to a subtree (even a claim
+   * that names no valid scope: such a token is confined to nothing); false for a platform token.
+   * See {@link Access}.
+   */
+  public boolean confined() {
+    return stringClaims.containsKey(SCOPE);
   }
 
   public Optional<String> stringClaim(String name) {

@@ -1,11 +1,17 @@
 package com.infrafabric.platform.http;
 
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Lets the request through only if the principal satisfies the route's {@link Access}. */
+/**
+ * Lets the request through only if the principal satisfies the route's {@link Access}; otherwise
+ * 403 {@code FORBIDDEN} saying which roles, on which kind of token, the route needs.
+ */
 final class AccessHandler implements Handler<RoutingContext> {
 
   private final Access access;
@@ -16,14 +22,21 @@ final class AccessHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (access.permits(Requests.principal(ctx))) {
+    Principal principal = Requests.principal(ctx);
+    if (access.permits(principal)) {
       ctx.next();
       return;
     }
     ctx.fail(
         ApiException.of(
             ErrorCode.FORBIDDEN,
-            "The token does not grant this operation.",
-            Map.of("requiredRoles", access.anyOfRoles().stream().sorted().toList())));
+            access.refusal(principal),
+            Map.of(
+                "tenantRoles", sorted(access.tenantRoles()),
+                "platformRoles", sorted(access.platformRoles()))));
+  }
+
+  private static List<String> sorted(Set<String> roles) {
+    return roles.stream().sorted().toList();
   }
 }

@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  *     .meters(meters)
  *     .readinessCheck("redis", RedisReadinessCheck.of(store, scripts))
  *     .errors(GovernorErrors::translate)
- *     .routes(routes -> routes.post("/v1/reservations", Access.anyOf("agent"), this::reserve))
+ *     .routes(routes -> routes.post("/v1/reservations", Access.tenant("agent"), this::reserve))
  *     .build();
  * service.start().await();   // from a non-event-loop thread
  * }</pre>

@@ -165,6 +165,11 @@ final class RouterAssembly {
                 HttpHeaders.CONTENT_TYPE.toString(),
                 RequestIdHandler.HEADER,
                 "Idempotency-Key"))
-        .exposedHeaders(Set.of(RequestIdHandler.HEADER, HttpHeaders.RETRY_AFTER.toString()));
+        .exposedHeaders(
+            Set.of(
+                RequestIdHandler.HEADER,
+                HttpHeaders.RETRY_AFTER.toString(),
+                "Idempotency-Key",
+                "Idempotent-Replayed"));
   }
 }

@@ -161,8 +161,8 @@ class JwtAuthenticatorTest {
   @Test
   void roleAccessNeedsOneOfTheRoles() {
     Principal agent = Principal.of("a", Set.of("agent"));
-    assertThat(Access.anyOf("admin", "agent").permits(agent)).isTrue();
-    assertThat(Access.anyOf("admin").permits(agent)).isFalse();
+    assertThat(Access.platform("admin", "agent").permits(agent)).isTrue();
+    assertThat(Access.platform("admin").permits(agent)).isFalse();
     assertThat(Access.authenticated().permits(agent)).isTrue();
   }
 

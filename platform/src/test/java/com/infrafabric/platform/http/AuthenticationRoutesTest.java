@@ -35,7 +35,11 @@ class AuthenticationRoutesTest {
                                 "/v1/whoami",
                                 Access.authenticated(),
                                 AuthenticationRoutesTest::whoami)
-                            .post("/v1/admin", Access.anyOf("admin"), ctx -> ctx.end("done"))));
+                            .post("/v1/admin", Access.platform("admin"), ctx -> ctx.end("done"))
+                            .post(
+                                "/v1/tenant-admin",
+                                Access.tenant("admin"),
+                                ctx -> ctx.end("done"))));
   }
 
   @AfterEach
@@ -107,12 +111,38 @@ class AuthenticationRoutesTest {
     HttpResponse<String> agent =
         fixture.client.post("/v1/admin", fixture.tokens.valid("bob", "agent"), null, "");
     JsonObject body = assertError(agent, 403, "FORBIDDEN");
-    assertThat(body.getJsonObject("details").getJsonArray("requiredRoles"))
+    assertThat(body.getJsonObject("details").getJsonArray("platformRoles"))
         .containsExactly("admin");
+    assertThat(body.getJsonObject("details").getJsonArray("tenantRoles")).isEmpty();
 
     HttpResponse<String> admin =
         fixture.client.post("/v1/admin", fixture.tokens.valid("root", "admin"), null, "");
     assertThat(admin.statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aRoleGrantsARouteOnlyOnTheKindOfTokenTheRouteNamesItFor() {
+    String tenantAdmin = fixture.tokens.mint(fixture.tokens.spec("t", "admin").withScope("acme"));
+    String platformAdmin = fixture.tokens.valid("root", "admin");
+
+    JsonObject confined =
+        assertError(fixture.client.post("/v1/admin", tenantAdmin, null, ""), 403, "FORBIDDEN");
+    assertThat(confined.getString("message")).contains("needs a platform token");
+    JsonObject unscoped =
+        assertError(
+            fixture.client.post("/v1/tenant-admin", platformAdmin, null, ""), 403, "FORBIDDEN");
+    assertThat(unscoped.getString("message")).contains("scope claim");
+    assertThat(fixture.client.post("/v1/tenant-admin", tenantAdmin, null, "").statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aScopeClaimThatIsNotAStringMakesTheTokenInvalid() {
+    String listScope =
+        fixture.tokens.mint(
+            fixture.tokens.spec("root", "admin").withListClaim("scope", List.of("acme")));
+
+    assertError(fixture.client.post("/v1/admin", listScope, null, ""), 401, "UNAUTHENTICATED");
   }
 
   @Test

@@ -52,6 +52,9 @@ class CorsTest {
       HttpResponse<String> other = preflight(fixture, "https://evil.example.com");
 
       assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).contains(CONSOLE);
+      assertThat(allowed.headers().firstValue("Access-Control-Expose-Headers"))
+          .as("a browser client reads the key of a request it must retry")
+          .hasValueSatisfying(exposed -> assertThat(exposed).contains("Idempotency-Key"));
       assertThat(allowedPreflight.headers().firstValue("Access-Control-Allow-Origin"))
           .contains(CONSOLE);
       assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();

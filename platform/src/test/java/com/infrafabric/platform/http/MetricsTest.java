@@ -22,7 +22,7 @@ class MetricsTest {
             dir,
             builder ->
                 builder
-                    .metricsAccess(Access.anyOf("auditor"))
+                    .metricsAccess(Access.platform("auditor"))
                     .routes(
                         routes ->
                             routes.get(

@@ -3,11 +3,19 @@ package com.infrafabric.platform.testing;
 import com.infrafabric.platform.redis.ManagedRedisServer;
 import com.infrafabric.platform.redis.ManagedRedisServer.AppendFsync;
 import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -29,6 +37,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * directory and port. Fails with a clear message when {@code redis-server} is not on PATH.
  */
 public final class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+  private static final Duration WARM_UP_DEADLINE = Duration.ofSeconds(30);
 
   private final AppendFsync appendFsync;
   private Path directory;
@@ -52,6 +63,35 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
   public void beforeAll(ExtensionContext context) throws IOException {
     directory = Files.createTempDirectory("infrafabric-redis-");
     server = ManagedRedisServer.builder(directory).appendFsync(appendFsync).build().start();
+    warmUpClient(server.endpoint());
+  }
+
+  /**
+   * Sends one command through the Redis client the services use, once per JVM, with a generous
+   * deadline: a cold JVM on a loaded machine can spend longer than a test's command timeout loading
+   * and initialising the client for its first command, which is the environment, not the behaviour
+   * under test. The extension does it before the first test; a process a test starts calls it
+   * itself.
+   */
+  public static void warmUpClient(RedisEndpoint endpoint) {
+    if (!WARMED_UP.compareAndSet(false, true)) {
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisStore store =
+          RedisStore.create(
+              vertx,
+              RedisSettings.of(endpoint).withCommandTimeout(WARM_UP_DEADLINE),
+              new SimpleMeterRegistry());
+      try {
+        Await.result(store.send(Request.cmd(Command.PING)), WARM_UP_DEADLINE.multipliedBy(2));
+      } finally {
+        store.close();
+      }
+    } finally {
+      Await.result(vertx.close());
+    }
   }
 
   @Override

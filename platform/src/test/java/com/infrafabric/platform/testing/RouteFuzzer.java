@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.api.SilentCloseable;
+import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.RouteDescriptor;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.json.JsonObject;
@@ -58,8 +59,14 @@ public final class RouteFuzzer {
   /** What the service under test decides: who calls, with which path values, what may change. */
   public interface Callers {
 
-    /** A token holding one of {@code roles} (any token if empty), confined as the fuzzer needs. */
-    String token(Set<String> roles, FuzzedDataProvider data);
+    /** The role of a token that holds no role a route names. */
+    String NO_ROLE = "nobody";
+
+    /**
+     * A valid token holding {@code role} ({@value #NO_ROLE} for none): a tenant token, confined as
+     * the fuzzer needs, if {@code tenant}, else a platform token (no scope claim).
+     */
+    String token(String role, boolean tenant, FuzzedDataProvider data);
 
     /** A token that may read readiness. */
     String readinessToken();
@@ -156,9 +163,23 @@ public final class RouteFuzzer {
   private String token(RouteDescriptor route, FuzzedDataProvider data) {
     return switch (data.consumeInt(0, 15)) {
       case 0 -> null;
-      case 1 -> callers.token(Set.of(), data);
-      default -> callers.token(route.access().anyOfRoles(), data);
+      case 1 -> callers.token(Callers.NO_ROLE, data.consumeBoolean(), data);
+      default -> token(route.access(), data);
     };
+  }
+
+  /** A token of a kind and role {@code access} grants: one of its tenant or platform roles. */
+  private String token(Access access, FuzzedDataProvider data) {
+    List<String> tenantRoles = List.copyOf(access.tenantRoles());
+    List<String> platformRoles = List.copyOf(access.platformRoles());
+    int choice = data.consumeInt(0, Math.max(0, tenantRoles.size() + platformRoles.size() - 1));
+    if (choice < tenantRoles.size()) {
+      return callers.token(tenantRoles.get(choice), true, data);
+    }
+    if (choice - tenantRoles.size() < platformRoles.size()) {
+      return callers.token(platformRoles.get(choice - tenantRoles.size()), false, data);
+    }
+    return callers.token(Callers.NO_ROLE, data.consumeBoolean(), data);
   }
 
   private String path(RouteDescriptor route, FuzzedDataProvider data) {

@@ -1,0 +1,132 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Idempotency keys belong to the caller that named them, and a money-moving request that names none
+ * gets one from the server, returned in the answer, so a retry is always safe.
+ */
+@Timeout(60)
+class IdempotencyApiTest {
+
+  private static final String KEY = "Idempotency-Key";
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path directory;
+
+  private static GovernorServiceRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void aRequestWithoutAKeyGetsOneAndARetryWithItIsAReplay() {
+    String t = GovernorRig.freshTenant("assigned");
+    rig.budget(t, "lifetime", 1_000);
+    String agent = agent("alice", t);
+    String charge = spend(t, 40).encode();
+
+    HttpResponse<String> first = rig.http.send("POST", "/v1/charges", agent, Map.of(), charge);
+    String assigned = first.headers().firstValue(KEY).orElseThrow();
+    HttpResponse<String> retry =
+        rig.http.send("POST", "/v1/charges", agent, Map.of(KEY, assigned), charge);
+
+    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(assigned).matches("[A-Za-z0-9._:-]{1,128}");
+    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(json(retry).getString("charge_id")).isEqualTo(json(first).getString("charge_id"));
+    assertThat(rig.http.send("POST", "/v1/charges", agent, Map.of(), charge).headers())
+        .satisfies(h -> assertThat(h.firstValue(KEY)).isPresent().get().isNotEqualTo(assigned));
+    assertThat(entries(t)).isEqualTo(2);
+  }
+
+  @Test
+  void theKeyComesBackOnEveryMoneyMovingAnswerErrorsIncluded() {
+    String t = GovernorRig.freshTenant("echoed");
+    rig.budget(t, "lifetime", 100);
+    String agent = agent("bob", t);
+
+    HttpResponse<String> denied =
+        rig.http.send(
+            "POST", "/v1/reservations", agent, Map.of(KEY, "mine-1"), spend(t, 500).encode());
+    HttpResponse<String> reserved =
+        rig.http.send("POST", "/v1/reservations", agent, Map.of(), spend(t, 50).encode());
+    String rid = json(reserved).getString("reservation_id");
+    HttpResponse<String> committed =
+        rig.http.send(
+            "POST",
+            "/v1/reservations/" + rid + "/commit",
+            agent,
+            Map.of(),
+            new JsonObject().put("amount_micros", 10).encode());
+
+    assertThat(denied.statusCode()).isEqualTo(402);
+    assertThat(denied.headers().firstValue(KEY)).hasValue("mine-1");
+    assertThat(reserved.headers().firstValue(KEY)).isPresent();
+    assertThat(committed.statusCode()).isEqualTo(200);
+    assertThat(committed.headers().firstValue(KEY)).isPresent();
+  }
+
+  @Test
+  void oneCallerCannotSquatOrReplayAnothersKey() {
+    String t = GovernorRig.freshTenant("squat");
+    rig.budget(t, "lifetime", 1_000);
+    Map<String, String> key = Map.of(KEY, "call-1");
+    String mallory = agent("mallory", t);
+    String alice = agent("alice", t);
+
+    HttpResponse<String> squatted =
+        rig.http.send("POST", "/v1/charges", mallory, key, spend(t, 1).encode());
+    HttpResponse<String> alices =
+        rig.http.send("POST", "/v1/charges", alice, key, spend(t, 300).encode());
+    HttpResponse<String> replayed =
+        rig.http.send("POST", "/v1/charges", mallory, key, spend(t, 300).encode());
+
+    assertThat(squatted.statusCode()).isEqualTo(201);
+    assertThat(alices.statusCode()).as(alices.body()).isEqualTo(201);
+    assertThat(json(alices).getLong("amount_micros")).isEqualTo(300);
+    assertThat(replayed.statusCode()).as("mallory's own key, another request").isEqualTo(409);
+    HttpResponse<String> aliceAgain =
+        rig.http.send("POST", "/v1/charges", agent("alice", t), key, spend(t, 300).encode());
+    assertThat(aliceAgain.headers().firstValue("Idempotent-Replayed"))
+        .as("the same caller with a fresh token")
+        .hasValue("true");
+  }
+
+  private static String agent(String subject, String scope) {
+    return rig.tokens.mint(rig.tokens.spec(subject, "agent").withScope(scope));
+  }
+
+  private static JsonObject spend(String scope, long micros) {
+    return new JsonObject().put("scope", scope).put("amount_micros", micros);
+  }
+
+  private static int entries(String tenant) {
+    return json(rig.call("GET", "/v1/ledger/" + tenant, rig.auditor(tenant), null))
+        .getJsonArray("entries")
+        .size();
+  }
+}
