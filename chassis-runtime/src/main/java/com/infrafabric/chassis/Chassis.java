@@ -15,12 +15,13 @@ import com.infrafabric.chassis.internal.grant.GrantVerifier;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.llm.Providers;
 import com.infrafabric.chassis.internal.module.CompiledModules;
-import com.infrafabric.chassis.internal.module.ModuleCompiler;
+import com.infrafabric.chassis.internal.module.ModuleBuilds;
 import com.infrafabric.chassis.internal.module.ModuleRegistry;
 import com.infrafabric.chassis.internal.module.ModuleValidator;
 import com.infrafabric.chassis.internal.registry.ResolvedTool;
 import com.infrafabric.chassis.internal.registry.ToolCatalog;
 import com.infrafabric.chassis.internal.sandbox.Admission;
+import com.infrafabric.chassis.internal.sandbox.GuestLogs;
 import com.infrafabric.chassis.internal.sandbox.GuestRunner;
 import com.infrafabric.chassis.internal.sandbox.GuestThreads;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
@@ -72,6 +73,7 @@ public final class Chassis implements AutoCloseable {
   private final ToolCatalog catalog;
   private final Invoker invoker;
   private final GrantVerifier grants;
+  private final GuestLogs guestLogs;
   private final Optional<CredentialVault> vault;
   private final ChassisMetrics metrics;
   private final Runnable resources;
@@ -81,6 +83,7 @@ public final class Chassis implements AutoCloseable {
       ToolCatalog catalog,
       Invoker invoker,
       GrantVerifier grants,
+      GuestLogs guestLogs,
       Optional<CredentialVault> vault,
       ChassisMetrics metrics,
       Runnable resources) {
@@ -88,6 +91,7 @@ public final class Chassis implements AutoCloseable {
     this.catalog = catalog;
     this.invoker = invoker;
     this.grants = grants;
+    this.guestLogs = guestLogs;
     this.vault = vault;
     this.metrics = metrics;
     this.resources = resources;
@@ -146,8 +150,10 @@ public final class Chassis implements AutoCloseable {
     Instant start = clock.instant();
     byte[] input = jsonInput.getBytes(StandardCharsets.UTF_8);
     Future<InvocationResult> result;
-    if (!JsonValues.isSingleValue(input)) {
-      result = notRun(Outcome.INVALID_INPUT, "the input is not a single JSON value", start, input);
+    JsonValues.Verdict verdict = JsonValues.check(input);
+    if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
+      result =
+          notRun(Outcome.INVALID_INPUT, JsonValues.problem("the input", verdict), start, input);
     } else {
       result =
           catalog
@@ -161,11 +167,7 @@ public final class Chassis implements AutoCloseable {
                               start,
                               input)
                           : admit(tool.get(), ref, context, input, start))
-              .recover(
-                  failure ->
-                      failure instanceof RedisUnavailableException
-                          ? notRun(Outcome.UNAVAILABLE, failure.getMessage(), start, input)
-                          : Future.failedFuture(failure));
+              .recover(failure -> notRun(failure, start, input));
     }
     return onCaller(result.onSuccess(done -> record(ref, context, done)));
   }
@@ -211,7 +213,7 @@ public final class Chassis implements AutoCloseable {
       Instant start,
       Optional<Grant> grant) {
     Invocation invocation =
-        new Invocation(ref, context, tool.info().contract().limits(), input, grant);
+        new Invocation(ref, context, tool.info().contract().limits(), input, grant, guestLogs);
     return invoker
         .submit(tool.prepared(), invocation, start)
         .compose(
@@ -221,6 +223,21 @@ public final class Chassis implements AutoCloseable {
                         .refund(grant.get())
                         .transform(refunded -> Future.succeededFuture(result))
                     : Future.succeededFuture(result));
+  }
+
+  /**
+   * An invocation that could not start because the store is down, or because compiling its module
+   * on this node's first use found the build pool full; anything else is a chassis failure.
+   */
+  private Future<InvocationResult> notRun(Throwable failure, Instant start, byte[] input) {
+    if (failure instanceof RedisUnavailableException) {
+      return notRun(Outcome.UNAVAILABLE, failure.getMessage(), start, input);
+    }
+    if (failure instanceof LimitExceededException overloaded
+        && overloaded.code() == ErrorCode.MODULE_BUILD_OVERLOADED) {
+      return notRun(Outcome.REJECTED_OVERLOAD, overloaded.getMessage(), start, input);
+    }
+    return Future.failedFuture(failure);
   }
 
   private Future<InvocationResult> notRun(
@@ -331,7 +348,7 @@ public final class Chassis implements AutoCloseable {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(resolver, "resolver");
       OperatorConfig.SandboxSettings sandbox = config.sandbox();
-      ExecutorService compilers = daemonPool(1, "chassis-compiler");
+      ModuleBuilds builds = new ModuleBuilds(vertx, config.moduleCaps());
       ExecutorService resolvers = daemonPool(2, "chassis-resolver");
       ThreadPoolExecutor guests =
           GuestThreads.create(sandbox.guestThreads(), sandbox.guestStackBytes());
@@ -374,7 +391,7 @@ public final class Chassis implements AutoCloseable {
               new ContractVerifier(config.trustedPublishers()),
               new ContractCaps(config, config.egress()),
               new ModuleValidator(config.moduleCaps()),
-              new ModuleCompiler(compilers, config.moduleCaps().compileTimeout()),
+              builds,
               compiled,
               linker,
               clock,
@@ -387,10 +404,14 @@ public final class Chassis implements AutoCloseable {
             egress.close();
             watchdog.close();
             guests.shutdownNow();
-            compilers.shutdownNow();
+            builds.close();
             resolvers.shutdownNow();
           };
-      return new Chassis(clock, catalog, invoker, grants, vault, metrics, resources);
+      OperatorConfig.GuestLogSettings logs = config.guestLogs();
+      GuestLogs guestLogs =
+          new GuestLogs(
+              logs.maxEntries(), logs.relayLinesPerSecond(), logs.relayBurst(), clock, meters);
+      return new Chassis(clock, catalog, invoker, grants, guestLogs, vault, metrics, resources);
     }
 
     private Duration grantSkew() {

@@ -7,11 +7,10 @@ import com.infrafabric.chassis.ChassisException;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
-import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,8 +27,12 @@ class MalformedModuleTest {
       SandboxHost.create(
           config ->
               config.moduleCaps(
-                  new OperatorConfig.ModuleCaps(
-                      64 << 10, 200, 16 << 10, Duration.ofSeconds(20), 16)),
+                  ModuleCaps.builder()
+                      .maxModuleBytes(64 << 10)
+                      .maxFunctions(200)
+                      .maxFunctionBodyBytes(16 << 10)
+                      .compiledCacheSize(16)
+                      .build()),
           HostResolver.system());
 
   @Test

@@ -29,6 +29,7 @@ import java.util.Optional;
 public final class ChassisService {
 
   private final Chassis chassis;
+  private final ChassisApi api;
   private final HttpService http;
 
   private ChassisService(
@@ -49,7 +50,14 @@ public final class ChassisService {
     budget.ifPresent(builder::budget);
     this.chassis = builder.build();
     Optional<CredentialVault> vault = settings.masterKeys().map(keys -> chassis.credentials());
-    ChassisApi api = new ChassisApi(chassis, vault, settings.maxInputBytes(), meters);
+    this.api =
+        new ChassisApi(
+            vertx,
+            chassis,
+            settings.operator().limitCaps(),
+            vault,
+            settings.maxInputBytes(),
+            meters);
     this.http =
         settings
             .platform()
@@ -85,7 +93,11 @@ public final class ChassisService {
         .http
         .start()
         .map(ignored -> service)
-        .onFailure(failure -> service.chassis.close());
+        .onFailure(
+            failure -> {
+              service.chassis.close();
+              service.api.close();
+            });
   }
 
   public int port() {
@@ -102,7 +114,7 @@ public final class ChassisService {
         .eventually(
             () -> {
               chassis.close();
-              return Future.succeededFuture();
+              return api.close();
             });
   }
 }

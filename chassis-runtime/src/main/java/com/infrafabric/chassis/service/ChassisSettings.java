@@ -27,6 +27,8 @@ import java.util.Optional;
  *     .compiledCacheSize                              checked before a module is compiled
  * chassis.sandbox.guestThreads, .queueCapacity, .memoryBudgetBytes, .guestStackBytes,
  *     .watchdogInterval, .toolCacheTtl                admission and execution
+ * chassis.sandbox.logMaxEntries, .logRelayPerSecond, .logRelayBurst   guest log entries per
+ *     invocation, and the rate per tenant and tool at which they are copied into the service log
  * chassis.egress.allowedSchemes, .allowedPorts, .trustedTargets, .maxRedirects,
  *     .resolveTimeout, .maxHeaderBytes, .maxRequestBodyBytes   outbound HTTP of guests
  * chassis.grants.jwksFile, .issuer, .audience        the governor's grant keys ({@link GrantKeys})

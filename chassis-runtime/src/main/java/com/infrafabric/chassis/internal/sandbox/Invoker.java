@@ -100,9 +100,12 @@ public final class Invoker {
     byte[] output = invocation.output();
     Outcome outcome = run.outcome();
     String message = run.message();
-    if (outcome == Outcome.SUCCESS && !JsonValues.isSingleValue(output)) {
-      outcome = Outcome.INVALID_OUTPUT;
-      message = "the tool's output is not a single JSON value";
+    if (outcome == Outcome.SUCCESS) {
+      JsonValues.Verdict verdict = JsonValues.check(output);
+      if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
+        outcome = Outcome.INVALID_OUTPUT;
+        message = JsonValues.problem("the tool's output", verdict);
+      }
     }
     ExecutionReport report =
         new ExecutionReport(

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.MalformedModuleException;
-import com.infrafabric.chassis.OperatorConfig.ModuleCaps;
+import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.UnlinkableModuleException;
 import com.infrafabric.chassis.internal.contract.ContractJson;
 import com.infrafabric.chassis.testing.Contracts;
@@ -18,7 +18,14 @@ import org.junit.jupiter.api.Test;
 class ModuleValidatorTest {
 
   private static final ModuleValidator VALIDATOR =
-      new ModuleValidator(new ModuleCaps(4096, 8, 200, Duration.ofSeconds(5), 4));
+      new ModuleValidator(
+          ModuleCaps.builder()
+              .maxModuleBytes(4096)
+              .maxFunctions(8)
+              .maxFunctionBodyBytes(200)
+              .compileTimeout(Duration.ofSeconds(5))
+              .compiledCacheSize(4)
+              .build());
 
   @Test
   void acceptsTheEchoToolAndRecordsItsImportsAndEntryPoint() {
