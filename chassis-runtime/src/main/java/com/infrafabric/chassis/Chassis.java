@@ -289,6 +289,7 @@ public final class Chassis implements AutoCloseable {
     private HostResolver resolver = HostResolver.system();
     private Optional<MasterKeys> masterKeys = Optional.empty();
     private Optional<BudgetPort> budget = Optional.empty();
+    private Optional<RedisStore> kvRedis = Optional.empty();
 
     private Builder() {}
 
@@ -320,6 +321,16 @@ public final class Chassis implements AutoCloseable {
     /** The shared Redis client: registry and key-value state live there. */
     public Builder redis(RedisStore redis) {
       this.redis = redis;
+      return this;
+    }
+
+    /**
+     * A Redis of its own for tools' key-value data, so what tools store never shares a server with
+     * budgets, claims and the registry; without it key-value data lives in {@link
+     * #redis(RedisStore)}, within the operator's headroom.
+     */
+    public Builder kvRedis(RedisStore kvRedis) {
+      this.kvRedis = Optional.of(kvRedis);
       return this;
     }
 
@@ -378,7 +389,7 @@ public final class Chassis implements AutoCloseable {
               Providers.routes(vertx, config.llmProviders()), budget, ledger, credentialStore);
       HostLinker linker =
           new HostLinker(
-              new KvStore(redis),
+              new KvStore(kvRedis.orElse(redis), config.kvHeadroomPercent()),
               egress,
               credentialStore,
               llm,

@@ -29,6 +29,7 @@ public final class OperatorConfig {
   private final ResourceLimits limitCaps;
   private final long kvMaxBytesCap;
   private final int kvMaxKeysCap;
+  private final int kvHeadroomPercent;
   private final int httpMaxRequestsCap;
   private final Duration httpTotalTimeoutCap;
   private final int httpMaxResponseBytesCap;
@@ -46,6 +47,7 @@ public final class OperatorConfig {
     this.limitCaps = b.limitCaps;
     this.kvMaxBytesCap = b.kvMaxBytesCap;
     this.kvMaxKeysCap = b.kvMaxKeysCap;
+    this.kvHeadroomPercent = b.kvHeadroomPercent;
     this.httpMaxRequestsCap = b.httpMaxRequestsCap;
     this.httpTotalTimeoutCap = b.httpTotalTimeoutCap;
     this.httpMaxResponseBytesCap = b.httpMaxResponseBytesCap;
@@ -82,6 +84,14 @@ public final class OperatorConfig {
 
   public int kvMaxKeysCap() {
     return kvMaxKeysCap;
+  }
+
+  /**
+   * The share of the Redis server's {@code maxmemory}, in percent, that tool key-value data may
+   * never take, so the money path and the control plane sharing the server keep it.
+   */
+  public int kvHeadroomPercent() {
+    return kvHeadroomPercent;
   }
 
   public int httpMaxRequestsCap() {
@@ -204,6 +214,7 @@ public final class OperatorConfig {
             .build();
     private long kvMaxBytesCap = 64L << 20;
     private int kvMaxKeysCap = 100_000;
+    private int kvHeadroomPercent = 25;
     private int httpMaxRequestsCap = 100;
     private Duration httpTotalTimeoutCap = Duration.ofSeconds(30);
     private int httpMaxResponseBytesCap = 8 << 20;
@@ -270,6 +281,17 @@ public final class OperatorConfig {
       within("kv.maxKeys cap", maxKeys, 1, 10_000_000);
       this.kvMaxBytesCap = maxBytes;
       this.kvMaxKeysCap = maxKeys;
+      return this;
+    }
+
+    /**
+     * The share of the Redis server's {@code maxmemory} tool key-value data may never take: a kv
+     * write that would leave less than this free is refused with {@code QUOTA_EXCEEDED}. 25% by
+     * default.
+     */
+    public Builder kvHeadroomPercent(int percent) {
+      within("kv.headroomPercent", percent, 1, 90);
+      this.kvHeadroomPercent = percent;
       return this;
     }
 

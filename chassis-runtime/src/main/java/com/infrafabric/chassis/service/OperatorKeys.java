@@ -49,6 +49,8 @@ final class OperatorKeys {
         .kvCaps(
             config.integer("chassis.caps.kvMaxBytes", defaults.kvMaxBytesCap(), 1, Long.MAX_VALUE),
             integer("chassis.caps.kvMaxKeys", defaults.kvMaxKeysCap(), 1, 10_000_000))
+        .kvHeadroomPercent(
+            integer("chassis.kv.headroomPercent", defaults.kvHeadroomPercent(), 1, 90))
         .httpCaps(
             integer("chassis.caps.httpMaxRequests", defaults.httpMaxRequestsCap(), 1, 10_000),
             millis("chassis.caps.httpTotalTimeout", defaults.httpTotalTimeoutCap(), 1, 600_000),

@@ -46,7 +46,11 @@ public final class TestChassis implements AutoCloseable {
       Consumer<Chassis.Builder> parts) {
     this.vertx = Vertx.vertx();
     this.meters = new SimpleMeterRegistry();
-    this.redis = RedisStore.create(vertx, RedisSettings.of(endpoint), meters);
+    this.redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(endpoint).withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
+            meters);
     OperatorConfig.Builder config =
         OperatorConfig.builder().trustedPublishersJwks(Publisher.jwks(PUBLISHER));
     operator.accept(config);
