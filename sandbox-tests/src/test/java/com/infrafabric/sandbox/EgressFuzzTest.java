@@ -13,7 +13,6 @@ import java.net.URLEncoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,13 +33,7 @@ class EgressFuzzTest {
 
   @RegisterExtension
   static final SandboxHost HOST =
-      SandboxHost.create(
-          config ->
-              config
-                  .allowedSchemes(Set.of("http", "https"))
-                  .allowedPorts(Set.of(80, 443, 8080))
-                  .trustedTargets(List.of("127.0.0.1/32:" + PORT)),
-          EgressFuzzTest::resolve);
+      SandboxHost.create(PEER.reachableAlone(), EgressFuzzTest::resolve);
 
   private static ToolRef proxy;
 

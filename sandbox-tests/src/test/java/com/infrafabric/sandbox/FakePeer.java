@@ -2,6 +2,7 @@ package com.infrafabric.sandbox;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import com.infrafabric.chassis.OperatorConfig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -60,6 +63,18 @@ final class FakePeer implements AutoCloseable {
 
   String origin() {
     return "http://127.0.0.1:" + port();
+  }
+
+  /**
+   * The operator's egress settings under which guests reach this peer and nothing else on loopback:
+   * http and https, ports 80, 443 and 8080, and this peer's port as the one trusted target.
+   */
+  Consumer<OperatorConfig.Builder> reachableAlone() {
+    return config ->
+        config
+            .allowedSchemes(Set.of("http", "https"))
+            .allowedPorts(Set.of(80, 443, 8080))
+            .trustedTargets(List.of("127.0.0.1/32:" + port()));
   }
 
   /** The headers of every request received so far. */

@@ -4,18 +4,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.credential.MasterKeys;
-import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.llm.ProviderSettings;
-import com.infrafabric.chassis.testing.FakeGovernor;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestGrants;
 import com.infrafabric.platform.grant.Grant;
 import com.infrafabric.platform.testing.TestTokens;
-import io.vertx.core.Vertx;
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -32,11 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HostAbiFuzzTest {
 
   private static final String MODEL = "offline-small";
-  private static final FakeGovernor GOVERNOR = FakeGovernor.start(Long.MAX_VALUE / 4);
-  private static final Vertx BUDGET_VERTX = Vertx.vertx();
-  private static final GovernorHttpBudget BUDGET =
-      GovernorHttpBudget.create(
-          BUDGET_VERTX, URI.create(GOVERNOR.url()), () -> "agent-token", Duration.ofSeconds(5));
+  private static final GovernedBudget BUDGET = GovernedBudget.start(Long.MAX_VALUE / 4);
   private static final TestTokens GOVERNOR_KEYS = GovernorKeys.create();
   private static final TestGrants GRANTS = new TestGrants(GOVERNOR_KEYS, Clock.systemUTC());
 
@@ -50,7 +41,9 @@ class HostAbiFuzzTest {
                   .llmProviders(List.of(ProviderSettings.offline(List.of(MODEL)))),
           host -> List.of(InetAddress.getLoopbackAddress()),
           parts ->
-              parts.masterKeys(MasterKeys.parse(MasterKeys.generateJwks("fuzz-1"))).budget(BUDGET));
+              parts
+                  .masterKeys(MasterKeys.parse(MasterKeys.generateJwks("fuzz-1")))
+                  .budget(BUDGET.port()));
 
   private static ToolInfo tool;
 
@@ -72,8 +65,6 @@ class HostAbiFuzzTest {
   @AfterAll
   static void stopPeers() {
     BUDGET.close();
-    BUDGET_VERTX.close().await();
-    GOVERNOR.close();
   }
 
   @FuzzTest(maxDuration = "60s")

@@ -251,14 +251,7 @@ final class ModuleScan {
 
   private void initializers(boolean expressions) {
     long count = in.u32();
-    elements += count;
-    if (elements > caps.maxElements()) {
-      throw tooLarge(
-          "module declares "
-              + elements
-              + " element initializers or more, above the cap of "
-              + caps.maxElements());
-    }
+    elements = total(elements + count, caps.maxElements(), "element initializers");
     for (long i = 0; i < count; i++) {
       if (expressions) {
         constantExpression();
@@ -347,14 +340,7 @@ final class ModuleScan {
                 + " per function");
       }
     }
-    locals += declared;
-    if (locals > caps.maxLocals()) {
-      throw tooLarge(
-          "module declares "
-              + locals
-              + " locals or more in its function bodies, above the cap of "
-              + caps.maxLocals());
-    }
+    locals = total(locals + declared, caps.maxLocals(), "locals in its function bodies");
   }
 
   private void dataSegments() {
@@ -371,6 +357,14 @@ final class ModuleScan {
       }
       in.skip(in.u32());
     }
+  }
+
+  /** {@code total}, a sum so far of what all sections declare, if it is within {@code cap}. */
+  private static long total(long total, long cap, String what) {
+    if (total > cap) {
+      throw tooLarge("module declares " + total + " or more " + what + ", above the cap of " + cap);
+    }
+    return total;
   }
 
   /** {@code count} if it is within {@code cap}. */

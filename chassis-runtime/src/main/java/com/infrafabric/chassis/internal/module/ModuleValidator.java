@@ -111,7 +111,7 @@ public final class ModuleValidator {
               + imported.importType().name().toLowerCase()
               + "; modules may import functions only");
     }
-    FunctionType type = module.typeSection().getType(((FunctionImport) imported).typeIndex());
+    FunctionType type = type(module, ((FunctionImport) imported).typeIndex(), "import " + name);
     if (imported.module().equals(Abi.IMPORT_MODULE)) {
       hostImports.add(hostFunction(imported.name(), name, type, contract));
     } else if (imported.module().equals(Abi.WASI_MODULE)) {
@@ -217,14 +217,29 @@ public final class ModuleValidator {
       if (export.name().equals(name) && export.exportType() == ExternalType.FUNCTION) {
         int index = export.index();
         int imported = module.importSection().count(ExternalType.FUNCTION);
+        int defined = module.functionSection().functionCount();
+        if (index < 0 || index - imported >= defined) {
+          throw malformed("export " + name + " names function " + index + ", which does not exist");
+        }
         int typeIndex =
             index < imported
                 ? functionImportType(module, index)
                 : module.functionSection().getFunctionType(index - imported);
-        return module.typeSection().getType(typeIndex);
+        return type(module, typeIndex, "export " + name);
       }
     }
     return null;
+  }
+
+  /**
+   * The function type at {@code index}. Chicory's validation does not always reach an index before
+   * these checks do, so it is bounded here; a module naming a type it lacks is malformed.
+   */
+  private static FunctionType type(WasmModule module, int index, String user) {
+    if (index < 0 || index >= module.typeSection().subTypeCount()) {
+      throw malformed(user + " names type " + index + ", which does not exist");
+    }
+    return module.typeSection().getType(index);
   }
 
   private static int functionImportType(WasmModule module, int functionIndex) {

@@ -58,7 +58,7 @@ class ModuleScanTest {
             .build();
     assertThatThrownBy(() -> ModuleScan.scan(module, caps))
         .hasMessage(
-            "module declares 120 locals or more in its function bodies, above the cap of 100");
+            "module declares 120 or more locals in its function bodies, above the cap of 100");
   }
 
   @Test
@@ -103,7 +103,7 @@ class ModuleScanTest {
     WasmBinary passive = bytes().u32(1).raw(0).vector(6, bytes().u32(0));
     byte[] module = module().section(9, bytes().vector(2, passive)).build();
     assertThatThrownBy(() -> ModuleScan.scan(module, caps))
-        .hasMessage("module declares 12 element initializers or more, above the cap of 10");
+        .hasMessage("module declares 12 or more element initializers, above the cap of 10");
   }
 
   @Test

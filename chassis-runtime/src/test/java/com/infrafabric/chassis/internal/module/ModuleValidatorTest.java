@@ -10,6 +10,7 @@ import com.infrafabric.chassis.UnlinkableModuleException;
 import com.infrafabric.chassis.internal.contract.ContractJson;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.WasmBinary;
 import com.infrafabric.hostapi.abi.HostFunction;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -71,6 +72,21 @@ class ModuleValidatorTest {
             + "i32.const 0))";
     assertThatThrownBy(() -> validate(big, c -> c))
         .hasMessage("function body 0 is 304 bytes, above the cap of 200");
+  }
+
+  @Test
+  void regressionAnExportNamingAMissingFunctionIsMalformedNotAServerError() {
+    // Found by ModulePublishFuzzTest: Chicory's parser let it through, and reading its type
+    // threw IndexOutOfBoundsException.
+    byte[] module =
+        WasmBinary.module()
+            .oneRunFunction()
+            .section(7, WasmBinary.bytes().u32(1).name("run").raw(0).u32(39))
+            .oneBody(WasmBinary.bytes().u32(0))
+            .build();
+    assertThatThrownBy(() -> VALIDATOR.validate(module, contract(module, c -> c)))
+        .isInstanceOf(MalformedModuleException.class)
+        .hasMessageEndingWith("names function 39, which does not exist");
   }
 
   @Test
