@@ -150,7 +150,7 @@ public final class Chassis implements AutoCloseable {
     Instant start = clock.instant();
     byte[] input = jsonInput.getBytes(StandardCharsets.UTF_8);
     Future<InvocationResult> result;
-    JsonValues.Verdict verdict = JsonValues.check(input);
+    JsonValues.Verdict verdict = JsonValues.check(jsonInput);
     if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
       result =
           notRun(Outcome.INVALID_INPUT, JsonValues.problem("the input", verdict), start, input);

@@ -98,10 +98,11 @@ public final class Invoker {
 
   private InvocationResult result(RunResult run, Invocation invocation, Instant start) {
     byte[] output = invocation.output();
+    String text = new String(output, StandardCharsets.UTF_8);
     Outcome outcome = run.outcome();
     String message = run.message();
     if (outcome == Outcome.SUCCESS) {
-      JsonValues.Verdict verdict = JsonValues.check(output);
+      JsonValues.Verdict verdict = JsonValues.check(text);
       if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
         outcome = Outcome.INVALID_OUTPUT;
         message = JsonValues.problem("the tool's output", verdict);
@@ -115,7 +116,6 @@ public final class Invoker {
             invocation.hostCalls(),
             invocation.input().length,
             output.length);
-    return new InvocationResult(
-        outcome, new String(output, StandardCharsets.UTF_8), message, report, invocation.logs());
+    return new InvocationResult(outcome, text, message, report, invocation.logs());
   }
 }

@@ -22,6 +22,9 @@ public final class JsonValues {
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
+  /** Not JSON (RFC 8259 forbids adding one), and it would be embedded as it stands. */
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
+
   private JsonValues() {}
 
   /** What {@link #check} found. */
@@ -34,8 +37,15 @@ public final class JsonValues {
     TOO_DEEP
   }
 
-  public static Verdict check(byte[] bytes) {
-    try (JsonParser parser = FACTORY.createParser(bytes)) {
+  /**
+   * Checks text, not bytes: a byte parser would detect UTF-16 or UTF-32 and skip a byte order mark,
+   * and then accept bytes that are not the JSON text the answer embeds.
+   */
+  public static Verdict check(String text) {
+    if (text.startsWith(BYTE_ORDER_MARK)) {
+      return Verdict.NOT_A_SINGLE_VALUE;
+    }
+    try (JsonParser parser = FACTORY.createParser(text)) {
       if (parser.nextToken() == null) {
         return Verdict.NOT_A_SINGLE_VALUE;
       }
