@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * entry point of this module; a REST layer maps each method to one route.
  *
  * <p>Every method returns a Vert.x {@link Future} and never blocks the caller: parsing, validation
- * and compilation run on Vert.x worker threads, guests on the chassis's own guest threads. When
+ * and compilation run on the chassis's bounded build threads, guests on its own guest threads. When
  * called on a Vert.x context, futures complete on that context.
  *
  * <p>Registration failures are {@link ChassisException}s with a stable {@link ErrorCode};
