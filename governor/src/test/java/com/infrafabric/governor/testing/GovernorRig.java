@@ -70,7 +70,11 @@ public final class GovernorRig implements AutoCloseable {
 
   public GovernorRig(RedisEndpoint endpoint, MutableClock clock) {
     this.vertx = Vertx.vertx();
-    this.redis = RedisStore.create(vertx, RedisSettings.of(endpoint), new SimpleMeterRegistry());
+    this.redis =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT),
+            new SimpleMeterRegistry());
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
     this.engine = new BudgetEngine(redis, pricing, clock, BudgetSettings.DEFAULTS);
