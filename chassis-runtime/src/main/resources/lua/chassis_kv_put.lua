@@ -1,24 +1,45 @@
--- Stores one key of a tool's namespace for one tenant, within the namespace's quotas.
--- Bytes counted are key bytes plus raw value bytes; values are stored in base64.
+-- Stores one key of a tool's namespace for one tenant, within the namespace's quotas and within
+-- the share of the server's memory that tool data may take.
+-- Quota bytes counted are key bytes plus raw value bytes; values are stored in base64.
+-- The global bound is the server's own measure: a write that grows the namespace is refused when
+-- used_memory plus what it adds (key, base64 value and a per-entry overhead) would pass
+-- maxmemory * (100 - headroom) / 100, so budgets, claims, the ledger and the registry always keep
+-- headroom percent of the server. With maxmemory 0 (unbounded) there is nothing to protect.
 -- KEYS[1] namespace hash, KEYS[2] namespace byte counter (same hash tag)
--- ARGV[1] key, ARGV[2] value (base64), ARGV[3] raw value length, ARGV[4] max bytes, ARGV[5] max keys
--- Returns 0 stored, -1 key quota reached, -2 byte quota reached.
+-- ARGV[1] key, ARGV[2] value (base64), ARGV[3] raw value length, ARGV[4] max bytes, ARGV[5] max keys,
+-- ARGV[6] headroom percent, ARGV[7] per-entry overhead in bytes
+-- Returns 0 stored, -1 key quota reached, -2 byte quota reached, -3 tool data's share of the
+-- server's memory reached.
 local function raw_length(b64)
   local padding = 0
   if string.sub(b64, -2) == '==' then padding = 2 elseif string.sub(b64, -1) == '=' then padding = 1 end
   return (string.len(b64) / 4) * 3 - padding
 end
+local function share_full(incoming)
+  local info = redis.call('INFO', 'memory')
+  local max = tonumber(string.match(info, 'maxmemory:(%d+)'))
+  if not max or max == 0 then
+    return false
+  end
+  local used = tonumber(string.match(info, 'used_memory:(%d+)'))
+  return used + incoming > max * (100 - tonumber(ARGV[6])) / 100
+end
 local key_length = string.len(ARGV[1])
 local delta = key_length + tonumber(ARGV[3])
+local stored_delta = key_length + string.len(ARGV[2]) + tonumber(ARGV[7])
 local old = redis.call('HGET', KEYS[1], ARGV[1])
 if old then
   delta = delta - (key_length + raw_length(old))
+  stored_delta = string.len(ARGV[2]) - string.len(old)
 elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then
   return -1
 end
 local used = tonumber(redis.call('GET', KEYS[2]) or '0')
 if used + delta > tonumber(ARGV[4]) then
   return -2
+end
+if stored_delta > 0 and share_full(stored_delta) then
+  return -3
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('INCRBY', KEYS[2], delta)

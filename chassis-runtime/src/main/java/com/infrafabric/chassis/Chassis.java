@@ -15,12 +15,13 @@ import com.infrafabric.chassis.internal.grant.GrantVerifier;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.llm.Providers;
 import com.infrafabric.chassis.internal.module.CompiledModules;
-import com.infrafabric.chassis.internal.module.ModuleCompiler;
+import com.infrafabric.chassis.internal.module.ModuleBuilds;
 import com.infrafabric.chassis.internal.module.ModuleRegistry;
 import com.infrafabric.chassis.internal.module.ModuleValidator;
 import com.infrafabric.chassis.internal.registry.ResolvedTool;
 import com.infrafabric.chassis.internal.registry.ToolCatalog;
 import com.infrafabric.chassis.internal.sandbox.Admission;
+import com.infrafabric.chassis.internal.sandbox.GuestLogs;
 import com.infrafabric.chassis.internal.sandbox.GuestRunner;
 import com.infrafabric.chassis.internal.sandbox.GuestThreads;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * entry point of this module; a REST layer maps each method to one route.
  *
  * <p>Every method returns a Vert.x {@link Future} and never blocks the caller: parsing, validation
- * and compilation run on Vert.x worker threads, guests on the chassis's own guest threads. When
+ * and compilation run on the chassis's bounded build threads, guests on its own guest threads. When
  * called on a Vert.x context, futures complete on that context.
  *
  * <p>Registration failures are {@link ChassisException}s with a stable {@link ErrorCode};
@@ -72,6 +73,7 @@ public final class Chassis implements AutoCloseable {
   private final ToolCatalog catalog;
   private final Invoker invoker;
   private final GrantVerifier grants;
+  private final GuestLogs guestLogs;
   private final Optional<CredentialVault> vault;
   private final ChassisMetrics metrics;
   private final Runnable resources;
@@ -81,6 +83,7 @@ public final class Chassis implements AutoCloseable {
       ToolCatalog catalog,
       Invoker invoker,
       GrantVerifier grants,
+      GuestLogs guestLogs,
       Optional<CredentialVault> vault,
       ChassisMetrics metrics,
       Runnable resources) {
@@ -88,6 +91,7 @@ public final class Chassis implements AutoCloseable {
     this.catalog = catalog;
     this.invoker = invoker;
     this.grants = grants;
+    this.guestLogs = guestLogs;
     this.vault = vault;
     this.metrics = metrics;
     this.resources = resources;
@@ -146,8 +150,10 @@ public final class Chassis implements AutoCloseable {
     Instant start = clock.instant();
     byte[] input = jsonInput.getBytes(StandardCharsets.UTF_8);
     Future<InvocationResult> result;
-    if (!JsonValues.isSingleValue(input)) {
-      result = notRun(Outcome.INVALID_INPUT, "the input is not a single JSON value", start, input);
+    JsonValues.Verdict verdict = JsonValues.check(jsonInput);
+    if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
+      result =
+          notRun(Outcome.INVALID_INPUT, JsonValues.problem("the input", verdict), start, input);
     } else {
       result =
           catalog
@@ -161,11 +167,7 @@ public final class Chassis implements AutoCloseable {
                               start,
                               input)
                           : admit(tool.get(), ref, context, input, start))
-              .recover(
-                  failure ->
-                      failure instanceof RedisUnavailableException
-                          ? notRun(Outcome.UNAVAILABLE, failure.getMessage(), start, input)
-                          : Future.failedFuture(failure));
+              .recover(failure -> notRun(failure, start, input));
     }
     return onCaller(result.onSuccess(done -> record(ref, context, done)));
   }
@@ -213,7 +215,7 @@ public final class Chassis implements AutoCloseable {
       Instant start,
       Optional<Grant> grant) {
     Invocation invocation =
-        new Invocation(ref, context, tool.info().contract().limits(), input, grant);
+        new Invocation(ref, context, tool.info().contract().limits(), input, grant, guestLogs);
     return invoker
         .submit(tool.prepared(), invocation, start)
         .map(invocation.boundary()::redact)
@@ -224,6 +226,21 @@ public final class Chassis implements AutoCloseable {
                         .refund(grant.get())
                         .transform(refunded -> Future.succeededFuture(result))
                     : Future.succeededFuture(result));
+  }
+
+  /**
+   * An invocation that could not start because the store is down, or because compiling its module
+   * on this node's first use found the build pool full; anything else is a chassis failure.
+   */
+  private Future<InvocationResult> notRun(Throwable failure, Instant start, byte[] input) {
+    if (failure instanceof RedisUnavailableException) {
+      return notRun(Outcome.UNAVAILABLE, failure.getMessage(), start, input);
+    }
+    if (failure instanceof LimitExceededException overloaded
+        && overloaded.code() == ErrorCode.MODULE_BUILD_OVERLOADED) {
+      return notRun(Outcome.REJECTED_OVERLOAD, overloaded.getMessage(), start, input);
+    }
+    return Future.failedFuture(failure);
   }
 
   private Future<InvocationResult> notRun(
@@ -275,6 +292,7 @@ public final class Chassis implements AutoCloseable {
     private HostResolver resolver = HostResolver.system();
     private Optional<MasterKeys> masterKeys = Optional.empty();
     private Optional<BudgetPort> budget = Optional.empty();
+    private Optional<RedisStore> kvRedis = Optional.empty();
 
     private Builder() {}
 
@@ -309,6 +327,16 @@ public final class Chassis implements AutoCloseable {
       return this;
     }
 
+    /**
+     * A Redis of its own for tools' key-value data, so what tools store never shares a server with
+     * budgets, claims and the registry; without it key-value data lives in {@link
+     * #redis(RedisStore)}, within the operator's headroom.
+     */
+    public Builder kvRedis(RedisStore kvRedis) {
+      this.kvRedis = Optional.of(kvRedis);
+      return this;
+    }
+
     public Builder meters(MeterRegistry meters) {
       this.meters = meters;
       return this;
@@ -334,7 +362,7 @@ public final class Chassis implements AutoCloseable {
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(resolver, "resolver");
       OperatorConfig.SandboxSettings sandbox = config.sandbox();
-      ExecutorService compilers = daemonPool(1, "chassis-compiler");
+      ModuleBuilds builds = new ModuleBuilds(vertx, config.moduleCaps());
       ExecutorService resolvers = daemonPool(2, "chassis-resolver");
       ThreadPoolExecutor guests =
           GuestThreads.create(sandbox.guestThreads(), sandbox.guestStackBytes());
@@ -364,7 +392,7 @@ public final class Chassis implements AutoCloseable {
               Providers.routes(vertx, config.llmProviders()), budget, ledger, credentialStore);
       HostLinker linker =
           new HostLinker(
-              new KvStore(redis),
+              new KvStore(kvRedis.orElse(redis), config.kvHeadroomPercent()),
               egress,
               credentialStore,
               llm,
@@ -377,7 +405,7 @@ public final class Chassis implements AutoCloseable {
               new ContractVerifier(config.trustedPublishers()),
               new ContractCaps(config, config.egress()),
               new ModuleValidator(config.moduleCaps()),
-              new ModuleCompiler(compilers, config.moduleCaps().compileTimeout()),
+              builds,
               compiled,
               linker,
               clock,
@@ -390,10 +418,14 @@ public final class Chassis implements AutoCloseable {
             egress.close();
             watchdog.close();
             guests.shutdownNow();
-            compilers.shutdownNow();
+            builds.close();
             resolvers.shutdownNow();
           };
-      return new Chassis(clock, catalog, invoker, grants, vault, metrics, resources);
+      OperatorConfig.GuestLogSettings logs = config.guestLogs();
+      GuestLogs guestLogs =
+          new GuestLogs(
+              logs.maxEntries(), logs.relayLinesPerSecond(), logs.relayBurst(), clock, meters);
+      return new Chassis(clock, catalog, invoker, grants, guestLogs, vault, metrics, resources);
     }
 
     private Duration grantSkew() {

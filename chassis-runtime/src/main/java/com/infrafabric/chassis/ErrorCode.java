@@ -7,10 +7,16 @@ package com.infrafabric.chassis;
 public enum ErrorCode {
   /** The module bytes are not a valid module, or use a disabled feature. */
   MALFORMED_MODULE(400),
-  /** The module exceeds a size or shape cap (bytes, functions, body size, declared limits). */
+  /**
+   * The module exceeds a size or shape cap (bytes, functions, body size, locals, types, imports,
+   * exports, globals, tables, segments, elements, custom sections, declared limits) or the memory
+   * its build would need.
+   */
   MODULE_TOO_LARGE(413),
-  /** Compiling the module took longer than the operator allows, or a function cannot compile. */
+  /** Building the module took longer than the operator allows, or a function cannot compile. */
   MODULE_NOT_COMPILABLE(422),
+  /** As many modules as the operator allows are being built at once; retry shortly. */
+  MODULE_BUILD_OVERLOADED(503),
   /** The contract is unsigned, badly signed, malformed, or does not match the module. */
   INVALID_CONTRACT(400),
   /** The contract is signed by a key the operator does not trust. */

@@ -29,6 +29,7 @@ public final class OperatorConfig {
   private final ResourceLimits limitCaps;
   private final long kvMaxBytesCap;
   private final int kvMaxKeysCap;
+  private final int kvHeadroomPercent;
   private final int httpMaxRequestsCap;
   private final Duration httpTotalTimeoutCap;
   private final int httpMaxResponseBytesCap;
@@ -38,6 +39,7 @@ public final class OperatorConfig {
   private final Optional<JwtSettings> grantVerification;
   private final ModuleCaps moduleCaps;
   private final SandboxSettings sandbox;
+  private final GuestLogSettings guestLogs;
   private final EgressSettings egress;
 
   private OperatorConfig(Builder b) {
@@ -45,6 +47,7 @@ public final class OperatorConfig {
     this.limitCaps = b.limitCaps;
     this.kvMaxBytesCap = b.kvMaxBytesCap;
     this.kvMaxKeysCap = b.kvMaxKeysCap;
+    this.kvHeadroomPercent = b.kvHeadroomPercent;
     this.httpMaxRequestsCap = b.httpMaxRequestsCap;
     this.httpTotalTimeoutCap = b.httpTotalTimeoutCap;
     this.httpMaxResponseBytesCap = b.httpMaxResponseBytesCap;
@@ -54,6 +57,7 @@ public final class OperatorConfig {
     this.grantVerification = b.grantVerification;
     this.moduleCaps = b.moduleCaps;
     this.sandbox = b.sandbox;
+    this.guestLogs = b.guestLogs;
     this.egress =
         new EgressSettings(
             b.allowedSchemes,
@@ -80,6 +84,14 @@ public final class OperatorConfig {
 
   public int kvMaxKeysCap() {
     return kvMaxKeysCap;
+  }
+
+  /**
+   * The share of the Redis server's {@code maxmemory}, in percent, that tool key-value data may
+   * never take, so the money path and the control plane sharing the server keep it.
+   */
+  public int kvHeadroomPercent() {
+    return kvHeadroomPercent;
   }
 
   public int httpMaxRequestsCap() {
@@ -122,6 +134,10 @@ public final class OperatorConfig {
     return sandbox;
   }
 
+  public GuestLogSettings guestLogs() {
+    return guestLogs;
+  }
+
   /** Public EC P-256 keys, by {@code kid}, whose ES256 signatures on contracts are accepted. */
   JWKSet trustedPublishers() {
     return trustedPublishers;
@@ -129,31 +145,6 @@ public final class OperatorConfig {
 
   EgressSettings egress() {
     return egress;
-  }
-
-  /**
-   * Caps on the module itself, checked before anything else is done with it.
-   *
-   * @param maxModuleBytes size of the binary
-   * @param maxFunctions functions defined by the module
-   * @param maxFunctionBodyBytes encoded size of one function body
-   * @param compileTimeout bound on compiling it to JVM byte code
-   * @param compiledCacheSize compiled modules kept in memory, least recently used evicted first
-   */
-  public record ModuleCaps(
-      int maxModuleBytes,
-      int maxFunctions,
-      int maxFunctionBodyBytes,
-      Duration compileTimeout,
-      int compiledCacheSize) {
-
-    public ModuleCaps {
-      within("module.maxModuleBytes", maxModuleBytes, 8, 64 << 20);
-      within("module.maxFunctions", maxFunctions, 1, 100_000);
-      within("module.maxFunctionBodyBytes", maxFunctionBodyBytes, 1, 7_654_321);
-      within("module.compileTimeoutMs", compileTimeout.toMillis(), 1, 600_000);
-      within("module.compiledCacheSize", compiledCacheSize, 1, 100_000);
-    }
   }
 
   /**
@@ -185,6 +176,23 @@ public final class OperatorConfig {
     }
   }
 
+  /**
+   * What guests' logs may cost beyond the contract's log bytes.
+   *
+   * @param maxEntries entries one invocation may log; one more stops it with {@code LOG_LIMIT}
+   * @param relayLinesPerSecond guest log lines per tenant and tool this node copies into its
+   *     service log per second; the rest are counted in {@code chassis.guest.log.dropped}
+   * @param relayBurst lines per tenant and tool copied at once after a quiet spell
+   */
+  public record GuestLogSettings(int maxEntries, int relayLinesPerSecond, int relayBurst) {
+
+    public GuestLogSettings {
+      within("sandbox.logMaxEntries", maxEntries, 1, 1_000_000);
+      within("sandbox.logRelayPerSecond", relayLinesPerSecond, 1, 1_000_000);
+      within("sandbox.logRelayBurst", relayBurst, 1, 1_000_000);
+    }
+  }
+
   static void within(String name, long value, long min, long max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(name + " " + value + " is outside " + min + ".." + max);
@@ -206,6 +214,7 @@ public final class OperatorConfig {
             .build();
     private long kvMaxBytesCap = 64L << 20;
     private int kvMaxKeysCap = 100_000;
+    private int kvHeadroomPercent = 25;
     private int httpMaxRequestsCap = 100;
     private Duration httpTotalTimeoutCap = Duration.ofSeconds(30);
     private int httpMaxResponseBytesCap = 8 << 20;
@@ -213,8 +222,7 @@ public final class OperatorConfig {
     private int llmMaxOutputTokensCap = 16_384;
     private List<ProviderSettings> llmProviders = List.of();
     private Optional<JwtSettings> grantVerification = Optional.empty();
-    private ModuleCaps moduleCaps =
-        new ModuleCaps(8 << 20, 20_000, 1 << 20, Duration.ofSeconds(20), 64);
+    private ModuleCaps moduleCaps = ModuleCaps.defaults();
     private SandboxSettings sandbox =
         new SandboxSettings(
             Runtime.getRuntime().availableProcessors(),
@@ -223,6 +231,7 @@ public final class OperatorConfig {
             1L << 20,
             Duration.ofMillis(5),
             Duration.ofSeconds(1));
+    private GuestLogSettings guestLogs = new GuestLogSettings(1000, 20, 100);
     private Set<String> allowedSchemes = Set.of("https");
     private Set<Integer> allowedPorts = Set.of(443);
     private List<String> trustedTargets = List.of();
@@ -272,6 +281,17 @@ public final class OperatorConfig {
       within("kv.maxKeys cap", maxKeys, 1, 10_000_000);
       this.kvMaxBytesCap = maxBytes;
       this.kvMaxKeysCap = maxKeys;
+      return this;
+    }
+
+    /**
+     * The share of the Redis server's {@code maxmemory} tool key-value data may never take: a kv
+     * write that would leave less than this free is refused with {@code QUOTA_EXCEEDED}. 25% by
+     * default.
+     */
+    public Builder kvHeadroomPercent(int percent) {
+      within("kv.headroomPercent", percent, 1, 90);
+      this.kvHeadroomPercent = percent;
       return this;
     }
 
@@ -332,6 +352,11 @@ public final class OperatorConfig {
 
     public Builder sandbox(SandboxSettings settings) {
       this.sandbox = Objects.requireNonNull(settings);
+      return this;
+    }
+
+    public Builder guestLogs(GuestLogSettings settings) {
+      this.guestLogs = Objects.requireNonNull(settings);
       return this;
     }
 

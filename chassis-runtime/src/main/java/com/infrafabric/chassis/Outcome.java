@@ -9,13 +9,16 @@ public enum Outcome {
   SUCCESS(200),
   /** The tool returned a non-zero status (or WASI exit code); its output explains, if any. */
   TOOL_ERROR(422),
-  /** The input is not a single valid JSON value. */
+  /** The input is not a single valid JSON value, or nests deeper than 128 levels. */
   INVALID_INPUT(400),
-  /** The tool succeeded but its output is not a single valid JSON value. */
+  /** The tool succeeded but its output is not a single valid JSON value, or nests too deep. */
   INVALID_OUTPUT(502),
   /** No tool is registered under the reference. */
   TOOL_NOT_FOUND(404),
-  /** The admission queue or the global memory budget is full; retry later. */
+  /**
+   * The admission queue or the global memory budget is full, or compiling the tool on its first use
+   * here found the build pool full; retry later.
+   */
   REJECTED_OVERLOAD(429),
   /**
    * The tool's contract asks for {@code llm} or credentials, and the invocation carries no grant;
@@ -29,7 +32,11 @@ public enum Outcome {
   GRANT_REFUSED(403),
   /** The registry or the grant record could not be read (Redis unavailable); nothing ran. */
   UNAVAILABLE(503),
-  /** The guest trapped: unreachable, out-of-bounds access, call stack exhausted, bad ABI use. */
+  /**
+   * The guest trapped: unreachable, out-of-bounds access, call stack exhausted, bad ABI use, or an
+   * operation the runtime failed on its behalf (an overflow inside it, an allocation the heap
+   * cannot make).
+   */
   TRAP(502),
   /** The wall-clock deadline passed. */
   TIMEOUT(504),
@@ -39,7 +46,7 @@ public enum Outcome {
   MEMORY_LIMIT(422),
   /** The guest wrote more output than allowed. */
   OUTPUT_LIMIT(422),
-  /** The guest logged more bytes than allowed. */
+  /** The guest logged more bytes (32 per entry beyond its message) or more entries than allowed. */
   LOG_LIMIT(422),
   /** The guest called the host more often than allowed. */
   HOST_CALL_LIMIT(422);

@@ -15,7 +15,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -40,14 +39,7 @@ class EgressTest {
   private static final int PORT = PEER.port();
 
   @RegisterExtension
-  static final SandboxHost HOST =
-      SandboxHost.create(
-          config ->
-              config
-                  .allowedSchemes(Set.of("http", "https"))
-                  .allowedPorts(Set.of(80, 443, 8080))
-                  .trustedTargets(List.of("127.0.0.1/32:" + PORT)),
-          EgressTest::resolve);
+  static final SandboxHost HOST = SandboxHost.create(PEER.reachableAlone(), EgressTest::resolve);
 
   private static ToolRef proxy;
 

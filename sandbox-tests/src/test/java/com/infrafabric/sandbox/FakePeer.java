@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -84,6 +85,14 @@ final class FakePeer implements AutoCloseable {
         .allowedSchemes(Set.of("http", "https"))
         .trustedTargets(
             java.util.Arrays.stream(peers).map(peer -> "127.0.0.1/32:" + peer.port()).toList());
+  }
+
+  /**
+   * The operator's egress settings under which guests reach this peer and nothing else on loopback:
+   * http and https, ports 80, 443 and 8080, and this peer's port as the one trusted target.
+   */
+  Consumer<OperatorConfig.Builder> reachableAlone() {
+    return config -> reachable(config, this).allowedPorts(Set.of(80, 443, 8080));
   }
 
   /** The headers of every request received so far. */

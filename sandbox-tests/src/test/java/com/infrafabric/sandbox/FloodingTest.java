@@ -6,6 +6,7 @@ import com.infrafabric.chassis.GuestLog;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.hostapi.abi.LogLevel;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,58 @@ class FloodingTest {
     ToolRef flood = HOST.register(Guests.fixture("log-flood.wat"), c -> c.grant("log")).ref();
     InvocationResult result = HOST.invoke(flood, "{}");
     assertThat(result.outcome()).isEqualTo(Outcome.LOG_LIMIT);
-    assertThat(result.logs()).hasSize(4);
+    // Each of the 1024 NUL bytes renders as U+FFFD, 3 bytes in the answer: with its 32 bytes the
+    // entry costs 3104 of the 4096 log bytes, and a second one does not fit.
+    assertThat(result.logs()).hasSize(1);
+  }
+
+  @Test
+  void emptyLogMessagesCostTheirEntry() {
+    ToolRef flood = HOST.register(Guests.fixture("log-empty-flood.wat"), c -> c.grant("log")).ref();
+    InvocationResult result = HOST.invoke(flood, "{}");
+    assertThat(result.outcome()).isEqualTo(Outcome.LOG_LIMIT);
+    assertThat(result.logs()).hasSize(4096 / Invocation.LOG_ENTRY_BYTES);
+  }
+
+  @Test
+  void entriesPerInvocationAreBoundedWhateverTheLogBytes() {
+    ToolRef flood =
+        HOST.register(
+                Guests.fixture("log-empty-flood.wat"),
+                c ->
+                    c.grant("log")
+                        .limit("log", "maxBytes", 1 << 20)
+                        .limit("hostCalls", "max", 10_000))
+            .ref();
+    InvocationResult result = HOST.invoke(flood, "{}");
+    assertThat(result.outcome()).isEqualTo(Outcome.LOG_LIMIT);
+    assertThat(result.message()).isEqualTo("the tool logged more than 1000 entries");
+    assertThat(result.logs()).hasSize(1000);
+  }
+
+  @Test
+  void regressionSixtyFiveThousandEmptyStderrIovecsAreChargedAsEntries() {
+    ToolRef empty =
+        HOST.register(
+                Guests.fixture("wasi-empty-iovecs.wat"),
+                c -> c.grant("wasi").limit("memory", "maxPages", 16))
+            .ref();
+    InvocationResult result = HOST.invoke(empty, "\"e\"");
+    assertThat(result.outcome()).isEqualTo(Outcome.LOG_LIMIT);
+    assertThat(result.logs()).hasSize(4096 / Invocation.LOG_ENTRY_BYTES);
+  }
+
+  @Test
+  void emptyStdoutIovecsAddNothing() {
+    ToolRef empty =
+        HOST.register(
+                Guests.fixture("wasi-empty-iovecs.wat"),
+                c -> c.grant("wasi").limit("memory", "maxPages", 16))
+            .ref();
+    InvocationResult result = HOST.invoke(empty, "\"o\"");
+    assertThat(result.outcome()).isEqualTo(Outcome.INVALID_OUTPUT);
+    assertThat(result.report().bytesOut()).isZero();
+    assertThat(result.logs()).isEmpty();
   }
 
   @Test

@@ -11,7 +11,6 @@ import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.credential.ResponsePolicy;
-import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.FakeGovernor;
 import com.infrafabric.chassis.testing.FakeProvider;
@@ -23,7 +22,6 @@ import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.TestTokens;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -58,11 +56,8 @@ class LlmBudgetTest {
   private static final long ACTUAL = FakeGovernor.PRICE_PER_TOKEN * (7 + 5);
 
   private static final FakeProvider PROVIDER = FakeProvider.start();
-  private static final FakeGovernor GOVERNOR = FakeGovernor.start(1_000_000);
-  private static final Vertx BUDGET_VERTX = Vertx.vertx();
-  private static final GovernorHttpBudget BUDGET =
-      GovernorHttpBudget.create(
-          BUDGET_VERTX, URI.create(GOVERNOR.url()), () -> "agent-token", Duration.ofSeconds(5));
+  private static final GovernedBudget BUDGET = GovernedBudget.start(1_000_000);
+  private static final FakeGovernor GOVERNOR = BUDGET.governor();
   private static final TestTokens GOVERNOR_KEYS = GovernorKeys.create();
   private static final TestGrants GRANTS = new TestGrants(GOVERNOR_KEYS, Clock.systemUTC());
   private static final MasterKeys KEYS = MasterKeys.parse(MasterKeys.generateJwks("k1"));
@@ -89,7 +84,7 @@ class LlmBudgetTest {
                               .withBreaker(1000, Duration.ofSeconds(30)),
                           ProviderSettings.offline(List.of(OFFLINE)))),
           HostResolver.system(),
-          parts -> parts.masterKeys(KEYS).budget(BUDGET));
+          parts -> parts.masterKeys(KEYS).budget(BUDGET.port()));
 
   private static ToolInfo tool;
   private static ToolInfo impatient;
@@ -121,8 +116,6 @@ class LlmBudgetTest {
   @AfterAll
   static void stopPeers() {
     BUDGET.close();
-    BUDGET_VERTX.close().await();
-    GOVERNOR.close();
     PROVIDER.close();
   }
 

@@ -7,11 +7,11 @@ import com.infrafabric.chassis.ChassisException;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
-import java.time.Duration;
+import com.infrafabric.chassis.testing.WasmBinary;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,8 +28,12 @@ class MalformedModuleTest {
       SandboxHost.create(
           config ->
               config.moduleCaps(
-                  new OperatorConfig.ModuleCaps(
-                      64 << 10, 200, 16 << 10, Duration.ofSeconds(20), 16)),
+                  ModuleCaps.builder()
+                      .maxModuleBytes(64 << 10)
+                      .maxFunctions(200)
+                      .maxFunctionBodyBytes(16 << 10)
+                      .compiledCacheSize(16)
+                      .build()),
           HostResolver.system());
 
   @Test
@@ -58,6 +62,24 @@ class MalformedModuleTest {
         lying,
         ErrorCode.MODULE_TOO_LARGE,
         "module defines 4294967295 functions, above the cap of 200");
+  }
+
+  @Test
+  void regressionFourKilobytesDeclaringFiftyMillionLocalsAreRefusedAtOnceNamingTheCap() {
+    byte[] bomb =
+        WasmBinary.module()
+            .oneRunFunction()
+            .exportRun()
+            .oneBody(WasmBinary.bytes().vector(1000, WasmBinary.bytes().u32(50_000).raw(0x7F)))
+            .build();
+    long start = System.nanoTime();
+    assertRefused(
+        bomb,
+        ErrorCode.MODULE_TOO_LARGE,
+        "function body 0 declares 100000 locals or more, above the cap of 50000 per function");
+    assertThat(ErrorCode.MODULE_TOO_LARGE.httpStatus()).isEqualTo(413);
+    assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(java.time.Duration.ofSeconds(2));
   }
 
   @Test

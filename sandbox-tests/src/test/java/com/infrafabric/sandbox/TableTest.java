@@ -48,6 +48,16 @@ class TableTest {
   }
 
   @Test
+  void regressionTableGrowByTwoToTheThirtyOneIsATrapNotAServerError() {
+    // The runtime computes the new size in an int and fails with NegativeArraySizeException.
+    ToolRef grow = HOST.register(Guests.fixture("table-grow-max.wat"), c -> c).ref();
+    InvocationResult result = HOST.invoke(grow, "{}");
+    assertThat(result.outcome()).isEqualTo(Outcome.TRAP);
+    assertThat(result.message())
+        .isEqualTo("the tool made the runtime fail (an operation out of range)");
+  }
+
+  @Test
   void anIndirectCallOutOfTableBoundsTraps() {
     ToolRef abuse = HOST.register(Guests.fixture("table-abuse.wat"), c -> c).ref();
     assertThat(HOST.invoke(abuse, "\"o\"").outcome()).isEqualTo(Outcome.TRAP);

@@ -2,10 +2,14 @@ package com.infrafabric.chassis.http;
 
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.credential.CredentialVault;
+import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.platform.http.ErrorTranslator;
 import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.Optional;
 
 /**
@@ -21,6 +25,7 @@ public final class ChassisApi {
   public static final String OPERATOR = "operator";
   public static final String AGENT = "agent";
 
+  private final WorkerExecutor renderers;
   private final ToolRoutes tools;
   private final InvocationRoutes invocations;
   private final CredentialRoutes credentials;
@@ -28,22 +33,42 @@ public final class ChassisApi {
       OpenApiRoute.fromResource(ChassisApi.class, "/openapi/chassis.json");
 
   /**
+   * @param vertx where big invocation answers are rendered off the event loop
    * @param chassis the chassis the routes call
+   * @param caps the operator's caps on contract limits, which bound every invocation answer
    * @param vault the chassis's credential vault; empty when it has no master keys, and then the
    *     credential routes answer 409 {@code VAULT_NOT_CONFIGURED}
    * @param maxInputBytes the largest invocation body; larger ones are answered 413
    * @param meters where the route's own counters go
    */
   public ChassisApi(
-      Chassis chassis, Optional<CredentialVault> vault, int maxInputBytes, MeterRegistry meters) {
+      Vertx vertx,
+      Chassis chassis,
+      ResourceLimits caps,
+      Optional<CredentialVault> vault,
+      int maxInputBytes,
+      MeterRegistry meters) {
+    this.renderers =
+        vertx.createSharedWorkerExecutor("chassis-answers", InvocationRoutes.RENDER_THREADS);
     this.tools = new ToolRoutes(chassis);
-    this.invocations = new InvocationRoutes(chassis, maxInputBytes, meters);
+    this.invocations =
+        new InvocationRoutes(
+            chassis,
+            maxInputBytes,
+            new InvocationView(caps.outputMaxBytes(), caps.logMaxBytes()),
+            renderers,
+            meters);
     this.credentials = new CredentialRoutes(vault);
   }
 
   /** How chassis failures are answered; the service that serves these routes must use it. */
   public ErrorTranslator errors() {
     return ChassisErrors::translate;
+  }
+
+  /** Releases the threads that render big answers; call once the routes stopped serving. */
+  public Future<Void> close() {
+    return renderers.close();
   }
 
   public void register(Routes routes) {

@@ -6,13 +6,15 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import java.time.Duration;
 import java.util.Map;
 
 /**
  * Answers chassis failures in the platform's error shape. A registration or vault failure keeps the
  * chassis's stable {@link com.infrafabric.chassis.ErrorCode} name and HTTP status (e.g. {@code
  * UNTRUSTED_PUBLISHER}, 403) and its exact sentence; an invalid credential also names its field in
- * {@code details.field}, as the platform's own {@code INVALID_REQUEST} does.
+ * {@code details.field}, as the platform's own {@code INVALID_REQUEST} does. An overload (429, 503)
+ * comes with {@code Retry-After}.
  */
 final class ChassisErrors {
 
@@ -21,14 +23,19 @@ final class ChassisErrors {
   static final ErrorCode CREDENTIAL_NOT_FOUND = new ErrorCode("CREDENTIAL_NOT_FOUND", 404);
   static final ErrorCode VAULT_NOT_CONFIGURED = new ErrorCode("VAULT_NOT_CONFIGURED", 409);
 
+  private static final Duration RETRY_LATER = Duration.ofSeconds(1);
+
   private ChassisErrors() {}
 
   /** The API error for {@code failure}, or {@code failure} itself if it is not the chassis's. */
   static Throwable translate(Throwable failure) {
     if (failure instanceof ChassisException chassis) {
       ErrorCode code = new ErrorCode(chassis.code().name(), chassis.code().httpStatus());
-      return chassis instanceof InvalidCredentialException invalid
-          ? ApiException.of(code, invalid.getMessage(), Map.of("field", invalid.field()))
+      if (chassis instanceof InvalidCredentialException invalid) {
+        return ApiException.of(code, invalid.getMessage(), Map.of("field", invalid.field()));
+      }
+      return code.status() == 503 || code.status() == 429
+          ? ApiException.retryAfter(code, chassis.getMessage(), RETRY_LATER)
           : ApiException.of(code, chassis.getMessage());
     }
     return failure;

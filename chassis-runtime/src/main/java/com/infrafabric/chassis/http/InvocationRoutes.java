@@ -4,6 +4,7 @@ import static com.infrafabric.chassis.http.ChassisApi.AGENT;
 
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.platform.auth.Access;
@@ -12,11 +13,14 @@ import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
-import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
@@ -30,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * {@value #GRANT_HEADER} header when the agent has one. The chassis verifies the grant itself; this
  * route passes it through as sent and never logs or repeats it. The chassis runs the guest on its
  * own threads; this route only waits for the result and answers with the outcome's HTTP status.
+ *
+ * <p>An answer is bounded before it is rendered ({@link InvocationView}), and one estimated above
+ * {@value #INLINE_RENDER_BYTES} bytes is rendered on a small pool of {@value #RENDER_THREADS}
+ * worker threads rather than on the event loop, so megabytes of output never stall liveness or
+ * other requests. That pool's queue holds at most the service's in-flight requests, which the
+ * platform bounds.
  */
 final class InvocationRoutes {
 
@@ -39,14 +49,25 @@ final class InvocationRoutes {
   private static final Set<Outcome> RETRY_LATER =
       Set.of(Outcome.REJECTED_OVERLOAD, Outcome.UNAVAILABLE);
   private static final String RETRY_SECONDS = "1";
+  static final int INLINE_RENDER_BYTES = 64 << 10;
+  static final int RENDER_THREADS = 2;
 
   private final Chassis chassis;
   private final int maxInputBytes;
+  private final InvocationView view;
+  private final WorkerExecutor renderers;
   private final Counter notGranted;
 
-  InvocationRoutes(Chassis chassis, int maxInputBytes, MeterRegistry meters) {
+  InvocationRoutes(
+      Chassis chassis,
+      int maxInputBytes,
+      InvocationView view,
+      WorkerExecutor renderers,
+      MeterRegistry meters) {
     this.chassis = chassis;
     this.maxInputBytes = maxInputBytes;
+    this.view = view;
+    this.renderers = renderers;
     this.notGranted =
         Counter.builder("chassis.invocations.not.granted")
             .description("Invocations refused because the agent's token does not grant the tool")
@@ -76,16 +97,32 @@ final class InvocationRoutes {
     String invocationId = UUID.randomUUID().toString();
     InvocationContext context = underGrant(ctx, AgentTokens.context(caller, invocationId));
     String input = Json.encode(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
-    Responses.respond(
-        ctx,
-        chassis.invoke(ref, input, context),
-        result -> result.outcome().httpStatus(),
-        result -> {
-          if (RETRY_LATER.contains(result.outcome())) {
-            ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_SECONDS);
-          }
-          return InvocationView.render(result, invocationId, Requests.requestId(ctx));
-        });
+    String requestId = Requests.requestId(ctx);
+    chassis
+        .invoke(ref, input, context)
+        .compose(
+            result ->
+                rendered(result, invocationId, requestId).map(body -> send(ctx, result, body)))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Buffer> rendered(InvocationResult result, String invocationId, String requestId) {
+    if (InvocationView.estimate(result) <= INLINE_RENDER_BYTES) {
+      return Future.succeededFuture(view.render(result, invocationId, requestId));
+    }
+    return renderers.executeBlocking(() -> view.render(result, invocationId, requestId), false);
+  }
+
+  private static Void send(RoutingContext ctx, InvocationResult result, Buffer body) {
+    HttpServerResponse response =
+        ctx.response()
+            .setStatusCode(result.outcome().httpStatus())
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    if (RETRY_LATER.contains(result.outcome())) {
+      response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_SECONDS);
+    }
+    response.end(body);
+    return null;
   }
 
   private static InvocationContext underGrant(RoutingContext ctx, InvocationContext context) {

@@ -8,6 +8,7 @@ import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.RouteDescriptor;
+import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -24,11 +25,14 @@ import java.util.Optional;
  * <p>{@link #start} fails if the token keys cannot be read, the port cannot be bound, or model
  * providers are configured without a budget port; {@link #stop} stops accepting requests, drains
  * those in flight, then stops the guest threads. The Redis client, Vert.x and the budget port
- * belong to the caller, who closes them after {@code stop}.
+ * belong to the caller, who closes them after {@code stop}; a key-value Redis of its own ({@code
+ * chassis.kv.redisUrl}) belongs to the service.
  */
 public final class ChassisService {
 
   private final Chassis chassis;
+  private final Optional<RedisStore> kvRedis;
+  private final ChassisApi api;
   private final HttpService http;
 
   private ChassisService(
@@ -47,9 +51,31 @@ public final class ChassisService {
             .clock(clock);
     settings.masterKeys().ifPresent(builder::masterKeys);
     budget.ifPresent(builder::budget);
+    RedisSettings shared = redis.settings();
+    this.kvRedis =
+        settings
+            .kvRedis()
+            .map(
+                endpoint ->
+                    RedisStore.create(
+                        vertx,
+                        new RedisSettings(
+                            endpoint,
+                            shared.commandTimeout(),
+                            shared.maxPoolSize(),
+                            shared.maxPoolWaiting()),
+                        meters));
+    kvRedis.ifPresent(builder::kvRedis);
     this.chassis = builder.build();
     Optional<CredentialVault> vault = settings.masterKeys().map(keys -> chassis.credentials());
-    ChassisApi api = new ChassisApi(chassis, vault, settings.maxInputBytes(), meters);
+    this.api =
+        new ChassisApi(
+            vertx,
+            chassis,
+            settings.operator().limitCaps(),
+            vault,
+            settings.maxInputBytes(),
+            meters);
     this.http =
         settings
             .platform()
@@ -81,11 +107,7 @@ public final class ChassisService {
     } catch (IllegalStateException misconfigured) {
       return Future.failedFuture(misconfigured);
     }
-    return service
-        .http
-        .start()
-        .map(ignored -> service)
-        .onFailure(failure -> service.chassis.close());
+    return service.http.start().map(ignored -> service).onFailure(failure -> service.release());
   }
 
   public int port() {
@@ -101,8 +123,15 @@ public final class ChassisService {
     return http.stop()
         .eventually(
             () -> {
-              chassis.close();
+              release();
               return Future.succeededFuture();
             });
+  }
+
+  /** Stops the guest threads, the answer renderers and the key-value store of its own, if any. */
+  private void release() {
+    chassis.close();
+    api.close();
+    kvRedis.ifPresent(RedisStore::close);
   }
 }

@@ -6,6 +6,7 @@ import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.redis.RedisEndpoint;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,6 +28,8 @@ import java.util.Optional;
  *     .compiledCacheSize                              checked before a module is compiled
  * chassis.sandbox.guestThreads, .queueCapacity, .memoryBudgetBytes, .guestStackBytes,
  *     .watchdogInterval, .toolCacheTtl                admission and execution
+ * chassis.sandbox.logMaxEntries, .logRelayPerSecond, .logRelayBurst   guest log entries per
+ *     invocation, and the rate per tenant and tool at which they are copied into the service log
  * chassis.egress.allowedSchemes, .allowedPorts, .trustedTargets, .maxRedirects,
  *     .resolveTimeout, .maxHeaderBytes, .maxRequestBodyBytes   outbound HTTP of guests
  * chassis.grants.jwksFile, .issuer, .audience        the governor's grant keys ({@link GrantKeys})
@@ -34,6 +37,8 @@ import java.util.Optional;
  * chassis.llm.offlineModels, chassis.llm.openai.*, chassis.llm.anthropic.*   model providers
  *     ({@link LlmKeys})
  * chassis.caps.llmMaxCalls, .llmMaxOutputTokens      the most a contract's llm may ask for
+ * chassis.kv.headroomPercent (25)   share of the Redis maxmemory tool kv data may never take
+ * chassis.kv.redisUrl (IF_CHASSIS_KV_REDIS_URL)   optional, secret: a Redis of its own for kv
  * </pre>
  *
  * Defaults are {@link OperatorConfig}'s; every environment variable is {@code IF_} + the key in
@@ -43,15 +48,18 @@ import java.util.Optional;
  * @param operator publishers, caps, sandbox sizing and egress policy
  * @param maxInputBytes the largest invocation request body; larger ones are answered 413
  * @param masterKeys the keys that seal the credential vault; empty for no vault
+ * @param kvRedis a Redis of its own for tools' key-value data; empty to keep it in the shared one
  */
 public record ChassisSettings(
     PlatformSettings platform,
     OperatorConfig operator,
     int maxInputBytes,
-    Optional<MasterKeys> masterKeys) {
+    Optional<MasterKeys> masterKeys,
+    Optional<RedisEndpoint> kvRedis) {
 
   public static final int DEFAULT_PORT = 8081;
   static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
+  static final String KV_REDIS_URL = "chassis.kv.redisUrl";
   private static final long CONTRACT_ROOM = 64 * 1024;
   private static final long HTTP_BODY_CAP = 64L * 1024 * 1024;
 
@@ -59,6 +67,7 @@ public record ChassisSettings(
     Objects.requireNonNull(platform, "platform");
     Objects.requireNonNull(operator, "operator");
     Objects.requireNonNull(masterKeys, "masterKeys");
+    Objects.requireNonNull(kvRedis, "kvRedis");
     if (maxInputBytes < 1 || maxInputBytes > platform.http().maxBodyBytes()) {
       throw new IllegalArgumentException(
           MAX_INPUT_BYTES
@@ -110,7 +119,16 @@ public record ChassisSettings(
             HttpSettings.defaults().withPort(DEFAULT_PORT).withMaxBodyBytes(bodyBytes));
     long maxBody = platform.http().maxBodyBytes();
     long maxInput = config.integer(MAX_INPUT_BYTES, Math.min(1 << 20, maxBody), 1, maxBody);
-    return new ChassisSettings(platform, operator, (int) maxInput, VaultKeys.read(config));
+    return new ChassisSettings(
+        platform, operator, (int) maxInput, VaultKeys.read(config), kvRedis(config));
+  }
+
+  private static Optional<RedisEndpoint> kvRedis(Config config) {
+    try {
+      return config.secret(KV_REDIS_URL).map(RedisEndpoint::parse);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(KV_REDIS_URL + ": " + e.getMessage(), e);
+    }
   }
 
   /**

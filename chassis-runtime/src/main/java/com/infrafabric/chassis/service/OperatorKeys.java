@@ -1,7 +1,8 @@
 package com.infrafabric.chassis.service;
 
+import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.OperatorConfig;
-import com.infrafabric.chassis.OperatorConfig.ModuleCaps;
+import com.infrafabric.chassis.OperatorConfig.GuestLogSettings;
 import com.infrafabric.chassis.OperatorConfig.SandboxSettings;
 import com.infrafabric.chassis.internal.egress.EgressSettings;
 import com.infrafabric.chassis.internal.egress.TrustedTarget;
@@ -48,6 +49,8 @@ final class OperatorKeys {
         .kvCaps(
             config.integer("chassis.caps.kvMaxBytes", defaults.kvMaxBytesCap(), 1, Long.MAX_VALUE),
             integer("chassis.caps.kvMaxKeys", defaults.kvMaxKeysCap(), 1, 10_000_000))
+        .kvHeadroomPercent(
+            integer("chassis.kv.headroomPercent", defaults.kvHeadroomPercent(), 1, 90))
         .httpCaps(
             integer("chassis.caps.httpMaxRequests", defaults.httpMaxRequestsCap(), 1, 10_000),
             millis("chassis.caps.httpTotalTimeout", defaults.httpTotalTimeoutCap(), 1, 600_000),
@@ -58,6 +61,7 @@ final class OperatorKeys {
                 1 << 30))
         .moduleCaps(moduleCaps(defaults.moduleCaps()))
         .sandbox(sandbox(defaults.sandbox()))
+        .guestLogs(guestLogs(defaults.guestLogs()))
         .allowedSchemes(egress.allowedSchemes())
         .allowedPorts(egress.allowedPorts())
         .trustedTargets(egress.trustedTargets().stream().map(TrustedTarget::toString).toList())
@@ -114,13 +118,45 @@ final class OperatorKeys {
   }
 
   private ModuleCaps moduleCaps(ModuleCaps defaults) {
-    return new ModuleCaps(
-        integer(MAX_MODULE_BYTES, defaults.maxModuleBytes(), 8, 64 << 20),
-        integer("chassis.module.maxFunctions", defaults.maxFunctions(), 1, 100_000),
-        integer(
-            "chassis.module.maxFunctionBodyBytes", defaults.maxFunctionBodyBytes(), 1, 7_654_321),
-        millis("chassis.module.compileTimeout", defaults.compileTimeout(), 1, 600_000),
-        integer("chassis.module.compiledCacheSize", defaults.compiledCacheSize(), 1, 100_000));
+    return ModuleCaps.builder()
+        .maxModuleBytes(integer(MAX_MODULE_BYTES, defaults.maxModuleBytes(), 8, 64 << 20))
+        .maxFunctions(integer("chassis.module.maxFunctions", defaults.maxFunctions(), 1, 100_000))
+        .maxFunctionBodyBytes(
+            integer(
+                "chassis.module.maxFunctionBodyBytes",
+                defaults.maxFunctionBodyBytes(),
+                1,
+                7_654_321))
+        .maxLocalsPerFunction(
+            integer(
+                "chassis.module.maxLocalsPerFunction", defaults.maxLocalsPerFunction(), 0, 50_000))
+        .maxLocals(config.integer("chassis.module.maxLocals", defaults.maxLocals(), 0, 50_000_000))
+        .maxTypes(integer("chassis.module.maxTypes", defaults.maxTypes(), 0, 1_000_000))
+        .maxTypeArity(integer("chassis.module.maxTypeArity", defaults.maxTypeArity(), 0, 1_000))
+        .maxImports(integer("chassis.module.maxImports", defaults.maxImports(), 0, 100_000))
+        .maxExports(integer("chassis.module.maxExports", defaults.maxExports(), 0, 100_000))
+        .maxGlobals(integer("chassis.module.maxGlobals", defaults.maxGlobals(), 0, 1_000_000))
+        .maxTables(integer("chassis.module.maxTables", defaults.maxTables(), 0, 100_000))
+        .maxDataSegments(
+            integer("chassis.module.maxDataSegments", defaults.maxDataSegments(), 0, 100_000))
+        .maxElementSegments(
+            integer("chassis.module.maxElementSegments", defaults.maxElementSegments(), 0, 100_000))
+        .maxElements(integer("chassis.module.maxElements", defaults.maxElements(), 0, 10_000_000))
+        .maxCustomSections(
+            integer("chassis.module.maxCustomSections", defaults.maxCustomSections(), 0, 100_000))
+        .compileTimeout(
+            millis("chassis.module.compileTimeout", defaults.compileTimeout(), 1, 600_000))
+        .compiledCacheSize(
+            integer("chassis.module.compiledCacheSize", defaults.compiledCacheSize(), 1, 100_000))
+        .buildThreads(integer("chassis.module.buildThreads", defaults.buildThreads(), 1, 64))
+        .buildQueue(integer("chassis.module.buildQueue", defaults.buildQueue(), 0, 10_000))
+        .buildMemoryBytes(
+            config.integer(
+                "chassis.module.buildMemoryBytes",
+                defaults.buildMemoryBytes(),
+                1 << 20,
+                Long.MAX_VALUE))
+        .build();
   }
 
   private SandboxSettings sandbox(SandboxSettings defaults) {
@@ -136,6 +172,13 @@ final class OperatorKeys {
             "chassis.sandbox.guestStackBytes", defaults.guestStackBytes(), 64 << 10, 256 << 20),
         millis("chassis.sandbox.watchdogInterval", defaults.watchdogInterval(), 1, 1000),
         millis("chassis.sandbox.toolCacheTtl", defaults.toolCacheTtl(), 0, 60_000));
+  }
+
+  private GuestLogSettings guestLogs(GuestLogSettings defaults) {
+    return new GuestLogSettings(
+        integer("chassis.sandbox.logMaxEntries", defaults.maxEntries(), 1, 1_000_000),
+        integer("chassis.sandbox.logRelayPerSecond", defaults.relayLinesPerSecond(), 1, 1_000_000),
+        integer("chassis.sandbox.logRelayBurst", defaults.relayBurst(), 1, 1_000_000));
   }
 
   /** The egress keys; the policy checks schemes and trusted targets with egress.* messages. */

@@ -105,6 +105,21 @@ class AccessMatrixTest {
         .row("GET /v1/credentials", global, operators, get("/v1/credentials"))
         .row("DELETE /v1/credentials/:name", global, operators, AccessMatrixTest::storedCredential)
         .row(
+            "PUT /v1/tenants/:tenant/credentials/:name",
+            global,
+            operators,
+            () -> call("PUT", "/v1/tenants/acme/credentials/" + fresh("key"), CREDENTIAL))
+        .row(
+            "GET /v1/tenants/:tenant/credentials",
+            global,
+            operators,
+            get("/v1/tenants/acme/credentials"))
+        .row(
+            "DELETE /v1/tenants/:tenant/credentials/:name",
+            global,
+            operators,
+            AccessMatrixTest::storedTenantCredential)
+        .row(
             "POST /v1/credentials/reseal",
             global,
             operators,
@@ -199,11 +214,18 @@ class AccessMatrixTest {
   }
 
   private static Call storedCredential() {
-    String name = fresh("stored");
-    HttpResponse<String> stored =
-        rig.http.send("PUT", "/v1/credentials/" + name, rig.operator(), Map.of(), CREDENTIAL);
+    return stored("/v1/credentials/" + fresh("stored"));
+  }
+
+  private static Call storedTenantCredential() {
+    return stored("/v1/tenants/acme/credentials/" + fresh("stored"));
+  }
+
+  /** Stores a credential at {@code path} as the operator; the call that deletes it. */
+  private static Call stored(String path) {
+    HttpResponse<String> stored = rig.http.send("PUT", path, rig.operator(), Map.of(), CREDENTIAL);
     assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
-    return call("DELETE", "/v1/credentials/" + name, null);
+    return call("DELETE", path, null);
   }
 
   @Test

@@ -2,6 +2,7 @@ package com.infrafabric.chassis.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.OperatorConfig;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.llm.ProviderSettings;
@@ -126,6 +127,39 @@ class ChassisSettingsTest {
             "chassis.publishers.jwksFile "
                 + empty
                 + ": trustedPublishers must hold at least one key");
+  }
+
+  @Test
+  void theCostBoundsOfGuestsAreOperatorKeys() {
+    values.put("chassis.module.maxLocalsPerFunction", "1000");
+    values.put("chassis.module.maxCustomSections", "3");
+    values.put("chassis.module.buildThreads", "2");
+    values.put("chassis.module.buildQueue", "0");
+    values.put("chassis.module.buildMemoryBytes", "33554432");
+    values.put("chassis.sandbox.logMaxEntries", "50");
+    values.put("chassis.sandbox.logRelayPerSecond", "5");
+    values.put("chassis.kv.headroomPercent", "40");
+    values.put("chassis.kv.redisUrl", "redis://:secret@kv.internal:6380/2");
+
+    ChassisSettings settings = read(Map.of());
+    ModuleCaps module = settings.operator().moduleCaps();
+    assertThat(module.maxLocalsPerFunction()).isEqualTo(1000);
+    assertThat(module.maxCustomSections()).isEqualTo(3);
+    assertThat(module.buildThreads()).isEqualTo(2);
+    assertThat(module.buildQueue()).isZero();
+    assertThat(module.buildMemoryBytes()).isEqualTo(32 << 20);
+    assertThat(module.maxTypes()).isEqualTo(ModuleCaps.defaults().maxTypes());
+    assertThat(settings.operator().guestLogs())
+        .isEqualTo(new OperatorConfig.GuestLogSettings(50, 5, 100));
+    assertThat(settings.operator().kvHeadroomPercent()).isEqualTo(40);
+    assertThat(settings.kvRedis().orElseThrow().port()).isEqualTo(6380);
+
+    assertThat(failure("chassis.kv.headroomPercent", "95"))
+        .isEqualTo("chassis.kv.headroomPercent 95 is outside 1..90");
+    assertThat(failure("chassis.module.maxLocalsPerFunction", "60000"))
+        .isEqualTo("chassis.module.maxLocalsPerFunction 60000 is outside 0..50000");
+    assertThat(failure("chassis.kv.redisUrl", "http://kv.internal"))
+        .startsWith("chassis.kv.redisUrl: ");
   }
 
   @Test

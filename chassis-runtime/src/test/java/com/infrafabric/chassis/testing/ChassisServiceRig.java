@@ -109,7 +109,8 @@ public final class ChassisServiceRig implements AutoCloseable {
             platform.http().withPort(0), platform.auth(), platform.rateLimits(), platform.redis()),
         read.operator(),
         read.maxInputBytes(),
-        read.masterKeys());
+        read.masterKeys(),
+        read.kvRedis());
   }
 
   private static Path publishers(Path directory) {

@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Instant;
 
 /** Bucket4j's time source read from the injected {@link Clock}, so tests move time by hand. */
-record ClockTimeMeter(Clock clock) implements TimeMeter {
+public record ClockTimeMeter(Clock clock) implements TimeMeter {
 
   @Override
   public long currentTimeNanos() {

@@ -22,6 +22,15 @@ import java.util.Optional;
  * tool names cannot contain the separators and the kid is hex-encoded, so two namespaces never
  * collide. Quotas are checked and applied in one script, so concurrent invocations cannot overshoot
  * them. Values are stored in base64 because scripts take text arguments; quotas count raw bytes.
+ *
+ * <p><b>All namespaces together</b> are bounded by the server itself: a write that grows a
+ * namespace is refused ({@link AbiError#QUOTA_EXCEEDED}) once the server's {@code used_memory} plus
+ * what the write adds (key, base64 value, {@value #ENTRY_OVERHEAD_BYTES} bytes of hash entry) would
+ * pass {@code maxmemory} less the operator's headroom percent. Measuring the server rather than
+ * counting writes covers the base64 growth, per-key overhead and every other namespace at once, in
+ * the same atomic step, on each node of a cluster for the slots it holds; whatever else shares the
+ * server (budgets, claims, the ledger, the registry) keeps the headroom. The store may also be a
+ * Redis of its own ({@code chassis.kv.redisUrl}).
  */
 public final class KvStore {
 
@@ -30,10 +39,19 @@ public final class KvStore {
       LuaScript.fromResource(KvStore.class, "chassis_kv_delete");
   private static final LuaScript LIST = LuaScript.fromResource(KvStore.class, "chassis_kv_list");
 
-  private final RedisStore redis;
+  /** What one hash entry costs Redis beyond its key and value bytes, roughly. */
+  static final int ENTRY_OVERHEAD_BYTES = 64;
 
-  public KvStore(RedisStore redis) {
+  private final RedisStore redis;
+  private final int headroomPercent;
+
+  /**
+   * @param redis the store holding the namespaces
+   * @param headroomPercent the share of the server's {@code maxmemory} tool data may never take
+   */
+  public KvStore(RedisStore redis, int headroomPercent) {
     this.redis = redis;
+    this.headroomPercent = headroomPercent;
   }
 
   /**
@@ -63,7 +81,10 @@ public final class KvStore {
             reply -> Optional.ofNullable(reply).map(r -> Base64.getDecoder().decode(r.toString())));
   }
 
-  /** Stores a value; empty on success, else {@link AbiError#QUOTA_EXCEEDED}. */
+  /**
+   * Stores a value; empty on success, else {@link AbiError#QUOTA_EXCEEDED} (the namespace's keys or
+   * bytes, or tool data's share of the server).
+   */
   public Future<Optional<AbiError>> put(
       Namespace namespace, String key, byte[] value, KvCapability quota) {
     return redis
@@ -75,7 +96,9 @@ public final class KvStore {
                 Base64.getEncoder().encodeToString(value),
                 Integer.toString(value.length),
                 Long.toString(quota.maxBytes()),
-                Integer.toString(quota.maxKeys())))
+                Integer.toString(quota.maxKeys()),
+                Integer.toString(headroomPercent),
+                Integer.toString(ENTRY_OVERHEAD_BYTES)))
         .map(
             reply ->
                 reply.toInteger() == 0 ? Optional.empty() : Optional.of(AbiError.QUOTA_EXCEEDED));

@@ -105,7 +105,13 @@ final class LlmFunctions {
     List<ChatMessage> messages = new ArrayList<>();
     for (int i = 0; i < given.size(); i++) {
       JsonObject message = given.getJsonObject(i);
-      messages.add(new ChatMessage(message.getString("role"), message.getString("content")));
+      if (message == null
+          || !(message.getValue("role") instanceof String role)
+          || !(message.getValue("content") instanceof String content)) {
+        throw new IllegalArgumentException(
+            "messages[" + i + "] must be an object with a string role and content");
+      }
+      messages.add(new ChatMessage(role, content));
     }
     return new ChatRequest(name, messages, max);
   }

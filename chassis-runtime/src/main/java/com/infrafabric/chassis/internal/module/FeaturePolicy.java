@@ -90,7 +90,7 @@ final class FeaturePolicy {
     return disabled;
   }
 
-  private static MalformedModuleException disabled(String feature) {
+  static MalformedModuleException disabled(String feature) {
     return new MalformedModuleException(
         ErrorCode.MALFORMED_MODULE, "module uses a disabled feature: " + feature);
   }

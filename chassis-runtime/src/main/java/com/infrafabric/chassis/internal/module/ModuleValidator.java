@@ -8,11 +8,12 @@ import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionImport;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.Import;
+import com.dylibso.chicory.wasm.types.SectionId;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.MalformedModuleException;
-import com.infrafabric.chassis.OperatorConfig.ModuleCaps;
+import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.UnlinkableModuleException;
 import com.infrafabric.hostapi.abi.Abi;
 import com.infrafabric.hostapi.abi.HostFunction;
@@ -22,15 +23,17 @@ import com.infrafabric.hostapi.contract.CapabilityKind;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ServiceContract;
+import java.io.ByteArrayInputStream;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Everything checked before a module may run, in order of cost: caps on the raw bytes, parsing and
- * validation, disabled features, imports against the ABI and the contract (deny by default, exact
- * signatures), the entry point, and declared memory and table sizes against the contract.
+ * Everything checked before a module may run, in order of cost: caps on the raw bytes ({@link
+ * ModuleScan}), parsing and validation, disabled features, imports against the ABI and the contract
+ * (deny by default, exact signatures), the entry point, and declared memory and table sizes against
+ * the contract.
  */
 public final class ModuleValidator {
 
@@ -44,19 +47,14 @@ public final class ModuleValidator {
   }
 
   /**
+   * Checks the bytes' shape ({@link ModuleScan}), then parses them and checks the module for {@code
+   * contract}.
+   *
    * @throws MalformedModuleException, LimitExceededException or UnlinkableModuleException naming
    *     the first problem
    */
-  /**
-   * The checks on raw bytes alone (size, framing, function count, body sizes), cheap enough to run
-   * before anything else.
-   */
-  public void checkShape(byte[] bytes) {
-    SectionScan.check(bytes, caps);
-  }
-
   public ValidatedModule validate(byte[] bytes, ServiceContract contract) {
-    SectionScan.check(bytes, caps);
+    ModuleScan.scan(bytes, caps);
     return check(parse(bytes), ModuleDigest.of(bytes), contract);
   }
 
@@ -79,11 +77,22 @@ public final class ModuleValidator {
     return new ValidatedModule(module, digest, entryPoint, hostImports, wasiImports);
   }
 
+  /**
+   * Parses every section but custom ones, which the chassis never reads (the name section alone
+   * could otherwise become a map entry per two bytes). Whatever the parser throws on bytes that
+   * passed the scan is a malformed module, whichever exception it chose.
+   */
   private static WasmModule parse(byte[] bytes) {
+    Parser.Builder parser = Parser.builder();
+    for (int section = SectionId.TYPE; section <= SectionId.TAG; section++) {
+      parser.includeSectionId(section);
+    }
     try {
-      return Parser.parse(bytes);
+      return parser.build().parse(() -> new ByteArrayInputStream(bytes));
     } catch (ChicoryException e) {
       throw malformed("module does not parse: " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw malformed("module does not parse: its contents do not match their declared sizes");
     }
   }
 
@@ -102,7 +111,7 @@ public final class ModuleValidator {
               + imported.importType().name().toLowerCase()
               + "; modules may import functions only");
     }
-    FunctionType type = module.typeSection().getType(((FunctionImport) imported).typeIndex());
+    FunctionType type = type(module, ((FunctionImport) imported).typeIndex(), "import " + name);
     if (imported.module().equals(Abi.IMPORT_MODULE)) {
       hostImports.add(hostFunction(imported.name(), name, type, contract));
     } else if (imported.module().equals(Abi.WASI_MODULE)) {
@@ -208,14 +217,29 @@ public final class ModuleValidator {
       if (export.name().equals(name) && export.exportType() == ExternalType.FUNCTION) {
         int index = export.index();
         int imported = module.importSection().count(ExternalType.FUNCTION);
+        int defined = module.functionSection().functionCount();
+        if (index < 0 || index - imported >= defined) {
+          throw malformed("export " + name + " names function " + index + ", which does not exist");
+        }
         int typeIndex =
             index < imported
                 ? functionImportType(module, index)
                 : module.functionSection().getFunctionType(index - imported);
-        return module.typeSection().getType(typeIndex);
+        return type(module, typeIndex, "export " + name);
       }
     }
     return null;
+  }
+
+  /**
+   * The function type at {@code index}. Chicory's validation does not always reach an index before
+   * these checks do, so it is bounded here; a module naming a type it lacks is malformed.
+   */
+  private static FunctionType type(WasmModule module, int index, String user) {
+    if (index < 0 || index >= module.typeSection().subTypeCount()) {
+      throw malformed(user + " names type " + index + ", which does not exist");
+    }
+    return module.typeSection().getType(index);
   }
 
   private static int functionImportType(WasmModule module, int functionIndex) {

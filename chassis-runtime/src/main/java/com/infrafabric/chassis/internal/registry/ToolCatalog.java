@@ -12,6 +12,7 @@ import com.infrafabric.chassis.internal.contract.VerifiedContract;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.CompiledModules;
+import com.infrafabric.chassis.internal.module.ModuleBuilds;
 import com.infrafabric.chassis.internal.module.ModuleCompiler;
 import com.infrafabric.chassis.internal.module.ModuleRegistry;
 import com.infrafabric.chassis.internal.module.ModuleValidator;
@@ -34,10 +35,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Registers, lists, gets, deletes and resolves tools. Registration checks, in order: module size,
- * contract signature and digest, the operator's caps, the module against its contract, and
- * compilation within its time bound; only then is anything stored. CPU-heavy steps run on Vert.x
- * worker threads, never on an event loop. Resolved tools are reused for the tool cache TTL.
+ * Registers, lists, gets, deletes and resolves tools. Registration checks, in order: the module's
+ * shape (size and every declared count), contract signature and digest, the operator's caps, the
+ * module against its contract, and compilation; only then is anything stored. Everything but the
+ * Redis calls runs as one build in {@link ModuleBuilds} (bounded threads and queue, a deadline, a
+ * memory budget), never on an event loop; so does compiling a stored module on its first use on
+ * this node. Resolved tools are reused for the tool cache TTL.
  */
 public final class ToolCatalog {
 
@@ -46,7 +49,7 @@ public final class ToolCatalog {
   private final ContractVerifier verifier;
   private final ContractCaps caps;
   private final ModuleValidator validator;
-  private final ModuleCompiler compiler;
+  private final ModuleBuilds builds;
   private final CompiledModules compiled;
   private final HostLinker linker;
   private final Clock clock;
@@ -61,7 +64,7 @@ public final class ToolCatalog {
       ContractVerifier verifier,
       ContractCaps caps,
       ModuleValidator validator,
-      ModuleCompiler compiler,
+      ModuleBuilds builds,
       CompiledModules compiled,
       HostLinker linker,
       Clock clock,
@@ -71,7 +74,7 @@ public final class ToolCatalog {
     this.verifier = verifier;
     this.caps = caps;
     this.validator = validator;
-    this.compiler = compiler;
+    this.builds = builds;
     this.compiled = compiled;
     this.linker = linker;
     this.clock = clock;
@@ -80,8 +83,8 @@ public final class ToolCatalog {
 
   public Future<ToolInfo> register(byte[] module, String contractJws) {
     byte[] bytes = module.clone();
-    return vertx
-        .executeBlocking(() -> prepare(bytes, contractJws), false)
+    return builds
+        .submit(bytes, () -> prepare(bytes, contractJws))
         .compose(
             tool ->
                 registry
@@ -149,19 +152,19 @@ public final class ToolCatalog {
     return registry
         .module(stored.digest())
         .compose(
-            bytes ->
-                vertx.executeBlocking(
-                    () -> remember(loadFromBytes(stored, bytes.orElseThrow(() -> missing(stored)))),
-                    false));
+            found -> {
+              byte[] bytes = found.orElseThrow(() -> missing(stored));
+              return builds.submit(bytes, () -> remember(loadFromBytes(stored, bytes)));
+            });
   }
 
-  private ResolvedTool loadFromBytes(StoredTool stored, byte[] bytes) throws InterruptedException {
+  private ResolvedTool loadFromBytes(StoredTool stored, byte[] bytes) {
     if (!ModuleDigest.of(bytes).equals(stored.digest())) {
       throw missing(stored);
     }
     VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
     ValidatedModule validated = validator.validate(bytes, verified.contract());
-    return build(stored, verified, validated, compiled.add(compiler.compile(validated)));
+    return build(stored, verified, validated, compiled.add(ModuleCompiler.compile(validated)));
   }
 
   private ResolvedTool resolve(StoredTool stored, CompiledModule module) {
@@ -188,14 +191,14 @@ public final class ToolCatalog {
         stored.moduleBytes());
   }
 
-  private ResolvedTool prepare(byte[] bytes, String contractJws) throws InterruptedException {
-    validator.checkShape(bytes);
+  /** Runs on a build thread, after the scan: the bytes' shape is within the caps. */
+  private ResolvedTool prepare(byte[] bytes, String contractJws) {
     ModuleDigest digest = ModuleDigest.of(bytes);
     VerifiedContract verified = verifier.verify(contractJws, digest);
     caps.check(verified.contract());
     ValidatedModule validated = validator.validate(bytes, verified.contract());
     CompiledModule module =
-        compiled.get(digest).orElseGet(() -> compiled.add(compileOrThrow(validated)));
+        compiled.get(digest).orElseGet(() -> compiled.add(ModuleCompiler.compile(validated)));
     return build(
         ref(verified.contract()),
         contractJws,
@@ -204,15 +207,6 @@ public final class ToolCatalog {
         module,
         clock.instant(),
         bytes.length);
-  }
-
-  private CompiledModule compileOrThrow(ValidatedModule validated) {
-    try {
-      return compiler.compile(validated);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while compiling", e);
-    }
   }
 
   private ResolvedTool build(

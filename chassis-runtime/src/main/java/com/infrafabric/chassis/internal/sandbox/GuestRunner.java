@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs one invocation on the calling guest thread: a fresh instance (never reused, never shared)
@@ -30,9 +32,14 @@ import java.util.function.Function;
  * contract's pages, and creates the memory with maximum {@code min(declared, contract)}, so that
  * {@code memory.grow} beyond the contract returns -1. Tables get fresh limits per instance, which
  * also keeps {@code table.grow} from changing limits shared through the parsed module.
+ *
+ * <p>This is the one place guest code runs, so it is the one place that decides what a failure
+ * means: anything thrown while the guest's code runs ends as an outcome, never as a failure of the
+ * request.
  */
 public final class GuestRunner {
 
+  private static final Logger LOG = LoggerFactory.getLogger(GuestRunner.class);
   private final Watchdog watchdog;
   private final Clock clock;
 
@@ -115,7 +122,29 @@ public final class GuestRunner {
       return result(Outcome.TRAP, String.valueOf(trap.getMessage()));
     } catch (StackOverflowError overflow) {
       return result(Outcome.TRAP, "call stack exhausted");
+    } catch (RuntimeException | OutOfMemoryError escaped) {
+      return escaped(escaped, invocation);
     }
+  }
+
+  /**
+   * Whatever else the guest's code made the runtime throw: Chicory does not wrap every failure it
+   * meets on a guest's behalf ({@code table.grow} by 2^31-1 overflows into a {@code
+   * NegativeArraySizeException}), and an allocation a guest asked for may not fit the heap. The
+   * guest caused it, so it is the guest's trap; the caller gets a plain sentence, the operator the
+   * exception in the service log.
+   */
+  private static RunResult escaped(Throwable escaped, Invocation invocation) {
+    LOG.atWarn()
+        .addKeyValue("tool", invocation.tool().toString())
+        .addKeyValue("invocation", invocation.context().invocationId())
+        .setCause(escaped)
+        .log("a guest made the runtime fail; answered as a trap");
+    return result(
+        Outcome.TRAP,
+        escaped instanceof OutOfMemoryError
+            ? "the tool asked for more memory than the host could allocate"
+            : "the tool made the runtime fail (an operation out of range)");
   }
 
   private static int enter(Instance instance, EntryPoint entryPoint) {

@@ -16,9 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.event.Level;
 
 /**
  * The host-side state of one invocation: its input, the output and log written so far, the host
@@ -31,34 +28,42 @@ import org.slf4j.event.Level;
  */
 public final class Invocation {
 
-  private static final Logger GUEST_LOG = LoggerFactory.getLogger("infrafabric.chassis.guest");
+  /**
+   * What one log entry costs beyond its message: its share of the answer, {@code
+   * {"level":"debug","message":""},} at most.
+   */
+  public static final int LOG_ENTRY_BYTES = 32;
 
   private final ToolRef tool;
   private final InvocationContext context;
   private final ResourceLimits limits;
   private final byte[] input;
   private final Optional<Grant> grant;
+  private final GuestLogs guestLogs;
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
   private final List<GuestLog> logs = new ArrayList<>();
   private final GuestBoundary boundary = new GuestBoundary();
-  private int logBytes;
+  private long logBytes;
   private int hostCalls;
   private byte[] result;
 
   /**
    * @param grant the verified grant the invocation runs under, if any
+   * @param guestLogs the node's bound on log entries and its relay into the service log
    */
   public Invocation(
       ToolRef tool,
       InvocationContext context,
       ResourceLimits limits,
       byte[] input,
-      Optional<Grant> grant) {
+      Optional<Grant> grant,
+      GuestLogs guestLogs) {
     this.tool = tool;
     this.context = context;
     this.limits = limits;
     this.input = input;
     this.grant = grant;
+    this.guestLogs = guestLogs;
   }
 
   public ToolRef tool() {
@@ -115,24 +120,32 @@ public final class Invocation {
   }
 
   /**
-   * Records and emits a guest log message, stopping the guest if the log limit would be exceeded.
-   * Control characters are replaced so a guest cannot forge log lines.
+   * Records a guest log entry and hands it to the node's relay into the service log. Control
+   * characters are replaced so a guest cannot forge log lines.
+   *
+   * <p>An entry costs what it adds to the answer: {@value #LOG_ENTRY_BYTES} bytes of its own plus
+   * its message as a JSON string, against the contract's log bytes; an empty message is not free.
+   * The entry past the log bytes or past the node's entries per invocation stops the guest.
    */
   public void log(LogLevel level, byte[] message) {
-    if ((long) logBytes + message.length > limits.logMaxBytes()) {
+    if (logs.size() >= guestLogs.maxEntries()) {
       throw new GuestHalt(
-          Outcome.LOG_LIMIT, "the tool logged more than " + limits.logMaxBytes() + " bytes");
+          Outcome.LOG_LIMIT, "the tool logged more than " + guestLogs.maxEntries() + " entries");
     }
-    logBytes += message.length;
     String text = sanitize(boundary.redact(new String(message, StandardCharsets.UTF_8)));
+    long cost = LOG_ENTRY_BYTES + JsonText.encodedLength(text);
+    if (logBytes + cost > limits.logMaxBytes()) {
+      throw new GuestHalt(
+          Outcome.LOG_LIMIT,
+          "the tool logged more than "
+              + limits.logMaxBytes()
+              + " bytes (each entry counts "
+              + LOG_ENTRY_BYTES
+              + " bytes beyond its message)");
+    }
+    logBytes += cost;
     logs.add(new GuestLog(level, text));
-    GUEST_LOG
-        .atLevel(Level.valueOf(level.name()))
-        .addKeyValue("tool", tool.toString())
-        .addKeyValue("tenant", context.tenant())
-        .addKeyValue("agent", context.agent())
-        .addKeyValue("invocation", context.invocationId())
-        .log(text);
+    guestLogs.relay(tool, context, level, text);
   }
 
   public List<GuestLog> logs() {

@@ -98,11 +98,15 @@ public final class Invoker {
 
   private InvocationResult result(RunResult run, Invocation invocation, Instant start) {
     byte[] output = invocation.output();
+    String text = new String(output, StandardCharsets.UTF_8);
     Outcome outcome = run.outcome();
     String message = run.message();
-    if (outcome == Outcome.SUCCESS && !JsonValues.isSingleValue(output)) {
-      outcome = Outcome.INVALID_OUTPUT;
-      message = "the tool's output is not a single JSON value";
+    if (outcome == Outcome.SUCCESS) {
+      JsonValues.Verdict verdict = JsonValues.check(text);
+      if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
+        outcome = Outcome.INVALID_OUTPUT;
+        message = JsonValues.problem("the tool's output", verdict);
+      }
     }
     ExecutionReport report =
         new ExecutionReport(
@@ -112,7 +116,6 @@ public final class Invoker {
             invocation.hostCalls(),
             invocation.input().length,
             output.length);
-    return new InvocationResult(
-        outcome, new String(output, StandardCharsets.UTF_8), message, report, invocation.logs());
+    return new InvocationResult(outcome, text, message, report, invocation.logs());
   }
 }

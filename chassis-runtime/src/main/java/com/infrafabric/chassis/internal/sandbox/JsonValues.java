@@ -2,27 +2,83 @@ package com.infrafabric.chassis.internal.sandbox;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * Checks that bytes are exactly one JSON value, streaming, without building it. Jackson's read
- * constraints bound nesting depth and string length, so hostile input cannot exhaust the host.
+ * Checks that bytes are exactly one JSON value nested at most {@link #MAX_DEPTH} levels, streaming,
+ * without building it. Jackson's read constraints bound string length, so hostile input cannot
+ * exhaust the host.
+ *
+ * <p>The depth bound is the chassis's own and far below Jackson's: a tool's output is embedded in
+ * the invocation answer one level down, and every client that parses the answer has a nesting limit
+ * of its own (Jackson's default is 1000). An output that passed here must still be an answer anyone
+ * can read.
  */
 public final class JsonValues {
 
+  /** The deepest nesting of arrays and objects accepted in an input or an output. */
+  public static final int MAX_DEPTH = 128;
+
   private static final JsonFactory FACTORY = new JsonFactory();
+
+  /** Not JSON (RFC 8259 forbids adding one), and it would be embedded as it stands. */
+  private static final String BYTE_ORDER_MARK = "\uFEFF";
 
   private JsonValues() {}
 
-  public static boolean isSingleValue(byte[] bytes) {
-    try (JsonParser parser = FACTORY.createParser(bytes)) {
-      if (parser.nextToken() == null) {
-        return false;
-      }
-      parser.skipChildren();
-      return parser.nextToken() == null;
-    } catch (IOException e) {
-      return false;
+  /** What {@link #check} found. */
+  public enum Verdict {
+    /** One JSON value, nested at most {@link #MAX_DEPTH} levels. */
+    SINGLE_VALUE,
+    /** Not JSON, empty, or more than one value. */
+    NOT_A_SINGLE_VALUE,
+    /** One JSON value nested deeper than {@link #MAX_DEPTH} levels. */
+    TOO_DEEP
+  }
+
+  /**
+   * Checks text, not bytes: a byte parser would detect UTF-16 or UTF-32 and skip a byte order mark,
+   * and then accept bytes that are not the JSON text the answer embeds.
+   */
+  public static Verdict check(String text) {
+    if (text.startsWith(BYTE_ORDER_MARK)) {
+      return Verdict.NOT_A_SINGLE_VALUE;
     }
+    try (JsonParser parser = FACTORY.createParser(text)) {
+      if (parser.nextToken() == null) {
+        return Verdict.NOT_A_SINGLE_VALUE;
+      }
+      if (!withinDepth(parser)) {
+        return Verdict.TOO_DEEP;
+      }
+      return parser.nextToken() == null ? Verdict.SINGLE_VALUE : Verdict.NOT_A_SINGLE_VALUE;
+    } catch (IOException e) {
+      return Verdict.NOT_A_SINGLE_VALUE;
+    }
+  }
+
+  /** Reads to the end of the value the parser stands on; false as soon as it nests too deep. */
+  private static boolean withinDepth(JsonParser parser) throws IOException {
+    int depth = parser.currentToken().isStructStart() ? 1 : 0;
+    while (depth > 0) {
+      JsonToken token = parser.nextToken();
+      if (token == null) {
+        throw new IOException("the value ends early");
+      }
+      if (token.isStructStart() && ++depth > MAX_DEPTH) {
+        return false;
+      } else if (token.isStructEnd()) {
+        depth--;
+      }
+    }
+    return true;
+  }
+
+  /** A sentence for a caller about a verdict other than {@link Verdict#SINGLE_VALUE}. */
+  public static String problem(String what, Verdict verdict) {
+    return verdict == Verdict.TOO_DEEP
+        ? what + " nests arrays and objects deeper than " + MAX_DEPTH + " levels"
+        : what + " is not a single JSON value";
   }
 }

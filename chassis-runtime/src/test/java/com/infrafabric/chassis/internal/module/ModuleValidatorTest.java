@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.MalformedModuleException;
-import com.infrafabric.chassis.OperatorConfig.ModuleCaps;
+import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.UnlinkableModuleException;
 import com.infrafabric.chassis.internal.contract.ContractJson;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.WasmBinary;
 import com.infrafabric.hostapi.abi.HostFunction;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
@@ -18,7 +19,14 @@ import org.junit.jupiter.api.Test;
 class ModuleValidatorTest {
 
   private static final ModuleValidator VALIDATOR =
-      new ModuleValidator(new ModuleCaps(4096, 8, 200, Duration.ofSeconds(5), 4));
+      new ModuleValidator(
+          ModuleCaps.builder()
+              .maxModuleBytes(4096)
+              .maxFunctions(8)
+              .maxFunctionBodyBytes(200)
+              .compileTimeout(Duration.ofSeconds(5))
+              .compiledCacheSize(4)
+              .build());
 
   @Test
   void acceptsTheEchoToolAndRecordsItsImportsAndEntryPoint() {
@@ -64,6 +72,21 @@ class ModuleValidatorTest {
             + "i32.const 0))";
     assertThatThrownBy(() -> validate(big, c -> c))
         .hasMessage("function body 0 is 304 bytes, above the cap of 200");
+  }
+
+  @Test
+  void regressionAnExportNamingAMissingFunctionIsMalformedNotAServerError() {
+    // Found by ModulePublishFuzzTest: Chicory's parser let it through, and reading its type
+    // threw IndexOutOfBoundsException.
+    byte[] module =
+        WasmBinary.module()
+            .oneRunFunction()
+            .section(7, WasmBinary.bytes().u32(1).name("run").raw(0).u32(39))
+            .oneBody(WasmBinary.bytes().u32(0))
+            .build();
+    assertThatThrownBy(() -> VALIDATOR.validate(module, contract(module, c -> c)))
+        .isInstanceOf(MalformedModuleException.class)
+        .hasMessageEndingWith("names function 39, which does not exist");
   }
 
   @Test

@@ -1,0 +1,99 @@
+package com.infrafabric.chassis.internal.sandbox;
+
+import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.hostapi.abi.LogLevel;
+import com.infrafabric.platform.ratelimit.ClockTimeMeter;
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+/**
+ * What this node does with the entries guests log beyond keeping them for the answer: bounds how
+ * many one invocation may make ({@link #maxEntries()}), and copies them into the service log
+ * (logger {@code infrafabric.chassis.guest}), at most {@code linesPerSecond} per tenant and tool on
+ * this node with bursts of {@code burst}. A guest's entries all still reach its own answer; only
+ * the copy into the log the operator pays for is limited, and every line left out is counted in
+ * {@code chassis.guest.log.dropped} (tag {@code tool}).
+ *
+ * <p>The limit is per node because what it protects is per node: this process's log volume. Buckets
+ * live in memory, the least recently used dropped beyond {@value #MAX_BUCKETS} (a dropped bucket
+ * starts full again, which only ever lets a quiet tool log sooner). Refill reads the injected
+ * clock. Thread-safe.
+ */
+public final class GuestLogs {
+
+  static final int MAX_BUCKETS = 10_000;
+  private static final Logger GUEST_LOG = LoggerFactory.getLogger("infrafabric.chassis.guest");
+
+  private final int maxEntries;
+  private final Bandwidth bandwidth;
+  private final ClockTimeMeter time;
+  private final MeterRegistry meters;
+  private final Map<Key, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
+
+  private record Key(String tenant, ToolRef tool) {}
+
+  /**
+   * @param maxEntries entries one invocation may log; the next one stops it with {@code LOG_LIMIT}
+   * @param linesPerSecond lines per tenant and tool this node copies into its log per second
+   * @param burst lines per tenant and tool copied at once after a quiet spell
+   */
+  public GuestLogs(
+      int maxEntries, int linesPerSecond, int burst, Clock clock, MeterRegistry meters) {
+    this.maxEntries = maxEntries;
+    this.bandwidth =
+        Bandwidth.builder()
+            .capacity(burst)
+            .refillGreedy(linesPerSecond, Duration.ofSeconds(1))
+            .build();
+    this.time = new ClockTimeMeter(clock);
+    this.meters = meters;
+  }
+
+  public int maxEntries() {
+    return maxEntries;
+  }
+
+  /** Writes one sanitized entry to the service log, unless its tenant and tool are over rate. */
+  void relay(ToolRef tool, InvocationContext context, LogLevel level, String text) {
+    if (!bucket(new Key(context.tenant(), tool)).tryConsume(1)) {
+      dropped(tool).increment();
+      return;
+    }
+    GUEST_LOG
+        .atLevel(Level.valueOf(level.name()))
+        .addKeyValue("tool", tool.toString())
+        .addKeyValue("tenant", context.tenant())
+        .addKeyValue("agent", context.agent())
+        .addKeyValue("invocation", context.invocationId())
+        .log(text);
+  }
+
+  private synchronized Bucket bucket(Key key) {
+    Bucket bucket = buckets.get(key);
+    if (bucket == null) {
+      bucket = Bucket.builder().addLimit(bandwidth).withCustomTimePrecision(time).build();
+      buckets.put(key, bucket);
+      if (buckets.size() > MAX_BUCKETS) {
+        buckets.remove(buckets.keySet().iterator().next());
+      }
+    }
+    return bucket;
+  }
+
+  private Counter dropped(ToolRef tool) {
+    return Counter.builder("chassis.guest.log.dropped")
+        .description("Guest log lines not copied into the service log: their tool was over rate")
+        .tag("tool", tool.toString())
+        .register(meters);
+  }
+}

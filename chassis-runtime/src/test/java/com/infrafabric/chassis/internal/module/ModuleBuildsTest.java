@@ -1,0 +1,156 @@
+package com.infrafabric.chassis.internal.module;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.chassis.ChassisException;
+import com.infrafabric.chassis.ErrorCode;
+import com.infrafabric.chassis.ModuleCaps;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.WasmBinary;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Builds run on a bounded pool within a deadline and a memory budget; overload fails at once. */
+@Timeout(30)
+class ModuleBuildsTest {
+
+  private static final byte[] ECHO = Guests.wat(Guests.ECHO);
+
+  private final Vertx vertx = Vertx.vertx();
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void stop() {
+    release.countDown();
+    vertx.close().await();
+  }
+
+  @Test
+  void aFullPoolAndQueueRefuseTheNextBuildAtOnce() throws Exception {
+    try (ModuleBuilds builds = builds(b -> b.buildThreads(1).buildQueue(1))) {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<String> running = builds.submit(ECHO, () -> blockUntilReleased(started));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<String> queued = builds.submit(ECHO, () -> "queued");
+      long start = System.nanoTime();
+      Future<String> refused = builds.submit(ECHO, () -> "refused");
+      assertThat(refused.failed()).isTrue();
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+      assertCode(refused.cause(), ErrorCode.MODULE_BUILD_OVERLOADED);
+      assertThat(refused.cause()).hasMessageEndingWith("; retry shortly");
+      release.countDown();
+      assertThat(running.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .isEqualTo("built");
+      assertThat(queued.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .isEqualTo("queued");
+    }
+  }
+
+  @Test
+  void aBuildPastItsDeadlineFailsThenAndItsCallerIsFree() throws Exception {
+    try (ModuleBuilds builds = builds(b -> b.compileTimeout(Duration.ofMillis(200)))) {
+      Future<String> slow = builds.submit(ECHO, () -> blockUntilReleased(new CountDownLatch(1)));
+      Throwable failure = failure(slow);
+      assertCode(failure, ErrorCode.MODULE_NOT_COMPILABLE);
+      assertThat(failure).hasMessage("building the module took longer than 200 ms");
+    }
+  }
+
+  @Test
+  void aModuleWhoseBuildWouldNeedMoreThanTheWholeBudgetIsTooLarge() throws Exception {
+    try (ModuleBuilds builds = builds(b -> b.buildMemoryBytes(1 << 20))) {
+      byte[] nops = new byte[10_000];
+      java.util.Arrays.fill(nops, (byte) 0x01);
+      byte[] body = WasmBinary.bytes().u32(0).raw(nops).raw(0x41, 0, 0x0B).build();
+      byte[] module =
+          WasmBinary.module()
+              .oneRunFunction()
+              .exportRun()
+              .section(10, WasmBinary.bytes().u32(1).u32(body.length).raw(body))
+              .build();
+      Throwable failure = failure(builds.submit(module, () -> "never"));
+      assertCode(failure, ErrorCode.MODULE_TOO_LARGE);
+      assertThat(failure.getMessage())
+          .startsWith("building the module needs an estimated ")
+          .endsWith("bytes of memory, above the budget of 1048576");
+    }
+  }
+
+  @Test
+  void buildsInProgressHoldTheirMemoryUntilTheyEnd() throws Exception {
+    long budget = 2 << 20;
+    long echo = estimate(ECHO);
+    int size = (int) ((budget - echo / 2 - (echo - 2L * ECHO.length)) / 2);
+    byte[] big = padded(ECHO, size);
+    assertThat(estimate(big)).isLessThanOrEqualTo(budget).isGreaterThan(budget - echo);
+    try (ModuleBuilds builds = builds(b -> b.buildThreads(2).buildMemoryBytes(budget))) {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<String> holding = builds.submit(big, () -> blockUntilReleased(started));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertCode(failure(builds.submit(ECHO, () -> "echo")), ErrorCode.MODULE_BUILD_OVERLOADED);
+      release.countDown();
+      holding.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertThat(
+              builds
+                  .submit(ECHO, () -> "echo")
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get(10, TimeUnit.SECONDS))
+          .isEqualTo("echo");
+    }
+  }
+
+  private static long estimate(byte[] module) {
+    return ModuleScan.scan(module, ModuleCaps.defaults()).estimatedBuildBytes();
+  }
+
+  /** {@code module} followed by a custom section that brings it to {@code size} bytes. */
+  private static byte[] padded(byte[] module, int size) {
+    int room = size - module.length - 8;
+    return WasmBinary.module()
+        .raw(java.util.Arrays.copyOfRange(module, 8, module.length))
+        .section(0, WasmBinary.bytes().name("pad").raw(new byte[room]))
+        .build();
+  }
+
+  private String blockUntilReleased(CountDownLatch started) {
+    started.countDown();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        release.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return "built";
+  }
+
+  private ModuleBuilds builds(java.util.function.UnaryOperator<ModuleCaps.Builder> caps) {
+    return new ModuleBuilds(vertx, caps.apply(ModuleCaps.builder()).build());
+  }
+
+  private static Throwable failure(Future<?> future) throws Exception {
+    try {
+      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("the build did not fail");
+  }
+
+  private static void assertCode(Throwable failure, ErrorCode code) {
+    assertThat(failure)
+        .isInstanceOfSatisfying(ChassisException.class, e -> assertThat(e.code()).isEqualTo(code));
+  }
+}
