@@ -81,7 +81,6 @@ class AccessMatrixTest {
             AccessMatrixTest::token,
             () -> StoreDigest.of(rig.redis),
             "acme/team")
-        .row("GET /health/ready", global, Access.authenticated(), get("/health/ready"))
         .row("GET /metrics", global, operators, get("/metrics"))
         .row("GET /v1/openapi.json", global, Access.authenticated(), get("/v1/openapi.json"))
         .row("POST /v1/tools", global, Access.platform("publisher"), AccessMatrixTest::newTool)
@@ -229,7 +228,7 @@ class AccessMatrixTest {
   }
 
   @Test
-  void theOpenApiDocumentListsExactlyTheServedRoutesAndOnlyLivenessIsAnonymous() {
+  void theOpenApiDocumentListsExactlyTheServedRoutesAndOnlyTheProbesAreAnonymous() {
     JsonObject document = json(rig.http.get("/v1/openapi.json", rig.agent("acme")));
     assertThat(document.getString("openapi")).isEqualTo("3.1.0");
     assertThat(OpenApiOperations.documented(document))
@@ -241,8 +240,9 @@ class AccessMatrixTest {
     assertThat(rig.service.routes())
         .filteredOn(RouteDescriptor::anonymous)
         .extracting(RouteDescriptor::path)
-        .containsExactly("/health/live");
+        .containsExactly("/health/live", "/health/ready");
     assertThat(rig.http.get("/health/live", null).statusCode()).isEqualTo(200);
+    assertThat(rig.http.get("/health/ready", null).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -69,7 +70,12 @@ public final class HttpService {
         new PlatformRoutes(
             new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
     this.router =
-        assembly.assemble(vertx, platform, builder.metricsAccess, serviceRoutes.registered());
+        assembly.assemble(
+            vertx,
+            platform,
+            builder.metricsAccess,
+            builder.scrapeToken,
+            serviceRoutes.registered());
     this.routes = assembly.descriptors();
   }
 
@@ -135,6 +141,7 @@ public final class HttpService {
     private RateLimiter rateLimiter;
     private PrometheusMeterRegistry meters;
     private Access metricsAccess = Access.authenticated();
+    private Optional<ScrapeToken> scrapeToken = Optional.empty();
     private ErrorTranslator errors = ErrorTranslator.none();
     private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
     private Consumer<Routes> routes = r -> {};
@@ -168,6 +175,12 @@ public final class HttpService {
     /** Who may scrape {@code /metrics}; any authenticated principal by default. */
     public Builder metricsAccess(Access metricsAccess) {
       this.metricsAccess = Objects.requireNonNull(metricsAccess, "metricsAccess");
+      return this;
+    }
+
+    /** A static token a scraper may present for {@code /metrics} besides {@link #metricsAccess}. */
+    public Builder scrapeToken(Optional<ScrapeToken> scrapeToken) {
+      this.scrapeToken = Objects.requireNonNull(scrapeToken, "scrapeToken");
       return this;
     }
 

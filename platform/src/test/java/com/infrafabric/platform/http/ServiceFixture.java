@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -81,6 +82,11 @@ final class ServiceFixture implements AutoCloseable {
 
     Customizer readinessCheck(String name, ReadinessCheck check) {
       builder.readinessCheck(name, check);
+      return this;
+    }
+
+    Customizer scrapeToken(Optional<ScrapeToken> token) {
+      builder.scrapeToken(token);
       return this;
     }
 

@@ -183,7 +183,9 @@ public final class AccessMatrix {
         declared.put(endpoint, route.access());
       }
     }
-    assertThat(anonymous).as("anonymous routes").containsExactly("GET /health/live");
+    assertThat(anonymous)
+        .as("anonymous routes")
+        .containsExactly("GET /health/live", "GET /health/ready");
     assertThat(new TreeSet<>(rows.keySet()))
         .as("rows of the access matrix")
         .isEqualTo(new TreeSet<>(declared.keySet()));
