@@ -5,9 +5,9 @@ import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -16,20 +16,22 @@ import java.time.Clock;
 /**
  * One running InfraFabric process: the governor and the chassis on one Vert.x instance and one
  * Redis client. Each service has its own meter registry, so each {@code /metrics} describes that
- * service; the Redis client's meters are the governor's.
+ * service; the Redis client's meters and the process's garbage collection are the governor's.
  */
 final class Node {
 
   private final RedisChoice redis;
   private final Vertx vertx;
   private final RedisStore store;
+  private final AutoCloseable garbageCollection;
   private GovernorService governor;
   private ChassisService chassis;
 
-  private Node(RedisChoice redis, Vertx vertx, RedisStore store) {
+  private Node(RedisChoice redis, Vertx vertx, RedisStore store, AutoCloseable garbageCollection) {
     this.redis = redis;
     this.vertx = vertx;
     this.store = store;
+    this.garbageCollection = garbageCollection;
   }
 
   /**
@@ -45,13 +47,13 @@ final class Node {
       BudgetWiring budget,
       Clock clock) {
     Vertx vertx = Vertx.vertx();
-    PrometheusMeterRegistry governorMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry governorMeters = ServiceMeters.create();
     RedisStore store =
         RedisStore.create(
             vertx,
             RedisSettings.of(redis.endpoint()).withCommandTimeout(governor.redisCommandTimeout()),
             governorMeters);
-    Node node = new Node(redis, vertx, store);
+    Node node = new Node(redis, vertx, store, ServiceMeters.bindGarbageCollection(governorMeters));
     try {
       node.governor = GovernorService.start(vertx, store, governor, governorMeters, clock).await();
     } catch (Exception e) {
@@ -66,7 +68,7 @@ final class Node {
                   store,
                   chassis,
                   budget.connect(vertx, node.governor),
-                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                  ServiceMeters.create(),
                   clock)
               .await();
     } catch (Exception e) {
@@ -118,5 +120,10 @@ final class Node {
     store.close();
     vertx.close().await();
     redis.close();
+    try {
+      garbageCollection.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the garbage-collection meters", e);
+    }
   }
 }

@@ -3,12 +3,12 @@ package com.infrafabric.platform.http;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.health.ReadinessCheck;
+import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.TestTokens;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -23,7 +23,7 @@ final class ServiceFixture implements AutoCloseable {
 
   final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
   final Vertx vertx = Vertx.vertx();
-  final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry meters = ServiceMeters.create();
   final TestTokens tokens;
   final HttpService service;
   final HttpTestClient client;
