@@ -1,5 +1,7 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.Refusal;
+import com.infrafabric.governor.tenant.Scope;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.Refusal;
+import com.infrafabric.governor.tenant.ReservationId;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
