@@ -2,10 +2,12 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.policy.ModelDowngrade;
 import com.infrafabric.governor.pricing.PricedSpend;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.Fingerprint;
 import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.LayerStatus;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;

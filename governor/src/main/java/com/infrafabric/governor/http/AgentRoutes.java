@@ -7,7 +7,7 @@ import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.ModelDowngrade;
+import com.infrafabric.governor.policy.ModelDowngrade;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.AgentRegistry;

@@ -2,7 +2,6 @@ package com.infrafabric.governor.policy;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.ModelDowngrade;
 import com.infrafabric.governor.tenant.Money;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,6 +9,7 @@ import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.tenant.LayerStatus;
 import com.infrafabric.governor.tenant.Refusal;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;

@@ -1,8 +1,9 @@
-package com.infrafabric.governor.budget;
+package com.infrafabric.governor.policy;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.tenant.LayerStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

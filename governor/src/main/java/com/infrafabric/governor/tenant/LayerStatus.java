@@ -1,7 +1,5 @@
-package com.infrafabric.governor.budget;
+package com.infrafabric.governor.tenant;
 
-import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.Window;
 import java.time.Instant;
 
 /**
