@@ -6,7 +6,6 @@ import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReservationSweeper;
 import com.infrafabric.governor.claim.ClaimEngine;
-import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.WebhookDispatcher;
@@ -72,9 +71,9 @@ public final class GovernorService {
     this.budgets = new Budgets(redis, engine);
     Ledger ledger = new Ledger(redis);
     this.sweeper = new ReservationSweeper(redis, engine, 100, 100);
-    this.claims = new ClaimEngine(tenantScripts, pricing, redis, ClaimSettings.DEFAULTS, meters);
+    this.claims = new ClaimEngine(tenantScripts, pricing, redis, settings.claims(), meters);
     this.leaseSweeper = new ReservationSweeper(redis, 100, t -> claims.expireDue(t, 100));
-    GovernorKeys keys = settings.keys();
+    TrustSettings keys = settings.trust();
     this.agents =
         new AgentRegistry(
             tenantScripts,

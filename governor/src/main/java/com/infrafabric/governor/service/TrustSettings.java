@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * The keys the governor trusts and signs with, beyond bearer tokens:
+ * Where the governor finds the keys it trusts and signs with, beyond bearer tokens, and the names
+ * those tokens carry. Settings, not keys: the key material stays in the files named here.
  *
  * <pre>
  * contracts.jwksFile   IF_CONTRACTS_JWKS_FILE   operator public keys that sign agent contracts
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param grantIssuer the issuer grants carry
  * @param grantAudience the audience grants carry: the chassis
  */
-public record GovernorKeys(
+public record TrustSettings(
     Path contractsJwks,
     String contractsIssuer,
     Path grantKey,
@@ -30,7 +31,7 @@ public record GovernorKeys(
   public static final String DEFAULT_GRANT_ISSUER = "infrafabric-governor";
   public static final String DEFAULT_GRANT_AUDIENCE = "infrafabric-chassis";
 
-  public GovernorKeys {
+  public TrustSettings {
     Objects.requireNonNull(contractsJwks, "contractsJwks");
     Objects.requireNonNull(contractsIssuer, "contractsIssuer");
     Objects.requireNonNull(grantKey, "grantKey");
