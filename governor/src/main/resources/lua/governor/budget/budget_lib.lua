@@ -419,7 +419,7 @@ local function extend_reservation(key, rid, expires_at)
 end
 
 -- The actual cost of a commit from a spend argument group (TenantScripts.SPEND, filled by
--- PricedSpend.put): amount, input, cached input and output tokens, model, pricing version.
+-- PricedSpend.putArgs): amount, input, cached input and output tokens, model, pricing version.
 local function spend_of(group)
   return {amount = tonumber(ARGV[group.amount]), tin = ARGV[group.input_tokens],
           tcin = ARGV[group.cached_input_tokens], tout = ARGV[group.output_tokens],

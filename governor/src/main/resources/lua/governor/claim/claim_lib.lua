@@ -13,8 +13,8 @@
 --                   for it is refused by the chassis (GrantRevocation.java names this key)
 --
 -- Arguments after the header (ClaimEngine.COMMON): the group ARG_POLICY, the default policy
--- (TenantPolicy.putDefaults, used for fields the tenant's policy hash lacks), and lazy_batch, how
--- many due leases, breakers and reservations a script handles on the way (lazy expiry); then each
+-- (TenantPolicy.scriptFields(), for fields the tenant's policy hash lacks), and lazy_batch, how many
+-- due leases, breakers and reservations a script handles on the way (lazy expiry); then each
 -- script's own.
 
 local POLICY_FIELDS = {'min_match', 'max_agents', 'max_cost', 'brk_fails', 'brk_cool',

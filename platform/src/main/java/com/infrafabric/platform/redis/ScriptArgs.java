@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -35,6 +36,7 @@ public final class ScriptArgs {
   private final List<Entry> entries;
   private final String rest;
   private final List<String> names;
+  private final Set<String> declared;
 
   private ScriptArgs(List<Entry> entries, String rest) {
     this.entries = List.copyOf(entries);
@@ -47,6 +49,7 @@ public final class ScriptArgs {
       checkNew(seen, rest);
     }
     this.names = flatNames(entries);
+    this.declared = Set.copyOf(names);
   }
 
   /** Named arguments, in call order. */
@@ -78,7 +81,8 @@ public final class ScriptArgs {
     if (members.isEmpty()) {
       throw new IllegalArgumentException("argument group " + name + " has no members");
     }
-    members.forEach(member -> checkNew(new ArrayList<>(), member));
+    List<String> seen = new ArrayList<>();
+    members.forEach(member -> checkNew(seen, member));
     List<Entry> more = new ArrayList<>(entries);
     more.add(new Entry(name, List.copyOf(members)));
     return with(more);
@@ -181,7 +185,7 @@ public final class ScriptArgs {
     /** Sets {@code name} (a group member as {@code group.member}). */
     public Values put(String name, String value) {
       Objects.requireNonNull(value, name);
-      if (!names().contains(name)) {
+      if (!declared.contains(name)) {
         throw new IllegalArgumentException("script argument " + name + " is not declared");
       }
       if (values.putIfAbsent(name, value) != null) {
@@ -207,7 +211,7 @@ public final class ScriptArgs {
     /** The ARGV of the call, in declared order. */
     public List<String> list() {
       List<String> argv = new ArrayList<>();
-      for (String name : names()) {
+      for (String name : names) {
         String value = values.get(name);
         if (value == null) {
           throw new IllegalStateException("script argument " + name + " is not set");
