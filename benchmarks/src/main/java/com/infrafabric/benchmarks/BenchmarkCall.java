@@ -1,7 +1,7 @@
 package com.infrafabric.benchmarks;
 
 import com.infrafabric.governor.pricing.ModelPrice;
-import com.infrafabric.governor.pricing.TokenUsage;
+import com.infrafabric.governor.tenant.TokenUsage;
 
 /**
  * The LLM call every charge-path benchmark reserves and then commits, so that the engine, the raw

@@ -12,14 +12,15 @@ import com.infrafabric.governor.budget.Budget;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
-import com.infrafabric.governor.budget.IdempotencyKey;
 import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.budget.ReserveRequest;
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.Spend;
-import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.ManagedRedisServer;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
@@ -100,9 +101,14 @@ class SharedStoreTest {
     assertThat(usedMemory()).isLessThanOrEqualTo(MAX_MEMORY * 3 / 4 + (1 << 20));
     assertThat(fill(fill, "tenant-late")).as("a newcomer's first write").isZero();
 
+    TenantScripts scripts =
+        new TenantScripts(
+            redis,
+            Clock.systemUTC(),
+            BudgetSettings.DEFAULTS.idempotencyTtl(),
+            BudgetSettings.DEFAULTS.recordRetention());
     BudgetEngine engine =
-        new BudgetEngine(
-            redis, () -> PricingCatalogue.EMPTY, Clock.systemUTC(), BudgetSettings.DEFAULTS);
+        new BudgetEngine(scripts, () -> PricingCatalogue.EMPTY, BudgetSettings.DEFAULTS);
     Budgets budgets = new Budgets(redis, engine);
     Scope scope = Scope.parse("money");
     Await.result(budgets.put(Budget.of(scope, Window.DAY, Limit.of(1_000_000))));

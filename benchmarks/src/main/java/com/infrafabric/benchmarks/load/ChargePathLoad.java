@@ -2,7 +2,7 @@ package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.governor.budget.RawChargePath;
-import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.tenant.Scope;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,10 +3,11 @@ package com.infrafabric.benchmarks.load;
 import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.benchmarks.TempDirectory;
 import com.infrafabric.governor.budget.BudgetSettings;
+import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
-import com.infrafabric.governor.service.GovernorKeys;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.governor.service.TrustSettings;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
@@ -62,6 +63,7 @@ final class GovernorUnderLoad implements AutoCloseable {
                 RateLimitPolicy.uniform("governor", NEVER_REACHED),
                 Optional.empty()),
             BudgetSettings.DEFAULTS,
+            ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
             WebhookSettings.NONE,
@@ -75,15 +77,15 @@ final class GovernorUnderLoad implements AutoCloseable {
    * The claim path's keys, which the charge path never uses but the service needs to start: agent
    * contracts trusted from the token JWKS, and a fresh grant signing key.
    */
-  private static GovernorKeys grantKeys(Path directory, Path jwks) {
+  private static TrustSettings grantKeys(Path directory, Path jwks) {
     Path grantKey = directory.resolve("grant-private.json");
     SigningKeyPair.generate("ES256").write(grantKey, directory.resolve("grant-jwks.json"));
-    return new GovernorKeys(
+    return new TrustSettings(
         jwks,
         ISSUER,
         grantKey,
-        GovernorKeys.DEFAULT_GRANT_ISSUER,
-        GovernorKeys.DEFAULT_GRANT_AUDIENCE);
+        TrustSettings.DEFAULT_GRANT_ISSUER,
+        TrustSettings.DEFAULT_GRANT_AUDIENCE);
   }
 
   /** Starts Redis, then the service; blocks until it listens. */

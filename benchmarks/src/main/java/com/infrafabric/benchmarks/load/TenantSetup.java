@@ -1,8 +1,8 @@
 package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
-import com.infrafabric.governor.budget.Money;
 import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.governor.tenant.Money;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 

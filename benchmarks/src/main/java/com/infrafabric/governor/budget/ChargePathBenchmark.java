@@ -3,6 +3,13 @@ package com.infrafabric.governor.budget;
 import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.governor.tenant.Window;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
 import java.util.List;
@@ -55,7 +62,13 @@ public class ChargePathBenchmark {
   public void startRedis() {
     redis = new BenchmarkRedis();
     pricing = new PricingCatalogues(redis.store);
-    engine = new BudgetEngine(redis.store, pricing, clock, BudgetSettings.DEFAULTS);
+    TenantScripts scripts =
+        new TenantScripts(
+            redis.store,
+            clock,
+            BudgetSettings.DEFAULTS.idempotencyTtl(),
+            BudgetSettings.DEFAULTS.recordRetention());
+    engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
     budgets = new Budgets(redis.store, engine);
   }
 

@@ -1,11 +1,15 @@
 package com.infrafabric.governor.budget;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -14,17 +18,16 @@ import java.util.UUID;
  * validation, pricing, fingerprinting or reply parsing. What Redis itself costs per call: the
  * physical baseline the engine and the HTTP service are measured against.
  *
- * <p>Lives in the engine's package to build the calls with the engine's own builders rather than a
- * copy of them. Thread-safe; futures complete as the store's do.
+ * <p>Lives in the engine's package to run the engine's own scripts, by their declared arguments,
+ * with the tenant runner's header rather than a copy of it. Thread-safe; futures complete as the
+ * store's do.
  */
 public final class RawChargePath {
 
-  private final RedisStore store;
-  private final Clock clock;
+  private final TenantScripts scripts;
   private final Scope scope;
   private final BenchmarkCall call;
   private final long pricingVersion;
-  private final BudgetKeys keys;
 
   /**
    * Charges {@code call} on {@code scope}, recording {@code pricingVersion} (the catalogue version
@@ -32,12 +35,15 @@ public final class RawChargePath {
    */
   public RawChargePath(
       RedisStore store, Clock clock, Scope scope, BenchmarkCall call, long pricingVersion) {
-    this.store = store;
-    this.clock = clock;
+    this.scripts =
+        new TenantScripts(
+            store,
+            clock,
+            BudgetSettings.DEFAULTS.idempotencyTtl(),
+            BudgetSettings.DEFAULTS.recordRetention());
     this.scope = scope;
     this.call = call;
     this.pricingVersion = pricingVersion;
-    this.keys = BudgetKeys.of(scope.tenant());
   }
 
   /**
@@ -46,18 +52,25 @@ public final class RawChargePath {
    * shortcut, not the charge path).
    */
   public Future<Response> reserveCommit() {
-    Instant now = clock.instant();
-    CalendarWindows windows = CalendarWindows.at(now, TenantZones.DEFAULT_ZONE);
     ReservationId id = ReservationId.generate(scope.tenant());
-    BudgetCall reserve = reserve(id, windows, now.toEpochMilli());
-    return store
-        .eval(BudgetScripts.RESERVE, reserve.keys(), reserve.args())
+    return scripts
+        .runOnce(
+            scope.tenant(),
+            BudgetScripts.RESERVE,
+            newKey(),
+            "fp",
+            id,
+            (args, now) -> reserve(args, id, now))
         .compose(reply -> ok("reserve", reply))
         .compose(
-            reserved -> {
-              BudgetCall commit = commit(id, windows, now.toEpochMilli());
-              return store.eval(BudgetScripts.COMMIT, commit.keys(), commit.args());
-            })
+            reserved ->
+                scripts.runOnce(
+                    scope.tenant(),
+                    BudgetScripts.COMMIT,
+                    newKey(),
+                    "fp",
+                    id,
+                    (args, now) -> commit(args, id)))
         .compose(reply -> ok("commit", reply));
   }
 
@@ -70,32 +83,29 @@ public final class RawChargePath {
                 "the raw " + script + " script answered " + kind + ": " + reply.get(1)));
   }
 
-  private BudgetCall reserve(ReservationId id, CalendarWindows windows, long nowMillis) {
-    return header(id, windows, nowMillis)
-        .arg(call.estimateMicros())
-        .arg(nowMillis + BudgetSettings.DEFAULTS.defaultReservationTtl().toMillis())
-        .arg(call.model().model())
-        .arg(pricingVersion)
-        .arg(call.inputTokens())
-        .arg(call.maxOutputTokens())
-        .arg(scope.path());
+  private void reserve(ScriptArgs.Values args, ReservationId id, long nowMillis) {
+    args.put("reservation_id", id.toString())
+        .put("amount", call.estimateMicros())
+        .put("expires_at", nowMillis + BudgetSettings.DEFAULTS.defaultReservationTtl().toMillis())
+        .put("model", call.model().model())
+        .put("pricing_version", pricingVersion)
+        .put("estimated_input_tokens", call.inputTokens())
+        .put("estimated_output_tokens", call.maxOutputTokens())
+        .put("scope", scope.path());
   }
 
-  private BudgetCall commit(ReservationId id, CalendarWindows windows, long nowMillis) {
-    return header(id, windows, nowMillis)
-        .arg(call.usedMicros())
-        .arg(call.used().inputTokens())
-        .arg(call.used().cachedInputTokens())
-        .arg(call.used().outputTokens())
-        .arg(call.model().model())
-        .arg(pricingVersion)
-        .arg("");
+  private void commit(ScriptArgs.Values args, ReservationId id) {
+    args.put("reservation_id", id.toString())
+        .put("spend.amount", call.usedMicros())
+        .put("spend.input_tokens", call.used().inputTokens())
+        .put("spend.cached_input_tokens", call.used().cachedInputTokens())
+        .put("spend.output_tokens", call.used().outputTokens())
+        .put("spend.model", call.model().model())
+        .put("spend.pricing_version", pricingVersion)
+        .put("subtree", "");
   }
 
-  private BudgetCall header(ReservationId id, CalendarWindows windows, long nowMillis) {
-    IdempotencyKey key = IdempotencyKey.of(UUID.randomUUID().toString());
-    return BudgetCall.of(keys, windows, nowMillis, key, "fp", BudgetSettings.DEFAULTS)
-        .reservationKey(keys.reservation(id))
-        .arg(id.toString());
+  private static IdempotencyKey newKey() {
+    return IdempotencyKey.of(UUID.randomUUID().toString());
   }
 }

@@ -5,13 +5,7 @@ import com.infrafabric.governor.budget.Budget;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
-import com.infrafabric.governor.budget.IdempotencyKey;
 import com.infrafabric.governor.budget.Limit;
-import com.infrafabric.governor.budget.Money;
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.Spend;
-import com.infrafabric.governor.budget.TenantScripts;
-import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
@@ -21,6 +15,12 @@ import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.registry.CapabilitySet;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -94,7 +94,13 @@ public class ClaimPathBenchmark {
     PricingCatalogues pricing = new PricingCatalogues(redis.store);
     BenchmarkRedis.await(
         pricing.replace(List.of(new ModelPrice("bench-model", 2_500_000, 0, 10_000_000)), -1));
-    BudgetEngine engine = new BudgetEngine(redis.store, pricing, clock, BudgetSettings.DEFAULTS);
+    TenantScripts scripts =
+        new TenantScripts(
+            redis.store,
+            clock,
+            BudgetSettings.DEFAULTS.idempotencyTtl(),
+            BudgetSettings.DEFAULTS.recordRetention());
+    BudgetEngine engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
     Map<Window, Limit> caps =
         Map.of(Window.DAY, Limit.of(Money.MAX_MICROS), Window.LIFETIME, Limit.of(Money.MAX_MICROS));
     BenchmarkRedis.await(
@@ -103,7 +109,6 @@ public class ClaimPathBenchmark {
         new TenantPolicies(redis.store)
             .put(TENANT, TenantPolicy.builder().minMatchPermille(500).build()));
 
-    TenantScripts scripts = new TenantScripts(engine);
     SigningKeyPair operator = SigningKeyPair.generate("ES256");
     keyDirectory = Files.createTempDirectory("claim-bench-keys");
     Path jwks = keyDirectory.resolve("jwks.json");
@@ -116,7 +121,8 @@ public class ClaimPathBenchmark {
             new SimpleMeterRegistry());
     register(registry, TokenMinter.fromPrivateJwks(operator.privateJwks()));
     claims =
-        new ClaimEngine(scripts, redis.store, ClaimSettings.DEFAULTS, new SimpleMeterRegistry());
+        new ClaimEngine(
+            scripts, pricing, redis.store, ClaimSettings.DEFAULTS, new SimpleMeterRegistry());
   }
 
   @TearDown(Level.Trial)

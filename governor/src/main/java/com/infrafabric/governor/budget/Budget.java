@@ -2,6 +2,8 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Window;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;

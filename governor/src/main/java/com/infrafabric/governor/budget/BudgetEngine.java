@@ -2,15 +2,24 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.policy.ModelDowngrade;
+import com.infrafabric.governor.pricing.PricedSpend;
 import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.tenant.Fingerprint;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.LayerStatus;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.ScriptReply;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.LuaScript;
-import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,25 +44,20 @@ import java.util.function.Supplier;
  */
 public final class BudgetEngine {
 
-  private static final int ZONE_CACHE_SIZE = 10_000;
-
-  private final RedisStore redis;
+  private final TenantScripts scripts;
   private final Supplier<PricingCatalogue> pricing;
-  private final Clock clock;
   private final BudgetSettings settings;
-  private final TenantZones zones = new TenantZones(ZONE_CACHE_SIZE);
 
   /**
-   * @param redis the shared Redis client
+   * @param scripts runs the tenant's scripts (with the idempotency TTL and record retention of
+   *     {@code settings})
    * @param pricing the current pricing catalogue (read on every priced request)
-   * @param clock the time windows, TTLs and ledger timestamps are read from
-   * @param settings TTL bounds and retention
+   * @param settings TTL bounds
    */
   public BudgetEngine(
-      RedisStore redis, Supplier<PricingCatalogue> pricing, Clock clock, BudgetSettings settings) {
-    this.redis = Objects.requireNonNull(redis, "redis");
+      TenantScripts scripts, Supplier<PricingCatalogue> pricing, BudgetSettings settings) {
+    this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.pricing = Objects.requireNonNull(pricing, "pricing");
-    this.clock = Objects.requireNonNull(clock, "clock");
     this.settings = Objects.requireNonNull(settings, "settings");
   }
 
@@ -70,22 +74,23 @@ public final class BudgetEngine {
     PricedSpend estimate = price(request.estimate());
     Scope scope = request.scope();
     ReservationId id = ReservationId.generate(scope.tenant());
-    BudgetKeys keys = BudgetKeys.of(scope.tenant());
     String fingerprint = Fingerprint.of("reserve", scope, request.estimate(), ttl.toMillis());
-    return run(
+    return scripts
+        .run(
             scope.tenant(),
             BudgetScripts.RESERVE,
-            (windows, now) ->
-                BudgetCall.of(keys, windows, now, request.idempotencyKey(), fingerprint, settings)
-                    .reservationKey(keys.reservation(id))
-                    .arg(id.toString())
-                    .arg(estimate.micros())
-                    .arg(now + ttl.toMillis())
-                    .arg(estimate.model())
-                    .arg(estimate.pricingVersion())
-                    .arg(estimate.usage().inputTokens())
-                    .arg(estimate.usage().outputTokens())
-                    .arg(scope.path()))
+            request.idempotencyKey(),
+            fingerprint,
+            id,
+            (args, now) ->
+                args.put("reservation_id", id.toString())
+                    .put("amount", estimate.micros())
+                    .put("expires_at", now + ttl.toMillis())
+                    .put("model", estimate.model())
+                    .put("pricing_version", estimate.pricingVersion())
+                    .put("estimated_input_tokens", estimate.usage().inputTokens())
+                    .put("estimated_output_tokens", estimate.usage().outputTokens())
+                    .put("scope", scope.path()))
         .map(reply -> reserveOutcome(reply.orThrow(scope.path()), estimate));
   }
 
@@ -96,18 +101,19 @@ public final class BudgetEngine {
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();
     PricedSpend actual = price(request.actual());
-    BudgetKeys keys = BudgetKeys.of(id.tenant());
-    String fingerprint =
-        Fingerprint.of("commit", id, request.actual(), TenantScripts.subtreeArg(request.within()));
-    return run(
+    String subtree = Scope.subtreeArg(request.within());
+    String fingerprint = Fingerprint.of("commit", id, request.actual(), subtree);
+    return scripts
+        .run(
             id.tenant(),
             BudgetScripts.COMMIT,
-            (windows, now) ->
-                BudgetCall.of(keys, windows, now, request.idempotencyKey(), fingerprint, settings)
-                    .reservationKey(keys.reservation(id))
-                    .arg(id.toString())
-                    .args(actual.args())
-                    .arg(TenantScripts.subtreeArg(request.within())))
+            request.idempotencyKey(),
+            fingerprint,
+            id,
+            (args, now) -> {
+              args.put("reservation_id", id.toString()).put("subtree", subtree);
+              actual.putArgs(args, "spend");
+            })
         .map(reply -> commitResult(reply.orThrow(id.toString())));
   }
 
@@ -122,16 +128,16 @@ public final class BudgetEngine {
    */
   public Future<ReleaseResult> release(
       ReservationId id, IdempotencyKey idempotencyKey, Scope within) {
-    BudgetKeys keys = BudgetKeys.of(id.tenant());
-    String fingerprint = Fingerprint.of("release", id, TenantScripts.subtreeArg(within));
-    return run(
+    String subtree = Scope.subtreeArg(within);
+    String fingerprint = Fingerprint.of("release", id, subtree);
+    return scripts
+        .run(
             id.tenant(),
             BudgetScripts.RELEASE,
-            (windows, now) ->
-                BudgetCall.of(keys, windows, now, idempotencyKey, fingerprint, settings)
-                    .reservationKey(keys.reservation(id))
-                    .arg(id.toString())
-                    .arg(TenantScripts.subtreeArg(within)))
+            idempotencyKey,
+            fingerprint,
+            id,
+            (args, now) -> args.put("reservation_id", id.toString()).put("subtree", subtree))
         .map(reply -> releaseResult(reply.orThrow(id.toString())));
   }
 
@@ -139,22 +145,19 @@ public final class BudgetEngine {
   public Future<ChargeResult> charge(ChargeRequest request) {
     Scope scope = request.scope();
     PricedSpend actual = price(request.actual());
-    BudgetKeys keys = BudgetKeys.of(scope.tenant());
     String chargeId = scope.tenant() + ':' + ReservationId.randomToken('c');
     String fingerprint = Fingerprint.of("charge", scope, request.actual());
-    return run(
+    return scripts
+        .run(
             scope.tenant(),
             BudgetScripts.CHARGE,
-            (windows, now) ->
-                BudgetCall.of(keys, windows, now, request.idempotencyKey(), fingerprint, settings)
-                    .arg(chargeId)
-                    .arg(actual.micros())
-                    .arg(actual.usage().inputTokens())
-                    .arg(actual.usage().cachedInputTokens())
-                    .arg(actual.usage().outputTokens())
-                    .arg(actual.model())
-                    .arg(actual.pricingVersion())
-                    .arg(scope.path()))
+            request.idempotencyKey(),
+            fingerprint,
+            null,
+            (args, now) -> {
+              args.put("charge_id", chargeId).put("scope", scope.path());
+              actual.putArgs(args, "spend");
+            })
         .map(reply -> chargeResult(reply.orThrow(scope.path())));
   }
 
@@ -163,63 +166,24 @@ public final class BudgetEngine {
    * amounts back; returns how many were due. The sweeper's step; reserve does the same lazily.
    */
   public Future<Integer> expireDue(String tenant, int max) {
-    BudgetKeys keys = BudgetKeys.of(tenant);
-    Instant now = clock.instant();
-    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(tenant));
-    BudgetCall call = BudgetCall.of(keys, windows, now.toEpochMilli(), null, "", settings).arg(max);
-    return redis
-        .eval(BudgetScripts.EXPIRE, call.keys(), call.args())
+    return scripts
+        .runOnce(tenant, BudgetScripts.EXPIRE, null, "", null, (args, now) -> args.put("max", max))
         .map(reply -> reply.toInteger());
   }
 
-  /**
-   * Runs a script with window names computed in the tenant's zone as last seen; if the script
-   * reports that the zone has changed, learns it and runs once more (the first run changed
-   * nothing).
-   */
-  Future<ScriptReply> run(String tenant, LuaScript script, CallFactory callFactory) {
-    Instant now = clock.instant();
-    return attempt(tenant, script, callFactory, now)
-        .compose(
-            reply -> {
-              if (!"zone".equals(reply.kind())) {
-                return Future.succeededFuture(reply);
-              }
-              zones.learn(tenant, ZoneId.of(reply.payload()));
-              return attempt(tenant, script, callFactory, now);
-            });
-  }
-
-  private Future<ScriptReply> attempt(
-      String tenant, LuaScript script, CallFactory callFactory, Instant now) {
-    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(tenant));
-    BudgetCall call = callFactory.create(windows, now.toEpochMilli());
-    return redis
-        .eval(script, call.keys(), call.args())
-        .map(response -> ScriptReply.of(response, windows));
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  BudgetSettings settings() {
-    return settings;
+  /** The runner of this engine's scripts, which {@link Budgets} shares. */
+  TenantScripts tenantScripts() {
+    return scripts;
   }
 
   /** Prices {@code spend} with the current catalogue. */
-  PricedSpend price(Spend spend) {
+  private PricedSpend price(Spend spend) {
     return PricedSpend.of(spend, pricing.get());
-  }
-
-  /** Lets {@link Budgets} tell this engine at once that a tenant's zone changed. */
-  void learnZone(String tenant, ZoneId zone) {
-    zones.learn(tenant, zone);
   }
 
   private static ReserveOutcome reserveOutcome(ScriptReply reply, PricedSpend estimate) {
     JsonObject body = reply.body();
-    List<LayerStatus> layers = reply.layers(body);
+    List<LayerStatus> layers = layers(reply, body);
     Optional<String> advice =
         ModelDowngrade.parse(estimate.model(), body.getString("downgrade"))
             .flatMap(downgrade -> downgrade.advise(layers));
@@ -247,7 +211,7 @@ public final class BudgetEngine {
         Long.parseLong(body.getString("released")),
         body.getBoolean("overage"),
         body.getBoolean("late"),
-        reply.layers(body),
+        layers(reply, body),
         reply.replayed());
   }
 
@@ -268,13 +232,24 @@ public final class BudgetEngine {
         Scope.parse(body.getString("scope")),
         Long.parseLong(body.getString("amount")),
         ScriptReply.refusals(body.getValue("over_cap")),
-        reply.layers(body),
+        layers(reply, body),
         reply.replayed());
   }
 
-  /** Builds a script call for the windows and time (epoch ms) of one attempt. */
-  @FunctionalInterface
-  interface CallFactory {
-    BudgetCall create(CalendarWindows windows, long nowMillis);
+  /** The layers a reply lists, each with the moment its window resets. */
+  private static List<LayerStatus> layers(ScriptReply reply, JsonObject body) {
+    List<LayerStatus> layers = new ArrayList<>();
+    for (JsonObject entry : ScriptReply.objects(body.getValue("layers"))) {
+      Window window = Window.fromWireName(entry.getString("window"));
+      layers.add(
+          new LayerStatus(
+              Scope.parse(entry.getString("scope")),
+              window,
+              Long.parseLong(entry.getString("cap")),
+              Long.parseLong(entry.getString("spent")),
+              Long.parseLong(entry.getString("reserved")),
+              reply.windows().resetsAt(window)));
+    }
+    return layers;
   }
 }

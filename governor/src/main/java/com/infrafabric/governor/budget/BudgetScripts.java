@@ -1,28 +1,55 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.ScriptArgs;
 import java.util.List;
 
 /**
- * The budget engine's Lua scripts, each prefixed with the shared {@code budget_lib.lua} so that the
- * key layout, window handling and ledger format are written once.
+ * The budget engine's Lua scripts ({@code lua/governor/budget/}) and the arguments each takes, by
+ * name. All but {@code put_budget} are tenant scripts: {@code budget_lib.lua} comes first, so that
+ * the key layout, window handling and ledger format are written once, and their arguments follow
+ * {@link TenantScripts#HEADER}.
  */
 final class BudgetScripts {
 
-  static final LuaScript RESERVE = withLibrary("reserve");
-  static final LuaScript COMMIT = withLibrary("commit");
-  static final LuaScript RELEASE = withLibrary("release");
-  static final LuaScript CHARGE = withLibrary("charge");
-  static final LuaScript EXPIRE = withLibrary("expire");
-  static final LuaScript STATUS = withLibrary("status");
-  static final LuaScript PUT_BUDGET = LuaScript.fromResource(BudgetScripts.class, "put_budget");
+  static final LuaScript RESERVE =
+      tenantScript(
+          "reserve",
+          ScriptArgs.of(
+              "reservation_id",
+              "amount",
+              "expires_at",
+              "model",
+              "pricing_version",
+              "estimated_input_tokens",
+              "estimated_output_tokens",
+              "scope"));
+  static final LuaScript COMMIT =
+      tenantScript(
+          "commit",
+          ScriptArgs.of("reservation_id").group("spend", TenantScripts.SPEND).then("subtree"));
+  static final LuaScript RELEASE =
+      tenantScript("release", ScriptArgs.of("reservation_id", "subtree"));
+  static final LuaScript CHARGE =
+      tenantScript(
+          "charge", ScriptArgs.of("charge_id").group("spend", TenantScripts.SPEND).then("scope"));
+  static final LuaScript EXPIRE = tenantScript("expire", ScriptArgs.of("max"));
+  static final LuaScript STATUS = tenantScript("status", ScriptArgs.of("scope"));
+  static final LuaScript PUT_BUDGET =
+      LuaScript.fromResource(
+          BudgetScripts.class,
+          "governor/budget/put_budget",
+          ScriptArgs.of("now", "scope").rest("caps"));
+  static final LuaScript USAGE_SNAPSHOT =
+      LuaScript.fromResource(BudgetScripts.class, "governor/budget/usage_snapshot");
 
   static final List<LuaScript> ALL =
       List.of(RESERVE, COMMIT, RELEASE, CHARGE, EXPIRE, STATUS, PUT_BUDGET);
 
   private BudgetScripts() {}
 
-  private static LuaScript withLibrary(String name) {
-    return TenantScripts.compose(BudgetScripts.class, name);
+  private static LuaScript tenantScript(String name, ScriptArgs args) {
+    return TenantScripts.compose(BudgetScripts.class, "governor/budget/" + name, args);
   }
 }

@@ -2,6 +2,10 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.ScriptReply;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,32 +43,38 @@ public final class Budgets {
   /** Creates or replaces the caps of {@code budget.scope()} and registers its tenant. */
   public Future<Void> put(Budget budget) {
     Scope scope = budget.scope();
-    List<String> args = new ArrayList<>();
-    args.add(Long.toString(engine.clock().millis()));
-    args.add(scope.path());
+    List<String> caps = new ArrayList<>();
     budget
         .limits()
         .forEach(
             (window, limit) -> {
-              args.add(window.wireName());
-              args.add(encode(limit));
+              caps.add(window.wireName());
+              caps.add(encode(limit));
             });
-    String config = BudgetKeys.of(scope.tenant()).config();
+    String config = TenantKeyNames.of(scope.tenant()).config();
+    List<String> argv =
+        BudgetScripts.PUT_BUDGET
+            .args()
+            .values()
+            .put("now", engine.tenantScripts().clock().millis())
+            .put("scope", scope.path())
+            .rest(caps)
+            .list();
     return registerTenant(scope.tenant())
-        .compose(ignored -> redis.eval(BudgetScripts.PUT_BUDGET, List.of(config), args))
+        .compose(ignored -> redis.eval(BudgetScripts.PUT_BUDGET, List.of(config), argv))
         .mapEmpty();
   }
 
   /** The caps of exactly this scope, if it has a budget. */
   public Future<Optional<Budget>> get(Scope scope) {
-    Request read = Request.cmd(Command.HMGET).arg(BudgetKeys.of(scope.tenant()).config());
+    Request read = Request.cmd(Command.HMGET).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(read::arg);
     return redis.send(read).map(values -> parse(scope, values));
   }
 
   /** Removes the caps of this scope (its recorded spend stays); true if it had a budget. */
   public Future<Boolean> delete(Scope scope) {
-    Request delete = Request.cmd(Command.HDEL).arg(BudgetKeys.of(scope.tenant()).config());
+    Request delete = Request.cmd(Command.HDEL).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(delete::arg);
     return redis.send(delete).map(deleted -> deleted.toInteger() > 0);
   }
@@ -75,30 +85,25 @@ public final class Budgets {
    */
   public Future<Void> setZone(String tenant, String zoneId) {
     ZoneId zone = zone(zoneId);
-    String config = BudgetKeys.of(new Scope(List.of(tenant)).tenant()).config();
+    String config = TenantKeyNames.of(new Scope(List.of(tenant)).tenant()).config();
     return registerTenant(tenant)
         .compose(
             ignored ->
                 redis.send(Request.cmd(Command.HSET).arg(config).arg("zone").arg(zone.getId())))
         .<Void>mapEmpty()
-        .onSuccess(ignored -> engine.learnZone(tenant, zone));
+        .onSuccess(ignored -> engine.tenantScripts().learnZone(tenant, zone));
   }
 
   /** Spend, holds and caps of a scope and each ancestor in the current windows, root first. */
   public Future<List<UsageStatus>> status(Scope scope) {
-    BudgetKeys keys = BudgetKeys.of(scope.tenant());
     return engine
-        .run(
-            scope.tenant(),
-            BudgetScripts.STATUS,
-            (windows, now) ->
-                BudgetCall.of(keys, windows, now, null, "", BudgetSettings.DEFAULTS)
-                    .arg(scope.path()))
+        .tenantScripts()
+        .run(scope.tenant(), BudgetScripts.STATUS, (args, now) -> args.put("scope", scope.path()))
         .map(reply -> usage(reply.orThrow(scope.path())));
   }
 
   private Future<Void> registerTenant(String tenant) {
-    return redis.send(Request.cmd(Command.SADD).arg(BudgetKeys.TENANTS).arg(tenant)).mapEmpty();
+    return redis.send(Request.cmd(Command.SADD).arg(TenantKeyNames.TENANTS).arg(tenant)).mapEmpty();
   }
 
   private static ZoneId zone(String zoneId) {
@@ -114,7 +119,7 @@ public final class Budgets {
 
   /** The config field of each window, in {@link Window} order. */
   private static List<String> capFields(Scope scope) {
-    return Arrays.stream(Window.values()).map(w -> BudgetKeys.capField(scope, w)).toList();
+    return Arrays.stream(Window.values()).map(w -> TenantKeyNames.capField(scope, w)).toList();
   }
 
   /** {@code cap} or {@code cap;pct,pct}, as {@code budget_lib.lua} reads it. */

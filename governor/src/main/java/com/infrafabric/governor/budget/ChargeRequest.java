@@ -1,5 +1,8 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
 import java.util.Objects;
 
 /**

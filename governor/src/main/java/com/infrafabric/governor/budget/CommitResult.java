@@ -1,5 +1,8 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.LayerStatus;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
 import java.util.List;
 
 /**

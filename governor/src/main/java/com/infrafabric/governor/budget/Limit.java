@@ -2,6 +2,7 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.Money;
 import java.util.List;
 import java.util.Map;
 

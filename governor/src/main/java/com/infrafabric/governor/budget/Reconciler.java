@@ -2,6 +2,10 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.tenant.CalendarWindows;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
@@ -29,8 +33,6 @@ import java.util.Set;
  */
 public final class Reconciler {
 
-  static final LuaScript SNAPSHOT = LuaScript.fromResource(Reconciler.class, "usage_snapshot");
-
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
 
@@ -46,17 +48,17 @@ public final class Reconciler {
 
   /** The Lua script reconciliation runs (to load at start, check for readiness). */
   public static LuaScript script() {
-    return SNAPSHOT;
+    return BudgetScripts.USAGE_SNAPSHOT;
   }
 
   public Future<ReconciliationReport> reconcile(String tenant) {
-    BudgetKeys keys = BudgetKeys.of(tenant);
+    TenantKeyNames keys = TenantKeyNames.of(tenant);
     return usageKeys(keys, "0", new LinkedHashSet<>())
         .compose(usageKeys -> snapshot(keys, new ArrayList<>(usageKeys)))
         .compose(snapshot -> compare(tenant, snapshot));
   }
 
-  private Future<Set<String>> usageKeys(BudgetKeys keys, String cursor, Set<String> found) {
+  private Future<Set<String>> usageKeys(TenantKeyNames keys, String cursor, Set<String> found) {
     Request scan =
         Request.cmd(Command.SCAN)
             .arg(cursor)
@@ -76,12 +78,12 @@ public final class Reconciler {
             });
   }
 
-  private Future<Snapshot> snapshot(BudgetKeys keys, List<String> usageKeys) {
+  private Future<Snapshot> snapshot(TenantKeyNames keys, List<String> usageKeys) {
     List<String> scriptKeys = new ArrayList<>(usageKeys.size() + 1);
     scriptKeys.add(keys.ledger());
     scriptKeys.addAll(usageKeys);
     return redis
-        .eval(SNAPSHOT, scriptKeys, List.of())
+        .eval(BudgetScripts.USAGE_SNAPSHOT, scriptKeys, List.of())
         .map(reply -> Snapshot.of(keys, usageKeys, reply));
   }
 
@@ -158,7 +160,7 @@ public final class Reconciler {
 
   /** Counter values ({spent, reserved}) by cell, as of ledger entry {@code lastId}. */
   private record Snapshot(String lastId, Map<Cell, long[]> counters) {
-    static Snapshot of(BudgetKeys keys, List<String> usageKeys, Response reply) {
+    static Snapshot of(TenantKeyNames keys, List<String> usageKeys, Response reply) {
       Map<Cell, long[]> counters = new HashMap<>();
       int prefix = keys.usagePattern().length() - 1;
       for (int i = 0; i < usageKeys.size(); i++) {

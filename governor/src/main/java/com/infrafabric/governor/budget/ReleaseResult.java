@@ -1,5 +1,8 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
+
 /**
  * A cancelled reservation, or one that had already ended.
  *

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.TenantCursor;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

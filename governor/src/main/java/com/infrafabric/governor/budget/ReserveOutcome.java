@@ -1,5 +1,9 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.policy.ModelDowngrade;
+import com.infrafabric.governor.tenant.LayerStatus;
+import com.infrafabric.governor.tenant.Refusal;
+import com.infrafabric.governor.tenant.ReservationId;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,7 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.Money;
+
 /**
  * The tokens one scope recorded in one window: the sums of many calls' {@code TokenUsage}, each
  * counter at most {@link Money#MAX_MICROS} (a recording that would pass it is refused).

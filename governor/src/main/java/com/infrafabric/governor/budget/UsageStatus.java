@@ -1,5 +1,7 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Window;
 import java.time.Instant;
 import java.util.OptionalLong;
 

@@ -1,22 +1,28 @@
 package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.budget.IdempotencyKey;
-import com.infrafabric.governor.budget.ReservationId;
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.ScriptReply;
-import com.infrafabric.governor.budget.TenantScripts;
 import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.pricing.PricedSpend;
+import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.tenant.Fingerprint;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.ScriptReply;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Hands tasks to agents: claim, heartbeat, finish, and lease expiry.
@@ -42,19 +48,52 @@ import java.util.Objects;
  */
 public final class ClaimEngine {
 
-  private static final LuaScript CLAIM = claimScript("claim");
-  private static final LuaScript HEARTBEAT = claimScript("heartbeat");
-  private static final LuaScript FINISH = claimScript("finish");
-  private static final LuaScript EXPIRE = claimScript("claim_expire");
+  /**
+   * The arguments every claim script reads after the tenant header ({@code claim_lib.lua}): the
+   * default policy, for fields the tenant's policy lacks, and the lazy expiry batch.
+   */
+  static final ScriptArgs COMMON =
+      ScriptArgs.NONE.group("policy", TenantPolicy.SCRIPT_FIELDS).then("lazy_batch");
+
+  static final LuaScript CLAIM =
+      claimScript(
+          "claim",
+          COMMON.then(
+              "reservation_id",
+              "task_id",
+              "scope",
+              "max_cost",
+              "max_agents",
+              "required",
+              "candidates"));
+  static final LuaScript HEARTBEAT =
+      claimScript("heartbeat", COMMON.then("task_id", "lease", "agent_id", "subtree"));
+  static final LuaScript FINISH =
+      claimScript(
+          "finish",
+          COMMON
+              .then("task_id", "lease", "agent_id", "outcome", "latency_ms")
+              .group("spend", TenantScripts.SPEND)
+              .then("subtree"));
+  static final LuaScript EXPIRE = claimScript("claim_expire", COMMON.then("max"));
 
   private final TenantScripts scripts;
+  private final Supplier<PricingCatalogue> pricing;
   private final RedisStore redis;
   private final ClaimSettings settings;
   private final ClaimMetrics metrics;
 
+  /**
+   * @param pricing the current pricing catalogue, which prices a finished claim's spend
+   */
   public ClaimEngine(
-      TenantScripts scripts, RedisStore redis, ClaimSettings settings, MeterRegistry meters) {
+      TenantScripts scripts,
+      Supplier<PricingCatalogue> pricing,
+      RedisStore redis,
+      ClaimSettings settings,
+      MeterRegistry meters) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
+    this.pricing = Objects.requireNonNull(pricing, "pricing");
     this.redis = Objects.requireNonNull(redis, "redis");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = new ClaimMetrics(meters);
@@ -68,31 +107,29 @@ public final class ClaimEngine {
   /** Hands the task to the best eligible agent, or says why nobody can have it. */
   public Future<ClaimOutcome> claim(ClaimRequest request) {
     TaskSpec task = request.task();
-    ReservationId reservation = TenantScripts.newReservationId(task.tenant());
+    ReservationId reservation = ReservationId.generate(task.tenant());
     String fingerprint =
-        TenantScripts.fingerprint(
+        Fingerprint.of(
             "claim",
             task.id(),
             task.scope(),
             task.required().encoded(),
             task.maxCostMicros(),
             task.maxAgents());
-    List<String> args =
-        args(
-            reservation.toString(),
-            task.id(),
-            task.scope().path(),
-            Long.toString(task.maxCostMicros()),
-            Integer.toString(task.maxAgents()),
-            task.required().encoded(),
-            Integer.toString(settings.candidatesPerCapability()));
     return run(
             task.tenant(),
             CLAIM,
             request.idempotencyKey(),
             fingerprint,
             reservation,
-            args,
+            args ->
+                args.put("reservation_id", reservation.toString())
+                    .put("task_id", task.id())
+                    .put("scope", task.scope().path())
+                    .put("max_cost", task.maxCostMicros())
+                    .put("max_agents", task.maxAgents())
+                    .put("required", task.required().encoded())
+                    .put("candidates", settings.candidatesPerCapability()),
             task.id())
         .map(reply -> ClaimReplies.claim(reply, task))
         .onSuccess(metrics::claim);
@@ -101,19 +138,18 @@ public final class ClaimEngine {
   /** Extends a lease by the policy's lease TTL, or says it is lost. */
   public Future<HeartbeatOutcome> heartbeat(HeartbeatRequest request) {
     LeaseId lease = request.lease();
-    String fingerprint =
-        TenantScripts.fingerprint(
-            "heartbeat", lease, request.agentId(), TenantScripts.subtreeArg(request.within()));
-    List<String> args = new ArrayList<>(lease.scriptArgs());
-    args.add(request.agentId());
-    args.add(TenantScripts.subtreeArg(request.within()));
+    String subtree = Scope.subtreeArg(request.within());
+    String fingerprint = Fingerprint.of("heartbeat", lease, request.agentId(), subtree);
     return run(
             lease.tenant(),
             HEARTBEAT,
             request.idempotencyKey(),
             fingerprint,
             null,
-            args(args),
+            args -> {
+              lease.putArgs(args);
+              args.put("agent_id", request.agentId()).put("subtree", subtree);
+            },
             lease.toString())
         .map(reply -> ClaimReplies.heartbeat(reply, lease));
   }
@@ -124,28 +160,31 @@ public final class ClaimEngine {
    */
   public Future<FinishResult> finish(FinishRequest request) {
     LeaseId lease = request.lease();
+    String subtree = Scope.subtreeArg(request.within());
     String fingerprint =
-        TenantScripts.fingerprint(
+        Fingerprint.of(
             "finish",
             lease,
             request.agentId(),
             request.outcome(),
             request.actual(),
             request.latency().toMillis(),
-            TenantScripts.subtreeArg(request.within()));
-    List<String> args = new ArrayList<>(lease.scriptArgs());
-    args.add(request.agentId());
-    args.add(request.outcome().wireName());
-    args.add(Long.toString(request.latency().toMillis()));
-    args.addAll(scripts.spendArgs(request.actual()));
-    args.add(TenantScripts.subtreeArg(request.within()));
+            subtree);
+    PricedSpend actual = PricedSpend.of(request.actual(), pricing.get());
     return run(
             lease.tenant(),
             FINISH,
             request.idempotencyKey(),
             fingerprint,
             null,
-            args(args),
+            args -> {
+              lease.putArgs(args);
+              args.put("agent_id", request.agentId())
+                  .put("outcome", request.outcome().wireName())
+                  .put("latency_ms", request.latency().toMillis())
+                  .put("subtree", subtree);
+              actual.putArgs(args, "spend");
+            },
             lease.toString())
         .map(reply -> ClaimReplies.finish(reply, lease))
         .onSuccess(
@@ -164,14 +203,14 @@ public final class ClaimEngine {
    */
   public Future<Integer> expireDue(String tenant, int max) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
-    return run(tenant, EXPIRE, null, "", null, args(List.of(Integer.toString(max))), tenant)
+    return run(tenant, EXPIRE, null, "", null, args -> args.put("max", max), tenant)
         .map(reply -> Integer.parseInt(reply.body().getString("expired")));
   }
 
   /** The tenant's claim spend and the wasted part of it, across every governor process. */
   public Future<CostWaste> costWaste(String tenant) {
     String key =
-        TenantScripts.tenantPrefix(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant))
+        TenantKeyNames.of(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant)).prefix()
             + "waste";
     return redis
         .send(Request.cmd(Command.HMGET).arg(key).arg("total").arg("wasted"))
@@ -184,10 +223,19 @@ public final class ClaimEngine {
       IdempotencyKey key,
       String fingerprint,
       ReservationId reservation,
-      List<String> args,
+      Consumer<ScriptArgs.Values> own,
       String subject) {
     return scripts
-        .run(tenant, script, key, fingerprint, reservation, args)
+        .run(
+            tenant,
+            script,
+            key,
+            fingerprint,
+            reservation,
+            (args, now) -> {
+              putCommon(args);
+              own.accept(args);
+            })
         .map(reply -> ClaimReplies.checked(reply, subject))
         .onSuccess(
             reply -> {
@@ -197,23 +245,25 @@ public final class ClaimEngine {
             });
   }
 
-  /** The claim scripts' header (the default policy, the lazy batch), then {@code own}. */
-  private List<String> args(String... own) {
-    return args(List.of(own));
-  }
-
-  private List<String> args(List<String> own) {
-    List<String> args = new ArrayList<>(TenantPolicy.DEFAULTS.scriptValues());
-    args.add(Integer.toString(settings.lazyBatch()));
-    args.addAll(own);
-    return args;
+  /** Fills {@link #COMMON}: the default policy and the lazy batch. */
+  private void putCommon(ScriptArgs.Values args) {
+    TenantPolicy.DEFAULTS
+        .scriptFields()
+        .forEach((field, value) -> args.put("policy." + field, value));
+    args.put("lazy_batch", settings.lazyBatch());
   }
 
   private static long number(Response value) {
     return value == null ? 0 : value.toLong();
   }
 
-  private static LuaScript claimScript(String body) {
-    return TenantScripts.compose(ClaimEngine.class, body, "agent_lib", "claim_score", "claim_lib");
+  private static LuaScript claimScript(String body, ScriptArgs args) {
+    return TenantScripts.compose(
+        ClaimEngine.class,
+        "governor/claim/" + body,
+        args,
+        "governor/registry/agent_lib",
+        "governor/claim/claim_score",
+        "governor/claim/claim_lib");
   }
 }

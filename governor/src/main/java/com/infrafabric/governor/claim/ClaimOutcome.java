@@ -1,7 +1,7 @@
 package com.infrafabric.governor.claim;
 
-import com.infrafabric.governor.budget.Refusal;
-import com.infrafabric.governor.budget.ReservationId;
+import com.infrafabric.governor.tenant.Refusal;
+import com.infrafabric.governor.tenant.ReservationId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

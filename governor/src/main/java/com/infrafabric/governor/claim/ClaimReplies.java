@@ -2,14 +2,14 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.ReservationId;
-import com.infrafabric.governor.budget.ScriptReply;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
 import com.infrafabric.governor.claim.HeartbeatOutcome.Extended;
 import com.infrafabric.governor.claim.HeartbeatOutcome.Lost;
 import com.infrafabric.governor.registry.BreakerState;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.ScriptReply;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package com.infrafabric.governor.claim;
 
-import com.infrafabric.governor.budget.IdempotencyKey;
+import com.infrafabric.governor.tenant.IdempotencyKey;
 import java.util.Objects;
 
 /**

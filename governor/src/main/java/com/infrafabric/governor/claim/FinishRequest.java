@@ -2,9 +2,9 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.IdempotencyKey;
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.Spend;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

@@ -1,8 +1,8 @@
 package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.budget.IdempotencyKey;
-import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
 import java.util.Objects;
 
 /**

@@ -2,10 +2,10 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.Fields;
-import java.util.List;
+import com.infrafabric.platform.redis.ScriptArgs;
 
 /**
  * Names one claim of a task: the {@code number}-th agent to own it. Written {@code
@@ -44,8 +44,9 @@ public record LeaseId(String tenant, String taskId, int number) {
   }
 
   /** The script arguments naming this lease: task id, then number. */
-  List<String> scriptArgs() {
-    return List.of(taskId, Integer.toString(number));
+  /** Puts the lease's {@code task_id} and {@code lease} number into a claim script's arguments. */
+  void putArgs(ScriptArgs.Values args) {
+    args.put("task_id", taskId).put("lease", number);
   }
 
   private static GovernorException malformed() {

@@ -2,10 +2,10 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.Money;
-import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.CapabilitySet;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Scope;
 import java.util.Map;
 import java.util.Objects;
 

@@ -1,6 +1,6 @@
 package com.infrafabric.governor.events;
 
-import com.infrafabric.governor.budget.TenantCursor;
+import com.infrafabric.governor.tenant.TenantCursor;
 import com.infrafabric.platform.redis.RedisCommandException;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.Counter;

@@ -7,13 +7,13 @@ import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.ModelDowngrade;
-import com.infrafabric.governor.budget.Money;
-import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.policy.ModelDowngrade;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.registry.AgentStatus;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;

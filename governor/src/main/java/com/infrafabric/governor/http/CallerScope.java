@@ -1,7 +1,7 @@
 package com.infrafabric.governor.http;
 
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;

@@ -6,8 +6,6 @@ import static com.infrafabric.governor.http.CallerScope.AUDITOR;
 import static com.infrafabric.governor.http.CallerScope.DISPATCHER;
 import static com.infrafabric.platform.http.Responses.respond;
 
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.Spend;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.ClaimOutcome;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
@@ -22,6 +20,8 @@ import com.infrafabric.governor.claim.TaskOutcome;
 import com.infrafabric.governor.claim.TaskSpec;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.CapabilitySet;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;

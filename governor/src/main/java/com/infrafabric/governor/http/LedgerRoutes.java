@@ -5,11 +5,11 @@ import static com.infrafabric.governor.http.CallerScope.AUDITOR;
 import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.budget.Reconciler;
-import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.EventStream;
 import com.infrafabric.governor.events.TenantEvent;
 import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;

@@ -2,7 +2,7 @@ package com.infrafabric.governor.ledger;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.Scope;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;

@@ -1,10 +1,11 @@
 package com.infrafabric.governor.policy;
 
 import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.TenantScripts;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -21,7 +22,9 @@ import java.util.Map;
  */
 public final class TenantPolicies {
 
-  private static final LuaScript PUT = LuaScript.fromResource(TenantPolicies.class, "put_policy");
+  private static final LuaScript PUT =
+      LuaScript.fromResource(
+          TenantPolicies.class, "governor/policy/put_policy", ScriptArgs.NONE.rest("fields"));
 
   private final RedisStore redis;
 
@@ -44,7 +47,7 @@ public final class TenantPolicies {
               args.add(name);
               args.add(value);
             });
-    return redis.eval(PUT, List.of(key(tenant)), args).mapEmpty();
+    return redis.eval(PUT, List.of(key(tenant)), PUT.args().values().rest(args).list()).mapEmpty();
   }
 
   /** The policy of {@code tenant}, or the defaults if it has none. */
@@ -56,7 +59,7 @@ public final class TenantPolicies {
   }
 
   private static String key(String tenant) {
-    return TenantScripts.tenantPrefix(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant))
+    return TenantKeyNames.of(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant)).prefix()
         + "policy";
   }
 

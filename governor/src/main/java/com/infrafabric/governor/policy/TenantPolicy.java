@@ -2,8 +2,7 @@ package com.infrafabric.governor.policy;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.ModelDowngrade;
-import com.infrafabric.governor.budget.Money;
+import com.infrafabric.governor.tenant.Money;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,10 +55,10 @@ public record TenantPolicy(
   public static final TenantPolicy DEFAULTS = builder().build();
 
   /**
-   * The policy hash fields the claim scripts read, in the order {@code load_policy()} in {@code
-   * claim_lib.lua} expects their defaults.
+   * The policy hash fields the claim scripts read ({@code load_policy()} in {@code claim_lib.lua}),
+   * which also name the members of the claim scripts' default policy argument group.
    */
-  static final List<String> SCRIPT_FIELDS =
+  public static final List<String> SCRIPT_FIELDS =
       List.of(
           "min_match",
           "max_agents",
@@ -107,25 +106,22 @@ public record TenantPolicy(
         .downgrades(downgrades);
   }
 
-  /** The values of {@link #SCRIPT_FIELDS}, in that order, as the scripts read them. */
-  public List<String> scriptValues() {
-    return List.of(
-        Integer.toString(minMatchPermille),
-        Integer.toString(maxAgentsPerTask),
-        Long.toString(maxCostPerTaskMicros),
-        Integer.toString(breakerFailures),
-        Long.toString(breakerCooldown.toMillis()),
-        Long.toString(leaseTtl.toMillis()),
-        Integer.toString(reputationWeightPermille));
+  /** The value of each of {@link #SCRIPT_FIELDS}, as the scripts read them. */
+  public Map<String, String> scriptFields() {
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("min_match", Integer.toString(minMatchPermille));
+    fields.put("max_agents", Integer.toString(maxAgentsPerTask));
+    fields.put("max_cost", Long.toString(maxCostPerTaskMicros));
+    fields.put("brk_fails", Integer.toString(breakerFailures));
+    fields.put("brk_cool", Long.toString(breakerCooldown.toMillis()));
+    fields.put("lease_ttl", Long.toString(leaseTtl.toMillis()));
+    fields.put("rep_weight", Integer.toString(reputationWeightPermille));
+    return fields;
   }
 
-  /** Every field of the policy hash: {@link #SCRIPT_FIELDS}, then one per downgrade. */
+  /** Every field of the policy hash: {@link #scriptFields()}, then one per downgrade. */
   Map<String, String> fields() {
-    Map<String, String> fields = new LinkedHashMap<>();
-    List<String> values = scriptValues();
-    for (int i = 0; i < SCRIPT_FIELDS.size(); i++) {
-      fields.put(SCRIPT_FIELDS.get(i), values.get(i));
-    }
+    Map<String, String> fields = scriptFields();
     downgrades.forEach(d -> fields.put(d.policyField(), d.policyValue()));
     return fields;
   }

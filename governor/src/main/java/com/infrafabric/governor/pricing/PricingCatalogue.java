@@ -2,6 +2,7 @@ package com.infrafabric.governor.pricing;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.TokenUsage;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -4,6 +4,7 @@ import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,9 +24,13 @@ import java.util.function.Supplier;
  */
 public final class PricingCatalogues implements Supplier<PricingCatalogue> {
 
-  static final LuaScript READ = LuaScript.fromResource(PricingCatalogues.class, "read_pricing");
+  static final LuaScript READ =
+      LuaScript.fromResource(PricingCatalogues.class, "governor/pricing/read_pricing");
   static final LuaScript REPLACE =
-      LuaScript.fromResource(PricingCatalogues.class, "replace_pricing");
+      LuaScript.fromResource(
+          PricingCatalogues.class,
+          "governor/pricing/replace_pricing",
+          ScriptArgs.of("expected_version", "models"));
   public static final List<LuaScript> SCRIPTS = List.of(READ, REPLACE);
 
   private static final String VERSION_KEY = "gov:{pricing}:version";
@@ -65,7 +70,12 @@ public final class PricingCatalogues implements Supplier<PricingCatalogue> {
         .eval(
             REPLACE,
             List.of(VERSION_KEY, HISTORY_PREFIX),
-            List.of(Long.toString(expectedVersion), json))
+            REPLACE
+                .args()
+                .values()
+                .put("expected_version", expectedVersion)
+                .put("models", json)
+                .list())
         .map(
             reply -> {
               long version = reply.get(1).toLong();

@@ -2,15 +2,15 @@ package com.infrafabric.governor.registry;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.Money;
-import com.infrafabric.governor.budget.Scope;
 import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.auth.TokenSpec;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.Fields;
+import com.infrafabric.platform.redis.ScriptArgs;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -99,16 +99,15 @@ public record AgentContract(
   }
 
   /** The script arguments of a registration, in {@code agent_put.lua}'s order. */
-  List<String> scriptArgs(String fingerprint) {
-    return List.of(
-        agentId,
-        capabilities.encoded(),
-        model,
-        Long.toString(costPerTaskMicros),
-        Integer.toString(slots),
-        Long.toString(slo.toMillis()),
-        Long.toString(version),
-        fingerprint);
+  void putArgs(ScriptArgs.Values args, String fingerprint) {
+    args.put("agent_id", agentId)
+        .put("capabilities", capabilities.encoded())
+        .put("model", model)
+        .put("rate", costPerTaskMicros)
+        .put("slots", slots)
+        .put("slo_ms", slo.toMillis())
+        .put("version", version)
+        .put("contract_fingerprint", fingerprint);
   }
 
   private static String claim(Principal token, String name) {

@@ -2,11 +2,14 @@ package com.infrafabric.governor.registry;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.ScriptReply;
-import com.infrafabric.governor.budget.TenantScripts;
+import com.infrafabric.governor.tenant.Fingerprint;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.ScriptReply;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -29,9 +32,21 @@ import java.util.function.Consumer;
  */
 public final class AgentRegistry {
 
-  private static final LuaScript PUT = agentScript("agent_put");
-  private static final LuaScript STATUS = agentScript("agent_status");
-  private static final LuaScript RESET = agentScript("breaker_reset");
+  private static final LuaScript PUT =
+      agentScript(
+          "agent_put",
+          ScriptArgs.of(
+              "agent_id",
+              "capabilities",
+              "model",
+              "rate",
+              "slots",
+              "slo_ms",
+              "version",
+              "contract_fingerprint"));
+  private static final LuaScript STATUS =
+      agentScript("agent_status", ScriptArgs.of("agent_id", "status"));
+  private static final LuaScript RESET = agentScript("breaker_reset", ScriptArgs.of("agent_id"));
 
   private final TenantScripts scripts;
   private final AgentContracts contracts;
@@ -79,7 +94,7 @@ public final class AgentRegistry {
 
   public Future<Optional<Agent>> get(String tenant, String agentId) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
-    String key = TenantScripts.tenantPrefix(tenant(tenant)) + "a:" + agentId;
+    String key = TenantKeyNames.of(tenant(tenant)).prefix() + "a:" + agentId;
     return redis
         .send(Request.cmd(Command.HGETALL).arg(key))
         .map(
@@ -89,18 +104,18 @@ public final class AgentRegistry {
 
   /** Drains, disables or reactivates an agent; its leases run on. */
   public Future<Agent> setStatus(String tenant, String agentId, AgentStatus status) {
-    return change(tenant, agentId, STATUS, List.of(agentId, status.wireName()))
+    return change(tenant, agentId, STATUS, status.wireName())
         .map(body -> agent(tenant, agentId, body));
   }
 
   /** Removes an agent that holds no lease; its contract version is remembered. */
   public Future<Void> remove(String tenant, String agentId) {
-    return change(tenant, agentId, STATUS, List.of(agentId, "removed")).mapEmpty();
+    return change(tenant, agentId, STATUS, "removed").mapEmpty();
   }
 
   /** Closes an agent's breaker by hand and starts its failure count over. */
   public Future<Agent> resetBreaker(String tenant, String agentId) {
-    return change(tenant, agentId, RESET, List.of(agentId))
+    return change(tenant, agentId, RESET, null)
         .map(
             body -> {
               if (body.getBoolean("reset")) {
@@ -111,9 +126,9 @@ public final class AgentRegistry {
   }
 
   private Future<Agent> store(AgentContract contract) {
-    String fingerprint = TenantScripts.fingerprint("agent-contract", contract);
+    String fingerprint = Fingerprint.of("agent-contract", contract);
     return scripts
-        .run(contract.tenant(), PUT, null, "", null, contract.scriptArgs(fingerprint))
+        .run(contract.tenant(), PUT, (args, now) -> contract.putArgs(args, fingerprint))
         .map(
             reply -> {
               if ("stale".equals(reply.kind())) {
@@ -131,11 +146,20 @@ public final class AgentRegistry {
             });
   }
 
+  /** Runs a script on one agent, with its new {@code status} if the script takes one. */
   private Future<JsonObject> change(
-      String tenant, String agentId, LuaScript script, List<String> args) {
+      String tenant, String agentId, LuaScript script, String status) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
     return scripts
-        .run(tenant(tenant), script, null, "", null, args)
+        .run(
+            tenant(tenant),
+            script,
+            (args, now) -> {
+              args.put("agent_id", agentId);
+              if (status != null) {
+                args.put("status", status);
+              }
+            })
         .map(reply -> body(reply, agentId));
   }
 
@@ -171,7 +195,8 @@ public final class AgentRegistry {
     return Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
   }
 
-  private static LuaScript agentScript(String body) {
-    return TenantScripts.compose(AgentRegistry.class, body, "agent_lib");
+  private static LuaScript agentScript(String body, ScriptArgs args) {
+    return TenantScripts.compose(
+        AgentRegistry.class, "governor/registry/" + body, args, "governor/registry/agent_lib");
   }
 }

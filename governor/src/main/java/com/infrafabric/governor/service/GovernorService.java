@@ -1,12 +1,11 @@
 package com.infrafabric.governor.service;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReservationSweeper;
-import com.infrafabric.governor.budget.TenantScripts;
 import com.infrafabric.governor.claim.ClaimEngine;
-import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.WebhookDispatcher;
@@ -16,6 +15,7 @@ import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.AgentRegistry;
+import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.health.RedisReadinessCheck;
@@ -64,14 +64,16 @@ public final class GovernorService {
       Clock clock) {
     this.vertx = vertx;
     this.pricing = new PricingCatalogues(redis);
-    this.engine = new BudgetEngine(redis, pricing, clock, settings.budget());
+    BudgetSettings budget = settings.budget();
+    TenantScripts tenantScripts =
+        new TenantScripts(redis, clock, budget.idempotencyTtl(), budget.recordRetention());
+    this.engine = new BudgetEngine(tenantScripts, pricing, budget);
     this.budgets = new Budgets(redis, engine);
     Ledger ledger = new Ledger(redis);
     this.sweeper = new ReservationSweeper(redis, engine, 100, 100);
-    TenantScripts tenantScripts = new TenantScripts(engine);
-    this.claims = new ClaimEngine(tenantScripts, redis, ClaimSettings.DEFAULTS, meters);
+    this.claims = new ClaimEngine(tenantScripts, pricing, redis, settings.claims(), meters);
     this.leaseSweeper = new ReservationSweeper(redis, 100, t -> claims.expireDue(t, 100));
-    GovernorKeys keys = settings.keys();
+    TrustSettings keys = settings.trust();
     this.agents =
         new AgentRegistry(
             tenantScripts,

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.service;
 
 import com.infrafabric.governor.budget.BudgetSettings;
+import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
@@ -20,6 +21,8 @@ import java.util.List;
  * budget.maxReservationTtl      IF_BUDGET_MAX_RESERVATION_TTL      24h
  * budget.idempotencyTtl         IF_BUDGET_IDEMPOTENCY_TTL          25h (at least 24h)
  * budget.sweepInterval          IF_BUDGET_SWEEP_INTERVAL           1s
+ * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
+ * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
  * redis.commandTimeout          IF_REDIS_COMMAND_TIMEOUT           1s (fail-closed bound)
  * webhooks.urls                 IF_WEBHOOKS_URLS                   (none: delivery off)
  * webhooks.secret               IF_WEBHOOKS_SECRET                 HMAC key, secret
@@ -28,15 +31,17 @@ import java.util.List;
  * webhooks.maxAttempts          IF_WEBHOOKS_MAX_ATTEMPTS           8
  * </pre>
  *
- * <p>and the keys of {@link GovernorKeys}.
+ * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
+ * other settings type is built here, and governor/README.md lists every key.
  */
 public record GovernorSettings(
     PlatformSettings platform,
     BudgetSettings budget,
+    ClaimSettings claims,
     Duration sweepInterval,
     Duration redisCommandTimeout,
     WebhookSettings webhooks,
-    GovernorKeys keys) {
+    TrustSettings trust) {
 
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -47,6 +52,7 @@ public record GovernorSettings(
             config.duration("budget.maxReservationTtl", defaults.maxReservationTtl()),
             config.duration("budget.idempotencyTtl", defaults.idempotencyTtl()),
             defaults.recordRetention()),
+        claims(config),
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),
         new WebhookSettings(
@@ -56,12 +62,29 @@ public record GovernorSettings(
             config.duration("webhooks.firstRetry", WebhookSettings.NONE.firstRetry()),
             (int)
                 config.integer("webhooks.maxAttempts", WebhookSettings.NONE.maxAttempts(), 1, 100)),
-        new GovernorKeys(
+        new TrustSettings(
             Path.of(config.required("contracts.jwksFile")),
             config.required("contracts.issuer"),
             Path.of(config.required("grants.keyFile")),
-            config.string("grants.issuer", GovernorKeys.DEFAULT_GRANT_ISSUER),
-            config.string("grants.audience", GovernorKeys.DEFAULT_GRANT_AUDIENCE)));
+            config.string("grants.issuer", TrustSettings.DEFAULT_GRANT_ISSUER),
+            config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)));
+  }
+
+  /**
+   * The claim path's bounds; out-of-range values fail with ClaimSettings' message naming the key.
+   */
+  private static ClaimSettings claims(Config config) {
+    ClaimSettings defaults = ClaimSettings.DEFAULTS;
+    return new ClaimSettings(
+        (int)
+            config.integer(
+                "claim.candidatesPerCapability",
+                defaults.candidatesPerCapability(),
+                Integer.MIN_VALUE,
+                Integer.MAX_VALUE),
+        (int)
+            config.integer(
+                "claim.lazyBatch", defaults.lazyBatch(), Integer.MIN_VALUE, Integer.MAX_VALUE));
   }
 
   private static List<URI> urls(List<String> values) {

@@ -4,6 +4,7 @@ import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.MutableClock;

@@ -10,8 +10,14 @@ import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.pricing.ModelPrice;
-import com.infrafabric.governor.pricing.TokenUsage;
 import com.infrafabric.governor.service.GovernorService;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.testing.Await;
@@ -233,7 +239,7 @@ class CounterLimitTest {
     Await.result(
         rig.redis.send(
             Request.cmd(Command.HSET)
-                .arg(BudgetKeys.of(Scope.parse(scope).tenant()).usage(Scope.parse(scope)))
+                .arg(TenantKeyNames.of(Scope.parse(scope).tenant()).usage(Scope.parse(scope)))
                 .arg(windowId + ".t")
                 .arg(inputTokens + ",0,0")));
   }

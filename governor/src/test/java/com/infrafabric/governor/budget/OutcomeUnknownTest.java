@@ -2,6 +2,10 @@ package com.infrafabric.governor.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.redis.RedisUnavailableException;
 import com.infrafabric.platform.testing.Await;

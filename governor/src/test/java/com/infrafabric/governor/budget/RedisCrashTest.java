@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.redis.ManagedRedisServer.AppendFsync;
 import com.infrafabric.platform.redis.RedisUnavailableException;

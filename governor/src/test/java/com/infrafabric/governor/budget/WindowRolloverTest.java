@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.tenant.LayerStatus;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;

@@ -5,12 +5,12 @@ import static com.infrafabric.governor.testing.ClaimRig.task;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.BreakerState;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;

@@ -7,10 +7,10 @@ import static com.infrafabric.governor.testing.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.budget.Money;
-import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.HeartbeatOutcome.Extended;
+import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;

@@ -6,8 +6,8 @@ import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.budget.ReservationSweeper;
-import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.platform.grant.GrantRevocation;
 import com.infrafabric.platform.testing.Await;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.ScriptArgs;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -35,9 +36,10 @@ class ScoringTest {
   private static final LuaScript PROBE =
       LuaScript.of(
           "score_probe",
-          LuaScript.fromResource(ClaimEngine.class, "claim_score").source()
+          LuaScript.text(ClaimEngine.class, "governor/claim/claim_score")
               + "\n"
-              + LuaScript.fromResource(ScoringTest.class, "score_probe").source());
+              + LuaScript.text(ScoringTest.class, "governor/claim/score_probe"),
+          ScriptArgs.of("items", "required", "required_count", "min_match", "limit", "mode"));
 
   private static GovernorRig rig;
 
@@ -161,13 +163,18 @@ class ScoringTest {
   private static List<String> bounded(
       int topK, int required, int minMatch, List<Object> first, List<Object> second) {
     List<String> args =
-        List.of(
-            new JsonArray(List.of(new JsonArray(first), new JsonArray(second))).encode(),
-            "{}",
-            Integer.toString(required),
-            Integer.toString(minMatch),
-            Integer.toString(topK),
-            "bound");
+        PROBE
+            .args()
+            .values()
+            .put(
+                "items",
+                new JsonArray(List.of(new JsonArray(first), new JsonArray(second))).encode())
+            .put("required", "{}")
+            .put("required_count", required)
+            .put("min_match", minMatch)
+            .put("limit", topK)
+            .put("mode", "bound")
+            .list();
     Response reply = Await.result(rig.redis.eval(PROBE, List.of(), args));
     List<String> kept = new ArrayList<>();
     reply.forEach(item -> kept.add(item.toString()));
@@ -191,13 +198,16 @@ class ScoringTest {
   private static List<String> rank(
       Map<String, Integer> required, int minMatch, long maxCost, JsonObject... candidates) {
     List<String> args =
-        List.of(
-            new JsonArray(List.of((Object[]) candidates)).encode(),
-            new JsonObject(Map.copyOf(required)).encode(),
-            Integer.toString(required.size()),
-            Integer.toString(minMatch),
-            Long.toString(maxCost),
-            "pick");
+        PROBE
+            .args()
+            .values()
+            .put("items", new JsonArray(List.of((Object[]) candidates)).encode())
+            .put("required", new JsonObject(Map.copyOf(required)).encode())
+            .put("required_count", required.size())
+            .put("min_match", minMatch)
+            .put("limit", maxCost)
+            .put("mode", "pick")
+            .list();
     Response reply = Await.result(rig.redis.eval(PROBE, List.of(), args));
     List<String> ranked = new ArrayList<>();
     reply.forEach(item -> ranked.add(item.toString()));

@@ -4,8 +4,8 @@ import static com.infrafabric.governor.testing.ClaimRig.task;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.testing.Await;

@@ -4,7 +4,7 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
-import com.infrafabric.governor.service.GovernorKeys;
+import com.infrafabric.governor.service.TrustSettings;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
@@ -96,8 +96,8 @@ class ClaimApiTest {
             rig.vertx,
             JwtSettings.of(
                 directory.resolve("grant-jwks.json"),
-                GovernorKeys.DEFAULT_GRANT_ISSUER,
-                GovernorKeys.DEFAULT_GRANT_AUDIENCE),
+                TrustSettings.DEFAULT_GRANT_ISSUER,
+                TrustSettings.DEFAULT_GRANT_AUDIENCE),
             rig.clock);
     GrantCheck check = Await.result(GrantTokens.verify(chassis, claim.getString("grant")));
     assertThat(check).isInstanceOf(GrantCheck.Valid.class);

@@ -3,8 +3,8 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.budget.Money;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.RedisServerExtension;

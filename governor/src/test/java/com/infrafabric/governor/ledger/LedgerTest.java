@@ -3,8 +3,8 @@ package com.infrafabric.governor.ledger;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.Window;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;

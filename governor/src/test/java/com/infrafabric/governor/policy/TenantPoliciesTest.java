@@ -3,7 +3,6 @@ package com.infrafabric.governor.policy;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.budget.ModelDowngrade;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;

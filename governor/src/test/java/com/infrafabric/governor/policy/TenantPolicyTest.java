@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
-import com.infrafabric.governor.budget.ModelDowngrade;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

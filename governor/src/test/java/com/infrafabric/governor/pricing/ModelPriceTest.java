@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.TokenUsage;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,5 @@
 package com.infrafabric.governor.testing;
 
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.Spend;
-import com.infrafabric.governor.budget.TenantScripts;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.ClaimOutcome;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
@@ -22,6 +19,9 @@ import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.registry.CapabilitySet;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
@@ -59,12 +59,13 @@ public final class ClaimRig implements AutoCloseable {
     this.governor = new GovernorRig(endpoint, clock);
     this.clock = clock;
     this.operator = TestTokens.create(keyDirectory, clock);
-    this.scripts = new TenantScripts(governor.engine);
+    this.scripts = governor.scripts;
     this.contracts =
         AgentContracts.create(governor.vertx, operator.jwksFile(), TestTokens.ISSUER, clock);
     this.registry = new AgentRegistry(scripts, contracts, governor.redis, meters);
     this.policies = new TenantPolicies(governor.redis);
-    this.claims = new ClaimEngine(scripts, governor.redis, ClaimSettings.DEFAULTS, meters);
+    this.claims =
+        new ClaimEngine(scripts, governor.pricing, governor.redis, ClaimSettings.DEFAULTS, meters);
   }
 
   /** A task on {@code scope} requiring {@code required}, at most {@code maxCost}, 3 agents. */

@@ -8,24 +8,25 @@ import com.infrafabric.governor.budget.ChargeRequest;
 import com.infrafabric.governor.budget.ChargeResult;
 import com.infrafabric.governor.budget.CommitRequest;
 import com.infrafabric.governor.budget.CommitResult;
-import com.infrafabric.governor.budget.IdempotencyKey;
 import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReconciliationReport;
 import com.infrafabric.governor.budget.ReleaseResult;
-import com.infrafabric.governor.budget.ReservationId;
 import com.infrafabric.governor.budget.ReservationSweeper;
 import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
-import com.infrafabric.governor.budget.Scope;
-import com.infrafabric.governor.budget.Spend;
 import com.infrafabric.governor.budget.UsageStatus;
-import com.infrafabric.governor.budget.Window;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
@@ -62,6 +63,7 @@ public final class GovernorRig implements AutoCloseable {
   public final RedisStore redis;
   public final MutableClock clock;
   public final PricingCatalogues pricing;
+  public final TenantScripts scripts;
   public final BudgetEngine engine;
   public final Budgets budgets;
   public final Ledger ledger;
@@ -77,7 +79,13 @@ public final class GovernorRig implements AutoCloseable {
             new SimpleMeterRegistry());
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
-    this.engine = new BudgetEngine(redis, pricing, clock, BudgetSettings.DEFAULTS);
+    this.scripts =
+        new TenantScripts(
+            redis,
+            clock,
+            BudgetSettings.DEFAULTS.idempotencyTtl(),
+            BudgetSettings.DEFAULTS.recordRetention());
+    this.engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
     this.budgets = new Budgets(redis, engine);
     this.ledger = new Ledger(redis);
     this.reconciler = new Reconciler(redis, ledger, clock);

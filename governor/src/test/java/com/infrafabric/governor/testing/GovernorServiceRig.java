@@ -1,11 +1,12 @@
 package com.infrafabric.governor.testing;
 
 import com.infrafabric.governor.budget.BudgetSettings;
+import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
-import com.infrafabric.governor.service.GovernorKeys;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.governor.service.TrustSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
@@ -72,15 +73,16 @@ public final class GovernorServiceRig implements AutoCloseable {
                 RateLimitPolicy.uniform("governor", RateLimit.perMinute(1_000_000)),
                 Optional.empty()),
             BudgetSettings.DEFAULTS,
+            ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             COMMAND_TIMEOUT,
             webhooks,
-            new GovernorKeys(
+            new TrustSettings(
                 tokens.jwksFile(),
                 TestTokens.ISSUER,
                 grantKey(directory),
-                GovernorKeys.DEFAULT_GRANT_ISSUER,
-                GovernorKeys.DEFAULT_GRANT_AUDIENCE));
+                TrustSettings.DEFAULT_GRANT_ISSUER,
+                TrustSettings.DEFAULT_GRANT_AUDIENCE));
     this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());
     Await.result(

@@ -2,6 +2,7 @@ package com.infrafabric.platform.ratelimit;
 
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ClientSideConfig;
 import io.github.bucket4j.distributed.proxy.generic.compare_and_swap.AbstractCompareAndSwapBasedProxyManager;
@@ -27,7 +28,11 @@ import java.util.concurrent.CompletableFuture;
  */
 final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<String> {
 
-  static final LuaScript CAS = LuaScript.fromResource(RedisBucketStore.class, "bucket_cas");
+  static final LuaScript CAS =
+      LuaScript.fromResource(
+          RedisBucketStore.class,
+          "platform/ratelimit/bucket_cas",
+          ScriptArgs.of("expected_state", "new_state", "ttl_ms"));
 
   private final RedisStore store;
   private final ExpirationAfterWriteStrategy expiration;
@@ -92,7 +97,15 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
         Math.max(1, expiration.calculateTimeToLiveMillis(newState, currentTimeNanos()));
     String expected = originalData == null ? "" : encode(originalData);
     return store
-        .eval(CAS, List.of(key), List.of(expected, encode(newData), Long.toString(ttlMillis)))
+        .eval(
+            CAS,
+            List.of(key),
+            CAS.args()
+                .values()
+                .put("expected_state", expected)
+                .put("new_state", encode(newData))
+                .put("ttl_ms", ttlMillis)
+                .list())
         .map(reply -> reply.toInteger() == 1);
   }
 

@@ -1,0 +1,87 @@
+package com.infrafabric.governor.policy;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.tenant.LayerStatus;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Advice a tenant policy gives on reservations for {@code fromModel}: once any budgeted layer has
+ * less than {@code belowRemainingPercent} of its cap left, use {@code toModel} instead (a small
+ * model rather than a large one), so work goes on longer on what is left. Advice only: the
+ * reservation is decided as requested.
+ *
+ * <p>The policy stores it in its hash as field {@link #policyField()} with value {@link
+ * #policyValue()}; {@code reserve.lua} reads that field for the model it reserves for.
+ *
+ * @param fromModel the model the advice is about
+ * @param toModel the cheaper model to use instead
+ * @param belowRemainingPercent 1..99: advise when remaining &lt; this percent of the cap
+ */
+public record ModelDowngrade(String fromModel, String toModel, int belowRemainingPercent) {
+
+  public ModelDowngrade {
+    requireModel("from", fromModel);
+    requireModel("to", toModel);
+    if (fromModel.equals(toModel)) {
+      throw invalid("downgrade of " + fromModel + " must name another model");
+    }
+    if (belowRemainingPercent < 1 || belowRemainingPercent > 99) {
+      throw invalid(
+          "downgrade of "
+              + fromModel
+              + ": remaining percent "
+              + belowRemainingPercent
+              + " is outside 1..99");
+    }
+  }
+
+  /** The model to use instead, if the tightest of {@code layers} is below the threshold. */
+  public Optional<String> advise(List<LayerStatus> layers) {
+    for (LayerStatus layer : layers) {
+      if (layer.remainingMicros() * 100 < (long) belowRemainingPercent * layer.capMicros()) {
+        return Optional.of(toModel);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The field of the tenant policy hash that holds this advice. */
+  public String policyField() {
+    return "dg:" + fromModel;
+  }
+
+  /** The value stored in {@link #policyField()}: {@code <toModel>;<percent>}. */
+  public String policyValue() {
+    return toModel + ';' + belowRemainingPercent;
+  }
+
+  /** Reads a stored {@link #policyValue()}; empty for an empty value (no advice for the model). */
+  public static Optional<ModelDowngrade> parse(String fromModel, String policyValue) {
+    if (policyValue == null || policyValue.isEmpty()) {
+      return Optional.empty();
+    }
+    int separator = policyValue.lastIndexOf(';');
+    return Optional.of(
+        new ModelDowngrade(
+            fromModel,
+            policyValue.substring(0, separator),
+            Integer.parseInt(policyValue.substring(separator + 1))));
+  }
+
+  private static void requireModel(String field, String model) {
+    if (!ModelPrice.isValidName(model)) {
+      throw new GovernorException(
+          ErrorCode.INVALID_POLICY,
+          "downgrade " + field + " model must be a model name of 1-128 characters",
+          Map.of("field", "downgrades"));
+    }
+  }
+
+  private static GovernorException invalid(String why) {
+    return new GovernorException(ErrorCode.INVALID_POLICY, why, Map.of("field", "downgrades"));
+  }
+}

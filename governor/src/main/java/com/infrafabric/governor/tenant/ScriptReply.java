@@ -1,0 +1,117 @@
+package com.infrafabric.governor.tenant;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A budget script's answer: a kind ({@code ok}, {@code replay}, {@code denied}, ...) and a JSON
+ * payload whose numbers are decimal strings, plus the windows the call was made in. Public so that
+ * scripts run through {@link TenantScripts} are read the same way as the budget's own.
+ */
+public record ScriptReply(String kind, String payload, CalendarWindows windows) {
+
+  /** The scripts' counter names ({@code beyond()} in budget_lib.lua) as the API names them. */
+  private static final Map<String, String> COUNTER_FIELDS =
+      Map.of(
+          "spent", "spent_micros",
+          "reserved", "reserved_micros",
+          "spent+reserved", "spent_plus_reserved_micros",
+          "tin", "input_tokens",
+          "tcin", "cached_input_tokens",
+          "tout", "output_tokens");
+
+  static ScriptReply of(Response response, CalendarWindows windows) {
+    return new ScriptReply(response.get(0).toString(), response.get(1).toString(), windows);
+  }
+
+  public boolean replayed() {
+    return "replay".equals(kind);
+  }
+
+  public JsonObject body() {
+    return new JsonObject(payload);
+  }
+
+  /**
+   * Throws the caller's error for the kinds every operation shares; returns this reply otherwise.
+   */
+  public ScriptReply orThrow(String subject) {
+    switch (kind) {
+      case "conflict" ->
+          throw new GovernorException(
+              ErrorCode.IDEMPOTENCY_CONFLICT,
+              "this idempotency key was already used for a different request");
+      case "unknown_tenant", "unknown_scope" ->
+          throw new GovernorException(
+              ErrorCode.SCOPE_UNKNOWN,
+              "no budget is defined on " + subject + " or any of its ancestors",
+              Map.of("scope", subject));
+      case "not_found" ->
+          throw new GovernorException(
+              ErrorCode.RESERVATION_NOT_FOUND, "reservation " + subject + " does not exist");
+      case "counter_limit" -> throw counterLimit(body());
+      case "not_active" ->
+          throw new GovernorException(
+              ErrorCode.RESERVATION_NOT_ACTIVE,
+              "reservation " + subject + " is already " + payload,
+              Map.of("state", payload));
+      default -> {
+        return this;
+      }
+    }
+  }
+
+  private static GovernorException counterLimit(JsonObject over) {
+    String counter = COUNTER_FIELDS.getOrDefault(over.getString("counter"), "unknown");
+    return new GovernorException(
+        ErrorCode.COUNTER_LIMIT,
+        "this operation would take "
+            + counter
+            + " of "
+            + over.getString("scope")
+            + " in its "
+            + over.getString("window")
+            + " window ("
+            + over.getString("window_id")
+            + ") past the maximum of "
+            + over.getString("max")
+            + "; nothing was recorded",
+        Map.of(
+            "scope", over.getString("scope"),
+            "window", over.getString("window"),
+            "window_id", over.getString("window_id"),
+            "counter", counter,
+            "max", Long.parseLong(over.getString("max"))));
+  }
+
+  /** The refusals of a {@code hold()} or a charge, as the scripts list them. */
+  public static List<Refusal> refusals(Object json) {
+    List<Refusal> refusals = new ArrayList<>();
+    for (JsonObject entry : objects(json)) {
+      refusals.add(
+          new Refusal(
+              Scope.parse(entry.getString("scope")),
+              Window.fromWireName(entry.getString("window")),
+              Long.parseLong(entry.getString("shortfall"))));
+    }
+    return refusals;
+  }
+
+  /** Lua's cjson writes an empty table as {@code {}}, so an absent list may be an empty object. */
+  public static List<JsonObject> objects(Object json) {
+    if (!(json instanceof JsonArray array)) {
+      return List.of();
+    }
+    List<JsonObject> objects = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      objects.add(array.getJsonObject(i));
+    }
+    return objects;
+  }
+}

@@ -1,0 +1,64 @@
+package com.infrafabric.governor.tenant;
+
+/**
+ * Names of the Redis keys of one tenant. Every name starts with {@code gov:{tenant}:}, so all keys
+ * a budget script touches share one hash tag and the scripts run unchanged on Redis Cluster.
+ */
+public final class TenantKeyNames {
+
+  /** The set of tenants the sweeper visits; outside any tenant's slot, never used by a script. */
+  public static final String TENANTS = "gov:tenants";
+
+  private final String prefix;
+
+  private TenantKeyNames(String tenant) {
+    this.prefix = "gov:{" + tenant + "}:";
+  }
+
+  public static TenantKeyNames of(String tenant) {
+    return new TenantKeyNames(tenant);
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  /** The tenant's zone and every cap of every scope: one read per script. */
+  public String config() {
+    return prefix + "config";
+  }
+
+  public String idempotency(IdempotencyKey key) {
+    return prefix + "idem:" + key.storedName();
+  }
+
+  public String ledger() {
+    return prefix + "ledger";
+  }
+
+  public String events() {
+    return prefix + "events";
+  }
+
+  public String reservationExpiry() {
+    return prefix + "rexp";
+  }
+
+  public String reservation(ReservationId id) {
+    return prefix + "r:" + id;
+  }
+
+  /** Field of the config hash holding one cap and its thresholds ({@code cap;pct,pct}). */
+  public static String capField(Scope scope, Window window) {
+    return scope.path() + '|' + window.wireName();
+  }
+
+  /** The usage counters of one scope, fields named {@code <window id>.<counter>}. */
+  public String usage(Scope scope) {
+    return prefix + "u:" + scope.path();
+  }
+
+  public String usagePattern() {
+    return prefix + "u:*";
+  }
+}

@@ -1,0 +1,228 @@
+package com.infrafabric.governor.tenant;
+
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs the scripts of one tenant: the budget's, the claim path's and the registry's, all built on
+ * {@code budget_lib.lua}.
+ *
+ * <p>Such a script is the budget library, then the caller's own libraries, then its body, preceded
+ * by the constants of its arguments: {@link #HEADER}, which every one of them reads (tenant prefix,
+ * time, zone and windows, idempotency, retention) and this class fills, then the script's own
+ * arguments, which the caller fills by name. Every script can therefore hold, commit and expire
+ * budget reservations with the budget's own Lua functions inside a larger atomic step: there is one
+ * implementation of reservation logic, not a copy per caller.
+ *
+ * <p>Windows are computed in the tenant's zone as last seen; a script that finds the zone changed
+ * answers {@code zone} without writing anything, and is run once more in the new zone. Thread-safe.
+ */
+public final class TenantScripts {
+
+  /** The arguments every tenant script reads first (the {@code H} table of budget_lib.lua). */
+  public static final ScriptArgs HEADER =
+      ScriptArgs.of(
+          "prefix",
+          "now",
+          "zone",
+          "day",
+          "month",
+          "oldest_day",
+          "oldest_month",
+          "idempotency_key",
+          "fingerprint",
+          "idempotency_ttl",
+          "retention");
+
+  /**
+   * The members of a spend argument group, which {@code spend_of()} in budget_lib.lua reads:
+   * amount, input, cached input and output tokens, model, pricing version.
+   */
+  public static final List<String> SPEND =
+      List.of(
+          "amount",
+          "input_tokens",
+          "cached_input_tokens",
+          "output_tokens",
+          "model",
+          "pricing_version");
+
+  private static final int ZONE_CACHE_SIZE = 10_000;
+  private static final String LIBRARY = "governor/budget/budget_lib";
+
+  private final RedisStore redis;
+  private final Clock clock;
+  private final Duration idempotencyTtl;
+  private final Duration recordRetention;
+  private final TenantZones zones = new TenantZones(ZONE_CACHE_SIZE);
+
+  /**
+   * @param redis the shared Redis client
+   * @param clock the time windows, TTLs, leases and ledger timestamps are read from
+   * @param idempotencyTtl how long a request's idempotency record is kept
+   * @param recordRetention how long a finished reservation or lease stays readable
+   */
+  public TenantScripts(
+      RedisStore redis, Clock clock, Duration idempotencyTtl, Duration recordRetention) {
+    this.redis = Objects.requireNonNull(redis, "redis");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.idempotencyTtl = Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
+    this.recordRetention = Objects.requireNonNull(recordRetention, "recordRetention");
+  }
+
+  /**
+   * The script {@code lua/<body>.lua} taking {@link #HEADER} then {@code own}: the Java constants
+   * the scripts enforce, the argument constants, {@code budget_lib.lua}, then each of {@code
+   * libraries}, then the body, all paths from the class path of {@code anchor}'s module.
+   */
+  public static LuaScript compose(
+      Class<?> anchor, String body, ScriptArgs own, String... libraries) {
+    StringBuilder source = new StringBuilder(LuaScript.text(TenantScripts.class, LIBRARY));
+    for (String library : libraries) {
+      source.append('\n').append(LuaScript.text(anchor, library));
+    }
+    source.append('\n').append(LuaScript.text(anchor, body));
+    return LuaScript.of(
+        body.substring(body.lastIndexOf('/') + 1),
+        constants(),
+        source.toString(),
+        HEADER.then(own));
+  }
+
+  /**
+   * Lua declarations of the Java constants the scripts enforce, so that the two sides cannot
+   * disagree: {@code MAX_COUNTER} is {@link Money#MAX_MICROS}.
+   */
+  public static String constants() {
+    return "local MAX_COUNTER = " + Money.MAX_MICROS + "\n";
+  }
+
+  /**
+   * Runs {@code script} for {@code tenant}, retried once in the tenant's new zone if it changed.
+   *
+   * @param idempotencyKey names the request, or null for a script that remembers nothing
+   * @param fingerprint what the request was (see {@link Fingerprint}), or empty
+   * @param reservation the reservation the script works on (its hash is KEYS[6]), or null for none
+   * @param own fills the script's own arguments
+   */
+  public Future<ScriptReply> run(
+      String tenant,
+      LuaScript script,
+      IdempotencyKey idempotencyKey,
+      String fingerprint,
+      ReservationId reservation,
+      Arguments own) {
+    Call call = new Call(tenant, script, idempotencyKey, fingerprint, reservation, own);
+    Instant now = clock.instant();
+    return attempt(call, now)
+        .compose(
+            reply -> {
+              if (!"zone".equals(reply.kind())) {
+                return Future.succeededFuture(reply);
+              }
+              zones.learn(tenant, ZoneId.of(reply.payload()));
+              return attempt(call, now);
+            });
+  }
+
+  /** Runs a script that remembers nothing and works on no reservation. */
+  public Future<ScriptReply> run(String tenant, LuaScript script, Arguments own) {
+    return run(tenant, script, null, "", null, own);
+  }
+
+  /**
+   * Runs a script once, in the zone last seen, and returns Redis's answer as it is: for a script
+   * that never checks the zone (it reads no window), or to measure what Redis alone costs.
+   */
+  public Future<Response> runOnce(
+      String tenant,
+      LuaScript script,
+      IdempotencyKey idempotencyKey,
+      String fingerprint,
+      ReservationId reservation,
+      Arguments own) {
+    Call call = new Call(tenant, script, idempotencyKey, fingerprint, reservation, own);
+    Instant now = clock.instant();
+    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(tenant));
+    return redis.eval(script, call.keys(), args(call, windows, now.toEpochMilli()));
+  }
+
+  /** Tells this runner at once that a tenant's zone changed. */
+  public void learnZone(String tenant, ZoneId zone) {
+    zones.learn(tenant, zone);
+  }
+
+  /** The clock leases and windows are read from. */
+  public Clock clock() {
+    return clock;
+  }
+
+  private Future<ScriptReply> attempt(Call call, Instant now) {
+    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(call.tenant()));
+    return redis
+        .eval(call.script(), call.keys(), args(call, windows, now.toEpochMilli()))
+        .map(response -> ScriptReply.of(response, windows));
+  }
+
+  private List<String> args(Call call, CalendarWindows windows, long nowMillis) {
+    String tenant = call.tenant();
+    IdempotencyKey idempotencyKey = call.idempotencyKey();
+    ScriptArgs.Values values =
+        call.script()
+            .args()
+            .values()
+            .put("prefix", TenantKeyNames.of(tenant).prefix())
+            .put("now", nowMillis)
+            .put("zone", windows.zone().getId())
+            .put("day", windows.dayId())
+            .put("month", windows.monthId())
+            .put("oldest_day", windows.oldestDayKept())
+            .put("oldest_month", windows.oldestMonthKept())
+            .put("idempotency_key", idempotencyKey == null ? "" : idempotencyKey.value())
+            .put("fingerprint", call.fingerprint())
+            .put("idempotency_ttl", idempotencyTtl.toMillis())
+            .put("retention", recordRetention.toMillis());
+    call.own().put(values, nowMillis);
+    return values.list();
+  }
+
+  /** Fills a script's own arguments for one attempt at time {@code nowMillis} (epoch ms). */
+  @FunctionalInterface
+  public interface Arguments {
+    void put(ScriptArgs.Values values, long nowMillis);
+  }
+
+  /** One script call: its keys, and its arguments for the windows of each attempt. */
+  private record Call(
+      String tenant,
+      LuaScript script,
+      IdempotencyKey idempotencyKey,
+      String fingerprint,
+      ReservationId reservation,
+      Arguments own) {
+
+    /**
+     * The keys budget_lib.lua names: config hash, idempotency record, ledger, events, reservation
+     * expiry set, and the reservation hash (the config hash when there is none).
+     */
+    List<String> keys() {
+      TenantKeyNames names = TenantKeyNames.of(tenant);
+      return List.of(
+          names.config(),
+          idempotencyKey == null ? names.config() : names.idempotency(idempotencyKey),
+          names.ledger(),
+          names.events(),
+          names.reservationExpiry(),
+          reservation == null ? names.config() : names.reservation(reservation));
+    }
+  }
+}

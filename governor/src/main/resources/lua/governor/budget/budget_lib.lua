@@ -1,0 +1,464 @@
+-- Shared library of every tenant script (TenantScripts.compose puts it before each one).
+--
+-- Every key a script touches starts with the tenant prefix "gov:{tenant}:", so all of them hash to
+-- one Redis Cluster slot. Amounts are integer micro-dollars; Lua numbers are doubles, exact up to
+-- 2^53. MAX_COUNTER (Money.MAX_MICROS, 2^53 - 1, declared before this library by
+-- TenantScripts.compose) bounds every amount, every counter and every spent + reserved: a script
+-- that would take one past it answers 'counter_limit' before it saves anything (beyond_max()), so
+-- counters are always exact and never wrap. Numbers leave the script as decimal strings formatted
+-- with %d, never through tostring() or cjson, which would print 1e+15.
+--
+-- Layout (P = prefix):
+--   P config        hash: 'zone', and '<scope>|<window>' = '<cap>' or '<cap>;<pct>,<pct>...' per cap
+--   P u:<scope>     hash: usage counters of each window id ('life', 'dYYYYMMDD', 'mYYYYMM'):
+--                   '<id>.s' spent, '<id>.r' reserved, '<id>.t' tokens as 'input,cached,output'
+--                   (few fields per read: a script's cost grows with the fields it touches)
+--   P r:<id>        hash: one reservation;  P rexp  zset: active reservations by expiry
+--   P idem:<key>    string: request fingerprint, newline, stored JSON result
+--   P ledger        stream: one entry per operation
+--   P events        stream: budget events (thresholds crossed, caps reached); the claim path's
+--                   breaker and escalation events go to their own stream (agent_lib.lua), so a
+--                   storm of one kind can never trim the other's undelivered events
+--   P policy        hash: the tenant's policy (see TenantPolicy); reserve reads 'dg:<model>', the
+--                   downgrade advice for a model, as '<cheaper model>;<remaining percent>'
+--   P th:<scope>|<window id>  hash: thresholds already fired in that window instance
+--
+-- Arguments are read by name, ARGV[ARG_<NAME>]: the constants come before this library, generated
+-- from each script's declaration in Java (TenantScripts.HEADER, then the script's own). The
+-- header: prefix, now (ms), zone the caller assumed, day and month window ids, oldest day and month
+-- ids to keep, idempotency key ('' for none), request fingerprint, idempotency TTL (ms), retention
+-- of finished records (ms).
+-- Common keys (KEYS):
+--   1 config hash  2 idempotency key  3 ledger  4 events  5 reservation expiry zset
+--   6 reservation hash (or the config hash when the operation has none)
+
+local H = {
+  prefix = ARGV[ARG_PREFIX], now = tonumber(ARGV[ARG_NOW]), zone = ARGV[ARG_ZONE],
+  day = ARGV[ARG_DAY], month = ARGV[ARG_MONTH], day_cutoff = ARGV[ARG_OLDEST_DAY],
+  month_cutoff = ARGV[ARG_OLDEST_MONTH], idem = ARGV[ARG_IDEMPOTENCY_KEY], fp = ARGV[ARG_FINGERPRINT],
+  idem_ttl = tonumber(ARGV[ARG_IDEMPOTENCY_TTL]), retention = tonumber(ARGV[ARG_RETENTION]),
+  config = KEYS[1], idem_key = KEYS[2], ledger = KEYS[3], events = KEYS[4], rexp = KEYS[5],
+  res_key = KEYS[6],
+}
+
+local WINDOWS = {'lifetime', 'day', 'month'}
+local FIELDS = {'spent', 'reserved', 'tin', 'tcin', 'tout'}
+local LAZY_EXPIRY_BATCH = 8
+local EVENTS_MAX_LENGTH = 100000
+
+local function int(n)
+  return string.format('%d', n)
+end
+
+local function split(text, sep)
+  local parts = {}
+  for part in string.gmatch(text, '[^' .. sep .. ']+') do
+    parts[#parts + 1] = part
+  end
+  return parts
+end
+
+-- The scope and every ancestor, root first: "a/b/c" -> {"a", "a/b", "a/b/c"}.
+local function layers_of(scope)
+  local layers, path = {}, nil
+  for segment in string.gmatch(scope, '[^/]+') do
+    path = path and (path .. '/' .. segment) or segment
+    layers[#layers + 1] = path
+  end
+  return layers
+end
+
+local function current_windows()
+  return {'life', H.day, H.month}
+end
+
+local function window_id(window)
+  if window == 'day' then return H.day elseif window == 'month' then return H.month end
+  return 'life'
+end
+
+-- The window of a window id: 'life' -> 'lifetime', 'dYYYYMMDD' -> 'day', 'mYYYYMM' -> 'month'.
+local function window_of(id)
+  if id == 'life' then return 'lifetime' end
+  return string.sub(id, 1, 1) == 'd' and 'day' or 'month'
+end
+
+-- Both lists, without repeats (a commit touches the windows of its reservation and of now).
+local function union(a, b)
+  local seen, all = {}, {}
+  for _, list in ipairs({a, b}) do
+    for _, id in ipairs(list) do
+      if not seen[id] then seen[id] = true; all[#all + 1] = id end
+    end
+  end
+  return all
+end
+
+-- Usage of the given layers in the given windows: one HMGET per layer now, one HSET per changed
+-- layer in save(), however many changes a script makes in between. Token counters are read only
+-- when the script records tokens.
+local function load_usage(layers, ids, with_tokens)
+  local names = {}
+  for _, id in ipairs(ids) do
+    names[#names + 1] = id .. '.s'
+    names[#names + 1] = id .. '.r'
+    if with_tokens then names[#names + 1] = id .. '.t' end
+  end
+  local usage = {}
+  for _, layer in ipairs(layers) do
+    local key = H.prefix .. 'u:' .. layer
+    local v = redis.call('HMGET', key, unpack(names))
+    local cells, i = {}, 1
+    for _, id in ipairs(ids) do
+      local cell = {new = not (v[i] or v[i + 1]), spent = tonumber(v[i] or '0'),
+                    reserved = tonumber(v[i + 1] or '0'), tin = 0, tcin = 0, tout = 0}
+      i = i + 2
+      if with_tokens then
+        if v[i] then
+          local a, b, c = string.match(v[i], '^(%d+),(%d+),(%d+)$')
+          cell.tin, cell.tcin, cell.tout = tonumber(a), tonumber(b), tonumber(c)
+        end
+        i = i + 1
+      end
+      cells[id] = cell
+    end
+    usage[layer] = {key = key, ids = ids, cells = cells, dirty = {}, opened = false}
+  end
+  return usage
+end
+
+local SUFFIX = {spent = 's', reserved = 'r', tin = 't', tcin = 't', tout = 't'}
+
+local function bump(usage, layers, ids, field, delta)
+  if delta == 0 then return end
+  for _, layer in ipairs(layers) do
+    local u = usage[layer]
+    for _, id in ipairs(ids) do
+      local cell = u.cells[id]
+      cell[field] = cell[field] + delta
+      cell.changed = true
+      u.dirty[id .. '.' .. SUFFIX[field]] = cell
+      if cell.new and id ~= 'life' then u.opened = true end
+    end
+  end
+end
+
+-- The first counter (or spent + reserved) of a changed cell above MAX_COUNTER, or nil. A sum of
+-- two exact counters may round, but never across MAX_COUNTER + 1 = 2^53, which a double holds: so
+-- each counter is compared first, then the sum as 'spent > MAX_COUNTER - reserved', exactly.
+local function beyond(cell)
+  for _, field in ipairs(FIELDS) do
+    if cell[field] > MAX_COUNTER then return field end
+  end
+  if cell.spent > MAX_COUNTER - cell.reserved then return 'spent+reserved' end
+  return nil
+end
+
+-- Nil when every counter the script changed in usage stays within MAX_COUNTER; otherwise the
+-- 'counter_limit' reply naming the first one that would not (root layer first). A script returns
+-- that reply before it saves anything, so a refused operation writes nothing.
+local function beyond_max(usage, layers)
+  for _, layer in ipairs(layers) do
+    local u = usage[layer]
+    for _, id in ipairs(u.ids) do
+      local cell = u.cells[id]
+      local counter = cell.changed and beyond(cell)
+      if counter then
+        return {'counter_limit', cjson.encode({scope = layer, window = window_of(id),
+          window_id = id, counter = counter, max = int(MAX_COUNTER)})}
+      end
+    end
+  end
+  return nil
+end
+
+-- Drops counters of day and month windows older than the retention; runs only when a layer opens
+-- a new window, so at most once a day per layer.
+local function prune(key)
+  local stale = {}
+  for _, name in ipairs(redis.call('HKEYS', key)) do
+    local id = string.match(name, '^([dm]%d+)%.')
+    if id and ((string.sub(id, 1, 1) == 'd' and id < H.day_cutoff)
+        or (string.sub(id, 1, 1) == 'm' and id < H.month_cutoff)) then
+      stale[#stale + 1] = name
+    end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+end
+
+local function cell_value(name, cell)
+  local kind = string.sub(name, -1)
+  if kind == 's' then return int(cell.spent) end
+  if kind == 'r' then return int(cell.reserved) end
+  return int(cell.tin) .. ',' .. int(cell.tcin) .. ',' .. int(cell.tout)
+end
+
+local function save(usage)
+  for _, u in pairs(usage) do
+    local args = {}
+    for name, cell in pairs(u.dirty) do
+      args[#args + 1] = name
+      args[#args + 1] = cell_value(name, cell)
+    end
+    if #args > 0 then
+      redis.call('HSET', u.key, unpack(args))
+      if u.opened then prune(u.key) end
+    end
+  end
+end
+
+-- Reads the tenant's zone and the caps of the given layers in one step. Returns nil and a reply
+-- when the tenant is unknown or the caller computed windows in a stale zone.
+local function load_config(layers)
+  local names = {'zone'}
+  for _, layer in ipairs(layers) do
+    for _, window in ipairs(WINDOWS) do
+      names[#names + 1] = layer .. '|' .. window
+    end
+  end
+  local v = redis.call('HMGET', H.config, unpack(names))
+  if not v[1] then return nil, {'unknown_tenant', ''} end
+  if v[1] ~= H.zone then return nil, {'zone', v[1]} end
+  local caps, i = {}, 2
+  for _, layer in ipairs(layers) do
+    for _, window in ipairs(WINDOWS) do
+      if v[i] then
+        local cap, thresholds = string.match(v[i], '^(%d+);?(.*)$')
+        caps[#caps + 1] = {scope = layer, window = window, id = window_id(window),
+                           cap = tonumber(cap), th = thresholds}
+      end
+      i = i + 1
+    end
+  end
+  return caps, nil
+end
+
+-- Binds each cap to the usage cell it limits.
+local function bind(caps, usage)
+  for _, cap in ipairs(caps) do cap.cell = usage[cap.scope].cells[cap.id] end
+  return caps
+end
+
+local function encode_limits(limits)
+  local out = {}
+  for i, limit in ipairs(limits) do
+    out[i] = {scope = limit.scope, window = limit.window, cap = int(limit.cap),
+              spent = int(limit.cell.spent), reserved = int(limit.cell.reserved)}
+  end
+  return out
+end
+
+-- Returns the stored reply for a repeated key, a conflict for the same key with another request,
+-- or nil for a first request.
+local function replay_or_conflict()
+  if H.idem == '' then return nil end
+  local stored = redis.call('GET', H.idem_key)
+  if not stored then return nil end
+  local newline = string.find(stored, '\n', 1, true)
+  if string.sub(stored, 1, newline - 1) == H.fp then
+    return {'replay', string.sub(stored, newline + 1)}
+  end
+  return {'conflict', ''}
+end
+
+local function remember(json)
+  if H.idem ~= '' then
+    redis.call('SET', H.idem_key, H.fp .. '\n' .. json, 'PX', H.idem_ttl)
+  end
+  return {'ok', json}
+end
+
+local function append_ledger(fields)
+  redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', int(H.now), unpack(fields, 2))
+end
+
+local function load_reservation(key)
+  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw')
+  if not v[1] then return nil end
+  return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
+          rw = split(v[5], ',')}
+end
+
+-- True if scope is within (equal to or below) the subtree; '' means no restriction.
+local function within(scope, subtree)
+  return subtree == '' or scope == subtree or string.sub(scope, 1, #subtree + 1) == subtree .. '/'
+end
+
+-- Marks a reservation finished; its record stays readable for the retention period.
+local function finish_reservation(key, rid, fields)
+  redis.call('HSET', key, 'ended', int(H.now), unpack(fields))
+  redis.call('PEXPIRE', key, H.retention)
+  redis.call('ZREM', H.rexp, rid)
+end
+
+-- Records that a reservation expired: its state and the ledger entry. The caller gives the hold
+-- back to the usage counters.
+local function record_expiry(key, rid, r)
+  finish_reservation(key, rid, {'state', 'expired'})
+  append_ledger({'expire', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
+    'rw', table.concat(r.rw, ',')})
+end
+
+local function expire_reservation(key, rid, r)
+  local layers = layers_of(r.scope)
+  local usage = load_usage(layers, r.rw, false)
+  bump(usage, layers, r.rw, 'reserved', -r.amount)
+  save(usage)
+  record_expiry(key, rid, r)
+end
+
+-- Expires up to max reservations whose TTL has passed; returns how many were due.
+local function expire_due(max)
+  local due = redis.call('ZRANGEBYSCORE', H.rexp, '-inf', H.now, 'LIMIT', 0, max)
+  for _, rid in ipairs(due) do
+    local key = H.prefix .. 'r:' .. rid
+    local r = load_reservation(key)
+    if r and r.state == 'active' then
+      expire_reservation(key, rid, r)
+    else
+      redis.call('ZREM', H.rexp, rid)
+    end
+  end
+  return #due
+end
+
+-- Appends one event (type, then name/value pairs, then the time) to one of the tenant's event
+-- streams, which keeps about the last EVENTS_MAX_LENGTH events.
+local function append_event(stream, type, fields)
+  local args = {'type', type}
+  for _, value in ipairs(fields) do args[#args + 1] = value end
+  args[#args + 1] = 'ts'
+  args[#args + 1] = int(H.now)
+  redis.call('XADD', stream, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', unpack(args))
+end
+
+-- Appends a budget event to the tenant's budget events stream.
+local function emit_event(type, fields)
+  append_event(H.events, type, fields)
+end
+
+-- Thresholds are percentages of a cap; the cap itself is the 100% mark. Each mark fires once per
+-- scope, window instance and cap value, decided here so concurrent charges cannot both fire it.
+local function threshold_level(cap, pct)
+  local rest = cap % 100
+  return ((cap - rest) / 100) * pct + math.ceil(rest * pct / 100)
+end
+
+local function fire_thresholds(limits, spent_now)
+  for _, limit in ipairs(limits) do
+    local after = limit.cell.spent
+    local before = after - spent_now
+    local marks = split(limit.th, ',')
+    marks[#marks + 1] = '100'
+    for _, mark in ipairs(marks) do
+      local pct = tonumber(mark)
+      local level = threshold_level(limit.cap, pct)
+      if level > 0 and before < level and after >= level then
+        local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
+        if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), int(H.now)) == 1 then
+          if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
+          emit_event(pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
+            {'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
+             'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after)})
+        end
+      end
+    end
+  end
+end
+
+local function add_spend(usage, layers, amount, tin, tcin, tout)
+  local ids = current_windows()
+  bump(usage, layers, ids, 'spent', amount)
+  bump(usage, layers, ids, 'tin', tin)
+  bump(usage, layers, ids, 'tcin', tcin)
+  bump(usage, layers, ids, 'tout', tout)
+end
+
+-- Holds amount on scope and every budgeted ancestor, all or nothing (shared by reserve.lua and any
+-- script that reserves as part of a larger step). caps come from load_config(layers_of(scope)).
+-- Returns (result table, nil) when held, (nil, denial table) when a layer refused, or (nil, nil,
+-- counter_limit reply) when a layer's counters would pass MAX_COUNTER; only a hold writes.
+local function hold(caps, rid, scope, amount, expires_at, model, pricing_version, ein, eout)
+  local layers = layers_of(scope)
+  local ids = current_windows()
+  local usage = load_usage(layers, ids, false)
+  local limits = bind(caps, usage)
+  local refusals = {}
+  for _, limit in ipairs(limits) do
+    local remaining = limit.cap - limit.cell.spent - limit.cell.reserved
+    if remaining < amount then
+      refusals[#refusals + 1] = {scope = limit.scope, window = limit.window,
+                                 shortfall = int(amount - math.max(remaining, 0))}
+    end
+  end
+  if #refusals > 0 then
+    return nil, {refusals = refusals, layers = encode_limits(limits)}
+  end
+
+  bump(usage, layers, ids, 'reserved', amount)
+  local over = beyond_max(usage, layers)
+  if over then return nil, nil, over end
+  save(usage)
+  local windows = table.concat(ids, ',')
+  local key = H.prefix .. 'r:' .. rid
+  redis.call('HSET', key, 'scope', scope, 'amt', int(amount), 'state', 'active',
+    'exp', int(expires_at), 'rw', windows, 'model', model, 'pv', pricing_version,
+    'created', int(H.now), 'key', H.idem)
+  redis.call('ZADD', H.rexp, expires_at, rid)
+  append_ledger({'reserve', 'rid', rid, 'scope', scope, 'amt', int(amount), 'dr', int(amount),
+    'rw', windows, 'model', model, 'pv', pricing_version, 'ein', ein, 'eout', eout,
+    'key', H.idem})
+  return {rid = rid, amount = int(amount), expires_at = int(expires_at),
+          layers = encode_limits(limits)}, nil
+end
+
+-- Moves the expiry of an active reservation (a claim's lease was extended by a heartbeat).
+local function extend_reservation(key, rid, expires_at)
+  redis.call('HSET', key, 'exp', int(expires_at))
+  redis.call('ZADD', H.rexp, expires_at, rid)
+end
+
+-- The actual cost of a commit from a spend argument group (TenantScripts.SPEND, filled by
+-- PricedSpend.putArgs): amount, input, cached input and output tokens, model, pricing version.
+local function spend_of(group)
+  return {amount = tonumber(ARGV[group.amount]), tin = ARGV[group.input_tokens],
+          tcin = ARGV[group.cached_input_tokens], tout = ARGV[group.output_tokens],
+          model = ARGV[group.model], pv = ARGV[group.pricing_version]}
+end
+
+-- Settles reservation r (stored at key) with spend: the hold is given back to the windows it was
+-- taken from and the actual cost is spent in the current windows. A cost above the hold is recorded
+-- all the same (the money is gone) and flagged as overage; a commit after expiry is a late commit
+-- (an active reservation past its expiry is expired first, as the ledger then says).
+-- Shared by commit.lua and the claim path's finish. caps come from load_config(layers_of(r.scope)).
+-- Returns (result table, nil), (nil, state) when the reservation had already ended otherwise, or
+-- (nil, nil, counter_limit reply) when the spend would take a counter past MAX_COUNTER; only a
+-- commit writes.
+local function commit_reservation(key, rid, r, caps, spend)
+  if r.state ~= 'active' and r.state ~= 'expired' then return nil, r.state end
+  local layers, actual = layers_of(r.scope), spend.amount
+  local due = r.state == 'active' and r.exp <= H.now
+  local late = due or r.state == 'expired'
+  local usage = load_usage(layers, union(r.rw, current_windows()), true)
+  if r.state == 'active' then bump(usage, layers, r.rw, 'reserved', -r.amount) end
+  add_spend(usage, layers, actual, tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout))
+  local over = beyond_max(usage, layers)
+  if over then return nil, nil, over end
+  if due then record_expiry(key, rid, r) end
+  local limits = bind(caps, usage)
+  save(usage)
+  fire_thresholds(limits, actual)
+  finish_reservation(key, rid,
+    {'state', 'committed', 'actual', int(actual), 'late', late and '1' or '0'})
+
+  local released = late and 0 or math.max(r.amount - actual, 0)
+  local overage = actual > r.amount
+  append_ledger({'commit', 'rid', rid, 'scope', r.scope, 'amt', int(actual),
+    'dr', late and '0' or int(-r.amount), 'rw', table.concat(r.rw, ','), 'ds', int(actual),
+    'sw', table.concat(current_windows(), ','), 'tin', spend.tin, 'tcin', spend.tcin,
+    'tout', spend.tout, 'model', spend.model, 'pv', spend.pv, 'ovr', overage and '1' or '0',
+    'late', late and '1' or '0', 'key', H.idem})
+  return {rid = rid, scope = r.scope, reserved = int(r.amount), actual = int(actual),
+          released = int(released), overage = overage, late = late,
+          layers = encode_limits(limits)}, nil
+end

@@ -1,0 +1,15 @@
+-- Settles a reservation with the actual cost (see commit_reservation in budget_lib.lua).
+-- Arguments: BudgetScripts.COMMIT (subtree: the scopes the caller may touch, '' for any).
+local rejected = replay_or_conflict()
+if rejected then return rejected end
+local rid = ARGV[ARG_RESERVATION_ID]
+local r = load_reservation(H.res_key)
+if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''} end
+local caps
+caps, rejected = load_config(layers_of(r.scope))
+if rejected then return rejected end
+
+local committed, state, over = commit_reservation(H.res_key, rid, r, caps, spend_of(ARG_SPEND))
+if over then return over end
+if not committed then return {'not_active', state} end
+return remember(cjson.encode(committed))

@@ -1,0 +1,29 @@
+-- Cancels a reservation and gives its amount back. Releasing one that already ended changes
+-- nothing and says how it ended; releasing a committed one is refused.
+-- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any).
+local rejected = replay_or_conflict()
+if rejected then return rejected end
+
+local rid = ARGV[ARG_RESERVATION_ID]
+local r = load_reservation(H.res_key)
+if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''} end
+if r.state == 'active' and r.exp <= H.now then
+  expire_reservation(H.res_key, rid, r)
+  r.state = 'expired'
+end
+if r.state == 'committed' then return {'not_active', r.state} end
+
+local released = 0
+if r.state == 'active' then
+  local layers = layers_of(r.scope)
+  local usage = load_usage(layers, r.rw, false)
+  bump(usage, layers, r.rw, 'reserved', -r.amount)
+  save(usage)
+  finish_reservation(H.res_key, rid, {'state', 'released'})
+  append_ledger({'release', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
+    'rw', table.concat(r.rw, ','), 'key', H.idem})
+  released = r.amount
+  r.state = 'released'
+end
+return remember(cjson.encode({rid = rid, scope = r.scope, released = int(released),
+  state = r.state}))

@@ -1,0 +1,156 @@
+-- Hands a task to the best eligible agent in one atomic step: checks the task, ranks candidates,
+-- holds the agent's cost on the task's scope with hold() (budget_lib.lua), then records the owner,
+-- the lease and the slot. Every check comes before the first write, so a claim that is refused
+-- changes nothing but the lazy expiry it did on the way (and appends its escalation event).
+--
+-- Candidates are the top ARGV[ARG_CANDIDATES] agents of the available index of each required capability:
+-- the search costs O(required x top-K) whatever the number of agents, and the best agent is
+-- searched among the best-ranked (reputation / cost) holders of each required capability. Only
+-- agents that can still reach the minimum match are read, best bound first, and the search stops
+-- as soon as no later one can win (see bounded_candidates() and pick()), so a claim usually reads
+-- one or two agents.
+--
+-- Arguments: ClaimEngine.CLAIM (required: 'name:level,...'; candidates: per capability).
+local rid, task_id, scope = ARGV[ARG_RESERVATION_ID], ARGV[ARG_TASK_ID], ARGV[ARG_SCOPE]
+local caps, rejected = load_config(layers_of(scope))
+rejected = rejected or replay_or_conflict()
+if rejected then return rejected end
+if #caps == 0 then return {'unknown_scope', ''} end
+local policy = load_policy()
+expire_lazily(policy)
+
+local function not_claimed(reason, counts, refusals)
+  local escalate = reason ~= 'task_already_owned' and reason ~= 'task_completed'
+  if escalate then
+    emit_claim_event('claim.escalated', {'task', task_id, 'scope', scope, 'reason', reason})
+  end
+  return {'not_claimed', cjson.encode({task = task_id, reason = reason, counts = counts,
+    refusals = refusals or {}, escalated = escalate, effects = side_effects()})}
+end
+
+local task = load_task(task_id)
+if task and task.scope ~= scope then return {'task_scope', task.scope} end
+local max_agents = math.min(tonumber(ARGV[ARG_MAX_AGENTS]), policy.max_agents)
+if task and task.state == 'owned' then return not_claimed('task_already_owned', {}) end
+if task and task.state == 'completed' then return not_claimed('task_completed', {}) end
+if task and task.n >= max_agents then
+  return not_claimed('max_agents_reached', {claims = task.n, max_agents = max_agents})
+end
+
+local required, names = {}, {}
+for _, entry in ipairs(split(ARGV[ARG_REQUIRED], ',')) do
+  local name, level = string.match(entry, '^([^:]+):(%d+)$')
+  required[name] = tonumber(level)
+  names[#names + 1] = name
+end
+local tried = task and task.tried or ''
+local top_k = tonumber(ARGV[ARG_CANDIDATES])
+local max_cost = math.min(tonumber(ARGV[ARG_MAX_COST]), policy.max_cost)
+
+local function owned_before(id)
+  return string.find(tried, ',' .. id .. ',', 1, true) ~= nil
+end
+
+-- The top of each required capability's index, as ZREVRANGE WITHSCORES returns it.
+local function index_tops(index)
+  local lists = {}
+  for j, name in ipairs(names) do
+    lists[j] = redis.call('ZREVRANGE', H.prefix .. index .. name, 0, top_k - 1, 'WITHSCORES')
+  end
+  return lists
+end
+
+-- The available agents worth reading for this task, without its earlier owners, and their bounds.
+local function candidates()
+  local ids, bounds = bounded_candidates(index_tops('ix:'), top_k, #names, policy.min_match)
+  if tried == '' then return ids, bounds end
+  local found = {}
+  for _, id in ipairs(ids) do
+    if not owned_before(id) then found[#found + 1] = id end
+  end
+  return found, bounds
+end
+
+local function load_candidate(id)
+  return load_ranking(id, names)
+end
+
+local function pick_within(cost_limit)
+  local ids, bounds = candidates()
+  return pick(ids, bounds, load_candidate, required, #names, policy.min_match, cost_limit)
+end
+
+-- The whole record of the agent pick_within() ranked first, for the writes below.
+local function chosen(ranked)
+  local a = load_agent(ranked.id)
+  a.matched, a.score = ranked.matched, ranked.score
+  return a
+end
+
+local ranked, counts = pick_within(max_cost)
+
+-- Nobody available qualifies: look at every holder of the capabilities to say why.
+local function why_not()
+  if counts.over_cost > 0 then return 'over_cost' end
+  local busy, broken, off, owners, seen, holders = 0, 0, 0, 0, {}, {}
+  for _, flat in ipairs(index_tops('cx:')) do
+    for i = 1, #flat, 2 do
+      if not seen[flat[i]] then
+        seen[flat[i]] = true
+        holders[#holders + 1] = load_agent(flat[i], names)
+      end
+    end
+  end
+  for _, a in ipairs(holders) do
+    if qualifies(match_count(a.levels, required), #names, policy.min_match) then
+      if owned_before(a.id) then owners = owners + 1
+      elseif a.status ~= 'active' then off = off + 1
+      elseif a.brk ~= 'closed' then broken = broken + 1
+      else busy = busy + 1 end
+    end
+  end
+  counts.busy, counts.breakers_open, counts.unavailable = busy, broken, off
+  counts.owned_before = owners
+  if busy > 0 then return 'all_busy' end
+  if broken > 0 then return 'breakers_open' end
+  return 'no_capability_match'
+end
+
+if not ranked then return not_claimed(why_not(), counts) end
+local best = chosen(ranked)
+
+local expires_at = H.now + policy.lease_ttl
+local held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+if over then return over end
+if denied then
+  -- The best agent does not fit the budget; the best one that does fit gets the task.
+  local room = nil
+  for _, layer in ipairs(denied.layers) do
+    local left = tonumber(layer.cap) - tonumber(layer.spent) - tonumber(layer.reserved)
+    room = room and math.min(room, left) or left
+  end
+  ranked = pick_within(math.min(max_cost, room))
+  if not ranked then return not_claimed('budget', counts, denied.refusals) end
+  best = chosen(ranked)
+  held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+  if over then return over end
+end
+
+local n = (task and task.n or 0) + 1
+local member = task_id .. '#' .. n
+redis.call('HSET', task_key(task_id), 'scope', scope, 'state', 'owned', 'n', int(n),
+  'tried', (tried == '' and ',' or tried) .. best.id .. ',', 'agent', best.id)
+redis.call('HSET', lease_key(member), 'agent', best.id, 'rid', rid, 'scope', scope,
+  'exp', int(expires_at), 'claimed', int(H.now), 'state', 'active')
+redis.call('ZADD', H.prefix .. 'lexp', expires_at, member)
+best.busy = best.busy + 1
+if best.brk == 'half_open' then best.probe = '1' end
+redis.call('HSET', agent_key(best.id), 'busy', int(best.busy), 'probe', best.probe)
+if not can_take(best) then reindex(best) end
+append_ledger({'claim', 'scope', scope, 'task', task_id, 'lease', int(n), 'agent', best.id,
+  'rid', rid, 'amt', int(best.rate), 'key', H.idem})
+
+return remember(cjson.encode({task = task_id, lease = int(n), agent = best.id,
+  model = best.model, rid = rid, amount = held.amount, expires_at = held.expires_at,
+  score = string.format('%.17g', best.score), matched = int(best.matched),
+  required = int(#names), effects = side_effects()}))

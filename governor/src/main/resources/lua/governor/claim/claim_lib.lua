@@ -1,0 +1,144 @@
+-- Tasks, leases, the tenant policy and what an outcome does to an agent: shared by the claim
+-- path's scripts, which run it after budget_lib.lua, agent_lib.lua and claim_score.lua.
+--
+-- Layout (P = prefix, as in budget_lib.lua):
+--   P t:<task>      hash: 'scope', 'state' (owned|open|completed), 'n' (claims so far), 'tried'
+--                   (',agent,agent,': every agent that owned it), 'agent' (the latest owner)
+--   P l:<task>#<n>  hash: the n-th claim's lease: 'agent', 'rid' (its budget reservation), 'scope',
+--                   'exp', 'claimed', 'state' (active|expired|succeeded|failed|abandoned)
+--   P lexp          zset: active leases ('<task>#<n>') by expiry
+--   P waste         hash: 'total' and 'wasted' spend of finished claims (wasted: failed,
+--                   abandoned, or reported after the lease expired)
+--   P revoked:<tenant>/<task>#<n>  string: the lease ended (its end state); every grant signed
+--                   for it is refused by the chassis (GrantRevocation.java names this key)
+--
+-- Arguments after the header (ClaimEngine.COMMON): the group ARG_POLICY, the default policy
+-- (TenantPolicy.scriptFields(), for fields the tenant's policy hash lacks), and lazy_batch, how many
+-- due leases, breakers and reservations a script handles on the way (lazy expiry); then each
+-- script's own.
+
+local POLICY_FIELDS = {'min_match', 'max_agents', 'max_cost', 'brk_fails', 'brk_cool',
+                       'lease_ttl', 'rep_weight'}
+local LAZY_BATCH = tonumber(ARGV[ARG_LAZY_BATCH])
+-- Reputation an outcome pulls toward: a success within the agent's SLO, a slow one, a failure.
+local SAMPLE_ON_TIME, SAMPLE_LATE, SAMPLE_FAILED = 1000000, 500000, 0
+local LEASES_EXPIRED = 0
+
+local function load_policy()
+  local v = redis.call('HMGET', H.prefix .. 'policy', unpack(POLICY_FIELDS))
+  local policy = {}
+  for i, name in ipairs(POLICY_FIELDS) do policy[name] = tonumber(v[i] or ARGV[ARG_POLICY[name]]) end
+  return policy
+end
+
+local function task_key(id)
+  return H.prefix .. 't:' .. id
+end
+
+local function load_task(id)
+  local v = redis.call('HMGET', task_key(id), 'scope', 'state', 'n', 'tried')
+  if not v[1] then return nil end
+  return {id = id, scope = v[1], state = v[2], n = tonumber(v[3]), tried = v[4]}
+end
+
+local function lease_key(member)
+  return H.prefix .. 'l:' .. member
+end
+
+local function load_lease(member)
+  local v = redis.call('HMGET', lease_key(member), 'agent', 'rid', 'scope', 'exp', 'state')
+  if not v[1] then return nil end
+  local task, n = string.match(member, '^(.*)#(%d+)$')
+  return {member = member, task = task, n = n, agent = v[1], rid = v[2], scope = v[3],
+          exp = tonumber(v[4]), state = v[5]}
+end
+
+-- Reputation moves a policy-set share of the way toward the outcome's sample; the result is a
+-- weighted mean of two values in 0..1e6, so it stays in 0..1e6. Consecutive failures open the
+-- breaker; so does spend above the task's reservation (the agent exhausted its budget). A
+-- half-open breaker closes on its probe's success and opens again on its failure.
+local function record_outcome(a, outcome, latency_ms, overage, policy)
+  local sample = SAMPLE_FAILED
+  if outcome == 'succeeded' then
+    sample = latency_ms <= a.slo and SAMPLE_ON_TIME or SAMPLE_LATE
+  end
+  a.rep = a.rep + math.floor((sample - a.rep) * policy.rep_weight / 1000 + 0.5)
+  a.fails = outcome == 'succeeded' and 0 or a.fails + 1
+  redis.call('HSET', agent_key(a.id), 'rep', int(a.rep), 'fails', int(a.fails))
+  if overage and a.brk ~= 'open' then
+    set_breaker(a, 'open', 'budget_exhausted', policy.brk_cool)
+  elseif a.brk == 'half_open' then
+    if outcome == 'succeeded' then
+      set_breaker(a, 'closed', 'probe_succeeded', 0)
+    else
+      set_breaker(a, 'open', 'probe_failed', policy.brk_cool)
+    end
+  elseif a.brk == 'closed' and a.fails >= policy.brk_fails then
+    set_breaker(a, 'open', 'failures', policy.brk_cool)
+  end
+end
+
+-- The largest clock skew a grant verifier accepts (JwtSettings: 5 minutes).
+local MAX_GRANT_SKEW_MS = 300000
+
+-- Revokes the grants signed for a lease, which never outlive it: the revocation is kept until the
+-- lease's expiry plus the verifier's skew, after which the grants are refused as expired anyway.
+local function revoke_grants(l, state)
+  local tenant = string.match(l.scope, '^[^/]+')
+  local ttl = math.max(l.exp - H.now, 0) + MAX_GRANT_SKEW_MS
+  redis.call('SET', H.prefix .. 'revoked:' .. tenant .. '/' .. l.member, state, 'PX', int(ttl))
+end
+
+-- Ends an active lease as state: frees the agent's slot, reopens the task (or completes it) and
+-- revokes the lease's grants.
+local function end_lease(l, state, a)
+  revoke_grants(l, state)
+  redis.call('HSET', lease_key(l.member), 'state', state, 'ended', int(H.now))
+  redis.call('PEXPIRE', lease_key(l.member), H.retention)
+  redis.call('ZREM', H.prefix .. 'lexp', l.member)
+  redis.call('HSET', task_key(l.task), 'state', state == 'succeeded' and 'completed' or 'open')
+  a.busy = a.busy - 1
+  redis.call('HSET', agent_key(a.id), 'busy', int(a.busy))
+  reindex(a)
+end
+
+-- A lease whose holder stopped heartbeating: its reservation is given back (and the ledger says
+-- so, as for any expired reservation), the slot is freed, the task can be claimed again, and the
+-- agent is charged a failure.
+local function expire_lease(l, policy)
+  local rkey = H.prefix .. 'r:' .. l.rid
+  local r = load_reservation(rkey)
+  if r and r.state == 'active' then expire_reservation(rkey, l.rid, r) end
+  local a = load_agent(l.agent)
+  record_outcome(a, 'expired', 0, false, policy)
+  end_lease(l, 'expired', a)
+  append_ledger({'lease_expire', 'scope', l.scope, 'task', l.task, 'lease', l.n,
+    'agent', l.agent, 'rid', l.rid})
+  LEASES_EXPIRED = LEASES_EXPIRED + 1
+end
+
+-- Expires up to max leases whose time has passed; returns how many were due.
+local function expire_leases(max, policy)
+  local due = redis.call('ZRANGEBYSCORE', H.prefix .. 'lexp', '-inf', H.now, 'LIMIT', 0, max)
+  for _, member in ipairs(due) do
+    local l = load_lease(member)
+    if l and l.state == 'active' then
+      expire_lease(l, policy)
+    else
+      redis.call('ZREM', H.prefix .. 'lexp', member)
+    end
+  end
+  return #due
+end
+
+-- The expiry work every claim path script does on the way, bounded by the lazy batch.
+local function expire_lazily(policy)
+  expire_due(LAZY_BATCH)
+  expire_leases(LAZY_BATCH, policy)
+  half_open_due(LAZY_BATCH)
+end
+
+-- What this script did besides its answer, for the caller's metrics.
+local function side_effects()
+  return {leases_expired = int(LEASES_EXPIRED), transitions = TRANSITIONS}
+end

@@ -1,0 +1,50 @@
+-- Ends a claim with its outcome: commits the actual spend against the claim's reservation with
+-- commit_reservation() (budget_lib.lua: the unused part is released, overage and late spend are
+-- recorded as for any commit), frees the slot, completes or reopens the task, moves the agent's
+-- reputation and breaker, and counts the spend as wasted unless the task succeeded. A report on a
+-- lease that has expired commits the spend as late (and wasted) and changes nothing else: the
+-- expiry already freed the slot and charged the agent a failure.
+-- Arguments: ClaimEngine.FINISH (outcome: succeeded|failed|abandoned; subtree: the scopes the
+--   caller may touch, '' for any; a lease of a task outside it is not found).
+local rejected = replay_or_conflict()
+if rejected then return rejected end
+local policy = load_policy()
+local outcome, latency = ARGV[ARG_OUTCOME], tonumber(ARGV[ARG_LATENCY_MS])
+local l = load_lease(ARGV[ARG_TASK_ID] .. '#' .. ARGV[ARG_LEASE])
+if not l or not within(l.scope, ARGV[ARG_SUBTREE]) then return {'task_not_found', ''} end
+if l.agent ~= ARGV[ARG_AGENT_ID] then return {'not_holder', l.agent} end
+local caps
+caps, rejected = load_config(layers_of(l.scope))
+if rejected then return rejected end
+if l.state == 'active' and l.exp <= H.now then
+  expire_lease(l, policy)
+  l.state = 'expired'
+end
+if l.state ~= 'active' and l.state ~= 'expired' then return {'lease_ended', l.state} end
+
+local rkey = H.prefix .. 'r:' .. l.rid
+local committed, state, over = commit_reservation(rkey, l.rid, load_reservation(rkey), caps,
+  spend_of(ARG_SPEND))
+if over then return over end
+if not committed then return {'lease_ended', state} end
+
+local late = l.state == 'expired'
+local reply = {outcome = outcome, late = late, reserved = committed.reserved,
+  actual = committed.actual, released = committed.released, overage = committed.overage}
+if not late then
+  local a = load_agent(l.agent)
+  record_outcome(a, outcome, latency, committed.overage, policy)
+  end_lease(l, outcome, a)
+  reply.reputation, reply.breaker = int(a.rep), a.brk
+end
+local actual = tonumber(committed.actual)
+redis.call('HINCRBY', H.prefix .. 'waste', 'total', int(actual))
+if late or outcome ~= 'succeeded' then
+  redis.call('HINCRBY', H.prefix .. 'waste', 'wasted', int(actual))
+end
+append_ledger({'finish', 'scope', l.scope, 'task', l.task, 'lease', l.n, 'agent', l.agent,
+  'rid', l.rid, 'outcome', outcome, 'amt', committed.actual, 'late', late and '1' or '0',
+  'key', H.idem})
+
+reply.effects = side_effects()
+return remember(cjson.encode(reply))

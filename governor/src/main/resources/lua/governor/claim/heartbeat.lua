@@ -1,0 +1,26 @@
+-- Extends a lease (and the reservation it holds) by the policy's lease TTL from now. A lease
+-- that has already expired is expired now if nobody did yet, and the answer says it is lost; so
+-- is the lease of an agent that was disabled (its tasks go to others when the lease runs out).
+-- Arguments: ClaimEngine.HEARTBEAT (subtree: the scopes the caller may touch, '' for any; a lease
+--   of a task outside it is not found).
+local rejected = replay_or_conflict()
+if rejected then return rejected end
+local policy = load_policy()
+local l = load_lease(ARGV[ARG_TASK_ID] .. '#' .. ARGV[ARG_LEASE])
+if not l or not within(l.scope, ARGV[ARG_SUBTREE]) then return {'task_not_found', ''} end
+if l.agent ~= ARGV[ARG_AGENT_ID] then return {'not_holder', l.agent} end
+if l.state == 'active' and l.exp <= H.now then
+  expire_lease(l, policy)
+  l.state = 'expired'
+end
+local a = load_agent(l.agent)
+if l.state == 'active' and a.status == 'disabled' then l.state = 'agent_disabled' end
+if l.state ~= 'active' then
+  return {'lost', cjson.encode({state = l.state, effects = side_effects()})}
+end
+
+local expires_at = H.now + policy.lease_ttl
+redis.call('HSET', lease_key(l.member), 'exp', int(expires_at))
+redis.call('ZADD', H.prefix .. 'lexp', expires_at, l.member)
+extend_reservation(H.prefix .. 'r:' .. l.rid, l.rid, expires_at)
+return remember(cjson.encode({expires_at = int(expires_at), effects = side_effects()}))

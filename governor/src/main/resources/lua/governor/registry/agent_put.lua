@@ -1,0 +1,42 @@
+-- Registers an agent from its verified contract, or replaces its contract by a newer version.
+-- Slots in use, reputation, status and breaker survive a new contract; the capability indexes
+-- follow the new capabilities. A contract version below the registered one (or below that of a
+-- removed agent) is refused as stale; the same version is accepted only as an exact repeat.
+-- Arguments: AgentRegistry.PUT (capabilities: 'name:level,...'; rate: micro-dollars per
+--   task).
+local id, version, fingerprint = ARGV[ARG_AGENT_ID], tonumber(ARGV[ARG_VERSION]),
+  ARGV[ARG_CONTRACT_FINGERPRINT]
+local known = tonumber(redis.call('HGET', H.prefix .. 'agents', id) or '0')
+local a = load_agent(id)
+if version < known or (version == known and not a) then return {'stale', int(known)} end
+if version == known then
+  if redis.call('HGET', agent_key(id), 'fp') ~= fingerprint then return {'stale', int(known)} end
+  return {'ok', cjson.encode({agent = agent_reply(id)})}
+end
+
+if a then
+  unindex(a)
+  local old = {}
+  for _, name in ipairs(capability_names(a.caps)) do old[#old + 1] = 'c:' .. name end
+  redis.call('HDEL', agent_key(id), unpack(old))
+else
+  a = {id = id, busy = 0, rep = INITIAL_REPUTATION, status = 'active', brk = 'closed', fails = 0,
+       probe = '0'}
+end
+local rate, slots = ARGV[ARG_RATE], ARGV[ARG_SLOTS]
+a.caps, a.model, a.rate, a.slots = ARGV[ARG_CAPABILITIES], ARGV[ARG_MODEL], tonumber(rate), tonumber(slots)
+local fields = {'caps', a.caps, 'model', a.model, 'rate', rate, 'slots', slots,
+  'slo', ARGV[ARG_SLO_MS], 'ver', ARGV[ARG_VERSION], 'fp', fingerprint, 'busy', int(a.busy), 'rep', int(a.rep),
+  'status', a.status, 'brk', a.brk, 'fails', int(a.fails), 'probe', a.probe}
+for _, entry in ipairs(split(a.caps, ',')) do
+  local name, level = string.match(entry, '^([^:]+):(%d+)$')
+  fields[#fields + 1] = 'c:' .. name
+  fields[#fields + 1] = level
+end
+redis.call('HSET', agent_key(id), unpack(fields))
+redis.call('HSET', H.prefix .. 'agents', id, ARGV[ARG_VERSION])
+reindex(a)
+list_holder(a)
+append_ledger({'agent', 'scope', TENANT, 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],
+  'caps', a.caps, 'rate', rate, 'slots', slots, 'model', a.model})
+return {'ok', cjson.encode({agent = agent_reply(id)})}

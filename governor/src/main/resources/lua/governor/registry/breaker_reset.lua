@@ -1,0 +1,12 @@
+-- An admin closes an agent's breaker by hand (an event says so); its failure count starts over.
+-- Arguments: AgentRegistry.RESET.
+local a = load_agent(ARGV[ARG_AGENT_ID])
+if not a then return {'agent_not_found', ''} end
+local was_open = a.brk ~= 'closed'
+if was_open then
+  set_breaker(a, 'closed', 'admin_reset', 0)
+  reindex(a)
+end
+a.fails = 0
+redis.call('HSET', agent_key(a.id), 'fails', '0')
+return {'ok', cjson.encode({agent = agent_reply(a.id), reset = was_open})}
