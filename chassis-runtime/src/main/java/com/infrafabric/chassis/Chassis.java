@@ -26,7 +26,6 @@ import com.infrafabric.chassis.internal.sandbox.GuestRunner;
 import com.infrafabric.chassis.internal.sandbox.GuestThreads;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.internal.sandbox.Invoker;
-import com.infrafabric.chassis.internal.sandbox.JsonValues;
 import com.infrafabric.chassis.internal.sandbox.Watchdog;
 import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.platform.auth.JwtAuthenticator;
@@ -39,7 +38,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,13 +145,20 @@ public final class Chassis implements AutoCloseable {
    * InvocationContext("acme", "agent-7", "inv-42").withGrant(grantToken))}
    */
   public Future<InvocationResult> invoke(ToolRef ref, String jsonInput, InvocationContext context) {
+    return invoke(ref, ToolInput.text(jsonInput), context);
+  }
+
+  /**
+   * As {@link #invoke(ToolRef, String, InvocationContext)}, with input the caller already parsed.
+   */
+  public Future<InvocationResult> invoke(
+      ToolRef ref, ToolInput toolInput, InvocationContext context) {
     Instant start = clock.instant();
-    byte[] input = jsonInput.getBytes(StandardCharsets.UTF_8);
+    byte[] input = toolInput.bytes();
+    Optional<String> problem = toolInput.problem();
     Future<InvocationResult> result;
-    JsonValues.Verdict verdict = JsonValues.check(jsonInput);
-    if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
-      result =
-          notRun(Outcome.INVALID_INPUT, JsonValues.problem("the input", verdict), start, input);
+    if (problem.isPresent()) {
+      result = notRun(Outcome.INVALID_INPUT, problem.get(), start, input);
     } else {
       result =
           catalog

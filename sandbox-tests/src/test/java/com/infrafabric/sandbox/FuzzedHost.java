@@ -1,5 +1,6 @@
 package com.infrafabric.sandbox;
 
+import com.infrafabric.chassis.http.ChassisStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.ChassisException;
@@ -21,7 +22,7 @@ final class FuzzedHost {
   static void assertRefusedAs4xx(Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     assertThat(cause).isInstanceOf(ChassisException.class);
-    assertThat(((ChassisException) cause).code().httpStatus())
+    assertThat(ChassisStatus.of(((ChassisException) cause).code()))
         .as(cause.getMessage())
         .isBetween(400, 499);
   }

@@ -1,5 +1,6 @@
 package com.infrafabric.sandbox;
 
+import com.infrafabric.chassis.http.ChassisStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -77,7 +78,7 @@ class MalformedModuleTest {
         bomb,
         ErrorCode.MODULE_TOO_LARGE,
         "function body 0 declares 100000 locals or more, above the cap of 50000 per function");
-    assertThat(ErrorCode.MODULE_TOO_LARGE.httpStatus()).isEqualTo(413);
+    assertThat(ChassisStatus.of(ErrorCode.MODULE_TOO_LARGE)).isEqualTo(413);
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
         .isLessThan(java.time.Duration.ofSeconds(2));
   }

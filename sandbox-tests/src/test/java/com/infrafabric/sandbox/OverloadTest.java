@@ -1,5 +1,6 @@
 package com.infrafabric.sandbox;
 
+import com.infrafabric.chassis.http.ChassisStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
@@ -43,7 +44,7 @@ class OverloadTest {
     awaitAdmitted(3);
     InvocationResult rejected = HOST.invoke(spin, "{}");
     assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED_OVERLOAD);
-    assertThat(rejected.outcome().httpStatus()).isEqualTo(429);
+    assertThat(ChassisStatus.of(rejected.outcome())).isEqualTo(429);
     assertThat(rejected.report().duration()).isLessThan(Duration.ofMillis(200));
     admitted.forEach(f -> assertThat(Await.result(f).outcome()).isEqualTo(Outcome.TIMEOUT));
   }
