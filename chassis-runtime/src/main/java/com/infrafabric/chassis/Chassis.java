@@ -26,6 +26,7 @@ import com.infrafabric.chassis.internal.sandbox.GuestRunner;
 import com.infrafabric.chassis.internal.sandbox.GuestThreads;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.internal.sandbox.Invoker;
+import com.infrafabric.chassis.internal.sandbox.JsonValues;
 import com.infrafabric.chassis.internal.sandbox.Watchdog;
 import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.platform.auth.JwtAuthenticator;
@@ -155,7 +156,7 @@ public final class Chassis implements AutoCloseable {
       ToolRef ref, ToolInput toolInput, InvocationContext context) {
     Instant start = clock.instant();
     byte[] input = toolInput.bytes();
-    Optional<String> problem = toolInput.problem();
+    Optional<String> problem = toolInput.unchecked().flatMap(Chassis::jsonProblem);
     Future<InvocationResult> result;
     if (problem.isPresent()) {
       result = notRun(Outcome.INVALID_INPUT, problem.get(), start, input);
@@ -175,6 +176,13 @@ public final class Chassis implements AutoCloseable {
               .recover(failure -> notRun(failure, start, input));
     }
     return onCaller(result.onSuccess(done -> record(ref, context, done)));
+  }
+
+  private static Optional<String> jsonProblem(String text) {
+    JsonValues.Verdict verdict = JsonValues.check(text);
+    return verdict == JsonValues.Verdict.SINGLE_VALUE
+        ? Optional.empty()
+        : Optional.of(JsonValues.problem("the input", verdict));
   }
 
   /**
@@ -383,7 +391,9 @@ public final class Chassis implements AutoCloseable {
               guests,
               new GuestRunner(watchdog, clock),
               clock);
-      ChassisMetrics metrics = new ChassisMetrics(meters, invoker, compiled);
+      ChassisMetrics metrics =
+          new ChassisMetrics(
+              meters, invoker::admitted, invoker::queued, invoker::reservedMemory, compiled::size);
       checkLlm();
       Optional<CredentialStore> credentialStore =
           masterKeys.map(keys -> new CredentialStore(redis, keys));

@@ -1,7 +1,7 @@
 package com.infrafabric.chassis;
 
-import com.infrafabric.chassis.internal.egress.EgressSettings;
-import com.infrafabric.chassis.internal.egress.TrustedTarget;
+import com.infrafabric.chassis.egress.EgressSettings;
+import com.infrafabric.chassis.egress.TrustedTarget;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.platform.auth.JwtSettings;

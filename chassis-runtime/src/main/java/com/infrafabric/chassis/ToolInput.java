@@ -1,6 +1,5 @@
 package com.infrafabric.chassis;
 
-import com.infrafabric.chassis.internal.sandbox.JsonValues;
 import io.vertx.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -14,16 +13,16 @@ import java.util.Optional;
 public final class ToolInput {
 
   private final byte[] bytes;
-  private final JsonValues.Verdict verdict;
+  private final Optional<String> unchecked;
 
-  private ToolInput(byte[] bytes, JsonValues.Verdict verdict) {
+  private ToolInput(byte[] bytes, Optional<String> unchecked) {
     this.bytes = bytes;
-    this.verdict = verdict;
+    this.unchecked = unchecked;
   }
 
   /** Input as JSON text; the chassis answers {@link Outcome#INVALID_INPUT} if it is not valid. */
   public static ToolInput text(String json) {
-    return new ToolInput(json.getBytes(StandardCharsets.UTF_8), JsonValues.check(json));
+    return new ToolInput(json.getBytes(StandardCharsets.UTF_8), Optional.of(json));
   }
 
   /**
@@ -32,18 +31,16 @@ public final class ToolInput {
    * so the value is encoded and not checked again.
    */
   public static ToolInput parsed(Object value) {
-    byte[] encoded = Json.encodeToBuffer(value).getBytes();
-    return new ToolInput(encoded, JsonValues.Verdict.SINGLE_VALUE);
+    return new ToolInput(Json.encodeToBuffer(value).getBytes(), Optional.empty());
   }
 
+  /** The UTF-8 bytes the guest reads. Not copied: the chassis never writes them. */
   byte[] bytes() {
     return bytes;
   }
 
-  /** Why the input cannot be run, if it cannot. */
-  Optional<String> problem() {
-    return verdict == JsonValues.Verdict.SINGLE_VALUE
-        ? Optional.empty()
-        : Optional.of(JsonValues.problem("the input", verdict));
+  /** The text still to be checked, if the input came as text. */
+  Optional<String> unchecked() {
+    return unchecked;
   }
 }

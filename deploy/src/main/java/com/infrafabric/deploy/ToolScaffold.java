@@ -1,6 +1,6 @@
 package com.infrafabric.deploy;
 
-import com.infrafabric.chassis.internal.contract.ContractJson;
+import com.infrafabric.chassis.publish.ContractJson;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.auth.CliOptions;
 import com.infrafabric.platform.auth.CliStatus;

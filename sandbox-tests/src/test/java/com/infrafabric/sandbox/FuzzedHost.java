@@ -1,11 +1,11 @@
 package com.infrafabric.sandbox;
 
-import com.infrafabric.chassis.http.ChassisStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.ChassisException;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.http.ChassisStatus;
 import java.util.concurrent.CompletionException;
 
 /**

@@ -1,6 +1,5 @@
 package com.infrafabric.sandbox;
 
-import com.infrafabric.chassis.http.ChassisStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +10,7 @@ import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.http.ChassisStatus;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.WasmBinary;
 import java.util.Arrays;

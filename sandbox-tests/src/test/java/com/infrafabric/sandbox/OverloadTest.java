@@ -1,6 +1,5 @@
 package com.infrafabric.sandbox;
 
-import com.infrafabric.chassis.http.ChassisStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
@@ -8,6 +7,7 @@ import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.OperatorConfig;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.http.ChassisStatus;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.testing.Await;

@@ -1,7 +1,5 @@
 package com.infrafabric.chassis.llm;
 
-import com.infrafabric.chassis.internal.llm.BoundedExchange;
-import com.infrafabric.chassis.internal.llm.Cancellation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -7,6 +7,7 @@ import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.chassis.llm.BudgetRequest;
+import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.CommitResult;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.llm.ReleaseResult;

@@ -10,6 +10,7 @@ import com.infrafabric.chassis.internal.credential.CredentialStore;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
+import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.ChassisServiceRig;

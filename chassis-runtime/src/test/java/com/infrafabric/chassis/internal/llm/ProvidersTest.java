@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.infrafabric.chassis.credential.ResponsePolicy;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.llm.TokenUsage;
 import com.infrafabric.chassis.testing.FakeProvider;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.egress;
+package com.infrafabric.chassis.egress;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

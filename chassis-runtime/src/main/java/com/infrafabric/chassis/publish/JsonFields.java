@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.contract;
+package com.infrafabric.chassis.publish;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.llm;
+package com.infrafabric.chassis.llm;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.contract;
+package com.infrafabric.chassis.publish;
 
 import com.infrafabric.hostapi.contract.Capability;
 import com.infrafabric.hostapi.contract.CapabilityKind;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.llm;
+package com.infrafabric.chassis.llm;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.sandbox;
+package com.infrafabric.chassis;
 
 /**
  * Sizes of text once written as a JSON string: what a guest's text costs in the answer that carries

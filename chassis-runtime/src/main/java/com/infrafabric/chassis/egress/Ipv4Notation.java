@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.egress;
+package com.infrafabric.chassis.egress;
 
 import java.util.Optional;
 
@@ -10,12 +10,12 @@ import java.util.Optional;
  * dotted-decimal form, so a look-alike can never reach a resolver that reads it differently from
  * the allow-list.
  */
-final class Ipv4Notation {
+public final class Ipv4Notation {
 
   private Ipv4Notation() {}
 
   /** The address {@code host} denotes if it is an IPv4 number in any notation. */
-  static Optional<byte[]> parse(String host) {
+  public static Optional<byte[]> parse(String host) {
     String[] parts = host.split("\\.", -1);
     if (parts.length > 4) {
       return Optional.empty();
@@ -32,13 +32,13 @@ final class Ipv4Notation {
   }
 
   /** True if {@code host} is a dotted quad without leading zeros, as addresses are printed. */
-  static boolean isCanonical(String host) {
+  public static boolean isCanonical(String host) {
     return host.matches("(0|[1-9][0-9]{0,2})(\\.(0|[1-9][0-9]{0,2})){3}")
         && parse(host).isPresent();
   }
 
   /** True if the last label looks numeric, which WHATWG URL parsing treats as an IPv4 attempt. */
-  static boolean looksNumeric(String host) {
+  public static boolean looksNumeric(String host) {
     String last = host.substring(host.lastIndexOf('.') + 1);
     return !last.isEmpty() && (last.chars().allMatch(Character::isDigit) || number(last) >= 0);
   }
