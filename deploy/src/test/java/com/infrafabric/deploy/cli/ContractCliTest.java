@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.publish;
+package com.infrafabric.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

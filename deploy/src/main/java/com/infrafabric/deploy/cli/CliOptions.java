@@ -1,4 +1,4 @@
-package com.infrafabric.platform.auth;
+package com.infrafabric.deploy.cli;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

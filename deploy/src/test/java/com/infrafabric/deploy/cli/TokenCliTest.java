@@ -1,7 +1,11 @@
-package com.infrafabric.platform.auth;
+package com.infrafabric.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.platform.auth.AuthResult;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package com.infrafabric.platform.auth;
+package com.infrafabric.deploy.cli;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;

@@ -1,7 +1,6 @@
-package com.infrafabric.chassis.publish;
+package com.infrafabric.deploy.cli;
 
-import com.infrafabric.platform.auth.CliOptions;
-import com.infrafabric.platform.auth.CliStatus;
+import com.infrafabric.chassis.publish.ContractSigner;
 import com.infrafabric.platform.auth.SigningKey;
 import java.io.IOException;
 import java.io.PrintStream;

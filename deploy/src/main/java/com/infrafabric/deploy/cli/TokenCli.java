@@ -1,5 +1,8 @@
-package com.infrafabric.platform.auth;
+package com.infrafabric.deploy.cli;
 
+import com.infrafabric.platform.auth.SigningKeyPair;
+import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.auth.TokenSpec;
 import com.infrafabric.platform.config.Durations;
 import java.io.PrintStream;
 import java.nio.file.Path;
