@@ -297,7 +297,7 @@ public final class Chassis implements AutoCloseable {
 
   /** Assembles a chassis; {@link #build()} checks that every required part is set. */
   public static final class Builder {
-    private OperatorConfig config;
+    private OperatorSettings config;
     private Vertx vertx;
     private RedisStore redis;
     private MeterRegistry meters;
@@ -324,7 +324,7 @@ public final class Chassis implements AutoCloseable {
       return this;
     }
 
-    public Builder config(OperatorConfig config) {
+    public Builder config(OperatorSettings config) {
       this.config = config;
       return this;
     }
@@ -374,7 +374,7 @@ public final class Chassis implements AutoCloseable {
       Objects.requireNonNull(meters, "meters");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(resolver, "resolver");
-      OperatorConfig.SandboxSettings sandbox = config.sandbox();
+      OperatorSettings.SandboxSettings sandbox = config.sandbox();
       ModuleBuilds builds = new ModuleBuilds(vertx, config.moduleCaps());
       ExecutorService resolvers = daemonPool(2, "chassis-resolver");
       ThreadPoolExecutor guests =
@@ -436,7 +436,7 @@ public final class Chassis implements AutoCloseable {
             builds.close();
             resolvers.shutdownNow();
           };
-      OperatorConfig.GuestLogSettings logs = config.guestLogs();
+      OperatorSettings.GuestLogSettings logs = config.guestLogs();
       GuestLogs guestLogs =
           new GuestLogs(
               logs.maxEntries(), logs.relayLinesPerSecond(), logs.relayBurst(), clock, meters);

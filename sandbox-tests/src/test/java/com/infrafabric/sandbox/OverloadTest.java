@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.http.ChassisStatus;
@@ -29,7 +29,7 @@ class OverloadTest {
       SandboxHost.create(
           config ->
               config.sandbox(
-                  new OperatorConfig.SandboxSettings(
+                  new OperatorSettings.SandboxSettings(
                       1, 2, 4L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1))),
           HostResolver.system());
 

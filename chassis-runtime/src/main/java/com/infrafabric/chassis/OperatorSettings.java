@@ -23,7 +23,7 @@ import java.util.Set;
  * model providers, and how grants from the governor are verified. Built with {@link #builder()};
  * every value is checked with a message naming it.
  */
-public final class OperatorConfig {
+public final class OperatorSettings {
 
   private final JWKSet trustedPublishers;
   private final ResourceLimits limitCaps;
@@ -42,7 +42,7 @@ public final class OperatorConfig {
   private final GuestLogSettings guestLogs;
   private final EgressSettings egress;
 
-  private OperatorConfig(Builder b) {
+  private OperatorSettings(Builder b) {
     this.trustedPublishers = b.trustedPublishers;
     this.limitCaps = b.limitCaps;
     this.kvMaxBytesCap = b.kvMaxBytesCap;
@@ -404,11 +404,11 @@ public final class OperatorConfig {
     /**
      * @throws IllegalArgumentException if a value is out of range or no publisher is trusted
      */
-    public OperatorConfig build() {
+    public OperatorSettings build() {
       if (trustedPublishers == null || trustedPublishers.getKeys().isEmpty()) {
         throw new IllegalArgumentException("trustedPublishers must hold at least one key");
       }
-      return new OperatorConfig(this);
+      return new OperatorSettings(this);
     }
   }
 }

@@ -1,9 +1,9 @@
 package com.infrafabric.chassis.service;
 
 import com.infrafabric.chassis.ModuleCaps;
-import com.infrafabric.chassis.OperatorConfig;
-import com.infrafabric.chassis.OperatorConfig.GuestLogSettings;
-import com.infrafabric.chassis.OperatorConfig.SandboxSettings;
+import com.infrafabric.chassis.OperatorSettings;
+import com.infrafabric.chassis.OperatorSettings.GuestLogSettings;
+import com.infrafabric.chassis.OperatorSettings.SandboxSettings;
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.egress.TrustedTarget;
 import com.infrafabric.hostapi.contract.ResourceLimits;
@@ -19,29 +19,30 @@ import java.util.Set;
 /**
  * Reads the chassis operator's decisions from configuration: trusted publishers, the caps every
  * contract must stay within, module caps, sandbox sizing, the egress policy, the model providers
- * ({@link LlmKeys}) and the governor's grant keys ({@link GrantKeys}). Every value is checked here
- * with a message naming its key; unset keys keep {@link OperatorConfig}'s defaults.
+ * ({@link ProviderSettingsReader}) and the governor's grant keys ({@link GrantKeys}). Every value
+ * is checked here with a message naming its key; unset keys keep {@link OperatorSettings}'s
+ * defaults.
  */
-final class OperatorKeys {
+final class OperatorSettingsReader {
 
   static final String PUBLISHERS = "chassis.publishers.jwksFile";
   static final String MAX_MODULE_BYTES = "chassis.module.maxModuleBytes";
 
   private final Config config;
 
-  private OperatorKeys(Config config) {
+  private OperatorSettingsReader(Config config) {
     this.config = config;
   }
 
-  static OperatorConfig read(Config config) {
-    return new OperatorKeys(config).operatorConfig();
+  static OperatorSettings read(Config config) {
+    return new OperatorSettingsReader(config).operatorConfig();
   }
 
-  private OperatorConfig operatorConfig() {
+  private OperatorSettings operatorConfig() {
     String jwks = publishersJwks();
-    OperatorConfig defaults = defaults(jwks);
+    OperatorSettings defaults = defaults(jwks);
     EgressSettings egress = egress(EgressSettings.defaults());
-    OperatorConfig.Builder builder = llm(OperatorConfig.builder(), defaults);
+    OperatorSettings.Builder builder = llm(OperatorSettings.builder(), defaults);
     GrantKeys.read(config).ifPresent(builder::grantVerification);
     return builder
         .trustedPublishersJwks(jwks)
@@ -73,13 +74,14 @@ final class OperatorKeys {
   }
 
   /** The model providers, and the caps on what a contract's llm capability may ask for. */
-  private OperatorConfig.Builder llm(OperatorConfig.Builder builder, OperatorConfig defaults) {
+  private OperatorSettings.Builder llm(
+      OperatorSettings.Builder builder, OperatorSettings defaults) {
     return builder
         .llmCaps(
             integer("chassis.caps.llmMaxCalls", defaults.llmMaxCallsCap(), 1, 10_000),
             integer(
                 "chassis.caps.llmMaxOutputTokens", defaults.llmMaxOutputTokensCap(), 1, 1_000_000))
-        .llmProviders(LlmKeys.providers(config));
+        .llmProviders(ProviderSettingsReader.providers(config));
   }
 
   private String publishersJwks() {
@@ -92,9 +94,9 @@ final class OperatorKeys {
   }
 
   /** The operator defaults with these publishers; where a bad publisher key set is reported. */
-  private OperatorConfig defaults(String jwks) {
+  private OperatorSettings defaults(String jwks) {
     try {
-      return OperatorConfig.builder().trustedPublishersJwks(jwks).build();
+      return OperatorSettings.builder().trustedPublishersJwks(jwks).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           PUBLISHERS + " " + config.required(PUBLISHERS) + ": " + e.getMessage(), e);

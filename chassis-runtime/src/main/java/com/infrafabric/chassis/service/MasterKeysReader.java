@@ -23,14 +23,14 @@ import java.util.Set;
  * Neither set: no vault (the credential routes answer 409, no credential can be injected). Both set
  * is refused, so it is never a guess which keys seal. The key material never appears in a message.
  */
-final class VaultKeys {
+final class MasterKeysReader {
 
   static final String FILE = "chassis.vault.masterKeysFile";
   static final String INLINE = "chassis.vault.masterKeys";
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
-  private VaultKeys() {}
+  private MasterKeysReader() {}
 
   static Optional<MasterKeys> read(Config config) {
     Optional<String> file = config.optional(FILE);
@@ -42,7 +42,7 @@ final class VaultKeys {
     if (inline.isPresent()) {
       return Optional.of(parse(Config.envName(INLINE), inline.get()));
     }
-    return file.map(Path::of).map(VaultKeys::fromFile);
+    return file.map(Path::of).map(MasterKeysReader::fromFile);
   }
 
   private static MasterKeys fromFile(Path file) {

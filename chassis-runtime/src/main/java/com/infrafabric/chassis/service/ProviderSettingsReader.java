@@ -28,7 +28,7 @@ import java.util.Optional;
  * Lists are comma-separated. A hosted provider is configured by its endpoint, credential and models
  * together; each model has one provider, so a model named twice is refused with both keys.
  */
-final class LlmKeys {
+final class ProviderSettingsReader {
 
   static final String OFFLINE_MODELS = "chassis.llm.offlineModels";
   private static final String PREFIX = "chassis.llm.";
@@ -36,12 +36,12 @@ final class LlmKeys {
   private final Config config;
   private final Map<String, String> servedBy = new HashMap<>();
 
-  private LlmKeys(Config config) {
+  private ProviderSettingsReader(Config config) {
     this.config = config;
   }
 
   static List<ProviderSettings> providers(Config config) {
-    return new LlmKeys(config).read();
+    return new ProviderSettingsReader(config).read();
   }
 
   private List<ProviderSettings> read() {
@@ -110,14 +110,15 @@ final class LlmKeys {
   private ProviderSettings tuned(String prefix, ProviderSettings defaults) {
     return defaults
         .withTimeout(
-            OperatorKeys.millis(config, prefix + "timeout", defaults.timeout(), 1, 600_000))
+            OperatorSettingsReader.millis(
+                config, prefix + "timeout", defaults.timeout(), 1, 600_000))
         .withRetries(
             (int) config.integer(prefix + "maxRetries", defaults.maxRetries(), 0, 10),
-            OperatorKeys.millis(
+            OperatorSettingsReader.millis(
                 config, prefix + "retryBackoff", defaults.retryBackoff(), 0, 60_000))
         .withBreaker(
             (int) config.integer(prefix + "breakerFailures", defaults.breakerFailures(), 1, 1000),
-            OperatorKeys.millis(
+            OperatorSettingsReader.millis(
                 config, prefix + "breakerReset", defaults.breakerReset(), 1, 3_600_000));
   }
 
