@@ -11,7 +11,7 @@ import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.LlmCapability;
-import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.wire.grant.Grant;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

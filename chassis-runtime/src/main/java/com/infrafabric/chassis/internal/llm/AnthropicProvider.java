@@ -3,7 +3,7 @@ package com.infrafabric.chassis.internal.llm;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.ProviderSettings;
-import com.infrafabric.chassis.llm.TokenUsage;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

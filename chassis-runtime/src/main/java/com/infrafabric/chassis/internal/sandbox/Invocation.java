@@ -8,7 +8,7 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.ResourceLimits;
-import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.wire.grant.Grant;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.llm;
+package com.infrafabric.wire.reservation;
 
 /**
  * The tokens one call used, as the provider reported them, split the way providers price them.

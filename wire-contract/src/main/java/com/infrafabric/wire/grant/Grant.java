@@ -1,4 +1,4 @@
-package com.infrafabric.platform.grant;
+package com.infrafabric.wire.grant;
 
 import com.infrafabric.platform.scope.ScopeGrammar;
 import java.time.Instant;

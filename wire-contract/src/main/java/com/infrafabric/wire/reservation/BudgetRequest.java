@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.llm;
+package com.infrafabric.wire.reservation;
 
 import java.time.Duration;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package com.infrafabric.platform.grant;
+package com.infrafabric.wire.grant;
 
 /**
  * Where the end of a claim is recorded for the grants signed for it: the governor writes this key

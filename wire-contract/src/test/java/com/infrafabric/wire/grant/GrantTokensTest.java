@@ -1,4 +1,4 @@
-package com.infrafabric.platform.grant;
+package com.infrafabric.wire.grant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

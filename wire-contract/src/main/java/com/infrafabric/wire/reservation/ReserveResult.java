@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.llm;
+package com.infrafabric.wire.reservation;
 
 /** What a reservation came to. */
 public sealed interface ReserveResult {
