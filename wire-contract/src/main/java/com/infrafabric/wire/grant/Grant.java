@@ -1,5 +1,6 @@
 package com.infrafabric.wire.grant;
 
+import com.infrafabric.hostapi.contract.CapabilityKind;
 import com.infrafabric.platform.scope.ScopeGrammar;
 import java.time.Instant;
 import java.util.Objects;
@@ -27,7 +28,8 @@ import java.util.regex.Pattern;
  *     names its revocation ({@link GrantRevocation})
  * @param budgetScope the scope LLM calls are reserved and charged on, inside {@code tenant}
  * @param toolDigests lowercase hex SHA-256 digests of the modules the grant covers
- * @param capabilities capability names the runs may use, e.g. {@code http}, {@code llm}
+ * @param capabilities capability names the runs may use: the JSON names of {@link CapabilityKind},
+ *     e.g. {@code http}, {@code llm}
  * @param credentials credential names the runs may have injected into allowed requests
  * @param models LLM models the runs may call
  * @param costCapMicros the most the runs may spend on LLM calls, in micro-dollars
@@ -79,6 +81,11 @@ public record Grant(
     if (maxUses < 1) {
       throw new IllegalArgumentException("maxUses " + maxUses + " is below 1");
     }
+  }
+
+  /** Whether the runs this grant covers may use capabilities of {@code kind}. */
+  public boolean allows(CapabilityKind kind) {
+    return capabilities.contains(kind.jsonName());
   }
 
   public boolean coversTool(String digest) {

@@ -10,6 +10,7 @@ import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.abi.LogLevel;
+import com.infrafabric.hostapi.contract.CapabilityKind;
 import com.infrafabric.hostapi.contract.LlmCapability;
 import com.infrafabric.wire.grant.Grant;
 import io.vertx.core.json.DecodeException;
@@ -65,7 +66,7 @@ final class LlmFunctions {
             OptionalLong.empty());
       }
       Grant grant = invocation.grant().orElseThrow();
-      if (!grant.capabilities().contains("llm")) {
+      if (!grant.allows(CapabilityKind.LLM)) {
         denials.accept("grant");
         return error(
             AbiError.DENIED, "the invocation's grant does not name llm", OptionalLong.empty());
