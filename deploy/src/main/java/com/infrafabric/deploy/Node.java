@@ -4,11 +4,13 @@ import com.infrafabric.chassis.service.ChassisService;
 import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.net.BindException;
 import java.time.Clock;
 
 /**
@@ -52,9 +54,10 @@ final class Node {
     Node node = new Node(redis, vertx, store);
     try {
       node.governor = GovernorService.start(vertx, store, governor, governorMeters, clock).await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       node.stop();
-      throw new IllegalStateException("the governor did not start: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the governor did not start: " + reason(e, "http", governor.platform().http()), e);
     }
     try {
       node.chassis =
@@ -66,11 +69,31 @@ final class Node {
                   new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                   clock)
               .await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       node.stop();
-      throw new IllegalStateException("the chassis did not start: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the chassis did not start: " + reason(e, "chassis.http", chassis.platform().http()), e);
     }
     return node;
+  }
+
+  /**
+   * One line on why a service did not start. {@code await} rethrows the start's failure as it is,
+   * checked exceptions included: a port in use arrives as a {@link BindException} that names no
+   * address, so the line names the address and the keys that set it.
+   */
+  private static String reason(Exception failure, String prefix, HttpSettings http) {
+    if (failure instanceof BindException) {
+      return http.host()
+          + ":"
+          + http.port()
+          + " is already in use; choose another "
+          + prefix
+          + ".port (or "
+          + prefix
+          + ".host)";
+    }
+    return String.valueOf(failure.getMessage());
   }
 
   GovernorService governor() {
