@@ -31,15 +31,14 @@ import com.infrafabric.chassis.internal.sandbox.Watchdog;
 import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
-import com.infrafabric.platform.grant.Grant;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.RedisUnavailableException;
+import com.infrafabric.wire.grant.Grant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -147,13 +146,20 @@ public final class Chassis implements AutoCloseable {
    * InvocationContext("acme", "agent-7", "inv-42").withGrant(grantToken))}
    */
   public Future<InvocationResult> invoke(ToolRef ref, String jsonInput, InvocationContext context) {
+    return invoke(ref, ToolInput.text(jsonInput), context);
+  }
+
+  /**
+   * As {@link #invoke(ToolRef, String, InvocationContext)}, with input the caller already parsed.
+   */
+  public Future<InvocationResult> invoke(
+      ToolRef ref, ToolInput toolInput, InvocationContext context) {
     Instant start = clock.instant();
-    byte[] input = jsonInput.getBytes(StandardCharsets.UTF_8);
+    byte[] input = toolInput.bytes();
+    Optional<String> problem = toolInput.unchecked().flatMap(Chassis::jsonProblem);
     Future<InvocationResult> result;
-    JsonValues.Verdict verdict = JsonValues.check(jsonInput);
-    if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
-      result =
-          notRun(Outcome.INVALID_INPUT, JsonValues.problem("the input", verdict), start, input);
+    if (problem.isPresent()) {
+      result = notRun(Outcome.INVALID_INPUT, problem.get(), start, input);
     } else {
       result =
           catalog
@@ -170,6 +176,13 @@ public final class Chassis implements AutoCloseable {
               .recover(failure -> notRun(failure, start, input));
     }
     return onCaller(result.onSuccess(done -> record(ref, context, done)));
+  }
+
+  private static Optional<String> jsonProblem(String text) {
+    JsonValues.Verdict verdict = JsonValues.check(text);
+    return verdict == JsonValues.Verdict.SINGLE_VALUE
+        ? Optional.empty()
+        : Optional.of(JsonValues.problem("the input", verdict));
   }
 
   /**
@@ -284,7 +297,7 @@ public final class Chassis implements AutoCloseable {
 
   /** Assembles a chassis; {@link #build()} checks that every required part is set. */
   public static final class Builder {
-    private OperatorConfig config;
+    private OperatorSettings config;
     private Vertx vertx;
     private RedisStore redis;
     private MeterRegistry meters;
@@ -311,7 +324,7 @@ public final class Chassis implements AutoCloseable {
       return this;
     }
 
-    public Builder config(OperatorConfig config) {
+    public Builder config(OperatorSettings config) {
       this.config = config;
       return this;
     }
@@ -361,7 +374,7 @@ public final class Chassis implements AutoCloseable {
       Objects.requireNonNull(meters, "meters");
       Objects.requireNonNull(clock, "clock");
       Objects.requireNonNull(resolver, "resolver");
-      OperatorConfig.SandboxSettings sandbox = config.sandbox();
+      OperatorSettings.SandboxSettings sandbox = config.sandbox();
       ModuleBuilds builds = new ModuleBuilds(vertx, config.moduleCaps());
       ExecutorService resolvers = daemonPool(2, "chassis-resolver");
       ThreadPoolExecutor guests =
@@ -378,7 +391,9 @@ public final class Chassis implements AutoCloseable {
               guests,
               new GuestRunner(watchdog, clock),
               clock);
-      ChassisMetrics metrics = new ChassisMetrics(meters, invoker, compiled);
+      ChassisMetrics metrics =
+          new ChassisMetrics(
+              meters, invoker::admitted, invoker::queued, invoker::reservedMemory, compiled::size);
       checkLlm();
       Optional<CredentialStore> credentialStore =
           masterKeys.map(keys -> new CredentialStore(redis, keys));
@@ -421,7 +436,7 @@ public final class Chassis implements AutoCloseable {
             builds.close();
             resolvers.shutdownNow();
           };
-      OperatorConfig.GuestLogSettings logs = config.guestLogs();
+      OperatorSettings.GuestLogSettings logs = config.guestLogs();
       GuestLogs guestLogs =
           new GuestLogs(
               logs.maxEntries(), logs.relayLinesPerSecond(), logs.relayBurst(), clock, meters);

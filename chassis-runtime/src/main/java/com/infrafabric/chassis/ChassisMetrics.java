@@ -1,12 +1,11 @@
 package com.infrafabric.chassis;
 
-import com.infrafabric.chassis.internal.module.CompiledModules;
-import com.infrafabric.chassis.internal.sandbox.Invoker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.function.Supplier;
 
 /**
  * The chassis meters. Invocations by tool and outcome with duration and CPU histograms and peak
@@ -20,19 +19,28 @@ final class ChassisMetrics {
   /** A WebAssembly page. */
   private static final long PAGE_BYTES = 65_536;
 
-  ChassisMetrics(MeterRegistry meters, Invoker invoker, CompiledModules compiled) {
+  /**
+   * The gauges read the admission queue and the compiled-module cache through suppliers, so the
+   * meters know nothing of the internals that hold them.
+   */
+  ChassisMetrics(
+      MeterRegistry meters,
+      Supplier<Number> admitted,
+      Supplier<Number> queued,
+      Supplier<Number> reservedMemory,
+      Supplier<Number> compiledModules) {
     this.meters = meters;
-    Gauge.builder("chassis.admission.admitted", invoker, Invoker::admitted)
+    Gauge.builder("chassis.admission.admitted", admitted)
         .description("Invocations running or queued")
         .register(meters);
-    Gauge.builder("chassis.admission.queued", invoker, Invoker::queued)
+    Gauge.builder("chassis.admission.queued", queued)
         .description("Invocations waiting for a guest thread")
         .register(meters);
-    Gauge.builder("chassis.admission.memory.reserved", invoker, Invoker::reservedMemory)
+    Gauge.builder("chassis.admission.memory.reserved", reservedMemory)
         .description("Guest memory reserved by admitted invocations")
         .baseUnit("bytes")
         .register(meters);
-    Gauge.builder("chassis.modules.compiled", compiled, CompiledModules::size)
+    Gauge.builder("chassis.modules.compiled", compiledModules)
         .description("Compiled modules held in memory")
         .register(meters);
   }

@@ -1,42 +1,33 @@
 package com.infrafabric.chassis;
 
 /**
- * Stable machine codes of the failures the chassis API reports as exceptions, with the HTTP status
- * a REST adapter answers with. Codes never change meaning; new failures get new codes.
+ * Stable machine codes of the failures the chassis API reports as exceptions; the REST layer's
+ * {@code http.ChassisStatus} maps each to its HTTP status. Codes never change meaning; new failures
+ * get new codes.
  */
 public enum ErrorCode {
   /** The module bytes are not a valid module, or use a disabled feature. */
-  MALFORMED_MODULE(400),
+  MALFORMED_MODULE,
   /**
    * The module exceeds a size or shape cap (bytes, functions, body size, locals, types, imports,
    * exports, globals, tables, segments, elements, custom sections, declared limits) or the memory
    * its build would need.
    */
-  MODULE_TOO_LARGE(413),
+  MODULE_TOO_LARGE,
   /** Building the module took longer than the operator allows, or a function cannot compile. */
-  MODULE_NOT_COMPILABLE(422),
+  MODULE_NOT_COMPILABLE,
   /** As many modules as the operator allows are being built at once; retry shortly. */
-  MODULE_BUILD_OVERLOADED(503),
+  MODULE_BUILD_OVERLOADED,
   /** The contract is unsigned, badly signed, malformed, or does not match the module. */
-  INVALID_CONTRACT(400),
+  INVALID_CONTRACT,
   /** The contract is signed by a key the operator does not trust. */
-  UNTRUSTED_PUBLISHER(403),
+  UNTRUSTED_PUBLISHER,
   /** The contract asks for more than the operator's caps allow. */
-  LIMIT_ABOVE_CAP(422),
+  LIMIT_ABOVE_CAP,
   /** The module imports something its contract does not grant, or with the wrong signature. */
-  UNLINKABLE_IMPORT(422),
+  UNLINKABLE_IMPORT,
   /** This tool version is already registered with a different module or contract. */
-  TOOL_VERSION_CONFLICT(409),
+  TOOL_VERSION_CONFLICT,
   /** A credential to store has a malformed name, secret, origin, header or scheme. */
-  INVALID_CREDENTIAL(400);
-
-  private final int httpStatus;
-
-  ErrorCode(int httpStatus) {
-    this.httpStatus = httpStatus;
-  }
-
-  public int httpStatus() {
-    return httpStatus;
-  }
+  INVALID_CREDENTIAL;
 }

@@ -9,4 +9,11 @@ import com.infrafabric.hostapi.abi.LogLevel;
  * @param level the guest's level
  * @param message the message, with control characters replaced
  */
-public record GuestLog(LogLevel level, String message) {}
+public record GuestLog(LogLevel level, String message) {
+
+  /**
+   * What one log entry costs beyond its message, counted against the contract's log limit: its
+   * share of the answer, {@code {"level":"debug","message":""},} at most.
+   */
+  public static final int ENTRY_BYTES = 32;
+}

@@ -56,26 +56,26 @@ public record ModuleCaps(
     long buildMemoryBytes) {
 
   public ModuleCaps {
-    OperatorConfig.within("module.maxModuleBytes", maxModuleBytes, 8, 64 << 20);
-    OperatorConfig.within("module.maxFunctions", maxFunctions, 1, 100_000);
-    OperatorConfig.within("module.maxFunctionBodyBytes", maxFunctionBodyBytes, 1, 7_654_321);
-    OperatorConfig.within("module.maxLocalsPerFunction", maxLocalsPerFunction, 0, 50_000);
-    OperatorConfig.within("module.maxLocals", maxLocals, 0, 50_000_000);
-    OperatorConfig.within("module.maxTypes", maxTypes, 0, 1_000_000);
-    OperatorConfig.within("module.maxTypeArity", maxTypeArity, 0, 1_000);
-    OperatorConfig.within("module.maxImports", maxImports, 0, 100_000);
-    OperatorConfig.within("module.maxExports", maxExports, 0, 100_000);
-    OperatorConfig.within("module.maxGlobals", maxGlobals, 0, 1_000_000);
-    OperatorConfig.within("module.maxTables", maxTables, 0, 100_000);
-    OperatorConfig.within("module.maxDataSegments", maxDataSegments, 0, 100_000);
-    OperatorConfig.within("module.maxElementSegments", maxElementSegments, 0, 100_000);
-    OperatorConfig.within("module.maxElements", maxElements, 0, 10_000_000);
-    OperatorConfig.within("module.maxCustomSections", maxCustomSections, 0, 100_000);
-    OperatorConfig.within("module.compileTimeoutMs", compileTimeout.toMillis(), 1, 600_000);
-    OperatorConfig.within("module.compiledCacheSize", compiledCacheSize, 1, 100_000);
-    OperatorConfig.within("module.buildThreads", buildThreads, 1, 64);
-    OperatorConfig.within("module.buildQueue", buildQueue, 0, 10_000);
-    OperatorConfig.within("module.buildMemoryBytes", buildMemoryBytes, 1 << 20, Long.MAX_VALUE);
+    OperatorSettings.within("module.maxModuleBytes", maxModuleBytes, 8, 64 << 20);
+    OperatorSettings.within("module.maxFunctions", maxFunctions, 1, 100_000);
+    OperatorSettings.within("module.maxFunctionBodyBytes", maxFunctionBodyBytes, 1, 7_654_321);
+    OperatorSettings.within("module.maxLocalsPerFunction", maxLocalsPerFunction, 0, 50_000);
+    OperatorSettings.within("module.maxLocals", maxLocals, 0, 50_000_000);
+    OperatorSettings.within("module.maxTypes", maxTypes, 0, 1_000_000);
+    OperatorSettings.within("module.maxTypeArity", maxTypeArity, 0, 1_000);
+    OperatorSettings.within("module.maxImports", maxImports, 0, 100_000);
+    OperatorSettings.within("module.maxExports", maxExports, 0, 100_000);
+    OperatorSettings.within("module.maxGlobals", maxGlobals, 0, 1_000_000);
+    OperatorSettings.within("module.maxTables", maxTables, 0, 100_000);
+    OperatorSettings.within("module.maxDataSegments", maxDataSegments, 0, 100_000);
+    OperatorSettings.within("module.maxElementSegments", maxElementSegments, 0, 100_000);
+    OperatorSettings.within("module.maxElements", maxElements, 0, 10_000_000);
+    OperatorSettings.within("module.maxCustomSections", maxCustomSections, 0, 100_000);
+    OperatorSettings.within("module.compileTimeoutMs", compileTimeout.toMillis(), 1, 600_000);
+    OperatorSettings.within("module.compiledCacheSize", compiledCacheSize, 1, 100_000);
+    OperatorSettings.within("module.buildThreads", buildThreads, 1, 64);
+    OperatorSettings.within("module.buildQueue", buildQueue, 0, 10_000);
+    OperatorSettings.within("module.buildMemoryBytes", buildMemoryBytes, 1 << 20, Long.MAX_VALUE);
   }
 
   /** 8 MiB modules of up to 20,000 functions, built one at a time within 20 s and 512 MiB. */

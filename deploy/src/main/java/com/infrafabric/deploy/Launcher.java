@@ -1,7 +1,7 @@
 package com.infrafabric.deploy;
 
-import com.infrafabric.chassis.publish.ContractCli;
-import com.infrafabric.platform.auth.TokenCli;
+import com.infrafabric.deploy.cli.ContractCli;
+import com.infrafabric.deploy.cli.TokenCli;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Arrays;

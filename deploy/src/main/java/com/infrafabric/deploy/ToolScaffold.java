@@ -1,9 +1,9 @@
 package com.infrafabric.deploy;
 
-import com.infrafabric.chassis.internal.contract.ContractJson;
+import com.infrafabric.chassis.publish.ContractJson;
+import com.infrafabric.deploy.cli.CliOptions;
+import com.infrafabric.deploy.cli.CliStatus;
 import com.infrafabric.hostapi.contract.ModuleDigest;
-import com.infrafabric.platform.auth.CliOptions;
-import com.infrafabric.platform.auth.CliStatus;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;

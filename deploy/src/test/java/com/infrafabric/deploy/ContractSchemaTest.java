@@ -3,7 +3,7 @@ package com.infrafabric.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.infrafabric.chassis.internal.contract.ContractJson;
+import com.infrafabric.chassis.publish.ContractJson;
 import com.infrafabric.chassis.publish.ContractSigner;
 import com.infrafabric.chassis.testing.ExampleBuilds;
 import com.infrafabric.hostapi.contract.Capability;

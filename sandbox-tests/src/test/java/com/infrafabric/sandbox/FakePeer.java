@@ -2,7 +2,7 @@ package com.infrafabric.sandbox;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -80,7 +80,7 @@ final class FakePeer implements AutoCloseable {
    * {@code config} reaching {@code peers} over plain HTTP on loopback, through one narrow exemption
    * each (127.0.0.1/32 on its port), and nothing else it did not reach before.
    */
-  static OperatorConfig.Builder reachable(OperatorConfig.Builder config, FakePeer... peers) {
+  static OperatorSettings.Builder reachable(OperatorSettings.Builder config, FakePeer... peers) {
     return config
         .allowedSchemes(Set.of("http", "https"))
         .trustedTargets(
@@ -91,7 +91,7 @@ final class FakePeer implements AutoCloseable {
    * The operator's egress settings under which guests reach this peer and nothing else on loopback:
    * http and https, ports 80, 443 and 8080, and this peer's port as the one trusted target.
    */
-  Consumer<OperatorConfig.Builder> reachableAlone() {
+  Consumer<OperatorSettings.Builder> reachableAlone() {
     return config -> reachable(config, this).allowedPorts(Set.of(80, 443, 8080));
   }
 

@@ -6,7 +6,6 @@ import com.infrafabric.chassis.GuestLog;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
-import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.hostapi.abi.LogLevel;
 import org.junit.jupiter.api.Test;
@@ -42,7 +41,7 @@ class FloodingTest {
     ToolRef flood = HOST.register(Guests.fixture("log-empty-flood.wat"), c -> c.grant("log")).ref();
     InvocationResult result = HOST.invoke(flood, "{}");
     assertThat(result.outcome()).isEqualTo(Outcome.LOG_LIMIT);
-    assertThat(result.logs()).hasSize(4096 / Invocation.LOG_ENTRY_BYTES);
+    assertThat(result.logs()).hasSize(4096 / GuestLog.ENTRY_BYTES);
   }
 
   @Test
@@ -70,7 +69,7 @@ class FloodingTest {
             .ref();
     InvocationResult result = HOST.invoke(empty, "\"e\"");
     assertThat(result.outcome()).isEqualTo(Outcome.LOG_LIMIT);
-    assertThat(result.logs()).hasSize(4096 / Invocation.LOG_ENTRY_BYTES);
+    assertThat(result.logs()).hasSize(4096 / GuestLog.ENTRY_BYTES);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.chassis.ChassisException;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.http.ChassisStatus;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -21,7 +22,7 @@ final class FuzzedHost {
   static void assertRefusedAs4xx(Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     assertThat(cause).isInstanceOf(ChassisException.class);
-    assertThat(((ChassisException) cause).code().httpStatus())
+    assertThat(ChassisStatus.of(((ChassisException) cause).code()))
         .as(cause.getMessage())
         .isBetween(400, 499);
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
@@ -23,7 +23,7 @@ class LogRelayTest {
   @RegisterExtension
   static final SandboxHost HOST =
       SandboxHost.create(
-          config -> config.guestLogs(new OperatorConfig.GuestLogSettings(1000, 1, 50)),
+          config -> config.guestLogs(new OperatorSettings.GuestLogSettings(1000, 1, 50)),
           HostResolver.system());
 
   @Test

@@ -10,6 +10,7 @@ import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.http.ChassisStatus;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.WasmBinary;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ class MalformedModuleTest {
         bomb,
         ErrorCode.MODULE_TOO_LARGE,
         "function body 0 declares 100000 locals or more, above the cap of 50000 per function");
-    assertThat(ErrorCode.MODULE_TOO_LARGE.httpStatus()).isEqualTo(413);
+    assertThat(ChassisStatus.of(ErrorCode.MODULE_TOO_LARGE)).isEqualTo(413);
     assertThat(java.time.Duration.ofNanos(System.nanoTime() - start))
         .isLessThan(java.time.Duration.ofSeconds(2));
   }

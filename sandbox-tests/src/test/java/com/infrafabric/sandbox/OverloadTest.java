@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.http.ChassisStatus;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.testing.Await;
@@ -28,7 +29,7 @@ class OverloadTest {
       SandboxHost.create(
           config ->
               config.sandbox(
-                  new OperatorConfig.SandboxSettings(
+                  new OperatorSettings.SandboxSettings(
                       1, 2, 4L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1))),
           HostResolver.system());
 
@@ -43,7 +44,7 @@ class OverloadTest {
     awaitAdmitted(3);
     InvocationResult rejected = HOST.invoke(spin, "{}");
     assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED_OVERLOAD);
-    assertThat(rejected.outcome().httpStatus()).isEqualTo(429);
+    assertThat(ChassisStatus.of(rejected.outcome())).isEqualTo(429);
     assertThat(rejected.report().duration()).isLessThan(Duration.ofMillis(200));
     admitted.forEach(f -> assertThat(Await.result(f).outcome()).isEqualTo(Outcome.TIMEOUT));
   }

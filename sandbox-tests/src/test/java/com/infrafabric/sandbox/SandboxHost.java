@@ -4,7 +4,7 @@ import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Contracts;
@@ -30,13 +30,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
   private final RedisServerExtension redis = RedisServerExtension.create();
-  private final Consumer<OperatorConfig.Builder> operator;
+  private final Consumer<OperatorSettings.Builder> operator;
   private final HostResolver resolver;
   private final Consumer<Chassis.Builder> parts;
   private TestChassis host;
 
   private SandboxHost(
-      Consumer<OperatorConfig.Builder> operator,
+      Consumer<OperatorSettings.Builder> operator,
       HostResolver resolver,
       Consumer<Chassis.Builder> parts) {
     this.operator = operator;
@@ -50,7 +50,7 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
   }
 
   /** The defaults of {@link #create()}, then {@code operator}'s changes. */
-  static SandboxHost create(Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
+  static SandboxHost create(Consumer<OperatorSettings.Builder> operator, HostResolver resolver) {
     return create(operator, resolver, parts -> {});
   }
 
@@ -59,13 +59,13 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
    * chassis builder takes beyond its config (master keys, a budget port).
    */
   static SandboxHost create(
-      Consumer<OperatorConfig.Builder> operator,
+      Consumer<OperatorSettings.Builder> operator,
       HostResolver resolver,
       Consumer<Chassis.Builder> parts) {
     return new SandboxHost(
         config -> {
           config.sandbox(
-              new OperatorConfig.SandboxSettings(
+              new OperatorSettings.SandboxSettings(
                   2, 8, 64L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1)));
           operator.accept(config);
         },

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
@@ -23,7 +23,7 @@ class StoreOutageTest {
       SandboxHost.create(
           config ->
               config.sandbox(
-                  new OperatorConfig.SandboxSettings(
+                  new OperatorSettings.SandboxSettings(
                       2, 8, 64L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(30))),
           HostResolver.system());
 

@@ -4,7 +4,7 @@ import com.infrafabric.benchmarks.TempDirectory;
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Publisher;
@@ -45,7 +45,7 @@ final class BenchChassis implements AutoCloseable {
       bench.chassis =
           Chassis.builder()
               .config(
-                  OperatorConfig.builder()
+                  OperatorSettings.builder()
                       .trustedPublishersJwks(Publisher.jwks(bench.publisher))
                       .build())
               .vertx(bench.vertx)

@@ -30,7 +30,7 @@ final class ChassisErrors {
   /** The API error for {@code failure}, or {@code failure} itself if it is not the chassis's. */
   static Throwable translate(Throwable failure) {
     if (failure instanceof ChassisException chassis) {
-      ErrorCode code = new ErrorCode(chassis.code().name(), chassis.code().httpStatus());
+      ErrorCode code = new ErrorCode(chassis.code().name(), ChassisStatus.of(chassis.code()));
       if (chassis instanceof InvalidCredentialException invalid) {
         return ApiException.of(code, invalid.getMessage(), Map.of("field", invalid.field()));
       }

@@ -6,6 +6,7 @@ import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.ToolInput;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
@@ -21,7 +22,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.UUID;
@@ -96,7 +96,7 @@ final class InvocationRoutes {
     }
     String invocationId = UUID.randomUUID().toString();
     InvocationContext context = underGrant(ctx, AgentTokens.context(caller, invocationId));
-    String input = Json.encode(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
+    ToolInput input = ToolInput.parsed(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
     String requestId = Requests.requestId(ctx);
     chassis
         .invoke(ref, input, context)
@@ -116,7 +116,7 @@ final class InvocationRoutes {
   private static Void send(RoutingContext ctx, InvocationResult result, Buffer body) {
     HttpServerResponse response =
         ctx.response()
-            .setStatusCode(result.outcome().httpStatus())
+            .setStatusCode(ChassisStatus.of(result.outcome()))
             .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     if (RETRY_LATER.contains(result.outcome())) {
       response.putHeader(HttpHeaders.RETRY_AFTER, RETRY_SECONDS);

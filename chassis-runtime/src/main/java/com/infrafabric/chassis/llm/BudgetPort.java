@@ -1,5 +1,10 @@
 package com.infrafabric.chassis.llm;
 
+import com.infrafabric.wire.reservation.BudgetRequest;
+import com.infrafabric.wire.reservation.CommitResult;
+import com.infrafabric.wire.reservation.ReleaseResult;
+import com.infrafabric.wire.reservation.ReserveResult;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 
 /**

@@ -1,7 +1,11 @@
 package com.infrafabric.chassis.llm;
 
-import com.infrafabric.chassis.internal.llm.BoundedExchange;
-import com.infrafabric.chassis.internal.llm.Cancellation;
+import com.infrafabric.wire.reservation.BudgetRequest;
+import com.infrafabric.wire.reservation.CommitResult;
+import com.infrafabric.wire.reservation.ReleaseResult;
+import com.infrafabric.wire.reservation.ReservationWire;
+import com.infrafabric.wire.reservation.ReserveResult;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,11 +14,8 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -64,36 +65,29 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
 
   @Override
   public Future<ReserveResult> reserve(BudgetRequest request) {
-    JsonObject body =
-        new JsonObject()
-            .put("scope", request.scope())
-            .put("model", request.model())
-            .put("input_tokens", request.inputTokens())
-            .put("max_output_tokens", request.maxOutputTokens())
-            .put("ttl_seconds", Math.max(1, request.ttl().toSeconds()));
-    return post("/v1/reservations", body, request.idempotencyKey())
-        .map(GovernorHttpBudget::reserved)
+    return post(
+            ReservationWire.RESERVATIONS,
+            ReservationWire.reserveBody(request),
+            request.idempotencyKey())
+        .map(answer -> ReservationWire.reserved(answer.status(), answer.body()))
         .otherwise(failure -> new ReserveResult.Unavailable(unreachable(failure)));
   }
 
   @Override
   public Future<CommitResult> commit(
       String reservationId, String model, TokenUsage usage, String key) {
-    JsonObject body =
-        new JsonObject()
-            .put("model", model)
-            .put("input_tokens", usage.inputTokens())
-            .put("cached_input_tokens", usage.cachedInputTokens())
-            .put("output_tokens", usage.outputTokens());
-    return post(path(reservationId, "commit"), body, key)
-        .map(GovernorHttpBudget::committed)
+    return post(
+            ReservationWire.commitPath(reservationId),
+            ReservationWire.commitBody(model, usage),
+            key)
+        .map(answer -> ReservationWire.committed(answer.status(), answer.body()))
         .otherwise(failure -> new CommitResult.Unavailable(unreachable(failure)));
   }
 
   @Override
   public Future<ReleaseResult> release(String reservationId, String key) {
-    return post(path(reservationId, "release"), new JsonObject(), key)
-        .map(GovernorHttpBudget::released)
+    return post(ReservationWire.releasePath(reservationId), ReservationWire.releaseBody(), key)
+        .map(answer -> ReservationWire.released(answer.status(), answer.body()))
         .otherwise(failure -> new ReleaseResult.Unavailable(unreachable(failure)));
   }
 
@@ -102,62 +96,7 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
     client.close();
   }
 
-  private record Answer(int status, JsonObject body) {
-    String describe() {
-      return "the governor answered "
-          + status
-          + " "
-          + body.getString("code", "")
-          + ": "
-          + body.getString("message", "");
-    }
-  }
-
-  private static ReserveResult reserved(Answer answer) {
-    if (answer.status() == 200 || answer.status() == 201) {
-      return new ReserveResult.Reserved(
-          answer.body().getString("reservation_id"),
-          answer.body().getLong("amount_micros"),
-          remaining(answer.body().getJsonObject("tightest")));
-    }
-    if (answer.status() == 402) {
-      return new ReserveResult.Denied(
-          answer.body().getString("message", "the budget has no room"),
-          tightestRemaining(answer.body().getJsonObject("details", new JsonObject())));
-    }
-    return new ReserveResult.Unavailable(answer.describe());
-  }
-
-  private static CommitResult committed(Answer answer) {
-    if (answer.status() == 200) {
-      return new CommitResult.Committed(
-          answer.body().getLong("actual_micros"),
-          remaining(answer.body().getJsonObject("tightest")));
-    }
-    if (answer.status() == 404 || answer.status() == 409) {
-      return new CommitResult.Rejected(answer.describe());
-    }
-    return new CommitResult.Unavailable(answer.describe());
-  }
-
-  private static ReleaseResult released(Answer answer) {
-    boolean ended = answer.status() == 200 || answer.status() == 404 || answer.status() == 409;
-    return ended ? new ReleaseResult.Released() : new ReleaseResult.Unavailable(answer.describe());
-  }
-
-  /** The remaining budget of a layer; a scope without any cap has no limit to report. */
-  private static long remaining(JsonObject tightest) {
-    return tightest == null ? Long.MAX_VALUE : tightest.getLong("remaining_micros");
-  }
-
-  private static long tightestRemaining(JsonObject details) {
-    JsonArray layers = details.getJsonArray("layers", new JsonArray());
-    long least = Long.MAX_VALUE;
-    for (int i = 0; i < layers.size(); i++) {
-      least = Math.min(least, layers.getJsonObject(i).getLong("remaining_micros"));
-    }
-    return least == Long.MAX_VALUE ? 0 : least;
-  }
+  private record Answer(int status, JsonObject body) {}
 
   private Future<Answer> post(String path, JsonObject body, String idempotencyKey) {
     RequestOptions options =
@@ -168,7 +107,7 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
             .setURI(basePath() + path)
             .putHeader("content-type", "application/json")
             .putHeader("authorization", "Bearer " + agentToken.get())
-            .putHeader("idempotency-key", idempotencyKey);
+            .putHeader(ReservationWire.IDEMPOTENCY_HEADER, idempotencyKey);
     return BoundedExchange.send(
             vertx, client, options, body.toBuffer(), timeout, new Cancellation())
         .map(GovernorHttpBudget::answer);
@@ -199,12 +138,5 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
   private String basePath() {
     String path = base.getRawPath() == null ? "" : base.getRawPath();
     return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-  }
-
-  private static String path(String reservationId, String action) {
-    return "/v1/reservations/"
-        + URLEncoder.encode(reservationId, StandardCharsets.UTF_8)
-        + '/'
-        + action;
   }
 }

@@ -1,6 +1,5 @@
 package com.infrafabric.chassis.publish;
 
-import com.infrafabric.chassis.internal.contract.ContractJson;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.auth.SigningKey;
 import io.vertx.core.json.DecodeException;

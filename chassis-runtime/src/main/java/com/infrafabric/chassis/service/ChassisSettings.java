@@ -1,6 +1,6 @@
 package com.infrafabric.chassis.service;
 
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.platform.config.Config;
@@ -33,15 +33,15 @@ import java.util.Optional;
  * chassis.egress.allowedSchemes, .allowedPorts, .trustedTargets, .maxRedirects,
  *     .resolveTimeout, .maxHeaderBytes, .maxRequestBodyBytes   outbound HTTP of guests
  * chassis.grants.jwksFile, .issuer, .audience        the governor's grant keys ({@link GrantKeys})
- * chassis.vault.masterKeysFile or IF_CHASSIS_VAULT_MASTER_KEYS   the vault ({@link VaultKeys})
+ * chassis.vault.masterKeysFile or IF_CHASSIS_VAULT_MASTER_KEYS   the vault ({@link MasterKeysReader})
  * chassis.llm.offlineModels, chassis.llm.openai.*, chassis.llm.anthropic.*   model providers
- *     ({@link LlmKeys})
+ *     ({@link ProviderSettingsReader})
  * chassis.caps.llmMaxCalls, .llmMaxOutputTokens      the most a contract's llm may ask for
  * chassis.kv.headroomPercent (25)   share of the Redis maxmemory tool kv data may never take
  * chassis.kv.redisUrl (IF_CHASSIS_KV_REDIS_URL)   optional, secret: a Redis of its own for kv
  * </pre>
  *
- * Defaults are {@link OperatorConfig}'s; every environment variable is {@code IF_} + the key in
+ * Defaults are {@link OperatorSettings}'s; every environment variable is {@code IF_} + the key in
  * upper snake case ({@code chassis.http.port} → {@code IF_CHASSIS_HTTP_PORT}).
  *
  * @param platform HTTP bounds, token verification and rate limits of the chassis API
@@ -52,7 +52,7 @@ import java.util.Optional;
  */
 public record ChassisSettings(
     PlatformSettings platform,
-    OperatorConfig operator,
+    OperatorSettings operator,
     int maxInputBytes,
     Optional<MasterKeys> masterKeys,
     Optional<RedisEndpoint> kvRedis) {
@@ -83,7 +83,7 @@ public record ChassisSettings(
           "chassis.http.maxBodyBytes "
               + platform.http().maxBodyBytes()
               + " cannot carry a module of "
-              + OperatorKeys.MAX_MODULE_BYTES
+              + OperatorSettingsReader.MAX_MODULE_BYTES
               + " "
               + operator.moduleCaps().maxModuleBytes()
               + " bytes in base64 with its contract; it must be at least "
@@ -95,9 +95,9 @@ public record ChassisSettings(
             "chassis.llm."
                 + provider.name()
                 + ".credential needs the credential vault: set "
-                + VaultKeys.FILE
+                + MasterKeysReader.FILE
                 + " or "
-                + Config.envName(VaultKeys.INLINE));
+                + Config.envName(MasterKeysReader.INLINE));
       }
     }
   }
@@ -108,7 +108,7 @@ public record ChassisSettings(
    * @throws IllegalArgumentException naming the first bad key; never echoing a secret
    */
   public static ChassisSettings from(Config config) {
-    OperatorConfig operator = OperatorKeys.read(config);
+    OperatorSettings operator = OperatorSettingsReader.read(config);
     long bodyBytes =
         Math.min(registrationBodyBytes(operator.moduleCaps().maxModuleBytes()), HTTP_BODY_CAP);
     PlatformSettings platform =
@@ -120,7 +120,7 @@ public record ChassisSettings(
     long maxBody = platform.http().maxBodyBytes();
     long maxInput = config.integer(MAX_INPUT_BYTES, Math.min(1 << 20, maxBody), 1, maxBody);
     return new ChassisSettings(
-        platform, operator, (int) maxInput, VaultKeys.read(config), kvRedis(config));
+        platform, operator, (int) maxInput, MasterKeysReader.read(config), kvRedis(config));
   }
 
   private static Optional<RedisEndpoint> kvRedis(Config config) {

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.testing.FakeGovernor;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.wire.reservation.BudgetRequest;
+import com.infrafabric.wire.reservation.CommitResult;
+import com.infrafabric.wire.reservation.ReleaseResult;
+import com.infrafabric.wire.reservation.ReserveResult;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package com.infrafabric.chassis.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.ModuleCaps;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.Publisher;
@@ -53,7 +53,7 @@ class ChassisSettingsTest {
   @Test
   void defaultsListenOn8081WithABodyLimitThatCarriesTheLargestModule() {
     ChassisSettings settings = read(Map.of());
-    OperatorConfig operator = settings.operator();
+    OperatorSettings operator = settings.operator();
 
     assertThat(settings.platform().http().port()).isEqualTo(8081);
     assertThat(operator.moduleCaps().maxModuleBytes()).isEqualTo(8 << 20);
@@ -83,7 +83,7 @@ class ChassisSettingsTest {
     ChassisSettings settings =
         read(Map.of("IF_CHASSIS_HTTP_PORT", "9100", "IF_CHASSIS_SANDBOX_GUEST_THREADS", "3"));
 
-    OperatorConfig operator = settings.operator();
+    OperatorSettings operator = settings.operator();
     assertThat(settings.platform().http().port()).isEqualTo(9100);
     assertThat(settings.platform().http().maxBodyBytes())
         .isEqualTo(ChassisSettings.registrationBodyBytes(1 << 20));
@@ -150,7 +150,7 @@ class ChassisSettingsTest {
     assertThat(module.buildMemoryBytes()).isEqualTo(32 << 20);
     assertThat(module.maxTypes()).isEqualTo(ModuleCaps.defaults().maxTypes());
     assertThat(settings.operator().guestLogs())
-        .isEqualTo(new OperatorConfig.GuestLogSettings(50, 5, 100));
+        .isEqualTo(new OperatorSettings.GuestLogSettings(50, 5, 100));
     assertThat(settings.operator().kvHeadroomPercent()).isEqualTo(40);
     assertThat(settings.kvRedis().orElseThrow().port()).isEqualTo(6380);
 
@@ -274,7 +274,7 @@ class ChassisSettingsTest {
     values.put("chassis.llm.anthropic.models", "claude-sonnet-4");
     values.put("chassis.caps.llmMaxCalls", "5");
 
-    OperatorConfig operator = read(Map.of()).operator();
+    OperatorSettings operator = read(Map.of()).operator();
 
     assertThat(operator.llmProviders())
         .containsExactly(

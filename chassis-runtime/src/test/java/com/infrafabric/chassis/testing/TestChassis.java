@@ -4,7 +4,7 @@ import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.ToolRef;
@@ -40,7 +40,7 @@ public final class TestChassis implements AutoCloseable {
 
   private TestChassis(
       RedisEndpoint endpoint,
-      Consumer<OperatorConfig.Builder> operator,
+      Consumer<OperatorSettings.Builder> operator,
       HostResolver resolver,
       Clock clock,
       Consumer<Chassis.Builder> parts) {
@@ -51,8 +51,8 @@ public final class TestChassis implements AutoCloseable {
             vertx,
             RedisSettings.of(endpoint).withCommandTimeout(ChassisServiceRig.COMMAND_TIMEOUT),
             meters);
-    OperatorConfig.Builder config =
-        OperatorConfig.builder().trustedPublishersJwks(Publisher.jwks(PUBLISHER));
+    OperatorSettings.Builder config =
+        OperatorSettings.builder().trustedPublishersJwks(Publisher.jwks(PUBLISHER));
     operator.accept(config);
     Chassis.Builder builder =
         Chassis.builder()
@@ -72,7 +72,7 @@ public final class TestChassis implements AutoCloseable {
   }
 
   public static TestChassis start(
-      RedisEndpoint endpoint, Consumer<OperatorConfig.Builder> operator, HostResolver resolver) {
+      RedisEndpoint endpoint, Consumer<OperatorSettings.Builder> operator, HostResolver resolver) {
     return new TestChassis(endpoint, operator, resolver, Clock.systemUTC(), parts -> {});
   }
 
@@ -82,7 +82,7 @@ public final class TestChassis implements AutoCloseable {
    */
   public static TestChassis start(
       RedisEndpoint endpoint,
-      Consumer<OperatorConfig.Builder> operator,
+      Consumer<OperatorSettings.Builder> operator,
       HostResolver resolver,
       Clock clock,
       Consumer<Chassis.Builder> parts) {

@@ -2,9 +2,9 @@ package com.infrafabric.chassis.testing;
 
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.hostapi.contract.ModuleDigest;
-import com.infrafabric.platform.grant.Grant;
-import com.infrafabric.platform.grant.GrantTokens;
 import com.infrafabric.platform.testing.TestTokens;
+import com.infrafabric.wire.grant.Grant;
+import com.infrafabric.wire.grant.GrantTokens;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

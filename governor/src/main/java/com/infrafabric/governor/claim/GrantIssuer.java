@@ -2,8 +2,8 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.platform.auth.TokenMinter;
-import com.infrafabric.platform.grant.Grant;
-import com.infrafabric.platform.grant.GrantTokens;
+import com.infrafabric.wire.grant.Grant;
+import com.infrafabric.wire.grant.GrantTokens;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Set;

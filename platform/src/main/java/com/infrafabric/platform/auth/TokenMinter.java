@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Signs tokens with the private key of a {@link SigningKeyPair}: for operators (through {@link
- * TokenCli}) and tests. Services never mint; they only verify.
+ * Signs tokens with the private key of a {@link SigningKeyPair}: for operators (through the
+ * distribution's {@code token} command) and tests. Services never mint; they only verify.
  */
 public final class TokenMinter {
 

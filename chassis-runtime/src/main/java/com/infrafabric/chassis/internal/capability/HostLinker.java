@@ -144,8 +144,7 @@ public final class HostLinker {
   private static boolean permitted(CapabilityKind kind, Invocation invocation) {
     return switch (kind) {
       case IO, LOG, WASI, LLM -> true;
-      case KV, HTTP ->
-          invocation.grant().map(g -> g.capabilities().contains(kind.jsonName())).orElse(true);
+      case KV, HTTP -> invocation.grant().map(g -> g.allows(kind)).orElse(true);
     };
   }
 

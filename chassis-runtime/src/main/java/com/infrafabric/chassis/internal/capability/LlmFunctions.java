@@ -1,17 +1,18 @@
 package com.infrafabric.chassis.internal.capability;
 
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
-import com.infrafabric.chassis.internal.llm.Cancellation;
 import com.infrafabric.chassis.internal.llm.ChatMessage;
 import com.infrafabric.chassis.internal.llm.ChatRequest;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.llm.LlmOutcome;
 import com.infrafabric.chassis.internal.sandbox.GuestMemory;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
+import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.abi.LogLevel;
+import com.infrafabric.hostapi.contract.CapabilityKind;
 import com.infrafabric.hostapi.contract.LlmCapability;
-import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.wire.grant.Grant;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -65,7 +66,7 @@ final class LlmFunctions {
             OptionalLong.empty());
       }
       Grant grant = invocation.grant().orElseThrow();
-      if (!grant.capabilities().contains("llm")) {
+      if (!grant.allows(CapabilityKind.LLM)) {
         denials.accept("grant");
         return error(
             AbiError.DENIED, "the invocation's grant does not name llm", OptionalLong.empty());

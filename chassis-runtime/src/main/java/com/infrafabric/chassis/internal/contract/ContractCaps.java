@@ -3,9 +3,9 @@ package com.infrafabric.chassis.internal.contract;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.InvalidContractException;
 import com.infrafabric.chassis.LimitExceededException;
-import com.infrafabric.chassis.OperatorConfig;
+import com.infrafabric.chassis.OperatorSettings;
+import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
-import com.infrafabric.chassis.internal.egress.EgressSettings;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
 import com.infrafabric.hostapi.contract.LlmCapability;
@@ -20,10 +20,10 @@ import java.util.List;
  */
 public final class ContractCaps {
 
-  private final OperatorConfig config;
+  private final OperatorSettings config;
   private final EgressSettings egress;
 
-  public ContractCaps(OperatorConfig config, EgressSettings egress) {
+  public ContractCaps(OperatorSettings config, EgressSettings egress) {
     this.config = config;
     this.egress = egress;
   }

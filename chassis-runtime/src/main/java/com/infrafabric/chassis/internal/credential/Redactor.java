@@ -23,7 +23,7 @@ import java.util.List;
  * <p>Immutable and thread-safe; one pass over the text per encoding and reading ({@link
  * EscapedText}), in time linear in the text whatever the secrets.
  */
-public final class Redactor {
+final class Redactor {
 
   /** What a redacted secret reads as. */
   public static final String MARK = "[REDACTED]";

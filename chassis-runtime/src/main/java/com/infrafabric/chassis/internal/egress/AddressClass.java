@@ -1,7 +1,7 @@
 package com.infrafabric.chassis.internal.egress;
 
 /** What an IP address is, for deciding whether a guest may reach it. */
-public enum AddressClass {
+enum AddressClass {
   PUBLIC("a public"),
   LOOPBACK("a loopback"),
   PRIVATE("a private"),

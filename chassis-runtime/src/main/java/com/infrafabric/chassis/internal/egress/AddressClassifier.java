@@ -11,7 +11,7 @@ import java.net.InetAddress;
  * loopback. Forms that hide or deprecate the IPv4 address (IPv4-compatible, Teredo, local-use
  * NAT64) are reserved. Outside {@code 2000::/3} nothing is public.
  */
-public final class AddressClassifier {
+final class AddressClassifier {
 
   private AddressClassifier() {}
 

@@ -1,5 +1,6 @@
 package com.infrafabric.chassis.internal.egress;
 
+import com.infrafabric.chassis.egress.Ipv4Notation;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;

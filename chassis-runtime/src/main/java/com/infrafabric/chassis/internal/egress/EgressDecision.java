@@ -4,7 +4,7 @@ import com.infrafabric.hostapi.abi.AbiError;
 import java.net.InetAddress;
 
 /** Whether one request hop may go out, and if so to which checked address. */
-public sealed interface EgressDecision {
+sealed interface EgressDecision {
 
   /** The hop may go out, and must connect to {@code address} and nowhere else. */
   record Allowed(Destination destination, InetAddress address) implements EgressDecision {}

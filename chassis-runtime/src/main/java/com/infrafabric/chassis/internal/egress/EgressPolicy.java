@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.egress;
 
 import com.infrafabric.chassis.HostResolver;
+import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.hostapi.abi.AbiError;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

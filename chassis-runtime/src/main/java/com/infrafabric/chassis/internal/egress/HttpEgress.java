@@ -1,5 +1,6 @@
 package com.infrafabric.chassis.internal.egress;
 
+import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import io.netty.handler.codec.TooLongFrameException;

@@ -1,9 +1,9 @@
 package com.infrafabric.chassis.internal.grant;
 
-import com.infrafabric.platform.grant.Grant;
-import com.infrafabric.platform.grant.GrantRevocation;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.wire.grant.Grant;
+import com.infrafabric.wire.grant.GrantRevocation;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,8 +1,9 @@
 package com.infrafabric.chassis.internal.llm;
 
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.ProviderSettings;
-import com.infrafabric.chassis.llm.TokenUsage;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -17,7 +18,7 @@ import java.util.stream.Collectors;
  * uncached input; tokens written to the prompt cache ({@code cache_creation_input_tokens}) are
  * counted as input, those read from it ({@code cache_read_input_tokens}) as cached input.
  */
-public final class AnthropicProvider implements LlmProvider {
+final class AnthropicProvider implements LlmProvider {
 
   static final String VERSION = "2023-06-01";
 

@@ -1,6 +1,6 @@
 package com.infrafabric.chassis.internal.llm;
 
-import com.infrafabric.chassis.llm.TokenUsage;
+import com.infrafabric.wire.reservation.TokenUsage;
 
 /**
  * A provider's answer.

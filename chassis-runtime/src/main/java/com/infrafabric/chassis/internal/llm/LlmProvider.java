@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.llm;
 
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.llm.Cancellation;
 import io.vertx.core.Future;
 import java.util.Optional;
 
@@ -10,7 +11,7 @@ import java.util.Optional;
  * future for what a provider does: a refusal, a timeout or garbage is a {@link
  * ProviderReply.Failed}. Thread-safe.
  */
-public interface LlmProvider extends AutoCloseable {
+interface LlmProvider extends AutoCloseable {
 
   /**
    * Sends {@code request}.

@@ -1,7 +1,8 @@
 package com.infrafabric.chassis.internal.llm;
 
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
-import com.infrafabric.chassis.llm.TokenUsage;
+import com.infrafabric.chassis.llm.Cancellation;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.Optional;
@@ -13,7 +14,7 @@ import java.util.Optional;
  * length at four characters a token, capped by {@code max_tokens} (the answer is cut to fit, with
  * finish reason {@code length}). Same request, same answer and same cost, every time.
  */
-public final class OfflineProvider implements LlmProvider {
+final class OfflineProvider implements LlmProvider {
 
   private static final int ECHOED_WORDS = 12;
 

@@ -1,8 +1,9 @@
 package com.infrafabric.chassis.internal.llm;
 
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.ProviderSettings;
-import com.infrafabric.chassis.llm.TokenUsage;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * implement. Usage: {@code prompt_tokens} includes cached tokens, so the uncached input is {@code
  * prompt_tokens - prompt_tokens_details.cached_tokens}.
  */
-public final class OpenAiCompatibleProvider implements LlmProvider {
+final class OpenAiCompatibleProvider implements LlmProvider {
 
   private final ProviderHttp http;
 

@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * Final failures (a 4xx other than 429) end the call at once and do not count against the provider:
  * it answered. Thread-safe.
  */
-public final class ProviderGate implements AutoCloseable {
+final class ProviderGate implements AutoCloseable {
 
   /** Failures are counted over this window; a success resets the count. */
   private static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);

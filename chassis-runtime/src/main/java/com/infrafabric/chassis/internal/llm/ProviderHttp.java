@@ -2,6 +2,8 @@ package com.infrafabric.chassis.internal.llm;
 
 import com.infrafabric.chassis.internal.egress.Destination;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.chassis.llm.BoundedExchange;
+import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.ProviderSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

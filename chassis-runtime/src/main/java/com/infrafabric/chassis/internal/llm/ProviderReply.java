@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** What one attempt at a provider came to. */
-public sealed interface ProviderReply {
+sealed interface ProviderReply {
 
   /** The provider answered with a completion. */
   record Answered(ChatCompletion completion) implements ProviderReply {}

@@ -55,8 +55,21 @@ public final class ToolCatalog {
   private final Clock clock;
   private final Duration ttl;
   private final ConcurrentMap<ToolRef, Cached> cache = new ConcurrentHashMap<>();
+  private final ConcurrentMap<ToolRef, Verified> contracts = new ConcurrentHashMap<>();
 
   private record Cached(ResolvedTool tool, Instant loadedAt) {}
+
+  /**
+   * A stored contract whose signature was checked once. The check depends only on the JWS, the
+   * module digest and the trusted keys (fixed for this node's life), so listing and getting reuse
+   * it instead of re-verifying ES256 for every tool on every call. One entry per tool version.
+   */
+  private record Verified(String contractJws, ModuleDigest digest, VerifiedContract contract) {
+
+    boolean covers(StoredTool stored) {
+      return contractJws.equals(stored.contractJws()) && digest.equals(stored.digest());
+    }
+  }
 
   public ToolCatalog(
       Vertx vertx,
@@ -117,7 +130,13 @@ public final class ToolCatalog {
   }
 
   public Future<Boolean> delete(ToolRef ref) {
-    return registry.delete(ref).onSuccess(deleted -> cache.remove(ref));
+    return registry
+        .delete(ref)
+        .onSuccess(
+            deleted -> {
+              cache.remove(ref);
+              contracts.remove(ref);
+            });
   }
 
   /** The tool ready to run, from this node's cache while fresh, else from Redis. */
@@ -162,13 +181,13 @@ public final class ToolCatalog {
     if (!ModuleDigest.of(bytes).equals(stored.digest())) {
       throw missing(stored);
     }
-    VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
+    VerifiedContract verified = verified(stored);
     ValidatedModule validated = validator.validate(bytes, verified.contract());
     return build(stored, verified, validated, compiled.add(ModuleCompiler.compile(validated)));
   }
 
   private ResolvedTool resolve(StoredTool stored, CompiledModule module) {
-    VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
+    VerifiedContract verified = verified(stored);
     return build(
         stored,
         verified,
@@ -234,7 +253,7 @@ public final class ToolCatalog {
   }
 
   private ToolInfo describe(StoredTool stored) {
-    VerifiedContract verified = verifier.verify(stored.contractJws(), stored.digest());
+    VerifiedContract verified = verified(stored);
     return new ToolInfo(
         stored.ref(),
         stored.digest(),
@@ -244,8 +263,26 @@ public final class ToolCatalog {
         stored.registeredAt());
   }
 
+  /** The stored tool's contract, verified on first sight and then reused while it is unchanged. */
+  private VerifiedContract verified(StoredTool stored) {
+    Verified known = contracts.get(stored.ref());
+    if (known != null && known.covers(stored)) {
+      return known.contract();
+    }
+    VerifiedContract contract = verifier.verify(stored.contractJws(), stored.digest());
+    contracts.put(stored.ref(), new Verified(stored.contractJws(), stored.digest(), contract));
+    return contract;
+  }
+
   private ResolvedTool remember(ResolvedTool tool) {
-    cache.put(tool.info().ref(), new Cached(tool, clock.instant()));
+    ToolInfo info = tool.info();
+    cache.put(info.ref(), new Cached(tool, clock.instant()));
+    contracts.put(
+        info.ref(),
+        new Verified(
+            tool.contractJws(),
+            info.digest(),
+            new VerifiedContract(info.contract(), info.publisherKeyId())));
     return tool;
   }
 

@@ -2,12 +2,13 @@ package com.infrafabric.chassis.internal.sandbox;
 
 import com.infrafabric.chassis.GuestLog;
 import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.JsonText;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.ResourceLimits;
-import com.infrafabric.platform.grant.Grant;
+import com.infrafabric.wire.grant.Grant;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,12 +28,6 @@ import java.util.Optional;
  * invocation.
  */
 public final class Invocation {
-
-  /**
-   * What one log entry costs beyond its message: its share of the answer, {@code
-   * {"level":"debug","message":""},} at most.
-   */
-  public static final int LOG_ENTRY_BYTES = 32;
 
   private final ToolRef tool;
   private final InvocationContext context;
@@ -123,9 +118,9 @@ public final class Invocation {
    * Records a guest log entry and hands it to the node's relay into the service log. Control
    * characters are replaced so a guest cannot forge log lines.
    *
-   * <p>An entry costs what it adds to the answer: {@value #LOG_ENTRY_BYTES} bytes of its own plus
-   * its message as a JSON string, against the contract's log bytes; an empty message is not free.
-   * The entry past the log bytes or past the node's entries per invocation stops the guest.
+   * <p>An entry costs what it adds to the answer: {@value GuestLog#ENTRY_BYTES} bytes of its own
+   * plus its message as a JSON string, against the contract's log bytes; an empty message is not
+   * free. The entry past the log bytes or past the node's entries per invocation stops the guest.
    */
   public void log(LogLevel level, byte[] message) {
     if (logs.size() >= guestLogs.maxEntries()) {
@@ -133,14 +128,14 @@ public final class Invocation {
           Outcome.LOG_LIMIT, "the tool logged more than " + guestLogs.maxEntries() + " entries");
     }
     String text = sanitize(boundary.redact(new String(message, StandardCharsets.UTF_8)));
-    long cost = LOG_ENTRY_BYTES + JsonText.encodedLength(text);
+    long cost = GuestLog.ENTRY_BYTES + JsonText.encodedLength(text);
     if (logBytes + cost > limits.logMaxBytes()) {
       throw new GuestHalt(
           Outcome.LOG_LIMIT,
           "the tool logged more than "
               + limits.logMaxBytes()
               + " bytes (each entry counts "
-              + LOG_ENTRY_BYTES
+              + GuestLog.ENTRY_BYTES
               + " bytes beyond its message)");
     }
     logBytes += cost;

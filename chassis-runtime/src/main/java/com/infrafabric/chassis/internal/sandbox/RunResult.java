@@ -11,4 +11,4 @@ import java.time.Duration;
  * @param cpuTime CPU time of the guest thread during the run
  * @param peakMemoryPages linear memory size at the end (memory never shrinks)
  */
-public record RunResult(Outcome outcome, String message, Duration cpuTime, int peakMemoryPages) {}
+record RunResult(Outcome outcome, String message, Duration cpuTime, int peakMemoryPages) {}

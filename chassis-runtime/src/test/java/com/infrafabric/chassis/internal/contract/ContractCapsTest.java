@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.InvalidContractException;
 import com.infrafabric.chassis.LimitExceededException;
-import com.infrafabric.chassis.OperatorConfig;
-import com.infrafabric.chassis.internal.egress.EgressSettings;
+import com.infrafabric.chassis.OperatorSettings;
+import com.infrafabric.chassis.egress.EgressSettings;
+import com.infrafabric.chassis.publish.ContractJson;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Publisher;
 import java.util.List;
@@ -16,8 +17,8 @@ import org.junit.jupiter.api.Test;
 class ContractCapsTest {
 
   private static final byte[] MODULE = {0, 97, 115, 109, 1, 0, 0, 0};
-  private static final OperatorConfig CONFIG =
-      OperatorConfig.builder()
+  private static final OperatorSettings CONFIG =
+      OperatorSettings.builder()
           .trustedPublishersJwks(Publisher.jwks(Publisher.generate("k")))
           .build();
   private static final ContractCaps CAPS = new ContractCaps(CONFIG, EgressSettings.defaults());

@@ -3,6 +3,8 @@ package com.infrafabric.chassis.internal.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
+import com.infrafabric.chassis.egress.EgressSettings;
+import com.infrafabric.chassis.egress.TrustedTarget;
 import com.infrafabric.hostapi.abi.AbiError;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

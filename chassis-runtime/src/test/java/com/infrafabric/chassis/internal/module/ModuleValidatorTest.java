@@ -7,7 +7,7 @@ import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.MalformedModuleException;
 import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.UnlinkableModuleException;
-import com.infrafabric.chassis.internal.contract.ContractJson;
+import com.infrafabric.chassis.publish.ContractJson;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.WasmBinary;

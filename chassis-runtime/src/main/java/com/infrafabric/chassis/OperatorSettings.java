@@ -1,0 +1,414 @@
+package com.infrafabric.chassis;
+
+import com.infrafabric.chassis.egress.EgressSettings;
+import com.infrafabric.chassis.egress.TrustedTarget;
+import com.infrafabric.chassis.llm.ProviderSettings;
+import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.platform.auth.JwtSettings;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the operator decides: which publishers are trusted, the caps every contract must stay
+ * within, how large modules may be, how much the sandbox may hold at once, the egress policy, the
+ * model providers, and how grants from the governor are verified. Built with {@link #builder()};
+ * every value is checked with a message naming it.
+ */
+public final class OperatorSettings {
+
+  private final JWKSet trustedPublishers;
+  private final ResourceLimits limitCaps;
+  private final long kvMaxBytesCap;
+  private final int kvMaxKeysCap;
+  private final int kvHeadroomPercent;
+  private final int httpMaxRequestsCap;
+  private final Duration httpTotalTimeoutCap;
+  private final int httpMaxResponseBytesCap;
+  private final int llmMaxCallsCap;
+  private final int llmMaxOutputTokensCap;
+  private final List<ProviderSettings> llmProviders;
+  private final Optional<JwtSettings> grantVerification;
+  private final ModuleCaps moduleCaps;
+  private final SandboxSettings sandbox;
+  private final GuestLogSettings guestLogs;
+  private final EgressSettings egress;
+
+  private OperatorSettings(Builder b) {
+    this.trustedPublishers = b.trustedPublishers;
+    this.limitCaps = b.limitCaps;
+    this.kvMaxBytesCap = b.kvMaxBytesCap;
+    this.kvMaxKeysCap = b.kvMaxKeysCap;
+    this.kvHeadroomPercent = b.kvHeadroomPercent;
+    this.httpMaxRequestsCap = b.httpMaxRequestsCap;
+    this.httpTotalTimeoutCap = b.httpTotalTimeoutCap;
+    this.httpMaxResponseBytesCap = b.httpMaxResponseBytesCap;
+    this.llmMaxCallsCap = b.llmMaxCallsCap;
+    this.llmMaxOutputTokensCap = b.llmMaxOutputTokensCap;
+    this.llmProviders = b.llmProviders;
+    this.grantVerification = b.grantVerification;
+    this.moduleCaps = b.moduleCaps;
+    this.sandbox = b.sandbox;
+    this.guestLogs = b.guestLogs;
+    this.egress =
+        new EgressSettings(
+            b.allowedSchemes,
+            b.allowedPorts,
+            b.trustedTargets.stream().map(TrustedTarget::parse).toList(),
+            b.maxRedirects,
+            b.resolveTimeout,
+            b.maxHeaderBytes,
+            b.maxRequestBodyBytes);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The largest value each contract limit may take. */
+  public ResourceLimits limitCaps() {
+    return limitCaps;
+  }
+
+  public long kvMaxBytesCap() {
+    return kvMaxBytesCap;
+  }
+
+  public int kvMaxKeysCap() {
+    return kvMaxKeysCap;
+  }
+
+  /**
+   * The share of the Redis server's {@code maxmemory}, in percent, that tool key-value data may
+   * never take, so the money path and the control plane sharing the server keep it.
+   */
+  public int kvHeadroomPercent() {
+    return kvHeadroomPercent;
+  }
+
+  public int httpMaxRequestsCap() {
+    return httpMaxRequestsCap;
+  }
+
+  public Duration httpTotalTimeoutCap() {
+    return httpTotalTimeoutCap;
+  }
+
+  public int httpMaxResponseBytesCap() {
+    return httpMaxResponseBytesCap;
+  }
+
+  public int llmMaxCallsCap() {
+    return llmMaxCallsCap;
+  }
+
+  public int llmMaxOutputTokensCap() {
+    return llmMaxOutputTokensCap;
+  }
+
+  /** The model providers, each serving its models; no model is served by two. */
+  public List<ProviderSettings> llmProviders() {
+    return llmProviders;
+  }
+
+  /**
+   * How grant tokens are verified (the governor's public keys, issuer, this chassis's audience).
+   */
+  public Optional<JwtSettings> grantVerification() {
+    return grantVerification;
+  }
+
+  public ModuleCaps moduleCaps() {
+    return moduleCaps;
+  }
+
+  public SandboxSettings sandbox() {
+    return sandbox;
+  }
+
+  public GuestLogSettings guestLogs() {
+    return guestLogs;
+  }
+
+  /** Public EC P-256 keys, by {@code kid}, whose ES256 signatures on contracts are accepted. */
+  JWKSet trustedPublishers() {
+    return trustedPublishers;
+  }
+
+  EgressSettings egress() {
+    return egress;
+  }
+
+  /**
+   * How much guest work the process holds at once.
+   *
+   * @param guestThreads threads that run guests; each runs one invocation at a time
+   * @param queueCapacity admitted invocations waiting for a thread; beyond it, rejection at once
+   * @param memoryBudgetBytes sum of the memory limits of admitted invocations
+   * @param guestStackBytes stack size of each guest thread, which bounds guest call depth
+   * @param watchdogInterval how often deadlines and CPU time are checked
+   * @param toolCacheTtl how long a tool record read from Redis is reused; a delete on another node
+   *     takes effect within it
+   */
+  public record SandboxSettings(
+      int guestThreads,
+      int queueCapacity,
+      long memoryBudgetBytes,
+      long guestStackBytes,
+      Duration watchdogInterval,
+      Duration toolCacheTtl) {
+
+    public SandboxSettings {
+      within("sandbox.guestThreads", guestThreads, 1, 1024);
+      within("sandbox.queueCapacity", queueCapacity, 0, 100_000);
+      within("sandbox.memoryBudgetBytes", memoryBudgetBytes, 1 << 16, Long.MAX_VALUE);
+      within("sandbox.guestStackBytes", guestStackBytes, 64 << 10, 256 << 20);
+      within("sandbox.watchdogIntervalMs", watchdogInterval.toMillis(), 1, 1000);
+      within("sandbox.toolCacheTtlMs", toolCacheTtl.toMillis(), 0, 60_000);
+    }
+  }
+
+  /**
+   * What guests' logs may cost beyond the contract's log bytes.
+   *
+   * @param maxEntries entries one invocation may log; one more stops it with {@code LOG_LIMIT}
+   * @param relayLinesPerSecond guest log lines per tenant and tool this node copies into its
+   *     service log per second; the rest are counted in {@code chassis.guest.log.dropped}
+   * @param relayBurst lines per tenant and tool copied at once after a quiet spell
+   */
+  public record GuestLogSettings(int maxEntries, int relayLinesPerSecond, int relayBurst) {
+
+    public GuestLogSettings {
+      within("sandbox.logMaxEntries", maxEntries, 1, 1_000_000);
+      within("sandbox.logRelayPerSecond", relayLinesPerSecond, 1, 1_000_000);
+      within("sandbox.logRelayBurst", relayBurst, 1, 1_000_000);
+    }
+  }
+
+  static void within(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(name + " " + value + " is outside " + min + ".." + max);
+    }
+  }
+
+  /** Defaults suit a small node; {@link #trustedPublishersJwks(String)} is required. */
+  public static final class Builder {
+    private JWKSet trustedPublishers;
+    private ResourceLimits limitCaps =
+        ResourceLimits.builder()
+            .timeout(Duration.ofSeconds(30))
+            .cpuTime(Duration.ofSeconds(10))
+            .memoryMaxPages(1024)
+            .tableMaxEntries(100_000)
+            .outputMaxBytes(4 << 20)
+            .logMaxBytes(1 << 20)
+            .hostCallsMax(1_000_000)
+            .build();
+    private long kvMaxBytesCap = 64L << 20;
+    private int kvMaxKeysCap = 100_000;
+    private int kvHeadroomPercent = 25;
+    private int httpMaxRequestsCap = 100;
+    private Duration httpTotalTimeoutCap = Duration.ofSeconds(30);
+    private int httpMaxResponseBytesCap = 8 << 20;
+    private int llmMaxCallsCap = 20;
+    private int llmMaxOutputTokensCap = 16_384;
+    private List<ProviderSettings> llmProviders = List.of();
+    private Optional<JwtSettings> grantVerification = Optional.empty();
+    private ModuleCaps moduleCaps = ModuleCaps.defaults();
+    private SandboxSettings sandbox =
+        new SandboxSettings(
+            Runtime.getRuntime().availableProcessors(),
+            64,
+            512L << 20,
+            1L << 20,
+            Duration.ofMillis(5),
+            Duration.ofSeconds(1));
+    private GuestLogSettings guestLogs = new GuestLogSettings(1000, 20, 100);
+    private Set<String> allowedSchemes = Set.of("https");
+    private Set<Integer> allowedPorts = Set.of(443);
+    private List<String> trustedTargets = List.of();
+    private int maxRedirects = 3;
+    private Duration resolveTimeout = Duration.ofSeconds(2);
+    private int maxHeaderBytes = 16 << 10;
+    private int maxRequestBodyBytes = 1 << 20;
+
+    private Builder() {}
+
+    /**
+     * The trusted publisher keys as a JWKS document: public EC P-256 keys, each with a {@code kid}.
+     *
+     * @throws IllegalArgumentException naming the key that is unusable
+     */
+    public Builder trustedPublishersJwks(String jwks) {
+      JWKSet set;
+      try {
+        set = JWKSet.parse(jwks);
+      } catch (ParseException e) {
+        throw new IllegalArgumentException("trustedPublishers is not a valid JWKS document");
+      }
+      for (JWK key : set.getKeys()) {
+        if (key.getKeyID() == null) {
+          throw new IllegalArgumentException("trustedPublishers holds a key without a kid");
+        }
+        if (!(key instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
+          throw new IllegalArgumentException(
+              "trustedPublishers key " + key.getKeyID() + " is not an EC P-256 key");
+        }
+        if (key.isPrivate()) {
+          throw new IllegalArgumentException(
+              "trustedPublishers key " + key.getKeyID() + " holds a private key");
+        }
+      }
+      this.trustedPublishers = set;
+      return this;
+    }
+
+    public Builder limitCaps(ResourceLimits caps) {
+      this.limitCaps = Objects.requireNonNull(caps);
+      return this;
+    }
+
+    public Builder kvCaps(long maxBytes, int maxKeys) {
+      within("kv.maxBytes cap", maxBytes, 1, Long.MAX_VALUE);
+      within("kv.maxKeys cap", maxKeys, 1, 10_000_000);
+      this.kvMaxBytesCap = maxBytes;
+      this.kvMaxKeysCap = maxKeys;
+      return this;
+    }
+
+    /**
+     * The share of the Redis server's {@code maxmemory} tool key-value data may never take: a kv
+     * write that would leave less than this free is refused with {@code QUOTA_EXCEEDED}. 25% by
+     * default.
+     */
+    public Builder kvHeadroomPercent(int percent) {
+      within("kv.headroomPercent", percent, 1, 90);
+      this.kvHeadroomPercent = percent;
+      return this;
+    }
+
+    public Builder httpCaps(int maxRequests, Duration totalTimeout, int maxResponseBytes) {
+      within("http.maxRequests cap", maxRequests, 1, 10_000);
+      within("http.totalTimeoutMs cap", totalTimeout.toMillis(), 1, 600_000);
+      within("http.maxResponseBytes cap", maxResponseBytes, 1, 1 << 30);
+      this.httpMaxRequestsCap = maxRequests;
+      this.httpTotalTimeoutCap = totalTimeout;
+      this.httpMaxResponseBytesCap = maxResponseBytes;
+      return this;
+    }
+
+    public Builder llmCaps(int maxCalls, int maxOutputTokens) {
+      within("llm.maxCalls cap", maxCalls, 1, 10_000);
+      within("llm.maxOutputTokens cap", maxOutputTokens, 1, 1_000_000);
+      this.llmMaxCallsCap = maxCalls;
+      this.llmMaxOutputTokensCap = maxOutputTokens;
+      return this;
+    }
+
+    /**
+     * The model providers. Each model must be served by one provider only.
+     *
+     * @throws IllegalArgumentException naming a model served twice or a provider name used twice
+     */
+    public Builder llmProviders(List<ProviderSettings> providers) {
+      Set<String> names = new HashSet<>();
+      Set<String> models = new HashSet<>();
+      for (ProviderSettings provider : providers) {
+        if (!names.add(provider.name())) {
+          throw new IllegalArgumentException("llm provider " + provider.name() + " appears twice");
+        }
+        for (String model : provider.models()) {
+          if (!models.add(model)) {
+            throw new IllegalArgumentException("llm model " + model + " is served twice");
+          }
+        }
+      }
+      this.llmProviders = List.copyOf(providers);
+      return this;
+    }
+
+    /**
+     * Verifies grant tokens with the governor's public JWK set file, issuer and this chassis's
+     * audience (ES256). Without it every grant is refused, so tools asking for {@code llm} or
+     * credentials cannot run.
+     */
+    public Builder grantVerification(JwtSettings settings) {
+      this.grantVerification = Optional.of(settings);
+      return this;
+    }
+
+    public Builder moduleCaps(ModuleCaps caps) {
+      this.moduleCaps = Objects.requireNonNull(caps);
+      return this;
+    }
+
+    public Builder sandbox(SandboxSettings settings) {
+      this.sandbox = Objects.requireNonNull(settings);
+      return this;
+    }
+
+    public Builder guestLogs(GuestLogSettings settings) {
+      this.guestLogs = Objects.requireNonNull(settings);
+      return this;
+    }
+
+    /** Schemes contracts may use ({@code https} by default; add {@code http} deliberately). */
+    public Builder allowedSchemes(Set<String> schemes) {
+      this.allowedSchemes = Set.copyOf(schemes);
+      return this;
+    }
+
+    /** Ports contracts may name in allow-lists (443 by default). */
+    public Builder allowedPorts(Set<Integer> ports) {
+      this.allowedPorts = Set.copyOf(ports);
+      return this;
+    }
+
+    /**
+     * Non-public {@code cidr:port} pairs guests may reach anyway, e.g. {@code 10.1.2.3/32:8443}.
+     * Empty by default: loopback, private, link-local and metadata addresses are unreachable.
+     */
+    public Builder trustedTargets(List<String> targets) {
+      this.trustedTargets = List.copyOf(targets);
+      return this;
+    }
+
+    public Builder maxRedirects(int value) {
+      this.maxRedirects = value;
+      return this;
+    }
+
+    public Builder resolveTimeout(Duration value) {
+      this.resolveTimeout = Objects.requireNonNull(value);
+      return this;
+    }
+
+    public Builder maxHeaderBytes(int value) {
+      this.maxHeaderBytes = value;
+      return this;
+    }
+
+    public Builder maxRequestBodyBytes(int value) {
+      this.maxRequestBodyBytes = value;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException if a value is out of range or no publisher is trusted
+     */
+    public OperatorSettings build() {
+      if (trustedPublishers == null || trustedPublishers.getKeys().isEmpty()) {
+        throw new IllegalArgumentException("trustedPublishers must hold at least one key");
+      }
+      return new OperatorSettings(this);
+    }
+  }
+}

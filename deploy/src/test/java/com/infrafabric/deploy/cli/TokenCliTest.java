@@ -1,0 +1,129 @@
+package com.infrafabric.deploy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.auth.AuthResult;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import io.vertx.core.Vertx;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(30)
+class TokenCliTest {
+
+  @TempDir Path dir;
+  private final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  @Test
+  void keygenWritesAPrivateFileOnlyItsOwnerCanReadAndAPublicSet() throws Exception {
+    Path privateFile = dir.resolve("private.json");
+    Path publicFile = dir.resolve("jwks.json");
+
+    assertThat(
+            run("keygen", "--private", privateFile.toString(), "--public", publicFile.toString()))
+        .isZero();
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(privateFile)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(privateFile)).contains("\"d\"");
+    assertThat(Files.readString(publicFile)).doesNotContain("\"d\"").contains("\"kid\"");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("(mode 0600)");
+  }
+
+  @Test
+  void mintsATokenTheServiceAccepts() {
+    Path privateFile = dir.resolve("private.json");
+    Path publicFile = dir.resolve("jwks.json");
+    run("keygen", "--private", privateFile.toString(), "--public", publicFile.toString());
+    out.reset();
+
+    int status =
+        run(
+            "mint",
+            "--private",
+            privateFile.toString(),
+            "--sub",
+            "ops",
+            "--iss",
+            "https://iss",
+            "--aud",
+            "governor",
+            "--roles",
+            "admin,auditor",
+            "--scope",
+            "team-a",
+            "--claim",
+            "tenant=acme",
+            "--list-claim",
+            "tools=a,b",
+            "--ttl",
+            "5m");
+
+    assertThat(status).isZero();
+    Principal principal = verify(publicFile, out.toString(StandardCharsets.UTF_8).strip());
+    assertThat(principal.subject()).isEqualTo("ops");
+    assertThat(principal.roles()).containsExactlyInAnyOrder("admin", "auditor");
+    assertThat(principal.scope()).contains("team-a");
+    assertThat(principal.stringClaim("tenant")).contains("acme");
+    assertThat(principal.stringListClaim("tools")).containsExactly("a", "b");
+  }
+
+  @Test
+  void refusesToOverwriteAnExistingPrivateKey() throws Exception {
+    Path privateFile = Files.writeString(dir.resolve("private.json"), "keep me");
+
+    int status =
+        run("keygen", "--private", privateFile.toString(), "--public", dir.resolve("p").toString());
+
+    assertThat(status).isEqualTo(1);
+    assertThat(Files.readString(privateFile)).isEqualTo("keep me");
+  }
+
+  @Test
+  void explainsUsageErrorsExactly() {
+    assertThat(run("mint", "--sub", "x")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: missing --private\n");
+    err.reset();
+    assertThat(run("mint", "--bogus", "x")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: unknown option --bogus\n");
+    err.reset();
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("error: unknown command 'frobnicate'\n");
+  }
+
+  private int run(String... args) {
+    return TokenCli.run(
+        args,
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        clock);
+  }
+
+  private Principal verify(Path publicFile, String token) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JwtAuthenticator authenticator =
+          JwtAuthenticator.create(
+              vertx, JwtSettings.of(publicFile, "https://iss", "governor"), clock);
+      AuthResult result = Await.result(authenticator.authenticate(token));
+      assertThat(result).isInstanceOf(AuthResult.Authenticated.class);
+      return ((AuthResult.Authenticated) result).principal();
+    } finally {
+      Await.result(vertx.close());
+    }
+  }
+}
