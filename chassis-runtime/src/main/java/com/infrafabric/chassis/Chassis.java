@@ -404,7 +404,10 @@ public final class Chassis implements AutoCloseable {
               ledger);
       LlmGateway llm =
           new LlmGateway(
-              Providers.routes(vertx, config.llmProviders()), budget, ledger, credentialStore);
+              Providers.routes(vertx, config.llmProviders(), meters),
+              budget,
+              ledger,
+              credentialStore);
       HostLinker linker =
           new HostLinker(
               new KvStore(kvRedis.orElse(redis), config.kvHeadroomPercent()),

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 final class ChassisMetrics {
 
   private final MeterRegistry meters;
+  private final Counter rejected;
 
   /** A WebAssembly page. */
   private static final long PAGE_BYTES = 65_536;
@@ -30,6 +31,10 @@ final class ChassisMetrics {
       Supplier<Number> reservedMemory,
       Supplier<Number> compiledModules) {
     this.meters = meters;
+    this.rejected =
+        Counter.builder("chassis.admission.rejected")
+            .description("Invocations refused for lack of guest threads or memory (429)")
+            .register(meters);
     Gauge.builder("chassis.admission.admitted", admitted)
         .description("Invocations running or queued")
         .register(meters);
@@ -62,10 +67,7 @@ final class ChassisMetrics {
         .register(meters)
         .record(report.duration());
     if (result.outcome() == Outcome.REJECTED_OVERLOAD) {
-      Counter.builder("chassis.admission.rejected")
-          .description("Invocations refused for lack of guest threads or memory (429)")
-          .register(meters)
-          .increment();
+      rejected.increment();
       return;
     }
     Timer.builder("chassis.invocation.cpu")

@@ -38,6 +38,23 @@ final class ApiClient {
     return send(request(path, token).GET().build());
   }
 
+  /** The body of a GET that answers text (a Prometheus scrape); fails unless it is 200. */
+  String text(String path, String token) {
+    HttpRequest request = request(path, token).GET().build();
+    try {
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(path + " answered " + response.statusCode());
+      }
+      return response.body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("request to " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   Answer put(String path, String token, JsonObject body) {
     return send(request(path, token).PUT(json(body)).build());
   }

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +38,14 @@ final class DemoCommand {
   }
 
   int run(PrintStream out) throws InterruptedException {
+    return run(out, scrapes -> {});
+  }
+
+  /**
+   * Runs the demo; {@code scrapes} receives each service's Prometheus scrape taken after the
+   * scenario (by service name), whose sizes the summary's last line reports.
+   */
+  int run(PrintStream out, Consumer<Map<String, String>> scrapes) throws InterruptedException {
     Path data = temporaryDirectory();
     String secret = DemoScenario.newSecret();
     try (SearchApi search = new SearchApi(secret).start()) {
@@ -66,13 +75,31 @@ final class DemoCommand {
             operator.mint(
                 LocalKeys.spec("demo-auditor", "auditor").withScope(DemoScenario.TENANT),
                 clock.instant());
-        return new DemoReport(run, governor, auditor, search, secret).print(out) ? 0 : 1;
+        Map<String, String> scraped =
+            scrape(governor, new ApiClient(node.chassis().port()), operator);
+        boolean held = new DemoReport(run, governor, auditor, search, secret).print(out);
+        out.printf(
+            "Metrics scraped after the demo: governor %.1f KB, chassis %.1f KB%n",
+            scraped.get("governor").length() / 1024.0, scraped.get("chassis").length() / 1024.0);
+        scrapes.accept(scraped);
+        return held ? 0 : 1;
       } finally {
         node.stop();
       }
     } finally {
       deleteRecursively(data);
     }
+  }
+
+  /** Each service's scrape, as a platform auditor (governor) and operator (chassis) read it. */
+  private Map<String, String> scrape(ApiClient governor, ApiClient chassis, TokenMinter minter) {
+    String auditor = minter.mint(LocalKeys.spec("demo-scraper", "auditor"), clock.instant());
+    String operator = minter.mint(LocalKeys.spec("demo-scraper", "operator"), clock.instant());
+    return Map.of(
+        "governor",
+        governor.text("/metrics", auditor),
+        "chassis",
+        chassis.text("/metrics", operator));
   }
 
   /** The launch environment plus two free ports and the egress exemption for the search API. */

@@ -2,6 +2,7 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.platform.testing.PrometheusConventions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,13 +22,19 @@ class DemoCommandTest {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.remove("REDIS_URL");
 
+    Map<String, String> scrapes = new HashMap<>();
     int status =
         new DemoCommand(env, Clock.systemUTC())
-            .run(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            .run(new PrintStream(printed, true, StandardCharsets.UTF_8), scrapes::putAll);
 
     String summary = printed.toString(StandardCharsets.UTF_8);
     assertThat(summary).contains("== InfraFabric end-to-end demo ==").doesNotContain("FAIL ");
     assertThat(status).as(summary).isZero();
     assertThat(summary).contains("All invariants hold.");
+    assertThat(summary).contains("Metrics scraped after the demo: governor");
+    for (String scrape : scrapes.values()) {
+      PrometheusConventions.assertConventional(scrape, 96 * 1024);
+    }
+    ObservabilityAssets.assertAllExported(scrapes.values());
   }
 }

@@ -8,6 +8,8 @@ import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -39,11 +41,26 @@ public final class Reconciler {
   private final RedisStore redis;
   private final Ledger ledger;
   private final Clock clock;
+  private final MeterRegistry meters;
 
-  public Reconciler(RedisStore redis, Ledger ledger, Clock clock) {
+  /**
+   * Runs are counted as {@code governor.reconciliations} by outcome (consistent, mismatch), each
+   * from zero, so an alert on a mismatch needs no first occurrence to exist.
+   */
+  public Reconciler(RedisStore redis, Ledger ledger, Clock clock, MeterRegistry meters) {
     this.redis = redis;
     this.ledger = ledger;
     this.clock = clock;
+    this.meters = meters;
+    runs("consistent");
+    runs("mismatch");
+  }
+
+  private Counter runs(String outcome) {
+    return Counter.builder("governor.reconciliations")
+        .description("Reconciliations of counters against the ledger by outcome")
+        .tag("outcome", outcome)
+        .register(meters);
   }
 
   /** The Lua script reconciliation runs (to load at start, check for readiness). */
@@ -55,7 +72,8 @@ public final class Reconciler {
     TenantKeyNames keys = TenantKeyNames.of(tenant);
     return usageKeys(keys, "0", new LinkedHashSet<>())
         .compose(usageKeys -> snapshot(keys, new ArrayList<>(usageKeys)))
-        .compose(snapshot -> compare(tenant, snapshot));
+        .compose(snapshot -> compare(tenant, snapshot))
+        .onSuccess(report -> runs(report.consistent() ? "consistent" : "mismatch").increment());
   }
 
   private Future<Set<String>> usageKeys(TenantKeyNames keys, String cursor, Set<String> found) {

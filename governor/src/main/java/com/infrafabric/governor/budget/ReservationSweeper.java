@@ -2,6 +2,8 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.tenant.TenantCursor;
 import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -29,19 +31,44 @@ public final class ReservationSweeper {
 
   private final TenantCursor tenants;
   private final TenantSweep sweep;
+  private final Counter succeeded;
+  private final Counter failed;
   private final AtomicBoolean running = new AtomicBoolean();
   private long timerId = -1;
 
   /** Expires up to {@code reservationsPerTenant} due reservations of each tenant it visits. */
   public ReservationSweeper(
-      RedisStore redis, BudgetEngine engine, int tenantsPerTick, int reservationsPerTenant) {
-    this(redis, tenantsPerTick, tenant -> engine.expireDue(tenant, reservationsPerTenant));
+      RedisStore redis,
+      BudgetEngine engine,
+      int tenantsPerTick,
+      int reservationsPerTenant,
+      MeterRegistry meters) {
+    this(
+        redis,
+        tenantsPerTick,
+        tenant -> engine.expireDue(tenant, reservationsPerTenant),
+        "reservations",
+        meters);
   }
 
-  /** Runs {@code sweep} for each tenant it visits. */
-  public ReservationSweeper(RedisStore redis, int tenantsPerTick, TenantSweep sweep) {
+  /**
+   * Runs {@code sweep} for each tenant it visits; its ticks are counted by outcome under {@code
+   * name}, from zero, so an alert can tell a sweeper that keeps failing from one that never ran.
+   */
+  public ReservationSweeper(
+      RedisStore redis, int tenantsPerTick, TenantSweep sweep, String name, MeterRegistry meters) {
     this.tenants = new TenantCursor(redis, tenantsPerTick);
     this.sweep = sweep;
+    this.succeeded = ticks(meters, name, "ok");
+    this.failed = ticks(meters, name, "failed");
+  }
+
+  private static Counter ticks(MeterRegistry meters, String name, String outcome) {
+    return Counter.builder("governor.sweeper.ticks")
+        .description("Sweeper ticks by sweeper (reservations, leases) and outcome (ok, failed)")
+        .tag("sweeper", name)
+        .tag("outcome", outcome)
+        .register(meters);
   }
 
   /** Sweeps every {@code interval}; a tick is skipped while the previous one is still running. */
@@ -58,7 +85,12 @@ public final class ReservationSweeper {
   private void tick() {
     if (running.compareAndSet(false, true)) {
       sweepOnce()
-          .onFailure(error -> LOG.warn("reservation sweep failed: {}", error.getMessage()))
+          .onSuccess(expired -> succeeded.increment())
+          .onFailure(
+              error -> {
+                failed.increment();
+                LOG.warn("reservation sweep failed: {}", error.getMessage());
+              })
           .onComplete(ignored -> running.set(false));
     }
   }

@@ -69,6 +69,10 @@ public final class WebhookDispatcher {
     this.settings = settings;
     this.clock = clock;
     this.meters = meters;
+    // Every outcome counts from zero, so an alert on dead letters needs no first occurrence.
+    for (String outcome : new String[] {"delivered", "failed", "dead_lettered"}) {
+      deliveries(outcome);
+    }
     this.consumer = consumer;
     this.tenants = new TenantCursor(redis, 100);
     int timeout = (int) settings.timeout().toMillis();
@@ -293,12 +297,15 @@ public final class WebhookDispatcher {
 
   /** Moves the events this node claimed to the tenant's dead-letter stream. */
   private void delivery(String outcome) {
-    Counter.builder("governor.webhook.deliveries")
+    deliveries(outcome).increment();
+  }
+
+  private Counter deliveries(String outcome) {
+    return Counter.builder("governor.webhook.deliveries")
         .description(
             "Webhook deliveries of budget events by outcome (delivered, failed, dead_lettered)")
         .tag("outcome", outcome)
-        .register(meters)
-        .increment();
+        .register(meters);
   }
 
   private Future<Void> deadLetter(String tenant, EventStream stream, List<TenantEvent> claimed) {

@@ -70,9 +70,10 @@ public final class GovernorService {
     this.engine = new BudgetEngine(tenantScripts, pricing, budget);
     this.budgets = new Budgets(redis, engine);
     Ledger ledger = new Ledger(redis);
-    this.sweeper = new ReservationSweeper(redis, engine, 100, 100);
+    this.sweeper = new ReservationSweeper(redis, engine, 100, 100, meters);
     this.claims = new ClaimEngine(tenantScripts, pricing, redis, settings.claims(), meters);
-    this.leaseSweeper = new ReservationSweeper(redis, 100, t -> claims.expireDue(t, 100));
+    this.leaseSweeper =
+        new ReservationSweeper(redis, 100, t -> claims.expireDue(t, 100), "leases", meters);
     TrustSettings keys = settings.trust();
     this.agents =
         new AgentRegistry(
@@ -96,7 +97,7 @@ public final class GovernorService {
             engine,
             budgets,
             ledger,
-            new Reconciler(redis, ledger, clock),
+            new Reconciler(redis, ledger, clock, meters),
             new EventLog(redis),
             pricing,
             agents,

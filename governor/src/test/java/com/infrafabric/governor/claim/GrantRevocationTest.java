@@ -13,6 +13,7 @@ import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.wire.grant.GrantRevocation;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -44,7 +45,13 @@ class GrantRevocationTest {
   @BeforeAll
   static void start() {
     rig = new ClaimRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"), keys);
-    sweeper = new ReservationSweeper(rig.governor.redis, 100, t -> rig.claims.expireDue(t, 100));
+    sweeper =
+        new ReservationSweeper(
+            rig.governor.redis,
+            100,
+            t -> rig.claims.expireDue(t, 100),
+            "leases",
+            new SimpleMeterRegistry());
   }
 
   @AfterAll

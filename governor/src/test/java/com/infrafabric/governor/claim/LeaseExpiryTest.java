@@ -20,6 +20,7 @@ import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -42,7 +43,13 @@ class LeaseExpiryTest {
   @BeforeAll
   static void start() {
     rig = new ClaimRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"), keys);
-    sweeper = new ReservationSweeper(rig.governor.redis, 100, t -> rig.claims.expireDue(t, 100));
+    sweeper =
+        new ReservationSweeper(
+            rig.governor.redis,
+            100,
+            t -> rig.claims.expireDue(t, 100),
+            "leases",
+            new SimpleMeterRegistry());
   }
 
   @AfterAll

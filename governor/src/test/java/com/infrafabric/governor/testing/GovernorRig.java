@@ -88,8 +88,8 @@ public final class GovernorRig implements AutoCloseable {
     this.engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
     this.budgets = new Budgets(redis, engine);
     this.ledger = new Ledger(redis);
-    this.reconciler = new Reconciler(redis, ledger, clock);
-    this.sweeper = new ReservationSweeper(redis, engine, 100, 100);
+    this.reconciler = new Reconciler(redis, ledger, clock, new SimpleMeterRegistry());
+    this.sweeper = new ReservationSweeper(redis, engine, 100, 100, new SimpleMeterRegistry());
     Await.result(pricing.replace(List.of(GPT_TEST, MINI_TEST), -1));
   }
 

@@ -35,6 +35,7 @@ public final class Readiness {
   private final Map<String, ReadinessCheck> checks;
   private final Duration deadline;
   private final AtomicReference<Shared> shared = new AtomicReference<>();
+  private volatile boolean lastUp;
 
   /** An evaluation and when it was started. */
   private record Shared(Future<ReadinessReport> report, long startedNanos) {
@@ -67,8 +68,13 @@ public final class Readiness {
       Shared winner = shared.get();
       return winner != null ? winner.report() : evaluate(recentWillDo);
     }
-    runAll().onComplete(promise);
+    runAll().onSuccess(report -> lastUp = report.up()).onComplete(promise);
     return mine.report();
+  }
+
+  /** Whether the latest finished evaluation was up; false before the first one. */
+  public boolean lastUp() {
+    return lastUp;
   }
 
   /** Runs the checks in registration order. */

@@ -9,8 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes one structured line per request to the {@code infrafabric.access} logger when the response
- * ends: request id, method, route template, status, duration and principal subject. It never logs
- * headers, tokens, bodies, raw paths or query strings, which may carry secrets.
+ * ends: request id, W3C trace id, method, route template, status, duration and principal subject.
+ * It never logs headers, tokens, bodies, raw paths or query strings, which may carry secrets.
  */
 final class AccessLogHandler implements Handler<RoutingContext> {
 
@@ -25,6 +25,7 @@ final class AccessLogHandler implements Handler<RoutingContext> {
           ACCESS
               .atInfo()
               .addKeyValue("requestId", Requests.requestId(ctx))
+              .addKeyValue("traceId", Requests.traceId(ctx))
               .addKeyValue("method", HttpMetricsHandler.method(ctx))
               .addKeyValue("route", Requests.route(ctx))
               .addKeyValue("status", done.succeeded() ? ctx.response().getStatusCode() : 0)

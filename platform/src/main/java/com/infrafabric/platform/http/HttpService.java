@@ -5,6 +5,7 @@ import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.health.Readiness;
 import com.infrafabric.platform.health.ReadinessCheck;
 import com.infrafabric.platform.ratelimit.RateLimiter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,9 +67,13 @@ public final class HttpService {
             builder.meters,
             builder.errors,
             connections);
-    PlatformRoutes platform =
-        new PlatformRoutes(
-            new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
+    Readiness readiness = new Readiness(builder.checks, settings.readinessDeadline());
+    Gauge.builder("service.ready", readiness, r -> r.lastUp() ? 1 : 0)
+        .description(
+            "1 if the latest readiness evaluation (a real Redis round trip, run by every scrape)"
+                + " was up")
+        .register(builder.meters);
+    PlatformRoutes platform = new PlatformRoutes(readiness, builder.meters);
     this.router =
         assembly.assemble(
             vertx,

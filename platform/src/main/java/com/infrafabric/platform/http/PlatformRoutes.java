@@ -42,8 +42,19 @@ final class PlatformRoutes {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * The scrape, after a readiness evaluation (shared with probes) so that {@code service_ready}
+   * says what Redis answered at most {@link Readiness#FRESH_FOR} ago: alerting on readiness then
+   * needs no probe of its own.
+   */
   void metrics(RoutingContext ctx) {
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT).end(meters.scrape());
+    readiness
+        .evaluate(true)
+        .onComplete(
+            done ->
+                ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, PROMETHEUS_TEXT)
+                    .end(meters.scrape()));
   }
 
   private static void json(RoutingContext ctx, int status, String body) {

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * Gives every request an id: the caller's {@code X-Request-Id} if it is well formed (1..128
  * characters from {@code [A-Za-z0-9._:-]}, so it is safe to log), otherwise a random UUID. The id
- * is echoed in the response header, every error body and the access log.
+ * is echoed in the response header, every error body and the access log. A well-formed W3C {@code
+ * traceparent} is kept too, so the access log names the trace the request belongs to.
  */
 final class RequestIdHandler implements Handler<RoutingContext> {
 
@@ -21,6 +22,8 @@ final class RequestIdHandler implements Handler<RoutingContext> {
     String id = isWellFormed(offered) ? offered : UUID.randomUUID().toString();
     ctx.put(Requests.REQUEST_ID, id);
     ctx.response().putHeader(HEADER, id);
+    TraceParent.parse(ctx.request().getHeader(TraceParent.HEADER))
+        .ifPresent(trace -> ctx.put(Requests.TRACE_ID, trace.traceId()));
     ctx.next();
   }
 

@@ -11,12 +11,19 @@ public final class Requests {
   static final String REQUEST_ID = "infrafabric.requestId";
   static final String PRINCIPAL = "infrafabric.principal";
   static final String ROUTE = "infrafabric.route";
+  static final String TRACE_ID = "infrafabric.traceId";
 
   private Requests() {}
 
   /** The request id echoed in {@code X-Request-Id}, error bodies and logs. */
   public static String requestId(RoutingContext ctx) {
     String id = ctx.get(REQUEST_ID);
+    return id != null ? id : "-";
+  }
+
+  /** The W3C trace id the caller's {@code traceparent} carried, or {@code "-"}. */
+  public static String traceId(RoutingContext ctx) {
+    String id = ctx.get(TRACE_ID);
     return id != null ? id : "-";
   }
 

@@ -176,6 +176,29 @@ class RedisBackedServiceTest {
   }
 
   @Test
+  void theAccessLogNamesTheTraceACallerSent() {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    try (LogCapture logs = LogCapture.start()) {
+      fixture.client.send(
+          "GET",
+          "/v1/ping",
+          fixture.tokens.valid("alice"),
+          Map.of("traceparent", "00-" + trace + "-00f067aa0ba902b7-01"));
+      fixture.client.send(
+          "GET", "/v1/ping", fixture.tokens.valid("bob"), Map.of("traceparent", "not-a-trace"));
+
+      List<Map<String, Object>> lines =
+          logs.events("infrafabric.access").stream()
+              .map(
+                  e ->
+                      e.getKeyValuePairs().stream()
+                          .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value)))
+              .toList();
+      assertThat(lines).extracting(line -> line.get("traceId")).containsExactly(trace, "-");
+    }
+  }
+
+  @Test
   void neverLetsATokenOrTheRedisPasswordReachLogsOrResponses() {
     String canaryToken = fixture.tokens.valid("canary-subject");
     String redisPassword = REDIS.endpoint().password();

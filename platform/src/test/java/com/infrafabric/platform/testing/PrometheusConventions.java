@@ -41,9 +41,10 @@ public final class PrometheusConventions {
         soft.assertThat(type.group(1)).as("a histogram's unit").endsWith("_seconds");
         continue;
       }
-      String name = line.substring(0, Math.max(0, line.indexOf(' ')));
-      if (name.contains("_bucket{")) {
-        bucketsPerSeries.merge(LE.matcher(name).replaceAll(""), 1, Integer::sum);
+      // Label values may hold spaces ("end of minor GC"): the series ends at the last brace.
+      if (line.contains("_bucket{")) {
+        String series = line.substring(0, line.lastIndexOf('}') + 1);
+        bucketsPerSeries.merge(LE.matcher(series).replaceAll(""), 1, Integer::sum);
       }
     }
     bucketsPerSeries.forEach(

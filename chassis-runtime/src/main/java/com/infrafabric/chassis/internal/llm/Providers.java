@@ -1,6 +1,8 @@
 package com.infrafabric.chassis.internal.llm;
 
 import com.infrafabric.chassis.llm.ProviderSettings;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.util.HashMap;
 import java.util.List;
@@ -11,14 +13,20 @@ public final class Providers {
 
   private Providers() {}
 
-  /** The route of every model the {@code providers} serve. */
+  /**
+   * The route of every model the {@code providers} serve; each provider's breaker is a gauge,
+   * {@code chassis.llm.breaker.open{provider}} (1 while open), for the alert that pages on it.
+   */
   public static Map<String, LlmGateway.Route> routes(
-      Vertx vertx, List<ProviderSettings> providers) {
+      Vertx vertx, List<ProviderSettings> providers, MeterRegistry meters) {
     Map<String, LlmGateway.Route> byModel = new HashMap<>();
     for (ProviderSettings settings : providers) {
-      LlmGateway.Route route =
-          new LlmGateway.Route(
-              settings, provider(vertx, settings), new ProviderGate(vertx, settings));
+      ProviderGate gate = new ProviderGate(vertx, settings);
+      Gauge.builder("chassis.llm.breaker.open", gate, g -> g.open() ? 1 : 0)
+          .description("1 while the provider's circuit breaker is open: its calls fail at once")
+          .tag("provider", settings.name())
+          .register(meters);
+      LlmGateway.Route route = new LlmGateway.Route(settings, provider(vertx, settings), gate);
       settings.models().forEach(model -> byModel.put(model, route));
     }
     return byModel;
