@@ -28,17 +28,17 @@
 -- header: prefix, now (ms), zone the caller assumed, day and month window ids, oldest day and month
 -- ids to keep, idempotency key ('' for none), request fingerprint, idempotency TTL (ms), retention
 -- of finished records (ms).
--- Common keys (KEYS):
---   1 config hash  2 idempotency key  3 ledger  4 events  5 reservation expiry zset
---   6 reservation hash (or the config hash when the operation has none)
+-- Common keys, read by name as KEYS[KEY.<name>]: the table KEY comes before this library, generated
+-- from TenantScripts.HeaderKey: config hash, idempotency record, ledger, events, reservation expiry
+-- zset, reservation hash (the config hash when the operation has none).
 
 local H = {
   prefix = ARGV[ARG_PREFIX], now = tonumber(ARGV[ARG_NOW]), zone = ARGV[ARG_ZONE],
   day = ARGV[ARG_DAY], month = ARGV[ARG_MONTH], day_cutoff = ARGV[ARG_OLDEST_DAY],
   month_cutoff = ARGV[ARG_OLDEST_MONTH], idem = ARGV[ARG_IDEMPOTENCY_KEY], fp = ARGV[ARG_FINGERPRINT],
   idem_ttl = tonumber(ARGV[ARG_IDEMPOTENCY_TTL]), retention = tonumber(ARGV[ARG_RETENTION]),
-  config = KEYS[1], idem_key = KEYS[2], ledger = KEYS[3], events = KEYS[4], rexp = KEYS[5],
-  res_key = KEYS[6],
+  config = KEYS[KEY.config], idem_key = KEYS[KEY.idempotency], ledger = KEYS[KEY.ledger],
+  events = KEYS[KEY.events], rexp = KEYS[KEY.reservation_expiry], res_key = KEYS[KEY.reservation],
 }
 
 local WINDOWS = {'lifetime', 'day', 'month'}

@@ -1,5 +1,20 @@
 package com.infrafabric.chassis.testing;
 
+import static com.infrafabric.wire.reservation.ReservationWire.ACTUAL_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.CACHED_INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.IDEMPOTENCY_HEADER;
+import static com.infrafabric.wire.reservation.ReservationWire.INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.LAYERS;
+import static com.infrafabric.wire.reservation.ReservationWire.MAX_OUTPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.MODEL;
+import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.REMAINING_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.RESERVATIONS;
+import static com.infrafabric.wire.reservation.ReservationWire.RESERVATION_ID;
+import static com.infrafabric.wire.reservation.ReservationWire.SCOPE;
+import static com.infrafabric.wire.reservation.ReservationWire.TIGHTEST;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
@@ -91,7 +106,7 @@ public final class FakeGovernor implements AutoCloseable {
       request.response().setStatusCode(503).end("{\"code\":\"STORE_UNAVAILABLE\"}");
       return;
     }
-    String key = request.getHeader("idempotency-key");
+    String key = request.getHeader(IDEMPOTENCY_HEADER);
     request
         .body()
         .onSuccess(
@@ -113,7 +128,7 @@ public final class FakeGovernor implements AutoCloseable {
       return earlier;
     }
     JsonObject reply;
-    if (path.equals("/v1/reservations")) {
+    if (path.equals(RESERVATIONS)) {
       reserves.incrementAndGet();
       reply = reserve(input);
     } else if (path.endsWith("/commit")) {
@@ -129,7 +144,7 @@ public final class FakeGovernor implements AutoCloseable {
 
   private JsonObject reserve(JsonObject input) {
     long amount =
-        PRICE_PER_TOKEN * (input.getLong("input_tokens") + input.getLong("max_output_tokens"));
+        PRICE_PER_TOKEN * (input.getLong(INPUT_TOKENS) + input.getLong(MAX_OUTPUT_TOKENS));
     long remaining = capMicros - spent - heldMicros();
     if (amount > remaining) {
       JsonObject layer = layer(remaining);
@@ -138,20 +153,20 @@ public final class FakeGovernor implements AutoCloseable {
           new JsonObject()
               .put("code", "BUDGET_EXCEEDED")
               .put("message", "Reserving " + amount + " would exceed the cap")
-              .put("details", new JsonObject().put("layers", new JsonArray().add(layer))));
+              .put("details", new JsonObject().put(LAYERS, new JsonArray().add(layer))));
     }
     String id = "acme:r" + UUID.randomUUID().toString().replace("-", "");
     active.put(id, amount);
     return reply(
         201,
         new JsonObject()
-            .put("reservation_id", id)
-            .put("amount_micros", amount)
-            .put("tightest", layer(remaining - amount)));
+            .put(RESERVATION_ID, id)
+            .put(AMOUNT_MICROS, amount)
+            .put(TIGHTEST, layer(remaining - amount)));
   }
 
   private JsonObject commit(String id, JsonObject input) {
-    if (!(input.getValue("model") instanceof String)) {
+    if (!(input.getValue(MODEL) instanceof String)) {
       return reply(
           400, new JsonObject().put("code", "INVALID_REQUEST").put("message", "model is required"));
     }
@@ -161,25 +176,25 @@ public final class FakeGovernor implements AutoCloseable {
     }
     long actual =
         PRICE_PER_TOKEN
-            * (input.getLong("input_tokens")
-                + input.getLong("cached_input_tokens", 0L)
-                + input.getLong("output_tokens"));
+            * (input.getLong(INPUT_TOKENS)
+                + input.getLong(CACHED_INPUT_TOKENS, 0L)
+                + input.getLong(OUTPUT_TOKENS));
     spent += actual;
     return reply(
         200,
         new JsonObject()
-            .put("reservation_id", id)
-            .put("actual_micros", actual)
-            .put("tightest", layer(capMicros - spent - heldMicros())));
+            .put(RESERVATION_ID, id)
+            .put(ACTUAL_MICROS, actual)
+            .put(TIGHTEST, layer(capMicros - spent - heldMicros())));
   }
 
   private JsonObject release(String id) {
     active.remove(id);
-    return reply(200, new JsonObject().put("reservation_id", id).put("state", "released"));
+    return reply(200, new JsonObject().put(RESERVATION_ID, id).put("state", "released"));
   }
 
   private static JsonObject layer(long remaining) {
-    return new JsonObject().put("scope", "acme").put("remaining_micros", Math.max(0, remaining));
+    return new JsonObject().put(SCOPE, "acme").put(REMAINING_MICROS, Math.max(0, remaining));
   }
 
   private static JsonObject reply(int status, JsonObject body) {

@@ -3,6 +3,15 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.http.CallerScope.AGENT;
 import static com.infrafabric.governor.http.CallerScope.CHASSIS;
 import static com.infrafabric.platform.http.Responses.respond;
+import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.CACHED_INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.LAYERS;
+import static com.infrafabric.wire.reservation.ReservationWire.MAX_OUTPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.MODEL;
+import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.SCOPE;
+import static com.infrafabric.wire.reservation.ReservationWire.TTL_SECONDS;
 
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.ChargeRequest;
@@ -25,6 +34,7 @@ import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
+import com.infrafabric.wire.reservation.ReservationWire;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
@@ -36,13 +46,12 @@ import java.util.UUID;
 /**
  * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
  * the scope subtree its token names, and (reserve, commit, release) the chassis service, which
- * settles its tools' LLM calls on the scopes of the grants it verified. Every request is named by
- * an {@code Idempotency-Key} (see {@link #idempotencyKey}). Answers carry the tightest layer's
- * remaining budget in {@code X-Budget-*} headers.
+ * settles its tools' LLM calls on the scopes of the grants it verified. The paths and the fields
+ * the chassis sends are {@link ReservationWire}'s, the protocol both sides share. Every request is
+ * named by an {@code Idempotency-Key} (see {@link #idempotencyKey}). Answers carry the tightest
+ * layer's remaining budget in {@code X-Budget-*} headers.
  */
 final class ReservationRoutes {
-
-  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
   /**
    * The longest {@code ttl_seconds} the wire accepts, a year; the governor's configured maximum
@@ -51,17 +60,11 @@ final class ReservationRoutes {
   static final long MAX_TTL_SECONDS = 366L * 24 * 60 * 60;
 
   private static final Set<String> RESERVE_FIELDS =
-      Set.of("scope", "amount_micros", "model", "input_tokens", "max_output_tokens", "ttl_seconds");
+      Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, MAX_OUTPUT_TOKENS, TTL_SECONDS);
   private static final Set<String> ACTUAL_FIELDS =
-      Set.of("amount_micros", "model", "input_tokens", "cached_input_tokens", "output_tokens");
+      Set.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
   private static final Set<String> CHARGE_FIELDS =
-      Set.of(
-          "scope",
-          "amount_micros",
-          "model",
-          "input_tokens",
-          "cached_input_tokens",
-          "output_tokens");
+      Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
 
   private final BudgetEngine engine;
   private final SpendMetrics metrics;
@@ -74,20 +77,18 @@ final class ReservationRoutes {
   void register(Routes routes) {
     Access holders = Access.tenant(AGENT).orPlatform(CHASSIS);
     routes
-        .post("/v1/reservations", holders, this::reserve)
-        .post("/v1/reservations/:id/commit", holders, this::commit)
-        .post("/v1/reservations/:id/release", holders, this::release)
+        .post(ReservationWire.RESERVATIONS, holders, this::reserve)
+        .post(ReservationWire.COMMIT_ROUTE, holders, this::commit)
+        .post(ReservationWire.RELEASE_ROUTE, holders, this::release)
         .post("/v1/charges", Access.tenant(AGENT), this::charge);
   }
 
   private void reserve(RoutingContext ctx) {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
-    Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string("scope")));
+    Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string(SCOPE)));
     Duration ttl =
-        body.optionalInteger("ttl_seconds", 1, MAX_TTL_SECONDS)
-            .map(Duration::ofSeconds)
-            .orElse(null);
+        body.optionalInteger(TTL_SECONDS, 1, MAX_TTL_SECONDS).map(Duration::ofSeconds).orElse(null);
     ReserveRequest request = new ReserveRequest(scope, estimate(body), ttl, idempotencyKey(ctx));
     Responses.then(
         ctx, engine.reserve(request).onSuccess(metrics::reserved), outcome -> answer(ctx, outcome));
@@ -115,9 +116,12 @@ final class ReservationRoutes {
                 + first.shortfallMicros()
                 + " micro-dollars.",
             Map.of(
-                "requested_micros", denied.amountMicros(),
-                "refusals", Views.refusals(denied.refusals()),
-                "layers", Views.layers(denied.layers()))));
+                "requested_micros",
+                denied.amountMicros(),
+                "refusals",
+                Views.refusals(denied.refusals()),
+                LAYERS,
+                Views.layers(denied.layers()))));
   }
 
   private void commit(RoutingContext ctx) {
@@ -150,7 +154,7 @@ final class ReservationRoutes {
   private void charge(RoutingContext ctx) {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
-    Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
+    Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string(SCOPE)));
     ChargeRequest request = new ChargeRequest(scope, actual(body), idempotencyKey(ctx));
     respond(
         ctx,
@@ -164,32 +168,32 @@ final class ReservationRoutes {
 
   /** {@code amount_micros}, or a model with the call's input and maximum output tokens. */
   private static Spend estimate(Fields body) {
-    if (body.has("amount_micros")) {
-      onlyAmount(body, "input_tokens", "max_output_tokens");
-      return Spend.amount(body.integer("amount_micros"));
+    if (body.has(AMOUNT_MICROS)) {
+      onlyAmount(body, INPUT_TOKENS, MAX_OUTPUT_TOKENS);
+      return Spend.amount(body.integer(AMOUNT_MICROS));
     }
     return Spend.estimate(
-        body.string("model"), body.integer("input_tokens"), body.integer("max_output_tokens"));
+        body.string(MODEL), body.integer(INPUT_TOKENS), body.integer(MAX_OUTPUT_TOKENS));
   }
 
   /** {@code amount_micros}, or a model with the tokens the call used. */
   static Spend actual(Fields body) {
-    if (body.has("amount_micros")) {
-      onlyAmount(body, "input_tokens", "cached_input_tokens", "output_tokens");
-      return Spend.amount(body.integer("amount_micros"));
+    if (body.has(AMOUNT_MICROS)) {
+      onlyAmount(body, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
+      return Spend.amount(body.integer(AMOUNT_MICROS));
     }
     return Spend.tokens(
-        body.string("model"),
+        body.string(MODEL),
         new TokenUsage(
-            body.integer("input_tokens"),
-            body.optionalInteger("cached_input_tokens").orElse(0L),
-            body.integer("output_tokens")));
+            body.integer(INPUT_TOKENS),
+            body.optionalInteger(CACHED_INPUT_TOKENS).orElse(0L),
+            body.integer(OUTPUT_TOKENS)));
   }
 
   private static void onlyAmount(Fields body, String... tokenFields) {
-    if (body.has("model") || List.of(tokenFields).stream().anyMatch(body::has)) {
+    if (body.has(MODEL) || List.of(tokenFields).stream().anyMatch(body::has)) {
       throw Fields.malformed(
-          "amount_micros", "excludes model and token counts: give one or the other");
+          AMOUNT_MICROS, "excludes model and token counts: give one or the other");
     }
   }
 
@@ -199,7 +203,7 @@ final class ReservationRoutes {
    * found by the script, which alone knows the reservation's scope.
    */
   private static ReservationId reservation(RoutingContext ctx, Scope within) {
-    ReservationId id = ReservationId.parse(ctx.pathParam("id"));
+    ReservationId id = ReservationId.parse(ctx.pathParam(ReservationWire.ID_PARAM));
     CallerScope.requireInTenant(within, id.tenant());
     return id;
   }
@@ -211,10 +215,10 @@ final class ReservationRoutes {
    * in doubt (a lost answer, a timeout) can retry it safely with that key.
    */
   static IdempotencyKey idempotencyKey(RoutingContext ctx) {
-    String named = ctx.request().getHeader(IDEMPOTENCY_KEY);
+    String named = ctx.request().getHeader(ReservationWire.IDEMPOTENCY_HEADER);
     String value = named != null ? named : UUID.randomUUID().toString();
     IdempotencyKey key = IdempotencyKey.ofCaller(Requests.principal(ctx).subject(), value);
-    ctx.response().putHeader(IDEMPOTENCY_KEY, value);
+    ctx.response().putHeader(ReservationWire.IDEMPOTENCY_HEADER, value);
     return key;
   }
 

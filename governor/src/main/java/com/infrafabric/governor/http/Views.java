@@ -1,5 +1,12 @@
 package com.infrafabric.governor.http;
 
+import static com.infrafabric.wire.reservation.ReservationWire.ACTUAL_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.LAYERS;
+import static com.infrafabric.wire.reservation.ReservationWire.REMAINING_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.RESERVATION_ID;
+import static com.infrafabric.wire.reservation.ReservationWire.TIGHTEST;
+
 import com.infrafabric.governor.budget.Budget;
 import com.infrafabric.governor.budget.ChargeResult;
 import com.infrafabric.governor.budget.CommitResult;
@@ -21,7 +28,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The JSON the governor's API answers with; field names are snake case, money in micros. */
+/**
+ * The JSON the governor's API answers with; field names are snake case, money in micros. The fields
+ * the chassis reads are {@code ReservationWire}'s, declared once for both sides.
+ */
 final class Views {
 
   private Views() {}
@@ -33,7 +43,7 @@ final class Views {
         .put("cap_micros", layer.capMicros())
         .put("spent_micros", layer.spentMicros())
         .put("reserved_micros", layer.reservedMicros())
-        .put("remaining_micros", layer.remainingMicros())
+        .put(REMAINING_MICROS, layer.remainingMicros())
         .put("resets_at", instant(layer.resetsAt()));
   }
 
@@ -49,12 +59,12 @@ final class Views {
 
   static JsonObject reserved(Reserved reserved) {
     return new JsonObject()
-        .put("reservation_id", reserved.id().toString())
-        .put("amount_micros", reserved.amountMicros())
+        .put(RESERVATION_ID, reserved.id().toString())
+        .put(AMOUNT_MICROS, reserved.amountMicros())
         .put("pricing_version", reserved.pricingVersion())
         .put("expires_at", instant(reserved.expiresAt()))
-        .put("layers", layers(reserved.layers()))
-        .put("tightest", tightest(reserved.tightest()))
+        .put(LAYERS, layers(reserved.layers()))
+        .put(TIGHTEST, tightest(reserved.tightest()))
         .put("replayed", reserved.replayed());
   }
 
@@ -72,21 +82,21 @@ final class Views {
 
   static JsonObject commit(CommitResult result) {
     return new JsonObject()
-        .put("reservation_id", result.id().toString())
+        .put(RESERVATION_ID, result.id().toString())
         .put("scope", result.scope().path())
         .put("reserved_micros", result.reservedMicros())
-        .put("actual_micros", result.actualMicros())
+        .put(ACTUAL_MICROS, result.actualMicros())
         .put("released_micros", result.releasedMicros())
         .put("overage", result.overage())
         .put("late", result.late())
-        .put("layers", layers(result.layers()))
-        .put("tightest", tightest(ReserveOutcome.tightestOf(result.layers())))
+        .put(LAYERS, layers(result.layers()))
+        .put(TIGHTEST, tightest(ReserveOutcome.tightestOf(result.layers())))
         .put("replayed", result.replayed());
   }
 
   static JsonObject release(ReleaseResult result) {
     return new JsonObject()
-        .put("reservation_id", result.id().toString())
+        .put(RESERVATION_ID, result.id().toString())
         .put("scope", result.scope().path())
         .put("released_micros", result.releasedMicros())
         .put("state", result.state())
@@ -97,10 +107,10 @@ final class Views {
     return new JsonObject()
         .put("charge_id", result.chargeId())
         .put("scope", result.scope().path())
-        .put("amount_micros", result.amountMicros())
+        .put(AMOUNT_MICROS, result.amountMicros())
         .put("over_cap", refusals(result.overCap()))
-        .put("layers", layers(result.layers()))
-        .put("tightest", tightest(ReserveOutcome.tightestOf(result.layers())))
+        .put(LAYERS, layers(result.layers()))
+        .put(TIGHTEST, tightest(ReserveOutcome.tightestOf(result.layers())))
         .put("replayed", result.replayed());
   }
 
@@ -132,10 +142,10 @@ final class Views {
               .put("output_tokens", status.tokens().outputTokens())
               .put("resets_at", instant(status.resetsAt()));
       status.capMicros().ifPresent(cap -> entry.put("cap_micros", cap));
-      status.remainingMicros().ifPresent(left -> entry.put("remaining_micros", left));
+      status.remainingMicros().ifPresent(left -> entry.put(REMAINING_MICROS, left));
       array.add(entry);
     }
-    return new JsonObject().put("layers", array);
+    return new JsonObject().put(LAYERS, array);
   }
 
   static JsonObject ledger(LedgerPage page) {
@@ -150,7 +160,7 @@ final class Views {
               .put("timestamp", instant(entry.timestamp()))
               .put("scope", entry.scope())
               .put("reference", entry.reference())
-              .put("amount_micros", entry.amountMicros())
+              .put(AMOUNT_MICROS, entry.amountMicros())
               .put("reserved_delta_micros", entry.reservedDeltaMicros())
               .put("spent_delta_micros", entry.spentDeltaMicros())
               .put("fields", fields));

@@ -9,8 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
  * Runs the scripts of one tenant: the budget's, the claim path's and the registry's, all built on
@@ -56,6 +59,25 @@ public final class TenantScripts {
           "model",
           "pricing_version");
 
+  /**
+   * The keys every tenant script takes, in KEYS order. budget_lib.lua reads them by name, {@code
+   * KEYS[KEY.<name>]}, from the table {@link #constants()} generates from this declaration, so the
+   * Java side that fills them and the Lua side that reads them cannot disagree.
+   */
+  enum HeaderKey {
+    CONFIG,
+    IDEMPOTENCY,
+    LEDGER,
+    EVENTS,
+    RESERVATION_EXPIRY,
+    RESERVATION;
+
+    /** The field of the Lua table {@code KEY} that holds this key's index. */
+    String luaName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   private static final int ZONE_CACHE_SIZE = 10_000;
   private static final String LIBRARY = "governor/budget/budget_lib";
 
@@ -81,8 +103,9 @@ public final class TenantScripts {
 
   /**
    * The script {@code lua/<body>.lua} taking {@link #HEADER} then {@code own}: the Java constants
-   * the scripts enforce, the argument constants, {@code budget_lib.lua}, then each of {@code
-   * libraries}, then the body, all paths from the class path of {@code anchor}'s module.
+   * the scripts enforce, the indexes of the {@link HeaderKey}s, the argument constants, {@code
+   * budget_lib.lua}, then each of {@code libraries}, then the body, all paths from the class path
+   * of {@code anchor}'s module.
    */
   public static LuaScript compose(
       Class<?> anchor, String body, ScriptArgs own, String... libraries) {
@@ -93,7 +116,7 @@ public final class TenantScripts {
     source.append('\n').append(LuaScript.text(anchor, body));
     return LuaScript.of(
         body.substring(body.lastIndexOf('/') + 1),
-        constants(),
+        constants() + keyIndexes(),
         source.toString(),
         HEADER.then(own));
   }
@@ -106,12 +129,22 @@ public final class TenantScripts {
     return "local MAX_COUNTER = " + Money.MAX_MICROS + "\n";
   }
 
+  /** The Lua table {@code KEY}: the index in KEYS of each {@link HeaderKey}, by its Lua name. */
+  static String keyIndexes() {
+    StringJoiner keys = new StringJoiner(", ", "local KEY = {", "}\n");
+    for (HeaderKey key : HeaderKey.values()) {
+      keys.add(key.luaName() + " = " + (key.ordinal() + 1));
+    }
+    return keys.toString();
+  }
+
   /**
    * Runs {@code script} for {@code tenant}, retried once in the tenant's new zone if it changed.
    *
    * @param idempotencyKey names the request, or null for a script that remembers nothing
    * @param fingerprint what the request was (see {@link Fingerprint}), or empty
-   * @param reservation the reservation the script works on (its hash is KEYS[6]), or null for none
+   * @param reservation the reservation the script works on (its hash is {@link
+   *     HeaderKey#RESERVATION}), or null for none
    * @param own fills the script's own arguments
    */
   public Future<ScriptReply> run(
@@ -211,18 +244,23 @@ public final class TenantScripts {
       Arguments own) {
 
     /**
-     * The keys budget_lib.lua names: config hash, idempotency record, ledger, events, reservation
-     * expiry set, and the reservation hash (the config hash when there is none).
+     * Every {@link HeaderKey}, in KEYS order: the idempotency record and the reservation hash are
+     * the config hash when the call has none.
      */
     List<String> keys() {
       TenantKeyNames names = TenantKeyNames.of(tenant);
-      return List.of(
-          names.config(),
-          idempotencyKey == null ? names.config() : names.idempotency(idempotencyKey),
-          names.ledger(),
-          names.events(),
-          names.reservationExpiry(),
+      EnumMap<HeaderKey, String> keys = new EnumMap<>(HeaderKey.class);
+      keys.put(HeaderKey.CONFIG, names.config());
+      keys.put(
+          HeaderKey.IDEMPOTENCY,
+          idempotencyKey == null ? names.config() : names.idempotency(idempotencyKey));
+      keys.put(HeaderKey.LEDGER, names.ledger());
+      keys.put(HeaderKey.EVENTS, names.events());
+      keys.put(HeaderKey.RESERVATION_EXPIRY, names.reservationExpiry());
+      keys.put(
+          HeaderKey.RESERVATION,
           reservation == null ? names.config() : names.reservation(reservation));
+      return List.copyOf(keys.values());
     }
   }
 }

@@ -15,43 +15,92 @@ import java.nio.charset.StandardCharsets;
  * #IDEMPOTENCY_HEADER} header: repeating one after a lost answer returns the first answer. A 402 is
  * a denial with the remaining budget of every layer that refused; a 404 or 409 means the
  * reservation is no longer active; anything else that is not a success is "unavailable". Stateless.
+ *
+ * <p>The governor serves the same declaration: its routes, the request fields it reads and the
+ * answer fields the chassis reads are these constants, so neither side spells a name of its own.
  */
 public final class ReservationWire {
 
   /** Where reservations are made. */
   public static final String RESERVATIONS = "/v1/reservations";
 
+  private static final String COMMIT = "commit";
+  private static final String RELEASE = "release";
+
+  /** The reservation id's path parameter in {@link #COMMIT_ROUTE} and {@link #RELEASE_ROUTE}. */
+  public static final String ID_PARAM = "id";
+
+  /** The commit path as a route, the reservation id being the path parameter {@value #ID_PARAM}. */
+  public static final String COMMIT_ROUTE = route(COMMIT);
+
+  /**
+   * The release path as a route, the reservation id being the path parameter {@value #ID_PARAM}.
+   */
+  public static final String RELEASE_ROUTE = route(RELEASE);
+
   public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+  /** Request field: the scope the reservation is held on. */
+  public static final String SCOPE = "scope";
+
+  /** Request field: the model priced; with the token counts, the alternative to an amount. */
+  public static final String MODEL = "model";
+
+  public static final String INPUT_TOKENS = "input_tokens";
+  public static final String CACHED_INPUT_TOKENS = "cached_input_tokens";
+  public static final String OUTPUT_TOKENS = "output_tokens";
+  public static final String MAX_OUTPUT_TOKENS = "max_output_tokens";
+
+  /** Request field: how long the hold lasts, in seconds. */
+  public static final String TTL_SECONDS = "ttl_seconds";
+
+  /** Request field of an amount instead of a model and tokens, and answer field of a reserve. */
+  public static final String AMOUNT_MICROS = "amount_micros";
+
+  /** Answer field: the id a commit or release names. */
+  public static final String RESERVATION_ID = "reservation_id";
+
+  /** Answer field of a commit: what the call cost. */
+  public static final String ACTUAL_MICROS = "actual_micros";
+
+  /** Answer field: every budget layer of the scope (in a denial, in its details). */
+  public static final String LAYERS = "layers";
+
+  /** Answer field: the layer with the least budget left, absent when no layer has a cap. */
+  public static final String TIGHTEST = "tightest";
+
+  /** Field of a layer: what it has left. */
+  public static final String REMAINING_MICROS = "remaining_micros";
 
   private ReservationWire() {}
 
   /** The path that commits a reservation. */
   public static String commitPath(String reservationId) {
-    return action(reservationId, "commit");
+    return action(reservationId, COMMIT);
   }
 
   /** The path that releases a reservation. */
   public static String releasePath(String reservationId) {
-    return action(reservationId, "release");
+    return action(reservationId, RELEASE);
   }
 
   /** The body of a reserve; the hold lasts at least one second. */
   public static JsonObject reserveBody(BudgetRequest request) {
     return new JsonObject()
-        .put("scope", request.scope())
-        .put("model", request.model())
-        .put("input_tokens", request.inputTokens())
-        .put("max_output_tokens", request.maxOutputTokens())
-        .put("ttl_seconds", Math.max(1, request.ttl().toSeconds()));
+        .put(SCOPE, request.scope())
+        .put(MODEL, request.model())
+        .put(INPUT_TOKENS, request.inputTokens())
+        .put(MAX_OUTPUT_TOKENS, request.maxOutputTokens())
+        .put(TTL_SECONDS, Math.max(1, request.ttl().toSeconds()));
   }
 
   /** The body of a commit: the tokens the call actually used. */
   public static JsonObject commitBody(String model, TokenUsage usage) {
     return new JsonObject()
-        .put("model", model)
-        .put("input_tokens", usage.inputTokens())
-        .put("cached_input_tokens", usage.cachedInputTokens())
-        .put("output_tokens", usage.outputTokens());
+        .put(MODEL, model)
+        .put(INPUT_TOKENS, usage.inputTokens())
+        .put(CACHED_INPUT_TOKENS, usage.cachedInputTokens())
+        .put(OUTPUT_TOKENS, usage.outputTokens());
   }
 
   /** The body of a release. */
@@ -63,9 +112,9 @@ public final class ReservationWire {
   public static ReserveResult reserved(int status, JsonObject body) {
     if (status == 200 || status == 201) {
       return new ReserveResult.Reserved(
-          body.getString("reservation_id"),
-          body.getLong("amount_micros"),
-          remaining(body.getJsonObject("tightest")));
+          body.getString(RESERVATION_ID),
+          body.getLong(AMOUNT_MICROS),
+          remaining(body.getJsonObject(TIGHTEST)));
     }
     if (status == 402) {
       return new ReserveResult.Denied(
@@ -79,7 +128,7 @@ public final class ReservationWire {
   public static CommitResult committed(int status, JsonObject body) {
     if (status == 200) {
       return new CommitResult.Committed(
-          body.getLong("actual_micros"), remaining(body.getJsonObject("tightest")));
+          body.getLong(ACTUAL_MICROS), remaining(body.getJsonObject(TIGHTEST)));
     }
     if (status == 404 || status == 409) {
       return new CommitResult.Rejected(describe(status, body));
@@ -107,16 +156,20 @@ public final class ReservationWire {
 
   /** The remaining budget of a layer; a scope without any cap has no limit to report. */
   private static long remaining(JsonObject tightest) {
-    return tightest == null ? Long.MAX_VALUE : tightest.getLong("remaining_micros");
+    return tightest == null ? Long.MAX_VALUE : tightest.getLong(REMAINING_MICROS);
   }
 
   private static long tightestRemaining(JsonObject details) {
-    JsonArray layers = details.getJsonArray("layers", new JsonArray());
+    JsonArray layers = details.getJsonArray(LAYERS, new JsonArray());
     long least = Long.MAX_VALUE;
     for (int i = 0; i < layers.size(); i++) {
-      least = Math.min(least, layers.getJsonObject(i).getLong("remaining_micros"));
+      least = Math.min(least, layers.getJsonObject(i).getLong(REMAINING_MICROS));
     }
     return least == Long.MAX_VALUE ? 0 : least;
+  }
+
+  private static String route(String action) {
+    return RESERVATIONS + "/:" + ID_PARAM + '/' + action;
   }
 
   private static String action(String reservationId, String action) {

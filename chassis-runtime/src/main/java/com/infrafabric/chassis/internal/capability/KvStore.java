@@ -4,6 +4,7 @@ import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.contract.KvCapability;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -34,10 +35,20 @@ import java.util.Optional;
  */
 public final class KvStore {
 
-  private static final LuaScript PUT = LuaScript.fromResource(KvStore.class, "chassis_kv_put");
-  private static final LuaScript DELETE =
-      LuaScript.fromResource(KvStore.class, "chassis_kv_delete");
-  private static final LuaScript LIST = LuaScript.fromResource(KvStore.class, "chassis_kv_list");
+  private static final LuaScript PUT =
+      kvScript(
+          "chassis_kv_put",
+          ScriptArgs.of(
+              "key",
+              "value",
+              "value_length",
+              "max_bytes",
+              "max_keys",
+              "headroom_percent",
+              "entry_overhead"));
+  private static final LuaScript DELETE = kvScript("chassis_kv_delete", ScriptArgs.of("key"));
+  private static final LuaScript LIST =
+      kvScript("chassis_kv_list", ScriptArgs.of("prefix", "max_keys"));
 
   /** What one hash entry costs Redis beyond its key and value bytes, roughly. */
   static final int ENTRY_OVERHEAD_BYTES = 64;
@@ -49,6 +60,11 @@ public final class KvStore {
    * @param redis the store holding the namespaces
    * @param headroomPercent the share of the server's {@code maxmemory} tool data may never take
    */
+  /** The Lua scripts the store runs. */
+  public static List<LuaScript> scripts() {
+    return List.of(PUT, DELETE, LIST);
+  }
+
   public KvStore(RedisStore redis, int headroomPercent) {
     this.redis = redis;
     this.headroomPercent = headroomPercent;
@@ -91,14 +107,16 @@ public final class KvStore {
         .eval(
             PUT,
             List.of(namespace.data(), namespace.bytes()),
-            List.of(
-                key,
-                Base64.getEncoder().encodeToString(value),
-                Integer.toString(value.length),
-                Long.toString(quota.maxBytes()),
-                Integer.toString(quota.maxKeys()),
-                Integer.toString(headroomPercent),
-                Integer.toString(ENTRY_OVERHEAD_BYTES)))
+            PUT.args()
+                .values()
+                .put("key", key)
+                .put("value", Base64.getEncoder().encodeToString(value))
+                .put("value_length", value.length)
+                .put("max_bytes", quota.maxBytes())
+                .put("max_keys", quota.maxKeys())
+                .put("headroom_percent", headroomPercent)
+                .put("entry_overhead", ENTRY_OVERHEAD_BYTES)
+                .list())
         .map(
             reply ->
                 reply.toInteger() == 0 ? Optional.empty() : Optional.of(AbiError.QUOTA_EXCEEDED));
@@ -107,19 +125,29 @@ public final class KvStore {
   /** Deletes a key; true if it existed. */
   public Future<Boolean> delete(Namespace namespace, String key) {
     return redis
-        .eval(DELETE, List.of(namespace.data(), namespace.bytes()), List.of(key))
+        .eval(
+            DELETE,
+            List.of(namespace.data(), namespace.bytes()),
+            DELETE.args().values().put("key", key).list())
         .map(reply -> reply.toInteger() == 1);
   }
 
   /** Keys starting with {@code prefix}, sorted, at most {@code max}. */
   public Future<List<String>> list(Namespace namespace, String prefix, int max) {
     return redis
-        .eval(LIST, List.of(namespace.data()), List.of(prefix, Integer.toString(max)))
+        .eval(
+            LIST,
+            List.of(namespace.data()),
+            LIST.args().values().put("prefix", prefix).put("max_keys", max).list())
         .map(
             reply -> {
               List<String> keys = new ArrayList<>();
               reply.forEach(item -> keys.add(item.toString()));
               return keys;
             });
+  }
+
+  private static LuaScript kvScript(String name, ScriptArgs args) {
+    return LuaScript.fromResource(KvStore.class, "chassis/kv/" + name, args);
   }
 }

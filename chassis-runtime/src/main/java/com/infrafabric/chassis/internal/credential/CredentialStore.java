@@ -4,8 +4,10 @@ import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,11 @@ public final class CredentialStore {
 
   private final SealedCredentials sealed;
   private final MasterKeys keys;
+
+  /** The Lua scripts the vault runs. */
+  public static List<LuaScript> scripts() {
+    return List.of(SealedCredentials.SWAP);
+  }
 
   public CredentialStore(RedisStore redis, MasterKeys keys) {
     this.sealed = new SealedCredentials(redis);

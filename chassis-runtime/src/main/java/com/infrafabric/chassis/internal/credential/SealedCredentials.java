@@ -2,6 +2,7 @@ package com.infrafabric.chassis.internal.credential;
 
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -19,8 +20,11 @@ final class SealedCredentials {
 
   static final String KEY = "{chassis:credentials}";
 
-  private static final LuaScript SWAP =
-      LuaScript.fromResource(SealedCredentials.class, "chassis_credential_swap");
+  static final LuaScript SWAP =
+      LuaScript.fromResource(
+          SealedCredentials.class,
+          "chassis/credential/chassis_credential_swap",
+          ScriptArgs.of("field", "read", "replacement"));
 
   private final RedisStore redis;
 
@@ -56,7 +60,15 @@ final class SealedCredentials {
   /** Replaces {@code id} only if it still holds {@code read}; true if it did. */
   Future<Boolean> swap(CredentialId id, String read, StoredCredential replacement) {
     return redis
-        .eval(SWAP, List.of(KEY), List.of(id.field(), read, replacement.encode()))
+        .eval(
+            SWAP,
+            List.of(KEY),
+            SWAP.args()
+                .values()
+                .put("field", id.field())
+                .put("read", read)
+                .put("replacement", replacement.encode())
+                .list())
         .map(reply -> reply.toInteger() == 1);
   }
 

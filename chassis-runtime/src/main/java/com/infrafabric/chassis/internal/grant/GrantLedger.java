@@ -2,6 +2,7 @@ package com.infrafabric.chassis.internal.grant;
 
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import com.infrafabric.wire.grant.Grant;
 import com.infrafabric.wire.grant.GrantRevocation;
 import io.vertx.core.Future;
@@ -23,16 +24,21 @@ import java.util.List;
 public final class GrantLedger {
 
   private static final LuaScript USE =
-      LuaScript.fromResource(GrantLedger.class, "chassis_grant_use");
+      grantScript("chassis_grant_use", ScriptArgs.of("max_uses", "ttl_ms"));
   private static final LuaScript HOLD =
-      LuaScript.fromResource(GrantLedger.class, "chassis_grant_hold");
+      grantScript("chassis_grant_hold", ScriptArgs.of("amount_micros", "cap_micros", "ttl_ms"));
   private static final LuaScript ADJUST =
-      LuaScript.fromResource(GrantLedger.class, "chassis_grant_adjust");
+      grantScript("chassis_grant_adjust", ScriptArgs.of("field", "delta"));
   private static final Duration MIN_TTL = Duration.ofSeconds(1);
 
   private final RedisStore redis;
   private final Clock clock;
   private final Duration skew;
+
+  /** The Lua scripts the ledger runs. */
+  public static List<LuaScript> scripts() {
+    return List.of(USE, HOLD, ADJUST);
+  }
 
   public GrantLedger(RedisStore redis, Clock clock, Duration skew) {
     this.redis = redis;
@@ -66,7 +72,10 @@ public final class GrantLedger {
 
   public Future<Use> use(Grant grant) {
     return redis
-        .eval(USE, keys(grant), List.of(Integer.toString(grant.maxUses()), ttl(grant)))
+        .eval(
+            USE,
+            keys(grant),
+            USE.args().values().put("max_uses", grant.maxUses()).put("ttl_ms", ttl(grant)).list())
         .map(
             reply ->
                 switch (reply.get(0).toString()) {
@@ -87,7 +96,12 @@ public final class GrantLedger {
         .eval(
             HOLD,
             keys(grant),
-            List.of(Long.toString(micros), Long.toString(grant.costCapMicros()), ttl(grant)))
+            HOLD.args()
+                .values()
+                .put("amount_micros", micros)
+                .put("cap_micros", grant.costCapMicros())
+                .put("ttl_ms", ttl(grant))
+                .list())
         .map(
             reply ->
                 switch (reply.get(0).toString()) {
@@ -108,12 +122,21 @@ public final class GrantLedger {
   }
 
   private Future<Void> adjust(Grant grant, String field, long delta) {
-    return redis.eval(ADJUST, List.of(key(grant)), List.of(field, Long.toString(delta))).mapEmpty();
+    return redis
+        .eval(
+            ADJUST,
+            List.of(key(grant)),
+            ADJUST.args().values().put("field", field).put("delta", delta).list())
+        .mapEmpty();
   }
 
-  private String ttl(Grant grant) {
+  private long ttl(Grant grant) {
     Duration left = Duration.between(clock.instant(), grant.expiresAt().plus(skew));
-    return Long.toString(Math.max(left.toMillis(), MIN_TTL.toMillis()));
+    return Math.max(left.toMillis(), MIN_TTL.toMillis());
+  }
+
+  private static LuaScript grantScript(String name, ScriptArgs args) {
+    return LuaScript.fromResource(GrantLedger.class, "chassis/grant/" + name, args);
   }
 
   /** The grant's record and its revocation, both in the tenant's hash tag. */

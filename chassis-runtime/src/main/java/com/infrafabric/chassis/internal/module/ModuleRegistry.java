@@ -6,6 +6,7 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -27,11 +28,19 @@ public final class ModuleRegistry {
   private static final String PREFIX = "{chassis}:";
   private static final String TOOLS = PREFIX + "tools";
   private static final LuaScript REGISTER =
-      LuaScript.fromResource(ModuleRegistry.class, "chassis_register");
+      moduleScript(
+          "chassis_register",
+          ScriptArgs.of(
+              "ref", "digest", "contract", "kid", "registered_at", "module", "module_size"));
   private static final LuaScript DELETE =
-      LuaScript.fromResource(ModuleRegistry.class, "chassis_delete");
+      moduleScript("chassis_delete", ScriptArgs.of("ref", "digest"));
 
   private final RedisStore redis;
+
+  /** The Lua scripts the registry runs. */
+  public static List<LuaScript> scripts() {
+    return List.of(REGISTER, DELETE);
+  }
 
   public ModuleRegistry(RedisStore redis) {
     this.redis = redis;
@@ -50,14 +59,17 @@ public final class ModuleRegistry {
         .eval(
             REGISTER,
             keys,
-            List.of(
-                ref.toString(),
-                digest.hex(),
-                jws,
-                keyId,
-                Long.toString(now.toEpochMilli()),
-                Base64.getEncoder().encodeToString(module),
-                Integer.toString(module.length)))
+            REGISTER
+                .args()
+                .values()
+                .put("ref", ref.toString())
+                .put("digest", digest.hex())
+                .put("contract", jws)
+                .put("kid", keyId)
+                .put("registered_at", now.toEpochMilli())
+                .put("module", Base64.getEncoder().encodeToString(module))
+                .put("module_size", module.length)
+                .list())
         .map(
             reply -> {
               long registeredAt = reply.toLong();
@@ -112,7 +124,12 @@ public final class ModuleRegistry {
                   .eval(
                       DELETE,
                       List.of(toolKey(ref), TOOLS, refsKey(digest), moduleKey(digest)),
-                      List.of(ref.toString(), digest.hex()))
+                      DELETE
+                          .args()
+                          .values()
+                          .put("ref", ref.toString())
+                          .put("digest", digest.hex())
+                          .list())
                   .map(reply -> reply.toInteger() == 1);
             });
   }
@@ -124,6 +141,10 @@ public final class ModuleRegistry {
         hash.get("contract").toString(),
         hash.get("size").toInteger(),
         Instant.ofEpochMilli(hash.get("registeredAt").toLong()));
+  }
+
+  private static LuaScript moduleScript(String name, ScriptArgs args) {
+    return LuaScript.fromResource(ModuleRegistry.class, "chassis/module/" + name, args);
   }
 
   private static String toolKey(ToolRef ref) {

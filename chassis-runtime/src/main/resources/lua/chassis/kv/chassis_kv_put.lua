@@ -6,8 +6,7 @@
 -- maxmemory * (100 - headroom) / 100, so budgets, claims, the ledger and the registry always keep
 -- headroom percent of the server. With maxmemory 0 (unbounded) there is nothing to protect.
 -- KEYS[1] namespace hash, KEYS[2] namespace byte counter (same hash tag)
--- ARGV[1] key, ARGV[2] value (base64), ARGV[3] raw value length, ARGV[4] max bytes, ARGV[5] max keys,
--- ARGV[6] headroom percent, ARGV[7] per-entry overhead in bytes
+-- Arguments: KvStore.PUT (value in base64, value_length its raw length, entry_overhead in bytes).
 -- Returns 0 stored, -1 key quota reached, -2 byte quota reached, -3 tool data's share of the
 -- server's memory reached.
 local function raw_length(b64)
@@ -22,25 +21,25 @@ local function share_full(incoming)
     return false
   end
   local used = tonumber(string.match(info, 'used_memory:(%d+)'))
-  return used + incoming > max * (100 - tonumber(ARGV[6])) / 100
+  return used + incoming > max * (100 - tonumber(ARGV[ARG_HEADROOM_PERCENT])) / 100
 end
-local key_length = string.len(ARGV[1])
-local delta = key_length + tonumber(ARGV[3])
-local stored_delta = key_length + string.len(ARGV[2]) + tonumber(ARGV[7])
-local old = redis.call('HGET', KEYS[1], ARGV[1])
+local key_length = string.len(ARGV[ARG_KEY])
+local delta = key_length + tonumber(ARGV[ARG_VALUE_LENGTH])
+local stored_delta = key_length + string.len(ARGV[ARG_VALUE]) + tonumber(ARGV[ARG_ENTRY_OVERHEAD])
+local old = redis.call('HGET', KEYS[1], ARGV[ARG_KEY])
 if old then
   delta = delta - (key_length + raw_length(old))
-  stored_delta = string.len(ARGV[2]) - string.len(old)
-elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[5]) then
+  stored_delta = string.len(ARGV[ARG_VALUE]) - string.len(old)
+elseif redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[ARG_MAX_KEYS]) then
   return -1
 end
 local used = tonumber(redis.call('GET', KEYS[2]) or '0')
-if used + delta > tonumber(ARGV[4]) then
+if used + delta > tonumber(ARGV[ARG_MAX_BYTES]) then
   return -2
 end
 if stored_delta > 0 and share_full(stored_delta) then
   return -3
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[ARG_KEY], ARGV[ARG_VALUE])
 redis.call('INCRBY', KEYS[2], delta)
 return 0

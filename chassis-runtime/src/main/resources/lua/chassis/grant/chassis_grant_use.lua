@@ -2,8 +2,8 @@
 -- grant's record expires when the grant does, so it is remembered exactly as long as the token
 -- could be replayed. The revocation is the governor's (GrantRevocation.java): written when the
 -- lease the grant was signed for ends, checked here in the same step as the count.
--- KEYS[1] grant record, KEYS[2] the grant's revocation (same hash tag); ARGV[1] max uses,
--- ARGV[2] ttl in ms
+-- KEYS[1] grant record, KEYS[2] the grant's revocation (same hash tag).
+-- Arguments: GrantLedger.USE.
 -- Returns {'counted', number of this use (1..max)}, {'exhausted', uses so far} or
 -- {'revoked', how the lease ended}.
 local revoked = redis.call('GET', KEYS[2])
@@ -11,9 +11,9 @@ if revoked then
   return {'revoked', revoked}
 end
 local used = tonumber(redis.call('HGET', KEYS[1], 'uses') or '0')
-if used >= tonumber(ARGV[1]) then
+if used >= tonumber(ARGV[ARG_MAX_USES]) then
   return {'exhausted', used}
 end
 redis.call('HINCRBY', KEYS[1], 'uses', 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[ARG_TTL_MS])
 return {'counted', used + 1}

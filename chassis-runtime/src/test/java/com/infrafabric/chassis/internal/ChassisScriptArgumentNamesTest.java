@@ -1,0 +1,72 @@
+package com.infrafabric.chassis.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.chassis.internal.capability.KvStore;
+import com.infrafabric.chassis.internal.credential.CredentialStore;
+import com.infrafabric.chassis.internal.grant.GrantLedger;
+import com.infrafabric.chassis.internal.module.ModuleRegistry;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.testing.ScriptArgsAssertions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pins the Lua argument protocol of the chassis, as {@code ScriptArgumentNamesTest} does for the
+ * governor: every script reads its arguments by the names its Java declaration gives them, every
+ * Lua file is one of those scripts, and the files live in the chassis's own per-area folders.
+ */
+class ChassisScriptArgumentNamesTest {
+
+  private static final Path LUA = Path.of("src/main/resources/lua");
+
+  @Test
+  void everyScriptReadsExactlyTheArgumentsItDeclaresByName() {
+    for (LuaScript script : scripts()) {
+      ScriptArgsAssertions.assertReadsArgumentsByName(script);
+    }
+  }
+
+  @Test
+  void everyLuaFileIsAScriptWithDeclaredArguments() throws IOException {
+    assertThat(luaFiles())
+        .extracting(file -> file.getFileName().toString().replace(".lua", ""))
+        .containsExactlyInAnyOrderElementsOf(scripts().stream().map(LuaScript::name).toList());
+  }
+
+  @Test
+  void noLuaFileReadsAnArgumentByPosition() throws IOException {
+    Pattern position = Pattern.compile("ARGV\\[\\s*\\d");
+    for (Path file : luaFiles()) {
+      assertThat(position.matcher(Files.readString(file)).find()).as(file.toString()).isFalse();
+    }
+  }
+
+  @Test
+  void luaFilesLiveInTheChassisPerAreaFolders() throws IOException {
+    for (Path file : luaFiles()) {
+      assertThat(LUA.relativize(file).toString().replace('\\', '/'))
+          .matches("chassis/(grant|kv|module|credential)/chassis_[a-z_]+\\.lua");
+    }
+  }
+
+  private static List<LuaScript> scripts() {
+    List<LuaScript> scripts = new ArrayList<>(GrantLedger.scripts());
+    scripts.addAll(KvStore.scripts());
+    scripts.addAll(ModuleRegistry.scripts());
+    scripts.addAll(CredentialStore.scripts());
+    return scripts;
+  }
+
+  private static List<Path> luaFiles() throws IOException {
+    try (Stream<Path> files = Files.walk(LUA)) {
+      return files.filter(f -> f.toString().endsWith(".lua")).toList();
+    }
+  }
+}
