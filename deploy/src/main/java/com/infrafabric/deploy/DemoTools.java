@@ -1,6 +1,5 @@
 package com.infrafabric.deploy;
 
-import com.dylibso.chicory.wabt.Wat2Wasm;
 import com.infrafabric.chassis.publish.ContractSigner;
 import com.infrafabric.platform.auth.SigningKey;
 import io.vertx.core.json.JsonArray;
@@ -8,16 +7,17 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The demo's tools: WAT sources in {@code /demo/*.wat}, compiled when the demo starts, each with
- * the contract its publisher signs. Their allow-lists name the demo's loopback search API, which
- * the operator exempts explicitly ({@code chassis.egress.trustedTargets}) for this run only.
+ * The demo's tools: modules in {@code /demo/*.wasm}, compiled from {@code src/main/wat/demo} when
+ * the distribution is built (so the WAT compiler and its dependencies stay out of the production
+ * jar), each with the contract its publisher signs. Their allow-lists name the demo's loopback
+ * search API, which the operator exempts explicitly ({@code chassis.egress.trustedTargets}) for
+ * this run only.
  */
 final class DemoTools {
 
@@ -92,7 +92,7 @@ final class DemoTools {
   }
 
   private Tool tool(String name, JsonObject capabilities, int timeoutMs, int cpuMs, int pages) {
-    byte[] module = Wat2Wasm.parse(source(name));
+    byte[] module = module(name);
     JsonObject contract =
         new JsonObject()
             .put("name", name)
@@ -129,13 +129,13 @@ final class DemoTools {
         .put("maxOutputTokens", maxOutputTokens);
   }
 
-  private static String source(String name) {
-    String path = "/demo/" + name + ".wat";
+  private static byte[] module(String name) {
+    String path = "/demo/" + name + ".wasm";
     try (InputStream in = DemoTools.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException(path + " is missing from the distribution");
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
