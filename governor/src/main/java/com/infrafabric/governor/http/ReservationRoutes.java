@@ -73,11 +73,15 @@ final class ReservationRoutes {
 
   void register(Routes routes) {
     Access holders = Access.tenant(AGENT).orPlatform(CHASSIS);
+    // New spending is admission-controlled; settling a reservation already admitted never is, so
+    // shedding load never strands a hold until it expires.
     routes
+        .admissionControlled()
         .post("/v1/reservations", holders, this::reserve)
-        .post("/v1/reservations/:id/commit", holders, this::commit)
-        .post("/v1/reservations/:id/release", holders, this::release)
         .post("/v1/charges", Access.tenant(AGENT), this::charge);
+    routes
+        .post("/v1/reservations/:id/commit", holders, this::commit)
+        .post("/v1/reservations/:id/release", holders, this::release);
   }
 
   private void reserve(RoutingContext ctx) {

@@ -21,9 +21,10 @@ import java.util.Set;
  * Builds the router in the order every service shares: request id, access log and metrics, CORS
  * (only if configured), then each route with its own chain, and the failure handler for all of it.
  * A route's chain authenticates on the headers alone, then counts the request against the in-flight
- * bound, takes a rate-limit token and checks access, and only then reads the body (bounded in size
- * and in time) for the handler: an anonymous or refused client never makes the service read its
- * body nor takes a slot an authenticated caller needs.
+ * bound and, on a latency-bound route, the adaptive admission limit, takes a rate-limit token and
+ * checks access, and only then reads the body (bounded in size and in time) for the handler: an
+ * anonymous or refused client never makes the service read its body nor takes a slot an
+ * authenticated caller needs.
  */
 final class RouterAssembly {
 
@@ -34,6 +35,7 @@ final class RouterAssembly {
   private final ErrorTranslator errors;
   private final ConnectionGuard connections;
   private final InFlightLimit inFlight;
+  private final AdmissionLimit admission;
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
 
   RouterAssembly(
@@ -46,6 +48,7 @@ final class RouterAssembly {
     this.settings = settings;
     this.connections = connections;
     this.inFlight = new InFlightLimit(settings.maxInFlight());
+    this.admission = new AdmissionLimit(settings.admission(), meters);
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.meters = meters;
@@ -68,13 +71,19 @@ final class RouterAssembly {
         HttpMethod.GET,
         PlatformRoutes.READY,
         Access.authenticated(),
-        false,
+        Chain.PLATFORM,
         platform::ready);
     authenticated(
-        router, HttpMethod.GET, PlatformRoutes.METRICS, metricsAccess, false, platform::metrics);
+        router,
+        HttpMethod.GET,
+        PlatformRoutes.METRICS,
+        metricsAccess,
+        Chain.PLATFORM,
+        platform::metrics);
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
-      authenticated(router, d.method(), d.path(), d.access(), rateLimiter != null, route.handler());
+      Chain chain = new Chain(rateLimiter != null, route.admissionControlled());
+      authenticated(router, d.method(), d.path(), d.access(), chain, route.handler());
     }
     FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors);
     router.route().failureHandler(failures);
@@ -98,7 +107,7 @@ final class RouterAssembly {
       HttpMethod method,
       String path,
       Access access,
-      boolean rateLimited,
+      Chain chain,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
     Route route =
@@ -107,7 +116,10 @@ final class RouterAssembly {
             .handler(tag(path))
             .handler(new AuthenticationHandler(authenticator, connections))
             .handler(inFlight);
-    if (rateLimited) {
+    if (chain.admissionControlled()) {
+      route.handler(admission);
+    }
+    if (chain.rateLimited()) {
       route.handler(new RateLimitHandler(rateLimiter));
     }
     route
@@ -140,6 +152,14 @@ final class RouterAssembly {
         body.handle(ctx);
       }
     };
+  }
+
+  /**
+   * The optional steps of a route's chain. Admission comes before the rate limit so that a refused
+   * request costs no Redis round trip.
+   */
+  private record Chain(boolean rateLimited, boolean admissionControlled) {
+    static final Chain PLATFORM = new Chain(false, false);
   }
 
   private static Handler<RoutingContext> tag(String path) {
