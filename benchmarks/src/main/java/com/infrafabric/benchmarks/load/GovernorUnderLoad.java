@@ -126,12 +126,26 @@ final class GovernorUnderLoad implements AutoCloseable {
 
   /** The {@code redis_version} the server reports. */
   String redisVersion() {
-    String info = redis.store.send(Request.cmd(Command.INFO).arg("server")).await().toString();
-    return info.lines()
+    return info("server")
+        .lines()
         .filter(line -> line.startsWith("redis_version:"))
         .map(line -> line.substring("redis_version:".length()))
         .findFirst()
         .orElse("unknown");
+  }
+
+  /** Zeroes Redis's command statistics ({@code CONFIG RESETSTAT}); blocks until done. */
+  void resetCommandStats() {
+    redis.store.send(Request.cmd(Command.CONFIG).arg("RESETSTAT")).await();
+  }
+
+  /** What Redis ran since the last reset, by command. */
+  CommandStats commandStats() {
+    return CommandStats.parse(info("commandstats"));
+  }
+
+  private String info(String section) {
+    return redis.store.send(Request.cmd(Command.INFO).arg(section)).await().toString();
   }
 
   /** A platform admin's token: it sets prices, and has no power inside a tenant. */
