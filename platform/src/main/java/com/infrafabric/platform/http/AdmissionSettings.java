@@ -43,9 +43,13 @@ public record AdmissionSettings(int initialLimit, int minLimit, int maxLimit, Du
     HttpSettings.requirePositive("http.admission.retryAfter", retryAfter);
   }
 
-  /** Starts at 16, adapts between 4 and 64, tells refused clients to retry after 1 s. */
+  /**
+   * Starts at 32, adapts between 16 and 128, tells refused clients to retry after 1 s. The floor of
+   * 16 keeps an ordinary burst of parallel callers (a dispatcher's workers, a chassis running
+   * several tools) from being shed by a limit that a noisy neighbour pushed down.
+   */
   public static AdmissionSettings defaults() {
-    return new AdmissionSettings(16, 4, 64, Duration.ofSeconds(1));
+    return new AdmissionSettings(32, 16, 128, Duration.ofSeconds(1));
   }
 
   /** A limit that never moves from {@code limit}: for tests that need a known bound. */

@@ -118,10 +118,10 @@ class PlatformSettingsTest {
     AdmissionSettings admission = PlatformSettings.from(config, "governor").http().admission();
 
     assertThat(admission).isEqualTo(new AdmissionSettings(4, 2, 8, Duration.ofSeconds(3)));
-    assertThat(failure(Map.of("http.admission.initialLimit", "100")))
-        .isEqualTo("http.admission.initialLimit 100 is outside 4..64");
+    assertThat(failure(Map.of("http.admission.initialLimit", "200")))
+        .isEqualTo("http.admission.initialLimit 200 is outside 16..128");
     assertThat(failure(Map.of("http.admission.maxLimit", "3")))
-        .isEqualTo("http.admission.maxLimit 3 is outside 4..10000");
+        .isEqualTo("http.admission.maxLimit 3 is outside 16..10000");
   }
 
   @Test
