@@ -137,9 +137,9 @@ public final class ChargePathLoad {
       PhaseResult half =
           load.open("half", search.maxRate() / 2, options.warmup(), options.duration());
       PhaseResult max = load.open("max", search.maxRate(), options.warmup(), options.duration());
-      List<PhaseResult> chargeSweep = load.sweep("charge", search.maxRate(), load.http);
+      List<PhaseResult> chargeSweep = load.sweep("charge", search.maxRate(), load.http, true);
       List<PhaseResult> claimSweep =
-          load.sweep("claim", search.maxRate(), load.claimPath(options.claimAgents()));
+          load.sweep("claim", search.maxRate(), load.claimPath(options.claimAgents()), false);
       Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu.othersShare());
       return new LoadResults(machine, options, raw, search, half, max, chargeSweep, claimSweep);
     }
@@ -179,16 +179,17 @@ public final class ChargePathLoad {
   }
 
   /**
-   * Offers {@code path} each of the sweep's multiples of {@code maxRate}; the charge path's phases
-   * start on an emptied store, the claim path's keep the agents registered for them.
+   * Offers {@code path} each of the sweep's multiples of {@code maxRate}, each phase on an emptied
+   * store if {@code emptyStoreFirst} (the claim path's phases keep the agents registered for them).
    */
-  private List<PhaseResult> sweep(String name, long maxRate, OpenLoop path) {
+  private List<PhaseResult> sweep(
+      String name, long maxRate, OpenLoop path, boolean emptyStoreFirst) {
     List<PhaseResult> phases = new ArrayList<>();
     for (double multiple : options.sweep()) {
-      if (path == http) {
+      if (emptyStoreFirst) {
         provisionEmptyStore();
       }
-      String phase = String.format(Locale.ROOT, "%s@%.2gx", name, multiple);
+      String phase = String.format(Locale.ROOT, "%s@%.2fx", name, multiple);
       long rate = Math.max(1, Math.round(maxRate * multiple));
       phases.add(report(path.run(phase, rate, options.warmup(), options.duration())));
     }
