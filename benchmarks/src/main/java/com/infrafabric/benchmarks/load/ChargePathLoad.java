@@ -134,12 +134,12 @@ public final class ChargePathLoad {
       ChargePathLoad load = new ChargePathLoad(options, progress, governor, client);
       PhaseResult raw = load.raw(clock);
       RateSearch.Outcome search = load.search(raw);
-      PhaseResult half =
-          load.open("half", search.maxRate() / 2, options.warmup(), options.duration());
-      PhaseResult max = load.open("max", search.maxRate(), options.warmup(), options.duration());
-      List<PhaseResult> chargeSweep = load.sweep("charge", search.maxRate(), load.http, true);
+      long rate = load.measuredRate(search);
+      PhaseResult half = load.open("half", rate / 2, options.warmup(), options.duration());
+      PhaseResult max = load.open("max", rate, options.warmup(), options.duration());
+      List<PhaseResult> chargeSweep = load.sweep("charge", rate, load.http, true);
       List<PhaseResult> claimSweep =
-          load.sweep("claim", search.maxRate(), load.claimPath(options.claimAgents()), false);
+          load.sweep("claim", rate, load.claimPath(options.claimAgents()), false);
       Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu.othersShare());
       return new LoadResults(machine, options, raw, search, half, max, chargeSweep, claimSweep);
     }
@@ -156,20 +156,32 @@ public final class ChargePathLoad {
             .run("raw", options.rawConcurrency(), options.warmup(), options.duration()));
   }
 
-  /** Finds the maximum sustainable HTTP rate; fails if there is none to measure at. */
+  /** Finds the maximum sustainable HTTP rate. */
   private RateSearch.Outcome search(PhaseResult raw) {
-    RateSearch.Outcome search =
-        RateSearch.search(
-            (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
-            options.refinements(),
-            options.sustainability(),
-            rate -> open("step", rate, options.stepWarmup(), options.step()));
-    if (search.maxRate() == 0) {
-      RateSearch.Step last = search.steps().get(search.steps().size() - 1);
-      throw new IllegalStateException(
-          "no rate down to " + RateSearch.MIN_RATE + "/s was sustainable: " + last.shortfalls());
+    return RateSearch.search(
+        (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
+        options.refinements(),
+        options.sustainability(),
+        rate -> open("step", rate, options.stepWarmup(), options.step()));
+  }
+
+  /**
+   * The rate the later phases are measured at: the maximum sustainable one. A full run fails if
+   * there is none; a smoke run, whose steps last half a second and whose figures mean nothing, goes
+   * on at the lowest rate so that every phase still runs.
+   */
+  private long measuredRate(RateSearch.Outcome search) {
+    if (search.maxRate() > 0) {
+      return search.maxRate();
     }
-    return search;
+    RateSearch.Step last = search.steps().get(search.steps().size() - 1);
+    String none =
+        "no rate down to " + RateSearch.MIN_RATE + "/s was sustainable: " + last.shortfalls();
+    if (!options.smoke()) {
+      throw new IllegalStateException(none);
+    }
+    progress.println(none + "; the smoke run goes on at " + RateSearch.MIN_RATE + "/s");
+    return RateSearch.MIN_RATE;
   }
 
   /** One open-loop HTTP phase on an emptied, freshly provisioned store. */
