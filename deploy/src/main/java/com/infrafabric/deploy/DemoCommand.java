@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  *
  * <p>The only configuration it adds to a plain launch is the operator's explicit egress exemption
  * for its own loopback search API, which tools must be able to reach, and a higher request rate for
- * agents, whose latency sample sends a few hundred requests a minute.
+ * agents and dispatchers, whose latency measurement sends thousands of requests a minute.
  */
 final class DemoCommand {
 
@@ -110,9 +110,10 @@ final class DemoCommand {
     demo.put("IF_CHASSIS_EGRESS_ALLOWED_SCHEMES", "http,https");
     demo.put("IF_CHASSIS_EGRESS_ALLOWED_PORTS", "80,443," + searchPort);
     demo.put("IF_CHASSIS_EGRESS_TRUSTED_TARGETS", "127.0.0.1/32:" + searchPort);
-    // The latency sample sends a few hundred requests a minute as one agent.
-    demo.put("IF_RATELIMIT_ROLES", "agent");
+    // The latency measurement sends thousands of requests a minute as one agent and one dispatcher.
+    demo.put("IF_RATELIMIT_ROLES", "agent,dispatcher");
     demo.put("IF_RATELIMIT_ROLE_AGENT_CAPACITY", "100000");
+    demo.put("IF_RATELIMIT_ROLE_DISPATCHER_CAPACITY", "100000");
     return demo;
   }
 

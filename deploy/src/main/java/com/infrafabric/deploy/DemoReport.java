@@ -3,10 +3,10 @@ package com.infrafabric.deploy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -47,9 +47,7 @@ final class DemoReport {
         100 * waste.getDouble("waste_ratio", 0.0),
         waste.getLong("wasted_micros", 0L),
         waste.getLong("total_micros", 0L));
-    out.printf("%nLatency, end to end over HTTP on this machine:%n");
-    out.println("  claim           " + percentiles(run.claimLatencies));
-    out.println("  reserve+commit  " + percentiles(run.chargeLatencies));
+    printLatency(out, run.latency);
     check(layers);
     out.printf("%nInvariants%n");
     invariants.forEach((name, held) -> out.println("  " + (held ? "PASS" : "FAIL") + "  " + name));
@@ -226,18 +224,18 @@ final class DemoReport {
     return String.join(", ", lines);
   }
 
-  private static String percentiles(List<Duration> samples) {
-    if (samples.isEmpty()) {
-      return "no samples";
-    }
-    List<Long> micros = samples.stream().map(d -> d.toNanos() / 1_000).sorted().toList();
-    return String.format(
-        "p50 %.2f ms   p99 %.2f ms   (n=%d)",
-        at(micros, 0.50) / 1000.0, at(micros, 0.99) / 1000.0, micros.size());
-  }
-
-  private static long at(List<Long> sorted, double quantile) {
-    return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(quantile * sorted.size()) - 1));
+  private static void printLatency(PrintStream out, DemoLatency.Measurement latency) {
+    out.printf(
+        Locale.ROOT,
+        "%nLatency over HTTP: a measurement on this machine (%d cores, load average %.2f),"
+            + " taken after the tool runs and apart from them:%n"
+            + "%d warm-up rounds, then %d samples of each path, one request at a time%n",
+        latency.cores(),
+        latency.loadAverage(),
+        DemoLatency.WARMUP,
+        DemoLatency.SAMPLES);
+    out.println("  claim           " + latency.claim().line());
+    out.println("  reserve+commit  " + latency.charge().line());
   }
 
   private static String shorten(String text) {

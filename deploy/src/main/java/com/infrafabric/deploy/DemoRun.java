@@ -1,6 +1,5 @@
 package com.infrafabric.deploy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,8 +28,10 @@ final class DemoRun {
 
   final List<TaskRow> tasks = Collections.synchronizedList(new ArrayList<>());
   final List<Denial> denials = Collections.synchronizedList(new ArrayList<>());
-  final List<Duration> claimLatencies = Collections.synchronizedList(new ArrayList<>());
-  final List<Duration> chargeLatencies = Collections.synchronizedList(new ArrayList<>());
+
+  /** Claim and charge latency, measured after the tool runs; set once, by the scenario. */
+  DemoLatency.Measurement latency;
+
   final Map<String, Integer> claimsPerTask = new ConcurrentHashMap<>();
   final List<String> responses = Collections.synchronizedList(new ArrayList<>());
   final Map<String, io.vertx.core.json.JsonObject> invocations = new ConcurrentHashMap<>();

@@ -36,7 +36,6 @@ final class DemoScenario {
   private static final Set<String> PLATFORM_ROLES = Set.of("publisher", "operator");
   private static final int RESEARCH_TASKS = 12;
   private static final int WORKERS = 4;
-  private static final int CHARGE_SAMPLES = 200;
   private static final Duration BUSY_RETRY = Duration.ofMillis(50);
   private static final Duration CLAIM_PATIENCE = Duration.ofSeconds(60);
 
@@ -73,7 +72,7 @@ final class DemoScenario {
     Map<String, DemoTools.Tool> published = publishTools();
     registerAgents();
     runTasks(published);
-    measureChargePath();
+    measureLatency();
     return run;
   }
 
@@ -138,6 +137,7 @@ final class DemoScenario {
     agent("researcher-c", Map.of("research", 2), "gpt-4o-mini", 800, 2);
     agent("red-team", Map.of("security", 3), "gpt-4o-mini", 500, 1);
     agent("bulk-writer", Map.of("summarize", 2), "gpt-4o", 2_000, 1);
+    agent(DemoLatency.WORKER, Map.of(DemoLatency.CAPABILITY, 1), "gpt-4o-mini", 1, 4);
   }
 
   private void agent(
@@ -362,39 +362,22 @@ final class DemoScenario {
             .put("max_cost_micros", maxCost)
             .put("grant", grant);
     ApiClient.Answer answer = governor.post("/v1/claims", token("dispatcher"), task);
-    run.claimLatencies.add(answer.took());
     if (answer.ok()) {
       run.claimsPerTask.merge(id, 1, Integer::sum);
     }
     return answer;
   }
 
-  /** Reserve + commit pairs on a scope of their own: the charge path as an agent sees it. */
-  private void measureChargePath() {
-    String agent = mint("bench-agent", agentSpec("bench-agent", TENANT + "/bench", List.of()));
-    for (int i = 0; i < CHARGE_SAMPLES; i++) {
-      long start = System.nanoTime();
-      ApiClient.Answer reserved =
-          governor.post(
-              "/v1/reservations",
-              agent,
-              new JsonObject()
-                  .put("scope", TENANT + "/bench")
-                  .put("model", "gpt-4o-mini")
-                  .put("input_tokens", 500)
-                  .put("max_output_tokens", 200));
-      expect(reserved, "bench reserve");
-      expect(
-          governor.post(
-              "/v1/reservations/" + reserved.body().getString("reservation_id") + "/commit",
-              agent,
-              new JsonObject()
-                  .put("model", "gpt-4o-mini")
-                  .put("input_tokens", 480)
-                  .put("output_tokens", 150)),
-          "bench commit");
-      run.chargeLatencies.add(Duration.ofNanos(System.nanoTime() - start));
-    }
+  /**
+   * Claim and reserve + commit measured like a benchmark on a scope of their own, after the tool
+   * runs and apart from them ({@link DemoLatency}).
+   */
+  private void measureLatency() {
+    String scope = TENANT + "/bench";
+    String agent = mint("bench-agent", agentSpec("bench-agent", scope, List.of()));
+    run.latency =
+        new DemoLatency(governor, scope, token("dispatcher"), agent, agentToken(DemoLatency.WORKER))
+            .measure();
   }
 
   private static long llmCost(JsonObject result) {

@@ -36,5 +36,11 @@ class DemoCommandTest {
       PrometheusConventions.assertConventional(scrape, 96 * 1024);
     }
     ObservabilityAssets.assertAllExported(scrapes.values());
+    assertThat(summary)
+        .as("latency is measured like a benchmark and labelled as this machine's")
+        .contains("a measurement on this machine", "taken after the tool runs and apart from them")
+        .containsPattern("claim +p50 .* p99\\.9 .*\\(n=1000\\) +p99 (under|OVER) the 10 ms line")
+        .containsPattern(
+            "reserve\\+commit +p50 .* p99\\.9 .*\\(n=1000\\) +p99 (under|OVER) the 10 ms line");
   }
 }

@@ -4,11 +4,16 @@ import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.governor.budget.RawChargePath;
 import com.infrafabric.governor.tenant.Scope;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The HTTP load harness of the charge path (issue 3): what one LLM call's reserve + commit costs
@@ -31,8 +36,15 @@ import java.util.Locale;
  *       Redis client, closed loop at a fixed number in flight: the most Redis does for this work;
  *   <li><b>search</b>: open-loop HTTP steps ({@link OpenLoop}) at rising rates, bisected, to find
  *       the maximum sustainable rate ({@link RateSearch}, {@link Sustainability});
- *   <li><b>half</b> and <b>max</b>: open loop at half that rate and at that rate, measured longer.
+ *   <li><b>half</b> and <b>max</b>: open loop at half that rate and at that rate, measured longer;
+ *   <li><b>sweep</b>: open loop at multiples of that rate up to twice it ({@link
+ *       LoadOptions#sweep()}): what is admitted keeps its latency, the rest is shed at once;
+ *   <li><b>claim</b>: with {@code --claim-agents} agents registered (10,000 by default), claim +
+ *       finish over HTTP ({@link HttpClaimPath}) at the same offered rates.
  * </ol>
+ *
+ * <p>A full run writes its JSON and a chart of latency against offered rate ({@link LoadChart})
+ * under {@code benchmarks/results/} unless {@code --out} names the JSON file.
  *
  * <p>The load generator runs in this JVM, beside the service, with its own Vert.x instance and
  * event loop; redis-server runs beside both. On a two-core machine they compete for the same cores,
@@ -51,6 +63,9 @@ public final class ChargePathLoad {
   private static final double START_FRACTION_OF_RAW = 1.0 / 8;
 
   private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
+
+  /** Where full runs keep their results, relative to the repository root they run from. */
+  static final Path RESULTS = Path.of("benchmarks", "results");
 
   private final LoadOptions options;
   private final PrintStream progress;
@@ -87,7 +102,25 @@ public final class ChargePathLoad {
     }
     LoadResults results = run(options, System.err);
     LoadReport.print(results, System.out);
-    options.out().ifPresent(file -> LoadReport.write(results, file));
+    resultsFile(options)
+        .ifPresent(
+            file -> {
+              LoadReport.write(results, file);
+              LoadChart.write(results, LoadChart.besides(file));
+              System.err.println("results: " + file + " and " + LoadChart.besides(file));
+            });
+  }
+
+  /** Where the results go: {@code --out}, or for a full run a new file under the results folder. */
+  private static Optional<Path> resultsFile(LoadOptions options) {
+    if (options.out().isPresent() || options.smoke()) {
+      return options.out();
+    }
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    return Optional.of(RESULTS.resolve("charge-path-load-" + stamp + ".json"));
   }
 
   /** Runs every phase, telling {@code progress} about each as it ends. */
@@ -101,11 +134,14 @@ public final class ChargePathLoad {
       ChargePathLoad load = new ChargePathLoad(options, progress, governor, client);
       PhaseResult raw = load.raw(clock);
       RateSearch.Outcome search = load.search(raw);
-      PhaseResult half =
-          load.open("half", search.maxRate() / 2, options.warmup(), options.duration());
-      PhaseResult max = load.open("max", search.maxRate(), options.warmup(), options.duration());
+      long rate = load.measuredRate(search);
+      PhaseResult half = load.open("half", rate / 2, options.warmup(), options.duration());
+      PhaseResult max = load.open("max", rate, options.warmup(), options.duration());
+      List<PhaseResult> chargeSweep = load.sweep("charge", rate, load.http, true);
+      List<PhaseResult> claimSweep =
+          load.sweep("claim", rate, load.claimPath(options.claimAgents()), false);
       Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu.othersShare());
-      return new LoadResults(machine, options, raw, search, half, max);
+      return new LoadResults(machine, options, raw, search, half, max, chargeSweep, claimSweep);
     }
   }
 
@@ -120,26 +156,74 @@ public final class ChargePathLoad {
             .run("raw", options.rawConcurrency(), options.warmup(), options.duration()));
   }
 
-  /** Finds the maximum sustainable HTTP rate; fails if there is none to measure at. */
+  /** Finds the maximum sustainable HTTP rate. */
   private RateSearch.Outcome search(PhaseResult raw) {
-    RateSearch.Outcome search =
-        RateSearch.search(
-            (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
-            options.refinements(),
-            options.sustainability(),
-            rate -> open("step", rate, options.stepWarmup(), options.step()));
-    if (search.maxRate() == 0) {
-      RateSearch.Step last = search.steps().get(search.steps().size() - 1);
-      throw new IllegalStateException(
-          "no rate down to " + RateSearch.MIN_RATE + "/s was sustainable: " + last.shortfalls());
+    return RateSearch.search(
+        (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
+        options.refinements(),
+        options.sustainability(),
+        rate -> open("step", rate, options.stepWarmup(), options.step()));
+  }
+
+  /**
+   * The rate the later phases are measured at: the maximum sustainable one. A full run fails if
+   * there is none; a smoke run, whose steps last half a second and whose figures mean nothing, goes
+   * on at the lowest rate so that every phase still runs.
+   */
+  private long measuredRate(RateSearch.Outcome search) {
+    if (search.maxRate() > 0) {
+      return search.maxRate();
     }
-    return search;
+    RateSearch.Step last = search.steps().get(search.steps().size() - 1);
+    String none =
+        "no rate down to " + RateSearch.MIN_RATE + "/s was sustainable: " + last.shortfalls();
+    if (!options.smoke()) {
+      throw new IllegalStateException(none);
+    }
+    progress.println(none + "; the smoke run goes on at " + RateSearch.MIN_RATE + "/s");
+    return RateSearch.MIN_RATE;
   }
 
   /** One open-loop HTTP phase on an emptied, freshly provisioned store. */
   private PhaseResult open(String name, long rate, Duration warmup, Duration measure) {
     provisionEmptyStore();
     return report(http.run(name, rate, warmup, measure));
+  }
+
+  /**
+   * Offers {@code path} each of the sweep's multiples of {@code maxRate}, each phase on an emptied
+   * store if {@code emptyStoreFirst} (the claim path's phases keep the agents registered for them).
+   */
+  private List<PhaseResult> sweep(
+      String name, long maxRate, OpenLoop path, boolean emptyStoreFirst) {
+    List<PhaseResult> phases = new ArrayList<>();
+    for (double multiple : options.sweep()) {
+      if (emptyStoreFirst) {
+        provisionEmptyStore();
+      }
+      String phase = String.format(Locale.ROOT, "%s@%.2fx", name, multiple);
+      long rate = Math.max(1, Math.round(maxRate * multiple));
+      phases.add(report(path.run(phase, rate, options.warmup(), options.duration())));
+    }
+    return List.copyOf(phases);
+  }
+
+  /** An emptied store with {@code agents} agents registered, and the claim path over HTTP. */
+  private OpenLoop claimPath(int agents) {
+    provisionEmptyStore();
+    TenantSetup.claimPolicy(client, governor.admin(TenantSetup.TENANT));
+    long start = System.nanoTime();
+    governor.registerAgents(TenantSetup.TENANT, agents, CALL.model().model());
+    progress.printf(
+        Locale.ROOT, "registered %d agents in %.1f s%n", agents, (System.nanoTime() - start) / 1e9);
+    return new OpenLoop(
+        client.context(),
+        new HttpClaimPath(
+            client,
+            governor.dispatcher(TenantSetup.PROJECT),
+            TenantSetup.PROJECT,
+            Long.toString(System.nanoTime())),
+        options.maxOutstanding());
   }
 
   /** Empties Redis and provisions the tenant; returns the pricing catalogue version. */
@@ -152,13 +236,14 @@ public final class ChargePathLoad {
   private PhaseResult report(PhaseResult phase) {
     progress.printf(
         Locale.ROOT,
-        "%s (%s): achieved %.0f/s, p99 %.3f ms, %d failed, %d dropped%n",
+        "%s (%s): achieved %.0f/s, p99 %.3f ms, %d failed, %d dropped, %d shed%n",
         phase.name(),
         phase.load(),
         phase.achievedPerSecond(),
         phase.latency().p99Millis(),
         phase.failed(),
-        phase.dropped());
+        phase.dropped(),
+        phase.rejected());
     return phase;
   }
 

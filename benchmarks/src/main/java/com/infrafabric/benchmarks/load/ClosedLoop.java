@@ -71,7 +71,7 @@ final class ClosedLoop {
                 if (outcome.succeeded()) {
                   recorder.completed(start, System.nanoTime());
                 } else {
-                  recorder.failed(start, outcome.cause());
+                  recorder.failed(start, System.nanoTime(), outcome.cause());
                 }
                 next();
               });

@@ -5,6 +5,8 @@ import com.infrafabric.benchmarks.TempDirectory;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.registry.AgentContract;
+import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.governor.service.TrustSettings;
@@ -20,11 +22,15 @@ import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -40,6 +46,7 @@ final class GovernorUnderLoad implements AutoCloseable {
   private static final String AUDIENCE = "infrafabric";
   private static final Duration TOKEN_TTL = Duration.ofHours(1);
   private static final RateLimit NEVER_REACHED = RateLimit.perMinute(1_000_000_000);
+  private static final int REGISTRATIONS_IN_FLIGHT = 64;
 
   private final BenchmarkRedis redis;
   private final TempDirectory keys;
@@ -122,12 +129,67 @@ final class GovernorUnderLoad implements AutoCloseable {
 
   /** The {@code redis_version} the server reports. */
   String redisVersion() {
-    String info = redis.store.send(Request.cmd(Command.INFO).arg("server")).await().toString();
-    return info.lines()
+    return info("server")
+        .lines()
         .filter(line -> line.startsWith("redis_version:"))
         .map(line -> line.substring("redis_version:".length()))
         .findFirst()
         .orElse("unknown");
+  }
+
+  /** Zeroes Redis's command statistics ({@code CONFIG RESETSTAT}); blocks until done. */
+  void resetCommandStats() {
+    redis.store.send(Request.cmd(Command.CONFIG).arg("RESETSTAT")).await();
+  }
+
+  /** What Redis ran since the last reset, by command. */
+  CommandStats commandStats() {
+    return CommandStats.parse(info("commandstats"));
+  }
+
+  private String info(String section) {
+    return redis.store.send(Request.cmd(Command.INFO).arg(section)).await().toString();
+  }
+
+  /**
+   * Registers {@code count} agents of {@code tenant} through signed contracts, in process (this is
+   * set-up, not load): agent {@code i} runs on {@code model} and holds capabilities {@code i},
+   * {@code i+17} and {@code i+34} modulo {@link HttpClaimPath#CAPABILITIES}, so every capability is
+   * held by about {@code count * 3 / 50} agents, with costs spread so ranking has work to do.
+   * Blocks.
+   */
+  void registerAgents(String tenant, int count, String model) {
+    List<Future<?>> inFlight = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      inFlight.add(service.agents().register(contract(tenant, i, model)));
+      if (inFlight.size() == REGISTRATIONS_IN_FLIGHT) {
+        Future.all(inFlight).await();
+        inFlight.clear();
+      }
+    }
+    Future.all(inFlight).await();
+  }
+
+  private String contract(String tenant, int i, String model) {
+    int n = HttpClaimPath.CAPABILITIES;
+    AgentContract contract =
+        new AgentContract(
+            "agent-" + i,
+            tenant,
+            CapabilitySet.of(
+                Map.of("c" + i % n, 1 + i % 3, "c" + (i + 17) % n, 1, "c" + (i + 34) % n, 2)),
+            model,
+            1_000 + (i % 97) * 10,
+            4,
+            Duration.ofSeconds(1),
+            1);
+    return minter.mint(contract.toTokenSpec(ISSUER, TOKEN_TTL), clock.instant());
+  }
+
+  /** A token for a dispatcher of {@code scope}, who claims tasks and finishes their leases. */
+  String dispatcher(String scope) {
+    return minter.mint(
+        spec("load-dispatcher").withRoles("dispatcher").withScope(scope), clock.instant());
   }
 
   /** A platform admin's token: it sets prices, and has no power inside a tenant. */

@@ -15,6 +15,9 @@ import org.HdrHistogram.Histogram;
 record Latency(
     double p50Millis, double p99Millis, double p999Millis, double maxMillis, long count) {
 
+  /** Nothing recorded. */
+  static final Latency NONE = new Latency(0, 0, 0, 0, 0);
+
   private static final double NANOS_PER_MILLI = 1_000_000.0;
 
   /** The percentiles of {@code nanos}, a histogram of nanosecond values. */

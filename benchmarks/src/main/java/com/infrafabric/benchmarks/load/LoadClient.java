@@ -77,6 +77,11 @@ final class LoadClient implements AutoCloseable {
     return send(options(HttpMethod.PUT, uri, token), body.toBuffer(), expectedStatus);
   }
 
+  /** Whether the answer is the admission limit's immediate refusal. */
+  private static boolean shed(int status, Buffer answer) {
+    return status == 503 && answer.toString().contains("\"code\":\"OVERLOADED\"");
+  }
+
   /** Closes the connections and the generator's Vert.x instance. */
   @Override
   public void close() {
@@ -106,14 +111,17 @@ final class LoadClient implements AutoCloseable {
                         answer ->
                             response.statusCode() == expectedStatus
                                 ? Future.succeededFuture(answer.toJsonObject())
-                                : Future.failedFuture(
-                                    new IllegalStateException(
-                                        options.getMethod()
-                                            + " "
-                                            + options.getURI()
-                                            + " answered "
-                                            + response.statusCode()
-                                            + ": "
-                                            + answer))));
+                                : shed(response.statusCode(), answer)
+                                    ? Future.failedFuture(
+                                        new Shed(options.getMethod() + " " + options.getURI()))
+                                    : Future.failedFuture(
+                                        new IllegalStateException(
+                                            options.getMethod()
+                                                + " "
+                                                + options.getURI()
+                                                + " answered "
+                                                + response.statusCode()
+                                                + ": "
+                                                + answer))));
   }
 }

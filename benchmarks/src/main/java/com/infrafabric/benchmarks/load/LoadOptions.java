@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,6 +24,7 @@ import java.util.Optional;
  * @param connections HTTP connections the client keeps open (keep-alive, no pipelining)
  * @param maxOutstanding operations in flight beyond which the open loop drops
  * @param p99Bound the loosest p99 a sustainable step may have (see {@link Sustainability})
+ * @param claimAgents agents registered before the claim path's phases
  * @param out where to write the JSON results, if anywhere
  * @param smoke whether this is a smoke run, whose figures mean nothing
  */
@@ -36,6 +38,7 @@ record LoadOptions(
     int connections,
     int maxOutstanding,
     Duration p99Bound,
+    int claimAgents,
     Optional<Path> out,
     boolean smoke) {
 
@@ -44,8 +47,17 @@ record LoadOptions(
   /** A step that completes less than this share of its offered rate fell behind. */
   static final double MIN_ACHIEVED_FRACTION = 0.95;
 
-  private static final Map<String, String> FULL = defaults("5s", "20s", "1s", "5s", "3");
-  private static final Map<String, String> QUICK = defaults("200ms", "1s", "200ms", "500ms", "1");
+  private static final Map<String, String> FULL =
+      defaults("5s", "20s", "1s", "5s", "3", "50ms", "10000");
+
+  /** Short phases, a p99 bound no machine misses and few agents: it checks that all runs. */
+  private static final Map<String, String> QUICK =
+      defaults("200ms", "1s", "200ms", "500ms", "1", "5s", "100");
+
+  /** Offered rates of the sweep, as multiples of the maximum sustainable rate. */
+  private static final List<Double> FULL_SWEEP = List.of(0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0);
+
+  private static final List<Double> QUICK_SWEEP = List.of(0.5, 2.0);
 
   /** Parses {@code args}; throws with a sentence naming the bad option. */
   static LoadOptions parse(String... args) {
@@ -73,6 +85,11 @@ record LoadOptions(
     return new Sustainability(MIN_ACHIEVED_FRACTION, p99Bound.toNanos() / 1e6);
   }
 
+  /** The sweep's offered rates as multiples of the maximum sustainable rate, 2x the last. */
+  List<Double> sweep() {
+    return smoke ? QUICK_SWEEP : FULL_SWEEP;
+  }
+
   /** The options and their full-run defaults, for {@code --help}. */
   static String usage() {
     StringBuilder usage =
@@ -94,12 +111,19 @@ record LoadOptions(
         integer(values, "--connections", 1, 1024),
         integer(values, "--max-outstanding", 1, 1_000_000),
         duration(values, "--p99-bound", true),
+        integer(values, "--claim-agents", 1, 100_000),
         Optional.ofNullable(values.get("--out")).map(Path::of),
         smoke);
   }
 
   private static Map<String, String> defaults(
-      String warmup, String duration, String stepWarmup, String step, String refinements) {
+      String warmup,
+      String duration,
+      String stepWarmup,
+      String step,
+      String refinements,
+      String p99Bound,
+      String claimAgents) {
     Map<String, String> defaults = new LinkedHashMap<>();
     defaults.put("--warmup", warmup);
     defaults.put("--duration", duration);
@@ -109,7 +133,8 @@ record LoadOptions(
     defaults.put("--raw-concurrency", "16");
     defaults.put("--connections", "32");
     defaults.put("--max-outstanding", "1024");
-    defaults.put("--p99-bound", "50ms");
+    defaults.put("--p99-bound", p99Bound);
+    defaults.put("--claim-agents", claimAgents);
     return Collections.unmodifiableMap(defaults);
   }
 

@@ -13,14 +13,16 @@ import java.util.Locale;
 /** Writes a run's results as a table for people and as JSON for tools. */
 final class LoadReport {
 
-  private static final String ROW = "%-12s %-22s %11s %8s %8s %9s %8s %8s %7s %8s  %s%n";
+  private static final String ROW = "%-12s %-22s %11s %8s %8s %9s %8s %8s %7s %8s %7s %9s  %s%n";
 
   private LoadReport() {}
 
   /** The table: machine, every phase and search step, then the targets. */
   static void print(LoadResults results, PrintStream out) {
     Machine m = results.machine();
-    out.println("IF.governor charge path: reserve + commit of one LLM call");
+    out.println(
+        "IF.governor charge path (reserve + commit of one LLM call) and claim path (claim +"
+            + " finish)");
     out.printf(
         Locale.ROOT,
         "machine: %d cores, %s, %s, redis %s (AOF everysec)%n"
@@ -53,6 +55,8 @@ final class LoadReport {
         "lag p99",
         "failed",
         "dropped",
+        "shed",
+        "shed p99",
         "verdict");
     row(out, results.raw(), "closed, " + results.options().rawConcurrency() + " in flight", "");
     for (RateSearch.Step step : results.search().steps()) {
@@ -61,6 +65,12 @@ final class LoadReport {
     Sustainability criteria = results.options().sustainability();
     row(out, results.half(), results.half().load(), verdict(criteria.shortfalls(results.half())));
     row(out, results.max(), results.max().load(), verdict(criteria.shortfalls(results.max())));
+    for (PhaseResult phase : results.chargeSweep()) {
+      row(out, phase, phase.load(), "");
+    }
+    for (PhaseResult phase : results.claimSweep()) {
+      row(out, phase, phase.load(), "");
+    }
     out.println();
     out.printf(
         Locale.ROOT,
@@ -84,6 +94,9 @@ final class LoadReport {
   /** Writes {@link #json} to {@code file}. */
   static void write(LoadResults results, Path file) {
     try {
+      if (file.getParent() != null) {
+        Files.createDirectories(file.getParent());
+      }
       Files.writeString(file, json(results).encodePrettily());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
@@ -146,7 +159,20 @@ final class LoadReport {
         .put("max_sustainable_per_second", results.search().maxRate())
         .put("half", phase(results.half()))
         .put("max", phase(results.max()))
+        .put(
+            "sweep",
+            new JsonObject()
+                .put("multiples_of_max", new JsonArray(results.options().sweep()))
+                .put("charge", phases(results.chargeSweep()))
+                .put("claim", phases(results.claimSweep())))
+        .put("claim_agents", results.options().claimAgents())
         .put("targets", targets);
+  }
+
+  private static JsonArray phases(List<PhaseResult> phases) {
+    JsonArray json = new JsonArray();
+    phases.forEach(p -> json.add(phase(p)));
+    return json;
   }
 
   private static JsonObject phase(PhaseResult p) {
@@ -159,6 +185,8 @@ final class LoadReport {
         .put("dropped", p.dropped())
         .put("latency_ms", latency(p.latency()))
         .put("launch_lag_ms", latency(p.launchLag()))
+        .put("rejected", p.rejected())
+        .put("rejection_ms", latency(p.rejections()))
         .put("first_failure", p.firstFailure());
   }
 
@@ -186,6 +214,8 @@ final class LoadReport {
         p.offeredPerSecond() == 0 ? "-" : ms(p.launchLag().p99Millis()),
         p.failed(),
         p.dropped(),
+        p.rejected(),
+        p.rejected() == 0 ? "-" : ms(p.rejections().p99Millis()),
         verdict);
   }
 

@@ -97,7 +97,7 @@ final class OpenLoop {
                 if (outcome.succeeded()) {
                   recorder.completed(intended, System.nanoTime());
                 } else {
-                  recorder.failed(intended, outcome.cause());
+                  recorder.failed(intended, System.nanoTime(), outcome.cause());
                 }
                 finishIfDrained();
               });

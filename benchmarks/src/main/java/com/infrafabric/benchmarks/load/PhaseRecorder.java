@@ -14,6 +14,7 @@ final class PhaseRecorder {
   private final long measureFrom;
   private final Histogram latency = new Histogram(SIGNIFICANT_DIGITS);
   private final Histogram launchLag = new Histogram(SIGNIFICANT_DIGITS);
+  private final Histogram rejections = new Histogram(SIGNIFICANT_DIGITS);
   private long failed;
   private long dropped;
   private long lastCompletion;
@@ -37,8 +38,14 @@ final class PhaseRecorder {
     }
   }
 
-  void failed(long start, Throwable cause) {
-    if (measured(start)) {
+  /**
+   * An operation that did not succeed: shed by the service ({@link Shed}), counted with how long
+   * the refusal took, or failed.
+   */
+  void failed(long start, long end, Throwable cause) {
+    if (cause instanceof Shed && measured(start)) {
+      rejections.recordValue(end - start);
+    } else if (measured(start)) {
       failed++;
       if (firstFailure == null) {
         firstFailure = cause;
@@ -64,6 +71,7 @@ final class PhaseRecorder {
         dropped,
         Latency.of(latency),
         Latency.of(launchLag),
+        Latency.of(rejections),
         firstFailure == null ? "" : String.valueOf(firstFailure));
   }
 

@@ -18,6 +18,8 @@ package com.infrafabric.benchmarks.load;
  *     corrected)
  * @param launchLag for an open loop, how late operations actually started after their intended
  *     start: the load generator's own delay, included in {@code latency}; empty for a closed loop
+ * @param rejections operations the service refused at once as overloaded ({@link Shed}): their
+ *     count, and how long the refusal took from the intended start; neither completed nor failed
  * @param firstFailure what went wrong with the first failed operation; empty if none failed
  */
 record PhaseResult(
@@ -29,7 +31,13 @@ record PhaseResult(
     long dropped,
     Latency latency,
     Latency launchLag,
+    Latency rejections,
     String firstFailure) {
+
+  /** Operations the service shed. */
+  long rejected() {
+    return rejections.count();
+  }
 
   /** How the load was offered, e.g. {@code open, 2000/s}. */
   String load() {

@@ -9,7 +9,7 @@ import java.util.Locale;
  *
  * <ol>
  *   <li>no operation failed (every reserve answered 201, every commit 200, none timed out);
- *   <li>no operation was dropped at the bound on outstanding operations;
+ *   <li>no operation was dropped at the bound on outstanding operations, nor shed by the service;
  *   <li>the achieved rate (completions over the time from the window's start to the last
  *       completion) is at least {@code minAchievedFraction} of the offered rate, i.e. no backlog
  *       built up that had to drain after the window;
@@ -29,6 +29,7 @@ record Sustainability(double minAchievedFraction, double maxP99Millis) {
   boolean keptUp(PhaseResult phase) {
     return phase.failed() == 0
         && phase.dropped() == 0
+        && phase.rejected() == 0
         && phase.achievedFraction() >= minAchievedFraction;
   }
 
@@ -40,6 +41,9 @@ record Sustainability(double minAchievedFraction, double maxP99Millis) {
     }
     if (phase.dropped() > 0) {
       shortfalls.add(phase.dropped() + " dropped at the outstanding bound");
+    }
+    if (phase.rejected() > 0) {
+      shortfalls.add(phase.rejected() + " refused as overloaded");
     }
     if (phase.achievedFraction() < minAchievedFraction) {
       shortfalls.add(

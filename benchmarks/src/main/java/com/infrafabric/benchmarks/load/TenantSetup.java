@@ -50,6 +50,20 @@ final class TenantSetup {
     return pricing.getLong("version");
   }
 
+  /**
+   * Lets an agent holding half of a task's required capabilities claim it (as an admin of the
+   * tenant), so a task requiring two finds candidates in both capabilities' indexes.
+   */
+  static void claimPolicy(LoadClient client, String tenantAdmin) {
+    client.call(
+        () ->
+            client.put(
+                "/v1/tenants/" + TENANT + "/policy",
+                tenantAdmin,
+                new JsonObject().put("min_match_permille", 500),
+                200));
+  }
+
   private static JsonObject caps() {
     JsonObject cap = new JsonObject().put("cap_micros", Money.MAX_MICROS);
     return new JsonObject()

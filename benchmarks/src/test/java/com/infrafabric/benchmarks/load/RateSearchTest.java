@@ -83,7 +83,8 @@ class RateSearchTest {
 
   private static PhaseResult phase(long offered, double achieved, double p99) {
     Latency latency = new Latency(p99 / 2, p99, p99, p99, 100);
-    return new PhaseResult("step", offered, achieved, 100, 0, 0, latency, latency, "");
+    return new PhaseResult(
+        "step", offered, achieved, 100, 0, 0, latency, latency, Latency.NONE, "");
   }
 
   private static List<Long> rates(RateSearch.Outcome outcome) {

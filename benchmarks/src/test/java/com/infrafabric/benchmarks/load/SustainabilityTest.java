@@ -34,6 +34,26 @@ class SustainabilityTest {
   }
 
   @Test
+  void aStepTheServiceShedAnyOfIsNot() {
+    PhaseResult shed = phase(1_000, 1_000, 1, 0, 0);
+    shed =
+        new PhaseResult(
+            shed.name(),
+            shed.offeredPerSecond(),
+            shed.achievedPerSecond(),
+            shed.completed(),
+            0,
+            0,
+            shed.latency(),
+            shed.launchLag(),
+            new Latency(0.1, 0.2, 0.2, 0.2, 3),
+            "");
+
+    assertThat(CRITERIA.shortfalls(shed)).containsExactly("3 refused as overloaded");
+    assertThat(CRITERIA.keptUp(shed)).isFalse();
+  }
+
+  @Test
   void onlyAStepThatMissedNothingButLatencyKeptUp() {
     assertThat(CRITERIA.keptUp(phase(1_000, 1_000, 500, 0, 0))).isTrue();
     assertThat(CRITERIA.keptUp(phase(1_000, 900, 1, 0, 0))).isFalse();
@@ -53,6 +73,7 @@ class SustainabilityTest {
         dropped,
         latency,
         latency,
+        Latency.NONE,
         failed == 0 ? "" : "java.lang.IllegalStateException: POST answered 503");
   }
 }

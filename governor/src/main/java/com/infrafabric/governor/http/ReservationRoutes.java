@@ -76,11 +76,15 @@ final class ReservationRoutes {
 
   void register(Routes routes) {
     Access holders = Access.tenant(AGENT).orPlatform(CHASSIS);
+    // New spending is admission-controlled; settling a reservation already admitted never is, so
+    // shedding load never strands a hold until it expires.
     routes
+        .admissionControlled()
         .post(ReservationWire.RESERVATIONS, holders, this::reserve)
-        .post(ReservationWire.COMMIT_ROUTE, holders, this::commit)
-        .post(ReservationWire.RELEASE_ROUTE, holders, this::release)
         .post("/v1/charges", Access.tenant(AGENT), this::charge);
+    routes
+        .post(ReservationWire.COMMIT_ROUTE, holders, this::commit)
+        .post(ReservationWire.RELEASE_ROUTE, holders, this::release);
   }
 
   private void reserve(RoutingContext ctx) {

@@ -29,9 +29,17 @@ public final class Ledger {
   private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
   private final RedisStore redis;
+  private final LedgerArchive archive;
 
+  /** The ledger kept in Redis only. */
   public Ledger(RedisStore redis) {
+    this(redis, null);
+  }
+
+  /** The ledger whose older entries {@code archive} keeps; replays read it first. */
+  public Ledger(RedisStore redis, LedgerArchive archive) {
     this.redis = redis;
+    this.archive = archive;
   }
 
   static String key(String tenant) {
@@ -99,9 +107,24 @@ public final class Ledger {
     return redis.send(xrange).map(Ledger::entries);
   }
 
-  /** Feeds every entry up to and including {@code lastId} to {@code sink}, oldest first. */
+  /**
+   * Feeds every entry up to and including {@code lastId} to {@code sink}, oldest first: the
+   * archived ones (if there is an archive), then those still in the stream.
+   */
   public Future<Long> replay(String tenant, String lastId, Consumer<LedgerEntry> sink) {
-    return replayFrom(tenant, "-", lastId, sink, 0);
+    if (archive == null) {
+      return replayFrom(tenant, "-", lastId, sink, 0);
+    }
+    long[] archived = new long[1];
+    return archive
+        .replay(
+            tenant,
+            entry -> {
+              archived[0]++;
+              sink.accept(entry);
+            })
+        .compose(
+            last -> replayFrom(tenant, last == null ? "-" : "(" + last, lastId, sink, archived[0]));
   }
 
   private Future<Long> replayFrom(

@@ -2,6 +2,7 @@ package com.infrafabric.platform.config;
 
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
+import com.infrafabric.platform.http.AdmissionSettings;
 import com.infrafabric.platform.http.ConnectionLimits;
 import com.infrafabric.platform.http.CorsSettings;
 import com.infrafabric.platform.http.HttpService;
@@ -34,6 +35,8 @@ import java.util.Optional;
  * http.shutdownGrace        IF_HTTP_SHUTDOWN_GRACE        10s
  * http.readinessDeadline    IF_HTTP_READINESS_DEADLINE    2s
  * http.cors.allowedOrigins  IF_HTTP_CORS_ALLOWED_ORIGINS  (empty: CORS off)
+ * http.admission.initialLimit / .minLimit / .maxLimit   32 / 16 / 128 (IF_HTTP_ADMISSION_MIN_LIMIT ...)
+ * http.admission.retryAfter IF_HTTP_ADMISSION_RETRY_AFTER 1s
  * auth.jwksFile             IF_AUTH_JWKS_FILE             required
  * auth.issuer               IF_AUTH_ISSUER                required
  * auth.audience             IF_AUTH_AUDIENCE              required
@@ -130,7 +133,17 @@ public record PlatformSettings(
         config.duration(prefix + "shutdownGrace", defaults.shutdownGrace()),
         config.duration(prefix + "readinessDeadline", defaults.readinessDeadline()),
         new CorsSettings(config.list(prefix + "cors.allowedOrigins")),
-        connections(config, prefix, defaults.connections()));
+        connections(config, prefix, defaults.connections()),
+        admission(config, prefix + "admission.", defaults.admission()));
+  }
+
+  private static AdmissionSettings admission(
+      Config config, String prefix, AdmissionSettings defaults) {
+    return new AdmissionSettings(
+        (int) config.integer(prefix + "initialLimit", defaults.initialLimit(), 1, 10_000),
+        (int) config.integer(prefix + "minLimit", defaults.minLimit(), 1, 10_000),
+        (int) config.integer(prefix + "maxLimit", defaults.maxLimit(), 1, 10_000),
+        config.duration(prefix + "retryAfter", defaults.retryAfter()));
   }
 
   private static ConnectionLimits connections(

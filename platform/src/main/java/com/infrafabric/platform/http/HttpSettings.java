@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param readinessDeadline how long each readiness check may take
  * @param cors browser origins allowed, none by default
  * @param connections the bounds on unauthenticated connections and slow bodies
+ * @param admission the adaptive concurrency limit on the latency-bound routes
  */
 public record HttpSettings(
     String host,
@@ -25,7 +26,8 @@ public record HttpSettings(
     Duration shutdownGrace,
     Duration readinessDeadline,
     CorsSettings cors,
-    ConnectionLimits connections) {
+    ConnectionLimits connections,
+    AdmissionSettings admission) {
 
   private static final long MAX_BODY_CAP = 64L * 1024 * 1024;
 
@@ -33,6 +35,7 @@ public record HttpSettings(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(cors, "cors");
     Objects.requireNonNull(connections, "connections");
+    Objects.requireNonNull(admission, "admission");
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("http.port " + port + " is outside 0..65535");
     }
@@ -51,7 +54,7 @@ public record HttpSettings(
 
   /**
    * Loopback port 8080, 1 MiB bodies, 256 in flight, 60 s idle, 10 s grace, 2 s readiness, {@link
-   * ConnectionLimits#defaults()}.
+   * ConnectionLimits#defaults()}, {@link AdmissionSettings#defaults()}.
    */
   public static HttpSettings defaults() {
     return new HttpSettings(
@@ -63,7 +66,8 @@ public record HttpSettings(
         Duration.ofSeconds(10),
         Duration.ofSeconds(2),
         CorsSettings.disabled(),
-        ConnectionLimits.defaults());
+        ConnectionLimits.defaults(),
+        AdmissionSettings.defaults());
   }
 
   public HttpSettings withPort(int port) {
@@ -76,7 +80,8 @@ public record HttpSettings(
         shutdownGrace,
         readinessDeadline,
         cors,
-        connections);
+        connections,
+        admission);
   }
 
   public HttpSettings withMaxBodyBytes(long maxBodyBytes) {
@@ -89,7 +94,8 @@ public record HttpSettings(
         shutdownGrace,
         readinessDeadline,
         cors,
-        connections);
+        connections,
+        admission);
   }
 
   public HttpSettings withMaxInFlight(int maxInFlight) {
@@ -102,7 +108,8 @@ public record HttpSettings(
         shutdownGrace,
         readinessDeadline,
         cors,
-        connections);
+        connections,
+        admission);
   }
 
   public HttpSettings withShutdownGrace(Duration shutdownGrace) {
@@ -115,7 +122,8 @@ public record HttpSettings(
         shutdownGrace,
         readinessDeadline,
         cors,
-        connections);
+        connections,
+        admission);
   }
 
   public HttpSettings withReadinessDeadline(Duration readinessDeadline) {
@@ -128,7 +136,8 @@ public record HttpSettings(
         shutdownGrace,
         readinessDeadline,
         cors,
-        connections);
+        connections,
+        admission);
   }
 
   public HttpSettings withCors(CorsSettings cors) {
@@ -141,7 +150,8 @@ public record HttpSettings(
         shutdownGrace,
         readinessDeadline,
         cors,
-        connections);
+        connections,
+        admission);
   }
 
   public HttpSettings withConnections(ConnectionLimits connections) {
@@ -154,7 +164,22 @@ public record HttpSettings(
         shutdownGrace,
         readinessDeadline,
         cors,
-        connections);
+        connections,
+        admission);
+  }
+
+  public HttpSettings withAdmission(AdmissionSettings admission) {
+    return new HttpSettings(
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections,
+        admission);
   }
 
   static void requirePositive(String key, Duration value) {

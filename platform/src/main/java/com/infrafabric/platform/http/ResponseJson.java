@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.jackson.JacksonCodec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * Encodes what a route answers, with a bounded nesting depth: a value nested deeper than {@value
@@ -20,6 +20,9 @@ final class ResponseJson {
    * client's own JSON inside the service's envelope.
    */
   static final int MAX_DEPTH = 2 * StrictJson.MAX_DEPTH;
+
+  /** Room for a typical answer (a reservation, a claim) without growing the buffer. */
+  private static final int INITIAL_BYTES = 512;
 
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
@@ -35,13 +38,35 @@ final class ResponseJson {
    * @throws NotRendered if it nests too deep or holds something JSON cannot carry
    */
   static Buffer encode(Object value) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator generator = FACTORY.createGenerator(out)) {
+    Buffer encoded = Buffer.buffer(INITIAL_BYTES);
+    try (JsonGenerator generator = FACTORY.createGenerator(new BufferOutput(encoded))) {
       JacksonCodec.encodeJson(value, generator);
     } catch (IOException | RuntimeException e) {
       throw new NotRendered(e);
     }
-    return Buffer.buffer(out.toByteArray());
+    return encoded;
+  }
+
+  /**
+   * Writes the generator's output straight into the buffer the response sends, rather than into a
+   * byte array that is then copied into one: one allocation and one copy fewer on every answer.
+   */
+  private static final class BufferOutput extends OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      buffer.appendBytes(bytes, offset, length);
+    }
   }
 
   /** A result that could not be encoded; the cause says why, for the server log only. */

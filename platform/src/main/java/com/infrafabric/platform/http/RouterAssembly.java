@@ -22,9 +22,10 @@ import java.util.Set;
  * Builds the router in the order every service shares: request id, access log and metrics, CORS
  * (only if configured), then each route with its own chain, and the failure handler for all of it.
  * A route's chain authenticates on the headers alone, then counts the request against the in-flight
- * bound, takes a rate-limit token and checks access, and only then reads the body (bounded in size
- * and in time) for the handler: an anonymous or refused client never makes the service read its
- * body nor takes a slot an authenticated caller needs.
+ * bound and, on a latency-bound route, the adaptive admission limit, takes a rate-limit token and
+ * checks access, and only then reads the body (bounded in size and in time) for the handler: an
+ * anonymous or refused client never makes the service read its body nor takes a slot an
+ * authenticated caller needs.
  */
 final class RouterAssembly {
 
@@ -35,6 +36,7 @@ final class RouterAssembly {
   private final ErrorTranslator errors;
   private final ConnectionGuard connections;
   private final InFlightLimit inFlight;
+  private final AdmissionLimit admission;
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
 
   RouterAssembly(
@@ -47,6 +49,7 @@ final class RouterAssembly {
     this.settings = settings;
     this.connections = connections;
     this.inFlight = new InFlightLimit(settings.maxInFlight());
+    this.admission = new AdmissionLimit(settings.admission(), meters);
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.meters = meters;
@@ -72,7 +75,8 @@ final class RouterAssembly {
     metrics(router, metricsAccess, scrapeToken, platform::metrics);
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
-      authenticated(router, d.method(), d.path(), d.access(), rateLimiter != null, route.handler());
+      Chain chain = new Chain(rateLimiter != null, route.admissionControlled());
+      authenticated(router, d.method(), d.path(), d.access(), chain, route.handler());
     }
     FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors);
     router.route().failureHandler(failures);
@@ -109,7 +113,7 @@ final class RouterAssembly {
                     ctx.next();
                   }
                 });
-    authenticate(route, Access.authenticated(), false, handler);
+    authenticate(route, Access.authenticated(), Chain.PLATFORM, handler);
   }
 
   /**
@@ -138,7 +142,7 @@ final class RouterAssembly {
                     ctx.next();
                   }
                 }));
-    authenticate(route, access, false, handler);
+    authenticate(route, access, Chain.PLATFORM, handler);
   }
 
   private void authenticated(
@@ -146,16 +150,19 @@ final class RouterAssembly {
       HttpMethod method,
       String path,
       Access access,
-      boolean rateLimited,
+      Chain chain,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
-    authenticate(router.route(method, path).handler(tag(path)), access, rateLimited, handler);
+    authenticate(router.route(method, path).handler(tag(path)), access, chain, handler);
   }
 
   private void authenticate(
-      Route route, Access access, boolean rateLimited, Handler<RoutingContext> handler) {
+      Route route, Access access, Chain chain, Handler<RoutingContext> handler) {
     route.handler(new AuthenticationHandler(authenticator, connections)).handler(inFlight);
-    if (rateLimited) {
+    if (chain.admissionControlled()) {
+      route.handler(admission);
+    }
+    if (chain.rateLimited()) {
       route.handler(new RateLimitHandler(rateLimiter));
     }
     route
@@ -188,6 +195,14 @@ final class RouterAssembly {
         body.handle(ctx);
       }
     };
+  }
+
+  /**
+   * The optional steps of a route's chain. Admission comes before the rate limit so that a refused
+   * request costs no Redis round trip.
+   */
+  private record Chain(boolean rateLimited, boolean admissionControlled) {
+    static final Chain PLATFORM = new Chain(false, false);
   }
 
   private static Handler<RoutingContext> tag(String path) {

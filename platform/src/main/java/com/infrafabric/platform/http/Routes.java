@@ -18,9 +18,26 @@ public final class Routes {
 
   private static final List<String> RESERVED = List.of("/health", "/metrics");
 
-  private final List<Registered> registered = new ArrayList<>();
+  private final List<Registered> registered;
+  private final boolean admissionControlled;
 
-  Routes() {}
+  Routes() {
+    this(new ArrayList<>(), false);
+  }
+
+  private Routes(List<Registered> registered, boolean admissionControlled) {
+    this.registered = registered;
+    this.admissionControlled = admissionControlled;
+  }
+
+  /**
+   * Where to register the latency-bound routes: those registered through the returned view share
+   * the node's adaptive admission limit ({@link AdmissionSettings}), which refuses what the node
+   * cannot serve within its latency at once, with 503 {@code OVERLOADED}, instead of queueing it.
+   */
+  public Routes admissionControlled() {
+    return new Routes(registered, true);
+  }
 
   public Routes get(String path, Access access, Handler<RoutingContext> handler) {
     return add(HttpMethod.GET, path, access, handler);
@@ -63,7 +80,7 @@ public final class Routes {
       throw new IllegalArgumentException(
           "route " + method.name() + " " + path + " is registered twice");
     }
-    registered.add(new Registered(descriptor, handler));
+    registered.add(new Registered(descriptor, handler, admissionControlled));
     return this;
   }
 
@@ -71,7 +88,8 @@ public final class Routes {
     return List.copyOf(registered);
   }
 
-  record Registered(RouteDescriptor descriptor, Handler<RoutingContext> handler) {
+  record Registered(
+      RouteDescriptor descriptor, Handler<RoutingContext> handler, boolean admissionControlled) {
     boolean sameEndpoint(RouteDescriptor other) {
       return descriptor.method().equals(other.method()) && descriptor.path().equals(other.path());
     }

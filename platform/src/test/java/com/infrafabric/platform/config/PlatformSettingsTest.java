@@ -3,6 +3,7 @@ package com.infrafabric.platform.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.platform.http.AdmissionSettings;
 import com.infrafabric.platform.http.HttpSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,6 +105,23 @@ class PlatformSettingsTest {
         .isEqualTo("IF_HTTP_CORS_ALLOWED_ORIGINS");
     assertThat(Config.envName("ratelimit.role.ops-team.capacity"))
         .isEqualTo("IF_RATELIMIT_ROLE_OPS_TEAM_CAPACITY");
+  }
+
+  @Test
+  void readsTheAdmissionLimitAndRefusesAnInitialLimitOutsideItsBounds() {
+    Map<String, String> values = new HashMap<>(REQUIRED);
+    values.put("http.admission.minLimit", "2");
+    values.put("http.admission.maxLimit", "8");
+    values.put("http.admission.initialLimit", "4");
+    Config config = Config.of(values, Map.of("IF_HTTP_ADMISSION_RETRY_AFTER", "3s"));
+
+    AdmissionSettings admission = PlatformSettings.from(config, "governor").http().admission();
+
+    assertThat(admission).isEqualTo(new AdmissionSettings(4, 2, 8, Duration.ofSeconds(3)));
+    assertThat(failure(Map.of("http.admission.initialLimit", "200")))
+        .isEqualTo("http.admission.initialLimit 200 is outside 16..128");
+    assertThat(failure(Map.of("http.admission.maxLimit", "3")))
+        .isEqualTo("http.admission.maxLimit 3 is outside 16..10000");
   }
 
   @Test

@@ -1,0 +1,102 @@
+package com.infrafabric.benchmarks.guard;
+
+import com.infrafabric.benchmarks.load.OneCallerHttp;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The benchmarks CI runs after the tests: a short smoke of the JMH benchmarks and of the HTTP
+ * charge path whose only verdicts are ratios measured within this run ({@link RatioThresholds}), so
+ * a slower or busier machine does not fail it but code that widened a gap does. About a minute and
+ * a half on two cores.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar com.infrafabric.benchmarks.guard.RatioGuard \
+ *     benchmarks/ratio-thresholds.properties
+ * </pre>
+ *
+ * <p>Exits 1 when a ratio is above its threshold, 2 on bad arguments.
+ */
+public final class RatioGuard {
+
+  private static final String CHARGE = "com.infrafabric.governor.budget.ChargePathBenchmark.";
+  private static final String CHASSIS =
+      "com.infrafabric.benchmarks.chassis.ChassisVsChicoryBenchmark.";
+
+  private RatioGuard() {}
+
+  public static void main(String[] args) throws RunnerException {
+    if (args.length != 1) {
+      System.err.println("usage: RatioGuard <ratio-thresholds.properties>");
+      System.exit(2);
+    }
+    RatioThresholds thresholds = RatioThresholds.load(Path.of(args[0]));
+    List<Ratio> ratios = measure(thresholds);
+    System.out.println("benchmark ratios (same run, same machine; lower is better)");
+    ratios.forEach(ratio -> System.out.println("  " + ratio.line()));
+    if (ratios.stream().anyMatch(Ratio::regressed)) {
+      System.out.println("a ratio regressed past its threshold");
+      System.exit(1);
+    }
+  }
+
+  static List<Ratio> measure(RatioThresholds thresholds) throws RunnerException {
+    Collection<RunResult> charge =
+        run(CHARGE + "(engineReserveCommit1Thread|rawEvalsha1Thread)$", "sample");
+    double engine = p99(charge, "engineReserveCommit1Thread");
+    double raw = p99(charge, "rawEvalsha1Thread");
+    double http = OneCallerHttp.p99Micros(Duration.ofSeconds(3), Duration.ofSeconds(6));
+    Collection<RunResult> chassis = run(CHASSIS + "trivial(Chassis|BareChicory)$", "avgt");
+    return List.of(
+        new Ratio("engine vs raw p99", engine, raw, "us", thresholds.engineVsRaw()),
+        new Ratio("HTTP vs in-process", http, engine, "us", thresholds.httpVsInProcess()),
+        new Ratio(
+            "chassis vs Chicory",
+            best(chassis, "trivialChassis"),
+            best(chassis, "trivialBareChicory"),
+            "us",
+            thresholds.chassisVsChicory()));
+  }
+
+  private static Collection<RunResult> run(String include, String mode) throws RunnerException {
+    Options options =
+        new OptionsBuilder()
+            .include(include)
+            .mode(org.openjdk.jmh.annotations.Mode.deepValueOf(mode))
+            .forks(1)
+            .warmupIterations(3)
+            .warmupTime(TimeValue.seconds(2))
+            .measurementIterations(3)
+            .measurementTime(TimeValue.seconds(2))
+            .shouldFailOnError(true)
+            .build();
+    return new Runner(options).run();
+  }
+
+  private static double p99(Collection<RunResult> results, String benchmark) {
+    return find(results, benchmark).getPrimaryResult().getStatistics().getPercentile(99);
+  }
+
+  /**
+   * The mean time of the least disturbed iteration: a neighbour's burst lengthens some iterations
+   * of one side of the ratio and not the other, while the best iteration of each is the code's own.
+   */
+  private static double best(Collection<RunResult> results, String benchmark) {
+    return find(results, benchmark).getPrimaryResult().getStatistics().getMin();
+  }
+
+  private static RunResult find(Collection<RunResult> results, String benchmark) {
+    return results.stream()
+        .filter(r -> r.getParams().getBenchmark().endsWith("." + benchmark))
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException(benchmark + " did not run"));
+  }
+}

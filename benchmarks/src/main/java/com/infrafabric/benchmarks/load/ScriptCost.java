@@ -1,0 +1,120 @@
+package com.infrafabric.benchmarks.load;
+
+import com.infrafabric.benchmarks.BenchmarkCall;
+import com.infrafabric.benchmarks.BenchmarkRedis;
+import com.infrafabric.governor.budget.RawChargePath;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.platform.redis.LuaScript;
+import io.vertx.core.Future;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * What each charge-path script costs the Redis thread, from Redis's own {@code INFO commandstats},
+ * next to the smallest realistic budget script ({@code lua/minimal_budget.lua}: HMGET×3, HINCRBY×3,
+ * HSET, XADD over three layers) run on the same server in the same run. One script in flight at a
+ * time, so the figures are server time per call, not queueing.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar com.infrafabric.benchmarks.load.ScriptCost [seconds]
+ * </pre>
+ *
+ * <p>Prints, per phase, every command Redis ran with its calls per operation and microseconds per
+ * call; a script's {@code evalsha} time includes its inner commands, so what a script spends in Lua
+ * itself is its {@code evalsha} time minus theirs.
+ */
+public final class ScriptCost {
+
+  private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
+  private static final LuaScript MINIMAL =
+      LuaScript.fromResource(ScriptCost.class, "minimal_budget");
+  private static final Duration WARMUP = Duration.ofSeconds(3);
+
+  private ScriptCost() {}
+
+  public static void main(String[] args) {
+    Duration measure = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 10);
+    PrintStream out = System.out;
+    Clock clock = Clock.systemUTC();
+    try (GovernorUnderLoad governor = GovernorUnderLoad.start(clock);
+        LoadClient client = LoadClient.connect(governor.port(), 1, 16)) {
+      governor.emptyStore();
+      long pricing =
+          TenantSetup.provision(client, governor.admin(), governor.admin(TenantSetup.TENANT), CALL);
+      RawChargePath charge =
+          new RawChargePath(
+              governor.store(), clock, Scope.parse(TenantSetup.RAW_SCOPE), CALL, pricing);
+      Phase pair = measure(governor, "reserve+commit", 2, measure, charge::reserveCommit);
+      BenchmarkRedis.await(governor.store().load(List.of(MINIMAL)));
+      Phase minimal = measure(governor, "minimal script", 1, measure, () -> minimal(governor));
+      print(out, pair);
+      print(out, minimal);
+      double perScript = pair.stats().command("evalsha").microsPerCall();
+      double yardstick = minimal.stats().command("evalsha").microsPerCall();
+      out.printf(
+          Locale.ROOT,
+          "%nserver time per governor script / minimal script: %.1f / %.1f us = %.2fx%n",
+          perScript,
+          yardstick,
+          perScript / yardstick);
+    }
+  }
+
+  /** A phase's command statistics and the operations it completed. */
+  record Phase(String name, int scriptsPerOperation, long operations, CommandStats stats) {}
+
+  private static Phase measure(
+      GovernorUnderLoad governor,
+      String name,
+      int scriptsPerOperation,
+      Duration measure,
+      Operation operation) {
+    ClosedLoop loop = new ClosedLoop(governor.redisContext(), operation);
+    loop.run(name, 1, WARMUP, Duration.ofMillis(1));
+    governor.resetCommandStats();
+    PhaseResult result = loop.run(name, 1, Duration.ZERO, measure);
+    return new Phase(name, scriptsPerOperation, result.completed(), governor.commandStats());
+  }
+
+  private static Future<?> minimal(GovernorUnderLoad governor) {
+    String tag = "{minimal}";
+    return governor
+        .store()
+        .eval(
+            MINIMAL,
+            List.of(
+                tag + ":tenant",
+                tag + ":project",
+                tag + ":agent",
+                tag + ":hold:" + UUID.randomUUID(),
+                tag + ":ledger"),
+            List.of("1000", UUID.randomUUID().toString()));
+  }
+
+  private static void print(PrintStream out, Phase phase) {
+    out.printf(
+        Locale.ROOT,
+        "%n%s: %d operations, %d script(s) each%n  %-16s %14s %12s%n",
+        phase.name(),
+        phase.operations(),
+        phase.scriptsPerOperation(),
+        "command",
+        "calls per op",
+        "us per call");
+    phase
+        .stats()
+        .commands()
+        .forEach(
+            (command, line) ->
+                out.printf(
+                    Locale.ROOT,
+                    "  %-16s %14.2f %12.2f%n",
+                    command,
+                    (double) line.calls() / Math.max(1, phase.operations()),
+                    line.microsPerCall()));
+  }
+}

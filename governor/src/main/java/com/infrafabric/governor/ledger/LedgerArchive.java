@@ -1,0 +1,273 @@
+package com.infrafabric.governor.ledger;
+
+import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Keeps a tenant's ledger stream bounded: entries older than an age move to append-only segment
+ * files, then leave Redis ({@code XTRIM MINID}); {@link Ledger#replay} reads the segments before
+ * the stream, so reconciliation sees the whole history.
+ *
+ * <p>A segment is {@code <root>/<tenant>/<first id>_<last id>.jsonl.gz}: one JSON object per entry
+ * ({@code {"id": ..., "fields": {...}}}, exactly the stream's fields), gzip-compressed, beside a
+ * {@code .sha256} file holding the hex SHA-256 of the compressed bytes. A segment is written under
+ * a temporary name, forced to disk, checksummed and renamed before the stream is trimmed: a crash
+ * leaves either no segment (nothing was trimmed) or a segment whose entries may still be in the
+ * stream too, which replay skips by id. Segments are never rewritten. A segment whose checksum does
+ * not match fails the replay that reads it, naming the file.
+ *
+ * <p>File work runs on Vert.x worker threads, never on the event loop. Archive one tenant from one
+ * place at a time (a periodic job on one node); replays may run concurrently.
+ */
+public final class LedgerArchive {
+
+  static final String SUFFIX = ".jsonl.gz";
+
+  /** Entries one call moves at most; a backlog takes several calls, each a segment of its own. */
+  static final int MAX_SEGMENT_ENTRIES = 100_000;
+
+  private static final int BATCH = Ledger.MAX_PAGE_SIZE;
+
+  private final Vertx vertx;
+  private final RedisStore redis;
+  private final Path root;
+  private final Clock clock;
+
+  public LedgerArchive(Vertx vertx, RedisStore redis, Path root, Clock clock) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.root = root;
+    this.clock = clock;
+  }
+
+  /**
+   * Moves {@code tenant}'s entries appended more than {@code age} ago (at most {@value
+   * #MAX_SEGMENT_ENTRIES}) into one new segment and trims them from the stream; completes with how
+   * many moved (0: nothing was old enough).
+   */
+  public Future<Integer> archiveOlderThan(String tenant, Duration age) {
+    String cutoff = Long.toString(clock.instant().minus(age).toEpochMilli() - 1);
+    return vertx
+        .executeBlocking(() -> lastArchivedId(tenant))
+        .compose(
+            last -> collect(tenant, last == null ? "-" : "(" + last, cutoff, new ArrayList<>()))
+        .compose(entries -> entries.isEmpty() ? Future.succeededFuture(0) : store(tenant, entries));
+  }
+
+  /**
+   * Feeds every archived entry of {@code tenant}, oldest first, to {@code sink}; completes with the
+   * id of the last one, or null if nothing is archived.
+   *
+   * @throws UncheckedIOException (failing the future) if a segment cannot be read or its checksum
+   *     does not match
+   */
+  public Future<String> replay(String tenant, Consumer<LedgerEntry> sink) {
+    return vertx.executeBlocking(
+        () -> {
+          String last = null;
+          for (Path segment : segments(tenant)) {
+            last = read(segment, sink);
+          }
+          return last;
+        });
+  }
+
+  private Future<List<JsonObject>> collect(
+      String tenant, String start, String cutoff, List<JsonObject> entries) {
+    Request xrange =
+        Request.cmd(Command.XRANGE)
+            .arg(Ledger.key(tenant))
+            .arg(start)
+            .arg(cutoff)
+            .arg("COUNT")
+            .arg(BATCH);
+    return redis
+        .send(xrange)
+        .compose(
+            reply -> {
+              reply.forEach(item -> entries.add(entry(item)));
+              return reply.size() < BATCH || entries.size() >= MAX_SEGMENT_ENTRIES
+                  ? Future.succeededFuture(entries)
+                  : collect(
+                      tenant,
+                      "(" + entries.get(entries.size() - 1).getString("id"),
+                      cutoff,
+                      entries);
+            });
+  }
+
+  private Future<Integer> store(String tenant, List<JsonObject> entries) {
+    String last = entries.get(entries.size() - 1).getString("id");
+    return vertx
+        .executeBlocking(() -> write(tenant, entries))
+        .compose(
+            written ->
+                redis.send(
+                    Request.cmd(Command.XTRIM)
+                        .arg(Ledger.key(tenant))
+                        .arg("MINID")
+                        .arg(after(last))))
+        .map(trimmed -> entries.size());
+  }
+
+  private Path write(String tenant, List<JsonObject> entries) throws IOException {
+    Path directory = Files.createDirectories(root.resolve(tenant));
+    String name =
+        entries.get(0).getString("id") + "_" + entries.get(entries.size() - 1).getString("id");
+    Path temporary = directory.resolve(name + SUFFIX + ".tmp");
+    try (OutputStream file = Files.newOutputStream(temporary);
+        Writer out = new OutputStreamWriter(new GZIPOutputStream(file), StandardCharsets.UTF_8)) {
+      for (JsonObject entry : entries) {
+        out.write(entry.encode());
+        out.write('\n');
+      }
+    }
+    force(temporary);
+    Path segment = directory.resolve(name + SUFFIX);
+    Files.writeString(checksumFile(segment), sha256(temporary) + "\n");
+    force(checksumFile(segment));
+    return Files.move(temporary, segment, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** Checks the segment against its checksum before reading a byte of it as entries. */
+  private String read(Path segment, Consumer<LedgerEntry> sink) throws IOException {
+    String expected = Files.readString(checksumFile(segment)).strip();
+    if (!sha256(segment).equals(expected)) {
+      throw new IOException("ledger segment " + segment + " does not match its checksum");
+    }
+    String last = null;
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(segment)), StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        JsonObject entry = new JsonObject(line);
+        last = entry.getString("id");
+        sink.accept(LedgerEntry.fromFields(last, fields(entry.getJsonObject("fields"))));
+      }
+    }
+    return last;
+  }
+
+  /** The id of the newest archived entry of {@code tenant}, or null. */
+  String lastArchivedId(String tenant) throws IOException {
+    List<Path> segments = segments(tenant);
+    if (segments.isEmpty()) {
+      return null;
+    }
+    String name = segments.get(segments.size() - 1).getFileName().toString();
+    return name.substring(name.indexOf('_') + 1, name.length() - SUFFIX.length());
+  }
+
+  /** The tenant's segments, oldest first (their names start with their first entry's id). */
+  private List<Path> segments(String tenant) throws IOException {
+    Path directory = root.resolve(tenant);
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(SUFFIX))
+          .sorted((a, b) -> compareIds(firstId(a), firstId(b)))
+          .toList();
+    }
+  }
+
+  private static String firstId(Path segment) {
+    String name = segment.getFileName().toString();
+    return name.substring(0, name.indexOf('_'));
+  }
+
+  /** Stream ids compare by time, then sequence, as numbers. */
+  static int compareIds(String a, String b) {
+    long[] x = parts(a);
+    long[] y = parts(b);
+    return x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]);
+  }
+
+  /** The smallest stream id after {@code id}. */
+  static String after(String id) {
+    long[] p = parts(id);
+    return p[0] + "-" + (p[1] + 1);
+  }
+
+  private static long[] parts(String id) {
+    int dash = id.indexOf('-');
+    return new long[] {
+      Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1))
+    };
+  }
+
+  private static JsonObject entry(Response item) {
+    Response fields = item.get(1);
+    JsonObject map = new JsonObject(new LinkedHashMap<>());
+    for (int i = 0; i + 1 < fields.size(); i += 2) {
+      map.put(fields.get(i).toString(), fields.get(i + 1).toString());
+    }
+    return new JsonObject().put("id", item.get(0).toString()).put("fields", map);
+  }
+
+  private static Map<String, String> fields(JsonObject json) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    json.forEach(field -> fields.put(field.getKey(), String.valueOf(field.getValue())));
+    return fields;
+  }
+
+  private static Path checksumFile(Path segment) {
+    return segment.resolveSibling(segment.getFileName() + ".sha256");
+  }
+
+  private static void force(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    try (DigestInputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+      in.transferTo(OutputStream.nullOutputStream());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK provides SHA-256", e);
+    }
+  }
+}

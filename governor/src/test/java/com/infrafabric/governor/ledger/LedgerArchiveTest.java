@@ -1,0 +1,139 @@
+package com.infrafabric.governor.ledger;
+
+import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.governor.budget.Reconciler;
+import com.infrafabric.governor.budget.ReconciliationReport;
+import com.infrafabric.governor.tenant.Window;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Archiving moves old ledger entries out of Redis into checksummed segment files, and
+ * reconciliation still sees every entry: the archived ones, then those left in the stream.
+ */
+@Timeout(60)
+class LedgerArchiveTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  /** Stream ids carry Redis's real time; an hour ahead of it, everything is old enough. */
+  private static final Clock AN_HOUR_AHEAD = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+
+  @TempDir Path root;
+
+  private GovernorRig rig;
+  private LedgerArchive archive;
+  private Reconciler reconciler;
+
+  @BeforeEach
+  void start() {
+    rig = new GovernorRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"));
+    archive = new LedgerArchive(rig.vertx, rig.redis, root, AN_HOUR_AHEAD);
+    reconciler =
+        new Reconciler(
+            rig.redis, new Ledger(rig.redis, archive), rig.clock, new SimpleMeterRegistry());
+  }
+
+  @AfterEach
+  void stop() {
+    rig.close();
+  }
+
+  @Test
+  void archivedEntriesLeaveRedisAndReconciliationStillCountsThem() {
+    String t = freshTenant("archive");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 30);
+
+    assertThat(archive(t, Duration.ofMinutes(1))).isEqualTo(30);
+    assertThat(streamLength(t)).isZero();
+    assertConsistent(t, 30);
+
+    charge(t, 5);
+    assertConsistent(t, 35);
+    assertThat(archive(t, Duration.ofMinutes(1))).isEqualTo(5);
+    assertThat(archive(t, Duration.ofMinutes(1))).as("nothing left to move").isZero();
+    assertThat(segments(t)).hasSize(2);
+    assertConsistent(t, 35);
+  }
+
+  @Test
+  void entriesYoungerThanTheAgeStay() {
+    String t = freshTenant("archive-young");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 3);
+
+    assertThat(archive(t, Duration.ofHours(2))).isZero();
+    assertThat(streamLength(t)).isEqualTo(3);
+    assertThat(segments(t)).isEmpty();
+  }
+
+  @Test
+  void aSegmentThatNoLongerMatchesItsChecksumFailsTheReplayNamingIt() throws Exception {
+    String t = freshTenant("archive-tampered");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 4);
+    archive(t, Duration.ofMinutes(1));
+    Path segment = segments(t).get(0);
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(segment, bytes);
+
+    assertThatThrownBy(() -> Await.result(reconciler.reconcile(t)))
+        .hasStackTraceContaining(segment.getFileName().toString());
+  }
+
+  private void charge(String tenant, int times) {
+    for (int i = 0; i < times; i++) {
+      rig.charge(tenant + "/p", i + 1);
+    }
+  }
+
+  private int archive(String tenant, Duration age) {
+    return Await.result(archive.archiveOlderThan(tenant, age));
+  }
+
+  private void assertConsistent(String tenant, long entries) {
+    ReconciliationReport report = Await.result(reconciler.reconcile(tenant));
+    assertThat(report.consistent()).as(report.toString()).isTrue();
+    assertThat(report.entriesReplayed()).isEqualTo(entries);
+  }
+
+  private long streamLength(String tenant) {
+    return Await.result(rig.redis.send(Request.cmd(Command.XLEN).arg(Ledger.key(tenant)))).toLong();
+  }
+
+  private List<Path> segments(String tenant) {
+    Path directory = root.resolve(tenant);
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.filter(f -> f.toString().endsWith(LedgerArchive.SUFFIX)).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
