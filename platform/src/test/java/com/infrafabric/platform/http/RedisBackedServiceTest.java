@@ -2,6 +2,7 @@ package com.infrafabric.platform.http;
 
 import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.infrafabric.platform.auth.Access;
@@ -187,6 +188,10 @@ class RedisBackedServiceTest {
       fixture.client.send(
           "GET", "/v1/ping", fixture.tokens.valid("bob"), Map.of("traceparent", "not-a-trace"));
 
+      // The line is written when the response has ended, which may be just after it arrived.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> logs.events("infrafabric.access").size() >= 2);
       List<Map<String, Object>> lines =
           logs.events("infrafabric.access").stream()
               .map(
