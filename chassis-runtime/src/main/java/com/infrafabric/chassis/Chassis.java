@@ -124,6 +124,14 @@ public final class Chassis implements AutoCloseable {
     return onCaller(catalog.list());
   }
 
+  /**
+   * Every registered tool version's reference, sorted by name and version: one Redis read, no
+   * contract parsed (what changed, which version is newest).
+   */
+  public Future<List<ToolRef>> refs() {
+    return onCaller(catalog.refs());
+  }
+
   /** One tool version, if registered. Example: {@code chassis.get(ToolRef.parse("echo@1.0.0"))} */
   public Future<Optional<ToolInfo>> get(ToolRef ref) {
     return onCaller(catalog.get(ref));

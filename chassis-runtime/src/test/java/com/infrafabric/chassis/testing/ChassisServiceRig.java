@@ -110,7 +110,8 @@ public final class ChassisServiceRig implements AutoCloseable {
         read.operator(),
         read.maxInputBytes(),
         read.masterKeys(),
-        read.kvRedis());
+        read.kvRedis(),
+        read.mcp());
   }
 
   private static Path publishers(Path directory) {

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -69,7 +70,8 @@ public final class HttpService {
         new PlatformRoutes(
             new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
     this.router =
-        assembly.assemble(vertx, platform, builder.metricsAccess, serviceRoutes.registered());
+        assembly.assemble(
+            vertx, platform, builder.metricsAccess, serviceRoutes.registered(), builder.resource);
     this.routes = assembly.descriptors();
   }
 
@@ -138,6 +140,7 @@ public final class HttpService {
     private ErrorTranslator errors = ErrorTranslator.none();
     private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
     private Consumer<Routes> routes = r -> {};
+    private Optional<ProtectedResource> resource = Optional.empty();
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -188,6 +191,15 @@ public final class HttpService {
     /** Registers the service's own routes. */
     public Builder routes(Consumer<Routes> routes) {
       this.routes = Objects.requireNonNull(routes, "routes");
+      return this;
+    }
+
+    /**
+     * Makes the service an OAuth protected resource: its metadata document is served without a
+     * token and every 401 points at it.
+     */
+    public Builder protectedResource(ProtectedResource resource) {
+      this.resource = Optional.of(resource);
       return this;
     }
 

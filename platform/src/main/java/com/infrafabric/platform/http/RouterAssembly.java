@@ -15,6 +15,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -53,7 +54,11 @@ final class RouterAssembly {
   }
 
   Router assemble(
-      Vertx vertx, PlatformRoutes platform, Access metricsAccess, List<Routes.Registered> routes) {
+      Vertx vertx,
+      PlatformRoutes platform,
+      Access metricsAccess,
+      List<Routes.Registered> routes,
+      Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
     router.route().handler(new RequestIdHandler());
@@ -63,6 +68,7 @@ final class RouterAssembly {
       router.route().handler(cors(settings.cors()));
     }
     anonymous(router, PlatformRoutes.LIVE, platform::live);
+    resource.ifPresent(r -> anonymous(router, r.path(), r.document()));
     authenticated(
         router,
         HttpMethod.GET,
@@ -76,7 +82,7 @@ final class RouterAssembly {
       RouteDescriptor d = route.descriptor();
       authenticated(router, d.method(), d.path(), d.access(), rateLimiter != null, route.handler());
     }
-    FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors);
+    FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors, resource);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);

@@ -117,6 +117,11 @@ public final class ToolCatalog {
                                 .toList()));
   }
 
+  /** Every registered version, sorted by name and version, without reading their contracts. */
+  public Future<List<ToolRef>> refs() {
+    return registry.refs();
+  }
+
   public Future<Boolean> delete(ToolRef ref) {
     return registry.delete(ref).onSuccess(deleted -> cache.remove(ref));
   }
