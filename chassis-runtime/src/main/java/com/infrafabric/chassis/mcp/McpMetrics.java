@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.mcp;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -38,7 +39,10 @@ final class McpMetrics {
         Counter.builder("chassis.mcp.sessions.refused")
             .description("initialize refused because the agent has its maximum of live sessions")
             .register(meters);
-    meters.gauge("chassis.mcp.streams.open", openStreams, s -> s.get().doubleValue());
+    Gauge.builder("chassis.mcp.streams.open", openStreams)
+        .description("Open MCP notification streams on this node")
+        .strongReference(true)
+        .register(meters);
   }
 
   /**
