@@ -53,6 +53,9 @@ public final class ChassisServiceRig implements AutoCloseable {
   public final ChassisService service;
   public final HttpTestClient http;
 
+  private final ChassisSettings settings;
+  private final Optional<BudgetPort> budget;
+
   /**
    * Starts the service.
    *
@@ -81,7 +84,8 @@ public final class ChassisServiceRig implements AutoCloseable {
     this.redis =
         RedisStore.create(
             vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);
-    ChassisSettings settings = settings(directory, governor, config);
+    this.settings = settings(directory, governor, config);
+    this.budget = budget;
     this.service =
         Await.result(ChassisService.start(vertx, redis, settings, budget, meters, clock));
     this.http = new HttpTestClient(service.port());
@@ -141,6 +145,21 @@ public final class ChassisServiceRig implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Another chassis node on the same Redis, settings and token keys, as a load balancer's second
+   * backend; the caller stops it.
+   */
+  public ChassisService anotherNode() {
+    return Await.result(
+        ChassisService.start(
+            vertx,
+            redis,
+            settings,
+            budget,
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+            Clock.systemUTC()));
   }
 
   public String publisher() {
