@@ -17,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -73,6 +74,11 @@ final class McpEndpoint {
       throw ApiException.of(
           ErrorCode.PAYLOAD_TOO_LARGE,
           "The MCP message exceeds the limit of " + maxBodyBytes + " bytes.");
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw ApiException.of(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE, "An MCP message is sent as application/json.");
     }
     McpSessions.Owner owner = owner(ctx);
     Object parsed;

@@ -124,6 +124,18 @@ class AccessMatrixTest {
             global,
             operators,
             () -> call("POST", "/v1/credentials/reseal", null))
+        .row("POST /mcp", own, Access.tenant("agent"), () -> McpCalls.initialize(rig.http))
+        .row(
+            "GET /mcp",
+            own,
+            Access.tenant("agent"),
+            () -> McpCalls.inSession(rig.http, "GET", rig.service.port()))
+        .row(
+            "DELETE /mcp",
+            own,
+            Access.tenant("agent"),
+            () -> McpCalls.inSession(rig.http, "DELETE", rig.service.port()))
+        .anonymous("GET /.well-known/oauth-protected-resource/mcp")
         .tests();
   }
 
@@ -241,7 +253,7 @@ class AccessMatrixTest {
     assertThat(rig.service.routes())
         .filteredOn(RouteDescriptor::anonymous)
         .extracting(RouteDescriptor::path)
-        .containsExactly("/health/live");
+        .containsExactly("/health/live", "/.well-known/oauth-protected-resource/mcp");
     assertThat(rig.http.get("/health/live", null).statusCode()).isEqualTo(200);
   }
 
