@@ -28,6 +28,6 @@ class DemoCommandTest {
     String summary = printed.toString(StandardCharsets.UTF_8);
     assertThat(summary).contains("== InfraFabric end-to-end demo ==").doesNotContain("FAIL ");
     assertThat(status).as(summary).isZero();
-    assertThat(summary).contains("All invariants hold.");
+    assertThat(summary).contains("All invariants hold.").contains("an MCP client listed");
   }
 }
