@@ -129,6 +129,17 @@ class McpClientTest {
   }
 
   @Test
+  void restInvocationsAreCheckedAgainstTheSameSchemaBeforeAnythingRuns() {
+    HttpResponse<String> refused =
+        rig.invoke(rig.agent("acme", "echo"), "echo", "1.0.0", new JsonObject().put("text", 3));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonObject body = new JsonObject(refused.body());
+    assertThat(body.getString("outcome")).isEqualTo("INVALID_INPUT");
+    assertThat(body.getString("message")).contains("/text");
+    assertThat(body.getJsonObject("report").getLong("cpu_time_us")).isZero();
+  }
+
+  @Test
   void aTrapIsAToolErrorWithItsOutcome() {
     try (McpSyncClient client = McpClients.connect(rig.service.port(), rig.agent("acme", "trap"))) {
       client.initialize();
