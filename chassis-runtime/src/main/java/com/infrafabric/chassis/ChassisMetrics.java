@@ -17,6 +17,9 @@ final class ChassisMetrics {
 
   private final MeterRegistry meters;
 
+  /** A WebAssembly page. */
+  private static final long PAGE_BYTES = 65_536;
+
   ChassisMetrics(MeterRegistry meters, Invoker invoker, CompiledModules compiled) {
     this.meters = meters;
     Gauge.builder("chassis.admission.admitted", invoker, Invoker::admitted)
@@ -38,30 +41,36 @@ final class ChassisMetrics {
     String name = tool.toString();
     String outcome = result.outcome().name();
     Counter.builder("chassis.invocations")
+        .description("Invocations by tool and outcome")
         .tag("tool", name)
         .tag("outcome", outcome)
         .register(meters)
         .increment();
     ExecutionReport report = result.report();
     Timer.builder("chassis.invocation.duration")
+        .description("Wall time of an invocation, admission to answer")
         .tag("tool", name)
         .tag("outcome", outcome)
-        .publishPercentileHistogram()
         .register(meters)
         .record(report.duration());
     if (result.outcome() == Outcome.REJECTED_OVERLOAD) {
-      Counter.builder("chassis.admission.rejected").register(meters).increment();
+      Counter.builder("chassis.admission.rejected")
+          .description("Invocations refused for lack of guest threads or memory (429)")
+          .register(meters)
+          .increment();
       return;
     }
     Timer.builder("chassis.invocation.cpu")
+        .description("CPU time of the guest thread")
         .tag("tool", name)
-        .publishPercentileHistogram()
         .register(meters)
         .record(report.cpuTime());
-    DistributionSummary.builder("chassis.invocation.memory.pages")
+    DistributionSummary.builder("chassis.invocation.memory.peak")
+        .description("Peak guest linear memory of an invocation")
+        .baseUnit("bytes")
         .tag("tool", name)
         .register(meters)
-        .record(report.peakMemoryPages());
+        .record((double) report.peakMemoryPages() * PAGE_BYTES);
   }
 
   /** One attempt to use something not granted: an import at registration, or a destination. */

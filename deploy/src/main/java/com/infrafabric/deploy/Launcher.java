@@ -92,10 +92,24 @@ public final class Launcher {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       err.println("infrafabric: interrupted");
-      return 130;
-    } catch (IllegalArgumentException | IllegalStateException e) {
+      return exitCodeFor(e);
+    } catch (RuntimeException e) {
       err.println("infrafabric: " + e.getMessage());
-      return 2;
+      return exitCodeFor(e);
     }
+  }
+
+  /**
+   * The exit status of a command that failed: 130 when interrupted (as a shell reports SIGINT), 2
+   * when the configuration or the environment refused the launch (a bad key, a port in use, an
+   * unreachable Redis; the message says which), 1 for anything else.
+   */
+  static int exitCodeFor(Throwable failure) {
+    if (failure instanceof InterruptedException) {
+      return 130;
+    }
+    return failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
+        ? 2
+        : 1;
   }
 }

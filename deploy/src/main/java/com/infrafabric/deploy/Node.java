@@ -4,30 +4,34 @@ import com.infrafabric.chassis.service.ChassisService;
 import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import java.net.BindException;
 import java.time.Clock;
 
 /**
  * One running InfraFabric process: the governor and the chassis on one Vert.x instance and one
  * Redis client. Each service has its own meter registry, so each {@code /metrics} describes that
- * service; the Redis client's meters are the governor's.
+ * service; the Redis client's meters and the process's garbage collection are the governor's.
  */
 final class Node {
 
   private final RedisChoice redis;
   private final Vertx vertx;
   private final RedisStore store;
+  private final AutoCloseable garbageCollection;
   private GovernorService governor;
   private ChassisService chassis;
 
-  private Node(RedisChoice redis, Vertx vertx, RedisStore store) {
+  private Node(RedisChoice redis, Vertx vertx, RedisStore store, AutoCloseable garbageCollection) {
     this.redis = redis;
     this.vertx = vertx;
     this.store = store;
+    this.garbageCollection = garbageCollection;
   }
 
   /**
@@ -43,18 +47,19 @@ final class Node {
       BudgetWiring budget,
       Clock clock) {
     Vertx vertx = Vertx.vertx();
-    PrometheusMeterRegistry governorMeters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry governorMeters = ServiceMeters.create();
     RedisStore store =
         RedisStore.create(
             vertx,
             RedisSettings.of(redis.endpoint()).withCommandTimeout(governor.redisCommandTimeout()),
             governorMeters);
-    Node node = new Node(redis, vertx, store);
+    Node node = new Node(redis, vertx, store, ServiceMeters.bindGarbageCollection(governorMeters));
     try {
       node.governor = GovernorService.start(vertx, store, governor, governorMeters, clock).await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       node.stop();
-      throw new IllegalStateException("the governor did not start: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the governor did not start: " + reason(e, "http", governor.platform().http()), e);
     }
     try {
       node.chassis =
@@ -63,14 +68,34 @@ final class Node {
                   store,
                   chassis,
                   budget.connect(vertx, node.governor),
-                  new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                  ServiceMeters.create(),
                   clock)
               .await();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
       node.stop();
-      throw new IllegalStateException("the chassis did not start: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "the chassis did not start: " + reason(e, "chassis.http", chassis.platform().http()), e);
     }
     return node;
+  }
+
+  /**
+   * One line on why a service did not start. {@code await} rethrows the start's failure as it is,
+   * checked exceptions included: a port in use arrives as a {@link BindException} that names no
+   * address, so the line names the address and the keys that set it.
+   */
+  private static String reason(Exception failure, String prefix, HttpSettings http) {
+    if (failure instanceof BindException) {
+      return http.host()
+          + ":"
+          + http.port()
+          + " is already in use; choose another "
+          + prefix
+          + ".port (or "
+          + prefix
+          + ".host)";
+    }
+    return String.valueOf(failure.getMessage());
   }
 
   GovernorService governor() {
@@ -95,5 +120,10 @@ final class Node {
     store.close();
     vertx.close().await();
     redis.close();
+    try {
+      garbageCollection.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop the garbage-collection meters", e);
+    }
   }
 }

@@ -10,6 +10,10 @@ import java.util.Optional;
  * The Redis a launch uses: the one {@code REDIS_URL} (or {@code redis.url}) names, or else a
  * private {@code redis-server} this process starts on a free loopback port with the append-only
  * file on, a random password and data under {@code <data>/redis}, and stops on close.
+ *
+ * <p>A production node sets {@code redis.embedded=false} (the systemd unit does): an operator who
+ * meant an external Redis and mistyped or lost its URL then gets a refusal at start, not a node
+ * that quietly keeps budgets in a private server no other node sees.
  */
 final class RedisChoice implements AutoCloseable {
 
@@ -21,14 +25,24 @@ final class RedisChoice implements AutoCloseable {
     this.managed = managed;
   }
 
+  /**
+   * @throws IllegalArgumentException if no Redis is named and an embedded one is not allowed
+   */
   static RedisChoice choose(
-      Map<String, String> env, Optional<RedisEndpoint> configured, Path dataDirectory) {
+      Map<String, String> env,
+      Optional<RedisEndpoint> configured,
+      boolean embeddedAllowed,
+      Path dataDirectory) {
     String url = env.get("REDIS_URL");
     if (url != null && !url.isBlank()) {
       return new RedisChoice(RedisEndpoint.parse(url), null);
     }
     if (configured.isPresent()) {
       return new RedisChoice(configured.get(), null);
+    }
+    if (!embeddedAllowed) {
+      throw new IllegalArgumentException(
+          "redis.embedded is false but neither REDIS_URL nor redis.url names the Redis to use");
     }
     ManagedRedisServer server =
         ManagedRedisServer.builder(dataDirectory.resolve("redis")).build().start();

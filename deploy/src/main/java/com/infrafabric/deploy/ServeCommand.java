@@ -78,12 +78,14 @@ final class ServeCommand {
     }
     GovernorSettings governor = GovernorSettings.from(config);
     ChassisSettings chassis = ChassisSettings.from(config);
+    boolean embeddedRedis = config.bool("redis.embedded", true);
     config.rejectUnknownKeys();
     requireDistinctPorts(governor.platform().http(), chassis.platform().http());
     BudgetWiring budget = keys == null ? withoutBudget(chassis) : localBudget(keys, governor);
 
     RedisChoice redis =
-        RedisChoice.choose(env, governor.platform().redis(), options.dataDirectory());
+        RedisChoice.choose(
+            env, governor.platform().redis(), embeddedRedis, options.dataDirectory());
     LOG.info("using {}", redis.describe());
     Node node = Node.start(redis, governor, chassis, budget, clock);
     try {

@@ -13,12 +13,11 @@ import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -68,12 +67,7 @@ final class GovernorUnderLoad implements AutoCloseable {
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks));
     this.service =
-        GovernorService.start(
-                redis.vertx,
-                redis.store,
-                settings,
-                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                clock)
+        GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
             .await();
   }
 

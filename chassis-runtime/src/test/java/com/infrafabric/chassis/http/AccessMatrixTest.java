@@ -81,7 +81,6 @@ class AccessMatrixTest {
             AccessMatrixTest::token,
             () -> StoreDigest.of(rig.redis),
             "acme/team")
-        .row("GET /health/ready", global, Access.authenticated(), get("/health/ready"))
         .row("GET /metrics", global, operators, get("/metrics"))
         .row("GET /v1/openapi.json", global, Access.authenticated(), get("/v1/openapi.json"))
         .row("POST /v1/tools", global, Access.platform("publisher"), AccessMatrixTest::newTool)
@@ -241,7 +240,7 @@ class AccessMatrixTest {
   }
 
   @Test
-  void theOpenApiDocumentListsExactlyTheServedRoutesAndOnlyLivenessIsAnonymous() {
+  void theOpenApiDocumentListsExactlyTheServedRoutesAndOnlyTheProbesAreAnonymous() {
     JsonObject document = json(rig.http.get("/v1/openapi.json", rig.agent("acme")));
     assertThat(document.getString("openapi")).isEqualTo("3.1.0");
     assertThat(OpenApiOperations.documented(document))
@@ -253,8 +252,10 @@ class AccessMatrixTest {
     assertThat(rig.service.routes())
         .filteredOn(RouteDescriptor::anonymous)
         .extracting(RouteDescriptor::path)
-        .containsExactly("/health/live", "/.well-known/oauth-protected-resource/mcp");
+        .containsExactly(
+            "/health/live", "/health/ready", "/.well-known/oauth-protected-resource/mcp");
     assertThat(rig.http.get("/health/live", null).statusCode()).isEqualTo(200);
+    assertThat(rig.http.get("/health/ready", null).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -6,13 +6,13 @@ import com.infrafabric.chassis.service.ChassisService;
 import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.TestTokens;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -80,7 +80,7 @@ public final class ChassisServiceRig implements AutoCloseable {
     this.tokens = TestTokens.create(directory, clock);
     TestTokens governor = TestTokens.create(directory(directory.resolve("governor")), clock);
     this.grants = new TestGrants(governor, clock);
-    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.meters = ServiceMeters.create();
     this.redis =
         RedisStore.create(
             vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);

@@ -3,6 +3,7 @@ package com.infrafabric.governor.events;
 import com.infrafabric.governor.budget.TenantCursor;
 import com.infrafabric.platform.redis.RedisCommandException;
 import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -258,11 +259,7 @@ public final class WebhookDispatcher {
     }
     return Future.all(posts)
         .map(all -> posts.stream().allMatch(Future::result))
-        .onSuccess(
-            ok ->
-                meters
-                    .counter("governor.webhook.deliveries", "outcome", ok ? "delivered" : "failed")
-                    .increment());
+        .onSuccess(ok -> delivery(ok ? "delivered" : "failed"));
   }
 
   private Future<Boolean> post(URI url, String eventId, String signature, String payload) {
@@ -295,6 +292,15 @@ public final class WebhookDispatcher {
   }
 
   /** Moves the events this node claimed to the tenant's dead-letter stream. */
+  private void delivery(String outcome) {
+    Counter.builder("governor.webhook.deliveries")
+        .description(
+            "Webhook deliveries of budget events by outcome (delivered, failed, dead_lettered)")
+        .tag("outcome", outcome)
+        .register(meters)
+        .increment();
+  }
+
   private Future<Void> deadLetter(String tenant, EventStream stream, List<TenantEvent> claimed) {
     Future<Void> done = Future.succeededFuture();
     for (TenantEvent event : claimed) {
@@ -304,7 +310,7 @@ public final class WebhookDispatcher {
   }
 
   private Future<Void> deadLetter(String tenant, EventStream stream, TenantEvent event) {
-    meters.counter("governor.webhook.deliveries", "outcome", "dead_lettered").increment();
+    delivery("dead_lettered");
     LOG.warn(
         "webhook event {} of tenant {} dead-lettered after {} attempts",
         event.deliveryId(),

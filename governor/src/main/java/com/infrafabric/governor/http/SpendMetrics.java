@@ -23,7 +23,7 @@ final class SpendMetrics {
         outcome instanceof ReserveOutcome.Reserved reserved
             ? (reserved.replayed() ? "replayed" : "reserved")
             : "denied";
-    meters.counter("governor.reservations", "outcome", result).increment();
+    count("governor.reservations", "Reservations by outcome (reserved, replayed, denied)", result);
   }
 
   void committed(CommitResult result) {
@@ -31,19 +31,28 @@ final class SpendMetrics {
         result.replayed()
             ? "replayed"
             : result.late() ? "late" : result.overage() ? "overage" : "ok";
-    meters.counter("governor.commits", "outcome", outcome).increment();
+    count("governor.commits", "Commits by outcome (ok, overage, late, replayed)", outcome);
     if (!result.replayed()) {
       spent(result.scope().tenant(), result.actualMicros());
     }
   }
 
   void charged(ChargeResult result) {
-    meters
-        .counter("governor.charges", "outcome", result.replayed() ? "replayed" : "ok")
-        .increment();
+    count(
+        "governor.charges",
+        "Direct charges by outcome (ok, replayed)",
+        result.replayed() ? "replayed" : "ok");
     if (!result.replayed()) {
       spent(result.scope().tenant(), result.amountMicros());
     }
+  }
+
+  private void count(String name, String description, String outcome) {
+    Counter.builder(name)
+        .description(description)
+        .tag("outcome", outcome)
+        .register(meters)
+        .increment();
   }
 
   private void spent(String tenant, long micros) {

@@ -92,7 +92,6 @@ class AccessMatrixTest {
     String t = "/v1/tenants/" + tenant;
     String agents = "/v1/agents/" + tenant;
     return new AccessMatrix(rig.service.routes(), ROLES, AccessMatrixTest::token, state(), project)
-        .row("GET /health/ready", global, Access.authenticated(), get("/health/ready"))
         .row("GET /metrics", global, Access.platform("admin", "auditor"), get("/metrics"))
         .row("GET /v1/openapi.json", global, Access.authenticated(), get("/v1/openapi.json"))
         .row("GET /v1/pricing", global, Access.authenticated(), get("/v1/pricing"))

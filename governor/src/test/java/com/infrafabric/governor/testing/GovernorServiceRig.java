@@ -9,6 +9,7 @@ import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.redis.RedisEndpoint;
@@ -18,7 +19,6 @@ import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.TestTokens;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -60,7 +60,7 @@ public final class GovernorServiceRig implements AutoCloseable {
     this.vertx = Vertx.vertx();
     this.clock = MutableClock.at("2026-11-23T10:00:00Z");
     this.tokens = TestTokens.create(directory, clock);
-    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.meters = ServiceMeters.create();
     this.redis =
         RedisStore.create(
             vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);

@@ -60,12 +60,23 @@ public final class SigningKey {
     return new SigningKey(key, algorithmFor(key));
   }
 
-  /** The key in the private JWK set file {@code file}. */
+  /**
+   * The key in the private JWK set file {@code file}.
+   *
+   * @throws IllegalArgumentException naming {@code file}, if it holds no usable key: an operator
+   *     with several key files must learn which one is wrong
+   */
   public static SigningKey load(Path file) {
+    String jwks;
     try {
-      return fromPrivateJwks(Files.readString(file));
+      jwks = Files.readString(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the private key file " + file, e);
+    }
+    try {
+      return fromPrivateJwks(jwks);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
   }
 

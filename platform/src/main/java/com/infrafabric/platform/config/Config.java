@@ -110,6 +110,24 @@ public final class Config {
     return value;
   }
 
+  /**
+   * {@code true} or {@code false}, nothing else: a typo such as {@code flase} must not silently
+   * turn a safety switch into its default.
+   */
+  public boolean bool(String key, boolean defaultValue) {
+    return optional(key)
+        .map(
+            text ->
+                switch (text) {
+                  case "true" -> true;
+                  case "false" -> false;
+                  default ->
+                      throw new IllegalArgumentException(
+                          key + " must be true or false, not '" + text + "'");
+                })
+        .orElse(defaultValue);
+  }
+
   public Duration duration(String key, Duration defaultValue) {
     return optional(key).map(text -> Durations.parse(key, text)).orElse(defaultValue);
   }

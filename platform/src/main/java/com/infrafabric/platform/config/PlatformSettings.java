@@ -6,6 +6,7 @@ import com.infrafabric.platform.http.ConnectionLimits;
 import com.infrafabric.platform.http.CorsSettings;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.http.ScrapeToken;
 import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.ratelimit.RateLimiter;
@@ -46,6 +47,7 @@ import java.util.Optional;
  * ratelimit.roles           IF_RATELIMIT_ROLES            roles with their own limit, e.g. admin,agent
  * ratelimit.role.R.capacity / .refillTokens / .refillPeriod   IF_RATELIMIT_ROLE_R_CAPACITY ...
  * redis.url                 IF_REDIS_URL                  optional, secret (redis://:password@host:port)
+ * metrics.scrapeToken       IF_METRICS_SCRAPE_TOKEN       optional, secret, 32+ characters
  * </pre>
  *
  * <p>A second service in the same process reads its own {@code http.*} and {@code ratelimit.*} keys
@@ -55,12 +57,23 @@ import java.util.Optional;
  * @param auth token verification
  * @param rateLimits per-principal limits, keyed under the service name
  * @param redis the Redis server, if one is configured rather than embedded
+ * @param scrapeToken a static token a Prometheus scraper may present for {@code /metrics}
  */
 public record PlatformSettings(
     HttpSettings http,
     JwtSettings auth,
     RateLimitPolicy rateLimits,
-    Optional<RedisEndpoint> redis) {
+    Optional<RedisEndpoint> redis,
+    Optional<ScrapeToken> scrapeToken) {
+
+  /** Settings without a scrape token: {@code /metrics} takes a JWT only. */
+  public PlatformSettings(
+      HttpSettings http,
+      JwtSettings auth,
+      RateLimitPolicy rateLimits,
+      Optional<RedisEndpoint> redis) {
+    this(http, auth, rateLimits, redis, Optional.empty());
+  }
 
   /**
    * Reads and validates every platform key.
@@ -86,7 +99,10 @@ public record PlatformSettings(
         http(config, keyPrefix + "http.", httpDefaults),
         auth(config),
         rateLimits(config, keyPrefix + "ratelimit", service),
-        redis(config));
+        redis(config),
+        config
+            .secret(keyPrefix + "metrics.scrapeToken")
+            .map(token -> ScrapeToken.of(keyPrefix + "metrics.scrapeToken", token)));
   }
 
   /**
@@ -100,7 +116,8 @@ public record PlatformSettings(
         .settings(http)
         .authenticator(JwtAuthenticator.create(vertx, auth, clock))
         .rateLimiter(RateLimiter.create(redis, rateLimits, clock, meters))
-        .meters(meters);
+        .meters(meters)
+        .scrapeToken(scrapeToken);
   }
 
   private static HttpSettings http(Config config, String prefix, HttpSettings defaults) {

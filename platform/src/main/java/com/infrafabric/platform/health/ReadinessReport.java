@@ -20,16 +20,21 @@ public record ReadinessReport(Map<String, CheckResult> checks) {
     return checks.values().stream().allMatch(CheckResult::up);
   }
 
-  /** {@code {"status":"UP","checks":{"redis":{"status":"UP","detail":"..."}}}}. */
-  public JsonObject toJson() {
+  /**
+   * {@code {"status":"UP","checks":{"redis":{"status":"UP","detail":"..."}}}}; without {@code
+   * detail} for anonymous callers, to whom a failing check's words (addresses, causes) are none of
+   * their business.
+   */
+  public JsonObject toJson(boolean withDetail) {
     JsonObject byName = new JsonObject();
     checks.forEach(
-        (name, result) ->
-            byName.put(
-                name,
-                new JsonObject()
-                    .put("status", status(result.up()))
-                    .put("detail", result.detail())));
+        (name, result) -> {
+          JsonObject check = new JsonObject().put("status", status(result.up()));
+          if (withDetail) {
+            check.put("detail", result.detail());
+          }
+          byName.put(name, check);
+        });
     return new JsonObject().put("status", status(up())).put("checks", byName);
   }
 

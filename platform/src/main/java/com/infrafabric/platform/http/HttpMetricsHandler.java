@@ -35,7 +35,6 @@ final class HttpMetricsHandler implements Handler<RoutingContext> {
                   .tag("method", method(ctx))
                   .tag("status", Integer.toString(status))
                   .tag("outcome", outcome(status))
-                  .publishPercentileHistogram()
                   .register(meters));
         });
     ctx.next();

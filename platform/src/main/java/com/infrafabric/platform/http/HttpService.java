@@ -71,7 +71,12 @@ public final class HttpService {
             new Readiness(builder.checks, settings.readinessDeadline()), builder.meters);
     this.router =
         assembly.assemble(
-            vertx, platform, builder.metricsAccess, serviceRoutes.registered(), builder.resource);
+            vertx,
+            platform,
+            builder.metricsAccess,
+            builder.scrapeToken,
+            serviceRoutes.registered(),
+            builder.resource);
     this.routes = assembly.descriptors();
   }
 
@@ -137,6 +142,7 @@ public final class HttpService {
     private RateLimiter rateLimiter;
     private PrometheusMeterRegistry meters;
     private Access metricsAccess = Access.authenticated();
+    private Optional<ScrapeToken> scrapeToken = Optional.empty();
     private ErrorTranslator errors = ErrorTranslator.none();
     private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
     private Consumer<Routes> routes = r -> {};
@@ -171,6 +177,12 @@ public final class HttpService {
     /** Who may scrape {@code /metrics}; any authenticated principal by default. */
     public Builder metricsAccess(Access metricsAccess) {
       this.metricsAccess = Objects.requireNonNull(metricsAccess, "metricsAccess");
+      return this;
+    }
+
+    /** A static token a scraper may present for {@code /metrics} besides {@link #metricsAccess}. */
+    public Builder scrapeToken(Optional<ScrapeToken> scrapeToken) {
+      this.scrapeToken = Objects.requireNonNull(scrapeToken, "scrapeToken");
       return this;
     }
 

@@ -29,11 +29,16 @@ final class PlatformRoutes {
     json(ctx, 200, LIVE_BODY);
   }
 
-  /** 200 when every readiness check is up, 503 otherwise, always with every check's result. */
+  /**
+   * 200 when every readiness check is up, 503 otherwise, with each check's status; an authenticated
+   * caller also gets each check's detail.
+   */
   void ready(RoutingContext ctx) {
+    boolean authenticated = ctx.get(Requests.PRINCIPAL) != null;
     readiness
-        .evaluate()
-        .onSuccess(report -> json(ctx, report.up() ? 200 : 503, report.toJson().encode()))
+        .evaluate(!authenticated)
+        .onSuccess(
+            report -> json(ctx, report.up() ? 200 : 503, report.toJson(authenticated).encode()))
         .onFailure(ctx::fail);
   }
 

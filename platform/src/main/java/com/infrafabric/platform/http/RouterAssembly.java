@@ -57,6 +57,7 @@ final class RouterAssembly {
       Vertx vertx,
       PlatformRoutes platform,
       Access metricsAccess,
+      Optional<ScrapeToken> scrapeToken,
       List<Routes.Registered> routes,
       Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
@@ -68,16 +69,9 @@ final class RouterAssembly {
       router.route().handler(cors(settings.cors()));
     }
     anonymous(router, PlatformRoutes.LIVE, platform::live);
+    anonymousUnlessBearer(router, PlatformRoutes.READY, platform::ready);
     resource.ifPresent(r -> anonymous(router, r.path(), r.document()));
-    authenticated(
-        router,
-        HttpMethod.GET,
-        PlatformRoutes.READY,
-        Access.authenticated(),
-        false,
-        platform::ready);
-    authenticated(
-        router, HttpMethod.GET, PlatformRoutes.METRICS, metricsAccess, false, platform::metrics);
+    metrics(router, metricsAccess, scrapeToken, platform::metrics);
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
       authenticated(router, d.method(), d.path(), d.access(), rateLimiter != null, route.handler());
@@ -99,6 +93,56 @@ final class RouterAssembly {
     router.route(HttpMethod.GET, path).handler(tag(path)).handler(handler);
   }
 
+  /**
+   * Anonymous, as probes send no token; a request that does carry one goes through the whole
+   * authentication chain (a bad token is still 401) and the handler sees its principal.
+   */
+  private void anonymousUnlessBearer(Router router, String path, Handler<RoutingContext> handler) {
+    descriptors.add(new RouteDescriptor(HttpMethod.GET, path, null));
+    Route route =
+        router
+            .route(HttpMethod.GET, path)
+            .handler(tag(path))
+            .handler(
+                ctx -> {
+                  if (ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
+                    handler.handle(ctx);
+                  } else {
+                    ctx.next();
+                  }
+                });
+    authenticate(route, Access.authenticated(), false, handler);
+  }
+
+  /**
+   * {@code /metrics} for a token holder with {@code access}, or for a scraper presenting the
+   * configured scrape token, which skips only the JWT: nothing else is served for it.
+   */
+  private void metrics(
+      Router router,
+      Access access,
+      Optional<ScrapeToken> scrapeToken,
+      Handler<RoutingContext> handler) {
+    String path = PlatformRoutes.METRICS;
+    descriptors.add(new RouteDescriptor(HttpMethod.GET, path, access));
+    Route route = router.route(HttpMethod.GET, path).handler(tag(path));
+    scrapeToken.ifPresent(
+        token ->
+            route.handler(
+                ctx -> {
+                  String bearer =
+                      AuthenticationHandler.bearerToken(
+                          ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+                  if (token.matches(bearer)) {
+                    connections.authenticated(ctx.request().connection());
+                    handler.handle(ctx);
+                  } else {
+                    ctx.next();
+                  }
+                }));
+    authenticate(route, access, false, handler);
+  }
+
   private void authenticated(
       Router router,
       HttpMethod method,
@@ -107,12 +151,12 @@ final class RouterAssembly {
       boolean rateLimited,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
-    Route route =
-        router
-            .route(method, path)
-            .handler(tag(path))
-            .handler(new AuthenticationHandler(authenticator, connections))
-            .handler(inFlight);
+    authenticate(router.route(method, path).handler(tag(path)), access, rateLimited, handler);
+  }
+
+  private void authenticate(
+      Route route, Access access, boolean rateLimited, Handler<RoutingContext> handler) {
+    route.handler(new AuthenticationHandler(authenticator, connections)).handler(inFlight);
     if (rateLimited) {
       route.handler(new RateLimitHandler(rateLimiter));
     }

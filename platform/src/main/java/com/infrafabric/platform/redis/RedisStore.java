@@ -355,7 +355,6 @@ public final class RedisStore implements AutoCloseable {
                     .description("Redis command and script latency")
                     .tag("command", name)
                     .tag("outcome", outcome)
-                    .publishPercentileHistogram()
                     .register(meters))
         .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
   }

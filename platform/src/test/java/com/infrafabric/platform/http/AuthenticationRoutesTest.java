@@ -48,18 +48,18 @@ class AuthenticationRoutesTest {
   }
 
   @Test
-  void livenessIsTheOnlyAnonymousRoute() {
+  void probesAreTheOnlyAnonymousRoutes() {
     HttpResponse<String> live = fixture.client.get("/health/live", null);
     assertThat(live.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(live.body()).getString("status")).isEqualTo("UP");
 
-    for (String path : List.of("/health/ready", "/metrics", "/v1/whoami")) {
+    for (String path : List.of("/metrics", "/v1/whoami")) {
       assertError(fixture.client.get(path, null), 401, "UNAUTHENTICATED");
     }
     assertThat(fixture.service.routes())
         .filteredOn(RouteDescriptor::anonymous)
         .extracting(RouteDescriptor::path)
-        .containsExactly("/health/live");
+        .containsExactly("/health/live", "/health/ready");
   }
 
   @Test

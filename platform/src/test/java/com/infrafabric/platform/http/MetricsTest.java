@@ -2,10 +2,12 @@ package com.infrafabric.platform.http;
 
 import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.platform.auth.Access;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,5 +52,42 @@ class MetricsTest {
           .doesNotContain("/v1/items/41")
           .doesNotContain("/no/such/path");
     }
+  }
+
+  @Test
+  void aScraperWithTheScrapeTokenReadsMetricsAndNothingElse() {
+    String secret = "scrape-" + "s3cr3t".repeat(6);
+    try (ServiceFixture fixture =
+        ServiceFixture.start(
+            dir,
+            builder ->
+                builder
+                    .metricsAccess(Access.platform("auditor"))
+                    .scrapeToken(Optional.of(ScrapeToken.of("metrics.scrapeToken", secret)))
+                    .routes(
+                        routes ->
+                            routes.get("/v1/items", Access.authenticated(), ctx -> ctx.end())))) {
+      fixture.client.get("/v1/items", fixture.tokens.valid("bob", "agent"));
+      HttpResponse<String> scrape = fixture.client.get("/metrics", secret);
+
+      assertThat(scrape.statusCode()).isEqualTo(200);
+      assertThat(scrape.body()).contains("http_server_requests_seconds").doesNotContain(secret);
+      assertError(fixture.client.get("/metrics", secret + "x"), 401, "UNAUTHENTICATED");
+      assertError(fixture.client.get("/metrics", secret.substring(1)), 401, "UNAUTHENTICATED");
+      assertError(fixture.client.get("/v1/items", secret), 401, "UNAUTHENTICATED");
+      assertThat(
+              fixture.client.get("/metrics", fixture.tokens.valid("eve", "auditor")).statusCode())
+          .as("a JWT with the metrics role still works")
+          .isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aShortScrapeTokenIsRefusedWithoutRepeatingIt() {
+    assertThatThrownBy(() -> ScrapeToken.of("metrics.scrapeToken", "short-secret"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("metrics.scrapeToken")
+        .hasMessageNotContaining("short-secret");
+    assertThat(ScrapeToken.of("k", "x".repeat(32)).toString()).doesNotContain("x");
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.health.Readiness;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.RateLimitPolicy;
@@ -94,6 +95,51 @@ class RedisBackedServiceTest {
     assertThat(fixture.client.get("/health/ready", alice).statusCode())
         .as("platform routes are not rate limited")
         .isEqualTo(200);
+  }
+
+  @Test
+  void readinessAnswersAProbeWithoutATokenAndShowsDetailOnlyToATokenHolder() {
+    JsonObject probe = new JsonObject(fixture.client.get("/health/ready", null).body());
+    JsonObject holder =
+        new JsonObject(fixture.client.get("/health/ready", fixture.tokens.valid("alice")).body());
+
+    assertThat(probe.getString("status")).isEqualTo("UP");
+    assertThat(probe.getJsonObject("checks").getJsonObject("redis").fieldNames())
+        .containsExactly("status");
+    assertThat(holder.getJsonObject("checks").getJsonObject("redis").getString("detail"))
+        .startsWith("PING answered");
+    assertError(
+        fixture.client.get("/health/ready", fixture.tokens.forged("alice")),
+        401,
+        "UNAUTHENTICATED");
+  }
+
+  @Test
+  void aFloodOfProbesSharesItsRedisRoundTrips() {
+    long before = pings();
+    long start = System.nanoTime();
+    for (int i = 0; i < 200; i++) {
+      assertThat(fixture.client.get("/health/ready", null).statusCode()).isEqualTo(200);
+    }
+    long elapsedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+
+    long evaluations = elapsedMillis / Readiness.FRESH_FOR.toMillis() + 2;
+    long after = pings();
+    assertThat(after - before)
+        .as("200 probes in %d ms", elapsedMillis)
+        .isPositive()
+        .isLessThanOrEqualTo(evaluations);
+  }
+
+  private long pings() {
+    String stats =
+        Await.result(store.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+    return stats
+        .lines()
+        .filter(line -> line.startsWith("cmdstat_ping:"))
+        .map(line -> Long.parseLong(line.replaceAll("^cmdstat_ping:calls=(\\d+),.*", "$1")))
+        .findFirst()
+        .orElse(0L);
   }
 
   @Test

@@ -3,15 +3,16 @@ package com.infrafabric.platform.http;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.health.ReadinessCheck;
+import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.TestTokens;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +23,7 @@ final class ServiceFixture implements AutoCloseable {
 
   final MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
   final Vertx vertx = Vertx.vertx();
-  final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final PrometheusMeterRegistry meters = ServiceMeters.create();
   final TestTokens tokens;
   final HttpService service;
   final HttpTestClient client;
@@ -81,6 +82,11 @@ final class ServiceFixture implements AutoCloseable {
 
     Customizer readinessCheck(String name, ReadinessCheck check) {
       builder.readinessCheck(name, check);
+      return this;
+    }
+
+    Customizer scrapeToken(Optional<ScrapeToken> token) {
+      builder.scrapeToken(token);
       return this;
     }
 

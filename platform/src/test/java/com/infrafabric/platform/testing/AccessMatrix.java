@@ -124,7 +124,8 @@ public final class AccessMatrix {
   private final Supplier<String> state;
   private final String home;
   private final Map<String, Row> rows = new LinkedHashMap<>();
-  private final List<String> anonymousRoutes = new ArrayList<>(List.of("GET /health/live"));
+  private final List<String> anonymousRoutes =
+      new ArrayList<>(List.of("GET /health/live", "GET /health/ready"));
 
   /**
    * @param served the service's route table

@@ -1,0 +1,142 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A launch that cannot work stops at once with one line that says why, and leaves nothing running:
+ * no listener, no embedded redis-server, no thread that keeps the process alive.
+ */
+@Timeout(60)
+class StartupFailureTest {
+
+  @TempDir Path directory;
+
+  @Test
+  void aGovernorPortInUseNamesTheAddressAndTheKey() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Throwable failure = launch(Map.of(), "http.port=" + taken.getLocalPort());
+
+      assertOneLine(failure)
+          .isEqualTo(
+              "the governor did not start: 127.0.0.1:"
+                  + taken.getLocalPort()
+                  + " is already in use; choose another http.port (or http.host)");
+    }
+    assertNoEmbeddedRedisLeft();
+  }
+
+  @Test
+  void aChassisPortInUseStopsTheGovernorThatStarted() throws Exception {
+    int governorPort = freePort();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Throwable failure =
+          launch(
+              Map.of(), "http.port=" + governorPort, "chassis.http.port=" + taken.getLocalPort());
+
+      assertOneLine(failure).contains("the chassis did not start").contains("chassis.http.port");
+    }
+    assertNoEmbeddedRedisLeft();
+    try (ServerSocket again = new ServerSocket(governorPort, 1, InetAddress.getLoopbackAddress())) {
+      assertThat(again.getLocalPort())
+          .as("the governor's port was released")
+          .isEqualTo(governorPort);
+    }
+  }
+
+  @Test
+  void aMalformedRedisUrlIsRefusedWithoutShowingItsPassword() throws Exception {
+    Throwable failure =
+        launch(Map.of("REDIS_URL", "redis://:hunter2-secret@exa mple:notaport/0"), ports());
+
+    assertOneLine(failure).doesNotContain("hunter2-secret");
+    assertThat(failure).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void anUnreachableRedisIsReportedAndNothingStaysUp() throws Exception {
+    int closed = freePort();
+    Throwable failure =
+        launch(
+            Map.of("REDIS_URL", "redis://127.0.0.1:" + closed + "/0"),
+            String.join("\n", ports()),
+            "redis.commandTimeout=1s");
+
+    assertOneLine(failure).startsWith("the governor did not start");
+  }
+
+  @Test
+  void anUnreadableKeyFileNamesTheFile() throws Exception {
+    Path keys = Files.createDirectories(directory.resolve("var/keys"));
+    Path corrupt = Files.writeString(keys.resolve("signing-private.json"), "{not a key");
+
+    Throwable failure = launch(Map.of(), ports());
+
+    assertOneLine(failure).contains(corrupt.toString());
+  }
+
+  private Throwable launch(Map<String, String> env, String... configLines) throws IOException {
+    Path config =
+        Files.writeString(directory.resolve("serve.properties"), String.join("\n", configLines));
+    Path data = directory.resolve("var");
+    Throwable failure =
+        catchThrowable(
+            () ->
+                ServeCommand.fromArgs(
+                        new String[] {"--config", config.toString(), "--data", data.toString()},
+                        env,
+                        Clock.systemUTC())
+                    .start(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .stop());
+    assertThat(failure).as("the launch must fail").isNotNull();
+    assertThat(Launcher.exitCodeFor(failure)).as(String.valueOf(failure)).isEqualTo(2);
+    return failure;
+  }
+
+  private static org.assertj.core.api.AbstractStringAssert<?> assertOneLine(Throwable failure) {
+    assertThat(failure.getMessage()).as(String.valueOf(failure)).doesNotContain("\n");
+    return assertThat(failure.getMessage());
+  }
+
+  private void assertNoEmbeddedRedisLeft() {
+    String conf = directory.resolve("var/redis/redis.conf").toString();
+    assertThat(
+            ProcessHandle.current()
+                .descendants()
+                .filter(ProcessHandle::isAlive)
+                .filter(
+                    p ->
+                        p.info()
+                            .arguments()
+                            .map(args -> Arrays.asList(args).contains(conf))
+                            .orElse(false)))
+        .as("the embedded redis-server this launch started")
+        .isEmpty();
+  }
+
+  private static String[] ports() throws IOException {
+    return new String[] {"http.port=" + freePort(), "chassis.http.port=" + freePort()};
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
