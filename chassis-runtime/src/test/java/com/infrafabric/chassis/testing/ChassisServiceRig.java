@@ -154,12 +154,7 @@ public final class ChassisServiceRig implements AutoCloseable {
   public ChassisService anotherNode() {
     return Await.result(
         ChassisService.start(
-            vertx,
-            redis,
-            settings,
-            budget,
-            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-            Clock.systemUTC()));
+            vertx, redis, settings, budget, ServiceMeters.create(), Clock.systemUTC()));
   }
 
   public String publisher() {
