@@ -128,12 +128,12 @@ class AccessMatrixTest {
             "GET /mcp",
             own,
             Access.tenant("agent"),
-            () -> McpCalls.inSession(rig.http, "GET", rig.service.port()))
+            () -> McpCalls.inSession(rig.http, "GET", AccessMatrixTest::openStreams))
         .row(
             "DELETE /mcp",
             own,
             Access.tenant("agent"),
-            () -> McpCalls.inSession(rig.http, "DELETE", rig.service.port()))
+            () -> McpCalls.inSession(rig.http, "DELETE", AccessMatrixTest::openStreams))
         .anonymous("GET /.well-known/oauth-protected-resource/mcp")
         .tests();
   }
@@ -195,6 +195,10 @@ class AccessMatrixTest {
 
   private static Supplier<Call> get(String path) {
     return () -> call("GET", path, null);
+  }
+
+  private static double openStreams() {
+    return rig.meters.find("chassis.mcp.streams.open").gauge().value();
   }
 
   private static Call call(String method, String path, String body) {

@@ -1,13 +1,16 @@
 package com.infrafabric.chassis.http;
 
+import static org.awaitility.Awaitility.await;
+
 import com.infrafabric.platform.testing.AccessMatrix.Call;
 import com.infrafabric.platform.testing.HttpTestClient;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.DoubleSupplier;
 
 /**
  * The MCP endpoint's routes as access-matrix calls. Each call cleans up after itself (the session
@@ -38,43 +41,42 @@ final class McpCalls {
 
   /**
    * {@code method /mcp} in a session the same token opens first (an id no agent has when it may
-   * not). A stream is answered as soon as its head arrives, then ended with the session.
+   * not). A notification stream does not end by itself: once it is open ({@code openStreams} counts
+   * it), ending the session ends it, and the call answers what the stream's head said.
    */
-  static Call inSession(HttpTestClient http, String method, int port) {
+  static Call inSession(HttpTestClient http, String method, DoubleSupplier openStreams) {
     return token -> {
       HttpResponse<String> opened = http.send("POST", "/mcp", token, Map.of(), INITIALIZE);
       String session = opened.headers().firstValue("Mcp-Session-Id").orElse("no-session");
-      HttpResponse<String> answer =
-          method.equals("GET")
-              ? headOfStream(http, token, session)
-              : http.send(method, "/mcp", token, Map.of("Mcp-Session-Id", session));
-      if (method.equals("GET") && opened.statusCode() == 200) {
-        http.send("DELETE", "/mcp", token, Map.of("Mcp-Session-Id", session));
+      Map<String, String> headers = Map.of("Mcp-Session-Id", session);
+      if (!method.equals("GET")) {
+        return http.send(method, "/mcp", token, headers);
       }
-      return answer;
+      double before = openStreams.getAsDouble();
+      CompletableFuture<HttpResponse<String>> stream =
+          CLIENT.sendAsync(
+              streamRequest(http, token, session), HttpResponse.BodyHandlers.ofString());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> stream.isDone() || openStreams.getAsDouble() > before);
+      if (opened.statusCode() == 200) {
+        http.send("DELETE", "/mcp", token, headers);
+      }
+      return stream.join();
     };
   }
 
-  private static HttpResponse<String> headOfStream(
-      HttpTestClient http, String token, String session) {
+  private static HttpRequest streamRequest(HttpTestClient http, String token, String session) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(http.uri("/mcp"))
+            .timeout(Duration.ofSeconds(30))
             .header("Accept", "text/event-stream")
             .header("Mcp-Session-Id", session)
             .GET();
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
-    try {
-      HttpResponse<String> head =
-          CLIENT.send(request.build(), info -> HttpResponse.BodySubscribers.replacing(""));
-      return head;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
+    return request.build();
   }
 
   private static final HttpClient CLIENT = HttpClient.newHttpClient();
