@@ -123,6 +123,14 @@ public final class Chassis implements AutoCloseable {
     return onCaller(catalog.list());
   }
 
+  /**
+   * Every registered tool version's reference, sorted by name and version: one Redis read, no
+   * contract parsed (what changed, which version is newest).
+   */
+  public Future<List<ToolRef>> refs() {
+    return onCaller(catalog.refs());
+  }
+
   /** One tool version, if registered. Example: {@code chassis.get(ToolRef.parse("echo@1.0.0"))} */
   public Future<Optional<ToolInfo>> get(ToolRef ref) {
     return onCaller(catalog.get(ref));
@@ -197,6 +205,10 @@ public final class Chassis implements AutoCloseable {
 
   private Future<InvocationResult> admit(
       ResolvedTool tool, ToolRef ref, InvocationContext context, byte[] input, Instant start) {
+    Optional<String> invalid = tool.schemas().inputProblem(input);
+    if (invalid.isPresent()) {
+      return notRun(Outcome.INVALID_INPUT, invalid.get(), start, input);
+    }
     Optional<String> token = context.grantToken();
     if (token.isEmpty()) {
       return tool.grants().needGrant()
@@ -232,6 +244,7 @@ public final class Chassis implements AutoCloseable {
     return invoker
         .submit(tool.prepared(), invocation, start)
         .map(invocation.boundary()::redact)
+        .map(result -> checkedOutput(tool, result))
         .compose(
             result ->
                 result.outcome() == Outcome.REJECTED_OVERLOAD && grant.isPresent()
@@ -239,6 +252,24 @@ public final class Chassis implements AutoCloseable {
                         .refund(grant.get())
                         .transform(refunded -> Future.succeededFuture(result))
                     : Future.succeededFuture(result));
+  }
+
+  /** A successful result whose output breaks the contract's output schema is INVALID_OUTPUT. */
+  private static InvocationResult checkedOutput(ResolvedTool tool, InvocationResult result) {
+    if (result.outcome() != Outcome.SUCCESS) {
+      return result;
+    }
+    return tool.schemas()
+        .outputProblem(result.output())
+        .map(
+            problem ->
+                new InvocationResult(
+                    Outcome.INVALID_OUTPUT,
+                    result.output(),
+                    problem,
+                    result.report(),
+                    result.logs()))
+        .orElse(result);
   }
 
   /**

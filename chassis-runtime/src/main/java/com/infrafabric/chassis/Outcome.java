@@ -9,9 +9,15 @@ public enum Outcome {
   SUCCESS,
   /** The tool returned a non-zero status (or WASI exit code); its output explains, if any. */
   TOOL_ERROR,
-  /** The input is not a single valid JSON value, or nests deeper than 128 levels. */
+  /**
+   * The input is not a single valid JSON value, nests deeper than 128 levels, or does not match the
+   * contract's input schema; nothing ran.
+   */
   INVALID_INPUT,
-  /** The tool succeeded but its output is not a single valid JSON value, or nests too deep. */
+  /**
+   * The tool succeeded but its output is not a single valid JSON value, nests too deep, or does not
+   * match the contract's output schema.
+   */
   INVALID_OUTPUT,
   /** No tool is registered under the reference. */
   TOOL_NOT_FOUND,

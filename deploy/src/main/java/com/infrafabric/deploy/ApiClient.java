@@ -34,6 +34,11 @@ final class ApiClient {
     }
   }
 
+  /** The absolute URL of {@code path} on this service. */
+  URI uri(String path) {
+    return URI.create(base + path);
+  }
+
   Answer get(String path, String token) {
     return send(request(path, token).GET().build());
   }

@@ -170,12 +170,36 @@ final class DemoReport {
     invariants.put(
         "no reservation was left behind",
         capped.stream().allMatch(l -> l.getLong("reserved_micros") == 0));
+    JsonObject echoed = mcpAnswer(run, 3).getJsonObject("result", new JsonObject());
+    invariants.put(
+        "an MCP client listed the tools its token grants and called echo in the sandbox; research"
+            + " without a grant was refused, nothing ran",
+        mcpAnswer(run, 2)
+                .getJsonObject("result", new JsonObject())
+                .encode()
+                .contains("\"name\":\"echo\"")
+            && new JsonObject()
+                .put("text", "hello over MCP")
+                .equals(echoed.getJsonObject("structuredContent"))
+            && run.denials.stream()
+                .anyMatch(
+                    d ->
+                        d.attempt().startsWith("MCP tools/call research")
+                            && d.reason().equals("GRANT_REQUIRED")));
     invariants.put(
         "counters equal the ledger (reconciliation)",
         governor
             .get("/v1/ledger/demo/reconciliation", auditor)
             .body()
             .getBoolean("consistent", false));
+  }
+
+  /** The MCP answer to the request {@code id} the demo's MCP client sent, or an empty object. */
+  static JsonObject mcpAnswer(DemoRun run, int id) {
+    return run.mcpMessages.stream()
+        .filter(m -> Integer.valueOf(id).equals(m.getValue("id")))
+        .findFirst()
+        .orElseGet(JsonObject::new);
   }
 
   private boolean secretNowhere() {

@@ -36,6 +36,10 @@ final class DemoRun {
   final List<String> responses = Collections.synchronizedList(new ArrayList<>());
   final Map<String, io.vertx.core.json.JsonObject> invocations = new ConcurrentHashMap<>();
 
+  /** What the MCP client of the demo read on its stdio, one JSON-RPC message per entry. */
+  final List<io.vertx.core.json.JsonObject> mcpMessages =
+      Collections.synchronizedList(new ArrayList<>());
+
   void task(TaskRow row) {
     tasks.add(row);
   }

@@ -6,12 +6,17 @@ import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -72,6 +77,7 @@ final class DemoScenario {
     Map<String, DemoTools.Tool> published = publishTools();
     registerAgents();
     runTasks(published);
+    mcpClient();
     measureLatency();
     return run;
   }
@@ -117,7 +123,8 @@ final class DemoScenario {
 
   private Map<String, DemoTools.Tool> publishTools() {
     Map<String, DemoTools.Tool> published = new LinkedHashMap<>();
-    for (DemoTools.Tool tool : List.of(tools.research(), tools.escape(), tools.overspend())) {
+    for (DemoTools.Tool tool :
+        List.of(tools.research(), tools.escape(), tools.overspend(), tools.echo())) {
       expect(
           chassis.post("/v1/tools", token("publisher"), tool.registration()),
           "publish " + tool.name());
@@ -129,6 +136,41 @@ final class DemoScenario {
         "publish smuggler (imports kv, contract grants io only)",
         refused.status() + " " + refused.code());
     return published;
+  }
+
+  /**
+   * An MCP client, through the same stdio bridge {@code infrafabric mcp} runs: it initializes,
+   * lists the tools its token grants, calls echo, and calls research without the grant that tool
+   * needs (refused as a tool error, nothing ran).
+   */
+  private void mcpClient() {
+    String token =
+        mint("mcp-agent", agentSpec("mcp-agent", TENANT, List.of("echo", "research@1.0.0")));
+    String input =
+        String.join(
+            "\n",
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"demo\",\"version\":\"1\"}}}",
+            "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}",
+            "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hello over MCP\"}}}",
+            "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"research\",\"arguments\":{\"topic\":\"x\"}}}");
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
+    new McpBridge(chassis.uri("/mcp"), token, Optional.empty(), out, System.err)
+        .pump(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+    stdout
+        .toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(JsonObject::new)
+        .forEach(run.mcpMessages::add);
+    JsonObject refused = DemoReport.mcpAnswer(run, 4).getJsonObject("result", new JsonObject());
+    run.denied(
+        "MCP tools/call research without a grant",
+        refused.getJsonObject("_meta", new JsonObject()).getString("infrafabric/outcome", "none"));
   }
 
   private void registerAgents() {

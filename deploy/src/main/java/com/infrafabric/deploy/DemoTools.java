@@ -86,12 +86,41 @@ final class DemoTools {
     return tool("overspend", capabilities, 5_000, 2_000, 8);
   }
 
+  /**
+   * Answers its input; its contract describes it for MCP clients (title, description, input and
+   * output schemas), and the demo lists and calls it through the MCP endpoint.
+   */
+  Tool echo() {
+    JsonObject schema =
+        new JsonObject()
+            .put("type", "object")
+            .put("properties", new JsonObject().put("text", new JsonObject().put("type", "string")))
+            .put("required", new JsonArray().add("text"));
+    JsonObject described =
+        new JsonObject()
+            .put("title", "Echo")
+            .put("description", "Answers {\"text\": ...} with the same text.")
+            .put("inputSchema", schema)
+            .put("outputSchema", schema);
+    return tool("echo", new JsonObject().put("io", new JsonObject()), 500, 100, 2, described);
+  }
+
   /** Imports kv while its contract grants only io. */
   Tool smuggler() {
     return tool("smuggler", new JsonObject().put("io", new JsonObject()), 500, 100, 2);
   }
 
   private Tool tool(String name, JsonObject capabilities, int timeoutMs, int cpuMs, int pages) {
+    return tool(name, capabilities, timeoutMs, cpuMs, pages, new JsonObject());
+  }
+
+  private Tool tool(
+      String name,
+      JsonObject capabilities,
+      int timeoutMs,
+      int cpuMs,
+      int pages,
+      JsonObject described) {
     byte[] module = module(name);
     JsonObject contract =
         new JsonObject()
@@ -109,6 +138,7 @@ final class DemoTools {
                     .put("log", new JsonObject().put("maxBytes", 4_096))
                     .put("hostCalls", new JsonObject().put("max", 1_000)))
             .put("slo", new JsonObject().put("p99LatencyMs", timeoutMs).put("successRate", 0.99));
+    described.forEach(field -> contract.put(field.getKey(), field.getValue()));
     return new Tool(name, module, ContractSigner.sign(module, contract.encode(), publisher));
   }
 

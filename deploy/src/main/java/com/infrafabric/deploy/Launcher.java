@@ -7,7 +7,8 @@ import java.time.Clock;
 import java.util.Arrays;
 
 /**
- * The one entry point of the distribution: {@code infrafabric serve|demo|token|contract|tool|help}.
+ * The one entry point of the distribution: {@code infrafabric
+ * serve|demo|token|contract|tool|mcp|help}.
  *
  * <p>Configuration mistakes end the process with status 2 and one line naming the key at fault;
  * nothing else is printed to stderr for them (no stack trace).
@@ -33,6 +34,9 @@ public final class Launcher {
           "      create a signing key pair or mint a token (run 'infrafabric token' for options).",
           "  contract sign --module FILE.wasm --contract FILE.json --private KEY.json",
           "      print the contract for the module, signed with a publisher's ES256 key.",
+          "  mcp --url URL (--token TOKEN | --token-file FILE) [--grant GRANT]",
+          "      bridge an MCP client that launches local servers (stdio) to the chassis's MCP",
+          "      endpoint, e.g. --url http://127.0.0.1:8081/mcp, as the agent the token names.",
           "  tool init --lang rust|assemblyscript|c [--dir DIR] NAME",
           "      write a new tool project: contract, source on the SDK, build.sh, test.sh.",
           "  help",
@@ -48,11 +52,12 @@ public final class Launcher {
   }
 
   /**
-   * The services log JSON lines to stdout; the demo sends them to stderr, from WARN up, because its
-   * stdout is the summary a newcomer reads. Chosen before the first logger exists.
+   * The services log JSON lines to stdout; the demo and the MCP bridge send them to stderr, from
+   * WARN up, because their stdout is the summary a newcomer reads or the protocol. Chosen before
+   * the first logger exists.
    */
   static String loggingConfiguration(String[] args) {
-    return args.length > 0 && args[0].equals("demo")
+    return args.length > 0 && (args[0].equals("demo") || args[0].equals("mcp"))
         ? "infrafabric-demo-logback.xml"
         : "infrafabric-logback.xml";
   }
@@ -70,6 +75,8 @@ public final class Launcher {
           return ContractCli.run(rest, out, err);
         case "tool":
           return ToolScaffold.run(rest, out, err);
+        case "mcp":
+          return McpBridge.run(rest, System.in, out, err);
         case "token":
           TokenCli.main(rest);
           return 0;

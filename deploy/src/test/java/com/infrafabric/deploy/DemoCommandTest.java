@@ -30,7 +30,7 @@ class DemoCommandTest {
     String summary = printed.toString(StandardCharsets.UTF_8);
     assertThat(summary).contains("== InfraFabric end-to-end demo ==").doesNotContain("FAIL ");
     assertThat(status).as(summary).isZero();
-    assertThat(summary).contains("All invariants hold.");
+    assertThat(summary).contains("All invariants hold.").contains("an MCP client listed");
     assertThat(summary).contains("Metrics scraped after the demo: governor");
     for (String scrape : scrapes.values()) {
       PrometheusConventions.assertConventional(scrape, 96 * 1024);

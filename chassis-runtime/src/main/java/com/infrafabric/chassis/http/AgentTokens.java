@@ -14,11 +14,12 @@ import com.infrafabric.platform.scope.ScopeGrammar;
  * tool exists for it. The first segment of its {@code scope} claim is the tenant it acts for (the
  * tool's key-value namespace), its subject the agent. Both follow the platform's {@link
  * ScopeGrammar}, as in the governor: token verification already refused a scope outside it.
- * Operators and publishers see every tool.
+ * Operators and publishers see every tool. The REST routes and the MCP endpoint read tokens through
+ * this one class.
  */
-final class AgentTokens {
+public final class AgentTokens {
 
-  static final String TOOLS_CLAIM = "tools";
+  public static final String TOOLS_CLAIM = "tools";
 
   private AgentTokens() {}
 
@@ -34,7 +35,7 @@ final class AgentTokens {
   }
 
   /** True if the caller's {@value #TOOLS_CLAIM} claim names {@code ref} or its tool name. */
-  static boolean grants(Principal caller, ToolRef ref) {
+  public static boolean grants(Principal caller, ToolRef ref) {
     return caller.stringListClaim(TOOLS_CLAIM).stream()
         .anyMatch(entry -> entry.equals(ref.toString()) || entry.equals(ref.name()));
   }
@@ -50,7 +51,7 @@ final class AgentTokens {
    * @throws ApiException 403 {@code FORBIDDEN} if the token names no tenant, or its subject is not
    *     an agent id of the {@link ScopeGrammar}
    */
-  static InvocationContext context(Principal caller, String invocationId) {
+  public static InvocationContext context(Principal caller, String invocationId) {
     String scope =
         caller
             .scope()

@@ -41,9 +41,11 @@ import org.slf4j.LoggerFactory;
  * other requests. That pool's queue holds at most the service's in-flight requests, which the
  * platform bounds.
  */
-final class InvocationRoutes {
+public final class InvocationRoutes {
 
-  static final String GRANT_HEADER = "X-InfraFabric-Grant";
+  /** Where an agent sends the governor's grant, on REST invocations and MCP tool calls alike. */
+  public static final String GRANT_HEADER = "X-InfraFabric-Grant";
+
   private static final Logger LOG = LoggerFactory.getLogger(InvocationRoutes.class);
   private static final Set<String> FIELDS = Set.of("input");
   private static final Set<Outcome> RETRY_LATER =

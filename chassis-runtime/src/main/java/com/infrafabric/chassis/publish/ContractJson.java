@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -57,14 +58,39 @@ public final class ContractJson {
     }
     JsonFields fields =
         new JsonFields(root, "")
-            .only(Set.of("name", "version", "moduleDigest", "capabilities", "limits", "slo"));
+            .only(
+                Set.of(
+                    "name",
+                    "version",
+                    "moduleDigest",
+                    "capabilities",
+                    "limits",
+                    "slo",
+                    "title",
+                    "description",
+                    "inputSchema",
+                    "outputSchema"));
     return new ServiceContract(
         fields.string("name"),
         fields.string("version"),
         ModuleDigest.parse(fields.string("moduleDigest")),
         capabilities(fields.object("capabilities")),
         limits(fields.object("limits")),
-        slo(fields.object("slo")));
+        slo(fields.object("slo")),
+        fields.optionalString("title"),
+        fields.optionalString("description"),
+        schema(fields, "inputSchema"),
+        schema(fields, "outputSchema"));
+  }
+
+  private static Optional<String> schema(JsonFields fields, String field) {
+    return fields
+        .optionalObject(field)
+        .map(
+            schema -> {
+              SchemaBounds.check(field, schema);
+              return schema.encode();
+            });
   }
 
   private static List<Capability> capabilities(JsonFields fields) {

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,6 +73,18 @@ final class JsonFields {
       }
     }
     return array.stream().map(String.class::cast).toList();
+  }
+
+  /** An optional string field; empty when the field is absent. */
+  Optional<String> optionalString(String field) {
+    return object.containsKey(field) ? Optional.of(string(field)) : Optional.empty();
+  }
+
+  /** An optional object field, as the object itself; empty when the field is absent. */
+  Optional<JsonObject> optionalObject(String field) {
+    return object.containsKey(field)
+        ? Optional.of(typed(field, JsonObject.class, "an object"))
+        : Optional.empty();
   }
 
   /** The strings of an optional array field; empty when the field is absent. */

@@ -4,6 +4,7 @@ import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.http.ChassisApi;
 import com.infrafabric.chassis.llm.BudgetPort;
+import com.infrafabric.chassis.mcp.McpServer;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
@@ -33,6 +34,7 @@ public final class ChassisService {
   private final Chassis chassis;
   private final Optional<RedisStore> kvRedis;
   private final ChassisApi api;
+  private final McpServer mcp;
   private final HttpService http;
 
   private ChassisService(
@@ -76,6 +78,9 @@ public final class ChassisService {
             vault,
             settings.maxInputBytes(),
             meters);
+    this.mcp =
+        new McpServer(
+            vertx, chassis, redis, settings.mcp(), settings.maxInputBytes(), meters, clock);
     this.http =
         settings
             .platform()
@@ -83,7 +88,12 @@ public final class ChassisService {
             .metricsAccess(Access.platform(ChassisApi.OPERATOR))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, List.of()))
             .errors(api.errors())
-            .routes(api::register)
+            .protectedResource(mcp.protectedResource())
+            .routes(
+                routes -> {
+                  api.register(routes);
+                  mcp.register(routes);
+                })
             .build();
   }
 
@@ -118,8 +128,12 @@ public final class ChassisService {
     return http.routes();
   }
 
-  /** Stops accepting, drains in-flight requests, then stops the guest threads. */
+  /**
+   * Ends the MCP notification streams, stops accepting, drains in-flight requests, then stops the
+   * guest threads.
+   */
   public Future<Void> stop() {
+    mcp.close();
     return http.stop()
         .eventually(
             () -> {
@@ -130,6 +144,7 @@ public final class ChassisService {
 
   /** Stops the guest threads, the answer renderers and the key-value store of its own, if any. */
   private void release() {
+    mcp.close();
     chassis.close();
     api.close();
     kvRedis.ifPresent(RedisStore::close);

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.service;
 import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.llm.ProviderSettings;
+import com.infrafabric.chassis.mcp.McpSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
@@ -39,6 +40,7 @@ import java.util.Optional;
  * chassis.caps.llmMaxCalls, .llmMaxOutputTokens      the most a contract's llm may ask for
  * chassis.kv.headroomPercent (25)   share of the Redis maxmemory tool kv data may never take
  * chassis.kv.redisUrl (IF_CHASSIS_KV_REDIS_URL)   optional, secret: a Redis of its own for kv
+ * chassis.mcp.*                  the MCP endpoint's sessions and notifications ({@link McpSettings})
  * </pre>
  *
  * Defaults are {@link OperatorSettings}'s; every environment variable is {@code IF_} + the key in
@@ -49,13 +51,15 @@ import java.util.Optional;
  * @param maxInputBytes the largest invocation request body; larger ones are answered 413
  * @param masterKeys the keys that seal the credential vault; empty for no vault
  * @param kvRedis a Redis of its own for tools' key-value data; empty to keep it in the shared one
+ * @param mcp how the MCP endpoint keeps sessions and sends notifications
  */
 public record ChassisSettings(
     PlatformSettings platform,
     OperatorSettings operator,
     int maxInputBytes,
     Optional<MasterKeys> masterKeys,
-    Optional<RedisEndpoint> kvRedis) {
+    Optional<RedisEndpoint> kvRedis,
+    McpSettings mcp) {
 
   public static final int DEFAULT_PORT = 8081;
   static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
@@ -68,6 +72,7 @@ public record ChassisSettings(
     Objects.requireNonNull(operator, "operator");
     Objects.requireNonNull(masterKeys, "masterKeys");
     Objects.requireNonNull(kvRedis, "kvRedis");
+    Objects.requireNonNull(mcp, "mcp");
     if (maxInputBytes < 1 || maxInputBytes > platform.http().maxBodyBytes()) {
       throw new IllegalArgumentException(
           MAX_INPUT_BYTES
@@ -120,7 +125,12 @@ public record ChassisSettings(
     long maxBody = platform.http().maxBodyBytes();
     long maxInput = config.integer(MAX_INPUT_BYTES, Math.min(1 << 20, maxBody), 1, maxBody);
     return new ChassisSettings(
-        platform, operator, (int) maxInput, MasterKeysReader.read(config), kvRedis(config));
+        platform,
+        operator,
+        (int) maxInput,
+        MasterKeysReader.read(config),
+        kvRedis(config),
+        McpSettings.from(config));
   }
 
   private static Optional<RedisEndpoint> kvRedis(Config config) {

@@ -123,6 +123,18 @@ class AccessMatrixTest {
             global,
             operators,
             () -> call("POST", "/v1/credentials/reseal", null))
+        .row("POST /mcp", own, Access.tenant("agent"), () -> McpCalls.initialize(rig.http))
+        .row(
+            "GET /mcp",
+            own,
+            Access.tenant("agent"),
+            () -> McpCalls.inSession(rig.http, "GET", AccessMatrixTest::openStreams))
+        .row(
+            "DELETE /mcp",
+            own,
+            Access.tenant("agent"),
+            () -> McpCalls.inSession(rig.http, "DELETE", AccessMatrixTest::openStreams))
+        .anonymous("GET /.well-known/oauth-protected-resource/mcp")
         .tests();
   }
 
@@ -185,6 +197,10 @@ class AccessMatrixTest {
     return () -> call("GET", path, null);
   }
 
+  private static double openStreams() {
+    return rig.meters.find("chassis.mcp.streams.open").gauge().value();
+  }
+
   private static Call call(String method, String path, String body) {
     return token ->
         body == null
@@ -240,7 +256,8 @@ class AccessMatrixTest {
     assertThat(rig.service.routes())
         .filteredOn(RouteDescriptor::anonymous)
         .extracting(RouteDescriptor::path)
-        .containsExactly("/health/live", "/health/ready");
+        .containsExactly(
+            "/health/live", "/health/ready", "/.well-known/oauth-protected-resource/mcp");
     assertThat(rig.http.get("/health/live", null).statusCode()).isEqualTo(200);
     assertThat(rig.http.get("/health/ready", null).statusCode()).isEqualTo(200);
   }

@@ -6,6 +6,7 @@ import com.infrafabric.chassis.internal.capability.KvStore;
 import com.infrafabric.chassis.internal.credential.CredentialStore;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.internal.module.ModuleRegistry;
+import com.infrafabric.chassis.mcp.McpSessions;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.testing.ScriptArgsAssertions;
 import java.io.IOException;
@@ -52,7 +53,7 @@ class ChassisScriptArgumentNamesTest {
   void luaFilesLiveInTheChassisPerAreaFolders() throws IOException {
     for (Path file : luaFiles()) {
       assertThat(LUA.relativize(file).toString().replace('\\', '/'))
-          .matches("chassis/(grant|kv|module|credential)/chassis_[a-z_]+\\.lua");
+          .matches("chassis/(grant|kv|module|credential|mcp)/chassis_[a-z_]+\\.lua");
     }
   }
 
@@ -61,6 +62,7 @@ class ChassisScriptArgumentNamesTest {
     scripts.addAll(KvStore.scripts());
     scripts.addAll(ModuleRegistry.scripts());
     scripts.addAll(CredentialStore.scripts());
+    scripts.addAll(McpSessions.scripts());
     return scripts;
   }
 

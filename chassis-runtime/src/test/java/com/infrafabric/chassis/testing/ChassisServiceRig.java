@@ -53,6 +53,9 @@ public final class ChassisServiceRig implements AutoCloseable {
   public final ChassisService service;
   public final HttpTestClient http;
 
+  private final ChassisSettings settings;
+  private final Optional<BudgetPort> budget;
+
   /**
    * Starts the service.
    *
@@ -81,7 +84,8 @@ public final class ChassisServiceRig implements AutoCloseable {
     this.redis =
         RedisStore.create(
             vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);
-    ChassisSettings settings = settings(directory, governor, config);
+    this.settings = settings(directory, governor, config);
+    this.budget = budget;
     this.service =
         Await.result(ChassisService.start(vertx, redis, settings, budget, meters, clock));
     this.http = new HttpTestClient(service.port());
@@ -110,7 +114,8 @@ public final class ChassisServiceRig implements AutoCloseable {
         read.operator(),
         read.maxInputBytes(),
         read.masterKeys(),
-        read.kvRedis());
+        read.kvRedis(),
+        read.mcp());
   }
 
   private static Path publishers(Path directory) {
@@ -140,6 +145,16 @@ public final class ChassisServiceRig implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Another chassis node on the same Redis, settings and token keys, as a load balancer's second
+   * backend; the caller stops it.
+   */
+  public ChassisService anotherNode() {
+    return Await.result(
+        ChassisService.start(
+            vertx, redis, settings, budget, ServiceMeters.create(), Clock.systemUTC()));
   }
 
   public String publisher() {

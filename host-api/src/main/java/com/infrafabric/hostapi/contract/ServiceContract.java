@@ -18,6 +18,13 @@ import java.util.regex.Pattern;
  * @param capabilities requested capabilities, at most one per kind
  * @param limits per-invocation resource limits
  * @param slo the publisher's service-level objectives
+ * @param title a short name for people, at most {@value #TITLE_MAX_CHARS} characters
+ * @param description what the tool does, for people and models choosing a tool, at most {@value
+ *     #DESCRIPTION_MAX_CHARS} characters
+ * @param inputSchema a JSON Schema (draft 2020-12) of the tool's input, as JSON text: the chassis
+ *     refuses input that does not match it before any code runs
+ * @param outputSchema a JSON Schema (draft 2020-12) of the tool's output, as JSON text: the chassis
+ *     refuses to pass on output that does not match it
  */
 public record ServiceContract(
     String toolName,
@@ -25,7 +32,14 @@ public record ServiceContract(
     ModuleDigest moduleDigest,
     List<Capability> capabilities,
     ResourceLimits limits,
-    Slo slo) {
+    Slo slo,
+    Optional<String> title,
+    Optional<String> description,
+    Optional<String> inputSchema,
+    Optional<String> outputSchema) {
+
+  public static final int TITLE_MAX_CHARS = 128;
+  public static final int DESCRIPTION_MAX_CHARS = 4096;
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{1,32}");
@@ -36,6 +50,10 @@ public record ServiceContract(
     Objects.requireNonNull(moduleDigest, "moduleDigest");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(slo, "slo");
+    bounded("title", title, TITLE_MAX_CHARS);
+    bounded("description", description, DESCRIPTION_MAX_CHARS);
+    Objects.requireNonNull(inputSchema, "inputSchema");
+    Objects.requireNonNull(outputSchema, "outputSchema");
     if (!NAME.matcher(toolName).matches()) {
       throw new IllegalArgumentException(
           "name \"" + toolName + "\" must match [a-z][a-z0-9-]{0,62}");
@@ -61,6 +79,27 @@ public record ServiceContract(
     }
   }
 
+  /** A contract without title, description or schemas. */
+  public ServiceContract(
+      String toolName,
+      String version,
+      ModuleDigest moduleDigest,
+      List<Capability> capabilities,
+      ResourceLimits limits,
+      Slo slo) {
+    this(
+        toolName,
+        version,
+        moduleDigest,
+        capabilities,
+        limits,
+        slo,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
+  }
+
   /** True if the contract grants {@code kind}. */
   public boolean grants(CapabilityKind kind) {
     return capabilities.stream().anyMatch(c -> c.kind() == kind);
@@ -69,5 +108,15 @@ public record ServiceContract(
   /** The granted capability of type {@code type}, if any. */
   public <C extends Capability> Optional<C> capability(Class<C> type) {
     return capabilities.stream().filter(type::isInstance).map(type::cast).findFirst();
+  }
+
+  private static void bounded(String field, Optional<String> text, int maxChars) {
+    Objects.requireNonNull(text, field);
+    text.filter(t -> t.isBlank() || t.length() > maxChars)
+        .ifPresent(
+            t -> {
+              throw new IllegalArgumentException(
+                  field + " must be 1-" + maxChars + " characters and not blank");
+            });
   }
 }

@@ -19,9 +19,10 @@ final class ErrorResponses {
   /**
    * Ends the response with {@code error}; the request id is always part of the details so a client
    * can quote it. Does nothing if the response head is already written (the connection is reset by
-   * the caller then, since a half-sent body cannot be repaired).
+   * the caller then, since a half-sent body cannot be repaired). A 401 carries {@code challenge} as
+   * its {@code WWW-Authenticate}.
    */
-  static void send(RoutingContext ctx, ApiException error) {
+  static void send(RoutingContext ctx, ApiException error, String challenge) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       return;
@@ -39,7 +40,7 @@ final class ErrorResponses {
         .retryAfter()
         .ifPresent(wait -> response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait)));
     if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
-      response.putHeader("WWW-Authenticate", "Bearer");
+      response.putHeader("WWW-Authenticate", challenge);
     }
     boolean bodyPending = BodyDeadline.bodyPending(ctx.request());
     if (bodyPending) {

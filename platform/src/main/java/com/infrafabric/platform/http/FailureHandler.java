@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +24,12 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   private final long maxBodyBytes;
   private final ErrorTranslator errors;
+  private final Optional<ProtectedResource> resource;
 
-  FailureHandler(long maxBodyBytes, ErrorTranslator errors) {
+  FailureHandler(long maxBodyBytes, ErrorTranslator errors, Optional<ProtectedResource> resource) {
     this.maxBodyBytes = maxBodyBytes;
     this.errors = errors;
+    this.resource = resource;
   }
 
   @Override
@@ -36,7 +39,8 @@ final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    ErrorResponses.send(ctx, translate(ctx));
+    String challenge = resource.map(r -> r.challenge(ctx.request())).orElse("Bearer");
+    ErrorResponses.send(ctx, translate(ctx), challenge);
   }
 
   private ApiException translate(RoutingContext ctx) {

@@ -80,7 +80,8 @@ public final class HttpService {
             platform,
             builder.metricsAccess,
             builder.scrapeToken,
-            serviceRoutes.registered());
+            serviceRoutes.registered(),
+            builder.resource);
     this.routes = assembly.descriptors();
   }
 
@@ -150,6 +151,7 @@ public final class HttpService {
     private ErrorTranslator errors = ErrorTranslator.none();
     private final Map<String, ReadinessCheck> checks = new LinkedHashMap<>();
     private Consumer<Routes> routes = r -> {};
+    private Optional<ProtectedResource> resource = Optional.empty();
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -206,6 +208,15 @@ public final class HttpService {
     /** Registers the service's own routes. */
     public Builder routes(Consumer<Routes> routes) {
       this.routes = Objects.requireNonNull(routes, "routes");
+      return this;
+    }
+
+    /**
+     * Makes the service an OAuth protected resource: its metadata document is served without a
+     * token and every 401 points at it.
+     */
+    public Builder protectedResource(ProtectedResource resource) {
+      this.resource = Optional.of(resource);
       return this;
     }
 

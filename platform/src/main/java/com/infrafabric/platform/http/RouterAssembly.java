@@ -61,7 +61,8 @@ final class RouterAssembly {
       PlatformRoutes platform,
       Access metricsAccess,
       Optional<ScrapeToken> scrapeToken,
-      List<Routes.Registered> routes) {
+      List<Routes.Registered> routes,
+      Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
     router.route().handler(new RequestIdHandler());
@@ -72,13 +73,14 @@ final class RouterAssembly {
     }
     anonymous(router, PlatformRoutes.LIVE, platform::live);
     anonymousUnlessBearer(router, PlatformRoutes.READY, platform::ready);
+    resource.ifPresent(r -> anonymous(router, r.path(), r.document()));
     metrics(router, metricsAccess, scrapeToken, platform::metrics);
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
       Chain chain = new Chain(rateLimiter != null, route.admissionControlled());
       authenticated(router, d.method(), d.path(), d.access(), chain, route.handler());
     }
-    FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors);
+    FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors, resource);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);

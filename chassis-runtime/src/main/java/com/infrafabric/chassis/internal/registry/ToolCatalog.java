@@ -8,6 +8,7 @@ import com.infrafabric.chassis.internal.capability.HostLinker;
 import com.infrafabric.chassis.internal.capability.ToolGrants;
 import com.infrafabric.chassis.internal.contract.ContractCaps;
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
+import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.contract.VerifiedContract;
 import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.module.CompiledModule;
@@ -127,6 +128,11 @@ public final class ToolCatalog {
                                 .flatMap(Optional::stream)
                                 .map(this::describe)
                                 .toList()));
+  }
+
+  /** Every registered version, sorted by name and version, without reading their contracts. */
+  public Future<List<ToolRef>> refs() {
+    return registry.refs();
   }
 
   public Future<Boolean> delete(ToolRef ref) {
@@ -249,7 +255,7 @@ public final class ToolCatalog {
         new ToolInfo(ref, validated.digest(), size, contract, verified.keyId(), registeredAt);
     Invoker.Prepared prepared =
         new Invoker.Prepared(module, validated.entryPoint(), linker.linkerFor(validated, grants));
-    return new ResolvedTool(info, prepared, contractJws, grants);
+    return new ResolvedTool(info, prepared, contractJws, grants, ToolSchemas.of(contract));
   }
 
   private ToolInfo describe(StoredTool stored) {
@@ -298,7 +304,8 @@ public final class ToolCatalog {
             registeredAt),
         tool.prepared(),
         tool.contractJws(),
-        tool.grants());
+        tool.grants(),
+        tool.schemas());
   }
 
   private static ToolRef ref(ServiceContract contract) {

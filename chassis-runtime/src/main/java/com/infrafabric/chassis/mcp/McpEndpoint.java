@@ -1,0 +1,421 @@
+package com.infrafabric.chassis.mcp;
+
+import com.infrafabric.chassis.InvocationContext;
+import com.infrafabric.chassis.http.AgentTokens;
+import com.infrafabric.chassis.http.InvocationRoutes;
+import com.infrafabric.chassis.mcp.JsonRpc.Reply;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.StrictJson;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The Streamable HTTP transport of MCP (2025-11-25, also speaking 2025-06-18 and 2025-03-26) on
+ * {@value #PATH}: every client message is one JSON-RPC message in a {@code POST}, answered with
+ * {@code application/json} (a response) or 202 (a notification); {@code GET} opens the session's
+ * stream of server notifications (server-sent events); {@code DELETE} ends the session. {@code
+ * initialize} opens a session and answers its {@code Mcp-Session-Id}, which every later message
+ * carries: without it 400, with an id this agent has no live session under 404 (the client then
+ * initializes again, as the transport specifies).
+ *
+ * <p>The platform has already authenticated the bearer token (401 with the protected-resource
+ * metadata otherwise), rate limited its subject, checked the {@code agent} role on a tenant token,
+ * and bounded the body; this class bounds it again to the invocation input limit, reads it with the
+ * strict JSON reader, and refuses batches, a wrong {@code jsonrpc}, bad ids and unsupported
+ * protocol versions before anything else happens.
+ */
+final class McpEndpoint {
+
+  static final String PATH = "/mcp";
+  static final String SESSION_HEADER = "Mcp-Session-Id";
+  static final String VERSION_HEADER = "MCP-Protocol-Version";
+  static final String LATEST = "2025-11-25";
+  static final List<String> SUPPORTED = List.of(LATEST, "2025-06-18", "2025-03-26");
+
+  private final McpSessions sessions;
+  private final McpMethods methods;
+  private final McpStreams streams;
+  private final McpMetrics metrics;
+  private final Clock clock;
+  private final int maxBodyBytes;
+
+  McpEndpoint(
+      McpSessions sessions,
+      McpMethods methods,
+      McpStreams streams,
+      McpMetrics metrics,
+      Clock clock,
+      int maxBodyBytes) {
+    this.sessions = sessions;
+    this.methods = methods;
+    this.streams = streams;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  /** A JSON-RPC message as read: a request has an id, a notification none. */
+  private record Message(Object id, String method, JsonObject params, boolean request) {}
+
+  void post(RoutingContext ctx) {
+    Instant start = clock.instant();
+    if (ctx.body().length() > maxBodyBytes) {
+      throw ApiException.of(
+          ErrorCode.PAYLOAD_TOO_LARGE,
+          "The MCP message exceeds the limit of " + maxBodyBytes + " bytes.");
+    }
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+      throw ApiException.of(
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE, "An MCP message is sent as application/json.");
+    }
+    McpSessions.Owner owner = owner(ctx);
+    Object parsed;
+    try {
+      parsed = StrictJson.parse(ctx.body().buffer().getBytes());
+    } catch (ApiException malformed) {
+      answer(
+          ctx,
+          "unread",
+          start,
+          null,
+          JsonRpc.refused(400, JsonRpc.PARSE_ERROR, malformed.getMessage()));
+      return;
+    }
+    Object read = read(parsed);
+    if (read instanceof Reply.Error refused) {
+      answer(ctx, "unread", start, idOf(parsed), refused);
+      return;
+    }
+    Message message = (Message) read;
+    Optional<Reply.Error> version = checkVersion(ctx);
+    if (version.isPresent()) {
+      answer(ctx, message.method(), start, message.id(), version.get());
+    } else if (message.method() == null) {
+      accepted(ctx, "response", start); // a response to a request this server never sends
+    } else if (message.method().equals("initialize")) {
+      initialize(ctx, owner, message, start);
+    } else {
+      inSession(ctx, owner, message, start);
+    }
+  }
+
+  private void initialize(
+      RoutingContext ctx, McpSessions.Owner owner, Message message, Instant start) {
+    if (!message.request()) {
+      answer(
+          ctx,
+          "initialize",
+          start,
+          null,
+          invalidRequest("initialize must be a request with an id"));
+      return;
+    }
+    if (ctx.request().getHeader(SESSION_HEADER) != null) {
+      answer(
+          ctx,
+          "initialize",
+          start,
+          message.id(),
+          invalidRequest("initialize opens a session; send it without " + SESSION_HEADER));
+      return;
+    }
+    Object requested = message.params().getValue("protocolVersion");
+    if (!(requested instanceof String version)) {
+      answer(
+          ctx,
+          "initialize",
+          start,
+          message.id(),
+          JsonRpc.error(JsonRpc.INVALID_PARAMS, "params.protocolVersion must be a string"));
+      return;
+    }
+    sessions
+        .open(owner)
+        .onSuccess(
+            opened -> {
+              if (opened.isEmpty()) {
+                metrics.sessionRefused();
+                answer(
+                    ctx,
+                    "initialize",
+                    start,
+                    message.id(),
+                    JsonRpc.refused(
+                        429,
+                        JsonRpc.INVALID_REQUEST,
+                        "This agent has its maximum of live MCP sessions; end one (DELETE "
+                            + PATH
+                            + ") or let one expire."));
+                return;
+              }
+              metrics.sessionOpened();
+              ctx.response().putHeader(SESSION_HEADER, opened.get());
+              answer(
+                  ctx, "initialize", start, message.id(), new Reply.Result(initialized(version)));
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void inSession(
+      RoutingContext ctx, McpSessions.Owner owner, Message message, Instant start) {
+    String session = ctx.request().getHeader(SESSION_HEADER);
+    if (session == null) {
+      answer(
+          ctx,
+          message.method(),
+          start,
+          message.id(),
+          JsonRpc.refused(
+              400,
+              JsonRpc.INVALID_REQUEST,
+              "No "
+                  + SESSION_HEADER
+                  + ": send initialize first and then its session id with every message."));
+      return;
+    }
+    sessions
+        .touch(owner, session)
+        .onSuccess(
+            live -> {
+              if (!live) {
+                answer(ctx, message.method(), start, message.id(), sessionNotFound());
+              } else if (!message.request()) {
+                accepted(ctx, message.method(), start);
+              } else {
+                dispatch(ctx, message)
+                    .onSuccess(reply -> answer(ctx, message.method(), start, message.id(), reply))
+                    .onFailure(ctx::fail);
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private Future<Reply> dispatch(RoutingContext ctx, Message message) {
+    Principal caller = Requests.principal(ctx);
+    return switch (message.method()) {
+      case "ping" -> Future.succeededFuture(new Reply.Result(new JsonObject()));
+      case "tools/list" -> methods.listTools(caller, message.params());
+      case "tools/call" ->
+          methods.callTool(
+              caller,
+              message.params(),
+              Optional.ofNullable(ctx.request().getHeader(InvocationRoutes.GRANT_HEADER)));
+      default ->
+          Future.succeededFuture(
+              JsonRpc.error(
+                  JsonRpc.METHOD_NOT_FOUND,
+                  "Method not found: " + McpMethods.cut(message.method(), 100)));
+    };
+  }
+
+  /** {@code GET /mcp}: the session's stream of server notifications. */
+  void stream(RoutingContext ctx) {
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw ApiException.of(
+          new ErrorCode("NOT_ACCEPTABLE", 406),
+          "A notification stream is text/event-stream; accept it.");
+    }
+    String session = requiredSession(ctx);
+    McpSessions.Owner owner = owner(ctx);
+    sessions
+        .touch(owner, session)
+        .onSuccess(
+            live -> {
+              if (!live) {
+                ctx.fail(ApiException.of(SESSION_NOT_FOUND, sessionNotFound().message()));
+                return;
+              }
+              switch (streams.admit(session)) {
+                case SESSION_HAS_ONE ->
+                    ctx.fail(
+                        ApiException.of(
+                            new ErrorCode("STREAM_OPEN", 409),
+                            "This session already has a notification stream open."));
+                case FULL ->
+                    ctx.fail(
+                        ApiException.retryAfter(
+                            ErrorCode.OVERLOADED,
+                            "Too many notification streams are open on this node.",
+                            java.time.Duration.ofSeconds(5)));
+                case ADMITTED -> open(ctx, session, owner);
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private void open(RoutingContext ctx, String session, McpSessions.Owner owner) {
+    ctx.response()
+        .setChunked(true)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    McpStreams.Stream stream =
+        new McpStreams.Stream(session, owner, Requests.principal(ctx), ctx.response());
+    streams.add(stream);
+    stream.comment("stream open");
+  }
+
+  /** {@code DELETE /mcp}: ends the session. */
+  void delete(RoutingContext ctx) {
+    String session = requiredSession(ctx);
+    sessions
+        .close(owner(ctx), session)
+        .onSuccess(
+            existed -> {
+              streams.end(session);
+              if (existed) {
+                ctx.response().setStatusCode(204).end();
+              } else {
+                ctx.fail(ApiException.of(SESSION_NOT_FOUND, sessionNotFound().message()));
+              }
+            })
+        .onFailure(ctx::fail);
+  }
+
+  static final ErrorCode SESSION_NOT_FOUND = new ErrorCode("SESSION_NOT_FOUND", 404);
+
+  private static String requiredSession(RoutingContext ctx) {
+    String session = ctx.request().getHeader(SESSION_HEADER);
+    if (session == null) {
+      throw ApiException.of(ErrorCode.INVALID_REQUEST, "No " + SESSION_HEADER + " header.");
+    }
+    return session;
+  }
+
+  private static McpSessions.Owner owner(RoutingContext ctx) {
+    InvocationContext who = AgentTokens.context(Requests.principal(ctx), "mcp");
+    return new McpSessions.Owner(who.tenant(), who.agent());
+  }
+
+  /** Reads one JSON-RPC message, or the error that refuses it. */
+  private static Object read(Object parsed) {
+    if (parsed instanceof JsonArray) {
+      return JsonRpc.refused(
+          400,
+          JsonRpc.INVALID_REQUEST,
+          "Batches are not supported: send one JSON-RPC message per request.");
+    }
+    if (!(parsed instanceof JsonObject message)) {
+      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "A JSON-RPC message is an object.");
+    }
+    if (!JsonRpc.VERSION.equals(message.getValue("jsonrpc"))) {
+      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "jsonrpc must be \"2.0\".");
+    }
+    Object id = message.getValue("id");
+    boolean hasId = message.containsKey("id");
+    if (hasId && !(id instanceof String || id instanceof Integer || id instanceof Long)) {
+      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "id must be a string or an integer.");
+    }
+    Object method = message.getValue("method");
+    if (method == null
+        && (message.containsKey("result") || message.containsKey("error"))
+        && hasId) {
+      return new Message(id, null, new JsonObject(), false);
+    }
+    if (!(method instanceof String name)) {
+      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "method must be a string.");
+    }
+    Object params = message.getValue("params", new JsonObject());
+    if (!(params instanceof JsonObject object)) {
+      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "params must be an object.");
+    }
+    return new Message(id, name, object, hasId);
+  }
+
+  private static Object idOf(Object parsed) {
+    if (parsed instanceof JsonObject message) {
+      Object id = message.getValue("id");
+      return id instanceof String || id instanceof Integer || id instanceof Long ? id : null;
+    }
+    return null;
+  }
+
+  private static Optional<Reply.Error> checkVersion(RoutingContext ctx) {
+    String version = ctx.request().getHeader(VERSION_HEADER);
+    if (version == null || SUPPORTED.contains(version)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        JsonRpc.refused(
+            400,
+            JsonRpc.INVALID_REQUEST,
+            "Unsupported "
+                + VERSION_HEADER
+                + "; this server speaks "
+                + String.join(", ", SUPPORTED)
+                + "."));
+  }
+
+  private static JsonObject initialized(String requested) {
+    return new JsonObject()
+        .put("protocolVersion", SUPPORTED.contains(requested) ? requested : LATEST)
+        .put(
+            "capabilities",
+            new JsonObject().put("tools", new JsonObject().put("listChanged", true)))
+        .put(
+            "serverInfo",
+            new JsonObject()
+                .put("name", "infrafabric-chassis")
+                .put("title", "InfraFabric chassis")
+                .put("version", "0.1.0"))
+        .put(
+            "instructions",
+            "Sandboxed WebAssembly tools under signed contracts. A tool that uses llm or credentials"
+                + " runs only under the governor's grant, sent in the "
+                + InvocationRoutes.GRANT_HEADER
+                + " header.");
+  }
+
+  private static Reply.Error invalidRequest(String message) {
+    return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, message);
+  }
+
+  private static Reply.Error sessionNotFound() {
+    return JsonRpc.refused(
+        404,
+        JsonRpc.INVALID_REQUEST,
+        "Session not found: it ended, expired or belongs to another agent; initialize again.");
+  }
+
+  private void accepted(RoutingContext ctx, String method, Instant start) {
+    metrics.request(method, "accepted", java.time.Duration.between(start, clock.instant()));
+    ctx.response().setStatusCode(202).end();
+  }
+
+  private void answer(RoutingContext ctx, String method, Instant start, Object id, Reply reply) {
+    int status = reply instanceof Reply.Error error ? error.httpStatus() : 200;
+    metrics.request(method, outcome(reply), java.time.Duration.between(start, clock.instant()));
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(JsonRpc.response(id, reply).toBuffer());
+  }
+
+  private static String outcome(Reply reply) {
+    if (reply instanceof Reply.Result result) {
+      return Boolean.TRUE.equals(result.result().getValue("isError")) ? "tool_error" : "ok";
+    }
+    Reply.Error error = (Reply.Error) reply;
+    String name =
+        switch (error.code()) {
+          case JsonRpc.PARSE_ERROR -> "parse_error";
+          case JsonRpc.INVALID_REQUEST -> "invalid_request";
+          case JsonRpc.METHOD_NOT_FOUND -> "method_not_found";
+          case JsonRpc.INVALID_PARAMS -> "invalid_params";
+          default -> "internal_error";
+        };
+    return error.httpStatus() == 200 ? name : name + "_" + error.httpStatus();
+  }
+}

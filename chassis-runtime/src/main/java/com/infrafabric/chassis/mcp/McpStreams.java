@@ -1,0 +1,96 @@
+package com.infrafabric.chassis.mcp;
+
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.http.AgentTokens;
+import com.infrafabric.platform.auth.Principal;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The notification streams open on this node ({@code GET /mcp}, server-sent events), at most one
+ * per session and {@code max} in all. A change to the registered tools is sent as {@code
+ * notifications/tools/list_changed} to every stream whose token grants one of the changed tools; a
+ * comment every keep-alive interval keeps idle proxies from closing a quiet stream. Thread-safe.
+ */
+final class McpStreams {
+
+  static final String LIST_CHANGED = "notifications/tools/list_changed";
+
+  private final int max;
+  private final Map<String, Stream> open = new ConcurrentHashMap<>();
+
+  /** An open stream of the session {@code sessionId}, for the caller whose token opened it. */
+  record Stream(
+      String sessionId, McpSessions.Owner owner, Principal caller, HttpServerResponse response) {
+
+    void send(JsonObject message) {
+      if (!response.closed()) {
+        response.write("event: message\ndata: " + message.encode() + "\n\n");
+      }
+    }
+
+    void comment(String text) {
+      if (!response.closed()) {
+        response.write(": " + text + "\n\n");
+      }
+    }
+  }
+
+  McpStreams(int max) {
+    this.max = max;
+  }
+
+  /** Whether another stream may open, and this session has none open here. */
+  Admission admit(String sessionId) {
+    if (open.containsKey(sessionId)) {
+      return Admission.SESSION_HAS_ONE;
+    }
+    return open.size() >= max ? Admission.FULL : Admission.ADMITTED;
+  }
+
+  enum Admission {
+    ADMITTED,
+    SESSION_HAS_ONE,
+    FULL
+  }
+
+  void add(Stream stream) {
+    open.put(stream.sessionId(), stream);
+    stream.response().closeHandler(closed -> open.remove(stream.sessionId(), stream));
+  }
+
+  /** Ends the stream of a session that ended. */
+  void end(String sessionId) {
+    Stream stream = open.remove(sessionId);
+    if (stream != null && !stream.response().closed()) {
+      stream.response().end();
+    }
+  }
+
+  /** Tells every stream whose token grants one of {@code changed} that the tool list changed. */
+  void toolsChanged(Set<ToolRef> changed) {
+    JsonObject notification = JsonRpc.notification(LIST_CHANGED);
+    for (Stream stream : open.values()) {
+      if (changed.stream().anyMatch(ref -> AgentTokens.grants(stream.caller(), ref))) {
+        stream.send(notification);
+      }
+    }
+  }
+
+  Collection<Stream> all() {
+    return open.values();
+  }
+
+  int size() {
+    return open.size();
+  }
+
+  /** Ends every stream: the service is stopping. */
+  void endAll() {
+    open.keySet().forEach(this::end);
+  }
+}

@@ -1,0 +1,70 @@
+package com.infrafabric.chassis.mcp;
+
+import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.mcp.JsonRpc.Reply;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An invocation's result as the answer to {@code tools/call}. Success: the output's JSON as text
+ * content and, when it is an object, as {@code structuredContent}. Input refused before anything
+ * ran (not JSON, against the input schema) and a tool no longer registered: JSON-RPC invalid-params
+ * errors, whose message names the field. Every other outcome: {@code isError: true} with text
+ * {@code OUTCOME: message} (and what the tool wrote, if anything), so the model sees why. {@code
+ * _meta} carries the outcome, the exact tool version and the invocation id either way.
+ */
+final class ToolResults {
+
+  static final String META_OUTCOME = "infrafabric/outcome";
+  static final String META_INVOCATION = "infrafabric/invocationId";
+  static final int MESSAGE_MAX_CHARS = 4096;
+
+  private ToolResults() {}
+
+  static Reply reply(ToolRef ref, InvocationResult result, String invocationId) {
+    JsonObject meta =
+        new JsonObject()
+            .put(META_OUTCOME, result.outcome().name())
+            .put(ToolListing.META_REF, ref.toString())
+            .put(META_INVOCATION, invocationId);
+    return switch (result.outcome()) {
+      case SUCCESS -> new Reply.Result(success(result.output()).put("_meta", meta));
+      case INVALID_INPUT, TOOL_NOT_FOUND ->
+          JsonRpc.error(JsonRpc.INVALID_PARAMS, message(result), meta);
+      default -> new Reply.Result(failure(result).put("_meta", meta));
+    };
+  }
+
+  private static JsonObject success(String output) {
+    JsonObject answer =
+        new JsonObject().put("content", new JsonArray().add(text(output))).put("isError", false);
+    if (output.stripLeading().startsWith("{")) {
+      answer.put("structuredContent", new JsonObject(output));
+    }
+    return answer;
+  }
+
+  private static JsonObject failure(InvocationResult result) {
+    JsonArray content = new JsonArray().add(text(result.outcome().name() + ": " + message(result)));
+    if (!result.output().isEmpty()) {
+      content.add(text(result.output()));
+    }
+    return new JsonObject().put("content", content).put("isError", true);
+  }
+
+  private static String message(InvocationResult result) {
+    return McpMethods.cut(
+        result.message().isEmpty() ? describe(result.outcome()) : result.message(),
+        MESSAGE_MAX_CHARS);
+  }
+
+  private static String describe(Outcome outcome) {
+    return outcome.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+  }
+
+  private static JsonObject text(String text) {
+    return new JsonObject().put("type", "text").put("text", text);
+  }
+}

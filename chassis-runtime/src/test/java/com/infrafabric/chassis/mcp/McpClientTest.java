@@ -1,0 +1,225 @@
+package com.infrafabric.chassis.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.infrafabric.chassis.testing.ChassisServiceRig;
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The official MCP Java SDK as the client of the chassis over Streamable HTTP: it initializes,
+ * lists the tools its token grants (with the contract's title, description, schemas and
+ * annotations), calls one and gets structured output, sees tool failures as {@code isError} results
+ * and refused input as invalid-params errors, is told when tools are published, and gets nowhere
+ * without a token or with a token that does not grant the tool.
+ */
+@Timeout(120)
+class McpClientTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path directory;
+
+  static final JsonObject TEXT_SCHEMA =
+      new JsonObject()
+          .put("type", "object")
+          .put(
+              "properties",
+              new JsonObject()
+                  .put("text", new JsonObject().put("type", "string").put("maxLength", 20)))
+          .put("required", List.of("text"));
+
+  private static ChassisServiceRig rig;
+  private static byte[] echo;
+
+  @BeforeAll
+  static void start() {
+    rig =
+        new ChassisServiceRig(
+            REDIS.endpoint(), directory, Map.of("chassis.mcp.toolsPollInterval", "100ms"));
+    echo = Guests.wat(Guests.ECHO);
+    register(
+        Contracts.forModule("echo", echo)
+            .put("title", "Echo")
+            .put("description", "Answers its input.")
+            .put("inputSchema", TEXT_SCHEMA)
+            .put("outputSchema", TEXT_SCHEMA),
+        echo);
+    byte[] trap =
+        Guests.wat(
+            "(module (memory (export \"memory\") 1)"
+                + " (func (export \"run\") (result i32) unreachable))");
+    register(Contracts.forModule("trap", trap), trap);
+    register(
+        Contracts.forModule("keyed", echo)
+            .grantHttp(List.of("https://api.example:443"), 1, 1000, 1000)
+            .credentials(List.of("search-key")),
+        echo);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  private static void register(Contracts contract, byte[] module) {
+    HttpResponse<String> registered = rig.register(module, contract);
+    assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+  }
+
+  @Test
+  void listsTheGrantedToolsFromTheirContractsAndCallsOneWithStructuredOutput() {
+    try (McpSyncClient client =
+        McpClients.connect(rig.service.port(), rig.agent("acme", "echo", "trap"))) {
+      McpSchema.InitializeResult init = client.initialize();
+      assertThat(init.serverInfo().name()).isEqualTo("infrafabric-chassis");
+      assertThat(init.capabilities().tools().listChanged()).isTrue();
+
+      List<McpSchema.Tool> tools = client.listTools().tools();
+      assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("echo", "trap");
+      McpSchema.Tool listed = tools.get(0);
+      assertThat(listed.title()).isEqualTo("Echo");
+      assertThat(listed.description()).isEqualTo("Answers its input.");
+      assertThat(new JsonObject(listed.inputSchema())).isEqualTo(TEXT_SCHEMA);
+      assertThat(new JsonObject(listed.outputSchema())).isEqualTo(TEXT_SCHEMA);
+      assertThat(listed.annotations().readOnlyHint()).isTrue();
+      assertThat(listed.annotations().openWorldHint()).isFalse();
+
+      McpSchema.CallToolResult result =
+          client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "hello")));
+      assertThat(result.isError()).isFalse();
+      assertThat(result.structuredContent()).isEqualTo(Map.of("text", "hello"));
+      assertThat(((McpSchema.TextContent) result.content().get(0)).text())
+          .isEqualTo("{\"text\":\"hello\"}");
+      assertThat(client.ping()).isNotNull();
+    }
+  }
+
+  @Test
+  void inputAgainstTheSchemaIsRefusedAsInvalidParamsNamingTheField() {
+    try (McpSyncClient client = McpClients.connect(rig.service.port(), rig.agent("acme", "echo"))) {
+      client.initialize();
+      assertThatThrownBy(
+              () -> client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", 42))))
+          .isInstanceOf(McpError.class)
+          .satisfies(
+              e -> {
+                assertThat(((McpError) e).getJsonRpcError().code()).isEqualTo(-32602);
+                assertThat(e.getMessage()).contains("/text");
+              });
+    }
+  }
+
+  @Test
+  void restInvocationsAreCheckedAgainstTheSameSchemaBeforeAnythingRuns() {
+    HttpResponse<String> refused =
+        rig.invoke(rig.agent("acme", "echo"), "echo", "1.0.0", new JsonObject().put("text", 3));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonObject body = new JsonObject(refused.body());
+    assertThat(body.getString("outcome")).isEqualTo("INVALID_INPUT");
+    assertThat(body.getString("message")).contains("/text");
+    assertThat(body.getJsonObject("report").getLong("cpu_time_us")).isZero();
+  }
+
+  @Test
+  void aTrapIsAToolErrorWithItsOutcome() {
+    try (McpSyncClient client = McpClients.connect(rig.service.port(), rig.agent("acme", "trap"))) {
+      client.initialize();
+      McpSchema.CallToolResult result =
+          client.callTool(new McpSchema.CallToolRequest("trap", Map.of()));
+      assertThat(result.isError()).isTrue();
+      assertThat(((McpSchema.TextContent) result.content().get(0)).text()).startsWith("TRAP: ");
+      assertThat(result.meta()).containsEntry("infrafabric/outcome", "TRAP");
+    }
+  }
+
+  @Test
+  void aToolThatNeedsAGrantSaysSoWhenCalledWithoutOne() {
+    try (McpSyncClient client =
+        McpClients.connect(rig.service.port(), rig.agent("acme", "keyed"))) {
+      client.initialize();
+      McpSchema.CallToolResult result =
+          client.callTool(new McpSchema.CallToolRequest("keyed", Map.of("text", "x")));
+      assertThat(result.isError()).isTrue();
+      assertThat(result.meta()).containsEntry("infrafabric/outcome", "GRANT_REQUIRED");
+      assertThat(((McpSchema.TextContent) result.content().get(0)).text()).contains("grant");
+    }
+  }
+
+  @Test
+  void aToolTheTokenDoesNotGrantIsNeitherListedNorCallable() {
+    try (McpSyncClient client = McpClients.connect(rig.service.port(), rig.agent("acme", "trap"))) {
+      client.initialize();
+      assertThat(client.listTools().tools())
+          .extracting(McpSchema.Tool::name)
+          .containsExactly("trap");
+      assertThatThrownBy(
+              () -> client.callTool(new McpSchema.CallToolRequest("echo", Map.of("text", "x"))))
+          .isInstanceOf(McpError.class)
+          .hasMessageContaining("Unknown tool");
+      assertThatThrownBy(
+              () ->
+                  client.callTool(new McpSchema.CallToolRequest("echo@1.0.0", Map.of("text", "x"))))
+          .isInstanceOf(McpError.class);
+    }
+  }
+
+  @Test
+  void withoutAValidTokenNothingIsServedAndThe401PointsAtTheMetadata() {
+    try (McpSyncClient client = McpClients.connect(rig.service.port(), null)) {
+      assertThatThrownBy(client::initialize).isInstanceOf(RuntimeException.class);
+    }
+    HttpResponse<String> refused = rig.http.send("POST", "/mcp", null, Map.of(), "{}");
+    assertThat(refused.statusCode()).isEqualTo(401);
+    String metadataUrl =
+        "http://127.0.0.1:" + rig.service.port() + "/.well-known/oauth-protected-resource/mcp";
+    assertThat(refused.headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer resource_metadata=\"" + metadataUrl + "\"");
+    HttpResponse<String> metadata = rig.http.get("/.well-known/oauth-protected-resource/mcp", null);
+    assertThat(metadata.statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(metadata.body()).getString("resource"))
+        .isEqualTo("http://127.0.0.1:" + rig.service.port() + "/mcp");
+  }
+
+  @Test
+  void openSessionsAreToldWhenAGrantedToolIsPublished() {
+    List<List<McpSchema.Tool>> told = new CopyOnWriteArrayList<>();
+    try (McpSyncClient client =
+        McpClients.connect(rig.service.port(), rig.agent("acme", "fresh"), null, told::add)) {
+      client.initialize();
+      assertThat(client.listTools().tools()).isEmpty();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> rig.meters.find("chassis.mcp.streams.open").gauge().value() >= 1);
+      register(Contracts.forModule("fresh", echo), echo);
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .untilAsserted(
+              () ->
+                  assertThat(told)
+                      .anySatisfy(
+                          tools ->
+                              assertThat(tools)
+                                  .extracting(McpSchema.Tool::name)
+                                  .containsExactly("fresh")));
+    }
+  }
+}

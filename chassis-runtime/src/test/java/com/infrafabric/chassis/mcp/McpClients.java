@@ -1,0 +1,46 @@
+package com.infrafabric.chassis.mcp;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Clients of the official MCP Java SDK against a chassis, with an agent's bearer token. */
+final class McpClients {
+
+  private McpClients() {}
+
+  static McpSyncClient connect(int port, String token) {
+    return connect(port, token, null, tools -> {});
+  }
+
+  /**
+   * @param grant the governor's grant to send with every message, or null
+   * @param toolsChanged told the tool list after every {@code notifications/tools/list_changed}
+   */
+  static McpSyncClient connect(
+      int port, String token, String grant, Consumer<List<McpSchema.Tool>> toolsChanged) {
+    HttpClientStreamableHttpTransport transport =
+        HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
+            .endpoint("/mcp")
+            .openConnectionOnStartup(true)
+            .httpRequestCustomizer(
+                (request, method, uri, body, context) -> {
+                  if (token != null) {
+                    request.header("Authorization", "Bearer " + token);
+                  }
+                  if (grant != null) {
+                    request.header("X-InfraFabric-Grant", grant);
+                  }
+                })
+            .build();
+    return McpClient.sync(transport)
+        .requestTimeout(Duration.ofSeconds(20))
+        .initializationTimeout(Duration.ofSeconds(20))
+        .toolsChangeConsumer(toolsChanged)
+        .build();
+  }
+}

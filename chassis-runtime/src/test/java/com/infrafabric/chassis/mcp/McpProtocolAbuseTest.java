@@ -1,0 +1,265 @@
+package com.infrafabric.chassis.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.infrafabric.chassis.service.ChassisService;
+import com.infrafabric.chassis.testing.ChassisServiceRig;
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.HttpTestClient;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Raw JSON-RPC against {@code /mcp}, the way a broken or hostile client sends it: every malformed,
+ * out-of-order or oversized message gets its JSON-RPC or HTTP error, no tool runs, and the server
+ * answers a well-behaved client normally afterwards. Sessions are the agent's own and are served by
+ * every node on the same Redis; a flood of {@code initialize} stops at the agent's maximum.
+ */
+@Timeout(120)
+class McpProtocolAbuseTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir static Path directory;
+
+  private static final int MAX_INPUT = 4096;
+  private static final int MAX_SESSIONS = 3;
+  private static final String CALL =
+      "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\","
+          + "\"params\":{\"name\":\"echo\",\"arguments\":{\"a\":1}}}";
+
+  private static ChassisServiceRig rig;
+  private String agent;
+
+  @BeforeAll
+  static void start() {
+    rig =
+        new ChassisServiceRig(
+            REDIS.endpoint(),
+            directory,
+            Map.of(
+                "chassis.http.maxInputBytes", Integer.toString(MAX_INPUT),
+                "chassis.mcp.maxSessionsPerAgent", Integer.toString(MAX_SESSIONS)));
+    byte[] echo = Guests.wat(Guests.ECHO);
+    assertThat(rig.register(echo, Contracts.forModule("echo", echo)).statusCode()).isEqualTo(201);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @AfterEach
+  void stillServesAWellBehavedClient() {
+    String session = initialize(rig.http, agent);
+    JsonObject answer = json(post(rig.http, agent, session, CALL));
+    assertThat(answer.getJsonObject("result").getBoolean("isError")).isFalse();
+    assertThat(rig.http.get("/health/live", null).statusCode()).isEqualTo(200);
+    delete(rig.http, agent, session);
+  }
+
+  @Test
+  void malformedJsonIsAParseErrorAndNothingRuns() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+    HttpResponse<String> answer = post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":1,");
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(error(answer).getInteger("code")).isEqualTo(-32700);
+    HttpResponse<String> repeated =
+        post(
+            rig.http,
+            agent,
+            session,
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}");
+    assertThat(error(repeated).getInteger("code")).isEqualTo(-32700);
+    assertThat(invocations()).isEqualTo(before);
+    delete(rig.http, agent, session);
+  }
+
+  @Test
+  void aBatchIsRefusedAsAWhole() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+    HttpResponse<String> answer = post(rig.http, agent, session, "[" + CALL + "," + CALL + "]");
+    assertThat(answer.statusCode()).isEqualTo(400);
+    assertThat(error(answer).getInteger("code")).isEqualTo(-32600);
+    assertThat(invocations()).isEqualTo(before);
+    delete(rig.http, agent, session);
+  }
+
+  @Test
+  void unknownMethodsAndWrongParamsAreJsonRpcErrors() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+    JsonObject unknown =
+        json(
+            post(
+                rig.http,
+                agent,
+                session,
+                "{\"jsonrpc\":\"2.0\",\"id\":\"u\",\"method\":\"resources/list\"}"));
+    assertThat(unknown.getString("id")).isEqualTo("u");
+    assertThat(unknown.getJsonObject("error").getInteger("code")).isEqualTo(-32601);
+    for (String params :
+        new String[] {
+          "{\"name\":42}", "{\"name\":\"echo\",\"arguments\":[1]}", "{\"arguments\":{}}"
+        }) {
+      JsonObject wrong =
+          json(
+              post(
+                  rig.http,
+                  agent,
+                  session,
+                  "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":"
+                      + params
+                      + "}"));
+      assertThat(wrong.getJsonObject("error").getInteger("code")).as(params).isEqualTo(-32602);
+    }
+    HttpResponse<String> noMethod =
+        post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"params\":{}}");
+    assertThat(error(noMethod).getInteger("code")).isEqualTo(-32600);
+    HttpResponse<String> badId =
+        post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}");
+    assertThat(error(badId).getInteger("code")).isEqualTo(-32600);
+    assertThat(invocations()).isEqualTo(before);
+    delete(rig.http, agent, session);
+  }
+
+  @Test
+  void callsBeforeInitializeOrWithAnotherAgentsSessionRunNothing() {
+    agent = rig.agent("acme", "echo");
+    double before = invocations();
+    HttpResponse<String> noSession = post(rig.http, agent, null, CALL);
+    assertThat(noSession.statusCode()).isEqualTo(400);
+    assertThat(error(noSession).getInteger("code")).isEqualTo(-32600);
+    HttpResponse<String> invented = post(rig.http, agent, "not-a-session", CALL);
+    assertThat(invented.statusCode()).isEqualTo(404);
+    String othersSession = initialize(rig.http, rig.agent("acme", "echo"));
+    assertThat(post(rig.http, agent, othersSession, CALL).statusCode()).isEqualTo(404);
+    String otherTenants = initialize(rig.http, rig.agent("globex", "echo"));
+    assertThat(post(rig.http, agent, otherTenants, CALL).statusCode()).isEqualTo(404);
+    assertThat(invocations()).isEqualTo(before);
+  }
+
+  @Test
+  void aHugeRequestIsRefusedBeforeItIsRead() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+    String huge = CALL.replace("{\"a\":1}", "{\"a\":\"" + "x".repeat(MAX_INPUT) + "\"}");
+    HttpResponse<String> answer = post(rig.http, agent, session, huge);
+    assertThat(answer.statusCode()).isEqualTo(413);
+    assertThat(invocations()).isEqualTo(before);
+    delete(rig.http, agent, session);
+  }
+
+  @Test
+  void anUnsupportedProtocolVersionIsRefused() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    HttpResponse<String> answer =
+        rig.http.send(
+            "POST",
+            "/mcp",
+            agent,
+            Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", "1999-01-01"),
+            CALL);
+    assertThat(answer.statusCode()).isEqualTo(400);
+    delete(rig.http, agent, session);
+  }
+
+  @Test
+  void aFloodOfInitializeStopsAtTheAgentsMaximumOfSessions() {
+    agent = rig.agent("acme", "echo");
+    String first = initialize(rig.http, agent);
+    for (int i = 1; i < MAX_SESSIONS; i++) {
+      initialize(rig.http, agent);
+    }
+    HttpResponse<String> refused = post(rig.http, agent, null, initializeMessage());
+    assertThat(refused.statusCode()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    assertThat(rig.meters.find("chassis.mcp.sessions.refused").counter().count())
+        .isGreaterThanOrEqualTo(1);
+    delete(rig.http, agent, first);
+    assertThat(post(rig.http, agent, null, initializeMessage()).statusCode()).isEqualTo(200);
+    agent = rig.agent("acme", "echo"); // this one is full again; the check after uses another
+  }
+
+  @Test
+  void aSessionOpenedOnOneNodeIsServedByAnother() {
+    agent = rig.agent("acme", "echo");
+    ChassisService second = rig.anotherNode();
+    try {
+      HttpTestClient other = new HttpTestClient(second.port());
+      String session = initialize(rig.http, agent);
+      JsonObject answer = json(post(other, agent, session, CALL));
+      assertThat(answer.getJsonObject("result").getJsonObject("structuredContent"))
+          .isEqualTo(new JsonObject().put("a", 1));
+      delete(other, agent, session);
+      // the first node trusts what it saw for at most chassis.mcp.sessionRecheck (1s)
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> post(rig.http, agent, session, CALL).statusCode() == 404);
+    } finally {
+      Await.result(second.stop());
+    }
+  }
+
+  private static double invocations() {
+    var counter = rig.meters.find("chassis.invocations").counters();
+    return counter.stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  private static String initializeMessage() {
+    return "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+        + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+        + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+  }
+
+  static String initialize(HttpTestClient http, String token) {
+    HttpResponse<String> answer = post(http, token, null, initializeMessage());
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    assertThat(json(answer).getJsonObject("result").getString("protocolVersion"))
+        .isEqualTo("2025-11-25");
+    return answer.headers().firstValue("Mcp-Session-Id").orElseThrow();
+  }
+
+  static HttpResponse<String> post(HttpTestClient http, String token, String session, String body) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Accept", "application/json, text/event-stream");
+    if (session != null) {
+      headers.put("Mcp-Session-Id", session);
+    }
+    return http.send("POST", "/mcp", token, headers, body);
+  }
+
+  static void delete(HttpTestClient http, String token, String session) {
+    assertThat(http.send("DELETE", "/mcp", token, Map.of("Mcp-Session-Id", session)).statusCode())
+        .isEqualTo(204);
+  }
+
+  private static JsonObject json(HttpResponse<String> response) {
+    return new JsonObject(response.body());
+  }
+
+  private static JsonObject error(HttpResponse<String> response) {
+    return json(response).getJsonObject("error");
+  }
+}

@@ -1,0 +1,261 @@
+package com.infrafabric.deploy;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Stream;
+
+/**
+ * {@code infrafabric mcp --url URL (--token TOKEN | --token-file FILE) [--grant GRANT]}: the MCP
+ * stdio transport on one side (newline-delimited JSON-RPC on stdin and stdout, as clients that
+ * launch local servers speak it) and the chassis's Streamable HTTP endpoint on the other. Each line
+ * read is POSTed with the bearer token (and the grant, when given); the answer is written as one
+ * line; after {@code initialize} the session id and protocol version travel with every message, and
+ * the session's notification stream is copied to stdout too. At the end of stdin the session is
+ * ended. Only protocol messages go to stdout; diagnostics go to stderr.
+ */
+final class McpBridge {
+
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  private static final int PARSE_ERROR = -32700;
+  private static final int TRANSPORT_ERROR = -32000;
+
+  private final URI url;
+  private final String token;
+  private final Optional<String> grant;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .connectTimeout(CONNECT_TIMEOUT)
+          .version(HttpClient.Version.HTTP_1_1)
+          .build();
+  private final ConcurrentLinkedQueue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
+  private volatile String session;
+  private volatile String protocolVersion;
+
+  McpBridge(URI url, String token, Optional<String> grant, PrintStream out, PrintStream err) {
+    this.url = url;
+    this.token = token;
+    this.grant = grant;
+    this.out = out;
+    this.err = err;
+  }
+
+  static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
+    Options options = Options.parse(args);
+    return new McpBridge(options.url(), options.token(), options.grant(), out, err).pump(in);
+  }
+
+  /** The command line: where the endpoint is, the agent's token and, optionally, a grant. */
+  record Options(URI url, String token, Optional<String> grant) {
+
+    static Options parse(String[] args) {
+      String url = null;
+      String token = null;
+      String grant = null;
+      for (int i = 0; i < args.length; i++) {
+        String value = i + 1 < args.length ? args[i + 1] : null;
+        switch (args[i]) {
+          case "--url" -> url = value;
+          case "--token" -> token = value;
+          case "--token-file" -> token = value == null ? null : read(Path.of(value));
+          case "--grant" -> grant = value;
+          default -> throw new IllegalArgumentException("mcp: unknown option " + args[i]);
+        }
+        i++;
+      }
+      if (url == null || token == null || token.isBlank()) {
+        throw new IllegalArgumentException(
+            "usage: infrafabric mcp --url URL (--token TOKEN | --token-file FILE) [--grant GRANT]");
+      }
+      URI parsed = URI.create(url);
+      if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme())) {
+        throw new IllegalArgumentException(
+            "mcp: --url must be an http(s) URL, e.g. http://127.0.0.1:8081/mcp");
+      }
+      return new Options(parsed, token.strip(), Optional.ofNullable(grant));
+    }
+
+    private static String read(Path file) {
+      try {
+        return Files.readString(file);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("mcp: cannot read the token file " + file, e);
+      }
+    }
+  }
+
+  /** Copies stdin to the endpoint until it ends; 0 once the session is ended. */
+  int pump(InputStream in) {
+    try (BufferedReader lines =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (!line.isBlank()) {
+          forward(line);
+        }
+      }
+    } catch (IOException e) {
+      err.println("infrafabric mcp: stdin failed: " + e.getMessage());
+      return 1;
+    }
+    pending.forEach(CompletableFuture::join);
+    endSession();
+    return 0;
+  }
+
+  private void forward(String line) {
+    JsonObject message;
+    try {
+      message = new JsonObject(line);
+    } catch (DecodeException e) {
+      write(error(null, PARSE_ERROR, "not a JSON-RPC message: " + e.getMessage()));
+      return;
+    }
+    Object id = message.getValue("id");
+    boolean initialize = "initialize".equals(message.getValue("method"));
+    CompletableFuture<Void> sent =
+        http.sendAsync(post(line), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+            .thenAccept(response -> answered(response, id, initialize))
+            .exceptionally(
+                failure -> {
+                  if (id != null) {
+                    write(
+                        error(
+                            id,
+                            TRANSPORT_ERROR,
+                            "the chassis did not answer: " + failure.getMessage()));
+                  }
+                  return null;
+                });
+    if (initialize) {
+      sent.join(); // later messages need its session id
+    } else {
+      pending.add(sent);
+      pending.removeIf(CompletableFuture::isDone);
+    }
+  }
+
+  private void answered(HttpResponse<String> response, Object id, boolean initialize) {
+    if (initialize && response.statusCode() == 200) {
+      session = response.headers().firstValue("Mcp-Session-Id").orElse(null);
+      JsonObject result = new JsonObject(response.body()).getJsonObject("result");
+      protocolVersion = result == null ? null : result.getString("protocolVersion");
+      if (session != null) {
+        listen();
+      }
+    }
+    String body = response.body();
+    if (body.isEmpty()) {
+      return; // 202: a notification was accepted
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(body);
+    } catch (DecodeException notJson) {
+      json = new JsonObject();
+    }
+    if (json.containsKey("jsonrpc")) {
+      write(json);
+    } else if (id != null) {
+      write(
+          error(
+              id,
+              TRANSPORT_ERROR,
+              "HTTP "
+                  + response.statusCode()
+                  + " "
+                  + json.getString("code", "")
+                  + ": "
+                  + json.getString("message", body)));
+    }
+  }
+
+  /** Copies the session's notification stream to stdout, in the background. */
+  private void listen() {
+    HttpRequest request = request().header("Accept", "text/event-stream").GET().build();
+    http.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(
+            response -> {
+              if (response.statusCode() != 200) {
+                err.println(
+                    "infrafabric mcp: no notification stream (HTTP " + response.statusCode() + ")");
+                return;
+              }
+              try (Stream<String> events = response.body()) {
+                events
+                    .filter(line -> line.startsWith("data:"))
+                    .map(line -> line.substring(5).strip())
+                    .forEach(data -> write(new JsonObject(data)));
+              }
+            })
+        .exceptionally(
+            failure -> {
+              err.println(
+                  "infrafabric mcp: the notification stream ended: " + failure.getMessage());
+              return null;
+            });
+  }
+
+  private void endSession() {
+    if (session == null) {
+      return;
+    }
+    try {
+      http.send(request().DELETE().build(), HttpResponse.BodyHandlers.discarding());
+    } catch (IOException e) {
+      err.println("infrafabric mcp: could not end the session: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private HttpRequest post(String line) {
+    return request()
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json, text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofString(line, StandardCharsets.UTF_8))
+        .build();
+  }
+
+  private HttpRequest.Builder request() {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token);
+    grant.ifPresent(g -> request.header("X-InfraFabric-Grant", g));
+    if (session != null) {
+      request.header("Mcp-Session-Id", session);
+    }
+    if (protocolVersion != null) {
+      request.header("MCP-Protocol-Version", protocolVersion);
+    }
+    return request;
+  }
+
+  /** One message per line: compact JSON never holds a raw line break. */
+  private synchronized void write(JsonObject message) {
+    out.println(message.encode());
+    out.flush();
+  }
+
+  private static JsonObject error(Object id, int code, String message) {
+    return new JsonObject()
+        .put("jsonrpc", "2.0")
+        .put("id", id)
+        .put("error", new JsonObject().put("code", code).put("message", message));
+  }
+}
