@@ -6,6 +6,11 @@ import com.infrafabric.deploy.cli.CommandFactory;
 import com.infrafabric.deploy.cli.ContractCli;
 import com.infrafabric.deploy.cli.TokenCli;
 import com.infrafabric.deploy.cli.UsageErrors;
+import com.infrafabric.deploy.client.BudgetsCli;
+import com.infrafabric.deploy.client.CredentialsCli;
+import com.infrafabric.deploy.client.LedgerCli;
+import com.infrafabric.deploy.client.PricingCli;
+import com.infrafabric.deploy.client.ToolsCli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -37,6 +42,11 @@ import picocli.CommandLine.Spec;
       TokenCli.class,
       ContractCli.class,
       ToolCli.class,
+      BudgetsCli.class,
+      LedgerCli.class,
+      PricingCli.class,
+      ToolsCli.class,
+      CredentialsCli.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class
     })
