@@ -32,6 +32,12 @@ import java.util.stream.Collectors;
  */
 public final class Budgets {
 
+  /** The most budgets one page holds. */
+  public static final int MAX_PAGE_SIZE = 1000;
+
+  /** Hash fields Redis examines per {@code HSCAN} call. */
+  private static final int SCAN_CHUNK = 500;
+
   private final RedisStore redis;
   private final BudgetEngine engine;
 
@@ -70,6 +76,43 @@ public final class Budgets {
     Request read = Request.cmd(Command.HMGET).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(read::arg);
     return redis.send(read).map(values -> parse(scope, values));
+  }
+
+  /**
+   * The budgets of {@code within} and its subtree whose scope sorts after {@code after} (all if
+   * null), in scope order, at most {@code limit}. The tenant's caps are read with {@code HSCAN} in
+   * chunks, keeping only the {@code limit + 1} first scopes, so a page costs memory for its own
+   * size whatever the tenant holds.
+   */
+  public Future<BudgetPage> list(Scope within, Scope after, int limit) {
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
+    }
+    BudgetScan scan = new BudgetScan(within, after == null ? null : after.path(), limit);
+    return scan(TenantKeyNames.of(within.tenant()).config(), "0", scan).map(BudgetScan::page);
+  }
+
+  private Future<BudgetScan> scan(String config, String cursor, BudgetScan scan) {
+    Request request =
+        Request.cmd(Command.HSCAN)
+            .arg(config)
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(BudgetScan.globPrefix(scan.within()) + "*|*")
+            .arg("COUNT")
+            .arg(SCAN_CHUNK);
+    return redis
+        .send(request)
+        .compose(
+            reply -> {
+              Response fields = reply.get(1);
+              for (int i = 0; i + 1 < fields.size(); i += 2) {
+                scan.offer(fields.get(i).toString(), fields.get(i + 1).toString());
+              }
+              String next = reply.get(0).toString();
+              return next.equals("0") ? Future.succeededFuture(scan) : scan(config, next, scan);
+            });
   }
 
   /** Removes the caps of this scope (its recorded spend stays); true if it had a budget. */
@@ -145,7 +188,7 @@ public final class Budgets {
     return limits.isEmpty() ? Optional.empty() : Optional.of(new Budget(scope, limits));
   }
 
-  private static Limit decode(String value) {
+  static Limit decode(String value) {
     String[] parts = value.split(";", 2);
     List<Integer> percents =
         parts.length == 1

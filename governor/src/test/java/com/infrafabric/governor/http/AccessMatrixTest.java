@@ -96,6 +96,11 @@ class AccessMatrixTest {
         .row("GET /v1/openapi.json", global, Access.authenticated(), get("/v1/openapi.json"))
         .row("GET /v1/pricing", global, Access.authenticated(), get("/v1/pricing"))
         .row("PUT /v1/pricing", global, Access.platform("admin"), put("/v1/pricing", pricing()))
+        .row(
+            "GET /v1/budgets",
+            inProject,
+            Access.tenant("admin", "auditor", "agent"),
+            get("/v1/budgets?scope=" + encode(project)))
         .row("PUT /v1/budgets/:scope", inProject, admins, put(budgetPath(project), cap(10_000)))
         .row(
             "GET /v1/budgets/:scope",
