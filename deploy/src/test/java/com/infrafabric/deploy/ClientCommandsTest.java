@@ -108,6 +108,15 @@ class ClientCommandsTest {
                 .put("cap_micros", 9000000)
                 .put("thresholds_pct", new io.vertx.core.json.JsonArray().add(50).add(80)));
 
+    assertThat(
+            run("budgets", "set", "acme/search/deep", "--cap", "day=1000", "--token-file", admin))
+        .isZero();
+    assertThat(run("budgets", "list", "--limit", "1", "--token-file", admin)).isZero();
+    assertThat(stdout()).containsPattern("acme/search +day +5000000").contains("more: --cursor ");
+    assertThat(run("budgets", "list", "--scope", "acme/search", "--json", "--token-file", admin))
+        .isZero();
+    assertThat(new JsonObject(stdout()).getJsonArray("budgets")).hasSize(2);
+
     assertThat(run("budgets", "status", "acme/search", "--token-file", admin)).isZero();
     assertThat(stdout()).containsPattern("acme/search +day +5000000 +0 +0 +5000000");
   }

@@ -11,14 +11,69 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code infrafabric budgets get|set|status}: a scope's caps and what it has spent. */
+/** {@code infrafabric budgets list|get|set|status}: caps and what has been spent. */
 @Command(
     name = "budgets",
     mixinStandardHelpOptions = true,
     versionProvider = BuildVersion.class,
     description = "Read and set budgets on a running governor (token: admin, auditor or agent).",
-    subcommands = {BudgetsCli.Get.class, BudgetsCli.Set.class, BudgetsCli.Status.class})
+    subcommands = {
+      BudgetsCli.ListBudgets.class,
+      BudgetsCli.Get.class,
+      BudgetsCli.Set.class,
+      BudgetsCli.Status.class
+    })
 public final class BudgetsCli extends CommandGroup {
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print the budgets of a subtree (default: the token's), one page.")
+  static final class ListBudgets extends ClientCommand {
+
+    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
+    private String scope;
+
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
+    private String cursor;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "at most N budgets (1..1000, default: ${DEFAULT-VALUE})")
+    private int limit;
+
+    ListBudgets(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      StringBuilder path = new StringBuilder("/v1/budgets?limit=").append(limit);
+      if (scope != null) {
+        path.append("&scope=").append(segment(scope));
+      }
+      if (cursor != null) {
+        path.append("&cursor=").append(segment(cursor));
+      }
+      return client.get(path.toString());
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of("SCOPE", "WINDOW", "CAP_MICROS", "THRESHOLDS_PCT");
+      for (Object budget : answer.getJsonArray("budgets", new JsonArray())) {
+        addLimits(table, (JsonObject) budget);
+      }
+      table.print(context.out());
+      String next = answer.getString("next_cursor");
+      if (next != null) {
+        context.out().println("more: --cursor " + next);
+      }
+    }
+  }
 
   @Command(
       name = "get",
@@ -131,6 +186,11 @@ public final class BudgetsCli extends CommandGroup {
 
   private static void printLimits(JsonObject budget, CliContext context) {
     Table table = Table.of("SCOPE", "WINDOW", "CAP_MICROS", "THRESHOLDS_PCT");
+    addLimits(table, budget);
+    table.print(context.out());
+  }
+
+  private static void addLimits(Table table, JsonObject budget) {
     JsonObject limits = budget.getJsonObject("limits", new JsonObject());
     for (String window : limits.fieldNames()) {
       JsonObject limit = limits.getJsonObject(window);
@@ -140,6 +200,5 @@ public final class BudgetsCli extends CommandGroup {
           limit.getLong("cap_micros"),
           limit.getJsonArray("thresholds_pct", new JsonArray()).encode());
     }
-    table.print(context.out());
   }
 }
