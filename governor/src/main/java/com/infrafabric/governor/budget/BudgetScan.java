@@ -26,10 +26,6 @@ final class BudgetScan {
     this.limit = limit;
   }
 
-  Scope within() {
-    return within;
-  }
-
   /** Takes one cap field if its scope is in the subtree, after the cursor and among the first. */
   void offer(String field, String value) {
     int bar = field.lastIndexOf('|');
@@ -65,10 +61,5 @@ final class BudgetScan {
   private boolean inSubtree(String path) {
     String root = within.path();
     return path.equals(root) || path.startsWith(root + "/");
-  }
-
-  /** {@code scope}'s path with Redis glob metacharacters escaped. */
-  static String globPrefix(Scope scope) {
-    return scope.path().replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
   }
 }

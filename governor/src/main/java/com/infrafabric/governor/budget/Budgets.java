@@ -2,6 +2,7 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.HashScan;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.governor.tenant.TenantKeyNames;
@@ -34,9 +35,6 @@ public final class Budgets {
 
   /** The most budgets one page holds. */
   public static final int MAX_PAGE_SIZE = 1000;
-
-  /** Hash fields Redis examines per {@code HSCAN} call. */
-  private static final int SCAN_CHUNK = 500;
 
   private final RedisStore redis;
   private final BudgetEngine engine;
@@ -90,29 +88,9 @@ public final class Budgets {
           ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
     }
     BudgetScan scan = new BudgetScan(within, after == null ? null : after.path(), limit);
-    return scan(TenantKeyNames.of(within.tenant()).config(), "0", scan).map(BudgetScan::page);
-  }
-
-  private Future<BudgetScan> scan(String config, String cursor, BudgetScan scan) {
-    Request request =
-        Request.cmd(Command.HSCAN)
-            .arg(config)
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(BudgetScan.globPrefix(scan.within()) + "*|*")
-            .arg("COUNT")
-            .arg(SCAN_CHUNK);
-    return redis
-        .send(request)
-        .compose(
-            reply -> {
-              Response fields = reply.get(1);
-              for (int i = 0; i + 1 < fields.size(); i += 2) {
-                scan.offer(fields.get(i).toString(), fields.get(i + 1).toString());
-              }
-              String next = reply.get(0).toString();
-              return next.equals("0") ? Future.succeededFuture(scan) : scan(config, next, scan);
-            });
+    String config = TenantKeyNames.of(within.tenant()).config();
+    String match = HashScan.literal(within.path()) + "*|*";
+    return HashScan.scan(redis, config, match, scan::offer).map(ignored -> scan.page());
   }
 
   /** Removes the caps of this scope (its recorded spend stays); true if it had a budget. */

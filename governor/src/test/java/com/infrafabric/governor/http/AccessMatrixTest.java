@@ -157,6 +157,11 @@ class AccessMatrixTest {
             () -> post(lease() + "/finish", finish()).get())
         .row("POST /v1/agents", whole, admins, AccessMatrixTest::registration)
         .row(
+            "GET /v1/agents/:tenant",
+            whole,
+            Access.tenant("admin", "auditor", "dispatcher"),
+            get(agents))
+        .row(
             "GET /v1/agents/:tenant/:agent",
             whole,
             Access.tenant("admin", "auditor", "dispatcher"),
