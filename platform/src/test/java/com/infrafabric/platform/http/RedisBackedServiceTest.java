@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +188,11 @@ class RedisBackedServiceTest {
       fixture.client.send(
           "GET", "/v1/ping", fixture.tokens.valid("bob"), Map.of("traceparent", "not-a-trace"));
 
+      // The access line is written when the response ends, which may be just after the client
+      // has read it.
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> logs.events("infrafabric.access").size() >= 2);
       List<Map<String, Object>> lines =
           logs.events("infrafabric.access").stream()
               .map(
