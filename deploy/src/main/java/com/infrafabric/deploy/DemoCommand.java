@@ -50,8 +50,7 @@ final class DemoCommand {
     String secret = DemoScenario.newSecret();
     try (SearchApi search = new SearchApi(secret).start()) {
       ServeCommand serve =
-          ServeCommand.fromArgs(
-              new String[] {"--data", data.toString()}, demoEnv(search.port()), clock);
+          ServeCommand.of(LaunchOptions.of(null, data, Map.of()), demoEnv(search.port()), clock);
       // serve's banner names tokens and keys in a directory the demo deletes when it ends.
       Node node = serve.start(new PrintStream(OutputStream.nullOutputStream()));
       try {

@@ -1,102 +1,118 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandFactory;
 import com.infrafabric.deploy.cli.ContractCli;
 import com.infrafabric.deploy.cli.TokenCli;
+import com.infrafabric.deploy.cli.UsageErrors;
+import com.infrafabric.deploy.client.BudgetsCli;
+import com.infrafabric.deploy.client.CredentialsCli;
+import com.infrafabric.deploy.client.LedgerCli;
+import com.infrafabric.deploy.client.PricingCli;
+import com.infrafabric.deploy.client.ToolsCli;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Clock;
-import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /**
- * The one entry point of the distribution: {@code infrafabric
- * serve|demo|token|contract|tool|mcp|help}.
+ * The one entry point of the distribution, {@code infrafabric}: the root of its picocli commands. A
+ * new subcommand is one class (see {@link CommandFactory}) named in {@code subcommands} below.
  *
- * <p>Configuration mistakes end the process with status 2 and one line naming the key at fault;
- * nothing else is printed to stderr for them (no stack trace).
+ * <p>Exit status: 0 when the command did its work, 1 when it failed, 2 on a usage or configuration
+ * error, 130 when interrupted (see {@link #exitCodeFor}). A usage error prints {@code error: ...}
+ * and the command's usage; a failure prints one line {@code infrafabric: ...} and never a stack
+ * trace, so a configuration mistake shows as the one line naming the key at fault.
  */
-public final class Launcher {
+@Command(
+    name = "infrafabric",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "IF.governor (LLM budgets, task claims) and IF.chassis (WASM tools) in one jar.",
+    subcommands = {
+      ServeCli.class,
+      DemoCli.class,
+      TokenCli.class,
+      ContractCli.class,
+      ToolCli.class,
+      McpCli.class,
+      BudgetsCli.class,
+      LedgerCli.class,
+      PricingCli.class,
+      ToolsCli.class,
+      CredentialsCli.class,
+      CommandLine.HelpCommand.class,
+      AutoComplete.GenerateCompletion.class
+    })
+public final class Launcher implements Callable<Integer> {
 
-  static final String USAGE =
-      String.join(
-          "\n",
-          "usage: infrafabric <command> [options]",
-          "",
-          "  serve [--config FILE] [--data DIR]",
-          "      run the governor (port 8080) and the chassis (port 8081) until SIGTERM/SIGINT.",
-          "      Without REDIS_URL a private redis-server is started under DIR/redis (default",
-          "      ./var). Without auth.jwksFile a token signing key, a contract publisher key and",
-          "      admin, auditor, publisher and operator tokens are created under DIR/keys and",
-          "      DIR/tokens.",
-          "  demo",
-          "      run the end-to-end scenario on a fresh embedded redis-server (or REDIS_URL): publish",
-          "      signed tools, register agents, claim and run tasks under grants, print a summary;",
-          "      exit status 0 only if every invariant holds.",
-          "  token keygen|mint ...",
-          "      create a signing key pair or mint a token (run 'infrafabric token' for options).",
-          "  contract sign --module FILE.wasm --contract FILE.json --private KEY.json",
-          "      print the contract for the module, signed with a publisher's ES256 key.",
-          "  mcp --url URL (--token TOKEN | --token-file FILE) [--grant GRANT]",
-          "      bridge an MCP client that launches local servers (stdio) to the chassis's MCP",
-          "      endpoint, e.g. --url http://127.0.0.1:8081/mcp, as the agent the token names.",
-          "  tool init --lang rust|assemblyscript|c [--dir DIR] NAME",
-          "      write a new tool project: contract, source on the SDK, build.sh, test.sh.",
-          "  help",
-          "      this text.");
-
-  private Launcher() {}
+  @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
       System.setProperty("logback.configurationFile", loggingConfiguration(args));
     }
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(CliContext.ofProcess(), args));
+  }
+
+  /** {@code infrafabric} alone prints the usage, as {@code help} does. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 0;
   }
 
   /**
-   * The services log JSON lines to stdout; the demo and the MCP bridge send them to stderr, from
-   * WARN up, because their stdout is the summary a newcomer reads or the protocol. Chosen before
-   * the first logger exists.
+   * The services log JSON lines to stdout; the demo sends them to stderr, from WARN up, because its
+   * stdout is the summary a newcomer reads. Chosen before the first logger exists.
    */
   static String loggingConfiguration(String[] args) {
-    return args.length > 0 && (args[0].equals("demo") || args[0].equals("mcp"))
+    return args.length > 0 && args[0].equals("demo")
         ? "infrafabric-demo-logback.xml"
         : "infrafabric-logback.xml";
   }
 
   static int run(String[] args, PrintStream out, PrintStream err) {
-    String command = args.length == 0 ? "help" : args[0];
-    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+    return run(new CliContext(System.getenv(), Clock.systemUTC(), out, err), args);
+  }
+
+  /** Runs one command line in this process and returns its exit status; tests call this. */
+  public static int run(CliContext context, String... args) {
+    PrintWriter out = new PrintWriter(context.out(), true);
+    PrintWriter err = new PrintWriter(context.err(), true);
     try {
-      switch (command) {
-        case "serve":
-          return ServeCommand.fromArgs(rest, System.getenv(), Clock.systemUTC()).run(out);
-        case "demo":
-          return new DemoCommand(System.getenv(), Clock.systemUTC()).run(out);
-        case "contract":
-          return ContractCli.run(rest, out, err);
-        case "tool":
-          return ToolScaffold.run(rest, out, err);
-        case "mcp":
-          return McpBridge.run(rest, System.in, out, err);
-        case "token":
-          TokenCli.main(rest);
-          return 0;
-        case "help":
-        case "--help":
-        case "-h":
-          out.println(USAGE);
-          return 0;
-        default:
-          err.println("infrafabric: unknown command '" + command + "'\n\n" + USAGE);
-          return 2;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      err.println("infrafabric: interrupted");
-      return exitCodeFor(e);
-    } catch (RuntimeException e) {
-      err.println("infrafabric: " + e.getMessage());
-      return exitCodeFor(e);
+      return commandLine(context).setOut(out).setErr(err).execute(args);
+    } finally {
+      out.flush();
+      err.flush();
     }
+  }
+
+  /** The whole command tree, wired to {@code context}. */
+  public static CommandLine commandLine(CliContext context) {
+    return new CommandLine(Launcher.class, new CommandFactory(context))
+        .setParameterExceptionHandler(new UsageErrors())
+        .setExecutionExceptionHandler(Launcher::failed);
+  }
+
+  private static int failed(Exception failure, CommandLine command, ParseResult parsed)
+      throws Exception {
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+      command.getErr().println("infrafabric: interrupted");
+    } else if (failure instanceof RuntimeException) {
+      command.getErr().println("infrafabric: " + failure.getMessage());
+    } else {
+      throw failure;
+    }
+    return exitCodeFor(failure);
   }
 
   /**
@@ -109,7 +125,7 @@ public final class Launcher {
       return 130;
     }
     return failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
-        ? 2
+        ? UsageErrors.STATUS
         : 1;
   }
 }

@@ -12,8 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -55,50 +53,6 @@ final class McpBridge {
     this.grant = grant;
     this.out = out;
     this.err = err;
-  }
-
-  static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-    Options options = Options.parse(args);
-    return new McpBridge(options.url(), options.token(), options.grant(), out, err).pump(in);
-  }
-
-  /** The command line: where the endpoint is, the agent's token and, optionally, a grant. */
-  record Options(URI url, String token, Optional<String> grant) {
-
-    static Options parse(String[] args) {
-      String url = null;
-      String token = null;
-      String grant = null;
-      for (int i = 0; i < args.length; i++) {
-        String value = i + 1 < args.length ? args[i + 1] : null;
-        switch (args[i]) {
-          case "--url" -> url = value;
-          case "--token" -> token = value;
-          case "--token-file" -> token = value == null ? null : read(Path.of(value));
-          case "--grant" -> grant = value;
-          default -> throw new IllegalArgumentException("mcp: unknown option " + args[i]);
-        }
-        i++;
-      }
-      if (url == null || token == null || token.isBlank()) {
-        throw new IllegalArgumentException(
-            "usage: infrafabric mcp --url URL (--token TOKEN | --token-file FILE) [--grant GRANT]");
-      }
-      URI parsed = URI.create(url);
-      if (!"http".equals(parsed.getScheme()) && !"https".equals(parsed.getScheme())) {
-        throw new IllegalArgumentException(
-            "mcp: --url must be an http(s) URL, e.g. http://127.0.0.1:8081/mcp");
-      }
-      return new Options(parsed, token.strip(), Optional.ofNullable(grant));
-    }
-
-    private static String read(Path file) {
-      try {
-        return Files.readString(file);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("mcp: cannot read the token file " + file, e);
-      }
-    }
   }
 
   /** Copies stdin to the endpoint until it ends; 0 once the session is ended. */

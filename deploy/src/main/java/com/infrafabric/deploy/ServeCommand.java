@@ -51,8 +51,8 @@ final class ServeCommand {
     this.clock = clock;
   }
 
-  static ServeCommand fromArgs(String[] args, Map<String, String> env, Clock clock) {
-    return new ServeCommand(LaunchOptions.parse(args, env), env, clock);
+  static ServeCommand of(LaunchOptions options, Map<String, String> env, Clock clock) {
+    return new ServeCommand(options, env, clock);
   }
 
   int run(PrintStream out) {

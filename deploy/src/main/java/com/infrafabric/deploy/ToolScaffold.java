@@ -1,13 +1,10 @@
 package com.infrafabric.deploy;
 
 import com.infrafabric.chassis.publish.ContractJson;
-import com.infrafabric.deploy.cli.CliOptions;
-import com.infrafabric.deploy.cli.CliStatus;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,7 +15,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -29,11 +25,10 @@ import java.util.stream.Stream;
  * parser before anything is written, so a name the chassis would refuse is refused here with the
  * same sentence, and nothing is half-written into an existing directory.
  */
-public final class ToolScaffold {
+final class ToolScaffold {
 
   static final String USAGE =
       "usage: infrafabric tool init --lang rust|assemblyscript|c [--dir DIR] NAME";
-  private static final Set<String> OPTIONS = Set.of("--lang", "--dir");
   private static final String ROOT = "/scaffold/";
 
   /** A file of a new project: a class-path resource under {@link #ROOT} and where it goes. */
@@ -103,26 +98,6 @@ public final class ToolScaffold {
   }
 
   private ToolScaffold() {}
-
-  /** Runs {@code tool ARGS} and returns the exit status (see {@link CliStatus}). */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    return CliStatus.run(
-        err,
-        USAGE,
-        () -> {
-          if (args.length < 2 || !args[0].equals("init")) {
-            throw new IllegalArgumentException("expected 'tool init ... NAME'");
-          }
-          String name = args[args.length - 1];
-          CliOptions options = CliOptions.parse(Arrays.copyOf(args, args.length - 1), 1, OPTIONS);
-          Language language = Language.parse(options.required("--lang"));
-          Path directory = Path.of(options.optional("--dir").orElse(name));
-          init(language, name, directory);
-          out.println(
-              "wrote a " + language.name().toLowerCase(Locale.ROOT) + " tool in " + directory);
-          out.println("next: cd " + directory + " && ./build.sh && ./test.sh");
-        });
-  }
 
   /**
    * Writes the project of tool {@code name} in {@code language} to {@code directory}, which must

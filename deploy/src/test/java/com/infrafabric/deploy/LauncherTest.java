@@ -1,7 +1,6 @@
 package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -116,7 +115,7 @@ class LauncherTest {
 
   @Test
   void optionsNeedValues() {
-    assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--config"}, Map.of()))
-        .hasMessage("--config needs a value");
+    assertThat(run("serve", "--config")).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: --config needs a value\n");
   }
 }

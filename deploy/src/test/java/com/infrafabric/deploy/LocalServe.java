@@ -66,10 +66,7 @@ final class LocalServe implements AutoCloseable {
     Path data = directory.resolve("var");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Node node =
-        ServeCommand.fromArgs(
-                new String[] {"--config", config.toString(), "--data", data.toString()},
-                Map.of(),
-                Clock.systemUTC())
+        ServeCommand.of(LaunchOptions.of(config, data, Map.of()), Map.of(), Clock.systemUTC())
             .start(new PrintStream(printed, true, StandardCharsets.UTF_8));
     return new LocalServe(
         data, governorPort, chassisPort, printed.toString(StandardCharsets.UTF_8), node);

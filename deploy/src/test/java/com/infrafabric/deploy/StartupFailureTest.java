@@ -97,10 +97,7 @@ class StartupFailureTest {
     Throwable failure =
         catchThrowable(
             () ->
-                ServeCommand.fromArgs(
-                        new String[] {"--config", config.toString(), "--data", data.toString()},
-                        env,
-                        Clock.systemUTC())
+                ServeCommand.of(LaunchOptions.of(config, data, Map.of()), env, Clock.systemUTC())
                     .start(
                         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
                     .stop());

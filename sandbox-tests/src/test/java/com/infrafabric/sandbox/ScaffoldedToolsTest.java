@@ -8,7 +8,8 @@ import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.testing.ExampleBuilds;
 import com.infrafabric.chassis.testing.TestChassis;
-import com.infrafabric.deploy.ToolScaffold;
+import com.infrafabric.deploy.Launcher;
+import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.testing.Await;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,12 +47,19 @@ class ScaffoldedToolsTest {
     Path project = directory.resolve("hello-" + language);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
-        ToolScaffold.run(
-            new String[] {
-              "init", "--lang", language, "--dir", project.toString(), "hello-" + language
-            },
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8));
+        Launcher.run(
+            new CliContext(
+                Map.of(),
+                Clock.systemUTC(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8)),
+            "tool",
+            "init",
+            "--lang",
+            language,
+            "--dir",
+            project.toString(),
+            "hello-" + language);
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
 
     ExampleBuilds.run(List.of("./build.sh"), project);

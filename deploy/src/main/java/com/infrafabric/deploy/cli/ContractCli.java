@@ -3,51 +3,58 @@ package com.infrafabric.deploy.cli;
 import com.infrafabric.chassis.publish.ContractSigner;
 import com.infrafabric.platform.auth.SigningKey;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/**
- * The publishers' contract tool.
- *
- * <pre>
- * sign --module FILE.wasm --contract FILE.json --private KEY.json
- *     prints the contract for the module, signed with the one private EC P-256 key in KEY.json
- * </pre>
- *
- * Exit status: 0 on success, 1 when a file cannot be read, 2 on a usage or contract error.
- */
-public final class ContractCli {
+/** {@code infrafabric contract sign}: the publishers' contract tool. */
+@Command(
+    name = "contract",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "contract sign: sign a tool's contract for its module.",
+    subcommands = ContractCli.Sign.class)
+public final class ContractCli extends CommandGroup {
 
-  static final String USAGE =
-      "usage: infrafabric contract sign --module FILE.wasm --contract FILE.json --private KEY.json";
-  private static final Set<String> SIGN = Set.of("--module", "--contract", "--private");
+  @Command(
+      name = "sign",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description =
+          "Print the contract for the module (its digest filled in), signed with the one private"
+              + " EC P-256 key in KEY.json.")
+  static final class Sign implements Callable<Integer> {
 
-  private ContractCli() {}
+    private final CliContext context;
 
-  /** Runs one command and returns the exit status. */
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    String command = args.length == 0 ? "" : args[0];
-    return CliStatus.run(
-        err,
-        USAGE,
-        () -> {
-          if (!command.equals("sign")) {
-            throw new IllegalArgumentException("unknown command '" + command + "'");
-          }
-          out.println(sign(CliOptions.parse(args, 1, SIGN)));
-        });
-  }
+    @Option(names = "--module", required = true, paramLabel = "FILE.wasm")
+    private Path module;
 
-  private static String sign(CliOptions options) {
-    Path module = Path.of(options.required("--module"));
-    Path contract = Path.of(options.required("--contract"));
-    Path key = Path.of(options.required("--private"));
-    return ContractSigner.sign(
-        read(module), new String(read(contract), StandardCharsets.UTF_8), SigningKey.load(key));
+    @Option(names = "--contract", required = true, paramLabel = "FILE.json")
+    private Path contract;
+
+    @Option(names = "--private", required = true, paramLabel = "KEY.json")
+    private Path key;
+
+    Sign(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      context
+          .out()
+          .println(
+              ContractSigner.sign(
+                  read(module),
+                  new String(read(contract), StandardCharsets.UTF_8),
+                  SigningKey.load(key)));
+      return 0;
+    }
   }
 
   private static byte[] read(Path file) {

@@ -4,116 +4,138 @@ import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
 import com.infrafabric.platform.config.Durations;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/**
- * The operators' token tool.
- *
- * <pre>
- * keygen --private FILE --public FILE [--alg ES256]
- *     writes a new private JWK set (mode 0600) and its public JWK set, with a random kid
- * mint --private FILE --sub SUBJECT --iss ISSUER --aud AUDIENCE [--roles a,b] [--scope S]
- *      [--claim name=value]... [--list-claim name=a,b]... [--ttl 15m]
- *     prints a signed token
- * </pre>
- *
- * Exit status: 0 on success, 1 when the files cannot be used, 2 on a usage error.
- */
-public final class TokenCli {
+/** {@code infrafabric token keygen|mint}: the operators' signing keys and tokens. */
+@Command(
+    name = "token",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "Create a signing key pair or mint a token.",
+    subcommands = {TokenCli.Keygen.class, TokenCli.Mint.class})
+public final class TokenCli extends CommandGroup {
 
-  static final String USAGE =
-      String.join(
-          "\n",
-          "usage: TokenCli keygen --private FILE --public FILE [--alg ES256|ES384|ES512]",
-          "       TokenCli mint --private FILE --sub SUBJECT --iss ISSUER --aud AUDIENCE"
-              + " [--roles a,b] [--scope S] [--claim name=value]... [--list-claim name=a,b]..."
-              + " [--ttl 15m]");
-  private static final Set<String> KEYGEN = Set.of("--private", "--public", "--alg");
-  private static final Set<String> MINT =
-      Set.of(
-          "--private",
-          "--sub",
-          "--iss",
-          "--aud",
-          "--roles",
-          "--scope",
-          "--claim",
-          "--list-claim",
-          "--ttl");
-  private static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
+  @Command(
+      name = "keygen",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description =
+          "Write a new private JWK set (mode 0600) and its public JWK set, with a random kid.")
+  static final class Keygen implements Callable<Integer> {
 
-  private TokenCli() {}
+    private final CliContext context;
 
-  public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err, Clock.systemUTC()));
+    @Option(names = "--private", required = true, paramLabel = "FILE", description = "new file")
+    private Path privateFile;
+
+    @Option(names = "--public", required = true, paramLabel = "FILE", description = "new file")
+    private Path publicFile;
+
+    @Option(
+        names = "--alg",
+        paramLabel = "ALG",
+        defaultValue = "ES256",
+        description = "ES256, ES384 or ES512 (default: ${DEFAULT-VALUE})")
+    private String algorithm;
+
+    Keygen(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      SigningKeyPair pair = SigningKeyPair.generate(algorithm);
+      pair.write(privateFile, publicFile);
+      context
+          .out()
+          .println(
+              "wrote private key "
+                  + pair.keyId()
+                  + " to "
+                  + privateFile
+                  + " (mode 0600) and its public JWK set to "
+                  + publicFile);
+      return 0;
+    }
   }
 
-  /** Runs one command and returns the exit status; tests call this instead of {@link #main}. */
-  static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
-    String command = args.length == 0 ? "" : args[0];
-    return CliStatus.run(
-        err,
-        USAGE,
-        () -> {
-          switch (command) {
-            case "keygen" -> keygen(CliOptions.parse(args, 1, KEYGEN), out);
-            case "mint" -> mint(CliOptions.parse(args, 1, MINT), out, clock);
-            default -> throw new IllegalArgumentException("unknown command '" + command + "'");
-          }
-        });
-  }
+  @Command(
+      name = "mint",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print a signed token.")
+  static final class Mint implements Callable<Integer> {
 
-  private static void keygen(CliOptions options, PrintStream out) {
-    Path privateFile = Path.of(options.required("--private"));
-    Path publicFile = Path.of(options.required("--public"));
-    SigningKeyPair pair = SigningKeyPair.generate(options.optional("--alg").orElse("ES256"));
-    pair.write(privateFile, publicFile);
-    out.println(
-        "wrote private key "
-            + pair.keyId()
-            + " to "
-            + privateFile
-            + " (mode 0600) and its public JWK set to "
-            + publicFile);
-  }
+    private final CliContext context;
 
-  private static void mint(CliOptions options, PrintStream out, Clock clock) {
-    TokenMinter minter = TokenMinter.load(Path.of(options.required("--private")));
-    Duration ttl =
-        options.optional("--ttl").map(t -> Durations.parse("--ttl", t)).orElse(DEFAULT_TTL);
-    if (ttl.isNegative() || ttl.isZero()) {
-      throw new IllegalArgumentException("--ttl must be positive");
+    @Option(names = "--private", required = true, paramLabel = "FILE", description = "signing key")
+    private Path privateFile;
+
+    @Option(names = "--sub", required = true, paramLabel = "SUBJECT")
+    private String subject;
+
+    @Option(names = "--iss", required = true, paramLabel = "ISSUER")
+    private String issuer;
+
+    @Option(names = "--aud", required = true, paramLabel = "AUDIENCE")
+    private String audience;
+
+    @Option(names = "--roles", paramLabel = "a,b", description = "comma-separated roles")
+    private String roles = "";
+
+    @Option(
+        names = "--scope",
+        paramLabel = "S",
+        description = "tenant subtree (acme, acme/search); none for a platform token")
+    private String scope;
+
+    @Option(names = "--claim", paramLabel = "name=value", description = "repeatable")
+    private List<String> claims = List.of();
+
+    @Option(names = "--list-claim", paramLabel = "name=a,b", description = "repeatable")
+    private List<String> listClaims = List.of();
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "DURATION",
+        defaultValue = "15m",
+        description = "lifetime (default: ${DEFAULT-VALUE})")
+    private String ttl;
+
+    Mint(CliContext context) {
+      this.context = context;
     }
-    TokenSpec spec =
-        TokenSpec.of(
-                options.required("--sub"),
-                options.required("--iss"),
-                options.required("--aud"),
-                ttl)
-            .withRoles(
-                options
-                    .optional("--roles")
-                    .map(TokenCli::list)
-                    .orElse(List.of())
-                    .toArray(String[]::new));
-    if (options.optional("--scope").isPresent()) {
-      spec = spec.withScope(options.required("--scope"));
+
+    @Override
+    public Integer call() {
+      TokenMinter minter = TokenMinter.load(privateFile);
+      Duration lifetime = Durations.parse("--ttl", ttl);
+      if (lifetime.isNegative() || lifetime.isZero()) {
+        throw new IllegalArgumentException("--ttl must be positive");
+      }
+      TokenSpec spec =
+          TokenSpec.of(subject, issuer, audience, lifetime)
+              .withRoles(list(roles).toArray(String[]::new));
+      if (scope != null) {
+        spec = spec.withScope(scope);
+      }
+      for (String claim : claims) {
+        String[] pair = nameValue(claim, "--claim");
+        spec = spec.withClaim(pair[0], pair[1]);
+      }
+      for (String claim : listClaims) {
+        String[] pair = nameValue(claim, "--list-claim");
+        spec = spec.withListClaim(pair[0], list(pair[1]));
+      }
+      context.out().println(minter.mint(spec, context.clock().instant()));
+      return 0;
     }
-    for (String claim : options.all("--claim")) {
-      String[] pair = nameValue(claim, "--claim");
-      spec = spec.withClaim(pair[0], pair[1]);
-    }
-    for (String claim : options.all("--list-claim")) {
-      String[] pair = nameValue(claim, "--list-claim");
-      spec = spec.withListClaim(pair[0], list(pair[1]));
-    }
-    out.println(minter.mint(spec, clock.instant()));
   }
 
   private static String[] nameValue(String text, String option) {

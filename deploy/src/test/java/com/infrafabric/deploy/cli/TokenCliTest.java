@@ -2,6 +2,7 @@ package com.infrafabric.deploy.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.deploy.Launcher;
 import com.infrafabric.platform.auth.AuthResult;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
@@ -15,6 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,11 +110,13 @@ class TokenCliTest {
   }
 
   private int run(String... args) {
-    return TokenCli.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        clock);
+    return Launcher.run(
+        new CliContext(
+            Map.of(),
+            clock,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)),
+        Stream.concat(Stream.of("token"), Arrays.stream(args)).toArray(String[]::new));
   }
 
   private Principal verify(Path publicFile, String token) {

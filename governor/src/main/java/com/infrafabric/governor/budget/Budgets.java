@@ -2,6 +2,7 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.HashScan;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.governor.tenant.TenantKeyNames;
@@ -31,6 +32,9 @@ import java.util.stream.Collectors;
  * current spend denies new reservations at once and raising it frees room at once. Thread-safe.
  */
 public final class Budgets {
+
+  /** The most budgets one page holds. */
+  public static final int MAX_PAGE_SIZE = 1000;
 
   private final RedisStore redis;
   private final BudgetEngine engine;
@@ -70,6 +74,23 @@ public final class Budgets {
     Request read = Request.cmd(Command.HMGET).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(read::arg);
     return redis.send(read).map(values -> parse(scope, values));
+  }
+
+  /**
+   * The budgets of {@code within} and its subtree whose scope sorts after {@code after} (all if
+   * null), in scope order, at most {@code limit}. The tenant's caps are read with {@code HSCAN} in
+   * chunks, keeping only the {@code limit + 1} first scopes, so a page costs memory for its own
+   * size whatever the tenant holds.
+   */
+  public Future<BudgetPage> list(Scope within, Scope after, int limit) {
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
+    }
+    BudgetScan scan = new BudgetScan(within, after == null ? null : after.path(), limit);
+    String config = TenantKeyNames.of(within.tenant()).config();
+    String match = HashScan.literal(within.path()) + "*|*";
+    return HashScan.scan(redis, config, match, scan::offer).map(ignored -> scan.page());
   }
 
   /** Removes the caps of this scope (its recorded spend stays); true if it had a budget. */
@@ -145,7 +166,7 @@ public final class Budgets {
     return limits.isEmpty() ? Optional.empty() : Optional.of(new Budget(scope, limits));
   }
 
-  private static Limit decode(String value) {
+  static Limit decode(String value) {
     String[] parts = value.split(";", 2);
     List<Integer> percents =
         parts.length == 1

@@ -55,6 +55,8 @@ final class AgentRoutes {
   private static final Set<String> DOWNGRADE_FIELDS =
       Set.of("from_model", "to_model", "below_remaining_pct");
 
+  private static final int DEFAULT_PAGE = 100;
+
   private final AgentRegistry agents;
   private final TenantPolicies policies;
 
@@ -68,6 +70,7 @@ final class AgentRoutes {
     Access readers = Access.tenant(ADMIN, AUDITOR, DISPATCHER);
     routes
         .post("/v1/agents", admins, this::registerAgent)
+        .get("/v1/agents/:tenant", readers, this::list)
         .get("/v1/agents/:tenant/:agent", readers, this::get)
         .put("/v1/agents/:tenant/:agent/status", admins, this::status)
         .delete("/v1/agents/:tenant/:agent", admins, this::remove)
@@ -94,6 +97,21 @@ final class AgentRoutes {
         200,
         agents.get(tenant, agent),
         found -> ClaimViews.agent(found.orElseThrow(() -> notFound(tenant, agent))));
+  }
+
+  /** {@code GET /v1/agents/{tenant}?cursor=C&limit=N}: the tenant's agents in id order. */
+  private void list(RoutingContext ctx) {
+    String tenant = tenant(ctx);
+    String cursor = ctx.queryParams().get("cursor");
+    if (cursor != null) {
+      Scope.segment(ErrorCode.INVALID_REQUEST, "cursor", cursor);
+    }
+    String limit = ctx.queryParams().get("limit");
+    int size =
+        limit == null
+            ? DEFAULT_PAGE
+            : (int) Fields.decimal("limit", limit, 1, AgentRegistry.MAX_PAGE_SIZE);
+    respond(ctx, 200, agents.list(tenant, cursor, size), ClaimViews::agents);
   }
 
   private void status(RoutingContext ctx) {

@@ -13,6 +13,7 @@ import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
@@ -29,14 +30,15 @@ import java.util.Set;
 /**
  * Caps and spend status. Scopes travel in the path with their slashes percent-encoded ({@code
  * /v1/budgets/acme%2Fsearch}). Admins define caps; admins, auditors and agents read them and the
- * status of a scope and its ancestors; all with tenant tokens, within their subtree. A tenant's
- * zone is set by an admin of the whole tenant.
+ * status of a scope and its ancestors, and list the budgets of their subtree page by page; all with
+ * tenant tokens, within their subtree. A tenant's zone is set by an admin of the whole tenant.
  */
 final class BudgetRoutes {
 
   private static final Set<String> BUDGET_FIELDS = Set.of("limits");
   private static final Set<String> LIMIT_FIELDS = Set.of("cap_micros", "thresholds_pct");
   private static final Set<String> ZONE_FIELDS = Set.of("zone");
+  private static final int DEFAULT_PAGE = 100;
 
   private final Budgets budgets;
 
@@ -48,6 +50,7 @@ final class BudgetRoutes {
     Access admins = Access.tenant(ADMIN);
     Access readers = Access.tenant(ADMIN, AUDITOR, AGENT);
     routes
+        .get("/v1/budgets", readers, this::list)
         .put("/v1/budgets/:scope", admins, this::put)
         .get("/v1/budgets/:scope", readers, this::get)
         .delete("/v1/budgets/:scope", admins, this::delete)
@@ -59,6 +62,43 @@ final class BudgetRoutes {
     Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
     Budget budget = new Budget(scope, limits(Fields.of(Requests.jsonBody(ctx), BUDGET_FIELDS)));
     respond(ctx, 200, budgets.put(budget), ignored -> Views.budget(budget));
+  }
+
+  /**
+   * {@code GET /v1/budgets?scope=S&cursor=C&limit=N}: the budgets of S (default: the caller's
+   * subtree) and below, in scope order; the cursor is the previous page's {@code next_cursor}.
+   */
+  private void list(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    String scopeParam = ctx.queryParams().get("scope");
+    Scope within =
+        scopeParam == null
+            ? CallerScope.subtree(caller)
+            : CallerScope.requireWithin(caller, Scope.parse(scopeParam));
+    String cursorParam = ctx.queryParams().get("cursor");
+    Scope after = cursorParam == null ? null : cursor(cursorParam, within);
+    respond(ctx, 200, budgets.list(within, after, limit(ctx)), Views::budgets);
+  }
+
+  /** The {@code cursor} parameter: a {@code next_cursor}, so a scope within the listed one. */
+  private static Scope cursor(String value, Scope within) {
+    Scope after;
+    try {
+      after = Scope.parse(value);
+    } catch (GovernorException e) {
+      throw Fields.malformed("cursor", "is not a next_cursor of this listing");
+    }
+    if (!after.isWithin(within)) {
+      throw Fields.malformed("cursor", "is not a next_cursor of this listing");
+    }
+    return after;
+  }
+
+  private static int limit(RoutingContext ctx) {
+    String value = ctx.queryParams().get("limit");
+    return value == null
+        ? DEFAULT_PAGE
+        : (int) Fields.decimal("limit", value, 1, Budgets.MAX_PAGE_SIZE);
   }
 
   private void get(RoutingContext ctx) {

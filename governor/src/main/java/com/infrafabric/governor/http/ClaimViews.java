@@ -6,6 +6,7 @@ import com.infrafabric.governor.claim.FinishResult;
 import com.infrafabric.governor.claim.HeartbeatOutcome;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.Agent;
+import com.infrafabric.governor.registry.AgentPage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -54,6 +55,12 @@ final class ClaimViews {
     result.reputationPpm().ifPresent(ppm -> json.put("reputation_ppm", ppm));
     result.breaker().ifPresent(state -> json.put("breaker", state.wireName()));
     return json;
+  }
+
+  static JsonObject agents(AgentPage page) {
+    return new JsonObject()
+        .put("agents", new JsonArray(page.agents().stream().map(ClaimViews::agent).toList()))
+        .put("next_cursor", page.nextCursor().orElse(null));
   }
 
   static JsonObject agent(Agent agent) {

@@ -8,6 +8,7 @@ import static com.infrafabric.wire.reservation.ReservationWire.RESERVATION_ID;
 import static com.infrafabric.wire.reservation.ReservationWire.TIGHTEST;
 
 import com.infrafabric.governor.budget.Budget;
+import com.infrafabric.governor.budget.BudgetPage;
 import com.infrafabric.governor.budget.ChargeResult;
 import com.infrafabric.governor.budget.CommitResult;
 import com.infrafabric.governor.budget.Discrepancy;
@@ -126,6 +127,12 @@ final class Views {
                         .put("cap_micros", limit.capMicros())
                         .put("thresholds_pct", new JsonArray(limit.thresholdPercents()))));
     return new JsonObject().put("scope", budget.scope().path()).put("limits", limits);
+  }
+
+  static JsonObject budgets(BudgetPage page) {
+    return new JsonObject()
+        .put("budgets", new JsonArray(page.budgets().stream().map(Views::budget).toList()))
+        .put("next_cursor", page.nextCursor().orElse(null));
   }
 
   static JsonObject status(List<UsageStatus> statuses) {

@@ -3,6 +3,7 @@ package com.infrafabric.governor.registry;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.tenant.Fingerprint;
+import com.infrafabric.governor.tenant.HashScan;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.governor.tenant.TenantKeyNames;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -31,6 +33,9 @@ import java.util.function.Consumer;
  * part; what capabilities an agent has is decided here, by the signature alone. Thread-safe.
  */
 public final class AgentRegistry {
+
+  /** The most agents one page holds. */
+  public static final int MAX_PAGE_SIZE = 1000;
 
   private static final LuaScript PUT =
       agentScript(
@@ -100,6 +105,45 @@ public final class AgentRegistry {
         .map(
             hash ->
                 hash.size() == 0 ? Optional.empty() : Optional.of(agent(tenant, agentId, hash)));
+  }
+
+  /**
+   * The registered agents of {@code tenant} whose id sorts after {@code afterId} (all if null), in
+   * id order, at most {@code limit}. The tenant's agent index is read with {@code HSCAN}, keeping
+   * only the first {@code limit + 1} ids, so a page costs memory for its own size.
+   */
+  public Future<AgentPage> list(String tenant, String afterId, int limit) {
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
+    }
+    TreeSet<String> first = new TreeSet<>();
+    String index = TenantKeyNames.of(tenant(tenant)).prefix() + "agents";
+    return HashScan.scan(
+            redis,
+            index,
+            "*",
+            (id, version) -> {
+              if (afterId == null || id.compareTo(afterId) > 0) {
+                first.add(id);
+                if (first.size() > limit + 1) {
+                  first.pollLast();
+                }
+              }
+            })
+        .compose(ignored -> page(tenant, first, limit));
+  }
+
+  private Future<AgentPage> page(String tenant, TreeSet<String> first, int limit) {
+    List<String> ids = first.stream().limit(limit).toList();
+    Optional<String> next =
+        first.size() > limit ? Optional.of(ids.get(ids.size() - 1)) : Optional.empty();
+    List<Future<Optional<Agent>>> reads = ids.stream().map(id -> get(tenant, id)).toList();
+    return Future.all(reads)
+        .map(
+            all ->
+                new AgentPage(
+                    reads.stream().map(Future::result).flatMap(Optional::stream).toList(), next));
   }
 
   /** Drains, disables or reactivates an agent; its leases run on. */

@@ -96,6 +96,11 @@ class AccessMatrixTest {
         .row("GET /v1/openapi.json", global, Access.authenticated(), get("/v1/openapi.json"))
         .row("GET /v1/pricing", global, Access.authenticated(), get("/v1/pricing"))
         .row("PUT /v1/pricing", global, Access.platform("admin"), put("/v1/pricing", pricing()))
+        .row(
+            "GET /v1/budgets",
+            inProject,
+            Access.tenant("admin", "auditor", "agent"),
+            get("/v1/budgets?scope=" + encode(project)))
         .row("PUT /v1/budgets/:scope", inProject, admins, put(budgetPath(project), cap(10_000)))
         .row(
             "GET /v1/budgets/:scope",
@@ -151,6 +156,11 @@ class AccessMatrixTest {
             "TASK_NOT_FOUND",
             () -> post(lease() + "/finish", finish()).get())
         .row("POST /v1/agents", whole, admins, AccessMatrixTest::registration)
+        .row(
+            "GET /v1/agents/:tenant",
+            whole,
+            Access.tenant("admin", "auditor", "dispatcher"),
+            get(agents))
         .row(
             "GET /v1/agents/:tenant/:agent",
             whole,

@@ -1,0 +1,78 @@
+package com.infrafabric.deploy;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code infrafabric mcp}: the stdio bridge to the chassis's MCP endpoint ({@link McpBridge}). */
+@Command(
+    name = "mcp",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = {
+      "Bridge an MCP client that launches local servers (stdio) to the chassis's MCP endpoint, as"
+          + " the agent the token names: JSON-RPC lines on stdin, answers and notifications on"
+          + " stdout."
+    })
+final class McpCli implements Callable<Integer> {
+
+  /** The agent's token, given inline or, kept out of the process list, in a file. */
+  static final class Token {
+    @Option(names = "--token", description = "the agent's bearer token")
+    String inline;
+
+    @Option(names = "--token-file", description = "a file holding the agent's bearer token")
+    Path file;
+
+    String value() {
+      if (inline != null) {
+        return inline.strip();
+      }
+      try {
+        return Files.readString(file).strip();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("mcp: cannot read the token file " + file, e);
+      }
+    }
+  }
+
+  private final CliContext context;
+
+  @Option(
+      names = "--url",
+      required = true,
+      description = "the chassis's MCP endpoint, e.g. http://127.0.0.1:8081/mcp")
+  URI url;
+
+  @ArgGroup(multiplicity = "1")
+  Token token;
+
+  @Option(names = "--grant", description = "a grant to send with every tool call")
+  String grant;
+
+  McpCli(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+      throw new IllegalArgumentException(
+          "mcp: --url must be an http(s) URL, e.g. http://127.0.0.1:8081/mcp");
+    }
+    String value = token.value();
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException("mcp: the token is empty");
+    }
+    return new McpBridge(url, value, Optional.ofNullable(grant), context.out(), context.err())
+        .pump(System.in);
+  }
+}

@@ -1,0 +1,204 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandGroup;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code infrafabric budgets list|get|set|status}: caps and what has been spent. */
+@Command(
+    name = "budgets",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "Read and set budgets on a running governor (token: admin, auditor or agent).",
+    subcommands = {
+      BudgetsCli.ListBudgets.class,
+      BudgetsCli.Get.class,
+      BudgetsCli.Set.class,
+      BudgetsCli.Status.class
+    })
+public final class BudgetsCli extends CommandGroup {
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print the budgets of a subtree (default: the token's), one page.")
+  static final class ListBudgets extends ClientCommand {
+
+    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
+    private String scope;
+
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
+    private String cursor;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "at most N budgets (1..1000, default: ${DEFAULT-VALUE})")
+    private int limit;
+
+    ListBudgets(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      StringBuilder path = new StringBuilder("/v1/budgets?limit=").append(limit);
+      if (scope != null) {
+        path.append("&scope=").append(segment(scope));
+      }
+      if (cursor != null) {
+        path.append("&cursor=").append(segment(cursor));
+      }
+      return client.get(path.toString());
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of("SCOPE", "WINDOW", "CAP_MICROS", "THRESHOLDS_PCT");
+      for (Object budget : answer.getJsonArray("budgets", new JsonArray())) {
+        addLimits(table, (JsonObject) budget);
+      }
+      table.print(context.out());
+      String next = answer.getString("next_cursor");
+      if (next != null) {
+        context.out().println("more: --cursor " + next);
+      }
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print a scope's caps per window.")
+  static final class Get extends ClientCommand {
+
+    @Parameters(paramLabel = "SCOPE", description = "acme, acme/search, ...")
+    private String scope;
+
+    Get(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get("/v1/budgets/" + segment(scope));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printLimits(answer, context);
+    }
+  }
+
+  @Command(
+      name = "set",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Put a scope's caps (replaces its budget; token: admin).")
+  static final class Set extends ClientCommand {
+
+    @Parameters(paramLabel = "SCOPE")
+    private String scope;
+
+    @Option(
+        names = "--cap",
+        required = true,
+        paramLabel = "WINDOW=MICROS",
+        description =
+            "a window (hour, day, month, lifetime) and its cap in micro-dollars;" + " repeatable")
+    private Map<String, Long> caps;
+
+    @Option(
+        names = "--thresholds",
+        split = ",",
+        paramLabel = "PCT",
+        description = "alert thresholds in percent, e.g. 50,80")
+    private List<Integer> thresholds = List.of();
+
+    Set(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      JsonObject limits = new JsonObject();
+      caps.forEach(
+          (window, cap) ->
+              limits.put(
+                  window,
+                  new JsonObject()
+                      .put("cap_micros", cap)
+                      .put("thresholds_pct", new JsonArray(thresholds))));
+      return client.put("/v1/budgets/" + segment(scope), new JsonObject().put("limits", limits));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printLimits(answer, context);
+    }
+  }
+
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print spent, reserved and remaining per scope and window.")
+  static final class Status extends ClientCommand {
+
+    @Parameters(paramLabel = "SCOPE")
+    private String scope;
+
+    Status(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get("/v1/budgets/" + segment(scope) + "/status");
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of("SCOPE", "WINDOW", "CAP", "SPENT", "RESERVED", "REMAINING");
+      for (Object entry : answer.getJsonArray("layers", new JsonArray())) {
+        JsonObject layer = (JsonObject) entry;
+        table.row(
+            layer.getString("scope"),
+            layer.getString("window"),
+            layer.getLong("cap_micros"),
+            layer.getLong("spent_micros"),
+            layer.getLong("reserved_micros"),
+            layer.getLong("remaining_micros"));
+      }
+      table.print(context.out());
+    }
+  }
+
+  private static void printLimits(JsonObject budget, CliContext context) {
+    Table table = Table.of("SCOPE", "WINDOW", "CAP_MICROS", "THRESHOLDS_PCT");
+    addLimits(table, budget);
+    table.print(context.out());
+  }
+
+  private static void addLimits(Table table, JsonObject budget) {
+    JsonObject limits = budget.getJsonObject("limits", new JsonObject());
+    for (String window : limits.fieldNames()) {
+      JsonObject limit = limits.getJsonObject(window);
+      table.row(
+          budget.getString("scope"),
+          window,
+          limit.getLong("cap_micros"),
+          limit.getJsonArray("thresholds_pct", new JsonArray()).encode());
+    }
+  }
+}

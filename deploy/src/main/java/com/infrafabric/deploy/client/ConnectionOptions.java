@@ -1,0 +1,94 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.CliContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+import picocli.CommandLine.Option;
+
+/**
+ * Where a client command sends its requests and as whom, shared by every client command as a
+ * picocli mixin. Each value comes from the first of: the option, the environment ({@code
+ * IF_GOVERNOR_URL} / {@code IF_CHASSIS_URL}, {@code IF_TOKEN}), the file {@code
+ * $XDG_CONFIG_HOME/infrafabric/cli.properties} (default {@code ~/.config/...}; keys {@code
+ * governor.url}, {@code chassis.url}, {@code token}, {@code token.file}); the URL then defaults to
+ * what {@code serve} listens on.
+ */
+public final class ConnectionOptions {
+
+  @Option(names = "--url", paramLabel = "URL", description = "the service's base URL")
+  private String url;
+
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description = "bearer token (prefer --token-file or IF_TOKEN: arguments are visible to ps)")
+  private String token;
+
+  @Option(names = "--token-file", paramLabel = "FILE", description = "file holding the token")
+  private Path tokenFile;
+
+  /** A client for {@code service} as these options, the environment and the file say. */
+  RestClient client(Service service, CliContext context) {
+    Properties file = configFile(context);
+    String base =
+        first(url, context.env().get(service.environmentVariable))
+            .or(() -> Optional.ofNullable(file.getProperty(service.configKey)))
+            .orElse(service.localDefault);
+    return RestClient.of(base, token(context, file));
+  }
+
+  private String token(CliContext context, Properties file) {
+    if (token != null) {
+      return token;
+    }
+    if (tokenFile != null) {
+      return read(tokenFile);
+    }
+    return first(context.env().get("IF_TOKEN"), file.getProperty("token"))
+        .or(() -> Optional.ofNullable(file.getProperty("token.file")).map(f -> read(Path.of(f))))
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "no token: give --token-file FILE, --token, IF_TOKEN or token.file in "
+                        + configPath(context)));
+  }
+
+  private static Optional<String> first(String preferred, String fallback) {
+    return Optional.ofNullable(preferred != null ? preferred : fallback);
+  }
+
+  static Path configPath(CliContext context) {
+    String xdg = context.env().get("XDG_CONFIG_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(context.env().getOrDefault("HOME", "."), ".config");
+    return base.resolve("infrafabric/cli.properties");
+  }
+
+  private static Properties configFile(CliContext context) {
+    Path path = configPath(context);
+    Properties properties = new Properties();
+    if (Files.isRegularFile(path)) {
+      try (InputStream in = Files.newInputStream(path)) {
+        properties.load(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + path, e);
+      }
+    }
+    return properties;
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the token file " + file, e);
+    }
+  }
+}

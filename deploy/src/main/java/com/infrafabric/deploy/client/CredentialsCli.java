@@ -1,0 +1,189 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandGroup;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code infrafabric credentials list|put|delete}: the chassis's credential vault (token:
+ * operator). The secret is read from a file, never from an argument, so it stays out of {@code ps}
+ * and shell history; no answer contains it.
+ */
+@Command(
+    name = "credentials",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "Manage the credential vault of a running chassis (token: operator).",
+    subcommands = {
+      CredentialsCli.ListCredentials.class,
+      CredentialsCli.Put.class,
+      CredentialsCli.Delete.class
+    })
+public final class CredentialsCli extends CommandGroup {
+
+  /** The vault routes of the operator, or of a tenant with {@code --tenant}. */
+  static String base(String tenant) {
+    return tenant == null
+        ? "/v1/credentials"
+        : "/v1/tenants/" + ClientCommand.segment(tenant) + "/credentials";
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print the operator's credentials, or a tenant's.")
+  static final class ListCredentials extends ClientCommand {
+
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "a tenant's credentials")
+    private String tenant;
+
+    ListCredentials(CliContext context) {
+      super(context, Service.CHASSIS);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get(base(tenant));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of("NAME", "ALLOW", "HEADER", "RESPONSE", "KEY_ID", "UPDATED_AT");
+      for (Object entry : answer.getJsonArray("credentials", new JsonArray())) {
+        JsonObject credential = (JsonObject) entry;
+        table.row(
+            credential.getString("name"),
+            String.join(
+                " ",
+                credential.getJsonArray("allow", new JsonArray()).stream()
+                    .map(String::valueOf)
+                    .toList()),
+            credential.getString("header"),
+            credential.getString("response"),
+            credential.getString("key_id"),
+            credential.getString("updated_at"));
+      }
+      table.print(context.out());
+    }
+  }
+
+  @Command(
+      name = "put",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Store (or replace) a credential; the answer never holds the secret.")
+  static final class Put extends ClientCommand {
+
+    @Parameters(paramLabel = "NAME")
+    private String name;
+
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "a tenant's credential")
+    private String tenant;
+
+    @Option(
+        names = "--secret-file",
+        required = true,
+        paramLabel = "FILE",
+        description = "file holding the secret (trailing newline dropped)")
+    private Path secretFile;
+
+    @Option(
+        names = "--allow",
+        required = true,
+        split = ",",
+        paramLabel = "ORIGIN",
+        description = "origins it may be sent to, e.g. https://api.openai.com:443")
+    private List<String> allow;
+
+    @Option(names = "--header", defaultValue = "authorization", paramLabel = "NAME")
+    private String header;
+
+    @Option(names = "--scheme", defaultValue = "Bearer", paramLabel = "SCHEME")
+    private String scheme;
+
+    @Option(
+        names = "--response",
+        paramLabel = "POLICY",
+        description = "tenant credentials: full, redacted or status-only")
+    private String response;
+
+    Put(CliContext context) {
+      super(context, Service.CHASSIS);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      JsonObject body =
+          new JsonObject()
+              .put("secret", secret())
+              .put("allow", new JsonArray(allow))
+              .put("header", header)
+              .put("scheme", scheme);
+      if (response != null) {
+        body.put("response", response);
+      }
+      return client.put(base(tenant) + "/" + segment(name), body);
+    }
+
+    private String secret() {
+      try {
+        return Files.readString(secretFile).stripTrailing();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + secretFile, e);
+      }
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      context
+          .out()
+          .println(
+              "stored "
+                  + answer.getString("name")
+                  + " under key "
+                  + answer.getString("key_id")
+                  + ", allowed to "
+                  + answer.getJsonArray("allow", new JsonArray()).encode());
+    }
+  }
+
+  @Command(
+      name = "delete",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Delete a credential.")
+  static final class Delete extends ClientCommand {
+
+    @Parameters(paramLabel = "NAME")
+    private String name;
+
+    @Option(names = "--tenant", paramLabel = "TENANT", description = "a tenant's credential")
+    private String tenant;
+
+    Delete(CliContext context) {
+      super(context, Service.CHASSIS);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      client.delete(base(tenant) + "/" + segment(name));
+      return new JsonObject().put("deleted", name);
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      context.out().println("deleted " + answer.getString("deleted"));
+    }
+  }
+}

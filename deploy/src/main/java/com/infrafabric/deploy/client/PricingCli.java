@@ -1,0 +1,50 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandGroup;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Command;
+
+/** {@code infrafabric pricing get}: the governor's pricing catalogue. */
+@Command(
+    name = "pricing",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "Read the pricing catalogue of a running governor (any token).",
+    subcommands = PricingCli.Get.class)
+public final class PricingCli extends CommandGroup {
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print each model's price per million tokens, in micro-dollars.")
+  static final class Get extends ClientCommand {
+
+    Get(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get("/v1/pricing");
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      context.out().println("catalogue version " + answer.getValue("version"));
+      Table table = Table.of("MODEL", "INPUT/M", "CACHED_INPUT/M", "OUTPUT/M");
+      for (Object entry : answer.getJsonArray("models", new JsonArray())) {
+        JsonObject model = (JsonObject) entry;
+        table.row(
+            model.getString("model"),
+            model.getValue("input_per_million"),
+            model.getValue("cached_input_per_million"),
+            model.getValue("output_per_million"));
+      }
+      table.print(context.out());
+    }
+  }
+}

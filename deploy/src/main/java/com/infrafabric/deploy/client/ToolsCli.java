@@ -1,0 +1,146 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandGroup;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code infrafabric tools list|publish|invoke}: tools on a running chassis. */
+@Command(
+    name = "tools",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "List, publish and invoke tools on a running chassis.",
+    subcommands = {ToolsCli.ListTools.class, ToolsCli.Publish.class, ToolsCli.Invoke.class})
+public final class ToolsCli extends CommandGroup {
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print the tools the token may see (operator, publisher; agent: its own).")
+  static final class ListTools extends ClientCommand {
+
+    ListTools(CliContext context) {
+      super(context, Service.CHASSIS);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get("/v1/tools");
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of("NAME", "VERSION", "DIGEST", "BYTES", "REGISTERED_AT");
+      for (Object entry : answer.getJsonArray("tools", new JsonArray())) {
+        JsonObject tool = (JsonObject) entry;
+        table.row(
+            tool.getString("name"),
+            tool.getString("version"),
+            tool.getString("digest"),
+            tool.getValue("module_bytes"),
+            tool.getString("registered_at"));
+      }
+      table.print(context.out());
+    }
+  }
+
+  @Command(
+      name = "publish",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Register a module with its signed contract (token: publisher).")
+  static final class Publish extends ClientCommand {
+
+    @Option(names = "--module", required = true, paramLabel = "FILE.wasm")
+    private Path module;
+
+    @Option(
+        names = "--contract",
+        required = true,
+        paramLabel = "FILE.jws",
+        description = "the contract as 'infrafabric contract sign' printed it")
+    private Path contract;
+
+    Publish(CliContext context) {
+      super(context, Service.CHASSIS);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.post(
+          "/v1/tools",
+          new JsonObject()
+              .put("module_base64", Base64.getEncoder().encodeToString(read(module)))
+              .put("contract", new String(read(contract), StandardCharsets.UTF_8).strip()));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      context
+          .out()
+          .println(
+              "published "
+                  + answer.getString("ref")
+                  + " (module "
+                  + answer.getString("digest")
+                  + ")");
+    }
+  }
+
+  @Command(
+      name = "invoke",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Run a tool once and print its outcome and output (token: agent).")
+  static final class Invoke extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    private String name;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    private String version;
+
+    @Option(names = "--input", required = true, paramLabel = "TEXT", description = "the input")
+    private String input;
+
+    Invoke(CliContext context) {
+      super(context, Service.CHASSIS);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.post(
+          "/v1/tools/" + segment(name) + "/" + segment(version) + "/invocations",
+          new JsonObject().put("input", input));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      context.out().println(answer.getString("outcome") + " " + answer.getValue("output"));
+      String message = answer.getString("message", "");
+      if (!message.isEmpty()) {
+        context.out().println(message);
+      }
+    }
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.chassis.testing.Contracts;
+import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.deploy.cli.CliContext;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client subcommands against a real {@code serve}: what an operator types, what comes back. */
+@Timeout(120)
+class ClientCommandsTest {
+
+  @TempDir static Path directory;
+  private static LocalServe serve;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final Map<String, String> env = new HashMap<>();
+
+  @BeforeAll
+  static void start() throws IOException {
+    serve = LocalServe.start(directory);
+  }
+
+  @AfterAll
+  static void stop() {
+    serve.close();
+  }
+
+  private int run(String... args) {
+    out.reset();
+    err.reset();
+    env.putIfAbsent("HOME", directory.resolve("home").toString());
+    return Launcher.run(
+        new CliContext(
+            env,
+            Clock.systemUTC(),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)),
+        args);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private String stderr() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  private String governor() {
+    return "http://127.0.0.1:" + serve.governorPort;
+  }
+
+  private String chassis() {
+    return "http://127.0.0.1:" + serve.chassisPort;
+  }
+
+  private static Path tokenFile(String name, String token) throws IOException {
+    return Files.writeString(directory.resolve(name + ".jwt"), token);
+  }
+
+  @Test
+  void budgetsSetGetAndStatusAsTablesAndJson() throws IOException {
+    env.put("IF_GOVERNOR_URL", governor());
+    String admin = tokenFile("acme-admin", serve.tenantToken("admin", "acme")).toString();
+
+    assertThat(
+            run(
+                "budgets",
+                "set",
+                "acme/search",
+                "--cap",
+                "day=5000000",
+                "--cap",
+                "lifetime=9000000",
+                "--thresholds",
+                "50,80",
+                "--token-file",
+                admin))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout())
+        .contains("SCOPE", "WINDOW", "CAP_MICROS")
+        .containsPattern("acme/search +day +5000000 +\\[50,80\\]");
+
+    assertThat(run("budgets", "get", "acme/search", "--json", "--token-file", admin)).isZero();
+    assertThat(new JsonObject(stdout()).getJsonObject("limits").getJsonObject("lifetime"))
+        .isEqualTo(
+            new JsonObject()
+                .put("cap_micros", 9000000)
+                .put("thresholds_pct", new io.vertx.core.json.JsonArray().add(50).add(80)));
+
+    assertThat(
+            run("budgets", "set", "acme/search/deep", "--cap", "day=1000", "--token-file", admin))
+        .isZero();
+    assertThat(run("budgets", "list", "--limit", "1", "--token-file", admin)).isZero();
+    assertThat(stdout()).containsPattern("acme/search +day +5000000").contains("more: --cursor ");
+    assertThat(run("budgets", "list", "--scope", "acme/search", "--json", "--token-file", admin))
+        .isZero();
+    assertThat(new JsonObject(stdout()).getJsonArray("budgets")).hasSize(2);
+
+    assertThat(run("budgets", "status", "acme/search", "--token-file", admin)).isZero();
+    assertThat(stdout()).containsPattern("acme/search +day +5000000 +0 +0 +5000000");
+  }
+
+  @Test
+  void aTokenOutsideItsSubtreeGetsTheServicesRefusalAsOneLine() throws IOException {
+    env.put("IF_GOVERNOR_URL", governor());
+    env.put("IF_TOKEN", serve.tenantToken("admin", "other"));
+
+    assertThat(run("budgets", "get", "acme")).isEqualTo(1);
+
+    assertThat(stderr().strip())
+        .startsWith("infrafabric: GET /v1/budgets/acme answered 403 ")
+        .doesNotContain("\n");
+  }
+
+  @Test
+  void theConfigFileNamesTheServiceAndTheTokenFile() throws IOException {
+    Path config = Files.createDirectories(directory.resolve("xdg/infrafabric"));
+    Path admin = tokenFile("admin", serve.token("admin"));
+    Files.writeString(
+        config.resolve("cli.properties"),
+        "governor.url=" + governor() + "\ntoken.file=" + admin + "\n");
+    env.put("XDG_CONFIG_HOME", directory.resolve("xdg").toString());
+
+    assertThat(run("pricing", "get")).as(stderr()).isZero();
+
+    assertThat(stdout()).contains("catalogue version").containsPattern("gpt-4o +2500000 ");
+  }
+
+  @Test
+  void publishListAndInvokeATool() throws IOException {
+    env.put("IF_CHASSIS_URL", chassis());
+    byte[] module = Guests.wat(Guests.ECHO);
+    Path wasm = Files.write(directory.resolve("echo.wasm"), module);
+    Path contract =
+        Files.writeString(
+            directory.resolve("echo.json"), Contracts.forModule("echo", module).json());
+    assertThat(
+            run(
+                "contract",
+                "sign",
+                "--module",
+                wasm.toString(),
+                "--contract",
+                contract.toString(),
+                "--private",
+                serve.data.resolve("keys/publisher-private.json").toString()))
+        .isZero();
+    Path jws = Files.writeString(directory.resolve("echo.jws"), stdout());
+    String publisher = serve.data.resolve("tokens/publisher.jwt").toString();
+
+    assertThat(
+            run(
+                "tools",
+                "publish",
+                "--module",
+                wasm.toString(),
+                "--contract",
+                jws.toString(),
+                "--token-file",
+                publisher))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout()).startsWith("published echo@1.0.0 (module sha256:");
+
+    assertThat(run("tools", "list", "--token-file", publisher)).isZero();
+    assertThat(stdout()).containsPattern("(?m)^echo +1\\.0\\.0 +sha256:");
+
+    env.put("IF_TOKEN", serve.agent("cli-agent", "acme", "echo@1.0.0"));
+    assertThat(run("tools", "invoke", "echo", "1.0.0", "--input", "hello", "--json"))
+        .as(stderr())
+        .isZero();
+    assertThat(new JsonObject(stdout()).getString("outcome")).isEqualTo("SUCCESS");
+  }
+
+  @Test
+  void credentialsArePutListedAndDeletedWithoutTheSecretEverShown() throws IOException {
+    env.put("IF_CHASSIS_URL", chassis());
+    env.put("IF_TOKEN", serve.token("operator"));
+    String secret = "sk-cli-test-secret-0123456789abcdefghijkl";
+    Path secretFile = Files.writeString(directory.resolve("secret.txt"), secret + "\n");
+
+    assertThat(
+            run(
+                "credentials",
+                "put",
+                "chat-webhook",
+                "--tenant",
+                "acme",
+                "--secret-file",
+                secretFile.toString(),
+                "--allow",
+                "https://hooks.chat.example:443",
+                "--response",
+                "status-only"))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout()).startsWith("stored chat-webhook under key ").doesNotContain(secret);
+
+    assertThat(run("credentials", "list", "--tenant", "acme")).isZero();
+    assertThat(stdout())
+        .containsPattern("chat-webhook +https://hooks.chat.example:443 +authorization +status-only")
+        .doesNotContain(secret);
+    assertThat(run("credentials", "list", "--tenant", "acme", "--json")).isZero();
+    assertThat(stdout()).doesNotContain(secret);
+
+    assertThat(run("credentials", "delete", "chat-webhook", "--tenant", "acme")).isZero();
+    assertThat(run("credentials", "list", "--tenant", "acme")).isZero();
+    assertThat(stdout()).doesNotContain("chat-webhook");
+  }
+
+  @Test
+  void theLedgerIsTailedAndExportedAsCsv() throws IOException {
+    serve.budget("ledgered");
+    HttpResponse<String> reserved =
+        serve.governor.send(
+            "POST",
+            "/v1/reservations",
+            serve.tenantToken("agent", "ledgered"),
+            Map.of("Idempotency-Key", "cli-ledger-1"),
+            "{\"scope\":\"ledgered/a\",\"model\":\"gpt-4o\",\"input_tokens\":1000,"
+                + "\"max_output_tokens\":100}");
+    assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
+    env.put("IF_GOVERNOR_URL", governor());
+    env.put("IF_TOKEN", serve.tenantToken("auditor", "ledgered"));
+
+    assertThat(run("ledger", "tail", "ledgered")).as(stderr()).isZero();
+    assertThat(stdout()).contains("TYPE", "SCOPE").contains("ledgered/a");
+
+    assertThat(run("ledger", "export", "ledgered", "--csv")).as(stderr()).isZero();
+    assertThat(stdout().lines())
+        .first()
+        .isEqualTo(
+            "id,type,timestamp,scope,reference,amount_micros,reserved_delta_micros,"
+                + "spent_delta_micros");
+    assertThat(stdout().lines().skip(1)).anyMatch(line -> line.contains(",ledgered/a,"));
+  }
+
+  @Test
+  void anUnreachableServiceIsOneLineAndStatusOne() throws IOException {
+    int closed;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    assertThat(run("pricing", "get", "--url", "http://127.0.0.1:" + closed, "--token", "t"))
+        .isEqualTo(1);
+    assertThat(stderr())
+        .isEqualTo(
+            "infrafabric: cannot reach http://127.0.0.1:" + closed + " (connection refused)\n");
+  }
+
+  @Test
+  void aBadUrlOrNoTokenIsAUsageErrorOfStatusTwo() {
+    assertThat(run("pricing", "get", "--url", "ftp://127.0.0.1", "--token", "t")).isEqualTo(2);
+    assertThat(stderr()).startsWith("infrafabric: --url ftp://127.0.0.1 must be an http://");
+    assertThat(run("pricing", "get", "--url", governor())).isEqualTo(2);
+    assertThat(stderr()).startsWith("infrafabric: no token: give --token-file FILE");
+  }
+}
