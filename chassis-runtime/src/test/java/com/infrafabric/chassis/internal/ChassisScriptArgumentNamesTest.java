@@ -10,12 +10,9 @@ import com.infrafabric.chassis.mcp.McpSessions;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.testing.ScriptArgsAssertions;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,25 +33,15 @@ class ChassisScriptArgumentNamesTest {
 
   @Test
   void everyLuaFileIsAScriptWithDeclaredArguments() throws IOException {
-    assertThat(luaFiles())
+    assertThat(ScriptArgsAssertions.luaFiles(LUA))
         .extracting(file -> file.getFileName().toString().replace(".lua", ""))
         .containsExactlyInAnyOrderElementsOf(scripts().stream().map(LuaScript::name).toList());
   }
 
   @Test
-  void noLuaFileReadsAnArgumentByPosition() throws IOException {
-    Pattern position = Pattern.compile("ARGV\\[\\s*\\d");
-    for (Path file : luaFiles()) {
-      assertThat(position.matcher(Files.readString(file)).find()).as(file.toString()).isFalse();
-    }
-  }
-
-  @Test
-  void luaFilesLiveInTheChassisPerAreaFolders() throws IOException {
-    for (Path file : luaFiles()) {
-      assertThat(LUA.relativize(file).toString().replace('\\', '/'))
-          .matches("chassis/(grant|kv|module|credential|mcp)/chassis_[a-z_]+\\.lua");
-    }
+  void noLuaFileReadsAnArgumentByPositionAndEachLivesInItsArea() throws IOException {
+    ScriptArgsAssertions.assertLuaFilesNamedAndPlaced(
+        LUA, "chassis/(grant|kv|module|credential|mcp)/chassis_[a-z_]+\\.lua");
   }
 
   private static List<LuaScript> scripts() {
@@ -64,11 +51,5 @@ class ChassisScriptArgumentNamesTest {
     scripts.addAll(CredentialStore.scripts());
     scripts.addAll(McpSessions.scripts());
     return scripts;
-  }
-
-  private static List<Path> luaFiles() throws IOException {
-    try (Stream<Path> files = Files.walk(LUA)) {
-      return files.filter(f -> f.toString().endsWith(".lua")).toList();
-    }
   }
 }

@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.ScriptArgs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Checks that a Lua script reads its arguments only by the names its {@link ScriptArgs} declares:
@@ -42,5 +47,27 @@ public final class ScriptArgsAssertions {
       names.add(matcher.group(group));
     }
     return names;
+  }
+
+  /**
+   * The Lua files of one module, under {@code root}: none reads an argument by position, and each
+   * lies where {@code layout} (a regular expression over the path below {@code root}, {@code /}
+   * separated) says its area keeps it.
+   */
+  public static void assertLuaFilesNamedAndPlaced(Path root, String layout) throws IOException {
+    Pattern position = Pattern.compile("ARGV\\[\\s*\\d");
+    for (Path file : luaFiles(root)) {
+      assertThat(position.matcher(Files.readString(file)).find())
+          .as(file + " reads an argument by position")
+          .isFalse();
+      assertThat(root.relativize(file).toString().replace('\\', '/')).matches(layout);
+    }
+  }
+
+  /** Every {@code .lua} file below {@code root}. */
+  public static List<Path> luaFiles(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(f -> f.toString().endsWith(".lua")).toList();
+    }
   }
 }
