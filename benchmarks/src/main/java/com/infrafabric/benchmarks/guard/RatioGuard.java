@@ -54,16 +54,16 @@ public final class RatioGuard {
     double engine = p99(charge, "engineReserveCommit1Thread");
     double raw = p99(charge, "rawEvalsha1Thread");
     double http = OneCallerHttp.p99Micros(Duration.ofSeconds(3), Duration.ofSeconds(6));
-    Collection<RunResult> chassis = run(CHASSIS + "trivial(Chassis|BareChicory)$", "avgt");
+    Collection<RunResult> chassis = run(CHASSIS + "trivial(Chassis|BareChicoryHandedOff)$", "avgt");
     return List.of(
         new Ratio("engine vs raw p99", engine, raw, "us", thresholds.engineVsRaw()),
         new Ratio("HTTP vs in-process", http, engine, "us", thresholds.httpVsInProcess()),
         new Ratio(
-            "chassis vs Chicory",
+            "chassis vs handed-off Chicory",
             best(chassis, "trivialChassis"),
-            best(chassis, "trivialBareChicory"),
+            best(chassis, "trivialBareChicoryHandedOff"),
             "us",
-            thresholds.chassisVsChicory()));
+            thresholds.chassisVsHandedOffChicory()));
   }
 
   private static Collection<RunResult> run(String include, String mode) throws RunnerException {

@@ -19,7 +19,7 @@ class RatioThresholdsTest {
 
     assertThat(thresholds.engineVsRaw()).isGreaterThan(1);
     assertThat(thresholds.httpVsInProcess()).isGreaterThan(1);
-    assertThat(thresholds.chassisVsChicory()).isGreaterThan(1);
+    assertThat(thresholds.chassisVsHandedOffChicory()).isGreaterThan(1);
   }
 
   @Test
