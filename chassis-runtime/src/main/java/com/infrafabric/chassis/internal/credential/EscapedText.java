@@ -8,8 +8,8 @@ package com.infrafabric.chassis.internal.credential;
  * <ul>
  *   <li>{@link #literal}: the characters as they are;
  *   <li>{@link #decoded}: every escape read as the character it stands for, wherever it appears and
- *       whether or not the characters around it are escaped too: {@code %XX} (percent-encoding),
- *       <code>&#92;uXXXX</code> and <code>&#92;xXX</code>, JSON's <code>&#92;"</code>, <code>
+ *       whether or not the characters around it are escaped too: {@code %HH} (percent-encoding),
+ *       <code>&#92;uHHHH</code> and <code>&#92;xHH</code>, JSON's <code>&#92;"</code>, <code>
  *       &#92;&#92;</code> and <code>&#92;/</code> (and <code>&#92;n</code>, <code>&#92;r</code>,
  *       <code>&#92;t</code>, <code>&#92;f</code> as whitespace), and the HTML character references
  *       {@code &#NN;}, {@code &#xHH;}, {@code &quot;}, {@code &amp;}, {@code &lt;}, {@code &gt;}
