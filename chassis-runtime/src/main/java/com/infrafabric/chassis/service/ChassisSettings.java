@@ -1,9 +1,9 @@
 package com.infrafabric.chassis.service;
 
 import com.infrafabric.chassis.OperatorSettings;
-import com.infrafabric.chassis.credential.MasterKeys;
-import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.mcp.McpSettings;
+import com.infrafabric.llm.ProviderSettings;
+import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;

@@ -1,6 +1,6 @@
 package com.infrafabric.chassis.service;
 
-import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;

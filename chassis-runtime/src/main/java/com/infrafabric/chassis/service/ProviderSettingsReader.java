@@ -1,7 +1,7 @@
 package com.infrafabric.chassis.service;
 
-import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.hostapi.contract.HttpCapability;
+import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.config.Config;
 import java.net.URI;
 import java.net.URISyntaxException;
