@@ -36,7 +36,7 @@ import java.util.Optional;
  * chassis.grants.jwksFile, .issuer, .audience        the governor's grant keys ({@link GrantKeys})
  * chassis.vault.masterKeysFile or IF_CHASSIS_VAULT_MASTER_KEYS   the vault ({@link MasterKeysReader})
  * chassis.llm.offlineModels, chassis.llm.openai.*, chassis.llm.anthropic.*   model providers
- *     ({@link ProviderSettingsReader})
+ *     ({@link com.infrafabric.llm.ProviderSettingsReader})
  * chassis.caps.llmMaxCalls, .llmMaxOutputTokens      the most a contract's llm may ask for
  * chassis.kv.headroomPercent (25)   share of the Redis maxmemory tool kv data may never take
  * chassis.kv.redisUrl (IF_CHASSIS_KV_REDIS_URL)   optional, secret: a Redis of its own for kv

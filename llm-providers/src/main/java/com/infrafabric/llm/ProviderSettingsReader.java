@@ -1,10 +1,10 @@
-package com.infrafabric.chassis.service;
+package com.infrafabric.llm;
 
 import com.infrafabric.hostapi.contract.HttpCapability;
-import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.config.Config;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads the model providers that serve {@code llm_complete}:
+ * Reads the model providers a service calls, under the service's prefix ({@code chassis.llm.} for
+ * the chassis's {@code llm_complete}, {@code gateway.llm.} for the governor's gateway):
  *
  * <pre>
  * chassis.llm.offlineModels        models the offline provider answers, without any network
@@ -28,27 +29,32 @@ import java.util.Optional;
  * Lists are comma-separated. A hosted provider is configured by its endpoint, credential and models
  * together; each model has one provider, so a model named twice is refused with both keys.
  */
-final class ProviderSettingsReader {
-
-  static final String OFFLINE_MODELS = "chassis.llm.offlineModels";
-  private static final String PREFIX = "chassis.llm.";
+public final class ProviderSettingsReader {
 
   private final Config config;
+  private final String prefix;
   private final Map<String, String> servedBy = new HashMap<>();
 
-  private ProviderSettingsReader(Config config) {
+  private ProviderSettingsReader(Config config, String prefix) {
     this.config = config;
+    this.prefix = prefix;
   }
 
-  static List<ProviderSettings> providers(Config config) {
-    return new ProviderSettingsReader(config).read();
+  /**
+   * The providers configured under {@code prefix} (ending with a dot, e.g. {@code chassis.llm.}).
+   *
+   * @throws IllegalArgumentException naming the key of a missing or invalid value
+   */
+  public static List<ProviderSettings> providers(Config config, String prefix) {
+    return new ProviderSettingsReader(config, prefix).read();
   }
 
   private List<ProviderSettings> read() {
     List<ProviderSettings> providers = new ArrayList<>();
-    List<String> offline = config.list(OFFLINE_MODELS);
+    String offlineKey = prefix + "offlineModels";
+    List<String> offline = config.list(offlineKey);
     if (!offline.isEmpty()) {
-      claim(OFFLINE_MODELS, offline);
+      claim(offlineKey, offline);
       providers.add(ProviderSettings.offline(offline));
     }
     hosted("openai", ProviderSettings::openAiCompatible).ifPresent(providers::add);
@@ -61,9 +67,9 @@ final class ProviderSettingsReader {
     ProviderSettings create(String name, URI endpoint, String credential, List<String> models);
   }
 
-  /** The provider {@code chassis.llm.<name>.*} configures, if any key of it is set. */
+  /** The provider {@code <prefix><name>.*} configures, if any key of it is set. */
   private Optional<ProviderSettings> hosted(String name, Format format) {
-    String prefix = PREFIX + name + '.';
+    String prefix = this.prefix + name + '.';
     boolean configured =
         config.optional(prefix + "endpoint").isPresent()
             || config.optional(prefix + "credential").isPresent()
@@ -80,7 +86,7 @@ final class ProviderSettingsReader {
     try {
       defaults = format.create(name, endpoint, credential, models);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(PREFIX + name + ": " + e.getMessage(), e);
+      throw new IllegalArgumentException(this.prefix + name + ": " + e.getMessage(), e);
     }
     return Optional.of(tuned(prefix, defaults));
   }
@@ -109,17 +115,13 @@ final class ProviderSettingsReader {
 
   private ProviderSettings tuned(String prefix, ProviderSettings defaults) {
     return defaults
-        .withTimeout(
-            OperatorSettingsReader.millis(
-                config, prefix + "timeout", defaults.timeout(), 1, 600_000))
+        .withTimeout(millis(prefix + "timeout", defaults.timeout(), 1, 600_000))
         .withRetries(
             (int) config.integer(prefix + "maxRetries", defaults.maxRetries(), 0, 10),
-            OperatorSettingsReader.millis(
-                config, prefix + "retryBackoff", defaults.retryBackoff(), 0, 60_000))
+            millis(prefix + "retryBackoff", defaults.retryBackoff(), 0, 60_000))
         .withBreaker(
             (int) config.integer(prefix + "breakerFailures", defaults.breakerFailures(), 1, 1000),
-            OperatorSettingsReader.millis(
-                config, prefix + "breakerReset", defaults.breakerReset(), 1, 3_600_000));
+            millis(prefix + "breakerReset", defaults.breakerReset(), 1, 3_600_000));
   }
 
   /** Records that {@code key} serves {@code models}; a model another key serves is refused. */
@@ -136,5 +138,14 @@ final class ProviderSettingsReader {
                 + " already serves; a model has one provider");
       }
     }
+  }
+
+  private Duration millis(String key, Duration defaultValue, long minMillis, long maxMillis) {
+    Duration value = config.duration(key, defaultValue);
+    if (value.toMillis() < minMillis || value.toMillis() > maxMillis) {
+      throw new IllegalArgumentException(
+          key + " " + value.toMillis() + " ms is outside " + minMillis + ".." + maxMillis + " ms");
+    }
+    return value;
   }
 }
