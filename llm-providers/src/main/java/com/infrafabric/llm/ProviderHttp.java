@@ -11,7 +11,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -104,7 +103,8 @@ final class ProviderHttp {
     }
     String reason = settings.name() + " answered " + status;
     if (status == 429) {
-      return new ProviderReply.Failed(true, false, reason, retryAfter(received.retryAfter()));
+      return new ProviderReply.Failed(
+          true, false, reason, ProviderRelay.retryAfter(received.retryAfter()));
     }
     if (status >= 500) {
       return ProviderReply.Failed.retryable(reason);
@@ -125,14 +125,6 @@ final class ProviderHttp {
     }
     return ProviderReply.Failed.retryable(
         settings.name() + " could not be reached: " + failure.getClass().getSimpleName());
-  }
-
-  /** {@code Retry-After} in seconds; the HTTP-date form is treated as absent. */
-  private static Optional<Duration> retryAfter(String header) {
-    if (header == null || !header.matches("[0-9]{1,6}")) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.ofSeconds(Long.parseLong(header)));
   }
 
   private String basePath() {

@@ -1,5 +1,7 @@
 package com.infrafabric.llm;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -8,6 +10,21 @@ public sealed interface ProviderReply {
 
   /** The provider answered with a completion. */
   record Answered(ChatCompletion completion) implements ProviderReply {}
+
+  /**
+   * The provider answered 200 and its body is unread, paused: a relayed call ({@link
+   * ProviderRelay}) reads or pipes it, and must end or reset it.
+   */
+  record Opened(HttpClientResponse response) implements ProviderReply {}
+
+  /**
+   * The provider refused the request itself (a 4xx other than 429): final, and its answer is the
+   * caller's to relay, since it explains what was wrong with the request.
+   *
+   * @param status the provider's status
+   * @param body its answer, at most {@link ProviderRelay#MAX_REFUSAL_BYTES}
+   */
+  record Refused(int status, Buffer body) implements ProviderReply {}
 
   /**
    * The attempt failed.

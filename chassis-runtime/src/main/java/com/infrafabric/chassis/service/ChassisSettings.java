@@ -4,6 +4,7 @@ import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.mcp.McpSettings;
 import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.llm.vault.MasterKeys;
+import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
@@ -61,6 +62,9 @@ public record ChassisSettings(
     Optional<RedisEndpoint> kvRedis,
     McpSettings mcp) {
 
+  /** Where the vault's master keys are configured. */
+  private static final String VAULT = "chassis.vault.";
+
   public static final int DEFAULT_PORT = 8081;
   static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
   static final String KV_REDIS_URL = "chassis.kv.redisUrl";
@@ -100,9 +104,10 @@ public record ChassisSettings(
             "chassis.llm."
                 + provider.name()
                 + ".credential needs the credential vault: set "
+                + VAULT
                 + MasterKeysReader.FILE
                 + " or "
-                + Config.envName(MasterKeysReader.INLINE));
+                + Config.envName(VAULT + MasterKeysReader.INLINE));
       }
     }
   }
@@ -128,7 +133,7 @@ public record ChassisSettings(
         platform,
         operator,
         (int) maxInput,
-        MasterKeysReader.read(config),
+        MasterKeysReader.read(config, VAULT),
         kvRedis(config),
         McpSettings.from(config));
   }

@@ -169,7 +169,7 @@ public final class LlmGateway implements AutoCloseable {
             reply ->
                 reply instanceof ProviderReply.Answered answered
                     ? settle(grant, answered.completion(), held)
-                    : undo(grant, held).compose(done -> failedCall((ProviderReply.Failed) reply)));
+                    : undo(grant, held).compose(done -> failedCall(failure(reply))));
   }
 
   /** The provider's key, the operator's credential, guarded before anything is sent with it. */
@@ -275,6 +275,16 @@ public final class LlmGateway implements AutoCloseable {
               }
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * A reply that is not a completion as a failure; the providers this gateway calls answer
+   * completions, never an opened or refused relay.
+   */
+  private static ProviderReply.Failed failure(ProviderReply reply) {
+    return reply instanceof ProviderReply.Failed failed
+        ? failed
+        : ProviderReply.Failed.finalFailure("the provider's reply is not a completion");
   }
 
   private static Future<LlmOutcome> failedCall(ProviderReply.Failed failed) {

@@ -1,6 +1,5 @@
-package com.infrafabric.chassis.service;
+package com.infrafabric.llm.vault;
 
-import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads the master keys that seal the credential vault, from one of two places:
+ * Reads the master keys that seal the credential vault, under a service's prefix ({@code
+ * chassis.vault.} for the chassis, {@code gateway.vault.} for the governor's gateway), from one of
+ * two places:
  *
  * <pre>
  * chassis.vault.masterKeysFile     a JWK set of 256-bit oct keys, readable by its owner only (0600)
@@ -23,41 +24,52 @@ import java.util.Set;
  * Neither set: no vault (the credential routes answer 409, no credential can be injected). Both set
  * is refused, so it is never a guess which keys seal. The key material never appears in a message.
  */
-final class MasterKeysReader {
+public final class MasterKeysReader {
 
-  static final String FILE = "chassis.vault.masterKeysFile";
-  static final String INLINE = "chassis.vault.masterKeys";
+  /** The key of the key file, after the prefix. */
+  public static final String FILE = "masterKeysFile";
+
+  /** The key of the inline key set, after the prefix: set it only from the environment. */
+  public static final String INLINE = "masterKeys";
+
   private static final Set<PosixFilePermission> OWNER_ONLY =
       EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
 
   private MasterKeysReader() {}
 
-  static Optional<MasterKeys> read(Config config) {
-    Optional<String> file = config.optional(FILE);
-    Optional<String> inline = config.secret(INLINE);
+  /**
+   * The master keys configured under {@code prefix} (ending with a dot), or empty for no vault.
+   *
+   * @throws IllegalArgumentException naming the key, never the key material
+   */
+  public static Optional<MasterKeys> read(Config config, String prefix) {
+    String fileKey = prefix + FILE;
+    String inlineKey = prefix + INLINE;
+    Optional<String> file = config.optional(fileKey);
+    Optional<String> inline = config.secret(inlineKey);
     if (file.isPresent() && inline.isPresent()) {
       throw new IllegalArgumentException(
-          FILE + " and " + Config.envName(INLINE) + " are both set; set one of them");
+          fileKey + " and " + Config.envName(inlineKey) + " are both set; set one of them");
     }
     if (inline.isPresent()) {
-      return Optional.of(parse(Config.envName(INLINE), inline.get()));
+      return Optional.of(parse(Config.envName(inlineKey), inline.get()));
     }
-    return file.map(Path::of).map(MasterKeysReader::fromFile);
+    return file.map(Path::of).map(path -> fromFile(fileKey, path));
   }
 
-  private static MasterKeys fromFile(Path file) {
+  private static MasterKeys fromFile(String key, Path file) {
     String text;
     try {
-      requireOwnerOnly(file);
+      requireOwnerOnly(key, file);
       text = Files.readString(file);
     } catch (IOException e) {
-      throw new IllegalArgumentException(FILE + " " + file + " cannot be read");
+      throw new IllegalArgumentException(key + " " + file + " cannot be read");
     }
-    return parse(FILE + " " + file, text);
+    return parse(key + " " + file, text);
   }
 
   /** Refuses a key file others could read; file systems without POSIX permissions are trusted. */
-  private static void requireOwnerOnly(Path file) throws IOException {
+  private static void requireOwnerOnly(String key, Path file) throws IOException {
     PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
     if (view == null) {
       return;
@@ -65,7 +77,7 @@ final class MasterKeysReader {
     Set<PosixFilePermission> permissions = view.readAttributes().permissions();
     if (!OWNER_ONLY.containsAll(permissions)) {
       throw new IllegalArgumentException(
-          FILE
+          key
               + " "
               + file
               + " is "
