@@ -9,6 +9,8 @@ import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.WebhookDispatcher;
+import com.infrafabric.governor.gateway.GatewayRoutes;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.http.GovernorApi;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.policy.TenantPolicies;
@@ -16,6 +18,7 @@ import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.health.RedisReadinessCheck;
@@ -32,8 +35,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The governor as a running service: the budget engine behind its REST API, the reservation
- * sweeper, the pricing refresher and the webhook dispatcher, all on one shared Redis client.
+ * The governor as a running service: the budget engine behind its REST API and its LLM gateway, the
+ * reservation sweeper, the pricing refresher and the webhook dispatcher, all on one shared Redis
+ * client.
  *
  * <p>{@link #start} fails if Redis cannot be reached or the token keys cannot be read; {@link
  * #stop} stops accepting requests, drains those in flight and stops the background work. The Redis
@@ -54,6 +58,7 @@ public final class GovernorService {
   private final WebhookDispatcher webhooks;
   private final ClaimEngine claims;
   private final AgentRegistry agents;
+  private final GatewayRoutes gateway;
   private long pricingTimer = -1;
 
   private GovernorService(
@@ -105,6 +110,16 @@ public final class GovernorService {
             claims,
             grants,
             meters);
+    GatewaySettings gatewaySettings = settings.gateway();
+    this.gateway =
+        new GatewayRoutes(
+            vertx,
+            engine,
+            pricing,
+            gatewaySettings.masterKeys().map(master -> new CredentialStore(redis, master)),
+            gatewaySettings,
+            meters,
+            clock);
     this.http =
         settings
             .platform()
@@ -112,7 +127,11 @@ public final class GovernorService {
             .metricsAccess(Access.platform("admin", "auditor"))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, scripts()))
             .errors(api.errors())
-            .routes(api::register)
+            .routes(
+                routes -> {
+                  api.register(routes);
+                  gateway.register(routes);
+                })
             .build();
   }
 
@@ -185,6 +204,7 @@ public final class GovernorService {
             () -> {
               sweeper.stop(vertx);
               leaseSweeper.stop(vertx);
+              gateway.close();
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);
               }

@@ -3,6 +3,9 @@ package com.infrafabric.governor.service;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.gateway.GatewaySettings;
+import com.infrafabric.llm.ProviderSettingsReader;
+import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import java.net.URI;
@@ -29,6 +32,14 @@ import java.util.List;
  * webhooks.timeout              IF_WEBHOOKS_TIMEOUT                5s
  * webhooks.firstRetry           IF_WEBHOOKS_FIRST_RETRY            5s
  * webhooks.maxAttempts          IF_WEBHOOKS_MAX_ATTEMPTS           8
+ * gateway.llm.*                 the gateway's providers, as ProviderSettingsReader reads them
+ * gateway.aliases               IF_GATEWAY_ALIASES                 alias=model>fallback,...
+ * gateway.vault.masterKeysFile  IF_GATEWAY_VAULT_MASTER_KEYS_FILE  the vault's master keys
+ * gateway.defaultMaxOutputTokens                                   4096
+ * gateway.maxOutputTokens                                          32768
+ * gateway.maxStreamDuration                                        10m
+ * gateway.maxAnswerBytes                                           16777216
+ * gateway.applyDowngrades                                          true
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -41,7 +52,8 @@ public record GovernorSettings(
     Duration sweepInterval,
     Duration redisCommandTimeout,
     WebhookSettings webhooks,
-    TrustSettings trust) {
+    TrustSettings trust,
+    GatewaySettings gateway) {
 
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -67,7 +79,23 @@ public record GovernorSettings(
             config.required("contracts.issuer"),
             Path.of(config.required("grants.keyFile")),
             config.string("grants.issuer", TrustSettings.DEFAULT_GRANT_ISSUER),
-            config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)));
+            config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)),
+        gateway(config));
+  }
+
+  /** The LLM gateway: its providers, aliases, vault and bounds. */
+  private static GatewaySettings gateway(Config config) {
+    GatewaySettings defaults = GatewaySettings.NONE;
+    return new GatewaySettings(
+        ProviderSettingsReader.providers(config, "gateway.llm."),
+        GatewaySettings.parseAliases(config.list("gateway.aliases")),
+        MasterKeysReader.read(config, "gateway.vault."),
+        config.integer(
+            "gateway.defaultMaxOutputTokens", defaults.defaultMaxOutputTokens(), 1, Long.MAX_VALUE),
+        config.integer("gateway.maxOutputTokens", defaults.maxOutputTokens(), 1, Long.MAX_VALUE),
+        config.duration("gateway.maxStreamDuration", defaults.maxStreamDuration()),
+        config.integer("gateway.maxAnswerBytes", defaults.maxAnswerBytes(), 1, Long.MAX_VALUE),
+        config.bool("gateway.applyDowngrades", defaults.applyDowngrades()));
   }
 
   /**
