@@ -74,11 +74,15 @@ final class AnthropicMessagesWire implements Wire {
     return new Meter();
   }
 
-  /** Reads {@code message_start}, {@code content_block_delta} and {@code message_delta}. */
+  /**
+   * Reads {@code message_start}, {@code content_block_delta} and {@code message_delta}; the output
+   * is the provider's count once {@code message_delta} carried it, else the delivered text's.
+   */
   private static final class Meter implements StreamMeter {
     private long input = -1;
     private long cached;
     private long output;
+    private boolean counted;
     private long characters;
 
     @Override
@@ -107,12 +111,14 @@ final class AnthropicMessagesWire implements Wire {
 
     private void output(JsonObject usage) {
       output = Math.max(output, usage.getLong("output_tokens", 0L));
+      counted = true;
     }
 
     @Override
     public TokenUsage usage(long estimatedInputTokens) {
       long in = input < 0 ? estimatedInputTokens : input;
-      return new TokenUsage(in, cached, Math.max(output, StreamMeter.tokensOf(characters)));
+      long out = counted ? output : Math.max(output, StreamMeter.tokensOf(characters));
+      return new TokenUsage(in, cached, out);
     }
 
     @Override

@@ -63,7 +63,7 @@ public record GatewaySettings(
     within("gateway.defaultMaxOutputTokens", defaultMaxOutputTokens, 1, maxOutputTokens);
     within("gateway.maxStreamDurationMs", maxStreamDuration.toMillis(), 1_000, 3_600_000);
     within("gateway.maxAnswerBytes", maxAnswerBytes, 1024, 1L << 30);
-    checkAliases();
+    checkAliases(providers, aliases, masterKeys);
   }
 
   /**
@@ -90,12 +90,10 @@ public record GatewaySettings(
     return aliases;
   }
 
-  /** The provider that serves {@code model}, if any. */
-  Optional<ProviderSettings> providerOf(String model) {
-    return providers.stream().filter(p -> p.models().contains(model)).findFirst();
-  }
-
-  private void checkAliases() {
+  private static void checkAliases(
+      List<ProviderSettings> providers,
+      Map<String, List<String>> aliases,
+      Optional<MasterKeys> masterKeys) {
     aliases.forEach(
         (alias, models) -> {
           if (!MODEL.matcher(alias).matches()) {
@@ -107,7 +105,7 @@ public record GatewaySettings(
                 "gateway.aliases alias " + alias + " names no model");
           }
           for (String model : models) {
-            if (providerOf(model).isEmpty()) {
+            if (providers.stream().noneMatch(p -> p.models().contains(model))) {
               throw new IllegalArgumentException(
                   "gateway.aliases alias "
                       + alias
