@@ -8,8 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The gateway's refusals, each with a stable code the {@code x-governor-error} header carries, and
- * how each dialect answers them so that the official SDKs raise a clear exception: OpenAI's {@code
+ * The gateway's refusals, each with a stable code the {@code X-Error-Code} header carries, and how
+ * each dialect answers them so that the official SDKs raise a clear exception: OpenAI's {@code
  * {"error":{"message","type","param","code"}}} and Anthropic's {@code
  * {"type":"error","error":{"type","message"}}}. A budget refusal is OpenAI's quota error (429
  * {@code insufficient_quota}) and Anthropic's billing error (402), which the SDKs do not retry
@@ -70,7 +70,6 @@ final class GatewayErrors {
 
   private static Map<String, String> headers(ApiException error) {
     Map<String, String> headers = new HashMap<>();
-    headers.put("x-governor-error", error.code().code());
     if (error.code().equals(BUDGET_EXCEEDED) || error.status() < 429) {
       headers.put("x-should-retry", "false");
     }

@@ -11,6 +11,7 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
@@ -268,8 +269,8 @@ class GatewaySdkTest {
     FakeProvider.Received openAiCall = received.get(received.size() - 2);
     FakeProvider.Received anthropicCall = received.get(received.size() - 1);
     assertThat(openAiCall.headers().get("authorization"))
-        .isEqualTo("Bearer " + GatewayRig.OPERATOR_KEY);
-    assertThat(anthropicCall.headers().get("x-api-key")).isEqualTo(GatewayRig.OPERATOR_KEY);
+        .isEqualTo("Bearer " + GatewayFixture.OPERATOR_KEY);
+    assertThat(anthropicCall.headers().get("x-api-key")).isEqualTo(GatewayFixture.OPERATOR_KEY);
     for (FakeProvider.Received call : received) {
       call.headers().forEach(header -> assertThat(header.getValue()).doesNotContain(token));
       assertThat(call.body().encode()).doesNotContain(token);

@@ -8,12 +8,15 @@ import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.testing.AccessMatrix;
 import com.infrafabric.platform.testing.AccessMatrix.Call;
 import com.infrafabric.platform.testing.AccessMatrix.Target;
+import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.platform.testing.StoreDigest;
 import com.infrafabric.platform.testing.TestTokens;
@@ -62,12 +65,22 @@ class AccessMatrixTest {
   private static final AtomicInteger FRESH = new AtomicInteger();
 
   private static GovernorServiceRig rig;
+  private static GatewayFixture gateway;
   private static String tenant;
   private static String project;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+    gateway = new GatewayFixture();
+    rig =
+        new GovernorServiceRig(
+            REDIS.endpoint(),
+            directory,
+            WebhookSettings.NONE,
+            HttpSettings.defaults().withPort(0),
+            gateway.settings());
+    gateway.sealKeys(rig.redis);
+    Await.result(rig.service.pricing().replace(GatewayFixture.prices(), -1));
     tenant = GovernorRig.freshTenant("matrix");
     project = tenant + "/p";
     rig.budget(tenant, "lifetime", 1_000_000_000L);
@@ -78,6 +91,7 @@ class AccessMatrixTest {
   @AfterAll
   static void stop() {
     rig.close();
+    gateway.close();
   }
 
   @TestFactory
@@ -176,6 +190,28 @@ class AccessMatrixTest {
             whole,
             admins,
             () -> call("DELETE", agents + "/" + fresh("m"), null))
+        .row(
+            "POST /llm/openai/v1/chat/completions",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            post("/llm/openai/v1/chat/completions", llmCall("gpt-test", "max_tokens")))
+        .row(
+            "POST /llm/openai/v1/embeddings",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            post(
+                "/llm/openai/v1/embeddings",
+                new JsonObject().put("model", "emb-test").put("input", "matrix")))
+        .row(
+            "GET /llm/openai/v1/models",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            get("/llm/openai/v1/models"))
+        .row(
+            "POST /llm/anthropic/v1/messages",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            post("/llm/anthropic/v1/messages", llmCall("claude-test", "max_tokens")))
         .row(
             "POST /v1/agents/:tenant/:agent/breaker-reset",
             whole,
@@ -357,6 +393,16 @@ class AccessMatrixTest {
     return token ->
         rig.call(
             method, path, token, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+  }
+
+  /** A one-message model call bounded by {@code bound}. */
+  private static JsonObject llmCall(String model, String bound) {
+    return new JsonObject()
+        .put("model", model)
+        .put(bound, 20)
+        .put(
+            "messages",
+            new JsonArray().add(new JsonObject().put("role", "user").put("content", "matrix")));
   }
 
   private static String budgetPath(String scope) {
