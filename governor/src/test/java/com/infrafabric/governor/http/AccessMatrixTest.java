@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,6 +86,8 @@ class AccessMatrixTest {
     project = tenant + "/p";
     rig.budget(tenant, "lifetime", 1_000_000_000L);
     rig.budget(project, "lifetime", 1_000_000_000L);
+    // The gateway's rows charge the caller's own scope, in every tenant a matrix token names.
+    rig.budget("other-" + tenant, "lifetime", 1_000_000_000L);
     register(WORKER, "python", 1_000);
   }
 
@@ -431,8 +434,8 @@ class AccessMatrixTest {
   }
 
   private static JsonObject pricing() {
-    List<ModelPrice> prices =
-        List.of(GovernorRig.GPT_TEST, GovernorRig.MINI_TEST, new ModelPrice("free-test", 0, 0, 0));
+    List<ModelPrice> prices = new ArrayList<>(GatewayFixture.prices());
+    prices.add(new ModelPrice("free-test", 0, 0, 0));
     return new JsonObject().put("models", PricingCatalogues.toJson(prices));
   }
 
