@@ -1,5 +1,8 @@
 package com.infrafabric.governor.gateway;
 
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.models.messages.MessageCreateParams;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.governor.testing.GovernorServiceRig;
@@ -7,6 +10,9 @@ import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.Await;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -83,5 +89,35 @@ final class GatewayRig implements AutoCloseable {
   public void close() {
     governor.close();
     fixture.close();
+  }
+
+  /** The official OpenAI client, with this gateway as its base URL and {@code key}, no retries. */
+  OpenAIClient openAi(String key) {
+    return OpenAIOkHttpClient.builder().baseUrl(openAiBase()).apiKey(key).maxRetries(0).build();
+  }
+
+  /** The official Anthropic client, with this gateway as its base URL and {@code key}. */
+  AnthropicClient anthropic(String key) {
+    return AnthropicOkHttpClient.builder()
+        .baseUrl(anthropicBase())
+        .apiKey(key)
+        .maxRetries(0)
+        .build();
+  }
+
+  static ChatCompletionCreateParams chat(String model, String text) {
+    return ChatCompletionCreateParams.builder()
+        .model(model)
+        .addUserMessage(text)
+        .maxCompletionTokens(1000)
+        .build();
+  }
+
+  static MessageCreateParams message(String model) {
+    return MessageCreateParams.builder()
+        .model(model)
+        .maxTokens(1000)
+        .addUserMessage("Hello Claude")
+        .build();
   }
 }

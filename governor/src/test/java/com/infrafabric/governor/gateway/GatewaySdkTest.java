@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.anthropic.client.AnthropicClient;
-import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.errors.PaymentRequiredException;
 import com.anthropic.models.messages.Message;
-import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GatewayFixture;
@@ -16,8 +14,6 @@ import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import com.infrafabric.platform.testing.RedisServerExtension;
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
@@ -25,7 +21,6 @@ import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
-import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
@@ -73,7 +68,10 @@ class GatewaySdkTest {
   void aChatCompletionIsRelayedAndChargedWhatTheProviderReported() {
     String scope = fundedScope(1_000_000);
     ChatCompletion completion =
-        openAi(rig.agent(scope)).chat().completions().create(chat("gpt-test", "Hello there"));
+        rig.openAi(rig.agent(scope))
+            .chat()
+            .completions()
+            .create(GatewayRig.chat("gpt-test", "Hello there"));
 
     assertThat(completion.choices().get(0).message().content())
         .hasValue("fake answer from gpt-test");
@@ -88,7 +86,10 @@ class GatewaySdkTest {
     String scope = fundedScope(1_000_000);
     String text;
     try (StreamResponse<ChatCompletionChunk> stream =
-        openAi(rig.agent(scope)).chat().completions().createStreaming(chat("gpt-test", "Stream"))) {
+        rig.openAi(rig.agent(scope))
+            .chat()
+            .completions()
+            .createStreaming(GatewayRig.chat("gpt-test", "Stream"))) {
       text =
           stream.stream()
               .flatMap(chunk -> chunk.choices().stream())
@@ -111,11 +112,11 @@ class GatewaySdkTest {
   @Test
   void anAnthropicMessageAndStreamAreRelayedAndCharged() {
     String scope = fundedScope(1_000_000);
-    AnthropicClient client = anthropic(rig.agent(scope));
-    Message message = client.messages().create(message("claude-test"));
+    AnthropicClient client = rig.anthropic(rig.agent(scope));
+    Message message = client.messages().create(GatewayRig.message("claude-test"));
     String streamed;
     try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream =
-        client.messages().createStreaming(message("claude-test"))) {
+        client.messages().createStreaming(GatewayRig.message("claude-test"))) {
       streamed =
           stream.stream()
               .flatMap(event -> event.contentBlockDelta().stream())
@@ -136,11 +137,11 @@ class GatewaySdkTest {
   void embeddingsAreChargedTheirInputAndModelsListWhatTheCallerMayUse() {
     String scope = fundedScope(1_000_000);
     CreateEmbeddingResponse embeddings =
-        openAi(rig.agent(scope))
+        rig.openAi(rig.agent(scope))
             .embeddings()
             .create(EmbeddingCreateParams.builder().model("emb-test").input("some text").build());
     List<String> models =
-        openAi(rig.agent(scope, "smart", "emb-test")).models().list().data().stream()
+        rig.openAi(rig.agent(scope, "smart", "emb-test")).models().list().data().stream()
             .map(Model::id)
             .toList();
 
@@ -155,11 +156,19 @@ class GatewaySdkTest {
     String scope = fundedScope(100);
 
     assertThatThrownBy(
-            () -> openAi(rig.agent(scope)).chat().completions().create(chat("gpt-test", "Hi")))
+            () ->
+                rig.openAi(rig.agent(scope))
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("gpt-test", "Hi")))
         .isInstanceOf(RateLimitException.class)
         .hasMessageContaining("Budget exceeded")
         .hasMessageContaining(scope);
-    assertThatThrownBy(() -> anthropic(rig.agent(scope)).messages().create(message("claude-test")))
+    assertThatThrownBy(
+            () ->
+                rig.anthropic(rig.agent(scope))
+                    .messages()
+                    .create(GatewayRig.message("claude-test")))
         .isInstanceOf(PaymentRequiredException.class)
         .hasMessageContaining("Budget exceeded");
     assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
@@ -171,14 +180,18 @@ class GatewaySdkTest {
 
     assertThatThrownBy(
             () ->
-                openAi(rig.agent(scope, "mini-test"))
+                rig.openAi(rig.agent(scope, "mini-test"))
                     .chat()
                     .completions()
-                    .create(chat("gpt-test", "Hi")))
+                    .create(GatewayRig.chat("gpt-test", "Hi")))
         .isInstanceOf(PermissionDeniedException.class)
         .hasMessageContaining("gpt-test");
     assertThatThrownBy(
-            () -> openAi(rig.agent(scope)).chat().completions().create(chat("no-such", "Hi")))
+            () ->
+                rig.openAi(rig.agent(scope))
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("no-such", "Hi")))
         .isInstanceOf(NotFoundException.class);
     assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
   }
@@ -189,7 +202,7 @@ class GatewaySdkTest {
     rig.primary.then(new Behaviour.Status(500, null));
 
     ChatCompletion completion =
-        openAi(rig.agent(scope)).chat().completions().create(chat("smart", "Hi"));
+        rig.openAi(rig.agent(scope)).chat().completions().create(GatewayRig.chat("smart", "Hi"));
 
     assertThat(completion.choices().get(0).message().content())
         .hasValue("fake answer from mini-test");
@@ -203,7 +216,11 @@ class GatewaySdkTest {
     rig.primary.then(new Behaviour.Status(500, null));
 
     assertThatThrownBy(
-            () -> openAi(rig.agent(scope)).chat().completions().create(chat("gpt-test", "Hi")))
+            () ->
+                rig.openAi(rig.agent(scope))
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("gpt-test", "Hi")))
         .isInstanceOf(InternalServerException.class)
         .hasMessageContaining("nothing was charged");
     assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
@@ -214,7 +231,10 @@ class GatewaySdkTest {
     String scope = fundedScope(1_000_000);
     rig.primary.then(new Behaviour.StallAfter(2));
     StreamResponse<ChatCompletionChunk> stream =
-        openAi(rig.agent(scope)).chat().completions().createStreaming(chat("gpt-test", "Leave"));
+        rig.openAi(rig.agent(scope))
+            .chat()
+            .completions()
+            .createStreaming(GatewayRig.chat("gpt-test", "Leave"));
     Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
     StringBuilder delivered = new StringBuilder();
     while (delivered.length()
@@ -262,8 +282,8 @@ class GatewaySdkTest {
   void theClientsCredentialNeverReachesTheProviderOnlyTheOperatorsKeyDoes() {
     String scope = fundedScope(1_000_000);
     String token = rig.agent(scope);
-    openAi(token).chat().completions().create(chat("gpt-test", "Whose key?"));
-    anthropic(token).messages().create(message("claude-test"));
+    rig.openAi(token).chat().completions().create(GatewayRig.chat("gpt-test", "Whose key?"));
+    rig.anthropic(token).messages().create(GatewayRig.message("claude-test"));
 
     List<FakeProvider.Received> received = rig.primary.received();
     FakeProvider.Received openAiCall = received.get(received.size() - 2);
@@ -295,33 +315,5 @@ class GatewaySdkTest {
 
   private static JsonObject user(String text) {
     return new JsonObject().put("role", "user").put("content", text);
-  }
-
-  static OpenAIClient openAi(String key) {
-    return OpenAIOkHttpClient.builder().baseUrl(rig.openAiBase()).apiKey(key).maxRetries(0).build();
-  }
-
-  static AnthropicClient anthropic(String key) {
-    return AnthropicOkHttpClient.builder()
-        .baseUrl(rig.anthropicBase())
-        .apiKey(key)
-        .maxRetries(0)
-        .build();
-  }
-
-  static ChatCompletionCreateParams chat(String model, String text) {
-    return ChatCompletionCreateParams.builder()
-        .model(model)
-        .addUserMessage(text)
-        .maxCompletionTokens(1000)
-        .build();
-  }
-
-  static MessageCreateParams message(String model) {
-    return MessageCreateParams.builder()
-        .model(model)
-        .maxTokens(1000)
-        .addUserMessage("Hello Claude")
-        .build();
   }
 }
