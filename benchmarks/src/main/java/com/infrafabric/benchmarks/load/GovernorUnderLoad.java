@@ -6,6 +6,7 @@ import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.gateway.GatewaySettings;
+import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.service.GovernorService;
@@ -55,7 +56,8 @@ final class GovernorUnderLoad implements AutoCloseable {
   private final Clock clock;
   private final GovernorService service;
 
-  private GovernorUnderLoad(BenchmarkRedis redis, TempDirectory keys, Clock clock) {
+  private GovernorUnderLoad(
+      BenchmarkRedis redis, TempDirectory keys, Clock clock, GatewaySettings gateway) {
     this.redis = redis;
     this.keys = keys;
     this.clock = clock;
@@ -76,7 +78,7 @@ final class GovernorUnderLoad implements AutoCloseable {
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks),
-            GatewaySettings.NONE);
+            gateway);
     this.service =
         GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
             .await();
@@ -99,10 +101,15 @@ final class GovernorUnderLoad implements AutoCloseable {
 
   /** Starts Redis, then the service; blocks until it listens. */
   static GovernorUnderLoad start(Clock clock) {
+    return start(clock, GatewaySettings.NONE);
+  }
+
+  /** Starts Redis, then the service with its LLM gateway calling {@code gateway}'s providers. */
+  static GovernorUnderLoad start(Clock clock, GatewaySettings gateway) {
     BenchmarkRedis redis = new BenchmarkRedis();
     TempDirectory keys = TempDirectory.create("infrafabric-load-keys-");
     try {
-      return new GovernorUnderLoad(redis, keys, clock);
+      return new GovernorUnderLoad(redis, keys, clock, gateway);
     } catch (RuntimeException e) {
       keys.close();
       redis.close();
@@ -112,6 +119,11 @@ final class GovernorUnderLoad implements AutoCloseable {
 
   int port() {
     return service.port();
+  }
+
+  /** Replaces the pricing catalogue; blocks until done. */
+  void prices(List<ModelPrice> prices) {
+    service.pricing().replace(prices, -1).await();
   }
 
   /** The service's own Redis client, for the raw baseline. */
