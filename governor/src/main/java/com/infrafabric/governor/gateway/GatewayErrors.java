@@ -1,11 +1,18 @@
 package com.infrafabric.governor.gateway;
 
+import com.infrafabric.governor.budget.ReserveOutcome.Denied;
+import com.infrafabric.governor.tenant.LayerStatus;
+import com.infrafabric.governor.tenant.Refusal;
+import com.infrafabric.llm.ProviderReply;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.WireDialect;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The gateway's refusals, each with a stable code the {@code X-Error-Code} header carries, and how
@@ -36,6 +43,57 @@ final class GatewayErrors {
   static final ErrorCode CALL_ALREADY_MADE = new ErrorCode("CALL_ALREADY_MADE", 409);
 
   private GatewayErrors() {}
+
+  /** The refusal of a call whose worst case no budgeted layer has room for. */
+  static ApiException budgetExceeded(Denied denied, String priced, CallRequest call, Instant now) {
+    Refusal first = denied.refusals().get(0);
+    String message =
+        "Budget exceeded (governor): this call's worst case ("
+            + priced
+            + ", up to "
+            + call.worstCaseInputTokens()
+            + " input and "
+            + call.maxOutputTokens()
+            + " output tokens) costs "
+            + denied.amountMicros()
+            + " micro-dollars, which would exceed the "
+            + first.window().wireName()
+            + " budget of "
+            + first.scope()
+            + " by "
+            + first.shortfallMicros()
+            + " micro-dollars. Nothing was charged.";
+    Optional<Duration> wait = resetOf(denied, first, now);
+    return wait.map(d -> ApiException.retryAfter(GatewayErrors.BUDGET_EXCEEDED, message, d))
+        .orElseGet(() -> ApiException.of(GatewayErrors.BUDGET_EXCEEDED, message));
+  }
+
+  /** How long until the refusing window rolls over; empty for a lifetime cap. */
+  private static Optional<Duration> resetOf(Denied denied, Refusal refusal, Instant now) {
+    return denied.layers().stream()
+        .filter(l -> l.scope().equals(refusal.scope()) && l.window() == refusal.window())
+        .map(LayerStatus::resetsAt)
+        .filter(at -> at != null && at.isAfter(now))
+        .map(at -> Duration.between(now, at))
+        .findFirst();
+  }
+
+  static ApiException alreadyMade() {
+    return ApiException.of(
+        GatewayErrors.CALL_ALREADY_MADE,
+        "This Idempotency-Key already named a call of this caller: it was charged at most once,"
+            + " and its answer is not kept. Use a new key for a new call.");
+  }
+
+  static ApiException unavailable(String model, ProviderReply.Failed last) {
+    String why = last == null ? "" : " (last: " + last.reason() + ")";
+    Duration wait =
+        last == null ? Duration.ofSeconds(1) : last.retryAfter().orElse(Duration.ofSeconds(1));
+    return ApiException.retryAfter(
+        GatewayErrors.UPSTREAM_UNAVAILABLE,
+        "No provider of " + model + " answered" + why + "; nothing was charged. Retry later.",
+        wait);
+  }
 
   /** OpenAI's error shape. */
   static WireDialect.Rendered openAi(ApiException error, String requestId) {

@@ -8,7 +8,6 @@ import com.infrafabric.governor.budget.ReserveRequest;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.LayerStatus;
-import com.infrafabric.governor.tenant.Refusal;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.Cancellation;
@@ -24,7 +23,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +54,8 @@ final class MeteredCall {
   private GatewayCaller caller;
   private CallRequest call;
   private Settlement settlement;
+  private ModelRouter.Target first;
+  private Future<Optional<OpenedCredential>> firstKey;
 
   MeteredCall(MeteredCalls calls, RoutingContext ctx, Wire wire) {
     this.calls = calls;
@@ -77,12 +77,16 @@ final class MeteredCall {
             .filter(target -> !target.route().gate().open())
             .toList();
     if (targets.isEmpty()) {
-      throw unavailable(
+      throw GatewayErrors.unavailable(
           call.model(),
           ProviderReply.Failed.finalFailure("every provider's circuit breaker is open"));
     }
     String priced = priciest(targets);
     IdempotencyKey key = idempotencyKey();
+    // The first provider's key is read from the vault while the reservation runs: off the path
+    // to the first token, and released unused if the budget refuses.
+    first = targets.get(0);
+    firstKey = key(first);
     ctx.response().closeHandler(closed -> cancellation.cancel());
     calls
         .engine
@@ -95,12 +99,14 @@ final class MeteredCall {
     budgetHeaders(outcome.tightest());
     outcome.advisedModel().ifPresent(m -> header("x-governor-downgrade-advice", m));
     if (outcome instanceof Denied denied) {
-      ctx.fail(budgetExceeded(denied, priced));
+      header(
+          "x-budget-shortfall-micros", Long.toString(denied.refusals().get(0).shortfallMicros()));
+      ctx.fail(GatewayErrors.budgetExceeded(denied, priced, call, calls.clock.instant()));
       return;
     }
     Reserved reserved = (Reserved) outcome;
     if (reserved.replayed()) {
-      ctx.fail(alreadyMade());
+      ctx.fail(GatewayErrors.alreadyMade());
       return;
     }
     header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
@@ -127,7 +133,9 @@ final class MeteredCall {
       return;
     }
     if (index == targets.size()) {
-      settlement.release().onComplete(released -> ctx.fail(unavailable(call.model(), last)));
+      settlement
+          .release()
+          .onComplete(released -> ctx.fail(GatewayErrors.unavailable(call.model(), last)));
       return;
     }
     ModelRouter.Target target = targets.get(index);
@@ -146,7 +154,7 @@ final class MeteredCall {
   }
 
   private Future<ProviderReply> send(ModelRouter.Target target) {
-    return key(target)
+    return (target == first ? firstKey : key(target))
         .compose(
             key -> {
               if (key.isEmpty()) {
@@ -297,58 +305,6 @@ final class MeteredCall {
     String value = named != null ? named : callId;
     ctx.response().putHeader(IDEMPOTENCY_HEADER, value);
     return IdempotencyKey.ofCaller(caller.subject(), value);
-  }
-
-  private ApiException budgetExceeded(Denied denied, String priced) {
-    Refusal first = denied.refusals().get(0);
-    header("x-budget-shortfall-micros", Long.toString(first.shortfallMicros()));
-    String message =
-        "Budget exceeded (governor): this call's worst case ("
-            + priced
-            + ", up to "
-            + call.worstCaseInputTokens()
-            + " input and "
-            + call.maxOutputTokens()
-            + " output tokens) costs "
-            + denied.amountMicros()
-            + " micro-dollars, which would exceed the "
-            + first.window().wireName()
-            + " budget of "
-            + first.scope()
-            + " by "
-            + first.shortfallMicros()
-            + " micro-dollars. Nothing was charged.";
-    Optional<Duration> wait = resetOf(denied, first);
-    return wait.map(d -> ApiException.retryAfter(GatewayErrors.BUDGET_EXCEEDED, message, d))
-        .orElseGet(() -> ApiException.of(GatewayErrors.BUDGET_EXCEEDED, message));
-  }
-
-  /** How long until the refusing window rolls over; empty for a lifetime cap. */
-  private Optional<Duration> resetOf(Denied denied, Refusal refusal) {
-    Instant now = calls.clock.instant();
-    return denied.layers().stream()
-        .filter(l -> l.scope().equals(refusal.scope()) && l.window() == refusal.window())
-        .map(LayerStatus::resetsAt)
-        .filter(at -> at != null && at.isAfter(now))
-        .map(at -> Duration.between(now, at))
-        .findFirst();
-  }
-
-  private ApiException alreadyMade() {
-    return ApiException.of(
-        GatewayErrors.CALL_ALREADY_MADE,
-        "This Idempotency-Key already named a call of this caller: it was charged at most once,"
-            + " and its answer is not kept. Use a new key for a new call.");
-  }
-
-  private static ApiException unavailable(String model, ProviderReply.Failed last) {
-    String why = last == null ? "" : " (last: " + last.reason() + ")";
-    Duration wait =
-        last == null ? Duration.ofSeconds(1) : last.retryAfter().orElse(Duration.ofSeconds(1));
-    return ApiException.retryAfter(
-        GatewayErrors.UPSTREAM_UNAVAILABLE,
-        "No provider of " + model + " answered" + why + "; nothing was charged. Retry later.",
-        wait);
   }
 
   private static ProviderReply.Failed failure(ProviderReply reply) {
