@@ -211,6 +211,38 @@ class GatewaySdkTest {
   }
 
   @Test
+  void theTenantPolicysDowngradeAdviceIsFollowedAndSaidInAHeader() {
+    String scope = fundedScope(50_000);
+    String tenant = scope.split("/", 2)[0];
+    JsonObject downgrade =
+        new JsonObject()
+            .put("from_model", "gpt-test")
+            .put("to_model", "mini-test")
+            .put("below_remaining_pct", 99);
+    HttpResponse<String> policy =
+        rig.governor.call(
+            "PUT",
+            "/v1/tenants/" + tenant + "/policy",
+            rig.governor.admin(tenant),
+            new JsonObject().put("downgrades", new io.vertx.core.json.JsonArray().add(downgrade)));
+    assertThat(policy.statusCode()).as(policy.body()).isEqualTo(200);
+
+    var response =
+        rig.openAi(rig.agent(scope))
+            .chat()
+            .completions()
+            .withRawResponse()
+            .create(GatewayRig.chat("gpt-test", "Cheaper please"));
+
+    assertThat(response.headers().values("x-governor-model-downgrade"))
+        .containsExactly("gpt-test -> mini-test");
+    assertThat(response.parse().choices().get(0).message().content())
+        .hasValue("fake answer from mini-test");
+    assertThat(rig.spentAndReserved(scope))
+        .containsExactly(cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
+  }
+
+  @Test
   void anUpstreamThatFailsBeforeAnyTokenIsReleasedAndReportedAsUnavailable() {
     String scope = fundedScope(1_000_000);
     rig.primary.then(new Behaviour.Status(500, null));
