@@ -287,6 +287,40 @@ class GatewaySdkTest {
   }
 
   @Test
+  void aStreamTheProviderCutsIsChargedWhatItDeliveredAndNothingIfItDeliveredNothing() {
+    String cutEarly = fundedScope(1_000_000);
+    String cutLate = fundedScope(1_000_000);
+    rig.primary.then(new Behaviour.CutAfter(0));
+    assertThatThrownBy(() -> drain(cutEarly)).isInstanceOf(RuntimeException.class);
+    rig.primary.then(new Behaviour.CutAfter(3));
+    assertThatThrownBy(() -> drain(cutLate)).isInstanceOf(RuntimeException.class);
+
+    long delivered =
+        (FakeProvider.STREAMED_WORDS.subList(0, 3).stream().mapToInt(String::length).sum() + 3) / 4;
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(rig.spentAndReserved(cutEarly)).containsExactly(0, 0);
+              long[] late = rig.spentAndReserved(cutLate);
+              assertThat(late[1]).isZero();
+              assertThat(late[0])
+                  .isPositive()
+                  .isLessThanOrEqualTo(cost("gpt-test", 1000, delivered));
+            });
+  }
+
+  private static long drain(String scope) {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        rig.openAi(rig.agent(scope))
+            .chat()
+            .completions()
+            .createStreaming(GatewayRig.chat("gpt-test", "Cut"))) {
+      return stream.stream().count();
+    }
+  }
+
+  @Test
   void aRetryWithTheSameIdempotencyKeyIsNeverASecondCharge() {
     String scope = fundedScope(1_000_000);
     String token = rig.agent(scope);
