@@ -101,6 +101,12 @@ public final class VirtualKeys {
     String tenant = spec.scope().tenant();
     String id = PresentedKey.newId();
     VirtualKey key = spec.withId(id);
+    if (key.expiredAt(scripts.clock().instant())) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          "expires_at " + key.expiresAt() + " is not in the future",
+          Map.of("field", "expires_at"));
+    }
     PresentedKey presented = PresentedKey.generate(tenant, id);
     return scripts
         .run(
@@ -320,7 +326,8 @@ public final class VirtualKeys {
     }
   }
 
-  static GovernorException notFound(String id) {
+  /** The failure of an operation on a key that does not exist in the caller's subtree. */
+  public static GovernorException notFound(String id) {
     return new GovernorException(
         ErrorCode.KEY_NOT_FOUND,
         "no virtual key " + printable(id) + " in the caller's subtree",

@@ -113,6 +113,7 @@ public final class GovernorService {
             new TenantPolicies(redis),
             claims,
             grants,
+            this.keys,
             meters);
     this.http =
         settings

@@ -181,6 +181,26 @@ class AccessMatrixTest {
             whole,
             admins,
             post(agents + "/" + WORKER + "/breaker-reset", new JsonObject()))
+        .row("POST /v1/keys", inProject, admins, post("/v1/keys", keySpec()))
+        .row("GET /v1/keys", inProject, auditors, get("/v1/keys?scope=" + encode(project)))
+        .hiddenRow(
+            "GET /v1/keys/:tenant/:id",
+            inProject,
+            auditors,
+            "KEY_NOT_FOUND",
+            () -> get(key()).get())
+        .hiddenRow(
+            "POST /v1/keys/:tenant/:id/rotate",
+            inProject,
+            admins,
+            "KEY_NOT_FOUND",
+            () -> post(key() + "/rotate", new JsonObject()).get())
+        .hiddenRow(
+            "DELETE /v1/keys/:tenant/:id",
+            inProject,
+            admins,
+            "KEY_NOT_FOUND",
+            () -> call("DELETE", key(), null))
         .tests();
   }
 
@@ -399,6 +419,21 @@ class AccessMatrixTest {
     HttpResponse<String> reserved = rig.post("/v1/reservations", rig.agent(project), spend());
     assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
     return "/v1/reservations/" + json(reserved).getString("reservation_id");
+  }
+
+  private static JsonObject keySpec() {
+    return new JsonObject()
+        .put("scope", project)
+        .put("allowed_models", new JsonArray().add("gpt-test"))
+        .put("requests_per_minute", 60)
+        .put("tokens_per_minute", 10_000);
+  }
+
+  /** A fresh virtual key on the project, created by the tenant's admin; its path. */
+  private static String key() {
+    HttpResponse<String> created = rig.post("/v1/keys", rig.admin(tenant), keySpec());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return "/v1/keys/" + tenant + "/" + json(created).getString("id");
   }
 
   private static Call claim() {
