@@ -11,6 +11,7 @@ import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentRegistry;
+import com.infrafabric.governor.spend.SpendReports;
 import com.infrafabric.platform.http.ErrorTranslator;
 import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
@@ -23,8 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code auditor} reads. On platform tokens (no {@code scope} claim): {@code admin} publishes
  * prices, {@code admin} and {@code auditor} scrape metrics, and {@code chassis} reserves, commits
  * and releases its tools' LLM calls on the scopes grants name, in every tenant. Tenant {@code
- * admin}s manage the virtual API keys of their subtree, which its {@code auditor}s read. See {@link
- * CallerScope}.
+ * admin}s manage the virtual API keys of their subtree, which its {@code auditor}s read, and both
+ * read its spend reports. See {@link CallerScope}.
  */
 public final class GovernorApi {
 
@@ -35,6 +36,7 @@ public final class GovernorApi {
   private final AgentRoutes agents;
   private final ClaimRoutes claims;
   private final KeyRoutes keys;
+  private final SpendRoutes spend;
   private final OpenApiRoute openApi =
       OpenApiRoute.fromResource(GovernorApi.class, "/openapi/governor.json");
 
@@ -58,6 +60,7 @@ public final class GovernorApi {
     this.agents = new AgentRoutes(agents, policies);
     this.claims = new ClaimRoutes(claims, grants);
     this.keys = new KeyRoutes(keys);
+    this.spend = new SpendRoutes(new SpendReports(ledger));
   }
 
   /** How governor failures are answered; the service that serves these routes must use it. */
@@ -73,6 +76,7 @@ public final class GovernorApi {
     agents.register(routes);
     claims.register(routes);
     keys.register(routes);
+    spend.register(routes);
     openApi.register(routes);
   }
 }
