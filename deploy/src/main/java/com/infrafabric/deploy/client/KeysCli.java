@@ -1,0 +1,260 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandGroup;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code infrafabric keys create|list|get|rotate|revoke}: the virtual API keys LLM gateway callers
+ * present (token: admin; auditor reads). The secret is printed by create and rotate only, once.
+ */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "Manage virtual API keys on a running governor (token: admin; auditor reads).",
+    subcommands = {
+      KeysCli.Create.class,
+      KeysCli.ListKeys.class,
+      KeysCli.Get.class,
+      KeysCli.Rotate.class,
+      KeysCli.Revoke.class
+    })
+public final class KeysCli extends CommandGroup {
+
+  private static final String[] COLUMNS = {"ID", "SCOPE", "MODELS", "RPM", "TPM", "EXPIRES_AT"};
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Create a key bound to a scope; prints its secret, which is shown only once.")
+  static final class Create extends ClientCommand {
+
+    @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "charged scope")
+    private String scope;
+
+    @Option(
+        names = "--models",
+        required = true,
+        split = ",",
+        paramLabel = "MODEL",
+        description = "models or aliases it may call, comma-separated; * for any")
+    private List<String> models;
+
+    @Option(names = "--rpm", required = true, paramLabel = "N", description = "requests a minute")
+    private long rpm;
+
+    @Option(names = "--tpm", required = true, paramLabel = "N", description = "tokens a minute")
+    private long tpm;
+
+    @Option(names = "--meta", paramLabel = "NAME=VALUE", description = "a label; repeatable")
+    private Map<String, String> metadata = Map.of();
+
+    @Option(
+        names = "--expires-at",
+        paramLabel = "INSTANT",
+        description = "e.g. 2027-01-01T00:00:00Z")
+    private Instant expiresAt;
+
+    Create(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      JsonObject body =
+          new JsonObject()
+              .put("scope", scope)
+              .put("allowed_models", new JsonArray(models))
+              .put("requests_per_minute", rpm)
+              .put("tokens_per_minute", tpm)
+              .put("metadata", new JsonObject(Map.copyOf(metadata)));
+      if (expiresAt != null) {
+        body.put("expires_at", expiresAt.toString());
+      }
+      return client.post("/v1/keys", body);
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printIssued(answer, context);
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print the keys of a subtree (default: the token's), one page; no secrets.")
+  static final class ListKeys extends ClientCommand {
+
+    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
+    private String scope;
+
+    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
+    private String cursor;
+
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "at most N keys (1..1000, default: ${DEFAULT-VALUE})")
+    private int limit;
+
+    ListKeys(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      StringBuilder path = new StringBuilder("/v1/keys?limit=").append(limit);
+      if (scope != null) {
+        path.append("&scope=").append(segment(scope));
+      }
+      if (cursor != null) {
+        path.append("&cursor=").append(segment(cursor));
+      }
+      return client.get(path.toString());
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of(COLUMNS);
+      for (Object key : answer.getJsonArray("keys", new JsonArray())) {
+        row(table, (JsonObject) key);
+      }
+      table.print(context.out());
+      String next = answer.getString("next_cursor");
+      if (next != null) {
+        context.out().println("more: --cursor " + next);
+      }
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print one key (never its secret).")
+  static final class Get extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    private String tenant;
+
+    @Parameters(index = "1", paramLabel = "KEY_ID")
+    private String id;
+
+    Get(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get(path(tenant, id));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of(COLUMNS);
+      row(table, answer);
+      table.print(context.out());
+    }
+  }
+
+  @Command(
+      name = "rotate",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Give a key a new secret (printed once); the old one stops working at once.")
+  static final class Rotate extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    private String tenant;
+
+    @Parameters(index = "1", paramLabel = "KEY_ID")
+    private String id;
+
+    Rotate(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.post(path(tenant, id) + "/rotate", new JsonObject());
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printIssued(answer, context);
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Revoke a key: it stops working on every node at once.")
+  static final class Revoke extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    private String tenant;
+
+    @Parameters(index = "1", paramLabel = "KEY_ID")
+    private String id;
+
+    Revoke(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      client.delete(path(tenant, id));
+      return new JsonObject().put("revoked", id);
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      context.out().println("revoked " + answer.getString("revoked"));
+    }
+  }
+
+  private static String path(String tenant, String id) {
+    return "/v1/keys/" + ClientCommand.segment(tenant) + "/" + ClientCommand.segment(id);
+  }
+
+  private static void printIssued(JsonObject answer, CliContext context) {
+    Table table = Table.of(COLUMNS);
+    row(table, answer);
+    table.print(context.out());
+    String secret = answer.getString("secret");
+    context
+        .out()
+        .println(
+            secret == null
+                ? "secret: not shown (a replay); rotate the key for a new one"
+                : "secret (shown once, store it now): " + secret);
+  }
+
+  private static void row(Table table, JsonObject key) {
+    table.row(
+        key.getString("id"),
+        key.getString("scope"),
+        String.join(
+            ",",
+            key.getJsonArray("allowed_models", new JsonArray()).stream()
+                .map(String::valueOf)
+                .toList()),
+        key.getLong("requests_per_minute"),
+        key.getLong("tokens_per_minute"),
+        key.getString("expires_at"));
+  }
+}
