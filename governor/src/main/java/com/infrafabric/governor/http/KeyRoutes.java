@@ -45,7 +45,6 @@ final class KeyRoutes {
           "tokens_per_minute",
           "metadata",
           "expires_at");
-  private static final int DEFAULT_PAGE = 100;
 
   private final VirtualKeys keys;
 
@@ -86,22 +85,16 @@ final class KeyRoutes {
    * {@code GET /v1/keys?scope=S&cursor=C&limit=N}: the keys of S (default: the caller's subtree).
    */
   private void list(RoutingContext ctx) {
-    Principal caller = Requests.principal(ctx);
-    String scopeParam = ctx.queryParams().get("scope");
-    Scope within =
-        scopeParam == null
-            ? CallerScope.subtree(caller)
-            : CallerScope.requireWithin(caller, Scope.parse(scopeParam));
+    Scope within = Listings.scope(ctx);
     String cursor = ctx.queryParams().get("cursor");
     if (cursor != null && !cursor.matches("k[0-9a-f]{20}")) {
       throw Fields.malformed("cursor", "is not a next_cursor of this listing");
     }
-    String limitParam = ctx.queryParams().get("limit");
-    int limit =
-        limitParam == null
-            ? DEFAULT_PAGE
-            : (int) Fields.decimal("limit", limitParam, 1, VirtualKeys.MAX_PAGE_SIZE);
-    respond(ctx, 200, keys.list(within, cursor, limit), KeyRoutes::page);
+    respond(
+        ctx,
+        200,
+        keys.list(within, cursor, Listings.limit(ctx, VirtualKeys.MAX_PAGE_SIZE)),
+        KeyRoutes::page);
   }
 
   private void get(RoutingContext ctx) {

@@ -17,6 +17,7 @@ import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -233,20 +234,12 @@ public final class VirtualKeys {
       return Future.succeededFuture(Optional.empty());
     }
     PresentedKey presented = parsed.get();
-    return redis
-        .send(Request.cmd(Command.HGETALL).arg(record(presented.tenant(), presented.id())))
+    return hash(presented.tenant(), presented.id())
         .map(
-            hash -> {
-              if (hash == null
-                  || hash.size() == 0
-                  || !presented.matches(KeyRecords.field(hash, "h"))) {
-                return Optional.<VirtualKey>empty();
-              }
-              VirtualKey key = KeyRecords.read(presented.id(), hash);
-              return key.expiredAt(scripts.clock().instant())
-                  ? Optional.<VirtualKey>empty()
-                  : Optional.of(key);
-            });
+            hash ->
+                hash.filter(h -> presented.matches(KeyRecords.field(h, "h")))
+                    .map(h -> KeyRecords.read(presented.id(), h))
+                    .filter(key -> !key.expiredAt(scripts.clock().instant())));
   }
 
   /**
@@ -273,13 +266,14 @@ public final class VirtualKeys {
   }
 
   private Future<Optional<VirtualKey>> read(String tenant, String id) {
+    return hash(tenant, id).map(hash -> hash.map(h -> KeyRecords.read(id, h)));
+  }
+
+  /** The record of key {@code id}, if it exists. */
+  private Future<Optional<Response>> hash(String tenant, String id) {
     return redis
         .send(Request.cmd(Command.HGETALL).arg(record(tenant, id)))
-        .map(
-            hash ->
-                hash == null || hash.size() == 0
-                    ? Optional.empty()
-                    : Optional.of(KeyRecords.read(id, hash)));
+        .map(hash -> hash == null || hash.size() == 0 ? Optional.empty() : Optional.of(hash));
   }
 
   private Future<KeyPage> page(String tenant, TreeSet<String> first, int limit) {
@@ -347,6 +341,7 @@ public final class VirtualKeys {
   }
 
   private static LuaScript keyScript(String body, ScriptArgs args) {
-    return TenantScripts.compose(VirtualKeys.class, "governor/keys/" + body, args);
+    return TenantScripts.compose(
+        VirtualKeys.class, "governor/keys/" + body, args, "governor/keys/key_lib");
   }
 }
