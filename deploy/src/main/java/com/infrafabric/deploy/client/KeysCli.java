@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -97,18 +98,7 @@ public final class KeysCli extends CommandGroup {
       description = "Print the keys of a subtree (default: the token's), one page; no secrets.")
   static final class ListKeys extends ClientCommand {
 
-    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
-    private String scope;
-
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
-    private String cursor;
-
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        defaultValue = "100",
-        description = "at most N keys (1..1000, default: ${DEFAULT-VALUE})")
-    private int limit;
+    @Mixin private PageOptions page;
 
     ListKeys(CliContext context) {
       super(context, Service.GOVERNOR);
@@ -116,14 +106,7 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      StringBuilder path = new StringBuilder("/v1/keys?limit=").append(limit);
-      if (scope != null) {
-        path.append("&scope=").append(segment(scope));
-      }
-      if (cursor != null) {
-        path.append("&cursor=").append(segment(cursor));
-      }
-      return client.get(path.toString());
+      return client.get(page.query("/v1/keys"));
     }
 
     @Override
@@ -133,10 +116,7 @@ public final class KeysCli extends CommandGroup {
         row(table, (JsonObject) key);
       }
       table.print(context.out());
-      String next = answer.getString("next_cursor");
-      if (next != null) {
-        context.out().println("more: --cursor " + next);
-      }
+      PageOptions.printNext(answer, context.out());
     }
   }
 
@@ -147,11 +127,7 @@ public final class KeysCli extends CommandGroup {
       description = "Print one key (never its secret).")
   static final class Get extends ClientCommand {
 
-    @Parameters(index = "0", paramLabel = "TENANT")
-    private String tenant;
-
-    @Parameters(index = "1", paramLabel = "KEY_ID")
-    private String id;
+    @Mixin private KeyAddress key;
 
     Get(CliContext context) {
       super(context, Service.GOVERNOR);
@@ -159,7 +135,7 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.get(path(tenant, id));
+      return client.get(key.path());
     }
 
     @Override
@@ -177,11 +153,7 @@ public final class KeysCli extends CommandGroup {
       description = "Give a key a new secret (printed once); the old one stops working at once.")
   static final class Rotate extends ClientCommand {
 
-    @Parameters(index = "0", paramLabel = "TENANT")
-    private String tenant;
-
-    @Parameters(index = "1", paramLabel = "KEY_ID")
-    private String id;
+    @Mixin private KeyAddress key;
 
     Rotate(CliContext context) {
       super(context, Service.GOVERNOR);
@@ -189,7 +161,7 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.post(path(tenant, id) + "/rotate", new JsonObject());
+      return client.post(key.path() + "/rotate", new JsonObject());
     }
 
     @Override
@@ -205,11 +177,7 @@ public final class KeysCli extends CommandGroup {
       description = "Revoke a key: it stops working on every node at once.")
   static final class Revoke extends ClientCommand {
 
-    @Parameters(index = "0", paramLabel = "TENANT")
-    private String tenant;
-
-    @Parameters(index = "1", paramLabel = "KEY_ID")
-    private String id;
+    @Mixin private KeyAddress key;
 
     Revoke(CliContext context) {
       super(context, Service.GOVERNOR);
@@ -217,8 +185,8 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      client.delete(path(tenant, id));
-      return new JsonObject().put("revoked", id);
+      client.delete(key.path());
+      return new JsonObject().put("revoked", key.id);
     }
 
     @Override
@@ -227,8 +195,18 @@ public final class KeysCli extends CommandGroup {
     }
   }
 
-  private static String path(String tenant, String id) {
-    return "/v1/keys/" + ClientCommand.segment(tenant) + "/" + ClientCommand.segment(id);
+  /** Which key a command names: its tenant and id. */
+  static final class KeyAddress {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    private String tenant;
+
+    @Parameters(index = "1", paramLabel = "KEY_ID")
+    private String id;
+
+    String path() {
+      return "/v1/keys/" + ClientCommand.segment(tenant) + "/" + ClientCommand.segment(id);
+    }
   }
 
   private static void printIssued(JsonObject answer, CliContext context) {
