@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Virtual API keys: what the LLM gateway authenticates callers with, each bound to a budget scope,
@@ -188,18 +189,14 @@ public final class VirtualKeys {
       String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
     requireId(id);
     PresentedKey presented = PresentedKey.generate(tenant, id);
-    return scripts
-        .run(
-            tenant,
+    return change(
             ROTATE,
+            tenant,
+            id,
+            within,
             idempotencyKey,
-            Fingerprint.of("key-rotate", tenant, id, Scope.subtreeArg(within)),
-            null,
-            (args, now) ->
-                args.put("key_id", id)
-                    .put("secret_hash", presented.hash())
-                    .put("subtree", Scope.subtreeArg(within)))
-        .compose(reply -> issued(tenant, found(reply, id), presented));
+            args -> args.put("secret_hash", presented.hash()))
+        .compose(reply -> issued(tenant, reply, presented));
   }
 
   /**
@@ -211,16 +208,30 @@ public final class VirtualKeys {
   public Future<Void> revoke(
       String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
     requireId(id);
+    return change(REVOKE, tenant, id, within, idempotencyKey, args -> {}).mapEmpty();
+  }
+
+  /**
+   * Runs a script on the existing key {@code id} within {@code within}, with the arguments {@code
+   * own} adds to its id and the subtree; fails with {@code KEY_NOT_FOUND} if there is none.
+   */
+  private Future<ScriptReply> change(
+      LuaScript script,
+      String tenant,
+      String id,
+      Scope within,
+      IdempotencyKey idempotencyKey,
+      Consumer<ScriptArgs.Values> own) {
+    String subtree = Scope.subtreeArg(within);
     return scripts
         .run(
             tenant,
-            REVOKE,
+            script,
             idempotencyKey,
-            Fingerprint.of("key-revoke", tenant, id, Scope.subtreeArg(within)),
+            Fingerprint.of(script.name(), tenant, id, subtree),
             null,
-            (args, now) -> args.put("key_id", id).put("subtree", Scope.subtreeArg(within)))
-        .map(reply -> found(reply, id))
-        .mapEmpty();
+            (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree)))
+        .map(reply -> found(reply, id));
   }
 
   /**
