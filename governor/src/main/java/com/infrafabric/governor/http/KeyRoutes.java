@@ -109,7 +109,6 @@ final class KeyRoutes {
 
   private void rotate(RoutingContext ctx) {
     Scope subtree = subtree(ctx);
-    Fields.of(Requests.jsonBody(ctx), Set.of());
     Responses.then(
         ctx,
         keys.rotate(
