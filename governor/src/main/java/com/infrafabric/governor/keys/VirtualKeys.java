@@ -160,6 +160,12 @@ public final class VirtualKeys {
       throw new GovernorException(
           ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
     }
+    if (afterId != null && !VirtualKey.ID.matcher(afterId).matches()) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          "cursor is not a next_cursor of this listing",
+          Map.of("field", "cursor"));
+    }
     String tenant = within.tenant();
     TreeSet<String> first = new TreeSet<>();
     return HashScan.scan(
@@ -232,6 +238,14 @@ public final class VirtualKeys {
             null,
             (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree)))
         .map(reply -> found(reply, id));
+  }
+
+  /**
+   * True if {@code presented} has the form of a virtual key ({@code ifk_...}) rather than, say, a
+   * JWT bearer token: which of the two a gateway should try. Says nothing about whether it is live.
+   */
+  public static boolean looksLikeKey(String presented) {
+    return presented != null && presented.startsWith(PresentedKey.PREFIX);
   }
 
   /**
