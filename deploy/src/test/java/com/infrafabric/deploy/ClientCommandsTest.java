@@ -158,6 +158,19 @@ class ClientCommandsTest {
 
     assertThat(run("keys", "rotate", "keyco", id, "--token-file", admin)).as(stderr()).isZero();
     assertThat(stdout()).contains("secret (shown once, store it now): ifk_keyco." + id + ".");
+    assertThat(
+            run(
+                "keys",
+                "expire",
+                "keyco",
+                id,
+                "--at",
+                "2030-01-01T00:00:00Z",
+                "--token-file",
+                admin))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout()).contains("2030-01-01T00:00:00Z");
     assertThat(run("keys", "revoke", "keyco", id, "--token-file", admin)).isZero();
     assertThat(stdout().strip()).isEqualTo("revoked " + id);
     assertThat(run("keys", "get", "keyco", id, "--token-file", admin)).isEqualTo(1);

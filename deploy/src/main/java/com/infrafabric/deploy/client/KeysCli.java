@@ -14,8 +14,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code infrafabric keys create|list|get|rotate|revoke}: the virtual API keys LLM gateway callers
- * present (token: admin; auditor reads). The secret is printed by create and rotate only, once.
+ * {@code infrafabric keys create|list|get|rotate|expire|revoke}: the virtual API keys LLM gateway
+ * callers present (token: admin; auditor reads). The secret is printed by create and rotate only,
+ * once.
  */
 @Command(
     name = "keys",
@@ -27,6 +28,7 @@ import picocli.CommandLine.Parameters;
       KeysCli.ListKeys.class,
       KeysCli.Get.class,
       KeysCli.Rotate.class,
+      KeysCli.Expire.class,
       KeysCli.Revoke.class
     })
 public final class KeysCli extends CommandGroup {
@@ -167,6 +169,37 @@ public final class KeysCli extends CommandGroup {
     @Override
     void print(JsonObject answer) {
       printIssued(answer, context);
+    }
+  }
+
+  @Command(
+      name = "expire",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Set when a key stops working (default: now); it stays listed until revoked.")
+  static final class Expire extends ClientCommand {
+
+    @Mixin private KeyAddress key;
+
+    @Option(names = "--at", paramLabel = "INSTANT", description = "e.g. 2027-01-01T00:00:00Z")
+    private Instant at;
+
+    Expire(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      JsonObject body =
+          at == null ? new JsonObject() : new JsonObject().put("expires_at", at.toString());
+      return client.post(key.path() + "/expire", body);
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of(COLUMNS);
+      row(table, answer);
+      table.print(context.out());
     }
   }
 

@@ -60,6 +60,7 @@ final class KeyRoutes {
         .get("/v1/keys", readers, this::list)
         .get("/v1/keys/:tenant/:id", readers, this::get)
         .post("/v1/keys/:tenant/:id/rotate", admins, this::rotate)
+        .post("/v1/keys/:tenant/:id/expire", admins, this::expire)
         .delete("/v1/keys/:tenant/:id", admins, this::revoke);
   }
 
@@ -111,6 +112,26 @@ final class KeyRoutes {
         keys.rotate(
             subtree.tenant(), ctx.pathParam("id"), subtree, ReservationRoutes.idempotencyKey(ctx)),
         issued -> issuedAnswer(ctx, issued, 200));
+  }
+
+  /** Body: {@code {"expires_at": "..."}}, or {@code {}} to expire the key now. */
+  private void expire(RoutingContext ctx) {
+    Scope subtree = subtree(ctx);
+    Instant at =
+        Fields.of(Requests.jsonBody(ctx), Set.of("expires_at"))
+            .optionalString("expires_at")
+            .map(KeyRoutes::instant)
+            .orElse(null);
+    respond(
+        ctx,
+        200,
+        keys.expire(
+            subtree.tenant(),
+            ctx.pathParam("id"),
+            subtree,
+            at,
+            ReservationRoutes.idempotencyKey(ctx)),
+        KeyRoutes::view);
   }
 
   private void revoke(RoutingContext ctx) {

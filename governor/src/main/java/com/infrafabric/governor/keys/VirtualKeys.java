@@ -18,6 +18,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,8 @@ public final class VirtualKeys {
       keyScript("key_rotate", ScriptArgs.of("key_id", "secret_hash", "subtree"));
   private static final LuaScript REVOKE =
       keyScript("key_revoke", ScriptArgs.of("key_id", "subtree"));
+  private static final LuaScript EXPIRE =
+      keyScript("key_expire", ScriptArgs.of("key_id", "subtree", "expires_at"));
 
   private final TenantScripts scripts;
   private final RedisStore redis;
@@ -90,7 +93,7 @@ public final class VirtualKeys {
 
   /** The Lua scripts of key management (to load at start, check for readiness). */
   public static List<LuaScript> scripts() {
-    return List.of(CREATE, ROTATE, REVOKE);
+    return List.of(CREATE, ROTATE, REVOKE, EXPIRE);
   }
 
   /**
@@ -201,6 +204,7 @@ public final class VirtualKeys {
             id,
             within,
             idempotencyKey,
+            "",
             args -> args.put("secret_hash", presented.hash()))
         .compose(reply -> issued(tenant, reply, presented));
   }
@@ -214,12 +218,38 @@ public final class VirtualKeys {
   public Future<Void> revoke(
       String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
     requireId(id);
-    return change(REVOKE, tenant, id, within, idempotencyKey, args -> {}).mapEmpty();
+    return change(REVOKE, tenant, id, within, idempotencyKey, "", args -> {}).mapEmpty();
+  }
+
+  /**
+   * Sets when the key stops authenticating: {@code at}, or now if null. A moment already past ends
+   * it at once on every node; unlike a revocation, the key stays readable (and counts against the
+   * tenant's limit) until it is revoked.
+   *
+   * @return the key with its new expiry; a future failed with {@code KEY_NOT_FOUND} if there is no
+   *     such key within {@code within}
+   */
+  public Future<VirtualKey> expire(
+      String tenant, String id, Scope within, Instant at, IdempotencyKey idempotencyKey) {
+    requireId(id);
+    String millis = at == null ? "" : Long.toString(at.toEpochMilli());
+    return change(
+            EXPIRE,
+            tenant,
+            id,
+            within,
+            idempotencyKey,
+            millis,
+            args -> args.put("expires_at", millis))
+        .compose(reply -> read(tenant, id))
+        .map(key -> key.orElseThrow(() -> notFound(id)));
   }
 
   /**
    * Runs a script on the existing key {@code id} within {@code within}, with the arguments {@code
-   * own} adds to its id and the subtree; fails with {@code KEY_NOT_FOUND} if there is none.
+   * own} adds to its id and the subtree; fails with {@code KEY_NOT_FOUND} if there is none. {@code
+   * detail} is what else defines the request for its idempotency fingerprint (never a fresh
+   * secret's hash: a retry would conflict instead of replaying).
    */
   private Future<ScriptReply> change(
       LuaScript script,
@@ -227,6 +257,7 @@ public final class VirtualKeys {
       String id,
       Scope within,
       IdempotencyKey idempotencyKey,
+      String detail,
       Consumer<ScriptArgs.Values> own) {
     String subtree = Scope.subtreeArg(within);
     return scripts
@@ -234,7 +265,7 @@ public final class VirtualKeys {
             tenant,
             script,
             idempotencyKey,
-            Fingerprint.of(script.name(), tenant, id, subtree),
+            Fingerprint.of(script.name(), tenant, id, subtree, detail),
             null,
             (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree)))
         .map(reply -> found(reply, id));

@@ -77,16 +77,27 @@ class KeyApiTest {
       assertThat(json(listed).getJsonArray("keys")).hasSize(1);
       responses.add(listed);
 
+      HttpResponse<String> shortened =
+          rig.post(
+              path + "/expire", admin, new JsonObject().put("expires_at", "2026-12-01T00:00:00Z"));
+      assertThat(shortened.statusCode()).as(shortened.body()).isEqualTo(200);
+      assertThat(json(shortened).getString("expires_at")).isEqualTo("2026-12-01T00:00:00Z");
+      assertThat(Await.result(rig.service.keys().authenticate(secret))).isPresent();
+
       HttpResponse<String> rotated = rig.post(path + "/rotate", admin, new JsonObject());
       assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
       String fresh = json(rotated).getString("secret");
       assertThat(Await.result(rig.service.keys().authenticate(secret))).isEmpty();
       assertThat(Await.result(rig.service.keys().authenticate(fresh))).isPresent();
 
+      HttpResponse<String> ended = rig.post(path + "/expire", admin, new JsonObject());
+      assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+      assertThat(Await.result(rig.service.keys().authenticate(fresh))).isEmpty();
+      assertThat(rig.call("GET", path, admin, null).statusCode()).isEqualTo(200);
+
       HttpResponse<String> revoked = rig.call("DELETE", path, admin, null);
       assertThat(revoked.statusCode()).isEqualTo(204);
       responses.add(revoked);
-      assertThat(Await.result(rig.service.keys().authenticate(fresh))).isEmpty();
       HttpResponse<String> gone = rig.call("GET", path, admin, null);
       assertThat(gone.statusCode()).isEqualTo(404);
       assertThat(json(gone).getString("code")).isEqualTo("KEY_NOT_FOUND");
