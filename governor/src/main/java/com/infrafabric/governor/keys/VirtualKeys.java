@@ -3,11 +3,9 @@ package com.infrafabric.governor.keys;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.tenant.Fingerprint;
-import com.infrafabric.governor.tenant.HashScan;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
-import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import com.infrafabric.platform.ratelimit.SharedBuckets;
@@ -15,9 +13,6 @@ import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +65,7 @@ public final class VirtualKeys {
       keyScript("key_expire", ScriptArgs.of("key_id", "subtree", "expires_at"));
 
   private final TenantScripts scripts;
-  private final RedisStore redis;
+  private final KeyRecords records;
   private final KeyRateLimits limits;
   private final int maxKeysPerTenant;
 
@@ -86,7 +81,7 @@ public final class VirtualKeys {
       throw new IllegalArgumentException("maxKeysPerTenant must be positive");
     }
     this.scripts = scripts;
-    this.redis = redis;
+    this.records = new KeyRecords(redis);
     this.limits = new KeyRateLimits(buckets);
     this.maxKeysPerTenant = maxKeysPerTenant;
   }
@@ -150,13 +145,12 @@ public final class VirtualKeys {
     if (!VirtualKey.ID.matcher(id).matches()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return read(tenant, id).map(key -> key.filter(k -> k.scope().isWithin(within)));
+    return records.read(tenant, id).map(key -> key.filter(k -> k.scope().isWithin(within)));
   }
 
   /**
    * The keys whose scope lies within {@code within} and whose id sorts after {@code afterId} (all
-   * if null), in id order, at most {@code limit}. The tenant's index is read with {@code HSCAN},
-   * keeping only the first {@code limit + 1} ids, so a page costs memory for its own size.
+   * if null), in id order, at most {@code limit}; see {@link KeyRecords#list}.
    */
   public Future<KeyPage> list(Scope within, String afterId, int limit) {
     if (limit < 1 || limit > MAX_PAGE_SIZE) {
@@ -169,22 +163,7 @@ public final class VirtualKeys {
           "cursor is not a next_cursor of this listing",
           Map.of("field", "cursor"));
     }
-    String tenant = within.tenant();
-    TreeSet<String> first = new TreeSet<>();
-    return HashScan.scan(
-            redis,
-            index(tenant),
-            "*",
-            (id, scope) -> {
-              if ((afterId == null || id.compareTo(afterId) > 0)
-                  && Scope.parse(scope).isWithin(within)) {
-                first.add(id);
-                if (first.size() > limit + 1) {
-                  first.pollLast();
-                }
-              }
-            })
-        .compose(ignored -> page(tenant, first, limit));
+    return records.list(within, afterId, limit);
   }
 
   /**
@@ -241,7 +220,7 @@ public final class VirtualKeys {
             idempotencyKey,
             millis,
             args -> args.put("expires_at", millis))
-        .compose(reply -> read(tenant, id))
+        .compose(reply -> records.read(tenant, id))
         .map(key -> key.orElseThrow(() -> notFound(id)));
   }
 
@@ -290,11 +269,12 @@ public final class VirtualKeys {
       return Future.succeededFuture(Optional.empty());
     }
     PresentedKey presented = parsed.get();
-    return hash(presented.tenant(), presented.id())
+    return records
+        .hash(presented.tenant(), presented.id())
         .map(
             hash ->
                 hash.filter(h -> presented.matches(KeyRecords.field(h, "h")))
-                    .map(h -> KeyRecords.read(presented.id(), h))
+                    .map(h -> KeyRecords.key(presented.id(), h))
                     .filter(key -> !key.expiredAt(scripts.clock().instant())));
   }
 
@@ -321,35 +301,14 @@ public final class VirtualKeys {
     return limits.settle(key, estimatedTokens, actualTokens);
   }
 
-  private Future<Optional<VirtualKey>> read(String tenant, String id) {
-    return hash(tenant, id).map(hash -> hash.map(h -> KeyRecords.read(id, h)));
-  }
-
-  /** The record of key {@code id}, if it exists. */
-  private Future<Optional<Response>> hash(String tenant, String id) {
-    return redis
-        .send(Request.cmd(Command.HGETALL).arg(record(tenant, id)))
-        .map(hash -> hash == null || hash.size() == 0 ? Optional.empty() : Optional.of(hash));
-  }
-
-  private Future<KeyPage> page(String tenant, TreeSet<String> first, int limit) {
-    List<String> ids = first.stream().limit(limit).toList();
-    Optional<String> next =
-        first.size() > limit ? Optional.of(ids.get(ids.size() - 1)) : Optional.empty();
-    List<Future<Optional<VirtualKey>>> reads = ids.stream().map(id -> read(tenant, id)).toList();
-    return Future.all(reads)
-        .map(
-            all ->
-                new KeyPage(
-                    reads.stream().map(Future::result).flatMap(Optional::stream).toList(), next));
-  }
-
   /** The key after a create replay, rotate or its replay, with the secret if this call set it. */
   private Future<IssuedKey> issued(String tenant, ScriptReply reply, PresentedKey presented) {
     String id = reply.body().getString("id");
     Optional<String> secret =
         reply.replayed() || presented == null ? Optional.empty() : Optional.of(presented.reveal());
-    return read(tenant, id).map(key -> new IssuedKey(key.orElseThrow(() -> notFound(id)), secret));
+    return records
+        .read(tenant, id)
+        .map(key -> new IssuedKey(key.orElseThrow(() -> notFound(id)), secret));
   }
 
   private static ScriptReply found(ScriptReply reply, String id) {
@@ -386,14 +345,6 @@ public final class VirtualKeys {
 
   private static String printable(String id) {
     return id.replaceAll("[^A-Za-z0-9_-]", "?");
-  }
-
-  private static String record(String tenant, String id) {
-    return TenantKeyNames.of(tenant).prefix() + "k:" + id;
-  }
-
-  private static String index(String tenant) {
-    return TenantKeyNames.of(tenant).prefix() + "keys";
   }
 
   private static LuaScript keyScript(String body, ScriptArgs args) {
