@@ -142,9 +142,7 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     void print(JsonObject answer) {
-      Table table = Table.of(COLUMNS);
-      row(table, answer);
-      table.print(context.out());
+      printKey(answer, context);
     }
   }
 
@@ -197,9 +195,7 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     void print(JsonObject answer) {
-      Table table = Table.of(COLUMNS);
-      row(table, answer);
-      table.print(context.out());
+      printKey(answer, context);
     }
   }
 
@@ -242,10 +238,14 @@ public final class KeysCli extends CommandGroup {
     }
   }
 
-  private static void printIssued(JsonObject answer, CliContext context) {
+  private static void printKey(JsonObject key, CliContext context) {
     Table table = Table.of(COLUMNS);
-    row(table, answer);
+    row(table, key);
     table.print(context.out());
+  }
+
+  private static void printIssued(JsonObject answer, CliContext context) {
+    printKey(answer, context);
     String secret = answer.getString("secret");
     context
         .out()
