@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,18 +33,7 @@ public final class BudgetsCli extends CommandGroup {
       description = "Print the budgets of a subtree (default: the token's), one page.")
   static final class ListBudgets extends ClientCommand {
 
-    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
-    private String scope;
-
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
-    private String cursor;
-
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        defaultValue = "100",
-        description = "at most N budgets (1..1000, default: ${DEFAULT-VALUE})")
-    private int limit;
+    @Mixin private PageOptions page;
 
     ListBudgets(CliContext context) {
       super(context, Service.GOVERNOR);
@@ -51,14 +41,7 @@ public final class BudgetsCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      StringBuilder path = new StringBuilder("/v1/budgets?limit=").append(limit);
-      if (scope != null) {
-        path.append("&scope=").append(segment(scope));
-      }
-      if (cursor != null) {
-        path.append("&cursor=").append(segment(cursor));
-      }
-      return client.get(path.toString());
+      return client.get(page.query("/v1/budgets"));
     }
 
     @Override
@@ -68,10 +51,7 @@ public final class BudgetsCli extends CommandGroup {
         addLimits(table, (JsonObject) budget);
       }
       table.print(context.out());
-      String next = answer.getString("next_cursor");
-      if (next != null) {
-        context.out().println("more: --cursor " + next);
-      }
+      PageOptions.printNext(answer, context.out());
     }
   }
 

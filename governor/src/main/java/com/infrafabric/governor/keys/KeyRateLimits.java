@@ -1,0 +1,93 @@
+package com.infrafabric.governor.keys;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.platform.ratelimit.RateDecision;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.SharedBuckets;
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The per-key limits: a requests-per-minute and a tokens-per-minute bucket per key, in the key's
+ * tenant slot ({@code gov:{tenant}:rl:<id>:rpm}), shared by every node. Each bucket holds a
+ * minute's allowance and refills greedily.
+ */
+final class KeyRateLimits {
+
+  private final SharedBuckets buckets;
+
+  KeyRateLimits(SharedBuckets buckets) {
+    this.buckets = buckets;
+  }
+
+  /**
+   * Takes the request and the tokens from their buckets at once (two round trips in parallel, not
+   * in turn); when either refuses, what the other took is given back, so a refused call takes
+   * nothing.
+   */
+  Future<RateDecision> admit(VirtualKey key, long estimatedTokens) {
+    long tokens = charged(key, estimatedTokens);
+    Future<RateDecision> requests = buckets.tryConsume(bucket(key, "rpm"), rpm(key), 1, "rpm");
+    Future<RateDecision> tokensTaken =
+        tokens == 0
+            ? Future.succeededFuture(new RateDecision(true, 0, Duration.ZERO, "tpm"))
+            : buckets.tryConsume(bucket(key, "tpm"), tpm(key), tokens, "tpm");
+    return Future.all(requests, tokensTaken)
+        .compose(
+            both -> {
+              RateDecision r = requests.result();
+              RateDecision t = tokensTaken.result();
+              if (r.allowed() && t.allowed()) {
+                return Future.succeededFuture(r);
+              }
+              Future<Void> undo =
+                  r.allowed()
+                      ? buckets.refund(bucket(key, "rpm"), rpm(key), 1)
+                      : t.allowed() && tokens > 0
+                          ? buckets.refund(bucket(key, "tpm"), tpm(key), tokens)
+                          : Future.succeededFuture();
+              return undo.map(r.allowed() ? t : r);
+            });
+  }
+
+  Future<Void> settle(VirtualKey key, long estimatedTokens, long actualTokens) {
+    if (actualTokens < 0) {
+      throw invalid("actual tokens " + actualTokens + " is negative");
+    }
+    long difference = actualTokens - charged(key, estimatedTokens);
+    if (difference > 0) {
+      return buckets.consumeAnyway(bucket(key, "tpm"), tpm(key), difference);
+    }
+    if (difference < 0) {
+      return buckets.refund(bucket(key, "tpm"), tpm(key), -difference);
+    }
+    return Future.succeededFuture();
+  }
+
+  private static RateLimit rpm(VirtualKey key) {
+    return RateLimit.perMinute(key.requestsPerMinute());
+  }
+
+  private static RateLimit tpm(VirtualKey key) {
+    return RateLimit.perMinute(key.tokensPerMinute());
+  }
+
+  /** What admit takes for an estimate: at most a whole minute's allowance. */
+  private static long charged(VirtualKey key, long estimatedTokens) {
+    if (estimatedTokens < 0) {
+      throw invalid("estimated tokens " + estimatedTokens + " is negative");
+    }
+    return Math.min(estimatedTokens, key.tokensPerMinute());
+  }
+
+  private static String bucket(VirtualKey key, String limit) {
+    return TenantKeyNames.of(key.tenant()).prefix() + "rl:" + key.id() + ':' + limit;
+  }
+
+  private static GovernorException invalid(String message) {
+    return new GovernorException(ErrorCode.INVALID_AMOUNT, message, Map.of());
+  }
+}
