@@ -53,7 +53,8 @@ class GatewayVirtualKeyTest {
   @Test
   void aKeyIsChargedToItsScopeLimitedToItsModelsAndItsRequestsAMinute() {
     String scope = fundedScope();
-    String secret = issue(scope, Set.of("gpt-test"), 1).secret().orElseThrow();
+    IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
+    String secret = issued.secret().orElseThrow();
 
     var completion =
         rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Keyed"));
@@ -78,6 +79,17 @@ class GatewayVirtualKeyTest {
     assertThat(rig.spentAndReserved(scope)).containsExactly(one, 0);
     assertThat(rig.primary.received())
         .allSatisfy(r -> assertThat(r.headers().toString()).doesNotContain(secret));
+    String tenant = issued.key().tenant();
+    var spend =
+        rig.governor.call(
+            "GET",
+            "/v1/spend?scope="
+                + tenant
+                + "&from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z&group_by=key,provider",
+            rig.governor.auditor(tenant),
+            null);
+    assertThat(spend.statusCode()).as(spend.body()).isEqualTo(200);
+    assertThat(spend.body()).contains(issued.key().id()).contains("primary").doesNotContain(secret);
   }
 
   @Test
