@@ -54,7 +54,7 @@ final class GatewayErrors {
             + ", up to "
             + call.worstCaseInputTokens()
             + " input and "
-            + call.maxOutputTokens()
+            + call.worstCaseOutputTokens()
             + " output tokens) costs "
             + denied.amountMicros()
             + " micro-dollars, which would exceed the "

@@ -116,7 +116,7 @@ final class MeteredCall {
     if (caller.key().isEmpty()) {
       return Future.succeededFuture();
     }
-    long tokens = call.estimatedInputTokens() + call.maxOutputTokens();
+    long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
     return calls
         .keys
         .admit(caller.key().get(), tokens)
@@ -321,16 +321,17 @@ final class MeteredCall {
         .max(
             Comparator.comparingLong(
                 model ->
-                    catalogue.estimate(model, call.worstCaseInputTokens(), call.maxOutputTokens())))
+                    catalogue.estimate(
+                        model, call.worstCaseInputTokens(), call.worstCaseOutputTokens())))
         .orElseThrow();
   }
 
   private Spend worstCase(String model) {
-    return Spend.estimate(model, call.worstCaseInputTokens(), call.maxOutputTokens());
+    return Spend.estimate(model, call.worstCaseInputTokens(), call.worstCaseOutputTokens());
   }
 
   private TokenUsage worstCaseUsage() {
-    return new TokenUsage(call.worstCaseInputTokens(), 0, call.maxOutputTokens());
+    return new TokenUsage(call.worstCaseInputTokens(), 0, call.worstCaseOutputTokens());
   }
 
   /** Every target's attempts, or the longest stream, and the margin. */

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * OpenAI's {@code POST /v1/chat/completions}. The output bound is {@code max_completion_tokens} or
  * the older {@code max_tokens}; a stream is asked for its usage ({@code
- * stream_options.include_usage}), which arrives in a last chunk with empty {@code choices}.
+ * stream_options.include_usage}), which arrives in a last chunk with empty {@code choices}. Each of
+ * the {@code n} answers asked for may use the whole bound, and is priced so.
  */
 final class OpenAiChatWire implements Wire {
 
@@ -39,6 +40,7 @@ final class OpenAiChatWire implements Wire {
         model,
         RequestFields.stream(body),
         maxTokens,
+        RequestFields.answers(body),
         bodyBytes,
         RequestFields.estimatedTokens(body, "messages"),
         body);
