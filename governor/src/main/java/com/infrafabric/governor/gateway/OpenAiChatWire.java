@@ -32,10 +32,14 @@ final class OpenAiChatWire implements Wire {
     if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
       throw RequestFields.invalid("messages", "messages must be a non-empty array");
     }
+    // Both bounds given: the larger is priced, whichever one the provider honours.
     long maxTokens =
-        RequestFields.maxTokens(body, "max_completion_tokens", settings)
-            .or(() -> RequestFields.maxTokens(body, "max_tokens", settings))
-            .orElse(settings.defaultMaxOutputTokens());
+        Math.max(
+            RequestFields.maxTokens(body, "max_completion_tokens", settings).orElse(0L),
+            RequestFields.maxTokens(body, "max_tokens", settings).orElse(0L));
+    if (maxTokens == 0) {
+      maxTokens = settings.defaultMaxOutputTokens();
+    }
     return new CallRequest(
         model,
         RequestFields.stream(body),
