@@ -1,19 +1,16 @@
 package com.infrafabric.chassis;
 
 import com.infrafabric.chassis.credential.CredentialVault;
-import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.internal.capability.HostLinker;
 import com.infrafabric.chassis.internal.capability.KvStore;
 import com.infrafabric.chassis.internal.contract.ContractCaps;
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
-import com.infrafabric.chassis.internal.credential.CredentialStore;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.egress.EgressPolicy;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.internal.grant.GrantVerifier;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
-import com.infrafabric.chassis.internal.llm.Providers;
 import com.infrafabric.chassis.internal.module.CompiledModules;
 import com.infrafabric.chassis.internal.module.ModuleBuilds;
 import com.infrafabric.chassis.internal.module.ModuleRegistry;
@@ -29,6 +26,9 @@ import com.infrafabric.chassis.internal.sandbox.Invoker;
 import com.infrafabric.chassis.internal.sandbox.JsonValues;
 import com.infrafabric.chassis.internal.sandbox.Watchdog;
 import com.infrafabric.chassis.llm.BudgetPort;
+import com.infrafabric.llm.Providers;
+import com.infrafabric.llm.vault.CredentialStore;
+import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.redis.RedisStore;
@@ -435,7 +435,7 @@ public final class Chassis implements AutoCloseable {
               ledger);
       LlmGateway llm =
           new LlmGateway(
-              Providers.routes(vertx, config.llmProviders(), meters),
+              Providers.routes(vertx, config.llmProviders(), meters, "chassis.llm.breaker.open"),
               budget,
               ledger,
               credentialStore);

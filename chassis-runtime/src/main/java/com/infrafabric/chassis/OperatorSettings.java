@@ -2,8 +2,8 @@ package com.infrafabric.chassis;
 
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.egress.TrustedTarget;
-import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;

@@ -1,6 +1,6 @@
 package com.infrafabric.deploy;
 
-import com.infrafabric.chassis.credential.MasterKeys;
+import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.governor.service.GovernorService;
+import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.platform.redis.LuaScript;
 import java.io.File;
 import java.io.IOException;
@@ -23,9 +24,9 @@ import org.junit.jupiter.api.Test;
  * The distribution's single jar is the union of its class path, so two modules shipping the same
  * resource path would silently keep one file and lose the other. Every Lua script therefore lives
  * under its own module's folder ({@code lua/governor/...}, {@code lua/chassis/...}, {@code
- * lua/platform/...}); this test reads every class path entry the shaded jar is built from and pins
- * that each Lua resource is there exactly once, in its module's folder, and none is flat in {@code
- * lua/}.
+ * lua/llm/...}, {@code lua/platform/...}); this test reads every class path entry the shaded jar is
+ * built from and pins that each Lua resource is there exactly once, in its module's folder, and
+ * none is flat in {@code lua/}.
  */
 class LuaResourcesTest {
 
@@ -51,6 +52,7 @@ class LuaResourcesTest {
   void eachModuleShipsItsLuaUnderItsOwnFolder() {
     assertOnlyUnder(GovernorService.class, "lua/governor/");
     assertOnlyUnder(Chassis.class, "lua/chassis/");
+    assertOnlyUnder(CredentialStore.class, "lua/llm/");
     assertOnlyUnder(LuaScript.class, "lua/platform/");
   }
 

@@ -1,6 +1,9 @@
 package com.infrafabric.chassis.credential;
 
 import com.infrafabric.chassis.InvalidCredentialException;
+import com.infrafabric.llm.vault.CredentialInfo;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.MasterKeys;
 import io.vertx.core.Future;
 import java.util.List;
 

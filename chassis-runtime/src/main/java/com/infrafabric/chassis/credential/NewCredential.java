@@ -1,5 +1,7 @@
 package com.infrafabric.chassis.credential;
 
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.ResponsePolicy;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package com.infrafabric.chassis.egress;
 
+import com.infrafabric.llm.destination.Ipv4Notation;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 

@@ -3,7 +3,7 @@ package com.infrafabric.chassis.http;
 import com.infrafabric.chassis.ChassisException;
 import com.infrafabric.chassis.InvalidCredentialException;
 import com.infrafabric.chassis.ToolRef;
-import com.infrafabric.chassis.credential.CredentialOwner;
+import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import java.time.Duration;

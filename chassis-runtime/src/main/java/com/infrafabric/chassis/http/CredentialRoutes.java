@@ -4,10 +4,10 @@ import static com.infrafabric.chassis.http.ChassisApi.OPERATOR;
 import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.chassis.InvalidCredentialException;
-import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.credential.NewCredential;
-import com.infrafabric.chassis.credential.ResponsePolicy;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;

@@ -1,9 +1,9 @@
 package com.infrafabric.chassis.http;
 
-import com.infrafabric.chassis.credential.CredentialInfo;
-import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.ResealReport;
-import com.infrafabric.chassis.credential.ResponsePolicy;
+import com.infrafabric.llm.vault.CredentialInfo;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.ResponsePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -1,5 +1,7 @@
 package com.infrafabric.chassis.llm;
 
+import com.infrafabric.llm.BoundedExchange;
+import com.infrafabric.llm.Cancellation;
 import com.infrafabric.wire.reservation.BudgetRequest;
 import com.infrafabric.wire.reservation.CommitResult;
 import com.infrafabric.wire.reservation.ReleaseResult;

@@ -1,9 +1,10 @@
 package com.infrafabric.chassis.service;
 
 import com.infrafabric.chassis.OperatorSettings;
-import com.infrafabric.chassis.credential.MasterKeys;
-import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.mcp.McpSettings;
+import com.infrafabric.llm.ProviderSettings;
+import com.infrafabric.llm.vault.MasterKeys;
+import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
@@ -36,7 +37,7 @@ import java.util.Optional;
  * chassis.grants.jwksFile, .issuer, .audience        the governor's grant keys ({@link GrantKeys})
  * chassis.vault.masterKeysFile or IF_CHASSIS_VAULT_MASTER_KEYS   the vault ({@link MasterKeysReader})
  * chassis.llm.offlineModels, chassis.llm.openai.*, chassis.llm.anthropic.*   model providers
- *     ({@link ProviderSettingsReader})
+ *     ({@link com.infrafabric.llm.ProviderSettingsReader})
  * chassis.caps.llmMaxCalls, .llmMaxOutputTokens      the most a contract's llm may ask for
  * chassis.kv.headroomPercent (25)   share of the Redis maxmemory tool kv data may never take
  * chassis.kv.redisUrl (IF_CHASSIS_KV_REDIS_URL)   optional, secret: a Redis of its own for kv
@@ -60,6 +61,9 @@ public record ChassisSettings(
     Optional<MasterKeys> masterKeys,
     Optional<RedisEndpoint> kvRedis,
     McpSettings mcp) {
+
+  /** Where the vault's master keys are configured. */
+  private static final String VAULT = "chassis.vault.";
 
   public static final int DEFAULT_PORT = 8081;
   static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
@@ -100,9 +104,10 @@ public record ChassisSettings(
             "chassis.llm."
                 + provider.name()
                 + ".credential needs the credential vault: set "
+                + VAULT
                 + MasterKeysReader.FILE
                 + " or "
-                + Config.envName(MasterKeysReader.INLINE));
+                + Config.envName(VAULT + MasterKeysReader.INLINE));
       }
     }
   }
@@ -128,7 +133,7 @@ public record ChassisSettings(
         platform,
         operator,
         (int) maxInput,
-        MasterKeysReader.read(config),
+        MasterKeysReader.read(config, VAULT),
         kvRedis(config),
         McpSettings.from(config));
   }

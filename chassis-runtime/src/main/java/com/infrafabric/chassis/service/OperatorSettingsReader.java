@@ -7,6 +7,7 @@ import com.infrafabric.chassis.OperatorSettings.SandboxSettings;
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.egress.TrustedTarget;
 import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.llm.ProviderSettingsReader;
 import com.infrafabric.platform.config.Config;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ final class OperatorSettingsReader {
             integer("chassis.caps.llmMaxCalls", defaults.llmMaxCallsCap(), 1, 10_000),
             integer(
                 "chassis.caps.llmMaxOutputTokens", defaults.llmMaxOutputTokensCap(), 1, 1_000_000))
-        .llmProviders(ProviderSettingsReader.providers(config));
+        .llmProviders(ProviderSettingsReader.providers(config, "chassis.llm."));
   }
 
   private String publishersJwks() {

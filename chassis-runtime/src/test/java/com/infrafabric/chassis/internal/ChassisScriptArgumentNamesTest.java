@@ -3,7 +3,6 @@ package com.infrafabric.chassis.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.internal.capability.KvStore;
-import com.infrafabric.chassis.internal.credential.CredentialStore;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.internal.module.ModuleRegistry;
 import com.infrafabric.chassis.mcp.McpSessions;
@@ -41,14 +40,13 @@ class ChassisScriptArgumentNamesTest {
   @Test
   void noLuaFileReadsAnArgumentByPositionAndEachLivesInItsArea() throws IOException {
     ScriptArgsAssertions.assertLuaFilesNamedAndPlaced(
-        LUA, "chassis/(grant|kv|module|credential|mcp)/chassis_[a-z_]+\\.lua");
+        LUA, "chassis/(grant|kv|module|mcp)/chassis_[a-z_]+\\.lua");
   }
 
   private static List<LuaScript> scripts() {
     List<LuaScript> scripts = new ArrayList<>(GrantLedger.scripts());
     scripts.addAll(KvStore.scripts());
     scripts.addAll(ModuleRegistry.scripts());
-    scripts.addAll(CredentialStore.scripts());
     scripts.addAll(McpSessions.scripts());
     return scripts;
   }

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.OperatorSettings;
-import com.infrafabric.chassis.credential.MasterKeys;
-import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.Publisher;
+import com.infrafabric.llm.ProviderSettings;
+import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.config.Config;

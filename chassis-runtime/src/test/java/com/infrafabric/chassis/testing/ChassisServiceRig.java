@@ -1,9 +1,9 @@
 package com.infrafabric.chassis.testing;
 
-import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.chassis.service.ChassisService;
 import com.infrafabric.chassis.service.ChassisSettings;
+import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.metrics.ServiceMeters;

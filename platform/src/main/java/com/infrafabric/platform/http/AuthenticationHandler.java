@@ -3,18 +3,18 @@ package com.infrafabric.platform.http;
 import com.infrafabric.platform.auth.AuthResult;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Requires a valid {@code Authorization: Bearer} token and stores its {@link
- * com.infrafabric.platform.auth.Principal} for the route. It reads the headers only, before any of
- * the body, and tells the {@link ConnectionGuard} that the connection carried an authenticated
- * request. A missing or refused token is answered 401 {@code UNAUTHENTICATED} with {@code
- * WWW-Authenticate: Bearer}; neither the answer nor the log ever contains the token.
+ * Requires a valid {@code Authorization: Bearer} token (or the credential a route's {@link
+ * WireDialect} reads) and stores its {@link com.infrafabric.platform.auth.Principal} for the route.
+ * It reads the headers only, before any of the body, and tells the {@link ConnectionGuard} that the
+ * connection carried an authenticated request. A missing or refused token is answered 401 {@code
+ * UNAUTHENTICATED} with {@code WWW-Authenticate: Bearer}; neither the answer nor the log ever
+ * contains the token.
  */
 final class AuthenticationHandler implements Handler<RoutingContext> {
 
@@ -22,17 +22,20 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
   private static final String BEARER = "bearer ";
 
   private final JwtAuthenticator authenticator;
+  private final WireDialect.Callers callers;
   private final ConnectionGuard connections;
 
-  AuthenticationHandler(JwtAuthenticator authenticator, ConnectionGuard connections) {
+  AuthenticationHandler(
+      JwtAuthenticator authenticator, WireDialect.Callers callers, ConnectionGuard connections) {
     this.authenticator = authenticator;
+    this.callers = callers;
     this.connections = connections;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    authenticator
-        .authenticate(bearerToken(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)))
+    callers
+        .authenticate(ctx.request(), authenticator)
         .onSuccess(result -> proceed(ctx, result))
         .onFailure(ctx::fail);
   }

@@ -9,7 +9,10 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes an {@link ApiException} as the one JSON error shape every route answers with. */
+/**
+ * Writes an {@link ApiException} as the JSON error answer of the route's {@link WireDialect}: the
+ * platform's one shape, or a foreign protocol's.
+ */
 final class ErrorResponses {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
@@ -22,20 +25,19 @@ final class ErrorResponses {
    * the caller then, since a half-sent body cannot be repaired). A 401 carries {@code challenge} as
    * its {@code WWW-Authenticate}.
    */
-  static void send(RoutingContext ctx, ApiException error, String challenge) {
+  static void send(
+      RoutingContext ctx, ApiException error, String challenge, WireDialect.Errors dialect) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       return;
     }
-    JsonObject details = new JsonObject();
-    error.details().forEach(details::put);
-    details.put("requestId", Requests.requestId(ctx));
-    JsonObject body =
-        new JsonObject()
-            .put("code", error.code().code())
-            .put("message", error.getMessage())
-            .put("details", details);
-    response.setStatusCode(error.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    String requestId = Requests.requestId(ctx);
+    WireDialect.Rendered rendered = dialect.render(error, requestId);
+    JsonObject body = rendered.body();
+    response
+        .setStatusCode(rendered.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    rendered.headers().forEach(response::putHeader);
     error
         .retryAfter()
         .ifPresent(wait -> response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait)));
@@ -48,7 +50,7 @@ final class ErrorResponses {
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
     response
-        .end(encode(body, error))
+        .end(encode(body, error, requestId))
         .onComplete(
             sent -> {
               if (bodyPending) {
@@ -60,16 +62,20 @@ final class ErrorResponses {
             });
   }
 
-  /** The error body; details that cannot be encoded are dropped, never the answer itself. */
-  private static Buffer encode(JsonObject body, ApiException error) {
+  /**
+   * The error body; one whose details cannot be encoded is answered with the code, the message and
+   * the request id only, never not at all.
+   */
+  private static Buffer encode(JsonObject body, ApiException error, String requestId) {
     try {
       return ResponseJson.encode(body);
     } catch (ResponseJson.NotRendered unencodable) {
       LOG.error("error {} has details that cannot be encoded", error.code().code(), unencodable);
-      body.put(
-          "details",
-          new JsonObject().put("requestId", body.getJsonObject("details").getValue("requestId")));
-      return ResponseJson.encode(body);
+      return ResponseJson.encode(
+          new JsonObject()
+              .put("code", error.code().code())
+              .put("message", error.getMessage())
+              .put("details", new JsonObject().put("requestId", requestId)));
     }
   }
 

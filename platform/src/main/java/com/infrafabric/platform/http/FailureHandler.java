@@ -10,12 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns every failure into the JSON error shape: first through the service's {@link
- * ErrorTranslator}, then an {@link ApiException} as it is, an unavailable Redis as 503 {@code
- * STORE_UNAVAILABLE} (not applied) or {@code OUTCOME_UNKNOWN} (sent, unanswered), a result that
- * could not be encoded as 500 {@code RESPONSE_NOT_RENDERED}, vertx-web's own statuses (404, 405,
- * 413, 400) into their codes, and anything else into 500 {@code INTERNAL} carrying only the request
- * id. Stack traces go to the server log, never to the client.
+ * Turns every failure into the JSON error shape (the platform's, or a route's {@link
+ * WireDialect}'s): first through the service's {@link ErrorTranslator}, then an {@link
+ * ApiException} as it is, an unavailable Redis as 503 {@code STORE_UNAVAILABLE} (not applied) or
+ * {@code OUTCOME_UNKNOWN} (sent, unanswered), a result that could not be encoded as 500 {@code
+ * RESPONSE_NOT_RENDERED}, vertx-web's own statuses (404, 405, 413, 400) into their codes, and
+ * anything else into 500 {@code INTERNAL} carrying only the request id. Stack traces go to the
+ * server log, never to the client.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -25,11 +26,17 @@ final class FailureHandler implements Handler<RoutingContext> {
   private final long maxBodyBytes;
   private final ErrorTranslator errors;
   private final Optional<ProtectedResource> resource;
+  private final WireDialect.Errors dialect;
 
-  FailureHandler(long maxBodyBytes, ErrorTranslator errors, Optional<ProtectedResource> resource) {
+  FailureHandler(
+      long maxBodyBytes,
+      ErrorTranslator errors,
+      Optional<ProtectedResource> resource,
+      WireDialect.Errors dialect) {
     this.maxBodyBytes = maxBodyBytes;
     this.errors = errors;
     this.resource = resource;
+    this.dialect = dialect;
   }
 
   @Override
@@ -40,7 +47,7 @@ final class FailureHandler implements Handler<RoutingContext> {
       return;
     }
     String challenge = resource.map(r -> r.challenge(ctx.request())).orElse("Bearer");
-    ErrorResponses.send(ctx, translate(ctx), challenge);
+    ErrorResponses.send(ctx, translate(ctx), challenge, dialect);
   }
 
   private ApiException translate(RoutingContext ctx) {

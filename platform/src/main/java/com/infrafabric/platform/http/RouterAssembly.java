@@ -78,14 +78,23 @@ final class RouterAssembly {
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
       Chain chain = new Chain(rateLimiter != null, route.admissionControlled());
-      authenticated(router, d.method(), d.path(), d.access(), chain, route.handler());
+      Route registered =
+          authenticated(
+              router, d.method(), d.path(), d.access(), chain, route.dialect(), route.handler());
+      if (route.dialect() != WireDialect.PLATFORM) {
+        registered.failureHandler(failures(resource, route.dialect()));
+      }
     }
-    FailureHandler failures = new FailureHandler(settings.maxBodyBytes(), errors, resource);
+    FailureHandler failures = failures(resource, WireDialect.PLATFORM);
     router.route().failureHandler(failures);
     router.errorHandler(404, failures);
     router.errorHandler(405, failures);
     router.errorHandler(500, failures);
     return router;
+  }
+
+  private FailureHandler failures(Optional<ProtectedResource> resource, WireDialect dialect) {
+    return new FailureHandler(settings.maxBodyBytes(), errors, resource, dialect.errors());
   }
 
   List<RouteDescriptor> descriptors() {
@@ -115,7 +124,7 @@ final class RouterAssembly {
                     ctx.next();
                   }
                 });
-    authenticate(route, Access.authenticated(), Chain.PLATFORM, handler);
+    authenticate(route, Access.authenticated(), Chain.PLATFORM, WireDialect.PLATFORM, handler);
   }
 
   /**
@@ -144,23 +153,32 @@ final class RouterAssembly {
                     ctx.next();
                   }
                 }));
-    authenticate(route, access, Chain.PLATFORM, handler);
+    authenticate(route, access, Chain.PLATFORM, WireDialect.PLATFORM, handler);
   }
 
-  private void authenticated(
+  private Route authenticated(
       Router router,
       HttpMethod method,
       String path,
       Access access,
       Chain chain,
+      WireDialect dialect,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
-    authenticate(router.route(method, path).handler(tag(path)), access, chain, handler);
+    Route route = router.route(method, path).handler(tag(path));
+    authenticate(route, access, chain, dialect, handler);
+    return route;
   }
 
   private void authenticate(
-      Route route, Access access, Chain chain, Handler<RoutingContext> handler) {
-    route.handler(new AuthenticationHandler(authenticator, connections)).handler(inFlight);
+      Route route,
+      Access access,
+      Chain chain,
+      WireDialect dialect,
+      Handler<RoutingContext> handler) {
+    route
+        .handler(new AuthenticationHandler(authenticator, dialect.callers(), connections))
+        .handler(inFlight);
     if (chain.admissionControlled()) {
       route.handler(admission);
     }

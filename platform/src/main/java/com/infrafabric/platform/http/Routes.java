@@ -20,14 +20,16 @@ public final class Routes {
 
   private final List<Registered> registered;
   private final boolean admissionControlled;
+  private final WireDialect dialect;
 
   Routes() {
-    this(new ArrayList<>(), false);
+    this(new ArrayList<>(), false, WireDialect.PLATFORM);
   }
 
-  private Routes(List<Registered> registered, boolean admissionControlled) {
+  private Routes(List<Registered> registered, boolean admissionControlled, WireDialect dialect) {
     this.registered = registered;
     this.admissionControlled = admissionControlled;
+    this.dialect = dialect;
   }
 
   /**
@@ -36,7 +38,15 @@ public final class Routes {
    * cannot serve within its latency at once, with 503 {@code OVERLOADED}, instead of queueing it.
    */
   public Routes admissionControlled() {
-    return new Routes(registered, true);
+    return new Routes(registered, true, dialect);
+  }
+
+  /**
+   * Where to register routes that speak {@code dialect}: their callers are found and their errors
+   * answered its way; the rest of their chain is every route's.
+   */
+  public Routes speaking(WireDialect dialect) {
+    return new Routes(registered, admissionControlled, Objects.requireNonNull(dialect, "dialect"));
   }
 
   public Routes get(String path, Access access, Handler<RoutingContext> handler) {
@@ -80,7 +90,7 @@ public final class Routes {
       throw new IllegalArgumentException(
           "route " + method.name() + " " + path + " is registered twice");
     }
-    registered.add(new Registered(descriptor, handler, admissionControlled));
+    registered.add(new Registered(descriptor, handler, admissionControlled, dialect));
     return this;
   }
 
@@ -89,7 +99,10 @@ public final class Routes {
   }
 
   record Registered(
-      RouteDescriptor descriptor, Handler<RoutingContext> handler, boolean admissionControlled) {
+      RouteDescriptor descriptor,
+      Handler<RoutingContext> handler,
+      boolean admissionControlled,
+      WireDialect dialect) {
     boolean sameEndpoint(RouteDescriptor other) {
       return descriptor.method().equals(other.method()) && descriptor.path().equals(other.path());
     }

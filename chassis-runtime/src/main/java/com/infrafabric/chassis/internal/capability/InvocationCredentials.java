@@ -1,11 +1,11 @@
 package com.infrafabric.chassis.internal.capability;
 
-import com.infrafabric.chassis.credential.CredentialOwner;
-import com.infrafabric.chassis.credential.ResponsePolicy;
-import com.infrafabric.chassis.internal.credential.CredentialStore;
-import com.infrafabric.chassis.internal.egress.Destination;
-import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
+import com.infrafabric.llm.destination.Destination;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.CredentialStore;
+import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.llm.vault.ResponsePolicy;
 import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.HashMap;

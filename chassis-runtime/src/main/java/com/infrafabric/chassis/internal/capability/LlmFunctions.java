@@ -1,17 +1,17 @@
 package com.infrafabric.chassis.internal.capability;
 
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
-import com.infrafabric.chassis.internal.llm.ChatMessage;
-import com.infrafabric.chassis.internal.llm.ChatRequest;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.llm.LlmOutcome;
 import com.infrafabric.chassis.internal.sandbox.GuestMemory;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
-import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.CapabilityKind;
 import com.infrafabric.hostapi.contract.LlmCapability;
+import com.infrafabric.llm.Cancellation;
+import com.infrafabric.llm.ChatMessage;
+import com.infrafabric.llm.ChatRequest;
 import com.infrafabric.wire.grant.Grant;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

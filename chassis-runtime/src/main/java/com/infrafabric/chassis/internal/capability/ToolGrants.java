@@ -1,9 +1,9 @@
 package com.infrafabric.chassis.internal.capability;
 
-import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
 import com.infrafabric.hostapi.contract.LlmCapability;
+import com.infrafabric.llm.destination.DestinationPattern;
 import java.util.List;
 import java.util.Optional;
 

@@ -5,12 +5,12 @@ import com.infrafabric.chassis.InvalidContractException;
 import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.egress.EgressSettings;
-import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
 import com.infrafabric.hostapi.contract.LlmCapability;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.hostapi.contract.ServiceContract;
+import com.infrafabric.llm.destination.DestinationPattern;
 import java.util.ArrayList;
 import java.util.List;
 

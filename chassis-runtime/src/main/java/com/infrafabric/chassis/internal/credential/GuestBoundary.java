@@ -2,7 +2,7 @@ package com.infrafabric.chassis.internal.credential;
 
 import com.infrafabric.chassis.GuestLog;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.internal.egress.OpenedCredential;
+import com.infrafabric.llm.vault.OpenedCredential;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;

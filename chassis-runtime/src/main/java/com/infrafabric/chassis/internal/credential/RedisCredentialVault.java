@@ -1,16 +1,21 @@
 package com.infrafabric.chassis.internal.credential;
 
 import com.infrafabric.chassis.InvalidCredentialException;
-import com.infrafabric.chassis.credential.CredentialInfo;
-import com.infrafabric.chassis.credential.CredentialOwner;
 import com.infrafabric.chassis.credential.CredentialVault;
-import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.credential.ResealReport;
-import com.infrafabric.chassis.credential.ResponsePolicy;
-import com.infrafabric.chassis.internal.egress.DestinationPattern;
 import com.infrafabric.chassis.internal.egress.HeaderRules;
 import com.infrafabric.hostapi.contract.HttpCapability;
+import com.infrafabric.llm.destination.DestinationPattern;
+import com.infrafabric.llm.vault.CredentialId;
+import com.infrafabric.llm.vault.CredentialInfo;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.CredentialPayload;
+import com.infrafabric.llm.vault.CredentialStore;
+import com.infrafabric.llm.vault.MasterKeys;
+import com.infrafabric.llm.vault.ResponsePolicy;
+import com.infrafabric.llm.vault.SealedCredentials;
+import com.infrafabric.llm.vault.StoredCredential;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;

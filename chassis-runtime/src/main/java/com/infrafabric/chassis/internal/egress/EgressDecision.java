@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.egress;
 
 import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.llm.destination.Destination;
 import java.net.InetAddress;
 
 /** Whether one request hop may go out, and if so to which checked address. */

@@ -3,6 +3,8 @@ package com.infrafabric.chassis.internal.egress;
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.llm.destination.Destination;
+import com.infrafabric.llm.destination.DestinationPattern;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;

@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.egress;
 
 import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.llm.destination.Destination;
 import java.util.Map;
 
 /** What one guest HTTP request came to: a response, or an error code with its reason. */

@@ -1,14 +1,17 @@
 package com.infrafabric.chassis.internal.llm;
 
-import com.infrafabric.chassis.credential.CredentialOwner;
-import com.infrafabric.chassis.internal.credential.CredentialStore;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
-import com.infrafabric.chassis.internal.egress.OpenedCredential;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.llm.BudgetPort;
-import com.infrafabric.chassis.llm.Cancellation;
-import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.llm.Cancellation;
+import com.infrafabric.llm.ChatCompletion;
+import com.infrafabric.llm.ChatRequest;
+import com.infrafabric.llm.ProviderReply;
+import com.infrafabric.llm.ProviderRoute;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.CredentialStore;
+import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.wire.grant.Grant;
 import com.infrafabric.wire.reservation.BudgetRequest;
 import com.infrafabric.wire.reservation.CommitResult;
@@ -42,10 +45,7 @@ public final class LlmGateway implements AutoCloseable {
   private static final int SETTLE_ATTEMPTS = 3;
   private static final Duration RESERVATION_MARGIN = Duration.ofSeconds(30);
 
-  /** One provider with its retries and breaker. */
-  public record Route(ProviderSettings settings, LlmProvider provider, ProviderGate gate) {}
-
-  private final Map<String, Route> byModel;
+  private final Map<String, ProviderRoute> byModel;
   private final Optional<BudgetPort> budget;
   private final GrantLedger ledger;
   private final Optional<CredentialStore> credentials;
@@ -56,7 +56,7 @@ public final class LlmGateway implements AutoCloseable {
    * @param credentials opens provider keys; without it only the offline provider works
    */
   public LlmGateway(
-      Map<String, Route> byModel,
+      Map<String, ProviderRoute> byModel,
       Optional<BudgetPort> budget,
       GrantLedger ledger,
       Optional<CredentialStore> credentials) {
@@ -82,7 +82,7 @@ public final class LlmGateway implements AutoCloseable {
    */
   public Future<LlmOutcome> complete(
       Grant grant, ChatRequest request, Cancellation cancellation, GuestBoundary boundary) {
-    Route route = byModel.get(request.model());
+    ProviderRoute route = byModel.get(request.model());
     if (route == null) {
       return refused(AbiError.MODEL_NOT_ALLOWED, "no provider serves model " + request.model());
     }
@@ -110,17 +110,11 @@ public final class LlmGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    byModel.values().stream()
-        .distinct()
-        .forEach(
-            route -> {
-              route.gate().close();
-              route.provider().close();
-            });
+    byModel.values().stream().distinct().forEach(ProviderRoute::close);
   }
 
   private Future<LlmOutcome> afterReserve(
-      Grant grant, Route route, ChatRequest request, Call call, ReserveResult result) {
+      Grant grant, ProviderRoute route, ChatRequest request, Call call, ReserveResult result) {
     if (result instanceof ReserveResult.Denied denied) {
       return refused(AbiError.BUDGET_DENIED, denied.reason(), denied.remainingMicros());
     }
@@ -149,7 +143,7 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   private Future<LlmOutcome> call(
-      Grant grant, Route route, ChatRequest request, Call call, Held held) {
+      Grant grant, ProviderRoute route, ChatRequest request, Call call, Held held) {
     return key(route, call.boundary())
         .compose(
             key -> {
@@ -175,11 +169,11 @@ public final class LlmGateway implements AutoCloseable {
             reply ->
                 reply instanceof ProviderReply.Answered answered
                     ? settle(grant, answered.completion(), held)
-                    : undo(grant, held).compose(done -> failedCall((ProviderReply.Failed) reply)));
+                    : undo(grant, held).compose(done -> failedCall(failure(reply))));
   }
 
   /** The provider's key, the operator's credential, guarded before anything is sent with it. */
-  private Future<Optional<OpenedCredential>> key(Route route, GuestBoundary boundary) {
+  private Future<Optional<OpenedCredential>> key(ProviderRoute route, GuestBoundary boundary) {
     Optional<String> name = route.settings().credential();
     if (name.isEmpty() || credentials.isEmpty()) {
       return Future.succeededFuture(Optional.empty());
@@ -281,6 +275,16 @@ public final class LlmGateway implements AutoCloseable {
               }
               return Future.succeededFuture();
             });
+  }
+
+  /**
+   * A reply that is not a completion as a failure; the providers this gateway calls answer
+   * completions, never an opened or refused relay.
+   */
+  private static ProviderReply.Failed failure(ProviderReply reply) {
+    return reply instanceof ProviderReply.Failed failed
+        ? failed
+        : ProviderReply.Failed.finalFailure("the provider's reply is not a completion");
   }
 
   private static Future<LlmOutcome> failedCall(ProviderReply.Failed failed) {

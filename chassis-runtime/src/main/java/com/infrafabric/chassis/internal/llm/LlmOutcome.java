@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.llm;
 
 import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.llm.ChatCompletion;
 import java.util.OptionalLong;
 
 /** What a tool's {@code llm_complete} call came to. */

@@ -1,5 +1,5 @@
 /**
- * Model calls: the provider wire formats (OpenAI-compatible, Anthropic, offline), retries and a
- * circuit breaker per provider, and the gateway that reserves, calls, commits or releases.
+ * Tools' model calls: the gateway that reserves on the grant's scope, calls the shared provider
+ * layer ({@code com.infrafabric.llm}), and commits or releases.
  */
 package com.infrafabric.chassis.internal.llm;

@@ -6,6 +6,7 @@ import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.egress.TrustedTarget;
 import com.infrafabric.hostapi.abi.AbiError;
+import com.infrafabric.llm.destination.DestinationPattern;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;

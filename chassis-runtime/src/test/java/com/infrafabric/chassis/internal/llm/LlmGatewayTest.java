@@ -2,24 +2,27 @@ package com.infrafabric.chassis.internal.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.chassis.credential.CredentialOwner;
-import com.infrafabric.chassis.credential.MasterKeys;
 import com.infrafabric.chassis.credential.NewCredential;
-import com.infrafabric.chassis.credential.ResponsePolicy;
-import com.infrafabric.chassis.internal.credential.CredentialStore;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
-import com.infrafabric.chassis.llm.Cancellation;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
-import com.infrafabric.chassis.llm.ProviderSettings;
 import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.chassis.testing.FakeGovernor;
-import com.infrafabric.chassis.testing.FakeProvider;
-import com.infrafabric.chassis.testing.FakeProvider.Behaviour;
 import com.infrafabric.chassis.testing.TestGrants;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.contract.ModuleDigest;
+import com.infrafabric.llm.Cancellation;
+import com.infrafabric.llm.ChatMessage;
+import com.infrafabric.llm.ChatRequest;
+import com.infrafabric.llm.ProviderSettings;
+import com.infrafabric.llm.Providers;
+import com.infrafabric.llm.testing.FakeProvider;
+import com.infrafabric.llm.testing.FakeProvider.Behaviour;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.CredentialStore;
+import com.infrafabric.llm.vault.MasterKeys;
+import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.testing.Await;
@@ -35,7 +38,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -118,9 +120,8 @@ class LlmGatewayTest {
   }
 
   private LlmGateway gateway(ProviderSettings settings) {
-    LlmProvider client = new OpenAiCompatibleProvider(vertx, settings);
     return new LlmGateway(
-        Map.of(MODEL, new LlmGateway.Route(settings, client, new ProviderGate(vertx, settings))),
+        Providers.routes(vertx, List.of(settings), new SimpleMeterRegistry(), "test.breaker"),
         Optional.of(budget),
         ledger,
         Optional.of(new CredentialStore(redis, keys)));

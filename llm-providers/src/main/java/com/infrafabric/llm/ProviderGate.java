@@ -1,0 +1,107 @@
+package com.infrafabric.llm;
+
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Retries and the circuit breaker of one provider (Vert.x circuit breaker). A call is attempted up
+ * to {@code 1 + maxRetries} times while attempts fail in a retryable way, with doubling backoff (a
+ * 429's {@code Retry-After} is honoured up to four times the first backoff); the whole call counts
+ * once towards the breaker. After {@code breakerFailures} failed calls without a success the
+ * breaker opens: calls fail at once, without reaching the provider, until {@code breakerReset} has
+ * passed and one trial call succeeds.
+ *
+ * <p>Attempts of one call share the caller's one reservation; the gate knows nothing of budgets.
+ * Final failures (a 4xx other than 429) end the call at once and do not count against the provider:
+ * it answered. Thread-safe.
+ */
+public final class ProviderGate implements AutoCloseable {
+
+  /** Failures are counted over this window; a success resets the count. */
+  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
+
+  private final CircuitBreaker breaker;
+  private final ProviderSettings settings;
+
+  public ProviderGate(Vertx vertx, ProviderSettings settings) {
+    this.settings = settings;
+    CircuitBreakerOptions options =
+        new CircuitBreakerOptions()
+            .setMaxFailures(settings.breakerFailures())
+            .setMaxRetries(settings.maxRetries())
+            .setTimeout(-1)
+            .setResetTimeout(settings.breakerReset().toMillis())
+            .setFailuresRollingWindow(FAILURE_WINDOW.toMillis())
+            .setNotificationAddress(null);
+    this.breaker =
+        CircuitBreaker.create("llm-" + settings.name(), vertx, options)
+            .retryPolicy(this::backoffMillis);
+  }
+
+  /** True while the breaker refuses calls without trying. */
+  public boolean open() {
+    return breaker.state() == CircuitBreakerState.OPEN;
+  }
+
+  /** Runs {@code attempt} under the retry policy and the breaker. */
+  public Future<ProviderReply> call(Supplier<Future<ProviderReply>> attempt) {
+    return breaker
+        .<ProviderReply>execute(() -> attempt.get().compose(ProviderGate::failIfRetryable))
+        .recover(this::asReply);
+  }
+
+  @Override
+  public void close() {
+    breaker.close();
+  }
+
+  private static Future<ProviderReply> failIfRetryable(ProviderReply reply) {
+    return reply instanceof ProviderReply.Failed failed && failed.retryable()
+        ? Future.failedFuture(new Retryable(failed))
+        : Future.succeededFuture(reply);
+  }
+
+  private Future<ProviderReply> asReply(Throwable failure) {
+    if (failure instanceof Retryable retryable) {
+      return Future.succeededFuture(retryable.reply);
+    }
+    if (failure instanceof OpenCircuitException) {
+      return Future.succeededFuture(openReply());
+    }
+    return Future.failedFuture(failure);
+  }
+
+  /** What a call gets while the breaker is open. */
+  public ProviderReply.Failed openReply() {
+    return ProviderReply.Failed.finalFailure(
+        settings.name() + " is failing; its circuit breaker is open");
+  }
+
+  private long backoffMillis(Throwable failure, int retry) {
+    long first = settings.retryBackoff().toMillis();
+    Optional<Duration> asked =
+        failure instanceof Retryable r ? r.reply.retryAfter() : Optional.empty();
+    if (asked.isPresent()) {
+      return Math.min(asked.get().toMillis(), 4 * first);
+    }
+    return first << Math.min(retry - 1, 10);
+  }
+
+  /** Carries a retryable failure through the breaker, which only retries failed futures. */
+  private static final class Retryable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient ProviderReply.Failed reply;
+
+    Retryable(ProviderReply.Failed reply) {
+      super(reply.reason(), null, false, false);
+      this.reply = reply;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package com.infrafabric.llm;
+
+import com.infrafabric.llm.destination.Destination;
+import com.infrafabric.llm.vault.OpenedCredential;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The HTTP side shared by the networked providers: one JSON POST to the configured endpoint with
+ * the API key's header, bounded by the attempt timeout, and the answer classified. 429, 5xx,
+ * timeouts and connection failures are retryable; other statuses are final. Failure reasons name
+ * the status or the failure's kind, never a body; what reaches the tool passes the invocation's
+ * guest boundary, which guards the key.
+ */
+final class ProviderHttp {
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final ProviderSettings settings;
+  private final URI endpoint;
+
+  ProviderHttp(Vertx vertx, ProviderSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.endpoint = settings.endpoint().orElseThrow();
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setSsl("https".equals(endpoint.getScheme()))
+                .setVerifyHost(true)
+                .setDecompressionSupported(false));
+  }
+
+  /**
+   * Posts {@code body} to {@code path} under the endpoint and parses a 200 answer with {@code
+   * parse}, which throws {@link IllegalArgumentException} or a JSON exception when the answer is
+   * not what the format promises.
+   */
+  Future<ProviderReply> post(
+      String path,
+      Map<String, String> headers,
+      JsonObject body,
+      Optional<OpenedCredential> key,
+      Cancellation cancellation,
+      Function<JsonObject, ChatCompletion> parse) {
+    OpenedCredential credential = key.orElseThrow();
+    Destination origin = Destination.parse(endpoint.toString());
+    if (!credential.allows(origin)) {
+      return Future.succeededFuture(
+          ProviderReply.Failed.finalFailure(
+              "credential " + credential.name() + " does not allow " + origin.origin()));
+    }
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(origin.host())
+            .setPort(origin.port())
+            .setSsl(origin.scheme().equals("https"))
+            .setURI(basePath() + path)
+            .putHeader("content-type", "application/json")
+            .putHeader("accept-encoding", "identity")
+            .putHeader(credential.header(), credential.headerValue());
+    headers.forEach(options::putHeader);
+    return BoundedExchange.send(
+            vertx, client, options, body.toBuffer(), settings.timeout(), cancellation)
+        .map(received -> classify(received, parse))
+        .otherwise(failure -> failed(failure, cancellation));
+  }
+
+  void close() {
+    client.close();
+  }
+
+  /** A token count the format requires; its absence means the answer is not a completion. */
+  static long count(JsonObject usage, String field) {
+    Long value = usage.getLong(field);
+    if (value == null) {
+      throw new IllegalArgumentException("usage." + field + " is missing");
+    }
+    return value;
+  }
+
+  private ProviderReply classify(
+      BoundedExchange.Received received, Function<JsonObject, ChatCompletion> parse) {
+    int status = received.status();
+    if (status == 200) {
+      try {
+        return new ProviderReply.Answered(parse.apply(received.body().toJsonObject()));
+      } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+        return ProviderReply.Failed.finalFailure(
+            settings.name() + " answered 200 with a body that is not a completion");
+      }
+    }
+    String reason = settings.name() + " answered " + status;
+    if (status == 429) {
+      return new ProviderReply.Failed(
+          true, false, reason, ProviderRelay.retryAfter(received.retryAfter()));
+    }
+    if (status >= 500) {
+      return ProviderReply.Failed.retryable(reason);
+    }
+    return ProviderReply.Failed.finalFailure(reason);
+  }
+
+  private ProviderReply failed(Throwable failure, Cancellation cancellation) {
+    if (cancellation.cancelled()) {
+      return ProviderReply.Failed.finalFailure("the call was cancelled");
+    }
+    if (failure instanceof BoundedExchange.Incomplete incomplete) {
+      return new ProviderReply.Failed(
+          true,
+          incomplete.timedOut(),
+          settings.name() + ": " + incomplete.getMessage(),
+          Optional.empty());
+    }
+    return ProviderReply.Failed.retryable(
+        settings.name() + " could not be reached: " + failure.getClass().getSimpleName());
+  }
+
+  private String basePath() {
+    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+}

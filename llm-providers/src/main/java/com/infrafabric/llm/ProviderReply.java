@@ -1,0 +1,48 @@
+package com.infrafabric.llm;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** What one attempt at a provider came to. */
+public sealed interface ProviderReply {
+
+  /** The provider answered with a completion. */
+  record Answered(ChatCompletion completion) implements ProviderReply {}
+
+  /**
+   * The provider answered 200 and its body is unread, paused: a relayed call ({@link
+   * ProviderRelay}) reads or pipes it, and must end or reset it.
+   */
+  record Opened(HttpClientResponse response) implements ProviderReply {}
+
+  /**
+   * The provider refused the request itself (a 4xx other than 429): final, and its answer is the
+   * caller's to relay, since it explains what was wrong with the request.
+   *
+   * @param status the provider's status
+   * @param body its answer, at most {@link ProviderRelay#MAX_REFUSAL_BYTES}
+   */
+  record Refused(int status, Buffer body) implements ProviderReply {}
+
+  /**
+   * The attempt failed.
+   *
+   * @param retryable true for timeouts, connection failures, 429 and 5xx: trying again may work
+   * @param timedOut true if the attempt ran out of time
+   * @param reason what happened, never including the API key or the prompt
+   * @param retryAfter how long the provider asked to wait, if it said
+   */
+  record Failed(boolean retryable, boolean timedOut, String reason, Optional<Duration> retryAfter)
+      implements ProviderReply {
+
+    public static Failed finalFailure(String reason) {
+      return new Failed(false, false, reason, Optional.empty());
+    }
+
+    public static Failed retryable(String reason) {
+      return new Failed(true, false, reason, Optional.empty());
+    }
+  }
+}

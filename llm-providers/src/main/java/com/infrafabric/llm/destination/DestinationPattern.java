@@ -1,0 +1,56 @@
+package com.infrafabric.llm.destination;
+
+import java.util.regex.Pattern;
+
+/**
+ * One allow-list entry, {@code scheme://host:port}. The port is mandatory so that a pattern never
+ * silently covers a second service on the same host. A host starting with {@code *.} matches deeper
+ * names only on a label boundary: {@code *.example.com} matches {@code api.example.com} and {@code
+ * a.b.example.com}, not {@code example.com} and not {@code evilexample.com}.
+ *
+ * @param scheme {@code http} or {@code https}
+ * @param host exact lowercase host, or the suffix after {@code *.} when {@code wildcard}
+ * @param wildcard whether the pattern was written {@code *.host}
+ * @param port the one port it allows
+ */
+public record DestinationPattern(String scheme, String host, boolean wildcard, int port) {
+
+  private static final Pattern FORM =
+      Pattern.compile("(https?)://(\\*\\.)?([a-z0-9.-]+|\\[[0-9a-f:.]+\\]):([0-9]{1,5})");
+
+  /**
+   * Parses a pattern from a contract.
+   *
+   * @throws IllegalArgumentException naming the expected form
+   */
+  public static DestinationPattern parse(String text) {
+    var matcher = FORM.matcher(text);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\" is not of the form scheme://host:port (scheme http or https)");
+    }
+    int port = Integer.parseInt(matcher.group(4));
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("\"" + text + "\" has port " + port + " outside 1..65535");
+    }
+    String host = matcher.group(3);
+    Destination probe = Destination.parse(matcher.group(1) + "://" + host + ':' + port);
+    if (matcher.group(2) != null && probe.literal().isPresent()) {
+      throw new IllegalArgumentException("\"" + text + "\" puts a wildcard before an address");
+    }
+    return new DestinationPattern(matcher.group(1), probe.host(), matcher.group(2) != null, port);
+  }
+
+  /** True if a request to {@code destination} is covered by this pattern. */
+  public boolean matches(Destination destination) {
+    if (!scheme.equals(destination.scheme()) || port != destination.port()) {
+      return false;
+    }
+    return wildcard ? destination.host().endsWith('.' + host) : host.equals(destination.host());
+  }
+
+  @Override
+  public String toString() {
+    return scheme + "://" + (wildcard ? "*." : "") + host + ':' + port;
+  }
+}

@@ -1,0 +1,196 @@
+package com.infrafabric.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.infrafabric.llm.destination.DestinationPattern;
+import com.infrafabric.llm.testing.FakeProvider;
+import com.infrafabric.llm.testing.FakeProvider.Behaviour;
+import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.llm.vault.ResponsePolicy;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.wire.reservation.TokenUsage;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The provider formats, retries and the breaker against a misbehaving provider on loopback. */
+@Timeout(30)
+class ProvidersTest {
+
+  private static final String KEY = "sk-provider-canary-0042";
+  private static final ChatRequest REQUEST =
+      new ChatRequest(
+          "gpt-4o-mini",
+          List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hello there")),
+          64);
+
+  private Vertx vertx;
+  private FakeProvider peer;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    peer = FakeProvider.start();
+  }
+
+  @AfterEach
+  void stop() {
+    peer.close();
+    vertx.close().await();
+  }
+
+  private ProviderSettings openAi() {
+    return ProviderSettings.openAiCompatible(
+            "openai", URI.create(peer.url()), "openai-key", List.of("gpt-4o-mini"))
+        .withTimeout(Duration.ofSeconds(1))
+        .withRetries(2, Duration.ofMillis(5))
+        .withBreaker(2, Duration.ofMillis(300));
+  }
+
+  private Optional<OpenedCredential> key(String header, String scheme) {
+    String value = scheme.isEmpty() ? KEY : scheme + " " + KEY;
+    return Optional.of(
+        new OpenedCredential(
+            "openai-key",
+            List.of(DestinationPattern.parse("http://127.0.0.1:" + peer.port())),
+            header,
+            value,
+            KEY,
+            ResponsePolicy.full()));
+  }
+
+  private ProviderReply call(LlmProvider provider, ProviderGate gate) {
+    return Await.result(
+        gate.call(
+            () -> provider.complete(REQUEST, key("authorization", "Bearer"), new Cancellation())));
+  }
+
+  @Test
+  void openAiCompatibleSendsTheKeyHeaderAndReadsUsage() {
+    ProviderReply reply =
+        Await.result(
+            new OpenAiCompatibleProvider(vertx, openAi())
+                .complete(REQUEST, key("authorization", "Bearer"), new Cancellation()));
+
+    assertThat(reply)
+        .isEqualTo(
+            new ProviderReply.Answered(
+                new ChatCompletion(
+                    "gpt-4o-mini",
+                    "fake answer from gpt-4o-mini",
+                    "stop",
+                    new TokenUsage(14, 0, FakeProvider.OUTPUT_TOKENS))));
+    FakeProvider.Received received = peer.received().get(0);
+    assertThat(received.path()).isEqualTo("/v1/chat/completions");
+    assertThat(received.headers().get("authorization")).isEqualTo("Bearer " + KEY);
+    assertThat(received.body().getInteger("max_tokens")).isEqualTo(64);
+  }
+
+  @Test
+  void anthropicMovesSystemMessagesAndSendsItsVersion() {
+    ProviderSettings settings =
+        ProviderSettings.anthropic(
+            "anthropic", URI.create(peer.url()), "anthropic-key", List.of("claude-haiku"));
+    ChatRequest request = new ChatRequest("claude-haiku", REQUEST.messages(), REQUEST.maxTokens());
+    ProviderReply reply =
+        Await.result(
+            new AnthropicProvider(vertx, settings)
+                .complete(request, key("x-api-key", ""), new Cancellation()));
+
+    assertThat(((ProviderReply.Answered) reply).completion().usage())
+        .isEqualTo(new TokenUsage(7, 0, FakeProvider.OUTPUT_TOKENS));
+    FakeProvider.Received received = peer.received().get(0);
+    assertThat(received.path()).isEqualTo("/v1/messages");
+    assertThat(received.headers().get("x-api-key")).isEqualTo(KEY);
+    assertThat(received.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+    assertThat(received.body().getString("system")).isEqualTo("Be brief.");
+    assertThat(received.body().getJsonArray("messages")).hasSize(1);
+  }
+
+  @Test
+  void a429AndA503AreRetriedWithinOneCall() {
+    peer.then(new Behaviour.Status(429, "0"), new Behaviour.Status(503, null));
+    ProviderGate gate = new ProviderGate(vertx, openAi());
+    ProviderReply reply = call(new OpenAiCompatibleProvider(vertx, openAi()), gate);
+    assertThat(reply).isInstanceOf(ProviderReply.Answered.class);
+    assertThat(peer.received()).hasSize(3);
+  }
+
+  @Test
+  void aRefusalIsFinalAtOnceAndGarbageIsNotACompletion() {
+    peer.then(new Behaviour.Status(400, null), new Behaviour.Garbage());
+    ProviderGate gate = new ProviderGate(vertx, openAi());
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
+    assertThat(call(provider, gate))
+        .isEqualTo(ProviderReply.Failed.finalFailure("openai answered 400"));
+    assertThat(call(provider, gate))
+        .isEqualTo(
+            ProviderReply.Failed.finalFailure(
+                "openai answered 200 with a body that is not a completion"));
+    assertThat(peer.received()).hasSize(2);
+    assertThat(gate.open()).isFalse();
+  }
+
+  @Test
+  void aHangingProviderTimesOutOnEveryAttemptAndNeverSeesTheKeyInTheReason() {
+    peer.then(new Behaviour.Hang(), new Behaviour.Hang(), new Behaviour.Hang());
+    ProviderReply reply =
+        call(new OpenAiCompatibleProvider(vertx, openAi()), new ProviderGate(vertx, openAi()));
+    assertThat(reply)
+        .isEqualTo(
+            new ProviderReply.Failed(
+                true, true, "openai: no answer within 1000 ms", Optional.empty()));
+    assertThat(peer.received()).hasSize(3);
+  }
+
+  @Test
+  void theBreakerOpensAfterFailedCallsFailsFastThenLetsATrialThrough() {
+    peer.then(
+        new Behaviour.Status(500, null),
+        new Behaviour.Status(500, null),
+        new Behaviour.Status(500, null),
+        new Behaviour.Status(500, null),
+        new Behaviour.Status(500, null),
+        new Behaviour.Status(500, null));
+    ProviderGate gate = new ProviderGate(vertx, openAi());
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
+    call(provider, gate);
+    call(provider, gate);
+    assertThat(gate.open()).isTrue();
+
+    assertThat(call(provider, gate)).isEqualTo(gate.openReply());
+    assertThat(peer.received()).hasSize(6);
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> !gate.open());
+    assertThat(call(provider, gate)).isInstanceOf(ProviderReply.Answered.class);
+    assertThat(gate.open()).isFalse();
+  }
+
+  @Test
+  void theOfflineProviderAnswersTheSameWayEveryTime() {
+    OfflineProvider offline = new OfflineProvider();
+    ProviderReply first =
+        Await.result(offline.complete(REQUEST, Optional.empty(), new Cancellation()));
+    ProviderReply again =
+        Await.result(offline.complete(REQUEST, Optional.empty(), new Cancellation()));
+    assertThat(first).isEqualTo(again);
+    ChatCompletion completion = ((ProviderReply.Answered) first).completion();
+    assertThat(completion.content()).isEqualTo("[offline gpt-4o-mini] You said: Hello there");
+    assertThat(completion.usage()).isEqualTo(new TokenUsage(REQUEST.estimatedInputTokens(), 0, 11));
+
+    ChatRequest tiny = new ChatRequest("m", REQUEST.messages(), 2);
+    ChatCompletion cut =
+        ((ProviderReply.Answered)
+                Await.result(offline.complete(tiny, Optional.empty(), new Cancellation())))
+            .completion();
+    assertThat(cut.finishReason()).isEqualTo("length");
+    assertThat(cut.usage().outputTokens()).isEqualTo(2);
+  }
+}
