@@ -60,7 +60,13 @@ public enum ErrorCode {
   /** The lease is held by another agent than the one reporting on it. */
   LEASE_NOT_HELD(Kind.FORBIDDEN),
   /** The lease already ended (finished, or expired and finished late) and takes no more reports. */
-  LEASE_ENDED(Kind.CONFLICT);
+  LEASE_ENDED(Kind.CONFLICT),
+  /** No such virtual key in the caller's subtree (never created, or revoked). */
+  KEY_NOT_FOUND(Kind.NOT_FOUND),
+  /** The tenant already holds as many virtual keys as it may; revoke one first. */
+  KEY_LIMIT_REACHED(Kind.CONFLICT),
+  /** A spend report would cover more time or ledger entries than one request may read. */
+  REPORT_TOO_LARGE(Kind.SEMANTIC);
 
   private final Kind kind;
 

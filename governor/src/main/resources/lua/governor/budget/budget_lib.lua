@@ -268,7 +268,22 @@ local function remember(json)
   return {'ok', json}
 end
 
-local function append_ledger(fields)
+-- Who made an LLM call (CallAttribution: key id, provider, latency, outcome): set by the scripts
+-- that take an attribution argument group; written into the ledger entry of their own operation
+-- only, never into the entries of reservations a script expires on the way.
+local ATTRIBUTION = {}
+local function attribute(group)
+  for _, name in ipairs({'kid', 'prov', 'lat_ms', 'out'}) do
+    local value = ARGV[group[name]]
+    if value ~= '' then
+      ATTRIBUTION[#ATTRIBUTION + 1] = name
+      ATTRIBUTION[#ATTRIBUTION + 1] = value
+    end
+  end
+end
+
+local function append_ledger(fields, attribution)
+  for _, value in ipairs(attribution or {}) do fields[#fields + 1] = value end
   redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', int(H.now), unpack(fields, 2))
 end
 
@@ -407,7 +422,7 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
   redis.call('ZADD', H.rexp, expires_at, rid)
   append_ledger({'reserve', 'rid', rid, 'scope', scope, 'amt', int(amount), 'dr', int(amount),
     'rw', windows, 'model', model, 'pv', pricing_version, 'ein', ein, 'eout', eout,
-    'key', H.idem})
+    'key', H.idem}, ATTRIBUTION)
   return {rid = rid, amount = int(amount), expires_at = int(expires_at),
           layers = encode_limits(limits)}, nil
 end
@@ -457,7 +472,7 @@ local function commit_reservation(key, rid, r, caps, spend)
     'dr', late and '0' or int(-r.amount), 'rw', table.concat(r.rw, ','), 'ds', int(actual),
     'sw', table.concat(current_windows(), ','), 'tin', spend.tin, 'tcin', spend.tcin,
     'tout', spend.tout, 'model', spend.model, 'pv', spend.pv, 'ovr', overage and '1' or '0',
-    'late', late and '1' or '0', 'key', H.idem})
+    'late', late and '1' or '0', 'key', H.idem}, ATTRIBUTION)
   return {rid = rid, scope = r.scope, reserved = int(r.amount), actual = int(actual),
           released = int(released), overage = overage, late = late,
           layers = encode_limits(limits)}, nil

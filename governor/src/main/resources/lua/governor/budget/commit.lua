@@ -2,6 +2,7 @@
 -- Arguments: BudgetScripts.COMMIT (subtree: the scopes the caller may touch, '' for any).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
+attribute(ARG_ATTRIBUTION)
 local rid = ARGV[ARG_RESERVATION_ID]
 local r = load_reservation(H.res_key)
 if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''} end

@@ -3,6 +3,7 @@
 -- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
+attribute(ARG_ATTRIBUTION)
 
 local rid = ARGV[ARG_RESERVATION_ID]
 local r = load_reservation(H.res_key)
@@ -21,7 +22,7 @@ if r.state == 'active' then
   save(usage)
   finish_reservation(H.res_key, rid, {'state', 'released'})
   append_ledger({'release', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
-    'rw', table.concat(r.rw, ','), 'key', H.idem})
+    'rw', table.concat(r.rw, ','), 'key', H.idem}, ATTRIBUTION)
   released = r.amount
   r.state = 'released'
 end

@@ -5,6 +5,7 @@ local caps, rejected = load_config(layers_of(scope))
 rejected = rejected or replay_or_conflict()
 if rejected then return rejected end
 if #caps == 0 then return {'unknown_scope', ''} end
+attribute(ARG_ATTRIBUTION)
 expire_due(LAZY_EXPIRY_BATCH)
 
 local model = ARGV[ARG_MODEL]

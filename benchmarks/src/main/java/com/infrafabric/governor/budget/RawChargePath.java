@@ -92,6 +92,7 @@ public final class RawChargePath {
         .put("estimated_input_tokens", call.inputTokens())
         .put("estimated_output_tokens", call.maxOutputTokens())
         .put("scope", scope.path());
+    CallAttribution.NONE.putArgs(args, "attribution");
   }
 
   private void commit(ScriptArgs.Values args, ReservationId id) {
@@ -103,6 +104,7 @@ public final class RawChargePath {
         .put("spend.model", call.model().model())
         .put("spend.pricing_version", pricingVersion)
         .put("subtree", "");
+    CallAttribution.NONE.putArgs(args, "attribution");
   }
 
   private static IdempotencyKey newKey() {

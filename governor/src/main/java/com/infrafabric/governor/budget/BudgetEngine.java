@@ -82,15 +82,17 @@ public final class BudgetEngine {
             request.idempotencyKey(),
             fingerprint,
             id,
-            (args, now) ->
-                args.put("reservation_id", id.toString())
-                    .put("amount", estimate.micros())
-                    .put("expires_at", now + ttl.toMillis())
-                    .put("model", estimate.model())
-                    .put("pricing_version", estimate.pricingVersion())
-                    .put("estimated_input_tokens", estimate.usage().inputTokens())
-                    .put("estimated_output_tokens", estimate.usage().outputTokens())
-                    .put("scope", scope.path()))
+            (args, now) -> {
+              args.put("reservation_id", id.toString())
+                  .put("amount", estimate.micros())
+                  .put("expires_at", now + ttl.toMillis())
+                  .put("model", estimate.model())
+                  .put("pricing_version", estimate.pricingVersion())
+                  .put("estimated_input_tokens", estimate.usage().inputTokens())
+                  .put("estimated_output_tokens", estimate.usage().outputTokens())
+                  .put("scope", scope.path());
+              request.attribution().putArgs(args, "attribution");
+            })
         .map(reply -> reserveOutcome(reply.orThrow(scope.path()), estimate));
   }
 
@@ -113,6 +115,7 @@ public final class BudgetEngine {
             (args, now) -> {
               args.put("reservation_id", id.toString()).put("subtree", subtree);
               actual.putArgs(args, "spend");
+              request.attribution().putArgs(args, "attribution");
             })
         .map(reply -> commitResult(reply.orThrow(id.toString())));
   }
@@ -128,6 +131,15 @@ public final class BudgetEngine {
    */
   public Future<ReleaseResult> release(
       ReservationId id, IdempotencyKey idempotencyKey, Scope within) {
+    return release(id, idempotencyKey, within, CallAttribution.NONE);
+  }
+
+  /**
+   * As {@link #release(ReservationId, IdempotencyKey, Scope)}, recording who made the call that did
+   * not happen (the upstream failed before any token) in the ledger entry.
+   */
+  public Future<ReleaseResult> release(
+      ReservationId id, IdempotencyKey idempotencyKey, Scope within, CallAttribution attribution) {
     String subtree = Scope.subtreeArg(within);
     String fingerprint = Fingerprint.of("release", id, subtree);
     return scripts
@@ -137,7 +149,10 @@ public final class BudgetEngine {
             idempotencyKey,
             fingerprint,
             id,
-            (args, now) -> args.put("reservation_id", id.toString()).put("subtree", subtree))
+            (args, now) -> {
+              args.put("reservation_id", id.toString()).put("subtree", subtree);
+              attribution.putArgs(args, "attribution");
+            })
         .map(reply -> releaseResult(reply.orThrow(id.toString())));
   }
 

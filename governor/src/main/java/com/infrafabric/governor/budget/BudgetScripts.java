@@ -17,20 +17,26 @@ final class BudgetScripts {
       tenantScript(
           "reserve",
           ScriptArgs.of(
-              "reservation_id",
-              "amount",
-              "expires_at",
-              "model",
-              "pricing_version",
-              "estimated_input_tokens",
-              "estimated_output_tokens",
-              "scope"));
+                  "reservation_id",
+                  "amount",
+                  "expires_at",
+                  "model",
+                  "pricing_version",
+                  "estimated_input_tokens",
+                  "estimated_output_tokens",
+                  "scope")
+              .group("attribution", CallAttribution.FIELDS));
   static final LuaScript COMMIT =
       tenantScript(
           "commit",
-          ScriptArgs.of("reservation_id").group("spend", TenantScripts.SPEND).then("subtree"));
+          ScriptArgs.of("reservation_id")
+              .group("spend", TenantScripts.SPEND)
+              .then("subtree")
+              .group("attribution", CallAttribution.FIELDS));
   static final LuaScript RELEASE =
-      tenantScript("release", ScriptArgs.of("reservation_id", "subtree"));
+      tenantScript(
+          "release",
+          ScriptArgs.of("reservation_id", "subtree").group("attribution", CallAttribution.FIELDS));
   static final LuaScript CHARGE =
       tenantScript(
           "charge", ScriptArgs.of("charge_id").group("spend", TenantScripts.SPEND).then("scope"));

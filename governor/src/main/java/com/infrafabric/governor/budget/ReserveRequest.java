@@ -14,13 +14,24 @@ import java.util.Objects;
  * @param estimate what the call may cost at most
  * @param ttl how long the hold lasts before it is released automatically; null for the default
  * @param idempotencyKey names this request for safe retries
+ * @param attribution who makes the call, written into the ledger entry
  */
 public record ReserveRequest(
-    Scope scope, Spend estimate, Duration ttl, IdempotencyKey idempotencyKey) {
+    Scope scope,
+    Spend estimate,
+    Duration ttl,
+    IdempotencyKey idempotencyKey,
+    CallAttribution attribution) {
 
   public ReserveRequest {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(estimate, "estimate");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    Objects.requireNonNull(attribution, "attribution");
+  }
+
+  /** A reservation without call attribution. */
+  public ReserveRequest(Scope scope, Spend estimate, Duration ttl, IdempotencyKey idempotencyKey) {
+    this(scope, estimate, ttl, idempotencyKey, CallAttribution.NONE);
   }
 }

@@ -6,10 +6,12 @@ import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
+import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentRegistry;
+import com.infrafabric.governor.spend.SpendReports;
 import com.infrafabric.platform.http.ErrorTranslator;
 import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
@@ -21,8 +23,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * commits and charges, and heartbeats and finishes its own leases; {@code dispatcher} claims tasks;
  * {@code auditor} reads. On platform tokens (no {@code scope} claim): {@code admin} publishes
  * prices, {@code admin} and {@code auditor} scrape metrics, and {@code chassis} reserves, commits
- * and releases its tools' LLM calls on the scopes grants name, in every tenant. See {@link
- * CallerScope}.
+ * and releases its tools' LLM calls on the scopes grants name, in every tenant. Tenant {@code
+ * admin}s manage the virtual API keys of their subtree, which its {@code auditor}s read, and both
+ * read its spend reports. See {@link CallerScope}.
  */
 public final class GovernorApi {
 
@@ -32,6 +35,8 @@ public final class GovernorApi {
   private final PricingRoutes pricing;
   private final AgentRoutes agents;
   private final ClaimRoutes claims;
+  private final KeyRoutes keys;
+  private final SpendRoutes spend;
   private final OpenApiRoute openApi =
       OpenApiRoute.fromResource(GovernorApi.class, "/openapi/governor.json");
 
@@ -46,6 +51,7 @@ public final class GovernorApi {
       TenantPolicies policies,
       ClaimEngine claims,
       GrantIssuer grants,
+      VirtualKeys keys,
       MeterRegistry meters) {
     this.budgets = new BudgetRoutes(budgets);
     this.reservations = new ReservationRoutes(engine, new SpendMetrics(meters));
@@ -53,6 +59,8 @@ public final class GovernorApi {
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, policies);
     this.claims = new ClaimRoutes(claims, grants);
+    this.keys = new KeyRoutes(keys);
+    this.spend = new SpendRoutes(new SpendReports(ledger));
   }
 
   /** How governor failures are answered; the service that serves these routes must use it. */
@@ -67,6 +75,8 @@ public final class GovernorApi {
     pricing.register(routes);
     agents.register(routes);
     claims.register(routes);
+    keys.register(routes);
+    spend.register(routes);
     openApi.register(routes);
   }
 }

@@ -127,6 +127,52 @@ public final class Ledger {
             last -> replayFrom(tenant, last == null ? "-" : "(" + last, lastId, sink, archived[0]));
   }
 
+  /**
+   * Feeds every entry of {@code tenant} appended in {@code [from, to)} to {@code sink}, oldest
+   * first: the archived ones whose segments overlap the range (if there is an archive), then those
+   * still in the stream; completes with how many were fed.
+   *
+   * @return a future failed with {@code REPORT_TOO_LARGE} once more than {@code maxEntries} entries
+   *     lie in the range, so a caller's work stays bounded
+   */
+  public Future<Long> scan(
+      String tenant, Instant from, Instant to, long maxEntries, Consumer<LedgerEntry> sink) {
+    long[] count = new long[1];
+    Consumer<LedgerEntry> bounded =
+        entry -> {
+          if (++count[0] > maxEntries) {
+            throw new GovernorException(
+                ErrorCode.REPORT_TOO_LARGE,
+                "more than "
+                    + maxEntries
+                    + " ledger entries lie between "
+                    + from
+                    + " and "
+                    + to
+                    + "; ask for a shorter range",
+                Map.of("max_entries", maxEntries));
+          }
+          sink.accept(entry);
+        };
+    long end = to.toEpochMilli() - 1;
+    Future<String> archived =
+        archive == null
+            ? Future.succeededFuture(null)
+            : archive.replay(tenant, from.toEpochMilli(), to.toEpochMilli(), bounded);
+    return archived
+        .compose(
+            last -> {
+              String start =
+                  last == null || LedgerArchive.compareIds(last, from.toEpochMilli() + "-0") < 0
+                      ? Long.toString(from.toEpochMilli())
+                      : "(" + last;
+              return end < from.toEpochMilli()
+                  ? Future.succeededFuture(0L)
+                  : replayFrom(tenant, start, Long.toString(end), bounded, 0);
+            })
+        .map(ignored -> count[0]);
+  }
+
   private Future<Long> replayFrom(
       String tenant, String start, String lastId, Consumer<LedgerEntry> sink, long count) {
     return read(tenant, start, lastId, MAX_PAGE_SIZE)

@@ -104,6 +104,38 @@ public final class LedgerArchive {
         });
   }
 
+  /**
+   * Feeds the archived entries of {@code tenant} with ids in {@code [fromMillis, toMillis)} (the
+   * time part), oldest first, to {@code sink}, reading only the segments that overlap the range;
+   * completes with the id of the newest archived entry, or null if nothing is archived (the stream
+   * holds everything after it).
+   *
+   * @throws UncheckedIOException (failing the future) as {@link #replay(String, Consumer)}
+   */
+  public Future<String> replay(
+      String tenant, long fromMillis, long toMillis, Consumer<LedgerEntry> sink) {
+    return vertx.executeBlocking(
+        () -> {
+          for (Path segment : segments(tenant)) {
+            String name = segment.getFileName().toString();
+            long first = parts(firstId(segment))[0];
+            long last =
+                parts(name.substring(name.indexOf('_') + 1, name.length() - SUFFIX.length()))[0];
+            if (last >= fromMillis && first < toMillis) {
+              read(
+                  segment,
+                  entry -> {
+                    long time = parts(entry.id())[0];
+                    if (time >= fromMillis && time < toMillis) {
+                      sink.accept(entry);
+                    }
+                  });
+            }
+          }
+          return lastArchivedId(tenant);
+        });
+  }
+
   private Future<List<JsonObject>> collect(
       String tenant, String start, String cutoff, List<JsonObject> entries) {
     Request xrange =

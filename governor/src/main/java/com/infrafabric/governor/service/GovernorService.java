@@ -10,6 +10,7 @@ import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.WebhookDispatcher;
 import com.infrafabric.governor.http.GovernorApi;
+import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
@@ -21,6 +22,7 @@ import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
 import com.infrafabric.platform.http.RouteDescriptor;
+import com.infrafabric.platform.ratelimit.SharedBuckets;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -54,6 +56,7 @@ public final class GovernorService {
   private final WebhookDispatcher webhooks;
   private final ClaimEngine claims;
   private final AgentRegistry agents;
+  private final VirtualKeys keys;
   private long pricingTimer = -1;
 
   private GovernorService(
@@ -81,6 +84,12 @@ public final class GovernorService {
             AgentContracts.create(vertx, keys.contractsJwks(), keys.contractsIssuer(), clock),
             redis,
             meters);
+    this.keys =
+        new VirtualKeys(
+            tenantScripts,
+            redis,
+            SharedBuckets.create(redis, clock),
+            VirtualKeys.DEFAULT_MAX_KEYS_PER_TENANT);
     GrantIssuer grants =
         new GrantIssuer(
             TokenMinter.load(keys.grantKey()), keys.grantIssuer(), keys.grantAudience(), clock);
@@ -104,6 +113,7 @@ public final class GovernorService {
             new TenantPolicies(redis),
             claims,
             grants,
+            this.keys,
             meters);
     this.http =
         settings
@@ -123,6 +133,7 @@ public final class GovernorService {
     scripts.add(Reconciler.script());
     scripts.addAll(ClaimEngine.scripts());
     scripts.addAll(AgentRegistry.scripts());
+    scripts.addAll(VirtualKeys.scripts());
     scripts.add(TenantPolicies.script());
     return List.copyOf(scripts);
   }
@@ -176,6 +187,11 @@ public final class GovernorService {
 
   public AgentRegistry agents() {
     return agents;
+  }
+
+  /** The virtual API keys the LLM gateway authenticates and rate-limits callers with. */
+  public VirtualKeys keys() {
+    return keys;
   }
 
   /** Stops accepting, drains in-flight requests, then stops the background work. */

@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,6 +182,27 @@ class AccessMatrixTest {
             whole,
             admins,
             post(agents + "/" + WORKER + "/breaker-reset", new JsonObject()))
+        .row("GET /v1/spend", inProject, auditors, get(spendReport()))
+        .row("POST /v1/keys", inProject, admins, post("/v1/keys", keySpec()))
+        .row("GET /v1/keys", inProject, auditors, get("/v1/keys?scope=" + encode(project)))
+        .hiddenRow(
+            "GET /v1/keys/:tenant/:id",
+            inProject,
+            auditors,
+            "KEY_NOT_FOUND",
+            () -> get(key()).get())
+        .hiddenRow(
+            "POST /v1/keys/:tenant/:id/rotate",
+            inProject,
+            admins,
+            "KEY_NOT_FOUND",
+            () -> post(key() + "/rotate", new JsonObject()).get())
+        .hiddenRow(
+            "DELETE /v1/keys/:tenant/:id",
+            inProject,
+            admins,
+            "KEY_NOT_FOUND",
+            () -> call("DELETE", key(), null))
         .tests();
   }
 
@@ -399,6 +421,31 @@ class AccessMatrixTest {
     HttpResponse<String> reserved = rig.post("/v1/reservations", rig.agent(project), spend());
     assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
     return "/v1/reservations/" + json(reserved).getString("reservation_id");
+  }
+
+  private static String spendReport() {
+    Instant now = Instant.now();
+    return "/v1/spend?scope="
+        + encode(project)
+        + "&group_by=key,model,day&from="
+        + now.minus(Duration.ofHours(1))
+        + "&to="
+        + now.plus(Duration.ofHours(1));
+  }
+
+  private static JsonObject keySpec() {
+    return new JsonObject()
+        .put("scope", project)
+        .put("allowed_models", new JsonArray().add("gpt-test"))
+        .put("requests_per_minute", 60)
+        .put("tokens_per_minute", 10_000);
+  }
+
+  /** A fresh virtual key on the project, created by the tenant's admin; its path. */
+  private static String key() {
+    HttpResponse<String> created = rig.post("/v1/keys", rig.admin(tenant), keySpec());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return "/v1/keys/" + tenant + "/" + json(created).getString("id");
   }
 
   private static Call claim() {

@@ -25,6 +25,6 @@ class ScriptArgumentNamesTest {
   @Test
   void noLuaFileReadsAnArgumentByPositionAndEachLivesInItsArea() throws IOException {
     ScriptArgsAssertions.assertLuaFilesNamedAndPlaced(
-        LUA, "governor/(budget|claim|registry|policy|pricing)/[a-z_]+\\.lua");
+        LUA, "governor/(budget|claim|keys|registry|policy|pricing)/[a-z_]+\\.lua");
   }
 }

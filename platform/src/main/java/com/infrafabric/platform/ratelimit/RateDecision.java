@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param allowed true if a token was taken
  * @param remaining tokens left in the bucket after this request
  * @param retryAfter when refused, how long until a token is available; zero when allowed
- * @param limitName which limit applied ({@code default} or {@code role-<role>})
+ * @param limitName which limit applied (e.g. {@code default}, {@code role-<role>}, {@code rpm})
  */
 public record RateDecision(boolean allowed, long remaining, Duration retryAfter, String limitName) {
 

@@ -1,0 +1,204 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.http.CallerScope.ADMIN;
+import static com.infrafabric.governor.http.CallerScope.AUDITOR;
+import static com.infrafabric.platform.http.Responses.respond;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.keys.IssuedKey;
+import com.infrafabric.governor.keys.KeyPage;
+import com.infrafabric.governor.keys.KeySpec;
+import com.infrafabric.governor.keys.VirtualKey;
+import com.infrafabric.governor.keys.VirtualKeys;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.Fields;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Responses;
+import com.infrafabric.platform.http.Routes;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Virtual API keys, managed by admins of a tenant token within its subtree and read by its
+ * auditors. A key is addressed by its tenant and id ({@code /v1/keys/acme/k...}): another tenant is
+ * refused, and a key of the tenant outside the caller's subtree is answered as not found. The
+ * secret is in the answer of create and rotate only (and not in a replay of either), and nowhere
+ * else: not in listings, logs or the ledger.
+ */
+final class KeyRoutes {
+
+  private static final Set<String> CREATE_FIELDS =
+      Set.of(
+          "scope",
+          "allowed_models",
+          "requests_per_minute",
+          "tokens_per_minute",
+          "metadata",
+          "expires_at");
+  private static final int DEFAULT_PAGE = 100;
+
+  private final VirtualKeys keys;
+
+  KeyRoutes(VirtualKeys keys) {
+    this.keys = keys;
+  }
+
+  void register(Routes routes) {
+    Access admins = Access.tenant(ADMIN);
+    Access readers = Access.tenant(ADMIN, AUDITOR);
+    routes
+        .post("/v1/keys", admins, this::create)
+        .get("/v1/keys", readers, this::list)
+        .get("/v1/keys/:tenant/:id", readers, this::get)
+        .post("/v1/keys/:tenant/:id/rotate", admins, this::rotate)
+        .delete("/v1/keys/:tenant/:id", admins, this::revoke);
+  }
+
+  private void create(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    Fields body = Fields.of(Requests.jsonBody(ctx), CREATE_FIELDS);
+    Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
+    KeySpec spec =
+        new KeySpec(
+            scope,
+            models(body),
+            body.integer("requests_per_minute", 1, VirtualKey.MAX_RATE),
+            body.integer("tokens_per_minute", 1, VirtualKey.MAX_RATE),
+            metadata(body),
+            body.optionalString("expires_at").map(KeyRoutes::instant).orElse(null));
+    Responses.then(
+        ctx,
+        keys.create(spec, ReservationRoutes.idempotencyKey(ctx)),
+        issued -> issuedAnswer(ctx, issued, 201));
+  }
+
+  /**
+   * {@code GET /v1/keys?scope=S&cursor=C&limit=N}: the keys of S (default: the caller's subtree).
+   */
+  private void list(RoutingContext ctx) {
+    Principal caller = Requests.principal(ctx);
+    String scopeParam = ctx.queryParams().get("scope");
+    Scope within =
+        scopeParam == null
+            ? CallerScope.subtree(caller)
+            : CallerScope.requireWithin(caller, Scope.parse(scopeParam));
+    String cursor = ctx.queryParams().get("cursor");
+    if (cursor != null && !cursor.matches("k[0-9a-f]{20}")) {
+      throw Fields.malformed("cursor", "is not a next_cursor of this listing");
+    }
+    String limitParam = ctx.queryParams().get("limit");
+    int limit =
+        limitParam == null
+            ? DEFAULT_PAGE
+            : (int) Fields.decimal("limit", limitParam, 1, VirtualKeys.MAX_PAGE_SIZE);
+    respond(ctx, 200, keys.list(within, cursor, limit), KeyRoutes::page);
+  }
+
+  private void get(RoutingContext ctx) {
+    Scope subtree = subtree(ctx);
+    String id = ctx.pathParam("id");
+    respond(
+        ctx,
+        200,
+        keys.get(subtree.tenant(), id, subtree),
+        found -> view(found.orElseThrow(() -> VirtualKeys.notFound(id))));
+  }
+
+  private void rotate(RoutingContext ctx) {
+    Scope subtree = subtree(ctx);
+    Fields.of(Requests.jsonBody(ctx), Set.of());
+    Responses.then(
+        ctx,
+        keys.rotate(
+            subtree.tenant(), ctx.pathParam("id"), subtree, ReservationRoutes.idempotencyKey(ctx)),
+        issued -> issuedAnswer(ctx, issued, 200));
+  }
+
+  private void revoke(RoutingContext ctx) {
+    Scope subtree = subtree(ctx);
+    Responses.then(
+        ctx,
+        keys.revoke(
+            subtree.tenant(), ctx.pathParam("id"), subtree, ReservationRoutes.idempotencyKey(ctx)),
+        ignored -> ctx.response().setStatusCode(204).end());
+  }
+
+  /** The caller's subtree, which must lie in the tenant the path names. */
+  private static Scope subtree(RoutingContext ctx) {
+    Scope subtree = CallerScope.subtree(Requests.principal(ctx));
+    String tenant = Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", ctx.pathParam("tenant"));
+    CallerScope.requireInTenant(subtree, tenant);
+    return subtree;
+  }
+
+  private static void issuedAnswer(RoutingContext ctx, IssuedKey issued, int status) {
+    JsonObject body = view(issued.key());
+    issued.secret().ifPresent(secret -> body.put("secret", secret));
+    if (issued.secret().isEmpty()) {
+      ctx.response().putHeader("Idempotent-Replayed", "true");
+    }
+    Responses.send(ctx, issued.secret().isPresent() ? status : 200, body);
+  }
+
+  private static Set<String> models(Fields body) {
+    JsonArray array = body.array("allowed_models");
+    Set<String> models = new HashSet<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof String model)) {
+        throw Fields.malformed("allowed_models[" + i + "]", "must be a string");
+      }
+      models.add(model);
+    }
+    return models;
+  }
+
+  private static Map<String, String> metadata(Fields body) {
+    Map<String, String> metadata = new HashMap<>();
+    JsonObject object = body.optionalObject("metadata").orElse(new JsonObject());
+    for (String name : object.fieldNames()) {
+      if (!(object.getValue(name) instanceof String text)) {
+        throw Fields.malformed("metadata." + name, "must be a string");
+      }
+      metadata.put(name, text);
+    }
+    return metadata;
+  }
+
+  private static Instant instant(String value) {
+    try {
+      return Instant.parse(value);
+    } catch (DateTimeParseException e) {
+      throw Fields.malformed(
+          "expires_at", "must be an ISO-8601 instant such as 2026-11-23T00:00:00Z");
+    }
+  }
+
+  static JsonObject view(VirtualKey key) {
+    JsonObject metadata = new JsonObject();
+    new TreeSet<>(key.metadata().keySet()).forEach(n -> metadata.put(n, key.metadata().get(n)));
+    return new JsonObject()
+        .put("id", key.id())
+        .put("scope", key.scope().path())
+        .put("allowed_models", new JsonArray(new TreeSet<>(key.allowedModels()).stream().toList()))
+        .put("requests_per_minute", key.requestsPerMinute())
+        .put("tokens_per_minute", key.tokensPerMinute())
+        .put("metadata", metadata)
+        .put("expires_at", key.expiresAt() == null ? null : key.expiresAt().toString());
+  }
+
+  private static JsonObject page(KeyPage page) {
+    JsonArray array = new JsonArray();
+    page.keys().forEach(key -> array.add(view(key)));
+    return new JsonObject().put("keys", array).put("next_cursor", page.nextCursor().orElse(null));
+  }
+}

@@ -1,0 +1,352 @@
+package com.infrafabric.governor.keys;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.Fingerprint;
+import com.infrafabric.governor.tenant.HashScan;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.ScriptReply;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.platform.ratelimit.RateDecision;
+import com.infrafabric.platform.ratelimit.SharedBuckets;
+import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.ScriptArgs;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Virtual API keys: what the LLM gateway authenticates callers with, each bound to a budget scope,
+ * allowed models and per-minute limits. Admins create, list, rotate and revoke them; each change is
+ * one tenant script that also appends a {@code vkey} entry to the tenant's ledger (never the secret
+ * nor its hash).
+ *
+ * <p>A key's record is {@code gov:{tenant}:k:<id>}, and the tenant's index {@code
+ * gov:{tenant}:keys} (id to scope) bounds how many keys a tenant holds. Only the SHA-256 of the
+ * presented key is stored (see {@link PresentedKey} for why that suffices).
+ *
+ * <p>{@link #authenticate} reads the record on every call, with no cache: a rotation or revocation
+ * holds on every node from the moment its script ran, well within a second. Authorising the caller
+ * of the management operations is the REST layer's part; {@code within} confines each to a subtree
+ * (a key outside it is reported as not found). Thread-safe.
+ */
+public final class VirtualKeys {
+
+  /** How many keys a tenant may hold unless configured otherwise. */
+  public static final int DEFAULT_MAX_KEYS_PER_TENANT = 10_000;
+
+  /** The most keys one page holds. */
+  public static final int MAX_PAGE_SIZE = 1000;
+
+  private static final LuaScript CREATE =
+      keyScript(
+          "key_create",
+          ScriptArgs.of(
+              "key_id",
+              "scope",
+              "secret_hash",
+              "models",
+              "rpm",
+              "tpm",
+              "meta",
+              "expires_at",
+              "max_keys"));
+  private static final LuaScript ROTATE =
+      keyScript("key_rotate", ScriptArgs.of("key_id", "secret_hash", "subtree"));
+  private static final LuaScript REVOKE =
+      keyScript("key_revoke", ScriptArgs.of("key_id", "subtree"));
+
+  private final TenantScripts scripts;
+  private final RedisStore redis;
+  private final KeyRateLimits limits;
+  private final int maxKeysPerTenant;
+
+  /**
+   * @param scripts runs the tenant scripts (and gives the clock expiry is read from)
+   * @param redis reads key records
+   * @param buckets the cluster-wide token buckets of the per-key limits
+   * @param maxKeysPerTenant how many keys one tenant may hold
+   */
+  public VirtualKeys(
+      TenantScripts scripts, RedisStore redis, SharedBuckets buckets, int maxKeysPerTenant) {
+    if (maxKeysPerTenant < 1) {
+      throw new IllegalArgumentException("maxKeysPerTenant must be positive");
+    }
+    this.scripts = scripts;
+    this.redis = redis;
+    this.limits = new KeyRateLimits(buckets);
+    this.maxKeysPerTenant = maxKeysPerTenant;
+  }
+
+  /** The Lua scripts of key management (to load at start, check for readiness). */
+  public static List<LuaScript> scripts() {
+    return List.of(CREATE, ROTATE, REVOKE);
+  }
+
+  /**
+   * Creates a key as {@code spec} describes; its secret is in the answer and nowhere else.
+   *
+   * @return a future failed with {@code INVALID_REQUEST} if the spec is out of range, {@code
+   *     KEY_LIMIT_REACHED} if the tenant holds as many keys as it may
+   */
+  public Future<IssuedKey> create(KeySpec spec, IdempotencyKey idempotencyKey) {
+    String tenant = spec.scope().tenant();
+    String id = PresentedKey.newId();
+    VirtualKey key = spec.withId(id);
+    if (key.expiredAt(scripts.clock().instant())) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          "expires_at " + key.expiresAt() + " is not in the future",
+          Map.of("field", "expires_at"));
+    }
+    PresentedKey presented = PresentedKey.generate(tenant, id);
+    return scripts
+        .run(
+            tenant,
+            CREATE,
+            idempotencyKey,
+            fingerprint(key),
+            null,
+            (args, now) ->
+                args.put("key_id", id)
+                    .put("scope", key.scope().path())
+                    .put("secret_hash", presented.hash())
+                    .put("models", KeyRecords.models(key))
+                    .put("rpm", key.requestsPerMinute())
+                    .put("tpm", key.tokensPerMinute())
+                    .put("meta", KeyRecords.metadata(key))
+                    .put("expires_at", KeyRecords.expiry(key))
+                    .put("max_keys", maxKeysPerTenant))
+        .compose(
+            reply -> {
+              if ("key_limit".equals(reply.kind())) {
+                throw new GovernorException(
+                    ErrorCode.KEY_LIMIT_REACHED,
+                    "tenant " + tenant + " already holds " + reply.payload() + " keys; revoke one",
+                    Map.of("max_keys", maxKeysPerTenant));
+              }
+              reply.orThrow(spec.scope().path());
+              return reply.replayed()
+                  ? issued(tenant, reply, null)
+                  : Future.succeededFuture(new IssuedKey(key, Optional.of(presented.reveal())));
+            });
+  }
+
+  /** The key {@code id} of {@code tenant} if it exists and lies within {@code within}. */
+  public Future<Optional<VirtualKey>> get(String tenant, String id, Scope within) {
+    if (!VirtualKey.ID.matcher(id).matches()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return read(tenant, id).map(key -> key.filter(k -> k.scope().isWithin(within)));
+  }
+
+  /**
+   * The keys whose scope lies within {@code within} and whose id sorts after {@code afterId} (all
+   * if null), in id order, at most {@code limit}. The tenant's index is read with {@code HSCAN},
+   * keeping only the first {@code limit + 1} ids, so a page costs memory for its own size.
+   */
+  public Future<KeyPage> list(Scope within, String afterId, int limit) {
+    if (limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
+    }
+    String tenant = within.tenant();
+    TreeSet<String> first = new TreeSet<>();
+    return HashScan.scan(
+            redis,
+            index(tenant),
+            "*",
+            (id, scope) -> {
+              if ((afterId == null || id.compareTo(afterId) > 0)
+                  && Scope.parse(scope).isWithin(within)) {
+                first.add(id);
+                if (first.size() > limit + 1) {
+                  first.pollLast();
+                }
+              }
+            })
+        .compose(ignored -> page(tenant, first, limit));
+  }
+
+  /**
+   * Gives the key a new secret, shown in the answer once; the old secret stops authenticating on
+   * every node at once.
+   *
+   * @return a future failed with {@code KEY_NOT_FOUND} if there is no such key within {@code
+   *     within}
+   */
+  public Future<IssuedKey> rotate(
+      String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
+    requireId(id);
+    PresentedKey presented = PresentedKey.generate(tenant, id);
+    return scripts
+        .run(
+            tenant,
+            ROTATE,
+            idempotencyKey,
+            Fingerprint.of("key-rotate", tenant, id, Scope.subtreeArg(within)),
+            null,
+            (args, now) ->
+                args.put("key_id", id)
+                    .put("secret_hash", presented.hash())
+                    .put("subtree", Scope.subtreeArg(within)))
+        .compose(reply -> issued(tenant, found(reply, id), presented));
+  }
+
+  /**
+   * Revokes the key: it stops authenticating on every node at once.
+   *
+   * @return a future failed with {@code KEY_NOT_FOUND} if there is no such key within {@code
+   *     within} (a replay of a revocation that succeeded succeeds again)
+   */
+  public Future<Void> revoke(
+      String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
+    requireId(id);
+    return scripts
+        .run(
+            tenant,
+            REVOKE,
+            idempotencyKey,
+            Fingerprint.of("key-revoke", tenant, id, Scope.subtreeArg(within)),
+            null,
+            (args, now) -> args.put("key_id", id).put("subtree", Scope.subtreeArg(within)))
+        .map(reply -> found(reply, id))
+        .mapEmpty();
+  }
+
+  /**
+   * The key a client presented, if it is a live key: well formed, its record exists, the secret
+   * matches (compared in constant time) and it has not expired. Anything else is empty, without
+   * saying which: the caller answers every case alike. A malformed key costs no Redis call.
+   */
+  public Future<Optional<VirtualKey>> authenticate(String presentedKey) {
+    Optional<PresentedKey> parsed = PresentedKey.parse(presentedKey);
+    if (parsed.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    PresentedKey presented = parsed.get();
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(record(presented.tenant(), presented.id())))
+        .map(
+            hash -> {
+              if (hash == null
+                  || hash.size() == 0
+                  || !presented.matches(KeyRecords.field(hash, "h"))) {
+                return Optional.<VirtualKey>empty();
+              }
+              VirtualKey key = KeyRecords.read(presented.id(), hash);
+              return key.expiredAt(scripts.clock().instant())
+                  ? Optional.<VirtualKey>empty()
+                  : Optional.of(key);
+            });
+  }
+
+  /**
+   * Admits one call of {@code key} estimated at {@code estimatedTokens} (input plus the most output
+   * it may produce): takes one request from the key's requests-per-minute bucket and the estimate
+   * from its tokens-per-minute bucket, both shared by every node. A call estimated above the whole
+   * per-minute allowance takes the whole allowance, so it can run when the bucket is full; {@link
+   * #settle} charges the rest. A refused call takes nothing.
+   *
+   * @return the decision; when refused, {@code limitName} is {@code rpm} or {@code tpm} and {@code
+   *     retryAfter} says when to try again; when allowed, {@code remaining} is the requests left
+   */
+  public Future<RateDecision> admit(VirtualKey key, long estimatedTokens) {
+    return limits.admit(key, estimatedTokens);
+  }
+
+  /**
+   * Replaces a call's estimate by the tokens it really used in the key's tokens-per-minute bucket:
+   * gives back what was over-estimated, or takes the difference (even below zero, delaying the
+   * key's next calls) when the call used more.
+   */
+  public Future<Void> settle(VirtualKey key, long estimatedTokens, long actualTokens) {
+    return limits.settle(key, estimatedTokens, actualTokens);
+  }
+
+  private Future<Optional<VirtualKey>> read(String tenant, String id) {
+    return redis
+        .send(Request.cmd(Command.HGETALL).arg(record(tenant, id)))
+        .map(
+            hash ->
+                hash == null || hash.size() == 0
+                    ? Optional.empty()
+                    : Optional.of(KeyRecords.read(id, hash)));
+  }
+
+  private Future<KeyPage> page(String tenant, TreeSet<String> first, int limit) {
+    List<String> ids = first.stream().limit(limit).toList();
+    Optional<String> next =
+        first.size() > limit ? Optional.of(ids.get(ids.size() - 1)) : Optional.empty();
+    List<Future<Optional<VirtualKey>>> reads = ids.stream().map(id -> read(tenant, id)).toList();
+    return Future.all(reads)
+        .map(
+            all ->
+                new KeyPage(
+                    reads.stream().map(Future::result).flatMap(Optional::stream).toList(), next));
+  }
+
+  /** The key after a create replay, rotate or its replay, with the secret if this call set it. */
+  private Future<IssuedKey> issued(String tenant, ScriptReply reply, PresentedKey presented) {
+    String id = reply.body().getString("id");
+    Optional<String> secret =
+        reply.replayed() || presented == null ? Optional.empty() : Optional.of(presented.reveal());
+    return read(tenant, id).map(key -> new IssuedKey(key.orElseThrow(() -> notFound(id)), secret));
+  }
+
+  private static ScriptReply found(ScriptReply reply, String id) {
+    if ("key_not_found".equals(reply.kind())) {
+      throw notFound(id);
+    }
+    return reply.orThrow(id);
+  }
+
+  private static String fingerprint(VirtualKey key) {
+    return Fingerprint.of(
+        "key-create",
+        key.scope(),
+        new TreeSet<>(key.allowedModels()),
+        key.requestsPerMinute(),
+        key.tokensPerMinute(),
+        new TreeMap<>(key.metadata()),
+        KeyRecords.expiry(key));
+  }
+
+  private static void requireId(String id) {
+    if (!VirtualKey.ID.matcher(id).matches()) {
+      throw notFound(id.length() > 24 ? id.substring(0, 24) : id);
+    }
+  }
+
+  /** The failure of an operation on a key that does not exist in the caller's subtree. */
+  public static GovernorException notFound(String id) {
+    return new GovernorException(
+        ErrorCode.KEY_NOT_FOUND,
+        "no virtual key " + printable(id) + " in the caller's subtree",
+        Map.of("key_id", printable(id)));
+  }
+
+  private static String printable(String id) {
+    return id.replaceAll("[^A-Za-z0-9_-]", "?");
+  }
+
+  private static String record(String tenant, String id) {
+    return TenantKeyNames.of(tenant).prefix() + "k:" + id;
+  }
+
+  private static String index(String tenant) {
+    return TenantKeyNames.of(tenant).prefix() + "keys";
+  }
+
+  private static LuaScript keyScript(String body, ScriptArgs args) {
+    return TenantScripts.compose(VirtualKeys.class, "governor/keys/" + body, args);
+  }
+}

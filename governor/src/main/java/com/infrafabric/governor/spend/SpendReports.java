@@ -1,0 +1,111 @@
+package com.infrafabric.governor.spend;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.tenant.Scope;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Spend reports read from the ledger (and its archive, through {@link Ledger#scan}): every commit
+ * and charge in the range and subtree, summed per group. The ledger is the record the counters are
+ * reconciled against, so a report agrees with the budgets to the micro-dollar.
+ *
+ * <p>Work is bounded: a query covers at most {@link SpendQuery#MAX_RANGE}, reads at most {@link
+ * #MAX_ENTRIES} entries and answers at most {@link #MAX_ROWS} groups; beyond either it fails with
+ * {@code REPORT_TOO_LARGE}, before anything is answered. Thread-safe.
+ */
+public final class SpendReports {
+
+  /** Ledger entries one report reads at most. */
+  public static final long MAX_ENTRIES = 200_000;
+
+  /** Groups one report answers at most. */
+  public static final int MAX_ROWS = 10_000;
+
+  /** Groups compare dimension by dimension. */
+  private static final Comparator<List<String>> GROUP_ORDER =
+      (a, b) -> {
+        for (int i = 0; i < a.size(); i++) {
+          int c = a.get(i).compareTo(b.get(i));
+          if (c != 0) {
+            return c;
+          }
+        }
+        return 0;
+      };
+
+  private final Ledger ledger;
+
+  public SpendReports(Ledger ledger) {
+    this.ledger = ledger;
+  }
+
+  public Future<SpendReport> report(SpendQuery query) {
+    Scope within = query.within();
+    Map<List<String>, long[]> groups = new TreeMap<>(GROUP_ORDER);
+    return ledger
+        .scan(
+            within.tenant(),
+            query.from(),
+            query.to(),
+            MAX_ENTRIES,
+            entry -> {
+              if (isSpend(entry) && Scope.parse(entry.scope()).isWithin(within)) {
+                add(groups, query.groupBy(), entry);
+              }
+            })
+        .map(
+            scanned ->
+                new SpendReport(
+                    within.path(),
+                    query.from(),
+                    query.to(),
+                    query.groupBy(),
+                    rows(groups),
+                    scanned));
+  }
+
+  /** Commits and charges move money into the spent counters; nothing else does. */
+  private static boolean isSpend(LedgerEntry entry) {
+    return "commit".equals(entry.type()) || "charge".equals(entry.type());
+  }
+
+  private static void add(
+      Map<List<String>, long[]> groups, List<SpendDimension> groupBy, LedgerEntry entry) {
+    List<String> group = groupBy.stream().map(d -> d.of(entry)).toList();
+    long[] sums = groups.get(group);
+    if (sums == null) {
+      if (groups.size() == MAX_ROWS) {
+        throw new GovernorException(
+            ErrorCode.REPORT_TOO_LARGE,
+            "the report would have more than " + MAX_ROWS + " groups; group by less",
+            Map.of("max_rows", MAX_ROWS));
+      }
+      sums = new long[5];
+      groups.put(group, sums);
+    }
+    sums[0] = Math.addExact(sums[0], entry.spentDeltaMicros());
+    sums[1]++;
+    sums[2] += number(entry, "tin");
+    sums[3] += number(entry, "tcin");
+    sums[4] += number(entry, "tout");
+  }
+
+  private static long number(LedgerEntry entry, String field) {
+    String value = entry.fields().get(field);
+    return value == null || value.isEmpty() ? 0 : Long.parseLong(value);
+  }
+
+  private static List<SpendRow> rows(Map<List<String>, long[]> groups) {
+    List<SpendRow> rows = new ArrayList<>(groups.size());
+    groups.forEach((group, s) -> rows.add(new SpendRow(group, s[0], s[1], s[2], s[3], s[4])));
+    return rows;
+  }
+}

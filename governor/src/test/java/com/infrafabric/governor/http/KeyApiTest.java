@@ -1,0 +1,130 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.LogCapture;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.infrafabric.platform.testing.SecretAssertions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Virtual keys over REST: the lifecycle an admin drives, and where the secret may never go. */
+@Timeout(120)
+class KeyApiTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @TempDir Path directory;
+
+  private static JsonObject spec(String scope) {
+    return new JsonObject()
+        .put("scope", scope)
+        .put("allowed_models", new JsonArray().add("gpt-test").add("mini-test"))
+        .put("requests_per_minute", 60)
+        .put("tokens_per_minute", 100_000)
+        .put("metadata", new JsonObject().put("team", "search"))
+        .put("expires_at", "2027-01-01T00:00:00Z");
+  }
+
+  @Test
+  void anAdminCreatesListsRotatesAndRevokesAKeyAndItsSecretGoesNowhereElse() {
+    try (LogCapture logs = LogCapture.start();
+        GovernorServiceRig rig =
+            new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE)) {
+      String t = GovernorRig.freshTenant("keys");
+      String admin = rig.admin(t);
+      List<HttpResponse<String>> responses = new ArrayList<>();
+
+      HttpResponse<String> created =
+          rig.call("POST", "/v1/keys", admin, spec(t + "/search"), Map.of("Idempotency-Key", "c1"));
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      JsonObject key = json(created);
+      String secret = key.getString("secret");
+      String id = key.getString("id");
+      assertThat(secret).startsWith("ifk_" + t + "." + id + ".");
+      assertThat(key.getJsonArray("allowed_models")).containsExactly("gpt-test", "mini-test");
+      assertThat(key.getString("expires_at")).isEqualTo("2027-01-01T00:00:00Z");
+      assertThat(Await.result(rig.service.keys().authenticate(secret))).isPresent();
+
+      HttpResponse<String> replay =
+          rig.call("POST", "/v1/keys", admin, spec(t + "/search"), Map.of("Idempotency-Key", "c1"));
+      assertThat(replay.statusCode()).isEqualTo(200);
+      assertThat(json(replay).getString("id")).isEqualTo(id);
+      assertThat(json(replay).containsKey("secret")).isFalse();
+      responses.add(replay);
+
+      String path = "/v1/keys/" + t + "/" + id;
+      HttpResponse<String> read = rig.call("GET", path, rig.auditor(t), null);
+      assertThat(read.statusCode()).isEqualTo(200);
+      assertThat(json(read).getJsonObject("metadata").getString("team")).isEqualTo("search");
+      responses.add(read);
+      HttpResponse<String> listed = rig.call("GET", "/v1/keys", admin, null);
+      assertThat(json(listed).getJsonArray("keys")).hasSize(1);
+      responses.add(listed);
+
+      HttpResponse<String> rotated = rig.post(path + "/rotate", admin, new JsonObject());
+      assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+      String fresh = json(rotated).getString("secret");
+      assertThat(Await.result(rig.service.keys().authenticate(secret))).isEmpty();
+      assertThat(Await.result(rig.service.keys().authenticate(fresh))).isPresent();
+
+      HttpResponse<String> revoked = rig.call("DELETE", path, admin, null);
+      assertThat(revoked.statusCode()).isEqualTo(204);
+      responses.add(revoked);
+      assertThat(Await.result(rig.service.keys().authenticate(fresh))).isEmpty();
+      HttpResponse<String> gone = rig.call("GET", path, admin, null);
+      assertThat(gone.statusCode()).isEqualTo(404);
+      assertThat(json(gone).getString("code")).isEqualTo("KEY_NOT_FOUND");
+      responses.add(gone);
+
+      responses.add(rig.call("GET", "/v1/ledger/" + t, admin, null));
+      responses.add(rig.http.get("/metrics", rig.auditor()));
+      assertThat(responses.get(responses.size() - 2).body()).contains("\"vkey\"");
+      SecretAssertions.assertNotLeaked(responses, logs, secret, fresh);
+      SecretAssertions.assertNotInRedis(REDIS.endpoint(), secret, fresh);
+    }
+  }
+
+  @Test
+  void badKeySpecsAre400NamingTheFieldAndStoreNothing() {
+    try (GovernorServiceRig rig =
+        new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE)) {
+      String t = GovernorRig.freshTenant("keys-bad");
+      String admin = rig.admin(t);
+      Map<String, JsonObject> bad =
+          Map.of(
+              "allowed_models", spec(t).put("allowed_models", new JsonArray()),
+              "allowed_models[0]", spec(t).put("allowed_models", new JsonArray().add(7)),
+              "requests_per_minute", spec(t).put("requests_per_minute", 0),
+              "tokens_per_minute", spec(t).put("tokens_per_minute", "lots"),
+              "metadata", spec(t).put("metadata", new JsonObject().put("Bad Name", "x")),
+              "expires_at", spec(t).put("expires_at", "tomorrow"),
+              "secret", spec(t).put("secret", "ifk_mine"));
+      bad.forEach(
+          (field, body) -> {
+            HttpResponse<String> refused = rig.post("/v1/keys", admin, body);
+            assertThat(refused.statusCode()).as(field + " " + refused.body()).isEqualTo(400);
+            assertThat(json(refused).getJsonObject("details").getString("field"))
+                .as(refused.body())
+                .isEqualTo(field);
+          });
+      HttpResponse<String> past =
+          rig.post("/v1/keys", admin, spec(t).put("expires_at", "2020-01-01T00:00:00Z"));
+      assertThat(past.statusCode()).as(past.body()).isEqualTo(400);
+      assertThat(json(rig.call("GET", "/v1/keys", admin, null)).getJsonArray("keys")).isEmpty();
+    }
+  }
+}

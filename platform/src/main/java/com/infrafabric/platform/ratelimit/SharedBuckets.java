@@ -1,0 +1,131 @@
+package com.infrafabric.platform.ratelimit;
+
+import com.infrafabric.platform.redis.RedisStore;
+import io.github.bucket4j.BucketExceptions.BucketExecutionException;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.distributed.proxy.ClientSideConfig;
+import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Token buckets shared by every node through Redis, named by their Redis key: a limit holds for the
+ * whole cluster rather than per node. A key names one bucket; callers put a hash tag in it.
+ *
+ * <p>Buckets expire once they would be full again plus a minute. Fails closed: when Redis does not
+ * answer, the returned future fails with the store's {@code RedisUnavailableException}.
+ * Thread-safe; never blocks.
+ *
+ * <p>Buckets update by compare-and-swap, so concurrent requests on one bucket would retry against
+ * each other. Each node therefore keeps one bucket proxy per key (bounded, least recently used
+ * dropped) with Bucket4j's batching optimization: concurrent requests on this node are combined
+ * into one swap, and only requests from other nodes contend. A bucket's limit is the one given when
+ * this node first used it.
+ */
+public final class SharedBuckets {
+
+  static final int MAX_CAS_ATTEMPTS = 16;
+  static final int MAX_CACHED_BUCKETS = 10_000;
+  private static final Duration KEEP_FULL_BUCKETS = Duration.ofMinutes(1);
+
+  private final AsyncProxyManager<String> buckets;
+  private final Map<String, AsyncBucketProxy> proxies = new LinkedHashMap<>(16, 0.75f, true);
+
+  private SharedBuckets(AsyncProxyManager<String> buckets) {
+    this.buckets = buckets;
+  }
+
+  /** Buckets in {@code store}; refill reads {@code clock}. */
+  public static SharedBuckets create(RedisStore store, Clock clock) {
+    ClientSideConfig config =
+        ClientSideConfig.getDefault()
+            .withClientClock(new ClockTimeMeter(clock))
+            .withMaxRetries(MAX_CAS_ATTEMPTS);
+    RedisBucketStore bucketStore =
+        new RedisBucketStore(
+            store,
+            config,
+            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKETS));
+    return new SharedBuckets(bucketStore.asAsync());
+  }
+
+  /**
+   * Takes {@code tokens} from the bucket {@code key} (limited by {@code limit}) if it holds that
+   * many; the decision is named {@code limitName}.
+   */
+  public Future<RateDecision> tryConsume(
+      String key, RateLimit limit, long tokens, String limitName) {
+    return call(proxy(key, limit).tryConsumeAndReturnRemaining(tokens))
+        .map(probe -> decide(probe, limitName));
+  }
+
+  /** Gives {@code tokens} back to the bucket, never above its capacity. */
+  public Future<Void> refund(String key, RateLimit limit, long tokens) {
+    return call(proxy(key, limit).addTokens(tokens));
+  }
+
+  /**
+   * Takes {@code tokens} whatever the bucket holds, so that it may go below zero: work already done
+   * is paid for by the requests that follow it.
+   */
+  public Future<Void> consumeAnyway(String key, RateLimit limit, long tokens) {
+    return call(proxy(key, limit).consumeIgnoringRateLimits(tokens)).mapEmpty();
+  }
+
+  private synchronized AsyncBucketProxy proxy(String key, RateLimit limit) {
+    AsyncBucketProxy proxy = proxies.get(key);
+    if (proxy == null) {
+      proxy =
+          buckets
+              .builder()
+              .withOptimization(Optimizations.batching())
+              .build(key, () -> CompletableFuture.completedFuture(limit.toBucketConfiguration()));
+      proxies.put(key, proxy);
+      if (proxies.size() > MAX_CACHED_BUCKETS) {
+        proxies.remove(proxies.keySet().iterator().next());
+      }
+    }
+    return proxy;
+  }
+
+  private static RateDecision decide(ConsumptionProbe probe, String limitName) {
+    return probe.isConsumed()
+        ? new RateDecision(true, probe.getRemainingTokens(), Duration.ZERO, limitName)
+        : new RateDecision(
+            false,
+            probe.getRemainingTokens(),
+            Duration.ofNanos(probe.getNanosToWaitForRefill()),
+            limitName);
+  }
+
+  private static <T> Future<T> call(CompletionStage<T> stage) {
+    Context context = Vertx.currentContext();
+    Future<T> future =
+        context == null
+            ? Future.fromCompletionStage(stage)
+            : Future.fromCompletionStage(stage, context);
+    return future.recover(SharedBuckets::unwrap);
+  }
+
+  private static <T> Future<T> unwrap(Throwable failure) {
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
+    if (cause instanceof BucketExecutionException contended) {
+      return Future.failedFuture(new RateLimitContendedException(MAX_CAS_ATTEMPTS, contended));
+    }
+    return Future.failedFuture(cause);
+  }
+}
