@@ -5,6 +5,7 @@ import com.infrafabric.benchmarks.TempDirectory;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.service.GovernorService;
@@ -77,7 +78,8 @@ final class GovernorUnderLoad implements AutoCloseable {
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
             WebhookSettings.NONE,
-            grantKeys(keys.path(), jwks));
+            grantKeys(keys.path(), jwks),
+            LedgerArchiveSettings.OFF);
     this.service =
         GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
             .await();
