@@ -127,7 +127,7 @@ public final class ChargePathLoad {
   static LoadResults run(LoadOptions options, PrintStream progress) {
     double loadAverage = Machine.loadAverageNow();
     Clock clock = Clock.systemUTC();
-    try (GovernorUnderLoad governor = GovernorUnderLoad.start(clock);
+    try (GovernorUnderLoad governor = GovernorUnderLoad.start(clock, options.admission());
         LoadClient client =
             LoadClient.connect(governor.port(), options.connections(), options.maxOutstanding())) {
       CpuAccount cpu = CpuAccount.start();
@@ -236,14 +236,17 @@ public final class ChargePathLoad {
   private PhaseResult report(PhaseResult phase) {
     progress.printf(
         Locale.ROOT,
-        "%s (%s): achieved %.0f/s, p99 %.3f ms, %d failed, %d dropped, %d shed%n",
+        "%s (%s): admitted %d at %.0f/s, p99 %.3f ms; shed %d, p99 %.3f ms; client-dropped %d;"
+            + " failed %d%n",
         phase.name(),
         phase.load(),
+        phase.completed(),
         phase.achievedPerSecond(),
         phase.latency().p99Millis(),
-        phase.failed(),
+        phase.rejected(),
+        phase.rejections().p99Millis(),
         phase.dropped(),
-        phase.rejected());
+        phase.failed());
     return phase;
   }
 

@@ -5,6 +5,7 @@ import com.infrafabric.benchmarks.TempDirectory;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.service.GovernorService;
@@ -15,6 +16,7 @@ import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
 import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.http.AdmissionSettings;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.ratelimit.RateLimit;
@@ -36,9 +38,10 @@ import java.util.Optional;
 /**
  * The governor service configured as production runs it, on a private redis-server (AOF, fsync
  * every second) and a free loopback port: ES256 bearer tokens checked against a key made for this
- * run, per-principal rate limits kept in Redis, the default HTTP bounds, budget settings and Redis
- * command timeout. The rate limit is set where no run reaches it, so it costs what it costs but
- * never refuses. The service runs on the Redis client's Vert.x instance, not the load generator's.
+ * run, per-principal rate limits kept in Redis, the default HTTP bounds (the admission limit's may
+ * be given), budget settings and Redis command timeout. The rate limit is set where no run reaches
+ * it, so it costs what it costs but never refuses. The service runs on the Redis client's Vert.x
+ * instance, not the load generator's.
  */
 final class GovernorUnderLoad implements AutoCloseable {
 
@@ -54,7 +57,8 @@ final class GovernorUnderLoad implements AutoCloseable {
   private final Clock clock;
   private final GovernorService service;
 
-  private GovernorUnderLoad(BenchmarkRedis redis, TempDirectory keys, Clock clock) {
+  private GovernorUnderLoad(
+      BenchmarkRedis redis, TempDirectory keys, Clock clock, AdmissionSettings admission) {
     this.redis = redis;
     this.keys = keys;
     this.clock = clock;
@@ -65,7 +69,7 @@ final class GovernorUnderLoad implements AutoCloseable {
     GovernorSettings settings =
         new GovernorSettings(
             new PlatformSettings(
-                HttpSettings.defaults().withPort(0),
+                HttpSettings.defaults().withPort(0).withAdmission(admission),
                 JwtSettings.of(jwks, ISSUER, AUDIENCE),
                 RateLimitPolicy.uniform("governor", NEVER_REACHED),
                 Optional.empty()),
@@ -74,7 +78,8 @@ final class GovernorUnderLoad implements AutoCloseable {
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
             WebhookSettings.NONE,
-            grantKeys(keys.path(), jwks));
+            grantKeys(keys.path(), jwks),
+            LedgerArchiveSettings.OFF);
     this.service =
         GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
             .await();
@@ -95,12 +100,17 @@ final class GovernorUnderLoad implements AutoCloseable {
         TrustSettings.DEFAULT_GRANT_AUDIENCE);
   }
 
-  /** Starts Redis, then the service; blocks until it listens. */
+  /** Starts Redis, then the service with the default admission limit; blocks until it listens. */
   static GovernorUnderLoad start(Clock clock) {
+    return start(clock, AdmissionSettings.defaults());
+  }
+
+  /** Starts Redis, then the service with {@code admission}; blocks until it listens. */
+  static GovernorUnderLoad start(Clock clock, AdmissionSettings admission) {
     BenchmarkRedis redis = new BenchmarkRedis();
     TempDirectory keys = TempDirectory.create("infrafabric-load-keys-");
     try {
-      return new GovernorUnderLoad(redis, keys, clock);
+      return new GovernorUnderLoad(redis, keys, clock, admission);
     } catch (RuntimeException e) {
       keys.close();
       redis.close();

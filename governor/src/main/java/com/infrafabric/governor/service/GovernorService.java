@@ -12,6 +12,9 @@ import com.infrafabric.governor.events.WebhookDispatcher;
 import com.infrafabric.governor.http.GovernorApi;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.ledger.LedgerArchive;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
+import com.infrafabric.governor.ledger.LedgerArchiver;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentContracts;
@@ -32,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The governor as a running service: the budget engine behind its REST API, the reservation
@@ -53,6 +57,10 @@ public final class GovernorService {
   private final PricingCatalogues pricing;
   private final ReservationSweeper sweeper;
   private final ReservationSweeper leaseSweeper;
+
+  /** Present when a ledger archive directory is configured. */
+  private final Optional<ReservationSweeper> archiver;
+
   private final WebhookDispatcher webhooks;
   private final ClaimEngine claims;
   private final AgentRegistry agents;
@@ -72,7 +80,20 @@ public final class GovernorService {
         new TenantScripts(redis, clock, budget.idempotencyTtl(), budget.recordRetention());
     this.engine = new BudgetEngine(tenantScripts, pricing, budget);
     this.budgets = new Budgets(redis, engine);
-    Ledger ledger = new Ledger(redis);
+    LedgerArchiveSettings archiving = settings.ledgerArchive();
+    Optional<LedgerArchive> archive =
+        archiving.directory().map(root -> new LedgerArchive(vertx, redis, root, clock));
+    Ledger ledger = new Ledger(redis, archive.orElse(null));
+    this.archiver =
+        archive.map(
+            a ->
+                new ReservationSweeper(
+                    redis,
+                    100,
+                    new LedgerArchiver(redis, a, archiving.age(), archiving.interval())
+                        ::archiveIfLeased,
+                    "ledger-archive",
+                    meters));
     this.sweeper = new ReservationSweeper(redis, engine, 100, 100, meters);
     this.claims = new ClaimEngine(tenantScripts, pricing, redis, settings.claims(), meters);
     this.leaseSweeper =
@@ -154,6 +175,7 @@ public final class GovernorService {
             ignored -> {
               service.sweeper.start(vertx, settings.sweepInterval());
               service.leaseSweeper.start(vertx, settings.sweepInterval());
+              service.archiver.ifPresent(a -> a.start(vertx, settings.ledgerArchive().interval()));
               service.webhooks.start(vertx, WEBHOOK_INTERVAL);
               service.pricingTimer =
                   vertx.setPeriodic(PRICING_REFRESH.toMillis(), id -> service.pricing.refresh());
@@ -201,6 +223,7 @@ public final class GovernorService {
             () -> {
               sweeper.stop(vertx);
               leaseSweeper.stop(vertx);
+              archiver.ifPresent(a -> a.stop(vertx));
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);
               }

@@ -3,6 +3,7 @@ package com.infrafabric.governor.service;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.util.List;
  * budget.defaultReservationTtl  IF_BUDGET_DEFAULT_RESERVATION_TTL  5m
  * budget.maxReservationTtl      IF_BUDGET_MAX_RESERVATION_TTL      24h
  * budget.idempotencyTtl         IF_BUDGET_IDEMPOTENCY_TTL          25h (at least 24h)
+ * budget.recordRetention        IF_BUDGET_RECORD_RETENTION         48h
  * budget.sweepInterval          IF_BUDGET_SWEEP_INTERVAL           1s
  * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
  * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
@@ -29,6 +31,9 @@ import java.util.List;
  * webhooks.timeout              IF_WEBHOOKS_TIMEOUT                5s
  * webhooks.firstRetry           IF_WEBHOOKS_FIRST_RETRY            5s
  * webhooks.maxAttempts          IF_WEBHOOKS_MAX_ATTEMPTS           8
+ * ledger.archive.directory      IF_LEDGER_ARCHIVE_DIRECTORY        (none: archiving off)
+ * ledger.archive.age            IF_LEDGER_ARCHIVE_AGE              168h (at least 1m)
+ * ledger.archive.interval       IF_LEDGER_ARCHIVE_INTERVAL         1m (at least 1s)
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -41,7 +46,8 @@ public record GovernorSettings(
     Duration sweepInterval,
     Duration redisCommandTimeout,
     WebhookSettings webhooks,
-    TrustSettings trust) {
+    TrustSettings trust,
+    LedgerArchiveSettings ledgerArchive) {
 
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -51,7 +57,7 @@ public record GovernorSettings(
             config.duration("budget.defaultReservationTtl", defaults.defaultReservationTtl()),
             config.duration("budget.maxReservationTtl", defaults.maxReservationTtl()),
             config.duration("budget.idempotencyTtl", defaults.idempotencyTtl()),
-            defaults.recordRetention()),
+            config.duration("budget.recordRetention", defaults.recordRetention())),
         claims(config),
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),
@@ -67,7 +73,11 @@ public record GovernorSettings(
             config.required("contracts.issuer"),
             Path.of(config.required("grants.keyFile")),
             config.string("grants.issuer", TrustSettings.DEFAULT_GRANT_ISSUER),
-            config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)));
+            config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)),
+        new LedgerArchiveSettings(
+            config.optional("ledger.archive.directory").map(Path::of),
+            config.duration("ledger.archive.age", LedgerArchiveSettings.OFF.age()),
+            config.duration("ledger.archive.interval", LedgerArchiveSettings.OFF.interval())));
   }
 
   /**

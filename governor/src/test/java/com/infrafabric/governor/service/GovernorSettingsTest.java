@@ -3,10 +3,15 @@ package com.infrafabric.governor.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.platform.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class GovernorSettingsTest {
@@ -35,6 +40,36 @@ class GovernorSettingsTest {
   @Test
   void claimSettingsDefaultWhenUnset() {
     assertThat(settings(Map.of()).claims()).isEqualTo(ClaimSettings.DEFAULTS);
+  }
+
+  @Test
+  void ledgerArchivingIsOffUntilADirectoryIsNamedAndItsBoundsAreChecked() {
+    assertThat(settings(Map.of()).ledgerArchive()).isEqualTo(LedgerArchiveSettings.OFF);
+
+    LedgerArchiveSettings read =
+        settings(
+                Map.of(
+                    "ledger.archive.directory", "/var/lib/infrafabric/ledger",
+                    "ledger.archive.age", "24h",
+                    "ledger.archive.interval", "30s"))
+            .ledgerArchive();
+
+    assertThat(read)
+        .isEqualTo(
+            new LedgerArchiveSettings(
+                Optional.of(Path.of("/var/lib/infrafabric/ledger")),
+                Duration.ofHours(24),
+                Duration.ofSeconds(30)));
+    assertThatThrownBy(() -> settings(Map.of("ledger.archive.age", "30s")))
+        .hasMessage("ledger.archive.age PT30S is shorter than the minimum of 1 minute");
+  }
+
+  @Test
+  void theRetentionOfFinishedReservationsIsASetting() {
+    assertThat(settings(Map.of("budget.recordRetention", "2h")).budget().recordRetention())
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(settings(Map.of()).budget().recordRetention())
+        .isEqualTo(BudgetSettings.DEFAULTS.recordRetention());
   }
 
   private static String keyNamedBy(Runnable invalid) {

@@ -3,6 +3,7 @@ package com.infrafabric.governor.testing;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
@@ -82,7 +83,8 @@ public final class GovernorServiceRig implements AutoCloseable {
                 TestTokens.ISSUER,
                 grantKey(directory),
                 TrustSettings.DEFAULT_GRANT_ISSUER,
-                TrustSettings.DEFAULT_GRANT_AUDIENCE));
+                TrustSettings.DEFAULT_GRANT_AUDIENCE),
+            LedgerArchiveSettings.OFF);
     this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());
     Await.result(
