@@ -7,8 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +45,22 @@ class ReservationListTest {
 
   private static final Map<String, String> SCOPE_OF = new HashMap<>();
 
+  /**
+   * Keys of no tenant, more than one call's bounded {@code SCAN} examines, so that every listing
+   * below takes several calls and some pages hold fewer records than their limit.
+   */
+  private static final int OTHER_KEYS = 25_000;
+
   @BeforeAll
   static void start() {
     rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+    for (int batch = 0; batch < OTHER_KEYS / 1000; batch++) {
+      Request mset = Request.cmd(Command.MSET);
+      for (int i = 0; i < 1000; i++) {
+        mset.arg("filler:" + batch + ":" + i).arg("x");
+      }
+      Await.result(rig.redis.send(mset));
+    }
     tenant = GovernorRig.freshTenant("rlist");
     rig.budget(tenant, "lifetime", 1_000_000_000L);
     for (String project : List.of("a", "a/x", "b")) {
@@ -126,6 +142,15 @@ class ReservationListTest {
     Map<String, JsonObject> records = everyPage(rig.auditor(tenant), "", 100);
 
     assertThat(states(records)).isEqualTo(MADE);
+  }
+
+  @Test
+  void aCallExaminesABoundedPartOfTheKeyspaceAndSaysWhereToGoOn() {
+    HttpResponse<String> first = rig.http.get("/v1/reservations", rig.auditor(tenant));
+
+    assertThat(json(first).getString("next_cursor"))
+        .as("%d keys are more than one call examines", OTHER_KEYS)
+        .isNotNull();
   }
 
   @Test
