@@ -35,7 +35,7 @@ public final class Reservations {
   static final int STEP_COUNT = 1000;
   static final int MAX_STEPS = 10;
 
-  static final LuaScript LIST =
+  public static final LuaScript LIST =
       LuaScript.fromResource(
           Reservations.class,
           "governor/budget/list_reservations",

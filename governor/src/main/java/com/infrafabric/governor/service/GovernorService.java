@@ -1,10 +1,12 @@
 package com.infrafabric.governor.service;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.BudgetGauges;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReservationSweeper;
+import com.infrafabric.governor.budget.Reservations;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
@@ -54,6 +56,7 @@ public final class GovernorService {
   private final WebhookDispatcher webhooks;
   private final ClaimEngine claims;
   private final AgentRegistry agents;
+  private final BudgetGauges budgetGauges;
   private long pricingTimer = -1;
 
   private GovernorService(
@@ -69,6 +72,7 @@ public final class GovernorService {
         new TenantScripts(redis, clock, budget.idempotencyTtl(), budget.recordRetention());
     this.engine = new BudgetEngine(tenantScripts, pricing, budget);
     this.budgets = new Budgets(redis, engine);
+    this.budgetGauges = new BudgetGauges(redis, budgets, settings.budgetGauges(), meters);
     Ledger ledger = new Ledger(redis);
     this.sweeper = new ReservationSweeper(redis, engine, 100, 100, meters);
     this.claims = new ClaimEngine(tenantScripts, pricing, redis, settings.claims(), meters);
@@ -121,6 +125,7 @@ public final class GovernorService {
     List<LuaScript> scripts = new ArrayList<>(BudgetEngine.scripts());
     scripts.addAll(PricingCatalogues.SCRIPTS);
     scripts.add(Reconciler.script());
+    scripts.add(Reservations.LIST);
     scripts.addAll(ClaimEngine.scripts());
     scripts.addAll(AgentRegistry.scripts());
     scripts.add(TenantPolicies.script());
@@ -144,6 +149,7 @@ public final class GovernorService {
               service.sweeper.start(vertx, settings.sweepInterval());
               service.leaseSweeper.start(vertx, settings.sweepInterval());
               service.webhooks.start(vertx, WEBHOOK_INTERVAL);
+              service.budgetGauges.start(vertx);
               service.pricingTimer =
                   vertx.setPeriodic(PRICING_REFRESH.toMillis(), id -> service.pricing.refresh());
               return service;
@@ -178,6 +184,10 @@ public final class GovernorService {
     return agents;
   }
 
+  public BudgetGauges budgetGauges() {
+    return budgetGauges;
+  }
+
   /** Stops accepting, drains in-flight requests, then stops the background work. */
   public Future<Void> stop() {
     return http.stop()
@@ -185,6 +195,7 @@ public final class GovernorService {
             () -> {
               sweeper.stop(vertx);
               leaseSweeper.stop(vertx);
+              budgetGauges.stop(vertx);
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);
               }

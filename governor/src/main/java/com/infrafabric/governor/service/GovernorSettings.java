@@ -1,5 +1,6 @@
 package com.infrafabric.governor.service;
 
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
@@ -29,6 +30,8 @@ import java.util.List;
  * webhooks.timeout              IF_WEBHOOKS_TIMEOUT                5s
  * webhooks.firstRetry           IF_WEBHOOKS_FIRST_RETRY            5s
  * webhooks.maxAttempts          IF_WEBHOOKS_MAX_ATTEMPTS           8
+ * metrics.budgetGauges.maxSeries IF_METRICS_BUDGET_GAUGES_MAX_SERIES 1000 (0..10000; 0: off)
+ * metrics.budgetGauges.interval IF_METRICS_BUDGET_GAUGES_INTERVAL   30s (at least 1s)
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -41,7 +44,8 @@ public record GovernorSettings(
     Duration sweepInterval,
     Duration redisCommandTimeout,
     WebhookSettings webhooks,
-    TrustSettings trust) {
+    TrustSettings trust,
+    BudgetGaugeSettings budgetGauges) {
 
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -67,7 +71,16 @@ public record GovernorSettings(
             config.required("contracts.issuer"),
             Path.of(config.required("grants.keyFile")),
             config.string("grants.issuer", TrustSettings.DEFAULT_GRANT_ISSUER),
-            config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)));
+            config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)),
+        new BudgetGaugeSettings(
+            (int)
+                config.integer(
+                    "metrics.budgetGauges.maxSeries",
+                    BudgetGaugeSettings.DEFAULTS.maxSeries(),
+                    0,
+                    BudgetGaugeSettings.MAX_SERIES),
+            config.duration(
+                "metrics.budgetGauges.interval", BudgetGaugeSettings.DEFAULTS.interval())));
   }
 
   /**

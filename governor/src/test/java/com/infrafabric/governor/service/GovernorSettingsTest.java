@@ -3,8 +3,10 @@ package com.infrafabric.governor.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.platform.config.Config;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,19 @@ class GovernorSettingsTest {
   @Test
   void claimSettingsDefaultWhenUnset() {
     assertThat(settings(Map.of()).claims()).isEqualTo(ClaimSettings.DEFAULTS);
+  }
+
+  @Test
+  void theBudgetGaugeSettingsAreReadAndTheirErrorsNameTheirKeys() {
+    String maxSeries = keyNamedBy(() -> new BudgetGaugeSettings(-1, Duration.ofSeconds(30)));
+    String interval = keyNamedBy(() -> new BudgetGaugeSettings(10, Duration.ZERO));
+
+    BudgetGaugeSettings read = settings(Map.of(maxSeries, "0", interval, "5s")).budgetGauges();
+
+    assertThat(read).isEqualTo(new BudgetGaugeSettings(0, Duration.ofSeconds(5)));
+    assertThat(settings(Map.of()).budgetGauges()).isEqualTo(BudgetGaugeSettings.DEFAULTS);
+    assertThatThrownBy(() -> settings(Map.of(maxSeries, "10001"))).hasMessageContaining(maxSeries);
+    assertThatThrownBy(() -> settings(Map.of(interval, "500ms"))).hasMessageContaining(interval);
   }
 
   private static String keyNamedBy(Runnable invalid) {
