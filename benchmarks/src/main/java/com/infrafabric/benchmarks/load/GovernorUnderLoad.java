@@ -2,6 +2,7 @@ package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.benchmarks.TempDirectory;
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
@@ -79,7 +80,8 @@ final class GovernorUnderLoad implements AutoCloseable {
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks),
-            LedgerArchiveSettings.OFF);
+            LedgerArchiveSettings.OFF,
+            BudgetGaugeSettings.DEFAULTS);
     this.service =
         GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
             .await();

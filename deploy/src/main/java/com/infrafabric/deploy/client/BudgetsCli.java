@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -35,15 +36,7 @@ public final class BudgetsCli extends CommandGroup {
     @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
     private String scope;
 
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
-    private String cursor;
-
-    @Option(
-        names = "--limit",
-        paramLabel = "N",
-        defaultValue = "100",
-        description = "at most N budgets (1..1000, default: ${DEFAULT-VALUE})")
-    private int limit;
+    @Mixin private PageOptions page;
 
     ListBudgets(CliContext context) {
       super(context, Service.GOVERNOR);
@@ -51,14 +44,8 @@ public final class BudgetsCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      StringBuilder path = new StringBuilder("/v1/budgets?limit=").append(limit);
-      if (scope != null) {
-        path.append("&scope=").append(segment(scope));
-      }
-      if (cursor != null) {
-        path.append("&cursor=").append(segment(cursor));
-      }
-      return client.get(path.toString());
+      return client.get(
+          page.appendTo(scope == null ? "/v1/budgets" : "/v1/budgets?scope=" + segment(scope)));
     }
 
     @Override
@@ -68,10 +55,7 @@ public final class BudgetsCli extends CommandGroup {
         addLimits(table, (JsonObject) budget);
       }
       table.print(context.out());
-      String next = answer.getString("next_cursor");
-      if (next != null) {
-        context.out().println("more: --cursor " + next);
-      }
+      PageOptions.printNext(answer, context.out());
     }
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,8 +29,14 @@ public final class ToolsCli extends CommandGroup {
       name = "list",
       mixinStandardHelpOptions = true,
       versionProvider = BuildVersion.class,
-      description = "Print the tools the token may see (operator, publisher; agent: its own).")
+      description =
+          "Print the tools the token may see (operator, publisher; agent: its own), one page.")
   static final class ListTools extends ClientCommand {
+
+    @Option(names = "--name", paramLabel = "NAME", description = "only this tool's versions")
+    private String name;
+
+    @Mixin private PageOptions page;
 
     ListTools(CliContext context) {
       super(context, Service.CHASSIS);
@@ -37,7 +44,8 @@ public final class ToolsCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.get("/v1/tools");
+      return client.get(
+          page.appendTo(name == null ? "/v1/tools" : "/v1/tools?name=" + segment(name)));
     }
 
     @Override
@@ -53,6 +61,7 @@ public final class ToolsCli extends CommandGroup {
             tool.getString("registered_at"));
       }
       table.print(context.out());
+      PageOptions.printNext(answer, context.out());
     }
   }
 

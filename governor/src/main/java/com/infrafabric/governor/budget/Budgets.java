@@ -38,10 +38,17 @@ public final class Budgets {
 
   private final RedisStore redis;
   private final BudgetEngine engine;
+  private final Reservations reservations;
 
   public Budgets(RedisStore redis, BudgetEngine engine) {
     this.redis = redis;
     this.engine = engine;
+    this.reservations = new Reservations(redis);
+  }
+
+  /** The reservation records of the budgets' scopes, for listing. */
+  public Reservations reservations() {
+    return reservations;
   }
 
   /** Creates or replaces the caps of {@code budget.scope()} and registers its tenant. */

@@ -31,6 +31,7 @@ public final class GovernorApi {
 
   private final BudgetRoutes budgets;
   private final ReservationRoutes reservations;
+  private final ReservationListRoutes reservationList;
   private final LedgerRoutes ledger;
   private final PricingRoutes pricing;
   private final AgentRoutes agents;
@@ -55,6 +56,7 @@ public final class GovernorApi {
       MeterRegistry meters) {
     this.budgets = new BudgetRoutes(budgets);
     this.reservations = new ReservationRoutes(engine, new SpendMetrics(meters));
+    this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, policies);
@@ -71,6 +73,7 @@ public final class GovernorApi {
   public void register(Routes routes) {
     budgets.register(routes);
     reservations.register(routes);
+    reservationList.register(routes);
     ledger.register(routes);
     pricing.register(routes);
     agents.register(routes);

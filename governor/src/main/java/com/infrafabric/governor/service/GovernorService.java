@@ -1,10 +1,12 @@
 package com.infrafabric.governor.service;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.BudgetGauges;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReservationSweeper;
+import com.infrafabric.governor.budget.Reservations;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
@@ -65,6 +67,7 @@ public final class GovernorService {
   private final ClaimEngine claims;
   private final AgentRegistry agents;
   private final VirtualKeys keys;
+  private final BudgetGauges budgetGauges;
   private long pricingTimer = -1;
 
   private GovernorService(
@@ -80,6 +83,7 @@ public final class GovernorService {
         new TenantScripts(redis, clock, budget.idempotencyTtl(), budget.recordRetention());
     this.engine = new BudgetEngine(tenantScripts, pricing, budget);
     this.budgets = new Budgets(redis, engine);
+    this.budgetGauges = new BudgetGauges(redis, budgets, settings.budgetGauges(), meters);
     LedgerArchiveSettings archiving = settings.ledgerArchive();
     Optional<LedgerArchive> archive =
         archiving.directory().map(root -> new LedgerArchive(vertx, redis, root, clock));
@@ -152,6 +156,7 @@ public final class GovernorService {
     List<LuaScript> scripts = new ArrayList<>(BudgetEngine.scripts());
     scripts.addAll(PricingCatalogues.SCRIPTS);
     scripts.add(Reconciler.script());
+    scripts.add(Reservations.LIST);
     scripts.addAll(ClaimEngine.scripts());
     scripts.addAll(AgentRegistry.scripts());
     scripts.addAll(VirtualKeys.scripts());
@@ -177,6 +182,7 @@ public final class GovernorService {
               service.leaseSweeper.start(vertx, settings.sweepInterval());
               service.archiver.ifPresent(a -> a.start(vertx, settings.ledgerArchive().interval()));
               service.webhooks.start(vertx, WEBHOOK_INTERVAL);
+              service.budgetGauges.start(vertx);
               service.pricingTimer =
                   vertx.setPeriodic(PRICING_REFRESH.toMillis(), id -> service.pricing.refresh());
               return service;
@@ -216,6 +222,11 @@ public final class GovernorService {
     return keys;
   }
 
+  /** The bounded gauges of remaining budget per scope and window. */
+  public BudgetGauges budgetGauges() {
+    return budgetGauges;
+  }
+
   /** Stops accepting, drains in-flight requests, then stops the background work. */
   public Future<Void> stop() {
     return http.stop()
@@ -224,6 +235,7 @@ public final class GovernorService {
               sweeper.stop(vertx);
               leaseSweeper.stop(vertx);
               archiver.ifPresent(a -> a.stop(vertx));
+              budgetGauges.stop(vertx);
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);
               }

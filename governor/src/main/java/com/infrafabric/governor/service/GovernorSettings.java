@@ -1,5 +1,6 @@
 package com.infrafabric.governor.service;
 
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
@@ -34,6 +35,8 @@ import java.util.List;
  * ledger.archive.directory      IF_LEDGER_ARCHIVE_DIRECTORY        (none: archiving off)
  * ledger.archive.age            IF_LEDGER_ARCHIVE_AGE              168h (at least 1m)
  * ledger.archive.interval       IF_LEDGER_ARCHIVE_INTERVAL         1m (at least 1s)
+ * metrics.budgetGauges.maxSeries IF_METRICS_BUDGET_GAUGES_MAX_SERIES 1000 (0..10000; 0: off)
+ * metrics.budgetGauges.interval IF_METRICS_BUDGET_GAUGES_INTERVAL   30s (at least 1s)
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -47,7 +50,8 @@ public record GovernorSettings(
     Duration redisCommandTimeout,
     WebhookSettings webhooks,
     TrustSettings trust,
-    LedgerArchiveSettings ledgerArchive) {
+    LedgerArchiveSettings ledgerArchive,
+    BudgetGaugeSettings budgetGauges) {
 
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -77,7 +81,16 @@ public record GovernorSettings(
         new LedgerArchiveSettings(
             config.optional("ledger.archive.directory").map(Path::of),
             config.duration("ledger.archive.age", LedgerArchiveSettings.OFF.age()),
-            config.duration("ledger.archive.interval", LedgerArchiveSettings.OFF.interval())));
+            config.duration("ledger.archive.interval", LedgerArchiveSettings.OFF.interval())),
+        new BudgetGaugeSettings(
+            (int)
+                config.integer(
+                    "metrics.budgetGauges.maxSeries",
+                    BudgetGaugeSettings.DEFAULTS.maxSeries(),
+                    0,
+                    BudgetGaugeSettings.MAX_SERIES),
+            config.duration(
+                "metrics.budgetGauges.interval", BudgetGaugeSettings.DEFAULTS.interval())));
   }
 
   /**

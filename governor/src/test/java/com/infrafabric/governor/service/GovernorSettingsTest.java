@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.budget.BudgetSettings;
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.platform.config.Config;
@@ -70,6 +71,19 @@ class GovernorSettingsTest {
         .isEqualTo(Duration.ofHours(2));
     assertThat(settings(Map.of()).budget().recordRetention())
         .isEqualTo(BudgetSettings.DEFAULTS.recordRetention());
+  }
+
+  @Test
+  void theBudgetGaugeSettingsAreReadAndTheirErrorsNameTheirKeys() {
+    String maxSeries = keyNamedBy(() -> new BudgetGaugeSettings(-1, Duration.ofSeconds(30)));
+    String interval = keyNamedBy(() -> new BudgetGaugeSettings(10, Duration.ZERO));
+
+    BudgetGaugeSettings read = settings(Map.of(maxSeries, "0", interval, "5s")).budgetGauges();
+
+    assertThat(read).isEqualTo(new BudgetGaugeSettings(0, Duration.ofSeconds(5)));
+    assertThat(settings(Map.of()).budgetGauges()).isEqualTo(BudgetGaugeSettings.DEFAULTS);
+    assertThatThrownBy(() -> settings(Map.of(maxSeries, "10001"))).hasMessageContaining(maxSeries);
+    assertThatThrownBy(() -> settings(Map.of(interval, "500ms"))).hasMessageContaining(interval);
   }
 
   private static String keyNamedBy(Runnable invalid) {

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.testing;
 
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
@@ -84,7 +85,8 @@ public final class GovernorServiceRig implements AutoCloseable {
                 grantKey(directory),
                 TrustSettings.DEFAULT_GRANT_ISSUER,
                 TrustSettings.DEFAULT_GRANT_AUDIENCE),
-            LedgerArchiveSettings.OFF);
+            LedgerArchiveSettings.OFF,
+            BudgetGaugeSettings.DEFAULTS);
     this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());
     Await.result(

@@ -105,8 +105,7 @@ public final class ModuleRegistry {
             reply -> {
               List<ToolRef> refs = new ArrayList<>();
               reply.forEach(item -> refs.add(ToolRef.parse(item.toString())));
-              refs.sort(
-                  java.util.Comparator.comparing(ToolRef::name).thenComparing(ToolRef::version));
+              refs.sort(ToolRef.ORDER);
               return refs;
             });
   }
