@@ -137,8 +137,12 @@ public final class RedisSentinelExtension implements BeforeAllCallback, AfterAll
     return Integer.parseInt(reply[reply.length - 1].strip());
   }
 
-  /** Every Sentinel knows both replicas and the other two Sentinels. */
+  /** Both replicas are online, and every Sentinel knows them and the other two Sentinels. */
   private boolean formed() {
+    String replication = group.cli(masterPort(), "INFO", "replication");
+    if (replication.split("state=online", -1).length - 1 != REPLICAS) {
+      return false;
+    }
     for (ManagedRedisServer sentinel : sentinels) {
       String master = group.cli(sentinel.endpoint().port(), "SENTINEL", "master", MASTER_NAME);
       List<String> fields = List.of(master.strip().split("\n"));
