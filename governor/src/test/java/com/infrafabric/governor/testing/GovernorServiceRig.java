@@ -76,6 +76,7 @@ public final class GovernorServiceRig implements AutoCloseable {
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             COMMAND_TIMEOUT,
+            RedisSettings.Durability.ACKNOWLEDGED,
             webhooks,
             new TrustSettings(
                 tokens.jwksFile(),

@@ -59,6 +59,11 @@ public record RedisSettings(
     return new RedisSettings(endpoint, timeout, maxPoolSize, maxPoolWaiting, durability);
   }
 
+  /** The same limits and durability for another Redis (the chassis's own kv store). */
+  public RedisSettings withEndpoint(RedisEndpoint other) {
+    return new RedisSettings(other, commandTimeout, maxPoolSize, maxPoolWaiting, durability);
+  }
+
   public RedisSettings withDurability(Durability chosen) {
     return new RedisSettings(endpoint, commandTimeout, maxPoolSize, maxPoolWaiting, chosen);
   }
