@@ -50,7 +50,6 @@ public final class ManagedRedisServer implements AutoCloseable {
   private final long maxMemoryBytes;
   private final Duration startTimeout;
   private final List<String> extraConfig;
-  private final boolean sentinel;
   private int port;
   private Process process;
   private Process reaper;
@@ -64,7 +63,6 @@ public final class ManagedRedisServer implements AutoCloseable {
     this.maxMemoryBytes = builder.maxMemoryBytes;
     this.startTimeout = builder.startTimeout;
     this.extraConfig = List.copyOf(builder.extraConfig);
-    this.sentinel = builder.sentinel;
     this.port = builder.port;
   }
 
@@ -245,11 +243,7 @@ public final class ManagedRedisServer implements AutoCloseable {
 
   private Process launch() {
     try {
-      List<String> command = new ArrayList<>(List.of(executable, configFile().toString()));
-      if (sentinel) {
-        command.add("--sentinel");
-      }
-      return new ProcessBuilder(command)
+      return new ProcessBuilder(executable, configFile().toString())
           .redirectErrorStream(true)
           .redirectOutput(
               ProcessBuilder.Redirect.appendTo(dataDirectory.resolve("stdout.log").toFile()))
@@ -388,7 +382,6 @@ public final class ManagedRedisServer implements AutoCloseable {
     private long maxMemoryBytes = 512L * 1024 * 1024;
     private Duration startTimeout = Duration.ofSeconds(30);
     private final List<String> extraConfig = new ArrayList<>();
-    private boolean sentinel;
     private int port;
 
     private Builder(Path dataDirectory) {
@@ -459,12 +452,11 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
 
     /**
-     * Runs the process as a Redis Sentinel ({@code --sentinel}): it answers {@code PING} and {@code
-     * SENTINEL} commands and rewrites its configuration file as it learns the group.
+     * Runs {@code redis-sentinel} from PATH instead: it answers {@code PING} and {@code SENTINEL}
+     * commands and rewrites its configuration file as it learns the group.
      */
     public Builder sentinel() {
-      this.sentinel = true;
-      return this;
+      return executable("redis-sentinel");
     }
 
     public ManagedRedisServer build() {
