@@ -78,6 +78,7 @@ final class GovernorUnderLoad implements AutoCloseable {
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
+            RedisSettings.Durability.ACKNOWLEDGED,
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks),
             LedgerArchiveSettings.OFF,

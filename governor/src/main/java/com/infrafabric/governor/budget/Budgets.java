@@ -80,7 +80,9 @@ public final class Budgets {
   public Future<Optional<Budget>> get(Scope scope) {
     Request read = Request.cmd(Command.HMGET).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(read::arg);
-    return redis.send(read).map(values -> parse(scope, values));
+    return redis
+        .send(TenantKeyNames.of(scope.tenant()).config(), read)
+        .map(values -> parse(scope, values));
   }
 
   /**
@@ -104,7 +106,9 @@ public final class Budgets {
   public Future<Boolean> delete(Scope scope) {
     Request delete = Request.cmd(Command.HDEL).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(delete::arg);
-    return redis.send(delete).map(deleted -> deleted.toInteger() > 0);
+    return redis
+        .send(TenantKeyNames.of(scope.tenant()).config(), delete)
+        .map(deleted -> deleted.toInteger() > 0);
   }
 
   /**

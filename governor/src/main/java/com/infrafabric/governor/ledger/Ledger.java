@@ -130,7 +130,7 @@ public final class Ledger {
   Future<List<LedgerEntry>> read(String tenant, String start, String end, int count) {
     Request xrange =
         Request.cmd(Command.XRANGE).arg(key(tenant)).arg(start).arg(end).arg("COUNT").arg(count);
-    return redis.send(xrange).map(Ledger::entries);
+    return redis.send(key(tenant), xrange).map(Ledger::entries);
   }
 
   /**

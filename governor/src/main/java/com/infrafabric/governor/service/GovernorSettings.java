@@ -7,6 +7,7 @@ import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.redis.RedisSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -27,6 +28,7 @@ import java.util.List;
  * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
  * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
  * redis.commandTimeout          IF_REDIS_COMMAND_TIMEOUT           1s (fail-closed bound)
+ * redis.durability              IF_REDIS_DURABILITY                acknowledged (or replicated)
  * webhooks.urls                 IF_WEBHOOKS_URLS                   (none: delivery off)
  * webhooks.secret               IF_WEBHOOKS_SECRET                 HMAC key, secret
  * webhooks.timeout              IF_WEBHOOKS_TIMEOUT                5s
@@ -48,6 +50,7 @@ public record GovernorSettings(
     ClaimSettings claims,
     Duration sweepInterval,
     Duration redisCommandTimeout,
+    RedisSettings.Durability redisDurability,
     WebhookSettings webhooks,
     TrustSettings trust,
     LedgerArchiveSettings ledgerArchive,
@@ -65,6 +68,7 @@ public record GovernorSettings(
         claims(config),
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),
+        RedisSettings.Durability.parse(config.string("redis.durability", "acknowledged")),
         new WebhookSettings(
             urls(config.list("webhooks.urls")),
             config.secret("webhooks.secret").orElse(null),

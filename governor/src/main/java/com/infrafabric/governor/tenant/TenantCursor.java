@@ -32,7 +32,7 @@ public final class TenantCursor {
             .arg("COUNT")
             .arg(pageSize);
     return redis
-        .send(scan)
+        .send(TenantKeyNames.TENANTS, scan)
         .map(
             page -> {
               cursor = page.get(0).toString();

@@ -62,6 +62,10 @@ public final class GovernorRig implements AutoCloseable {
 
   public final Vertx vertx;
   public final RedisStore redis;
+
+  /** The store's command timers ({@code redis.commands}, by command or script and outcome). */
+  public final SimpleMeterRegistry redisMeters = new SimpleMeterRegistry();
+
   public final MutableClock clock;
   public final PricingCatalogues pricing;
   public final TenantScripts scripts;
@@ -94,7 +98,7 @@ public final class GovernorRig implements AutoCloseable {
         RedisStore.create(
             vertx,
             RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT),
-            new SimpleMeterRegistry());
+            redisMeters);
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
     this.scripts = new TenantScripts(redis, clock, idempotencyTtl, recordRetention);

@@ -78,6 +78,7 @@ public final class GovernorServiceRig implements AutoCloseable {
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             COMMAND_TIMEOUT,
+            RedisSettings.Durability.ACKNOWLEDGED,
             webhooks,
             new TrustSettings(
                 tokens.jwksFile(),

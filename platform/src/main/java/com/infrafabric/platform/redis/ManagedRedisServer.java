@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -48,6 +49,7 @@ public final class ManagedRedisServer implements AutoCloseable {
   private final AppendFsync appendFsync;
   private final long maxMemoryBytes;
   private final Duration startTimeout;
+  private final List<String> extraConfig;
   private int port;
   private Process process;
   private Process reaper;
@@ -60,6 +62,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     this.appendFsync = builder.appendFsync;
     this.maxMemoryBytes = builder.maxMemoryBytes;
     this.startTimeout = builder.startTimeout;
+    this.extraConfig = List.copyOf(builder.extraConfig);
     this.port = builder.port;
   }
 
@@ -204,24 +207,25 @@ public final class ManagedRedisServer implements AutoCloseable {
   }
 
   private void writeConfig() {
-    String config =
-        String.join(
-            "\n",
-            List.of(
-                "port " + port,
-                "bind " + LOOPBACK,
-                "protected-mode yes",
-                "daemonize no",
-                "dir " + quote(dataDirectory.toString()),
-                "logfile " + quote(log().toString()),
-                "appendonly yes",
-                "appendfsync " + appendFsync.configValue(),
-                "save \"\"",
-                "maxmemory " + maxMemoryBytes,
-                "maxmemory-policy noeviction",
-                "requirepass " + quote(password),
-                "enable-debug-command local",
-                ""));
+    List<String> lines = new ArrayList<>();
+    lines.addAll(
+        List.of(
+            "port " + port,
+            "bind " + LOOPBACK,
+            "protected-mode yes",
+            "daemonize no",
+            "dir " + quote(dataDirectory.toString()),
+            "logfile " + quote(log().toString()),
+            "appendonly yes",
+            "appendfsync " + appendFsync.configValue(),
+            "save \"\"",
+            "maxmemory " + maxMemoryBytes,
+            "maxmemory-policy noeviction",
+            "requirepass " + quote(password),
+            "enable-debug-command local"));
+    lines.addAll(extraConfig);
+    lines.add("");
+    String config = String.join("\n", lines);
     Path file = configFile();
     try {
       Files.deleteIfExists(file);
@@ -340,7 +344,8 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
   }
 
-  private static String randomPassword() {
+  /** A random 192-bit password in hex, as every server gets unless told otherwise. */
+  public static String randomPassword() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
@@ -376,6 +381,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     private AppendFsync appendFsync = AppendFsync.EVERYSEC;
     private long maxMemoryBytes = 512L * 1024 * 1024;
     private Duration startTimeout = Duration.ofSeconds(30);
+    private final List<String> extraConfig = new ArrayList<>();
     private int port;
 
     private Builder(Path dataDirectory) {
@@ -433,6 +439,24 @@ public final class ManagedRedisServer implements AutoCloseable {
       }
       this.startTimeout = startTimeout;
       return this;
+    }
+
+    /**
+     * Configuration lines written after the defaults, which they may override: how a server joins a
+     * replication group or a cluster ({@code replicaof}, {@code cluster-enabled yes}, {@code
+     * sentinel monitor ...}).
+     */
+    public Builder config(String... lines) {
+      extraConfig.addAll(List.of(lines));
+      return this;
+    }
+
+    /**
+     * Runs {@code redis-sentinel} from PATH instead: it answers {@code PING} and {@code SENTINEL}
+     * commands and rewrites its configuration file as it learns the group.
+     */
+    public Builder sentinel() {
+      return executable("redis-sentinel");
     }
 
     public ManagedRedisServer build() {

@@ -162,7 +162,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
     return server;
   }
 
-  private static void deleteRecursively(Path root) {
+  static void deleteRecursively(Path root) {
     if (root == null || !Files.exists(root)) {
       return;
     }

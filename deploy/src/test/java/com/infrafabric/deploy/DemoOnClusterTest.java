@@ -1,0 +1,57 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.testing.RedisClusterExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The end-to-end scenario on a Redis Cluster (3 masters, 3 replicas) named by a {@code
+ * redis-cluster://} URL: every invariant holds, and every Lua script it runs ran on the cluster
+ * without a redirect loop or a {@code CROSSSLOT} refusal.
+ */
+class DemoOnClusterTest {
+
+  @RegisterExtension static final RedisClusterExtension CLUSTER = RedisClusterExtension.create();
+
+  @Test
+  @Timeout(300)
+  void theEndToEndScenarioHoldsEveryInvariantOnACluster() throws Exception {
+    RedisEndpoint cluster = CLUSTER.endpoint();
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put(
+        "REDIS_URL",
+        "redis-cluster://:"
+            + cluster.password()
+            + "@"
+            + cluster.addresses().stream()
+                .map(RedisEndpoint.Address::toString)
+                .collect(Collectors.joining(",")));
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    Map<String, String> scrapes = new HashMap<>();
+
+    int status =
+        new DemoCommand(env, Clock.systemUTC())
+            .run(new PrintStream(printed, true, StandardCharsets.UTF_8), scrapes::putAll);
+
+    String summary = printed.toString(StandardCharsets.UTF_8);
+    assertThat(status).as(summary).isZero();
+    assertThat(summary).contains("All invariants hold.").doesNotContain("FAIL ");
+    String governor = scrapes.get("governor");
+    System.out.println(
+        governor
+            .lines()
+            .filter(l -> l.startsWith("redis_commands_seconds_count"))
+            .collect(Collectors.joining("\n")));
+  }
+}

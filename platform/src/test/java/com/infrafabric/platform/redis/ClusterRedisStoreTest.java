@@ -1,0 +1,117 @@
+package com.infrafabric.platform.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.platform.redis.RedisEndpoint.Address;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisClusterExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(120)
+class ClusterRedisStoreTest {
+
+  @RegisterExtension static final RedisClusterExtension CLUSTER = RedisClusterExtension.create();
+
+  private static final LuaScript INCR_BY =
+      LuaScript.of("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  private static final LuaScript COPY =
+      LuaScript.of("copy", "return redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]))");
+
+  private static Vertx vertx;
+  private static RedisStore store;
+
+  @BeforeAll
+  static void connect() {
+    vertx = Vertx.vertx();
+    store =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)),
+            new SimpleMeterRegistry());
+    Await.eventually(store::ping);
+  }
+
+  @AfterAll
+  static void close() {
+    store.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void runsEachTenantsScriptOnTheMasterOfItsSlot() {
+    List<String> keys = IntStream.range(0, 30).mapToObj(i -> "{t" + i + "}:n").toList();
+    for (String key : keys) {
+      assertThat(Await.result(store.eval(INCR_BY, List.of(key), List.of("7"))).toLong())
+          .isEqualTo(7);
+    }
+    Set<Integer> masters =
+        keys.stream()
+            .map(CLUSTER::masterOf)
+            .map(m -> m.endpoint().port())
+            .collect(Collectors.toSet());
+    assertThat(masters).as("the tenants spread over every master").hasSize(3);
+    for (String key : keys) {
+      assertThat(CLUSTER.cli(CLUSTER.masterOf(key), "GET", key).strip()).isEqualTo("7");
+    }
+  }
+
+  @Test
+  void loadsScriptsOnEveryMasterAndReloadsThemWhereOneForgotThem() {
+    Await.result(store.load(List.of(INCR_BY)));
+    assertThat(Await.result(store.hasScripts(List.of(INCR_BY)))).isTrue();
+    String key = "{forgetful}:n";
+    CLUSTER.cli(CLUSTER.masterOf(key), "SCRIPT", "FLUSH");
+    assertThat(Await.result(store.hasScripts(List.of(INCR_BY)))).isFalse();
+
+    assertThat(Await.result(store.eval(INCR_BY, List.of(key), List.of("2"))).toLong()).isEqualTo(2);
+    assertThat(Await.result(store.hasScripts(List.of(INCR_BY)))).isTrue();
+  }
+
+  @Test
+  void refusesAScriptWhoseKeysLieInTwoSlotsBeforeSendingIt() {
+    assertThatThrownBy(() -> store.eval(COPY, List.of("{a}:x", "{b}:x"), List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("script copy touches {a}:x and {b}:x in different hash slots");
+  }
+
+  @Test
+  void followsMovedWhenACommandReachesTheWrongMaster() {
+    int anyMaster = CLUSTER.masterOfSlot(0).endpoint().port();
+    String key =
+        IntStream.range(0, 100)
+            .mapToObj(i -> "{moved" + i + "}:k")
+            .filter(k -> CLUSTER.masterOf(k).endpoint().port() != anyMaster)
+            .findFirst()
+            .orElseThrow();
+    Await.result(store.send(key, Request.cmd(Command.SET).arg(key).arg("v")));
+
+    assertThat(Await.result(store.send(Request.cmd(Command.GET).arg(key))).toString())
+        .as("sent without its key, to the master of slot 0, and redirected")
+        .isEqualTo("v");
+  }
+
+  @Test
+  void parsesTheClusterUrl() {
+    RedisEndpoint endpoint = CLUSTER.endpoint();
+    String url =
+        "redis-cluster://:"
+            + endpoint.password()
+            + "@"
+            + endpoint.addresses().stream().map(Address::toString).collect(Collectors.joining(","));
+    assertThat(RedisEndpoint.parse(url)).isEqualTo(endpoint);
+  }
+}
