@@ -51,6 +51,13 @@ final class LocalServe implements AutoCloseable {
   }
 
   static LocalServe start(Path directory) throws IOException {
+    return start(directory, Map.of());
+  }
+
+  /**
+   * {@code serve} with {@code env} as its environment ({@code REDIS_URL} for an external Redis).
+   */
+  static LocalServe start(Path directory, Map<String, String> env) throws IOException {
     int governorPort = freePort();
     int chassisPort = freePort();
     Path config =
@@ -66,7 +73,7 @@ final class LocalServe implements AutoCloseable {
     Path data = directory.resolve("var");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Node node =
-        ServeCommand.of(LaunchOptions.of(config, data, Map.of()), Map.of(), Clock.systemUTC())
+        ServeCommand.of(LaunchOptions.of(config, data, Map.of()), env, Clock.systemUTC())
             .start(new PrintStream(printed, true, StandardCharsets.UTF_8));
     return new LocalServe(
         data, governorPort, chassisPort, printed.toString(StandardCharsets.UTF_8), node);

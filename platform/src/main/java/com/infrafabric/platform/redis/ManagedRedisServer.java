@@ -46,6 +46,7 @@ public final class ManagedRedisServer implements AutoCloseable {
   private final Path dataDirectory;
   private final String password;
   private final AppendFsync appendFsync;
+  private final boolean appendOnly;
   private final long maxMemoryBytes;
   private final Duration startTimeout;
   private int port;
@@ -58,6 +59,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     this.dataDirectory = builder.dataDirectory.toAbsolutePath();
     this.password = builder.password != null ? builder.password : randomPassword();
     this.appendFsync = builder.appendFsync;
+    this.appendOnly = builder.appendOnly;
     this.maxMemoryBytes = builder.maxMemoryBytes;
     this.startTimeout = builder.startTimeout;
     this.port = builder.port;
@@ -214,7 +216,7 @@ public final class ManagedRedisServer implements AutoCloseable {
                 "daemonize no",
                 "dir " + quote(dataDirectory.toString()),
                 "logfile " + quote(log().toString()),
-                "appendonly yes",
+                "appendonly " + (appendOnly ? "yes" : "no"),
                 "appendfsync " + appendFsync.configValue(),
                 "save \"\"",
                 "maxmemory " + maxMemoryBytes,
@@ -374,6 +376,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     private String executable = "redis-server";
     private String password;
     private AppendFsync appendFsync = AppendFsync.EVERYSEC;
+    private boolean appendOnly = true;
     private long maxMemoryBytes = 512L * 1024 * 1024;
     private Duration startTimeout = Duration.ofSeconds(30);
     private int port;
@@ -408,6 +411,16 @@ public final class ManagedRedisServer implements AutoCloseable {
 
     public Builder appendFsync(AppendFsync appendFsync) {
       this.appendFsync = Objects.requireNonNull(appendFsync, "appendFsync");
+      return this;
+    }
+
+    /**
+     * Whether the server keeps an append-only file (the default). Without one it loads {@code
+     * dump.rdb} from its data directory at start and, since it never saves, writes nothing back: a
+     * throwaway server that reads a backup's snapshot.
+     */
+    public Builder appendOnly(boolean appendOnly) {
+      this.appendOnly = appendOnly;
       return this;
     }
 
