@@ -65,7 +65,7 @@ class BackupRestoreTest {
     Path backup = directory.resolve("backup");
     Set<String> committedBefore;
     try (LocalServe serve =
-        LocalServe.start(directory, Map.of("REDIS_URL", url(SOURCE.endpoint())))) {
+        LocalServe.start(directory, Map.of("REDIS_URL", LocalServe.redisUrl(SOURCE.endpoint())))) {
       populate(serve);
       try (Load load = new Load(serve)) {
         load.awaitCommits(20);
@@ -87,7 +87,7 @@ class BackupRestoreTest {
       assertThat(run(fresh.endpoint(), "restore", "--from", backup.toString())).as(err()).isZero();
       assertThat(out()).contains("counts by type and prefix match the snapshot");
       try (LocalServe restored =
-          LocalServe.start(directory, Map.of("REDIS_URL", url(fresh.endpoint())))) {
+          LocalServe.start(directory, Map.of("REDIS_URL", LocalServe.redisUrl(fresh.endpoint())))) {
         for (String tenant : TENANTS) {
           assertIntact(restored, tenant, committedBefore);
         }
@@ -280,7 +280,7 @@ class BackupRestoreTest {
     err.reset();
     return Launcher.run(
         new CliContext(
-            Map.of("REDIS_URL", url(redis)),
+            Map.of("REDIS_URL", LocalServe.redisUrl(redis)),
             Clock.systemUTC(),
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8)),
@@ -293,15 +293,6 @@ class BackupRestoreTest {
 
   private String err() {
     return err.toString(StandardCharsets.UTF_8);
-  }
-
-  private static String url(RedisEndpoint endpoint) {
-    return "redis://:"
-        + encode(endpoint.password())
-        + "@"
-        + endpoint.host()
-        + ":"
-        + endpoint.port();
   }
 
   private static String encode(String value) {
