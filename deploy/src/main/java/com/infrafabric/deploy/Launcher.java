@@ -1,5 +1,7 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.deploy.backup.BackupCli;
+import com.infrafabric.deploy.backup.RestoreCli;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandFactory;
@@ -48,6 +50,8 @@ import picocli.CommandLine.Spec;
       PricingCli.class,
       ToolsCli.class,
       CredentialsCli.class,
+      BackupCli.class,
+      RestoreCli.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class
     })

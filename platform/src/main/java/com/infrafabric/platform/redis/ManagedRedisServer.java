@@ -47,6 +47,7 @@ public final class ManagedRedisServer implements AutoCloseable {
   private final Path dataDirectory;
   private final String password;
   private final AppendFsync appendFsync;
+  private final boolean appendOnly;
   private final long maxMemoryBytes;
   private final Duration startTimeout;
   private final List<String> extraConfig;
@@ -60,6 +61,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     this.dataDirectory = builder.dataDirectory.toAbsolutePath();
     this.password = builder.password != null ? builder.password : randomPassword();
     this.appendFsync = builder.appendFsync;
+    this.appendOnly = builder.appendOnly;
     this.maxMemoryBytes = builder.maxMemoryBytes;
     this.startTimeout = builder.startTimeout;
     this.extraConfig = List.copyOf(builder.extraConfig);
@@ -216,7 +218,7 @@ public final class ManagedRedisServer implements AutoCloseable {
             "daemonize no",
             "dir " + quote(dataDirectory.toString()),
             "logfile " + quote(log().toString()),
-            "appendonly yes",
+            "appendonly " + (appendOnly ? "yes" : "no"),
             "appendfsync " + appendFsync.configValue(),
             "save \"\"",
             "maxmemory " + maxMemoryBytes,
@@ -379,6 +381,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     private String executable = "redis-server";
     private String password;
     private AppendFsync appendFsync = AppendFsync.EVERYSEC;
+    private boolean appendOnly = true;
     private long maxMemoryBytes = 512L * 1024 * 1024;
     private Duration startTimeout = Duration.ofSeconds(30);
     private final List<String> extraConfig = new ArrayList<>();
@@ -414,6 +417,16 @@ public final class ManagedRedisServer implements AutoCloseable {
 
     public Builder appendFsync(AppendFsync appendFsync) {
       this.appendFsync = Objects.requireNonNull(appendFsync, "appendFsync");
+      return this;
+    }
+
+    /**
+     * Whether the server keeps an append-only file (the default). Without one it loads {@code
+     * dump.rdb} from its data directory at start and, since it never saves, writes nothing back: a
+     * throwaway server that reads a backup's snapshot.
+     */
+    public Builder appendOnly(boolean appendOnly) {
+      this.appendOnly = appendOnly;
       return this;
     }
 
