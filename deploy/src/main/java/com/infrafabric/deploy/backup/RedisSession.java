@@ -49,8 +49,9 @@ final class RedisSession implements AutoCloseable {
     return await(store.send(request));
   }
 
+  /** Sends {@code requests} back to back to the one server a backup or restore addresses. */
   List<Response> batch(List<Request> requests) {
-    return requests.isEmpty() ? List.of() : await(store.batch(requests));
+    return requests.isEmpty() ? List.of() : await(store.batch(null, requests));
   }
 
   /** The number of keys in the session's database. */

@@ -132,8 +132,7 @@ public final class LedgerArchive {
                     }
                   });
           for (Path segment : segments(tenant)) {
-            if (parts(lastId(segment))[0] >= fromMillis
-                && parts(firstId(segment))[0] < toMillis) {
+            if (parts(lastId(segment))[0] >= fromMillis && parts(firstId(segment))[0] < toMillis) {
               read(segment, ascending);
             }
           }

@@ -3,8 +3,8 @@ package com.infrafabric.governor.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.BudgetGaugeSettings;
+import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.platform.config.Config;
