@@ -2,15 +2,22 @@ package com.infrafabric.governor.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.budget.ReservationFilter;
+import com.infrafabric.governor.budget.Reservations;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.claim.ClaimOutcome;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.TaskOutcome;
+import com.infrafabric.governor.keys.IssuedKey;
+import com.infrafabric.governor.keys.KeySpec;
+import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.AgentStatus;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.ratelimit.SharedBuckets;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.Concurrently;
@@ -23,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -173,6 +181,8 @@ class TwoGovernorsOnClusterTest {
     assertThat(Await.result(b.governor.pricing.refresh()).version())
         .isEqualTo(a.governor.pricing.get().version());
 
+    manageKeysAndListReservationsOnBothNodes();
+
     Set<String> ran = new HashSet<>();
     for (ClaimRig node : List.of(a, b)) {
       for (Timer timer :
@@ -181,5 +191,36 @@ class TwoGovernorsOnClusterTest {
       }
     }
     assertThat(ran).containsAll(GovernorService.scripts().stream().map(LuaScript::name).toList());
+  }
+
+  /** Virtual keys made on one node authenticate on the other; both list a tenant's reservations. */
+  private void manageKeysAndListReservationsOnBothNodes() {
+    String tenant = GovernorRig.freshTenant("keys");
+    a.governor.budget(tenant, Window.LIFETIME, CAP);
+    for (ClaimRig node : List.of(a, b)) {
+      GovernorRig rig = node.governor;
+      VirtualKeys keys =
+          new VirtualKeys(rig.scripts, rig.redis, SharedBuckets.create(rig.redis, rig.clock), 10);
+      IssuedKey issued =
+          Await.result(
+              keys.create(
+                  new KeySpec(Scope.parse(tenant), Set.of("gpt-test"), 10, 1_000, Map.of(), null),
+                  GovernorRig.newKey()));
+      IssuedKey rotated =
+          Await.result(
+              keys.rotate(tenant, issued.key().id(), Scope.parse(tenant), GovernorRig.newKey()));
+      assertThat(Await.result(keys.authenticate(rotated.secret().orElseThrow()))).isPresent();
+      Await.result(
+          keys.revoke(tenant, issued.key().id(), Scope.parse(tenant), GovernorRig.newKey()));
+      assertThat(Await.result(keys.authenticate(rotated.secret().orElseThrow()))).isEmpty();
+
+      rig.reserve(tenant, RESERVATION);
+      assertThat(
+              Await.result(
+                      new Reservations(rig.redis)
+                          .list(Scope.parse(tenant), ReservationFilter.ANY, Optional.empty(), 10))
+                  .reservations())
+          .isNotEmpty();
+    }
   }
 }
