@@ -77,8 +77,7 @@ class AdmissionControlTest {
       CompletableFuture<HttpResponse<String>> commit;
       REDIS.stall();
       try {
-        admitted = List.of(charge(rig, agent, t), charge(rig, agent, t));
-        awaitInFlight(rig, LIMIT);
+        admitted = fillTheLimit(rig, agent, t);
         commit =
             async(
                 () ->
@@ -127,9 +126,7 @@ class AdmissionControlTest {
       List<HttpClientResponse> refused = new ArrayList<>();
       REDIS.stall();
       try {
-        List<CompletableFuture<HttpResponse<String>>> admitted =
-            List.of(charge(rig, agent, t), charge(rig, agent, t));
-        awaitInFlight(rig, LIMIT);
+        List<CompletableFuture<HttpResponse<String>>> admitted = fillTheLimit(rig, agent, t);
         for (int i = 0; i < 3; i++) {
           refused.add(Await.result(reserve(client, rig.service.port(), agent, spend(t, 7))));
         }
@@ -226,6 +223,15 @@ class AdmissionControlTest {
                 .putHeader("Idempotency-Key", UUID.randomUUID().toString()))
         .compose(request -> request.send(body.toBuffer()))
         .compose(response -> response.body().map(ignored -> response));
+  }
+
+  /** Charges until the limit is full (Redis stalled, they wait); returns the admitted calls. */
+  private List<CompletableFuture<HttpResponse<String>>> fillTheLimit(
+      GovernorServiceRig rig, String agent, String t) {
+    List<CompletableFuture<HttpResponse<String>>> admitted =
+        List.of(charge(rig, agent, t), charge(rig, agent, t));
+    awaitInFlight(rig, LIMIT);
+    return admitted;
   }
 
   private CompletableFuture<HttpResponse<String>> charge(
