@@ -155,6 +155,20 @@ final class GovernorUnderLoad implements AutoCloseable {
     redis.store.send(Request.cmd(Command.CONFIG).arg("RESETSTAT")).await();
   }
 
+  /**
+   * CPU time Redis's main thread has used since it started, in microseconds ({@code INFO cpu}):
+   * what its work cost, which a busy machine does not inflate as it inflates wall-clock time.
+   */
+  long redisMainThreadCpuMicros() {
+    double seconds =
+        info("cpu")
+            .lines()
+            .filter(line -> line.matches("used_cpu_(sys|user)_main_thread:.*"))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(':') + 1).strip()))
+            .sum();
+    return Math.round(seconds * 1e6);
+  }
+
   /** What Redis ran since the last reset, by command. */
   CommandStats commandStats() {
     return CommandStats.parse(info("commandstats"));

@@ -116,7 +116,7 @@ public final class TenantScripts {
     source.append('\n').append(LuaScript.text(anchor, body));
     return LuaScript.of(
         body.substring(body.lastIndexOf('/') + 1),
-        constants() + keyIndexes(),
+        constants() + keyIndexes() + ScriptReply.layerIndexes(),
         source.toString(),
         HEADER.then(own));
   }
