@@ -10,8 +10,10 @@ import com.infrafabric.deploy.cli.TokenCli;
 import com.infrafabric.deploy.cli.UsageErrors;
 import com.infrafabric.deploy.client.BudgetsCli;
 import com.infrafabric.deploy.client.CredentialsCli;
+import com.infrafabric.deploy.client.KeysCli;
 import com.infrafabric.deploy.client.LedgerCli;
 import com.infrafabric.deploy.client.PricingCli;
+import com.infrafabric.deploy.client.SpendCli;
 import com.infrafabric.deploy.client.ToolsCli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -47,6 +49,8 @@ import picocli.CommandLine.Spec;
       McpCli.class,
       BudgetsCli.class,
       LedgerCli.class,
+      KeysCli.class,
+      SpendCli.class,
       PricingCli.class,
       ToolsCli.class,
       CredentialsCli.class,

@@ -122,6 +122,71 @@ class ClientCommandsTest {
   }
 
   @Test
+  void keysAreCreatedListedRotatedAndRevokedAndSpendIsReportedAsCsv() throws IOException {
+    env.put("IF_GOVERNOR_URL", governor());
+    String admin = tokenFile("keys-admin", serve.tenantToken("admin", "keyco")).toString();
+
+    assertThat(
+            run(
+                "keys",
+                "create",
+                "--scope",
+                "keyco/search",
+                "--models",
+                "gpt-4o,gpt-4o-mini",
+                "--rpm",
+                "60",
+                "--tpm",
+                "100000",
+                "--meta",
+                "team=search",
+                "--json",
+                "--token-file",
+                admin))
+        .as(stderr())
+        .isZero();
+    JsonObject created = new JsonObject(stdout());
+    String id = created.getString("id");
+    assertThat(created.getString("secret")).startsWith("ifk_keyco." + id + ".");
+
+    assertThat(run("keys", "list", "--token-file", admin)).as(stderr()).isZero();
+    assertThat(stdout())
+        .containsPattern(id + " +keyco/search +gpt-4o,gpt-4o-mini +60 +100000 +-")
+        .doesNotContain("ifk_");
+    assertThat(run("keys", "get", "keyco", id, "--token-file", admin)).isZero();
+    assertThat(stdout()).contains(id).doesNotContain("ifk_");
+
+    assertThat(run("keys", "rotate", "keyco", id, "--token-file", admin)).as(stderr()).isZero();
+    assertThat(stdout()).contains("secret (shown once, store it now): ifk_keyco." + id + ".");
+    assertThat(
+            run(
+                "keys",
+                "expire",
+                "keyco",
+                id,
+                "--at",
+                "2030-01-01T00:00:00Z",
+                "--token-file",
+                admin))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout()).contains("2030-01-01T00:00:00Z");
+    assertThat(run("keys", "revoke", "keyco", id, "--token-file", admin)).isZero();
+    assertThat(stdout().strip()).isEqualTo("revoked " + id);
+    assertThat(run("keys", "get", "keyco", id, "--token-file", admin)).isEqualTo(1);
+    assertThat(stderr()).contains("404 KEY_NOT_FOUND");
+
+    assertThat(run("spend", "--by", "key,model,day", "--csv", "--token-file", admin))
+        .as(stderr())
+        .isZero();
+    assertThat(stdout())
+        .startsWith(
+            "key,model,day,spent_micros,calls,input_tokens,cached_input_tokens,output_tokens");
+    assertThat(run("spend", "--by", "scope", "--token-file", admin)).as(stderr()).isZero();
+    assertThat(stdout()).contains("SCOPE", "SPENT_MICROS");
+  }
+
+  @Test
   void aTokenOutsideItsSubtreeGetsTheServicesRefusalAsOneLine() throws IOException {
     env.put("IF_GOVERNOR_URL", governor());
     env.put("IF_TOKEN", serve.tenantToken("admin", "other"));

@@ -8,9 +8,8 @@ local max_keys = tonumber(ARGV[ARG_MAX_KEYS])
 if redis.call('HLEN', index) >= max_keys then return {'key_limit', int(max_keys)} end
 
 local id, scope = ARGV[ARG_KEY_ID], ARGV[ARG_SCOPE]
-redis.call('HSET', H.prefix .. 'k:' .. id, 'scope', scope, 'h', ARGV[ARG_SECRET_HASH],
+redis.call('HSET', key_record(id), 'scope', scope, 'h', ARGV[ARG_SECRET_HASH],
   'models', ARGV[ARG_MODELS], 'rpm', ARGV[ARG_RPM], 'tpm', ARGV[ARG_TPM], 'meta', ARGV[ARG_META],
   'exp', ARGV[ARG_EXPIRES_AT], 'created', int(H.now))
 redis.call('HSET', index, id, scope)
-append_ledger({'vkey', 'scope', scope, 'kid', id, 'op', 'create', 'key', H.idem})
-return remember(cjson.encode({id = id}))
+return key_changed('create', id, scope)

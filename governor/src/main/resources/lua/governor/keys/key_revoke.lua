@@ -5,11 +5,9 @@
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local id = ARGV[ARG_KEY_ID]
-local record = H.prefix .. 'k:' .. id
-local scope = redis.call('HGET', record, 'scope')
-if not scope or not within(scope, ARGV[ARG_SUBTREE]) then return {'key_not_found', ''} end
+local scope = key_scope_within(id, ARGV[ARG_SUBTREE])
+if not scope then return {'key_not_found', ''} end
 
-redis.call('DEL', record)
+redis.call('DEL', key_record(id))
 redis.call('HDEL', H.prefix .. 'keys', id)
-append_ledger({'vkey', 'scope', scope, 'kid', id, 'op', 'revoke', 'key', H.idem})
-return remember(cjson.encode({id = id}))
+return key_changed('revoke', id, scope)

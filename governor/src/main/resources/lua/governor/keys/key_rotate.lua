@@ -4,10 +4,8 @@
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local id = ARGV[ARG_KEY_ID]
-local record = H.prefix .. 'k:' .. id
-local scope = redis.call('HGET', record, 'scope')
-if not scope or not within(scope, ARGV[ARG_SUBTREE]) then return {'key_not_found', ''} end
+local scope = key_scope_within(id, ARGV[ARG_SUBTREE])
+if not scope then return {'key_not_found', ''} end
 
-redis.call('HSET', record, 'h', ARGV[ARG_SECRET_HASH], 'rotated', int(H.now))
-append_ledger({'vkey', 'scope', scope, 'kid', id, 'op', 'rotate', 'key', H.idem})
-return remember(cjson.encode({id = id}))
+redis.call('HSET', key_record(id), 'h', ARGV[ARG_SECRET_HASH], 'rotated', int(H.now))
+return key_changed('rotate', id, scope)

@@ -75,7 +75,17 @@ final class RestClient {
     return send("DELETE", path, BodyPublishers.noBody());
   }
 
+  /** A GET whose answer is text (such as CSV), returned as it came. */
+  String getText(String path) {
+    return exchangeOk("GET", path, BodyPublishers.noBody()).body();
+  }
+
   private JsonObject send(String method, String path, BodyPublisher body) {
+    return json(exchangeOk(method, path, body).body());
+  }
+
+  /** Sends the request; a status other than 2xx fails with the service's code and message. */
+  private HttpResponse<String> exchangeOk(String method, String path, BodyPublisher body) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(REQUEST_TIMEOUT)
@@ -85,8 +95,8 @@ final class RestClient {
             .method(method, body)
             .build();
     HttpResponse<String> response = exchange(request);
-    JsonObject json = json(response.body());
     if (response.statusCode() / 100 != 2) {
+      JsonObject json = json(response.body());
       throw new ApiFailure(
           method,
           path,
@@ -94,7 +104,7 @@ final class RestClient {
           json.getString("code", "?"),
           json.getString("message", ""));
     }
-    return json;
+    return response;
   }
 
   private HttpResponse<String> exchange(HttpRequest request) {

@@ -55,8 +55,6 @@ final class AgentRoutes {
   private static final Set<String> DOWNGRADE_FIELDS =
       Set.of("from_model", "to_model", "below_remaining_pct");
 
-  private static final int DEFAULT_PAGE = 100;
-
   private final AgentRegistry agents;
   private final TenantPolicies policies;
 
@@ -106,11 +104,7 @@ final class AgentRoutes {
     if (cursor != null) {
       Scope.segment(ErrorCode.INVALID_REQUEST, "cursor", cursor);
     }
-    String limit = ctx.queryParams().get("limit");
-    int size =
-        limit == null
-            ? DEFAULT_PAGE
-            : (int) Fields.decimal("limit", limit, 1, AgentRegistry.MAX_PAGE_SIZE);
+    int size = Listings.limit(ctx, AgentRegistry.MAX_PAGE_SIZE);
     respond(ctx, 200, agents.list(tenant, cursor, size), ClaimViews::agents);
   }
 

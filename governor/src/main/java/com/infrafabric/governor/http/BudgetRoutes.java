@@ -13,7 +13,6 @@ import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.auth.Access;
-import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
@@ -38,7 +37,6 @@ final class BudgetRoutes {
   private static final Set<String> BUDGET_FIELDS = Set.of("limits");
   private static final Set<String> LIMIT_FIELDS = Set.of("cap_micros", "thresholds_pct");
   private static final Set<String> ZONE_FIELDS = Set.of("zone");
-  private static final int DEFAULT_PAGE = 100;
 
   private final Budgets budgets;
 
@@ -69,15 +67,14 @@ final class BudgetRoutes {
    * subtree) and below, in scope order; the cursor is the previous page's {@code next_cursor}.
    */
   private void list(RoutingContext ctx) {
-    Principal caller = Requests.principal(ctx);
-    String scopeParam = ctx.queryParams().get("scope");
-    Scope within =
-        scopeParam == null
-            ? CallerScope.subtree(caller)
-            : CallerScope.requireWithin(caller, Scope.parse(scopeParam));
+    Scope within = Listings.scope(ctx);
     String cursorParam = ctx.queryParams().get("cursor");
     Scope after = cursorParam == null ? null : cursor(cursorParam, within);
-    respond(ctx, 200, budgets.list(within, after, limit(ctx)), Views::budgets);
+    respond(
+        ctx,
+        200,
+        budgets.list(within, after, Listings.limit(ctx, Budgets.MAX_PAGE_SIZE)),
+        Views::budgets);
   }
 
   /** The {@code cursor} parameter: a {@code next_cursor}, so a scope within the listed one. */
@@ -92,13 +89,6 @@ final class BudgetRoutes {
       throw Fields.malformed("cursor", "is not a next_cursor of this listing");
     }
     return after;
-  }
-
-  private static int limit(RoutingContext ctx) {
-    String value = ctx.queryParams().get("limit");
-    return value == null
-        ? DEFAULT_PAGE
-        : (int) Fields.decimal("limit", value, 1, Budgets.MAX_PAGE_SIZE);
   }
 
   private void get(RoutingContext ctx) {

@@ -45,7 +45,6 @@ final class KeyRoutes {
           "tokens_per_minute",
           "metadata",
           "expires_at");
-  private static final int DEFAULT_PAGE = 100;
 
   private final VirtualKeys keys;
 
@@ -61,6 +60,7 @@ final class KeyRoutes {
         .get("/v1/keys", readers, this::list)
         .get("/v1/keys/:tenant/:id", readers, this::get)
         .post("/v1/keys/:tenant/:id/rotate", admins, this::rotate)
+        .post("/v1/keys/:tenant/:id/expire", admins, this::expire)
         .delete("/v1/keys/:tenant/:id", admins, this::revoke);
   }
 
@@ -86,22 +86,13 @@ final class KeyRoutes {
    * {@code GET /v1/keys?scope=S&cursor=C&limit=N}: the keys of S (default: the caller's subtree).
    */
   private void list(RoutingContext ctx) {
-    Principal caller = Requests.principal(ctx);
-    String scopeParam = ctx.queryParams().get("scope");
-    Scope within =
-        scopeParam == null
-            ? CallerScope.subtree(caller)
-            : CallerScope.requireWithin(caller, Scope.parse(scopeParam));
+    Scope within = Listings.scope(ctx);
     String cursor = ctx.queryParams().get("cursor");
-    if (cursor != null && !cursor.matches("k[0-9a-f]{20}")) {
-      throw Fields.malformed("cursor", "is not a next_cursor of this listing");
-    }
-    String limitParam = ctx.queryParams().get("limit");
-    int limit =
-        limitParam == null
-            ? DEFAULT_PAGE
-            : (int) Fields.decimal("limit", limitParam, 1, VirtualKeys.MAX_PAGE_SIZE);
-    respond(ctx, 200, keys.list(within, cursor, limit), KeyRoutes::page);
+    respond(
+        ctx,
+        200,
+        keys.list(within, cursor, Listings.limit(ctx, VirtualKeys.MAX_PAGE_SIZE)),
+        KeyRoutes::page);
   }
 
   private void get(RoutingContext ctx) {
@@ -116,12 +107,31 @@ final class KeyRoutes {
 
   private void rotate(RoutingContext ctx) {
     Scope subtree = subtree(ctx);
-    Fields.of(Requests.jsonBody(ctx), Set.of());
     Responses.then(
         ctx,
         keys.rotate(
             subtree.tenant(), ctx.pathParam("id"), subtree, ReservationRoutes.idempotencyKey(ctx)),
         issued -> issuedAnswer(ctx, issued, 200));
+  }
+
+  /** Body: {@code {"expires_at": "..."}}, or {@code {}} to expire the key now. */
+  private void expire(RoutingContext ctx) {
+    Scope subtree = subtree(ctx);
+    Instant at =
+        Fields.of(Requests.jsonBody(ctx), Set.of("expires_at"))
+            .optionalString("expires_at")
+            .map(KeyRoutes::instant)
+            .orElse(null);
+    respond(
+        ctx,
+        200,
+        keys.expire(
+            subtree.tenant(),
+            ctx.pathParam("id"),
+            subtree,
+            at,
+            ReservationRoutes.idempotencyKey(ctx)),
+        KeyRoutes::view);
   }
 
   private void revoke(RoutingContext ctx) {

@@ -27,8 +27,6 @@ import java.util.List;
  */
 final class LedgerRoutes {
 
-  private static final int DEFAULT_PAGE = 100;
-
   private final Ledger ledger;
   private final Reconciler reconciler;
   private final EventLog events;
@@ -59,7 +57,13 @@ final class LedgerRoutes {
     respond(
         ctx,
         200,
-        ledger.page(tenant, within, from, to, ctx.queryParams().get("cursor"), limit(ctx)),
+        ledger.page(
+            tenant,
+            within,
+            from,
+            to,
+            ctx.queryParams().get("cursor"),
+            Listings.limit(ctx, Ledger.MAX_PAGE_SIZE)),
         Views::ledger);
   }
 
@@ -71,7 +75,11 @@ final class LedgerRoutes {
     respond(
         ctx,
         200,
-        events.page(tenant(ctx), stream(ctx), ctx.queryParams().get("cursor"), limit(ctx)),
+        events.page(
+            tenant(ctx),
+            stream(ctx),
+            ctx.queryParams().get("cursor"),
+            Listings.limit(ctx, Ledger.MAX_PAGE_SIZE)),
         LedgerRoutes::eventsView);
   }
 
@@ -112,13 +120,5 @@ final class LedgerRoutes {
     } catch (DateTimeParseException e) {
       throw Fields.malformed(name, "must be an ISO-8601 instant such as 2026-11-23T00:00:00Z");
     }
-  }
-
-  private static int limit(RoutingContext ctx) {
-    String value = ctx.queryParams().get("limit");
-    if (value == null) {
-      return DEFAULT_PAGE;
-    }
-    return (int) Fields.decimal("limit", value, 1, Ledger.MAX_PAGE_SIZE);
   }
 }

@@ -10,9 +10,7 @@ import com.infrafabric.governor.spend.SpendReports;
 import com.infrafabric.governor.spend.SpendRow;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
-import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
-import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.json.JsonArray;
@@ -42,12 +40,7 @@ final class SpendRoutes {
   }
 
   private void report(RoutingContext ctx) {
-    Principal caller = Requests.principal(ctx);
-    String scopeParam = ctx.queryParams().get("scope");
-    Scope within =
-        scopeParam == null
-            ? CallerScope.subtree(caller)
-            : CallerScope.requireWithin(caller, Scope.parse(scopeParam));
+    Scope within = Listings.scope(ctx);
     boolean csv = csv(ctx.queryParams().get("format"));
     SpendQuery query =
         new SpendQuery(

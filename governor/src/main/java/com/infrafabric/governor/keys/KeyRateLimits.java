@@ -7,6 +7,7 @@ import com.infrafabric.platform.ratelimit.RateDecision;
 import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.SharedBuckets;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -22,19 +23,34 @@ final class KeyRateLimits {
     this.buckets = buckets;
   }
 
+  /**
+   * Takes the request and the tokens from their buckets at once (two round trips in parallel, not
+   * in turn); when either refuses, what the other took is given back, so a refused call takes
+   * nothing.
+   */
   Future<RateDecision> admit(VirtualKey key, long estimatedTokens) {
     long tokens = charged(key, estimatedTokens);
-    RateLimit tpm = RateLimit.perMinute(key.tokensPerMinute());
-    return buckets
-        .tryConsume(bucket(key, "rpm"), RateLimit.perMinute(key.requestsPerMinute()), 1, "rpm")
+    Future<RateDecision> requests = buckets.tryConsume(bucket(key, "rpm"), rpm(key), 1, "rpm");
+    Future<RateDecision> tokensTaken =
+        tokens == 0
+            ? Future.succeededFuture(new RateDecision(true, 0, Duration.ZERO, "tpm"))
+            : buckets.tryConsume(bucket(key, "tpm"), tpm(key), tokens, "tpm");
+    return Future.all(requests, tokensTaken)
         .compose(
-            requests ->
-                !requests.allowed() || tokens == 0
-                    ? Future.succeededFuture(requests)
-                    : buckets
-                        .tryConsume(bucket(key, "tpm"), tpm, tokens, "tpm")
-                        .compose(
-                            t -> t.allowed() ? Future.succeededFuture(requests) : undo(key, t)));
+            both -> {
+              RateDecision r = requests.result();
+              RateDecision t = tokensTaken.result();
+              if (r.allowed() && t.allowed()) {
+                return Future.succeededFuture(r);
+              }
+              Future<Void> undo =
+                  r.allowed()
+                      ? buckets.refund(bucket(key, "rpm"), rpm(key), 1)
+                      : t.allowed() && tokens > 0
+                          ? buckets.refund(bucket(key, "tpm"), tpm(key), tokens)
+                          : Future.succeededFuture();
+              return undo.map(r.allowed() ? t : r);
+            });
   }
 
   Future<Void> settle(VirtualKey key, long estimatedTokens, long actualTokens) {
@@ -42,21 +58,21 @@ final class KeyRateLimits {
       throw invalid("actual tokens " + actualTokens + " is negative");
     }
     long difference = actualTokens - charged(key, estimatedTokens);
-    RateLimit tpm = RateLimit.perMinute(key.tokensPerMinute());
     if (difference > 0) {
-      return buckets.consumeAnyway(bucket(key, "tpm"), tpm, difference);
+      return buckets.consumeAnyway(bucket(key, "tpm"), tpm(key), difference);
     }
     if (difference < 0) {
-      return buckets.refund(bucket(key, "tpm"), tpm, -difference);
+      return buckets.refund(bucket(key, "tpm"), tpm(key), -difference);
     }
     return Future.succeededFuture();
   }
 
-  /** A call refused for tokens gives its request back: a refused call takes nothing. */
-  private Future<RateDecision> undo(VirtualKey key, RateDecision refused) {
-    return buckets
-        .refund(bucket(key, "rpm"), RateLimit.perMinute(key.requestsPerMinute()), 1)
-        .map(refused);
+  private static RateLimit rpm(VirtualKey key) {
+    return RateLimit.perMinute(key.requestsPerMinute());
+  }
+
+  private static RateLimit tpm(VirtualKey key) {
+    return RateLimit.perMinute(key.tokensPerMinute());
   }
 
   /** What admit takes for an estimate: at most a whole minute's allowance. */

@@ -3,11 +3,9 @@ package com.infrafabric.governor.keys;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.tenant.Fingerprint;
-import com.infrafabric.governor.tenant.HashScan;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
-import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import com.infrafabric.platform.ratelimit.SharedBuckets;
@@ -15,13 +13,13 @@ import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Virtual API keys: what the LLM gateway authenticates callers with, each bound to a budget scope,
@@ -63,9 +61,11 @@ public final class VirtualKeys {
       keyScript("key_rotate", ScriptArgs.of("key_id", "secret_hash", "subtree"));
   private static final LuaScript REVOKE =
       keyScript("key_revoke", ScriptArgs.of("key_id", "subtree"));
+  private static final LuaScript EXPIRE =
+      keyScript("key_expire", ScriptArgs.of("key_id", "subtree", "expires_at"));
 
   private final TenantScripts scripts;
-  private final RedisStore redis;
+  private final KeyRecords records;
   private final KeyRateLimits limits;
   private final int maxKeysPerTenant;
 
@@ -81,14 +81,14 @@ public final class VirtualKeys {
       throw new IllegalArgumentException("maxKeysPerTenant must be positive");
     }
     this.scripts = scripts;
-    this.redis = redis;
+    this.records = new KeyRecords(redis);
     this.limits = new KeyRateLimits(buckets);
     this.maxKeysPerTenant = maxKeysPerTenant;
   }
 
   /** The Lua scripts of key management (to load at start, check for readiness). */
   public static List<LuaScript> scripts() {
-    return List.of(CREATE, ROTATE, REVOKE);
+    return List.of(CREATE, ROTATE, REVOKE, EXPIRE);
   }
 
   /**
@@ -145,35 +145,25 @@ public final class VirtualKeys {
     if (!VirtualKey.ID.matcher(id).matches()) {
       return Future.succeededFuture(Optional.empty());
     }
-    return read(tenant, id).map(key -> key.filter(k -> k.scope().isWithin(within)));
+    return records.read(tenant, id).map(key -> key.filter(k -> k.scope().isWithin(within)));
   }
 
   /**
    * The keys whose scope lies within {@code within} and whose id sorts after {@code afterId} (all
-   * if null), in id order, at most {@code limit}. The tenant's index is read with {@code HSCAN},
-   * keeping only the first {@code limit + 1} ids, so a page costs memory for its own size.
+   * if null), in id order, at most {@code limit}; see {@link KeyRecords#list}.
    */
   public Future<KeyPage> list(Scope within, String afterId, int limit) {
     if (limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new GovernorException(
           ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
     }
-    String tenant = within.tenant();
-    TreeSet<String> first = new TreeSet<>();
-    return HashScan.scan(
-            redis,
-            index(tenant),
-            "*",
-            (id, scope) -> {
-              if ((afterId == null || id.compareTo(afterId) > 0)
-                  && Scope.parse(scope).isWithin(within)) {
-                first.add(id);
-                if (first.size() > limit + 1) {
-                  first.pollLast();
-                }
-              }
-            })
-        .compose(ignored -> page(tenant, first, limit));
+    if (afterId != null && !VirtualKey.ID.matcher(afterId).matches()) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          "cursor is not a next_cursor of this listing",
+          Map.of("field", "cursor"));
+    }
+    return records.list(within, afterId, limit);
   }
 
   /**
@@ -187,18 +177,15 @@ public final class VirtualKeys {
       String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
     requireId(id);
     PresentedKey presented = PresentedKey.generate(tenant, id);
-    return scripts
-        .run(
-            tenant,
+    return change(
             ROTATE,
+            tenant,
+            id,
+            within,
             idempotencyKey,
-            Fingerprint.of("key-rotate", tenant, id, Scope.subtreeArg(within)),
-            null,
-            (args, now) ->
-                args.put("key_id", id)
-                    .put("secret_hash", presented.hash())
-                    .put("subtree", Scope.subtreeArg(within)))
-        .compose(reply -> issued(tenant, found(reply, id), presented));
+            "",
+            args -> args.put("secret_hash", presented.hash()))
+        .compose(reply -> issued(tenant, reply, presented));
   }
 
   /**
@@ -210,16 +197,65 @@ public final class VirtualKeys {
   public Future<Void> revoke(
       String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
     requireId(id);
+    return change(REVOKE, tenant, id, within, idempotencyKey, "", args -> {}).mapEmpty();
+  }
+
+  /**
+   * Sets when the key stops authenticating: {@code at}, or now if null. A moment already past ends
+   * it at once on every node; unlike a revocation, the key stays readable (and counts against the
+   * tenant's limit) until it is revoked.
+   *
+   * @return the key with its new expiry; a future failed with {@code KEY_NOT_FOUND} if there is no
+   *     such key within {@code within}
+   */
+  public Future<VirtualKey> expire(
+      String tenant, String id, Scope within, Instant at, IdempotencyKey idempotencyKey) {
+    requireId(id);
+    String millis = at == null ? "" : Long.toString(at.toEpochMilli());
+    return change(
+            EXPIRE,
+            tenant,
+            id,
+            within,
+            idempotencyKey,
+            millis,
+            args -> args.put("expires_at", millis))
+        .compose(reply -> records.read(tenant, id))
+        .map(key -> key.orElseThrow(() -> notFound(id)));
+  }
+
+  /**
+   * Runs a script on the existing key {@code id} within {@code within}, with the arguments {@code
+   * own} adds to its id and the subtree; fails with {@code KEY_NOT_FOUND} if there is none. {@code
+   * detail} is what else defines the request for its idempotency fingerprint (never a fresh
+   * secret's hash: a retry would conflict instead of replaying).
+   */
+  private Future<ScriptReply> change(
+      LuaScript script,
+      String tenant,
+      String id,
+      Scope within,
+      IdempotencyKey idempotencyKey,
+      String detail,
+      Consumer<ScriptArgs.Values> own) {
+    String subtree = Scope.subtreeArg(within);
     return scripts
         .run(
             tenant,
-            REVOKE,
+            script,
             idempotencyKey,
-            Fingerprint.of("key-revoke", tenant, id, Scope.subtreeArg(within)),
+            Fingerprint.of(script.name(), tenant, id, subtree, detail),
             null,
-            (args, now) -> args.put("key_id", id).put("subtree", Scope.subtreeArg(within)))
-        .map(reply -> found(reply, id))
-        .mapEmpty();
+            (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree)))
+        .map(reply -> found(reply, id));
+  }
+
+  /**
+   * True if {@code presented} has the form of a virtual key ({@code ifk_...}) rather than, say, a
+   * JWT bearer token: which of the two a gateway should try. Says nothing about whether it is live.
+   */
+  public static boolean looksLikeKey(String presented) {
+    return presented != null && presented.startsWith(PresentedKey.PREFIX);
   }
 
   /**
@@ -233,20 +269,13 @@ public final class VirtualKeys {
       return Future.succeededFuture(Optional.empty());
     }
     PresentedKey presented = parsed.get();
-    return redis
-        .send(Request.cmd(Command.HGETALL).arg(record(presented.tenant(), presented.id())))
+    return records
+        .hash(presented.tenant(), presented.id())
         .map(
-            hash -> {
-              if (hash == null
-                  || hash.size() == 0
-                  || !presented.matches(KeyRecords.field(hash, "h"))) {
-                return Optional.<VirtualKey>empty();
-              }
-              VirtualKey key = KeyRecords.read(presented.id(), hash);
-              return key.expiredAt(scripts.clock().instant())
-                  ? Optional.<VirtualKey>empty()
-                  : Optional.of(key);
-            });
+            hash ->
+                hash.filter(h -> presented.matches(KeyRecords.field(h, "h")))
+                    .map(h -> KeyRecords.key(presented.id(), h))
+                    .filter(key -> !key.expiredAt(scripts.clock().instant())));
   }
 
   /**
@@ -272,34 +301,14 @@ public final class VirtualKeys {
     return limits.settle(key, estimatedTokens, actualTokens);
   }
 
-  private Future<Optional<VirtualKey>> read(String tenant, String id) {
-    return redis
-        .send(Request.cmd(Command.HGETALL).arg(record(tenant, id)))
-        .map(
-            hash ->
-                hash == null || hash.size() == 0
-                    ? Optional.empty()
-                    : Optional.of(KeyRecords.read(id, hash)));
-  }
-
-  private Future<KeyPage> page(String tenant, TreeSet<String> first, int limit) {
-    List<String> ids = first.stream().limit(limit).toList();
-    Optional<String> next =
-        first.size() > limit ? Optional.of(ids.get(ids.size() - 1)) : Optional.empty();
-    List<Future<Optional<VirtualKey>>> reads = ids.stream().map(id -> read(tenant, id)).toList();
-    return Future.all(reads)
-        .map(
-            all ->
-                new KeyPage(
-                    reads.stream().map(Future::result).flatMap(Optional::stream).toList(), next));
-  }
-
   /** The key after a create replay, rotate or its replay, with the secret if this call set it. */
   private Future<IssuedKey> issued(String tenant, ScriptReply reply, PresentedKey presented) {
     String id = reply.body().getString("id");
     Optional<String> secret =
         reply.replayed() || presented == null ? Optional.empty() : Optional.of(presented.reveal());
-    return read(tenant, id).map(key -> new IssuedKey(key.orElseThrow(() -> notFound(id)), secret));
+    return records
+        .read(tenant, id)
+        .map(key -> new IssuedKey(key.orElseThrow(() -> notFound(id)), secret));
   }
 
   private static ScriptReply found(ScriptReply reply, String id) {
@@ -338,15 +347,8 @@ public final class VirtualKeys {
     return id.replaceAll("[^A-Za-z0-9_-]", "?");
   }
 
-  private static String record(String tenant, String id) {
-    return TenantKeyNames.of(tenant).prefix() + "k:" + id;
-  }
-
-  private static String index(String tenant) {
-    return TenantKeyNames.of(tenant).prefix() + "keys";
-  }
-
   private static LuaScript keyScript(String body, ScriptArgs args) {
-    return TenantScripts.compose(VirtualKeys.class, "governor/keys/" + body, args);
+    return TenantScripts.compose(
+        VirtualKeys.class, "governor/keys/" + body, args, "governor/keys/key_lib");
   }
 }

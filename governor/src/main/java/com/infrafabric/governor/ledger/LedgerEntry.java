@@ -8,7 +8,8 @@ import java.util.Map;
  * One audit record of the tenant's ledger, written by the same script that changed the counters.
  *
  * @param id the stream id, also the paging cursor
- * @param type reserve, commit, release, expire or charge
+ * @param type reserve, commit, release, expire, charge; agent (registry changes), vkey (virtual key
+ *     changes)
  * @param timestamp when the governor performed the operation
  * @param scope the scope charged or reserved on
  * @param reference the reservation id or charge id
@@ -18,7 +19,8 @@ import java.util.Map;
  * @param spentDeltaMicros change of the spent counters
  * @param spentWindows the window ids the spent change applies to
  * @param fields every raw field, for what is not modelled above (tokens, model, pricing version,
- *     overage and late flags, idempotency key)
+ *     overage and late flags, idempotency key, and a call's attribution: {@code kid}, {@code prov},
+ *     {@code lat_ms}, {@code out})
  */
 public record LedgerEntry(
     String id,

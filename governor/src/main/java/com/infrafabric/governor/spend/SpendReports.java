@@ -91,11 +91,23 @@ public final class SpendReports {
       sums = new long[5];
       groups.put(group, sums);
     }
-    sums[0] = Math.addExact(sums[0], entry.spentDeltaMicros());
+    sums[0] = sum(sums[0], entry.spentDeltaMicros());
     sums[1]++;
-    sums[2] += number(entry, "tin");
-    sums[3] += number(entry, "tcin");
-    sums[4] += number(entry, "tout");
+    sums[2] = sum(sums[2], number(entry, "tin"));
+    sums[3] = sum(sums[3], number(entry, "tcin"));
+    sums[4] = sum(sums[4], number(entry, "tout"));
+  }
+
+  /** An exact sum; one a long cannot hold is refused, never wrapped. */
+  private static long sum(long a, long b) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException overflow) {
+      throw new GovernorException(
+          ErrorCode.REPORT_TOO_LARGE,
+          "a group's total would pass 2^63 - 1; group by more or ask for a shorter range",
+          Map.of());
+    }
   }
 
   private static long number(LedgerEntry entry, String field) {

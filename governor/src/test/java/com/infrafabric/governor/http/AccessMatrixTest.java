@@ -203,6 +203,12 @@ class AccessMatrixTest {
             "KEY_NOT_FOUND",
             () -> post(key() + "/rotate", new JsonObject()).get())
         .hiddenRow(
+            "POST /v1/keys/:tenant/:id/expire",
+            inProject,
+            admins,
+            "KEY_NOT_FOUND",
+            () -> post(key() + "/expire", new JsonObject()).get())
+        .hiddenRow(
             "DELETE /v1/keys/:tenant/:id",
             inProject,
             admins,

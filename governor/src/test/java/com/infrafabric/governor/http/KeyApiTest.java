@@ -4,6 +4,7 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.keys.VirtualKey;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.Await;
@@ -13,6 +14,7 @@ import com.infrafabric.platform.testing.SecretAssertions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,16 +77,27 @@ class KeyApiTest {
       assertThat(json(listed).getJsonArray("keys")).hasSize(1);
       responses.add(listed);
 
+      HttpResponse<String> shortened =
+          rig.post(
+              path + "/expire", admin, new JsonObject().put("expires_at", "2026-12-01T00:00:00Z"));
+      assertThat(shortened.statusCode()).as(shortened.body()).isEqualTo(200);
+      assertThat(json(shortened).getString("expires_at")).isEqualTo("2026-12-01T00:00:00Z");
+      assertThat(Await.result(rig.service.keys().authenticate(secret))).isPresent();
+
       HttpResponse<String> rotated = rig.post(path + "/rotate", admin, new JsonObject());
       assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
       String fresh = json(rotated).getString("secret");
       assertThat(Await.result(rig.service.keys().authenticate(secret))).isEmpty();
       assertThat(Await.result(rig.service.keys().authenticate(fresh))).isPresent();
 
+      HttpResponse<String> ended = rig.post(path + "/expire", admin, new JsonObject());
+      assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
+      assertThat(Await.result(rig.service.keys().authenticate(fresh))).isEmpty();
+      assertThat(rig.call("GET", path, admin, null).statusCode()).isEqualTo(200);
+
       HttpResponse<String> revoked = rig.call("DELETE", path, admin, null);
       assertThat(revoked.statusCode()).isEqualTo(204);
       responses.add(revoked);
-      assertThat(Await.result(rig.service.keys().authenticate(fresh))).isEmpty();
       HttpResponse<String> gone = rig.call("GET", path, admin, null);
       assertThat(gone.statusCode()).isEqualTo(404);
       assertThat(json(gone).getString("code")).isEqualTo("KEY_NOT_FOUND");
@@ -96,6 +109,41 @@ class KeyApiTest {
       SecretAssertions.assertNotLeaked(responses, logs, secret, fresh);
       SecretAssertions.assertNotInRedis(REDIS.endpoint(), secret, fresh);
     }
+  }
+
+  @Test
+  void twoGovernorNodesOnOneRedisShareRevocationAndPerKeyLimits() throws Exception {
+    try (GovernorServiceRig nodeA =
+            new GovernorServiceRig(
+                REDIS.endpoint(),
+                Files.createDirectory(directory.resolve("a")),
+                WebhookSettings.NONE);
+        GovernorServiceRig nodeB =
+            new GovernorServiceRig(
+                REDIS.endpoint(),
+                Files.createDirectory(directory.resolve("b")),
+                WebhookSettings.NONE)) {
+      String t = GovernorRig.freshTenant("keys-nodes");
+      JsonObject created = json(created(nodeA, t, spec(t).put("requests_per_minute", 2)));
+      String secret = created.getString("secret");
+      VirtualKey onB = Await.result(nodeB.service.keys().authenticate(secret)).orElseThrow();
+
+      assertThat(Await.result(nodeA.service.keys().admit(onB, 10)).allowed()).isTrue();
+      assertThat(Await.result(nodeB.service.keys().admit(onB, 10)).allowed()).isTrue();
+      assertThat(Await.result(nodeA.service.keys().admit(onB, 10)).limitName()).isEqualTo("rpm");
+
+      HttpResponse<String> revoked =
+          nodeA.call("DELETE", "/v1/keys/" + t + "/" + onB.id(), nodeA.admin(t), null);
+      assertThat(revoked.statusCode()).isEqualTo(204);
+      assertThat(Await.result(nodeB.service.keys().authenticate(secret))).isEmpty();
+    }
+  }
+
+  private static HttpResponse<String> created(
+      GovernorServiceRig node, String tenant, JsonObject spec) {
+    HttpResponse<String> created = node.post("/v1/keys", node.admin(tenant), spec);
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    return created;
   }
 
   @Test

@@ -92,6 +92,19 @@ class KeyRateLimitTest {
   }
 
   @Test
+  void aCallRefusedForRequestsGivesItsTokensBack() {
+    VirtualKey key = key(2, 1_200);
+
+    assertThat(Await.result(keysA.admit(key, 800)).allowed()).isTrue();
+    assertThat(Await.result(keysB.admit(key, 0)).allowed()).isTrue();
+    assertThat(Await.result(keysA.admit(key, 300)).limitName()).isEqualTo("rpm");
+    CLOCK.advance(Duration.ofSeconds(30));
+
+    // 400 left + 600 refilled: only if the refused call gave its 300 back does 1,000 fit
+    assertThat(Await.result(keysB.admit(key, 1_000)).allowed()).isTrue();
+  }
+
+  @Test
   void settlingGivesBackAnOverEstimateAndChargesAnUnderEstimate() {
     VirtualKey key = key(100, 1_000);
 

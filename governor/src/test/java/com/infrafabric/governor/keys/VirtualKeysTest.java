@@ -98,6 +98,8 @@ class VirtualKeysTest {
       assertThat(Await.result(keys.authenticate(presented))).as(presented).isEmpty();
     }
     assertThat(Await.result(keys.authenticate(null))).isEmpty();
+    assertThat(VirtualKeys.looksLikeKey(forged)).isTrue();
+    assertThat(VirtualKeys.looksLikeKey("eyJhbGciOiJFUzI1NiJ9.e30.sig")).isFalse();
   }
 
   @Test

@@ -141,7 +141,7 @@ public final class RouteFuzzer {
     }
     request.header("Idempotency-Key", idempotencyKey(data));
     if (data.consumeInt(0, 7) == 0) {
-      request.header("If-Match", data.consumeBoolean() ? "1" : data.consumeAsciiString(24));
+      request.header("If-Match", data.consumeBoolean() ? "1" : headerValue(data, 24));
     }
     byte[] body = body(route, operation, data);
     if (body == null) {
@@ -224,8 +224,16 @@ public final class RouteFuzzer {
 
   private static String idempotencyKey(FuzzedDataProvider data) {
     return data.consumeInt(0, 7) == 0
-        ? data.consumeAsciiString(80).replaceAll("[\\r\\n]", "")
+        ? headerValue(data, 80)
         : "fuzz-" + Long.toHexString(data.consumeLong());
+  }
+
+  /**
+   * Any ASCII the HTTP client can send as a header value: control characters, which it refuses
+   * before anything reaches the service, are left out.
+   */
+  private static String headerValue(FuzzedDataProvider data, int maxLength) {
+    return data.consumeAsciiString(maxLength).replaceAll("[\\x00-\\x1f\\x7f]", "");
   }
 
   private HttpResponse<String> get(String path, String token) {

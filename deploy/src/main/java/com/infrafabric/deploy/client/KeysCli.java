@@ -1,0 +1,275 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandGroup;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code infrafabric keys create|list|get|rotate|expire|revoke}: the virtual API keys LLM gateway
+ * callers present (token: admin; auditor reads). The secret is printed by create and rotate only,
+ * once.
+ */
+@Command(
+    name = "keys",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = "Manage virtual API keys on a running governor (token: admin; auditor reads).",
+    subcommands = {
+      KeysCli.Create.class,
+      KeysCli.ListKeys.class,
+      KeysCli.Get.class,
+      KeysCli.Rotate.class,
+      KeysCli.Expire.class,
+      KeysCli.Revoke.class
+    })
+public final class KeysCli extends CommandGroup {
+
+  private static final String[] COLUMNS = {"ID", "SCOPE", "MODELS", "RPM", "TPM", "EXPIRES_AT"};
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Create a key bound to a scope; prints its secret, which is shown only once.")
+  static final class Create extends ClientCommand {
+
+    @Option(names = "--scope", required = true, paramLabel = "SCOPE", description = "charged scope")
+    private String scope;
+
+    @Option(
+        names = "--models",
+        required = true,
+        split = ",",
+        paramLabel = "MODEL",
+        description = "models or aliases it may call, comma-separated; * for any")
+    private List<String> models;
+
+    @Option(names = "--rpm", required = true, paramLabel = "N", description = "requests a minute")
+    private long rpm;
+
+    @Option(names = "--tpm", required = true, paramLabel = "N", description = "tokens a minute")
+    private long tpm;
+
+    @Option(names = "--meta", paramLabel = "NAME=VALUE", description = "a label; repeatable")
+    private Map<String, String> metadata = Map.of();
+
+    @Option(
+        names = "--expires-at",
+        paramLabel = "INSTANT",
+        description = "e.g. 2027-01-01T00:00:00Z")
+    private Instant expiresAt;
+
+    Create(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      JsonObject body =
+          new JsonObject()
+              .put("scope", scope)
+              .put("allowed_models", new JsonArray(models))
+              .put("requests_per_minute", rpm)
+              .put("tokens_per_minute", tpm)
+              .put("metadata", new JsonObject(Map.copyOf(metadata)));
+      if (expiresAt != null) {
+        body.put("expires_at", expiresAt.toString());
+      }
+      return client.post("/v1/keys", body);
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printIssued(answer, context);
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print the keys of a subtree (default: the token's), one page; no secrets.")
+  static final class ListKeys extends ClientCommand {
+
+    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
+    private String scope;
+
+    @Mixin private PageOptions page;
+
+    ListKeys(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get(
+          page.appendTo(scope == null ? "/v1/keys" : "/v1/keys?scope=" + segment(scope)));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      Table table = Table.of(COLUMNS);
+      for (Object key : answer.getJsonArray("keys", new JsonArray())) {
+        row(table, (JsonObject) key);
+      }
+      table.print(context.out());
+      PageOptions.printNext(answer, context.out());
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print one key (never its secret).")
+  static final class Get extends ClientCommand {
+
+    @Mixin private KeyAddress key;
+
+    Get(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get(key.path());
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printKey(answer, context);
+    }
+  }
+
+  @Command(
+      name = "rotate",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Give a key a new secret (printed once); the old one stops working at once.")
+  static final class Rotate extends ClientCommand {
+
+    @Mixin private KeyAddress key;
+
+    Rotate(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.post(key.path() + "/rotate", new JsonObject());
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printIssued(answer, context);
+    }
+  }
+
+  @Command(
+      name = "expire",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Set when a key stops working (default: now); it stays listed until revoked.")
+  static final class Expire extends ClientCommand {
+
+    @Mixin private KeyAddress key;
+
+    @Option(names = "--at", paramLabel = "INSTANT", description = "e.g. 2027-01-01T00:00:00Z")
+    private Instant at;
+
+    Expire(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      JsonObject body =
+          at == null ? new JsonObject() : new JsonObject().put("expires_at", at.toString());
+      return client.post(key.path() + "/expire", body);
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      printKey(answer, context);
+    }
+  }
+
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Revoke a key: it stops working on every node at once.")
+  static final class Revoke extends ClientCommand {
+
+    @Mixin private KeyAddress key;
+
+    Revoke(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      client.delete(key.path());
+      return new JsonObject().put("revoked", key.id);
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      context.out().println("revoked " + answer.getString("revoked"));
+    }
+  }
+
+  /** Which key a command names: its tenant and id. */
+  static final class KeyAddress {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    private String tenant;
+
+    @Parameters(index = "1", paramLabel = "KEY_ID")
+    private String id;
+
+    String path() {
+      return "/v1/keys/" + ClientCommand.segment(tenant) + "/" + ClientCommand.segment(id);
+    }
+  }
+
+  private static void printKey(JsonObject key, CliContext context) {
+    Table table = Table.of(COLUMNS);
+    row(table, key);
+    table.print(context.out());
+  }
+
+  private static void printIssued(JsonObject answer, CliContext context) {
+    printKey(answer, context);
+    String secret = answer.getString("secret");
+    context
+        .out()
+        .println(
+            secret == null
+                ? "secret: not shown (a replay); rotate the key for a new one"
+                : "secret (shown once, store it now): " + secret);
+  }
+
+  private static void row(Table table, JsonObject key) {
+    table.row(
+        key.getString("id"),
+        key.getString("scope"),
+        String.join(
+            ",",
+            key.getJsonArray("allowed_models", new JsonArray()).stream()
+                .map(String::valueOf)
+                .toList()),
+        key.getLong("requests_per_minute"),
+        key.getLong("tokens_per_minute"),
+        key.getString("expires_at"));
+  }
+}

@@ -1,0 +1,115 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code infrafabric spend --by key,model,day [--csv]}: spend of a subtree over a time range,
+ * grouped (token: admin or auditor). The CSV is the governor's own, printed as it came.
+ */
+@Command(
+    name = "spend",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description =
+        "Report spend grouped by key, model, scope, day, provider (token: admin, auditor).")
+public final class SpendCli implements Callable<Integer> {
+
+  private final CliContext context;
+
+  @Mixin private ConnectionOptions connection;
+
+  @Option(
+      names = "--by",
+      split = ",",
+      paramLabel = "DIMENSION",
+      defaultValue = "scope",
+      description = "key, model, scope, day, provider; comma-separated (default: ${DEFAULT-VALUE})")
+  private List<String> by;
+
+  @Option(names = "--scope", paramLabel = "SCOPE", description = "this subtree (default: token's)")
+  private String scope;
+
+  @Option(
+      names = "--since",
+      paramLabel = "DURATION",
+      defaultValue = "P1D",
+      description = "the range ends now and starts this long before (default: ${DEFAULT-VALUE})")
+  private Duration since;
+
+  @Option(names = "--from", paramLabel = "INSTANT", description = "start, instead of --since")
+  private Instant from;
+
+  @Option(names = "--to", paramLabel = "INSTANT", description = "end (default: now)")
+  private Instant to;
+
+  @Option(names = "--csv", description = "RFC 4180 CSV with a header row")
+  private boolean csv;
+
+  @Option(names = "--json", description = "print the service's JSON instead of a table")
+  private boolean json;
+
+  public SpendCli(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    RestClient client = connection.client(Service.GOVERNOR, context);
+    Instant end = to != null ? to : context.clock().instant();
+    Instant start = from != null ? from : end.minus(since);
+    StringBuilder path =
+        new StringBuilder("/v1/spend?group_by=")
+            .append(ClientCommand.segment(String.join(",", by)))
+            .append("&from=")
+            .append(ClientCommand.segment(start.toString()))
+            .append("&to=")
+            .append(ClientCommand.segment(end.toString()));
+    if (scope != null) {
+      path.append("&scope=").append(ClientCommand.segment(scope));
+    }
+    if (csv) {
+      context.out().print(client.getText(path + "&format=csv"));
+      return 0;
+    }
+    JsonObject answer = client.get(path.toString());
+    if (json) {
+      context.out().println(answer.encodePrettily());
+    } else {
+      table(answer);
+    }
+    return 0;
+  }
+
+  private void table(JsonObject answer) {
+    List<String> headers = new ArrayList<>();
+    JsonArray groupBy = answer.getJsonArray("group_by", new JsonArray());
+    groupBy.forEach(d -> headers.add(String.valueOf(d).toUpperCase(Locale.ROOT)));
+    headers.addAll(List.of("SPENT_MICROS", "CALLS", "INPUT_TOKENS", "OUTPUT_TOKENS"));
+    Table table = Table.of(headers.toArray(String[]::new));
+    for (Object item : answer.getJsonArray("rows", new JsonArray())) {
+      JsonObject row = (JsonObject) item;
+      List<Object> cells = new ArrayList<>();
+      groupBy.forEach(d -> cells.add(row.getJsonObject("group").getValue(String.valueOf(d))));
+      cells.addAll(
+          List.of(
+              row.getLong("spent_micros"),
+              row.getLong("calls"),
+              row.getLong("input_tokens"),
+              row.getLong("output_tokens")));
+      table.row(cells.toArray());
+    }
+    table.print(context.out());
+  }
+}

@@ -1,0 +1,19 @@
+-- Shared by the key scripts (VirtualKeys.keyScript puts it after budget_lib.lua): where a key's
+-- record lives, finding a key the caller may touch, and recording a change in the ledger (the key
+-- id and scope, never the secret nor its hash).
+
+local function key_record(id)
+  return H.prefix .. 'k:' .. id
+end
+
+-- The scope of key id if it exists and lies within subtree ('' for any), else nil.
+local function key_scope_within(id, subtree)
+  local scope = redis.call('HGET', key_record(id), 'scope')
+  if scope and within(scope, subtree) then return scope end
+  return nil
+end
+
+local function key_changed(op, id, scope)
+  append_ledger({'vkey', 'scope', scope, 'kid', id, 'op', op, 'key', H.idem})
+  return remember(cjson.encode({id = id}))
+end
