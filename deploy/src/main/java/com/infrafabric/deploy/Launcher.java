@@ -6,7 +6,9 @@ import com.infrafabric.deploy.cli.CommandFactory;
 import com.infrafabric.deploy.cli.ContractCli;
 import com.infrafabric.deploy.cli.TokenCli;
 import com.infrafabric.deploy.cli.UsageErrors;
+import com.infrafabric.deploy.client.AgentsCli;
 import com.infrafabric.deploy.client.BudgetsCli;
+import com.infrafabric.deploy.client.ClaimsCli;
 import com.infrafabric.deploy.client.CredentialsCli;
 import com.infrafabric.deploy.client.LedgerCli;
 import com.infrafabric.deploy.client.PricingCli;
@@ -44,6 +46,8 @@ import picocli.CommandLine.Spec;
       ToolCli.class,
       McpCli.class,
       BudgetsCli.class,
+      AgentsCli.class,
+      ClaimsCli.class,
       LedgerCli.class,
       PricingCli.class,
       ToolsCli.class,
