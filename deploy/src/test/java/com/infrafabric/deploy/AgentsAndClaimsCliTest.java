@@ -2,21 +2,15 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.deploy.cli.CliContext;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +25,14 @@ class AgentsAndClaimsCliTest {
   @TempDir static Path directory;
   private static LocalServe serve;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final Map<String, String> env = new HashMap<>();
+  private CliRun cli;
+
+  @BeforeEach
+  void newRun() {
+    cli = new CliRun(directory.resolve("home"));
+    cli.env.put("XDG_CONFIG_HOME", directory.resolve("config").toString());
+    cli.env.put("IF_GOVERNOR_URL", "http://127.0.0.1:" + serve.governorPort);
+  }
 
   @BeforeAll
   static void start() throws IOException {
@@ -46,62 +45,46 @@ class AgentsAndClaimsCliTest {
     serve.close();
   }
 
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    env.put("XDG_CONFIG_HOME", directory.resolve("config").toString());
-    env.put("IF_GOVERNOR_URL", "http://127.0.0.1:" + serve.governorPort);
-    return Launcher.run(
-        new CliContext(
-            env,
-            Clock.systemUTC(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8)),
-        args);
+  /** {@code agents sign} of agent {@code id} of acme with the local operator key. */
+  private int sign(String id, String capability, long costMicros, int version) {
+    return cli.run(
+        "agents",
+        "sign",
+        "--private",
+        serve.data.resolve("keys/signing-private.json").toString(),
+        "--iss",
+        LocalKeys.ISSUER,
+        "--tenant",
+        "acme",
+        "--id",
+        id,
+        "--capability",
+        capability,
+        "--model",
+        "gpt-4o",
+        "--cost-micros",
+        Long.toString(costMicros),
+        "--slots",
+        "2",
+        "--contract-version",
+        Integer.toString(version));
   }
 
-  private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  /** Signs the contract of agent {@code id} of acme with the local operator key; its file. */
+  /** The file of the contract {@link #sign} printed. */
   private Path signed(String id, String capability, int version) throws IOException {
-    assertThat(
-            run(
-                "agents",
-                "sign",
-                "--private",
-                serve.data.resolve("keys/signing-private.json").toString(),
-                "--iss",
-                LocalKeys.ISSUER,
-                "--tenant",
-                "acme",
-                "--id",
-                id,
-                "--capability",
-                capability,
-                "--model",
-                "gpt-4o",
-                "--cost-micros",
-                "1000",
-                "--slots",
-                "2",
-                "--contract-version",
-                Integer.toString(version)))
-        .as(err.toString(StandardCharsets.UTF_8))
-        .isZero();
-    return Files.writeString(directory.resolve(id + "-" + version + ".jws"), stdout());
+    assertThat(sign(id, capability, 1000, version)).as(cli.stderr()).isZero();
+    return Files.writeString(directory.resolve(id + "-" + version + ".jws"), cli.stdout());
   }
 
   @Test
   void anOperatorSignsRegistersListsAndDrainsAgents() throws IOException {
-    env.put("IF_TOKEN", serve.tenantToken("admin", "acme"));
+    cli.env.put("IF_TOKEN", serve.tenantToken("admin", "acme"));
     for (String id : List.of("cli-a", "cli-b")) {
       Path contract = signed(id, "translate:4", 1);
-      assertThat(run("agents", "register", "--contract", contract.toString()))
-          .as(err.toString(StandardCharsets.UTF_8))
+      assertThat(cli.run("agents", "register", "--contract", contract.toString()))
+          .as(cli.stderr())
           .isZero();
-      assertThat(stdout()).containsPattern(id + " +active +translate:4 +gpt-4o +1000 +0/2 ");
+      assertThat(cli.stdout()).containsPattern(id + " +active +translate:4 +gpt-4o +1000 +0/2 ");
     }
 
     List<String> listed = new ArrayList<>();
@@ -109,28 +92,29 @@ class AgentsAndClaimsCliTest {
     do {
       assertThat(
               cursor == null
-                  ? run("agents", "list", "acme", "--limit", "1", "--json")
-                  : run("agents", "list", "acme", "--limit", "1", "--json", "--cursor", cursor))
+                  ? cli.run("agents", "list", "acme", "--limit", "1", "--json")
+                  : cli.run("agents", "list", "acme", "--limit", "1", "--json", "--cursor", cursor))
           .isZero();
-      JsonObject page = new JsonObject(stdout());
+      JsonObject page = new JsonObject(cli.stdout());
       page.getJsonArray("agents").forEach(a -> listed.add(((JsonObject) a).getString("agent_id")));
       cursor = page.getString("next_cursor");
     } while (cursor != null);
     assertThat(listed).contains("cli-a", "cli-b");
 
-    assertThat(run("agents", "status", "acme", "cli-b", "draining")).isZero();
-    assertThat(stdout()).containsPattern("cli-b +draining ");
-    assertThat(run("agents", "get", "acme", "cli-b", "--json")).isZero();
-    assertThat(new JsonObject(stdout()).getString("status")).isEqualTo("draining");
+    assertThat(cli.run("agents", "status", "acme", "cli-b", "draining")).isZero();
+    assertThat(cli.stdout()).containsPattern("cli-b +draining ");
+    assertThat(cli.run("agents", "get", "acme", "cli-b", "--json")).isZero();
+    assertThat(new JsonObject(cli.stdout()).getString("status")).isEqualTo("draining");
   }
 
   @Test
   void aDispatcherClaimsATaskOnceHeartbeatsAndFinishesIt() throws IOException {
-    env.put("IF_TOKEN", serve.tenantToken("admin", "acme"));
+    cli.env.put("IF_TOKEN", serve.tenantToken("admin", "acme"));
     assertThat(
-            run("agents", "register", "--contract", signed("cli-w", "summarize:5", 1).toString()))
+            cli.run(
+                "agents", "register", "--contract", signed("cli-w", "summarize:5", 1).toString()))
         .isZero();
-    env.put("IF_TOKEN", serve.tenantToken("dispatcher", "acme"));
+    cli.env.put("IF_TOKEN", serve.tenantToken("dispatcher", "acme"));
     String[] claim = {
       "claims",
       "claim",
@@ -145,20 +129,20 @@ class AgentsAndClaimsCliTest {
       "--json"
     };
 
-    assertThat(run(claim)).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    JsonObject claimed = new JsonObject(stdout());
+    assertThat(cli.run(claim)).as(cli.stderr()).isZero();
+    JsonObject claimed = new JsonObject(cli.stdout());
     assertThat(claimed.getString("agent_id")).isEqualTo("cli-w");
-    assertThat(run(claim)).as("the same claim again is its replay").isZero();
-    assertThat(new JsonObject(stdout()).getString("lease_id"))
+    assertThat(cli.run(claim)).as("the same claim again is its replay").isZero();
+    assertThat(new JsonObject(cli.stdout()).getString("lease_id"))
         .isEqualTo(claimed.getString("lease_id"));
-    assertThat(new JsonObject(stdout()).getBoolean("replayed")).isTrue();
+    assertThat(new JsonObject(cli.stdout()).getBoolean("replayed")).isTrue();
 
     String lease = claimed.getString("lease_id");
-    assertThat(run("claims", "heartbeat", lease, "--agent", "cli-w")).isZero();
-    assertThat(stdout()).containsPattern("active +20");
+    assertThat(cli.run("claims", "heartbeat", lease, "--agent", "cli-w")).isZero();
+    assertThat(cli.stdout()).containsPattern("active +20");
 
     assertThat(
-            run(
+            cli.run(
                 "claims",
                 "finish",
                 lease,
@@ -168,34 +152,15 @@ class AgentsAndClaimsCliTest {
                 "succeeded",
                 "--actual-micros",
                 "700"))
-        .as(err.toString(StandardCharsets.UTF_8))
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout()).containsPattern("succeeded +700 +");
+    assertThat(cli.stdout()).containsPattern("succeeded +700 +");
   }
 
   @Test
   void aContractThatBreaksItsRulesFailsNamingTheField() {
-    assertThat(
-            run(
-                "agents",
-                "sign",
-                "--private",
-                serve.data.resolve("keys/signing-private.json").toString(),
-                "--iss",
-                LocalKeys.ISSUER,
-                "--tenant",
-                "acme",
-                "--id",
-                "x",
-                "--capability",
-                "translate:4",
-                "--model",
-                "gpt-4o",
-                "--cost-micros",
-                "0",
-                "--contract-version",
-                "1"))
-        .isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("cost_per_task_micros");
+    assertThat(sign("x", "translate:4", 0, 1)).isEqualTo(1);
+
+    assertThat(cli.stderr()).contains("cost_per_task_micros");
   }
 }
