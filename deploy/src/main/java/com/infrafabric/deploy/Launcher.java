@@ -12,6 +12,7 @@ import com.infrafabric.deploy.client.ClaimsCli;
 import com.infrafabric.deploy.client.CredentialsCli;
 import com.infrafabric.deploy.client.LedgerCli;
 import com.infrafabric.deploy.client.PricingCli;
+import com.infrafabric.deploy.client.ReservationsCli;
 import com.infrafabric.deploy.client.ToolsCli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -48,6 +49,7 @@ import picocli.CommandLine.Spec;
       BudgetsCli.class,
       AgentsCli.class,
       ClaimsCli.class,
+      ReservationsCli.class,
       LedgerCli.class,
       PricingCli.class,
       ToolsCli.class,

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,6 +156,18 @@ class AgentsAndClaimsCliTest {
         .as(cli.stderr())
         .isZero();
     assertThat(cli.stdout()).containsPattern("succeeded +700 +");
+
+    cli.env.put("IF_TOKEN", serve.tenantToken("auditor", "acme"));
+    assertThat(cli.run("reservations", "list", "--state", "finished", "--json"))
+        .as(cli.stderr())
+        .isZero();
+    assertThat(new JsonObject(cli.stdout()).getJsonArray("reservations").stream())
+        .map(r -> ((JsonObject) r).getString("reservation_id"))
+        .contains(claimed.getString("reservation_id"));
+    assertThat(cli.run("reservations", "list", "--scope", "acme", "--state", "finished")).isZero();
+    assertThat(cli.stdout())
+        .containsPattern(
+            Pattern.quote(claimed.getString("reservation_id")) + " +acme +committed +");
   }
 
   @Test
