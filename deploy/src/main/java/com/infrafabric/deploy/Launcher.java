@@ -8,11 +8,14 @@ import com.infrafabric.deploy.cli.CommandFactory;
 import com.infrafabric.deploy.cli.ContractCli;
 import com.infrafabric.deploy.cli.TokenCli;
 import com.infrafabric.deploy.cli.UsageErrors;
+import com.infrafabric.deploy.client.AgentsCli;
 import com.infrafabric.deploy.client.BudgetsCli;
+import com.infrafabric.deploy.client.ClaimsCli;
 import com.infrafabric.deploy.client.CredentialsCli;
 import com.infrafabric.deploy.client.KeysCli;
 import com.infrafabric.deploy.client.LedgerCli;
 import com.infrafabric.deploy.client.PricingCli;
+import com.infrafabric.deploy.client.ReservationsCli;
 import com.infrafabric.deploy.client.SpendCli;
 import com.infrafabric.deploy.client.ToolsCli;
 import java.io.PrintStream;
@@ -48,6 +51,9 @@ import picocli.CommandLine.Spec;
       ToolCli.class,
       McpCli.class,
       BudgetsCli.class,
+      AgentsCli.class,
+      ClaimsCli.class,
+      ReservationsCli.class,
       LedgerCli.class,
       KeysCli.class,
       SpendCli.class,

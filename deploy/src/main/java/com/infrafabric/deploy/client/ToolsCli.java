@@ -5,10 +5,6 @@ import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import picocli.CommandLine.Command;
@@ -87,12 +83,17 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
+    String progressLabel() {
+      return "publishing " + module.getFileName() + " (the chassis validates and compiles it)";
+    }
+
+    @Override
     JsonObject request(RestClient client) {
       return client.post(
           "/v1/tools",
           new JsonObject()
-              .put("module_base64", Base64.getEncoder().encodeToString(read(module)))
-              .put("contract", new String(read(contract), StandardCharsets.UTF_8).strip()));
+              .put("module_base64", Base64.getEncoder().encodeToString(InputFiles.bytes(module)))
+              .put("contract", InputFiles.text(contract)));
     }
 
     @Override
@@ -129,6 +130,11 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
+    String progressLabel() {
+      return "running " + name + "@" + version;
+    }
+
+    @Override
     JsonObject request(RestClient client) {
       return client.post(
           "/v1/tools/" + segment(name) + "/" + segment(version) + "/invocations",
@@ -142,14 +148,6 @@ public final class ToolsCli extends CommandGroup {
       if (!message.isEmpty()) {
         context.out().println(message);
       }
-    }
-  }
-
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 }

@@ -1,7 +1,7 @@
 package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.TenantCursor;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,8 +9,6 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -86,7 +84,7 @@ public final class BudgetGauges {
       return Future.succeededFuture();
     }
     Collected collected = new Collected(settings.maxSeries());
-    return tenants("0", collected)
+    return tenants(new TenantCursor(redis, TENANT_PAGE), collected)
         .<Void>map(
             ignored -> {
               remaining.register(collected.rows, true);
@@ -101,26 +99,12 @@ public final class BudgetGauges {
         .onComplete(ignored -> running.set(false));
   }
 
-  /** Walks the tenants from {@code cursor}, collecting each one's series. */
-  private Future<Void> tenants(String cursor, Collected collected) {
-    Request scan =
-        Request.cmd(Command.SSCAN)
-            .arg(TenantKeyNames.TENANTS)
-            .arg(cursor)
-            .arg("COUNT")
-            .arg(TENANT_PAGE);
-    return redis
-        .send(scan)
-        .compose(
-            page -> {
-              List<String> tenants = new ArrayList<>();
-              page.get(1).forEach(tenant -> tenants.add(tenant.toString()));
-              String next = page.get(0).toString();
-              return each(tenants, 0, collected)
-                  .compose(
-                      ignored ->
-                          next.equals("0") || collected.full ? done() : tenants(next, collected));
-            });
+  /** Walks the tenants one page at a time, collecting each one's series, once round the set. */
+  private Future<Void> tenants(TenantCursor cursor, Collected collected) {
+    return cursor
+        .next()
+        .compose(page -> each(page, 0, collected))
+        .compose(ignored -> cursor.atEnd() || collected.full ? done() : tenants(cursor, collected));
   }
 
   private Future<Void> each(List<String> tenants, int index, Collected collected) {
