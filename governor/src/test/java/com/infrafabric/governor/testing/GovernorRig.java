@@ -75,12 +75,13 @@ public final class GovernorRig implements AutoCloseable {
   public final ReservationSweeper sweeper;
 
   public GovernorRig(RedisEndpoint endpoint, MutableClock clock) {
+    this(RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT), clock);
+  }
+
+  /** A rig whose store has {@code settings} (a durability, a short command timeout). */
+  public GovernorRig(RedisSettings settings, MutableClock clock) {
     this.vertx = Vertx.vertx();
-    this.redis =
-        RedisStore.create(
-            vertx,
-            RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT),
-            redisMeters);
+    this.redis = RedisStore.create(vertx, settings, redisMeters);
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
     this.scripts =
