@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisClusterExtension;
+import com.infrafabric.platform.testing.TenantLoad;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -12,13 +13,10 @@ import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -41,7 +39,7 @@ class ClusterFailoverTest {
   private static final int TENANTS = 60;
   private static final int WORKERS = 6;
   private static final Duration RECOVERY_MARGIN = Duration.ofSeconds(2);
-  private static final long OTHER_SHARDS_P99_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final long P99_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private static Vertx vertx;
   private static RedisStore store;
@@ -70,24 +68,13 @@ class ClusterFailoverTest {
         keys.stream().collect(Collectors.toMap(k -> k, k -> CLUSTER.masterOf(k).endpoint().port()));
     String victim = keys.get(0);
     int killedPort = masterOf.get(victim);
+    Predicate<String> affected = key -> masterOf.get(key) == killedPort;
 
-    ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
-    AtomicBoolean running = new AtomicBoolean(true);
-    CountDownLatch done = new CountDownLatch(WORKERS);
-    for (int w = 0; w < WORKERS; w++) {
-      int worker = w;
-      new Thread(
-              () -> {
-                try {
-                  for (int i = worker; running.get(); i += WORKERS) {
-                    samples.add(call(keys.get(i % TENANTS)));
-                  }
-                } finally {
-                  done.countDown();
-                }
-              })
-          .start();
-    }
+    TenantLoad load =
+        TenantLoad.start(
+            keys,
+            WORKERS,
+            key -> store.eval(INCR_BY, List.of(key), List.of("1")).await(5, TimeUnit.SECONDS));
     TimeUnit.SECONDS.sleep(1); // a steady state before the crash, not a wait for a condition
     long killedAt = System.nanoTime();
     ManagedRedisServer killed = CLUSTER.killMasterOf(victim);
@@ -96,30 +83,17 @@ class ClusterFailoverTest {
     Duration promotion = CLUSTER.awaitPromotion(victim, killed, Duration.ofSeconds(30));
     long promotedAt = System.nanoTime();
     TimeUnit.MILLISECONDS.sleep(RECOVERY_MARGIN.toMillis() + 500);
-    running.set(false);
-    done.await(10, TimeUnit.SECONDS);
+    TenantLoad.Samples samples = load.stop();
 
-    List<Sample> others = new ArrayList<>();
-    List<Sample> affected = new ArrayList<>();
-    for (Sample sample : samples) {
-      (masterOf.get(sample.key()) == killedPort ? affected : others).add(sample);
-    }
-    assertThat(others.stream().filter(s -> s.error() != null).map(Sample::error))
-        .as("tenants of the other masters see no errors")
-        .isEmpty();
-    long p99 = percentile(others.stream().filter(s -> s.startNanos() >= killedAt).toList(), 0.99);
-    assertThat(p99)
-        .as("p99 of the other masters' tenants during the failover (load %s)", load())
-        .isLessThan(OTHER_SHARDS_P99_NANOS);
-    assertThat(affected.stream().filter(s -> s.error() != null).map(Sample::error))
+    TenantLoad.Samples others = samples.of(affected.negate());
+    assertThat(others.errors()).as("tenants of the other masters see no errors").isEmpty();
+    long p99 = others.since(killedAt).percentileNanos(0.99);
+    others.since(killedAt).assertP99WithinOf(others.before(killedAt), 3, P99_SLACK_NANOS);
+    TenantLoad.Samples victims = samples.of(affected);
+    assertThat(victims.errors())
         .as("the killed master's tenants fail closed")
         .allMatch(error -> error instanceof RedisUnavailableException);
-    long lastFailure =
-        affected.stream()
-            .filter(s -> s.error() != null)
-            .mapToLong(Sample::endNanos)
-            .max()
-            .orElse(killedAt);
+    long lastFailure = victims.lastFailureNanos(killedAt);
     assertThat(lastFailure - promotedAt)
         .as("the killed master's tenants are served again within the promotion + 2 s")
         .isLessThan(RECOVERY_MARGIN.toNanos());
@@ -133,7 +107,7 @@ class ClusterFailoverTest {
         TimeUnit.NANOSECONDS.toMillis(lastFailure - killedAt),
         p99 / 1e6,
         others.size(),
-        load());
+        TenantLoad.loadAverage());
   }
 
   /**
@@ -159,29 +133,4 @@ class ClusterFailoverTest {
       client.close();
     }
   }
-
-  private static Sample call(String key) {
-    long start = System.nanoTime();
-    try {
-      store.eval(INCR_BY, List.of(key), List.of("1")).await(5, TimeUnit.SECONDS);
-      return new Sample(key, start, System.nanoTime(), null);
-    } catch (Exception e) {
-      return new Sample(key, start, System.nanoTime(), e);
-    }
-  }
-
-  private static long percentile(List<Sample> samples, double quantile) {
-    long[] latencies =
-        samples.stream().mapToLong(s -> s.endNanos() - s.startNanos()).sorted().toArray();
-    return latencies[
-        (int) Math.min(latencies.length - 1, Math.ceil(quantile * latencies.length) - 1)];
-  }
-
-  private static String load() {
-    return String.format(
-        "%.2f",
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-  }
-
-  private record Sample(String key, long startNanos, long endNanos, Exception error) {}
 }
