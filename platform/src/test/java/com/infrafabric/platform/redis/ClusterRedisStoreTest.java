@@ -3,8 +3,14 @@ package com.infrafabric.platform.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.RedisEndpoint.Address;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.Concurrently;
+import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisClusterExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -113,5 +119,47 @@ class ClusterRedisStoreTest {
             + "@"
             + endpoint.addresses().stream().map(Address::toString).collect(Collectors.joining(","));
     assertThat(RedisEndpoint.parse(url)).isEqualTo(endpoint);
+  }
+
+  @Test
+  void twoNodesShareOneRateLimitPerPrincipalOnTheCluster() throws Exception {
+    RedisStore other =
+        RedisStore.create(
+            vertx,
+            RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)),
+            new SimpleMeterRegistry());
+    try {
+      MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+      RateLimitPolicy policy =
+          RateLimitPolicy.uniform("cluster", new RateLimit(5, 5, Duration.ofMinutes(1)));
+      List<RateLimiter> nodes =
+          List.of(
+              RateLimiter.create(store, policy, clock, new SimpleMeterRegistry()),
+              RateLimiter.create(other, policy, clock, new SimpleMeterRegistry()));
+      List<Principal> principals =
+          IntStream.range(0, 6).mapToObj(i -> Principal.of("agent-" + i, Set.of())).toList();
+
+      List<Integer> allowed =
+          Concurrently.run(
+              12,
+              Duration.ofSeconds(30),
+              i ->
+                  () -> {
+                    int mine = 0;
+                    for (int n = 0; n < 20; n++) {
+                      Principal principal = principals.get((i + n) % principals.size());
+                      if (Await.result(nodes.get(n % 2).tryConsume(principal)).allowed()) {
+                        mine++;
+                      }
+                    }
+                    return mine;
+                  });
+
+      assertThat(allowed.stream().mapToInt(Integer::intValue).sum())
+          .as("five per principal, whichever node and master served them")
+          .isEqualTo(5 * principals.size());
+    } finally {
+      other.close();
+    }
   }
 }
