@@ -13,7 +13,6 @@ import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisClusterExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
@@ -32,29 +31,24 @@ class ClusterRedisStoreTest {
 
   @RegisterExtension static final RedisClusterExtension CLUSTER = RedisClusterExtension.create();
 
-  private static final LuaScript INCR_BY =
-      LuaScript.of("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  private static final LuaScript INCR_BY = OpenStore.INCR_BY;
   private static final LuaScript COPY =
       LuaScript.of("copy", "return redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]))");
 
-  private static Vertx vertx;
+  private static OpenStore opened;
   private static RedisStore store;
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    store =
-        RedisStore.create(
-            vertx,
-            RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)),
-            new SimpleMeterRegistry());
-    Await.eventually(store::ping);
+    opened =
+        OpenStore.open(
+            RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)));
+    store = opened.store();
   }
 
   @AfterAll
   static void close() {
-    store.close();
-    vertx.close().await();
+    opened.close();
   }
 
   @Test
@@ -125,7 +119,7 @@ class ClusterRedisStoreTest {
   void twoNodesShareOneRateLimitPerPrincipalOnTheCluster() throws Exception {
     RedisStore other =
         RedisStore.create(
-            vertx,
+            opened.vertx(),
             RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)),
             new SimpleMeterRegistry());
     try {

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * @RegisterExtension static final RedisClusterExtension CLUSTER = RedisClusterExtension.create();
  * }</pre>
  */
-public final class RedisClusterExtension implements BeforeAllCallback, AfterAllCallback {
+public final class RedisClusterExtension
+    implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
 
   static final int NODE_TIMEOUT_MILLIS = 1000;
   private static final int NODES = 6;
@@ -38,8 +39,19 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
     return new RedisClusterExtension();
   }
 
+  /** Starts a cluster outside JUnit (the load harness); {@link #close()} kills it. */
+  public static RedisClusterExtension startCluster() {
+    RedisClusterExtension cluster = create();
+    cluster.form();
+    return cluster;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
+    form();
+  }
+
+  private void form() {
     group = new RedisGroup("infrafabric-redis-cluster-");
     for (int i = 0; i < NODES; i++) {
       group.start(
@@ -63,6 +75,11 @@ public final class RedisClusterExtension implements BeforeAllCallback, AfterAllC
 
   @Override
   public void afterAll(ExtensionContext context) {
+    close();
+  }
+
+  @Override
+  public void close() {
     if (group != null) {
       group.close();
     }
