@@ -56,7 +56,7 @@ public final class FailoverUnderLoad {
    * first tenant's key ({@code keyOf}), runs {@code whileDown} before the promotion, and asserts.
    */
   public static Cost run(
-      RedisClusterExtension cluster,
+      LocalRedisCluster cluster,
       List<String> tenants,
       Function<String, String> keyOf,
       int workers,
