@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -47,11 +48,21 @@ class DemoOnClusterTest {
     String summary = printed.toString(StandardCharsets.UTF_8);
     assertThat(status).as(summary).isZero();
     assertThat(summary).contains("All invariants hold.").doesNotContain("FAIL ");
-    String governor = scrapes.get("governor");
-    System.out.println(
-        governor
+    List<String> commands =
+        scrapes
+            .get("governor")
             .lines()
-            .filter(l -> l.startsWith("redis_commands_seconds_count"))
-            .collect(Collectors.joining("\n")));
+            .filter(line -> line.startsWith("redis_commands_seconds_count"))
+            .toList();
+    assertThat(commands)
+        .as("scripts of the governor, the chassis and the rate limiter ran on the cluster")
+        .anyMatch(line -> line.contains("command=\"reserve\",outcome=\"ok\""))
+        .anyMatch(line -> line.contains("command=\"claim\",outcome=\"ok\""))
+        .anyMatch(line -> line.contains("command=\"chassis_grant_use\",outcome=\"ok\""))
+        .anyMatch(line -> line.contains("command=\"bucket_cas\",outcome=\"ok\""));
+    assertThat(commands)
+        .as("every command went to its key's master at once, and none was refused")
+        .noneMatch(line -> line.contains("outcome=\"redirected\""))
+        .noneMatch(line -> line.contains("outcome=\"error\""));
   }
 }

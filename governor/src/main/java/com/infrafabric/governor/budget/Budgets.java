@@ -121,7 +121,8 @@ public final class Budgets {
     return registerTenant(tenant)
         .compose(
             ignored ->
-                redis.send(Request.cmd(Command.HSET).arg(config).arg("zone").arg(zone.getId())))
+                redis.send(
+                    config, Request.cmd(Command.HSET).arg(config).arg("zone").arg(zone.getId())))
         .<Void>mapEmpty()
         .onSuccess(ignored -> engine.tenantScripts().learnZone(tenant, zone));
   }
@@ -135,7 +136,11 @@ public final class Budgets {
   }
 
   private Future<Void> registerTenant(String tenant) {
-    return redis.send(Request.cmd(Command.SADD).arg(TenantKeyNames.TENANTS).arg(tenant)).mapEmpty();
+    return redis
+        .send(
+            TenantKeyNames.TENANTS,
+            Request.cmd(Command.SADD).arg(TenantKeyNames.TENANTS).arg(tenant))
+        .mapEmpty();
   }
 
   private static ZoneId zone(String zoneId) {

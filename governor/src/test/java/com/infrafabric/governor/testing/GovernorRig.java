@@ -83,6 +83,15 @@ public final class GovernorRig implements AutoCloseable {
         BudgetSettings.DEFAULTS.recordRetention());
   }
 
+  /** A rig whose store has {@code settings} (a durability, a short command timeout). */
+  public GovernorRig(RedisSettings settings, MutableClock clock) {
+    this(
+        settings,
+        clock,
+        BudgetSettings.DEFAULTS.idempotencyTtl(),
+        BudgetSettings.DEFAULTS.recordRetention());
+  }
+
   /**
    * A rig whose scripts keep idempotency records for {@code idempotencyTtl} and finished
    * reservations for {@code recordRetention}, below the service's minimums where a test needs
@@ -93,12 +102,20 @@ public final class GovernorRig implements AutoCloseable {
       MutableClock clock,
       Duration idempotencyTtl,
       Duration recordRetention) {
+    this(
+        RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT),
+        clock,
+        idempotencyTtl,
+        recordRetention);
+  }
+
+  private GovernorRig(
+      RedisSettings settings,
+      MutableClock clock,
+      Duration idempotencyTtl,
+      Duration recordRetention) {
     this.vertx = Vertx.vertx();
-    this.redis =
-        RedisStore.create(
-            vertx,
-            RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT),
-            redisMeters);
+    this.redis = RedisStore.create(vertx, settings, redisMeters);
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
     this.scripts = new TenantScripts(redis, clock, idempotencyTtl, recordRetention);

@@ -8,8 +8,10 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -60,7 +62,7 @@ final class ClusterShards implements Shards {
   public Future<List<Shard>> masters() {
     Shard[] map = bySlot;
     Future<Shard[]> known = map != null ? Future.succeededFuture(map) : refresh();
-    return known.map(fresh -> List.copyOf(new LinkedHashSet<>(List.of(fresh))));
+    return known.map(fresh -> Arrays.stream(fresh).filter(Objects::nonNull).distinct().toList());
   }
 
   @Override

@@ -137,18 +137,24 @@ public final class RedisStore implements AutoCloseable {
     return call("batch", key, connection -> connection.batch(requests));
   }
 
-  /** Sends {@code SCRIPT LOAD} for each script to every master, so a first call is an EVALSHA. */
+  /**
+   * Sends {@code SCRIPT LOAD} for each script to every master that answers, so a first call is an
+   * EVALSHA (a master that comes back or is promoted later loads them on its first NOSCRIPT).
+   */
   public Future<Void> load(Collection<LuaScript> scripts) {
     List<Request> loads =
         scripts.stream().map(s -> Request.cmd(Command.SCRIPT).arg("LOAD").arg(s.source())).toList();
-    return onEveryMaster("batch", connection -> connection.batch(loads)).mapEmpty();
+    return onReachableMasters("batch", connection -> connection.batch(loads)).mapEmpty();
   }
 
-  /** True if every master has every script cached (a readiness signal: they have been loaded). */
+  /**
+   * True if every master that answers has every script cached (a readiness signal: they have been
+   * loaded).
+   */
   public Future<Boolean> hasScripts(Collection<LuaScript> scripts) {
     Request exists = Request.cmd(Command.SCRIPT).arg("EXISTS");
     scripts.forEach(s -> exists.arg(s.sha1()));
-    return onEveryMaster("script", connection -> connection.send(exists))
+    return onReachableMasters("script", connection -> connection.send(exists))
         .map(
             replies ->
                 replies.stream()
@@ -156,26 +162,12 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * A full round trip to every master: succeeds only if each answered PING. It is sent even to a
-   * master known to be down (it is how the store finds out that it is back), and an answer marks it
-   * up.
+   * A full round trip to every master not known to be down (to all when none is up): succeeds only
+   * if each answered PING, and an answer marks a master up. A cluster master known to be down is
+   * skipped while others answer: {@link #probe()} finds out when it is back.
    */
   public Future<Void> ping() {
-    return shards
-        .masters()
-        .compose(
-            masters ->
-                Future.all(
-                    masters.stream()
-                        .map(
-                            shard ->
-                                send(
-                                    "ping",
-                                    shard,
-                                    connectTimeout(),
-                                    settings.commandTimeout(),
-                                    connection -> connection.send(Request.cmd(Command.PING))))
-                        .toList()))
+    return onReachableMasters("ping", connection -> connection.send(Request.cmd(Command.PING)))
         .mapEmpty();
   }
 
@@ -253,13 +245,22 @@ public final class RedisStore implements AutoCloseable {
                             null)));
   }
 
-  private <T> Future<List<T>> onEveryMaster(
+  /**
+   * Runs {@code command} on every master not known to be down (on all of them when none is up, so
+   * that a single server's recovery is seen). On a cluster whose master fails over, the others'
+   * tenants are still served, so readiness and script loading go on with them.
+   */
+  private <T> Future<List<T>> onReachableMasters(
       String name, Function<RedisConnection, Future<T>> command) {
     return shards
         .masters()
         .compose(
-            masters ->
-                Future.all(masters.stream().map(shard -> call(name, shard, command, 0)).toList()))
+            masters -> {
+              List<Shard> up = masters.stream().filter(shard -> shard.health().up()).toList();
+              List<Shard> targets = up.isEmpty() ? masters : up;
+              return Future.all(
+                  targets.stream().map(shard -> call(name, shard, command, 0)).toList());
+            })
         .map(CompositeFuture::list);
   }
 

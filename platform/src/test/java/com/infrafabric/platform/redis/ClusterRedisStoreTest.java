@@ -3,11 +3,16 @@ package com.infrafabric.platform.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.RedisEndpoint.Address;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.Concurrently;
+import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisClusterExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
@@ -26,29 +31,24 @@ class ClusterRedisStoreTest {
 
   @RegisterExtension static final RedisClusterExtension CLUSTER = RedisClusterExtension.create();
 
-  private static final LuaScript INCR_BY =
-      LuaScript.of("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  private static final LuaScript INCR_BY = OpenStore.INCR_BY;
   private static final LuaScript COPY =
       LuaScript.of("copy", "return redis.call('SET', KEYS[2], redis.call('GET', KEYS[1]))");
 
-  private static Vertx vertx;
+  private static OpenStore opened;
   private static RedisStore store;
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    store =
-        RedisStore.create(
-            vertx,
-            RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)),
-            new SimpleMeterRegistry());
-    Await.eventually(store::ping);
+    opened =
+        OpenStore.open(
+            RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)));
+    store = opened.store();
   }
 
   @AfterAll
   static void close() {
-    store.close();
-    vertx.close().await();
+    opened.close();
   }
 
   @Test
@@ -113,5 +113,47 @@ class ClusterRedisStoreTest {
             + "@"
             + endpoint.addresses().stream().map(Address::toString).collect(Collectors.joining(","));
     assertThat(RedisEndpoint.parse(url)).isEqualTo(endpoint);
+  }
+
+  @Test
+  void twoNodesShareOneRateLimitPerPrincipalOnTheCluster() throws Exception {
+    RedisStore other =
+        RedisStore.create(
+            opened.vertx(),
+            RedisSettings.of(CLUSTER.endpoint()).withCommandTimeout(Duration.ofSeconds(2)),
+            new SimpleMeterRegistry());
+    try {
+      MutableClock clock = MutableClock.at("2030-01-01T00:00:00Z");
+      RateLimitPolicy policy =
+          RateLimitPolicy.uniform("cluster", new RateLimit(5, 5, Duration.ofMinutes(1)));
+      List<RateLimiter> nodes =
+          List.of(
+              RateLimiter.create(store, policy, clock, new SimpleMeterRegistry()),
+              RateLimiter.create(other, policy, clock, new SimpleMeterRegistry()));
+      List<Principal> principals =
+          IntStream.range(0, 6).mapToObj(i -> Principal.of("agent-" + i, Set.of())).toList();
+
+      List<Integer> allowed =
+          Concurrently.run(
+              12,
+              Duration.ofSeconds(30),
+              i ->
+                  () -> {
+                    int mine = 0;
+                    for (int n = 0; n < 20; n++) {
+                      Principal principal = principals.get((i + n) % principals.size());
+                      if (Await.result(nodes.get(n % 2).tryConsume(principal)).allowed()) {
+                        mine++;
+                      }
+                    }
+                    return mine;
+                  });
+
+      assertThat(allowed.stream().mapToInt(Integer::intValue).sum())
+          .as("five per principal, whichever node and master served them")
+          .isEqualTo(5 * principals.size());
+    } finally {
+      other.close();
+    }
   }
 }

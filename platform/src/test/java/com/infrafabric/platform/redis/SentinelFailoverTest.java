@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisSentinelExtension;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -19,30 +17,25 @@ class SentinelFailoverTest {
 
   @RegisterExtension static final RedisSentinelExtension SENTINEL = RedisSentinelExtension.create();
 
-  private static final LuaScript INCR_BY =
-      LuaScript.of("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  private static final LuaScript INCR_BY = OpenStore.INCR_BY;
   private static final Duration RECOVERY_MARGIN = Duration.ofSeconds(2);
 
-  private static Vertx vertx;
+  private static OpenStore opened;
   private static RedisStore store;
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    store =
-        RedisStore.create(
-            vertx,
+    opened =
+        OpenStore.open(
             RedisSettings.of(SENTINEL.endpoint())
                 .withCommandTimeout(Duration.ofMillis(500))
-                .withDurability(RedisSettings.Durability.REPLICATED),
-            new SimpleMeterRegistry());
-    Await.eventually(store::ping);
+                .withDurability(RedisSettings.Durability.REPLICATED));
+    store = opened.store();
   }
 
   @AfterAll
   static void close() {
-    store.close();
-    vertx.close().await();
+    opened.close();
   }
 
   @Test
