@@ -102,7 +102,11 @@ class OciImageTest {
     env.put("IF_CHASSIS_HTTP_PORT", Integer.toString(chassisPort));
 
     Process refused = runEntrypoint(env, directory.resolve("refused.log"));
-    assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    try {
+      assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      stop(refused);
+    }
     assertThat(refused.exitValue()).isEqualTo(2);
     assertThat(Files.readString(directory.resolve("refused.log")))
         .contains("redis.embedded is false but neither REDIS_URL nor redis.url");
@@ -119,8 +123,7 @@ class OciImageTest {
         assertThat(probe.get("/health/live", null).statusCode()).isEqualTo(200);
       }
     } finally {
-      serving.destroy();
-      serving.waitFor(30, TimeUnit.SECONDS);
+      stop(serving);
     }
   }
 
@@ -162,6 +165,18 @@ class OciImageTest {
     builder.environment().clear();
     builder.environment().putAll(env);
     return builder.start();
+  }
+
+  /**
+   * Stops the service: {@code unshare --fork} ignores SIGTERM, so it goes to the service under it,
+   * which drains and exits, and unshare with it.
+   */
+  private static void stop(Process wrapper) throws InterruptedException {
+    wrapper.descendants().forEach(ProcessHandle::destroy);
+    if (!wrapper.waitFor(30, TimeUnit.SECONDS)) {
+      wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+      wrapper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Where this machine's {@code PATH} has {@code name}: the image's own PATH replaces it. */
