@@ -7,6 +7,7 @@ import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.platform.redis.ManagedRedisServer;
 import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.testing.RawConnection;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.wire.reservation.ReservationWire;
 import io.vertx.core.json.JsonArray;
@@ -103,6 +104,27 @@ class BackupRestoreTest {
         assertToolAndCredentialIntact(restored);
       }
     }
+  }
+
+  @Test
+  void aUserWithOnlyTheDocumentedPermissionsCanBackUp() throws Exception {
+    RedisEndpoint admin = SOURCE.endpoint();
+    try (RawConnection redis = RawConnection.open(admin.port())) {
+      redis.send(
+          "AUTH "
+              + admin.password()
+              + "\r\n"
+              + "ACL SETUSER backup on >backup-password +sync +replconf +info +select\r\n");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+    }
+    RedisEndpoint backupUser =
+        new RedisEndpoint(admin.host(), admin.port(), "backup", "backup-password", false, 0);
+
+    assertThat(run(backupUser, "backup", "--out", directory.resolve("acl").toString()))
+        .as(err())
+        .isZero();
+    assertThat(out()).startsWith("backed up redis://backup:***@");
   }
 
   @Test
