@@ -158,15 +158,37 @@ class DeploymentManifestsTest {
 
     List<String> check = texts(service.at("/healthcheck/test"));
     assertThat(check).startsWith("CMD", "/opt/java/bin/java");
-    int probe = check.indexOf("probe");
-    assertThat(check.subList(probe - 3, probe))
+    int probeAt = check.indexOf("probe");
+    assertThat(check.subList(probeAt - 3, probeAt))
         .containsExactly("-cp", "@/app/jib-classpath-file", "com.infrafabric.deploy.Launcher");
     List<String> urls = new ArrayList<>();
-    for (String url : check.subList(probe + 1, check.size())) {
+    for (String url : check.subList(probeAt + 1, check.size())) {
       URI uri = URI.create(url);
       urls.add("http://127.0.0.1:" + hostPorts.get(uri.getPort()) + uri.getPath());
     }
     assertThat(urls).hasSize(2);
+    Probed probed = probe(urls);
+    assertThat(probed.status()).as(probed.err()).isZero();
+  }
+
+  @Test
+  void theProbeFailsOnAnUnreadyOrAbsentService() throws IOException {
+    int closed = LocalServe.freePort();
+    Probed probed =
+        probe(
+            List.of(
+                "http://127.0.0.1:" + hostPorts.get(GOVERNOR) + "/v1/budgets",
+                "http://127.0.0.1:" + closed + "/health/ready"));
+    assertThat(probed.status()).isEqualTo(1);
+    assertThat(probed.err())
+        .contains("/v1/budgets answered 401")
+        .contains(closed + "/health/ready did not answer");
+  }
+
+  private record Probed(int status, String err) {}
+
+  /** {@code infrafabric probe URL...}, as the Compose health check runs it. */
+  private static Probed probe(List<String> urls) {
     List<String> args = new ArrayList<>(List.of("probe"));
     args.addAll(urls);
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -178,27 +200,7 @@ class DeploymentManifestsTest {
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8)),
             args.toArray(String[]::new));
-    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-  }
-
-  @Test
-  void theProbeFailsOnAnUnreadyOrAbsentService() throws IOException {
-    int closed = LocalServe.freePort();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Launcher.run(
-            new CliContext(
-                Map.of(),
-                Clock.systemUTC(),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)),
-            "probe",
-            "http://127.0.0.1:" + hostPorts.get(GOVERNOR) + "/v1/budgets",
-            "http://127.0.0.1:" + closed + "/health/ready");
-    assertThat(status).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("/v1/budgets answered 401")
-        .contains(closed + "/health/ready did not answer");
+    return new Probed(status, err.toString(StandardCharsets.UTF_8));
   }
 
   private static JsonNode container() {
