@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -136,6 +137,26 @@ class BackupRestoreTest {
 
     assertThat(run(SOURCE.endpoint(), "restore", "--from", backup.toString())).isEqualTo(2);
     assertThat(err()).contains("restore only into an empty Redis, or give --force");
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(backup.resolve("dump.rdb"))))
+        .isEqualTo("rw-------");
+
+    Path sums = backup.resolve("SHA256SUMS");
+    String allSums = Files.readString(sums);
+    Files.writeString(
+        sums,
+        allSums.lines().filter(line -> line.endsWith("manifest.json")).toList().get(0) + "\n");
+    try (ManagedRedisServer fresh =
+        ManagedRedisServer.builder(directory.resolve("unlisted")).build()) {
+      fresh.start();
+      assertThat(run(fresh.endpoint(), "restore", "--from", backup.toString())).isEqualTo(2);
+      assertThat(err()).contains("SHA256SUMS has no sum for dump.rdb");
+    }
+    Files.writeString(sums, allSums);
 
     byte[] snapshot = Files.readAllBytes(backup.resolve("dump.rdb"));
     snapshot[snapshot.length / 2] ^= 1;

@@ -45,7 +45,7 @@ public final class RestoreCli implements Callable<Integer> {
   @Override
   public Integer call() {
     RedisEndpoint target = redis.endpoint(context);
-    Checksums.verify(directory);
+    Checksums.verify(directory, BackupManifest.FILES);
     BackupManifest manifest = BackupManifest.read(directory);
     try (RedisSession to = RedisSession.open(target);
         SnapshotServer loaded =

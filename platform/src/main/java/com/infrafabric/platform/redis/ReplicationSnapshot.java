@@ -13,8 +13,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -32,11 +36,14 @@ public final class ReplicationSnapshot {
 
   private static final int EOF_MARK_LENGTH = 40;
   private static final byte[] RDB_MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private ReplicationSnapshot() {}
 
   /**
-   * Writes the snapshot of {@code source} to {@code target} (a new file).
+   * Writes the snapshot of {@code source} to {@code target}, a new file only its owner can read: it
+   * holds every key of the server.
    *
    * @param idleTimeout how long the server may stay silent; it sends a newline every second while
    *     it prepares the snapshot, so this bounds a dead server, not a big dataset
@@ -48,9 +55,11 @@ public final class ReplicationSnapshot {
         FileChannel file =
             FileChannel.open(
                 target,
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.READ)) {
+                Set.of(
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.READ),
+                OWNER_ONLY)) {
       InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
       if (source.password() != null) {
