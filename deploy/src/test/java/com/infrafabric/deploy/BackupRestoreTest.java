@@ -129,6 +129,51 @@ class BackupRestoreTest {
   }
 
   @Test
+  void restoreToTheDirectoryOfAStoppedServerMovesItsDataAsideOnlyWhenForced() throws Exception {
+    RedisEndpoint source = SOURCE.endpoint();
+    try (RawConnection redis = RawConnection.open(source.port())) {
+      redis.send("AUTH " + source.password() + "\r\nSET stopped-restore-canary 1\r\n");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+    }
+    Path backup = directory.resolve("backup");
+    assertThat(run(source, "backup", "--out", backup.toString())).as(err()).isZero();
+    long total =
+        new JsonObject(Files.readString(backup.resolve("manifest.json")))
+            .getJsonObject("keys")
+            .getLong("total");
+    Path data = directory.resolve("stopped");
+    Files.createDirectories(data.resolve("appendonlydir"));
+
+    assertThat(run(source, "restore", "--from", backup.toString(), "--to-dir", data.toString()))
+        .isEqualTo(2);
+    assertThat(err()).contains("holds Redis data ([appendonlydir])");
+    assertThat(
+            run(
+                source,
+                "restore",
+                "--from",
+                backup.toString(),
+                "--to-dir",
+                data.toString(),
+                "--force"))
+        .as(err())
+        .isZero();
+    assertThat(out()).startsWith("moved aside " + data.resolve("appendonlydir.before-restore-"));
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("dump.rdb"))))
+        .isEqualTo("rw-------");
+
+    try (ManagedRedisServer stopped =
+            ManagedRedisServer.builder(data).appendOnly(false).build().start();
+        RawConnection redis = RawConnection.open(stopped.endpoint().port())) {
+      redis.send("AUTH " + stopped.endpoint().password() + "\r\nDBSIZE\r\n");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+      assertThat(redis.statusLine().strip()).isEqualTo(":" + total);
+    }
+  }
+
+  @Test
   void restoreRefusesANonEmptyTargetAndADamagedBackup() throws Exception {
     Path backup = directory.resolve("backup");
     assertThat(run(SOURCE.endpoint(), "backup", "--out", backup.toString())).as(err()).isZero();
