@@ -35,6 +35,7 @@ import javax.net.ssl.SSLSocketFactory;
 public final class ReplicationSnapshot {
 
   private static final int EOF_MARK_LENGTH = 40;
+  private static final int MAX_LINE = 64 * 1024;
   private static final byte[] RDB_MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
   private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
       PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
@@ -74,7 +75,7 @@ public final class ReplicationSnapshot {
       if (header.startsWith("EOF:")) {
         copyUntilMark(in, file, header.substring(4).getBytes(StandardCharsets.US_ASCII));
       } else {
-        copyExactly(in, file, Long.parseLong(header));
+        copyExactly(in, file, length(header));
       }
       checkMagic(file);
     } catch (IOException e) {
@@ -117,6 +118,14 @@ public final class ReplicationSnapshot {
         return line.substring(1);
       }
       throw new IllegalStateException("Redis refused SYNC: " + errorText(line));
+    }
+  }
+
+  private static long length(String header) {
+    try {
+      return Long.parseLong(header);
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("the snapshot's length is not a number: " + header, e);
     }
   }
 
@@ -175,11 +184,15 @@ public final class ReplicationSnapshot {
     }
   }
 
+  /** One reply line; a server that sends more than {@value #MAX_LINE} bytes in one is no Redis. */
   private static String readLine(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     for (int b = in.read(); b != '\n'; b = in.read()) {
       if (b < 0) {
         throw new IllegalStateException("Redis closed the connection");
+      }
+      if (line.size() == MAX_LINE) {
+        throw new IllegalStateException("the server sent a reply line over " + MAX_LINE + " bytes");
       }
       line.write(b);
     }
