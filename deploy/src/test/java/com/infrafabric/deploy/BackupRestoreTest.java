@@ -129,6 +129,16 @@ class BackupRestoreTest {
   }
 
   @Test
+  void aRefusedPasswordIsNamedButNeverShown() {
+    RedisEndpoint source = SOURCE.endpoint();
+    RedisEndpoint wrong = new RedisEndpoint(source.host(), source.port(), "wrong-canary-password");
+
+    assertThat(run(wrong, "backup", "--out", directory.resolve("refused").toString())).isNotZero();
+    assertThat(err()).contains("redis://:***@").doesNotContain("wrong-canary-password");
+    assertThat(out()).doesNotContain("wrong-canary-password");
+  }
+
+  @Test
   void restoreToTheDirectoryOfAStoppedServerMovesItsDataAsideOnlyWhenForced() throws Exception {
     RedisEndpoint source = SOURCE.endpoint();
     try (RawConnection redis = RawConnection.open(source.port())) {
