@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
     description = "IF.governor (LLM budgets, task claims) and IF.chassis (WASM tools) in one jar.",
     subcommands = {
       ServeCli.class,
+      ProbeCli.class,
       DemoCli.class,
       TokenCli.class,
       ContractCli.class,

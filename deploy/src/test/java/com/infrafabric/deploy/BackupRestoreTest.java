@@ -7,6 +7,7 @@ import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.platform.redis.ManagedRedisServer;
 import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.testing.RawConnection;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.wire.reservation.ReservationWire;
 import io.vertx.core.json.JsonArray;
@@ -19,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -44,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code backup} of a Redis that a running {@code serve} is charging against, and {@code restore}
  * of it into a fresh redis-server: a second {@code serve} on the restored data finds every budget,
- * ledger entry, agent, tool and credential that existed before the backup began, and the ledger
- * reconciles with the counters.
+ * ledger entry, agent, tool and credential that existed before the backup began, none of what was
+ * reserved after it returned, and the ledger reconciles with the counters.
  */
 @Timeout(240)
 class BackupRestoreTest {
@@ -64,6 +66,7 @@ class BackupRestoreTest {
   void aBackupTakenUnderLoadRestoresEverythingCommittedBeforeItAndReconciles() throws Exception {
     Path backup = directory.resolve("backup");
     Set<String> committedBefore;
+    Set<String> reservedAfter;
     try (LocalServe serve =
         LocalServe.start(directory, Map.of("REDIS_URL", LocalServe.redisUrl(SOURCE.endpoint())))) {
       populate(serve);
@@ -71,7 +74,11 @@ class BackupRestoreTest {
         load.awaitCommits(20);
         committedBefore = load.committedSoFar();
         assertThat(run(SOURCE.endpoint(), "backup", "--out", backup.toString())).as(err()).isZero();
-        load.awaitCommits(committedBefore.size() + 5);
+        load.backupReturned();
+        Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> load.reservedAfterBackup().size() >= 5);
+        reservedAfter = load.reservedAfterBackup();
       }
     }
     assertThat(out()).startsWith("backed up redis://:***@127.0.0.1:").doesNotContain(SECRET);
@@ -88,11 +95,91 @@ class BackupRestoreTest {
       assertThat(out()).contains("counts by type and prefix match the snapshot");
       try (LocalServe restored =
           LocalServe.start(directory, Map.of("REDIS_URL", LocalServe.redisUrl(fresh.endpoint())))) {
+        Set<String> restoredLedger = new HashSet<>();
         for (String tenant : TENANTS) {
-          assertIntact(restored, tenant, committedBefore);
+          assertIntact(restored, tenant);
+          restoredLedger.addAll(ledgerReferences(restored, tenant));
         }
+        assertThat(restoredLedger).containsAll(committedBefore);
+        assertThat(restoredLedger).doesNotContainAnyElementsOf(reservedAfter);
         assertToolAndCredentialIntact(restored);
       }
+    }
+  }
+
+  @Test
+  void aUserWithOnlyTheDocumentedPermissionsCanBackUp() throws Exception {
+    RedisEndpoint admin = SOURCE.endpoint();
+    try (RawConnection redis = RawConnection.open(admin.port())) {
+      redis.send(
+          "AUTH "
+              + admin.password()
+              + "\r\n"
+              + "ACL SETUSER backup on >backup-password +sync +replconf +info +select\r\n");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+    }
+    RedisEndpoint backupUser =
+        new RedisEndpoint(admin.host(), admin.port(), "backup", "backup-password", false, 0);
+
+    assertThat(run(backupUser, "backup", "--out", directory.resolve("acl").toString()))
+        .as(err())
+        .isZero();
+    assertThat(out()).startsWith("backed up redis://backup:***@");
+  }
+
+  @Test
+  void aRefusedPasswordIsNamedButNeverShown() {
+    RedisEndpoint source = SOURCE.endpoint();
+    RedisEndpoint wrong = new RedisEndpoint(source.host(), source.port(), "wrong-canary-password");
+
+    assertThat(run(wrong, "backup", "--out", directory.resolve("refused").toString())).isNotZero();
+    assertThat(err()).contains("redis://:***@").doesNotContain("wrong-canary-password");
+    assertThat(out()).doesNotContain("wrong-canary-password");
+  }
+
+  @Test
+  void restoreToTheDirectoryOfAStoppedServerMovesItsDataAsideOnlyWhenForced() throws Exception {
+    RedisEndpoint source = SOURCE.endpoint();
+    try (RawConnection redis = RawConnection.open(source.port())) {
+      redis.send("AUTH " + source.password() + "\r\nSET stopped-restore-canary 1\r\n");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+    }
+    Path backup = directory.resolve("backup");
+    assertThat(run(source, "backup", "--out", backup.toString())).as(err()).isZero();
+    long total =
+        new JsonObject(Files.readString(backup.resolve("manifest.json")))
+            .getJsonObject("keys")
+            .getLong("total");
+    Path data = directory.resolve("stopped");
+    Files.createDirectories(data.resolve("appendonlydir"));
+
+    assertThat(run(source, "restore", "--from", backup.toString(), "--to-dir", data.toString()))
+        .isEqualTo(2);
+    assertThat(err()).contains("holds Redis data ([appendonlydir])");
+    assertThat(
+            run(
+                source,
+                "restore",
+                "--from",
+                backup.toString(),
+                "--to-dir",
+                data.toString(),
+                "--force"))
+        .as(err())
+        .isZero();
+    assertThat(out()).startsWith("moved aside " + data.resolve("appendonlydir.before-restore-"));
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("dump.rdb"))))
+        .isEqualTo("rw-------");
+
+    try (ManagedRedisServer stopped =
+            ManagedRedisServer.builder(data).appendOnly(false).build().start();
+        RawConnection redis = RawConnection.open(stopped.endpoint().port())) {
+      redis.send("AUTH " + stopped.endpoint().password() + "\r\nDBSIZE\r\n");
+      assertThat(redis.statusLine().strip()).isEqualTo("+OK");
+      assertThat(redis.statusLine().strip()).isEqualTo(":" + total);
     }
   }
 
@@ -105,6 +192,26 @@ class BackupRestoreTest {
 
     assertThat(run(SOURCE.endpoint(), "restore", "--from", backup.toString())).isEqualTo(2);
     assertThat(err()).contains("restore only into an empty Redis, or give --force");
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(backup)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(backup.resolve("dump.rdb"))))
+        .isEqualTo("rw-------");
+
+    Path sums = backup.resolve("SHA256SUMS");
+    String allSums = Files.readString(sums);
+    Files.writeString(
+        sums,
+        allSums.lines().filter(line -> line.endsWith("manifest.json")).toList().get(0) + "\n");
+    try (ManagedRedisServer fresh =
+        ManagedRedisServer.builder(directory.resolve("unlisted")).build()) {
+      fresh.start();
+      assertThat(run(fresh.endpoint(), "restore", "--from", backup.toString())).isEqualTo(2);
+      assertThat(err()).contains("SHA256SUMS has no sum for dump.rdb");
+    }
+    Files.writeString(sums, allSums);
 
     byte[] snapshot = Files.readAllBytes(backup.resolve("dump.rdb"));
     snapshot[snapshot.length / 2] ^= 1;
@@ -142,7 +249,8 @@ class BackupRestoreTest {
     assertThat(stored.statusCode()).as(stored.body()).isBetween(200, 201);
   }
 
-  private static void assertIntact(LocalServe serve, String tenant, Set<String> committedBefore) {
+  /** The tenant's budget and agent are there, and its counters agree with its ledger. */
+  private static void assertIntact(LocalServe serve, String tenant) {
     String auditor = serve.tenantToken("auditor", tenant);
     HttpResponse<String> reconciliation =
         serve.governor.get("/v1/ledger/" + tenant + "/reconciliation", auditor);
@@ -158,15 +266,10 @@ class BackupRestoreTest {
     HttpResponse<String> agent =
         serve.governor.get("/v1/agents/" + tenant + "/" + tenant + "-summarizer", auditor);
     assertThat(agent.statusCode()).as(agent.body()).isEqualTo(200);
-
-    Set<String> references = ledgerReferences(serve, tenant, auditor);
-    committedBefore.stream()
-        .filter(reservation -> reservation.startsWith(tenant + "|"))
-        .map(reservation -> reservation.substring(tenant.length() + 1))
-        .forEach(reservation -> assertThat(references).contains(reservation));
   }
 
-  private static Set<String> ledgerReferences(LocalServe serve, String tenant, String auditor) {
+  private static Set<String> ledgerReferences(LocalServe serve, String tenant) {
+    String auditor = serve.tenantToken("auditor", tenant);
     Set<String> references = new HashSet<>();
     String cursor = null;
     do {
@@ -197,6 +300,8 @@ class BackupRestoreTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger sequence = new AtomicInteger();
     private final Set<String> committed = ConcurrentHashMap.newKeySet();
+    private final Set<String> reservedAfter = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean backupReturned = new AtomicBoolean();
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
     private final List<Future<?>> workers;
 
@@ -207,6 +312,7 @@ class BackupRestoreTest {
 
     private Void work() {
       while (running.get()) {
+        boolean afterBackup = backupReturned.get();
         int n = sequence.incrementAndGet();
         String tenant = TENANTS.get(n % TENANTS.size());
         String agent = serve.tenantToken("agent", tenant);
@@ -222,6 +328,9 @@ class BackupRestoreTest {
                     + "\"max_output_tokens\":50}");
         assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
         String id = new JsonObject(reserved.body()).getString(ReservationWire.RESERVATION_ID);
+        if (afterBackup) {
+          reservedAfter.add(id);
+        }
         HttpResponse<String> commit =
             send(
                 "POST",
@@ -230,7 +339,7 @@ class BackupRestoreTest {
                 Map.of(ReservationWire.IDEMPOTENCY_HEADER, "load-commit-" + n),
                 "{\"model\":\"gpt-4o\",\"input_tokens\":100,\"output_tokens\":20}");
         assertThat(commit.statusCode()).as(commit.body()).isEqualTo(200);
-        committed.add(tenant + "|" + id);
+        committed.add(id);
       }
       return null;
     }
@@ -247,6 +356,15 @@ class BackupRestoreTest {
         answer = serve.governor.send(method, path, token, headers, body);
       }
       return answer;
+    }
+
+    /** From now on, reservations are counted as made after the backup. */
+    void backupReturned() {
+      backupReturned.set(true);
+    }
+
+    Set<String> reservedAfterBackup() {
+      return Set.copyOf(reservedAfter);
     }
 
     Set<String> committedSoFar() {

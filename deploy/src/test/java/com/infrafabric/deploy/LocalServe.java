@@ -210,9 +210,13 @@ final class LocalServe implements AutoCloseable {
     return TokenMinter.load(data.resolve("keys/signing-private.json"));
   }
 
-  /** {@code endpoint} as a {@code REDIS_URL}, password included. */
+  /** {@code endpoint} as a {@code REDIS_URL}, user and password included. */
   static String redisUrl(RedisEndpoint endpoint) {
-    return "redis://:"
+    return "redis://"
+        + (endpoint.user() == null
+            ? ""
+            : URLEncoder.encode(endpoint.user(), StandardCharsets.UTF_8))
+        + ":"
         + URLEncoder.encode(endpoint.password(), StandardCharsets.UTF_8)
         + "@"
         + endpoint.host()

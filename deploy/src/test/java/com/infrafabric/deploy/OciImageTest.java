@@ -2,6 +2,8 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
@@ -30,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The OCI image tar {@code mvn -pl deploy -am verify -Pimage} builds (the profile sets {@value
  * #TAR_PROPERTY}; without it this class is skipped): its configuration as a container runtime reads
  * it, its layers as a runtime unpacks them, and its entrypoint run on that filesystem in a chroot
- * (an unprivileged user namespace, where the machine allows one) against a real redis-server.
+ * (an unprivileged user namespace, where the machine allows one) against a real redis-server, with
+ * the Compose file's health check run the same way.
  *
  * <p>Not checked here: that a container runtime starts it as user 65532 (the chroot runs as the
  * namespace's root), with its own network and {@code /etc/resolv.conf}.
@@ -102,7 +105,11 @@ class OciImageTest {
     env.put("IF_CHASSIS_HTTP_PORT", Integer.toString(chassisPort));
 
     Process refused = runEntrypoint(env, directory.resolve("refused.log"));
-    assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    try {
+      assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      stop(refused);
+    }
     assertThat(refused.exitValue()).isEqualTo(2);
     assertThat(Files.readString(directory.resolve("refused.log")))
         .contains("redis.embedded is false but neither REDIS_URL nor redis.url");
@@ -118,10 +125,37 @@ class OciImageTest {
             .until(() -> probe.get("/health/ready", null).statusCode() == 200);
         assertThat(probe.get("/health/live", null).statusCode()).isEqualTo(200);
       }
+      Process check =
+          inImage(
+              composeHealthCheck(governorPort, chassisPort), env, directory.resolve("check.log"));
+      try {
+        assertThat(check.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        stop(check);
+      }
+      assertThat(check.exitValue()).as(Files.readString(directory.resolve("check.log"))).isZero();
     } finally {
-      serving.destroy();
-      serving.waitFor(30, TimeUnit.SECONDS);
+      stop(serving);
     }
+  }
+
+  /**
+   * The command of the Compose file's health check, run in the image, with the ports this test's
+   * service listens on in place of the defaults.
+   */
+  private static List<String> composeHealthCheck(int governorPort, int chassisPort)
+      throws IOException {
+    JsonNode test =
+        new YAMLMapper()
+            .readTree(Path.of("docker-compose.yml").toFile())
+            .at("/services/infrafabric/healthcheck/test");
+    List<String> command = new ArrayList<>();
+    test.forEach(arg -> command.add(arg.asText()));
+    assertThat(command.remove(0)).isEqualTo("CMD");
+    return command.stream()
+        .map(arg -> arg.replace(":8080/", ":" + governorPort + "/"))
+        .map(arg -> arg.replace(":8081/", ":" + chassisPort + "/"))
+        .toList();
   }
 
   /** The image's environment, as a container runtime would set it. */
@@ -139,7 +173,16 @@ class OciImageTest {
    * dynamic loader resolves the runtime's {@code $ORIGIN} through it), as namespace root.
    */
   private static Process runEntrypoint(Map<String, String> env, Path log) throws IOException {
-    List<String> command =
+    JsonObject container = config.getJsonObject("config");
+    List<String> command = new ArrayList<>(strings(container.getJsonArray("Entrypoint")));
+    command.addAll(strings(container.getJsonArray("Cmd")));
+    return inImage(command, env, log);
+  }
+
+  /** Runs {@code command} chrooted in the unpacked image with {@code env} as its environment. */
+  private static Process inImage(List<String> command, Map<String, String> env, Path log)
+      throws IOException {
+    List<String> chrooted =
         new ArrayList<>(
             List.of(
                 onPath("unshare"),
@@ -153,15 +196,25 @@ class OciImageTest {
                 rootfs.toString(),
                 onPath("mount"),
                 onPath("chroot")));
-    JsonObject container = config.getJsonObject("config");
-    command.addAll(strings(container.getJsonArray("Entrypoint")));
-    command.addAll(strings(container.getJsonArray("Cmd")));
+    chrooted.addAll(command);
     Files.createDirectories(rootfs.resolve("proc"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(chrooted).redirectErrorStream(true);
     builder.redirectOutput(log.toFile());
     builder.environment().clear();
     builder.environment().putAll(env);
     return builder.start();
+  }
+
+  /**
+   * Stops the service: {@code unshare --fork} ignores SIGTERM, so it goes to the service under it,
+   * which drains and exits, and unshare with it.
+   */
+  private static void stop(Process wrapper) throws InterruptedException {
+    wrapper.descendants().forEach(ProcessHandle::destroy);
+    if (!wrapper.waitFor(30, TimeUnit.SECONDS)) {
+      wrapper.descendants().forEach(ProcessHandle::destroyForcibly);
+      wrapper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Where this machine's {@code PATH} has {@code name}: the image's own PATH replaces it. */

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
     description = {
       "Take a consistent snapshot of a running Redis (as a replica's first sync does) into DIR:",
       "dump.rdb, manifest.json (time, Redis version, key counts by type and prefix, size) and",
-      "SHA256SUMS. Needs redis-server on PATH to count the snapshot's keys."
+      "SHA256SUMS. A new directory is created for its owner only. Needs redis-server on PATH to",
+      "count the snapshot's keys."
     })
 public final class BackupCli implements Callable<Integer> {
 
@@ -73,7 +74,7 @@ public final class BackupCli implements Callable<Integer> {
             Checksums.sha256(snapshot),
             keys);
     manifest.write(directory);
-    Checksums.write(directory, List.of(BackupManifest.SNAPSHOT, BackupManifest.FILE));
+    Checksums.write(directory, BackupManifest.FILES);
     context
         .out()
         .printf(
@@ -89,7 +90,9 @@ public final class BackupCli implements Callable<Integer> {
 
   private static void prepare(Path directory) {
     try {
-      Files.createDirectories(directory);
+      Files.createDirectories(
+          directory,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       try (Stream<Path> present = Files.list(directory)) {
         if (present.findAny().isPresent()) {
           throw new IllegalArgumentException(

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What a backup directory holds, written next to its snapshot as {@code manifest.json}.
@@ -29,6 +30,9 @@ record BackupManifest(
 
   static final String SNAPSHOT = "dump.rdb";
   static final String FILE = "manifest.json";
+
+  /** The files of a backup directory that {@code SHA256SUMS} covers. */
+  static final List<String> FILES = List.of(SNAPSHOT, FILE);
 
   void write(Path directory) {
     JsonObject json =

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -49,11 +50,11 @@ final class Checksums {
   }
 
   /**
-   * Checks every file {@code SHA256SUMS} names.
+   * Checks every file {@code SHA256SUMS} names, and that it names each of {@code required}.
    *
-   * @throws IllegalStateException naming the first file that is missing or differs
+   * @throws IllegalStateException naming the first file that is missing, unlisted or differs
    */
-  static void verify(Path directory) {
+  static void verify(Path directory, List<String> required) {
     List<String> lines;
     try {
       lines = Files.readAllLines(directory.resolve(FILE));
@@ -61,6 +62,7 @@ final class Checksums {
       throw new IllegalStateException(
           directory + " is not a backup: " + FILE + " is missing or unreadable", e);
     }
+    List<String> listed = new ArrayList<>();
     for (String line : lines) {
       String[] sumAndName = line.split("  ", 2);
       if (sumAndName.length != 2 || sumAndName[1].contains("/")) {
@@ -73,6 +75,12 @@ final class Checksums {
       if (!sha256(file).equals(sumAndName[0])) {
         throw new IllegalStateException(
             sumAndName[1] + " does not match its SHA-256 in " + FILE + ": the backup is damaged");
+      }
+      listed.add(sumAndName[1]);
+    }
+    for (String name : required) {
+      if (!listed.contains(name)) {
+        throw new IllegalStateException(FILE + " has no sum for " + name);
       }
     }
   }

@@ -18,9 +18,7 @@ final class KeyCopy {
 
   /** Returns how many keys were copied (a key that expired while being read is not). */
   static long copy(RedisSession from, RedisSession to) {
-    long[] copied = {0};
-    KeyInventory.forEachPage(from, keys -> copied[0] += copyPage(from, to, keys));
-    return copied[0];
+    return KeyInventory.sumOverPages(from, keys -> copyPage(from, to, keys));
   }
 
   private static long copyPage(RedisSession from, RedisSession to, List<String> keys) {

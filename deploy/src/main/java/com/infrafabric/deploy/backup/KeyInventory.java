@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -38,23 +38,28 @@ record KeyInventory(long total, SortedMap<String, Long> byType, SortedMap<String
   static KeyInventory of(RedisSession redis) {
     SortedMap<String, Long> byType = new TreeMap<>();
     SortedMap<String, Long> byPrefix = new TreeMap<>();
-    long[] total = {0};
-    forEachPage(
-        redis,
-        keys -> {
-          List<Request> types = keys.stream().map(k -> Request.cmd(Command.TYPE).arg(k)).toList();
-          List<Response> answers = redis.batch(types);
-          for (int i = 0; i < keys.size(); i++) {
-            byType.merge(answers.get(i).toString(), 1L, Long::sum);
-            byPrefix.merge(prefixOf(keys.get(i)), 1L, Long::sum);
-          }
-          total[0] += keys.size();
-        });
-    return new KeyInventory(total[0], byType, byPrefix);
+    long total =
+        sumOverPages(
+            redis,
+            keys -> {
+              List<Request> types =
+                  keys.stream().map(k -> Request.cmd(Command.TYPE).arg(k)).toList();
+              List<Response> answers = redis.batch(types);
+              for (int i = 0; i < keys.size(); i++) {
+                byType.merge(answers.get(i).toString(), 1L, Long::sum);
+                byPrefix.merge(prefixOf(keys.get(i)), 1L, Long::sum);
+              }
+              return keys.size();
+            });
+    return new KeyInventory(total, byType, byPrefix);
   }
 
-  /** Hands every key of {@code redis}'s database to {@code page}, a SCAN page at a time. */
-  static void forEachPage(RedisSession redis, Consumer<List<String>> page) {
+  /**
+   * Hands every key of {@code redis}'s database to {@code page}, a SCAN page at a time, and returns
+   * the sum of what it returned.
+   */
+  static long sumOverPages(RedisSession redis, ToLongFunction<List<String>> page) {
+    long sum = 0;
     String cursor = "0";
     do {
       Response scan = redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("COUNT").arg(SCAN_PAGE));
@@ -62,9 +67,10 @@ record KeyInventory(long total, SortedMap<String, Long> byType, SortedMap<String
       List<String> keys = new ArrayList<>();
       scan.get(1).forEach(key -> keys.add(key.toString()));
       if (!keys.isEmpty()) {
-        page.accept(keys);
+        sum += page.applyAsLong(keys);
       }
     } while (!cursor.equals("0"));
+    return sum;
   }
 
   static String prefixOf(String key) {

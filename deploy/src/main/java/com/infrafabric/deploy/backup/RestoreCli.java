@@ -4,6 +4,7 @@ import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,6 +18,8 @@ import picocli.CommandLine.Option;
  * <p>The target must be empty: restoring over live data would mix two histories of budgets and
  * ledgers. {@code --force} empties the target's database first. Keys whose expiry passed since the
  * backup are not restored (they would be gone on the original too); the summary says how many.
+ * {@code --to-dir} writes the snapshot into a stopped server's data directory instead (see {@link
+ * StoppedServerRestore}).
  */
 @Command(
     name = "restore",
@@ -24,7 +27,8 @@ import picocli.CommandLine.Option;
     versionProvider = BuildVersion.class,
     description = {
       "Restore a backup taken by 'infrafabric backup' into a running, empty Redis; verify the",
-      "checksums first and the key counts after. Needs redis-server on PATH to read the snapshot."
+      "checksums first and the key counts after. Needs redis-server on PATH to read the snapshot.",
+      "With --to-dir, write the snapshot into the data directory of a stopped Redis instead."
     })
 public final class RestoreCli implements Callable<Integer> {
 
@@ -35,7 +39,16 @@ public final class RestoreCli implements Callable<Integer> {
   @Option(names = "--from", required = true, paramLabel = "DIR", description = "backup directory")
   private Path directory;
 
-  @Option(names = "--force", description = "empty the target's database first if it holds keys")
+  @Option(
+      names = "--to-dir",
+      paramLabel = "DIR",
+      description = "the data directory of a stopped Redis instead of a running one")
+  private Path dataDirectory;
+
+  @Option(
+      names = "--force",
+      description =
+          "empty the target's database first if it holds keys (with --to-dir: move its data aside)")
   private boolean force;
 
   RestoreCli(CliContext context) {
@@ -44,9 +57,12 @@ public final class RestoreCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RedisEndpoint target = redis.endpoint(context);
-    Checksums.verify(directory);
+    Checksums.verify(directory, BackupManifest.FILES);
     BackupManifest manifest = BackupManifest.read(directory);
+    if (dataDirectory != null) {
+      return restoreStopped(manifest);
+    }
+    RedisEndpoint target = redis.endpoint(context);
     try (RedisSession to = RedisSession.open(target);
         SnapshotServer loaded =
             SnapshotServer.load(directory.resolve(BackupManifest.SNAPSHOT), target.database());
@@ -74,6 +90,24 @@ public final class RestoreCli implements Callable<Integer> {
               manifest.keys().total() - restored.total(),
               manifest.keys().total());
     }
+    return 0;
+  }
+
+  private int restoreStopped(BackupManifest manifest) {
+    List<Path> movedAside =
+        StoppedServerRestore.restore(directory, dataDirectory, force, context.clock().instant());
+    movedAside.forEach(path -> context.out().println("moved aside " + path));
+    context
+        .out()
+        .printf(
+            "wrote %s (%d keys at %s). Start Redis on it once with appendonly no (with appendonly"
+                + " yes and no append-only files it starts empty), check that DBSIZE is %d less"
+                + " any keys expired since, then CONFIG SET appendonly yes and keep appendonly yes"
+                + " in its configuration.%n",
+            dataDirectory.resolve(BackupManifest.SNAPSHOT),
+            manifest.keys().total(),
+            manifest.createdAt(),
+            manifest.keys().total());
     return 0;
   }
 

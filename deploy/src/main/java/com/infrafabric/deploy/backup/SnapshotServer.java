@@ -17,6 +17,8 @@ import java.util.stream.Stream;
  */
 final class SnapshotServer implements AutoCloseable {
 
+  private static final long UNLIMITED_BYTES = 1L << 40;
+
   private final Path directory;
   private final ManagedRedisServer server;
   private final int database;
@@ -37,7 +39,13 @@ final class SnapshotServer implements AutoCloseable {
     try {
       Path directory = Files.createTempDirectory("infrafabric-snapshot");
       Files.copy(snapshot, directory.resolve("dump.rdb"));
-      ManagedRedisServer server = ManagedRedisServer.builder(directory).appendOnly(false).build();
+      // No memory limit worth the name: the snapshot fitted the server it came from, and this
+      // one only reads it.
+      ManagedRedisServer server =
+          ManagedRedisServer.builder(directory)
+              .appendOnly(false)
+              .maxMemoryBytes(UNLIMITED_BYTES)
+              .build();
       try {
         server.start();
       } catch (IllegalStateException e) {

@@ -13,8 +13,12 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Set;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -31,12 +35,16 @@ import javax.net.ssl.SSLSocketFactory;
 public final class ReplicationSnapshot {
 
   private static final int EOF_MARK_LENGTH = 40;
+  private static final int MAX_LINE = 64 * 1024;
   private static final byte[] RDB_MAGIC = "REDIS".getBytes(StandardCharsets.US_ASCII);
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
   private ReplicationSnapshot() {}
 
   /**
-   * Writes the snapshot of {@code source} to {@code target} (a new file).
+   * Writes the snapshot of {@code source} to {@code target}, a new file only its owner can read: it
+   * holds every key of the server.
    *
    * @param idleTimeout how long the server may stay silent; it sends a newline every second while
    *     it prepares the snapshot, so this bounds a dead server, not a big dataset
@@ -48,9 +56,11 @@ public final class ReplicationSnapshot {
         FileChannel file =
             FileChannel.open(
                 target,
-                StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.READ)) {
+                Set.of(
+                    StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.READ),
+                OWNER_ONLY)) {
       InputStream in = new BufferedInputStream(socket.getInputStream());
       OutputStream out = socket.getOutputStream();
       if (source.password() != null) {
@@ -65,7 +75,7 @@ public final class ReplicationSnapshot {
       if (header.startsWith("EOF:")) {
         copyUntilMark(in, file, header.substring(4).getBytes(StandardCharsets.US_ASCII));
       } else {
-        copyExactly(in, file, Long.parseLong(header));
+        copyExactly(in, file, length(header));
       }
       checkMagic(file);
     } catch (IOException e) {
@@ -108,6 +118,14 @@ public final class ReplicationSnapshot {
         return line.substring(1);
       }
       throw new IllegalStateException("Redis refused SYNC: " + errorText(line));
+    }
+  }
+
+  private static long length(String header) {
+    try {
+      return Long.parseLong(header);
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException("the snapshot's length is not a number: " + header, e);
     }
   }
 
@@ -166,11 +184,15 @@ public final class ReplicationSnapshot {
     }
   }
 
+  /** One reply line; a server that sends more than {@value #MAX_LINE} bytes in one is no Redis. */
   private static String readLine(InputStream in) throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     for (int b = in.read(); b != '\n'; b = in.read()) {
       if (b < 0) {
         throw new IllegalStateException("Redis closed the connection");
+      }
+      if (line.size() == MAX_LINE) {
+        throw new IllegalStateException("the server sent a reply line over " + MAX_LINE + " bytes");
       }
       line.write(b);
     }

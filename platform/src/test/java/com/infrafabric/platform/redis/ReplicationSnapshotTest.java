@@ -9,6 +9,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,5 +97,70 @@ class ReplicationSnapshotTest {
             () -> ReplicationSnapshot.download(wrong, directory.resolve("wrong.rdb"), IDLE))
         .hasMessageContaining("refused AUTH")
         .hasMessageNotContaining("not-it");
+  }
+
+  /**
+   * A peer that answers SYNC with a scripted reply, then hangs up (when it lies about the length)
+   * or holds the line.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"lying-length", "endless-line", "silent", "not-rdb", "bad-length"})
+  void aMisbehavingPeerFailsTheDownloadWithAReason(String behaviour) throws Exception {
+    String reply =
+        switch (behaviour) {
+          case "lying-length" -> "$100\r\nREDIS0011";
+          case "endless-line" -> "x".repeat(70_000);
+          case "silent" -> "";
+          case "not-rdb" -> "$5\r\nHELLO";
+          default -> "$12x\r\n";
+        };
+    String expected =
+        switch (behaviour) {
+          case "lying-length" -> "the snapshot stream ended after 9 of 100 bytes";
+          case "endless-line" -> "the server sent a reply line over 65536 bytes";
+          case "silent" -> "Read timed out";
+          case "not-rdb" -> "what the server sent is not an RDB snapshot";
+          default -> "the snapshot's length is not a number: 12x";
+        };
+    try (ServerSocket peer = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      boolean hangUp = behaviour.equals("lying-length");
+      Thread answering = new Thread(() -> answer(peer, reply, hangUp), "fake-redis");
+      answering.start();
+      RedisEndpoint fake = new RedisEndpoint("127.0.0.1", peer.getLocalPort(), null);
+
+      assertThatThrownBy(
+              () ->
+                  ReplicationSnapshot.download(
+                      fake, directory.resolve(behaviour + ".rdb"), Duration.ofMillis(500)))
+          .hasMessageContaining(expected);
+      peer.close();
+      answering.join(5_000);
+    }
+  }
+
+  /** Accepts REPLCONF, waits for SYNC, then sends {@code reply}. */
+  private static void answer(ServerSocket peer, String reply, boolean hangUp) {
+    try (Socket client = peer.accept()) {
+      client.setSoTimeout(5_000);
+      client.getOutputStream().write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
+      StringBuilder received = new StringBuilder();
+      while (!received.toString().endsWith("SYNC\r\n")) {
+        int next = client.getInputStream().read();
+        if (next < 0) {
+          return;
+        }
+        received.append((char) next);
+      }
+      client.getOutputStream().write(reply.getBytes(StandardCharsets.US_ASCII));
+      client.getOutputStream().flush();
+      if (hangUp) {
+        return;
+      }
+      while (client.getInputStream().read() >= 0) {
+        // holds the connection until the downloader gives up and closes it
+      }
+    } catch (IOException closed) {
+      // the downloader closed first: what this peer is for
+    }
   }
 }
