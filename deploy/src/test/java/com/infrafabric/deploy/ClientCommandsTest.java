@@ -104,11 +104,11 @@ class ClientCommandsTest {
 
   @Test
   void keysAreCreatedListedRotatedAndRevokedAndSpendIsReportedAsCsv() throws IOException {
-    env.put("IF_GOVERNOR_URL", governor());
+    cli.env.put("IF_GOVERNOR_URL", governor());
     String admin = tokenFile("keys-admin", serve.tenantToken("admin", "keyco")).toString();
 
     assertThat(
-            run(
+            cli.run(
                 "keys",
                 "create",
                 "--scope",
@@ -124,23 +124,25 @@ class ClientCommandsTest {
                 "--json",
                 "--token-file",
                 admin))
-        .as(stderr())
+        .as(cli.stderr())
         .isZero();
-    JsonObject created = new JsonObject(stdout());
+    JsonObject created = new JsonObject(cli.stdout());
     String id = created.getString("id");
     assertThat(created.getString("secret")).startsWith("ifk_keyco." + id + ".");
 
-    assertThat(run("keys", "list", "--token-file", admin)).as(stderr()).isZero();
-    assertThat(stdout())
+    assertThat(cli.run("keys", "list", "--token-file", admin)).as(cli.stderr()).isZero();
+    assertThat(cli.stdout())
         .containsPattern(id + " +keyco/search +gpt-4o,gpt-4o-mini +60 +100000 +-")
         .doesNotContain("ifk_");
-    assertThat(run("keys", "get", "keyco", id, "--token-file", admin)).isZero();
-    assertThat(stdout()).contains(id).doesNotContain("ifk_");
+    assertThat(cli.run("keys", "get", "keyco", id, "--token-file", admin)).isZero();
+    assertThat(cli.stdout()).contains(id).doesNotContain("ifk_");
 
-    assertThat(run("keys", "rotate", "keyco", id, "--token-file", admin)).as(stderr()).isZero();
-    assertThat(stdout()).contains("secret (shown once, store it now): ifk_keyco." + id + ".");
+    assertThat(cli.run("keys", "rotate", "keyco", id, "--token-file", admin))
+        .as(cli.stderr())
+        .isZero();
+    assertThat(cli.stdout()).contains("secret (shown once, store it now): ifk_keyco." + id + ".");
     assertThat(
-            run(
+            cli.run(
                 "keys",
                 "expire",
                 "keyco",
@@ -149,22 +151,22 @@ class ClientCommandsTest {
                 "2030-01-01T00:00:00Z",
                 "--token-file",
                 admin))
-        .as(stderr())
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout()).contains("2030-01-01T00:00:00Z");
-    assertThat(run("keys", "revoke", "keyco", id, "--token-file", admin)).isZero();
-    assertThat(stdout().strip()).isEqualTo("revoked " + id);
-    assertThat(run("keys", "get", "keyco", id, "--token-file", admin)).isEqualTo(1);
-    assertThat(stderr()).contains("404 KEY_NOT_FOUND");
+    assertThat(cli.stdout()).contains("2030-01-01T00:00:00Z");
+    assertThat(cli.run("keys", "revoke", "keyco", id, "--token-file", admin)).isZero();
+    assertThat(cli.stdout().strip()).isEqualTo("revoked " + id);
+    assertThat(cli.run("keys", "get", "keyco", id, "--token-file", admin)).isEqualTo(1);
+    assertThat(cli.stderr()).contains("404 KEY_NOT_FOUND");
 
-    assertThat(run("spend", "--by", "key,model,day", "--csv", "--token-file", admin))
-        .as(stderr())
+    assertThat(cli.run("spend", "--by", "key,model,day", "--csv", "--token-file", admin))
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout())
+    assertThat(cli.stdout())
         .startsWith(
             "key,model,day,spent_micros,calls,input_tokens,cached_input_tokens,output_tokens");
-    assertThat(run("spend", "--by", "scope", "--token-file", admin)).as(stderr()).isZero();
-    assertThat(stdout()).contains("SCOPE", "SPENT_MICROS");
+    assertThat(cli.run("spend", "--by", "scope", "--token-file", admin)).as(cli.stderr()).isZero();
+    assertThat(cli.stdout()).contains("SCOPE", "SPENT_MICROS");
   }
 
   @Test

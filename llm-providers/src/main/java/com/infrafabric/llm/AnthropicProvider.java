@@ -1,7 +1,6 @@
 package com.infrafabric.llm;
 
 import com.infrafabric.llm.vault.OpenedCredential;
-import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -65,18 +64,11 @@ final class AnthropicProvider implements LlmProvider {
         text.append(block.getString("text", ""));
       }
     }
-    JsonObject usage = answer.getJsonObject("usage");
-    long input =
-        ProviderHttp.count(usage, "input_tokens")
-            + usage.getLong("cache_creation_input_tokens", 0L);
     return new ChatCompletion(
         answer.getString("model"),
         text.toString(),
         answer.getString("stop_reason", ""),
-        new TokenUsage(
-            input,
-            usage.getLong("cache_read_input_tokens", 0L),
-            ProviderHttp.count(usage, "output_tokens")));
+        ReportedUsage.anthropic(answer.getJsonObject("usage")));
   }
 
   @Override

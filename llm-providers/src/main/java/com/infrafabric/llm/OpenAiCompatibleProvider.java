@@ -1,7 +1,6 @@
 package com.infrafabric.llm;
 
 import com.infrafabric.llm.vault.OpenedCredential;
-import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -42,14 +41,12 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   static ChatCompletion parse(JsonObject answer) {
     JsonObject choice = answer.getJsonArray("choices").getJsonObject(0);
     JsonObject usage = answer.getJsonObject("usage");
-    JsonObject details = usage.getJsonObject("prompt_tokens_details", new JsonObject());
-    long prompt = ProviderHttp.count(usage, "prompt_tokens");
-    long cached = Math.min(prompt, details.getLong("cached_tokens", 0L));
+    ReportedUsage.count(usage, "completion_tokens");
     return new ChatCompletion(
         answer.getString("model"),
         choice.getJsonObject("message").getString("content", ""),
         choice.getString("finish_reason", ""),
-        new TokenUsage(prompt - cached, cached, ProviderHttp.count(usage, "completion_tokens")));
+        ReportedUsage.openAi(usage));
   }
 
   @Override

@@ -81,15 +81,6 @@ final class ProviderHttp {
     client.close();
   }
 
-  /** A token count the format requires; its absence means the answer is not a completion. */
-  static long count(JsonObject usage, String field) {
-    Long value = usage.getLong(field);
-    if (value == null) {
-      throw new IllegalArgumentException("usage." + field + " is missing");
-    }
-    return value;
-  }
-
   private ProviderReply classify(
       BoundedExchange.Received received, Function<JsonObject, ChatCompletion> parse) {
     int status = received.status();

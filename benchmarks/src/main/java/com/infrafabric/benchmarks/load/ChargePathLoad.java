@@ -2,6 +2,7 @@ package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.governor.budget.RawChargePath;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.tenant.Scope;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -127,7 +128,8 @@ public final class ChargePathLoad {
   static LoadResults run(LoadOptions options, PrintStream progress) {
     double loadAverage = Machine.loadAverageNow();
     Clock clock = Clock.systemUTC();
-    try (GovernorUnderLoad governor = GovernorUnderLoad.start(clock, options.admission());
+    try (GovernorUnderLoad governor =
+            GovernorUnderLoad.start(clock, options.admission(), GatewaySettings.NONE);
         LoadClient client =
             LoadClient.connect(governor.port(), options.connections(), options.maxOutstanding())) {
       CpuAccount cpu = CpuAccount.start();

@@ -6,7 +6,9 @@ import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
+import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.service.GovernorService;
@@ -59,7 +61,11 @@ final class GovernorUnderLoad implements AutoCloseable {
   private final GovernorService service;
 
   private GovernorUnderLoad(
-      BenchmarkRedis redis, TempDirectory keys, Clock clock, AdmissionSettings admission) {
+      BenchmarkRedis redis,
+      TempDirectory keys,
+      Clock clock,
+      AdmissionSettings admission,
+      GatewaySettings gateway) {
     this.redis = redis;
     this.keys = keys;
     this.clock = clock;
@@ -82,7 +88,8 @@ final class GovernorUnderLoad implements AutoCloseable {
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks),
             LedgerArchiveSettings.OFF,
-            BudgetGaugeSettings.DEFAULTS);
+            BudgetGaugeSettings.DEFAULTS,
+            gateway);
     this.service =
         GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
             .await();
@@ -105,15 +112,19 @@ final class GovernorUnderLoad implements AutoCloseable {
 
   /** Starts Redis, then the service with the default admission limit; blocks until it listens. */
   static GovernorUnderLoad start(Clock clock) {
-    return start(clock, AdmissionSettings.defaults());
+    return start(clock, AdmissionSettings.defaults(), GatewaySettings.NONE);
   }
 
-  /** Starts Redis, then the service with {@code admission}; blocks until it listens. */
-  static GovernorUnderLoad start(Clock clock, AdmissionSettings admission) {
+  /**
+   * Starts Redis, then the service with {@code admission} and its LLM gateway calling {@code
+   * gateway}'s providers; blocks until it listens.
+   */
+  static GovernorUnderLoad start(
+      Clock clock, AdmissionSettings admission, GatewaySettings gateway) {
     BenchmarkRedis redis = new BenchmarkRedis();
     TempDirectory keys = TempDirectory.create("infrafabric-load-keys-");
     try {
-      return new GovernorUnderLoad(redis, keys, clock, admission);
+      return new GovernorUnderLoad(redis, keys, clock, admission, gateway);
     } catch (RuntimeException e) {
       keys.close();
       redis.close();
@@ -123,6 +134,11 @@ final class GovernorUnderLoad implements AutoCloseable {
 
   int port() {
     return service.port();
+  }
+
+  /** Replaces the pricing catalogue; blocks until done. */
+  void prices(List<ModelPrice> prices) {
+    service.pricing().replace(prices, -1).await();
   }
 
   /** The service's own Redis client, for the raw baseline. */

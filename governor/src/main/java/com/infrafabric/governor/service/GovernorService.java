@@ -11,6 +11,8 @@ import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.WebhookDispatcher;
+import com.infrafabric.governor.gateway.GatewayRoutes;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.http.GovernorApi;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.ledger.Ledger;
@@ -22,6 +24,7 @@ import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.health.RedisReadinessCheck;
@@ -40,8 +43,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The governor as a running service: the budget engine behind its REST API, the reservation
- * sweeper, the pricing refresher and the webhook dispatcher, all on one shared Redis client.
+ * The governor as a running service: the budget engine behind its REST API and its LLM gateway, the
+ * reservation sweeper, the pricing refresher and the webhook dispatcher, all on one shared Redis
+ * client.
  *
  * <p>{@link #start} fails if Redis cannot be reached or the token keys cannot be read; {@link
  * #stop} stops accepting requests, drains those in flight and stops the background work. The Redis
@@ -68,6 +72,7 @@ public final class GovernorService {
   private final AgentRegistry agents;
   private final VirtualKeys keys;
   private final BudgetGauges budgetGauges;
+  private final GatewayRoutes gateway;
   private long pricingTimer = -1;
 
   private GovernorService(
@@ -140,6 +145,16 @@ public final class GovernorService {
             grants,
             this.keys,
             meters);
+    GatewaySettings gatewaySettings = settings.gateway();
+    this.gateway =
+        new GatewayRoutes(
+            vertx,
+            engine,
+            pricing,
+            gatewaySettings.masterKeys().map(master -> new CredentialStore(redis, master)),
+            gatewaySettings,
+            meters,
+            clock);
     this.http =
         settings
             .platform()
@@ -147,7 +162,11 @@ public final class GovernorService {
             .metricsAccess(Access.platform("admin", "auditor"))
             .readinessCheck("redis", RedisReadinessCheck.of(redis, scripts()))
             .errors(api.errors())
-            .routes(api::register)
+            .routes(
+                routes -> {
+                  api.register(routes);
+                  gateway.register(routes);
+                })
             .build();
   }
 
@@ -236,6 +255,7 @@ public final class GovernorService {
               leaseSweeper.stop(vertx);
               archiver.ifPresent(a -> a.stop(vertx));
               budgetGauges.stop(vertx);
+              gateway.close();
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);
               }

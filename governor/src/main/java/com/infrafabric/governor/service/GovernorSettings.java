@@ -4,7 +4,10 @@ import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
+import com.infrafabric.llm.ProviderSettingsReader;
+import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.redis.RedisSettings;
@@ -39,6 +42,14 @@ import java.util.List;
  * ledger.archive.interval       IF_LEDGER_ARCHIVE_INTERVAL         1m (at least 1s)
  * metrics.budgetGauges.maxSeries IF_METRICS_BUDGET_GAUGES_MAX_SERIES 1000 (0..10000; 0: off)
  * metrics.budgetGauges.interval IF_METRICS_BUDGET_GAUGES_INTERVAL   30s (at least 1s)
+ * gateway.llm.*                 the gateway's providers, as ProviderSettingsReader reads them
+ * gateway.aliases               IF_GATEWAY_ALIASES                 alias=model>fallback,...
+ * gateway.vault.masterKeysFile  IF_GATEWAY_VAULT_MASTER_KEYS_FILE  the vault's master keys
+ * gateway.defaultMaxOutputTokens                                   4096
+ * gateway.maxOutputTokens                                          32768
+ * gateway.maxStreamDuration                                        10m
+ * gateway.maxAnswerBytes                                           16777216
+ * gateway.applyDowngrades                                          true
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -54,7 +65,8 @@ public record GovernorSettings(
     WebhookSettings webhooks,
     TrustSettings trust,
     LedgerArchiveSettings ledgerArchive,
-    BudgetGaugeSettings budgetGauges) {
+    BudgetGaugeSettings budgetGauges,
+    GatewaySettings gateway) {
 
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -94,7 +106,23 @@ public record GovernorSettings(
                     0,
                     BudgetGaugeSettings.MAX_SERIES),
             config.duration(
-                "metrics.budgetGauges.interval", BudgetGaugeSettings.DEFAULTS.interval())));
+                "metrics.budgetGauges.interval", BudgetGaugeSettings.DEFAULTS.interval())),
+        gateway(config));
+  }
+
+  /** The LLM gateway: its providers, aliases, vault and bounds. */
+  private static GatewaySettings gateway(Config config) {
+    GatewaySettings defaults = GatewaySettings.NONE;
+    return new GatewaySettings(
+        ProviderSettingsReader.providers(config, "gateway.llm."),
+        GatewaySettings.parseAliases(config.list("gateway.aliases")),
+        MasterKeysReader.read(config, "gateway.vault."),
+        config.integer(
+            "gateway.defaultMaxOutputTokens", defaults.defaultMaxOutputTokens(), 1, Long.MAX_VALUE),
+        config.integer("gateway.maxOutputTokens", defaults.maxOutputTokens(), 1, Long.MAX_VALUE),
+        config.duration("gateway.maxStreamDuration", defaults.maxStreamDuration()),
+        config.integer("gateway.maxAnswerBytes", defaults.maxAnswerBytes(), 1, Long.MAX_VALUE),
+        config.bool("gateway.applyDowngrades", defaults.applyDowngrades()));
   }
 
   /**

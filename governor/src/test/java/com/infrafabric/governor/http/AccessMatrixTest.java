@@ -8,12 +8,15 @@ import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.testing.AccessMatrix;
 import com.infrafabric.platform.testing.AccessMatrix.Call;
 import com.infrafabric.platform.testing.AccessMatrix.Target;
+import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.platform.testing.StoreDigest;
 import com.infrafabric.platform.testing.TestTokens;
@@ -23,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,22 +67,35 @@ class AccessMatrixTest {
   private static final AtomicInteger FRESH = new AtomicInteger();
 
   private static GovernorServiceRig rig;
+  private static GatewayFixture gateway;
   private static String tenant;
   private static String project;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+    gateway = new GatewayFixture();
+    rig =
+        new GovernorServiceRig(
+            REDIS.endpoint(),
+            directory,
+            WebhookSettings.NONE,
+            HttpSettings.defaults().withPort(0),
+            gateway.settings());
+    gateway.sealKeys(rig.redis);
+    Await.result(rig.service.pricing().replace(GatewayFixture.prices(), -1));
     tenant = GovernorRig.freshTenant("matrix");
     project = tenant + "/p";
     rig.budget(tenant, "lifetime", 1_000_000_000L);
     rig.budget(project, "lifetime", 1_000_000_000L);
+    // The gateway's rows charge the caller's own scope, in every tenant a matrix token names.
+    rig.budget("other-" + tenant, "lifetime", 1_000_000_000L);
     register(WORKER, "python", 1_000);
   }
 
   @AfterAll
   static void stop() {
     rig.close();
+    gateway.close();
   }
 
   @TestFactory
@@ -182,6 +199,28 @@ class AccessMatrixTest {
             whole,
             admins,
             () -> call("DELETE", agents + "/" + fresh("m"), null))
+        .row(
+            "POST /llm/openai/v1/chat/completions",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            post("/llm/openai/v1/chat/completions", llmCall("gpt-test", "max_tokens")))
+        .row(
+            "POST /llm/openai/v1/embeddings",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            post(
+                "/llm/openai/v1/embeddings",
+                new JsonObject().put("model", "emb-test").put("input", "matrix")))
+        .row(
+            "GET /llm/openai/v1/models",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            get("/llm/openai/v1/models"))
+        .row(
+            "POST /llm/anthropic/v1/messages",
+            Target.callersOwn(),
+            Access.tenant("agent"),
+            post("/llm/anthropic/v1/messages", llmCall("claude-test", "max_tokens")))
         .row(
             "POST /v1/agents/:tenant/:agent/breaker-reset",
             whole,
@@ -392,6 +431,16 @@ class AccessMatrixTest {
             method, path, token, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
   }
 
+  /** A one-message model call bounded by {@code bound}. */
+  private static JsonObject llmCall(String model, String bound) {
+    return new JsonObject()
+        .put("model", model)
+        .put(bound, 20)
+        .put(
+            "messages",
+            new JsonArray().add(new JsonObject().put("role", "user").put("content", "matrix")));
+  }
+
   private static String budgetPath(String scope) {
     return "/v1/budgets/" + encode(scope);
   }
@@ -418,8 +467,8 @@ class AccessMatrixTest {
   }
 
   private static JsonObject pricing() {
-    List<ModelPrice> prices =
-        List.of(GovernorRig.GPT_TEST, GovernorRig.MINI_TEST, new ModelPrice("free-test", 0, 0, 0));
+    List<ModelPrice> prices = new ArrayList<>(GatewayFixture.prices());
+    prices.add(new ModelPrice("free-test", 0, 0, 0));
     return new JsonObject().put("models", PricingCatalogues.toJson(prices));
   }
 

@@ -4,6 +4,7 @@ import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.service.GovernorService;
@@ -60,6 +61,16 @@ public final class GovernorServiceRig implements AutoCloseable {
 
   public GovernorServiceRig(
       RedisEndpoint endpoint, Path directory, WebhookSettings webhooks, HttpSettings http) {
+    this(endpoint, directory, webhooks, http, GatewaySettings.NONE);
+  }
+
+  /** A governor whose LLM gateway calls the providers {@code gateway} names. */
+  public GovernorServiceRig(
+      RedisEndpoint endpoint,
+      Path directory,
+      WebhookSettings webhooks,
+      HttpSettings http,
+      GatewaySettings gateway) {
     this.vertx = Vertx.vertx();
     this.clock = MutableClock.at("2026-11-23T10:00:00Z");
     this.tokens = TestTokens.create(directory, clock);
@@ -87,7 +98,8 @@ public final class GovernorServiceRig implements AutoCloseable {
                 TrustSettings.DEFAULT_GRANT_ISSUER,
                 TrustSettings.DEFAULT_GRANT_AUDIENCE),
             LedgerArchiveSettings.OFF,
-            BudgetGaugeSettings.DEFAULTS);
+            BudgetGaugeSettings.DEFAULTS,
+            gateway);
     this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());
     Await.result(

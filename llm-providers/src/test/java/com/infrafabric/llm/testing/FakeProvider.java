@@ -11,11 +11,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A model provider on loopback speaking both the OpenAI chat completions and the Anthropic Messages
- * formats. It answers from a script of behaviours, one per request, then honestly: a completion
- * whose usage is 7 input tokens per message and 5 output tokens. It can refuse (any status, with
- * {@code Retry-After}), fail, hang, or lie (a 200 that is not a completion). Every request it
- * receives is recorded with its headers, so a test can prove what reached it.
+ * A model provider on loopback speaking both the OpenAI chat completions (and embeddings) and the
+ * Anthropic Messages formats, streamed as server-sent events when the request asks for it (OpenAI's
+ * usage chunk only when {@code stream_options.include_usage} is set, as OpenAI does). It answers
+ * from a script of behaviours, one per request, then honestly: a completion whose usage is 7 input
+ * tokens per message and 5 output tokens. It can refuse (any status, with {@code Retry-After}),
+ * fail, hang, or lie (a 200 that is not a completion). Every request it receives is recorded with
+ * its headers, so a test can prove what reached it.
  */
 public final class FakeProvider implements AutoCloseable {
 
@@ -38,7 +40,20 @@ public final class FakeProvider implements AutoCloseable {
      * through one) reflecting the operator's key.
      */
     record EchoKey() implements Behaviour {}
+
+    /**
+     * Streams the first {@code events} text deltas of the answer, then stops sending without ending
+     * the answer: a provider stalled mid-stream, or one whose client left.
+     */
+    record StallAfter(int events) implements Behaviour {}
+
+    /** Streams the first {@code events} text deltas, then resets the connection. */
+    record CutAfter(int events) implements Behaviour {}
   }
+
+  /** The streamed answer's text, one delta per word: {@link #OUTPUT_TOKENS} tokens as reported. */
+  public static final List<String> STREAMED_WORDS =
+      List.of("fake ", "streamed ", "answer ", "from ", "loopback");
 
   /** One request as received. */
   public record Received(String path, MultiMap headers, JsonObject body) {}
@@ -84,10 +99,8 @@ public final class FakeProvider implements AutoCloseable {
               JsonObject json = body.toJsonObject();
               received.add(new Received(request.path(), request.headers(), json));
               Behaviour next = script.poll();
-              if (next == null || next instanceof Behaviour.Answer) {
-                answer(request, json, "fake answer from " + json.getString("model"));
-              } else if (next instanceof Behaviour.EchoKey) {
-                answer(request, json, echoedKey(request));
+              if (request.path().endsWith("/embeddings")) {
+                embeddings(request, json);
               } else if (next instanceof Behaviour.Status status) {
                 if (status.retryAfter() != null) {
                   request.response().putHeader("retry-after", status.retryAfter());
@@ -95,8 +108,42 @@ public final class FakeProvider implements AutoCloseable {
                 request.response().setStatusCode(status.status()).end("{\"error\":\"scripted\"}");
               } else if (next instanceof Behaviour.Garbage) {
                 request.response().end("{\"choices\":\"none\"}");
+              } else if (next instanceof Behaviour.Hang) {
+                return;
+              } else if (json.getBoolean("stream", false)) {
+                new FakeStream(vertx, request, json).send(next);
+              } else if (next instanceof Behaviour.EchoKey) {
+                answer(request, json, echoedKey(request));
+              } else {
+                answer(request, json, "fake answer from " + json.getString("model"));
               }
             });
+  }
+
+  private static void embeddings(HttpServerRequest request, JsonObject body) {
+    Object input = body.getValue("input");
+    int inputs = input instanceof JsonArray array ? array.size() : 1;
+    JsonArray data = new JsonArray();
+    for (int i = 0; i < inputs; i++) {
+      data.add(
+          new JsonObject()
+              .put("object", "embedding")
+              .put("index", i)
+              .put("embedding", new JsonArray().add(0.25).add(-0.5)));
+    }
+    int tokens = INPUT_TOKENS_PER_MESSAGE * inputs;
+    JsonObject reply =
+        new JsonObject()
+            .put("object", "list")
+            .put("data", data)
+            .put("model", body.getString("model"))
+            .put(
+                "usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens));
+    request.response().putHeader("content-type", "application/json").end(reply.encode());
+  }
+
+  static int inputTokens(JsonObject body) {
+    return INPUT_TOKENS_PER_MESSAGE * body.getJsonArray("messages").size();
   }
 
   private static String echoedKey(HttpServerRequest request) {
@@ -120,34 +167,47 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   private static void answer(HttpServerRequest request, JsonObject body, String text) {
-    int input = INPUT_TOKENS_PER_MESSAGE * body.getJsonArray("messages").size();
+    int input = inputTokens(body);
     JsonObject reply =
         request.path().endsWith("/messages")
             ? new JsonObject()
+                .put("id", "msg_fake")
+                .put("type", "message")
+                .put("role", "assistant")
                 .put("model", body.getString("model"))
                 .put(
                     "content",
                     new JsonArray().add(new JsonObject().put("type", "text").put("text", text)))
                 .put("stop_reason", "end_turn")
+                .putNull("stop_sequence")
                 .put(
                     "usage",
                     new JsonObject().put("input_tokens", input).put("output_tokens", OUTPUT_TOKENS))
             : new JsonObject()
+                .put("id", "chatcmpl-fake")
+                .put("object", "chat.completion")
+                .put("created", 1_700_000_000L)
                 .put("model", body.getString("model"))
                 .put(
                     "choices",
                     new JsonArray()
                         .add(
                             new JsonObject()
+                                .put("index", 0)
                                 .put(
                                     "message",
-                                    new JsonObject().put("role", "assistant").put("content", text))
+                                    new JsonObject()
+                                        .put("role", "assistant")
+                                        .put("content", text)
+                                        .putNull("refusal"))
+                                .putNull("logprobs")
                                 .put("finish_reason", "stop")))
                 .put(
                     "usage",
                     new JsonObject()
                         .put("prompt_tokens", input)
-                        .put("completion_tokens", OUTPUT_TOKENS));
+                        .put("completion_tokens", OUTPUT_TOKENS)
+                        .put("total_tokens", input + OUTPUT_TOKENS));
     request.response().putHeader("content-type", "application/json").end(reply.encode());
   }
 

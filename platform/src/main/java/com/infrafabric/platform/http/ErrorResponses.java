@@ -39,6 +39,9 @@ final class ErrorResponses {
         .setStatusCode(rendered.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
     rendered.headers().forEach(response::putHeader);
+    if (dialect != WireDialect.PLATFORM.errors()) {
+      response.putHeader(WireDialect.ERROR_CODE_HEADER, error.code().code());
+    }
     error
         .retryAfter()
         .ifPresent(wait -> response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait)));

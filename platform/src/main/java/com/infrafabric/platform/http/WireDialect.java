@@ -20,6 +20,12 @@ import java.util.Objects;
  */
 public record WireDialect(Callers callers, Errors errors) {
 
+  /**
+   * Carries the platform's stable error code on an error a foreign dialect renders, whose body has
+   * no place for it.
+   */
+  public static final String ERROR_CODE_HEADER = "X-Error-Code";
+
   public WireDialect {
     Objects.requireNonNull(callers, "callers");
     Objects.requireNonNull(errors, "errors");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.RouteDescriptor;
+import com.infrafabric.platform.http.WireDialect;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -271,7 +272,15 @@ public final class AccessMatrix {
     return Set.of("403 FORBIDDEN");
   }
 
+  /**
+   * The status and the stable code: the platform's error body's, or, for a route that speaks a
+   * foreign dialect, the {@link WireDialect#ERROR_CODE_HEADER} header's.
+   */
   private static String refusalCode(HttpResponse<String> response) {
+    var header = response.headers().firstValue(WireDialect.ERROR_CODE_HEADER);
+    if (header.isPresent()) {
+      return response.statusCode() + " " + header.get();
+    }
     try {
       return response.statusCode() + " " + new JsonObject(response.body()).getString("code");
     } catch (RuntimeException notAnError) {

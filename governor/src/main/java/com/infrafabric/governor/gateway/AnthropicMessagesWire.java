@@ -1,0 +1,129 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Anthropic's {@code POST /v1/messages}. A stream reports its input in {@code message_start} and
+ * its output, cumulatively, in {@code message_delta}; {@code message_stop} ends it.
+ */
+final class AnthropicMessagesWire implements Wire {
+
+  /** The API version sent when the client names none. */
+  static final String VERSION = "2023-06-01";
+
+  @Override
+  public ProviderFormat format() {
+    return ProviderFormat.ANTHROPIC;
+  }
+
+  @Override
+  public String upstreamPath() {
+    return "/v1/messages";
+  }
+
+  @Override
+  public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
+    String model = RequestFields.model(body);
+    if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+      throw RequestFields.invalid("messages", "messages must be a non-empty array");
+    }
+    long maxTokens =
+        RequestFields.maxTokens(body, "max_tokens", settings)
+            .orElse(settings.defaultMaxOutputTokens());
+    return new CallRequest(
+        model,
+        RequestFields.stream(body),
+        maxTokens,
+        bodyBytes,
+        RequestFields.estimatedTokens(body, "messages")
+            + RequestFields.estimatedTokens(body, "system"),
+        body);
+  }
+
+  @Override
+  public JsonObject upstreamBody(CallRequest call, String model) {
+    return call.body().copy().put("model", model).put("max_tokens", call.maxOutputTokens());
+  }
+
+  @Override
+  public Map<String, String> upstreamHeaders(HttpServerRequest client) {
+    Map<String, String> headers = new HashMap<>();
+    String version = client.getHeader("anthropic-version");
+    headers.put("anthropic-version", version == null ? VERSION : version);
+    String beta = client.getHeader("anthropic-beta");
+    if (beta != null) {
+      headers.put("anthropic-beta", beta);
+    }
+    return headers;
+  }
+
+  @Override
+  public TokenUsage usage(JsonObject answer) {
+    return Usages.governed(ReportedUsage.anthropic(answer.getJsonObject("usage")));
+  }
+
+  @Override
+  public StreamMeter meter() {
+    return new Meter();
+  }
+
+  /**
+   * Reads {@code message_start}, {@code content_block_delta} and {@code message_delta}; the output
+   * is the provider's count once {@code message_delta} carried it, else the delivered text's.
+   */
+  private static final class Meter implements StreamMeter {
+    private long input = -1;
+    private long cached;
+    private long output;
+    private boolean counted;
+    private long characters;
+
+    @Override
+    public void event(JsonObject data) {
+      String type = data.getString("type", "");
+      switch (type) {
+        case "message_start" -> start(data.getJsonObject("message", new JsonObject()));
+        case "content_block_delta" -> delta(data.getJsonObject("delta", new JsonObject()));
+        case "message_delta" -> output(data.getJsonObject("usage", new JsonObject()));
+        default -> {}
+      }
+    }
+
+    private void start(JsonObject message) {
+      JsonObject usage = message.getJsonObject("usage", new JsonObject());
+      input = usage.getLong("input_tokens", 0L) + usage.getLong("cache_creation_input_tokens", 0L);
+      cached = usage.getLong("cache_read_input_tokens", 0L);
+      output = Math.max(output, usage.getLong("output_tokens", 0L));
+    }
+
+    private void delta(JsonObject delta) {
+      characters += Usages.textLength(delta.getValue("text"));
+      characters += Usages.textLength(delta.getValue("partial_json"));
+      characters += Usages.textLength(delta.getValue("thinking"));
+    }
+
+    private void output(JsonObject usage) {
+      output = Math.max(output, usage.getLong("output_tokens", 0L));
+      counted = true;
+    }
+
+    @Override
+    public TokenUsage usage(long estimatedInputTokens) {
+      long in = input < 0 ? estimatedInputTokens : input;
+      long out = counted ? output : Math.max(output, StreamMeter.tokensOf(characters));
+      return new TokenUsage(in, cached, out);
+    }
+
+    @Override
+    public boolean delivered() {
+      return characters > 0;
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.budget.ReserveOutcome.Denied;
+import com.infrafabric.governor.tenant.LayerStatus;
+import com.infrafabric.governor.tenant.Refusal;
+import com.infrafabric.llm.ProviderReply;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.WireDialect;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The gateway's refusals, each with a stable code the {@code X-Error-Code} header carries, and how
+ * each dialect answers them so that the official SDKs raise a clear exception: OpenAI's {@code
+ * {"error":{"message","type","param","code"}}} and Anthropic's {@code
+ * {"type":"error","error":{"type","message"}}}. A budget refusal is OpenAI's quota error (429
+ * {@code insufficient_quota}) and Anthropic's billing error (402), which the SDKs do not retry
+ * ({@code x-should-retry: false}): waiting a second does not refill a daily cap.
+ */
+final class GatewayErrors {
+
+  /** No layer of the caller's scope has room for the call's worst case. */
+  static final ErrorCode BUDGET_EXCEEDED = new ErrorCode("BUDGET_EXCEEDED", 429);
+
+  /** The caller may not use the model it named. */
+  static final ErrorCode MODEL_NOT_ALLOWED = new ErrorCode("MODEL_NOT_ALLOWED", 403);
+
+  /** No alias or served model has the name, or no provider of it speaks the caller's format. */
+  static final ErrorCode MODEL_NOT_FOUND = new ErrorCode("MODEL_NOT_FOUND", 404);
+
+  /** Every provider of the model failed, or its breaker is open: nothing was charged. */
+  static final ErrorCode UPSTREAM_UNAVAILABLE = new ErrorCode("UPSTREAM_UNAVAILABLE", 503);
+
+  /** The provider's answer was not what its format promises, or too large; charged as reserved. */
+  static final ErrorCode UPSTREAM_INVALID = new ErrorCode("UPSTREAM_INVALID", 502);
+
+  /** The Idempotency-Key names a call already made: it was charged once; its answer is not kept. */
+  static final ErrorCode CALL_ALREADY_MADE = new ErrorCode("CALL_ALREADY_MADE", 409);
+
+  private GatewayErrors() {}
+
+  /** The refusal of a call whose worst case no budgeted layer has room for. */
+  static ApiException budgetExceeded(Denied denied, String priced, CallRequest call, Instant now) {
+    Refusal first = denied.refusals().get(0);
+    String message =
+        "Budget exceeded (governor): this call's worst case ("
+            + priced
+            + ", up to "
+            + call.worstCaseInputTokens()
+            + " input and "
+            + call.maxOutputTokens()
+            + " output tokens) costs "
+            + denied.amountMicros()
+            + " micro-dollars, which would exceed the "
+            + first.window().wireName()
+            + " budget of "
+            + first.scope()
+            + " by "
+            + first.shortfallMicros()
+            + " micro-dollars. Nothing was charged.";
+    Optional<Duration> wait = resetOf(denied, first, now);
+    return wait.map(d -> ApiException.retryAfter(GatewayErrors.BUDGET_EXCEEDED, message, d))
+        .orElseGet(() -> ApiException.of(GatewayErrors.BUDGET_EXCEEDED, message));
+  }
+
+  /** How long until the refusing window rolls over; empty for a lifetime cap. */
+  private static Optional<Duration> resetOf(Denied denied, Refusal refusal, Instant now) {
+    return denied.layers().stream()
+        .filter(l -> l.scope().equals(refusal.scope()) && l.window() == refusal.window())
+        .map(LayerStatus::resetsAt)
+        .filter(at -> at != null && at.isAfter(now))
+        .map(at -> Duration.between(now, at))
+        .findFirst();
+  }
+
+  static ApiException alreadyMade() {
+    return ApiException.of(
+        GatewayErrors.CALL_ALREADY_MADE,
+        "This Idempotency-Key already named a call of this caller: it was charged at most once,"
+            + " and its answer is not kept. Use a new key for a new call.");
+  }
+
+  static ApiException unavailable(String model, ProviderReply.Failed last) {
+    String why = last == null ? "" : " (last: " + last.reason() + ")";
+    Duration wait =
+        last == null ? Duration.ofSeconds(1) : last.retryAfter().orElse(Duration.ofSeconds(1));
+    return ApiException.retryAfter(
+        GatewayErrors.UPSTREAM_UNAVAILABLE,
+        "No provider of " + model + " answered" + why + "; nothing was charged. Retry later.",
+        wait);
+  }
+
+  /** OpenAI's error shape. */
+  static WireDialect.Rendered openAi(ApiException error, String requestId) {
+    String code = error.code().code();
+    boolean budget = error.code().equals(BUDGET_EXCEEDED);
+    JsonObject body =
+        new JsonObject()
+            .put(
+                "error",
+                new JsonObject()
+                    .put("message", error.getMessage())
+                    .put("type", budget ? "insufficient_quota" : openAiType(error.status()))
+                    .putNull("param")
+                    .put("code", budget ? "insufficient_quota" : code.toLowerCase()));
+    return new WireDialect.Rendered(error.status(), body, headers(error));
+  }
+
+  /** Anthropic's error shape; a budget refusal is its billing error, 402. */
+  static WireDialect.Rendered anthropic(ApiException error, String requestId) {
+    boolean budget = error.code().equals(BUDGET_EXCEEDED);
+    JsonObject body =
+        new JsonObject()
+            .put("type", "error")
+            .put(
+                "error",
+                new JsonObject()
+                    .put("type", budget ? "billing_error" : anthropicType(error))
+                    .put("message", error.getMessage()))
+            .put("request_id", requestId);
+    return new WireDialect.Rendered(budget ? 402 : error.status(), body, headers(error));
+  }
+
+  private static Map<String, String> headers(ApiException error) {
+    Map<String, String> headers = new HashMap<>();
+    if (error.code().equals(BUDGET_EXCEEDED) || error.status() < 429) {
+      headers.put("x-should-retry", "false");
+    }
+    return headers;
+  }
+
+  private static String openAiType(int status) {
+    if (status == 401) {
+      return "authentication_error";
+    }
+    if (status == 403) {
+      return "permission_error";
+    }
+    if (status == 429) {
+      return "rate_limit_exceeded";
+    }
+    return status >= 500 ? "server_error" : "invalid_request_error";
+  }
+
+  private static String anthropicType(ApiException error) {
+    return switch (error.status()) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 413 -> "request_too_large";
+      case 429 -> "rate_limit_error";
+      case 503 -> "overloaded_error";
+      default -> error.status() >= 500 ? "api_error" : "invalid_request_error";
+    };
+  }
+}

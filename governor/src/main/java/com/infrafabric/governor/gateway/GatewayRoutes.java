@@ -1,0 +1,93 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.vault.CredentialStore;
+import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.Routes;
+import com.infrafabric.platform.http.WireDialect;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The LLM gateway's routes: the OpenAI and Anthropic APIs as their official SDKs call them, with
+ * only the base URL and the key changed, every call charged on the caller's budget ({@link
+ * MeteredCall}). Base URLs: {@code http://host:port/llm/openai/v1} for OpenAI SDKs and {@code
+ * http://host:port/llm/anthropic} for Anthropic SDKs, clear of the governor's own {@code /v1}. The
+ * caller is an agent: a tenant token with role {@code agent}, whose scope its calls are charged to.
+ */
+public final class GatewayRoutes implements AutoCloseable {
+
+  /** The OpenAI SDKs' base URL path. */
+  public static final String OPENAI = "/llm/openai/v1";
+
+  /** The Anthropic SDKs' base URL path. */
+  public static final String ANTHROPIC = "/llm/anthropic";
+
+  private static final Access CALLERS = Access.tenant("agent");
+
+  private final ModelRouter router;
+  private final MeteredCalls calls;
+  private final GatewayCallers callers;
+
+  public GatewayRoutes(
+      Vertx vertx,
+      BudgetEngine engine,
+      Supplier<PricingCatalogue> pricing,
+      Optional<CredentialStore> vault,
+      GatewaySettings settings,
+      MeterRegistry meters,
+      Clock clock) {
+    this.router = new ModelRouter(vertx, settings, meters);
+    this.calls = new MeteredCalls(vertx, engine, pricing, router, vault, settings, clock);
+    this.callers = GatewayCallers.tokensOnly();
+  }
+
+  public void register(Routes routes) {
+    Routes openAi = routes.speaking(new WireDialect(callers, GatewayErrors::openAi));
+    Routes anthropic = routes.speaking(new WireDialect(callers, GatewayErrors::anthropic));
+    Wire chat = new OpenAiChatWire();
+    Wire embeddings = new OpenAiEmbeddingsWire();
+    Wire messages = new AnthropicMessagesWire();
+    openAi
+        .admissionControlled()
+        .post(OPENAI + "/chat/completions", CALLERS, ctx -> calls.handle(ctx, chat))
+        .post(OPENAI + "/embeddings", CALLERS, ctx -> calls.handle(ctx, embeddings));
+    openAi.get(OPENAI + "/models", CALLERS, this::models);
+    anthropic
+        .admissionControlled()
+        .post(ANTHROPIC + "/v1/messages", CALLERS, ctx -> calls.handle(ctx, messages));
+  }
+
+  /** The models and aliases this caller may name, in OpenAI's list shape. */
+  private void models(RoutingContext ctx) {
+    GatewayCaller caller = GatewayCaller.of(Requests.principal(ctx));
+    JsonArray data = new JsonArray();
+    router.names(ProviderFormat.OPENAI_COMPATIBLE).stream()
+        .filter(caller::mayUse)
+        .forEach(
+            name ->
+                data.add(
+                    new JsonObject()
+                        .put("id", name)
+                        .put("object", "model")
+                        .put("created", 0)
+                        .put("owned_by", "infrafabric")));
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
+  }
+
+  @Override
+  public void close() {
+    router.close();
+  }
+}

@@ -1,0 +1,133 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ProviderSettings;
+import com.infrafabric.llm.vault.MasterKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The LLM gateway's configuration: the providers it calls, the aliases clients may name, and the
+ * bounds of one call. Read by {@code GovernorSettings.from}; every value is checked with a message
+ * naming its key.
+ *
+ * @param providers the upstream providers and the models each serves (a model has one provider)
+ * @param aliases each alias's models in the order they are tried: the first, then each fallback on
+ *     a 429, a 5xx, a timeout or an open breaker; a served model is also its own alias
+ * @param masterKeys opens the operator's provider keys in the vault; empty: only offline providers
+ * @param defaultMaxOutputTokens the output bound priced and sent upstream when a call names none
+ * @param maxOutputTokens the largest output bound a call may ask for
+ * @param maxStreamDuration how long one streamed answer may last before it is cut
+ * @param maxAnswerBytes the largest answer relayed (a non-streamed body, or a stream in total)
+ * @param applyDowngrades true to follow the tenant policy's downgrade advice (and say so in the
+ *     {@code x-governor-model-downgrade} header); false to only report it
+ */
+public record GatewaySettings(
+    List<ProviderSettings> providers,
+    Map<String, List<String>> aliases,
+    Optional<MasterKeys> masterKeys,
+    long defaultMaxOutputTokens,
+    long maxOutputTokens,
+    Duration maxStreamDuration,
+    long maxAnswerBytes,
+    boolean applyDowngrades) {
+
+  /** An alias or model name as clients send it. */
+  static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
+
+  /** No provider: the gateway's routes answer that no model is served. */
+  public static final GatewaySettings NONE =
+      new GatewaySettings(
+          List.of(),
+          Map.of(),
+          Optional.empty(),
+          4096,
+          32_768,
+          Duration.ofMinutes(10),
+          16L << 20,
+          true);
+
+  public GatewaySettings {
+    providers = List.copyOf(providers);
+    Objects.requireNonNull(masterKeys, "masterKeys");
+    Map<String, List<String>> copied = new LinkedHashMap<>();
+    aliases.forEach((alias, models) -> copied.put(alias, List.copyOf(models)));
+    aliases = java.util.Collections.unmodifiableMap(copied);
+    within("gateway.maxOutputTokens", maxOutputTokens, 1, 10_000_000);
+    within("gateway.defaultMaxOutputTokens", defaultMaxOutputTokens, 1, maxOutputTokens);
+    within("gateway.maxStreamDurationMs", maxStreamDuration.toMillis(), 1_000, 3_600_000);
+    within("gateway.maxAnswerBytes", maxAnswerBytes, 1024, 1L << 30);
+    checkAliases(providers, aliases, masterKeys);
+  }
+
+  /**
+   * Parses {@code gateway.aliases}: entries {@code alias=model>fallback>...}, e.g. {@code
+   * smart=gpt-4o>claude-sonnet-4}.
+   */
+  public static Map<String, List<String>> parseAliases(List<String> entries) {
+    Map<String, List<String>> aliases = new LinkedHashMap<>();
+    for (String entry : entries) {
+      int equals = entry.indexOf('=');
+      if (equals < 1) {
+        throw new IllegalArgumentException(
+            "gateway.aliases entry " + entry + " must be alias=model>fallback>...");
+      }
+      String alias = entry.substring(0, equals).strip();
+      List<String> models = new ArrayList<>();
+      for (String model : entry.substring(equals + 1).split(">")) {
+        models.add(model.strip());
+      }
+      if (aliases.put(alias, models) != null) {
+        throw new IllegalArgumentException("gateway.aliases names " + alias + " twice");
+      }
+    }
+    return aliases;
+  }
+
+  private static void checkAliases(
+      List<ProviderSettings> providers,
+      Map<String, List<String>> aliases,
+      Optional<MasterKeys> masterKeys) {
+    aliases.forEach(
+        (alias, models) -> {
+          if (!MODEL.matcher(alias).matches()) {
+            throw new IllegalArgumentException(
+                "gateway.aliases alias " + alias + " must match " + MODEL.pattern());
+          }
+          if (models.isEmpty()) {
+            throw new IllegalArgumentException(
+                "gateway.aliases alias " + alias + " names no model");
+          }
+          for (String model : models) {
+            if (providers.stream().noneMatch(p -> p.models().contains(model))) {
+              throw new IllegalArgumentException(
+                  "gateway.aliases alias "
+                      + alias
+                      + " names "
+                      + model
+                      + ", which no provider serves");
+            }
+          }
+        });
+    for (ProviderSettings provider : providers) {
+      if (provider.format() != ProviderFormat.OFFLINE && masterKeys.isEmpty()) {
+        throw new IllegalArgumentException(
+            "gateway.llm."
+                + provider.name()
+                + ".credential needs the vault's master keys: set gateway.vault.masterKeysFile");
+      }
+    }
+  }
+
+  private static void within(String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(key + " " + value + " is outside " + min + ".." + max);
+    }
+  }
+}

@@ -1,0 +1,333 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.budget.CommitResult;
+import com.infrafabric.governor.budget.ReserveOutcome;
+import com.infrafabric.governor.budget.ReserveOutcome.Denied;
+import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.budget.ReserveRequest;
+import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.LayerStatus;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.Cancellation;
+import com.infrafabric.llm.ProviderReply;
+import com.infrafabric.llm.vault.CredentialOwner;
+import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Requests;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * One gateway call on the one money path. In order: the caller may use the model; the worst case
+ * (every prompt byte a token, the whole output bound) is priced on the priciest model the call may
+ * fall back to and reserved on the caller's scope and every budgeted ancestor in one atomic step,
+ * under the caller's {@code Idempotency-Key}; the providers are tried in the alias's order, each
+ * under its breaker, with the operator's key from the vault (the client's credential is never
+ * sent); the provider's reported usage is committed, or what was delivered when a stream ends
+ * early; nothing delivered, the reservation is released. {@link Settlement} makes that one charge
+ * at most; a crash in between is settled by the reservation's expiry.
+ */
+final class MeteredCall {
+
+  /** What a reservation outlives beyond the call's own bounds. */
+  private static final Duration MARGIN = Duration.ofSeconds(30);
+
+  private static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+  private final MeteredCalls calls;
+  private final RoutingContext ctx;
+  private final Wire wire;
+  private final String callId = UUID.randomUUID().toString();
+  private final Cancellation cancellation = new Cancellation();
+  private GatewayCaller caller;
+  private CallRequest call;
+  private Settlement settlement;
+  private ModelRouter.Target first;
+  private Future<Optional<OpenedCredential>> firstKey;
+
+  MeteredCall(MeteredCalls calls, RoutingContext ctx, Wire wire) {
+    this.calls = calls;
+    this.ctx = ctx;
+    this.wire = wire;
+  }
+
+  void run() {
+    caller = GatewayCaller.of(Requests.principal(ctx));
+    call = wire.read(Requests.jsonBody(ctx), ctx.body().length(), calls.settings);
+    if (!caller.mayUse(call.model())) {
+      throw ApiException.of(
+          GatewayErrors.MODEL_NOT_ALLOWED,
+          "This key or token may not use the model " + call.model() + ".",
+          Map.of("model", call.model()));
+    }
+    List<ModelRouter.Target> targets =
+        calls.router.targets(call.model(), wire.format()).stream()
+            .filter(target -> !target.route().gate().open())
+            .toList();
+    if (targets.isEmpty()) {
+      throw GatewayErrors.unavailable(
+          call.model(),
+          ProviderReply.Failed.finalFailure("every provider's circuit breaker is open"));
+    }
+    String priced = priciest(targets);
+    IdempotencyKey key = idempotencyKey();
+    // The first provider's key is read from the vault while the reservation runs: off the path
+    // to the first token, and released unused if the budget refuses.
+    first = targets.get(0);
+    firstKey = key(first);
+    ctx.response().closeHandler(closed -> cancellation.cancel());
+    calls
+        .engine
+        .reserve(new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key))
+        .onSuccess(outcome -> reserved(outcome, priced, targets))
+        .onFailure(ctx::fail);
+  }
+
+  private void reserved(ReserveOutcome outcome, String priced, List<ModelRouter.Target> targets) {
+    budgetHeaders(outcome.tightest());
+    outcome.advisedModel().ifPresent(m -> header("x-governor-downgrade-advice", m));
+    if (outcome instanceof Denied denied) {
+      header(
+          "x-budget-shortfall-micros", Long.toString(denied.refusals().get(0).shortfallMicros()));
+      ctx.fail(GatewayErrors.budgetExceeded(denied, priced, call, calls.clock.instant()));
+      return;
+    }
+    Reserved reserved = (Reserved) outcome;
+    if (reserved.replayed()) {
+      ctx.fail(GatewayErrors.alreadyMade());
+      return;
+    }
+    header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
+    settlement = new Settlement(calls.engine, reserved.id(), caller.scope(), callId);
+    attempt(downgraded(reserved, targets), 0, null);
+  }
+
+  /** The advised model's targets if the tenant's policy advises one and the gateway follows it. */
+  private List<ModelRouter.Target> downgraded(Reserved reserved, List<ModelRouter.Target> targets) {
+    Optional<String> advised = reserved.advisedModel();
+    if (advised.isEmpty()
+        || !calls.settings.applyDowngrades()
+        || !caller.mayUse(advised.get())
+        || !calls.router.serves(advised.get(), wire.format())) {
+      return targets;
+    }
+    header("x-governor-model-downgrade", call.model() + " -> " + advised.get());
+    return calls.router.targets(advised.get(), wire.format());
+  }
+
+  private void attempt(List<ModelRouter.Target> targets, int index, ProviderReply.Failed last) {
+    if (cancellation.cancelled()) {
+      settlement.release();
+      return;
+    }
+    if (index == targets.size()) {
+      settlement
+          .release()
+          .onComplete(released -> ctx.fail(GatewayErrors.unavailable(call.model(), last)));
+      return;
+    }
+    ModelRouter.Target target = targets.get(index);
+    send(target)
+        .otherwise(failure -> ProviderReply.Failed.retryable(target.provider() + " failed"))
+        .onSuccess(
+            reply -> {
+              if (reply instanceof ProviderReply.Opened opened) {
+                answer(target, opened.response());
+              } else if (reply instanceof ProviderReply.Refused refused) {
+                settlement.release().onComplete(released -> relayRefusal(target, refused));
+              } else {
+                attempt(targets, index + 1, failure(reply));
+              }
+            });
+  }
+
+  private Future<ProviderReply> send(ModelRouter.Target target) {
+    return (target == first ? firstKey : key(target))
+        .compose(
+            key -> {
+              if (key.isEmpty()) {
+                return Future.succeededFuture(
+                    ProviderReply.Failed.finalFailure(
+                        "the key of " + target.provider() + " is not in the vault"));
+              }
+              Buffer body = wire.upstreamBody(call, target.model()).toBuffer();
+              return target
+                  .route()
+                  .gate()
+                  .call(
+                      () ->
+                          target
+                              .relay()
+                              .post(
+                                  wire.upstreamPath(),
+                                  wire.upstreamHeaders(ctx.request()),
+                                  body,
+                                  key.get(),
+                                  cancellation));
+            });
+  }
+
+  /** The operator's key for the target's provider, from the vault. */
+  private Future<Optional<OpenedCredential>> key(ModelRouter.Target target) {
+    Optional<String> name = target.route().settings().credential();
+    if (name.isEmpty() || calls.vault.isEmpty()) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return calls.vault.get().open(CredentialOwner.operator(), name.get());
+  }
+
+  private void answer(ModelRouter.Target target, HttpClientResponse upstream) {
+    header("x-governor-provider", target.provider());
+    header("x-governor-model", target.model());
+    if (call.stream()) {
+      stream(target, upstream);
+    } else {
+      Answers.read(calls.vertx, upstream, calls.settings.maxAnswerBytes(), timeout(target))
+          .onComplete(read -> whole(target, read.succeeded() ? read.result() : null));
+    }
+  }
+
+  private void stream(ModelRouter.Target target, HttpClientResponse upstream) {
+    StreamMeter meter = wire.meter();
+    HttpServerResponse response = ctx.response().setStatusCode(200);
+    SseRelay.relay(
+            calls.vertx,
+            upstream,
+            response,
+            meter,
+            calls.settings.maxAnswerBytes(),
+            calls.settings.maxStreamDuration())
+        .onSuccess(
+            ended -> {
+              if (ended == SseRelay.Ended.COMPLETED || meter.delivered()) {
+                settlement.commit(target.model(), meter.usage(call.estimatedInputTokens()));
+              } else {
+                settlement.release();
+              }
+            });
+  }
+
+  /** A complete answer: its usage is committed, then it is relayed as the provider wrote it. */
+  private void whole(ModelRouter.Target target, Buffer answer) {
+    Optional<JsonObject> json = Answers.json(answer);
+    Optional<TokenUsage> usage = json.flatMap(this::usage);
+    if (usage.isEmpty()) {
+      settlement
+          .commit(target.model(), worstCaseUsage())
+          .onComplete(
+              charged ->
+                  ctx.fail(
+                      ApiException.of(
+                          GatewayErrors.UPSTREAM_INVALID,
+                          target.provider()
+                              + " answered with a body that is not a complete answer with"
+                              + " usage; the call was charged as reserved.")));
+      return;
+    }
+    settlement
+        .commit(target.model(), usage.get())
+        .onComplete(
+            committed -> {
+              committed.result().ifPresent(this::settledHeaders);
+              ctx.response()
+                  .setStatusCode(200)
+                  .putHeader("content-type", "application/json")
+                  .end(answer);
+            });
+  }
+
+  private Optional<TokenUsage> usage(JsonObject answer) {
+    try {
+      return Optional.of(wire.usage(answer));
+    } catch (RuntimeException notAnAnswer) {
+      return Optional.empty();
+    }
+  }
+
+  /** A provider's refusal of the request itself, relayed: it is in the client's format already. */
+  private void relayRefusal(ModelRouter.Target target, ProviderReply.Refused refused) {
+    header("x-governor-provider", target.provider());
+    ctx.response()
+        .setStatusCode(refused.status())
+        .putHeader("content-type", "application/json")
+        .putHeader("x-should-retry", "false")
+        .end(refused.body());
+  }
+
+  private String priciest(List<ModelRouter.Target> targets) {
+    PricingCatalogue catalogue = calls.pricing.get();
+    return targets.stream()
+        .map(ModelRouter.Target::model)
+        .max(
+            Comparator.comparingLong(
+                model ->
+                    catalogue.estimate(model, call.worstCaseInputTokens(), call.maxOutputTokens())))
+        .orElseThrow();
+  }
+
+  private Spend worstCase(String model) {
+    return Spend.estimate(model, call.worstCaseInputTokens(), call.maxOutputTokens());
+  }
+
+  private TokenUsage worstCaseUsage() {
+    return new TokenUsage(call.worstCaseInputTokens(), 0, call.maxOutputTokens());
+  }
+
+  /** Every target's attempts, or the longest stream, and the margin. */
+  private Duration ttl(List<ModelRouter.Target> targets) {
+    Duration attempts =
+        targets.stream()
+            .map(target -> target.route().settings().worstCase())
+            .reduce(Duration.ZERO, Duration::plus);
+    Duration answer = call.stream() ? calls.settings.maxStreamDuration() : Duration.ZERO;
+    return attempts.plus(answer).plus(MARGIN);
+  }
+
+  private static Duration timeout(ModelRouter.Target target) {
+    return target.route().settings().timeout();
+  }
+
+  /** The caller's {@code Idempotency-Key}, or one made up; echoed in the answer either way. */
+  private IdempotencyKey idempotencyKey() {
+    String named = ctx.request().getHeader(IDEMPOTENCY_HEADER);
+    String value = named != null ? named : callId;
+    ctx.response().putHeader(IDEMPOTENCY_HEADER, value);
+    return IdempotencyKey.ofCaller(caller.subject(), value);
+  }
+
+  private static ProviderReply.Failed failure(ProviderReply reply) {
+    return reply instanceof ProviderReply.Failed failed
+        ? failed
+        : ProviderReply.Failed.finalFailure("the provider's reply is not a relayed answer");
+  }
+
+  private void settledHeaders(CommitResult result) {
+    header("x-budget-charged-micros", Long.toString(result.actualMicros()));
+    budgetHeaders(ReserveOutcome.tightestOf(result.layers()));
+  }
+
+  private void budgetHeaders(Optional<LayerStatus> tightest) {
+    tightest.ifPresent(
+        layer -> {
+          header("x-budget-remaining-micros", Long.toString(layer.remainingMicros()));
+          header("x-budget-scope", layer.scope().path());
+          header("x-budget-window", layer.window().wireName());
+        });
+  }
+
+  private void header(String name, String value) {
+    ctx.response().headers().set(name, value);
+  }
+}

@@ -1,0 +1,48 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.llm.vault.CredentialStore;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What every gateway call shares: the budget engine it reserves and settles with, the pricing that
+ * bounds its worst case, the router to its providers and the vault holding their keys. Each call
+ * runs as one {@link MeteredCall}. Thread-safe.
+ */
+final class MeteredCalls {
+
+  final Vertx vertx;
+  final BudgetEngine engine;
+  final Supplier<PricingCatalogue> pricing;
+  final ModelRouter router;
+  final Optional<CredentialStore> vault;
+  final GatewaySettings settings;
+  final Clock clock;
+
+  MeteredCalls(
+      Vertx vertx,
+      BudgetEngine engine,
+      Supplier<PricingCatalogue> pricing,
+      ModelRouter router,
+      Optional<CredentialStore> vault,
+      GatewaySettings settings,
+      Clock clock) {
+    this.vertx = vertx;
+    this.engine = engine;
+    this.pricing = pricing;
+    this.router = router;
+    this.vault = vault;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Runs the call {@code ctx} carries, in {@code wire}'s format; answers or fails {@code ctx}. */
+  void handle(RoutingContext ctx, Wire wire) {
+    new MeteredCall(this, ctx, wire).run();
+  }
+}

@@ -1,0 +1,107 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * OpenAI's {@code POST /v1/chat/completions}. The output bound is {@code max_completion_tokens} or
+ * the older {@code max_tokens}; a stream is asked for its usage ({@code
+ * stream_options.include_usage}), which arrives in a last chunk with empty {@code choices}.
+ */
+final class OpenAiChatWire implements Wire {
+
+  @Override
+  public ProviderFormat format() {
+    return ProviderFormat.OPENAI_COMPATIBLE;
+  }
+
+  @Override
+  public String upstreamPath() {
+    return "/v1/chat/completions";
+  }
+
+  @Override
+  public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
+    String model = RequestFields.model(body);
+    if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+      throw RequestFields.invalid("messages", "messages must be a non-empty array");
+    }
+    long maxTokens =
+        RequestFields.maxTokens(body, "max_completion_tokens", settings)
+            .or(() -> RequestFields.maxTokens(body, "max_tokens", settings))
+            .orElse(settings.defaultMaxOutputTokens());
+    return new CallRequest(
+        model,
+        RequestFields.stream(body),
+        maxTokens,
+        bodyBytes,
+        RequestFields.estimatedTokens(body, "messages"),
+        body);
+  }
+
+  @Override
+  public JsonObject upstreamBody(CallRequest call, String model) {
+    JsonObject body = call.body().copy().put("model", model);
+    if (!body.containsKey("max_completion_tokens") && !body.containsKey("max_tokens")) {
+      body.put("max_completion_tokens", call.maxOutputTokens());
+    }
+    if (call.stream()) {
+      JsonObject options = body.getJsonObject("stream_options", new JsonObject());
+      body.put("stream_options", options.copy().put("include_usage", true));
+    }
+    return body;
+  }
+
+  @Override
+  public Map<String, String> upstreamHeaders(HttpServerRequest client) {
+    return Map.of();
+  }
+
+  @Override
+  public TokenUsage usage(JsonObject answer) {
+    return Usages.governed(ReportedUsage.openAi(answer.getJsonObject("usage")));
+  }
+
+  @Override
+  public StreamMeter meter() {
+    return new Meter();
+  }
+
+  /** Counts {@code choices[].delta.content} and tool call arguments; the usage chunk ends it. */
+  private static final class Meter implements StreamMeter {
+    private TokenUsage reported;
+    private long characters;
+
+    @Override
+    public void event(JsonObject data) {
+      if (data.getValue("usage") instanceof JsonObject usage) {
+        reported = Usages.governed(ReportedUsage.openAi(usage));
+      }
+      if (data.getValue("choices") instanceof JsonArray choices) {
+        for (Object choice : choices) {
+          if (choice instanceof JsonObject c && c.getValue("delta") instanceof JsonObject delta) {
+            characters += Usages.textLength(delta.getValue("content"));
+            characters += Usages.textLength(delta.getValue("tool_calls"));
+          }
+        }
+      }
+    }
+
+    @Override
+    public TokenUsage usage(long estimatedInputTokens) {
+      return reported != null
+          ? reported
+          : new TokenUsage(estimatedInputTokens, 0, StreamMeter.tokensOf(characters));
+    }
+
+    @Override
+    public boolean delivered() {
+      return characters > 0 || reported != null;
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/** OpenAI's {@code POST /v1/embeddings}: input tokens only, never streamed. */
+final class OpenAiEmbeddingsWire implements Wire {
+
+  @Override
+  public ProviderFormat format() {
+    return ProviderFormat.OPENAI_COMPATIBLE;
+  }
+
+  @Override
+  public String upstreamPath() {
+    return "/v1/embeddings";
+  }
+
+  @Override
+  public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
+    String model = RequestFields.model(body);
+    Object input = body.getValue("input");
+    boolean text = input instanceof String s && !s.isEmpty();
+    if (!text && !(input instanceof JsonArray array && !array.isEmpty())) {
+      throw RequestFields.invalid("input", "input must be a non-empty string or array");
+    }
+    if (body.containsKey("stream")) {
+      throw RequestFields.invalid("stream", "embeddings are not streamed");
+    }
+    return new CallRequest(
+        model, false, 0, bodyBytes, RequestFields.estimatedTokens(body, "input"), body);
+  }
+
+  @Override
+  public JsonObject upstreamBody(CallRequest call, String model) {
+    return call.body().copy().put("model", model);
+  }
+
+  @Override
+  public Map<String, String> upstreamHeaders(HttpServerRequest client) {
+    return Map.of();
+  }
+
+  @Override
+  public TokenUsage usage(JsonObject answer) {
+    return Usages.governed(ReportedUsage.openAi(answer.getJsonObject("usage")));
+  }
+
+  @Override
+  public StreamMeter meter() {
+    throw new UnsupportedOperationException("embeddings are not streamed");
+  }
+}

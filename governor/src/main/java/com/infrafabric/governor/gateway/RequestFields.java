@@ -1,0 +1,63 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads the fields every gateway endpoint checks, refusing a wrong one with 400 naming it. */
+final class RequestFields {
+
+  private RequestFields() {}
+
+  /** The {@code model}: a model or alias name. */
+  static String model(JsonObject body) {
+    Object value = body.getValue("model");
+    if (!(value instanceof String model) || !GatewaySettings.MODEL.matcher(model).matches()) {
+      throw invalid("model", "model must be a model or alias name");
+    }
+    return model;
+  }
+
+  /** The {@code stream} flag, false when absent. */
+  static boolean stream(JsonObject body) {
+    Object value = body.getValue("stream");
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean stream)) {
+      throw invalid("stream", "stream must be true or false");
+    }
+    return stream;
+  }
+
+  /**
+   * The output bound {@code field} gives, checked against the gateway's largest; empty when the
+   * body has no such field.
+   */
+  static Optional<Long> maxTokens(JsonObject body, String field, GatewaySettings settings) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw invalid(field, field + " must be a whole number");
+    }
+    long tokens = ((Number) value).longValue();
+    if (tokens < 1 || tokens > settings.maxOutputTokens()) {
+      throw invalid(field, field + " " + tokens + " is outside 1.." + settings.maxOutputTokens());
+    }
+    return Optional.of(tokens);
+  }
+
+  /** About four characters a token over the text of {@code body}'s {@code field}. */
+  static long estimatedTokens(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    return value == null ? 0 : StreamMeter.tokensOf(value.toString().length());
+  }
+
+  static ApiException invalid(String field, String message) {
+    return ApiException.of(ErrorCode.INVALID_REQUEST, message + ".", Map.of("field", field));
+  }
+}

@@ -1,0 +1,104 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.CommitRequest;
+import com.infrafabric.governor.budget.CommitResult;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TokenUsage;
+import io.vertx.core.Future;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ends one gateway call's reservation exactly once: a commit of what the provider reported, or a
+ * release when nothing was delivered. Whichever comes first wins; a later one does nothing, so a
+ * call is never charged twice however its stream ends. Each is retried a few times under its own
+ * idempotency key; if the store stays unreachable, the reservation's expiry releases it. Never
+ * fails its future.
+ */
+final class Settlement {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
+  private static final int ATTEMPTS = 3;
+
+  private final BudgetEngine engine;
+  private final ReservationId reservation;
+  private final Scope within;
+  private final String callId;
+  private final AtomicBoolean settled = new AtomicBoolean();
+
+  /**
+   * @param callId unique per call: names the commit and the release for their retries
+   */
+  Settlement(BudgetEngine engine, ReservationId reservation, Scope within, String callId) {
+    this.engine = engine;
+    this.reservation = reservation;
+    this.within = within;
+    this.callId = callId;
+  }
+
+  /** Charges {@code usage} on {@code model}; empty if already settled or the commit failed. */
+  Future<Optional<CommitResult>> commit(String model, TokenUsage usage) {
+    if (!settled.compareAndSet(false, true)) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    CommitRequest request =
+        new CommitRequest(
+            reservation,
+            Spend.tokens(model, usage),
+            IdempotencyKey.of("gateway-commit:" + callId),
+            within);
+    return commit(request, 1);
+  }
+
+  /** Gives the reservation back; nothing if already settled. */
+  Future<Void> release() {
+    if (!settled.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    return release(1);
+  }
+
+  private Future<Optional<CommitResult>> commit(CommitRequest request, int attempt) {
+    return engine
+        .commit(request)
+        .map(Optional::of)
+        .recover(
+            failure -> {
+              if (attempt < ATTEMPTS) {
+                return commit(request, attempt + 1);
+              }
+              LOG.atWarn()
+                  .addKeyValue("reservation", reservation.toString())
+                  .log(
+                      "gateway call {} could not be committed: {}; its reservation expires",
+                      callId,
+                      failure.getMessage());
+              return Future.succeededFuture(Optional.empty());
+            });
+  }
+
+  private Future<Void> release(int attempt) {
+    return engine
+        .release(reservation, IdempotencyKey.of("gateway-release:" + callId), within)
+        .<Void>mapEmpty()
+        .recover(
+            failure -> {
+              if (attempt < ATTEMPTS) {
+                return release(attempt + 1);
+              }
+              LOG.atWarn()
+                  .addKeyValue("reservation", reservation.toString())
+                  .log(
+                      "gateway call {} could not be released: {}; its reservation expires",
+                      callId,
+                      failure.getMessage());
+              return Future.succeededFuture();
+            });
+  }
+}

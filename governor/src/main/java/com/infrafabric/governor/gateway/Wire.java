@@ -1,0 +1,44 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.ProviderFormat;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * What differs between the provider APIs the gateway speaks, for one endpoint: how a request is
+ * read and relayed, and where usage is in an answer or a stream. Implementations are stateless.
+ */
+interface Wire {
+
+  /** The format a provider must speak to serve this endpoint (an offline one never does). */
+  ProviderFormat format();
+
+  /** The endpoint's path under a provider's base URL, e.g. {@code /v1/chat/completions}. */
+  String upstreamPath();
+
+  /**
+   * Checks the client's body and bounds the call.
+   *
+   * @param bodyBytes the body's size in bytes
+   * @throws com.infrafabric.platform.http.ApiException 400 naming the field that is wrong
+   */
+  CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings);
+
+  /** The body sent upstream: the client's, for {@code model}, bounded and asking for usage. */
+  JsonObject upstreamBody(CallRequest call, String model);
+
+  /** The client's headers the provider needs too (never its credential). */
+  Map<String, String> upstreamHeaders(HttpServerRequest client);
+
+  /**
+   * The usage a complete answer reports.
+   *
+   * @throws IllegalArgumentException or a JSON exception if the answer carries none
+   */
+  TokenUsage usage(JsonObject answer);
+
+  /** Counts one streamed answer. */
+  StreamMeter meter();
+}

@@ -1,0 +1,236 @@
+package com.infrafabric.governor.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.governor.testing.GatewayFixture;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.llm.testing.FakeProvider;
+import com.infrafabric.platform.testing.Concurrently;
+import com.infrafabric.platform.testing.LogCapture;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.RateLimitException;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway under concurrency and hostile input: parallel streamed calls on a cap that fits only
+ * some cannot overspend it; bad bodies get a clear error in the caller's dialect and charge
+ * nothing; neither the caller's token nor the operator's key shows in an answer or a log.
+ */
+@Timeout(180)
+class GatewayLimitsTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  @TempDir static Path directory;
+
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private static GatewayRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new GatewayRig(REDIS.endpoint(), directory);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void concurrentStreamedCallsOnASmallCapNeverOverspendItAndLeaveNothingReserved()
+      throws InterruptedException {
+    int calls = 24;
+    long worstCase = worstCaseOfOneCall();
+    long cap = worstCase * 5 + worstCase / 2;
+    String scope = fundedScope(cap);
+    String token = rig.agent(scope);
+
+    List<Boolean> served =
+        Concurrently.run(
+            calls,
+            Duration.ofSeconds(120),
+            i ->
+                () -> {
+                  try (StreamResponse<ChatCompletionChunk> stream =
+                      rig.openAi(token)
+                          .chat()
+                          .completions()
+                          .createStreaming(GatewayRig.chat("gpt-test", "Parallel"))) {
+                    return stream.stream().count() > 0;
+                  } catch (RateLimitException budget) {
+                    assertThat(budget).hasMessageContaining("Budget exceeded");
+                    return false;
+                  }
+                });
+
+    long answered = served.stream().filter(ok -> ok).count();
+    long one = cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS);
+    assertThat(answered).isBetween(5L, (long) calls);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> assertThat(rig.spentAndReserved(scope)).containsExactly(answered * one, 0));
+    assertThat(answered * one).isLessThanOrEqualTo(cap);
+  }
+
+  @Test
+  void badBodiesAreClearErrorsInTheCallersDialectAndChargeNothing() {
+    String scope = fundedScope(1_000_000);
+    String token = rig.agent(scope);
+    String chat = GatewayRoutes.OPENAI + "/chat/completions";
+    String messages = GatewayRoutes.ANTHROPIC + "/v1/messages";
+
+    assertError(send(chat, token, "{\"model\": \"gpt-test\", \"messages\": ["), 400, "openai");
+    assertError(send(chat, token, body("gpt-test", "max_tokens", -5).encode()), 400, "openai");
+    assertError(
+        send(chat, token, body("gpt-test", "max_tokens", 1L << 40).encode()), 400, "openai");
+    assertError(send(chat, token, body("no-such-model", "max_tokens", 5).encode()), 404, "openai");
+    assertError(
+        send(chat, token, new JsonObject().put("model", "gpt-test").encode()), 400, "openai");
+    assertError(send(messages, token, "[1,2]"), 400, "anthropic");
+    assertError(
+        send(messages, token, body("claude-test", "max_tokens", 0).encode()), 400, "anthropic");
+    assertError(
+        send(chat, "ifk_unknown-virtual-key", body("gpt-test", "max_tokens", 5).encode()),
+        401,
+        "openai");
+    assertError(
+        send(chat, "not-a-token", body("gpt-test", "max_tokens", 5).encode()), 401, "openai");
+    assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
+    assertThat(rig.primary.received()).noneMatch(r -> r.body().encode().contains("no-such-model"));
+  }
+
+  @Test
+  void aBodyBeyondTheLimitIsRefusedBeforeItIsRead() {
+    String scope = fundedScope(1_000_000);
+    String huge =
+        "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\""
+            + "x".repeat(50 << 20)
+            + "\"}]}";
+
+    HttpResponse<String> response =
+        send(GatewayRoutes.OPENAI + "/chat/completions", rig.agent(scope), huge);
+
+    assertThat(response.statusCode()).isEqualTo(413);
+    assertThat(new JsonObject(response.body()).getJsonObject("error").getString("type"))
+        .isEqualTo("invalid_request_error");
+    assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
+  @Test
+  void neitherTheCallersTokenNorTheOperatorsKeyShowsInAnswersOrLogs() {
+    String scope = fundedScope(100);
+    String token = rig.agent(scope);
+    List<String> answers = new ArrayList<>();
+    try (LogCapture logs = LogCapture.start()) {
+      rig.primary.then(new FakeProvider.Behaviour.Status(500, null));
+      answers.add(
+          send(
+                  GatewayRoutes.OPENAI + "/chat/completions",
+                  token,
+                  body("gpt-test", "max_tokens", 5).encode())
+              .body());
+      answers.add(
+          send(
+                  GatewayRoutes.OPENAI + "/chat/completions",
+                  token,
+                  body("gpt-test", "max_tokens", 5000).encode())
+              .body());
+      answers.add(send(GatewayRoutes.ANTHROPIC + "/v1/messages", token, "{").body());
+      answers.add(send(GatewayRoutes.OPENAI + "/chat/completions", token + "x", "{}").body());
+
+      String everything = String.join("\n", answers) + logs.text();
+      assertThat(everything)
+          .doesNotContain(token)
+          .doesNotContain(GatewayFixture.OPERATOR_KEY)
+          .doesNotContain(GatewayFixture.BACKUP_KEY);
+    }
+  }
+
+  private static void assertError(HttpResponse<String> response, int status, String dialect) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    JsonObject body = new JsonObject(response.body());
+    if (dialect.equals("openai")) {
+      assertThat(body.getJsonObject("error").getString("message")).as(response.body()).isNotBlank();
+      assertThat(body.getJsonObject("error").getString("type")).isNotBlank();
+    } else {
+      assertThat(body.getString("type")).isEqualTo("error");
+      assertThat(body.getJsonObject("error").getString("type")).isNotBlank();
+    }
+    assertThat(response.headers().firstValue("X-Error-Code")).isPresent();
+  }
+
+  private static JsonObject body(String model, String bound, long value) {
+    return new JsonObject()
+        .put("model", model)
+        .put(bound, value)
+        .put(
+            "messages",
+            new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+  }
+
+  private static HttpResponse<String> send(String path, String token, String body) {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.governor.service.port() + path))
+            .header("authorization", "Bearer " + token)
+            .header("content-type", "application/json")
+            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .timeout(Duration.ofSeconds(60))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    try {
+      return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** What one SDK call's reservation holds, as the gateway's header tells the SDK. */
+  private static long worstCaseOfOneCall() {
+    String scope = fundedScope(1_000_000_000L);
+    return Long.parseLong(
+        rig.openAi(rig.agent(scope))
+            .chat()
+            .completions()
+            .withRawResponse()
+            .create(GatewayRig.chat("gpt-test", "Parallel"))
+            .headers()
+            .values("x-budget-reserved-micros")
+            .get(0));
+  }
+
+  private static String fundedScope(long cap) {
+    String scope = GovernorRig.freshTenant("gwl") + "/agents";
+    rig.governor.budget(scope, "day", cap);
+    return scope;
+  }
+
+  private static long cost(String model, long input, long output) {
+    return rig.governor.service.pricing().get().cost(model, new TokenUsage(input, 0, output));
+  }
+}

@@ -1,0 +1,164 @@
+package com.infrafabric.llm.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One streamed answer of {@link FakeProvider}, as OpenAI or Anthropic sends it: events a few
+ * milliseconds apart, the text one word a delta, the usage where each format puts it.
+ */
+final class FakeStream {
+
+  private static final long GAP_MS = 2;
+
+  private final Vertx vertx;
+  private final HttpServerRequest request;
+  private final JsonObject body;
+  private final boolean anthropic;
+
+  FakeStream(Vertx vertx, HttpServerRequest request, JsonObject body) {
+    this.vertx = vertx;
+    this.request = request;
+    this.body = body;
+    this.anthropic = request.path().endsWith("/messages");
+  }
+
+  /** Sends the stream, or the part of it {@code behaviour} allows. */
+  void send(FakeProvider.Behaviour behaviour) {
+    HttpServerResponse response = request.response();
+    response.setChunked(true).putHeader("content-type", "text/event-stream");
+    List<String> events = anthropic ? anthropicEvents() : openAiEvents();
+    int deltas = FakeProvider.STREAMED_WORDS.size();
+    int limit = events.size();
+    if (behaviour instanceof FakeProvider.Behaviour.StallAfter stall) {
+      limit = firstDelta() + Math.min(stall.events(), deltas);
+    } else if (behaviour instanceof FakeProvider.Behaviour.CutAfter cut) {
+      limit = firstDelta() + Math.min(cut.events(), deltas);
+    }
+    write(response, events, 0, limit, behaviour);
+  }
+
+  private void write(
+      HttpServerResponse response,
+      List<String> events,
+      int index,
+      int limit,
+      FakeProvider.Behaviour behaviour) {
+    if (response.closed()) {
+      return;
+    }
+    if (index == limit) {
+      if (behaviour instanceof FakeProvider.Behaviour.CutAfter) {
+        request.connection().close();
+      } else if (!(behaviour instanceof FakeProvider.Behaviour.StallAfter)) {
+        response.end();
+      }
+      return;
+    }
+    response.write(events.get(index));
+    vertx.setTimer(GAP_MS, id -> write(response, events, index + 1, limit, behaviour));
+  }
+
+  /** The index of the first text delta among the events. */
+  private int firstDelta() {
+    return anthropic ? 2 : 1;
+  }
+
+  private List<String> openAiEvents() {
+    String model = body.getString("model");
+    List<String> events = new ArrayList<>();
+    events.add(
+        openAiChunk(model, new JsonObject().put("role", "assistant").put("content", ""), null));
+    for (String word : FakeProvider.STREAMED_WORDS) {
+      events.add(openAiChunk(model, new JsonObject().put("content", word), null));
+    }
+    events.add(openAiChunk(model, new JsonObject(), "stop"));
+    JsonObject options = body.getJsonObject("stream_options", new JsonObject());
+    if (options.getBoolean("include_usage", false)) {
+      int input = FakeProvider.inputTokens(body);
+      events.add(
+          data(
+              chunk(model)
+                  .put("choices", new JsonArray())
+                  .put(
+                      "usage",
+                      new JsonObject()
+                          .put("prompt_tokens", input)
+                          .put("completion_tokens", FakeProvider.OUTPUT_TOKENS)
+                          .put("total_tokens", input + FakeProvider.OUTPUT_TOKENS))));
+    }
+    events.add("data: [DONE]\n\n");
+    return events;
+  }
+
+  private static String openAiChunk(String model, JsonObject delta, String finish) {
+    JsonObject choice = new JsonObject().put("index", 0).put("delta", delta);
+    choice.put("finish_reason", finish);
+    return data(chunk(model).put("choices", new JsonArray().add(choice)).putNull("usage"));
+  }
+
+  private static JsonObject chunk(String model) {
+    return new JsonObject()
+        .put("id", "chatcmpl-fake")
+        .put("object", "chat.completion.chunk")
+        .put("created", 1_700_000_000L)
+        .put("model", model);
+  }
+
+  private List<String> anthropicEvents() {
+    List<String> events = new ArrayList<>();
+    JsonObject message =
+        new JsonObject()
+            .put("id", "msg_fake")
+            .put("type", "message")
+            .put("role", "assistant")
+            .put("content", new JsonArray())
+            .put("model", body.getString("model"))
+            .putNull("stop_reason")
+            .putNull("stop_sequence")
+            .put(
+                "usage",
+                new JsonObject()
+                    .put("input_tokens", FakeProvider.inputTokens(body))
+                    .put("output_tokens", 1));
+    events.add(event("message_start", new JsonObject().put("message", message)));
+    events.add(
+        event(
+            "content_block_start",
+            new JsonObject()
+                .put("index", 0)
+                .put("content_block", new JsonObject().put("type", "text").put("text", ""))));
+    for (String word : FakeProvider.STREAMED_WORDS) {
+      events.add(
+          event(
+              "content_block_delta",
+              new JsonObject()
+                  .put("index", 0)
+                  .put("delta", new JsonObject().put("type", "text_delta").put("text", word))));
+    }
+    events.add(event("content_block_stop", new JsonObject().put("index", 0)));
+    events.add(
+        event(
+            "message_delta",
+            new JsonObject()
+                .put(
+                    "delta",
+                    new JsonObject().put("stop_reason", "end_turn").putNull("stop_sequence"))
+                .put("usage", new JsonObject().put("output_tokens", FakeProvider.OUTPUT_TOKENS))));
+    events.add(event("message_stop", new JsonObject()));
+    return events;
+  }
+
+  private static String event(String type, JsonObject data) {
+    return "event: " + type + "\n" + data(data.put("type", type));
+  }
+
+  private static String data(JsonObject json) {
+    return "data: " + json.encode() + "\n\n";
+  }
+}
