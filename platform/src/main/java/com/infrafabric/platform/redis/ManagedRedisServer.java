@@ -22,10 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * of the launcher when no {@code REDIS_URL} is given, and the server behind every test.
  *
  * <p>The server listens on loopback only, requires a password, keeps an append-only file in its
- * data directory and never evicts keys ({@code maxmemory-policy noeviction}): budgets, claims and
- * the ledger must fail loudly rather than disappear. The password is written to a {@code 0600}
- * configuration file in the data directory, never to the command line where {@code ps} would show
- * it.
+ * data directory (unless built to read a backup's snapshot, {@link Builder#appendOnly}) and never
+ * evicts keys ({@code maxmemory-policy noeviction}): budgets, claims and the ledger must fail
+ * loudly rather than disappear. The password is written to a {@code 0600} configuration file in the
+ * data directory, never to the command line where {@code ps} would show it.
  *
  * <p>{@link #killHard()} and {@link #start()} on the same data directory reproduce a crash and a
  * recovery. A JVM shutdown hook kills the child if the owner forgets to {@link #close()} it.
