@@ -26,6 +26,7 @@ import com.infrafabric.platform.testing.RedisClusterExtension;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -193,7 +194,10 @@ class TwoGovernorsOnClusterTest {
     assertThat(ran).containsAll(GovernorService.scripts().stream().map(LuaScript::name).toList());
   }
 
-  /** Virtual keys made on one node authenticate on the other; both list a tenant's reservations. */
+  /**
+   * Virtual keys made, rotated, expired and revoked on each node; both list a tenant's
+   * reservations.
+   */
   private void manageKeysAndListReservationsOnBothNodes() {
     String tenant = GovernorRig.freshTenant("keys");
     a.governor.budget(tenant, Window.LIFETIME, CAP);
@@ -210,6 +214,17 @@ class TwoGovernorsOnClusterTest {
           Await.result(
               keys.rotate(tenant, issued.key().id(), Scope.parse(tenant), GovernorRig.newKey()));
       assertThat(Await.result(keys.authenticate(rotated.secret().orElseThrow()))).isPresent();
+      Instant later = rig.clock.instant().plus(Duration.ofDays(1));
+      assertThat(
+              Await.result(
+                      keys.expire(
+                          tenant,
+                          issued.key().id(),
+                          Scope.parse(tenant),
+                          later,
+                          GovernorRig.newKey()))
+                  .expiresAt())
+          .isEqualTo(later);
       Await.result(
           keys.revoke(tenant, issued.key().id(), Scope.parse(tenant), GovernorRig.newKey()));
       assertThat(Await.result(keys.authenticate(rotated.secret().orElseThrow()))).isEmpty();
