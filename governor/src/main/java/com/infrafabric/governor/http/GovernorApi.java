@@ -49,12 +49,13 @@ public final class GovernorApi {
       GrantIssuer grants,
       MeterRegistry meters) {
     this.budgets = new BudgetRoutes(budgets);
-    this.reservations = new ReservationRoutes(engine, new SpendMetrics(meters));
+    SpendMetrics spend = new SpendMetrics(meters);
+    this.reservations = new ReservationRoutes(engine, spend);
     this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, policies);
-    this.claims = new ClaimRoutes(claims, grants);
+    this.claims = new ClaimRoutes(claims, grants, spend);
   }
 
   /** How governor failures are answered; the service that serves these routes must use it. */
