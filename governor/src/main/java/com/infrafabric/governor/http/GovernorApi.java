@@ -55,12 +55,13 @@ public final class GovernorApi {
       VirtualKeys keys,
       MeterRegistry meters) {
     this.budgets = new BudgetRoutes(budgets);
-    this.reservations = new ReservationRoutes(engine, new SpendMetrics(meters));
+    SpendMetrics spendMetrics = new SpendMetrics(meters);
+    this.reservations = new ReservationRoutes(engine, spendMetrics);
     this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, policies);
-    this.claims = new ClaimRoutes(claims, grants);
+    this.claims = new ClaimRoutes(claims, grants, spendMetrics);
     this.keys = new KeyRoutes(keys);
     this.spend = new SpendRoutes(new SpendReports(ledger));
   }

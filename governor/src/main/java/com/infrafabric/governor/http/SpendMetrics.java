@@ -3,17 +3,18 @@ package com.infrafabric.governor.http;
 import com.infrafabric.governor.budget.ChargeResult;
 import com.infrafabric.governor.budget.CommitResult;
 import com.infrafabric.governor.budget.ReserveOutcome;
+import com.infrafabric.governor.claim.FinishResult;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * What the charge path counts: reservations by outcome, commits and charges, money spent by tenant,
- * and the tokens of metered spend by model ({@code governor_llm_tokens_total{model, kind}}, kind
- * {@code input}, {@code cached_input} or {@code output}; its cardinality is bounded by the pricing
- * catalogue, since a model outside it is refused). Replays are counted as replays and never add
- * spend or tokens twice.
+ * What the charge path counts: reservations by outcome, commits and charges, money spent by tenant
+ * (commits, charges and finished claims), and the tokens of metered spend by model ({@code
+ * governor_llm_tokens_total{model, kind}}, kind {@code input}, {@code cached_input} or {@code
+ * output}; its cardinality is bounded by the pricing catalogue, since a model outside it is
+ * refused). Replays are counted as replays and never add spend or tokens twice.
  */
 final class SpendMetrics {
 
@@ -50,6 +51,14 @@ final class SpendMetrics {
         result.replayed() ? "replayed" : "ok");
     if (!result.replayed()) {
       spent(result.scope().tenant(), result.amountMicros());
+      tokens(actual);
+    }
+  }
+
+  /** A claim's lease finished: what the task spent, committed on its hold. */
+  void finished(Spend actual, FinishResult result) {
+    if (!result.replayed()) {
+      spent(result.lease().tenant(), result.actualMicros());
       tokens(actual);
     }
   }
