@@ -41,6 +41,7 @@ final class AnthropicMessagesWire implements Wire {
         model,
         RequestFields.stream(body),
         maxTokens,
+        1,
         bodyBytes,
         RequestFields.estimatedTokens(body, "messages")
             + RequestFields.estimatedTokens(body, "system"),

@@ -1,26 +1,28 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.keys.VirtualKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Who makes a gateway call, whatever credential proved it: the scope its spend is charged to, the
  * models it may use, and the virtual key it presented, if it was one. A JWT's {@code scope} claim
- * and optional {@code models} list claim, or a virtual key's scope and allowed models, both arrive
- * as a {@link Principal} ({@link GatewayCallers}).
+ * and optional {@code models} list claim, or a virtual key's scope, models and limits ({@link
+ * GatewayCallers#principal}), both arrive as a {@link Principal}.
  *
  * @param subject the principal's subject: owns the caller's idempotency keys
  * @param scope where the caller's calls are charged
  * @param allowedModels the models and aliases it may name; empty: every one the gateway serves
- * @param keyId the virtual key's id, when the caller presented one
+ * @param key the virtual key it presented, with its per-minute limits; empty for a JWT
  */
 public record GatewayCaller(
-    String subject, Scope scope, Set<String> allowedModels, Optional<String> keyId) {
+    String subject, Scope scope, Set<String> allowedModels, Optional<VirtualKey> key) {
 
   /** The list claim naming the models a caller may use. */
   public static final String MODELS_CLAIM = "models";
@@ -51,11 +53,32 @@ public record GatewayCaller(
     } catch (GovernorException invalid) {
       throw ApiException.of(ErrorCode.FORBIDDEN, "The token's scope claim is not a valid scope.");
     }
-    return new GatewayCaller(
-        principal.subject(),
-        scope,
-        Set.copyOf(principal.stringListClaim(MODELS_CLAIM)),
-        principal.stringClaim(KEY_CLAIM));
+    Set<String> models = Set.copyOf(principal.stringListClaim(MODELS_CLAIM));
+    return new GatewayCaller(principal.subject(), scope, models, key(principal, scope, models));
+  }
+
+  /** The virtual key a principal of {@link GatewayCallers#principal} stands for. */
+  private static Optional<VirtualKey> key(Principal principal, Scope scope, Set<String> models) {
+    if (!principal.subject().startsWith(GatewayCallers.KEY_SUBJECT)) {
+      return Optional.empty();
+    }
+    return principal
+        .stringClaim(KEY_CLAIM)
+        .map(
+            id ->
+                new VirtualKey(
+                    id,
+                    scope,
+                    models.isEmpty() ? Set.of(VirtualKey.ANY_MODEL) : models,
+                    Long.parseLong(principal.stringClaim(GatewayCallers.RPM_CLAIM).orElseThrow()),
+                    Long.parseLong(principal.stringClaim(GatewayCallers.TPM_CLAIM).orElseThrow()),
+                    Map.of(),
+                    null));
+  }
+
+  /** The virtual key's id, or empty for a JWT caller: what the ledger attributes the call to. */
+  String keyId() {
+    return key.map(VirtualKey::id).orElse("");
   }
 
   /** True if the caller may name {@code model} (an alias or a served model). */

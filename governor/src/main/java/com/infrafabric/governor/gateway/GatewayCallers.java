@@ -1,55 +1,80 @@
 package com.infrafabric.governor.gateway;
 
+import com.infrafabric.governor.keys.VirtualKey;
+import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.platform.auth.AuthResult;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.WireDialect;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Finds a gateway caller from the credential the SDKs send: {@code x-api-key} (Anthropic) or {@code
- * Authorization: Bearer} (OpenAI; the Anthropic SDK's auth token). A credential with the virtual
- * key prefix is looked up among the virtual keys; anything else must be a platform JWT. The
- * credential is read from the headers only and never logged or echoed.
+ * Authorization: Bearer} (OpenAI; the Anthropic SDK's auth token). A credential of the virtual key
+ * form is looked up among the virtual keys, on every call (a revocation holds at once); anything
+ * else must be a platform JWT. The credential is read from the headers only and never logged or
+ * echoed. A virtual key becomes a principal with role {@code agent}, its scope, its models and its
+ * per-minute limits as claims, which {@link GatewayCaller#of} reads back.
  */
 final class GatewayCallers implements WireDialect.Callers {
 
-  /** How a virtual key is told from a JWT: it starts with this. */
-  static final String KEY_PREFIX = "ifk_";
+  /** The principal subject of a virtual key: owns the idempotency keys of its calls. */
+  static final String KEY_SUBJECT = "vkey:";
+
+  static final String RPM_CLAIM = "rpm";
+  static final String TPM_CLAIM = "tpm";
 
   private static final String BEARER = "bearer ";
 
-  private final Function<String, Future<Optional<Principal>>> virtualKeys;
+  private final Function<String, Future<Optional<VirtualKey>>> virtualKeys;
 
   /**
-   * @param virtualKeys the principal a presented virtual key stands for, empty if it is unknown,
-   *     revoked or expired
+   * @param virtualKeys the live key a presented secret stands for, empty if it is unknown, revoked
+   *     or expired
    */
-  GatewayCallers(Function<String, Future<Optional<Principal>>> virtualKeys) {
+  GatewayCallers(Function<String, Future<Optional<VirtualKey>>> virtualKeys) {
     this.virtualKeys = virtualKeys;
-  }
-
-  /** Callers with JWTs only: every virtual key is unknown. */
-  static GatewayCallers tokensOnly() {
-    return new GatewayCallers(key -> Future.succeededFuture(Optional.empty()));
   }
 
   @Override
   public Future<AuthResult> authenticate(HttpServerRequest request, JwtAuthenticator tokens) {
     String credential = credential(request);
-    if (credential == null || !credential.startsWith(KEY_PREFIX)) {
+    if (!VirtualKeys.looksLikeKey(credential)) {
       return tokens.authenticate(credential);
     }
     return virtualKeys
         .apply(credential)
         .map(
-            principal ->
-                principal
-                    .<AuthResult>map(AuthResult.Authenticated::new)
+            key ->
+                key.<AuthResult>map(k -> new AuthResult.Authenticated(principal(k)))
                     .orElse(new AuthResult.Rejected(AuthResult.Reason.UNKNOWN_KEY)));
+  }
+
+  /** The principal a live virtual key stands for. */
+  static Principal principal(VirtualKey key) {
+    List<String> models =
+        key.allowedModels().contains(VirtualKey.ANY_MODEL)
+            ? List.of()
+            : List.copyOf(key.allowedModels());
+    return new Principal(
+        KEY_SUBJECT + key.tenant() + ":" + key.id(),
+        Set.of("agent"),
+        Map.of(
+            Principal.SCOPE,
+            key.scope().path(),
+            GatewayCaller.KEY_CLAIM,
+            key.id(),
+            RPM_CLAIM,
+            Long.toString(key.requestsPerMinute()),
+            TPM_CLAIM,
+            Long.toString(key.tokensPerMinute())),
+        Map.of(GatewayCaller.MODELS_CLAIM, models));
   }
 
   /** {@code x-api-key}, else the bearer token, else null. */

@@ -7,6 +7,7 @@ import com.infrafabric.llm.ProviderReply;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.WireDialect;
+import com.infrafabric.platform.ratelimit.RateDecision;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,7 +54,7 @@ final class GatewayErrors {
             + ", up to "
             + call.worstCaseInputTokens()
             + " input and "
-            + call.maxOutputTokens()
+            + call.worstCaseOutputTokens()
             + " output tokens) costs "
             + denied.amountMicros()
             + " micro-dollars, which would exceed the "
@@ -76,6 +77,18 @@ final class GatewayErrors {
         .filter(at -> at != null && at.isAfter(now))
         .map(at -> Duration.between(now, at))
         .findFirst();
+  }
+
+  /** A virtual key's per-minute limit is reached: nothing was reserved or charged. */
+  static ApiException rateLimited(RateDecision decision) {
+    return ApiException.retryAfter(
+        ErrorCode.RATE_LIMITED,
+        "This key's "
+            + decision.limitName()
+            + " limit is reached; nothing was charged. Retry after "
+            + Math.max(1, decision.retryAfter().toSeconds())
+            + " s.",
+        decision.retryAfter());
   }
 
   static ApiException alreadyMade() {

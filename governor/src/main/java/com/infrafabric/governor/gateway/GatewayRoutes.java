@@ -1,6 +1,7 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.vault.CredentialStore;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * only the base URL and the key changed, every call charged on the caller's budget ({@link
  * MeteredCall}). Base URLs: {@code http://host:port/llm/openai/v1} for OpenAI SDKs and {@code
  * http://host:port/llm/anthropic} for Anthropic SDKs, clear of the governor's own {@code /v1}. The
- * caller is an agent: a tenant token with role {@code agent}, whose scope its calls are charged to.
+ * caller is a virtual key ({@link VirtualKeys}: its scope, models and per-minute limits) or an
+ * agent's tenant token (role {@code agent}); either way its calls are charged to its scope.
  */
 public final class GatewayRoutes implements AutoCloseable {
 
@@ -41,14 +43,15 @@ public final class GatewayRoutes implements AutoCloseable {
   public GatewayRoutes(
       Vertx vertx,
       BudgetEngine engine,
+      VirtualKeys keys,
       Supplier<PricingCatalogue> pricing,
       Optional<CredentialStore> vault,
       GatewaySettings settings,
       MeterRegistry meters,
       Clock clock) {
     this.router = new ModelRouter(vertx, settings, meters);
-    this.calls = new MeteredCalls(vertx, engine, pricing, router, vault, settings, clock);
-    this.callers = GatewayCallers.tokensOnly();
+    this.calls = new MeteredCalls(vertx, engine, keys, pricing, router, vault, settings, clock);
+    this.callers = new GatewayCallers(keys::authenticate);
   }
 
   public void register(Routes routes) {

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.gateway;
 
+import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.CommitResult;
 import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
@@ -46,6 +47,14 @@ final class MeteredCall {
 
   private static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
 
+  /** How a stream's end is named in the ledger. */
+  private static final Map<SseRelay.Ended, String> OUTCOMES =
+      Map.of(
+          SseRelay.Ended.COMPLETED, "ok",
+          SseRelay.Ended.CLIENT_GONE, "client_disconnected",
+          SseRelay.Ended.UPSTREAM_FAILED, "upstream_error",
+          SseRelay.Ended.CUT, "cut");
+
   private final MeteredCalls calls;
   private final RoutingContext ctx;
   private final Wire wire;
@@ -54,6 +63,7 @@ final class MeteredCall {
   private GatewayCaller caller;
   private CallRequest call;
   private Settlement settlement;
+  private long upstreamStartedAt = -1;
   private ModelRouter.Target first;
   private Future<Optional<OpenedCredential>> firstKey;
 
@@ -88,11 +98,33 @@ final class MeteredCall {
     first = targets.get(0);
     firstKey = key(first);
     ctx.response().closeHandler(closed -> cancellation.cancel());
-    calls
-        .engine
-        .reserve(new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key))
+    CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
+    admitted()
+        .compose(
+            admitted ->
+                calls.engine.reserve(
+                    new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key, who)))
         .onSuccess(outcome -> reserved(outcome, priced, targets))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * Takes the call's request and its likely tokens from a virtual key's per-minute buckets; a JWT
+   * caller has only the platform's rate limit, already taken.
+   */
+  private Future<Void> admitted() {
+    if (caller.key().isEmpty()) {
+      return Future.succeededFuture();
+    }
+    long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
+    return calls
+        .keys
+        .admit(caller.key().get(), tokens)
+        .compose(
+            decision ->
+                decision.allowed()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(GatewayErrors.rateLimited(decision)));
   }
 
   private void reserved(ReserveOutcome outcome, String priced, List<ModelRouter.Target> targets) {
@@ -129,12 +161,12 @@ final class MeteredCall {
 
   private void attempt(List<ModelRouter.Target> targets, int index, ProviderReply.Failed last) {
     if (cancellation.cancelled()) {
-      settlement.release();
+      settlement.release(attribution("", "client_disconnected"));
       return;
     }
     if (index == targets.size()) {
       settlement
-          .release()
+          .release(attribution("", "upstream_error"))
           .onComplete(released -> ctx.fail(GatewayErrors.unavailable(call.model(), last)));
       return;
     }
@@ -146,14 +178,25 @@ final class MeteredCall {
               if (reply instanceof ProviderReply.Opened opened) {
                 answer(target, opened.response());
               } else if (reply instanceof ProviderReply.Refused refused) {
-                settlement.release().onComplete(released -> relayRefusal(target, refused));
+                settlement
+                    .release(attribution(target.provider(), "upstream_refused"))
+                    .onComplete(released -> relayRefusal(target, refused));
               } else {
                 attempt(targets, index + 1, failure(reply));
               }
             });
   }
 
+  /**
+   * The ledger's account of this call: the key, the provider, the upstream latency, the outcome.
+   */
+  private CallAttribution attribution(String provider, String outcome) {
+    long latency = upstreamStartedAt < 0 ? -1 : calls.clock.millis() - upstreamStartedAt;
+    return new CallAttribution(caller.keyId(), provider, Math.max(-1, latency), outcome);
+  }
+
   private Future<ProviderReply> send(ModelRouter.Target target) {
+    upstreamStartedAt = calls.clock.millis();
     return (target == first ? firstKey : key(target))
         .compose(
             key -> {
@@ -211,10 +254,14 @@ final class MeteredCall {
             calls.settings.maxStreamDuration())
         .onSuccess(
             ended -> {
+              String outcome = OUTCOMES.get(ended);
               if (ended == SseRelay.Ended.COMPLETED || meter.delivered()) {
-                settlement.commit(target.model(), meter.usage(call.estimatedInputTokens()));
+                settlement.commit(
+                    target.model(),
+                    meter.usage(call.estimatedInputTokens()),
+                    attribution(target.provider(), outcome));
               } else {
-                settlement.release();
+                settlement.release(attribution(target.provider(), outcome));
               }
             });
   }
@@ -225,7 +272,8 @@ final class MeteredCall {
     Optional<TokenUsage> usage = json.flatMap(this::usage);
     if (usage.isEmpty()) {
       settlement
-          .commit(target.model(), worstCaseUsage())
+          .commit(
+              target.model(), worstCaseUsage(), attribution(target.provider(), "upstream_invalid"))
           .onComplete(
               charged ->
                   ctx.fail(
@@ -237,7 +285,7 @@ final class MeteredCall {
       return;
     }
     settlement
-        .commit(target.model(), usage.get())
+        .commit(target.model(), usage.get(), attribution(target.provider(), "ok"))
         .onComplete(
             committed -> {
               committed.result().ifPresent(this::settledHeaders);
@@ -273,16 +321,17 @@ final class MeteredCall {
         .max(
             Comparator.comparingLong(
                 model ->
-                    catalogue.estimate(model, call.worstCaseInputTokens(), call.maxOutputTokens())))
+                    catalogue.estimate(
+                        model, call.worstCaseInputTokens(), call.worstCaseOutputTokens())))
         .orElseThrow();
   }
 
   private Spend worstCase(String model) {
-    return Spend.estimate(model, call.worstCaseInputTokens(), call.maxOutputTokens());
+    return Spend.estimate(model, call.worstCaseInputTokens(), call.worstCaseOutputTokens());
   }
 
   private TokenUsage worstCaseUsage() {
-    return new TokenUsage(call.worstCaseInputTokens(), 0, call.maxOutputTokens());
+    return new TokenUsage(call.worstCaseInputTokens(), 0, call.worstCaseOutputTokens());
   }
 
   /** Every target's attempts, or the longest stream, and the margin. */

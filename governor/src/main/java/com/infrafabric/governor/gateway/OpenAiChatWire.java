@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * OpenAI's {@code POST /v1/chat/completions}. The output bound is {@code max_completion_tokens} or
  * the older {@code max_tokens}; a stream is asked for its usage ({@code
- * stream_options.include_usage}), which arrives in a last chunk with empty {@code choices}.
+ * stream_options.include_usage}), which arrives in a last chunk with empty {@code choices}. Each of
+ * the {@code n} answers asked for may use the whole bound, and is priced so.
  */
 final class OpenAiChatWire implements Wire {
 
@@ -31,14 +32,19 @@ final class OpenAiChatWire implements Wire {
     if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
       throw RequestFields.invalid("messages", "messages must be a non-empty array");
     }
+    // Both bounds given: the larger is priced, whichever one the provider honours.
     long maxTokens =
-        RequestFields.maxTokens(body, "max_completion_tokens", settings)
-            .or(() -> RequestFields.maxTokens(body, "max_tokens", settings))
-            .orElse(settings.defaultMaxOutputTokens());
+        Math.max(
+            RequestFields.maxTokens(body, "max_completion_tokens", settings).orElse(0L),
+            RequestFields.maxTokens(body, "max_tokens", settings).orElse(0L));
+    if (maxTokens == 0) {
+      maxTokens = settings.defaultMaxOutputTokens();
+    }
     return new CallRequest(
         model,
         RequestFields.stream(body),
         maxTokens,
+        RequestFields.answers(body),
         bodyBytes,
         RequestFields.estimatedTokens(body, "messages"),
         body);

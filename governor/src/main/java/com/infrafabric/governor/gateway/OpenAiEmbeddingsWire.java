@@ -33,7 +33,7 @@ final class OpenAiEmbeddingsWire implements Wire {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
     return new CallRequest(
-        model, false, 0, bodyBytes, RequestFields.estimatedTokens(body, "input"), body);
+        model, false, 0, 1, bodyBytes, RequestFields.estimatedTokens(body, "input"), body);
   }
 
   @Override

@@ -9,6 +9,9 @@ import java.util.Optional;
 /** Reads the fields every gateway endpoint checks, refusing a wrong one with 400 naming it. */
 final class RequestFields {
 
+  /** The most answers one call may ask for. */
+  static final int MAX_ANSWERS = 16;
+
   private RequestFields() {}
 
   /** The {@code model}: a model or alias name. */
@@ -49,6 +52,18 @@ final class RequestFields {
       throw invalid(field, field + " " + tokens + " is outside 1.." + settings.maxOutputTokens());
     }
     return Optional.of(tokens);
+  }
+
+  /** The answers OpenAI's {@code n} asks for, 1..{@value #MAX_ANSWERS}; 1 when absent. */
+  static int answers(JsonObject body) {
+    Object value = body.getValue("n");
+    if (value == null) {
+      return 1;
+    }
+    if (!(value instanceof Integer n) || n < 1 || n > MAX_ANSWERS) {
+      throw invalid("n", "n must be a whole number in 1.." + MAX_ANSWERS);
+    }
+    return n;
   }
 
   /** About four characters a token over the text of {@code body}'s {@code field}. */

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.CommitRequest;
 import com.infrafabric.governor.budget.CommitResult;
 import com.infrafabric.governor.tenant.IdempotencyKey;
@@ -42,8 +43,12 @@ final class Settlement {
     this.callId = callId;
   }
 
-  /** Charges {@code usage} on {@code model}; empty if already settled or the commit failed. */
-  Future<Optional<CommitResult>> commit(String model, TokenUsage usage) {
+  /**
+   * Charges {@code usage} on {@code model}, attributed in the ledger; empty if already settled or
+   * the commit failed.
+   */
+  Future<Optional<CommitResult>> commit(
+      String model, TokenUsage usage, CallAttribution attribution) {
     if (!settled.compareAndSet(false, true)) {
       return Future.succeededFuture(Optional.empty());
     }
@@ -52,16 +57,17 @@ final class Settlement {
             reservation,
             Spend.tokens(model, usage),
             IdempotencyKey.of("gateway-commit:" + callId),
-            within);
+            within,
+            attribution);
     return commit(request, 1);
   }
 
-  /** Gives the reservation back; nothing if already settled. */
-  Future<Void> release() {
+  /** Gives the reservation back, attributed in the ledger; nothing if already settled. */
+  Future<Void> release(CallAttribution attribution) {
     if (!settled.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    return release(1);
+    return release(attribution, 1);
   }
 
   private Future<Optional<CommitResult>> commit(CommitRequest request, int attempt) {
@@ -83,14 +89,14 @@ final class Settlement {
             });
   }
 
-  private Future<Void> release(int attempt) {
+  private Future<Void> release(CallAttribution attribution, int attempt) {
     return engine
-        .release(reservation, IdempotencyKey.of("gateway-release:" + callId), within)
+        .release(reservation, IdempotencyKey.of("gateway-release:" + callId), within, attribution)
         .<Void>mapEmpty()
         .recover(
             failure -> {
               if (attempt < ATTEMPTS) {
-                return release(attempt + 1);
+                return release(attribution, attempt + 1);
               }
               LOG.atWarn()
                   .addKeyValue("reservation", reservation.toString())

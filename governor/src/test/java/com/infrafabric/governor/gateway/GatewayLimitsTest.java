@@ -123,6 +123,28 @@ class GatewayLimitsTest {
   }
 
   @Test
+  void aCallForSeveralAnswersReservesTheBoundOfEach() {
+    String scope = fundedScope(1_000_000);
+    String token = rig.agent(scope);
+    String chat = GatewayRoutes.OPENAI + "/chat/completions";
+
+    long one = reserved(send(chat, token, body("gpt-test", "max_tokens", 100).encode()));
+    long three =
+        reserved(send(chat, token, body("gpt-test", "max_tokens", 100).put("n", 3).encode()));
+
+    assertThat(three - one).isGreaterThanOrEqualTo(2 * cost("gpt-test", 0, 100));
+    assertError(
+        send(chat, token, body("gpt-test", "max_tokens", 100).put("n", 17).encode()),
+        400,
+        "openai");
+  }
+
+  private static long reserved(HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return Long.parseLong(response.headers().firstValue("x-budget-reserved-micros").orElseThrow());
+  }
+
+  @Test
   void aBodyBeyondTheLimitIsRefusedBeforeItIsRead() {
     String scope = fundedScope(1_000_000);
     String huge =

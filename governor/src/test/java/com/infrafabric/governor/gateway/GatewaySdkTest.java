@@ -211,6 +211,22 @@ class GatewaySdkTest {
   }
 
   @Test
+  void aRateLimitedOrSilentProviderFallsBackToTheAliasesNextModel() {
+    String scope = fundedScope(1_000_000);
+    rig.primary.then(new Behaviour.Status(429, "1"), new Behaviour.Hang());
+
+    ChatCompletion afterRateLimit =
+        rig.openAi(rig.agent(scope)).chat().completions().create(GatewayRig.chat("smart", "Hi"));
+    ChatCompletion afterTimeout =
+        rig.openAi(rig.agent(scope)).chat().completions().create(GatewayRig.chat("smart", "Hi"));
+
+    assertThat(afterRateLimit.model()).isEqualTo("mini-test");
+    assertThat(afterTimeout.model()).isEqualTo("mini-test");
+    assertThat(rig.spentAndReserved(scope))
+        .containsExactly(2 * cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
+  }
+
+  @Test
   void theTenantPolicysDowngradeAdviceIsFollowedAndSaidInAHeader() {
     String scope = fundedScope(50_000);
     String tenant = scope.split("/", 2)[0];

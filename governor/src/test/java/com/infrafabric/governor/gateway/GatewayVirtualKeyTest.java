@@ -1,0 +1,136 @@
+package com.infrafabric.governor.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.infrafabric.governor.keys.IssuedKey;
+import com.infrafabric.governor.keys.KeySpec;
+import com.infrafabric.governor.keys.VirtualKeys;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.llm.testing.FakeProvider;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.openai.errors.PermissionDeniedException;
+import com.openai.errors.RateLimitException;
+import com.openai.errors.UnauthorizedException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Virtual keys at the gateway, with the official SDKs: a key is charged to its scope, limited to
+ * its models and its requests a minute, and stops working the moment it is revoked.
+ */
+@Timeout(120)
+class GatewayVirtualKeyTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  @TempDir static Path directory;
+
+  private static GatewayRig rig;
+
+  @BeforeAll
+  static void start() {
+    rig = new GatewayRig(REDIS.endpoint(), directory);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void aKeyIsChargedToItsScopeLimitedToItsModelsAndItsRequestsAMinute() {
+    String scope = fundedScope();
+    IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
+    String secret = issued.secret().orElseThrow();
+
+    var completion =
+        rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Keyed"));
+    assertThatThrownBy(
+            () ->
+                rig.openAi(secret).chat().completions().create(GatewayRig.chat("mini-test", "No")))
+        .isInstanceOf(PermissionDeniedException.class);
+    assertThatThrownBy(
+            () ->
+                rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "More")))
+        .isInstanceOf(RateLimitException.class)
+        .hasMessageContaining("rpm");
+
+    assertThat(completion.choices().get(0).message().content())
+        .hasValue("fake answer from gpt-test");
+    long one =
+        rig.governor
+            .service
+            .pricing()
+            .get()
+            .cost("gpt-test", new TokenUsage(FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0, 5));
+    assertThat(rig.spentAndReserved(scope)).containsExactly(one, 0);
+    assertThat(rig.primary.received())
+        .allSatisfy(r -> assertThat(r.headers().toString()).doesNotContain(secret));
+    String tenant = issued.key().tenant();
+    var spend =
+        rig.governor.call(
+            "GET",
+            "/v1/spend?scope="
+                + tenant
+                + "&from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z&group_by=key,provider",
+            rig.governor.auditor(tenant),
+            null);
+    assertThat(spend.statusCode()).as(spend.body()).isEqualTo(200);
+    assertThat(spend.body()).contains(issued.key().id()).contains("primary").doesNotContain(secret);
+  }
+
+  @Test
+  void aRevokedKeyIsRefusedAtOnce() {
+    String scope = fundedScope();
+    IssuedKey issued = issue(scope, Set.of("*"), 100);
+    String secret = issued.secret().orElseThrow();
+    rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Before"));
+
+    Await.result(
+        keys()
+            .revoke(
+                issued.key().tenant(),
+                issued.key().id(),
+                Scope.parse(issued.key().tenant()),
+                IdempotencyKey.of("revoke-" + UUID.randomUUID())));
+
+    assertThatThrownBy(
+            () ->
+                rig.openAi(secret)
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("gpt-test", "After")))
+        .isInstanceOf(UnauthorizedException.class);
+  }
+
+  private static IssuedKey issue(String scope, Set<String> models, long rpm) {
+    return Await.result(
+        keys()
+            .create(
+                new KeySpec(Scope.parse(scope), models, rpm, 1_000_000, Map.of(), null),
+                IdempotencyKey.of("key-" + UUID.randomUUID())));
+  }
+
+  private static VirtualKeys keys() {
+    return rig.governor.service.keys();
+  }
+
+  private static String fundedScope() {
+    String scope = GovernorRig.freshTenant("gwk") + "/agents";
+    rig.governor.budget(scope, "day", 1_000_000);
+    return scope;
+  }
+}
