@@ -74,12 +74,15 @@ public final class Ledger {
       return scan(tenant, start, end, within, limit, new ArrayList<>(), 0);
     }
     return archive
-        .page(tenant, range, entry -> isWithin(entry, within), limit)
+        .page(tenant, range, entry -> isWithin(entry, within), limit, MAX_SCAN_PER_PAGE)
         .compose(
             archived -> {
               List<LedgerEntry> matches = new ArrayList<>(archived.entries());
               if (matches.size() == limit) {
                 return Future.succeededFuture(new LedgerPage(matches, matches.get(limit - 1).id()));
+              }
+              if (archived.scannedTo() != null) {
+                return Future.succeededFuture(new LedgerPage(matches, archived.scannedTo()));
               }
               IdRange rest =
                   archived.newestArchived() == null

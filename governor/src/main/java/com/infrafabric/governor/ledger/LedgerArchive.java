@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +31,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -71,6 +74,18 @@ public final class LedgerArchive {
   private final RedisStore redis;
   private final Path root;
   private final Clock clock;
+
+  /**
+   * Segments whose checksum matched, as they were then (size and modification time): segments are
+   * never rewritten, so each is checksummed once per process instead of on every page read.
+   */
+  private final Set<SegmentVersion> verified = ConcurrentHashMap.newKeySet();
+
+  private record SegmentVersion(Path segment, long size, FileTime modified) {
+    static SegmentVersion of(Path segment) throws IOException {
+      return new SegmentVersion(segment, Files.size(segment), Files.getLastModifiedTime(segment));
+    }
+  }
 
   public LedgerArchive(Vertx vertx, RedisStore redis, Path root, Clock clock) {
     this.vertx = vertx;
@@ -143,31 +158,41 @@ public final class LedgerArchive {
   /**
    * Up to {@code limit} archived entries of {@code tenant} in {@code range} that {@code filter}
    * accepts, oldest first. Segments that end before the range are skipped by their names, and
-   * reading stops at the range's end or once {@code limit} entries matched.
+   * reading stops at the range's end, once {@code limit} entries matched, or once {@code
+   * maxScanned} entries in the range were examined (a sparse filter cannot read the whole archive
+   * for one page); then {@link ArchivedPage#scannedTo} says where the next page resumes.
    */
   Future<ArchivedPage> page(
-      String tenant, IdRange range, Predicate<LedgerEntry> filter, int limit) {
+      String tenant, IdRange range, Predicate<LedgerEntry> filter, int limit, int maxScanned) {
     return vertx.executeBlocking(
         () -> {
           List<LedgerEntry> matches = new ArrayList<>();
+          String[] scannedTo = new String[1];
+          int[] scanned = new int[1];
           Ascending ascending =
               new Ascending(
                   entry -> {
-                    if (range.contains(entry.id()) && filter.test(entry)) {
-                      matches.add(entry);
+                    if (range.contains(entry.id())) {
+                      scanned[0]++;
+                      scannedTo[0] = entry.id();
+                      if (filter.test(entry)) {
+                        matches.add(entry);
+                      }
                     }
                   });
+          BooleanSupplier enough = () -> matches.size() >= limit || scanned[0] >= maxScanned;
           List<Path> segments = segments(tenant);
           for (Path segment : segments) {
-            if (matches.size() >= limit || range.isAbove(firstId(segment))) {
+            if (enough.getAsBoolean() || range.isAbove(firstId(segment))) {
               break;
             }
             if (!range.isBelow(lastId(segment))) {
-              read(segment, ascending, () -> matches.size() >= limit);
+              read(segment, ascending, enough);
             }
           }
           String newest = segments.isEmpty() ? null : lastId(segments.get(segments.size() - 1));
-          return new ArchivedPage(List.copyOf(matches), newest);
+          boolean cut = matches.size() < limit && scanned[0] >= maxScanned;
+          return new ArchivedPage(List.copyOf(matches), newest, cut ? scannedTo[0] : null);
         });
   }
 
@@ -177,8 +202,10 @@ public final class LedgerArchive {
    * @param entries the matching entries, oldest first
    * @param newestArchived the id of the newest archived entry of the tenant, where the stream takes
    *     over; null if nothing is archived
+   * @param scannedTo the id of the last entry examined when the scan bound ended the page before it
+   *     was full (the next page continues after it); null when it did not
    */
-  record ArchivedPage(List<LedgerEntry> entries, String newestArchived) {}
+  record ArchivedPage(List<LedgerEntry> entries, String newestArchived, String scannedTo) {}
 
   /**
    * Passes entries on in ascending id order, dropping any whose id is not after the last one passed
@@ -270,10 +297,7 @@ public final class LedgerArchive {
    */
   private void read(Path segment, Consumer<LedgerEntry> sink, BooleanSupplier enough)
       throws IOException {
-    String expected = Files.readString(checksumFile(segment)).strip();
-    if (!sha256(segment).equals(expected)) {
-      throw new IOException("ledger segment " + segment + " does not match its checksum");
-    }
+    verify(segment);
     try (BufferedReader lines =
         new BufferedReader(
             new InputStreamReader(
@@ -286,6 +310,23 @@ public final class LedgerArchive {
             LedgerEntry.fromFields(entry.getString("id"), fields(entry.getJsonObject("fields"))));
       }
     }
+  }
+
+  /**
+   * Checks the segment against its checksum unless this version of it was checked before.
+   *
+   * @throws IOException if it does not match
+   */
+  private void verify(Path segment) throws IOException {
+    SegmentVersion version = SegmentVersion.of(segment);
+    if (verified.contains(version)) {
+      return;
+    }
+    String expected = Files.readString(checksumFile(segment)).strip();
+    if (!sha256(segment).equals(expected)) {
+      throw new IOException("ledger segment " + segment + " does not match its checksum");
+    }
+    verified.add(version);
   }
 
   /** The id of the newest archived entry of {@code tenant}, or null. */

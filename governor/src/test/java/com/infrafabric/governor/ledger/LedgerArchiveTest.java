@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -154,6 +155,44 @@ class LedgerArchiveTest {
         .extracting(LedgerEntry::amountMicros)
         .containsExactly(1L, 3L, 5L, 7L);
     assertThat(page.nextCursor()).isNull();
+  }
+
+  @Test
+  void anArchivePageStopsAfterTheScanBoundAndSaysWhereItStopped() {
+    String t = freshTenant("archive-scan-bound");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 10);
+    archive(t, Duration.ofMinutes(1));
+    List<String> archived = replayedIds(t);
+
+    LedgerArchive.ArchivedPage page =
+        Await.result(archive.page(t, new IdRange("-", "+"), entry -> false, 100, 4));
+
+    assertThat(page.entries()).isEmpty();
+    assertThat(page.scannedTo()).as("the fourth entry examined").isEqualTo(archived.get(3));
+    LedgerArchive.ArchivedPage unbounded =
+        Await.result(archive.page(t, new IdRange("-", "+"), entry -> true, 100, 100));
+    assertThat(unbounded.entries()).hasSize(archived.size());
+    assertThat(unbounded.scannedTo()).as("the bound was not reached").isNull();
+  }
+
+  @Test
+  void aSegmentChangedAfterAPageReadItFailsTheNextPage() throws Exception {
+    String t = freshTenant("archive-tampered-later");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 5);
+    archive(t, Duration.ofMinutes(1));
+    IdRange all = new IdRange("-", "+");
+    assertThat(Await.result(archive.page(t, all, entry -> true, 100, 100)).entries()).hasSize(5);
+    Path segment = segments(t).get(0);
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(segment, bytes);
+    Files.setLastModifiedTime(
+        segment, FileTime.fromMillis(Files.getLastModifiedTime(segment).toMillis() + 1000));
+
+    assertThatThrownBy(() -> Await.result(archive.page(t, all, entry -> true, 100, 100)))
+        .hasStackTraceContaining(segment.getFileName().toString());
   }
 
   @Test
