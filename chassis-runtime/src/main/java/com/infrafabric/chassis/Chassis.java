@@ -118,9 +118,12 @@ public final class Chassis implements AutoCloseable {
                 }));
   }
 
-  /** Every registered tool version, sorted by name and version. */
-  public Future<List<ToolInfo>> list() {
-    return onCaller(catalog.list());
+  /**
+   * The tool versions among {@code refs} that are registered, in the order given: one Redis read
+   * each, so a caller pages through {@link #refs()} and describes one page at a time.
+   */
+  public Future<List<ToolInfo>> describe(List<ToolRef> refs) {
+    return onCaller(catalog.describe(refs));
   }
 
   /**

@@ -1,5 +1,6 @@
 package com.infrafabric.chassis;
 
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
@@ -9,6 +10,10 @@ import java.util.Objects;
  * @param version the contract's version
  */
 public record ToolRef(String name, String version) {
+
+  /** The order of every listing: by name, then by version, both as plain strings. */
+  public static final Comparator<ToolRef> ORDER =
+      Comparator.comparing(ToolRef::name).thenComparing(ToolRef::version);
 
   public ToolRef {
     Objects.requireNonNull(name, "name");

@@ -51,7 +51,8 @@ class ChassisTest {
     assertThat(info.ref()).isEqualTo(ref);
     assertThat(info.publisherKeyId()).isEqualTo("test-publisher");
     assertThat(Await.result(host.chassis().get(ref))).contains(info);
-    assertThat(Await.result(host.chassis().list())).extracting(ToolInfo::ref).contains(ref);
+    assertThat(Await.result(host.chassis().refs())).contains(ref);
+    assertThat(Await.result(host.chassis().describe(List.of(ref)))).containsExactly(info);
 
     InvocationResult result = host.invoke(ref, "{\"hello\":[1,2,3]}");
     assertThat(result.outcome()).isEqualTo(Outcome.SUCCESS);

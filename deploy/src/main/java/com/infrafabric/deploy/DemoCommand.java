@@ -74,6 +74,8 @@ final class DemoCommand {
             operator.mint(
                 LocalKeys.spec("demo-auditor", "auditor").withScope(DemoScenario.TENANT),
                 clock.instant());
+        // The remaining-budget gauge refreshes every 30 s; the scrape shows the demo's end state.
+        node.governor().budgetGauges().refresh().await();
         Map<String, String> scraped =
             scrape(governor, new ApiClient(node.chassis().port()), operator);
         boolean held = new DemoReport(run, governor, auditor, search, secret).print(out);

@@ -1,16 +1,21 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.deploy.backup.BackupCli;
+import com.infrafabric.deploy.backup.RestoreCli;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandFactory;
 import com.infrafabric.deploy.cli.ContractCli;
 import com.infrafabric.deploy.cli.TokenCli;
 import com.infrafabric.deploy.cli.UsageErrors;
+import com.infrafabric.deploy.client.AgentsCli;
 import com.infrafabric.deploy.client.BudgetsCli;
+import com.infrafabric.deploy.client.ClaimsCli;
 import com.infrafabric.deploy.client.CredentialsCli;
 import com.infrafabric.deploy.client.KeysCli;
 import com.infrafabric.deploy.client.LedgerCli;
 import com.infrafabric.deploy.client.PricingCli;
+import com.infrafabric.deploy.client.ReservationsCli;
 import com.infrafabric.deploy.client.SpendCli;
 import com.infrafabric.deploy.client.ToolsCli;
 import java.io.PrintStream;
@@ -40,18 +45,24 @@ import picocli.CommandLine.Spec;
     description = "IF.governor (LLM budgets, task claims) and IF.chassis (WASM tools) in one jar.",
     subcommands = {
       ServeCli.class,
+      ProbeCli.class,
       DemoCli.class,
       TokenCli.class,
       ContractCli.class,
       ToolCli.class,
       McpCli.class,
       BudgetsCli.class,
+      AgentsCli.class,
+      ClaimsCli.class,
+      ReservationsCli.class,
       LedgerCli.class,
       KeysCli.class,
       SpendCli.class,
       PricingCli.class,
       ToolsCli.class,
       CredentialsCli.class,
+      BackupCli.class,
+      RestoreCli.class,
       CommandLine.HelpCommand.class,
       AutoComplete.GenerateCompletion.class
     })

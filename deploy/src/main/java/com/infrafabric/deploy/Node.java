@@ -51,7 +51,9 @@ final class Node {
     RedisStore store =
         RedisStore.create(
             vertx,
-            RedisSettings.of(redis.endpoint()).withCommandTimeout(governor.redisCommandTimeout()),
+            RedisSettings.of(redis.endpoint())
+                .withCommandTimeout(governor.redisCommandTimeout())
+                .withDurability(governor.redisDurability()),
             governorMeters);
     Node node = new Node(redis, vertx, store, ServiceMeters.bindGarbageCollection(governorMeters));
     try {

@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.deploy.cli.CliContext;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,10 +25,6 @@ class ClientCommandsTest {
   @TempDir static Path directory;
   private static LocalServe serve;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final Map<String, String> env = new HashMap<>();
-
   @BeforeAll
   static void start() throws IOException {
     serve = LocalServe.start(directory);
@@ -44,25 +35,11 @@ class ClientCommandsTest {
     serve.close();
   }
 
-  private int run(String... args) {
-    out.reset();
-    err.reset();
-    env.putIfAbsent("HOME", directory.resolve("home").toString());
-    return Launcher.run(
-        new CliContext(
-            env,
-            Clock.systemUTC(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8)),
-        args);
-  }
+  private CliRun cli;
 
-  private String stdout() {
-    return out.toString(StandardCharsets.UTF_8);
-  }
-
-  private String stderr() {
-    return err.toString(StandardCharsets.UTF_8);
+  @BeforeEach
+  void newRun() {
+    cli = new CliRun(directory.resolve("home"));
   }
 
   private String governor() {
@@ -79,11 +56,11 @@ class ClientCommandsTest {
 
   @Test
   void budgetsSetGetAndStatusAsTablesAndJson() throws IOException {
-    env.put("IF_GOVERNOR_URL", governor());
+    cli.env.put("IF_GOVERNOR_URL", governor());
     String admin = tokenFile("acme-admin", serve.tenantToken("admin", "acme")).toString();
 
     assertThat(
-            run(
+            cli.run(
                 "budgets",
                 "set",
                 "acme/search",
@@ -95,39 +72,43 @@ class ClientCommandsTest {
                 "50,80",
                 "--token-file",
                 admin))
-        .as(stderr())
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout())
+    assertThat(cli.stdout())
         .contains("SCOPE", "WINDOW", "CAP_MICROS")
         .containsPattern("acme/search +day +5000000 +\\[50,80\\]");
 
-    assertThat(run("budgets", "get", "acme/search", "--json", "--token-file", admin)).isZero();
-    assertThat(new JsonObject(stdout()).getJsonObject("limits").getJsonObject("lifetime"))
+    assertThat(cli.run("budgets", "get", "acme/search", "--json", "--token-file", admin)).isZero();
+    assertThat(new JsonObject(cli.stdout()).getJsonObject("limits").getJsonObject("lifetime"))
         .isEqualTo(
             new JsonObject()
                 .put("cap_micros", 9000000)
                 .put("thresholds_pct", new io.vertx.core.json.JsonArray().add(50).add(80)));
 
     assertThat(
-            run("budgets", "set", "acme/search/deep", "--cap", "day=1000", "--token-file", admin))
+            cli.run(
+                "budgets", "set", "acme/search/deep", "--cap", "day=1000", "--token-file", admin))
         .isZero();
-    assertThat(run("budgets", "list", "--limit", "1", "--token-file", admin)).isZero();
-    assertThat(stdout()).containsPattern("acme/search +day +5000000").contains("more: --cursor ");
-    assertThat(run("budgets", "list", "--scope", "acme/search", "--json", "--token-file", admin))
+    assertThat(cli.run("budgets", "list", "--limit", "1", "--token-file", admin)).isZero();
+    assertThat(cli.stdout())
+        .containsPattern("acme/search +day +5000000")
+        .contains("more: --cursor ");
+    assertThat(
+            cli.run("budgets", "list", "--scope", "acme/search", "--json", "--token-file", admin))
         .isZero();
-    assertThat(new JsonObject(stdout()).getJsonArray("budgets")).hasSize(2);
+    assertThat(new JsonObject(cli.stdout()).getJsonArray("budgets")).hasSize(2);
 
-    assertThat(run("budgets", "status", "acme/search", "--token-file", admin)).isZero();
-    assertThat(stdout()).containsPattern("acme/search +day +5000000 +0 +0 +5000000");
+    assertThat(cli.run("budgets", "status", "acme/search", "--token-file", admin)).isZero();
+    assertThat(cli.stdout()).containsPattern("acme/search +day +5000000 +0 +0 +5000000");
   }
 
   @Test
   void keysAreCreatedListedRotatedAndRevokedAndSpendIsReportedAsCsv() throws IOException {
-    env.put("IF_GOVERNOR_URL", governor());
+    cli.env.put("IF_GOVERNOR_URL", governor());
     String admin = tokenFile("keys-admin", serve.tenantToken("admin", "keyco")).toString();
 
     assertThat(
-            run(
+            cli.run(
                 "keys",
                 "create",
                 "--scope",
@@ -143,23 +124,25 @@ class ClientCommandsTest {
                 "--json",
                 "--token-file",
                 admin))
-        .as(stderr())
+        .as(cli.stderr())
         .isZero();
-    JsonObject created = new JsonObject(stdout());
+    JsonObject created = new JsonObject(cli.stdout());
     String id = created.getString("id");
     assertThat(created.getString("secret")).startsWith("ifk_keyco." + id + ".");
 
-    assertThat(run("keys", "list", "--token-file", admin)).as(stderr()).isZero();
-    assertThat(stdout())
+    assertThat(cli.run("keys", "list", "--token-file", admin)).as(cli.stderr()).isZero();
+    assertThat(cli.stdout())
         .containsPattern(id + " +keyco/search +gpt-4o,gpt-4o-mini +60 +100000 +-")
         .doesNotContain("ifk_");
-    assertThat(run("keys", "get", "keyco", id, "--token-file", admin)).isZero();
-    assertThat(stdout()).contains(id).doesNotContain("ifk_");
+    assertThat(cli.run("keys", "get", "keyco", id, "--token-file", admin)).isZero();
+    assertThat(cli.stdout()).contains(id).doesNotContain("ifk_");
 
-    assertThat(run("keys", "rotate", "keyco", id, "--token-file", admin)).as(stderr()).isZero();
-    assertThat(stdout()).contains("secret (shown once, store it now): ifk_keyco." + id + ".");
+    assertThat(cli.run("keys", "rotate", "keyco", id, "--token-file", admin))
+        .as(cli.stderr())
+        .isZero();
+    assertThat(cli.stdout()).contains("secret (shown once, store it now): ifk_keyco." + id + ".");
     assertThat(
-            run(
+            cli.run(
                 "keys",
                 "expire",
                 "keyco",
@@ -168,32 +151,32 @@ class ClientCommandsTest {
                 "2030-01-01T00:00:00Z",
                 "--token-file",
                 admin))
-        .as(stderr())
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout()).contains("2030-01-01T00:00:00Z");
-    assertThat(run("keys", "revoke", "keyco", id, "--token-file", admin)).isZero();
-    assertThat(stdout().strip()).isEqualTo("revoked " + id);
-    assertThat(run("keys", "get", "keyco", id, "--token-file", admin)).isEqualTo(1);
-    assertThat(stderr()).contains("404 KEY_NOT_FOUND");
+    assertThat(cli.stdout()).contains("2030-01-01T00:00:00Z");
+    assertThat(cli.run("keys", "revoke", "keyco", id, "--token-file", admin)).isZero();
+    assertThat(cli.stdout().strip()).isEqualTo("revoked " + id);
+    assertThat(cli.run("keys", "get", "keyco", id, "--token-file", admin)).isEqualTo(1);
+    assertThat(cli.stderr()).contains("404 KEY_NOT_FOUND");
 
-    assertThat(run("spend", "--by", "key,model,day", "--csv", "--token-file", admin))
-        .as(stderr())
+    assertThat(cli.run("spend", "--by", "key,model,day", "--csv", "--token-file", admin))
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout())
+    assertThat(cli.stdout())
         .startsWith(
             "key,model,day,spent_micros,calls,input_tokens,cached_input_tokens,output_tokens");
-    assertThat(run("spend", "--by", "scope", "--token-file", admin)).as(stderr()).isZero();
-    assertThat(stdout()).contains("SCOPE", "SPENT_MICROS");
+    assertThat(cli.run("spend", "--by", "scope", "--token-file", admin)).as(cli.stderr()).isZero();
+    assertThat(cli.stdout()).contains("SCOPE", "SPENT_MICROS");
   }
 
   @Test
   void aTokenOutsideItsSubtreeGetsTheServicesRefusalAsOneLine() throws IOException {
-    env.put("IF_GOVERNOR_URL", governor());
-    env.put("IF_TOKEN", serve.tenantToken("admin", "other"));
+    cli.env.put("IF_GOVERNOR_URL", governor());
+    cli.env.put("IF_TOKEN", serve.tenantToken("admin", "other"));
 
-    assertThat(run("budgets", "get", "acme")).isEqualTo(1);
+    assertThat(cli.run("budgets", "get", "acme")).isEqualTo(1);
 
-    assertThat(stderr().strip())
+    assertThat(cli.stderr().strip())
         .startsWith("infrafabric: GET /v1/budgets/acme answered 403 ")
         .doesNotContain("\n");
   }
@@ -205,23 +188,23 @@ class ClientCommandsTest {
     Files.writeString(
         config.resolve("cli.properties"),
         "governor.url=" + governor() + "\ntoken.file=" + admin + "\n");
-    env.put("XDG_CONFIG_HOME", directory.resolve("xdg").toString());
+    cli.env.put("XDG_CONFIG_HOME", directory.resolve("xdg").toString());
 
-    assertThat(run("pricing", "get")).as(stderr()).isZero();
+    assertThat(cli.run("pricing", "get")).as(cli.stderr()).isZero();
 
-    assertThat(stdout()).contains("catalogue version").containsPattern("gpt-4o +2500000 ");
+    assertThat(cli.stdout()).contains("catalogue version").containsPattern("gpt-4o +2500000 ");
   }
 
   @Test
   void publishListAndInvokeATool() throws IOException {
-    env.put("IF_CHASSIS_URL", chassis());
+    cli.env.put("IF_CHASSIS_URL", chassis());
     byte[] module = Guests.wat(Guests.ECHO);
     Path wasm = Files.write(directory.resolve("echo.wasm"), module);
     Path contract =
         Files.writeString(
             directory.resolve("echo.json"), Contracts.forModule("echo", module).json());
     assertThat(
-            run(
+            cli.run(
                 "contract",
                 "sign",
                 "--module",
@@ -231,11 +214,11 @@ class ClientCommandsTest {
                 "--private",
                 serve.data.resolve("keys/publisher-private.json").toString()))
         .isZero();
-    Path jws = Files.writeString(directory.resolve("echo.jws"), stdout());
+    Path jws = Files.writeString(directory.resolve("echo.jws"), cli.stdout());
     String publisher = serve.data.resolve("tokens/publisher.jwt").toString();
 
     assertThat(
-            run(
+            cli.run(
                 "tools",
                 "publish",
                 "--module",
@@ -244,29 +227,29 @@ class ClientCommandsTest {
                 jws.toString(),
                 "--token-file",
                 publisher))
-        .as(stderr())
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout()).startsWith("published echo@1.0.0 (module sha256:");
+    assertThat(cli.stdout()).startsWith("published echo@1.0.0 (module sha256:");
 
-    assertThat(run("tools", "list", "--token-file", publisher)).isZero();
-    assertThat(stdout()).containsPattern("(?m)^echo +1\\.0\\.0 +sha256:");
+    assertThat(cli.run("tools", "list", "--token-file", publisher)).isZero();
+    assertThat(cli.stdout()).containsPattern("(?m)^echo +1\\.0\\.0 +sha256:");
 
-    env.put("IF_TOKEN", serve.agent("cli-agent", "acme", "echo@1.0.0"));
-    assertThat(run("tools", "invoke", "echo", "1.0.0", "--input", "hello", "--json"))
-        .as(stderr())
+    cli.env.put("IF_TOKEN", serve.agent("cli-agent", "acme", "echo@1.0.0"));
+    assertThat(cli.run("tools", "invoke", "echo", "1.0.0", "--input", "hello", "--json"))
+        .as(cli.stderr())
         .isZero();
-    assertThat(new JsonObject(stdout()).getString("outcome")).isEqualTo("SUCCESS");
+    assertThat(new JsonObject(cli.stdout()).getString("outcome")).isEqualTo("SUCCESS");
   }
 
   @Test
   void credentialsArePutListedAndDeletedWithoutTheSecretEverShown() throws IOException {
-    env.put("IF_CHASSIS_URL", chassis());
-    env.put("IF_TOKEN", serve.token("operator"));
+    cli.env.put("IF_CHASSIS_URL", chassis());
+    cli.env.put("IF_TOKEN", serve.token("operator"));
     String secret = "sk-cli-test-secret-0123456789abcdefghijkl";
     Path secretFile = Files.writeString(directory.resolve("secret.txt"), secret + "\n");
 
     assertThat(
-            run(
+            cli.run(
                 "credentials",
                 "put",
                 "chat-webhook",
@@ -278,20 +261,20 @@ class ClientCommandsTest {
                 "https://hooks.chat.example:443",
                 "--response",
                 "status-only"))
-        .as(stderr())
+        .as(cli.stderr())
         .isZero();
-    assertThat(stdout()).startsWith("stored chat-webhook under key ").doesNotContain(secret);
+    assertThat(cli.stdout()).startsWith("stored chat-webhook under key ").doesNotContain(secret);
 
-    assertThat(run("credentials", "list", "--tenant", "acme")).isZero();
-    assertThat(stdout())
+    assertThat(cli.run("credentials", "list", "--tenant", "acme")).isZero();
+    assertThat(cli.stdout())
         .containsPattern("chat-webhook +https://hooks.chat.example:443 +authorization +status-only")
         .doesNotContain(secret);
-    assertThat(run("credentials", "list", "--tenant", "acme", "--json")).isZero();
-    assertThat(stdout()).doesNotContain(secret);
+    assertThat(cli.run("credentials", "list", "--tenant", "acme", "--json")).isZero();
+    assertThat(cli.stdout()).doesNotContain(secret);
 
-    assertThat(run("credentials", "delete", "chat-webhook", "--tenant", "acme")).isZero();
-    assertThat(run("credentials", "list", "--tenant", "acme")).isZero();
-    assertThat(stdout()).doesNotContain("chat-webhook");
+    assertThat(cli.run("credentials", "delete", "chat-webhook", "--tenant", "acme")).isZero();
+    assertThat(cli.run("credentials", "list", "--tenant", "acme")).isZero();
+    assertThat(cli.stdout()).doesNotContain("chat-webhook");
   }
 
   @Test
@@ -306,19 +289,19 @@ class ClientCommandsTest {
             "{\"scope\":\"ledgered/a\",\"model\":\"gpt-4o\",\"input_tokens\":1000,"
                 + "\"max_output_tokens\":100}");
     assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
-    env.put("IF_GOVERNOR_URL", governor());
-    env.put("IF_TOKEN", serve.tenantToken("auditor", "ledgered"));
+    cli.env.put("IF_GOVERNOR_URL", governor());
+    cli.env.put("IF_TOKEN", serve.tenantToken("auditor", "ledgered"));
 
-    assertThat(run("ledger", "tail", "ledgered")).as(stderr()).isZero();
-    assertThat(stdout()).contains("TYPE", "SCOPE").contains("ledgered/a");
+    assertThat(cli.run("ledger", "tail", "ledgered")).as(cli.stderr()).isZero();
+    assertThat(cli.stdout()).contains("TYPE", "SCOPE").contains("ledgered/a");
 
-    assertThat(run("ledger", "export", "ledgered", "--csv")).as(stderr()).isZero();
-    assertThat(stdout().lines())
+    assertThat(cli.run("ledger", "export", "ledgered", "--csv")).as(cli.stderr()).isZero();
+    assertThat(cli.stdout().lines())
         .first()
         .isEqualTo(
             "id,type,timestamp,scope,reference,amount_micros,reserved_delta_micros,"
                 + "spent_delta_micros");
-    assertThat(stdout().lines().skip(1)).anyMatch(line -> line.contains(",ledgered/a,"));
+    assertThat(cli.stdout().lines().skip(1)).anyMatch(line -> line.contains(",ledgered/a,"));
   }
 
   @Test
@@ -327,18 +310,18 @@ class ClientCommandsTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    assertThat(run("pricing", "get", "--url", "http://127.0.0.1:" + closed, "--token", "t"))
+    assertThat(cli.run("pricing", "get", "--url", "http://127.0.0.1:" + closed, "--token", "t"))
         .isEqualTo(1);
-    assertThat(stderr())
+    assertThat(cli.stderr())
         .isEqualTo(
             "infrafabric: cannot reach http://127.0.0.1:" + closed + " (connection refused)\n");
   }
 
   @Test
   void aBadUrlOrNoTokenIsAUsageErrorOfStatusTwo() {
-    assertThat(run("pricing", "get", "--url", "ftp://127.0.0.1", "--token", "t")).isEqualTo(2);
-    assertThat(stderr()).startsWith("infrafabric: --url ftp://127.0.0.1 must be an http://");
-    assertThat(run("pricing", "get", "--url", governor())).isEqualTo(2);
-    assertThat(stderr()).startsWith("infrafabric: no token: give --token-file FILE");
+    assertThat(cli.run("pricing", "get", "--url", "ftp://127.0.0.1", "--token", "t")).isEqualTo(2);
+    assertThat(cli.stderr()).startsWith("infrafabric: --url ftp://127.0.0.1 must be an http://");
+    assertThat(cli.run("pricing", "get", "--url", governor())).isEqualTo(2);
+    assertThat(cli.stderr()).startsWith("infrafabric: no token: give --token-file FILE");
   }
 }

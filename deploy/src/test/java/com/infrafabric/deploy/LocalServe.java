@@ -8,6 +8,7 @@ import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.HttpTestClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,6 +53,13 @@ final class LocalServe implements AutoCloseable {
   }
 
   static LocalServe start(Path directory) throws IOException {
+    return start(directory, Map.of());
+  }
+
+  /**
+   * {@code serve} with {@code env} as its environment ({@code REDIS_URL} for an external Redis).
+   */
+  static LocalServe start(Path directory, Map<String, String> env) throws IOException {
     int governorPort = freePort();
     int chassisPort = freePort();
     Path config =
@@ -66,7 +75,7 @@ final class LocalServe implements AutoCloseable {
     Path data = directory.resolve("var");
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     Node node =
-        ServeCommand.of(LaunchOptions.of(config, data, Map.of()), Map.of(), Clock.systemUTC())
+        ServeCommand.of(LaunchOptions.of(config, data, Map.of()), env, Clock.systemUTC())
             .start(new PrintStream(printed, true, StandardCharsets.UTF_8));
     return new LocalServe(
         data, governorPort, chassisPort, printed.toString(StandardCharsets.UTF_8), node);
@@ -201,7 +210,21 @@ final class LocalServe implements AutoCloseable {
     return TokenMinter.load(data.resolve("keys/signing-private.json"));
   }
 
-  private static int freePort() throws IOException {
+  /** {@code endpoint} as a {@code REDIS_URL}, user and password included. */
+  static String redisUrl(RedisEndpoint endpoint) {
+    return "redis://"
+        + (endpoint.user() == null
+            ? ""
+            : URLEncoder.encode(endpoint.user(), StandardCharsets.UTF_8))
+        + ":"
+        + URLEncoder.encode(endpoint.password(), StandardCharsets.UTF_8)
+        + "@"
+        + endpoint.host()
+        + ":"
+        + endpoint.port();
+  }
+
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

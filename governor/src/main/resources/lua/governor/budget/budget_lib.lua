@@ -239,11 +239,18 @@ local function bind(caps, usage)
   return caps
 end
 
+-- Each limit as an array in the order LAYER gives (generated before this library from
+-- ScriptReply.LAYER_FIELDS): half the size of an object, in every reply and idempotency record.
 local function encode_limits(limits)
   local out = {}
   for i, limit in ipairs(limits) do
-    out[i] = {scope = limit.scope, window = limit.window, cap = int(limit.cap),
-              spent = int(limit.cell.spent), reserved = int(limit.cell.reserved)}
+    local layer = {}
+    layer[LAYER.scope] = limit.scope
+    layer[LAYER.window] = limit.window
+    layer[LAYER.cap] = int(limit.cap)
+    layer[LAYER.spent] = int(limit.cell.spent)
+    layer[LAYER.reserved] = int(limit.cell.reserved)
+    out[i] = layer
   end
   return out
 end

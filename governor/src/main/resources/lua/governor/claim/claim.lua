@@ -126,7 +126,8 @@ if denied then
   -- The best agent does not fit the budget; the best one that does fit gets the task.
   local room = nil
   for _, layer in ipairs(denied.layers) do
-    local left = tonumber(layer.cap) - tonumber(layer.spent) - tonumber(layer.reserved)
+    local left = tonumber(layer[LAYER.cap]) - tonumber(layer[LAYER.spent])
+      - tonumber(layer[LAYER.reserved])
     room = room and math.min(room, left) or left
   end
   ranked = pick_within(math.min(max_cost, room))

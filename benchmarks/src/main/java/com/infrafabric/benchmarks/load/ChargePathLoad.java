@@ -2,6 +2,7 @@ package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.governor.budget.RawChargePath;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.tenant.Scope;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -127,7 +128,8 @@ public final class ChargePathLoad {
   static LoadResults run(LoadOptions options, PrintStream progress) {
     double loadAverage = Machine.loadAverageNow();
     Clock clock = Clock.systemUTC();
-    try (GovernorUnderLoad governor = GovernorUnderLoad.start(clock);
+    try (GovernorUnderLoad governor =
+            GovernorUnderLoad.start(clock, options.admission(), GatewaySettings.NONE);
         LoadClient client =
             LoadClient.connect(governor.port(), options.connections(), options.maxOutstanding())) {
       CpuAccount cpu = CpuAccount.start();
@@ -236,14 +238,17 @@ public final class ChargePathLoad {
   private PhaseResult report(PhaseResult phase) {
     progress.printf(
         Locale.ROOT,
-        "%s (%s): achieved %.0f/s, p99 %.3f ms, %d failed, %d dropped, %d shed%n",
+        "%s (%s): admitted %d at %.0f/s, p99 %.3f ms; shed %d, p99 %.3f ms; client-dropped %d;"
+            + " failed %d%n",
         phase.name(),
         phase.load(),
+        phase.completed(),
         phase.achievedPerSecond(),
         phase.latency().p99Millis(),
-        phase.failed(),
+        phase.rejected(),
+        phase.rejections().p99Millis(),
         phase.dropped(),
-        phase.rejected());
+        phase.failed());
     return phase;
   }
 

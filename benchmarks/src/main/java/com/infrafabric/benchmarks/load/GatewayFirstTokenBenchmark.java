@@ -7,6 +7,7 @@ import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.llm.vault.VaultFixture;
+import com.infrafabric.platform.http.AdmissionSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -81,7 +82,7 @@ public class GatewayFirstTokenBenchmark {
             Duration.ofMinutes(1),
             16L << 20,
             false);
-    governor = GovernorUnderLoad.start(Clock.systemUTC(), gateway);
+    governor = GovernorUnderLoad.start(Clock.systemUTC(), AdmissionSettings.defaults(), gateway);
     VaultFixture.putOperatorKey(
         governor.store(),
         MasterKeys.parse(keys),

@@ -2,10 +2,12 @@ package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.benchmarks.TempDirectory;
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.gateway.GatewaySettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
@@ -17,6 +19,7 @@ import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
 import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.http.AdmissionSettings;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.ratelimit.RateLimit;
@@ -38,9 +41,10 @@ import java.util.Optional;
 /**
  * The governor service configured as production runs it, on a private redis-server (AOF, fsync
  * every second) and a free loopback port: ES256 bearer tokens checked against a key made for this
- * run, per-principal rate limits kept in Redis, the default HTTP bounds, budget settings and Redis
- * command timeout. The rate limit is set where no run reaches it, so it costs what it costs but
- * never refuses. The service runs on the Redis client's Vert.x instance, not the load generator's.
+ * run, per-principal rate limits kept in Redis, the default HTTP bounds (the admission limit's may
+ * be given), budget settings and Redis command timeout. The rate limit is set where no run reaches
+ * it, so it costs what it costs but never refuses. The service runs on the Redis client's Vert.x
+ * instance, not the load generator's.
  */
 final class GovernorUnderLoad implements AutoCloseable {
 
@@ -57,7 +61,11 @@ final class GovernorUnderLoad implements AutoCloseable {
   private final GovernorService service;
 
   private GovernorUnderLoad(
-      BenchmarkRedis redis, TempDirectory keys, Clock clock, GatewaySettings gateway) {
+      BenchmarkRedis redis,
+      TempDirectory keys,
+      Clock clock,
+      AdmissionSettings admission,
+      GatewaySettings gateway) {
     this.redis = redis;
     this.keys = keys;
     this.clock = clock;
@@ -68,7 +76,7 @@ final class GovernorUnderLoad implements AutoCloseable {
     GovernorSettings settings =
         new GovernorSettings(
             new PlatformSettings(
-                HttpSettings.defaults().withPort(0),
+                HttpSettings.defaults().withPort(0).withAdmission(admission),
                 JwtSettings.of(jwks, ISSUER, AUDIENCE),
                 RateLimitPolicy.uniform("governor", NEVER_REACHED),
                 Optional.empty()),
@@ -76,8 +84,11 @@ final class GovernorUnderLoad implements AutoCloseable {
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
+            RedisSettings.Durability.ACKNOWLEDGED,
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks),
+            LedgerArchiveSettings.OFF,
+            BudgetGaugeSettings.DEFAULTS,
             gateway);
     this.service =
         GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
@@ -99,17 +110,21 @@ final class GovernorUnderLoad implements AutoCloseable {
         TrustSettings.DEFAULT_GRANT_AUDIENCE);
   }
 
-  /** Starts Redis, then the service; blocks until it listens. */
+  /** Starts Redis, then the service with the default admission limit; blocks until it listens. */
   static GovernorUnderLoad start(Clock clock) {
-    return start(clock, GatewaySettings.NONE);
+    return start(clock, AdmissionSettings.defaults(), GatewaySettings.NONE);
   }
 
-  /** Starts Redis, then the service with its LLM gateway calling {@code gateway}'s providers. */
-  static GovernorUnderLoad start(Clock clock, GatewaySettings gateway) {
+  /**
+   * Starts Redis, then the service with {@code admission} and its LLM gateway calling {@code
+   * gateway}'s providers; blocks until it listens.
+   */
+  static GovernorUnderLoad start(
+      Clock clock, AdmissionSettings admission, GatewaySettings gateway) {
     BenchmarkRedis redis = new BenchmarkRedis();
     TempDirectory keys = TempDirectory.create("infrafabric-load-keys-");
     try {
-      return new GovernorUnderLoad(redis, keys, clock, gateway);
+      return new GovernorUnderLoad(redis, keys, clock, admission, gateway);
     } catch (RuntimeException e) {
       keys.close();
       redis.close();
@@ -154,6 +169,20 @@ final class GovernorUnderLoad implements AutoCloseable {
   /** Zeroes Redis's command statistics ({@code CONFIG RESETSTAT}); blocks until done. */
   void resetCommandStats() {
     redis.store.send(Request.cmd(Command.CONFIG).arg("RESETSTAT")).await();
+  }
+
+  /**
+   * CPU time Redis's main thread has used since it started, in microseconds ({@code INFO cpu}):
+   * what its work cost, which a busy machine does not inflate as it inflates wall-clock time.
+   */
+  long redisMainThreadCpuMicros() {
+    double seconds =
+        info("cpu")
+            .lines()
+            .filter(line -> line.matches("used_cpu_(sys|user)_main_thread:.*"))
+            .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(':') + 1).strip()))
+            .sum();
+    return Math.round(seconds * 1e6);
   }
 
   /** What Redis ran since the last reset, by command. */

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -30,6 +31,7 @@ final class LoadClient implements AutoCloseable {
   private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
 
   private static final String JSON = "application/json";
+  private static final String OVERLOADED = "\"code\":\"OVERLOADED\"";
 
   private final Vertx vertx;
   private final Context context;
@@ -77,9 +79,15 @@ final class LoadClient implements AutoCloseable {
     return send(options(HttpMethod.PUT, uri, token), body.toBuffer(), expectedStatus);
   }
 
-  /** Whether the answer is the admission limit's immediate refusal. */
-  private static boolean shed(int status, Buffer answer) {
-    return status == 503 && answer.toString().contains("\"code\":\"OVERLOADED\"");
+  /**
+   * Whether the answer is the service shedding load: {@code 503 OVERLOADED} (the admission or
+   * in-flight limit) or {@code 429} (a rate limit), either with the {@code Retry-After} that tells
+   * the client when to come back. A refusal without it is not shedding but a failure.
+   */
+  private static boolean shed(HttpClientResponse response, Buffer answer) {
+    int status = response.statusCode();
+    return (status == 429 || status == 503 && answer.toString().contains(OVERLOADED))
+        && response.getHeader(HttpHeaders.RETRY_AFTER) != null;
   }
 
   /** Closes the connections and the generator's Vert.x instance. */
@@ -111,7 +119,7 @@ final class LoadClient implements AutoCloseable {
                         answer ->
                             response.statusCode() == expectedStatus
                                 ? Future.succeededFuture(answer.toJsonObject())
-                                : shed(response.statusCode(), answer)
+                                : shed(response, answer)
                                     ? Future.failedFuture(
                                         new Shed(options.getMethod() + " " + options.getURI()))
                                     : Future.failedFuture(

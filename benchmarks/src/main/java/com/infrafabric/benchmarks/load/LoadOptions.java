@@ -1,6 +1,7 @@
 package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.platform.config.Durations;
+import com.infrafabric.platform.http.AdmissionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -21,8 +22,11 @@ import java.util.Optional;
  * @param step measured time of each step of the rate search
  * @param refinements bisections of the bracket the search found
  * @param rawConcurrency raw script pairs in flight in the baseline
- * @param connections HTTP connections the client keeps open (keep-alive, no pipelining)
+ * @param connections HTTP connections the client keeps open (keep-alive, no pipelining); by default
+ *     more than the service's admission ceiling, so that past saturation requests queue in the
+ *     service, which can shed them, rather than in the client's pool, which it cannot see
  * @param maxOutstanding operations in flight beyond which the open loop drops
+ * @param admissionMaxLimit the service's admission ceiling ({@code http.admission.maxLimit})
  * @param p99Bound the loosest p99 a sustainable step may have (see {@link Sustainability})
  * @param claimAgents agents registered before the claim path's phases
  * @param out where to write the JSON results, if anywhere
@@ -37,12 +41,19 @@ record LoadOptions(
     int rawConcurrency,
     int connections,
     int maxOutstanding,
+    int admissionMaxLimit,
     Duration p99Bound,
     int claimAgents,
     Optional<Path> out,
     boolean smoke) {
 
   static final String SMOKE = "--smoke";
+
+  /**
+   * Connections the client opens at most: four times the default admission ceiling, so that at
+   * twice the sustainable rate the service, not the client's pool, holds the excess and sheds it.
+   */
+  static final int CONNECTIONS = 4 * AdmissionSettings.defaults().maxLimit();
 
   /** A step that completes less than this share of its offered rate fell behind. */
   static final double MIN_ACHIEVED_FRACTION = 0.95;
@@ -80,6 +91,19 @@ record LoadOptions(
     return of(chosen, smoke);
   }
 
+  /**
+   * The service's admission limit: its defaults, with {@code --admission-max-limit} as the ceiling
+   * (the start and the floor come down to it if they were above).
+   */
+  AdmissionSettings admission() {
+    AdmissionSettings defaults = AdmissionSettings.defaults();
+    return new AdmissionSettings(
+        Math.min(defaults.initialLimit(), admissionMaxLimit),
+        Math.min(defaults.minLimit(), admissionMaxLimit),
+        admissionMaxLimit,
+        defaults.retryAfter());
+  }
+
   /** When a step of the rate search counts as sustainable. */
   Sustainability sustainability() {
     return new Sustainability(MIN_ACHIEVED_FRACTION, p99Bound.toNanos() / 1e6);
@@ -110,6 +134,7 @@ record LoadOptions(
         integer(values, "--raw-concurrency", 1, 1024),
         integer(values, "--connections", 1, 1024),
         integer(values, "--max-outstanding", 1, 1_000_000),
+        integer(values, "--admission-max-limit", 1, 10_000),
         duration(values, "--p99-bound", true),
         integer(values, "--claim-agents", 1, 100_000),
         Optional.ofNullable(values.get("--out")).map(Path::of),
@@ -131,8 +156,10 @@ record LoadOptions(
     defaults.put("--step", step);
     defaults.put("--refinements", refinements);
     defaults.put("--raw-concurrency", "16");
-    defaults.put("--connections", "32");
+    defaults.put("--connections", Integer.toString(CONNECTIONS));
     defaults.put("--max-outstanding", "1024");
+    defaults.put(
+        "--admission-max-limit", Integer.toString(AdmissionSettings.defaults().maxLimit()));
     defaults.put("--p99-bound", p99Bound);
     defaults.put("--claim-agents", claimAgents);
     return Collections.unmodifiableMap(defaults);

@@ -13,7 +13,8 @@ import java.util.Locale;
 /** Writes a run's results as a table for people and as JSON for tools. */
 final class LoadReport {
 
-  private static final String ROW = "%-12s %-22s %11s %8s %8s %9s %8s %8s %7s %8s %7s %9s  %s%n";
+  private static final String ROW =
+      "%-12s %-22s %9s %11s %8s %8s %9s %8s %8s %7s %8s %7s %9s  %s%n";
 
   private LoadReport() {}
 
@@ -41,12 +42,17 @@ final class LoadReport {
     if (results.options().smoke()) {
       out.println("SMOKE RUN: a few seconds of load; these figures mean nothing");
     }
+    out.println(
+        "admitted: completed operations, whose latency the percentiles are; shed: refused at once"
+            + " by the service (503/429 with Retry-After), with the refusal's p99; dropped: never"
+            + " sent, over the client's own outstanding bound");
     out.println();
     out.printf(
         Locale.ROOT,
         ROW,
         "phase",
         "load",
+        "admitted",
         "achieved/s",
         "p50 ms",
         "p99 ms",
@@ -153,6 +159,7 @@ final class LoadReport {
                 .put("raw_concurrency", o.rawConcurrency())
                 .put("connections", o.connections())
                 .put("max_outstanding", o.maxOutstanding())
+                .put("admission_max_limit", o.admissionMaxLimit())
                 .put("p99_bound_ms", o.p99Bound().toMillis()))
         .put("raw", phase(results.raw()))
         .put("search", steps)
@@ -206,6 +213,7 @@ final class LoadReport {
         ROW,
         p.name(),
         load,
+        p.completed(),
         String.format(Locale.ROOT, "%.0f", p.achievedPerSecond()),
         ms(l.p50Millis()),
         ms(l.p99Millis()),

@@ -25,7 +25,9 @@ import java.util.UUID;
  *
  * <p>Prints, per phase, every command Redis ran with its calls per operation and microseconds per
  * call; a script's {@code evalsha} time includes its inner commands, so what a script spends in Lua
- * itself is its {@code evalsha} time minus theirs.
+ * itself is its {@code evalsha} time minus theirs. Both figures are wall-clock time, which a busy
+ * machine inflates; the CPU time Redis's main thread used per script ({@code INFO cpu}, reading and
+ * answering included) is printed beside them and holds steadier.
  */
 public final class ScriptCost {
 
@@ -61,11 +63,27 @@ public final class ScriptCost {
           perScript,
           yardstick,
           perScript / yardstick);
+      out.printf(
+          Locale.ROOT,
+          "Redis CPU per governor script / minimal script: %.1f / %.1f us = %.2fx%n",
+          pair.cpuMicrosPerScript(),
+          minimal.cpuMicrosPerScript(),
+          pair.cpuMicrosPerScript() / minimal.cpuMicrosPerScript());
     }
   }
 
-  /** A phase's command statistics and the operations it completed. */
-  record Phase(String name, int scriptsPerOperation, long operations, CommandStats stats) {}
+  /**
+   * A phase's command statistics, the operations it completed and the CPU time Redis's main thread
+   * used meanwhile.
+   */
+  record Phase(
+      String name, int scriptsPerOperation, long operations, CommandStats stats, long cpuMicros) {
+
+    /** Redis CPU time per script, microseconds: reading, running and answering it. */
+    double cpuMicrosPerScript() {
+      return (double) cpuMicros / Math.max(1, operations * scriptsPerOperation);
+    }
+  }
 
   private static Phase measure(
       GovernorUnderLoad governor,
@@ -76,8 +94,10 @@ public final class ScriptCost {
     ClosedLoop loop = new ClosedLoop(governor.redisContext(), operation);
     loop.run(name, 1, WARMUP, Duration.ofMillis(1));
     governor.resetCommandStats();
+    long cpuBefore = governor.redisMainThreadCpuMicros();
     PhaseResult result = loop.run(name, 1, Duration.ZERO, measure);
-    return new Phase(name, scriptsPerOperation, result.completed(), governor.commandStats());
+    long cpu = governor.redisMainThreadCpuMicros() - cpuBefore;
+    return new Phase(name, scriptsPerOperation, result.completed(), governor.commandStats(), cpu);
   }
 
   private static Future<?> minimal(GovernorUnderLoad governor) {

@@ -1,9 +1,10 @@
 package com.infrafabric.benchmarks.load;
 
 /**
- * The service refused a request at once as overloaded ({@code 503 OVERLOADED}): its admission limit
- * shed it. Not a failure of the operation but the answer the service gives to load it cannot serve
- * in time, so phases count these apart from failures, with their own latency.
+ * The service refused a request at once as overloaded ({@code 503 OVERLOADED} from its admission
+ * limit, or {@code 429} from a rate limit), with {@code Retry-After}: it shed it. Not a failure of
+ * the operation but the answer the service gives to load it cannot serve in time, so phases count
+ * these apart from failures, with their own latency.
  */
 final class Shed extends RuntimeException {
 

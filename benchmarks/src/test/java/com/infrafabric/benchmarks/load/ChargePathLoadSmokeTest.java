@@ -51,7 +51,14 @@ class ChargePathLoadSmokeTest {
             "p99 at the max rate",
             "max rate / raw rate",
             "admitted p99 at 2x max",
+            "shed p99 at 2x max",
+            "claim admitted p99 at 2x",
+            "claim shed p99 at 2x",
             "claim p99 at half max");
+    JsonObject options = results.getJsonObject("options");
+    assertThat(options.getInteger("connections"))
+        .as("more connections than the service admits, so the service is where the excess waits")
+        .isGreaterThan(options.getInteger("admission_max_limit"));
     assertThat(Files.readString(directory.resolve("results.html")))
         .contains("<svg", "claim p99", "charge p99.9");
   }

@@ -3,6 +3,7 @@ package com.infrafabric.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.platform.http.AdmissionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,24 @@ class LoadOptionsTest {
     assertThat(options.warmup()).isEqualTo(Duration.ofMillis(200));
     assertThat(options.duration()).isEqualTo(Duration.ofSeconds(2));
     assertThat(options.out()).contains(Path.of("r.json"));
+  }
+
+  @Test
+  void theClientOpensMoreConnectionsThanTheServiceAdmitsSoThatTheServiceShedsTheExcess() {
+    LoadOptions options = LoadOptions.parse();
+
+    assertThat(options.admission()).isEqualTo(AdmissionSettings.defaults());
+    assertThat(options.connections()).isGreaterThan(2 * options.admission().maxLimit());
+  }
+
+  @Test
+  void aLowerAdmissionCeilingBringsTheStartAndTheFloorDownToIt() {
+    AdmissionSettings admission = LoadOptions.parse("--admission-max-limit", "8").admission();
+
+    assertThat(admission.maxLimit()).isEqualTo(8);
+    assertThat(admission.initialLimit()).isEqualTo(8);
+    assertThat(admission.minLimit()).isEqualTo(8);
+    assertThat(admission.retryAfter()).isEqualTo(AdmissionSettings.defaults().retryAfter());
   }
 
   @Test

@@ -16,7 +16,9 @@ import com.infrafabric.platform.http.Routes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Base64;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The module registry, which every tenant shares: publishers register a module with its signed
@@ -61,15 +63,27 @@ final class ToolRoutes {
         });
   }
 
+  /**
+   * {@code GET /v1/tools}: one page of the versions the caller may see ({@link ToolListing}); the
+   * references come from one Redis read and only the page's versions are read in full.
+   */
   private void list(RoutingContext ctx) {
     Principal caller = Requests.principal(ctx);
+    ToolListing listing = ToolListing.of(ctx.queryParams());
     respond(
         ctx,
         200,
-        chassis.list(),
-        tools ->
-            ToolViews.tools(
-                tools.stream().filter(tool -> AgentTokens.sees(caller, tool.ref())).toList()));
+        chassis
+            .refs()
+            .compose(
+                refs -> {
+                  List<ToolRef> selected =
+                      listing.select(refs, ref -> AgentTokens.sees(caller, ref));
+                  return chassis
+                      .describe(listing.page(selected))
+                      .map(tools -> ToolViews.tools(tools, listing.nextCursor(selected)));
+                }),
+        Function.identity());
   }
 
   private void get(RoutingContext ctx) {

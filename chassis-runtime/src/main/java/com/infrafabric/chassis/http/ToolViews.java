@@ -7,6 +7,7 @@ import com.infrafabric.hostapi.contract.ServiceContract;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON of a registered tool: its identity, the module's digest and size, who signed it, when it
@@ -33,9 +34,11 @@ final class ToolViews {
         .put("contract", contract(tool.contract()));
   }
 
-  static JsonObject tools(List<ToolInfo> tools) {
+  /** A page of tools and the cursor of the next page ({@code null} on the last). */
+  static JsonObject tools(List<ToolInfo> tools, Optional<String> nextCursor) {
     return new JsonObject()
-        .put("tools", new JsonArray(tools.stream().map(ToolViews::tool).toList()));
+        .put("tools", new JsonArray(tools.stream().map(ToolViews::tool).toList()))
+        .put("next_cursor", nextCursor.orElse(null));
   }
 
   private static JsonObject contract(ServiceContract contract) {

@@ -124,7 +124,7 @@ public final class McpSessions {
   Future<Boolean> close(Owner owner, String id) {
     confirmed.remove(rememberKey(owner, id));
     return redis
-        .send(Request.cmd(Command.ZREM).arg(owner.key()).arg(id))
+        .send(owner.key(), Request.cmd(Command.ZREM).arg(owner.key()).arg(id))
         .map(reply -> reply.toInteger() == 1);
   }
 

@@ -57,16 +57,7 @@ public final class ChassisService {
     this.kvRedis =
         settings
             .kvRedis()
-            .map(
-                endpoint ->
-                    RedisStore.create(
-                        vertx,
-                        new RedisSettings(
-                            endpoint,
-                            shared.commandTimeout(),
-                            shared.maxPoolSize(),
-                            shared.maxPoolWaiting()),
-                        meters));
+            .map(endpoint -> RedisStore.create(vertx, shared.withEndpoint(endpoint), meters));
     kvRedis.ifPresent(builder::kvRedis);
     this.chassis = builder.build();
     Optional<CredentialVault> vault = settings.masterKeys().map(keys -> chassis.credentials());

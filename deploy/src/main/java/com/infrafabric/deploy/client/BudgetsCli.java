@@ -33,6 +33,9 @@ public final class BudgetsCli extends CommandGroup {
       description = "Print the budgets of a subtree (default: the token's), one page.")
   static final class ListBudgets extends ClientCommand {
 
+    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
+    private String scope;
+
     @Mixin private PageOptions page;
 
     ListBudgets(CliContext context) {
@@ -41,7 +44,8 @@ public final class BudgetsCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.get(page.query("/v1/budgets"));
+      return client.get(
+          page.appendTo(scope == null ? "/v1/budgets" : "/v1/budgets?scope=" + segment(scope)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.infrafabric.deploy.cli.CliContext;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,7 +30,12 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    JsonObject answer = request(connection.client(service, context));
+    RestClient client = connection.client(service, context);
+    JsonObject answer;
+    try (Progress progress = Progress.start(context.err(), progressLabel())) {
+      answer = request(client);
+      progress.succeeded();
+    }
     if (json) {
       context.out().println(answer.encodePrettily());
     } else {
@@ -40,6 +46,11 @@ abstract class ClientCommand implements Callable<Integer> {
 
   /** Sends this command's requests and returns the JSON to print. */
   abstract JsonObject request(RestClient client);
+
+  /** What {@link Progress} shows on stderr if the answer takes more than a second. */
+  String progressLabel() {
+    return "waiting for the " + service.name().toLowerCase(Locale.ROOT);
+  }
 
   /** Prints {@code answer} for a human. */
   abstract void print(JsonObject answer);

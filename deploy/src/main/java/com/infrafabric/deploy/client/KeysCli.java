@@ -100,6 +100,9 @@ public final class KeysCli extends CommandGroup {
       description = "Print the keys of a subtree (default: the token's), one page; no secrets.")
   static final class ListKeys extends ClientCommand {
 
+    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
+    private String scope;
+
     @Mixin private PageOptions page;
 
     ListKeys(CliContext context) {
@@ -108,7 +111,8 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.get(page.query("/v1/keys"));
+      return client.get(
+          page.appendTo(scope == null ? "/v1/keys" : "/v1/keys?scope=" + segment(scope)));
     }
 
     @Override

@@ -4,11 +4,11 @@ import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
-/** The options of a listing command that reads one page of a subtree: scope, cursor, limit. */
+/**
+ * {@code --cursor} and {@code --limit} of a command that prints one page of a listing, and the hint
+ * that names the next page's cursor: every list route answers {@code next_cursor}.
+ */
 final class PageOptions {
-
-  @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
-  private String scope;
 
   @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
   private String cursor;
@@ -17,24 +17,22 @@ final class PageOptions {
       names = "--limit",
       paramLabel = "N",
       defaultValue = "100",
-      description = "at most N per page (1..1000, default: ${DEFAULT-VALUE})")
+      description = "at most N entries (1..1000, default: ${DEFAULT-VALUE})")
   private int limit;
 
-  /** {@code path} with these options as its query. */
-  String query(String path) {
-    StringBuilder query = new StringBuilder(path).append("?limit=").append(limit);
-    if (scope != null) {
-      query.append("&scope=").append(ClientCommand.segment(scope));
-    }
+  /** {@code path} (which may carry a query already) with this page's query parameters. */
+  String appendTo(String path) {
+    StringBuilder query = new StringBuilder(path).append(path.contains("?") ? '&' : '?');
+    query.append("limit=").append(limit);
     if (cursor != null) {
       query.append("&cursor=").append(ClientCommand.segment(cursor));
     }
     return query.toString();
   }
 
-  /** Says how to ask for the next page, if there is one. */
-  static void printNext(JsonObject page, PrintStream out) {
-    String next = page.getString("next_cursor");
+  /** Prints how to ask for the next page, if {@code answer} says there is one. */
+  static void printNext(JsonObject answer, PrintStream out) {
+    String next = answer.getString("next_cursor");
     if (next != null) {
       out.println("more: --cursor " + next);
     }

@@ -60,38 +60,51 @@ final class RestClient {
   }
 
   JsonObject get(String path) {
-    return send("GET", path, BodyPublishers.noBody());
+    return send("GET", path, BodyPublishers.noBody(), freshKey());
   }
 
   JsonObject put(String path, JsonObject body) {
-    return send("PUT", path, BodyPublishers.ofString(body.encode()));
+    return send("PUT", path, BodyPublishers.ofString(body.encode()), freshKey());
   }
 
   JsonObject post(String path, JsonObject body) {
-    return send("POST", path, BodyPublishers.ofString(body.encode()));
+    return post(path, body, freshKey());
+  }
+
+  /**
+   * A POST named by {@code idempotencyKey}: sent again with the same key (after a lost answer, or
+   * by running the command again), the service answers with the first result.
+   */
+  JsonObject post(String path, JsonObject body, String idempotencyKey) {
+    return send("POST", path, BodyPublishers.ofString(body.encode()), idempotencyKey);
   }
 
   JsonObject delete(String path) {
-    return send("DELETE", path, BodyPublishers.noBody());
+    return send("DELETE", path, BodyPublishers.noBody(), freshKey());
   }
 
   /** A GET whose answer is text (such as CSV), returned as it came. */
   String getText(String path) {
-    return exchangeOk("GET", path, BodyPublishers.noBody()).body();
+    return exchangeOk("GET", path, BodyPublishers.noBody(), freshKey()).body();
   }
 
-  private JsonObject send(String method, String path, BodyPublisher body) {
-    return json(exchangeOk(method, path, body).body());
+  private static String freshKey() {
+    return UUID.randomUUID().toString();
+  }
+
+  private JsonObject send(String method, String path, BodyPublisher body, String idempotencyKey) {
+    return json(exchangeOk(method, path, body, idempotencyKey).body());
   }
 
   /** Sends the request; a status other than 2xx fails with the service's code and message. */
-  private HttpResponse<String> exchangeOk(String method, String path, BodyPublisher body) {
+  private HttpResponse<String> exchangeOk(
+      String method, String path, BodyPublisher body, String idempotencyKey) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(REQUEST_TIMEOUT)
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
-            .header("Idempotency-Key", UUID.randomUUID().toString())
+            .header("Idempotency-Key", idempotencyKey)
             .method(method, body)
             .build();
     HttpResponse<String> response = exchange(request);

@@ -5,13 +5,10 @@ import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -28,8 +25,14 @@ public final class ToolsCli extends CommandGroup {
       name = "list",
       mixinStandardHelpOptions = true,
       versionProvider = BuildVersion.class,
-      description = "Print the tools the token may see (operator, publisher; agent: its own).")
+      description =
+          "Print the tools the token may see (operator, publisher; agent: its own), one page.")
   static final class ListTools extends ClientCommand {
+
+    @Option(names = "--name", paramLabel = "NAME", description = "only this tool's versions")
+    private String name;
+
+    @Mixin private PageOptions page;
 
     ListTools(CliContext context) {
       super(context, Service.CHASSIS);
@@ -37,7 +40,8 @@ public final class ToolsCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.get("/v1/tools");
+      return client.get(
+          page.appendTo(name == null ? "/v1/tools" : "/v1/tools?name=" + segment(name)));
     }
 
     @Override
@@ -53,6 +57,7 @@ public final class ToolsCli extends CommandGroup {
             tool.getString("registered_at"));
       }
       table.print(context.out());
+      PageOptions.printNext(answer, context.out());
     }
   }
 
@@ -78,12 +83,17 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
+    String progressLabel() {
+      return "publishing " + module.getFileName() + " (the chassis validates and compiles it)";
+    }
+
+    @Override
     JsonObject request(RestClient client) {
       return client.post(
           "/v1/tools",
           new JsonObject()
-              .put("module_base64", Base64.getEncoder().encodeToString(read(module)))
-              .put("contract", new String(read(contract), StandardCharsets.UTF_8).strip()));
+              .put("module_base64", Base64.getEncoder().encodeToString(InputFiles.bytes(module)))
+              .put("contract", InputFiles.text(contract)));
     }
 
     @Override
@@ -120,6 +130,11 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
+    String progressLabel() {
+      return "running " + name + "@" + version;
+    }
+
+    @Override
     JsonObject request(RestClient client) {
       return client.post(
           "/v1/tools/" + segment(name) + "/" + segment(version) + "/invocations",
@@ -133,14 +148,6 @@ public final class ToolsCli extends CommandGroup {
       if (!message.isEmpty()) {
         context.out().println(message);
       }
-    }
-  }
-
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 }

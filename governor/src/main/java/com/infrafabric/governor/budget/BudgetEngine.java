@@ -13,13 +13,11 @@ import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TenantScripts;
-import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -198,7 +196,7 @@ public final class BudgetEngine {
 
   private static ReserveOutcome reserveOutcome(ScriptReply reply, PricedSpend estimate) {
     JsonObject body = reply.body();
-    List<LayerStatus> layers = layers(reply, body);
+    List<LayerStatus> layers = reply.layers(body, "layers");
     Optional<String> advice =
         ModelDowngrade.parse(estimate.model(), body.getString("downgrade"))
             .flatMap(downgrade -> downgrade.advise(layers));
@@ -226,7 +224,7 @@ public final class BudgetEngine {
         Long.parseLong(body.getString("released")),
         body.getBoolean("overage"),
         body.getBoolean("late"),
-        layers(reply, body),
+        reply.layers(body, "layers"),
         reply.replayed());
   }
 
@@ -247,24 +245,7 @@ public final class BudgetEngine {
         Scope.parse(body.getString("scope")),
         Long.parseLong(body.getString("amount")),
         ScriptReply.refusals(body.getValue("over_cap")),
-        layers(reply, body),
+        reply.layers(body, "layers"),
         reply.replayed());
-  }
-
-  /** The layers a reply lists, each with the moment its window resets. */
-  private static List<LayerStatus> layers(ScriptReply reply, JsonObject body) {
-    List<LayerStatus> layers = new ArrayList<>();
-    for (JsonObject entry : ScriptReply.objects(body.getValue("layers"))) {
-      Window window = Window.fromWireName(entry.getString("window"));
-      layers.add(
-          new LayerStatus(
-              Scope.parse(entry.getString("scope")),
-              window,
-              Long.parseLong(entry.getString("cap")),
-              Long.parseLong(entry.getString("spent")),
-              Long.parseLong(entry.getString("reserved")),
-              reply.windows().resetsAt(window)));
-    }
-    return layers;
   }
 }

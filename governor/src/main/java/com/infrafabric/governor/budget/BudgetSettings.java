@@ -36,6 +36,10 @@ public record BudgetSettings(
       throw new IllegalArgumentException(
           "budget.idempotencyTtl " + idempotencyTtl + " is shorter than the minimum of 24 hours");
     }
+    if (recordRetention.isNegative() || recordRetention.isZero()) {
+      throw new IllegalArgumentException(
+          "budget.recordRetention " + recordRetention + " must be positive");
+    }
     if (maxReservationTtl.compareTo(MIN_RESERVATION_TTL) < 0) {
       throw new IllegalArgumentException(
           "budget.maxReservationTtl " + maxReservationTtl + " is shorter than 1 second");

@@ -38,10 +38,17 @@ public final class Budgets {
 
   private final RedisStore redis;
   private final BudgetEngine engine;
+  private final Reservations reservations;
 
   public Budgets(RedisStore redis, BudgetEngine engine) {
     this.redis = redis;
     this.engine = engine;
+    this.reservations = new Reservations(redis);
+  }
+
+  /** The reservation records of the budgets' scopes, for listing. */
+  public Reservations reservations() {
+    return reservations;
   }
 
   /** Creates or replaces the caps of {@code budget.scope()} and registers its tenant. */
@@ -73,7 +80,9 @@ public final class Budgets {
   public Future<Optional<Budget>> get(Scope scope) {
     Request read = Request.cmd(Command.HMGET).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(read::arg);
-    return redis.send(read).map(values -> parse(scope, values));
+    return redis
+        .send(TenantKeyNames.of(scope.tenant()).config(), read)
+        .map(values -> parse(scope, values));
   }
 
   /**
@@ -97,7 +106,9 @@ public final class Budgets {
   public Future<Boolean> delete(Scope scope) {
     Request delete = Request.cmd(Command.HDEL).arg(TenantKeyNames.of(scope.tenant()).config());
     capFields(scope).forEach(delete::arg);
-    return redis.send(delete).map(deleted -> deleted.toInteger() > 0);
+    return redis
+        .send(TenantKeyNames.of(scope.tenant()).config(), delete)
+        .map(deleted -> deleted.toInteger() > 0);
   }
 
   /**
@@ -110,7 +121,8 @@ public final class Budgets {
     return registerTenant(tenant)
         .compose(
             ignored ->
-                redis.send(Request.cmd(Command.HSET).arg(config).arg("zone").arg(zone.getId())))
+                redis.send(
+                    config, Request.cmd(Command.HSET).arg(config).arg("zone").arg(zone.getId())))
         .<Void>mapEmpty()
         .onSuccess(ignored -> engine.tenantScripts().learnZone(tenant, zone));
   }
@@ -124,7 +136,11 @@ public final class Budgets {
   }
 
   private Future<Void> registerTenant(String tenant) {
-    return redis.send(Request.cmd(Command.SADD).arg(TenantKeyNames.TENANTS).arg(tenant)).mapEmpty();
+    return redis
+        .send(
+            TenantKeyNames.TENANTS,
+            Request.cmd(Command.SADD).arg(TenantKeyNames.TENANTS).arg(tenant))
+        .mapEmpty();
   }
 
   private static ZoneId zone(String zoneId) {

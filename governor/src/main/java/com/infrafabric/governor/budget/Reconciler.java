@@ -85,7 +85,7 @@ public final class Reconciler {
             .arg("COUNT")
             .arg(1000);
     return redis
-        .send(scan)
+        .send(keys.ledger(), scan)
         .compose(
             page -> {
               page.get(1).forEach(key -> found.add(key.toString()));

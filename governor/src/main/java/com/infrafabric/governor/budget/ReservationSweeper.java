@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -100,12 +101,32 @@ public final class ReservationSweeper {
     return tenants.next().compose(this::expireTenants);
   }
 
+  /**
+   * Sweeps the page's tenants one after another. A tenant that fails (on a cluster, its master may
+   * be failing over) does not stop the others, which live on other masters; the tick then fails
+   * with the first error once every tenant had its turn.
+   */
   private Future<Integer> expireTenants(List<String> page) {
     Future<Integer> total = Future.succeededFuture(0);
+    List<Throwable> failures = new ArrayList<>();
     for (String tenant : page) {
-      total = total.compose(sum -> sweep.sweep(tenant).map(count -> sum + count));
+      total =
+          total.compose(
+              sum ->
+                  sweep
+                      .sweep(tenant)
+                      .map(count -> sum + count)
+                      .recover(
+                          error -> {
+                            failures.add(error);
+                            return Future.succeededFuture(sum);
+                          }));
     }
-    return total;
+    return total.compose(
+        sum ->
+            failures.isEmpty()
+                ? Future.succeededFuture(sum)
+                : Future.failedFuture(failures.get(0)));
   }
 
   /** One tenant's share of a tick: expires a bounded number of due items, returns how many. */

@@ -213,7 +213,7 @@ public final class ClaimEngine {
         TenantKeyNames.of(Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant)).prefix()
             + "waste";
     return redis
-        .send(Request.cmd(Command.HMGET).arg(key).arg("total").arg("wasted"))
+        .send(key, Request.cmd(Command.HMGET).arg(key).arg("total").arg("wasted"))
         .map(values -> new CostWaste(tenant, number(values.get(0)), number(values.get(1))));
   }
 

@@ -49,7 +49,7 @@ public final class EventLog {
             .arg("+")
             .arg("COUNT")
             .arg(limit);
-    return redis.send(xrange).map(reply -> events(tenant, stream, reply));
+    return redis.send(stream.key(tenant), xrange).map(reply -> events(tenant, stream, reply));
   }
 
   /** Parses an XRANGE / XREADGROUP entry list of {@code stream}. */

@@ -31,6 +31,7 @@ public final class GovernorApi {
 
   private final BudgetRoutes budgets;
   private final ReservationRoutes reservations;
+  private final ReservationListRoutes reservationList;
   private final LedgerRoutes ledger;
   private final PricingRoutes pricing;
   private final AgentRoutes agents;
@@ -54,11 +55,13 @@ public final class GovernorApi {
       VirtualKeys keys,
       MeterRegistry meters) {
     this.budgets = new BudgetRoutes(budgets);
-    this.reservations = new ReservationRoutes(engine, new SpendMetrics(meters));
+    SpendMetrics spendMetrics = new SpendMetrics(meters);
+    this.reservations = new ReservationRoutes(engine, spendMetrics);
+    this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, policies);
-    this.claims = new ClaimRoutes(claims, grants);
+    this.claims = new ClaimRoutes(claims, grants, spendMetrics);
     this.keys = new KeyRoutes(keys);
     this.spend = new SpendRoutes(new SpendReports(ledger));
   }
@@ -71,6 +74,7 @@ public final class GovernorApi {
   public void register(Routes routes) {
     budgets.register(routes);
     reservations.register(routes);
+    reservationList.register(routes);
     ledger.register(routes);
     pricing.register(routes);
     agents.register(routes);

@@ -138,7 +138,7 @@ final class ReservationRoutes {
         200,
         engine
             .commit(request)
-            .onSuccess(metrics::committed)
+            .onSuccess(result -> metrics.committed(request.actual(), result))
             .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
         Views::commit);
   }
@@ -164,7 +164,7 @@ final class ReservationRoutes {
         ctx,
         engine
             .charge(request)
-            .onSuccess(metrics::charged)
+            .onSuccess(result -> metrics.charged(request.actual(), result))
             .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
         result -> result.replayed() ? 200 : 201,
         Views::charge);

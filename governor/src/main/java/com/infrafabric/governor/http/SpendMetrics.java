@@ -3,12 +3,18 @@ package com.infrafabric.governor.http;
 import com.infrafabric.governor.budget.ChargeResult;
 import com.infrafabric.governor.budget.CommitResult;
 import com.infrafabric.governor.budget.ReserveOutcome;
+import com.infrafabric.governor.claim.FinishResult;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * What the charge path counts: reservations by outcome, commits and charges, and money spent by
- * tenant. Replays are counted as replays and never add spend twice.
+ * What the charge path counts: reservations by outcome, commits and charges, money spent by tenant
+ * (commits, charges and finished claims), and the tokens of metered spend by model ({@code
+ * governor_llm_tokens_total{model, kind}}, kind {@code input}, {@code cached_input} or {@code
+ * output}; its cardinality is bounded by the pricing catalogue, since a model outside it is
+ * refused). Replays are counted as replays and never add spend or tokens twice.
  */
 final class SpendMetrics {
 
@@ -26,7 +32,7 @@ final class SpendMetrics {
     count("governor.reservations", "Reservations by outcome (reserved, replayed, denied)", result);
   }
 
-  void committed(CommitResult result) {
+  void committed(Spend actual, CommitResult result) {
     String outcome =
         result.replayed()
             ? "replayed"
@@ -34,16 +40,26 @@ final class SpendMetrics {
     count("governor.commits", "Commits by outcome (ok, overage, late, replayed)", outcome);
     if (!result.replayed()) {
       spent(result.scope().tenant(), result.actualMicros());
+      tokens(actual);
     }
   }
 
-  void charged(ChargeResult result) {
+  void charged(Spend actual, ChargeResult result) {
     count(
         "governor.charges",
         "Direct charges by outcome (ok, replayed)",
         result.replayed() ? "replayed" : "ok");
     if (!result.replayed()) {
       spent(result.scope().tenant(), result.amountMicros());
+      tokens(actual);
+    }
+  }
+
+  /** A claim's lease finished: what the task spent, committed on its hold. */
+  void finished(Spend actual, FinishResult result) {
+    if (!result.replayed()) {
+      spent(result.lease().tenant(), result.actualMicros());
+      tokens(actual);
     }
   }
 
@@ -62,5 +78,24 @@ final class SpendMetrics {
         .tag("tenant", tenant)
         .register(meters)
         .increment(micros);
+  }
+
+  private void tokens(Spend actual) {
+    if (actual instanceof Spend.Metered metered) {
+      TokenUsage usage = metered.usage();
+      tokens(metered.model(), "input", usage.inputTokens());
+      tokens(metered.model(), "cached_input", usage.cachedInputTokens());
+      tokens(metered.model(), "output", usage.outputTokens());
+    }
+  }
+
+  private void tokens(String model, String kind, long count) {
+    Counter.builder("governor.llm.tokens")
+        .description("Tokens of metered commits and charges, by model and kind")
+        .baseUnit("tokens")
+        .tag("model", model)
+        .tag("kind", kind)
+        .register(meters)
+        .increment(count);
   }
 }

@@ -46,10 +46,16 @@ public final class Ledger {
     return "gov:{" + tenant + "}:ledger";
   }
 
+  /** The lease a node holds while it archives the tenant's ledger ({@link LedgerArchiver}). */
+  static String archiverLeaseKey(String tenant) {
+    return key(tenant) + ":archiver";
+  }
+
   /**
    * Reads up to {@code limit} entries of {@code tenant} appended in {@code [from, to]} (either may
    * be null for no bound), restricted to {@code within} and its subtree if given, after {@code
-   * cursor} if given.
+   * cursor} if given. With an archive, the archived entries come first and the page continues into
+   * the stream after the newest of them, so one cursor walks the whole history.
    */
   public Future<LedgerPage> page(
       String tenant, Scope within, Instant from, Instant to, String cursor, int limit) {
@@ -63,8 +69,31 @@ public final class Ledger {
     String start =
         cursor != null ? "(" + cursor : from == null ? "-" : Long.toString(from.toEpochMilli());
     String end = to == null ? "+" : Long.toString(to.toEpochMilli());
-    List<LedgerEntry> matches = new ArrayList<>();
-    return scan(tenant, start, end, within, limit, matches, 0);
+    IdRange range = new IdRange(start, end);
+    if (archive == null) {
+      return scan(tenant, start, end, within, limit, new ArrayList<>(), 0);
+    }
+    return archive
+        .page(tenant, range, entry -> isWithin(entry, within), limit, MAX_SCAN_PER_PAGE)
+        .compose(
+            archived -> {
+              List<LedgerEntry> matches = new ArrayList<>(archived.entries());
+              if (matches.size() == limit) {
+                return Future.succeededFuture(new LedgerPage(matches, matches.get(limit - 1).id()));
+              }
+              if (archived.scannedTo() != null) {
+                return Future.succeededFuture(new LedgerPage(matches, archived.scannedTo()));
+              }
+              IdRange rest =
+                  archived.newestArchived() == null
+                      ? range
+                      : range.after(archived.newestArchived());
+              return scan(tenant, rest.start(), end, within, limit, matches, 0);
+            });
+  }
+
+  private static boolean isWithin(LedgerEntry entry, Scope within) {
+    return within == null || Scope.parse(entry.scope()).isWithin(within);
   }
 
   private Future<LedgerPage> scan(
@@ -82,7 +111,7 @@ public final class Ledger {
               String last = null;
               for (LedgerEntry entry : entries) {
                 last = entry.id();
-                if (within == null || Scope.parse(entry.scope()).isWithin(within)) {
+                if (isWithin(entry, within)) {
                   matches.add(entry);
                   if (matches.size() == limit) {
                     return Future.succeededFuture(new LedgerPage(matches, entry.id()));
@@ -104,7 +133,7 @@ public final class Ledger {
   Future<List<LedgerEntry>> read(String tenant, String start, String end, int count) {
     Request xrange =
         Request.cmd(Command.XRANGE).arg(key(tenant)).arg(start).arg(end).arg("COUNT").arg(count);
-    return redis.send(xrange).map(Ledger::entries);
+    return redis.send(key(tenant), xrange).map(Ledger::entries);
   }
 
   /**

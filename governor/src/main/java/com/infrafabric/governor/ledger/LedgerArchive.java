@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,7 +31,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -46,10 +51,15 @@ import java.util.zip.GZIPOutputStream;
  * a temporary name, forced to disk, checksummed and renamed before the stream is trimmed: a crash
  * leaves either no segment (nothing was trimmed) or a segment whose entries may still be in the
  * stream too, which replay skips by id. Segments are never rewritten. A segment whose checksum does
- * not match fails the replay that reads it, naming the file.
+ * not match fails the replay that reads it, naming the file. The rename is made durable by forcing
+ * the directory too, so a segment that survived a crash is complete.
  *
- * <p>File work runs on Vert.x worker threads, never on the event loop. Archive one tenant from one
- * place at a time (a periodic job on one node); replays may run concurrently.
+ * <p>Two archivers of one tenant at once are safe, only wasteful: each trims only what it has
+ * itself written durably, and readers skip an entry whose id they have already passed, so segments
+ * that overlap read as one history. {@link LedgerArchiver} takes a lease per tenant so that
+ * normally one node does the work.
+ *
+ * <p>File work runs on Vert.x worker threads, never on the event loop.
  */
 public final class LedgerArchive {
 
@@ -64,6 +74,18 @@ public final class LedgerArchive {
   private final RedisStore redis;
   private final Path root;
   private final Clock clock;
+
+  /**
+   * Segments whose checksum matched, as they were then (size and modification time): segments are
+   * never rewritten, so each is checksummed once per process instead of on every page read.
+   */
+  private final Set<SegmentVersion> verified = ConcurrentHashMap.newKeySet();
+
+  private record SegmentVersion(Path segment, long size, FileTime modified) {
+    static SegmentVersion of(Path segment) throws IOException {
+      return new SegmentVersion(segment, Files.size(segment), Files.getLastModifiedTime(segment));
+    }
+  }
 
   public LedgerArchive(Vertx vertx, RedisStore redis, Path root, Clock clock) {
     this.vertx = vertx;
@@ -96,11 +118,11 @@ public final class LedgerArchive {
   public Future<String> replay(String tenant, Consumer<LedgerEntry> sink) {
     return vertx.executeBlocking(
         () -> {
-          String last = null;
+          Ascending ascending = new Ascending(sink);
           for (Path segment : segments(tenant)) {
-            last = read(segment, sink);
+            read(segment, ascending);
           }
-          return last;
+          return ascending.last;
         });
   }
 
@@ -116,24 +138,94 @@ public final class LedgerArchive {
       String tenant, long fromMillis, long toMillis, Consumer<LedgerEntry> sink) {
     return vertx.executeBlocking(
         () -> {
-          for (Path segment : segments(tenant)) {
-            String name = segment.getFileName().toString();
-            long first = parts(firstId(segment))[0];
-            long last =
-                parts(name.substring(name.indexOf('_') + 1, name.length() - SUFFIX.length()))[0];
-            if (last >= fromMillis && first < toMillis) {
-              read(
-                  segment,
+          Ascending ascending =
+              new Ascending(
                   entry -> {
                     long time = parts(entry.id())[0];
                     if (time >= fromMillis && time < toMillis) {
                       sink.accept(entry);
                     }
                   });
+          for (Path segment : segments(tenant)) {
+            if (parts(lastId(segment))[0] >= fromMillis && parts(firstId(segment))[0] < toMillis) {
+              read(segment, ascending);
             }
           }
           return lastArchivedId(tenant);
         });
+  }
+
+  /**
+   * Up to {@code limit} archived entries of {@code tenant} in {@code range} that {@code filter}
+   * accepts, oldest first. Segments that end before the range are skipped by their names, and
+   * reading stops at the range's end, once {@code limit} entries matched, or once {@code
+   * maxScanned} entries in the range were examined (a sparse filter cannot read the whole archive
+   * for one page); then {@link ArchivedPage#scannedTo} says where the next page resumes.
+   */
+  Future<ArchivedPage> page(
+      String tenant, IdRange range, Predicate<LedgerEntry> filter, int limit, int maxScanned) {
+    return vertx.executeBlocking(
+        () -> {
+          List<LedgerEntry> matches = new ArrayList<>();
+          String[] scannedTo = new String[1];
+          int[] scanned = new int[1];
+          Ascending ascending =
+              new Ascending(
+                  entry -> {
+                    if (range.contains(entry.id())) {
+                      scanned[0]++;
+                      scannedTo[0] = entry.id();
+                      if (filter.test(entry)) {
+                        matches.add(entry);
+                      }
+                    }
+                  });
+          BooleanSupplier enough = () -> matches.size() >= limit || scanned[0] >= maxScanned;
+          List<Path> segments = segments(tenant);
+          for (Path segment : segments) {
+            if (enough.getAsBoolean() || range.isAbove(firstId(segment))) {
+              break;
+            }
+            if (!range.isBelow(lastId(segment))) {
+              read(segment, ascending, enough);
+            }
+          }
+          String newest = segments.isEmpty() ? null : lastId(segments.get(segments.size() - 1));
+          boolean cut = matches.size() < limit && scanned[0] >= maxScanned;
+          return new ArchivedPage(List.copyOf(matches), newest, cut ? scannedTo[0] : null);
+        });
+  }
+
+  /**
+   * A page read from the archive.
+   *
+   * @param entries the matching entries, oldest first
+   * @param newestArchived the id of the newest archived entry of the tenant, where the stream takes
+   *     over; null if nothing is archived
+   * @param scannedTo the id of the last entry examined when the scan bound ended the page before it
+   *     was full (the next page continues after it); null when it did not
+   */
+  record ArchivedPage(List<LedgerEntry> entries, String newestArchived, String scannedTo) {}
+
+  /**
+   * Passes entries on in ascending id order, dropping any whose id is not after the last one passed
+   * (an entry two overlapping segments both hold is read once).
+   */
+  private static final class Ascending implements Consumer<LedgerEntry> {
+    private final Consumer<LedgerEntry> sink;
+    private String last;
+
+    Ascending(Consumer<LedgerEntry> sink) {
+      this.sink = sink;
+    }
+
+    @Override
+    public void accept(LedgerEntry entry) {
+      if (last == null || compareIds(entry.id(), last) > 0) {
+        last = entry.id();
+        sink.accept(entry);
+      }
+    }
   }
 
   private Future<List<JsonObject>> collect(
@@ -190,27 +282,51 @@ public final class LedgerArchive {
     Path segment = directory.resolve(name + SUFFIX);
     Files.writeString(checksumFile(segment), sha256(temporary) + "\n");
     force(checksumFile(segment));
-    return Files.move(temporary, segment, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(temporary, segment, StandardCopyOption.ATOMIC_MOVE);
+    forceDirectory(directory);
+    return segment;
   }
 
-  /** Checks the segment against its checksum before reading a byte of it as entries. */
-  private String read(Path segment, Consumer<LedgerEntry> sink) throws IOException {
-    String expected = Files.readString(checksumFile(segment)).strip();
-    if (!sha256(segment).equals(expected)) {
-      throw new IOException("ledger segment " + segment + " does not match its checksum");
-    }
-    String last = null;
+  private void read(Path segment, Consumer<LedgerEntry> sink) throws IOException {
+    read(segment, sink, () -> false);
+  }
+
+  /**
+   * Checks the segment against its checksum before reading a byte of it as entries, then feeds them
+   * to {@code sink} until the segment ends or {@code enough} says so.
+   */
+  private void read(Path segment, Consumer<LedgerEntry> sink, BooleanSupplier enough)
+      throws IOException {
+    verify(segment);
     try (BufferedReader lines =
         new BufferedReader(
             new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(segment)), StandardCharsets.UTF_8))) {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+      for (String line = lines.readLine();
+          line != null && !enough.getAsBoolean();
+          line = lines.readLine()) {
         JsonObject entry = new JsonObject(line);
-        last = entry.getString("id");
-        sink.accept(LedgerEntry.fromFields(last, fields(entry.getJsonObject("fields"))));
+        sink.accept(
+            LedgerEntry.fromFields(entry.getString("id"), fields(entry.getJsonObject("fields"))));
       }
     }
-    return last;
+  }
+
+  /**
+   * Checks the segment against its checksum unless this version of it was checked before.
+   *
+   * @throws IOException if it does not match
+   */
+  private void verify(Path segment) throws IOException {
+    SegmentVersion version = SegmentVersion.of(segment);
+    if (verified.contains(version)) {
+      return;
+    }
+    String expected = Files.readString(checksumFile(segment)).strip();
+    if (!sha256(segment).equals(expected)) {
+      throw new IOException("ledger segment " + segment + " does not match its checksum");
+    }
+    verified.add(version);
   }
 
   /** The id of the newest archived entry of {@code tenant}, or null. */
@@ -219,8 +335,7 @@ public final class LedgerArchive {
     if (segments.isEmpty()) {
       return null;
     }
-    String name = segments.get(segments.size() - 1).getFileName().toString();
-    return name.substring(name.indexOf('_') + 1, name.length() - SUFFIX.length());
+    return lastId(segments.get(segments.size() - 1));
   }
 
   /** The tenant's segments, oldest first (their names start with their first entry's id). */
@@ -242,8 +357,13 @@ public final class LedgerArchive {
     return name.substring(0, name.indexOf('_'));
   }
 
+  private static String lastId(Path segment) {
+    String name = segment.getFileName().toString();
+    return name.substring(name.indexOf('_') + 1, name.length() - SUFFIX.length());
+  }
+
   /** Stream ids compare by time, then sequence, as numbers. */
-  static int compareIds(String a, String b) {
+  public static int compareIds(String a, String b) {
     long[] x = parts(a);
     long[] y = parts(b);
     return x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]);
@@ -255,7 +375,7 @@ public final class LedgerArchive {
     return p[0] + "-" + (p[1] + 1);
   }
 
-  private static long[] parts(String id) {
+  static long[] parts(String id) {
     int dash = id.indexOf('-');
     return new long[] {
       Long.parseUnsignedLong(id.substring(0, dash)), Long.parseUnsignedLong(id.substring(dash + 1))
@@ -283,6 +403,13 @@ public final class LedgerArchive {
 
   private static void force(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      channel.force(true);
+    }
+  }
+
+  /** Makes the directory's entries (a rename into it) durable, as fsync on the directory does. */
+  private static void forceDirectory(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     }
   }

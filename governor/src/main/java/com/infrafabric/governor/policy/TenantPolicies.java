@@ -53,7 +53,7 @@ public final class TenantPolicies {
   /** The policy of {@code tenant}, or the defaults if it has none. */
   public Future<TenantPolicy> get(String tenant) {
     return redis
-        .send(Request.cmd(Command.HGETALL).arg(key(tenant)))
+        .send(key(tenant), Request.cmd(Command.HGETALL).arg(key(tenant)))
         .map(TenantPolicies::fields)
         .map(TenantPolicy::fromFields);
   }

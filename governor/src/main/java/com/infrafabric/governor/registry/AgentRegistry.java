@@ -101,7 +101,7 @@ public final class AgentRegistry {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
     String key = TenantKeyNames.of(tenant(tenant)).prefix() + "a:" + agentId;
     return redis
-        .send(Request.cmd(Command.HGETALL).arg(key))
+        .send(key, Request.cmd(Command.HGETALL).arg(key))
         .map(
             hash ->
                 hash.size() == 0 ? Optional.empty() : Optional.of(agent(tenant, agentId, hash)));

@@ -1,10 +1,12 @@
 package com.infrafabric.governor.service;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.BudgetGauges;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReservationSweeper;
+import com.infrafabric.governor.budget.Reservations;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
 import com.infrafabric.governor.events.EventLog;
@@ -14,6 +16,9 @@ import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.http.GovernorApi;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.ledger.LedgerArchive;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
+import com.infrafabric.governor.ledger.LedgerArchiver;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentContracts;
@@ -35,6 +40,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The governor as a running service: the budget engine behind its REST API and its LLM gateway, the
@@ -57,11 +63,16 @@ public final class GovernorService {
   private final PricingCatalogues pricing;
   private final ReservationSweeper sweeper;
   private final ReservationSweeper leaseSweeper;
+
+  /** Present when a ledger archive directory is configured. */
+  private final Optional<ReservationSweeper> archiver;
+
   private final WebhookDispatcher webhooks;
   private final ClaimEngine claims;
   private final AgentRegistry agents;
-  private final GatewayRoutes gateway;
   private final VirtualKeys keys;
+  private final BudgetGauges budgetGauges;
+  private final GatewayRoutes gateway;
   private long pricingTimer = -1;
 
   private GovernorService(
@@ -77,7 +88,21 @@ public final class GovernorService {
         new TenantScripts(redis, clock, budget.idempotencyTtl(), budget.recordRetention());
     this.engine = new BudgetEngine(tenantScripts, pricing, budget);
     this.budgets = new Budgets(redis, engine);
-    Ledger ledger = new Ledger(redis);
+    this.budgetGauges = new BudgetGauges(redis, budgets, settings.budgetGauges(), meters);
+    LedgerArchiveSettings archiving = settings.ledgerArchive();
+    Optional<LedgerArchive> archive =
+        archiving.directory().map(root -> new LedgerArchive(vertx, redis, root, clock));
+    Ledger ledger = new Ledger(redis, archive.orElse(null));
+    this.archiver =
+        archive.map(
+            a ->
+                new ReservationSweeper(
+                    redis,
+                    100,
+                    new LedgerArchiver(redis, a, archiving.age(), archiving.interval())
+                        ::archiveIfLeased,
+                    "ledger-archive",
+                    meters));
     this.sweeper = new ReservationSweeper(redis, engine, 100, 100, meters);
     this.claims = new ClaimEngine(tenantScripts, pricing, redis, settings.claims(), meters);
     this.leaseSweeper =
@@ -151,6 +176,7 @@ public final class GovernorService {
     List<LuaScript> scripts = new ArrayList<>(BudgetEngine.scripts());
     scripts.addAll(PricingCatalogues.SCRIPTS);
     scripts.add(Reconciler.script());
+    scripts.add(Reservations.LIST);
     scripts.addAll(ClaimEngine.scripts());
     scripts.addAll(AgentRegistry.scripts());
     scripts.addAll(VirtualKeys.scripts());
@@ -174,7 +200,9 @@ public final class GovernorService {
             ignored -> {
               service.sweeper.start(vertx, settings.sweepInterval());
               service.leaseSweeper.start(vertx, settings.sweepInterval());
+              service.archiver.ifPresent(a -> a.start(vertx, settings.ledgerArchive().interval()));
               service.webhooks.start(vertx, WEBHOOK_INTERVAL);
+              service.budgetGauges.start(vertx);
               service.pricingTimer =
                   vertx.setPeriodic(PRICING_REFRESH.toMillis(), id -> service.pricing.refresh());
               return service;
@@ -214,6 +242,11 @@ public final class GovernorService {
     return keys;
   }
 
+  /** The bounded gauges of remaining budget per scope and window. */
+  public BudgetGauges budgetGauges() {
+    return budgetGauges;
+  }
+
   /** Stops accepting, drains in-flight requests, then stops the background work. */
   public Future<Void> stop() {
     return http.stop()
@@ -221,6 +254,8 @@ public final class GovernorService {
             () -> {
               sweeper.stop(vertx);
               leaseSweeper.stop(vertx);
+              archiver.ifPresent(a -> a.stop(vertx));
+              budgetGauges.stop(vertx);
               gateway.close();
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);

@@ -1,13 +1,16 @@
 package com.infrafabric.governor.service;
 
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.gateway.GatewaySettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.llm.ProviderSettingsReader;
 import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.redis.RedisSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -23,15 +26,22 @@ import java.util.List;
  * budget.defaultReservationTtl  IF_BUDGET_DEFAULT_RESERVATION_TTL  5m
  * budget.maxReservationTtl      IF_BUDGET_MAX_RESERVATION_TTL      24h
  * budget.idempotencyTtl         IF_BUDGET_IDEMPOTENCY_TTL          25h (at least 24h)
+ * budget.recordRetention        IF_BUDGET_RECORD_RETENTION         48h
  * budget.sweepInterval          IF_BUDGET_SWEEP_INTERVAL           1s
  * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
  * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
  * redis.commandTimeout          IF_REDIS_COMMAND_TIMEOUT           1s (fail-closed bound)
+ * redis.durability              IF_REDIS_DURABILITY                acknowledged (or replicated)
  * webhooks.urls                 IF_WEBHOOKS_URLS                   (none: delivery off)
  * webhooks.secret               IF_WEBHOOKS_SECRET                 HMAC key, secret
  * webhooks.timeout              IF_WEBHOOKS_TIMEOUT                5s
  * webhooks.firstRetry           IF_WEBHOOKS_FIRST_RETRY            5s
  * webhooks.maxAttempts          IF_WEBHOOKS_MAX_ATTEMPTS           8
+ * ledger.archive.directory      IF_LEDGER_ARCHIVE_DIRECTORY        (none: archiving off)
+ * ledger.archive.age            IF_LEDGER_ARCHIVE_AGE              168h (at least 1m)
+ * ledger.archive.interval       IF_LEDGER_ARCHIVE_INTERVAL         1m (at least 1s)
+ * metrics.budgetGauges.maxSeries IF_METRICS_BUDGET_GAUGES_MAX_SERIES 1000 (0..10000; 0: off)
+ * metrics.budgetGauges.interval IF_METRICS_BUDGET_GAUGES_INTERVAL   30s (at least 1s)
  * gateway.llm.*                 the gateway's providers, as ProviderSettingsReader reads them
  * gateway.aliases               IF_GATEWAY_ALIASES                 alias=model>fallback,...
  * gateway.vault.masterKeysFile  IF_GATEWAY_VAULT_MASTER_KEYS_FILE  the vault's master keys
@@ -51,8 +61,11 @@ public record GovernorSettings(
     ClaimSettings claims,
     Duration sweepInterval,
     Duration redisCommandTimeout,
+    RedisSettings.Durability redisDurability,
     WebhookSettings webhooks,
     TrustSettings trust,
+    LedgerArchiveSettings ledgerArchive,
+    BudgetGaugeSettings budgetGauges,
     GatewaySettings gateway) {
 
   public static GovernorSettings from(Config config) {
@@ -63,10 +76,11 @@ public record GovernorSettings(
             config.duration("budget.defaultReservationTtl", defaults.defaultReservationTtl()),
             config.duration("budget.maxReservationTtl", defaults.maxReservationTtl()),
             config.duration("budget.idempotencyTtl", defaults.idempotencyTtl()),
-            defaults.recordRetention()),
+            config.duration("budget.recordRetention", defaults.recordRetention())),
         claims(config),
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),
+        RedisSettings.Durability.parse(config.string("redis.durability", "acknowledged")),
         new WebhookSettings(
             urls(config.list("webhooks.urls")),
             config.secret("webhooks.secret").orElse(null),
@@ -80,6 +94,19 @@ public record GovernorSettings(
             Path.of(config.required("grants.keyFile")),
             config.string("grants.issuer", TrustSettings.DEFAULT_GRANT_ISSUER),
             config.string("grants.audience", TrustSettings.DEFAULT_GRANT_AUDIENCE)),
+        new LedgerArchiveSettings(
+            config.optional("ledger.archive.directory").map(Path::of),
+            config.duration("ledger.archive.age", LedgerArchiveSettings.OFF.age()),
+            config.duration("ledger.archive.interval", LedgerArchiveSettings.OFF.interval())),
+        new BudgetGaugeSettings(
+            (int)
+                config.integer(
+                    "metrics.budgetGauges.maxSeries",
+                    BudgetGaugeSettings.DEFAULTS.maxSeries(),
+                    0,
+                    BudgetGaugeSettings.MAX_SERIES),
+            config.duration(
+                "metrics.budgetGauges.interval", BudgetGaugeSettings.DEFAULTS.interval())),
         gateway(config));
   }
 

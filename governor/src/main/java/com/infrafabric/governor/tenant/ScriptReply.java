@@ -8,6 +8,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * A budget script's answer: a kind ({@code ok}, {@code replay}, {@code denied}, ...) and a JSON
@@ -25,6 +26,44 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
           "tin", "input_tokens",
           "tcin", "cached_input_tokens",
           "tout", "output_tokens");
+
+  /**
+   * The fields of one layer in a reply, in the order of the JSON array that carries them ({@code
+   * encode_limits()} in budget_lib.lua writes each layer so, reading the positions from the Lua
+   * table {@code LAYER} that {@link #layerIndexes()} generates from this list): an array is about
+   * half the size of an object with the same values, and a reply is kept as an idempotency record.
+   */
+  static final List<String> LAYER_FIELDS = List.of("scope", "window", "cap", "spent", "reserved");
+
+  /** The Lua table {@code LAYER}: the position of each of {@link #LAYER_FIELDS}, by name. */
+  static String layerIndexes() {
+    StringJoiner fields = new StringJoiner(", ", "local LAYER = {", "}\n");
+    for (int i = 0; i < LAYER_FIELDS.size(); i++) {
+      fields.add(LAYER_FIELDS.get(i) + " = " + (i + 1));
+    }
+    return fields.toString();
+  }
+
+  /** The layers a reply lists under {@code field}, each with the moment its window resets. */
+  public List<LayerStatus> layers(JsonObject body, String field) {
+    List<LayerStatus> layers = new ArrayList<>();
+    if (!(body.getValue(field) instanceof JsonArray list)) {
+      return layers; // cjson writes an empty list as {}
+    }
+    for (int i = 0; i < list.size(); i++) {
+      JsonArray layer = list.getJsonArray(i);
+      Window window = Window.fromWireName(layer.getString(LAYER_FIELDS.indexOf("window")));
+      layers.add(
+          new LayerStatus(
+              Scope.parse(layer.getString(LAYER_FIELDS.indexOf("scope"))),
+              window,
+              Long.parseLong(layer.getString(LAYER_FIELDS.indexOf("cap"))),
+              Long.parseLong(layer.getString(LAYER_FIELDS.indexOf("spent"))),
+              Long.parseLong(layer.getString(LAYER_FIELDS.indexOf("reserved"))),
+              windows.resetsAt(window)));
+    }
+    return layers;
+  }
 
   static ScriptReply of(Response response, CalendarWindows windows) {
     return new ScriptReply(response.get(0).toString(), response.get(1).toString(), windows);

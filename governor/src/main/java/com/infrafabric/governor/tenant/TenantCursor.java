@@ -23,6 +23,11 @@ public final class TenantCursor {
     this.pageSize = pageSize;
   }
 
+  /** True once the pages so far covered the whole set: the next page starts it again. */
+  public boolean atEnd() {
+    return cursor.equals("0");
+  }
+
   /** The next page of tenants (possibly empty; the set is visited again from the start). */
   public Future<List<String>> next() {
     Request scan =
@@ -32,7 +37,7 @@ public final class TenantCursor {
             .arg("COUNT")
             .arg(pageSize);
     return redis
-        .send(scan)
+        .send(TenantKeyNames.TENANTS, scan)
         .map(
             page -> {
               cursor = page.get(0).toString();

@@ -116,7 +116,7 @@ public final class TenantScripts {
     source.append('\n').append(LuaScript.text(anchor, body));
     return LuaScript.of(
         body.substring(body.lastIndexOf('/') + 1),
-        constants() + keyIndexes(),
+        constants() + keyIndexes() + ScriptReply.layerIndexes(),
         source.toString(),
         HEADER.then(own));
   }
@@ -139,7 +139,11 @@ public final class TenantScripts {
   }
 
   /**
-   * Runs {@code script} for {@code tenant}, retried once in the tenant's new zone if it changed.
+   * Runs {@code script} for {@code tenant}, retried once in the tenant's new zone if it changed. A
+   * script run under an idempotency key (reserve, commit, release, charge, claim: the requests a
+   * client may retry) is acknowledged with the store's {@link
+   * com.infrafabric.platform.redis.RedisSettings.Durability durability}: under {@code replicated},
+   * once a replica has it too, so that a failover loses no answer a client was given.
    *
    * @param idempotencyKey names the request, or null for a script that remembers nothing
    * @param fingerprint what the request was (see {@link Fingerprint}), or empty
@@ -201,9 +205,13 @@ public final class TenantScripts {
 
   private Future<ScriptReply> attempt(Call call, Instant now) {
     CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(call.tenant()));
-    return redis
-        .eval(call.script(), call.keys(), args(call, windows, now.toEpochMilli()))
-        .map(response -> ScriptReply.of(response, windows));
+    List<String> keys = call.keys();
+    List<String> args = args(call, windows, now.toEpochMilli());
+    Future<Response> reply =
+        call.idempotencyKey() == null
+            ? redis.eval(call.script(), keys, args)
+            : redis.evalDurably(call.script(), keys, args);
+    return reply.map(response -> ScriptReply.of(response, windows));
   }
 
   private List<String> args(Call call, CalendarWindows windows, long nowMillis) {

@@ -248,7 +248,7 @@ class ConcurrentClaimTest {
                         .arg("state")
                         .arg("amt"))
             .toList();
-    List<Response> reservations = Await.result(rig.governor.redis.batch(reads));
+    List<Response> reservations = Await.result(rig.governor.redis.batch("gov:{" + t + "}", reads));
     Map<String, Long> cost =
         agents.values().stream()
             .collect(Collectors.toMap(Agent::id, Agent::costPerTaskMicros, (a, b) -> a));

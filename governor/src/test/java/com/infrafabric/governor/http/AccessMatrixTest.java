@@ -147,6 +147,11 @@ class AccessMatrixTest {
             get("/v1/ledger/" + tenant + "/reconciliation"))
         .row("GET /v1/events/:tenant", whole, auditors, get("/v1/events/" + tenant))
         .row("POST /v1/reservations", inProject, settlers, post("/v1/reservations", spend()))
+        .row(
+            "GET /v1/reservations",
+            inProject,
+            auditors,
+            get("/v1/reservations?scope=" + encode(project)))
         .hiddenRow(
             "POST /v1/reservations/:id/commit",
             inProject,

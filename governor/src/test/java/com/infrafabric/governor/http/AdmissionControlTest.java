@@ -8,14 +8,25 @@ import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.http.AdmissionSettings;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,8 +77,7 @@ class AdmissionControlTest {
       CompletableFuture<HttpResponse<String>> commit;
       REDIS.stall();
       try {
-        admitted = List.of(charge(rig, agent, t), charge(rig, agent, t));
-        awaitInFlight(rig, LIMIT);
+        admitted = fillTheLimit(rig, agent, t);
         commit =
             async(
                 () ->
@@ -97,6 +107,41 @@ class AdmissionControlTest {
       }
       assertThat(commit.get(30, TimeUnit.SECONDS).statusCode()).isIn(200, 503);
       assertThat(counter(rig, "rejected")).isEqualTo(10);
+    }
+  }
+
+  /**
+   * Shedding costs the caller no connection: a refused request's small body is read and dropped, so
+   * the next request goes out on the same keep-alive connection instead of a new one.
+   */
+  @Test
+  void aShedRequestKeepsItsConnectionForTheNextOne() throws Exception {
+    try (GovernorServiceRig rig = rig()) {
+      String t = GovernorRig.freshTenant("shed-keepalive");
+      rig.budget(t, "lifetime", 1_000_000);
+      String agent = rig.agent(t);
+      HttpClientAgent client =
+          rig.vertx.createHttpClient(
+              new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
+      List<HttpClientResponse> refused = new ArrayList<>();
+      REDIS.stall();
+      try {
+        List<CompletableFuture<HttpResponse<String>>> admitted = fillTheLimit(rig, agent, t);
+        for (int i = 0; i < 3; i++) {
+          refused.add(Await.result(reserve(client, rig.service.port(), agent, spend(t, 7))));
+        }
+        assertThat(admitted).noneMatch(CompletableFuture::isDone);
+      } finally {
+        REDIS.resume();
+      }
+
+      assertThat(refused).extracting(HttpClientResponse::statusCode).containsOnly(503);
+      assertThat(refused).extracting(r -> r.getHeader(HttpHeaders.CONNECTION)).containsOnlyNulls();
+      assertThat(refused)
+          .extracting(r -> r.request().connection())
+          .as("one connection carried every refused request")
+          .containsOnly(refused.get(0).request().connection());
+      Await.result(client.close());
     }
   }
 
@@ -162,6 +207,31 @@ class AdmissionControlTest {
       most.accumulateAndGet((int) inFlight(rig), Math::max);
       Thread.onSpinWait();
     }
+  }
+
+  private static Future<HttpClientResponse> reserve(
+      HttpClientAgent client, int port, String token, JsonObject body) {
+    return client
+        .request(
+            new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/v1/reservations")
+                .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader("Idempotency-Key", UUID.randomUUID().toString()))
+        .compose(request -> request.send(body.toBuffer()))
+        .compose(response -> response.body().map(ignored -> response));
+  }
+
+  /** Charges until the limit is full (Redis stalled, they wait); returns the admitted calls. */
+  private List<CompletableFuture<HttpResponse<String>>> fillTheLimit(
+      GovernorServiceRig rig, String agent, String t) {
+    List<CompletableFuture<HttpResponse<String>>> admitted =
+        List.of(charge(rig, agent, t), charge(rig, agent, t));
+    awaitInFlight(rig, LIMIT);
+    return admitted;
   }
 
   private CompletableFuture<HttpResponse<String>> charge(

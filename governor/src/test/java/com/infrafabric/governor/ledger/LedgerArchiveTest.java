@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.budget.ReconciliationReport;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
@@ -18,8 +19,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -103,6 +106,119 @@ class LedgerArchiveTest {
 
     assertThatThrownBy(() -> Await.result(reconciler.reconcile(t)))
         .hasStackTraceContaining(segment.getFileName().toString());
+  }
+
+  @Test
+  void oneCursorPagesThroughTheArchiveThenTheStreamWithoutGapsOrRepeats() {
+    String t = freshTenant("archive-pages");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 12);
+    archive(t, Duration.ofMinutes(1));
+    charge(t, 9);
+    Ledger ledger = new Ledger(rig.redis, archive);
+
+    List<String> ids = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      LedgerPage page = Await.result(ledger.page(t, null, null, null, cursor, 5));
+      page.entries().forEach(entry -> ids.add(entry.id()));
+      cursor = page.nextCursor();
+      pages++;
+    } while (cursor != null && pages < 20);
+
+    assertThat(ids)
+        .hasSize(21)
+        .doesNotHaveDuplicates()
+        .isSortedAccordingTo(LedgerArchive::compareIds);
+    assertThat(ids.subList(0, 12))
+        .as("the archived entries come first")
+        .containsExactlyElementsOf(replayedIds(t).subList(0, 12));
+  }
+
+  @Test
+  void aSubtreeFilterAppliesToArchivedEntriesToo() {
+    String t = freshTenant("archive-filter");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    for (int i = 0; i < 6; i++) {
+      rig.charge(t + (i % 2 == 0 ? "/even" : "/odd"), i + 1);
+    }
+    archive(t, Duration.ofMinutes(1));
+    rig.charge(t + "/even", 7);
+
+    LedgerPage page =
+        Await.result(
+            new Ledger(rig.redis, archive)
+                .page(t, Scope.parse(t + "/even"), null, null, null, 100));
+
+    assertThat(page.entries())
+        .extracting(LedgerEntry::amountMicros)
+        .containsExactly(1L, 3L, 5L, 7L);
+    assertThat(page.nextCursor()).isNull();
+  }
+
+  @Test
+  void anArchivePageStopsAfterTheScanBoundAndSaysWhereItStopped() {
+    String t = freshTenant("archive-scan-bound");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 10);
+    archive(t, Duration.ofMinutes(1));
+    List<String> archived = replayedIds(t);
+
+    LedgerArchive.ArchivedPage page =
+        Await.result(archive.page(t, new IdRange("-", "+"), entry -> false, 100, 4));
+
+    assertThat(page.entries()).isEmpty();
+    assertThat(page.scannedTo()).as("the fourth entry examined").isEqualTo(archived.get(3));
+    LedgerArchive.ArchivedPage unbounded =
+        Await.result(archive.page(t, new IdRange("-", "+"), entry -> true, 100, 100));
+    assertThat(unbounded.entries()).hasSize(archived.size());
+    assertThat(unbounded.scannedTo()).as("the bound was not reached").isNull();
+  }
+
+  @Test
+  void aSegmentChangedAfterAPageReadItFailsTheNextPage() throws Exception {
+    String t = freshTenant("archive-tampered-later");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 5);
+    archive(t, Duration.ofMinutes(1));
+    IdRange all = new IdRange("-", "+");
+    assertThat(Await.result(archive.page(t, all, entry -> true, 100, 100)).entries()).hasSize(5);
+    Path segment = segments(t).get(0);
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(segment, bytes);
+    Files.setLastModifiedTime(
+        segment, FileTime.fromMillis(Files.getLastModifiedTime(segment).toMillis() + 1000));
+
+    assertThatThrownBy(() -> Await.result(archive.page(t, all, entry -> true, 100, 100)))
+        .hasStackTraceContaining(segment.getFileName().toString());
+  }
+
+  @Test
+  void whileOneNodeHoldsATenantsArchiveLeaseAnotherLeavesTheTenantAlone() {
+    String t = freshTenant("archive-lease");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    charge(t, 4);
+    LedgerArchiver first =
+        new LedgerArchiver(rig.redis, archive, Duration.ofMinutes(1), Duration.ofMinutes(1));
+    LedgerArchiver second =
+        new LedgerArchiver(rig.redis, archive, Duration.ofMinutes(1), Duration.ofMinutes(1));
+
+    assertThat(Await.result(first.archiveIfLeased(t))).isEqualTo(4);
+    charge(t, 2);
+    assertThat(Await.result(second.archiveIfLeased(t))).as("the lease is held").isZero();
+    assertThat(streamLength(t)).isEqualTo(2);
+
+    Await.result(rig.redis.send(Request.cmd(Command.DEL).arg(Ledger.archiverLeaseKey(t))));
+    assertThat(Await.result(second.archiveIfLeased(t))).as("once it lapsed").isEqualTo(2);
+    assertConsistent(t, 6);
+  }
+
+  private List<String> replayedIds(String tenant) {
+    List<String> ids = new ArrayList<>();
+    Await.result(new Ledger(rig.redis, archive).replay(tenant, "+", entry -> ids.add(entry.id())));
+    return ids;
   }
 
   private void charge(String tenant, int times) {

@@ -3,10 +3,16 @@ package com.infrafabric.governor.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
+import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.platform.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class GovernorSettingsTest {
@@ -35,6 +41,49 @@ class GovernorSettingsTest {
   @Test
   void claimSettingsDefaultWhenUnset() {
     assertThat(settings(Map.of()).claims()).isEqualTo(ClaimSettings.DEFAULTS);
+  }
+
+  @Test
+  void ledgerArchivingIsOffUntilADirectoryIsNamedAndItsBoundsAreChecked() {
+    assertThat(settings(Map.of()).ledgerArchive()).isEqualTo(LedgerArchiveSettings.OFF);
+
+    LedgerArchiveSettings read =
+        settings(
+                Map.of(
+                    "ledger.archive.directory", "/var/lib/infrafabric/ledger",
+                    "ledger.archive.age", "24h",
+                    "ledger.archive.interval", "30s"))
+            .ledgerArchive();
+
+    assertThat(read)
+        .isEqualTo(
+            new LedgerArchiveSettings(
+                Optional.of(Path.of("/var/lib/infrafabric/ledger")),
+                Duration.ofHours(24),
+                Duration.ofSeconds(30)));
+    assertThatThrownBy(() -> settings(Map.of("ledger.archive.age", "30s")))
+        .hasMessage("ledger.archive.age PT30S is shorter than the minimum of 1 minute");
+  }
+
+  @Test
+  void theRetentionOfFinishedReservationsIsASetting() {
+    assertThat(settings(Map.of("budget.recordRetention", "2h")).budget().recordRetention())
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(settings(Map.of()).budget().recordRetention())
+        .isEqualTo(BudgetSettings.DEFAULTS.recordRetention());
+  }
+
+  @Test
+  void theBudgetGaugeSettingsAreReadAndTheirErrorsNameTheirKeys() {
+    String maxSeries = keyNamedBy(() -> new BudgetGaugeSettings(-1, Duration.ofSeconds(30)));
+    String interval = keyNamedBy(() -> new BudgetGaugeSettings(10, Duration.ZERO));
+
+    BudgetGaugeSettings read = settings(Map.of(maxSeries, "0", interval, "5s")).budgetGauges();
+
+    assertThat(read).isEqualTo(new BudgetGaugeSettings(0, Duration.ofSeconds(5)));
+    assertThat(settings(Map.of()).budgetGauges()).isEqualTo(BudgetGaugeSettings.DEFAULTS);
+    assertThatThrownBy(() -> settings(Map.of(maxSeries, "10001"))).hasMessageContaining(maxSeries);
+    assertThatThrownBy(() -> settings(Map.of(interval, "500ms"))).hasMessageContaining(interval);
   }
 
   private static String keyNamedBy(Runnable invalid) {

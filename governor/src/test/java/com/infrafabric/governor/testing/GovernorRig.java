@@ -35,6 +35,7 @@ import com.infrafabric.platform.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -61,6 +62,10 @@ public final class GovernorRig implements AutoCloseable {
 
   public final Vertx vertx;
   public final RedisStore redis;
+
+  /** The store's command timers ({@code redis.commands}, by command or script and outcome). */
+  public final SimpleMeterRegistry redisMeters = new SimpleMeterRegistry();
+
   public final MutableClock clock;
   public final PricingCatalogues pricing;
   public final TenantScripts scripts;
@@ -71,20 +76,49 @@ public final class GovernorRig implements AutoCloseable {
   public final ReservationSweeper sweeper;
 
   public GovernorRig(RedisEndpoint endpoint, MutableClock clock) {
+    this(
+        endpoint,
+        clock,
+        BudgetSettings.DEFAULTS.idempotencyTtl(),
+        BudgetSettings.DEFAULTS.recordRetention());
+  }
+
+  /** A rig whose store has {@code settings} (a durability, a short command timeout). */
+  public GovernorRig(RedisSettings settings, MutableClock clock) {
+    this(
+        settings,
+        clock,
+        BudgetSettings.DEFAULTS.idempotencyTtl(),
+        BudgetSettings.DEFAULTS.recordRetention());
+  }
+
+  /**
+   * A rig whose scripts keep idempotency records for {@code idempotencyTtl} and finished
+   * reservations for {@code recordRetention}, below the service's minimums where a test needs
+   * records to lapse.
+   */
+  public GovernorRig(
+      RedisEndpoint endpoint,
+      MutableClock clock,
+      Duration idempotencyTtl,
+      Duration recordRetention) {
+    this(
+        RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT),
+        clock,
+        idempotencyTtl,
+        recordRetention);
+  }
+
+  private GovernorRig(
+      RedisSettings settings,
+      MutableClock clock,
+      Duration idempotencyTtl,
+      Duration recordRetention) {
     this.vertx = Vertx.vertx();
-    this.redis =
-        RedisStore.create(
-            vertx,
-            RedisSettings.of(endpoint).withCommandTimeout(GovernorServiceRig.COMMAND_TIMEOUT),
-            new SimpleMeterRegistry());
+    this.redis = RedisStore.create(vertx, settings, redisMeters);
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
-    this.scripts =
-        new TenantScripts(
-            redis,
-            clock,
-            BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
+    this.scripts = new TenantScripts(redis, clock, idempotencyTtl, recordRetention);
     this.engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
     this.budgets = new Budgets(redis, engine);
     this.ledger = new Ledger(redis);

@@ -1,9 +1,11 @@
 package com.infrafabric.governor.testing;
 
+import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.gateway.GatewaySettings;
+import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
@@ -87,6 +89,7 @@ public final class GovernorServiceRig implements AutoCloseable {
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             COMMAND_TIMEOUT,
+            RedisSettings.Durability.ACKNOWLEDGED,
             webhooks,
             new TrustSettings(
                 tokens.jwksFile(),
@@ -94,6 +97,8 @@ public final class GovernorServiceRig implements AutoCloseable {
                 grantKey(directory),
                 TrustSettings.DEFAULT_GRANT_ISSUER,
                 TrustSettings.DEFAULT_GRANT_AUDIENCE),
+            LedgerArchiveSettings.OFF,
+            BudgetGaugeSettings.DEFAULTS,
             gateway);
     this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());

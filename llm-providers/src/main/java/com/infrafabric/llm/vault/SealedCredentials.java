@@ -34,19 +34,19 @@ public final class SealedCredentials {
 
   public Future<Void> put(CredentialId id, StoredCredential credential) {
     return redis
-        .send(Request.cmd(Command.HSET).arg(KEY).arg(id.field()).arg(credential.encode()))
+        .send(KEY, Request.cmd(Command.HSET).arg(KEY).arg(id.field()).arg(credential.encode()))
         .mapEmpty();
   }
 
   public Future<Boolean> delete(CredentialId id) {
     return redis
-        .send(Request.cmd(Command.HDEL).arg(KEY).arg(id.field()))
+        .send(KEY, Request.cmd(Command.HDEL).arg(KEY).arg(id.field()))
         .map(reply -> reply.toInteger() == 1);
   }
 
   public Future<Optional<StoredCredential>> get(CredentialId id) {
     return redis
-        .send(Request.cmd(Command.HGET).arg(KEY).arg(id.field()))
+        .send(KEY, Request.cmd(Command.HGET).arg(KEY).arg(id.field()))
         .map(
             reply ->
                 Optional.ofNullable(reply).map(r -> StoredCredential.decode(id, r.toString())));
@@ -54,7 +54,7 @@ public final class SealedCredentials {
 
   /** Every field and stored value, in field order: the fields this vault did not write too. */
   public Future<TreeMap<String, String>> all() {
-    return redis.send(Request.cmd(Command.HGETALL).arg(KEY)).map(SealedCredentials::byField);
+    return redis.send(KEY, Request.cmd(Command.HGETALL).arg(KEY)).map(SealedCredentials::byField);
   }
 
   /** Replaces {@code id} only if it still holds {@code read}; true if it did. */

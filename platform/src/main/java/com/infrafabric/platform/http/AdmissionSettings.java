@@ -44,12 +44,15 @@ public record AdmissionSettings(int initialLimit, int minLimit, int maxLimit, Du
   }
 
   /**
-   * Starts at 32, adapts between 16 and 128, tells refused clients to retry after 1 s. The floor of
+   * Starts at 32, adapts between 16 and 64, tells refused clients to retry after 1 s. The floor of
    * 16 keeps an ordinary burst of parallel callers (a dispatcher's workers, a chassis running
-   * several tools) from being shed by a limit that a noisy neighbour pushed down.
+   * several tools) from being shed by a limit that a noisy neighbour pushed down. The ceiling of 64
+   * is Little's law at the charge path's measured capacity: a node serves a few thousand of these
+   * requests a second, so 64 in flight already means about 10 ms of waiting for the last one
+   * admitted; a higher ceiling would only admit requests that then miss their latency.
    */
   public static AdmissionSettings defaults() {
-    return new AdmissionSettings(32, 16, 128, Duration.ofSeconds(1));
+    return new AdmissionSettings(32, 16, 64, Duration.ofSeconds(1));
   }
 
   /** A limit that never moves from {@code limit}: for tests that need a known bound. */

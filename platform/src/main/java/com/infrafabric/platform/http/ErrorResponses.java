@@ -2,6 +2,7 @@ package com.infrafabric.platform.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -47,22 +48,73 @@ final class ErrorResponses {
     if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
       response.putHeader("WWW-Authenticate", challenge);
     }
-    boolean bodyPending = BodyDeadline.bodyPending(ctx.request());
-    if (bodyPending) {
+    PendingBody pending = PendingBody.of(ctx, error);
+    if (pending == PendingBody.CLOSE) {
       // Answered before the body was read: the connection cannot carry another request.
       response.putHeader(HttpHeaders.CONNECTION, "close");
     }
-    response
-        .end(encode(body, error, requestId))
-        .onComplete(
-            sent -> {
-              if (bodyPending) {
-                ConnectionGuard.closeNow(ctx.request().connection());
-              } else {
-                // A held request without a body: let its end through, so the connection reads on.
-                ctx.request().resume();
-              }
-            });
+    response.end(encode(body, error, requestId)).onComplete(sent -> pending.settle(ctx));
+  }
+
+  /**
+   * What happens to a request body the answer came before: none to read, a small one read and
+   * dropped so the connection carries the next request, or the connection closed.
+   */
+  private enum PendingBody {
+    /** No body is pending: the held request's end is let through, the connection reads on. */
+    NONE,
+    /**
+     * Shedding an authenticated caller (an answer with {@code Retry-After}) whose body is small and
+     * announced: reading and dropping it is cheaper than the new connection the retry would need,
+     * so shedding costs no connection. A body that has not ended within {@link #DRAIN_DEADLINE}
+     * closes the connection after all.
+     */
+    DRAIN,
+    /** Anything else: the connection is closed rather than read from. */
+    CLOSE;
+
+    static final long DRAIN_LIMIT_BYTES = 16 * 1024;
+    static final Duration DRAIN_DEADLINE = Duration.ofSeconds(1);
+
+    static PendingBody of(RoutingContext ctx, ApiException error) {
+      HttpServerRequest request = ctx.request();
+      if (!BodyDeadline.bodyPending(request)) {
+        return NONE;
+      }
+      boolean shed = error.retryAfter().isPresent() && ctx.get(Requests.PRINCIPAL) != null;
+      return shed && smallAndAnnounced(request) ? DRAIN : CLOSE;
+    }
+
+    /** A Content-Length within the drain limit and no chunked body whose end is unknown. */
+    private static boolean smallAndAnnounced(HttpServerRequest request) {
+      String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+      if (length == null || request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+        return false;
+      }
+      try {
+        long bytes = Long.parseLong(length.strip());
+        return bytes > 0 && bytes <= DRAIN_LIMIT_BYTES;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+
+    void settle(RoutingContext ctx) {
+      HttpServerRequest request = ctx.request();
+      switch (this) {
+        case NONE -> request.resume();
+        case CLOSE -> ConnectionGuard.closeNow(request.connection());
+        case DRAIN -> {
+          long timer =
+              ctx.vertx()
+                  .setTimer(
+                      DRAIN_DEADLINE.toMillis(),
+                      id -> ConnectionGuard.closeNow(request.connection()));
+          request.handler(chunk -> {}).endHandler(end -> ctx.vertx().cancelTimer(timer));
+          request.resume();
+        }
+      }
+    }
   }
 
   /**

@@ -50,7 +50,7 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
       @Override
       public CompletableFuture<Optional<byte[]>> getStateData(Optional<Long> timeoutNanos) {
         return completable(
-            store.send(Request.cmd(Command.GET).arg(key)).map(RedisBucketStore::decode));
+            store.send(key, Request.cmd(Command.GET).arg(key)).map(RedisBucketStore::decode));
       }
 
       @Override
@@ -78,7 +78,7 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
 
   @Override
   protected CompletableFuture<Void> removeAsync(String key) {
-    return completable(store.send(Request.cmd(Command.DEL).arg(key)).mapEmpty());
+    return completable(store.send(key, Request.cmd(Command.DEL).arg(key)).mapEmpty());
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -21,10 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * of the launcher when no {@code REDIS_URL} is given, and the server behind every test.
  *
  * <p>The server listens on loopback only, requires a password, keeps an append-only file in its
- * data directory and never evicts keys ({@code maxmemory-policy noeviction}): budgets, claims and
- * the ledger must fail loudly rather than disappear. The password is written to a {@code 0600}
- * configuration file in the data directory, never to the command line where {@code ps} would show
- * it.
+ * data directory (unless built to read a backup's snapshot, {@link Builder#appendOnly}) and never
+ * evicts keys ({@code maxmemory-policy noeviction}): budgets, claims and the ledger must fail
+ * loudly rather than disappear. The password is written to a {@code 0600} configuration file in the
+ * data directory, never to the command line where {@code ps} would show it.
  *
  * <p>{@link #killHard()} and {@link #start()} on the same data directory reproduce a crash and a
  * recovery. A JVM shutdown hook kills the child if the owner forgets to {@link #close()} it.
@@ -46,8 +47,10 @@ public final class ManagedRedisServer implements AutoCloseable {
   private final Path dataDirectory;
   private final String password;
   private final AppendFsync appendFsync;
+  private final boolean appendOnly;
   private final long maxMemoryBytes;
   private final Duration startTimeout;
+  private final List<String> extraConfig;
   private int port;
   private Process process;
   private Process reaper;
@@ -58,8 +61,10 @@ public final class ManagedRedisServer implements AutoCloseable {
     this.dataDirectory = builder.dataDirectory.toAbsolutePath();
     this.password = builder.password != null ? builder.password : randomPassword();
     this.appendFsync = builder.appendFsync;
+    this.appendOnly = builder.appendOnly;
     this.maxMemoryBytes = builder.maxMemoryBytes;
     this.startTimeout = builder.startTimeout;
+    this.extraConfig = List.copyOf(builder.extraConfig);
     this.port = builder.port;
   }
 
@@ -204,24 +209,25 @@ public final class ManagedRedisServer implements AutoCloseable {
   }
 
   private void writeConfig() {
-    String config =
-        String.join(
-            "\n",
-            List.of(
-                "port " + port,
-                "bind " + LOOPBACK,
-                "protected-mode yes",
-                "daemonize no",
-                "dir " + quote(dataDirectory.toString()),
-                "logfile " + quote(log().toString()),
-                "appendonly yes",
-                "appendfsync " + appendFsync.configValue(),
-                "save \"\"",
-                "maxmemory " + maxMemoryBytes,
-                "maxmemory-policy noeviction",
-                "requirepass " + quote(password),
-                "enable-debug-command local",
-                ""));
+    List<String> lines = new ArrayList<>();
+    lines.addAll(
+        List.of(
+            "port " + port,
+            "bind " + LOOPBACK,
+            "protected-mode yes",
+            "daemonize no",
+            "dir " + quote(dataDirectory.toString()),
+            "logfile " + quote(log().toString()),
+            "appendonly " + (appendOnly ? "yes" : "no"),
+            "appendfsync " + appendFsync.configValue(),
+            "save \"\"",
+            "maxmemory " + maxMemoryBytes,
+            "maxmemory-policy noeviction",
+            "requirepass " + quote(password),
+            "enable-debug-command local"));
+    lines.addAll(extraConfig);
+    lines.add("");
+    String config = String.join("\n", lines);
     Path file = configFile();
     try {
       Files.deleteIfExists(file);
@@ -340,7 +346,8 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
   }
 
-  private static String randomPassword() {
+  /** A random 192-bit password in hex, as every server gets unless told otherwise. */
+  public static String randomPassword() {
     byte[] bytes = new byte[24];
     new SecureRandom().nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
@@ -374,8 +381,10 @@ public final class ManagedRedisServer implements AutoCloseable {
     private String executable = "redis-server";
     private String password;
     private AppendFsync appendFsync = AppendFsync.EVERYSEC;
+    private boolean appendOnly = true;
     private long maxMemoryBytes = 512L * 1024 * 1024;
     private Duration startTimeout = Duration.ofSeconds(30);
+    private final List<String> extraConfig = new ArrayList<>();
     private int port;
 
     private Builder(Path dataDirectory) {
@@ -411,6 +420,16 @@ public final class ManagedRedisServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Whether the server keeps an append-only file (the default). Without one it loads {@code
+     * dump.rdb} from its data directory at start and, since it never saves, writes nothing back: a
+     * throwaway server that reads a backup's snapshot.
+     */
+    public Builder appendOnly(boolean appendOnly) {
+      this.appendOnly = appendOnly;
+      return this;
+    }
+
     /** Memory the server may use before it refuses writes (never evicts); 512 MiB by default. */
     public Builder maxMemoryBytes(long maxMemoryBytes) {
       if (maxMemoryBytes < 1024 * 1024) {
@@ -433,6 +452,24 @@ public final class ManagedRedisServer implements AutoCloseable {
       }
       this.startTimeout = startTimeout;
       return this;
+    }
+
+    /**
+     * Configuration lines written after the defaults, which they may override: how a server joins a
+     * replication group or a cluster ({@code replicaof}, {@code cluster-enabled yes}, {@code
+     * sentinel monitor ...}).
+     */
+    public Builder config(String... lines) {
+      extraConfig.addAll(List.of(lines));
+      return this;
+    }
+
+    /**
+     * Runs {@code redis-sentinel} from PATH instead: it answers {@code PING} and {@code SENTINEL}
+     * commands and rewrites its configuration file as it learns the group.
+     */
+    public Builder sentinel() {
+      return executable("redis-sentinel");
     }
 
     public ManagedRedisServer build() {

@@ -1,33 +1,76 @@
 package com.infrafabric.platform.redis;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
- * Where a Redis server is and how to authenticate to it. {@link #toString()} never shows the
- * password, so an endpoint can be logged.
+ * Where Redis is, in which topology, and how to authenticate to it. {@link #toString()} never shows
+ * the password, so an endpoint can be logged.
  *
- * @param host server host name or address
- * @param port server port
+ * <p>The URL schemes, each also with TLS ({@code rediss...}):
+ *
+ * <ul>
+ *   <li>{@code redis://[user[:password]@]host[:port][/db]}: one server ({@link
+ *       Topology#STANDALONE});
+ *   <li>{@code redis-sentinel://[user[:password]@]host:port[,host:port...]/master[/db]}: the master
+ *       a group of Sentinels names, found again after each failover ({@link Topology#SENTINEL});
+ *       the credentials are sent to the Sentinels and to the master alike;
+ *   <li>{@code redis-cluster://[user[:password]@]host:port[,host:port...]}: a Redis Cluster, found
+ *       from any of the seed nodes listed ({@link Topology#CLUSTER}; database 0 only).
+ * </ul>
+ *
+ * @param topology how the servers are arranged
+ * @param addresses the server (standalone), the Sentinels, or the cluster's seed nodes; never empty
+ * @param masterName the name the Sentinels monitor the master under; null unless {@code SENTINEL}
  * @param user ACL user name, or null for the default user
  * @param password password, or null when the server requires none
- * @param tls whether to connect with TLS ({@code rediss://})
+ * @param tls whether to connect with TLS
  * @param database logical database number
  */
 public record RedisEndpoint(
-    String host, int port, String user, String password, boolean tls, int database) {
+    Topology topology,
+    List<Address> addresses,
+    String masterName,
+    String user,
+    String password,
+    boolean tls,
+    int database) {
+
+  private static final int DEFAULT_PORT = 6379;
 
   public RedisEndpoint {
-    Objects.requireNonNull(host, "host");
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("Redis port " + port + " is outside 1..65535");
+    Objects.requireNonNull(topology, "topology");
+    addresses = List.copyOf(addresses);
+    if (addresses.isEmpty()) {
+      throw new IllegalArgumentException("REDIS_URL names no host");
+    }
+    if (topology == Topology.STANDALONE && addresses.size() > 1) {
+      throw new IllegalArgumentException(
+          "redis:// names one server; use redis-sentinel:// or redis-cluster:// for several");
+    }
+    if ((topology == Topology.SENTINEL) != (masterName != null && !masterName.isEmpty())) {
+      throw new IllegalArgumentException(
+          "REDIS_URL must name the Sentinel master (redis-sentinel://host:port/master), and only"
+              + " a Sentinel URL may");
     }
     if (database < 0) {
       throw new IllegalArgumentException("Redis database " + database + " is negative");
     }
+    if (topology == Topology.CLUSTER && database != 0) {
+      throw new IllegalArgumentException("a Redis Cluster has database 0 only, not " + database);
+    }
+  }
+
+  /** One server, as {@link ManagedRedisServer} serves it. */
+  public RedisEndpoint(
+      String host, int port, String user, String password, boolean tls, int database) {
+    this(
+        Topology.STANDALONE, List.of(new Address(host, port)), null, user, password, tls, database);
   }
 
   /** A plain loopback endpoint with a password, as {@link ManagedRedisServer} serves. */
@@ -36,52 +79,111 @@ public record RedisEndpoint(
   }
 
   /**
-   * Parses {@code redis://[user[:password]@]host[:port][/db]} or {@code rediss://...} (TLS).
+   * Parses a URL in one of the schemes listed above.
    *
    * @throws IllegalArgumentException with a message that never repeats the password
    */
   public static RedisEndpoint parse(String url) {
-    URI uri;
-    try {
-      uri = new URI(Objects.requireNonNull(url, "url"));
-    } catch (URISyntaxException e) {
+    Objects.requireNonNull(url, "url");
+    int schemeEnd = url.indexOf("://");
+    if (schemeEnd < 0) {
       throw new IllegalArgumentException(
           "REDIS_URL is not a valid URL (expected redis://host:port)");
     }
-    String scheme = uri.getScheme();
-    if (!"redis".equals(scheme) && !"rediss".equals(scheme)) {
-      throw new IllegalArgumentException(
-          "REDIS_URL scheme must be redis:// or rediss://, not " + scheme + "://");
-    }
-    if (uri.getHost() == null) {
-      throw new IllegalArgumentException("REDIS_URL has no host");
-    }
-    String user = null;
-    String password = null;
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
-      int colon = userInfo.indexOf(':');
-      String rawUser = colon < 0 ? userInfo : userInfo.substring(0, colon);
-      user = rawUser.isEmpty() ? null : decode(rawUser);
-      password = colon < 0 ? null : decode(userInfo.substring(colon + 1));
-    }
+    String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+    Topology topology = Topology.of(scheme);
+    String rest = url.substring(schemeEnd + 3);
+    int slash = rest.indexOf('/');
+    String authority = slash < 0 ? rest : rest.substring(0, slash);
+    List<String> path = slash < 0 ? List.of() : segments(rest.substring(slash + 1));
+    int at = authority.lastIndexOf('@');
+    String userInfo = at < 0 ? null : authority.substring(0, at);
+    List<Address> addresses = addresses(at < 0 ? authority : authority.substring(at + 1));
+    String master = topology == Topology.SENTINEL && !path.isEmpty() ? path.get(0) : null;
+    List<String> databasePath =
+        topology == Topology.SENTINEL && !path.isEmpty() ? path.subList(1, path.size()) : path;
     return new RedisEndpoint(
-        uri.getHost(),
-        uri.getPort() < 0 ? 6379 : uri.getPort(),
-        user,
-        password,
-        "rediss".equals(scheme),
-        database(uri.getPath()));
+        topology,
+        addresses,
+        master == null ? null : decode(master),
+        user(userInfo),
+        password(userInfo),
+        scheme.startsWith("rediss"),
+        database(databasePath));
   }
 
-  private static int database(String path) {
-    if (path == null || path.isEmpty() || "/".equals(path)) {
+  /** The first address: the one server of a standalone endpoint. */
+  public String host() {
+    return addresses.get(0).host();
+  }
+
+  /** The port of the {@link #host() first address}. */
+  public int port() {
+    return addresses.get(0).port();
+  }
+
+  /** The connection string of {@code address} without credentials, for the Vert.x client. */
+  public String connectionString(Address address) {
+    return (tls ? "rediss://" : "redis://") + address + '/' + database;
+  }
+
+  /** The connection string of the first address without credentials. */
+  public String connectionString() {
+    return connectionString(addresses.get(0));
+  }
+
+  @Override
+  public String toString() {
+    String credentials =
+        user == null && password == null ? "" : (user == null ? "" : user) + ":***@";
+    String hosts = addresses.stream().map(Address::toString).collect(Collectors.joining(","));
+    String path =
+        switch (topology) {
+          case STANDALONE -> "/" + database;
+          case SENTINEL -> "/" + masterName + "/" + database;
+          case CLUSTER -> "";
+        };
+    return topology.scheme(tls) + "://" + credentials + hosts + path;
+  }
+
+  private static List<Address> addresses(String hosts) {
+    List<Address> addresses = new ArrayList<>();
+    for (String host : hosts.split(",", -1)) {
+      addresses.add(Address.parse(host));
+    }
+    return addresses;
+  }
+
+  private static List<String> segments(String path) {
+    return path.isEmpty() ? List.of() : List.of(path.split("/", -1));
+  }
+
+  private static String user(String userInfo) {
+    if (userInfo == null) {
+      return null;
+    }
+    int colon = userInfo.indexOf(':');
+    String raw = colon < 0 ? userInfo : userInfo.substring(0, colon);
+    return raw.isEmpty() ? null : decode(raw);
+  }
+
+  private static String password(String userInfo) {
+    int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+    return colon < 0 ? null : decode(userInfo.substring(colon + 1));
+  }
+
+  private static int database(List<String> path) {
+    if (path.isEmpty() || (path.size() == 1 && path.get(0).isEmpty())) {
       return 0;
     }
     try {
-      return Integer.parseInt(path.substring(1));
+      if (path.size() > 1) {
+        throw new NumberFormatException();
+      }
+      return Integer.parseInt(path.get(0));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("REDIS_URL path must be a database number, not " + path);
+      throw new IllegalArgumentException(
+          "REDIS_URL path must be a database number, not /" + String.join("/", path));
     }
   }
 
@@ -89,15 +191,75 @@ public record RedisEndpoint(
     return URLDecoder.decode(value, StandardCharsets.UTF_8);
   }
 
-  /** The connection string without credentials, for the Vert.x client. */
-  public String connectionString() {
-    return (tls ? "rediss://" : "redis://") + host + ':' + port + '/' + database;
+  /** How the servers behind an endpoint are arranged. */
+  public enum Topology {
+    /** One server (which may have replicas nobody fails over to automatically). */
+    STANDALONE("redis"),
+    /** A master whose address Sentinels give, and change when they fail it over. */
+    SENTINEL("redis-sentinel"),
+    /** A Redis Cluster: keys sharded over masters by hash slot. */
+    CLUSTER("redis-cluster");
+
+    private final String scheme;
+
+    Topology(String scheme) {
+      this.scheme = scheme;
+    }
+
+    String scheme(boolean tls) {
+      return tls ? scheme.replaceFirst("redis", "rediss") : scheme;
+    }
+
+    static Topology of(String scheme) {
+      for (Topology topology : values()) {
+        if (topology.scheme(false).equals(scheme) || topology.scheme(true).equals(scheme)) {
+          return topology;
+        }
+      }
+      throw new IllegalArgumentException(
+          "REDIS_URL scheme must be redis://, rediss://, redis-sentinel:// or redis-cluster://,"
+              + " not "
+              + scheme
+              + "://");
+    }
   }
 
-  @Override
-  public String toString() {
-    String credentials =
-        user == null && password == null ? "" : (user == null ? "" : user) + ":***@";
-    return (tls ? "rediss://" : "redis://") + credentials + host + ':' + port + '/' + database;
+  /**
+   * One server's host and port.
+   *
+   * @param host host name or IPv4 address
+   * @param port TCP port
+   */
+  public record Address(String host, int port) {
+
+    public Address {
+      Objects.requireNonNull(host, "host");
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("REDIS_URL names an empty host");
+      }
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("Redis port " + port + " is outside 1..65535");
+      }
+    }
+
+    /** Parses {@code host[:port]} (6379 by default). */
+    public static Address parse(String hostAndPort) {
+      int colon = hostAndPort.lastIndexOf(':');
+      if (colon < 0) {
+        return new Address(hostAndPort, DEFAULT_PORT);
+      }
+      try {
+        return new Address(
+            hostAndPort.substring(0, colon), Integer.parseInt(hostAndPort.substring(colon + 1)));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "REDIS_URL port must be a number, not " + hostAndPort.substring(colon + 1));
+      }
+    }
+
+    @Override
+    public String toString() {
+      return host + ':' + port;
+    }
   }
 }

@@ -1,21 +1,27 @@
 package com.infrafabric.platform.redis;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * How the one shared Redis client of a process connects and how far it may be loaded.
  *
- * @param endpoint where the server is
+ * @param endpoint where the servers are
  * @param commandTimeout how long a sent command may wait for its answer before the caller gets
  *     {@link RedisUnavailableException} (outcome unknown); getting a connection first may take as
  *     long, and at least 5 s, since a fresh connection needs its own round trips
- * @param maxPoolSize connections, hence commands in flight at once
- * @param maxPoolWaiting commands allowed to wait for a connection; beyond that a command fails at
- *     once instead of queueing without bound
+ * @param maxPoolSize connections per master, hence commands in flight at once on each
+ * @param maxPoolWaiting commands allowed to wait for a connection to one master; beyond that a
+ *     command fails at once instead of queueing without bound
+ * @param durability when a money script counts as done
  */
 public record RedisSettings(
-    RedisEndpoint endpoint, Duration commandTimeout, int maxPoolSize, int maxPoolWaiting) {
+    RedisEndpoint endpoint,
+    Duration commandTimeout,
+    int maxPoolSize,
+    int maxPoolWaiting,
+    Durability durability) {
 
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(1000);
   public static final int DEFAULT_MAX_POOL_SIZE = 32;
@@ -24,6 +30,7 @@ public record RedisSettings(
   public RedisSettings {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(commandTimeout, "commandTimeout");
+    Objects.requireNonNull(durability, "durability");
     if (commandTimeout.isNegative() || commandTimeout.isZero()) {
       throw new IllegalArgumentException(
           "redis.commandTimeout must be positive, not " + commandTimeout.toMillis() + " ms");
@@ -41,10 +48,57 @@ public record RedisSettings(
   /** Default limits for {@code endpoint}. */
   public static RedisSettings of(RedisEndpoint endpoint) {
     return new RedisSettings(
-        endpoint, DEFAULT_COMMAND_TIMEOUT, DEFAULT_MAX_POOL_SIZE, DEFAULT_MAX_POOL_WAITING);
+        endpoint,
+        DEFAULT_COMMAND_TIMEOUT,
+        DEFAULT_MAX_POOL_SIZE,
+        DEFAULT_MAX_POOL_WAITING,
+        Durability.ACKNOWLEDGED);
   }
 
   public RedisSettings withCommandTimeout(Duration timeout) {
-    return new RedisSettings(endpoint, timeout, maxPoolSize, maxPoolWaiting);
+    return new RedisSettings(endpoint, timeout, maxPoolSize, maxPoolWaiting, durability);
+  }
+
+  /** The same limits and durability for another Redis (the chassis's own kv store). */
+  public RedisSettings withEndpoint(RedisEndpoint other) {
+    return new RedisSettings(other, commandTimeout, maxPoolSize, maxPoolWaiting, durability);
+  }
+
+  public RedisSettings withDurability(Durability chosen) {
+    return new RedisSettings(endpoint, commandTimeout, maxPoolSize, maxPoolWaiting, chosen);
+  }
+
+  /**
+   * How long a {@link Durability#REPLICATED} money script waits for a replica's acknowledgement:
+   * half the command timeout, so that the script and the wait together fit in it.
+   */
+  public Duration replicaTimeout() {
+    return commandTimeout.dividedBy(2);
+  }
+
+  /** When a money script (reserve, commit, charge, release) counts as done. */
+  public enum Durability {
+    /**
+     * When the master has run it. A failover right after may lose it (Redis replicates
+     * asynchronously): the promoted replica may not have it, and the caller was told it happened.
+     */
+    ACKNOWLEDGED,
+    /**
+     * When the master has run it and at least one replica has it too ({@code WAIT 1}): a failover
+     * to that replica loses no acknowledged charge. If no replica confirms within {@link
+     * #replicaTimeout()}, the caller gets outcome unknown (the script ran on the master; a retry
+     * with the same idempotency key is safe) rather than a promise the store cannot keep.
+     */
+    REPLICATED;
+
+    /** Parses {@code acknowledged} or {@code replicated}. */
+    public static Durability parse(String value) {
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "redis.durability must be acknowledged or replicated, not " + value);
+      }
+    }
   }
 }

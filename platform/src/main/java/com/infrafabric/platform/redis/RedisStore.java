@@ -2,13 +2,11 @@ package com.infrafabric.platform.redis;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.CompositeFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
-import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
@@ -16,6 +14,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -25,15 +24,23 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The narrow door to Redis every component goes through: one pooled Vert.x client per process, with
- * a deadline on every command, Lua scripts called by SHA-1 ({@code EVALSHA}, re-sent with {@code
- * EVAL} when the server answers {@code NOSCRIPT}), and a latency timer per command.
+ * The narrow door to Redis every component goes through: pooled Vert.x clients, one per master (one
+ * for a standalone server or a Sentinel group, one per cluster master), a deadline on every
+ * command, Lua scripts called by SHA-1 ({@code EVALSHA}, re-sent with {@code EVAL} when the server
+ * answers {@code NOSCRIPT}), and a latency timer per command.
+ *
+ * <p>Each command goes to the master of its key's hash slot ({@link RedisEndpoint.Topology}); a
+ * cluster's {@code MOVED} and {@code ASK} replies are followed. Every key one command or script
+ * touches must share a hash slot, on every topology, so that what passes the tests on one server
+ * runs on a cluster: a command that breaks this fails with {@link IllegalArgumentException} before
+ * it is sent.
  *
  * <p>Failures come in two kinds: {@link RedisUnavailableException} (no answer in time, no
- * connection, pool queue full, store known to be down: callers fail closed; it says whether the
+ * connection, pool queue full, master known to be down: callers fail closed; it says whether the
  * command was not applied or may have been) and {@link RedisCommandException} (Redis answered with
- * an error: a bug). Once a command gets no answer, the store is marked down and fails fast, probing
- * with one {@code PING} at a time until Redis answers again ({@link #healthy()}).
+ * an error: a bug). Once a command gets no answer, its master is marked down and fails fast,
+ * probing with one {@code PING} at a time until it answers again ({@link #probe()}); the other
+ * masters of a cluster go on serving.
  *
  * <p>Thread-safe. Futures complete on a Vert.x event-loop thread: callbacks must not block.
  */
@@ -42,6 +49,7 @@ public final class RedisStore implements AutoCloseable {
   private static final String METRIC = "redis.commands";
   private static final Duration MAX_PROBE_TIMEOUT = Duration.ofMillis(500);
   private static final Duration MIN_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  private static final int MAX_REDIRECTS = 3;
 
   /**
    * Error replies that say the server cannot serve now rather than that the command is wrong:
@@ -60,45 +68,20 @@ public final class RedisStore implements AutoCloseable {
           "OOM",
           "NOREPLICAS");
 
-  private final Redis client;
+  private final Shards shards;
   private final RedisSettings settings;
   private final MeterRegistry meters;
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
-  private final StoreHealth health = new StoreHealth();
 
-  private RedisStore(Redis client, RedisSettings settings, MeterRegistry meters) {
-    this.client = client;
+  private RedisStore(Shards shards, RedisSettings settings, MeterRegistry meters) {
+    this.shards = shards;
     this.settings = settings;
     this.meters = meters;
   }
 
-  /** Creates the pooled client; connections are opened on first use and re-opened after loss. */
+  /** Creates the pooled clients; connections are opened on first use and re-opened after loss. */
   public static RedisStore create(Vertx vertx, RedisSettings settings, MeterRegistry meters) {
-    RedisEndpoint endpoint = settings.endpoint();
-    RedisOptions options =
-        new RedisOptions()
-            .setConnectionString(endpoint.connectionString())
-            .setMaxPoolSize(settings.maxPoolSize())
-            .setMaxPoolWaiting(settings.maxPoolWaiting())
-            .setMaxWaitingHandlers(settings.maxPoolWaiting())
-            .setPoolName("infrafabric-redis-" + System.identityHashCode(settings));
-    if (endpoint.user() != null) {
-      options.setUser(endpoint.user());
-    }
-    if (endpoint.password() != null) {
-      options.setPassword(endpoint.password());
-    }
-    if (endpoint.tls()) {
-      options.setNetClientOptions(
-          new NetClientOptions()
-              .setSsl(true)
-              .setHostnameVerificationAlgorithm("HTTPS")
-              .setConnectTimeout((int) settings.commandTimeout().toMillis()));
-    } else {
-      options.setNetClientOptions(
-          new NetClientOptions().setConnectTimeout((int) settings.commandTimeout().toMillis()));
-    }
-    return new RedisStore(Redis.createClient(vertx, options), settings, meters);
+    return new RedisStore(Shards.create(vertx, settings), settings, meters);
   }
 
   public RedisSettings settings() {
@@ -106,78 +89,179 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Runs {@code script} atomically with {@code EVALSHA}, loading it with {@code EVAL} on the same
-   * connection if this server does not know it yet (first call, restart, failover).
+   * Runs {@code script} atomically with {@code EVALSHA} on the master of its keys' slot, loading it
+   * with {@code EVAL} on the same connection if that server does not know it yet (first call,
+   * restart, failover).
    */
   public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-    return call(
-        script.name(),
-        connection ->
-            connection
-                .send(scriptCall(Command.EVALSHA, script.sha1(), keys, args))
-                .recover(
-                    error ->
-                        isNoScript(error)
-                            ? connection.send(scriptCall(Command.EVAL, script.source(), keys, args))
-                            : Future.failedFuture(error)));
-  }
-
-  /** Sends one plain command. */
-  public Future<Response> send(Request request) {
-    return call(
-        request.command().toString().toLowerCase(Locale.ROOT),
-        connection -> connection.send(request));
-  }
-
-  /** Sends commands back to back on one connection (not a transaction: use a script for that). */
-  public Future<List<Response>> batch(List<Request> requests) {
-    return call("batch", connection -> connection.batch(requests));
-  }
-
-  /** Sends {@code SCRIPT LOAD} for each script, so the first real call is a plain EVALSHA. */
-  public Future<Void> load(Collection<LuaScript> scripts) {
-    List<Request> loads =
-        scripts.stream().map(s -> Request.cmd(Command.SCRIPT).arg("LOAD").arg(s.source())).toList();
-    return batch(loads).mapEmpty();
-  }
-
-  /** True if the server has every script cached (a readiness signal: it has been loaded). */
-  public Future<Boolean> hasScripts(Collection<LuaScript> scripts) {
-    Request exists = Request.cmd(Command.SCRIPT).arg("EXISTS");
-    scripts.forEach(s -> exists.arg(s.sha1()));
-    return send(exists).map(reply -> reply.stream().allMatch(flag -> flag.toInteger() == 1));
+    return call(script.name(), routingKey(script, keys), c -> runScript(c, script, keys, args));
   }
 
   /**
-   * A full round trip: succeeds only if Redis answered PING. It is sent even while the store is
-   * known to be down (it is how the store finds out that Redis is back), and its answer marks the
-   * store up.
+   * Runs a script that moves money (reserve, commit, charge, release) with the configured {@link
+   * RedisSettings.Durability}: under {@code REPLICATED} it answers only once a replica has the
+   * script's effect ({@code WAIT 1} on the same connection), and with outcome unknown when none
+   * confirms in time.
+   */
+  public Future<Response> evalDurably(LuaScript script, List<String> keys, List<String> args) {
+    if (settings.durability() == RedisSettings.Durability.ACKNOWLEDGED) {
+      return eval(script, keys, args);
+    }
+    return call(
+        script.name(),
+        routingKey(script, keys),
+        c -> runScript(c, script, keys, args).compose(reply -> replicated(c, script, reply)));
+  }
+
+  /** Sends one plain command that names no key (it goes to any master). */
+  public Future<Response> send(Request request) {
+    return send(null, request);
+  }
+
+  /**
+   * Sends one plain command to the master of {@code key}, the key (or one of the keys, all in one
+   * slot) the command touches.
+   */
+  public Future<Response> send(String key, Request request) {
+    return call(
+        request.command().toString().toLowerCase(Locale.ROOT),
+        key,
+        connection -> connection.send(request));
+  }
+
+  /**
+   * Sends commands back to back on one connection to the master of {@code key} (not a transaction:
+   * use a script for that).
+   */
+  public Future<List<Response>> batch(String key, List<Request> requests) {
+    return call("batch", key, connection -> connection.batch(requests));
+  }
+
+  /**
+   * Sends {@code SCRIPT LOAD} for each script to every master that answers, so a first call is an
+   * EVALSHA (a master that comes back or is promoted later loads them on its first NOSCRIPT).
+   */
+  public Future<Void> load(Collection<LuaScript> scripts) {
+    List<Request> loads =
+        scripts.stream().map(s -> Request.cmd(Command.SCRIPT).arg("LOAD").arg(s.source())).toList();
+    return onReachableMasters("batch", connection -> connection.batch(loads)).mapEmpty();
+  }
+
+  /**
+   * True if every master that answers has every script cached (a readiness signal: they have been
+   * loaded).
+   */
+  public Future<Boolean> hasScripts(Collection<LuaScript> scripts) {
+    Request exists = Request.cmd(Command.SCRIPT).arg("EXISTS");
+    scripts.forEach(s -> exists.arg(s.sha1()));
+    return onReachableMasters("script", connection -> connection.send(exists))
+        .map(
+            replies ->
+                replies.stream()
+                    .allMatch(reply -> reply.stream().allMatch(flag -> flag.toInteger() == 1)));
+  }
+
+  /**
+   * A full round trip to every master not known to be down (to all when none is up): succeeds only
+   * if each answered PING, and an answer marks a master up. A cluster master known to be down is
+   * skipped while others answer: {@link #probe()} finds out when it is back.
    */
   public Future<Void> ping() {
-    return send(
-            "ping",
-            connectTimeout(),
-            settings.commandTimeout(),
-            connection -> connection.send(Request.cmd(Command.PING)))
+    return onReachableMasters("ping", connection -> connection.send(Request.cmd(Command.PING)))
         .mapEmpty();
   }
 
   /**
-   * Whether Redis answers: at once true while the store is up; while it is known not to answer
-   * (since a command got no answer in time or could not reach it, commands fail at once without
-   * being sent), it asks with one {@code PING} under the short probe timeout, and an answer marks
-   * it up again. Readiness reports it.
+   * Whether Redis answers: at once true while every master is up; while one is known not to answer
+   * (since a command got no answer in time or could not reach it, commands for its keys fail at
+   * once without being sent), it asks that master with one {@code PING} under the short probe
+   * timeout, and an answer marks it up again. True when at least one master answers: on a cluster,
+   * the tenants of the other masters are still served, so the node stays ready. Readiness reports
+   * it.
    */
   public Future<Boolean> probe() {
-    if (health.up()) {
-      return Future.succeededFuture(true);
-    }
-    return ping(probeTimeout()).transform(pinged -> Future.succeededFuture(pinged.succeeded()));
+    return shards
+        .masters()
+        .compose(
+            masters ->
+                Future.join(masters.stream().map(this::probe).toList())
+                    .transform(
+                        done ->
+                            Future.succeededFuture(
+                                masters.stream().anyMatch(shard -> shard.health().up()))));
   }
 
   @Override
   public void close() {
-    client.close();
+    shards.close();
+  }
+
+  private Future<Boolean> probe(Shard shard) {
+    if (shard.health().up()) {
+      return Future.succeededFuture(true);
+    }
+    return ping(shard, probeTimeout())
+        .transform(pinged -> Future.succeededFuture(pinged.succeeded()));
+  }
+
+  private static String routingKey(LuaScript script, List<String> keys) {
+    if (keys.isEmpty()) {
+      return null;
+    }
+    HashSlots.shared("script " + script.name(), keys);
+    return keys.get(0);
+  }
+
+  private static Future<Response> runScript(
+      RedisConnection connection, LuaScript script, List<String> keys, List<String> args) {
+    return connection
+        .send(scriptCall(Command.EVALSHA, script.sha1(), keys, args))
+        .recover(
+            error ->
+                isNoScript(error)
+                    ? connection.send(scriptCall(Command.EVAL, script.source(), keys, args))
+                    : Future.failedFuture(error));
+  }
+
+  /**
+   * Waits for one replica to have what the connection's last write did. No acknowledgement in time
+   * is an unknown outcome, not a failure of the master: the script ran there.
+   */
+  private Future<Response> replicated(
+      RedisConnection connection, LuaScript script, Response reply) {
+    long timeout = settings.replicaTimeout().toMillis();
+    return connection
+        .send(Request.cmd(Command.WAIT).arg(1).arg(timeout))
+        .compose(
+            replicas ->
+                replicas.toInteger() >= 1
+                    ? Future.succeededFuture(reply)
+                    : Future.failedFuture(
+                        RedisUnavailableException.outcomeUnknown(
+                            script.name()
+                                + " ran on the master but no replica confirmed it within "
+                                + timeout
+                                + " ms",
+                            null)));
+  }
+
+  /**
+   * Runs {@code command} on every master not known to be down (on all of them when none is up, so
+   * that a single server's recovery is seen). On a cluster whose master fails over, the others'
+   * tenants are still served, so readiness and script loading go on with them.
+   */
+  private <T> Future<List<T>> onReachableMasters(
+      String name, Function<RedisConnection, Future<T>> command) {
+    return shards
+        .masters()
+        .compose(
+            masters -> {
+              List<Shard> up = masters.stream().filter(shard -> shard.health().up()).toList();
+              List<Shard> targets = up.isEmpty() ? masters : up;
+              return Future.all(
+                  targets.stream().map(shard -> call(name, shard, command, 0)).toList());
+            })
+        .map(CompositeFuture::list);
   }
 
   private static Request scriptCall(
@@ -200,38 +284,85 @@ public final class RedisStore implements AutoCloseable {
     return error instanceof Response reply && reply.type() == ResponseType.ERROR;
   }
 
+  private static Optional<Redirect> redirect(Throwable error) {
+    return isErrorReply(error) ? Redirect.of(error.toString()) : Optional.empty();
+  }
+
   private static boolean isTransient(Throwable error) {
     String reply = error.toString();
     int space = reply.indexOf(' ');
     return TRANSIENT_ERRORS.contains(space < 0 ? reply : reply.substring(0, space));
   }
 
+  private <T> Future<T> call(
+      String name, String key, Function<RedisConnection, Future<T>> command) {
+    return shards.route(key).compose(shard -> call(name, shard, command, MAX_REDIRECTS));
+  }
+
   /**
-   * Runs {@code command}, or fails it at once without sending it while Redis is known not to
-   * answer. Then one caller at a time, at most every {@link StoreHealth#PROBE_INTERVAL}, first
-   * sends a {@code PING} with a short timeout and, if Redis answers, goes ahead: the first command
-   * after a recovery succeeds, and a stalled Redis costs each caller at most the probe timeout.
+   * Runs {@code command} on {@code shard}, following up to {@code redirects} {@code MOVED} or
+   * {@code ASK} replies to the master that serves the slot now ({@code ASK}: preceded by {@code
+   * ASKING}, as the cluster protocol asks).
    */
-  private <T> Future<T> call(String name, Function<RedisConnection, Future<T>> command) {
+  private <T> Future<T> call(
+      String name, Shard shard, Function<RedisConnection, Future<T>> command, int redirects) {
+    return guarded(name, shard, command)
+        .recover(
+            error -> {
+              Optional<Redirect> redirect = redirect(error);
+              if (redirect.isEmpty()) {
+                return Future.failedFuture(error);
+              }
+              if (redirects == 0) {
+                return Future.failedFuture(
+                    new RedisCommandException(
+                        "Redis kept redirecting " + name + ": " + error, error));
+              }
+              Shard target = shards.redirected(redirect.get());
+              return call(
+                  name, target, redirect.get().moved() ? command : asking(command), redirects - 1);
+            });
+  }
+
+  private static <T> Function<RedisConnection, Future<T>> asking(
+      Function<RedisConnection, Future<T>> command) {
+    return connection ->
+        connection.send(Request.cmd(Command.ASKING)).compose(ok -> command.apply(connection));
+  }
+
+  /**
+   * Runs {@code command}, or fails it at once without sending it while the master is known not to
+   * answer. Then one caller at a time, at most every {@link StoreHealth#PROBE_INTERVAL}, first
+   * sends a {@code PING} with a short timeout and, if it answers, goes ahead: the first command
+   * after a recovery succeeds, and a stalled master costs each caller at most the probe timeout.
+   */
+  private <T> Future<T> guarded(
+      String name, Shard shard, Function<RedisConnection, Future<T>> command) {
+    StoreHealth health = shard.health();
     if (health.up()) {
-      return send(name, connectTimeout(), settings.commandTimeout(), command);
+      return send(name, shard, connectTimeout(), settings.commandTimeout(), command);
     }
     long start = System.nanoTime();
     if (!health.claimProbe(start)) {
-      return notSent(name, start);
+      return notSent(name, shard, start);
     }
-    return ping(probeTimeout())
+    return ping(shard, probeTimeout())
         .transform(
             probed -> {
               health.probeDone(System.nanoTime());
               return probed.succeeded()
-                  ? send(name, connectTimeout(), settings.commandTimeout(), command)
-                  : notSent(name, start);
+                  ? send(name, shard, connectTimeout(), settings.commandTimeout(), command)
+                  : notSent(name, shard, start);
             });
   }
 
-  private Future<Void> ping(Duration timeout) {
-    return send("ping", timeout, timeout, connection -> connection.send(Request.cmd(Command.PING)))
+  private Future<Void> ping(Shard shard, Duration timeout) {
+    return send(
+            "ping",
+            shard,
+            timeout,
+            timeout,
+            connection -> connection.send(Request.cmd(Command.PING)))
         .mapEmpty();
   }
 
@@ -248,11 +379,12 @@ public final class RedisStore implements AutoCloseable {
         : MAX_PROBE_TIMEOUT;
   }
 
-  private <T> Future<T> notSent(String name, long start) {
+  private <T> Future<T> notSent(String name, Shard shard, long start) {
+    shards.unreachable(shard);
     record(name, "unavailable", start);
     return Future.failedFuture(
         RedisUnavailableException.notApplied(
-            "Redis did not answer recently; " + name + " was not sent", null));
+            "Redis (" + shard + ") did not answer recently; " + name + " was not sent", null));
   }
 
   /**
@@ -264,12 +396,13 @@ public final class RedisStore implements AutoCloseable {
    */
   private <T> Future<T> send(
       String name,
+      Shard shard,
       Duration connectTimeout,
       Duration timeout,
       Function<RedisConnection, Future<T>> command) {
     long start = System.nanoTime();
     AtomicReference<Stage> stage = new AtomicReference<>(Stage.WAITING);
-    Future<RedisConnection> connecting = client.connect();
+    Future<RedisConnection> connecting = shard.client().connect();
     connecting.onSuccess(
         connection -> {
           if (stage.get() == Stage.ABANDONED) {
@@ -293,27 +426,37 @@ public final class RedisStore implements AutoCloseable {
         outcome -> {
           boolean sent = !stage.compareAndSet(Stage.WAITING, Stage.ABANDONED);
           return outcome.succeeded()
-              ? succeeded(name, start, outcome.result())
-              : failed(name, start, outcome.cause(), sent, sent ? timeout : connectTimeout);
+              ? succeeded(name, shard, start, outcome.result())
+              : failed(name, shard, start, outcome.cause(), sent, sent ? timeout : connectTimeout);
         });
   }
 
-  private <T> Future<T> succeeded(String name, long start, T result) {
-    health.markUp();
+  private <T> Future<T> succeeded(String name, Shard shard, long start, T result) {
+    shard.health().markUp();
     record(name, "ok", start);
     return Future.succeededFuture(result);
   }
 
   private <T> Future<T> failed(
-      String name, long start, Throwable error, boolean sent, Duration timeout) {
+      String name, Shard shard, long start, Throwable error, boolean sent, Duration timeout) {
+    if (error instanceof RedisUnavailableException answered) {
+      record(name, "unknown", start);
+      return Future.failedFuture(answered);
+    }
+    if (redirect(error).isPresent()) {
+      record(name, "redirected", start);
+      return Future.failedFuture(error);
+    }
     if (isErrorReply(error) && !isTransient(error)) {
-      health.markUp();
+      shard.health().markUp();
       record(name, "error", start);
       return Future.failedFuture(
           new RedisCommandException("Redis refused " + name + ": " + error, error));
     }
-    health.markDown();
-    String why = "Redis could not serve " + name + " (" + reason(error, timeout) + ")";
+    shard.health().markDown();
+    shards.unreachable(shard);
+    String why =
+        "Redis (" + shard + ") could not serve " + name + " (" + reason(error, timeout) + ")";
     if (sent && !isRefusal(error)) {
       record(name, "unknown", start);
       return Future.failedFuture(RedisUnavailableException.outcomeUnknown(why, error));

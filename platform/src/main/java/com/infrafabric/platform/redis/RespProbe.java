@@ -42,7 +42,8 @@ final class RespProbe {
     }
   }
 
-  private static byte[] command(String... parts) {
+  /** One command as a client sends it in RESP: an array of bulk strings. */
+  static byte[] command(String... parts) {
     StringBuilder resp = new StringBuilder().append('*').append(parts.length).append("\r\n");
     for (String part : parts) {
       byte[] bytes = part.getBytes(StandardCharsets.UTF_8);

@@ -119,7 +119,7 @@ class PlatformSettingsTest {
 
     assertThat(admission).isEqualTo(new AdmissionSettings(4, 2, 8, Duration.ofSeconds(3)));
     assertThat(failure(Map.of("http.admission.initialLimit", "200")))
-        .isEqualTo("http.admission.initialLimit 200 is outside 16..128");
+        .isEqualTo("http.admission.initialLimit 200 is outside 16..64");
     assertThat(failure(Map.of("http.admission.maxLimit", "3")))
         .isEqualTo("http.admission.maxLimit 3 is outside 16..10000");
   }

@@ -31,8 +31,48 @@ class RedisEndpointTest {
   @Test
   void rejectsOtherSchemesWithoutEchoingTheUrl() {
     assertThatThrownBy(() -> RedisEndpoint.parse("http://u:topsecret@h:1"))
-        .hasMessage("REDIS_URL scheme must be redis:// or rediss://, not http://");
+        .hasMessage(
+            "REDIS_URL scheme must be redis://, rediss://, redis-sentinel:// or redis-cluster://,"
+                + " not http://");
     assertThatThrownBy(() -> RedisEndpoint.parse("redis://u:topsecret@h:1/x"))
         .hasMessageNotContaining("topsecret");
+  }
+
+  @Test
+  void parsesSentinelSeedsAndMasterName() {
+    RedisEndpoint endpoint =
+        RedisEndpoint.parse("redis-sentinel://:pw@s1:26379,s2:26380,s3/infra/3");
+    assertThat(endpoint.topology()).isEqualTo(RedisEndpoint.Topology.SENTINEL);
+    assertThat(endpoint.addresses())
+        .containsExactly(
+            new RedisEndpoint.Address("s1", 26379),
+            new RedisEndpoint.Address("s2", 26380),
+            new RedisEndpoint.Address("s3", 6379));
+    assertThat(endpoint.masterName()).isEqualTo("infra");
+    assertThat(endpoint.database()).isEqualTo(3);
+    assertThat(endpoint.toString())
+        .isEqualTo("redis-sentinel://:***@s1:26379,s2:26380,s3:6379/infra/3");
+  }
+
+  @Test
+  void parsesClusterSeedsWithTls() {
+    RedisEndpoint endpoint = RedisEndpoint.parse("rediss-cluster://u:secret@n1:7000,n2:7001");
+    assertThat(endpoint.topology()).isEqualTo(RedisEndpoint.Topology.CLUSTER);
+    assertThat(endpoint.tls()).isTrue();
+    assertThat(endpoint.addresses()).hasSize(2);
+    assertThat(endpoint.toString()).isEqualTo("rediss-cluster://u:***@n1:7000,n2:7001");
+  }
+
+  @Test
+  void refusesTopologiesThatCannotWork() {
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis-sentinel://:secret@s1:26379"))
+        .hasMessageContaining("must name the Sentinel master")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis-cluster://:secret@n1:7000/2"))
+        .hasMessage("a Redis Cluster has database 0 only, not 2");
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis://:secret@h1:1,h2:2"))
+        .hasMessageContaining("names one server");
+    assertThatThrownBy(() -> RedisEndpoint.parse("redis://:secret@h1:port"))
+        .hasMessage("REDIS_URL port must be a number, not port");
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
@@ -23,29 +22,24 @@ class RedisStoreTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
 
-  private static final LuaScript INCR_BY =
-      LuaScript.of("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  private static final LuaScript INCR_BY = OpenStore.INCR_BY;
 
-  private static Vertx vertx;
+  private static OpenStore opened;
   private static SimpleMeterRegistry meters;
   private static RedisStore store;
 
   @BeforeAll
   static void connect() {
-    vertx = Vertx.vertx();
-    meters = new SimpleMeterRegistry();
-    store =
-        RedisStore.create(
-            vertx,
-            RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofMillis(500)),
-            meters);
-    Await.eventually(store::ping);
+    opened =
+        OpenStore.open(
+            RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofMillis(500)));
+    meters = opened.meters();
+    store = opened.store();
   }
 
   @AfterAll
   static void close() {
-    store.close();
-    vertx.close().await();
+    opened.close();
   }
 
   @Test
@@ -91,7 +85,7 @@ class RedisStoreTest {
   void reportsAConnectionLostMidCommandAsUnavailableNotAsARefusal() {
     RedisStore patient =
         RedisStore.create(
-            vertx,
+            opened.vertx(),
             RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofSeconds(20)),
             meters);
     try {

@@ -14,9 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -101,7 +99,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         server.killHard();
       }
     } finally {
-      deleteRecursively(directory);
+      RedisGroup.deleteRecursively(directory);
     }
   }
 
@@ -160,24 +158,5 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
           "RedisServerExtension must be registered on a static field with @RegisterExtension");
     }
     return server;
-  }
-
-  private static void deleteRecursively(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(RedisServerExtension::delete);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean up " + root, e);
-    }
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + path, e);
-    }
   }
 }

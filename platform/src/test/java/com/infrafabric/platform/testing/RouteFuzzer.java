@@ -8,6 +8,7 @@ import com.code_intelligence.jazzer.api.SilentCloseable;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.RouteDescriptor;
 import com.infrafabric.platform.redis.RedisStore;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,7 +116,13 @@ public final class RouteFuzzer {
 
     assertThat(response.statusCode()).as(what + " " + response.body()).isLessThan(500);
     assertThat(operation.getJsonObject("responses").fieldNames())
-        .as(what + ": the status is documented")
+        .as(
+            what
+                + ": the status is documented ("
+                + response.request().uri()
+                + " "
+                + response.body()
+                + ")")
         .contains(Integer.toString(response.statusCode()));
     if (response.statusCode() >= 400) {
       assertUnchanged(before, state(), response.statusCode(), what);
@@ -134,14 +142,15 @@ public final class RouteFuzzer {
   private HttpResponse<String> send(
       RouteDescriptor route, JsonObject operation, FuzzedDataProvider data) {
     String token = token(route, data);
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(base.resolve(path(route, data))).timeout(Duration.ofSeconds(30));
+    URI uri = base.resolve(path(route, data));
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
     request.header("Idempotency-Key", idempotencyKey(data));
     if (data.consumeInt(0, 7) == 0) {
-      request.header("If-Match", data.consumeBoolean() ? "1" : headerValue(data, 24));
+      request.header(
+          "If-Match", data.consumeBoolean() ? "1" : headerValue(data.consumeAsciiString(24)));
     }
     byte[] body = body(route, operation, data);
     if (body == null) {
@@ -149,6 +158,10 @@ public final class RouteFuzzer {
     } else {
       request.header("Content-Type", contentType(data));
       request.method(route.method().name(), HttpRequest.BodyPublishers.ofByteArray(body));
+    }
+    String query = query(operation, data);
+    if (!query.isEmpty()) {
+      request.uri(URI.create(uri + "?" + query));
     }
     try {
       return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -191,10 +204,65 @@ public final class RouteFuzzer {
               ? URLEncoder.encode(data.consumeString(40), StandardCharsets.UTF_8)
                   .replace("+", "%20")
               : callers.pathValue(matcher.group(1), data);
-      matcher.appendReplacement(path, Matcher.quoteReplacement(value.isEmpty() ? "x" : value));
+      matcher.appendReplacement(path, Matcher.quoteReplacement(segment(value)));
     }
     matcher.appendTail(path);
     return path.toString();
+  }
+
+  /**
+   * Query parameters the operation declares, each present or not: an enum value, a number in or out
+   * of its range, or any text. Consumed last, so inputs written before queries were fuzzed replay
+   * the same request without them.
+   */
+  private String query(JsonObject operation, FuzzedDataProvider data) {
+    StringJoiner query = new StringJoiner("&");
+    for (Object entry : operation.getJsonArray("parameters", new JsonArray())) {
+      JsonObject parameter = resolved((JsonObject) entry);
+      if ("query".equals(parameter.getString("in")) && data.consumeBoolean()) {
+        query.add(
+            parameter.getString("name")
+                + "="
+                + URLEncoder.encode(
+                        queryValue(parameter.getJsonObject("schema", new JsonObject()), data),
+                        StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+      }
+    }
+    return query.toString();
+  }
+
+  /** {@code parameter}, or the one its {@code $ref} names in the document's components. */
+  private JsonObject resolved(JsonObject parameter) {
+    String ref = parameter.getString("$ref");
+    if (ref == null) {
+      return parameter;
+    }
+    JsonObject target = document;
+    for (String segment : ref.substring("#/".length()).split("/")) {
+      target = target.getJsonObject(segment);
+    }
+    return target;
+  }
+
+  private static String queryValue(JsonObject schema, FuzzedDataProvider data) {
+    JsonArray values = schema.getJsonArray("enum");
+    return switch (data.consumeInt(0, 3)) {
+      case 0 ->
+          values == null
+              ? data.consumeString(60)
+              : values.getString(data.consumeInt(0, values.size() - 1));
+      case 1 -> Long.toString(data.consumeLong(-2, 2_000));
+      default -> data.consumeString(60);
+    };
+  }
+
+  /**
+   * {@code value} as one path segment of this route: {@code x} for an empty one and for the dot
+   * segments {@code .} and {@code ..}, which every client and server resolve into another path.
+   */
+  private static String segment(String value) {
+    return value.isEmpty() || value.equals(".") || value.equals("..") ? "x" : value;
   }
 
   private byte[] body(RouteDescriptor route, JsonObject operation, FuzzedDataProvider data) {
@@ -224,16 +292,17 @@ public final class RouteFuzzer {
 
   private static String idempotencyKey(FuzzedDataProvider data) {
     return data.consumeInt(0, 7) == 0
-        ? headerValue(data, 80)
+        ? headerValue(data.consumeAsciiString(80))
         : "fuzz-" + Long.toHexString(data.consumeLong());
   }
 
   /**
-   * Any ASCII the HTTP client can send as a header value: control characters, which it refuses
-   * before anything reaches the service, are left out.
+   * {@code text} as a header value an HTTP client sends: without control characters and without
+   * white space at either end (the JDK's client refuses both), {@code x} if nothing is left.
    */
-  private static String headerValue(FuzzedDataProvider data, int maxLength) {
-    return data.consumeAsciiString(maxLength).replaceAll("[\\x00-\\x1f\\x7f]", "");
+  private static String headerValue(String text) {
+    String value = text.replaceAll("[\\x00-\\x1f\\x7f]", "").strip();
+    return value.isEmpty() ? "x" : value;
   }
 
   private HttpResponse<String> get(String path, String token) {

@@ -92,7 +92,7 @@ public final class KvStore {
 
   public Future<Optional<byte[]>> get(Namespace namespace, String key) {
     return redis
-        .send(Request.cmd(Command.HGET).arg(namespace.data()).arg(key))
+        .send(namespace.data(), Request.cmd(Command.HGET).arg(namespace.data()).arg(key))
         .map(
             reply -> Optional.ofNullable(reply).map(r -> Base64.getDecoder().decode(r.toString())));
   }

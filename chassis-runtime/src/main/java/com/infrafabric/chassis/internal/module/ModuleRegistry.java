@@ -85,14 +85,14 @@ public final class ModuleRegistry {
 
   public Future<Optional<StoredTool>> tool(ToolRef ref) {
     return redis
-        .send(Request.cmd(Command.HGETALL).arg(toolKey(ref)))
+        .send(toolKey(ref), Request.cmd(Command.HGETALL).arg(toolKey(ref)))
         .map(reply -> reply.size() == 0 ? Optional.empty() : Optional.of(record(ref, reply)));
   }
 
   /** The module bytes stored under {@code digest}, or empty if there are none. */
   public Future<Optional<byte[]>> module(ModuleDigest digest) {
     return redis
-        .send(Request.cmd(Command.GET).arg(moduleKey(digest)))
+        .send(moduleKey(digest), Request.cmd(Command.GET).arg(moduleKey(digest)))
         .map(
             reply -> Optional.ofNullable(reply).map(r -> Base64.getDecoder().decode(r.toString())));
   }
@@ -100,13 +100,12 @@ public final class ModuleRegistry {
   /** All registered versions, sorted by name and version. */
   public Future<List<ToolRef>> refs() {
     return redis
-        .send(Request.cmd(Command.SMEMBERS).arg(TOOLS))
+        .send(TOOLS, Request.cmd(Command.SMEMBERS).arg(TOOLS))
         .map(
             reply -> {
               List<ToolRef> refs = new ArrayList<>();
               reply.forEach(item -> refs.add(ToolRef.parse(item.toString())));
-              refs.sort(
-                  java.util.Comparator.comparing(ToolRef::name).thenComparing(ToolRef::version));
+              refs.sort(ToolRef.ORDER);
               return refs;
             });
   }

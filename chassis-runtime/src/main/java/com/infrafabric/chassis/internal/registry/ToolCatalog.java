@@ -116,18 +116,17 @@ public final class ToolCatalog {
     return registry.tool(ref).map(stored -> stored.map(this::describe));
   }
 
-  public Future<List<ToolInfo>> list() {
-    return registry
-        .refs()
-        .compose(
-            refs ->
-                Future.all(refs.stream().map(registry::tool).toList())
-                    .map(
-                        all ->
-                            all.<Optional<StoredTool>>list().stream()
-                                .flatMap(Optional::stream)
-                                .map(this::describe)
-                                .toList()));
+  /**
+   * The registered versions among {@code refs}, in that order; those since deleted are left out.
+   */
+  public Future<List<ToolInfo>> describe(List<ToolRef> refs) {
+    return Future.all(refs.stream().map(registry::tool).toList())
+        .map(
+            all ->
+                all.<Optional<StoredTool>>list().stream()
+                    .flatMap(Optional::stream)
+                    .map(this::describe)
+                    .toList());
   }
 
   /** Every registered version, sorted by name and version, without reading their contracts. */

@@ -1,0 +1,129 @@
+package com.infrafabric.deploy.backup;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.platform.redis.RedisEndpoint;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code infrafabric restore}: checks a backup's checksums, copies its snapshot key by key into a
+ * running, empty Redis (over the network, like the backup), then checks that the target holds
+ * exactly what the snapshot holds, type by type and prefix by prefix.
+ *
+ * <p>The target must be empty: restoring over live data would mix two histories of budgets and
+ * ledgers. {@code --force} empties the target's database first. Keys whose expiry passed since the
+ * backup are not restored (they would be gone on the original too); the summary says how many.
+ * {@code --to-dir} writes the snapshot into a stopped server's data directory instead (see {@link
+ * StoppedServerRestore}).
+ */
+@Command(
+    name = "restore",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description = {
+      "Restore a backup taken by 'infrafabric backup' into a running, empty Redis; verify the",
+      "checksums first and the key counts after. Needs redis-server on PATH to read the snapshot.",
+      "With --to-dir, write the snapshot into the data directory of a stopped Redis instead."
+    })
+public final class RestoreCli implements Callable<Integer> {
+
+  private final CliContext context;
+
+  @Mixin private RedisUrlOption redis;
+
+  @Option(names = "--from", required = true, paramLabel = "DIR", description = "backup directory")
+  private Path directory;
+
+  @Option(
+      names = "--to-dir",
+      paramLabel = "DIR",
+      description = "the data directory of a stopped Redis instead of a running one")
+  private Path dataDirectory;
+
+  @Option(
+      names = "--force",
+      description =
+          "empty the target's database first if it holds keys (with --to-dir: move its data aside)")
+  private boolean force;
+
+  RestoreCli(CliContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public Integer call() {
+    Checksums.verify(directory, BackupManifest.FILES);
+    BackupManifest manifest = BackupManifest.read(directory);
+    if (dataDirectory != null) {
+      return restoreStopped(manifest);
+    }
+    RedisEndpoint target = redis.endpoint(context);
+    try (RedisSession to = RedisSession.open(target);
+        SnapshotServer loaded =
+            SnapshotServer.load(directory.resolve(BackupManifest.SNAPSHOT), target.database());
+        RedisSession from = loaded.open()) {
+      requireEmpty(to);
+      long copied = KeyCopy.copy(from, to);
+      KeyInventory expected = KeyInventory.of(from);
+      KeyInventory restored = KeyInventory.of(to);
+      if (!restored.equals(expected)) {
+        throw new IllegalStateException(
+            "the restored keys differ from the snapshot's: expected "
+                + expected.toJson().encode()
+                + ", found "
+                + restored.toJson().encode());
+      }
+      context
+          .out()
+          .printf(
+              "restored %d keys from the backup of %s taken at %s into %s; counts by type and"
+                  + " prefix match the snapshot (%d of its %d keys expired since)%n",
+              copied,
+              manifest.source(),
+              manifest.createdAt(),
+              target,
+              manifest.keys().total() - restored.total(),
+              manifest.keys().total());
+    }
+    return 0;
+  }
+
+  private int restoreStopped(BackupManifest manifest) {
+    List<Path> movedAside =
+        StoppedServerRestore.restore(directory, dataDirectory, force, context.clock().instant());
+    movedAside.forEach(path -> context.out().println("moved aside " + path));
+    context
+        .out()
+        .printf(
+            "wrote %s (%d keys at %s). Start Redis on it once with appendonly no (with appendonly"
+                + " yes and no append-only files it starts empty), check that DBSIZE is %d less"
+                + " any keys expired since, then CONFIG SET appendonly yes and keep appendonly yes"
+                + " in its configuration.%n",
+            dataDirectory.resolve(BackupManifest.SNAPSHOT),
+            manifest.keys().total(),
+            manifest.createdAt(),
+            manifest.keys().total());
+    return 0;
+  }
+
+  private void requireEmpty(RedisSession to) {
+    long present = to.keyCount();
+    if (present == 0) {
+      return;
+    }
+    if (!force) {
+      throw new IllegalStateException(
+          "the target "
+              + to.endpoint()
+              + " holds "
+              + present
+              + " keys: restore only into an empty Redis, or give --force to delete them first");
+    }
+    to.emptyDatabase();
+  }
+}

@@ -1,0 +1,284 @@
+package com.infrafabric.deploy.client;
+
+import com.infrafabric.deploy.cli.BuildVersion;
+import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.governor.registry.AgentContract;
+import com.infrafabric.governor.registry.CapabilitySet;
+import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.config.Durations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code infrafabric agents sign|register|list|get|status}: the governor's agents. */
+@Command(
+    name = "agents",
+    mixinStandardHelpOptions = true,
+    versionProvider = BuildVersion.class,
+    description =
+        "Sign agent contracts and register, list and manage agents on a running governor.",
+    subcommands = {
+      AgentsCli.Sign.class,
+      AgentsCli.Register.class,
+      AgentsCli.ListAgents.class,
+      AgentsCli.Get.class,
+      AgentsCli.Status.class
+    })
+public final class AgentsCli extends CommandGroup {
+
+  @Command(
+      name = "sign",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description =
+          "Print an agent contract signed with an operator key the governor trusts"
+              + " (contracts.jwksFile); nothing is sent.")
+  static final class Sign implements Callable<Integer> {
+
+    private final CliContext context;
+
+    @Option(names = "--private", required = true, paramLabel = "FILE", description = "signing key")
+    private Path privateFile;
+
+    @Option(
+        names = "--iss",
+        required = true,
+        paramLabel = "ISSUER",
+        description = "the issuer the governor expects (contracts.issuer)")
+    private String issuer;
+
+    @Option(names = "--tenant", required = true, paramLabel = "TENANT")
+    private String tenant;
+
+    @Option(names = "--id", required = true, paramLabel = "AGENT", description = "the agent's id")
+    private String agentId;
+
+    @Option(
+        names = "--capability",
+        required = true,
+        paramLabel = "NAME:LEVEL",
+        description = "repeatable; level 1..10 (python:7)")
+    private List<String> capabilities;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL")
+    private String model;
+
+    @Option(
+        names = "--cost-micros",
+        required = true,
+        paramLabel = "N",
+        description = "its flat price per task, in micro-dollars")
+    private long costMicros;
+
+    @Option(
+        names = "--slots",
+        paramLabel = "N",
+        defaultValue = "1",
+        description = "tasks it may hold at once (default: ${DEFAULT-VALUE})")
+    private int slots;
+
+    @Option(
+        names = "--slo",
+        paramLabel = "DURATION",
+        defaultValue = "30s",
+        description = "latency a successful task should stay within (default: ${DEFAULT-VALUE})")
+    private String slo;
+
+    @Option(
+        names = "--contract-version",
+        required = true,
+        paramLabel = "N",
+        description = "above the registered contract's, to replace it")
+    private long version;
+
+    @Option(
+        names = "--ttl",
+        paramLabel = "DURATION",
+        defaultValue = "30d",
+        description = "how long the signature is valid (default: ${DEFAULT-VALUE})")
+    private String ttl;
+
+    Sign(CliContext context) {
+      this.context = context;
+    }
+
+    @Override
+    public Integer call() {
+      AgentContract contract =
+          new AgentContract(
+              agentId,
+              tenant,
+              CapabilitySet.parse(capabilities),
+              model,
+              costMicros,
+              slots,
+              Durations.parse("--slo", slo),
+              version);
+      Duration lifetime = Durations.parse("--ttl", ttl);
+      if (lifetime.isNegative() || lifetime.isZero()) {
+        throw new IllegalArgumentException("--ttl must be positive");
+      }
+      context
+          .out()
+          .println(
+              TokenMinter.load(privateFile)
+                  .mint(contract.toTokenSpec(issuer, lifetime), context.clock().instant()));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description =
+          "Register (or upgrade) an agent from its signed contract (token: tenant admin).")
+  static final class Register extends ClientCommand {
+
+    @Option(
+        names = "--contract",
+        required = true,
+        paramLabel = "FILE",
+        description = "the contract as 'infrafabric agents sign' printed it")
+    private Path contract;
+
+    Register(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.post("/v1/agents", new JsonObject().put("contract", InputFiles.text(contract)));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      agentTable(List.of(answer)).print(context.out());
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description =
+          "Print a tenant's agents in id order, one page (token: admin, auditor, dispatcher).")
+  static final class ListAgents extends ClientCommand {
+
+    @Parameters(paramLabel = "TENANT")
+    private String tenant;
+
+    @Mixin private PageOptions page;
+
+    ListAgents(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get(page.appendTo("/v1/agents/" + segment(tenant)));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      agentTable(objects(answer.getJsonArray("agents", new JsonArray()))).print(context.out());
+      PageOptions.printNext(answer, context.out());
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description = "Print one agent (token: admin, auditor, dispatcher).")
+  static final class Get extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    private String tenant;
+
+    @Parameters(index = "1", paramLabel = "AGENT")
+    private String agent;
+
+    Get(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.get("/v1/agents/" + segment(tenant) + "/" + segment(agent));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      agentTable(List.of(answer)).print(context.out());
+    }
+  }
+
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      versionProvider = BuildVersion.class,
+      description =
+          "Set an agent's status: active, draining (no new tasks) or disabled (token: tenant"
+              + " admin).")
+  static final class Status extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "TENANT")
+    private String tenant;
+
+    @Parameters(index = "1", paramLabel = "AGENT")
+    private String agent;
+
+    @Parameters(index = "2", paramLabel = "STATUS", description = "active, draining or disabled")
+    private String status;
+
+    Status(CliContext context) {
+      super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    JsonObject request(RestClient client) {
+      return client.put(
+          "/v1/agents/" + segment(tenant) + "/" + segment(agent) + "/status",
+          new JsonObject().put("status", status));
+    }
+
+    @Override
+    void print(JsonObject answer) {
+      agentTable(List.of(answer)).print(context.out());
+    }
+  }
+
+  private static Table agentTable(List<JsonObject> agents) {
+    Table table =
+        Table.of(
+            "AGENT", "STATUS", "CAPABILITIES", "MODEL", "COST_MICROS", "SLOTS", "REPUTATION_PPM");
+    for (JsonObject agent : agents) {
+      table.row(
+          agent.getString("agent_id"),
+          agent.getString("status"),
+          String.join(",", strings(agent.getJsonArray("capabilities", new JsonArray()))),
+          agent.getString("model"),
+          agent.getValue("cost_per_task_micros"),
+          agent.getValue("busy_slots") + "/" + agent.getValue("slots"),
+          agent.getValue("reputation_ppm"));
+    }
+    return table;
+  }
+
+  private static List<JsonObject> objects(JsonArray array) {
+    return array.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList();
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String::valueOf).toList();
+  }
+}

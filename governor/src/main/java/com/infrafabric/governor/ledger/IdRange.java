@@ -1,0 +1,38 @@
+package com.infrafabric.governor.ledger;
+
+/**
+ * A range of ledger entry ids written as {@code XRANGE} takes it, so that the stream and the
+ * archive answer the same range: {@code start} is {@code -} (no bound), {@code (<id>} (after that
+ * entry) or epoch milliseconds (from that instant on); {@code end} is {@code +} (no bound) or epoch
+ * milliseconds (up to and including that instant).
+ */
+record IdRange(String start, String end) {
+
+  static final String OPEN_START = "-";
+  static final String OPEN_END = "+";
+
+  /** Whether {@code id} comes before the range begins. */
+  boolean isBelow(String id) {
+    if (start.equals(OPEN_START)) {
+      return false;
+    }
+    if (start.startsWith("(")) {
+      return LedgerArchive.compareIds(id, start.substring(1)) <= 0;
+    }
+    return LedgerArchive.parts(id)[0] < Long.parseLong(start);
+  }
+
+  /** Whether {@code id} comes after the range ends. */
+  boolean isAbove(String id) {
+    return !end.equals(OPEN_END) && LedgerArchive.parts(id)[0] > Long.parseLong(end);
+  }
+
+  boolean contains(String id) {
+    return !isBelow(id) && !isAbove(id);
+  }
+
+  /** The same range, beginning after {@code id} if that is later than where it began. */
+  IdRange after(String id) {
+    return isBelow(id) ? this : new IdRange("(" + id, end);
+  }
+}

@@ -1,0 +1,96 @@
+package com.infrafabric.platform.redis;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.RedisRole;
+
+/**
+ * One master Redis and the pooled client that reaches it, with its own {@link StoreHealth}: a
+ * standalone server, the master a Sentinel group names, or one master of a cluster. Keeping health
+ * per master is what lets a cluster's other masters keep serving while one fails over.
+ *
+ * <p>Thread-safe.
+ */
+final class Shard implements AutoCloseable {
+
+  private final String name;
+  private final Redis client;
+  private final StoreHealth health = new StoreHealth();
+
+  private Shard(String name, Redis client) {
+    this.name = name;
+    this.client = client;
+  }
+
+  /** The server at {@code address}, with the endpoint's credentials and TLS setting. */
+  static Shard at(Vertx vertx, RedisSettings settings, RedisEndpoint.Address address) {
+    RedisOptions options =
+        pooled(settings, address.toString())
+            .setConnectionString(settings.endpoint().connectionString(address));
+    return new Shard(address.toString(), Redis.createClient(vertx, options));
+  }
+
+  /**
+   * The master the endpoint's Sentinels name; the client asks them again for each new connection,
+   * so that after a failover new connections reach the promoted replica.
+   */
+  static Shard sentinelMaster(Vertx vertx, RedisSettings settings) {
+    RedisEndpoint endpoint = settings.endpoint();
+    RedisOptions options =
+        pooled(settings, endpoint.masterName())
+            .setType(RedisClientType.SENTINEL)
+            .setMasterName(endpoint.masterName())
+            .setRole(RedisRole.MASTER);
+    endpoint.addresses().forEach(a -> options.addConnectionString(endpoint.connectionString(a)));
+    return new Shard(
+        "sentinel master " + endpoint.masterName(), Redis.createClient(vertx, options));
+  }
+
+  private static RedisOptions pooled(RedisSettings settings, String name) {
+    RedisEndpoint endpoint = settings.endpoint();
+    NetClientOptions net =
+        new NetClientOptions().setConnectTimeout((int) settings.commandTimeout().toMillis());
+    if (endpoint.tls()) {
+      net.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+    }
+    RedisOptions options =
+        new RedisOptions()
+            .setMaxPoolSize(settings.maxPoolSize())
+            .setMaxPoolWaiting(settings.maxPoolWaiting())
+            .setMaxWaitingHandlers(settings.maxPoolWaiting())
+            .setPoolName("infrafabric-redis-" + System.identityHashCode(settings) + "-" + name)
+            .setNetClientOptions(net);
+    if (endpoint.user() != null) {
+      options.setUser(endpoint.user());
+    }
+    if (endpoint.password() != null) {
+      options.setPassword(endpoint.password());
+    }
+    return options;
+  }
+
+  String name() {
+    return name;
+  }
+
+  Redis client() {
+    return client;
+  }
+
+  StoreHealth health() {
+    return health;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

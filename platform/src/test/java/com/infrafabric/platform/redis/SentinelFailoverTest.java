@@ -1,0 +1,63 @@
+package com.infrafabric.platform.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisSentinelExtension;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+@Timeout(120)
+class SentinelFailoverTest {
+
+  @RegisterExtension static final RedisSentinelExtension SENTINEL = RedisSentinelExtension.create();
+
+  private static final LuaScript INCR_BY = OpenStore.INCR_BY;
+  private static final Duration RECOVERY_MARGIN = Duration.ofSeconds(2);
+
+  private static OpenStore opened;
+  private static RedisStore store;
+
+  @BeforeAll
+  static void connect() {
+    opened =
+        OpenStore.open(
+            RedisSettings.of(SENTINEL.endpoint())
+                .withCommandTimeout(Duration.ofMillis(500))
+                .withDurability(RedisSettings.Durability.REPLICATED));
+    store = opened.store();
+  }
+
+  @AfterAll
+  static void close() {
+    opened.close();
+  }
+
+  @Test
+  void findsThePromotedReplicaByItselfAndKeepsEveryReplicatedWrite() {
+    String key = "{sentinel}:n";
+    for (int i = 0; i < 20; i++) {
+      Await.result(store.evalDurably(INCR_BY, List.of(key), List.of("1")));
+    }
+    var killed = SENTINEL.killMaster();
+    Duration promotion = SENTINEL.awaitPromotion(killed, Duration.ofSeconds(30));
+
+    long deadline = System.nanoTime() + RECOVERY_MARGIN.toNanos();
+    long value = -1;
+    while (value < 0 && System.nanoTime() < deadline) {
+      try {
+        value = Await.result(store.evalDurably(INCR_BY, List.of(key), List.of("1"))).toLong();
+      } catch (RedisUnavailableException stillFailingOver) {
+        assertThat(stillFailingOver.getMessage()).doesNotContain(SENTINEL.endpoint().password());
+      }
+    }
+    assertThat(value)
+        .as("served again within %d ms of the promotion (%d ms)", 2000, promotion.toMillis())
+        .isEqualTo(21);
+  }
+}
