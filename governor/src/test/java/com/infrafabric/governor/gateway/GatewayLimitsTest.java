@@ -10,9 +10,12 @@ import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.InternalServerException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -22,8 +25,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +51,14 @@ class GatewayLimitsTest {
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+  /** A streamed call whose bound is the fake provider's whole answer, so the cap binds on spend. */
+  private static final ChatCompletionCreateParams SHORT_CALL =
+      ChatCompletionCreateParams.builder()
+          .model("gpt-test")
+          .addUserMessage("Parallel")
+          .maxCompletionTokens(FakeProvider.OUTPUT_TOKENS)
+          .build();
+
   private static GatewayRig rig;
 
   @BeforeAll
@@ -58,41 +71,74 @@ class GatewayLimitsTest {
     rig.close();
   }
 
+  /**
+   * The issue's concurrency case: 64 streamed calls at once through the official SDK on a cap that
+   * fits only about twenty answers, every fourth caller leaving after its first chunk, a caller the
+   * service sheds (503) trying again as a client honouring {@code Retry-After} would. The cap
+   * holds, every reservation is settled, and the ledger agrees with the counters.
+   */
   @Test
   void concurrentStreamedCallsOnASmallCapNeverOverspendItAndLeaveNothingReserved()
       throws InterruptedException {
-    int calls = 24;
-    long worstCase = worstCaseOfOneCall();
-    long cap = worstCase * 5 + worstCase / 2;
-    String scope = fundedScope(cap);
-    String token = rig.agent(scope);
-
-    List<Boolean> served =
-        Concurrently.run(
-            calls,
-            Duration.ofSeconds(120),
-            i ->
-                () -> {
-                  try (StreamResponse<ChatCompletionChunk> stream =
-                      rig.openAi(token)
-                          .chat()
-                          .completions()
-                          .createStreaming(GatewayRig.chat("gpt-test", "Parallel"))) {
-                    return stream.stream().count() > 0;
-                  } catch (RateLimitException budget) {
-                    assertThat(budget).hasMessageContaining("Budget exceeded");
-                    return false;
-                  }
-                });
-
-    long answered = served.stream().filter(ok -> ok).count();
+    int calls = 64;
     long one = cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS);
-    assertThat(answered).isBetween(5L, (long) calls);
+    long cap = Math.max(one * 20, worstCaseOfOneCall(SHORT_CALL));
+    String scope = fundedScope(cap);
+    OpenAIClient client = rig.openAi(rig.agent(scope));
+
+    List<Streamed> outcomes =
+        Concurrently.run(
+            calls, Duration.ofSeconds(150), i -> () -> streamUntilAnswered(client, i % 4 == 3));
+
+    long finished = outcomes.stream().filter(Streamed.FINISHED::equals).count();
+    long left = outcomes.stream().filter(Streamed.LEFT::equals).count();
+    assertThat(finished + left).as(outcomes.toString()).isPositive();
+    assertThat(outcomes).as("the cap fits only some").contains(Streamed.REFUSED);
     await()
-        .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> assertThat(rig.spentAndReserved(scope)).containsExactly(answered * one, 0));
-    assertThat(answered * one).isLessThanOrEqualTo(cap);
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)[1]).isZero());
+    long spent = rig.spentAndReserved(scope)[0];
+    assertThat(spent).isBetween(finished * one, (finished + left) * one).isLessThanOrEqualTo(cap);
+    String tenant = scope.split("/", 2)[0];
+    JsonObject report =
+        new JsonObject(
+            rig.governor
+                .call(
+                    "GET",
+                    "/v1/ledger/" + tenant + "/reconciliation",
+                    rig.governor.auditor(tenant),
+                    null)
+                .body());
+    assertThat(report.getBoolean("consistent")).as(report.encode()).isTrue();
+  }
+
+  /** How one streamed call of the concurrency case went. */
+  private enum Streamed {
+    FINISHED,
+    LEFT,
+    REFUSED
+  }
+
+  private static Streamed streamUntilAnswered(OpenAIClient client, boolean leaveEarly)
+      throws InterruptedException {
+    while (true) {
+      try (StreamResponse<ChatCompletionChunk> stream =
+          client.chat().completions().createStreaming(SHORT_CALL)) {
+        Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
+        if (leaveEarly) {
+          chunks.next();
+          return Streamed.LEFT;
+        }
+        chunks.forEachRemaining(chunk -> {});
+        return Streamed.FINISHED;
+      } catch (RateLimitException budget) {
+        assertThat(budget).hasMessageContaining("Budget exceeded");
+        return Streamed.REFUSED;
+      } catch (InternalServerException shed) {
+        assertThat(shed.statusCode()).as(shed.getMessage()).isEqualTo(503);
+        Thread.sleep(ThreadLocalRandom.current().nextLong(20, 200));
+      }
+    }
   }
 
   @Test
@@ -233,14 +279,14 @@ class GatewayLimitsTest {
   }
 
   /** What one SDK call's reservation holds, as the gateway's header tells the SDK. */
-  private static long worstCaseOfOneCall() {
+  private static long worstCaseOfOneCall(ChatCompletionCreateParams call) {
     String scope = fundedScope(1_000_000_000L);
     return Long.parseLong(
         rig.openAi(rig.agent(scope))
             .chat()
             .completions()
             .withRawResponse()
-            .create(GatewayRig.chat("gpt-test", "Parallel"))
+            .create(call)
             .headers()
             .values("x-budget-reserved-micros")
             .get(0));
