@@ -18,10 +18,15 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway under concurrency and hostile input: parallel streamed calls on a cap that fits only
- * some cannot overspend it; bad bodies get a clear error in the caller's dialect and charge
- * nothing; neither the caller's token nor the operator's key shows in an answer or a log.
+ * some cannot overspend it; a caller that stops reading holds the provider back; bad bodies get a
+ * clear error in the caller's dialect and charge nothing; neither the caller's token nor the
+ * operator's key shows in an answer or a log.
  */
 @Timeout(180)
 class GatewayLimitsTest {
@@ -58,6 +64,12 @@ class GatewayLimitsTest {
           .addUserMessage("Parallel")
           .maxCompletionTokens(FakeProvider.OUTPUT_TOKENS)
           .build();
+
+  /**
+   * The slow caller's socket buffer, fixed so the kernel does not hold megabytes for it; large
+   * enough that reading the answer afterwards is quick.
+   */
+  private static final int CALLER_RECEIVE_BUFFER_BYTES = 256 * 1024;
 
   private static GatewayRig rig;
 
@@ -139,6 +151,84 @@ class GatewayLimitsTest {
         Thread.sleep(ThreadLocalRandom.current().nextLong(20, 200));
       }
     }
+  }
+
+  /**
+   * A caller that stops reading a long stream holds the provider back instead of the gateway
+   * buffering the answer: the fake provider's write queue fills and its writes stop well short of
+   * the answer, and once the caller reads again every byte arrives and the call is settled.
+   */
+  @Test
+  void aCallerThatStopsReadingHoldsTheProviderBackRatherThanBeingBuffered() throws Exception {
+    long answer = 15L << 20;
+    String scope = fundedScope(1_000_000);
+    FakeProvider.Flooded flooded = rig.primary.flooded();
+    long before = flooded.bytes().get();
+    int holdsBefore = flooded.holds().get();
+    rig.primary.then(new FakeProvider.Behaviour.Flood(answer));
+    byte[] body =
+        body("gpt-test", "max_tokens", 1000)
+            .put("stream", true)
+            .encode()
+            .getBytes(StandardCharsets.UTF_8);
+
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(CALLER_RECEIVE_BUFFER_BYTES);
+      socket.connect(new InetSocketAddress("127.0.0.1", rig.governor.service.port()));
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST "
+                  + GatewayRoutes.OPENAI
+                  + "/chat/completions HTTP/1.1\r\n"
+                  + "host: 127.0.0.1\r\n"
+                  + "authorization: Bearer "
+                  + rig.agent(scope)
+                  + "\r\n"
+                  + "content-type: application/json\r\n"
+                  + "idempotency-key: "
+                  + UUID.randomUUID()
+                  + "\r\n"
+                  + "connection: close\r\n"
+                  + "content-length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] head = in.readNBytes(12);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+
+      long held = heldWrites(flooded);
+      assertThat(flooded.holds().get()).isGreaterThan(holdsBefore);
+      assertThat(held - before)
+          .as("written while the caller was not reading")
+          .isLessThan(answer * 3 / 4);
+
+      byte[] rest = in.readAllBytes();
+      assertThat(head.length + rest.length).isGreaterThan((int) answer);
+      assertThat(new String(rest, rest.length - 200, 200, StandardCharsets.UTF_8))
+          .contains("data: [DONE]");
+    }
+    assertThat(flooded.bytes().get() - before).isGreaterThanOrEqualTo(answer);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)[1]).isZero());
+  }
+
+  /** What the flood had written once its writes stopped moving for a second. */
+  private static long heldWrites(FakeProvider.Flooded flooded) throws InterruptedException {
+    long last = -1;
+    for (int polls = 0; polls < 40; polls++) {
+      Thread.sleep(1000);
+      long now = flooded.bytes().get();
+      if (now == last) {
+        return now;
+      }
+      last = now;
+    }
+    throw new AssertionError("the provider kept writing to a caller that was not reading");
   }
 
   @Test
