@@ -23,7 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *     benchmarks/ratio-thresholds.properties
  * </pre>
  *
- * <p>Exits 1 when a ratio is above its threshold, 2 on bad arguments.
+ * <p>Exits 1 when a ratio is above its threshold in two measurements one after the other, 2 on bad
+ * arguments.
  */
 public final class RatioGuard {
 
@@ -39,13 +40,38 @@ public final class RatioGuard {
       System.exit(2);
     }
     RatioThresholds thresholds = RatioThresholds.load(Path.of(args[0]));
-    List<Ratio> ratios = measure(thresholds);
-    System.out.println("benchmark ratios (same run, same machine; lower is better)");
-    ratios.forEach(ratio -> System.out.println("  " + ratio.line()));
-    if (ratios.stream().anyMatch(Ratio::regressed)) {
-      System.out.println("a ratio regressed past its threshold");
+    List<Ratio> first = measure(thresholds);
+    print(first);
+    if (first.stream().noneMatch(Ratio::regressed)) {
+      return;
+    }
+    System.out.println("a ratio is past its threshold: measuring again, it must be in both runs");
+    List<Ratio> second = measure(thresholds);
+    print(second);
+    if (regressedInBoth(first, second)) {
+      System.out.println("a ratio regressed past its threshold in both runs");
       System.exit(1);
     }
+  }
+
+  /**
+   * True if one ratio is past its threshold in both measurements. A neighbour's burst during one
+   * side of one ratio (a single-threaded p99 over seconds is exposed to it: engine vs raw read 5.02
+   * and then 1.47 a minute later on the same build, at load 2.5) does not repeat at the same place;
+   * code that widened a gap does.
+   */
+  static boolean regressedInBoth(List<Ratio> first, List<Ratio> second) {
+    for (int i = 0; i < first.size(); i++) {
+      if (first.get(i).regressed() && second.get(i).regressed()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void print(List<Ratio> ratios) {
+    System.out.println("benchmark ratios (same run, same machine; lower is better)");
+    ratios.forEach(ratio -> System.out.println("  " + ratio.line()));
   }
 
   static List<Ratio> measure(RatioThresholds thresholds) throws RunnerException {
