@@ -1,13 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.governor.gateway.GatewayRoutes;
-import com.infrafabric.governor.gateway.GatewaySettings;
-import com.infrafabric.governor.pricing.ModelPrice;
-import com.infrafabric.llm.ProviderSettings;
-import com.infrafabric.llm.testing.FakeProvider;
-import com.infrafabric.llm.vault.MasterKeys;
-import com.infrafabric.llm.vault.VaultFixture;
-import com.infrafabric.platform.http.AdmissionSettings;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,10 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,74 +45,39 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class GatewayFirstTokenBenchmark {
 
-  private static final String MODEL = "gpt-bench";
-  private static final String TENANT = "gwbench";
-
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private FakeProvider upstream;
-  private GovernorUnderLoad governor;
-  private String token;
+  private GatewayUnderLoad bench;
   private String body;
 
   @Setup(Level.Trial)
   public void start() throws IOException, InterruptedException {
-    upstream = FakeProvider.start();
-    String keys = MasterKeys.generateJwks("bench");
-    GatewaySettings gateway =
-        new GatewaySettings(
-            List.of(
-                ProviderSettings.openAiCompatible(
-                    "bench", URI.create(upstream.url()), "bench-key", List.of(MODEL))),
-            GatewaySettings.parseAliases(List.of()),
-            Optional.of(MasterKeys.parse(keys)),
-            64,
-            32_768,
-            Duration.ofMinutes(1),
-            16L << 20,
-            false);
-    governor = GovernorUnderLoad.start(Clock.systemUTC(), AdmissionSettings.defaults(), gateway);
-    VaultFixture.putOperatorKey(
-        governor.store(),
-        MasterKeys.parse(keys),
-        "bench-key",
-        "sk-bench",
-        upstream.url(),
-        "authorization",
-        "Bearer");
-    governor.prices(List.of(new ModelPrice(MODEL, 1, 1, 1)));
-    send(
-        HttpRequest.newBuilder(governorUri("/v1/budgets/" + TENANT))
-            .header("authorization", "Bearer " + governor.admin(TENANT))
-            .header("content-type", "application/json")
-            .PUT(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"limits\":{\"lifetime\":{\"cap_micros\":9000000000000000}}}"))
-            .build());
-    token = governor.agent("gateway-bench", TENANT + "/agents");
-    body =
-        "{\"model\":\""
-            + MODEL
-            + "\",\"stream\":true,\"max_tokens\":64,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say something\"}]}";
+    bench = GatewayUnderLoad.start();
+    body = GatewayUnderLoad.chat(true);
   }
 
   @TearDown(Level.Trial)
   public void stop() {
-    governor.close();
-    upstream.close();
+    bench.close();
   }
 
   /** Straight to the provider: the baseline. */
   @Benchmark
   public String direct() throws IOException, InterruptedException {
-    return firstEvent(URI.create(upstream.url() + "/v1/chat/completions"), "sk-bench");
+    return firstEvent(
+        URI.create(bench.upstream.url() + "/v1/chat/completions"), GatewayUnderLoad.OPERATOR_KEY);
   }
 
   /** Through the gateway. */
   @Benchmark
   public String gateway() throws IOException, InterruptedException {
-    return firstEvent(governorUri(GatewayRoutes.OPENAI + "/chat/completions"), token);
+    return firstEvent(
+        URI.create(
+            "http://127.0.0.1:"
+                + bench.governor.port()
+                + GatewayRoutes.OPENAI
+                + "/chat/completions"),
+        bench.token);
   }
 
   private String firstEvent(URI uri, String key) throws IOException, InterruptedException {
@@ -147,16 +101,5 @@ public class GatewayFirstTokenBenchmark {
     }
     throw new IllegalStateException(
         uri + " answered " + response.statusCode() + " without an event");
-  }
-
-  private URI governorUri(String path) {
-    return URI.create("http://127.0.0.1:" + governor.port() + path);
-  }
-
-  private void send(HttpRequest request) throws IOException, InterruptedException {
-    HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() / 100 != 2) {
-      throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
-    }
   }
 }

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -31,7 +32,7 @@ final class LoadClient implements AutoCloseable {
   private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
 
   private static final String JSON = "application/json";
-  private static final String OVERLOADED = "\"code\":\"OVERLOADED\"";
+  private static final String OVERLOADED = "\"code\":\"overloaded\"";
 
   private final Vertx vertx;
   private final Context context;
@@ -82,11 +83,13 @@ final class LoadClient implements AutoCloseable {
   /**
    * Whether the answer is the service shedding load: {@code 503 OVERLOADED} (the admission or
    * in-flight limit) or {@code 429} (a rate limit), either with the {@code Retry-After} that tells
-   * the client when to come back. A refusal without it is not shedding but a failure.
+   * the client when to come back. A refusal without it is not shedding but a failure. The gateway's
+   * OpenAI dialect spells the code in lower case, as OpenAI's error codes are.
    */
   private static boolean shed(HttpClientResponse response, Buffer answer) {
     int status = response.statusCode();
-    return (status == 429 || status == 503 && answer.toString().contains(OVERLOADED))
+    return (status == 429
+            || status == 503 && answer.toString().toLowerCase(Locale.ROOT).contains(OVERLOADED))
         && response.getHeader(HttpHeaders.RETRY_AFTER) != null;
   }
 

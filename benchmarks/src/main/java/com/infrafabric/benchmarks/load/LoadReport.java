@@ -182,7 +182,8 @@ final class LoadReport {
     return json;
   }
 
-  private static JsonObject phase(PhaseResult p) {
+  /** One phase as the results file holds it. */
+  static JsonObject phase(PhaseResult p) {
     return new JsonObject()
         .put("name", p.name())
         .put("offered_per_second", p.offeredPerSecond())

@@ -10,20 +10,30 @@ import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.InternalServerException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway under concurrency and hostile input: parallel streamed calls on a cap that fits only
- * some cannot overspend it; bad bodies get a clear error in the caller's dialect and charge
- * nothing; neither the caller's token nor the operator's key shows in an answer or a log.
+ * some cannot overspend it; a caller that stops reading holds the provider back; bad bodies get a
+ * clear error in the caller's dialect and charge nothing; neither the caller's token nor the
+ * operator's key shows in an answer or a log.
  */
 @Timeout(180)
 class GatewayLimitsTest {
@@ -45,6 +56,20 @@ class GatewayLimitsTest {
 
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** A streamed call whose bound is the fake provider's whole answer, so the cap binds on spend. */
+  private static final ChatCompletionCreateParams SHORT_CALL =
+      ChatCompletionCreateParams.builder()
+          .model("gpt-test")
+          .addUserMessage("Parallel")
+          .maxCompletionTokens(FakeProvider.OUTPUT_TOKENS)
+          .build();
+
+  /**
+   * The slow caller's socket buffer, fixed so the kernel does not hold megabytes for it; large
+   * enough that reading the answer afterwards is quick.
+   */
+  private static final int CALLER_RECEIVE_BUFFER_BYTES = 256 * 1024;
 
   private static GatewayRig rig;
 
@@ -58,41 +83,152 @@ class GatewayLimitsTest {
     rig.close();
   }
 
+  /**
+   * The issue's concurrency case: 64 streamed calls at once through the official SDK on a cap that
+   * fits only about twenty answers, every fourth caller leaving after its first chunk, a caller the
+   * service sheds (503) trying again as a client honouring {@code Retry-After} would. The cap
+   * holds, every reservation is settled, and the ledger agrees with the counters.
+   */
   @Test
   void concurrentStreamedCallsOnASmallCapNeverOverspendItAndLeaveNothingReserved()
       throws InterruptedException {
-    int calls = 24;
-    long worstCase = worstCaseOfOneCall();
-    long cap = worstCase * 5 + worstCase / 2;
-    String scope = fundedScope(cap);
-    String token = rig.agent(scope);
-
-    List<Boolean> served =
-        Concurrently.run(
-            calls,
-            Duration.ofSeconds(120),
-            i ->
-                () -> {
-                  try (StreamResponse<ChatCompletionChunk> stream =
-                      rig.openAi(token)
-                          .chat()
-                          .completions()
-                          .createStreaming(GatewayRig.chat("gpt-test", "Parallel"))) {
-                    return stream.stream().count() > 0;
-                  } catch (RateLimitException budget) {
-                    assertThat(budget).hasMessageContaining("Budget exceeded");
-                    return false;
-                  }
-                });
-
-    long answered = served.stream().filter(ok -> ok).count();
+    int calls = 64;
     long one = cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS);
-    assertThat(answered).isBetween(5L, (long) calls);
+    long cap = Math.max(one * 20, worstCaseOfOneCall(SHORT_CALL));
+    String scope = fundedScope(cap);
+    OpenAIClient client = rig.openAi(rig.agent(scope));
+
+    List<Streamed> outcomes =
+        Concurrently.run(
+            calls, Duration.ofSeconds(150), i -> () -> streamUntilAnswered(client, i % 4 == 3));
+
+    long finished = outcomes.stream().filter(Streamed.FINISHED::equals).count();
+    long left = outcomes.stream().filter(Streamed.LEFT::equals).count();
+    assertThat(finished + left).as(outcomes.toString()).isPositive();
+    assertThat(outcomes).as("the cap fits only some").contains(Streamed.REFUSED);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)[1]).isZero());
+    long spent = rig.spentAndReserved(scope)[0];
+    assertThat(spent).isBetween(finished * one, (finished + left) * one).isLessThanOrEqualTo(cap);
+    String tenant = scope.split("/", 2)[0];
+    JsonObject report =
+        new JsonObject(
+            rig.governor
+                .call(
+                    "GET",
+                    "/v1/ledger/" + tenant + "/reconciliation",
+                    rig.governor.auditor(tenant),
+                    null)
+                .body());
+    assertThat(report.getBoolean("consistent")).as(report.encode()).isTrue();
+  }
+
+  /** How one streamed call of the concurrency case went. */
+  private enum Streamed {
+    FINISHED,
+    LEFT,
+    REFUSED
+  }
+
+  private static Streamed streamUntilAnswered(OpenAIClient client, boolean leaveEarly)
+      throws InterruptedException {
+    while (true) {
+      try (StreamResponse<ChatCompletionChunk> stream =
+          client.chat().completions().createStreaming(SHORT_CALL)) {
+        Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
+        if (leaveEarly) {
+          chunks.next();
+          return Streamed.LEFT;
+        }
+        chunks.forEachRemaining(chunk -> {});
+        return Streamed.FINISHED;
+      } catch (RateLimitException budget) {
+        assertThat(budget).hasMessageContaining("Budget exceeded");
+        return Streamed.REFUSED;
+      } catch (InternalServerException shed) {
+        assertThat(shed.statusCode()).as(shed.getMessage()).isEqualTo(503);
+        Thread.sleep(ThreadLocalRandom.current().nextLong(20, 200));
+      }
+    }
+  }
+
+  /**
+   * A caller that stops reading a long stream holds the provider back instead of the gateway
+   * buffering the answer: the fake provider's write queue fills and its writes stop well short of
+   * the answer, and once the caller reads again every byte arrives and the call is settled.
+   */
+  @Test
+  void aCallerThatStopsReadingHoldsTheProviderBackRatherThanBeingBuffered() throws Exception {
+    long answer = 15L << 20;
+    String scope = fundedScope(1_000_000);
+    FakeProvider.Flooded flooded = rig.primary.flooded();
+    long before = flooded.bytes().get();
+    int holdsBefore = flooded.holds().get();
+    rig.primary.then(new FakeProvider.Behaviour.Flood(answer));
+    byte[] body =
+        body("gpt-test", "max_tokens", 1000)
+            .put("stream", true)
+            .encode()
+            .getBytes(StandardCharsets.UTF_8);
+
+    try (Socket socket = new Socket()) {
+      socket.setReceiveBufferSize(CALLER_RECEIVE_BUFFER_BYTES);
+      socket.connect(new InetSocketAddress("127.0.0.1", rig.governor.service.port()));
+      socket.setSoTimeout(60_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST "
+                  + GatewayRoutes.OPENAI
+                  + "/chat/completions HTTP/1.1\r\n"
+                  + "host: 127.0.0.1\r\n"
+                  + "authorization: Bearer "
+                  + rig.agent(scope)
+                  + "\r\n"
+                  + "content-type: application/json\r\n"
+                  + "idempotency-key: "
+                  + UUID.randomUUID()
+                  + "\r\n"
+                  + "connection: close\r\n"
+                  + "content-length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(body);
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] head = in.readNBytes(12);
+      assertThat(new String(head, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200");
+
+      long held = heldWrites(flooded);
+      assertThat(flooded.holds().get()).isGreaterThan(holdsBefore);
+      assertThat(held - before)
+          .as("written while the caller was not reading")
+          .isLessThan(answer * 3 / 4);
+
+      byte[] rest = in.readAllBytes();
+      assertThat(head.length + rest.length).isGreaterThan((int) answer);
+      assertThat(new String(rest, rest.length - 200, 200, StandardCharsets.UTF_8))
+          .contains("data: [DONE]");
+    }
+    assertThat(flooded.bytes().get() - before).isGreaterThanOrEqualTo(answer);
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(
-            () -> assertThat(rig.spentAndReserved(scope)).containsExactly(answered * one, 0));
-    assertThat(answered * one).isLessThanOrEqualTo(cap);
+        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)[1]).isZero());
+  }
+
+  /** What the flood had written once its writes stopped moving for a second. */
+  private static long heldWrites(FakeProvider.Flooded flooded) throws InterruptedException {
+    long last = -1;
+    for (int polls = 0; polls < 40; polls++) {
+      Thread.sleep(1000);
+      long now = flooded.bytes().get();
+      if (now == last) {
+        return now;
+      }
+      last = now;
+    }
+    throw new AssertionError("the provider kept writing to a caller that was not reading");
   }
 
   @Test
@@ -233,14 +369,14 @@ class GatewayLimitsTest {
   }
 
   /** What one SDK call's reservation holds, as the gateway's header tells the SDK. */
-  private static long worstCaseOfOneCall() {
+  private static long worstCaseOfOneCall(ChatCompletionCreateParams call) {
     String scope = fundedScope(1_000_000_000L);
     return Long.parseLong(
         rig.openAi(rig.agent(scope))
             .chat()
             .completions()
             .withRawResponse()
-            .create(GatewayRig.chat("gpt-test", "Parallel"))
+            .create(call)
             .headers()
             .values("x-budget-reserved-micros")
             .get(0));

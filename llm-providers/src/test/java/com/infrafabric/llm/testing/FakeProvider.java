@@ -3,12 +3,15 @@ package com.infrafabric.llm.testing;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A model provider on loopback speaking both the OpenAI chat completions (and embeddings) and the
@@ -49,24 +52,49 @@ public final class FakeProvider implements AutoCloseable {
 
     /** Streams the first {@code events} text deltas, then resets the connection. */
     record CutAfter(int events) implements Behaviour {}
+
+    /**
+     * Streams about {@code bytes} of extra text deltas before the answer's own, each written only
+     * while the connection's write queue has room, and waits for it to drain when it fills: a long
+     * answer from a provider that honours backpressure, observable through {@link
+     * FakeProvider#flooded()}; OpenAI format only.
+     */
+    record Flood(long bytes) implements Behaviour {}
   }
 
   /** The streamed answer's text, one delta per word: {@link #OUTPUT_TOKENS} tokens as reported. */
   public static final List<String> STREAMED_WORDS =
       List.of("fake ", "streamed ", "answer ", "from ", "loopback");
 
+  /**
+   * What {@link Behaviour.Flood} streams have written, and how often they found the write queue
+   * full and waited for it to drain.
+   */
+  public record Flooded(AtomicLong bytes, AtomicInteger holds) {}
+
   /** One request as received. */
   public record Received(String path, MultiMap headers, JsonObject body) {}
+
+  /**
+   * The socket's send buffer, fixed so the kernel cannot grow it to megabytes: what a flood has
+   * written is then close to what its reader has taken.
+   */
+  private static final int SEND_BUFFER_BYTES = 64 * 1024;
 
   private final Vertx vertx;
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final Flooded flooded = new Flooded(new AtomicLong(), new AtomicInteger());
 
   private FakeProvider() {
     this.vertx = Vertx.vertx();
     this.server =
-        vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1").await();
+        vertx
+            .createHttpServer(new HttpServerOptions().setSendBufferSize(SEND_BUFFER_BYTES))
+            .requestHandler(this::handle)
+            .listen(0, "127.0.0.1")
+            .await();
   }
 
   public static FakeProvider start() {
@@ -85,6 +113,11 @@ public final class FakeProvider implements AutoCloseable {
   public FakeProvider then(Behaviour... behaviours) {
     script.addAll(List.of(behaviours));
     return this;
+  }
+
+  /** What flood streams have written so far, and how often they were held. */
+  public Flooded flooded() {
+    return flooded;
   }
 
   public List<Received> received() {
@@ -111,7 +144,7 @@ public final class FakeProvider implements AutoCloseable {
               } else if (next instanceof Behaviour.Hang) {
                 return;
               } else if (json.getBoolean("stream", false)) {
-                new FakeStream(vertx, request, json).send(next);
+                new FakeStream(vertx, request, json, flooded).send(next);
               } else if (next instanceof Behaviour.EchoKey) {
                 answer(request, json, echoedKey(request));
               } else {

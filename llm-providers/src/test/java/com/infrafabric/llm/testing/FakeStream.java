@@ -16,15 +16,21 @@ final class FakeStream {
 
   private static final long GAP_MS = 2;
 
+  /** The text of one flood delta: a kilobyte, so a flood is many events. */
+  private static final String FILLER = "x".repeat(1024);
+
   private final Vertx vertx;
   private final HttpServerRequest request;
   private final JsonObject body;
   private final boolean anthropic;
+  private final FakeProvider.Flooded flooded;
 
-  FakeStream(Vertx vertx, HttpServerRequest request, JsonObject body) {
+  FakeStream(
+      Vertx vertx, HttpServerRequest request, JsonObject body, FakeProvider.Flooded flooded) {
     this.vertx = vertx;
     this.request = request;
     this.body = body;
+    this.flooded = flooded;
     this.anthropic = request.path().endsWith("/messages");
   }
 
@@ -40,7 +46,34 @@ final class FakeStream {
     } else if (behaviour instanceof FakeProvider.Behaviour.CutAfter cut) {
       limit = firstDelta() + Math.min(cut.events(), deltas);
     }
-    write(response, events, 0, limit, behaviour);
+    if (behaviour instanceof FakeProvider.Behaviour.Flood flood) {
+      response.write(events.get(0));
+      flood(response, events, flood.bytes());
+    } else {
+      write(response, events, 0, limit, behaviour);
+    }
+  }
+
+  /**
+   * Writes deltas of filler text while the write queue has room, {@code remaining} bytes of them,
+   * then the rest of the answer; a full queue holds the flood until it drains.
+   */
+  private void flood(HttpServerResponse response, List<String> events, long remaining) {
+    String delta =
+        openAiChunk(body.getString("model"), new JsonObject().put("content", FILLER), null);
+    long left = remaining;
+    while (left > 0 && !response.writeQueueFull()) {
+      response.write(delta);
+      flooded.bytes().addAndGet(delta.length());
+      left -= delta.length();
+    }
+    if (left > 0) {
+      long rest = left;
+      flooded.holds().incrementAndGet();
+      response.drainHandler(drained -> flood(response, events, rest));
+    } else {
+      write(response, events, firstDelta(), events.size(), new FakeProvider.Behaviour.Answer());
+    }
   }
 
   private void write(

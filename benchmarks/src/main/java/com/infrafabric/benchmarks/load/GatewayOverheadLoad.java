@@ -1,0 +1,106 @@
+package com.infrafabric.benchmarks.load;
+
+import com.infrafabric.governor.gateway.GatewayRoutes;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What the gateway adds to a non-streamed chat completion, under load: the same requests, open loop
+ * at one rate (500/s by default), first straight to the fake provider and then through the
+ * governor's gateway (token check, reserve and settle in Redis, the vault's key, the relay), in one
+ * run on one machine. The added p50 and p99 are the gateway phase's minus the direct phase's; the
+ * issue's target is at most 2 ms added at p99. Latency is measured from each request's intended
+ * start ({@link OpenLoop}), so queueing behind a slow answer counts.
+ *
+ * <p>{@code java -cp benchmarks/target/benchmarks.jar
+ * com.infrafabric.benchmarks.load.GatewayOverheadLoad [--rate 500] [--seconds 20] [--out
+ * gateway-overhead.json] [--smoke]}; {@code --smoke} runs each phase for a moment at a low rate, to
+ * prove the harness works, and its figures mean nothing.
+ */
+public final class GatewayOverheadLoad {
+
+  /** The bound on what the gateway may add at p99. */
+  static final double TARGET_ADDED_P99_MILLIS = 2.0;
+
+  private static final int CONNECTIONS = 32;
+  private static final int MAX_OUTSTANDING = 1_000;
+
+  private GatewayOverheadLoad() {}
+
+  public static void main(String[] args) throws IOException, InterruptedException {
+    Options options = Options.parse(args);
+    JsonObject results = run(options);
+    Files.writeString(options.out(), results.encodePrettily());
+    System.out.println(results.encodePrettily());
+  }
+
+  /** Runs the direct then the gateway phase and returns both with what the gateway added. */
+  static JsonObject run(Options options) throws IOException, InterruptedException {
+    try (GatewayUnderLoad bench = GatewayUnderLoad.start();
+        LoadClient direct =
+            LoadClient.connect(bench.upstream.port(), CONNECTIONS, MAX_OUTSTANDING);
+        LoadClient gateway =
+            LoadClient.connect(bench.governor.port(), CONNECTIONS, MAX_OUTSTANDING)) {
+      Buffer body = Buffer.buffer(GatewayUnderLoad.chat(false));
+      PhaseResult straight =
+          phase(
+              "direct",
+              direct,
+              () -> direct.post("/v1/chat/completions", GatewayUnderLoad.OPERATOR_KEY, body, 200),
+              options);
+      PhaseResult through =
+          phase(
+              "gateway",
+              gateway,
+              () ->
+                  gateway.post(GatewayRoutes.OPENAI + "/chat/completions", bench.token, body, 200),
+              options);
+      double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
+      double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
+      return new JsonObject()
+          .put("cores", Runtime.getRuntime().availableProcessors())
+          .put("load_average", Machine.loadAverageNow())
+          .put("rate_per_second", options.ratePerSecond())
+          .put("direct", LoadReport.phase(straight))
+          .put("gateway", LoadReport.phase(through))
+          .put("added_p50_ms", addedP50)
+          .put("added_p99_ms", addedP99)
+          .put("target_added_p99_ms", TARGET_ADDED_P99_MILLIS)
+          .put("met", addedP99 <= TARGET_ADDED_P99_MILLIS)
+          .put("smoke", options.smoke());
+    }
+  }
+
+  private static PhaseResult phase(
+      String name, LoadClient client, Operation operation, Options options) {
+    return new OpenLoop(client.context(), operation, MAX_OUTSTANDING)
+        .run(name, options.ratePerSecond(), options.warmup(), options.measure());
+  }
+
+  /** The command line. */
+  record Options(long ratePerSecond, Duration warmup, Duration measure, Path out, boolean smoke) {
+
+    static Options parse(String[] args) {
+      long rate = 500;
+      long seconds = 20;
+      Path out = Path.of("gateway-overhead.json");
+      boolean smoke = false;
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--rate" -> rate = Long.parseLong(args[++i]);
+          case "--seconds" -> seconds = Long.parseLong(args[++i]);
+          case "--out" -> out = Path.of(args[++i]);
+          case "--smoke" -> smoke = true;
+          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        }
+      }
+      return smoke
+          ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), out, true)
+          : new Options(rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), out, false);
+    }
+  }
+}
