@@ -9,6 +9,7 @@ import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.TestChassis;
+import com.infrafabric.platform.redis.ManagedRedisServer.AppendFsync;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +30,14 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
 
-  private final RedisServerExtension redis = RedisServerExtension.create();
+  /**
+   * Fsync on every write: the attack classes include a crash (StoreOutageTest kills Redis with
+   * SIGKILL right after a guest's write). Under {@code everysec} Redis may postpone writing its
+   * append-only buffer while a background fsync is slow, and such a write is lost with the process.
+   */
+  private final RedisServerExtension redis =
+      RedisServerExtension.withAppendFsync(AppendFsync.ALWAYS);
+
   private final Consumer<OperatorSettings.Builder> operator;
   private final HostResolver resolver;
   private final Consumer<Chassis.Builder> parts;
