@@ -18,6 +18,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -281,20 +282,42 @@ class GatewayLimitsTest {
   }
 
   @Test
-  void aBodyBeyondTheLimitIsRefusedBeforeItIsRead() {
+  void aBodyBeyondTheLimitIsRefusedBeforeItIsRead() throws IOException {
     String scope = fundedScope(1_000_000);
-    String huge =
-        "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\""
-            + "x".repeat(50 << 20)
-            + "\"}]}";
+    String start = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"";
 
-    HttpResponse<String> response =
-        send(GatewayRoutes.OPENAI + "/chat/completions", rig.agent(scope), huge);
+    // Announces a 50 MB body and sends only its first bytes: the answer must come before the rest.
+    // (An HTTP client sending all of it races the server's early answer and close into a reset.)
+    String answer = announceAndRead(rig.agent(scope), 50L << 20, start + "x".repeat(1 << 16));
 
-    assertThat(response.statusCode()).isEqualTo(413);
-    assertThat(new JsonObject(response.body()).getJsonObject("error").getString("type"))
+    assertThat(answer).startsWith("HTTP/1.1 413 ");
+    String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+    assertThat(new JsonObject(body).getJsonObject("error").getString("type"))
         .isEqualTo("invalid_request_error");
     assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
+  /**
+   * Sends a chat completion's head announcing {@code contentLength} bytes and then only {@code
+   * prefix}, and reads the answer until the server closes the connection.
+   */
+  private static String announceAndRead(String token, long contentLength, String prefix)
+      throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", rig.governor.service.port())) {
+      socket.setSoTimeout(30_000);
+      String head =
+          "POST "
+              + GatewayRoutes.OPENAI
+              + "/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+              + token
+              + "\r\nContent-Type: application/json\r\nContent-Length: "
+              + contentLength
+              + "\r\n\r\n";
+      OutputStream out = socket.getOutputStream();
+      out.write((head + prefix).getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test
