@@ -1,16 +1,12 @@
 package com.infrafabric.llm;
 
-import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.vault.OpenedCredential;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -27,18 +23,13 @@ final class ProviderHttp {
   private final Vertx vertx;
   private final HttpClient client;
   private final ProviderSettings settings;
-  private final URI endpoint;
+  private final ProviderEndpoint endpoint;
 
   ProviderHttp(Vertx vertx, ProviderSettings settings) {
     this.vertx = vertx;
     this.settings = settings;
-    this.endpoint = settings.endpoint().orElseThrow();
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setSsl("https".equals(endpoint.getScheme()))
-                .setVerifyHost(true)
-                .setDecompressionSupported(false));
+    this.endpoint = new ProviderEndpoint(settings);
+    this.client = endpoint.client(vertx);
   }
 
   /**
@@ -54,23 +45,11 @@ final class ProviderHttp {
       Cancellation cancellation,
       Function<JsonObject, ChatCompletion> parse) {
     OpenedCredential credential = key.orElseThrow();
-    Destination origin = Destination.parse(endpoint.toString());
-    if (!credential.allows(origin)) {
-      return Future.succeededFuture(
-          ProviderReply.Failed.finalFailure(
-              "credential " + credential.name() + " does not allow " + origin.origin()));
+    Optional<ProviderReply> refusal = endpoint.refusal(credential);
+    if (refusal.isPresent()) {
+      return Future.succeededFuture(refusal.get());
     }
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.POST)
-            .setHost(origin.host())
-            .setPort(origin.port())
-            .setSsl(origin.scheme().equals("https"))
-            .setURI(basePath() + path)
-            .putHeader("content-type", "application/json")
-            .putHeader("accept-encoding", "identity")
-            .putHeader(credential.header(), credential.headerValue());
-    headers.forEach(options::putHeader);
+    RequestOptions options = endpoint.post(path, credential, headers);
     return BoundedExchange.send(
             vertx, client, options, body.toBuffer(), settings.timeout(), cancellation)
         .map(received -> classify(received, parse))
@@ -116,10 +95,5 @@ final class ProviderHttp {
     }
     return ProviderReply.Failed.retryable(
         settings.name() + " could not be reached: " + failure.getClass().getSimpleName());
-  }
-
-  private String basePath() {
-    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
-    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 }

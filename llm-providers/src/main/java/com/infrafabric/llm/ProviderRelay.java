@@ -1,18 +1,14 @@
 package com.infrafabric.llm;
 
-import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.vault.OpenedCredential;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -36,19 +32,14 @@ public final class ProviderRelay implements AutoCloseable {
 
   private final Vertx vertx;
   private final ProviderSettings settings;
-  private final URI endpoint;
+  private final ProviderEndpoint endpoint;
   private final HttpClient client;
 
   public ProviderRelay(Vertx vertx, ProviderSettings settings) {
     this.vertx = vertx;
     this.settings = settings;
-    this.endpoint = settings.endpoint().orElseThrow();
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setSsl("https".equals(endpoint.getScheme()))
-                .setVerifyHost(true)
-                .setDecompressionSupported(false));
+    this.endpoint = new ProviderEndpoint(settings);
+    this.client = endpoint.client(vertx);
   }
 
   /**
@@ -61,24 +52,12 @@ public final class ProviderRelay implements AutoCloseable {
       Buffer body,
       OpenedCredential key,
       Cancellation cancellation) {
-    Destination origin = Destination.parse(endpoint.toString());
-    if (!key.allows(origin)) {
-      return Future.succeededFuture(
-          ProviderReply.Failed.finalFailure(
-              "credential " + key.name() + " does not allow " + origin.origin()));
+    Optional<ProviderReply> refusal = endpoint.refusal(key);
+    if (refusal.isPresent()) {
+      return Future.succeededFuture(refusal.get());
     }
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.POST)
-            .setHost(origin.host())
-            .setPort(origin.port())
-            .setSsl(origin.scheme().equals("https"))
-            .setURI(basePath() + path)
-            .setConnectTimeout(settings.timeout().toMillis())
-            .putHeader("content-type", "application/json")
-            .putHeader("accept-encoding", "identity")
-            .putHeader(key.header(), key.headerValue());
-    headers.forEach(options::putHeader);
+    RequestOptions options = endpoint.post(path, key, headers);
+    options.setConnectTimeout(settings.timeout().toMillis());
     return open(options, body, cancellation);
   }
 
@@ -190,10 +169,5 @@ public final class ProviderRelay implements AutoCloseable {
       return Optional.empty();
     }
     return Optional.of(Duration.ofSeconds(Long.parseLong(header)));
-  }
-
-  private String basePath() {
-    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
-    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 }

@@ -1,0 +1,67 @@
+package com.infrafabric.llm;
+
+import com.infrafabric.llm.destination.Destination;
+import com.infrafabric.llm.vault.OpenedCredential;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Where a networked provider is reached, read once from its settings: its origin, its base path and
+ * the JSON POST with a credential's header that both the chassis's calls ({@link ProviderHttp}) and
+ * the gateway's relay ({@link ProviderRelay}) send. A credential that does not allow the origin is
+ * refused here, before any connection.
+ */
+final class ProviderEndpoint {
+
+  private final Destination origin;
+  private final String basePath;
+  private final boolean https;
+
+  ProviderEndpoint(ProviderSettings settings) {
+    URI endpoint = settings.endpoint().orElseThrow();
+    this.origin = Destination.parse(endpoint.toString());
+    String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
+    this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    this.https = "https".equals(endpoint.getScheme());
+  }
+
+  /** A client for this endpoint: TLS when it is https, host verified, bodies as they are sent. */
+  HttpClient client(Vertx vertx) {
+    return vertx.createHttpClient(
+        new HttpClientOptions().setSsl(https).setVerifyHost(true).setDecompressionSupported(false));
+  }
+
+  /** Why {@code key} may not be sent to this endpoint, if it may not. */
+  Optional<ProviderReply> refusal(OpenedCredential key) {
+    if (key.allows(origin)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        ProviderReply.Failed.finalFailure(
+            "credential " + key.name() + " does not allow " + origin.origin()));
+  }
+
+  /**
+   * A JSON POST to {@code path} under the endpoint with {@code key}'s header and {@code headers}.
+   */
+  RequestOptions post(String path, OpenedCredential key, Map<String, String> headers) {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(origin.host())
+            .setPort(origin.port())
+            .setSsl(https)
+            .setURI(basePath + path)
+            .putHeader("content-type", "application/json")
+            .putHeader("accept-encoding", "identity")
+            .putHeader(key.header(), key.headerValue());
+    headers.forEach(options::putHeader);
+    return options;
+  }
+}
