@@ -33,8 +33,7 @@ public final class BudgetsCli extends CommandGroup {
       description = "Print the budgets of a subtree (default: the token's), one page.")
   static final class ListBudgets extends ClientCommand {
 
-    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
-    private String scope;
+    @Mixin private SubtreeOption subtree;
 
     @Mixin private PageOptions page;
 
@@ -44,8 +43,7 @@ public final class BudgetsCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.get(
-          page.appendTo(scope == null ? "/v1/budgets" : "/v1/budgets?scope=" + segment(scope)));
+      return client.get(page.appendTo(subtree.appendTo("/v1/budgets")));
     }
 
     @Override

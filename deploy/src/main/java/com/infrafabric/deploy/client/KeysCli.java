@@ -100,8 +100,7 @@ public final class KeysCli extends CommandGroup {
       description = "Print the keys of a subtree (default: the token's), one page; no secrets.")
   static final class ListKeys extends ClientCommand {
 
-    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
-    private String scope;
+    @Mixin private SubtreeOption subtree;
 
     @Mixin private PageOptions page;
 
@@ -111,8 +110,7 @@ public final class KeysCli extends CommandGroup {
 
     @Override
     JsonObject request(RestClient client) {
-      return client.get(
-          page.appendTo(scope == null ? "/v1/keys" : "/v1/keys?scope=" + segment(scope)));
+      return client.get(page.appendTo(subtree.appendTo("/v1/keys")));
     }
 
     @Override

@@ -27,8 +27,7 @@ public final class ReservationsCli extends CommandGroup {
               + " order; a page may be short while more follow.")
   static final class ListReservations extends ClientCommand {
 
-    @Option(names = "--scope", paramLabel = "SCOPE", description = "list this subtree")
-    private String scope;
+    @Mixin private SubtreeOption subtree;
 
     @Option(
         names = "--state",
@@ -46,7 +45,7 @@ public final class ReservationsCli extends CommandGroup {
     @Override
     JsonObject request(RestClient client) {
       String path = "/v1/reservations?state=" + segment(state);
-      return client.get(page.appendTo(scope == null ? path : path + "&scope=" + segment(scope)));
+      return client.get(page.appendTo(subtree.appendTo(path)));
     }
 
     @Override
