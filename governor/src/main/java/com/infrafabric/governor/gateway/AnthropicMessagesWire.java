@@ -4,7 +4,6 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ReportedUsage;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,9 +30,7 @@ final class AnthropicMessagesWire implements Wire {
   @Override
   public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
-    if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
-      throw RequestFields.invalid("messages", "messages must be a non-empty array");
-    }
+    RequestFields.requireMessages(body);
     long maxTokens =
         RequestFields.maxTokens(body, "max_tokens", settings)
             .orElse(settings.defaultMaxOutputTokens());

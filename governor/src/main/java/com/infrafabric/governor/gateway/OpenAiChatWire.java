@@ -29,9 +29,7 @@ final class OpenAiChatWire implements Wire {
   @Override
   public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
-    if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
-      throw RequestFields.invalid("messages", "messages must be a non-empty array");
-    }
+    RequestFields.requireMessages(body);
     // Both bounds given: the larger is priced, whichever one the provider honours.
     long maxTokens =
         Math.max(

@@ -2,6 +2,7 @@ package com.infrafabric.governor.gateway;
 
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,15 @@ final class RequestFields {
       throw invalid("model", "model must be a model or alias name");
     }
     return model;
+  }
+
+  /**
+   * Refuses a body whose {@code messages} is not a non-empty array (both chat dialects need one).
+   */
+  static void requireMessages(JsonObject body) {
+    if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+      throw invalid("messages", "messages must be a non-empty array");
+    }
   }
 
   /** The {@code stream} flag, false when absent. */
