@@ -42,7 +42,6 @@ local H = {
 }
 
 local WINDOWS = {'lifetime', 'day', 'month'}
-local FIELDS = {'spent', 'reserved', 'tin', 'tcin', 'tout'}
 local LAZY_EXPIRY_BATCH = 8
 local EVENTS_MAX_LENGTH = 100000
 
@@ -58,18 +57,34 @@ local function split(text, sep)
   return parts
 end
 
--- The scope and every ancestor, root first: "a/b/c" -> {"a", "a/b", "a/b/c"}.
+-- The scope and every ancestor, root first: "a/b/c" -> {"a", "a/b", "a/b/c"}. Kept per scope for the
+-- rest of the call, as a script asks for the same scope's layers at several steps.
+local LAYERS = {}
 local function layers_of(scope)
-  local layers, path = {}, nil
+  local layers = LAYERS[scope]
+  if layers then return layers end
+  local path
+  layers = {}
   for segment in string.gmatch(scope, '[^/]+') do
     path = path and (path .. '/' .. segment) or segment
     layers[#layers + 1] = path
   end
+  LAYERS[scope] = layers
   return layers
 end
 
+-- The window ids of now, one table and one joined string per call (read, never changed).
+local CURRENT_WINDOWS = {'life', H.day, H.month}
+local CURRENT_WINDOWS_JOINED = table.concat(CURRENT_WINDOWS, ',')
+
 local function current_windows()
-  return {'life', H.day, H.month}
+  return CURRENT_WINDOWS
+end
+
+-- Window ids joined by commas, as a reservation and the ledger keep them, split back into a list.
+local function windows_of(joined)
+  if joined == CURRENT_WINDOWS_JOINED then return CURRENT_WINDOWS end
+  return split(joined, ',')
 end
 
 local function window_id(window)
@@ -85,6 +100,7 @@ end
 
 -- Both lists, without repeats (a commit touches the windows of its reservation and of now).
 local function union(a, b)
+  if a == b then return a end
   local seen, all = {}, {}
   for _, list in ipairs({a, b}) do
     for _, id in ipairs(list) do
@@ -96,7 +112,9 @@ end
 
 -- Usage of the given layers in the given windows: one HMGET per layer now, one HSET per changed
 -- layer in save(), however many changes a script makes in between. Token counters are read only
--- when the script records tokens.
+-- when the script records tokens. A cell holds its counters and marks which of them changed (ds,
+-- dr, dt), so that save() writes only those and beyond_max() checks only those: a counter the
+-- script did not change was within MAX_COUNTER when it was saved.
 local function load_usage(layers, ids, with_tokens)
   local names = {}
   for _, id in ipairs(ids) do
@@ -110,47 +128,56 @@ local function load_usage(layers, ids, with_tokens)
     local v = redis.call('HMGET', key, unpack(names))
     local cells, i = {}, 1
     for _, id in ipairs(ids) do
-      local cell = {new = not (v[i] or v[i + 1]), spent = tonumber(v[i] or '0'),
-                    reserved = tonumber(v[i + 1] or '0'), tin = 0, tcin = 0, tout = 0}
+      local s, r = v[i], v[i + 1]
+      local cell = {new = not (s or r), spent = tonumber(s or 0), reserved = tonumber(r or 0)}
       i = i + 2
       if with_tokens then
-        if v[i] then
-          local a, b, c = string.match(v[i], '^(%d+),(%d+),(%d+)$')
+        local t = v[i]
+        if t then
+          local a, b, c = string.match(t, '^(%d+),(%d+),(%d+)$')
           cell.tin, cell.tcin, cell.tout = tonumber(a), tonumber(b), tonumber(c)
+        else
+          cell.tin, cell.tcin, cell.tout = 0, 0, 0
         end
         i = i + 1
       end
       cells[id] = cell
     end
-    usage[layer] = {key = key, ids = ids, cells = cells, dirty = {}, opened = false}
+    usage[layer] = {key = key, ids = ids, cells = cells, opened = false}
   end
   return usage
 end
 
-local SUFFIX = {spent = 's', reserved = 'r', tin = 't', tcin = 't', tout = 't'}
+local CHANGED = {spent = 'ds', reserved = 'dr', tin = 'dt', tcin = 'dt', tout = 'dt'}
 
 local function bump(usage, layers, ids, field, delta)
   if delta == 0 then return end
+  local mark = CHANGED[field]
   for _, layer in ipairs(layers) do
     local u = usage[layer]
     for _, id in ipairs(ids) do
       local cell = u.cells[id]
       cell[field] = cell[field] + delta
-      cell.changed = true
-      u.dirty[id .. '.' .. SUFFIX[field]] = cell
+      cell[mark] = true
       if cell.new and id ~= 'life' then u.opened = true end
     end
   end
 end
 
--- The first counter (or spent + reserved) of a changed cell above MAX_COUNTER, or nil. A sum of
--- two exact counters may round, but never across MAX_COUNTER + 1 = 2^53, which a double holds: so
--- each counter is compared first, then the sum as 'spent > MAX_COUNTER - reserved', exactly.
+-- The first changed counter of a cell (or its spent + reserved) above MAX_COUNTER, or nil. A sum
+-- of two exact counters may round, but never across MAX_COUNTER + 1 = 2^53, which a double holds:
+-- so each counter is compared first, then the sum as 'spent > MAX_COUNTER - reserved', exactly.
 local function beyond(cell)
-  for _, field in ipairs(FIELDS) do
-    if cell[field] > MAX_COUNTER then return field end
+  if cell.ds and cell.spent > MAX_COUNTER then return 'spent' end
+  if cell.dr and cell.reserved > MAX_COUNTER then return 'reserved' end
+  if cell.dt then
+    if cell.tin > MAX_COUNTER then return 'tin' end
+    if cell.tcin > MAX_COUNTER then return 'tcin' end
+    if cell.tout > MAX_COUNTER then return 'tout' end
   end
-  if cell.spent > MAX_COUNTER - cell.reserved then return 'spent+reserved' end
+  if (cell.ds or cell.dr) and cell.spent > MAX_COUNTER - cell.reserved then
+    return 'spent+reserved'
+  end
   return nil
 end
 
@@ -161,8 +188,7 @@ local function beyond_max(usage, layers)
   for _, layer in ipairs(layers) do
     local u = usage[layer]
     for _, id in ipairs(u.ids) do
-      local cell = u.cells[id]
-      local counter = cell.changed and beyond(cell)
+      local counter = beyond(u.cells[id])
       if counter then
         return {'counter_limit', cjson.encode({scope = layer, window = window_of(id),
           window_id = id, counter = counter, max = int(MAX_COUNTER)})}
@@ -186,19 +212,23 @@ local function prune(key)
   if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
 end
 
-local function cell_value(name, cell)
-  local kind = string.sub(name, -1)
-  if kind == 's' then return int(cell.spent) end
-  if kind == 'r' then return int(cell.reserved) end
-  return int(cell.tin) .. ',' .. int(cell.tcin) .. ',' .. int(cell.tout)
-end
-
 local function save(usage)
   for _, u in pairs(usage) do
     local args = {}
-    for name, cell in pairs(u.dirty) do
-      args[#args + 1] = name
-      args[#args + 1] = cell_value(name, cell)
+    for _, id in ipairs(u.ids) do
+      local cell = u.cells[id]
+      if cell.ds then
+        args[#args + 1] = id .. '.s'
+        args[#args + 1] = int(cell.spent)
+      end
+      if cell.dr then
+        args[#args + 1] = id .. '.r'
+        args[#args + 1] = int(cell.reserved)
+      end
+      if cell.dt then
+        args[#args + 1] = id .. '.t'
+        args[#args + 1] = int(cell.tin) .. ',' .. int(cell.tcin) .. ',' .. int(cell.tout)
+      end
     end
     if #args > 0 then
       redis.call('HSET', u.key, unpack(args))
@@ -279,8 +309,9 @@ end
 -- that take an attribution argument group; written into the ledger entry of their own operation
 -- only, never into the entries of reservations a script expires on the way.
 local ATTRIBUTION = {}
+local ATTRIBUTION_FIELDS = {'kid', 'prov', 'lat_ms', 'out'}
 local function attribute(group)
-  for _, name in ipairs({'kid', 'prov', 'lat_ms', 'out'}) do
+  for _, name in ipairs(ATTRIBUTION_FIELDS) do
     local value = ARGV[group[name]]
     if value ~= '' then
       ATTRIBUTION[#ATTRIBUTION + 1] = name
@@ -298,7 +329,7 @@ local function load_reservation(key)
   local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
-          rw = split(v[5], ',')}
+          rw = windows_of(v[5])}
 end
 
 -- True if scope is within (equal to or below) the subtree; '' means no restriction.
@@ -366,34 +397,53 @@ local function threshold_level(cap, pct)
   return ((cap - rest) / 100) * pct + math.ceil(rest * pct / 100)
 end
 
+-- Fires the marks that spent_now took a limit across. Marks are at most the cap (thresholds are
+-- 1..99 percent), so a limit whose spend was already at its cap, or a call that spent nothing,
+-- crosses none; a limit without thresholds has only the cap's own mark.
 local function fire_thresholds(limits, spent_now)
+  if spent_now <= 0 then return end
   for _, limit in ipairs(limits) do
     local after = limit.cell.spent
     local before = after - spent_now
-    local marks = split(limit.th, ',')
-    marks[#marks + 1] = '100'
-    for _, mark in ipairs(marks) do
-      local pct = tonumber(mark)
-      local level = threshold_level(limit.cap, pct)
-      if level > 0 and before < level and after >= level then
-        local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
-        if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), int(H.now)) == 1 then
-          if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
-          emit_event(pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
-            {'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
-             'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after)})
+    if before < limit.cap and (limit.th ~= '' or after >= limit.cap) then
+      local marks = split(limit.th, ',')
+      marks[#marks + 1] = '100'
+      for _, mark in ipairs(marks) do
+        local pct = tonumber(mark)
+        local level = threshold_level(limit.cap, pct)
+        if level > 0 and before < level and after >= level then
+          local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
+          if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), int(H.now)) == 1 then
+            if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
+            emit_event(pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
+              {'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
+               'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after)})
+          end
         end
       end
     end
   end
 end
 
+-- Spends amount and the tokens in the windows of now on every layer: one pass over the cells, as
+-- bump() per counter would make four.
 local function add_spend(usage, layers, amount, tin, tcin, tout)
-  local ids = current_windows()
-  bump(usage, layers, ids, 'spent', amount)
-  bump(usage, layers, ids, 'tin', tin)
-  bump(usage, layers, ids, 'tcin', tcin)
-  bump(usage, layers, ids, 'tout', tout)
+  local spends, counts = amount ~= 0, tin ~= 0 or tcin ~= 0 or tout ~= 0
+  if not (spends or counts) then return end
+  for _, layer in ipairs(layers) do
+    local u = usage[layer]
+    for _, id in ipairs(CURRENT_WINDOWS) do
+      local cell = u.cells[id]
+      if spends then
+        cell.spent, cell.ds = cell.spent + amount, true
+      end
+      if counts then
+        cell.tin, cell.tcin, cell.tout = cell.tin + tin, cell.tcin + tcin, cell.tout + tout
+        cell.dt = true
+      end
+      if cell.new and id ~= 'life' then u.opened = true end
+    end
+  end
 end
 
 -- Holds amount on scope and every budgeted ancestor, all or nothing (shared by reserve.lua and any
@@ -421,7 +471,7 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
   local over = beyond_max(usage, layers)
   if over then return nil, nil, over end
   save(usage)
-  local windows = table.concat(ids, ',')
+  local windows = CURRENT_WINDOWS_JOINED
   local key = H.prefix .. 'r:' .. rid
   redis.call('HSET', key, 'scope', scope, 'amt', int(amount), 'state', 'active',
     'exp', int(expires_at), 'rw', windows, 'model', model, 'pv', pricing_version,
@@ -477,7 +527,7 @@ local function commit_reservation(key, rid, r, caps, spend)
   local overage = actual > r.amount
   append_ledger({'commit', 'rid', rid, 'scope', r.scope, 'amt', int(actual),
     'dr', late and '0' or int(-r.amount), 'rw', table.concat(r.rw, ','), 'ds', int(actual),
-    'sw', table.concat(current_windows(), ','), 'tin', spend.tin, 'tcin', spend.tcin,
+    'sw', CURRENT_WINDOWS_JOINED, 'tin', spend.tin, 'tcin', spend.tcin,
     'tout', spend.tout, 'model', spend.model, 'pv', spend.pv, 'ovr', overage and '1' or '0',
     'late', late and '1' or '0', 'key', H.idem}, ATTRIBUTION)
   return {rid = rid, scope = r.scope, reserved = int(r.amount), actual = int(actual),

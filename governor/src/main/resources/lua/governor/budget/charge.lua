@@ -27,7 +27,7 @@ for _, limit in ipairs(limits) do
   end
 end
 append_ledger({'charge', 'cid', cid, 'scope', scope, 'amt', int(amount), 'ds', int(amount),
-  'sw', table.concat(current_windows(), ','), 'tin', spend.tin, 'tcin', spend.tcin,
+  'sw', CURRENT_WINDOWS_JOINED, 'tin', spend.tin, 'tcin', spend.tcin,
   'tout', spend.tout, 'model', spend.model, 'pv', spend.pv, 'key', H.idem})
 
 return remember(cjson.encode({cid = cid, scope = scope, amount = int(amount), over_cap = over,

@@ -80,6 +80,20 @@ class ThresholdEventsTest {
   }
 
   @Test
+  void aCapWithoutThresholdsFiresOnlyWhenSpendReachesIt() {
+    String t = freshTenant("cap-only");
+    rig.budget(t, Window.LIFETIME, 1_000);
+
+    rig.charge(t + "/p", 999);
+    assertThat(events(t)).isEmpty();
+    rig.charge(t + "/p", 0);
+    rig.charge(t + "/p", 1);
+    rig.charge(t + "/p", 500);
+
+    assertThat(events(t)).containsExactly("budget.cap_reached " + t + " 100");
+  }
+
+  @Test
   void concurrentChargesFireEachThresholdExactlyOnce() throws InterruptedException {
     String t = freshTenant("threshold-race");
     rig.budget(t, Window.DAY, 10_000, 25, 50, 75, 90);
