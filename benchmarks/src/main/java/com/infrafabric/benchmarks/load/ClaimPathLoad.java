@@ -59,8 +59,25 @@ public final class ClaimPathLoad {
     run(options, System.out);
   }
 
-  /** Runs every phase and prints what each did to {@code out}. */
-  static void run(LoadOptions options, PrintStream out) {
+  /**
+   * What a run measured.
+   *
+   * @param cost the one-at-a-time phase
+   * @param scripts server time of each script and command in that phase, by name ({@code claim},
+   *     {@code finish}, ...)
+   * @param search the steps of the rate search and the maximum sustainable rate it found
+   * @param half the phase at half that rate
+   * @param max the phase at that rate
+   */
+  record Result(
+      PhaseResult cost,
+      Map<String, ScriptTimes.Times> scripts,
+      RateSearch.Outcome search,
+      PhaseResult half,
+      PhaseResult max) {}
+
+  /** Runs every phase, printing what each did to {@code out}. */
+  static Result run(LoadOptions options, PrintStream out) {
     out.printf(Locale.ROOT, "load average before: %.2f%n", Machine.loadAverageNow());
     Clock clock = Clock.systemUTC();
     try (GovernorUnderLoad governor =
@@ -83,7 +100,7 @@ public final class ClaimPathLoad {
               governor.dispatcher(TenantSetup.PROJECT),
               TenantSetup.PROJECT,
               Long.toString(System.nanoTime()));
-      cost(governor, client, path, options, out);
+      Cost cost = cost(governor, client, path, options, out);
       OpenLoop open = new OpenLoop(client.context(), path, options.maxOutstanding());
       RateSearch.Outcome search =
           RateSearch.search(
@@ -93,13 +110,17 @@ public final class ClaimPathLoad {
               rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
       long rate = Math.max(RateSearch.MIN_RATE, search.maxRate());
       out.printf(Locale.ROOT, "max sustainable claim+finish rate: %d/s%n", search.maxRate());
-      print(out, open.run("half", rate / 2, options.warmup(), options.duration()));
-      print(out, open.run("max", rate, options.warmup(), options.duration()));
+      PhaseResult half =
+          print(out, open.run("half", rate / 2, options.warmup(), options.duration()));
+      PhaseResult max = print(out, open.run("max", rate, options.warmup(), options.duration()));
+      return new Result(cost.phase(), cost.scripts(), search, half, max);
     }
   }
 
+  private record Cost(PhaseResult phase, Map<String, ScriptTimes.Times> scripts) {}
+
   /** One operation in flight: what each script and command costs Redis. */
-  private static void cost(
+  private static Cost cost(
       GovernorUnderLoad governor,
       LoadClient client,
       HttpClaimPath path,
@@ -155,6 +176,7 @@ public final class ClaimPathLoad {
                     command,
                     (double) line.calls() / operations,
                     line.microsPerCall()));
+    return new Cost(phase, scripts);
   }
 
   private static PhaseResult print(PrintStream out, PhaseResult phase) {
