@@ -56,7 +56,8 @@ end
 -- Reputation moves a policy-set share of the way toward the outcome's sample; the result is a
 -- weighted mean of two values in 0..1e6, so it stays in 0..1e6. Consecutive failures open the
 -- breaker; so does spend above the task's reservation (the agent exhausted its budget). A
--- half-open breaker closes on its probe's success and opens again on its failure.
+-- half-open breaker closes on its probe's success and opens again on its failure. Reputation and
+-- failure count change in a only: end_lease() saves them with the freed slot, in one write.
 local function record_outcome(a, outcome, latency_ms, overage, policy)
   local sample = SAMPLE_FAILED
   if outcome == 'succeeded' then
@@ -64,7 +65,6 @@ local function record_outcome(a, outcome, latency_ms, overage, policy)
   end
   a.rep = a.rep + math.floor((sample - a.rep) * policy.rep_weight / 1000 + 0.5)
   a.fails = outcome == 'succeeded' and 0 or a.fails + 1
-  redis.call('HSET', agent_key(a.id), 'rep', int(a.rep), 'fails', int(a.fails))
   if overage and a.brk ~= 'open' then
     set_breaker(a, 'open', 'budget_exhausted', policy.brk_cool)
   elseif a.brk == 'half_open' then
@@ -89,8 +89,8 @@ local function revoke_grants(l, state)
   redis.call('SET', H.prefix .. 'revoked:' .. tenant .. '/' .. l.member, state, 'PX', int(ttl))
 end
 
--- Ends an active lease as state: frees the agent's slot, reopens the task (or completes it) and
--- revokes the lease's grants.
+-- Ends an active lease as state: frees the agent's slot (saving the reputation and failure count
+-- record_outcome() gave a), reopens the task (or completes it) and revokes the lease's grants.
 local function end_lease(l, state, a)
   revoke_grants(l, state)
   redis.call('HSET', lease_key(l.member), 'state', state, 'ended', int(H.now))
@@ -98,7 +98,7 @@ local function end_lease(l, state, a)
   redis.call('ZREM', H.prefix .. 'lexp', l.member)
   redis.call('HSET', task_key(l.task), 'state', state == 'succeeded' and 'completed' or 'open')
   a.busy = a.busy - 1
-  redis.call('HSET', agent_key(a.id), 'busy', int(a.busy))
+  redis.call('HSET', agent_key(a.id), 'busy', int(a.busy), 'rep', int(a.rep), 'fails', int(a.fails))
   reindex(a)
 end
 

@@ -77,6 +77,8 @@ class LeaseExpiryTest {
 
     assertThat(rig.agent(t, "a1").busySlots()).isZero();
     assertThat(rig.agent(t, "a1").consecutiveFailures()).isEqualTo(1);
+    // An expiry counts as a failure: reputation moves 10% of the way from 500,000 toward 0.
+    assertThat(rig.agent(t, "a1").reputationPpm()).isEqualTo(450_000);
     assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isZero();
     assertThat(rig.governor.ledger(t))
         .extracting(LedgerEntry::type)

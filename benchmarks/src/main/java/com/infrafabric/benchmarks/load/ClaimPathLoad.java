@@ -1,0 +1,200 @@
+package com.infrafabric.benchmarks.load;
+
+import com.infrafabric.benchmarks.BenchmarkCall;
+import com.infrafabric.governor.claim.ClaimEngine;
+import com.infrafabric.governor.gateway.GatewaySettings;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The claim path alone over HTTP (claim + finish, {@link HttpClaimPath}) with {@code
+ * --claim-agents} agents registered (10,000 by default): what each of its scripts costs Redis, its
+ * own maximum sustainable rate, and its latency at half that rate and at it. {@link ChargePathLoad}
+ * offers the claim path the charge path's rates; this finds the claim path's own.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar com.infrafabric.benchmarks.load.ClaimPathLoad \
+ *     [--smoke] [--claim-agents 10000] [--duration 20s] [--warmup 5s] ...   (--help lists all)
+ * </pre>
+ *
+ * <ol>
+ *   <li><b>cost</b>: one claim + finish in flight at a time for {@code --duration}: server time of
+ *       each script ({@link ScriptTimes}), Redis commands per operation ({@code INFO commandstats})
+ *       and Redis main-thread CPU per operation;
+ *   <li><b>search</b>: open-loop steps at rising rates, bisected ({@link RateSearch});
+ *   <li><b>half</b> and <b>max</b>: open loop at half the maximum sustainable rate and at it.
+ * </ol>
+ *
+ * <p>The agents stay registered across phases (tasks, leases and ledger entries accumulate, as for
+ * a real tenant). The load generator shares the JVM and the cores with the service and Redis, as in
+ * {@link ChargePathLoad}.
+ */
+public final class ClaimPathLoad {
+
+  private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
+
+  /** The search starts at this rate and climbs or descends from there. */
+  private static final long START_RATE = 200;
+
+  private ClaimPathLoad() {}
+
+  public static void main(String[] args) {
+    if (List.of(args).contains("--help")) {
+      System.out.print(LoadOptions.usage());
+      return;
+    }
+    LoadOptions options;
+    try {
+      options = LoadOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(LoadOptions.usage());
+      System.exit(2);
+      return;
+    }
+    run(options, System.out);
+  }
+
+  /**
+   * What a run measured.
+   *
+   * @param cost the one-at-a-time phase
+   * @param scripts server time of each script and command in that phase, by name ({@code claim},
+   *     {@code finish}, ...)
+   * @param search the steps of the rate search and the maximum sustainable rate it found
+   * @param half the phase at half that rate
+   * @param max the phase at that rate
+   */
+  record Result(
+      PhaseResult cost,
+      Map<String, ScriptTimes.Times> scripts,
+      RateSearch.Outcome search,
+      PhaseResult half,
+      PhaseResult max) {}
+
+  /** Runs every phase, printing what each did to {@code out}. */
+  static Result run(LoadOptions options, PrintStream out) {
+    out.printf(Locale.ROOT, "load average before: %.2f%n", Machine.loadAverageNow());
+    Clock clock = Clock.systemUTC();
+    try (GovernorUnderLoad governor =
+            GovernorUnderLoad.start(clock, options.admission(), GatewaySettings.NONE);
+        LoadClient client =
+            LoadClient.connect(governor.port(), options.connections(), options.maxOutstanding())) {
+      governor.emptyStore();
+      TenantSetup.provision(client, governor.admin(), governor.admin(TenantSetup.TENANT), CALL);
+      TenantSetup.claimPolicy(client, governor.admin(TenantSetup.TENANT));
+      long start = System.nanoTime();
+      governor.registerAgents(TenantSetup.TENANT, options.claimAgents(), CALL.model().model());
+      out.printf(
+          Locale.ROOT,
+          "registered %d agents in %.1f s%n",
+          options.claimAgents(),
+          (System.nanoTime() - start) / 1e9);
+      HttpClaimPath path =
+          new HttpClaimPath(
+              client,
+              governor.dispatcher(TenantSetup.PROJECT),
+              TenantSetup.PROJECT,
+              Long.toString(System.nanoTime()));
+      Cost cost = cost(governor, client, path, options, out);
+      OpenLoop open = new OpenLoop(client.context(), path, options.maxOutstanding());
+      RateSearch.Outcome search =
+          RateSearch.search(
+              START_RATE,
+              options.refinements(),
+              options.sustainability(),
+              rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
+      long rate = Math.max(RateSearch.MIN_RATE, search.maxRate());
+      out.printf(Locale.ROOT, "max sustainable claim+finish rate: %d/s%n", search.maxRate());
+      PhaseResult half =
+          print(out, open.run("half", rate / 2, options.warmup(), options.duration()));
+      PhaseResult max = print(out, open.run("max", rate, options.warmup(), options.duration()));
+      return new Result(cost.phase(), cost.scripts(), search, half, max);
+    }
+  }
+
+  private record Cost(PhaseResult phase, Map<String, ScriptTimes.Times> scripts) {}
+
+  /** One operation in flight: what each script and command costs Redis. */
+  private static Cost cost(
+      GovernorUnderLoad governor,
+      LoadClient client,
+      HttpClaimPath path,
+      LoadOptions options,
+      PrintStream out) {
+    ClosedLoop loop = new ClosedLoop(client.context(), path);
+    loop.run("cost-warmup", 1, options.warmup(), Duration.ofMillis(1));
+    ScriptTimes times = new ScriptTimes(governor.store(), ClaimEngine.scripts());
+    governor.resetCommandStats();
+    long cpuBefore = governor.redisMainThreadCpuMicros();
+    times.start();
+    PhaseResult phase = loop.run("cost", 1, Duration.ZERO, options.duration());
+    Map<String, ScriptTimes.Times> scripts = times.stop();
+    long cpu = governor.redisMainThreadCpuMicros() - cpuBefore;
+    CommandStats stats = governor.commandStats();
+    long operations = Math.max(1, phase.completed());
+    out.printf(
+        Locale.ROOT,
+        "cost: %d claim+finish one at a time, p50 %.3f ms, p99 %.3f ms; Redis CPU %.1f us per"
+            + " operation%n  %-28s %8s %10s %8s %8s%n",
+        phase.completed(),
+        phase.latency().p50Millis(),
+        phase.latency().p99Millis(),
+        (double) cpu / operations,
+        "command (slow log)",
+        "calls",
+        "mean us",
+        "p50 us",
+        "p99 us");
+    scripts.forEach(
+        (name, t) ->
+            out.printf(
+                Locale.ROOT,
+                "  %-28s %8d %10.1f %8d %8d%n",
+                name,
+                t.calls(),
+                t.meanMicros(),
+                t.p50Micros(),
+                t.p99Micros()));
+    out.printf(
+        Locale.ROOT,
+        "  %-28s %14s %12s%n",
+        "command (commandstats)",
+        "calls per op",
+        "us per call");
+    stats
+        .commands()
+        .forEach(
+            (command, line) ->
+                out.printf(
+                    Locale.ROOT,
+                    "  %-28s %14.2f %12.2f%n",
+                    command,
+                    (double) line.calls() / operations,
+                    line.microsPerCall()));
+    return new Cost(phase, scripts);
+  }
+
+  private static PhaseResult print(PrintStream out, PhaseResult phase) {
+    out.printf(
+        Locale.ROOT,
+        "%s (%s): admitted %d at %.0f/s, p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms; shed %d;"
+            + " dropped %d; failed %d %s%n",
+        phase.name(),
+        phase.load(),
+        phase.completed(),
+        phase.achievedPerSecond(),
+        phase.latency().p50Millis(),
+        phase.latency().p99Millis(),
+        phase.latency().p999Millis(),
+        phase.rejected(),
+        phase.dropped(),
+        phase.failed(),
+        phase.firstFailure());
+    return phase;
+  }
+}

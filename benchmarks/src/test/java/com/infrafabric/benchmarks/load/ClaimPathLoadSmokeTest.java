@@ -1,0 +1,40 @@
+package com.infrafabric.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs the claim path's harness in smoke mode, so that CI notices when it no longer starts, when
+ * claim + finish fails over HTTP, or when the scripts' server times are no longer told apart. The
+ * figures of such a short run mean nothing; nothing here bounds a latency.
+ */
+class ClaimPathLoadSmokeTest {
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void theCostPhaseTimesTheClaimAndFinishScriptsApart() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    ClaimPathLoad.Result result =
+        ClaimPathLoad.run(
+            LoadOptions.parse("--smoke"), new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    assertThat(result.cost().completed()).isPositive();
+    assertThat(result.cost().failed()).as(result.cost().firstFailure()).isZero();
+    for (String script : new String[] {"claim", "finish"}) {
+      assertThat(result.scripts()).containsKey(script);
+      assertThat(result.scripts().get(script).calls()).as(script).isPositive();
+      assertThat(result.scripts().get(script).p50Micros()).as(script).isPositive();
+    }
+    assertThat(result.search().steps()).isNotEmpty();
+    assertThat(result.half().completed()).isPositive();
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("cost:", "max sustainable claim+finish rate");
+  }
+}
