@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * What the gateway adds to a non-streamed chat completion, under load: the same requests, open loop
@@ -17,9 +18,10 @@ import java.time.Duration;
  * start ({@link OpenLoop}), so queueing behind a slow answer counts.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar
- * com.infrafabric.benchmarks.load.GatewayOverheadLoad [--rate 500] [--seconds 20] [--out
- * gateway-overhead.json] [--smoke]}; {@code --smoke} runs each phase for a moment at a low rate, to
- * prove the harness works, and its figures mean nothing.
+ * com.infrafabric.benchmarks.load.GatewayOverheadLoad [--rate 500] [--seconds 20] [--caller
+ * key|token] [--out gateway-overhead.json] [--smoke]}; {@code --caller} is who calls through the
+ * gateway, a virtual key (the default) or an agent token; {@code --smoke} runs each phase for a
+ * moment at a low rate, to prove the harness works, and its figures mean nothing.
  */
 public final class GatewayOverheadLoad {
 
@@ -57,7 +59,11 @@ public final class GatewayOverheadLoad {
               "gateway",
               gateway,
               () ->
-                  gateway.post(GatewayRoutes.OPENAI + "/chat/completions", bench.token, body, 200),
+                  gateway.post(
+                      GatewayRoutes.OPENAI + "/chat/completions",
+                      bench.credential(options.caller()),
+                      body,
+                      200),
               options);
       double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
       double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
@@ -65,6 +71,7 @@ public final class GatewayOverheadLoad {
           .put("cores", Runtime.getRuntime().availableProcessors())
           .put("load_average", Machine.loadAverageNow())
           .put("rate_per_second", options.ratePerSecond())
+          .put("caller", options.caller().name().toLowerCase(Locale.ROOT))
           .put("direct", LoadReport.phase(straight))
           .put("gateway", LoadReport.phase(through))
           .put("added_p50_ms", addedP50)
@@ -82,25 +89,34 @@ public final class GatewayOverheadLoad {
   }
 
   /** The command line. */
-  record Options(long ratePerSecond, Duration warmup, Duration measure, Path out, boolean smoke) {
+  record Options(
+      long ratePerSecond,
+      Duration warmup,
+      Duration measure,
+      GatewayUnderLoad.Caller caller,
+      Path out,
+      boolean smoke) {
 
     static Options parse(String[] args) {
       long rate = 500;
       long seconds = 20;
+      GatewayUnderLoad.Caller caller = GatewayUnderLoad.Caller.KEY;
       Path out = Path.of("gateway-overhead.json");
       boolean smoke = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--rate" -> rate = Long.parseLong(args[++i]);
           case "--seconds" -> seconds = Long.parseLong(args[++i]);
+          case "--caller" -> caller = GatewayUnderLoad.Caller.parse(args[++i]);
           case "--out" -> out = Path.of(args[++i]);
           case "--smoke" -> smoke = true;
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
       return smoke
-          ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), out, true)
-          : new Options(rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), out, false);
+          ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), caller, out, true)
+          : new Options(
+              rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), caller, out, false);
     }
   }
 }
