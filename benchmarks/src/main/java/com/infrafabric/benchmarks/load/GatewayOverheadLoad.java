@@ -17,6 +17,12 @@ import java.util.Locale;
  * issue's target is at most 2 ms added at p99. Latency is measured from each request's intended
  * start ({@link OpenLoop}), so queueing behind a slow answer counts.
  *
+ * <p>Then the CPU one call costs, each path in turn: calls one at a time (no queue forms) for the
+ * same measuring time, and the CPU this process and its children (the governor, its redis-server,
+ * the fake provider, the client) used, per call. A latency taken on a machine other processes crowd
+ * says mostly how crowded it was; CPU per call hardly changes with that, so it is the figure to
+ * compare across runs on a shared machine.
+ *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar
  * com.infrafabric.benchmarks.load.GatewayOverheadLoad [--rate 500] [--seconds 20] [--caller
  * key|token] [--out gateway-overhead.json] [--smoke]}; {@code --caller} is who calls through the
@@ -65,6 +71,21 @@ public final class GatewayOverheadLoad {
                       body,
                       200),
               options);
+      double directCpu =
+          cpuMillisPerCall(
+              direct,
+              () -> direct.post("/v1/chat/completions", GatewayUnderLoad.OPERATOR_KEY, body, 200),
+              options);
+      double gatewayCpu =
+          cpuMillisPerCall(
+              gateway,
+              () ->
+                  gateway.post(
+                      GatewayRoutes.OPENAI + "/chat/completions",
+                      bench.credential(options.caller()),
+                      body,
+                      200),
+              options);
       double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
       double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
       return new JsonObject()
@@ -78,6 +99,9 @@ public final class GatewayOverheadLoad {
           .put("added_p99_ms", addedP99)
           .put("target_added_p99_ms", TARGET_ADDED_P99_MILLIS)
           .put("met", addedP99 <= TARGET_ADDED_P99_MILLIS)
+          .put("direct_cpu_ms_per_call", directCpu)
+          .put("gateway_cpu_ms_per_call", gatewayCpu)
+          .put("added_cpu_ms_per_call", gatewayCpu - directCpu)
           .put("smoke", options.smoke());
     }
   }
@@ -86,6 +110,21 @@ public final class GatewayOverheadLoad {
       String name, LoadClient client, Operation operation, Options options) {
     return new OpenLoop(client.context(), operation, MAX_OUTSTANDING)
         .run(name, options.ratePerSecond(), options.warmup(), options.measure());
+  }
+
+  /**
+   * CPU per call, in milliseconds of one core, of {@code operation} made one at a time after a
+   * warm-up; negative if {@code /proc} cannot be read.
+   */
+  private static double cpuMillisPerCall(LoadClient client, Operation operation, Options options) {
+    ClosedLoop loop = new ClosedLoop(client.context(), operation);
+    loop.run("cpu-warmup", 1, Duration.ZERO, options.warmup());
+    CpuAccount cpu = CpuAccount.start();
+    PhaseResult measured = loop.run("cpu", 1, Duration.ZERO, options.measure());
+    if (measured.failed() > 0 || measured.completed() == 0) {
+      throw new IllegalStateException("the CPU phase failed: " + measured.firstFailure());
+    }
+    return cpu.ownMillis() / measured.completed();
   }
 
   /** The command line. */
