@@ -23,6 +23,9 @@ final class CpuAccount {
 
   private static final int CSTIME = 14;
 
+  /** The unit of {@code /proc}'s times, USER_HZ: 100 a second on Linux's common builds. */
+  private static final double TICKS_PER_SECOND = 100;
+
   private final OptionalLong busyStart;
   private final OptionalLong totalStart;
   private final OptionalLong ownStart;
@@ -36,6 +39,18 @@ final class CpuAccount {
   /** Starts counting now; start it once the run's own processes are up. */
   static CpuAccount start() {
     return new CpuAccount();
+  }
+
+  /**
+   * CPU time this run used since {@link #start}, in milliseconds of one core, or negative if
+   * unknown. Unlike a latency, it hardly depends on how many other processes share the machine.
+   */
+  double ownMillis() {
+    OptionalLong own = ownTicks();
+    if (own.isEmpty() || ownStart.isEmpty()) {
+      return -1;
+    }
+    return (own.getAsLong() - ownStart.getAsLong()) * 1000.0 / TICKS_PER_SECOND;
   }
 
   /**

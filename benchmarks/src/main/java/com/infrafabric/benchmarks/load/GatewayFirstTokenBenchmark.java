@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * reserve in Redis, the vault's key, relay), each measured from sending the request to the first
  * {@code data:} event. Compare the two in one run; the difference is what the gateway adds. The
  * client leaves after the first event each time, so the gateway's call is settled as a stream its
- * client left (charged what was delivered) off the measured path.
+ * client left (charged what was delivered) off the measured path. The gateway's caller is a virtual
+ * key by default ({@code -p caller=token} for an agent token).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -47,6 +49,11 @@ public class GatewayFirstTokenBenchmark {
 
   private final HttpClient client =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  /** Who calls through the gateway: {@code key} or {@code token}. */
+  @Param({"key"})
+  public String caller;
+
   private GatewayUnderLoad bench;
   private String body;
 
@@ -77,7 +84,7 @@ public class GatewayFirstTokenBenchmark {
                 + bench.governor.port()
                 + GatewayRoutes.OPENAI
                 + "/chat/completions"),
-        bench.token);
+        bench.credential(GatewayUnderLoad.Caller.parse(caller)));
   }
 
   private String firstEvent(URI uri, String key) throws IOException, InterruptedException {

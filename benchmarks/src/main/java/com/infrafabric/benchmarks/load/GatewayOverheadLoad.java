@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * What the gateway adds to a non-streamed chat completion, under load: the same requests, open loop
@@ -16,10 +17,17 @@ import java.time.Duration;
  * issue's target is at most 2 ms added at p99. Latency is measured from each request's intended
  * start ({@link OpenLoop}), so queueing behind a slow answer counts.
  *
+ * <p>Then the CPU one call costs, each path in turn: calls one at a time (no queue forms) for the
+ * same measuring time, and the CPU this process and its children (the governor, its redis-server,
+ * the fake provider, the client) used, per call. A latency taken on a machine other processes crowd
+ * says mostly how crowded it was; CPU per call hardly changes with that, so it is the figure to
+ * compare across runs on a shared machine.
+ *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar
- * com.infrafabric.benchmarks.load.GatewayOverheadLoad [--rate 500] [--seconds 20] [--out
- * gateway-overhead.json] [--smoke]}; {@code --smoke} runs each phase for a moment at a low rate, to
- * prove the harness works, and its figures mean nothing.
+ * com.infrafabric.benchmarks.load.GatewayOverheadLoad [--rate 500] [--seconds 20] [--caller
+ * key|token] [--out gateway-overhead.json] [--smoke]}; {@code --caller} is who calls through the
+ * gateway, a virtual key (the default) or an agent token; {@code --smoke} runs each phase for a
+ * moment at a low rate, to prove the harness works, and its figures mean nothing.
  */
 public final class GatewayOverheadLoad {
 
@@ -57,7 +65,26 @@ public final class GatewayOverheadLoad {
               "gateway",
               gateway,
               () ->
-                  gateway.post(GatewayRoutes.OPENAI + "/chat/completions", bench.token, body, 200),
+                  gateway.post(
+                      GatewayRoutes.OPENAI + "/chat/completions",
+                      bench.credential(options.caller()),
+                      body,
+                      200),
+              options);
+      double directCpu =
+          cpuMillisPerCall(
+              direct,
+              () -> direct.post("/v1/chat/completions", GatewayUnderLoad.OPERATOR_KEY, body, 200),
+              options);
+      double gatewayCpu =
+          cpuMillisPerCall(
+              gateway,
+              () ->
+                  gateway.post(
+                      GatewayRoutes.OPENAI + "/chat/completions",
+                      bench.credential(options.caller()),
+                      body,
+                      200),
               options);
       double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
       double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
@@ -65,12 +92,16 @@ public final class GatewayOverheadLoad {
           .put("cores", Runtime.getRuntime().availableProcessors())
           .put("load_average", Machine.loadAverageNow())
           .put("rate_per_second", options.ratePerSecond())
+          .put("caller", options.caller().name().toLowerCase(Locale.ROOT))
           .put("direct", LoadReport.phase(straight))
           .put("gateway", LoadReport.phase(through))
           .put("added_p50_ms", addedP50)
           .put("added_p99_ms", addedP99)
           .put("target_added_p99_ms", TARGET_ADDED_P99_MILLIS)
           .put("met", addedP99 <= TARGET_ADDED_P99_MILLIS)
+          .put("direct_cpu_ms_per_call", directCpu)
+          .put("gateway_cpu_ms_per_call", gatewayCpu)
+          .put("added_cpu_ms_per_call", gatewayCpu - directCpu)
           .put("smoke", options.smoke());
     }
   }
@@ -81,26 +112,50 @@ public final class GatewayOverheadLoad {
         .run(name, options.ratePerSecond(), options.warmup(), options.measure());
   }
 
+  /**
+   * CPU per call, in milliseconds of one core, of {@code operation} made one at a time after a
+   * warm-up; negative if {@code /proc} cannot be read.
+   */
+  private static double cpuMillisPerCall(LoadClient client, Operation operation, Options options) {
+    ClosedLoop loop = new ClosedLoop(client.context(), operation);
+    loop.run("cpu-warmup", 1, Duration.ZERO, options.warmup());
+    CpuAccount cpu = CpuAccount.start();
+    PhaseResult measured = loop.run("cpu", 1, Duration.ZERO, options.measure());
+    if (measured.failed() > 0 || measured.completed() == 0) {
+      throw new IllegalStateException("the CPU phase failed: " + measured.firstFailure());
+    }
+    return cpu.ownMillis() / measured.completed();
+  }
+
   /** The command line. */
-  record Options(long ratePerSecond, Duration warmup, Duration measure, Path out, boolean smoke) {
+  record Options(
+      long ratePerSecond,
+      Duration warmup,
+      Duration measure,
+      GatewayUnderLoad.Caller caller,
+      Path out,
+      boolean smoke) {
 
     static Options parse(String[] args) {
       long rate = 500;
       long seconds = 20;
+      GatewayUnderLoad.Caller caller = GatewayUnderLoad.Caller.KEY;
       Path out = Path.of("gateway-overhead.json");
       boolean smoke = false;
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--rate" -> rate = Long.parseLong(args[++i]);
           case "--seconds" -> seconds = Long.parseLong(args[++i]);
+          case "--caller" -> caller = GatewayUnderLoad.Caller.parse(args[++i]);
           case "--out" -> out = Path.of(args[++i]);
           case "--smoke" -> smoke = true;
           default -> throw new IllegalArgumentException("unknown option " + args[i]);
         }
       }
       return smoke
-          ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), out, true)
-          : new Options(rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), out, false);
+          ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), caller, out, true)
+          : new Options(
+              rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), caller, out, false);
     }
   }
 }

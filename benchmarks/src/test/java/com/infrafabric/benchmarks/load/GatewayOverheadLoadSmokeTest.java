@@ -40,5 +40,8 @@ class GatewayOverheadLoadSmokeTest {
             results.getJsonObject("gateway").getJsonObject("latency_ms").getDouble("p99")
                 - results.getJsonObject("direct").getJsonObject("latency_ms").getDouble("p99"));
     assertThat(results.getDouble("target_added_p99_ms")).isEqualTo(2.0);
+    assertThat(results.getString("caller")).isEqualTo("key");
+    assertThat(results.getDouble("direct_cpu_ms_per_call")).isPositive();
+    assertThat(results.getDouble("gateway_cpu_ms_per_call")).isPositive();
   }
 }

@@ -1,8 +1,10 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.tenant.LayerStatus;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -30,5 +32,14 @@ public record UsageStatus(
     return capMicros.isPresent()
         ? OptionalLong.of(Math.max(0, capMicros.getAsLong() - spentMicros - reservedMicros))
         : OptionalLong.empty();
+  }
+
+  /** This window as a capped layer, as reservations report it; empty if it has no cap. */
+  public Optional<LayerStatus> capped() {
+    return capMicros.isPresent()
+        ? Optional.of(
+            new LayerStatus(
+                scope, window, capMicros.getAsLong(), spentMicros, reservedMicros, resetsAt))
+        : Optional.empty();
   }
 }

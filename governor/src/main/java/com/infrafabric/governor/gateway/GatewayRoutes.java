@@ -1,6 +1,7 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.llm.ProviderFormat;
@@ -43,6 +44,7 @@ public final class GatewayRoutes implements AutoCloseable {
   public GatewayRoutes(
       Vertx vertx,
       BudgetEngine engine,
+      Budgets budgets,
       VirtualKeys keys,
       Supplier<PricingCatalogue> pricing,
       Optional<CredentialStore> vault,
@@ -50,7 +52,8 @@ public final class GatewayRoutes implements AutoCloseable {
       MeterRegistry meters,
       Clock clock) {
     this.router = new ModelRouter(vertx, settings, meters);
-    this.calls = new MeteredCalls(vertx, engine, keys, pricing, router, vault, settings, clock);
+    this.calls =
+        new MeteredCalls(vertx, engine, budgets, keys, pricing, router, vault, settings, clock);
     this.callers = new GatewayCallers(keys::authenticate);
   }
 
@@ -70,7 +73,7 @@ public final class GatewayRoutes implements AutoCloseable {
         .post(ANTHROPIC + "/v1/messages", CALLERS, ctx -> calls.handle(ctx, messages));
   }
 
-  /** The models and aliases this caller may name, in OpenAI's list shape. */
+  /** The models and aliases this caller may name, in OpenAI's list shape, with its budget state. */
   private void models(RoutingContext ctx) {
     GatewayCaller caller = GatewayCaller.of(Requests.principal(ctx));
     JsonArray data = new JsonArray();
@@ -84,9 +87,11 @@ public final class GatewayRoutes implements AutoCloseable {
                         .put("object", "model")
                         .put("created", 0)
                         .put("owned_by", "infrafabric")));
-    ctx.response()
-        .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
+    JsonObject list = new JsonObject().put("object", "list").put("data", data);
+    BudgetHeaders.current(calls.budgets, caller.scope(), ctx.response())
+        .onComplete(
+            withState ->
+                ctx.response().putHeader("content-type", "application/json").end(list.toBuffer()));
   }
 
   @Override

@@ -8,7 +8,6 @@ import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.IdempotencyKey;
-import com.infrafabric.governor.tenant.LayerStatus;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.Cancellation;
@@ -73,7 +72,16 @@ final class MeteredCall {
     this.wire = wire;
   }
 
+  /** Runs the call; every refusal is answered through {@link #fail}. */
   void run() {
+    try {
+      start();
+    } catch (RuntimeException refused) {
+      fail(refused);
+    }
+  }
+
+  private void start() {
     caller = GatewayCaller.of(Requests.principal(ctx));
     call = wire.read(Requests.jsonBody(ctx), ctx.body().length(), calls.settings);
     if (!caller.mayUse(call.model())) {
@@ -99,36 +107,15 @@ final class MeteredCall {
     firstKey = key(first);
     ctx.response().closeHandler(closed -> cancellation.cancel());
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
-    admitted()
-        .compose(
-            admitted ->
-                calls.engine.reserve(
-                    new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key, who)))
-        .onSuccess(outcome -> reserved(outcome, priced, targets))
-        .onFailure(ctx::fail);
-  }
-
-  /**
-   * Takes the call's request and its likely tokens from a virtual key's per-minute buckets; a JWT
-   * caller has only the platform's rate limit, already taken.
-   */
-  private Future<Void> admitted() {
-    if (caller.key().isEmpty()) {
-      return Future.succeededFuture();
-    }
     long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
-    return calls
-        .keys
-        .admit(caller.key().get(), tokens)
-        .compose(
-            decision ->
-                decision.allowed()
-                    ? Future.succeededFuture()
-                    : Future.failedFuture(GatewayErrors.rateLimited(decision)));
+    new CallAdmission(calls, caller, tokens, callId)
+        .admit(new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key, who))
+        .onSuccess(outcome -> reserved(outcome, priced, targets))
+        .onFailure(this::fail);
   }
 
   private void reserved(ReserveOutcome outcome, String priced, List<ModelRouter.Target> targets) {
-    budgetHeaders(outcome.tightest());
+    BudgetHeaders.put(ctx.response(), outcome.tightest());
     outcome.advisedModel().ifPresent(m -> header("x-governor-downgrade-advice", m));
     if (outcome instanceof Denied denied) {
       header(
@@ -138,7 +125,7 @@ final class MeteredCall {
     }
     Reserved reserved = (Reserved) outcome;
     if (reserved.replayed()) {
-      ctx.fail(GatewayErrors.alreadyMade());
+      fail(GatewayErrors.alreadyMade());
       return;
     }
     header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
@@ -167,7 +154,7 @@ final class MeteredCall {
     if (index == targets.size()) {
       settlement
           .release(attribution("", "upstream_error"))
-          .onComplete(released -> ctx.fail(GatewayErrors.unavailable(call.model(), last)));
+          .onComplete(released -> fail(GatewayErrors.unavailable(call.model(), last)));
       return;
     }
     ModelRouter.Target target = targets.get(index);
@@ -180,7 +167,8 @@ final class MeteredCall {
               } else if (reply instanceof ProviderReply.Refused refused) {
                 settlement
                     .release(attribution(target.provider(), "upstream_refused"))
-                    .onComplete(released -> relayRefusal(target, refused));
+                    .compose(released -> currentBudget())
+                    .onComplete(withState -> relayRefusal(target, refused));
               } else {
                 attempt(targets, index + 1, failure(reply));
               }
@@ -276,7 +264,7 @@ final class MeteredCall {
               target.model(), worstCaseUsage(), attribution(target.provider(), "upstream_invalid"))
           .onComplete(
               charged ->
-                  ctx.fail(
+                  fail(
                       ApiException.of(
                           GatewayErrors.UPSTREAM_INVALID,
                           target.provider()
@@ -364,16 +352,25 @@ final class MeteredCall {
 
   private void settledHeaders(CommitResult result) {
     header("x-budget-charged-micros", Long.toString(result.actualMicros()));
-    budgetHeaders(ReserveOutcome.tightestOf(result.layers()));
+    BudgetHeaders.put(ctx.response(), ReserveOutcome.tightestOf(result.layers()));
   }
 
-  private void budgetHeaders(Optional<LayerStatus> tightest) {
-    tightest.ifPresent(
-        layer -> {
-          header("x-budget-remaining-micros", Long.toString(layer.remainingMicros()));
-          header("x-budget-scope", layer.scope().path());
-          header("x-budget-window", layer.window().wireName());
-        });
+  /**
+   * Fails the call with {@code error}, its answer stating the caller's budget as it is now, after
+   * any release: every answer to a caller carries it, a refusal before the reservation too. A
+   * caller not even known (no scope to read) gets the error alone.
+   */
+  private void fail(Throwable error) {
+    if (caller == null) {
+      ctx.fail(error);
+    } else {
+      currentBudget().onComplete(withState -> ctx.fail(error));
+    }
+  }
+
+  /** Sets the caller's budget headers as the store has them now; never fails. */
+  private Future<Void> currentBudget() {
+    return BudgetHeaders.current(calls.budgets, caller.scope(), ctx.response());
   }
 
   private void header(String name, String value) {

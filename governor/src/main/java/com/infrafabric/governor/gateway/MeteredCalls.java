@@ -1,6 +1,7 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.llm.vault.CredentialStore;
@@ -11,15 +12,16 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * What every gateway call shares: the budget engine it reserves and settles with, the virtual keys
- * whose per-minute limits admit it, the pricing that bounds its worst case, the router to its
- * providers and the vault holding their keys. Each call runs as one {@link MeteredCall}.
- * Thread-safe.
+ * What every gateway call shares: the budget engine it reserves and settles with, the budgets its
+ * answers state ({@link BudgetHeaders}), the virtual keys whose per-minute limits admit it, the
+ * pricing that bounds its worst case, the router to its providers and the vault holding their keys.
+ * Each call runs as one {@link MeteredCall}. Thread-safe.
  */
 final class MeteredCalls {
 
   final Vertx vertx;
   final BudgetEngine engine;
+  final Budgets budgets;
   final VirtualKeys keys;
   final Supplier<PricingCatalogue> pricing;
   final ModelRouter router;
@@ -30,6 +32,7 @@ final class MeteredCalls {
   MeteredCalls(
       Vertx vertx,
       BudgetEngine engine,
+      Budgets budgets,
       VirtualKeys keys,
       Supplier<PricingCatalogue> pricing,
       ModelRouter router,
@@ -38,6 +41,7 @@ final class MeteredCalls {
       Clock clock) {
     this.vertx = vertx;
     this.engine = engine;
+    this.budgets = budgets;
     this.keys = keys;
     this.pricing = pricing;
     this.router = router;

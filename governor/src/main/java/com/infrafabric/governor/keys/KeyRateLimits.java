@@ -53,6 +53,21 @@ final class KeyRateLimits {
             });
   }
 
+  /**
+   * Gives back what {@link #admit} took for a call that then did not go ahead: the request and the
+   * estimate, both at once. Bucket4j adds them back without exceeding a bucket's capacity, so a
+   * bucket that refilled meanwhile loses nothing it is owed.
+   */
+  Future<Void> giveBack(VirtualKey key, long estimatedTokens) {
+    long tokens = charged(key, estimatedTokens);
+    Future<Void> request = buckets.refund(bucket(key, "rpm"), rpm(key), 1);
+    Future<Void> tokensBack =
+        tokens == 0
+            ? Future.succeededFuture()
+            : buckets.refund(bucket(key, "tpm"), tpm(key), tokens);
+    return Future.all(request, tokensBack).mapEmpty();
+  }
+
   Future<Void> settle(VirtualKey key, long estimatedTokens, long actualTokens) {
     if (actualTokens < 0) {
       throw invalid("actual tokens " + actualTokens + " is negative");

@@ -293,6 +293,14 @@ public final class VirtualKeys {
   }
 
   /**
+   * Undoes an allowed {@link #admit} of a call that did not go ahead (its budget refused it, or it
+   * repeats a call already made): the request and the estimate go back to the key's buckets.
+   */
+  public Future<Void> giveBack(VirtualKey key, long estimatedTokens) {
+    return limits.giveBack(key, estimatedTokens);
+  }
+
+  /**
    * Replaces a call's estimate by the tokens it really used in the key's tokens-per-minute bucket:
    * gives back what was over-estimated, or takes the difference (even below zero, delaying the
    * key's next calls) when the call used more.

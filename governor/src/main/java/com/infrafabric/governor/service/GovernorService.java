@@ -150,6 +150,7 @@ public final class GovernorService {
         new GatewayRoutes(
             vertx,
             engine,
+            budgets,
             this.keys,
             pricing,
             gatewaySettings.masterKeys().map(master -> new CredentialStore(redis, master)),

@@ -116,6 +116,63 @@ class GatewayVirtualKeyTest {
         .isInstanceOf(UnauthorizedException.class);
   }
 
+  /**
+   * The key's buckets and the budget are asked at the same time: when the buckets refuse a call
+   * whose reservation was already held, that reservation is released, the ledger says why, and
+   * nothing is charged.
+   */
+  @Test
+  void aCallTheKeysBucketsRefuseHasItsReservationReleasedAndIsChargedNothing() {
+    String scope = fundedScope();
+    IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
+    String secret = issued.secret().orElseThrow();
+    rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));
+    long spentByFirst = rig.spentAndReserved(scope)[0];
+
+    assertThatThrownBy(
+            () ->
+                rig.openAi(secret)
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("gpt-test", "Second")))
+        .isInstanceOf(RateLimitException.class)
+        .hasMessageContaining("rpm");
+
+    assertThat(rig.spentAndReserved(scope)).containsExactly(spentByFirst, 0);
+    String tenant = issued.key().tenant();
+    var ledger =
+        rig.governor.call("GET", "/v1/ledger/" + tenant, rig.governor.auditor(tenant), null);
+    assertThat(ledger.body()).contains("rate_limited");
+  }
+
+  /**
+   * When the budget refuses a call the key's buckets admitted, the request goes back to the bucket:
+   * a key allowed one request a minute still makes its call once the budget has room.
+   */
+  @Test
+  void aCallTheBudgetRefusesGivesItsRequestBackToTheKeysBucket() {
+    String scope = GovernorRig.freshTenant("gwk") + "/agents";
+    rig.governor.budget(scope, "day", 1);
+    String secret = issue(scope, Set.of("gpt-test"), 1).secret().orElseThrow();
+
+    assertThatThrownBy(
+            () ->
+                rig.openAi(secret)
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("gpt-test", "Too dear")))
+        .isInstanceOf(RateLimitException.class)
+        .hasMessageContaining("Budget exceeded");
+    rig.governor.budget(scope, "day", 1_000_000);
+
+    var completion =
+        rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Now"));
+
+    assertThat(completion.choices().get(0).message().content())
+        .hasValue("fake answer from gpt-test");
+    assertThat(rig.spentAndReserved(scope)[1]).isZero();
+  }
+
   private static IssuedKey issue(String scope, Set<String> models, long rpm) {
     return Await.result(
         keys()

@@ -6,6 +6,8 @@ import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,13 +15,30 @@ import org.slf4j.LoggerFactory;
  * The host side of the vault: opens a credential for the injection path, and nothing else. It is
  * never handed to an API caller; what it opens goes into one outbound header and into the {@link
  * GuestBoundary} of the invocation it was opened for.
+ *
+ * <p>Every {@link #open} reads the stored credential from Redis, so a credential deleted or
+ * replaced is gone for the next call, on every node. What is kept is only the work of opening it
+ * (the JWE's AES-GCM decryption, the payload's parsing), which was most of a gateway call's own
+ * CPU: the last opening of each credential, reused while Redis still holds the very sealed value it
+ * came from. At most {@link #MAX_KEPT} credentials are kept opened; beyond that they are opened on
+ * each use. Thread-safe.
  */
 public final class CredentialStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(CredentialStore.class);
 
+  /**
+   * The most credentials kept opened: the operator's provider keys and the tenants' busiest ones
+   * fit; the plaintext of an unbounded number of credentials does not stay in memory.
+   */
+  static final int MAX_KEPT = 256;
+
   private final SealedCredentials sealed;
   private final MasterKeys keys;
+  private final ConcurrentMap<CredentialId, Opening> kept = new ConcurrentHashMap<>();
+
+  /** A credential opened from the sealed value {@code sealed}. */
+  private record Opening(String sealed, OpenedCredential credential) {}
 
   /** The Lua scripts the vault runs. */
   public static List<LuaScript> scripts() {
@@ -41,7 +60,22 @@ public final class CredentialStore {
    */
   public Future<Optional<OpenedCredential>> open(CredentialOwner owner, String name) {
     CredentialId id = new CredentialId(owner, name);
-    return sealed.get(id).map(stored -> stored.flatMap(s -> open(id, s)));
+    return sealed.get(id).map(stored -> stored.flatMap(s -> opened(id, s)));
+  }
+
+  /** The kept opening of {@code stored} if it is of this very sealed value, else a new one. */
+  private Optional<OpenedCredential> opened(CredentialId id, StoredCredential stored) {
+    Opening last = kept.get(id);
+    if (last != null && last.sealed().equals(stored.sealed())) {
+      return Optional.of(last.credential());
+    }
+    Optional<OpenedCredential> opened = open(id, stored);
+    if (opened.isPresent() && (last != null || kept.size() < MAX_KEPT)) {
+      kept.put(id, new Opening(stored.sealed(), opened.get()));
+    } else if (last != null) {
+      kept.remove(id, last);
+    }
+    return opened;
   }
 
   private Optional<OpenedCredential> open(CredentialId id, StoredCredential stored) {

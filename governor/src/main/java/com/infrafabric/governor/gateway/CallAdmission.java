@@ -1,0 +1,106 @@
+package com.infrafabric.governor.gateway;
+
+import com.infrafabric.governor.budget.CallAttribution;
+import com.infrafabric.governor.budget.ReserveOutcome;
+import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
+import com.infrafabric.governor.budget.ReserveRequest;
+import com.infrafabric.platform.ratelimit.RateDecision;
+import io.vertx.core.Future;
+import java.time.Duration;
+
+/**
+ * Admits one gateway call. A virtual key's per-minute buckets ({@link
+ * com.infrafabric.governor.keys.VirtualKeys#admit}, Bucket4j on Redis) and the budget's reservation
+ * of the call's worst case are asked at the same time: both stand between the client and the
+ * provider, and each is a Redis round trip, so asking them in turn would add one to every call.
+ * Whichever refuses, the other's step is undone, so a refused call takes and holds nothing:
+ *
+ * <ul>
+ *   <li>the buckets refuse, or fail, while the reservation was held: it is released (the ledger
+ *       shows the reservation and its release with outcome {@code rate_limited}; nothing is
+ *       charged) and the call fails with 429 {@code RATE_LIMITED}, or the buckets' failure;
+ *   <li>the buckets took while the budget refused, the call repeats one already made (a replayed
+ *       reservation, which belongs to that call and is left alone) or the reservation failed: the
+ *       request and the tokens go back to the buckets ({@link
+ *       com.infrafabric.governor.keys.VirtualKeys#giveBack}).
+ * </ul>
+ *
+ * <p>When both refuse, the rate limit answers, as it did when it was asked first. An undo that
+ * cannot reach the store is not retried here: a release is retried by {@link Settlement} and then
+ * left to the reservation's expiry; tokens not given back refill within the minute. A JWT caller
+ * has no key buckets (the platform's per-principal limit was taken before the body was read): its
+ * admission is the reservation alone.
+ */
+final class CallAdmission {
+
+  private static final RateDecision NO_KEY = new RateDecision(true, 0, Duration.ZERO, "none");
+  private static final String RATE_LIMITED = "rate_limited";
+
+  private final MeteredCalls calls;
+  private final GatewayCaller caller;
+  private final long tokens;
+  private final String callId;
+
+  /**
+   * @param tokens the call's estimate for the key's tokens-per-minute bucket
+   * @param callId names the release of a reservation the buckets refused
+   */
+  CallAdmission(MeteredCalls calls, GatewayCaller caller, long tokens, String callId) {
+    this.calls = calls;
+    this.caller = caller;
+    this.tokens = tokens;
+    this.callId = callId;
+  }
+
+  /**
+   * The reservation's outcome if the buckets admitted the call; failed with 429 {@code
+   * RATE_LIMITED} if they did not. The reservation is sent first, so a request the engine refuses
+   * before Redis takes nothing from the buckets.
+   */
+  Future<ReserveOutcome> admit(ReserveRequest request) {
+    Future<ReserveOutcome> reservation = calls.engine.reserve(request);
+    Future<RateDecision> limit =
+        caller
+            .key()
+            .map(key -> calls.keys.admit(key, tokens))
+            .orElse(Future.succeededFuture(NO_KEY));
+    return Future.join(limit, reservation).transform(both -> decide(limit, reservation));
+  }
+
+  private Future<ReserveOutcome> decide(
+      Future<RateDecision> limit, Future<ReserveOutcome> reservation) {
+    if (limit.failed()) {
+      return release(reservation).transform(released -> Future.failedFuture(limit.cause()));
+    }
+    if (!limit.result().allowed()) {
+      return release(reservation)
+          .transform(released -> Future.failedFuture(GatewayErrors.rateLimited(limit.result())));
+    }
+    if (reservation.succeeded() && held(reservation.result())) {
+      return reservation;
+    }
+    return giveBack().transform(givenBack -> reservation);
+  }
+
+  /** Releases the reservation if this call holds one; never fails. */
+  private Future<Void> release(Future<ReserveOutcome> reservation) {
+    if (reservation.failed() || !held(reservation.result())) {
+      return Future.succeededFuture();
+    }
+    Reserved reserved = (Reserved) reservation.result();
+    return new Settlement(calls.engine, reserved.id(), caller.scope(), callId)
+        .release(new CallAttribution(caller.keyId(), "", -1, RATE_LIMITED));
+  }
+
+  private Future<Void> giveBack() {
+    return caller
+        .key()
+        .map(key -> calls.keys.giveBack(key, tokens))
+        .orElse(Future.succeededFuture());
+  }
+
+  /** True if {@code outcome} is a hold this call made (not one an earlier call made). */
+  private static boolean held(ReserveOutcome outcome) {
+    return outcome instanceof Reserved reserved && !reserved.replayed();
+  }
+}

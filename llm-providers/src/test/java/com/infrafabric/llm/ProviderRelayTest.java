@@ -1,0 +1,115 @@
+package com.infrafabric.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.infrafabric.llm.destination.DestinationPattern;
+import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.llm.vault.ResponsePolicy;
+import com.infrafabric.platform.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The relay's connections to a provider: pooled, kept alive, and not five at most. */
+@Timeout(30)
+class ProviderRelayTest {
+
+  private static final int CALLS = 24;
+
+  private Vertx vertx;
+  private HttpServer provider;
+  private final AtomicInteger connections = new AtomicInteger();
+  private final Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
+  private ProviderRelay relay;
+  private OpenedCredential key;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    provider =
+        vertx
+            .createHttpServer()
+            .connectionHandler(connection -> connections.incrementAndGet())
+            .requestHandler(held::add)
+            .listen(0, "127.0.0.1")
+            .await();
+    String origin = "http://127.0.0.1:" + provider.actualPort();
+    relay =
+        new ProviderRelay(
+            vertx,
+            ProviderSettings.openAiCompatible("p", URI.create(origin), "k", List.of("m"))
+                .withTimeout(Duration.ofSeconds(20)));
+    key =
+        new OpenedCredential(
+            "k",
+            List.of(DestinationPattern.parse(origin)),
+            "authorization",
+            "Bearer sk-relay",
+            "sk-relay",
+            ResponsePolicy.full());
+  }
+
+  @AfterEach
+  void stop() {
+    relay.close();
+    vertx.close().await();
+  }
+
+  /**
+   * Calls in flight together each get a connection of their own (Vert.x's default pool of five
+   * would hold the rest back until one answered), and the next calls reuse those connections.
+   */
+  @Test
+  void concurrentCallsAreNotQueuedBehindFiveConnectionsAndTheirConnectionsAreReused() {
+    List<Future<ProviderReply>> first = calls();
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == CALLS);
+    answerAll();
+    IntStream.range(0, CALLS).forEach(i -> drain(Await.result(first.get(i))));
+
+    List<Future<ProviderReply>> second = calls();
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == CALLS);
+    answerAll();
+    second.forEach(reply -> drain(Await.result(reply)));
+
+    assertThat(connections.get()).isEqualTo(CALLS);
+  }
+
+  private List<Future<ProviderReply>> calls() {
+    return IntStream.range(0, CALLS)
+        .mapToObj(
+            i ->
+                relay.post(
+                    "/chat/completions", Map.of(), Buffer.buffer("{}"), key, new Cancellation()))
+        .toList();
+  }
+
+  private void answerAll() {
+    for (HttpServerRequest request = held.poll(); request != null; request = held.poll()) {
+      request.response().putHeader("content-type", "application/json").end("{}");
+    }
+  }
+
+  private static void drain(ProviderReply reply) {
+    assertThat(reply).isInstanceOf(ProviderReply.Opened.class);
+    HttpClientResponse response = ((ProviderReply.Opened) reply).response();
+    Future<Buffer> body = response.body();
+    response.resume(); // the relay hands the answer over paused
+    Await.result(body);
+  }
+}
