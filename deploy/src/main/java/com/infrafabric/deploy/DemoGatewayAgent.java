@@ -8,6 +8,7 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 
 /**
  * An agent outside any sandbox that calls models through the governor's LLM gateway with the
@@ -29,8 +30,11 @@ final class DemoGatewayAgent {
   /** Stops a run whose cap never refuses: the invariant then fails instead of looping. */
   private static final int MAX_CALLS = 100;
 
-  /** What the agent did: its completed calls and the exception that ended them. */
-  record Outcome(int calls, String firstAnswer, String refusal, String message) {}
+  /**
+   * What the agent did: its completed calls, the exception that ended them, and how long the step
+   * took (what it adds to the demo's run).
+   */
+  record Outcome(int calls, String firstAnswer, String refusal, String message, Duration took) {}
 
   private final ApiClient governor;
   private final String admin;
@@ -42,6 +46,7 @@ final class DemoGatewayAgent {
   }
 
   Outcome run() {
+    long start = System.nanoTime();
     OpenAIClient client =
         OpenAIOkHttpClient.builder()
             .baseUrl(governor.uri("/llm/openai/v1").toString())
@@ -49,13 +54,13 @@ final class DemoGatewayAgent {
             .maxRetries(0)
             .build();
     try {
-      return callUntilRefused(client);
+      return callUntilRefused(client, start);
     } finally {
       client.close();
     }
   }
 
-  private Outcome callUntilRefused(OpenAIClient client) {
+  private Outcome callUntilRefused(OpenAIClient client, long start) {
     String first = "";
     for (int calls = 0; calls < MAX_CALLS; calls++) {
       try {
@@ -63,10 +68,19 @@ final class DemoGatewayAgent {
         first = calls == 0 ? answer : first;
       } catch (RateLimitException refused) {
         return new Outcome(
-            calls, first, refused.getClass().getSimpleName(), String.valueOf(refused.getMessage()));
+            calls,
+            first,
+            refused.getClass().getSimpleName(),
+            String.valueOf(refused.getMessage()),
+            Duration.ofNanos(System.nanoTime() - start));
       }
     }
-    return new Outcome(MAX_CALLS, first, "none", "the cap never refused a call");
+    return new Outcome(
+        MAX_CALLS,
+        first,
+        "none",
+        "the cap never refused a call",
+        Duration.ofNanos(System.nanoTime() - start));
   }
 
   /** One streamed completion, read to its end; its text. */

@@ -140,8 +140,9 @@ final class DemoReport {
             + " virtual key, %s capped at %d µ$)%n",
         DemoGatewayAgent.SCOPE, DemoGatewayAgent.CAP_MICROS);
     out.printf(
-        "  %d calls answered (\"%s\"), %d µ$ spent, then refused: %s: %s%n",
+        "  %d calls answered in %d ms (\"%s\"), %d µ$ spent, then refused: %s: %s%n",
         gateway.calls(),
+        gateway.took().toMillis(),
         shorten(gateway.firstAnswer()),
         gatewaySpent().getLong("spent_micros", -1L),
         gateway.refusal(),

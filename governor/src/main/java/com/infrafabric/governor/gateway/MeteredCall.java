@@ -200,11 +200,6 @@ final class MeteredCall {
     return (target == first ? firstKey : key(target))
         .compose(
             key -> {
-              if (key.isEmpty() && target.route().settings().credential().isPresent()) {
-                return Future.succeededFuture(
-                    ProviderReply.Failed.finalFailure(
-                        "the key of " + target.provider() + " is not in the vault"));
-              }
               Buffer body = wire.upstreamBody(call, target.model()).toBuffer();
               return target
                   .route()
