@@ -15,9 +15,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The relay of a networked provider: hands back the provider's answer as soon as its head arrives:
- * {@link ProviderReply.Opened} with the body unread on 200, so a stream can be piped as it comes;
- * {@link ProviderReply.Refused} with the (bounded) answer on a 4xx other than 429; {@link
+ * The relay of a networked provider, which hands back the provider's answer as soon as its head
+ * arrives: {@link ProviderReply.Opened} with the body unread on 200, so a stream can be piped as it
+ * comes; {@link ProviderReply.Refused} with the (bounded) answer on a 4xx other than 429; {@link
  * ProviderReply.Failed}, retryable, on 429, 5xx, a timeout before the head or a connection failure.
  * The key is the operator's credential, sent only to an origin it allows; the caller's own
  * credential never reaches this class. Run it under the provider's {@link ProviderGate}.

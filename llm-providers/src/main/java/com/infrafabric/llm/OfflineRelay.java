@@ -63,7 +63,12 @@ final class OfflineRelay implements ProviderRelay {
     } catch (IllegalArgumentException | DecodeException | ClassCastException invalid) {
       return Future.succeededFuture(
           new ProviderReply.Refused(
-              400, refusal.apply("invalid request: " + invalid.getMessage())));
+              400,
+              refusal.apply(
+                  "invalid request: "
+                      + (invalid instanceof ClassCastException
+                          ? "a field has the wrong type"
+                          : invalid.getMessage()))));
     }
   }
 
