@@ -17,7 +17,13 @@ import java.util.Map;
 final class DemoReport {
 
   private static final List<String> SCOPES =
-      List.of("demo", "demo/research", "demo/security", "demo/overspend", "demo/bench");
+      List.of(
+          "demo",
+          "demo/research",
+          "demo/security",
+          "demo/overspend",
+          DemoGatewayAgent.SCOPE,
+          "demo/bench");
 
   private final DemoRun run;
   private final ApiClient governor;
@@ -41,6 +47,7 @@ final class DemoReport {
     printTasks(out);
     List<JsonObject> layers = printSpend(out);
     printDenials(out);
+    printGateway(out);
     JsonObject waste = governor.get("/v1/tenants/demo/cost-waste", auditor).body();
     out.printf(
         "%nCost waste: %.1f%% (%d of %d micro-dollars on failed, expired or abandoned tasks)%n",
@@ -126,6 +133,65 @@ final class DemoReport {
                     "  - overspend tool, repeated large completions: " + shorten(t.detail())));
   }
 
+  private void printGateway(PrintStream out) {
+    DemoGatewayAgent.Outcome gateway = run.gateway;
+    out.printf(
+        "%nAgent outside the sandbox (OpenAI Java SDK, streaming, through the LLM gateway on a"
+            + " virtual key, %s capped at %d µ$)%n",
+        DemoGatewayAgent.SCOPE, DemoGatewayAgent.CAP_MICROS);
+    out.printf(
+        "  %d calls answered in %d ms (\"%s\"), %d µ$ spent, then refused: %s: %s%n",
+        gateway.calls(),
+        gateway.took().toMillis(),
+        shorten(gateway.firstAnswer()),
+        gatewaySpent().getLong("spent_micros", -1L),
+        gateway.refusal(),
+        shorten(gateway.message()));
+  }
+
+  /** The gateway agent's own layer, as the governor reports it. */
+  private JsonObject gatewaySpent() {
+    JsonArray layers =
+        governor
+            .get("/v1/budgets/" + DemoGatewayAgent.SCOPE.replace("/", "%2F") + "/status", auditor)
+            .body()
+            .getJsonArray("layers", new JsonArray());
+    return layers.stream()
+        .map(JsonObject.class::cast)
+        .filter(layer -> layer.getString("scope").equals(DemoGatewayAgent.SCOPE))
+        .findFirst()
+        .orElseGet(JsonObject::new);
+  }
+
+  /**
+   * The gateway agent's calls were each charged once (a commit per answered call, the ledger's sum
+   * its counter), stayed within the cap, and ended with the SDK's exception naming the budget.
+   */
+  private boolean gatewayHeld() {
+    DemoGatewayAgent.Outcome gateway = run.gateway;
+    JsonObject layer = gatewaySpent();
+    long spent = layer.getLong("spent_micros", -1L);
+    JsonArray entries =
+        governor
+            .get(
+                "/v1/ledger/demo?limit=1000&scope=" + DemoGatewayAgent.SCOPE.replace("/", "%2F"),
+                auditor)
+            .body()
+            .getJsonArray("entries", new JsonArray());
+    long commits =
+        entries.stream().filter(e -> ((JsonObject) e).getString("type").equals("commit")).count();
+    long ledgered =
+        entries.stream().mapToLong(e -> ((JsonObject) e).getLong("spent_delta_micros", 0L)).sum();
+    return gateway.calls() > 0
+        && gateway.refusal().equals("RateLimitException")
+        && gateway.message().contains("Budget exceeded")
+        && spent > 0
+        && spent <= DemoGatewayAgent.CAP_MICROS
+        && layer.getLong("reserved_micros", -1L) == 0
+        && commits == gateway.calls()
+        && ledgered == spent;
+  }
+
   private void check(List<JsonObject> capped) {
     invariants.put(
         "no task was owned twice", run.claimsPerTask.values().stream().allMatch(n -> n == 1));
@@ -186,6 +252,12 @@ final class DemoReport {
                     d ->
                         d.attempt().startsWith("MCP tools/call research")
                             && d.reason().equals("GRANT_REQUIRED")));
+    invariants.put(
+        "an agent outside the sandbox, on the LLM gateway through the OpenAI Java SDK (streaming),"
+            + " was charged once per call and refused at its cap with RateLimitException naming"
+            + " the budget: spent within the cap, its ledger equal to its counters, no reservation"
+            + " left",
+        gatewayHeld());
     invariants.put(
         "counters equal the ledger (reconciliation)",
         governor

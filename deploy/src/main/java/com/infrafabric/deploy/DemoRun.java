@@ -29,6 +29,9 @@ final class DemoRun {
   final List<TaskRow> tasks = Collections.synchronizedList(new ArrayList<>());
   final List<Denial> denials = Collections.synchronizedList(new ArrayList<>());
 
+  /** What the agent on the LLM gateway did; set once, by the scenario. */
+  DemoGatewayAgent.Outcome gateway;
+
   /** Claim and charge latency, measured after the tool runs; set once, by the scenario. */
   DemoLatency.Measurement latency;
 

@@ -33,7 +33,8 @@ import java.util.concurrent.locks.LockSupport;
  * dispatchers and agents would: caps (prices are the launch's default catalogue), a credential,
  * three signed tools (and one the chassis must refuse), agents registered from operator-signed
  * contracts, then tasks claimed and run concurrently, each under the grant its claim returned, and
- * finished with its outcome.
+ * finished with its outcome; an MCP client; and an agent outside the sandbox calling models through
+ * the LLM gateway with the OpenAI Java SDK until its cap refuses it.
  */
 final class DemoScenario {
 
@@ -78,6 +79,7 @@ final class DemoScenario {
     registerAgents();
     runTasks(published);
     mcpClient();
+    gatewayAgent();
     measureLatency();
     return run;
   }
@@ -88,6 +90,9 @@ final class DemoScenario {
     budget(TENANT + "/security", new JsonObject().put("lifetime", limit(10_000)));
     budget(TENANT + "/overspend", new JsonObject().put("lifetime", limit(100_000, 50)));
     budget(TENANT + "/bench", new JsonObject().put("lifetime", limit(1_000_000_000)));
+    budget(
+        DemoGatewayAgent.SCOPE,
+        new JsonObject().put("lifetime", limit(DemoGatewayAgent.CAP_MICROS)));
   }
 
   private void budget(String scope, JsonObject limits) {
@@ -171,6 +176,11 @@ final class DemoScenario {
     run.denied(
         "MCP tools/call research without a grant",
         refused.getJsonObject("_meta", new JsonObject()).getString("infrafabric/outcome", "none"));
+  }
+
+  /** An agent outside the sandbox on the LLM gateway, until its cap refuses it. */
+  private void gatewayAgent() {
+    run.gateway = new DemoGatewayAgent(governor, token("admin")).run();
   }
 
   private void registerAgents() {

@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * grants, seals its vault with a local master key, answers the default pricing catalogue's models
  * with the offline provider, and reserves their cost with the governor beside it over its REST API,
  * as a {@code chassis}-role token it mints itself; so a newcomer's tools can call {@code llm} at
- * once, without network or keys.
+ * once, without network or keys. The governor's LLM gateway answers the same models with the
+ * offline provider, so an agent's SDK call completes and is charged at once too. In both, a model
+ * the configuration gives a hosted provider ({@code <prefix>openai.models}, {@code
+ * <prefix>anthropic.models}) is left to it.
  */
 final class ServeCommand {
 
@@ -73,7 +77,9 @@ final class ServeCommand {
     if (config.optional("auth.jwksFile").isEmpty()) {
       keys = LocalKeys.ensure(options.dataDirectory());
       Map<String, String> local = new HashMap<>(keys.defaults(env));
-      local.put("chassis.llm.offlineModels", String.join(",", pricedModels()));
+      for (String prefix : List.of("chassis.llm.", "gateway.llm.")) {
+        local.put(prefix + "offlineModels", String.join(",", offlineModels(config, prefix)));
+      }
       config = config.withDefaults(local);
     }
     GovernorSettings governor = GovernorSettings.from(config);
@@ -196,6 +202,16 @@ final class ServeCommand {
       service.pricing().replace(PricingCatalogues.fromJson(defaultPricing()), 0).await();
       LOG.info("published the default pricing catalogue (version 1)");
     }
+  }
+
+  /**
+   * The models of the default pricing catalogue the providers under {@code prefix} do not name: the
+   * offline provider answers them locally.
+   */
+  private static List<String> offlineModels(Config config, String prefix) {
+    List<String> hosted = new ArrayList<>(config.list(prefix + "openai.models"));
+    hosted.addAll(config.list(prefix + "anthropic.models"));
+    return pricedModels().stream().filter(model -> !hosted.contains(model)).toList();
   }
 
   /** The models of the default pricing catalogue, which the offline provider answers locally. */

@@ -47,7 +47,7 @@ final class AnthropicProvider implements LlmProvider {
       body.put("system", system);
     }
     return http.post(
-        "/v1/messages",
+        ProviderPaths.MESSAGES,
         Map.of("anthropic-version", VERSION),
         body,
         key,

@@ -5,17 +5,33 @@ import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * The provider named {@code offline}: no network, for development and tests without a model. It
  * answers deterministically from the input: the answer names the model and echoes the first words
  * of the last user message, and the usage counts are the host's own input estimate and the answer's
  * length at four characters a token, capped by {@code max_tokens} (the answer is cut to fit, with
- * finish reason {@code length}). Same request, same answer and same cost, every time.
+ * finish reason {@code length}). It embeds text too: a unit vector drawn from the model and the
+ * text. Same request, same answer and same cost, every time.
  */
 final class OfflineProvider implements LlmProvider {
 
+  /** How many dimensions an embedding has unless the request names them. */
+  static final int EMBEDDING_DIMENSIONS = 64;
+
+  /** The most dimensions a request may name, as many as OpenAI's largest embedding model has. */
+  static final int MAX_EMBEDDING_DIMENSIONS = 3072;
+
   private static final int ECHOED_WORDS = 12;
+
+  /**
+   * One text's embedding.
+   *
+   * @param vector unit length
+   * @param tokens the text's tokens, four characters a token
+   */
+  record Embedding(float[] vector, long tokens) {}
 
   @Override
   public Future<ProviderReply> complete(
@@ -31,6 +47,31 @@ final class OfflineProvider implements LlmProvider {
     TokenUsage usage = new TokenUsage(request.estimatedInputTokens(), 0, answerTokens);
     return Future.succeededFuture(
         new ProviderReply.Answered(new ChatCompletion(request.model(), answer, finish, usage)));
+  }
+
+  /**
+   * The embedding of {@code text} by {@code model}: drawn from {@link Random}, whose sequence for a
+   * seed the JDK specifies, seeded with the model and the text, so every JVM gives the same vector.
+   *
+   * @throws IllegalArgumentException if {@code dimensions} is outside 1..3072
+   */
+  Embedding embed(String model, String text, int dimensions) {
+    if (dimensions < 1 || dimensions > MAX_EMBEDDING_DIMENSIONS) {
+      throw new IllegalArgumentException(
+          "dimensions " + dimensions + " is outside 1.." + MAX_EMBEDDING_DIMENSIONS);
+    }
+    Random random = new Random(((long) model.hashCode() << 32) ^ text.hashCode());
+    double[] values = new double[dimensions];
+    double norm = 0;
+    for (int i = 0; i < dimensions; i++) {
+      values[i] = random.nextGaussian();
+      norm += values[i] * values[i];
+    }
+    float[] vector = new float[dimensions];
+    for (int i = 0; i < dimensions; i++) {
+      vector[i] = (float) (values[i] / Math.sqrt(norm));
+    }
+    return new Embedding(vector, tokens(text));
   }
 
   private static String lastUserWords(ChatRequest request) {

@@ -35,7 +35,12 @@ final class OpenAiCompatibleProvider implements LlmProvider {
             .put("messages", messages)
             .put("max_tokens", request.maxTokens());
     return http.post(
-        "/v1/chat/completions", Map.of(), body, key, cancellation, OpenAiCompatibleProvider::parse);
+        ProviderPaths.CHAT_COMPLETIONS,
+        Map.of(),
+        body,
+        key,
+        cancellation,
+        OpenAiCompatibleProvider::parse);
   }
 
   static ChatCompletion parse(JsonObject answer) {

@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Where a networked provider is reached, read once from its settings: its origin, its base path and
  * the JSON POST with a credential's header that both the chassis's calls ({@link ProviderHttp}) and
- * the gateway's relay ({@link ProviderRelay}) send. A credential that does not allow the origin is
+ * the gateway's relay ({@link HttpRelay}) send. A credential that does not allow the origin is
  * refused here, before any connection.
  */
 final class ProviderEndpoint {

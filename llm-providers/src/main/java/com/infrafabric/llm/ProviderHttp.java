@@ -74,7 +74,7 @@ final class ProviderHttp {
     String reason = settings.name() + " answered " + status;
     if (status == 429) {
       return new ProviderReply.Failed(
-          true, false, reason, ProviderRelay.retryAfter(received.retryAfter()));
+          true, false, reason, HttpRelay.retryAfter(received.retryAfter()));
     }
     if (status >= 500) {
       return ProviderReply.Failed.retryable(reason);

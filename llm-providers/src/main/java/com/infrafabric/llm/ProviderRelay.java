@@ -2,172 +2,48 @@ package com.infrafabric.llm;
 
 import com.infrafabric.llm.vault.OpenedCredential;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.RequestOptions;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends a request the caller already wrote in the provider's own format (a gateway relaying an
- * SDK's call) and hands back the provider's answer as soon as its head arrives: {@link
- * ProviderReply.Opened} with the body unread on 200, so a stream can be piped as it comes; {@link
- * ProviderReply.Refused} with the (bounded) answer on a 4xx other than 429; {@link
- * ProviderReply.Failed}, retryable, on 429, 5xx, a timeout before the head or a connection failure.
- * The key is the operator's credential, sent only to an origin it allows; the caller's own
- * credential never reaches this class. Run it under the provider's {@link ProviderGate}.
+ * SDK's call) and hands back the provider's answer as the provider writes it: {@link
+ * ProviderReply.Opened} with the body unread, so a stream can be piped as it comes; {@link
+ * ProviderReply.Refused} on a refusal of the request itself; {@link ProviderReply.Failed} when
+ * trying again may work. Whatever serves the model, the caller reads the same bytes: a networked
+ * provider's over HTTP, the offline provider's rendered in process in the format asked for. Run it
+ * under the provider's {@link ProviderGate}.
  *
- * <p>Thread-safe; never blocks. {@link #close()} releases the HTTP client.
+ * <p>Thread-safe; never blocks. {@link #close()} releases what the relay holds.
  */
-public final class ProviderRelay implements AutoCloseable {
+public interface ProviderRelay extends AutoCloseable {
 
   /** A refusal's answer is read up to this size: an error object is far smaller. */
-  public static final int MAX_REFUSAL_BYTES = 64 << 10;
+  int MAX_REFUSAL_BYTES = 64 << 10;
 
-  private final Vertx vertx;
-  private final ProviderSettings settings;
-  private final ProviderEndpoint endpoint;
-  private final HttpClient client;
-
-  public ProviderRelay(Vertx vertx, ProviderSettings settings) {
-    this.vertx = vertx;
-    this.settings = settings;
-    this.endpoint = new ProviderEndpoint(settings);
-    this.client = endpoint.client(vertx);
+  /** The relay of the provider {@code settings} configure, in its format. */
+  static ProviderRelay of(Vertx vertx, ProviderSettings settings) {
+    return settings.format() == ProviderFormat.OFFLINE
+        ? new OfflineRelay(vertx, new OfflineProvider())
+        : new HttpRelay(vertx, settings);
   }
 
   /**
-   * Posts {@code body} to {@code path} under the provider's endpoint with {@code key}'s header and
-   * {@code headers}; the answer's head must arrive within the provider's timeout.
+   * Posts {@code body} to {@code path}, one of {@link ProviderPaths}, with {@code headers}.
+   *
+   * @param key the operator's credential for the provider; empty for the offline provider, and a
+   *     networked provider then sends nothing and fails finally
+   * @param cancellation aborts the request before its answer's head arrived
    */
-  public Future<ProviderReply> post(
+  Future<ProviderReply> post(
       String path,
       Map<String, String> headers,
       Buffer body,
-      OpenedCredential key,
-      Cancellation cancellation) {
-    Optional<ProviderReply> refusal = endpoint.refusal(key);
-    if (refusal.isPresent()) {
-      return Future.succeededFuture(refusal.get());
-    }
-    RequestOptions options = endpoint.post(path, key, headers);
-    options.setConnectTimeout(settings.timeout().toMillis());
-    return open(options, body, cancellation);
-  }
+      Optional<OpenedCredential> key,
+      Cancellation cancellation);
 
   @Override
-  public void close() {
-    client.close();
-  }
-
-  private Future<ProviderReply> open(
-      RequestOptions options, Buffer body, Cancellation cancellation) {
-    Promise<ProviderReply> head = Promise.promise();
-    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
-    Duration timeout = settings.timeout();
-    long timer =
-        vertx.setTimer(
-            timeout.toMillis(),
-            id ->
-                abort(
-                    head,
-                    sent,
-                    new ProviderReply.Failed(
-                        true,
-                        true,
-                        settings.name() + ": no answer within " + timeout.toMillis() + " ms",
-                        Optional.empty())));
-    cancellation.onCancel(
-        () -> abort(head, sent, ProviderReply.Failed.finalFailure("the call was cancelled")));
-    vertx
-        .getOrCreateContext()
-        .runOnContext(
-            start ->
-                client
-                    .request(options)
-                    .compose(
-                        request -> {
-                          sent.set(request);
-                          return request.send(body);
-                        })
-                    .onSuccess(
-                        response -> classify(response).onSuccess(reply -> deliver(head, reply)))
-                    .onFailure(
-                        failure ->
-                            head.tryComplete(
-                                ProviderReply.Failed.retryable(
-                                    settings.name()
-                                        + " could not be reached: "
-                                        + failure.getClass().getSimpleName()))));
-    return head.future().onComplete(ignored -> vertx.cancelTimer(timer));
-  }
-
-  /** Hands {@code reply} to the caller; an answer that came after the deadline is reset. */
-  private static void deliver(Promise<ProviderReply> head, ProviderReply reply) {
-    if (!head.tryComplete(reply) && reply instanceof ProviderReply.Opened late) {
-      late.response().request().reset();
-    }
-  }
-
-  /** What the answer's head says; a refusal's body is read, bounded, first. */
-  private Future<ProviderReply> classify(HttpClientResponse response) {
-    int status = response.statusCode();
-    if (status == 200) {
-      response.pause();
-      return Future.succeededFuture(new ProviderReply.Opened(response));
-    }
-    String reason = settings.name() + " answered " + status;
-    if (status == 429 || status >= 500) {
-      response.request().reset();
-      Optional<Duration> wait =
-          status == 429 ? retryAfter(response.getHeader("retry-after")) : Optional.empty();
-      return Future.succeededFuture(new ProviderReply.Failed(true, false, reason, wait));
-    }
-    return refusal(response);
-  }
-
-  private static Future<ProviderReply> refusal(HttpClientResponse response) {
-    Promise<ProviderReply> read = Promise.promise();
-    Buffer answer = Buffer.buffer();
-    response.handler(
-        chunk -> {
-          if (answer.length() + chunk.length() > MAX_REFUSAL_BYTES) {
-            response.request().reset();
-            read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer));
-          } else {
-            answer.appendBuffer(chunk);
-          }
-        });
-    response.exceptionHandler(
-        failure -> read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer)));
-    response.endHandler(
-        end -> read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer)));
-    return read.future();
-  }
-
-  private static void abort(
-      Promise<ProviderReply> head,
-      AtomicReference<HttpClientRequest> sent,
-      ProviderReply.Failed reason) {
-    if (head.tryComplete(reason)) {
-      HttpClientRequest request = sent.get();
-      if (request != null) {
-        request.reset();
-      }
-    }
-  }
-
-  /** {@code Retry-After} in seconds; the HTTP-date form is treated as absent. */
-  static Optional<Duration> retryAfter(String header) {
-    if (header == null || !header.matches("[0-9]{1,6}")) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.ofSeconds(Long.parseLong(header)));
-  }
+  void close();
 }

@@ -1,7 +1,6 @@
 package com.infrafabric.llm;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,10 +11,10 @@ public sealed interface ProviderReply {
   record Answered(ChatCompletion completion) implements ProviderReply {}
 
   /**
-   * The provider answered 200 and its body is unread, paused: a relayed call ({@link
-   * ProviderRelay}) reads or pipes it, and must end or reset it.
+   * The provider answered and its body is unread, paused: a relayed call ({@link ProviderRelay})
+   * reads or pipes it to its end, or resets it.
    */
-  record Opened(HttpClientResponse response) implements ProviderReply {}
+  record Opened(AnswerBody body) implements ProviderReply {}
 
   /**
    * The provider refused the request itself (a 4xx other than 429): final, and its answer is the

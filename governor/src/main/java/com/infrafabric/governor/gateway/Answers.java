@@ -1,10 +1,10 @@
 package com.infrafabric.governor.gateway;
 
+import com.infrafabric.llm.AnswerBody;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -19,8 +19,7 @@ final class Answers {
    * The whole body of {@code response} (opened and paused); fails if it exceeds {@code maxBytes},
    * takes longer than {@code timeout} or the connection fails, resetting the request.
    */
-  static Future<Buffer> read(
-      Vertx vertx, HttpClientResponse response, long maxBytes, Duration timeout) {
+  static Future<Buffer> read(Vertx vertx, AnswerBody response, long maxBytes, Duration timeout) {
     Promise<Buffer> done = Promise.promise();
     Buffer body = Buffer.buffer();
     long timer =
@@ -28,14 +27,14 @@ final class Answers {
             timeout.toMillis(),
             id -> {
               if (done.tryFail("no complete answer within " + timeout.toMillis() + " ms")) {
-                response.request().reset();
+                response.reset();
               }
             });
     response.handler(
         chunk -> {
           if (body.length() + chunk.length() > maxBytes) {
             if (done.tryFail("the answer exceeds " + maxBytes + " bytes")) {
-              response.request().reset();
+              response.reset();
             }
           } else {
             body.appendBuffer(chunk);

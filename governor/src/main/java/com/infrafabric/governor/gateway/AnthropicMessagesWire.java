@@ -2,6 +2,7 @@ package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,7 @@ final class AnthropicMessagesWire implements Wire {
 
   @Override
   public String upstreamPath() {
-    return "/v1/messages";
+    return ProviderPaths.MESSAGES;
   }
 
   @Override

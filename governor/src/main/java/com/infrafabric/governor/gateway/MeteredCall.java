@@ -10,6 +10,7 @@ import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.AnswerBody;
 import com.infrafabric.llm.Cancellation;
 import com.infrafabric.llm.ProviderReply;
 import com.infrafabric.llm.vault.CredentialOwner;
@@ -18,7 +19,6 @@ import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -163,7 +163,7 @@ final class MeteredCall {
         .onSuccess(
             reply -> {
               if (reply instanceof ProviderReply.Opened opened) {
-                answer(target, opened.response());
+                answer(target, opened.body());
               } else if (reply instanceof ProviderReply.Refused refused) {
                 settlement
                     .release(attribution(target.provider(), "upstream_refused"))
@@ -188,11 +188,6 @@ final class MeteredCall {
     return (target == first ? firstKey : key(target))
         .compose(
             key -> {
-              if (key.isEmpty()) {
-                return Future.succeededFuture(
-                    ProviderReply.Failed.finalFailure(
-                        "the key of " + target.provider() + " is not in the vault"));
-              }
               Buffer body = wire.upstreamBody(call, target.model()).toBuffer();
               return target
                   .route()
@@ -205,7 +200,7 @@ final class MeteredCall {
                                   wire.upstreamPath(),
                                   wire.upstreamHeaders(ctx.request()),
                                   body,
-                                  key.get(),
+                                  key,
                                   cancellation));
             });
   }
@@ -219,7 +214,7 @@ final class MeteredCall {
     return calls.vault.get().open(CredentialOwner.operator(), name.get());
   }
 
-  private void answer(ModelRouter.Target target, HttpClientResponse upstream) {
+  private void answer(ModelRouter.Target target, AnswerBody upstream) {
     header("x-governor-provider", target.provider());
     header("x-governor-model", target.model());
     if (call.stream()) {
@@ -230,7 +225,7 @@ final class MeteredCall {
     }
   }
 
-  private void stream(ModelRouter.Target target, HttpClientResponse upstream) {
+  private void stream(ModelRouter.Target target, AnswerBody upstream) {
     StreamMeter meter = wire.meter();
     HttpServerResponse response = ctx.response().setStatusCode(200);
     SseRelay.relay(

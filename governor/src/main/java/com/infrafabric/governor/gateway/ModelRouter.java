@@ -16,7 +16,8 @@ import java.util.TreeSet;
 /**
  * Turns the model or alias a client names into the providers to try, in order: an alias's models as
  * configured, each with its provider, its breaker ({@link ProviderRoute}) and its relay; a served
- * model is its own one-model alias. Thread-safe after construction.
+ * model is its own one-model alias. A provider serves the endpoints of its format; the offline
+ * provider serves those of every format, answering in each. Thread-safe after construction.
  */
 final class ModelRouter implements AutoCloseable {
 
@@ -35,12 +36,12 @@ final class ModelRouter implements AutoCloseable {
     this.settings = settings;
     this.byModel =
         Providers.routes(vertx, settings.providers(), meters, "governor.llm.breaker.open");
-    byModel.values().stream()
-        .filter(route -> route.settings().format() != ProviderFormat.OFFLINE)
+    byModel
+        .values()
         .forEach(
             route ->
                 relays.computeIfAbsent(
-                    route.settings().name(), name -> new ProviderRelay(vertx, route.settings())));
+                    route.settings().name(), name -> ProviderRelay.of(vertx, route.settings())));
   }
 
   /**
@@ -52,7 +53,7 @@ final class ModelRouter implements AutoCloseable {
     List<Target> targets = new ArrayList<>();
     for (String model : settings.aliases().getOrDefault(name, List.of(name))) {
       ProviderRoute route = byModel.get(model);
-      if (route != null && route.settings().format() == format) {
+      if (speaks(route, format)) {
         targets.add(new Target(model, route, relays.get(route.settings().name())));
       }
     }
@@ -69,7 +70,14 @@ final class ModelRouter implements AutoCloseable {
   boolean serves(String name, ProviderFormat format) {
     return settings.aliases().getOrDefault(name, List.of(name)).stream()
         .map(byModel::get)
-        .anyMatch(route -> route != null && route.settings().format() == format);
+        .anyMatch(route -> speaks(route, format));
+  }
+
+  /** True if {@code route} (null when no provider serves the model) answers in {@code format}. */
+  private static boolean speaks(ProviderRoute route, ProviderFormat format) {
+    return route != null
+        && (route.settings().format() == format
+            || route.settings().format() == ProviderFormat.OFFLINE);
   }
 
   /** Every alias and served model that has a target speaking {@code format}, sorted. */

@@ -2,6 +2,7 @@ package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -23,7 +24,7 @@ final class OpenAiChatWire implements Wire {
 
   @Override
   public String upstreamPath() {
-    return "/v1/chat/completions";
+    return ProviderPaths.CHAT_COMPLETIONS;
   }
 
   @Override

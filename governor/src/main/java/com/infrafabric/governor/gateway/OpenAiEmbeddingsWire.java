@@ -2,6 +2,7 @@ package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -18,7 +19,7 @@ final class OpenAiEmbeddingsWire implements Wire {
 
   @Override
   public String upstreamPath() {
-    return "/v1/embeddings";
+    return ProviderPaths.EMBEDDINGS;
   }
 
   @Override

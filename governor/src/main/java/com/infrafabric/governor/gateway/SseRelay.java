@@ -1,10 +1,10 @@
 package com.infrafabric.governor.gateway;
 
+import com.infrafabric.llm.AnswerBody;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -36,7 +36,7 @@ final class SseRelay {
   private static final int MAX_LINE_BYTES = 1 << 20;
 
   private final Vertx vertx;
-  private final HttpClientResponse upstream;
+  private final AnswerBody upstream;
   private final HttpServerResponse client;
   private final StreamMeter meter;
   private final long maxBytes;
@@ -47,7 +47,7 @@ final class SseRelay {
 
   private SseRelay(
       Vertx vertx,
-      HttpClientResponse upstream,
+      AnswerBody upstream,
       HttpServerResponse client,
       StreamMeter meter,
       long maxBytes) {
@@ -64,7 +64,7 @@ final class SseRelay {
    */
   static Future<Ended> relay(
       Vertx vertx,
-      HttpClientResponse upstream,
+      AnswerBody upstream,
       HttpServerResponse client,
       StreamMeter meter,
       long maxBytes,
@@ -76,7 +76,7 @@ final class SseRelay {
     long timer = vertx.setTimer(maxDuration.toMillis(), id -> cut());
     client.setChunked(true).putHeader("content-type", "text/event-stream");
     client.putHeader("cache-control", "no-cache");
-    client.closeHandler(closed -> end(Ended.CLIENT_GONE, () -> upstream.request().reset()));
+    client.closeHandler(closed -> end(Ended.CLIENT_GONE, upstream::reset));
     upstream.handler(this::chunk);
     upstream.exceptionHandler(failure -> end(Ended.UPSTREAM_FAILED, client::reset));
     upstream.endHandler(done -> end(Ended.COMPLETED, client::end));
@@ -105,7 +105,7 @@ final class SseRelay {
     end(
         Ended.CUT,
         () -> {
-          upstream.request().reset();
+          upstream.reset();
           client.reset();
         });
   }

@@ -2,6 +2,7 @@ package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ProviderPaths;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -12,10 +13,10 @@ import java.util.Map;
  */
 interface Wire {
 
-  /** The format a provider must speak to serve this endpoint (an offline one never does). */
+  /** The format a provider must speak to serve this endpoint (the offline one speaks them all). */
   ProviderFormat format();
 
-  /** The endpoint's path under a provider's base URL, e.g. {@code /v1/chat/completions}. */
+  /** The endpoint's path under a provider's base URL, one of {@link ProviderPaths}. */
   String upstreamPath();
 
   /**

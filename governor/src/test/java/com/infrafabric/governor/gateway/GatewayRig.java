@@ -23,7 +23,8 @@ import java.util.UUID;
 
 /**
  * The real governor on a real redis-server with its gateway in front of {@link GatewayFixture}'s
- * fake providers, the operator's keys in the vault and every model priced.
+ * fake providers (or other providers' settings), the operator's keys in the vault and every model
+ * of the fixture priced.
  */
 final class GatewayRig implements AutoCloseable {
 
@@ -33,13 +34,18 @@ final class GatewayRig implements AutoCloseable {
   final GovernorServiceRig governor;
 
   GatewayRig(RedisEndpoint redis, Path directory) {
+    this(redis, directory, null);
+  }
+
+  /** The gateway with {@code settings}' providers instead of the fixture's, when not null. */
+  GatewayRig(RedisEndpoint redis, Path directory, GatewaySettings settings) {
     this.governor =
         new GovernorServiceRig(
             redis,
             directory,
             WebhookSettings.NONE,
             HttpSettings.defaults().withPort(0),
-            fixture.settings());
+            settings == null ? fixture.settings() : settings);
     fixture.sealKeys(governor.redis);
     Await.result(governor.service.pricing().replace(GatewayFixture.prices(), -1));
   }

@@ -1,0 +1,270 @@
+package com.infrafabric.governor.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.llm.ProviderSettings;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.openai.client.OpenAIClient;
+import com.openai.core.http.HttpResponseFor;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.RateLimitException;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.completions.CompletionUsage;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
+import com.openai.models.models.Model;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The offline provider behind the gateway, with the official OpenAI and Anthropic SDKs as its
+ * clients: it answers in both formats, whole and streamed, and every call goes the one money path
+ * (reserved, charged what the answer reports, once per idempotency key, refused at the cap).
+ */
+@Timeout(120)
+class GatewayOfflineTest {
+
+  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+
+  @TempDir static Path directory;
+
+  private static GatewayRig rig;
+
+  @BeforeAll
+  static void start() {
+    GatewaySettings offline =
+        new GatewaySettings(
+            List.of(
+                ProviderSettings.offline(
+                    List.of("gpt-test", "mini-test", "claude-test", "emb-test"))),
+            GatewaySettings.parseAliases(List.of("smart=gpt-test>mini-test")),
+            Optional.empty(),
+            1000,
+            32_768,
+            Duration.ofSeconds(30),
+            16L << 20,
+            true);
+    rig = new GatewayRig(REDIS.endpoint(), directory, offline);
+  }
+
+  @AfterAll
+  static void stop() {
+    rig.close();
+  }
+
+  @Test
+  void aChatCompletionIsAnsweredTheSameWayTwiceAndChargedWhatItReports() {
+    String scope = fundedScope(1_000_000);
+    OpenAIClient client = rig.openAi(rig.agent(scope));
+
+    HttpResponseFor<ChatCompletion> first =
+        client.chat().completions().withRawResponse().create(GatewayRig.chat("gpt-test", "Hi"));
+    HttpResponseFor<ChatCompletion> again =
+        client.chat().completions().withRawResponse().create(GatewayRig.chat("gpt-test", "Hi"));
+
+    ChatCompletion answer = first.parse();
+    assertThat(answer.choices().get(0).message().content())
+        .hasValue("[offline gpt-test] You said: Hi");
+    assertThat(again.parse().choices()).isEqualTo(answer.choices());
+    assertThat(first.headers().values("x-governor-provider")).containsExactly("offline");
+    CompletionUsage usage = answer.usage().orElseThrow();
+    long one = cost("gpt-test", usage.promptTokens(), usage.completionTokens());
+    assertThat(first.headers().values("x-budget-charged-micros"))
+        .containsExactly(Long.toString(one));
+    assertThat(again.headers().values("x-budget-charged-micros"))
+        .containsExactly(Long.toString(one));
+    assertThat(rig.spentAndReserved(scope)).containsExactly(2 * one, 0);
+  }
+
+  @Test
+  void aStreamedChatCompletionIsTheSameAnswerInChunksWithItsUsageChunk() {
+    String scope = fundedScope(1_000_000);
+    OpenAIClient client = rig.openAi(rig.agent(scope));
+    List<ChatCompletionChunk> chunks;
+    try (StreamResponse<ChatCompletionChunk> stream =
+        client.chat().completions().createStreaming(GatewayRig.chat("smart", "Stream it"))) {
+      chunks = stream.stream().toList();
+    }
+
+    String text =
+        chunks.stream()
+            .flatMap(chunk -> chunk.choices().stream())
+            .map(choice -> choice.delta().content().orElse(""))
+            .collect(Collectors.joining());
+    assertThat(chunks.size()).isGreaterThan(3);
+    assertThat(text).isEqualTo("[offline gpt-test] You said: Stream it");
+    CompletionUsage usage = chunks.get(chunks.size() - 1).usage().orElseThrow();
+    assertThat(usage.completionTokens()).isEqualTo((text.length() + 3) / 4);
+    long charged = cost("gpt-test", usage.promptTokens(), usage.completionTokens());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)).containsExactly(charged, 0));
+  }
+
+  @Test
+  void anAnthropicMessageAndItsStreamAreTheSameAnswerAndEachIsCharged() {
+    String scope = fundedScope(1_000_000);
+    AnthropicClient client = rig.anthropic(rig.agent(scope));
+    Message message = client.messages().create(GatewayRig.message("claude-test"));
+    List<RawMessageStreamEvent> events = new ArrayList<>();
+    try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream =
+        client.messages().createStreaming(GatewayRig.message("claude-test"))) {
+      stream.stream().forEach(events::add);
+    }
+
+    String text = message.content().get(0).text().orElseThrow().text();
+    assertThat(text).isEqualTo("[offline claude-test] You said: Hello Claude");
+    String streamed =
+        events.stream()
+            .flatMap(event -> event.contentBlockDelta().stream())
+            .map(delta -> delta.delta().text().map(t -> t.text()).orElse(""))
+            .collect(Collectors.joining());
+    assertThat(streamed).isEqualTo(text);
+    long input = events.get(0).messageStart().orElseThrow().message().usage().inputTokens();
+    long output =
+        events.stream()
+            .flatMap(event -> event.messageDelta().stream())
+            .findFirst()
+            .orElseThrow()
+            .usage()
+            .outputTokens();
+    assertThat(input).isEqualTo(message.usage().inputTokens());
+    assertThat(output).isEqualTo(message.usage().outputTokens());
+    assertThat(events.get(events.size() - 1).isMessageStop()).isTrue();
+    long one = cost("claude-test", input, output);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)).containsExactly(2 * one, 0));
+  }
+
+  @Test
+  void embeddingsAreDeterministicUnitVectorsChargedTheirInputAndModelsAreListed() {
+    String scope = fundedScope(1_000_000);
+    OpenAIClient client = rig.openAi(rig.agent(scope));
+    EmbeddingCreateParams params =
+        EmbeddingCreateParams.builder()
+            .model("emb-test")
+            .inputOfArrayOfStrings(List.of("some text", "other text"))
+            .build();
+
+    CreateEmbeddingResponse first = client.embeddings().create(params);
+    CreateEmbeddingResponse again = client.embeddings().create(params);
+    List<String> models = client.models().list().data().stream().map(Model::id).toList();
+
+    assertThat(first.data()).hasSize(2);
+    List<Float> vector = first.data().get(0).embedding();
+    assertThat(vector).hasSize(64).isEqualTo(again.data().get(0).embedding());
+    assertThat(vector).isNotEqualTo(first.data().get(1).embedding());
+    double norm = vector.stream().mapToDouble(v -> v * v).sum();
+    assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+    long tokens = first.usage().promptTokens();
+    assertThat(tokens).isEqualTo((9 + 3) / 4 + (10 + 3) / 4);
+    assertThat(rig.spentAndReserved(scope)).containsExactly(2 * cost("emb-test", tokens, 0), 0);
+    assertThat(models).containsExactly("claude-test", "emb-test", "gpt-test", "mini-test", "smart");
+  }
+
+  @Test
+  void aRetryWithTheSameIdempotencyKeyIsChargedOnce() {
+    String scope = fundedScope(1_000_000);
+    String token = rig.agent(scope);
+    JsonObject body =
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("max_tokens", 50)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Once")));
+    Map<String, String> key = Map.of("Idempotency-Key", "call-" + UUID.randomUUID());
+
+    HttpResponse<String> first =
+        rig.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, key);
+    HttpResponse<String> second =
+        rig.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, key);
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+    assertThat(second.statusCode()).isEqualTo(409);
+    assertThat(new JsonObject(second.body()).getJsonObject("error").getString("code"))
+        .isEqualTo("call_already_made");
+    JsonObject usage = new JsonObject(first.body()).getJsonObject("usage");
+    long once =
+        cost("gpt-test", usage.getLong("prompt_tokens"), usage.getLong("completion_tokens"));
+    assertThat(rig.spentAndReserved(scope)).containsExactly(once, 0);
+  }
+
+  @Test
+  void streamedCallsOnASmallCapAreRefusedWithTheBudgetNamedAndNeverOverspend() {
+    long cap = 2_000;
+    String scope = fundedScope(cap);
+    OpenAIClient client = rig.openAi(rig.agent(scope));
+    // Each call reserves about 1,300 micro-dollars (100 output tokens and the body's bytes) and
+    // spends about 110: a few fit, then the reservation does not.
+    ChatCompletionCreateParams again =
+        ChatCompletionCreateParams.builder()
+            .model("gpt-test")
+            .addUserMessage("Again")
+            .maxCompletionTokens(100)
+            .build();
+    int completed = 0;
+    RateLimitException refused = null;
+    while (refused == null && completed < 20) {
+      try (StreamResponse<ChatCompletionChunk> stream =
+          client.chat().completions().createStreaming(again)) {
+        stream.stream().forEach(chunk -> {});
+        completed++;
+      } catch (RateLimitException e) {
+        refused = e;
+      }
+    }
+
+    assertThat(completed).isPositive();
+    assertThat(refused).isNotNull();
+    assertThat(refused.getMessage()).contains("Budget exceeded").contains(scope);
+    int calls = completed;
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              long[] now = rig.spentAndReserved(scope);
+              assertThat(now[1]).isZero();
+              assertThat(now[0]).isPositive().isLessThanOrEqualTo(cap);
+              assertThat(now[0] % calls).isZero();
+            });
+    assertThatThrownBy(() -> client.chat().completions().create(again))
+        .isInstanceOf(RateLimitException.class);
+  }
+
+  private static String fundedScope(long cap) {
+    String tenant = GovernorRig.freshTenant("gwoff");
+    String scope = tenant + "/agents";
+    rig.governor.budget(scope, "day", cap);
+    return scope;
+  }
+
+  private static long cost(String model, long input, long output) {
+    return rig.governor.service.pricing().get().cost(model, new TokenUsage(input, 0, output));
+  }
+}

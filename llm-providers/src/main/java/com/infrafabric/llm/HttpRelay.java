@@ -1,0 +1,176 @@
+package com.infrafabric.llm;
+
+import com.infrafabric.llm.vault.OpenedCredential;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The relay of a networked provider, which hands back the provider's answer as soon as its head
+ * arrives: {@link ProviderReply.Opened} with the body unread on 200, so a stream can be piped as it
+ * comes; {@link ProviderReply.Refused} with the (bounded) answer on a 4xx other than 429; {@link
+ * ProviderReply.Failed}, retryable, on 429, 5xx, a timeout before the head or a connection failure.
+ * The key is the operator's credential, sent only to an origin it allows; the caller's own
+ * credential never reaches this class. Run it under the provider's {@link ProviderGate}.
+ *
+ * <p>Thread-safe; never blocks. {@link #close()} releases the HTTP client.
+ */
+final class HttpRelay implements ProviderRelay {
+
+  private final Vertx vertx;
+  private final ProviderSettings settings;
+  private final ProviderEndpoint endpoint;
+  private final HttpClient client;
+
+  HttpRelay(Vertx vertx, ProviderSettings settings) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.endpoint = new ProviderEndpoint(settings);
+    this.client = endpoint.client(vertx);
+  }
+
+  /**
+   * Posts {@code body} to {@code path} under the provider's endpoint with {@code key}'s header and
+   * {@code headers}; the answer's head must arrive within the provider's timeout. Without a key
+   * nothing is sent.
+   */
+  @Override
+  public Future<ProviderReply> post(
+      String path,
+      Map<String, String> headers,
+      Buffer body,
+      Optional<OpenedCredential> key,
+      Cancellation cancellation) {
+    if (key.isEmpty()) {
+      return Future.succeededFuture(
+          ProviderReply.Failed.finalFailure(
+              "the key of " + settings.name() + " is not in the vault"));
+    }
+    Optional<ProviderReply> refusal = endpoint.refusal(key.get());
+    if (refusal.isPresent()) {
+      return Future.succeededFuture(refusal.get());
+    }
+    RequestOptions options = endpoint.post(path, key.get(), headers);
+    options.setConnectTimeout(settings.timeout().toMillis());
+    return open(options, body, cancellation);
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+
+  private Future<ProviderReply> open(
+      RequestOptions options, Buffer body, Cancellation cancellation) {
+    Promise<ProviderReply> head = Promise.promise();
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    Duration timeout = settings.timeout();
+    long timer =
+        vertx.setTimer(
+            timeout.toMillis(),
+            id ->
+                abort(
+                    head,
+                    sent,
+                    new ProviderReply.Failed(
+                        true,
+                        true,
+                        settings.name() + ": no answer within " + timeout.toMillis() + " ms",
+                        Optional.empty())));
+    cancellation.onCancel(
+        () -> abort(head, sent, ProviderReply.Failed.finalFailure("the call was cancelled")));
+    vertx
+        .getOrCreateContext()
+        .runOnContext(
+            start ->
+                client
+                    .request(options)
+                    .compose(
+                        request -> {
+                          sent.set(request);
+                          return request.send(body);
+                        })
+                    .onSuccess(
+                        response -> classify(response).onSuccess(reply -> deliver(head, reply)))
+                    .onFailure(
+                        failure ->
+                            head.tryComplete(
+                                ProviderReply.Failed.retryable(
+                                    settings.name()
+                                        + " could not be reached: "
+                                        + failure.getClass().getSimpleName()))));
+    return head.future().onComplete(ignored -> vertx.cancelTimer(timer));
+  }
+
+  /** Hands {@code reply} to the caller; an answer that came after the deadline is reset. */
+  private static void deliver(Promise<ProviderReply> head, ProviderReply reply) {
+    if (!head.tryComplete(reply) && reply instanceof ProviderReply.Opened late) {
+      late.body().reset();
+    }
+  }
+
+  /** What the answer's head says; a refusal's body is read, bounded, first. */
+  private Future<ProviderReply> classify(HttpClientResponse response) {
+    int status = response.statusCode();
+    if (status == 200) {
+      response.pause();
+      return Future.succeededFuture(new ProviderReply.Opened(new HttpAnswerBody(response)));
+    }
+    String reason = settings.name() + " answered " + status;
+    if (status == 429 || status >= 500) {
+      response.request().reset();
+      Optional<Duration> wait =
+          status == 429 ? retryAfter(response.getHeader("retry-after")) : Optional.empty();
+      return Future.succeededFuture(new ProviderReply.Failed(true, false, reason, wait));
+    }
+    return refusal(response);
+  }
+
+  private static Future<ProviderReply> refusal(HttpClientResponse response) {
+    Promise<ProviderReply> read = Promise.promise();
+    Buffer answer = Buffer.buffer();
+    response.handler(
+        chunk -> {
+          if (answer.length() + chunk.length() > MAX_REFUSAL_BYTES) {
+            response.request().reset();
+            read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer));
+          } else {
+            answer.appendBuffer(chunk);
+          }
+        });
+    response.exceptionHandler(
+        failure -> read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer)));
+    response.endHandler(
+        end -> read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer)));
+    return read.future();
+  }
+
+  private static void abort(
+      Promise<ProviderReply> head,
+      AtomicReference<HttpClientRequest> sent,
+      ProviderReply.Failed reason) {
+    if (head.tryComplete(reason)) {
+      HttpClientRequest request = sent.get();
+      if (request != null) {
+        request.reset();
+      }
+    }
+  }
+
+  /** {@code Retry-After} in seconds; the HTTP-date form is treated as absent. */
+  static Optional<Duration> retryAfter(String header) {
+    if (header == null || !header.matches("[0-9]{1,6}")) {
+      return Optional.empty();
+    }
+    return Optional.of(Duration.ofSeconds(Long.parseLong(header)));
+  }
+}

@@ -1,0 +1,241 @@
+package com.infrafabric.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.platform.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The offline provider behind a relay writes what the provider of each format would send: the same
+ * bytes for the same request, usage where the format puts it, streams event by event held back
+ * while the reader pauses, and refusals in the format's error shape.
+ */
+@Timeout(30)
+class OfflineRelayTest {
+
+  private Vertx vertx;
+  private OfflineRelay relay;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    relay = new OfflineRelay(vertx, new OfflineProvider());
+  }
+
+  @AfterEach
+  void stop() {
+    relay.close();
+    Await.result(vertx.close());
+  }
+
+  @Test
+  void aChatCompletionIsTheOfflineAnswerWithItsUsageAndTheSameBytesEveryTime() {
+    JsonObject request = chat("Hello there").put("n", 2);
+
+    String first = read(post(ProviderPaths.CHAT_COMPLETIONS, request));
+    String again = read(post(ProviderPaths.CHAT_COMPLETIONS, request));
+
+    assertThat(first).isEqualTo(again);
+    JsonObject answer = new JsonObject(first);
+    ChatCompletion expected = offline(OfflineOpenAi.request(request));
+    JsonArray choices = answer.getJsonArray("choices");
+    assertThat(choices).hasSize(2);
+    assertThat(choices.getJsonObject(1).getJsonObject("message").getString("content"))
+        .isEqualTo(expected.content())
+        .isEqualTo("[offline m] You said: Hello there");
+    assertThat(answer.getJsonObject("usage").getLong("prompt_tokens"))
+        .isEqualTo(expected.usage().inputTokens());
+    assertThat(answer.getJsonObject("usage").getLong("completion_tokens"))
+        .isEqualTo(2 * expected.usage().outputTokens());
+  }
+
+  @Test
+  void aStreamedChatCompletionSendsAWordAChunkThenTheUsageChunkOnlyWhenAskedThenDone() {
+    JsonObject request = chat("Stream this please").put("stream", true);
+    JsonObject withUsage =
+        request.copy().put("stream_options", new JsonObject().put("include_usage", true));
+
+    List<String> plain = data(read(post(ProviderPaths.CHAT_COMPLETIONS, request)));
+    List<String> counted = data(read(post(ProviderPaths.CHAT_COMPLETIONS, withUsage)));
+
+    assertThat(plain.get(plain.size() - 1)).isEqualTo("[DONE]");
+    assertThat(plain).noneMatch(event -> event.contains("\"usage\""));
+    assertThat(counted).hasSize(plain.size() + 1);
+    JsonObject usage = new JsonObject(counted.get(counted.size() - 2)).getJsonObject("usage");
+    String text =
+        plain.subList(0, plain.size() - 1).stream()
+            .map(JsonObject::new)
+            .map(chunk -> chunk.getJsonArray("choices").getJsonObject(0).getJsonObject("delta"))
+            .map(delta -> delta.getString("content", ""))
+            .collect(Collectors.joining());
+    assertThat(text).isEqualTo("[offline m] You said: Stream this please");
+    assertThat(plain.size()).isGreaterThan(5);
+    assertThat(usage.getLong("completion_tokens")).isEqualTo((text.length() + 3) / 4);
+  }
+
+  @Test
+  void anAnthropicStreamCarriesItsUsageInMessageStartAndMessageDeltaAndStopsAtTheBound() {
+    JsonObject request =
+        new JsonObject()
+            .put("model", "c")
+            .put("max_tokens", 3)
+            .put("stream", true)
+            .put("system", "Be brief")
+            .put("messages", new JsonArray().add(user("Tell me everything about it")));
+
+    String stream = read(post(ProviderPaths.MESSAGES, request));
+
+    List<JsonObject> events = data(stream).stream().map(JsonObject::new).toList();
+    assertThat(events)
+        .extracting(event -> event.getString("type"))
+        .startsWith("message_start", "content_block_start", "content_block_delta")
+        .endsWith("content_block_stop", "message_delta", "message_stop");
+    assertThat(stream).startsWith("event: message_start\ndata: ");
+    ChatCompletion expected = offline(OfflineAnthropic.request(request));
+    assertThat(
+            events.get(0).getJsonObject("message").getJsonObject("usage").getLong("input_tokens"))
+        .isEqualTo(expected.usage().inputTokens());
+    JsonObject delta = events.get(events.size() - 2);
+    assertThat(delta.getJsonObject("usage").getLong("output_tokens")).isEqualTo(3);
+    assertThat(delta.getJsonObject("delta").getString("stop_reason")).isEqualTo("max_tokens");
+  }
+
+  @Test
+  void embeddingsAreUnitVectorsOfTheAskedDimensionsInFloatsOrBase64() {
+    JsonObject request =
+        new JsonObject()
+            .put("model", "e")
+            .put("input", new JsonArray().add("one").add("two"))
+            .put("dimensions", 8);
+
+    JsonObject floats = new JsonObject(read(post(ProviderPaths.EMBEDDINGS, request)));
+    JsonObject base64 =
+        new JsonObject(
+            read(post(ProviderPaths.EMBEDDINGS, request.copy().put("encoding_format", "base64"))));
+
+    JsonArray vector = floats.getJsonArray("data").getJsonObject(0).getJsonArray("embedding");
+    assertThat(vector).hasSize(8);
+    double norm = 0;
+    for (int i = 0; i < vector.size(); i++) {
+      norm += vector.getDouble(i) * vector.getDouble(i);
+    }
+    assertThat(norm).isBetween(0.9999, 1.0001);
+    ByteBuffer decoded =
+        ByteBuffer.wrap(
+                Base64.getDecoder()
+                    .decode(base64.getJsonArray("data").getJsonObject(0).getString("embedding")))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(decoded.getFloat(0)).isEqualTo(vector.getFloat(0));
+    assertThat(floats.getJsonObject("usage").getLong("prompt_tokens")).isEqualTo(2);
+  }
+
+  @Test
+  void aRequestTheFormatDoesNotAllowIsRefusedInThatFormatsErrorShape() {
+    ProviderReply openAi =
+        Await.result(
+            post(ProviderPaths.EMBEDDINGS, new JsonObject().put("model", "e").put("input", 7)));
+    ProviderReply anthropic =
+        Await.result(
+            post(
+                ProviderPaths.MESSAGES,
+                new JsonObject().put("model", "c").put("messages", new JsonArray())));
+
+    assertThat(openAi).isInstanceOf(ProviderReply.Refused.class);
+    assertThat(((ProviderReply.Refused) openAi).status()).isEqualTo(400);
+    assertThat(
+            ((ProviderReply.Refused) openAi)
+                .body()
+                .toJsonObject()
+                .getJsonObject("error")
+                .getString("type"))
+        .isEqualTo("invalid_request_error");
+    assertThat(((ProviderReply.Refused) anthropic).body().toJsonObject().getString("type"))
+        .isEqualTo("error");
+  }
+
+  @Test
+  void anAnswerHandsOutOnlyTheChunksItsReaderAskedFor() {
+    List<Buffer> chunks = List.of(Buffer.buffer("a"), Buffer.buffer("b"), Buffer.buffer("c"));
+    List<String> seen = new ArrayList<>();
+    Promise<Void> ended = Promise.promise();
+    Promise<Void> two = Promise.promise();
+    vertx.runOnContext(
+        start -> {
+          ChunkedAnswerBody body = new ChunkedAnswerBody(vertx.getOrCreateContext(), chunks);
+          body.handler(
+              chunk -> {
+                seen.add(chunk.toString());
+                if (seen.size() == 2) {
+                  two.complete();
+                }
+              });
+          body.endHandler(ended::complete);
+          body.fetch(2);
+        });
+    Await.result(two.future());
+    List<String> later = Await.result(vertx.timer(50).map(t -> List.copyOf(seen)));
+    assertThat(later).containsExactly("a", "b");
+    assertThat(ended.future().isComplete()).isFalse();
+  }
+
+  private Future<ProviderReply> post(String path, JsonObject body) {
+    return relay.post(path, Map.of(), body.toBuffer(), Optional.empty(), new Cancellation());
+  }
+
+  /** The whole body of an opened answer, read on its context. */
+  private static String read(Future<ProviderReply> reply) {
+    Promise<String> done = Promise.promise();
+    reply.onSuccess(
+        opened -> {
+          AnswerBody body = ((ProviderReply.Opened) opened).body();
+          Buffer all = Buffer.buffer();
+          body.handler(all::appendBuffer);
+          body.endHandler(end -> done.complete(all.toString()));
+          body.resume();
+        });
+    return Await.result(done.future());
+  }
+
+  /** The {@code data} of each event of a stream. */
+  private static List<String> data(String stream) {
+    return stream
+        .lines()
+        .filter(line -> line.startsWith("data: "))
+        .map(line -> line.substring(6))
+        .toList();
+  }
+
+  private static ChatCompletion offline(ChatRequest request) {
+    ProviderReply reply =
+        Await.result(new OfflineProvider().complete(request, Optional.empty(), new Cancellation()));
+    return ((ProviderReply.Answered) reply).completion();
+  }
+
+  private static JsonObject chat(String text) {
+    return new JsonObject()
+        .put("model", "m")
+        .put("max_tokens", 100)
+        .put("messages", new JsonArray().add(user(text)));
+  }
+
+  private static JsonObject user(String text) {
+    return new JsonObject().put("role", "user").put("content", text);
+  }
+}
