@@ -96,12 +96,7 @@ record LoadOptions(
    * (the start and the floor come down to it if they were above).
    */
   AdmissionSettings admission() {
-    AdmissionSettings defaults = AdmissionSettings.defaults();
-    return new AdmissionSettings(
-        Math.min(defaults.initialLimit(), admissionMaxLimit),
-        Math.min(defaults.minLimit(), admissionMaxLimit),
-        admissionMaxLimit,
-        defaults.retryAfter());
+    return AdmissionSettings.defaults().withMaxLimit(admissionMaxLimit);
   }
 
   /** When a step of the rate search counts as sustainable. */
