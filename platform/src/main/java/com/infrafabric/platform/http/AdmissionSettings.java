@@ -49,18 +49,18 @@ public record AdmissionSettings(
   }
 
   /**
-   * Starts at 16, adapts between 8 and 64 towards 4 ms per admitted request, tells refused clients
-   * to retry after 1 s.
+   * Starts at 16 and adapts between 16 and 64 towards 4 ms per admitted request; tells refused
+   * clients to retry after 1 s.
    *
    * <p>4 ms because an LLM call's charge is two such requests (reserve, then commit) and their sum
-   * must stay under 10 ms at p99 with the client's own time on top. The floor of 8 keeps a small
-   * burst of parallel callers (a dispatcher's workers) admitted however slow the node was a moment
-   * ago; by Little's law 8 in flight on a node serving a few thousand of these a second is still
-   * only a few milliseconds of waiting. The ceiling of 64 is where, at that rate, the last one
-   * admitted would already wait 10 ms or more.
+   * must stay under 10 ms at p99 with the client's own time on top. The floor of 16 keeps an
+   * ordinary burst of parallel callers (a dispatcher's workers, a chassis running several tools)
+   * admitted however slow the node was a moment ago, which also bounds how far a noisy neighbour
+   * can push the limit down. The ceiling of 64 is where, at a node's few thousand of these requests
+   * a second, the last one admitted would already wait 10 ms or more.
    */
   public static AdmissionSettings defaults() {
-    return new AdmissionSettings(16, 8, 64, Duration.ofMillis(4), Duration.ofSeconds(1));
+    return new AdmissionSettings(16, 16, 64, Duration.ofMillis(4), Duration.ofSeconds(1));
   }
 
   /** A limit that never moves from {@code limit}: for tests that need a known bound. */
