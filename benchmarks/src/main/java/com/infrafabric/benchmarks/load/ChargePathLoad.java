@@ -158,8 +158,12 @@ public final class ChargePathLoad {
             .run("raw", options.rawConcurrency(), options.warmup(), options.duration()));
   }
 
-  /** Finds the maximum sustainable HTTP rate. */
+  /** Finds the maximum sustainable HTTP rate, unless {@code --max-rate} gave one. */
   private RateSearch.Outcome search(PhaseResult raw) {
+    if (options.maxRate() > 0) {
+      progress.println("no search: --max-rate " + options.maxRate() + " taken as the maximum");
+      return new RateSearch.Outcome(options.maxRate(), List.of());
+    }
     return RateSearch.search(
         (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
         options.refinements(),

@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param stepWarmup unmeasured load before each step of the rate search
  * @param step measured time of each step of the rate search
  * @param refinements bisections of the bracket the search found
+ * @param maxRate when positive, no search: the later phases take this as the maximum sustainable
+ *     rate (to profile at a known rate, or to get the curve on a machine too busy for any step to
+ *     be sustainable); 0 searches
  * @param rawConcurrency raw script pairs in flight in the baseline
  * @param connections HTTP connections the client keeps open (keep-alive, no pipelining); by default
  *     more than the service's admission ceiling, so that past saturation requests queue in the
@@ -38,6 +41,7 @@ record LoadOptions(
     Duration stepWarmup,
     Duration step,
     int refinements,
+    long maxRate,
     int rawConcurrency,
     int connections,
     int maxOutstanding,
@@ -96,12 +100,7 @@ record LoadOptions(
    * (the start and the floor come down to it if they were above).
    */
   AdmissionSettings admission() {
-    AdmissionSettings defaults = AdmissionSettings.defaults();
-    return new AdmissionSettings(
-        Math.min(defaults.initialLimit(), admissionMaxLimit),
-        Math.min(defaults.minLimit(), admissionMaxLimit),
-        admissionMaxLimit,
-        defaults.retryAfter());
+    return AdmissionSettings.defaults().withMaxLimit(admissionMaxLimit);
   }
 
   /** When a step of the rate search counts as sustainable. */
@@ -131,6 +130,7 @@ record LoadOptions(
         duration(values, "--step-warmup", false),
         duration(values, "--step", true),
         integer(values, "--refinements", 0, 10),
+        integer(values, "--max-rate", 0, 1_000_000),
         integer(values, "--raw-concurrency", 1, 1024),
         integer(values, "--connections", 1, 1024),
         integer(values, "--max-outstanding", 1, 1_000_000),
@@ -155,6 +155,7 @@ record LoadOptions(
     defaults.put("--step-warmup", stepWarmup);
     defaults.put("--step", step);
     defaults.put("--refinements", refinements);
+    defaults.put("--max-rate", "0");
     defaults.put("--raw-concurrency", "16");
     defaults.put("--connections", Integer.toString(CONNECTIONS));
     defaults.put("--max-outstanding", "1024");

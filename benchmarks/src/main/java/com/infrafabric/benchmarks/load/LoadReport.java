@@ -156,6 +156,7 @@ final class LoadReport {
                 .put("step_warmup_ms", o.stepWarmup().toMillis())
                 .put("step_ms", o.step().toMillis())
                 .put("refinements", o.refinements())
+                .put("max_rate_given", o.maxRate())
                 .put("raw_concurrency", o.rawConcurrency())
                 .put("connections", o.connections())
                 .put("max_outstanding", o.maxOutstanding())

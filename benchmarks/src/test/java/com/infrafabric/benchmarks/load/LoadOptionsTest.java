@@ -49,6 +49,14 @@ class LoadOptionsTest {
   }
 
   @Test
+  void aGivenMaximumRateReplacesTheSearchWhichIsTheDefault() {
+    assertThat(LoadOptions.parse().maxRate()).isZero();
+    assertThat(LoadOptions.parse("--max-rate", "400").maxRate()).isEqualTo(400);
+    assertThatThrownBy(() -> LoadOptions.parse("--max-rate", "-1"))
+        .hasMessage("--max-rate -1 is outside 0..1000000");
+  }
+
+  @Test
   void badOptionsAreNamed() {
     assertThatThrownBy(() -> LoadOptions.parse("--rate", "5")).hasMessage("unknown option --rate");
     assertThatThrownBy(() -> LoadOptions.parse("--duration"))

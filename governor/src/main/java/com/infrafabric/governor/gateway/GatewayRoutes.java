@@ -63,14 +63,15 @@ public final class GatewayRoutes implements AutoCloseable {
     Wire chat = new OpenAiChatWire();
     Wire embeddings = new OpenAiEmbeddingsWire();
     Wire messages = new AnthropicMessagesWire();
+    // Not admission-controlled: a call lasts as long as its upstream answers (seconds), which says
+    // nothing about this node's load; on the latency-targeted limit every call would count as
+    // slow, pin it to its floor and hold the slots the charge path needs. http.maxInFlight bounds
+    // them, and each call's reservation passes through the budget engine's own checks.
     openAi
-        .admissionControlled()
         .post(OPENAI + "/chat/completions", CALLERS, ctx -> calls.handle(ctx, chat))
         .post(OPENAI + "/embeddings", CALLERS, ctx -> calls.handle(ctx, embeddings));
     openAi.get(OPENAI + "/models", CALLERS, this::models);
-    anthropic
-        .admissionControlled()
-        .post(ANTHROPIC + "/v1/messages", CALLERS, ctx -> calls.handle(ctx, messages));
+    anthropic.post(ANTHROPIC + "/v1/messages", CALLERS, ctx -> calls.handle(ctx, messages));
   }
 
   /** The models and aliases this caller may name, in OpenAI's list shape, with its budget state. */

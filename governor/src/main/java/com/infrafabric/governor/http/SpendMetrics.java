@@ -6,6 +6,7 @@ import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.claim.FinishResult;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.platform.metrics.MeterCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -14,14 +15,35 @@ import io.micrometer.core.instrument.MeterRegistry;
  * (commits, charges and finished claims), and the tokens of metered spend by model ({@code
  * governor_llm_tokens_total{model, kind}}, kind {@code input}, {@code cached_input} or {@code
  * output}; its cardinality is bounded by the pricing catalogue, since a model outside it is
- * refused). Replays are counted as replays and never add spend or tokens twice.
+ * refused). Replays are counted as replays and never add spend or tokens twice. Each counter is
+ * registered once ({@link MeterCache}): a commit touches five of them.
  */
 final class SpendMetrics {
 
-  private final MeterRegistry meters;
+  private final MeterCache<String, Counter> reservations;
+  private final MeterCache<String, Counter> commits;
+  private final MeterCache<String, Counter> charges;
+  private final MeterCache<String, Counter> spend;
+  private final MeterCache<TokenSeries, Counter> tokens;
 
   SpendMetrics(MeterRegistry meters) {
-    this.meters = meters;
+    this.reservations =
+        outcomes(
+            meters,
+            "governor.reservations",
+            "Reservations by outcome (reserved, replayed, denied)");
+    this.commits =
+        outcomes(meters, "governor.commits", "Commits by outcome (ok, overage, late, replayed)");
+    this.charges = outcomes(meters, "governor.charges", "Direct charges by outcome (ok, replayed)");
+    this.spend =
+        new MeterCache<>(
+            tenant ->
+                Counter.builder("governor.spend")
+                    .description("Money spent, in micro-dollars")
+                    .baseUnit("microdollars")
+                    .tag("tenant", tenant)
+                    .register(meters));
+    this.tokens = new MeterCache<>(series -> series.register(meters));
   }
 
   void reserved(ReserveOutcome outcome) {
@@ -29,7 +51,7 @@ final class SpendMetrics {
         outcome instanceof ReserveOutcome.Reserved reserved
             ? (reserved.replayed() ? "replayed" : "reserved")
             : "denied";
-    count("governor.reservations", "Reservations by outcome (reserved, replayed, denied)", result);
+    reservations.get(result).increment();
   }
 
   void committed(Spend actual, CommitResult result) {
@@ -37,7 +59,7 @@ final class SpendMetrics {
         result.replayed()
             ? "replayed"
             : result.late() ? "late" : result.overage() ? "overage" : "ok";
-    count("governor.commits", "Commits by outcome (ok, overage, late, replayed)", outcome);
+    commits.get(outcome).increment();
     if (!result.replayed()) {
       spent(result.scope().tenant(), result.actualMicros());
       tokens(actual);
@@ -45,10 +67,7 @@ final class SpendMetrics {
   }
 
   void charged(Spend actual, ChargeResult result) {
-    count(
-        "governor.charges",
-        "Direct charges by outcome (ok, replayed)",
-        result.replayed() ? "replayed" : "ok");
+    charges.get(result.replayed() ? "replayed" : "ok").increment();
     if (!result.replayed()) {
       spent(result.scope().tenant(), result.amountMicros());
       tokens(actual);
@@ -63,21 +82,18 @@ final class SpendMetrics {
     }
   }
 
-  private void count(String name, String description, String outcome) {
-    Counter.builder(name)
-        .description(description)
-        .tag("outcome", outcome)
-        .register(meters)
-        .increment();
+  private static MeterCache<String, Counter> outcomes(
+      MeterRegistry meters, String name, String description) {
+    return new MeterCache<>(
+        outcome ->
+            Counter.builder(name)
+                .description(description)
+                .tag("outcome", outcome)
+                .register(meters));
   }
 
   private void spent(String tenant, long micros) {
-    Counter.builder("governor.spend")
-        .description("Money spent, in micro-dollars")
-        .baseUnit("microdollars")
-        .tag("tenant", tenant)
-        .register(meters)
-        .increment(micros);
+    spend.get(tenant).increment(micros);
   }
 
   private void tokens(Spend actual) {
@@ -90,12 +106,18 @@ final class SpendMetrics {
   }
 
   private void tokens(String model, String kind, long count) {
-    Counter.builder("governor.llm.tokens")
-        .description("Tokens of metered commits and charges, by model and kind")
-        .baseUnit("tokens")
-        .tag("model", model)
-        .tag("kind", kind)
-        .register(meters)
-        .increment(count);
+    tokens.get(new TokenSeries(model, kind)).increment(count);
+  }
+
+  /** The tag values of one {@code governor.llm.tokens} counter. */
+  private record TokenSeries(String model, String kind) {
+    Counter register(MeterRegistry meters) {
+      return Counter.builder("governor.llm.tokens")
+          .description("Tokens of metered commits and charges, by model and kind")
+          .baseUnit("tokens")
+          .tag("model", model)
+          .tag("kind", kind)
+          .register(meters);
+    }
   }
 }

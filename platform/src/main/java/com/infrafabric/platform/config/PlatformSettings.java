@@ -35,7 +35,8 @@ import java.util.Optional;
  * http.shutdownGrace        IF_HTTP_SHUTDOWN_GRACE        10s
  * http.readinessDeadline    IF_HTTP_READINESS_DEADLINE    2s
  * http.cors.allowedOrigins  IF_HTTP_CORS_ALLOWED_ORIGINS  (empty: CORS off)
- * http.admission.initialLimit / .minLimit / .maxLimit   32 / 16 / 64 (IF_HTTP_ADMISSION_MIN_LIMIT ...)
+ * http.admission.initialLimit / .minLimit / .maxLimit   16 / 16 / 64 (IF_HTTP_ADMISSION_MIN_LIMIT ...)
+ * http.admission.targetLatency IF_HTTP_ADMISSION_TARGET_LATENCY 4ms
  * http.admission.retryAfter IF_HTTP_ADMISSION_RETRY_AFTER 1s
  * auth.jwksFile             IF_AUTH_JWKS_FILE             required
  * auth.issuer               IF_AUTH_ISSUER                required
@@ -143,6 +144,7 @@ public record PlatformSettings(
         (int) config.integer(prefix + "initialLimit", defaults.initialLimit(), 1, 10_000),
         (int) config.integer(prefix + "minLimit", defaults.minLimit(), 1, 10_000),
         (int) config.integer(prefix + "maxLimit", defaults.maxLimit(), 1, 10_000),
+        config.duration(prefix + "targetLatency", defaults.targetLatency()),
         config.duration(prefix + "retryAfter", defaults.retryAfter()));
   }
 

@@ -1,7 +1,7 @@
 package com.infrafabric.platform.http;
 
 import com.netflix.concurrency.limits.Limiter;
-import com.netflix.concurrency.limits.limit.Gradient2Limit;
+import com.netflix.concurrency.limits.limit.AIMDLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,12 +11,14 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Bounds the requests one node handles at once on its latency-bound routes, with a limit that
- * follows their measured latency (Netflix concurrency-limits' {@link Gradient2Limit}): while the
- * recent latency stays near its long-run average the limit grows, and once requests start waiting
- * behind each other it shrinks, so what is admitted keeps its latency and the excess is refused.
+ * steers their latency to a target (Netflix concurrency-limits' {@link AIMDLimit}, see {@link
+ * AdmissionSettings}): while admitted requests answer within the target the limit grows, and each
+ * one that takes longer shrinks it, so what is admitted keeps its latency and the excess is
+ * refused.
  *
  * <p>A request over the limit is answered 503 {@code OVERLOADED} with {@code Retry-After} straight
  * away, before its body is read or any Redis command is sent; nothing is ever queued. A slot is
@@ -39,10 +41,11 @@ final class AdmissionLimit implements Handler<RoutingContext> {
         SimpleLimiter.newBuilder()
             .named("http")
             .limit(
-                Gradient2Limit.newBuilder()
+                AIMDLimit.newBuilder()
                     .initialLimit(settings.initialLimit())
                     .minLimit(settings.minLimit())
-                    .maxConcurrency(settings.maxLimit())
+                    .maxLimit(settings.maxLimit())
+                    .timeout(settings.targetLatency().toNanos(), TimeUnit.NANOSECONDS)
                     .build())
             .build();
     this.retryAfter = settings.retryAfter();

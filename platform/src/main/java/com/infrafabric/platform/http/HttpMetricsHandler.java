@@ -1,5 +1,6 @@
 package com.infrafabric.platform.http;
 
+import com.infrafabric.platform.metrics.MeterCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Handler;
@@ -9,7 +10,7 @@ import java.util.Set;
 /**
  * Records the {@code http.server.requests} timer (with a percentile histogram) when each response
  * ends, tagged by route template (never the raw path, so cardinality stays bounded), method, status
- * and outcome.
+ * and outcome. Each timer is registered once ({@link MeterCache}).
  */
 final class HttpMetricsHandler implements Handler<RoutingContext> {
 
@@ -17,9 +18,11 @@ final class HttpMetricsHandler implements Handler<RoutingContext> {
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
   private final MeterRegistry meters;
+  private final MeterCache<Series, Timer> timers;
 
   HttpMetricsHandler(MeterRegistry meters) {
     this.meters = meters;
+    this.timers = new MeterCache<>(series -> series.register(meters));
   }
 
   @Override
@@ -28,16 +31,22 @@ final class HttpMetricsHandler implements Handler<RoutingContext> {
     ctx.addEndHandler(
         done -> {
           int status = done.succeeded() ? ctx.response().getStatusCode() : 0;
-          sample.stop(
-              Timer.builder("http.server.requests")
-                  .description("HTTP requests by route template")
-                  .tag("route", Requests.route(ctx))
-                  .tag("method", method(ctx))
-                  .tag("status", Integer.toString(status))
-                  .tag("outcome", outcome(status))
-                  .register(meters));
+          sample.stop(timers.get(new Series(Requests.route(ctx), method(ctx), status)));
         });
     ctx.next();
+  }
+
+  /** The tag values of one {@code http.server.requests} timer. */
+  private record Series(String route, String method, int status) {
+    Timer register(MeterRegistry meters) {
+      return Timer.builder("http.server.requests")
+          .description("HTTP requests by route template")
+          .tag("route", route)
+          .tag("method", method)
+          .tag("status", Integer.toString(status))
+          .tag("outcome", outcome(status))
+          .register(meters);
+    }
   }
 
   /** The method, or {@code OTHER} for anything unusual, so a client cannot mint tag values. */

@@ -113,11 +113,13 @@ class PlatformSettingsTest {
     values.put("http.admission.minLimit", "2");
     values.put("http.admission.maxLimit", "8");
     values.put("http.admission.initialLimit", "4");
+    values.put("http.admission.targetLatency", "6ms");
     Config config = Config.of(values, Map.of("IF_HTTP_ADMISSION_RETRY_AFTER", "3s"));
 
     AdmissionSettings admission = PlatformSettings.from(config, "governor").http().admission();
 
-    assertThat(admission).isEqualTo(new AdmissionSettings(4, 2, 8, Duration.ofSeconds(3)));
+    assertThat(admission)
+        .isEqualTo(new AdmissionSettings(4, 2, 8, Duration.ofMillis(6), Duration.ofSeconds(3)));
     assertThat(failure(Map.of("http.admission.initialLimit", "200")))
         .isEqualTo("http.admission.initialLimit 200 is outside 16..64");
     assertThat(failure(Map.of("http.admission.maxLimit", "3")))
