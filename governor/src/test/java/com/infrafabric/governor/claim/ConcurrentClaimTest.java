@@ -287,7 +287,8 @@ class ConcurrentClaimTest {
             Integer.toString(tasks));
     builder.environment().put("REDIS_PASSWORD", endpoint.password());
     // Its stdout is the READY/CLAIMED/DONE protocol alone; its logs (a busy machine's "event loop
-    // blocked" warning, say) go to this test's stderr, where they cannot be read as a protocol line.
+    // blocked" warning, say) go to this test's stderr, where they cannot be read as a protocol
+    // line.
     builder.redirectError(ProcessBuilder.Redirect.INHERIT);
     return builder.start();
   }
