@@ -56,7 +56,8 @@ public final class SharedBuckets {
         new RedisBucketStore(
             store,
             config,
-            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKETS));
+            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKETS),
+            MAX_CACHED_BUCKETS);
     return new SharedBuckets(bucketStore.asAsync());
   }
 

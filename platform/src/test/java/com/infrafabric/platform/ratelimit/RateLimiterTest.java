@@ -94,6 +94,59 @@ class RateLimiterTest {
   }
 
   @Test
+  void aCallerServedByOneNodeCostsOneRoundTripPerRequest() {
+    RateLimiter limiter =
+        RateLimiter.create(
+            nodeA, RateLimitPolicy.uniform("one-trip", RateLimit.perMinute(1_000)), clock, meters);
+    Principal steady = Principal.of("steady-agent", Set.of());
+    Await.result(limiter.tryConsume(steady));
+    long readsBefore = commandCalls("get");
+    long swapsBefore = commandCalls("evalsha") + commandCalls("eval");
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(Await.result(limiter.tryConsume(steady)).allowed()).isTrue();
+    }
+
+    assertThat(commandCalls("get") - readsBefore).isZero();
+    assertThat(commandCalls("evalsha") + commandCalls("eval") - swapsBefore).as("%s %s %s", swapsBefore, commandCalls("evalsha"), commandCalls("eval")).isEqualTo(10);
+    assertThat(Await.result(limiter.tryConsume(steady)).remaining()).isEqualTo(1_000 - 12);
+  }
+
+  /** Each node's remembered state is stale on every turn: the swap must refuse and retry. */
+  @Test
+  void nodesTakingTurnsOnOneBucketKeepTheLimitExact() {
+    RateLimiter first = limiter(nodeA, "turns");
+    RateLimiter second = limiter(nodeB, "turns");
+    Principal alice = Principal.of("alice", Set.of());
+
+    List<Long> remaining = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      RateDecision decision = Await.result((i % 2 == 0 ? first : second).tryConsume(alice));
+      remaining.add(decision.allowed() ? decision.remaining() : -1);
+    }
+
+    assertThat(remaining).containsExactly(4L, 3L, 2L, 1L, 0L, -1L, -1L, -1L);
+  }
+
+  @Test
+  void aBucketRemovedBehindTheNodesBackStartsFull() {
+    RateLimiter limiter = limiter(nodeA, "removed");
+    Principal alice = Principal.of("alice", Set.of());
+    for (int i = 0; i < 5; i++) {
+      Await.result(limiter.tryConsume(alice));
+    }
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+
+    String key =
+        limiter.key(alice, RateLimitPolicy.uniform("removed", FIVE_PER_MINUTE).select(alice));
+    Await.result(nodeB.send(Request.cmd(Command.DEL).arg(key)));
+
+    RateDecision afresh = Await.result(limiter.tryConsume(alice));
+    assertThat(afresh.allowed()).isTrue();
+    assertThat(afresh.remaining()).isEqualTo(4);
+  }
+
+  @Test
   void refusesWithTheTimeUntilTheNextTokenAndCountsTheRefusal() {
     RateLimiter limiter = limiter(nodeA, "refusal");
     Principal alice = Principal.of("alice", Set.of());
@@ -159,6 +212,19 @@ class RateLimiterTest {
     }
 
     assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+  }
+
+  /** How often the test server ran {@code command}, from {@code INFO commandstats}. */
+  private static long commandCalls(String command) {
+    String stats =
+        Await.result(nodeA.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+    return stats
+        .lines()
+        .filter(line -> line.startsWith("cmdstat_" + command + ":"))
+        .map(line -> line.replaceAll(".*calls=(\\d+).*", "$1"))
+        .mapToLong(Long::parseLong)
+        .findFirst()
+        .orElse(0);
   }
 
   private RateLimiter limiter(RedisStore store, String prefix) {
