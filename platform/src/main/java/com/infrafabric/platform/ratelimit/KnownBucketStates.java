@@ -35,7 +35,10 @@ final class KnownBucketStates {
     }
   }
 
-  /** Forgets {@code key}: what it holds is unknown (a write whose outcome is unknown). */
+  /**
+   * Forgets {@code key}: what it holds is unknown (a write whose outcome is unknown), or a decision
+   * must rest on what Redis holds (a refusal).
+   */
   synchronized void forget(String key) {
     states.remove(key);
   }

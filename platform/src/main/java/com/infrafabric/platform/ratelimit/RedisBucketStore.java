@@ -24,10 +24,16 @@ import java.util.concurrent.CompletableFuture;
  * with an expiry so idle buckets do not accumulate. States are stored base64-encoded because the
  * store speaks strings.
  *
- * <p>The read is skipped when this node remembers the bucket's state ({@link KnownBucketStates}): a
- * caller served by one node costs one round trip per request instead of two. A refused swap returns
- * what the bucket holds now, and Bucket4j's retry starts from that, so a bucket shared by several
- * nodes costs two round trips, as it did with the read, and the limit stays exact.
+ * <p>The read is skipped when this node remembers the bucket's state ({@link KnownBucketStates}, at
+ * most the capacity given, least recently used dropped): a request on a bucket this node touched
+ * last costs one round trip (the swap) instead of two. A refused swap returns what the bucket holds
+ * now, and Bucket4j's retry starts from that, so a request on a bucket another node touched since
+ * costs two round trips, as it did with the read, and the limit stays exact. A swap whose outcome
+ * is unknown (Redis did not answer) leaves nothing remembered, so the next request reads first.
+ *
+ * <p>Bucket4j decides a refusal on an empty bucket without swapping, so a refusal may rest on a
+ * remembered state Redis no longer holds; the caller confirms it on Redis's state with {@link
+ * #forget} and another attempt ({@link SharedBuckets#tryConsume}).
  *
  * <p>Asynchronous only: the blocking operations would park an event loop, so they refuse to run.
  */
@@ -81,6 +87,11 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
         return completable(swap(key, originalData, newData, newState));
       }
     };
+  }
+
+  /** Forgets what this node remembers of {@code key}: its next operation reads the bucket first. */
+  void forget(String key) {
+    known.forget(key);
   }
 
   @Override
