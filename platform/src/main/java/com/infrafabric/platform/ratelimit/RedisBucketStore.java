@@ -152,9 +152,8 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
 
   /** The state a refused swap found in the bucket: the reply's second element, nil if absent. */
   private static String holding(Response refusal) {
-    Response current = refusal.size() < 2 ? null : refusal.get(1);
-    String state = current == null ? null : current.toString();
-    return state == null ? ABSENT : state;
+    Response current = refusal.get(1);
+    return current == null ? ABSENT : current.toString();
   }
 
   private static Optional<byte[]> decode(String state) {

@@ -36,12 +36,13 @@ import java.util.concurrent.CompletionStage;
  * <p>What a request costs in Redis round trips: one when this node was the last to touch the bucket
  * (the swap starts from the state it remembers), two when another node, an expiry or a deletion
  * changed it since (the swap is refused with the current state, and the retry on that state
- * succeeds unless yet another writer came first). A refusal always ends with a read of the bucket:
+ * succeeds unless yet another writer came first). A refusal costs one more round trip at least:
  * Bucket4j refuses an empty bucket without writing, so a refusal could rest on a stale remembered
  * state (the key deleted, or tokens given back by another node); {@link #tryConsume} therefore
- * forgets the bucket and asks again from the state Redis holds, and only that answer is returned.
- * Each node keeps at most {@value #MAX_CACHED_BUCKETS} proxies and as many remembered states (a
- * bucket with one limit encodes to 144 base64 characters, held beside its key).
+ * forgets the bucket and asks again starting with a read, and only that answer is returned, so
+ * every refusal is decided on a state Redis has just returned. Each node keeps at most {@value
+ * #MAX_CACHED_BUCKETS} proxies and as many remembered states (a bucket with one limit encodes to
+ * 144 base64 characters, held beside its key).
  */
 public final class SharedBuckets {
 
