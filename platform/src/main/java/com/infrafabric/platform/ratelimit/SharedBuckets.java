@@ -32,6 +32,17 @@ import java.util.concurrent.CompletionStage;
  * dropped) with Bucket4j's batching optimization: concurrent requests on this node are combined
  * into one swap, and only requests from other nodes contend. A bucket's limit is the one given when
  * this node first used it.
+ *
+ * <p>What a request costs in Redis round trips: one when this node was the last to touch the bucket
+ * (the swap starts from the state it remembers), two when another node, an expiry or a deletion
+ * changed it since (the swap is refused with the current state, and the retry on that state
+ * succeeds unless yet another writer came first). A refusal costs one more round trip at least:
+ * Bucket4j refuses an empty bucket without writing, so a refusal could rest on a stale remembered
+ * state (the key deleted, or tokens given back by another node); {@link #tryConsume} therefore
+ * forgets the bucket and asks again starting with a read, and only that answer is returned, so
+ * every refusal is decided on a state Redis has just returned. Each node keeps at most {@value
+ * #MAX_CACHED_BUCKETS} proxies and as many remembered states (a bucket with one limit encodes to
+ * 144 base64 characters, held beside its key).
  */
 public final class SharedBuckets {
 
@@ -39,11 +50,13 @@ public final class SharedBuckets {
   static final int MAX_CACHED_BUCKETS = 10_000;
   private static final Duration KEEP_FULL_BUCKETS = Duration.ofMinutes(1);
 
+  private final RedisBucketStore store;
   private final AsyncProxyManager<String> buckets;
   private final Map<String, AsyncBucketProxy> proxies = new LinkedHashMap<>(16, 0.75f, true);
 
-  private SharedBuckets(AsyncProxyManager<String> buckets) {
-    this.buckets = buckets;
+  private SharedBuckets(RedisBucketStore store) {
+    this.store = store;
+    this.buckets = store.asAsync();
   }
 
   /** Buckets in {@code store}; refill reads {@code clock}. */
@@ -56,18 +69,36 @@ public final class SharedBuckets {
         new RedisBucketStore(
             store,
             config,
-            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKETS));
-    return new SharedBuckets(bucketStore.asAsync());
+            ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKETS),
+            MAX_CACHED_BUCKETS);
+    return new SharedBuckets(bucketStore);
   }
 
   /**
    * Takes {@code tokens} from the bucket {@code key} (limited by {@code limit}) if it holds that
-   * many; the decision is named {@code limitName}.
+   * many; the decision is named {@code limitName}. A refusal is decided on the state Redis holds,
+   * never on the one this node remembers.
    */
   public Future<RateDecision> tryConsume(
       String key, RateLimit limit, long tokens, String limitName) {
-    return call(proxy(key, limit).tryConsumeAndReturnRemaining(tokens))
+    return consume(key, limit, tokens)
+        .compose(
+            probe ->
+                probe.isConsumed() ? Future.succeededFuture(probe) : confirm(key, limit, tokens))
         .map(probe -> decide(probe, limitName));
+  }
+
+  /**
+   * Asks again after a refusal, reading the bucket first: Bucket4j refuses an empty bucket without
+   * a swap, so the first answer may rest on a remembered state that Redis no longer holds.
+   */
+  private Future<ConsumptionProbe> confirm(String key, RateLimit limit, long tokens) {
+    store.forget(key);
+    return consume(key, limit, tokens);
+  }
+
+  private Future<ConsumptionProbe> consume(String key, RateLimit limit, long tokens) {
+    return call(proxy(key, limit).tryConsumeAndReturnRemaining(tokens));
   }
 
   /** Gives {@code tokens} back to the bucket, never above its capacity. */

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,59 @@ class RateLimiterTest {
   }
 
   @Test
+  void aCallerServedByOneNodeCostsOneRoundTripPerRequest() {
+    RateLimiter limiter =
+        RateLimiter.create(
+            nodeA, RateLimitPolicy.uniform("one-trip", RateLimit.perMinute(1_000)), clock, meters);
+    Principal steady = Principal.of("steady-agent", Set.of());
+    Await.result(limiter.tryConsume(steady));
+    CommandCounts before = CommandCounts.now();
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(Await.result(limiter.tryConsume(steady)).allowed()).isTrue();
+    }
+
+    CommandCounts sent = CommandCounts.now().minus(before);
+    assertThat(sent.reads()).isZero();
+    assertThat(sent.swaps()).isEqualTo(10);
+    assertThat(Await.result(limiter.tryConsume(steady)).remaining()).isEqualTo(1_000 - 12);
+  }
+
+  /** Each node's remembered state is stale on every turn: the swap must refuse and retry. */
+  @Test
+  void nodesTakingTurnsOnOneBucketKeepTheLimitExact() {
+    RateLimiter first = limiter(nodeA, "turns");
+    RateLimiter second = limiter(nodeB, "turns");
+    Principal alice = Principal.of("alice", Set.of());
+
+    List<Long> remaining = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      RateDecision decision = Await.result((i % 2 == 0 ? first : second).tryConsume(alice));
+      remaining.add(decision.allowed() ? decision.remaining() : -1);
+    }
+
+    assertThat(remaining).containsExactly(4L, 3L, 2L, 1L, 0L, -1L, -1L, -1L);
+  }
+
+  @Test
+  void aBucketRemovedBehindTheNodesBackStartsFull() {
+    RateLimiter limiter = limiter(nodeA, "removed");
+    Principal alice = Principal.of("alice", Set.of());
+    for (int i = 0; i < 5; i++) {
+      Await.result(limiter.tryConsume(alice));
+    }
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+
+    String key =
+        limiter.key(alice, RateLimitPolicy.uniform("removed", FIVE_PER_MINUTE).select(alice));
+    Await.result(nodeB.send(Request.cmd(Command.DEL).arg(key)));
+
+    RateDecision afresh = Await.result(limiter.tryConsume(alice));
+    assertThat(afresh.allowed()).isTrue();
+    assertThat(afresh.remaining()).isEqualTo(4);
+  }
+
+  @Test
   void refusesWithTheTimeUntilTheNextTokenAndCountsTheRefusal() {
     RateLimiter limiter = limiter(nodeA, "refusal");
     Principal alice = Principal.of("alice", Set.of());
@@ -159,6 +214,36 @@ class RateLimiterTest {
     }
 
     assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+  }
+
+  /**
+   * The bucket reads and swaps clients sent the test server, from {@code INFO commandstats}. Redis
+   * counts there the commands a script runs too, and {@code bucket_cas} runs one {@code GET} per
+   * call, so the reads clients sent are the {@code GET}s less the scripts.
+   */
+  private record CommandCounts(long reads, long swaps) {
+
+    static CommandCounts now() {
+      String stats =
+          Await.result(nodeA.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+      long scripts = calls(stats, "evalsha") + calls(stats, "eval");
+      return new CommandCounts(calls(stats, "get") - scripts, scripts);
+    }
+
+    CommandCounts minus(CommandCounts earlier) {
+      return new CommandCounts(reads - earlier.reads, swaps - earlier.swaps);
+    }
+
+    /**
+     * The {@code calls=} field only: the line also has {@code rejected_calls} and {@code
+     * failed_calls}.
+     */
+    private static long calls(String stats, String command) {
+      Matcher calls =
+          Pattern.compile("^cmdstat_" + command + ":calls=(\\d+),", Pattern.MULTILINE)
+              .matcher(stats);
+      return calls.find() ? Long.parseLong(calls.group(1)) : 0;
+    }
   }
 
   private RateLimiter limiter(RedisStore store, String prefix) {

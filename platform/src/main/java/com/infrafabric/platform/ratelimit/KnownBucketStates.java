@@ -1,0 +1,49 @@
+package com.infrafabric.platform.ratelimit;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state this node last saw each bucket hold in Redis (base64, {@code ""} for an absent key), so
+ * a request on a bucket this node used last starts its compare-and-swap at once instead of reading
+ * the state first: one round trip instead of two. Only a hint: the swap script compares it with
+ * what Redis holds and, when another node or an expiry changed the bucket, refuses and returns the
+ * current state to retry on. At most {@link #capacity} buckets, least recently used dropped first.
+ * Thread-safe.
+ */
+final class KnownBucketStates {
+
+  private final int capacity;
+  private final Map<String, String> states;
+
+  KnownBucketStates(int capacity) {
+    this.capacity = capacity;
+    this.states = new LinkedHashMap<>(16, 0.75f, true);
+  }
+
+  /** The state last seen in {@code key}, if this node remembers one. */
+  synchronized Optional<String> get(String key) {
+    return Optional.ofNullable(states.get(key));
+  }
+
+  /** Remembers that {@code key} holds {@code state} ({@code ""}: the key is absent). */
+  synchronized void seen(String key, String state) {
+    states.put(key, state);
+    if (states.size() > capacity) {
+      states.remove(states.keySet().iterator().next());
+    }
+  }
+
+  /**
+   * Forgets {@code key}: what it holds is unknown (a write whose outcome is unknown), or a decision
+   * must rest on what Redis holds (a refusal).
+   */
+  synchronized void forget(String key) {
+    states.remove(key);
+  }
+
+  synchronized int size() {
+    return states.size();
+  }
+}
