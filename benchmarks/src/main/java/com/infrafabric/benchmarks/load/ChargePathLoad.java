@@ -88,19 +88,11 @@ public final class ChargePathLoad {
   }
 
   public static void main(String[] args) {
-    if (List.of(args).contains("--help")) {
-      System.out.print(LoadOptions.usage());
+    Optional<LoadOptions> parsed = LoadOptions.fromCommandLine(args);
+    if (parsed.isEmpty()) {
       return;
     }
-    LoadOptions options;
-    try {
-      options = LoadOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(LoadOptions.usage());
-      System.exit(2);
-      return;
-    }
+    LoadOptions options = parsed.get();
     LoadResults results = run(options, System.err);
     LoadReport.print(results, System.out);
     resultsFile(options)

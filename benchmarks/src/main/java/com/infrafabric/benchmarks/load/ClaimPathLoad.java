@@ -6,9 +6,9 @@ import com.infrafabric.governor.gateway.GatewaySettings;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The claim path alone over HTTP (claim + finish, {@link HttpClaimPath}) with {@code
@@ -43,19 +43,11 @@ public final class ClaimPathLoad {
   private ClaimPathLoad() {}
 
   public static void main(String[] args) {
-    if (List.of(args).contains("--help")) {
-      System.out.print(LoadOptions.usage());
+    Optional<LoadOptions> parsed = LoadOptions.fromCommandLine(args);
+    if (parsed.isEmpty()) {
       return;
     }
-    LoadOptions options;
-    try {
-      options = LoadOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(LoadOptions.usage());
-      System.exit(2);
-      return;
-    }
+    LoadOptions options = parsed.get();
     run(options, System.out);
   }
 

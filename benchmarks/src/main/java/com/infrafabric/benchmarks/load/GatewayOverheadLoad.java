@@ -54,38 +54,19 @@ public final class GatewayOverheadLoad {
         LoadClient gateway =
             LoadClient.connect(bench.governor.port(), CONNECTIONS, MAX_OUTSTANDING)) {
       Buffer body = Buffer.buffer(GatewayUnderLoad.chat(false));
-      PhaseResult straight =
-          phase(
-              "direct",
-              direct,
-              () -> direct.post("/v1/chat/completions", GatewayUnderLoad.OPERATOR_KEY, body, 200),
-              options);
-      PhaseResult through =
-          phase(
-              "gateway",
-              gateway,
-              () ->
-                  gateway.post(
-                      GatewayRoutes.OPENAI + "/chat/completions",
-                      bench.credential(options.caller()),
-                      body,
-                      200),
-              options);
-      double directCpu =
-          cpuMillisPerCall(
-              direct,
-              () -> direct.post("/v1/chat/completions", GatewayUnderLoad.OPERATOR_KEY, body, 200),
-              options);
-      double gatewayCpu =
-          cpuMillisPerCall(
-              gateway,
-              () ->
-                  gateway.post(
-                      GatewayRoutes.OPENAI + "/chat/completions",
-                      bench.credential(options.caller()),
-                      body,
-                      200),
-              options);
+      Operation straightCall =
+          () -> direct.post("/v1/chat/completions", GatewayUnderLoad.OPERATOR_KEY, body, 200);
+      Operation gatewayCall =
+          () ->
+              gateway.post(
+                  GatewayRoutes.OPENAI + "/chat/completions",
+                  bench.credential(options.caller()),
+                  body,
+                  200);
+      PhaseResult straight = phase("direct", direct, straightCall, options);
+      PhaseResult through = phase("gateway", gateway, gatewayCall, options);
+      double directCpu = cpuMillisPerCall(direct, straightCall, options);
+      double gatewayCpu = cpuMillisPerCall(gateway, gatewayCall, options);
       double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
       double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
       return new JsonObject()

@@ -74,6 +74,25 @@ record LoadOptions(
 
   private static final List<Double> QUICK_SWEEP = List.of(0.5, 2.0);
 
+  /**
+   * The options of a harness's command line: empty after printing the usage for {@code --help}; a
+   * bad option prints its sentence and the usage and exits with status 2.
+   */
+  static Optional<LoadOptions> fromCommandLine(String... args) {
+    if (List.of(args).contains("--help")) {
+      System.out.print(usage());
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(parse(args));
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.err.print(usage());
+      System.exit(2);
+      return Optional.empty();
+    }
+  }
+
   /** Parses {@code args}; throws with a sentence naming the bad option. */
   static LoadOptions parse(String... args) {
     boolean smoke = false;
