@@ -59,7 +59,7 @@ class GatewayBudgetHeadersTest {
 
   @Test
   void aModelTheCallerMayNotUseAnUnknownModelAndABadRequestStateTheBudget() {
-    String scope = fundedScope();
+    String scope = rig.fundedScope(CAP);
 
     OpenAIServiceException notAllowed =
         openAiRefusal(rig.agent(scope, "mini-test"), GatewayRig.chat("gpt-test", "Hi"));
@@ -80,7 +80,7 @@ class GatewayBudgetHeadersTest {
 
   @Test
   void aRateLimitedKeyStatesWhatItsFirstCallLeft() {
-    String scope = fundedScope();
+    String scope = rig.fundedScope(CAP);
     String secret =
         Await.result(
                 rig.governor
@@ -101,7 +101,7 @@ class GatewayBudgetHeadersTest {
 
   @Test
   void anUnavailableUpstreamStatesTheBudgetAfterTheRelease() {
-    String scope = fundedScope();
+    String scope = rig.fundedScope(CAP);
     rig.primary.then(new Behaviour.Status(500, null));
 
     OpenAIServiceException down =
@@ -114,7 +114,7 @@ class GatewayBudgetHeadersTest {
 
   @Test
   void anthropicRefusalsStateTheBudgetToo() {
-    String scope = fundedScope();
+    String scope = rig.fundedScope(CAP);
 
     AnthropicServiceException notAllowed =
         catchThrowableOfType(
@@ -158,11 +158,5 @@ class GatewayBudgetHeadersTest {
     assertThat(headers.values(BudgetHeaders.REMAINING)).containsExactly(Long.toString(remaining));
     assertThat(headers.values(BudgetHeaders.SCOPE)).containsExactly(scope);
     assertThat(headers.values(BudgetHeaders.WINDOW)).containsExactly("day");
-  }
-
-  private static String fundedScope() {
-    String scope = GovernorRig.freshTenant("gwh") + "/agents";
-    rig.governor.budget(scope, "day", CAP);
-    return scope;
   }
 }

@@ -3,9 +3,7 @@ package com.infrafabric.governor.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GatewayFixture;
-import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.LogCapture;
@@ -94,9 +92,10 @@ class GatewayLimitsTest {
   void concurrentStreamedCallsOnASmallCapNeverOverspendItAndLeaveNothingReserved()
       throws InterruptedException {
     int calls = 64;
-    long one = cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS);
+    long one =
+        rig.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS);
     long cap = Math.max(one * 20, worstCaseOfOneCall(SHORT_CALL));
-    String scope = fundedScope(cap);
+    String scope = rig.fundedScope(cap);
     OpenAIClient client = rig.openAi(rig.agent(scope));
 
     List<Streamed> outcomes =
@@ -162,7 +161,7 @@ class GatewayLimitsTest {
   @Test
   void aCallerThatStopsReadingHoldsTheProviderBackRatherThanBeingBuffered() throws Exception {
     long answer = 15L << 20;
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     FakeProvider.Flooded flooded = rig.primary.flooded();
     long before = flooded.bytes().get();
     int holdsBefore = flooded.holds().get();
@@ -234,7 +233,7 @@ class GatewayLimitsTest {
 
   @Test
   void badBodiesAreClearErrorsInTheCallersDialectAndChargeNothing() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     String token = rig.agent(scope);
     String chat = GatewayRoutes.OPENAI + "/chat/completions";
     String messages = GatewayRoutes.ANTHROPIC + "/v1/messages";
@@ -261,7 +260,7 @@ class GatewayLimitsTest {
 
   @Test
   void aCallForSeveralAnswersReservesTheBoundOfEach() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     String token = rig.agent(scope);
     String chat = GatewayRoutes.OPENAI + "/chat/completions";
 
@@ -269,7 +268,7 @@ class GatewayLimitsTest {
     long three =
         reserved(send(chat, token, body("gpt-test", "max_tokens", 100).put("n", 3).encode()));
 
-    assertThat(three - one).isGreaterThanOrEqualTo(2 * cost("gpt-test", 0, 100));
+    assertThat(three - one).isGreaterThanOrEqualTo(2 * rig.cost("gpt-test", 0, 100));
     assertError(
         send(chat, token, body("gpt-test", "max_tokens", 100).put("n", 17).encode()),
         400,
@@ -283,7 +282,7 @@ class GatewayLimitsTest {
 
   @Test
   void aBodyBeyondTheLimitIsRefusedBeforeItIsRead() throws IOException {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     String start = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"";
 
     // Announces a 50 MB body and sends only its first bytes: the answer must come before the rest.
@@ -322,7 +321,7 @@ class GatewayLimitsTest {
 
   @Test
   void neitherTheCallersTokenNorTheOperatorsKeyShowsInAnswersOrLogs() {
-    String scope = fundedScope(100);
+    String scope = rig.fundedScope(100);
     String token = rig.agent(scope);
     List<String> answers = new ArrayList<>();
     try (LogCapture logs = LogCapture.start()) {
@@ -393,7 +392,7 @@ class GatewayLimitsTest {
 
   /** What one SDK call's reservation holds, as the gateway's header tells the SDK. */
   private static long worstCaseOfOneCall(ChatCompletionCreateParams call) {
-    String scope = fundedScope(1_000_000_000L);
+    String scope = rig.fundedScope(1_000_000_000L);
     return Long.parseLong(
         rig.openAi(rig.agent(scope))
             .chat()
@@ -403,15 +402,5 @@ class GatewayLimitsTest {
             .headers()
             .values("x-budget-reserved-micros")
             .get(0));
-  }
-
-  private static String fundedScope(long cap) {
-    String scope = GovernorRig.freshTenant("gwl") + "/agents";
-    rig.governor.budget(scope, "day", cap);
-    return scope;
-  }
-
-  private static long cost(String model, long input, long output) {
-    return rig.governor.service.pricing().get().cost(model, new TokenUsage(input, 0, output));
   }
 }

@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.RawMessageStreamEvent;
-import com.infrafabric.governor.tenant.TokenUsage;
-import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.openai.client.OpenAIClient;
@@ -78,7 +76,7 @@ class GatewayOfflineTest {
 
   @Test
   void aChatCompletionIsAnsweredTheSameWayTwiceAndChargedWhatItReports() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     OpenAIClient client = rig.openAi(rig.agent(scope));
 
     HttpResponseFor<ChatCompletion> first =
@@ -92,7 +90,7 @@ class GatewayOfflineTest {
     assertThat(again.parse().choices()).isEqualTo(answer.choices());
     assertThat(first.headers().values("x-governor-provider")).containsExactly("offline");
     CompletionUsage usage = answer.usage().orElseThrow();
-    long one = cost("gpt-test", usage.promptTokens(), usage.completionTokens());
+    long one = rig.cost("gpt-test", usage.promptTokens(), usage.completionTokens());
     assertThat(first.headers().values("x-budget-charged-micros"))
         .containsExactly(Long.toString(one));
     assertThat(again.headers().values("x-budget-charged-micros"))
@@ -102,7 +100,7 @@ class GatewayOfflineTest {
 
   @Test
   void aStreamedChatCompletionIsTheSameAnswerInChunksWithItsUsageChunk() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     OpenAIClient client = rig.openAi(rig.agent(scope));
     List<ChatCompletionChunk> chunks;
     try (StreamResponse<ChatCompletionChunk> stream =
@@ -119,7 +117,7 @@ class GatewayOfflineTest {
     assertThat(text).isEqualTo("[offline gpt-test] You said: Stream it");
     CompletionUsage usage = chunks.get(chunks.size() - 1).usage().orElseThrow();
     assertThat(usage.completionTokens()).isEqualTo((text.length() + 3) / 4);
-    long charged = cost("gpt-test", usage.promptTokens(), usage.completionTokens());
+    long charged = rig.cost("gpt-test", usage.promptTokens(), usage.completionTokens());
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)).containsExactly(charged, 0));
@@ -127,7 +125,7 @@ class GatewayOfflineTest {
 
   @Test
   void anAnthropicMessageAndItsStreamAreTheSameAnswerAndEachIsCharged() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     AnthropicClient client = rig.anthropic(rig.agent(scope));
     Message message = client.messages().create(GatewayRig.message("claude-test"));
     List<RawMessageStreamEvent> events = new ArrayList<>();
@@ -155,7 +153,7 @@ class GatewayOfflineTest {
     assertThat(input).isEqualTo(message.usage().inputTokens());
     assertThat(output).isEqualTo(message.usage().outputTokens());
     assertThat(events.get(events.size() - 1).isMessageStop()).isTrue();
-    long one = cost("claude-test", input, output);
+    long one = rig.cost("claude-test", input, output);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)).containsExactly(2 * one, 0));
@@ -163,7 +161,7 @@ class GatewayOfflineTest {
 
   @Test
   void embeddingsAreDeterministicUnitVectorsChargedTheirInputAndModelsAreListed() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     OpenAIClient client = rig.openAi(rig.agent(scope));
     EmbeddingCreateParams params =
         EmbeddingCreateParams.builder()
@@ -183,13 +181,13 @@ class GatewayOfflineTest {
     assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
     long tokens = first.usage().promptTokens();
     assertThat(tokens).isEqualTo((9 + 3) / 4 + (10 + 3) / 4);
-    assertThat(rig.spentAndReserved(scope)).containsExactly(2 * cost("emb-test", tokens, 0), 0);
+    assertThat(rig.spentAndReserved(scope)).containsExactly(2 * rig.cost("emb-test", tokens, 0), 0);
     assertThat(models).containsExactly("claude-test", "emb-test", "gpt-test", "mini-test", "smart");
   }
 
   @Test
   void aRetryWithTheSameIdempotencyKeyIsChargedOnce() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     String token = rig.agent(scope);
     JsonObject body =
         new JsonObject()
@@ -211,14 +209,14 @@ class GatewayOfflineTest {
         .isEqualTo("call_already_made");
     JsonObject usage = new JsonObject(first.body()).getJsonObject("usage");
     long once =
-        cost("gpt-test", usage.getLong("prompt_tokens"), usage.getLong("completion_tokens"));
+        rig.cost("gpt-test", usage.getLong("prompt_tokens"), usage.getLong("completion_tokens"));
     assertThat(rig.spentAndReserved(scope)).containsExactly(once, 0);
   }
 
   @Test
   void streamedCallsOnASmallCapAreRefusedWithTheBudgetNamedAndNeverOverspend() {
     long cap = 2_000;
-    String scope = fundedScope(cap);
+    String scope = rig.fundedScope(cap);
     OpenAIClient client = rig.openAi(rig.agent(scope));
     // Each call reserves about 1,300 micro-dollars (100 output tokens and the body's bytes) and
     // spends about 110: a few fit, then the reservation does not.
@@ -255,16 +253,5 @@ class GatewayOfflineTest {
             });
     assertThatThrownBy(() -> client.chat().completions().create(again))
         .isInstanceOf(RateLimitException.class);
-  }
-
-  private static String fundedScope(long cap) {
-    String tenant = GovernorRig.freshTenant("gwoff");
-    String scope = tenant + "/agents";
-    rig.governor.budget(scope, "day", cap);
-    return scope;
-  }
-
-  private static long cost(String model, long input, long output) {
-    return rig.governor.service.pricing().get().cost(model, new TokenUsage(input, 0, output));
   }
 }

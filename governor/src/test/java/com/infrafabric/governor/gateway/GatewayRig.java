@@ -4,7 +4,9 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GatewayFixture;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.http.HttpSettings;
@@ -48,6 +50,18 @@ final class GatewayRig implements AutoCloseable {
             settings == null ? fixture.settings() : settings);
     fixture.sealKeys(governor.redis);
     Await.result(governor.service.pricing().replace(GatewayFixture.prices(), -1));
+  }
+
+  /** A fresh tenant's {@code agents} scope, with a day cap of {@code cap} micro-dollars. */
+  String fundedScope(long cap) {
+    String scope = GovernorRig.freshTenant("gw") + "/agents";
+    governor.budget(scope, "day", cap);
+    return scope;
+  }
+
+  /** What {@code input} and {@code output} tokens of {@code model} cost at the rig's prices. */
+  long cost(String model, long input, long output) {
+    return governor.service.pricing().get().cost(model, new TokenUsage(input, 0, output));
   }
 
   String openAiBase() {

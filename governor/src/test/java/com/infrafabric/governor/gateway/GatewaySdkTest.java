@@ -8,9 +8,7 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.errors.PaymentRequiredException;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.RawMessageStreamEvent;
-import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GatewayFixture;
-import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -66,7 +64,7 @@ class GatewaySdkTest {
 
   @Test
   void aChatCompletionIsRelayedAndChargedWhatTheProviderReported() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     ChatCompletion completion =
         rig.openAi(rig.agent(scope))
             .chat()
@@ -78,12 +76,12 @@ class GatewaySdkTest {
     assertThat(completion.usage().orElseThrow().completionTokens())
         .isEqualTo(FakeProvider.OUTPUT_TOKENS);
     assertThat(rig.spentAndReserved(scope))
-        .containsExactly(cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
+        .containsExactly(rig.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
   }
 
   @Test
   void aStreamedChatCompletionArrivesInChunksAndIsChargedTheReportedUsage() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     String text;
     try (StreamResponse<ChatCompletionChunk> stream =
         rig.openAi(rig.agent(scope))
@@ -106,12 +104,12 @@ class GatewaySdkTest {
             () ->
                 assertThat(rig.spentAndReserved(scope))
                     .containsExactly(
-                        cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0));
+                        rig.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0));
   }
 
   @Test
   void anAnthropicMessageAndStreamAreRelayedAndCharged() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     AnthropicClient client = rig.anthropic(rig.agent(scope));
     Message message = client.messages().create(GatewayRig.message("claude-test"));
     String streamed;
@@ -127,7 +125,7 @@ class GatewaySdkTest {
     assertThat(message.content().get(0).text().orElseThrow().text())
         .isEqualTo("fake answer from claude-test");
     assertThat(streamed).isEqualTo(String.join("", FakeProvider.STREAMED_WORDS));
-    long one = cost("claude-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5);
+    long one = rig.cost("claude-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5);
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)).containsExactly(2 * one, 0));
@@ -135,7 +133,7 @@ class GatewaySdkTest {
 
   @Test
   void embeddingsAreChargedTheirInputAndModelsListWhatTheCallerMayUse() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     CreateEmbeddingResponse embeddings =
         rig.openAi(rig.agent(scope))
             .embeddings()
@@ -147,13 +145,13 @@ class GatewaySdkTest {
 
     assertThat(embeddings.data()).hasSize(1);
     assertThat(rig.spentAndReserved(scope))
-        .containsExactly(cost("emb-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0), 0);
+        .containsExactly(rig.cost("emb-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0), 0);
     assertThat(models).containsExactly("emb-test", "smart");
   }
 
   @Test
   void anExhaustedBudgetIsAQuotaErrorNamingTheBudgetAndChargesNothing() {
-    String scope = fundedScope(100);
+    String scope = rig.fundedScope(100);
 
     assertThatThrownBy(
             () ->
@@ -176,7 +174,7 @@ class GatewaySdkTest {
 
   @Test
   void aModelTheCallerMayNotUseOrThatDoesNotExistIsRefusedAndChargesNothing() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
 
     assertThatThrownBy(
             () ->
@@ -198,7 +196,7 @@ class GatewaySdkTest {
 
   @Test
   void anUpstream500FallsBackToTheAliasesNextModelAndChargesOnlyIt() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     rig.primary.then(new Behaviour.Status(500, null));
 
     ChatCompletion completion =
@@ -207,12 +205,12 @@ class GatewaySdkTest {
     assertThat(completion.choices().get(0).message().content())
         .hasValue("fake answer from mini-test");
     assertThat(rig.spentAndReserved(scope))
-        .containsExactly(cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
+        .containsExactly(rig.cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
   }
 
   @Test
   void aRateLimitedOrSilentProviderFallsBackToTheAliasesNextModel() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     rig.primary.then(new Behaviour.Status(429, "1"), new Behaviour.Hang());
 
     ChatCompletion afterRateLimit =
@@ -223,12 +221,12 @@ class GatewaySdkTest {
     assertThat(afterRateLimit.model()).isEqualTo("mini-test");
     assertThat(afterTimeout.model()).isEqualTo("mini-test");
     assertThat(rig.spentAndReserved(scope))
-        .containsExactly(2 * cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
+        .containsExactly(2 * rig.cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
   }
 
   @Test
   void theTenantPolicysDowngradeAdviceIsFollowedAndSaidInAHeader() {
-    String scope = fundedScope(50_000);
+    String scope = rig.fundedScope(50_000);
     String tenant = scope.split("/", 2)[0];
     JsonObject downgrade =
         new JsonObject()
@@ -255,12 +253,12 @@ class GatewaySdkTest {
     assertThat(response.parse().choices().get(0).message().content())
         .hasValue("fake answer from mini-test");
     assertThat(rig.spentAndReserved(scope))
-        .containsExactly(cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
+        .containsExactly(rig.cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
   }
 
   @Test
   void anUpstreamThatFailsBeforeAnyTokenIsReleasedAndReportedAsUnavailable() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     rig.primary.then(new Behaviour.Status(500, null));
 
     assertThatThrownBy(
@@ -276,7 +274,7 @@ class GatewaySdkTest {
 
   @Test
   void aClientThatLeavesMidStreamIsChargedWhatWasDelivered() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     rig.primary.then(new Behaviour.StallAfter(2));
     StreamResponse<ChatCompletionChunk> stream =
         rig.openAi(rig.agent(scope))
@@ -298,14 +296,16 @@ class GatewaySdkTest {
             () -> {
               long[] now = rig.spentAndReserved(scope);
               assertThat(now[1]).isZero();
-              assertThat(now[0]).isPositive().isLessThanOrEqualTo(cost("gpt-test", 1000, words));
+              assertThat(now[0])
+                  .isPositive()
+                  .isLessThanOrEqualTo(rig.cost("gpt-test", 1000, words));
             });
   }
 
   @Test
   void aStreamTheProviderCutsIsChargedWhatItDeliveredAndNothingIfItDeliveredNothing() {
-    String cutEarly = fundedScope(1_000_000);
-    String cutLate = fundedScope(1_000_000);
+    String cutEarly = rig.fundedScope(1_000_000);
+    String cutLate = rig.fundedScope(1_000_000);
     rig.primary.then(new Behaviour.CutAfter(0));
     assertThatThrownBy(() -> drain(cutEarly)).isInstanceOf(RuntimeException.class);
     rig.primary.then(new Behaviour.CutAfter(3));
@@ -322,7 +322,7 @@ class GatewaySdkTest {
               assertThat(late[1]).isZero();
               assertThat(late[0])
                   .isPositive()
-                  .isLessThanOrEqualTo(cost("gpt-test", 1000, delivered));
+                  .isLessThanOrEqualTo(rig.cost("gpt-test", 1000, delivered));
             });
   }
 
@@ -338,7 +338,7 @@ class GatewaySdkTest {
 
   @Test
   void aRetryWithTheSameIdempotencyKeyIsNeverASecondCharge() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     String token = rig.agent(scope);
     JsonObject body =
         new JsonObject()
@@ -357,12 +357,12 @@ class GatewaySdkTest {
     assertThat(new JsonObject(second.body()).getJsonObject("error").getString("code"))
         .isEqualTo("call_already_made");
     assertThat(rig.spentAndReserved(scope))
-        .containsExactly(cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
+        .containsExactly(rig.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
   }
 
   @Test
   void theClientsCredentialNeverReachesTheProviderOnlyTheOperatorsKeyDoes() {
-    String scope = fundedScope(1_000_000);
+    String scope = rig.fundedScope(1_000_000);
     String token = rig.agent(scope);
     rig.openAi(token).chat().completions().create(GatewayRig.chat("gpt-test", "Whose key?"));
     rig.anthropic(token).messages().create(GatewayRig.message("claude-test"));
@@ -377,17 +377,6 @@ class GatewaySdkTest {
       call.headers().forEach(header -> assertThat(header.getValue()).doesNotContain(token));
       assertThat(call.body().encode()).doesNotContain(token);
     }
-  }
-
-  private static String fundedScope(long cap) {
-    String tenant = GovernorRig.freshTenant("gw");
-    String scope = tenant + "/agents";
-    rig.governor.budget(scope, "day", cap);
-    return scope;
-  }
-
-  private static long cost(String model, long input, long output) {
-    return rig.governor.service.pricing().get().cost(model, new TokenUsage(input, 0, output));
   }
 
   private static JsonObject lastBody(FakeProvider provider) {

@@ -52,7 +52,7 @@ class GatewayVirtualKeyTest {
 
   @Test
   void aKeyIsChargedToItsScopeLimitedToItsModelsAndItsRequestsAMinute() {
-    String scope = fundedScope();
+    String scope = rig.fundedScope(1_000_000);
     IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
     String secret = issued.secret().orElseThrow();
 
@@ -94,7 +94,7 @@ class GatewayVirtualKeyTest {
 
   @Test
   void aRevokedKeyIsRefusedAtOnce() {
-    String scope = fundedScope();
+    String scope = rig.fundedScope(1_000_000);
     IssuedKey issued = issue(scope, Set.of("*"), 100);
     String secret = issued.secret().orElseThrow();
     rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Before"));
@@ -123,7 +123,7 @@ class GatewayVirtualKeyTest {
    */
   @Test
   void aCallTheKeysBucketsRefuseHasItsReservationReleasedAndIsChargedNothing() {
-    String scope = fundedScope();
+    String scope = rig.fundedScope(1_000_000);
     IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
     String secret = issued.secret().orElseThrow();
     rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));
@@ -183,11 +183,5 @@ class GatewayVirtualKeyTest {
 
   private static VirtualKeys keys() {
     return rig.governor.service.keys();
-  }
-
-  private static String fundedScope() {
-    String scope = GovernorRig.freshTenant("gwk") + "/agents";
-    rig.governor.budget(scope, "day", 1_000_000);
-    return scope;
   }
 }
