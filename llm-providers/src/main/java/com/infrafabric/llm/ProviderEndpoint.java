@@ -26,6 +26,15 @@ final class ProviderEndpoint {
    */
   static final int MAX_CONNECTIONS = 128;
 
+  /**
+   * Each provider connection's kernel receive buffer. Left to autotuning, a kept-alive connection
+   * that once carried a long answer grows it to megabytes (6 MiB on Linux): memory held per
+   * connection that no setting bounds, and a stream the caller stopped reading would keep being
+   * read from the provider into it. A fixed buffer turns autotuning off; 256 KiB still carries a
+   * token stream at full speed.
+   */
+  static final int RECEIVE_BUFFER_BYTES = 256 * 1024;
+
   private final Destination origin;
   private final String basePath;
   private final boolean https;
@@ -43,11 +52,16 @@ final class ProviderEndpoint {
    * up to {@link #MAX_CONNECTIONS} kept-alive connections reused across calls. Vert.x pools only
    * five HTTP/1.1 connections per origin by default; since a connection carries one call at a time,
    * a sixth concurrent call (a burst, a slow answer, any stream) would wait in the pool's queue,
-   * and that wait lands on every queued call's latency.
+   * and that wait lands on every queued call's latency. Each connection's receive buffer is {@link
+   * #RECEIVE_BUFFER_BYTES}.
    */
   HttpClient client(Vertx vertx) {
     return vertx.createHttpClient(
-        new HttpClientOptions().setSsl(https).setVerifyHost(true).setDecompressionSupported(false),
+        new HttpClientOptions()
+            .setSsl(https)
+            .setVerifyHost(true)
+            .setDecompressionSupported(false)
+            .setReceiveBufferSize(RECEIVE_BUFFER_BYTES),
         new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
   }
 
