@@ -94,7 +94,9 @@ class ChargeDurabilityFailoverTest {
   private static void awaitAcknowledged(Tally tally, long count) throws InterruptedException {
     long deadline = System.nanoTime() + RECOVERY.toNanos();
     while (tally.acknowledged.get() < count) {
-      assertThat(System.nanoTime()).as("charges acknowledged again").isLessThan(deadline);
+      assertThat(System.nanoTime())
+          .as(() -> "charges acknowledged again: " + tally + "\n" + SENTINEL.describe())
+          .isLessThan(deadline);
       Thread.sleep(10);
     }
   }
