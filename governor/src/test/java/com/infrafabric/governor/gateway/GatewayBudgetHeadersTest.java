@@ -12,24 +12,19 @@ import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.openai.core.http.Headers;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every gateway answer to a known caller states its budget in {@code x-budget-*} headers, the
@@ -41,33 +36,19 @@ class GatewayBudgetHeadersTest {
 
   private static final long CAP = 1_000_000;
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @TempDir static Path directory;
-
-  private static GatewayRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = new GatewayRig(REDIS.endpoint(), directory);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
+  @RegisterExtension static final GatewayRig RIG = GatewayRig.create();
 
   @Test
   void aModelTheCallerMayNotUseAnUnknownModelAndABadRequestStateTheBudget() {
-    String scope = rig.fundedScope(CAP);
+    String scope = RIG.fundedScope(CAP);
 
     OpenAIServiceException notAllowed =
-        openAiRefusal(rig.agent(scope, "mini-test"), GatewayRig.chat("gpt-test", "Hi"));
+        openAiRefusal(RIG.agent(scope, "mini-test"), GatewayRig.chat("gpt-test", "Hi"));
     OpenAIServiceException unknown =
-        openAiRefusal(rig.agent(scope), GatewayRig.chat("no-such", "Hi"));
+        openAiRefusal(RIG.agent(scope), GatewayRig.chat("no-such", "Hi"));
     OpenAIServiceException bad =
         openAiRefusal(
-            rig.agent(scope),
+            RIG.agent(scope),
             GatewayRig.chat("gpt-test", "Hi").toBuilder().maxCompletionTokens(0).build());
 
     assertThat(List.of(notAllowed.statusCode(), unknown.statusCode(), bad.statusCode()))
@@ -80,10 +61,10 @@ class GatewayBudgetHeadersTest {
 
   @Test
   void aRateLimitedKeyStatesWhatItsFirstCallLeft() {
-    String scope = rig.fundedScope(CAP);
+    String scope = RIG.fundedScope(CAP);
     String secret =
         Await.result(
-                rig.governor
+                RIG.governor
                     .service
                     .keys()
                     .create(
@@ -91,21 +72,21 @@ class GatewayBudgetHeadersTest {
                         IdempotencyKey.of("key-" + UUID.randomUUID())))
             .secret()
             .orElseThrow();
-    rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));
+    RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));
 
     OpenAIServiceException limited = openAiRefusal(secret, GatewayRig.chat("gpt-test", "Again"));
 
     assertThat(limited).isInstanceOf(RateLimitException.class);
-    assertBudget(limited.headers(), scope, CAP - rig.spentAndReserved(scope)[0]);
+    assertBudget(limited.headers(), scope, CAP - RIG.spentAndReserved(scope)[0]);
   }
 
   @Test
   void anUnavailableUpstreamStatesTheBudgetAfterTheRelease() {
-    String scope = rig.fundedScope(CAP);
-    rig.primary.then(new Behaviour.Status(500, null));
+    String scope = RIG.fundedScope(CAP);
+    RIG.primary.then(new Behaviour.Status(500, null));
 
     OpenAIServiceException down =
-        openAiRefusal(rig.agent(scope), GatewayRig.chat("gpt-test", "Hi"));
+        openAiRefusal(RIG.agent(scope), GatewayRig.chat("gpt-test", "Hi"));
 
     assertThat(down).isInstanceOf(InternalServerException.class);
     assertThat(down.statusCode()).isEqualTo(503);
@@ -114,19 +95,19 @@ class GatewayBudgetHeadersTest {
 
   @Test
   void anthropicRefusalsStateTheBudgetToo() {
-    String scope = rig.fundedScope(CAP);
+    String scope = RIG.fundedScope(CAP);
 
     AnthropicServiceException notAllowed =
         catchThrowableOfType(
             PermissionDeniedException.class,
             () ->
-                rig.anthropic(rig.agent(scope, "gpt-test"))
+                RIG.anthropic(RIG.agent(scope, "gpt-test"))
                     .messages()
                     .create(GatewayRig.message("claude-test")));
     AnthropicServiceException unknown =
         catchThrowableOfType(
             NotFoundException.class,
-            () -> rig.anthropic(rig.agent(scope)).messages().create(GatewayRig.message("no-such")));
+            () -> RIG.anthropic(RIG.agent(scope)).messages().create(GatewayRig.message("no-such")));
 
     for (AnthropicServiceException refusal : List.of(notAllowed, unknown)) {
       assertThat(refusal.headers().values(BudgetHeaders.REMAINING))
@@ -141,7 +122,7 @@ class GatewayBudgetHeadersTest {
     String scope = GovernorRig.freshTenant("gwh") + "/agents";
 
     OpenAIServiceException unknown =
-        openAiRefusal(rig.agent(scope), GatewayRig.chat("no-such", "Hi"));
+        openAiRefusal(RIG.agent(scope), GatewayRig.chat("no-such", "Hi"));
 
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(unknown.headers().values(BudgetHeaders.REMAINING)).isEmpty();
@@ -151,7 +132,7 @@ class GatewayBudgetHeadersTest {
   private static OpenAIServiceException openAiRefusal(
       String key, ChatCompletionCreateParams params) {
     return catchThrowableOfType(
-        OpenAIServiceException.class, () -> rig.openAi(key).chat().completions().create(params));
+        OpenAIServiceException.class, () -> RIG.openAi(key).chat().completions().create(params));
   }
 
   private static void assertBudget(Headers headers, String scope, long remaining) {

@@ -7,7 +7,6 @@ import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.LogCapture;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.InternalServerException;
@@ -26,19 +25,15 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway under concurrency and hostile input: parallel streamed calls on a cap that fits only
@@ -48,10 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class GatewayLimitsTest {
-
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @TempDir static Path directory;
 
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -70,17 +61,7 @@ class GatewayLimitsTest {
    */
   private static final int CALLER_RECEIVE_BUFFER_BYTES = 256 * 1024;
 
-  private static GatewayRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = new GatewayRig(REDIS.endpoint(), directory);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
+  @RegisterExtension static final GatewayRig RIG = GatewayRig.create();
 
   /**
    * The issue's concurrency case: 64 streamed calls at once through the official SDK on a cap that
@@ -93,10 +74,10 @@ class GatewayLimitsTest {
       throws InterruptedException {
     int calls = 64;
     long one =
-        rig.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS);
+        RIG.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS);
     long cap = Math.max(one * 20, worstCaseOfOneCall(SHORT_CALL));
-    String scope = rig.fundedScope(cap);
-    OpenAIClient client = rig.openAi(rig.agent(scope));
+    String scope = RIG.fundedScope(cap);
+    OpenAIClient client = RIG.openAi(RIG.agent(scope));
 
     List<Streamed> outcomes =
         Concurrently.run(
@@ -108,17 +89,17 @@ class GatewayLimitsTest {
     assertThat(outcomes).as("the cap fits only some").contains(Streamed.REFUSED);
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)[1]).isZero());
-    long spent = rig.spentAndReserved(scope)[0];
+        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)[1]).isZero());
+    long spent = RIG.spentAndReserved(scope)[0];
     assertThat(spent).isBetween(finished * one, (finished + left) * one).isLessThanOrEqualTo(cap);
     String tenant = scope.split("/", 2)[0];
     JsonObject report =
         new JsonObject(
-            rig.governor
+            RIG.governor
                 .call(
                     "GET",
                     "/v1/ledger/" + tenant + "/reconciliation",
-                    rig.governor.auditor(tenant),
+                    RIG.governor.auditor(tenant),
                     null)
                 .body());
     assertThat(report.getBoolean("consistent")).as(report.encode()).isTrue();
@@ -161,11 +142,11 @@ class GatewayLimitsTest {
   @Test
   void aCallerThatStopsReadingHoldsTheProviderBackRatherThanBeingBuffered() throws Exception {
     long answer = 15L << 20;
-    String scope = rig.fundedScope(1_000_000);
-    FakeProvider.Flooded flooded = rig.primary.flooded();
+    String scope = RIG.fundedScope(1_000_000);
+    FakeProvider.Flooded flooded = RIG.primary.flooded();
     long before = flooded.bytes().get();
     int holdsBefore = flooded.holds().get();
-    rig.primary.then(new FakeProvider.Behaviour.Flood(answer));
+    RIG.primary.then(new FakeProvider.Behaviour.Flood(answer));
     byte[] body =
         body("gpt-test", "max_tokens", 1000)
             .put("stream", true)
@@ -174,7 +155,7 @@ class GatewayLimitsTest {
 
     try (Socket socket = new Socket()) {
       socket.setReceiveBufferSize(CALLER_RECEIVE_BUFFER_BYTES);
-      socket.connect(new InetSocketAddress("127.0.0.1", rig.governor.service.port()));
+      socket.connect(new InetSocketAddress("127.0.0.1", RIG.governor.service.port()));
       socket.setSoTimeout(60_000);
       OutputStream out = socket.getOutputStream();
       out.write(
@@ -183,7 +164,7 @@ class GatewayLimitsTest {
                   + "/chat/completions HTTP/1.1\r\n"
                   + "host: 127.0.0.1\r\n"
                   + "authorization: Bearer "
-                  + rig.agent(scope)
+                  + RIG.agent(scope)
                   + "\r\n"
                   + "content-type: application/json\r\n"
                   + "idempotency-key: "
@@ -214,7 +195,7 @@ class GatewayLimitsTest {
     assertThat(flooded.bytes().get() - before).isGreaterThanOrEqualTo(answer);
     await()
         .atMost(Duration.ofSeconds(20))
-        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)[1]).isZero());
+        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)[1]).isZero());
   }
 
   /** What the flood had written once its writes stopped moving for a second. */
@@ -233,8 +214,8 @@ class GatewayLimitsTest {
 
   @Test
   void badBodiesAreClearErrorsInTheCallersDialectAndChargeNothing() {
-    String scope = rig.fundedScope(1_000_000);
-    String token = rig.agent(scope);
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
     String chat = GatewayRoutes.OPENAI + "/chat/completions";
     String messages = GatewayRoutes.ANTHROPIC + "/v1/messages";
 
@@ -254,21 +235,21 @@ class GatewayLimitsTest {
         "openai");
     assertError(
         send(chat, "not-a-token", body("gpt-test", "max_tokens", 5).encode()), 401, "openai");
-    assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
-    assertThat(rig.primary.received()).noneMatch(r -> r.body().encode().contains("no-such-model"));
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    assertThat(RIG.primary.received()).noneMatch(r -> r.body().encode().contains("no-such-model"));
   }
 
   @Test
   void aCallForSeveralAnswersReservesTheBoundOfEach() {
-    String scope = rig.fundedScope(1_000_000);
-    String token = rig.agent(scope);
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
     String chat = GatewayRoutes.OPENAI + "/chat/completions";
 
     long one = reserved(send(chat, token, body("gpt-test", "max_tokens", 100).encode()));
     long three =
         reserved(send(chat, token, body("gpt-test", "max_tokens", 100).put("n", 3).encode()));
 
-    assertThat(three - one).isGreaterThanOrEqualTo(2 * rig.cost("gpt-test", 0, 100));
+    assertThat(three - one).isGreaterThanOrEqualTo(2 * RIG.cost("gpt-test", 0, 100));
     assertError(
         send(chat, token, body("gpt-test", "max_tokens", 100).put("n", 17).encode()),
         400,
@@ -282,18 +263,18 @@ class GatewayLimitsTest {
 
   @Test
   void aBodyBeyondTheLimitIsRefusedBeforeItIsRead() throws IOException {
-    String scope = rig.fundedScope(1_000_000);
+    String scope = RIG.fundedScope(1_000_000);
     String start = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"";
 
     // Announces a 50 MB body and sends only its first bytes: the answer must come before the rest.
     // (An HTTP client sending all of it races the server's early answer and close into a reset.)
-    String answer = announceAndRead(rig.agent(scope), 50L << 20, start + "x".repeat(1 << 16));
+    String answer = announceAndRead(RIG.agent(scope), 50L << 20, start + "x".repeat(1 << 16));
 
     assertThat(answer).startsWith("HTTP/1.1 413 ");
     String body = answer.substring(answer.indexOf("\r\n\r\n") + 4);
     assertThat(new JsonObject(body).getJsonObject("error").getString("type"))
         .isEqualTo("invalid_request_error");
-    assertThat(rig.spentAndReserved(scope)).containsExactly(0, 0);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
   /**
@@ -302,7 +283,7 @@ class GatewayLimitsTest {
    */
   private static String announceAndRead(String token, long contentLength, String prefix)
       throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", rig.governor.service.port())) {
+    try (Socket socket = new Socket("127.0.0.1", RIG.governor.service.port())) {
       socket.setSoTimeout(30_000);
       String head =
           "POST "
@@ -321,11 +302,11 @@ class GatewayLimitsTest {
 
   @Test
   void neitherTheCallersTokenNorTheOperatorsKeyShowsInAnswersOrLogs() {
-    String scope = rig.fundedScope(100);
-    String token = rig.agent(scope);
+    String scope = RIG.fundedScope(100);
+    String token = RIG.agent(scope);
     List<String> answers = new ArrayList<>();
     try (LogCapture logs = LogCapture.start()) {
-      rig.primary.then(new FakeProvider.Behaviour.Status(500, null));
+      RIG.primary.then(new FakeProvider.Behaviour.Status(500, null));
       answers.add(
           send(
                   GatewayRoutes.OPENAI + "/chat/completions",
@@ -373,7 +354,7 @@ class GatewayLimitsTest {
 
   private static HttpResponse<String> send(String path, String token, String body) {
     HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rig.governor.service.port() + path))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RIG.governor.service.port() + path))
             .header("authorization", "Bearer " + token)
             .header("content-type", "application/json")
             .header("Idempotency-Key", UUID.randomUUID().toString())
@@ -392,9 +373,9 @@ class GatewayLimitsTest {
 
   /** What one SDK call's reservation holds, as the gateway's header tells the SDK. */
   private static long worstCaseOfOneCall(ChatCompletionCreateParams call) {
-    String scope = rig.fundedScope(1_000_000_000L);
+    String scope = RIG.fundedScope(1_000_000_000L);
     return Long.parseLong(
-        rig.openAi(rig.agent(scope))
+        RIG.openAi(RIG.agent(scope))
             .chat()
             .completions()
             .withRawResponse()

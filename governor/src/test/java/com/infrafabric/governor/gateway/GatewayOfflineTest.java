@@ -8,7 +8,6 @@ import com.anthropic.client.AnthropicClient;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.infrafabric.llm.ProviderSettings;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.openai.client.OpenAIClient;
 import com.openai.core.http.HttpResponseFor;
 import com.openai.core.http.StreamResponse;
@@ -23,7 +22,6 @@ import com.openai.models.models.Model;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,12 +29,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The offline provider behind the gateway, with the official OpenAI and Anthropic SDKs as its
@@ -46,38 +41,25 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class GatewayOfflineTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @TempDir static Path directory;
-
-  private static GatewayRig rig;
-
-  @BeforeAll
-  static void start() {
-    GatewaySettings offline =
-        new GatewaySettings(
-            List.of(
-                ProviderSettings.offline(
-                    List.of("gpt-test", "mini-test", "claude-test", "emb-test"))),
-            GatewaySettings.parseAliases(List.of("smart=gpt-test>mini-test")),
-            Optional.empty(),
-            1000,
-            32_768,
-            Duration.ofSeconds(30),
-            16L << 20,
-            true);
-    rig = new GatewayRig(REDIS.endpoint(), directory, offline);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
+  @RegisterExtension
+  static final GatewayRig RIG =
+      GatewayRig.withSettings(
+          new GatewaySettings(
+              List.of(
+                  ProviderSettings.offline(
+                      List.of("gpt-test", "mini-test", "claude-test", "emb-test"))),
+              GatewaySettings.parseAliases(List.of("smart=gpt-test>mini-test")),
+              Optional.empty(),
+              1000,
+              32_768,
+              Duration.ofSeconds(30),
+              16L << 20,
+              true));
 
   @Test
   void aChatCompletionIsAnsweredTheSameWayTwiceAndChargedWhatItReports() {
-    String scope = rig.fundedScope(1_000_000);
-    OpenAIClient client = rig.openAi(rig.agent(scope));
+    String scope = RIG.fundedScope(1_000_000);
+    OpenAIClient client = RIG.openAi(RIG.agent(scope));
 
     HttpResponseFor<ChatCompletion> first =
         client.chat().completions().withRawResponse().create(GatewayRig.chat("gpt-test", "Hi"));
@@ -90,18 +72,18 @@ class GatewayOfflineTest {
     assertThat(again.parse().choices()).isEqualTo(answer.choices());
     assertThat(first.headers().values("x-governor-provider")).containsExactly("offline");
     CompletionUsage usage = answer.usage().orElseThrow();
-    long one = rig.cost("gpt-test", usage.promptTokens(), usage.completionTokens());
+    long one = RIG.cost("gpt-test", usage.promptTokens(), usage.completionTokens());
     assertThat(first.headers().values("x-budget-charged-micros"))
         .containsExactly(Long.toString(one));
     assertThat(again.headers().values("x-budget-charged-micros"))
         .containsExactly(Long.toString(one));
-    assertThat(rig.spentAndReserved(scope)).containsExactly(2 * one, 0);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(2 * one, 0);
   }
 
   @Test
   void aStreamedChatCompletionIsTheSameAnswerInChunksWithItsUsageChunk() {
-    String scope = rig.fundedScope(1_000_000);
-    OpenAIClient client = rig.openAi(rig.agent(scope));
+    String scope = RIG.fundedScope(1_000_000);
+    OpenAIClient client = RIG.openAi(RIG.agent(scope));
     List<ChatCompletionChunk> chunks;
     try (StreamResponse<ChatCompletionChunk> stream =
         client.chat().completions().createStreaming(GatewayRig.chat("smart", "Stream it"))) {
@@ -117,16 +99,16 @@ class GatewayOfflineTest {
     assertThat(text).isEqualTo("[offline gpt-test] You said: Stream it");
     CompletionUsage usage = chunks.get(chunks.size() - 1).usage().orElseThrow();
     assertThat(usage.completionTokens()).isEqualTo((text.length() + 3) / 4);
-    long charged = rig.cost("gpt-test", usage.promptTokens(), usage.completionTokens());
+    long charged = RIG.cost("gpt-test", usage.promptTokens(), usage.completionTokens());
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)).containsExactly(charged, 0));
+        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)).containsExactly(charged, 0));
   }
 
   @Test
   void anAnthropicMessageAndItsStreamAreTheSameAnswerAndEachIsCharged() {
-    String scope = rig.fundedScope(1_000_000);
-    AnthropicClient client = rig.anthropic(rig.agent(scope));
+    String scope = RIG.fundedScope(1_000_000);
+    AnthropicClient client = RIG.anthropic(RIG.agent(scope));
     Message message = client.messages().create(GatewayRig.message("claude-test"));
     List<RawMessageStreamEvent> events = new ArrayList<>();
     try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream =
@@ -153,16 +135,16 @@ class GatewayOfflineTest {
     assertThat(input).isEqualTo(message.usage().inputTokens());
     assertThat(output).isEqualTo(message.usage().outputTokens());
     assertThat(events.get(events.size() - 1).isMessageStop()).isTrue();
-    long one = rig.cost("claude-test", input, output);
+    long one = RIG.cost("claude-test", input, output);
     await()
         .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(rig.spentAndReserved(scope)).containsExactly(2 * one, 0));
+        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)).containsExactly(2 * one, 0));
   }
 
   @Test
   void embeddingsAreDeterministicUnitVectorsChargedTheirInputAndModelsAreListed() {
-    String scope = rig.fundedScope(1_000_000);
-    OpenAIClient client = rig.openAi(rig.agent(scope));
+    String scope = RIG.fundedScope(1_000_000);
+    OpenAIClient client = RIG.openAi(RIG.agent(scope));
     EmbeddingCreateParams params =
         EmbeddingCreateParams.builder()
             .model("emb-test")
@@ -181,14 +163,14 @@ class GatewayOfflineTest {
     assertThat(norm).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
     long tokens = first.usage().promptTokens();
     assertThat(tokens).isEqualTo((9 + 3) / 4 + (10 + 3) / 4);
-    assertThat(rig.spentAndReserved(scope)).containsExactly(2 * rig.cost("emb-test", tokens, 0), 0);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(2 * RIG.cost("emb-test", tokens, 0), 0);
     assertThat(models).containsExactly("claude-test", "emb-test", "gpt-test", "mini-test", "smart");
   }
 
   @Test
   void aRetryWithTheSameIdempotencyKeyIsChargedOnce() {
-    String scope = rig.fundedScope(1_000_000);
-    String token = rig.agent(scope);
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
     JsonObject body =
         new JsonObject()
             .put("model", "gpt-test")
@@ -199,9 +181,9 @@ class GatewayOfflineTest {
     Map<String, String> key = Map.of("Idempotency-Key", "call-" + UUID.randomUUID());
 
     HttpResponse<String> first =
-        rig.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, key);
+        RIG.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, key);
     HttpResponse<String> second =
-        rig.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, key);
+        RIG.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, key);
 
     assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
     assertThat(second.statusCode()).isEqualTo(409);
@@ -209,15 +191,15 @@ class GatewayOfflineTest {
         .isEqualTo("call_already_made");
     JsonObject usage = new JsonObject(first.body()).getJsonObject("usage");
     long once =
-        rig.cost("gpt-test", usage.getLong("prompt_tokens"), usage.getLong("completion_tokens"));
-    assertThat(rig.spentAndReserved(scope)).containsExactly(once, 0);
+        RIG.cost("gpt-test", usage.getLong("prompt_tokens"), usage.getLong("completion_tokens"));
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(once, 0);
   }
 
   @Test
   void streamedCallsOnASmallCapAreRefusedWithTheBudgetNamedAndNeverOverspend() {
     long cap = 2_000;
-    String scope = rig.fundedScope(cap);
-    OpenAIClient client = rig.openAi(rig.agent(scope));
+    String scope = RIG.fundedScope(cap);
+    OpenAIClient client = RIG.openAi(RIG.agent(scope));
     // Each call reserves about 1,300 micro-dollars (100 output tokens and the body's bytes) and
     // spends about 110: a few fit, then the reservation does not.
     ChatCompletionCreateParams again =
@@ -246,7 +228,7 @@ class GatewayOfflineTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
-              long[] now = rig.spentAndReserved(scope);
+              long[] now = RIG.spentAndReserved(scope);
               assertThat(now[1]).isZero();
               assertThat(now[0]).isPositive().isLessThanOrEqualTo(cap);
               assertThat(now[0] % calls).isZero();

@@ -10,8 +10,9 @@ import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.http.HttpSettings;
-import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.RedisServerExtension;
+import com.infrafabric.platform.testing.TempFolder;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -22,34 +23,72 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The real governor on a real redis-server with its gateway in front of {@link GatewayFixture}'s
- * fake providers (or other providers' settings), the operator's keys in the vault and every model
- * of the fixture priced.
+ * The real governor on its own real redis-server with its gateway in front of {@link
+ * GatewayFixture}'s fake providers (or other providers' settings), the operator's keys in the vault
+ * and every model of the fixture priced; started before a test class and stopped after it.
+ *
+ * <pre>{@code @RegisterExtension static final GatewayRig RIG = GatewayRig.create();}</pre>
  */
-final class GatewayRig implements AutoCloseable {
+final class GatewayRig implements BeforeAllCallback, AfterAllCallback {
 
-  final GatewayFixture fixture = new GatewayFixture();
-  final FakeProvider primary = fixture.primary;
-  final FakeProvider backup = fixture.backup;
-  final GovernorServiceRig governor;
+  private final RedisServerExtension redis = RedisServerExtension.create();
+  private final GatewaySettings settings;
+  private Path directory;
+  GatewayFixture fixture;
+  FakeProvider primary;
+  FakeProvider backup;
+  GovernorServiceRig governor;
 
-  GatewayRig(RedisEndpoint redis, Path directory) {
-    this(redis, directory, null);
+  private GatewayRig(GatewaySettings settings) {
+    this.settings = settings;
   }
 
-  /** The gateway with {@code settings}' providers instead of the fixture's, when not null. */
-  GatewayRig(RedisEndpoint redis, Path directory, GatewaySettings settings) {
-    this.governor =
+  /** The gateway in front of the fixture's fake providers. */
+  static GatewayRig create() {
+    return new GatewayRig(null);
+  }
+
+  /** The gateway with {@code settings}' providers instead of the fixture's. */
+  static GatewayRig withSettings(GatewaySettings settings) {
+    return new GatewayRig(settings);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    redis.beforeAll(context);
+    directory = TempFolder.create("gateway-rig-");
+    fixture = new GatewayFixture();
+    primary = fixture.primary;
+    backup = fixture.backup;
+    governor =
         new GovernorServiceRig(
-            redis,
+            redis.endpoint(),
             directory,
             WebhookSettings.NONE,
             HttpSettings.defaults().withPort(0),
             settings == null ? fixture.settings() : settings);
     fixture.sealKeys(governor.redis);
     Await.result(governor.service.pricing().replace(GatewayFixture.prices(), -1));
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    try {
+      if (governor != null) {
+        governor.close();
+      }
+      if (fixture != null) {
+        fixture.close();
+      }
+    } finally {
+      redis.afterAll(context);
+      TempFolder.delete(directory);
+    }
   }
 
   /** A fresh tenant's {@code agents} scope, with a day cap of {@code cap} micro-dollars. */
@@ -103,12 +142,6 @@ final class GatewayRig implements AutoCloseable {
   HttpResponse<String> post(
       String path, String token, JsonObject body, Map<String, String> headers) {
     return governor.call("POST", path, token, body, headers);
-  }
-
-  @Override
-  public void close() {
-    governor.close();
-    fixture.close();
   }
 
   /** The official OpenAI client, with this gateway as its base URL and {@code key}, no retries. */

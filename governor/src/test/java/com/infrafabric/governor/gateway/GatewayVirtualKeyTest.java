@@ -12,20 +12,15 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Virtual keys at the gateway, with the official SDKs: a key is charged to its scope, limited to
@@ -34,59 +29,45 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class GatewayVirtualKeyTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @TempDir static Path directory;
-
-  private static GatewayRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = new GatewayRig(REDIS.endpoint(), directory);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
+  @RegisterExtension static final GatewayRig RIG = GatewayRig.create();
 
   @Test
   void aKeyIsChargedToItsScopeLimitedToItsModelsAndItsRequestsAMinute() {
-    String scope = rig.fundedScope(1_000_000);
+    String scope = RIG.fundedScope(1_000_000);
     IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
     String secret = issued.secret().orElseThrow();
 
     var completion =
-        rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Keyed"));
+        RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Keyed"));
     assertThatThrownBy(
             () ->
-                rig.openAi(secret).chat().completions().create(GatewayRig.chat("mini-test", "No")))
+                RIG.openAi(secret).chat().completions().create(GatewayRig.chat("mini-test", "No")))
         .isInstanceOf(PermissionDeniedException.class);
     assertThatThrownBy(
             () ->
-                rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "More")))
+                RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "More")))
         .isInstanceOf(RateLimitException.class)
         .hasMessageContaining("rpm");
 
     assertThat(completion.choices().get(0).message().content())
         .hasValue("fake answer from gpt-test");
     long one =
-        rig.governor
+        RIG.governor
             .service
             .pricing()
             .get()
             .cost("gpt-test", new TokenUsage(FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0, 5));
-    assertThat(rig.spentAndReserved(scope)).containsExactly(one, 0);
-    assertThat(rig.primary.received())
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(one, 0);
+    assertThat(RIG.primary.received())
         .allSatisfy(r -> assertThat(r.headers().toString()).doesNotContain(secret));
     String tenant = issued.key().tenant();
     var spend =
-        rig.governor.call(
+        RIG.governor.call(
             "GET",
             "/v1/spend?scope="
                 + tenant
                 + "&from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z&group_by=key,provider",
-            rig.governor.auditor(tenant),
+            RIG.governor.auditor(tenant),
             null);
     assertThat(spend.statusCode()).as(spend.body()).isEqualTo(200);
     assertThat(spend.body()).contains(issued.key().id()).contains("primary").doesNotContain(secret);
@@ -94,10 +75,10 @@ class GatewayVirtualKeyTest {
 
   @Test
   void aRevokedKeyIsRefusedAtOnce() {
-    String scope = rig.fundedScope(1_000_000);
+    String scope = RIG.fundedScope(1_000_000);
     IssuedKey issued = issue(scope, Set.of("*"), 100);
     String secret = issued.secret().orElseThrow();
-    rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Before"));
+    RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Before"));
 
     Await.result(
         keys()
@@ -109,7 +90,7 @@ class GatewayVirtualKeyTest {
 
     assertThatThrownBy(
             () ->
-                rig.openAi(secret)
+                RIG.openAi(secret)
                     .chat()
                     .completions()
                     .create(GatewayRig.chat("gpt-test", "After")))
@@ -123,25 +104,25 @@ class GatewayVirtualKeyTest {
    */
   @Test
   void aCallTheKeysBucketsRefuseHasItsReservationReleasedAndIsChargedNothing() {
-    String scope = rig.fundedScope(1_000_000);
+    String scope = RIG.fundedScope(1_000_000);
     IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
     String secret = issued.secret().orElseThrow();
-    rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));
-    long spentByFirst = rig.spentAndReserved(scope)[0];
+    RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));
+    long spentByFirst = RIG.spentAndReserved(scope)[0];
 
     assertThatThrownBy(
             () ->
-                rig.openAi(secret)
+                RIG.openAi(secret)
                     .chat()
                     .completions()
                     .create(GatewayRig.chat("gpt-test", "Second")))
         .isInstanceOf(RateLimitException.class)
         .hasMessageContaining("rpm");
 
-    assertThat(rig.spentAndReserved(scope)).containsExactly(spentByFirst, 0);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(spentByFirst, 0);
     String tenant = issued.key().tenant();
     var ledger =
-        rig.governor.call("GET", "/v1/ledger/" + tenant, rig.governor.auditor(tenant), null);
+        RIG.governor.call("GET", "/v1/ledger/" + tenant, RIG.governor.auditor(tenant), null);
     assertThat(ledger.body()).contains("rate_limited");
   }
 
@@ -152,25 +133,25 @@ class GatewayVirtualKeyTest {
   @Test
   void aCallTheBudgetRefusesGivesItsRequestBackToTheKeysBucket() {
     String scope = GovernorRig.freshTenant("gwk") + "/agents";
-    rig.governor.budget(scope, "day", 1);
+    RIG.governor.budget(scope, "day", 1);
     String secret = issue(scope, Set.of("gpt-test"), 1).secret().orElseThrow();
 
     assertThatThrownBy(
             () ->
-                rig.openAi(secret)
+                RIG.openAi(secret)
                     .chat()
                     .completions()
                     .create(GatewayRig.chat("gpt-test", "Too dear")))
         .isInstanceOf(RateLimitException.class)
         .hasMessageContaining("Budget exceeded");
-    rig.governor.budget(scope, "day", 1_000_000);
+    RIG.governor.budget(scope, "day", 1_000_000);
 
     var completion =
-        rig.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Now"));
+        RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Now"));
 
     assertThat(completion.choices().get(0).message().content())
         .hasValue("fake answer from gpt-test");
-    assertThat(rig.spentAndReserved(scope)[1]).isZero();
+    assertThat(RIG.spentAndReserved(scope)[1]).isZero();
   }
 
   private static IssuedKey issue(String scope, Set<String> models, long rpm) {
@@ -182,6 +163,6 @@ class GatewayVirtualKeyTest {
   }
 
   private static VirtualKeys keys() {
-    return rig.governor.service.keys();
+    return RIG.governor.service.keys();
   }
 }

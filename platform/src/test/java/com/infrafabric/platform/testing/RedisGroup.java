@@ -5,17 +5,14 @@ import com.infrafabric.platform.redis.RedisEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Several {@code redis-server} (or {@code redis-sentinel}) processes of one test, each in its own
@@ -34,11 +31,7 @@ final class RedisGroup implements AutoCloseable {
   private final List<ManagedRedisServer> servers = new ArrayList<>();
 
   RedisGroup(String prefix) {
-    try {
-      directory = Files.createTempDirectory(prefix);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    directory = TempFolder.create(prefix);
   }
 
   /** Starts one more process in {@code <directory>/<name>}, configured by {@code configure}. */
@@ -144,27 +137,7 @@ final class RedisGroup implements AutoCloseable {
     try {
       servers.forEach(ManagedRedisServer::killHard);
     } finally {
-      deleteRecursively(directory);
-    }
-  }
-
-  /** Deletes {@code root} and everything under it, if it exists. */
-  static void deleteRecursively(Path root) {
-    if (root == null || !Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(RedisGroup::delete);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean up " + root, e);
-    }
-  }
-
-  private static void delete(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + path, e);
+      TempFolder.delete(directory);
     }
   }
 }

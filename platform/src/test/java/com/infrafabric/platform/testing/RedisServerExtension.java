@@ -11,7 +11,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,8 +57,8 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
   }
 
   @Override
-  public void beforeAll(ExtensionContext context) throws IOException {
-    directory = Files.createTempDirectory("infrafabric-redis-");
+  public void beforeAll(ExtensionContext context) {
+    directory = TempFolder.create("infrafabric-redis-");
     server = ManagedRedisServer.builder(directory).appendFsync(appendFsync).build().start();
     warmUpClient(server.endpoint());
   }
@@ -99,7 +98,7 @@ public final class RedisServerExtension implements BeforeAllCallback, AfterAllCa
         server.killHard();
       }
     } finally {
-      RedisGroup.deleteRecursively(directory);
+      TempFolder.delete(directory);
     }
   }
 
