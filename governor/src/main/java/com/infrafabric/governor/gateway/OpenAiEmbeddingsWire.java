@@ -4,6 +4,7 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,7 @@ final class OpenAiEmbeddingsWire implements Wire {
   }
 
   @Override
-  public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
+  public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     Object input = body.getValue("input");
     boolean text = input instanceof String s && !s.isEmpty();
@@ -34,12 +35,19 @@ final class OpenAiEmbeddingsWire implements Wire {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
     return new CallRequest(
-        model, false, 0, 1, bodyBytes, RequestFields.estimatedTokens(body, "input"), body);
+        model,
+        false,
+        0,
+        1,
+        bytes.length(),
+        RequestFields.estimatedTokens(body, "input"),
+        body,
+        bytes);
   }
 
   @Override
-  public JsonObject upstreamBody(CallRequest call, String model) {
-    return call.body().copy().put("model", model);
+  public Buffer upstreamBody(CallRequest call, String model) {
+    return call.upstream(Map.of("model", model));
   }
 
   @Override
