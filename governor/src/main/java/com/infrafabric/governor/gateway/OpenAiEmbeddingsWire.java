@@ -34,20 +34,30 @@ final class OpenAiEmbeddingsWire implements Wire {
     if (body.containsKey("stream")) {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
-    return new CallRequest(
-        model,
-        false,
-        0,
-        1,
-        bytes.length(),
-        RequestFields.estimatedTokens(body, "input"),
-        body,
-        bytes);
+    return new CallRequest(model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes);
   }
 
   @Override
   public Buffer upstreamBody(CallRequest call, String model) {
     return call.upstream(Map.of("model", model));
+  }
+
+  /**
+   * About the tokens of {@code input}: a token id is one token (the input may be token arrays, as
+   * OpenAI's API accepts), a text four characters a token.
+   */
+  static long inputTokens(Object input) {
+    if (input instanceof String text) {
+      return StreamMeter.tokensOf(text.length());
+    }
+    if (input instanceof JsonArray items) {
+      long tokens = 0;
+      for (Object item : items) {
+        tokens += item instanceof Number ? 1 : inputTokens(item);
+      }
+      return tokens;
+    }
+    return 0;
   }
 
   @Override
