@@ -22,6 +22,10 @@ final class OfflineOpenAi {
   /** What {@code max_tokens} is when a request gives no bound. */
   private static final int DEFAULT_MAX_TOKENS = 4096;
 
+  private static final String INPUT_SHAPES =
+      "input must be a string, an array of strings, an array of token ids or an array of such"
+          + " arrays";
+
   private OfflineOpenAi() {}
 
   /**
@@ -120,23 +124,24 @@ final class OfflineOpenAi {
   }
 
   /**
-   * The embeddings of {@code body}'s {@code input}, a string or strings (token arrays are refused:
-   * the offline provider embeds text), in {@code dimensions} if it names them, as floats or, when
-   * {@code encoding_format} asks, base64 of little-endian floats as OpenAI sends them.
+   * The embeddings of {@code body}'s {@code input}: a string, strings, one array of token ids or
+   * arrays of them, as OpenAI's API takes it; in {@code dimensions} if it names them, as floats or,
+   * when {@code encoding_format} asks, base64 of little-endian floats as OpenAI sends them.
+   *
+   * @throws IllegalArgumentException if the input is none of these
    */
   static Buffer embeddings(JsonObject body, OfflineProvider provider) {
-    Object input = body.getValue("input");
-    JsonArray inputs = input instanceof JsonArray array ? array : new JsonArray().add(input);
+    String model = body.getString("model");
     int dimensions = body.getInteger("dimensions", OfflineProvider.EMBEDDING_DIMENSIONS);
     boolean base64 = "base64".equals(body.getString("encoding_format"));
     JsonArray data = new JsonArray();
     long total = 0;
+    List<Object> inputs = embeddingInputs(body.getValue("input"));
     for (int i = 0; i < inputs.size(); i++) {
-      if (!(inputs.getValue(i) instanceof String text)) {
-        throw new IllegalArgumentException("the offline provider embeds strings only");
-      }
       OfflineProvider.Embedding embedding =
-          provider.embed(body.getString("model"), text, dimensions);
+          inputs.get(i) instanceof String text
+              ? provider.embed(model, text, dimensions)
+              : provider.embed(model, (long[]) inputs.get(i), dimensions);
       total += embedding.tokens();
       data.add(
           new JsonObject()
@@ -147,9 +152,48 @@ final class OfflineOpenAi {
     return new JsonObject()
         .put("object", "list")
         .put("data", data)
-        .put("model", body.getString("model"))
+        .put("model", model)
         .put("usage", new JsonObject().put("prompt_tokens", total).put("total_tokens", total))
         .toBuffer();
+  }
+
+  /**
+   * Each input to embed, a {@code String} or the {@code long[]} of a token array: an array of
+   * numbers is one token array, any other array a list of inputs.
+   */
+  private static List<Object> embeddingInputs(Object input) {
+    if (input instanceof String text) {
+      return List.of(text);
+    }
+    if (!(input instanceof JsonArray array) || array.isEmpty()) {
+      throw new IllegalArgumentException(INPUT_SHAPES);
+    }
+    if (array.getValue(0) instanceof Number) {
+      return List.of(tokenIds(array));
+    }
+    List<Object> inputs = new ArrayList<>();
+    for (Object item : array) {
+      if (item instanceof String text) {
+        inputs.add(text);
+      } else if (item instanceof JsonArray tokens && !tokens.isEmpty()) {
+        inputs.add(tokenIds(tokens));
+      } else {
+        throw new IllegalArgumentException(INPUT_SHAPES);
+      }
+    }
+    return inputs;
+  }
+
+  private static long[] tokenIds(JsonArray tokens) {
+    long[] ids = new long[tokens.size()];
+    for (int i = 0; i < ids.length; i++) {
+      if (!(tokens.getValue(i) instanceof Integer || tokens.getValue(i) instanceof Long)
+          || ((Number) tokens.getValue(i)).longValue() < 0) {
+        throw new IllegalArgumentException("a token id must be a whole number of at least 0");
+      }
+      ids[i] = ((Number) tokens.getValue(i)).longValue();
+    }
+    return ids;
   }
 
   /** OpenAI's error answer with {@code message}. */

@@ -12,8 +12,8 @@ import java.util.Random;
  * answers deterministically from the input: the answer names the model and echoes the first words
  * of the last user message, and the usage counts are the host's own input estimate and the answer's
  * length at four characters a token, capped by {@code max_tokens} (the answer is cut to fit, with
- * finish reason {@code length}). It embeds text too: a unit vector drawn from the model and the
- * text. Same request, same answer and same cost, every time.
+ * finish reason {@code length}). It embeds text and token ids too: a unit vector drawn from the
+ * model and the input. Same request, same answer and same cost, every time.
  */
 final class OfflineProvider implements LlmProvider {
 
@@ -56,11 +56,25 @@ final class OfflineProvider implements LlmProvider {
    * @throws IllegalArgumentException if {@code dimensions} is outside 1..3072
    */
   Embedding embed(String model, String text, int dimensions) {
+    return new Embedding(unitVector(model, text.hashCode(), dimensions), tokens(text));
+  }
+
+  /**
+   * The embedding of the token ids {@code tokens} by {@code model}, as OpenAI's API also accepts
+   * them: drawn like a text's, seeded with the model and the ids; each id is one token.
+   *
+   * @throws IllegalArgumentException if {@code dimensions} is outside 1..3072
+   */
+  Embedding embed(String model, long[] tokens, int dimensions) {
+    return new Embedding(unitVector(model, Arrays.hashCode(tokens), dimensions), tokens.length);
+  }
+
+  private static float[] unitVector(String model, int content, int dimensions) {
     if (dimensions < 1 || dimensions > MAX_EMBEDDING_DIMENSIONS) {
       throw new IllegalArgumentException(
           "dimensions " + dimensions + " is outside 1.." + MAX_EMBEDDING_DIMENSIONS);
     }
-    Random random = new Random(((long) model.hashCode() << 32) ^ text.hashCode());
+    Random random = new Random(((long) model.hashCode() << 32) ^ content);
     double[] values = new double[dimensions];
     double norm = 0;
     for (int i = 0; i < dimensions; i++) {
@@ -71,7 +85,7 @@ final class OfflineProvider implements LlmProvider {
     for (int i = 0; i < dimensions; i++) {
       vector[i] = (float) (values[i] / Math.sqrt(norm));
     }
-    return new Embedding(vector, tokens(text));
+    return vector;
   }
 
   private static String lastUserWords(ChatRequest request) {

@@ -147,6 +147,51 @@ class OfflineRelayTest {
   }
 
   @Test
+  void tokenArraysAreEmbeddedLikeTextEachIdOneToken() {
+    JsonArray tokens = new JsonArray().add(9906).add(1917).add(0);
+    JsonObject one = new JsonObject().put("model", "e").put("input", tokens);
+    JsonObject several =
+        new JsonObject()
+            .put("model", "e")
+            .put("input", new JsonArray().add(tokens).add(new JsonArray().add(42)));
+
+    JsonObject single = new JsonObject(read(post(ProviderPaths.EMBEDDINGS, one)));
+    JsonObject again = new JsonObject(read(post(ProviderPaths.EMBEDDINGS, one)));
+    JsonObject batch = new JsonObject(read(post(ProviderPaths.EMBEDDINGS, several)));
+
+    JsonArray vector = single.getJsonArray("data").getJsonObject(0).getJsonArray("embedding");
+    assertThat(vector).hasSize(OfflineProvider.EMBEDDING_DIMENSIONS);
+    assertThat(again.getJsonArray("data").getJsonObject(0).getJsonArray("embedding"))
+        .isEqualTo(vector);
+    assertThat(batch.getJsonArray("data")).hasSize(2);
+    assertThat(batch.getJsonArray("data").getJsonObject(0).getJsonArray("embedding"))
+        .isEqualTo(vector);
+    assertThat(batch.getJsonArray("data").getJsonObject(1).getJsonArray("embedding"))
+        .isNotEqualTo(vector);
+    assertThat(single.getJsonObject("usage").getLong("prompt_tokens")).isEqualTo(3);
+    assertThat(batch.getJsonObject("usage").getLong("prompt_tokens")).isEqualTo(4);
+  }
+
+  @Test
+  void anInputThatIsNeitherTextNorTokenIdsIsRefused() {
+    for (JsonArray input :
+        List.of(
+            new JsonArray().add(1).add("two"),
+            new JsonArray().add(-1),
+            new JsonArray().add(new JsonArray()),
+            new JsonArray().add(1.5))) {
+      ProviderReply reply =
+          Await.result(
+              post(
+                  ProviderPaths.EMBEDDINGS,
+                  new JsonObject().put("model", "e").put("input", input)));
+
+      assertThat(reply).as(input.encode()).isInstanceOf(ProviderReply.Refused.class);
+      assertThat(((ProviderReply.Refused) reply).status()).isEqualTo(400);
+    }
+  }
+
+  @Test
   void aRequestTheFormatDoesNotAllowIsRefusedInThatFormatsErrorShape() {
     ProviderReply openAi =
         Await.result(

@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * CPU time spent on this machine while a run lasts, split between the run itself and everything
  * else, so that a reader can tell a quiet machine from a shared one. The run is this JVM and every
  * process it started, with the children they have reaped (redis-server's append-only-file rewrites
  * are forks of it). Read from {@code /proc}, in clock ticks, hence Linux only; elsewhere the split
- * is unknown.
+ * is unknown. Of the run's own time, the part this JVM's JIT compilers took is told apart too: a
+ * path not yet compiled spends it once, not on every call.
  */
 final class CpuAccount {
 
@@ -21,7 +23,12 @@ final class CpuAccount {
   /** Fields 14 to 17 of {@code /proc/<pid>/stat}, counted after the command name's ')'. */
   private static final int UTIME = 11;
 
+  private static final int STIME = 12;
+
   private static final int CSTIME = 14;
+
+  /** HotSpot's C1 and C2 compiler threads, as {@code /proc} names them (cut to 15 characters). */
+  private static final String COMPILER_THREAD = "CompilerThre";
 
   /** The unit of {@code /proc}'s times, USER_HZ: 100 a second on Linux's common builds. */
   private static final double TICKS_PER_SECOND = 100;
@@ -29,11 +36,13 @@ final class CpuAccount {
   private final OptionalLong busyStart;
   private final OptionalLong totalStart;
   private final OptionalLong ownStart;
+  private final OptionalLong compilerStart;
 
   private CpuAccount() {
     this.busyStart = machineTicks(true);
     this.totalStart = machineTicks(false);
     this.ownStart = ownTicks();
+    this.compilerStart = compilerTicks();
   }
 
   /** Starts counting now; start it once the run's own processes are up. */
@@ -51,6 +60,21 @@ final class CpuAccount {
       return -1;
     }
     return (own.getAsLong() - ownStart.getAsLong()) * 1000.0 / TICKS_PER_SECOND;
+  }
+
+  /**
+   * The part of {@link #ownMillis} this JVM's JIT compiler threads used since {@link #start}, in
+   * milliseconds of one core, or negative if unknown. A lower bound: a compiler thread that the JVM
+   * retired meanwhile takes its time with it.
+   */
+  double compilerMillis() {
+    OptionalLong compiler = compilerTicks();
+    if (compiler.isEmpty() || compilerStart.isEmpty()) {
+      return -1;
+    }
+    return Math.max(0, compiler.getAsLong() - compilerStart.getAsLong())
+        * 1000.0
+        / TICKS_PER_SECOND;
   }
 
   /**
@@ -101,13 +125,28 @@ final class CpuAccount {
 
   private static OptionalLong processTicks(long pid) {
     return read(PROC.resolve(Long.toString(pid)).resolve("stat"))
-        .map(
-            stat -> {
-              String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-              return OptionalLong.of(
-                  Arrays.stream(fields, UTIME, CSTIME + 1).mapToLong(Long::parseLong).sum());
-            })
+        .map(stat -> OptionalLong.of(ticks(stat, CSTIME)))
         .orElse(OptionalLong.empty());
+  }
+
+  /** User and system ticks of this JVM's JIT compiler threads. */
+  private static OptionalLong compilerTicks() {
+    try (Stream<Path> threads = Files.list(PROC.resolve("self").resolve("task"))) {
+      return OptionalLong.of(
+          threads
+              .map(thread -> read(thread.resolve("stat")).orElse(""))
+              .filter(stat -> stat.contains(COMPILER_THREAD))
+              .mapToLong(stat -> ticks(stat, STIME))
+              .sum());
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+  }
+
+  /** The sum of a {@code stat} line's times from utime to {@code last} (stime or cstime). */
+  private static long ticks(String stat, int last) {
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    return Arrays.stream(fields, UTIME, last + 1).mapToLong(Long::parseLong).sum();
   }
 
   private static Optional<String> read(Path file) {

@@ -21,7 +21,8 @@ import java.util.Locale;
  * same measuring time, and the CPU this process and its children (the governor, its redis-server,
  * the fake provider, the client) used, per call. A latency taken on a machine other processes crowd
  * says mostly how crowded it was; CPU per call hardly changes with that, so it is the figure to
- * compare across runs on a shared machine.
+ * compare across runs on a shared machine. The part of it the JIT compilers took is reported apart:
+ * a path they are still compiling costs more per call than it will once warm.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar
  * com.infrafabric.benchmarks.load.GatewayOverheadLoad [--rate 500] [--seconds 20] [--caller
@@ -65,8 +66,8 @@ public final class GatewayOverheadLoad {
                   200);
       PhaseResult straight = phase("direct", direct, straightCall, options);
       PhaseResult through = phase("gateway", gateway, gatewayCall, options);
-      double directCpu = cpuMillisPerCall(direct, straightCall, options);
-      double gatewayCpu = cpuMillisPerCall(gateway, gatewayCall, options);
+      CpuPerCall directCpu = cpuPerCall(direct, straightCall, options);
+      CpuPerCall gatewayCpu = cpuPerCall(gateway, gatewayCall, options);
       double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
       double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
       return new JsonObject()
@@ -80,9 +81,11 @@ public final class GatewayOverheadLoad {
           .put("added_p99_ms", addedP99)
           .put("target_added_p99_ms", TARGET_ADDED_P99_MILLIS)
           .put("met", addedP99 <= TARGET_ADDED_P99_MILLIS)
-          .put("direct_cpu_ms_per_call", directCpu)
-          .put("gateway_cpu_ms_per_call", gatewayCpu)
-          .put("added_cpu_ms_per_call", gatewayCpu - directCpu)
+          .put("direct_cpu_ms_per_call", directCpu.millis())
+          .put("gateway_cpu_ms_per_call", gatewayCpu.millis())
+          .put("added_cpu_ms_per_call", gatewayCpu.millis() - directCpu.millis())
+          .put("direct_jit_cpu_ms_per_call", directCpu.compilerMillis())
+          .put("gateway_jit_cpu_ms_per_call", gatewayCpu.compilerMillis())
           .put("smoke", options.smoke());
     }
   }
@@ -97,7 +100,7 @@ public final class GatewayOverheadLoad {
    * CPU per call, in milliseconds of one core, of {@code operation} made one at a time after a
    * warm-up; negative if {@code /proc} cannot be read.
    */
-  private static double cpuMillisPerCall(LoadClient client, Operation operation, Options options) {
+  private static CpuPerCall cpuPerCall(LoadClient client, Operation operation, Options options) {
     ClosedLoop loop = new ClosedLoop(client.context(), operation);
     loop.run("cpu-warmup", 1, Duration.ZERO, options.warmup());
     CpuAccount cpu = CpuAccount.start();
@@ -105,8 +108,18 @@ public final class GatewayOverheadLoad {
     if (measured.failed() > 0 || measured.completed() == 0) {
       throw new IllegalStateException("the CPU phase failed: " + measured.firstFailure());
     }
-    return cpu.ownMillis() / measured.completed();
+    return new CpuPerCall(
+        cpu.ownMillis() / measured.completed(), cpu.compilerMillis() / measured.completed());
   }
+
+  /**
+   * What one call cost.
+   *
+   * @param millis all the CPU of the run's processes, per call
+   * @param compilerMillis the part of it the JIT compilers took: still compiling the path, a run
+   *     that has not warmed up long enough pays it on top of what a warm node spends per call
+   */
+  record CpuPerCall(double millis, double compilerMillis) {}
 
   /** The command line. */
   record Options(

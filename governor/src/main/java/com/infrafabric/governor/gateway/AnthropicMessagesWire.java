@@ -4,6 +4,7 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -29,7 +30,7 @@ final class AnthropicMessagesWire implements Wire {
   }
 
   @Override
-  public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
+  public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
     long maxTokens =
@@ -40,15 +41,16 @@ final class AnthropicMessagesWire implements Wire {
         RequestFields.stream(body),
         maxTokens,
         1,
-        bodyBytes,
+        bytes.length(),
         RequestFields.estimatedTokens(body, "messages")
             + RequestFields.estimatedTokens(body, "system"),
-        body);
+        body,
+        bytes);
   }
 
   @Override
-  public JsonObject upstreamBody(CallRequest call, String model) {
-    return call.body().copy().put("model", model).put("max_tokens", call.maxOutputTokens());
+  public Buffer upstreamBody(CallRequest call, String model) {
+    return call.upstream(Map.of("model", model, "max_tokens", call.maxOutputTokens()));
   }
 
   @Override

@@ -1,6 +1,10 @@
 package com.infrafabric.governor.gateway;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * A gateway call as the client wrote it, checked: what it asks for and the bounds it is priced at.
@@ -15,6 +19,8 @@ import io.vertx.core.json.JsonObject;
  * @param estimatedInputTokens the prompt's likely tokens, about four characters a token: charged
  *     when the provider reports no usage (a stream cut short)
  * @param body the client's body, relayed with the model (and, if absent, the bound) replaced
+ * @param bytes the client's body as it sent it, which {@link #body} was read from strictly (see
+ *     {@link com.infrafabric.platform.http.StrictJson}): any reader of these bytes reads the same
  */
 record CallRequest(
     String model,
@@ -23,10 +29,35 @@ record CallRequest(
     int answers,
     long worstCaseInputTokens,
     long estimatedInputTokens,
-    JsonObject body) {
+    JsonObject body,
+    Buffer bytes) {
 
   /** The most output tokens the call can be charged: every answer its whole bound. */
   long worstCaseOutputTokens() {
     return maxOutputTokens * answers;
+  }
+
+  /**
+   * The body to send upstream: the client's, with each of {@code fields} set to its value. When the
+   * client's already has those values (the model it named, the bound it gave) that is its own
+   * bytes, neither copied nor encoded again; else the client's fields with {@code fields} put over
+   * them, encoded. Only the top level is copied: nested values are shared and never changed.
+   */
+  Buffer upstream(Map<String, Object> fields) {
+    if (fields.entrySet().stream().allMatch(f -> same(body.getValue(f.getKey()), f.getValue()))) {
+      return bytes;
+    }
+    JsonObject changed = new JsonObject(new LinkedHashMap<>(body.getMap()));
+    fields.forEach(changed::put);
+    return changed.toBuffer();
+  }
+
+  /** Equal JSON values; whole numbers equal whatever their Java type. */
+  private static boolean same(Object client, Object wanted) {
+    if (client instanceof Integer || client instanceof Long) {
+      return (wanted instanceof Integer || wanted instanceof Long)
+          && ((Number) client).longValue() == ((Number) wanted).longValue();
+    }
+    return Objects.equals(client, wanted);
   }
 }

@@ -83,7 +83,7 @@ final class MeteredCall {
 
   private void start() {
     caller = GatewayCaller.of(Requests.principal(ctx));
-    call = wire.read(Requests.jsonBody(ctx), ctx.body().length(), calls.settings);
+    call = wire.read(Requests.jsonBody(ctx), ctx.body().buffer(), calls.settings);
     if (!caller.mayUse(call.model())) {
       throw ApiException.of(
           GatewayErrors.MODEL_NOT_ALLOWED,
@@ -188,7 +188,7 @@ final class MeteredCall {
     return (target == first ? firstKey : key(target))
         .compose(
             key -> {
-              Buffer body = wire.upstreamBody(call, target.model()).toBuffer();
+              Buffer body = wire.upstreamBody(call, target.model());
               return target
                   .route()
                   .gate()

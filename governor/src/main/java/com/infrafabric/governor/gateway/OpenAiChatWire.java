@@ -4,9 +4,11 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -28,7 +30,7 @@ final class OpenAiChatWire implements Wire {
   }
 
   @Override
-  public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
+  public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
     // Both bounds given: the larger is priced, whichever one the provider honours.
@@ -44,22 +46,25 @@ final class OpenAiChatWire implements Wire {
         RequestFields.stream(body),
         maxTokens,
         RequestFields.answers(body),
-        bodyBytes,
+        bytes.length(),
         RequestFields.estimatedTokens(body, "messages"),
-        body);
+        body,
+        bytes);
   }
 
   @Override
-  public JsonObject upstreamBody(CallRequest call, String model) {
-    JsonObject body = call.body().copy().put("model", model);
+  public Buffer upstreamBody(CallRequest call, String model) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("model", model);
+    JsonObject body = call.body();
     if (!body.containsKey("max_completion_tokens") && !body.containsKey("max_tokens")) {
-      body.put("max_completion_tokens", call.maxOutputTokens());
+      fields.put("max_completion_tokens", call.maxOutputTokens());
     }
     if (call.stream()) {
       JsonObject options = body.getJsonObject("stream_options", new JsonObject());
-      body.put("stream_options", options.copy().put("include_usage", true));
+      fields.put("stream_options", options.copy().put("include_usage", true));
     }
-    return body;
+    return call.upstream(fields);
   }
 
   @Override

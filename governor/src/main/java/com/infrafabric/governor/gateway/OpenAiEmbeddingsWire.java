@@ -4,6 +4,7 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,7 @@ final class OpenAiEmbeddingsWire implements Wire {
   }
 
   @Override
-  public CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings) {
+  public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     Object input = body.getValue("input");
     boolean text = input instanceof String s && !s.isEmpty();
@@ -33,13 +34,30 @@ final class OpenAiEmbeddingsWire implements Wire {
     if (body.containsKey("stream")) {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
-    return new CallRequest(
-        model, false, 0, 1, bodyBytes, RequestFields.estimatedTokens(body, "input"), body);
+    return new CallRequest(model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes);
   }
 
   @Override
-  public JsonObject upstreamBody(CallRequest call, String model) {
-    return call.body().copy().put("model", model);
+  public Buffer upstreamBody(CallRequest call, String model) {
+    return call.upstream(Map.of("model", model));
+  }
+
+  /**
+   * About the tokens of {@code input}: a token id is one token (the input may be token arrays, as
+   * OpenAI's API accepts), a text four characters a token.
+   */
+  static long inputTokens(Object input) {
+    if (input instanceof String text) {
+      return StreamMeter.tokensOf(text.length());
+    }
+    if (input instanceof JsonArray items) {
+      long tokens = 0;
+      for (Object item : items) {
+        tokens += item instanceof Number ? 1 : inputTokens(item);
+      }
+      return tokens;
+    }
+    return 0;
   }
 
   @Override

@@ -3,6 +3,7 @@ package com.infrafabric.governor.gateway;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -22,13 +23,17 @@ interface Wire {
   /**
    * Checks the client's body and bounds the call.
    *
-   * @param bodyBytes the body's size in bytes
+   * @param body the body, read strictly from {@code bytes}
+   * @param bytes the body as the client sent it
    * @throws com.infrafabric.platform.http.ApiException 400 naming the field that is wrong
    */
-  CallRequest read(JsonObject body, long bodyBytes, GatewaySettings settings);
+  CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings);
 
-  /** The body sent upstream: the client's, for {@code model}, bounded and asking for usage. */
-  JsonObject upstreamBody(CallRequest call, String model);
+  /**
+   * The body sent upstream: the client's, for {@code model}, bounded and asking for usage ({@link
+   * CallRequest#upstream}).
+   */
+  Buffer upstreamBody(CallRequest call, String model);
 
   /** The client's headers the provider needs too (never its credential). */
   Map<String, String> upstreamHeaders(HttpServerRequest client);

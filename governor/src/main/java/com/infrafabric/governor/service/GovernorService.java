@@ -166,8 +166,11 @@ public final class GovernorService {
             .errors(api.errors())
             .routes(
                 routes -> {
-                  api.register(routes);
+                  // The router tries routes in order, a template's pattern against each path: the
+                  // gateway's few fixed paths first spare every model call a hundred of them (2%
+                  // of the gateway's CPU in a JFR profile), at a few string compares per API call.
                   gateway.register(routes);
+                  api.register(routes);
                 })
             .build();
   }

@@ -12,13 +12,23 @@ import java.time.format.DateTimeFormatter;
  * life}.
  *
  * @param zone the tenant's zone
+ * @param dayStart first instant of the current day in {@code zone}
  * @param dayId id of the current day window
  * @param dayEnd first instant of the next day in {@code zone}
  * @param monthId id of the current month window
  * @param monthEnd first instant of the next month in {@code zone}
+ * @param oldestDayKept id of the oldest day window whose counters are kept
+ * @param oldestMonthKept id of the oldest month window whose counters are kept
  */
 public record CalendarWindows(
-    ZoneId zone, String dayId, Instant dayEnd, String monthId, Instant monthEnd) {
+    ZoneId zone,
+    Instant dayStart,
+    String dayId,
+    Instant dayEnd,
+    String monthId,
+    Instant monthEnd,
+    String oldestDayKept,
+    String oldestMonthKept) {
 
   public static final String LIFETIME_ID = "life";
 
@@ -33,14 +43,27 @@ public record CalendarWindows(
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
-  private static final DateTimeFormatter BASIC_DATE = DateTimeFormatter.ofPattern("yyyyMMdd");
 
   /** The windows containing {@code now} in {@code zone} (DST-aware: a day may last 23 or 25 h). */
   public static CalendarWindows at(Instant now, ZoneId zone) {
     LocalDate date = ZonedDateTime.ofInstant(now, zone).toLocalDate();
+    Instant dayStart = date.atStartOfDay(zone).toInstant();
     Instant dayEnd = date.plusDays(1).atStartOfDay(zone).toInstant();
     Instant monthEnd = date.withDayOfMonth(1).plusMonths(1).atStartOfDay(zone).toInstant();
-    return new CalendarWindows(zone, DAY.format(date), dayEnd, MONTH.format(date), monthEnd);
+    return new CalendarWindows(
+        zone,
+        dayStart,
+        DAY.format(date),
+        dayEnd,
+        MONTH.format(date),
+        monthEnd,
+        DAY.format(date.minusDays(DAYS_KEPT)),
+        MONTH.format(date.minusMonths(MONTHS_KEPT)));
+  }
+
+  /** True if {@code now} lies in this day: these are still the windows of {@code now}. */
+  public boolean contains(Instant now) {
+    return !now.isBefore(dayStart) && now.isBefore(dayEnd);
   }
 
   /** When the given window's current instance ends, or null for the lifetime window. */
@@ -50,19 +73,5 @@ public record CalendarWindows(
       case DAY -> dayEnd;
       case MONTH -> monthEnd;
     };
-  }
-
-  /** The id of the oldest day window whose counters are kept. */
-  String oldestDayKept() {
-    return DAY.format(day().minusDays(DAYS_KEPT));
-  }
-
-  /** The id of the oldest month window whose counters are kept. */
-  String oldestMonthKept() {
-    return MONTH.format(day().minusMonths(MONTHS_KEPT));
-  }
-
-  private LocalDate day() {
-    return LocalDate.parse(dayId.substring(1), BASIC_DATE);
   }
 }

@@ -86,6 +86,7 @@ public final class TenantScripts {
   private final Duration idempotencyTtl;
   private final Duration recordRetention;
   private final TenantZones zones = new TenantZones(ZONE_CACHE_SIZE);
+  private final CurrentWindows windows = new CurrentWindows();
 
   /**
    * @param redis the shared Redis client
@@ -189,8 +190,8 @@ public final class TenantScripts {
       Arguments own) {
     Call call = new Call(tenant, script, idempotencyKey, fingerprint, reservation, own);
     Instant now = clock.instant();
-    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(tenant));
-    return redis.eval(script, call.keys(), args(call, windows, now.toEpochMilli()));
+    CalendarWindows current = windows.at(now, zones.zoneOf(tenant));
+    return redis.eval(script, call.keys(), args(call, current, now.toEpochMilli()));
   }
 
   /** Tells this runner at once that a tenant's zone changed. */
@@ -204,14 +205,14 @@ public final class TenantScripts {
   }
 
   private Future<ScriptReply> attempt(Call call, Instant now) {
-    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(call.tenant()));
+    CalendarWindows current = windows.at(now, zones.zoneOf(call.tenant()));
     List<String> keys = call.keys();
-    List<String> args = args(call, windows, now.toEpochMilli());
+    List<String> args = args(call, current, now.toEpochMilli());
     Future<Response> reply =
         call.idempotencyKey() == null
             ? redis.eval(call.script(), keys, args)
             : redis.evalDurably(call.script(), keys, args);
-    return reply.map(response -> ScriptReply.of(response, windows));
+    return reply.map(response -> ScriptReply.of(response, current));
   }
 
   private List<String> args(Call call, CalendarWindows windows, long nowMillis) {

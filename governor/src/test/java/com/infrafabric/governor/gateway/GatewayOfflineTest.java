@@ -168,6 +168,39 @@ class GatewayOfflineTest {
   }
 
   @Test
+  void tokenArraysAreEmbeddedThroughTheSdkAndChargedOneTokenAnId() {
+    String scope = RIG.fundedScope(1_000_000);
+    OpenAIClient client = RIG.openAi(RIG.agent(scope));
+    List<Long> tokens = List.of(9906L, 1917L, 0L);
+
+    CreateEmbeddingResponse one =
+        client
+            .embeddings()
+            .create(
+                EmbeddingCreateParams.builder()
+                    .model("emb-test")
+                    .inputOfArrayOfTokens(tokens)
+                    .build());
+    CreateEmbeddingResponse several =
+        client
+            .embeddings()
+            .create(
+                EmbeddingCreateParams.builder()
+                    .model("emb-test")
+                    .inputOfArrayOfTokenArrays(List.of(tokens, List.of(42L)))
+                    .build());
+
+    List<Float> vector = one.data().get(0).embedding();
+    assertThat(vector).hasSize(64).isEqualTo(several.data().get(0).embedding());
+    assertThat(several.data()).hasSize(2);
+    assertThat(several.data().get(1).embedding()).isNotEqualTo(vector);
+    assertThat(one.usage().promptTokens()).isEqualTo(3);
+    assertThat(several.usage().promptTokens()).isEqualTo(4);
+    assertThat(RIG.spentAndReserved(scope))
+        .containsExactly(RIG.cost("emb-test", 3, 0) + RIG.cost("emb-test", 4, 0), 0);
+  }
+
+  @Test
   void aRetryWithTheSameIdempotencyKeyIsChargedOnce() {
     String scope = RIG.fundedScope(1_000_000);
     String token = RIG.agent(scope);

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every {@link #open} reads the stored credential from Redis, so a credential deleted or
  * replaced is gone for the next call, on every node. What is kept is only the work of opening it
- * (the JWE's AES-GCM decryption, the payload's parsing), which was most of a gateway call's own
- * CPU: the last opening of each credential, reused while Redis still holds the very sealed value it
- * came from. At most {@link #MAX_KEPT} credentials are kept opened; beyond that they are opened on
- * each use. Thread-safe.
+ * (decoding the stored JSON and its timestamp, the JWE's AES-GCM decryption, the payload's
+ * parsing), which was most of a gateway call's own CPU: the last opening of each credential, reused
+ * while Redis still holds the very value, byte for byte, it came from. At most {@link #MAX_KEPT}
+ * credentials are kept opened; beyond that they are opened on each use. Thread-safe.
  */
 public final class CredentialStore {
 
@@ -37,8 +37,8 @@ public final class CredentialStore {
   private final MasterKeys keys;
   private final ConcurrentMap<CredentialId, Opening> kept = new ConcurrentHashMap<>();
 
-  /** A credential opened from the sealed value {@code sealed}. */
-  private record Opening(String sealed, OpenedCredential credential) {}
+  /** A credential opened from the stored value {@code encoded}. */
+  private record Opening(String encoded, OpenedCredential credential) {}
 
   /** The Lua scripts the vault runs. */
   public static List<LuaScript> scripts() {
@@ -60,18 +60,18 @@ public final class CredentialStore {
    */
   public Future<Optional<OpenedCredential>> open(CredentialOwner owner, String name) {
     CredentialId id = new CredentialId(owner, name);
-    return sealed.get(id).map(stored -> stored.flatMap(s -> opened(id, s)));
+    return sealed.encoded(id).map(stored -> stored.flatMap(encoded -> opened(id, encoded)));
   }
 
-  /** The kept opening of {@code stored} if it is of this very sealed value, else a new one. */
-  private Optional<OpenedCredential> opened(CredentialId id, StoredCredential stored) {
+  /** The kept opening of {@code encoded} if it is of this very stored value, else a new one. */
+  private Optional<OpenedCredential> opened(CredentialId id, String encoded) {
     Opening last = kept.get(id);
-    if (last != null && last.sealed().equals(stored.sealed())) {
+    if (last != null && last.encoded().equals(encoded)) {
       return Optional.of(last.credential());
     }
-    Optional<OpenedCredential> opened = open(id, stored);
+    Optional<OpenedCredential> opened = open(id, StoredCredential.decode(id, encoded));
     if (opened.isPresent() && (last != null || kept.size() < MAX_KEPT)) {
-      kept.put(id, new Opening(stored.sealed(), opened.get()));
+      kept.put(id, new Opening(encoded, opened.get()));
     } else if (last != null) {
       kept.remove(id, last);
     }

@@ -45,11 +45,17 @@ public final class SealedCredentials {
   }
 
   public Future<Optional<StoredCredential>> get(CredentialId id) {
+    return encoded(id).map(stored -> stored.map(json -> StoredCredential.decode(id, json)));
+  }
+
+  /**
+   * The stored value of {@code id} as Redis holds it ({@link StoredCredential#encode()}), not yet
+   * decoded: equal values decode to equal credentials, so a reader may keep what it made of one.
+   */
+  public Future<Optional<String>> encoded(CredentialId id) {
     return redis
         .send(KEY, Request.cmd(Command.HGET).arg(KEY).arg(id.field()))
-        .map(
-            reply ->
-                Optional.ofNullable(reply).map(r -> StoredCredential.decode(id, r.toString())));
+        .map(reply -> Optional.ofNullable(reply).map(Object::toString));
   }
 
   /** Every field and stored value, in field order: the fields this vault did not write too. */
