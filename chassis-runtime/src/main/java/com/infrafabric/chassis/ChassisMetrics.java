@@ -1,5 +1,6 @@
 package com.infrafabric.chassis;
 
+import com.infrafabric.platform.metrics.MeterCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -16,6 +17,13 @@ final class ChassisMetrics {
 
   private final MeterRegistry meters;
   private final Counter rejected;
+  private final MeterCache<ToolOutcome, Counter> invocations;
+  private final MeterCache<ToolOutcome, Timer> durations;
+  private final MeterCache<ToolRef, Timer> cpuTimes;
+  private final MeterCache<ToolRef, DistributionSummary> peakMemory;
+
+  /** The tags of the per-outcome meters: bounded by the registered tools times the outcomes. */
+  private record ToolOutcome(ToolRef tool, Outcome outcome) {}
 
   /** A WebAssembly page. */
   private static final long PAGE_BYTES = 65_536;
@@ -35,6 +43,10 @@ final class ChassisMetrics {
         Counter.builder("chassis.admission.rejected")
             .description("Invocations refused for lack of guest threads or memory (429)")
             .register(meters);
+    this.invocations = new MeterCache<>(this::invocationCounter);
+    this.durations = new MeterCache<>(this::durationTimer);
+    this.cpuTimes = new MeterCache<>(this::cpuTimer);
+    this.peakMemory = new MeterCache<>(this::peakMemorySummary);
     Gauge.builder("chassis.admission.admitted", admitted)
         .description("Invocations running or queued")
         .register(meters);
@@ -50,37 +62,49 @@ final class ChassisMetrics {
         .register(meters);
   }
 
+  /** Counts one finished invocation; every meter is registered once per tool and outcome. */
   void invocation(ToolRef tool, InvocationResult result) {
-    String name = tool.toString();
-    String outcome = result.outcome().name();
-    Counter.builder("chassis.invocations")
-        .description("Invocations by tool and outcome")
-        .tag("tool", name)
-        .tag("outcome", outcome)
-        .register(meters)
-        .increment();
+    ToolOutcome key = new ToolOutcome(tool, result.outcome());
     ExecutionReport report = result.report();
-    Timer.builder("chassis.invocation.duration")
-        .description("Wall time of an invocation, admission to answer")
-        .tag("tool", name)
-        .tag("outcome", outcome)
-        .register(meters)
-        .record(report.duration());
+    invocations.get(key).increment();
+    durations.get(key).record(report.duration());
     if (result.outcome() == Outcome.REJECTED_OVERLOAD) {
       rejected.increment();
       return;
     }
-    Timer.builder("chassis.invocation.cpu")
+    cpuTimes.get(tool).record(report.cpuTime());
+    peakMemory.get(tool).record((double) report.peakMemoryPages() * PAGE_BYTES);
+  }
+
+  private Counter invocationCounter(ToolOutcome key) {
+    return Counter.builder("chassis.invocations")
+        .description("Invocations by tool and outcome")
+        .tag("tool", key.tool().toString())
+        .tag("outcome", key.outcome().name())
+        .register(meters);
+  }
+
+  private Timer durationTimer(ToolOutcome key) {
+    return Timer.builder("chassis.invocation.duration")
+        .description("Wall time of an invocation, admission to answer")
+        .tag("tool", key.tool().toString())
+        .tag("outcome", key.outcome().name())
+        .register(meters);
+  }
+
+  private Timer cpuTimer(ToolRef tool) {
+    return Timer.builder("chassis.invocation.cpu")
         .description("CPU time of the guest thread")
-        .tag("tool", name)
-        .register(meters)
-        .record(report.cpuTime());
-    DistributionSummary.builder("chassis.invocation.memory.peak")
+        .tag("tool", tool.toString())
+        .register(meters);
+  }
+
+  private DistributionSummary peakMemorySummary(ToolRef tool) {
+    return DistributionSummary.builder("chassis.invocation.memory.peak")
         .description("Peak guest linear memory of an invocation")
         .baseUnit("bytes")
-        .tag("tool", name)
-        .register(meters)
-        .record((double) report.peakMemoryPages() * PAGE_BYTES);
+        .tag("tool", tool.toString())
+        .register(meters);
   }
 
   /** One attempt to use something not granted: an import at registration, or a destination. */

@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar ChassisVsChicory -rf json}; smoke mode
  * for CI: add {@code -wi 1 -w 1 -i 1 -r 1}. Compare {@code trivialChassis} with {@code
  * trivialBareChicoryHandedOff} to see what the sandbox costs beyond the thread hop it must make
- * (guests never run on the caller's thread).
+ * (guests never run on the caller's thread), and {@code trivialBareChicory} with {@code
+ * trivialBareChicoryCappedMemory} to see what Chicory's default memory for a module that declares
+ * no maximum costs against the capped memory the chassis gives every instance.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,10 +53,14 @@ public class ChassisVsChicoryBenchmark {
       "{\"query\":\"weather in Lyon\"}".getBytes(StandardCharsets.UTF_8);
   private static final String INPUT_TEXT = new String(INPUT, StandardCharsets.UTF_8);
 
+  /** The memory pages the test contracts allow ({@code Contracts.forModule}'s default). */
+  private static final int CONTRACT_PAGES = 4;
+
   private BenchChassis chassis;
   private ToolRef trivial;
   private ToolRef cpu;
   private BareChicory bareTrivial;
+  private BareChicory bareTrivialCapped;
   private BareChicory bareCpu;
   private ExecutorService handoff;
 
@@ -65,9 +71,10 @@ public class ChassisVsChicoryBenchmark {
     byte[] cpuWasm = guest("fib.wat");
     trivial = register(trivialWasm, "trivial", 2_000);
     cpu = register(cpuWasm, "fib", 10_000);
-    bareTrivial = new BareChicory(trivialWasm);
+    bareTrivial = BareChicory.withDefaults(trivialWasm);
+    bareTrivialCapped = BareChicory.withCappedMemory(trivialWasm, CONTRACT_PAGES);
     handoff = Executors.newSingleThreadExecutor();
-    bareCpu = new BareChicory(cpuWasm);
+    bareCpu = BareChicory.withDefaults(cpuWasm);
     chassis.check(trivial, INPUT_TEXT);
     chassis.check(cpu, INPUT_TEXT);
   }
@@ -88,6 +95,12 @@ public class ChassisVsChicoryBenchmark {
   @Benchmark
   public byte[] trivialBareChicory() {
     return bareTrivial.run(INPUT);
+  }
+
+  /** Bare Chicory with the memory the chassis gives the instance: the fairest baseline. */
+  @Benchmark
+  public byte[] trivialBareChicoryCappedMemory() {
+    return bareTrivialCapped.run(INPUT);
   }
 
   /**

@@ -58,15 +58,29 @@ public final class HostLinker {
     this.denials = denials;
   }
 
-  /** A linker for every invocation of {@code module} under {@code grants}. */
+  /**
+   * A linker for every invocation of {@code module} under {@code grants}. What depends only on the
+   * module (which functions it imports and their Chicory types) is worked out here, once; each
+   * invocation then only binds the functions to its own state.
+   */
   public Function<Invocation, LinkedImports> linkerFor(ValidatedModule module, ToolGrants grants) {
-    return invocation -> link(module, grants, invocation);
+    List<TypedImport> imports = module.hostImports().stream().map(TypedImport::of).toList();
+    return invocation -> link(module, imports, grants, invocation);
   }
 
-  private LinkedImports link(ValidatedModule module, ToolGrants grants, Invocation invocation) {
+  /** One imported ABI function with its Chicory type, shared by every instance of a module. */
+  private record TypedImport(HostFunction function, FunctionType type) {
+    static TypedImport of(HostFunction function) {
+      return new TypedImport(function, HostLinker.type(function));
+    }
+  }
+
+  private LinkedImports link(
+      ValidatedModule module, List<TypedImport> imports, ToolGrants grants, Invocation invocation) {
     ImportValues.Builder values = ImportValues.builder();
     Handles handles = new Handles(grants, invocation);
-    for (HostFunction function : module.hostImports()) {
+    for (TypedImport typed : imports) {
+      HostFunction function = typed.function();
       WasmFunctionHandle handle =
           permitted(function.capability(), invocation)
               ? handles.of(function)
@@ -75,7 +89,7 @@ public final class HostLinker {
           new com.dylibso.chicory.runtime.HostFunction(
               Abi.IMPORT_MODULE,
               function.importName(),
-              type(function),
+              typed.type(),
               (instance, args) -> {
                 invocation.hostCall();
                 return handle.apply(instance, args);

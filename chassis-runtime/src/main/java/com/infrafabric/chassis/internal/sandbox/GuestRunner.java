@@ -60,11 +60,12 @@ public final class GuestRunner {
           Outcome.TIMEOUT, "the deadline passed while the invocation was queued", Duration.ZERO, 0);
     }
     Memory[] memory = new Memory[1];
-    long cpuStart = Watchdog.currentThreadCpuNanos();
     Outcome outcome;
     String message;
+    Duration cpu;
     try (Watchdog.Watch watch = watchdog.watchCurrentThread(deadline, limits.cpuTime())) {
       RunResult attempt = attempt(compiled, entryPoint, invocation, linker, memory);
+      cpu = watch.cpuTime();
       outcome = attempt.outcome();
       message = attempt.message();
       if (watch.stoppedBy() != null) {
@@ -75,7 +76,6 @@ public final class GuestRunner {
                 : "the tool used more than " + limits.cpuTime().toMillis() + " ms of CPU time";
       }
     }
-    Duration cpu = Duration.ofNanos(Watchdog.currentThreadCpuNanos() - cpuStart);
     int pages = memory[0] == null ? 0 : memory[0].pages();
     if (outcome == Outcome.TRAP && pages >= limits.memoryMaxPages()) {
       return new RunResult(

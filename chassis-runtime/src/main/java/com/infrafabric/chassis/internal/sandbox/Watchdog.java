@@ -53,7 +53,7 @@ public final class Watchdog implements AutoCloseable {
   }
 
   /** CPU time the calling thread has used, in nanoseconds. */
-  public static long currentThreadCpuNanos() {
+  private static long currentThreadCpuNanos() {
     return THREADS.getCurrentThreadCpuTime();
   }
 
@@ -88,7 +88,15 @@ public final class Watchdog implements AutoCloseable {
       this.threadId = thread.getId();
       this.deadline = deadline;
       this.cpuLimit = cpuLimit;
-      this.startCpu = THREADS.getCurrentThreadCpuTime();
+      this.startCpu = currentThreadCpuNanos();
+    }
+
+    /**
+     * CPU time the watched thread has used since the watch began, the reading the CPU limit is
+     * checked against; call it on the watched thread.
+     */
+    public Duration cpuTime() {
+      return Duration.ofNanos(currentThreadCpuNanos() - startCpu);
     }
 
     /** Why the guest was stopped, if the watchdog stopped it. */
