@@ -9,16 +9,28 @@ import java.time.format.DateTimeFormatter;
 /**
  * The day and month windows that contain an instant in a tenant's zone, named so that the name
  * alone selects the counters ({@code d20261123}, {@code m202611}); the lifetime window is {@code
- * life}.
+ * life}. Everything is worked out once, in {@link #at}: the windows change once a day, so a caller
+ * keeps them while {@link #contains} holds rather than redoing the zone rules and the formatting on
+ * every script call.
  *
  * @param zone the tenant's zone
  * @param dayId id of the current day window
+ * @param dayStart first instant of the current day in {@code zone}
  * @param dayEnd first instant of the next day in {@code zone}
  * @param monthId id of the current month window
  * @param monthEnd first instant of the next month in {@code zone}
+ * @param oldestDayKept id of the oldest day window whose counters are kept
+ * @param oldestMonthKept id of the oldest month window whose counters are kept
  */
 public record CalendarWindows(
-    ZoneId zone, String dayId, Instant dayEnd, String monthId, Instant monthEnd) {
+    ZoneId zone,
+    String dayId,
+    Instant dayStart,
+    Instant dayEnd,
+    String monthId,
+    Instant monthEnd,
+    String oldestDayKept,
+    String oldestMonthKept) {
 
   public static final String LIFETIME_ID = "life";
 
@@ -33,14 +45,30 @@ public record CalendarWindows(
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
-  private static final DateTimeFormatter BASIC_DATE = DateTimeFormatter.ofPattern("yyyyMMdd");
 
   /** The windows containing {@code now} in {@code zone} (DST-aware: a day may last 23 or 25 h). */
   public static CalendarWindows at(Instant now, ZoneId zone) {
     LocalDate date = ZonedDateTime.ofInstant(now, zone).toLocalDate();
+    Instant dayStart = date.atStartOfDay(zone).toInstant();
     Instant dayEnd = date.plusDays(1).atStartOfDay(zone).toInstant();
     Instant monthEnd = date.withDayOfMonth(1).plusMonths(1).atStartOfDay(zone).toInstant();
-    return new CalendarWindows(zone, DAY.format(date), dayEnd, MONTH.format(date), monthEnd);
+    return new CalendarWindows(
+        zone,
+        DAY.format(date),
+        dayStart,
+        dayEnd,
+        MONTH.format(date),
+        monthEnd,
+        DAY.format(date.minusDays(DAYS_KEPT)),
+        MONTH.format(date.minusMonths(MONTHS_KEPT)));
+  }
+
+  /**
+   * True if {@code now} lies in this day (and so in this month): the windows {@link #at} would
+   * return for it in this zone are these.
+   */
+  public boolean contains(Instant now) {
+    return !now.isBefore(dayStart) && now.isBefore(dayEnd);
   }
 
   /** When the given window's current instance ends, or null for the lifetime window. */
@@ -50,19 +78,5 @@ public record CalendarWindows(
       case DAY -> dayEnd;
       case MONTH -> monthEnd;
     };
-  }
-
-  /** The id of the oldest day window whose counters are kept. */
-  String oldestDayKept() {
-    return DAY.format(day().minusDays(DAYS_KEPT));
-  }
-
-  /** The id of the oldest month window whose counters are kept. */
-  String oldestMonthKept() {
-    return MONTH.format(day().minusMonths(MONTHS_KEPT));
-  }
-
-  private LocalDate day() {
-    return LocalDate.parse(dayId.substring(1), BASIC_DATE);
   }
 }

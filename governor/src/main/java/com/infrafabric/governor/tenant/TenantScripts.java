@@ -166,7 +166,7 @@ public final class TenantScripts {
               if (!"zone".equals(reply.kind())) {
                 return Future.succeededFuture(reply);
               }
-              zones.learn(tenant, ZoneId.of(reply.payload()));
+              zones.learn(tenant, ZoneId.of(reply.payload()), now);
               return attempt(call, now);
             });
   }
@@ -189,13 +189,13 @@ public final class TenantScripts {
       Arguments own) {
     Call call = new Call(tenant, script, idempotencyKey, fingerprint, reservation, own);
     Instant now = clock.instant();
-    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(tenant));
+    CalendarWindows windows = zones.windowsAt(tenant, now);
     return redis.eval(script, call.keys(), args(call, windows, now.toEpochMilli()));
   }
 
   /** Tells this runner at once that a tenant's zone changed. */
   public void learnZone(String tenant, ZoneId zone) {
-    zones.learn(tenant, zone);
+    zones.learn(tenant, zone, clock.instant());
   }
 
   /** The clock leases and windows are read from. */
@@ -204,7 +204,7 @@ public final class TenantScripts {
   }
 
   private Future<ScriptReply> attempt(Call call, Instant now) {
-    CalendarWindows windows = CalendarWindows.at(now, zones.zoneOf(call.tenant()));
+    CalendarWindows windows = zones.windowsAt(call.tenant(), now);
     List<String> keys = call.keys();
     List<String> args = args(call, windows, now.toEpochMilli());
     Future<Response> reply =
