@@ -35,8 +35,10 @@ import java.util.Optional;
  * <ol>
  *   <li><b>raw</b>: reserve + commit sent as raw {@code EVALSHA} pairs through the service's own
  *       Redis client, closed loop at a fixed number in flight: the most Redis does for this work;
- *   <li><b>search</b>: open-loop HTTP steps ({@link OpenLoop}) at rising rates, bisected, to find
- *       the maximum sustainable rate ({@link RateSearch}, {@link Sustainability});
+ *   <li><b>search</b>: after {@code --search-warmup} of HTTP load closed loop at {@value
+ *       #WARMUP_CONCURRENCY} in flight (unmeasured), open-loop HTTP steps ({@link OpenLoop}) at
+ *       rising rates, bisected, to find the maximum sustainable rate ({@link RateSearch}, {@link
+ *       Sustainability});
  *   <li><b>half</b> and <b>max</b>: open loop at half that rate and at that rate, measured longer;
  *   <li><b>sweep</b>: open loop at multiples of that rate up to twice it ({@link
  *       LoadOptions#sweep()}): what is admitted keeps its latency, the rest is shed at once;
@@ -65,6 +67,12 @@ public final class ChargePathLoad {
 
   private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
 
+  /**
+   * Operations in flight while the service warms up before the search: a moderate load that keeps
+   * every event loop busy without queueing anything, on a machine with any number of cores.
+   */
+  static final int WARMUP_CONCURRENCY = 4;
+
   /** Where full runs keep their results, relative to the repository root they run from. */
   static final Path RESULTS = Path.of("benchmarks", "results");
 
@@ -72,6 +80,7 @@ public final class ChargePathLoad {
   private final PrintStream progress;
   private final GovernorUnderLoad governor;
   private final LoadClient client;
+  private final HttpChargePath charge;
   private final OpenLoop http;
 
   private ChargePathLoad(
@@ -80,11 +89,8 @@ public final class ChargePathLoad {
     this.progress = progress;
     this.governor = governor;
     this.client = client;
-    this.http =
-        new OpenLoop(
-            client.context(),
-            new HttpChargePath(client, CALL, agents(governor)),
-            options.maxOutstanding());
+    this.charge = new HttpChargePath(client, CALL, agents(governor));
+    this.http = new OpenLoop(client.context(), charge, options.maxOutstanding());
   }
 
   public static void main(String[] args) {
@@ -156,6 +162,10 @@ public final class ChargePathLoad {
       progress.println("no search: --max-rate " + options.maxRate() + " taken as the maximum");
       return new RateSearch.Outcome(options.maxRate(), List.of());
     }
+    provisionEmptyStore();
+    report(
+        new ClosedLoop(client.context(), charge)
+            .run("search-warmup", WARMUP_CONCURRENCY, Duration.ZERO, options.searchWarmup()));
     return RateSearch.search(
         (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
         options.refinements(),

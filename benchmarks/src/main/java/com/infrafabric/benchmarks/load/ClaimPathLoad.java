@@ -25,7 +25,8 @@ import java.util.Optional;
  *   <li><b>cost</b>: one claim + finish in flight at a time for {@code --duration}: server time of
  *       each script ({@link ScriptTimes}), Redis commands per operation ({@code INFO commandstats})
  *       and Redis main-thread CPU per operation;
- *   <li><b>search</b>: open-loop steps at rising rates, bisected ({@link RateSearch});
+ *   <li><b>search</b>: after {@code --search-warmup} closed loop at a few in flight (unmeasured),
+ *       open-loop steps at rising rates, bisected ({@link RateSearch});
  *   <li><b>half</b> and <b>max</b>: open loop at half the maximum sustainable rate and at it.
  * </ol>
  *
@@ -93,6 +94,14 @@ public final class ClaimPathLoad {
               TenantSetup.PROJECT,
               Long.toString(System.nanoTime()));
       Cost cost = cost(governor, client, path, options, out);
+      print(
+          out,
+          new ClosedLoop(client.context(), path)
+              .run(
+                  "search-warmup",
+                  ChargePathLoad.WARMUP_CONCURRENCY,
+                  Duration.ZERO,
+                  options.searchWarmup()));
       OpenLoop open = new OpenLoop(client.context(), path, options.maxOutstanding());
       RateSearch.Outcome search =
           RateSearch.search(

@@ -155,6 +155,7 @@ final class LoadReport {
                 .put("duration_ms", o.duration().toMillis())
                 .put("step_warmup_ms", o.stepWarmup().toMillis())
                 .put("step_ms", o.step().toMillis())
+                .put("search_warmup_ms", o.searchWarmup().toMillis())
                 .put("refinements", o.refinements())
                 .put("max_rate_given", o.maxRate())
                 .put("raw_concurrency", o.rawConcurrency())

@@ -10,10 +10,12 @@ import java.util.List;
  * sustainable and an unsustainable rate; then it bisects that bracket {@code refinements} times.
  * The answer is the highest rate that was actually measured sustainable, never an interpolation.
  *
- * <p>A step that kept up with its rate but missed only the latency bound is measured once more and
- * the second step decides: on a shared machine a neighbour's burst of a few hundred milliseconds
- * can spoil one step's p99, and a single spoiled step would send the search far below the limit. A
- * step that fell behind, dropped or failed is not repeated: that is overload, not a burst.
+ * <p>A step that is not sustainable is measured once more and the second step decides, whatever it
+ * missed: on a shared machine a neighbour's burst of a few hundred milliseconds can spoil one
+ * step's p99, or put it behind its rate, and a single spoiled step would end the climb (or send the
+ * descent) far below the limit. Only a descent does not repeat its failing steps, since a failure
+ * there ends nothing: the next, lower step is measured anyway. Callers warm the system up before
+ * the search (see {@link LoadOptions#searchWarmup()}), so the first step is not a cold one.
  */
 final class RateSearch {
 
@@ -62,6 +64,7 @@ final class RateSearch {
   private final List<Step> steps = new ArrayList<>();
   private long good;
   private long bad = Long.MAX_VALUE;
+  private boolean confirmFailures = true;
 
   private RateSearch(Sustainability criteria, Trial trial) {
     this.criteria = criteria;
@@ -79,6 +82,7 @@ final class RateSearch {
   private void bracket(long startRate) {
     long rate = startRate;
     boolean ascending = step(rate);
+    confirmFailures = ascending;
     for (int taken = 1; !bracketed(ascending, rate); taken++) {
       if (taken == MAX_STEPS_ONE_WAY) {
         throw new IllegalStateException(
@@ -102,15 +106,19 @@ final class RateSearch {
   }
 
   private void bisect(int refinements) {
+    confirmFailures = true;
     for (int i = 0; i < refinements && good != 0 && bad - good > 1; i++) {
       step((good + bad) / 2);
     }
   }
 
-  /** Runs a step at {@code rate} (twice if a burst may have spoiled it) and narrows the bracket. */
+  /**
+   * Runs a step at {@code rate} (twice if it failed, unless the search is descending, where a
+   * failure ends nothing) and narrows the bracket.
+   */
   private boolean step(long rate) {
     Step step = measure(rate);
-    if (!step.sustainable() && criteria.keptUp(step.result())) {
+    if (!step.sustainable() && confirmFailures) {
       step = measure(rate);
     }
     if (step.sustainable()) {

@@ -25,14 +25,6 @@ import java.util.Locale;
  */
 record Sustainability(double minAchievedFraction, double maxP99Millis) {
 
-  /** True if nothing in {@code phase} fell behind (no failure, no drop, the rate achieved). */
-  boolean keptUp(PhaseResult phase) {
-    return phase.failed() == 0
-        && phase.dropped() == 0
-        && phase.rejected() == 0
-        && phase.achievedFraction() >= minAchievedFraction;
-  }
-
   /** What makes {@code phase} unsustainable, one sentence per criterion missed; empty if none. */
   List<String> shortfalls(PhaseResult phase) {
     List<String> shortfalls = new ArrayList<>();

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RateSearchTest {
@@ -26,7 +27,7 @@ class RateSearchTest {
     RateSearch.Outcome outcome = RateSearch.search(5_000, 2, CRITERIA, capacity(300));
 
     assertThat(outcome.maxRate()).isBetween(200L, 300L);
-    assertThat(rates(outcome)).startsWith(5_000L, 3_333L);
+    assertThat(rates(outcome)).startsWith(5_000L, 5_000L, 3_333L);
   }
 
   @Test
@@ -54,11 +55,25 @@ class RateSearchTest {
   }
 
   @Test
-  void aStepThatFellBehindIsNotRepeated() {
-    RateSearch.Outcome outcome =
-        RateSearch.search(100, 3, CRITERIA, rate -> phase(rate, Math.min(rate, 1_000) * 0.9, 1));
+  void aColdFirstStepThatFellBehindIsMeasuredAgainAndDoesNotSendTheSearchDown() {
+    AtomicInteger steps = new AtomicInteger();
+    RateSearch.Trial trial =
+        rate ->
+            steps.getAndIncrement() == 0 ? phase(rate, rate * 0.5, 900) : capacity(1_000).run(rate);
 
-    assertThat(rates(outcome)).containsExactly(100L, 66L, 44L, 29L, 19L, 12L, 10L);
+    RateSearch.Outcome outcome = RateSearch.search(100, 3, CRITERIA, trial);
+
+    assertThat(rates(outcome)).startsWith(100L, 100L, 150L);
+    assertThat(outcome.maxRate()).isBetween(950L, 1_000L);
+  }
+
+  @Test
+  void aFailingStepIsConfirmedBeforeItNarrowsTheBracketButNotDuringADescent() {
+    RateSearch.Outcome outcome =
+        RateSearch.search(100, 3, CRITERIA, rate -> phase(rate, rate <= 50 ? rate : rate * 0.5, 1));
+
+    assertThat(rates(outcome)).containsExactly(100L, 100L, 66L, 44L, 55L, 55L, 49L, 52L, 52L);
+    assertThat(outcome.maxRate()).isEqualTo(49L);
   }
 
   @Test

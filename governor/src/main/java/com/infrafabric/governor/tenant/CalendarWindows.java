@@ -9,11 +9,13 @@ import java.time.format.DateTimeFormatter;
 /**
  * The day and month windows that contain an instant in a tenant's zone, named so that the name
  * alone selects the counters ({@code d20261123}, {@code m202611}); the lifetime window is {@code
- * life}.
+ * life}. Everything is worked out once, in {@link #at}: the windows change once a day, so a caller
+ * keeps them while {@link #contains} holds rather than redoing the zone rules and the formatting on
+ * every script call.
  *
  * @param zone the tenant's zone
- * @param dayStart first instant of the current day in {@code zone}
  * @param dayId id of the current day window
+ * @param dayStart first instant of the current day in {@code zone}
  * @param dayEnd first instant of the next day in {@code zone}
  * @param monthId id of the current month window
  * @param monthEnd first instant of the next month in {@code zone}
@@ -22,8 +24,8 @@ import java.time.format.DateTimeFormatter;
  */
 public record CalendarWindows(
     ZoneId zone,
-    Instant dayStart,
     String dayId,
+    Instant dayStart,
     Instant dayEnd,
     String monthId,
     Instant monthEnd,
@@ -52,8 +54,8 @@ public record CalendarWindows(
     Instant monthEnd = date.withDayOfMonth(1).plusMonths(1).atStartOfDay(zone).toInstant();
     return new CalendarWindows(
         zone,
-        dayStart,
         DAY.format(date),
+        dayStart,
         dayEnd,
         MONTH.format(date),
         monthEnd,
@@ -61,7 +63,10 @@ public record CalendarWindows(
         MONTH.format(date.minusMonths(MONTHS_KEPT)));
   }
 
-  /** True if {@code now} lies in this day: these are still the windows of {@code now}. */
+  /**
+   * True if {@code now} lies in this day (and so in this month): the windows {@link #at} would
+   * return for it in this zone are these.
+   */
   public boolean contains(Instant now) {
     return !now.isBefore(dayStart) && now.isBefore(dayEnd);
   }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * The caller's name for one mutating request: repeating it returns the first result instead of
@@ -22,14 +21,14 @@ import java.util.regex.Pattern;
  */
 public record IdempotencyKey(String owner, String value) {
 
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final Pattern OWNER = Pattern.compile("|[0-9a-f]{32}");
+  private static final int MAX_LENGTH = 128;
+  private static final int OWNER_HEX_DIGITS = 32;
 
   public IdempotencyKey {
-    if (owner == null || !OWNER.matcher(owner).matches()) {
+    if (owner == null || !owner.isEmpty() && !LowerHex.isDigits(owner, 0, OWNER_HEX_DIGITS)) {
       throw new IllegalArgumentException("owner must be empty or a 32-digit hex digest");
     }
-    if (value == null || !VALID.matcher(value).matches()) {
+    if (!isValid(value)) {
       throw new GovernorException(
           ErrorCode.INVALID_IDEMPOTENCY_KEY,
           "idempotency key must be 1-128 characters of A-Z a-z 0-9 . _ : -");
@@ -44,6 +43,28 @@ public record IdempotencyKey(String owner, String value) {
   /** {@code value} as named by the caller whose token subject is {@code subject}. */
   public static IdempotencyKey ofCaller(String subject, String value) {
     return new IdempotencyKey(digest(subject), value);
+  }
+
+  /** Whether {@code value} is 1-128 characters of {@code [A-Za-z0-9._:-]}. */
+  private static boolean isValid(String value) {
+    if (value == null || value.isEmpty() || value.length() > MAX_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean allowed =
+          c >= 'a' && c <= 'z'
+              || c >= 'A' && c <= 'Z'
+              || c >= '0' && c <= '9'
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
+      if (!allowed) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The name under which the key is stored: owner and value, which cannot run into each other. */

@@ -5,7 +5,6 @@ import com.infrafabric.governor.GovernorException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Names a reservation as {@code <tenant>:r<random>}: the tenant part lets a commit find the
@@ -16,12 +15,12 @@ import java.util.regex.Pattern;
  */
 public record ReservationId(String tenant, String token) {
 
-  private static final Pattern TOKEN = Pattern.compile("r[0-9a-f]{32}");
+  private static final int TOKEN_HEX_DIGITS = 32;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   public ReservationId {
     new Scope(List.of(tenant));
-    if (!TOKEN.matcher(token).matches()) {
+    if (token == null || !token.startsWith("r") || !LowerHex.isDigits(token, 1, TOKEN_HEX_DIGITS)) {
       throw malformed();
     }
   }

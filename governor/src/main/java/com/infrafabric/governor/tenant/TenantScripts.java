@@ -86,7 +86,6 @@ public final class TenantScripts {
   private final Duration idempotencyTtl;
   private final Duration recordRetention;
   private final TenantZones zones = new TenantZones(ZONE_CACHE_SIZE);
-  private final CurrentWindows windows = new CurrentWindows();
 
   /**
    * @param redis the shared Redis client
@@ -167,7 +166,7 @@ public final class TenantScripts {
               if (!"zone".equals(reply.kind())) {
                 return Future.succeededFuture(reply);
               }
-              zones.learn(tenant, ZoneId.of(reply.payload()));
+              zones.learn(tenant, ZoneId.of(reply.payload()), now);
               return attempt(call, now);
             });
   }
@@ -190,13 +189,13 @@ public final class TenantScripts {
       Arguments own) {
     Call call = new Call(tenant, script, idempotencyKey, fingerprint, reservation, own);
     Instant now = clock.instant();
-    CalendarWindows current = windows.at(now, zones.zoneOf(tenant));
-    return redis.eval(script, call.keys(), args(call, current, now.toEpochMilli()));
+    CalendarWindows windows = zones.windowsAt(tenant, now);
+    return redis.eval(script, call.keys(), args(call, windows, now.toEpochMilli()));
   }
 
   /** Tells this runner at once that a tenant's zone changed. */
   public void learnZone(String tenant, ZoneId zone) {
-    zones.learn(tenant, zone);
+    zones.learn(tenant, zone, clock.instant());
   }
 
   /** The clock leases and windows are read from. */
@@ -205,14 +204,14 @@ public final class TenantScripts {
   }
 
   private Future<ScriptReply> attempt(Call call, Instant now) {
-    CalendarWindows current = windows.at(now, zones.zoneOf(call.tenant()));
+    CalendarWindows windows = zones.windowsAt(call.tenant(), now);
     List<String> keys = call.keys();
-    List<String> args = args(call, current, now.toEpochMilli());
+    List<String> args = args(call, windows, now.toEpochMilli());
     Future<Response> reply =
         call.idempotencyKey() == null
             ? redis.eval(call.script(), keys, args)
             : redis.evalDurably(call.script(), keys, args);
-    return reply.map(response -> ScriptReply.of(response, current));
+    return reply.map(response -> ScriptReply.of(response, windows));
   }
 
   private List<String> args(Call call, CalendarWindows windows, long nowMillis) {

@@ -35,4 +35,18 @@ class CalendarWindowsTest {
     assertThat(february.monthId()).isEqualTo("m202602");
     assertThat(february.monthEnd()).isEqualTo(Instant.parse("2026-02-28T23:00:00Z"));
   }
+
+  @Test
+  void theWindowsHoldForTheirWholeDayAndNamesTheOldestKept() {
+    ZoneId paris = ZoneId.of("Europe/Paris");
+    CalendarWindows windows = CalendarWindows.at(Instant.parse("2026-03-29T12:00:00Z"), paris);
+
+    assertThat(windows.dayStart()).isEqualTo(Instant.parse("2026-03-28T23:00:00Z"));
+    assertThat(windows.contains(Instant.parse("2026-03-28T23:00:00Z"))).isTrue();
+    assertThat(windows.contains(Instant.parse("2026-03-29T21:59:59.999Z"))).isTrue();
+    assertThat(windows.contains(Instant.parse("2026-03-28T22:59:59.999Z"))).isFalse();
+    assertThat(windows.contains(Instant.parse("2026-03-29T22:00:00Z"))).isFalse();
+    assertThat(windows.oldestDayKept()).isEqualTo("d20260126");
+    assertThat(windows.oldestMonthKept()).isEqualTo("m202502");
+  }
 }

@@ -25,8 +25,9 @@ import java.util.Optional;
  * audience, {@code exp} and {@code nbf} must hold at the injected clock's time. Claims are only
  * read after the signature has been verified.
  *
- * <p>A token accepted once is remembered for a while ({@link VerifiedTokens}), so a client reusing
- * it is not verified again on every request.
+ * <p>A token accepted once is remembered until it expires, for as long as the key that verified it
+ * stays in the JWK set ({@link VerifiedTokens}), so a client reusing it is not verified again on
+ * every request.
  *
  * <p>Thread-safe. {@link #authenticate} never blocks: the key file is read through the Vert.x file
  * system.
@@ -54,7 +55,7 @@ public final class JwtAuthenticator {
         JWSAlgorithm.parse(settings.algorithm()),
         new JwksFile(vertx, settings.jwksFile(), clock, settings.jwksRefresh()),
         new ClaimsCheck(settings, clock),
-        new VerifiedTokens(REMEMBERED_TOKENS, settings.jwksRefresh(), settings.clockSkew(), clock));
+        new VerifiedTokens(REMEMBERED_TOKENS, settings.clockSkew(), clock));
   }
 
   /** Reads the key file; a service calls this at start so a bad file stops it there. */
@@ -70,10 +71,20 @@ public final class JwtAuthenticator {
     if (token == null || token.isBlank()) {
       return Future.succeededFuture(AuthResult.rejected(Reason.MISSING));
     }
-    Optional<Principal> known = verified.lookup(token);
-    if (known.isPresent()) {
-      return Future.succeededFuture(new AuthResult.Authenticated(known.get()));
+    Optional<VerifiedTokens.Remembered> known = verified.lookup(token);
+    if (known.isEmpty()) {
+      return verifyAndRemember(token);
     }
+    VerifiedTokens.Remembered remembered = known.get();
+    return jwks.current()
+        .compose(
+            keys ->
+                remembered.stillSignedBy(keys)
+                    ? Future.succeededFuture(new AuthResult.Authenticated(remembered.principal()))
+                    : verifyAndRemember(token));
+  }
+
+  private Future<AuthResult> verifyAndRemember(String token) {
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
@@ -94,14 +105,21 @@ public final class JwtAuthenticator {
                 usableKey(keys, kid) != null
                     ? Future.succeededFuture(keys)
                     : jwks.afterUnknownKey())
-        .map(keys -> remembered(token, jwt, verify(jwt, usableKey(keys, kid))));
+        .map(
+            keys -> {
+              ECKey key = usableKey(keys, kid);
+              return remembered(token, jwt, key, verify(jwt, key));
+            });
   }
 
-  private AuthResult remembered(String token, SignedJWT jwt, AuthResult result) {
+  private AuthResult remembered(String token, SignedJWT jwt, ECKey key, AuthResult result) {
     if (result instanceof AuthResult.Authenticated accepted) {
       try {
         verified.remember(
-            token, accepted.principal(), jwt.getJWTClaimsSet().getExpirationTime().toInstant());
+            token,
+            accepted.principal(),
+            key,
+            jwt.getJWTClaimsSet().getExpirationTime().toInstant());
       } catch (ParseException e) {
         throw new IllegalStateException("accepted claims were parsed once already", e);
       }

@@ -1,5 +1,7 @@
 package com.infrafabric.platform.auth;
 
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,27 +14,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Bearer tokens this node verified recently, so a client sending the same token again costs a hash
- * instead of an ECDSA verification (about a millisecond of CPU each on P-256, most of a request's
- * cost). Bounded; least recently used entries go.
+ * Bearer tokens this node verified, so a client sending the same token again costs a hash instead
+ * of an ECDSA verification (about a millisecond of CPU each on P-256, most of a request's cost).
+ * Bounded; least recently used entries go.
  *
- * <p>An entry is used only while its token is still within {@code exp} (plus the clock skew, as
- * verification allows) and for at most {@code maxAge} after it was verified: a key removed from the
- * JWK set stops being honoured within that age. Entries are keyed by the token's SHA-256, never by
- * the token itself. Only accepted tokens are remembered, so refused ones cannot crowd out valid
+ * <p>An entry counts only while its token is still within {@code exp} (plus the clock skew, as
+ * verification allows) and while the key that verified it is still in the JWK set the service holds
+ * ({@link Remembered#stillSignedBy}): a key removed from the set stops being honoured at the first
+ * request after the file is re-read, exactly as for a token never seen. Entries used to expire
+ * after the key file's refresh interval as well, which made every token of every agent cost a
+ * verification a minute on every node for nothing. Entries are keyed by the token's SHA-256, never
+ * by the token itself. Only accepted tokens are remembered, so refused ones cannot crowd out valid
  * ones. Thread-safe.
  */
 final class VerifiedTokens {
 
-  private record Entry(Principal principal, Instant usableUntil) {}
+  /**
+   * A token accepted earlier.
+   *
+   * @param principal who the token names
+   * @param key the public key that verified its signature
+   */
+  record Remembered(Principal principal, JWK key) {
+
+    /** True if {@code keys} still hold the key that verified the token, unchanged. */
+    boolean stillSignedBy(JWKSet keys) {
+      return key.equals(keys.getKeyByKeyId(key.getKeyID()));
+    }
+  }
+
+  private record Entry(Remembered remembered, Instant usableUntil) {}
 
   private final Map<String, Entry> entries;
-  private final Duration maxAge;
   private final Duration skew;
   private final Clock clock;
 
-  VerifiedTokens(int capacity, Duration maxAge, Duration skew, Clock clock) {
-    this.maxAge = maxAge;
+  VerifiedTokens(int capacity, Duration skew, Clock clock) {
     this.skew = skew;
     this.clock = clock;
     this.entries =
@@ -46,8 +63,8 @@ final class VerifiedTokens {
         };
   }
 
-  /** The principal of {@code token} if it was verified recently and is still valid. */
-  Optional<Principal> lookup(String token) {
+  /** What {@code token} was verified as, if it was and has not expired since. */
+  Optional<Remembered> lookup(String token) {
     String key = digest(token);
     synchronized (entries) {
       Entry entry = entries.get(key);
@@ -58,15 +75,16 @@ final class VerifiedTokens {
         entries.remove(key);
         return Optional.empty();
       }
-      return Optional.of(entry.principal());
+      return Optional.of(entry.remembered());
     }
   }
 
-  /** Remembers a token that just passed verification and expires at {@code expiresAt}. */
-  void remember(String token, Principal principal, Instant expiresAt) {
-    Instant byAge = clock.instant().plus(maxAge);
-    Instant byExpiry = expiresAt.plus(skew);
-    Entry entry = new Entry(principal, byAge.isBefore(byExpiry) ? byAge : byExpiry);
+  /**
+   * Remembers a token that just passed verification with {@code signer} and expires at {@code
+   * expiresAt}.
+   */
+  void remember(String token, Principal principal, JWK signer, Instant expiresAt) {
+    Entry entry = new Entry(new Remembered(principal, signer), expiresAt.plus(skew));
     String key = digest(token);
     synchronized (entries) {
       entries.put(key, entry);

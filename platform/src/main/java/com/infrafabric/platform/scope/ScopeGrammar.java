@@ -1,7 +1,6 @@
 package com.infrafabric.platform.scope;
 
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The one grammar of scopes, shared by both services so that a tenant one of them accepts is a
@@ -24,14 +23,34 @@ public final class ScopeGrammar {
   public static final String SEGMENT_RULE =
       "1-64 characters of A-Z a-z 0-9 _ - starting with a letter or digit";
 
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+  private static final int MAX_SEGMENT_LENGTH = 64;
   private static final int MAX_LENGTH = MAX_DEPTH * 65;
 
   private ScopeGrammar() {}
 
-  /** True if {@code value} is a segment: a tenant, agent or task id. */
+  /**
+   * True if {@code value} is a segment: a tenant, agent or task id. Checked character by character
+   * rather than by a regular expression: a charge over HTTP checks a dozen segments, and the
+   * matcher was a measurable share of its CPU in a profile.
+   */
   public static boolean isSegment(String value) {
-    return value != null && SEGMENT.matcher(value).matches();
+    if (value == null || value.isEmpty() || value.length() > MAX_SEGMENT_LENGTH) {
+      return false;
+    }
+    if (!isAsciiLetterOrDigit(value.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!isAsciiLetterOrDigit(c) && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetterOrDigit(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
   }
 
   /** Why {@code path} is not a scope, or empty if it is one. */
