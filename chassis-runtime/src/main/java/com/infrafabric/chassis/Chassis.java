@@ -168,25 +168,37 @@ public final class Chassis implements AutoCloseable {
     Instant start = clock.instant();
     byte[] input = toolInput.bytes();
     Optional<String> problem = toolInput.unchecked().flatMap(Chassis::jsonProblem);
-    Future<InvocationResult> result;
     if (problem.isPresent()) {
-      result = notRun(Outcome.INVALID_INPUT, problem.get(), start, input);
-    } else {
-      result =
-          catalog
-              .resolve(ref)
-              .compose(
-                  tool ->
-                      tool.isEmpty()
-                          ? notRun(
+      return onCaller(
+          recorded(
+              ref, false, context, notRun(Outcome.INVALID_INPUT, problem.get(), start, input)));
+    }
+    return onCaller(
+        catalog
+            .resolve(ref)
+            .transform(
+                resolved -> {
+                  if (resolved.failed()) {
+                    return recorded(ref, false, context, notRun(resolved.cause(), start, input));
+                  }
+                  Optional<ResolvedTool> tool = resolved.result();
+                  return tool.isEmpty()
+                      ? recorded(
+                          ref,
+                          false,
+                          context,
+                          notRun(
                               Outcome.TOOL_NOT_FOUND,
                               "no tool " + ref + " is registered",
                               start,
-                              input)
-                          : admit(tool.get(), ref, context, input, start))
-              .recover(failure -> notRun(failure, start, input));
-    }
-    return onCaller(result.onSuccess(done -> record(ref, context, done)));
+                              input))
+                      : recorded(
+                          ref,
+                          true,
+                          context,
+                          admit(tool.get(), ref, context, input, start)
+                              .recover(failure -> notRun(failure, start, input)));
+                }));
   }
 
   private static Optional<String> jsonProblem(String text) {
@@ -301,8 +313,19 @@ public final class Chassis implements AutoCloseable {
     resources.run();
   }
 
-  private void record(ToolRef ref, InvocationContext context, InvocationResult result) {
-    metrics.invocation(ref, result);
+  /**
+   * Records {@code result} once it is known. Its meters name the tool only when {@code registered}:
+   * a caller may name any version of a tool its token grants by name, or send bad input for any,
+   * and meters per name it made up would grow the registry and every scrape without bound.
+   */
+  private Future<InvocationResult> recorded(
+      ToolRef ref, boolean registered, InvocationContext context, Future<InvocationResult> result) {
+    return result.onSuccess(done -> record(ref, registered, context, done));
+  }
+
+  private void record(
+      ToolRef ref, boolean registered, InvocationContext context, InvocationResult result) {
+    metrics.invocation(registered ? Optional.of(ref) : Optional.empty(), result);
     ExecutionReport report = result.report();
     LOG.atInfo()
         .addKeyValue("tool", ref.toString())

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -19,11 +20,17 @@ final class ChassisMetrics {
   private final Counter rejected;
   private final MeterCache<ToolOutcome, Counter> invocations;
   private final MeterCache<ToolOutcome, Timer> durations;
-  private final MeterCache<ToolRef, Timer> cpuTimes;
-  private final MeterCache<ToolRef, DistributionSummary> peakMemory;
+  private final MeterCache<String, Timer> cpuTimes;
+  private final MeterCache<String, DistributionSummary> peakMemory;
+
+  /**
+   * The {@code tool} tag of an invocation of no registered tool (unknown, or refused before it was
+   * looked up), so that the tag values are bounded by the registered tools.
+   */
+  static final String UNREGISTERED_TOOL = "(unregistered)";
 
   /** The tags of the per-outcome meters: bounded by the registered tools times the outcomes. */
-  private record ToolOutcome(ToolRef tool, Outcome outcome) {}
+  private record ToolOutcome(String tool, Outcome outcome) {}
 
   /** A WebAssembly page. */
   private static final long PAGE_BYTES = 65_536;
@@ -62,8 +69,12 @@ final class ChassisMetrics {
         .register(meters);
   }
 
-  /** Counts one finished invocation; every meter is registered once per tool and outcome. */
-  void invocation(ToolRef tool, InvocationResult result) {
+  /**
+   * Counts one finished invocation of {@code registered} (empty when it named no registered tool);
+   * every meter is registered once per tool and outcome.
+   */
+  void invocation(Optional<ToolRef> registered, InvocationResult result) {
+    String tool = registered.map(ToolRef::toString).orElse(UNREGISTERED_TOOL);
     ToolOutcome key = new ToolOutcome(tool, result.outcome());
     ExecutionReport report = result.report();
     invocations.get(key).increment();
@@ -79,7 +90,7 @@ final class ChassisMetrics {
   private Counter invocationCounter(ToolOutcome key) {
     return Counter.builder("chassis.invocations")
         .description("Invocations by tool and outcome")
-        .tag("tool", key.tool().toString())
+        .tag("tool", key.tool())
         .tag("outcome", key.outcome().name())
         .register(meters);
   }
@@ -87,23 +98,23 @@ final class ChassisMetrics {
   private Timer durationTimer(ToolOutcome key) {
     return Timer.builder("chassis.invocation.duration")
         .description("Wall time of an invocation, admission to answer")
-        .tag("tool", key.tool().toString())
+        .tag("tool", key.tool())
         .tag("outcome", key.outcome().name())
         .register(meters);
   }
 
-  private Timer cpuTimer(ToolRef tool) {
+  private Timer cpuTimer(String tool) {
     return Timer.builder("chassis.invocation.cpu")
         .description("CPU time of the guest thread")
-        .tag("tool", tool.toString())
+        .tag("tool", tool)
         .register(meters);
   }
 
-  private DistributionSummary peakMemorySummary(ToolRef tool) {
+  private DistributionSummary peakMemorySummary(String tool) {
     return DistributionSummary.builder("chassis.invocation.memory.peak")
         .description("Peak guest linear memory of an invocation")
         .baseUnit("bytes")
-        .tag("tool", tool.toString())
+        .tag("tool", tool)
         .register(meters);
   }
 

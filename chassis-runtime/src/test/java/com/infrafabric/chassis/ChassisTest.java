@@ -164,6 +164,36 @@ class ChassisTest {
     }
   }
 
+  /**
+   * A caller may name any version of a tool its token grants by name, and send bad input to any:
+   * the meters name registered tools only, so what a caller makes up adds no series.
+   */
+  @Test
+  void invocationsOfNoRegisteredToolAddNoSeries() {
+    ToolRef echo = host.registerWat(Guests.ECHO, c -> c);
+    double notFoundBefore = unregistered(Outcome.TOOL_NOT_FOUND);
+    for (int i = 0; i < 20; i++) {
+      ToolRef madeUp = new ToolRef(echo.name(), "9.9." + i);
+      assertThat(host.invoke(madeUp, "{}").outcome()).isEqualTo(Outcome.TOOL_NOT_FOUND);
+      assertThat(host.invoke(madeUp, "{not json").outcome()).isEqualTo(Outcome.INVALID_INPUT);
+    }
+    assertThat(unregistered(Outcome.TOOL_NOT_FOUND) - notFoundBefore).isEqualTo(20);
+    assertThat(host.meters().getMeters())
+        .filteredOn(meter -> meter.getId().getName().startsWith("chassis.invocation"))
+        .extracting(meter -> String.valueOf(meter.getId().getTag("tool")))
+        .noneMatch(tool -> tool.contains("@9.9."));
+  }
+
+  private static double unregistered(Outcome outcome) {
+    var counter =
+        host.meters()
+            .find("chassis.invocations")
+            .tag("tool", ChassisMetrics.UNREGISTERED_TOOL)
+            .tag("outcome", outcome.name())
+            .counter();
+    return counter == null ? 0 : counter.count();
+  }
+
   @Test
   void reportsATrapAndStaysHealthy() {
     ToolRef ref =
