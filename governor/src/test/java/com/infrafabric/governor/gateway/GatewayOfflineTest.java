@@ -100,9 +100,7 @@ class GatewayOfflineTest {
     CompletionUsage usage = chunks.get(chunks.size() - 1).usage().orElseThrow();
     assertThat(usage.completionTokens()).isEqualTo((text.length() + 3) / 4);
     long charged = RIG.cost("gpt-test", usage.promptTokens(), usage.completionTokens());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)).containsExactly(charged, 0));
+    RIG.awaitSettled(scope, charged);
   }
 
   @Test
@@ -136,9 +134,7 @@ class GatewayOfflineTest {
     assertThat(output).isEqualTo(message.usage().outputTokens());
     assertThat(events.get(events.size() - 1).isMessageStop()).isTrue();
     long one = RIG.cost("claude-test", input, output);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)).containsExactly(2 * one, 0));
+    RIG.awaitSettled(scope, 2 * one);
   }
 
   @Test

@@ -1,5 +1,8 @@
 package com.infrafabric.governor.gateway;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.MessageCreateParams;
@@ -20,6 +23,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -136,6 +140,16 @@ final class GatewayRig implements BeforeAllCallback, AfterAllCallback {
             .findFirst()
             .orElseThrow(() -> new AssertionError("no layer of " + scope + ": " + status.body()));
     return new long[] {mine.getLong("spent_micros"), mine.getLong("reserved_micros")};
+  }
+
+  /**
+   * Waits until {@code scope}'s own layer has spent exactly {@code spent} and holds nothing: a
+   * call's commit lands just after its answer (a stream's once the caller has read its end).
+   */
+  void awaitSettled(String scope, long spent) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(spentAndReserved(scope)).containsExactly(spent, 0));
   }
 
   /** A raw POST through the gateway, for what the SDKs do not expose. */

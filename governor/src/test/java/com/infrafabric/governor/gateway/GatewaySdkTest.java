@@ -79,13 +79,7 @@ class GatewaySdkTest {
     assertThat(text).isEqualTo(String.join("", FakeProvider.STREAMED_WORDS));
     JsonObject sent = lastBody(RIG.primary);
     assertThat(sent.getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () ->
-                assertThat(RIG.spentAndReserved(scope))
-                    .containsExactly(
-                        RIG.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0));
+    RIG.awaitSettled(scope, RIG.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5));
   }
 
   @Test
@@ -107,9 +101,7 @@ class GatewaySdkTest {
         .isEqualTo("fake answer from claude-test");
     assertThat(streamed).isEqualTo(String.join("", FakeProvider.STREAMED_WORDS));
     long one = RIG.cost("claude-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5);
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)).containsExactly(2 * one, 0));
+    RIG.awaitSettled(scope, 2 * one);
   }
 
   @Test
