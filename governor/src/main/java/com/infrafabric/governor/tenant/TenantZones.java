@@ -1,8 +1,8 @@
 package com.infrafabric.governor.tenant;
 
+import com.infrafabric.platform.cache.LruMap;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,15 +19,7 @@ final class TenantZones {
   private final Map<String, CalendarWindows> windows;
 
   TenantZones(int capacity) {
-    this.windows =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, CalendarWindows> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.windows = new LruMap<>(capacity);
   }
 
   /** The windows containing {@code now} in the zone {@code tenant} was last seen in. */

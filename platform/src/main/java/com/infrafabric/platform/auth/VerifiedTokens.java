@@ -1,5 +1,6 @@
 package com.infrafabric.platform.auth;
 
+import com.infrafabric.platform.cache.LruMap;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -52,15 +52,7 @@ final class VerifiedTokens {
   VerifiedTokens(int capacity, Duration skew, Clock clock) {
     this.skew = skew;
     this.clock = clock;
-    this.entries =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.entries = new LruMap<>(capacity);
   }
 
   /** What {@code token} was verified as, if it was and has not expired since. */

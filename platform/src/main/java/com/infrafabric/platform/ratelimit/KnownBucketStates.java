@@ -1,6 +1,6 @@
 package com.infrafabric.platform.ratelimit;
 
-import java.util.LinkedHashMap;
+import com.infrafabric.platform.cache.LruMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -9,17 +9,15 @@ import java.util.Optional;
  * a request on a bucket this node used last starts its compare-and-swap at once instead of reading
  * the state first: one round trip instead of two. Only a hint: the swap script compares it with
  * what Redis holds and, when another node or an expiry changed the bucket, refuses and returns the
- * current state to retry on. At most {@link #capacity} buckets, least recently used dropped first.
+ * current state to retry on. At most {@code capacity} buckets, least recently used dropped first.
  * Thread-safe.
  */
 final class KnownBucketStates {
 
-  private final int capacity;
   private final Map<String, String> states;
 
   KnownBucketStates(int capacity) {
-    this.capacity = capacity;
-    this.states = new LinkedHashMap<>(16, 0.75f, true);
+    this.states = new LruMap<>(capacity);
   }
 
   /** The state last seen in {@code key}, if this node remembers one. */
@@ -30,9 +28,6 @@ final class KnownBucketStates {
   /** Remembers that {@code key} holds {@code state} ({@code ""}: the key is absent). */
   synchronized void seen(String key, String state) {
     states.put(key, state);
-    if (states.size() > capacity) {
-      states.remove(states.keySet().iterator().next());
-    }
   }
 
   /**

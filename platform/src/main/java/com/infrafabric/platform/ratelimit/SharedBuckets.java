@@ -1,5 +1,6 @@
 package com.infrafabric.platform.ratelimit;
 
+import com.infrafabric.platform.cache.LruMap;
 import com.infrafabric.platform.redis.RedisStore;
 import io.github.bucket4j.BucketExceptions.BucketExecutionException;
 import io.github.bucket4j.ConsumptionProbe;
@@ -13,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -52,7 +52,7 @@ public final class SharedBuckets {
 
   private final RedisBucketStore store;
   private final AsyncProxyManager<String> buckets;
-  private final Map<String, AsyncBucketProxy> proxies = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, AsyncBucketProxy> proxies = new LruMap<>(MAX_CACHED_BUCKETS);
 
   private SharedBuckets(RedisBucketStore store) {
     this.store = store;
@@ -123,9 +123,6 @@ public final class SharedBuckets {
               .withOptimization(Optimizations.batching())
               .build(key, () -> CompletableFuture.completedFuture(limit.toBucketConfiguration()));
       proxies.put(key, proxy);
-      if (proxies.size() > MAX_CACHED_BUCKETS) {
-        proxies.remove(proxies.keySet().iterator().next());
-      }
     }
     return proxy;
   }

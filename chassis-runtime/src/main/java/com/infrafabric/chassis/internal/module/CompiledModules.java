@@ -1,7 +1,7 @@
 package com.infrafabric.chassis.internal.module;
 
 import com.infrafabric.hostapi.contract.ModuleDigest;
-import java.util.LinkedHashMap;
+import com.infrafabric.platform.cache.LruMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,15 +14,7 @@ public final class CompiledModules {
   private final Map<ModuleDigest, CompiledModule> entries;
 
   public CompiledModules(int capacity) {
-    this.entries =
-        new LinkedHashMap<>(16, 0.75f, true) {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          protected boolean removeEldestEntry(Map.Entry<ModuleDigest, CompiledModule> eldest) {
-            return size() > capacity;
-          }
-        };
+    this.entries = new LruMap<>(capacity);
   }
 
   public synchronized Optional<CompiledModule> get(ModuleDigest digest) {
