@@ -40,6 +40,8 @@ import java.util.Optional;
  *       rising rates, bisected, to find the maximum sustainable rate ({@link RateSearch}, {@link
  *       Sustainability});
  *   <li><b>half</b> and <b>max</b>: open loop at half that rate and at that rate, measured longer;
+ *   <li><b>floor</b>: two liveness probes per operation ({@link HttpFloor}) at half that rate: what
+ *       the same client, service and machine cost with no governor work, under the charge path;
  *   <li><b>sweep</b>: open loop at multiples of that rate up to twice it ({@link
  *       LoadOptions#sweep()}): what is admitted keeps its latency, the rest is shed at once;
  *   <li><b>claim</b>: with {@code --claim-agents} agents registered (10,000 by default), claim +
@@ -136,12 +138,14 @@ public final class ChargePathLoad {
       RateSearch.Outcome search = load.search(raw);
       long rate = load.measuredRate(search);
       PhaseResult half = load.open("half", rate / 2, options.warmup(), options.duration());
+      PhaseResult floor = load.floor(rate / 2);
       PhaseResult max = load.open("max", rate, options.warmup(), options.duration());
       List<PhaseResult> chargeSweep = load.sweep("charge", rate, load.http, true);
       List<PhaseResult> claimSweep =
           load.sweep("claim", rate, load.claimPath(options.claimAgents()), false);
       Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu.othersShare());
-      return new LoadResults(machine, options, raw, search, half, max, chargeSweep, claimSweep);
+      return new LoadResults(
+          machine, options, raw, search, half, floor, max, chargeSweep, claimSweep);
     }
   }
 
@@ -196,6 +200,13 @@ public final class ChargePathLoad {
   private PhaseResult open(String name, long rate, Duration warmup, Duration measure) {
     provisionEmptyStore();
     return report(http.run(name, rate, warmup, measure));
+  }
+
+  /** The floor ({@link HttpFloor}) at {@code rate}, measured as long as a charge phase. */
+  private PhaseResult floor(long rate) {
+    OpenLoop probes =
+        new OpenLoop(client.context(), new HttpFloor(client), options.maxOutstanding());
+    return report(probes.run("floor", rate, options.warmup(), options.duration()));
   }
 
   /**

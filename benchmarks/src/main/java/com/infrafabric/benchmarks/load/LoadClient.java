@@ -80,6 +80,11 @@ final class LoadClient implements AutoCloseable {
     return send(options(HttpMethod.PUT, uri, token), body.toBuffer(), expectedStatus);
   }
 
+  /** An unauthenticated GET with no body, such as a probe's. */
+  Future<JsonObject> get(String uri, int expectedStatus) {
+    return send(address(HttpMethod.GET, uri), Buffer.buffer(), expectedStatus);
+  }
+
   /**
    * Whether the answer is the service shedding load: {@code 503 OVERLOADED} (the admission or
    * in-flight limit) or {@code 429} (a rate limit), either with the {@code Retry-After} that tells
@@ -100,14 +105,18 @@ final class LoadClient implements AutoCloseable {
   }
 
   private RequestOptions options(HttpMethod method, String uri, String token) {
+    return address(method, uri)
+        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
+        .putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+  }
+
+  private RequestOptions address(HttpMethod method, String uri) {
     return new RequestOptions()
         .setMethod(method)
         .setHost("127.0.0.1")
         .setPort(port)
         .setURI(uri)
-        .setIdleTimeout(REQUEST_TIMEOUT_MILLIS)
-        .putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
-        .putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+        .setIdleTimeout(REQUEST_TIMEOUT_MILLIS);
   }
 
   /** Sends; the future fails unless the answer has {@code expectedStatus}. */

@@ -70,6 +70,11 @@ final class LoadReport {
     }
     Sustainability criteria = results.options().sustainability();
     row(out, results.half(), results.half().load(), verdict(criteria.shortfalls(results.half())));
+    row(
+        out,
+        results.floor(),
+        results.floor().load(),
+        "two GET " + HttpFloor.PROBE + " per operation");
     row(out, results.max(), results.max().load(), verdict(criteria.shortfalls(results.max())));
     for (PhaseResult phase : results.chargeSweep()) {
       row(out, phase, phase.load(), "");
@@ -95,6 +100,12 @@ final class LoadReport {
           target.ratio(),
           target.met() ? "met" : "NOT MET");
     }
+    out.printf(
+        Locale.ROOT,
+        "floor p99 at half the max rate %.2f ms (the same client, service and machine with no"
+            + " governor work): the charge path's p99 there is %.2f ms above it%n",
+        results.floor().latency().p99Millis(),
+        results.half().latency().p99Millis() - results.floor().latency().p99Millis());
   }
 
   /** Writes {@link #json} to {@code file}. */
@@ -167,6 +178,7 @@ final class LoadReport {
         .put("search", steps)
         .put("max_sustainable_per_second", results.search().maxRate())
         .put("half", phase(results.half()))
+        .put("floor", phase(results.floor()))
         .put("max", phase(results.max()))
         .put(
             "sweep",

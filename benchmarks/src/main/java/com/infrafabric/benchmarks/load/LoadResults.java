@@ -10,6 +10,8 @@ import java.util.List;
  * @param raw the raw EVALSHA reserve+commit baseline (closed loop)
  * @param search every step of the search for the maximum sustainable HTTP rate
  * @param half the open-loop HTTP phase at half the maximum sustainable rate
+ * @param floor two liveness probes per operation at that same rate ({@link HttpFloor}): the latency
+ *     the machine and the harness add before any governor work
  * @param max the open-loop HTTP phase at the maximum sustainable rate, measured again for longer
  * @param chargeSweep reserve + commit at each of {@link LoadOptions#sweep()} times the maximum
  *     sustainable rate, up to twice it: admitted latency and what was shed
@@ -22,6 +24,7 @@ record LoadResults(
     PhaseResult raw,
     RateSearch.Outcome search,
     PhaseResult half,
+    PhaseResult floor,
     PhaseResult max,
     List<PhaseResult> chargeSweep,
     List<PhaseResult> claimSweep) {

@@ -34,6 +34,7 @@ import java.util.Optional;
  * http.idleTimeout          IF_HTTP_IDLE_TIMEOUT          60s
  * http.shutdownGrace        IF_HTTP_SHUTDOWN_GRACE        10s
  * http.readinessDeadline    IF_HTTP_READINESS_DEADLINE    2s
+ * http.eventLoops           IF_HTTP_EVENT_LOOPS           the number of cores (1..256)
  * http.cors.allowedOrigins  IF_HTTP_CORS_ALLOWED_ORIGINS  (empty: CORS off)
  * http.admission.initialLimit / .minLimit / .maxLimit   16 / 16 / 64 (IF_HTTP_ADMISSION_MIN_LIMIT ...)
  * http.admission.targetLatency IF_HTTP_ADMISSION_TARGET_LATENCY 4ms
@@ -135,7 +136,10 @@ public record PlatformSettings(
         config.duration(prefix + "readinessDeadline", defaults.readinessDeadline()),
         new CorsSettings(config.list(prefix + "cors.allowedOrigins")),
         connections(config, prefix, defaults.connections()),
-        admission(config, prefix + "admission.", defaults.admission()));
+        admission(config, prefix + "admission.", defaults.admission()),
+        (int)
+            config.integer(
+                prefix + "eventLoops", defaults.eventLoops(), 1, HttpSettings.MAX_EVENT_LOOPS));
   }
 
   private static AdmissionSettings admission(

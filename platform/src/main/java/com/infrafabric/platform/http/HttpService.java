@@ -7,16 +7,23 @@ import com.infrafabric.platform.health.ReadinessCheck;
 import com.infrafabric.platform.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -49,7 +56,8 @@ public final class HttpService {
   private final Router router;
   private final List<RouteDescriptor> routes;
   private final ConnectionGuard connections;
-  private HttpServer server;
+  private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
+  private String deployment;
 
   private HttpService(Builder builder) {
     this.vertx = builder.vertx;
@@ -89,12 +97,21 @@ public final class HttpService {
     return new Builder(vertx);
   }
 
-  /** Loads the verification keys, then listens. Fails if the key file is unusable. */
+  /**
+   * Loads the verification keys, then listens with one server on each of {@link
+   * HttpSettings#eventLoops()} event loops. Fails if the key file is unusable or the port is taken.
+   *
+   * <p>Each server is deployed as its own verticle instance, because Vert.x gives each instance an
+   * event loop of its own (round robin over its pool of twice the cores) and spreads the accepted
+   * connections over the servers that share a port; a server started outside a verticle would take
+   * every connection on the one loop of the context it was started from. Everything a request
+   * reaches is therefore called from several event loops at once, and is thread-safe.
+   */
   public Future<HttpService> start() {
     HttpServerOptions options =
         new HttpServerOptions()
             .setHost(settings.host())
-            .setPort(settings.port())
+            .setPort(sharedPort())
             .setIdleTimeout((int) settings.idleTimeout().toMillis())
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
             // Without h2c detection a connection is handed to the guard as soon as it opens, not
@@ -104,25 +121,48 @@ public final class HttpService {
         .loadKeys()
         .compose(
             v ->
-                vertx
-                    .createHttpServer(options)
-                    .connectionHandler(connections::opened)
-                    .requestHandler(router)
-                    .listen())
+                vertx.deployVerticle(
+                    () -> (Deployable) context -> listen(options),
+                    new DeploymentOptions().setInstances(settings.eventLoops())))
         .map(
-            listening -> {
-              server = listening;
+            deployment -> {
+              this.deployment = deployment;
               connections.start();
               return this;
             });
   }
 
+  private Future<HttpServer> listen(HttpServerOptions options) {
+    return vertx
+        .createHttpServer(options)
+        .connectionHandler(connections::opened)
+        .requestHandler(router)
+        .listen()
+        .onSuccess(servers::add);
+  }
+
+  /**
+   * The port every server binds. Vert.x shares a port between servers only when they name it, and
+   * each server asked for port 0 would get a port of its own, so port 0 (tests) with more than one
+   * event loop becomes a free loopback port found here first.
+   */
+  private int sharedPort() {
+    if (settings.port() != 0 || settings.eventLoops() == 1) {
+      return settings.port();
+    }
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(settings.host()))) {
+      return probe.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + settings.host(), e);
+    }
+  }
+
   /** The port actually bound (useful with port 0). */
   public int port() {
-    if (server == null) {
+    if (servers.isEmpty()) {
       throw new IllegalStateException("the service is not started");
     }
-    return server.actualPort();
+    return servers.get(0).actualPort();
   }
 
   /** Every route with its method, path template and access, platform routes included. */
@@ -136,7 +176,12 @@ public final class HttpService {
    */
   public Future<Void> stop() {
     connections.stop();
-    return server == null ? Future.succeededFuture() : server.shutdown(settings.shutdownGrace());
+    List<Future<Void>> shutdowns =
+        servers.stream().map(server -> server.shutdown(settings.shutdownGrace())).toList();
+    return Future.join(shutdowns)
+        .<Void>mapEmpty()
+        .eventually(
+            () -> deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment));
   }
 
   /** Assembles an {@link HttpService}; authenticator and meters are required. */

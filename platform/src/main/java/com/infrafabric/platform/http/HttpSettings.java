@@ -16,6 +16,10 @@ import java.util.Objects;
  * @param cors browser origins allowed, none by default
  * @param connections the bounds on unauthenticated connections and slow bodies
  * @param admission the adaptive concurrency limit on the latency-bound routes
+ * @param eventLoops how many event loops serve the port, one HTTP server on each (1..256; by
+ *     default one per core): a server listening from one context handles every connection on that
+ *     one thread, which caps a node at one core of HTTP, JSON and Redis client work however many it
+ *     has
  */
 public record HttpSettings(
     String host,
@@ -27,9 +31,13 @@ public record HttpSettings(
     Duration readinessDeadline,
     CorsSettings cors,
     ConnectionLimits connections,
-    AdmissionSettings admission) {
+    AdmissionSettings admission,
+    int eventLoops) {
 
   private static final long MAX_BODY_CAP = 64L * 1024 * 1024;
+
+  /** The most event loops a service may ask for. */
+  public static final int MAX_EVENT_LOOPS = 256;
 
   public HttpSettings {
     Objects.requireNonNull(host, "host");
@@ -47,6 +55,10 @@ public record HttpSettings(
       throw new IllegalArgumentException(
           "http.maxInFlight " + maxInFlight + " is outside 1..100000");
     }
+    if (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS) {
+      throw new IllegalArgumentException(
+          "http.eventLoops " + eventLoops + " is outside 1.." + MAX_EVENT_LOOPS);
+    }
     requirePositive("http.idleTimeout", idleTimeout);
     requirePositive("http.shutdownGrace", shutdownGrace);
     requirePositive("http.readinessDeadline", readinessDeadline);
@@ -54,7 +66,7 @@ public record HttpSettings(
 
   /**
    * Loopback port 8080, 1 MiB bodies, 256 in flight, 60 s idle, 10 s grace, 2 s readiness, {@link
-   * ConnectionLimits#defaults()}, {@link AdmissionSettings#defaults()}.
+   * ConnectionLimits#defaults()}, {@link AdmissionSettings#defaults()}, one event loop per core.
    */
   public static HttpSettings defaults() {
     return new HttpSettings(
@@ -67,7 +79,8 @@ public record HttpSettings(
         Duration.ofSeconds(2),
         CorsSettings.disabled(),
         ConnectionLimits.defaults(),
-        AdmissionSettings.defaults());
+        AdmissionSettings.defaults(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   public HttpSettings withPort(int port) {
@@ -81,7 +94,8 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
   }
 
   public HttpSettings withMaxBodyBytes(long maxBodyBytes) {
@@ -95,7 +109,8 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
   }
 
   public HttpSettings withMaxInFlight(int maxInFlight) {
@@ -109,7 +124,8 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
   }
 
   public HttpSettings withShutdownGrace(Duration shutdownGrace) {
@@ -123,7 +139,8 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
   }
 
   public HttpSettings withReadinessDeadline(Duration readinessDeadline) {
@@ -137,7 +154,8 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
   }
 
   public HttpSettings withCors(CorsSettings cors) {
@@ -151,7 +169,8 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
   }
 
   public HttpSettings withConnections(ConnectionLimits connections) {
@@ -165,7 +184,8 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
   }
 
   public HttpSettings withAdmission(AdmissionSettings admission) {
@@ -179,7 +199,23 @@ public record HttpSettings(
         readinessDeadline,
         cors,
         connections,
-        admission);
+        admission,
+        eventLoops);
+  }
+
+  public HttpSettings withEventLoops(int eventLoops) {
+    return new HttpSettings(
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections,
+        admission,
+        eventLoops);
   }
 
   static void requirePositive(String key, Duration value) {
