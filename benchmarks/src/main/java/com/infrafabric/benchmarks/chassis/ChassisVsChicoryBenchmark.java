@@ -120,7 +120,9 @@ public class ChassisVsChicoryBenchmark {
 
   /**
    * Bare Chicory behind the same thread hop the chassis makes (submit to a pool thread, wait for
-   * the result), to separate the cost of the hop from the cost of the sandbox.
+   * the result), to separate the cost of the hop from the cost of the sandbox. The pool is a plain
+   * executor whose thread parks between calls; the chassis's guest threads spin for {@code
+   * guestSpinMicros} first, so with a spin the chassis's hop costs less than this one.
    */
   @Benchmark
   public byte[] trivialBareChicoryHandedOff() {
