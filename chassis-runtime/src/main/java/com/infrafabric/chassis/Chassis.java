@@ -435,7 +435,8 @@ public final class Chassis implements AutoCloseable {
       ModuleBuilds builds = new ModuleBuilds(vertx, config.moduleCaps());
       ExecutorService resolvers = daemonPool(2, "chassis-resolver");
       ThreadPoolExecutor guests =
-          GuestThreads.create(sandbox.guestThreads(), sandbox.guestStackBytes());
+          GuestThreads.create(
+              sandbox.guestThreads(), sandbox.guestStackBytes(), sandbox.guestSpin());
       Watchdog watchdog = new Watchdog(clock, sandbox.watchdogInterval());
       HttpEgress egress =
           new HttpEgress(

@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -157,6 +158,10 @@ public final class OperatorSettings {
    * @param watchdogInterval how often deadlines and CPU time are checked
    * @param toolCacheTtl how long a tool record read from Redis is reused; a delete on another node
    *     takes effect within it
+   * @param guestSpin how long an idle guest thread keeps polling for the next invocation before it
+   *     parks (one thread at a time, yielding), so invocations in a burst skip a thread wake-up;
+   *     zero parks at once, at most 1 ms. Costs at most one core for this long after each
+   *     invocation
    */
   public record SandboxSettings(
       int guestThreads,
@@ -164,7 +169,8 @@ public final class OperatorSettings {
       long memoryBudgetBytes,
       long guestStackBytes,
       Duration watchdogInterval,
-      Duration toolCacheTtl) {
+      Duration toolCacheTtl,
+      Duration guestSpin) {
 
     public SandboxSettings {
       within("sandbox.guestThreads", guestThreads, 1, 1024);
@@ -173,6 +179,19 @@ public final class OperatorSettings {
       within("sandbox.guestStackBytes", guestStackBytes, 64 << 10, 256 << 20);
       within("sandbox.watchdogIntervalMs", watchdogInterval.toMillis(), 1, 1000);
       within("sandbox.toolCacheTtlMs", toolCacheTtl.toMillis(), 0, 60_000);
+      within("sandbox.guestSpinMicros", guestSpin.toNanos() / 1000, 0, 1000);
+    }
+
+    /** These settings with another {@code guestSpin}, e.g. to compare spins on one workload. */
+    public SandboxSettings withGuestSpin(Duration spin) {
+      return new SandboxSettings(
+          guestThreads,
+          queueCapacity,
+          memoryBudgetBytes,
+          guestStackBytes,
+          watchdogInterval,
+          toolCacheTtl,
+          spin);
     }
   }
 
@@ -230,7 +249,8 @@ public final class OperatorSettings {
             512L << 20,
             1L << 20,
             Duration.ofMillis(5),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1),
+            Duration.of(50, ChronoUnit.MICROS));
     private GuestLogSettings guestLogs = new GuestLogSettings(1000, 20, 100);
     private Set<String> allowedSchemes = Set.of("https");
     private Set<Integer> allowedPorts = Set.of(443);

@@ -30,7 +30,13 @@ class OverloadTest {
           config ->
               config.sandbox(
                   new OperatorSettings.SandboxSettings(
-                      1, 2, 4L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1))),
+                      1,
+                      2,
+                      4L << 20,
+                      1L << 20,
+                      Duration.ofMillis(2),
+                      Duration.ofSeconds(1),
+                      Duration.ofNanos(50_000))),
           HostResolver.system());
 
   @Test

@@ -74,7 +74,13 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
         config -> {
           config.sandbox(
               new OperatorSettings.SandboxSettings(
-                  2, 8, 64L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(1)));
+                  2,
+                  8,
+                  64L << 20,
+                  1L << 20,
+                  Duration.ofMillis(2),
+                  Duration.ofSeconds(1),
+                  Duration.ofNanos(50_000)));
           operator.accept(config);
         },
         resolver,

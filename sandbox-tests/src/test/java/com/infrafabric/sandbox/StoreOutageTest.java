@@ -24,7 +24,13 @@ class StoreOutageTest {
           config ->
               config.sandbox(
                   new OperatorSettings.SandboxSettings(
-                      2, 8, 64L << 20, 1L << 20, Duration.ofMillis(2), Duration.ofSeconds(30))),
+                      2,
+                      8,
+                      64L << 20,
+                      1L << 20,
+                      Duration.ofMillis(2),
+                      Duration.ofSeconds(30),
+                      Duration.ofNanos(50_000))),
           HostResolver.system());
 
   @Test

@@ -14,6 +14,7 @@ import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * A whole chassis for a benchmark: a private redis-server in a temporary directory (deleted on
@@ -34,8 +35,11 @@ final class BenchChassis implements AutoCloseable {
 
   private BenchChassis() {}
 
-  /** Starts one; whatever started is stopped again if a later part fails. */
-  static BenchChassis start() {
+  /**
+   * Starts one with the operator's default guest spin, or {@code guestSpin} when present; whatever
+   * started is stopped again if a later part fails.
+   */
+  static BenchChassis start(Optional<Duration> guestSpin) {
     BenchChassis bench = new BenchChassis();
     try {
       bench.redisServer = ManagedRedisServer.builder(bench.redisData.path()).build().start();
@@ -44,10 +48,7 @@ final class BenchChassis implements AutoCloseable {
       bench.redis = RedisStore.create(bench.vertx, redisSettings(bench.redisServer), meters);
       bench.chassis =
           Chassis.builder()
-              .config(
-                  OperatorSettings.builder()
-                      .trustedPublishersJwks(Publisher.jwks(bench.publisher))
-                      .build())
+              .config(operatorSettings(bench.publisher, guestSpin))
               .vertx(bench.vertx)
               .redis(bench.redis)
               .meters(meters)
@@ -57,6 +58,16 @@ final class BenchChassis implements AutoCloseable {
       bench.close();
       throw e;
     }
+  }
+
+  private static OperatorSettings operatorSettings(
+      Publisher publisher, Optional<Duration> guestSpin) {
+    OperatorSettings.Builder settings =
+        OperatorSettings.builder().trustedPublishersJwks(Publisher.jwks(publisher));
+    OperatorSettings defaults = settings.build();
+    return guestSpin
+        .map(spin -> settings.sandbox(defaults.sandbox().withGuestSpin(spin)).build())
+        .orElse(defaults);
   }
 
   /**

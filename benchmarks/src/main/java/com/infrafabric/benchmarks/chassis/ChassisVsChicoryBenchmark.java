@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +23,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -56,6 +60,13 @@ public class ChassisVsChicoryBenchmark {
   /** The memory pages the test contracts allow ({@code Contracts.forModule}'s default). */
   private static final int CONTRACT_PAGES = 4;
 
+  /**
+   * The guest threads' spin in microseconds, or {@code default} for the operator's default: {@code
+   * -p guestSpinMicros=0,50 ChassisVsChicoryBenchmark.trivialChassis} compares spins in one run.
+   */
+  @Param({"default"})
+  public String guestSpinMicros;
+
   private BenchChassis chassis;
   private ToolRef trivial;
   private ToolRef cpu;
@@ -66,7 +77,11 @@ public class ChassisVsChicoryBenchmark {
 
   @Setup(Level.Trial)
   public void start() {
-    chassis = BenchChassis.start();
+    chassis =
+        BenchChassis.start(
+            guestSpinMicros.equals("default")
+                ? Optional.empty()
+                : Optional.of(Duration.of(Long.parseLong(guestSpinMicros), ChronoUnit.MICROS)));
     byte[] trivialWasm = guest("trivial.wat");
     byte[] cpuWasm = guest("fib.wat");
     trivial = register(trivialWasm, "trivial", 2_000);
@@ -105,7 +120,9 @@ public class ChassisVsChicoryBenchmark {
 
   /**
    * Bare Chicory behind the same thread hop the chassis makes (submit to a pool thread, wait for
-   * the result), to separate the cost of the hop from the cost of the sandbox.
+   * the result), to separate the cost of the hop from the cost of the sandbox. The pool is a plain
+   * executor whose thread parks between calls; the chassis's guest threads spin for {@code
+   * guestSpinMicros} first, so with a spin the chassis's hop costs less than this one.
    */
   @Benchmark
   public byte[] trivialBareChicoryHandedOff() {

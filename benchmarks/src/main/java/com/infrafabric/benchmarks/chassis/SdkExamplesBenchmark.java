@@ -7,6 +7,7 @@ import com.infrafabric.chassis.testing.ExampleBuilds.Language;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -58,7 +59,7 @@ public class SdkExamplesBenchmark {
         Locale.ROOT, "%n%s word_count.wasm: %,d bytes%n", example, (long) module.length);
     JsonObject contract = ExampleBuilds.contract(example, "word_count");
     contract.put("moduleDigest", ModuleDigest.of(module).toString());
-    chassis = BenchChassis.start();
+    chassis = BenchChassis.start(Optional.empty());
     wordCount = chassis.register(module, contract.encode());
     chassis.check(wordCount, INPUT);
   }

@@ -29,7 +29,7 @@ import java.util.Optional;
  * chassis.module.maxModuleBytes, .maxFunctions, .maxFunctionBodyBytes, .compileTimeout,
  *     .compiledCacheSize                              checked before a module is compiled
  * chassis.sandbox.guestThreads, .queueCapacity, .memoryBudgetBytes, .guestStackBytes,
- *     .watchdogInterval, .toolCacheTtl                admission and execution
+ *     .watchdogInterval, .toolCacheTtl, .guestSpinMicros   admission and execution
  * chassis.sandbox.logMaxEntries, .logRelayPerSecond, .logRelayBurst   guest log entries per
  *     invocation, and the rate per tenant and tool at which they are copied into the service log
  * chassis.egress.allowedSchemes, .allowedPorts, .trustedTargets, .maxRedirects,

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -174,7 +175,11 @@ final class OperatorSettingsReader {
         config.integer(
             "chassis.sandbox.guestStackBytes", defaults.guestStackBytes(), 64 << 10, 256 << 20),
         millis("chassis.sandbox.watchdogInterval", defaults.watchdogInterval(), 1, 1000),
-        millis("chassis.sandbox.toolCacheTtl", defaults.toolCacheTtl(), 0, 60_000));
+        millis("chassis.sandbox.toolCacheTtl", defaults.toolCacheTtl(), 0, 60_000),
+        Duration.of(
+            config.integer(
+                "chassis.sandbox.guestSpinMicros", defaults.guestSpin().toNanos() / 1000, 0, 1000),
+            ChronoUnit.MICROS));
   }
 
   private GuestLogSettings guestLogs(GuestLogSettings defaults) {

@@ -64,6 +64,7 @@ class ChassisSettingsTest {
     assertThat(settings.platform().rateLimits().keyPrefix()).isEqualTo("chassis");
     assertThat(operator.limitCaps().memoryMaxPages()).isEqualTo(1024);
     assertThat(operator.sandbox().queueCapacity()).isEqualTo(64);
+    assertThat(operator.sandbox().guestSpin()).isEqualTo(Duration.ofNanos(50_000));
   }
 
   @Test
@@ -75,6 +76,7 @@ class ChassisSettingsTest {
     values.put("chassis.caps.kvMaxKeys", "50");
     values.put("chassis.sandbox.queueCapacity", "8");
     values.put("chassis.sandbox.watchdogInterval", "2ms");
+    values.put("chassis.sandbox.guestSpinMicros", "0");
     values.put("chassis.egress.allowedPorts", "443, 8443");
     values.put("chassis.egress.trustedTargets", "10.1.2.3/32:8443");
     values.put("chassis.ratelimit.roles", "agent");
@@ -93,6 +95,7 @@ class ChassisSettingsTest {
     assertThat(operator.sandbox().guestThreads()).isEqualTo(3);
     assertThat(operator.sandbox().queueCapacity()).isEqualTo(8);
     assertThat(operator.sandbox().watchdogInterval()).isEqualTo(Duration.ofMillis(2));
+    assertThat(operator.sandbox().guestSpin()).isEqualTo(Duration.ZERO);
     assertThat(settings.platform().rateLimits().perRole().get("agent").capacity()).isEqualTo(30);
   }
 
@@ -100,6 +103,8 @@ class ChassisSettingsTest {
   void badValuesAreRefusedWithMessagesNamingTheKey() throws IOException {
     assertThat(failure("chassis.sandbox.guestThreads", "0"))
         .isEqualTo("chassis.sandbox.guestThreads 0 is outside 1..1024");
+    assertThat(failure("chassis.sandbox.guestSpinMicros", "2000"))
+        .isEqualTo("chassis.sandbox.guestSpinMicros 2000 is outside 0..1000");
     assertThat(failure("chassis.sandbox.watchdogInterval", "2s"))
         .isEqualTo("chassis.sandbox.watchdogInterval 2000 ms is outside 1..1000 ms");
     assertThat(failure("chassis.module.maxModuleBytes", "lots"))
