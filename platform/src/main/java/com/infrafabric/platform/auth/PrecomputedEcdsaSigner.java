@@ -28,9 +28,9 @@ import org.bouncycastle.util.BigIntegers;
  * precomputed multiples of the curve's generator and its curve-specific field arithmetic. Why:
  * every claim signs a grant, and the cost of an ECDSA signature is one multiplication of the
  * generator. The JDK 17 SunEC multiplies the generator like any other point (a 4-bit window, no
- * table), about 0.5 ms of CPU on our two-core box; with a table it is about 0.1 ms (SunEC has one
- * for P-256 only since JDK 22, and is still slower there). The signatures are plain ECDSA in the
- * JWS form ({@code r || s}, each padded to the order's length), so verifiers accept them as any.
+ * table), about 0.5 ms of CPU on our two-core box; with a table it is about 0.1 ms (JDK 25's SunEC
+ * has one for P-256, and is still slower there). The signatures are plain ECDSA in the JWS form
+ * ({@code r || s}, each padded to the order's length), so verifiers accept them as any.
  *
  * <p>Nonces are deterministic (RFC 6979, HMAC with the algorithm's hash): no {@code SecureRandom}
  * on the signing path, hence no PRNG lock shared by the worker threads that sign, and no signature
