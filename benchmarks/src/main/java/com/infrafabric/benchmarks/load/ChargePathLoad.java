@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The HTTP load harness of the charge path (issue 3): what one LLM call's reserve + commit costs
@@ -96,7 +97,7 @@ public final class ChargePathLoad {
   }
 
   public static void main(String[] args) {
-    Optional<LoadOptions> parsed = LoadOptions.fromCommandLine(args);
+    Optional<LoadOptions> parsed = LoadOptions.fromCommandLine(Set.of(), args);
     if (parsed.isEmpty()) {
       return;
     }
@@ -164,7 +165,7 @@ public final class ChargePathLoad {
   private RateSearch.Outcome search(PhaseResult raw) {
     if (options.maxRate() > 0) {
       progress.println("no search: --max-rate " + options.maxRate() + " taken as the maximum");
-      return new RateSearch.Outcome(options.maxRate(), List.of());
+      return RateSearch.Outcome.given(options.maxRate());
     }
     provisionEmptyStore();
     report(

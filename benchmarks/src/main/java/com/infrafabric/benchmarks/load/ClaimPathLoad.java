@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The claim path alone over HTTP (claim + finish, {@link HttpClaimPath}) with {@code
@@ -26,7 +27,8 @@ import java.util.Optional;
  *       each script ({@link ScriptTimes}), Redis commands per operation ({@code INFO commandstats})
  *       and Redis main-thread CPU per operation;
  *   <li><b>search</b>: after {@code --search-warmup} closed loop at a few in flight (unmeasured),
- *       open-loop steps at rising rates, bisected ({@link RateSearch});
+ *       open-loop steps at rising rates, bisected ({@link RateSearch}); skipped when {@code
+ *       --max-rate} names the rate;
  *   <li><b>half</b> and <b>max</b>: open loop at half the maximum sustainable rate and at it.
  * </ol>
  *
@@ -38,13 +40,19 @@ public final class ClaimPathLoad {
 
   private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
 
+  /**
+   * Options of the shared command line this harness has no use for: it writes no JSON, runs no raw
+   * baseline.
+   */
+  static final Set<String> UNUSED_OPTIONS = Set.of("--out", "--raw-concurrency");
+
   /** The search starts at this rate and climbs or descends from there. */
   private static final long START_RATE = 200;
 
   private ClaimPathLoad() {}
 
   public static void main(String[] args) {
-    Optional<LoadOptions> parsed = LoadOptions.fromCommandLine(args);
+    Optional<LoadOptions> parsed = LoadOptions.fromCommandLine(UNUSED_OPTIONS, args);
     if (parsed.isEmpty()) {
       return;
     }
@@ -94,28 +102,41 @@ public final class ClaimPathLoad {
               TenantSetup.PROJECT,
               Long.toString(System.nanoTime()));
       Cost cost = cost(governor, client, path, options, out);
-      print(
-          out,
-          new ClosedLoop(client.context(), path)
-              .run(
-                  "search-warmup",
-                  ChargePathLoad.WARMUP_CONCURRENCY,
-                  Duration.ZERO,
-                  options.searchWarmup()));
       OpenLoop open = new OpenLoop(client.context(), path, options.maxOutstanding());
       RateSearch.Outcome search =
-          RateSearch.search(
-              START_RATE,
-              options.refinements(),
-              options.sustainability(),
-              rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
+          options.maxRate() > 0
+              ? RateSearch.Outcome.given(options.maxRate())
+              : search(client, path, open, options, out);
       long rate = Math.max(RateSearch.MIN_RATE, search.maxRate());
-      out.printf(Locale.ROOT, "max sustainable claim+finish rate: %d/s%n", search.maxRate());
+      out.printf(
+          Locale.ROOT,
+          options.maxRate() > 0
+              ? "no search: --max-rate %d taken as the maximum%n"
+              : "max sustainable claim+finish rate: %d/s%n",
+          search.maxRate());
       PhaseResult half =
           print(out, open.run("half", rate / 2, options.warmup(), options.duration()));
       PhaseResult max = print(out, open.run("max", rate, options.warmup(), options.duration()));
       return new Result(cost.phase(), cost.scripts(), search, half, max);
     }
+  }
+
+  /** Warms the service up closed loop, then searches the maximum sustainable claim rate. */
+  private static RateSearch.Outcome search(
+      LoadClient client, HttpClaimPath path, OpenLoop open, LoadOptions options, PrintStream out) {
+    print(
+        out,
+        new ClosedLoop(client.context(), path)
+            .run(
+                "search-warmup",
+                ChargePathLoad.WARMUP_CONCURRENCY,
+                Duration.ZERO,
+                options.searchWarmup()));
+    return RateSearch.search(
+        START_RATE,
+        options.refinements(),
+        options.sustainability(),
+        rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
   }
 
   private record Cost(PhaseResult phase, Map<String, ScriptTimes.Times> scripts) {}

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The harness' command line: {@code [--smoke] [--<option> <value>]...}. Durations are written as
@@ -82,15 +83,16 @@ record LoadOptions(
 
   /**
    * The options of a harness's command line: empty after printing the usage for {@code --help}; a
-   * bad option prints its sentence and the usage and exits with status 2.
+   * bad option, or one of the {@code unused} options the harness has no use for, prints its
+   * sentence and the usage and exits with status 2.
    */
-  static Optional<LoadOptions> fromCommandLine(String... args) {
+  static Optional<LoadOptions> fromCommandLine(Set<String> unused, String... args) {
     if (List.of(args).contains("--help")) {
       System.out.print(usage());
       return Optional.empty();
     }
     try {
-      return Optional.of(parse(args));
+      return Optional.of(parse(unused, args));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.print(usage());
@@ -99,13 +101,23 @@ record LoadOptions(
     }
   }
 
-  /** Parses {@code args}; throws with a sentence naming the bad option. */
+  /** Parses {@code args} for a harness that uses every option. */
   static LoadOptions parse(String... args) {
+    return parse(Set.of(), args);
+  }
+
+  /**
+   * Parses {@code args}; throws with a sentence naming the bad option, or one of the {@code unused}
+   * options the calling harness has no use for (so a run never looks as if it honoured it).
+   */
+  static LoadOptions parse(Set<String> unused, String... args) {
     boolean smoke = false;
     Map<String, String> values = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals(SMOKE)) {
         smoke = true;
+      } else if (unused.contains(args[i])) {
+        throw new IllegalArgumentException(args[i] + " is not used by this harness");
       } else if (FULL.containsKey(args[i]) || args[i].equals("--out")) {
         if (i + 1 == args.length) {
           throw new IllegalArgumentException(args[i] + " needs a value");

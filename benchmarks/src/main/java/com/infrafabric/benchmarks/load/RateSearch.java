@@ -57,6 +57,11 @@ final class RateSearch {
     Outcome {
       steps = List.copyOf(steps);
     }
+
+    /** No search: {@code --max-rate} named the rate. */
+    static Outcome given(long maxRate) {
+      return new Outcome(maxRate, List.of());
+    }
   }
 
   private final Sustainability criteria;

@@ -37,4 +37,23 @@ class ClaimPathLoadSmokeTest {
     assertThat(printed.toString(StandardCharsets.UTF_8))
         .contains("cost:", "max sustainable claim+finish rate");
   }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void aGivenMaxRateSkipsTheSearch() {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+    ClaimPathLoad.Result result =
+        ClaimPathLoad.run(
+            LoadOptions.parse("--smoke", "--max-rate", "40"),
+            new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+    assertThat(result.search().steps()).isEmpty();
+    assertThat(result.search().maxRate()).isEqualTo(40);
+    assertThat(result.half().offeredPerSecond()).isEqualTo(20);
+    assertThat(result.max().offeredPerSecond()).isEqualTo(40);
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("no search: --max-rate 40")
+        .doesNotContain("search-warmup");
+  }
 }

@@ -68,4 +68,15 @@ class LoadOptionsTest {
     assertThatThrownBy(() -> LoadOptions.parse("--connections", "many"))
         .hasMessage("--connections many is not a whole number");
   }
+
+  @Test
+  void anOptionTheHarnessDoesNotUseIsRefusedNotIgnored() {
+    for (String unused : ClaimPathLoad.UNUSED_OPTIONS) {
+      assertThatThrownBy(() -> LoadOptions.parse(ClaimPathLoad.UNUSED_OPTIONS, unused, "1"))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(unused + " is not used by this harness");
+    }
+    assertThat(LoadOptions.parse(ClaimPathLoad.UNUSED_OPTIONS, "--max-rate", "40").maxRate())
+        .isEqualTo(40);
+  }
 }
