@@ -275,6 +275,9 @@ class ConcurrentClaimTest {
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
+            // Logback prints its own start-up status to stdout when it has something to say (two
+            // logback-test.xml on a module build's class path, for one); stdout is the protocol.
+            "-Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener",
             "-cp",
             System.getProperty("java.class.path"),
             ClaimWorker.class.getName(),
