@@ -19,11 +19,8 @@ class ClaimPathLoadSmokeTest {
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void theCostPhaseTimesTheClaimAndFinishScriptsApart() {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-
-    ClaimPathLoad.Result result =
-        ClaimPathLoad.run(
-            LoadOptions.parse("--smoke"), new PrintStream(printed, true, StandardCharsets.UTF_8));
+    Run run = Run.of("--smoke");
+    ClaimPathLoad.Result result = run.result();
 
     assertThat(result.cost().completed()).isPositive();
     assertThat(result.cost().failed()).as(result.cost().firstFailure()).isZero();
@@ -34,26 +31,30 @@ class ClaimPathLoadSmokeTest {
     }
     assertThat(result.search().steps()).isNotEmpty();
     assertThat(result.half().completed()).isPositive();
-    assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("cost:", "max sustainable claim+finish rate");
+    assertThat(run.printed()).contains("cost:", "max sustainable claim+finish rate");
   }
 
   @Test
   @Timeout(value = 3, unit = TimeUnit.MINUTES)
   void aGivenMaxRateSkipsTheSearch() {
-    ByteArrayOutputStream printed = new ByteArrayOutputStream();
-
-    ClaimPathLoad.Result result =
-        ClaimPathLoad.run(
-            LoadOptions.parse("--smoke", "--max-rate", "40"),
-            new PrintStream(printed, true, StandardCharsets.UTF_8));
+    Run run = Run.of("--smoke", "--max-rate", "40");
+    ClaimPathLoad.Result result = run.result();
 
     assertThat(result.search().steps()).isEmpty();
     assertThat(result.search().maxRate()).isEqualTo(40);
     assertThat(result.half().offeredPerSecond()).isEqualTo(20);
     assertThat(result.max().offeredPerSecond()).isEqualTo(40);
-    assertThat(printed.toString(StandardCharsets.UTF_8))
-        .contains("no search: --max-rate 40")
-        .doesNotContain("search-warmup");
+    assertThat(run.printed()).contains("no search: --max-rate 40").doesNotContain("search-warmup");
+  }
+
+  /** One run of the harness with {@code args}: its result and what it printed. */
+  private record Run(ClaimPathLoad.Result result, String printed) {
+    static Run of(String... args) {
+      ByteArrayOutputStream printed = new ByteArrayOutputStream();
+      ClaimPathLoad.Result result =
+          ClaimPathLoad.run(
+              LoadOptions.parse(args), new PrintStream(printed, true, StandardCharsets.UTF_8));
+      return new Run(result, printed.toString(StandardCharsets.UTF_8));
+    }
   }
 }
