@@ -55,8 +55,9 @@ final class LiveKeys {
   }
 
   /**
-   * Drops every entry of key {@code id} of {@code tenant}: a change made on this node holds here at
-   * once (other nodes see it within the ttl).
+   * Drops every entry of key {@code id} of {@code tenant}, once a change to it is stored: it holds
+   * here at once for every read begun after it (a read already under way may keep the old record,
+   * within the ttl, as on other nodes).
    */
   synchronized void forget(String tenant, String id) {
     entries

@@ -252,7 +252,6 @@ public final class VirtualKeys {
       String detail,
       Consumer<ScriptArgs.Values> own) {
     String subtree = Scope.subtreeArg(within);
-    live.forget(tenant, id);
     return scripts
         .run(
             tenant,
@@ -261,7 +260,8 @@ public final class VirtualKeys {
             Fingerprint.of(script.name(), tenant, id, subtree, detail),
             null,
             (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree)))
-        .map(reply -> found(reply, id));
+        .map(reply -> found(reply, id))
+        .onSuccess(changed -> live.forget(tenant, id));
   }
 
   /**
