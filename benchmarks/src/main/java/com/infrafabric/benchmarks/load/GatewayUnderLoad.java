@@ -87,7 +87,8 @@ final class GatewayUnderLoad implements AutoCloseable {
             32_768,
             Duration.ofMinutes(1),
             16L << 20,
-            false);
+            false,
+            GatewaySettings.NONE.keyCacheTtl());
     GovernorUnderLoad governor =
         GovernorUnderLoad.start(Clock.systemUTC(), AdmissionSettings.defaults(), gateway);
     VaultFixture.putOperatorKey(

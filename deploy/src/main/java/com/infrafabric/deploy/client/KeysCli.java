@@ -205,7 +205,7 @@ public final class KeysCli extends CommandGroup {
       name = "revoke",
       mixinStandardHelpOptions = true,
       versionProvider = BuildVersion.class,
-      description = "Revoke a key: it stops working on every node at once.")
+      description = "Revoke a key: it stops working on every node within a second.")
   static final class Revoke extends ClientCommand {
 
     @Mixin private KeyAddress key;

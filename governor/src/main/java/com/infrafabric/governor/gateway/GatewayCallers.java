@@ -17,7 +17,7 @@ import java.util.function.Function;
 /**
  * Finds a gateway caller from the credential the SDKs send: {@code x-api-key} (Anthropic) or {@code
  * Authorization: Bearer} (OpenAI; the Anthropic SDK's auth token). A credential of the virtual key
- * form is looked up among the virtual keys, on every call (a revocation holds at once); anything
+ * form is looked up among the virtual keys (a revocation holds within their cache's ttl); anything
  * else must be a platform JWT. The credential is read from the headers only and never logged or
  * echoed. A virtual key becomes a principal with role {@code agent}, its scope, its models and its
  * per-minute limits as claims, which {@link GatewayCaller#of} reads back.

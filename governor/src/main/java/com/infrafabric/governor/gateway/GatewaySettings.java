@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
  * @param maxAnswerBytes the largest answer relayed (a non-streamed body, or a stream in total)
  * @param applyDowngrades true to follow the tenant policy's downgrade advice (and say so in the
  *     {@code x-governor-model-downgrade} header); false to only report it
+ * @param keyCacheTtl how long a node serves a virtual key it found live without reading its record
+ *     again, so how late a rotation or revocation made elsewhere may hold on it (at most a second:
+ *     the issue's bound on revocation); zero reads the record on every call
  */
 public record GatewaySettings(
     List<ProviderSettings> providers,
@@ -36,7 +39,11 @@ public record GatewaySettings(
     long maxOutputTokens,
     Duration maxStreamDuration,
     long maxAnswerBytes,
-    boolean applyDowngrades) {
+    boolean applyDowngrades,
+    Duration keyCacheTtl) {
+
+  /** The longest {@link #keyCacheTtl}: the issue wants a revocation to hold within one second. */
+  public static final Duration MAX_KEY_CACHE_TTL = Duration.ofSeconds(1);
 
   /** An alias or model name as clients send it. */
   static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
@@ -51,7 +58,8 @@ public record GatewaySettings(
           32_768,
           Duration.ofMinutes(10),
           16L << 20,
-          true);
+          true,
+          Duration.ofMillis(500));
 
   public GatewaySettings {
     providers = List.copyOf(providers);
@@ -63,6 +71,14 @@ public record GatewaySettings(
     within("gateway.defaultMaxOutputTokens", defaultMaxOutputTokens, 1, maxOutputTokens);
     within("gateway.maxStreamDurationMs", maxStreamDuration.toMillis(), 1_000, 3_600_000);
     within("gateway.maxAnswerBytes", maxAnswerBytes, 1024, 1L << 30);
+    if (keyCacheTtl.isNegative() || keyCacheTtl.compareTo(MAX_KEY_CACHE_TTL) > 0) {
+      throw new IllegalArgumentException(
+          "gateway.keyCacheTtl "
+              + keyCacheTtl.toMillis()
+              + " ms is outside 0.."
+              + MAX_KEY_CACHE_TTL.toMillis()
+              + " ms");
+    }
     checkAliases(providers, aliases, masterKeys);
   }
 

@@ -36,10 +36,14 @@ final class PresentedKey {
   private final String id;
   private final String text;
 
+  /** The SHA-256 of {@code text}: every use of a key needs it, some twice. */
+  private final byte[] digest;
+
   private PresentedKey(String tenant, String id, String text) {
     this.tenant = tenant;
     this.id = id;
     this.text = text;
+    this.digest = sha256(text);
   }
 
   /** A new key for {@code id} of {@code tenant}, with a fresh secret. */
@@ -87,7 +91,7 @@ final class PresentedKey {
 
   /** The lowercase hex SHA-256 of the whole key: what Redis stores. */
   String hash() {
-    return HexFormat.of().formatHex(digest());
+    return HexFormat.of().formatHex(digest);
   }
 
   /** True if this key hashes to {@code storedHash}, compared in constant time. */
@@ -98,10 +102,10 @@ final class PresentedKey {
     } catch (IllegalArgumentException corrupt) {
       return false;
     }
-    return MessageDigest.isEqual(digest(), stored);
+    return MessageDigest.isEqual(digest, stored);
   }
 
-  private byte[] digest() {
+  private static byte[] sha256(String text) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {

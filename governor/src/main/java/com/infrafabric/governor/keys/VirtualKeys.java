@@ -13,10 +13,12 @@ import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
@@ -31,10 +33,12 @@ import java.util.function.Consumer;
  * gov:{tenant}:keys} (id to scope) bounds how many keys a tenant holds. Only the SHA-256 of the
  * presented key is stored (see {@link PresentedKey} for why that suffices).
  *
- * <p>{@link #authenticate} reads the record on every call, with no cache: a rotation or revocation
- * holds on every node from the moment its script ran, well within a second. Authorising the caller
- * of the management operations is the REST layer's part; {@code within} confines each to a subtree
- * (a key outside it is reported as not found). Thread-safe.
+ * <p>{@link #authenticate} keeps the keys it found live for a short time ({@code cacheTtl}, {@code
+ * gateway.keyCacheTtl}: 500 ms by default, at most a second, zero to read the record on every call;
+ * see {@link LiveKeys}), so a rotation, revocation or expiry holds on every node within {@code
+ * cacheTtl} of its script running, and at once on the node that ran it. Authorising the caller of
+ * the management operations is the REST layer's part; {@code within} confines each to a subtree (a
+ * key outside it is reported as not found). Thread-safe.
  */
 public final class VirtualKeys {
 
@@ -68,15 +72,22 @@ public final class VirtualKeys {
   private final KeyRecords records;
   private final KeyRateLimits limits;
   private final int maxKeysPerTenant;
+  private final LiveKeys live;
 
   /**
    * @param scripts runs the tenant scripts (and gives the clock expiry is read from)
    * @param redis reads key records
    * @param buckets the cluster-wide token buckets of the per-key limits
    * @param maxKeysPerTenant how many keys one tenant may hold
+   * @param cacheTtl how long a key found live serves from this node without reading its record
+   *     again: the bound on how late a change made on another node holds here; zero: no cache
    */
   public VirtualKeys(
-      TenantScripts scripts, RedisStore redis, SharedBuckets buckets, int maxKeysPerTenant) {
+      TenantScripts scripts,
+      RedisStore redis,
+      SharedBuckets buckets,
+      int maxKeysPerTenant,
+      Duration cacheTtl) {
     if (maxKeysPerTenant < 1) {
       throw new IllegalArgumentException("maxKeysPerTenant must be positive");
     }
@@ -84,6 +95,7 @@ public final class VirtualKeys {
     this.records = new KeyRecords(redis);
     this.limits = new KeyRateLimits(buckets);
     this.maxKeysPerTenant = maxKeysPerTenant;
+    this.live = new LiveKeys(cacheTtl);
   }
 
   /** The Lua scripts of key management (to load at start, check for readiness). */
@@ -168,7 +180,7 @@ public final class VirtualKeys {
 
   /**
    * Gives the key a new secret, shown in the answer once; the old secret stops authenticating on
-   * every node at once.
+   * this node at once and on every other within the cache's ttl.
    *
    * @return a future failed with {@code KEY_NOT_FOUND} if there is no such key within {@code
    *     within}
@@ -189,7 +201,8 @@ public final class VirtualKeys {
   }
 
   /**
-   * Revokes the key: it stops authenticating on every node at once.
+   * Revokes the key: it stops authenticating on this node at once and on every other within the
+   * cache's ttl.
    *
    * @return a future failed with {@code KEY_NOT_FOUND} if there is no such key within {@code
    *     within} (a replay of a revocation that succeeded succeeds again)
@@ -202,8 +215,8 @@ public final class VirtualKeys {
 
   /**
    * Sets when the key stops authenticating: {@code at}, or now if null. A moment already past ends
-   * it at once on every node; unlike a revocation, the key stays readable (and counts against the
-   * tenant's limit) until it is revoked.
+   * it at once on this node and within the cache's ttl on every other; unlike a revocation, the key
+   * stays readable (and counts against the tenant's limit) until it is revoked.
    *
    * @return the key with its new expiry; a future failed with {@code KEY_NOT_FOUND} if there is no
    *     such key within {@code within}
@@ -247,7 +260,8 @@ public final class VirtualKeys {
             Fingerprint.of(script.name(), tenant, id, subtree, detail),
             null,
             (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree)))
-        .map(reply -> found(reply, id));
+        .map(reply -> found(reply, id))
+        .onSuccess(changed -> live.forget(tenant, id));
   }
 
   /**
@@ -261,7 +275,8 @@ public final class VirtualKeys {
   /**
    * The key a client presented, if it is a live key: well formed, its record exists, the secret
    * matches (compared in constant time) and it has not expired. Anything else is empty, without
-   * saying which: the caller answers every case alike. A malformed key costs no Redis call.
+   * saying which: the caller answers every case alike. A malformed key costs no Redis call; a key
+   * this node found live less than the cache's ttl ago costs none either.
    */
   public Future<Optional<VirtualKey>> authenticate(String presentedKey) {
     Optional<PresentedKey> parsed = PresentedKey.parse(presentedKey);
@@ -269,13 +284,25 @@ public final class VirtualKeys {
       return Future.succeededFuture(Optional.empty());
     }
     PresentedKey presented = parsed.get();
+    String secretHash = presented.hash();
+    Instant askedAt = scripts.clock().instant();
+    Optional<VirtualKey> cached = live.get(secretHash, askedAt);
+    if (cached.isPresent()) {
+      return Future.succeededFuture(cached);
+    }
     return records
         .hash(presented.tenant(), presented.id())
         .map(
             hash ->
                 hash.filter(h -> presented.matches(KeyRecords.field(h, "h")))
                     .map(h -> KeyRecords.key(presented.id(), h))
-                    .filter(key -> !key.expiredAt(scripts.clock().instant())));
+                    .filter(key -> !key.expiredAt(scripts.clock().instant())))
+        .onSuccess(key -> key.ifPresent(k -> live.put(secretHash, k, askedAt)));
+  }
+
+  /** The secret hashes this node's cache holds keys under, for tests. */
+  Set<String> cachedHashes() {
+    return live.hashes();
   }
 
   /**

@@ -119,7 +119,8 @@ public final class GovernorService {
             tenantScripts,
             redis,
             SharedBuckets.create(redis, clock),
-            VirtualKeys.DEFAULT_MAX_KEYS_PER_TENANT);
+            VirtualKeys.DEFAULT_MAX_KEYS_PER_TENANT,
+            settings.gateway().keyCacheTtl());
     GrantIssuer grants =
         new GrantIssuer(
             TokenMinter.load(keys.grantKey()), keys.grantIssuer(), keys.grantAudience(), clock);

@@ -50,6 +50,7 @@ import java.util.List;
  * gateway.maxStreamDuration                                        10m
  * gateway.maxAnswerBytes                                           16777216
  * gateway.applyDowngrades                                          true
+ * gateway.keyCacheTtl                                              500ms (0..1s; 0: no cache)
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -122,7 +123,8 @@ public record GovernorSettings(
         config.integer("gateway.maxOutputTokens", defaults.maxOutputTokens(), 1, Long.MAX_VALUE),
         config.duration("gateway.maxStreamDuration", defaults.maxStreamDuration()),
         config.integer("gateway.maxAnswerBytes", defaults.maxAnswerBytes(), 1, Long.MAX_VALUE),
-        config.bool("gateway.applyDowngrades", defaults.applyDowngrades()));
+        config.bool("gateway.applyDowngrades", defaults.applyDowngrades()),
+        config.duration("gateway.keyCacheTtl", defaults.keyCacheTtl()));
   }
 
   /**

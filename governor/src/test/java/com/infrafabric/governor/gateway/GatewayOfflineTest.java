@@ -54,7 +54,8 @@ class GatewayOfflineTest {
               32_768,
               Duration.ofSeconds(30),
               16L << 20,
-              true));
+              true,
+              GatewaySettings.NONE.keyCacheTtl()));
 
   @Test
   void aChatCompletionIsAnsweredTheSameWayTwiceAndChargedWhatItReports() {

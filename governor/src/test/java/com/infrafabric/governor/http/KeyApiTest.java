@@ -4,6 +4,7 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.keys.VirtualKey;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
@@ -16,6 +17,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,7 +114,8 @@ class KeyApiTest {
   }
 
   @Test
-  void twoGovernorNodesOnOneRedisShareRevocationAndPerKeyLimits() throws Exception {
+  void twoGovernorNodesOnOneRedisShareRevocationWithinTheKeyCacheTtlAndPerKeyLimits()
+      throws Exception {
     try (GovernorServiceRig nodeA =
             new GovernorServiceRig(
                 REDIS.endpoint(),
@@ -135,7 +138,18 @@ class KeyApiTest {
       HttpResponse<String> revoked =
           nodeA.call("DELETE", "/v1/keys/" + t + "/" + onB.id(), nodeA.admin(t), null);
       assertThat(revoked.statusCode()).isEqualTo(204);
-      assertThat(Await.result(nodeB.service.keys().authenticate(secret))).isEmpty();
+      assertThat(Await.result(nodeA.service.keys().authenticate(secret)))
+          .as("on the node that revoked it")
+          .isEmpty();
+      Duration ttl = GatewaySettings.NONE.keyCacheTtl();
+      nodeB.clock.advance(ttl.minusMillis(1));
+      assertThat(Await.result(nodeB.service.keys().authenticate(secret)))
+          .as("on the other node, within the key cache's ttl")
+          .isPresent();
+      nodeB.clock.advance(Duration.ofMillis(1));
+      assertThat(Await.result(nodeB.service.keys().authenticate(secret)))
+          .as("on the other node, once the ttl has passed")
+          .isEmpty();
     }
   }
 

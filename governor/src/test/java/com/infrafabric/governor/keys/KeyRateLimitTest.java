@@ -46,7 +46,8 @@ class KeyRateLimitTest {
   }
 
   private static VirtualKeys node(GovernorRig rig) {
-    return new VirtualKeys(rig.scripts, rig.redis, SharedBuckets.create(rig.redis, CLOCK), 100);
+    return new VirtualKeys(
+        rig.scripts, rig.redis, SharedBuckets.create(rig.redis, CLOCK), 100, Duration.ZERO);
   }
 
   @AfterAll

@@ -41,7 +41,13 @@ class VirtualKeysTest {
   @BeforeAll
   static void start() {
     rig = new GovernorRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"));
-    keys = new VirtualKeys(rig.scripts, rig.redis, SharedBuckets.create(rig.redis, rig.clock), 3);
+    keys =
+        new VirtualKeys(
+            rig.scripts,
+            rig.redis,
+            SharedBuckets.create(rig.redis, rig.clock),
+            3,
+            Duration.ofMillis(500));
   }
 
   @AfterAll
@@ -184,7 +190,8 @@ class VirtualKeysTest {
   void listingPagesThroughTheSubtreeInIdOrder() {
     String t = freshTenant("vk-list");
     VirtualKeys many =
-        new VirtualKeys(rig.scripts, rig.redis, SharedBuckets.create(rig.redis, rig.clock), 100);
+        new VirtualKeys(
+            rig.scripts, rig.redis, SharedBuckets.create(rig.redis, rig.clock), 100, Duration.ZERO);
     List<String> inside = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       inside.add(create(many, t + "/in").key().id());

@@ -86,6 +86,16 @@ class GovernorSettingsTest {
     assertThatThrownBy(() -> settings(Map.of(interval, "500ms"))).hasMessageContaining(interval);
   }
 
+  @Test
+  void theKeyCacheTtlDefaultsToHalfASecondAndCannotPassOneSecond() {
+    assertThat(settings(Map.of()).gateway().keyCacheTtl()).isEqualTo(Duration.ofMillis(500));
+    assertThat(settings(Map.of("gateway.keyCacheTtl", "0ms")).gateway().keyCacheTtl()).isZero();
+    assertThat(settings(Map.of("gateway.keyCacheTtl", "1s")).gateway().keyCacheTtl())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThatThrownBy(() -> settings(Map.of("gateway.keyCacheTtl", "1001ms")))
+        .hasMessage("gateway.keyCacheTtl 1001 ms is outside 0..1000 ms");
+  }
+
   private static String keyNamedBy(Runnable invalid) {
     try {
       invalid.run();

@@ -204,7 +204,12 @@ class TwoGovernorsOnClusterTest {
     for (ClaimRig node : List.of(a, b)) {
       GovernorRig rig = node.governor;
       VirtualKeys keys =
-          new VirtualKeys(rig.scripts, rig.redis, SharedBuckets.create(rig.redis, rig.clock), 10);
+          new VirtualKeys(
+              rig.scripts,
+              rig.redis,
+              SharedBuckets.create(rig.redis, rig.clock),
+              10,
+              Duration.ZERO);
       IssuedKey issued =
           Await.result(
               keys.create(

@@ -55,7 +55,8 @@ public final class GatewayFixture implements AutoCloseable {
         32_768,
         Duration.ofSeconds(30),
         16L << 20,
-        true);
+        true,
+        GatewaySettings.NONE.keyCacheTtl());
   }
 
   /** Seals the operator's provider keys into the vault {@code redis} holds. */
