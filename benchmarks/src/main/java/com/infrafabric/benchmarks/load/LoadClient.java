@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.platform.http.HttpSettings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +32,15 @@ final class LoadClient implements AutoCloseable {
   /** A request with no answer for this long fails; bounds every phase's drain. */
   private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
 
+  /**
+   * How long an idle connection stays in the pool: half the service's idle timeout ({@link
+   * HttpSettings#defaults()}, 60 s). With both at 60 s, a connection the pool had left idle through
+   * a few slow phases could be picked for a request just as the service closed it, and the request
+   * failed with "Connection was closed": a race of the harness, counted as the service's failure.
+   */
+  private static final int KEEP_ALIVE_SECONDS =
+      (int) HttpSettings.defaults().idleTimeout().toSeconds() / 2;
+
   private static final String JSON = "application/json";
   private static final String OVERLOADED = "\"code\":\"overloaded\"";
 
@@ -45,7 +55,10 @@ final class LoadClient implements AutoCloseable {
     this.port = port;
     this.http =
         vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true).setPipelining(false),
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
+                .setPipelining(false),
             new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(maxWaiting));
   }
 
