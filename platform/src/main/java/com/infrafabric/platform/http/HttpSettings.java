@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param connections the bounds on unauthenticated connections and slow bodies
  * @param admission the adaptive concurrency limit on the latency-bound routes
  * @param eventLoops how many event loops serve the port, one HTTP server on each (1..256; by
- *     default one per core): a server listening from one context handles every connection on that
- *     one thread, which caps a node at one core of HTTP, JSON and Redis client work however many it
- *     has
+ *     default half the cores, at least one): a server listening from one context handles every
+ *     connection on that one thread, which caps a node at one core of HTTP, JSON and Redis client
+ *     work however many it has. Not one per core: a request served on one loop hops to the loops
+ *     its pooled Redis and provider connections belong to, and on two cores two loops cost the
+ *     gateway twice the CPU per call without helping the charge path (README); the rest is left to
+ *     those hops, the Redis client, GC, the JIT and guest threads
  */
 public record HttpSettings(
     String host,
@@ -66,7 +69,8 @@ public record HttpSettings(
 
   /**
    * Loopback port 8080, 1 MiB bodies, 256 in flight, 60 s idle, 10 s grace, 2 s readiness, {@link
-   * ConnectionLimits#defaults()}, {@link AdmissionSettings#defaults()}, one event loop per core.
+   * ConnectionLimits#defaults()}, {@link AdmissionSettings#defaults()}, an event loop per two
+   * cores.
    */
   public static HttpSettings defaults() {
     return new HttpSettings(
@@ -80,7 +84,7 @@ public record HttpSettings(
         CorsSettings.disabled(),
         ConnectionLimits.defaults(),
         AdmissionSettings.defaults(),
-        Runtime.getRuntime().availableProcessors());
+        Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
   }
 
   public HttpSettings withPort(int port) {

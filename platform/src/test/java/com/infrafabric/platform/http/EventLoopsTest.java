@@ -38,9 +38,9 @@ class EventLoopsTest {
   }
 
   @Test
-  void theDefaultIsOneEventLoopPerCore() {
+  void theDefaultIsAnEventLoopPerTwoCoresAndAtLeastOne() {
     assertThat(HttpSettings.defaults().eventLoops())
-        .isEqualTo(Runtime.getRuntime().availableProcessors());
+        .isEqualTo(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
   }
 
   /**
