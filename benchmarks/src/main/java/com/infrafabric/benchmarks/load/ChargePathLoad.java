@@ -4,6 +4,7 @@ import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.governor.budget.RawChargePath;
 import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.tenant.Scope;
+import io.vertx.core.Context;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -163,19 +164,24 @@ public final class ChargePathLoad {
 
   /** Finds the maximum sustainable HTTP rate, unless {@code --max-rate} gave one. */
   private RateSearch.Outcome search(PhaseResult raw) {
-    if (options.maxRate() > 0) {
-      progress.println("no search: --max-rate " + options.maxRate() + " taken as the maximum");
-      return RateSearch.Outcome.given(options.maxRate());
-    }
-    provisionEmptyStore();
-    report(
-        new ClosedLoop(client.context(), charge)
-            .run("search-warmup", WARMUP_CONCURRENCY, Duration.ZERO, options.searchWarmup()));
-    return RateSearch.search(
+    return RateSearch.unlessGiven(
+        options,
+        progress,
         (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
-        options.refinements(),
-        options.sustainability(),
+        () -> {
+          provisionEmptyStore();
+          report(searchWarmup(client.context(), charge, options));
+        },
         rate -> open("step", rate, options.stepWarmup(), options.step()));
+  }
+
+  /**
+   * {@code --search-warmup} of {@code operation} closed loop at {@value #WARMUP_CONCURRENCY} in
+   * flight, unmeasured by the search: the first step then meets compiled code and a warm Redis.
+   */
+  static PhaseResult searchWarmup(Context context, Operation operation, LoadOptions options) {
+    return new ClosedLoop(context, operation)
+        .run("search-warmup", WARMUP_CONCURRENCY, Duration.ZERO, options.searchWarmup());
   }
 
   /**

@@ -104,39 +104,21 @@ public final class ClaimPathLoad {
       Cost cost = cost(governor, client, path, options, out);
       OpenLoop open = new OpenLoop(client.context(), path, options.maxOutstanding());
       RateSearch.Outcome search =
-          options.maxRate() > 0
-              ? RateSearch.Outcome.given(options.maxRate())
-              : search(client, path, open, options, out);
+          RateSearch.unlessGiven(
+              options,
+              out,
+              START_RATE,
+              () -> print(out, ChargePathLoad.searchWarmup(client.context(), path, options)),
+              rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
       long rate = Math.max(RateSearch.MIN_RATE, search.maxRate());
-      out.printf(
-          Locale.ROOT,
-          options.maxRate() > 0
-              ? "no search: --max-rate %d taken as the maximum%n"
-              : "max sustainable claim+finish rate: %d/s%n",
-          search.maxRate());
+      if (options.maxRate() == 0) {
+        out.printf(Locale.ROOT, "max sustainable claim+finish rate: %d/s%n", search.maxRate());
+      }
       PhaseResult half =
           print(out, open.run("half", rate / 2, options.warmup(), options.duration()));
       PhaseResult max = print(out, open.run("max", rate, options.warmup(), options.duration()));
       return new Result(cost.phase(), cost.scripts(), search, half, max);
     }
-  }
-
-  /** Warms the service up closed loop, then searches the maximum sustainable claim rate. */
-  private static RateSearch.Outcome search(
-      LoadClient client, HttpClaimPath path, OpenLoop open, LoadOptions options, PrintStream out) {
-    print(
-        out,
-        new ClosedLoop(client.context(), path)
-            .run(
-                "search-warmup",
-                ChargePathLoad.WARMUP_CONCURRENCY,
-                Duration.ZERO,
-                options.searchWarmup()));
-    return RateSearch.search(
-        START_RATE,
-        options.refinements(),
-        options.sustainability(),
-        rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
   }
 
   private record Cost(PhaseResult phase, Map<String, ScriptTimes.Times> scripts) {}

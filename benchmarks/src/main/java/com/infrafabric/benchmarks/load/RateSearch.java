@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -57,11 +58,6 @@ final class RateSearch {
     Outcome {
       steps = List.copyOf(steps);
     }
-
-    /** No search: {@code --max-rate} named the rate. */
-    static Outcome given(long maxRate) {
-      return new Outcome(maxRate, List.of());
-    }
   }
 
   private final Sustainability criteria;
@@ -74,6 +70,21 @@ final class RateSearch {
   private RateSearch(Sustainability criteria, Trial trial) {
     this.criteria = criteria;
     this.trial = trial;
+  }
+
+  /**
+   * The maximum rate a harness measures at: {@code --max-rate} when it names one (no warm-up, no
+   * search; said on {@code progress}), else the outcome of {@code warmUp} and then a search from
+   * {@code startRate} with the options' refinements and criteria.
+   */
+  static Outcome unlessGiven(
+      LoadOptions options, PrintStream progress, long startRate, Runnable warmUp, Trial trial) {
+    if (options.maxRate() > 0) {
+      progress.println("no search: --max-rate " + options.maxRate() + " taken as the maximum");
+      return new Outcome(options.maxRate(), List.of());
+    }
+    warmUp.run();
+    return search(startRate, options.refinements(), options.sustainability(), trial);
   }
 
   /** Searches from {@code startRate} (at least {@link #MIN_RATE}); runs trials one at a time. */
