@@ -7,8 +7,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -86,11 +86,14 @@ public final class FakeProvider implements AutoCloseable {
   private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
 
   /**
-   * Every request, in arrival order. A queue, not a copy-on-write list: the load harnesses send
-   * tens of thousands of requests, and copying the whole list on each would cost the process
-   * gigabytes of garbage and GC pauses that land in the latencies they measure.
+   * How many of the latest requests {@link #received()} keeps. The load harnesses send hundreds of
+   * thousands of requests through one fake; keeping them all grew the harness's heap past half a
+   * gigabyte in a minute, and the GC pauses that cost landed in the latencies they measure.
    */
-  private final Queue<Received> received = new ConcurrentLinkedQueue<>();
+  public static final int RECORDED = 10_000;
+
+  /** The latest {@link #RECORDED} requests, oldest first; guarded by itself. */
+  private final ArrayDeque<Received> received = new ArrayDeque<>();
 
   private final Flooded flooded = new Flooded(new AtomicLong(), new AtomicInteger());
 
@@ -127,8 +130,20 @@ public final class FakeProvider implements AutoCloseable {
     return flooded;
   }
 
+  /** The latest {@value #RECORDED} requests received, oldest first. */
   public List<Received> received() {
-    return List.copyOf(received);
+    synchronized (received) {
+      return List.copyOf(received);
+    }
+  }
+
+  private void record(Received request) {
+    synchronized (received) {
+      if (received.size() == RECORDED) {
+        received.removeFirst();
+      }
+      received.addLast(request);
+    }
   }
 
   private void handle(HttpServerRequest request) {
@@ -137,7 +152,7 @@ public final class FakeProvider implements AutoCloseable {
         .onSuccess(
             body -> {
               JsonObject json = body.toJsonObject();
-              received.add(new Received(request.path(), request.headers(), json));
+              record(new Received(request.path(), request.headers(), json));
               Behaviour next = script.poll();
               if (request.path().endsWith("/embeddings")) {
                 embeddings(request, json);
