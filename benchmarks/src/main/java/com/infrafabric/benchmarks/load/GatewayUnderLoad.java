@@ -74,7 +74,7 @@ final class GatewayUnderLoad implements AutoCloseable {
   }
 
   static GatewayUnderLoad start() throws IOException, InterruptedException {
-    FakeProvider upstream = FakeProvider.start();
+    FakeProvider upstream = FakeProvider.startUnrecorded();
     String keys = MasterKeys.generateJwks("bench");
     GatewaySettings gateway =
         new GatewaySettings(

@@ -81,23 +81,22 @@ public final class FakeProvider implements AutoCloseable {
    */
   private static final int SEND_BUFFER_BYTES = 64 * 1024;
 
+  /** How many of the latest requests {@link #start()}'s fake keeps for {@link #received()}. */
+  public static final int RECORDED = 10_000;
+
   private final Vertx vertx;
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Behaviour> script = new ConcurrentLinkedQueue<>();
 
-  /**
-   * How many of the latest requests {@link #received()} keeps. The load harnesses send hundreds of
-   * thousands of requests through one fake; keeping them all grew the harness's heap past half a
-   * gigabyte in a minute, and the GC pauses that cost landed in the latencies they measure.
-   */
-  public static final int RECORDED = 10_000;
-
-  /** The latest {@link #RECORDED} requests, oldest first; guarded by itself. */
+  /** The latest {@link #kept} requests, oldest first; guarded by itself. */
   private final ArrayDeque<Received> received = new ArrayDeque<>();
+
+  private final int kept;
 
   private final Flooded flooded = new Flooded(new AtomicLong(), new AtomicInteger());
 
-  private FakeProvider() {
+  private FakeProvider(int kept) {
+    this.kept = kept;
     this.vertx = Vertx.vertx();
     this.server =
         vertx
@@ -107,8 +106,20 @@ public final class FakeProvider implements AutoCloseable {
             .await();
   }
 
+  /** A fake that keeps its latest {@value #RECORDED} requests for the test to inspect. */
   public static FakeProvider start() {
-    return new FakeProvider();
+    return new FakeProvider(RECORDED);
+  }
+
+  /**
+   * A fake that keeps none of its requests, for the load harnesses: they send hundreds of thousands
+   * and read none back. Keeping them grew a harness's heap past half a gigabyte in a minute, and
+   * even the latest 10,000 (about 17 MB of headers and bodies) were copied at every young
+   * collection while they aged, 16 MB of survivors that made G1's pauses tens of milliseconds: the
+   * latencies measured the fake's memory, not the gateway.
+   */
+  public static FakeProvider startUnrecorded() {
+    return new FakeProvider(0);
   }
 
   public String url() {
@@ -130,7 +141,9 @@ public final class FakeProvider implements AutoCloseable {
     return flooded;
   }
 
-  /** The latest {@value #RECORDED} requests received, oldest first. */
+  /**
+   * The latest requests received, oldest first: up to {@value #RECORDED}, or none if unrecorded.
+   */
   public List<Received> received() {
     synchronized (received) {
       return List.copyOf(received);
@@ -138,8 +151,11 @@ public final class FakeProvider implements AutoCloseable {
   }
 
   private void record(Received request) {
+    if (kept == 0) {
+      return;
+    }
     synchronized (received) {
-      if (received.size() == RECORDED) {
+      if (received.size() == kept) {
         received.removeFirst();
       }
       received.addLast(request);
