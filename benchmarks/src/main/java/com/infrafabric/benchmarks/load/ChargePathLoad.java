@@ -145,7 +145,7 @@ public final class ChargePathLoad {
       List<PhaseResult> chargeSweep = load.sweep("charge", rate, load.http, true);
       List<PhaseResult> claimSweep =
           load.sweep("claim", rate, load.claimPath(options.claimAgents()), false);
-      Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu.othersShare());
+      Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu);
       return new LoadResults(
           machine, options, raw, search, half, floor, max, chargeSweep, claimSweep);
     }

@@ -33,14 +33,19 @@ final class CpuAccount {
   /** The unit of {@code /proc}'s times, USER_HZ: 100 a second on Linux's common builds. */
   private static final double TICKS_PER_SECOND = 100;
 
+  /** The eighth figure of {@code /proc/stat}'s cpu line: time the hypervisor gave other guests. */
+  private static final int STEAL = 7;
+
   private final OptionalLong busyStart;
   private final OptionalLong totalStart;
+  private final OptionalLong stealStart;
   private final OptionalLong ownStart;
   private final OptionalLong compilerStart;
 
   private CpuAccount() {
     this.busyStart = machineTicks(true);
     this.totalStart = machineTicks(false);
+    this.stealStart = stealTicks();
     this.ownStart = ownTicks();
     this.compilerStart = compilerTicks();
   }
@@ -94,21 +99,46 @@ final class CpuAccount {
   }
 
   /**
+   * The share of the machine's CPU capacity that the hypervisor gave to other virtual machines
+   * since {@link #start} (steal time), 0..1, or negative if unknown. It is part of {@link
+   * #othersShare}: on a shared host a run can be slowed by neighbours that no process list shows.
+   */
+  double stealShare() {
+    OptionalLong steal = stealTicks();
+    OptionalLong total = machineTicks(false);
+    if (steal.isEmpty() || total.isEmpty() || stealStart.isEmpty() || totalStart.isEmpty()) {
+      return -1;
+    }
+    return (double) (steal.getAsLong() - stealStart.getAsLong())
+        / (total.getAsLong() - totalStart.getAsLong());
+  }
+
+  /**
    * Ticks of all CPUs from the first line of {@code /proc/stat}: busy (all but idle and iowait,
    * steal included) or total.
    */
   private static OptionalLong machineTicks(boolean busy) {
-    return read(PROC.resolve("stat"))
+    return cpuLine()
         .map(
-            stat -> {
-              long[] ticks =
-                  Arrays.stream(stat.lines().findFirst().orElseThrow().trim().split("\\s+"), 1, 9)
-                      .mapToLong(Long::parseLong)
-                      .toArray();
+            ticks -> {
               long total = Arrays.stream(ticks).sum();
               return OptionalLong.of(busy ? total - ticks[3] - ticks[4] : total);
             })
         .orElse(OptionalLong.empty());
+  }
+
+  private static OptionalLong stealTicks() {
+    return cpuLine().map(ticks -> OptionalLong.of(ticks[STEAL])).orElse(OptionalLong.empty());
+  }
+
+  /** The first eight figures of {@code /proc/stat}'s cpu line: user to steal. */
+  private static Optional<long[]> cpuLine() {
+    return read(PROC.resolve("stat"))
+        .map(
+            stat ->
+                Arrays.stream(stat.lines().findFirst().orElseThrow().trim().split("\\s+"), 1, 9)
+                    .mapToLong(Long::parseLong)
+                    .toArray());
   }
 
   /** User and system ticks of this JVM and its descendants, with their reaped children. */

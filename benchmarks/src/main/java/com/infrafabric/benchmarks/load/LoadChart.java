@@ -55,12 +55,14 @@ final class LoadChart {
             String.format(
                 Locale.ROOT,
                 "<p>%d cores, %s, redis %s; load average %.2f before the run, other processes"
-                    + " used %.0f%% of the CPU during it%s. Maximum sustainable rate %d/s.</p>",
+                    + " used %.0f%% of the CPU during it (%.0f%% steal)%s. Maximum sustainable"
+                    + " rate %d/s.</p>",
                 m.cores(),
                 escape(m.jdk()),
                 escape(m.redis()),
                 m.loadAverage(),
                 100 * Math.max(0, m.othersCpuShare()),
+                100 * Math.max(0, m.stealShare()),
                 results.options().smoke() ? "; SMOKE RUN, the figures mean nothing" : "",
                 results.search().maxRate()));
     svg(page, results);

@@ -27,15 +27,15 @@ final class LoadReport {
     out.printf(
         Locale.ROOT,
         "machine: %d cores, %s, %s, redis %s (AOF everysec)%n"
-            + "load: average %.2f before the run; other processes used %s of the CPU during it%n",
+            + "load: average %.2f before the run; other processes used %s of the CPU during it"
+            + " (%s of it steal: the hypervisor serving other machines)%n",
         m.cores(),
         m.jdk(),
         m.os(),
         m.redis(),
         m.loadAverage(),
-        m.othersCpuShare() < 0
-            ? "an unknown share"
-            : String.format(Locale.ROOT, "%.0f%%", 100 * m.othersCpuShare()));
+        share(m.othersCpuShare()),
+        share(m.stealShare()));
     out.println(
         "the load generator and the service share one JVM and redis-server runs beside them:"
             + " all compete for the same cores");
@@ -108,6 +108,11 @@ final class LoadReport {
         results.half().latency().p99Millis() - results.floor().latency().p99Millis());
   }
 
+  /** A share of the machine's CPU as a percentage, or "an unknown share". */
+  private static String share(double share) {
+    return share < 0 ? "an unknown share" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
+  }
+
   /** Writes {@link #json} to {@code file}. */
   static void write(LoadResults results, Path file) {
     try {
@@ -157,6 +162,7 @@ final class LoadReport {
                 .put("redis", m.redis())
                 .put("load_average_before", m.loadAverage())
                 .put("others_cpu_share", m.othersCpuShare())
+                .put("steal_share", m.stealShare())
                 .put("generator_in_service_jvm", true))
         .put(
             "options",

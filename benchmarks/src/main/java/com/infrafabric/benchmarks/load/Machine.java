@@ -14,12 +14,20 @@ import java.lang.management.ManagementFactory;
  * @param othersCpuShare the share of the machine's CPU capacity other processes used during the run
  *     (see {@link CpuAccount}), negative if unknown: figures taken beside busy neighbours are worse
  *     than the code deserves
+ * @param stealShare the part of {@code othersCpuShare} the hypervisor gave other virtual machines
+ *     (steal time), negative if unknown
  */
 record Machine(
-    int cores, String jdk, String os, String redis, double loadAverage, double othersCpuShare) {
+    int cores,
+    String jdk,
+    String os,
+    String redis,
+    double loadAverage,
+    double othersCpuShare,
+    double stealShare) {
 
   /** This machine, with the version the benchmark's redis-server reported and the run's load. */
-  static Machine current(String redisVersion, double loadAverage, double othersCpuShare) {
+  static Machine current(String redisVersion, double loadAverage, CpuAccount cpu) {
     return new Machine(
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
@@ -30,7 +38,8 @@ record Machine(
             + System.getProperty("os.arch"),
         redisVersion,
         loadAverage,
-        othersCpuShare);
+        cpu.othersShare(),
+        cpu.stealShare());
   }
 
   /** The one-minute system load average, negative if unavailable. */
