@@ -41,6 +41,10 @@ import java.util.Set;
  *       #WARMUP_CONCURRENCY} in flight (unmeasured), open-loop HTTP steps ({@link OpenLoop}) at
  *       rising rates, bisected, to find the maximum sustainable rate ({@link RateSearch}, {@link
  *       Sustainability});
+ *   <li><b>cpu</b>: reserve + commit pairs one at a time (closed loop) for {@code --duration} after
+ *       {@code --warmup}: the CPU per pair of this JVM (service and load client) and its
+ *       redis-server, and the JIT compilers' part of it ({@link CpuPerCall}), the figure that
+ *       compares across runs on a shared machine where latencies do not;
  *   <li><b>half</b> and <b>max</b>: open loop at half that rate and at that rate, measured longer;
  *   <li><b>floor</b>: two liveness probes per operation ({@link HttpFloor}) at half that rate: what
  *       the same client, service and machine cost with no governor work, under the charge path;
@@ -139,6 +143,7 @@ public final class ChargePathLoad {
       PhaseResult raw = load.raw(clock);
       RateSearch.Outcome search = load.search(raw);
       long rate = load.measuredRate(search);
+      CpuPerCall cpuPerPair = load.cpuPerPair();
       PhaseResult half = load.open("half", rate / 2, options.warmup(), options.duration());
       PhaseResult floor = load.floor(rate / 2);
       PhaseResult max = load.open("max", rate, options.warmup(), options.duration());
@@ -147,7 +152,7 @@ public final class ChargePathLoad {
           load.sweep("claim", rate, load.claimPath(options.claimAgents()), false);
       Machine machine = Machine.current(governor.redisVersion(), loadAverage, cpu);
       return new LoadResults(
-          machine, options, raw, search, half, floor, max, chargeSweep, claimSweep);
+          machine, options, raw, search, cpuPerPair, half, floor, max, chargeSweep, claimSweep);
     }
   }
 
@@ -201,6 +206,21 @@ public final class ChargePathLoad {
     }
     progress.println(none + "; the smoke run goes on at " + RateSearch.MIN_RATE + "/s");
     return RateSearch.MIN_RATE;
+  }
+
+  /**
+   * Reserve + commit pairs one at a time on an emptied store: CPU per pair ({@link CpuPerCall}).
+   */
+  private CpuPerCall cpuPerPair() {
+    provisionEmptyStore();
+    CpuPerCall cpu =
+        CpuPerCall.measure(client.context(), charge, options.warmup(), options.duration());
+    progress.printf(
+        Locale.ROOT,
+        "cpu (one pair at a time): %.3f ms of CPU per reserve+commit, of which JIT %.3f ms%n",
+        cpu.millis(),
+        cpu.compilerMillis());
+    return cpu;
   }
 
   /** One open-loop HTTP phase on an emptied, freshly provisioned store. */

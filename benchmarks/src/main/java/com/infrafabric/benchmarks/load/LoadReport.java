@@ -85,8 +85,14 @@ final class LoadReport {
     out.println();
     out.printf(
         Locale.ROOT,
-        "max sustainable HTTP rate: %d reserve+commit/s%n%n",
+        "max sustainable HTTP rate: %d reserve+commit/s%n",
         results.search().maxRate());
+    out.printf(
+        Locale.ROOT,
+        "CPU per reserve+commit pair, one at a time: %.3f ms (JVM and redis-server), of which the"
+            + " JIT compilers %.3f ms%n%n",
+        results.cpuPerPair().millis(),
+        results.cpuPerPair().compilerMillis());
     for (Target target : results.targets()) {
       out.printf(
           Locale.ROOT,
@@ -183,6 +189,8 @@ final class LoadReport {
         .put("raw", phase(results.raw()))
         .put("search", steps)
         .put("max_sustainable_per_second", results.search().maxRate())
+        .put("cpu_ms_per_pair", results.cpuPerPair().millis())
+        .put("jit_cpu_ms_per_pair", results.cpuPerPair().compilerMillis())
         .put("half", phase(results.half()))
         .put("floor", phase(results.floor()))
         .put("max", phase(results.max()))

@@ -9,6 +9,7 @@ import java.util.List;
  * @param options how it ran
  * @param raw the raw EVALSHA reserve+commit baseline (closed loop)
  * @param search every step of the search for the maximum sustainable HTTP rate
+ * @param cpuPerPair CPU per reserve + commit pair made one at a time, JVM and redis-server
  * @param half the open-loop HTTP phase at half the maximum sustainable rate
  * @param floor two liveness probes per operation at that same rate ({@link HttpFloor}): the latency
  *     the machine and the harness add before any governor work
@@ -23,6 +24,7 @@ record LoadResults(
     LoadOptions options,
     PhaseResult raw,
     RateSearch.Outcome search,
+    CpuPerCall cpuPerPair,
     PhaseResult half,
     PhaseResult floor,
     PhaseResult max,

@@ -33,6 +33,12 @@ class ChargePathLoadSmokeTest {
         .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(results.getLong("max_sustainable_per_second")).isNotNegative();
     assertThat(results.getJsonArray("search")).isNotEmpty();
+    assertThat(results.getDouble("cpu_ms_per_pair"))
+        .as("the JVM's and redis-server's CPU per pair, read from /proc")
+        .isPositive();
+    assertThat(results.getDouble("jit_cpu_ms_per_pair"))
+        .isNotNegative()
+        .isLessThanOrEqualTo(results.getDouble("cpu_ms_per_pair"));
     for (String phase : List.of("raw", "half", "floor")) {
       assertCompletedWithoutFailure(results.getJsonObject(phase));
     }

@@ -35,6 +35,8 @@ import java.util.Optional;
  */
 final class Views {
 
+  private static final ResetTimes RESETS = new ResetTimes();
+
   private Views() {}
 
   static JsonObject layer(LayerStatus layer) {
@@ -45,7 +47,7 @@ final class Views {
         .put("spent_micros", layer.spentMicros())
         .put("reserved_micros", layer.reservedMicros())
         .put(REMAINING_MICROS, layer.remainingMicros())
-        .put("resets_at", instant(layer.resetsAt()));
+        .put("resets_at", RESETS.text(layer.window(), layer.resetsAt()));
   }
 
   static JsonArray layers(List<LayerStatus> layers) {

@@ -44,22 +44,38 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
     return fields.toString();
   }
 
-  /** The layers a reply lists under {@code field}, each with the moment its window resets. */
+  private static final int SCOPE_AT = LAYER_FIELDS.indexOf("scope");
+  private static final int WINDOW_AT = LAYER_FIELDS.indexOf("window");
+  private static final int CAP_AT = LAYER_FIELDS.indexOf("cap");
+  private static final int SPENT_AT = LAYER_FIELDS.indexOf("spent");
+  private static final int RESERVED_AT = LAYER_FIELDS.indexOf("reserved");
+
+  /**
+   * The layers a reply lists under {@code field}, each with the moment its window resets. A reply
+   * lists each scope once per capped window, one after the other, so a scope is parsed once for all
+   * its windows rather than once per layer.
+   */
   public List<LayerStatus> layers(JsonObject body, String field) {
     List<LayerStatus> layers = new ArrayList<>();
     if (!(body.getValue(field) instanceof JsonArray list)) {
       return layers; // cjson writes an empty list as {}
     }
+    String path = null;
+    Scope scope = null;
     for (int i = 0; i < list.size(); i++) {
       JsonArray layer = list.getJsonArray(i);
-      Window window = Window.fromWireName(layer.getString(LAYER_FIELDS.indexOf("window")));
+      if (!layer.getString(SCOPE_AT).equals(path)) {
+        path = layer.getString(SCOPE_AT);
+        scope = Scope.parse(path);
+      }
+      Window window = Window.fromWireName(layer.getString(WINDOW_AT));
       layers.add(
           new LayerStatus(
-              Scope.parse(layer.getString(LAYER_FIELDS.indexOf("scope"))),
+              scope,
               window,
-              Long.parseLong(layer.getString(LAYER_FIELDS.indexOf("cap"))),
-              Long.parseLong(layer.getString(LAYER_FIELDS.indexOf("spent"))),
-              Long.parseLong(layer.getString(LAYER_FIELDS.indexOf("reserved"))),
+              Long.parseLong(layer.getString(CAP_AT)),
+              Long.parseLong(layer.getString(SPENT_AT)),
+              Long.parseLong(layer.getString(RESERVED_AT)),
               windows.resetsAt(window)));
     }
     return layers;

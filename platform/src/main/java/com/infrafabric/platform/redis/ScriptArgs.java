@@ -1,12 +1,11 @@
 package com.infrafabric.platform.redis;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -36,7 +35,9 @@ public final class ScriptArgs {
   private final List<Entry> entries;
   private final String rest;
   private final List<String> names;
-  private final Set<String> declared;
+
+  /** The position of each fixed argument in {@link #names}, by name. */
+  private final Map<String, Integer> positions;
 
   private ScriptArgs(List<Entry> entries, String rest) {
     this.entries = List.copyOf(entries);
@@ -49,7 +50,11 @@ public final class ScriptArgs {
       checkNew(seen, rest);
     }
     this.names = flatNames(entries);
-    this.declared = Set.copyOf(names);
+    Map<String, Integer> positions = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      positions.put(names.get(i), i);
+    }
+    this.positions = Map.copyOf(positions);
   }
 
   /** Named arguments, in call order. */
@@ -177,7 +182,12 @@ public final class ScriptArgs {
    */
   public final class Values {
 
-    private final Map<String, String> values = new LinkedHashMap<>();
+    /**
+     * Each argument's value at its position: an array, not a map, as this is filled on every script
+     * call and a map's entries and resizing were most of what a call allocated here.
+     */
+    private final String[] slots = new String[names.size()];
+
     private List<String> restValues = List.of();
 
     private Values() {}
@@ -185,12 +195,14 @@ public final class ScriptArgs {
     /** Sets {@code name} (a group member as {@code group.member}). */
     public Values put(String name, String value) {
       Objects.requireNonNull(value, name);
-      if (!declared.contains(name)) {
+      Integer position = positions.get(name);
+      if (position == null) {
         throw new IllegalArgumentException("script argument " + name + " is not declared");
       }
-      if (values.putIfAbsent(name, value) != null) {
+      if (slots[position] != null) {
         throw new IllegalArgumentException("script argument " + name + " is set twice");
       }
+      slots[position] = value;
       return this;
     }
 
@@ -210,13 +222,12 @@ public final class ScriptArgs {
 
     /** The ARGV of the call, in declared order. */
     public List<String> list() {
-      List<String> argv = new ArrayList<>();
-      for (String name : names) {
-        String value = values.get(name);
-        if (value == null) {
-          throw new IllegalStateException("script argument " + name + " is not set");
+      List<String> argv = new ArrayList<>(slots.length + restValues.size());
+      for (int i = 0; i < slots.length; i++) {
+        if (slots[i] == null) {
+          throw new IllegalStateException("script argument " + names.get(i) + " is not set");
         }
-        argv.add(value);
+        argv.add(slots[i]);
       }
       argv.addAll(restValues);
       return argv;
