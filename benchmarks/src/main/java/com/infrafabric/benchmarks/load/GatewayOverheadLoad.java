@@ -66,8 +66,10 @@ public final class GatewayOverheadLoad {
                   200);
       PhaseResult straight = phase("direct", direct, straightCall, options);
       PhaseResult through = phase("gateway", gateway, gatewayCall, options);
-      CpuPerCall directCpu = cpuPerCall(direct, straightCall, options);
-      CpuPerCall gatewayCpu = cpuPerCall(gateway, gatewayCall, options);
+      CpuPerCall directCpu =
+          CpuPerCall.measure(direct, straightCall, options.warmup(), options.measure());
+      CpuPerCall gatewayCpu =
+          CpuPerCall.measure(gateway, gatewayCall, options.warmup(), options.measure());
       double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
       double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
       return new JsonObject()
@@ -95,31 +97,6 @@ public final class GatewayOverheadLoad {
     return new OpenLoop(client.context(), operation, MAX_OUTSTANDING)
         .run(name, options.ratePerSecond(), options.warmup(), options.measure());
   }
-
-  /**
-   * CPU per call, in milliseconds of one core, of {@code operation} made one at a time after a
-   * warm-up; negative if {@code /proc} cannot be read.
-   */
-  private static CpuPerCall cpuPerCall(LoadClient client, Operation operation, Options options) {
-    ClosedLoop loop = new ClosedLoop(client.context(), operation);
-    loop.run("cpu-warmup", 1, Duration.ZERO, options.warmup());
-    CpuAccount cpu = CpuAccount.start();
-    PhaseResult measured = loop.run("cpu", 1, Duration.ZERO, options.measure());
-    if (measured.failed() > 0 || measured.completed() == 0) {
-      throw new IllegalStateException("the CPU phase failed: " + measured.firstFailure());
-    }
-    return new CpuPerCall(
-        cpu.ownMillis() / measured.completed(), cpu.compilerMillis() / measured.completed());
-  }
-
-  /**
-   * What one call cost.
-   *
-   * @param millis all the CPU of the run's processes, per call
-   * @param compilerMillis the part of it the JIT compilers took: still compiling the path, a run
-   *     that has not warmed up long enough pays it on top of what a warm node spends per call
-   */
-  record CpuPerCall(double millis, double compilerMillis) {}
 
   /** The command line. */
   record Options(
