@@ -20,7 +20,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -56,6 +59,12 @@ public final class ClaimEngine {
    */
   static final ScriptArgs COMMON =
       ScriptArgs.NONE.group("policy", TenantPolicy.SCRIPT_FIELDS).then("lazy_batch");
+
+  /**
+   * The default policy as {@link #COMMON}'s policy group, by argument name: the same on every call,
+   * so built once rather than per call.
+   */
+  private static final Map<String, String> DEFAULT_POLICY_ARGS = defaultPolicyArgs();
 
   static final LuaScript CLAIM =
       claimScript(
@@ -263,10 +272,16 @@ public final class ClaimEngine {
 
   /** Fills {@link #COMMON}: the default policy and the lazy batch. */
   private void putCommon(ScriptArgs.Values args) {
+    DEFAULT_POLICY_ARGS.forEach(args::put);
+    args.put("lazy_batch", settings.lazyBatch());
+  }
+
+  private static Map<String, String> defaultPolicyArgs() {
+    Map<String, String> args = new LinkedHashMap<>();
     TenantPolicy.DEFAULTS
         .scriptFields()
         .forEach((field, value) -> args.put("policy." + field, value));
-    args.put("lazy_batch", settings.lazyBatch());
+    return Collections.unmodifiableMap(args);
   }
 
   private static long number(Response value) {
