@@ -71,8 +71,10 @@ local function candidates()
   return found, bounds
 end
 
+-- A candidate's whole record with its levels of the required capabilities: the one read of the
+-- agent the claim makes, as the chosen agent's record is what the writes below start from.
 local function load_candidate(id)
-  return load_ranking(id, names)
+  return load_agent(id, names)
 end
 
 local function pick_within(cost_limit)
@@ -80,14 +82,7 @@ local function pick_within(cost_limit)
   return pick(ids, bounds, load_candidate, required, #names, policy.min_match, cost_limit)
 end
 
--- The whole record of the agent pick_within() ranked first, for the writes below.
-local function chosen(ranked)
-  local a = load_agent(ranked.id)
-  a.matched, a.score = ranked.matched, ranked.score
-  return a
-end
-
-local ranked, counts = pick_within(max_cost)
+local best, counts = pick_within(max_cost)
 
 -- Nobody available qualifies: look at every holder of the capabilities to say why.
 local function why_not()
@@ -116,8 +111,7 @@ local function why_not()
   return 'no_capability_match'
 end
 
-if not ranked then return not_claimed(why_not(), counts) end
-local best = chosen(ranked)
+if not best then return not_claimed(why_not(), counts) end
 
 local expires_at = H.now + policy.lease_ttl
 local held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
@@ -130,9 +124,8 @@ if denied then
       - tonumber(layer[LAYER.reserved])
     room = room and math.min(room, left) or left
   end
-  ranked = pick_within(math.min(max_cost, room))
-  if not ranked then return not_claimed('budget', counts, denied.refusals) end
-  best = chosen(ranked)
+  best = pick_within(math.min(max_cost, room))
+  if not best then return not_claimed('budget', counts, denied.refusals) end
   held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
   if over then return over end
 end

@@ -54,16 +54,6 @@ local function load_agent(id, wanted)
   return a
 end
 
--- What ranking needs of an agent: cost, reputation and the level of each wanted capability.
-local function load_ranking(id, wanted)
-  local names = {'rate', 'rep'}
-  for _, cap in ipairs(wanted) do names[#names + 1] = 'c:' .. cap end
-  local v = redis.call('HMGET', agent_key(id), unpack(names))
-  local a = {id = id, rate = tonumber(v[1]), rep = tonumber(v[2]), levels = {}}
-  for i, cap in ipairs(wanted) do a.levels[cap] = tonumber(v[2 + i] or '0') end
-  return a
-end
-
 -- Every field of the agent hash, for the reply; the Java side reads it as Agent.
 local function agent_reply(id)
   local flat = redis.call('HGETALL', agent_key(id))

@@ -213,8 +213,7 @@ public final class ChargePathLoad {
    */
   private CpuPerCall cpuPerPair() {
     provisionEmptyStore();
-    CpuPerCall cpu =
-        CpuPerCall.measure(client.context(), charge, options.warmup(), options.duration());
+    CpuPerCall cpu = CpuPerCall.measure(client, charge, options.warmup(), options.duration());
     progress.printf(
         Locale.ROOT,
         "cpu (one pair at a time): %.3f ms of CPU per reserve+commit, of which JIT %.3f ms%n",

@@ -26,6 +26,10 @@ import java.util.Set;
  *   <li><b>cost</b>: one claim + finish in flight at a time for {@code --duration}: server time of
  *       each script ({@link ScriptTimes}), Redis commands per operation ({@code INFO commandstats})
  *       and Redis main-thread CPU per operation;
+ *   <li><b>cpu</b>: one at a time again, without the slow log, for {@code --duration} (the cost
+ *       phase warmed the path up): the CPU of the whole run (governor, Redis, client) per operation
+ *       ({@link CpuPerCall}), the figure to compare across runs on a shared machine, and the part
+ *       of it Redis's main thread took;
  *   <li><b>search</b>: after {@code --search-warmup} closed loop at a few in flight (unmeasured),
  *       open-loop steps at rising rates, bisected ({@link RateSearch}); skipped when {@code
  *       --max-rate} names the rate;
@@ -66,6 +70,7 @@ public final class ClaimPathLoad {
    * @param cost the one-at-a-time phase
    * @param scripts server time of each script and command in that phase, by name ({@code claim},
    *     {@code finish}, ...)
+   * @param cpu the CPU of one claim + finish, made one at a time
    * @param search the steps of the rate search and the maximum sustainable rate it found
    * @param half the phase at half that rate
    * @param max the phase at that rate
@@ -73,6 +78,7 @@ public final class ClaimPathLoad {
   record Result(
       PhaseResult cost,
       Map<String, ScriptTimes.Times> scripts,
+      CpuPerCall cpu,
       RateSearch.Outcome search,
       PhaseResult half,
       PhaseResult max) {}
@@ -102,6 +108,7 @@ public final class ClaimPathLoad {
               TenantSetup.PROJECT,
               Long.toString(System.nanoTime()));
       Cost cost = cost(governor, client, path, options, out);
+      CpuPerCall cpu = cpu(governor, client, path, options, out);
       OpenLoop open = new OpenLoop(client.context(), path, options.maxOutstanding());
       RateSearch.Outcome search =
           RateSearch.unlessGiven(
@@ -117,7 +124,7 @@ public final class ClaimPathLoad {
       PhaseResult half =
           print(out, open.run("half", rate / 2, options.warmup(), options.duration()));
       PhaseResult max = print(out, open.run("max", rate, options.warmup(), options.duration()));
-      return new Result(cost.phase(), cost.scripts(), search, half, max);
+      return new Result(cost.phase(), cost.scripts(), cpu, search, half, max);
     }
   }
 
@@ -181,6 +188,28 @@ public final class ClaimPathLoad {
                     (double) line.calls() / operations,
                     line.microsPerCall()));
     return new Cost(phase, scripts);
+  }
+
+  /** One operation in flight, without the slow log: the CPU it costs, all of it and Redis's. */
+  private static CpuPerCall cpu(
+      GovernorUnderLoad governor,
+      LoadClient client,
+      HttpClaimPath path,
+      LoadOptions options,
+      PrintStream out) {
+    long redisBefore = governor.redisMainThreadCpuMicros();
+    CpuPerCall cpu = CpuPerCall.measure(client, path, Duration.ZERO, options.duration());
+    long redis = governor.redisMainThreadCpuMicros() - redisBefore;
+    out.printf(
+        Locale.ROOT,
+        "cpu: %.3f ms per claim+finish one at a time (JIT compilers %.3f ms, Redis main thread"
+            + " %.1f us of it), %.1f kB allocated; load average %.2f%n",
+        cpu.millis(),
+        cpu.compilerMillis(),
+        (double) redis / cpu.calls(),
+        cpu.allocatedBytes() / 1000,
+        Machine.loadAverageNow());
+    return cpu;
   }
 
   private static PhaseResult print(PrintStream out, PhaseResult phase) {

@@ -1,39 +1,57 @@
 package com.infrafabric.benchmarks.load;
 
-import io.vertx.core.Context;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 /**
- * What one operation costs in CPU, made one at a time (closed loop, one in flight: no queue forms)
- * after a warm-up: all the CPU this JVM and the processes it started (the service, its
- * redis-server, the load client, a fake provider) used in the measuring time, divided by the
- * operations completed. A latency taken on a machine other processes crowd says mostly how crowded
- * it was; CPU per operation hardly changes with that, so it is the figure to compare across runs on
- * a shared machine.
+ * What one call cost in CPU, in milliseconds of one core: all the CPU of the run's processes (this
+ * JVM with the service and the client in it, and its children such as redis-server, see {@link
+ * CpuAccount}) while calls ran one at a time, divided by the calls. A latency taken on a machine
+ * other processes crowd says mostly how crowded it was; CPU per call hardly changes with that, so
+ * it is the figure to compare across runs on a shared machine.
  *
- * @param millis all the CPU of the run's processes per operation, in milliseconds of one core;
- *     negative if {@code /proc} cannot be read
- * @param compilerMillis the part of it the JIT compilers took: a path they are still compiling pays
- *     it on top of what a warm node spends per operation, so a run that has not warmed up long
- *     enough shows it here
+ * @param calls how many calls were measured
+ * @param millis all the CPU of the run's processes, per call
+ * @param compilerMillis the part of it the JIT compilers took: still compiling the path, a run that
+ *     has not warmed up long enough pays it on top of what a warm node spends per call
+ * @param allocatedBytes the heap this JVM's threads allocated, per call (negative if the JVM cannot
+ *     tell): exact, and as indifferent to a crowded machine as CPU per call
  */
-record CpuPerCall(double millis, double compilerMillis) {
+record CpuPerCall(long calls, double millis, double compilerMillis, double allocatedBytes) {
 
   /**
-   * Runs {@code operation} from {@code context} one at a time, unmeasured for {@code warmup}, then
-   * for {@code measure} with the CPU counted; throws if any operation failed. Blocks the calling
-   * thread, which must not be an event loop.
+   * Makes {@code operation} one at a time for {@code warmup} (not counted) then for {@code
+   * measure}; negative figures if {@code /proc} cannot be read. Blocks the calling thread, which
+   * must not be an event loop.
+   *
+   * @throws IllegalStateException if a measured call failed or none completed
    */
   static CpuPerCall measure(
-      Context context, Operation operation, Duration warmup, Duration measure) {
-    ClosedLoop loop = new ClosedLoop(context, operation);
+      LoadClient client, Operation operation, Duration warmup, Duration measure) {
+    ClosedLoop loop = new ClosedLoop(client.context(), operation);
     loop.run("cpu-warmup", 1, Duration.ZERO, warmup);
+    long allocatedBefore = heapAllocated();
     CpuAccount cpu = CpuAccount.start();
     PhaseResult measured = loop.run("cpu", 1, Duration.ZERO, measure);
+    long allocated = heapAllocated() - allocatedBefore;
     if (measured.failed() > 0 || measured.completed() == 0) {
       throw new IllegalStateException("the CPU phase failed: " + measured.firstFailure());
     }
+    long calls = measured.completed();
     return new CpuPerCall(
-        cpu.ownMillis() / measured.completed(), cpu.compilerMillis() / measured.completed());
+        calls,
+        cpu.ownMillis() / calls,
+        cpu.compilerMillis() / calls,
+        allocatedBefore < 0 ? -1 : (double) allocated / calls);
+  }
+
+  /** Bytes all of this JVM's threads allocated so far, or -1 if the JVM cannot tell. */
+  private static long heapAllocated() {
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        && threads.isThreadAllocatedMemorySupported()
+        && threads.isThreadAllocatedMemoryEnabled()) {
+      return threads.getTotalThreadAllocatedBytes();
+    }
+    return -1;
   }
 }

@@ -64,9 +64,9 @@ public final class GatewayOverheadLoad {
       PhaseResult straight = phase("direct", direct, straightCall, options);
       PhaseResult through = phase("gateway", gateway, gatewayCall, options);
       CpuPerCall directCpu =
-          CpuPerCall.measure(direct.context(), straightCall, options.warmup(), options.measure());
+          CpuPerCall.measure(direct, straightCall, options.warmup(), options.measure());
       CpuPerCall gatewayCpu =
-          CpuPerCall.measure(gateway.context(), gatewayCall, options.warmup(), options.measure());
+          CpuPerCall.measure(gateway, gatewayCall, options.warmup(), options.measure());
       double addedP50 = through.latency().p50Millis() - straight.latency().p50Millis();
       double addedP99 = through.latency().p99Millis() - straight.latency().p99Millis();
       return new JsonObject()
@@ -85,6 +85,8 @@ public final class GatewayOverheadLoad {
           .put("added_cpu_ms_per_call", gatewayCpu.millis() - directCpu.millis())
           .put("direct_jit_cpu_ms_per_call", directCpu.compilerMillis())
           .put("gateway_jit_cpu_ms_per_call", gatewayCpu.compilerMillis())
+          .put("direct_allocated_bytes_per_call", directCpu.allocatedBytes())
+          .put("gateway_allocated_bytes_per_call", gatewayCpu.allocatedBytes())
           .put("smoke", options.smoke());
     }
   }

@@ -90,9 +90,10 @@ final class LoadReport {
     out.printf(
         Locale.ROOT,
         "CPU per reserve+commit pair, one at a time: %.3f ms (JVM and redis-server), of which the"
-            + " JIT compilers %.3f ms%n%n",
+            + " JIT compilers %.3f ms; heap allocated %.1f KB per pair%n%n",
         results.cpuPerPair().millis(),
-        results.cpuPerPair().compilerMillis());
+        results.cpuPerPair().compilerMillis(),
+        results.cpuPerPair().allocatedBytes() / 1000);
     for (Target target : results.targets()) {
       out.printf(
           Locale.ROOT,
@@ -191,6 +192,7 @@ final class LoadReport {
         .put("max_sustainable_per_second", results.search().maxRate())
         .put("cpu_ms_per_pair", results.cpuPerPair().millis())
         .put("jit_cpu_ms_per_pair", results.cpuPerPair().compilerMillis())
+        .put("allocated_bytes_per_pair", results.cpuPerPair().allocatedBytes())
         .put("half", phase(results.half()))
         .put("floor", phase(results.floor()))
         .put("max", phase(results.max()))

@@ -29,9 +29,10 @@ class ClaimPathLoadSmokeTest {
       assertThat(result.scripts().get(script).calls()).as(script).isPositive();
       assertThat(result.scripts().get(script).p50Micros()).as(script).isPositive();
     }
+    assertThat(result.cpu().millis()).isPositive();
     assertThat(result.search().steps()).isNotEmpty();
     assertThat(result.half().completed()).isPositive();
-    assertThat(run.printed()).contains("cost:", "max sustainable claim+finish rate");
+    assertThat(run.printed()).contains("cost:", "cpu:", "max sustainable claim+finish rate");
   }
 
   @Test

@@ -16,11 +16,16 @@ import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -54,6 +59,12 @@ public final class ClaimEngine {
    */
   static final ScriptArgs COMMON =
       ScriptArgs.NONE.group("policy", TenantPolicy.SCRIPT_FIELDS).then("lazy_batch");
+
+  /**
+   * The default policy as {@link #COMMON}'s policy group, by argument name: the same on every call,
+   * so built once rather than per call.
+   */
+  private static final Map<String, String> DEFAULT_POLICY_ARGS = defaultPolicyArgs();
 
   static final LuaScript CLAIM =
       claimScript(
@@ -130,8 +141,8 @@ public final class ClaimEngine {
                     .put("max_agents", task.maxAgents())
                     .put("required", task.required().encoded())
                     .put("candidates", settings.candidatesPerCapability()),
-            task.id())
-        .map(reply -> ClaimReplies.claim(reply, task))
+            task.id(),
+            (reply, body) -> ClaimReplies.claim(reply, body, task))
         .onSuccess(metrics::claim);
   }
 
@@ -141,17 +152,17 @@ public final class ClaimEngine {
     String subtree = Scope.subtreeArg(request.within());
     String fingerprint = Fingerprint.of("heartbeat", lease, request.agentId(), subtree);
     return run(
-            lease.tenant(),
-            HEARTBEAT,
-            request.idempotencyKey(),
-            fingerprint,
-            null,
-            args -> {
-              lease.putArgs(args);
-              args.put("agent_id", request.agentId()).put("subtree", subtree);
-            },
-            lease.toString())
-        .map(reply -> ClaimReplies.heartbeat(reply, lease));
+        lease.tenant(),
+        HEARTBEAT,
+        request.idempotencyKey(),
+        fingerprint,
+        null,
+        args -> {
+          lease.putArgs(args);
+          args.put("agent_id", request.agentId()).put("subtree", subtree);
+        },
+        lease.toString(),
+        (reply, body) -> ClaimReplies.heartbeat(reply, body, lease));
   }
 
   /**
@@ -185,8 +196,8 @@ public final class ClaimEngine {
                   .put("subtree", subtree);
               actual.putArgs(args, "spend");
             },
-            lease.toString())
-        .map(reply -> ClaimReplies.finish(reply, lease))
+            lease.toString(),
+            (reply, body) -> ClaimReplies.finish(reply, body, lease))
         .onSuccess(
             result -> {
               if (!result.replayed()) {
@@ -203,8 +214,15 @@ public final class ClaimEngine {
    */
   public Future<Integer> expireDue(String tenant, int max) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
-    return run(tenant, EXPIRE, null, "", null, args -> args.put("max", max), tenant)
-        .map(reply -> Integer.parseInt(reply.body().getString("expired")));
+    return run(
+        tenant,
+        EXPIRE,
+        null,
+        "",
+        null,
+        args -> args.put("max", max),
+        tenant,
+        (reply, body) -> Integer.parseInt(body.getString("expired")));
   }
 
   /** The tenant's claim spend and the wasted part of it, across every governor process. */
@@ -217,14 +235,19 @@ public final class ClaimEngine {
         .map(values -> new CostWaste(tenant, number(values.get(0)), number(values.get(1))));
   }
 
-  private Future<ScriptReply> run(
+  /**
+   * Runs a claim script and reads its reply with {@code read}, given the reply's JSON body, which
+   * is parsed once for the side effects' meters and the outcome both.
+   */
+  private <T> Future<T> run(
       String tenant,
       LuaScript script,
       IdempotencyKey key,
       String fingerprint,
       ReservationId reservation,
       Consumer<ScriptArgs.Values> own,
-      String subject) {
+      String subject,
+      BiFunction<ScriptReply, JsonObject, T> read) {
     return scripts
         .run(
             tenant,
@@ -236,21 +259,29 @@ public final class ClaimEngine {
               putCommon(args);
               own.accept(args);
             })
-        .map(reply -> ClaimReplies.checked(reply, subject))
-        .onSuccess(
+        .map(
             reply -> {
-              if (!reply.replayed()) {
-                metrics.sideEffects(reply.body());
+              ScriptReply checked = ClaimReplies.checked(reply, subject);
+              JsonObject body = checked.body();
+              if (!checked.replayed()) {
+                metrics.sideEffects(body);
               }
+              return read.apply(checked, body);
             });
   }
 
   /** Fills {@link #COMMON}: the default policy and the lazy batch. */
   private void putCommon(ScriptArgs.Values args) {
+    DEFAULT_POLICY_ARGS.forEach(args::put);
+    args.put("lazy_batch", settings.lazyBatch());
+  }
+
+  private static Map<String, String> defaultPolicyArgs() {
+    Map<String, String> args = new LinkedHashMap<>();
     TenantPolicy.DEFAULTS
         .scriptFields()
         .forEach((field, value) -> args.put("policy." + field, value));
-    args.put("lazy_batch", settings.lazyBatch());
+    return Collections.unmodifiableMap(args);
   }
 
   private static long number(Response value) {

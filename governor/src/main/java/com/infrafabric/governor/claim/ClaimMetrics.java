@@ -6,15 +6,24 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The claim path's meters: claims by outcome, lease expiries, breaker transitions, and claim spend
  * per tenant split into total and wasted (Prometheus divides them for the cost-waste ratio across
  * every governor process; {@link ClaimEngine#costWaste} reads the exact tenant totals from Redis).
+ *
+ * <p>The counters of every claim and finish are kept once registered, as a registry lookup (a meter
+ * id built and hashed) on every call costs more than the increment. They are registered on first
+ * use, as before, so a series appears when its first event does. Thread-safe.
  */
 final class ClaimMetrics {
 
   private final MeterRegistry meters;
+  private final Map<String, Counter> claims = new ConcurrentHashMap<>();
+  private final Map<String, Counter> totalSpend = new ConcurrentHashMap<>();
+  private final Map<String, Counter> wastedSpend = new ConcurrentHashMap<>();
 
   ClaimMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -22,18 +31,25 @@ final class ClaimMetrics {
 
   void claim(ClaimOutcome outcome) {
     String tag = outcome instanceof NotClaimed notClaimed ? notClaimed.reason().code() : "claimed";
-    Counter.builder("governor.claims")
-        .description("Claims by outcome: claimed, or why not")
-        .tag("outcome", tag)
-        .register(meters)
-        .increment();
+    claims.computeIfAbsent(tag, this::claimCounter).increment();
   }
 
   void spend(String tenant, FinishResult result) {
-    spendCounter(tenant, "total").increment(result.actualMicros());
+    totalSpend
+        .computeIfAbsent(tenant, t -> spendCounter(t, "total"))
+        .increment(result.actualMicros());
     if (result.late() || result.outcome() != TaskOutcome.SUCCEEDED) {
-      spendCounter(tenant, "wasted").increment(result.actualMicros());
+      wastedSpend
+          .computeIfAbsent(tenant, t -> spendCounter(t, "wasted"))
+          .increment(result.actualMicros());
     }
+  }
+
+  private Counter claimCounter(String outcome) {
+    return Counter.builder("governor.claims")
+        .description("Claims by outcome: claimed, or why not")
+        .tag("outcome", outcome)
+        .register(meters);
   }
 
   /** Counts what a script did on the way: leases it expired, breakers it moved. */

@@ -49,8 +49,7 @@ final class ClaimReplies {
     }
   }
 
-  static ClaimOutcome claim(ScriptReply reply, TaskSpec task) {
-    JsonObject body = reply.body();
+  static ClaimOutcome claim(ScriptReply reply, JsonObject body, TaskSpec task) {
     if ("not_claimed".equals(reply.kind())) {
       Reason reason = Reason.fromCode(body.getString("reason"));
       Map<String, Long> counts = counts(body.getValue("counts"));
@@ -75,8 +74,7 @@ final class ClaimReplies {
         reply.replayed());
   }
 
-  static HeartbeatOutcome heartbeat(ScriptReply reply, LeaseId lease) {
-    JsonObject body = reply.body();
+  static HeartbeatOutcome heartbeat(ScriptReply reply, JsonObject body, LeaseId lease) {
     if ("lost".equals(reply.kind())) {
       return new Lost(lease, body.getString("state"));
     }
@@ -86,8 +84,7 @@ final class ClaimReplies {
         reply.replayed());
   }
 
-  static FinishResult finish(ScriptReply reply, LeaseId lease) {
-    JsonObject body = reply.body();
+  static FinishResult finish(ScriptReply reply, JsonObject body, LeaseId lease) {
     return new FinishResult(
         lease,
         TaskOutcome.fromWireName(body.getString("outcome")),

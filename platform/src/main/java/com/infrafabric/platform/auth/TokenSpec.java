@@ -69,6 +69,20 @@ public record TokenSpec(
     return new TokenSpec(subject, issuer, audience, ttl, roles, copy, listClaims);
   }
 
+  /** A copy with all of {@code claims} added: one copy however many claims, not one per claim. */
+  public TokenSpec withClaims(Map<String, String> claims) {
+    Map<String, String> copy = new HashMap<>(stringClaims);
+    copy.putAll(claims);
+    return new TokenSpec(subject, issuer, audience, ttl, roles, copy, listClaims);
+  }
+
+  /** A copy with all of {@code claims} added, as {@link #withClaims} for list claims. */
+  public TokenSpec withListClaims(Map<String, List<String>> claims) {
+    Map<String, List<String>> copy = new HashMap<>(listClaims);
+    claims.forEach((name, values) -> copy.put(name, List.copyOf(values)));
+    return new TokenSpec(subject, issuer, audience, ttl, roles, stringClaims, copy);
+  }
+
   public TokenSpec withListClaim(String name, List<String> values) {
     Map<String, List<String>> copy = new HashMap<>(listClaims);
     copy.put(name, List.copyOf(values));

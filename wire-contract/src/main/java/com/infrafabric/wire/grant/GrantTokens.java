@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -41,17 +42,21 @@ public final class GrantTokens {
     Instant now = clock.instant();
     TokenSpec spec =
         TokenSpec.of(grant.agent(), issuer, audience, Duration.between(now, grant.expiresAt()))
-            .withClaim("jti", grant.id())
-            .withClaim("tenant", grant.tenant())
-            .withClaim("task", grant.task())
-            .withScope(grant.budgetScope())
-            .withListClaim("tools", List.copyOf(grant.toolDigests()))
-            .withListClaim("caps", List.copyOf(grant.capabilities()))
-            .withListClaim("creds", List.copyOf(grant.credentials()))
-            .withListClaim("models", List.copyOf(grant.models()))
-            .withClaim("cost_cap", Long.toString(grant.costCapMicros()))
-            .withClaim("uses", Integer.toString(grant.maxUses()))
-            .withClaim("until", Long.toString(grant.expiresAt().getEpochSecond()));
+            .withClaims(
+                Map.of(
+                    "jti", grant.id(),
+                    "tenant", grant.tenant(),
+                    "task", grant.task(),
+                    "scope", grant.budgetScope(),
+                    "cost_cap", Long.toString(grant.costCapMicros()),
+                    "uses", Integer.toString(grant.maxUses()),
+                    "until", Long.toString(grant.expiresAt().getEpochSecond())))
+            .withListClaims(
+                Map.of(
+                    "tools", List.copyOf(grant.toolDigests()),
+                    "caps", List.copyOf(grant.capabilities()),
+                    "creds", List.copyOf(grant.credentials()),
+                    "models", List.copyOf(grant.models())));
     return minter.mint(spec, now);
   }
 
