@@ -26,10 +26,11 @@ import java.util.Set;
  *   <li><b>cost</b>: one claim + finish in flight at a time for {@code --duration}: server time of
  *       each script ({@link ScriptTimes}), Redis commands per operation ({@code INFO commandstats})
  *       and Redis main-thread CPU per operation;
- *   <li><b>cpu</b>: one at a time again, without the slow log, for {@code --duration} (the cost
- *       phase warmed the path up): the CPU of the whole run (governor, Redis, client) per operation
- *       ({@link CpuPerCall}), the figure to compare across runs on a shared machine, and the part
- *       of it Redis's main thread took;
+ *   <li><b>cpu</b>: one at a time again, without the slow log, for {@code --duration} after {@code
+ *       --warmup} (the cost phase alone left the JIT compilers a quarter of the CPU per operation
+ *       to spend): the CPU of the whole run (governor, Redis, client) per operation ({@link
+ *       CpuPerCall}), the figure to compare across runs on a shared machine, and the part of it
+ *       Redis's main thread took;
  *   <li><b>search</b>: after {@code --search-warmup} closed loop at a few in flight (unmeasured),
  *       open-loop steps at rising rates, bisected ({@link RateSearch}); skipped when {@code
  *       --max-rate} names the rate;
@@ -198,7 +199,7 @@ public final class ClaimPathLoad {
       LoadOptions options,
       PrintStream out) {
     long redisBefore = governor.redisMainThreadCpuMicros();
-    CpuPerCall cpu = CpuPerCall.measure(client, path, Duration.ZERO, options.duration());
+    CpuPerCall cpu = CpuPerCall.measure(client, path, options.warmup(), options.duration());
     long redis = governor.redisMainThreadCpuMicros() - redisBefore;
     out.printf(
         Locale.ROOT,
