@@ -33,19 +33,23 @@ final class CpuAccount {
   /** The unit of {@code /proc}'s times, USER_HZ: 100 a second on Linux's common builds. */
   private static final double TICKS_PER_SECOND = 100;
 
-  /** The eighth figure of {@code /proc/stat}'s cpu line: time the hypervisor gave other guests. */
+  /**
+   * Positions in {@code /proc/stat}'s cpu line (user, nice, system, idle, iowait, irq, softirq,
+   * steal).
+   */
+  private static final int IDLE = 3;
+
+  private static final int IOWAIT = 4;
+
+  /** Time the hypervisor gave other virtual machines. */
   private static final int STEAL = 7;
 
-  private final OptionalLong busyStart;
-  private final OptionalLong totalStart;
-  private final OptionalLong stealStart;
+  private final Optional<MachineTicks> machineStart;
   private final OptionalLong ownStart;
   private final OptionalLong compilerStart;
 
   private CpuAccount() {
-    this.busyStart = machineTicks(true);
-    this.totalStart = machineTicks(false);
-    this.stealStart = stealTicks();
+    this.machineStart = MachineTicks.now();
     this.ownStart = ownTicks();
     this.compilerStart = compilerTicks();
   }
@@ -87,15 +91,14 @@ final class CpuAccount {
    * or negative if unknown. Call it before the run's own processes stop.
    */
   double othersShare() {
-    OptionalLong busy = machineTicks(true);
-    OptionalLong total = machineTicks(false);
+    Optional<MachineTicks> machine = MachineTicks.now();
     OptionalLong own = ownTicks();
-    if (busy.isEmpty() || total.isEmpty() || own.isEmpty() || busyStart.isEmpty()) {
+    if (machine.isEmpty() || machineStart.isEmpty() || own.isEmpty() || ownStart.isEmpty()) {
       return -1;
     }
-    long others =
-        busy.getAsLong() - busyStart.getAsLong() - (own.getAsLong() - ownStart.getAsLong());
-    return Math.max(0, (double) others / (total.getAsLong() - totalStart.getAsLong()));
+    MachineTicks spent = machine.get().minus(machineStart.get());
+    long others = spent.busy() - (own.getAsLong() - ownStart.getAsLong());
+    return Math.max(0, (double) others / spent.total());
   }
 
   /**
@@ -104,41 +107,36 @@ final class CpuAccount {
    * #othersShare}: on a shared host a run can be slowed by neighbours that no process list shows.
    */
   double stealShare() {
-    OptionalLong steal = stealTicks();
-    OptionalLong total = machineTicks(false);
-    if (steal.isEmpty() || total.isEmpty() || stealStart.isEmpty() || totalStart.isEmpty()) {
+    Optional<MachineTicks> machine = MachineTicks.now();
+    if (machine.isEmpty() || machineStart.isEmpty()) {
       return -1;
     }
-    return (double) (steal.getAsLong() - stealStart.getAsLong())
-        / (total.getAsLong() - totalStart.getAsLong());
+    MachineTicks spent = machine.get().minus(machineStart.get());
+    return (double) spent.steal() / spent.total();
   }
 
   /**
-   * Ticks of all CPUs from the first line of {@code /proc/stat}: busy (all but idle and iowait,
-   * steal included) or total.
+   * Ticks of all CPUs, from one read of the first line of {@code /proc/stat}: busy (all but idle
+   * and iowait, steal included), steal, and total.
    */
-  private static OptionalLong machineTicks(boolean busy) {
-    return cpuLine()
-        .map(
-            ticks -> {
-              long total = Arrays.stream(ticks).sum();
-              return OptionalLong.of(busy ? total - ticks[3] - ticks[4] : total);
-            })
-        .orElse(OptionalLong.empty());
-  }
+  private record MachineTicks(long busy, long steal, long total) {
 
-  private static OptionalLong stealTicks() {
-    return cpuLine().map(ticks -> OptionalLong.of(ticks[STEAL])).orElse(OptionalLong.empty());
-  }
+    static Optional<MachineTicks> now() {
+      return read(PROC.resolve("stat"))
+          .map(
+              stat -> {
+                long[] ticks =
+                    Arrays.stream(stat.lines().findFirst().orElseThrow().trim().split("\\s+"), 1, 9)
+                        .mapToLong(Long::parseLong)
+                        .toArray();
+                long total = Arrays.stream(ticks).sum();
+                return new MachineTicks(total - ticks[IDLE] - ticks[IOWAIT], ticks[STEAL], total);
+              });
+    }
 
-  /** The first eight figures of {@code /proc/stat}'s cpu line: user to steal. */
-  private static Optional<long[]> cpuLine() {
-    return read(PROC.resolve("stat"))
-        .map(
-            stat ->
-                Arrays.stream(stat.lines().findFirst().orElseThrow().trim().split("\\s+"), 1, 9)
-                    .mapToLong(Long::parseLong)
-                    .toArray());
+    MachineTicks minus(MachineTicks earlier) {
+      return new MachineTicks(busy - earlier.busy, steal - earlier.steal, total - earlier.total);
+    }
   }
 
   /** User and system ticks of this JVM and its descendants, with their reaped children. */
