@@ -1,5 +1,7 @@
 package com.infrafabric.governor.gateway;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.infrafabric.llm.AnswerBody;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -7,11 +9,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads a provider's complete (not streamed) answer, bounded in size and time. */
 final class Answers {
+
+  private static final String USAGE = "usage";
 
   private Answers() {}
 
@@ -46,15 +53,44 @@ final class Answers {
     return done.future().onComplete(ignored -> vertx.cancelTimer(timer));
   }
 
-  /** {@code answer} as a JSON object; empty if there is none or it is not one. */
-  static Optional<JsonObject> json(Buffer answer) {
+  /**
+   * The {@code usage} object of {@code answer}, a complete answer; empty if there is no answer, if
+   * it is not one JSON object (read as {@link Buffer#toJsonObject} reads it), or if its {@code
+   * usage} is absent or not an object. Only {@code usage} is decoded: the rest of the answer (the
+   * text, an embedding's thousands of numbers) is checked for well-formedness as it is skipped, and
+   * never turned into objects. Of a repeated {@code usage}, the last counts, as in a decoded map.
+   */
+  static Optional<JsonObject> usage(Buffer answer) {
     if (answer == null) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(answer.toJsonObject());
-    } catch (DecodeException | ClassCastException notJson) {
+    try (JsonParser parser = JacksonCodec.createParser(answer)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      Object usage = null; // JacksonCodec's reading: a Map for an object
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        boolean isUsage = USAGE.equals(parser.currentName());
+        parser.nextToken();
+        if (isUsage) {
+          usage = JacksonCodec.parseValue(parser);
+        } else {
+          parser.skipChildren();
+        }
+      }
+      if (parser.nextToken() != null) {
+        return Optional.empty();
+      }
+      return usage instanceof Map<?, ?> object
+          ? Optional.of(new JsonObject(uncheckedCast(object)))
+          : Optional.empty();
+    } catch (IOException | DecodeException notJson) {
       return Optional.empty();
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> uncheckedCast(Map<?, ?> object) {
+    return (Map<String, Object>) object; // JSON object keys are strings
   }
 }

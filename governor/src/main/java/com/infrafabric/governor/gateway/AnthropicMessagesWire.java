@@ -66,8 +66,8 @@ final class AnthropicMessagesWire implements Wire {
   }
 
   @Override
-  public TokenUsage usage(JsonObject answer) {
-    return Usages.governed(ReportedUsage.anthropic(answer.getJsonObject("usage")));
+  public TokenUsage usage(JsonObject reported) {
+    return Usages.governed(ReportedUsage.anthropic(reported));
   }
 
   @Override

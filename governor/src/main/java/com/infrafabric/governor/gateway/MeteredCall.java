@@ -251,8 +251,7 @@ final class MeteredCall {
 
   /** A complete answer: its usage is committed, then it is relayed as the provider wrote it. */
   private void whole(ModelRouter.Target target, Buffer answer) {
-    Optional<JsonObject> json = Answers.json(answer);
-    Optional<TokenUsage> usage = json.flatMap(this::usage);
+    Optional<TokenUsage> usage = Answers.usage(answer).flatMap(this::usage);
     if (usage.isEmpty()) {
       settlement
           .commit(
@@ -279,9 +278,9 @@ final class MeteredCall {
             });
   }
 
-  private Optional<TokenUsage> usage(JsonObject answer) {
+  private Optional<TokenUsage> usage(JsonObject reported) {
     try {
-      return Optional.of(wire.usage(answer));
+      return Optional.of(wire.usage(reported));
     } catch (RuntimeException notAnAnswer) {
       return Optional.empty();
     }
@@ -319,10 +318,10 @@ final class MeteredCall {
 
   /** Every target's attempts, or the longest stream, and the margin. */
   private Duration ttl(List<ModelRouter.Target> targets) {
-    Duration attempts =
-        targets.stream()
-            .map(target -> target.route().settings().worstCase())
-            .reduce(Duration.ZERO, Duration::plus);
+    Duration attempts = Duration.ZERO;
+    for (ModelRouter.Target target : targets) {
+      attempts = attempts.plus(target.worstCase());
+    }
     Duration answer = call.stream() ? calls.settings.maxStreamDuration() : Duration.ZERO;
     return attempts.plus(answer).plus(MARGIN);
   }

@@ -73,8 +73,8 @@ final class OpenAiChatWire implements Wire {
   }
 
   @Override
-  public TokenUsage usage(JsonObject answer) {
-    return Usages.governed(ReportedUsage.openAi(answer.getJsonObject("usage")));
+  public TokenUsage usage(JsonObject reported) {
+    return Usages.governed(ReportedUsage.openAi(reported));
   }
 
   @Override

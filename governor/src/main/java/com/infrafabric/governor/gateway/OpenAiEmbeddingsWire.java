@@ -66,8 +66,8 @@ final class OpenAiEmbeddingsWire implements Wire {
   }
 
   @Override
-  public TokenUsage usage(JsonObject answer) {
-    return Usages.governed(ReportedUsage.openAi(answer.getJsonObject("usage")));
+  public TokenUsage usage(JsonObject reported) {
+    return Usages.governed(ReportedUsage.openAi(reported));
   }
 
   @Override

@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -35,13 +34,19 @@ final class SseRelay {
   /** A line longer than this is relayed but not read: no event of the formats comes close. */
   private static final int MAX_LINE_BYTES = 1 << 20;
 
+  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
   private final Vertx vertx;
   private final AnswerBody upstream;
   private final HttpServerResponse client;
   private final StreamMeter meter;
   private final long maxBytes;
   private final Promise<Ended> ended = Promise.promise();
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+  /** The start of a line a chunk cut, null if none. */
+  private Buffer partial;
+
   private boolean skipping;
   private long relayed;
 
@@ -117,39 +122,123 @@ final class SseRelay {
     }
   }
 
-  /** Splits the relayed bytes into lines and meters each {@code data:} line's JSON. */
+  /**
+   * Splits the relayed bytes into lines and meters each {@code data:} line's JSON. A line that ends
+   * in the chunk it began in is read where it lies; only one a chunk cuts is copied, to be
+   * completed by the next.
+   */
   private void read(Buffer chunk) {
+    int start = 0;
     for (int i = 0; i < chunk.length(); i++) {
-      byte b = chunk.getByte(i);
-      if (b == '\n') {
-        if (!skipping) {
-          data(line.toString(StandardCharsets.UTF_8));
-        }
-        line.reset();
-        skipping = false;
-      } else if (!skipping) {
-        line.write(b);
-        if (line.size() > MAX_LINE_BYTES) {
-          skipping = true;
-          line.reset();
-        }
+      if (chunk.getByte(i) == '\n') {
+        lineEnds(chunk, start, i);
+        start = i + 1;
       }
     }
+    carry(chunk, start);
+  }
+
+  /** The line that began earlier (in {@link #partial}, if a chunk cut it) ends at {@code end}. */
+  private void lineEnds(Buffer chunk, int start, int end) {
+    if (!skipping && lineLength() + end - start <= MAX_LINE_BYTES) {
+      data(
+          partial == null
+              ? chunk.slice(start, end)
+              : partial.appendBuffer(chunk, start, end - start));
+    }
+    partial = null;
+    skipping = false;
+  }
+
+  /** Keeps the start of a line the chunk ends in, unless the line is already too long to read. */
+  private void carry(Buffer chunk, int start) {
+    if (skipping || start == chunk.length()) {
+      return;
+    }
+    if (lineLength() + chunk.length() - start > MAX_LINE_BYTES) {
+      skipping = true;
+      partial = null;
+      return;
+    }
+    partial =
+        partial == null
+            ? chunk.getBuffer(start, chunk.length())
+            : partial.appendBuffer(chunk, start, chunk.length() - start);
+  }
+
+  private int lineLength() {
+    return partial == null ? 0 : partial.length();
+  }
+
+  /**
+   * Meters the JSON of a {@code data:} line (without its {@code \n}). Read from the bytes as they
+   * came; should they not read as an object there (not UTF-8, or padded with Unicode whitespace),
+   * the line is read as text, as a client reading it would.
+   */
+  private void data(Buffer line) {
+    int end = line.length();
+    if (end > 0 && line.getByte(end - 1) == '\r') {
+      end--;
+    }
+    if (!holds(line, 0, Math.min(end, DATA.length), DATA)) {
+      return;
+    }
+    int from = DATA.length;
+    while (from < end && isAsciiSpace(line.getByte(from))) {
+      from++;
+    }
+    while (end > from && isAsciiSpace(line.getByte(end - 1))) {
+      end--;
+    }
+    if (from == end || holds(line, from, end, DONE)) {
+      return;
+    }
+    JsonObject event;
+    try {
+      event = new JsonObject(line.slice(from, end));
+    } catch (DecodeException | ClassCastException notAsBytes) {
+      data(line.toString(StandardCharsets.UTF_8));
+      return;
+    }
+    meter(event);
   }
 
   private void data(String text) {
     String trimmed = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    if (!trimmed.startsWith("data:")) {
-      return;
-    }
-    String data = trimmed.substring(5).strip();
+    String data = trimmed.substring(DATA.length).strip();
     if (data.isEmpty() || data.equals("[DONE]")) {
       return;
     }
     try {
-      meter.event(new JsonObject(data));
+      meter(new JsonObject(data));
     } catch (DecodeException | ClassCastException notAnEvent) {
       // Not JSON: relayed as it came, nothing to count in it.
     }
+  }
+
+  private void meter(JsonObject event) {
+    try {
+      meter.event(event);
+    } catch (DecodeException | ClassCastException notAnEvent) {
+      // Not an event of the format: relayed as it came, nothing to count in it.
+    }
+  }
+
+  /** True if {@code line}'s bytes from {@code from} to {@code end} are {@code expected}. */
+  private static boolean holds(Buffer line, int from, int end, byte[] expected) {
+    if (end - from != expected.length) {
+      return false;
+    }
+    for (int i = 0; i < expected.length; i++) {
+      if (line.getByte(from + i) != expected[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The ASCII characters {@link String#strip} removes. */
+  private static boolean isAsciiSpace(byte b) {
+    return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
   }
 }

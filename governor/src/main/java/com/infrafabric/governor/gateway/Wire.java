@@ -39,11 +39,11 @@ interface Wire {
   Map<String, String> upstreamHeaders(HttpServerRequest client);
 
   /**
-   * The usage a complete answer reports.
+   * The usage a complete answer reports, from its {@code usage} object ({@link Answers#usage}).
    *
-   * @throws IllegalArgumentException or a JSON exception if the answer carries none
+   * @throws IllegalArgumentException or a JSON exception if it lacks a count the format requires
    */
-  TokenUsage usage(JsonObject answer);
+  TokenUsage usage(JsonObject reported);
 
   /** Counts one streamed answer. */
   StreamMeter meter();

@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -26,10 +25,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>The read is skipped when this node remembers the bucket's state ({@link KnownBucketStates}, at
  * most the capacity given, least recently used dropped): a request on a bucket this node touched
- * last costs one round trip (the swap) instead of two. A refused swap returns what the bucket holds
- * now, and Bucket4j's retry starts from that, so a request on a bucket another node touched since
- * costs two round trips, as it did with the read, and the limit stays exact. A swap whose outcome
- * is unknown (Redis did not answer) leaves nothing remembered, so the next request reads first.
+ * last costs one round trip (the swap) instead of two. A state is kept with its decoding ({@link
+ * StoredState}), so an operation neither decodes what it starts from nor encodes it again as the
+ * state its swap expects. A refused swap returns what the bucket holds now, and Bucket4j's retry
+ * starts from that, so a request on a bucket another node touched since costs two round trips, as
+ * it did with the read, and the limit stays exact. A swap whose outcome is unknown (Redis did not
+ * answer) leaves nothing remembered, so the next request reads first.
  *
  * <p>Bucket4j decides a refusal on an empty bucket without swapping, so a refusal may rest on a
  * remembered state Redis no longer holds; the caller confirms it on Redis's state with {@link
@@ -44,9 +45,6 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
           RedisBucketStore.class,
           "platform/ratelimit/bucket_cas",
           ScriptArgs.of("expected_state", "new_state", "ttl_ms"));
-
-  /** What Redis answers for an absent bucket, and what the script expects for one. */
-  private static final String ABSENT = "";
 
   private final RedisStore store;
   private final ExpirationAfterWriteStrategy expiration;
@@ -66,16 +64,27 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
   @Override
   protected AsyncCompareAndSwapOperation beginAsyncCompareAndSwapOperation(String key) {
     return new AsyncCompareAndSwapOperation() {
+      /** The state this operation started from, remembered or read. */
+      private StoredState read = StoredState.ABSENT;
+
       @Override
       public CompletableFuture<Optional<byte[]>> getStateData(Optional<Long> timeoutNanos) {
-        Optional<String> remembered = known.get(key);
+        Optional<StoredState> remembered = known.get(key);
         if (remembered.isPresent()) {
-          return CompletableFuture.completedFuture(decode(remembered.get()));
+          read = remembered.get();
+          return CompletableFuture.completedFuture(read.read());
         }
         return completable(
             store
                 .send(key, Request.cmd(Command.GET).arg(key))
-                .map(reply -> decode(reply == null ? ABSENT : reply.toString())));
+                .map(
+                    reply -> {
+                      read =
+                          reply == null
+                              ? StoredState.ABSENT
+                              : StoredState.ofEncoded(reply.toString());
+                      return read.read();
+                    }));
       }
 
       @Override
@@ -84,7 +93,8 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
           byte[] newData,
           RemoteBucketState newState,
           Optional<Long> timeoutNanos) {
-        return completable(swap(key, originalData, newData, newState));
+        StoredState expected = read.decodesTo(originalData) ? read : StoredState.of(originalData);
+        return completable(swap(key, expected, StoredState.of(newData), newState));
       }
     };
   }
@@ -126,19 +136,17 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
    * swap whose outcome is unknown leaves nothing remembered, so the next request reads first.
    */
   private Future<Boolean> swap(
-      String key, byte[] originalData, byte[] newData, RemoteBucketState newState) {
+      String key, StoredState expected, StoredState replacement, RemoteBucketState newState) {
     long ttlMillis =
         Math.max(1, expiration.calculateTimeToLiveMillis(newState, currentTimeNanos()));
-    String expected = originalData == null ? ABSENT : encode(originalData);
-    String replacement = encode(newData);
     return store
         .eval(
             CAS,
             List.of(key),
             CAS.args()
                 .values()
-                .put("expected_state", expected)
-                .put("new_state", replacement)
+                .put("expected_state", expected.encoded())
+                .put("new_state", replacement.encoded())
                 .put("ttl_ms", ttlMillis)
                 .list())
         .onFailure(unknown -> known.forget(key))
@@ -151,17 +159,9 @@ final class RedisBucketStore extends AbstractCompareAndSwapBasedProxyManager<Str
   }
 
   /** The state a refused swap found in the bucket: the reply's second element, nil if absent. */
-  private static String holding(Response refusal) {
+  private static StoredState holding(Response refusal) {
     Response current = refusal.get(1);
-    return current == null ? ABSENT : current.toString();
-  }
-
-  private static Optional<byte[]> decode(String state) {
-    return state.isEmpty() ? Optional.empty() : Optional.of(Base64.getDecoder().decode(state));
-  }
-
-  private static String encode(byte[] state) {
-    return Base64.getEncoder().encodeToString(state);
+    return current == null ? StoredState.ABSENT : StoredState.ofEncoded(current.toString());
   }
 
   private static <T> CompletableFuture<T> completable(Future<T> future) {

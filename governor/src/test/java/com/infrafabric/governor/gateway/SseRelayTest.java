@@ -1,0 +1,220 @@
+package com.infrafabric.governor.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.AnswerBody;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** What the relay meters of a stream, however the provider's connection cuts it into chunks. */
+@Timeout(60)
+class SseRelayTest {
+
+  private static final byte[] STREAM =
+      Buffer.buffer()
+          .appendString("data: {\"a\":1}\r\n\r\n: a comment\nevent: delta\n")
+          .appendString("data:{\"b\":\"caf\u00e9 \ud83d\ude00\"}\n\n")
+          .appendString("data: \t {\"c\":[1,2]}  \r\n\n")
+          .appendString("data: [DONE]\n\ndata: not json\n\ndata: [1,2]\n\ndata:\n\n")
+          .appendString("data: {\"e\":\"")
+          .appendBytes(new byte[] {(byte) 0xff})
+          .appendString("\"}\n")
+          .appendString("data: \u2003{\"f\":3}\u2003\n")
+          .appendString("data: {\"g\":\"never ended\"}")
+          .getBytes();
+
+  private static final List<JsonObject> EVENTS =
+      List.of(
+          new JsonObject().put("a", 1),
+          new JsonObject().put("b", "caf\u00e9 \ud83d\ude00"),
+          new JsonObject("{\"c\":[1,2]}"),
+          new JsonObject().put("e", "\ufffd"),
+          new JsonObject().put("f", 3));
+
+  private static Vertx vertx;
+  private static HttpServer server;
+  private static HttpClient client;
+  private static volatile List<Buffer> chunks;
+  private static final List<JsonObject> metered = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                request ->
+                    SseRelay.relay(
+                        vertx,
+                        new Chunks(vertx.getOrCreateContext(), chunks),
+                        request.response(),
+                        new Recorder(),
+                        Long.MAX_VALUE,
+                        Duration.ofSeconds(30)))
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    client = vertx.createHttpClient();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void everyCutInTwoMetersTheSameEvents() throws Exception {
+    for (int cut = 0; cut <= STREAM.length; cut++) {
+      assertThat(relay(List.of(cut))).as("cut at %d", cut).isEqualTo(EVENTS);
+    }
+  }
+
+  @Test
+  void randomCutsMeterTheSameEvents() throws Exception {
+    Random random = new Random(7);
+    for (int run = 0; run < 100; run++) {
+      List<Integer> cuts = new ArrayList<>();
+      for (int i = random.nextInt(12); i > 0; i--) {
+        cuts.add(random.nextInt(STREAM.length + 1));
+      }
+      Collections.sort(cuts);
+      assertThat(relay(cuts)).as("cuts at %s", cuts).isEqualTo(EVENTS);
+    }
+  }
+
+  @Test
+  void aLineLongerThanAnEventCanBeIsRelayedButNotRead() throws Exception {
+    String tooLong = "data: {\"x\":\"" + "a".repeat(1 << 20) + "\"}\n";
+    chunks =
+        List.of(
+            Buffer.buffer(tooLong.substring(0, 300_000)),
+            Buffer.buffer(tooLong.substring(300_000) + "data: {\"a\":1}\n"));
+
+    assertThat(relayed()).containsExactly(new JsonObject().put("a", 1));
+  }
+
+  private static List<JsonObject> relay(List<Integer> cuts) throws Exception {
+    List<Buffer> cut = new ArrayList<>();
+    int from = 0;
+    for (int at : cuts) {
+      cut.add(Buffer.buffer().appendBytes(STREAM, from, at - from));
+      from = at;
+    }
+    cut.add(Buffer.buffer().appendBytes(STREAM, from, STREAM.length - from));
+    chunks = cut;
+    return relayed();
+  }
+
+  /** Sends a request, reads the relayed answer whole and returns what was metered. */
+  private static List<JsonObject> relayed() throws Exception {
+    metered.clear();
+    Buffer answer =
+        client
+            .request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+            .compose(request -> request.send().compose(HttpClientResponse::body))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    int sent = chunks.stream().mapToInt(Buffer::length).sum();
+    assertThat(answer.length()).as("relayed as it came").isEqualTo(sent);
+    synchronized (metered) {
+      return List.copyOf(metered);
+    }
+  }
+
+  /** Records each event. */
+  private static final class Recorder implements StreamMeter {
+    @Override
+    public void event(JsonObject data) {
+      metered.add(data);
+    }
+
+    @Override
+    public TokenUsage usage(long estimatedInputTokens) {
+      return new TokenUsage(0, 0, 0);
+    }
+
+    @Override
+    public boolean delivered() {
+      return !metered.isEmpty();
+    }
+  }
+
+  /** A provider's answer in the given chunks, all delivered on the context once first resumed. */
+  private static final class Chunks implements AnswerBody {
+    private final Context context;
+    private final List<Buffer> chunks;
+    private Handler<Buffer> handler = chunk -> {};
+    private Handler<Void> end = done -> {};
+    private boolean started;
+
+    Chunks(Context context, List<Buffer> chunks) {
+      this.context = context;
+      this.chunks = chunks;
+    }
+
+    @Override
+    public void reset() {}
+
+    @Override
+    public AnswerBody exceptionHandler(Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public AnswerBody handler(Handler<Buffer> handler) {
+      this.handler = handler;
+      return this;
+    }
+
+    @Override
+    public AnswerBody pause() {
+      return this;
+    }
+
+    @Override
+    public AnswerBody resume() {
+      if (started) {
+        return this;
+      }
+      started = true;
+      context.runOnContext(
+          start -> {
+            chunks.forEach(chunk -> handler.handle(chunk.copy()));
+            end.handle(null);
+          });
+      return this;
+    }
+
+    @Override
+    public AnswerBody fetch(long amount) {
+      return this;
+    }
+
+    @Override
+    public AnswerBody endHandler(Handler<Void> handler) {
+      this.end = handler;
+      return this;
+    }
+  }
+}
