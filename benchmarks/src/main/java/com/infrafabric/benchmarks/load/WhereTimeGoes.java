@@ -65,7 +65,18 @@ final class WhereTimeGoes {
             timer.takeSnapshot());
       }
     }
-    return new Reading(System.nanoTime(), timers, threadCpu(), redisCpuMicros.getAsLong());
+    return new Reading(
+        System.nanoTime(), timers, threadCpu(), redisCpuMicros.getAsLong(), admissionLimit());
+  }
+
+  /** The service's admission limit now, or -1 if it has none. */
+  private double admissionLimit() {
+    return registries.stream()
+        .map(registry -> registry.find("http.server.admission.limit").gauge())
+        .filter(gauge -> gauge != null)
+        .mapToDouble(gauge -> gauge.value())
+        .findFirst()
+        .orElse(-1);
   }
 
   private Map<String, Long> threadCpu() {
@@ -98,7 +109,11 @@ final class WhereTimeGoes {
 
   /** The counters at one moment. */
   record Reading(
-      long nanos, Map<String, HistogramSnapshot> timers, Map<String, Long> cpu, long redisMicros) {
+      long nanos,
+      Map<String, HistogramSnapshot> timers,
+      Map<String, Long> cpu,
+      long redisMicros,
+      double admissionLimit) {
 
     /** What happened from {@code before} to this reading, a few lines of text. */
     String since(Reading before) {
@@ -120,9 +135,10 @@ final class WhereTimeGoes {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "  cpu of one core: %s, redis-server %.0f%%%n",
+                  "  cpu of one core: %s, redis-server %.0f%%; admission limit %.0f at the end%n",
                   cpuShares,
-                  100 * (redisMicros - before.redisMicros) / 1e3 / wallMillis));
+                  100 * (redisMicros - before.redisMicros) / 1e3 / wallMillis,
+                  admissionLimit));
       timers.forEach((name, after) -> timer(text, name, before.timers.get(name), after));
       return text.toString();
     }
