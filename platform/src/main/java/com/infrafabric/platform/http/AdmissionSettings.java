@@ -51,21 +51,23 @@ public record AdmissionSettings(
   }
 
   /**
-   * Starts at 16 and adapts between 2 and 64 towards a p99 of 4 ms per admitted request; tells
+   * Starts at 16 and adapts between 4 and 64 towards a p99 of 4 ms per admitted request; tells
    * refused clients to retry after 1 s.
    *
    * <p>4 ms because an LLM call's charge is two such requests (reserve, then commit) and their sum
-   * must stay under 10 ms at p99 with the client's own time on top. The floor is low because it is
-   * the limit an overloaded node falls back to: on a two-core node serving the charge path at twice
-   * its sustainable rate, a floor of 16 kept 16 reserves and their commits in flight, each waiting
-   * for the Redis answers of the others, and admitted pairs took 29 ms at p99 where two or three in
-   * flight serve the same rate. A burst of parallel callers on a node that keeps its target is not
-   * refused: the limit grows towards its ceiling of 64 while requests answer within the target. The
-   * ceiling is where, at a node's few thousand of these requests a second, the last one admitted
-   * would already wait 10 ms or more.
+   * must stay under 10 ms at p99 with the client's own time on top. The floor is the limit an
+   * overloaded node falls back to: on a two-core node serving the charge path at twice its
+   * sustainable rate, a floor of 16 kept 16 reserves and their commits in flight, each waiting for
+   * the Redis answers of the others (a reserve spent 21.6 ms in the service, 2.4 ms with the limit
+   * at 2 or 3). It is not lower than 4 because a node slowed by its neighbours, not by its own
+   * load, misses the target too, and a floor of 2 then refused half the requests of four callers
+   * calling in turn, and 5-8% of an open load at an eighth of the node's capacity. A burst of
+   * parallel callers on a node that keeps its target is not refused: the limit grows towards its
+   * ceiling of 64 while requests answer within the target. The ceiling is where, at a node's few
+   * thousand of these requests a second, the last one admitted would already wait 10 ms or more.
    */
   public static AdmissionSettings defaults() {
-    return new AdmissionSettings(16, 2, 64, Duration.ofMillis(4), Duration.ofSeconds(1));
+    return new AdmissionSettings(16, 4, 64, Duration.ofMillis(4), Duration.ofSeconds(1));
   }
 
   /** A limit that never moves from {@code limit}: for tests that need a known bound. */
