@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * generator's loop says the generator, not the service, queues requests.
  *
  * <p>Thread roles are told by name, except the load generator's event loop, whose thread is given:
- * both Vert.x instances name their loops alike.
+ * both Vert.x instances name their loops alike. Only Java threads are counted: the JIT compilers'
+ * and the garbage collector's CPU is in none of the shares.
  */
 final class WhereTimeGoes {
 
@@ -98,13 +99,7 @@ final class WhereTimeGoes {
     if (name.startsWith("open-loop-scheduler")) {
       return "generator scheduler";
     }
-    if (name.startsWith("vert.x-eventloop")) {
-      return "service loops";
-    }
-    if (name.contains("Compiler")) {
-      return "jit";
-    }
-    return name.startsWith("GC") || name.startsWith("G1") ? "gc" : "other jvm";
+    return name.startsWith("vert.x-eventloop") ? "service loops" : "other jvm";
   }
 
   /** The counters at one moment. */
