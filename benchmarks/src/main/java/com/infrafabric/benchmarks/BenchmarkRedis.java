@@ -17,6 +17,10 @@ public final class BenchmarkRedis implements AutoCloseable {
 
   public final Vertx vertx;
   public final RedisStore store;
+
+  /** The client's {@code redis.commands} timers. */
+  public final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
   private final ManagedRedisServer server;
   private final TempDirectory directory;
 
@@ -29,8 +33,7 @@ public final class BenchmarkRedis implements AutoCloseable {
             .build()
             .start();
     vertx = Vertx.vertx();
-    store =
-        RedisStore.create(vertx, RedisSettings.of(server.endpoint()), new SimpleMeterRegistry());
+    store = RedisStore.create(vertx, RedisSettings.of(server.endpoint()), meters);
     // Connect now, in the trial's setup: JMH's worker threads spin while an iteration's setup
     // runs, and on two cores the first connection then misses the client's 1 s deadline.
     await(store.ping());

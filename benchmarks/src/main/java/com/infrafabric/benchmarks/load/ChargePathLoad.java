@@ -5,6 +5,7 @@ import com.infrafabric.governor.budget.RawChargePath;
 import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.tenant.Scope;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The HTTP load harness of the charge path (issue 3): what one LLM call's reserve + commit costs
@@ -90,6 +92,7 @@ public final class ChargePathLoad {
   private final LoadClient client;
   private final HttpChargePath charge;
   private final OpenLoop http;
+  private final WhereTimeGoes where;
 
   private ChargePathLoad(
       LoadOptions options, PrintStream progress, GovernorUnderLoad governor, LoadClient client) {
@@ -99,6 +102,9 @@ public final class ChargePathLoad {
     this.client = client;
     this.charge = new HttpChargePath(client, CALL, agents(governor));
     this.http = new OpenLoop(client.context(), charge, options.maxOutstanding());
+    this.where =
+        governor.whereTimeGoes(
+            client.call(() -> Future.succeededFuture(Thread.currentThread().getId())));
   }
 
   public static void main(String[] args) {
@@ -225,7 +231,7 @@ public final class ChargePathLoad {
   /** One open-loop HTTP phase on an emptied, freshly provisioned store. */
   private PhaseResult open(String name, long rate, Duration warmup, Duration measure) {
     provisionEmptyStore();
-    return report(http.run(name, rate, warmup, measure));
+    return report(traced(() -> http.run(name, rate, warmup, measure)));
   }
 
   /** The floor ({@link HttpFloor}) at {@code rate}, measured as long as a charge phase. */
@@ -248,7 +254,7 @@ public final class ChargePathLoad {
       }
       String phase = String.format(Locale.ROOT, "%s@%.2fx", name, multiple);
       long rate = Math.max(1, Math.round(maxRate * multiple));
-      phases.add(report(path.run(phase, rate, options.warmup(), options.duration())));
+      phases.add(report(traced(() -> path.run(phase, rate, options.warmup(), options.duration()))));
     }
     return List.copyOf(phases);
   }
@@ -276,6 +282,14 @@ public final class ChargePathLoad {
     governor.emptyStore();
     return TenantSetup.provision(
         client, governor.admin(), governor.admin(TenantSetup.TENANT), CALL);
+  }
+
+  /** Runs {@code phase} and tells {@code progress} where its time went ({@link WhereTimeGoes}). */
+  private PhaseResult traced(Supplier<PhaseResult> phase) {
+    WhereTimeGoes.Reading before = where.read();
+    PhaseResult result = phase.get();
+    progress.print(where.read().since(before));
+    return result;
   }
 
   private PhaseResult report(PhaseResult phase) {

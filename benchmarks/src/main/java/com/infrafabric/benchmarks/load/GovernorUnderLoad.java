@@ -26,6 +26,7 @@ import com.infrafabric.platform.ratelimit.RateLimit;
 import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -59,6 +60,7 @@ final class GovernorUnderLoad implements AutoCloseable {
   private final TokenMinter minter;
   private final Clock clock;
   private final GovernorService service;
+  private final PrometheusMeterRegistry meters = ServiceMeters.create();
 
   private GovernorUnderLoad(
       BenchmarkRedis redis,
@@ -90,9 +92,7 @@ final class GovernorUnderLoad implements AutoCloseable {
             LedgerArchiveSettings.OFF,
             BudgetGaugeSettings.DEFAULTS,
             gateway);
-    this.service =
-        GovernorService.start(redis.vertx, redis.store, settings, ServiceMeters.create(), clock)
-            .await();
+    this.service = GovernorService.start(redis.vertx, redis.store, settings, meters, clock).await();
   }
 
   /**
@@ -149,6 +149,12 @@ final class GovernorUnderLoad implements AutoCloseable {
   /** A context on the service's Vert.x instance, to drive the raw baseline from. */
   Context redisContext() {
     return redis.vertx.getOrCreateContext();
+  }
+
+  /** Where a phase's time went in the service and its Redis client, with the generator's loop. */
+  WhereTimeGoes whereTimeGoes(long generatorThread) {
+    return new WhereTimeGoes(
+        List.of(meters, redis.meters), generatorThread, this::redisMainThreadCpuMicros);
   }
 
   /** Deletes every key, so the next phase starts on an empty store; blocks until done. */

@@ -40,11 +40,11 @@ class LoadOptionsTest {
 
   @Test
   void aLowerAdmissionCeilingBringsTheStartAndTheFloorDownToIt() {
-    AdmissionSettings admission = LoadOptions.parse("--admission-max-limit", "8").admission();
+    AdmissionSettings admission = LoadOptions.parse("--admission-max-limit", "1").admission();
 
-    assertThat(admission.maxLimit()).isEqualTo(8);
-    assertThat(admission.initialLimit()).isEqualTo(8);
-    assertThat(admission.minLimit()).isEqualTo(8);
+    assertThat(admission.maxLimit()).isEqualTo(1);
+    assertThat(admission.initialLimit()).isEqualTo(1);
+    assertThat(admission.minLimit()).isEqualTo(1);
     assertThat(admission.retryAfter()).isEqualTo(AdmissionSettings.defaults().retryAfter());
   }
 

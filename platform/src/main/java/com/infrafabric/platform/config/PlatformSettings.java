@@ -36,7 +36,7 @@ import java.util.Optional;
  * http.readinessDeadline    IF_HTTP_READINESS_DEADLINE    2s
  * http.eventLoops           IF_HTTP_EVENT_LOOPS           half the cores, at least 1 (1..256)
  * http.cors.allowedOrigins  IF_HTTP_CORS_ALLOWED_ORIGINS  (empty: CORS off)
- * http.admission.initialLimit / .minLimit / .maxLimit   16 / 16 / 64 (IF_HTTP_ADMISSION_MIN_LIMIT ...)
+ * http.admission.initialLimit / .minLimit / .maxLimit   16 / 4 / 64 (IF_HTTP_ADMISSION_MIN_LIMIT ...)
  * http.admission.targetLatency IF_HTTP_ADMISSION_TARGET_LATENCY 4ms
  * http.admission.retryAfter IF_HTTP_ADMISSION_RETRY_AFTER 1s
  * auth.jwksFile             IF_AUTH_JWKS_FILE             required

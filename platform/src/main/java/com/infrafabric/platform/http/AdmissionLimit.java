@@ -1,7 +1,6 @@
 package com.infrafabric.platform.http;
 
 import com.netflix.concurrency.limits.Limiter;
-import com.netflix.concurrency.limits.limit.AIMDLimit;
 import com.netflix.concurrency.limits.limiter.SimpleLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -11,14 +10,13 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Bounds the requests one node handles at once on its latency-bound routes, with a limit that
- * steers their latency to a target (Netflix concurrency-limits' {@link AIMDLimit}, see {@link
- * AdmissionSettings}): while admitted requests answer within the target the limit grows, and each
- * one that takes longer shrinks it, so what is admitted keeps its latency and the excess is
- * refused.
+ * steers the p99 of their latency to a target ({@link TailLatencyLimit} in Netflix
+ * concurrency-limits' {@link SimpleLimiter}, see {@link AdmissionSettings}): while admitted
+ * requests answer within the target the limit grows, and once more than one in a hundred takes
+ * longer it shrinks, so what is admitted keeps its latency and the excess is refused.
  *
  * <p>A request over the limit is answered 503 {@code OVERLOADED} with {@code Retry-After} straight
  * away, before its body is read or any Redis command is sent; nothing is ever queued. A slot is
@@ -38,16 +36,7 @@ final class AdmissionLimit implements Handler<RoutingContext> {
 
   AdmissionLimit(AdmissionSettings settings, MeterRegistry meters) {
     this.limiter =
-        SimpleLimiter.newBuilder()
-            .named("http")
-            .limit(
-                AIMDLimit.newBuilder()
-                    .initialLimit(settings.initialLimit())
-                    .minLimit(settings.minLimit())
-                    .maxLimit(settings.maxLimit())
-                    .timeout(settings.targetLatency().toNanos(), TimeUnit.NANOSECONDS)
-                    .build())
-            .build();
+        SimpleLimiter.newBuilder().named("http").limit(new TailLatencyLimit(settings)).build();
     this.retryAfter = settings.retryAfter();
     this.admitted = decisions(meters, "admitted");
     this.rejected = decisions(meters, "rejected");

@@ -121,9 +121,9 @@ class PlatformSettingsTest {
     assertThat(admission)
         .isEqualTo(new AdmissionSettings(4, 2, 8, Duration.ofMillis(6), Duration.ofSeconds(3)));
     assertThat(failure(Map.of("http.admission.initialLimit", "200")))
-        .isEqualTo("http.admission.initialLimit 200 is outside 16..64");
-    assertThat(failure(Map.of("http.admission.maxLimit", "3")))
-        .isEqualTo("http.admission.maxLimit 3 is outside 16..10000");
+        .isEqualTo("http.admission.initialLimit 200 is outside 4..64");
+    assertThat(failure(Map.of("http.admission.maxLimit", "1")))
+        .isEqualTo("http.admission.maxLimit 1 is outside 4..10000");
   }
 
   @Test
