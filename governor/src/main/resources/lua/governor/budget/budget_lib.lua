@@ -1,4 +1,5 @@
--- Shared library of every tenant script (TenantScripts.compose puts it before each one).
+-- Shared library of every tenant script (TenantScripts.compose puts it in each one's function
+-- library, loaded once per server: see on_call below for what is set anew on every call).
 --
 -- Every key a script touches starts with the tenant prefix "gov:{tenant}:", so all of them hash to
 -- one Redis Cluster slot. Amounts are integer micro-dollars; Lua numbers are doubles, exact up to
@@ -32,14 +33,25 @@
 -- from TenantScripts.HeaderKey: config hash, idempotency record, ledger, events, reservation expiry
 -- zset, reservation hash (the config hash when the operation has none).
 
-local H = {
-  prefix = ARGV[ARG_PREFIX], now = tonumber(ARGV[ARG_NOW]), zone = ARGV[ARG_ZONE],
-  day = ARGV[ARG_DAY], month = ARGV[ARG_MONTH], day_cutoff = ARGV[ARG_OLDEST_DAY],
-  month_cutoff = ARGV[ARG_OLDEST_MONTH], idem = ARGV[ARG_IDEMPOTENCY_KEY], fp = ARGV[ARG_FINGERPRINT],
-  idem_ttl = tonumber(ARGV[ARG_IDEMPOTENCY_TTL]), retention = tonumber(ARGV[ARG_RETENTION]),
-  config = KEYS[KEY.config], idem_key = KEYS[KEY.idempotency], ledger = KEYS[KEY.ledger],
-  events = KEYS[KEY.events], rexp = KEYS[KEY.reservation_expiry], res_key = KEYS[KEY.reservation],
-}
+-- A function library's locals outlive a call: what a call reads from its arguments is set at its
+-- start, by the function on_call() registers (TenantScripts.compose declares on_call and runs
+-- what was registered, in order, before each script's body).
+local H, LAYERS, CURRENT_WINDOWS, CURRENT_WINDOWS_JOINED, ATTRIBUTION
+on_call(function()
+  H = {
+    prefix = ARGV[ARG_PREFIX], now = tonumber(ARGV[ARG_NOW]), zone = ARGV[ARG_ZONE],
+    day = ARGV[ARG_DAY], month = ARGV[ARG_MONTH], day_cutoff = ARGV[ARG_OLDEST_DAY],
+    month_cutoff = ARGV[ARG_OLDEST_MONTH], idem = ARGV[ARG_IDEMPOTENCY_KEY],
+    fp = ARGV[ARG_FINGERPRINT], idem_ttl = tonumber(ARGV[ARG_IDEMPOTENCY_TTL]),
+    retention = tonumber(ARGV[ARG_RETENTION]), config = KEYS[KEY.config],
+    idem_key = KEYS[KEY.idempotency], ledger = KEYS[KEY.ledger], events = KEYS[KEY.events],
+    rexp = KEYS[KEY.reservation_expiry], res_key = KEYS[KEY.reservation],
+  }
+  LAYERS = {}
+  CURRENT_WINDOWS = {'life', H.day, H.month}
+  CURRENT_WINDOWS_JOINED = table.concat(CURRENT_WINDOWS, ',')
+  ATTRIBUTION = {}
+end)
 
 local WINDOWS = {'lifetime', 'day', 'month'}
 local LAZY_EXPIRY_BATCH = 8
@@ -57,9 +69,8 @@ local function split(text, sep)
   return parts
 end
 
--- The scope and every ancestor, root first: "a/b/c" -> {"a", "a/b", "a/b/c"}. Kept per scope for the
--- rest of the call, as a script asks for the same scope's layers at several steps.
-local LAYERS = {}
+-- The scope and every ancestor, root first: "a/b/c" -> {"a", "a/b", "a/b/c"}. Kept per scope in
+-- LAYERS for the rest of the call, as a script asks for the same scope's layers at several steps.
 local function layers_of(scope)
   local layers = LAYERS[scope]
   if layers then return layers end
@@ -73,10 +84,8 @@ local function layers_of(scope)
   return layers
 end
 
--- The window ids of now, one table and one joined string per call (read, never changed).
-local CURRENT_WINDOWS = {'life', H.day, H.month}
-local CURRENT_WINDOWS_JOINED = table.concat(CURRENT_WINDOWS, ',')
-
+-- The window ids of now: CURRENT_WINDOWS and CURRENT_WINDOWS_JOINED, set once per call (read,
+-- never changed).
 local function current_windows()
   return CURRENT_WINDOWS
 end
@@ -308,7 +317,6 @@ end
 -- Who made an LLM call (CallAttribution: key id, provider, latency, outcome): set by the scripts
 -- that take an attribution argument group; written into the ledger entry of their own operation
 -- only, never into the entries of reservations a script expires on the way.
-local ATTRIBUTION = {}
 local ATTRIBUTION_FIELDS = {'kid', 'prov', 'lat_ms', 'out'}
 local function attribute(group)
   for _, name in ipairs(ATTRIBUTION_FIELDS) do
