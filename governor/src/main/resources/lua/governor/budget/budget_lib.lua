@@ -123,7 +123,9 @@ end
 -- layer in save(), however many changes a script makes in between. Token counters are read only
 -- when the script records tokens. A cell holds its counters and marks which of them changed (ds,
 -- dr, dt), so that save() writes only those and beyond_max() checks only those: a counter the
--- script did not change was within MAX_COUNTER when it was saved.
+-- script did not change was within MAX_COUNTER when it was saved. Counters are decimal strings
+-- this library wrote: "+ 0" converts one at once, where tonumber() parses it twice (tonumber()
+-- took 6% of the instructions Redis runs for a reserve + commit).
 local function load_usage(layers, ids, with_tokens)
   local names = {}
   for _, id in ipairs(ids) do
@@ -138,13 +140,13 @@ local function load_usage(layers, ids, with_tokens)
     local cells, i = {}, 1
     for _, id in ipairs(ids) do
       local s, r = v[i], v[i + 1]
-      local cell = {new = not (s or r), spent = tonumber(s or 0), reserved = tonumber(r or 0)}
+      local cell = {new = not (s or r), spent = (s or 0) + 0, reserved = (r or 0) + 0}
       i = i + 2
       if with_tokens then
         local t = v[i]
         if t then
           local a, b, c = string.match(t, '^(%d+),(%d+),(%d+)$')
-          cell.tin, cell.tcin, cell.tout = tonumber(a), tonumber(b), tonumber(c)
+          cell.tin, cell.tcin, cell.tout = a + 0, b + 0, c + 0
         else
           cell.tin, cell.tcin, cell.tout = 0, 0, 0
         end
@@ -236,7 +238,7 @@ local function save(usage)
       end
       if cell.dt then
         args[#args + 1] = id .. '.t'
-        args[#args + 1] = int(cell.tin) .. ',' .. int(cell.tcin) .. ',' .. int(cell.tout)
+        args[#args + 1] = string.format('%d,%d,%d', cell.tin, cell.tcin, cell.tout)
       end
     end
     if #args > 0 then

@@ -106,8 +106,8 @@ public final class TenantScripts {
    * LuaScript#function function} whose library is the Java constants the scripts enforce, the
    * indexes of the {@link HeaderKey}s, the argument constants, {@code budget_lib.lua}, then each of
    * {@code libraries}, all paths from the class path of {@code anchor}'s module. The libraries'
-   * functions are thus made once per server rather than on every call, which a script's whole chunk
-   * costs (about half of a short script's time).
+   * functions are thus made once per server rather than on every call, as a script's whole chunk
+   * would (Redis 7.0: a third of a call that stops at its first check, 5% of a reserve + commit).
    */
   public static LuaScript compose(
       Class<?> anchor, String body, ScriptArgs own, String... libraries) {
