@@ -88,20 +88,20 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
    */
   public static LuaScript function(
       String name, String declarations, String library, String body, ScriptArgs args) {
+    if (!FUNCTION_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "function name " + name + " has characters other than letters, digits and _");
+    }
     String code =
         FUNCTION_PRELUDE
             + declarations
             + args.luaConstants()
             + library
-            + "\nlocal function call(keys, args)\n"
-            + "  KEYS, ARGV = keys, args\n"
+            + "\nlocal function call(call_keys, call_args)\n"
+            + "  KEYS, ARGV = call_keys, call_args\n"
             + "  for i = 1, #CALL_STARTS do CALL_STARTS[i]() end\n"
             + body
             + "\nend\n";
-    if (!FUNCTION_NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "function name " + name + " has characters other than letters, digits and _");
-    }
     String sha1 = sha1Hex(code);
     String function = functionName(name, sha1);
     String source =
