@@ -19,10 +19,14 @@
 
 local POLICY_FIELDS = {'min_match', 'max_agents', 'max_cost', 'brk_fails', 'brk_cool',
                        'lease_ttl', 'rep_weight'}
-local LAZY_BATCH = tonumber(ARGV[ARG_LAZY_BATCH])
 -- Reputation an outcome pulls toward: a success within the agent's SLO, a slow one, a failure.
 local SAMPLE_ON_TIME, SAMPLE_LATE, SAMPLE_FAILED = 1000000, 500000, 0
-local LEASES_EXPIRED = 0
+-- The call's lazy batch, and how many leases it expired.
+local LAZY_BATCH, LEASES_EXPIRED
+on_call(function()
+  LAZY_BATCH = tonumber(ARGV[ARG_LAZY_BATCH])
+  LEASES_EXPIRED = 0
+end)
 
 local function load_policy()
   local v = redis.call('HMGET', H.prefix .. 'policy', unpack(POLICY_FIELDS))

@@ -24,9 +24,12 @@
 local AGENT_FIELDS = {'caps', 'model', 'rate', 'slots', 'busy', 'rep', 'slo', 'status', 'brk',
                       'fails', 'probe'}
 local INITIAL_REPUTATION = 500000
-local TENANT = string.match(H.prefix, '^gov:{(.*)}:$')
--- Breaker transitions made by this script, for the caller's metrics.
-local TRANSITIONS = {}
+-- The tenant, and the breaker transitions made by this call (for the caller's metrics).
+local TENANT, TRANSITIONS
+on_call(function()
+  TENANT = string.match(H.prefix, '^gov:{(.*)}:$')
+  TRANSITIONS = {}
+end)
 
 -- Appends an event of the claim path (a breaker move, an escalation) to its own stream.
 local function emit_claim_event(type, fields)

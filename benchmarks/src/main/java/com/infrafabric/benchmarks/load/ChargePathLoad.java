@@ -37,7 +37,7 @@ import java.util.function.Supplier;
  * cause), not for the hundred thousand the raw baseline leaves behind.
  *
  * <ol>
- *   <li><b>raw</b>: reserve + commit sent as raw {@code EVALSHA} pairs through the service's own
+ *   <li><b>raw</b>: reserve + commit sent as raw {@code FCALL} pairs through the service's own
  *       Redis client, closed loop at a fixed number in flight: the most Redis does for this work;
  *   <li><b>search</b>: after {@code --search-warmup} of HTTP load closed loop at {@value
  *       #WARMUP_CONCURRENCY} in flight (unmeasured), open-loop HTTP steps ({@link OpenLoop}) at
@@ -162,7 +162,7 @@ public final class ChargePathLoad {
     }
   }
 
-  /** The raw EVALSHA baseline through the service's own Redis client. */
+  /** The raw FCALL baseline through the service's own Redis client. */
   private PhaseResult raw(Clock clock) {
     long pricingVersion = provisionEmptyStore();
     RawChargePath path =

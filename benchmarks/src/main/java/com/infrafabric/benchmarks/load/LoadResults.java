@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param machine where it ran
  * @param options how it ran
- * @param raw the raw EVALSHA reserve+commit baseline (closed loop)
+ * @param raw the raw FCALL reserve+commit baseline (closed loop)
  * @param search every step of the search for the maximum sustainable HTTP rate
  * @param cpuPerPair CPU per reserve + commit pair made one at a time, JVM and redis-server
  * @param half the open-loop HTTP phase at half the maximum sustainable rate

@@ -17,11 +17,11 @@ import java.util.TreeMap;
 
 /**
  * Server time of each script, told apart by name: {@code INFO commandstats} counts every {@code
- * EVALSHA} as one command, so which script costs what is read from Redis's slow log with its
- * threshold at zero, which records every command's execution time (inner commands of a script
- * included in its own) and arguments. Recording costs the server a little per command; use it in a
- * measuring phase, not under the load whose latency is reported. Redis 7 logs a script's inner
- * commands too, under their own names.
+ * EVALSHA} (and every {@code FCALL}) as one command, so which script costs what is read from
+ * Redis's slow log with its threshold at zero, which records every command's execution time (inner
+ * commands of a script included in its own) and arguments. Recording costs the server a little per
+ * command; use it in a measuring phase, not under the load whose latency is reported. Redis 7 logs
+ * a script's inner commands too, under their own names.
  */
 final class ScriptTimes {
 
@@ -100,11 +100,19 @@ final class ScriptTimes {
 
   private String nameOf(Response args) {
     String command = args.get(0).toString().toLowerCase(Locale.ROOT);
-    if (!command.equals("evalsha") && !command.equals("evalsha_ro")) {
-      return command;
-    }
-    String sha = args.get(1).toString();
-    return names.getOrDefault(sha, "evalsha " + sha.substring(0, 8));
+    return switch (command) {
+      case "evalsha", "evalsha_ro" -> scriptName(command, args.get(1).toString());
+      case "fcall", "fcall_ro" -> {
+        String function = args.get(1).toString();
+        yield scriptName(command, function.substring(function.lastIndexOf('_') + 1));
+      }
+      default -> command;
+    };
+  }
+
+  /** The name of the script whose SHA-1 is {@code sha} (a function's ends its name). */
+  private String scriptName(String command, String sha) {
+    return names.getOrDefault(sha, command + ' ' + sha.substring(0, Math.min(8, sha.length())));
   }
 
   private void config(String parameter, int value) {

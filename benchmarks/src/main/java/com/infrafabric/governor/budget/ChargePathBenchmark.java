@@ -30,8 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The charge path: reserve + commit of one LLM call through {@link BudgetEngine}, next to the same
- * two Lua scripts sent raw with {@code EVALSHA} through the same client (the physical baseline:
- * what Redis itself costs, without the engine's validation, pricing, fingerprint and parsing).
+ * two Lua functions called raw ({@code FCALL}) through the same client (the physical baseline: what
+ * Redis itself costs, without the engine's validation, pricing, fingerprint and parsing).
  *
  * <p>The scope has three layers, two of them budgeted with day, month and lifetime caps, as a
  * tenant with projects and agents would. Both sides charge the same call ({@link

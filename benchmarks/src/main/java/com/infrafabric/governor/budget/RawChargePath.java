@@ -13,7 +13,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * The charge path's two Lua scripts sent raw with {@code EVALSHA}: the reserve of one call, then
+ * The charge path's two Lua functions called raw with {@code FCALL}: the reserve of one call, then
  * the commit of that reservation, with the engine's own key layout and arguments but none of its
  * validation, pricing, fingerprinting or reply parsing. What Redis itself costs per call: the
  * physical baseline the engine and the HTTP service are measured against.

@@ -102,22 +102,24 @@ public final class TenantScripts {
   }
 
   /**
-   * The script {@code lua/<body>.lua} taking {@link #HEADER} then {@code own}: the Java constants
-   * the scripts enforce, the indexes of the {@link HeaderKey}s, the argument constants, {@code
-   * budget_lib.lua}, then each of {@code libraries}, then the body, all paths from the class path
-   * of {@code anchor}'s module.
+   * The script {@code lua/<body>.lua} taking {@link #HEADER} then {@code own}, as a {@link
+   * LuaScript#function function} whose library is the Java constants the scripts enforce, the
+   * indexes of the {@link HeaderKey}s, the argument constants, {@code budget_lib.lua}, then each of
+   * {@code libraries}, all paths from the class path of {@code anchor}'s module. The libraries'
+   * functions are thus made once per server rather than on every call, as a script's whole chunk
+   * would (Redis 7.0: a third of a call that stops at its first check, 5% of a reserve + commit).
    */
   public static LuaScript compose(
       Class<?> anchor, String body, ScriptArgs own, String... libraries) {
-    StringBuilder source = new StringBuilder(LuaScript.text(TenantScripts.class, LIBRARY));
-    for (String library : libraries) {
-      source.append('\n').append(LuaScript.text(anchor, library));
+    StringBuilder library = new StringBuilder(LuaScript.text(TenantScripts.class, LIBRARY));
+    for (String path : libraries) {
+      library.append('\n').append(LuaScript.text(anchor, path));
     }
-    source.append('\n').append(LuaScript.text(anchor, body));
-    return LuaScript.of(
+    return LuaScript.function(
         body.substring(body.lastIndexOf('/') + 1),
         constants() + keyIndexes() + ScriptReply.layerIndexes(),
-        source.toString(),
+        library.toString(),
+        LuaScript.text(anchor, body),
         HEADER.then(own));
   }
 

@@ -1,5 +1,8 @@
 package com.infrafabric.platform.redis;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -7,24 +10,47 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * A Lua script run atomically by Redis, identified by the SHA-1 of its source so that it is sent
- * once and then called with {@code EVALSHA}.
+ * A Lua script run atomically by Redis, sent once and then called by an identifier derived from its
+ * source: either a {@link Kind#SCRIPT script}, called with {@code EVALSHA}, or a {@link
+ * Kind#FUNCTION function} of its own library, called with {@code FCALL}.
  *
  * @param name short name used in metrics and errors, e.g. {@code reserve}
- * @param source the Lua source
- * @param sha1 lowercase hex SHA-1 of the source, as Redis computes it
- * @param args the script's ARGV, whose {@link ScriptArgs#luaConstants() constants} begin the source
+ * @param source the Lua source, as Redis is sent it ({@code EVAL} or {@code FUNCTION LOAD})
+ * @param sha1 lowercase hex SHA-1 of the source as Redis computes it (a script), or of the code
+ *     that names its library and function (a function)
+ * @param args the script's ARGV, whose {@link ScriptArgs#luaConstants() constants} the source
+ *     declares before its code
+ * @param kind how Redis keeps and runs it
  */
-public record LuaScript(String name, String source, String sha1, ScriptArgs args) {
+public record LuaScript(String name, String source, String sha1, ScriptArgs args, Kind kind) {
+
+  /**
+   * The chunk before a function's library code: {@code KEYS} and {@code ARGV} as locals its
+   * function sets first on every call, and {@code on_call(f)}, which library code that prepares
+   * per-call state from them (it cannot at load time) registers {@code f} with, run in order before
+   * the body on every call.
+   */
+  private static final String FUNCTION_PRELUDE =
+      """
+      local KEYS, ARGV
+      local CALL_STARTS = {}
+      local function on_call(start) CALL_STARTS[#CALL_STARTS + 1] = start end
+      """;
+
+  /** What Redis accepts in the name of a library or function. */
+  private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_]+");
 
   public LuaScript {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(sha1, "sha1");
     Objects.requireNonNull(args, "args");
+    Objects.requireNonNull(kind, "kind");
   }
 
   /** Creates a script without arguments from its source. */
@@ -46,7 +72,56 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
    */
   public static LuaScript of(String name, String declarations, String source, ScriptArgs args) {
     String full = declarations + args.luaConstants() + source;
-    return new LuaScript(name, full, sha1Hex(full), args);
+    return new LuaScript(name, full, sha1Hex(full), args, Kind.SCRIPT);
+  }
+
+  /**
+   * A function of its own library: {@code declarations}, the constants of {@code args} and {@code
+   * library} run once, when Redis loads the library, and {@code body} on every call, as a script
+   * would (it reads {@code KEYS} and {@code ARGV}, and returns its reply). What the library creates
+   * (its functions and constant tables) is therefore made once per server, not once per call as in
+   * a script; library code that needs the call's arguments registers with {@code on_call}.
+   *
+   * <p>The library and its function are both named {@code <name>_<sha1>}, by the SHA-1 of their
+   * code: two versions of a service running side by side (a rolling deploy) call each their own,
+   * and loading one again ({@code FUNCTION LOAD REPLACE}) never changes what another calls.
+   */
+  public static LuaScript function(
+      String name, String declarations, String library, String body, ScriptArgs args) {
+    if (!FUNCTION_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "function name " + name + " has characters other than letters, digits and _");
+    }
+    String code =
+        FUNCTION_PRELUDE
+            + declarations
+            + args.luaConstants()
+            + library
+            + "\nlocal function call(call_keys, call_args)\n"
+            + "  KEYS, ARGV = call_keys, call_args\n"
+            + "  for i = 1, #CALL_STARTS do CALL_STARTS[i]() end\n"
+            + body
+            + "\nend\n";
+    String sha1 = sha1Hex(code);
+    String function = functionName(name, sha1);
+    String source =
+        "#!lua name="
+            + function
+            + '\n'
+            + code
+            + "redis.register_function('"
+            + function
+            + "', call)\n";
+    return new LuaScript(name, source, sha1, args, Kind.FUNCTION);
+  }
+
+  /** The name Redis knows a {@link Kind#FUNCTION function} and its library by. */
+  String functionName() {
+    return functionName(name, sha1);
+  }
+
+  private static String functionName(String name, String sha1) {
+    return name + '_' + sha1;
   }
 
   /** Loads {@code lua/<path>.lua} (a script without arguments); see {@link #text}. */
@@ -94,6 +169,96 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
 
   @Override
   public String toString() {
-    return "LuaScript[" + name + ", sha1=" + sha1 + ']';
+    return "LuaScript[" + name + ", " + kind + ", sha1=" + sha1 + ']';
+  }
+
+  /** How Redis keeps a script and runs it: what {@link RedisStore} sends for each. */
+  public enum Kind {
+    /**
+     * Cached by SHA-1 ({@code SCRIPT LOAD}), run with {@code EVALSHA}: the whole chunk per call.
+     */
+    SCRIPT {
+      @Override
+      Request call(LuaScript script, List<String> keys, List<String> args) {
+        return invocation(Command.EVALSHA, script.sha1(), keys, args);
+      }
+
+      @Override
+      Request load(LuaScript script) {
+        return Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source());
+      }
+
+      @Override
+      boolean isMissing(Response error) {
+        return error.toString().startsWith("NOSCRIPT");
+      }
+
+      @Override
+      Request exists(LuaScript script) {
+        return Request.cmd(Command.SCRIPT).arg("EXISTS").arg(script.sha1());
+      }
+
+      @Override
+      boolean exists(Response reply) {
+        return reply.get(0).toInteger() == 1;
+      }
+    },
+
+    /**
+     * A function of its own library ({@code FUNCTION LOAD}, kept in the RDB and AOF and sent to
+     * replicas), run with {@code FCALL}: only the function's body per call.
+     */
+    FUNCTION {
+      @Override
+      Request call(LuaScript script, List<String> keys, List<String> args) {
+        return invocation(Command.FCALL, script.functionName(), keys, args);
+      }
+
+      @Override
+      Request load(LuaScript script) {
+        return Request.cmd(Command.FUNCTION).arg("LOAD").arg("REPLACE").arg(script.source());
+      }
+
+      @Override
+      boolean isMissing(Response error) {
+        return error.toString().startsWith("ERR Function not found");
+      }
+
+      @Override
+      Request exists(LuaScript script) {
+        return Request.cmd(Command.FUNCTION)
+            .arg("LIST")
+            .arg("LIBRARYNAME")
+            .arg(script.functionName());
+      }
+
+      @Override
+      boolean exists(Response reply) {
+        return reply.size() > 0;
+      }
+    };
+
+    /** The command that runs {@code script}, once the server has it. */
+    abstract Request call(LuaScript script, List<String> keys, List<String> args);
+
+    /** The command that gives the server {@code script} without running it. */
+    abstract Request load(LuaScript script);
+
+    /** True if {@code error} (an error reply to {@link #call}) says the server lacks the script. */
+    abstract boolean isMissing(Response error);
+
+    /** The command that asks whether the server has {@code script}. */
+    abstract Request exists(LuaScript script);
+
+    /** True if the reply to {@link #exists(LuaScript)} says the server has the script. */
+    abstract boolean exists(Response reply);
+
+    private static Request invocation(
+        Command command, String id, List<String> keys, List<String> args) {
+      Request request = Request.cmd(command).arg(id).arg(keys.size());
+      keys.forEach(request::arg);
+      args.forEach(request::arg);
+      return request;
+    }
   }
 }

@@ -26,8 +26,9 @@ import java.util.function.Function;
 /**
  * The narrow door to Redis every component goes through: pooled Vert.x clients, one per master (one
  * for a standalone server or a Sentinel group, one per cluster master), a deadline on every
- * command, Lua scripts called by SHA-1 ({@code EVALSHA}, re-sent with {@code EVAL} when the server
- * answers {@code NOSCRIPT}), and a latency timer per command.
+ * command, Lua scripts called by an identifier ({@code EVALSHA} a script, {@code FCALL} a function;
+ * loaded on that server and called again when it answers that it lacks them), and a latency timer
+ * per command.
  *
  * <p>Each command goes to the master of its key's hash slot ({@link RedisEndpoint.Topology}); a
  * cluster's {@code MOVED} and {@code ASK} replies are followed. Every key one command or script
@@ -89,9 +90,9 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Runs {@code script} atomically with {@code EVALSHA} on the master of its keys' slot, loading it
-   * with {@code EVAL} on the same connection if that server does not know it yet (first call,
-   * restart, failover).
+   * Runs {@code script} atomically ({@code EVALSHA} or {@code FCALL}, by its {@link LuaScript.Kind
+   * kind}) on the master of its keys' slot, loading it on the same connection and calling it once
+   * more if that server does not have it yet (first call, restart, failover, flush).
    */
   public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
     return call(script.name(), routingKey(script, keys), c -> runScript(c, script, keys, args));
@@ -138,27 +139,23 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Sends {@code SCRIPT LOAD} for each script to every master that answers, so a first call is an
-   * EVALSHA (a master that comes back or is promoted later loads them on its first NOSCRIPT).
+   * Loads each script ({@code SCRIPT LOAD} or {@code FUNCTION LOAD}) on every master that answers,
+   * so a first call finds it (a master that comes back or is promoted later loads a script on the
+   * first call that finds it missing).
    */
   public Future<Void> load(Collection<LuaScript> scripts) {
-    List<Request> loads =
-        scripts.stream().map(s -> Request.cmd(Command.SCRIPT).arg("LOAD").arg(s.source())).toList();
+    List<Request> loads = scripts.stream().map(s -> s.kind().load(s)).toList();
     return onReachableMasters("batch", connection -> connection.batch(loads)).mapEmpty();
   }
 
   /**
-   * True if every master that answers has every script cached (a readiness signal: they have been
-   * loaded).
+   * True if every master that answers has every script (a readiness signal: they have been loaded).
    */
   public Future<Boolean> hasScripts(Collection<LuaScript> scripts) {
-    Request exists = Request.cmd(Command.SCRIPT).arg("EXISTS");
-    scripts.forEach(s -> exists.arg(s.sha1()));
-    return onReachableMasters("script", connection -> connection.send(exists))
-        .map(
-            replies ->
-                replies.stream()
-                    .allMatch(reply -> reply.stream().allMatch(flag -> flag.toInteger() == 1)));
+    List<LuaScript> asked = List.copyOf(scripts);
+    List<Request> exists = asked.stream().map(s -> s.kind().exists(s)).toList();
+    return onReachableMasters("script", connection -> connection.batch(exists))
+        .map(replies -> replies.stream().allMatch(reply -> hasAll(asked, reply)));
   }
 
   /**
@@ -214,13 +211,25 @@ public final class RedisStore implements AutoCloseable {
 
   private static Future<Response> runScript(
       RedisConnection connection, LuaScript script, List<String> keys, List<String> args) {
+    LuaScript.Kind kind = script.kind();
     return connection
-        .send(scriptCall(Command.EVALSHA, script.sha1(), keys, args))
+        .send(kind.call(script, keys, args))
         .recover(
             error ->
-                isNoScript(error)
-                    ? connection.send(scriptCall(Command.EVAL, script.source(), keys, args))
+                isErrorReply(error) && kind.isMissing((Response) error)
+                    ? connection
+                        .send(kind.load(script))
+                        .compose(loaded -> connection.send(kind.call(script, keys, args)))
                     : Future.failedFuture(error));
+  }
+
+  private static boolean hasAll(List<LuaScript> scripts, List<Response> replies) {
+    for (int i = 0; i < scripts.size(); i++) {
+      if (!scripts.get(i).kind().exists(replies.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -262,18 +271,6 @@ public final class RedisStore implements AutoCloseable {
                   targets.stream().map(shard -> call(name, shard, command, 0)).toList());
             })
         .map(CompositeFuture::list);
-  }
-
-  private static Request scriptCall(
-      Command command, String scriptOrSha, List<String> keys, List<String> args) {
-    Request request = Request.cmd(command).arg(scriptOrSha).arg(keys.size());
-    keys.forEach(request::arg);
-    args.forEach(request::arg);
-    return request;
-  }
-
-  private static boolean isNoScript(Throwable error) {
-    return isErrorReply(error) && error.toString().startsWith("NOSCRIPT");
   }
 
   /**

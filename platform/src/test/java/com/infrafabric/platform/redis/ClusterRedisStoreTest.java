@@ -82,6 +82,19 @@ class ClusterRedisStoreTest {
   }
 
   @Test
+  void loadsFunctionsOnEveryMasterAndReloadsThemWhereOneForgotThem() {
+    Await.result(store.load(List.of(OpenStore.ADD)));
+    assertThat(Await.result(store.hasScripts(List.of(OpenStore.ADD)))).isTrue();
+    String key = "{forgetful-function}:n";
+    CLUSTER.cli(CLUSTER.masterOf(key), "FUNCTION", "FLUSH");
+    assertThat(Await.result(store.hasScripts(List.of(OpenStore.ADD)))).isFalse();
+
+    assertThat(Await.result(store.eval(OpenStore.ADD, List.of(key), List.of("2"))).toLong())
+        .isEqualTo(2);
+    assertThat(Await.result(store.hasScripts(List.of(OpenStore.ADD)))).isTrue();
+  }
+
+  @Test
   void refusesAScriptWhoseKeysLieInTwoSlotsBeforeSendingIt() {
     assertThatThrownBy(() -> store.eval(COPY, List.of("{a}:x", "{b}:x"), List.of()))
         .isInstanceOf(IllegalArgumentException.class)

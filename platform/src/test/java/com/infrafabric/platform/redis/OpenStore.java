@@ -19,6 +19,32 @@ record OpenStore(Vertx vertx, RedisStore store, SimpleMeterRegistry meters)
   static final LuaScript INCR_BY =
       LuaScript.of("incr_by", "return redis.call('INCRBY', KEYS[1], ARGV[1])");
 
+  /**
+   * A function every store test can run: adds {@code by} to {@code KEYS[1]}, times the entries its
+   * library's per-call list holds, which is one unless that list outlived a call.
+   */
+  static final LuaScript ADD = add("");
+
+  /**
+   * {@link #ADD}, with {@code version} (a Lua comment) in its library: another version of the same
+   * function.
+   */
+  static LuaScript add(String version) {
+    return LuaScript.function(
+        "add",
+        "",
+        version
+            + """
+            local SEEN
+            on_call(function() SEEN = {} end)
+            """,
+        """
+        SEEN[#SEEN + 1] = ARGV[ARG_BY]
+        return redis.call('INCRBY', KEYS[1], #SEEN * ARGV[ARG_BY])
+        """,
+        ScriptArgs.of("by"));
+  }
+
   static OpenStore open(RedisSettings settings) {
     Vertx vertx = Vertx.vertx();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();

@@ -61,6 +61,46 @@ class RedisStoreTest {
   }
 
   @Test
+  void runsFunctionsByNameAndReloadsThemAfterTheServerForgetsThem() {
+    LuaScript add = OpenStore.ADD;
+    await(store.load(List.of(INCR_BY)));
+    assertThat(await(store.eval(add, List.of("{f}:n"), List.of("2"))).toLong()).isEqualTo(2);
+    assertThat(await(store.hasScripts(List.of(add, INCR_BY)))).isTrue();
+    await(store.send(Request.cmd(Command.FUNCTION).arg("FLUSH")));
+    assertThat(await(store.hasScripts(List.of(add)))).isFalse();
+
+    assertThat(await(store.eval(add, List.of("{f}:n"), List.of("3"))).toLong())
+        .as("3 added once: the library's per-call state was set anew")
+        .isEqualTo(5);
+    assertThat(await(store.hasScripts(List.of(add)))).isTrue();
+  }
+
+  @Test
+  void twoVersionsOfAFunctionRunSideBySideEachItsOwnCode() {
+    LuaScript old = OpenStore.add("-- v1\n");
+    LuaScript next =
+        LuaScript.function(
+            "add",
+            "",
+            "-- v2\n",
+            "return redis.call('INCRBY', KEYS[1], 10 * ARGV[ARG_BY])",
+            ScriptArgs.of("by"));
+    assertThat(next.functionName()).isNotEqualTo(old.functionName()).startsWith("add_");
+    await(store.load(List.of(old, next)));
+    await(store.load(List.of(old)));
+
+    assertThat(await(store.eval(old, List.of("{v}:n"), List.of("1"))).toLong()).isEqualTo(1);
+    assertThat(await(store.eval(next, List.of("{v}:n"), List.of("1"))).toLong()).isEqualTo(11);
+  }
+
+  @Test
+  void refusesAFunctionNameRedisWouldNot() {
+    assertThatThrownBy(() -> LuaScript.function("add-one", "", "", "return 1", ScriptArgs.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("function name add-one has characters other than letters, digits and _");
+  }
+
+  @Test
   void reportsAScriptErrorAsACommandFailure() {
     LuaScript broken = LuaScript.of("broken", "return redis.call('NOSUCHCOMMAND')");
     assertThatThrownBy(() -> await(store.eval(broken, List.of("{t}:x"), List.of())))
