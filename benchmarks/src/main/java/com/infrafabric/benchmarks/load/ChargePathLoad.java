@@ -220,11 +220,7 @@ public final class ChargePathLoad {
   private CpuPerCall cpuPerPair() {
     provisionEmptyStore();
     CpuPerCall cpu = CpuPerCall.measure(client, charge, options.warmup(), options.duration());
-    progress.printf(
-        Locale.ROOT,
-        "cpu (one pair at a time): %.3f ms of CPU per reserve+commit, of which JIT %.3f ms%n",
-        cpu.millis(),
-        cpu.compilerMillis());
+    progress.println("cpu (one pair at a time) per reserve+commit: " + cpu.describe());
     return cpu;
   }
 

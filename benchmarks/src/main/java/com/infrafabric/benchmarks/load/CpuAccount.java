@@ -87,33 +87,36 @@ final class CpuAccount {
   }
 
   /**
-   * The share of the machine's CPU capacity that other processes used since {@link #start}, 0..1,
-   * or negative if unknown. Call it before the run's own processes stop.
+   * What others used of the machine's CPU capacity since {@link #start}, both shares from one
+   * reading of the machine's ticks, so that steal is part of the same interval. Call it before the
+   * run's own processes stop.
    */
-  double othersShare() {
+  OthersShares othersShares() {
     Optional<MachineTicks> machine = MachineTicks.now();
-    OptionalLong own = ownTicks();
-    if (machine.isEmpty() || machineStart.isEmpty() || own.isEmpty() || ownStart.isEmpty()) {
-      return -1;
+    if (machine.isEmpty() || machineStart.isEmpty()) {
+      return new OthersShares(-1, -1);
     }
     MachineTicks spent = machine.get().minus(machineStart.get());
+    if (spent.total() <= 0) {
+      return new OthersShares(-1, -1);
+    }
+    double steal = (double) spent.steal() / spent.total();
+    OptionalLong own = ownTicks();
+    if (own.isEmpty() || ownStart.isEmpty()) {
+      return new OthersShares(-1, steal);
+    }
     long others = spent.busy() - (own.getAsLong() - ownStart.getAsLong());
-    return Math.max(0, (double) others / spent.total());
+    return new OthersShares(Math.max(0, (double) others / spent.total()), steal);
   }
 
   /**
-   * The share of the machine's CPU capacity that the hypervisor gave to other virtual machines
-   * since {@link #start} (steal time), 0..1, or negative if unknown. It is part of {@link
-   * #othersShare}: on a shared host a run can be slowed by neighbours that no process list shows.
+   * Shares of the machine's CPU capacity, 0..1, each negative if unknown.
+   *
+   * @param all what processes other than the run's used, steal included
+   * @param steal what the hypervisor gave to other virtual machines (steal time): part of {@code
+   *     all}, and on a shared host a run can be slowed by neighbours that no process list shows
    */
-  double stealShare() {
-    Optional<MachineTicks> machine = MachineTicks.now();
-    if (machine.isEmpty() || machineStart.isEmpty()) {
-      return -1;
-    }
-    MachineTicks spent = machine.get().minus(machineStart.get());
-    return (double) spent.steal() / spent.total();
-  }
+  record OthersShares(double all, double steal) {}
 
   /**
    * Ticks of all CPUs, from one read of the first line of {@code /proc/stat}: busy (all but idle

@@ -87,13 +87,10 @@ final class LoadReport {
         Locale.ROOT,
         "max sustainable HTTP rate: %d reserve+commit/s%n",
         results.search().maxRate());
-    out.printf(
-        Locale.ROOT,
-        "CPU per reserve+commit pair, one at a time: %.3f ms (JVM and redis-server), of which the"
-            + " JIT compilers %.3f ms; heap allocated %.1f KB per pair%n%n",
-        results.cpuPerPair().millis(),
-        results.cpuPerPair().compilerMillis(),
-        results.cpuPerPair().allocatedBytes() / 1000);
+    out.println(
+        "CPU per reserve+commit pair, one at a time (JVM and redis-server): "
+            + results.cpuPerPair().describe());
+    out.println();
     for (Target target : results.targets()) {
       out.printf(
           Locale.ROOT,

@@ -28,6 +28,7 @@ record Machine(
 
   /** This machine, with the version the benchmark's redis-server reported and the run's load. */
   static Machine current(String redisVersion, double loadAverage, CpuAccount cpu) {
+    CpuAccount.OthersShares others = cpu.othersShares();
     return new Machine(
         Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
@@ -38,8 +39,8 @@ record Machine(
             + System.getProperty("os.arch"),
         redisVersion,
         loadAverage,
-        cpu.othersShare(),
-        cpu.stealShare());
+        others.all(),
+        others.steal());
   }
 
   /** The one-minute system load average, negative if unavailable. */

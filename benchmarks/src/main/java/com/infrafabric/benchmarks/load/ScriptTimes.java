@@ -43,7 +43,7 @@ final class ScriptTimes {
   /** Times the scripts of {@code store}, naming those in {@code scripts}. */
   ScriptTimes(RedisStore store, Collection<LuaScript> scripts) {
     this.store = store;
-    scripts.forEach(script -> names.put(script.sha1(), script.name()));
+    scripts.forEach(script -> names.put(script.id(), script.name()));
   }
 
   /** Empties the slow log and records every command from now on; blocks until recording. */
@@ -101,18 +101,15 @@ final class ScriptTimes {
   private String nameOf(Response args) {
     String command = args.get(0).toString().toLowerCase(Locale.ROOT);
     return switch (command) {
-      case "evalsha", "evalsha_ro" -> scriptName(command, args.get(1).toString());
-      case "fcall", "fcall_ro" -> {
-        String function = args.get(1).toString();
-        yield scriptName(command, function.substring(function.lastIndexOf('_') + 1));
-      }
+      case "evalsha", "evalsha_ro", "fcall", "fcall_ro" ->
+          scriptName(command, args.get(1).toString());
       default -> command;
     };
   }
 
-  /** The name of the script whose SHA-1 is {@code sha} (a function's ends its name). */
-  private String scriptName(String command, String sha) {
-    return names.getOrDefault(sha, command + ' ' + sha.substring(0, Math.min(8, sha.length())));
+  /** The name of the script Redis calls by {@code id} ({@link LuaScript#id()}). */
+  private String scriptName(String command, String id) {
+    return names.getOrDefault(id, command + ' ' + id.substring(0, Math.min(8, id.length())));
   }
 
   private void config(String parameter, int value) {

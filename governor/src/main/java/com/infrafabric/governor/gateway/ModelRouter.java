@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Turns the model or alias a client names into the providers to try, in order: an alias's models as
@@ -57,7 +57,7 @@ final class ModelRouter implements AutoCloseable {
             route ->
                 relays.computeIfAbsent(
                     route.settings().name(), name -> ProviderRelay.of(vertx, route.settings())));
-    Set<String> names = new TreeSet<>(settings.aliases().keySet());
+    Set<String> names = new HashSet<>(settings.aliases().keySet());
     names.addAll(byModel.keySet());
     for (ProviderFormat format : ProviderFormat.values()) {
       Map<String, List<Target>> byName = new TreeMap<>();

@@ -149,7 +149,7 @@ final class Views {
               .put("input_tokens", status.tokens().inputTokens())
               .put("cached_input_tokens", status.tokens().cachedInputTokens())
               .put("output_tokens", status.tokens().outputTokens())
-              .put("resets_at", instant(status.resetsAt()));
+              .put("resets_at", RESETS.text(status.window(), status.resetsAt()));
       status.capMicros().ifPresent(cap -> entry.put("cap_micros", cap));
       status.remainingMicros().ifPresent(left -> entry.put(REMAINING_MICROS, left));
       array.add(entry);

@@ -21,13 +21,13 @@ import java.util.regex.Pattern;
  *
  * @param name short name used in metrics and errors, e.g. {@code reserve}
  * @param source the Lua source, as Redis is sent it ({@code EVAL} or {@code FUNCTION LOAD})
- * @param sha1 lowercase hex SHA-1 of the source as Redis computes it (a script), or of the code
- *     that names its library and function (a function)
+ * @param id what Redis calls it by: a script's lowercase hex SHA-1 of its source, as Redis computes
+ *     it; a function's name, which is also its library's: {@code <name>_<SHA-1 of its code>}
  * @param args the script's ARGV, whose {@link ScriptArgs#luaConstants() constants} the source
  *     declares before its code
  * @param kind how Redis keeps and runs it
  */
-public record LuaScript(String name, String source, String sha1, ScriptArgs args, Kind kind) {
+public record LuaScript(String name, String source, String id, ScriptArgs args, Kind kind) {
 
   /**
    * The chunk before a function's library code: {@code KEYS} and {@code ARGV} as locals its
@@ -48,7 +48,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
   public LuaScript {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(source, "source");
-    Objects.requireNonNull(sha1, "sha1");
+    Objects.requireNonNull(id, "id");
     Objects.requireNonNull(args, "args");
     Objects.requireNonNull(kind, "kind");
   }
@@ -102,8 +102,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
             + "  for i = 1, #CALL_STARTS do CALL_STARTS[i]() end\n"
             + body
             + "\nend\n";
-    String sha1 = sha1Hex(code);
-    String function = functionName(name, sha1);
+    String function = name + '_' + sha1Hex(code);
     String source =
         "#!lua name="
             + function
@@ -112,16 +111,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
             + "redis.register_function('"
             + function
             + "', call)\n";
-    return new LuaScript(name, source, sha1, args, Kind.FUNCTION);
-  }
-
-  /** The name Redis knows a {@link Kind#FUNCTION function} and its library by. */
-  String functionName() {
-    return functionName(name, sha1);
-  }
-
-  private static String functionName(String name, String sha1) {
-    return name + '_' + sha1;
+    return new LuaScript(name, source, function, args, Kind.FUNCTION);
   }
 
   /** Loads {@code lua/<path>.lua} (a script without arguments); see {@link #text}. */
@@ -169,7 +159,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
 
   @Override
   public String toString() {
-    return "LuaScript[" + name + ", " + kind + ", sha1=" + sha1 + ']';
+    return "LuaScript[" + name + ", " + kind + ", id=" + id + ']';
   }
 
   /** How Redis keeps a script and runs it: what {@link RedisStore} sends for each. */
@@ -180,7 +170,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
     SCRIPT {
       @Override
       Request call(LuaScript script, List<String> keys, List<String> args) {
-        return invocation(Command.EVALSHA, script.sha1(), keys, args);
+        return invocation(Command.EVALSHA, script.id(), keys, args);
       }
 
       @Override
@@ -195,7 +185,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
 
       @Override
       Request exists(LuaScript script) {
-        return Request.cmd(Command.SCRIPT).arg("EXISTS").arg(script.sha1());
+        return Request.cmd(Command.SCRIPT).arg("EXISTS").arg(script.id());
       }
 
       @Override
@@ -211,7 +201,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
     FUNCTION {
       @Override
       Request call(LuaScript script, List<String> keys, List<String> args) {
-        return invocation(Command.FCALL, script.functionName(), keys, args);
+        return invocation(Command.FCALL, script.id(), keys, args);
       }
 
       @Override
@@ -226,10 +216,7 @@ public record LuaScript(String name, String source, String sha1, ScriptArgs args
 
       @Override
       Request exists(LuaScript script) {
-        return Request.cmd(Command.FUNCTION)
-            .arg("LIST")
-            .arg("LIBRARYNAME")
-            .arg(script.functionName());
+        return Request.cmd(Command.FUNCTION).arg("LIST").arg("LIBRARYNAME").arg(script.id());
       }
 
       @Override

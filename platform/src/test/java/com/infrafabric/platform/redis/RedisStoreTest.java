@@ -85,7 +85,7 @@ class RedisStoreTest {
             "-- v2\n",
             "return redis.call('INCRBY', KEYS[1], 10 * ARGV[ARG_BY])",
             ScriptArgs.of("by"));
-    assertThat(next.functionName()).isNotEqualTo(old.functionName()).startsWith("add_");
+    assertThat(next.id()).isNotEqualTo(old.id()).startsWith("add_");
     await(store.load(List.of(old, next)));
     await(store.load(List.of(old)));
 
