@@ -49,6 +49,12 @@ record Retention(
       throw new IllegalArgumentException(
           "idempotency TTL and record retention must be at least 1 ms");
     }
+    if (reservationTtl.compareTo(BudgetSettings.MIN_RESERVATION_TTL) < 0) {
+      throw new IllegalArgumentException(
+          "reservation TTL "
+              + reservationTtl
+              + " is shorter than the service's minimum of 1 second");
+    }
   }
 
   /** What one pair writes, were nothing ever dropped. */

@@ -73,4 +73,17 @@ class RetentionTest {
                     Duration.ofSeconds(5)))
         .hasMessage("ledger.archive.age PT30S is shorter than the minimum of 1 minute");
   }
+
+  @Test
+  void aHoldShorterThanTheServiceAllowsIsRefusedBeforeAnythingStarts() {
+    assertThatThrownBy(
+            () ->
+                new Retention(
+                    Duration.ofMinutes(1),
+                    Duration.ofMillis(500),
+                    Duration.ofMinutes(1),
+                    Duration.ofMinutes(1),
+                    Duration.ofSeconds(5)))
+        .hasMessage("reservation TTL PT0.5S is shorter than the service's minimum of 1 second");
+  }
 }
