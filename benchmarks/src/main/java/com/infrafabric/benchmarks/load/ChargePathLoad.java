@@ -75,7 +75,8 @@ public final class ChargePathLoad {
    */
   private static final double START_FRACTION_OF_RAW = 1.0 / 8;
 
-  private static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
+  /** The LLM call every reserve + commit pair is for. */
+  static final BenchmarkCall CALL = BenchmarkCall.TYPICAL;
 
   /**
    * Operations in flight while the service warms up before the search: a moderate load that keeps
@@ -129,11 +130,16 @@ public final class ChargePathLoad {
     if (options.out().isPresent() || options.smoke()) {
       return options.out();
     }
+    return Optional.of(stamped("charge-path-load"));
+  }
+
+  /** A new results file under the results folder: {@code <name>-<UTC time>.json}. */
+  static Path stamped(String name) {
     String stamp =
         DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
             .withZone(ZoneOffset.UTC)
             .format(Instant.now());
-    return Optional.of(RESULTS.resolve("charge-path-load-" + stamp + ".json"));
+    return RESULTS.resolve(name + "-" + stamp + ".json");
   }
 
   /** Runs every phase, telling {@code progress} about each as it ends. */
@@ -305,7 +311,8 @@ public final class ChargePathLoad {
     return phase;
   }
 
-  private static List<HttpChargePath.Agent> agents(GovernorUnderLoad governor) {
+  /** {@value #AGENTS} agents, each with its own token and scope under the tenant's project. */
+  static List<HttpChargePath.Agent> agents(GovernorUnderLoad governor) {
     List<HttpChargePath.Agent> agents = new ArrayList<>(AGENTS);
     for (int i = 0; i < AGENTS; i++) {
       String scope = TenantSetup.agentScope(i);

@@ -13,6 +13,7 @@ import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.governor.service.IdempotencyBelowFloor;
 import com.infrafabric.governor.service.TrustSettings;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
@@ -56,7 +57,10 @@ final class GovernorUnderLoad implements AutoCloseable {
   private static final int REGISTRATIONS_IN_FLIGHT = 64;
 
   private final BenchmarkRedis redis;
+
+  /** The tokens' and grants' keys, and the ledger archive if there is one. */
   private final TempDirectory keys;
+
   private final TokenMinter minter;
   private final Clock clock;
   private final GovernorService service;
@@ -67,7 +71,8 @@ final class GovernorUnderLoad implements AutoCloseable {
       TempDirectory keys,
       Clock clock,
       AdmissionSettings admission,
-      GatewaySettings gateway) {
+      GatewaySettings gateway,
+      Optional<Retention> retention) {
     this.redis = redis;
     this.keys = keys;
     this.clock = clock;
@@ -82,17 +87,25 @@ final class GovernorUnderLoad implements AutoCloseable {
                 JwtSettings.of(jwks, ISSUER, AUDIENCE),
                 RateLimitPolicy.uniform("governor", NEVER_REACHED),
                 Optional.empty()),
-            BudgetSettings.DEFAULTS,
+            retention.map(Retention::budget).orElse(BudgetSettings.DEFAULTS),
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
             RedisSettings.Durability.ACKNOWLEDGED,
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks),
-            LedgerArchiveSettings.OFF,
+            retention.map(r -> r.archive(archiveDirectory())).orElse(LedgerArchiveSettings.OFF),
             BudgetGaugeSettings.DEFAULTS,
             gateway);
-    this.service = GovernorService.start(redis.vertx, redis.store, settings, meters, clock).await();
+    this.service =
+        retention
+            .map(
+                r ->
+                    IdempotencyBelowFloor.start(
+                        redis.vertx, redis.store, settings, r.idempotencyTtl(), meters, clock))
+            .orElseGet(
+                () -> GovernorService.start(redis.vertx, redis.store, settings, meters, clock))
+            .await();
   }
 
   /**
@@ -116,15 +129,34 @@ final class GovernorUnderLoad implements AutoCloseable {
   }
 
   /**
+   * Starts Redis, then the service with the default admission limit, keeping what reserve and
+   * commit leave for {@code retention}: idempotency records below the production floor of 24 hours
+   * through the governor's test hook ({@link IdempotencyBelowFloor}), reservation records through
+   * {@code budget.recordRetention}, and the ledger archive on at its age and interval into {@link
+   * #archiveDirectory()}. Blocks until it listens.
+   */
+  static GovernorUnderLoad start(Clock clock, Retention retention) {
+    return start(clock, AdmissionSettings.defaults(), GatewaySettings.NONE, Optional.of(retention));
+  }
+
+  /**
    * Starts Redis, then the service with {@code admission} and its LLM gateway calling {@code
    * gateway}'s providers; blocks until it listens.
    */
   static GovernorUnderLoad start(
       Clock clock, AdmissionSettings admission, GatewaySettings gateway) {
+    return start(clock, admission, gateway, Optional.empty());
+  }
+
+  private static GovernorUnderLoad start(
+      Clock clock,
+      AdmissionSettings admission,
+      GatewaySettings gateway,
+      Optional<Retention> retention) {
     BenchmarkRedis redis = new BenchmarkRedis();
-    TempDirectory keys = TempDirectory.create("infrafabric-load-keys-");
+    TempDirectory keys = TempDirectory.create("infrafabric-load-");
     try {
-      return new GovernorUnderLoad(redis, keys, clock, admission, gateway);
+      return new GovernorUnderLoad(redis, keys, clock, admission, gateway, retention);
     } catch (RuntimeException e) {
       keys.close();
       redis.close();
@@ -196,8 +228,24 @@ final class GovernorUnderLoad implements AutoCloseable {
     return CommandStats.parse(info("commandstats"));
   }
 
-  private String info(String section) {
+  /** The {@code INFO} section {@code section}. */
+  String info(String section) {
     return redis.store.send(Request.cmd(Command.INFO).arg(section)).await().toString();
+  }
+
+  /** Keys in the store ({@code DBSIZE}). */
+  long dbSize() {
+    return redis.store.send(Request.cmd(Command.DBSIZE)).await().toLong();
+  }
+
+  /** Entries in the stream {@code key} ({@code XLEN}; 0 if there is none). */
+  long streamLength(String key) {
+    return redis.store.send(Request.cmd(Command.XLEN).arg(key)).await().toLong();
+  }
+
+  /** Where the ledger archive writes its segments, when {@link Retention} turned it on. */
+  Path archiveDirectory() {
+    return keys.path().resolve("ledger-archive");
   }
 
   /**

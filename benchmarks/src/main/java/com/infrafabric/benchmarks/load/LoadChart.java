@@ -36,8 +36,13 @@ final class LoadChart {
   }
 
   static void write(LoadResults results, Path file) {
+    write(html(results), file);
+  }
+
+  /** Writes the page {@code html} to {@code file}. */
+  static void write(String html, Path file) {
     try {
-      Files.writeString(file, html(results));
+      Files.writeString(file, html);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -163,8 +168,7 @@ final class LoadChart {
     return HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * Math.min(1, Math.max(0, share));
   }
 
-  private static String line(
-      double x1, double y1, double x2, double y2, String colour, String dash) {
+  static String line(double x1, double y1, double x2, double y2, String colour, String dash) {
     return String.format(
         Locale.ROOT,
         "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\""
@@ -177,7 +181,7 @@ final class LoadChart {
         dash);
   }
 
-  private static String text(double x, double y, String anchor, String text) {
+  static String text(double x, double y, String anchor, String text) {
     return String.format(
         Locale.ROOT,
         "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"%s\">%s</text>",
@@ -187,11 +191,11 @@ final class LoadChart {
         escape(text));
   }
 
-  private static String format(double value) {
+  static String format(double value) {
     return value >= 1 ? String.format(Locale.ROOT, "%.0f", value) : String.valueOf(value);
   }
 
-  private static String escape(String text) {
+  static String escape(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 }

@@ -113,17 +113,22 @@ final class LoadReport {
   }
 
   /** A share of the machine's CPU as a percentage, or "an unknown share". */
-  private static String share(double share) {
+  static String share(double share) {
     return share < 0 ? "an unknown share" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
   }
 
   /** Writes {@link #json} to {@code file}. */
   static void write(LoadResults results, Path file) {
+    write(json(results), file);
+  }
+
+  /** Writes {@code json} to {@code file}, creating its directory if needed. */
+  static void write(JsonObject json, Path file) {
     try {
       if (file.getParent() != null) {
         Files.createDirectories(file.getParent());
       }
-      Files.writeString(file, json(results).encodePrettily());
+      Files.writeString(file, json.encodePrettily());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
     }
@@ -157,17 +162,7 @@ final class LoadReport {
                         .put("ratio", t.ratio())
                         .put("met", t.met())));
     return new JsonObject()
-        .put(
-            "machine",
-            new JsonObject()
-                .put("cores", m.cores())
-                .put("jdk", m.jdk())
-                .put("os", m.os())
-                .put("redis", m.redis())
-                .put("load_average_before", m.loadAverage())
-                .put("others_cpu_share", m.othersCpuShare())
-                .put("steal_share", m.stealShare())
-                .put("generator_in_service_jvm", true))
+        .put("machine", machine(m))
         .put(
             "options",
             new JsonObject()
@@ -201,6 +196,19 @@ final class LoadReport {
                 .put("claim", phases(results.claimSweep())))
         .put("claim_agents", results.options().claimAgents())
         .put("targets", targets);
+  }
+
+  /** Where a run happened, as every harness's results file holds it. */
+  static JsonObject machine(Machine m) {
+    return new JsonObject()
+        .put("cores", m.cores())
+        .put("jdk", m.jdk())
+        .put("os", m.os())
+        .put("redis", m.redis())
+        .put("load_average_before", m.loadAverage())
+        .put("others_cpu_share", m.othersCpuShare())
+        .put("steal_share", m.stealShare())
+        .put("generator_in_service_jvm", true);
   }
 
   private static JsonArray phases(List<PhaseResult> phases) {

@@ -79,13 +79,14 @@ public final class GovernorService {
       Vertx vertx,
       RedisStore redis,
       GovernorSettings settings,
+      Duration idempotencyTtl,
       PrometheusMeterRegistry meters,
       Clock clock) {
     this.vertx = vertx;
     this.pricing = new PricingCatalogues(redis);
     BudgetSettings budget = settings.budget();
     TenantScripts tenantScripts =
-        new TenantScripts(redis, clock, budget.idempotencyTtl(), budget.recordRetention());
+        new TenantScripts(redis, clock, idempotencyTtl, budget.recordRetention());
     this.engine = new BudgetEngine(tenantScripts, pricing, budget);
     this.budgets = new Budgets(redis, engine);
     this.budgetGauges = new BudgetGauges(redis, budgets, settings.budgetGauges(), meters);
@@ -196,7 +197,24 @@ public final class GovernorService {
       GovernorSettings settings,
       PrometheusMeterRegistry meters,
       Clock clock) {
-    GovernorService service = new GovernorService(vertx, redis, settings, meters, clock);
+    return start(vertx, redis, settings, settings.budget().idempotencyTtl(), meters, clock);
+  }
+
+  /**
+   * {@link #start} keeping idempotency records for {@code idempotencyTtl} instead of {@code
+   * settings.budget().idempotencyTtl()}, which {@link BudgetSettings} holds to at least 24 hours.
+   * Package-private so that no configuration reaches it: only a test hook in this package's test
+   * sources calls it, for measurements that must see records lapse within minutes.
+   */
+  static Future<GovernorService> start(
+      Vertx vertx,
+      RedisStore redis,
+      GovernorSettings settings,
+      Duration idempotencyTtl,
+      PrometheusMeterRegistry meters,
+      Clock clock) {
+    GovernorService service =
+        new GovernorService(vertx, redis, settings, idempotencyTtl, meters, clock);
     return redis
         .load(scripts())
         .compose(ignored -> service.pricing.refresh())

@@ -9,6 +9,7 @@ import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.governor.pricing.ModelPrice;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.governor.service.IdempotencyBelowFloor;
 import com.infrafabric.governor.service.TrustSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.config.PlatformSettings;
@@ -24,10 +25,12 @@ import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.TestTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,6 +74,31 @@ public final class GovernorServiceRig implements AutoCloseable {
       WebhookSettings webhooks,
       HttpSettings http,
       GatewaySettings gateway) {
+    this(endpoint, directory, webhooks, http, gateway, GovernorService::start);
+  }
+
+  /**
+   * A governor keeping idempotency records for {@code idempotencyTtl}, below the floor of 24 hours
+   * if asked ({@link IdempotencyBelowFloor}).
+   */
+  public GovernorServiceRig(RedisEndpoint endpoint, Path directory, Duration idempotencyTtl) {
+    this(
+        endpoint,
+        directory,
+        WebhookSettings.NONE,
+        HttpSettings.defaults().withPort(0),
+        GatewaySettings.NONE,
+        (vertx, redis, settings, meters, clock) ->
+            IdempotencyBelowFloor.start(vertx, redis, settings, idempotencyTtl, meters, clock));
+  }
+
+  private GovernorServiceRig(
+      RedisEndpoint endpoint,
+      Path directory,
+      WebhookSettings webhooks,
+      HttpSettings http,
+      GatewaySettings gateway,
+      Starter starter) {
     this.vertx = Vertx.vertx();
     this.clock = MutableClock.at("2026-11-23T10:00:00Z");
     this.tokens = TestTokens.create(directory, clock);
@@ -100,12 +128,23 @@ public final class GovernorServiceRig implements AutoCloseable {
             LedgerArchiveSettings.OFF,
             BudgetGaugeSettings.DEFAULTS,
             gateway);
-    this.service = Await.result(GovernorService.start(vertx, redis, settings, meters, clock));
+    this.service = Await.result(starter.start(vertx, redis, settings, meters, clock));
     this.http = new HttpTestClient(service.port());
     Await.result(
         service
             .pricing()
             .replace(List.of(GovernorRig.GPT_TEST, GovernorRig.MINI_TEST, cheap()), -1));
+  }
+
+  /** How the rig starts the service: {@link GovernorService#start} or a hook around it. */
+  @FunctionalInterface
+  private interface Starter {
+    Future<GovernorService> start(
+        Vertx vertx,
+        RedisStore redis,
+        GovernorSettings settings,
+        PrometheusMeterRegistry meters,
+        Clock clock);
   }
 
   /** A fresh grant signing key in {@code directory}; its public half is {@code grant-jwks.json}. */

@@ -1,0 +1,25 @@
+package com.infrafabric.benchmarks.load;
+
+/**
+ * One reading of the store during a memory run.
+ *
+ * @param elapsedMillis since the load started; the reading before it is at 0
+ * @param usedMemory {@code used_memory} of {@code INFO memory}: every byte Redis allocated
+ * @param usedMemoryDataset {@code used_memory_dataset}: the part the keys and values hold
+ * @param keys {@code DBSIZE}, keys not yet expired or not yet evicted by the expiry cycle
+ * @param ledgerEntries {@code XLEN} of the tenant's ledger stream
+ * @param archivedBytes bytes of the archive's segment files on disk
+ */
+record MemorySample(
+    long elapsedMillis,
+    long usedMemory,
+    long usedMemoryDataset,
+    long keys,
+    long ledgerEntries,
+    long archivedBytes) {
+
+  /** The time of this reading in minutes since the load started. */
+  double minutes() {
+    return elapsedMillis / 60_000.0;
+  }
+}
