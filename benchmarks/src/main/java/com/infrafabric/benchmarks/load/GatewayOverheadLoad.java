@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -38,7 +39,19 @@ public final class GatewayOverheadLoad {
   private GatewayOverheadLoad() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    Options options = Options.parse(args);
+    if (List.of(args).contains("--help")) {
+      System.out.print(Options.USAGE);
+      return;
+    }
+    Options options;
+    try {
+      options = Options.parse(args);
+    } catch (IllegalArgumentException bad) {
+      System.err.println(bad.getMessage());
+      System.err.print(Options.USAGE);
+      System.exit(2);
+      return;
+    }
     JsonObject results = run(options);
     Files.writeString(options.out(), results.encodePrettily());
     System.out.println(results.encodePrettily());
@@ -106,6 +119,17 @@ public final class GatewayOverheadLoad {
       Path out,
       boolean smoke) {
 
+    static final String USAGE =
+        """
+        options (defaults in brackets):
+          --rate <calls per second>   [500]
+          --seconds <measured seconds per phase>   [20]
+          --caller key|token   [key]
+          --out <results.json>   [gateway-overhead.json]
+          --smoke   (50/s for a second: checks that all runs; its figures mean nothing)
+        """;
+
+    /** Parses {@code args}; throws with a sentence naming the bad option. */
     static Options parse(String[] args) {
       long rate = 500;
       long seconds = 20;
@@ -113,19 +137,48 @@ public final class GatewayOverheadLoad {
       Path out = Path.of("gateway-overhead.json");
       boolean smoke = false;
       for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--rate" -> rate = Long.parseLong(args[++i]);
-          case "--seconds" -> seconds = Long.parseLong(args[++i]);
-          case "--caller" -> caller = GatewayUnderLoad.Caller.parse(args[++i]);
-          case "--out" -> out = Path.of(args[++i]);
-          case "--smoke" -> smoke = true;
-          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+        String option = args[i];
+        if (option.equals("--smoke")) {
+          smoke = true;
+          continue;
+        }
+        if (i + 1 == args.length) {
+          throw new IllegalArgumentException(
+              option.startsWith("--") ? option + " needs a value" : "unknown option " + option);
+        }
+        String value = args[++i];
+        switch (option) {
+          case "--rate" -> rate = number(option, value, 1, 100_000);
+          case "--seconds" -> seconds = number(option, value, 1, 3_600);
+          case "--caller" -> caller = caller(value);
+          case "--out" -> out = Path.of(value);
+          default -> throw new IllegalArgumentException("unknown option " + option);
         }
       }
       return smoke
           ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), caller, out, true)
           : new Options(
               rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), caller, out, false);
+    }
+
+    private static long number(String option, String value, long min, long max) {
+      try {
+        long number = Long.parseLong(value);
+        if (number >= min && number <= max) {
+          return number;
+        }
+      } catch (NumberFormatException notANumber) {
+        throw new IllegalArgumentException(option + " " + value + " is not a whole number");
+      }
+      throw new IllegalArgumentException(option + " " + value + " is outside " + min + ".." + max);
+    }
+
+    private static GatewayUnderLoad.Caller caller(String value) {
+      try {
+        return GatewayUnderLoad.Caller.parse(value);
+      } catch (IllegalArgumentException unknown) {
+        throw new IllegalArgumentException("--caller " + value + " is neither key nor token");
+      }
     }
   }
 }
