@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.governor.gateway.GatewayRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What the gateway adds to a non-streamed chat completion, under load: the same requests, open loop
@@ -39,19 +41,11 @@ public final class GatewayOverheadLoad {
   private GatewayOverheadLoad() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    if (List.of(args).contains("--help")) {
-      System.out.print(Options.USAGE);
+    Optional<Options> parsed = CommandLine.parse(Options.USAGE, args, Options::parse);
+    if (parsed.isEmpty()) {
       return;
     }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException bad) {
-      System.err.println(bad.getMessage());
-      System.err.print(Options.USAGE);
-      System.exit(2);
-      return;
-    }
+    Options options = parsed.get();
     JsonObject results = run(options);
     Files.writeString(options.out(), results.encodePrettily());
     System.out.println(results.encodePrettily());
@@ -130,26 +124,26 @@ public final class GatewayOverheadLoad {
         """;
 
     /** Parses {@code args}; throws with a sentence naming the bad option. */
-    static Options parse(String[] args) {
+    static Options parse(List<String> args) {
       long rate = 500;
       long seconds = 20;
       GatewayUnderLoad.Caller caller = GatewayUnderLoad.Caller.KEY;
       Path out = Path.of("gateway-overhead.json");
       boolean smoke = false;
-      for (int i = 0; i < args.length; i++) {
-        String option = args[i];
+      for (int i = 0; i < args.size(); i++) {
+        String option = args.get(i);
         if (option.equals("--smoke")) {
           smoke = true;
           continue;
         }
-        if (i + 1 == args.length) {
+        if (i + 1 == args.size()) {
           throw new IllegalArgumentException(
               option.startsWith("--") ? option + " needs a value" : "unknown option " + option);
         }
-        String value = args[++i];
+        String value = args.get(++i);
         switch (option) {
-          case "--rate" -> rate = number(option, value, 1, 100_000);
-          case "--seconds" -> seconds = number(option, value, 1, 3_600);
+          case "--rate" -> rate = CommandLine.wholeNumber(option, value, 1, 100_000);
+          case "--seconds" -> seconds = CommandLine.wholeNumber(option, value, 1, 3_600);
           case "--caller" -> caller = caller(value);
           case "--out" -> out = Path.of(value);
           default -> throw new IllegalArgumentException("unknown option " + option);
@@ -159,18 +153,6 @@ public final class GatewayOverheadLoad {
           ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), caller, out, true)
           : new Options(
               rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), caller, out, false);
-    }
-
-    private static long number(String option, String value, long min, long max) {
-      try {
-        long number = Long.parseLong(value);
-        if (number >= min && number <= max) {
-          return number;
-        }
-      } catch (NumberFormatException notANumber) {
-        throw new IllegalArgumentException(option + " " + value + " is not a whole number");
-      }
-      throw new IllegalArgumentException(option + " " + value + " is outside " + min + ".." + max);
     }
 
     private static GatewayUnderLoad.Caller caller(String value) {

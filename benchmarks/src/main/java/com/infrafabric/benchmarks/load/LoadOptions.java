@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.platform.config.Durations;
 import com.infrafabric.platform.http.AdmissionSettings;
 import java.nio.file.Path;
@@ -91,18 +92,8 @@ record LoadOptions(
    * sentence and the usage and exits with status 2.
    */
   static Optional<LoadOptions> fromCommandLine(Set<String> unused, String... args) {
-    if (List.of(args).contains("--help")) {
-      System.out.print(usage());
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(parse(unused, args));
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(usage());
-      System.exit(2);
-      return Optional.empty();
-    }
+    return CommandLine.parse(
+        usage(), args, arguments -> parse(unused, arguments.toArray(String[]::new)));
   }
 
   /** Parses {@code args} for a harness that uses every option. */
@@ -225,15 +216,6 @@ record LoadOptions(
   }
 
   private static int integer(Map<String, String> values, String key, int min, int max) {
-    String text = values.get(key);
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " " + text + " is not a whole number");
-    }
-    throw new IllegalArgumentException(key + " " + text + " is outside " + min + ".." + max);
+    return (int) CommandLine.wholeNumber(key, values.get(key), min, max);
   }
 }

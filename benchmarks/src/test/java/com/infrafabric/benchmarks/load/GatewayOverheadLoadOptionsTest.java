@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,7 +15,7 @@ class GatewayOverheadLoadOptionsTest {
 
   @Test
   void theDefaultsAreTheIssuesRateWithAKeyAsTheCaller() {
-    GatewayOverheadLoad.Options options = GatewayOverheadLoad.Options.parse(new String[] {});
+    GatewayOverheadLoad.Options options = GatewayOverheadLoad.Options.parse(List.of());
 
     assertThat(options.ratePerSecond()).isEqualTo(500);
     assertThat(options.measure()).isEqualTo(Duration.ofSeconds(20));
@@ -27,7 +28,7 @@ class GatewayOverheadLoadOptionsTest {
   void givenOptionsWin() {
     GatewayOverheadLoad.Options options =
         GatewayOverheadLoad.Options.parse(
-            new String[] {"--rate", "200", "--seconds", "5", "--caller", "token"});
+            List.of("--rate", "200", "--seconds", "5", "--caller", "token"));
 
     assertThat(options.ratePerSecond()).isEqualTo(200);
     assertThat(options.measure()).isEqualTo(Duration.ofSeconds(5));
@@ -49,6 +50,6 @@ class GatewayOverheadLoadOptionsTest {
   }
 
   private static GatewayOverheadLoad.Options parse(String... args) {
-    return GatewayOverheadLoad.Options.parse(args);
+    return GatewayOverheadLoad.Options.parse(List.of(args));
   }
 }
