@@ -1,10 +1,12 @@
 package com.infrafabric.benchmarks.guard;
 
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.benchmarks.load.OneCallerHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -35,11 +37,13 @@ public final class RatioGuard {
   private RatioGuard() {}
 
   public static void main(String[] args) throws RunnerException {
-    if (args.length != 1) {
-      System.err.println("usage: RatioGuard <ratio-thresholds.properties>");
-      System.exit(2);
+    Optional<RatioThresholds> parsed =
+        CommandLine.parse(
+            "usage: RatioGuard <ratio-thresholds.properties>\n", args, RatioGuard::thresholds);
+    if (parsed.isEmpty()) {
+      return;
     }
-    RatioThresholds thresholds = RatioThresholds.load(Path.of(args[0]));
+    RatioThresholds thresholds = parsed.get();
     List<Ratio> first = measure(thresholds);
     print(first);
     if (first.stream().noneMatch(Ratio::regressed)) {
@@ -52,6 +56,14 @@ public final class RatioGuard {
       System.out.println("a ratio regressed past its threshold in both runs");
       System.exit(1);
     }
+  }
+
+  /** The thresholds in the file {@code args} name, the one argument. */
+  private static RatioThresholds thresholds(List<String> args) {
+    if (args.size() != 1) {
+      throw new IllegalArgumentException("expected one argument, the thresholds file");
+    }
+    return RatioThresholds.load(Path.of(args.get(0)));
   }
 
   /**

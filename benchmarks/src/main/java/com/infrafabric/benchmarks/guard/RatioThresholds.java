@@ -2,7 +2,6 @@ package com.infrafabric.benchmarks.guard;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -27,7 +26,9 @@ record RatioThresholds(
     try (Reader in = Files.newBufferedReader(file)) {
       values.load(in);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the ratio thresholds " + file, e);
+      throw new IllegalArgumentException(
+          "cannot read the ratio thresholds " + file + " (" + e.getClass().getSimpleName() + ")",
+          e);
     }
     return new RatioThresholds(
         positive(values, file, "engine-vs-raw.p99.max"),

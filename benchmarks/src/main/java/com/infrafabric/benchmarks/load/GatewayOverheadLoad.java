@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.governor.gateway.GatewayRoutes;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -7,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * What the gateway adds to a non-streamed chat completion, under load: the same requests, open loop
@@ -38,7 +41,11 @@ public final class GatewayOverheadLoad {
   private GatewayOverheadLoad() {}
 
   public static void main(String[] args) throws IOException, InterruptedException {
-    Options options = Options.parse(args);
+    Optional<Options> parsed = CommandLine.parse(Options.USAGE, args, Options::parse);
+    if (parsed.isEmpty()) {
+      return;
+    }
+    Options options = parsed.get();
     JsonObject results = run(options);
     Files.writeString(options.out(), results.encodePrettily());
     System.out.println(results.encodePrettily());
@@ -106,26 +113,54 @@ public final class GatewayOverheadLoad {
       Path out,
       boolean smoke) {
 
-    static Options parse(String[] args) {
+    static final String USAGE =
+        """
+        options (defaults in brackets):
+          --rate <calls per second>   [500]
+          --seconds <measured seconds per phase>   [20]
+          --caller key|token   [key]
+          --out <results.json>   [gateway-overhead.json]
+          --smoke   (50/s for a second: checks that all runs; its figures mean nothing)
+        """;
+
+    /** Parses {@code args}; throws with a sentence naming the bad option. */
+    static Options parse(List<String> args) {
       long rate = 500;
       long seconds = 20;
       GatewayUnderLoad.Caller caller = GatewayUnderLoad.Caller.KEY;
       Path out = Path.of("gateway-overhead.json");
       boolean smoke = false;
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--rate" -> rate = Long.parseLong(args[++i]);
-          case "--seconds" -> seconds = Long.parseLong(args[++i]);
-          case "--caller" -> caller = GatewayUnderLoad.Caller.parse(args[++i]);
-          case "--out" -> out = Path.of(args[++i]);
-          case "--smoke" -> smoke = true;
-          default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      for (int i = 0; i < args.size(); i++) {
+        String option = args.get(i);
+        if (option.equals("--smoke")) {
+          smoke = true;
+          continue;
+        }
+        if (i + 1 == args.size()) {
+          throw new IllegalArgumentException(
+              option.startsWith("--") ? option + " needs a value" : "unknown option " + option);
+        }
+        String value = args.get(++i);
+        switch (option) {
+          case "--rate" -> rate = CommandLine.wholeNumber(option, value, 1, 100_000);
+          case "--seconds" -> seconds = CommandLine.wholeNumber(option, value, 1, 3_600);
+          case "--caller" -> caller = caller(value);
+          case "--out" -> out = Path.of(value);
+          default -> throw new IllegalArgumentException("unknown option " + option);
         }
       }
       return smoke
           ? new Options(50, Duration.ofMillis(500), Duration.ofSeconds(1), caller, out, true)
           : new Options(
               rate, Duration.ofSeconds(5), Duration.ofSeconds(seconds), caller, out, false);
+    }
+
+    private static GatewayUnderLoad.Caller caller(String value) {
+      try {
+        return GatewayUnderLoad.Caller.parse(value);
+      } catch (IllegalArgumentException unknown) {
+        throw new IllegalArgumentException("--caller " + value + " is neither key nor token");
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.platform.config.Durations;
 import com.infrafabric.platform.http.AdmissionSettings;
 import java.nio.file.Path;
@@ -36,6 +37,9 @@ import java.util.Set;
  *     service, which can shed them, rather than in the client's pool, which it cannot see
  * @param maxOutstanding operations in flight beyond which the open loop drops
  * @param admissionMaxLimit the service's admission ceiling ({@code http.admission.maxLimit})
+ * @param admissionMinLimit the service's admission floor ({@code http.admission.minLimit}), at most
+ *     the ceiling, to compare floors on one machine; 0: the default floor, lowered to the ceiling
+ *     if above it
  * @param p99Bound the loosest p99 a sustainable step may have (see {@link Sustainability})
  * @param claimAgents agents registered before the claim path's phases
  * @param out where to write the JSON results, if anywhere
@@ -53,6 +57,7 @@ record LoadOptions(
     int connections,
     int maxOutstanding,
     int admissionMaxLimit,
+    int admissionMinLimit,
     Duration p99Bound,
     int claimAgents,
     Optional<Path> out,
@@ -87,18 +92,8 @@ record LoadOptions(
    * sentence and the usage and exits with status 2.
    */
   static Optional<LoadOptions> fromCommandLine(Set<String> unused, String... args) {
-    if (List.of(args).contains("--help")) {
-      System.out.print(usage());
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(parse(unused, args));
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(usage());
-      System.exit(2);
-      return Optional.empty();
-    }
+    return CommandLine.parse(
+        usage(), args, arguments -> parse(unused, arguments.toArray(String[]::new)));
   }
 
   /** Parses {@code args} for a harness that uses every option. */
@@ -134,10 +129,12 @@ record LoadOptions(
 
   /**
    * The service's admission limit: its defaults, with {@code --admission-max-limit} as the ceiling
-   * (the start and the floor come down to it if they were above).
+   * (the start and the floor come down to it if they were above) and {@code --admission-min-limit}
+   * as the floor (the start comes up to it if it was below).
    */
   AdmissionSettings admission() {
-    return AdmissionSettings.defaults().withMaxLimit(admissionMaxLimit);
+    AdmissionSettings limit = AdmissionSettings.defaults().withMaxLimit(admissionMaxLimit);
+    return admissionMinLimit == 0 ? limit : limit.withMinLimit(admissionMinLimit);
   }
 
   /** When a step of the rate search counts as sustainable. */
@@ -161,6 +158,7 @@ record LoadOptions(
   }
 
   private static LoadOptions of(Map<String, String> values, boolean smoke) {
+    int admissionMaxLimit = integer(values, "--admission-max-limit", 1, 10_000);
     return new LoadOptions(
         duration(values, "--warmup", false),
         duration(values, "--duration", true),
@@ -172,7 +170,8 @@ record LoadOptions(
         integer(values, "--raw-concurrency", 1, 1024),
         integer(values, "--connections", 1, 1024),
         integer(values, "--max-outstanding", 1, 1_000_000),
-        integer(values, "--admission-max-limit", 1, 10_000),
+        admissionMaxLimit,
+        integer(values, "--admission-min-limit", 0, admissionMaxLimit),
         duration(values, "--p99-bound", true),
         integer(values, "--claim-agents", 1, 100_000),
         Optional.ofNullable(values.get("--out")).map(Path::of),
@@ -201,6 +200,7 @@ record LoadOptions(
     defaults.put("--max-outstanding", "1024");
     defaults.put(
         "--admission-max-limit", Integer.toString(AdmissionSettings.defaults().maxLimit()));
+    defaults.put("--admission-min-limit", "0");
     defaults.put("--p99-bound", p99Bound);
     defaults.put("--claim-agents", claimAgents);
     return Collections.unmodifiableMap(defaults);
@@ -216,15 +216,6 @@ record LoadOptions(
   }
 
   private static int integer(Map<String, String> values, String key, int min, int max) {
-    String text = values.get(key);
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " " + text + " is not a whole number");
-    }
-    throw new IllegalArgumentException(key + " " + text + " is outside " + min + ".." + max);
+    return (int) CommandLine.wholeNumber(key, values.get(key), min, max);
   }
 }

@@ -178,6 +178,7 @@ final class LoadReport {
                 .put("connections", o.connections())
                 .put("max_outstanding", o.maxOutstanding())
                 .put("admission_max_limit", o.admissionMaxLimit())
+                .put("admission_min_limit", o.admission().minLimit())
                 .put("p99_bound_ms", o.p99Bound().toMillis()))
         .put("raw", phase(results.raw()))
         .put("search", steps)

@@ -2,6 +2,7 @@ package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.benchmarks.BenchmarkRedis;
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.governor.budget.RawChargePath;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.redis.LuaScript;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -39,8 +41,24 @@ public final class ScriptCost {
 
   private ScriptCost() {}
 
+  /** The seconds to measure each phase, the one optional argument. */
+  private static Duration measure(List<String> args) {
+    if (args.size() > 1) {
+      throw new IllegalArgumentException("expected at most one argument, the seconds per phase");
+    }
+    return Duration.ofSeconds(
+        args.isEmpty() ? 10 : CommandLine.wholeNumber("seconds", args.get(0), 1, 3_600));
+  }
+
+  private static final String USAGE =
+      "usage: ScriptCost [seconds]   (measured seconds per phase, 1..3600; default 10)\n";
+
   public static void main(String[] args) {
-    Duration measure = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 10);
+    Optional<Duration> parsed = CommandLine.parse(USAGE, args, ScriptCost::measure);
+    if (parsed.isEmpty()) {
+      return;
+    }
+    Duration measure = parsed.get();
     PrintStream out = System.out;
     Clock clock = Clock.systemUTC();
     try (GovernorUnderLoad governor = GovernorUnderLoad.start(clock);

@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.benchmarks.TempDirectory;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.redis.ManagedRedisServer;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,12 +51,28 @@ public final class TopologyLoad {
   /** What one configuration sustained. */
   record Outcome(Setup setup, double roundsPerSecond, Latency latency, long errors) {}
 
+  private static final String USAGE = "usage: TopologyLoad [--smoke]\n";
+
   public static void main(String[] args) throws Exception {
-    boolean smoke = List.of(args).contains("--smoke");
+    Optional<Boolean> parsed = CommandLine.parse(USAGE, args, TopologyLoad::smoke);
+    if (parsed.isEmpty()) {
+      return;
+    }
+    boolean smoke = parsed.get();
     Duration warmUp = smoke ? Duration.ofMillis(500) : Duration.ofSeconds(5);
     Duration measure = smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(20);
     List<Outcome> outcomes = run(warmUp, measure);
     print(outcomes, System.out);
+  }
+
+  /** Whether {@code args}, at most {@code --smoke}, ask for a smoke run. */
+  private static boolean smoke(List<String> args) {
+    for (String arg : args) {
+      if (!arg.equals("--smoke")) {
+        throw new IllegalArgumentException("unknown option " + arg);
+      }
+    }
+    return !args.isEmpty();
   }
 
   static List<Outcome> run(Duration warmUp, Duration measure) throws InterruptedException {

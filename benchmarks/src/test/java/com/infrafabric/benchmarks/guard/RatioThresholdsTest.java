@@ -34,6 +34,15 @@ class RatioThresholdsTest {
   }
 
   @Test
+  void aMissingFileIsNamed() {
+    Path file = dir.resolve("absent.properties");
+
+    assertThatThrownBy(() -> RatioThresholds.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("cannot read the ratio thresholds " + file + " (NoSuchFileException)");
+  }
+
+  @Test
   void aRatioRegressesOnlyAboveItsThresholdAndWhenItCannotBeComputed() {
     assertThat(new Ratio("r", 20, 10, "us", 2).regressed()).isFalse();
     assertThat(new Ratio("r", 21, 10, "us", 2).regressed()).isTrue();

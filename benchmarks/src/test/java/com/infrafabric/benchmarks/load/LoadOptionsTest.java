@@ -49,6 +49,20 @@ class LoadOptionsTest {
   }
 
   @Test
+  void aGivenAdmissionFloorRaisesTheStartAndMayNotExceedTheCeiling() {
+    AdmissionSettings admission = LoadOptions.parse("--admission-min-limit", "32").admission();
+
+    assertThat(admission.minLimit()).isEqualTo(32);
+    assertThat(admission.initialLimit()).isEqualTo(32);
+    assertThat(admission.maxLimit()).isEqualTo(AdmissionSettings.defaults().maxLimit());
+    assertThat(LoadOptions.parse("--admission-min-limit", "8").admission().initialLimit())
+        .isEqualTo(AdmissionSettings.defaults().initialLimit());
+    assertThatThrownBy(
+            () -> LoadOptions.parse("--admission-max-limit", "8", "--admission-min-limit", "16"))
+        .hasMessage("--admission-min-limit 16 is outside 0..8");
+  }
+
+  @Test
   void aGivenMaximumRateReplacesTheSearchWhichIsTheDefault() {
     assertThat(LoadOptions.parse().maxRate()).isZero();
     assertThat(LoadOptions.parse("--max-rate", "400").maxRate()).isEqualTo(400);

@@ -87,4 +87,12 @@ public record AdmissionSettings(
         targetLatency,
         retryAfter);
   }
+
+  /**
+   * The same ceiling and waits with {@code floor} as the floor, the start raised to it if below.
+   */
+  public AdmissionSettings withMinLimit(int floor) {
+    return new AdmissionSettings(
+        Math.max(initialLimit, floor), floor, maxLimit, targetLatency, retryAfter);
+  }
 }
