@@ -1,7 +1,12 @@
 package com.infrafabric.benchmarks;
 
+import com.infrafabric.platform.config.Durations;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -34,6 +39,42 @@ public final class CommandLine {
       System.exit(2);
       return Optional.empty();
     }
+  }
+
+  /**
+   * The options {@code args} give, in order: each name in {@code valued} with the argument after it
+   * as its value, each name in {@code flags} with an empty value. Throws with a sentence naming an
+   * argument that is neither, or a valued option given last, without its value.
+   */
+  public static Map<String, String> options(
+      List<String> args, Set<String> valued, Set<String> flags) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String name = args.get(i);
+      if (flags.contains(name)) {
+        given.put(name, "");
+      } else if (!valued.contains(name)) {
+        throw new IllegalArgumentException("unknown option " + name);
+      } else if (i + 1 == args.size()) {
+        throw new IllegalArgumentException(name + " needs a value");
+      } else {
+        given.put(name, args.get(++i));
+      }
+    }
+    return given;
+  }
+
+  /**
+   * {@code text} as a duration written as the platform's configuration writes them ({@code 10m},
+   * {@code 5s}): positive, or zero too if {@code zeroAllowed}; throws naming {@code name}.
+   */
+  public static Duration duration(String name, String text, boolean zeroAllowed) {
+    Duration value = Durations.parse(name, text);
+    if (value.isNegative() || !zeroAllowed && value.isZero()) {
+      throw new IllegalArgumentException(
+          name + " " + text + " must be " + (zeroAllowed ? "zero or more" : "positive"));
+    }
+    return value;
   }
 
   /**

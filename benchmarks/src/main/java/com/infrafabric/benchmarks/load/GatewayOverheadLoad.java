@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What the gateway adds to a non-streamed chat completion, under load: the same requests, open loop
@@ -130,23 +132,19 @@ public final class GatewayOverheadLoad {
       GatewayUnderLoad.Caller caller = GatewayUnderLoad.Caller.KEY;
       Path out = Path.of("gateway-overhead.json");
       boolean smoke = false;
-      for (int i = 0; i < args.size(); i++) {
-        String option = args.get(i);
-        if (option.equals("--smoke")) {
-          smoke = true;
-          continue;
-        }
-        if (i + 1 == args.size()) {
-          throw new IllegalArgumentException(
-              option.startsWith("--") ? option + " needs a value" : "unknown option " + option);
-        }
-        String value = args.get(++i);
-        switch (option) {
-          case "--rate" -> rate = CommandLine.wholeNumber(option, value, 1, 100_000);
-          case "--seconds" -> seconds = CommandLine.wholeNumber(option, value, 1, 3_600);
+      Map<String, String> given =
+          CommandLine.options(
+              args,
+              Set.of("--rate", "--seconds", "--caller", LoadOptions.OUT),
+              Set.of(LoadOptions.SMOKE));
+      for (Map.Entry<String, String> option : given.entrySet()) {
+        String value = option.getValue();
+        switch (option.getKey()) {
+          case "--rate" -> rate = CommandLine.wholeNumber("--rate", value, 1, 100_000);
+          case "--seconds" -> seconds = CommandLine.wholeNumber("--seconds", value, 1, 3_600);
           case "--caller" -> caller = caller(value);
-          case "--out" -> out = Path.of(value);
-          default -> throw new IllegalArgumentException("unknown option " + option);
+          case LoadOptions.OUT -> out = Path.of(value);
+          case LoadOptions.SMOKE -> smoke = true;
         }
       }
       return smoke

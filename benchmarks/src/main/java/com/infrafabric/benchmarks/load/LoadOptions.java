@@ -1,11 +1,11 @@
 package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.CommandLine;
-import com.infrafabric.platform.config.Durations;
 import com.infrafabric.platform.http.AdmissionSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +65,9 @@ record LoadOptions(
 
   static final String SMOKE = "--smoke";
 
+  /** The option naming the results file. */
+  static final String OUT = "--out";
+
   /**
    * Connections the client opens at most: four times the default admission ceiling, so that at
    * twice the sustainable rate the service, not the client's pool, holds the excess and sheds it.
@@ -106,22 +109,15 @@ record LoadOptions(
    * options the calling harness has no use for (so a run never looks as if it honoured it).
    */
   static LoadOptions parse(Set<String> unused, String... args) {
-    boolean smoke = false;
-    Map<String, String> values = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals(SMOKE)) {
-        smoke = true;
-      } else if (unused.contains(args[i])) {
-        throw new IllegalArgumentException(args[i] + " is not used by this harness");
-      } else if (FULL.containsKey(args[i]) || args[i].equals("--out")) {
-        if (i + 1 == args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        values.put(args[i], args[++i]);
-      } else {
-        throw new IllegalArgumentException("unknown option " + args[i]);
+    Set<String> valued = new HashSet<>(FULL.keySet());
+    valued.add(OUT);
+    Map<String, String> values = CommandLine.options(List.of(args), valued, Set.of(SMOKE));
+    for (String option : values.keySet()) {
+      if (unused.contains(option)) {
+        throw new IllegalArgumentException(option + " is not used by this harness");
       }
     }
+    boolean smoke = values.remove(SMOKE) != null;
     Map<String, String> chosen = new LinkedHashMap<>(smoke ? QUICK : FULL);
     chosen.putAll(values);
     return of(chosen, smoke);
@@ -154,7 +150,7 @@ record LoadOptions(
             "options (full-run default; --smoke runs a few seconds with short defaults):\n");
     FULL.forEach(
         (key, value) -> usage.append("  ").append(key).append(' ').append(value).append('\n'));
-    return usage.append("  --out <results.json>\n  ").append(SMOKE).append('\n').toString();
+    return usage.append("  " + OUT + " <results.json>\n  ").append(SMOKE).append('\n').toString();
   }
 
   private static LoadOptions of(Map<String, String> values, boolean smoke) {
@@ -174,7 +170,7 @@ record LoadOptions(
         integer(values, "--admission-min-limit", 0, admissionMaxLimit),
         duration(values, "--p99-bound", true),
         integer(values, "--claim-agents", 1, 100_000),
-        Optional.ofNullable(values.get("--out")).map(Path::of),
+        Optional.ofNullable(values.get(OUT)).map(Path::of),
         smoke);
   }
 
@@ -207,12 +203,7 @@ record LoadOptions(
   }
 
   private static Duration duration(Map<String, String> values, String key, boolean positive) {
-    Duration value = Durations.parse(key, values.get(key));
-    if (value.isNegative() || positive && value.isZero()) {
-      throw new IllegalArgumentException(
-          key + " " + values.get(key) + " must be " + (positive ? "positive" : "zero or more"));
-    }
-    return value;
+    return CommandLine.duration(key, values.get(key), !positive);
   }
 
   private static int integer(Map<String, String> values, String key, int min, int max) {

@@ -1,12 +1,15 @@
 package com.infrafabric.benchmarks.load;
 
-import com.infrafabric.platform.config.Durations;
+import com.infrafabric.benchmarks.CommandLine;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * {@link MemoryUnderLoad}'s command line: {@code [--smoke] [--<option> <value>]...}, durations
@@ -37,36 +40,27 @@ record MemoryOptions(
 
   /** Parses {@code args}; throws with a sentence naming the bad option. */
   static MemoryOptions parse(String... args) {
-    boolean smoke = false;
-    Map<String, String> given = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals(LoadOptions.SMOKE)) {
-        smoke = true;
-      } else if (FULL.containsKey(args[i]) || args[i].equals("--out")) {
-        if (i + 1 == args.length) {
-          throw new IllegalArgumentException(args[i] + " needs a value");
-        }
-        given.put(args[i], args[++i]);
-      } else {
-        throw new IllegalArgumentException("unknown option " + args[i]);
-      }
-    }
+    Set<String> valued = new HashSet<>(FULL.keySet());
+    valued.add(LoadOptions.OUT);
+    Map<String, String> given =
+        CommandLine.options(List.of(args), valued, Set.of(LoadOptions.SMOKE));
+    boolean smoke = given.remove(LoadOptions.SMOKE) != null;
     Map<String, String> values = new LinkedHashMap<>(FULL);
     if (smoke) {
       values.putAll(QUICK);
     }
     values.putAll(given);
     return new MemoryOptions(
-        rate(values.get("--rate")),
-        positive(values, "--duration"),
-        positive(values, "--sample-every"),
+        CommandLine.wholeNumber("--rate", values.get("--rate"), 1, 100_000),
+        duration(values, "--duration"),
+        duration(values, "--sample-every"),
         new Retention(
-            positive(values, "--idempotency-ttl"),
-            positive(values, "--reservation-ttl"),
-            positive(values, "--record-retention"),
-            positive(values, "--archive-age"),
-            positive(values, "--archive-interval")),
-        Optional.ofNullable(values.get("--out")).map(Path::of),
+            duration(values, "--idempotency-ttl"),
+            duration(values, "--reservation-ttl"),
+            duration(values, "--record-retention"),
+            duration(values, "--archive-age"),
+            duration(values, "--archive-interval")),
+        Optional.ofNullable(values.get(LoadOptions.OUT)).map(Path::of),
         smoke);
   }
 
@@ -76,7 +70,7 @@ record MemoryOptions(
     FULL.forEach(
         (key, value) -> usage.append("  ").append(key).append(' ').append(value).append('\n'));
     return usage
-        .append("  --out <results.json>\n  ")
+        .append("  " + LoadOptions.OUT + " <results.json>\n  ")
         .append(LoadOptions.SMOKE)
         .append('\n')
         .toString();
@@ -95,23 +89,7 @@ record MemoryOptions(
     return Collections.unmodifiableMap(full);
   }
 
-  private static long rate(String text) {
-    try {
-      long rate = Long.parseLong(text);
-      if (rate >= 1 && rate <= 100_000) {
-        return rate;
-      }
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--rate " + text + " is not a whole number");
-    }
-    throw new IllegalArgumentException("--rate " + text + " is outside 1..100000");
-  }
-
-  private static Duration positive(Map<String, String> values, String key) {
-    Duration value = Durations.parse(key, values.get(key));
-    if (value.isNegative() || value.isZero()) {
-      throw new IllegalArgumentException(key + " " + values.get(key) + " must be positive");
-    }
-    return value;
+  private static Duration duration(Map<String, String> values, String key) {
+    return CommandLine.duration(key, values.get(key), false);
   }
 }

@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -36,19 +37,15 @@ public final class MemoryUnderLoad {
   private MemoryUnderLoad() {}
 
   public static void main(String[] args) {
-    if (List.of(args).contains("--help")) {
-      System.out.print(MemoryOptions.usage());
+    Optional<MemoryOptions> parsed =
+        CommandLine.parse(
+            MemoryOptions.usage(),
+            args,
+            given -> MemoryOptions.parse(given.toArray(String[]::new)));
+    if (parsed.isEmpty()) {
       return;
     }
-    MemoryOptions options;
-    try {
-      options = MemoryOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.print(MemoryOptions.usage());
-      System.exit(2);
-      return;
-    }
+    MemoryOptions options = parsed.get();
     MemoryResults results = run(options, System.err);
     MemoryReport.print(results, System.out);
     resultsFile(options)

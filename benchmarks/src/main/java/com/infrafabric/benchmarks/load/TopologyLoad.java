@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,12 +68,8 @@ public final class TopologyLoad {
 
   /** Whether {@code args}, at most {@code --smoke}, ask for a smoke run. */
   private static boolean smoke(List<String> args) {
-    for (String arg : args) {
-      if (!arg.equals("--smoke")) {
-        throw new IllegalArgumentException("unknown option " + arg);
-      }
-    }
-    return !args.isEmpty();
+    return CommandLine.options(args, Set.of(), Set.of(LoadOptions.SMOKE))
+        .containsKey(LoadOptions.SMOKE);
   }
 
   static List<Outcome> run(Duration warmUp, Duration measure) throws InterruptedException {
