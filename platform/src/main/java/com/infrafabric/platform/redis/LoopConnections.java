@@ -29,11 +29,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * command skips the pool's lease and return.
  *
  * <p>Only commands that leave no state on the connection and never block it may share one: Lua
- * scripts and functions (Redis runs a script whole, refuses blocking commands in it, and a {@code
- * SELECT} inside does not outlive it). {@code ASKING}, {@code WAIT}, transactions and blocking
- * commands take a pooled connection of their own.
+ * scripts and functions (Redis runs a script whole, a blocking command inside one does not block,
+ * {@code WAIT} is refused there, and a {@code SELECT} inside does not outlive it). {@code ASKING},
+ * {@code WAIT}, transactions and blocking commands take a pooled connection of their own.
  *
- * <p>Thread-safe: each loop's state is touched only from that loop's thread.
+ * <p>Thread-safe: each loop's count of commands in flight is touched only from that loop's thread,
+ * and its connection is swapped atomically (the client may report it closed from another).
  */
 final class LoopConnections implements AutoCloseable {
 
