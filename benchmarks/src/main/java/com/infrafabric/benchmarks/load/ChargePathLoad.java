@@ -171,12 +171,24 @@ public final class ChargePathLoad {
   /** The raw FCALL baseline through the service's own Redis client. */
   private PhaseResult raw(Clock clock) {
     long pricingVersion = provisionEmptyStore();
+    return report(raw(governor, clock, pricingVersion, options, options.duration()));
+  }
+
+  /**
+   * Raw reserve + commit {@code FCALL} pairs through the service's own Redis client, from a context
+   * of its own, {@code --raw-concurrency} in flight for {@code --warmup} then {@code measure}.
+   */
+  static PhaseResult raw(
+      GovernorUnderLoad governor,
+      Clock clock,
+      long pricingVersion,
+      LoadOptions options,
+      Duration measure) {
     RawChargePath path =
         new RawChargePath(
             governor.store(), clock, Scope.parse(TenantSetup.RAW_SCOPE), CALL, pricingVersion);
-    return report(
-        new ClosedLoop(governor.redisContext(), path::reserveCommit)
-            .run("raw", options.rawConcurrency(), options.warmup(), options.duration()));
+    return new ClosedLoop(governor.redisContext(), path::reserveCommit)
+        .run("raw", options.rawConcurrency(), options.warmup(), measure);
   }
 
   /** Finds the maximum sustainable HTTP rate, unless {@code --max-rate} gave one. */
@@ -311,7 +323,7 @@ public final class ChargePathLoad {
     return phase;
   }
 
-  /** {@value #AGENTS} agents, each with its own token and scope under the tenant's project. */
+  /** The {@value #AGENTS} agents' tokens and reserve bodies, each on its own scope. */
   static List<HttpChargePath.Agent> agents(GovernorUnderLoad governor) {
     List<HttpChargePath.Agent> agents = new ArrayList<>(AGENTS);
     for (int i = 0; i < AGENTS; i++) {

@@ -186,6 +186,8 @@ final class LoadReport {
         .put("cpu_ms_per_pair", results.cpuPerPair().millis())
         .put("jit_cpu_ms_per_pair", results.cpuPerPair().compilerMillis())
         .put("allocated_bytes_per_pair", results.cpuPerPair().allocatedBytes())
+        .put("voluntary_switches_per_pair", results.cpuPerPair().switches().voluntary())
+        .put("involuntary_switches_per_pair", results.cpuPerPair().switches().involuntary())
         .put("half", phase(results.half()))
         .put("floor", phase(results.floor()))
         .put("max", phase(results.max()))

@@ -39,6 +39,9 @@ class ChargePathLoadSmokeTest {
     assertThat(results.getDouble("jit_cpu_ms_per_pair"))
         .isNotNegative()
         .isLessThanOrEqualTo(results.getDouble("cpu_ms_per_pair"));
+    assertThat(results.getDouble("voluntary_switches_per_pair"))
+        .as("a pair wakes the service's loop, the client's and redis-server at least once each")
+        .isGreaterThanOrEqualTo(3);
     for (String phase : List.of("raw", "half", "floor")) {
       assertCompletedWithoutFailure(results.getJsonObject(phase));
     }

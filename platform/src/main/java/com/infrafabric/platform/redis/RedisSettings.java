@@ -11,7 +11,9 @@ import java.util.Objects;
  * @param commandTimeout how long a sent command may wait for its answer before the caller gets
  *     {@link RedisUnavailableException} (outcome unknown); getting a connection first may take as
  *     long, and at least 5 s, since a fresh connection needs its own round trips
- * @param maxPoolSize connections per master, hence commands in flight at once on each
+ * @param maxPoolSize pooled connections per master, hence commands in flight at once on them; and
+ *     the most scripts one event loop may have in flight at once on its own connection to a master
+ *     (beyond that they take pooled connections)
  * @param maxPoolWaiting commands allowed to wait for a connection to one master; beyond that a
  *     command fails at once instead of queueing without bound
  * @param durability when a money script counts as done

@@ -28,7 +28,9 @@ import java.util.function.Function;
  * for a standalone server or a Sentinel group, one per cluster master), a deadline on every
  * command, Lua scripts called by an identifier ({@code EVALSHA} a script, {@code FCALL} a function;
  * loaded on that server and called again when it answers that it lacks them), and a latency timer
- * per command.
+ * per command. A script called from one of the store's event loops goes on that loop's own
+ * connection to the master ({@link LoopConnections}), so its answer is read on the thread that
+ * asked, without waking another.
  *
  * <p>Each command goes to the master of its key's hash slot ({@link RedisEndpoint.Topology}); a
  * cluster's {@code MOVED} and {@code ASK} replies are followed. Every key one command or script
@@ -95,7 +97,8 @@ public final class RedisStore implements AutoCloseable {
    * more if that server does not have it yet (first call, restart, failover, flush).
    */
   public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-    return call(script.name(), routingKey(script, keys), c -> runScript(c, script, keys, args));
+    return call(
+        script.name(), routingKey(script, keys), c -> runScript(c, script, keys, args), Lane.LOOP);
   }
 
   /**
@@ -111,7 +114,8 @@ public final class RedisStore implements AutoCloseable {
     return call(
         script.name(),
         routingKey(script, keys),
-        c -> runScript(c, script, keys, args).compose(reply -> replicated(c, script, reply)));
+        c -> runScript(c, script, keys, args).compose(reply -> replicated(c, script, reply)),
+        Lane.POOL);
   }
 
   /** Sends one plain command that names no key (it goes to any master). */
@@ -127,7 +131,8 @@ public final class RedisStore implements AutoCloseable {
     return call(
         request.command().toString().toLowerCase(Locale.ROOT),
         key,
-        connection -> connection.send(request));
+        connection -> connection.send(request),
+        Lane.POOL);
   }
 
   /**
@@ -135,7 +140,7 @@ public final class RedisStore implements AutoCloseable {
    * use a script for that).
    */
   public Future<List<Response>> batch(String key, List<Request> requests) {
-    return call("batch", key, connection -> connection.batch(requests));
+    return call("batch", key, connection -> connection.batch(requests), Lane.POOL);
   }
 
   /**
@@ -268,7 +273,7 @@ public final class RedisStore implements AutoCloseable {
               List<Shard> up = masters.stream().filter(shard -> shard.health().up()).toList();
               List<Shard> targets = up.isEmpty() ? masters : up;
               return Future.all(
-                  targets.stream().map(shard -> call(name, shard, command, 0)).toList());
+                  targets.stream().map(shard -> call(name, shard, command, Lane.POOL, 0)).toList());
             })
         .map(CompositeFuture::list);
   }
@@ -292,18 +297,23 @@ public final class RedisStore implements AutoCloseable {
   }
 
   private <T> Future<T> call(
-      String name, String key, Function<RedisConnection, Future<T>> command) {
-    return shards.route(key).compose(shard -> call(name, shard, command, MAX_REDIRECTS));
+      String name, String key, Function<RedisConnection, Future<T>> command, Lane lane) {
+    return shards.route(key).compose(shard -> call(name, shard, command, lane, MAX_REDIRECTS));
   }
 
   /**
    * Runs {@code command} on {@code shard}, following up to {@code redirects} {@code MOVED} or
    * {@code ASK} replies to the master that serves the slot now ({@code ASK}: preceded by {@code
-   * ASKING}, as the cluster protocol asks).
+   * ASKING}, as the cluster protocol asks, on a connection of its own, since {@code ASKING} holds
+   * only for the connection's next command).
    */
   private <T> Future<T> call(
-      String name, Shard shard, Function<RedisConnection, Future<T>> command, int redirects) {
-    return guarded(name, shard, command)
+      String name,
+      Shard shard,
+      Function<RedisConnection, Future<T>> command,
+      Lane lane,
+      int redirects) {
+    return guarded(name, shard, command, lane)
         .recover(
             error -> {
               Optional<Redirect> redirect = redirect(error);
@@ -316,8 +326,13 @@ public final class RedisStore implements AutoCloseable {
                         "Redis kept redirecting " + name + ": " + error, error));
               }
               Shard target = shards.redirected(redirect.get());
+              boolean moved = redirect.get().moved();
               return call(
-                  name, target, redirect.get().moved() ? command : asking(command), redirects - 1);
+                  name,
+                  target,
+                  moved ? command : asking(command),
+                  moved ? lane : Lane.POOL,
+                  redirects - 1);
             });
   }
 
@@ -334,10 +349,10 @@ public final class RedisStore implements AutoCloseable {
    * after a recovery succeeds, and a stalled master costs each caller at most the probe timeout.
    */
   private <T> Future<T> guarded(
-      String name, Shard shard, Function<RedisConnection, Future<T>> command) {
+      String name, Shard shard, Function<RedisConnection, Future<T>> command, Lane lane) {
     StoreHealth health = shard.health();
     if (health.up()) {
-      return send(name, shard, connectTimeout(), settings.commandTimeout(), command);
+      return send(name, shard, connectTimeout(), settings.commandTimeout(), command, lane);
     }
     long start = System.nanoTime();
     if (!health.claimProbe(start)) {
@@ -348,7 +363,7 @@ public final class RedisStore implements AutoCloseable {
             probed -> {
               health.probeDone(System.nanoTime());
               return probed.succeeded()
-                  ? send(name, shard, connectTimeout(), settings.commandTimeout(), command)
+                  ? send(name, shard, connectTimeout(), settings.commandTimeout(), command, lane)
                   : notSent(name, shard, start);
             });
   }
@@ -359,7 +374,8 @@ public final class RedisStore implements AutoCloseable {
             shard,
             timeout,
             timeout,
-            connection -> connection.send(Request.cmd(Command.PING)))
+            connection -> connection.send(Request.cmd(Command.PING)),
+            Lane.POOL)
         .mapEmpty();
   }
 
@@ -385,21 +401,27 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Sends {@code command} on a pooled connection and classifies how it ended. Getting a connection
-   * may take up to {@code connectTimeout} (a fresh one needs a TCP and an AUTH round trip, slow on
-   * a loaded machine); the answer must then come within {@code timeout}. The moment the connection
-   * is handed the command is what separates "not applied" (it never got that far) from "outcome
-   * unknown" (it was sent, and then no answer came in time).
+   * Sends {@code command} on a connection and classifies how it ended: on the {@link Lane lane}
+   * asked for if it has room, else on a pooled connection. Getting a connection may take up to
+   * {@code connectTimeout} (a fresh one needs a TCP and an AUTH round trip, slow on a loaded
+   * machine); the answer must then come within {@code timeout}. The moment the connection is handed
+   * the command is what separates "not applied" (it never got that far) from "outcome unknown" (it
+   * was sent, and then no answer came in time). Closing the connection gives it back, to the pool
+   * or to its loop.
    */
   private <T> Future<T> send(
       String name,
       Shard shard,
       Duration connectTimeout,
       Duration timeout,
-      Function<RedisConnection, Future<T>> command) {
+      Function<RedisConnection, Future<T>> command,
+      Lane lane) {
     long start = System.nanoTime();
     AtomicReference<Stage> stage = new AtomicReference<>(Stage.WAITING);
-    Future<RedisConnection> connecting = shard.client().connect();
+    Future<RedisConnection> connecting =
+        lane == Lane.LOOP
+            ? shard.loops().lend().orElseGet(() -> shard.client().connect())
+            : shard.client().connect();
     connecting.onSuccess(
         connection -> {
           if (stage.get() == Stage.ABANDONED) {
@@ -451,6 +473,7 @@ public final class RedisStore implements AutoCloseable {
           new RedisCommandException("Redis refused " + name + ": " + error, error));
     }
     shard.health().markDown();
+    shard.loops().failed();
     shards.unreachable(shard);
     String why =
         "Redis (" + shard + ") could not serve " + name + " (" + reason(error, timeout) + ")";
@@ -477,6 +500,19 @@ public final class RedisStore implements AutoCloseable {
     return isErrorReply(error)
         ? error.toString().split(" ", 2)[0]
         : error.getClass().getSimpleName();
+  }
+
+  /** Which connection a command may go on. */
+  private enum Lane {
+    /**
+     * The calling event loop's own connection to the master ({@link LoopConnections}), shared with
+     * the loop's other commands in flight: for scripts only, which leave nothing behind on a
+     * connection and never block it. A caller that is not one of the store's event loops, or whose
+     * loop has as many commands in flight on it as it may, takes a pooled connection instead.
+     */
+    LOOP,
+    /** A pooled connection lent to this command alone. */
+    POOL
   }
 
   /** How far a command got: what a timeout means depends on it. */

@@ -8,9 +8,11 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 
 /**
- * One master Redis and the pooled client that reaches it, with its own {@link StoreHealth}: a
- * standalone server, the master a Sentinel group names, or one master of a cluster. Keeping health
- * per master is what lets a cluster's other masters keep serving while one fails over.
+ * One master Redis and the clients that reach it, with its own {@link StoreHealth}: a standalone
+ * server, the master a Sentinel group names, or one master of a cluster. Keeping health per master
+ * is what lets a cluster's other masters keep serving while one fails over. Two clients with the
+ * same options but their own pools: the pooled connections any command may borrow, and one
+ * connection per event loop for that loop's scripts ({@link LoopConnections}).
  *
  * <p>Thread-safe.
  */
@@ -18,11 +20,17 @@ final class Shard implements AutoCloseable {
 
   private final String name;
   private final Redis client;
+  private final LoopConnections loops;
   private final StoreHealth health = new StoreHealth();
 
-  private Shard(String name, Redis client) {
+  private Shard(String name, Vertx vertx, RedisSettings settings, RedisOptions options) {
     this.name = name;
-    this.client = client;
+    this.client = Redis.createClient(vertx, options);
+    this.loops =
+        new LoopConnections(
+            vertx,
+            Redis.createClient(vertx, perLoop(new RedisOptions(options), settings)),
+            settings.maxPoolSize());
   }
 
   /** The server at {@code address}, with the endpoint's credentials and TLS setting. */
@@ -30,7 +38,7 @@ final class Shard implements AutoCloseable {
     RedisOptions options =
         pooled(settings, address.toString())
             .setConnectionString(settings.endpoint().connectionString(address));
-    return new Shard(address.toString(), Redis.createClient(vertx, options));
+    return new Shard(address.toString(), vertx, settings, options);
   }
 
   /**
@@ -45,8 +53,21 @@ final class Shard implements AutoCloseable {
             .setMasterName(endpoint.masterName())
             .setRole(RedisRole.MASTER);
     endpoint.addresses().forEach(a -> options.addConnectionString(endpoint.connectionString(a)));
-    return new Shard(
-        "sentinel master " + endpoint.masterName(), Redis.createClient(vertx, options));
+    return new Shard("sentinel master " + endpoint.masterName(), vertx, settings, options);
+  }
+
+  /**
+   * The pool of the loops' own connections: room for one per loop, so a loop asking for its own
+   * never waits (the waiting bound is there because the Sentinel client refuses one below the
+   * size), each queueing as many commands as a loop may have in flight on it, so that the client's
+   * own queue bound never refuses a command {@link LoopConnections} admitted.
+   */
+  private static RedisOptions perLoop(RedisOptions pooled, RedisSettings settings) {
+    return pooled
+        .setMaxPoolSize(LoopConnections.MAX_LOOPS)
+        .setMaxPoolWaiting(LoopConnections.MAX_LOOPS)
+        .setMaxWaitingHandlers(settings.maxPoolSize())
+        .setPoolName(pooled.getPoolName() + "-loops");
   }
 
   private static RedisOptions pooled(RedisSettings settings, String name) {
@@ -80,12 +101,17 @@ final class Shard implements AutoCloseable {
     return client;
   }
 
+  LoopConnections loops() {
+    return loops;
+  }
+
   StoreHealth health() {
     return health;
   }
 
   @Override
   public void close() {
+    loops.close();
     client.close();
   }
 

@@ -13,11 +13,16 @@ import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisClusterExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -53,9 +58,26 @@ class ClusterRedisStoreTest {
 
   @Test
   void runsEachTenantsScriptOnTheMasterOfItsSlot() {
-    List<String> keys = IntStream.range(0, 30).mapToObj(i -> "{t" + i + "}:n").toList();
+    assertEachTenantsScriptRunsOnTheMasterOfItsSlot("t", Supplier::get);
+  }
+
+  @Test
+  void runsEachTenantsScriptFromAnEventLoopOnTheMasterOfItsSlot() {
+    Context loop = EventLoops.distinct(opened.vertx(), 1).get(0);
+    assertEachTenantsScriptRunsOnTheMasterOfItsSlot("loop", script -> EventLoops.on(loop, script));
+  }
+
+  /**
+   * Thirty tenants' scripts, each sent by {@code caller}, land on the master of the tenant's slot,
+   * spread over every master.
+   */
+  private static void assertEachTenantsScriptRunsOnTheMasterOfItsSlot(
+      String prefix, Function<Supplier<Future<Response>>, Future<Response>> caller) {
+    List<String> keys = IntStream.range(0, 30).mapToObj(i -> "{" + prefix + i + "}:n").toList();
     for (String key : keys) {
-      assertThat(Await.result(store.eval(INCR_BY, List.of(key), List.of("7"))).toLong())
+      assertThat(
+              Await.result(caller.apply(() -> store.eval(INCR_BY, List.of(key), List.of("7"))))
+                  .toLong())
           .isEqualTo(7);
     }
     Set<Integer> masters =

@@ -1,11 +1,16 @@
 package com.infrafabric.platform.redis;
 
+import static com.infrafabric.platform.redis.EventLoops.on;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisSentinelExtension;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,6 +48,10 @@ class SentinelFailoverTest {
   @Test
   void findsThePromotedReplicaByItselfAndKeepsEveryReplicatedWrite() {
     String key = "{sentinel}:n";
+    String loopKey = "{sentinel}:loop";
+    Context loop = EventLoops.distinct(opened.vertx(), 1).get(0);
+    Await.result(on(loop, () -> store.eval(ADD, List.of(loopKey), List.of("1"))));
+    Await.result(store.evalDurably(ADD, List.of(loopKey), List.of("1")));
     for (int i = 0; i < 20; i++) {
       Await.result(store.evalDurably(ADD, List.of(key), List.of("1")));
     }
@@ -61,5 +70,22 @@ class SentinelFailoverTest {
     assertThat(value)
         .as("served again within %d ms of the promotion (%d ms)", 2000, promotion.toMillis())
         .isEqualTo(21);
+    assertThat(servedAgain(() -> on(loop, () -> store.eval(ADD, List.of(loopKey), List.of("1")))))
+        .as("the event loop's own connection, opened to the old master, found the new one")
+        .isEqualTo(3);
+  }
+
+  /** What {@code script} answers once it is served, retried for up to the recovery margin. */
+  private static long servedAgain(Supplier<Future<Response>> script) {
+    long deadline = System.nanoTime() + RECOVERY_MARGIN.toNanos();
+    while (true) {
+      try {
+        return Await.result(script.get()).toLong();
+      } catch (RedisUnavailableException stillFailingOver) {
+        if (System.nanoTime() > deadline) {
+          throw stillFailingOver;
+        }
+      }
+    }
   }
 }
