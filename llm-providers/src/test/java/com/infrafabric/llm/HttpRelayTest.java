@@ -127,6 +127,30 @@ class HttpRelayTest {
   }
 
   /**
+   * Calls one after another, each connecting ahead first, do not open a connection each: a
+   * connection given back unsent is reused. (The first call's post may come before its connection
+   * ahead is back in the pool and open a second one.)
+   */
+  @Test
+  void callsThatEachConnectAheadStayOnOneConnection() {
+    for (int i = 0; i < 50; i++) {
+      Future<Void> ahead = relay.connectAhead();
+      Future<ProviderReply> reply =
+          relay.post(
+              "/chat/completions",
+              Map.of(),
+              Buffer.buffer("{}"),
+              Optional.of(key),
+              new Cancellation());
+      await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty());
+      answerAll();
+      drain(Await.result(reply));
+      Await.result(ahead);
+    }
+    assertThat(connections.get()).isLessThanOrEqualTo(2);
+  }
+
+  /**
    * A call that gives up a streamed answer closes its connection (HTTP/1.1 has no other way to stop
    * the provider), and the next call gets a new connection rather than the closed one.
    */

@@ -101,13 +101,17 @@ final class MeteredCall {
     }
     String priced = priciest(targets);
     IdempotencyKey key = idempotencyKey();
-    // The first provider's key is read from the vault, and a connection to it opened, while the
-    // reservation runs: off the path to the first token, and left unused if the budget refuses.
-    // Without it, every call that found no idle connection (a stream whose client left closes
-    // its own, to stop the provider) waited for a new one after its reservation.
+    // The first provider's key is read from the vault while the reservation runs: off the path
+    // to the first token, and released unused if the budget refuses.
     first = targets.get(0);
     firstKey = key(first);
-    first.relay().connectAhead();
+    if (call.stream()) {
+      // So is a connection to it, for a stream: without, a stream that found no idle connection
+      // (a stream whose client left closes its own, to stop the provider) waited for a new one
+      // after its reservation. Not for a complete answer, whose calls are short and reuse their
+      // connections: taking one ahead and giving it back allocates about 8 KB per call.
+      first.relay().connectAhead();
+    }
     ctx.response().closeHandler(closed -> cancellation.cancel());
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
     long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
