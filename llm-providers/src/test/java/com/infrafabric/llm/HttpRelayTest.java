@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.net.URI;
 import java.time.Duration;
@@ -27,7 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The relay's connections to a provider: pooled, kept alive, and not five at most. */
+/**
+ * The relay's connections to a provider: pooled, kept alive, not five at most, opened ahead of a
+ * call on request, and closed when an answer is given up.
+ */
 @Timeout(30)
 class HttpRelayTest {
 
@@ -36,6 +40,7 @@ class HttpRelayTest {
   private Vertx vertx;
   private HttpServer provider;
   private final AtomicInteger connections = new AtomicInteger();
+  private final AtomicInteger requests = new AtomicInteger();
   private final Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
   private ProviderRelay relay;
   private OpenedCredential key;
@@ -45,9 +50,14 @@ class HttpRelayTest {
     vertx = Vertx.vertx();
     provider =
         vertx
-            .createHttpServer()
+            // Without h2c detection a connection is counted when it opens, not at its first bytes.
+            .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
             .connectionHandler(connection -> connections.incrementAndGet())
-            .requestHandler(held::add)
+            .requestHandler(
+                request -> {
+                  requests.incrementAndGet();
+                  held.add(request);
+                })
             .listen(0, "127.0.0.1")
             .await();
     String origin = "http://127.0.0.1:" + provider.actualPort();
@@ -89,6 +99,90 @@ class HttpRelayTest {
     second.forEach(reply -> drain(Await.result(reply)));
 
     assertThat(connections.get()).isEqualTo(CALLS);
+  }
+
+  /**
+   * A connection opened ahead of a call carries no request of its own (no bytes, no key), and the
+   * call that follows goes over it instead of waiting for a connection of its own.
+   */
+  @Test
+  void aConnectionOpenedAheadSendsNothingAndCarriesTheNextCall() {
+    Await.result(relay.connectAhead());
+    await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 1);
+    assertThat(requests.get()).isZero();
+
+    Future<ProviderReply> reply =
+        relay.post(
+            "/chat/completions",
+            Map.of(),
+            Buffer.buffer("{}"),
+            Optional.of(key),
+            new Cancellation());
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    answerAll();
+    drain(Await.result(reply));
+
+    assertThat(connections.get()).isEqualTo(1);
+    assertThat(requests.get()).isEqualTo(1);
+  }
+
+  /**
+   * Calls one after another, each connecting ahead first, do not open a connection each: a
+   * connection given back unsent is reused. (The first call's post may come before its connection
+   * ahead is back in the pool and open a second one.)
+   */
+  @Test
+  void callsThatEachConnectAheadStayOnOneConnection() {
+    for (int i = 0; i < 50; i++) {
+      Future<Void> ahead = relay.connectAhead();
+      Future<ProviderReply> reply =
+          relay.post(
+              "/chat/completions",
+              Map.of(),
+              Buffer.buffer("{}"),
+              Optional.of(key),
+              new Cancellation());
+      await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty());
+      answerAll();
+      drain(Await.result(reply));
+      Await.result(ahead);
+    }
+    assertThat(connections.get()).isLessThanOrEqualTo(2);
+  }
+
+  /**
+   * A call that gives up a streamed answer closes its connection (HTTP/1.1 has no other way to stop
+   * the provider), and the next call gets a new connection rather than the closed one.
+   */
+  @Test
+  void anAnswerGivenUpClosesItsConnectionAndTheNextCallGetsANewOne() {
+    Future<ProviderReply> first =
+        relay.post(
+            "/chat/completions",
+            Map.of(),
+            Buffer.buffer("{}"),
+            Optional.of(key),
+            new Cancellation());
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    HttpServerRequest streaming = held.poll();
+    Promise<Void> closed = Promise.promise();
+    streaming.connection().closeHandler(closed::tryComplete);
+    streaming.response().setChunked(true).write("data: {}\n\n");
+    ((ProviderReply.Opened) Await.result(first)).body().reset();
+    Await.result(closed.future());
+
+    Future<ProviderReply> next =
+        relay.post(
+            "/chat/completions",
+            Map.of(),
+            Buffer.buffer("{}"),
+            Optional.of(key),
+            new Cancellation());
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    answerAll();
+    drain(Await.result(next));
+
+    assertThat(connections.get()).isEqualTo(2);
   }
 
   private List<Future<ProviderReply>> calls() {

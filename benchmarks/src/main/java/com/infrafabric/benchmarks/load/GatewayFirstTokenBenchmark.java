@@ -31,10 +31,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * The gateway's overhead on time to first token: the same streamed chat completion sent straight to
  * a fake OpenAI-compatible provider on loopback, and through the governor's gateway (token check,
  * reserve in Redis, the vault's key, relay), each measured from sending the request to the first
- * {@code data:} event. Compare the two in one run; the difference is what the gateway adds. The
- * client leaves after the first event each time, so the gateway's call is settled as a stream its
- * client left (charged what was delivered) off the measured path. The gateway's caller is a virtual
- * key by default ({@code -p caller=token} for an agent token).
+ * {@code data:} event. Compare the two in one run; the difference is what the gateway adds.
+ *
+ * <p>{@code direct} and {@code gateway} read each stream to its end after the measured time, as an
+ * SDK reads a stream, so connections are kept alive on both hops as they are for such a client.
+ * {@code directLeaving} and {@code gatewayLeaving} leave after the first event, as this benchmark
+ * once did for every call: each call then opens a new connection to the gateway, the gateway one to
+ * the provider (a left stream's connection is closed to stop the provider), and the previous call
+ * is settled as a stream its client left while this one runs; their difference from the others is
+ * what a client that leaves early costs. The gateway's caller is a virtual key by default ({@code
+ * -p caller=token} for an agent token).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -68,26 +74,81 @@ public class GatewayFirstTokenBenchmark {
     bench.close();
   }
 
+  /**
+   * The stream a benchmark method left unread after its first event, read to its end after the
+   * measured time ({@link Level#Invocation}), as an SDK reads a stream; one per benchmark thread.
+   */
+  @State(Scope.Thread)
+  public static class Rest {
+    private BufferedReader unread;
+
+    /** Reads what is left of the stream, so its connection is kept alive for the next call. */
+    @TearDown(Level.Invocation)
+    public void readToEnd() throws IOException {
+      if (unread == null) {
+        return;
+      }
+      try (BufferedReader lines = unread) {
+        while (lines.readLine() != null) {
+          // The rest of the answer: read, not measured.
+        }
+      } finally {
+        unread = null;
+      }
+    }
+  }
+
   /** Straight to the provider: the baseline. */
   @Benchmark
-  public String direct() throws IOException, InterruptedException {
-    return firstEvent(
-        URI.create(bench.upstream.url() + "/v1/chat/completions"), GatewayUnderLoad.OPERATOR_KEY);
+  public String direct(Rest rest) throws IOException, InterruptedException {
+    return firstEvent(directUri(), GatewayUnderLoad.OPERATOR_KEY, rest);
   }
 
   /** Through the gateway. */
   @Benchmark
-  public String gateway() throws IOException, InterruptedException {
-    return firstEvent(
-        URI.create(
-            "http://127.0.0.1:"
-                + bench.governor.port()
-                + GatewayRoutes.OPENAI
-                + "/chat/completions"),
-        bench.credential(GatewayUnderLoad.Caller.parse(caller)));
+  public String gateway(Rest rest) throws IOException, InterruptedException {
+    return firstEvent(gatewayUri(), gatewayKey(), rest);
   }
 
-  private String firstEvent(URI uri, String key) throws IOException, InterruptedException {
+  /**
+   * Straight to the provider, the client leaving after the first event: its connection closes, so
+   * every call opens a new one.
+   */
+  @Benchmark
+  public String directLeaving() throws IOException, InterruptedException {
+    return firstEvent(directUri(), GatewayUnderLoad.OPERATOR_KEY, null);
+  }
+
+  /**
+   * Through the gateway, the client leaving after the first event, as this benchmark did before:
+   * besides a new connection to the gateway, each call finds the provider's connection of the
+   * previous call closed (a left stream's is reset, to stop the provider) and opens another, and
+   * the previous call is settled as a stream its client left while this one runs.
+   */
+  @Benchmark
+  public String gatewayLeaving() throws IOException, InterruptedException {
+    return firstEvent(gatewayUri(), gatewayKey(), null);
+  }
+
+  private URI directUri() {
+    return URI.create(bench.upstream.url() + "/v1/chat/completions");
+  }
+
+  private URI gatewayUri() {
+    return URI.create(
+        "http://127.0.0.1:" + bench.governor.port() + GatewayRoutes.OPENAI + "/chat/completions");
+  }
+
+  private String gatewayKey() {
+    return bench.credential(GatewayUnderLoad.Caller.parse(caller));
+  }
+
+  /**
+   * Sends the request and returns its first {@code data:} line. With {@code rest}, the stream is
+   * left to it to read to the end; without, it is closed at once (the client leaves).
+   */
+  private String firstEvent(URI uri, String key, Rest rest)
+      throws IOException, InterruptedException {
     HttpRequest request =
         HttpRequest.newBuilder(uri)
             .header("authorization", "Bearer " + key)
@@ -97,13 +158,21 @@ public class GatewayFirstTokenBenchmark {
             .build();
     HttpResponse<InputStream> response =
         client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    try (InputStream stream = response.body();
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+    BufferedReader lines =
+        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    try {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         if (line.startsWith("data:")) {
+          if (rest != null) {
+            rest.unread = lines;
+            lines = null;
+          }
           return line;
         }
+      }
+    } finally {
+      if (lines != null) {
+        lines.close();
       }
     }
     throw new IllegalStateException(

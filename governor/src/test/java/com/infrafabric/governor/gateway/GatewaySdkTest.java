@@ -275,6 +275,35 @@ class GatewaySdkTest {
             });
   }
 
+  /**
+   * The first event reaches the client while the provider's stream is still open (it stalls after
+   * its first word and never ends), and a client that leaves then has the provider's connection
+   * closed, the only way HTTP/1.1 has to stop the provider; the call's reservation is settled.
+   */
+  @Test
+  void theFirstEventArrivesBeforeTheStreamEndsAndALeftStreamClosesTheProvidersConnection() {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.primary.then(new Behaviour.StallAfter(1));
+    int closedBefore = RIG.primary.connections().closed().get();
+    StreamResponse<ChatCompletionChunk> stream =
+        RIG.openAi(RIG.agent(scope))
+            .chat()
+            .completions()
+            .createStreaming(GatewayRig.chat("gpt-test", "First"));
+
+    ChatCompletionChunk first = stream.stream().iterator().next();
+    stream.close();
+
+    assertThat(first.choices()).isNotEmpty();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(RIG.primary.connections().closed().get()).isGreaterThan(closedBefore);
+              assertThat(RIG.spentAndReserved(scope)[1]).isZero();
+            });
+  }
+
   @Test
   void aStreamTheProviderCutsIsChargedWhatItDeliveredAndNothingIfItDeliveredNothing() {
     String cutEarly = RIG.fundedScope(1_000_000);

@@ -72,6 +72,9 @@ public final class FakeProvider implements AutoCloseable {
    */
   public record Flooded(AtomicLong bytes, AtomicInteger holds) {}
 
+  /** How many connections were opened to the provider, and how many of them have closed. */
+  public record Connections(AtomicInteger opened, AtomicInteger closed) {}
+
   /** One request as received. */
   public record Received(String path, MultiMap headers, JsonObject body) {}
 
@@ -94,13 +97,23 @@ public final class FakeProvider implements AutoCloseable {
   private final int kept;
 
   private final Flooded flooded = new Flooded(new AtomicLong(), new AtomicInteger());
+  private final Connections connections = new Connections(new AtomicInteger(), new AtomicInteger());
 
   private FakeProvider(int kept) {
     this.kept = kept;
     this.vertx = Vertx.vertx();
     this.server =
         vertx
-            .createHttpServer(new HttpServerOptions().setSendBufferSize(SEND_BUFFER_BYTES))
+            // Without h2c detection a connection is counted when it opens, not at its first bytes.
+            .createHttpServer(
+                new HttpServerOptions()
+                    .setSendBufferSize(SEND_BUFFER_BYTES)
+                    .setHttp2ClearTextEnabled(false))
+            .connectionHandler(
+                connection -> {
+                  connections.opened().incrementAndGet();
+                  connection.closeHandler(closed -> connections.closed().incrementAndGet());
+                })
             .requestHandler(this::handle)
             .listen(0, "127.0.0.1")
             .await();
@@ -139,6 +152,11 @@ public final class FakeProvider implements AutoCloseable {
   /** What flood streams have written so far, and how often they were held. */
   public Flooded flooded() {
     return flooded;
+  }
+
+  /** The connections opened to the provider so far, and those of them closed. */
+  public Connections connections() {
+    return connections;
   }
 
   /**
