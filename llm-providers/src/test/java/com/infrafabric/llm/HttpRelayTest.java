@@ -111,13 +111,7 @@ class HttpRelayTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 1);
     assertThat(requests.get()).isZero();
 
-    Future<ProviderReply> reply =
-        relay.post(
-            "/chat/completions",
-            Map.of(),
-            Buffer.buffer("{}"),
-            Optional.of(key),
-            new Cancellation());
+    Future<ProviderReply> reply = chat();
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
     answerAll();
     drain(Await.result(reply));
@@ -135,13 +129,7 @@ class HttpRelayTest {
   void callsThatEachConnectAheadStayOnOneConnection() {
     for (int i = 0; i < 50; i++) {
       Future<Void> ahead = relay.connectAhead();
-      Future<ProviderReply> reply =
-          relay.post(
-              "/chat/completions",
-              Map.of(),
-              Buffer.buffer("{}"),
-              Optional.of(key),
-              new Cancellation());
+      Future<ProviderReply> reply = chat();
       await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty());
       answerAll();
       drain(Await.result(reply));
@@ -156,13 +144,7 @@ class HttpRelayTest {
    */
   @Test
   void anAnswerGivenUpClosesItsConnectionAndTheNextCallGetsANewOne() {
-    Future<ProviderReply> first =
-        relay.post(
-            "/chat/completions",
-            Map.of(),
-            Buffer.buffer("{}"),
-            Optional.of(key),
-            new Cancellation());
+    Future<ProviderReply> first = chat();
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
     HttpServerRequest streaming = held.poll();
     Promise<Void> closed = Promise.promise();
@@ -171,13 +153,7 @@ class HttpRelayTest {
     ((ProviderReply.Opened) Await.result(first)).body().reset();
     Await.result(closed.future());
 
-    Future<ProviderReply> next =
-        relay.post(
-            "/chat/completions",
-            Map.of(),
-            Buffer.buffer("{}"),
-            Optional.of(key),
-            new Cancellation());
+    Future<ProviderReply> next = chat();
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
     answerAll();
     drain(Await.result(next));
@@ -185,17 +161,14 @@ class HttpRelayTest {
     assertThat(connections.get()).isEqualTo(2);
   }
 
+  /** A chat completion posted with the test's key, as the gateway posts one. */
+  private Future<ProviderReply> chat() {
+    return relay.post(
+        "/chat/completions", Map.of(), Buffer.buffer("{}"), Optional.of(key), new Cancellation());
+  }
+
   private List<Future<ProviderReply>> calls() {
-    return IntStream.range(0, CALLS)
-        .mapToObj(
-            i ->
-                relay.post(
-                    "/chat/completions",
-                    Map.of(),
-                    Buffer.buffer("{}"),
-                    Optional.of(key),
-                    new Cancellation()))
-        .toList();
+    return IntStream.range(0, CALLS).mapToObj(i -> chat()).toList();
   }
 
   private void answerAll() {

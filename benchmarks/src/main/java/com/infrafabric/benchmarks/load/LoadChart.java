@@ -16,12 +16,15 @@ import java.util.function.ToDoubleFunction;
  */
 final class LoadChart {
 
-  private static final int WIDTH = 760;
-  private static final int HEIGHT = 420;
-  private static final int LEFT = 60;
-  private static final int RIGHT = 20;
-  private static final int TOP = 20;
-  private static final int BOTTOM = 50;
+  /** The frame every chart of the harness draws in, in pixels: its size and its plot's margins. */
+  static final int WIDTH = 760;
+
+  static final int HEIGHT = 420;
+  static final int LEFT = 60;
+  static final int RIGHT = 20;
+  static final int TOP = 20;
+  static final int BOTTOM = 50;
+
   private static final double MIN_MS = 0.1;
   private static final double MAX_MS = 1000;
   private static final String[] PERCENTILES = {"p50", "p99", "p99.9"};

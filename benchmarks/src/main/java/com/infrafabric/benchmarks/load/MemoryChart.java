@@ -1,5 +1,12 @@
 package com.infrafabric.benchmarks.load;
 
+import static com.infrafabric.benchmarks.load.LoadChart.BOTTOM;
+import static com.infrafabric.benchmarks.load.LoadChart.HEIGHT;
+import static com.infrafabric.benchmarks.load.LoadChart.LEFT;
+import static com.infrafabric.benchmarks.load.LoadChart.RIGHT;
+import static com.infrafabric.benchmarks.load.LoadChart.TOP;
+import static com.infrafabric.benchmarks.load.LoadChart.WIDTH;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToLongFunction;
@@ -11,13 +18,6 @@ import java.util.function.ToLongFunction;
  * warm-up mark; a store that kept what it wrote would climb to the top.
  */
 final class MemoryChart {
-
-  private static final int WIDTH = 760;
-  private static final int HEIGHT = 400;
-  private static final int LEFT = 60;
-  private static final int RIGHT = 20;
-  private static final int TOP = 20;
-  private static final int BOTTOM = 50;
 
   private MemoryChart() {}
 
