@@ -64,19 +64,6 @@ final class HttpRelay implements ProviderRelay {
     return open(options, body, cancellation);
   }
 
-  /**
-   * Takes a connection from the pool (opening one if none is idle) and gives it back at once: a
-   * request that was never written is reset without closing its connection, which Vert.x then
-   * recycles as idle, so the post that follows finds it. The connection is bounded like a post's,
-   * by the provider's timeout.
-   */
-  @Override
-  public Future<Void> connectAhead() {
-    return client
-        .request(endpoint.at().setConnectTimeout(settings.timeout().toMillis()))
-        .compose(HttpClientRequest::reset);
-  }
-
   @Override
   public void close() {
     client.close();

@@ -76,23 +76,15 @@ final class ProviderEndpoint {
   }
 
   /**
-   * The endpoint's origin and base path, no more: what a client needs to open a connection to it (a
-   * request with only these is never sent, see {@link HttpRelay#connectAhead}).
-   */
-  RequestOptions at() {
-    return new RequestOptions()
-        .setHost(origin.host())
-        .setPort(origin.port())
-        .setSsl(https)
-        .setURI(basePath + "/");
-  }
-
-  /**
    * A JSON POST to {@code path} under the endpoint with {@code key}'s header and {@code headers}.
    */
   RequestOptions post(String path, OpenedCredential key, Map<String, String> headers) {
     RequestOptions options =
-        at().setMethod(HttpMethod.POST)
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(origin.host())
+            .setPort(origin.port())
+            .setSsl(https)
             .setURI(basePath + path)
             .putHeader("content-type", "application/json")
             .putHeader("accept-encoding", "identity")

@@ -44,21 +44,6 @@ public interface ProviderRelay extends AutoCloseable {
       Optional<OpenedCredential> key,
       Cancellation cancellation);
 
-  /**
-   * Opens a connection to the provider for a {@link #post} about to come, unless one is idle
-   * already, and sends nothing on it: a caller with something to do first (the gateway reserving
-   * the call's budget) calls this before it, so that a new connection (a TCP and, for https, a TLS
-   * handshake) is made meanwhile instead of on the call's path to its first token. The connection
-   * is left open in the relay's pool for the next post, whichever call makes it. A relay with
-   * nothing to connect does nothing.
-   *
-   * @return completes once the connection is in the pool; fails if none could be made, which a
-   *     caller may ignore: the post makes its own attempt, and reports that one
-   */
-  default Future<Void> connectAhead() {
-    return Future.succeededFuture();
-  }
-
   @Override
   void close();
 }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The relay's connections to a provider: pooled, kept alive, not five at most, opened ahead of a
- * call on request, and closed when an answer is given up.
+ * The relay's connections to a provider: pooled, kept alive, not five at most, and closed when an
+ * answer is given up.
  */
 @Timeout(30)
 class HttpRelayTest {
@@ -99,43 +99,6 @@ class HttpRelayTest {
     second.forEach(reply -> drain(Await.result(reply)));
 
     assertThat(connections.get()).isEqualTo(CALLS);
-  }
-
-  /**
-   * A connection opened ahead of a call carries no request of its own (no bytes, no key), and the
-   * call that follows goes over it instead of waiting for a connection of its own.
-   */
-  @Test
-  void aConnectionOpenedAheadSendsNothingAndCarriesTheNextCall() {
-    Await.result(relay.connectAhead());
-    await().atMost(Duration.ofSeconds(10)).until(() -> connections.get() == 1);
-    assertThat(requests.get()).isZero();
-
-    Future<ProviderReply> reply = chat();
-    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
-    answerAll();
-    drain(Await.result(reply));
-
-    assertThat(connections.get()).isEqualTo(1);
-    assertThat(requests.get()).isEqualTo(1);
-  }
-
-  /**
-   * Calls one after another, each connecting ahead first, do not open a connection each: a
-   * connection given back unsent is reused. (The first call's post may come before its connection
-   * ahead is back in the pool and open a second one.)
-   */
-  @Test
-  void callsThatEachConnectAheadStayOnOneConnection() {
-    for (int i = 0; i < 50; i++) {
-      Future<Void> ahead = relay.connectAhead();
-      Future<ProviderReply> reply = chat();
-      await().atMost(Duration.ofSeconds(10)).until(() -> !held.isEmpty());
-      answerAll();
-      drain(Await.result(reply));
-      Await.result(ahead);
-    }
-    assertThat(connections.get()).isLessThanOrEqualTo(2);
   }
 
   /**

@@ -112,14 +112,6 @@ final class MeteredCall {
         .admit(new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key, who))
         .onSuccess(outcome -> reserved(outcome, priced, targets))
         .onFailure(this::fail);
-    if (call.stream()) {
-      // A stream's provider connection is opened once the reservation is sent, while it runs:
-      // without, a stream that found no idle connection (one whose client left closes its own,
-      // to stop the provider) waited for a new one after its reservation. Not for a complete
-      // answer, whose calls are short and reuse their connections: taking one ahead and giving
-      // it back allocates about 8 KB per call.
-      first.relay().connectAhead();
-    }
   }
 
   private void reserved(ReserveOutcome outcome, String priced, List<ModelRouter.Target> targets) {
