@@ -40,7 +40,6 @@ class HttpRelayTest {
   private Vertx vertx;
   private HttpServer provider;
   private final AtomicInteger connections = new AtomicInteger();
-  private final AtomicInteger requests = new AtomicInteger();
   private final Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
   private ProviderRelay relay;
   private OpenedCredential key;
@@ -53,11 +52,7 @@ class HttpRelayTest {
             // Without h2c detection a connection is counted when it opens, not at its first bytes.
             .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
             .connectionHandler(connection -> connections.incrementAndGet())
-            .requestHandler(
-                request -> {
-                  requests.incrementAndGet();
-                  held.add(request);
-                })
+            .requestHandler(held::add)
             .listen(0, "127.0.0.1")
             .await();
     String origin = "http://127.0.0.1:" + provider.actualPort();

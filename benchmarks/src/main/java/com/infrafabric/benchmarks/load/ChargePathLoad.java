@@ -7,12 +7,8 @@ import com.infrafabric.governor.tenant.Scope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -84,9 +80,6 @@ public final class ChargePathLoad {
    */
   static final int WARMUP_CONCURRENCY = 4;
 
-  /** Where full runs keep their results, relative to the repository root they run from. */
-  static final Path RESULTS = Path.of("benchmarks", "results");
-
   private final LoadOptions options;
   private final PrintStream progress;
   private final GovernorUnderLoad governor;
@@ -116,30 +109,12 @@ public final class ChargePathLoad {
     LoadOptions options = parsed.get();
     LoadResults results = run(options, System.err);
     LoadReport.print(results, System.out);
-    resultsFile(options)
-        .ifPresent(
-            file -> {
-              LoadReport.write(results, file);
-              LoadChart.write(results, LoadChart.besides(file));
-              System.err.println("results: " + file + " and " + LoadChart.besides(file));
-            });
-  }
-
-  /** Where the results go: {@code --out}, or for a full run a new file under the results folder. */
-  private static Optional<Path> resultsFile(LoadOptions options) {
-    if (options.out().isPresent() || options.smoke()) {
-      return options.out();
-    }
-    return Optional.of(stamped("charge-path-load"));
-  }
-
-  /** A new results file under the results folder: {@code <name>-<UTC time>.json}. */
-  static Path stamped(String name) {
-    String stamp =
-        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
-            .withZone(ZoneOffset.UTC)
-            .format(Instant.now());
-    return RESULTS.resolve(name + "-" + stamp + ".json");
+    LoadReport.writeResults(
+        options.out(),
+        options.smoke(),
+        "charge-path-load",
+        () -> LoadReport.json(results),
+        () -> LoadChart.html(results));
   }
 
   /** Runs every phase, telling {@code progress} about each as it ends. */

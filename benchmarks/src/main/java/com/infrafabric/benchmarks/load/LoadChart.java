@@ -38,10 +38,6 @@ final class LoadChart {
     return json.resolveSibling(name + ".html");
   }
 
-  static void write(LoadResults results, Path file) {
-    write(html(results), file);
-  }
-
   /** Writes the page {@code html} to {@code file}. */
   static void write(String html, Path file) {
     try {

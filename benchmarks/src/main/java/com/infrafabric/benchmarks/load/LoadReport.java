@@ -7,8 +7,13 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Writes a run's results as a table for people and as JSON for tools. */
 final class LoadReport {
@@ -117,9 +122,37 @@ final class LoadReport {
     return share < 0 ? "an unknown share" : String.format(Locale.ROOT, "%.0f%%", 100 * share);
   }
 
-  /** Writes {@link #json} to {@code file}. */
-  static void write(LoadResults results, Path file) {
-    write(json(results), file);
+  /** Where full runs keep their results, relative to the repository root they run from. */
+  static final Path RESULTS = Path.of("benchmarks", "results");
+
+  /**
+   * Writes a run's results, {@code json}, and beside them its chart, {@code html} ({@link
+   * LoadChart#besides}), and says where on standard error: to {@code out} if given, else for a full
+   * run to a new file {@code <name>-<UTC time>.json} under {@link #RESULTS}; a smoke run without
+   * {@code out} writes nothing.
+   */
+  static void writeResults(
+      Optional<Path> out,
+      boolean smoke,
+      String name,
+      Supplier<JsonObject> json,
+      Supplier<String> html) {
+    Optional<Path> file = out.isPresent() || smoke ? out : Optional.of(stamped(name));
+    file.ifPresent(
+        results -> {
+          Path chart = LoadChart.besides(results);
+          write(json.get(), results);
+          LoadChart.write(html.get(), chart);
+          System.err.println("results: " + results + " and " + chart);
+        });
+  }
+
+  private static Path stamped(String name) {
+    String stamp =
+        DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
+            .withZone(ZoneOffset.UTC)
+            .format(Instant.now());
+    return RESULTS.resolve(name + "-" + stamp + ".json");
   }
 
   /** Writes {@code json} to {@code file}, creating its directory if needed. */

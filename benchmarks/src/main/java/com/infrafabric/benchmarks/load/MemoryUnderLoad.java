@@ -3,7 +3,6 @@ package com.infrafabric.benchmarks.load;
 import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -48,21 +47,12 @@ public final class MemoryUnderLoad {
     MemoryOptions options = parsed.get();
     MemoryResults results = run(options, System.err);
     MemoryReport.print(results, System.out);
-    resultsFile(options)
-        .ifPresent(
-            file -> {
-              Path chart = LoadChart.besides(file);
-              LoadReport.write(MemoryReport.json(results), file);
-              LoadChart.write(MemoryChart.html(results), chart);
-              System.err.println("results: " + file + " and " + chart);
-            });
-  }
-
-  private static Optional<Path> resultsFile(MemoryOptions options) {
-    if (options.out().isPresent() || options.smoke()) {
-      return options.out();
-    }
-    return Optional.of(ChargePathLoad.stamped("memory-under-load"));
+    LoadReport.writeResults(
+        options.out(),
+        options.smoke(),
+        "memory-under-load",
+        () -> MemoryReport.json(results),
+        () -> MemoryChart.html(results));
   }
 
   /** Runs the load, reading the store throughout and telling {@code progress} each reading. */
