@@ -42,6 +42,9 @@ public record LuaScript(String name, String source, String id, ScriptArgs args, 
       local function on_call(start) CALL_STARTS[#CALL_STARTS + 1] = start end
       """;
 
+  private static final int SHA1_HEX_LENGTH = 40;
+  private static final Pattern SHA1_HEX = Pattern.compile("[0-9a-f]{" + SHA1_HEX_LENGTH + "}");
+
   /** What Redis accepts in the name of a library or function. */
   private static final Pattern FUNCTION_NAME = Pattern.compile("[A-Za-z0-9_]+");
 
@@ -112,6 +115,20 @@ public record LuaScript(String name, String source, String id, ScriptArgs args, 
             + function
             + "', call)\n";
     return new LuaScript(name, source, function, args, Kind.FUNCTION);
+  }
+
+  /**
+   * True if {@code library} is another version of this function's library: {@code <name>_<SHA-1>}
+   * with a SHA-1 other than this one's. Libraries outlive the service that loaded them (Redis keeps
+   * them in its RDB and AOF), so {@link RedisStore#load} deletes these: otherwise every deploy that
+   * changed a script would leave its libraries in Redis for good.
+   */
+  boolean isOtherVersion(String library) {
+    return kind == Kind.FUNCTION
+        && !library.equals(id)
+        && library.length() == name.length() + 1 + SHA1_HEX_LENGTH
+        && library.startsWith(name + '_')
+        && SHA1_HEX.matcher(library.substring(name.length() + 1)).matches();
   }
 
   /** Loads {@code lua/<path>.lua} (a script without arguments); see {@link #text}. */

@@ -146,11 +146,18 @@ public final class RedisStore implements AutoCloseable {
   /**
    * Loads each script ({@code SCRIPT LOAD} or {@code FUNCTION LOAD}) on every master that answers,
    * so a first call finds it (a master that comes back or is promoted later loads a script on the
-   * first call that finds it missing).
+   * first call that finds it missing), and deletes there the libraries of other versions of its
+   * functions ({@link OtherVersions}).
    */
   public Future<Void> load(Collection<LuaScript> scripts) {
     List<Request> loads = scripts.stream().map(s -> s.kind().load(s)).toList();
-    return onReachableMasters("batch", connection -> connection.batch(loads)).mapEmpty();
+    return onReachableMasters(
+            "batch",
+            connection ->
+                connection
+                    .batch(loads)
+                    .compose(loaded -> OtherVersions.delete(connection, scripts)))
+        .mapEmpty();
   }
 
   /**

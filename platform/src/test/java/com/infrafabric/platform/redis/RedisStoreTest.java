@@ -94,6 +94,53 @@ class RedisStoreTest {
   }
 
   @Test
+  void loadingDeletesOtherVersionsOfItsFunctionsAndANodeStillCallingOneLoadsItAgain() {
+    LuaScript old = OpenStore.add("-- v1\n");
+    LuaScript next = OpenStore.add("-- v2\n");
+    String sha1 = "0123456789abcdef0123456789abcdef01234567";
+    List<String> others = List.of("keep_me", "add_extra_" + sha1, "addx_" + sha1, "add_2");
+    await(store.load(List.of(old)));
+    others.forEach(
+        library ->
+            await(
+                store.send(
+                    Request.cmd(Command.FUNCTION)
+                        .arg("LOAD")
+                        .arg(
+                            "#!lua name="
+                                + library
+                                + "\nredis.register_function('"
+                                + library
+                                + "', function() return 1 end)"))));
+
+    await(store.load(List.of(next)));
+
+    assertThat(libraries())
+        .as("the old version is gone; libraries that only look alike are kept")
+        .contains(next.id())
+        .containsAll(others)
+        .doesNotContain(old.id());
+    assertThat(await(store.eval(old, List.of("{o}:n"), List.of("1"))).toLong())
+        .as("a node still running the old version loads it again")
+        .isEqualTo(1);
+    assertThat(libraries()).contains(old.id(), next.id());
+  }
+
+  @Test
+  void loadingTwoVersionsOfAFunctionAtOnceKeepsBoth() {
+    LuaScript old = OpenStore.add("-- v1\n");
+    LuaScript next = OpenStore.add("-- v2\n");
+
+    await(store.load(List.of(old, next)));
+
+    assertThat(libraries()).contains(old.id(), next.id());
+  }
+
+  private static List<String> libraries() {
+    return OtherVersions.names(await(store.send(Request.cmd(Command.FUNCTION).arg("LIST"))));
+  }
+
+  @Test
   void refusesAFunctionNameRedisWouldNot() {
     assertThatThrownBy(() -> LuaScript.function("add-one", "", "", "return 1", ScriptArgs.NONE))
         .isInstanceOf(IllegalArgumentException.class)
