@@ -291,7 +291,7 @@ if lines then
   for line, n in pairs(lines) do where[#where + 1] = {line, n} end
   table.sort(where, function(a, b) return a[2] > b[2] end)
   print('  busiest lines (instructions per claim + finish) and C functions (calls):')
-  for i = 1, math.min(40, #where) do
+  for i = 1, math.min(60, #where) do
     local chunk, line = where[i][1]:match('^(.*):(%d+)$')
     local text = chunk and SOURCES[chunk] and SOURCES[chunk][tonumber(line)] or ''
     print(string.format('    %-12s %8.1f  %s', where[i][1], where[i][2] / claims, text))
