@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,6 +125,12 @@ public final class ClaimScriptCost {
       rounds(governor, builds, options);
       List<Result> results = builds.stream().map(ClaimScriptCost::result).toList();
       results.forEach(result -> print(out, result));
+      if (builds.size() == 2) {
+        out.printf(
+            Locale.ROOT,
+            "this build / old, median of the rounds' ratios: %.3f%n",
+            medianRatio(builds.get(1).cpuPerPair, builds.get(0).cpuPerPair));
+      }
       out.printf(Locale.ROOT, "load average after: %.2f%n", Machine.loadAverageNow());
       return results;
     }
@@ -171,6 +178,20 @@ public final class ClaimScriptCost {
             .forEach((command, line) -> build.calls.merge(command, line.calls(), Long::sum));
       }
     }
+  }
+
+  /**
+   * The median of {@code ours[i] / theirs[i]} over the rounds: each round measures both builds back
+   * to back, so a ratio within a round is spared most of what a busy machine does to both.
+   */
+  static double medianRatio(List<Double> ours, List<Double> theirs) {
+    double[] ratios = new double[ours.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      ratios[i] = ours.get(i) / theirs.get(i);
+    }
+    Arrays.sort(ratios);
+    int middle = ratios.length / 2;
+    return ratios.length % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
   }
 
   private static void pairs(Tally build, Tasks tasks, int count) {

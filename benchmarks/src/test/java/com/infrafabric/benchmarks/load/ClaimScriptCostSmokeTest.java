@@ -56,6 +56,15 @@ class ClaimScriptCostSmokeTest {
           .isGreaterThanOrEqualTo(2);
       assertThat(result.commandsPerPair().get("hmget")).as(result.build()).isGreaterThan(5);
     }
-    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("commands per claim + finish");
+    assertThat(printed.toString(StandardCharsets.UTF_8))
+        .contains("commands per claim + finish", "median of the rounds' ratios");
+  }
+
+  @Test
+  void theRatioOfTwoBuildsIsTheMedianOfTheRounds() {
+    assertThat(
+            ClaimScriptCost.medianRatio(List.of(90.0, 50.0, 300.0), List.of(100.0, 100.0, 100.0)))
+        .isEqualTo(0.9);
+    assertThat(ClaimScriptCost.medianRatio(List.of(1.0, 3.0), List.of(2.0, 2.0))).isEqualTo(1.0);
   }
 }
