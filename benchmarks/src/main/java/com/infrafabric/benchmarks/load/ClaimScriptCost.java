@@ -1,7 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
-import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.benchmarks.CommandLine;
 import com.infrafabric.governor.claim.RawClaimPath;
 import com.infrafabric.governor.registry.CapabilitySet;
@@ -136,7 +135,7 @@ public final class ClaimScriptCost {
     }
   }
 
-  /** The other build's claim and finish, if given, then this build's, loaded on the server. */
+  /** The other build's claim and finish, if given, then this build's. */
   private static List<Tally> builds(GovernorUnderLoad governor, Clock clock, Optional<Path> old) {
     Scope scope = Scope.parse(TenantSetup.PROJECT);
     List<Tally> builds = new ArrayList<>();
@@ -151,8 +150,9 @@ public final class ClaimScriptCost {
                         scope,
                         RawClaimPath.ofSource("claim", read(dir, "claim")),
                         RawClaimPath.ofSource("finish", read(dir, "finish"))))));
+    // Each function is loaded by its first call, which finds it missing (the store's own recovery):
+    // loading them here would also delete the other build's, as loading a version does.
     builds.add(new Tally("this build", RawClaimPath.of(governor.store(), clock, scope)));
-    builds.forEach(build -> BenchmarkRedis.await(governor.store().load(build.path.scripts())));
     return builds;
   }
 

@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,11 +66,6 @@ public final class RawClaimPath {
           "the source given for " + name + " is not a function taking this build's arguments");
     }
     return new LuaScript(name, source, function.group(1), ours.args(), LuaScript.Kind.FUNCTION);
-  }
-
-  /** The functions this path calls, to load them. */
-  public List<LuaScript> scripts() {
-    return List.of(claim, finish);
   }
 
   /**
