@@ -35,11 +35,14 @@
 
 -- A function library's locals outlive a call: what a call reads from its arguments is set at its
 -- start, by the function on_call() registers (TenantScripts.compose declares on_call and runs
--- what was registered, in order, before each script's body).
+-- what was registered, in order, before each script's body). H.stamp is now as the decimal text
+-- TenantScripts sent (a long, as Java writes it): what int(H.now) would make, for the ledger and
+-- every record that keeps a time, without formatting it again each time.
 local H, LAYERS, CURRENT_WINDOWS, CURRENT_WINDOWS_JOINED, ATTRIBUTION
 on_call(function()
   H = {
-    prefix = ARGV[ARG_PREFIX], now = tonumber(ARGV[ARG_NOW]), zone = ARGV[ARG_ZONE],
+    prefix = ARGV[ARG_PREFIX], now = tonumber(ARGV[ARG_NOW]), stamp = ARGV[ARG_NOW],
+    zone = ARGV[ARG_ZONE],
     day = ARGV[ARG_DAY], month = ARGV[ARG_MONTH], day_cutoff = ARGV[ARG_OLDEST_DAY],
     month_cutoff = ARGV[ARG_OLDEST_MONTH], idem = ARGV[ARG_IDEMPOTENCY_KEY],
     fp = ARGV[ARG_FINGERPRINT], idem_ttl = tonumber(ARGV[ARG_IDEMPOTENCY_TTL]),
@@ -332,7 +335,7 @@ end
 
 local function append_ledger(fields, attribution)
   for _, value in ipairs(attribution or {}) do fields[#fields + 1] = value end
-  redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', int(H.now), unpack(fields, 2))
+  redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', H.stamp, unpack(fields, 2))
 end
 
 local function load_reservation(key)
@@ -349,7 +352,7 @@ end
 
 -- Marks a reservation finished; its record stays readable for the retention period.
 local function finish_reservation(key, rid, fields)
-  redis.call('HSET', key, 'ended', int(H.now), unpack(fields))
+  redis.call('HSET', key, 'ended', H.stamp, unpack(fields))
   redis.call('PEXPIRE', key, H.retention)
   redis.call('ZREM', H.rexp, rid)
 end
@@ -391,7 +394,7 @@ local function append_event(stream, type, fields)
   local args = {'type', type}
   for _, value in ipairs(fields) do args[#args + 1] = value end
   args[#args + 1] = 'ts'
-  args[#args + 1] = int(H.now)
+  args[#args + 1] = H.stamp
   redis.call('XADD', stream, 'MAXLEN', '~', EVENTS_MAX_LENGTH, '*', unpack(args))
 end
 
@@ -423,7 +426,7 @@ local function fire_thresholds(limits, spent_now)
         local level = threshold_level(limit.cap, pct)
         if level > 0 and before < level and after >= level then
           local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
-          if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), int(H.now)) == 1 then
+          if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), H.stamp) == 1 then
             if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
             emit_event(pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
               {'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
@@ -458,8 +461,10 @@ end
 
 -- Holds amount on scope and every budgeted ancestor, all or nothing (shared by reserve.lua and any
 -- script that reserves as part of a larger step). caps come from load_config(layers_of(scope)).
--- Returns (result table, nil) when held, (nil, denial table) when a layer refused, or (nil, nil,
--- counter_limit reply) when a layer's counters would pass MAX_COUNTER; only a hold writes.
+-- Returns (result table, nil, nil, limits) when held, (nil, denial table) when a layer refused, or
+-- (nil, nil, counter_limit reply) when a layer's counters would pass MAX_COUNTER; only a hold
+-- writes. A caller that answers with the layers adds encode_limits(limits) to the result; a claim,
+-- whose answer has none, does not pay for them.
 local function hold(caps, rid, scope, amount, expires_at, model, pricing_version, ein, eout)
   local layers = layers_of(scope)
   local ids = current_windows()
@@ -483,15 +488,15 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
   save(usage)
   local windows = CURRENT_WINDOWS_JOINED
   local key = H.prefix .. 'r:' .. rid
-  redis.call('HSET', key, 'scope', scope, 'amt', int(amount), 'state', 'active',
-    'exp', int(expires_at), 'rw', windows, 'model', model, 'pv', pricing_version,
-    'created', int(H.now), 'key', H.idem)
+  local amount_text, expires_text = int(amount), int(expires_at)
+  redis.call('HSET', key, 'scope', scope, 'amt', amount_text, 'state', 'active',
+    'exp', expires_text, 'rw', windows, 'model', model, 'pv', pricing_version,
+    'created', H.stamp, 'key', H.idem)
   redis.call('ZADD', H.rexp, expires_at, rid)
-  append_ledger({'reserve', 'rid', rid, 'scope', scope, 'amt', int(amount), 'dr', int(amount),
+  append_ledger({'reserve', 'rid', rid, 'scope', scope, 'amt', amount_text, 'dr', amount_text,
     'rw', windows, 'model', model, 'pv', pricing_version, 'ein', ein, 'eout', eout,
     'key', H.idem}, ATTRIBUTION)
-  return {rid = rid, amount = int(amount), expires_at = int(expires_at),
-          layers = encode_limits(limits)}, nil
+  return {rid = rid, amount = amount_text, expires_at = expires_text}, nil, nil, limits
 end
 
 -- Moves the expiry of an active reservation (a claim's lease was extended by a heartbeat).
@@ -513,34 +518,39 @@ end
 -- all the same (the money is gone) and flagged as overage; a commit after expiry is a late commit
 -- (an active reservation past its expiry is expired first, as the ledger then says).
 -- Shared by commit.lua and the claim path's finish. caps come from load_config(layers_of(r.scope)).
--- Returns (result table, nil), (nil, state) when the reservation had already ended otherwise, or
--- (nil, nil, counter_limit reply) when the spend would take a counter past MAX_COUNTER; only a
--- commit writes.
+-- Returns (result table, nil, nil, limits), (nil, state) when the reservation had already ended
+-- otherwise, or (nil, nil, counter_limit reply) when the spend would take a counter past
+-- MAX_COUNTER; only a commit writes. As with hold(), a caller that answers with the layers adds
+-- encode_limits(limits) to the result.
 local function commit_reservation(key, rid, r, caps, spend)
   if r.state ~= 'active' and r.state ~= 'expired' then return nil, r.state end
   local layers, actual = layers_of(r.scope), spend.amount
   local due = r.state == 'active' and r.exp <= H.now
   local late = due or r.state == 'expired'
-  local usage = load_usage(layers, union(r.rw, current_windows()), true)
+  -- Token counters are read only when the spend has tokens to add to them (a claim's finish
+  -- usually reports an amount alone).
+  local tin, tcin, tout = tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout)
+  local counts = tin ~= 0 or tcin ~= 0 or tout ~= 0
+  local usage = load_usage(layers, union(r.rw, current_windows()), counts)
   if r.state == 'active' then bump(usage, layers, r.rw, 'reserved', -r.amount) end
-  add_spend(usage, layers, actual, tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout))
+  add_spend(usage, layers, actual, tin, tcin, tout)
   local over = beyond_max(usage, layers)
   if over then return nil, nil, over end
   if due then record_expiry(key, rid, r) end
   local limits = bind(caps, usage)
   save(usage)
   fire_thresholds(limits, actual)
+  local actual_text = int(actual)
   finish_reservation(key, rid,
-    {'state', 'committed', 'actual', int(actual), 'late', late and '1' or '0'})
+    {'state', 'committed', 'actual', actual_text, 'late', late and '1' or '0'})
 
   local released = late and 0 or math.max(r.amount - actual, 0)
   local overage = actual > r.amount
-  append_ledger({'commit', 'rid', rid, 'scope', r.scope, 'amt', int(actual),
-    'dr', late and '0' or int(-r.amount), 'rw', table.concat(r.rw, ','), 'ds', int(actual),
+  append_ledger({'commit', 'rid', rid, 'scope', r.scope, 'amt', actual_text,
+    'dr', late and '0' or int(-r.amount), 'rw', table.concat(r.rw, ','), 'ds', actual_text,
     'sw', CURRENT_WINDOWS_JOINED, 'tin', spend.tin, 'tcin', spend.tcin,
     'tout', spend.tout, 'model', spend.model, 'pv', spend.pv, 'ovr', overage and '1' or '0',
     'late', late and '1' or '0', 'key', H.idem}, ATTRIBUTION)
-  return {rid = rid, scope = r.scope, reserved = int(r.amount), actual = int(actual),
-          released = int(released), overage = overage, late = late,
-          layers = encode_limits(limits)}, nil
+  return {rid = rid, scope = r.scope, reserved = int(r.amount), actual = actual_text,
+          released = int(released), overage = overage, late = late}, nil, nil, limits
 end

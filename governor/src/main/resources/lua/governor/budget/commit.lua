@@ -10,7 +10,9 @@ local caps
 caps, rejected = load_config(layers_of(r.scope))
 if rejected then return rejected end
 
-local committed, state, over = commit_reservation(H.res_key, rid, r, caps, spend_of(ARG_SPEND))
+local committed, state, over, limits = commit_reservation(H.res_key, rid, r, caps,
+  spend_of(ARG_SPEND))
 if over then return over end
 if not committed then return {'not_active', state} end
+committed.layers = encode_limits(limits)
 return remember(cjson.encode(committed))

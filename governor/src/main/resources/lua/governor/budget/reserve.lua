@@ -9,8 +9,8 @@ attribute(ARG_ATTRIBUTION)
 expire_due(LAZY_EXPIRY_BATCH)
 
 local model = ARGV[ARG_MODEL]
-local held, denied, over = hold(caps, ARGV[ARG_RESERVATION_ID], scope, tonumber(ARGV[ARG_AMOUNT]),
-  tonumber(ARGV[ARG_EXPIRES_AT]), model, ARGV[ARG_PRICING_VERSION],
+local held, denied, over, limits = hold(caps, ARGV[ARG_RESERVATION_ID], scope,
+  tonumber(ARGV[ARG_AMOUNT]), tonumber(ARGV[ARG_EXPIRES_AT]), model, ARGV[ARG_PRICING_VERSION],
   ARGV[ARG_ESTIMATED_INPUT_TOKENS], ARGV[ARG_ESTIMATED_OUTPUT_TOKENS])
 if over then return over end
 -- The tenant policy's downgrade advice for this model, if any; the caller decides from the layers.
@@ -20,4 +20,5 @@ if denied then
   return {'denied', cjson.encode(denied)}
 end
 held.downgrade = downgrade or ''
+held.layers = encode_limits(limits)
 return remember(cjson.encode(held))

@@ -72,9 +72,11 @@ local function candidates()
 end
 
 -- A candidate's whole record with its levels of the required capabilities: the one read of the
--- agent the claim makes, as the chosen agent's record is what the writes below start from.
+-- agent the claim makes, as the chosen agent's record is what the writes below start from. The
+-- fields to read are the same for every candidate, so they are listed once.
+local fields = agent_fields(names)
 local function load_candidate(id)
-  return load_agent(id, names)
+  return load_agent(id, names, fields)
 end
 
 local function pick_within(cost_limit)
@@ -92,7 +94,7 @@ local function why_not()
     for i = 1, #flat, 2 do
       if not seen[flat[i]] then
         seen[flat[i]] = true
-        holders[#holders + 1] = load_agent(flat[i], names)
+        holders[#holders + 1] = load_candidate(flat[i])
       end
     end
   end
@@ -130,21 +132,28 @@ if denied then
   if over then return over end
 end
 
-local n = (task and task.n or 0) + 1
-local member = task_id .. '#' .. n
-redis.call('HSET', task_key(task_id), 'scope', scope, 'state', 'owned', 'n', int(n),
+-- Numbers already written out once are not formatted again: the lease number, and the hold's
+-- amount (the agent's rate) and expiry.
+local lease = int((task and task.n or 0) + 1)
+local member = task_id .. '#' .. lease
+redis.call('HSET', task_key(task_id), 'scope', scope, 'state', 'owned', 'n', lease,
   'tried', (tried == '' and ',' or tried) .. best.id .. ',', 'agent', best.id)
 redis.call('HSET', lease_key(member), 'agent', best.id, 'rid', rid, 'scope', scope,
-  'exp', int(expires_at), 'claimed', int(H.now), 'state', 'active')
+  'exp', held.expires_at, 'claimed', H.stamp, 'state', 'active')
 redis.call('ZADD', H.prefix .. 'lexp', expires_at, member)
 best.busy = best.busy + 1
-if best.brk == 'half_open' then best.probe = '1' end
-redis.call('HSET', agent_key(best.id), 'busy', int(best.busy), 'probe', best.probe)
+if best.brk == 'half_open' then
+  -- This task is the half-open breaker's probe; otherwise 'probe' stays as it is, unwritten.
+  best.probe = '1'
+  redis.call('HSET', agent_key(best.id), 'busy', int(best.busy), 'probe', '1')
+else
+  redis.call('HSET', agent_key(best.id), 'busy', int(best.busy))
+end
 if not can_take(best) then reindex(best) end
-append_ledger({'claim', 'scope', scope, 'task', task_id, 'lease', int(n), 'agent', best.id,
-  'rid', rid, 'amt', int(best.rate), 'key', H.idem})
+append_ledger({'claim', 'scope', scope, 'task', task_id, 'lease', lease, 'agent', best.id,
+  'rid', rid, 'amt', held.amount, 'key', H.idem})
 
-return remember(cjson.encode({task = task_id, lease = int(n), agent = best.id,
+return remember(cjson.encode({task = task_id, lease = lease, agent = best.id,
   model = best.model, rid = rid, amount = held.amount, expires_at = held.expires_at,
   score = string.format('%.17g', best.score), matched = int(best.matched),
   required = int(#names), effects = side_effects()}))

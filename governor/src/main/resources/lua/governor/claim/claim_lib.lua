@@ -97,7 +97,7 @@ end
 -- record_outcome() gave a), reopens the task (or completes it) and revokes the lease's grants.
 local function end_lease(l, state, a)
   revoke_grants(l, state)
-  redis.call('HSET', lease_key(l.member), 'state', state, 'ended', int(H.now))
+  redis.call('HSET', lease_key(l.member), 'state', state, 'ended', H.stamp)
   redis.call('PEXPIRE', lease_key(l.member), H.retention)
   redis.call('ZREM', H.prefix .. 'lexp', l.member)
   redis.call('HSET', task_key(l.task), 'state', state == 'succeeded' and 'completed' or 'open')

@@ -66,7 +66,8 @@ local function bounded_candidates(lists, top_k, required_count, min_match)
     end
   end
   table.sort(found, function(a, b)
-    if bounds[a] ~= bounds[b] then return bounds[a] > bounds[b] end
+    local bound_a, bound_b = bounds[a], bounds[b]
+    if bound_a ~= bound_b then return bound_a > bound_b end
     return a < b
   end)
   return found, bounds

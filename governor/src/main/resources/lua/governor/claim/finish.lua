@@ -37,10 +37,9 @@ if not late then
   end_lease(l, outcome, a)
   reply.reputation, reply.breaker = int(a.rep), a.brk
 end
-local actual = tonumber(committed.actual)
-redis.call('HINCRBY', H.prefix .. 'waste', 'total', int(actual))
+redis.call('HINCRBY', H.prefix .. 'waste', 'total', committed.actual)
 if late or outcome ~= 'succeeded' then
-  redis.call('HINCRBY', H.prefix .. 'waste', 'wasted', int(actual))
+  redis.call('HINCRBY', H.prefix .. 'waste', 'wasted', committed.actual)
 end
 append_ledger({'finish', 'scope', l.scope, 'task', l.task, 'lease', l.n, 'agent', l.agent,
   'rid', l.rid, 'outcome', outcome, 'amt', committed.actual, 'late', late and '1' or '0',

@@ -13,8 +13,10 @@ if l.state == 'active' and l.exp <= H.now then
   expire_lease(l, policy)
   l.state = 'expired'
 end
-local a = load_agent(l.agent)
-if l.state == 'active' and a.status == 'disabled' then l.state = 'agent_disabled' end
+-- Of the agent, only an active lease needs its status.
+if l.state == 'active' and redis.call('HGET', agent_key(l.agent), 'status') == 'disabled' then
+  l.state = 'agent_disabled'
+end
 if l.state ~= 'active' then
   return {'lost', cjson.encode({state = l.state, effects = side_effects()})}
 end

@@ -10,6 +10,6 @@ if redis.call('HLEN', index) >= max_keys then return {'key_limit', int(max_keys)
 local id, scope = ARGV[ARG_KEY_ID], ARGV[ARG_SCOPE]
 redis.call('HSET', key_record(id), 'scope', scope, 'h', ARGV[ARG_SECRET_HASH],
   'models', ARGV[ARG_MODELS], 'rpm', ARGV[ARG_RPM], 'tpm', ARGV[ARG_TPM], 'meta', ARGV[ARG_META],
-  'exp', ARGV[ARG_EXPIRES_AT], 'created', int(H.now))
+  'exp', ARGV[ARG_EXPIRES_AT], 'created', H.stamp)
 redis.call('HSET', index, id, scope)
 return key_changed('create', id, scope)

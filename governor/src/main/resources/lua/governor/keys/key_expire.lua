@@ -10,6 +10,6 @@ local scope = key_scope_within(id, ARGV[ARG_SUBTREE])
 if not scope then return {'key_not_found', ''} end
 
 local at = ARGV[ARG_EXPIRES_AT]
-if at == '' then at = int(H.now) end
+if at == '' then at = H.stamp end
 redis.call('HSET', key_record(id), 'exp', at)
 return key_changed('expire', id, scope)

@@ -7,5 +7,5 @@ local id = ARGV[ARG_KEY_ID]
 local scope = key_scope_within(id, ARGV[ARG_SUBTREE])
 if not scope then return {'key_not_found', ''} end
 
-redis.call('HSET', key_record(id), 'h', ARGV[ARG_SECRET_HASH], 'rotated', int(H.now))
+redis.call('HSET', key_record(id), 'h', ARGV[ARG_SECRET_HASH], 'rotated', H.stamp)
 return key_changed('rotate', id, scope)

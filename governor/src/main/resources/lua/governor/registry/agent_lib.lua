@@ -24,12 +24,17 @@
 local AGENT_FIELDS = {'caps', 'model', 'rate', 'slots', 'busy', 'rep', 'slo', 'status', 'brk',
                       'fails', 'probe'}
 local INITIAL_REPUTATION = 500000
--- The tenant, and the breaker transitions made by this call (for the caller's metrics).
-local TENANT, TRANSITIONS
+-- The breaker transitions made by this call (for the caller's metrics).
+local TRANSITIONS
 on_call(function()
-  TENANT = string.match(H.prefix, '^gov:{(.*)}:$')
   TRANSITIONS = {}
 end)
+
+-- The tenant of this call, named in the registry's ledger entries (read from the key prefix only by
+-- the scripts that write one, not on every call of the claim path).
+local function call_tenant()
+  return string.match(H.prefix, '^gov:{(.*)}:$')
+end
 
 -- Appends an event of the claim path (a breaker move, an escalation) to its own stream.
 local function emit_claim_event(type, fields)
@@ -40,13 +45,21 @@ local function agent_key(id)
   return H.prefix .. 'a:' .. id
 end
 
--- The agent's fields, with the level of each capability in wanted (0 if it lacks it); nil if
--- there is no such agent.
-local function load_agent(id, wanted)
-  wanted = wanted or {}
+-- The fields load_agent() reads to know the levels of the capabilities in wanted: AGENT_FIELDS,
+-- then 'c:<name>' for each. A caller that loads several agents for the same capabilities (a claim
+-- reading its candidates) builds this once.
+local function agent_fields(wanted)
   local names = {unpack(AGENT_FIELDS)}
   for _, cap in ipairs(wanted) do names[#names + 1] = 'c:' .. cap end
-  local v = redis.call('HMGET', agent_key(id), unpack(names))
+  return names
+end
+
+-- The agent's fields, with the level of each capability in wanted (0 if it lacks it); nil if
+-- there is no such agent. fields is agent_fields(wanted), when the caller built it already.
+local function load_agent(id, wanted, fields)
+  wanted = wanted or {}
+  fields = fields or (#wanted == 0 and AGENT_FIELDS or agent_fields(wanted))
+  local v = redis.call('HMGET', agent_key(id), unpack(fields))
   if not v[1] then return nil end
   local a = {id = id, caps = v[1], model = v[2], rate = tonumber(v[3]), slots = tonumber(v[4]),
              busy = tonumber(v[5]), rep = tonumber(v[6]), slo = tonumber(v[7]), status = v[8],
@@ -65,9 +78,10 @@ local function agent_reply(id)
   return fields
 end
 
+-- The names of 'name:level,...', in one pass over the entries (a reindex runs it on every finish).
 local function capability_names(caps)
   local names = {}
-  for _, entry in ipairs(split(caps, ',')) do
+  for entry in string.gmatch(caps, '[^,]+') do
     names[#names + 1] = string.match(entry, '^([^:]+)')
   end
   return names

@@ -37,6 +37,6 @@ redis.call('HSET', agent_key(id), unpack(fields))
 redis.call('HSET', H.prefix .. 'agents', id, ARGV[ARG_VERSION])
 reindex(a)
 list_holder(a)
-append_ledger({'agent', 'scope', TENANT, 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],
+append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],
   'caps', a.caps, 'rate', rate, 'slots', slots, 'model', a.model})
 return {'ok', cjson.encode({agent = agent_reply(id)})}

@@ -9,11 +9,11 @@ if status == 'removed' then
   unindex(a)
   redis.call('DEL', agent_key(id))
   redis.call('ZREM', H.prefix .. 'bdue', id)
-  append_ledger({'agent', 'scope', TENANT, 'agent', id, 'op', 'removed'})
+  append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'removed'})
   return {'ok', cjson.encode({})}
 end
 a.status = status
 redis.call('HSET', agent_key(id), 'status', status)
 reindex(a)
-append_ledger({'agent', 'scope', TENANT, 'agent', id, 'op', status})
+append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', status})
 return {'ok', cjson.encode({agent = agent_reply(id)})}

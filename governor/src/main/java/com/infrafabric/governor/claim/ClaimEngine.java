@@ -256,7 +256,7 @@ public final class ClaimEngine {
             fingerprint,
             reservation,
             (args, now) -> {
-              putCommon(args);
+              putCommon(args, settings.lazyBatch());
               own.accept(args);
             })
         .map(
@@ -271,9 +271,9 @@ public final class ClaimEngine {
   }
 
   /** Fills {@link #COMMON}: the default policy and the lazy batch. */
-  private void putCommon(ScriptArgs.Values args) {
+  static void putCommon(ScriptArgs.Values args, int lazyBatch) {
     DEFAULT_POLICY_ARGS.forEach(args::put);
-    args.put("lazy_batch", settings.lazyBatch());
+    args.put("lazy_batch", lazyBatch);
   }
 
   private static Map<String, String> defaultPolicyArgs() {
