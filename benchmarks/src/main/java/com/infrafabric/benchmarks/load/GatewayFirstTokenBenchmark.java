@@ -1,15 +1,8 @@
 package com.infrafabric.benchmarks.load;
 
 import com.infrafabric.governor.gateway.GatewayRoutes;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,6 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * is settled as a stream its client left while this one runs; their difference from the others is
  * what a client that leaves early costs. The gateway's caller is a virtual key by default ({@code
  * -p caller=token} for an agent token).
+ *
+ * <p>The client is the benchmark thread on a plain socket ({@link EventStreamConnection}), not the
+ * JDK's {@code HttpClient}, whose own thread hand-offs were part of every figure it took.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -53,8 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Threads(1)
 public class GatewayFirstTokenBenchmark {
 
-  private final HttpClient client =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private static final String DIRECT_PATH = "/v1/chat/completions";
+  private static final String GATEWAY_PATH = GatewayRoutes.OPENAI + "/chat/completions";
 
   /** Who calls through the gateway: {@code key} or {@code token}. */
   @Param({"key"})
@@ -75,39 +71,54 @@ public class GatewayFirstTokenBenchmark {
   }
 
   /**
-   * The stream a benchmark method left unread after its first event, read to its end after the
-   * measured time ({@link Level#Invocation}), as an SDK reads a stream; one per benchmark thread.
+   * The benchmark thread's kept-alive connections, one to the provider and one to the gateway, and
+   * the stream a benchmark method left unread after its first event, read to its end after the
+   * measured time ({@link Level#Invocation}), as an SDK reads a stream.
    */
   @State(Scope.Thread)
-  public static class Rest {
-    private BufferedReader unread;
+  public static class Connections {
+    private EventStreamConnection direct;
+    private EventStreamConnection gateway;
+    private EventStreamConnection unread;
 
-    /** Reads what is left of the stream, so its connection is kept alive for the next call. */
+    /** Reads what is left of the stream, so its connection can carry the next call. */
     @TearDown(Level.Invocation)
     public void readToEnd() throws IOException {
-      if (unread == null) {
-        return;
-      }
-      try (BufferedReader lines = unread) {
-        while (lines.readLine() != null) {
-          // The rest of the answer: read, not measured.
-        }
-      } finally {
+      if (unread != null) {
+        EventStreamConnection rest = unread;
         unread = null;
+        rest.readToEnd();
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void close() throws IOException {
+      for (EventStreamConnection connection : new EventStreamConnection[] {direct, gateway}) {
+        if (connection != null) {
+          connection.close();
+        }
       }
     }
   }
 
   /** Straight to the provider: the baseline. */
   @Benchmark
-  public String direct(Rest rest) throws IOException, InterruptedException {
-    return firstEvent(directUri(), GatewayUnderLoad.OPERATOR_KEY, rest);
+  public String direct(Connections connections) throws IOException {
+    if (connections.direct == null) {
+      connections.direct = EventStreamConnection.open(bench.upstream.port());
+    }
+    connections.unread = connections.direct;
+    return firstEvent(connections.direct, DIRECT_PATH, GatewayUnderLoad.OPERATOR_KEY);
   }
 
   /** Through the gateway. */
   @Benchmark
-  public String gateway(Rest rest) throws IOException, InterruptedException {
-    return firstEvent(gatewayUri(), gatewayKey(), rest);
+  public String gateway(Connections connections) throws IOException {
+    if (connections.gateway == null) {
+      connections.gateway = EventStreamConnection.open(bench.governor.port());
+    }
+    connections.unread = connections.gateway;
+    return firstEvent(connections.gateway, GATEWAY_PATH, gatewayKey());
   }
 
   /**
@@ -115,8 +126,10 @@ public class GatewayFirstTokenBenchmark {
    * every call opens a new one.
    */
   @Benchmark
-  public String directLeaving() throws IOException, InterruptedException {
-    return firstEvent(directUri(), GatewayUnderLoad.OPERATOR_KEY, null);
+  public String directLeaving() throws IOException {
+    try (EventStreamConnection connection = EventStreamConnection.open(bench.upstream.port())) {
+      return firstEvent(connection, DIRECT_PATH, GatewayUnderLoad.OPERATOR_KEY);
+    }
   }
 
   /**
@@ -126,56 +139,22 @@ public class GatewayFirstTokenBenchmark {
    * the previous call is settled as a stream its client left while this one runs.
    */
   @Benchmark
-  public String gatewayLeaving() throws IOException, InterruptedException {
-    return firstEvent(gatewayUri(), gatewayKey(), null);
-  }
-
-  private URI directUri() {
-    return URI.create(bench.upstream.url() + "/v1/chat/completions");
-  }
-
-  private URI gatewayUri() {
-    return URI.create(
-        "http://127.0.0.1:" + bench.governor.port() + GatewayRoutes.OPENAI + "/chat/completions");
+  public String gatewayLeaving() throws IOException {
+    try (EventStreamConnection connection = EventStreamConnection.open(bench.governor.port())) {
+      return firstEvent(connection, GATEWAY_PATH, gatewayKey());
+    }
   }
 
   private String gatewayKey() {
     return bench.credential(GatewayUnderLoad.Caller.parse(caller));
   }
 
-  /**
-   * Sends the request and returns its first {@code data:} line. With {@code rest}, the stream is
-   * left to it to read to the end; without, it is closed at once (the client leaves).
-   */
-  private String firstEvent(URI uri, String key, Rest rest)
-      throws IOException, InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(uri)
-            .header("authorization", "Bearer " + key)
-            .header("content-type", "application/json")
-            .header("Idempotency-Key", UUID.randomUUID().toString())
-            .POST(HttpRequest.BodyPublishers.ofString(body))
-            .build();
-    HttpResponse<InputStream> response =
-        client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-    BufferedReader lines =
-        new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-    try {
-      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        if (line.startsWith("data:")) {
-          if (rest != null) {
-            rest.unread = lines;
-            lines = null;
-          }
-          return line;
-        }
-      }
-    } finally {
-      if (lines != null) {
-        lines.close();
-      }
-    }
-    throw new IllegalStateException(
-        uri + " answered " + response.statusCode() + " without an event");
+  /** Sends the streamed request on {@code connection} and returns its first {@code data:} line. */
+  private String firstEvent(EventStreamConnection connection, String path, String key)
+      throws IOException {
+    return connection.firstEvent(
+        path,
+        Map.of("authorization", "Bearer " + key, "Idempotency-Key", UUID.randomUUID().toString()),
+        body);
   }
 }
