@@ -105,14 +105,15 @@ class PairFootprintTest {
   @Test
   void eachRecordTakesWhatTheFormulaSaysAndOnlyTheKeyTablesStep() {
     runPairs(WARM_UP_PAIRS);
+    awaitRehashed();
     long before = usedMemory();
     long slotsBefore = tableSlots();
     runPairs(PAIRS);
+    awaitRehashed();
     long written = usedMemory() - before;
     long slotsGrowth = Retention.SLOT_BYTES * (tableSlots() - slotsBefore);
     long pairs = WARM_UP_PAIRS + PAIRS;
 
-    awaitRehashed();
     assertThat(tableSlots())
         .as("the key table and the expiry table, each the power of two at or above its keys")
         .isEqualTo(
