@@ -238,6 +238,11 @@ final class GovernorUnderLoad implements AutoCloseable {
     return redis.store.send(Request.cmd(Command.DBSIZE)).await().toLong();
   }
 
+  /** Members of the sorted set {@code key} ({@code ZCARD}; 0 if there is none). */
+  long sortedSetSize(String key) {
+    return redis.store.send(Request.cmd(Command.ZCARD).arg(key)).await().toLong();
+  }
+
   /** Entries in the stream {@code key} ({@code XLEN}; 0 if there is none). */
   long streamLength(String key) {
     return redis.store.send(Request.cmd(Command.XLEN).arg(key)).await().toLong();

@@ -12,11 +12,13 @@ final class MemoryReport {
   static final String HEADER =
       String.format(
           Locale.ROOT,
-          "%7s %10s %11s %8s %8s %12s",
+          "%7s %10s %11s %8s %6s %7s %8s %12s",
           "t min",
           "used MB",
           "dataset MB",
           "keys",
+          "holds",
+          "stale %",
           "ledger",
           "archived KB");
 
@@ -26,11 +28,13 @@ final class MemoryReport {
   static String row(MemorySample s) {
     return String.format(
         Locale.ROOT,
-        "%7.2f %10.3f %11.3f %8d %8d %12.1f",
+        "%7.2f %10.3f %11.3f %8d %6d %7.2f %8d %12.1f",
         s.minutes(),
         s.usedMemory() / 1e6,
         s.usedMemoryDataset() / 1e6,
         s.keys(),
+        s.holds(),
+        s.stalePercent(),
         s.ledgerEntries(),
         s.archivedBytes() / 1e3);
   }
@@ -124,6 +128,7 @@ final class MemoryReport {
             + " written), max - min %.3f MB (bound %.3f)%n"
             + "held beyond the empty store: used_memory %.3f MB, used_memory_dataset %.3f MB;"
             + " the README's formula predicts %.3f MB (measured / predicted %.2f)%n"
+            + "%s%n"
             + "verdict: %s%n",
         v.warmupMillis() / 60_000.0,
         v.judged(),
@@ -140,7 +145,29 @@ final class MemoryReport {
         results.measuredDatasetBytes() / 1e6,
         results.predictedBytes() / 1e6,
         results.measuredBytes() / results.predictedBytes(),
+        records(results),
         v.flat() ? "FLAT" : "NOT FLAT: " + String.join("; ", v.shortfalls()));
+  }
+
+  /** The records held after warm-up beside the formula's, and the load it was given. */
+  private static String records(MemoryResults results) {
+    SteadyLoad load = results.steadyLoad();
+    Retention.Held predicted = results.predicted();
+    return String.format(
+        Locale.ROOT,
+        "after warm-up, mean: keys %.0f (formula %.0f, of them %.0f with a TTL, %.0f%% taken as"
+            + " expired but not yet reclaimed), Redis's estimate of expired-but-held keys %.2f%%,"
+            + " holds %.0f (so %.2f abandoned/s given to the formula), ledger entries %.0f"
+            + " (formula %.0f)",
+        results.mean(MemorySample::keys),
+        predicted.keys(),
+        predicted.expiring(),
+        100 * Retention.STALE_SHARE,
+        results.mean(MemorySample::stalePercent),
+        results.mean(MemorySample::holds),
+        load.abandonedPerSecond(),
+        results.mean(MemorySample::ledgerEntries),
+        predicted.ledgerEntries());
   }
 
   static JsonObject json(MemoryResults results) {
@@ -158,6 +185,8 @@ final class MemoryReport {
                         .put("used_memory", s.usedMemory())
                         .put("used_memory_dataset", s.usedMemoryDataset())
                         .put("keys", s.keys())
+                        .put("holds", s.holds())
+                        .put("stale_percent", s.stalePercent())
                         .put("ledger_entries", s.ledgerEntries())
                         .put("archived_bytes", s.archivedBytes())));
     return new JsonObject()
@@ -197,7 +226,13 @@ final class MemoryReport {
         .put("empty_store_used_memory", results.empty().usedMemory())
         .put("measured_held_bytes", finite(results.measuredBytes()))
         .put("measured_held_dataset_bytes", finite(results.measuredDatasetBytes()))
-        .put("predicted_held_bytes", results.predictedBytes());
+        .put("predicted_held_bytes", results.predictedBytes())
+        .put("abandoned_per_second", results.steadyLoad().abandonedPerSecond())
+        .put("measured_keys", finite(results.mean(MemorySample::keys)))
+        .put("predicted_keys", results.predicted().keys())
+        .put("measured_stale_percent", finite(results.mean(MemorySample::stalePercent)))
+        .put("measured_ledger_entries", finite(results.mean(MemorySample::ledgerEntries)))
+        .put("predicted_ledger_entries", results.predicted().ledgerEntries());
   }
 
   /** {@code value}, or null where JSON has no number for it (NaN: too few readings). */

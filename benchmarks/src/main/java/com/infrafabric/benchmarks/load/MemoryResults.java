@@ -2,6 +2,7 @@ package com.infrafabric.benchmarks.load;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Everything one memory run measured.
@@ -45,25 +46,44 @@ record MemoryResults(
   }
 
   /**
-   * The README formula's prediction of the bytes held beyond the empty store at the achieved rate,
-   * each reservation held for the pair's median latency (an upper bound of the time from its
-   * reserve to its commit).
+   * The load the formula is given: the achieved rate, each reservation held for the pair's median
+   * latency (an upper bound of the time from its reserve to its commit), and the holds abandoned
+   * per second as the store showed them: the holds it kept after warm-up beyond those of pairs in
+   * flight, each kept for a reservation's TTL. A pair whose commit the service shed leaves such a
+   * hold; one shed at its reserve leaves nothing.
    */
-  double predictedBytes() {
+  SteadyLoad steadyLoad() {
+    double rate = load.achievedPerSecond();
     Duration hold = Duration.ofNanos(Math.round(load.latency().p50Millis() * 1e6));
-    return options.retention().predictedBytes(load.achievedPerSecond(), hold, TENANTS);
+    double inFlight = rate * hold.toNanos() / 1e9;
+    double ttl = options.retention().reservationTtl().toNanos() / 1e9;
+    double abandoned = Math.max(0, (mean(MemorySample::holds) - inFlight) / ttl);
+    return new SteadyLoad(rate, Double.isFinite(abandoned) ? abandoned : 0, hold);
+  }
+
+  /** The records the formula predicts the store holds at {@link #steadyLoad}. */
+  Retention.Held predicted() {
+    return options.retention().held(steadyLoad(), TENANTS);
+  }
+
+  /** The README formula's prediction of the bytes held beyond the empty store. */
+  double predictedBytes() {
+    return predicted().bytes();
+  }
+
+  /** The mean of {@code figure} over the readings after warm-up; NaN if there are none. */
+  double mean(ToDoubleFunction<MemorySample> figure) {
+    return judged().stream().mapToDouble(figure).average().orElse(Double.NaN);
   }
 
   /** The mean {@code used_memory} after warm-up beyond the empty store's; NaN if none. */
   double measuredBytes() {
-    return judged().stream().mapToLong(MemorySample::usedMemory).average().orElse(Double.NaN)
-        - empty().usedMemory();
+    return mean(MemorySample::usedMemory) - empty().usedMemory();
   }
 
   /** The mean {@code used_memory_dataset} after warm-up beyond the empty store's; NaN if none. */
   double measuredDatasetBytes() {
-    return judged().stream().mapToLong(MemorySample::usedMemoryDataset).average().orElse(Double.NaN)
-        - empty().usedMemoryDataset();
+    return mean(MemorySample::usedMemoryDataset) - empty().usedMemoryDataset();
   }
 
   /**

@@ -1,5 +1,6 @@
 package com.infrafabric.benchmarks.load;
 
+import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.platform.redis.RedisUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,16 +18,17 @@ import java.util.stream.Stream;
 
 /**
  * Reads the store's memory every so often while a load runs, on a thread of its own ({@code INFO
- * memory}, {@code DBSIZE}, {@code XLEN} of the ledger: three round trips a reading, next to
- * hundreds of pairs a second). A reading Redis cannot serve in time (the service's own client fails
- * closed on a stalled store, as on a crowded machine) is missed, counted and reported with its
- * cause; the series holds the readings taken, each at its own time, so the verdict is judged on
- * those. Any other failure stops the sampling and fails {@link #stop}.
+ * memory}, {@code INFO stats}, {@code DBSIZE}, {@code ZCARD} of the holds, {@code XLEN} of the
+ * ledger: five round trips a reading, next to hundreds of pairs a second). A reading Redis cannot
+ * serve in time (the service's own client fails closed on a stalled store, as on a crowded machine)
+ * is missed, counted and reported with its cause; the series holds the readings taken, each at its
+ * own time, so the verdict is judged on those. Any other failure stops the sampling and fails
+ * {@link #stop}.
  */
 final class MemorySampler {
 
   private final GovernorUnderLoad governor;
-  private final String ledgerKey;
+  private final TenantKeyNames keys;
   private final Path archive;
   private final Consumer<MemorySample> listener;
   private final long start = System.nanoTime();
@@ -42,25 +44,28 @@ final class MemorySampler {
           });
 
   private MemorySampler(
-      GovernorUnderLoad governor, String ledgerKey, Path archive, Consumer<MemorySample> listener) {
+      GovernorUnderLoad governor,
+      TenantKeyNames keys,
+      Path archive,
+      Consumer<MemorySample> listener) {
     this.governor = governor;
-    this.ledgerKey = ledgerKey;
+    this.keys = keys;
     this.archive = archive;
     this.listener = listener;
   }
 
   /**
    * Takes a reading now, at elapsed time 0, then one every {@code everyMillis} until {@link #stop},
-   * handing each to {@code listener} on the sampling thread: of the store, the stream {@code
-   * ledgerKey} and the files under {@code archive}.
+   * handing each to {@code listener} on the sampling thread: of the store, the holds and ledger of
+   * the tenant whose keys are {@code keys}, and the files under {@code archive}.
    */
   static MemorySampler start(
       GovernorUnderLoad governor,
-      String ledgerKey,
+      TenantKeyNames keys,
       Path archive,
       long everyMillis,
       Consumer<MemorySample> listener) {
-    MemorySampler sampler = new MemorySampler(governor, ledgerKey, archive, listener);
+    MemorySampler sampler = new MemorySampler(governor, keys, archive, listener);
     sampler.record();
     sampler.thread.scheduleAtFixedRate(
         sampler::recordOrStop, everyMillis, everyMillis, TimeUnit.MILLISECONDS);
@@ -111,18 +116,29 @@ final class MemorySampler {
             field(memory, "used_memory"),
             field(memory, "used_memory_dataset"),
             governor.dbSize(),
-            governor.streamLength(ledgerKey),
+            governor.sortedSetSize(keys.reservationExpiry()),
+            decimal(governor.info("stats"), "expired_stale_perc"),
+            governor.streamLength(keys.ledger()),
             archivedBytes());
     series.add(sample);
     listener.accept(sample);
   }
 
-  /** The value of {@code name} in an {@code INFO} section. */
+  /** The whole number {@code name} in an {@code INFO} section. */
   static long field(String info, String name) {
+    return Long.parseLong(value(info, name));
+  }
+
+  /** The decimal number {@code name} in an {@code INFO} section. */
+  static double decimal(String info, String name) {
+    return Double.parseDouble(value(info, name));
+  }
+
+  private static String value(String info, String name) {
     String prefix = name + ":";
     return info.lines()
         .filter(line -> line.startsWith(prefix))
-        .mapToLong(line -> Long.parseLong(line.substring(prefix.length()).strip()))
+        .map(line -> line.substring(prefix.length()).strip())
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("INFO has no " + name));
   }

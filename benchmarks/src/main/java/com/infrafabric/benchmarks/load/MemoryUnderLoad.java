@@ -75,7 +75,7 @@ public final class MemoryUnderLoad {
       MemorySampler sampler =
           MemorySampler.start(
               governor,
-              TenantKeyNames.of(TenantSetup.TENANT).ledger(),
+              TenantKeyNames.of(TenantSetup.TENANT),
               governor.archiveDirectory(),
               options.sampleEvery().toMillis(),
               sample -> progress.println(MemoryReport.row(sample)));

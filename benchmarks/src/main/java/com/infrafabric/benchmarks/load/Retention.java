@@ -8,8 +8,10 @@ import java.util.Optional;
 
 /**
  * How long what a reserve + commit pair leaves in Redis stays there, and what that predicts the
- * store holds at a steady rate: the sizing formula of the README's section "Redis memory: what
- * stays and for how long", whose per-pair sizes are {@code MEMORY USAGE} figures taken there.
+ * store holds at a steady load: the sizing formula of the README's section "Redis memory: what
+ * stays and for how long". Its per-record sizes are {@code used_memory} measured by deleting
+ * records of each kind ({@code PairFootprintTest}), not {@code MEMORY USAGE}, which leaves out the
+ * key's entry in the expiry table and the allocator's rounding of the table entries.
  *
  * @param idempotencyTtl how long the two idempotency records of a pair are kept; below the 24-hour
  *     floor of {@link BudgetSettings} only through the governor's test hook
@@ -30,14 +32,29 @@ record Retention(
     Duration archiveAge,
     Duration archiveInterval) {
 
-  /** The two idempotency records of a pair, the reserve's reply and the commit's. */
-  static final long IDEMPOTENCY_BYTES_PER_PAIR = 1_170;
+  /** One idempotency record, the mean of a reserve's and a commit's: key, stored reply, tables. */
+  static final long IDEMPOTENCY_RECORD_BYTES = 814;
 
-  /** The reservation's record. */
+  /** One reservation's record. */
   static final long RESERVATION_BYTES = 360;
 
-  /** The pair's two ledger entries in the stream. */
-  static final long LEDGER_BYTES_PER_PAIR = 470;
+  /** One ledger entry in the stream, with its share of the stream's nodes. */
+  static final long LEDGER_ENTRY_BYTES = 240;
+
+  /** A slot of the key table or of the expiry table: one pointer. */
+  static final long SLOT_BYTES = 8;
+
+  /**
+   * The share of keys with a TTL that have expired but are still held, as measured. Redis frees an
+   * expired key that nothing touches only when its active expiry cycle samples it, and the cycle
+   * stops once no more than 2 of a sample of 20 keys have expired; the share it leaves grows with
+   * the keys expiring per second: 10% at 100/s, 14% at 600/s, 19% at 3,000/s on the two-core box,
+   * and 15% in {@link MemoryUnderLoad}'s run at about 580/s.
+   */
+  static final double STALE_SHARE = 0.15;
+
+  /** Redis's smallest table. */
+  private static final long MIN_TABLE_SLOTS = 4;
 
   /** Tenants one pass of the archive job visits. */
   private static final int TENANTS_PER_PAGE = 100;
@@ -57,9 +74,18 @@ record Retention(
     }
   }
 
-  /** What one pair writes, were nothing ever dropped. */
+  /** What one pair writes, were nothing ever dropped, the tables' slots apart. */
   static long bytesPerPair() {
-    return IDEMPOTENCY_BYTES_PER_PAIR + RESERVATION_BYTES + LEDGER_BYTES_PER_PAIR;
+    return 2 * IDEMPOTENCY_RECORD_BYTES + RESERVATION_BYTES + 2 * LEDGER_ENTRY_BYTES;
+  }
+
+  /**
+   * The slots of a Redis table holding {@code keys} keys: the power of two at or above it. A table
+   * doubles when its keys reach its slots and halves only when under a tenth full, so at a steady
+   * load it has the slots of the most keys it held.
+   */
+  static long tableSlots(long keys) {
+    return Math.max(MIN_TABLE_SLOTS, Long.highestOneBit(Math.max(1, keys - 1)) << 1);
   }
 
   /**
@@ -88,18 +114,51 @@ record Retention(
     return longer.plus(archiveAge).plus(archiveInterval);
   }
 
-  /**
-   * The bytes the README's formula predicts the store holds, beyond an empty one, at {@code
-   * pairsPerSecond} with reservations held {@code holdTime} before their commit, for {@code
-   * tenants} tenants.
-   */
-  double predictedBytes(double pairsPerSecond, Duration holdTime, int tenants) {
+  /** The records the store holds at {@code load} for {@code tenants} tenants. */
+  Held held(SteadyLoad load, int tenants) {
+    double pairs = load.pairsPerSecond();
+    double abandoned = load.abandonedPerSecond();
+    double unreclaimed = 1 / (1 - STALE_SHARE);
     int passes = (tenants + TENANTS_PER_PAGE - 1) / TENANTS_PER_PAGE;
-    double perRate =
-        IDEMPOTENCY_BYTES_PER_PAIR * seconds(idempotencyTtl)
-            + RESERVATION_BYTES * (seconds(holdTime) + seconds(recordRetention))
-            + LEDGER_BYTES_PER_PAIR * (seconds(archiveAge) + seconds(archiveInterval) * passes);
-    return pairsPerSecond * perRate;
+    return new Held(
+        (2 * pairs + abandoned) * seconds(idempotencyTtl) * unreclaimed,
+        pairs * seconds(load.holdTime()) + abandoned * seconds(reservationTtl),
+        (pairs + abandoned) * seconds(recordRetention) * unreclaimed,
+        2 * (pairs + abandoned) * (seconds(archiveAge) + seconds(archiveInterval) * passes));
+  }
+
+  /** The bytes the formula predicts the store holds beyond an empty one. */
+  double predictedBytes(SteadyLoad load, int tenants) {
+    return held(load, tenants).bytes();
+  }
+
+  /**
+   * Records held at a steady load, expired ones not yet reclaimed included.
+   *
+   * @param idempotency idempotency records (each with a TTL)
+   * @param holding reservations still holding (no TTL until they end)
+   * @param retained finished reservations kept for the record retention (each with a TTL)
+   * @param ledgerEntries entries in the ledger streams, not yet archived
+   */
+  record Held(double idempotency, double holding, double retained, double ledgerEntries) {
+
+    /** Keys: one per idempotency record and per reservation. */
+    double keys() {
+      return idempotency + holding + retained;
+    }
+
+    /** Keys with a TTL, each also in the expiry table. */
+    double expiring() {
+      return idempotency + retained;
+    }
+
+    /** The records' bytes plus the slots of the key table and the expiry table. */
+    double bytes() {
+      return IDEMPOTENCY_RECORD_BYTES * idempotency
+          + RESERVATION_BYTES * (holding + retained)
+          + LEDGER_ENTRY_BYTES * ledgerEntries
+          + SLOT_BYTES * (tableSlots(Math.round(keys())) + tableSlots(Math.round(expiring())));
+    }
   }
 
   private static double seconds(Duration duration) {

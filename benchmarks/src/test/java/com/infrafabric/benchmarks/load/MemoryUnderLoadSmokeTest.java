@@ -43,6 +43,10 @@ class MemoryUnderLoadSmokeTest {
     assertThat(last.getLong("ledger_entries"))
         .as("two entries a completed pair, at most two for any other; none archived yet")
         .isBetween(2 * load.getLong("completed"), 2 * started);
+    assertThat(last.getLong("holds"))
+        .as("a hold is left only by a pair whose commit did not complete")
+        .isBetween(0L, started - load.getLong("completed"));
+    assertThat(last.getDouble("stale_percent")).isBetween(0.0, 100.0);
     assertThat(last.getLong("used_memory"))
         .isGreaterThan(results.getLong("empty_store_used_memory"));
     JsonObject options = results.getJsonObject("options");

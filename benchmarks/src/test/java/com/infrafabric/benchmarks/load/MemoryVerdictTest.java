@@ -99,6 +99,6 @@ class MemoryVerdictTest {
 
   private static MemorySample reading(double minutes, double usedMemory) {
     long bytes = Math.round(usedMemory);
-    return new MemorySample(Math.round(minutes * 60_000), bytes, bytes / 2, 0, 0, 0);
+    return new MemorySample(Math.round(minutes * 60_000), bytes, bytes / 2, 0, 0, 0, 0, 0);
   }
 }

@@ -17,6 +17,8 @@ class RetentionTest {
           Duration.ofMinutes(1),
           Duration.ofSeconds(5));
 
+  private static final SteadyLoad PAIRS_200 = new SteadyLoad(200, 0, Duration.ZERO);
+
   @Test
   void theFormulaGivesTheReadmesFiguresForTheDefaultsAt100PairsASecond() {
     Retention defaults =
@@ -27,22 +29,84 @@ class RetentionTest {
             Duration.ofDays(7),
             Duration.ofMinutes(1));
 
-    // README: about 10.5 GB of idempotency records, 6.2 GB of reservation records, 28 GB of ledger.
-    assertThat(defaults.predictedBytes(100, Duration.ZERO, 1))
-        .isCloseTo(10.53e9 + 6.221e9 + 28.43e9, within(0.01e9));
+    Retention.Held held = defaults.held(new SteadyLoad(100, 0, Duration.ZERO), 1);
+
+    // README: about 17.2 GB of idempotency records, 7.3 GB of reservation records, 29 GB of
+    // ledger and 1.07 GB of key tables (41.5 million keys, 2^26 slots in each table).
+    assertThat(held.idempotency())
+        .as("200 × 90,000 s / 0.85")
+        .isCloseTo(21_176_470.59, within(1.0));
+    assertThat(held.retained()).as("100 × 172,800 s / 0.85").isCloseTo(20_329_411.76, within(1.0));
+    assertThat(held.ledgerEntries()).as("2 × 100 × 604,860 s").isCloseTo(120.972e6, within(1.0));
+    assertThat(held.keys()).isCloseTo(41_505_882.35, within(1.0));
+    assertThat(held.bytes())
+        .isCloseTo(
+            17_237_647_058.82 + 7_318_588_235.29 + 29_033_280_000.0 + 16 * (double) (1L << 26),
+            within(1.0));
   }
 
   @Test
-  void aMinuteOfEachAt200PairsASecondHoldsAbout24Megabytes() {
-    // 200 × (1170 × 60 + 360 × 60 + 470 × (60 + 5))
-    assertThat(MINUTE.predictedBytes(200, Duration.ZERO, 1)).isCloseTo(24_470_000, within(1.0));
+  void anHourOfRecordRetentionAndArchiveAgeShrinkThoseTermsAndHalveTheTables() {
+    Retention hour =
+        new Retention(
+            Duration.ofHours(25),
+            Duration.ofMinutes(5),
+            Duration.ofHours(1),
+            Duration.ofHours(1),
+            Duration.ofMinutes(1));
+
+    Retention.Held held = hour.held(new SteadyLoad(100, 0, Duration.ZERO), 1);
+
+    // README: 0.15 GB of reservation records, 0.18 GB of ledger, 0.54 GB of key tables.
+    assertThat(held.retained() * Retention.RESERVATION_BYTES)
+        .isCloseTo(152_470_588.24, within(1.0));
+    assertThat(held.ledgerEntries() * Retention.LEDGER_ENTRY_BYTES)
+        .isCloseTo(0.17568e9, within(1.0));
+    assertThat(Retention.tableSlots(Math.round(held.keys()))).isEqualTo(1L << 25);
+  }
+
+  @Test
+  void aMinuteOfEachAt200PairsASecondHoldsAbout35Megabytes() {
+    // 814 × 400 × 60 / 0.85 + 360 × 200 × 60 / 0.85 + 240 × 400 × (60 + 5) + 8 × 2 × 65,536:
+    // 42,353 keys, all with a TTL, so both tables have 65,536 slots.
+    assertThat(MINUTE.predictedBytes(PAIRS_200, 1))
+        .isCloseTo(22_983_529.41 + 5_082_352.94 + 6_240_000 + 1_048_576, within(1.0));
+  }
+
+  @Test
+  void anAbandonedHoldKeepsItsReserveRecordItsHoldARetainedRecordAndTwoLedgerEntries() {
+    double abandoned10 = MINUTE.predictedBytes(new SteadyLoad(200, 10, Duration.ZERO), 1);
+
+    // 10/s × (814 × 60 / 0.85 + 360 × 60 + 360 × 60 / 0.85 + 240 × 2 × 65), the tables unchanged.
+    assertThat(abandoned10 - MINUTE.predictedBytes(PAIRS_200, 1))
+        .isCloseTo(574_588.24 + 216_000 + 254_117.65 + 312_000, within(1.0));
+  }
+
+  @Test
+  void theTablesStepWhenTheKeysPassAPowerOfTwo() {
+    // 211.8 keys per pair/s: 154 pairs/s is 32,612 keys, 155 is 32,824, past 2^15.
+    double below = MINUTE.predictedBytes(new SteadyLoad(154, 0, Duration.ZERO), 1);
+    double above = MINUTE.predictedBytes(new SteadyLoad(155, 0, Duration.ZERO), 1);
+
+    assertThat(above - below)
+        .as("one pair/s more of records, and both tables doubled from 32,768 slots")
+        .isCloseTo(171_529.41 + 2 * 8 * 32_768, within(1.0));
+  }
+
+  @Test
+  void aTableHasThePowerOfTwoAtOrAboveItsKeys() {
+    assertThat(Retention.tableSlots(0)).isEqualTo(4);
+    assertThat(Retention.tableSlots(4)).isEqualTo(4);
+    assertThat(Retention.tableSlots(5)).isEqualTo(8);
+    assertThat(Retention.tableSlots(1L << 25)).isEqualTo(1L << 25);
+    assertThat(Retention.tableSlots((1L << 25) + 1)).isEqualTo(1L << 26);
   }
 
   @Test
   void moreThanAPageOfTenantsTakesTheArchiveOneIntervalPerPage() {
-    double oneTenant = MINUTE.predictedBytes(200, Duration.ZERO, 1);
-    assertThat(MINUTE.predictedBytes(200, Duration.ZERO, 101) - oneTenant)
-        .isCloseTo(200 * 470 * 5, within(1.0));
+    double oneTenant = MINUTE.predictedBytes(PAIRS_200, 1);
+    assertThat(MINUTE.predictedBytes(PAIRS_200, 101) - oneTenant)
+        .isCloseTo(240 * 2 * 200 * 5, within(1.0));
   }
 
   @Test
