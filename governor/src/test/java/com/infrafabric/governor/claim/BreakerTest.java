@@ -9,6 +9,7 @@ import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
 import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.governor.registry.BreakerState;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
@@ -165,6 +166,29 @@ class BreakerTest {
     assertThat(claim(t)).isInstanceOf(Claimed.class);
     assertThat(breakerEvents(t)).last().isEqualTo("breaker.closed admin_reset open");
     assertThat(transitions("closed")).isPositive();
+  }
+
+  /**
+   * A half-open breaker's probe is recorded on the agent (its {@code probe} field), not only in the
+   * claim that started it: anything that reindexes the agent while the probe runs reads it from
+   * there, and must keep the agent out of the index of available agents.
+   */
+  @Test
+  void anAgentReindexedWhileItsProbeRunsTakesNoSecondTask() {
+    String t = tenant("probe-kept");
+    runAndFinish(t, TaskOutcome.FAILED, 100);
+    runAndFinish(t, TaskOutcome.FAILED, 100);
+    rig.clock.advance(Duration.ofSeconds(30));
+    Claimed probe = (Claimed) claim(t);
+    assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.HALF_OPEN);
+
+    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.ACTIVE));
+
+    assertThat(claim(t))
+        .isInstanceOfSatisfying(
+            NotClaimed.class, n -> assertThat(n.reason()).isEqualTo(Reason.BREAKERS_OPEN));
+    rig.finish(probe, TaskOutcome.SUCCEEDED, 100);
+    assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.CLOSED);
   }
 
   private static double transitions(String to) {

@@ -5,11 +5,14 @@ import static com.infrafabric.governor.testing.ClaimRig.task;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.budget.TokenTotals;
+import com.infrafabric.governor.budget.UsageStatus;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.governor.testing.GovernorRig;
@@ -174,14 +177,57 @@ class ClaimTest {
         .isEqualTo("b-fast");
   }
 
+  /**
+   * A finish reads and writes the scope's token counters only when it reports tokens: one reporting
+   * an amount alone must leave the tokens recorded before it exactly as they were, in every window.
+   */
+  @Test
+  void aFinishWithoutTokensKeepsTheTokensRecordedBeforeAndOneWithTokensAddsThem() {
+    String t = freshTenant("finish-tokens");
+    String scope = t + "/proj";
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.governor.budget(t, Window.DAY, 100_000);
+    rig.register(contract(t, "a1", Map.of("python", 2), 3_000, 1));
+
+    finishTask(scope, "t1", new Spend.Fixed(2_000, new TokenUsage(10, 2, 5)));
+    finishTask(scope, "t2", Spend.amount(1_000));
+
+    for (Window window : Window.values()) {
+      UsageStatus usage = rig.governor.usage(scope, window);
+      assertThat(usage.spentMicros()).as(window.name()).isEqualTo(3_000);
+      assertThat(usage.reservedMicros()).as(window.name()).isZero();
+      assertThat(usage.tokens()).as(window.name()).isEqualTo(new TokenTotals(10, 2, 5));
+    }
+
+    finishTask(scope, "t3", new Spend.Fixed(500, new TokenUsage(1, 0, 7)));
+
+    assertThat(rig.governor.usage(scope, Window.DAY).tokens())
+        .isEqualTo(new TokenTotals(11, 2, 12));
+    assertThat(rig.governor.usage(t, Window.LIFETIME).tokens())
+        .isEqualTo(new TokenTotals(11, 2, 12));
+    assertThat(rig.governor.reconcile(t).consistent()).isTrue();
+  }
+
+  /** Claims a task on {@code scope} and finishes it as a success that spent {@code spend}. */
+  private static void finishTask(String scope, String taskId, Spend spend) {
+    finish(
+        rig.claimed(task(taskId, scope, Map.of("python", 1), 10_000)),
+        spend,
+        Duration.ofSeconds(1));
+  }
+
   private static FinishResult finishAfter(Claimed claim, Duration latency) {
+    return finish(claim, Spend.amount(1_000), latency);
+  }
+
+  private static FinishResult finish(Claimed claim, Spend spend, Duration latency) {
     return Await.result(
         rig.claims.finish(
             new FinishRequest(
                 claim.lease(),
                 claim.agentId(),
                 TaskOutcome.SUCCEEDED,
-                Spend.amount(1_000),
+                spend,
                 latency,
                 GovernorRig.newKey())));
   }
