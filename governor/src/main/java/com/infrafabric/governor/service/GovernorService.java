@@ -217,6 +217,7 @@ public final class GovernorService {
         new GovernorService(vertx, redis, settings, idempotencyTtl, meters, clock);
     return redis
         .load(scripts())
+        .compose(ignored -> redis.deleteOtherVersions(scripts()))
         .compose(ignored -> service.pricing.refresh())
         .compose(ignored -> service.http.start())
         .map(

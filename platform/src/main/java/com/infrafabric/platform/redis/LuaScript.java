@@ -120,8 +120,8 @@ public record LuaScript(String name, String source, String id, ScriptArgs args, 
   /**
    * True if {@code library} is another version of this function's library: {@code <name>_<SHA-1>}
    * with a SHA-1 other than this one's. Libraries outlive the service that loaded them (Redis keeps
-   * them in its RDB and AOF), so {@link RedisStore#load} deletes these: otherwise every deploy that
-   * changed a script would leave its libraries in Redis for good.
+   * them in its RDB and AOF), so {@link RedisStore#deleteOtherVersions} deletes these: otherwise
+   * every deploy that changed a script would leave its libraries in Redis for good.
    */
   boolean isOtherVersion(String library) {
     return kind == Kind.FUNCTION

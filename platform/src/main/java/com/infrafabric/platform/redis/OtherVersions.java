@@ -15,8 +15,9 @@ import java.util.List;
  * that changed a script.
  *
  * <p>Deleting a version another node still runs (a rolling deploy) is safe: that node's next call
- * finds its function missing and loads it again, as after a {@code FUNCTION FLUSH}; so at most the
- * versions of the nodes still running stay. Libraries of any other name are never touched.
+ * finds its function missing and loads it again, as after a {@code FUNCTION FLUSH}, and what it
+ * loads again stays until a node of another version next starts. Libraries of any other name are
+ * never touched.
  */
 final class OtherVersions {
 

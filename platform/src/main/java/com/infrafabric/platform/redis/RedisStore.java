@@ -146,17 +146,21 @@ public final class RedisStore implements AutoCloseable {
   /**
    * Loads each script ({@code SCRIPT LOAD} or {@code FUNCTION LOAD}) on every master that answers,
    * so a first call finds it (a master that comes back or is promoted later loads a script on the
-   * first call that finds it missing), and deletes there the libraries of other versions of its
-   * functions ({@link OtherVersions}).
+   * first call that finds it missing).
    */
   public Future<Void> load(Collection<LuaScript> scripts) {
     List<Request> loads = scripts.stream().map(s -> s.kind().load(s)).toList();
-    return onReachableMasters(
-            "batch",
-            connection ->
-                connection
-                    .batch(loads)
-                    .compose(loaded -> OtherVersions.delete(connection, scripts)))
+    return onReachableMasters("batch", connection -> connection.batch(loads)).mapEmpty();
+  }
+
+  /**
+   * Deletes, on every master that answers, the function libraries of other versions of {@code
+   * scripts}' functions ({@link OtherVersions}). A service calls it once, when it starts, and never
+   * from a check that runs again and again: two versions that each deleted the other's libraries on
+   * every readiness probe of a rolling deploy would make Redis compile both over and over.
+   */
+  public Future<Void> deleteOtherVersions(Collection<LuaScript> scripts) {
+    return onReachableMasters("function", connection -> OtherVersions.delete(connection, scripts))
         .mapEmpty();
   }
 

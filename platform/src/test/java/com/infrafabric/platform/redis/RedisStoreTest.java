@@ -94,7 +94,7 @@ class RedisStoreTest {
   }
 
   @Test
-  void loadingDeletesOtherVersionsOfItsFunctionsAndANodeStillCallingOneLoadsItAgain() {
+  void deletesOtherVersionsOfItsFunctionsAndANodeStillCallingOneLoadsItAgain() {
     LuaScript old = OpenStore.add("-- v1\n");
     LuaScript next = OpenStore.add("-- v2\n");
     String sha1 = "0123456789abcdef0123456789abcdef01234567";
@@ -114,6 +114,8 @@ class RedisStoreTest {
                                 + "', function() return 1 end)"))));
 
     await(store.load(List.of(next)));
+    assertThat(libraries()).as("loading deletes nothing").contains(old.id(), next.id());
+    await(store.deleteOtherVersions(List.of(next)));
 
     assertThat(libraries())
         .as("the old version is gone; libraries that only look alike are kept")
@@ -127,11 +129,12 @@ class RedisStoreTest {
   }
 
   @Test
-  void loadingTwoVersionsOfAFunctionAtOnceKeepsBoth() {
+  void twoVersionsOfAFunctionLoadedTogetherAreBothKept() {
     LuaScript old = OpenStore.add("-- v1\n");
     LuaScript next = OpenStore.add("-- v2\n");
-
     await(store.load(List.of(old, next)));
+
+    await(store.deleteOtherVersions(List.of(old, next)));
 
     assertThat(libraries()).contains(old.id(), next.id());
   }
