@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.FunctionLibraries;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,21 +34,21 @@ class FunctionVersionsTest {
     String oldReserve = "reserve_" + "0".repeat(40);
     String oldCommit = "commit_" + "1".repeat(40);
     try (GovernorServiceRig before = rig(first)) {
-      load(before.redis, oldReserve);
-      load(before.redis, "keep_me");
+      FunctionLibraries.load(before.redis, oldReserve);
+      FunctionLibraries.load(before.redis, "keep_me");
     }
 
     try (GovernorServiceRig rig = rig(second)) {
-      List<String> afterStart = libraries(rig.redis);
+      List<String> afterStart = FunctionLibraries.names(rig.redis);
       assertThat(afterStart).doesNotContain(oldReserve).contains("keep_me");
       String reserve =
           afterStart.stream().filter(name -> name.startsWith("reserve_")).findFirst().orElseThrow();
 
-      load(rig.redis, oldCommit);
+      FunctionLibraries.load(rig.redis, oldCommit);
       Await.result(rig.redis.send(Request.cmd(Command.FUNCTION).arg("DELETE").arg(reserve)));
       assertThat(rig.http.get("/health/ready", rig.auditor()).statusCode()).isEqualTo(200);
 
-      assertThat(libraries(rig.redis))
+      assertThat(FunctionLibraries.names(rig.redis))
           .as("readiness loaded the missing function and deleted nothing")
           .contains(reserve, oldCommit, "keep_me");
     }
@@ -58,26 +56,5 @@ class FunctionVersionsTest {
 
   private static GovernorServiceRig rig(Path directory) {
     return new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  private static void load(RedisStore redis, String library) {
-    Await.result(
-        redis.send(
-            Request.cmd(Command.FUNCTION)
-                .arg("LOAD")
-                .arg(
-                    "#!lua name="
-                        + library
-                        + "\nredis.register_function('"
-                        + library
-                        + "', function() return 1 end)")));
-  }
-
-  private static List<String> libraries(RedisStore redis) {
-    List<String> names = new ArrayList<>();
-    for (Response library : Await.result(redis.send(Request.cmd(Command.FUNCTION).arg("LIST")))) {
-      names.add(library.get("library_name").toString());
-    }
-    return names;
   }
 }

@@ -54,7 +54,7 @@ final class OtherVersions {
   }
 
   /** The library names in a {@code FUNCTION LIST} reply. */
-  static List<String> names(Response libraries) {
+  private static List<String> names(Response libraries) {
     List<String> names = new ArrayList<>();
     for (Response library : libraries) {
       names.add(name(library));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.FunctionLibraries;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.redis.client.Command;
@@ -100,18 +101,7 @@ class RedisStoreTest {
     String sha1 = "0123456789abcdef0123456789abcdef01234567";
     List<String> others = List.of("keep_me", "add_extra_" + sha1, "addx_" + sha1, "add_2");
     await(store.load(List.of(old)));
-    others.forEach(
-        library ->
-            await(
-                store.send(
-                    Request.cmd(Command.FUNCTION)
-                        .arg("LOAD")
-                        .arg(
-                            "#!lua name="
-                                + library
-                                + "\nredis.register_function('"
-                                + library
-                                + "', function() return 1 end)"))));
+    others.forEach(library -> FunctionLibraries.load(store, library));
 
     await(store.load(List.of(next)));
     assertThat(libraries()).as("loading deletes nothing").contains(old.id(), next.id());
@@ -140,7 +130,7 @@ class RedisStoreTest {
   }
 
   private static List<String> libraries() {
-    return OtherVersions.names(await(store.send(Request.cmd(Command.FUNCTION).arg("LIST"))));
+    return FunctionLibraries.names(store);
   }
 
   @Test
