@@ -1,16 +1,13 @@
 package com.infrafabric.governor.budget;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
-import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.util.UUID;
 
 /**
  * The charge path's two Lua functions called raw with {@code FCALL}: the reserve of one call, then
@@ -24,7 +21,7 @@ import java.util.UUID;
  */
 public final class RawChargePath {
 
-  private final TenantScripts scripts;
+  private final RawScripts scripts;
   private final Scope scope;
   private final BenchmarkCall call;
   private final long pricingVersion;
@@ -35,12 +32,7 @@ public final class RawChargePath {
    */
   public RawChargePath(
       RedisStore store, Clock clock, Scope scope, BenchmarkCall call, long pricingVersion) {
-    this.scripts =
-        new TenantScripts(
-            store,
-            clock,
-            BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
+    this.scripts = new RawScripts(store, clock);
     this.scope = scope;
     this.call = call;
     this.pricingVersion = pricingVersion;
@@ -54,33 +46,11 @@ public final class RawChargePath {
   public Future<Response> reserveCommit() {
     ReservationId id = ReservationId.generate(scope.tenant());
     return scripts
-        .runOnce(
-            scope.tenant(),
-            BudgetScripts.RESERVE,
-            newKey(),
-            "fp",
-            id,
-            (args, now) -> reserve(args, id, now))
-        .compose(reply -> ok("reserve", reply))
+        .runOk(scope.tenant(), BudgetScripts.RESERVE, id, (args, now) -> reserve(args, id, now))
         .compose(
             reserved ->
-                scripts.runOnce(
-                    scope.tenant(),
-                    BudgetScripts.COMMIT,
-                    newKey(),
-                    "fp",
-                    id,
-                    (args, now) -> commit(args, id)))
-        .compose(reply -> ok("commit", reply));
-  }
-
-  private static Future<Response> ok(String script, Response reply) {
-    String kind = reply.get(0).toString();
-    return "ok".equals(kind)
-        ? Future.succeededFuture(reply)
-        : Future.failedFuture(
-            new IllegalStateException(
-                "the raw " + script + " script answered " + kind + ": " + reply.get(1)));
+                scripts.runOk(
+                    scope.tenant(), BudgetScripts.COMMIT, id, (args, now) -> commit(args, id)));
   }
 
   private void reserve(ScriptArgs.Values args, ReservationId id, long nowMillis) {
@@ -105,9 +75,5 @@ public final class RawChargePath {
         .put("spend.pricing_version", pricingVersion)
         .put("subtree", "");
     CallAttribution.NONE.putArgs(args, "attribution");
-  }
-
-  private static IdempotencyKey newKey() {
-    return IdempotencyKey.of(UUID.randomUUID().toString());
   }
 }

@@ -1,17 +1,14 @@
 package com.infrafabric.governor.claim;
 
-import com.infrafabric.governor.budget.BudgetSettings;
-import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.budget.RawScripts;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +26,7 @@ public final class RawClaimPath {
 
   private static final Pattern FUNCTION_NAME = Pattern.compile("\\A#!lua name=(\\w+)\n");
 
-  private final TenantScripts scripts;
+  private final RawScripts scripts;
   private final Scope scope;
   private final LuaScript claim;
   private final LuaScript finish;
@@ -37,12 +34,7 @@ public final class RawClaimPath {
   /** Claims on {@code scope} with {@code claim} and finishes with {@code finish}. */
   public RawClaimPath(
       RedisStore store, Clock clock, Scope scope, LuaScript claim, LuaScript finish) {
-    this.scripts =
-        new TenantScripts(
-            store,
-            clock,
-            BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
+    this.scripts = new RawScripts(store, clock);
     this.scope = scope;
     this.claim = claim;
     this.finish = finish;
@@ -76,11 +68,9 @@ public final class RawClaimPath {
   public Future<Response> claimFinish(String taskId, String required) {
     ReservationId reservation = ReservationId.generate(scope.tenant());
     return scripts
-        .runOnce(
+        .runOk(
             scope.tenant(),
             claim,
-            newKey(),
-            "fp",
             reservation,
             (args, now) -> {
               ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS.lazyBatch());
@@ -92,17 +82,13 @@ public final class RawClaimPath {
                   .put("required", required)
                   .put("candidates", ClaimSettings.DEFAULTS.candidatesPerCapability());
             })
-        .compose(reply -> ok("claim", reply))
-        .compose(reply -> finish(taskId, new JsonObject(reply.get(1).toString())))
-        .compose(reply -> ok("finish", reply));
+        .compose(reply -> finish(taskId, new JsonObject(reply.get(1).toString())));
   }
 
   private Future<Response> finish(String taskId, JsonObject claimed) {
-    return scripts.runOnce(
+    return scripts.runOk(
         scope.tenant(),
         finish,
-        newKey(),
-        "fp",
         null,
         (args, now) -> {
           ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS.lazyBatch());
@@ -119,18 +105,5 @@ public final class RawClaimPath {
               .put("spend.model", "")
               .put("spend.pricing_version", 0);
         });
-  }
-
-  private static Future<Response> ok(String script, Response reply) {
-    String kind = reply.get(0).toString();
-    return "ok".equals(kind)
-        ? Future.succeededFuture(reply)
-        : Future.failedFuture(
-            new IllegalStateException(
-                "the raw " + script + " function answered " + kind + ": " + reply.get(1)));
-  }
-
-  private static IdempotencyKey newKey() {
-    return IdempotencyKey.of(UUID.randomUUID().toString());
   }
 }
