@@ -114,7 +114,10 @@ record Retention(
     return longer.plus(archiveAge).plus(archiveInterval);
   }
 
-  /** The records the store holds at {@code load} for {@code tenants} tenants. */
+  /**
+   * The records the store holds at {@code load} for {@code tenants} tenants; their {@link
+   * Held#bytes() bytes} are what the formula predicts beyond an empty store.
+   */
   Held held(SteadyLoad load, int tenants) {
     double pairs = load.pairsPerSecond();
     double abandoned = load.abandonedPerSecond();
@@ -125,11 +128,6 @@ record Retention(
         pairs * seconds(load.holdTime()) + abandoned * seconds(reservationTtl),
         (pairs + abandoned) * seconds(recordRetention) * unreclaimed,
         2 * (pairs + abandoned) * (seconds(archiveAge) + seconds(archiveInterval) * passes));
-  }
-
-  /** The bytes the formula predicts the store holds beyond an empty one. */
-  double predictedBytes(SteadyLoad load, int tenants) {
-    return held(load, tenants).bytes();
   }
 
   /**

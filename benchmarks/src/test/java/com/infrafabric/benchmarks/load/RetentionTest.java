@@ -69,24 +69,24 @@ class RetentionTest {
   void aMinuteOfEachAt200PairsASecondHoldsAbout35Megabytes() {
     // 814 × 400 × 60 / 0.85 + 360 × 200 × 60 / 0.85 + 240 × 400 × (60 + 5) + 8 × 2 × 65,536:
     // 42,353 keys, all with a TTL, so both tables have 65,536 slots.
-    assertThat(MINUTE.predictedBytes(PAIRS_200, 1))
+    assertThat(MINUTE.held(PAIRS_200, 1).bytes())
         .isCloseTo(22_983_529.41 + 5_082_352.94 + 6_240_000 + 1_048_576, within(1.0));
   }
 
   @Test
   void anAbandonedHoldKeepsItsReserveRecordItsHoldARetainedRecordAndTwoLedgerEntries() {
-    double abandoned10 = MINUTE.predictedBytes(new SteadyLoad(200, 10, Duration.ZERO), 1);
+    double abandoned10 = MINUTE.held(new SteadyLoad(200, 10, Duration.ZERO), 1).bytes();
 
     // 10/s × (814 × 60 / 0.85 + 360 × 60 + 360 × 60 / 0.85 + 240 × 2 × 65), the tables unchanged.
-    assertThat(abandoned10 - MINUTE.predictedBytes(PAIRS_200, 1))
+    assertThat(abandoned10 - MINUTE.held(PAIRS_200, 1).bytes())
         .isCloseTo(574_588.24 + 216_000 + 254_117.65 + 312_000, within(1.0));
   }
 
   @Test
   void theTablesStepWhenTheKeysPassAPowerOfTwo() {
     // 211.8 keys per pair/s: 154 pairs/s is 32,612 keys, 155 is 32,824, past 2^15.
-    double below = MINUTE.predictedBytes(new SteadyLoad(154, 0, Duration.ZERO), 1);
-    double above = MINUTE.predictedBytes(new SteadyLoad(155, 0, Duration.ZERO), 1);
+    double below = MINUTE.held(new SteadyLoad(154, 0, Duration.ZERO), 1).bytes();
+    double above = MINUTE.held(new SteadyLoad(155, 0, Duration.ZERO), 1).bytes();
 
     assertThat(above - below)
         .as("one pair/s more of records, and both tables doubled from 32,768 slots")
@@ -104,8 +104,8 @@ class RetentionTest {
 
   @Test
   void moreThanAPageOfTenantsTakesTheArchiveOneIntervalPerPage() {
-    double oneTenant = MINUTE.predictedBytes(PAIRS_200, 1);
-    assertThat(MINUTE.predictedBytes(PAIRS_200, 101) - oneTenant)
+    double oneTenant = MINUTE.held(PAIRS_200, 1).bytes();
+    assertThat(MINUTE.held(PAIRS_200, 101).bytes() - oneTenant)
         .isCloseTo(240 * 2 * 200 * 5, within(1.0));
   }
 
