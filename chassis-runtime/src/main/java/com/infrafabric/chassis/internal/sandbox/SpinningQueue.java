@@ -15,28 +15,43 @@ import java.util.concurrent.atomic.AtomicReference;
  * between polls, so a runnable event loop or Redis on the same core is not held up. A spin of zero
  * parks at once, exactly as a plain {@link LinkedBlockingQueue}.
  *
- * <p>A task offered while a thread spins and nothing is queued is handed to the spinner directly,
- * past the queue: the queue would also signal a parked thread, and that thread would wake (a system
- * call for the submitter and a context switch on a core the guest or the caller needs) only to find
- * the task gone. Whichever thread stops spinning takes, or queues again, a task handed to it late,
- * so no task is ever left behind. Thread-safe.
+ * <p>A task offered while a thread spins (and is not yielding) and nothing is queued is handed to
+ * the spinner directly, past the queue: the queue would also signal a parked thread, and that
+ * thread would wake (a system call for the submitter and a context switch on a core the guest or
+ * the caller needs) only to find the task gone. Whichever thread stops spinning takes, or queues
+ * again, a task handed to it late, so no task is ever left behind. Thread-safe.
  */
 final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
 
   private static final long serialVersionUID = 1L;
 
   /** Polls between yields: spinning hints are cheap, {@link Thread#yield()} is a system call. */
-  private static final int POLLS_PER_YIELD = 32;
+  static final int POLLS_PER_YIELD = 32;
 
   private final long spinNanos;
+  private final int pollsPerYield;
   private final AtomicBoolean spinning = new AtomicBoolean();
+
+  /**
+   * Whether the spinner is polling rather than yielding: a yield can give its core away for a whole
+   * time slice on a busy machine, and a task handed off meanwhile would wait that long, while a
+   * queued one wakes a parked thread.
+   */
+  private volatile boolean polling;
+
   private final AtomicReference<Runnable> handedOff = new AtomicReference<>();
 
   SpinningQueue(long spinNanos) {
+    this(spinNanos, POLLS_PER_YIELD);
+  }
+
+  /** A queue whose spinner yields every {@code pollsPerYield} polls (tests pin the hand-off). */
+  SpinningQueue(long spinNanos, int pollsPerYield) {
     if (spinNanos < 0) {
       throw new IllegalArgumentException("spin " + spinNanos + " ns is negative");
     }
     this.spinNanos = spinNanos;
+    this.pollsPerYield = pollsPerYield;
   }
 
   /**
@@ -53,10 +68,10 @@ final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
    * the meantime may not have seen it: then it is taken back, unless that spinner already took it.
    */
   private boolean handOff(Runnable task) {
-    if (!spinning.get() || !isEmpty() || !handedOff.compareAndSet(null, task)) {
+    if (!polling || !isEmpty() || !handedOff.compareAndSet(null, task)) {
       return false;
     }
-    return spinning.get() || !handedOff.compareAndSet(task, null);
+    return polling || !handedOff.compareAndSet(task, null);
   }
 
   /** The next task: found while spinning, or waited for parked. */
@@ -75,6 +90,7 @@ final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
     try {
       task = spin();
     } finally {
+      polling = false;
       spinning.set(false);
     }
     return withLateHandOff(task);
@@ -82,6 +98,7 @@ final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
 
   private Runnable spin() {
     long end = System.nanoTime() + spinNanos;
+    polling = true;
     for (int polls = 1; !Thread.currentThread().isInterrupted(); polls++) {
       Runnable task = next();
       if (task != null || System.nanoTime() - end >= 0) {
@@ -114,9 +131,11 @@ final class SpinningQueue extends LinkedBlockingQueue<Runnable> {
     return task;
   }
 
-  private static void pause(int polls) {
-    if (polls % POLLS_PER_YIELD == 0) {
+  private void pause(int polls) {
+    if (polls % pollsPerYield == 0) {
+      polling = false;
       Thread.yield();
+      polling = true;
     } else {
       Thread.onSpinWait();
     }

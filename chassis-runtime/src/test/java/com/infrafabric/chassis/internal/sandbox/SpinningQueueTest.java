@@ -63,11 +63,12 @@ class SpinningQueueTest {
 
   /**
    * The queue's own offer would signal the parked thread, which wakes only to find the task taken;
-   * a hand-off leaves it parked. Each park counts as one wait of the thread.
+   * a hand-off leaves it parked. Each park counts as one wait of the thread. The spinner here never
+   * yields: a task offered while it yields goes through the queue on purpose.
    */
   @Test
   void aTaskForTheSpinnerLeavesTheParkedThreadAsleep() throws Exception {
-    SpinningQueue queue = new SpinningQueue(LONG_SPIN);
+    SpinningQueue queue = new SpinningQueue(LONG_SPIN, Integer.MAX_VALUE);
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     try (Taker spinner = new Taker(queue)) {
       spinner.awaitSpinning();
