@@ -4,15 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -59,77 +54,6 @@ class SpinningQueueTest {
         assertThat(spinner.thread.getState()).isEqualTo(Thread.State.RUNNABLE);
       }
     }
-  }
-
-  /**
-   * The queue's own offer would signal the parked thread, which wakes only to find the task taken;
-   * a hand-off leaves it parked. Each park counts as one wait of the thread. The spinner here never
-   * yields: a task offered while it yields goes through the queue on purpose.
-   */
-  @Test
-  void aTaskForTheSpinnerLeavesTheParkedThreadAsleep() throws Exception {
-    SpinningQueue queue = new SpinningQueue(LONG_SPIN, Integer.MAX_VALUE);
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    try (Taker spinner = new Taker(queue)) {
-      spinner.awaitSpinning();
-      try (Taker parked = new Taker(queue)) {
-        parked.awaitState(Thread.State.WAITING, Duration.ofSeconds(5));
-        long waits = threads.getThreadInfo(parked.thread.getId()).getWaitedCount();
-        Runnable task = () -> {};
-        queue.offer(task);
-        assertThat(spinner.taken.get(5, TimeUnit.SECONDS)).isSameAs(task);
-        await()
-            .during(Duration.ofMillis(300))
-            .atMost(Duration.ofSeconds(5))
-            .until(() -> threads.getThreadInfo(parked.thread.getId()).getWaitedCount() == waits);
-        assertThat(parked.taken).isNotDone();
-      }
-    }
-  }
-
-  /**
-   * Spins of a microsecond end all the time while tasks arrive from two threads, so hand-offs race
-   * with spinners stopping: every task must still run, whoever takes it.
-   */
-  @Test
-  void noTaskIsLostWhileSpinsEndAsTasksArrive() throws Exception {
-    ThreadPoolExecutor pool = GuestThreads.create(2, 256 << 10, Duration.ofNanos(1_000));
-    List<CompletableFuture<Void>> runs = new ArrayList<>();
-    CountDownLatch start = new CountDownLatch(1);
-    try {
-      List<CompletableFuture<List<CompletableFuture<Void>>>> submitters = new ArrayList<>();
-      for (int s = 0; s < 2; s++) {
-        submitters.add(CompletableFuture.supplyAsync(() -> submitAll(pool, start, 20_000)));
-      }
-      start.countDown();
-      for (CompletableFuture<List<CompletableFuture<Void>>> submitter : submitters) {
-        runs.addAll(submitter.get(20, TimeUnit.SECONDS));
-      }
-      assertThat(CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)))
-          .succeedsWithin(Duration.ofSeconds(20));
-      assertThat(pool.getQueue()).isEmpty();
-    } finally {
-      pool.shutdownNow();
-    }
-    assertThat(runs).hasSize(40_000);
-  }
-
-  private static List<CompletableFuture<Void>> submitAll(
-      ThreadPoolExecutor pool, CountDownLatch start, int tasks) {
-    try {
-      start.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-    List<CompletableFuture<Void>> runs = new ArrayList<>(tasks);
-    for (int i = 0; i < tasks; i++) {
-      runs.add(CompletableFuture.runAsync(() -> {}, pool));
-      if (i % 64 == 0) {
-        Thread.yield();
-      }
-    }
-    return runs;
   }
 
   @Test
