@@ -33,10 +33,12 @@ import java.util.function.Supplier;
  *       to spend): the CPU of the whole run (governor, Redis, client) per operation ({@link
  *       CpuPerCall}), the figure to compare across runs on a shared machine, and the part of it
  *       Redis's main thread took;
- *   <li><b>warmup</b>: {@code --search-warmup} closed loop at a few in flight (unmeasured), also
- *       when {@code --max-rate} is given, so that the open-loop phases meet compiled code;
- *   <li><b>search</b>: open-loop steps at rising rates, bisected ({@link RateSearch}); skipped when
- *       {@code --max-rate} names the rate;
+ *   <li><b>search</b>: after {@code --search-warmup} closed loop at a few in flight (unmeasured),
+ *       open-loop steps at rising rates, bisected ({@link RateSearch}); when {@code --max-rate}
+ *       names the rate, {@code --search-warmup} open loop at that rate instead (unmeasured): the
+ *       phases one at a time before it leave the JIT compiling what concurrent calls reach (the
+ *       open loop, connections opened as the client's pool grows, refusals), 2 to 4 s of
+ *       compilation in the first open-loop phase of 13 s after a closed-loop warm-up alone;
  *   <li><b>half</b> and <b>max</b>: open loop at half the maximum sustainable rate and at it, each
  *       followed by where its time went ({@link WhereTimeGoes}: the service's time per route, the
  *       Redis client's per script, CPU by role, the collector's pauses) and by the Redis calls that
@@ -124,19 +126,20 @@ public final class ClaimPathLoad {
       Cost cost = cost(governor, client, path, options, out);
       CpuPerCall cpu = cpu(governor, client, path, options, out);
       OpenLoop open = new OpenLoop(client.context(), path, options.maxOutstanding());
-      // Whether or not the search runs: the phases one at a time before leave the JIT compiling
-      // what concurrent calls reach (a fifth of the CPU of the open-loop phases after them).
-      print(out, ChargePathLoad.warmUp("warmup", client.context(), path, options));
       RateSearch.Outcome search =
           RateSearch.unlessGiven(
               options,
               out,
               START_RATE,
-              () -> {},
+              () ->
+                  print(
+                      out, ChargePathLoad.warmUp("search-warmup", client.context(), path, options)),
               rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
       long rate = Math.max(RateSearch.MIN_RATE, search.maxRate());
       if (options.maxRate() == 0) {
         out.printf(Locale.ROOT, "max sustainable claim+finish rate: %d/s%n", search.maxRate());
+      } else {
+        print(out, open.run("warmup", rate, Duration.ZERO, options.searchWarmup()));
       }
       Traced traced =
           new Traced(
