@@ -48,8 +48,9 @@ import java.util.function.Supplier;
  *       the same client, service and machine cost with no governor work, under the charge path;
  *   <li><b>sweep</b>: open loop at multiples of that rate up to twice it ({@link
  *       LoadOptions#sweep()}): what is admitted keeps its latency, the rest is shed at once;
- *   <li><b>claim</b>: with {@code --claim-agents} agents registered (10,000 by default), claim +
- *       finish over HTTP ({@link HttpClaimPath}) at the same offered rates.
+ *   <li><b>claim</b>: with {@code --claim-agents} agents registered (10,000 by default), after a
+ *       warm-up of its own as long as the search's, claim + finish over HTTP ({@link
+ *       HttpClaimPath}) at the same offered rates.
  * </ol>
  *
  * <p>A full run writes its JSON and a chart of latency against offered rate ({@link LoadChart})
@@ -174,18 +175,20 @@ public final class ChargePathLoad {
         (long) (raw.achievedPerSecond() * START_FRACTION_OF_RAW),
         () -> {
           provisionEmptyStore();
-          report(searchWarmup(client.context(), charge, options));
+          report(warmUp("search-warmup", client.context(), charge, options));
         },
         rate -> open("step", rate, options.stepWarmup(), options.step()));
   }
 
   /**
    * {@code --search-warmup} of {@code operation} closed loop at {@value #WARMUP_CONCURRENCY} in
-   * flight, unmeasured by the search: the first step then meets compiled code and a warm Redis.
+   * flight, unmeasured, as the phase {@code name}: the first measured step then meets compiled code
+   * and a warm Redis.
    */
-  static PhaseResult searchWarmup(Context context, Operation operation, LoadOptions options) {
+  static PhaseResult warmUp(
+      String name, Context context, Operation operation, LoadOptions options) {
     return new ClosedLoop(context, operation)
-        .run("search-warmup", WARMUP_CONCURRENCY, Duration.ZERO, options.searchWarmup());
+        .run(name, WARMUP_CONCURRENCY, Duration.ZERO, options.searchWarmup());
   }
 
   /**
@@ -248,7 +251,12 @@ public final class ChargePathLoad {
     return List.copyOf(phases);
   }
 
-  /** An emptied store with {@code agents} agents registered, and the claim path over HTTP. */
+  /**
+   * An emptied store with {@code agents} agents registered, and the claim path over HTTP, warmed up
+   * ({@link #warmUp}). The charge path's sweep comes after minutes of charge load; without a
+   * warm-up of its own the claim sweep's first steps measured the JIT compiling the claim path (0.5
+   * to 1.9 s of compilation in a 13 s step), not the claim path.
+   */
   private OpenLoop claimPath(int agents) {
     provisionEmptyStore();
     TenantSetup.claimPolicy(client, governor.admin(TenantSetup.TENANT));
@@ -256,14 +264,14 @@ public final class ChargePathLoad {
     governor.registerAgents(TenantSetup.TENANT, agents, CALL.model().model());
     progress.printf(
         Locale.ROOT, "registered %d agents in %.1f s%n", agents, (System.nanoTime() - start) / 1e9);
-    return new OpenLoop(
-        client.context(),
+    HttpClaimPath claims =
         new HttpClaimPath(
             client,
             governor.dispatcher(TenantSetup.PROJECT),
             TenantSetup.PROJECT,
-            Long.toString(System.nanoTime())),
-        options.maxOutstanding());
+            Long.toString(System.nanoTime()));
+    report(warmUp("claim-warmup", client.context(), claims, options));
+    return new OpenLoop(client.context(), claims, options.maxOutstanding());
   }
 
   /** Empties Redis and provisions the tenant; returns the pricing catalogue version. */

@@ -3,6 +3,7 @@ package com.infrafabric.benchmarks.load;
 import com.infrafabric.benchmarks.BenchmarkCall;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.gateway.GatewaySettings;
+import io.vertx.core.Future;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The claim path alone over HTTP (claim + finish, {@link HttpClaimPath}) with {@code
@@ -32,9 +34,16 @@ import java.util.Set;
  *       CpuPerCall}), the figure to compare across runs on a shared machine, and the part of it
  *       Redis's main thread took;
  *   <li><b>search</b>: after {@code --search-warmup} closed loop at a few in flight (unmeasured),
- *       open-loop steps at rising rates, bisected ({@link RateSearch}); skipped when {@code
- *       --max-rate} names the rate;
- *   <li><b>half</b> and <b>max</b>: open loop at half the maximum sustainable rate and at it.
+ *       open-loop steps at rising rates, bisected ({@link RateSearch}); when {@code --max-rate}
+ *       names the rate, {@code --search-warmup} open loop at that rate instead (unmeasured): the
+ *       phases one at a time before it leave the JIT compiling what concurrent calls reach (the
+ *       open loop, connections opened as the client's pool grows, refusals), 2 to 4 s of
+ *       compilation in the first open-loop phase of 13 s after a closed-loop warm-up alone;
+ *   <li><b>half</b> and <b>max</b>: open loop at half the maximum sustainable rate and at it, each
+ *       followed by where its time went ({@link WhereTimeGoes}: the service's time per route, the
+ *       Redis client's per script, CPU by role, the collector's pauses) and by the Redis calls that
+ *       ran for {@value #SLOW_CALL_MICROS} µs or more during it, warm-up included, by name (the
+ *       slow log at that threshold, which costs the faster calls nothing).
  * </ol>
  *
  * <p>The agents stay registered across phases (tasks, leases and ledger entries accumulate, as for
@@ -50,6 +59,12 @@ public final class ClaimPathLoad {
    * baseline.
    */
   static final Set<String> UNUSED_OPTIONS = Set.of("--out", "--raw-concurrency");
+
+  /**
+   * Server time from which a Redis call under load is reported one by one: a call this long could
+   * make a tail by itself, where the p99 the targets speak of is a few milliseconds.
+   */
+  static final int SLOW_CALL_MICROS = 1_000;
 
   /** The search starts at this rate and climbs or descends from there. */
   private static final long START_RATE = 200;
@@ -116,15 +131,26 @@ public final class ClaimPathLoad {
               options,
               out,
               START_RATE,
-              () -> print(out, ChargePathLoad.searchWarmup(client.context(), path, options)),
+              () ->
+                  print(
+                      out, ChargePathLoad.warmUp("search-warmup", client.context(), path, options)),
               rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
       long rate = Math.max(RateSearch.MIN_RATE, search.maxRate());
       if (options.maxRate() == 0) {
         out.printf(Locale.ROOT, "max sustainable claim+finish rate: %d/s%n", search.maxRate());
+      } else {
+        print(out, open.run("warmup", rate, Duration.ZERO, options.searchWarmup()));
       }
+      Traced traced =
+          new Traced(
+              governor.whereTimeGoes(
+                  client.call(() -> Future.succeededFuture(Thread.currentThread().getId()))),
+              new ScriptTimes(governor.store(), ClaimEngine.scripts()),
+              out);
       PhaseResult half =
-          print(out, open.run("half", rate / 2, options.warmup(), options.duration()));
-      PhaseResult max = print(out, open.run("max", rate, options.warmup(), options.duration()));
+          traced.run(() -> open.run("half", rate / 2, options.warmup(), options.duration()));
+      PhaseResult max =
+          traced.run(() -> open.run("max", rate, options.warmup(), options.duration()));
       return new Result(cost.phase(), cost.scripts(), cpu, search, half, max);
     }
   }
@@ -143,7 +169,7 @@ public final class ClaimPathLoad {
     ScriptTimes times = new ScriptTimes(governor.store(), ClaimEngine.scripts());
     governor.resetCommandStats();
     long cpuBefore = governor.redisMainThreadCpuMicros();
-    times.start();
+    times.start(0);
     PhaseResult phase = loop.run("cost", 1, Duration.ZERO, options.duration());
     Map<String, ScriptTimes.Times> scripts = times.stop();
     long cpu = governor.redisMainThreadCpuMicros() - cpuBefore;
@@ -152,7 +178,7 @@ public final class ClaimPathLoad {
     out.printf(
         Locale.ROOT,
         "cost: %d claim+finish one at a time, p50 %.3f ms, p99 %.3f ms; Redis CPU %.1f us per"
-            + " operation%n  %-28s %8s %10s %8s %8s%n",
+            + " operation%n  %-28s %8s %10s %8s %8s %8s%n",
         phase.completed(),
         phase.latency().p50Millis(),
         phase.latency().p99Millis(),
@@ -161,17 +187,9 @@ public final class ClaimPathLoad {
         "calls",
         "mean us",
         "p50 us",
-        "p99 us");
-    scripts.forEach(
-        (name, t) ->
-            out.printf(
-                Locale.ROOT,
-                "  %-28s %8d %10.1f %8d %8d%n",
-                name,
-                t.calls(),
-                t.meanMicros(),
-                t.p50Micros(),
-                t.p99Micros()));
+        "p99 us",
+        "max us");
+    scripts.forEach((name, t) -> out.printf(Locale.ROOT, "  %-28s %s%n", name, columns(t)));
     out.printf(
         Locale.ROOT,
         "  %-28s %14s %12s%n",
@@ -211,6 +229,38 @@ public final class ClaimPathLoad {
         (double) redis / cpu.calls(),
         Machine.loadAverageNow());
     return cpu;
+  }
+
+  private static String columns(ScriptTimes.Times t) {
+    return String.format(
+        Locale.ROOT,
+        "%8d %10.1f %8d %8d %8d",
+        t.calls(),
+        t.meanMicros(),
+        t.p50Micros(),
+        t.p99Micros(),
+        t.maxMicros());
+  }
+
+  /**
+   * Runs open-loop phases and says after each where its time went and which Redis calls were slow.
+   */
+  private record Traced(WhereTimeGoes where, ScriptTimes slowCalls, PrintStream out) {
+
+    PhaseResult run(Supplier<PhaseResult> phase) {
+      WhereTimeGoes.Reading before = where.read();
+      slowCalls.start(SLOW_CALL_MICROS);
+      PhaseResult result = print(out, phase.get());
+      Map<String, ScriptTimes.Times> slow = slowCalls.stop();
+      out.print(where.read().since(before));
+      out.printf(
+          Locale.ROOT,
+          "  redis calls of %d us or more: %s%n",
+          SLOW_CALL_MICROS,
+          slow.isEmpty() ? "none" : "");
+      slow.forEach((name, t) -> out.printf(Locale.ROOT, "    %-26s %s%n", name, columns(t)));
+      return result;
+    }
   }
 
   private static PhaseResult print(PrintStream out, PhaseResult phase) {

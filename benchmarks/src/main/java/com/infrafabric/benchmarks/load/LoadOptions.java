@@ -22,11 +22,12 @@ import java.util.Set;
  * @param duration measured time of each of those phases
  * @param stepWarmup unmeasured load before each step of the rate search
  * @param step measured time of each step of the rate search
- * @param searchWarmup load before the rate search's first step, closed loop at a few operations in
- *     flight: the first step then meets JIT-compiled code and a Redis that has served the path,
- *     rather than a cold start that looks like overload. 30 s by default: on a shared two-core
- *     machine 10 s of it still ran 26-117 pairs/s with p99 near a second, where the same path at
- *     the same concurrency runs some 700 pairs/s once compiled
+ * @param searchWarmup load before the rate search's first step (and before the claim path's sweep,
+ *     and ClaimPathLoad's open-loop phases when it is given the rate, open loop at that rate),
+ *     closed loop at a few operations in flight: the first step then meets JIT-compiled code and a
+ *     Redis that has served the path, rather than a cold start that looks like overload. 30 s by
+ *     default: on a shared two-core machine 10 s of it still ran 26-117 pairs/s with p99 near a
+ *     second, where the same path at the same concurrency runs some 700 pairs/s once compiled
  * @param refinements bisections of the bracket the search found
  * @param maxRate when positive, no search: the later phases take this as the maximum sustainable
  *     rate (to profile at a known rate, or to get the curve on a machine too busy for any step to

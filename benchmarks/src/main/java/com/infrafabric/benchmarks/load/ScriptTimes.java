@@ -18,10 +18,12 @@ import java.util.TreeMap;
 /**
  * Server time of each script, told apart by name: {@code INFO commandstats} counts every {@code
  * EVALSHA} (and every {@code FCALL}) as one command, so which script costs what is read from
- * Redis's slow log with its threshold at zero, which records every command's execution time (inner
- * commands of a script included in its own) and arguments. Recording costs the server a little per
- * command; use it in a measuring phase, not under the load whose latency is reported. Redis 7 logs
- * a script's inner commands too, under their own names.
+ * Redis's slow log, which records the execution time (inner commands of a script included in its
+ * own) and arguments of every command at least as slow as its threshold. At a threshold of zero it
+ * records every command, which costs the server a little per command: use that in a measuring
+ * phase, not under the load whose latency is reported. Under load, a threshold of a millisecond
+ * records only the calls that could make a tail of their own, at no cost to the others. Redis 7
+ * logs a script's inner commands too, under their own names.
  */
 final class ScriptTimes {
 
@@ -46,11 +48,15 @@ final class ScriptTimes {
     scripts.forEach(script -> names.put(script.id(), script.name()));
   }
 
-  /** Empties the slow log and records every command from now on; blocks until recording. */
-  void start() {
+  /**
+   * Empties the slow log and records every command that runs for {@code slowerThanMicros} or more
+   * from now on (0: every command); blocks until recording.
+   */
+  void start(int slowerThanMicros) {
+    micros.clear();
     config("slowlog-max-len", CAPACITY);
     send(Request.cmd(Command.SLOWLOG).arg("RESET"));
-    config("slowlog-log-slower-than", 0);
+    config("slowlog-log-slower-than", slowerThanMicros);
     recording = true;
     poller = new Thread(this::poll, "slowlog-poller");
     poller.start();
@@ -127,13 +133,15 @@ final class ScriptTimes {
    * @param meanMicros mean execution time
    * @param p50Micros median
    * @param p99Micros 99th percentile
+   * @param maxMicros the longest
    */
-  record Times(int calls, double meanMicros, long p50Micros, long p99Micros) {
+  record Times(int calls, double meanMicros, long p50Micros, long p99Micros, long maxMicros) {
 
     static Times of(List<Long> micros) {
       long[] sorted = micros.stream().mapToLong(Long::longValue).sorted().toArray();
       double mean = Arrays.stream(sorted).average().orElse(0);
-      return new Times(sorted.length, mean, rank(sorted, 0.5), rank(sorted, 0.99));
+      return new Times(
+          sorted.length, mean, rank(sorted, 0.5), rank(sorted, 0.99), sorted[sorted.length - 1]);
     }
 
     /** The nearest-rank percentile of sorted values. */

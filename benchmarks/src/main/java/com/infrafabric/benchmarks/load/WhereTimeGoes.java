@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
@@ -30,7 +31,10 @@ import java.util.stream.Collectors;
  *
  * <p>Thread roles are told by name, except the load generator's event loop, whose thread is given:
  * both Vert.x instances name their loops alike. Only Java threads are counted: the JIT compilers'
- * and the garbage collector's CPU is in none of the shares.
+ * and the garbage collector's CPU is in none of the shares. Both are given apart: the time the JIT
+ * compilers spent compiling in the phase (code still being compiled takes a core from the service
+ * on a small machine), and the collector's stop-the-world pauses, as a count and their sum (every
+ * request in flight during one waits it out), so a phase's p99 cannot be read without them.
  */
 final class WhereTimeGoes {
 
@@ -77,7 +81,13 @@ final class WhereTimeGoes {
       }
     }
     return new Reading(
-        System.nanoTime(), timers, threadCpu(), redisCpuMicros.getAsLong(), admissionLimit());
+        System.nanoTime(),
+        timers,
+        threadCpu(),
+        redisCpuMicros.getAsLong(),
+        admissionLimit(),
+        Pauses.now(),
+        ManagementFactory.getCompilationMXBean().getTotalCompilationTime());
   }
 
   /** The service's admission limit now, or -1 if it has none. */
@@ -109,7 +119,31 @@ final class WhereTimeGoes {
     if (name.startsWith("open-loop-scheduler")) {
       return "generator scheduler";
     }
+    if (name.startsWith("vert.x-worker")) {
+      return "service workers";
+    }
     return name.startsWith("vert.x-eventloop") ? "service loops" : "other jvm";
+  }
+
+  /**
+   * The collector's stop-the-world pauses so far: their count and summed time, over the collectors
+   * that pause (G1's young and old generations, ZGC's pauses), not those that run beside the
+   * application (G1's concurrent cycles, ZGC's cycles).
+   */
+  record Pauses(long count, long millis) {
+
+    static Pauses now() {
+      long count = 0;
+      long millis = 0;
+      for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+        String name = collector.getName();
+        if (!name.contains("Concurrent") && !name.contains("Cycles")) {
+          count += Math.max(0, collector.getCollectionCount());
+          millis += Math.max(0, collector.getCollectionTime());
+        }
+      }
+      return new Pauses(count, millis);
+    }
   }
 
   /** The counters at one moment. */
@@ -118,7 +152,9 @@ final class WhereTimeGoes {
       Map<String, HistogramSnapshot> timers,
       Map<String, Long> cpu,
       long redisMicros,
-      double admissionLimit) {
+      double admissionLimit,
+      Pauses pauses,
+      long compilingMillis) {
 
     /** What happened from {@code before} to this reading, a few lines of text. */
     String since(Reading before) {
@@ -140,10 +176,14 @@ final class WhereTimeGoes {
           new StringBuilder(
               String.format(
                   Locale.ROOT,
-                  "  cpu of one core: %s, redis-server %.0f%%; admission limit %.0f at the end%n",
+                  "  cpu of one core: %s, redis-server %.0f%%; admission limit %.0f at the end;"
+                      + " JIT compiling %d ms; collector pauses %d, %d ms in all%n",
                   cpuShares,
                   100 * (redisMicros - before.redisMicros) / 1e3 / wallMillis,
-                  admissionLimit));
+                  admissionLimit,
+                  compilingMillis - before.compilingMillis,
+                  pauses.count - before.pauses.count,
+                  pauses.millis - before.pauses.millis));
       timers.forEach((name, after) -> timer(text, name, before.timers.get(name), after));
       return text.toString();
     }
