@@ -21,13 +21,7 @@ class RetentionTest {
 
   @Test
   void theFormulaGivesTheReadmesFiguresForTheDefaultsAt100PairsASecond() {
-    Retention defaults =
-        new Retention(
-            Duration.ofHours(25),
-            Duration.ofMinutes(5),
-            Duration.ofHours(48),
-            Duration.ofDays(7),
-            Duration.ofMinutes(1));
+    Retention defaults = serviceDefaultsWith(Duration.ofHours(48), Duration.ofDays(7));
 
     Retention.Held held = defaults.held(new SteadyLoad(100, 0, Duration.ZERO), 1);
 
@@ -47,13 +41,7 @@ class RetentionTest {
 
   @Test
   void anHourOfRecordRetentionAndArchiveAgeShrinkThoseTermsAndHalveTheTables() {
-    Retention hour =
-        new Retention(
-            Duration.ofHours(25),
-            Duration.ofMinutes(5),
-            Duration.ofHours(1),
-            Duration.ofHours(1),
-            Duration.ofMinutes(1));
+    Retention hour = serviceDefaultsWith(Duration.ofHours(1), Duration.ofHours(1));
 
     Retention.Held held = hour.held(new SteadyLoad(100, 0, Duration.ZERO), 1);
 
@@ -149,5 +137,18 @@ class RetentionTest {
                     Duration.ofMinutes(1),
                     Duration.ofSeconds(5)))
         .hasMessage("reservation TTL PT0.5S is shorter than the service's minimum of 1 second");
+  }
+
+  /**
+   * The service's default idempotency TTL (25 h), reservation TTL (5 min) and archive interval (1
+   * min), with the two retentions the README's sizing examples vary.
+   */
+  private static Retention serviceDefaultsWith(Duration recordRetention, Duration archiveAge) {
+    return new Retention(
+        Duration.ofHours(25),
+        Duration.ofMinutes(5),
+        recordRetention,
+        archiveAge,
+        Duration.ofMinutes(1));
   }
 }

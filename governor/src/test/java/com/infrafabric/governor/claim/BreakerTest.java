@@ -65,6 +65,12 @@ class BreakerTest {
     rig.finish((Claimed) claim(t), outcome, actual);
   }
 
+  /** Opens a1's breaker the usual way: two failed tasks in a row, the tenant's threshold. */
+  private static void openBreaker(String t) {
+    runAndFinish(t, TaskOutcome.FAILED, 100);
+    runAndFinish(t, TaskOutcome.FAILED, 100);
+  }
+
   @Test
   void consecutiveFailuresOpenTheBreakerAndAnOpenBreakerTakesNoTasks() {
     String t = tenant("open");
@@ -95,8 +101,7 @@ class BreakerTest {
   @Test
   void afterTheCooldownOneProbeGoesThroughAndItsSuccessClosesTheBreaker() {
     String t = tenant("probe-ok");
-    runAndFinish(t, TaskOutcome.FAILED, 100);
-    runAndFinish(t, TaskOutcome.FAILED, 100);
+    openBreaker(t);
 
     rig.clock.advance(Duration.ofSeconds(29));
     assertThat(claim(t)).isInstanceOf(NotClaimed.class);
@@ -119,8 +124,7 @@ class BreakerTest {
   @Test
   void aFailedProbeOpensTheBreakerForAnotherCooldown() {
     String t = tenant("probe-fail");
-    runAndFinish(t, TaskOutcome.FAILED, 100);
-    runAndFinish(t, TaskOutcome.FAILED, 100);
+    openBreaker(t);
     rig.clock.advance(Duration.ofSeconds(30));
 
     runAndFinish(t, TaskOutcome.FAILED, 100);
@@ -134,8 +138,7 @@ class BreakerTest {
   @Test
   void theSweeperMovesDueBreakersToHalfOpenWithoutAnyClaim() {
     String t = tenant("sweep");
-    runAndFinish(t, TaskOutcome.FAILED, 100);
-    runAndFinish(t, TaskOutcome.FAILED, 100);
+    openBreaker(t);
     rig.clock.advance(Duration.ofSeconds(31));
 
     Await.result(rig.claims.expireDue(t, 10));
@@ -156,8 +159,7 @@ class BreakerTest {
   @Test
   void anAdminResetClosesTheBreakerAndIsAnEvent() {
     String t = tenant("admin");
-    runAndFinish(t, TaskOutcome.FAILED, 100);
-    runAndFinish(t, TaskOutcome.FAILED, 100);
+    openBreaker(t);
 
     assertThat(Await.result(rig.registry.resetBreaker(t, "a1")).breaker())
         .isEqualTo(BreakerState.CLOSED);
@@ -176,8 +178,7 @@ class BreakerTest {
   @Test
   void anAgentReindexedWhileItsProbeRunsTakesNoSecondTask() {
     String t = tenant("probe-kept");
-    runAndFinish(t, TaskOutcome.FAILED, 100);
-    runAndFinish(t, TaskOutcome.FAILED, 100);
+    openBreaker(t);
     rig.clock.advance(Duration.ofSeconds(30));
     Claimed probe = (Claimed) claim(t);
     assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.HALF_OPEN);
