@@ -1,12 +1,16 @@
 package com.infrafabric.benchmarks.guard;
 
 import com.infrafabric.benchmarks.CommandLine;
+import com.infrafabric.benchmarks.load.AlternatingRounds;
+import com.infrafabric.benchmarks.load.AlternatingRounds.Sides;
 import com.infrafabric.benchmarks.load.OneCallerHttp;
+import com.infrafabric.governor.budget.ChargePathFixture;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -17,8 +21,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * The benchmarks CI runs after the tests: a short smoke of the JMH benchmarks and of the HTTP
  * charge path whose only verdicts are ratios measured within this run ({@link RatioThresholds}), so
- * a slower or busier machine does not fail it but code that widened a gap does. About a minute and
- * a half on two cores.
+ * a slower or busier machine does not fail it but code that widened a gap does. About a minute on
+ * two cores.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar com.infrafabric.benchmarks.guard.RatioGuard \
@@ -30,7 +34,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class RatioGuard {
 
-  private static final String CHARGE = "com.infrafabric.governor.budget.ChargePathBenchmark.";
+  private static final Duration CHARGE_WARMUP = Duration.ofSeconds(5);
+  private static final Duration CHARGE_MEASURE = Duration.ofSeconds(12);
   private static final String CHASSIS =
       "com.infrafabric.benchmarks.chassis.ChassisVsChicoryBenchmark.";
 
@@ -87,12 +92,11 @@ public final class RatioGuard {
   }
 
   static List<Ratio> measure(RatioThresholds thresholds) throws RunnerException {
-    Collection<RunResult> charge =
-        run(CHARGE + "(engineReserveCommit1Thread|rawEvalsha1Thread)$", "sample");
-    double engine = p99(charge, "engineReserveCommit1Thread");
-    double raw = p99(charge, "rawEvalsha1Thread");
+    Sides charge = chargePath();
+    double engine = charge.first().p99Millis() * 1000;
+    double raw = charge.second().p99Millis() * 1000;
     double http = OneCallerHttp.p99Micros(Duration.ofSeconds(3), Duration.ofSeconds(6));
-    Collection<RunResult> chassis = run(CHASSIS + "trivial(Chassis|BareChicoryHandedOff)$", "avgt");
+    Collection<RunResult> chassis = run(CHASSIS + "trivial(Chassis|BareChicoryHandedOff)$");
     return List.of(
         new Ratio("engine vs raw p99", engine, raw, "us", thresholds.engineVsRaw()),
         new Ratio("HTTP vs in-process", http, engine, "us", thresholds.httpVsInProcess()),
@@ -104,11 +108,22 @@ public final class RatioGuard {
             thresholds.chassisVsHandedOffChicory()));
   }
 
-  private static Collection<RunResult> run(String include, String mode) throws RunnerException {
+  /**
+   * The engine's reserve + commit (first) and the raw scripts' (second), one pair at a time, in
+   * alternating rounds against one private Redis.
+   */
+  private static Sides chargePath() {
+    try (ChargePathFixture fixture = new ChargePathFixture()) {
+      return AlternatingRounds.measure(
+          fixture::engineReserveCommit, fixture::rawReserveCommit, CHARGE_WARMUP, CHARGE_MEASURE);
+    }
+  }
+
+  private static Collection<RunResult> run(String include) throws RunnerException {
     Options options =
         new OptionsBuilder()
             .include(include)
-            .mode(org.openjdk.jmh.annotations.Mode.deepValueOf(mode))
+            .mode(Mode.AverageTime)
             .forks(1)
             .warmupIterations(3)
             .warmupTime(TimeValue.seconds(2))
@@ -117,10 +132,6 @@ public final class RatioGuard {
             .shouldFailOnError(true)
             .build();
     return new Runner(options).run();
-  }
-
-  private static double p99(Collection<RunResult> results, String benchmark) {
-    return find(results, benchmark).getPrimaryResult().getStatistics().getPercentile(99);
   }
 
   /**

@@ -12,7 +12,8 @@ import java.util.Properties;
  * two figures measured in the same run on the same machine are guarded: absolute times on a shared
  * machine move with its neighbours, their ratios far less.
  *
- * @param engineVsRaw the engine's reserve + commit p99 over the raw scripts' p99, one thread
+ * @param engineVsRaw the engine's reserve + commit p99 over the raw scripts' p99, one pair at a
+ *     time, measured in alternating rounds
  * @param httpVsInProcess reserve + commit p99 over HTTP (one caller) over the engine's, one thread
  * @param chassisVsHandedOffChicory a trivial invocation through the chassis over the same guest
  *     called on bare Chicory behind the same hand-off to another thread, mean time: the chassis's

@@ -12,13 +12,19 @@ import org.HdrHistogram.Histogram;
  * @param maxMillis the largest value recorded
  * @param count how many values were recorded
  */
-record Latency(
+public record Latency(
     double p50Millis, double p99Millis, double p999Millis, double maxMillis, long count) {
 
   /** Nothing recorded. */
   static final Latency NONE = new Latency(0, 0, 0, 0, 0);
 
   private static final double NANOS_PER_MILLI = 1_000_000.0;
+  private static final int SIGNIFICANT_DIGITS = 3;
+
+  /** An empty histogram of nanosecond values, kept to the digits {@link #of} reads. */
+  static Histogram histogram() {
+    return new Histogram(SIGNIFICANT_DIGITS);
+  }
 
   /** The percentiles of {@code nanos}, a histogram of nanosecond values. */
   static Latency of(Histogram nanos) {

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Reserve + commit over HTTP with one caller, one pair at a time (closed loop), against the
  * governor configured as production runs it ({@link GovernorUnderLoad}): the HTTP side of the "HTTP
- * vs in process" ratio, whose in-process side is the engine's one-thread JMH benchmark.
+ * vs in process" ratio, whose in-process side is the engine's one-thread reserve + commit ({@code
+ * RatioGuard}).
  */
 public final class OneCallerHttp {
 

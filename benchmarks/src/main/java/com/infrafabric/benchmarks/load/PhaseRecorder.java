@@ -9,12 +9,10 @@ import org.HdrHistogram.Histogram;
  */
 final class PhaseRecorder {
 
-  private static final int SIGNIFICANT_DIGITS = 3;
-
   private final long measureFrom;
-  private final Histogram latency = new Histogram(SIGNIFICANT_DIGITS);
-  private final Histogram launchLag = new Histogram(SIGNIFICANT_DIGITS);
-  private final Histogram rejections = new Histogram(SIGNIFICANT_DIGITS);
+  private final Histogram latency = Latency.histogram();
+  private final Histogram launchLag = Latency.histogram();
+  private final Histogram rejections = Latency.histogram();
   private long failed;
   private long dropped;
   private long lastCompletion;
