@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  *   <li><b>search</b>: after {@code --search-warmup} of HTTP load closed loop at {@value
  *       #WARMUP_CONCURRENCY} in flight (unmeasured), open-loop HTTP steps ({@link OpenLoop}) at
  *       rising rates, bisected, to find the maximum sustainable rate ({@link RateSearch}, {@link
- *       Sustainability});
+ *       Sustainability}); when {@code --max-rate} names the rate, {@code --search-warmup} open loop
+ *       at that rate instead (unmeasured);
  *   <li><b>cpu</b>: reserve + commit pairs one at a time (closed loop) for {@code --duration} after
  *       {@code --warmup}: the CPU per pair of this JVM (service and load client) and its
  *       redis-server, and the JIT compilers' part of it ({@link CpuPerCall}), the figure that
@@ -167,7 +168,10 @@ public final class ChargePathLoad {
         .run("raw", options.rawConcurrency(), options.warmup(), measure);
   }
 
-  /** Finds the maximum sustainable HTTP rate, unless {@code --max-rate} gave one. */
+  /**
+   * Finds the maximum sustainable HTTP rate, unless {@code --max-rate} gave one: then {@code
+   * --search-warmup} open loop at it, unmeasured, stands in for the search's warm-up and steps.
+   */
   private RateSearch.Outcome search(PhaseResult raw) {
     return RateSearch.unlessGiven(
         options,
@@ -177,6 +181,7 @@ public final class ChargePathLoad {
           provisionEmptyStore();
           report(warmUp("search-warmup", client.context(), charge, options));
         },
+        rate -> open("warmup", rate, Duration.ZERO, options.searchWarmup()),
         rate -> open("step", rate, options.stepWarmup(), options.step()));
   }
 

@@ -134,12 +134,11 @@ public final class ClaimPathLoad {
               () ->
                   print(
                       out, ChargePathLoad.warmUp("search-warmup", client.context(), path, options)),
+              rate -> print(out, open.run("warmup", rate, Duration.ZERO, options.searchWarmup())),
               rate -> print(out, open.run("step", rate, options.stepWarmup(), options.step())));
       long rate = Math.max(RateSearch.MIN_RATE, search.maxRate());
       if (options.maxRate() == 0) {
         out.printf(Locale.ROOT, "max sustainable claim+finish rate: %d/s%n", search.maxRate());
-      } else {
-        print(out, open.run("warmup", rate, Duration.ZERO, options.searchWarmup()));
       }
       Traced traced =
           new Traced(

@@ -23,7 +23,7 @@ import java.util.Set;
  * @param stepWarmup unmeasured load before each step of the rate search
  * @param step measured time of each step of the rate search
  * @param searchWarmup load before the rate search's first step (and before the claim path's sweep,
- *     and ClaimPathLoad's open-loop phases when it is given the rate, open loop at that rate),
+ *     and, when {@code --max-rate} gives the rate, the measured phases, open loop at that rate),
  *     closed loop at a few operations in flight: the first step then meets JIT-compiled code and a
  *     Redis that has served the path, rather than a cold start that looks like overload. 30 s by
  *     default: on a shared two-core machine 10 s of it still ran 26-117 pairs/s with p99 near a

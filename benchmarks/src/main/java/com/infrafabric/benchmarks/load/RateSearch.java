@@ -3,6 +3,7 @@ package com.infrafabric.benchmarks.load;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Finds the maximum sustainable rate (see {@link Sustainability}) by stepping an open-loop rate.
@@ -73,14 +74,26 @@ final class RateSearch {
   }
 
   /**
-   * The maximum rate a harness measures at: {@code --max-rate} when it names one (no warm-up, no
-   * search; said on {@code progress}), else the outcome of {@code warmUp} and then a search from
-   * {@code startRate} with the options' refinements and criteria.
+   * The maximum rate a harness measures at: {@code --max-rate} when it names one (no search; said
+   * on {@code progress}), after {@code warmUpAt} that rate; else the outcome of {@code warmUp} and
+   * then a search from {@code startRate} with the options' refinements and criteria.
+   *
+   * <p>A given rate still needs its warm-up: the search's steps are what compiles the path under
+   * concurrent load (the open loop, connections opened as the client's pool grows, refusals), and
+   * without them the first measured phase paid the JIT: 2 to 4 s of compilation in the claim
+   * harness's first open-loop phase of 13 s, and 2.5 s in the charge harness's {@code half} (p99
+   * 9.9-13.9 ms against 4.3-9.5 ms at the same rate later in the same runs, 2026-12-06).
    */
   static Outcome unlessGiven(
-      LoadOptions options, PrintStream progress, long startRate, Runnable warmUp, Trial trial) {
+      LoadOptions options,
+      PrintStream progress,
+      long startRate,
+      Runnable warmUp,
+      LongConsumer warmUpAt,
+      Trial trial) {
     if (options.maxRate() > 0) {
       progress.println("no search: --max-rate " + options.maxRate() + " taken as the maximum");
+      warmUpAt.accept(options.maxRate());
       return new Outcome(options.maxRate(), List.of());
     }
     warmUp.run();

@@ -3,6 +3,9 @@ package com.infrafabric.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -89,6 +92,48 @@ class RateSearchTest {
     assertThatThrownBy(() -> RateSearch.search(100, 3, CRITERIA, rate -> phase(rate, rate, 1)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("found no limit within 30 steps from 100/s");
+  }
+
+  @Test
+  void aGivenRateSkipsTheSearchButIsWarmedUpAtThatRate() {
+    List<String> ran = new ArrayList<>();
+    ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    RateSearch.Outcome outcome =
+        RateSearch.unlessGiven(
+            LoadOptions.parse("--smoke", "--max-rate", "40"),
+            new PrintStream(progress, true, StandardCharsets.UTF_8),
+            100,
+            () -> ran.add("search warm-up"),
+            rate -> ran.add("warm-up at " + rate),
+            rate -> {
+              ran.add("step at " + rate);
+              return phase(rate, rate, 1);
+            });
+
+    assertThat(outcome.maxRate()).isEqualTo(40);
+    assertThat(outcome.steps()).isEmpty();
+    assertThat(ran).containsExactly("warm-up at 40");
+    assertThat(progress.toString(StandardCharsets.UTF_8)).contains("no search: --max-rate 40");
+  }
+
+  @Test
+  void withoutAGivenRateTheSearchWarmsUpThenSteps() {
+    List<String> ran = new ArrayList<>();
+
+    RateSearch.unlessGiven(
+        LoadOptions.parse("--smoke"),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        100,
+        () -> ran.add("search warm-up"),
+        rate -> ran.add("warm-up at " + rate),
+        rate -> {
+          ran.add("step");
+          return capacity(400).run(rate);
+        });
+
+    assertThat(ran).first().isEqualTo("search warm-up");
+    assertThat(ran).doesNotContain("warm-up at 100").contains("step");
   }
 
   /** A system that keeps up to {@code limit} operations a second and falls behind above. */
