@@ -19,6 +19,7 @@ class GatewayOverheadLoadOptionsTest {
 
     assertThat(options.ratePerSecond()).isEqualTo(500);
     assertThat(options.measure()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(options.warmup()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.caller()).isEqualTo(GatewayUnderLoad.Caller.KEY);
     assertThat(options.out()).isEqualTo(Path.of("gateway-overhead.json"));
     assertThat(options.smoke()).isFalse();
@@ -28,10 +29,12 @@ class GatewayOverheadLoadOptionsTest {
   void givenOptionsWin() {
     GatewayOverheadLoad.Options options =
         GatewayOverheadLoad.Options.parse(
-            List.of("--rate", "200", "--seconds", "5", "--caller", "token"));
+            List.of(
+                "--rate", "200", "--seconds", "5", "--warmup-seconds", "0", "--caller", "token"));
 
     assertThat(options.ratePerSecond()).isEqualTo(200);
     assertThat(options.measure()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(options.warmup()).isZero();
     assertThat(options.caller()).isEqualTo(GatewayUnderLoad.Caller.TOKEN);
   }
 
@@ -44,6 +47,8 @@ class GatewayOverheadLoadOptionsTest {
     assertThatThrownBy(() -> parse("--rate", "0")).hasMessage("--rate 0 is outside 1..100000");
     assertThatThrownBy(() -> parse("--seconds", "-3"))
         .hasMessage("--seconds -3 is outside 1..3600");
+    assertThatThrownBy(() -> parse("--warmup-seconds", "3601"))
+        .hasMessage("--warmup-seconds 3601 is outside 0..3600");
     assertThatThrownBy(() -> parse("--caller", "agent"))
         .hasMessage("--caller agent is neither key nor token");
     assertThatThrownBy(() -> parse("stray")).hasMessage("unknown option stray");

@@ -44,6 +44,7 @@ class GatewayOverheadLoadSmokeTest {
     assertThat(results.getDouble("direct_cpu_ms_per_call")).isPositive();
     assertThat(results.getDouble("gateway_cpu_ms_per_call")).isPositive();
     for (String path : List.of("direct", "gateway")) {
+      assertThat(results.getDouble(path + "_jit_cpu_ms_while_measured")).as(path).isNotNull();
       assertThat(results.getDouble(path + "_jit_cpu_ms_per_call"))
           .as(path)
           .isBetween(0.0, results.getDouble(path + "_cpu_ms_per_call"));
