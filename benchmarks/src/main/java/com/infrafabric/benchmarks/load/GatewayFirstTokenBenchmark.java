@@ -37,6 +37,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The client is the benchmark thread on a plain socket ({@link EventStreamConnection}), not the
  * JDK's {@code HttpClient}, whose own thread hand-offs were part of every figure it took.
+ *
+ * <p>Warm-up is 30 s, as in {@link GatewayOverheadLoad}: with 15 s the gateway's JIT compilers
+ * still used 3.4 s of CPU during the measured 25 s ({@code -prof comp}, 2026-12-06), and the
+ * iterations' means fell from 3.49 to 2.32 ms as they went; with 30 s, 1.2 s in the first four
+ * measured iterations (2.72 to 2.28 ms). The gateway's path is a lot of code to compile: 12 s of
+ * compiler CPU in the fork.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -44,7 +50,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(
     value = 1,
     jvmArgsAppend = {"-Xmx1g"})
-@Warmup(iterations = 3, time = 5)
+@Warmup(iterations = 6, time = 5)
 @Measurement(iterations = 5, time = 5)
 @Threads(1)
 public class GatewayFirstTokenBenchmark {
