@@ -56,7 +56,7 @@ final class FakeStream {
 
   /**
    * Writes deltas of filler text while the write queue has room, {@code remaining} bytes of them,
-   * then the rest of the answer; a full queue holds the flood until it drains.
+   * then the rest of the answer; a full queue holds the flood until it drains, once.
    */
   private void flood(HttpServerResponse response, List<String> events, long remaining) {
     String delta =
@@ -72,6 +72,9 @@ final class FakeStream {
       flooded.holds().incrementAndGet();
       response.drainHandler(drained -> flood(response, events, rest));
     } else {
+      // The last hold's handler would run this flood again on the next drain, writing filler
+      // after the answer's closing events.
+      response.drainHandler(null);
       write(response, events, firstDelta(), events.size(), new FakeProvider.Behaviour.Answer());
     }
   }
