@@ -1,7 +1,17 @@
 package com.infrafabric.benchmarks;
 
+import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.CommitRequest;
+import com.infrafabric.governor.budget.CommitResult;
+import com.infrafabric.governor.budget.ReserveOutcome;
+import com.infrafabric.governor.budget.ReserveRequest;
 import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
+import io.vertx.core.Future;
+import java.util.function.Supplier;
 
 /**
  * The LLM call every charge-path benchmark reserves and then commits, so that the engine, the raw
@@ -32,5 +42,28 @@ public record BenchmarkCall(
   /** The committed amount. */
   public long usedMicros() {
     return model.cost(used);
+  }
+
+  /**
+   * Reserves this call's estimate on {@code scope} through {@code engine}, then commits the tokens
+   * it used, within {@code scope}, as the HTTP service does for an agent; each request under a key
+   * from {@code keys}. The commit is chained onto the reservation's answer rather than awaited on
+   * the caller's thread, which would add a wake-up of that thread and a hand-off to an event loop.
+   */
+  public Future<CommitResult> reserveCommit(
+      BudgetEngine engine, Scope scope, Supplier<IdempotencyKey> keys) {
+    String name = model.model();
+    return engine
+        .reserve(
+            new ReserveRequest(
+                scope, Spend.estimate(name, inputTokens, maxOutputTokens), null, keys.get()))
+        .compose(
+            outcome ->
+                engine.commit(
+                    new CommitRequest(
+                        ((ReserveOutcome.Reserved) outcome).id(),
+                        Spend.tokens(name, used),
+                        keys.get(),
+                        scope)));
   }
 }

@@ -3,9 +3,9 @@ package com.infrafabric.benchmarks.load;
 import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.governor.budget.Budget;
 import com.infrafabric.governor.budget.BudgetEngine;
-import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.CommitRequest;
+import com.infrafabric.governor.budget.DefaultBudgetEngine;
 import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
@@ -14,7 +14,6 @@ import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;
-import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
@@ -43,14 +42,9 @@ final class EngineNode implements AutoCloseable {
     store = RedisStore.create(vertx, settings, new SimpleMeterRegistry());
     PricingCatalogues pricing = new PricingCatalogues(store);
     BenchmarkRedis.await(pricing.replace(List.of(PRICE), -1).recover(e -> pricing.refresh()));
-    TenantScripts scripts =
-        new TenantScripts(
-            store,
-            clock,
-            BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
-    engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
-    budgets = new Budgets(store, engine);
+    DefaultBudgetEngine budgetEngine = DefaultBudgetEngine.on(store, clock, pricing);
+    engine = budgetEngine.engine();
+    budgets = budgetEngine.budgets();
   }
 
   /** Puts a lifetime cap of {@code capMicros} on {@code tenant}. */

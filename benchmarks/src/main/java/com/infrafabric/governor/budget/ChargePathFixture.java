@@ -6,8 +6,6 @@ import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.Spend;
-import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.governor.tenant.Window;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
@@ -42,14 +40,9 @@ public final class ChargePathFixture implements AutoCloseable {
 
   /** Starts a private redis-server and budgets the scope ({@link #freshBudgets}). */
   public ChargePathFixture() {
-    TenantScripts scripts =
-        new TenantScripts(
-            redis.store,
-            clock,
-            BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
-    engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
-    budgets = new Budgets(redis.store, engine);
+    DefaultBudgetEngine budgetEngine = DefaultBudgetEngine.on(redis.store, clock, pricing);
+    engine = budgetEngine.engine();
+    budgets = budgetEngine.budgets();
     freshBudgets();
   }
 
@@ -68,26 +61,13 @@ public final class ChargePathFixture implements AutoCloseable {
   }
 
   /**
-   * Reserves through the engine, then commits from the reservation's answer. Awaiting the
-   * reservation on the caller's thread first would add a wake-up of that thread and a hand-off of
-   * the commit to an event loop (six more context switches per pair, {@code -prof perfnorm}), which
-   * the raw side does not make.
+   * Reserves through the engine, then commits from the reservation's answer ({@link
+   * BenchmarkCall#reserveCommit}). Awaiting the reservation on the caller's thread first would add
+   * a wake-up of that thread and a hand-off of the commit to an event loop (six more context
+   * switches per pair, {@code -prof perfnorm}), which the raw side does not make.
    */
   public Future<CommitResult> engineReserveCommit() {
-    return engine
-        .reserve(
-            new ReserveRequest(
-                SCOPE,
-                Spend.estimate(CALL.model().model(), CALL.inputTokens(), CALL.maxOutputTokens()),
-                null,
-                key()))
-        .compose(
-            outcome ->
-                engine.commit(
-                    new CommitRequest(
-                        ((ReserveOutcome.Reserved) outcome).id(),
-                        Spend.tokens(CALL.model().model(), CALL.used()),
-                        key())));
+    return CALL.reserveCommit(engine, SCOPE, ChargePathFixture::key);
   }
 
   /** The same pair as two raw function calls. */

@@ -21,12 +21,7 @@ public final class RawScripts {
   private final TenantScripts scripts;
 
   public RawScripts(RedisStore store, Clock clock) {
-    this.scripts =
-        new TenantScripts(
-            store,
-            clock,
-            BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
+    this.scripts = DefaultBudgetEngine.scripts(store, clock);
   }
 
   /**

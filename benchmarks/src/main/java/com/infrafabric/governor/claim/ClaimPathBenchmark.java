@@ -2,9 +2,7 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.benchmarks.BenchmarkRedis;
 import com.infrafabric.governor.budget.Budget;
-import com.infrafabric.governor.budget.BudgetEngine;
-import com.infrafabric.governor.budget.BudgetSettings;
-import com.infrafabric.governor.budget.Budgets;
+import com.infrafabric.governor.budget.DefaultBudgetEngine;
 import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.policy.TenantPolicies;
@@ -94,17 +92,11 @@ public class ClaimPathBenchmark {
     PricingCatalogues pricing = new PricingCatalogues(redis.store);
     BenchmarkRedis.await(
         pricing.replace(List.of(new ModelPrice("bench-model", 2_500_000, 0, 10_000_000)), -1));
-    TenantScripts scripts =
-        new TenantScripts(
-            redis.store,
-            clock,
-            BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
-    BudgetEngine engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
+    DefaultBudgetEngine budgetEngine = DefaultBudgetEngine.on(redis.store, clock, pricing);
+    TenantScripts scripts = budgetEngine.scripts();
     Map<Window, Limit> caps =
         Map.of(Window.DAY, Limit.of(Money.MAX_MICROS), Window.LIFETIME, Limit.of(Money.MAX_MICROS));
-    BenchmarkRedis.await(
-        new Budgets(redis.store, engine).put(new Budget(Scope.parse(TENANT), caps)));
+    BenchmarkRedis.await(budgetEngine.budgets().put(new Budget(Scope.parse(TENANT), caps)));
     BenchmarkRedis.await(
         new TenantPolicies(redis.store)
             .put(TENANT, TenantPolicy.builder().minMatchPermille(500).build()));

@@ -8,15 +8,11 @@ import com.infrafabric.governor.budget.Budget;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
-import com.infrafabric.governor.budget.CommitRequest;
 import com.infrafabric.governor.budget.Limit;
-import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
-import com.infrafabric.governor.budget.ReserveRequest;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.governor.tenant.Window;
@@ -154,21 +150,7 @@ class PairFootprintTest {
 
   /** A pair as the HTTP service makes it for an agent's reserve and commit. */
   private Future<?> pair() {
-    return engine
-        .reserve(
-            new ReserveRequest(
-                SCOPE,
-                Spend.estimate(CALL.model().model(), CALL.inputTokens(), CALL.maxOutputTokens()),
-                null,
-                callerKey()))
-        .compose(
-            outcome ->
-                engine.commit(
-                    new CommitRequest(
-                        ((Reserved) outcome).id(),
-                        Spend.tokens(CALL.model().model(), CALL.used()),
-                        callerKey(),
-                        SCOPE)));
+    return CALL.reserveCommit(engine, SCOPE, PairFootprintTest::callerKey);
   }
 
   private static IdempotencyKey callerKey() {
