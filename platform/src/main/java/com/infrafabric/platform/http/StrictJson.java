@@ -10,6 +10,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -29,7 +30,9 @@ import java.util.LinkedHashMap;
  *   <li>no comments, trailing commas, single quotes, unquoted names, leading zeros, {@code NaN} or
  *       {@code Infinity};
  *   <li>no object repeats a key;
- *   <li>arrays and objects nest at most {@value #MAX_DEPTH} deep.
+ *   <li>arrays and objects nest at most {@value #MAX_DEPTH} deep, an integer has at most {@value
+ *       #MAX_NUMBER_LENGTH} digits, an exponent fits an {@code int}, a name has at most {@value
+ *       #MAX_NAME_LENGTH} characters: each limit is named when it refuses a text.
  * </ul>
  *
  * <p>Integers come back as {@link Integer}, {@link Long} or (beyond 64 bits) {@link
@@ -41,10 +44,21 @@ public final class StrictJson {
   /** The deepest nesting of arrays and objects accepted, in a request or anywhere in it. */
   public static final int MAX_DEPTH = 64;
 
+  /** The most digits an integer may have (Jackson's default, declared here). */
+  public static final int MAX_NUMBER_LENGTH = 1000;
+
+  /** The longest object member name accepted, in characters (Jackson's default, declared here). */
+  public static final int MAX_NAME_LENGTH = 50_000;
+
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH)
+                  .maxNumberLength(MAX_NUMBER_LENGTH)
+                  .maxNameLength(MAX_NAME_LENGTH)
+                  .build())
           .build();
 
   private StrictJson() {}
@@ -66,7 +80,7 @@ public final class StrictJson {
       }
       return value;
     } catch (StreamConstraintsException e) {
-      throw malformed("The JSON text nests deeper than " + MAX_DEPTH + " levels.");
+      throw malformed(exceeded(e));
     } catch (IOException e) {
       throw malformed("The request body is not valid JSON.");
     }
@@ -116,12 +130,40 @@ public final class StrictJson {
       case START_ARRAY -> array(parser);
       case VALUE_STRING -> wellFormed(parser.getText());
       case VALUE_NUMBER_INT -> parser.getNumberValue();
-      case VALUE_NUMBER_FLOAT -> parser.getDecimalValue();
+      case VALUE_NUMBER_FLOAT -> decimal(parser);
       case VALUE_TRUE -> Boolean.TRUE;
       case VALUE_FALSE -> Boolean.FALSE;
       case VALUE_NULL -> null;
       default -> throw malformed("The request body is not valid JSON.");
     };
+  }
+
+  /**
+   * A number with a fraction or exponent, exactly. {@code BigDecimal} holds an exponent in an
+   * {@code int}, so {@code 1e2147483648} cannot be read at all: refused, as no field accepts
+   * anything near it.
+   */
+  private static BigDecimal decimal(JsonParser parser) throws IOException {
+    try {
+      return parser.getDecimalValue();
+    } catch (NumberFormatException e) {
+      throw malformed("The JSON text holds a number whose exponent is out of range.");
+    }
+  }
+
+  /** Which of the parser's limits a text passed, from Jackson's message (never echoing input). */
+  private static String exceeded(StreamConstraintsException e) {
+    String limit = String.valueOf(e.getMessage());
+    if (limit.startsWith("Document nesting depth")) {
+      return "The JSON text nests deeper than " + MAX_DEPTH + " levels.";
+    }
+    if (limit.startsWith("Number value length")) {
+      return "The JSON text holds a number longer than " + MAX_NUMBER_LENGTH + " characters.";
+    }
+    if (limit.startsWith("Name length")) {
+      return "The JSON text holds a name longer than " + MAX_NAME_LENGTH + " characters.";
+    }
+    return "The JSON text exceeds a limit of the parser.";
   }
 
   private static JsonObject object(JsonParser parser) throws IOException {

@@ -103,6 +103,26 @@ class StrictJsonTest {
     assertThat(refusal(utf8(huge)).code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1e2147483648", "1e-2147483649", "-1E+99999999999", "0.5e2147483648"})
+  void refusesANumberWhoseExponentNoExactDecimalCanHold(String number) {
+    ApiException e = refusal(utf8("{\"input\":[" + number + "]}"));
+    assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+    assertThat(e.getMessage()).contains("exponent is out of range");
+  }
+
+  @Test
+  void namesTheLimitALongIntegerOrNamePasses() {
+    String digits = "1".repeat(StrictJson.MAX_NUMBER_LENGTH);
+    assertThat(StrictJson.parse(utf8("[" + digits + "]"))).isInstanceOf(JsonArray.class);
+    assertThat(refusal(utf8("[" + digits + "1]")).getMessage())
+        .contains("number longer than " + StrictJson.MAX_NUMBER_LENGTH);
+    String name = "k".repeat(StrictJson.MAX_NAME_LENGTH);
+    assertThat(StrictJson.parse(utf8("{\"" + name + "\":1}"))).isInstanceOf(JsonObject.class);
+    assertThat(refusal(utf8("{\"" + name + "k\":1}")).getMessage())
+        .contains("name longer than " + StrictJson.MAX_NAME_LENGTH);
+  }
+
   @Test
   void keepsNumbersExactAndPairedSurrogatesAndNonAsciiText() {
     JsonObject parsed =
