@@ -6,6 +6,7 @@ import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.RedisIds;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
@@ -43,7 +44,7 @@ public final class Reservations {
               "pattern", "cursor", "after", "limit", "count", "max_steps", "within", "state"));
 
   /** {@code <scan cursor>} or {@code <scan cursor>.<record token>} (see the script). */
-  private static final Pattern CURSOR = Pattern.compile("([0-9]{1,20})(?:\\.(r[0-9a-f]{32}))?");
+  private static final Pattern CURSOR = Pattern.compile("([0-9]+)(?:\\.(r[0-9a-f]{32}))?");
 
   private static final int FIELDS = 9;
 
@@ -55,7 +56,8 @@ public final class Reservations {
 
   /** Whether {@code cursor} has the form of a next cursor this listing writes. */
   public static boolean isCursor(String cursor) {
-    return CURSOR.matcher(cursor).matches();
+    Matcher parsed = CURSOR.matcher(cursor);
+    return parsed.matches() && RedisIds.isScanCursor(parsed.group(1));
   }
 
   /**
@@ -72,7 +74,7 @@ public final class Reservations {
     String after = "";
     if (cursor.isPresent()) {
       Matcher parsed = CURSOR.matcher(cursor.get());
-      if (!parsed.matches()) {
+      if (!isCursor(cursor.get()) || !parsed.matches()) {
         throw new GovernorException(
             ErrorCode.INVALID_REQUEST, "cursor is not a next_cursor of this listing");
       }

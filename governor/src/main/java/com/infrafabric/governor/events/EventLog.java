@@ -2,6 +2,7 @@ package com.infrafabric.governor.events;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.redis.RedisIds;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Reads a tenant's event streams, which the scripts append to inside the same atomic step that
@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
 public final class EventLog {
 
   public static final int MAX_PAGE_SIZE = 1000;
-  private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
   private final RedisStore redis;
 
@@ -39,7 +38,7 @@ public final class EventLog {
       throw new GovernorException(
           ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
     }
-    if (cursor != null && !STREAM_ID.matcher(cursor).matches()) {
+    if (cursor != null && !RedisIds.isStreamCursor(cursor)) {
       throw new GovernorException(ErrorCode.INVALID_REQUEST, "cursor is not an event id");
     }
     Request xrange =

@@ -21,7 +21,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -75,7 +74,9 @@ final class KeyRoutes {
             body.integer("requests_per_minute", 1, VirtualKey.MAX_RATE),
             body.integer("tokens_per_minute", 1, VirtualKey.MAX_RATE),
             metadata(body),
-            body.optionalString("expires_at").map(KeyRoutes::instant).orElse(null));
+            body.optionalString("expires_at")
+                .map(text -> Fields.instant("expires_at", text))
+                .orElse(null));
     Responses.then(
         ctx,
         keys.create(spec, ReservationRoutes.idempotencyKey(ctx)),
@@ -120,7 +121,7 @@ final class KeyRoutes {
     Instant at =
         Fields.of(Requests.jsonBody(ctx), Set.of("expires_at"))
             .optionalString("expires_at")
-            .map(KeyRoutes::instant)
+            .map(text -> Fields.instant("expires_at", text))
             .orElse(null);
     respond(
         ctx,
@@ -182,15 +183,6 @@ final class KeyRoutes {
       metadata.put(name, text);
     }
     return metadata;
-  }
-
-  private static Instant instant(String value) {
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw Fields.malformed(
-          "expires_at", "must be an ISO-8601 instant such as 2026-11-23T00:00:00Z");
-    }
   }
 
   static JsonObject view(VirtualKey key) {

@@ -18,7 +18,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -112,13 +111,6 @@ final class LedgerRoutes {
   /** The named ISO-8601 query parameter, or null when absent (no bound). */
   private static Instant instant(RoutingContext ctx, String name) {
     String value = ctx.queryParams().get(name);
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw Fields.malformed(name, "must be an ISO-8601 instant such as 2026-11-23T00:00:00Z");
-    }
+    return value == null ? null : Fields.instant(name, value);
   }
 }

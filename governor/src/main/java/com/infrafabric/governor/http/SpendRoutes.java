@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -89,11 +88,7 @@ final class SpendRoutes {
     if (value == null) {
       throw Fields.malformed(name, "is required: an ISO-8601 instant such as 2026-11-23T00:00:00Z");
     }
-    try {
-      return Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      throw Fields.malformed(name, "must be an ISO-8601 instant such as 2026-11-23T00:00:00Z");
-    }
+    return Fields.instant(name, value);
   }
 
   private static JsonObject json(SpendReport report) {

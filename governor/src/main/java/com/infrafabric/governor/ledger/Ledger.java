@@ -3,6 +3,7 @@ package com.infrafabric.governor.ledger;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.platform.redis.RedisIds;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -14,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * Reads a tenant's ledger: the Redis stream every budget script appends to. Entries are ordered by
@@ -26,7 +26,6 @@ public final class Ledger {
   static final int MAX_SCAN_PER_PAGE = 10_000;
 
   public static final int MAX_PAGE_SIZE = 1000;
-  private static final Pattern STREAM_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
   private final RedisStore redis;
   private final LedgerArchive archive;
@@ -63,7 +62,7 @@ public final class Ledger {
       throw new GovernorException(
           ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
     }
-    if (cursor != null && !STREAM_ID.matcher(cursor).matches()) {
+    if (cursor != null && !RedisIds.isStreamCursor(cursor)) {
       throw new GovernorException(ErrorCode.INVALID_REQUEST, "cursor is not a ledger entry id");
     }
     String start =

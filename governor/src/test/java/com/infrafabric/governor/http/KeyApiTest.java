@@ -183,6 +183,16 @@ class KeyApiTest {
                 .as(refused.body())
                 .isEqualTo(field);
           });
+      for (String extreme :
+          List.of(
+              "+999999999-12-31T23:59:59Z",
+              "+292278995-01-01T00:00:00Z",
+              "-999999999-01-01T00:00:00Z",
+              "10000-01-01T00:00:00Z")) {
+        HttpResponse<String> refused =
+            rig.post("/v1/keys", admin, spec(t).put("expires_at", extreme));
+        assertThat(refused.statusCode()).as(extreme + " " + refused.body()).isEqualTo(400);
+      }
       HttpResponse<String> past =
           rig.post("/v1/keys", admin, spec(t).put("expires_at", "2020-01-01T00:00:00Z"));
       assertThat(past.statusCode()).as(past.body()).isEqualTo(400);

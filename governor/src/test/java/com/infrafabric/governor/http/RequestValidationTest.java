@@ -12,6 +12,7 @@ import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,6 +89,94 @@ class RequestValidationTest {
         400,
         "INVALID_SCOPE",
         "segment '..'");
+  }
+
+  /**
+   * Cursors past what Redis holds (unsigned 64-bit stream ids and SCAN cursors) and instants before
+   * the epoch or past year 9999 are the caller's 400, not a Redis error's 500.
+   */
+  @Test
+  void cursorsAndInstantsPastWhatTheStoreHoldsAre400() {
+    String auditor = rig.auditor(tenant);
+    String past64 = "18446744073709551616";
+    String largest = "18446744073709551615";
+    for (String query :
+        List.of(
+            "/v1/ledger/" + tenant + "?cursor=" + past64 + "-0",
+            "/v1/ledger/" + tenant + "?cursor=1-" + past64,
+            "/v1/ledger/" + tenant + "?cursor=99999999999999999999-0",
+            "/v1/ledger/" + tenant + "?cursor=" + largest + "-" + largest,
+            "/v1/events/" + tenant + "?cursor=" + past64 + "-0",
+            "/v1/ledger/" + tenant + "?from=1969-12-31T23:59:59Z",
+            "/v1/ledger/" + tenant + "?to=%2B999999999-12-31T23:59:59Z",
+            "/v1/spend?from=1969-12-31T23:59:59Z&to=1970-01-02T00:00:00Z",
+            "/v1/spend?from=2026-01-01T00:00:00Z&to=10000-01-01T00:00:00Z",
+            "/v1/reservations?scope=" + tenant + "&cursor=" + past64,
+            "/v1/reservations?scope=" + tenant + "&cursor=" + past64 + ".r" + "0".repeat(32))) {
+      HttpResponse<String> refused = rig.call("GET", query, auditor, null);
+      assertThat(refused.statusCode()).as(query + " " + refused.body()).isEqualTo(400);
+      assertThat(json(refused).getString("code")).isIn("INVALID_REQUEST", "MALFORMED_REQUEST");
+    }
+    for (String query :
+        List.of(
+            "/v1/ledger/" + tenant + "?cursor=" + largest + "-18446744073709551614",
+            "/v1/reservations?scope=" + tenant + "&cursor=" + largest,
+            "/v1/ledger/" + tenant + "?from=1970-01-01T00:00:00Z")) {
+      HttpResponse<String> served = rig.call("GET", query, auditor, null);
+      assertThat(served.statusCode()).as(query + " " + served.body()).isEqualTo(200);
+    }
+  }
+
+  /**
+   * Every query parameter of every listing, given values past every range a parser or Redis has,
+   * gets an answer below 500: a 4xx naming the parameter, or a page.
+   */
+  @Test
+  void noQueryValueOfAnyListingIsA5xx() {
+    String auditor = rig.auditor(tenant);
+    Map<String, List<String>> listings =
+        Map.of(
+            "/v1/ledger/" + tenant,
+            List.of("cursor", "from", "to", "limit", "scope"),
+            "/v1/events/" + tenant,
+            List.of("cursor", "limit", "stream"),
+            "/v1/spend",
+            List.of("from", "to", "group_by", "scope", "format"),
+            "/v1/reservations",
+            List.of("scope", "state", "cursor", "limit"),
+            "/v1/budgets",
+            List.of("scope", "cursor", "limit"),
+            "/v1/keys",
+            List.of("scope", "cursor", "limit"),
+            "/v1/agents/" + tenant,
+            List.of("cursor", "limit"));
+    List<String> hostile =
+        List.of(
+            "18446744073709551616",
+            "18446744073709551615-18446744073709551615",
+            "-1",
+            "1e999",
+            "%00",
+            "%EF%BC%99",
+            "x".repeat(3000),
+            "%2B999999999-12-31T23:59:59Z",
+            "-999999999-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+            "18446744073709551616.r" + "0".repeat(32),
+            "");
+    String valid = "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&scope=" + tenant;
+    listings.forEach(
+        (path, parameters) -> {
+          for (String parameter : parameters) {
+            for (String value : hostile) {
+              String query = path + "?" + valid + "&" + parameter + "=" + value;
+              HttpResponse<String> answer = rig.call("GET", query, auditor, null);
+              assertThat(answer.statusCode())
+                  .as(query.substring(0, Math.min(query.length(), 300)) + " " + answer.body())
+                  .isLessThan(500);
+            }
+          }
+        });
   }
 
   @Test

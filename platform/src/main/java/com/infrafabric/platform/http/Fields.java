@@ -3,6 +3,8 @@ package com.infrafabric.platform.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,6 +24,15 @@ public final class Fields {
 
   /** At most 19 digits: anything longer is out of every 64-bit range before it is parsed. */
   private static final Pattern DECIMAL = Pattern.compile("0|-?[1-9][0-9]{0,18}");
+
+  /**
+   * The instants the wire accepts: from the Unix epoch (Redis stream ids and expiries count
+   * milliseconds from it and have no negative form) to the end of year 9999 (ISO-8601's four
+   * digits; a later year overflows the milliseconds those ids count).
+   */
+  public static final Instant EARLIEST_INSTANT = Instant.EPOCH;
+
+  public static final Instant LATEST_INSTANT = Instant.parse("9999-12-31T23:59:59.999Z");
 
   private final JsonObject body;
   private final String where;
@@ -150,6 +161,25 @@ public final class Fields {
       throw outOfRange(field, text, min, max);
     }
     return exact.longValueExact();
+  }
+
+  /**
+   * An instant the wire carries as ISO-8601 text ({@code 2026-11-23T00:00:00Z}), from {@link
+   * #EARLIEST_INSTANT} to {@link #LATEST_INSTANT}.
+   *
+   * @throws ApiException 400 {@code INVALID_REQUEST} naming {@code field} otherwise
+   */
+  public static Instant instant(String field, String text) {
+    Instant instant;
+    try {
+      instant = Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw malformed(field, "must be an ISO-8601 instant such as 2026-11-23T00:00:00Z");
+    }
+    if (instant.isBefore(EARLIEST_INSTANT) || instant.isAfter(LATEST_INSTANT)) {
+      throw malformed(field, "must be from " + EARLIEST_INSTANT + " to " + LATEST_INSTANT);
+    }
+    return instant;
   }
 
   private static ApiException outOfRange(String field, String value, long min, long max) {
