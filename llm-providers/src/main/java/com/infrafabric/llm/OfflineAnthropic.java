@@ -29,8 +29,7 @@ final class OfflineAnthropic {
     if (!system.isEmpty()) {
       messages.add(new ChatMessage("system", system));
     }
-    for (Object item : OfflineRelay.array(body, "messages")) {
-      JsonObject message = (JsonObject) item;
+    for (JsonObject message : OfflineRelay.objects(body, "messages")) {
       String role = "assistant".equals(message.getString("role")) ? "assistant" : "user";
       messages.add(new ChatMessage(role, OfflineRelay.text(message.getValue("content"))));
     }

@@ -34,8 +34,7 @@ final class OfflineOpenAi {
    */
   static ChatRequest request(JsonObject body) {
     List<ChatMessage> messages = new ArrayList<>();
-    for (Object item : OfflineRelay.array(body, "messages")) {
-      JsonObject message = (JsonObject) item;
+    for (JsonObject message : OfflineRelay.objects(body, "messages")) {
       String role = message.getString("role", "user");
       String mapped =
           switch (role) {

@@ -8,8 +8,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -19,7 +21,8 @@ import java.util.function.Function;
  * whole or as the server-sent events that provider would stream, with usage where that format puts
  * it. The reader gets the bytes a networked provider would send, so it meters and settles them the
  * same way. Same request, same bytes. A request the format does not allow is refused (400) in the
- * format's error shape, as the provider would.
+ * format's error shape, as the provider would, whether reading it or writing its answer finds the
+ * fault. An optional member sent as {@code null} counts as absent, as both providers read it.
  */
 final class OfflineRelay implements ProviderRelay {
 
@@ -43,15 +46,20 @@ final class OfflineRelay implements ProviderRelay {
     Function<String, Buffer> refusal = anthropic ? OfflineAnthropic::error : OfflineOpenAi::error;
     try {
       JsonObject request = body.toJsonObject();
+      request.getMap().values().removeIf(Objects::isNull);
       return switch (path) {
         case ProviderPaths.CHAT_COMPLETIONS ->
             complete(
-                context, OfflineOpenAi.request(request), c -> OfflineOpenAi.answer(request, c));
+                context,
+                OfflineOpenAi.request(request),
+                c -> OfflineOpenAi.answer(request, c),
+                refusal);
         case ProviderPaths.MESSAGES ->
             complete(
                 context,
                 OfflineAnthropic.request(request),
-                c -> OfflineAnthropic.answer(request, c));
+                c -> OfflineAnthropic.answer(request, c),
+                refusal);
         case ProviderPaths.EMBEDDINGS ->
             Future.succeededFuture(
                 opened(context, List.of(OfflineOpenAi.embeddings(request, provider))));
@@ -60,16 +68,23 @@ final class OfflineRelay implements ProviderRelay {
                 new ProviderReply.Refused(
                     404, refusal.apply("the offline provider has no " + path)));
       };
-    } catch (IllegalArgumentException | DecodeException | ClassCastException invalid) {
-      return Future.succeededFuture(
-          new ProviderReply.Refused(
-              400,
-              refusal.apply(
-                  "invalid request: "
-                      + (invalid instanceof ClassCastException
-                          ? "a field has the wrong type"
-                          : invalid.getMessage()))));
+    } catch (IllegalArgumentException
+        | DecodeException
+        | ClassCastException
+        | NullPointerException invalid) {
+      return Future.succeededFuture(invalid(refusal, invalid));
     }
+  }
+
+  /** The 400 a provider answers a request it cannot read, in its format's error shape. */
+  private static ProviderReply invalid(Function<String, Buffer> refusal, RuntimeException fault) {
+    String why =
+        fault instanceof ClassCastException
+            ? "a field has the wrong type"
+            : fault instanceof NullPointerException
+                ? "a field is null where a value is required"
+                : fault.getMessage();
+    return new ProviderReply.Refused(400, refusal.apply("invalid request: " + why));
   }
 
   @Override
@@ -78,14 +93,25 @@ final class OfflineRelay implements ProviderRelay {
   }
 
   private Future<ProviderReply> complete(
-      Context context, ChatRequest request, Function<ChatCompletion, List<Buffer>> render) {
+      Context context,
+      ChatRequest request,
+      Function<ChatCompletion, List<Buffer>> render,
+      Function<String, Buffer> refusal) {
     return provider
         .complete(request, Optional.empty(), new Cancellation())
         .map(
-            reply ->
-                reply instanceof ProviderReply.Answered answered
-                    ? opened(context, render.apply(answered.completion()))
-                    : reply);
+            reply -> {
+              if (!(reply instanceof ProviderReply.Answered answered)) {
+                return reply;
+              }
+              try {
+                return opened(context, render.apply(answered.completion()));
+              } catch (IllegalArgumentException
+                  | ClassCastException
+                  | NullPointerException invalid) {
+                return invalid(refusal, invalid);
+              }
+            });
   }
 
   private static ProviderReply opened(Context context, List<Buffer> chunks) {
@@ -129,6 +155,23 @@ final class OfflineRelay implements ProviderRelay {
       throw new IllegalArgumentException(field + " is required");
     }
     return array;
+  }
+
+  /**
+   * The objects of the array {@code field} of {@code request}.
+   *
+   * @throws IllegalArgumentException if it is absent or holds anything but objects
+   */
+  static List<JsonObject> objects(JsonObject request, String field) {
+    List<JsonObject> objects = new ArrayList<>();
+    JsonArray array = array(request, field);
+    for (int i = 0; i < array.size(); i++) {
+      if (!(array.getValue(i) instanceof JsonObject object)) {
+        throw new IllegalArgumentException(field + "[" + i + "] must be an object");
+      }
+      objects.add(object);
+    }
+    return objects;
   }
 
   /** The answer's output bound as the provider layer takes it. */

@@ -20,7 +20,11 @@ import java.util.function.Supplier;
  *
  * <p>Attempts of one call share the caller's one reservation; the gate knows nothing of budgets.
  * Final failures (a 4xx other than 429) end the call at once and do not count against the provider:
- * it answered. Thread-safe.
+ * it answered. Nor does a fault on this side (an attempt that throws or fails its future instead of
+ * replying, as a request no relay could read does): a provider's own failures always come as a
+ * {@link ProviderReply.Failed}, and the breaker is shared by every caller, so one caller's bad
+ * request must not open it for all the others. The fault fails this call alone, unretried.
+ * Thread-safe.
  */
 public final class ProviderGate implements AutoCloseable {
 
@@ -53,8 +57,13 @@ public final class ProviderGate implements AutoCloseable {
   /** Runs {@code attempt} under the retry policy and the breaker. */
   public Future<ProviderReply> call(Supplier<Future<ProviderReply>> attempt) {
     return breaker
-        .<ProviderReply>execute(() -> attempt.get().compose(ProviderGate::failIfRetryable))
-        .recover(this::asReply);
+        .<Attempt>execute(() -> attempted(attempt).compose(ProviderGate::failIfRetryable))
+        .recover(this::asAttempt)
+        .compose(
+            done ->
+                done.fault() == null
+                    ? Future.succeededFuture(done.reply())
+                    : Future.failedFuture(done.fault()));
   }
 
   @Override
@@ -62,20 +71,45 @@ public final class ProviderGate implements AutoCloseable {
     breaker.close();
   }
 
-  private static Future<ProviderReply> failIfRetryable(ProviderReply reply) {
-    return reply instanceof ProviderReply.Failed failed && failed.retryable()
-        ? Future.failedFuture(new Retryable(failed))
-        : Future.succeededFuture(reply);
+  /**
+   * One attempt, its fault carried as a success of the breaker's, so the breaker counts only what
+   * the provider replied.
+   */
+  private static Future<Attempt> attempted(Supplier<Future<ProviderReply>> attempt) {
+    Future<ProviderReply> reply;
+    try {
+      reply = attempt.get();
+    } catch (RuntimeException fault) {
+      reply = Future.failedFuture(fault);
+    }
+    return reply.map(Attempt::replied).otherwise(Attempt::faulted);
   }
 
-  private Future<ProviderReply> asReply(Throwable failure) {
+  private static Future<Attempt> failIfRetryable(Attempt attempt) {
+    return attempt.reply() instanceof ProviderReply.Failed failed && failed.retryable()
+        ? Future.failedFuture(new Retryable(failed))
+        : Future.succeededFuture(attempt);
+  }
+
+  private Future<Attempt> asAttempt(Throwable failure) {
     if (failure instanceof Retryable retryable) {
-      return Future.succeededFuture(retryable.reply);
+      return Future.succeededFuture(Attempt.replied(retryable.reply));
     }
     if (failure instanceof OpenCircuitException) {
-      return Future.succeededFuture(openReply());
+      return Future.succeededFuture(Attempt.replied(openReply()));
     }
     return Future.failedFuture(failure);
+  }
+
+  /** What an attempt came to: the provider's reply, or a fault on this side (then no reply). */
+  private record Attempt(ProviderReply reply, Throwable fault) {
+    static Attempt replied(ProviderReply reply) {
+      return new Attempt(reply, null);
+    }
+
+    static Attempt faulted(Throwable fault) {
+      return new Attempt(null, fault);
+    }
   }
 
   /** What a call gets while the breaker is open. */

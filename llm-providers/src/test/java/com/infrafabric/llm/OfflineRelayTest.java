@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -213,6 +214,55 @@ class OfflineRelayTest {
         .isEqualTo("invalid_request_error");
     assertThat(((ProviderReply.Refused) anthropic).body().toJsonObject().getString("type"))
         .isEqualTo("error");
+  }
+
+  /**
+   * Whatever a caller puts in a request, the relay replies: an optional member sent as {@code null}
+   * is absent, as both providers read it, and anything else it cannot read or answer is a 400 in
+   * the format's shape. It never fails its future, which the gate would take for its own fault.
+   */
+  @Test
+  void nullsAndWrongShapesAreAbsentOrA400NeverAFailure() {
+    JsonArray hello =
+        new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi"));
+    Map<JsonObject, Boolean> openAi = new LinkedHashMap<>();
+    openAi.put(chat(hello).putNull("max_tokens"), true);
+    openAi.put(chat(hello).putNull("stream"), true);
+    openAi.put(chat(hello).putNull("n").putNull("stream_options"), true);
+    openAi.put(chat(new JsonArray().addNull()), false);
+    openAi.put(chat(new JsonArray().add(1)), false);
+    openAi.put(chat(hello).put("stream", true).put("stream_options", "x"), false);
+    openAi.put(
+        chat(hello)
+            .put("stream", true)
+            .put("stream_options", new JsonObject().putNull("include_usage")),
+        false);
+    openAi.put(
+        chat(new JsonArray().add(new JsonObject().putNull("role").put("content", "hi"))), false);
+    openAi.put(chat(hello).put("n", "two"), false);
+    openAi.forEach(
+        (body, answered) -> assertRepliesWith(ProviderPaths.CHAT_COMPLETIONS, body, answered));
+    Map<JsonObject, Boolean> anthropic = new LinkedHashMap<>();
+    anthropic.put(chat(hello).put("max_tokens", 10).putNull("stream"), true);
+    anthropic.put(chat(new JsonArray().addNull()).put("max_tokens", 10), false);
+    anthropic.put(chat(hello).put("max_tokens", 10).put("stream", "yes"), false);
+    anthropic.forEach(
+        (body, answered) -> assertRepliesWith(ProviderPaths.MESSAGES, body, answered));
+  }
+
+  private static JsonObject chat(JsonArray messages) {
+    return new JsonObject().put("model", "m").put("messages", messages);
+  }
+
+  private void assertRepliesWith(String path, JsonObject body, boolean answered) {
+    ProviderReply reply = Await.result(post(path, body));
+    if (answered) {
+      assertThat(reply).as(body.encode()).isInstanceOf(ProviderReply.Opened.class);
+      read(Future.succeededFuture(reply));
+    } else {
+      assertThat(reply).as(body.encode()).isInstanceOf(ProviderReply.Refused.class);
+      assertThat(((ProviderReply.Refused) reply).status()).isEqualTo(400);
+    }
   }
 
   @Test

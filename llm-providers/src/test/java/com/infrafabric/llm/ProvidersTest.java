@@ -1,6 +1,7 @@
 package com.infrafabric.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.llm.destination.DestinationPattern;
@@ -10,11 +11,13 @@ import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.wire.reservation.TokenUsage;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -171,6 +174,37 @@ class ProvidersTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> !gate.open());
     assertThat(call(provider, gate)).isInstanceOf(ProviderReply.Answered.class);
     assertThat(gate.open()).isFalse();
+  }
+
+  /**
+   * A fault on this side (an attempt that throws, or fails its future, as a request no relay can
+   * read does) fails that call alone: the breaker, shared by every caller, stays closed, and the
+   * fault is not retried.
+   */
+  @Test
+  void aFaultOnThisSideFailsItsCallWithoutCountingAgainstTheProvider() {
+    ProviderGate gate = new ProviderGate(vertx, openAi());
+    AtomicInteger attempts = new AtomicInteger();
+    for (int i = 0; i < 5; i++) {
+      Future<ProviderReply> thrown =
+          gate.call(
+              () -> {
+                attempts.incrementAndGet();
+                throw new NullPointerException("a null field of the caller's request");
+              });
+      assertThatThrownBy(() -> Await.result(thrown)).isInstanceOf(NullPointerException.class);
+      Future<ProviderReply> failed =
+          gate.call(
+              () -> {
+                attempts.incrementAndGet();
+                return Future.failedFuture(new ClassCastException("a field of the wrong type"));
+              });
+      assertThatThrownBy(() -> Await.result(failed)).isInstanceOf(ClassCastException.class);
+    }
+    assertThat(attempts).as("each fault tried once, never retried").hasValue(10);
+    assertThat(gate.open()).isFalse();
+    assertThat(call(new OpenAiCompatibleProvider(vertx, openAi()), gate))
+        .isInstanceOf(ProviderReply.Answered.class);
   }
 
   @Test

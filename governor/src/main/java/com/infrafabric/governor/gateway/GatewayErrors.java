@@ -37,6 +37,12 @@ final class GatewayErrors {
   /** Every provider of the model failed, or its breaker is open: nothing was charged. */
   static final ErrorCode UPSTREAM_UNAVAILABLE = new ErrorCode("UPSTREAM_UNAVAILABLE", 503);
 
+  /**
+   * The provider refused the request itself (a 4xx other than 429): its answer is relayed as it
+   * wrote it, in the caller's format already, under this code; nothing was charged.
+   */
+  static final ErrorCode UPSTREAM_REFUSED = new ErrorCode("UPSTREAM_REFUSED", 400);
+
   /** The provider's answer was not what its format promises, or too large; charged as reserved. */
   static final ErrorCode UPSTREAM_INVALID = new ErrorCode("UPSTREAM_INVALID", 502);
 

@@ -17,6 +17,7 @@ import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.http.WireDialect;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -293,6 +294,7 @@ final class MeteredCall {
         .setStatusCode(refused.status())
         .putHeader("content-type", "application/json")
         .putHeader("x-should-retry", "false")
+        .putHeader(WireDialect.ERROR_CODE_HEADER, GatewayErrors.UPSTREAM_REFUSED.code())
         .end(refused.body());
   }
 

@@ -33,6 +33,7 @@ final class OpenAiChatWire implements Wire {
   public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
+    RequestFields.streamOptions(body);
     // Both bounds given: the larger is priced, whichever one the provider honours.
     long maxTokens =
         Math.max(
@@ -61,7 +62,7 @@ final class OpenAiChatWire implements Wire {
       fields.put("max_completion_tokens", call.maxOutputTokens());
     }
     if (call.stream()) {
-      JsonObject options = body.getJsonObject("stream_options", new JsonObject());
+      JsonObject options = RequestFields.streamOptions(body);
       fields.put("stream_options", options.copy().put("include_usage", true));
     }
     return call.upstream(fields);

@@ -34,12 +34,30 @@ final class RequestFields {
   }
 
   /**
-   * Refuses a body whose {@code messages} is not a non-empty array (both chat dialects need one).
+   * Refuses a body whose {@code messages} is not a non-empty array of objects (both chat dialects
+   * need one): refused here, before anything is reserved, not by the provider after.
    */
   static void requireMessages(JsonObject body) {
     if (!(body.getValue("messages") instanceof JsonArray messages) || messages.isEmpty()) {
       throw invalid("messages", "messages must be a non-empty array");
     }
+    for (int i = 0; i < messages.size(); i++) {
+      if (!(messages.getValue(i) instanceof JsonObject)) {
+        throw invalid("messages", "messages[" + i + "] must be an object");
+      }
+    }
+  }
+
+  /** OpenAI's {@code stream_options}: an object, empty when absent or null. */
+  static JsonObject streamOptions(JsonObject body) {
+    Object value = body.getValue("stream_options");
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject options)) {
+      throw invalid("stream_options", "stream_options must be an object");
+    }
+    return options;
   }
 
   /** The {@code stream} flag, false when absent. */

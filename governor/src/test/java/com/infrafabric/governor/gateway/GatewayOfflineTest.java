@@ -24,6 +24,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -195,6 +196,81 @@ class GatewayOfflineTest {
     assertThat(several.usage().promptTokens()).isEqualTo(4);
     assertThat(RIG.spentAndReserved(scope))
         .containsExactly(RIG.cost("emb-test", 3, 0) + RIG.cost("emb-test", 4, 0), 0);
+  }
+
+  /**
+   * One caller's requests that the provider cannot read are that caller's 400, in its dialect and
+   * under a stable code, and charge nothing; however many it sends, the provider's breaker (shared
+   * by every tenant) stays closed, so another tenant's call is answered.
+   */
+  @Test
+  void requestsNoProviderCanReadAre400sAndNeverOpenTheSharedBreaker() {
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
+    JsonArray hello =
+        new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"));
+    Map<JsonObject, String> unreadable = new LinkedHashMap<>();
+    unreadable.put(
+        new JsonObject().put("model", "gpt-test").put("messages", new JsonArray().addNull()),
+        "INVALID_REQUEST");
+    unreadable.put(
+        new JsonObject().put("model", "gpt-test").put("messages", new JsonArray().add(1)),
+        "INVALID_REQUEST");
+    unreadable.put(
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("messages", hello)
+            .put("stream", true)
+            .put("stream_options", "x"),
+        "INVALID_REQUEST");
+    unreadable.put(
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().putNull("role").put("content", "Hi"))),
+        "UPSTREAM_REFUSED");
+    unreadable.put(
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("messages", new JsonArray().add(new JsonObject().put("content", 5))),
+        "UPSTREAM_REFUSED");
+    for (int round = 0; round < 3; round++) {
+      unreadable.forEach(
+          (body, code) -> {
+            HttpResponse<String> refused =
+                RIG.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, Map.of());
+            assertThat(refused.statusCode())
+                .as(body.encode() + " " + refused.body())
+                .isEqualTo(400);
+            assertThat(refused.headers().firstValue("x-error-code")).hasValue(code);
+            assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("type"))
+                .isEqualTo("invalid_request_error");
+          });
+    }
+    HttpResponse<String> nullMaxTokens =
+        RIG.post(
+            GatewayRoutes.OPENAI + "/chat/completions",
+            token,
+            new JsonObject().put("model", "gpt-test").put("messages", hello).putNull("max_tokens"),
+            Map.of());
+    assertThat(nullMaxTokens.statusCode()).as(nullMaxTokens.body()).isEqualTo(200);
+    long charged = RIG.spentAndReserved(scope)[0];
+    JsonObject usage = new JsonObject(nullMaxTokens.body()).getJsonObject("usage");
+    assertThat(charged)
+        .as("only the answered call is charged")
+        .isEqualTo(
+            RIG.cost(
+                "gpt-test", usage.getLong("prompt_tokens"), usage.getLong("completion_tokens")));
+
+    String other = RIG.fundedScope(1_000_000);
+    HttpResponse<String> answered =
+        RIG.post(
+            GatewayRoutes.OPENAI + "/chat/completions",
+            RIG.agent(other),
+            new JsonObject().put("model", "gpt-test").put("max_tokens", 20).put("messages", hello),
+            Map.of());
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
   }
 
   @Test
