@@ -6,7 +6,6 @@ import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
 import com.infrafabric.governor.claim.HeartbeatOutcome.Extended;
-import com.infrafabric.governor.claim.HeartbeatOutcome.Lost;
 import com.infrafabric.governor.registry.BreakerState;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.ScriptReply;
@@ -74,9 +73,18 @@ final class ClaimReplies {
         reply.replayed());
   }
 
+  /**
+   * The extended lease; a lease already over (expired, finished, or its agent disabled) is {@code
+   * LEASE_ENDED}, a refusal and not an answer, so a holder that reads only the status stops: its
+   * task may already be someone else's.
+   */
   static HeartbeatOutcome heartbeat(ScriptReply reply, JsonObject body, LeaseId lease) {
     if ("lost".equals(reply.kind())) {
-      return new Lost(lease, body.getString("state"));
+      String state = body.getString("state");
+      throw new GovernorException(
+          ErrorCode.LEASE_ENDED,
+          "lease " + lease + " already ended (" + state + "); stop working on its task",
+          Map.of("state", state));
     }
     return new Extended(
         lease,

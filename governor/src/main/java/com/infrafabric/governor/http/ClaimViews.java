@@ -32,13 +32,12 @@ final class ClaimViews {
   }
 
   static JsonObject heartbeat(HeartbeatOutcome outcome) {
-    JsonObject json = new JsonObject().put("lease_id", outcome.lease().toString());
-    if (outcome instanceof HeartbeatOutcome.Extended extended) {
-      return json.put("state", "active")
-          .put("expires_at", extended.expiresAt().toString())
-          .put("replayed", extended.replayed());
-    }
-    return json.put("state", ((HeartbeatOutcome.Lost) outcome).state());
+    HeartbeatOutcome.Extended extended = (HeartbeatOutcome.Extended) outcome;
+    return new JsonObject()
+        .put("lease_id", outcome.lease().toString())
+        .put("state", "active")
+        .put("expires_at", extended.expiresAt().toString())
+        .put("replayed", extended.replayed());
   }
 
   static JsonObject finished(FinishResult result) {

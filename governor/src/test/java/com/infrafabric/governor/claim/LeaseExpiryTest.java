@@ -11,7 +11,6 @@ import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.ReservationSweeper;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.HeartbeatOutcome.Extended;
-import com.infrafabric.governor.claim.HeartbeatOutcome.Lost;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.governor.tenant.Window;
@@ -85,7 +84,7 @@ class LeaseExpiryTest {
         .containsExactly("agent", "reserve", "claim", "expire", "lease_expire");
     assertThat(rig.governor.reconcile(t).consistent()).isTrue();
     assertThat(rig.meters.get("governor.lease.expiries").counter().count()).isPositive();
-    assertThat(rig.heartbeat(claim)).isEqualTo(new Lost(claim.lease(), "expired"));
+    assertLeaseEnded(claim, "expired");
 
     assertThat(rig.claim(task("t1", t + "/p", Map.of("go", 1), 10_000)))
         .isInstanceOfSatisfying(
@@ -148,6 +147,17 @@ class LeaseExpiryTest {
     assertThat(rig.governor.reconcile(t).consistent()).isTrue();
   }
 
+  /** A heartbeat on a lease that is over is refused, naming why, so its holder stops. */
+  private void assertLeaseEnded(Claimed claim, String state) {
+    assertThatThrownBy(() -> rig.heartbeat(claim))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.LEASE_ENDED);
+              assertThat(e.details()).containsEntry("state", state);
+            });
+  }
+
   @Test
   void anAgentHoldingALeaseCannotBeRemoved() {
     String t = freshTenant("busy-removal");
@@ -186,7 +196,7 @@ class LeaseExpiryTest {
     rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
     Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
 
-    assertThat(rig.heartbeat(claim)).isEqualTo(new Lost(claim.lease(), "agent_disabled"));
+    assertLeaseEnded(claim, "agent_disabled");
     rig.clock.advance(Duration.ofSeconds(60));
     sweepUntilDone();
 
