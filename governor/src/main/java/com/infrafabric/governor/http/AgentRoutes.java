@@ -127,6 +127,7 @@ final class AgentRoutes {
   }
 
   private void resetBreaker(RoutingContext ctx) {
+    Requests.noBody(ctx);
     respond(ctx, 200, agents.resetBreaker(tenant(ctx), agent(ctx)), ClaimViews::agent);
   }
 

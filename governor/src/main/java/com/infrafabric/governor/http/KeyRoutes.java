@@ -108,6 +108,7 @@ final class KeyRoutes {
 
   private void rotate(RoutingContext ctx) {
     Scope subtree = subtree(ctx);
+    Requests.noBody(ctx);
     Responses.then(
         ctx,
         keys.rotate(

@@ -146,6 +146,7 @@ final class ReservationRoutes {
   private void release(RoutingContext ctx) {
     Scope within = CallerScope.settlingSubtree(Requests.principal(ctx));
     ReservationId id = reservation(ctx, within);
+    Requests.noBody(ctx);
     respond(
         ctx,
         200,

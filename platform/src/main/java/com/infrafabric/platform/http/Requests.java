@@ -4,6 +4,7 @@ import com.infrafabric.platform.auth.Principal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
 
 /** What route handlers read from a request the service has already vetted. */
 public final class Requests {
@@ -50,6 +51,20 @@ public final class Requests {
   public static JsonObject jsonBody(RoutingContext ctx) {
     return StrictJson.object(
         ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+  }
+
+  /**
+   * Checks the body of a route whose action takes no parameters: none, or the JSON object {@code
+   * {}}. Anything else is refused as {@link #jsonBody} refuses it, or as an unknown field, so a
+   * client asking for what the route cannot do (a partial release, say) hears so instead of a 200.
+   *
+   * @throws ApiException 400 {@code MALFORMED_REQUEST} or {@code INVALID_REQUEST}; 415 for a body
+   *     not sent as {@code application/json}
+   */
+  public static void noBody(RoutingContext ctx) {
+    if (ctx.body().length() > 0) {
+      Fields.of(jsonBody(ctx), Set.of());
+    }
   }
 
   /** The matched route template, e.g. {@code /v1/budgets/:scope}, or {@code UNMATCHED}. */
