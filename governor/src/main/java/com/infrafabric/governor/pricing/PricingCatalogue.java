@@ -49,10 +49,19 @@ public record PricingCatalogue(long version, Map<String, ModelPrice> models) {
   /**
    * The price of {@code model}.
    *
-   * @throws GovernorException {@code MODEL_UNKNOWN} if the catalogue does not list it
+   * @throws GovernorException {@code MODEL_UNKNOWN} if the catalogue does not list it; {@code
+   *     INVALID_REQUEST}, without echoing it, if it is not a model name at all (no catalogue lists
+   *     one, and an answer must not grow with what a caller sent)
    */
   public ModelPrice price(String model) {
     ModelPrice price = models.get(model);
+    if (price == null && !ModelPrice.isValidName(model)) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          "model must be a model name: 1-128 letters, digits and ._:/@-, starting with a letter"
+              + " or digit",
+          Map.of("field", "model"));
+    }
     if (price == null) {
       throw new GovernorException(
           ErrorCode.MODEL_UNKNOWN,

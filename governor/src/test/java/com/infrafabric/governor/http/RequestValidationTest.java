@@ -215,6 +215,19 @@ class RequestValidationTest {
         422,
         "MODEL_UNKNOWN",
         "model 'nope' is not in pricing catalogue");
+    for (String notAName : List.of("m".repeat(3000), "gpt 4", "-x", "")) {
+      HttpResponse<String> refused =
+          reserve(
+              new JsonObject()
+                  .put("scope", tenant)
+                  .put("model", notAName)
+                  .put("input_tokens", 1)
+                  .put("max_output_tokens", 1)
+                  .encode(),
+              KEY);
+      assertError(refused, 400, "INVALID_REQUEST", "model must be a model name");
+      assertThat(refused.body().length()).as("the answer does not echo the name").isLessThan(400);
+    }
     assertError(
         reserve(
             new JsonObject().put("scope", "ghost-tenant/p").put("amount_micros", 1).encode(), KEY),
