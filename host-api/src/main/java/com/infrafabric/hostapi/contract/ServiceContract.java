@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * it is registered with.
  *
  * @param toolName lowercase name, {@code [a-z][a-z0-9-]{0,62}}
- * @param version version label, {@code [0-9A-Za-z.+-]{1,32}}
+ * @param version version label, {@code [0-9A-Za-z][0-9A-Za-z.+-]{0,31}}: it starts with a letter or
+ *     digit, so it is never a path segment a URL normalises away ({@code .}, {@code ..})
  * @param moduleDigest SHA-256 of the module this contract is for
  * @param capabilities requested capabilities, at most one per kind
  * @param limits per-invocation resource limits
@@ -42,7 +43,11 @@ public record ServiceContract(
   public static final int DESCRIPTION_MAX_CHARS = 4096;
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
-  private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{1,32}");
+
+  /** The grammar of a version label, as the contract schema and the error messages state it. */
+  public static final String VERSION_GRAMMAR = "[0-9A-Za-z][0-9A-Za-z.+-]{0,31}";
+
+  private static final Pattern VERSION = Pattern.compile(VERSION_GRAMMAR);
 
   public ServiceContract {
     Objects.requireNonNull(toolName, "toolName");
@@ -60,7 +65,7 @@ public record ServiceContract(
     }
     if (!VERSION.matcher(version).matches()) {
       throw new IllegalArgumentException(
-          "version \"" + version + "\" must match [0-9A-Za-z.+-]{1,32}");
+          "version \"" + version + "\" must match " + VERSION_GRAMMAR);
     }
     capabilities = List.copyOf(capabilities);
     Map<CapabilityKind, Capability> seen = new EnumMap<>(CapabilityKind.class);

@@ -43,6 +43,30 @@ class ServiceContractTest {
         .hasMessage("name \"Bad_Name\" must match [a-z][a-z0-9-]{0,62}");
   }
 
+  /**
+   * A version is a path segment of the REST API: {@code .} and {@code ..} (which a URL normalises
+   * away, so the tool could never be addressed or deleted) and anything not starting with a letter
+   * or digit are refused; ordinary labels pass.
+   */
+  @Test
+  void rejectsVersionsAUrlWouldNormaliseOrThatStartWithPunctuation() {
+    for (String version : List.of(".", "..", "+1", "-1", ".1", "", "1".repeat(33), "1/2")) {
+      assertThatThrownBy(
+              () ->
+                  new ServiceContract(
+                      "tool", version, DIGEST, List.of(), ResourceLimits.builder().build(), SLO))
+          .as(version)
+          .hasMessageContaining("must match " + ServiceContract.VERSION_GRAMMAR);
+    }
+    for (String version : List.of("1", "1.0.0", "2.0.0-rc.1+build.7", "v3", "1.")) {
+      assertThat(
+              new ServiceContract(
+                      "tool", version, DIGEST, List.of(), ResourceLimits.builder().build(), SLO)
+                  .version())
+          .isEqualTo(version);
+    }
+  }
+
   @Test
   void findsGrantedCapabilitiesByKindAndType() {
     ServiceContract contract = contract(List.of(new IoCapability(), new KvCapability(10, 1)), SLO);
