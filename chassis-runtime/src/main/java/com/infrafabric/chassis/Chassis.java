@@ -19,7 +19,6 @@ import com.infrafabric.chassis.internal.registry.ResolvedTool;
 import com.infrafabric.chassis.internal.registry.ToolCatalog;
 import com.infrafabric.chassis.internal.sandbox.Admission;
 import com.infrafabric.chassis.internal.sandbox.GuestLogs;
-import com.infrafabric.chassis.internal.sandbox.GuestRunner;
 import com.infrafabric.chassis.internal.sandbox.GuestThreads;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.internal.sandbox.Invoker;
@@ -445,9 +444,13 @@ public final class Chassis implements AutoCloseable {
       Invoker invoker =
           new Invoker(
               new Admission(
-                  sandbox.guestThreads(), sandbox.queueCapacity(), sandbox.memoryBudgetBytes()),
+                  sandbox.guestThreads(),
+                  sandbox.queueCapacity(),
+                  sandbox.memoryBudgetBytes(),
+                  sandbox.tenantSharePercent()),
               guests,
-              new GuestRunner(watchdog, clock),
+              sandbox.tenantSharePercent(),
+              watchdog,
               clock);
       ChassisMetrics metrics =
           new ChassisMetrics(

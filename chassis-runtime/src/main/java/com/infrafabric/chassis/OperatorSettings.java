@@ -162,6 +162,10 @@ public final class OperatorSettings {
    *     parks (one thread at a time, yielding), so invocations in a burst skip a thread wake-up;
    *     zero parks at once, at most 1 ms. Costs at most one core for this long after each
    *     invocation
+   * @param tenantSharePercent the most of the guest threads, of the admitted places and of the
+   *     memory budget one tenant may hold at once, in percent (at least one thread and one
+   *     invocation): what it leaves is for the other tenants, so one cannot exhaust the node. 100
+   *     lets one tenant take everything, for a node that serves one
    */
   public record SandboxSettings(
       int guestThreads,
@@ -170,7 +174,8 @@ public final class OperatorSettings {
       long guestStackBytes,
       Duration watchdogInterval,
       Duration toolCacheTtl,
-      Duration guestSpin) {
+      Duration guestSpin,
+      int tenantSharePercent) {
 
     public SandboxSettings {
       within("sandbox.guestThreads", guestThreads, 1, 1024);
@@ -180,6 +185,7 @@ public final class OperatorSettings {
       within("sandbox.watchdogIntervalMs", watchdogInterval.toMillis(), 1, 1000);
       within("sandbox.toolCacheTtlMs", toolCacheTtl.toMillis(), 0, 60_000);
       within("sandbox.guestSpinMicros", guestSpin.toNanos() / 1000, 0, 1000);
+      within("sandbox.tenantSharePercent", tenantSharePercent, 1, 100);
     }
 
     /** These settings with another {@code guestSpin}, e.g. to compare spins on one workload. */
@@ -191,7 +197,8 @@ public final class OperatorSettings {
           guestStackBytes,
           watchdogInterval,
           toolCacheTtl,
-          spin);
+          spin,
+          tenantSharePercent);
     }
   }
 
@@ -250,7 +257,8 @@ public final class OperatorSettings {
             1L << 20,
             Duration.ofMillis(5),
             Duration.ofSeconds(1),
-            Duration.of(50, ChronoUnit.MICROS));
+            Duration.of(50, ChronoUnit.MICROS),
+            50);
     private GuestLogSettings guestLogs = new GuestLogSettings(1000, 20, 100);
     private Set<String> allowedSchemes = Set.of("https");
     private Set<Integer> allowedPorts = Set.of(443);

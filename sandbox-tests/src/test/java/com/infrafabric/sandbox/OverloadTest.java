@@ -36,7 +36,8 @@ class OverloadTest {
                       1L << 20,
                       Duration.ofMillis(2),
                       Duration.ofSeconds(1),
-                      Duration.ofNanos(50_000))),
+                      Duration.ofNanos(50_000),
+                      100)),
           HostResolver.system());
 
   @Test

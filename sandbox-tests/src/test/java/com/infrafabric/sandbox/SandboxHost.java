@@ -80,7 +80,8 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
                   1L << 20,
                   Duration.ofMillis(2),
                   Duration.ofSeconds(1),
-                  Duration.ofNanos(50_000)));
+                  Duration.ofNanos(50_000),
+                  100));
           operator.accept(config);
         },
         resolver,

@@ -30,7 +30,8 @@ class StoreOutageTest {
                       1L << 20,
                       Duration.ofMillis(2),
                       Duration.ofSeconds(30),
-                      Duration.ofNanos(50_000))),
+                      Duration.ofNanos(50_000),
+                      100)),
           HostResolver.system());
 
   @Test

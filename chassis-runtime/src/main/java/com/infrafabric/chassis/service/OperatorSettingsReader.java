@@ -179,7 +179,8 @@ final class OperatorSettingsReader {
         Duration.of(
             config.integer(
                 "chassis.sandbox.guestSpinMicros", defaults.guestSpin().toNanos() / 1000, 0, 1000),
-            ChronoUnit.MICROS));
+            ChronoUnit.MICROS),
+        integer("chassis.sandbox.tenantSharePercent", defaults.tenantSharePercent(), 1, 100));
   }
 
   private GuestLogSettings guestLogs(GuestLogSettings defaults) {

@@ -44,7 +44,13 @@ class OverloadTest {
         new ChassisServiceRig(
             REDIS.endpoint(),
             directory,
-            Map.of("chassis.sandbox.guestThreads", "1", "chassis.sandbox.queueCapacity", "1"))) {
+            Map.of(
+                "chassis.sandbox.guestThreads",
+                "1",
+                "chassis.sandbox.queueCapacity",
+                "1",
+                "chassis.sandbox.tenantSharePercent",
+                "100"))) {
       byte[] spin = Guests.wat(SPIN);
       assertThat(
               rig.register(spin, Contracts.forModule("spin", spin).limit("timeoutMs", null, 1500))

@@ -1,42 +1,89 @@
 package com.infrafabric.chassis.internal.sandbox;
 
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * The gate in front of the guest threads: at most {@code threads + queueCapacity} invocations
- * admitted at once, and the sum of their memory limits within the global budget. Full means
- * rejected at once (429), never an unbounded wait. Thread-safe.
+ * admitted at once, and the sum of their memory limits within the global budget. One tenant holds
+ * at most {@code tenantSharePercent} of each (at least one invocation, and its first invocation
+ * whatever its memory), so the rest stays for the others: one tenant cannot fill the queue or
+ * reserve the whole budget. Full means rejected at once (429), never an unbounded wait.
+ * Thread-safe.
  */
 public final class Admission {
 
   private final int maxAdmitted;
   private final long memoryBudget;
+  private final int tenantMaxAdmitted;
+  private final long tenantMemoryBudget;
+  private final Map<String, Held> tenants = new HashMap<>();
   private int admitted;
   private long reservedMemory;
 
-  public Admission(int threads, int queueCapacity, long memoryBudget) {
+  /** What one tenant holds now. */
+  private record Held(int invocations, long memory) {}
+
+  public Admission(int threads, int queueCapacity, long memoryBudget, int tenantSharePercent) {
     this.maxAdmitted = threads + queueCapacity;
     this.memoryBudget = memoryBudget;
+    this.tenantMaxAdmitted = Math.max(1, share(maxAdmitted, tenantSharePercent));
+    this.tenantMemoryBudget = Math.max(1, share(memoryBudget, tenantSharePercent));
+  }
+
+  /** {@code percent} of {@code whole}, rounded down, without overflow. */
+  static int share(int whole, int percent) {
+    return (int) share((long) whole, percent);
+  }
+
+  static long share(long whole, int percent) {
+    return whole / 100 * percent + whole % 100 * percent / 100;
   }
 
   /**
-   * Admits one invocation reserving {@code memoryBytes}, or says why not.
+   * Admits one invocation of {@code tenant} reserving {@code memoryBytes}, or says why not.
    *
-   * @return empty if admitted (call {@link #release(long)} when it ends), else the reason
+   * @return empty if admitted (call {@link #release} when it ends), else the reason
    */
-  public synchronized java.util.Optional<String> tryAdmit(long memoryBytes) {
+  public synchronized Optional<String> tryAdmit(String tenant, long memoryBytes) {
     if (admitted >= maxAdmitted) {
-      return java.util.Optional.of(
+      return Optional.of(
           "the chassis is running or queueing " + admitted + " invocations, its maximum");
     }
     if (reservedMemory + memoryBytes > memoryBudget) {
-      return java.util.Optional.of(
-          "the guest memory budget of " + memoryBudget + " bytes is fully reserved");
+      return Optional.of("the guest memory budget of " + memoryBudget + " bytes is fully reserved");
     }
+    Held held = tenants.getOrDefault(tenant, new Held(0, 0));
+    if (held.invocations() >= tenantMaxAdmitted) {
+      return Optional.of(
+          "tenant "
+              + tenant
+              + " is running or queueing "
+              + held.invocations()
+              + " invocations, its share of this node");
+    }
+    if (held.invocations() > 0 && held.memory() + memoryBytes > tenantMemoryBudget) {
+      return Optional.of(
+          "tenant "
+              + tenant
+              + " has reserved its share of the guest memory budget, "
+              + tenantMemoryBudget
+              + " bytes");
+    }
+    tenants.put(tenant, new Held(held.invocations() + 1, held.memory() + memoryBytes));
     admitted++;
     reservedMemory += memoryBytes;
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
-  public synchronized void release(long memoryBytes) {
+  public synchronized void release(String tenant, long memoryBytes) {
+    Held held = tenants.get(tenant);
+    if (held.invocations() == 1) {
+      tenants.remove(tenant);
+    } else {
+      tenants.put(tenant, new Held(held.invocations() - 1, held.memory() - memoryBytes));
+    }
     admitted--;
     reservedMemory -= memoryBytes;
   }

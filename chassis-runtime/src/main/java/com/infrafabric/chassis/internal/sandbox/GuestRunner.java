@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuestRunner {
 
+  /** What an invocation that waited past its deadline, and so never ran, is told. */
+  static final String QUEUED_PAST_DEADLINE = "the deadline passed while the invocation was queued";
+
   private static final Logger LOG = LoggerFactory.getLogger(GuestRunner.class);
   private final Watchdog watchdog;
   private final Clock clock;
@@ -56,8 +59,7 @@ public final class GuestRunner {
       Instant deadline) {
     ResourceLimits limits = invocation.limits();
     if (!clock.instant().isBefore(deadline)) {
-      return new RunResult(
-          Outcome.TIMEOUT, "the deadline passed while the invocation was queued", Duration.ZERO, 0);
+      return new RunResult(Outcome.TIMEOUT, QUEUED_PAST_DEADLINE, Duration.ZERO, 0);
     }
     Memory[] memory = new Memory[1];
     Outcome outcome;

@@ -19,21 +19,36 @@ import java.util.function.Function;
 
 /**
  * Admits invocations and runs them on the guest threads. Admission reserves the invocation's memory
- * limit from the global budget and a place among threads plus queue; when either is full the
- * invocation is rejected at once. The wall-clock deadline starts at admission, so time spent queued
- * counts against it. Thread-safe.
+ * limit from the global budget and a place among threads plus queue, each within its tenant's
+ * share; when one is full the invocation is rejected at once. Admitted invocations wait for a
+ * thread in their tenant's turn ({@link FairDispatch}). The wall-clock deadline starts at
+ * admission, so time spent waiting counts against it, and an invocation still waiting at its
+ * deadline is answered {@code TIMEOUT} then. Thread-safe.
  */
 public final class Invoker {
 
   private final Admission admission;
-  private final ThreadPoolExecutor threads;
+  private final FairDispatch dispatch;
   private final GuestRunner runner;
   private final Clock clock;
 
-  public Invoker(Admission admission, ThreadPoolExecutor threads, GuestRunner runner, Clock clock) {
+  /**
+   * @param threads the guest threads
+   * @param tenantSharePercent the share of the threads one tenant may run on at once (at least one)
+   * @param watchdog the runner's watchdog, whose clock also answers invocations waiting too long
+   */
+  public Invoker(
+      Admission admission,
+      ThreadPoolExecutor threads,
+      int tenantSharePercent,
+      Watchdog watchdog,
+      Clock clock) {
     this.admission = admission;
-    this.threads = threads;
-    this.runner = runner;
+    int threadCount = threads.getMaximumPoolSize();
+    this.dispatch =
+        new FairDispatch(
+            threads, threadCount, Admission.share(threadCount, tenantSharePercent), watchdog);
+    this.runner = new GuestRunner(watchdog, clock);
     this.clock = clock;
   }
 
@@ -47,14 +62,17 @@ public final class Invoker {
    */
   public Future<InvocationResult> submit(Prepared tool, Invocation invocation, Instant start) {
     long memoryBytes = (long) invocation.limits().memoryMaxPages() * Memory.PAGE_SIZE;
-    Optional<String> refused = admission.tryAdmit(memoryBytes);
+    String tenant = invocation.context().tenant();
+    Optional<String> refused = admission.tryAdmit(tenant, memoryBytes);
     if (refused.isPresent()) {
       return Future.succeededFuture(
           notRun(Outcome.REJECTED_OVERLOAD, refused.get(), start, invocation.input().length));
     }
     Promise<InvocationResult> promise = Promise.promise();
     Instant deadline = start.plus(invocation.limits().timeout());
-    threads.execute(
+    dispatch.submit(
+        tenant,
+        deadline,
         () -> {
           InvocationResult result;
           try {
@@ -62,13 +80,22 @@ public final class Invoker {
                 runner.run(tool.compiled(), tool.entryPoint(), invocation, tool.linker(), deadline);
             result = result(run, invocation, start);
           } catch (RuntimeException | Error failure) {
-            admission.release(memoryBytes);
+            admission.release(tenant, memoryBytes);
             promise.fail(failure);
             return;
           }
           // Released before completing, so a caller that sees the result sees the memory back.
-          admission.release(memoryBytes);
+          admission.release(tenant, memoryBytes);
           promise.complete(result);
+        },
+        () -> {
+          admission.release(tenant, memoryBytes);
+          promise.complete(
+              notRun(
+                  Outcome.TIMEOUT,
+                  GuestRunner.QUEUED_PAST_DEADLINE,
+                  start,
+                  invocation.input().length));
         });
     return promise.future();
   }
@@ -93,7 +120,7 @@ public final class Invoker {
 
   /** Admitted invocations waiting for a guest thread. */
   public int queued() {
-    return threads.getQueue().size();
+    return dispatch.waiting();
   }
 
   private InvocationResult result(RunResult run, Invocation invocation, Instant start) {

@@ -8,8 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,7 +26,7 @@ public final class Watchdog implements AutoCloseable {
 
   private final Clock clock;
   private final Set<Watch> running = ConcurrentHashMap.newKeySet();
-  private final ScheduledExecutorService ticker;
+  private final ScheduledThreadPoolExecutor ticker;
 
   public Watchdog(Clock clock, Duration interval) {
     if (!THREADS.isThreadCpuTimeSupported()) {
@@ -35,12 +34,15 @@ public final class Watchdog implements AutoCloseable {
     }
     this.clock = clock;
     this.ticker =
-        Executors.newSingleThreadScheduledExecutor(
+        new ScheduledThreadPoolExecutor(
+            1,
             task -> {
               Thread thread = new Thread(task, "chassis-watchdog");
               thread.setDaemon(true);
               return thread;
             });
+    // A queued invocation's deadline is cancelled when it starts: drop it then, not at its time.
+    ticker.setRemoveOnCancelPolicy(true);
     long nanos = interval.toNanos();
     ticker.scheduleAtFixedRate(this::tick, nanos, nanos, TimeUnit.NANOSECONDS);
   }
@@ -50,6 +52,15 @@ public final class Watchdog implements AutoCloseable {
     Watch watch = new Watch(Thread.currentThread(), deadline, cpuLimit.toNanos());
     running.add(watch);
     return watch;
+  }
+
+  /**
+   * Runs {@code task} on the watchdog's thread once {@code deadline} has passed by the clock (at
+   * once if it has); cancel the returned future to stop it.
+   */
+  java.util.concurrent.Future<?> at(Instant deadline, Runnable task) {
+    long nanos = Math.max(0, Duration.between(clock.instant(), deadline).toNanos());
+    return ticker.schedule(task, nanos, TimeUnit.NANOSECONDS);
   }
 
   /** CPU time the calling thread has used, in nanoseconds. */

@@ -1,0 +1,169 @@
+package com.infrafabric.chassis.internal.sandbox;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+
+/**
+ * Hands admitted invocations to the guest threads fairly between tenants. A tenant runs at most
+ * {@code perTenant} guests at once; what it sends beyond waits in its own line, and a thread that
+ * comes free takes the oldest waiting invocation of the tenant below its share that runs the fewest
+ * guests, and of those the one served longest ago (a tenant new to the node first). So one tenant's
+ * long-running guests cannot hold every thread while another tenant waits. What waits past its
+ * deadline is answered then, by the watchdog's clock, not when a thread frees up, and never runs.
+ * The executor is handed at most one task per thread, so nothing queues there. Thread-safe.
+ */
+final class FairDispatch {
+
+  private final Executor threads;
+  private final int threadCount;
+  private final int perTenant;
+  private final Watchdog watchdog;
+
+  /** The invocations waiting, each tenant's in its own line, oldest first. */
+  private final Map<String, ArrayDeque<Waiting>> lines = new HashMap<>();
+
+  private final Map<String, Integer> running = new HashMap<>();
+
+  /** When each tenant with work here was last served, by {@link #served}'s count. */
+  private final Map<String, Long> lastServed = new HashMap<>();
+
+  private long served;
+  private int busy;
+  private int waiting;
+
+  /** One invocation waiting for a thread. */
+  private static final class Waiting {
+    private final String tenant;
+    private final Runnable run;
+    private final Runnable expire;
+    private Future<?> deadline;
+
+    Waiting(String tenant, Runnable run, Runnable expire) {
+      this.tenant = tenant;
+      this.run = run;
+      this.expire = expire;
+    }
+  }
+
+  /**
+   * @param threads the guest threads, {@code threadCount} of them
+   * @param perTenant how many guests one tenant may run at once, at least one
+   * @param watchdog whose clock answers invocations that wait past their deadline
+   */
+  FairDispatch(Executor threads, int threadCount, int perTenant, Watchdog watchdog) {
+    this.threads = threads;
+    this.threadCount = threadCount;
+    this.perTenant = Math.max(1, perTenant);
+    this.watchdog = watchdog;
+  }
+
+  /**
+   * Runs {@code run} on a guest thread in {@code tenant}'s turn, or {@code expire} (on the
+   * watchdog's thread) if {@code deadline} passes first; exactly one of them runs.
+   */
+  void submit(String tenant, Instant deadline, Runnable run, Runnable expire) {
+    Waiting entry = new Waiting(tenant, run, expire);
+    synchronized (this) {
+      lines.computeIfAbsent(tenant, t -> new ArrayDeque<>()).addLast(entry);
+      waiting++;
+      entry.deadline = watchdog.at(deadline, () -> expire(entry));
+    }
+    dispatch();
+  }
+
+  /** Invocations admitted and waiting for a thread. */
+  synchronized int waiting() {
+    return waiting;
+  }
+
+  private void dispatch() {
+    while (true) {
+      Waiting next;
+      synchronized (this) {
+        next = busy < threadCount ? takeNext() : null;
+        if (next == null) {
+          return;
+        }
+        next.deadline.cancel(false);
+        busy++;
+        running.merge(next.tenant, 1, Integer::sum);
+      }
+      Waiting started = next;
+      threads.execute(
+          () -> {
+            try {
+              started.run.run();
+            } finally {
+              finished(started.tenant);
+            }
+          });
+    }
+  }
+
+  /**
+   * The oldest waiting invocation of the tenant below its share that runs the fewest guests, of
+   * those the one served longest ago; null if no tenant below its share has one waiting.
+   */
+  private Waiting takeNext() {
+    String next = null;
+    for (String tenant : lines.keySet()) {
+      if (running.getOrDefault(tenant, 0) < perTenant
+          && (next == null || servedBefore(tenant, next))) {
+        next = tenant;
+      }
+    }
+    if (next == null) {
+      return null;
+    }
+    ArrayDeque<Waiting> line = lines.get(next);
+    Waiting taken = line.pollFirst();
+    if (line.isEmpty()) {
+      lines.remove(next);
+    }
+    lastServed.put(next, ++served);
+    waiting--;
+    return taken;
+  }
+
+  /** Whether {@code a} comes before {@code b}: fewer guests running, then served longer ago. */
+  private boolean servedBefore(String a, String b) {
+    int runningA = running.getOrDefault(a, 0);
+    int runningB = running.getOrDefault(b, 0);
+    if (runningA != runningB) {
+      return runningA < runningB;
+    }
+    return lastServed.getOrDefault(a, -1L) < lastServed.getOrDefault(b, -1L);
+  }
+
+  private void finished(String tenant) {
+    synchronized (this) {
+      busy--;
+      running.merge(tenant, -1, (was, minus) -> was + minus == 0 ? null : was + minus);
+      if (!running.containsKey(tenant) && !lines.containsKey(tenant)) {
+        lastServed.remove(tenant);
+      }
+    }
+    dispatch();
+  }
+
+  private void expire(Waiting entry) {
+    synchronized (this) {
+      ArrayDeque<Waiting> line = lines.get(entry.tenant);
+      if (line == null || !line.remove(entry)) {
+        return;
+      }
+      if (line.isEmpty()) {
+        lines.remove(entry.tenant);
+        if (!running.containsKey(entry.tenant)) {
+          lastServed.remove(entry.tenant);
+        }
+      }
+      waiting--;
+    }
+    entry.expire.run();
+  }
+}
