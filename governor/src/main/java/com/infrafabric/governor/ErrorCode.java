@@ -66,7 +66,9 @@ public enum ErrorCode {
   /** The tenant already holds as many virtual keys as it may; revoke one first. */
   KEY_LIMIT_REACHED(Kind.CONFLICT),
   /** A spend report would cover more time or ledger entries than one request may read. */
-  REPORT_TOO_LARGE(Kind.SEMANTIC);
+  REPORT_TOO_LARGE(Kind.SEMANTIC),
+  /** The tenant has budgets, so its zone cannot move under the windows' counted spend. */
+  ZONE_IN_USE(Kind.CONFLICT);
 
   private final Kind kind;
 

@@ -47,11 +47,14 @@ final class BudgetScripts {
           BudgetScripts.class,
           "governor/budget/put_budget",
           ScriptArgs.of("now", "scope").rest("caps"));
+  static final LuaScript SET_ZONE =
+      LuaScript.fromResource(
+          BudgetScripts.class, "governor/budget/set_zone", ScriptArgs.of("zone"));
   static final LuaScript USAGE_SNAPSHOT =
       LuaScript.fromResource(BudgetScripts.class, "governor/budget/usage_snapshot");
 
   static final List<LuaScript> ALL =
-      List.of(RESERVE, COMMIT, RELEASE, CHARGE, EXPIRE, STATUS, PUT_BUDGET);
+      List.of(RESERVE, COMMIT, RELEASE, CHARGE, EXPIRE, STATUS, PUT_BUDGET, SET_ZONE);
 
   private BudgetScripts() {}
 

@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -112,8 +113,12 @@ public final class Budgets {
   }
 
   /**
-   * Sets the zone a tenant's day and month windows follow (UTC by default). Windows already running
-   * keep their counters; the next window is named in the new zone.
+   * Sets the zone a tenant's day and month windows follow (UTC by default), until the tenant has a
+   * budget: a day or month window is named by its date in the zone, so moving the zone under
+   * counted spend would start a window afresh (forgiving what today had spent) or reopen an old
+   * one. Setting the zone the tenant has is a no-op.
+   *
+   * <p>The future fails with {@code ZONE_IN_USE} if a budget is set and the zone differs.
    */
   public Future<Void> setZone(String tenant, String zoneId) {
     ZoneId zone = zone(zoneId);
@@ -121,9 +126,26 @@ public final class Budgets {
     return registerTenant(tenant)
         .compose(
             ignored ->
-                redis.send(
-                    config, Request.cmd(Command.HSET).arg(config).arg("zone").arg(zone.getId())))
-        .<Void>mapEmpty()
+                redis.eval(
+                    BudgetScripts.SET_ZONE,
+                    List.of(config),
+                    BudgetScripts.SET_ZONE.args().values().put("zone", zone.getId()).list()))
+        .map(
+            reply -> {
+              if (reply.type() == ResponseType.MULTI) {
+                String current = reply.get(1).toString();
+                throw new GovernorException(
+                    ErrorCode.ZONE_IN_USE,
+                    "tenant "
+                        + tenant
+                        + " has budgets, so its zone stays "
+                        + current
+                        + ": moving it would move the day and month windows under spend already"
+                        + " counted in them",
+                    Map.of("zone", current));
+              }
+              return (Void) null;
+            })
         .onSuccess(ignored -> engine.tenantScripts().learnZone(tenant, zone));
   }
 

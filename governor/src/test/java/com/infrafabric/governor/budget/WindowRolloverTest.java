@@ -2,7 +2,10 @@ package com.infrafabric.governor.budget;
 
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.tenant.LayerStatus;
@@ -83,12 +86,13 @@ class WindowRolloverTest {
   @Test
   void dayWindowsFollowTheTenantZoneEvenForAnEngineThatCachedTheOldOne() {
     String t = freshTenant("zone");
-    rig.budget(t, Window.DAY, 100);
-    rig.charge(t + "/p", 100);
-    // Another node changes the zone: this rig's engine still believes UTC.
+    // Another node sets the zone, allowed while no budget is set: this rig's engine, which never
+    // heard of the tenant, believes the default, UTC.
     try (GovernorRig otherNode = new GovernorRig(REDIS.endpoint(), rig.clock)) {
       Await.result(otherNode.budgets.setZone(t, "America/New_York"));
     }
+    rig.budget(t, Window.DAY, 100);
+    rig.charge(t + "/p", 100);
 
     rig.clock.advance(Duration.ofMinutes(2));
 
@@ -100,5 +104,29 @@ class WindowRolloverTest {
     assertThat(outcome.layers().get(0).resetsAt()).isEqualTo(Instant.parse("2026-12-01T05:00:00Z"));
     assertThat(rig.usage(t, Window.DAY).spentMicros()).isEqualTo(100);
     assertThat(rig.usage(t, Window.LIFETIME).spentMicros()).isEqualTo(100);
+  }
+
+  /**
+   * Once a tenant has a budget its zone stays: moving it would start today's window afresh (the
+   * adversarial probe spent a day cap, moved the zone to -18:00 and spent it again the same day).
+   * Setting the zone it has still answers, and nothing changes.
+   */
+  @Test
+  void aTenantWithABudgetKeepsItsZoneSoNoSpendIsForgiven() {
+    String t = freshTenant("zone-fixed");
+    rig.budget(t, Window.DAY, 100);
+    rig.charge(t + "/p", 100);
+
+    assertThatThrownBy(() -> Await.result(rig.budgets.setZone(t, "-18:00")))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.ZONE_IN_USE);
+              assertThat(e.details()).containsEntry("zone", "UTC");
+            });
+    Await.result(rig.budgets.setZone(t, "UTC"));
+
+    assertThat(rig.reserve(t + "/p", 50)).isInstanceOf(Denied.class);
+    assertThat(rig.usage(t, Window.DAY).spentMicros()).isEqualTo(100);
   }
 }

@@ -183,6 +183,9 @@ class TwoGovernorsOnClusterTest {
         .isEqualTo(a.governor.pricing.get().version());
 
     manageKeysAndListReservationsOnBothNodes();
+    String zoned = GovernorRig.freshTenant("zoned");
+    Await.result(a.governor.budgets.setZone(zoned, "Europe/Paris"));
+    Await.result(b.governor.budgets.setZone(zoned, "Europe/Paris"));
 
     Set<String> ran = new HashSet<>();
     for (ClaimRig node : List.of(a, b)) {
