@@ -6,6 +6,7 @@ import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +54,28 @@ public record GatewayCaller(
     } catch (GovernorException invalid) {
       throw ApiException.of(ErrorCode.FORBIDDEN, "The token's scope claim is not a valid scope.");
     }
-    Set<String> models = Set.copyOf(principal.stringListClaim(MODELS_CLAIM));
+    Set<String> models = models(principal);
     return new GatewayCaller(principal.subject(), scope, models, key(principal, scope, models));
+  }
+
+  /**
+   * The models a token's {@code models} claim allows; empty (every model) only when the token has
+   * no such claim. A claim that is not a list, or an empty list, is refused rather than read as
+   * absent: an absent restriction allows every model.
+   */
+  private static Set<String> models(Principal principal) {
+    if (principal.stringClaim(MODELS_CLAIM).isPresent()) {
+      throw ApiException.of(
+          ErrorCode.FORBIDDEN, "The token's models claim must be a list of model names.");
+    }
+    Optional<List<String>> listed = principal.listClaim(MODELS_CLAIM);
+    if (listed.isPresent() && listed.get().isEmpty()) {
+      throw ApiException.of(
+          ErrorCode.FORBIDDEN,
+          "The token's models claim names no model; a token without the claim may use every"
+              + " model.");
+    }
+    return listed.map(Set::copyOf).orElse(Set.of());
   }
 
   /** The virtual key a principal of {@link GatewayCallers#principal} stands for. */

@@ -58,10 +58,11 @@ final class GatewayCallers implements WireDialect.Callers {
 
   /** The principal a live virtual key stands for. */
   static Principal principal(VirtualKey key) {
-    List<String> models =
+    // A key for any model carries no models claim: an absent claim is what allows every model.
+    Map<String, List<String>> models =
         key.allowedModels().contains(VirtualKey.ANY_MODEL)
-            ? List.of()
-            : List.copyOf(key.allowedModels());
+            ? Map.of()
+            : Map.of(GatewayCaller.MODELS_CLAIM, List.copyOf(key.allowedModels()));
     return new Principal(
         KEY_SUBJECT + key.tenant() + ":" + key.id(),
         Set.of("agent"),
@@ -74,7 +75,7 @@ final class GatewayCallers implements WireDialect.Callers {
             Long.toString(key.requestsPerMinute()),
             TPM_CLAIM,
             Long.toString(key.tokensPerMinute())),
-        Map.of(GatewayCaller.MODELS_CLAIM, models));
+        models);
   }
 
   /** {@code x-api-key}, else the bearer token, else null. */

@@ -273,6 +273,33 @@ class GatewayOfflineTest {
     assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
   }
 
+  /**
+   * A token's models claim restricts it only as a list of names: a string or an empty list is
+   * refused, never read as absent, which would allow every model.
+   */
+  @Test
+  void aModelsClaimThatIsNotAListOfNamesIsRefusedNotIgnored() {
+    String scope = RIG.fundedScope(1_000_000);
+    JsonObject body =
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("max_tokens", 20)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    var spec = RIG.governor.tokens.spec("agent-" + UUID.randomUUID(), "agent").withScope(scope);
+    for (String token :
+        List.of(
+            RIG.governor.tokens.mint(spec.withClaim(GatewayCaller.MODELS_CLAIM, "mini-test")),
+            RIG.governor.tokens.mint(spec.withListClaim(GatewayCaller.MODELS_CLAIM, List.of())))) {
+      HttpResponse<String> refused =
+          RIG.post(GatewayRoutes.OPENAI + "/chat/completions", token, body, Map.of());
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+      assertThat(refused.body()).contains("models claim");
+    }
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
   @Test
   void aRetryWithTheSameIdempotencyKeyIsChargedOnce() {
     String scope = RIG.fundedScope(1_000_000);

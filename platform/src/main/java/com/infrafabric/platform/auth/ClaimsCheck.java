@@ -85,15 +85,13 @@ final class ClaimsCheck {
               }
               if (value instanceof String text) {
                 strings.put(name, text);
-              } else if (value instanceof List<?> list && allStrings(list)) {
-                lists.put(name, list.stream().map(String.class::cast).toList());
+              } else if (value instanceof List<?> list) {
+                // Every item kept, as text: a list claim dropped for one item of another type would
+                // read as absent, and an absent restriction can mean none (the gateway's models).
+                lists.put(name, list.stream().map(String::valueOf).toList());
               }
             });
     return new Principal(
         claims.getSubject(), roles == null ? Set.of() : new HashSet<>(roles), strings, lists);
-  }
-
-  private static boolean allStrings(List<?> list) {
-    return list.stream().allMatch(String.class::isInstance);
   }
 }

@@ -16,7 +16,7 @@ import java.util.Set;
  * @param subject the {@code sub} claim, never blank
  * @param roles the roles claim; empty if the token had none
  * @param stringClaims every other claim whose value is a string, by name (includes {@code scope})
- * @param listClaims every other claim whose value is a list of strings, by name
+ * @param listClaims every other claim whose value is a list, by name, each item as text
  */
 public record Principal(
     String subject,
@@ -66,6 +66,11 @@ public record Principal(
 
   /** The named list claim, or an empty list if the token did not carry it. */
   public List<String> stringListClaim(String name) {
-    return listClaims.getOrDefault(name, List.of());
+    return listClaim(name).orElse(List.of());
+  }
+
+  /** The named list claim if the token carried it as a list (perhaps empty). */
+  public Optional<List<String>> listClaim(String name) {
+    return Optional.ofNullable(listClaims.get(name));
   }
 }
