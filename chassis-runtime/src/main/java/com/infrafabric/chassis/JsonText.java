@@ -22,6 +22,21 @@ public final class JsonText {
   }
 
   /**
+   * The longest prefix of {@code text} that takes at most {@code maxBytes} inside a JSON string,
+   * never splitting a surrogate pair: how an answer bounds guest text that escaping could grow.
+   */
+  public static String cut(String text, long maxBytes) {
+    long bytes = 0;
+    for (int i = 0; i < text.length(); i++) {
+      bytes += encodedLength(text.charAt(i));
+      if (bytes > maxBytes) {
+        return text.substring(0, Character.isLowSurrogate(text.charAt(i)) ? i - 1 : i);
+      }
+    }
+    return text;
+  }
+
+  /**
    * Bytes one UTF-16 unit takes; each half of a surrogate pair counts 2, together the 4 bytes of
    * their code point. (Text decoded from UTF-8 holds no lone surrogates.)
    */

@@ -104,7 +104,7 @@ final class InvocationView {
     writeReport(json, result.report());
     writeLogs(json, result);
     if (!success) {
-      String text = cut(result.output(), outputCapBytes);
+      String text = JsonText.cut(result.output(), outputCapBytes);
       json.writeStringField("output_text", text);
       if (text.length() < result.output().length()) {
         json.writeBooleanField("output_truncated", true);
@@ -140,17 +140,6 @@ final class InvocationView {
   }
 
   /** The longest prefix of {@code text} that renders in at most {@code maxBytes} bytes. */
-  static String cut(String text, long maxBytes) {
-    long bytes = 0;
-    for (int i = 0; i < text.length(); i++) {
-      bytes += JsonText.encodedLength(text.charAt(i));
-      if (bytes > maxBytes) {
-        return text.substring(0, Character.isLowSurrogate(text.charAt(i)) ? i - 1 : i);
-      }
-    }
-    return text;
-  }
-
   private static String message(String message) {
     if (message.length() <= MESSAGE_MAX_CHARS) {
       return message;

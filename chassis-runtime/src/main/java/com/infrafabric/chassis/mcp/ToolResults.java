@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.mcp;
 
 import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.chassis.JsonText;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
@@ -12,14 +13,19 @@ import io.vertx.core.json.JsonObject;
  * content and, when it is an object, as {@code structuredContent}. Input refused before anything
  * ran (not JSON, against the input schema) and a tool no longer registered: JSON-RPC invalid-params
  * errors, whose message names the field. Every other outcome: {@code isError: true} with text
- * {@code OUTCOME: message} (and what the tool wrote, if anything), so the model sees why. {@code
- * _meta} carries the outcome, the exact tool version and the invocation id either way.
+ * {@code OUTCOME: message} (and what the tool wrote, if anything, cut to {@value
+ * #FAILED_OUTPUT_MAX_BYTES} bytes as rendered: escaping makes a control byte six, so uncut a failed
+ * tool's output could grow its answer sixfold), so the model sees why. {@code _meta} carries the
+ * outcome, the exact tool version and the invocation id either way.
  */
 final class ToolResults {
 
   static final String META_OUTCOME = "infrafabric/outcome";
   static final String META_INVOCATION = "infrafabric/invocationId";
   static final int MESSAGE_MAX_CHARS = 4096;
+
+  /** The most a failed tool's output takes in its answer, rendered; longer output ends in "…". */
+  static final int FAILED_OUTPUT_MAX_BYTES = 64 << 10;
 
   private ToolResults() {}
 
@@ -49,7 +55,8 @@ final class ToolResults {
   private static JsonObject failure(InvocationResult result) {
     JsonArray content = new JsonArray().add(text(result.outcome().name() + ": " + message(result)));
     if (!result.output().isEmpty()) {
-      content.add(text(result.output()));
+      String shown = JsonText.cut(result.output(), FAILED_OUTPUT_MAX_BYTES);
+      content.add(text(shown.length() < result.output().length() ? shown + "\u2026" : shown));
     }
     return new JsonObject().put("content", content).put("isError", true);
   }
