@@ -188,6 +188,17 @@ public final class StrictJson {
    * Refuses a string holding an unpaired surrogate (only a {@code \}{@code u} escape makes one).
    */
   private static String wellFormed(String text) {
+    if (!pairsEverySurrogate(text)) {
+      throw malformed("The JSON text escapes an unpaired UTF-16 surrogate.");
+    }
+    return text;
+  }
+
+  /**
+   * Whether every surrogate in {@code text} is half of a pair: the check a strict reader makes of
+   * each string and name it reads, as only a {@code \}{@code u} escape makes a lone one.
+   */
+  public static boolean pairsEverySurrogate(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (Character.isHighSurrogate(c)
@@ -195,10 +206,10 @@ public final class StrictJson {
           && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw malformed("The JSON text escapes an unpaired UTF-16 surrogate.");
+        return false;
       }
     }
-    return text;
+    return true;
   }
 
   private static ApiException malformed(String message) {

@@ -8,6 +8,9 @@ import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.EntryPoint;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,6 +113,19 @@ public final class Invoker {
         List.of());
   }
 
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
   public int admitted() {
     return admission.admitted();
   }
@@ -129,7 +145,10 @@ public final class Invoker {
     Outcome outcome = run.outcome();
     String message = run.message();
     if (outcome == Outcome.SUCCESS) {
-      JsonValues.Verdict verdict = JsonValues.check(text);
+      // Bytes that are not UTF-8 decode with replacement characters: the text would not be what
+      // the tool wrote.
+      JsonValues.Verdict verdict =
+          isUtf8(output) ? JsonValues.check(text) : JsonValues.Verdict.NOT_A_SINGLE_VALUE;
       if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
         outcome = Outcome.INVALID_OUTPUT;
         message = JsonValues.problem("the tool's output", verdict);

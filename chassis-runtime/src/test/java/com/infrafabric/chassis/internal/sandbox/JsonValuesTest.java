@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.internal.sandbox.JsonValues.Verdict;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What may be embedded in an answer as the tool wrote it: one JSON text, not too deep. */
@@ -37,6 +38,23 @@ class JsonValuesTest {
     String utf16 = new String("[]".getBytes(StandardCharsets.UTF_16LE), StandardCharsets.UTF_8);
     assertThat(JsonValues.check(utf16)).isEqualTo(Verdict.NOT_A_SINGLE_VALUE);
     assertThat(JsonValues.check("\uFEFF{}")).isEqualTo(Verdict.NOT_A_SINGLE_VALUE);
+  }
+
+  /** As strict as requests are read: what the services refuse in a body is refused in an output. */
+  @Test
+  void jsonAStrictReaderRefusesIsNotASingleValue() {
+    for (String json :
+        List.of(
+            "{\"a\":1,\"a\":2}",
+            "[{\"b\":{\"c\":1,\"c\":1}}]",
+            "\"\\ud800\"",
+            "{\"\\udc00\":1}",
+            "1e2147483648",
+            "[0.5e-2147483649]")) {
+      assertThat(JsonValues.check(json)).as(json).isEqualTo(Verdict.NOT_A_SINGLE_VALUE);
+    }
+    assertThat(JsonValues.check("[\"\\ud83d\\ude00\", 1e999, {\"a\":1,\"b\":1}]"))
+        .isEqualTo(Verdict.SINGLE_VALUE);
   }
 
   @Test
