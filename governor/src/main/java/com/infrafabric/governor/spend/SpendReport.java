@@ -11,7 +11,9 @@ import java.util.List;
  * @param to the end of the range (exclusive)
  * @param groupBy the dimensions, in the order of each row's group
  * @param rows one per group with spend, sorted by group
- * @param entriesScanned how many ledger entries the report read
+ * @param entriesScanned how many ledger entries of the subtree the report read; the tenant's other
+ *     entries in the range are read too but not counted, so a caller confined to a subtree learns
+ *     nothing of how busy the rest is
  */
 public record SpendReport(
     String scope,

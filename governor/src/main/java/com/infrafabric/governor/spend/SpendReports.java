@@ -50,6 +50,7 @@ public final class SpendReports {
   public Future<SpendReport> report(SpendQuery query) {
     Scope within = query.within();
     Map<List<String>, long[]> groups = new TreeMap<>(GROUP_ORDER);
+    long[] inSubtree = {0};
     return ledger
         .scan(
             within.tenant(),
@@ -57,8 +58,11 @@ public final class SpendReports {
             query.to(),
             MAX_ENTRIES,
             entry -> {
-              if (isSpend(entry) && Scope.parse(entry.scope()).isWithin(within)) {
-                add(groups, query.groupBy(), entry);
+              if (Scope.parse(entry.scope()).isWithin(within)) {
+                inSubtree[0]++;
+                if (isSpend(entry)) {
+                  add(groups, query.groupBy(), entry);
+                }
               }
             })
         .map(
@@ -69,7 +73,7 @@ public final class SpendReports {
                     query.to(),
                     query.groupBy(),
                     rows(groups),
-                    scanned));
+                    inSubtree[0]));
   }
 
   /** Commits and charges move money into the spent counters; nothing else does. */

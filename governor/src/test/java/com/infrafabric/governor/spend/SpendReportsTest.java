@@ -131,6 +131,12 @@ class SpendReportsTest {
         .containsExactly(List.of(t + "/a/x", "openai"));
     assertThat(report.rows().get(0).spentMicros())
         .isEqualTo(rig.usage(t + "/a/x", Window.LIFETIME).spentMicros());
+
+    // What the rest of the tenant does is not even counted: the probe watched entries_scanned
+    // grow with a sibling's charges.
+    long read = report.entriesScanned();
+    call(t + "/b", "k2", "gpt-test", 100, 50);
+    assertThat(report(t + "/a", SpendDimension.SCOPE).entriesScanned()).isEqualTo(read);
   }
 
   @Test
