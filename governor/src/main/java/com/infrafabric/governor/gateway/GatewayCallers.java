@@ -44,6 +44,12 @@ final class GatewayCallers implements WireDialect.Callers {
 
   @Override
   public Future<AuthResult> authenticate(HttpServerRequest request, JwtAuthenticator tokens) {
+    // A key in x-api-key and a token in Authorization: acting with either would be a guess.
+    if (request.headers().getAll("x-api-key").size()
+            + request.headers().getAll("authorization").size()
+        > 1) {
+      return Future.succeededFuture(new AuthResult.Rejected(AuthResult.Reason.AMBIGUOUS));
+    }
     String credential = credential(request);
     if (!VirtualKeys.looksLikeKey(credential)) {
       return tokens.authenticate(credential);

@@ -300,6 +300,27 @@ class GatewayOfflineTest {
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
+  /** A key in x-api-key beside a token in Authorization: the call acts as neither. */
+  @Test
+  void twoCredentialsAreRefusedNotGuessedBetween() {
+    String scope = RIG.fundedScope(1_000_000);
+    JsonObject body =
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("max_tokens", 20)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    String token = RIG.agent(scope);
+    // Each credential alone would be accepted.
+    HttpResponse<String> refused =
+        RIG.post(
+            GatewayRoutes.OPENAI + "/chat/completions", token, body, Map.of("x-api-key", token));
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("x-error-code")).hasValue("UNAUTHENTICATED");
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
   @Test
   void aRetryWithTheSameIdempotencyKeyIsChargedOnce() {
     String scope = RIG.fundedScope(1_000_000);

@@ -39,7 +39,9 @@ public sealed interface AuthResult {
     NOT_YET_VALID,
     ISSUER,
     AUDIENCE,
-    CLAIMS;
+    CLAIMS,
+    /** More than one credential: which one the request acts with would be the server's guess. */
+    AMBIGUOUS;
 
     /** The lower-case name shown to clients, e.g. {@code not_yet_valid}. */
     public String code() {

@@ -3,6 +3,7 @@ package com.infrafabric.platform.http;
 import com.infrafabric.platform.auth.AuthResult;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -34,6 +35,10 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
+      proceed(ctx, new AuthResult.Rejected(AuthResult.Reason.AMBIGUOUS));
+      return;
+    }
     callers
         .authenticate(ctx.request(), authenticator)
         .onSuccess(result -> proceed(ctx, result))

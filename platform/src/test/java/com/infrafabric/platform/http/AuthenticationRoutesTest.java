@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -104,6 +107,30 @@ class AuthenticationRoutesTest {
     HttpResponse<String> response =
         fixture.client.send("GET", "/v1/whoami", null, Map.of("Authorization", "bEaReR " + token));
     assertThat(response.statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Two Authorization headers, each a valid token: which one the request acts as would be the
+   * server's guess (it took the first), so it acts as neither.
+   */
+  @Test
+  void twoCredentialsAreRefusedNotGuessedBetween() throws IOException {
+    String alice = fixture.tokens.valid("alice");
+    String bob = fixture.tokens.valid("bob");
+    try (Socket socket = new Socket("127.0.0.1", fixture.service.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /v1/whoami HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer "
+                      + alice
+                      + "\r\nauthorization: Bearer "
+                      + bob
+                      + "\r\nconnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 401 ").contains("ambiguous").doesNotContain("alice");
+    }
   }
 
   @Test
