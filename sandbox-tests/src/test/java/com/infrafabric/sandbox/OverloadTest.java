@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.http.ChassisStatus;
@@ -27,17 +26,7 @@ class OverloadTest {
   @RegisterExtension
   static final SandboxHost HOST =
       SandboxHost.create(
-          config ->
-              config.sandbox(
-                  new OperatorSettings.SandboxSettings(
-                      1,
-                      2,
-                      4L << 20,
-                      1L << 20,
-                      Duration.ofMillis(2),
-                      Duration.ofSeconds(1),
-                      Duration.ofNanos(50_000),
-                      100)),
+          config -> config.sandbox(SandboxHost.sandbox(1, 2, 4L << 20, Duration.ofSeconds(1), 100)),
           HostResolver.system());
 
   @Test
@@ -48,7 +37,7 @@ class OverloadTest {
     for (int i = 0; i < 3; i++) {
       admitted.add(HOST.chassis().invoke(spin, "{}", TestChassis.CONTEXT));
     }
-    awaitAdmitted(3);
+    HOST.awaitAdmitted(3);
     InvocationResult rejected = HOST.invoke(spin, "{}");
     assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED_OVERLOAD);
     assertThat(ChassisStatus.of(rejected.outcome())).isEqualTo(429);
@@ -64,21 +53,11 @@ class OverloadTest {
                 c -> c.limit("timeoutMs", null, 400).limit("memory", "maxPages", 48))
             .ref();
     Future<InvocationResult> first = HOST.chassis().invoke(big, "{}", TestChassis.CONTEXT);
-    awaitAdmitted(1);
+    HOST.awaitAdmitted(1);
     InvocationResult rejected = HOST.invoke(big, "{}");
     assertThat(rejected.outcome()).isEqualTo(Outcome.REJECTED_OVERLOAD);
     assertThat(rejected.message())
         .isEqualTo("the guest memory budget of 4194304 bytes is fully reserved");
     assertThat(Await.result(first).outcome()).isEqualTo(Outcome.TIMEOUT);
-  }
-
-  private static void awaitAdmitted(int count) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (HOST.gauge("chassis.admission.admitted") < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("invocations were not admitted in time");
-      }
-      Thread.onSpinWait();
-    }
   }
 }

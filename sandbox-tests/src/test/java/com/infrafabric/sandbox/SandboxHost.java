@@ -72,16 +72,7 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
       Consumer<Chassis.Builder> parts) {
     return new SandboxHost(
         config -> {
-          config.sandbox(
-              new OperatorSettings.SandboxSettings(
-                  2,
-                  8,
-                  64L << 20,
-                  1L << 20,
-                  Duration.ofMillis(2),
-                  Duration.ofSeconds(1),
-                  Duration.ofNanos(50_000),
-                  100));
+          config.sandbox(sandbox(2, 8, 64L << 20, Duration.ofSeconds(1), 100));
           operator.accept(config);
         },
         resolver,
@@ -114,6 +105,35 @@ final class SandboxHost implements BeforeAllCallback, AfterAllCallback, AfterEac
    */
   TestChassis startNode() {
     return TestChassis.start(redis.endpoint(), operator, resolver, Clock.systemUTC(), parts);
+  }
+
+  /**
+   * The host's sandbox with {@code threads} guest threads, {@code queue} places, {@code memory}
+   * bytes of guest memory, a tool cache TTL and a tenant's share; a 1 MiB guest stack, a 2 ms
+   * watchdog and a 50 µs guest spin.
+   */
+  static OperatorSettings.SandboxSettings sandbox(
+      int threads, int queue, long memory, Duration toolCacheTtl, int tenantSharePercent) {
+    return new OperatorSettings.SandboxSettings(
+        threads,
+        queue,
+        memory,
+        1L << 20,
+        Duration.ofMillis(2),
+        toolCacheTtl,
+        Duration.ofNanos(50_000),
+        tenantSharePercent);
+  }
+
+  /** Waits until the host has admitted {@code count} invocations, at most five seconds. */
+  void awaitAdmitted(int count) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (gauge("chassis.admission.admitted") < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("invocations were not admitted in time");
+      }
+      Thread.onSpinWait();
+    }
   }
 
   TestChassis host() {

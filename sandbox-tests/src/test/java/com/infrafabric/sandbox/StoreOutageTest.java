@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
@@ -22,16 +21,7 @@ class StoreOutageTest {
   static final SandboxHost HOST =
       SandboxHost.create(
           config ->
-              config.sandbox(
-                  new OperatorSettings.SandboxSettings(
-                      2,
-                      8,
-                      64L << 20,
-                      1L << 20,
-                      Duration.ofMillis(2),
-                      Duration.ofSeconds(30),
-                      Duration.ofNanos(50_000),
-                      100)),
+              config.sandbox(SandboxHost.sandbox(2, 8, 64L << 20, Duration.ofSeconds(30), 100)),
           HostResolver.system());
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
-import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.testing.Guests;
@@ -29,17 +28,7 @@ class TenantFairnessTest {
   @RegisterExtension
   static final SandboxHost HOST =
       SandboxHost.create(
-          config ->
-              config.sandbox(
-                  new OperatorSettings.SandboxSettings(
-                      2,
-                      8,
-                      64L << 20,
-                      1L << 20,
-                      Duration.ofMillis(2),
-                      Duration.ofSeconds(1),
-                      Duration.ofNanos(50_000),
-                      50)),
+          config -> config.sandbox(SandboxHost.sandbox(2, 8, 64L << 20, Duration.ofSeconds(1), 50)),
           HostResolver.system());
 
   private static final InvocationContext HOG = new InvocationContext("hog", "agent-1", "inv-1");
@@ -55,7 +44,7 @@ class TenantFairnessTest {
     ToolRef echo = HOST.register(Guests.fixture("examples/wat/echo.wat"), c -> c).ref();
     Future<InvocationResult> first = HOST.chassis().invoke(spin, "{}", HOG);
     Future<InvocationResult> second = HOST.chassis().invoke(spin, "{}", HOG);
-    awaitAdmitted(2);
+    HOST.awaitAdmitted(2);
 
     InvocationResult other = HOST.invoke(echo, "{\"q\":1}", OTHER);
     assertThat(other.outcome()).as(other.message()).isEqualTo(Outcome.SUCCESS);
@@ -77,7 +66,7 @@ class TenantFairnessTest {
             .ref();
     Future<InvocationResult> first = HOST.chassis().invoke(big, "{}", HOG);
     Future<InvocationResult> second = HOST.chassis().invoke(big, "{}", HOG);
-    awaitAdmitted(2);
+    HOST.awaitAdmitted(2);
 
     InvocationResult refused = HOST.invoke(big, "{}", HOG);
     assertThat(refused.outcome()).isEqualTo(Outcome.REJECTED_OVERLOAD);
@@ -88,15 +77,5 @@ class TenantFairnessTest {
         .isEqualTo(Outcome.TIMEOUT);
     assertThat(Await.result(first).outcome()).isEqualTo(Outcome.TIMEOUT);
     assertThat(Await.result(second).outcome()).isEqualTo(Outcome.TIMEOUT);
-  }
-
-  private static void awaitAdmitted(int count) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (HOST.gauge("chassis.admission.admitted") < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("invocations were not admitted in time");
-      }
-      Thread.onSpinWait();
-    }
   }
 }

@@ -265,11 +265,7 @@ class GatewayOfflineTest {
 
     String other = RIG.fundedScope(1_000_000);
     HttpResponse<String> answered =
-        RIG.post(
-            GatewayRoutes.OPENAI + "/chat/completions",
-            RIG.agent(other),
-            new JsonObject().put("model", "gpt-test").put("max_tokens", 20).put("messages", hello),
-            Map.of());
+        RIG.post(GatewayRoutes.OPENAI + "/chat/completions", RIG.agent(other), hello(), Map.of());
     assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
   }
 
@@ -280,13 +276,7 @@ class GatewayOfflineTest {
   @Test
   void aModelsClaimThatIsNotAListOfNamesIsRefusedNotIgnored() {
     String scope = RIG.fundedScope(1_000_000);
-    JsonObject body =
-        new JsonObject()
-            .put("model", "gpt-test")
-            .put("max_tokens", 20)
-            .put(
-                "messages",
-                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = hello();
     var spec = RIG.governor.tokens.spec("agent-" + UUID.randomUUID(), "agent").withScope(scope);
     for (String token :
         List.of(
@@ -300,17 +290,21 @@ class GatewayOfflineTest {
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
+  /** A chat completion of gpt-test saying hi, answered in at most 20 tokens. */
+  private static JsonObject hello() {
+    return new JsonObject()
+        .put("model", "gpt-test")
+        .put("max_tokens", 20)
+        .put(
+            "messages",
+            new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+  }
+
   /** A key in x-api-key beside a token in Authorization: the call acts as neither. */
   @Test
   void twoCredentialsAreRefusedNotGuessedBetween() {
     String scope = RIG.fundedScope(1_000_000);
-    JsonObject body =
-        new JsonObject()
-            .put("model", "gpt-test")
-            .put("max_tokens", 20)
-            .put(
-                "messages",
-                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject body = hello();
     String token = RIG.agent(scope);
     // Each credential alone would be accepted.
     HttpResponse<String> refused =
