@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -74,9 +75,7 @@ final class KeyRoutes {
             body.integer("requests_per_minute", 1, VirtualKey.MAX_RATE),
             body.integer("tokens_per_minute", 1, VirtualKey.MAX_RATE),
             metadata(body),
-            body.optionalString("expires_at")
-                .map(text -> Fields.instant("expires_at", text))
-                .orElse(null));
+            body.optionalString("expires_at").map(KeyRoutes::expiry).orElse(null));
     Responses.then(
         ctx,
         keys.create(spec, ReservationRoutes.idempotencyKey(ctx)),
@@ -116,13 +115,20 @@ final class KeyRoutes {
         issued -> issuedAnswer(ctx, issued, 200));
   }
 
-  /** Body: {@code {"expires_at": "..."}}, or {@code {}} to expire the key now. */
+  /**
+   * Body: {@code {"expires_at": "..."}}, or {@code {}} to expire the key now. An explicit null is
+   * refused: in a key's view it means "never", which this route cannot set.
+   */
   private void expire(RoutingContext ctx) {
     Scope subtree = subtree(ctx);
+    JsonObject json = Requests.jsonBody(ctx);
+    if (json.containsKey("expires_at") && json.getValue("expires_at") == null) {
+      throw Fields.malformed("expires_at", "must be an instant; send {} to expire the key now");
+    }
     Instant at =
-        Fields.of(Requests.jsonBody(ctx), Set.of("expires_at"))
+        Fields.of(json, Set.of("expires_at"))
             .optionalString("expires_at")
-            .map(text -> Fields.instant("expires_at", text))
+            .map(KeyRoutes::expiry)
             .orElse(null);
     respond(
         ctx,
@@ -184,6 +190,14 @@ final class KeyRoutes {
       metadata.put(name, text);
     }
     return metadata;
+  }
+
+  /**
+   * An expiry as the key keeps it, to the millisecond (its record counts milliseconds), so the
+   * answer that sets it states what is stored.
+   */
+  private static Instant expiry(String text) {
+    return Fields.instant("expires_at", text).truncatedTo(ChronoUnit.MILLIS);
   }
 
   static JsonObject view(VirtualKey key) {

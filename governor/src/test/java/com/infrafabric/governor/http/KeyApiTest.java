@@ -86,6 +86,20 @@ class KeyApiTest {
       assertThat(json(shortened).getString("expires_at")).isEqualTo("2026-12-01T00:00:00Z");
       assertThat(Await.result(rig.service.keys().authenticate(secret))).isPresent();
 
+      HttpResponse<String> precise =
+          rig.post(
+              path + "/expire",
+              admin,
+              new JsonObject().put("expires_at", "2026-12-01T00:00:00.123456789Z"));
+      assertThat(json(precise).getString("expires_at"))
+          .as("the answer states the expiry as stored, to the millisecond")
+          .isEqualTo("2026-12-01T00:00:00.123Z")
+          .isEqualTo(json(rig.call("GET", path, admin, null)).getString("expires_at"));
+      HttpResponse<String> nullExpiry =
+          rig.post(path + "/expire", admin, new JsonObject().putNull("expires_at"));
+      assertThat(nullExpiry.statusCode()).as(nullExpiry.body()).isEqualTo(400);
+      assertThat(Await.result(rig.service.keys().authenticate(secret))).isPresent();
+
       HttpResponse<String> rotated = rig.post(path + "/rotate", admin, new JsonObject());
       assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
       String fresh = json(rotated).getString("secret");
