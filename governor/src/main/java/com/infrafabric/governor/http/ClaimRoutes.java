@@ -38,7 +38,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -210,7 +209,7 @@ final class ClaimRoutes {
 
   private static TaskOutcome outcome(String name) {
     for (TaskOutcome outcome : TaskOutcome.values()) {
-      if (outcome.wireName().equals(name.toLowerCase(Locale.ROOT))) {
+      if (outcome.wireName().equals(name)) {
         return outcome;
       }
     }

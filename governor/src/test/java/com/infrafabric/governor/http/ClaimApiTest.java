@@ -124,6 +124,14 @@ class ClaimApiTest {
             new JsonObject().put("outcome", "succeeded"));
     assertThat(stranger.statusCode()).as(stranger.body()).isEqualTo(403);
 
+    // Outcomes are the schema's lower-case names, as every other enum on the wire.
+    HttpResponse<String> shouted =
+        rig.post(
+            "/v1/leases/" + lease + "/finish",
+            agent,
+            new JsonObject().put("outcome", "SUCCEEDED").put("amount_micros", 1_500));
+    assertThat(shouted.statusCode()).as(shouted.body()).isEqualTo(400);
+
     HttpResponse<String> finished =
         rig.post(
             "/v1/leases/" + lease + "/finish",
