@@ -10,6 +10,8 @@ import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -77,6 +79,14 @@ class ClientCommandsTest {
     assertThat(cli.stdout())
         .contains("SCOPE", "WINDOW", "CAP_MICROS")
         .containsPattern("acme/search +day +5000000 +\\[50,80\\]");
+    // A window twice, or a cap that is not WINDOW=MICROS, is a usage error, not the last one kept.
+    for (List<String> caps :
+        List.of(List.of("day=5", "day=7"), List.of("day"), List.of("day=-5"))) {
+      List<String> args = new ArrayList<>(List.of("budgets", "set", "acme/search"));
+      caps.forEach(cap -> args.addAll(List.of("--cap", cap)));
+      args.addAll(List.of("--token-file", admin));
+      assertThat(cli.run(args.toArray(String[]::new))).as(caps.toString()).isEqualTo(2);
+    }
 
     assertThat(cli.run("budgets", "get", "acme/search", "--json", "--token-file", admin)).isZero();
     assertThat(new JsonObject(cli.stdout()).getJsonObject("limits").getJsonObject("lifetime"))
@@ -302,6 +312,12 @@ class ClientCommandsTest {
             "id,type,timestamp,scope,reference,amount_micros,reserved_delta_micros,"
                 + "spent_delta_micros");
     assertThat(cli.stdout().lines().skip(1)).anyMatch(line -> line.contains(",ledgered/a,"));
+
+    // A look-back that is not positive would ask from now or the future: a usage error.
+    for (String since : List.of("PT-1H", "PT0S", "yesterday")) {
+      assertThat(cli.run("ledger", "tail", "ledgered", "--since", since)).as(since).isEqualTo(2);
+      assertThat(cli.run("spend", "--since", since)).as(since).isEqualTo(2);
+    }
   }
 
   @Test

@@ -1,6 +1,9 @@
 package com.infrafabric.deploy.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 
@@ -19,8 +22,18 @@ public record CliContext(Map<String, String> env, Clock clock, PrintStream out, 
     env = Map.copyOf(env);
   }
 
-  /** This process's environment, the system clock, {@code System.out} and {@code System.err}. */
+  /**
+   * This process's environment, the system clock, and its standard output and error written as
+   * UTF-8 whatever the locale: JDK 17 writes {@code System.out} in the locale's charset, which in a
+   * POSIX locale (containers, systemd, CI) turned every non-ASCII character of a scope, a model or
+   * a message into {@code ?}.
+   */
   public static CliContext ofProcess() {
-    return new CliContext(System.getenv(), Clock.systemUTC(), System.out, System.err);
+    return new CliContext(
+        System.getenv(), Clock.systemUTC(), utf8(FileDescriptor.out), utf8(FileDescriptor.err));
+  }
+
+  private static PrintStream utf8(FileDescriptor stream) {
+    return new PrintStream(new FileOutputStream(stream), true, StandardCharsets.UTF_8);
   }
 }

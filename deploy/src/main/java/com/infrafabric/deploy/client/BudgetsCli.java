@@ -6,7 +6,6 @@ import com.infrafabric.deploy.cli.CommandGroup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -97,8 +96,9 @@ public final class BudgetsCli extends CommandGroup {
         required = true,
         paramLabel = "WINDOW=MICROS",
         description =
-            "a window (hour, day, month, lifetime) and its cap in micro-dollars;" + " repeatable")
-    private Map<String, Long> caps;
+            "a window (day, month, lifetime) and its cap in micro-dollars; repeatable, each window"
+                + " once")
+    private List<String> caps;
 
     @Option(
         names = "--thresholds",
@@ -114,13 +114,21 @@ public final class BudgetsCli extends CommandGroup {
     @Override
     JsonObject request(RestClient client) {
       JsonObject limits = new JsonObject();
-      caps.forEach(
-          (window, cap) ->
-              limits.put(
-                  window,
-                  new JsonObject()
-                      .put("cap_micros", cap)
-                      .put("thresholds_pct", new JsonArray(thresholds))));
+      for (String cap : caps) {
+        String[] parts = cap.split("=", 2);
+        if (parts.length != 2 || !parts[1].matches("[0-9]{1,19}")) {
+          throw new IllegalArgumentException(
+              "--cap " + cap + " must be WINDOW=MICROS, e.g. day=5000000");
+        }
+        if (limits.containsKey(parts[0])) {
+          throw new IllegalArgumentException("--cap names the window " + parts[0] + " twice");
+        }
+        limits.put(
+            parts[0],
+            new JsonObject()
+                .put("cap_micros", Long.parseLong(parts[1]))
+                .put("thresholds_pct", new JsonArray(thresholds)));
+      }
       return client.put("/v1/budgets/" + segment(scope), new JsonObject().put("limits", limits));
     }
 

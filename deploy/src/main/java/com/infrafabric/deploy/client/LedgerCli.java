@@ -54,6 +54,7 @@ public final class LedgerCli extends CommandGroup {
 
     @Option(
         names = "--since",
+        converter = LookBack.class,
         paramLabel = "DURATION",
         defaultValue = "PT1H",
         description = "how far back, ISO-8601 (default: ${DEFAULT-VALUE})")

@@ -43,6 +43,7 @@ public final class SpendCli implements Callable<Integer> {
 
   @Option(
       names = "--since",
+      converter = LookBack.class,
       paramLabel = "DURATION",
       defaultValue = "P1D",
       description = "the range ends now and starts this long before (default: ${DEFAULT-VALUE})")
