@@ -67,12 +67,25 @@ final class FairDispatch {
    */
   void submit(String tenant, Instant deadline, Runnable run, Runnable expire) {
     Waiting entry = new Waiting(tenant, run, expire);
+    boolean startNow;
     synchronized (this) {
-      lines.computeIfAbsent(tenant, t -> new ArrayDeque<>()).addLast(entry);
-      waiting++;
-      entry.deadline = watchdog.at(deadline, () -> expire(entry));
+      // A thread is free and nobody waits: no line, and no deadline timer to set and cancel.
+      startNow =
+          lines.isEmpty() && busy < threadCount && running.getOrDefault(tenant, 0) < perTenant;
+      if (startNow) {
+        lastServed.put(tenant, ++served);
+        starting(entry);
+      } else {
+        lines.computeIfAbsent(tenant, t -> new ArrayDeque<>()).addLast(entry);
+        waiting++;
+        entry.deadline = watchdog.at(deadline, () -> expire(entry));
+      }
     }
-    dispatch();
+    if (startNow) {
+      start(entry);
+    } else {
+      dispatch();
+    }
   }
 
   /** Invocations admitted and waiting for a thread. */
@@ -89,19 +102,27 @@ final class FairDispatch {
           return;
         }
         next.deadline.cancel(false);
-        busy++;
-        running.merge(next.tenant, 1, Integer::sum);
+        starting(next);
       }
-      Waiting started = next;
-      threads.execute(
-          () -> {
-            try {
-              started.run.run();
-            } finally {
-              finished(started.tenant);
-            }
-          });
+      start(next);
     }
+  }
+
+  /** Counts {@code entry} as running; under the lock, before {@link #start}. */
+  private void starting(Waiting entry) {
+    busy++;
+    running.merge(entry.tenant, 1, Integer::sum);
+  }
+
+  private void start(Waiting entry) {
+    threads.execute(
+        () -> {
+          try {
+            entry.run.run();
+          } finally {
+            finished(entry.tenant);
+          }
+        });
   }
 
   /**
