@@ -6,6 +6,7 @@ import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.http.AgentTokens;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
+import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -119,11 +120,17 @@ final class McpMethods {
     if (!(cursor instanceof String text)) {
       throw new IllegalArgumentException("params.cursor must be a string from nextCursor");
     }
+    String name;
     try {
-      return Optional.of(new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8));
+      name = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("params.cursor is not a cursor this server gave");
     }
+    // A cursor is the last tool name of a page: anything else was not given by this server.
+    if (!ServiceContract.isToolName(name)) {
+      throw new IllegalArgumentException("params.cursor is not a cursor this server gave");
+    }
+    return Optional.of(name);
   }
 
   private static String encode(String name) {

@@ -5,8 +5,12 @@ import com.infrafabric.chassis.JsonText;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /**
  * An invocation's result as the answer to {@code tools/call}. Success: the output's JSON as text
@@ -47,9 +51,24 @@ final class ToolResults {
     JsonObject answer =
         new JsonObject().put("content", new JsonArray().add(text(output))).put("isError", false);
     if (output.stripLeading().startsWith("{")) {
-      answer.put("structuredContent", new JsonObject(output));
+      structured(output).ifPresent(json -> answer.put("structuredContent", json));
     }
     return answer;
+  }
+
+  /**
+   * The output as a JSON object, its numbers exact: read as doubles, {@code 1e99999} became the
+   * string {@code "Infinity"} and {@code 0.1000000000000000055511151231257827} became {@code 0.1},
+   * so the structured content disagreed with the text and with the output schema. Empty when the
+   * output nests deeper than a request may ({@link StrictJson#MAX_DEPTH}): then the text alone
+   * carries it.
+   */
+  private static Optional<JsonObject> structured(String output) {
+    try {
+      return Optional.of((JsonObject) StrictJson.parse(output.getBytes(StandardCharsets.UTF_8)));
+    } catch (ApiException tooDeep) {
+      return Optional.empty();
+    }
   }
 
   private static JsonObject failure(InvocationResult result) {

@@ -8,6 +8,7 @@ import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,22 @@ class ToolResultsTest {
         .isGreaterThan(ToolResults.FAILED_OUTPUT_MAX_BYTES);
     JsonArray content = answer.getJsonArray("content");
     assertThat(content.getJsonObject(1).getString("text")).endsWith("\u2026");
+  }
+
+  /** Structured content carries the output's numbers exactly, as its text does. */
+  @Test
+  void structuredContentKeepsEveryNumberExact() {
+    String output = "{\"a\":1e99999,\"b\":0.1000000000000000055511151231257827,\"c\":-1e400}";
+    InvocationResult result =
+        new InvocationResult(
+            Outcome.SUCCESS, output, "", ExecutionReport.notRun(Duration.ZERO, 0), List.of());
+    JsonObject answer = ((JsonRpc.Reply.Result) ToolResults.reply(REF, result, "inv-1")).result();
+
+    JsonObject structured = answer.getJsonObject("structuredContent");
+    assertThat(new BigDecimal(structured.getValue("a").toString())).isEqualByComparingTo("1e99999");
+    assertThat(structured.getValue("b").toString())
+        .isEqualTo("0.1000000000000000055511151231257827");
+    assertThat(answer.encode()).doesNotContain("Infinity");
   }
 
   @Test

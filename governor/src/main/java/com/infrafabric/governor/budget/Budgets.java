@@ -113,12 +113,14 @@ public final class Budgets {
   }
 
   /**
-   * Sets the zone a tenant's day and month windows follow (UTC by default), until the tenant has a
-   * budget: a day or month window is named by its date in the zone, so moving the zone under
+   * Sets the zone a tenant's day and month windows follow (UTC by default), until the tenant has
+   * had a budget: a day or month window is named by its date in the zone, so moving the zone under
    * counted spend would start a window afresh (forgiving what today had spent) or reopen an old
-   * one. Setting the zone the tenant has is a no-op.
+   * one, and deleting the budgets first leaves the counters as they were. Setting the zone the
+   * tenant has is a no-op.
    *
-   * <p>The future fails with {@code ZONE_IN_USE} if a budget is set and the zone differs.
+   * <p>The future fails with {@code ZONE_IN_USE} if the tenant ever had a budget and the zone
+   * differs.
    */
   public Future<Void> setZone(String tenant, String zoneId) {
     ZoneId zone = zone(zoneId);
@@ -138,7 +140,7 @@ public final class Budgets {
                     ErrorCode.ZONE_IN_USE,
                     "tenant "
                         + tenant
-                        + " has budgets, so its zone stays "
+                        + " has had budgets, so its zone stays "
                         + current
                         + ": moving it would move the day and month windows under spend already"
                         + " counted in them",

@@ -125,6 +125,13 @@ class WindowRolloverTest {
               assertThat(e.details()).containsEntry("zone", "UTC");
             });
     Await.result(rig.budgets.setZone(t, "UTC"));
+    // Deleting the budget first changes nothing: the counters stay, so does the zone (the
+    // re-probe deleted, moved the zone, put the budget back and spent the cap again).
+    Await.result(rig.budgets.delete(Scope.parse(t)));
+    assertThatThrownBy(() -> Await.result(rig.budgets.setZone(t, "-18:00")))
+        .isInstanceOfSatisfying(
+            GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ZONE_IN_USE));
+    rig.budget(t, Window.DAY, 100);
 
     assertThat(rig.reserve(t + "/p", 50)).isInstanceOf(Denied.class);
     assertThat(rig.usage(t, Window.DAY).spentMicros()).isEqualTo(100);

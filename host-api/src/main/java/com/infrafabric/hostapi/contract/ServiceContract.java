@@ -44,6 +44,11 @@ public record ServiceContract(
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
 
+  /** Whether {@code name} is a tool name a contract may carry. */
+  public static boolean isToolName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   /** The grammar of a version label, as the contract schema and the error messages state it. */
   public static final String VERSION_GRAMMAR = "[0-9A-Za-z][0-9A-Za-z.+-]{0,31}";
 
@@ -59,7 +64,7 @@ public record ServiceContract(
     bounded("description", description, DESCRIPTION_MAX_CHARS);
     Objects.requireNonNull(inputSchema, "inputSchema");
     Objects.requireNonNull(outputSchema, "outputSchema");
-    if (!NAME.matcher(toolName).matches()) {
+    if (!isToolName(toolName)) {
       throw new IllegalArgumentException(
           "name \"" + toolName + "\" must match [a-z][a-z0-9-]{0,62}");
     }
