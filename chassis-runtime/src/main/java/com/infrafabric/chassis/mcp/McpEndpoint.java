@@ -65,6 +65,9 @@ final class McpEndpoint {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /** The longest string id a message may carry; every answer to it echoes it. */
+  static final int MAX_ID_CHARS = 256;
+
   /** A JSON-RPC message as read: a request has an id, a notification none. */
   private record Message(Object id, String method, JsonObject params, boolean request) {}
 
@@ -318,6 +321,11 @@ final class McpEndpoint {
     if (hasId && !(id instanceof String || id instanceof Integer || id instanceof Long)) {
       return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "id must be a string or an integer.");
     }
+    // Every answer echoes the id: an unbounded one would make the answer as large as the request.
+    if (id instanceof String text && text.length() > MAX_ID_CHARS) {
+      return JsonRpc.refused(
+          400, JsonRpc.INVALID_REQUEST, "id must be at most " + MAX_ID_CHARS + " characters.");
+    }
     Object method = message.getValue("method");
     if (method == null
         && (message.containsKey("result") || message.containsKey("error"))
@@ -337,7 +345,10 @@ final class McpEndpoint {
   private static Object idOf(Object parsed) {
     if (parsed instanceof JsonObject message) {
       Object id = message.getValue("id");
-      return id instanceof String || id instanceof Integer || id instanceof Long ? id : null;
+      if (id instanceof String text) {
+        return text.length() <= MAX_ID_CHARS ? text : null;
+      }
+      return id instanceof Integer || id instanceof Long ? id : null;
     }
     return null;
   }

@@ -153,6 +153,15 @@ class McpProtocolAbuseTest {
     HttpResponse<String> badId =
         post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}");
     assertThat(error(badId).getInteger("code")).isEqualTo(-32600);
+    // Every answer echoes the id: a long one is refused, not echoed.
+    HttpResponse<String> longId =
+        post(
+            rig.http,
+            agent,
+            session,
+            "{\"jsonrpc\":\"2.0\",\"id\":\"" + "i".repeat(3000) + "\",\"method\":\"ping\"}");
+    assertThat(error(longId).getInteger("code")).isEqualTo(-32600);
+    assertThat(longId.body().length()).isLessThan(1000);
     assertThat(invocations()).isEqualTo(before);
     delete(rig.http, agent, session);
   }

@@ -179,6 +179,29 @@ class RequestValidationTest {
         });
   }
 
+  /** No error answer grows with what the caller sent: messages and text details are cut. */
+  @Test
+  void anErrorNeverEchoesALongInputWhole() {
+    String longName = "f".repeat(3000);
+    for (String body :
+        List.of(
+            "{\"scope\":\"" + tenant + "\",\"amount_micros\":1,\"" + longName + "\":1}",
+            "{\"scope\":\"" + tenant + "/" + "s".repeat(3000) + "\",\"amount_micros\":1}")) {
+      HttpResponse<String> refused = reserve(body, KEY);
+      assertThat(refused.statusCode()).isBetween(400, 499);
+      assertThat(refused.body().length()).as(refused.body()).isLessThan(2000);
+    }
+    HttpResponse<String> zone =
+        rig.http.send(
+            "PUT",
+            "/v1/tenants/" + tenant + "/zone",
+            rig.admin(tenant),
+            Map.of(),
+            new JsonObject().put("zone", "Z".repeat(3000)).encode());
+    assertThat(zone.statusCode()).isBetween(400, 499);
+    assertThat(zone.body().length()).as(zone.body()).isLessThan(2000);
+  }
+
   @Test
   void aMalformedIdempotencyKeyIsRefused() {
     String body = new JsonObject().put("scope", tenant).put("amount_micros", 1).encode();

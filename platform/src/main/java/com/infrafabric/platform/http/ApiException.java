@@ -22,12 +22,36 @@ public final class ApiException extends RuntimeException {
   private final transient Map<String, Object> details;
   private final transient Duration retryAfter;
 
+  /** The longest message an answer carries; a longer one is cut and ends in an ellipsis. */
+  public static final int MAX_MESSAGE_CHARS = 1024;
+
+  /** The longest text detail an answer carries, cut the same way. */
+  public static final int MAX_DETAIL_CHARS = 256;
+
+  /**
+   * Messages and text details are cut here, where every error answer of every dialect starts, so no
+   * answer grows with what a caller sent: a message quoting a million-character zone or field name
+   * was as long as the request.
+   */
   private ApiException(
       ErrorCode code, String message, Map<String, Object> details, Duration retryAfter) {
-    super(Objects.requireNonNull(message, "message"), null, false, false);
+    super(cut(Objects.requireNonNull(message, "message"), MAX_MESSAGE_CHARS), null, false, false);
     this.code = Objects.requireNonNull(code, "code");
-    this.details = Map.copyOf(details);
+    Map<String, Object> bounded = new LinkedHashMap<>();
+    details.forEach(
+        (name, value) ->
+            bounded.put(name, value instanceof String text ? cut(text, MAX_DETAIL_CHARS) : value));
+    this.details = Map.copyOf(bounded);
     this.retryAfter = retryAfter;
+  }
+
+  /** At most {@code max} characters of {@code text}, never splitting a surrogate pair. */
+  private static String cut(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isLowSurrogate(text.charAt(max - 1)) ? max - 2 : max - 1;
+    return text.substring(0, end) + "\u2026";
   }
 
   /** An error with a human sentence and no details. */
