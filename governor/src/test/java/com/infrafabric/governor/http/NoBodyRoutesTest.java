@@ -21,9 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Routes whose action takes no parameters (release, key rotation, breaker reset) take no body or
- * {@code {}}: anything else is refused and changes nothing, so a client asking for a partial
- * release hears that there is none instead of getting a full one with a 200.
+ * Routes whose action takes no parameters (release, key rotation, breaker reset, every DELETE) take
+ * no body or {@code {}}: anything else is refused and changes nothing, so a client asking for a
+ * partial release hears that there is none instead of getting a full one with a 200.
  */
 @Timeout(60)
 class NoBodyRoutesTest {
@@ -78,6 +78,22 @@ class NoBodyRoutesTest {
       HttpResponse<String> reset = send(admin, "/v1/agents/" + t + "/a1/breaker-reset", body);
       assertThat(reset.statusCode()).as(body + " " + reset.body()).isEqualTo(400);
     }
+  }
+
+  /** A DELETE names what it removes in its path: a body is refused, and nothing is removed. */
+  @Test
+  void aDeleteWithABodyIsRefusedAndRemovesNothing() {
+    String t = GovernorRig.freshTenant("delete-body");
+    rig.budget(t, "lifetime", 1_000);
+    String admin = rig.admin(t);
+    for (String body : NOT_EMPTY) {
+      HttpResponse<String> refused =
+          rig.http.send("DELETE", "/v1/budgets/" + t, admin, key(), body);
+      assertThat(refused.statusCode()).as(body + " " + refused.body()).isEqualTo(400);
+    }
+    assertThat(rig.call("GET", "/v1/budgets/" + t, admin, null).statusCode()).isEqualTo(200);
+    assertThat(rig.http.send("DELETE", "/v1/budgets/" + t, admin, key(), "{}").statusCode())
+        .isEqualTo(204);
   }
 
   private static String reserve(String agent, String scope, long micros) {

@@ -166,7 +166,8 @@ final class RouterAssembly {
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
     Route route = router.route(method, path).handler(tag(path));
-    authenticate(route, access, chain, dialect, handler);
+    authenticate(
+        route, access, chain, dialect, method == HttpMethod.DELETE ? noBody(handler) : handler);
     return route;
   }
 
@@ -190,6 +191,17 @@ final class RouterAssembly {
         .handler(new BodyDeadline(settings.connections(), settings.maxBodyBytes()))
         .handler(readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())))
         .handler(handler);
+  }
+
+  /**
+   * A DELETE names what it removes in its path: a body other than none or {@code {}} is refused, so
+   * a client that sent one (a condition, a confirmation) hears that it was not read.
+   */
+  private static Handler<RoutingContext> noBody(Handler<RoutingContext> handler) {
+    return ctx -> {
+      Requests.noBody(ctx);
+      handler.handle(ctx);
+    };
   }
 
   /**
