@@ -5,10 +5,11 @@
 --   P t:<task>      hash: 'scope', 'state' (owned|open|completed), 'n' (claims so far), 'tried'
 --                   (',agent,agent,': every agent that owned it), 'agent' (the latest owner)
 --   P l:<task>#<n>  hash: the n-th claim's lease: 'agent', 'rid' (its budget reservation), 'scope',
---                   'exp', 'claimed', 'state' (active|expired|succeeded|failed|abandoned)
+--                   'exp', 'claimed', 'state' (active|expired|agent_disabled|succeeded|failed|
+--                   abandoned)
 --   P lexp          zset: active leases ('<task>#<n>') by expiry
 --   P waste         hash: 'total' and 'wasted' spend of finished claims (wasted: failed,
---                   abandoned, or reported after the lease expired)
+--                   abandoned, or reported after the lease lapsed)
 --   P revoked:<tenant>/<task>#<n>  string: the lease ended (its end state); every grant signed
 --                   for it is refused by the chassis (GrantRevocation.java names this key)
 --
@@ -106,19 +107,39 @@ local function end_lease(l, state, a)
   reindex(a)
 end
 
--- A lease whose holder stopped heartbeating: its reservation is given back (and the ledger says
--- so, as for any expired reservation), the slot is freed, the task can be claimed again, and the
--- agent is charged a failure.
-local function expire_lease(l, policy)
+-- The ledger entry of each way an active lease can end without its holder's report.
+local LAPSE_ENTRY = {expired = 'lease_expire', agent_disabled = 'lease_disable'}
+
+-- Ends an active lease without its holder's report: 'expired' when its holder stopped
+-- heartbeating, 'agent_disabled' when an admin disabled its agent. Its reservation expires (the
+-- ledger says so, as for any expired reservation), the slot is freed, the task can be claimed
+-- again and the lease's grants are revoked. Only an expiry charges the agent a failure: a disabled
+-- agent was stopped, it did not fail.
+local function lapse_lease(l, state, policy)
   local rkey = H.prefix .. 'r:' .. l.rid
   local r = load_reservation(rkey)
   if r and r.state == 'active' then expire_reservation(rkey, l.rid, r) end
   local a = load_agent(l.agent)
-  record_outcome(a, 'expired', 0, false, policy)
-  end_lease(l, 'expired', a)
-  append_ledger({'lease_expire', 'scope', l.scope, 'task', l.task, 'lease', l.n,
+  if state == 'expired' then
+    record_outcome(a, 'expired', 0, false, policy)
+    LEASES_EXPIRED = LEASES_EXPIRED + 1
+  end
+  end_lease(l, state, a)
+  append_ledger({LAPSE_ENTRY[state], 'scope', l.scope, 'task', l.task, 'lease', l.n,
     'agent', l.agent, 'rid', l.rid})
-  LEASES_EXPIRED = LEASES_EXPIRED + 1
+  l.state = state
+end
+
+-- Brings a lease its holder is about to act on up to date: an active lease whose time has passed
+-- expires now if nobody expired it yet, and one whose agent is disabled ends now, so that the
+-- answer which says the lease is over is true from then on (re-enabling the agent revives nothing).
+local function settle_lease(l, policy)
+  if l.state ~= 'active' then return end
+  if l.exp <= H.now then
+    lapse_lease(l, 'expired', policy)
+  elseif redis.call('HGET', agent_key(l.agent), 'status') == 'disabled' then
+    lapse_lease(l, 'agent_disabled', policy)
+  end
 end
 
 -- Expires up to max leases whose time has passed; returns how many were due.
@@ -127,7 +148,7 @@ local function expire_leases(max, policy)
   for _, member in ipairs(due) do
     local l = load_lease(member)
     if l and l.state == 'active' then
-      expire_lease(l, policy)
+      lapse_lease(l, 'expired', policy)
     else
       redis.call('ZREM', H.prefix .. 'lexp', member)
     end

@@ -2,8 +2,9 @@
 -- commit_reservation() (budget_lib.lua: the unused part is released, overage and late spend are
 -- recorded as for any commit), frees the slot, completes or reopens the task, moves the agent's
 -- reputation and breaker, and counts the spend as wasted unless the task succeeded. A report on a
--- lease that has expired commits the spend as late (and wasted) and changes nothing else: the
--- expiry already freed the slot and charged the agent a failure.
+-- lease that lapsed (expired, or its agent was disabled) commits the spend as late (and wasted)
+-- and changes nothing else: the lapse already freed the slot (and an expiry charged the agent a
+-- failure).
 -- Arguments: ClaimEngine.FINISH (outcome: succeeded|failed|abandoned; subtree: the scopes the
 --   caller may touch, '' for any; a lease of a task outside it is not found).
 local rejected = replay_or_conflict()
@@ -16,11 +17,9 @@ if l.agent ~= ARGV[ARG_AGENT_ID] then return {'not_holder', l.agent} end
 local caps
 caps, rejected = load_config(layers_of(l.scope))
 if rejected then return rejected end
-if l.state == 'active' and l.exp <= H.now then
-  expire_lease(l, policy)
-  l.state = 'expired'
-end
-if l.state ~= 'active' and l.state ~= 'expired' then return {'lease_ended', l.state} end
+settle_lease(l, policy)
+local late = l.state == 'expired' or l.state == 'agent_disabled'
+if l.state ~= 'active' and not late then return {'lease_ended', l.state} end
 
 local rkey = H.prefix .. 'r:' .. l.rid
 local committed, state, over = commit_reservation(rkey, l.rid, load_reservation(rkey), caps,
@@ -28,7 +27,6 @@ local committed, state, over = commit_reservation(rkey, l.rid, load_reservation(
 if over then return over end
 if not committed then return {'lease_ended', state} end
 
-local late = l.state == 'expired'
 local reply = {outcome = outcome, late = late, reserved = committed.reserved,
   actual = committed.actual, released = committed.released, overage = committed.overage}
 if not late then

@@ -1,6 +1,6 @@
 -- Extends a lease (and the reservation it holds) by the policy's lease TTL from now. A lease
--- that has already expired is expired now if nobody did yet, and the answer says it is lost; so
--- is the lease of an agent that was disabled (its tasks go to others when the lease runs out).
+-- that is over is refused with its state; one that has expired or whose agent was disabled ends
+-- now if nobody ended it yet (settle_lease), so its task goes to others at once.
 -- Arguments: ClaimEngine.HEARTBEAT (subtree: the scopes the caller may touch, '' for any; a lease
 --   of a task outside it is not found).
 local rejected = replay_or_conflict()
@@ -9,14 +9,7 @@ local policy = load_policy()
 local l = load_lease(ARGV[ARG_TASK_ID] .. '#' .. ARGV[ARG_LEASE])
 if not l or not within(l.scope, ARGV[ARG_SUBTREE]) then return {'task_not_found', ''} end
 if l.agent ~= ARGV[ARG_AGENT_ID] then return {'not_holder', l.agent} end
-if l.state == 'active' and l.exp <= H.now then
-  expire_lease(l, policy)
-  l.state = 'expired'
-end
--- Of the agent, only an active lease needs its status.
-if l.state == 'active' and redis.call('HGET', agent_key(l.agent), 'status') == 'disabled' then
-  l.state = 'agent_disabled'
-end
+settle_lease(l, policy)
 if l.state ~= 'active' then
   return {'lost', cjson.encode({state = l.state, effects = side_effects()})}
 end

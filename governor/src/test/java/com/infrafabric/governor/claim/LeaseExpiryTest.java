@@ -189,19 +189,65 @@ class LeaseExpiryTest {
             GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.TASK_NOT_FOUND));
   }
 
+  /**
+   * The answer that a disabled agent's lease is over is true from then on: the task goes to another
+   * agent at once, and re-enabling the agent revives nothing.
+   */
   @Test
-  void aDisabledAgentCannotExtendItsLeasesSoItsTasksGoToOthers() {
+  void aHeartbeatOfADisabledAgentEndsItsLeaseForGood() {
     String t = freshTenant("disabled");
     Claimed claim = claimOne(t, "a1");
     rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
     Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
 
     assertLeaseEnded(claim, "agent_disabled");
-    rig.clock.advance(Duration.ofSeconds(60));
-    sweepUntilDone();
-
+    assertThat(rig.agent(t, "a1").busySlots()).isZero();
+    // Disabled by an admin is not a failure of the agent's.
+    assertThat(rig.agent(t, "a1").consecutiveFailures()).isZero();
+    assertThat(rig.agent(t, "a1").reputationPpm()).isEqualTo(500_000);
+    assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isZero();
     assertThat(rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000)).agentId())
         .isEqualTo("a2");
+
+    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.ACTIVE));
+    assertLeaseEnded(claim, "agent_disabled");
+    FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000);
+    assertThat(late.late()).isTrue();
+    assertThat(late.reputationPpm()).isEmpty();
+    assertThat(rig.governor.ledger(t))
+        .extracting(LedgerEntry::type)
+        .containsSubsequence("expire", "lease_disable", "reserve", "claim", "commit", "finish");
+    assertThat(rig.governor.reconcile(t).consistent()).isTrue();
+  }
+
+  /** A finish on a disabled agent's lease is its spend reported late, not a success. */
+  @Test
+  void aFinishOfADisabledAgentIsLateAndFreesTheTask() {
+    String t = freshTenant("disabled-finish");
+    Claimed claim = claimOne(t, "a1");
+    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
+
+    FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000);
+
+    assertThat(late.late()).isTrue();
+    assertThat(late.releasedMicros()).isZero();
+    assertThat(Await.result(rig.claims.costWaste(t))).isEqualTo(new CostWaste(t, 1_000, 1_000));
+    assertThat(rig.agent(t, "a1").busySlots()).isZero();
+    rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
+    assertThat(rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000)).lease())
+        .isEqualTo(new LeaseId(t, "t1", 2));
+  }
+
+  /** Disabling ends nothing by itself: a lease nobody touched meanwhile is still the holder's. */
+  @Test
+  void aLeaseUntouchedWhileItsAgentWasDisabledIsStillHeld() {
+    String t = freshTenant("disabled-untouched");
+    Claimed claim = claimOne(t, "a1");
+    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
+    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.ACTIVE));
+
+    assertThat(rig.heartbeat(claim)).isInstanceOf(Extended.class);
+    assertThat(rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000).late()).isFalse();
   }
 
   private static void sweepUntilDone() {
