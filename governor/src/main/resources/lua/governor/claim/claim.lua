@@ -29,7 +29,9 @@ local function not_claimed(reason, counts, refusals)
 end
 
 local task = load_task(task_id)
-if task and task.scope ~= scope then return {'task_scope', task.scope} end
+if task and task.scope ~= scope then
+  return {'task_scope', within(task.scope, ARGV[ARG_SUBTREE]) and task.scope or ''}
+end
 local max_agents = math.min(tonumber(ARGV[ARG_MAX_AGENTS]), policy.max_agents)
 if task and task.state == 'owned' then return not_claimed('task_already_owned', {}) end
 if task and task.state == 'completed' then return not_claimed('task_completed', {}) end

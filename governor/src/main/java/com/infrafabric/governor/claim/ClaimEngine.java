@@ -76,7 +76,8 @@ public final class ClaimEngine {
               "max_cost",
               "max_agents",
               "required",
-              "candidates"));
+              "candidates",
+              "subtree"));
   static final LuaScript HEARTBEAT =
       claimScript("heartbeat", COMMON.then("task_id", "lease", "agent_id", "subtree"));
   static final LuaScript FINISH =
@@ -119,6 +120,7 @@ public final class ClaimEngine {
   public Future<ClaimOutcome> claim(ClaimRequest request) {
     TaskSpec task = request.task();
     ReservationId reservation = ReservationId.generate(task.tenant());
+    String subtree = Scope.subtreeArg(request.within());
     String fingerprint =
         Fingerprint.of(
             "claim",
@@ -126,7 +128,8 @@ public final class ClaimEngine {
             task.scope(),
             task.required().encoded(),
             task.maxCostMicros(),
-            task.maxAgents());
+            task.maxAgents(),
+            subtree);
     return run(
             task.tenant(),
             CLAIM,
@@ -140,7 +143,8 @@ public final class ClaimEngine {
                     .put("max_cost", task.maxCostMicros())
                     .put("max_agents", task.maxAgents())
                     .put("required", task.required().encoded())
-                    .put("candidates", settings.candidatesPerCapability()),
+                    .put("candidates", settings.candidatesPerCapability())
+                    .put("subtree", subtree),
             task.id(),
             (reply, body) -> ClaimReplies.claim(reply, body, task))
         .onSuccess(metrics::claim);

@@ -24,11 +24,7 @@ final class ClaimReplies {
   /** Throws the claim path's errors (then the budget's); returns the reply otherwise. */
   static ScriptReply checked(ScriptReply reply, String subject) {
     switch (reply.kind()) {
-      case "task_scope" ->
-          throw new GovernorException(
-              ErrorCode.TASK_SCOPE_CONFLICT,
-              "task " + subject + " belongs to scope " + reply.payload(),
-              Map.of("scope", reply.payload()));
+      case "task_scope" -> throw taskScopeConflict(subject, reply.payload());
       case "task_not_found" ->
           throw new GovernorException(
               ErrorCode.TASK_NOT_FOUND, "lease " + subject + " does not exist");
@@ -46,6 +42,22 @@ final class ClaimReplies {
         return reply.orThrow(subject);
       }
     }
+  }
+
+  /**
+   * The task id is taken by a task of another scope: named when it lies within the caller's subtree
+   * (the script answers '' for one outside it, which the caller may not learn of).
+   */
+  private static GovernorException taskScopeConflict(String task, String scope) {
+    if (scope.isEmpty()) {
+      return new GovernorException(
+          ErrorCode.TASK_SCOPE_CONFLICT,
+          "task " + task + " belongs to a scope outside the caller's subtree");
+    }
+    return new GovernorException(
+        ErrorCode.TASK_SCOPE_CONFLICT,
+        "task " + task + " belongs to scope " + scope,
+        Map.of("scope", scope));
   }
 
   static ClaimOutcome claim(ScriptReply reply, JsonObject body, TaskSpec task) {

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.tenant.IdempotencyKey;
+import com.infrafabric.governor.tenant.Scope;
 import java.util.Objects;
 
 /**
@@ -8,11 +9,19 @@ import java.util.Objects;
  *
  * @param task the task
  * @param idempotencyKey names this request: a retry returns the first claim instead of a second
+ * @param within the subtree the caller may touch, or null for any; a task of the same id in a scope
+ *     outside it is refused without naming that scope, so a caller learns nothing about other
+ *     scopes
  */
-public record ClaimRequest(TaskSpec task, IdempotencyKey idempotencyKey) {
+public record ClaimRequest(TaskSpec task, IdempotencyKey idempotencyKey, Scope within) {
 
   public ClaimRequest {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+  }
+
+  /** A claim by a caller allowed to touch any scope. */
+  public ClaimRequest(TaskSpec task, IdempotencyKey idempotencyKey) {
+    this(task, idempotencyKey, null);
   }
 }

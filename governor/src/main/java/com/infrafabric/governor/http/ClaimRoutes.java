@@ -93,8 +93,8 @@ final class ClaimRoutes {
 
   private void claim(RoutingContext ctx) {
     Fields body = Fields.of(Requests.jsonBody(ctx), CLAIM_FIELDS);
-    Scope scope =
-        CallerScope.requireWithin(Requests.principal(ctx), Scope.parse(body.string("scope")));
+    Principal caller = Requests.principal(ctx);
+    Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
     TaskSpec task =
         new TaskSpec(
             body.string("task_id"),
@@ -106,7 +106,9 @@ final class ClaimRoutes {
     GrantScope grant = grantScope(body.optionalObject("grant").orElse(new JsonObject()));
     Responses.then(
         ctx,
-        claims.claim(new ClaimRequest(task, ReservationRoutes.idempotencyKey(ctx))),
+        claims.claim(
+            new ClaimRequest(
+                task, ReservationRoutes.idempotencyKey(ctx), CallerScope.subtree(caller))),
         outcome -> answer(ctx, outcome, task, grant));
   }
 

@@ -175,6 +175,40 @@ class ClaimApiTest {
     assertThat(details.getBoolean("escalated")).isTrue();
   }
 
+  /**
+   * Task ids are the tenant's; a dispatcher of one subtree whose id is taken in a sibling's is
+   * refused without learning the sibling's scope, while one whose subtree holds both is told.
+   */
+  @Test
+  void aTaskIdTakenOutsideTheDispatchersSubtreeIsRefusedWithoutNamingItsScope() {
+    String t = GovernorRig.freshTenant("sibling");
+    rig.budget(t, "lifetime", 1_000_000);
+    rig.call(
+        "POST",
+        "/v1/agents",
+        rig.admin(t),
+        new JsonObject().put("contract", contract(t, "coder", 2_000)));
+    JsonObject hidden =
+        new JsonObject()
+            .put("task_id", "shared-id")
+            .put("scope", t + "/secret-team/launch-plan")
+            .put("required", new JsonArray().add("python:2"))
+            .put("max_cost_micros", 5_000);
+    assertThat(rig.post("/v1/claims", dispatcher(t + "/secret-team"), hidden).statusCode())
+        .isEqualTo(201);
+
+    JsonObject mine = hidden.copy().put("scope", t + "/other-team/x");
+    HttpResponse<String> sibling = rig.post("/v1/claims", dispatcher(t + "/other-team"), mine);
+    HttpResponse<String> parent = rig.post("/v1/claims", dispatcher(t), mine);
+
+    assertThat(sibling.statusCode()).as(sibling.body()).isEqualTo(409);
+    assertThat(json(sibling).getString("code")).isEqualTo("TASK_SCOPE_CONFLICT");
+    assertThat(sibling.body()).doesNotContain("secret-team").doesNotContain("launch-plan");
+    assertThat(parent.statusCode()).as(parent.body()).isEqualTo(409);
+    assertThat(json(parent).getJsonObject("details").getString("scope"))
+        .isEqualTo(t + "/secret-team/launch-plan");
+  }
+
   @Test
   void anAgentCannotRegisterItselfWithItsOwnToken() {
     String t = GovernorRig.freshTenant("self");
