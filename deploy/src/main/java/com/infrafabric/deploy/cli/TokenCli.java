@@ -105,7 +105,9 @@ public final class TokenCli extends CommandGroup {
         names = "--ttl",
         paramLabel = "DURATION",
         defaultValue = "15m",
-        description = "lifetime (default: ${DEFAULT-VALUE})")
+        description =
+            "lifetime (default: ${DEFAULT-VALUE}); the services refuse a token living longer than"
+                + " their auth.maxTokenLifetime (24h unless configured)")
     private String ttl;
 
     Mint(CliContext context) {

@@ -4,6 +4,7 @@ import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import com.infrafabric.governor.registry.AgentContract;
+import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.config.Durations;
@@ -123,8 +124,13 @@ public final class AgentsCli extends CommandGroup {
               Durations.parse("--slo", slo),
               version);
       Duration lifetime = Durations.parse("--ttl", ttl);
-      if (lifetime.isNegative() || lifetime.isZero()) {
-        throw new IllegalArgumentException("--ttl must be positive");
+      if (lifetime.isNegative()
+          || lifetime.isZero()
+          || lifetime.compareTo(AgentContracts.MAX_SIGNATURE_LIFETIME) > 0) {
+        throw new IllegalArgumentException(
+            "--ttl must be positive and at most "
+                + AgentContracts.MAX_SIGNATURE_LIFETIME.toDays()
+                + " days, the longest a contract's signature is trusted");
       }
       context
           .out()

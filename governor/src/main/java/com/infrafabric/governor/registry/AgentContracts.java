@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -24,6 +25,12 @@ public final class AgentContracts {
   /** The {@code aud} every contract carries, and no bearer token does. */
   public static final String AUDIENCE = "infrafabric-agent-contract";
 
+  /**
+   * The longest a contract's signature may be valid: a contract is a signed document an operator
+   * renews (the CLI signs one for 30 days by default), not a session's bearer token.
+   */
+  public static final Duration MAX_SIGNATURE_LIFETIME = Duration.ofDays(366);
+
   private final JwtAuthenticator verifier;
 
   private AgentContracts(JwtAuthenticator verifier) {
@@ -36,7 +43,10 @@ public final class AgentContracts {
    */
   public static AgentContracts create(Vertx vertx, Path operatorJwks, String issuer, Clock clock) {
     return new AgentContracts(
-        JwtAuthenticator.create(vertx, JwtSettings.of(operatorJwks, issuer, AUDIENCE), clock));
+        JwtAuthenticator.create(
+            vertx,
+            JwtSettings.of(operatorJwks, issuer, AUDIENCE).withMaxLifetime(MAX_SIGNATURE_LIFETIME),
+            clock));
   }
 
   /**

@@ -36,7 +36,10 @@ public sealed interface AuthResult {
     UNKNOWN_KEY,
     SIGNATURE,
     EXPIRED,
+    /** Its {@code nbf} or its {@code iat} lies ahead of now by more than the clock skew. */
     NOT_YET_VALID,
+    /** It would live longer than {@link JwtSettings#maxLifetime()}. */
+    LIFETIME,
     ISSUER,
     AUDIENCE,
     CLAIMS,

@@ -5,6 +5,7 @@ import com.infrafabric.platform.scope.ScopeGrammar;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashMap;
@@ -66,6 +67,14 @@ final class ClaimsCheck {
     Date notBefore = claims.getNotBeforeTime();
     if (notBefore != null && now.plus(settings.clockSkew()).isBefore(notBefore.toInstant())) {
       return Reason.NOT_YET_VALID;
+    }
+    Date issued = claims.getIssueTime();
+    if (issued != null && now.plus(settings.clockSkew()).isBefore(issued.toInstant())) {
+      return Reason.NOT_YET_VALID;
+    }
+    Instant lifeStart = issued == null ? now.minus(settings.clockSkew()) : issued.toInstant();
+    if (Duration.between(lifeStart, expires.toInstant()).compareTo(settings.maxLifetime()) > 0) {
+      return Reason.LIFETIME;
     }
     return null;
   }

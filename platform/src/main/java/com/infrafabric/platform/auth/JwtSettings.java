@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param audience the {@code aud} value a token must contain
  * @param algorithm the only accepted {@code alg}: {@code ES256}, {@code ES384} or {@code ES512};
  *     fixed by configuration so a token cannot choose how it is checked
- * @param clockSkew tolerance for {@code exp} and {@code nbf}, 0..5 minutes
+ * @param clockSkew tolerance for {@code exp}, {@code nbf} and {@code iat}, 0..5 minutes
  * @param jwksRefresh how often the file is checked for changes, 1 second..1 hour
  * @param rolesClaim the claim holding the list of roles, {@code roles} by default
+ * @param maxLifetime the longest a token may live, from its {@code iat} (or from now, when it has
+ *     none) to its {@code exp}, 1 minute..366 days: a stolen or forgotten token of a key that is
+ *     still trusted is good for at most that long, whatever lifetime it was minted with
  */
 public record JwtSettings(
     Path jwksFile,
@@ -24,11 +27,13 @@ public record JwtSettings(
     String algorithm,
     Duration clockSkew,
     Duration jwksRefresh,
-    String rolesClaim) {
+    String rolesClaim,
+    Duration maxLifetime) {
 
   public static final List<String> ALGORITHMS = List.of("ES256", "ES384", "ES512");
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
   public static final Duration DEFAULT_JWKS_REFRESH = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(24);
   private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
   public JwtSettings {
@@ -49,12 +54,30 @@ public record JwtSettings(
       throw new IllegalArgumentException(
           "auth.jwksRefresh " + jwksRefresh.toMillis() + " ms is outside 1 s..1 h");
     }
+    if (maxLifetime.compareTo(Duration.ofMinutes(1)) < 0
+        || maxLifetime.compareTo(Duration.ofDays(366)) > 0) {
+      throw new IllegalArgumentException(
+          "auth.maxTokenLifetime " + maxLifetime.toSeconds() + " s is outside 1 min..366 d");
+    }
   }
 
-  /** ES256 with the default skew, refresh interval and roles claim. */
+  /** ES256 with the default skew, refresh interval, roles claim and longest lifetime. */
   public static JwtSettings of(Path jwksFile, String issuer, String audience) {
     return new JwtSettings(
-        jwksFile, issuer, audience, "ES256", DEFAULT_CLOCK_SKEW, DEFAULT_JWKS_REFRESH, "roles");
+        jwksFile,
+        issuer,
+        audience,
+        "ES256",
+        DEFAULT_CLOCK_SKEW,
+        DEFAULT_JWKS_REFRESH,
+        "roles",
+        DEFAULT_MAX_LIFETIME);
+  }
+
+  /** These settings with another longest lifetime. */
+  public JwtSettings withMaxLifetime(Duration lifetime) {
+    return new JwtSettings(
+        jwksFile, issuer, audience, algorithm, clockSkew, jwksRefresh, rolesClaim, lifetime);
   }
 
   private static void requireText(String key, String value) {

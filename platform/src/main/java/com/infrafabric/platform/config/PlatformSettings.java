@@ -46,6 +46,7 @@ import java.util.Optional;
  * auth.clockSkew            IF_AUTH_CLOCK_SKEW            30s
  * auth.jwksRefresh          IF_AUTH_JWKS_REFRESH          60s
  * auth.rolesClaim           IF_AUTH_ROLES_CLAIM           roles
+ * auth.maxTokenLifetime     IF_AUTH_MAX_TOKEN_LIFETIME    24h (iat, or now, to exp)
  * ratelimit.capacity        IF_RATELIMIT_CAPACITY         100
  * ratelimit.refillTokens    IF_RATELIMIT_REFILL_TOKENS    = capacity
  * ratelimit.refillPeriod    IF_RATELIMIT_REFILL_PERIOD    1m
@@ -175,7 +176,8 @@ public record PlatformSettings(
         config.string("auth.algorithm", "ES256"),
         config.duration("auth.clockSkew", JwtSettings.DEFAULT_CLOCK_SKEW),
         config.duration("auth.jwksRefresh", JwtSettings.DEFAULT_JWKS_REFRESH),
-        config.string("auth.rolesClaim", "roles"));
+        config.string("auth.rolesClaim", "roles"),
+        config.duration("auth.maxTokenLifetime", JwtSettings.DEFAULT_MAX_LIFETIME));
   }
 
   private static RateLimitPolicy rateLimits(Config config, String prefix, String service) {

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +96,63 @@ class JwtAuthenticatorTest {
     assertThat(rejection(tokens.hs256WithPublicKeyAsSecret("alice"))).isEqualTo(Reason.ALGORITHM);
   }
 
+  /**
+   * A token lives at most {@code auth.maxTokenLifetime} (24 h by default) from its issue time,
+   * which may not lie ahead: else a token minted by a trusted key "for ten years", or stamped as
+   * issued next year, would outlive every rotation policy.
+   */
+  @Test
+  void refusesATokenIssuedAheadOrLivingLongerThanTheLongestLifetime() {
+    Instant now = clock.instant();
+    Duration longest = JwtSettings.DEFAULT_MAX_LIFETIME;
+    assertThat(
+            authenticated(
+                    tokens.withTimes("alice", t -> t.expirationTime(Date.from(now.plus(longest)))))
+                .subject())
+        .isEqualTo("alice");
+    assertThat(
+            rejection(
+                tokens.withTimes(
+                    "alice", t -> t.expirationTime(Date.from(now.plus(longest).plusSeconds(1))))))
+        .isEqualTo(Reason.LIFETIME);
+    assertThat(
+            rejection(
+                tokens.withTimes(
+                    "alice",
+                    t ->
+                        t.issueTime(null)
+                            .expirationTime(Date.from(now.plus(Duration.ofDays(3650)))))))
+        .as("no iat: the lifetime counts from now")
+        .isEqualTo(Reason.LIFETIME);
+    assertThat(
+            rejection(
+                tokens.withTimes(
+                    "alice",
+                    t ->
+                        t.issueTime(Date.from(now.plus(Duration.ofDays(365))))
+                            .expirationTime(
+                                Date.from(now.plus(Duration.ofDays(365)).plus(TestTokens.TTL))))))
+        .isEqualTo(Reason.NOT_YET_VALID);
+    assertThat(
+            authenticated(
+                    tokens.withTimes("alice", t -> t.issueTime(Date.from(now.plusSeconds(29)))))
+                .subject())
+        .as("within the clock skew")
+        .isEqualTo("alice");
+    assertThatThrownBy(
+            () ->
+                new JwtSettings(
+                    dir,
+                    "iss",
+                    "aud",
+                    "ES256",
+                    Duration.ZERO,
+                    Duration.ofMinutes(1),
+                    "roles",
+                    Duration.ofDays(367)))
+        .hasMessage("auth.maxTokenLifetime 31708800 s is outside 1 min..366 d");
+  }
+
   @Test
   void toleratesTheConfiguredClockSkewAndNoMore() {
     String token = tokens.valid("alice");
@@ -152,7 +211,14 @@ class JwtAuthenticatorTest {
       assertThatThrownBy(
               () ->
                   new JwtSettings(
-                      dir, "iss", "aud", alg, Duration.ZERO, Duration.ofMinutes(1), "roles"))
+                      dir,
+                      "iss",
+                      "aud",
+                      alg,
+                      Duration.ZERO,
+                      Duration.ofMinutes(1),
+                      "roles",
+                      JwtSettings.DEFAULT_MAX_LIFETIME))
           .hasMessage(
               "auth.algorithm " + alg + " is not allowed; use one of [ES256, ES384, ES512]");
     }

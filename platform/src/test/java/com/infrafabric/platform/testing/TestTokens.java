@@ -29,6 +29,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Tokens for tests: an ES256 key pair made in memory, its public JWK set written to a file a real
@@ -164,6 +165,14 @@ public final class TestTokens {
     tokens.put("HS256 with the public key", hs256WithPublicKeyAsSecret(subject));
     tokens.put("wrong key", wrongKey(subject));
     return tokens;
+  }
+
+  /**
+   * Signed with the trusted key: an admin token for {@code subject} whose times were set by {@code
+   * times} (a builder holding {@code iat} now and {@code exp} {@link #TTL} later; null drops one).
+   */
+  public String withTimes(String subject, UnaryOperator<JWTClaimsSet.Builder> times) {
+    return sign(times.apply(new JWTClaimsSet.Builder(claims(subject))).build(), keys.keyId(), keys);
   }
 
   public String missingKid(String subject) {
