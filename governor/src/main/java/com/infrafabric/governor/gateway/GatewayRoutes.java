@@ -29,8 +29,11 @@ import java.util.function.Supplier;
  */
 public final class GatewayRoutes implements AutoCloseable {
 
+  /** Every path under it is answered in OpenAI's dialect, a path no route matches included. */
+  private static final String OPENAI_PATHS = "/llm/openai";
+
   /** The OpenAI SDKs' base URL path. */
-  public static final String OPENAI = "/llm/openai/v1";
+  public static final String OPENAI = OPENAI_PATHS + "/v1";
 
   /** The Anthropic SDKs' base URL path. */
   public static final String ANTHROPIC = "/llm/anthropic";
@@ -58,8 +61,9 @@ public final class GatewayRoutes implements AutoCloseable {
   }
 
   public void register(Routes routes) {
-    Routes openAi = routes.speaking(new WireDialect(callers, GatewayErrors::openAi));
-    Routes anthropic = routes.speaking(new WireDialect(callers, GatewayErrors::anthropic));
+    Routes openAi = routes.speaking(new WireDialect(OPENAI_PATHS, callers, GatewayErrors::openAi));
+    Routes anthropic =
+        routes.speaking(new WireDialect(ANTHROPIC, callers, GatewayErrors::anthropic));
     Wire chat = new OpenAiChatWire();
     Wire embeddings = new OpenAiEmbeddingsWire();
     Wire messages = new AnthropicMessagesWire();

@@ -18,6 +18,7 @@ import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
@@ -164,6 +165,52 @@ class GatewaySdkTest {
                     .completions()
                     .create(GatewayRig.chat("no-such", "Hi")))
         .isInstanceOf(NotFoundException.class);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
+  /**
+   * What the gateway does not serve is still an error of the SDK's own API: an endpoint no route
+   * matches, a method a route does not take and a head the server cannot read are answered in the
+   * dialect of the base URL, so the SDK raises its typed exception with a message, not a parse
+   * failure.
+   */
+  @Test
+  void whatTheGatewayDoesNotServeIsAnErrorInTheSdksDialect() {
+    String scope = RIG.fundedScope(1_000_000);
+
+    assertThatThrownBy(
+            () ->
+                RIG.openAi(RIG.agent(scope))
+                    .completions()
+                    .create(
+                        CompletionCreateParams.builder().model("gpt-test").prompt("Hi").build()))
+        .isInstanceOfSatisfying(
+            NotFoundException.class, e -> assertThat(e.type()).contains("invalid_request_error"));
+    assertThatThrownBy(() -> RIG.anthropic(RIG.agent(scope)).models().list())
+        .isInstanceOfSatisfying(
+            com.anthropic.errors.NotFoundException.class,
+            e -> assertThat(e.body().toString()).contains("not_found_error"));
+
+    HttpResponse<String> wrongMethod =
+        RIG.governor.call(
+            "DELETE", GatewayRoutes.OPENAI + "/chat/completions", RIG.agent(scope), null, Map.of());
+    assertThat(wrongMethod.statusCode()).isEqualTo(405);
+    assertThat(new JsonObject(wrongMethod.body()).getJsonObject("error").getString("type"))
+        .isEqualTo("invalid_request_error");
+
+    HttpResponse<String> hugeHead =
+        RIG.post(
+            GatewayRoutes.ANTHROPIC + "/v1/messages",
+            RIG.agent(scope),
+            new JsonObject(),
+            Map.of("x-padding", "p".repeat(16 * 1024)));
+    assertThat(hugeHead.statusCode()).isEqualTo(431);
+    assertThat(hugeHead.headers().firstValue("X-Error-Code")).contains("HEADERS_TOO_LARGE");
+    assertThat(new JsonObject(hugeHead.body()).getString("type")).isEqualTo("error");
+
+    HttpResponse<String> platform =
+        RIG.governor.call("GET", "/v1/no-such-thing", RIG.agent(scope), null, Map.of());
+    assertThat(new JsonObject(platform.body()).getString("code")).isEqualTo("NOT_FOUND");
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 

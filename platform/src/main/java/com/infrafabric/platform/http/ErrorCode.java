@@ -25,9 +25,11 @@ public record ErrorCode(String code, int status) {
   public static final ErrorCode METHOD_NOT_ALLOWED = new ErrorCode("METHOD_NOT_ALLOWED", 405);
   public static final ErrorCode IDEMPOTENCY_CONFLICT = new ErrorCode("IDEMPOTENCY_CONFLICT", 409);
   public static final ErrorCode PAYLOAD_TOO_LARGE = new ErrorCode("PAYLOAD_TOO_LARGE", 413);
+  public static final ErrorCode URI_TOO_LONG = new ErrorCode("URI_TOO_LONG", 414);
   public static final ErrorCode UNSUPPORTED_MEDIA_TYPE =
       new ErrorCode("UNSUPPORTED_MEDIA_TYPE", 415);
   public static final ErrorCode RATE_LIMITED = new ErrorCode("RATE_LIMITED", 429);
+  public static final ErrorCode HEADERS_TOO_LARGE = new ErrorCode("HEADERS_TOO_LARGE", 431);
   public static final ErrorCode INTERNAL = new ErrorCode("INTERNAL", 500);
   public static final ErrorCode RESPONSE_NOT_RENDERED = new ErrorCode("RESPONSE_NOT_RENDERED", 500);
   public static final ErrorCode OVERLOADED = new ErrorCode("OVERLOADED", 503);

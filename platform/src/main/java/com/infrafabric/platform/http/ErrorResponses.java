@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,9 +33,39 @@ final class ErrorResponses {
     if (response.headWritten()) {
       return;
     }
-    String requestId = Requests.requestId(ctx);
+    Buffer body = head(response, error, Requests.requestId(ctx), dialect);
+    if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
+      response.putHeader("WWW-Authenticate", challenge);
+    }
+    PendingBody pending = PendingBody.of(ctx, error);
+    if (pending == PendingBody.CLOSE) {
+      // Answered before the body was read: the connection cannot carry another request.
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    response.end(body).onComplete(sent -> pending.settle(ctx));
+  }
+
+  /**
+   * Answers a request the router never saw (its head could not be decoded) with {@code error} and a
+   * fresh request id, then closes the connection.
+   */
+  static void sendUnread(
+      HttpServerRequest request, ApiException error, WireDialect.Errors dialect) {
+    HttpServerResponse response = request.response();
+    String requestId = UUID.randomUUID().toString();
+    response.putHeader(RequestIdHandler.HEADER, requestId);
+    Buffer body = head(response, error, requestId, dialect);
+    response.putHeader(HttpHeaders.CONNECTION, "close");
+    response.end(body).onComplete(sent -> ConnectionGuard.closeNow(request.connection()));
+  }
+
+  /** Sets the status and the headers every error answer has; returns its body. */
+  private static Buffer head(
+      HttpServerResponse response,
+      ApiException error,
+      String requestId,
+      WireDialect.Errors dialect) {
     WireDialect.Rendered rendered = dialect.render(error, requestId);
-    JsonObject body = rendered.body();
     response
         .setStatusCode(rendered.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
@@ -45,15 +76,7 @@ final class ErrorResponses {
     error
         .retryAfter()
         .ifPresent(wait -> response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait)));
-    if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
-      response.putHeader("WWW-Authenticate", challenge);
-    }
-    PendingBody pending = PendingBody.of(ctx, error);
-    if (pending == PendingBody.CLOSE) {
-      // Answered before the body was read: the connection cannot carry another request.
-      response.putHeader(HttpHeaders.CONNECTION, "close");
-    }
-    response.end(encode(body, error, requestId)).onComplete(sent -> pending.settle(ctx));
+    return encode(rendered.body(), error, requestId);
   }
 
   /**

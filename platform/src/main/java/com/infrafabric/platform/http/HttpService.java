@@ -10,9 +10,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +56,7 @@ public final class HttpService {
   private final HttpSettings settings;
   private final JwtAuthenticator authenticator;
   private final Router router;
+  private final Handler<HttpServerRequest> invalidRequests;
   private final List<RouteDescriptor> routes;
   private final ConnectionGuard connections;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
@@ -91,6 +94,7 @@ public final class HttpService {
             serviceRoutes.registered(),
             builder.resource);
     this.routes = assembly.descriptors();
+    this.invalidRequests = assembly.invalidRequests();
   }
 
   public static Builder builder(Vertx vertx) {
@@ -136,6 +140,7 @@ public final class HttpService {
     return vertx
         .createHttpServer(options)
         .connectionHandler(connections::opened)
+        .invalidRequestHandler(invalidRequests)
         .requestHandler(router)
         .listen()
         .onSuccess(servers::add);

@@ -8,6 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -15,6 +16,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -38,6 +40,7 @@ final class RouterAssembly {
   private final InFlightLimit inFlight;
   private final AdmissionLimit admission;
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
+  private DialectsByPath dialects;
 
   RouterAssembly(
       HttpSettings settings,
@@ -85,12 +88,28 @@ final class RouterAssembly {
         registered.failureHandler(failures(resource, route.dialect()));
       }
     }
-    FailureHandler failures = failures(resource, WireDialect.PLATFORM);
-    router.route().failureHandler(failures);
-    router.errorHandler(404, failures);
-    router.errorHandler(405, failures);
-    router.errorHandler(500, failures);
+    router.route().failureHandler(failures(resource, WireDialect.PLATFORM));
+    dialects =
+        new DialectsByPath(
+            routes.stream()
+                .map(Routes.Registered::dialect)
+                .filter(dialect -> dialect != WireDialect.PLATFORM)
+                .distinct()
+                .toList(),
+            dialect -> failures(resource, dialect));
+    Handler<RoutingContext> unrouted = dialects.unrouted();
+    router.errorHandler(404, unrouted);
+    router.errorHandler(405, unrouted);
+    router.errorHandler(500, unrouted);
     return router;
+  }
+
+  /**
+   * Answers the requests whose head the server could not decode, which never reach the router, in
+   * the dialect of their path; set once {@link #assemble} has run.
+   */
+  Handler<HttpServerRequest> invalidRequests() {
+    return Objects.requireNonNull(dialects, "assembled")::invalid;
   }
 
   private FailureHandler failures(Optional<ProtectedResource> resource, WireDialect dialect) {

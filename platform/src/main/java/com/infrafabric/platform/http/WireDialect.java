@@ -14,11 +14,14 @@ import java.util.Objects;
  * a route's chain is the platform's: the in-flight bound, admission, the rate limit, the route's
  * {@link Access}, the bounded body. Register them with {@link Routes#speaking}.
  *
+ * @param paths the path prefix the dialect owns ({@code /llm/openai}): a request under it that
+ *     matches no route (404, 405), or whose head could not be read (431, 414, 400), is answered in
+ *     the dialect too, so its SDK reads the error as it reads any other
  * @param callers finds the caller from the request's headers, before any of the body is read
  * @param errors renders every failure of the route, the platform's own (401, 403, 413, 429, 503)
  *     included
  */
-public record WireDialect(Callers callers, Errors errors) {
+public record WireDialect(String paths, Callers callers, Errors errors) {
 
   /**
    * Carries the platform's stable error code on an error a foreign dialect renders, whose body has
@@ -27,8 +30,20 @@ public record WireDialect(Callers callers, Errors errors) {
   public static final String ERROR_CODE_HEADER = "X-Error-Code";
 
   public WireDialect {
+    Objects.requireNonNull(paths, "paths");
+    if (!paths.isEmpty() && (!paths.startsWith("/") || paths.endsWith("/"))) {
+      throw new IllegalArgumentException(
+          "a dialect's paths " + paths + " must start with / and not end with it");
+    }
     Objects.requireNonNull(callers, "callers");
     Objects.requireNonNull(errors, "errors");
+  }
+
+  /** True if {@code path} lies under the dialect's prefix, at a segment boundary. */
+  boolean owns(String path) {
+    return path != null
+        && path.startsWith(paths)
+        && (path.length() == paths.length() || path.charAt(paths.length()) == '/');
   }
 
   /** Authenticates a request of the dialect from its headers alone. */
@@ -66,9 +81,13 @@ public record WireDialect(Callers callers, Errors errors) {
     }
   }
 
-  /** The platform's own dialect: bearer JWTs and the {@code code, message, details} shape. */
+  /**
+   * The platform's own dialect, which owns every path no other dialect does: bearer JWTs and the
+   * {@code code, message, details} shape.
+   */
   static final WireDialect PLATFORM =
       new WireDialect(
+          "",
           (request, tokens) ->
               tokens.authenticate(
                   AuthenticationHandler.bearerToken(request.getHeader("authorization"))),

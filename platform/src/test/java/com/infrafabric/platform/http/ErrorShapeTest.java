@@ -115,6 +115,18 @@ class ErrorShapeTest {
     assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
   }
 
+  /** A head the server cannot read never reaches the router, and is answered in the shape too. */
+  @Test
+  void answersAnUnreadableHeadInTheJsonShapeAndClosesTheConnection() {
+    HttpResponse<String> hugeHeader =
+        fixture.client.send("GET", "/v1/echo", token, Map.of("x-pad", "p".repeat(16 * 1024)));
+    assertError(hugeHeader, 431, "HEADERS_TOO_LARGE");
+    assertThat(hugeHeader.headers().firstValue("connection")).contains("close");
+
+    HttpResponse<String> longLine = fixture.client.get("/v1/echo?q=" + "q".repeat(8 * 1024), token);
+    assertError(longLine, 414, "URI_TOO_LONG");
+  }
+
   @Test
   void refusesBodiesOverTheLimitMalformedJsonAndOtherMediaTypes() {
     String big = "{\"pad\":\"" + "x".repeat(100) + "\"}";

@@ -1,0 +1,62 @@
+package com.infrafabric.platform.http;
+
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Answers what no route handles in the dialect that owns the request's path ({@link
+ * WireDialect#paths()}), the platform's for every other path: a path or method no route matches
+ * (404, 405), and a request whose head the server could not read (431, 414, 400), which never
+ * reaches the router. An SDK whose base URL is one of the gateway's then reads every answer it can
+ * get as an error of its own API.
+ */
+final class DialectsByPath {
+
+  private final List<WireDialect> dialects;
+  private final Function<WireDialect, FailureHandler> failures;
+
+  /**
+   * @param dialects the dialects of the service's routes, besides the platform's
+   * @param failures the failure handler of a dialect
+   */
+  DialectsByPath(List<WireDialect> dialects, Function<WireDialect, FailureHandler> failures) {
+    this.dialects = List.copyOf(dialects);
+    this.failures = failures;
+  }
+
+  /** The failure handler for a request the router matched to no route. */
+  Handler<RoutingContext> unrouted() {
+    return ctx -> failures.apply(owner(ctx.normalizedPath())).handle(ctx);
+  }
+
+  /**
+   * Answers a request whose head could not be decoded, then closes its connection: what follows on
+   * it cannot be read as a request.
+   */
+  void invalid(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    ApiException error;
+    if (cause instanceof TooLongHttpHeaderException) {
+      error =
+          ApiException.of(
+              ErrorCode.HEADERS_TOO_LARGE, "The request's header fields are too large.");
+    } else if (cause instanceof TooLongHttpLineException) {
+      error = ApiException.of(ErrorCode.URI_TOO_LONG, "The request line is too long.");
+    } else {
+      error = ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request's head is malformed.");
+    }
+    ErrorResponses.sendUnread(request, error, owner(request.path()).errors());
+  }
+
+  private WireDialect owner(String path) {
+    return dialects.stream()
+        .filter(dialect -> dialect.owns(path))
+        .findFirst()
+        .orElse(WireDialect.PLATFORM);
+  }
+}
