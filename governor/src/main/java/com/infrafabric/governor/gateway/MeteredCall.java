@@ -134,7 +134,12 @@ final class MeteredCall {
     attempt(downgraded(reserved, targets), 0, null);
   }
 
-  /** The advised model's targets if the tenant's policy advises one and the gateway follows it. */
+  /**
+   * The advised model's targets if the tenant's policy advises one and the gateway follows it: only
+   * to a model the caller may use and a provider serves, and whose worst case on the current
+   * catalogue is within what was reserved (the catalogue may have changed since the policy was
+   * set), so the call never costs more than it reserved.
+   */
   private List<ModelRouter.Target> downgraded(Reserved reserved, List<ModelRouter.Target> targets) {
     Optional<String> advised = reserved.advisedModel();
     if (advised.isEmpty()
@@ -143,8 +148,23 @@ final class MeteredCall {
         || !calls.router.serves(advised.get(), wire.format())) {
       return targets;
     }
+    List<ModelRouter.Target> instead = calls.router.targets(advised.get(), wire.format());
+    PricingCatalogue catalogue = calls.pricing.get();
+    boolean covered =
+        instead.stream()
+            .allMatch(
+                target ->
+                    catalogue.models().containsKey(target.model())
+                        && catalogue.estimate(
+                                target.model(),
+                                call.worstCaseInputTokens(),
+                                call.worstCaseOutputTokens())
+                            <= reserved.amountMicros());
+    if (!covered) {
+      return targets;
+    }
     header("x-governor-model-downgrade", call.model() + " -> " + advised.get());
-    return calls.router.targets(advised.get(), wire.format());
+    return instead;
   }
 
   private void attempt(List<ModelRouter.Target> targets, int index, ProviderReply.Failed last) {

@@ -10,6 +10,7 @@ import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.policy.ModelDowngrade;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.governor.tenant.Money;
@@ -19,6 +20,7 @@ import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -57,10 +59,12 @@ final class AgentRoutes {
 
   private final AgentRegistry agents;
   private final TenantPolicies policies;
+  private final PricingCatalogues pricing;
 
-  AgentRoutes(AgentRegistry agents, TenantPolicies policies) {
+  AgentRoutes(AgentRegistry agents, TenantPolicies policies, PricingCatalogues pricing) {
     this.agents = agents;
     this.policies = policies;
+    this.pricing = pricing;
   }
 
   void register(Routes routes) {
@@ -134,7 +138,15 @@ final class AgentRoutes {
   private void putPolicy(RoutingContext ctx) {
     String tenant = tenant(ctx);
     TenantPolicy policy = policy(Fields.of(Requests.jsonBody(ctx), POLICY_FIELDS));
-    respond(ctx, 200, policies.put(tenant, policy), ignored -> ClaimViews.policy(tenant, policy));
+    Future<Void> put =
+        pricing
+            .refresh()
+            .compose(
+                catalogue -> {
+                  policy.downgrades().forEach(advice -> advice.requireAffordableIn(catalogue));
+                  return policies.put(tenant, policy);
+                });
+    respond(ctx, 200, put, ignored -> ClaimViews.policy(tenant, policy));
   }
 
   private void getPolicy(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package com.infrafabric.governor.policy;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.LayerStatus;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,38 @@ public record ModelDowngrade(String fromModel, String toModel, int belowRemainin
               + ": remaining percent "
               + belowRemainingPercent
               + " is outside 1..99");
+    }
+  }
+
+  /**
+   * Whether {@code catalogue} lets the advice be followed: both models are priced and {@link
+   * #toModel} costs no more than {@link #fromModel} for any kind of token, so a reservation priced
+   * for the model asked for covers the call made on the model advised.
+   */
+  public boolean affordableIn(PricingCatalogue catalogue) {
+    ModelPrice from = catalogue.models().get(fromModel);
+    ModelPrice to = catalogue.models().get(toModel);
+    return from != null && to != null && to.noDearerThan(from);
+  }
+
+  /**
+   * Refuses the advice unless it is {@link #affordableIn} the catalogue: a downgrade to a model
+   * nobody prices, or to a dearer one, would be followed into spend no reservation covered.
+   */
+  public void requireAffordableIn(PricingCatalogue catalogue) {
+    if (!affordableIn(catalogue)) {
+      throw invalid(
+          "downgrade of "
+              + fromModel
+              + " to "
+              + toModel
+              + ": both must be in pricing catalogue version "
+              + catalogue.version()
+              + " and "
+              + toModel
+              + " must cost no more than "
+              + fromModel
+              + " for input, cached input and output tokens");
     }
   }
 

@@ -39,6 +39,16 @@ public record ModelPrice(
     check(model, "output_per_million", outputPerMillion);
   }
 
+  /**
+   * True if no kind of token costs more here than on {@code other}: then any usage costs at most
+   * what it would cost on {@code other}, so a reservation priced for {@code other} covers it.
+   */
+  public boolean noDearerThan(ModelPrice other) {
+    return inputPerMillion <= other.inputPerMillion
+        && cachedInputPerMillion <= other.cachedInputPerMillion
+        && outputPerMillion <= other.outputPerMillion;
+  }
+
   /** True if {@code model} is a valid model name (so it is safe in Redis fields and logs). */
   public static boolean isValidName(String model) {
     return model != null && MODEL.matcher(model).matches();

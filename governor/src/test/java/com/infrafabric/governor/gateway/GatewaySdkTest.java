@@ -276,6 +276,38 @@ class GatewaySdkTest {
         .containsExactly(RIG.cost("mini-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5), 0);
   }
 
+  /**
+   * Advice is followed into a call the reservation priced for the model asked for must cover: a
+   * "downgrade" to a dearer model, or to one no catalogue prices, is refused when it is set.
+   */
+  @Test
+  void aDowngradeToADearerOrUnpricedModelIsRefused() {
+    String tenant = RIG.fundedScope(50_000).split("/", 2)[0];
+    for (String target : List.of("gpt-test", "unpriced-test")) {
+      JsonObject downgrade =
+          new JsonObject()
+              .put("from_model", "mini-test")
+              .put("to_model", target)
+              .put("below_remaining_pct", 99);
+      HttpResponse<String> policy =
+          RIG.governor.call(
+              "PUT",
+              "/v1/tenants/" + tenant + "/policy",
+              RIG.governor.admin(tenant),
+              new JsonObject()
+                  .put("downgrades", new io.vertx.core.json.JsonArray().add(downgrade)));
+
+      assertThat(policy.statusCode()).as(target).isEqualTo(422);
+      assertThat(new JsonObject(policy.body()).getString("code")).isEqualTo("INVALID_POLICY");
+      assertThat(new JsonObject(policy.body()).getString("message"))
+          .contains("must cost no more than mini-test");
+    }
+    HttpResponse<String> kept =
+        RIG.governor.call(
+            "GET", "/v1/tenants/" + tenant + "/policy", RIG.governor.admin(tenant), null);
+    assertThat(new JsonObject(kept.body()).getJsonArray("downgrades")).isEmpty();
+  }
+
   @Test
   void anUpstreamThatFailsBeforeAnyTokenIsReleasedAndReportedAsUnavailable() {
     String scope = RIG.fundedScope(1_000_000);
