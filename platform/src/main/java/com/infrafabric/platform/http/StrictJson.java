@@ -103,11 +103,27 @@ public final class StrictJson {
     throw malformed("The request body must be a JSON object.");
   }
 
+  /**
+   * Accepts {@code application/json}, with no charset or UTF-8's: JSON exchanged between systems is
+   * UTF-8 (RFC 8259), and a body declared as another charset would be read as what it is not.
+   */
   private static void requireJsonContentType(String contentType) {
-    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip();
-    if (!"application/json".equalsIgnoreCase(mediaType)) {
+    String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+    if (!"application/json".equalsIgnoreCase(parts[0].strip())) {
       throw ApiException.of(
           ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The request body must be sent as application/json.");
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] parameter = parts[i].split("=", 2);
+      if (!parameter[0].strip().equalsIgnoreCase("charset")) {
+        continue;
+      }
+      String charset = parameter.length < 2 ? "" : parameter[1].strip().replace("\"", "");
+      if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+        throw ApiException.of(
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+            "A JSON request body is UTF-8: a charset parameter, if sent, must be utf-8.");
+      }
     }
   }
 

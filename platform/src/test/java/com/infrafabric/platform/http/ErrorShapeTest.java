@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -150,6 +151,21 @@ class ErrorShapeTest {
         "MALFORMED_REQUEST");
     assertError(
         fixture.client.post("/v1/echo", token, "text/plain", "{}"), 415, "UNSUPPORTED_MEDIA_TYPE");
+    for (String notUtf8 :
+        List.of(
+            "application/json; charset=latin1",
+            "application/json;charset=\"ISO-8859-1\"",
+            "application/json; charset=utf-16",
+            "application/json; charset=")) {
+      assertError(
+          fixture.client.post("/v1/echo", token, notUtf8, "{}"), 415, "UNSUPPORTED_MEDIA_TYPE");
+    }
+    assertThat(
+            fixture
+                .client
+                .post("/v1/echo", token, "Application/JSON; Charset=\"UTF-8\"", "{}")
+                .statusCode())
+        .isEqualTo(200);
 
     HttpResponse<String> ok =
         fixture.client.post("/v1/echo", token, "application/json; charset=utf-8", "{\"a\":1}");
