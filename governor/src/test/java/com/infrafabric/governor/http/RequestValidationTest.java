@@ -164,12 +164,20 @@ class RequestValidationTest {
             "1969-12-31T23:59:59Z",
             "18446744073709551616.r" + "0".repeat(32),
             "");
-    String valid = "from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z&scope=" + tenant;
+    Map<String, String> valid =
+        Map.of("from", "2026-01-01T00:00:00Z", "to", "2026-01-02T00:00:00Z", "scope", tenant);
     listings.forEach(
         (path, parameters) -> {
           for (String parameter : parameters) {
+            StringBuilder others = new StringBuilder();
+            valid.forEach(
+                (name, value) -> {
+                  if (parameters.contains(name) && !name.equals(parameter)) {
+                    others.append('&').append(name).append('=').append(value);
+                  }
+                });
             for (String value : hostile) {
-              String query = path + "?" + valid + "&" + parameter + "=" + value;
+              String query = path + "?" + parameter + "=" + value + others;
               HttpResponse<String> answer = rig.call("GET", query, auditor, null);
               assertThat(answer.statusCode())
                   .as(query.substring(0, Math.min(query.length(), 300)) + " " + answer.body())
@@ -177,6 +185,39 @@ class RequestValidationTest {
             }
           }
         });
+  }
+
+  /**
+   * Every operation of the document takes the query parameters it declares and no other: one it
+   * does not declare (a typo, say), or one named twice, is a 400 naming it, never a silent default.
+   */
+  @Test
+  void aQueryParameterAnOperationDoesNotDeclareOrNamesTwiceIs400() {
+    String admin = rig.admin(tenant);
+    for (String path :
+        List.of(
+            "/v1/ledger/" + tenant + "?limt=5",
+            "/v1/budgets?scope=" + tenant + "&scope=" + tenant + "/x",
+            "/v1/keys?limit=1&limit=2",
+            "/v1/tenants/" + tenant + "/policy?verbose=true",
+            "/v1/spend?format=csv&group_by=model&colour=red")) {
+      HttpResponse<String> answer = rig.call("GET", path, admin, null);
+
+      assertThat(answer.statusCode()).as(path).isEqualTo(400);
+      JsonObject error = new JsonObject(answer.body());
+      assertThat(error.getString("code")).isEqualTo("INVALID_REQUEST");
+      assertThat(error.getJsonObject("details").getString("field"))
+          .isIn("limt", "scope", "limit", "verbose", "colour");
+    }
+    HttpResponse<String> post =
+        rig.call(
+            "POST",
+            "/v1/reservations?dry_run=true",
+            rig.agent(tenant),
+            new JsonObject().put("scope", tenant).put("amount_micros", 1));
+    assertThat(post.statusCode()).isEqualTo(400);
+    assertThat(rig.call("GET", "/v1/ledger/" + tenant + "?limit=5", admin, null).statusCode())
+        .isEqualTo(200);
   }
 
   /** No error answer grows with what the caller sent: messages and text details are cut. */

@@ -92,6 +92,7 @@ public final class HttpService {
             builder.metricsAccess,
             builder.scrapeToken,
             serviceRoutes.registered(),
+            serviceRoutes.queryParameters(),
             builder.resource);
     this.routes = assembly.descriptors();
     this.invalidRequests = assembly.invalidRequests();

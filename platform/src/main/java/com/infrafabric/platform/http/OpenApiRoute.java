@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.infrafabric.platform.auth.Access;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,10 +13,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Serves a service's OpenAPI 3.1 document, kept as a class-path resource, at {@value #PATH} to any
- * authenticated caller. The document is read and checked once, when the route is created, so a
- * packaging or editing mistake fails at start rather than at the first request: a repeated key,
- * which generators and SDKs resolve differently (one of two documented answers silently lost), is
- * such a mistake.
+ * authenticated caller, and declares its operations' {@link QueryParameters} to the service. The
+ * document is read and checked once, when the route is created, so a packaging or editing mistake
+ * fails at start rather than at the first request: a repeated key, which generators and SDKs
+ * resolve differently (one of two documented answers silently lost), is such a mistake.
  */
 public final class OpenApiRoute {
 
@@ -25,9 +26,11 @@ public final class OpenApiRoute {
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final String document;
+  private final QueryParameters query;
 
   private OpenApiRoute(String document) {
     this.document = document;
+    this.query = QueryParameters.fromOpenApi(new JsonObject(document));
   }
 
   /**
@@ -60,7 +63,9 @@ public final class OpenApiRoute {
     }
   }
 
+  /** Serves the document, and declares its operations' query parameters to the service. */
   public void register(Routes routes) {
+    routes.declare(query);
     routes.get(
         PATH,
         Access.authenticated(),

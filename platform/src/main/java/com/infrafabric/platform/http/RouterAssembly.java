@@ -65,6 +65,7 @@ final class RouterAssembly {
       Access metricsAccess,
       Optional<ScrapeToken> scrapeToken,
       List<Routes.Registered> routes,
+      Optional<QueryParameters> query,
       Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
@@ -81,9 +82,18 @@ final class RouterAssembly {
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
       Chain chain = new Chain(rateLimiter != null, route.admissionControlled());
+      Optional<Handler<RoutingContext>> queryCheck =
+          route.dialect() == WireDialect.PLATFORM ? query.map(q -> q.check(d)) : Optional.empty();
       Route registered =
           authenticated(
-              router, d.method(), d.path(), d.access(), chain, route.dialect(), route.handler());
+              router,
+              d.method(),
+              d.path(),
+              d.access(),
+              chain,
+              route.dialect(),
+              queryCheck,
+              route.handler());
       if (route.dialect() != WireDialect.PLATFORM) {
         registered.failureHandler(failures(resource, route.dialect()));
       }
@@ -143,7 +153,13 @@ final class RouterAssembly {
                     ctx.next();
                   }
                 });
-    authenticate(route, Access.authenticated(), Chain.PLATFORM, WireDialect.PLATFORM, handler);
+    authenticate(
+        route,
+        Access.authenticated(),
+        Chain.PLATFORM,
+        WireDialect.PLATFORM,
+        Optional.empty(),
+        handler);
   }
 
   /**
@@ -172,7 +188,7 @@ final class RouterAssembly {
                     ctx.next();
                   }
                 }));
-    authenticate(route, access, Chain.PLATFORM, WireDialect.PLATFORM, handler);
+    authenticate(route, access, Chain.PLATFORM, WireDialect.PLATFORM, Optional.empty(), handler);
   }
 
   private Route authenticated(
@@ -182,19 +198,31 @@ final class RouterAssembly {
       Access access,
       Chain chain,
       WireDialect dialect,
+      Optional<Handler<RoutingContext>> queryCheck,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
     Route route = router.route(method, path).handler(tag(path));
     authenticate(
-        route, access, chain, dialect, method == HttpMethod.DELETE ? noBody(handler) : handler);
+        route,
+        access,
+        chain,
+        dialect,
+        queryCheck,
+        method == HttpMethod.DELETE ? noBody(handler) : handler);
     return route;
   }
 
+  /**
+   * The chain after the route's tag: authentication, the in-flight bound, admission and the rate
+   * limit as {@code chain} says, the access check, the query check if there is one, and only then
+   * the body.
+   */
   private void authenticate(
       Route route,
       Access access,
       Chain chain,
       WireDialect dialect,
+      Optional<Handler<RoutingContext>> queryCheck,
       Handler<RoutingContext> handler) {
     route
         .handler(new AuthenticationHandler(authenticator, dialect.callers(), connections))
@@ -205,8 +233,9 @@ final class RouterAssembly {
     if (chain.rateLimited()) {
       route.handler(new RateLimitHandler(rateLimiter));
     }
+    route.handler(new AccessHandler(access));
+    queryCheck.ifPresent(route::handler);
     route
-        .handler(new AccessHandler(access))
         .handler(new BodyDeadline(settings.connections(), settings.maxBodyBytes()))
         .handler(readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())))
         .handler(handler);

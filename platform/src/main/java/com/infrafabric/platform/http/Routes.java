@@ -7,6 +7,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where a service registers its routes: each with a method, a path template ({@code /v1/x/:id}),
@@ -19,17 +21,35 @@ public final class Routes {
   private static final List<String> RESERVED = List.of("/health", "/metrics");
 
   private final List<Registered> registered;
+  private final AtomicReference<QueryParameters> query;
   private final boolean admissionControlled;
   private final WireDialect dialect;
 
   Routes() {
-    this(new ArrayList<>(), false, WireDialect.PLATFORM);
+    this(new ArrayList<>(), new AtomicReference<>(), false, WireDialect.PLATFORM);
   }
 
-  private Routes(List<Registered> registered, boolean admissionControlled, WireDialect dialect) {
+  private Routes(
+      List<Registered> registered,
+      AtomicReference<QueryParameters> query,
+      boolean admissionControlled,
+      WireDialect dialect) {
     this.registered = registered;
+    this.query = query;
     this.admissionControlled = admissionControlled;
     this.dialect = dialect;
+  }
+
+  /**
+   * Declares the query parameters of the service's operations: from then on, a request to a route
+   * of the platform's dialect that names any other, or one twice, is refused. A foreign dialect's
+   * routes take what its SDKs send.
+   */
+  public Routes declare(QueryParameters parameters) {
+    if (!query.compareAndSet(null, Objects.requireNonNull(parameters, "parameters"))) {
+      throw new IllegalStateException("the query parameters are declared twice");
+    }
+    return this;
   }
 
   /**
@@ -38,7 +58,7 @@ public final class Routes {
    * cannot serve within its latency at once, with 503 {@code OVERLOADED}, instead of queueing it.
    */
   public Routes admissionControlled() {
-    return new Routes(registered, true, dialect);
+    return new Routes(registered, query, true, dialect);
   }
 
   /**
@@ -46,7 +66,8 @@ public final class Routes {
    * answered its way; the rest of their chain is every route's.
    */
   public Routes speaking(WireDialect dialect) {
-    return new Routes(registered, admissionControlled, Objects.requireNonNull(dialect, "dialect"));
+    return new Routes(
+        registered, query, admissionControlled, Objects.requireNonNull(dialect, "dialect"));
   }
 
   public Routes get(String path, Access access, Handler<RoutingContext> handler) {
@@ -96,6 +117,11 @@ public final class Routes {
 
   List<Registered> registered() {
     return List.copyOf(registered);
+  }
+
+  /** The declared query parameters, if any were. */
+  Optional<QueryParameters> queryParameters() {
+    return Optional.ofNullable(query.get());
   }
 
   record Registered(
