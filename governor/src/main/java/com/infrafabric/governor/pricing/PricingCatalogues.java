@@ -61,9 +61,17 @@ public final class PricingCatalogues implements Supplier<PricingCatalogue> {
    * @param expectedVersion the version the caller based its change on, or -1 to replace whatever is
    *     current
    * @return the published catalogue; fails with {@code VERSION_CONFLICT} if another version was
-   *     published in between
+   *     published in between, or {@code INVALID_PRICING} for no prices at all (a catalogue that
+   *     prices nothing refuses every LLM call, which no operator means by an edit)
    */
   public Future<PricingCatalogue> replace(Collection<ModelPrice> prices, long expectedVersion) {
+    if (prices.isEmpty()) {
+      return Future.failedFuture(
+          new GovernorException(
+              ErrorCode.INVALID_PRICING,
+              "a catalogue prices at least one model: an empty one would refuse every LLM call",
+              Map.of("field", "models")));
+    }
     PricingCatalogue draft = PricingCatalogue.of(0, prices);
     String json = toJson(draft.models().values()).encode();
     return redis

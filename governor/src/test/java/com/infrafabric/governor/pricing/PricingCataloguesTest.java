@@ -75,6 +75,19 @@ class PricingCataloguesTest {
   }
 
   @Test
+  void anEmptyCatalogueIsRefusedAndTheCurrentOneStays() {
+    PricingCatalogues catalogues = new PricingCatalogues(redis);
+    PricingCatalogue current =
+        Await.result(catalogues.replace(List.of(new ModelPrice("c", 1, 1, 1)), -1));
+
+    assertThatThrownBy(() -> Await.result(catalogues.replace(List.of(), -1)))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PRICING));
+    assertThat(Await.result(catalogues.refresh()).version()).isEqualTo(current.version());
+  }
+
+  @Test
   void jsonEntriesAreValidatedFieldByField() {
     assertThatThrownBy(() -> PricingCatalogues.fromJson(new JsonArray("[{\"model\":\"x\"}]")))
         .hasMessage("models[0].input_per_million must be an integer (micro-dollars)");
