@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,6 +16,13 @@ import java.util.Map;
  * its output, cumulatively, in {@code message_delta}; {@code message_stop} ends it.
  */
 final class AnthropicMessagesWire implements Wire {
+
+  /** The numeric sampling fields, with the ranges of Anthropic's API reference. */
+  private static final List<RequestFields.Range> RANGES =
+      List.of(
+          RequestFields.Range.decimal("temperature", 0, 1),
+          RequestFields.Range.decimal("top_p", 0, 1),
+          RequestFields.Range.whole("top_k", 0, Integer.MAX_VALUE));
 
   /** The API version sent when the client names none. */
   static final String VERSION = "2023-06-01";
@@ -33,6 +41,7 @@ final class AnthropicMessagesWire implements Wire {
   public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
+    RANGES.forEach(range -> range.check(body));
     long maxTokens =
         RequestFields.maxTokens(body, "max_tokens", settings)
             .orElse(settings.defaultMaxOutputTokens());

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,16 @@ import java.util.Map;
  * the {@code n} answers asked for may use the whole bound, and is priced so.
  */
 final class OpenAiChatWire implements Wire {
+
+  /** The numeric sampling fields, with the ranges of OpenAI's API reference. */
+  private static final List<RequestFields.Range> RANGES =
+      List.of(
+          RequestFields.Range.decimal("temperature", 0, 2),
+          RequestFields.Range.decimal("top_p", 0, 1),
+          RequestFields.Range.decimal("frequency_penalty", -2, 2),
+          RequestFields.Range.decimal("presence_penalty", -2, 2),
+          RequestFields.Range.whole("top_logprobs", 0, 20),
+          RequestFields.Range.whole("seed", Long.MIN_VALUE, Long.MAX_VALUE));
 
   @Override
   public ProviderFormat format() {
@@ -34,6 +45,7 @@ final class OpenAiChatWire implements Wire {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
     RequestFields.streamOptions(body);
+    RANGES.forEach(range -> range.check(body));
     // Both bounds given: the larger is priced, whichever one the provider honours.
     long maxTokens =
         Math.max(

@@ -13,6 +13,10 @@ import java.util.Map;
 /** OpenAI's {@code POST /v1/embeddings}: input tokens only, never streamed. */
 final class OpenAiEmbeddingsWire implements Wire {
 
+  /** The output size a caller may ask for, where the model supports choosing it. */
+  private static final RequestFields.Range DIMENSIONS =
+      RequestFields.Range.whole("dimensions", 1, 65_536);
+
   @Override
   public ProviderFormat format() {
     return ProviderFormat.OPENAI_COMPATIBLE;
@@ -34,6 +38,7 @@ final class OpenAiEmbeddingsWire implements Wire {
     if (body.containsKey("stream")) {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
+    DIMENSIONS.check(body);
     return new CallRequest(model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes);
   }
 

@@ -10,6 +10,8 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
 
@@ -89,6 +91,58 @@ final class RequestFields {
       throw invalid(field, field + " " + tokens + " is outside 1.." + settings.maxOutputTokens());
     }
     return Optional.of(tokens);
+  }
+
+  /**
+   * A numeric request field's range, as the provider's API reference gives it: a value outside it
+   * (or a number no provider could read, such as {@code 1e99999}) is refused here, before anything
+   * is reserved, instead of being relayed for the provider to refuse or to misread.
+   *
+   * @param field the field's name
+   * @param min the smallest value allowed
+   * @param max the largest value allowed
+   * @param whole true if the value must be a whole number
+   */
+  record Range(String field, BigDecimal min, BigDecimal max, boolean whole) {
+
+    static Range decimal(String field, double min, double max) {
+      return new Range(field, BigDecimal.valueOf(min), BigDecimal.valueOf(max), false);
+    }
+
+    static Range whole(String field, long min, long max) {
+      return new Range(field, BigDecimal.valueOf(min), BigDecimal.valueOf(max), true);
+    }
+
+    /** Refuses {@code body}'s value of the field unless absent, null or within the range. */
+    void check(JsonObject body) {
+      Object value = body.getValue(field);
+      if (value == null) {
+        return;
+      }
+      // The request's reader gives whole numbers as Integer, Long or BigInteger, others exactly.
+      BigDecimal number = null;
+      if (value instanceof BigDecimal exact) {
+        number = exact;
+      } else if (value instanceof Integer || value instanceof Long || value instanceof BigInteger) {
+        number = new BigDecimal(value.toString());
+      }
+      boolean fits =
+          number != null
+              && number.compareTo(min) >= 0
+              && number.compareTo(max) <= 0
+              && (!whole || number.stripTrailingZeros().scale() <= 0);
+      if (!fits) {
+        throw invalid(
+            field,
+            field
+                + " must be "
+                + (whole ? "a whole number" : "a number")
+                + " in "
+                + min.toPlainString()
+                + ".."
+                + max.toPlainString());
+      }
+    }
   }
 
   /** The answers OpenAI's {@code n} asks for, 1..{@value #MAX_ANSWERS}; 1 when absent. */

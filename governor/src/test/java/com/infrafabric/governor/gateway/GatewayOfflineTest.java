@@ -203,6 +203,59 @@ class GatewayOfflineTest {
    * under a stable code, and charge nothing; however many it sends, the provider's breaker (shared
    * by every tenant) stays closed, so another tenant's call is answered.
    */
+  /**
+   * A sampling field outside its API's documented range, or a number no provider could read, is
+   * refused in the caller's dialect before anything is reserved, never relayed to be refused (or
+   * misread as infinity) upstream.
+   */
+  @Test
+  void numbersOutsideTheApisRangesAre400sBeforeAnythingIsReserved() {
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
+    String openAi =
+        "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],";
+    String anthropic =
+        "{\"model\":\"claude-test\",\"max_tokens\":10,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],";
+    Map<String, String> refused = new LinkedHashMap<>();
+    for (String field :
+        List.of(
+            "\"temperature\":2.01",
+            "\"temperature\":1e99999",
+            "\"top_p\":-0.1",
+            "\"presence_penalty\":3",
+            "\"frequency_penalty\":\"high\"",
+            "\"seed\":9223372036854775808",
+            "\"seed\":1.5",
+            "\"top_logprobs\":21",
+            "\"max_tokens\":1e99999")) {
+      refused.put(openAi + field + "}", GatewayRoutes.OPENAI + "/chat/completions");
+    }
+    for (String field :
+        List.of("\"temperature\":1.5", "\"top_k\":-1", "\"top_p\":1.0000001", "\"top_k\":2.5")) {
+      refused.put(anthropic + field + "}", GatewayRoutes.ANTHROPIC + "/v1/messages");
+    }
+    refused.put(
+        "{\"model\":\"emb-test\",\"input\":\"Hi\",\"dimensions\":0}",
+        GatewayRoutes.OPENAI + "/embeddings");
+
+    refused.forEach(
+        (body, path) -> {
+          HttpResponse<String> answer = RIG.governor.http.send("POST", path, token, Map.of(), body);
+          assertThat(answer.statusCode()).as(body + " " + answer.body()).isEqualTo(400);
+          assertThat(answer.headers().firstValue("x-error-code")).hasValue("INVALID_REQUEST");
+        });
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    HttpResponse<String> inRange =
+        RIG.governor.http.send(
+            "POST",
+            GatewayRoutes.OPENAI + "/chat/completions",
+            token,
+            Map.of(),
+            openAi + "\"temperature\":2,\"top_p\":0.5,\"seed\":-9223372036854775808}");
+    assertThat(inRange.statusCode()).as(inRange.body()).isEqualTo(200);
+  }
+
   @Test
   void requestsNoProviderCanReadAre400sAndNeverOpenTheSharedBreaker() {
     String scope = RIG.fundedScope(1_000_000);
