@@ -41,9 +41,16 @@ class TenantFairnessTest {
                 Guests.fixture("spin.wat"),
                 c -> c.limit("timeoutMs", null, 3000).limit("cpuTimeMs", null, 3000))
             .ref();
+    // The queued call's deadline passes well before the running one's: with equal deadlines the
+    // first's thread could free up just before the second's came, and the second would start.
+    ToolRef shortSpin =
+        HOST.register(
+                Guests.fixture("spin.wat"),
+                c -> c.limit("timeoutMs", null, 1000).limit("cpuTimeMs", null, 1000))
+            .ref();
     ToolRef echo = HOST.register(Guests.fixture("examples/wat/echo.wat"), c -> c).ref();
     Future<InvocationResult> first = HOST.chassis().invoke(spin, "{}", HOG);
-    Future<InvocationResult> second = HOST.chassis().invoke(spin, "{}", HOG);
+    Future<InvocationResult> second = HOST.chassis().invoke(shortSpin, "{}", HOG);
     HOST.awaitAdmitted(2);
 
     InvocationResult other = HOST.invoke(echo, "{\"q\":1}", OTHER);
