@@ -1,18 +1,22 @@
 -- Registers one tool version atomically. Versions are immutable: registering the same
--- version again with the same digest and contract is a no-op, with anything else a conflict.
+-- version again with the same digest and contract is a no-op; with the same digest and the same
+-- terms signed again (ContractTerms: after a publisher key rotation, say) it keeps the new
+-- signature, so the version stays verifiable once the old key is retired; anything else is a
+-- conflict.
 -- KEYS[1] tool hash, KEYS[2] module bytes, KEYS[3] set of tool refs, KEYS[4] refs of this digest
 -- Arguments: ModuleRegistry.REGISTER (module: the bytes in base64).
 -- Returns the registeredAt of the stored version, or -1 on conflict.
-local existing = redis.call('HMGET', KEYS[1], 'digest', 'contract', 'registeredAt')
+local existing = redis.call('HMGET', KEYS[1], 'digest', 'contract', 'registeredAt', 'terms')
 if existing[1] then
-  if existing[1] == ARGV[ARG_DIGEST] and existing[2] == ARGV[ARG_CONTRACT] then
-    return existing[3]
-  end
-  return -1
+  if existing[1] ~= ARGV[ARG_DIGEST] then return -1 end
+  if existing[2] == ARGV[ARG_CONTRACT] then return existing[3] end
+  if existing[4] ~= ARGV[ARG_TERMS] then return -1 end
+  redis.call('HSET', KEYS[1], 'contract', ARGV[ARG_CONTRACT], 'kid', ARGV[ARG_KID])
+  return existing[3]
 end
 redis.call('SET', KEYS[2], ARGV[ARG_MODULE])
 redis.call('HSET', KEYS[1], 'digest', ARGV[ARG_DIGEST], 'contract', ARGV[ARG_CONTRACT], 'kid', ARGV[ARG_KID],
-  'registeredAt', ARGV[ARG_REGISTERED_AT], 'size', ARGV[ARG_MODULE_SIZE])
+  'terms', ARGV[ARG_TERMS], 'registeredAt', ARGV[ARG_REGISTERED_AT], 'size', ARGV[ARG_MODULE_SIZE])
 redis.call('SADD', KEYS[3], ARGV[ARG_REF])
 redis.call('SADD', KEYS[4], ARGV[ARG_REF])
 return ARGV[ARG_REGISTERED_AT]

@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
+import com.infrafabric.chassis.testing.Publisher;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
@@ -84,6 +85,49 @@ class ChassisTest {
             ToolConflictException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_VERSION_CONFLICT))
         .hasMessage("tool twice@1.0.0 is already registered with a different module or contract");
+  }
+
+  /**
+   * A publisher rotating its key signs its versions again: the same terms under a new signature are
+   * kept, not refused, so every node (whichever it has cached) reads the version as signed by the
+   * new key and runs it once the old key is retired; other terms stay a conflict.
+   */
+  @Test
+  void theSameContractSignedAgainWithARotatedKeyReplacesTheSignature() {
+    Publisher rotated = Publisher.generate("rotated-publisher");
+    byte[] module = Guests.wat(Guests.ECHO);
+    Contracts terms = Contracts.forModule("rotating", module);
+    try (TestChassis node =
+            TestChassis.start(
+                REDIS.endpoint(),
+                config ->
+                    config.trustedPublishersJwks(Publisher.jwks(TestChassis.PUBLISHER, rotated)),
+                HostResolver.system());
+        TestChassis otherNode =
+            TestChassis.start(
+                REDIS.endpoint(),
+                config ->
+                    config.trustedPublishersJwks(Publisher.jwks(TestChassis.PUBLISHER, rotated)),
+                HostResolver.system())) {
+      ToolInfo first =
+          Await.result(node.chassis().register(module, terms.signedBy(TestChassis.PUBLISHER)));
+      ToolInfo again = Await.result(node.chassis().register(module, terms.signedBy(rotated)));
+
+      assertThat(again.registeredAt()).isEqualTo(first.registeredAt());
+      assertThat(again.publisherKeyId()).isEqualTo("rotated-publisher");
+      assertThat(Await.result(otherNode.chassis().get(first.ref())).orElseThrow().publisherKeyId())
+          .as("what every node reads from the store")
+          .isEqualTo("rotated-publisher");
+      assertThatThrownBy(
+              () ->
+                  Await.result(
+                      node.chassis()
+                          .register(
+                              module, terms.limit("memory", "maxPages", 2).signedBy(rotated))))
+          .isInstanceOfSatisfying(
+              ToolConflictException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_VERSION_CONFLICT));
+    }
   }
 
   @Test

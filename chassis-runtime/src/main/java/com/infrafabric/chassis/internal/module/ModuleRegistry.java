@@ -31,7 +31,14 @@ public final class ModuleRegistry {
       moduleScript(
           "chassis_register",
           ScriptArgs.of(
-              "ref", "digest", "contract", "kid", "registered_at", "module", "module_size"));
+              "ref",
+              "digest",
+              "contract",
+              "terms",
+              "kid",
+              "registered_at",
+              "module",
+              "module_size"));
   private static final LuaScript DELETE =
       moduleScript("chassis_delete", ScriptArgs.of("ref", "digest"));
 
@@ -49,11 +56,19 @@ public final class ModuleRegistry {
   /**
    * Stores a verified tool version.
    *
+   * @param terms the contract's {@link com.infrafabric.chassis.internal.contract.ContractTerms}:
+   *     the same terms signed again replace the stored signature
    * @return the stored record; fails with {@link ToolConflictException} if the version exists with
-   *     other content
+   *     another module or other terms
    */
   public Future<StoredTool> store(
-      ToolRef ref, ModuleDigest digest, byte[] module, String jws, String keyId, Instant now) {
+      ToolRef ref,
+      ModuleDigest digest,
+      byte[] module,
+      String jws,
+      String terms,
+      String keyId,
+      Instant now) {
     List<String> keys = List.of(toolKey(ref), moduleKey(digest), TOOLS, refsKey(digest));
     return redis
         .eval(
@@ -65,6 +80,7 @@ public final class ModuleRegistry {
                 .put("ref", ref.toString())
                 .put("digest", digest.hex())
                 .put("contract", jws)
+                .put("terms", terms)
                 .put("kid", keyId)
                 .put("registered_at", now.toEpochMilli())
                 .put("module", Base64.getEncoder().encodeToString(module))

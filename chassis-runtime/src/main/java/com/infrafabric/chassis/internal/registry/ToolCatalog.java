@@ -7,6 +7,7 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.internal.capability.HostLinker;
 import com.infrafabric.chassis.internal.capability.ToolGrants;
 import com.infrafabric.chassis.internal.contract.ContractCaps;
+import com.infrafabric.chassis.internal.contract.ContractTerms;
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
 import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.contract.VerifiedContract;
@@ -107,6 +108,7 @@ public final class ToolCatalog {
                         tool.info().digest(),
                         bytes,
                         contractJws,
+                        ContractTerms.of(contractJws),
                         tool.info().publisherKeyId(),
                         clock.instant())
                     .map(stored -> remember(withRegisteredAt(tool, stored.registeredAt())).info()));
