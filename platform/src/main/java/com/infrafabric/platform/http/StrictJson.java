@@ -16,6 +16,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 
 /**
  * The one JSON reader for everything a client sends: request bodies, and JSON carried inside them
@@ -69,7 +70,9 @@ public final class StrictJson {
    * @throws ApiException 400 {@code MALFORMED_REQUEST} saying what is wrong, never echoing input
    */
   public static Object parse(byte[] utf8) {
-    String text = decode(utf8);
+    String text =
+        wellFormedUtf8(utf8)
+            .orElseThrow(() -> malformed("The request body is not well-formed UTF-8."));
     try (JsonParser parser = FACTORY.createParser(text)) {
       if (parser.nextToken() == null) {
         throw malformed("The JSON text is empty.");
@@ -127,16 +130,21 @@ public final class StrictJson {
     }
   }
 
-  private static String decode(byte[] utf8) {
+  /**
+   * The bytes as text if they are well-formed UTF-8 (overlong forms and lone surrogates are not);
+   * empty otherwise, where a lenient decoder would have put replacement characters in their place.
+   */
+  public static Optional<String> wellFormedUtf8(byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(utf8))
-          .toString();
+      return Optional.of(
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString());
     } catch (CharacterCodingException e) {
-      throw malformed("The request body is not well-formed UTF-8.");
+      return Optional.empty();
     }
   }
 

@@ -6,11 +6,9 @@ import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.EntryPoint;
+import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,19 +111,6 @@ public final class Invoker {
         List.of());
   }
 
-  private static boolean isUtf8(byte[] bytes) {
-    try {
-      StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
-  }
-
   public int admitted() {
     return admission.admitted();
   }
@@ -141,14 +126,15 @@ public final class Invoker {
 
   private InvocationResult result(RunResult run, Invocation invocation, Instant start) {
     byte[] output = invocation.output();
-    String text = new String(output, StandardCharsets.UTF_8);
+    Optional<String> wellFormed = StrictJson.wellFormedUtf8(output);
+    String text = wellFormed.orElseGet(() -> new String(output, StandardCharsets.UTF_8));
     Outcome outcome = run.outcome();
     String message = run.message();
     if (outcome == Outcome.SUCCESS) {
       // Bytes that are not UTF-8 decode with replacement characters: the text would not be what
       // the tool wrote.
       JsonValues.Verdict verdict =
-          isUtf8(output) ? JsonValues.check(text) : JsonValues.Verdict.NOT_A_SINGLE_VALUE;
+          wellFormed.isPresent() ? JsonValues.check(text) : JsonValues.Verdict.NOT_A_SINGLE_VALUE;
       if (verdict != JsonValues.Verdict.SINGLE_VALUE) {
         outcome = Outcome.INVALID_OUTPUT;
         message = JsonValues.problem("the tool's output", verdict);
