@@ -121,13 +121,10 @@ final class KeyRoutes {
    */
   private void expire(RoutingContext ctx) {
     Scope subtree = subtree(ctx);
-    JsonObject json = Requests.jsonBody(ctx);
-    if (json.containsKey("expires_at") && json.getValue("expires_at") == null) {
-      throw Fields.malformed("expires_at", "must be an instant; send {} to expire the key now");
-    }
+    // No expires_at ends the key now: a null one is refused, not read as that.
     Instant at =
-        Fields.of(json, Set.of("expires_at"))
-            .optionalString("expires_at")
+        Fields.of(Requests.jsonBody(ctx), Set.of("expires_at"))
+            .optionalStringNotNull("expires_at")
             .map(KeyRoutes::expiry)
             .orElse(null);
     respond(

@@ -84,6 +84,17 @@ public final class Fields {
   }
 
   /**
+   * The string field {@code name}, empty when absent, for a field whose absence means something of
+   * its own (expire now, say): an explicit JSON null is refused rather than read as that.
+   */
+  public Optional<String> optionalStringNotNull(String name) {
+    if (body.containsKey(name) && body.getValue(name) == null) {
+      throw malformed(where + name, "must not be null; leave it out instead");
+    }
+    return optionalString(name);
+  }
+
+  /**
    * A required JSON integer that fits 64 bits exactly, for fields whose domain type checks its own
    * range (amounts); anything else, a string of digits included, is refused.
    */
