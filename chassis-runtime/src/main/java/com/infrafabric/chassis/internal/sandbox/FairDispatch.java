@@ -33,7 +33,6 @@ final class FairDispatch {
 
   private long served;
   private int busy;
-  private int waiting;
 
   /** One invocation waiting for a thread. */
   private static final class Waiting {
@@ -77,7 +76,6 @@ final class FairDispatch {
         starting(entry);
       } else {
         lines.computeIfAbsent(tenant, t -> new ArrayDeque<>()).addLast(entry);
-        waiting++;
         entry.deadline = watchdog.at(deadline, () -> expire(entry));
       }
     }
@@ -88,9 +86,9 @@ final class FairDispatch {
     }
   }
 
-  /** Invocations admitted and waiting for a thread. */
+  /** Invocations admitted and waiting for a thread (a line per tenant with any waiting). */
   synchronized int waiting() {
-    return waiting;
+    return lines.values().stream().mapToInt(ArrayDeque::size).sum();
   }
 
   private void dispatch() {
@@ -146,7 +144,6 @@ final class FairDispatch {
       lines.remove(next);
     }
     lastServed.put(next, ++served);
-    waiting--;
     return taken;
   }
 
@@ -183,7 +180,6 @@ final class FairDispatch {
           lastServed.remove(entry.tenant);
         }
       }
-      waiting--;
     }
     entry.expire.run();
   }
