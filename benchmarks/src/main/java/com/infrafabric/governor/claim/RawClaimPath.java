@@ -80,7 +80,8 @@ public final class RawClaimPath {
                   .put("max_cost", 1_000_000)
                   .put("max_agents", 1)
                   .put("required", required)
-                  .put("candidates", ClaimSettings.DEFAULTS.candidatesPerCapability());
+                  .put("candidates", ClaimSettings.DEFAULTS.candidatesPerCapability())
+                  .put("subtree", "");
             })
         .compose(reply -> finish(taskId, new JsonObject(reply.get(1).toString())));
   }
