@@ -59,9 +59,9 @@ class ClaimApiTest {
     return rig.tokens.mint(rig.tokens.spec("dispatcher-1", "dispatcher").withScope(scope));
   }
 
-  @Test
-  void aDispatcherClaimsATaskAndGetsTheOwnersGrantWhichTheAgentThenFinishes() {
-    String t = GovernorRig.freshTenant("claim-api");
+  /** A fresh tenant with a lifetime budget and one active agent, {@code coder} (python:2, search:1). */
+  private static String tenantWithCoder(String name) {
+    String t = GovernorRig.freshTenant(name);
     rig.budget(t, "lifetime", 1_000_000);
     HttpResponse<String> registered =
         rig.call(
@@ -71,6 +71,12 @@ class ClaimApiTest {
             new JsonObject().put("contract", contract(t, "coder", 2_000)));
     assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
     assertThat(json(registered).getString("status")).isEqualTo("active");
+    return t;
+  }
+
+  @Test
+  void aDispatcherClaimsATaskAndGetsTheOwnersGrantWhichTheAgentThenFinishes() {
+    String t = tenantWithCoder("claim-api");
 
     String digest = "ab".repeat(32);
     JsonObject task =
@@ -151,13 +157,7 @@ class ClaimApiTest {
 
   @Test
   void aClaimNobodyQualifiesForSaysWhy() {
-    String t = GovernorRig.freshTenant("nobody");
-    rig.budget(t, "lifetime", 1_000_000);
-    rig.call(
-        "POST",
-        "/v1/agents",
-        rig.admin(t),
-        new JsonObject().put("contract", contract(t, "coder", 2_000)));
+    String t = tenantWithCoder("nobody");
 
     HttpResponse<String> refused =
         rig.post(
@@ -181,13 +181,7 @@ class ClaimApiTest {
    */
   @Test
   void aTaskIdTakenOutsideTheDispatchersSubtreeIsRefusedWithoutNamingItsScope() {
-    String t = GovernorRig.freshTenant("sibling");
-    rig.budget(t, "lifetime", 1_000_000);
-    rig.call(
-        "POST",
-        "/v1/agents",
-        rig.admin(t),
-        new JsonObject().put("contract", contract(t, "coder", 2_000)));
+    String t = tenantWithCoder("sibling");
     JsonObject hidden =
         new JsonObject()
             .put("task_id", "shared-id")
