@@ -25,6 +25,8 @@ public enum ErrorCode {
   RESERVATION_NOT_FOUND(Kind.NOT_FOUND),
   /** The reservation was already committed or released and cannot take this operation. */
   RESERVATION_NOT_ACTIVE(Kind.CONFLICT),
+  /** A claim's hold: only the lease's finish, or its end, settles it. */
+  RESERVATION_HELD_BY_LEASE(Kind.CONFLICT),
   /**
    * The operation would take a usage counter, or spent + reserved, of some scope and window past
    * {@code Money.MAX_MICROS}; it was refused and recorded nothing.

@@ -339,10 +339,10 @@ local function append_ledger(fields, attribution)
 end
 
 local function load_reservation(key)
-  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw')
+  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
-          rw = windows_of(v[5])}
+          rw = windows_of(v[5]), lease = v[6]}
 end
 
 -- True if scope is within (equal to or below) the subtree; '' means no restriction.

@@ -6,6 +6,7 @@ attribute(ARG_ATTRIBUTION)
 local rid = ARGV[ARG_RESERVATION_ID]
 local r = load_reservation(H.res_key)
 if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''} end
+if r.lease then return {'held_by_lease', r.lease} end
 local caps
 caps, rejected = load_config(layers_of(r.scope))
 if rejected then return rejected end

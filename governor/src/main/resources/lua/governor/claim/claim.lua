@@ -142,6 +142,8 @@ redis.call('HSET', task_key(task_id), 'scope', scope, 'state', 'owned', 'n', lea
   'tried', (tried == '' and ',' or tried) .. best.id .. ',', 'agent', best.id)
 redis.call('HSET', lease_key(member), 'agent', best.id, 'rid', rid, 'scope', scope,
   'exp', held.expires_at, 'claimed', H.stamp, 'state', 'active')
+-- The hold is the lease's: only its holder's finish (or the lease's end) settles it.
+redis.call('HSET', H.prefix .. 'r:' .. rid, 'lease', member)
 redis.call('ZADD', H.prefix .. 'lexp', expires_at, member)
 best.busy = best.busy + 1
 if best.brk == 'half_open' then

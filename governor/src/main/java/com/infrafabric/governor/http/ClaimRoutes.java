@@ -21,7 +21,6 @@ import com.infrafabric.governor.claim.TaskSpec;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
@@ -166,9 +165,7 @@ final class ClaimRoutes {
             lease,
             agentId(ctx, body),
             outcome(body.string("outcome")),
-            body.has("amount_micros") || body.has("model")
-                ? ReservationRoutes.actual(body)
-                : Spend.amount(0),
+            ReservationRoutes.actualOrNothing(body),
             Duration.ofMillis(body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).orElse(0L)),
             ReservationRoutes.idempotencyKey(ctx),
             within);

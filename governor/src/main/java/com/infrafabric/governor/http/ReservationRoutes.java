@@ -42,6 +42,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
@@ -193,6 +194,18 @@ final class ReservationRoutes {
             body.integer(INPUT_TOKENS),
             body.optionalInteger(CACHED_INPUT_TOKENS).orElse(0L),
             body.integer(OUTPUT_TOKENS)));
+  }
+
+  /**
+   * {@link #actual}, or nothing spent when the body names none of its fields (a finish reporting no
+   * spend). Any one of them (token counts without a model, say) is read as {@link #actual} reads
+   * it, never dropped as if absent.
+   */
+  static Spend actualOrNothing(Fields body) {
+    boolean reported =
+        Stream.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS)
+            .anyMatch(body::has);
+    return reported ? actual(body) : Spend.amount(0);
   }
 
   private static void onlyAmount(Fields body, String... tokenFields) {

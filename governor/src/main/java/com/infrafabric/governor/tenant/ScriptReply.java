@@ -116,6 +116,15 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
               ErrorCode.RESERVATION_NOT_ACTIVE,
               "reservation " + subject + " is already " + payload,
               Map.of("state", payload));
+      case "held_by_lease" ->
+          throw new GovernorException(
+              ErrorCode.RESERVATION_HELD_BY_LEASE,
+              "reservation "
+                  + subject
+                  + " is the hold of lease "
+                  + payload
+                  + "; its holder settles it with the lease's finish",
+              Map.of("lease", payload));
       default -> {
         return this;
       }

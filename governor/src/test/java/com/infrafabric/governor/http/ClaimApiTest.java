@@ -59,7 +59,9 @@ class ClaimApiTest {
     return rig.tokens.mint(rig.tokens.spec("dispatcher-1", "dispatcher").withScope(scope));
   }
 
-  /** A fresh tenant with a lifetime budget and one active agent, {@code coder} (python:2, search:1). */
+  /**
+   * A fresh tenant with a lifetime budget and one active agent, {@code coder} (python:2, search:1).
+   */
   private static String tenantWithCoder(String name) {
     String t = GovernorRig.freshTenant(name);
     rig.budget(t, "lifetime", 1_000_000);
@@ -153,6 +155,58 @@ class ClaimApiTest {
         json(rig.call("GET", "/v1/tenants/" + t + "/cost-waste", rig.auditor(t), null));
     assertThat(waste.getLong("total_micros")).isEqualTo(1_500);
     assertThat(waste.getLong("wasted_micros")).isZero();
+  }
+
+  /**
+   * A claim's hold is its lease's: another agent of the subtree can neither commit nor release it
+   * through the reservations API (which would leave the holder's real spend unrecordable and the
+   * task held by a lease whose money is gone); the holder's finish settles it.
+   */
+  @Test
+  void aClaimsHoldIsSettledOnlyByItsLeasesFinish() {
+    String t = tenantWithCoder("held");
+    JsonObject claim =
+        json(
+            rig.post(
+                "/v1/claims",
+                dispatcher(t),
+                new JsonObject()
+                    .put("task_id", "t-held")
+                    .put("scope", t + "/p")
+                    .put("required", new JsonArray().add("python:2"))
+                    .put("max_cost_micros", 5_000)));
+    String reservation = claim.getString("reservation_id");
+    String bystander = rig.tokens.mint(rig.tokens.spec("bystander", "agent").withScope(t));
+
+    for (String action : List.of("commit", "release")) {
+      HttpResponse<String> refused =
+          rig.post(
+              "/v1/reservations/" + reservation + "/" + action,
+              bystander,
+              action.equals("commit") ? new JsonObject().put("amount_micros", 1) : null);
+      assertThat(refused.statusCode()).as(action + " " + refused.body()).isEqualTo(409);
+      assertThat(json(refused).getString("code")).isEqualTo("RESERVATION_HELD_BY_LEASE");
+    }
+    String lease = claim.getString("lease_id").replace("/", "%2F").replace("#", "%23");
+    String coder = rig.tokens.mint(rig.tokens.spec("coder", "agent").withScope(t));
+    // Token counts without the model they were spent on cannot be priced: refused, not zero.
+    HttpResponse<String> unpriced =
+        rig.post(
+            "/v1/leases/" + lease + "/finish",
+            coder,
+            new JsonObject()
+                .put("outcome", "succeeded")
+                .put("input_tokens", 1_000)
+                .put("output_tokens", 1_000));
+    assertThat(unpriced.statusCode()).as(unpriced.body()).isEqualTo(400);
+    assertThat(json(unpriced).getJsonObject("details").getString("field")).isEqualTo("model");
+    HttpResponse<String> finished =
+        rig.post(
+            "/v1/leases/" + lease + "/finish",
+            coder,
+            new JsonObject().put("outcome", "succeeded").put("amount_micros", 1_500));
+    assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
+    assertThat(json(finished).getLong("actual_micros")).isEqualTo(1_500);
   }
 
   @Test
