@@ -46,6 +46,13 @@ final class GatewayErrors {
   /** The provider's answer was not what its format promises, or too large; charged as reserved. */
   static final ErrorCode UPSTREAM_INVALID = new ErrorCode("UPSTREAM_INVALID", 502);
 
+  /**
+   * The call's token estimate exceeds a whole minute of its key's tokens-per-minute allowance: no
+   * wait lets it through, so it is refused as OpenAI refuses a request too large for a rate limit,
+   * and the SDKs are told not to retry.
+   */
+  static final ErrorCode CALL_TOO_LARGE = new ErrorCode("CALL_TOO_LARGE", 429);
+
   /** The Idempotency-Key names a call already made: it was charged once; its answer is not kept. */
   static final ErrorCode CALL_ALREADY_MADE = new ErrorCode("CALL_ALREADY_MADE", 409);
 
@@ -95,6 +102,18 @@ final class GatewayErrors {
             + Math.max(1, decision.retryAfter().toSeconds())
             + " s.",
         decision.retryAfter());
+  }
+
+  static ApiException tooLargeForKey(long tokens, long tokensPerMinute) {
+    return ApiException.of(
+        CALL_TOO_LARGE,
+        "This call may use up to "
+            + tokens
+            + " tokens (its prompt and its output bound), more than this key's "
+            + tokensPerMinute
+            + " tokens per minute: no wait lets it through. Lower max_tokens or the prompt;"
+            + " nothing was charged.",
+        Map.of("tokens", tokens, "tokens_per_minute", tokensPerMinute));
   }
 
   static ApiException alreadyMade() {
@@ -147,7 +166,9 @@ final class GatewayErrors {
 
   private static Map<String, String> headers(ApiException error) {
     Map<String, String> headers = new HashMap<>();
-    if (error.code().equals(BUDGET_EXCEEDED) || error.status() < 429) {
+    if (error.code().equals(BUDGET_EXCEEDED)
+        || error.code().equals(CALL_TOO_LARGE)
+        || error.status() < 429) {
       headers.put("x-should-retry", "false");
     }
     return headers;

@@ -100,6 +100,15 @@ final class MeteredCall {
           call.model(),
           ProviderReply.Failed.finalFailure("every provider's circuit breaker is open"));
     }
+    // The call's token estimate: what the key's tokens-per-minute bucket is charged up front.
+    long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
+    caller
+        .key()
+        .filter(limited -> tokens > limited.tokensPerMinute())
+        .ifPresent(
+            limited -> {
+              throw GatewayErrors.tooLargeForKey(tokens, limited.tokensPerMinute());
+            });
     String priced = priciest(targets);
     IdempotencyKey key = idempotencyKey();
     // The first provider's key is read from the vault while the reservation runs: off the path
@@ -108,7 +117,6 @@ final class MeteredCall {
     firstKey = key(first);
     ctx.response().closeHandler(closed -> cancellation.cancel());
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
-    long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
     new CallAdmission(calls, caller, tokens, callId)
         .admit(new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key, who))
         .onSuccess(outcome -> reserved(outcome, priced, targets))

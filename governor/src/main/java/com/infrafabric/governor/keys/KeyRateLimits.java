@@ -90,12 +90,21 @@ final class KeyRateLimits {
     return RateLimit.perMinute(key.tokensPerMinute());
   }
 
-  /** What admit takes for an estimate: at most a whole minute's allowance. */
+  /**
+   * What admit takes for an estimate: all of it. A call estimated above a whole minute's allowance
+   * is refused before it gets here (the gateway's {@code CALL_TOO_LARGE}); were it admitted, it
+   * could take far more than the limit in one go.
+   */
   private static long charged(VirtualKey key, long estimatedTokens) {
-    if (estimatedTokens < 0) {
-      throw invalid("estimated tokens " + estimatedTokens + " is negative");
+    if (estimatedTokens < 0 || estimatedTokens > key.tokensPerMinute()) {
+      throw invalid(
+          "estimated tokens "
+              + estimatedTokens
+              + " are outside 0.."
+              + key.tokensPerMinute()
+              + ", the key's tokens per minute");
     }
-    return Math.min(estimatedTokens, key.tokensPerMinute());
+    return estimatedTokens;
   }
 
   private static String bucket(VirtualKey key, String limit) {

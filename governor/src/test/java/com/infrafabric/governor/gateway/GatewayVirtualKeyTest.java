@@ -15,6 +15,9 @@ import com.infrafabric.platform.testing.Await;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -154,11 +157,51 @@ class GatewayVirtualKeyTest {
     assertThat(RIG.spentAndReserved(scope)[1]).isZero();
   }
 
+  /**
+   * A call that may use more tokens than a whole minute of its key's allowance is refused before
+   * anything is reserved or taken, with the SDK told not to retry: a full bucket does not let a
+   * call of any size through.
+   */
+  @Test
+  void aCallLargerThanAMinutesTokenAllowanceIsRefusedAndTakesNothing() {
+    String scope = RIG.fundedScope(1_000_000);
+    String secret = issue(scope, Set.of("gpt-test"), 100, 2_000).secret().orElseThrow();
+
+    HttpResponse<String> refused =
+        RIG.post(
+            GatewayRoutes.OPENAI + "/chat/completions",
+            secret,
+            new JsonObject()
+                .put("model", "gpt-test")
+                .put("max_tokens", 5_000)
+                .put(
+                    "messages",
+                    new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi"))),
+            Map.of());
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("x-error-code")).hasValue("CALL_TOO_LARGE");
+    assertThat(refused.headers().firstValue("x-should-retry")).hasValue("false");
+    assertThat(refused.headers().firstValue("retry-after")).isEmpty();
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    var fits =
+        RIG.openAi(secret)
+            .chat()
+            .completions()
+            .create(
+                GatewayRig.chat("gpt-test", "Hi").toBuilder().maxCompletionTokens(1_000).build());
+    assertThat(fits.choices()).isNotEmpty();
+  }
+
   private static IssuedKey issue(String scope, Set<String> models, long rpm) {
+    return issue(scope, models, rpm, 1_000_000);
+  }
+
+  private static IssuedKey issue(String scope, Set<String> models, long rpm, long tpm) {
     return Await.result(
         keys()
             .create(
-                new KeySpec(Scope.parse(scope), models, rpm, 1_000_000, Map.of(), null),
+                new KeySpec(Scope.parse(scope), models, rpm, tpm, Map.of(), null),
                 IdempotencyKey.of("key-" + UUID.randomUUID())));
   }
 
