@@ -65,6 +65,8 @@ public enum ErrorCode {
   LEASE_ENDED(Kind.CONFLICT),
   /** No such virtual key in the caller's subtree (never created, or revoked). */
   KEY_NOT_FOUND(Kind.NOT_FOUND),
+  /** The key has expired: it takes no new expiry nor a new secret. */
+  KEY_EXPIRED(Kind.CONFLICT),
   /** The tenant already holds as many virtual keys as it may; revoke one first. */
   KEY_LIMIT_REACHED(Kind.CONFLICT),
   /** A spend report would cover more time or ledger entries than one request may read. */

@@ -13,6 +13,14 @@ local function key_scope_within(id, subtree)
   return nil
 end
 
+-- The key's expiry (epoch ms, as text) if it has passed: such a key stays expired, so neither a
+-- later expiry nor a new secret brings back a key an admin may have expired because it leaked.
+local function key_expired(id)
+  local exp = redis.call('HGET', key_record(id), 'exp')
+  if exp and exp ~= '' and tonumber(exp) <= H.now then return exp end
+  return nil
+end
+
 local function key_changed(op, id, scope)
   append_ledger({'vkey', 'scope', scope, 'kid', id, 'op', op, 'key', H.idem})
   return remember(cjson.encode({id = id}))

@@ -6,6 +6,8 @@ if rejected then return rejected end
 local id = ARGV[ARG_KEY_ID]
 local scope = key_scope_within(id, ARGV[ARG_SUBTREE])
 if not scope then return {'key_not_found', ''} end
+local expired = key_expired(id)
+if expired then return {'key_expired', expired} end
 
 redis.call('HSET', key_record(id), 'h', ARGV[ARG_SECRET_HASH], 'rotated', H.stamp)
 return key_changed('rotate', id, scope)

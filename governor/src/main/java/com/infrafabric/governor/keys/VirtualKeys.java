@@ -350,6 +350,13 @@ public final class VirtualKeys {
     if ("key_not_found".equals(reply.kind())) {
       throw notFound(id);
     }
+    if ("key_expired".equals(reply.kind())) {
+      Instant at = Instant.ofEpochMilli(Long.parseLong(reply.payload()));
+      throw new GovernorException(
+          ErrorCode.KEY_EXPIRED,
+          "key " + id + " expired at " + at + " and stays expired; revoke it and create another",
+          Map.of("expired_at", at.toString()));
+    }
     return reply.orThrow(id);
   }
 

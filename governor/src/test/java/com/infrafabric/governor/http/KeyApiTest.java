@@ -110,6 +110,20 @@ class KeyApiTest {
       assertThat(ended.statusCode()).as(ended.body()).isEqualTo(200);
       assertThat(Await.result(rig.service.keys().authenticate(fresh))).isEmpty();
       assertThat(rig.call("GET", path, admin, null).statusCode()).isEqualTo(200);
+      // An expired key (one expired because it leaked, say) stays expired: neither a later expiry
+      // nor a new secret brings it back.
+      for (HttpResponse<String> revival :
+          List.of(
+              rig.post(
+                  path + "/expire",
+                  admin,
+                  new JsonObject().put("expires_at", "2030-01-01T00:00:00Z")),
+              rig.post(path + "/rotate", admin, new JsonObject()))) {
+        assertThat(revival.statusCode()).as(revival.body()).isEqualTo(409);
+        assertThat(json(revival).getString("code")).isEqualTo("KEY_EXPIRED");
+        responses.add(revival);
+      }
+      assertThat(Await.result(rig.service.keys().authenticate(fresh))).isEmpty();
 
       HttpResponse<String> revoked = rig.call("DELETE", path, admin, null);
       assertThat(revoked.statusCode()).isEqualTo(204);
