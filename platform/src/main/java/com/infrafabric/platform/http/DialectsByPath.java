@@ -53,6 +53,14 @@ final class DialectsByPath {
     ErrorResponses.sendUnread(request, error, owner(request.path()).errors());
   }
 
+  /**
+   * Answers {@code request} with {@code error} in the dialect of its path and closes the
+   * connection: for a request whose framing leaves the rest of the connection unreadable.
+   */
+  void closeWith(HttpServerRequest request, ApiException error) {
+    ErrorResponses.sendUnread(request, error, owner(request.path()).errors());
+  }
+
   private WireDialect owner(String path) {
     return dialects.stream()
         .filter(dialect -> dialect.owns(path))

@@ -56,7 +56,10 @@ final class ErrorResponses {
     response.putHeader(RequestIdHandler.HEADER, requestId);
     Buffer body = head(response, error, requestId, dialect);
     response.putHeader(HttpHeaders.CONNECTION, "close");
-    response.end(body).onComplete(sent -> ConnectionGuard.closeNow(request.connection()));
+    // Closed in the same step, not once the answer is sent: a request pipelined behind this one
+    // (its body, read as the next request) must not be served meanwhile.
+    response.end(body);
+    ConnectionGuard.closeNow(request.connection());
   }
 
   /** Sets the status and the headers every error answer has; returns its body. */

@@ -70,6 +70,9 @@ final class RouterAssembly {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
     router.route().handler(new RequestIdHandler());
+    router
+        .route()
+        .handler(new RequestFraming((request, error) -> dialects.closeWith(request, error)));
     router.route().handler(new AccessLogHandler());
     router.route().handler(new HttpMetricsHandler(meters));
     if (settings.cors().enabled()) {
@@ -208,7 +211,7 @@ final class RouterAssembly {
         chain,
         dialect,
         queryCheck,
-        method == HttpMethod.DELETE ? noBody(handler) : handler);
+        method == HttpMethod.GET || method == HttpMethod.DELETE ? noBody(handler) : handler);
     return route;
   }
 
@@ -242,8 +245,9 @@ final class RouterAssembly {
   }
 
   /**
-   * A DELETE names what it removes in its path: a body other than none or {@code {}} is refused, so
-   * a client that sent one (a condition, a confirmation) hears that it was not read.
+   * A GET or a DELETE names what it reads or removes in its path (and query): a body other than
+   * none or {@code {}} is refused, so a client that sent one (a filter, a condition) hears that it
+   * was not read.
    */
   private static Handler<RoutingContext> noBody(Handler<RoutingContext> handler) {
     return ctx -> {

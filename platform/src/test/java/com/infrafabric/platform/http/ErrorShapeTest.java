@@ -6,7 +6,10 @@ import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +117,48 @@ class ErrorShapeTest {
 
     HttpResponse<String> wrongMethod = fixture.client.send("DELETE", "/v1/echo", token, Map.of());
     assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+  }
+
+  /**
+   * A Transfer-Encoding other than chunked frames no body: the bytes sent as one would be read as
+   * the next request on the connection. It is refused and the connection closed, so the smuggled
+   * request is never served.
+   */
+  @Test
+  void aTransferEncodingOtherThanChunkedIsRefusedAndTheConnectionClosed() throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", fixture.service.port())) {
+      socket.setSoTimeout(5_000);
+      String smuggled = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n";
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                      + token
+                      + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n"
+                      + smuggled)
+                  .getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("MALFORMED_REQUEST");
+      assertThat(answer).as("only one answer: the smuggled request never ran").doesNotContain("UP");
+    }
+  }
+
+  /** A header the service reads once, sent twice; a compressed body; a body on a GET. */
+  @Test
+  void aRepeatedSingleHeaderACodedBodyAndABodyOnAGetAreRefused() {
+    HttpResponse<String> repeated =
+        fixture.client.postRepeating("/v1/echo", token, "{}", "Idempotency-Key", List.of("a", "b"));
+    assertError(repeated, 400, "MALFORMED_REQUEST");
+    assertError(
+        fixture.client.send(
+            "POST", "/v1/echo", token, Map.of("Content-Encoding", "gzip"), "{\"a\":1}"),
+        415,
+        "UNSUPPORTED_MEDIA_TYPE");
+    assertError(
+        fixture.client.send("GET", "/v1/scopes/x", token, Map.of(), "{\"filter\":1}"),
+        400,
+        "INVALID_REQUEST");
   }
 
   /** A head the server cannot read never reaches the router, and is answered in the shape too. */

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -57,6 +58,17 @@ public final class HttpTestClient {
             .method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
             .header("Content-Type", "application/json");
     headers.forEach(builder::header);
+    return send(builder.build());
+  }
+
+  /** A JSON POST carrying the header {@code name} once for each of {@code values}. */
+  public HttpResponse<String> postRepeating(
+      String path, String token, String jsonBody, String name, List<String> values) {
+    HttpRequest.Builder builder =
+        request(path, token)
+            .POST(HttpRequest.BodyPublishers.ofString(jsonBody))
+            .header("Content-Type", "application/json");
+    values.forEach(value -> builder.header(name, value));
     return send(builder.build());
   }
 

@@ -1,0 +1,85 @@
+package com.infrafabric.platform.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Refuses, before anything else reads a request, what would make the server and a client or proxy
+ * read it differently:
+ *
+ * <ul>
+ *   <li>a {@code Transfer-Encoding} other than exactly {@code chunked}: the codec would read no
+ *       body, and the bytes sent as one would be read as the next request on the connection (RFC
+ *       9112 section 6.3 says answer 400 and close), so the answer closes it;
+ *   <li>a {@code Content-Encoding} other than {@code identity}: bodies are read as sent, and a
+ *       compressed one would be read as what it is not (415);
+ *   <li>a header the services read once sent more than once ({@link #SINGLE}): which one counts
+ *       would be a guess (400).
+ * </ul>
+ */
+final class RequestFraming implements Handler<RoutingContext> {
+
+  /**
+   * Headers a request may carry at most once. Credentials (Authorization, x-api-key) are the
+   * authenticator's to refuse, as ambiguous (401).
+   */
+  static final List<String> SINGLE =
+      List.of(
+          "Content-Type",
+          "Content-Encoding",
+          "Transfer-Encoding",
+          "Idempotency-Key",
+          "If-Match",
+          "Mcp-Session-Id");
+
+  private final BiConsumer<HttpServerRequest, ApiException> closeWith;
+
+  /**
+   * @param closeWith answers a request with an error and closes its connection
+   */
+  RequestFraming(BiConsumer<HttpServerRequest, ApiException> closeWith) {
+    this.closeWith = closeWith;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    List<String> transfer = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
+    if (!transfer.isEmpty() && !(transfer.size() == 1 && isChunked(transfer.get(0)))) {
+      closeWith.accept(
+          request,
+          ApiException.of(
+              ErrorCode.MALFORMED_REQUEST,
+              "Transfer-Encoding must be chunked, alone: the body cannot be framed otherwise."));
+      return;
+    }
+    for (String name : SINGLE) {
+      if (request.headers().getAll(name).size() > 1) {
+        ctx.fail(
+            ApiException.of(
+                ErrorCode.MALFORMED_REQUEST,
+                "A header the request may carry once is sent more than once.",
+                Map.of("header", name)));
+        return;
+      }
+    }
+    String coding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+    if (coding != null && !coding.strip().equalsIgnoreCase("identity")) {
+      ctx.fail(
+          ApiException.of(
+              ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+              "Request bodies are read as sent: send it without a Content-Encoding."));
+      return;
+    }
+    ctx.next();
+  }
+
+  private static boolean isChunked(String value) {
+    return value.strip().equalsIgnoreCase("chunked");
+  }
+}
