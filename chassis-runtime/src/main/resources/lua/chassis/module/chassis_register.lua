@@ -2,12 +2,18 @@
 -- version again with the same digest and contract is a no-op; with the same digest and the same
 -- terms signed again (ContractTerms: after a publisher key rotation, say) it keeps the new
 -- signature, so the version stays verifiable once the old key is retired; anything else is a
--- conflict.
+-- conflict. A deleted version leaves a tombstone (its digest and terms, chassis_delete.lua): it may
+-- be registered again only with them, so an agent token naming name@version never reaches other
+-- code than the version it was granted.
 -- KEYS[1] tool hash, KEYS[2] module bytes, KEYS[3] set of tool refs, KEYS[4] refs of this digest
 -- Arguments: ModuleRegistry.REGISTER (module: the bytes in base64).
--- Returns the registeredAt of the stored version, or -1 on conflict.
-local existing = redis.call('HMGET', KEYS[1], 'digest', 'contract', 'registeredAt', 'terms')
-if existing[1] then
+-- Returns the registeredAt of the stored version, -1 on conflict, -2 on a deleted version's
+-- conflict.
+local existing = redis.call('HMGET', KEYS[1], 'digest', 'contract', 'registeredAt', 'terms', 'deleted')
+if existing[1] and existing[5] then
+  if existing[1] ~= ARGV[ARG_DIGEST] or existing[4] ~= ARGV[ARG_TERMS] then return -2 end
+  redis.call('HDEL', KEYS[1], 'deleted')
+elseif existing[1] then
   if existing[1] ~= ARGV[ARG_DIGEST] then return -1 end
   if existing[2] == ARGV[ARG_CONTRACT] then return existing[3] end
   if existing[4] ~= ARGV[ARG_TERMS] then return -1 end

@@ -130,6 +130,35 @@ class ChassisTest {
     }
   }
 
+  /**
+   * Agent tokens name tools by name and version: a deleted version comes back only as it was, never
+   * as other code a token granted the old version would then run.
+   */
+  @Test
+  void aDeletedVersionComesBackOnlyWithItsModuleAndTerms() {
+    byte[] module = Guests.wat(Guests.ECHO);
+    String jws = Contracts.forModule("retired", module).signedBy(TestChassis.PUBLISHER);
+    ToolInfo first = Await.result(host.chassis().register(module, jws));
+    assertThat(Await.result(host.chassis().delete(first.ref()))).isTrue();
+
+    byte[] other = Guests.wat("(module (func (export \"run\") (result i32) i32.const 7))");
+    assertThatThrownBy(
+            () ->
+                Await.result(
+                    host.chassis()
+                        .register(
+                            other,
+                            Contracts.forModule("retired", other).signedBy(TestChassis.PUBLISHER))))
+        .isInstanceOfSatisfying(
+            ToolConflictException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_VERSION_CONFLICT))
+        .hasMessageContaining("was deleted");
+    assertThat(Await.result(host.chassis().get(first.ref()))).isEmpty();
+
+    Await.result(host.chassis().register(module, jws));
+    assertThat(host.invoke(first.ref(), "{\"back\":1}").output()).isEqualTo("{\"back\":1}");
+  }
+
   @Test
   void refusesInputThatIsNotOneJsonValue() {
     ToolRef ref = host.registerWat(Guests.ECHO, c -> c);

@@ -11,6 +11,7 @@ import com.infrafabric.platform.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -39,6 +40,8 @@ class ModulePublishFuzzTest {
                   .allowedSchemes(java.util.Set.of("https")),
           HostResolver.system());
 
+  private static final AtomicLong VERSIONS = new AtomicLong();
+
   /**
    * The first byte chooses the capabilities the contract grants beside io (one bit each); the rest
    * is the module, whose digest the contract names.
@@ -49,7 +52,11 @@ class ModulePublishFuzzTest {
       return;
     }
     byte[] module = Arrays.copyOfRange(input, 1, input.length);
-    Contracts contract = Contracts.forModule("fuzzed", module).limit("memory", "maxPages", 16);
+    // A version of its own: a deleted version comes back only with its own module.
+    Contracts contract =
+        Contracts.forModule("fuzzed", module)
+            .version("1.0." + VERSIONS.incrementAndGet())
+            .limit("memory", "maxPages", 16);
     for (int bit = 0; bit < CAPABILITIES.length; bit++) {
       if ((input[0] & (1 << bit)) != 0) {
         contract = grant(contract, CAPABILITIES[bit]);

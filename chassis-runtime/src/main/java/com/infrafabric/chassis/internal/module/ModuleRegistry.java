@@ -89,6 +89,14 @@ public final class ModuleRegistry {
         .map(
             reply -> {
               long registeredAt = reply.toLong();
+              if (registeredAt == -2) {
+                throw new ToolConflictException(
+                    ErrorCode.TOOL_VERSION_CONFLICT,
+                    "tool "
+                        + ref
+                        + " was deleted; the version comes back only with its module and"
+                        + " contract terms, never other code under the same name and version");
+              }
               if (registeredAt < 0) {
                 throw new ToolConflictException(
                     ErrorCode.TOOL_VERSION_CONFLICT,
@@ -102,7 +110,11 @@ public final class ModuleRegistry {
   public Future<Optional<StoredTool>> tool(ToolRef ref) {
     return redis
         .send(toolKey(ref), Request.cmd(Command.HGETALL).arg(toolKey(ref)))
-        .map(reply -> reply.size() == 0 ? Optional.empty() : Optional.of(record(ref, reply)));
+        .map(
+            reply ->
+                reply.size() == 0 || reply.containsKey("deleted")
+                    ? Optional.empty()
+                    : Optional.of(record(ref, reply)));
   }
 
   /** The module bytes stored under {@code digest}, or empty if there are none. */
