@@ -17,7 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -78,11 +77,7 @@ final class McpEndpoint {
           ErrorCode.PAYLOAD_TOO_LARGE,
           "The MCP message exceeds the limit of " + maxBodyBytes + " bytes.");
     }
-    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-      throw ApiException.of(
-          ErrorCode.UNSUPPORTED_MEDIA_TYPE, "An MCP message is sent as application/json.");
-    }
+    StrictJson.requireJsonContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     McpSessions.Owner owner = owner(ctx);
     Object parsed;
     try {

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +88,18 @@ class McpProtocolAbuseTest {
             session,
             "{\"jsonrpc\":\"2.0\",\"id\":1,\"id\":2,\"method\":\"ping\"}");
     assertThat(error(repeated).getInteger("code")).isEqualTo(-32700);
+    for (String notJson :
+        List.of("application/json; charset=utf-16", "application/jsonx", "text/plain")) {
+      HttpResponse<String> refused =
+          rig.http.send(
+              "POST",
+              "/mcp",
+              agent,
+              Map.of("Accept", "application/json, text/event-stream", "Mcp-Session-Id", session),
+              notJson,
+              CALL);
+      assertThat(refused.statusCode()).as(notJson).isEqualTo(415);
+    }
     assertThat(invocations()).isEqualTo(before);
     delete(rig.http, agent, session);
   }

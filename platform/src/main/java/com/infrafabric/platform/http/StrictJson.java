@@ -109,8 +109,10 @@ public final class StrictJson {
   /**
    * Accepts {@code application/json}, with no charset or UTF-8's: JSON exchanged between systems is
    * UTF-8 (RFC 8259), and a body declared as another charset would be read as what it is not.
+   *
+   * @throws ApiException 415 {@code UNSUPPORTED_MEDIA_TYPE} otherwise
    */
-  private static void requireJsonContentType(String contentType) {
+  public static void requireJsonContentType(String contentType) {
     String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
     if (!"application/json".equalsIgnoreCase(parts[0].strip())) {
       throw ApiException.of(

@@ -53,10 +53,21 @@ public final class HttpTestClient {
   /** Any request with a body: method, path, token (or null), extra headers and a JSON body. */
   public HttpResponse<String> send(
       String method, String path, String token, Map<String, String> headers, String jsonBody) {
+    return send(method, path, token, headers, "application/json", jsonBody);
+  }
+
+  /** Any request with a body sent as {@code contentType}. */
+  public HttpResponse<String> send(
+      String method,
+      String path,
+      String token,
+      Map<String, String> headers,
+      String contentType,
+      String body) {
     HttpRequest.Builder builder =
         request(path, token)
-            .method(method, HttpRequest.BodyPublishers.ofString(jsonBody))
-            .header("Content-Type", "application/json");
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", contentType);
     headers.forEach(builder::header);
     return send(builder.build());
   }
