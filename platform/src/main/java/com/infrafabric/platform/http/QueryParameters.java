@@ -83,8 +83,15 @@ public final class QueryParameters {
    * operation does not declare (an operation the document lacks takes none) or one named twice.
    */
   Handler<RoutingContext> check(RouteDescriptor route) {
-    Set<String> allowed =
-        byOperation.getOrDefault(key(route.method(), route.openApiPath()), Set.of());
+    return checking(byOperation.getOrDefault(key(route.method(), route.openApiPath()), Set.of()));
+  }
+
+  /** The check of a platform route (health, metrics), which takes no query parameters. */
+  static Handler<RoutingContext> none() {
+    return checking(Set.of());
+  }
+
+  private static Handler<RoutingContext> checking(Set<String> allowed) {
     return ctx -> {
       MultiMap query = ctx.queryParams();
       for (String name : query.names()) {

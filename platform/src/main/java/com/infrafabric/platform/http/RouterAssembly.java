@@ -135,7 +135,11 @@ final class RouterAssembly {
 
   private void anonymous(Router router, String path, Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(HttpMethod.GET, path, null));
-    router.route(HttpMethod.GET, path).handler(tag(path)).handler(handler);
+    router
+        .route(HttpMethod.GET, path)
+        .handler(tag(path))
+        .handler(QueryParameters.none())
+        .handler(handler);
   }
 
   /**
@@ -148,6 +152,7 @@ final class RouterAssembly {
         router
             .route(HttpMethod.GET, path)
             .handler(tag(path))
+            .handler(QueryParameters.none())
             .handler(
                 ctx -> {
                   if (ctx.request().getHeader(HttpHeaders.AUTHORIZATION) == null) {
@@ -176,7 +181,8 @@ final class RouterAssembly {
       Handler<RoutingContext> handler) {
     String path = PlatformRoutes.METRICS;
     descriptors.add(new RouteDescriptor(HttpMethod.GET, path, access));
-    Route route = router.route(HttpMethod.GET, path).handler(tag(path));
+    Route route =
+        router.route(HttpMethod.GET, path).handler(tag(path)).handler(QueryParameters.none());
     scrapeToken.ifPresent(
         token ->
             route.handler(

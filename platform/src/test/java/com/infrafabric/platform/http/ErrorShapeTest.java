@@ -161,6 +161,15 @@ class ErrorShapeTest {
         "INVALID_REQUEST");
   }
 
+  /** Health and metrics take no query parameters: one is refused, not ignored. */
+  @Test
+  void theProbesAndMetricsTakeNoQueryParameters() {
+    for (String path : List.of("/health/live?x=1", "/health/ready?x=1", "/metrics?x=1&x=2")) {
+      assertError(fixture.client.get(path, token), 400, "INVALID_REQUEST");
+    }
+    assertThat(fixture.client.get("/health/live", null).statusCode()).isEqualTo(200);
+  }
+
   /** A head the server cannot read never reaches the router, and is answered in the shape too. */
   @Test
   void answersAnUnreadableHeadInTheJsonShapeAndClosesTheConnection() {
