@@ -144,7 +144,8 @@ final class GatewayErrors {
                 new JsonObject()
                     .put("message", error.getMessage())
                     .put("type", budget ? "insufficient_quota" : openAiType(error.status()))
-                    .putNull("param")
+                    // The request field at fault, as OpenAI names it, for the SDKs' param().
+                    .put("param", error.details().get("field"))
                     .put("code", budget ? "insufficient_quota" : code.toLowerCase()));
     return new WireDialect.Rendered(error.status(), body, headers(error));
   }

@@ -244,6 +244,12 @@ class GatewayOfflineTest {
           HttpResponse<String> answer = RIG.governor.http.send("POST", path, token, Map.of(), body);
           assertThat(answer.statusCode()).as(body + " " + answer.body()).isEqualTo(400);
           assertThat(answer.headers().firstValue("x-error-code")).hasValue("INVALID_REQUEST");
+          if (path.startsWith(GatewayRoutes.OPENAI)) {
+            // The field at fault, where OpenAI's SDKs read it (param()).
+            assertThat(body)
+                .contains(
+                    "\"" + new JsonObject(answer.body()).getJsonObject("error").getString("param"));
+          }
         });
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
     HttpResponse<String> inRange =
