@@ -3,10 +3,15 @@ package com.infrafabric.platform.http;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Answers what no route handles in the dialect that owns the request's path ({@link
@@ -19,19 +24,51 @@ final class DialectsByPath {
 
   private final List<WireDialect> dialects;
   private final Function<WireDialect, FailureHandler> failures;
+  private final List<Map.Entry<Pattern, HttpMethod>> routes;
 
   /**
    * @param dialects the dialects of the service's routes, besides the platform's
    * @param failures the failure handler of a dialect
+   * @param routes every route the router serves, for the {@code Allow} header of a 405
    */
-  DialectsByPath(List<WireDialect> dialects, Function<WireDialect, FailureHandler> failures) {
+  DialectsByPath(
+      List<WireDialect> dialects,
+      Function<WireDialect, FailureHandler> failures,
+      List<RouteDescriptor> routes) {
     this.dialects = List.copyOf(dialects);
     this.failures = failures;
+    this.routes =
+        routes.stream()
+            .map(
+                route ->
+                    Map.entry(
+                        Pattern.compile(
+                            Pattern.quote(route.path())
+                                .replaceAll(":[A-Za-z_][A-Za-z0-9_]*", "\\\\E[^/]+\\\\Q")),
+                        route.method()))
+            .toList();
   }
 
-  /** The failure handler for a request the router matched to no route. */
+  /**
+   * The failure handler for a request the router matched to no route; a 405 says which methods the
+   * path takes ({@code Allow}, RFC 9110).
+   */
   Handler<RoutingContext> unrouted() {
-    return ctx -> failures.apply(owner(ctx.normalizedPath())).handle(ctx);
+    return ctx -> {
+      if (ctx.statusCode() == 405) {
+        String path = ctx.normalizedPath();
+        ctx.response()
+            .putHeader(
+                HttpHeaders.ALLOW,
+                routes.stream()
+                    .filter(route -> route.getKey().matcher(path).matches())
+                    .map(route -> route.getValue().name())
+                    .distinct()
+                    .sorted()
+                    .collect(Collectors.joining(", ")));
+      }
+      failures.apply(owner(ctx.normalizedPath())).handle(ctx);
+    };
   }
 
   /**

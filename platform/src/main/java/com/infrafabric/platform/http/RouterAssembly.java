@@ -109,7 +109,8 @@ final class RouterAssembly {
                 .filter(dialect -> dialect != WireDialect.PLATFORM)
                 .distinct()
                 .toList(),
-            dialect -> failures(resource, dialect));
+            dialect -> failures(resource, dialect),
+            descriptors);
     Handler<RoutingContext> unrouted = dialects.unrouted();
     router.errorHandler(404, unrouted);
     router.errorHandler(405, unrouted);

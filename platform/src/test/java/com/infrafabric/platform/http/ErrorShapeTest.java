@@ -117,6 +117,11 @@ class ErrorShapeTest {
 
     HttpResponse<String> wrongMethod = fixture.client.send("DELETE", "/v1/echo", token, Map.of());
     assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
+    assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("POST");
+    HttpResponse<String> templated =
+        fixture.client.send("POST", "/v1/scopes/acme", token, Map.of(), "{}");
+    assertThat(templated.statusCode()).isEqualTo(405);
+    assertThat(templated.headers().firstValue("Allow")).hasValue("GET");
   }
 
   /**
