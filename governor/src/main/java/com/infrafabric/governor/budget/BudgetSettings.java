@@ -2,7 +2,10 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.wire.reservation.ReservationWire;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -46,19 +49,25 @@ public record BudgetSettings(
     }
   }
 
-  /** The TTL a request gets: its own if within bounds, the default if it named none. */
+  /**
+   * The TTL a request gets: its own if within bounds, the default if it named none. A TTL out of
+   * bounds is the request's {@code ttl_seconds} (the wire's name for it), refused like any other
+   * field out of its range.
+   */
   Duration ttlFor(Duration requested) {
     Duration ttl = requested == null ? defaultReservationTtl : requested;
     if (ttl.compareTo(MIN_RESERVATION_TTL) < 0 || ttl.compareTo(maxReservationTtl) > 0) {
       throw new GovernorException(
-          ErrorCode.INVALID_BUDGET,
-          "ttl of "
-              + ttl.toMillis()
-              + " ms is outside "
-              + MIN_RESERVATION_TTL.toMillis()
+          ErrorCode.INVALID_REQUEST,
+          ReservationWire.TTL_SECONDS
+              + " of "
+              + BigDecimal.valueOf(ttl.toMillis(), 3).stripTrailingZeros().toPlainString()
+              + " is outside "
+              + MIN_RESERVATION_TTL.toSeconds()
               + ".."
-              + maxReservationTtl.toMillis()
-              + " ms");
+              + maxReservationTtl.toSeconds()
+              + " (budget.maxReservationTtl)",
+          Map.of("field", ReservationWire.TTL_SECONDS));
     }
     return ttl;
   }

@@ -27,7 +27,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -170,7 +169,8 @@ final class AgentRoutes {
 
   private static AgentStatus status(String name) {
     for (AgentStatus status : AgentStatus.values()) {
-      if (status.wireName().equals(name.toLowerCase(Locale.ROOT))) {
+      // Exactly the schema's names, as every other enum on the wire.
+      if (status.wireName().equals(name)) {
         return status;
       }
     }

@@ -116,8 +116,8 @@ class BadInputTest {
   @Test
   void aTtlOutsideTheAllowedRangeIsRefused() {
     assertRejected(
-        ErrorCode.INVALID_BUDGET,
-        "ttl of 500 ms is outside",
+        ErrorCode.INVALID_REQUEST,
+        "ttl_seconds of 0.5 is outside 1..86400",
         () ->
             rig.engine.reserve(
                 new ReserveRequest(
@@ -126,8 +126,8 @@ class BadInputTest {
                     Duration.ofMillis(500),
                     GovernorRig.newKey())));
     assertRejected(
-        ErrorCode.INVALID_BUDGET,
-        "ttl of 90000000 ms",
+        ErrorCode.INVALID_REQUEST,
+        "ttl_seconds of 90000 is outside 1..86400",
         () ->
             rig.engine.reserve(
                 new ReserveRequest(
