@@ -145,6 +145,7 @@ redis.call('HSET', lease_key(member), 'agent', best.id, 'rid', rid, 'scope', sco
 -- The hold is the lease's: only its holder's finish (or the lease's end) settles it.
 redis.call('HSET', H.prefix .. 'r:' .. rid, 'lease', member)
 redis.call('ZADD', H.prefix .. 'lexp', expires_at, member)
+redis.call('SADD', agent_leases_key(best.id), member)
 best.busy = best.busy + 1
 if best.brk == 'half_open' then
   -- This task is the half-open breaker's probe; otherwise 'probe' stays as it is, unwritten.

@@ -8,6 +8,8 @@
 --                   'exp', 'claimed', 'state' (active|expired|agent_disabled|succeeded|failed|
 --                   abandoned)
 --   P lexp          zset: active leases ('<task>#<n>') by expiry
+--   P al:<agent>    set: the agent's active leases ('<task>#<n>'), at most its slots: what
+--                   disabling it ends (agent_status.lua)
 --   P waste         hash: 'total' and 'wasted' spend of finished claims (wasted: failed,
 --                   abandoned, or reported after the lease lapsed)
 --   P revoked:<tenant>/<task>#<n>  string: the lease ended (its end state); every grant signed
@@ -48,6 +50,10 @@ end
 
 local function lease_key(member)
   return H.prefix .. 'l:' .. member
+end
+
+local function agent_leases_key(agent)
+  return H.prefix .. 'al:' .. agent
 end
 
 local function load_lease(member)
@@ -101,6 +107,7 @@ local function end_lease(l, state, a)
   redis.call('HSET', lease_key(l.member), 'state', state, 'ended', H.stamp)
   redis.call('PEXPIRE', lease_key(l.member), H.retention)
   redis.call('ZREM', H.prefix .. 'lexp', l.member)
+  redis.call('SREM', agent_leases_key(l.agent), l.member)
   redis.call('HSET', task_key(l.task), 'state', state == 'succeeded' and 'completed' or 'open')
   a.busy = a.busy - 1
   redis.call('HSET', agent_key(a.id), 'busy', int(a.busy), 'rep', int(a.rep), 'fails', int(a.fails))
@@ -131,14 +138,27 @@ local function lapse_lease(l, state, policy)
 end
 
 -- Brings a lease its holder is about to act on up to date: an active lease whose time has passed
--- expires now if nobody expired it yet, and one whose agent is disabled ends now, so that the
--- answer which says the lease is over is true from then on (re-enabling the agent revives nothing).
+-- expires now if nobody expired it yet. Disabling an agent ends its leases at once
+-- (end_agent_leases); one its set did not list (claimed before the set was kept) ends here.
 local function settle_lease(l, policy)
   if l.state ~= 'active' then return end
   if l.exp <= H.now then
     lapse_lease(l, 'expired', policy)
   elseif redis.call('HGET', agent_key(l.agent), 'status') == 'disabled' then
     lapse_lease(l, 'agent_disabled', policy)
+  end
+end
+
+-- Ends every active lease of agent id as 'agent_disabled': its tasks can be claimed by others at
+-- once, and its holder's heartbeat or finish hears that the lease is over.
+local function end_agent_leases(id, policy)
+  for _, member in ipairs(redis.call('SMEMBERS', agent_leases_key(id))) do
+    local l = load_lease(member)
+    if l and l.state == 'active' then
+      lapse_lease(l, 'agent_disabled', policy)
+    else
+      redis.call('SREM', agent_leases_key(id), member)
+    end
   end
 end
 

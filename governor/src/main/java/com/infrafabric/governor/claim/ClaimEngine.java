@@ -4,6 +4,9 @@ import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.pricing.PricedSpend;
 import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.registry.Agent;
+import com.infrafabric.governor.registry.AgentRegistry;
+import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.governor.tenant.Fingerprint;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.ReservationId;
@@ -88,6 +91,7 @@ public final class ClaimEngine {
               .group("spend", TenantScripts.SPEND)
               .then("subtree"));
   static final LuaScript EXPIRE = claimScript("claim_expire", COMMON.then("max"));
+  static final LuaScript STATUS = claimScript("agent_status", COMMON.then("agent_id", "status"));
 
   private final TenantScripts scripts;
   private final Supplier<PricingCatalogue> pricing;
@@ -113,7 +117,7 @@ public final class ClaimEngine {
 
   /** The Lua scripts this engine runs (to load at start, check for readiness). */
   public static List<LuaScript> scripts() {
-    return List.of(CLAIM, HEARTBEAT, FINISH, EXPIRE);
+    return List.of(CLAIM, HEARTBEAT, FINISH, EXPIRE, STATUS);
   }
 
   /** Hands the task to the best eligible agent, or says why nobody can have it. */
@@ -208,6 +212,28 @@ public final class ClaimEngine {
                 metrics.spend(lease.tenant(), result);
               }
             });
+  }
+
+  /**
+   * Drains, disables or reactivates an agent. Draining lets its leases run on; disabling ends them
+   * at once, in the same step (state {@code agent_disabled}: their reservations given back, their
+   * tasks open to other agents, no failure on the agent's record), so re-enabling revives none.
+   */
+  public Future<Agent> setAgentStatus(String tenant, String agentId, AgentStatus status) {
+    Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
+    Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
+    return scripts
+        .run(
+            tenant,
+            STATUS,
+            null,
+            "",
+            null,
+            (args, now) -> {
+              putCommon(args, settings.lazyBatch());
+              args.put("agent_id", agentId).put("status", status.wireName());
+            })
+        .map(reply -> AgentRegistry.changed(tenant, agentId, reply));
   }
 
   /**

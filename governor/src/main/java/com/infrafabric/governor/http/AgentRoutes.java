@@ -7,6 +7,7 @@ import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.policy.ModelDowngrade;
 import com.infrafabric.governor.policy.TenantPolicies;
 import com.infrafabric.governor.policy.TenantPolicy;
@@ -57,11 +58,17 @@ final class AgentRoutes {
       Set.of("from_model", "to_model", "below_remaining_pct");
 
   private final AgentRegistry agents;
+  private final ClaimEngine claims;
   private final TenantPolicies policies;
   private final PricingCatalogues pricing;
 
-  AgentRoutes(AgentRegistry agents, TenantPolicies policies, PricingCatalogues pricing) {
+  AgentRoutes(
+      AgentRegistry agents,
+      ClaimEngine claims,
+      TenantPolicies policies,
+      PricingCatalogues pricing) {
     this.agents = agents;
+    this.claims = claims;
     this.policies = policies;
     this.pricing = pricing;
   }
@@ -113,7 +120,8 @@ final class AgentRoutes {
 
   private void status(RoutingContext ctx) {
     String name = Fields.of(Requests.jsonBody(ctx), STATUS_FIELDS).string("status");
-    respond(ctx, 200, agents.setStatus(tenant(ctx), agent(ctx), status(name)), ClaimViews::agent);
+    respond(
+        ctx, 200, claims.setAgentStatus(tenant(ctx), agent(ctx), status(name)), ClaimViews::agent);
   }
 
   private void remove(RoutingContext ctx) {

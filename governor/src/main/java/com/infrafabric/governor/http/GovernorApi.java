@@ -60,7 +60,7 @@ public final class GovernorApi {
     this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
-    this.agents = new AgentRoutes(agents, policies, pricing);
+    this.agents = new AgentRoutes(agents, claims, policies, pricing);
     this.claims = new ClaimRoutes(claims, grants, spendMetrics);
     this.keys = new KeyRoutes(keys);
     this.spend = new SpendRoutes(new SpendReports(ledger));

@@ -49,8 +49,7 @@ public final class AgentRegistry {
               "slo_ms",
               "version",
               "contract_fingerprint"));
-  private static final LuaScript STATUS =
-      agentScript("agent_status", ScriptArgs.of("agent_id", "status"));
+  private static final LuaScript REMOVE = agentScript("agent_remove", ScriptArgs.of("agent_id"));
   private static final LuaScript RESET = agentScript("breaker_reset", ScriptArgs.of("agent_id"));
 
   private final TenantScripts scripts;
@@ -60,7 +59,7 @@ public final class AgentRegistry {
 
   /** The Lua scripts the registry runs (to load at start, check for readiness). */
   public static List<LuaScript> scripts() {
-    return List.of(PUT, STATUS, RESET);
+    return List.of(PUT, REMOVE, RESET);
   }
 
   public AgentRegistry(
@@ -146,20 +145,14 @@ public final class AgentRegistry {
                     reads.stream().map(Future::result).flatMap(Optional::stream).toList(), next));
   }
 
-  /** Drains, disables or reactivates an agent; its leases run on. */
-  public Future<Agent> setStatus(String tenant, String agentId, AgentStatus status) {
-    return change(tenant, agentId, STATUS, status.wireName())
-        .map(body -> agent(tenant, agentId, body));
-  }
-
   /** Removes an agent that holds no lease; its contract version is remembered. */
   public Future<Void> remove(String tenant, String agentId) {
-    return change(tenant, agentId, STATUS, "removed").mapEmpty();
+    return change(tenant, agentId, REMOVE).mapEmpty();
   }
 
   /** Closes an agent's breaker by hand and starts its failure count over. */
   public Future<Agent> resetBreaker(String tenant, String agentId) {
-    return change(tenant, agentId, RESET, null)
+    return change(tenant, agentId, RESET)
         .map(
             body -> {
               if (body.getBoolean("reset")) {
@@ -191,20 +184,19 @@ public final class AgentRegistry {
   }
 
   /** Runs a script on one agent, with its new {@code status} if the script takes one. */
-  private Future<JsonObject> change(
-      String tenant, String agentId, LuaScript script, String status) {
+  private Future<JsonObject> change(String tenant, String agentId, LuaScript script) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
     return scripts
-        .run(
-            tenant(tenant),
-            script,
-            (args, now) -> {
-              args.put("agent_id", agentId);
-              if (status != null) {
-                args.put("status", status);
-              }
-            })
+        .run(tenant(tenant), script, (args, now) -> args.put("agent_id", agentId))
         .map(reply -> body(reply, agentId));
+  }
+
+  /**
+   * The agent a script that changed it answers with ({@code {"agent": {...}}}); fails with {@code
+   * AGENT_NOT_FOUND} or {@code AGENT_BUSY} for those replies.
+   */
+  public static Agent changed(String tenant, String agentId, ScriptReply reply) {
+    return agent(tenant, agentId, body(reply, agentId));
   }
 
   private static JsonObject body(ScriptReply reply, String agentId) {

@@ -183,7 +183,7 @@ class BreakerTest {
     Claimed probe = (Claimed) claim(t);
     assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.HALF_OPEN);
 
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
 
     assertThat(claim(t))
         .isInstanceOfSatisfying(

@@ -190,17 +190,18 @@ class LeaseExpiryTest {
   }
 
   /**
-   * The answer that a disabled agent's lease is over is true from then on: the task goes to another
-   * agent at once, and re-enabling the agent revives nothing.
+   * Disabling an agent ends its leases at once: the task goes to another agent without waiting for
+   * the lease to run out, the hold is given back, the holder hears the lease is over, and
+   * re-enabling the agent revives nothing.
    */
   @Test
-  void aHeartbeatOfADisabledAgentEndsItsLeaseForGood() {
+  void disablingAnAgentEndsItsLeasesAtOnce() {
     String t = freshTenant("disabled");
     Claimed claim = claimOne(t, "a1");
     rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
 
-    assertLeaseEnded(claim, "agent_disabled");
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
+
     assertThat(rig.agent(t, "a1").busySlots()).isZero();
     // Disabled by an admin is not a failure of the agent's.
     assertThat(rig.agent(t, "a1").consecutiveFailures()).isZero();
@@ -208,24 +209,25 @@ class LeaseExpiryTest {
     assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isZero();
     assertThat(rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000)).agentId())
         .isEqualTo("a2");
+    assertLeaseEnded(claim, "agent_disabled");
 
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
     assertLeaseEnded(claim, "agent_disabled");
     FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000);
     assertThat(late.late()).isTrue();
     assertThat(late.reputationPpm()).isEmpty();
     assertThat(rig.governor.ledger(t))
         .extracting(LedgerEntry::type)
-        .containsSubsequence("expire", "lease_disable", "reserve", "claim", "commit", "finish");
+        .containsSubsequence("agent", "expire", "lease_disable", "reserve", "claim", "commit");
     assertThat(rig.governor.reconcile(t).consistent()).isTrue();
   }
 
-  /** A finish on a disabled agent's lease is its spend reported late, not a success. */
+  /** A finish of a lease its agent's disabling ended is its spend reported late, not a success. */
   @Test
-  void aFinishOfADisabledAgentIsLateAndFreesTheTask() {
+  void aFinishAfterTheAgentWasDisabledIsLate() {
     String t = freshTenant("disabled-finish");
     Claimed claim = claimOne(t, "a1");
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
 
     FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000);
 
@@ -233,18 +235,14 @@ class LeaseExpiryTest {
     assertThat(late.releasedMicros()).isZero();
     assertThat(Await.result(rig.claims.costWaste(t))).isEqualTo(new CostWaste(t, 1_000, 1_000));
     assertThat(rig.agent(t, "a1").busySlots()).isZero();
-    rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
-    assertThat(rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000)).lease())
-        .isEqualTo(new LeaseId(t, "t1", 2));
   }
 
-  /** Disabling ends nothing by itself: a lease nobody touched meanwhile is still the holder's. */
+  /** Draining takes no new tasks but lets the leases it holds run to their end. */
   @Test
-  void aLeaseUntouchedWhileItsAgentWasDisabledIsStillHeld() {
-    String t = freshTenant("disabled-untouched");
+  void aDrainingAgentKeepsItsLeases() {
+    String t = freshTenant("draining");
     Claimed claim = claimOne(t, "a1");
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING));
 
     assertThat(rig.heartbeat(claim)).isInstanceOf(Extended.class);
     assertThat(rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000).late()).isFalse();

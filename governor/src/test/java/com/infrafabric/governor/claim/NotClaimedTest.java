@@ -142,10 +142,10 @@ class NotClaimedTest {
   void drainingAndDisabledAgentsTakeNoNewTasks() {
     String t = tenantWithBudget("drain", 1_000_000);
     rig.register(contract(t, "a1", Map.of("go", 1), 100, 2));
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DRAINING));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING));
 
     NotClaimed drained = (NotClaimed) rig.claim(task("t1", t + "/p", Map.of("go", 1), 1_000));
-    Await.result(rig.registry.setStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
 
     assertThat(drained.reason()).isEqualTo(Reason.NO_CAPABILITY_MATCH);
     assertThat(drained.counts()).containsEntry("unavailable", 1L);

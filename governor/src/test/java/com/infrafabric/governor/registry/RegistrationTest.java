@@ -165,13 +165,14 @@ class RegistrationTest {
     String t = freshTenant("status");
     rig.register(contract(t, "a1", Map.of("python", 1), 100, 1));
 
-    Agent drained = Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DRAINING));
-    Agent disabled = Await.result(rig.registry.setStatus(t, "a1", AgentStatus.DISABLED));
+    Agent drained = Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING));
+    Agent disabled = Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
 
     assertThat(drained.status()).isEqualTo(AgentStatus.DRAINING);
     assertThat(disabled.status()).isEqualTo(AgentStatus.DISABLED);
     assertThat(stored(t, "a1").status()).isEqualTo(AgentStatus.DISABLED);
-    assertThatThrownBy(() -> Await.result(rig.registry.setStatus(t, "nobody", AgentStatus.ACTIVE)))
+    assertThatThrownBy(
+            () -> Await.result(rig.claims.setAgentStatus(t, "nobody", AgentStatus.ACTIVE)))
         .isInstanceOfSatisfying(
             GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_NOT_FOUND))
         .hasMessage("agent nobody is not registered");

@@ -167,10 +167,11 @@ class TwoGovernorsOnClusterTest {
       b.heartbeat(claim);
       a.finish(claim, i % 2 == 0 ? TaskOutcome.SUCCEEDED : TaskOutcome.FAILED, 500);
     }
-    Await.result(a.registry.setStatus(t, "agent-0", AgentStatus.DRAINING));
+    Await.result(a.claims.setAgentStatus(t, "agent-0", AgentStatus.DRAINING));
     Await.result(b.registry.resetBreaker(t, "agent-1"));
     a.governor.clock.advance(Duration.ofHours(1));
     Await.result(a.claims.expireDue(t, 10));
+    Await.result(b.registry.remove(t, "agent-0"));
     assertThat(a.governor.reconcile(t).consistent()).isTrue();
   }
 

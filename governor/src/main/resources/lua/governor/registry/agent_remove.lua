@@ -1,0 +1,11 @@
+-- Removes an agent that holds no lease (drain it first); its contract version stays remembered.
+-- Arguments: AgentRegistry.REMOVE.
+local id = ARGV[ARG_AGENT_ID]
+local a = load_agent(id)
+if not a then return {'agent_not_found', ''} end
+if a.busy > 0 then return {'agent_busy', int(a.busy)} end
+unindex(a)
+redis.call('DEL', agent_key(id))
+redis.call('ZREM', H.prefix .. 'bdue', id)
+append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'removed'})
+return {'ok', cjson.encode({})}
