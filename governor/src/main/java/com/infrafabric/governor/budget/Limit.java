@@ -18,7 +18,7 @@ public record Limit(long capMicros, List<Integer> thresholdPercents) {
   public static final int MAX_THRESHOLDS = 10;
 
   public Limit {
-    Money.checkAmount("cap", capMicros);
+    Money.checkAmount("cap_micros", capMicros);
     thresholdPercents = List.copyOf(thresholdPercents);
     if (thresholdPercents.size() > MAX_THRESHOLDS) {
       throw invalid("at most " + MAX_THRESHOLDS + " thresholds are allowed");

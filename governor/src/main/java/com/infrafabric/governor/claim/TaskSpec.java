@@ -24,7 +24,7 @@ public record TaskSpec(
   public static final int MAX_REQUIRED = 16;
 
   public TaskSpec {
-    Scope.segment(ErrorCode.INVALID_REQUEST, "task id", id);
+    Scope.segment(ErrorCode.INVALID_REQUEST, "task_id", id);
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(required, "required");
     if (required.size() > MAX_REQUIRED) {
@@ -33,9 +33,11 @@ public record TaskSpec(
           "a task requires at most " + MAX_REQUIRED + " capabilities, not " + required.size(),
           Map.of("field", "required"));
     }
-    if (Money.checkAmount("max_cost", maxCostMicros) == 0) {
+    if (Money.checkAmount("max_cost_micros", maxCostMicros) == 0) {
       throw new GovernorException(
-          ErrorCode.INVALID_AMOUNT, "max_cost must be at least 1 micro-dollar");
+          ErrorCode.INVALID_AMOUNT,
+          "max_cost_micros must be at least 1 micro-dollar",
+          Map.of("field", "max_cost_micros"));
     }
     if (maxAgents < 1 || maxAgents > TenantPolicy.MAX_AGENTS_PER_TASK) {
       throw new GovernorException(

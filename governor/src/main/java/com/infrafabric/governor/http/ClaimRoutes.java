@@ -98,7 +98,7 @@ final class ClaimRoutes {
         new TaskSpec(
             body.string("task_id"),
             scope,
-            CapabilitySet.parse(strings(body.array("required"), "required")),
+            CapabilitySet.parse(strings(body.array("required"), "required"), "required"),
             body.integer("max_cost_micros"),
             body.optionalInt("max_agents", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
                 .orElse(TenantPolicy.DEFAULTS.maxAgentsPerTask()));

@@ -28,28 +28,45 @@ public record CapabilitySet(SortedMap<String, Integer> levels) {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
   public CapabilitySet {
-    if (levels.isEmpty() || levels.size() > MAX_SIZE) {
-      throw invalid("capabilities must list 1 to " + MAX_SIZE + " entries, not " + levels.size());
-    }
-    levels.forEach(CapabilitySet::check);
+    validate(levels, FIELD);
     levels = Collections.unmodifiableSortedMap(new TreeMap<>(levels));
+  }
+
+  /** The name of a contract's capabilities, in its claims and in errors. */
+  private static final String FIELD = "capabilities";
+
+  private static void validate(SortedMap<String, Integer> levels, String field) {
+    if (levels.isEmpty() || levels.size() > MAX_SIZE) {
+      throw invalid(
+          field, field + " must list 1 to " + MAX_SIZE + " entries, not " + levels.size());
+    }
+    levels.forEach((name, level) -> check(name, level, field));
   }
 
   public static CapabilitySet of(Map<String, Integer> levels) {
     return new CapabilitySet(new TreeMap<>(levels));
   }
 
-  /** Reads entries written as {@code name} (level 1) or {@code name:level}. */
+  /** Reads a contract's entries written as {@code name} (level 1) or {@code name:level}. */
   public static CapabilitySet parse(List<String> entries) {
+    return parse(entries, FIELD);
+  }
+
+  /**
+   * Reads entries written as {@code name} (level 1) or {@code name:level}; a bad one is refused
+   * naming {@code field}, the request's name for them (a task's {@code required}, say).
+   */
+  public static CapabilitySet parse(List<String> entries, String field) {
     SortedMap<String, Integer> levels = new TreeMap<>();
     for (String entry : entries) {
       int colon = entry.indexOf(':');
       String name = colon < 0 ? entry : entry.substring(0, colon);
-      int level = colon < 0 ? 1 : level(entry, entry.substring(colon + 1));
+      int level = colon < 0 ? 1 : level(entry, entry.substring(colon + 1), field);
       if (levels.put(name, level) != null) {
-        throw invalid("capability '" + name + "' is listed twice");
+        throw invalid(field, "capability '" + name + "' is listed twice");
       }
     }
+    validate(levels, field);
     return new CapabilitySet(levels);
   }
 
@@ -69,28 +86,29 @@ public record CapabilitySet(SortedMap<String, Integer> levels) {
         .collect(Collectors.joining(","));
   }
 
-  private static void check(String name, Integer level) {
+  private static void check(String name, Integer level, String field) {
     if (name == null || !NAME.matcher(name).matches()) {
       throw invalid(
+          field,
           "capability name '"
               + name
               + "' must be 1-64 characters of a-z 0-9 . _ - starting with a letter or digit");
     }
     if (level == null || level < 1 || level > MAX_LEVEL) {
-      throw invalid("capability " + name + " level " + level + " is outside 1.." + MAX_LEVEL);
+      throw invalid(
+          field, "capability " + name + " level " + level + " is outside 1.." + MAX_LEVEL);
     }
   }
 
-  private static int level(String entry, String text) {
+  private static int level(String entry, String text, String field) {
     try {
       return (int) Fields.decimal("capability level", text, Integer.MIN_VALUE, Integer.MAX_VALUE);
     } catch (ApiException e) {
-      throw invalid("capability '" + entry + "' must be name or name:level");
+      throw invalid(field, "capability '" + entry + "' must be name or name:level");
     }
   }
 
-  private static GovernorException invalid(String message) {
-    return new GovernorException(
-        ErrorCode.INVALID_CAPABILITY, message, Map.of("field", "capabilities"));
+  private static GovernorException invalid(String field, String message) {
+    return new GovernorException(ErrorCode.INVALID_CAPABILITY, message, Map.of("field", field));
   }
 }

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.tenant;
 
+import com.infrafabric.wire.reservation.ReservationWire;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ public sealed interface Spend {
 
   /** A known amount in micro-dollars, with the tokens it covered if the caller knows them. */
   static Spend amount(long micros) {
-    return new Fixed(Money.checkAmount("amount", micros), TokenUsage.NONE);
+    return new Fixed(Money.checkAmount(ReservationWire.AMOUNT_MICROS, micros), TokenUsage.NONE);
   }
 
   /** Tokens on a model, priced by the current catalogue (rounded up to the micro-dollar). */
@@ -23,13 +24,14 @@ public sealed interface Spend {
    * token used.
    */
   static Spend estimate(String model, long inputTokens, long maxOutputTokens) {
+    TokenUsage.check(ReservationWire.MAX_OUTPUT_TOKENS, maxOutputTokens);
     return new Metered(model, new TokenUsage(inputTokens, 0, maxOutputTokens));
   }
 
   /** A fixed amount. */
   record Fixed(long micros, TokenUsage usage) implements Spend {
     public Fixed {
-      Money.checkAmount("amount", micros);
+      Money.checkAmount(ReservationWire.AMOUNT_MICROS, micros);
       Objects.requireNonNull(usage, "usage");
     }
   }

@@ -27,7 +27,8 @@ public record TokenUsage(long inputTokens, long cachedInputTokens, long outputTo
     check("output_tokens", outputTokens);
   }
 
-  private static void check(String field, long tokens) {
+  /** Refuses a token count outside 0..{@link #MAX_TOKENS}, naming the request's field. */
+  static void check(String field, long tokens) {
     if (tokens < 0 || tokens > MAX_TOKENS) {
       throw new GovernorException(
           ErrorCode.INVALID_AMOUNT,

@@ -72,16 +72,16 @@ class BadInputTest {
 
   @Test
   void negativeAndOverflowingAmountsAreRefused() {
-    assertRejected(ErrorCode.INVALID_AMOUNT, "amount -1 is outside", () -> Spend.amount(-1));
+    assertRejected(ErrorCode.INVALID_AMOUNT, "amount_micros -1 is outside", () -> Spend.amount(-1));
     assertRejected(
         ErrorCode.INVALID_AMOUNT,
-        "amount 9007199254740992 is outside 0..9007199254740991",
+        "amount_micros 9007199254740992 is outside 0..9007199254740991",
         () -> Spend.amount(Money.MAX_MICROS + 1));
     assertRejected(
         ErrorCode.INVALID_AMOUNT,
         "output_tokens 1000000001 is outside",
         () -> new TokenUsage(0, 0, TokenUsage.MAX_TOKENS + 1));
-    assertRejected(ErrorCode.INVALID_AMOUNT, "cap -5", () -> Limit.of(-5));
+    assertRejected(ErrorCode.INVALID_AMOUNT, "cap_micros -5", () -> Limit.of(-5));
   }
 
   @Test

@@ -9,9 +9,11 @@ import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -220,6 +222,73 @@ class RequestValidationTest {
         .isEqualTo(200);
   }
 
+  /**
+   * A refused field is named as the request names it (details.field), never by an internal name:
+   * amount_micros not amount, max_cost_micros not max_cost, required not capabilities.
+   */
+  @Test
+  void aRefusedFieldIsNamedAsTheRequestNamesIt() {
+    String dispatcher =
+        rig.tokens.mint(rig.tokens.spec("dispatcher", "dispatcher").withScope(tenant));
+    JsonObject task =
+        new JsonObject()
+            .put("task_id", "t-1")
+            .put("scope", tenant + "/p")
+            .put("required", new JsonArray().add("go"))
+            .put("max_cost_micros", 100);
+    Map<String, HttpResponse<String>> refusals = new LinkedHashMap<>();
+    refusals.put(
+        "amount_micros",
+        rig.post(
+            "/v1/reservations",
+            agent,
+            new JsonObject().put("scope", tenant).put("amount_micros", -5)));
+    refusals.put(
+        "max_output_tokens",
+        rig.post(
+            "/v1/reservations",
+            agent,
+            new JsonObject()
+                .put("scope", tenant)
+                .put("model", "gpt-test")
+                .put("input_tokens", 1)
+                .put("max_output_tokens", -1)));
+    refusals.put(
+        "ttl_seconds",
+        rig.post(
+            "/v1/reservations",
+            agent,
+            new JsonObject()
+                .put("scope", tenant)
+                .put("amount_micros", 5)
+                .put("ttl_seconds", 999_999)));
+    refusals.put("task_id", rig.post("/v1/claims", dispatcher, task.copy().put("task_id", "a b")));
+    refusals.put(
+        "max_cost_micros",
+        rig.post("/v1/claims", dispatcher, task.copy().put("max_cost_micros", 0)));
+    refusals.put(
+        "required",
+        rig.post("/v1/claims", dispatcher, task.copy().put("required", new JsonArray().add("UP"))));
+    refusals.put(
+        "cap_micros",
+        rig.call(
+            "PUT",
+            "/v1/budgets/" + tenant + "%2Fq",
+            rig.admin(tenant),
+            new JsonObject()
+                .put(
+                    "limits",
+                    new JsonObject().put("day", new JsonObject().put("cap_micros", -1)))));
+
+    refusals.forEach(
+        (field, answer) -> {
+          assertThat(answer.statusCode()).as(field + " " + answer.body()).isBetween(400, 499);
+          assertThat(json(answer).getJsonObject("details").getString("field"))
+              .as(answer.body())
+              .endsWith(field);
+        });
+  }
+
   /** No error answer grows with what the caller sent: messages and text details are cut. */
   @Test
   void anErrorNeverEchoesALongInputWhole() {
@@ -259,7 +328,7 @@ class RequestValidationTest {
         reserve(new JsonObject().put("scope", tenant).put("amount_micros", -5).encode(), KEY),
         422,
         "INVALID_AMOUNT",
-        "amount -5 is outside");
+        "amount_micros -5 is outside");
     assertError(
         reserve(
             new JsonObject().put("scope", tenant).put("amount_micros", Long.MAX_VALUE).encode(),
