@@ -56,7 +56,7 @@ final class DialectsByPath {
   Handler<RoutingContext> unrouted() {
     return ctx -> {
       if (ctx.statusCode() == 405) {
-        String path = ctx.normalizedPath();
+        String path = ctx.request().path();
         ctx.response()
             .putHeader(
                 HttpHeaders.ALLOW,
@@ -67,7 +67,7 @@ final class DialectsByPath {
                     .sorted()
                     .collect(Collectors.joining(", ")));
       }
-      failures.apply(owner(ctx.normalizedPath())).handle(ctx);
+      failures.apply(owner(ctx.request().path())).handle(ctx);
     };
   }
 

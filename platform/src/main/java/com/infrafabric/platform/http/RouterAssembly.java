@@ -112,6 +112,8 @@ final class RouterAssembly {
             dialect -> failures(resource, dialect),
             descriptors);
     Handler<RoutingContext> unrouted = dialects.unrouted();
+    // 400: a path the router cannot decode (a bad percent-escape), answered before any route.
+    router.errorHandler(400, unrouted);
     router.errorHandler(404, unrouted);
     router.errorHandler(405, unrouted);
     router.errorHandler(500, unrouted);

@@ -111,9 +111,19 @@ class ErrorShapeTest {
   }
 
   @Test
-  void answersUnknownPathsAndMethodsInTheJsonShape() {
+  void answersUnknownPathsAndMethodsInTheJsonShape() throws IOException {
     HttpResponse<String> missing = fixture.client.get("/v1/nothing-here", token);
     assertError(missing, 404, "NOT_FOUND");
+
+    for (String undecodable : List.of("/v1/scopes/%zz", "/health/%zz")) {
+      String answer =
+          raw("GET " + undecodable + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertThat(answer)
+          .as(undecodable)
+          .startsWith("HTTP/1.1 400")
+          .contains("application/json")
+          .contains("MALFORMED_REQUEST");
+    }
 
     HttpResponse<String> wrongMethod = fixture.client.send("DELETE", "/v1/echo", token, Map.of());
     assertError(wrongMethod, 405, "METHOD_NOT_ALLOWED");
@@ -131,21 +141,24 @@ class ErrorShapeTest {
    */
   @Test
   void aTransferEncodingOtherThanChunkedIsRefusedAndTheConnectionClosed() throws IOException {
+    String smuggled = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n";
+    String answer =
+        raw(
+            "POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                + token
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n"
+                + smuggled);
+
+    assertThat(answer).startsWith("HTTP/1.1 400").contains("MALFORMED_REQUEST");
+    assertThat(answer).as("only one answer: the smuggled request never ran").doesNotContain("UP");
+  }
+
+  /** Sends {@code request} as written and returns everything the server answers until it closes. */
+  private String raw(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", fixture.service.port())) {
       socket.setSoTimeout(5_000);
-      String smuggled = "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n";
-      socket
-          .getOutputStream()
-          .write(
-              ("POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-                      + token
-                      + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n\r\n"
-                      + smuggled)
-                  .getBytes(StandardCharsets.US_ASCII));
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-
-      assertThat(answer).startsWith("HTTP/1.1 400").contains("MALFORMED_REQUEST");
-      assertThat(answer).as("only one answer: the smuggled request never ran").doesNotContain("UP");
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
     }
   }
 
