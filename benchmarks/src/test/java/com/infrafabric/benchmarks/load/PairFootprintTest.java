@@ -200,7 +200,8 @@ class PairFootprintTest {
   }
 
   private static IdempotencyKey callerKey() {
-    return IdempotencyKey.ofCaller("agent-0", UUID.randomUUID().toString());
+    return IdempotencyKey.ofCaller(
+        "agent-0", TenantSetup.agentScope(0), UUID.randomUUID().toString());
   }
 
   /**

@@ -365,7 +365,7 @@ final class MeteredCall {
     String named = ctx.request().getHeader(IDEMPOTENCY_HEADER);
     String value = named != null ? named : callId;
     ctx.response().putHeader(IDEMPOTENCY_HEADER, value);
-    return IdempotencyKey.ofCaller(caller.subject(), value);
+    return IdempotencyKey.ofCaller(caller.subject(), caller.scope().path(), value);
   }
 
   private static ProviderReply.Failed failure(ProviderReply reply) {

@@ -235,7 +235,9 @@ final class ReservationRoutes {
   static IdempotencyKey idempotencyKey(RoutingContext ctx) {
     String named = ctx.request().getHeader(ReservationWire.IDEMPOTENCY_HEADER);
     String value = named != null ? named : UUID.randomUUID().toString();
-    IdempotencyKey key = IdempotencyKey.ofCaller(Requests.principal(ctx).subject(), value);
+    Principal caller = Requests.principal(ctx);
+    IdempotencyKey key =
+        IdempotencyKey.ofCaller(caller.subject(), caller.scope().orElse(""), value);
     ctx.response().putHeader(ReservationWire.IDEMPOTENCY_HEADER, value);
     return key;
   }

@@ -40,9 +40,13 @@ public record IdempotencyKey(String owner, String value) {
     return new IdempotencyKey("", value);
   }
 
-  /** {@code value} as named by the caller whose token subject is {@code subject}. */
-  public static IdempotencyKey ofCaller(String subject, String value) {
-    return new IdempotencyKey(digest(subject), value);
+  /**
+   * {@code value} as named by the caller whose token subject is {@code subject} and which acts in
+   * {@code scope} ({@code ""} for a platform token): two tokens of one subject confined to sibling
+   * subtrees own their keys apart, so neither learns from a conflict what the other did.
+   */
+  public static IdempotencyKey ofCaller(String subject, String scope, String value) {
+    return new IdempotencyKey(digest(subject + '\n' + scope), value);
   }
 
   /** Whether {@code value} is 1-128 characters of {@code [A-Za-z0-9._:-]}. */

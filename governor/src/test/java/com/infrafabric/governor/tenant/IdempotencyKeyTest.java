@@ -24,11 +24,15 @@ class IdempotencyKeyTest {
   }
 
   @Test
-  void aCallersKeyIsOwnedByA32DigitDigestOfItsSubject() {
-    IdempotencyKey key = IdempotencyKey.ofCaller("agent-7", "call-1");
+  void aCallersKeyIsOwnedByA32DigitDigestOfItsSubjectAndScope() {
+    IdempotencyKey key = IdempotencyKey.ofCaller("agent-7", "acme/a", "call-1");
 
     assertThat(key.owner()).hasSize(32).matches("[0-9a-f]{32}");
-    assertThat(IdempotencyKey.ofCaller("agent-8", "call-1").owner()).isNotEqualTo(key.owner());
+    assertThat(IdempotencyKey.ofCaller("agent-8", "acme/a", "call-1").owner())
+        .isNotEqualTo(key.owner());
+    assertThat(IdempotencyKey.ofCaller("agent-7", "acme/b", "call-1").owner())
+        .as("one subject's tokens of sibling subtrees")
+        .isNotEqualTo(key.owner());
     for (String owner : List.of("abc", "A".repeat(32), "g".repeat(32), "0".repeat(33))) {
       assertThatThrownBy(() -> new IdempotencyKey(owner, "call-1"))
           .as(owner)
