@@ -46,6 +46,7 @@ final class OpenAiChatWire implements Wire {
     RequestFields.requireMessages(body);
     RequestFields.streamOptions(body);
     RANGES.forEach(range -> range.check(body));
+    RequestFields.requireLogitBias(body);
     // Both bounds given: the larger is priced, whichever one the provider honours.
     long maxTokens =
         Math.max(

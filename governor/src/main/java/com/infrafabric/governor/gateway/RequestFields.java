@@ -115,7 +115,11 @@ final class RequestFields {
 
     /** Refuses {@code body}'s value of the field unless absent, null or within the range. */
     void check(JsonObject body) {
-      Object value = body.getValue(field);
+      checkValue(body.getValue(field));
+    }
+
+    /** Refuses {@code value}, one of the field's, unless null or within the range. */
+    void checkValue(Object value) {
       if (value == null) {
         return;
       }
@@ -142,6 +146,31 @@ final class RequestFields {
                 + ".."
                 + max.toPlainString());
       }
+    }
+  }
+
+  /**
+   * OpenAI's {@code logit_bias}: absent, or an object mapping token ids to biases in -100..100, as
+   * its API reference gives them.
+   */
+  static void requireLogitBias(JsonObject body) {
+    Object value = body.getValue("logit_bias");
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof JsonObject biases)) {
+      throw invalid("logit_bias", "logit_bias must be an object of token ids to biases");
+    }
+    Range bias = Range.decimal("logit_bias", -100, 100);
+    for (String token : biases.fieldNames()) {
+      if (!token.matches("[0-9]{1,10}")) {
+        throw invalid("logit_bias", "logit_bias keys must be token ids");
+      }
+      Object biasOfToken = biases.getValue(token);
+      if (biasOfToken == null) {
+        throw invalid("logit_bias", "logit_bias values must be numbers in -100..100");
+      }
+      bias.checkValue(biasOfToken);
     }
   }
 

@@ -228,7 +228,10 @@ class GatewayOfflineTest {
             "\"seed\":9223372036854775808",
             "\"seed\":1.5",
             "\"top_logprobs\":21",
-            "\"max_tokens\":1e99999")) {
+            "\"max_tokens\":1e99999",
+            "\"logit_bias\":{\"1\":101}",
+            "\"logit_bias\":{\"x\":1}",
+            "\"logit_bias\":[1]")) {
       refused.put(openAi + field + "}", GatewayRoutes.OPENAI + "/chat/completions");
     }
     for (String field :

@@ -57,7 +57,7 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
     ctx.fail(
         ApiException.of(
             ErrorCode.UNAUTHENTICATED,
-            "A valid bearer token is required.",
+            "A valid credential is required.",
             Map.of("reason", reason)));
   }
 

@@ -90,7 +90,7 @@ final class FailureHandler implements Handler<RoutingContext> {
 
   private ApiException fromStatus(int status) {
     return switch (status) {
-      case 401 -> ApiException.of(ErrorCode.UNAUTHENTICATED, "A valid bearer token is required.");
+      case 401 -> ApiException.of(ErrorCode.UNAUTHENTICATED, "A valid credential is required.");
       case 403 -> ApiException.of(ErrorCode.FORBIDDEN, "The token does not grant this operation.");
       case 404 -> ApiException.of(ErrorCode.NOT_FOUND, "No resource matches this path.");
       case 405 ->
