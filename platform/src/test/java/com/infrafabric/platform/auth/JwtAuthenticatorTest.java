@@ -120,16 +120,7 @@ class JwtAuthenticatorTest {
         .as("within the clock skew")
         .isNull();
     assertThatThrownBy(
-            () ->
-                new JwtSettings(
-                    dir,
-                    "iss",
-                    "aud",
-                    "ES256",
-                    Duration.ZERO,
-                    Duration.ofMinutes(1),
-                    "roles",
-                    Duration.ofDays(367)))
+            () -> JwtSettings.of(dir, "iss", "aud").withMaxLifetime(Duration.ofDays(367)))
         .hasMessage("auth.maxTokenLifetime 31708800 s is outside 1 min..366 d");
   }
 
