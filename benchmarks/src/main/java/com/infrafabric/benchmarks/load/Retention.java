@@ -35,8 +35,8 @@ record Retention(
   /** One idempotency record, the mean of a reserve's and a commit's: key, stored reply, tables. */
   static final long IDEMPOTENCY_RECORD_BYTES = 814;
 
-  /** One reservation's record. */
-  static final long RESERVATION_BYTES = 360;
+  /** One reservation's record, with its entry in the expiry table. */
+  static final long RESERVATION_BYTES = 400;
 
   /** One ledger entry in the stream, with its share of the stream's nodes. */
   static final long LEDGER_ENTRY_BYTES = 240;
