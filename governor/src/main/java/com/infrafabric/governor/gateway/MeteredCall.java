@@ -6,6 +6,7 @@ import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
+import com.infrafabric.governor.keys.VirtualKey;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Spend;
@@ -102,13 +103,10 @@ final class MeteredCall {
     }
     // The call's token estimate: what the key's tokens-per-minute bucket is charged up front.
     long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
-    caller
-        .key()
-        .filter(limited -> tokens > limited.tokensPerMinute())
-        .ifPresent(
-            limited -> {
-              throw GatewayErrors.tooLargeForKey(tokens, limited.tokensPerMinute());
-            });
+    Optional<VirtualKey> virtualKey = caller.key();
+    if (virtualKey.isPresent() && tokens > virtualKey.get().tokensPerMinute()) {
+      throw GatewayErrors.tooLargeForKey(tokens, virtualKey.get().tokensPerMinute());
+    }
     String priced = priciest(targets);
     IdempotencyKey key = idempotencyKey();
     // The first provider's key is read from the vault while the reservation runs: off the path

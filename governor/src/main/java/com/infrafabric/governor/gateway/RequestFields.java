@@ -14,12 +14,19 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Reads the fields every gateway endpoint checks, refusing a wrong one with 400 naming it. */
 final class RequestFields {
 
   /** Writes JSON as {@link JsonObject#toString} does: Vert.x configures only its reading. */
   private static final JsonFactory ENCODING = new JsonFactory();
+
+  /** A {@code logit_bias} key: a token id. */
+  private static final Pattern TOKEN_ID = Pattern.compile("[0-9]{1,10}");
+
+  /** A {@code logit_bias} value's range, OpenAI's. */
+  private static final Range LOGIT_BIAS = Range.decimal("logit_bias", -100, 100);
 
   /** The most answers one call may ask for. */
   static final int MAX_ANSWERS = 16;
@@ -161,16 +168,15 @@ final class RequestFields {
     if (!(value instanceof JsonObject biases)) {
       throw invalid("logit_bias", "logit_bias must be an object of token ids to biases");
     }
-    Range bias = Range.decimal("logit_bias", -100, 100);
     for (String token : biases.fieldNames()) {
-      if (!token.matches("[0-9]{1,10}")) {
+      if (!TOKEN_ID.matcher(token).matches()) {
         throw invalid("logit_bias", "logit_bias keys must be token ids");
       }
       Object biasOfToken = biases.getValue(token);
       if (biasOfToken == null) {
         throw invalid("logit_bias", "logit_bias values must be numbers in -100..100");
       }
-      bias.checkValue(biasOfToken);
+      LOGIT_BIAS.checkValue(biasOfToken);
     }
   }
 

@@ -41,22 +41,15 @@ public record ModelDowngrade(String fromModel, String toModel, int belowRemainin
   }
 
   /**
-   * Whether {@code catalogue} lets the advice be followed: both models are priced and {@link
-   * #toModel} costs no more than {@link #fromModel} for any kind of token, so a reservation priced
-   * for the model asked for covers the call made on the model advised.
-   */
-  public boolean affordableIn(PricingCatalogue catalogue) {
-    ModelPrice from = catalogue.models().get(fromModel);
-    ModelPrice to = catalogue.models().get(toModel);
-    return from != null && to != null && to.noDearerThan(from);
-  }
-
-  /**
-   * Refuses the advice unless it is {@link #affordableIn} the catalogue: a downgrade to a model
-   * nobody prices, or to a dearer one, would be followed into spend no reservation covered.
+   * Refuses the advice unless both models are in {@code catalogue} and {@link #toModel} costs no
+   * more than {@link #fromModel} for any kind of token: a downgrade to a model nobody prices, or to
+   * a dearer one, would be followed into spend no reservation priced for the model asked for
+   * covered.
    */
   public void requireAffordableIn(PricingCatalogue catalogue) {
-    if (!affordableIn(catalogue)) {
+    ModelPrice from = catalogue.models().get(fromModel);
+    ModelPrice to = catalogue.models().get(toModel);
+    if (from == null || to == null || !to.noDearerThan(from)) {
       throw invalid(
           "downgrade of "
               + fromModel

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -87,15 +88,19 @@ final class DialectsByPath {
     } else {
       error = ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request's head is malformed.");
     }
-    ErrorResponses.sendUnread(request, error, owner(request.path()).errors());
+    // The router never saw it: no request id was given yet.
+    ErrorResponses.sendAndClose(
+        request, error, UUID.randomUUID().toString(), owner(request.path()).errors());
   }
 
   /**
-   * Answers {@code request} with {@code error} in the dialect of its path and closes the
-   * connection: for a request whose framing leaves the rest of the connection unreadable.
+   * Answers {@code ctx}'s request with {@code error} in the dialect of its path, under its request
+   * id, and closes the connection: for a request whose framing leaves the rest of it unreadable.
    */
-  void closeWith(HttpServerRequest request, ApiException error) {
-    ErrorResponses.sendUnread(request, error, owner(request.path()).errors());
+  void closeWith(RoutingContext ctx, ApiException error) {
+    HttpServerRequest request = ctx.request();
+    ErrorResponses.sendAndClose(
+        request, error, Requests.requestId(ctx), owner(request.path()).errors());
   }
 
   private WireDialect owner(String path) {

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +45,13 @@ final class ErrorResponses {
   }
 
   /**
-   * Answers a request the router never saw (its head could not be decoded) with {@code error} and a
-   * fresh request id, then closes the connection.
+   * Answers {@code request} with {@code error} under {@code requestId}, then closes the connection:
+   * for a request whose head could not be decoded, or whose framing leaves the rest of the
+   * connection unreadable.
    */
-  static void sendUnread(
-      HttpServerRequest request, ApiException error, WireDialect.Errors dialect) {
+  static void sendAndClose(
+      HttpServerRequest request, ApiException error, String requestId, WireDialect.Errors dialect) {
     HttpServerResponse response = request.response();
-    String requestId = UUID.randomUUID().toString();
     response.putHeader(RequestIdHandler.HEADER, requestId);
     Buffer body = head(response, error, requestId, dialect);
     response.putHeader(HttpHeaders.CONNECTION, "close");

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,7 +58,7 @@ public final class QueryParameters {
             }
           }
         }
-        byOperation.put(key(HttpMethod.valueOf(method.toUpperCase()), path), names);
+        byOperation.put(key(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), path), names);
       }
     }
     return new QueryParameters(byOperation);

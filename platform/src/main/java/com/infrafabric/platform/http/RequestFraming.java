@@ -37,12 +37,12 @@ final class RequestFraming implements Handler<RoutingContext> {
           "If-Match",
           "Mcp-Session-Id");
 
-  private final BiConsumer<HttpServerRequest, ApiException> closeWith;
+  private final BiConsumer<RoutingContext, ApiException> closeWith;
 
   /**
    * @param closeWith answers a request with an error and closes its connection
    */
-  RequestFraming(BiConsumer<HttpServerRequest, ApiException> closeWith) {
+  RequestFraming(BiConsumer<RoutingContext, ApiException> closeWith) {
     this.closeWith = closeWith;
   }
 
@@ -52,7 +52,7 @@ final class RequestFraming implements Handler<RoutingContext> {
     List<String> transfer = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
     if (!transfer.isEmpty() && !(transfer.size() == 1 && isChunked(transfer.get(0)))) {
       closeWith.accept(
-          request,
+          ctx,
           ApiException.of(
               ErrorCode.MALFORMED_REQUEST,
               "Transfer-Encoding must be chunked, alone: the body cannot be framed otherwise."));

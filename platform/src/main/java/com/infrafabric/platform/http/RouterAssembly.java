@@ -70,9 +70,7 @@ final class RouterAssembly {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
     router.route().handler(new RequestIdHandler());
-    router
-        .route()
-        .handler(new RequestFraming((request, error) -> dialects.closeWith(request, error)));
+    router.route().handler(new RequestFraming((ctx, error) -> dialects.closeWith(ctx, error)));
     router.route().handler(new AccessLogHandler());
     router.route().handler(new HttpMetricsHandler(meters));
     if (settings.cors().enabled()) {
