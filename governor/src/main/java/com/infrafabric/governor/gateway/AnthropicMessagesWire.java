@@ -80,7 +80,7 @@ final class AnthropicMessagesWire implements Wire {
   }
 
   @Override
-  public StreamMeter meter() {
+  public StreamMeter meter(CallRequest call) {
     return new Meter();
   }
 
@@ -96,7 +96,7 @@ final class AnthropicMessagesWire implements Wire {
     private long characters;
 
     @Override
-    public void event(JsonObject data) {
+    public boolean event(JsonObject data) {
       String type = data.getString("type", "");
       switch (type) {
         case "message_start" -> start(data.getJsonObject("message", new JsonObject()));
@@ -104,6 +104,7 @@ final class AnthropicMessagesWire implements Wire {
         case "message_delta" -> output(data.getJsonObject("usage", new JsonObject()));
         default -> {}
       }
+      return true;
     }
 
     private void start(JsonObject message) {

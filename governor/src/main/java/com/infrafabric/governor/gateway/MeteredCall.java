@@ -253,7 +253,7 @@ final class MeteredCall {
   }
 
   private void stream(ModelRouter.Target target, AnswerBody upstream) {
-    StreamMeter meter = wire.meter();
+    StreamMeter meter = wire.meter(call);
     HttpServerResponse response = ctx.response().setStatusCode(200);
     SseRelay.relay(
             calls.vertx,

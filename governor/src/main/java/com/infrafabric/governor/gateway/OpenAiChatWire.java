@@ -92,19 +92,31 @@ final class OpenAiChatWire implements Wire {
   }
 
   @Override
-  public StreamMeter meter() {
-    return new Meter();
+  public StreamMeter meter(CallRequest call) {
+    return new Meter(
+        Boolean.TRUE.equals(RequestFields.streamOptions(call.body()).getValue("include_usage")));
   }
 
-  /** Counts {@code choices[].delta.content} and tool call arguments; the usage chunk ends it. */
+  /**
+   * Counts {@code choices[].delta.content} and tool call arguments; the usage chunk ends it. The
+   * gateway always asks for that chunk; a client that did not ask does not see it, since a client
+   * reading {@code choices[0]} of every chunk would fail on its empty {@code choices}.
+   */
   private static final class Meter implements StreamMeter {
+    private final boolean clientAskedUsage;
     private TokenUsage reported;
     private long characters;
 
+    Meter(boolean clientAskedUsage) {
+      this.clientAskedUsage = clientAskedUsage;
+    }
+
     @Override
-    public void event(JsonObject data) {
+    public boolean event(JsonObject data) {
+      boolean usageChunk = false;
       if (data.getValue("usage") instanceof JsonObject usage) {
         reported = Usages.governed(ReportedUsage.openAi(usage));
+        usageChunk = data.getValue("choices") instanceof JsonArray none && none.isEmpty();
       }
       if (data.getValue("choices") instanceof JsonArray choices) {
         for (Object choice : choices) {
@@ -114,6 +126,7 @@ final class OpenAiChatWire implements Wire {
           }
         }
       }
+      return clientAskedUsage || !usageChunk;
     }
 
     @Override

@@ -76,7 +76,7 @@ final class OpenAiEmbeddingsWire implements Wire {
   }
 
   @Override
-  public StreamMeter meter() {
+  public StreamMeter meter(CallRequest call) {
     throw new UnsupportedOperationException("embeddings are not streamed");
   }
 }

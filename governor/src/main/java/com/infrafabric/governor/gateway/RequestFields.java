@@ -57,7 +57,10 @@ final class RequestFields {
     }
   }
 
-  /** OpenAI's {@code stream_options}: an object, empty when absent or null. */
+  /**
+   * OpenAI's {@code stream_options}: an object, empty when absent or null, whose {@code
+   * include_usage} is a boolean if given.
+   */
   static JsonObject streamOptions(JsonObject body) {
     Object value = body.getValue("stream_options");
     if (value == null) {
@@ -65,6 +68,11 @@ final class RequestFields {
     }
     if (!(value instanceof JsonObject options)) {
       throw invalid("stream_options", "stream_options must be an object");
+    }
+    Object includeUsage = options.getValue("include_usage");
+    if (includeUsage != null && !(includeUsage instanceof Boolean)) {
+      throw invalid(
+          "stream_options.include_usage", "stream_options.include_usage must be a boolean");
     }
     return options;
   }

@@ -13,9 +13,10 @@ import java.time.Duration;
 
 /**
  * Pipes a provider's server-sent events to the client as they arrive, never holding the answer:
- * each chunk is written on, and the provider is paused while the client's write queue is full. The
- * {@code data} of each event goes to the call's {@link StreamMeter} on the way. The stream is bound
- * in bytes and in time; a client that goes away ends the provider's request.
+ * each chunk's complete lines are written on, and the provider is paused while the client's write
+ * queue is full. The {@code data} of each event goes to the call's {@link StreamMeter} on the way,
+ * which may withhold an event the gateway asked for and the client did not. The stream is bound in
+ * bytes and in time; a client that goes away ends the provider's request.
  */
 final class SseRelay {
 
@@ -48,6 +49,10 @@ final class SseRelay {
   private Buffer partial;
 
   private boolean skipping;
+
+  /** True after a withheld event's {@code data:} line, until the blank line that ends it. */
+  private boolean withheld;
+
   private long relayed;
 
   private SseRelay(
@@ -84,7 +89,7 @@ final class SseRelay {
     client.closeHandler(closed -> end(Ended.CLIENT_GONE, upstream::reset));
     upstream.handler(this::chunk);
     upstream.exceptionHandler(failure -> end(Ended.UPSTREAM_FAILED, client::reset));
-    upstream.endHandler(done -> end(Ended.COMPLETED, client::end));
+    upstream.endHandler(done -> end(Ended.COMPLETED, this::finish));
     upstream.resume();
     return ended.future().onComplete(done -> vertx.cancelTimer(timer));
   }
@@ -98,8 +103,10 @@ final class SseRelay {
       cut();
       return;
     }
-    client.write(chunk);
-    read(chunk);
+    Buffer kept = read(chunk);
+    if (kept.length() > 0) {
+      client.write(kept);
+    }
     if (client.writeQueueFull()) {
       upstream.pause();
       client.drainHandler(drained -> upstream.resume());
@@ -115,6 +122,14 @@ final class SseRelay {
         });
   }
 
+  /** The provider ended: a last line without its newline is passed on as it came. */
+  private void finish() {
+    if (partial != null) {
+      client.write(partial);
+    }
+    client.end();
+  }
+
   /** Completes once; {@code action} runs only for the first way the stream ends. */
   private void end(Ended how, Runnable action) {
     if (ended.tryComplete(how)) {
@@ -123,41 +138,64 @@ final class SseRelay {
   }
 
   /**
-   * Splits the relayed bytes into lines and meters each {@code data:} line's JSON. A line that ends
-   * in the chunk it began in is read where it lies; only one a chunk cuts is copied, to be
-   * completed by the next.
+   * Splits the relayed bytes into lines, meters each {@code data:} line's JSON and returns the
+   * bytes the client is to see: every complete line but an event the meter withholds (with the
+   * blank line that ends it). A line a chunk cuts is held until the next completes it, unless it is
+   * too long to read, which is passed on as it comes.
    */
-  private void read(Buffer chunk) {
+  private Buffer read(Buffer chunk) {
+    Buffer kept = Buffer.buffer(chunk.length() + lineLength());
     int start = 0;
     for (int i = 0; i < chunk.length(); i++) {
       if (chunk.getByte(i) == '\n') {
-        lineEnds(chunk, start, i);
+        lineEnds(chunk, start, i, kept);
         start = i + 1;
       }
     }
-    carry(chunk, start);
+    carry(chunk, start, kept);
+    return kept;
   }
 
-  /** The line that began earlier (in {@link #partial}, if a chunk cut it) ends at {@code end}. */
-  private void lineEnds(Buffer chunk, int start, int end) {
-    if (!skipping && lineLength() + end - start <= MAX_LINE_BYTES) {
-      data(
-          partial == null
-              ? chunk.slice(start, end)
-              : partial.appendBuffer(chunk, start, end - start));
-    }
+  /**
+   * The line that began earlier (in {@link #partial}, if a chunk cut it) ends at {@code end}, where
+   * {@code chunk} holds its {@code \n}; what the client sees of it goes to {@code kept}.
+   */
+  private void lineEnds(Buffer chunk, int start, int end, Buffer kept) {
+    Buffer line =
+        partial == null ? chunk.slice(start, end) : partial.appendBuffer(chunk, start, end - start);
     partial = null;
-    skipping = false;
-  }
-
-  /** Keeps the start of a line the chunk ends in, unless the line is already too long to read. */
-  private void carry(Buffer chunk, int start) {
-    if (skipping || start == chunk.length()) {
+    if (skipping || line.length() > MAX_LINE_BYTES) {
+      kept.appendBuffer(line).appendByte((byte) '\n');
+      skipping = false;
+      withheld = false;
       return;
     }
-    if (lineLength() + chunk.length() - start > MAX_LINE_BYTES) {
+    boolean blank = line.length() == 0 || (line.length() == 1 && line.getByte(0) == '\r');
+    if (withheld && blank) {
+      withheld = false;
+      return;
+    }
+    withheld = !data(line);
+    if (!withheld) {
+      kept.appendBuffer(line).appendByte((byte) '\n');
+    }
+  }
+
+  /**
+   * Holds the start of a line the chunk ends in; once the line is too long to read, passes it on
+   * (and the rest of it as it comes) unread.
+   */
+  private void carry(Buffer chunk, int start, Buffer kept) {
+    if (start == chunk.length()) {
+      return;
+    }
+    if (skipping || lineLength() + chunk.length() - start > MAX_LINE_BYTES) {
+      if (partial != null) {
+        kept.appendBuffer(partial);
+        partial = null;
+      }
+      kept.appendBuffer(chunk, start, chunk.length() - start);
       skipping = true;
-      partial = null;
       return;
     }
     partial =
@@ -171,17 +209,18 @@ final class SseRelay {
   }
 
   /**
-   * Meters the JSON of a {@code data:} line (without its {@code \n}). Read from the bytes as they
-   * came; should they not read as an object there (not UTF-8, or padded with Unicode whitespace),
-   * the line is read as text, as a client reading it would.
+   * Meters the JSON of a {@code data:} line (without its {@code \n}) and says whether the client
+   * sees it: any other line, and any line that is not an event of the format, it does. Read from
+   * the bytes as they came; should they not read as an object there (not UTF-8, or padded with
+   * Unicode whitespace), the line is read as text, as a client reading it would.
    */
-  private void data(Buffer line) {
+  private boolean data(Buffer line) {
     int end = line.length();
     if (end > 0 && line.getByte(end - 1) == '\r') {
       end--;
     }
     if (!holds(line, 0, Math.min(end, DATA.length), DATA)) {
-      return;
+      return true;
     }
     int from = DATA.length;
     while (from < end && isAsciiSpace(line.getByte(from))) {
@@ -191,36 +230,37 @@ final class SseRelay {
       end--;
     }
     if (from == end || holds(line, from, end, DONE)) {
-      return;
+      return true;
     }
     JsonObject event;
     try {
       event = new JsonObject(line.slice(from, end));
     } catch (DecodeException | ClassCastException notAsBytes) {
-      data(line.toString(StandardCharsets.UTF_8));
-      return;
+      return data(line.toString(StandardCharsets.UTF_8));
     }
-    meter(event);
+    return meter(event);
   }
 
-  private void data(String text) {
+  private boolean data(String text) {
     String trimmed = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     String data = trimmed.substring(DATA.length).strip();
     if (data.isEmpty() || data.equals("[DONE]")) {
-      return;
+      return true;
     }
     try {
-      meter(new JsonObject(data));
+      return meter(new JsonObject(data));
     } catch (DecodeException | ClassCastException notAnEvent) {
       // Not JSON: relayed as it came, nothing to count in it.
+      return true;
     }
   }
 
-  private void meter(JsonObject event) {
+  private boolean meter(JsonObject event) {
     try {
-      meter.event(event);
+      return meter.event(event);
     } catch (DecodeException | ClassCastException notAnEvent) {
       // Not an event of the format: relayed as it came, nothing to count in it.
+      return true;
     }
   }
 

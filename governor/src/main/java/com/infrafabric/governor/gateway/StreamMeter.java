@@ -10,8 +10,11 @@ import io.vertx.core.json.JsonObject;
  */
 interface StreamMeter {
 
-  /** One event's {@code data}, parsed. */
-  void event(JsonObject data);
+  /**
+   * Meters one event's {@code data}, parsed, and says whether the client sees it: false for an
+   * event the gateway asked the provider for on its own account.
+   */
+  boolean event(JsonObject data);
 
   /**
    * What the stream cost so far: the provider's final count if it arrived, else what it reported

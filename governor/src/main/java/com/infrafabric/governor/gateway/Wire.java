@@ -45,6 +45,6 @@ interface Wire {
    */
   TokenUsage usage(JsonObject reported);
 
-  /** Counts one streamed answer. */
-  StreamMeter meter();
+  /** Counts one streamed answer to {@code call}. */
+  StreamMeter meter(CallRequest call);
 }

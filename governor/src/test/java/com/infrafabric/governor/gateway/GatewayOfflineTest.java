@@ -15,7 +15,7 @@ import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.completions.CompletionUsage;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
@@ -86,9 +86,13 @@ class GatewayOfflineTest {
   void aStreamedChatCompletionIsTheSameAnswerInChunksWithItsUsageChunk() {
     String scope = RIG.fundedScope(1_000_000);
     OpenAIClient client = RIG.openAi(RIG.agent(scope));
+    ChatCompletionCreateParams askingUsage =
+        GatewayRig.chat("smart", "Stream it").toBuilder()
+            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+            .build();
     List<ChatCompletionChunk> chunks;
     try (StreamResponse<ChatCompletionChunk> stream =
-        client.chat().completions().createStreaming(GatewayRig.chat("smart", "Stream it"))) {
+        client.chat().completions().createStreaming(askingUsage)) {
       chunks = stream.stream().toList();
     }
 
@@ -231,7 +235,8 @@ class GatewayOfflineTest {
             "\"max_tokens\":1e99999",
             "\"logit_bias\":{\"1\":101}",
             "\"logit_bias\":{\"x\":1}",
-            "\"logit_bias\":[1]")) {
+            "\"logit_bias\":[1]",
+            "\"stream\":true,\"stream_options\":{\"include_usage\":\"yes\"}")) {
       refused.put(openAi + field + "}", GatewayRoutes.OPENAI + "/chat/completions");
     }
     for (String field :
@@ -248,10 +253,11 @@ class GatewayOfflineTest {
           assertThat(answer.statusCode()).as(body + " " + answer.body()).isEqualTo(400);
           assertThat(answer.headers().firstValue("x-error-code")).hasValue("INVALID_REQUEST");
           if (path.startsWith(GatewayRoutes.OPENAI)) {
-            // The field at fault, where OpenAI's SDKs read it (param()).
-            assertThat(body)
-                .contains(
-                    "\"" + new JsonObject(answer.body()).getJsonObject("error").getString("param"));
+            // The field at fault, where OpenAI's SDKs read it (param()), by its path.
+            String param = new JsonObject(answer.body()).getJsonObject("error").getString("param");
+            for (String name : param.split("\\.")) {
+              assertThat(body).contains("\"" + name + "\":");
+            }
           }
         });
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);

@@ -18,6 +18,8 @@ import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -64,23 +66,46 @@ class GatewaySdkTest {
   @Test
   void aStreamedChatCompletionArrivesInChunksAndIsChargedTheReportedUsage() {
     String scope = RIG.fundedScope(1_000_000);
-    String text;
-    try (StreamResponse<ChatCompletionChunk> stream =
-        RIG.openAi(RIG.agent(scope))
-            .chat()
-            .completions()
-            .createStreaming(GatewayRig.chat("gpt-test", "Stream"))) {
-      text =
-          stream.stream()
-              .flatMap(chunk -> chunk.choices().stream())
-              .map(choice -> choice.delta().content().orElse(""))
-              .collect(Collectors.joining());
-    }
+    List<ChatCompletionChunk> chunks = streamed(scope, GatewayRig.chat("gpt-test", "Stream"));
 
-    assertThat(text).isEqualTo(String.join("", FakeProvider.STREAMED_WORDS));
+    assertThat(text(chunks)).isEqualTo(String.join("", FakeProvider.STREAMED_WORDS));
     JsonObject sent = lastBody(RIG.primary);
     assertThat(sent.getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
+    assertThat(chunks)
+        .as("the usage chunk the gateway asked for on its own account is not the client's")
+        .allSatisfy(chunk -> assertThat(chunk.choices()).isNotEmpty());
     RIG.awaitSettled(scope, RIG.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5));
+  }
+
+  @Test
+  void aClientThatAsksForTheStreamsUsageGetsIt() {
+    String scope = RIG.fundedScope(1_000_000);
+    ChatCompletionCreateParams asking =
+        GatewayRig.chat("gpt-test", "Stream").toBuilder()
+            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+            .build();
+    List<ChatCompletionChunk> chunks = streamed(scope, asking);
+
+    ChatCompletionChunk last = chunks.get(chunks.size() - 1);
+    assertThat(last.choices()).isEmpty();
+    assertThat(last.usage().orElseThrow().completionTokens()).isEqualTo(FakeProvider.OUTPUT_TOKENS);
+    assertThat(text(chunks)).isEqualTo(String.join("", FakeProvider.STREAMED_WORDS));
+    RIG.awaitSettled(scope, RIG.cost("gpt-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 5));
+  }
+
+  private static List<ChatCompletionChunk> streamed(
+      String scope, ChatCompletionCreateParams params) {
+    try (StreamResponse<ChatCompletionChunk> stream =
+        RIG.openAi(RIG.agent(scope)).chat().completions().createStreaming(params)) {
+      return stream.stream().collect(Collectors.toList());
+    }
+  }
+
+  private static String text(List<ChatCompletionChunk> chunks) {
+    return chunks.stream()
+        .flatMap(chunk -> chunk.choices().stream())
+        .map(choice -> choice.delta().content().orElse(""))
+        .collect(Collectors.joining());
   }
 
   @Test
