@@ -1,7 +1,9 @@
 package com.infrafabric.governor.gateway;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.governor.keys.IssuedKey;
 import com.infrafabric.governor.keys.KeySpec;
@@ -17,7 +19,9 @@ import com.openai.errors.RateLimitException;
 import com.openai.errors.UnauthorizedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -191,6 +195,41 @@ class GatewayVirtualKeyTest {
             .create(
                 GatewayRig.chat("gpt-test", "Hi").toBuilder().maxCompletionTokens(1_000).build());
     assertThat(fits.choices()).isNotEmpty();
+  }
+
+  /**
+   * A body the server cannot frame, arriving while the caller's key is still being looked up, is
+   * answered at once in OpenAI's dialect; the lookup that completes after the answer takes no
+   * in-flight slot, which nothing would give back.
+   */
+  @Test
+  void aMalformedChunkDuringTheKeysLookupIsA400AndHoldsNoSlot() throws Exception {
+    String scope = RIG.fundedScope(1_000_000);
+    for (int i = 0; i < 10; i++) {
+      String secret = issue(scope, Set.of("gpt-test"), 100).secret().orElseThrow();
+      String head =
+          "POST "
+              + GatewayRoutes.OPENAI
+              + "/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+              + secret
+              + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+      try (Socket socket = new Socket("127.0.0.1", RIG.governor.service.port())) {
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write((head + "zz\r\n{}\r\n0\r\n\r\n").getBytes(UTF_8));
+        String answer = new String(socket.getInputStream().readAllBytes(), UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        JsonObject error =
+            new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)).getJsonObject("error");
+        assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () ->
+                assertThat(RIG.governor.meters.get("http.server.in.flight").gauge().value())
+                    .isZero());
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
   private static IssuedKey issue(String scope, Set<String> models, long rpm) {

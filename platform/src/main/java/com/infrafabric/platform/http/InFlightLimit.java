@@ -1,5 +1,7 @@
 package com.infrafabric.platform.http;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -18,12 +20,20 @@ final class InFlightLimit implements Handler<RoutingContext> {
   private final int max;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  InFlightLimit(int max) {
+  InFlightLimit(int max, MeterRegistry meters) {
     this.max = max;
+    Gauge.builder("http.server.in.flight", inFlight, AtomicInteger::get)
+        .description("Authenticated requests being handled")
+        .register(meters);
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.response().ended() || ctx.response().closed()) {
+      // Answered or gone while it was authenticated (a body that could not be read, a client
+      // that left): its end handlers have run, and would never give a slot back.
+      return;
+    }
     if (inFlight.incrementAndGet() > max) {
       inFlight.decrementAndGet();
       ctx.fail(

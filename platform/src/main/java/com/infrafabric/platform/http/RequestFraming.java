@@ -1,9 +1,11 @@
 package com.infrafabric.platform.http;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -19,7 +21,10 @@ import java.util.function.BiConsumer;
  *   <li>a {@code Content-Encoding} other than {@code identity}: bodies are read as sent, and a
  *       compressed one would be read as what it is not (415);
  *   <li>a header the services read once sent more than once ({@link #SINGLE}): which one counts
- *       would be a guess (400).
+ *       would be a guess (400);
+ *   <li>a body whose framing the codec cannot read (a chunk size that is not hex, say), whenever
+ *       that shows while the request is held or read ({@link #watchBody}): 400, and the connection
+ *       closed, since what follows on it cannot be read as a request.
  * </ul>
  */
 final class RequestFraming implements Handler<RoutingContext> {
@@ -49,6 +54,9 @@ final class RequestFraming implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
+    if (!request.isEnded()) {
+      watchBody(ctx);
+    }
     List<String> transfer = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
     if (!transfer.isEmpty() && !(transfer.size() == 1 && isChunked(transfer.get(0)))) {
       closeWith.accept(
@@ -77,6 +85,28 @@ final class RequestFraming implements Handler<RoutingContext> {
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * Answers a failure to read {@code ctx}'s body with 400, whichever step holds the request then;
+   * the body reader, which sets a handler of its own, sets this one again after it. The client
+   * going away, or a failure once the answer has begun, is not answered.
+   */
+  void watchBody(RoutingContext ctx) {
+    ctx.request()
+        .exceptionHandler(
+            failure -> {
+              if (failure instanceof IOException
+                  || failure instanceof HttpClosedException
+                  || ctx.response().headWritten()) {
+                return;
+              }
+              closeWith.accept(
+                  ctx,
+                  ApiException.of(
+                      ErrorCode.MALFORMED_REQUEST,
+                      "The request's body could not be read: its chunked framing is malformed."));
+            });
   }
 
   private static boolean isChunked(String value) {

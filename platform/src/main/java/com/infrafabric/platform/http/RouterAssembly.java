@@ -42,6 +42,10 @@ final class RouterAssembly {
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
   private DialectsByPath dialects;
 
+  /** Its refusals close the connection, answered in the dialect of the request's path. */
+  private final RequestFraming framing =
+      new RequestFraming((ctx, error) -> dialects.closeWith(ctx, error));
+
   RouterAssembly(
       HttpSettings settings,
       JwtAuthenticator authenticator,
@@ -51,7 +55,7 @@ final class RouterAssembly {
       ConnectionGuard connections) {
     this.settings = settings;
     this.connections = connections;
-    this.inFlight = new InFlightLimit(settings.maxInFlight());
+    this.inFlight = new InFlightLimit(settings.maxInFlight(), meters);
     this.admission = new AdmissionLimit(settings.admission(), meters);
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
@@ -70,7 +74,7 @@ final class RouterAssembly {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
     router.route().handler(new RequestIdHandler());
-    router.route().handler(new RequestFraming((ctx, error) -> dialects.closeWith(ctx, error)));
+    router.route().handler(framing);
     router.route().handler(new AccessLogHandler());
     router.route().handler(new HttpMetricsHandler(meters));
     if (settings.cors().enabled()) {
@@ -247,7 +251,7 @@ final class RouterAssembly {
     queryCheck.ifPresent(route::handler);
     route
         .handler(new BodyDeadline(settings.connections(), settings.maxBodyBytes()))
-        .handler(readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes())))
+        .handler(readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()), framing))
         .handler(handler);
   }
 
@@ -277,13 +281,16 @@ final class RouterAssembly {
   /**
    * The body handler as an ordinary step of the route: vertx-web would otherwise insist on reading
    * the body before authentication, which is exactly what an anonymous trickling client exploits.
+   * Its own handler of read failures answers a malformed chunk with a 500; the framing's answers
+   * it.
    */
-  private static Handler<RoutingContext> readBody(BodyHandler body) {
+  private static Handler<RoutingContext> readBody(BodyHandler body, RequestFraming framing) {
     return ctx -> {
       if (ctx.request().isEnded()) {
         ctx.next(); // it had ended before it could be held: there is no body to read
       } else {
         body.handle(ctx);
+        framing.watchBody(ctx);
       }
     };
   }

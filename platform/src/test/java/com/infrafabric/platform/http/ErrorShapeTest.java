@@ -7,6 +7,7 @@ import com.infrafabric.platform.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -151,6 +152,32 @@ class ErrorShapeTest {
 
     assertThat(answer).startsWith("HTTP/1.1 400").contains("MALFORMED_REQUEST");
     assertThat(answer).as("only one answer: the smuggled request never ran").doesNotContain("UP");
+  }
+
+  /**
+   * A chunk the codec cannot frame is a 400 and a closed connection, whether it arrives with the
+   * head (the request is still held, authenticated) or once the body is being read.
+   */
+  @Test
+  void aMalformedChunkIsRefusedWhenEverItArrives() throws Exception {
+    String head =
+        "POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + token
+            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+    String withTheHead = raw(head + "zz\r\n{}\r\n0\r\n\r\n");
+    assertThat(withTheHead).startsWith("HTTP/1.1 400").contains("MALFORMED_REQUEST");
+
+    try (Socket socket = new Socket("127.0.0.1", fixture.service.port())) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write((head + "1\r\n{\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300); // the body is being read by now
+      out.write("zz\r\n}\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      String whileRead =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(whileRead).startsWith("HTTP/1.1 400").contains("MALFORMED_REQUEST");
+    }
   }
 
   /** Sends {@code request} as written and returns everything the server answers until it closes. */
