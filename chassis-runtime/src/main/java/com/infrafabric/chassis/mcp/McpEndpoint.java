@@ -261,8 +261,9 @@ final class McpEndpoint {
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
     McpStreams.Stream stream =
         new McpStreams.Stream(session, owner, Requests.principal(ctx), ctx.response());
-    streams.add(stream);
-    stream.comment("stream open");
+    if (streams.add(stream)) {
+      stream.comment("stream open");
+    }
   }
 
   /** {@code DELETE /mcp}: ends the session. */

@@ -58,9 +58,17 @@ final class McpStreams {
     FULL
   }
 
-  void add(Stream stream) {
+  /**
+   * Lists {@code stream} until its connection closes; false, listing nothing, if it already has (a
+   * client that left while its session was looked up), since no close would unlist it then.
+   */
+  boolean add(Stream stream) {
+    if (stream.response().closed()) {
+      return false;
+    }
     open.put(stream.sessionId(), stream);
     stream.response().closeHandler(closed -> open.remove(stream.sessionId(), stream));
+    return true;
   }
 
   /** Ends the stream of a session that ended. */

@@ -11,7 +11,12 @@ import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -256,6 +261,43 @@ class McpProtocolAbuseTest {
           .until(() -> post(rig.http, agent, session, CALL).statusCode() == 404);
     } finally {
       Await.result(second.stop());
+    }
+  }
+
+  /**
+   * A client that leaves while its stream's session is being looked up leaves nothing listed: the
+   * session opens its stream afterwards, and the node's bound of streams is not used up by ghosts.
+   */
+  @Test
+  void aStreamWhoseClientLeftBeforeItOpenedHoldsNoPlace() throws Exception {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    String request =
+        "GET /mcp HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+            + agent
+            + "\r\nAccept: text/event-stream\r\nMcp-Session-Id: "
+            + session
+            + "\r\n\r\n";
+    for (int i = 0; i < 20; i++) {
+      try (Socket socket = new Socket("127.0.0.1", rig.service.port())) {
+        socket.setSoLinger(true, 0); // a reset, at once
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(streamStatus(request)).startsWith("HTTP/1.1 200"));
+    delete(rig.http, agent, session);
+  }
+
+  /** Opens a stream and returns its status line, then leaves. */
+  private static String streamStatus(String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", rig.service.port())) {
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
     }
   }
 

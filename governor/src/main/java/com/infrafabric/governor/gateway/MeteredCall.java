@@ -107,6 +107,9 @@ final class MeteredCall {
     if (virtualKey.isPresent() && tokens > virtualKey.get().tokensPerMinute()) {
       throw GatewayErrors.tooLargeForKey(tokens, virtualKey.get().tokensPerMinute());
     }
+    if (ctx.response().closed()) {
+      return; // the caller left before its call began: nothing is reserved, no one to answer
+    }
     String priced = priciest(targets);
     IdempotencyKey key = idempotencyKey();
     // The first provider's key is read from the vault while the reservation runs: off the path
