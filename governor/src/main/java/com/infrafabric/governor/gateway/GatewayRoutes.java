@@ -60,6 +60,11 @@ public final class GatewayRoutes implements AutoCloseable {
     this.callers = new GatewayCallers(keys::authenticate);
   }
 
+  /** True if a client may call {@code model}: a model or alias with a target in some API. */
+  public boolean serves(String model) {
+    return router.serves(model);
+  }
+
   public void register(Routes routes) {
     Routes openAi = routes.speaking(new WireDialect(OPENAI_PATHS, callers, GatewayErrors::openAi));
     Routes anthropic =

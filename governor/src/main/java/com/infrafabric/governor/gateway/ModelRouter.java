@@ -107,6 +107,11 @@ final class ModelRouter implements AutoCloseable {
     return found;
   }
 
+  /** True if {@code name} has a target in any format: a name a client may call. */
+  boolean serves(String name) {
+    return targets.values().stream().anyMatch(byName -> byName.containsKey(name));
+  }
+
   /** True if {@code name} has a target that speaks {@code format}. */
   boolean serves(String name, ProviderFormat format) {
     return targets.get(format).containsKey(name);

@@ -16,6 +16,7 @@ import com.infrafabric.platform.http.ErrorTranslator;
 import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.Predicate;
 
 /**
  * Every REST route of the governor. On tenant tokens, each confined to the subtree its {@code
@@ -53,6 +54,7 @@ public final class GovernorApi {
       ClaimEngine claims,
       GrantIssuer grants,
       VirtualKeys keys,
+      Predicate<String> servedModels,
       MeterRegistry meters) {
     this.budgets = new BudgetRoutes(budgets);
     SpendMetrics spendMetrics = new SpendMetrics(meters);
@@ -62,7 +64,7 @@ public final class GovernorApi {
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, claims, policies, pricing);
     this.claims = new ClaimRoutes(claims, grants, spendMetrics);
-    this.keys = new KeyRoutes(keys);
+    this.keys = new KeyRoutes(keys, servedModels);
     this.spend = new SpendRoutes(new SpendReports(ledger));
   }
 

@@ -27,6 +27,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Virtual API keys, managed by admins of a tenant token within its subtree and read by its
@@ -47,9 +48,14 @@ final class KeyRoutes {
           "expires_at");
 
   private final VirtualKeys keys;
+  private final Predicate<String> servedModels;
 
-  KeyRoutes(VirtualKeys keys) {
+  /**
+   * @param servedModels whether the gateway serves a model or alias: a key may name only those
+   */
+  KeyRoutes(VirtualKeys keys, Predicate<String> servedModels) {
     this.keys = keys;
+    this.servedModels = servedModels;
   }
 
   void register(Routes routes) {
@@ -165,12 +171,21 @@ final class KeyRoutes {
     Responses.send(ctx, issued.secret().isPresent() ? status : 200, body);
   }
 
-  private static Set<String> models(Fields body) {
+  /**
+   * The models a key may call: {@value VirtualKey#ANY_MODEL}, or names the gateway serves. A name
+   * it does not serve (a typo, an alias not configured) is refused now, not found unusable at the
+   * key's first call.
+   */
+  private Set<String> models(Fields body) {
     JsonArray array = body.array("allowed_models");
     Set<String> models = new HashSet<>();
     for (int i = 0; i < array.size(); i++) {
       if (!(array.getValue(i) instanceof String model)) {
         throw Fields.malformed("allowed_models[" + i + "]", "must be a string");
+      }
+      if (!model.equals(VirtualKey.ANY_MODEL) && !servedModels.test(model)) {
+        throw Fields.malformed(
+            "allowed_models[" + i + "]", "names no model or alias this gateway serves");
       }
       models.add(model);
     }

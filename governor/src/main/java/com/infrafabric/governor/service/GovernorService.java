@@ -133,6 +133,18 @@ public final class GovernorService {
             clock,
             meters,
             "governor-" + ProcessHandle.current().pid());
+    GatewaySettings gatewaySettings = settings.gateway();
+    this.gateway =
+        new GatewayRoutes(
+            vertx,
+            engine,
+            budgets,
+            this.keys,
+            pricing,
+            gatewaySettings.masterKeys().map(master -> new CredentialStore(redis, master)),
+            gatewaySettings,
+            meters,
+            clock);
     GovernorApi api =
         new GovernorApi(
             engine,
@@ -146,19 +158,8 @@ public final class GovernorService {
             claims,
             grants,
             this.keys,
+            gateway::serves,
             meters);
-    GatewaySettings gatewaySettings = settings.gateway();
-    this.gateway =
-        new GatewayRoutes(
-            vertx,
-            engine,
-            budgets,
-            this.keys,
-            pricing,
-            gatewaySettings.masterKeys().map(master -> new CredentialStore(redis, master)),
-            gatewaySettings,
-            meters,
-            clock);
     this.http =
         settings
             .platform()

@@ -198,6 +198,8 @@ class KeyApiTest {
           Map.of(
               "allowed_models", spec(t).put("allowed_models", new JsonArray()),
               "allowed_models[0]", spec(t).put("allowed_models", new JsonArray().add(7)),
+              "allowed_models[1]",
+                  spec(t).put("allowed_models", new JsonArray().add("gpt-test").add("gpt-tset")),
               "requests_per_minute", spec(t).put("requests_per_minute", 0),
               "tokens_per_minute", spec(t).put("tokens_per_minute", "lots"),
               "metadata", spec(t).put("metadata", new JsonObject().put("Bad Name", "x")),

@@ -11,6 +11,7 @@ import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.governor.service.IdempotencyBelowFloor;
 import com.infrafabric.governor.service.TrustSettings;
+import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
@@ -50,6 +51,22 @@ public final class GovernorServiceRig implements AutoCloseable {
    */
   public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
+  /**
+   * The gateway of a rig that names none: the offline provider serving the models the tests' keys
+   * name, with {@link GatewaySettings#NONE}'s bounds.
+   */
+  public static final GatewaySettings OFFLINE_GATEWAY =
+      new GatewaySettings(
+          List.of(ProviderSettings.offline(List.of("gpt-test", "mini-test"))),
+          Map.of(),
+          Optional.empty(),
+          GatewaySettings.NONE.defaultMaxOutputTokens(),
+          GatewaySettings.NONE.maxOutputTokens(),
+          GatewaySettings.NONE.maxStreamDuration(),
+          GatewaySettings.NONE.maxAnswerBytes(),
+          GatewaySettings.NONE.applyDowngrades(),
+          GatewaySettings.NONE.keyCacheTtl());
+
   public final Vertx vertx;
   public final RedisStore redis;
   public final MutableClock clock;
@@ -64,7 +81,7 @@ public final class GovernorServiceRig implements AutoCloseable {
 
   public GovernorServiceRig(
       RedisEndpoint endpoint, Path directory, WebhookSettings webhooks, HttpSettings http) {
-    this(endpoint, directory, webhooks, http, GatewaySettings.NONE);
+    this(endpoint, directory, webhooks, http, OFFLINE_GATEWAY);
   }
 
   /** A governor whose LLM gateway calls the providers {@code gateway} names. */
@@ -87,7 +104,7 @@ public final class GovernorServiceRig implements AutoCloseable {
         directory,
         WebhookSettings.NONE,
         HttpSettings.defaults().withPort(0),
-        GatewaySettings.NONE,
+        OFFLINE_GATEWAY,
         (vertx, redis, settings, meters, clock) ->
             IdempotencyBelowFloor.start(vertx, redis, settings, idempotencyTtl, meters, clock));
   }
