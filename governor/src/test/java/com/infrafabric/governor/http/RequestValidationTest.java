@@ -218,6 +218,11 @@ class RequestValidationTest {
             rig.agent(tenant),
             new JsonObject().put("scope", tenant).put("amount_micros", 1));
     assertThat(post.statusCode()).isEqualTo(400);
+    // ';' is no separator: a proxy reading "limit=5;scope=x" as one parameter must not disagree.
+    HttpResponse<String> semicolon =
+        rig.call("GET", "/v1/keys?scope=" + tenant + ";limit=1", admin, null);
+    assertThat(semicolon.statusCode()).as(semicolon.body()).isEqualTo(400);
+    assertThat(new JsonObject(semicolon.body()).getString("code")).isEqualTo("INVALID_REQUEST");
     assertThat(rig.call("GET", "/v1/ledger/" + tenant + "?limit=5", admin, null).statusCode())
         .isEqualTo(200);
   }

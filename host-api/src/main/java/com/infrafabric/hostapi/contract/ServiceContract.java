@@ -60,8 +60,8 @@ public record ServiceContract(
     Objects.requireNonNull(moduleDigest, "moduleDigest");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(slo, "slo");
-    bounded("title", title, TITLE_MAX_CHARS);
-    bounded("description", description, DESCRIPTION_MAX_CHARS);
+    bounded("title", title, TITLE_MAX_CHARS, false);
+    bounded("description", description, DESCRIPTION_MAX_CHARS, true);
     Objects.requireNonNull(inputSchema, "inputSchema");
     Objects.requireNonNull(outputSchema, "outputSchema");
     if (!isToolName(toolName)) {
@@ -120,7 +120,15 @@ public record ServiceContract(
     return capabilities.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
-  private static void bounded(String field, Optional<String> text, int maxChars) {
+  /**
+   * A title or description: agents show it to people and to models (MCP's {@code tools/list}), so
+   * it may hold no character that displays otherwise than it reads or not at all: control
+   * characters (a description keeps its line breaks and tabs), bidirectional overrides and
+   * isolates, line and paragraph separators, and the invisible tag characters that can smuggle
+   * instructions to a model unseen.
+   */
+  private static void bounded(
+      String field, Optional<String> text, int maxChars, boolean multiline) {
     Objects.requireNonNull(text, field);
     text.filter(t -> t.isBlank() || t.length() > maxChars)
         .ifPresent(
@@ -128,5 +136,27 @@ public record ServiceContract(
               throw new IllegalArgumentException(
                   field + " must be 1-" + maxChars + " characters and not blank");
             });
+    text.flatMap(t -> t.codePoints().filter(c -> hidden(c, multiline)).boxed().findFirst())
+        .ifPresent(
+            c -> {
+              throw new IllegalArgumentException(
+                  String.format(
+                      "%s holds U+%04X, which displays otherwise than it reads", field, c));
+            });
+  }
+
+  private static boolean hidden(int c, boolean multiline) {
+    if (Character.getType(c) == Character.CONTROL) {
+      return !(multiline && (c == '\n' || c == '\t'));
+    }
+    return (c >= 0x202A && c <= 0x202E) // bidirectional embeddings and overrides
+        || (c >= 0x2066 && c <= 0x2069) // bidirectional isolates
+        || c == 0x200E
+        || c == 0x200F
+        || c == 0x061C // directional marks
+        || c == 0x2028
+        || c == 0x2029 // line and paragraph separators
+        || (c >= 0xE0000 && c <= 0xE007F) // tag characters
+        || Character.getType(c) == Character.SURROGATE; // half of a pair
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ServiceContractTest {
@@ -41,6 +42,54 @@ class ServiceContractTest {
                 new ServiceContract(
                     "Bad_Name", "1", DIGEST, List.of(), ResourceLimits.builder().build(), SLO))
         .hasMessage("name \"Bad_Name\" must match [a-z][a-z0-9-]{0,62}");
+  }
+
+  /**
+   * What agents show of a tool displays as it reads: no control character (a description keeps its
+   * line breaks and tabs), no bidirectional override or isolate, no invisible tag characters.
+   */
+  @Test
+  void titlesAndDescriptionsHoldNothingThatDisplaysOtherwise() {
+    for (String hidden :
+        List.of(
+            "a\u0000b",
+            "a\u001bb",
+            "a\u007fb",
+            "a\u0085b",
+            "safe \u202Eexe.txt",
+            "a\u2066b\u2069",
+            "a\u200Fb",
+            "a\u2028b",
+            "ignore \udb40\udc41\udb40\udc42 the rest",
+            "half \ud800 a pair")) {
+      assertThatThrownBy(() -> described(Optional.of(hidden), Optional.empty()))
+          .as(hidden)
+          .hasMessageStartingWith("title holds U+");
+      assertThatThrownBy(() -> described(Optional.empty(), Optional.of(hidden)))
+          .as(hidden)
+          .hasMessageStartingWith("description holds U+");
+    }
+    assertThatThrownBy(() -> described(Optional.of("two\nlines"), Optional.empty()))
+        .hasMessage("title holds U+000A, which displays otherwise than it reads");
+    ServiceContract plain =
+        described(
+            Optional.of("Caf\u00e9 \u05e9\u05dc\u05d5\u05dd \ud83d\udc4d\u200d"),
+            Optional.of("Line one\n\tindented \u4e2d\u6587"));
+    assertThat(plain.title()).isPresent();
+  }
+
+  private static ServiceContract described(Optional<String> title, Optional<String> description) {
+    return new ServiceContract(
+        "tool",
+        "1",
+        DIGEST,
+        List.of(),
+        ResourceLimits.builder().build(),
+        SLO,
+        title,
+        description,
+        Optional.empty(),
+        Optional.empty());
   }
 
   /**

@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * The query parameters each operation of a service takes, as its OpenAPI document declares them
  * (the one declaration of the protocol). A request naming a parameter its operation does not take,
  * a misspelt {@code limt=5} say, or naming one twice, is refused with 400 {@code INVALID_REQUEST}
- * instead of being answered as if the parameter had not been sent.
+ * instead of being answered as if the parameter had not been sent. A raw {@code ;} is refused too:
+ * only {@code &} separates parameters, as in the URL standard.
  */
 public final class QueryParameters {
 
@@ -94,6 +95,14 @@ public final class QueryParameters {
 
   private static Handler<RoutingContext> checking(Set<String> allowed) {
     return ctx -> {
+      String raw = ctx.request().query();
+      if (raw != null && raw.indexOf(';') >= 0) {
+        // The decoder splits at ';' as at '&'; a cache or proxy in front may not, and would then
+        // see other parameters than the service does.
+        throw ApiException.of(
+            ErrorCode.INVALID_REQUEST,
+            "Query parameters are separated by '&' only; send a ';' in a value as %3B.");
+      }
       MultiMap query = ctx.queryParams();
       for (String name : query.names()) {
         if (!allowed.contains(name)) {
