@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -230,6 +231,49 @@ class GatewayVirtualKeyTest {
                 assertThat(RIG.governor.meters.get("http.server.in.flight").gauge().value())
                     .isZero());
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
+  /**
+   * Callers that reset their connection right after sending a whole call, while their key is looked
+   * up or their call starts, hold no in-flight slot once the resets are seen.
+   */
+  @Test
+  void callersThatResetRightAfterTheirRequestHoldNoSlot() throws Exception {
+    String scope = RIG.fundedScope(1_000_000);
+    String body =
+        "{\"model\":\"gpt-test\",\"max_tokens\":64,\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+    String cached = issue(scope, Set.of("gpt-test"), 1_000).secret().orElseThrow();
+    for (int i = 0; i < 20; i++) {
+      String secret =
+          i % 2 == 0 ? issue(scope, Set.of("gpt-test"), 1_000).secret().orElseThrow() : cached;
+      for (String request :
+          List.of(
+              "POST "
+                  + GatewayRoutes.OPENAI
+                  + "/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + secret
+                  + "\r\nContent-Type: application/json\r\nContent-Length: "
+                  + body.length()
+                  + "\r\n\r\n"
+                  + body,
+              "GET "
+                  + GatewayRoutes.OPENAI
+                  + "/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                  + secret
+                  + "\r\n\r\n")) {
+        try (Socket socket = new Socket("127.0.0.1", RIG.governor.service.port())) {
+          socket.setSoLinger(true, 0);
+          socket.getOutputStream().write(request.getBytes(UTF_8));
+        }
+      }
+    }
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(RIG.governor.meters.get("http.server.in.flight").gauge().value())
+                    .isZero());
   }
 
   private static IssuedKey issue(String scope, Set<String> models, long rpm) {

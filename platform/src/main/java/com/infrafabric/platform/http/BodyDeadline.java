@@ -26,6 +26,9 @@ final class BodyDeadline implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (Requests.over(ctx)) {
+      return; // gone while it was rate limited: no timer whose cancel would never run
+    }
     if (!bodyPending(ctx.request())) {
       ctx.next();
       return;

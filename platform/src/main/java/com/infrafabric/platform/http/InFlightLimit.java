@@ -29,7 +29,7 @@ final class InFlightLimit implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (ctx.response().ended() || ctx.response().closed()) {
+    if (Requests.over(ctx)) {
       // Answered or gone while it was authenticated (a body that could not be read, a client
       // that left): its end handlers have run, and would never give a slot back.
       return;

@@ -13,6 +13,7 @@ public final class Requests {
   static final String PRINCIPAL = "infrafabric.principal";
   static final String ROUTE = "infrafabric.route";
   static final String TRACE_ID = "infrafabric.traceId";
+  private static final String OVER = "infrafabric.over";
 
   private Requests() {}
 
@@ -65,6 +66,24 @@ public final class Requests {
     if (ctx.body().length() > 0) {
       Fields.of(jsonBody(ctx), Set.of());
     }
+  }
+
+  /**
+   * Notes when {@code ctx}'s end handlers run, for {@link #over}; the router's first step calls it,
+   * so it is the last of them to run.
+   */
+  static void noteWhenOver(RoutingContext ctx) {
+    ctx.addEndHandler(done -> ctx.put(OVER, Boolean.TRUE));
+  }
+
+  /**
+   * True once the request is over: answered, or its connection failed or closed. A step that runs
+   * after an asynchronous one asks before it takes anything an end handler gives back, since an end
+   * handler added once they have run never runs. The response's state alone does not say it: a
+   * reset connection reports its failure, which runs the end handlers, before it shows closed.
+   */
+  public static boolean over(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(OVER)) || ctx.response().ended() || ctx.response().closed();
   }
 
   /** The matched route template, e.g. {@code /v1/budgets/:scope}, or {@code UNMATCHED}. */

@@ -73,6 +73,13 @@ final class RouterAssembly {
       Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
+    router
+        .route()
+        .handler(
+            ctx -> {
+              Requests.noteWhenOver(ctx);
+              ctx.next();
+            });
     router.route().handler(new RequestIdHandler());
     router.route().handler(framing);
     router.route().handler(new AccessLogHandler());
