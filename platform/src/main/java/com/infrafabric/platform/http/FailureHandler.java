@@ -83,6 +83,11 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure == null && ctx.statusCode() < 500) {
       return fromStatus(ctx.statusCode());
     }
+    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // The framework's own refusal with a reason attached (vertx-web's 400 for an HTTP/1.1
+      // request without a Host header): the status holds, the reason is not an error of ours.
+      return fromStatus(ctx.statusCode());
+    }
     LOG.error("request {} failed unexpectedly", Requests.requestId(ctx), failure);
     return ApiException.of(
         ErrorCode.INTERNAL, "An internal error occurred; quote the request id when reporting it.");

@@ -180,6 +180,15 @@ class ErrorShapeTest {
     }
   }
 
+  /** An HTTP/1.1 request without Host is the client's error, answered 400, never a 500. */
+  @Test
+  void aRequestWithoutHostIsA400() throws IOException {
+    for (String path : List.of("/health/live", "/v1/echo")) {
+      String answer = raw("GET " + path + " HTTP/1.1\r\nConnection: close\r\n\r\n");
+      assertThat(answer).startsWith("HTTP/1.1 400").contains("MALFORMED_REQUEST");
+    }
+  }
+
   /** Sends {@code request} as written and returns everything the server answers until it closes. */
   private String raw(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", fixture.service.port())) {
