@@ -22,6 +22,9 @@ final class OpenAiEmbeddingsWire implements Wire {
     return ProviderFormat.OPENAI_COMPATIBLE;
   }
 
+  /** The most inputs one call may embed, as OpenAI's API allows. */
+  static final int MAX_INPUTS = 2048;
+
   @Override
   public String upstreamPath() {
     return ProviderPaths.EMBEDDINGS;
@@ -31,15 +34,64 @@ final class OpenAiEmbeddingsWire implements Wire {
   public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     Object input = body.getValue("input");
-    boolean text = input instanceof String s && !s.isEmpty();
-    if (!text && !(input instanceof JsonArray array && !array.isEmpty())) {
-      throw RequestFields.invalid("input", "input must be a non-empty string or array");
-    }
+    checkInput(input);
     if (body.containsKey("stream")) {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
     DIMENSIONS.check(body);
     return new CallRequest(model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes);
+  }
+
+  /**
+   * OpenAI's forms of {@code input}: a text, or a non-empty array of at most {@value #MAX_INPUTS}
+   * texts, of token ids, or of non-empty arrays of token ids; texts are not empty and a token id is
+   * a whole number from 0 to 2^31 - 1. Anything else is refused here, before a reservation is
+   * priced on it.
+   */
+  static void checkInput(Object input) {
+    if (input instanceof String text) {
+      if (text.isEmpty()) {
+        throw RequestFields.invalid("input", "input must not be empty");
+      }
+      return;
+    }
+    if (!(input instanceof JsonArray items) || items.isEmpty() || items.size() > MAX_INPUTS) {
+      throw RequestFields.invalid(
+          "input", "input must be a text or an array of 1 to " + MAX_INPUTS + " inputs");
+    }
+    Object first = items.getValue(0);
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.getValue(i);
+      boolean sameForm =
+          first instanceof String
+              ? item instanceof String text && !text.isEmpty()
+              : first instanceof JsonArray
+                  ? item instanceof JsonArray ids && !ids.isEmpty() && tokenIds(ids)
+                  : tokenId(item);
+      if (!sameForm) {
+        throw RequestFields.invalid(
+            "input",
+            "input["
+                + i
+                + "] must be, as the first input, a non-empty text, a token id (0 to 2^31 - 1)"
+                + " or a non-empty array of token ids");
+      }
+    }
+  }
+
+  private static boolean tokenIds(JsonArray ids) {
+    for (Object id : ids) {
+      if (!tokenId(id)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean tokenId(Object value) {
+    return (value instanceof Integer || value instanceof Long)
+        && ((Number) value).longValue() >= 0
+        && ((Number) value).longValue() <= Integer.MAX_VALUE;
   }
 
   @Override

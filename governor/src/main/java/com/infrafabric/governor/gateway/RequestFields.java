@@ -51,8 +51,16 @@ final class RequestFields {
       throw invalid("messages", "messages must be a non-empty array");
     }
     for (int i = 0; i < messages.size(); i++) {
-      if (!(messages.getValue(i) instanceof JsonObject)) {
-        throw invalid("messages", "messages[" + i + "] must be an object");
+      String at = "messages[" + i + "]";
+      if (!(messages.getValue(i) instanceof JsonObject message)) {
+        throw invalid("messages", at + " must be an object");
+      }
+      if (!(message.getValue("role") instanceof String)) {
+        throw invalid(at + ".role", at + ".role must be a string");
+      }
+      Object content = message.getValue("content");
+      if (content != null && !(content instanceof String) && !(content instanceof JsonArray)) {
+        throw invalid(at + ".content", at + ".content must be a string or an array of parts");
       }
     }
   }

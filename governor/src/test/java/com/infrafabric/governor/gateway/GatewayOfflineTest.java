@@ -247,6 +247,21 @@ class GatewayOfflineTest {
     refused.put(
         "{\"model\":\"emb-test\",\"input\":\"Hi\",\"dimensions\":0}",
         GatewayRoutes.OPENAI + "/embeddings");
+    for (String input :
+        List.of(
+            "\"\"", "[]", "[99999999999999999999]", "[-1]", "[1.5]", "[\"a\",1]", "[[]]", "[{}]")) {
+      refused.put(
+          "{\"model\":\"emb-test\",\"input\":" + input + "}", GatewayRoutes.OPENAI + "/embeddings");
+    }
+    for (String message :
+        List.of("{\"role\":\"user\",\"content\":5}", "{\"content\":\"Hi\"}", "{\"role\":7}")) {
+      refused.put(
+          "{\"model\":\"gpt-test\",\"messages\":[" + message + "]}",
+          GatewayRoutes.OPENAI + "/chat/completions");
+      refused.put(
+          "{\"model\":\"claude-test\",\"max_tokens\":10,\"messages\":[" + message + "]}",
+          GatewayRoutes.ANTHROPIC + "/v1/messages");
+    }
 
     refused.forEach(
         (body, path) -> {
@@ -256,9 +271,7 @@ class GatewayOfflineTest {
           if (path.startsWith(GatewayRoutes.OPENAI)) {
             // The field at fault, where OpenAI's SDKs read it (param()), by its path.
             String param = new JsonObject(answer.body()).getJsonObject("error").getString("param");
-            for (String name : param.split("\\.")) {
-              assertThat(body).contains("\"" + name + "\":");
-            }
+            assertThat(body).contains("\"" + param.split("[.\\[]")[0] + "\":");
           }
         });
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
@@ -298,12 +311,12 @@ class GatewayOfflineTest {
             .put(
                 "messages",
                 new JsonArray().add(new JsonObject().putNull("role").put("content", "Hi"))),
-        "UPSTREAM_REFUSED");
+        "INVALID_REQUEST");
     unreadable.put(
         new JsonObject()
             .put("model", "gpt-test")
             .put("messages", new JsonArray().add(new JsonObject().put("content", 5))),
-        "UPSTREAM_REFUSED");
+        "INVALID_REQUEST");
     for (int round = 0; round < 3; round++) {
       unreadable.forEach(
           (body, code) -> {
@@ -316,6 +329,17 @@ class GatewayOfflineTest {
             assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("type"))
                 .isEqualTo("invalid_request_error");
           });
+    }
+    // What only the provider refuses (more dimensions than it makes), on the same provider.
+    for (int round = 0; round < 6; round++) {
+      HttpResponse<String> refused =
+          RIG.post(
+              GatewayRoutes.OPENAI + "/embeddings",
+              token,
+              new JsonObject().put("model", "emb-test").put("input", "Hi").put("dimensions", 4000),
+              Map.of());
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(refused.headers().firstValue("x-error-code")).hasValue("UPSTREAM_REFUSED");
     }
     HttpResponse<String> nullMaxTokens =
         RIG.post(
