@@ -55,10 +55,11 @@ import java.util.stream.Stream;
 final class ReservationRoutes {
 
   /**
-   * The longest {@code ttl_seconds} the wire accepts, a year; the governor's configured maximum
-   * ({@code budget.maxReservationTtl}) may be shorter and is checked by the engine.
+   * The longest {@code ttl_seconds} read: any whose milliseconds a {@code long} holds. The range a
+   * request may use is the configured one ({@code budget.maxReservationTtl}), which the engine
+   * checks and names in its refusal, so every value past it hears the same range.
    */
-  static final long MAX_TTL_SECONDS = 366L * 24 * 60 * 60;
+  private static final long READABLE_TTL_SECONDS = Long.MAX_VALUE / 1000;
 
   private static final Set<String> RESERVE_FIELDS =
       Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, MAX_OUTPUT_TOKENS, TTL_SECONDS);
@@ -93,7 +94,9 @@ final class ReservationRoutes {
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
     Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string(SCOPE)));
     Duration ttl =
-        body.optionalInteger(TTL_SECONDS, 1, MAX_TTL_SECONDS).map(Duration::ofSeconds).orElse(null);
+        body.optionalInteger(TTL_SECONDS, 1, READABLE_TTL_SECONDS)
+            .map(Duration::ofSeconds)
+            .orElse(null);
     ReserveRequest request = new ReserveRequest(scope, estimate(body), ttl, idempotencyKey(ctx));
     Responses.then(
         ctx, engine.reserve(request).onSuccess(metrics::reserved), outcome -> answer(ctx, outcome));

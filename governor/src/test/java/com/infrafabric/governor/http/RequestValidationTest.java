@@ -292,6 +292,19 @@ class RequestValidationTest {
               .as(answer.body())
               .endsWith(field);
         });
+    // Every TTL past the configured maximum hears the same range, however far past it is.
+    for (long ttl : List.of(86_401L, 31_622_400L, 99_999_999_999L)) {
+      HttpResponse<String> refused =
+          rig.post(
+              "/v1/reservations",
+              agent,
+              new JsonObject()
+                  .put("scope", tenant)
+                  .put("amount_micros", 5)
+                  .put("ttl_seconds", ttl));
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(json(refused).getString("message")).as(refused.body()).contains("1..86400");
+    }
   }
 
   /** No error answer grows with what the caller sent: messages and text details are cut. */
