@@ -18,10 +18,13 @@ import java.util.Optional;
  * requests answer within the target the limit grows, and once more than one in a hundred takes
  * longer it shrinks, so what is admitted keeps its latency and the excess is refused.
  *
- * <p>A request over the limit is answered 503 {@code OVERLOADED} with {@code Retry-After} straight
- * away, before its body is read or any Redis command is sent; nothing is ever queued. A slot is
- * released when the response ends or the connection closes. One instance is shared by all of a
- * service's admission-controlled routes. Thread-safe.
+ * <p>While every slot is held, a request is answered 503 {@code OVERLOADED} with {@code
+ * Retry-After} straight away, before its body is read or any Redis command is sent ({@link #gate});
+ * nothing is ever queued. A slot is taken only once the body is read ({@link #handle}), so a client
+ * that trickles its body holds none, and the latency the limit learns is the handling's alone; a
+ * request that finds the slots taken meanwhile is refused then. A slot is released when the
+ * response ends or the connection closes. One instance is shared by all of a service's
+ * admission-controlled routes. Thread-safe.
  *
  * <p>Meters: {@code http.server.admission} counts requests by {@code decision} ({@code admitted},
  * {@code rejected}); {@code http.server.admission.limit} and {@code
@@ -48,20 +51,42 @@ final class AdmissionLimit implements Handler<RoutingContext> {
         .register(meters);
   }
 
+  /**
+   * The step before the body is read or Redis asked anything: refuses at once while every slot is
+   * held, and takes none, so a body that trickles in holds no slot that others' requests need.
+   */
+  Handler<RoutingContext> gate() {
+    return ctx -> {
+      if (limiter.getInflight() >= limiter.getLimit()) {
+        refuse(ctx);
+        return;
+      }
+      ctx.next();
+    };
+  }
+
+  /** The step once the body is read: takes a slot for the handling, or refuses. */
   @Override
   public void handle(RoutingContext ctx) {
+    if (Requests.over(ctx)) {
+      return; // gone while its body was read: an end handler added now would never run
+    }
     Optional<Limiter.Listener> slot = limiter.acquire(null);
     if (slot.isEmpty()) {
-      rejected.increment();
-      ctx.fail(
-          ApiException.retryAfter(
-              ErrorCode.OVERLOADED, "The service is at capacity; retry shortly.", retryAfter));
+      refuse(ctx);
       return;
     }
     admitted.increment();
     Limiter.Listener listener = slot.get();
     ctx.addEndHandler(done -> release(listener, ctx, done));
     ctx.next();
+  }
+
+  private void refuse(RoutingContext ctx) {
+    rejected.increment();
+    ctx.fail(
+        ApiException.retryAfter(
+            ErrorCode.OVERLOADED, "The service is at capacity; retry shortly.", retryAfter));
   }
 
   /**

@@ -234,9 +234,9 @@ final class RouterAssembly {
   }
 
   /**
-   * The chain after the route's tag: authentication, the in-flight bound, admission and the rate
-   * limit as {@code chain} says, the access check, the query check if there is one, and only then
-   * the body.
+   * The chain after the route's tag: authentication, the in-flight bound, admission's gate and the
+   * rate limit as {@code chain} says, the access check, the query check if there is one, only then
+   * the body, and then admission's slot.
    */
   private void authenticate(
       Route route,
@@ -249,7 +249,7 @@ final class RouterAssembly {
         .handler(new AuthenticationHandler(authenticator, dialect.callers(), connections))
         .handler(inFlight);
     if (chain.admissionControlled()) {
-      route.handler(admission);
+      route.handler(admission.gate());
     }
     if (chain.rateLimited()) {
       route.handler(new RateLimitHandler(rateLimiter));
@@ -258,8 +258,12 @@ final class RouterAssembly {
     queryCheck.ifPresent(route::handler);
     route
         .handler(new BodyDeadline(settings.connections(), settings.maxBodyBytes()))
-        .handler(readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()), framing))
-        .handler(handler);
+        .handler(
+            readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()), framing));
+    if (chain.admissionControlled()) {
+      route.handler(admission);
+    }
+    route.handler(handler);
   }
 
   /**

@@ -76,6 +76,34 @@ class AdmissionLimitTest {
     }
   }
 
+  /**
+   * A slot is taken once the body is read: a client trickling its body in holds none, and the one
+   * slot there is serves another caller meanwhile; the trickled request is admitted once its body
+   * is whole.
+   */
+  @Test
+  void aBodyThatTricklesInHoldsNoSlot() throws Exception {
+    try (ServiceFixture fixture = start(AdmissionSettings.fixed(1))) {
+      String token = fixture.tokens.valid("alice");
+      try (RawConnection trickle = RawConnection.open(fixture.service.port())) {
+        String body = "{\"a\":\"" + "b".repeat(20) + "\"}";
+        trickle.send(
+            "POST /v1/slow HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                + token
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length()
+                + "\r\n\r\n"
+                + body.substring(0, 5));
+        for (int i = 0; i < 3; i++) {
+          assertThat(fixture.client.post("/v1/slow", token, "application/json", "{}").statusCode())
+              .isEqualTo(200);
+        }
+        trickle.send(body.substring(5));
+        assertThat(trickle.statusLine()).startsWith("HTTP/1.1 200");
+      }
+    }
+  }
+
   private ServiceFixture start(AdmissionSettings admission) {
     return ServiceFixture.start(
         dir,

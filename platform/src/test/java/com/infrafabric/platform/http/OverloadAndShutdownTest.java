@@ -50,6 +50,40 @@ class OverloadAndShutdownTest {
     }
   }
 
+  /**
+   * One tenant holds at most half of the slots: its next request is 429 at once while another
+   * tenant's is served, so a tenant whose requests linger never fills what the others share.
+   */
+  @Test
+  void oneTenantHoldsAtMostHalfOfTheSlots() throws Exception {
+    try (ServiceFixture fixture = start(HttpSettings.defaults().withPort(0).withMaxInFlight(4))) {
+      String acmeA = fixture.tokens.mint(fixture.tokens.spec("a").withScope("acme/a"));
+      String acmeB = fixture.tokens.mint(fixture.tokens.spec("b").withScope("acme/b"));
+      String globex = fixture.tokens.mint(fixture.tokens.spec("g").withScope("globex"));
+      CompletableFuture<HttpResponse<String>> first = fixture.client.getAsync("/v1/slow", acmeA);
+      Held one = awaitHeld();
+      CompletableFuture<HttpResponse<String>> second = fixture.client.getAsync("/v1/slow", acmeB);
+      Held two = awaitHeld();
+
+      HttpResponse<String> third = fixture.client.get("/v1/slow", acmeA);
+      assertError(third, 429, "TOO_MANY_IN_FLIGHT");
+      assertThat(third.headers().firstValue("Retry-After")).contains("1");
+
+      CompletableFuture<HttpResponse<String>> other = fixture.client.getAsync("/v1/slow", globex);
+      awaitHeld().finish();
+      assertThat(other.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      one.finish();
+      two.finish();
+      assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      assertThat(second.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      CompletableFuture<HttpResponse<String>> again = fixture.client.getAsync("/v1/slow", acmeA);
+      awaitHeld().finish();
+      assertThat(again.get(10, TimeUnit.SECONDS).statusCode())
+          .as("the tenant's slots were given back")
+          .isEqualTo(200);
+    }
+  }
+
   @Test
   void drainsInFlightRequestsOnStopAndRefusesNewConnections() throws Exception {
     try (ServiceFixture fixture =
