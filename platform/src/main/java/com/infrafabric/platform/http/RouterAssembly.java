@@ -234,9 +234,11 @@ final class RouterAssembly {
   }
 
   /**
-   * The chain after the route's tag: authentication, the in-flight bound, admission's gate and the
-   * rate limit as {@code chain} says, the access check, the query check if there is one, only then
-   * the body, and then admission's slot.
+   * The chain after the route's tag: authentication, the in-flight bound, the rate limit as {@code
+   * chain} says, the access check, the query check if there is one, and only then the body. On an
+   * admission-controlled route, admission's gate comes first instead, and its slot and then the
+   * rate limit once the body is read: a client trickling its body in holds no slot, and the slot
+   * covers all of the request's Redis work, the rate limit's round trip too.
    */
   private void authenticate(
       Route route,
@@ -250,8 +252,7 @@ final class RouterAssembly {
         .handler(inFlight);
     if (chain.admissionControlled()) {
       route.handler(admission.gate());
-    }
-    if (chain.rateLimited()) {
+    } else if (chain.rateLimited()) {
       route.handler(new RateLimitHandler(rateLimiter));
     }
     route.handler(new AccessHandler(access));
@@ -262,6 +263,9 @@ final class RouterAssembly {
             readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()), framing));
     if (chain.admissionControlled()) {
       route.handler(admission);
+      if (chain.rateLimited()) {
+        route.handler(new RateLimitHandler(rateLimiter));
+      }
     }
     route.handler(handler);
   }
