@@ -224,12 +224,7 @@ class GatewayVirtualKeyTest {
         assertThat(error.getString("type")).isEqualTo("invalid_request_error");
       }
     }
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .untilAsserted(
-            () ->
-                assertThat(RIG.governor.meters.get("http.server.in.flight").gauge().value())
-                    .isZero());
+    awaitNoSlotHeld();
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
@@ -268,6 +263,11 @@ class GatewayVirtualKeyTest {
         }
       }
     }
+    awaitNoSlotHeld();
+  }
+
+  /** Waits until the node's in-flight requests are back to none. */
+  private static void awaitNoSlotHeld() {
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(

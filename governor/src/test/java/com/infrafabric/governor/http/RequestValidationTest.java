@@ -258,15 +258,7 @@ class RequestValidationTest {
                 .put("model", "gpt-test")
                 .put("input_tokens", 1)
                 .put("max_output_tokens", -1)));
-    refusals.put(
-        "ttl_seconds",
-        rig.post(
-            "/v1/reservations",
-            agent,
-            new JsonObject()
-                .put("scope", tenant)
-                .put("amount_micros", 5)
-                .put("ttl_seconds", 999_999)));
+    refusals.put("ttl_seconds", reserveFor(agent, 999_999));
     refusals.put("task_id", rig.post("/v1/claims", dispatcher, task.copy().put("task_id", "a b")));
     refusals.put(
         "max_cost_micros",
@@ -294,17 +286,20 @@ class RequestValidationTest {
         });
     // Every TTL past the configured maximum hears the same range, however far past it is.
     for (long ttl : List.of(86_401L, 31_622_400L, 99_999_999_999L)) {
-      HttpResponse<String> refused =
-          rig.post(
-              "/v1/reservations",
-              agent,
-              new JsonObject()
-                  .put("scope", tenant)
-                  .put("amount_micros", 5)
-                  .put("ttl_seconds", ttl));
+      HttpResponse<String> refused = reserveFor(agent, ttl);
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(json(refused).getString("message")).as(refused.body()).contains("1..86400");
     }
+  }
+
+  private static HttpResponse<String> reserveFor(String agent, long ttlSeconds) {
+    return rig.post(
+        "/v1/reservations",
+        agent,
+        new JsonObject()
+            .put("scope", tenant)
+            .put("amount_micros", 5)
+            .put("ttl_seconds", ttlSeconds));
   }
 
   /** No error answer grows with what the caller sent: messages and text details are cut. */
