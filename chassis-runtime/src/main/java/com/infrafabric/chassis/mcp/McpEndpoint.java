@@ -236,7 +236,7 @@ final class McpEndpoint {
                 ctx.fail(ApiException.of(SESSION_NOT_FOUND, sessionNotFound().message()));
                 return;
               }
-              switch (streams.admit(session)) {
+              switch (streams.admit(session, owner)) {
                 case SESSION_HAS_ONE ->
                     ctx.fail(
                         ApiException.of(
@@ -247,6 +247,14 @@ final class McpEndpoint {
                         ApiException.retryAfter(
                             ErrorCode.OVERLOADED,
                             "Too many notification streams are open on this node.",
+                            java.time.Duration.ofSeconds(5)));
+                case TENANT_SHARE_FULL ->
+                    ctx.fail(
+                        ApiException.retryAfter(
+                            new ErrorCode("STREAMS_TENANT_SHARE_FULL", 429),
+                            "This tenant's notification streams fill its share of this node ("
+                                + streams.tenantShare()
+                                + ").",
                             java.time.Duration.ofSeconds(5)));
                 case ADMITTED -> open(ctx, session, owner);
               }

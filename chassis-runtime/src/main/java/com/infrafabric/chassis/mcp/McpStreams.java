@@ -44,17 +44,32 @@ final class McpStreams {
     this.max = max;
   }
 
-  /** Whether another stream may open, and this session has none open here. */
-  Admission admit(String sessionId) {
+  /**
+   * Whether another stream may open for {@code owner}'s session {@code sessionId}: the session has
+   * none open here, the node's bound is not reached, and the owner's tenant holds less than half of
+   * it, so one tenant's streams never fill the places the others share.
+   */
+  Admission admit(String sessionId, McpSessions.Owner owner) {
     if (open.containsKey(sessionId)) {
       return Admission.SESSION_HAS_ONE;
     }
-    return open.size() >= max ? Admission.FULL : Admission.ADMITTED;
+    if (open.size() >= max) {
+      return Admission.FULL;
+    }
+    long tenants =
+        open.values().stream().filter(s -> s.owner().tenant().equals(owner.tenant())).count();
+    return tenants >= tenantShare() ? Admission.TENANT_SHARE_FULL : Admission.ADMITTED;
+  }
+
+  /** The most streams one tenant holds on this node: half the bound, and at least one. */
+  int tenantShare() {
+    return Math.max(1, max / 2);
   }
 
   enum Admission {
     ADMITTED,
     SESSION_HAS_ONE,
+    TENANT_SHARE_FULL,
     FULL
   }
 

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ class McpProtocolAbuseTest {
 
   private static final int MAX_INPUT = 4096;
   private static final int MAX_SESSIONS = 3;
+  private static final int MAX_STREAMS = 4;
   private static final String CALL =
       "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\","
           + "\"params\":{\"name\":\"echo\",\"arguments\":{\"a\":1}}}";
@@ -59,7 +61,8 @@ class McpProtocolAbuseTest {
             directory,
             Map.of(
                 "chassis.http.maxInputBytes", Integer.toString(MAX_INPUT),
-                "chassis.mcp.maxSessionsPerAgent", Integer.toString(MAX_SESSIONS)));
+                "chassis.mcp.maxSessionsPerAgent", Integer.toString(MAX_SESSIONS),
+                "chassis.mcp.maxStreams", Integer.toString(MAX_STREAMS)));
     byte[] echo = Guests.wat(Guests.ECHO);
     assertThat(rig.register(echo, Contracts.forModule("echo", echo)).statusCode()).isEqualTo(201);
   }
@@ -272,12 +275,7 @@ class McpProtocolAbuseTest {
   void aStreamWhoseClientLeftBeforeItOpenedHoldsNoPlace() throws Exception {
     agent = rig.agent("acme", "echo");
     String session = initialize(rig.http, agent);
-    String request =
-        "GET /mcp HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
-            + agent
-            + "\r\nAccept: text/event-stream\r\nMcp-Session-Id: "
-            + session
-            + "\r\n\r\n";
+    String request = streamRequest(agent, session);
     for (int i = 0; i < 20; i++) {
       try (Socket socket = new Socket("127.0.0.1", rig.service.port())) {
         socket.setSoLinger(true, 0); // a reset, at once
@@ -290,14 +288,66 @@ class McpProtocolAbuseTest {
     delete(rig.http, agent, session);
   }
 
+  /**
+   * One tenant's streams hold at most half of the node's places: its next is 429 while another
+   * tenant's opens, and a place it gives back serves it again.
+   */
+  @Test
+  void oneTenantsStreamsHoldAtMostHalfOfTheNodesPlaces() throws Exception {
+    agent = rig.agent("acme", "echo");
+    String acme = rig.agent("acme", "echo");
+    String globex = rig.agent("globex", "echo");
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < MAX_STREAMS / 2; i++) {
+        Socket stream = openStream(acme, initialize(rig.http, acme));
+        held.add(stream);
+        assertThat(statusLine(stream)).startsWith("HTTP/1.1 200");
+      }
+      String refused = streamStatus(streamRequest(acme, initialize(rig.http, acme)));
+      assertThat(refused).startsWith("HTTP/1.1 429");
+      assertThat(streamStatus(streamRequest(globex, initialize(rig.http, globex))))
+          .startsWith("HTTP/1.1 200");
+    } finally {
+      for (Socket stream : held) {
+        stream.close();
+      }
+    }
+    String after = streamRequest(agent, initialize(rig.http, agent));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertThat(streamStatus(after)).startsWith("HTTP/1.1 200"));
+  }
+
+  private static String streamRequest(String token, String session) {
+    return "GET /mcp HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+        + token
+        + "\r\nAccept: text/event-stream\r\nMcp-Session-Id: "
+        + session
+        + "\r\n\r\n";
+  }
+
+  private static Socket openStream(String token, String session) throws IOException {
+    Socket socket = new Socket("127.0.0.1", rig.service.port());
+    socket.setSoTimeout(5_000);
+    socket
+        .getOutputStream()
+        .write(streamRequest(token, session).getBytes(StandardCharsets.US_ASCII));
+    return socket;
+  }
+
+  private static String statusLine(Socket socket) throws IOException {
+    return new BufferedReader(
+            new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+        .readLine();
+  }
+
   /** Opens a stream and returns its status line, then leaves. */
   private static String streamStatus(String request) throws IOException {
     try (Socket socket = new Socket("127.0.0.1", rig.service.port())) {
       socket.setSoTimeout(5_000);
       socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      return new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
-          .readLine();
+      return statusLine(socket);
     }
   }
 
