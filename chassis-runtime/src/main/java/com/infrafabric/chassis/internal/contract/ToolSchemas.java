@@ -1,5 +1,6 @@
 package com.infrafabric.chassis.internal.contract;
 
+import com.infrafabric.chassis.publish.SchemaBounds;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.StrictJson;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * A tool's input and output schemas, compiled once per resolved tool (draft 2020-12). Each check is
  * a pass of the fast flag-only validator; only a value that fails it is validated again to name
  * where it fails. The work is bounded by the schema bounds enforced at publication and by the
- * caller's input size, and is done on the caller's request. Thread-safe.
+ * caller's input size, and is done on the caller's request; {@code format} is not asserted ({@link
+ * SchemaBounds#asserted}). Thread-safe.
  */
 public final class ToolSchemas {
 
@@ -55,7 +57,7 @@ public final class ToolSchemas {
   private record Compiled(Validator flag, Validator basic) {
 
     static Compiled of(String schemaJson) {
-      JsonSchema schema = JsonSchema.of(new JsonObject(schemaJson));
+      JsonSchema schema = JsonSchema.of(SchemaBounds.asserted(new JsonObject(schemaJson)));
       return new Compiled(
           validator(schema, OutputFormat.Flag), validator(schema, OutputFormat.Basic));
     }
@@ -84,6 +86,9 @@ public final class ToolSchemas {
       } catch (SchemaException e) {
         return Optional.of(
             "the " + what + " cannot be checked against its schema: " + e.getMessage());
+      } catch (StackOverflowError e) {
+        // Deeper than the validator's recursion reaches: refused, not a failure of the service.
+        return Optional.of("the " + what + " is too deep to check against its schema");
       }
     }
 

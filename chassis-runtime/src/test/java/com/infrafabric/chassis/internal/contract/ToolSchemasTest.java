@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A contract's input and output schemas: parsed with the contract, bounded at publication (size,
@@ -66,6 +67,13 @@ class ToolSchemasTest {
             .put(
                 "properties", new JsonObject().put("a", new JsonObject().put("pattern", "(a+)+$"))),
         "uses pattern");
+    assertRefused(
+        TEXT.copy()
+            .put(
+                "properties",
+                new JsonObject()
+                    .put("a", new JsonObject().put("type", "array").put("uniqueItems", true))),
+        "uses uniqueItems");
     JsonObject deep = new JsonObject().put("type", "object");
     JsonObject at = deep;
     for (int i = 0; i < SchemaBounds.MAX_DEPTH; i++) {
@@ -79,6 +87,38 @@ class ToolSchemasTest {
             .put("type", "object")
             .put("description", "x".repeat(SchemaBounds.MAX_BYTES));
     assertRefused(big, "at most " + SchemaBounds.MAX_BYTES);
+  }
+
+  /**
+   * {@code format} is an annotation, never asserted: its checks (regular expressions over URIs,
+   * host names, pointers) took time growing with the square of a string, on the event loop, and
+   * overflowed the stack on 5 KB; a property named {@code format} is still checked.
+   */
+  @Test
+  @Timeout(20)
+  void formatIsAnAnnotationAndLongStringsAreCheckedInLinearTime() {
+    JsonObject formats = new JsonObject();
+    for (String format :
+        new String[] {"uri", "uri-reference", "idn-hostname", "json-pointer", "email", "date"}) {
+      formats.put(format, new JsonObject().put("type", "string").put("format", format));
+    }
+    formats.put("format", new JsonObject().put("type", "integer"));
+    ToolSchemas schemas =
+        ToolSchemas.of(
+            parse(
+                Contracts.forModule("echo", MODULE)
+                    .put(
+                        "inputSchema",
+                        new JsonObject().put("type", "object").put("properties", formats))));
+    String longText = "http://" + "a".repeat(200_000);
+    JsonObject input = new JsonObject();
+    formats.fieldNames().stream()
+        .filter(name -> !name.equals("format"))
+        .forEach(n -> input.put(n, longText));
+
+    assertThat(schemas.inputProblem(bytes(input.encode()))).isEmpty();
+    assertThat(schemas.inputProblem(bytes("{\"format\":\"x\"}")))
+        .hasValueSatisfying(problem -> assertThat(problem).contains("/format"));
   }
 
   private static void assertRefused(JsonObject schema, String why) {
