@@ -13,6 +13,8 @@ import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
 import static com.infrafabric.wire.reservation.ReservationWire.SCOPE;
 import static com.infrafabric.wire.reservation.ReservationWire.TTL_SECONDS;
 
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.ChargeRequest;
 import com.infrafabric.governor.budget.CommitRequest;
@@ -97,7 +99,8 @@ final class ReservationRoutes {
         body.optionalInteger(TTL_SECONDS, 1, READABLE_TTL_SECONDS)
             .map(Duration::ofSeconds)
             .orElse(null);
-    ReserveRequest request = new ReserveRequest(scope, estimate(body), ttl, idempotencyKey(ctx));
+    ReserveRequest request =
+        new ReserveRequest(scope, something(estimate(body)), ttl, idempotencyKey(ctx));
     Responses.then(
         ctx, engine.reserve(request).onSuccess(metrics::reserved), outcome -> answer(ctx, outcome));
   }
@@ -164,7 +167,7 @@ final class ReservationRoutes {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string(SCOPE)));
-    ChargeRequest request = new ChargeRequest(scope, actual(body), idempotencyKey(ctx));
+    ChargeRequest request = new ChargeRequest(scope, something(actual(body)), idempotencyKey(ctx));
     respond(
         ctx,
         engine
@@ -209,6 +212,22 @@ final class ReservationRoutes {
         Stream.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS)
             .anyMatch(body::has);
     return reported ? actual(body) : Spend.amount(0);
+  }
+
+  /**
+   * {@code spend}, unless it is nothing: a new reservation or charge of nothing is refused, since
+   * it would only write records no budget pays for. (A commit of nothing is the call costing
+   * nothing, and stands.)
+   */
+  private static Spend something(Spend spend) {
+    if (spend.nothing()) {
+      throw new GovernorException(
+          ErrorCode.INVALID_AMOUNT,
+          "a reservation or charge of nothing is refused: give amount_micros of at least 1, or"
+              + " tokens",
+          Map.of("field", spend instanceof Spend.Fixed ? AMOUNT_MICROS : INPUT_TOKENS));
+    }
+    return spend;
   }
 
   private static void onlyAmount(Fields body, String... tokenFields) {

@@ -302,6 +302,46 @@ class RequestValidationTest {
             .put("ttl_seconds", ttlSeconds));
   }
 
+  /**
+   * A reservation or charge of nothing is refused: it would only write records (the ledger's, the
+   * idempotency key's) that no budget pays for. A commit of nothing stands: the call cost nothing.
+   */
+  @Test
+  void aReservationOrChargeOfNothingIsRefused() {
+    // A tenant of its own: the commit below writes to its ledger, which others here check empty.
+    String tenant = GovernorRig.freshTenant("nothing");
+    rig.budget(tenant, "lifetime", 1_000_000);
+    String agent = rig.agent(tenant);
+    JsonObject zeroTokens =
+        new JsonObject()
+            .put("scope", tenant)
+            .put("model", "gpt-test")
+            .put("input_tokens", 0)
+            .put("max_output_tokens", 0);
+    for (JsonObject body :
+        List.of(new JsonObject().put("scope", tenant).put("amount_micros", 0), zeroTokens)) {
+      HttpResponse<String> reserve = rig.post("/v1/reservations", agent, body);
+      assertThat(reserve.statusCode()).as(reserve.body()).isEqualTo(422);
+      assertThat(json(reserve).getString("code")).isEqualTo("INVALID_AMOUNT");
+    }
+    HttpResponse<String> charge =
+        rig.post(
+            "/v1/charges", agent, new JsonObject().put("scope", tenant).put("amount_micros", 0));
+    assertThat(charge.statusCode()).as(charge.body()).isEqualTo(422);
+    String reservation =
+        json(rig.post(
+                "/v1/reservations",
+                agent,
+                new JsonObject().put("scope", tenant).put("amount_micros", 5)))
+            .getString("reservation_id");
+    HttpResponse<String> commit =
+        rig.post(
+            "/v1/reservations/" + reservation + "/commit",
+            agent,
+            new JsonObject().put("amount_micros", 0));
+    assertThat(commit.statusCode()).as(commit.body()).isEqualTo(200);
+  }
+
   /** No error answer grows with what the caller sent: messages and text details are cut. */
   @Test
   void anErrorNeverEchoesALongInputWhole() {
