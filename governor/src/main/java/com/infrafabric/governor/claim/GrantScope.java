@@ -25,6 +25,13 @@ public record GrantScope(
     int maxInvocations) {
 
   public static final int MAX_INVOCATIONS = 1000;
+
+  /**
+   * The most entries of each list: a grant travels in a request header to the chassis and is kept
+   * with the lease, so it stays a few kilobytes (64 digests are about 4.5 KB).
+   */
+  public static final int MAX_ENTRIES = 64;
+
   private static final Pattern DIGEST = Pattern.compile("[0-9a-f]{64}");
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
 
@@ -33,6 +40,10 @@ public record GrantScope(
     capabilities = Set.copyOf(capabilities);
     credentials = Set.copyOf(credentials);
     models = Set.copyOf(models);
+    bounded("grant.tools", toolDigests);
+    bounded("grant.capabilities", capabilities);
+    bounded("grant.credentials", credentials);
+    bounded("grant.models", models);
     toolDigests.forEach(digest -> check("grant.tools", digest, DIGEST, "64 lowercase hex digits"));
     capabilities.forEach(name -> check("grant.capabilities", name, NAME, "a name"));
     credentials.forEach(name -> check("grant.credentials", name, NAME, "a name"));
@@ -42,6 +53,15 @@ public record GrantScope(
           ErrorCode.INVALID_REQUEST,
           "grant.max_invocations " + maxInvocations + " is outside 1.." + MAX_INVOCATIONS,
           Map.of("field", "grant.max_invocations"));
+    }
+  }
+
+  private static void bounded(String field, Set<String> entries) {
+    if (entries.size() > MAX_ENTRIES) {
+      throw new GovernorException(
+          ErrorCode.INVALID_REQUEST,
+          field + " lists " + entries.size() + " entries; at most " + MAX_ENTRIES,
+          Map.of("field", field));
     }
   }
 

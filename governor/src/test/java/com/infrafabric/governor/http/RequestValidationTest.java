@@ -4,6 +4,7 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.claim.GrantScope;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
@@ -263,6 +264,16 @@ class RequestValidationTest {
     refusals.put(
         "max_cost_micros",
         rig.post("/v1/claims", dispatcher, task.copy().put("max_cost_micros", 0)));
+    JsonArray names = new JsonArray();
+    for (int i = 0; i <= GrantScope.MAX_ENTRIES; i++) {
+      names.add("c" + i);
+    }
+    refusals.put(
+        "grant.capabilities",
+        rig.post(
+            "/v1/claims",
+            dispatcher,
+            task.copy().put("grant", new JsonObject().put("capabilities", names))));
     refusals.put(
         "required",
         rig.post("/v1/claims", dispatcher, task.copy().put("required", new JsonArray().add("UP"))));
