@@ -75,10 +75,9 @@ class AdmissionControlTest {
 
       List<CompletableFuture<HttpResponse<String>>> admitted;
       CompletableFuture<HttpResponse<String>> commit;
-      String other = otherTenant(rig);
       REDIS.stall();
       try {
-        admitted = fillTheLimit(rig, agent, t, other);
+        admitted = fillTheLimit(rig, agent, t);
         commit =
             async(
                 () ->
@@ -125,10 +124,9 @@ class AdmissionControlTest {
           rig.vertx.createHttpClient(
               new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(1));
       List<HttpClientResponse> refused = new ArrayList<>();
-      String other = otherTenant(rig);
       REDIS.stall();
       try {
-        List<CompletableFuture<HttpResponse<String>>> admitted = fillTheLimit(rig, agent, t, other);
+        List<CompletableFuture<HttpResponse<String>>> admitted = fillTheLimit(rig, agent, t);
         for (int i = 0; i < 3; i++) {
           refused.add(Await.result(reserve(client, rig.service.port(), agent, spend(t, 7))));
         }
@@ -169,11 +167,10 @@ class AdmissionControlTest {
 
       List<Integer> all = statuses.stream().flatMap(List::stream).toList();
       long created = all.stream().filter(s -> s == 201).count();
-      long refused = all.stream().filter(s -> s == 503 || s == 429).count();
+      long refused = all.stream().filter(s -> s == 503).count();
       assertThat(all)
-          .as("every answer is admitted, or refused as overloaded or beyond the tenant's half")
-          .isSubsetOf(201, 503, 429)
-          .contains(201);
+          .as("every answer is admitted or refused as overloaded")
+          .containsOnly(201, 503);
       assertThat(refused).as("16 callers against a limit of 2 are refused some").isPositive();
       assertThat(counter(rig, "rejected")).isEqualTo(refused);
       assertThat(mostInFlight.get()).as("requests admitted at once").isBetween(1, LIMIT);
@@ -195,10 +192,8 @@ class AdmissionControlTest {
         .mapToObj(
             i -> {
               HttpResponse<String> answer = rig.post("/v1/charges", agent, spend(t, 7));
-              if (answer.statusCode() != 201) {
-                // The node's limit, or the tenant's half of it.
-                assertThat(json(answer).getString("code"))
-                    .isEqualTo(answer.statusCode() == 503 ? "OVERLOADED" : "TOO_MANY_IN_FLIGHT");
+              if (answer.statusCode() == 503) {
+                assertThat(json(answer).getString("code")).isEqualTo("OVERLOADED");
                 assertThat(answer.headers().firstValue("Retry-After")).isPresent();
               }
               return answer.statusCode();
@@ -230,24 +225,13 @@ class AdmissionControlTest {
         .compose(response -> response.body().map(ignored -> response));
   }
 
-  /**
-   * Charges until the limit is full (Redis stalled, they wait); returns the admitted calls. One is
-   * {@code t}'s, the other {@code other}'s (a funded tenant): a tenant holds at most half of the
-   * limit.
-   */
+  /** Charges until the limit is full (Redis stalled, they wait); returns the admitted calls. */
   private List<CompletableFuture<HttpResponse<String>>> fillTheLimit(
-      GovernorServiceRig rig, String agent, String t, String other) {
+      GovernorServiceRig rig, String agent, String t) {
     List<CompletableFuture<HttpResponse<String>>> admitted =
-        List.of(charge(rig, agent, t), charge(rig, rig.agent(other), other));
+        List.of(charge(rig, agent, t), charge(rig, agent, t));
     awaitInFlight(rig, LIMIT);
     return admitted;
-  }
-
-  /** A second tenant with a budget, made before Redis is stalled. */
-  private static String otherTenant(GovernorServiceRig rig) {
-    String other = GovernorRig.freshTenant("fill");
-    rig.budget(other, "lifetime", 1_000_000);
-    return other;
   }
 
   private CompletableFuture<HttpResponse<String>> charge(

@@ -22,11 +22,9 @@ import java.util.Optional;
  * Retry-After} straight away, before its body is read or any Redis command is sent ({@link #gate});
  * nothing is ever queued. A slot is taken only once the body is read ({@link #handle}), so a client
  * that trickles its body holds none, and the latency the limit learns is the handling's alone; a
- * request that finds the slots taken meanwhile is refused then. One tenant holds at most half of
- * the current limit ({@link TenantShares}; beyond it 429 {@code TOO_MANY_IN_FLIGHT}), so one
- * tenant's flood cannot take every slot from the others. A slot is released when the response ends
- * or the connection closes. One instance is shared by all of a service's admission-controlled
- * routes. Thread-safe.
+ * request that finds the slots taken meanwhile is refused then. A slot is released when the
+ * response ends or the connection closes. One instance is shared by all of a service's
+ * admission-controlled routes. Thread-safe.
  *
  * <p>Meters: {@code http.server.admission} counts requests by {@code decision} ({@code admitted},
  * {@code rejected}); {@code http.server.admission.limit} and {@code
@@ -35,7 +33,6 @@ import java.util.Optional;
 final class AdmissionLimit implements Handler<RoutingContext> {
 
   private final SimpleLimiter<Void> limiter;
-  private final TenantShares shares = new TenantShares();
   private final Duration retryAfter;
   private final Counter admitted;
   private final Counter rejected;
@@ -64,10 +61,6 @@ final class AdmissionLimit implements Handler<RoutingContext> {
         refuse(ctx);
         return;
       }
-      if (shares.full(TenantShares.tenant(ctx), limiter.getLimit())) {
-        refuseBeyondShare(ctx);
-        return;
-      }
       ctx.next();
     };
   }
@@ -78,30 +71,15 @@ final class AdmissionLimit implements Handler<RoutingContext> {
     if (Requests.over(ctx)) {
       return; // gone while its body was read: an end handler added now would never run
     }
-    String tenant = TenantShares.tenant(ctx);
-    if (!shares.take(tenant, limiter.getLimit())) {
-      refuseBeyondShare(ctx);
-      return;
-    }
     Optional<Limiter.Listener> slot = limiter.acquire(null);
     if (slot.isEmpty()) {
-      shares.give(tenant);
       refuse(ctx);
       return;
     }
     admitted.increment();
     Limiter.Listener listener = slot.get();
-    ctx.addEndHandler(
-        done -> {
-          shares.give(tenant);
-          release(listener, ctx, done);
-        });
+    ctx.addEndHandler(done -> release(listener, ctx, done));
     ctx.next();
-  }
-
-  private void refuseBeyondShare(RoutingContext ctx) {
-    rejected.increment();
-    ctx.fail(TenantShares.refusal("admission slots", limiter.getLimit()));
   }
 
   private void refuse(RoutingContext ctx) {

@@ -1,6 +1,5 @@
 package com.infrafabric.platform.http;
 
-import static com.infrafabric.platform.http.ErrorShapeTest.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.auth.Access;
@@ -11,8 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -104,36 +101,6 @@ class AdmissionLimitTest {
         trickle.send(body.substring(5));
         assertThat(trickle.statusLine()).startsWith("HTTP/1.1 200");
       }
-    }
-  }
-
-  /**
-   * One tenant holds at most half of the limit: its flood is refused 429 beyond that while another
-   * tenant's request is admitted, and its slots serve it again once given back.
-   */
-  @Test
-  void oneTenantHoldsAtMostHalfOfTheLimit() throws Exception {
-    try (ServiceFixture fixture = start(AdmissionSettings.fixed(4))) {
-      String acme = fixture.tokens.mint(fixture.tokens.spec("a").withScope("acme/a"));
-      String globex = fixture.tokens.mint(fixture.tokens.spec("g").withScope("globex"));
-      List<CompletableFuture<HttpResponse<String>>> holding = new ArrayList<>();
-      List<Held> held = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        holding.add(fixture.client.getAsync("/v1/hold", acme));
-        held.add(awaitHeld());
-      }
-
-      HttpResponse<String> third = fixture.client.get("/v1/hold", acme);
-      assertError(third, 429, "TOO_MANY_IN_FLIGHT");
-      assertThat(fixture.client.post("/v1/slow", globex, "application/json", "{}").statusCode())
-          .isEqualTo(200);
-
-      held.forEach(Held::finish);
-      for (CompletableFuture<HttpResponse<String>> request : holding) {
-        assertThat(request.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-      }
-      assertThat(fixture.client.post("/v1/slow", acme, "application/json", "{}").statusCode())
-          .isEqualTo(200);
     }
   }
 
