@@ -67,6 +67,9 @@ public final class Chassis implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Chassis.class);
 
+  /** Inputs up to this size are checked against their schema where they arrive. */
+  static final int INLINE_CHECK_BYTES = 64 << 10;
+
   private final Clock clock;
   private final ToolCatalog catalog;
   private final Invoker invoker;
@@ -219,10 +222,30 @@ public final class Chassis implements AutoCloseable {
 
   private Future<InvocationResult> admit(
       ResolvedTool tool, ToolRef ref, InvocationContext context, byte[] input, Instant start) {
-    Optional<String> invalid = tool.schemas().inputProblem(input);
-    if (invalid.isPresent()) {
-      return notRun(Outcome.INVALID_INPUT, invalid.get(), start, input);
+    return inputProblem(tool, input)
+        .compose(
+            invalid ->
+                invalid.isPresent()
+                    ? notRun(Outcome.INVALID_INPUT, invalid.get(), start, input)
+                    : granted(tool, ref, context, input, start));
+  }
+
+  /**
+   * What is wrong with {@code input} under the tool's schema. The check is linear in input and
+   * schema, yet a large input against a large schema is milliseconds of work: above {@value
+   * #INLINE_CHECK_BYTES} bytes it runs on a worker thread, so the event loop serving every other
+   * request never waits for it.
+   */
+  private static Future<Optional<String>> inputProblem(ResolvedTool tool, byte[] input) {
+    Context here = Vertx.currentContext();
+    if (input.length <= INLINE_CHECK_BYTES || here == null || !Context.isOnEventLoopThread()) {
+      return Future.succeededFuture(tool.schemas().inputProblem(input));
     }
+    return here.executeBlocking(() -> tool.schemas().inputProblem(input), false);
+  }
+
+  private Future<InvocationResult> granted(
+      ResolvedTool tool, ToolRef ref, InvocationContext context, byte[] input, Instant start) {
     Optional<String> token = context.grantToken();
     if (token.isEmpty()) {
       return tool.grants().needGrant()

@@ -11,6 +11,7 @@ import com.infrafabric.platform.testing.RedisServerExtension;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -126,6 +127,27 @@ class McpClientTest {
                 assertThat(e.getMessage()).contains("/text");
               });
     }
+  }
+
+  /** An input above what is checked where it arrives is checked all the same, off the loop. */
+  @Test
+  void aLargeInputIsCheckedAgainstTheSchemaToo() {
+    String agent = rig.agent("acme", "echo");
+    JsonArray pad = new JsonArray();
+    for (int i = 0; i < 20_000; i++) {
+      pad.add(i);
+    }
+    HttpResponse<String> refused =
+        rig.invoke(agent, "echo", "1.0.0", new JsonObject().put("text", "x".repeat(100_000)));
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(new JsonObject(refused.body()).getString("message")).contains("/text");
+
+    HttpResponse<String> valid =
+        rig.invoke(agent, "echo", "1.0.0", new JsonObject().put("text", "hi").put("pad", pad));
+    // It passed the schema and reached the guest, whose one page of memory cannot hold it.
+    assertThat(new JsonObject(valid.body()).getString("outcome"))
+        .as(valid.body())
+        .isEqualTo("TRAP");
   }
 
   @Test
