@@ -31,6 +31,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -199,17 +200,13 @@ class GatewayLimitsTest {
   }
 
   /** What the flood had written once its writes stopped moving for a second. */
-  private static long heldWrites(FakeProvider.Flooded flooded) throws InterruptedException {
-    long last = -1;
-    for (int polls = 0; polls < 40; polls++) {
-      Thread.sleep(1000);
-      long now = flooded.bytes().get();
-      if (now == last) {
-        return now;
-      }
-      last = now;
-    }
-    throw new AssertionError("the provider kept writing to a caller that was not reading");
+  private static long heldWrites(FakeProvider.Flooded flooded) {
+    AtomicLong last = new AtomicLong(-1);
+    await("the provider stops writing to a caller that is not reading")
+        .atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> last.getAndSet(flooded.bytes().get()) == last.get());
+    return last.get();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.infrafabric.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.testing.LogCapture;
@@ -12,6 +13,7 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -172,7 +174,10 @@ class ErrorShapeTest {
       OutputStream out = socket.getOutputStream();
       out.write((head + "1\r\n{\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      Thread.sleep(300); // the body is being read by now
+      // Once it holds an in-flight slot, it is past authentication, on its way to its body.
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> fixture.meters.get("http.server.in.flight").gauge().value() >= 1);
       out.write("zz\r\n}\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       String whileRead =
           new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
