@@ -80,13 +80,11 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof HttpException http && http.getStatusCode() < 500) {
       return fromStatus(http.getStatusCode());
     }
-    if (failure == null && ctx.statusCode() < 500) {
-      return fromStatus(ctx.statusCode());
-    }
-    if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
-      // The framework's own refusal with a reason attached (vertx-web's 400 for an HTTP/1.1
-      // request without a Host header): the status holds, the reason is not an error of ours.
-      return fromStatus(ctx.statusCode());
+    // A status without a failure, or a 4xx the framework gave with its reason attached
+    // (vertx-web's 400 for an HTTP/1.1 request without Host): the status holds.
+    int status = ctx.statusCode();
+    if (status < 500 && (failure == null || status >= 400)) {
+      return fromStatus(status);
     }
     LOG.error("request {} failed unexpectedly", Requests.requestId(ctx), failure);
     return ApiException.of(

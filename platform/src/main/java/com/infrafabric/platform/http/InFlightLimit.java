@@ -1,6 +1,7 @@
 package com.infrafabric.platform.http;
 
 import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.scope.ScopeGrammar;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -80,11 +81,8 @@ final class InFlightLimit implements Handler<RoutingContext> {
     inFlight.decrementAndGet();
   }
 
-  /** The tenant a caller acts in: its scope's first segment; "" for the platform's callers. */
+  /** The tenant a caller acts in; "" for the platform's callers, who have no scope. */
   private static String tenant(Principal caller) {
-    return caller
-        .scope()
-        .map(scope -> scope.indexOf('/') < 0 ? scope : scope.substring(0, scope.indexOf('/')))
-        .orElse("");
+    return caller.scope().map(ScopeGrammar::tenantOf).orElse("");
   }
 }
