@@ -9,6 +9,8 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,15 @@ import java.util.Optional;
  * response ends or the connection closes. One instance is shared by all of a service's
  * admission-controlled routes. Thread-safe.
  *
+ * <p>The slots are shared out between tenants only while they are all held, so one tenant alone may
+ * use every one (a burst of its agents on an idle node is served), and a flood from one tenant
+ * cannot keep another out: on a full node, a tenant holding less than its fair share (the limit
+ * divided among the tenants holding slots, itself counted, at least one) is still admitted, beyond
+ * the limit, while a tenant at or over its share is refused. The limit then counts as full until
+ * what is held falls below it, so the flooding tenant gets slots back only as the others leave
+ * them, and what is held never exceeds twice the limit. The requests admitted beyond the limit are
+ * not timed by it: the limit learns from the load it chose.
+ *
  * <p>Meters: {@code http.server.admission} counts requests by {@code decision} ({@code admitted},
  * {@code rejected}); {@code http.server.admission.limit} and {@code
  * http.server.admission.in.flight} are the current limit and the requests holding a slot.
@@ -37,6 +48,14 @@ final class AdmissionLimit implements Handler<RoutingContext> {
   private final Counter admitted;
   private final Counter rejected;
 
+  /** Slots held by each tenant holding any; guarded by {@code this}. */
+  private final Map<String, Integer> byTenant = new HashMap<>();
+
+  /**
+   * Every slot held, within the limit or beyond it on a tenant's share; guarded by {@code this}.
+   */
+  private int held;
+
   AdmissionLimit(AdmissionSettings settings, MeterRegistry meters) {
     this.limiter =
         SimpleLimiter.newBuilder().named("http").limit(new TailLatencyLimit(settings)).build();
@@ -46,7 +65,7 @@ final class AdmissionLimit implements Handler<RoutingContext> {
     Gauge.builder("http.server.admission.limit", limiter, SimpleLimiter::getLimit)
         .description("Requests the latency-bound routes admit at once")
         .register(meters);
-    Gauge.builder("http.server.admission.in.flight", limiter, SimpleLimiter::getInflight)
+    Gauge.builder("http.server.admission.in.flight", this, AdmissionLimit::held)
         .description("Requests holding an admission slot")
         .register(meters);
   }
@@ -57,7 +76,7 @@ final class AdmissionLimit implements Handler<RoutingContext> {
    */
   Handler<RoutingContext> gate() {
     return ctx -> {
-      if (limiter.getInflight() >= limiter.getLimit()) {
+      if (!room(Requests.tenant(ctx))) {
         refuse(ctx);
         return;
       }
@@ -71,15 +90,48 @@ final class AdmissionLimit implements Handler<RoutingContext> {
     if (Requests.over(ctx)) {
       return; // gone while its body was read: an end handler added now would never run
     }
-    Optional<Limiter.Listener> slot = limiter.acquire(null);
-    if (slot.isEmpty()) {
+    String tenant = Requests.tenant(ctx);
+    if (!take(tenant)) {
       refuse(ctx);
       return;
     }
+    // Empty when the tenant was admitted beyond the limit, on its share: not timed by the limit.
+    Optional<Limiter.Listener> timed = limiter.acquire(null);
     admitted.increment();
-    Limiter.Listener listener = slot.get();
-    ctx.addEndHandler(done -> release(listener, ctx, done));
+    ctx.addEndHandler(
+        done -> {
+          give(tenant);
+          timed.ifPresent(listener -> teach(listener, ctx, done));
+        });
     ctx.next();
+  }
+
+  /** True if {@code tenant} may be admitted now; see the class's description. */
+  private synchronized boolean room(String tenant) {
+    int limit = limiter.getLimit();
+    if (held < limit) {
+      return true;
+    }
+    int tenants = byTenant.size() + (byTenant.containsKey(tenant) ? 0 : 1);
+    return held < 2 * limit && byTenant.getOrDefault(tenant, 0) < Math.max(1, limit / tenants);
+  }
+
+  private synchronized boolean take(String tenant) {
+    if (!room(tenant)) {
+      return false;
+    }
+    held++;
+    byTenant.merge(tenant, 1, Integer::sum);
+    return true;
+  }
+
+  private synchronized void give(String tenant) {
+    held--;
+    byTenant.computeIfPresent(tenant, (name, slots) -> slots == 1 ? null : slots - 1);
+  }
+
+  private synchronized int held() {
+    return held;
   }
 
   private void refuse(RoutingContext ctx) {
@@ -94,8 +146,7 @@ final class AdmissionLimit implements Handler<RoutingContext> {
    * stalled store, say) counts as a drop, which shrinks it, and a connection the client closed
    * teaches nothing.
    */
-  private static void release(
-      Limiter.Listener listener, RoutingContext ctx, AsyncResult<Void> done) {
+  private static void teach(Limiter.Listener listener, RoutingContext ctx, AsyncResult<Void> done) {
     if (done.failed()) {
       listener.onIgnore();
     } else if (ctx.response().getStatusCode() >= 500) {

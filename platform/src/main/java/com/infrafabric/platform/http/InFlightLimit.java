@@ -1,7 +1,5 @@
 package com.infrafabric.platform.http;
 
-import com.infrafabric.platform.auth.Principal;
-import com.infrafabric.platform.scope.ScopeGrammar;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -60,7 +58,7 @@ final class InFlightLimit implements Handler<RoutingContext> {
               ErrorCode.OVERLOADED, "The service is at capacity; retry shortly.", RETRY));
       return;
     }
-    String tenant = tenant(Requests.principal(ctx));
+    String tenant = Requests.tenant(ctx);
     if (byTenant.merge(tenant, 1, Integer::sum) > tenantShare) {
       release(tenant);
       ctx.fail(
@@ -79,10 +77,5 @@ final class InFlightLimit implements Handler<RoutingContext> {
   private void release(String tenant) {
     byTenant.computeIfPresent(tenant, (name, held) -> held == 1 ? null : held - 1);
     inFlight.decrementAndGet();
-  }
-
-  /** The tenant a caller acts in; "" for the platform's callers, who have no scope. */
-  private static String tenant(Principal caller) {
-    return caller.scope().map(ScopeGrammar::tenantOf).orElse("");
   }
 }

@@ -1,6 +1,7 @@
 package com.infrafabric.platform.http;
 
 import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.scope.ScopeGrammar;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -84,6 +85,14 @@ public final class Requests {
    */
   public static boolean over(RoutingContext ctx) {
     return Boolean.TRUE.equals(ctx.get(OVER)) || ctx.response().ended() || ctx.response().closed();
+  }
+
+  /**
+   * The tenant the authenticated caller acts in, by which the node's shared bounds are shared out;
+   * "" for the platform's own callers, who have no scope and count as one tenant.
+   */
+  static String tenant(RoutingContext ctx) {
+    return principal(ctx).scope().map(ScopeGrammar::tenantOf).orElse("");
   }
 
   /** The matched route template, e.g. {@code /v1/budgets/:scope}, or {@code UNMATCHED}. */

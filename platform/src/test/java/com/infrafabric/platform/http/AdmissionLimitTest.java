@@ -1,6 +1,7 @@
 package com.infrafabric.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.testing.RawConnection;
@@ -10,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -104,6 +107,58 @@ class AdmissionLimitTest {
     }
   }
 
+  /**
+   * One tenant may hold every slot of an idle node, yet its flood cannot keep another tenant out:
+   * while the slots are all held, a tenant under its fair share (half, with two tenants holding
+   * slots) is still admitted and the flooding one is refused, also once one of its requests has
+   * finished, until the other's have. Both ways the refusal is the same 503 a full node gives.
+   */
+  @Test
+  void aFloodFromOneTenantLeavesAnotherItsShare() throws Exception {
+    try (ServiceFixture fixture = start(AdmissionSettings.fixed(4))) {
+      String acme = fixture.tokens.mint(fixture.tokens.spec("a").withScope("acme/agents"));
+      String globex = fixture.tokens.mint(fixture.tokens.spec("g").withScope("globex/agents"));
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      List<Held> acmeHeld = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        answers.add(fixture.client.getAsync("/v1/hold", acme));
+        acmeHeld.add(awaitHeld());
+      }
+      assertOverloaded(fixture.client.get("/v1/hold", acme));
+
+      List<Held> globexHeld = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        answers.add(fixture.client.getAsync("/v1/hold", globex));
+        globexHeld.add(awaitHeld());
+      }
+      assertOverloaded(fixture.client.get("/v1/hold", globex));
+      assertThat(inFlight(fixture)).isEqualTo(6);
+
+      acmeHeld.remove(0).finish();
+      await().until(() -> inFlight(fixture) == 5);
+      assertOverloaded(fixture.client.get("/v1/hold", acme));
+      globexHeld.forEach(Held::finish);
+      acmeHeld.forEach(Held::finish);
+      for (CompletableFuture<HttpResponse<String>> answer : answers) {
+        assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+
+      await().until(() -> inFlight(fixture) == 0);
+      List<Held> again = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        answers.add(fixture.client.getAsync("/v1/hold", acme));
+        again.add(awaitHeld());
+      }
+      assertThat(inFlight(fixture)).as("alone again, the tenant holds every slot").isEqualTo(4);
+      again.forEach(Held::finish);
+    }
+  }
+
+  private static void assertOverloaded(HttpResponse<String> answer) {
+    assertThat(answer.statusCode()).isEqualTo(503);
+    assertThat(answer.body()).contains("OVERLOADED");
+  }
+
   private ServiceFixture start(AdmissionSettings admission) {
     return ServiceFixture.start(
         dir,
@@ -130,6 +185,10 @@ class AdmissionLimitTest {
     Held next = held.poll(10, TimeUnit.SECONDS);
     assertThat(next).as("the admitted request reached its handler").isNotNull();
     return next;
+  }
+
+  private static double inFlight(ServiceFixture fixture) {
+    return fixture.meters.get("http.server.admission.in.flight").gauge().value();
   }
 
   private static double limit(ServiceFixture fixture) {
