@@ -56,15 +56,15 @@ public final class KvStore {
   private final RedisStore redis;
   private final int headroomPercent;
 
-  /**
-   * @param redis the store holding the namespaces
-   * @param headroomPercent the share of the server's {@code maxmemory} tool data may never take
-   */
   /** The Lua scripts the store runs. */
   public static List<LuaScript> scripts() {
     return List.of(PUT, DELETE, LIST);
   }
 
+  /**
+   * @param redis the store holding the namespaces
+   * @param headroomPercent the share of the server's {@code maxmemory} tool data may never take
+   */
   public KvStore(RedisStore redis, int headroomPercent) {
     this.redis = redis;
     this.headroomPercent = headroomPercent;
