@@ -5,6 +5,7 @@ import com.infrafabric.chassis.internal.capability.HostLinker;
 import com.infrafabric.chassis.internal.capability.KvStore;
 import com.infrafabric.chassis.internal.contract.ContractCaps;
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
+import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.egress.EgressPolicy;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
@@ -47,6 +48,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,8 +69,14 @@ public final class Chassis implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Chassis.class);
 
-  /** Inputs up to this size are checked against their schema where they arrive. */
+  /**
+   * Inputs and outputs up to this size are read where they arrive, to weigh their schema check
+   * ({@link ToolSchemas.Check}); a larger one is read and checked on a worker thread.
+   */
   static final int INLINE_CHECK_BYTES = 64 << 10;
+
+  /** Schema checks up to this weight are made where they arrive; heavier ones on a worker. */
+  static final long INLINE_CHECKS = 4_096;
 
   private final Clock clock;
   private final ToolCatalog catalog;
@@ -230,18 +238,32 @@ public final class Chassis implements AutoCloseable {
                     : granted(tool, ref, context, input, start));
   }
 
-  /**
-   * What is wrong with {@code input} under the tool's schema. The check is linear in input and
-   * schema, yet a large input against a large schema is milliseconds of work: above {@value
-   * #INLINE_CHECK_BYTES} bytes it runs on a worker thread, so the event loop serving every other
-   * request never waits for it.
-   */
+  /** What is wrong with {@code input} under the tool's schema; see {@link #checked}. */
   private static Future<Optional<String>> inputProblem(ResolvedTool tool, byte[] input) {
-    Context here = Vertx.currentContext();
-    if (input.length <= INLINE_CHECK_BYTES || here == null || !Context.isOnEventLoopThread()) {
-      return Future.succeededFuture(tool.schemas().inputProblem(input));
+    Context caller = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+    return checked(input.length, () -> tool.schemas().input(input), caller);
+  }
+
+  /**
+   * Makes a schema check where it stands if it is light, and on a worker thread of {@code context}
+   * if it is not: a large value ({@value #INLINE_CHECK_BYTES} bytes) is even read there, and a
+   * value is weighed before it is checked ({@value #INLINE_CHECKS} checks). Linear as a check is, a
+   * few of milliseconds each would hold the event loop serving every other request, or a guest
+   * thread that another tenant's tool waits for. Without a context (not called from Vert.x), it is
+   * made where it stands.
+   */
+  private static Future<Optional<String>> checked(
+      int bytes, Supplier<ToolSchemas.Check> weigh, Context context) {
+    if (context == null) {
+      return Future.succeededFuture(weigh.get().problem());
     }
-    return here.executeBlocking(() -> tool.schemas().inputProblem(input), false);
+    if (bytes > INLINE_CHECK_BYTES) {
+      return context.executeBlocking(() -> weigh.get().problem(), false);
+    }
+    ToolSchemas.Check check = weigh.get();
+    return check.checks() <= INLINE_CHECKS
+        ? Future.succeededFuture(check.problem())
+        : context.executeBlocking(check::problem, false);
   }
 
   private Future<InvocationResult> granted(
@@ -278,10 +300,11 @@ public final class Chassis implements AutoCloseable {
       Optional<Grant> grant) {
     Invocation invocation =
         new Invocation(ref, context, tool.info().contract().limits(), input, grant, guestLogs);
+    Context caller = Vertx.currentContext();
     return invoker
         .submit(tool.prepared(), invocation, start)
         .map(invocation.boundary()::redact)
-        .map(result -> checkedOutput(tool, result))
+        .compose(result -> checkedOutput(tool, result, caller))
         .compose(
             result ->
                 result.outcome() == Outcome.REJECTED_OVERLOAD && grant.isPresent()
@@ -291,22 +314,31 @@ public final class Chassis implements AutoCloseable {
                     : Future.succeededFuture(result));
   }
 
-  /** A successful result whose output breaks the contract's output schema is INVALID_OUTPUT. */
-  private static InvocationResult checkedOutput(ResolvedTool tool, InvocationResult result) {
+  /**
+   * A successful result whose output breaks the contract's output schema is INVALID_OUTPUT. The
+   * check is made off the guest thread the result completes on unless it is light ({@link
+   * #checked}): the guest's limits have ended, and a guest thread held beyond them would keep other
+   * tenants' tools waiting.
+   */
+  private static Future<InvocationResult> checkedOutput(
+      ResolvedTool tool, InvocationResult result, Context caller) {
     if (result.outcome() != Outcome.SUCCESS) {
-      return result;
+      return Future.succeededFuture(result);
     }
-    return tool.schemas()
-        .outputProblem(result.output())
+    String output = result.output();
+    return checked(output.length(), () -> tool.schemas().output(output), caller)
         .map(
             problem ->
-                new InvocationResult(
-                    Outcome.INVALID_OUTPUT,
-                    result.output(),
-                    problem,
-                    result.report(),
-                    result.logs()))
-        .orElse(result);
+                problem
+                    .map(
+                        why ->
+                            new InvocationResult(
+                                Outcome.INVALID_OUTPUT,
+                                result.output(),
+                                why,
+                                result.report(),
+                                result.logs()))
+                    .orElse(result));
   }
 
   /**

@@ -4,6 +4,7 @@ import com.infrafabric.chassis.publish.SchemaBounds;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.StrictJson;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -14,18 +15,27 @@ import io.vertx.json.schema.SchemaException;
 import io.vertx.json.schema.Validator;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A tool's input and output schemas, compiled once per resolved tool (draft 2020-12). Each check is
  * a pass of the fast flag-only validator; only a value that fails it is validated again to name
- * where it fails. The work is bounded by the schema bounds enforced at publication and by the
- * caller's input size, and is done on the caller's request; {@code format} is not asserted ({@link
- * SchemaBounds#asserted}). Thread-safe.
+ * where it fails; {@code format} is not asserted ({@link SchemaBounds#asserted}). A check is
+ * weighed before it is made ({@link Check#checks}): the values to check times the most checks the
+ * schema makes of one value ({@link SchemaBounds#checksPerValue}). One over {@value #MAX_CHECKS} is
+ * refused unmade, so no input or output holds a thread for long, and the caller can tell a light
+ * check, made where it stands, from one to hand to a worker thread. Thread-safe.
  */
 public final class ToolSchemas {
 
   /** A tool whose contract declares no schemas: everything passes. */
   public static final ToolSchemas NONE = new ToolSchemas(Optional.empty(), Optional.empty());
+
+  /**
+   * The most checks one value may cost (about half a second of the validator on a two-core box,
+   * 2026-12-06): a refused input or output says so, naming the sizes.
+   */
+  public static final long MAX_CHECKS = 262_144;
 
   private static final String BASE_URI = "https://infrafabric.dev/tools/";
 
@@ -43,23 +53,55 @@ public final class ToolSchemas {
         contract.inputSchema().map(Compiled::of), contract.outputSchema().map(Compiled::of));
   }
 
-  /** What is wrong with {@code json} (one JSON value) as input, naming the field, if anything. */
-  public Optional<String> inputProblem(byte[] json) {
-    return input.flatMap(schema -> schema.problem("input", json));
+  /** The check of {@code json} (one JSON value) as input, parsed and weighed. */
+  public Check input(byte[] json) {
+    return input.map(schema -> schema.check("input", json)).orElse(Check.PASSED);
   }
 
-  /** What is wrong with {@code json} (one JSON value) as output, naming the field, if anything. */
-  public Optional<String> outputProblem(String json) {
-    return output.flatMap(
-        schema -> schema.problem("output", json.getBytes(StandardCharsets.UTF_8)));
+  /** The check of {@code json} (one JSON value) as output, parsed and weighed. */
+  public Check output(String json) {
+    return output
+        .map(schema -> schema.check("output", json.getBytes(StandardCharsets.UTF_8)))
+        .orElse(Check.PASSED);
   }
 
-  private record Compiled(Validator flag, Validator basic) {
+  /** One value's check against a schema, weighed before it is made. */
+  public static final class Check {
+
+    static final Check PASSED = decided(Optional.empty());
+
+    private final long checks;
+    private final Supplier<Optional<String>> make;
+
+    private Check(long checks, Supplier<Optional<String>> make) {
+      this.checks = checks;
+      this.make = make;
+    }
+
+    private static Check decided(Optional<String> problem) {
+      return new Check(0, () -> problem);
+    }
+
+    /** The most checks {@link #problem} makes; 0 if already decided (no schema, not JSON...). */
+    public long checks() {
+      return checks;
+    }
+
+    /** Makes the check: what is wrong with the value, naming the field, if anything. */
+    public Optional<String> problem() {
+      return make.get();
+    }
+  }
+
+  private record Compiled(Validator flag, Validator basic, long checksPerValue) {
 
     static Compiled of(String schemaJson) {
-      JsonSchema schema = JsonSchema.of(SchemaBounds.asserted(new JsonObject(schemaJson)));
+      JsonObject asserted = SchemaBounds.asserted(new JsonObject(schemaJson));
+      JsonSchema schema = JsonSchema.of(asserted);
       return new Compiled(
-          validator(schema, OutputFormat.Flag), validator(schema, OutputFormat.Basic));
+          validator(schema, OutputFormat.Flag),
+          validator(schema, OutputFormat.Basic),
+          SchemaBounds.checksPerValue(asserted));
     }
 
     private static Validator validator(JsonSchema schema, OutputFormat format) {
@@ -71,13 +113,48 @@ public final class ToolSchemas {
               .setOutputFormat(format));
     }
 
-    Optional<String> problem(String what, byte[] json) {
+    Check check(String what, byte[] json) {
       Object value;
       try {
         value = StrictJson.parse(json);
       } catch (ApiException e) {
-        return Optional.of("the " + what + " is not strict JSON: " + e.getMessage());
+        return Check.decided(Optional.of("the " + what + " is not strict JSON: " + e.getMessage()));
       }
+      long values = values(value);
+      long checks = values * checksPerValue; // both far below 2^31: no overflow
+      if (checks > MAX_CHECKS) {
+        return Check.decided(
+            Optional.of(
+                "the "
+                    + what
+                    + " has "
+                    + values
+                    + " values (members' names included) and the tool's schema makes up to "
+                    + checksPerValue
+                    + " checks of each: more than the "
+                    + MAX_CHECKS
+                    + " checks the chassis makes of one "
+                    + what));
+      }
+      return new Check(checks, () -> problem(what, value));
+    }
+
+    /** How many JSON values a parsed value is made of: itself, members' names and members. */
+    private static long values(Object value) {
+      long count = 1;
+      if (value instanceof JsonObject object) {
+        for (String name : object.fieldNames()) {
+          count += 1 + values(object.getValue(name));
+        }
+      } else if (value instanceof JsonArray array) {
+        for (int i = 0; i < array.size(); i++) {
+          count += values(array.getValue(i));
+        }
+      }
+      return count;
+    }
+
+    private Optional<String> problem(String what, Object value) {
       try {
         if (Boolean.TRUE.equals(flag.validate(value).getValid())) {
           return Optional.empty();

@@ -50,12 +50,12 @@ class ToolSchemasTest {
   void inputIsCheckedAndTheFieldAtFaultNamed() {
     ToolSchemas schemas =
         ToolSchemas.of(parse(Contracts.forModule("echo", MODULE).put("inputSchema", TEXT)));
-    assertThat(schemas.inputProblem(bytes("{\"text\":\"hi\",\"pattern\":3}"))).isEmpty();
-    assertThat(schemas.inputProblem(bytes("{\"text\":3}")))
+    assertThat(schemas.input(bytes("{\"text\":\"hi\",\"pattern\":3}")).problem()).isEmpty();
+    assertThat(schemas.input(bytes("{\"text\":3}")).problem())
         .hasValueSatisfying(problem -> assertThat(problem).contains("/text"));
-    assertThat(schemas.inputProblem(bytes("{}"))).isPresent();
-    assertThat(schemas.outputProblem("[1]")).isEmpty();
-    assertThat(ToolSchemas.NONE.inputProblem(bytes("[1]"))).isEmpty();
+    assertThat(schemas.input(bytes("{}")).problem()).isPresent();
+    assertThat(schemas.output("[1]").problem()).isEmpty();
+    assertThat(ToolSchemas.NONE.input(bytes("[1]")).problem()).isEmpty();
   }
 
   @Test
@@ -116,9 +116,93 @@ class ToolSchemasTest {
         .filter(name -> !name.equals("format"))
         .forEach(n -> input.put(n, longText));
 
-    assertThat(schemas.inputProblem(bytes(input.encode()))).isEmpty();
-    assertThat(schemas.inputProblem(bytes("{\"format\":\"x\"}")))
+    assertThat(schemas.input(bytes(input.encode())).problem()).isEmpty();
+    assertThat(schemas.input(bytes("{\"format\":\"x\"}")).problem())
         .hasValueSatisfying(problem -> assertThat(problem).contains("/format"));
+  }
+
+  /**
+   * Size and depth do not bound a check's work: an {@code allOf} of a thousand small parts under
+   * {@code items} (14 KB) asks a thousand checks of every item, an {@code enum} of thousands of
+   * entries as many comparisons. Publication refuses a schema that asks more than {@value
+   * SchemaBounds#MAX_CHECKS_PER_VALUE} of one value, and counts the schemas a value may meet, not
+   * every schema of the document: a hundred properties are a few checks of each member.
+   */
+  @Test
+  void publicationRefusesSchemasThatAskManyChecksOfOneValue() {
+    assertRefused(itemsAllOf(SchemaBounds.MAX_CHECKS_PER_VALUE + 1), "checks of one value");
+    JsonArray entries = new JsonArray();
+    for (int i = 0; i < 2_000; i++) {
+      entries.add(i);
+    }
+    assertRefused(
+        TEXT.copy()
+            .put("properties", new JsonObject().put("a", new JsonObject().put("enum", entries))),
+        "checks of one value");
+    JsonObject wide = new JsonObject();
+    for (int i = 0; i < 100; i++) {
+      wide.put("p" + i, new JsonObject().put("type", "integer").put("minimum", 0));
+    }
+    JsonObject manyProperties = new JsonObject().put("type", "object").put("properties", wide);
+
+    assertThat(SchemaBounds.checksPerValue(manyProperties)).isLessThanOrEqualTo(2);
+    assertThat(SchemaBounds.checksPerValue(itemsAllOf(1_000))).isGreaterThan(1_000);
+    assertThat(parse(Contracts.forModule("echo", MODULE).put("inputSchema", manyProperties)))
+        .isNotNull();
+  }
+
+  /**
+   * A check is weighed before it is made: values times checks of each. A small input under a schema
+   * that asks many checks of each item is heavy, for the caller to make off its event loop; one
+   * over {@link ToolSchemas#MAX_CHECKS} is refused unmade, at once, saying why (ten thousand items
+   * under a thousand checks each took 20 s of an event loop).
+   */
+  @Test
+  @Timeout(10)
+  void aCheckIsWeighedBeforeItIsMadeAndAHeavyOneRefusedUnmade() {
+    ToolSchemas schemas =
+        ToolSchemas.of(
+            parse(Contracts.forModule("echo", MODULE).put("inputSchema", itemsAllOf(1_000))));
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 10_000; i++) {
+      items.add(0);
+    }
+    ToolSchemas.Check heavy = schemas.input(bytes(new JsonObject().put("a", items).encode()));
+    assertThat(heavy.checks()).isZero();
+    assertThat(heavy.problem())
+        .hasValueSatisfying(
+            problem ->
+                assertThat(problem).contains("10003 values").contains("" + ToolSchemas.MAX_CHECKS));
+
+    ToolSchemas.Check made =
+        schemas.input(bytes(new JsonObject().put("a", new JsonArray().add(1).add(2)).encode()));
+    assertThat(made.checks())
+        .as("five values, a thousand checks of each item")
+        .isGreaterThan(5_000);
+    assertThat(made.problem()).isEmpty();
+    assertThat(
+            schemas
+                .input(bytes(new JsonObject().put("a", new JsonArray().add(-1)).encode()))
+                .problem())
+        .hasValueSatisfying(problem -> assertThat(problem).contains("/a/0"));
+  }
+
+  /** {@code {"a": [items]}}, each item checked against {@code parts} parts of an allOf. */
+  private static JsonObject itemsAllOf(int parts) {
+    JsonArray allOf = new JsonArray();
+    for (int i = 0; i < parts; i++) {
+      allOf.add(new JsonObject().put("minimum", 0));
+    }
+    return new JsonObject()
+        .put("type", "object")
+        .put(
+            "properties",
+            new JsonObject()
+                .put(
+                    "a",
+                    new JsonObject()
+                        .put("type", "array")
+                        .put("items", new JsonObject().put("allOf", allOf))));
   }
 
   private static void assertRefused(JsonObject schema, String why) {
