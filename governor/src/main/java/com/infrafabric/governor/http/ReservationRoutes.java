@@ -57,9 +57,10 @@ import java.util.stream.Stream;
 final class ReservationRoutes {
 
   /**
-   * The longest {@code ttl_seconds} read: any whose milliseconds a {@code long} holds. The range a
-   * request may use is the configured one ({@code budget.maxReservationTtl}), which the engine
-   * checks and names in its refusal, so every value past it hears the same range.
+   * The longest {@code ttl_seconds} read either way: any whose milliseconds a {@code long} holds.
+   * The range a request may use is the configured one ({@code budget.maxReservationTtl}), which the
+   * engine checks and names in its refusal, so every value outside it, below as above, hears the
+   * same range.
    */
   private static final long READABLE_TTL_SECONDS = Long.MAX_VALUE / 1000;
 
@@ -96,7 +97,7 @@ final class ReservationRoutes {
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
     Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string(SCOPE)));
     Duration ttl =
-        body.optionalInteger(TTL_SECONDS, 1, READABLE_TTL_SECONDS)
+        body.optionalInteger(TTL_SECONDS, -READABLE_TTL_SECONDS, READABLE_TTL_SECONDS)
             .map(Duration::ofSeconds)
             .orElse(null);
     ReserveRequest request =

@@ -70,7 +70,7 @@ public record Access(Set<String> tenantRoles, Set<String> platformRoles, boolean
     Set<String> other = principal.confined() ? platformRoles : tenantRoles;
     if (other.stream().anyMatch(principal::hasRole)) {
       return principal.confined()
-          ? "This operation changes state every tenant shares: it needs a platform token, one"
+          ? "This operation is the platform's, over every tenant: it needs a platform token, one"
               + " without a scope claim."
           : "This operation acts inside a tenant: it needs a token whose scope claim names the"
               + " subtree it may use.";

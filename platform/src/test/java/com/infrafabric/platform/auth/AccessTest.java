@@ -18,7 +18,10 @@ class AccessTest {
 
     assertThat(global.permits(PLATFORM_ADMIN)).isTrue();
     assertThat(global.permits(TENANT_ADMIN)).isFalse();
-    assertThat(global.refusal(TENANT_ADMIN)).contains("needs a platform token");
+    assertThat(global.refusal(TENANT_ADMIN))
+        .contains("needs a platform token")
+        .as("a platform route may only read: the refusal says nothing of changing state")
+        .doesNotContain("changes state");
   }
 
   @Test
