@@ -87,6 +87,9 @@ public final class JwtAuthenticator {
   private Future<AuthResult> verifyAndRemember(String token) {
     SignedJWT jwt;
     try {
+      if (!CompactJws.canonical(token)) {
+        throw new ParseException("not a canonical compact JWS", 0);
+      }
       jwt = SignedJWT.parse(token);
     } catch (ParseException e) {
       return Future.succeededFuture(AuthResult.rejected(Reason.MALFORMED));

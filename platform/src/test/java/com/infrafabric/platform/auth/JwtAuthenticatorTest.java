@@ -79,6 +79,27 @@ class JwtAuthenticatorTest {
     assertThat(rejection(tokens.unknownKid("alice"))).isEqualTo(Reason.UNKNOWN_KEY);
   }
 
+  /**
+   * A token verifies only as it was signed: its segments respelled (padding, the standard alphabet,
+   * white space, stray low bits), which Nimbus would decode to the same bytes, are malformed, so no
+   * caller holds two spellings of one token.
+   */
+  @Test
+  void refusesATokenRespelled() {
+    String token = tokens.valid("alice");
+    assertThat(authenticated(token).subject()).isEqualTo("alice");
+    String signature = token.substring(token.lastIndexOf('.') + 1);
+    String signed = token.substring(0, token.lastIndexOf('.') + 1);
+    for (String respelled :
+        List.of(
+            token + "==",
+            signed + signature.replace('-', '+').replace('_', '/'),
+            signed + signature.substring(0, 10) + " " + signature.substring(10),
+            "." + token.substring(1))) {
+      assertThat(rejection(respelled)).as(respelled).isEqualTo(Reason.MALFORMED);
+    }
+  }
+
   @Test
   void refusesATokenWhoseScopeIsOutsideTheScopeGrammar() {
     for (String scope : List.of("..", ".", "acme/..", "acme//x", "/acme", "a{b}", "a b", "")) {

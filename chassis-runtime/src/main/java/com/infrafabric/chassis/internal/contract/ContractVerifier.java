@@ -5,6 +5,7 @@ import com.infrafabric.chassis.InvalidContractException;
 import com.infrafabric.chassis.publish.ContractJson;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ServiceContract;
+import com.infrafabric.platform.auth.CompactJws;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -68,6 +69,9 @@ public final class ContractVerifier {
       throw invalid("contract is not signed: expected a compact JWS");
     }
     try {
+      if (!CompactJws.canonical(jws.strip())) {
+        throw new ParseException("not a canonical compact JWS", 0);
+      }
       return JWSObject.parse(jws.strip());
     } catch (ParseException e) {
       throw invalid("contract is not signed: expected a compact JWS");

@@ -71,6 +71,30 @@ class ContractVerifierTest {
         "contract signature does not verify with key publisher-1");
   }
 
+  /**
+   * A contract is read only as it was signed: its signature respelled (padding, the standard
+   * alphabet, white space), which decodes to the same bytes and would verify, is not a compact JWS.
+   */
+  @Test
+  void rejectsARespelledSignature() {
+    String signed = Contracts.forModule("echo", MODULE).signedBy(TRUSTED);
+    String signature = signed.substring(signed.lastIndexOf('.') + 1);
+    String head = signed.substring(0, signed.lastIndexOf('.') + 1);
+    for (String respelled :
+        new String[] {
+          signed + "==",
+          head + signature.replace('-', '+').replace('_', '/'),
+          head + signature.substring(0, 8) + " " + signature.substring(8)
+        }) {
+      if (!respelled.equals(signed)) {
+        assertRejected(
+            respelled,
+            ErrorCode.INVALID_CONTRACT,
+            "contract is not signed: expected a compact JWS");
+      }
+    }
+  }
+
   @Test
   void rejectsATamperedPayload() {
     String signed = Contracts.forModule("echo", MODULE).signedBy(TRUSTED);
