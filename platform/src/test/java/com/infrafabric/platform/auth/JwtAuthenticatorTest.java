@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -93,7 +94,7 @@ class JwtAuthenticatorTest {
     for (String respelled :
         List.of(
             token + "==",
-            signed + signature.replace('-', '+').replace('_', '/'),
+            signed + Base64.getEncoder().encodeToString(Base64.getUrlDecoder().decode(signature)),
             signed + signature.substring(0, 10) + " " + signature.substring(10),
             "." + token.substring(1))) {
       assertThat(rejection(respelled)).as(respelled).isEqualTo(Reason.MALFORMED);

@@ -73,7 +73,8 @@ class ContractVerifierTest {
 
   /**
    * A contract is read only as it was signed: its signature respelled (padding, the standard
-   * alphabet, white space), which decodes to the same bytes and would verify, is not a compact JWS.
+   * alphabet with its padding, white space), which decodes to the same bytes and would verify, is
+   * not a compact JWS.
    */
   @Test
   void rejectsARespelledSignature() {
@@ -83,15 +84,11 @@ class ContractVerifierTest {
     for (String respelled :
         new String[] {
           signed + "==",
-          head + signature.replace('-', '+').replace('_', '/'),
+          head + Base64.getEncoder().encodeToString(Base64.getUrlDecoder().decode(signature)),
           head + signature.substring(0, 8) + " " + signature.substring(8)
         }) {
-      if (!respelled.equals(signed)) {
-        assertRejected(
-            respelled,
-            ErrorCode.INVALID_CONTRACT,
-            "contract is not signed: expected a compact JWS");
-      }
+      assertRejected(
+          respelled, ErrorCode.INVALID_CONTRACT, "contract is not signed: expected a compact JWS");
     }
   }
 
