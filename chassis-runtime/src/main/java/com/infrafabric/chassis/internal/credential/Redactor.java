@@ -1,27 +1,31 @@
 package com.infrafabric.chassis.internal.credential;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * Removes pieces of secrets from text: every run of 8 or more consecutive bytes of a secret,
- * written raw, in hex (either case) or in Base64 (standard or URL-safe, any byte alignment, with or
- * without padding), with ASCII whitespace anywhere in it (MIME line wrapping), and with any of its
- * characters escaped as percent-encoding, <code>&#92;u</code>, <code>&#92;x</code>, JSON or HTML
- * escapes ({@link EscapedText}). Each run, with the encoding characters beside it that carry bits
- * of the secret, becomes {@value #MARK}. The README's credential section states this promise; the
- * tests pin each entry.
+ * Removes secrets from text: each whole secret, written raw, in hex (either case) or in Base64
+ * (standard or URL-safe, any byte alignment, with or without padding), with ASCII whitespace
+ * anywhere in it (MIME line wrapping), and with any of its characters escaped as percent-encoding,
+ * <code>&#92;u</code>, <code>&#92;x</code>, JSON or HTML escapes ({@link EscapedText}). Each match,
+ * with the encoding characters beside it that carry bits of the secret, becomes {@value #MARK}. The
+ * README's credential section states this promise; the tests pin each entry.
  *
- * <p>Not caught, by design: pieces shorter than 8 bytes, and any other transformation (reversed,
- * case-changed, rotated, compressed, encrypted, or two encodings stacked but for escapes). That is
- * why a credential carries a response policy: against an origin that may reflect what it receives,
- * only withholding the response helps.
+ * <p>Not caught, by design: pieces of a secret, and any other transformation (reversed,
+ * case-changed, rotated, compressed, encrypted, or two encodings stacked but for escapes). Pieces
+ * were caught once (any 8 bytes), which made redaction an oracle: whatever passes it can be chosen
+ * by the tool or its caller (its output, its stored values, a prompt the model repeats, a body an
+ * origin echoes), and a guess of 7 known bytes and one more came back redacted exactly when it was
+ * right, so a secret fell byte by byte in as many calls as it has bytes. Matching only the whole
+ * secret leaves nothing to learn but whether a whole guess is right. Against an origin that may
+ * reflect what it receives, only withholding the response helps: that is why a credential carries a
+ * response policy.
  *
- * <p>Immutable and thread-safe; one pass over the text per encoding and reading ({@link
- * EscapedText}), in time linear in the text whatever the secrets.
+ * <p>Immutable and thread-safe; one pass over the text per encoding, secret and reading ({@link
+ * EscapedText}), in time linear in the text.
  */
 final class Redactor {
 
@@ -41,17 +45,22 @@ final class Redactor {
     return NONE;
   }
 
-  /** Redacts every piece of each of {@code secrets} (visible ASCII, at least 8 characters). */
+  /** Redacts each of {@code secrets} (visible ASCII, at least 8 characters). */
   public static Redactor of(Collection<String> secrets) {
     if (secrets.isEmpty()) {
       return NONE;
     }
-    List<byte[]> bytes = secrets.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
-    return new Redactor(
-        Arrays.stream(SecretEncoding.values()).map(e -> WindowIndex.of(e, bytes)).toList());
+    List<WindowIndex> indexes = new ArrayList<>();
+    for (String secret : secrets) {
+      byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+      for (SecretEncoding encoding : SecretEncoding.values()) {
+        indexes.add(WindowIndex.of(encoding, bytes));
+      }
+    }
+    return new Redactor(List.copyOf(indexes));
   }
 
-  /** {@code text} with every piece of every secret replaced by {@value #MARK}. */
+  /** {@code text} with every secret replaced by {@value #MARK}. */
   public String redact(String text) {
     if (indexes.isEmpty() || text.isEmpty()) {
       return text;
@@ -65,7 +74,7 @@ final class Redactor {
   }
 
   /**
-   * {@code bytes} (any bytes: a tool's stored value, UTF-8 text) with every piece replaced. The
+   * {@code bytes} (any bytes: a tool's stored value, UTF-8 text) with every secret replaced. The
    * bytes are read one character each, so an ASCII secret is found in any text or binary encoding
    * that keeps ASCII as ASCII, and a replaced span, being ASCII, never cuts a UTF-8 sequence.
    */

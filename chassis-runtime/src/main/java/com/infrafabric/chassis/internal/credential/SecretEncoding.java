@@ -6,18 +6,24 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The encodings of a secret the {@link Redactor} looks for, each with the shortest run it counts as
- * a piece of the secret: raw, hex (either case) and Base64 (standard or URL-safe alphabet, any byte
- * alignment). A run of {@link #window} characters of an encoding stands for at least 8 consecutive
- * bytes of the secret, the shortest a secret may be.
+ * The encodings of a secret the {@link Redactor} looks for: raw, hex (either case) and Base64
+ * (standard or URL-safe alphabet, any byte alignment), each form the whole secret in that encoding
+ * but the characters that also carry bits of its neighbours ({@link #edge}, taken with a match).
  */
 enum SecretEncoding {
 
-  /** The secret's own characters: 8 of them. */
-  RAW(8, 0) {
+  /**
+   * The secret's own characters, and as the escapes-decoded reading ({@link EscapedText#decoded})
+   * reads them: a secret holding what reads as an escape ({@code %41}, {@code &amp;amp;}) is found
+   * there only in that form once a text escapes its other characters (JSON's {@code \"}).
+   */
+  RAW(0) {
     @Override
     List<String> forms(byte[] secret) {
-      return List.of(new String(secret, java.nio.charset.StandardCharsets.ISO_8859_1));
+      String raw = new String(secret, java.nio.charset.StandardCharsets.ISO_8859_1);
+      StringBuilder read = new StringBuilder(raw.length());
+      EscapedText.decoded(raw, (c, start, end) -> read.append(c));
+      return read.toString().equals(raw) ? List.of(raw) : List.of(raw, read.toString());
     }
 
     @Override
@@ -27,10 +33,10 @@ enum SecretEncoding {
   },
 
   /**
-   * Hex: 16 digits are 8 bytes. One digit on each side of a run is taken too, since a run that
-   * starts mid-byte leaves half a byte of the secret beside it.
+   * Hex, two digits a byte. One digit on each side of a run is taken too, since a run that starts
+   * mid-byte leaves half a byte of the secret beside it.
    */
-  HEX(16, 1) {
+  HEX(1) {
     @Override
     List<String> forms(byte[] secret) {
       return List.of(HexFormat.of().formatHex(secret));
@@ -47,13 +53,13 @@ enum SecretEncoding {
 
   /**
    * Base64: the characters computed from the secret's bytes alone, for each of the three byte
-   * alignments it can have in a longer text (whole groups of three bytes). Any 8 of them span at
-   * least 8 bytes of the secret once the alignment is paid for. URL-safe characters are read as
-   * their standard twins, so either alphabet (or a mix) matches. Three characters on each side of a
-   * run are taken too, and the padding after it: the partial groups at its ends carry bits of the
-   * secret's first and last bytes.
+   * alignments it can have in a longer text (whole groups of three bytes), so all of the secret but
+   * its first and last two bytes at most. URL-safe characters are read as their standard twins, so
+   * either alphabet (or a mix) matches. Three characters on each side of a run are taken too, and
+   * the padding after it: the partial groups at its ends carry bits of the secret's first and last
+   * bytes.
    */
-  BASE64(8, 3) {
+  BASE64(3) {
     @Override
     List<String> forms(byte[] secret) {
       List<String> cores = new ArrayList<>(3);
@@ -63,9 +69,7 @@ enum SecretEncoding {
         String encoded = Base64.getEncoder().withoutPadding().encodeToString(shifted);
         int start = offset == 0 ? 0 : 4;
         int end = (shifted.length / 3) * 4;
-        if (end - start >= window) {
-          cores.add(encoded.substring(start, end));
-        }
+        cores.add(encoded.substring(start, end));
       }
       return cores;
     }
@@ -91,14 +95,10 @@ enum SecretEncoding {
   /** What {@link #map} answers for a character that cannot be part of the encoding. */
   static final int NOT_IN_ALPHABET = -1;
 
-  /** How many consecutive characters of an encoded form count as a piece of the secret. */
-  final int window;
-
   /** How many characters of the encoding beside a matched run are taken with it. */
   final int edge;
 
-  SecretEncoding(int window, int edge) {
-    this.window = window;
+  SecretEncoding(int edge) {
     this.edge = edge;
   }
 

@@ -2,13 +2,12 @@ package com.infrafabric.chassis.internal.credential;
 
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.List;
 
 /**
- * Every run of {@link SecretEncoding#window} consecutive characters of the encoded forms of some
- * secrets, indexed by a rolling hash, and the scan that marks where a text holds one. Since every
- * longer piece of a form is covered by its windows, marking the windows found marks every piece of
- * a form at least a window long, in one pass over the text. Immutable; scans are not thread-safe.
+ * The encoded forms of one secret, each as long as its shortest ({@link #window} characters: the
+ * whole secret raw or in hex, all of it but the partial groups at its ends in Base64), indexed by a
+ * rolling hash, and the scan that marks where a text holds one, in one pass over the text.
+ * Immutable; scans are not thread-safe.
  */
 final class WindowIndex {
 
@@ -16,14 +15,16 @@ final class WindowIndex {
   private static final long EMPTY = Long.MIN_VALUE;
 
   private final SecretEncoding encoding;
+  private final int window;
   private final char[][] forms;
   private final long[] hashes;
   private final long[] windows;
   private final int mask;
   private final long highPower;
 
-  private WindowIndex(SecretEncoding encoding, char[][] forms, int count) {
+  private WindowIndex(SecretEncoding encoding, int window, char[][] forms, int count) {
     this.encoding = encoding;
+    this.window = window;
     this.forms = forms;
     int capacity = Integer.highestOneBit(Math.max(4, count * 2 - 1)) << 1;
     this.hashes = new long[capacity];
@@ -31,24 +32,25 @@ final class WindowIndex {
     this.mask = capacity - 1;
     Arrays.fill(hashes, EMPTY);
     long power = 1;
-    for (int i = 0; i < encoding.window; i++) {
+    for (int i = 0; i < window; i++) {
       power *= BASE;
     }
     this.highPower = power;
   }
 
-  /** The index of every window of the forms {@code encoding} gives {@code secrets}. */
-  static WindowIndex of(SecretEncoding encoding, List<byte[]> secrets) {
+  /** The index of the forms {@code encoding} gives {@code secret}. */
+  static WindowIndex of(SecretEncoding encoding, byte[] secret) {
     char[][] forms =
-        secrets.stream()
-            .flatMap(secret -> encoding.forms(secret).stream())
-            .map(String::toCharArray)
-            .toArray(char[][]::new);
+        encoding.forms(secret).stream().map(String::toCharArray).toArray(char[][]::new);
+    int window = Integer.MAX_VALUE;
+    for (char[] form : forms) {
+      window = Math.min(window, form.length);
+    }
     int count = 0;
     for (char[] form : forms) {
-      count += Math.max(0, form.length - encoding.window + 1);
+      count += form.length - window + 1;
     }
-    WindowIndex index = new WindowIndex(encoding, forms, count);
+    WindowIndex index = new WindowIndex(encoding, window, forms, count);
     for (int f = 0; f < forms.length; f++) {
       index.addWindows(f);
     }
@@ -62,7 +64,7 @@ final class WindowIndex {
 
   private void addWindows(int form) {
     char[] chars = forms[form];
-    int k = encoding.window;
+    int k = window;
     long hash = 0;
     for (int i = 0; i < chars.length; i++) {
       hash = hash * BASE + chars[i];
@@ -76,15 +78,15 @@ final class WindowIndex {
   }
 
   /** Adds a window unless an equal one is there (a repetitive secret repeats its windows). */
-  private void insert(long hash, long window) {
+  private void insert(long hash, long entry) {
     int slot = slot(hash);
     for (; hashes[slot] != EMPTY; slot = (slot + 1) & mask) {
-      if (hashes[slot] == hash && sameWindow(windows[slot], window)) {
+      if (hashes[slot] == hash && sameWindow(windows[slot], entry)) {
         return;
       }
     }
     hashes[slot] = hash;
-    windows[slot] = window;
+    windows[slot] = entry;
   }
 
   /** True if the {@code window} characters of {@code ring} before {@code end} are a window. */
@@ -97,10 +99,10 @@ final class WindowIndex {
     return false;
   }
 
-  private boolean equal(long window, int[] ring, int end) {
-    char[] form = forms[(int) (window >>> 32)];
-    int offset = (int) window;
-    int k = encoding.window;
+  private boolean equal(long entry, int[] ring, int end) {
+    char[] form = forms[(int) (entry >>> 32)];
+    int offset = (int) entry;
+    int k = window;
     int at = end - k < 0 ? end - k + ring.length : end - k;
     for (int i = 0; i < k; i++) {
       if (form[offset + i] != ring[at]) {
@@ -114,8 +116,7 @@ final class WindowIndex {
   private boolean sameWindow(long a, long b) {
     char[] formA = forms[(int) (a >>> 32)];
     char[] formB = forms[(int) (b >>> 32)];
-    return Arrays.equals(
-        formA, (int) a, (int) a + encoding.window, formB, (int) b, (int) b + encoding.window);
+    return Arrays.equals(formA, (int) a, (int) a + window, formB, (int) b, (int) b + window);
   }
 
   private int slot(long hash) {
@@ -129,7 +130,7 @@ final class WindowIndex {
    */
   final class Scan implements EscapedText.Sink {
     private final BitSet marks;
-    private final int history = encoding.window + encoding.edge;
+    private final int history = window + encoding.edge;
     private final int[] chars = new int[history];
     private final int[] starts = new int[history];
     private int run;
@@ -161,7 +162,7 @@ final class WindowIndex {
         pendingEdge--;
       }
       push(mapped, start);
-      if (run >= encoding.window && contains(hash, chars, position)) {
+      if (run >= window && contains(hash, chars, position)) {
         marks.set(starts[back(Math.min(run, history))], end);
         pendingEdge = encoding.edge;
         marked = true;
@@ -170,7 +171,7 @@ final class WindowIndex {
     }
 
     private void push(int mapped, int start) {
-      int k = encoding.window;
+      int k = window;
       hash = hash * BASE + mapped;
       if (run >= k) {
         hash -= chars[back(k)] * highPower;

@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Each entry of the redaction promise (README, "Credentials, and why that way"), with secrets
- * longer than 57 bytes (where MIME Base64 wraps and real API keys live): the whole secret and every
- * piece of 8 bytes, raw, hex, Base64 at every alignment in both alphabets, line-wrapped, and with
- * its characters escaped in every way listed, alone and mixed. And where the promise ends.
+ * longer than 57 bytes (where MIME Base64 wraps and real API keys live): the whole secret, raw,
+ * hex, Base64 at every alignment in both alphabets, line-wrapped, and with its characters escaped
+ * in every way listed, alone and mixed. And where the promise ends: no piece, so that redaction
+ * tells no one which guess of a piece was right.
  */
 @Timeout(30)
 class RedactorTest {
@@ -44,21 +45,11 @@ class RedactorTest {
   }
 
   @Test
-  void rawTheWholeSecretAndEveryPieceOfEightBytesWhereverItIs() {
+  void rawTheWholeSecretWhereverItIs() {
     for (String secret : List.of(SECRET, KEY)) {
       assertClean("Authorization: Bearer " + secret + "!", secret);
-      for (String piece : pieces(secret, 8)) {
-        assertClean("<p>" + piece + "</p>", piece);
-      }
+      assertClean("<p>" + secret + secret + "</p>", secret);
     }
-  }
-
-  @Test
-  void twoHalvesInARepeatedHeaderJoinedByTheHostAreBothRedacted() {
-    String joined = KEY.substring(0, 50) + ", " + KEY.substring(50);
-    String redacted = REDACTOR.redact(joined);
-    assertThat(redacted).isEqualTo(Redactor.MARK + ", " + Redactor.MARK);
-    assertNoPiece(redacted.replace(", ", "").replace(",", ""), KEY);
   }
 
   @Test
@@ -69,9 +60,6 @@ class RedactorTest {
       assertClean(hex.toUpperCase(Locale.ROOT), secret);
       assertClean(mixedCase(hex), secret);
       assertClean(HexFormat.ofDelimiter(" ").formatHex(secret.getBytes(UTF_8)), secret);
-      for (String piece : pieces(secret, 8)) {
-        assertClean("id=" + HexFormat.of().formatHex(piece.getBytes(UTF_8)), piece);
-      }
       assertThat(REDACTOR.redact("f" + hex + "0")).isEqualTo(Redactor.MARK);
     }
   }
@@ -100,17 +88,6 @@ class RedactorTest {
       }
       String shifted = Base64.getEncoder().encodeToString(("ab" + secret).getBytes(UTF_8));
       assertThat(REDACTOR.redact(shifted)).isIn(Redactor.MARK, shifted.charAt(0) + Redactor.MARK);
-    }
-  }
-
-  @Test
-  void everyPieceOfEightBytesInBase64AtEveryAlignment() {
-    for (String piece : pieces(KEY, 8)) {
-      for (String before : List.of("", "a", "ab")) {
-        String encoded = Base64.getEncoder().encodeToString((before + piece).getBytes(UTF_8));
-        assertThat(REDACTOR.redact(encoded)).as(before + piece).contains(Redactor.MARK);
-        assertCleanBase64(encoded, piece);
-      }
     }
   }
 
@@ -201,14 +178,41 @@ class RedactorTest {
     assertThat(Redactor.none().redact(KEY)).isEqualTo(KEY);
   }
 
+  /**
+   * Redaction is no oracle: text a tool or its caller chooses passes it (an output, a stored value,
+   * a prompt a model repeats, a body an origin echoes), and when it caught any 8 bytes, a guess of
+   * seven known bytes (a provider's prefix) and one more came back redacted exactly when right: a
+   * probe read a whole secret that way in 23 calls. Every guess short of the whole secret now
+   * passes alike, right or wrong, in every encoding.
+   */
   @Test
-  void aPrefixAllKeysOfAProviderShareIsAPieceToo() {
-    assertThat(REDACTOR.redact("keys look like sk-ant-api03-...")).doesNotContain("api03");
+  void noPieceOfASecretIsRedactedSoNoGuessOfOneIsTold() {
+    for (int length = 1; length < KEY.length(); length++) {
+      String right = KEY.substring(0, length);
+      String wrong = right.substring(0, length - 1) + (right.endsWith("~") ? "^" : "~");
+      for (String guess : List.of(right, wrong, KEY.substring(KEY.length() - length))) {
+        // Base64's forms leave out the partial groups at the secret's ends and, cut to one length
+        // for the three alignments, a few bytes more: only a guess with all but about five bytes
+        // right is told, which no piece leads to.
+        for (String written :
+            List.of(
+                guess,
+                HexFormat.of().formatHex(guess.getBytes(UTF_8)),
+                length < KEY.length() - 5
+                    ? Base64.getEncoder().encodeToString(guess.getBytes(UTF_8))
+                    : guess,
+                "{\"k\":\"" + escapeEvery(guess, "\\u%04x") + "\"}")) {
+          assertThat(REDACTOR.redact(written)).as(written).isEqualTo(written);
+        }
+      }
+    }
+    assertThat(REDACTOR.redact(KEY)).isEqualTo(Redactor.MARK);
   }
 
   @Test
   void whereThePromiseEnds() {
-    assertThat(REDACTOR.redact(KEY.substring(10, 17))).isEqualTo(KEY.substring(10, 17));
+    String halves = KEY.substring(0, 50) + ", " + KEY.substring(50);
+    assertThat(REDACTOR.redact(halves)).as("a secret in pieces").isEqualTo(halves);
     String reversed = new StringBuilder(KEY).reverse().toString();
     assertThat(REDACTOR.redact(reversed)).isEqualTo(reversed);
     String upper = KEY.toUpperCase(Locale.ROOT);
