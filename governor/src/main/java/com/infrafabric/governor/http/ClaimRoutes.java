@@ -82,12 +82,14 @@ final class ClaimRoutes {
 
   void register(Routes routes) {
     Access holders = Access.tenant(DISPATCHER, AGENT);
-    // A new claim is admission-controlled; a lease already granted is always served to its end.
+    // A new claim is admission-controlled; a lease already granted is always served to its end,
+    // never shed nor rate limited.
     routes.admissionControlled().post("/v1/claims", Access.tenant(DISPATCHER), this::claim);
     routes
+        .settling()
         .post("/v1/leases/:lease/heartbeat", holders, this::heartbeat)
-        .post("/v1/leases/:lease/finish", holders, this::finish)
-        .get("/v1/tenants/:tenant/cost-waste", Access.tenant(ADMIN, AUDITOR), this::costWaste);
+        .post("/v1/leases/:lease/finish", holders, this::finish);
+    routes.get("/v1/tenants/:tenant/cost-waste", Access.tenant(ADMIN, AUDITOR), this::costWaste);
   }
 
   private void claim(RoutingContext ctx) {

@@ -81,13 +81,15 @@ final class ReservationRoutes {
 
   void register(Routes routes) {
     Access holders = Access.tenant(AGENT).orPlatform(CHASSIS);
-    // New spending is admission-controlled; settling a reservation already admitted never is, so
-    // shedding load never strands a hold until it expires.
+    // New spending is admission-controlled; settling a reservation already admitted never is, nor
+    // rate limited, so neither shedding load nor a spent bucket strands a hold, uncharged, until
+    // it expires.
     routes
         .admissionControlled()
         .post(ReservationWire.RESERVATIONS, holders, this::reserve)
         .post("/v1/charges", Access.tenant(AGENT), this::charge);
     routes
+        .settling()
         .post(ReservationWire.COMMIT_ROUTE, holders, this::commit)
         .post(ReservationWire.RELEASE_ROUTE, holders, this::release);
   }

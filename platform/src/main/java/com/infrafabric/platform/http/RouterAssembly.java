@@ -93,7 +93,8 @@ final class RouterAssembly {
     metrics(router, metricsAccess, scrapeToken, platform::metrics);
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
-      Chain chain = new Chain(rateLimiter != null, route.admissionControlled());
+      Chain chain =
+          new Chain(rateLimiter != null && route.rateLimited(), route.admissionControlled());
       Optional<Handler<RoutingContext>> queryCheck =
           route.dialect() == WireDialect.PLATFORM ? query.map(q -> q.check(d)) : Optional.empty();
       Route registered =

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where a service registers its routes: each with a method, a path template ({@code /v1/x/:id}),
- * who may call it, and a handler. Every service route is authenticated, rate limited and checked
- * against its {@link Access} before the handler runs; the handler reads the caller with {@link
- * Requests#principal} and fails with {@link ApiException}.
+ * who may call it, and a handler. Every service route is authenticated, rate limited (but {@link
+ * #settling} ones) and checked against its {@link Access} before the handler runs; the handler
+ * reads the caller with {@link Requests#principal} and fails with {@link ApiException}.
  */
 public final class Routes {
 
@@ -23,20 +23,23 @@ public final class Routes {
   private final List<Registered> registered;
   private final AtomicReference<QueryParameters> query;
   private final boolean admissionControlled;
+  private final boolean rateLimited;
   private final WireDialect dialect;
 
   Routes() {
-    this(new ArrayList<>(), new AtomicReference<>(), false, WireDialect.PLATFORM);
+    this(new ArrayList<>(), new AtomicReference<>(), false, true, WireDialect.PLATFORM);
   }
 
   private Routes(
       List<Registered> registered,
       AtomicReference<QueryParameters> query,
       boolean admissionControlled,
+      boolean rateLimited,
       WireDialect dialect) {
     this.registered = registered;
     this.query = query;
     this.admissionControlled = admissionControlled;
+    this.rateLimited = rateLimited;
     this.dialect = dialect;
   }
 
@@ -58,7 +61,18 @@ public final class Routes {
    * cannot serve within its latency at once, with 503 {@code OVERLOADED}, instead of queueing it.
    */
   public Routes admissionControlled() {
-    return new Routes(registered, query, true, dialect);
+    return new Routes(registered, query, true, rateLimited, dialect);
+  }
+
+  /**
+   * Where to register the routes that settle what admission let in (a reservation's commit or
+   * release, a lease's heartbeat or finish): neither admission-controlled nor rate limited, since
+   * refusing one strands what it settles until it expires, uncharged. What they settle was itself
+   * admitted and rate limited; one that names nothing to settle costs the store what the rate
+   * limit's own check would, and the in-flight bound holds them all.
+   */
+  public Routes settling() {
+    return new Routes(registered, query, false, false, dialect);
   }
 
   /**
@@ -67,7 +81,11 @@ public final class Routes {
    */
   public Routes speaking(WireDialect dialect) {
     return new Routes(
-        registered, query, admissionControlled, Objects.requireNonNull(dialect, "dialect"));
+        registered,
+        query,
+        admissionControlled,
+        rateLimited,
+        Objects.requireNonNull(dialect, "dialect"));
   }
 
   public Routes get(String path, Access access, Handler<RoutingContext> handler) {
@@ -111,7 +129,7 @@ public final class Routes {
       throw new IllegalArgumentException(
           "route " + method.name() + " " + path + " is registered twice");
     }
-    registered.add(new Registered(descriptor, handler, admissionControlled, dialect));
+    registered.add(new Registered(descriptor, handler, admissionControlled, rateLimited, dialect));
     return this;
   }
 
@@ -128,6 +146,7 @@ public final class Routes {
       RouteDescriptor descriptor,
       Handler<RoutingContext> handler,
       boolean admissionControlled,
+      boolean rateLimited,
       WireDialect dialect) {
     boolean sameEndpoint(RouteDescriptor other) {
       return descriptor.method().equals(other.method()) && descriptor.path().equals(other.path());

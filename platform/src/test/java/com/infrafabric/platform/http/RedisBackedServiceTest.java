@@ -68,8 +68,12 @@ class RedisBackedServiceTest {
                   .rateLimiter(RateLimiter.create(store, policy, builder.clock(), builder.meters()))
                   .readinessCheck("redis", RedisReadinessCheck.of(store, List.of(SERVICE_SCRIPT)))
                   .routes(
-                      routes ->
-                          routes.get("/v1/ping", Access.authenticated(), ctx -> ctx.end("pong")));
+                      routes -> {
+                        routes.get("/v1/ping", Access.authenticated(), ctx -> ctx.end("pong"));
+                        routes
+                            .settling()
+                            .get("/v1/settle", Access.authenticated(), ctx -> ctx.end("settled"));
+                      });
             });
     Await.result(store.send(Request.cmd(Command.FLUSHALL)));
   }
@@ -78,6 +82,23 @@ class RedisBackedServiceTest {
   void stop() {
     fixture.close();
     store.close();
+  }
+
+  /**
+   * Settling what was admitted is never rate limited: a caller whose bucket is spent still settles,
+   * where a 429 would strand what it settles (a reservation's charge) until it expires, uncharged.
+   */
+  @Test
+  void settlingRoutesAreServedWhenTheBucketIsSpent() {
+    String alice = fixture.tokens.valid("alice");
+    for (int i = 0; i < 3; i++) {
+      assertThat(fixture.client.get("/v1/ping", alice).statusCode()).isEqualTo(200);
+    }
+    assertError(fixture.client.get("/v1/ping", alice), 429, "RATE_LIMITED");
+
+    for (int i = 0; i < 5; i++) {
+      assertThat(fixture.client.get("/v1/settle", alice).body()).isEqualTo("settled");
+    }
   }
 
   @Test
