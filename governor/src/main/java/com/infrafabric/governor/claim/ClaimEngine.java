@@ -133,7 +133,8 @@ public final class ClaimEngine {
             task.required().encoded(),
             task.maxCostMicros(),
             task.maxAgents(),
-            subtree);
+            subtree,
+            request.grantTerms());
     return run(
             task.tenant(),
             CLAIM,

@@ -4,6 +4,7 @@ import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -54,6 +55,24 @@ public record GrantScope(
           "grant.max_invocations " + maxInvocations + " is outside 1.." + MAX_INVOCATIONS,
           Map.of("field", "grant.max_invocations"));
     }
+  }
+
+  /**
+   * The terms as one text, the same however the lists were ordered: what a claim's idempotency
+   * fingerprint holds of its grant.
+   */
+  public String canonical() {
+    return String.join(
+        "\n",
+        sorted(toolDigests),
+        sorted(capabilities),
+        sorted(credentials),
+        sorted(models),
+        Integer.toString(maxInvocations));
+  }
+
+  private static String sorted(Set<String> entries) {
+    return String.join(",", new TreeSet<>(entries));
   }
 
   private static void bounded(String field, Set<String> entries) {

@@ -109,7 +109,10 @@ final class ClaimRoutes {
         ctx,
         claims.claim(
             new ClaimRequest(
-                task, ReservationRoutes.idempotencyKey(ctx), CallerScope.subtree(caller))),
+                task,
+                ReservationRoutes.idempotencyKey(ctx),
+                CallerScope.subtree(caller),
+                grant.canonical())),
         outcome -> answer(ctx, outcome, task, grant));
   }
 

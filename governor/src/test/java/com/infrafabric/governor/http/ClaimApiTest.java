@@ -76,6 +76,50 @@ class ClaimApiTest {
     return t;
   }
 
+  /**
+   * A retried claim must ask for the grant it asked for: the same key with other grant terms is a
+   * conflict, where it was once answered with a grant of the new terms under the same lease and id
+   * (two valid grants of one jti, the second with a thousand uses). The lists' order is not a term.
+   */
+  @Test
+  void aRetriedClaimAskingForOtherGrantTermsIsAConflict() {
+    String t = tenantWithCoder("claim-regrant");
+    JsonObject grant =
+        new JsonObject()
+            .put("capabilities", new JsonArray().add("llm").add("http"))
+            .put("max_invocations", 1);
+    JsonObject task =
+        new JsonObject()
+            .put("task_id", "t-1")
+            .put("scope", t + "/proj/t-1")
+            .put("required", new JsonArray().add("python:2"))
+            .put("max_cost_micros", 5_000)
+            .put("grant", grant);
+    Map<String, String> key = Map.of("Idempotency-Key", "claim-once-" + t);
+    HttpResponse<String> first =
+        rig.http.send("POST", "/v1/claims", dispatcher(t), key, task.encode());
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(201);
+
+    JsonObject reordered = grant.copy().put("capabilities", new JsonArray().add("http").add("llm"));
+    HttpResponse<String> retry =
+        rig.http.send(
+            "POST", "/v1/claims", dispatcher(t), key, task.copy().put("grant", reordered).encode());
+    assertThat(retry.statusCode()).as(retry.body()).isEqualTo(200);
+    assertThat(json(retry).getString("lease_id")).isEqualTo(json(first).getString("lease_id"));
+
+    for (JsonObject other :
+        List.of(
+            grant.copy().put("max_invocations", 1000),
+            grant.copy().put("capabilities", new JsonArray().add("llm")),
+            grant.copy().put("credentials", new JsonArray().add("tok")))) {
+      HttpResponse<String> widened =
+          rig.http.send(
+              "POST", "/v1/claims", dispatcher(t), key, task.copy().put("grant", other).encode());
+      assertThat(widened.statusCode()).as(widened.body()).isEqualTo(409);
+      assertThat(json(widened).getString("code")).isEqualTo("IDEMPOTENCY_CONFLICT");
+    }
+  }
+
   @Test
   void aDispatcherClaimsATaskAndGetsTheOwnersGrantWhichTheAgentThenFinishes() {
     String t = tenantWithCoder("claim-api");
