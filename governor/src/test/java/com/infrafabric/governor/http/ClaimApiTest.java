@@ -77,6 +77,18 @@ class ClaimApiTest {
   }
 
   /**
+   * Task {@code t-1} of {@code t}'s project, for python:2, within 5,000 micros, with {@code grant}.
+   */
+  private static JsonObject pythonTask(String t, JsonObject grant) {
+    return new JsonObject()
+        .put("task_id", "t-1")
+        .put("scope", t + "/proj/t-1")
+        .put("required", new JsonArray().add("python:2"))
+        .put("max_cost_micros", 5_000)
+        .put("grant", grant);
+  }
+
+  /**
    * A retried claim must ask for the grant it asked for: the same key with other grant terms is a
    * conflict, where it was once answered with a grant of the new terms under the same lease and id
    * (two valid grants of one jti, the second with a thousand uses). The lists' order is not a term.
@@ -88,13 +100,7 @@ class ClaimApiTest {
         new JsonObject()
             .put("capabilities", new JsonArray().add("llm").add("http"))
             .put("max_invocations", 1);
-    JsonObject task =
-        new JsonObject()
-            .put("task_id", "t-1")
-            .put("scope", t + "/proj/t-1")
-            .put("required", new JsonArray().add("python:2"))
-            .put("max_cost_micros", 5_000)
-            .put("grant", grant);
+    JsonObject task = pythonTask(t, grant);
     Map<String, String> key = Map.of("Idempotency-Key", "claim-once-" + t);
     HttpResponse<String> first =
         rig.http.send("POST", "/v1/claims", dispatcher(t), key, task.encode());
@@ -126,17 +132,12 @@ class ClaimApiTest {
 
     String digest = "ab".repeat(32);
     JsonObject task =
-        new JsonObject()
-            .put("task_id", "t-1")
-            .put("scope", t + "/proj/t-1")
-            .put("required", new JsonArray().add("python:2"))
-            .put("max_cost_micros", 5_000)
-            .put(
-                "grant",
-                new JsonObject()
-                    .put("tools", new JsonArray().add(digest))
-                    .put("capabilities", new JsonArray().add("llm").add("http"))
-                    .put("max_invocations", 3));
+        pythonTask(
+            t,
+            new JsonObject()
+                .put("tools", new JsonArray().add(digest))
+                .put("capabilities", new JsonArray().add("llm").add("http"))
+                .put("max_invocations", 3));
     HttpResponse<String> claimed = rig.post("/v1/claims", dispatcher(t), task);
     assertThat(claimed.statusCode()).as(claimed.body()).isEqualTo(201);
     JsonObject claim = json(claimed);
