@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -260,6 +261,30 @@ class LlmBudgetTest {
     assertThat(result.outcome()).isEqualTo(Outcome.TIMEOUT);
     await().atMost(Duration.ofSeconds(30)).until(() -> GOVERNOR.activeReservations() == 0);
     assertThat(GOVERNOR.spentMicros()).isZero();
+  }
+
+  /**
+   * A malformed request is INVALID_ARGUMENT naming the field at fault, never the host's own types
+   * ("class java.util.LinkedHashMap cannot be cast...", as a probe read), and costs nothing.
+   */
+  @Test
+  void aMalformedRequestIsRefusedNamingTheFieldNotTheHostsTypes() {
+    Grant grant = grant(tool, Set.of(MODEL), 1_000_000, 3);
+    Map<String, String> expected =
+        Map.of(
+            new JsonObject(request(MODEL)).put("messages", new JsonObject()).encode(),
+            "messages must be an array",
+            new JsonObject(request(MODEL)).put("model", 7).encode(),
+            "model must be a string",
+            new JsonObject().put("model", MODEL).encode(),
+            "max_tokens must be an integer");
+    expected.forEach(
+        (request, message) -> {
+          InvocationResult result = HOST.invoke(tool.ref(), request, GRANTS.context(grant));
+          assertThat(result.output()).as(request).contains("INVALID_ARGUMENT").contains(message);
+          assertThat(result.output()).doesNotContain("java.").doesNotContain("class ");
+        });
+    assertThat(GOVERNOR.reserveCalls()).isZero();
   }
 
   @Test

@@ -12,8 +12,9 @@ import com.infrafabric.hostapi.contract.LlmCapability;
 import com.infrafabric.llm.Cancellation;
 import com.infrafabric.llm.ChatMessage;
 import com.infrafabric.llm.ChatRequest;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.StrictJson;
 import com.infrafabric.wire.grant.Grant;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ final class LlmFunctions {
       ChatRequest request;
       try {
         request = parse(raw);
-      } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+      } catch (IllegalArgumentException e) {
         return error(AbiError.INVALID_ARGUMENT, e.getMessage(), OptionalLong.empty());
       }
       if (++calls > capability.maxCalls()) {
@@ -91,22 +92,39 @@ final class LlmFunctions {
     };
   }
 
+  /**
+   * The tool's request, read strictly (a repeated key or a comment is refused, as everywhere the
+   * host reads JSON); each refusal names the field, never the host's own types.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
   private ChatRequest parse(byte[] raw) {
-    JsonObject json = new JsonObject(new String(raw, StandardCharsets.UTF_8));
-    Object model = json.getValue("model");
-    Object maxTokens = json.getValue("max_tokens");
-    if (!(model instanceof String name) || !(maxTokens instanceof Integer max)) {
-      throw new IllegalArgumentException("model must be a string and max_tokens an integer");
+    Object parsed;
+    try {
+      parsed = StrictJson.parse(raw);
+    } catch (ApiException e) {
+      throw new IllegalArgumentException("the request is not strict JSON: " + e.getMessage());
+    }
+    if (!(parsed instanceof JsonObject json)) {
+      throw new IllegalArgumentException("the request must be a JSON object");
+    }
+    if (!(json.getValue("model") instanceof String name)) {
+      throw new IllegalArgumentException("model must be a string");
+    }
+    if (!(json.getValue("max_tokens") instanceof Integer max)) {
+      throw new IllegalArgumentException("max_tokens must be an integer");
     }
     if (max > capability.maxOutputTokens()) {
       throw new IllegalArgumentException(
           "max_tokens " + max + " exceeds llm.maxOutputTokens " + capability.maxOutputTokens());
     }
-    JsonArray given = json.getJsonArray("messages", new JsonArray());
+    Object listed = json.getValue("messages", new JsonArray());
+    if (!(listed instanceof JsonArray given)) {
+      throw new IllegalArgumentException("messages must be an array");
+    }
     List<ChatMessage> messages = new ArrayList<>();
     for (int i = 0; i < given.size(); i++) {
-      JsonObject message = given.getJsonObject(i);
-      if (message == null
+      if (!(given.getValue(i) instanceof JsonObject message)
           || !(message.getValue("role") instanceof String role)
           || !(message.getValue("content") instanceof String content)) {
         throw new IllegalArgumentException(
