@@ -14,7 +14,8 @@ import java.util.HexFormat;
  * A secret that must never be seen, and the places a test looks for it: an invocation's result, the
  * logs, every key and value in Redis (kv values decoded), every meter's tags. It is longer than 57
  * bytes, where MIME Base64 wraps its lines, as real API keys are; a place is clean when it holds no
- * piece of 8 bytes of it (the redaction promise).
+ * piece of 8 bytes of it: stricter than the redaction promise (the whole secret), so a test that
+ * passes shows no piece got through either.
  */
 final class Canary {
 
