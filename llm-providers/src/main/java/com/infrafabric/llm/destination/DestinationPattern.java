@@ -4,9 +4,11 @@ import java.util.regex.Pattern;
 
 /**
  * One allow-list entry, {@code scheme://host:port}. The port is mandatory so that a pattern never
- * silently covers a second service on the same host. A host starting with {@code *.} matches deeper
- * names only on a label boundary: {@code *.example.com} matches {@code api.example.com} and {@code
- * a.b.example.com}, not {@code example.com} and not {@code evilexample.com}.
+ * silently covers a second service on the same host, and written as a number is (no leading zero,
+ * which other parsers read otherwise). A host starting with {@code *.} matches deeper names only on
+ * a label boundary: {@code *.example.com} matches {@code api.example.com} and {@code
+ * a.b.example.com}, not {@code example.com} and not {@code evilexample.com}; the name after {@code
+ * *.} has two labels at least, so no pattern covers a whole top-level domain ({@code *.com}).
  *
  * @param scheme {@code http} or {@code https}
  * @param host exact lowercase host, or the suffix after {@code *.} when {@code wildcard}
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 public record DestinationPattern(String scheme, String host, boolean wildcard, int port) {
 
   private static final Pattern FORM =
-      Pattern.compile("(https?)://(\\*\\.)?([a-z0-9.-]+|\\[[0-9a-f:.]+\\]):([0-9]{1,5})");
+      Pattern.compile("(https?)://(\\*\\.)?([a-z0-9.-]+|\\[[0-9a-f:.]+\\]):([1-9][0-9]{0,4})");
 
   /**
    * Parses a pattern from a contract.
@@ -37,6 +39,10 @@ public record DestinationPattern(String scheme, String host, boolean wildcard, i
     Destination probe = Destination.parse(matcher.group(1) + "://" + host + ':' + port);
     if (matcher.group(2) != null && probe.literal().isPresent()) {
       throw new IllegalArgumentException("\"" + text + "\" puts a wildcard before an address");
+    }
+    if (matcher.group(2) != null && probe.host().indexOf('.') < 0) {
+      throw new IllegalArgumentException(
+          "\"" + text + "\" puts a wildcard before a top-level domain; name two labels at least");
     }
     return new DestinationPattern(matcher.group(1), probe.host(), matcher.group(2) != null, port);
   }

@@ -41,7 +41,13 @@ class DestinationPatternTest {
             + " scheme://host:port (scheme http or https)",
         "https://api.example.com:70000|\"https://api.example.com:70000\" has port 70000 outside"
             + " 1..65535",
-        "https://*.10.0.0.1:443|\"https://*.10.0.0.1:443\" puts a wildcard before an address"
+        "https://*.10.0.0.1:443|\"https://*.10.0.0.1:443\" puts a wildcard before an address",
+        "https://*.com:443|\"https://*.com:443\" puts a wildcard before a top-level domain; name"
+            + " two labels at least",
+        "https://api.example.com:0443|\"https://api.example.com:0443\" is not of the form"
+            + " scheme://host:port (scheme http or https)",
+        "https://api.example.com:0|\"https://api.example.com:0\" is not of the form"
+            + " scheme://host:port (scheme http or https)"
       })
   void refusesMalformedPatterns(String pattern, String message) {
     assertThatThrownBy(() -> DestinationPattern.parse(pattern)).hasMessage(message);
