@@ -232,16 +232,20 @@ public final class SchemaBounds {
     return schemas;
   }
 
-  /** How many JSON values {@code value} is made of, itself included. */
-  private static long values(Object value) {
+  /**
+   * How many JSON values {@code value} is made of: itself, its members' names (a check compares
+   * them too) and its members. A check of a value makes at most this many times {@link
+   * #checksPerValue} checks.
+   */
+  public static long values(Object value) {
     long count = 1;
     if (value instanceof JsonObject object) {
-      for (String key : object.fieldNames()) {
-        count += values(object.getValue(key));
+      for (String name : object.fieldNames()) {
+        count += 1 + values(object.getValue(name));
       }
     } else if (value instanceof JsonArray array) {
-      for (Object item : array) {
-        count += values(item);
+      for (int i = 0; i < array.size(); i++) {
+        count += values(array.getValue(i));
       }
     }
     return count;

@@ -4,7 +4,6 @@ import com.infrafabric.chassis.publish.SchemaBounds;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.StrictJson;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -120,7 +119,7 @@ public final class ToolSchemas {
       } catch (ApiException e) {
         return Check.decided(Optional.of("the " + what + " is not strict JSON: " + e.getMessage()));
       }
-      long values = values(value);
+      long values = SchemaBounds.values(value);
       long checks = values * checksPerValue; // both far below 2^31: no overflow
       if (checks > MAX_CHECKS) {
         return Check.decided(
@@ -137,21 +136,6 @@ public final class ToolSchemas {
                     + what));
       }
       return new Check(checks, () -> problem(what, value));
-    }
-
-    /** How many JSON values a parsed value is made of: itself, members' names and members. */
-    private static long values(Object value) {
-      long count = 1;
-      if (value instanceof JsonObject object) {
-        for (String name : object.fieldNames()) {
-          count += 1 + values(object.getValue(name));
-        }
-      } else if (value instanceof JsonArray array) {
-        for (int i = 0; i < array.size(); i++) {
-          count += values(array.getValue(i));
-        }
-      }
-      return count;
     }
 
     private Optional<String> problem(String what, Object value) {
