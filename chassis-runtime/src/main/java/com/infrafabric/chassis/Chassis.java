@@ -545,7 +545,8 @@ public final class Chassis implements AutoCloseable {
               clock,
               sandbox.toolCacheTtl());
       Optional<CredentialVault> vault =
-          credentialStore.map(store -> new RedisCredentialVault(store, masterKeys.get(), clock));
+          credentialStore.map(
+              store -> new RedisCredentialVault(store, masterKeys.get(), clock, config.egress()));
       Runnable resources =
           () -> {
             llm.close();

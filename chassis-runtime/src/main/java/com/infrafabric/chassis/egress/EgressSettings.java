@@ -1,6 +1,8 @@
 package com.infrafabric.chassis.egress;
 
+import com.infrafabric.llm.destination.DestinationPattern;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -53,8 +55,23 @@ public record EgressSettings(
         Set.of("https"), Set.of(443), List.of(), 3, Duration.ofSeconds(2), 16 * 1024, 1 << 20);
   }
 
-  /** True if a contract may name {@code port}: an allowed port or a trusted target's port. */
-  public boolean portAllowed(int port) {
+  /**
+   * Why no request could ever pass under {@code pattern}: a scheme or a port the operator does not
+   * allow. Empty when some request could. Contracts' and tenant credentials' allow-lists are both
+   * held to it when written, so whoever writes one hears it then, not from a tool's denied call.
+   */
+  public List<String> refusals(DestinationPattern pattern) {
+    List<String> refusals = new ArrayList<>(2);
+    if (!allowedSchemes.contains(pattern.scheme())) {
+      refusals.add("scheme " + pattern.scheme() + " is not allowed by the operator");
+    }
+    if (!portAllowed(pattern.port())) {
+      refusals.add("port " + pattern.port() + " is not allowed by the operator");
+    }
+    return refusals;
+  }
+
+  private boolean portAllowed(int port) {
     return allowedPorts.contains(port) || trustedTargets.stream().anyMatch(t -> t.port() == port);
   }
 }

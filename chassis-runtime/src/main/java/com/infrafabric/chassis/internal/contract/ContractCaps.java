@@ -79,13 +79,8 @@ public final class ContractCaps {
     List<DestinationPattern> patterns = new ArrayList<>();
     for (int i = 0; i < http.allow().size(); i++) {
       DestinationPattern pattern = pattern(i, http.allow().get(i));
-      if (!egress.allowedSchemes().contains(pattern.scheme())) {
-        excess.add(
-            "http.allow[" + i + "] scheme " + pattern.scheme() + " is not allowed by the operator");
-      }
-      if (!egress.portAllowed(pattern.port())) {
-        excess.add(
-            "http.allow[" + i + "] port " + pattern.port() + " is not allowed by the operator");
+      for (String refusal : egress.refusals(pattern)) {
+        excess.add("http.allow[" + i + "] " + refusal);
       }
       patterns.add(pattern);
     }

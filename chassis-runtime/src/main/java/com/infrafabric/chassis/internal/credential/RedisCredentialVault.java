@@ -4,6 +4,7 @@ import com.infrafabric.chassis.InvalidCredentialException;
 import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.credential.ResealReport;
+import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.internal.egress.HeaderRules;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.llm.destination.DestinationPattern;
@@ -39,11 +40,18 @@ public final class RedisCredentialVault implements CredentialVault {
   private final SealedCredentials store;
   private final MasterKeys keys;
   private final Clock clock;
+  private final EgressSettings egress;
 
-  public RedisCredentialVault(CredentialStore store, MasterKeys keys, Clock clock) {
+  /**
+   * @param egress the operator's egress policy, which a tenant's allow-list is held to when stored
+   *     (the operator's own credentials serve the host's provider calls, outside it)
+   */
+  public RedisCredentialVault(
+      CredentialStore store, MasterKeys keys, Clock clock, EgressSettings egress) {
     this.store = store.sealed();
     this.keys = keys;
     this.clock = clock;
+    this.egress = egress;
   }
 
   @Override
@@ -137,7 +145,7 @@ public final class RedisCredentialVault implements CredentialVault {
             clock.instant()));
   }
 
-  private static CredentialPayload validate(NewCredential credential) {
+  private CredentialPayload validate(NewCredential credential) {
     if (!HttpCapability.CREDENTIAL_NAME.matcher(credential.name()).matches()) {
       throw new InvalidCredentialException(
           "name",
@@ -156,12 +164,21 @@ public final class RedisCredentialVault implements CredentialVault {
           "allow", "credential " + credential.name() + " allow must list at least one origin");
     }
     for (int i = 0; i < credential.allow().size(); i++) {
+      String field = "allow[" + i + "]";
+      DestinationPattern pattern;
       try {
-        DestinationPattern.parse(credential.allow().get(i));
+        pattern = DestinationPattern.parse(credential.allow().get(i));
       } catch (IllegalArgumentException e) {
         throw new InvalidCredentialException(
-            "allow[" + i + "]",
-            "credential " + credential.name() + " allow[" + i + "] " + e.getMessage());
+            field, "credential " + credential.name() + " " + field + " " + e.getMessage());
+      }
+      if (credential.owner() instanceof CredentialOwner.Tenant) {
+        List<String> refusals = egress.refusals(pattern);
+        if (!refusals.isEmpty()) {
+          throw new InvalidCredentialException(
+              field,
+              "credential " + credential.name() + " " + field + " " + String.join("; ", refusals));
+        }
       }
     }
     String header = credential.header().toLowerCase(Locale.ROOT);

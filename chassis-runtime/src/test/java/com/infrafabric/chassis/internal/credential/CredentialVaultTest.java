@@ -7,6 +7,7 @@ import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.InvalidCredentialException;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.credential.ResealReport;
+import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.testing.KeyRings;
@@ -220,6 +221,15 @@ class CredentialVaultTest {
             + " http or https)");
     assertInvalid(
         vault,
+        credential("k", CANARY, List.of("https://a.test:443", "http://a.test:443"), "x-key", ""),
+        "credential k allow[1] scheme http is not allowed by the operator");
+    assertInvalid(
+        vault,
+        credential("k", CANARY, List.of("http://a.test:8080"), "x-key", ""),
+        "credential k allow[0] scheme http is not allowed by the operator; port 8080 is not allowed"
+            + " by the operator");
+    assertInvalid(
+        vault,
         credential("k", CANARY, List.of("https://a.test:443"), "Host", ""),
         "credential k header \"Host\" is not a header a credential may set");
     assertInvalid(
@@ -239,7 +249,8 @@ class CredentialVaultTest {
   }
 
   private RedisCredentialVault vault(MasterKeys keys) {
-    return new RedisCredentialVault(new CredentialStore(redis, keys), keys, clock);
+    return new RedisCredentialVault(
+        new CredentialStore(redis, keys), keys, clock, EgressSettings.defaults());
   }
 
   private static NewCredential search(String secret) {

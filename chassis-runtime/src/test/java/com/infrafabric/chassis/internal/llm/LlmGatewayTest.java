@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.credential.NewCredential;
+import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
@@ -98,7 +99,8 @@ class LlmGatewayTest {
     grants = new TestGrants(TestTokens.create(directory, clock), clock);
     keys = MasterKeys.parse(MasterKeys.generateJwks("k1"));
     Await.result(
-        new RedisCredentialVault(new CredentialStore(redis, keys), keys, clock)
+        new RedisCredentialVault(
+                new CredentialStore(redis, keys), keys, clock, EgressSettings.defaults())
             .put(
                 new NewCredential(
                     CredentialOwner.operator(),
