@@ -15,6 +15,7 @@ import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -105,12 +106,14 @@ final class CredentialRoutes {
 
   private static ResponsePolicy response(Fields body) {
     String name = body.optionalString("response").orElse("full");
-    Optional<Long> max = body.optionalInteger("max_requests");
+    Optional<BigInteger> max = body.optionalExactInteger("max_requests");
     if (max.isPresent() && !name.equals("status-only")) {
       throw new InvalidCredentialException(
           "max_requests", "credential max_requests applies to a status-only response only");
     }
-    if (max.isPresent() && (max.get() < 1 || max.get() > ResponsePolicy.MAX_STATUS_REQUESTS)) {
+    if (max.isPresent()
+        && (max.get().signum() < 1
+            || max.get().compareTo(BigInteger.valueOf(ResponsePolicy.MAX_STATUS_REQUESTS)) > 0)) {
       throw new InvalidCredentialException(
           "max_requests",
           "credential max_requests "

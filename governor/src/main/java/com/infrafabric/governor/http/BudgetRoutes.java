@@ -136,7 +136,9 @@ final class BudgetRoutes {
       }
       Fields fields = Fields.of(limit, "limits." + name + ".", LIMIT_FIELDS);
       parsed.put(
-          window, new Limit(fields.integer("cap_micros"), thresholds(limit, "limits." + name)));
+          window,
+          new Limit(
+              AmountFields.micros(fields, "cap_micros"), thresholds(limit, "limits." + name)));
     }
     return parsed;
   }

@@ -101,7 +101,7 @@ final class ClaimRoutes {
             body.string("task_id"),
             scope,
             CapabilitySet.parse(strings(body.array("required"), "required"), "required"),
-            body.integer("max_cost_micros"),
+            AmountFields.micros(body, "max_cost_micros"),
             body.optionalInt("max_agents", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
                 .orElse(TenantPolicy.DEFAULTS.maxAgentsPerTask()));
     GrantScope grant = grantScope(body.optionalObject("grant").orElse(new JsonObject()));

@@ -185,24 +185,26 @@ final class ReservationRoutes {
   private static Spend estimate(Fields body) {
     if (body.has(AMOUNT_MICROS)) {
       onlyAmount(body, INPUT_TOKENS, MAX_OUTPUT_TOKENS);
-      return Spend.amount(body.integer(AMOUNT_MICROS));
+      return Spend.amount(AmountFields.micros(body, AMOUNT_MICROS));
     }
     return Spend.estimate(
-        body.string(MODEL), body.integer(INPUT_TOKENS), body.integer(MAX_OUTPUT_TOKENS));
+        body.string(MODEL),
+        AmountFields.tokens(body, INPUT_TOKENS),
+        AmountFields.tokens(body, MAX_OUTPUT_TOKENS));
   }
 
   /** {@code amount_micros}, or a model with the tokens the call used. */
   static Spend actual(Fields body) {
     if (body.has(AMOUNT_MICROS)) {
       onlyAmount(body, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
-      return Spend.amount(body.integer(AMOUNT_MICROS));
+      return Spend.amount(AmountFields.micros(body, AMOUNT_MICROS));
     }
     return Spend.tokens(
         body.string(MODEL),
         new TokenUsage(
-            body.integer(INPUT_TOKENS),
-            body.optionalInteger(CACHED_INPUT_TOKENS).orElse(0L),
-            body.integer(OUTPUT_TOKENS)));
+            AmountFields.tokens(body, INPUT_TOKENS),
+            AmountFields.optionalTokens(body, CACHED_INPUT_TOKENS).orElse(0L),
+            AmountFields.tokens(body, OUTPUT_TOKENS)));
   }
 
   /**

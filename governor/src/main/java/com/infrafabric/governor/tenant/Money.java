@@ -2,6 +2,7 @@ package com.infrafabric.governor.tenant;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
@@ -28,12 +29,20 @@ public final class Money {
    * @throws GovernorException {@code INVALID_AMOUNT} naming the field otherwise
    */
   public static long checkAmount(String field, long micros) {
-    if (micros < 0 || micros > MAX_MICROS) {
+    return checkAmount(field, BigInteger.valueOf(micros));
+  }
+
+  /**
+   * {@link #checkAmount(String, long)} of an amount as a request sent it, of any size: one past 64
+   * bits is outside the range like any other, and its refusal quotes it as sent.
+   */
+  public static long checkAmount(String field, BigInteger micros) {
+    if (micros.signum() < 0 || micros.compareTo(BigInteger.valueOf(MAX_MICROS)) > 0) {
       throw new GovernorException(
           ErrorCode.INVALID_AMOUNT,
           field + " " + micros + " is outside 0.." + MAX_MICROS + " micro-dollars",
           Map.of("field", field));
     }
-    return micros;
+    return micros.longValueExact();
   }
 }

@@ -2,6 +2,7 @@ package com.infrafabric.governor.tenant;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
@@ -29,11 +30,20 @@ public record TokenUsage(long inputTokens, long cachedInputTokens, long outputTo
 
   /** Refuses a token count outside 0..{@link #MAX_TOKENS}, naming the request's field. */
   static void check(String field, long tokens) {
-    if (tokens < 0 || tokens > MAX_TOKENS) {
+    check(field, BigInteger.valueOf(tokens));
+  }
+
+  /**
+   * A token count as a request sent it, of any size, if it is within 0..{@link #MAX_TOKENS}; one
+   * past 64 bits is refused like any other out of range, quoted as sent.
+   */
+  public static long check(String field, BigInteger tokens) {
+    if (tokens.signum() < 0 || tokens.compareTo(BigInteger.valueOf(MAX_TOKENS)) > 0) {
       throw new GovernorException(
           ErrorCode.INVALID_AMOUNT,
           field + " " + tokens + " is outside 0.." + MAX_TOKENS,
           Map.of("field", field));
     }
+    return tokens.longValueExact();
   }
 }

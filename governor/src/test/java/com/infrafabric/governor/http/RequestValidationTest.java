@@ -386,6 +386,70 @@ class RequestValidationTest {
         "idempotency key");
   }
 
+  /**
+   * An amount or token count out of range is one refusal however far out: 2^53, 2^63 (past a Java
+   * long) and 10^30 are all 422 {@code INVALID_AMOUNT} quoting the number as sent, in every field
+   * that carries one; 2^63 and beyond used to be a 400 saying a long's range.
+   */
+  @Test
+  void everyAmountAndTokenCountPastItsRangeIsOneRefusalWhateverItsSize() {
+    String dispatcher =
+        rig.tokens.mint(rig.tokens.spec("dispatcher", "dispatcher").withScope(tenant));
+    for (String number :
+        List.of(
+            "9007199254740992",
+            "9223372036854775808",
+            "18446744073709551617",
+            "1000000000000000000000000000000",
+            "-9223372036854775809")) {
+      Map<String, HttpResponse<String>> answers = new LinkedHashMap<>();
+      answers.put(
+          "amount_micros",
+          reserve("{\"scope\":\"" + tenant + "\",\"amount_micros\":" + number + "}", KEY));
+      answers.put(
+          "max_output_tokens",
+          reserve(
+              "{\"scope\":\""
+                  + tenant
+                  + "\",\"model\":\"gpt-test\",\"input_tokens\":1,\"max_output_tokens\":"
+                  + number
+                  + "}",
+              KEY));
+      answers.put(
+          "input_tokens",
+          reserve(
+              "{\"scope\":\""
+                  + tenant
+                  + "\",\"model\":\"gpt-test\",\"max_output_tokens\":1,\"input_tokens\":"
+                  + number
+                  + "}",
+              KEY));
+      answers.put(
+          "max_cost_micros",
+          rig.http.send(
+              "POST",
+              "/v1/claims",
+              dispatcher,
+              KEY,
+              "{\"task_id\":\"t-big\",\"scope\":\""
+                  + tenant
+                  + "\",\"required\":[\"go\"],\"max_cost_micros\":"
+                  + number
+                  + "}"));
+      answers.put(
+          "cap_micros",
+          rig.http.send(
+              "PUT",
+              "/v1/budgets/" + tenant,
+              rig.admin(tenant),
+              Map.of(),
+              "{\"limits\":{\"day\":{\"cap_micros\":" + number + "}}}"));
+      answers.forEach(
+          (field, answer) ->
+              assertError(answer, 422, "INVALID_AMOUNT", field + " " + number + " is outside 0.."));
+    }
+  }
+
   @Test
   void impossibleAmountsAndUnknownModelsAre422() {
     assertError(

@@ -95,11 +95,33 @@ public final class Fields {
   }
 
   /**
-   * A required JSON integer that fits 64 bits exactly, for fields whose domain type checks its own
-   * range (amounts); anything else, a string of digits included, is refused.
+   * A required JSON integer of any size, read exactly, for a field whose domain type checks its own
+   * range and answers with its own code (amounts, token counts): one past 64 bits reaches that
+   * check as it was sent, and is refused there like any other out of its range. Anything but an
+   * integer, a string of digits included, is refused here.
    */
-  public long integer(String name) {
-    return integer(name, Long.MIN_VALUE, Long.MAX_VALUE);
+  public BigInteger exactInteger(String name) {
+    return optionalExactInteger(name).orElseThrow(() -> malformed(where + name, "is required"));
+  }
+
+  /** An optional {@link #exactInteger(String)}. */
+  public Optional<BigInteger> optionalExactInteger(String name) {
+    Object value = body.getValue(name);
+    if (value == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        exact(value).orElseThrow(() -> malformed(where + name, "must be an integer")));
+  }
+
+  /** {@code value} as the integer it is, when the parser read a JSON integer. */
+  private static Optional<BigInteger> exact(Object value) {
+    if (value instanceof BigInteger big) {
+      return Optional.of(big);
+    }
+    return value instanceof Integer || value instanceof Long
+        ? Optional.of(BigInteger.valueOf(((Number) value).longValue()))
+        : Optional.empty();
   }
 
   /**
@@ -109,10 +131,6 @@ public final class Fields {
   public long integer(String name, long min, long max) {
     return optionalInteger(name, min, max)
         .orElseThrow(() -> malformed(where + name, "is required"));
-  }
-
-  public Optional<Long> optionalInteger(String name) {
-    return optionalInteger(name, Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
   /**
@@ -143,11 +161,8 @@ public final class Fields {
    * @throws ApiException 400 {@code INVALID_REQUEST} naming {@code field} and the range otherwise
    */
   public static long integerValue(String field, Object value, long min, long max) {
-    if (!(value instanceof Integer || value instanceof Long || value instanceof BigInteger)) {
-      throw malformed(field, "must be an integer" + range(min, max));
-    }
     BigInteger exact =
-        value instanceof BigInteger big ? big : BigInteger.valueOf(((Number) value).longValue());
+        exact(value).orElseThrow(() -> malformed(field, "must be an integer" + range(min, max)));
     if (exact.compareTo(BigInteger.valueOf(min)) < 0
         || exact.compareTo(BigInteger.valueOf(max)) > 0) {
       throw outOfRange(field, exact.toString(), min, max);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class FieldsTest {
             new JsonObject().put("n", "ten").put("s", 1).put("o", 2).put("v", (Object) null),
             "limits.day.",
             Set.of("n", "s", "o", "v"));
-    assertThat(refusal(() -> fields.integer("n")).getMessage())
+    assertThat(refusal(() -> fields.exactInteger("n")).getMessage())
         .isEqualTo("limits.day.n must be an integer");
     assertThat(refusal(() -> fields.string("s")).getMessage())
         .isEqualTo("limits.day.s must be a string");
@@ -52,7 +53,7 @@ class FieldsTest {
         Fields.of(
             new JsonObject("{\"i\":7,\"a\":[1],\"t\":\"x\",\"b\":false}"),
             Set.of("i", "a", "t", "b"));
-    assertThat(fields.integer("i")).isEqualTo(7);
+    assertThat(fields.exactInteger("i")).isEqualTo(BigInteger.valueOf(7));
     assertThat(fields.array("a").getInteger(0)).isEqualTo(1);
     assertThat(fields.value("b")).isEqualTo(false);
     assertThat(fields.value("t")).isEqualTo("x");
@@ -76,18 +77,21 @@ class FieldsTest {
         .containsEntry("field", "grant.slots")
         .containsEntry("min", 1L)
         .containsEntry("max", 1000L);
-    assertThat(refusal(() -> fields.integer("huge")).getMessage())
+    assertThat(refusal(() -> fields.integer("huge", Long.MIN_VALUE, Long.MAX_VALUE)).getMessage())
         .isEqualTo(
             "grant.huge 18446744073709551617 is outside -9223372036854775808..9223372036854775807");
+    assertThat(fields.exactInteger("huge")).isEqualTo(new BigInteger("18446744073709551617"));
     assertThat(refusal(() -> fields.optionalInteger("neg", 1, 1L << 31)).getMessage())
         .isEqualTo("grant.neg -9223372036854775808 is outside 1..2147483648");
     assertThat(refusal(() -> fields.intValue("s", 1, 1000)).getMessage())
         .isEqualTo("grant.s must be an integer from 1 to 1000");
-    assertThat(refusal(() -> fields.integer("f")).getMessage())
+    assertThat(refusal(() -> fields.exactInteger("f")).getMessage())
         .isEqualTo("grant.f must be an integer");
-    assertThat(refusal(() -> fields.integer("e")).getMessage())
+    assertThat(refusal(() -> fields.exactInteger("e")).getMessage())
         .isEqualTo("grant.e must be an integer");
-    assertThat(fields.integer("neg")).isEqualTo(Long.MIN_VALUE);
+    assertThat(refusal(() -> fields.exactInteger("s")).getMessage())
+        .isEqualTo("grant.s must be an integer");
+    assertThat(fields.exactInteger("neg")).isEqualTo(BigInteger.valueOf(Long.MIN_VALUE));
     assertThat(fields.optionalInt("missing", 1, 5)).isEmpty();
   }
 
