@@ -226,14 +226,14 @@ class GatewayOfflineTest {
     for (String field :
         List.of(
             "\"temperature\":2.01",
-            "\"temperature\":1e99999",
+            "\"temperature\":1e999",
             "\"top_p\":-0.1",
             "\"presence_penalty\":3",
             "\"frequency_penalty\":\"high\"",
             "\"seed\":9223372036854775808",
             "\"seed\":1.5",
             "\"top_logprobs\":21",
-            "\"max_tokens\":1e99999",
+            "\"max_tokens\":1e999",
             "\"logit_bias\":{\"1\":101}",
             "\"logit_bias\":{\"x\":1}",
             "\"logit_bias\":[1]",
@@ -274,6 +274,16 @@ class GatewayOfflineTest {
             assertThat(body).contains("\"" + param.split("[.\\[]")[0] + "\":");
           }
         });
+    // A number past what any strict reader takes is refused as the text it is, before any field.
+    HttpResponse<String> unreadable =
+        RIG.governor.http.send(
+            "POST",
+            GatewayRoutes.OPENAI + "/chat/completions",
+            token,
+            Map.of(),
+            openAi + "\"temperature\":1e99999}");
+    assertThat(unreadable.statusCode()).isEqualTo(400);
+    assertThat(unreadable.headers().firstValue("x-error-code")).hasValue("MALFORMED_REQUEST");
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
     HttpResponse<String> inRange =
         RIG.governor.http.send(

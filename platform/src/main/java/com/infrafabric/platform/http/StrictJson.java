@@ -31,9 +31,10 @@ import java.util.Optional;
  *   <li>no comments, trailing commas, single quotes, unquoted names, leading zeros, {@code NaN} or
  *       {@code Infinity};
  *   <li>no object repeats a key;
- *   <li>arrays and objects nest at most {@value #MAX_DEPTH} deep, an integer has at most {@value
- *       #MAX_NUMBER_LENGTH} digits, an exponent fits an {@code int}, a name has at most {@value
- *       #MAX_NAME_LENGTH} characters: each limit is named when it refuses a text.
+ *   <li>arrays and objects nest at most {@value #MAX_DEPTH} deep, a number has at most {@value
+ *       #MAX_NUMBER_LENGTH} characters and a decimal exponent within &plusmn;{@value
+ *       #MAX_DECIMAL_EXPONENT}, a name has at most {@value #MAX_NAME_LENGTH} characters: each limit
+ *       is named when it refuses a text.
  * </ul>
  *
  * <p>Integers come back as {@link Integer}, {@link Long} or (beyond 64 bits) {@link
@@ -47,6 +48,15 @@ public final class StrictJson {
 
   /** The most digits an integer may have (Jackson's default, declared here). */
   public static final int MAX_NUMBER_LENGTH = 1000;
+
+  /**
+   * The largest power of ten a number may be written with, either way ({@code 1e1000} and {@code
+   * 1e-1000} are the extremes), well past what a double or a decimal128 holds. An exponent is a few
+   * characters that the length limit does not weigh, while exact arithmetic on the number it writes
+   * (a schema's integer or {@code multipleOf} check, a conversion) costs work growing with its
+   * square: {@code 1e60000}, eleven bytes, held a thread for seconds.
+   */
+  public static final int MAX_DECIMAL_EXPONENT = 1000;
 
   /** The longest object member name accepted, in characters (Jackson's default, declared here). */
   public static final int MAX_NAME_LENGTH = 50_000;
@@ -164,17 +174,37 @@ public final class StrictJson {
     };
   }
 
-  /**
-   * A number with a fraction or exponent, exactly. {@code BigDecimal} holds an exponent in an
-   * {@code int}, so {@code 1e2147483648} cannot be read at all: refused, as no field accepts
-   * anything near it.
-   */
+  /** A number with a fraction or exponent, exactly, if {@link #decimalWithinRange} reads it. */
   private static BigDecimal decimal(JsonParser parser) throws IOException {
+    return decimalWithinRange(parser)
+        .orElseThrow(
+            () ->
+                malformed(
+                    "The JSON text holds a number whose decimal exponent is outside -"
+                        + MAX_DECIMAL_EXPONENT
+                        + ".."
+                        + MAX_DECIMAL_EXPONENT
+                        + "."));
+  }
+
+  /**
+   * The number with a fraction or exponent the parser stands on, exactly, unless its magnitude's
+   * power of ten (its leading digit's) or its last digit's lies beyond &plusmn;{@link
+   * #MAX_DECIMAL_EXPONENT}: empty then, and for an exponent no {@code BigDecimal} holds ({@code
+   * 1e2147483648}). Every strict reader of JSON applies it, streaming or not.
+   */
+  public static Optional<BigDecimal> decimalWithinRange(JsonParser parser) throws IOException {
+    BigDecimal value;
     try {
-      return parser.getDecimalValue();
+      value = parser.getDecimalValue();
     } catch (NumberFormatException e) {
-      throw malformed("The JSON text holds a number whose exponent is out of range.");
+      return Optional.empty();
     }
+    long leading = (long) value.precision() - value.scale() - 1;
+    long last = -(long) value.scale();
+    boolean within =
+        Math.abs(leading) <= MAX_DECIMAL_EXPONENT && Math.abs(last) <= MAX_DECIMAL_EXPONENT;
+    return within ? Optional.of(value) : Optional.empty();
   }
 
   /** Which of the parser's limits a text passed, from Jackson's message (never echoing input). */

@@ -4,6 +4,7 @@ import com.infrafabric.chassis.publish.SchemaBounds;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.StrictJson;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -12,6 +13,7 @@ import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaException;
 import io.vertx.json.schema.Validator;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -138,7 +140,8 @@ public final class ToolSchemas {
       return new Check(checks, () -> problem(what, value));
     }
 
-    private Optional<String> problem(String what, Object value) {
+    private Optional<String> problem(String what, Object parsed) {
+      Object value = integralAsIntegers(parsed);
       try {
         if (Boolean.TRUE.equals(flag.validate(value).getValid())) {
           return Optional.empty();
@@ -151,6 +154,30 @@ public final class ToolSchemas {
         // Deeper than the validator's recursion reaches: refused, not a failure of the service.
         return Optional.of("the " + what + " is too deep to check against its schema");
       }
+    }
+
+    /**
+     * {@code value} (a tree of the checker's own, changed in place) with every number that has a
+     * fraction or exponent but an integral value ({@code 1.0}, {@code 1e10}) as the integer it is:
+     * JSON Schema 2020-12 counts those as integers, and the validator would refuse them against
+     * {@code "type": "integer"} (it compares a remainder's scale). What the guest or the caller
+     * receives is not this tree; the number stays as written there.
+     */
+    private static Object integralAsIntegers(Object value) {
+      if (value instanceof BigDecimal decimal) {
+        BigDecimal stripped = decimal.stripTrailingZeros();
+        return stripped.scale() <= 0 ? stripped.toBigIntegerExact() : decimal;
+      }
+      if (value instanceof JsonObject object) {
+        for (String name : object.fieldNames()) {
+          object.put(name, integralAsIntegers(object.getValue(name)));
+        }
+      } else if (value instanceof JsonArray array) {
+        for (int i = 0; i < array.size(); i++) {
+          array.set(i, integralAsIntegers(array.getValue(i)));
+        }
+      }
+      return value;
     }
 
     /** The deepest failure names the field most precisely. */

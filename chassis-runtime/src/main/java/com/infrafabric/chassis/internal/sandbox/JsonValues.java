@@ -11,9 +11,9 @@ import java.io.IOException;
  * Checks that text is exactly one JSON value nested at most {@link #MAX_DEPTH} levels, streaming,
  * without building it, and as strict as the services' {@code StrictJson} is with requests: no
  * object repeats a name, no string or name escapes a lone surrogate, every number with a fraction
- * or exponent has an exponent an exact decimal can hold. Whether or not a contract declares an
- * output schema, what reaches a caller is JSON every reader agrees on. Jackson's read constraints
- * bound string length, so hostile input cannot exhaust the host.
+ * or exponent has an exponent within {@link StrictJson#MAX_DECIMAL_EXPONENT}. Whether or not a
+ * contract declares an output schema, what reaches a caller is JSON every reader agrees on.
+ * Jackson's read constraints bound string length, so hostile input cannot exhaust the host.
  *
  * <p>The depth bound is the chassis's own and far below Jackson's: a tool's output is embedded in
  * the invocation answer one level down, and every client that parses the answer has a nesting limit
@@ -97,12 +97,9 @@ public final class JsonValues {
       if (!StrictJson.pairsEverySurrogate(parser.getText())) {
         throw new IOException("a string escapes a lone surrogate");
       }
-    } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-      try {
-        parser.getDecimalValue();
-      } catch (NumberFormatException e) {
-        throw new IOException("a number's exponent is out of range", e);
-      }
+    } else if (token == JsonToken.VALUE_NUMBER_FLOAT
+        && StrictJson.decimalWithinRange(parser).isEmpty()) {
+      throw new IOException("a number's exponent is out of range");
     }
   }
 

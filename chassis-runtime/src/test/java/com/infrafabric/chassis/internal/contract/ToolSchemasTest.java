@@ -58,6 +58,29 @@ class ToolSchemasTest {
     assertThat(ToolSchemas.NONE.input(bytes("[1]")).problem()).isEmpty();
   }
 
+  /**
+   * JSON Schema 2020-12 counts a number with a zero fraction as an integer ({@code 1.0}, {@code
+   * 1e10}, {@code -0.0}); the validator compared a remainder's scale and refused them. A true
+   * fraction is still not one, and a number past the readers' exponent bound is not strict JSON.
+   */
+  @Test
+  void aNumberWithAnIntegralValueIsAnIntegerHoweverItIsWritten() {
+    ToolSchemas schemas =
+        ToolSchemas.of(parse(Contracts.forModule("echo", MODULE).put("inputSchema", TEXT)));
+    for (String integral : new String[] {"1", "1.0", "1e10", "1.50e1", "-0.0", "2E+3", "1e1000"}) {
+      assertThat(schemas.input(bytes("{\"text\":\"t\",\"pattern\":" + integral + "}")).problem())
+          .as(integral)
+          .isEmpty();
+    }
+    for (String fraction : new String[] {"1.5", "1e-1", "0.000001"}) {
+      assertThat(schemas.input(bytes("{\"text\":\"t\",\"pattern\":" + fraction + "}")).problem())
+          .as(fraction)
+          .hasValueSatisfying(problem -> assertThat(problem).contains("/pattern"));
+    }
+    assertThat(schemas.input(bytes("{\"text\":\"t\",\"pattern\":1e60000}")).problem())
+        .hasValueSatisfying(problem -> assertThat(problem).contains("decimal exponent"));
+  }
+
   @Test
   void publicationRefusesSchemasWhoseCheckIsNotBounded() {
     assertRefused(new JsonObject().put("type", "string"), "must be an object schema");

@@ -50,10 +50,15 @@ class JsonValuesTest {
             "\"\\ud800\"",
             "{\"\\udc00\":1}",
             "1e2147483648",
-            "[0.5e-2147483649]")) {
+            "[0.5e-2147483649]",
+            "{\"n\":1e60000}",
+            "[1e1001]",
+            "[1e-1001]",
+            "[0e1001]",
+            "[15e1000]")) {
       assertThat(JsonValues.check(json)).as(json).isEqualTo(Verdict.NOT_A_SINGLE_VALUE);
     }
-    assertThat(JsonValues.check("[\"\\ud83d\\ude00\", 1e999, {\"a\":1,\"b\":1}]"))
+    assertThat(JsonValues.check("[\"\\ud83d\\ude00\", 1e1000, 1e-1000, 9.5e999, {\"a\":1}]"))
         .isEqualTo(Verdict.SINGLE_VALUE);
   }
 
