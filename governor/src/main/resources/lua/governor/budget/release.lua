@@ -1,6 +1,8 @@
 -- Cancels a reservation and gives its amount back. Releasing one that already ended changes
 -- nothing and says how it ended; releasing a committed one is refused.
--- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any).
+-- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any;
+-- forget_key: the stored name of the idempotency record the reservation was made under, deleted
+-- when this release ends it and the record still names it, for a call that was never made, or '').
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 attribute(ARG_ATTRIBUTION)
@@ -26,6 +28,14 @@ if r.state == 'active' then
     'rw', table.concat(r.rw, ','), 'key', H.idem}, ATTRIBUTION)
   released = r.amount
   r.state = 'released'
+  if ARGV[ARG_FORGET_KEY] ~= '' then
+    local record_key = H.prefix .. 'idem:' .. ARGV[ARG_FORGET_KEY]
+    local record = redis.call('GET', record_key)
+    local newline = record and string.find(record, '\n', 1, true)
+    if newline and cjson.decode(string.sub(record, newline + 1)).rid == rid then
+      redis.call('DEL', record_key)
+    end
+  end
 end
 return remember(cjson.encode({rid = rid, scope = r.scope, released = int(released),
   state = r.state}))

@@ -129,17 +129,37 @@ public final class BudgetEngine {
    */
   public Future<ReleaseResult> release(
       ReservationId id, IdempotencyKey idempotencyKey, Scope within) {
-    return release(id, idempotencyKey, within, CallAttribution.NONE);
+    return release(id, idempotencyKey, within, CallAttribution.NONE, null);
   }
 
   /**
-   * As {@link #release(ReservationId, IdempotencyKey, Scope)}, recording who made the call that did
-   * not happen (the upstream failed before any token) in the ledger entry.
+   * As {@link #release(ReservationId, IdempotencyKey, Scope)} for a call that was never made (the
+   * gateway's: rate limited, or refused or failed upstream before any token), recording who made it
+   * in the ledger entry, and forgetting the reservation's own idempotency record in the same step
+   * when this release ends it: nothing was charged under {@code reservedUnder}, so a retry under it
+   * is a new call, not a repeat of one made.
+   *
+   * @param reservedUnder the key the reservation was made under; its record is deleted only if it
+   *     still names this reservation
    */
-  public Future<ReleaseResult> release(
-      ReservationId id, IdempotencyKey idempotencyKey, Scope within, CallAttribution attribution) {
+  public Future<ReleaseResult> releaseUnmade(
+      ReservationId id,
+      IdempotencyKey idempotencyKey,
+      Scope within,
+      CallAttribution attribution,
+      IdempotencyKey reservedUnder) {
+    return release(id, idempotencyKey, within, attribution, reservedUnder);
+  }
+
+  private Future<ReleaseResult> release(
+      ReservationId id,
+      IdempotencyKey idempotencyKey,
+      Scope within,
+      CallAttribution attribution,
+      IdempotencyKey reservedUnder) {
     String subtree = Scope.subtreeArg(within);
-    String fingerprint = Fingerprint.of("release", id, subtree);
+    String forget = reservedUnder == null ? "" : reservedUnder.storedName();
+    String fingerprint = Fingerprint.of("release", id, subtree, forget);
     return scripts
         .run(
             id.tenant(),
@@ -148,7 +168,9 @@ public final class BudgetEngine {
             fingerprint,
             id,
             (args, now) -> {
-              args.put("reservation_id", id.toString()).put("subtree", subtree);
+              args.put("reservation_id", id.toString())
+                  .put("subtree", subtree)
+                  .put("forget_key", forget);
               attribution.putArgs(args, "attribution");
             })
         .map(reply -> releaseResult(reply.orThrow(id.toString())));

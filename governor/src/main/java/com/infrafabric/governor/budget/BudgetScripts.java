@@ -36,7 +36,8 @@ final class BudgetScripts {
   static final LuaScript RELEASE =
       tenantScript(
           "release",
-          ScriptArgs.of("reservation_id", "subtree").group("attribution", CallAttribution.FIELDS));
+          ScriptArgs.of("reservation_id", "subtree", "forget_key")
+              .group("attribution", CallAttribution.FIELDS));
   static final LuaScript CHARGE =
       tenantScript(
           "charge", ScriptArgs.of("charge_id").group("spend", TenantScripts.SPEND).then("scope"));

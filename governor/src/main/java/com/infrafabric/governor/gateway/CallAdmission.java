@@ -4,6 +4,7 @@ import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
+import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -18,7 +19,8 @@ import java.time.Duration;
  * <ul>
  *   <li>the buckets refuse, or fail, while the reservation was held: it is released (the ledger
  *       shows the reservation and its release with outcome {@code rate_limited}; nothing is
- *       charged) and the call fails with 429 {@code RATE_LIMITED}, or the buckets' failure;
+ *       charged, and the caller's {@code Idempotency-Key} is free for the retry) and the call fails
+ *       with 429 {@code RATE_LIMITED}, or the buckets' failure;
  *   <li>the buckets took while the budget refused, the call repeats one already made (a replayed
  *       reservation, which belongs to that call and is left alone) or the reservation failed: the
  *       request and the tokens go back to the buckets ({@link
@@ -64,16 +66,17 @@ final class CallAdmission {
             .key()
             .map(key -> calls.keys.admit(key, tokens))
             .orElse(Future.succeededFuture(NO_KEY));
-    return Future.join(limit, reservation).transform(both -> decide(limit, reservation));
+    return Future.join(limit, reservation)
+        .transform(both -> decide(limit, reservation, request.idempotencyKey()));
   }
 
   private Future<ReserveOutcome> decide(
-      Future<RateDecision> limit, Future<ReserveOutcome> reservation) {
+      Future<RateDecision> limit, Future<ReserveOutcome> reservation, IdempotencyKey key) {
     if (limit.failed()) {
-      return release(reservation).transform(released -> Future.failedFuture(limit.cause()));
+      return release(reservation, key).transform(released -> Future.failedFuture(limit.cause()));
     }
     if (!limit.result().allowed()) {
-      return release(reservation)
+      return release(reservation, key)
           .transform(released -> Future.failedFuture(GatewayErrors.rateLimited(limit.result())));
     }
     if (reservation.succeeded() && held(reservation.result())) {
@@ -82,13 +85,16 @@ final class CallAdmission {
     return giveBack().transform(givenBack -> reservation);
   }
 
-  /** Releases the reservation if this call holds one; never fails. */
-  private Future<Void> release(Future<ReserveOutcome> reservation) {
+  /**
+   * Releases the reservation if this call holds one, freeing {@code key} for the call's retry;
+   * never fails.
+   */
+  private Future<Void> release(Future<ReserveOutcome> reservation, IdempotencyKey key) {
     if (reservation.failed() || !held(reservation.result())) {
       return Future.succeededFuture();
     }
     Reserved reserved = (Reserved) reservation.result();
-    return new Settlement(calls.engine, reserved.id(), caller.scope(), callId)
+    return new Settlement(calls.engine, reserved.id(), caller.scope(), callId, key)
         .release(new CallAttribution(caller.keyId(), "", -1, RATE_LIMITED));
   }
 

@@ -64,6 +64,7 @@ final class MeteredCall {
   private GatewayCaller caller;
   private CallRequest call;
   private Settlement settlement;
+  private IdempotencyKey reservedUnder;
   private long upstreamStartedAt = -1;
   private ModelRouter.Target first;
   private Future<Optional<OpenedCredential>> firstKey;
@@ -111,7 +112,7 @@ final class MeteredCall {
       return; // the caller left before its call began: nothing is reserved, no one to answer
     }
     String priced = priciest(targets);
-    IdempotencyKey key = idempotencyKey();
+    reservedUnder = idempotencyKey();
     // The first provider's key is read from the vault while the reservation runs: off the path
     // to the first token, and released unused if the budget refuses.
     first = targets.get(0);
@@ -119,7 +120,8 @@ final class MeteredCall {
     ctx.response().closeHandler(closed -> cancellation.cancel());
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
     new CallAdmission(calls, caller, tokens, callId)
-        .admit(new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), key, who))
+        .admit(
+            new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), reservedUnder, who))
         .onSuccess(outcome -> reserved(outcome, priced, targets))
         .onFailure(this::fail);
   }
@@ -139,7 +141,7 @@ final class MeteredCall {
       return;
     }
     header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
-    settlement = new Settlement(calls.engine, reserved.id(), caller.scope(), callId);
+    settlement = new Settlement(calls.engine, reserved.id(), caller.scope(), callId, reservedUnder);
     attempt(downgraded(reserved, targets), 0, null);
   }
 

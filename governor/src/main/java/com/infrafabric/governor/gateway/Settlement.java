@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ends one gateway call's reservation exactly once: a commit of what the provider reported, or a
- * release when nothing was delivered. Whichever comes first wins; a later one does nothing, so a
- * call is never charged twice however its stream ends. Each is retried a few times under its own
- * idempotency key; if the store stays unreachable, the reservation's expiry releases it. Never
- * fails its future.
+ * release when nothing was delivered (which frees the caller's {@code Idempotency-Key} for a
+ * retry). Whichever comes first wins; a later one does nothing, so a call is never charged twice
+ * however its stream ends. Each is retried a few times under its own idempotency key; if the store
+ * stays unreachable, the reservation's expiry releases it. Never fails its future.
  */
 final class Settlement {
 
@@ -31,16 +31,25 @@ final class Settlement {
   private final ReservationId reservation;
   private final Scope within;
   private final String callId;
+  private final IdempotencyKey reservedUnder;
   private final AtomicBoolean settled = new AtomicBoolean();
 
   /**
    * @param callId unique per call: names the commit and the release for their retries
+   * @param reservedUnder the caller's key the reservation was made under: a release forgets it, as
+   *     the call it named was never made and its retry must not be refused as a repeat
    */
-  Settlement(BudgetEngine engine, ReservationId reservation, Scope within, String callId) {
+  Settlement(
+      BudgetEngine engine,
+      ReservationId reservation,
+      Scope within,
+      String callId,
+      IdempotencyKey reservedUnder) {
     this.engine = engine;
     this.reservation = reservation;
     this.within = within;
     this.callId = callId;
+    this.reservedUnder = reservedUnder;
   }
 
   /**
@@ -91,7 +100,12 @@ final class Settlement {
 
   private Future<Void> release(CallAttribution attribution, int attempt) {
     return engine
-        .release(reservation, IdempotencyKey.of("gateway-release:" + callId), within, attribution)
+        .releaseUnmade(
+            reservation,
+            IdempotencyKey.of("gateway-release:" + callId),
+            within,
+            attribution,
+            reservedUnder)
         .<Void>mapEmpty()
         .recover(
             failure -> {

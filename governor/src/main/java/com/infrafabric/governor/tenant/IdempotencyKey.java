@@ -72,7 +72,7 @@ public record IdempotencyKey(String owner, String value) {
   }
 
   /** The name under which the key is stored: owner and value, which cannot run into each other. */
-  String storedName() {
+  public String storedName() {
     return (owner.isEmpty() ? "-" : owner) + ':' + value;
   }
 

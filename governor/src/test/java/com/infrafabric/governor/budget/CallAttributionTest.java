@@ -76,11 +76,12 @@ class CallAttributionTest {
     Reserved reserved = rig.reserved(t + "/p", 500);
 
     Await.result(
-        rig.engine.release(
+        rig.engine.releaseUnmade(
             reserved.id(),
             newKey(),
             null,
-            new CallAttribution("kx", "anthropic", 30, "upstream_error")));
+            new CallAttribution("kx", "anthropic", 30, "upstream_error"),
+            null));
 
     LedgerEntry release = rig.ledger(t).get(1);
     assertThat(release.type()).isEqualTo("release");

@@ -135,6 +135,63 @@ class GatewayVirtualKeyTest {
   }
 
   /**
+   * A call that was never made (refused by the key's buckets, or refused by the provider before any
+   * token) charges nothing and leaves its Idempotency-Key free: the retry under the same key, sent
+   * as the refusal said, is a new call, answered and charged once, never a 409 saying it was made.
+   * A call that was made keeps its key: its repeat is that 409.
+   */
+  @Test
+  void aCallNeverMadeLeavesItsIdempotencyKeyFreeForTheRetry() {
+    String scope = RIG.fundedScope(1_000_000);
+    IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
+    String secret = issued.secret().orElseThrow();
+    assertThat(chat(secret, "k-made").statusCode()).isEqualTo(200);
+
+    HttpResponse<String> limited = chat(secret, "k-limited");
+    assertThat(limited.statusCode()).as(limited.body()).isEqualTo(429);
+    Await.result(keys().giveBack(issued.key(), 1_000));
+    HttpResponse<String> afterLimit = chat(secret, "k-limited");
+    assertThat(afterLimit.statusCode()).as(afterLimit.body()).isEqualTo(200);
+
+    Await.result(keys().giveBack(issued.key(), 1_000));
+    RIG.primary.then(new FakeProvider.Behaviour.Status(400, null));
+    HttpResponse<String> refused = chat(secret, "k-refused");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+    Await.result(keys().giveBack(issued.key(), 1_000));
+    HttpResponse<String> afterRefusal = chat(secret, "k-refused");
+    assertThat(afterRefusal.statusCode()).as(afterRefusal.body()).isEqualTo(200);
+
+    Await.result(keys().giveBack(issued.key(), 1_000));
+    HttpResponse<String> repeat = chat(secret, "k-made");
+    assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(409);
+    assertThat(repeat.headers().firstValue("x-error-code")).hasValue("CALL_ALREADY_MADE");
+    long one =
+        RIG.governor
+            .service
+            .pricing()
+            .get()
+            .cost("gpt-test", new TokenUsage(FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0, 5));
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(3 * one, 0);
+  }
+
+  private static HttpResponse<String> chat(String secret, String idempotencyKey) {
+    String body =
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("max_tokens", 5)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
+            .encode();
+    return RIG.governor.http.send(
+        "POST",
+        GatewayRoutes.OPENAI + "/chat/completions",
+        secret,
+        Map.of("Idempotency-Key", idempotencyKey),
+        body);
+  }
+
+  /**
    * When the budget refuses a call the key's buckets admitted, the request goes back to the bucket:
    * a key allowed one request a minute still makes its call once the budget has room.
    */
