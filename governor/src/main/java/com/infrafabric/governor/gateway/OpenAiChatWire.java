@@ -20,6 +20,11 @@ import java.util.Map;
  */
 final class OpenAiChatWire implements Wire {
 
+  /**
+   * The output bounds a request may name: the current one, and the older one some providers read.
+   */
+  private static final List<String> OUTPUT_BOUNDS = List.of("max_completion_tokens", "max_tokens");
+
   /** The numeric sampling fields, with the ranges of OpenAI's API reference. */
   private static final List<RequestFields.Range> RANGES =
       List.of(
@@ -48,10 +53,10 @@ final class OpenAiChatWire implements Wire {
     RANGES.forEach(range -> range.check(body));
     RequestFields.requireLogitBias(body);
     // Both bounds given: the larger is priced, whichever one the provider honours.
-    long maxTokens =
-        Math.max(
-            RequestFields.maxTokens(body, "max_completion_tokens", settings).orElse(0L),
-            RequestFields.maxTokens(body, "max_tokens", settings).orElse(0L));
+    long maxTokens = 0;
+    for (String bound : OUTPUT_BOUNDS) {
+      maxTokens = Math.max(maxTokens, RequestFields.maxTokens(body, bound, settings).orElse(0L));
+    }
     if (maxTokens == 0) {
       maxTokens = settings.defaultMaxOutputTokens();
     }
@@ -71,7 +76,18 @@ final class OpenAiChatWire implements Wire {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("model", model);
     JsonObject body = call.body();
-    if (!body.containsKey("max_completion_tokens") && !body.containsKey("max_tokens")) {
+    // The provider is held to the bound that was priced: a bound the client named as null would
+    // leave it to the provider's own (the model's output cap), past what was reserved.
+    boolean named = false;
+    for (String bound : OUTPUT_BOUNDS) {
+      if (body.containsKey(bound)) {
+        named = true;
+        if (body.getValue(bound) == null) {
+          fields.put(bound, call.maxOutputTokens());
+        }
+      }
+    }
+    if (!named) {
       fields.put("max_completion_tokens", call.maxOutputTokens());
     }
     if (call.stream()) {
