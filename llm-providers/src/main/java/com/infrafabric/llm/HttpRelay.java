@@ -12,6 +12,7 @@ import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,6 +26,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Thread-safe; never blocks. {@link #close()} releases the HTTP client.
  */
 final class HttpRelay implements ProviderRelay {
+
+  /**
+   * Statuses that refuse the credential the host sent (the operator's, from the vault), not the
+   * request: unauthenticated, forbidden, proxy authentication required.
+   */
+  private static final Set<Integer> OPERATOR_CREDENTIAL_REFUSED = Set.of(401, 403, 407);
 
   private final Vertx vertx;
   private final ProviderSettings settings;
@@ -125,12 +132,11 @@ final class HttpRelay implements ProviderRelay {
       response.pause();
       return Future.succeededFuture(new ProviderReply.Opened(new HttpAnswerBody(response)));
     }
-    String reason = settings.name() + " answered " + status;
-    if (status == 429 || status >= 500) {
+    Optional<ProviderReply.Failed> failed =
+        failure(settings.name(), status, response.getHeader("retry-after"));
+    if (failed.isPresent()) {
       response.request().reset();
-      Optional<Duration> wait =
-          status == 429 ? retryAfter(response.getHeader("retry-after")) : Optional.empty();
-      return Future.succeededFuture(new ProviderReply.Failed(true, false, reason, wait));
+      return Future.succeededFuture(failed.get());
     }
     return refusal(response);
   }
@@ -164,6 +170,25 @@ final class HttpRelay implements ProviderRelay {
         request.reset();
       }
     }
+  }
+
+  /**
+   * How a provider's answer of {@code status} (not 200) failed, for every caller of a provider: a
+   * 429 or 5xx may pass on a retry; a refusal of the operator's credential (401, 403, 407) is
+   * final, and the provider's words about the key (which may quote part of it) go no further. Empty
+   * for any other status: the provider refused the request itself, and says why.
+   */
+  static Optional<ProviderReply.Failed> failure(String provider, int status, String retryAfter) {
+    String reason = provider + " answered " + status;
+    if (OPERATOR_CREDENTIAL_REFUSED.contains(status)) {
+      return Optional.of(
+          ProviderReply.Failed.finalFailure(reason + ": it refused the operator's credential"));
+    }
+    if (status == 429 || status >= 500) {
+      Optional<Duration> wait = status == 429 ? retryAfter(retryAfter) : Optional.empty();
+      return Optional.of(new ProviderReply.Failed(true, false, reason, wait));
+    }
+    return Optional.empty();
   }
 
   /** {@code Retry-After} in seconds; the HTTP-date form is treated as absent. */

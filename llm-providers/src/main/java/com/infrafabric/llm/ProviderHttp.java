@@ -71,15 +71,8 @@ final class ProviderHttp {
             settings.name() + " answered 200 with a body that is not a completion");
       }
     }
-    String reason = settings.name() + " answered " + status;
-    if (status == 429) {
-      return new ProviderReply.Failed(
-          true, false, reason, HttpRelay.retryAfter(received.retryAfter()));
-    }
-    if (status >= 500) {
-      return ProviderReply.Failed.retryable(reason);
-    }
-    return ProviderReply.Failed.finalFailure(reason);
+    return HttpRelay.failure(settings.name(), status, received.retryAfter())
+        .orElse(ProviderReply.Failed.finalFailure(settings.name() + " answered " + status));
   }
 
   private ProviderReply failed(Throwable failure, Cancellation cancellation) {

@@ -141,6 +141,23 @@ class ProvidersTest {
     assertThat(gate.open()).isFalse();
   }
 
+  /**
+   * A provider refusing the operator's credential (401, 403, 407) has failed, finally: its answer,
+   * which may quote part of the key, is not a refusal of the caller's request to relay.
+   */
+  @Test
+  void aRefusalOfTheOperatorsCredentialIsAFailureNotARefusalToRelay() {
+    for (int status : new int[] {401, 403, 407}) {
+      peer.then(new Behaviour.Status(status, null));
+      ProviderGate gate = new ProviderGate(vertx, openAi());
+      assertThat(call(new OpenAiCompatibleProvider(vertx, openAi()), gate))
+          .isEqualTo(
+              ProviderReply.Failed.finalFailure(
+                  "openai answered " + status + ": it refused the operator's credential"));
+    }
+    assertThat(peer.received()).hasSize(3);
+  }
+
   @Test
   void aHangingProviderTimesOutOnEveryAttemptAndNeverSeesTheKeyInTheReason() {
     peer.then(new Behaviour.Hang(), new Behaviour.Hang(), new Behaviour.Hang());

@@ -174,6 +174,24 @@ class GatewayVirtualKeyTest {
     assertThat(RIG.spentAndReserved(scope)).containsExactly(3 * one, 0);
   }
 
+  /**
+   * A provider refusing the operator's key is the gateway's failure, not the caller's: never a 401
+   * or 403 that an SDK reads as its own key refused, never the provider's words (which may quote
+   * part of the operator's key), and nothing charged.
+   */
+  @Test
+  void aProviderRefusingTheOperatorsKeyIsAFailureOfTheGatewayNotTheCallers() {
+    String scope = RIG.fundedScope(1_000_000);
+    String secret = issue(scope, Set.of("gpt-test"), 100).secret().orElseThrow();
+    for (int status : new int[] {401, 403}) {
+      RIG.primary.then(new FakeProvider.Behaviour.Status(status, null));
+      HttpResponse<String> failed = chat(secret, "k-" + status);
+      assertThat(failed.statusCode()).as(failed.body()).isBetween(500, 599);
+      assertThat(failed.body()).contains("operator's credential").doesNotContain("scripted");
+    }
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
   private static HttpResponse<String> chat(String secret, String idempotencyKey) {
     String body =
         new JsonObject()
