@@ -253,7 +253,8 @@ final class MeteredCall {
       stream(target, upstream);
     } else {
       Answers.read(calls.vertx, upstream, calls.settings.maxAnswerBytes(), timeout(target))
-          .onComplete(read -> whole(target, read.succeeded() ? read.result() : null));
+          .onSuccess(answer -> whole(target, answer))
+          .onFailure(unread -> chargedAsReserved(target, unread.getMessage()));
     }
   }
 
@@ -285,17 +286,7 @@ final class MeteredCall {
   private void whole(ModelRouter.Target target, Buffer answer) {
     Optional<TokenUsage> usage = Answers.usage(answer).flatMap(this::usage);
     if (usage.isEmpty()) {
-      settlement
-          .commit(
-              target.model(), worstCaseUsage(), attribution(target.provider(), "upstream_invalid"))
-          .onComplete(
-              charged ->
-                  fail(
-                      ApiException.of(
-                          GatewayErrors.UPSTREAM_INVALID,
-                          target.provider()
-                              + " answered with a body that is not a complete answer with"
-                              + " usage; the call was charged as reserved.")));
+      chargedAsReserved(target, "a body that is not a complete answer with usage");
       return;
     }
     settlement
@@ -307,6 +298,32 @@ final class MeteredCall {
                   .setStatusCode(200)
                   .putHeader("content-type", "application/json")
                   .end(answer);
+            });
+  }
+
+  /**
+   * The provider was called and its answer cannot be relayed ({@code why}: too large, too slow, not
+   * an answer): what it made is unknown, so the call is charged as reserved, and the caller is told
+   * so with the amount.
+   */
+  private void chargedAsReserved(ModelRouter.Target target, String why) {
+    settlement
+        .commit(
+            target.model(), worstCaseUsage(), attribution(target.provider(), "upstream_invalid"))
+        .onComplete(
+            charged -> {
+              charged.result().ifPresent(this::settledHeaders);
+              fail(
+                  ApiException.of(
+                      GatewayErrors.UPSTREAM_INVALID,
+                      target.provider()
+                          + " answered, but not with an answer the gateway relays ("
+                          + why
+                          + "); the call was charged as reserved"
+                          + charged
+                              .result()
+                              .map(result -> ", " + result.actualMicros() + " micro-dollars.")
+                              .orElse(".")));
             });
   }
 

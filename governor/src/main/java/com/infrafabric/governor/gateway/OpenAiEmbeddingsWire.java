@@ -17,13 +17,19 @@ final class OpenAiEmbeddingsWire implements Wire {
   private static final RequestFields.Range DIMENSIONS =
       RequestFields.Range.whole("dimensions", 1, 65_536);
 
+  /** The most inputs one call may embed, as OpenAI's API allows. */
+  static final int MAX_INPUTS = 2048;
+
+  /** The fewest bytes one number of an embedding takes as JSON: a float32's digits and a comma. */
+  private static final int FLOAT_BYTES = 12;
+
+  /** The fewest bytes one number takes in base64 (four bytes, four thirds as many characters). */
+  private static final int BASE64_FLOAT_BYTES = 5;
+
   @Override
   public ProviderFormat format() {
     return ProviderFormat.OPENAI_COMPATIBLE;
   }
-
-  /** The most inputs one call may embed, as OpenAI's API allows. */
-  static final int MAX_INPUTS = 2048;
 
   @Override
   public String upstreamPath() {
@@ -39,7 +45,46 @@ final class OpenAiEmbeddingsWire implements Wire {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
     DIMENSIONS.check(body);
+    checkAnswerFits(body, input, settings.maxAnswerBytes());
     return new CallRequest(model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes);
+  }
+
+  /**
+   * Refuses, before anything is reserved, a call whose answer could not be relayed: {@code inputs x
+   * dimensions} numbers, each at least {@value #FLOAT_BYTES} bytes as JSON (a float32's digits and
+   * a comma) or {@value #BASE64_FLOAT_BYTES} in base64, past the gateway's answer bound. The
+   * provider would make and charge the whole answer, and the gateway could only drop it. Without
+   * {@code dimensions} the size is the model's, unknown here: such an answer past the bound is
+   * charged and said so.
+   */
+  private static void checkAnswerFits(JsonObject body, Object input, long maxAnswerBytes) {
+    if (!(body.getValue("dimensions") instanceof Number dimensions)) {
+      return;
+    }
+    int perNumber =
+        "base64".equals(body.getValue("encoding_format")) ? BASE64_FLOAT_BYTES : FLOAT_BYTES;
+    long atLeast = inputs(input) * dimensions.longValue() * perNumber;
+    if (atLeast > maxAnswerBytes) {
+      throw RequestFields.invalid(
+          "dimensions",
+          "the answer to "
+              + inputs(input)
+              + " inputs of "
+              + dimensions
+              + " dimensions is at least "
+              + atLeast
+              + " bytes, more than the "
+              + maxAnswerBytes
+              + " the gateway relays: send fewer inputs or dimensions in one call, or"
+              + " encoding_format base64; nothing was charged");
+    }
+  }
+
+  /** How many embeddings {@code input} asks for: one per text or token array, one for token ids. */
+  private static long inputs(Object input) {
+    return input instanceof JsonArray items && !(items.getValue(0) instanceof Number)
+        ? items.size()
+        : 1;
   }
 
   /**

@@ -236,6 +236,62 @@ class GatewayLimitsTest {
     assertThat(RIG.primary.received()).noneMatch(r -> r.body().encode().contains("no-such-model"));
   }
 
+  /**
+   * An embedding whose answer is surely past what the gateway relays (inputs x dimensions, each
+   * number at least a float32's digits) is refused before anything is reserved, saying how large;
+   * base64 makes the same call small enough.
+   */
+  @Test
+  void anEmbeddingCallWhoseAnswerCannotBeRelayedIsRefusedBeforeItIsCharged() {
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
+    String embeddings = GatewayRoutes.OPENAI + "/embeddings";
+    JsonArray inputs = new JsonArray();
+    for (int i = 0; i < 512; i++) {
+      inputs.add("text " + i);
+    }
+    JsonObject call =
+        new JsonObject().put("model", "emb-test").put("input", inputs).put("dimensions", 3072);
+
+    HttpResponse<String> refused = send(embeddings, token, call.encode());
+
+    assertError(refused, 400, "openai");
+    assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("message"))
+        .contains("512 inputs of 3072 dimensions")
+        .contains("nothing was charged");
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    int received = RIG.primary.received().size();
+    HttpResponse<String> base64 =
+        send(embeddings, token, call.copy().put("encoding_format", "base64").encode());
+    assertThat(base64.statusCode()).as(base64.body()).isEqualTo(200);
+    assertThat(RIG.primary.received()).hasSize(received + 1);
+  }
+
+  /**
+   * A provider that answers, but not with an answer the gateway can relay, was still called: the
+   * call is charged as reserved, and the caller told so, with the amount, in the header and the
+   * message.
+   */
+  @Test
+  void anAnswerThatCannotBeRelayedIsChargedAsReservedAndSaysHowMuch() {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.primary.then(new FakeProvider.Behaviour.Garbage());
+
+    HttpResponse<String> failed =
+        send(
+            GatewayRoutes.OPENAI + "/chat/completions",
+            RIG.agent(scope),
+            body("gpt-test", "max_tokens", 5).encode());
+
+    assertError(failed, 502, "openai");
+    long charged =
+        Long.parseLong(failed.headers().firstValue("x-budget-charged-micros").orElseThrow());
+    assertThat(charged).isEqualTo(RIG.spentAndReserved(scope)[0]).isPositive();
+    assertThat(new JsonObject(failed.body()).getJsonObject("error").getString("message"))
+        .contains("not a complete answer with usage")
+        .contains("charged as reserved, " + charged + " micro-dollars");
+  }
+
   @Test
   void aCallForSeveralAnswersReservesTheBoundOfEach() {
     String scope = RIG.fundedScope(1_000_000);

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <pre>{@code @RegisterExtension static final GatewayRig RIG = GatewayRig.create();}</pre>
  */
-final class GatewayRig implements BeforeAllCallback, AfterAllCallback {
+final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
   private final RedisServerExtension redis = RedisServerExtension.create();
   private final GatewaySettings settings;
@@ -60,6 +61,15 @@ final class GatewayRig implements BeforeAllCallback, AfterAllCallback {
   /** The gateway with {@code settings}' providers instead of the fixture's. */
   static GatewayRig withSettings(GatewaySettings settings) {
     return new GatewayRig(settings);
+  }
+
+  /** Each test starts with providers that answer: nothing an earlier test scripted is left. */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    if (primary != null) {
+      primary.forgetScript();
+      backup.forgetScript();
+    }
   }
 
   @Override

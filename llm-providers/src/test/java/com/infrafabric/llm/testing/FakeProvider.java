@@ -149,6 +149,14 @@ public final class FakeProvider implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Forgets behaviours no request took: a test that scripted a failure its call never reached (its
+   * budget refused first, say) must not hand that failure to the next test's call.
+   */
+  public void forgetScript() {
+    script.clear();
+  }
+
   /** What flood streams have written so far, and how often they were held. */
   public Flooded flooded() {
     return flooded;
