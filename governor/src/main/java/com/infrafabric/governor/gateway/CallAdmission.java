@@ -94,7 +94,8 @@ final class CallAdmission {
       return Future.succeededFuture();
     }
     Reserved reserved = (Reserved) reservation.result();
-    return new Settlement(calls.engine, reserved.id(), caller.scope(), callId, key)
+    // The buckets took nothing from a call they refused or failed on: nothing to put right.
+    return new Settlement(calls.engine, reserved.id(), caller.scope(), callId, key, used -> {})
         .release(new CallAttribution(caller.keyId(), "", -1, RATE_LIMITED));
   }
 

@@ -30,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One gateway call on the one money path. In order: the caller may use the model; the worst case
@@ -56,6 +58,8 @@ final class MeteredCall {
           SseRelay.Ended.UPSTREAM_FAILED, "upstream_error",
           SseRelay.Ended.CUT, "cut");
 
+  private static final Logger LOG = LoggerFactory.getLogger(MeteredCall.class);
+
   private final MeteredCalls calls;
   private final RoutingContext ctx;
   private final Wire wire;
@@ -65,6 +69,7 @@ final class MeteredCall {
   private CallRequest call;
   private Settlement settlement;
   private IdempotencyKey reservedUnder;
+  private long tokens;
   private long upstreamStartedAt = -1;
   private ModelRouter.Target first;
   private Future<Optional<OpenedCredential>> firstKey;
@@ -103,7 +108,7 @@ final class MeteredCall {
           ProviderReply.Failed.finalFailure("every provider's circuit breaker is open"));
     }
     // The call's token estimate: what the key's tokens-per-minute bucket is charged up front.
-    long tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
+    tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
     Optional<VirtualKey> virtualKey = caller.key();
     if (virtualKey.isPresent() && tokens > virtualKey.get().tokensPerMinute()) {
       throw GatewayErrors.tooLargeForKey(tokens, virtualKey.get().tokensPerMinute());
@@ -141,7 +146,9 @@ final class MeteredCall {
       return;
     }
     header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
-    settlement = new Settlement(calls.engine, reserved.id(), caller.scope(), callId, reservedUnder);
+    settlement =
+        new Settlement(
+            calls.engine, reserved.id(), caller.scope(), callId, reservedUnder, this::keyUsed);
     attempt(downgraded(reserved, targets), 0, null);
   }
 
@@ -325,6 +332,26 @@ final class MeteredCall {
                               .map(result -> ", " + result.actualMicros() + " micro-dollars.")
                               .orElse(".")));
             });
+  }
+
+  /**
+   * Puts the key's tokens-per-minute bucket right once the call settled: it took the estimate (the
+   * prompt and the whole output bound) at admission, and now counts what the call used.
+   */
+  private void keyUsed(long used) {
+    caller
+        .key()
+        .ifPresent(
+            key ->
+                calls
+                    .keys
+                    .settle(key, tokens, used)
+                    .onFailure(
+                        failure ->
+                            LOG.atDebug().log(
+                                "gateway call {}: the key's token bucket was not settled: {}",
+                                callId,
+                                failure.getMessage())));
   }
 
   private Optional<TokenUsage> usage(JsonObject reported) {

@@ -12,6 +12,7 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import io.vertx.core.Future;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,24 +33,29 @@ final class Settlement {
   private final Scope within;
   private final String callId;
   private final IdempotencyKey reservedUnder;
+  private final LongConsumer tokensUsed;
   private final AtomicBoolean settled = new AtomicBoolean();
 
   /**
    * @param callId unique per call: names the commit and the release for their retries
    * @param reservedUnder the caller's key the reservation was made under: a release forgets it, as
    *     the call it named was never made and its retry must not be refused as a repeat
+   * @param tokensUsed told once, when the call settles, the tokens it used (none when released):
+   *     the virtual key's tokens-per-minute bucket took the estimate and is put right with it
    */
   Settlement(
       BudgetEngine engine,
       ReservationId reservation,
       Scope within,
       String callId,
-      IdempotencyKey reservedUnder) {
+      IdempotencyKey reservedUnder,
+      LongConsumer tokensUsed) {
     this.engine = engine;
     this.reservation = reservation;
     this.within = within;
     this.callId = callId;
     this.reservedUnder = reservedUnder;
+    this.tokensUsed = tokensUsed;
   }
 
   /**
@@ -61,6 +67,7 @@ final class Settlement {
     if (!settled.compareAndSet(false, true)) {
       return Future.succeededFuture(Optional.empty());
     }
+    tokensUsed.accept(usage.inputTokens() + usage.cachedInputTokens() + usage.outputTokens());
     CommitRequest request =
         new CommitRequest(
             reservation,
@@ -76,6 +83,7 @@ final class Settlement {
     if (!settled.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
+    tokensUsed.accept(0);
     return release(attribution, 1);
   }
 

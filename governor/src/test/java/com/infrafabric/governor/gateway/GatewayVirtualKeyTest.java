@@ -192,11 +192,30 @@ class GatewayVirtualKeyTest {
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
-  private static HttpResponse<String> chat(String secret, String idempotencyKey) {
+  /**
+   * The key's tokens-per-minute bucket counts what calls used, not their bound: admission takes the
+   * prompt and the whole output bound, and the settled call gives back what it did not use, so a
+   * key allowed 1,000 tokens a minute makes several calls bounded at 600 that use a few tokens
+   * each.
+   */
+  @Test
+  void aKeysTokenBucketCountsWhatItsCallsUsedNotTheirBound() {
+    String scope = RIG.fundedScope(1_000_000);
+    String secret = issue(scope, Set.of("gpt-test"), 100, 1_000).secret().orElseThrow();
+    for (int call = 0; call < 3; call++) {
+      String key = "k-bounded-" + call;
+      await("call " + call + " admitted once the one before settled")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> boundedChat(secret, key, 600).statusCode() == 200);
+    }
+  }
+
+  private static HttpResponse<String> boundedChat(
+      String secret, String idempotencyKey, long maxTokens) {
     String body =
         new JsonObject()
             .put("model", "gpt-test")
-            .put("max_tokens", 5)
+            .put("max_tokens", maxTokens)
             .put(
                 "messages",
                 new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
@@ -207,6 +226,10 @@ class GatewayVirtualKeyTest {
         secret,
         Map.of("Idempotency-Key", idempotencyKey),
         body);
+  }
+
+  private static HttpResponse<String> chat(String secret, String idempotencyKey) {
+    return boundedChat(secret, idempotencyKey, 5);
   }
 
   /**
