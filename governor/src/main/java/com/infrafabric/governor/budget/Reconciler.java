@@ -6,15 +6,19 @@ import com.infrafabric.governor.tenant.CalendarWindows;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -24,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Recomputes every spent and reserved counter of a tenant from its ledger and reports each
@@ -32,16 +37,27 @@ import java.util.Set;
  *
  * <p>Counters of day and month windows expire some time after their window ends while the ledger
  * keeps everything; such aged-out windows are not reported.
+ *
+ * <p>A run reads the tenant's whole ledger, so what callers can ask of a node is bounded: callers
+ * asking for the same tenant while a run is under way share it, and at most {@value #MAX_RUNNING}
+ * tenants are reconciled at once; one more is refused at once with {@code OVERLOADED} and a {@code
+ * Retry-After}, never queued.
  */
 public final class Reconciler {
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
 
+  /** Tenants reconciled at once on one node, each run reading a whole ledger. */
+  static final int MAX_RUNNING = 2;
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
   private final RedisStore redis;
   private final Ledger ledger;
   private final Clock clock;
   private final MeterRegistry meters;
+  private final Map<String, Future<ReconciliationReport>> running = new ConcurrentHashMap<>();
 
   /**
    * Runs are counted as {@code governor.reconciliations} by outcome (consistent, mismatch), each
@@ -68,7 +84,36 @@ public final class Reconciler {
     return BudgetScripts.USAGE_SNAPSHOT;
   }
 
+  /**
+   * The tenant's reconciliation: the run under way for it if there is one, a new one if fewer than
+   * {@value #MAX_RUNNING} run, or a failed future with {@code OVERLOADED} otherwise.
+   */
   public Future<ReconciliationReport> reconcile(String tenant) {
+    Promise<ReconciliationReport> run = Promise.promise();
+    Future<ReconciliationReport> underWay = running.putIfAbsent(tenant, run.future());
+    if (underWay != null) {
+      return underWay;
+    }
+    if (running.size() > MAX_RUNNING) {
+      running.remove(tenant);
+      return Future.failedFuture(
+          ApiException.retryAfter(
+              ErrorCode.OVERLOADED,
+              "This node is reconciling "
+                  + MAX_RUNNING
+                  + " other tenants' ledgers, as many as it runs at once; retry shortly.",
+              RETRY_AFTER));
+    }
+    replayAndCompare(tenant)
+        .onComplete(
+            done -> {
+              running.remove(tenant);
+              run.handle(done);
+            });
+    return run.future();
+  }
+
+  private Future<ReconciliationReport> replayAndCompare(String tenant) {
     TenantKeyNames keys = TenantKeyNames.of(tenant);
     return usageKeys(keys, "0", new LinkedHashSet<>())
         .compose(usageKeys -> snapshot(keys, new ArrayList<>(usageKeys)))
