@@ -323,7 +323,11 @@ final class McpEndpoint {
     Object id = message.getValue("id");
     boolean hasId = message.containsKey("id");
     if (hasId && !(id instanceof String || id instanceof Integer || id instanceof Long)) {
-      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "id must be a string or an integer.");
+      return JsonRpc.refused(
+          400,
+          JsonRpc.INVALID_REQUEST,
+          "id must be a string or an integer from -2^63 to 2^63 - 1 (null and fractions are not"
+              + " ids).");
     }
     // Every answer echoes the id: an unbounded one would make the answer as large as the request.
     if (id instanceof String text && text.length() > MAX_ID_CHARS) {

@@ -174,6 +174,16 @@ class McpProtocolAbuseTest {
     HttpResponse<String> badId =
         post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}");
     assertThat(error(badId).getInteger("code")).isEqualTo(-32600);
+    for (String id : new String[] {"1.5", "null", "123456789012345678901234567890", "1e3"}) {
+      HttpResponse<String> refused =
+          post(
+              rig.http,
+              agent,
+              session,
+              "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"ping\"}");
+      assertThat(error(refused).getInteger("code")).as(id).isEqualTo(-32600);
+      assertThat(error(refused).getString("message")).as(id).contains("-2^63 to 2^63 - 1");
+    }
     // Every answer echoes the id: a long one is refused, not echoed.
     HttpResponse<String> longId =
         post(
