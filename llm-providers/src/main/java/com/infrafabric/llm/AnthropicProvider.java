@@ -12,8 +12,9 @@ import java.util.stream.Collectors;
 /**
  * The Anthropic Messages format ({@code POST /v1/messages}, {@code anthropic-version: 2023-06-01}).
  * System messages go to the top-level {@code system} field. Usage: {@code input_tokens} is the
- * uncached input; tokens written to the prompt cache ({@code cache_creation_input_tokens}) are
- * counted as input, those read from it ({@code cache_read_input_tokens}) as cached input.
+ * uncached input; tokens written to the prompt cache are counted as input weighted by what writing
+ * them costs ({@link ReportedUsage#anthropicCacheWrites}), those read from it ({@code
+ * cache_read_input_tokens}) as cached input.
  */
 final class AnthropicProvider implements LlmProvider {
 

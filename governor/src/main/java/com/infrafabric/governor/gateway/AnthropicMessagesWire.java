@@ -109,7 +109,9 @@ final class AnthropicMessagesWire implements Wire {
 
     private void start(JsonObject message) {
       JsonObject usage = message.getJsonObject("usage", new JsonObject());
-      input = usage.getLong("input_tokens", 0L) + usage.getLong("cache_creation_input_tokens", 0L);
+      input =
+          Math.addExact(
+              usage.getLong("input_tokens", 0L), ReportedUsage.anthropicCacheWrites(usage));
       cached = usage.getLong("cache_read_input_tokens", 0L);
       output = Math.max(output, usage.getLong("output_tokens", 0L));
     }
