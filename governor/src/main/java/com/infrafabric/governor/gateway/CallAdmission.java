@@ -56,16 +56,20 @@ final class CallAdmission {
 
   /**
    * The reservation's outcome if the buckets admitted the call; failed with 429 {@code
-   * RATE_LIMITED} if they did not. The reservation is sent first, so a request the engine refuses
-   * before Redis takes nothing from the buckets.
+   * RATE_LIMITED} if they did not. A refusal the buckets already stand on (a flood past its limit
+   * within the wait it was told) is answered at once: no reservation is made and released for it.
    */
   Future<ReserveOutcome> admit(ReserveRequest request) {
-    Future<ReserveOutcome> reservation = calls.engine.reserve(request);
     Future<RateDecision> limit =
         caller
             .key()
             .map(key -> calls.keys.admit(key, tokens))
             .orElse(Future.succeededFuture(NO_KEY));
+    if (RateDecision.refusedAlready(limit)) {
+      // A refusal standing on this node: nothing taken, nothing to reserve and give back.
+      return Future.failedFuture(GatewayErrors.rateLimited(limit.result()));
+    }
+    Future<ReserveOutcome> reservation = calls.engine.reserve(request);
     return Future.join(limit, reservation)
         .transform(both -> decide(limit, reservation, request.idempotencyKey()));
   }

@@ -26,11 +26,15 @@ final class KeyRateLimits {
   /**
    * Takes the request and the tokens from their buckets at once (two round trips in parallel, not
    * in turn); when either refuses, what the other took is given back, so a refused call takes
-   * nothing.
+   * nothing. A refusal of the requests standing on this node is answered at once, the tokens'
+   * bucket not asked.
    */
   Future<RateDecision> admit(VirtualKey key, long estimatedTokens) {
     long tokens = charged(key, estimatedTokens);
     Future<RateDecision> requests = buckets.tryConsume(bucket(key, "rpm"), rpm(key), 1, "rpm");
+    if (RateDecision.refusedAlready(requests)) {
+      return requests;
+    }
     Future<RateDecision> tokensTaken =
         tokens == 0
             ? Future.succeededFuture(new RateDecision(true, 0, Duration.ZERO, "tpm"))

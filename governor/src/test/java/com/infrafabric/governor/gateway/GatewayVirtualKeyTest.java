@@ -132,6 +132,18 @@ class GatewayVirtualKeyTest {
     var ledger =
         RIG.governor.call("GET", "/v1/ledger/" + tenant, RIG.governor.auditor(tenant), null);
     assertThat(ledger.body()).contains("rate_limited");
+
+    // Within the wait it was told, the key's refusal stands on this node: the calls that follow
+    // are refused with nothing reserved and released for them.
+    int entries = new JsonObject(ledger.body()).getJsonArray("entries").size();
+    for (int call = 0; call < 3; call++) {
+      HttpResponse<String> refused = chat(secret, "k-flood-" + call);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+      assertThat(refused.headers().firstValue("retry-after")).isPresent();
+    }
+    var after =
+        RIG.governor.call("GET", "/v1/ledger/" + tenant, RIG.governor.auditor(tenant), null);
+    assertThat(new JsonObject(after.body()).getJsonArray("entries")).hasSize(entries);
   }
 
   /**

@@ -1,5 +1,6 @@
 package com.infrafabric.platform.ratelimit;
 
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -17,5 +18,14 @@ public record RateDecision(boolean allowed, long remaining, Duration retryAfter,
   public RateDecision {
     Objects.requireNonNull(retryAfter, "retryAfter");
     Objects.requireNonNull(limitName, "limitName");
+  }
+
+  /**
+   * True if {@code decision} was a refusal the moment it was asked for: one standing on this node
+   * ({@code SharedBuckets}), decided without a round trip. Whoever would have done other work with
+   * the answer (take another bucket, reserve a budget) can skip it.
+   */
+  public static boolean refusedAlready(Future<RateDecision> decision) {
+    return decision.isComplete() && decision.succeeded() && !decision.result().allowed();
   }
 }

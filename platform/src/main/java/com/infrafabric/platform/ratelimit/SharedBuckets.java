@@ -15,6 +15,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -40,9 +41,11 @@ import java.util.concurrent.CompletionStage;
  * Bucket4j refuses an empty bucket without writing, so a refusal could rest on a stale remembered
  * state (the key deleted, or tokens given back by another node); {@link #tryConsume} therefore
  * forgets the bucket and asks again starting with a read, and only that answer is returned, so
- * every refusal is decided on a state Redis has just returned. Each node keeps at most {@value
- * #MAX_CACHED_BUCKETS} proxies and as many remembered states (a bucket with one limit encodes to
- * 144 base64 characters, held beside its key).
+ * every refusal is decided on a state Redis has just returned. That refusal then stands on this
+ * node for the wait it named, so the requests that follow it cost no round trip ({@link
+ * KnownRefusals}). Each node keeps at most {@value #MAX_CACHED_BUCKETS} proxies and as many
+ * remembered states (a bucket with one limit encodes to 144 base64 characters, held beside its
+ * key).
  */
 public final class SharedBuckets {
 
@@ -53,10 +56,12 @@ public final class SharedBuckets {
   private final RedisBucketStore store;
   private final AsyncProxyManager<String> buckets;
   private final Map<String, AsyncBucketProxy> proxies = new LruMap<>(MAX_CACHED_BUCKETS);
+  private final KnownRefusals refusals;
 
-  private SharedBuckets(RedisBucketStore store) {
+  private SharedBuckets(RedisBucketStore store, Clock clock) {
     this.store = store;
     this.buckets = store.asAsync();
+    this.refusals = new KnownRefusals(MAX_CACHED_BUCKETS, clock);
   }
 
   /** Buckets in {@code store}; refill reads {@code clock}. */
@@ -71,21 +76,32 @@ public final class SharedBuckets {
             config,
             ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_FULL_BUCKETS),
             MAX_CACHED_BUCKETS);
-    return new SharedBuckets(bucketStore);
+    return new SharedBuckets(bucketStore, clock);
   }
 
   /**
    * Takes {@code tokens} from the bucket {@code key} (limited by {@code limit}) if it holds that
    * many; the decision is named {@code limitName}. A refusal is decided on the state Redis holds,
-   * never on the one this node remembers.
+   * never on the one this node remembers, and then stands on this node for the wait it named
+   * ({@link KnownRefusals}): within it, the returned future is already complete with a refusal.
    */
   public Future<RateDecision> tryConsume(
       String key, RateLimit limit, long tokens, String limitName) {
+    Optional<RateDecision> standing = refusals.standing(key, tokens, limitName);
+    if (standing.isPresent()) {
+      return Future.succeededFuture(standing.get());
+    }
     return consume(key, limit, tokens)
         .compose(
             probe ->
                 probe.isConsumed() ? Future.succeededFuture(probe) : confirm(key, limit, tokens))
-        .map(probe -> decide(probe, limitName));
+        .map(probe -> decide(probe, limitName))
+        .onSuccess(
+            decision -> {
+              if (!decision.allowed()) {
+                refusals.refused(key, tokens, decision.retryAfter());
+              }
+            });
   }
 
   /**
@@ -103,6 +119,7 @@ public final class SharedBuckets {
 
   /** Gives {@code tokens} back to the bucket, never above its capacity. */
   public Future<Void> refund(String key, RateLimit limit, long tokens) {
+    refusals.forget(key);
     return call(proxy(key, limit).addTokens(tokens));
   }
 

@@ -130,6 +130,11 @@ class RateLimiterTest {
     assertThat(remaining).containsExactly(4L, 3L, 2L, 1L, 0L, -1L, -1L, -1L);
   }
 
+  /**
+   * A bucket removed behind the nodes' backs starts full: at once on a node that has not refused
+   * it, and within a second on the node that did (its refusal stands there that long, see the next
+   * test).
+   */
   @Test
   void aBucketRemovedBehindTheNodesBackStartsFull() {
     RateLimiter limiter = limiter(nodeA, "removed");
@@ -137,15 +142,59 @@ class RateLimiterTest {
     for (int i = 0; i < 5; i++) {
       Await.result(limiter.tryConsume(alice));
     }
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+    RateDecision refused = Await.result(limiter.tryConsume(alice));
+    assertThat(refused.allowed()).isFalse();
 
     String key =
         limiter.key(alice, RateLimitPolicy.uniform("removed", FIVE_PER_MINUTE).select(alice));
     Await.result(nodeB.send(Request.cmd(Command.DEL).arg(key)));
 
-    RateDecision afresh = Await.result(limiter.tryConsume(alice));
-    assertThat(afresh.allowed()).isTrue();
-    assertThat(afresh.remaining()).isEqualTo(4);
+    RateDecision elsewhere = Await.result(limiter(nodeB, "removed").tryConsume(alice));
+    assertThat(elsewhere.allowed()).isTrue();
+    assertThat(elsewhere.remaining()).isEqualTo(4);
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+  }
+
+  /**
+   * Once Redis refused a bucket, the requests that follow within a second are refused by the node
+   * alone, already decided when asked, with what is left of the wait: a flood past its limit costs
+   * the store one round trip a second, not one a request.
+   */
+  @Test
+  void aRefusalStandsOnTheNodeForItsWaitWithoutAskingRedis() {
+    RateLimiter limiter = limiter(nodeA, "standing");
+    Principal alice = Principal.of("alice", Set.of());
+    for (int i = 0; i < 5; i++) {
+      Await.result(limiter.tryConsume(alice));
+    }
+    RateDecision refused = Await.result(limiter.tryConsume(alice));
+    long calls = commandCalls();
+
+    clock.advance(Duration.ofMillis(900));
+    Future<RateDecision> again = limiter.tryConsume(alice);
+
+    assertThat(again.isComplete()).isTrue();
+    assertThat(again.result().allowed()).isFalse();
+    assertThat(again.result().retryAfter()).isEqualTo(refused.retryAfter().minusMillis(900));
+    assertThat(commandCalls()).isEqualTo(calls);
+    clock.advance(Duration.ofMillis(100));
+    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+    assertThat(commandCalls()).isGreaterThan(calls);
+  }
+
+  /** How many commands the server ran, INFO aside, from INFO commandstats. */
+  private static long commandCalls() {
+    String stats =
+        Await.result(nodeA.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+    long calls = 0;
+    for (String line : stats.split("\\r?\\n")) {
+      if (line.startsWith("cmdstat_") && !line.startsWith("cmdstat_info:")) {
+        calls += Long.parseLong(line.substring(line.indexOf("calls=") + 6, line.indexOf(',')));
+      }
+    }
+    return calls;
   }
 
   @Test
