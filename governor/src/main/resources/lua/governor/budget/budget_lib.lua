@@ -252,7 +252,8 @@ local function save(usage)
 end
 
 -- Reads the tenant's zone and the caps of the given layers in one step. Returns nil and a reply
--- when the tenant is unknown or the caller computed windows in a stale zone.
+-- when the tenant is unknown (naming the scope looked up, the last layer: the caller's subject may
+-- be a reservation or a lease) or the caller computed windows in a stale zone.
 local function load_config(layers)
   local names = {'zone'}
   for _, layer in ipairs(layers) do
@@ -261,7 +262,7 @@ local function load_config(layers)
     end
   end
   local v = redis.call('HMGET', H.config, unpack(names))
-  if not v[1] then return nil, {'unknown_tenant', ''} end
+  if not v[1] then return nil, {'unknown_tenant', layers[#layers]} end
   if v[1] ~= H.zone then return nil, {'zone', v[1]} end
   local caps, i = {}, 2
   for _, layer in ipairs(layers) do

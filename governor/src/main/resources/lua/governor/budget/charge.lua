@@ -9,7 +9,7 @@ local layers = layers_of(scope)
 local caps, rejected = load_config(layers)
 rejected = rejected or replay_or_conflict()
 if rejected then return rejected end
-if #caps == 0 then return {'unknown_scope', ''} end
+if #caps == 0 then return {'unknown_scope', scope} end
 
 local usage = load_usage(layers, current_windows(), true)
 add_spend(usage, layers, amount, tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout))

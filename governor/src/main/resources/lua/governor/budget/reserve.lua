@@ -4,7 +4,7 @@ local scope = ARGV[ARG_SCOPE]
 local caps, rejected = load_config(layers_of(scope))
 rejected = rejected or replay_or_conflict()
 if rejected then return rejected end
-if #caps == 0 then return {'unknown_scope', ''} end
+if #caps == 0 then return {'unknown_scope', scope} end
 attribute(ARG_ATTRIBUTION)
 expire_due(LAZY_EXPIRY_BATCH)
 

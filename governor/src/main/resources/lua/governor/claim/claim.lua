@@ -15,7 +15,7 @@ local rid, task_id, scope = ARGV[ARG_RESERVATION_ID], ARGV[ARG_TASK_ID], ARGV[AR
 local caps, rejected = load_config(layers_of(scope))
 rejected = rejected or replay_or_conflict()
 if rejected then return rejected end
-if #caps == 0 then return {'unknown_scope', ''} end
+if #caps == 0 then return {'unknown_scope', scope} end
 local policy = load_policy()
 expire_lazily(policy)
 

@@ -91,7 +91,7 @@ public final class BudgetEngine {
                   .put("scope", scope.path());
               request.attribution().putArgs(args, "attribution");
             })
-        .map(reply -> reserveOutcome(reply.orThrow(scope.path()), estimate));
+        .map(reply -> reserveOutcome(reply.orThrow(), estimate));
   }
 
   /**
@@ -115,7 +115,7 @@ public final class BudgetEngine {
               actual.putArgs(args, "spend");
               request.attribution().putArgs(args, "attribution");
             })
-        .map(reply -> commitResult(reply.orThrow(id.toString())));
+        .map(reply -> commitResult(reply.orThrow(id)));
   }
 
   /** Cancels a reservation; the held amount is available again at once. */
@@ -173,7 +173,7 @@ public final class BudgetEngine {
                   .put("forget_key", forget);
               attribution.putArgs(args, "attribution");
             })
-        .map(reply -> releaseResult(reply.orThrow(id.toString())));
+        .map(reply -> releaseResult(reply.orThrow(id)));
   }
 
   /** Records spend reported after the fact; never refused for lack of budget (it is spent). */
@@ -193,7 +193,7 @@ public final class BudgetEngine {
               args.put("charge_id", chargeId).put("scope", scope.path());
               actual.putArgs(args, "spend");
             })
-        .map(reply -> chargeResult(reply.orThrow(scope.path())));
+        .map(reply -> chargeResult(reply.orThrow()));
   }
 
   /**

@@ -156,7 +156,7 @@ public final class Budgets {
     return engine
         .tenantScripts()
         .run(scope.tenant(), BudgetScripts.STATUS, (args, now) -> args.put("scope", scope.path()))
-        .map(reply -> usage(reply.orThrow(scope.path())));
+        .map(reply -> usage(reply.orThrow()));
   }
 
   private Future<Void> registerTenant(String tenant) {

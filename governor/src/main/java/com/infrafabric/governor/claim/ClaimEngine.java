@@ -31,6 +31,7 @@ import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Hands tasks to agents: claim, heartbeat, finish, and lease expiry.
@@ -150,7 +151,7 @@ public final class ClaimEngine {
                     .put("required", task.required().encoded())
                     .put("candidates", settings.candidatesPerCapability())
                     .put("subtree", subtree),
-            task.id(),
+            reply -> ClaimReplies.claimChecked(reply, task),
             (reply, body) -> ClaimReplies.claim(reply, body, task))
         .onSuccess(metrics::claim);
   }
@@ -170,7 +171,7 @@ public final class ClaimEngine {
           lease.putArgs(args);
           args.put("agent_id", request.agentId()).put("subtree", subtree);
         },
-        lease.toString(),
+        reply -> ClaimReplies.leaseChecked(reply, lease),
         (reply, body) -> ClaimReplies.heartbeat(reply, body, lease));
   }
 
@@ -205,7 +206,7 @@ public final class ClaimEngine {
                   .put("subtree", subtree);
               actual.putArgs(args, "spend");
             },
-            lease.toString(),
+            reply -> ClaimReplies.leaseChecked(reply, lease),
             (reply, body) -> ClaimReplies.finish(reply, body, lease))
         .onSuccess(
             result -> {
@@ -252,7 +253,7 @@ public final class ClaimEngine {
         "",
         null,
         args -> args.put("max", max),
-        tenant,
+        ScriptReply::orThrow,
         (reply, body) -> Integer.parseInt(body.getString("expired")));
   }
 
@@ -267,8 +268,10 @@ public final class ClaimEngine {
   }
 
   /**
-   * Runs a claim script and reads its reply with {@code read}, given the reply's JSON body, which
-   * is parsed once for the side effects' meters and the outcome both.
+   * Runs a claim script, throws its refusals with {@code refusals} (which knows what the call is
+   * on, so each error names the task, lease or scope it is about) and reads its reply with {@code
+   * read}, given the reply's JSON body, which is parsed once for the side effects' meters and the
+   * outcome both.
    */
   private <T> Future<T> run(
       String tenant,
@@ -277,7 +280,7 @@ public final class ClaimEngine {
       String fingerprint,
       ReservationId reservation,
       Consumer<ScriptArgs.Values> own,
-      String subject,
+      UnaryOperator<ScriptReply> refusals,
       BiFunction<ScriptReply, JsonObject, T> read) {
     return scripts
         .run(
@@ -292,7 +295,7 @@ public final class ClaimEngine {
             })
         .map(
             reply -> {
-              ScriptReply checked = ClaimReplies.checked(reply, subject);
+              ScriptReply checked = refusals.apply(reply);
               JsonObject body = checked.body();
               if (!checked.replayed()) {
                 metrics.sideEffects(body);

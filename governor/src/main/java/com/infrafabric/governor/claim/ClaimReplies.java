@@ -21,25 +21,38 @@ final class ClaimReplies {
 
   private ClaimReplies() {}
 
-  /** Throws the claim path's errors (then the budget's); returns the reply otherwise. */
-  static ScriptReply checked(ScriptReply reply, String subject) {
+  /**
+   * Throws a claim's refusals (its task id taken in another scope, then those every script shares);
+   * returns the reply otherwise.
+   */
+  static ScriptReply claimChecked(ScriptReply reply, TaskSpec task) {
+    if ("task_scope".equals(reply.kind())) {
+      throw taskScopeConflict(task.id(), reply.payload());
+    }
+    return reply.orThrow();
+  }
+
+  /**
+   * Throws the refusals of a call on {@code lease} (a heartbeat's or a finish's: not found, not the
+   * caller's, already ended, then those every script shares); returns the reply otherwise.
+   */
+  static ScriptReply leaseChecked(ScriptReply reply, LeaseId lease) {
     switch (reply.kind()) {
-      case "task_scope" -> throw taskScopeConflict(subject, reply.payload());
       case "task_not_found" ->
           throw new GovernorException(
-              ErrorCode.TASK_NOT_FOUND, "lease " + subject + " does not exist");
+              ErrorCode.TASK_NOT_FOUND, "lease " + lease + " does not exist");
       case "not_holder" ->
           throw new GovernorException(
               ErrorCode.LEASE_NOT_HELD,
-              "lease " + subject + " is held by agent " + reply.payload(),
+              "lease " + lease + " is held by agent " + reply.payload(),
               Map.of("agent", reply.payload()));
       case "lease_ended" ->
           throw new GovernorException(
               ErrorCode.LEASE_ENDED,
-              "lease " + subject + " already ended (" + reply.payload() + ")",
+              "lease " + lease + " already ended (" + reply.payload() + ")",
               Map.of("state", reply.payload()));
       default -> {
-        return reply.orThrow(subject);
+        return reply.orThrow();
       }
     }
   }

@@ -145,7 +145,7 @@ public final class VirtualKeys {
                     "tenant " + tenant + " already holds " + reply.payload() + " keys; revoke one",
                     Map.of("max_keys", maxKeysPerTenant));
               }
-              reply.orThrow(spec.scope().path());
+              reply.orThrow();
               return reply.replayed()
                   ? issued(tenant, reply, null)
                   : Future.succeededFuture(new IssuedKey(key, Optional.of(presented.reveal())));
@@ -357,7 +357,7 @@ public final class VirtualKeys {
           "key " + id + " expired at " + at + " and stays expired; revoke it and create another",
           Map.of("expired_at", at.toString()));
     }
-    return reply.orThrow(id);
+    return reply.orThrow();
   }
 
   private static String fingerprint(VirtualKey key) {

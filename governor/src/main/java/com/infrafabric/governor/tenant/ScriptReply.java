@@ -94,9 +94,12 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
   }
 
   /**
-   * Throws the caller's error for the kinds every operation shares; returns this reply otherwise.
+   * Throws the error of a refusal any script may answer (a reused idempotency key, a scope without
+   * a budget, a counter at its maximum); returns this reply otherwise. Each error names what it
+   * refuses from the reply itself, not from the caller: only the script knows which scope a
+   * reservation's or a lease's call looked up.
    */
-  public ScriptReply orThrow(String subject) {
+  public ScriptReply orThrow() {
     switch (kind) {
       case "conflict" ->
           throw new GovernorException(
@@ -105,28 +108,40 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
       case "unknown_tenant", "unknown_scope" ->
           throw new GovernorException(
               ErrorCode.SCOPE_UNKNOWN,
-              "no budget is defined on " + subject + " or any of its ancestors",
-              Map.of("scope", subject));
+              "no budget is defined on " + payload + " or any of its ancestors",
+              Map.of("scope", payload));
+      case "counter_limit" -> throw counterLimit(body());
+      default -> {
+        return this;
+      }
+    }
+  }
+
+  /**
+   * As {@link #orThrow()}, and throws the refusals of a call on {@code reservation} (not found, not
+   * active, held by a lease); typed so that no other id can be named as the reservation.
+   */
+  public ScriptReply orThrow(ReservationId reservation) {
+    switch (kind) {
       case "not_found" ->
           throw new GovernorException(
-              ErrorCode.RESERVATION_NOT_FOUND, "reservation " + subject + " does not exist");
-      case "counter_limit" -> throw counterLimit(body());
+              ErrorCode.RESERVATION_NOT_FOUND, "reservation " + reservation + " does not exist");
       case "not_active" ->
           throw new GovernorException(
               ErrorCode.RESERVATION_NOT_ACTIVE,
-              "reservation " + subject + " is already " + payload,
+              "reservation " + reservation + " is already " + payload,
               Map.of("state", payload));
       case "held_by_lease" ->
           throw new GovernorException(
               ErrorCode.RESERVATION_HELD_BY_LEASE,
               "reservation "
-                  + subject
+                  + reservation
                   + " is the hold of lease "
                   + payload
                   + "; its holder settles it with the lease's finish",
               Map.of("lease", payload));
       default -> {
-        return this;
+        return orThrow();
       }
     }
   }

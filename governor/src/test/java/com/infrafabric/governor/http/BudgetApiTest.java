@@ -3,6 +3,7 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static com.infrafabric.governor.testing.GovernorServiceRig.encode;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
@@ -11,6 +12,7 @@ import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +108,35 @@ class BudgetApiTest {
     assertThat(refusal.getString("scope")).isEqualTo(t);
     assertThat(refusal.getLong("shortfall_micros")).isEqualTo(500);
     assertThat(denied.headers().firstValue("X-Budget-Remaining-Micros")).hasValue("1000");
+  }
+
+  /**
+   * Every call on a scope no budget covers is refused naming that scope, as the script that looked
+   * it up names it (not as the caller passes a subject along): a reservation and a charge, on a
+   * tenant with budgets elsewhere and on one with none at all, and the status of the latter (a
+   * status read on the former reports the scope's usage uncapped).
+   */
+  @Test
+  void aScopeWithoutABudgetIsNamedOnEveryPathThatTakesOne() {
+    String budgeted = freshTenant("unbudgeted");
+    rig.budget(budgeted + "/y", "lifetime", 1_000);
+    String none = freshTenant("nobudget");
+    for (String t : List.of(budgeted, none)) {
+      String scope = t + "/nob2/x";
+      JsonObject one = new JsonObject().put("scope", scope).put("amount_micros", 1);
+      assertScopeUnknown(rig.post("/v1/reservations", rig.agent(t), one), scope);
+      assertScopeUnknown(rig.post("/v1/charges", rig.agent(t), one), scope);
+    }
+    String scope = none + "/nob2/x";
+    assertScopeUnknown(
+        rig.call("GET", "/v1/budgets/" + encode(scope) + "/status", rig.auditor(none), null),
+        scope);
+  }
+
+  private static void assertScopeUnknown(HttpResponse<String> refused, String scope) {
+    JsonObject error =
+        assertError(refused, 422, "SCOPE_UNKNOWN", "no budget is defined on " + scope + " ");
+    assertThat(error.getJsonObject("details").getString("scope")).isEqualTo(scope);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.http;
 
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
@@ -252,6 +253,85 @@ class ClaimApiTest {
             new JsonObject().put("outcome", "succeeded").put("amount_micros", 1_500));
     assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
     assertThat(json(finished).getLong("actual_micros")).isEqualTo(1_500);
+  }
+
+  /**
+   * A claim on a scope no budget covers is refused naming that scope, never the task id (the claim
+   * path once handed its task id to the budget's refusals as their subject: "no budget is defined
+   * on t-9"); a tenant that has budgets elsewhere and one that has none at all alike.
+   */
+  @Test
+  void aClaimOnAScopeWithoutABudgetNamesTheScopeNotTheTask() {
+    String budgeted = GovernorRig.freshTenant("claim-nobudget");
+    rig.budget(budgeted + "/y", "lifetime", 1_000);
+    for (String t : List.of(budgeted, GovernorRig.freshTenant("claim-notenant"))) {
+      String scope = t + "/nob2/x";
+      HttpResponse<String> refused =
+          rig.post(
+              "/v1/claims",
+              dispatcher(t),
+              new JsonObject()
+                  .put("task_id", "zz-task-9")
+                  .put("scope", scope)
+                  .put("required", new JsonArray().add("py"))
+                  .put("max_cost_micros", 1_000));
+
+      JsonObject error =
+          assertError(refused, 422, "SCOPE_UNKNOWN", "no budget is defined on " + scope + " ");
+      assertThat(error.getJsonObject("details").getString("scope")).isEqualTo(scope);
+      assertThat(refused.body()).doesNotContain("zz-task-9");
+    }
+  }
+
+  /**
+   * A heartbeat's or a finish's refusal names the lease it was called on: one that does not exist,
+   * one held by another agent, one already ended.
+   */
+  @Test
+  void aLeaseRefusalNamesTheLease() {
+    String t = tenantWithCoder("lease-named");
+    JsonObject claim = json(rig.post("/v1/claims", dispatcher(t), pythonTask(t, null)));
+    String lease = claim.getString("lease_id");
+    String coder = rig.tokens.mint(rig.tokens.spec("coder", "agent").withScope(t));
+    String stranger = rig.tokens.mint(rig.tokens.spec("intruder", "agent").withScope(t));
+    JsonObject succeeded = new JsonObject().put("outcome", "succeeded").put("amount_micros", 1);
+    String missing = t + "/t-1#2";
+
+    assertError(
+        rig.post(leasePath(missing, "heartbeat"), coder, new JsonObject()),
+        404,
+        "TASK_NOT_FOUND",
+        "lease " + missing + " does not exist");
+    assertError(
+        rig.post(leasePath(missing, "finish"), coder, succeeded),
+        404,
+        "TASK_NOT_FOUND",
+        "lease " + missing + " does not exist");
+    for (String action : List.of("heartbeat", "finish")) {
+      assertError(
+          rig.post(
+              leasePath(lease, action),
+              stranger,
+              action.equals("finish") ? succeeded : new JsonObject()),
+          403,
+          "LEASE_NOT_HELD",
+          "lease " + lease + " is held by agent coder");
+    }
+    assertThat(rig.post(leasePath(lease, "finish"), coder, succeeded).statusCode()).isEqualTo(200);
+    assertError(
+        rig.post(leasePath(lease, "finish"), coder, succeeded),
+        409,
+        "LEASE_ENDED",
+        "lease " + lease + " already ended");
+    assertError(
+        rig.post(leasePath(lease, "heartbeat"), coder, new JsonObject()),
+        409,
+        "LEASE_ENDED",
+        "lease " + lease + " already ended");
+  }
+
+  private static String leasePath(String lease, String action) {
+    return "/v1/leases/" + lease.replace("/", "%2F").replace("#", "%23") + "/" + action;
   }
 
   @Test
