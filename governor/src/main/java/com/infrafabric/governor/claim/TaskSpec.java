@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param id the task, unique in its tenant (the same rule as a scope segment)
  * @param scope where its cost is reserved and spent; the first segment is the tenant
  * @param required the capabilities (and levels) it needs, 1..{@value #MAX_REQUIRED}
- * @param maxCostMicros the most an agent may cost for it (the tenant policy may cap it lower)
+ * @param maxCostMicros the most an agent may cost for it, at least 1 (the tenant policy may cap it
+ *     lower)
  * @param maxAgents how many agents may in turn own it (the policy may cap it lower)
  */
 public record TaskSpec(
@@ -33,12 +34,7 @@ public record TaskSpec(
           "a task requires at most " + MAX_REQUIRED + " capabilities, not " + required.size(),
           Map.of("field", "required"));
     }
-    if (Money.checkAmount("max_cost_micros", maxCostMicros) == 0) {
-      throw new GovernorException(
-          ErrorCode.INVALID_AMOUNT,
-          "max_cost_micros must be at least 1 micro-dollar",
-          Map.of("field", "max_cost_micros"));
-    }
+    Money.checkPositive("max_cost_micros", maxCostMicros);
     if (maxAgents < 1 || maxAgents > TenantPolicy.MAX_AGENTS_PER_TASK) {
       throw new GovernorException(
           ErrorCode.INVALID_REQUEST,

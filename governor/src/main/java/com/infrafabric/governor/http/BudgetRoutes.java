@@ -134,26 +134,26 @@ final class BudgetRoutes {
       if (!(limits.getValue(name) instanceof JsonObject limit)) {
         throw Fields.malformed("limits." + name, "must be an object");
       }
-      Fields fields = Fields.of(limit, "limits." + name + ".", LIMIT_FIELDS);
-      parsed.put(
-          window,
-          new Limit(
-              AmountFields.micros(fields, "cap_micros"), thresholds(limit, "limits." + name)));
+      parsed.put(window, limit(Fields.of(limit, "limits." + name + ".", LIMIT_FIELDS)));
     }
     return parsed;
   }
 
-  private static List<Integer> thresholds(JsonObject limit, String where) {
-    Object value = limit.getValue("thresholds_pct");
-    if (value == null) {
+  /** One window's limit; its refusals name its fields in full ({@code limits.day.cap_micros}). */
+  private static Limit limit(Fields fields) {
+    return new Limit(
+        AmountFields.micros(fields, "cap_micros"),
+        Limit.thresholds(fields.fullName("thresholds_pct"), percents(fields, "thresholds_pct")));
+  }
+
+  private static List<Integer> percents(Fields fields, String name) {
+    if (!fields.has(name)) {
       return List.of();
     }
-    if (!(value instanceof JsonArray array)) {
-      throw Fields.malformed(where + ".thresholds_pct", "must be an array of integers");
-    }
+    JsonArray array = fields.array(name);
     List<Integer> percents = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
-      String field = where + ".thresholds_pct[" + i + "]";
+      String field = fields.fullName(name) + "[" + i + "]";
       percents.add((int) Fields.integerValue(field, array.getValue(i), 1, 99));
     }
     return percents;

@@ -101,7 +101,7 @@ final class ClaimRoutes {
             body.string("task_id"),
             scope,
             CapabilitySet.parse(strings(body.array("required"), "required"), "required"),
-            AmountFields.micros(body, "max_cost_micros"),
+            AmountFields.positiveMicros(body, "max_cost_micros"),
             body.optionalInt("max_agents", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
                 .orElse(TenantPolicy.DEFAULTS.maxAgentsPerTask()));
     GrantScope grant = grantScope(body.optionalObject("grant").orElse(new JsonObject()));
@@ -234,7 +234,7 @@ final class ClaimRoutes {
 
   private static Set<String> set(Fields fields, String name) {
     return fields.has(name)
-        ? new HashSet<>(strings(fields.array(name), "grant." + name))
+        ? new HashSet<>(strings(fields.array(name), fields.fullName(name)))
         : Set.of();
   }
 

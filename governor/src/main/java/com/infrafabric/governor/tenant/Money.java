@@ -37,10 +37,31 @@ public final class Money {
    * bits is outside the range like any other, and its refusal quotes it as sent.
    */
   public static long checkAmount(String field, BigInteger micros) {
-    if (micros.signum() < 0 || micros.compareTo(BigInteger.valueOf(MAX_MICROS)) > 0) {
+    return checkRange(field, micros, 0);
+  }
+
+  /**
+   * Returns {@code micros} if it is within 1..{@link #MAX_MICROS}, for an amount that means nothing
+   * at zero (a task's max cost): one range, so a refusal says the same range whichever side the
+   * amount fell off.
+   *
+   * @throws GovernorException {@code INVALID_AMOUNT} naming the field otherwise
+   */
+  public static long checkPositive(String field, long micros) {
+    return checkPositive(field, BigInteger.valueOf(micros));
+  }
+
+  /** {@link #checkPositive(String, long)} of an amount as a request sent it, of any size. */
+  public static long checkPositive(String field, BigInteger micros) {
+    return checkRange(field, micros, 1);
+  }
+
+  private static long checkRange(String field, BigInteger micros, long min) {
+    if (micros.compareTo(BigInteger.valueOf(min)) < 0
+        || micros.compareTo(BigInteger.valueOf(MAX_MICROS)) > 0) {
       throw new GovernorException(
           ErrorCode.INVALID_AMOUNT,
-          field + " " + micros + " is outside 0.." + MAX_MICROS + " micro-dollars",
+          field + " " + micros + " is outside " + min + ".." + MAX_MICROS + " micro-dollars",
           Map.of("field", field));
     }
     return micros.longValueExact();

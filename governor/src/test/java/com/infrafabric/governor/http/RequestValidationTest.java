@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -229,8 +230,10 @@ class RequestValidationTest {
   }
 
   /**
-   * A refused field is named as the request names it (details.field), never by an internal name:
-   * amount_micros not amount, max_cost_micros not max_cost, required not capabilities.
+   * A refused field is named as the request names it (details.field), in full and never by an
+   * internal name: amount_micros not amount, max_cost_micros not max_cost, required not
+   * capabilities, and a field of a nested object with its path (limits.month.cap_micros, not
+   * cap_micros), whether the refusal is the reader's 400 or a domain check's 422.
    */
   @Test
   void aRefusedFieldIsNamedAsTheRequestNamesIt() {
@@ -242,65 +245,114 @@ class RequestValidationTest {
             .put("scope", tenant + "/p")
             .put("required", new JsonArray().add("go"))
             .put("max_cost_micros", 100);
-    Map<String, HttpResponse<String>> refusals = new LinkedHashMap<>();
-    refusals.put(
-        "amount_micros",
-        rig.post(
-            "/v1/reservations",
-            agent,
-            new JsonObject().put("scope", tenant).put("amount_micros", -5)));
-    refusals.put(
-        "max_output_tokens",
-        rig.post(
-            "/v1/reservations",
-            agent,
-            new JsonObject()
-                .put("scope", tenant)
-                .put("model", "gpt-test")
-                .put("input_tokens", 1)
-                .put("max_output_tokens", -1)));
-    refusals.put("ttl_seconds", reserveFor(agent, 999_999));
-    refusals.put("task_id", rig.post("/v1/claims", dispatcher, task.copy().put("task_id", "a b")));
-    refusals.put(
-        "max_cost_micros",
-        rig.post("/v1/claims", dispatcher, task.copy().put("max_cost_micros", 0)));
+    List<Map.Entry<String, HttpResponse<String>>> refusals = new ArrayList<>();
+    refusals.add(
+        Map.entry(
+            "amount_micros",
+            rig.post(
+                "/v1/reservations",
+                agent,
+                new JsonObject().put("scope", tenant).put("amount_micros", -5))));
+    refusals.add(
+        Map.entry(
+            "max_output_tokens",
+            rig.post(
+                "/v1/reservations",
+                agent,
+                new JsonObject()
+                    .put("scope", tenant)
+                    .put("model", "gpt-test")
+                    .put("input_tokens", 1)
+                    .put("max_output_tokens", -1))));
+    refusals.add(Map.entry("ttl_seconds", reserveFor(agent, 999_999)));
+    refusals.add(
+        Map.entry(
+            "task_id", rig.post("/v1/claims", dispatcher, task.copy().put("task_id", "a b"))));
+    refusals.add(
+        Map.entry(
+            "max_cost_micros",
+            rig.post("/v1/claims", dispatcher, task.copy().put("max_cost_micros", 0))));
     JsonArray names = new JsonArray();
     for (int i = 0; i <= GrantScope.MAX_ENTRIES; i++) {
       names.add("c" + i);
     }
-    refusals.put(
-        "grant.capabilities",
-        rig.post(
-            "/v1/claims",
-            dispatcher,
-            task.copy().put("grant", new JsonObject().put("capabilities", names))));
-    refusals.put(
-        "required",
-        rig.post("/v1/claims", dispatcher, task.copy().put("required", new JsonArray().add("UP"))));
-    refusals.put(
-        "cap_micros",
-        rig.call(
-            "PUT",
-            "/v1/budgets/" + tenant + "%2Fq",
-            rig.admin(tenant),
-            new JsonObject()
-                .put(
-                    "limits",
-                    new JsonObject().put("day", new JsonObject().put("cap_micros", -1)))));
+    refusals.add(
+        Map.entry(
+            "grant.capabilities",
+            rig.post(
+                "/v1/claims",
+                dispatcher,
+                task.copy().put("grant", new JsonObject().put("capabilities", names)))));
+    refusals.add(
+        Map.entry(
+            "required",
+            rig.post(
+                "/v1/claims", dispatcher, task.copy().put("required", new JsonArray().add("UP")))));
+    JsonObject day = new JsonObject().put("cap_micros", 10);
+    refusals.add(
+        Map.entry(
+            "limits.month.cap_micros",
+            putLimits(new JsonObject().put("day", day).put("month", limit(-5)))));
+    refusals.add(
+        Map.entry(
+            "limits.month.thresholds_pct",
+            putLimits(new JsonObject().put("day", day).put("month", limit(10, 80, 50)))));
+    refusals.add(
+        Map.entry(
+            "limits.month.thresholds_pct",
+            putLimits(
+                new JsonObject()
+                    .put("day", day)
+                    .put("month", limit(10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)))));
+    refusals.add(
+        Map.entry(
+            "limits.month.thresholds_pct[1]",
+            putLimits(new JsonObject().put("day", day).put("month", limit(10, 50, 100)))));
 
     refusals.forEach(
-        (field, answer) -> {
+        refusal -> {
+          String field = refusal.getKey();
+          HttpResponse<String> answer = refusal.getValue();
           assertThat(answer.statusCode()).as(field + " " + answer.body()).isBetween(400, 499);
-          assertThat(json(answer).getJsonObject("details").getString("field"))
+          JsonObject error = json(answer);
+          assertThat(error.getJsonObject("details").getString("field"))
               .as(answer.body())
-              .endsWith(field);
+              .isEqualTo(field);
+          // The message, if it names the field, names it in full too: never "cap_micros -5".
+          String leaf = field.substring(field.lastIndexOf('.') + 1);
+          assertThat(error.getString("message").replace(field, ""))
+              .as(answer.body())
+              .doesNotContain(leaf);
         });
+    // A task's max cost has one range, whichever side of it the amount falls: 0 is not "at least
+    // 1" while -1 is "outside 0..".
+    for (long cost : List.of(0L, -1L, 9_007_199_254_740_992L)) {
+      assertError(
+          rig.post("/v1/claims", dispatcher, task.copy().put("max_cost_micros", cost)),
+          422,
+          "INVALID_AMOUNT",
+          "max_cost_micros " + cost + " is outside 1..9007199254740991");
+    }
     // Every TTL outside the configured range hears that range, however far outside, either way.
     for (long ttl : List.of(86_401L, 31_622_400L, 99_999_999_999L, 0L, -1L, -99_999_999_999L)) {
       HttpResponse<String> refused = reserveFor(agent, ttl);
       assertThat(refused.statusCode()).isEqualTo(400);
       assertThat(json(refused).getString("message")).as(refused.body()).contains("1..86400");
     }
+  }
+
+  private static HttpResponse<String> putLimits(JsonObject limits) {
+    return rig.call(
+        "PUT",
+        "/v1/budgets/" + tenant + "%2Fq",
+        rig.admin(tenant),
+        new JsonObject().put("limits", limits));
+  }
+
+  private static JsonObject limit(long capMicros, Integer... thresholds) {
+    return new JsonObject()
+        .put("cap_micros", capMicros)
+        .put("thresholds_pct", new JsonArray(List.of(thresholds)));
   }
 
   private static HttpResponse<String> reserveFor(String agent, long ttlSeconds) {
@@ -437,7 +489,7 @@ class RequestValidationTest {
                   + number
                   + "}"));
       answers.put(
-          "cap_micros",
+          "limits.day.cap_micros",
           rig.http.send(
               "PUT",
               "/v1/budgets/" + tenant,
@@ -446,7 +498,15 @@ class RequestValidationTest {
               "{\"limits\":{\"day\":{\"cap_micros\":" + number + "}}}"));
       answers.forEach(
           (field, answer) ->
-              assertError(answer, 422, "INVALID_AMOUNT", field + " " + number + " is outside 0.."));
+              assertError(
+                  answer,
+                  422,
+                  "INVALID_AMOUNT",
+                  field
+                      + " "
+                      + number
+                      + " is outside "
+                      + (field.equals("max_cost_micros") ? "1.." : "0..")));
     }
   }
 

@@ -64,12 +64,21 @@ public final class Fields {
     return new Fields(body, where);
   }
 
+  /**
+   * The full name of field {@code name} as the request names it, with this reader's prefix ({@code
+   * limits.day.cap_micros}): the name a check made outside this class (an amount's range, a list's
+   * order) must put in its refusal, so that every error names a field the same way.
+   */
+  public String fullName(String name) {
+    return where + name;
+  }
+
   public boolean has(String name) {
     return body.getValue(name) != null;
   }
 
   public String string(String name) {
-    return optionalString(name).orElseThrow(() -> malformed(where + name, "is required"));
+    return optionalString(name).orElseThrow(() -> malformed(fullName(name), "is required"));
   }
 
   public Optional<String> optionalString(String name) {
@@ -80,7 +89,7 @@ public final class Fields {
     if (value instanceof String text) {
       return Optional.of(text);
     }
-    throw malformed(where + name, "must be a string");
+    throw malformed(fullName(name), "must be a string");
   }
 
   /**
@@ -89,7 +98,7 @@ public final class Fields {
    */
   public Optional<String> optionalStringNotNull(String name) {
     if (body.containsKey(name) && body.getValue(name) == null) {
-      throw malformed(where + name, "must not be null; leave it out instead");
+      throw malformed(fullName(name), "must not be null; leave it out instead");
     }
     return optionalString(name);
   }
@@ -101,7 +110,7 @@ public final class Fields {
    * integer, a string of digits included, is refused here.
    */
   public BigInteger exactInteger(String name) {
-    return optionalExactInteger(name).orElseThrow(() -> malformed(where + name, "is required"));
+    return optionalExactInteger(name).orElseThrow(() -> malformed(fullName(name), "is required"));
   }
 
   /** An optional {@link #exactInteger(String)}. */
@@ -111,7 +120,7 @@ public final class Fields {
       return Optional.empty();
     }
     return Optional.of(
-        exact(value).orElseThrow(() -> malformed(where + name, "must be an integer")));
+        exact(value).orElseThrow(() -> malformed(fullName(name), "must be an integer")));
   }
 
   /** {@code value} as the integer it is, when the parser read a JSON integer. */
@@ -130,7 +139,7 @@ public final class Fields {
    */
   public long integer(String name, long min, long max) {
     return optionalInteger(name, min, max)
-        .orElseThrow(() -> malformed(where + name, "is required"));
+        .orElseThrow(() -> malformed(fullName(name), "is required"));
   }
 
   /**
@@ -142,7 +151,7 @@ public final class Fields {
     Object value = body.getValue(name);
     return value == null
         ? Optional.empty()
-        : Optional.of(integerValue(where + name, value, min, max));
+        : Optional.of(integerValue(fullName(name), value, min, max));
   }
 
   /** A required JSON integer within {@code min..max}, as an {@code int}. */
@@ -227,7 +236,7 @@ public final class Fields {
     if (value instanceof JsonObject object) {
       return Optional.of(object);
     }
-    throw malformed(where + name, "must be an object");
+    throw malformed(fullName(name), "must be an object");
   }
 
   public JsonArray array(String name) {
@@ -235,7 +244,7 @@ public final class Fields {
     if (value instanceof JsonArray array) {
       return array;
     }
-    throw malformed(where + name, value == null ? "is required" : "must be an array");
+    throw malformed(fullName(name), value == null ? "is required" : "must be an array");
   }
 
   /**
@@ -246,7 +255,7 @@ public final class Fields {
   public Object value(String name) {
     Object value = body.getValue(name);
     if (value == null) {
-      throw malformed(where + name, "is required");
+      throw malformed(fullName(name), "is required");
     }
     return value;
   }

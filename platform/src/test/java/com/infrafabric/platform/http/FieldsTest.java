@@ -45,6 +45,9 @@ class FieldsTest {
     assertThat(refusal(() -> fields.array("o")).getMessage())
         .isEqualTo("limits.day.o must be an array");
     assertThat(refusal(() -> fields.value("v")).getMessage()).isEqualTo("limits.day.v is required");
+    assertThat(fields.fullName("n"))
+        .as("the name a check outside the reader gives the field")
+        .isEqualTo("limits.day.n");
   }
 
   @Test
