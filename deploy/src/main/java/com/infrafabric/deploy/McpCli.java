@@ -2,9 +2,8 @@ package com.infrafabric.deploy;
 
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
-import java.io.IOException;
+import com.infrafabric.deploy.cli.TokenInput;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -32,15 +31,11 @@ final class McpCli implements Callable<Integer> {
     @Option(names = "--token-file", description = "a file holding the agent's bearer token")
     Path file;
 
+    /** The token, checked as every command checks one ({@link TokenInput}). */
     String value() {
-      if (inline != null) {
-        return inline.strip();
-      }
-      try {
-        return Files.readString(file).strip();
-      } catch (IOException e) {
-        throw new IllegalArgumentException("mcp: cannot read the token file " + file, e);
-      }
+      return inline != null
+          ? TokenInput.of("--token", inline)
+          : TokenInput.read("--token-file", file);
     }
   }
 
@@ -68,11 +63,9 @@ final class McpCli implements Callable<Integer> {
       throw new IllegalArgumentException(
           "mcp: --url must be an http(s) URL, e.g. http://127.0.0.1:8081/mcp");
     }
-    String value = token.value();
-    if (value.isEmpty()) {
-      throw new IllegalArgumentException("mcp: the token is empty");
-    }
-    return new McpBridge(url, value, Optional.ofNullable(grant), context.out(), context.err())
+    Optional<String> checkedGrant =
+        Optional.ofNullable(grant).map(g -> TokenInput.of("--grant", g));
+    return new McpBridge(url, token.value(), checkedGrant, context.out(), context.err())
         .pump(System.in);
   }
 }

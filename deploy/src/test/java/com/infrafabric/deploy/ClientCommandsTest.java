@@ -327,7 +327,14 @@ class ClientCommandsTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closed = socket.getLocalPort();
     }
-    assertThat(cli.run("pricing", "get", "--url", "http://127.0.0.1:" + closed, "--token", "t"))
+    assertThat(
+            cli.run(
+                "pricing",
+                "get",
+                "--url",
+                "http://127.0.0.1:" + closed,
+                "--token",
+                serve.token("admin")))
         .isEqualTo(1);
     assertThat(cli.stderr())
         .isEqualTo(
@@ -336,7 +343,9 @@ class ClientCommandsTest {
 
   @Test
   void aBadUrlOrNoTokenIsAUsageErrorOfStatusTwo() {
-    assertThat(cli.run("pricing", "get", "--url", "ftp://127.0.0.1", "--token", "t")).isEqualTo(2);
+    assertThat(
+            cli.run("pricing", "get", "--url", "ftp://127.0.0.1", "--token", serve.token("admin")))
+        .isEqualTo(2);
     assertThat(cli.stderr()).startsWith("infrafabric: --url ftp://127.0.0.1 must be an http://");
     assertThat(cli.run("pricing", "get", "--url", governor())).isEqualTo(2);
     assertThat(cli.stderr()).startsWith("infrafabric: no token: give --token-file FILE");

@@ -1,6 +1,7 @@
 package com.infrafabric.deploy.client;
 
 import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.TokenInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,20 +43,30 @@ public final class ConnectionOptions {
     return RestClient.of(base, token(context, file));
   }
 
+  /**
+   * The token from the first source that gives one, checked by {@link TokenInput} whichever it is,
+   * so no command sends (or prints in an error) whatever a mistaken file or variable holds.
+   */
   private String token(CliContext context, Properties file) {
     if (token != null) {
-      return token;
+      return TokenInput.of("--token", token);
     }
     if (tokenFile != null) {
-      return read(tokenFile);
+      return TokenInput.read("--token-file", tokenFile);
     }
-    return first(context.env().get("IF_TOKEN"), file.getProperty("token"))
-        .or(() -> Optional.ofNullable(file.getProperty("token.file")).map(f -> read(Path.of(f))))
-        .orElseThrow(
-            () ->
-                new IllegalArgumentException(
-                    "no token: give --token-file FILE, --token, IF_TOKEN or token.file in "
-                        + configPath(context)));
+    String environment = context.env().get("IF_TOKEN");
+    if (environment != null) {
+      return TokenInput.of("IF_TOKEN", environment);
+    }
+    Path config = configPath(context);
+    if (file.getProperty("token") != null) {
+      return TokenInput.of(config + ": token", file.getProperty("token"));
+    }
+    if (file.getProperty("token.file") != null) {
+      return TokenInput.read(config + ": token.file", Path.of(file.getProperty("token.file")));
+    }
+    throw new IllegalArgumentException(
+        "no token: give --token-file FILE, --token, IF_TOKEN or token.file in " + config);
   }
 
   private static Optional<String> first(String preferred, String fallback) {
@@ -82,13 +93,5 @@ public final class ConnectionOptions {
       }
     }
     return properties;
-  }
-
-  private static String read(Path file) {
-    try {
-      return Files.readString(file).strip();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the token file " + file, e);
-    }
   }
 }
