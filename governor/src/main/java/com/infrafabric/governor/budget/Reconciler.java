@@ -49,7 +49,7 @@ public final class Reconciler {
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
 
   /** Tenants reconciled at once on one node, each run reading a whole ledger. */
-  static final int MAX_RUNNING = 2;
+  public static final int MAX_RUNNING = 2;
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 

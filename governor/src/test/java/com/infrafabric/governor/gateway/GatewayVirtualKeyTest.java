@@ -59,13 +59,7 @@ class GatewayVirtualKeyTest {
 
     assertThat(completion.choices().get(0).message().content())
         .hasValue("fake answer from gpt-test");
-    long one =
-        RIG.governor
-            .service
-            .pricing()
-            .get()
-            .cost("gpt-test", new TokenUsage(FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0, 5));
-    assertThat(RIG.spentAndReserved(scope)).containsExactly(one, 0);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(oneCall(), 0);
     assertThat(RIG.primary.received())
         .allSatisfy(r -> assertThat(r.headers().toString()).doesNotContain(secret));
     String tenant = issued.key().tenant();
@@ -159,31 +153,24 @@ class GatewayVirtualKeyTest {
     String secret = issued.secret().orElseThrow();
     assertThat(chat(secret, "k-made").statusCode()).isEqualTo(200);
 
-    HttpResponse<String> limited = chat(secret, "k-limited");
-    assertThat(limited.statusCode()).as(limited.body()).isEqualTo(429);
-    Await.result(keys().giveBack(issued.key(), 1_000));
-    HttpResponse<String> afterLimit = chat(secret, "k-limited");
-    assertThat(afterLimit.statusCode()).as(afterLimit.body()).isEqualTo(200);
+    // Refused by the key's one request a minute, then by the provider: each retried as told.
+    for (int refusal : new int[] {429, 400}) {
+      if (refusal == 400) {
+        RIG.primary.then(new FakeProvider.Behaviour.Status(400, null));
+      }
+      String key = "k-refused-" + refusal;
+      HttpResponse<String> refused = chat(secret, key);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(refusal);
+      Await.result(keys().giveBack(issued.key(), 1_000));
+      HttpResponse<String> retried = chat(secret, key);
+      assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+      Await.result(keys().giveBack(issued.key(), 1_000));
+    }
 
-    Await.result(keys().giveBack(issued.key(), 1_000));
-    RIG.primary.then(new FakeProvider.Behaviour.Status(400, null));
-    HttpResponse<String> refused = chat(secret, "k-refused");
-    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
-    Await.result(keys().giveBack(issued.key(), 1_000));
-    HttpResponse<String> afterRefusal = chat(secret, "k-refused");
-    assertThat(afterRefusal.statusCode()).as(afterRefusal.body()).isEqualTo(200);
-
-    Await.result(keys().giveBack(issued.key(), 1_000));
     HttpResponse<String> repeat = chat(secret, "k-made");
     assertThat(repeat.statusCode()).as(repeat.body()).isEqualTo(409);
     assertThat(repeat.headers().firstValue("x-error-code")).hasValue("CALL_ALREADY_MADE");
-    long one =
-        RIG.governor
-            .service
-            .pricing()
-            .get()
-            .cost("gpt-test", new TokenUsage(FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0, 5));
-    assertThat(RIG.spentAndReserved(scope)).containsExactly(3 * one, 0);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(3 * oneCall(), 0);
   }
 
   /**
@@ -238,6 +225,15 @@ class GatewayVirtualKeyTest {
         secret,
         Map.of("Idempotency-Key", idempotencyKey),
         body);
+  }
+
+  /** What one call of gpt-test answered by the fake provider costs (five output tokens). */
+  private static long oneCall() {
+    return RIG.governor
+        .service
+        .pricing()
+        .get()
+        .cost("gpt-test", new TokenUsage(FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0, 5));
   }
 
   private static HttpResponse<String> chat(String secret, String idempotencyKey) {

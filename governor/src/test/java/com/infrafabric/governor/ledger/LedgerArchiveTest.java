@@ -9,10 +9,14 @@ import com.infrafabric.governor.budget.ReconciliationReport;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
@@ -62,6 +66,55 @@ class LedgerArchiveTest {
   @AfterEach
   void stop() {
     rig.close();
+  }
+
+  /**
+   * A reconciliation reads a tenant's whole history, archive and stream, so what callers may ask of
+   * one node is bounded: asking again for a tenant under way joins its run, and past {@link
+   * Reconciler#MAX_RUNNING} tenants at once the next is refused at once, never queued.
+   */
+  @Test
+  void callersOfOneTenantShareARunAndTenantsPastTheBoundAreRefusedAtOnce() {
+    List<String> tenants = new ArrayList<>();
+    for (int i = 0; i <= Reconciler.MAX_RUNNING; i++) {
+      String tenant = freshTenant("reconcile");
+      rig.budget(tenant, Window.DAY, 1_000_000);
+      rig.reserved(tenant + "/p", 100);
+      tenants.add(tenant);
+    }
+
+    // Asked in one go on an event loop, before any run has had a reply from Redis.
+    Promise<List<Future<ReconciliationReport>>> asked = Promise.promise();
+    rig.vertx
+        .getOrCreateContext()
+        .runOnContext(
+            on -> {
+              List<Future<ReconciliationReport>> runs = new ArrayList<>();
+              for (String tenant : tenants) {
+                runs.add(reconciler.reconcile(tenant));
+              }
+              runs.add(reconciler.reconcile(tenants.get(0)));
+              asked.complete(runs);
+            });
+    List<Future<ReconciliationReport>> first = Await.result(asked.future());
+    Future<ReconciliationReport> again = first.remove(first.size() - 1);
+
+    assertThat(again).isSameAs(first.get(0));
+    Future<ReconciliationReport> refused = first.get(Reconciler.MAX_RUNNING);
+    assertThat(refused.failed()).isTrue();
+    assertThat(refused.cause())
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED);
+              assertThat(e.retryAfter()).isPresent();
+            });
+    for (int i = 0; i < Reconciler.MAX_RUNNING; i++) {
+      assertThat(Await.result(first.get(i)).consistent()).isTrue();
+    }
+    assertThat(Await.result(reconciler.reconcile(tenants.get(Reconciler.MAX_RUNNING))).consistent())
+        .as("once the runs ended, the refused tenant's is served")
+        .isTrue();
   }
 
   @Test
