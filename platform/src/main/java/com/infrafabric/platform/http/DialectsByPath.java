@@ -17,9 +17,12 @@ import java.util.stream.Collectors;
 /**
  * Answers what no route handles in the dialect that owns the request's path ({@link
  * WireDialect#paths()}), the platform's for every other path: a path or method no route matches
- * (404, 405), and a request whose head the server could not read (431, 414, 400), which never
- * reaches the router. An SDK whose base URL is one of the gateway's then reads every answer it can
- * get as an error of its own API.
+ * (404, 405), a refusal before routing (a request target over its bound, 414; a framing the server
+ * will not read, 400 or 415), and a request whose head the server could not read (431, 400), which
+ * never reaches the router. An SDK whose base URL is one of the gateway's then reads every answer
+ * it can get as an error of its own API. The one request with no path to go by is one whose line
+ * the decoder dropped unread ({@link RequestTarget#MAX_LINE_BYTES}): it is answered the platform's
+ * way.
  */
 final class DialectsByPath {
 
@@ -51,8 +54,8 @@ final class DialectsByPath {
   }
 
   /**
-   * The failure handler for a request the router matched to no route; a 405 says which methods the
-   * path takes ({@code Allow}, RFC 9110).
+   * The failure handler for a request the router matched to no route, or that failed before
+   * routing; a 405 says which methods the path takes ({@code Allow}, RFC 9110).
    */
   Handler<RoutingContext> unrouted() {
     return ctx -> {
@@ -84,6 +87,7 @@ final class DialectsByPath {
           ApiException.of(
               ErrorCode.HEADERS_TOO_LARGE, "The request's header fields are too large.");
     } else if (cause instanceof TooLongHttpLineException) {
+      // Past the decoder's bound: the line, path included, was dropped unread.
       error = ApiException.of(ErrorCode.URI_TOO_LONG, "The request line is too long.");
     } else {
       error = ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request's head is malformed.");

@@ -119,6 +119,7 @@ public final class HttpService {
             .setPort(sharedPort())
             .setIdleTimeout((int) settings.idleTimeout().toMillis())
             .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+            .setMaxInitialLineLength(RequestTarget.MAX_LINE_BYTES)
             // Without h2c detection a connection is handed to the guard as soon as it opens, not
             // once its first request's headers are complete (which a trickler never makes them).
             .setHttp2ClearTextEnabled(false);

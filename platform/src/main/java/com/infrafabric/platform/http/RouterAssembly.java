@@ -81,6 +81,7 @@ final class RouterAssembly {
               ctx.next();
             });
     router.route().handler(new RequestIdHandler());
+    router.route().handler(new RequestTarget());
     router.route().handler(framing);
     router.route().handler(new AccessLogHandler());
     router.route().handler(new HttpMetricsHandler(meters));
@@ -111,7 +112,6 @@ final class RouterAssembly {
         registered.failureHandler(failures(resource, route.dialect()));
       }
     }
-    router.route().failureHandler(failures(resource, WireDialect.PLATFORM));
     dialects =
         new DialectsByPath(
             routes.stream()
@@ -122,6 +122,10 @@ final class RouterAssembly {
             dialect -> failures(resource, dialect),
             descriptors);
     Handler<RoutingContext> unrouted = dialects.unrouted();
+    // A failure no route's own handler answers: one before routing (the request target's bound,
+    // the framing's refusals, vertx-web's 400 for a request without Host), or on a path no route
+    // matches.
+    router.route().failureHandler(unrouted);
     // 400: a path the router cannot decode (a bad percent-escape), answered before any route.
     router.errorHandler(400, unrouted);
     router.errorHandler(404, unrouted);

@@ -15,8 +15,9 @@ import java.util.Objects;
  * {@link Access}, the bounded body. Register them with {@link Routes#speaking}.
  *
  * @param paths the path prefix the dialect owns ({@code /llm/openai}): a request under it that
- *     matches no route (404, 405), or whose head could not be read (431, 414, 400), is answered in
- *     the dialect too, so its SDK reads the error as it reads any other
+ *     matches no route (404, 405), is refused before routing (414, 400, 415) or whose head could
+ *     not be read (431, 400) is answered in the dialect too, so its SDK reads the error as it reads
+ *     any other
  * @param callers finds the caller from the request's headers, before any of the body is read
  * @param errors renders every failure of the route, the platform's own (401, 403, 413, 429, 503)
  *     included

@@ -1,5 +1,6 @@
 package com.infrafabric.platform.testing;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -59,6 +60,31 @@ public final class RawConnection implements AutoCloseable {
       }
     }
     return line.toString();
+  }
+
+  /**
+   * Everything the server sends from now until it closes the connection, as ASCII: the whole answer
+   * to a request sent with {@code Connection: close}.
+   *
+   * @throws AssertionError if the server has not closed it within the deadline
+   */
+  public String untilClosed() {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    while (System.nanoTime() < deadline) {
+      int c = read();
+      if (c == -1) {
+        return received.toString(StandardCharsets.US_ASCII);
+      }
+      if (c >= 0) {
+        received.write(c);
+      }
+    }
+    throw new AssertionError(
+        "the server did not close the connection within "
+            + DEADLINE
+            + "; it sent: "
+            + received.toString(StandardCharsets.US_ASCII));
   }
 
   /** Reads what the server has sent so far and not yet read. */
