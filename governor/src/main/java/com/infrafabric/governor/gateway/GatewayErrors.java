@@ -96,11 +96,12 @@ final class GatewayErrors {
   static ApiException rateLimited(RateDecision decision) {
     return ApiException.retryAfter(
         ErrorCode.RATE_LIMITED,
-        "This key's "
-            + decision.limitName()
-            + " limit is reached; nothing was charged. Retry after "
-            + Math.max(1, decision.retryAfter().toSeconds())
-            + " s.",
+        seconds ->
+            "This key's "
+                + decision.limitName()
+                + " limit is reached; nothing was charged. Retry after "
+                + seconds
+                + " s.",
         decision.retryAfter());
   }
 

@@ -75,6 +75,38 @@ class GatewayVirtualKeyTest {
     assertThat(spend.body()).contains(issued.key().id()).contains("primary").doesNotContain(secret);
   }
 
+  /**
+   * A refusal's sentence and its {@code Retry-After} give the same wait, in both dialects, when the
+   * bucket refills a fraction of a second past a whole one: the sentence used to round down what
+   * the header rounds up ("Retry after 59 s" beside {@code retry-after: 60}).
+   */
+  @Test
+  void aKeysRateLimitSaysTheWaitItsRetryAfterHeaderGives() {
+    String secret = issue(RIG.fundedScope(1_000_000), Set.of("*"), 1).secret().orElseThrow();
+    RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));
+    RIG.governor.clock.advance(Duration.ofMillis(300));
+
+    assertThatThrownBy(
+            () ->
+                RIG.openAi(secret)
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("gpt-test", "Second")))
+        .isInstanceOfSatisfying(
+            RateLimitException.class,
+            e -> assertSaysTheHeadersWait(e.getMessage(), e.headers().values("retry-after")));
+    assertThatThrownBy(
+            () -> RIG.anthropic(secret).messages().create(GatewayRig.message("claude-test")))
+        .isInstanceOfSatisfying(
+            com.anthropic.errors.RateLimitException.class,
+            e -> assertSaysTheHeadersWait(e.getMessage(), e.headers().values("retry-after")));
+  }
+
+  private static void assertSaysTheHeadersWait(String message, List<String> retryAfter) {
+    assertThat(retryAfter).containsExactly("60");
+    assertThat(message).contains("Retry after 60 s.");
+  }
+
   @Test
   void aRevokedKeyIsRefusedAtOnce() {
     String scope = RIG.fundedScope(1_000_000);

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongFunction;
 
 /**
  * An error answered to the client as {@code {"code": ..., "message": ..., "details": {...}}} with
@@ -69,8 +70,24 @@ public final class ApiException extends RuntimeException {
    * header in whole seconds rounded up (429 and 503).
    */
   public static ApiException retryAfter(ErrorCode code, String message, Duration retryAfter) {
-    Objects.requireNonNull(retryAfter, "retryAfter");
-    return new ApiException(code, message, Map.of(), retryAfter);
+    return retryAfter(code, seconds -> message, retryAfter);
+  }
+
+  /**
+   * An error whose sentence says how long to wait: {@code message} is given the very number of
+   * seconds the {@code Retry-After} header carries ({@code retryAfter} in whole seconds, rounded
+   * up, at least 1), so the two cannot disagree.
+   */
+  public static ApiException retryAfter(
+      ErrorCode code, LongFunction<String> message, Duration retryAfter) {
+    long seconds = wholeSeconds(Objects.requireNonNull(retryAfter, "retryAfter"));
+    return new ApiException(code, message.apply(seconds), Map.of(), Duration.ofSeconds(seconds));
+  }
+
+  /** Whole seconds, rounded up, at least 1: a client that waits that long will not be early. */
+  private static long wholeSeconds(Duration wait) {
+    long millis = Math.max(1, wait.toMillis());
+    return (millis + 999) / 1000;
   }
 
   public ErrorCode code() {
@@ -85,6 +102,7 @@ public final class ApiException extends RuntimeException {
     return details;
   }
 
+  /** How long the client is told to wait, in whole seconds: what {@code Retry-After} carries. */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }

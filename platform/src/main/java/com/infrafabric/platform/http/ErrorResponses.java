@@ -77,7 +77,8 @@ final class ErrorResponses {
     }
     error
         .retryAfter()
-        .ifPresent(wait -> response.putHeader(HttpHeaders.RETRY_AFTER, retryAfterSeconds(wait)));
+        .ifPresent(
+            wait -> response.putHeader(HttpHeaders.RETRY_AFTER, Long.toString(wait.toSeconds())));
     return encode(rendered.body(), error, requestId);
   }
 
@@ -157,11 +158,5 @@ final class ErrorResponses {
               .put("message", error.getMessage())
               .put("details", new JsonObject().put("requestId", requestId)));
     }
-  }
-
-  /** Whole seconds, rounded up, at least 1: a client that waits that long will not be early. */
-  static String retryAfterSeconds(Duration wait) {
-    long millis = Math.max(1, wait.toMillis());
-    return Long.toString((millis + 999) / 1000);
   }
 }

@@ -39,9 +39,7 @@ final class RateLimitHandler implements Handler<RoutingContext> {
     ctx.fail(
         ApiException.retryAfter(
             ErrorCode.RATE_LIMITED,
-            "Too many requests; retry after "
-                + ErrorResponses.retryAfterSeconds(decision.retryAfter())
-                + " s.",
+            seconds -> "Too many requests; retry after " + seconds + " s.",
             decision.retryAfter()));
   }
 

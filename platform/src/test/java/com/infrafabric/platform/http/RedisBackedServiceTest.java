@@ -119,6 +119,25 @@ class RedisBackedServiceTest {
         .isEqualTo(200);
   }
 
+  /**
+   * The refusal's sentence gives the wait its {@code Retry-After} does, when the bucket refills a
+   * fraction of a second past a whole one: both are that wait in whole seconds, rounded up.
+   */
+  @Test
+  void aRateLimitSaysTheWaitItsRetryAfterHeaderGives() {
+    String alice = fixture.tokens.valid("alice");
+    for (int i = 0; i < 3; i++) {
+      assertThat(fixture.client.get("/v1/ping", alice).statusCode()).isEqualTo(200);
+    }
+    fixture.clock.advance(Duration.ofMillis(300));
+
+    HttpResponse<String> limited = fixture.client.get("/v1/ping", alice);
+
+    assertError(limited, 429, "RATE_LIMITED");
+    assertThat(limited.headers().firstValue("Retry-After")).contains("20");
+    assertThat(new JsonObject(limited.body()).getString("message")).contains("retry after 20 s.");
+  }
+
   @Test
   void readinessAnswersAProbeWithoutATokenAndShowsDetailOnlyToATokenHolder() {
     JsonObject probe = new JsonObject(fixture.client.get("/health/ready", null).body());
