@@ -13,14 +13,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Finds a gateway caller from the credential the SDKs send: {@code x-api-key} (Anthropic) or {@code
- * Authorization: Bearer} (OpenAI; the Anthropic SDK's auth token). A credential of the virtual key
- * form is looked up among the virtual keys (a revocation holds within their cache's ttl); anything
- * else must be a platform JWT. The credential is read from the headers only and never logged or
- * echoed. A virtual key becomes a principal with role {@code agent}, its scope, its models and its
- * per-minute limits as claims, which {@link GatewayCaller#of} reads back.
+ * Authorization: Bearer} (OpenAI; the Anthropic SDK's auth token). Anthropic's Python SDK, given
+ * both an API key and an auth token, sends both: the same credential in both is that credential,
+ * and two different ones are refused as ambiguous, since acting with either would be a guess. A
+ * credential of the virtual key form is looked up among the virtual keys (a revocation holds within
+ * their cache's ttl); anything else must be a platform JWT. The credential is read from the headers
+ * only and never logged or echoed. A virtual key becomes a principal with role {@code agent}, its
+ * scope, its models and its per-minute limits as claims, which {@link GatewayCaller#of} reads back.
  */
 final class GatewayCallers implements WireDialect.Callers {
 
@@ -44,13 +47,11 @@ final class GatewayCallers implements WireDialect.Callers {
 
   @Override
   public Future<AuthResult> authenticate(HttpServerRequest request, JwtAuthenticator tokens) {
-    // A key in x-api-key and a token in Authorization: acting with either would be a guess.
-    if (request.headers().getAll("x-api-key").size()
-            + request.headers().getAll("authorization").size()
-        > 1) {
+    List<String> presented = presented(request);
+    if (presented.size() > 1) {
       return Future.succeededFuture(new AuthResult.Rejected(AuthResult.Reason.AMBIGUOUS));
     }
-    String credential = credential(request);
+    String credential = presented.isEmpty() ? null : presented.get(0);
     if (!VirtualKeys.looksLikeKey(credential)) {
       return tokens.authenticate(credential);
     }
@@ -84,18 +85,20 @@ final class GatewayCallers implements WireDialect.Callers {
         models);
   }
 
-  /** {@code x-api-key}, else the bearer token, else null. */
-  private static String credential(HttpServerRequest request) {
-    String apiKey = request.getHeader("x-api-key");
-    if (apiKey != null && !apiKey.isBlank()) {
-      return apiKey.strip();
-    }
-    String authorization = request.getHeader("authorization");
-    if (authorization == null
-        || authorization.length() <= BEARER.length()
-        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      return null;
-    }
-    return authorization.substring(BEARER.length()).strip();
+  /**
+   * The different credentials the request presents: each {@code x-api-key}, and each {@code
+   * Authorization}'s bearer token (or the value as sent, if it names another scheme), each once.
+   */
+  private static List<String> presented(HttpServerRequest request) {
+    return Stream.concat(
+            request.headers().getAll("x-api-key").stream().map(String::strip),
+            request.headers().getAll("authorization").stream().map(GatewayCallers::bearerToken))
+        .distinct()
+        .toList();
+  }
+
+  private static String bearerToken(String authorization) {
+    boolean bearer = authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+    return (bearer ? authorization.substring(BEARER.length()) : authorization).strip();
   }
 }

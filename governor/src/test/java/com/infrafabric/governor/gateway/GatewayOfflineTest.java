@@ -403,16 +403,20 @@ class GatewayOfflineTest {
             new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
   }
 
-  /** A key in x-api-key beside a token in Authorization: the call acts as neither. */
+  /**
+   * A credential in x-api-key beside a different one in Authorization: the call acts as neither.
+   */
   @Test
   void twoCredentialsAreRefusedNotGuessedBetween() {
     String scope = RIG.fundedScope(1_000_000);
     JsonObject body = hello();
-    String token = RIG.agent(scope);
     // Each credential alone would be accepted.
     HttpResponse<String> refused =
         RIG.post(
-            GatewayRoutes.OPENAI + "/chat/completions", token, body, Map.of("x-api-key", token));
+            GatewayRoutes.OPENAI + "/chat/completions",
+            RIG.agent(scope),
+            body,
+            Map.of("x-api-key", RIG.agent(scope)));
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
     assertThat(refused.headers().firstValue("x-error-code")).hasValue("UNAUTHENTICATED");
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);

@@ -107,6 +107,99 @@ class GatewayVirtualKeyTest {
     assertThat(message).contains("Retry after 60 s.");
   }
 
+  /**
+   * Anthropic's Python SDK, given both an API key and an auth token, sends both, in {@code
+   * x-api-key} and {@code Authorization}: the same key in both is that key, under either dialect.
+   * (The Java SDK refuses to be built with both, and sends one only, so the test sends the
+   * Anthropic request itself; the OpenAI SDK sends an extra x-api-key as it is told.)
+   */
+  @Test
+  void theSameKeyInBothCredentialHeadersIsThatKey() {
+    String secret = issue(RIG.fundedScope(1_000_000), Set.of("*"), 100).secret().orElseThrow();
+
+    HttpResponse<String> message = anthropicWithBoth(secret, secret);
+    var completion =
+        openAiSendingXApiKey(secret, secret)
+            .chat()
+            .completions()
+            .create(GatewayRig.chat("gpt-test", "Both"));
+
+    assertThat(message.statusCode()).as(message.body()).isEqualTo(200);
+    assertThat(completion.choices()).isNotEmpty();
+  }
+
+  /**
+   * Two different credentials, each valid alone, are refused with a 401 that says so in the
+   * dialect's message, which has no place for the reason detail the platform's shape carries.
+   */
+  @Test
+  void twoDifferentCredentialsAreRefusedSayingSo() {
+    String scope = RIG.fundedScope(1_000_000);
+    String key = issue(scope, Set.of("*"), 100).secret().orElseThrow();
+    String otherKey = issue(scope, Set.of("*"), 100).secret().orElseThrow();
+
+    HttpResponse<String> anthropic = anthropicWithBoth(key, otherKey);
+    assertThat(anthropic.statusCode()).isEqualTo(401);
+    JsonObject error = new JsonObject(anthropic.body()).getJsonObject("error");
+    assertThat(error.getString("type")).isEqualTo("authentication_error");
+    assertThat(error.getString("message")).contains("two different credentials");
+    assertThatThrownBy(
+            () ->
+                openAiSendingXApiKey(RIG.agent(scope), key)
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("gpt-test", "Which?")))
+        .isInstanceOf(UnauthorizedException.class)
+        .hasMessageContaining("two different credentials");
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
+  /**
+   * Every refused credential is told why in the dialect's message, not only an ambiguous one: here
+   * none at all (a revoked key is {@link #aRevokedKeyIsRefusedAtOnce}).
+   */
+  @Test
+  void aRefusedCredentialIsToldWhyInTheDialect() {
+    HttpResponse<String> openAi =
+        RIG.governor.call("GET", GatewayRoutes.OPENAI + "/models", null, null, Map.of());
+    HttpResponse<String> anthropic =
+        RIG.post(GatewayRoutes.ANTHROPIC + "/v1/messages", null, new JsonObject(), Map.of());
+
+    for (HttpResponse<String> refused : List.of(openAi, anthropic)) {
+      assertThat(refused.statusCode()).isEqualTo(401);
+      assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("message"))
+          .isEqualTo("A valid credential is required: no credential was sent.");
+    }
+  }
+
+  /**
+   * An Anthropic message sent with {@code apiKey} in x-api-key and {@code bearer} in Authorization.
+   */
+  private static HttpResponse<String> anthropicWithBoth(String apiKey, String bearer) {
+    JsonObject message =
+        new JsonObject()
+            .put("model", "claude-test")
+            .put("max_tokens", 100)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Both")));
+    return RIG.post(
+        GatewayRoutes.ANTHROPIC + "/v1/messages",
+        bearer,
+        message,
+        Map.of("x-api-key", apiKey, "anthropic-version", "2023-06-01"));
+  }
+
+  /** The OpenAI SDK sending {@code bearer} in Authorization and {@code apiKey} in x-api-key. */
+  private static com.openai.client.OpenAIClient openAiSendingXApiKey(String bearer, String apiKey) {
+    return com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+        .baseUrl(RIG.openAiBase())
+        .apiKey(bearer)
+        .putHeader("x-api-key", apiKey)
+        .maxRetries(0)
+        .build();
+  }
+
   @Test
   void aRevokedKeyIsRefusedAtOnce() {
     String scope = RIG.fundedScope(1_000_000);
@@ -128,7 +221,8 @@ class GatewayVirtualKeyTest {
                     .chat()
                     .completions()
                     .create(GatewayRig.chat("gpt-test", "After")))
-        .isInstanceOf(UnauthorizedException.class);
+        .isInstanceOf(UnauthorizedException.class)
+        .hasMessageContaining("the key the credential names is unknown, revoked or expired");
   }
 
   /**

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * WireDialect} reads) and stores its {@link com.infrafabric.platform.auth.Principal} for the route.
  * It reads the headers only, before any of the body, and tells the {@link ConnectionGuard} that the
  * connection carried an authenticated request. A missing or refused token is answered 401 {@code
- * UNAUTHENTICATED} with {@code WWW-Authenticate: Bearer}; neither the answer nor the log ever
- * contains the token.
+ * UNAUTHENTICATED} with {@code WWW-Authenticate: Bearer}, saying why in its message and its {@code
+ * reason} detail; neither the answer nor the log ever contains the token.
  */
 final class AuthenticationHandler implements Handler<RoutingContext> {
 
@@ -35,7 +35,8 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION).size() > 1) {
+    // The same credential sent twice is that credential; two different ones are refused.
+    if (ctx.request().headers().getAll(HttpHeaders.AUTHORIZATION).stream().distinct().count() > 1) {
       proceed(ctx, new AuthResult.Rejected(AuthResult.Reason.AMBIGUOUS));
       return;
     }
@@ -52,13 +53,14 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    String reason = ((AuthResult.Rejected) result).reason().code();
-    LOG.debug("request {}: token refused ({})", Requests.requestId(ctx), reason);
+    AuthResult.Reason reason = ((AuthResult.Rejected) result).reason();
+    LOG.debug("request {}: token refused ({})", Requests.requestId(ctx), reason.code());
+    // The reason is in the message too: a foreign dialect's error shape drops the details.
     ctx.fail(
         ApiException.of(
             ErrorCode.UNAUTHENTICATED,
-            "A valid credential is required.",
-            Map.of("reason", reason)));
+            "A valid credential is required: " + reason.sentence() + ".",
+            Map.of("reason", reason.code())));
   }
 
   /** The token after a case-insensitive {@code Bearer } scheme, or null. */
