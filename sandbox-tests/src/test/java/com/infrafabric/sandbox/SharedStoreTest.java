@@ -108,7 +108,11 @@ class SharedStoreTest {
             BudgetSettings.DEFAULTS.idempotencyTtl(),
             BudgetSettings.DEFAULTS.recordRetention());
     BudgetEngine engine =
-        new BudgetEngine(scripts, () -> PricingCatalogue.EMPTY, BudgetSettings.DEFAULTS);
+        new BudgetEngine(
+            scripts,
+            () -> PricingCatalogue.EMPTY,
+            BudgetSettings.DEFAULTS,
+            new SimpleMeterRegistry());
     Budgets budgets = new Budgets(redis, engine);
     Scope scope = Scope.parse("money");
     Await.result(budgets.put(Budget.of(scope, Window.DAY, Limit.of(1_000_000))));

@@ -3,6 +3,7 @@ package com.infrafabric.governor.budget;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -22,7 +23,8 @@ public record DefaultBudgetEngine(TenantScripts scripts, BudgetEngine engine, Bu
   public static DefaultBudgetEngine on(
       RedisStore store, Clock clock, Supplier<PricingCatalogue> pricing) {
     TenantScripts scripts = scripts(store, clock);
-    BudgetEngine engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
+    BudgetEngine engine =
+        new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS, new SimpleMeterRegistry());
     return new DefaultBudgetEngine(scripts, engine, new Budgets(store, engine));
   }
 

@@ -175,7 +175,8 @@ class PairFootprintTest {
               new TenantScripts(
                   writer, MutableClock.at("2026-12-06T01:00:00Z"), NOTHING_LAPSES, NOTHING_LAPSES),
               pricing,
-              BudgetSettings.DEFAULTS));
+              BudgetSettings.DEFAULTS,
+              new SimpleMeterRegistry()));
     } finally {
       writer.close();
     }

@@ -12,8 +12,10 @@ import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.SpendMetrics;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -45,6 +47,7 @@ public final class BudgetEngine {
   private final TenantScripts scripts;
   private final Supplier<PricingCatalogue> pricing;
   private final BudgetSettings settings;
+  private final SpendMetrics metrics;
 
   /**
    * @param scripts runs the tenant's scripts (with the idempotency TTL and record retention of
@@ -52,11 +55,19 @@ public final class BudgetEngine {
    * @param pricing the current pricing catalogue (read on every priced request)
    * @param settings TTL bounds
    */
+  /**
+   * @param meters where reservations, commits, charges, spend and tokens are counted ({@link
+   *     SpendMetrics}), whichever path called
+   */
   public BudgetEngine(
-      TenantScripts scripts, Supplier<PricingCatalogue> pricing, BudgetSettings settings) {
+      TenantScripts scripts,
+      Supplier<PricingCatalogue> pricing,
+      BudgetSettings settings,
+      MeterRegistry meters) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
     this.pricing = Objects.requireNonNull(pricing, "pricing");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.metrics = new SpendMetrics(meters);
   }
 
   /**
@@ -91,7 +102,13 @@ public final class BudgetEngine {
                   .put("scope", scope.path());
               request.attribution().putArgs(args, "attribution");
             })
-        .map(reply -> reserveOutcome(reply.orThrow(), estimate));
+        .map(reply -> reserveOutcome(reply.orThrow(), estimate))
+        .onSuccess(
+            outcome ->
+                metrics.reservation(
+                    outcome instanceof Reserved reserved
+                        ? (reserved.replayed() ? "replayed" : "reserved")
+                        : "denied"));
   }
 
   /**
@@ -115,7 +132,16 @@ public final class BudgetEngine {
               actual.putArgs(args, "spend");
               request.attribution().putArgs(args, "attribution");
             })
-        .map(reply -> commitResult(reply.orThrow(id)));
+        .map(reply -> commitResult(reply.orThrow(id)))
+        .onSuccess(
+            result ->
+                metrics.commit(
+                    result.replayed()
+                        ? "replayed"
+                        : result.late() ? "late" : result.overage() ? "overage" : "ok",
+                    result.scope().tenant(),
+                    result.actualMicros(),
+                    request.actual()));
   }
 
   /** Cancels a reservation; the held amount is available again at once. */
@@ -193,7 +219,14 @@ public final class BudgetEngine {
               args.put("charge_id", chargeId).put("scope", scope.path());
               actual.putArgs(args, "spend");
             })
-        .map(reply -> chargeResult(reply.orThrow()));
+        .map(reply -> chargeResult(reply.orThrow()))
+        .onSuccess(
+            result ->
+                metrics.charge(
+                    result.replayed(),
+                    result.scope().tenant(),
+                    result.amountMicros(),
+                    request.actual()));
   }
 
   /**

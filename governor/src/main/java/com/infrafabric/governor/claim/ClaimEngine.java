@@ -12,6 +12,7 @@ import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
+import com.infrafabric.governor.tenant.SpendMetrics;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
@@ -99,6 +100,7 @@ public final class ClaimEngine {
   private final RedisStore redis;
   private final ClaimSettings settings;
   private final ClaimMetrics metrics;
+  private final SpendMetrics spend;
 
   /**
    * @param pricing the current pricing catalogue, which prices a finished claim's spend
@@ -114,6 +116,7 @@ public final class ClaimEngine {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.metrics = new ClaimMetrics(meters);
+    this.spend = new SpendMetrics(meters);
   }
 
   /** The Lua scripts this engine runs (to load at start, check for readiness). */
@@ -210,6 +213,8 @@ public final class ClaimEngine {
             (reply, body) -> ClaimReplies.finish(reply, body, lease))
         .onSuccess(
             result -> {
+              spend.finish(
+                  result.replayed(), lease.tenant(), result.actualMicros(), request.actual());
               if (!result.replayed()) {
                 metrics.spend(lease.tenant(), result);
               }

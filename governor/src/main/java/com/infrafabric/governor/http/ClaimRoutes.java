@@ -72,12 +72,10 @@ final class ClaimRoutes {
 
   private final ClaimEngine claims;
   private final GrantIssuer grants;
-  private final SpendMetrics metrics;
 
-  ClaimRoutes(ClaimEngine claims, GrantIssuer grants, SpendMetrics metrics) {
+  ClaimRoutes(ClaimEngine claims, GrantIssuer grants) {
     this.claims = claims;
     this.grants = grants;
-    this.metrics = metrics;
   }
 
   void register(Routes routes) {
@@ -174,11 +172,7 @@ final class ClaimRoutes {
             Duration.ofMillis(body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).orElse(0L)),
             ReservationRoutes.idempotencyKey(ctx),
             within);
-    respond(
-        ctx,
-        200,
-        claims.finish(request).onSuccess(result -> metrics.finished(request.actual(), result)),
-        ClaimViews::finished);
+    respond(ctx, 200, claims.finish(request), ClaimViews::finished);
   }
 
   private void costWaste(RoutingContext ctx) {

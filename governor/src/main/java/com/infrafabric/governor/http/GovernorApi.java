@@ -15,7 +15,6 @@ import com.infrafabric.governor.spend.SpendReports;
 import com.infrafabric.platform.http.ErrorTranslator;
 import com.infrafabric.platform.http.OpenApiRoute;
 import com.infrafabric.platform.http.Routes;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Predicate;
 
 /**
@@ -54,16 +53,14 @@ public final class GovernorApi {
       ClaimEngine claims,
       GrantIssuer grants,
       VirtualKeys keys,
-      Predicate<String> servedModels,
-      MeterRegistry meters) {
+      Predicate<String> servedModels) {
     this.budgets = new BudgetRoutes(budgets);
-    SpendMetrics spendMetrics = new SpendMetrics(meters);
-    this.reservations = new ReservationRoutes(engine, spendMetrics);
+    this.reservations = new ReservationRoutes(engine);
     this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, claims, policies, pricing);
-    this.claims = new ClaimRoutes(claims, grants, spendMetrics);
+    this.claims = new ClaimRoutes(claims, grants);
     this.keys = new KeyRoutes(keys, servedModels);
     this.spend = new SpendRoutes(new SpendReports(ledger));
   }

@@ -72,11 +72,9 @@ final class ReservationRoutes {
       Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
 
   private final BudgetEngine engine;
-  private final SpendMetrics metrics;
 
-  ReservationRoutes(BudgetEngine engine, SpendMetrics metrics) {
+  ReservationRoutes(BudgetEngine engine) {
     this.engine = engine;
-    this.metrics = metrics;
   }
 
   void register(Routes routes) {
@@ -104,8 +102,7 @@ final class ReservationRoutes {
             .orElse(null);
     ReserveRequest request =
         new ReserveRequest(scope, something(estimate(body)), ttl, idempotencyKey(ctx));
-    Responses.then(
-        ctx, engine.reserve(request).onSuccess(metrics::reserved), outcome -> answer(ctx, outcome));
+    Responses.then(ctx, engine.reserve(request), outcome -> answer(ctx, outcome));
   }
 
   private void answer(RoutingContext ctx, ReserveOutcome outcome) {
@@ -148,7 +145,6 @@ final class ReservationRoutes {
         200,
         engine
             .commit(request)
-            .onSuccess(result -> metrics.committed(request.actual(), result))
             .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
         Views::commit);
   }
@@ -175,7 +171,6 @@ final class ReservationRoutes {
         ctx,
         engine
             .charge(request)
-            .onSuccess(result -> metrics.charged(request.actual(), result))
             .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
         result -> result.replayed() ? 200 : 201,
         Views::charge);

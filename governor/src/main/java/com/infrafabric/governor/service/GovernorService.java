@@ -87,7 +87,7 @@ public final class GovernorService {
     BudgetSettings budget = settings.budget();
     TenantScripts tenantScripts =
         new TenantScripts(redis, clock, idempotencyTtl, budget.recordRetention());
-    this.engine = new BudgetEngine(tenantScripts, pricing, budget);
+    this.engine = new BudgetEngine(tenantScripts, pricing, budget, meters);
     this.budgets = new Budgets(redis, engine);
     this.budgetGauges = new BudgetGauges(redis, budgets, settings.budgetGauges(), meters);
     LedgerArchiveSettings archiving = settings.ledgerArchive();
@@ -158,8 +158,7 @@ public final class GovernorService {
             claims,
             grants,
             this.keys,
-            gateway::serves,
-            meters);
+            gateway::serves);
     this.http =
         settings
             .platform()

@@ -4,6 +4,7 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.gateway.GatewayRoutes;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
@@ -81,6 +82,45 @@ class SpendMetricsTest {
                   + "\",window=\"lifetime\"} "
                   + (double) layer.getLong("remaining_micros"));
       PrometheusConventions.assertConventional(scrape, 64 * 1024);
+    }
+  }
+
+  /**
+   * A call through the LLM gateway is counted where the money moves, like a reservation over REST:
+   * its reservation, its commit, the tenant's spend and the model's tokens; a call its budget
+   * refuses is a denied reservation. The engines count, so no path to the money is left out.
+   */
+  @Test
+  void aGatewayCallIsCountedLikeAnyOtherSpend() {
+    try (GovernorServiceRig rig =
+        new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE)) {
+      String t = GovernorRig.freshTenant("gateway");
+      rig.budget(t, "lifetime", 1_000_000);
+      String poor = GovernorRig.freshTenant("poor");
+      rig.budget(poor, "lifetime", 1);
+      String chat = GatewayRoutes.OPENAI + "/chat/completions";
+      String call =
+          new JsonObject()
+              .put("model", "gpt-test")
+              .put("max_tokens", 16)
+              .put(
+                  "messages",
+                  new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
+              .encode();
+
+      HttpResponse<String> answered = rig.http.send("POST", chat, rig.agent(t), Map.of(), call);
+      HttpResponse<String> refused = rig.http.send("POST", chat, rig.agent(poor), Map.of(), call);
+
+      assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+      String scrape = rig.http.get("/metrics", rig.auditor()).body();
+      assertThat(scrape)
+          .contains(
+              "governor_reservations_total{outcome=\"reserved\"} 1.0",
+              "governor_reservations_total{outcome=\"denied\"} 1.0",
+              "governor_commits_total{outcome=\"ok\"} 1.0")
+          .containsPattern("governor_spend_microdollars_total\\{tenant=\"" + t + "\"} [1-9]")
+          .containsPattern("governor_llm_tokens_total\\{kind=\"output\",model=\"gpt-test\"} [1-9]");
     }
   }
 

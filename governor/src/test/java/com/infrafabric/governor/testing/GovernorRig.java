@@ -119,7 +119,8 @@ public final class GovernorRig implements AutoCloseable {
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
     this.scripts = new TenantScripts(redis, clock, idempotencyTtl, recordRetention);
-    this.engine = new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS);
+    this.engine =
+        new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS, new SimpleMeterRegistry());
     this.budgets = new Budgets(redis, engine);
     this.ledger = new Ledger(redis);
     this.reconciler = new Reconciler(redis, ledger, clock, new SimpleMeterRegistry());

@@ -1,11 +1,5 @@
-package com.infrafabric.governor.http;
+package com.infrafabric.governor.tenant;
 
-import com.infrafabric.governor.budget.ChargeResult;
-import com.infrafabric.governor.budget.CommitResult;
-import com.infrafabric.governor.budget.ReserveOutcome;
-import com.infrafabric.governor.claim.FinishResult;
-import com.infrafabric.governor.tenant.Spend;
-import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.platform.metrics.MeterCache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,8 +11,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * output}; its cardinality is bounded by the pricing catalogue, since a model outside it is
  * refused). Replays are counted as replays and never add spend or tokens twice. Each counter is
  * registered once ({@link MeterCache}): a commit touches five of them.
+ *
+ * <p>The engines count, not the routes: every path to the money (the REST API, the LLM gateway, a
+ * claim's finish) is counted where it changes the counters, so none can be left out.
  */
-final class SpendMetrics {
+public final class SpendMetrics {
 
   private final MeterCache<String, Counter> reservations;
   private final MeterCache<String, Counter> commits;
@@ -26,7 +23,7 @@ final class SpendMetrics {
   private final MeterCache<String, Counter> spend;
   private final MeterCache<TokenSeries, Counter> tokens;
 
-  SpendMetrics(MeterRegistry meters) {
+  public SpendMetrics(MeterRegistry meters) {
     this.reservations =
         outcomes(
             meters,
@@ -46,39 +43,34 @@ final class SpendMetrics {
     this.tokens = new MeterCache<>(series -> series.register(meters));
   }
 
-  void reserved(ReserveOutcome outcome) {
-    String result =
-        outcome instanceof ReserveOutcome.Reserved reserved
-            ? (reserved.replayed() ? "replayed" : "reserved")
-            : "denied";
-    reservations.get(result).increment();
+  /** A reservation's outcome: reserved, replayed or denied. */
+  public void reservation(String outcome) {
+    reservations.get(outcome).increment();
   }
 
-  void committed(Spend actual, CommitResult result) {
-    String outcome =
-        result.replayed()
-            ? "replayed"
-            : result.late() ? "late" : result.overage() ? "overage" : "ok";
+  /**
+   * A commit's outcome (ok, overage, late or replayed) and, unless a replay, the {@code micros} of
+   * {@code tenant} it spent on {@code actual}.
+   */
+  public void commit(String outcome, String tenant, long micros, Spend actual) {
     commits.get(outcome).increment();
-    if (!result.replayed()) {
-      spent(result.scope().tenant(), result.actualMicros());
-      tokens(actual);
+    if (!outcome.equals("replayed")) {
+      spent(tenant, micros, actual);
     }
   }
 
-  void charged(Spend actual, ChargeResult result) {
-    charges.get(result.replayed() ? "replayed" : "ok").increment();
-    if (!result.replayed()) {
-      spent(result.scope().tenant(), result.amountMicros());
-      tokens(actual);
+  /** A direct charge of {@code micros} on {@code actual} for {@code tenant}, or its replay. */
+  public void charge(boolean replayed, String tenant, long micros, Spend actual) {
+    charges.get(replayed ? "replayed" : "ok").increment();
+    if (!replayed) {
+      spent(tenant, micros, actual);
     }
   }
 
-  /** A claim's lease finished: what the task spent, committed on its hold. */
-  void finished(Spend actual, FinishResult result) {
-    if (!result.replayed()) {
-      spent(result.lease().tenant(), result.actualMicros());
-      tokens(actual);
+  /** A claim's lease finished: what the task spent, committed on its hold, unless a replay. */
+  public void finish(boolean replayed, String tenant, long micros, Spend actual) {
+    if (!replayed) {
+      spent(tenant, micros, actual);
     }
   }
 
@@ -92,8 +84,9 @@ final class SpendMetrics {
                 .register(meters));
   }
 
-  private void spent(String tenant, long micros) {
+  private void spent(String tenant, long micros, Spend actual) {
     spend.get(tenant).increment(micros);
+    tokens(actual);
   }
 
   private void tokens(Spend actual) {
