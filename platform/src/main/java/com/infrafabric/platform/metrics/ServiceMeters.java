@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.config.MeterFilterReply;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,11 +48,12 @@ public final class ServiceMeters {
   /** A registry with the latency buckets and the JVM and process meters. */
   public static PrometheusMeterRegistry create() {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    meters.config().meterFilter(latencyBuckets());
+    meters.config().meterFilter(latencyBuckets()).meterFilter(prometheusNames());
     new JvmMemoryMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
     new ClassLoaderMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
+    new ProcessCpuTime().bindTo(meters);
     new UptimeMetrics().bindTo(meters);
     new FileDescriptorMetrics().bindTo(meters);
     return meters;
@@ -65,6 +67,29 @@ public final class ServiceMeters {
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(meters);
     return gc;
+  }
+
+  /**
+   * Micrometer's processor binder names two meters as Prometheus's linter ({@code promtool check
+   * metrics}) refuses: the process's CPU time in nanoseconds ({@code process_cpu_time_ns_total},
+   * where every duration here is in seconds) and the processor count with a {@code _count} suffix,
+   * which Prometheus keeps for histograms and summaries. The first is dropped for the standard
+   * {@code process_cpu_seconds_total} ({@link ProcessCpuTime}), the second renamed.
+   */
+  private static MeterFilter prometheusNames() {
+    return new MeterFilter() {
+      @Override
+      public MeterFilterReply accept(Meter.Id id) {
+        return id.getName().equals("process.cpu.time")
+            ? MeterFilterReply.DENY
+            : MeterFilterReply.NEUTRAL;
+      }
+
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+      }
+    };
   }
 
   private static MeterFilter latencyBuckets() {

@@ -3,9 +3,13 @@ package com.infrafabric.platform.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.platform.metrics.ServiceMeters;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
@@ -54,6 +58,35 @@ public final class PrometheusConventions {
                 .isEqualTo(ServiceMeters.LATENCY_BUCKETS.length + 1));
     soft.assertAll();
     assertThat(scrape)
-        .contains("jvm_memory_used_bytes", "process_cpu_usage", "process_uptime_seconds");
+        .contains(
+            "jvm_memory_used_bytes",
+            "process_cpu_usage",
+            "process_cpu_seconds_total",
+            "process_uptime_seconds");
+    assertThat(promtoolLint(scrape)).as("promtool check metrics").isEmpty();
+  }
+
+  /**
+   * What Prometheus's own linter ({@code promtool check metrics}, Debian's {@code prometheus}, a
+   * listed prerequisite) says of {@code scrape}: empty when it finds nothing.
+   */
+  private static String promtoolLint(String scrape) {
+    try {
+      Process promtool =
+          new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+      try (OutputStream in = promtool.getOutputStream()) {
+        in.write(scrape.getBytes(StandardCharsets.UTF_8));
+      }
+      String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(promtool.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      return promtool.exitValue() == 0
+          ? ""
+          : said.isBlank() ? "exit " + promtool.exitValue() : said;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 }
