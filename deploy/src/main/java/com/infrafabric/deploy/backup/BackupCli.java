@@ -70,6 +70,7 @@ public final class BackupCli implements Callable<Integer> {
             context.clock().instant(),
             version,
             source.toString(),
+            source.database(),
             size(snapshot),
             Checksums.sha256(snapshot),
             keys);

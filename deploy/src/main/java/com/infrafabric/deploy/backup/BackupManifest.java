@@ -1,5 +1,6 @@
 package com.infrafabric.deploy.backup;
 
+import com.infrafabric.platform.redis.RedisEndpoint;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.util.List;
  * @param redisVersion the version of the Redis it was taken from (a restore needs a Redis at least
  *     as new to load it)
  * @param source where it was taken from, never with the password
+ * @param database the database backed up: the snapshot holds every database of the server, and a
+ *     restore copies this one, whichever database it writes into
  * @param snapshotBytes the size of {@value #SNAPSHOT}
  * @param snapshotSha256 the SHA-256 of {@value #SNAPSHOT}, in hex
  * @param keys what the snapshot holds in the backed-up database
@@ -24,6 +27,7 @@ record BackupManifest(
     Instant createdAt,
     String redisVersion,
     String source,
+    int database,
     long snapshotBytes,
     String snapshotSha256,
     KeyInventory keys) {
@@ -41,6 +45,7 @@ record BackupManifest(
             .put("created_at", createdAt.toString())
             .put("redis_version", redisVersion)
             .put("source", source)
+            .put("database", database)
             .put(
                 "snapshot",
                 new JsonObject()
@@ -70,13 +75,26 @@ record BackupManifest(
           Instant.parse(json.getString("created_at")),
           json.getString("redis_version"),
           json.getString("source"),
+          database(json),
           snapshot.getLong("bytes"),
           snapshot.getString("sha256"),
           KeyInventory.fromJson(json.getJsonObject("keys")));
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
-    } catch (DecodeException | ClassCastException | NullPointerException e) {
+    } catch (DecodeException
+        | ClassCastException
+        | NullPointerException
+        | IllegalArgumentException e) {
       throw new IllegalStateException(file + " is not a backup manifest: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Manifests written before {@code database} was recorded name it only in their source URL, which
+   * {@link RedisEndpoint#toString()} wrote in a form {@link RedisEndpoint#parse} reads back.
+   */
+  private static int database(JsonObject json) {
+    Integer database = json.getInteger("database");
+    return database != null ? database : RedisEndpoint.parse(json.getString("source")).database();
   }
 }

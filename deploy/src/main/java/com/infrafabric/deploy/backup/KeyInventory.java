@@ -20,10 +20,13 @@ import java.util.regex.Pattern;
  * {@code gov:{*}:ledger} and the manifest stays small however many tenants there are.
  *
  * @param total keys in the database
+ * @param withExpiry keys with an expiry time: the most keys a restore may find missing because
+ *     their expiry passed since the backup
  * @param byType keys per Redis type (string, hash, zset, stream, ...)
  * @param byPrefix keys per prefix
  */
-record KeyInventory(long total, SortedMap<String, Long> byType, SortedMap<String, Long> byPrefix) {
+record KeyInventory(
+    long total, long withExpiry, SortedMap<String, Long> byType, SortedMap<String, Long> byPrefix) {
 
   private static final Pattern HASH_TAG = Pattern.compile("\\{[^}]*}");
   private static final int PREFIX_PARTS = 3;
@@ -38,20 +41,25 @@ record KeyInventory(long total, SortedMap<String, Long> byType, SortedMap<String
   static KeyInventory of(RedisSession redis) {
     SortedMap<String, Long> byType = new TreeMap<>();
     SortedMap<String, Long> byPrefix = new TreeMap<>();
+    long[] withExpiry = {0};
     long total =
         sumOverPages(
             redis,
             keys -> {
-              List<Request> types =
-                  keys.stream().map(k -> Request.cmd(Command.TYPE).arg(k)).toList();
-              List<Response> answers = redis.batch(types);
+              List<Request> reads = new ArrayList<>(2 * keys.size());
+              for (String key : keys) {
+                reads.add(Request.cmd(Command.TYPE).arg(key));
+                reads.add(Request.cmd(Command.PEXPIRETIME).arg(key));
+              }
+              List<Response> answers = redis.batch(reads);
               for (int i = 0; i < keys.size(); i++) {
-                byType.merge(answers.get(i).toString(), 1L, Long::sum);
+                byType.merge(answers.get(2 * i).toString(), 1L, Long::sum);
                 byPrefix.merge(prefixOf(keys.get(i)), 1L, Long::sum);
+                withExpiry[0] += answers.get(2 * i + 1).toLong() >= 0 ? 1 : 0;
               }
               return keys.size();
             });
-    return new KeyInventory(total, byType, byPrefix);
+    return new KeyInventory(total, withExpiry[0], byType, byPrefix);
   }
 
   /**
@@ -81,13 +89,20 @@ record KeyInventory(long total, SortedMap<String, Long> byType, SortedMap<String
   JsonObject toJson() {
     return new JsonObject()
         .put("total", total)
+        .put("with_expiry", withExpiry)
         .put("by_type", new JsonObject(new TreeMap<String, Object>(byType)))
         .put("by_prefix", new JsonObject(new TreeMap<String, Object>(byPrefix)));
   }
 
+  /**
+   * Reads {@link #toJson()}. A manifest written before {@code with_expiry} was recorded counts
+   * every key as one that may have expired: it cannot tell.
+   */
   static KeyInventory fromJson(JsonObject json) {
+    long total = json.getLong("total");
     return new KeyInventory(
-        json.getLong("total"),
+        total,
+        json.getLong("with_expiry", total),
         counts(json.getJsonObject("by_type")),
         counts(json.getJsonObject("by_prefix")));
   }

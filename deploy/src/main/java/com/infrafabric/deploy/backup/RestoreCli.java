@@ -13,12 +13,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code infrafabric restore}: checks a backup's checksums, copies its snapshot key by key into a
  * running, empty Redis (over the network, like the backup), then checks that the target holds
- * exactly what the snapshot holds, type by type and prefix by prefix.
+ * exactly what the snapshot holds, type by type and prefix by prefix. The keys copied are those of
+ * the database the backup was taken from; they go into the database the target URL names.
  *
  * <p>The target must be empty: restoring over live data would mix two histories of budgets and
  * ledgers. {@code --force} empties the target's database first. Keys whose expiry passed since the
- * backup are not restored (they would be gone on the original too); the summary says how many.
- * {@code --to-dir} writes the snapshot into a stopped server's data directory instead (see {@link
+ * backup are not restored (they would be gone on the original too); the summary says how many, and
+ * more keys missing than the backup counted with an expiry is a failed restore. {@code --to-dir}
+ * writes the snapshot into a stopped server's data directory instead (see {@link
  * StoppedServerRestore}).
  */
 @Command(
@@ -65,32 +67,52 @@ public final class RestoreCli implements Callable<Integer> {
     RedisEndpoint target = redis.endpoint(context);
     try (RedisSession to = RedisSession.open(target);
         SnapshotServer loaded =
-            SnapshotServer.load(directory.resolve(BackupManifest.SNAPSHOT), target.database());
+            SnapshotServer.load(directory.resolve(BackupManifest.SNAPSHOT), manifest.database());
         RedisSession from = loaded.open()) {
       requireEmpty(to);
       long copied = KeyCopy.copy(from, to);
-      KeyInventory expected = KeyInventory.of(from);
-      KeyInventory restored = KeyInventory.of(to);
-      if (!restored.equals(expected)) {
-        throw new IllegalStateException(
-            "the restored keys differ from the snapshot's: expected "
-                + expected.toJson().encode()
-                + ", found "
-                + restored.toJson().encode());
-      }
+      long expired = verify(manifest, KeyInventory.of(from), KeyInventory.of(to));
       context
           .out()
           .printf(
-              "restored %d keys from the backup of %s taken at %s into %s; counts by type and"
-                  + " prefix match the snapshot (%d of its %d keys expired since)%n",
+              "restored %d keys of database %d from the backup of %s taken at %s into %s; counts"
+                  + " by type and prefix match the snapshot (%d of its %d keys expired since)%n",
               copied,
+              manifest.database(),
               manifest.source(),
               manifest.createdAt(),
               target,
-              manifest.keys().total() - restored.total(),
+              expired,
               manifest.keys().total());
     }
     return 0;
+  }
+
+  /**
+   * Checks that the target holds what the snapshot holds now, and that every key the manifest
+   * counted and the target lacks can have expired since; returns how many expired.
+   */
+  private static long verify(
+      BackupManifest manifest, KeyInventory expected, KeyInventory restored) {
+    if (!restored.equals(expected)) {
+      throw new IllegalStateException(
+          "the restored keys differ from the snapshot's: expected "
+              + expected.toJson().encode()
+              + ", found "
+              + restored.toJson().encode());
+    }
+    long missing = manifest.keys().total() - restored.total();
+    if (missing > manifest.keys().withExpiry()) {
+      throw new IllegalStateException(
+          "the target holds "
+              + restored.total()
+              + " of the backup's "
+              + manifest.keys().total()
+              + " keys, but only "
+              + manifest.keys().withExpiry()
+              + " of them had an expiry: the others did not expire, they were not restored");
+    }
+    return missing;
   }
 
   private int restoreStopped(BackupManifest manifest) {
