@@ -8,10 +8,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,12 +51,30 @@ public final class BackupCli implements Callable<Integer> {
   @Override
   public Integer call() {
     RedisEndpoint source = redis.endpoint(context);
-    prepare(directory);
+    try (StagedDirectory staged = StagedDirectory.create(directory)) {
+      BackupManifest manifest = write(source, staged.path());
+      staged.commit();
+      context
+          .out()
+          .printf(
+              "backed up %s (Redis %s): %d keys, %d bytes, SHA-256 %s, in %s%n",
+              source,
+              manifest.redisVersion(),
+              manifest.keys().total(),
+              manifest.snapshotBytes(),
+              manifest.snapshotSha256(),
+              directory);
+    }
+    return 0;
+  }
+
+  /** Writes the snapshot, its manifest and their checksums into {@code into}. */
+  private BackupManifest write(RedisEndpoint source, Path into) {
     String version;
     try (RedisSession session = RedisSession.open(source)) {
       version = session.version();
     }
-    Path snapshot = directory.resolve(BackupManifest.SNAPSHOT);
+    Path snapshot = into.resolve(BackupManifest.SNAPSHOT);
     ReplicationSnapshot.download(source, snapshot, IDLE_TIMEOUT);
     KeyInventory keys;
     try (SnapshotServer loaded = SnapshotServer.load(snapshot, source.database());
@@ -74,35 +90,9 @@ public final class BackupCli implements Callable<Integer> {
             size(snapshot),
             Checksums.sha256(snapshot),
             keys);
-    manifest.write(directory);
-    Checksums.write(directory, BackupManifest.FILES);
-    context
-        .out()
-        .printf(
-            "backed up %s (Redis %s): %d keys, %d bytes, SHA-256 %s, in %s%n",
-            source,
-            version,
-            keys.total(),
-            manifest.snapshotBytes(),
-            manifest.snapshotSha256(),
-            directory);
-    return 0;
-  }
-
-  private static void prepare(Path directory) {
-    try {
-      Files.createDirectories(
-          directory,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      try (Stream<Path> present = Files.list(directory)) {
-        if (present.findAny().isPresent()) {
-          throw new IllegalArgumentException(
-              "--out " + directory + " is not empty: a backup goes into a new directory");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + directory, e);
-    }
+    manifest.write(into);
+    Checksums.write(into, BackupManifest.FILES);
+    return manifest;
   }
 
   private static long size(Path file) {

@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A private {@code redis-server} on a loopback port that has loaded a copy of one RDB snapshot: how
@@ -49,7 +47,7 @@ final class SnapshotServer implements AutoCloseable {
       try {
         server.start();
       } catch (IllegalStateException e) {
-        delete(directory);
+        DirectoryTree.delete(directory);
         throw new IllegalStateException(
             "redis-server could not load the snapshot " + snapshot + ": " + e.getMessage(), e);
       }
@@ -69,22 +67,6 @@ final class SnapshotServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
-    delete(directory);
-  }
-
-  private static void delete(Path directory) {
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(SnapshotServer::deleteOne);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + directory, e);
-    }
-  }
-
-  private static void deleteOne(Path path) {
-    try {
-      Files.delete(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot delete " + path, e);
-    }
+    DirectoryTree.delete(directory);
   }
 }
