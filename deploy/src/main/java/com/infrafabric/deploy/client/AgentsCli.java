@@ -8,8 +8,8 @@ import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.config.Durations;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -161,13 +161,13 @@ public final class AgentsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.post("/v1/agents", new JsonObject().put("contract", InputFiles.text(contract)));
     }
 
     @Override
-    void print(JsonObject answer) {
-      agentTable(List.of(answer)).print(context.out());
+    void print(Answer answer, PrintStream out) {
+      agentTable(List.of(answer)).print(out);
     }
   }
 
@@ -189,14 +189,14 @@ public final class AgentsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get(page.appendTo("/v1/agents/" + segment(tenant)));
     }
 
     @Override
-    void print(JsonObject answer) {
-      agentTable(objects(answer.getJsonArray("agents", new JsonArray()))).print(context.out());
-      PageOptions.printNext(answer, context.out());
+    void print(Answer answer, PrintStream out) {
+      agentTable(answer.objects("agents")).print(out);
+      PageOptions.printNext(answer, out);
     }
   }
 
@@ -218,13 +218,13 @@ public final class AgentsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get("/v1/agents/" + segment(tenant) + "/" + segment(agent));
     }
 
     @Override
-    void print(JsonObject answer) {
-      agentTable(List.of(answer)).print(context.out());
+    void print(Answer answer, PrintStream out) {
+      agentTable(List.of(answer)).print(out);
     }
   }
 
@@ -251,40 +251,32 @@ public final class AgentsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.put(
           "/v1/agents/" + segment(tenant) + "/" + segment(agent) + "/status",
           new JsonObject().put("status", status));
     }
 
     @Override
-    void print(JsonObject answer) {
-      agentTable(List.of(answer)).print(context.out());
+    void print(Answer answer, PrintStream out) {
+      agentTable(List.of(answer)).print(out);
     }
   }
 
-  private static Table agentTable(List<JsonObject> agents) {
+  private static Table agentTable(List<Answer> agents) {
     Table table =
         Table.of(
             "AGENT", "STATUS", "CAPABILITIES", "MODEL", "COST_MICROS", "SLOTS", "REPUTATION_PPM");
-    for (JsonObject agent : agents) {
+    for (Answer agent : agents) {
       table.row(
-          agent.getString("agent_id"),
-          agent.getString("status"),
-          String.join(",", strings(agent.getJsonArray("capabilities", new JsonArray()))),
-          agent.getString("model"),
-          agent.getValue("cost_per_task_micros"),
-          agent.getValue("busy_slots") + "/" + agent.getValue("slots"),
-          agent.getValue("reputation_ppm"));
+          agent.string("agent_id"),
+          agent.string("status"),
+          String.join(",", agent.strings("capabilities")),
+          agent.string("model"),
+          agent.value("cost_per_task_micros"),
+          agent.value("busy_slots") + "/" + agent.value("slots"),
+          agent.value("reputation_ppm"));
     }
     return table;
-  }
-
-  private static List<JsonObject> objects(JsonArray array) {
-    return array.stream().filter(JsonObject.class::isInstance).map(JsonObject.class::cast).toList();
-  }
-
-  private static List<String> strings(JsonArray array) {
-    return array.stream().map(String::valueOf).toList();
   }
 }

@@ -5,6 +5,7 @@ import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -41,18 +42,18 @@ public final class BudgetsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get(page.appendTo(subtree.appendTo("/v1/budgets")));
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table table = Table.of("SCOPE", "WINDOW", "CAP_MICROS", "THRESHOLDS_PCT");
-      for (Object budget : answer.getJsonArray("budgets", new JsonArray())) {
-        addLimits(table, (JsonObject) budget);
+      for (Answer budget : answer.objects("budgets")) {
+        addLimits(table, budget);
       }
-      table.print(context.out());
-      PageOptions.printNext(answer, context.out());
+      table.print(out);
+      PageOptions.printNext(answer, out);
     }
   }
 
@@ -71,13 +72,13 @@ public final class BudgetsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get("/v1/budgets/" + segment(scope));
     }
 
     @Override
-    void print(JsonObject answer) {
-      printLimits(answer, context);
+    void print(Answer answer, PrintStream out) {
+      printLimits(answer, out);
     }
   }
 
@@ -112,7 +113,7 @@ public final class BudgetsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       JsonObject limits = new JsonObject();
       for (String cap : caps) {
         String[] parts = cap.split("=", 2);
@@ -133,8 +134,8 @@ public final class BudgetsCli extends CommandGroup {
     }
 
     @Override
-    void print(JsonObject answer) {
-      printLimits(answer, context);
+    void print(Answer answer, PrintStream out) {
+      printLimits(answer, out);
     }
   }
 
@@ -153,42 +154,41 @@ public final class BudgetsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get("/v1/budgets/" + segment(scope) + "/status");
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table table = Table.of("SCOPE", "WINDOW", "CAP", "SPENT", "RESERVED", "REMAINING");
-      for (Object entry : answer.getJsonArray("layers", new JsonArray())) {
-        JsonObject layer = (JsonObject) entry;
+      for (Answer layer : answer.objects("layers")) {
         table.row(
-            layer.getString("scope"),
-            layer.getString("window"),
-            layer.getLong("cap_micros"),
-            layer.getLong("spent_micros"),
-            layer.getLong("reserved_micros"),
-            layer.getLong("remaining_micros"));
+            layer.string("scope"),
+            layer.string("window"),
+            layer.optional("cap_micros"),
+            layer.value("spent_micros"),
+            layer.value("reserved_micros"),
+            layer.optional("remaining_micros"));
       }
-      table.print(context.out());
+      table.print(out);
     }
   }
 
-  private static void printLimits(JsonObject budget, CliContext context) {
+  private static void printLimits(Answer budget, PrintStream out) {
     Table table = Table.of("SCOPE", "WINDOW", "CAP_MICROS", "THRESHOLDS_PCT");
     addLimits(table, budget);
-    table.print(context.out());
+    table.print(out);
   }
 
-  private static void addLimits(Table table, JsonObject budget) {
-    JsonObject limits = budget.getJsonObject("limits", new JsonObject());
+  private static void addLimits(Table table, Answer budget) {
+    Answer limits = budget.object("limits");
     for (String window : limits.fieldNames()) {
-      JsonObject limit = limits.getJsonObject(window);
+      Answer limit = limits.object(window);
       table.row(
-          budget.getString("scope"),
+          budget.string("scope"),
           window,
-          limit.getLong("cap_micros"),
-          limit.getJsonArray("thresholds_pct", new JsonArray()).encode());
+          limit.value("cap_micros"),
+          limit.array("thresholds_pct").encode());
     }
   }
 }

@@ -5,6 +5,7 @@ import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -76,7 +77,7 @@ public final class ClaimsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       JsonObject body =
           new JsonObject()
               .put("task_id", task)
@@ -93,16 +94,16 @@ public final class ClaimsCli extends CommandGroup {
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table.of("TASK", "AGENT", "LEASE", "EXPIRES_AT", "RESERVED_MICROS", "GRANT")
           .row(
-              answer.getString("task_id"),
-              answer.getString("agent_id"),
-              answer.getString("lease_id"),
-              answer.getString("expires_at"),
-              answer.getValue("reserved_micros"),
-              answer.getString("grant") == null ? "-" : "yes (--json shows it)")
-          .print(context.out());
+              answer.string("task_id"),
+              answer.string("agent_id"),
+              answer.string("lease_id"),
+              answer.string("expires_at"),
+              answer.value("reserved_micros"),
+              answer.optional("grant") == null ? "-" : "yes (--json shows it)")
+          .print(out);
     }
   }
 
@@ -124,7 +125,7 @@ public final class ClaimsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       JsonObject body = new JsonObject();
       if (agent != null) {
         body.put("agent_id", agent);
@@ -133,13 +134,10 @@ public final class ClaimsCli extends CommandGroup {
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table.of("LEASE", "STATE", "EXPIRES_AT")
-          .row(
-              answer.getString("lease_id"),
-              answer.getString("state"),
-              answer.getString("expires_at", "-"))
-          .print(context.out());
+          .row(answer.string("lease_id"), answer.string("state"), answer.optional("expires_at"))
+          .print(out);
     }
   }
 
@@ -184,7 +182,7 @@ public final class ClaimsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       JsonObject body = new JsonObject().put("outcome", outcome);
       if (agent != null) {
         body.put("agent_id", agent);
@@ -200,15 +198,15 @@ public final class ClaimsCli extends CommandGroup {
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table.of("LEASE", "OUTCOME", "ACTUAL_MICROS", "RELEASED_MICROS", "REPUTATION_PPM")
           .row(
-              answer.getString("lease_id"),
-              answer.getString("outcome"),
-              answer.getValue("actual_micros"),
-              answer.getValue("released_micros"),
-              answer.getValue("reputation_ppm", "-"))
-          .print(context.out());
+              answer.string("lease_id"),
+              answer.string("outcome"),
+              answer.value("actual_micros"),
+              answer.value("released_micros"),
+              answer.optional("reputation_ppm"))
+          .print(out);
     }
   }
 

@@ -1,11 +1,13 @@
 package com.infrafabric.deploy.client;
 
 import com.infrafabric.deploy.cli.CliContext;
-import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -31,29 +33,41 @@ abstract class ClientCommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     RestClient client = connection.client(service, context);
-    JsonObject answer;
+    Answer answer;
     try (Progress progress = Progress.start(context.err(), progressLabel())) {
       answer = request(client);
       progress.succeeded();
     }
-    if (json) {
-      context.out().println(answer.encodePrettily());
-    } else {
-      print(answer);
-    }
+    show(answer, json, this::print, context.out());
     return 0;
   }
 
-  /** Sends this command's requests and returns the JSON to print. */
-  abstract JsonObject request(RestClient client);
+  /**
+   * Prints {@code answer} as JSON or, with {@code json} false, as {@code table} prints it. The
+   * table is rendered either way, first: it reads every field the command needs, so an answer
+   * lacking one fails ({@link ForeignAnswer}) before anything is printed, with {@code --json} too.
+   */
+  static void show(
+      Answer answer, boolean json, BiConsumer<Answer, PrintStream> table, PrintStream out) {
+    ByteArrayOutputStream rendered = new ByteArrayOutputStream();
+    table.accept(answer, new PrintStream(rendered, true, StandardCharsets.UTF_8));
+    if (json) {
+      out.println(answer.json().encodePrettily());
+    } else {
+      out.print(rendered.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** Sends this command's requests and returns the answer to print. */
+  abstract Answer request(RestClient client);
 
   /** What {@link Progress} shows on stderr if the answer takes more than a second. */
   String progressLabel() {
     return "waiting for the " + service.name().toLowerCase(Locale.ROOT);
   }
 
-  /** Prints {@code answer} for a human. */
-  abstract void print(JsonObject answer);
+  /** Prints {@code answer} for a human on {@code out}. */
+  abstract void print(Answer answer, PrintStream out);
 
   /** One path segment, a scope such as {@code acme/search} included. */
   static String segment(String value) {

@@ -40,7 +40,7 @@ public final class ConnectionOptions {
         first(url, context.env().get(service.environmentVariable))
             .or(() -> Optional.ofNullable(file.getProperty(service.configKey)))
             .orElse(service.localDefault);
-    return RestClient.of(base, token(context, file));
+    return RestClient.of(service, base, token(context, file));
   }
 
   /**

@@ -6,6 +6,7 @@ import com.infrafabric.deploy.cli.CommandGroup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,28 +54,23 @@ public final class CredentialsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get(base(tenant));
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table table = Table.of("NAME", "ALLOW", "HEADER", "RESPONSE", "KEY_ID", "UPDATED_AT");
-      for (Object entry : answer.getJsonArray("credentials", new JsonArray())) {
-        JsonObject credential = (JsonObject) entry;
+      for (Answer credential : answer.objects("credentials")) {
         table.row(
-            credential.getString("name"),
-            String.join(
-                " ",
-                credential.getJsonArray("allow", new JsonArray()).stream()
-                    .map(String::valueOf)
-                    .toList()),
-            credential.getString("header"),
-            credential.getString("response"),
-            credential.getString("key_id"),
-            credential.getString("updated_at"));
+            credential.string("name"),
+            String.join(" ", credential.strings("allow")),
+            credential.optional("header"),
+            credential.optional("response"),
+            credential.string("key_id"),
+            credential.string("updated_at"));
       }
-      table.print(context.out());
+      table.print(out);
     }
   }
 
@@ -123,7 +119,7 @@ public final class CredentialsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       JsonObject body =
           new JsonObject()
               .put("secret", secret())
@@ -145,16 +141,14 @@ public final class CredentialsCli extends CommandGroup {
     }
 
     @Override
-    void print(JsonObject answer) {
-      context
-          .out()
-          .println(
-              "stored "
-                  + answer.getString("name")
-                  + " under key "
-                  + answer.getString("key_id")
-                  + ", allowed to "
-                  + answer.getJsonArray("allow", new JsonArray()).encode());
+    void print(Answer answer, PrintStream out) {
+      out.println(
+          "stored "
+              + answer.string("name")
+              + " under key "
+              + answer.string("key_id")
+              + ", allowed to "
+              + answer.array("allow").encode());
     }
   }
 
@@ -176,14 +170,14 @@ public final class CredentialsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       client.delete(base(tenant) + "/" + segment(name));
-      return new JsonObject().put("deleted", name);
+      return Answer.made(new JsonObject().put("deleted", name));
     }
 
     @Override
-    void print(JsonObject answer) {
-      context.out().println("deleted " + answer.getString("deleted"));
+    void print(Answer answer, PrintStream out) {
+      out.println("deleted " + answer.string("deleted"));
     }
   }
 }

@@ -5,6 +5,7 @@ import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class KeysCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       JsonObject body =
           new JsonObject()
               .put("scope", scope)
@@ -88,8 +89,8 @@ public final class KeysCli extends CommandGroup {
     }
 
     @Override
-    void print(JsonObject answer) {
-      printIssued(answer, context);
+    void print(Answer answer, PrintStream out) {
+      printIssued(answer, out);
     }
   }
 
@@ -109,18 +110,18 @@ public final class KeysCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get(page.appendTo(subtree.appendTo("/v1/keys")));
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table table = Table.of(COLUMNS);
-      for (Object key : answer.getJsonArray("keys", new JsonArray())) {
-        row(table, (JsonObject) key);
+      for (Answer key : answer.objects("keys")) {
+        row(table, key);
       }
-      table.print(context.out());
-      PageOptions.printNext(answer, context.out());
+      table.print(out);
+      PageOptions.printNext(answer, out);
     }
   }
 
@@ -138,13 +139,13 @@ public final class KeysCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get(key.path());
     }
 
     @Override
-    void print(JsonObject answer) {
-      printKey(answer, context);
+    void print(Answer answer, PrintStream out) {
+      printKey(answer, out);
     }
   }
 
@@ -162,13 +163,13 @@ public final class KeysCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.post(key.path() + "/rotate", new JsonObject());
     }
 
     @Override
-    void print(JsonObject answer) {
-      printIssued(answer, context);
+    void print(Answer answer, PrintStream out) {
+      printIssued(answer, out);
     }
   }
 
@@ -189,15 +190,15 @@ public final class KeysCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       JsonObject body =
           at == null ? new JsonObject() : new JsonObject().put("expires_at", at.toString());
       return client.post(key.path() + "/expire", body);
     }
 
     @Override
-    void print(JsonObject answer) {
-      printKey(answer, context);
+    void print(Answer answer, PrintStream out) {
+      printKey(answer, out);
     }
   }
 
@@ -215,14 +216,14 @@ public final class KeysCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       client.delete(key.path());
-      return new JsonObject().put("revoked", key.id);
+      return Answer.made(new JsonObject().put("revoked", key.id));
     }
 
     @Override
-    void print(JsonObject answer) {
-      context.out().println("revoked " + answer.getString("revoked"));
+    void print(Answer answer, PrintStream out) {
+      out.println("revoked " + answer.string("revoked"));
     }
   }
 
@@ -240,34 +241,28 @@ public final class KeysCli extends CommandGroup {
     }
   }
 
-  private static void printKey(JsonObject key, CliContext context) {
+  private static void printKey(Answer key, PrintStream out) {
     Table table = Table.of(COLUMNS);
     row(table, key);
-    table.print(context.out());
+    table.print(out);
   }
 
-  private static void printIssued(JsonObject answer, CliContext context) {
-    printKey(answer, context);
-    String secret = answer.getString("secret");
-    context
-        .out()
-        .println(
-            secret == null
-                ? "secret: not shown (a replay); rotate the key for a new one"
-                : "secret (shown once, store it now): " + secret);
+  private static void printIssued(Answer answer, PrintStream out) {
+    printKey(answer, out);
+    Object secret = answer.optional("secret");
+    out.println(
+        secret == null
+            ? "secret: not shown (a replay); rotate the key for a new one"
+            : "secret (shown once, store it now): " + secret);
   }
 
-  private static void row(Table table, JsonObject key) {
+  private static void row(Table table, Answer key) {
     table.row(
-        key.getString("id"),
-        key.getString("scope"),
-        String.join(
-            ",",
-            key.getJsonArray("allowed_models", new JsonArray()).stream()
-                .map(String::valueOf)
-                .toList()),
-        key.getLong("requests_per_minute"),
-        key.getLong("tokens_per_minute"),
-        key.getString("expires_at"));
+        key.string("id"),
+        key.string("scope"),
+        String.join(",", key.strings("allowed_models")),
+        key.value("requests_per_minute"),
+        key.value("tokens_per_minute"),
+        key.optional("expires_at"));
   }
 }

@@ -3,8 +3,6 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,19 +70,18 @@ public final class LedgerCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       Instant from = context.clock().instant().minus(since);
       return client.get(query(tenant, scope, from.toString(), null, null, limit));
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table table = Table.of(COLUMNS.stream().map(String::toUpperCase).toArray(String[]::new));
-      for (Object entry : answer.getJsonArray("entries", new JsonArray())) {
-        JsonObject json = (JsonObject) entry;
-        table.row(COLUMNS.stream().map(json::getValue).toArray());
+      for (Answer entry : answer.objects("entries")) {
+        table.row(COLUMNS.stream().map(entry::optional).toArray());
       }
-      table.print(context.out());
+      table.print(out);
     }
   }
 
@@ -122,14 +119,15 @@ public final class LedgerCli extends CommandGroup {
     public Integer call() {
       RestClient client = connection.client(Service.GOVERNOR, context);
       PrintStream out = context.out();
-      out.println(String.join(",", COLUMNS));
       String cursor = null;
       do {
-        JsonObject page = client.get(query(tenant, scope, text(from), text(to), cursor, PAGE));
-        for (Object entry : page.getJsonArray("entries", new JsonArray())) {
-          out.println(csvLine((JsonObject) entry));
+        Answer page = client.get(query(tenant, scope, text(from), text(to), cursor, PAGE));
+        List<Answer> entries = page.objects("entries");
+        if (cursor == null) {
+          out.println(String.join(",", COLUMNS));
         }
-        cursor = page.getString("next_cursor");
+        entries.forEach(entry -> out.println(csvLine(entry)));
+        cursor = (String) page.optional("next_cursor");
       } while (cursor != null);
       return 0;
     }
@@ -156,9 +154,9 @@ public final class LedgerCli extends CommandGroup {
     return instant == null ? null : instant.toString();
   }
 
-  static String csvLine(JsonObject entry) {
+  static String csvLine(Answer entry) {
     return String.join(
-        ",", COLUMNS.stream().map(column -> csvCell(entry.getValue(column))).toList());
+        ",", COLUMNS.stream().map(column -> csvCell(entry.optional(column))).toList());
   }
 
   private static String csvCell(Object value) {

@@ -1,6 +1,5 @@
 package com.infrafabric.deploy.client;
 
-import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
@@ -31,8 +30,8 @@ final class PageOptions {
   }
 
   /** Prints how to ask for the next page, if {@code answer} says there is one. */
-  static void printNext(JsonObject answer, PrintStream out) {
-    String next = answer.getString("next_cursor");
+  static void printNext(Answer answer, PrintStream out) {
+    Object next = answer.optional("next_cursor");
     if (next != null) {
       out.println("more: --cursor " + next);
     }

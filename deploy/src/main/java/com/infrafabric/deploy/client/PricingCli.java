@@ -3,8 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import picocli.CommandLine.Command;
 
 /** {@code infrafabric pricing get}: the governor's pricing catalogue. */
@@ -28,23 +27,22 @@ public final class PricingCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get("/v1/pricing");
     }
 
     @Override
-    void print(JsonObject answer) {
-      context.out().println("catalogue version " + answer.getValue("version"));
+    void print(Answer answer, PrintStream out) {
+      out.println("catalogue version " + answer.value("version"));
       Table table = Table.of("MODEL", "INPUT/M", "CACHED_INPUT/M", "OUTPUT/M");
-      for (Object entry : answer.getJsonArray("models", new JsonArray())) {
-        JsonObject model = (JsonObject) entry;
+      for (Answer model : answer.objects("models")) {
         table.row(
-            model.getString("model"),
-            model.getValue("input_per_million"),
-            model.getValue("cached_input_per_million"),
-            model.getValue("output_per_million"));
+            model.string("model"),
+            model.value("input_per_million"),
+            model.value("cached_input_per_million"),
+            model.value("output_per_million"));
       }
-      table.print(context.out());
+      table.print(out);
     }
   }
 }

@@ -3,8 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,29 +42,26 @@ public final class ReservationsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       String path = "/v1/reservations?state=" + segment(state);
       return client.get(page.appendTo(subtree.appendTo(path)));
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table table =
           Table.of("RESERVATION", "SCOPE", "STATE", "AMOUNT_MICROS", "ACTUAL_MICROS", "CREATED_AT");
-      for (Object entry : answer.getJsonArray("reservations", new JsonArray())) {
-        JsonObject reservation = (JsonObject) entry;
+      for (Answer reservation : answer.objects("reservations")) {
         table.row(
-            reservation.getString("reservation_id"),
-            reservation.getString("scope"),
-            reservation.getString("state"),
-            reservation.getValue("amount_micros"),
-            reservation.getValue("actual_micros") == null
-                ? "-"
-                : reservation.getValue("actual_micros"),
-            reservation.getString("created_at"));
+            reservation.string("reservation_id"),
+            reservation.string("scope"),
+            reservation.string("state"),
+            reservation.value("amount_micros"),
+            reservation.optional("actual_micros"),
+            reservation.string("created_at"));
       }
-      table.print(context.out());
-      PageOptions.printNext(answer, context.out());
+      table.print(out);
+      PageOptions.printNext(answer, out);
     }
   }
 }

@@ -17,9 +17,10 @@ import java.util.UUID;
 
 /**
  * JSON over HTTP to one service with a bearer token, for the client commands. Every call returns
- * the answer's JSON object when the status is 2xx and throws otherwise: {@link ApiFailure} for an
- * error answer, {@link UncheckedIOException} when the service cannot be reached. Not thread-safe to
- * share across commands; each command makes its own.
+ * the answer when the status is 2xx and it is what the service sends (a JSON object, the CSV asked
+ * for, a DELETE's 204), and throws otherwise: {@link ApiFailure} for an error answer, {@link
+ * ForeignAnswer} for a 2xx of another kind, {@link UncheckedIOException} when the service cannot be
+ * reached. Not thread-safe to share across commands; each command makes its own.
  */
 final class RestClient {
 
@@ -32,19 +33,21 @@ final class RestClient {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
   private final URI base;
+  private final Service service;
   private final String token;
 
-  private RestClient(URI base, String token) {
+  private RestClient(URI base, Service service, String token) {
     this.base = base;
+    this.service = service;
     this.token = token;
   }
 
   /**
-   * A client of the service at {@code url}.
+   * A client of {@code service} at {@code url}.
    *
    * @throws IllegalArgumentException unless {@code url} is an absolute http or https URL
    */
-  static RestClient of(String url, String token) {
+  static RestClient of(Service service, String url, String token) {
     URI uri;
     try {
       uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -56,18 +59,18 @@ final class RestClient {
       throw new IllegalArgumentException(
           "--url " + url + " must be an http:// or https:// URL such as http://127.0.0.1:8080");
     }
-    return new RestClient(uri, token);
+    return new RestClient(uri, service, token);
   }
 
-  JsonObject get(String path) {
+  Answer get(String path) {
     return send("GET", path, BodyPublishers.noBody(), freshKey());
   }
 
-  JsonObject put(String path, JsonObject body) {
+  Answer put(String path, JsonObject body) {
     return send("PUT", path, BodyPublishers.ofString(body.encode()), freshKey());
   }
 
-  JsonObject post(String path, JsonObject body) {
+  Answer post(String path, JsonObject body) {
     return post(path, body, freshKey());
   }
 
@@ -75,25 +78,52 @@ final class RestClient {
    * A POST named by {@code idempotencyKey}: sent again with the same key (after a lost answer, or
    * by running the command again), the service answers with the first result.
    */
-  JsonObject post(String path, JsonObject body, String idempotencyKey) {
+  Answer post(String path, JsonObject body, String idempotencyKey) {
     return send("POST", path, BodyPublishers.ofString(body.encode()), idempotencyKey);
   }
 
-  JsonObject delete(String path) {
-    return send("DELETE", path, BodyPublishers.noBody(), freshKey());
+  /** A DELETE, which the services answer with 204 No Content and nothing else. */
+  void delete(String path) {
+    HttpResponse<String> response = exchangeOk("DELETE", path, BodyPublishers.noBody(), freshKey());
+    if (response.statusCode() != 204) {
+      throw foreign("DELETE " + path + " answered " + response.statusCode() + ", not 204");
+    }
   }
 
-  /** A GET whose answer is text (such as CSV), returned as it came. */
-  String getText(String path) {
-    return exchangeOk("GET", path, BodyPublishers.noBody(), freshKey()).body();
+  /** A GET whose answer is CSV, returned as it came. */
+  String getCsv(String path) {
+    HttpResponse<String> response = exchangeOk("GET", path, BodyPublishers.noBody(), freshKey());
+    return expect(response, "GET " + path, "text/csv").body();
   }
 
   private static String freshKey() {
     return UUID.randomUUID().toString();
   }
 
-  private JsonObject send(String method, String path, BodyPublisher body, String idempotencyKey) {
-    return json(exchangeOk(method, path, body, idempotencyKey).body());
+  private Answer send(String method, String path, BodyPublisher body, String idempotencyKey) {
+    HttpResponse<String> response = exchangeOk(method, path, body, idempotencyKey);
+    String request = method + " " + path;
+    String text = expect(response, request, "application/json").body();
+    try {
+      return Answer.of(new JsonObject(text), request, this::foreign);
+    } catch (DecodeException | ClassCastException e) {
+      throw foreign(request + " answered " + response.statusCode() + " with no JSON object");
+    }
+  }
+
+  /** {@code response} to {@code request}, if its content type is {@code mediaType}. */
+  private HttpResponse<String> expect(
+      HttpResponse<String> response, String request, String mediaType) {
+    String type = response.headers().firstValue("Content-Type").orElse("no content type");
+    if (!type.split(";", 2)[0].strip().equalsIgnoreCase(mediaType)) {
+      throw foreign(
+          request + " answered " + response.statusCode() + " " + type + ", not " + mediaType);
+    }
+    return response;
+  }
+
+  private ForeignAnswer foreign(String detail) {
+    return new ForeignAnswer(base, service, detail);
   }
 
   /** Sends the request; a status other than 2xx fails with the service's code and message. */

@@ -2,8 +2,7 @@ package com.infrafabric.deploy.client;
 
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -81,36 +80,31 @@ public final class SpendCli implements Callable<Integer> {
       path.append("&scope=").append(ClientCommand.segment(scope));
     }
     if (csv) {
-      context.out().print(client.getText(path + "&format=csv"));
+      context.out().print(client.getCsv(path + "&format=csv"));
       return 0;
     }
-    JsonObject answer = client.get(path.toString());
-    if (json) {
-      context.out().println(answer.encodePrettily());
-    } else {
-      table(answer);
-    }
+    ClientCommand.show(client.get(path.toString()), json, SpendCli::table, context.out());
     return 0;
   }
 
-  private void table(JsonObject answer) {
+  private static void table(Answer answer, PrintStream out) {
+    List<String> groupBy = answer.strings("group_by");
     List<String> headers = new ArrayList<>();
-    JsonArray groupBy = answer.getJsonArray("group_by", new JsonArray());
-    groupBy.forEach(d -> headers.add(String.valueOf(d).toUpperCase(Locale.ROOT)));
+    groupBy.forEach(d -> headers.add(d.toUpperCase(Locale.ROOT)));
     headers.addAll(List.of("SPENT_MICROS", "CALLS", "INPUT_TOKENS", "OUTPUT_TOKENS"));
     Table table = Table.of(headers.toArray(String[]::new));
-    for (Object item : answer.getJsonArray("rows", new JsonArray())) {
-      JsonObject row = (JsonObject) item;
+    for (Answer row : answer.objects("rows")) {
+      Answer group = row.object("group");
       List<Object> cells = new ArrayList<>();
-      groupBy.forEach(d -> cells.add(row.getJsonObject("group").getValue(String.valueOf(d))));
+      groupBy.forEach(d -> cells.add(group.optional(d)));
       cells.addAll(
           List.of(
-              row.getLong("spent_micros"),
-              row.getLong("calls"),
-              row.getLong("input_tokens"),
-              row.getLong("output_tokens")));
+              row.value("spent_micros"),
+              row.value("calls"),
+              row.value("input_tokens"),
+              row.value("output_tokens")));
       table.row(cells.toArray());
     }
-    table.print(context.out());
+    table.print(out);
   }
 }

@@ -3,8 +3,8 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Base64;
 import picocli.CommandLine.Command;
@@ -39,25 +39,24 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.get(
           page.appendTo(name == null ? "/v1/tools" : "/v1/tools?name=" + segment(name)));
     }
 
     @Override
-    void print(JsonObject answer) {
+    void print(Answer answer, PrintStream out) {
       Table table = Table.of("NAME", "VERSION", "DIGEST", "BYTES", "REGISTERED_AT");
-      for (Object entry : answer.getJsonArray("tools", new JsonArray())) {
-        JsonObject tool = (JsonObject) entry;
+      for (Answer tool : answer.objects("tools")) {
         table.row(
-            tool.getString("name"),
-            tool.getString("version"),
-            tool.getString("digest"),
-            tool.getValue("module_bytes"),
-            tool.getString("registered_at"));
+            tool.string("name"),
+            tool.string("version"),
+            tool.string("digest"),
+            tool.value("module_bytes"),
+            tool.string("registered_at"));
       }
-      table.print(context.out());
-      PageOptions.printNext(answer, context.out());
+      table.print(out);
+      PageOptions.printNext(answer, out);
     }
   }
 
@@ -88,7 +87,7 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.post(
           "/v1/tools",
           new JsonObject()
@@ -97,15 +96,9 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
-    void print(JsonObject answer) {
-      context
-          .out()
-          .println(
-              "published "
-                  + answer.getString("ref")
-                  + " (module "
-                  + answer.getString("digest")
-                  + ")");
+    void print(Answer answer, PrintStream out) {
+      out.println(
+          "published " + answer.string("ref") + " (module " + answer.string("digest") + ")");
     }
   }
 
@@ -135,18 +128,18 @@ public final class ToolsCli extends CommandGroup {
     }
 
     @Override
-    JsonObject request(RestClient client) {
+    Answer request(RestClient client) {
       return client.post(
           "/v1/tools/" + segment(name) + "/" + segment(version) + "/invocations",
           new JsonObject().put("input", input));
     }
 
     @Override
-    void print(JsonObject answer) {
-      context.out().println(answer.getString("outcome") + " " + answer.getValue("output"));
-      String message = answer.getString("message", "");
-      if (!message.isEmpty()) {
-        context.out().println(message);
+    void print(Answer answer, PrintStream out) {
+      out.println(answer.string("outcome") + " " + answer.optional("output"));
+      Object message = answer.optional("message");
+      if (message != null && !message.toString().isEmpty()) {
+        out.println(message);
       }
     }
   }

@@ -1,0 +1,163 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A client command pointed at a server that is not the InfraFabric service (a web page, a proxy, an
+ * unrelated JSON API) fails with one line naming that server, exit status 1, and prints nothing on
+ * stdout. Regression: any 2xx counted as success whatever its body, so {@code budgets set} printed
+ * an empty table, {@code pricing get} "catalogue version null" and {@code keys create} "secret: not
+ * shown (a replay)", all with exit status 0.
+ */
+@Timeout(60)
+class ForeignAnswerTest {
+
+  private static final String TOKEN =
+      segment("{\"alg\":\"ES256\",\"kid\":\"k1\"}")
+          + "."
+          + segment("{\"sub\":\"ops-admin\"}")
+          + "."
+          + segment("signature bytes");
+
+  /** Each client command once, as a user types it (without --url and --token). */
+  private static final List<List<String>> COMMANDS =
+      List.of(
+          List.of("budgets", "set", "cd-t1", "--cap", "day=1000"),
+          List.of("budgets", "status", "cd-t1"),
+          List.of("budgets", "list", "--json"),
+          List.of("pricing", "get"),
+          List.of("keys", "create", "--scope", "a", "--models", "*", "--rpm", "1", "--tpm", "1"),
+          List.of("keys", "revoke", "acme", "k1"),
+          List.of("agents", "list", "acme"),
+          List.of("claims", "heartbeat", "lease-1"),
+          List.of("reservations", "list"),
+          List.of("ledger", "tail", "acme"),
+          List.of("ledger", "export", "acme", "--csv"),
+          List.of("spend"),
+          List.of("spend", "--json"),
+          List.of("spend", "--csv"));
+
+  private static final List<List<String>> CHASSIS_COMMANDS =
+      List.of(
+          List.of("tools", "list"),
+          List.of("tools", "invoke", "echo", "1.0.0", "--input", "x"),
+          List.of("credentials", "list"),
+          List.of("credentials", "delete", "openai"));
+
+  @TempDir Path directory;
+  private HttpServer server;
+  private volatile String contentType;
+  private volatile String body;
+  private CliRun cli;
+
+  @BeforeEach
+  void start() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", contentType);
+          exchange.sendResponseHeaders(200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    server.start();
+    cli = new CliRun(directory);
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  @Test
+  void aWebPageIsNotAnAnswer() {
+    answer("text/html; charset=utf-8", "<html><body>It works!</body></html>");
+    everyCommandFails("governor", COMMANDS);
+    everyCommandFails("chassis", CHASSIS_COMMANDS);
+  }
+
+  @Test
+  void jsonWithoutTheFieldsACommandReadsIsNotAnAnswer() {
+    answer("application/json", "{\"status\":\"ok\",\"items\":[]}");
+    everyCommandFails("governor", COMMANDS);
+    everyCommandFails("chassis", CHASSIS_COMMANDS);
+  }
+
+  @Test
+  void jsonThatIsNotAnObjectIsNotAnAnswer() {
+    answer("application/json", "[1,2,3]");
+    everyCommandFails("governor", COMMANDS);
+  }
+
+  @Test
+  void csvIsTheAnswerOnlyWhereCsvIsAskedFor() {
+    answer("text/csv", "scope,spent_micros\nacme,5\n");
+    assertThat(cli.run(args(List.of("spend", "--csv")))).as(cli.stderr()).isZero();
+    assertThat(cli.stdout()).isEqualTo("scope,spent_micros\nacme,5\n");
+    assertThat(cli.run(args(List.of("pricing", "get")))).isEqualTo(1);
+  }
+
+  @Test
+  void theServicesOwnAnswerStillPrints() {
+    answer(
+        "application/json; charset=utf-8",
+        "{\"version\":7,\"models\":[{\"model\":\"gpt-4o\",\"input_per_million\":2500000,"
+            + "\"cached_input_per_million\":1250000,\"output_per_million\":10000000}]}");
+    assertThat(cli.run(args(List.of("pricing", "get")))).as(cli.stderr()).isZero();
+    assertThat(cli.stdout())
+        .contains("catalogue version 7")
+        .containsPattern("gpt-4o +2500000 +1250000 +10000000");
+  }
+
+  private void answer(String type, String text) {
+    contentType = type;
+    body = text;
+  }
+
+  private void everyCommandFails(String service, List<List<String>> commands) {
+    for (List<String> command : commands) {
+      assertThat(cli.run(args(command))).as(command + ": " + cli.stdout()).isEqualTo(1);
+      assertThat(cli.stdout()).as(command.toString()).isEmpty();
+      assertThat(cli.stderr())
+          .as(command.toString())
+          .startsWith(
+              "infrafabric: the server at "
+                  + url()
+                  + " did not answer as an InfraFabric "
+                  + service
+                  + ": ")
+          .hasLineCount(1);
+    }
+  }
+
+  private String[] args(List<String> command) {
+    return Stream.concat(command.stream(), Stream.of("--url", url(), "--token", TOKEN))
+        .toArray(String[]::new);
+  }
+
+  private String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private static String segment(String json) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+}
