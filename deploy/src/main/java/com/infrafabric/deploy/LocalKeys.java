@@ -65,8 +65,17 @@ final class LocalKeys {
     return keys;
   }
 
+  /**
+   * A new pair unless the private key exists. A public set left without its private key is stale
+   * (nothing can sign for it any more) and is replaced.
+   */
   private static void ensurePair(Path privateFile, Path publicFile) {
     if (!Files.exists(privateFile)) {
+      try {
+        Files.deleteIfExists(publicFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot replace " + publicFile, e);
+      }
       SigningKeyPair.generate("ES256").write(privateFile, publicFile);
     }
   }

@@ -31,10 +31,18 @@ public final class TokenCli extends CommandGroup {
 
     private final CliContext context;
 
-    @Option(names = "--private", required = true, paramLabel = "FILE", description = "new file")
+    @Option(
+        names = "--private",
+        required = true,
+        paramLabel = "FILE",
+        description = "a new file, not --public's")
     private Path privateFile;
 
-    @Option(names = "--public", required = true, paramLabel = "FILE", description = "new file")
+    @Option(
+        names = "--public",
+        required = true,
+        paramLabel = "FILE",
+        description = "a new file, not --private's")
     private Path publicFile;
 
     @Option(

@@ -85,15 +85,32 @@ class TokenCliTest {
     assertThat(principal.stringListClaim("tools")).containsExactly("a", "b");
   }
 
+  /**
+   * Regression: {@code --public} overwrote any file, and {@code --private k.json --public k.json}
+   * left only the public set, the private key written a moment before lost. Each case is a usage
+   * error found before anything is written.
+   */
   @Test
-  void refusesToOverwriteAnExistingPrivateKey() throws Exception {
-    Path privateFile = Files.writeString(dir.resolve("private.json"), "keep me");
-
-    int status =
-        run("keygen", "--private", privateFile.toString(), "--public", dir.resolve("p").toString());
-
-    assertThat(status).isEqualTo(1);
-    assertThat(Files.readString(privateFile)).isEqualTo("keep me");
+  void keygenWritesOnlyNewFilesAndTwoOfThem() throws Exception {
+    Path existing = Files.writeString(dir.resolve("existing.json"), "keep me");
+    Path fresh = dir.resolve("fresh.json");
+    Path same = dir.resolve("k3.json");
+    String[][] cases = {
+      {existing.toString(), fresh.toString()},
+      {fresh.toString(), existing.toString()},
+      {same.toString(), same.toString()},
+      {same.toString(), dir.resolve(".").resolve("k3.json").toString()}
+    };
+    for (String[] files : cases) {
+      err.reset();
+      assertThat(run("keygen", "--private", files[0], "--public", files[1]))
+          .as(Arrays.toString(files))
+          .isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).as(Arrays.toString(files)).hasLineCount(1);
+      assertThat(Files.readString(existing)).isEqualTo("keep me");
+      assertThat(fresh).doesNotExist();
+      assertThat(same).doesNotExist();
+    }
   }
 
   @Test

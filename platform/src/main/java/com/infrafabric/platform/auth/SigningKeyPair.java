@@ -10,7 +10,9 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -60,16 +62,29 @@ public record SigningKeyPair(String keyId, String privateJwks, String publicJwks
 
   /**
    * Writes the private set to {@code privateFile} with mode {@code 0600} (created that way, never
-   * readable by others even for an instant) and the public set to {@code publicFile}. Refuses to
-   * overwrite an existing private key file.
+   * readable by others even for an instant) and the public set to {@code publicFile}, both new
+   * files: overwriting either could destroy a key still in use (one path for both left only the
+   * public set).
+   *
+   * @throws IllegalArgumentException before writing anything, if either file exists or both name
+   *     the same file
    */
   public void write(Path privateFile, Path publicFile) {
+    if (privateFile.toAbsolutePath().normalize().equals(publicFile.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException(
+          "the private and the public key file must differ; both are " + privateFile);
+    }
+    for (Path file : new Path[] {privateFile, publicFile}) {
+      if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+        throw new IllegalArgumentException(file + " exists; key files are never overwritten");
+      }
+    }
     try {
       Files.createFile(
           privateFile,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(privateFile, privateJwks);
-      Files.writeString(publicFile, publicJwks);
+      Files.writeString(publicFile, publicJwks, StandardOpenOption.CREATE_NEW);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the key files: " + e.getMessage(), e);
     }
