@@ -1,5 +1,6 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.deploy.cli.AnswerDeadline;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.platform.auth.TokenMinter;
@@ -165,7 +166,13 @@ final class DemoScenario {
                 + "\"params\":{\"name\":\"research\",\"arguments\":{\"topic\":\"x\"}}}");
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(stdout, true, StandardCharsets.UTF_8);
-    new McpBridge(chassis.uri("/mcp"), token, Optional.empty(), out, System.err)
+    new McpBridge(
+            chassis.uri("/mcp"),
+            AnswerDeadline.PER_REQUEST,
+            token,
+            Optional.empty(),
+            out,
+            System.err)
         .pump(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
     stdout
         .toString(StandardCharsets.UTF_8)

@@ -11,10 +11,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
@@ -34,6 +36,7 @@ final class McpBridge {
   private static final int TRANSPORT_ERROR = -32000;
 
   private final URI url;
+  private final Duration deadline;
   private final String token;
   private final Optional<String> grant;
   private final PrintStream out;
@@ -47,8 +50,19 @@ final class McpBridge {
   private volatile String session;
   private volatile String protocolVersion;
 
-  McpBridge(URI url, String token, Optional<String> grant, PrintStream out, PrintStream err) {
+  /**
+   * A bridge to {@code url} that gives up on an answer after {@code deadline}, so the end of stdin
+   * ends it even if the chassis never answers.
+   */
+  McpBridge(
+      URI url,
+      Duration deadline,
+      String token,
+      Optional<String> grant,
+      PrintStream out,
+      PrintStream err) {
     this.url = url;
+    this.deadline = deadline;
     this.token = token;
     this.grant = grant;
     this.out = out;
@@ -88,12 +102,11 @@ final class McpBridge {
             .thenAccept(response -> answered(response, id, initialize))
             .exceptionally(
                 failure -> {
+                  String reason = "the chassis did not answer: " + reason(failure);
                   if (id != null) {
-                    write(
-                        error(
-                            id,
-                            TRANSPORT_ERROR,
-                            "the chassis did not answer: " + failure.getMessage()));
+                    write(error(id, TRANSPORT_ERROR, reason));
+                  } else {
+                    err.println("infrafabric mcp: " + reason);
                   }
                   return null;
                 });
@@ -189,7 +202,7 @@ final class McpBridge {
 
   private HttpRequest.Builder request() {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token);
+        HttpRequest.newBuilder(url).timeout(deadline).header("Authorization", "Bearer " + token);
     grant.ifPresent(g -> request.header("X-InfraFabric-Grant", g));
     if (session != null) {
       request.header("Mcp-Session-Id", session);
@@ -204,6 +217,13 @@ final class McpBridge {
   private synchronized void write(JsonObject message) {
     out.println(message.encode());
     out.flush();
+  }
+
+  private String reason(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    return cause instanceof HttpTimeoutException
+        ? "no answer within " + deadline.toSeconds() + " s"
+        : String.valueOf(cause.getMessage());
   }
 
   private static JsonObject error(Object id, int code, String message) {

@@ -1,5 +1,6 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.deploy.cli.AnswerDeadline;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.TokenInput;
@@ -65,7 +66,13 @@ final class McpCli implements Callable<Integer> {
     }
     Optional<String> checkedGrant =
         Optional.ofNullable(grant).map(g -> TokenInput.of("--grant", g));
-    return new McpBridge(url, token.value(), checkedGrant, context.out(), context.err())
+    return new McpBridge(
+            url,
+            AnswerDeadline.PER_REQUEST,
+            token.value(),
+            checkedGrant,
+            context.out(),
+            context.err())
         .pump(System.in);
   }
 }

@@ -1,5 +1,6 @@
 package com.infrafabric.deploy.client;
 
+import com.infrafabric.deploy.cli.AnswerDeadline;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -25,7 +26,6 @@ import java.util.UUID;
 final class RestClient {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -131,7 +131,7 @@ final class RestClient {
       String method, String path, BodyPublisher body, String idempotencyKey) {
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + path))
-            .timeout(REQUEST_TIMEOUT)
+            .timeout(AnswerDeadline.PER_REQUEST)
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", idempotencyKey)
