@@ -1,5 +1,6 @@
 package com.infrafabric.deploy;
 
+import com.infrafabric.chassis.http.InvocationRoutes;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -203,7 +204,7 @@ final class McpBridge {
   private HttpRequest.Builder request() {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(url).timeout(deadline).header("Authorization", "Bearer " + token);
-    grant.ifPresent(g -> request.header("X-InfraFabric-Grant", g));
+    grant.ifPresent(g -> request.header(InvocationRoutes.GRANT_HEADER, g));
     if (session != null) {
       request.header("Mcp-Session-Id", session);
     }

@@ -3,13 +3,14 @@ package com.infrafabric.deploy;
 import com.infrafabric.deploy.cli.AnswerDeadline;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.cli.GrantOption;
 import com.infrafabric.deploy.cli.TokenInput;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code infrafabric mcp}: the stdio bridge to the chassis's MCP endpoint ({@link McpBridge}). */
@@ -51,8 +52,7 @@ final class McpCli implements Callable<Integer> {
   @ArgGroup(multiplicity = "1")
   Token token;
 
-  @Option(names = "--grant", description = "a grant to send with every tool call")
-  String grant;
+  @Mixin GrantOption grant;
 
   McpCli(CliContext context) {
     this.context = context;
@@ -64,13 +64,11 @@ final class McpCli implements Callable<Integer> {
       throw new IllegalArgumentException(
           "mcp: --url must be an http(s) URL, e.g. http://127.0.0.1:8081/mcp");
     }
-    Optional<String> checkedGrant =
-        Optional.ofNullable(grant).map(g -> TokenInput.of("--grant", g));
     return new McpBridge(
             url,
             AnswerDeadline.PER_REQUEST,
             token.value(),
-            checkedGrant,
+            grant.value(),
             context.out(),
             context.err())
         .pump(System.in);

@@ -14,6 +14,8 @@ import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -35,11 +37,13 @@ final class RestClient {
   private final URI base;
   private final Service service;
   private final String token;
+  private final Map<String, String> headers;
 
-  private RestClient(URI base, Service service, String token) {
+  private RestClient(URI base, Service service, String token, Map<String, String> headers) {
     this.base = base;
     this.service = service;
     this.token = token;
+    this.headers = Map.copyOf(headers);
   }
 
   /**
@@ -59,7 +63,14 @@ final class RestClient {
       throw new IllegalArgumentException(
           "--url " + url + " must be an http:// or https:// URL such as http://127.0.0.1:8080");
     }
-    return new RestClient(uri, service, token);
+    return new RestClient(uri, service, token, Map.of());
+  }
+
+  /** This client, sending also header {@code name: value} with every request. */
+  RestClient withHeader(String name, String value) {
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return new RestClient(base, service, token, more);
   }
 
   Answer get(String path) {
@@ -129,15 +140,15 @@ final class RestClient {
   /** Sends the request; a status other than 2xx fails with the service's code and message. */
   private HttpResponse<String> exchangeOk(
       String method, String path, BodyPublisher body, String idempotencyKey) {
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(AnswerDeadline.PER_REQUEST)
             .header("Authorization", "Bearer " + token)
             .header("Content-Type", "application/json")
             .header("Idempotency-Key", idempotencyKey)
-            .method(method, body)
-            .build();
-    HttpResponse<String> response = exchange(request);
+            .method(method, body);
+    headers.forEach(request::header);
+    HttpResponse<String> response = exchange(request.build());
     if (response.statusCode() / 100 != 2) {
       JsonObject json = json(response.body());
       throw new ApiFailure(

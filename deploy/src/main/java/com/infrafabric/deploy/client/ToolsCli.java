@@ -1,8 +1,10 @@
 package com.infrafabric.deploy.client;
 
+import com.infrafabric.chassis.http.InvocationRoutes;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.deploy.cli.GrantOption;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -106,7 +108,9 @@ public final class ToolsCli extends CommandGroup {
       name = "invoke",
       mixinStandardHelpOptions = true,
       versionProvider = BuildVersion.class,
-      description = "Run a tool once and print its outcome and output (token: agent).")
+      description =
+          "Run a tool once and print its outcome and output (token: agent; a tool that uses an"
+              + " LLM or credentials needs the grant 'claims claim' printed).")
   static final class Invoke extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "NAME")
@@ -117,6 +121,8 @@ public final class ToolsCli extends CommandGroup {
 
     @Option(names = "--input", required = true, paramLabel = "TEXT", description = "the input")
     private String input;
+
+    @Mixin private GrantOption grant;
 
     Invoke(CliContext context) {
       super(context, Service.CHASSIS);
@@ -129,7 +135,12 @@ public final class ToolsCli extends CommandGroup {
 
     @Override
     Answer request(RestClient client) {
-      return client.post(
+      RestClient sender =
+          grant
+              .value()
+              .map(g -> client.withHeader(InvocationRoutes.GRANT_HEADER, g))
+              .orElse(client);
+      return sender.post(
           "/v1/tools/" + segment(name) + "/" + segment(version) + "/invocations",
           new JsonObject().put("input", input));
     }
