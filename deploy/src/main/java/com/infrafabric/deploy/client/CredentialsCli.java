@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.llm.vault.ResponsePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,7 +113,11 @@ public final class CredentialsCli extends CommandGroup {
     @Option(
         names = "--response",
         paramLabel = "POLICY",
-        description = "tenant credentials: full, redacted or status-only")
+        completionCandidates = ResponsePolicies.class,
+        description =
+            "tenant credentials: what tools read of the origins' answers, one of"
+                + " ${COMPLETION-CANDIDATES} (default full: all, redacted of the secret;"
+                + " status-only: the status class alone)")
     private String response;
 
     Put(CliContext context) {
@@ -149,6 +155,15 @@ public final class CredentialsCli extends CommandGroup {
               + answer.string("key_id")
               + ", allowed to "
               + answer.array("allow").encode());
+    }
+  }
+
+  /** The names the chassis accepts for {@code --response}, taken from the policy type itself. */
+  static final class ResponsePolicies implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of(ResponsePolicy.full().wireName(), ResponsePolicy.statusOnly(1).wireName())
+          .iterator();
     }
   }
 
