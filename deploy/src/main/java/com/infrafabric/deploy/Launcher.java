@@ -18,6 +18,8 @@ import com.infrafabric.deploy.client.PricingCli;
 import com.infrafabric.deploy.client.ReservationsCli;
 import com.infrafabric.deploy.client.SpendCli;
 import com.infrafabric.deploy.client.ToolsCli;
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -132,15 +134,27 @@ public final class Launcher implements Callable<Integer> {
 
   /**
    * The exit status of a command that failed: 130 when interrupted (as a shell reports SIGINT), 2
-   * when the configuration or the environment refused the launch (a bad key, a port in use, an
+   * when the caller's input, the configuration or the environment refused it before anything was
+   * sent (a file that cannot be read, an agent contract out of range, a bad key, a port in use, an
    * unreachable Redis; the message says which), 1 for anything else.
    */
   static int exitCodeFor(Throwable failure) {
     if (failure instanceof InterruptedException) {
       return 130;
     }
-    return failure instanceof IllegalArgumentException || failure instanceof IllegalStateException
-        ? UsageErrors.STATUS
-        : 1;
+    return refusedInput(failure) ? UsageErrors.STATUS : 1;
+  }
+
+  /**
+   * Whether {@code failure} refused the caller's input or configuration. A governor validation
+   * failure here is always local (signing an agent contract, loading settings): a service's refusal
+   * reaches a command as {@link com.infrafabric.deploy.client.ApiFailure}.
+   */
+  private static boolean refusedInput(Throwable failure) {
+    return failure instanceof IllegalArgumentException
+        || failure instanceof IllegalStateException
+        || failure instanceof GovernorException invalid
+            && (invalid.code().kind() == ErrorCode.Kind.MALFORMED
+                || invalid.code().kind() == ErrorCode.Kind.SEMANTIC);
   }
 }

@@ -172,7 +172,7 @@ class AgentsAndClaimsCliTest {
 
   @Test
   void aContractThatBreaksItsRulesFailsNamingTheField() {
-    assertThat(sign("x", "translate:4", 0, 1)).isEqualTo(1);
+    assertThat(sign("x", "translate:4", 0, 1)).isEqualTo(2);
 
     assertThat(cli.stderr()).contains("cost_per_task_micros");
   }

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -89,6 +90,70 @@ class CommandLineTest {
     assertThat(Launcher.exitCodeFor(new IllegalStateException("port in use"))).isEqualTo(2);
     assertThat(Launcher.exitCodeFor(new java.io.UncheckedIOException(new java.io.IOException())))
         .isEqualTo(1);
+  }
+
+  /**
+   * Regression: a missing config file, an agent contract out of range and a file the caller named
+   * that cannot be read exited 1, as if a service had failed; each is the caller's input, refused
+   * before anything is sent, which the README gives status 2.
+   */
+  @Test
+  void everyInputErrorFoundBeforeAnythingIsSentIsStatusTwo() {
+    String missing = "/nonexistent/missing.file";
+    List<List<String>> inputErrors =
+        List.of(
+            List.of("budgets", "list", "--url", "http://127.0.0.1:9", "--token-file", missing),
+            List.of("serve", "--config", missing),
+            sign("--capability", "python:11"),
+            sign("--cost-micros", "-5"),
+            sign("--id", "not an id!"),
+            List.of("contract", "sign", "--module", missing, "--contract", "c", "--private", "k"),
+            List.of(
+                "tools",
+                "publish",
+                "--module",
+                missing,
+                "--contract",
+                missing,
+                "--url",
+                "http://127.0.0.1:9",
+                "--token",
+                "aGVhZA.Ym9keQ.c2ln"),
+            List.of(
+                "credentials",
+                "put",
+                "n",
+                "--secret-file",
+                missing,
+                "--allow",
+                "https://a.example:443",
+                "--url",
+                "http://127.0.0.1:9",
+                "--token",
+                "aGVhZA.Ym9keQ.c2ln"));
+    for (List<String> args : inputErrors) {
+      assertThat(run(args.toArray(String[]::new))).as(args + ": " + err).isEqualTo(2);
+      assertThat(err.toString(StandardCharsets.UTF_8)).as(args.toString()).hasLineCount(1);
+    }
+  }
+
+  /** {@code agents sign} with valid options but {@code option}, set to {@code value}. */
+  private static List<String> sign(String option, String value) {
+    Map<String, String> options =
+        new LinkedHashMap<>(
+            Map.of(
+                "--private", "/nonexistent/key.json",
+                "--iss", "infrafabric-local",
+                "--tenant", "acme",
+                "--id", "summarizer",
+                "--capability", "python:7",
+                "--model", "gpt-4o",
+                "--cost-micros", "2000",
+                "--contract-version", "1"));
+    options.put(option, value);
+    List<String> args = new ArrayList<>(List.of("agents", "sign"));
+    options.forEach((name, v) -> args.addAll(List.of(name, v)));
+    return args;
   }
 
   @Test

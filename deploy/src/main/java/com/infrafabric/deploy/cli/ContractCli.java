@@ -2,10 +2,7 @@ package com.infrafabric.deploy.cli;
 
 import com.infrafabric.chassis.publish.ContractSigner;
 import com.infrafabric.platform.auth.SigningKey;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,18 +47,10 @@ public final class ContractCli extends CommandGroup {
           .out()
           .println(
               ContractSigner.sign(
-                  read(module),
-                  new String(read(contract), StandardCharsets.UTF_8),
+                  InputFiles.bytes(module),
+                  new String(InputFiles.bytes(contract), StandardCharsets.UTF_8),
                   SigningKey.load(key)));
       return 0;
-    }
-  }
-
-  private static byte[] read(Path file) {
-    try {
-      return Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
     }
   }
 }

@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.deploy.cli.InputFiles;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.CapabilitySet;

@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.deploy.cli.InputFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;

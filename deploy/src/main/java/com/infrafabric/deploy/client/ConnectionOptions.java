@@ -4,7 +4,6 @@ import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.TokenInput;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -89,7 +88,7 @@ public final class ConnectionOptions {
       try (InputStream in = Files.newInputStream(path)) {
         properties.load(in);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + path, e);
+        throw new IllegalArgumentException("cannot read " + path + " (" + e + ")", e);
       }
     }
     return properties;

@@ -3,13 +3,12 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.deploy.cli.InputFiles;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
@@ -139,11 +138,7 @@ public final class CredentialsCli extends CommandGroup {
     }
 
     private String secret() {
-      try {
-        return Files.readString(secretFile).stripTrailing();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + secretFile, e);
-      }
+      return new String(InputFiles.bytes(secretFile), StandardCharsets.UTF_8).stripTrailing();
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import com.infrafabric.deploy.cli.GrantOption;
+import com.infrafabric.deploy.cli.InputFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;

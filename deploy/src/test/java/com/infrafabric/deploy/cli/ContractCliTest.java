@@ -63,7 +63,7 @@ class ContractCliTest {
   }
 
   @Test
-  void aMissingFileIsOneAndAMissingOptionTwo() {
+  void aMissingFileOrAMissingOptionIsAUsageError() {
     assertThat(
             run(
                 "sign",
@@ -73,7 +73,7 @@ class ContractCliTest {
                 "c.json",
                 "--private",
                 "k.json"))
-        .isEqualTo(1);
+        .isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot read").contains("nope.wasm");
     assertThat(run("sign", "--module", "m.wasm")).isEqualTo(2);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("missing --contract");

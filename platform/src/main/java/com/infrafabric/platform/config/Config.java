@@ -2,7 +2,6 @@ package com.infrafabric.platform.config;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,13 +40,18 @@ public final class Config {
     this.origin = origin;
   }
 
-  /** Reads {@code file} (a {@code .properties} file, UTF-8) and overlays {@code env}. */
+  /**
+   * Reads {@code file} (a {@code .properties} file, UTF-8) and overlays {@code env}.
+   *
+   * @throws IllegalArgumentException if the file cannot be read: a configuration error like a bad
+   *     value, so a launcher reports both alike
+   */
   public static Config load(Path file, Map<String, String> env) {
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read config file " + file, e);
+      throw new IllegalArgumentException("cannot read config file " + file + " (" + e + ")", e);
     }
     Map<String, String> values = new HashMap<>();
     properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
