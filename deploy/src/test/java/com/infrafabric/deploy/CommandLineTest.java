@@ -56,6 +56,24 @@ class CommandLineTest {
     }
   }
 
+  /**
+   * {@code infrafabric --help} shows the first line of each command's description; regression: the
+   * {@code backup} and {@code restore} summaries stopped mid-sentence ("into DIR:", "verify the").
+   */
+  @Test
+  void everyCommandsSummaryIsACompleteSentence() {
+    List<List<String>> paths = commandPaths(Launcher.commandLine(context), List.of());
+    for (List<String> path : paths.subList(1, paths.size())) {
+      CommandLine command = Launcher.commandLine(context);
+      for (String name : path) {
+        command = command.getSubcommands().get(name);
+      }
+      String[] description = command.getCommandSpec().usageMessage().description();
+      assertThat(description).as(String.join(" ", path)).isNotEmpty();
+      assertThat(description[0]).as(String.join(" ", path)).endsWith(".");
+    }
+  }
+
   @Test
   void versionIsTheProjectVersion() {
     assertThat(run("--version")).isZero();

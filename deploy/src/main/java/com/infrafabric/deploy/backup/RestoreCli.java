@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = BuildVersion.class,
     description = {
-      "Restore a backup taken by 'infrafabric backup' into a running, empty Redis; verify the",
-      "checksums first and the key counts after. Needs redis-server on PATH to read the snapshot.",
-      "With --to-dir, write the snapshot into the data directory of a stopped Redis instead."
+      "Restore a backup taken by 'infrafabric backup' into an empty Redis.",
+      "Into a running Redis, verifying the checksums first and the key counts after; needs",
+      "redis-server on PATH to read the snapshot. With --to-dir, write the snapshot into the data",
+      "directory of a stopped Redis instead."
     })
 public final class RestoreCli implements Callable<Integer> {
 
