@@ -305,6 +305,25 @@ class ClientCommandsTest {
     assertThat(cli.run("ledger", "tail", "ledgered")).as(cli.stderr()).isZero();
     assertThat(cli.stdout()).contains("TYPE", "SCOPE").contains("ledgered/a");
 
+    // A tail is the newest entries of the window, however many came before them.
+    for (String later : List.of("b", "c")) {
+      assertThat(
+              serve
+                  .governor
+                  .send(
+                      "POST",
+                      "/v1/reservations",
+                      serve.tenantToken("agent", "ledgered"),
+                      Map.of("Idempotency-Key", "cli-ledger-" + later),
+                      "{\"scope\":\"ledgered/" + later + "\",\"amount_micros\":10}")
+                  .statusCode())
+          .isEqualTo(201);
+    }
+    assertThat(cli.run("ledger", "tail", "ledgered", "--limit", "1")).as(cli.stderr()).isZero();
+    assertThat(cli.stdout())
+        .contains("ledgered/c", "the newest 1 of 3 entries of the last PT1H")
+        .doesNotContain("ledgered/a");
+
     assertThat(cli.run("ledger", "export", "ledgered", "--csv")).as(cli.stderr()).isZero();
     assertThat(cli.stdout().lines())
         .first()

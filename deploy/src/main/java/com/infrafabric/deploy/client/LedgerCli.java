@@ -3,9 +3,13 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,7 +45,9 @@ public final class LedgerCli extends CommandGroup {
       name = "tail",
       mixinStandardHelpOptions = true,
       versionProvider = BuildVersion.class,
-      description = "Print the entries of the last DURATION, oldest first.")
+      description =
+          "Print the newest N entries of the last DURATION, oldest first, and how many the"
+              + " DURATION holds.")
   static final class Tail extends ClientCommand {
 
     @Parameters(paramLabel = "TENANT")
@@ -62,26 +68,55 @@ public final class LedgerCli extends CommandGroup {
         names = "--limit",
         paramLabel = "N",
         defaultValue = "100",
-        description = "at most N entries (1..1000, default: ${DEFAULT-VALUE})")
+        description = "the newest N entries (1..1000, default: ${DEFAULT-VALUE})")
     private int limit;
 
     Tail(CliContext context) {
       super(context, Service.GOVERNOR);
     }
 
+    /**
+     * The ledger pages oldest first, so the window is read to its end, page by page, keeping only
+     * the newest {@code limit} entries (never more in memory): a tail that showed the window's
+     * first entries would hide the recent ones on a busy tenant.
+     */
     @Override
     Answer request(RestClient client) {
-      Instant from = context.clock().instant().minus(since);
-      return client.get(query(tenant, scope, from.toString(), null, null, limit));
+      if (limit < 1 || limit > PAGE) {
+        throw new IllegalArgumentException("--limit " + limit + " is outside 1.." + PAGE);
+      }
+      String from = context.clock().instant().minus(since).toString();
+      ArrayDeque<JsonObject> newest = new ArrayDeque<>(limit);
+      long inWindow = 0;
+      String cursor = null;
+      do {
+        Answer page = client.get(query(tenant, scope, from, null, cursor, PAGE));
+        for (Answer entry : page.objects("entries")) {
+          if (newest.size() == limit) {
+            newest.removeFirst();
+          }
+          newest.addLast(entry.json());
+          inWindow++;
+        }
+        cursor = (String) page.optional("next_cursor");
+      } while (cursor != null);
+      return Answer.made(
+          new JsonObject()
+              .put("entries", new JsonArray(new ArrayList<>(newest)))
+              .put("entries_in_window", inWindow));
     }
 
     @Override
     void print(Answer answer, PrintStream out) {
       Table table = Table.of(COLUMNS.stream().map(String::toUpperCase).toArray(String[]::new));
-      for (Answer entry : answer.objects("entries")) {
+      List<Answer> entries = answer.objects("entries");
+      for (Answer entry : entries) {
         table.row(COLUMNS.stream().map(entry::optional).toArray());
       }
       table.print(out);
+      Object inWindow = answer.value("entries_in_window");
+      out.println(
+          "the newest " + entries.size() + " of " + inWindow + " entries of the last " + since);
     }
   }
 
