@@ -2,9 +2,6 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -59,30 +56,18 @@ class ForeignAnswerTest {
           List.of("credentials", "delete", "openai"));
 
   @TempDir Path directory;
-  private HttpServer server;
-  private volatile String contentType;
-  private volatile String body;
+  private FakeService server;
   private CliRun cli;
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", contentType);
-          exchange.sendResponseHeaders(200, bytes.length);
-          exchange.getResponseBody().write(bytes);
-          exchange.close();
-        });
-    server.start();
+  void start() {
+    server = FakeService.recording("Authorization");
     cli = new CliRun(directory);
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   @Test
@@ -126,8 +111,7 @@ class ForeignAnswerTest {
   }
 
   private void answer(String type, String text) {
-    contentType = type;
-    body = text;
+    server.answering(200, type, text);
   }
 
   private void everyCommandFails(String service, List<List<String>> commands) {
@@ -138,7 +122,7 @@ class ForeignAnswerTest {
           .as(command.toString())
           .startsWith(
               "infrafabric: the server at "
-                  + url()
+                  + server.url()
                   + " did not answer as an InfraFabric "
                   + service
                   + ": ")
@@ -147,12 +131,8 @@ class ForeignAnswerTest {
   }
 
   private String[] args(List<String> command) {
-    return Stream.concat(command.stream(), Stream.of("--url", url(), "--token", TOKEN))
+    return Stream.concat(command.stream(), Stream.of("--url", server.url(), "--token", TOKEN))
         .toArray(String[]::new);
-  }
-
-  private String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   private static String segment(String json) {

@@ -2,9 +2,7 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,36 +47,22 @@ class TokenInputTest {
           "a bearer header", "Bearer " + TOKEN + CANARY);
 
   @TempDir Path directory;
-  private HttpServer server;
-  private final List<String> received = new CopyOnWriteArrayList<>();
+  private FakeService server;
   private CliRun cli;
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          received.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
-          byte[] body =
-              "{\"code\":\"UNAUTHENTICATED\",\"message\":\"no\"}".getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(401, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    server.start();
+  void start() {
+    server =
+        FakeService.recording("Authorization")
+            .answering(
+                401, "application/json", "{\"code\":\"UNAUTHENTICATED\",\"message\":\"no\"}");
     cli = new CliRun(directory.resolve("home"));
     cli.env.put("XDG_CONFIG_HOME", directory.resolve("xdg").toString());
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
-  }
-
-  private String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    server.close();
   }
 
   @Test
@@ -94,7 +77,7 @@ class TokenInputTest {
           "--token-file",
           "mcp",
           "--url",
-          url() + "/mcp",
+          server.url() + "/mcp",
           "--token-file",
           file.toString());
       refused(
@@ -102,7 +85,7 @@ class TokenInputTest {
           "--grant",
           "mcp",
           "--url",
-          url() + "/mcp",
+          server.url() + "/mcp",
           "--token",
           TOKEN,
           "--grant",
@@ -119,10 +102,10 @@ class TokenInputTest {
       Files.delete(configFile());
     }
     Path empty = Files.writeString(directory.resolve("empty.tok"), "\n");
-    assertThat(cli.run("budgets", "list", "--url", url(), "--token-file", empty.toString()))
+    assertThat(cli.run("budgets", "list", "--url", server.url(), "--token-file", empty.toString()))
         .isEqualTo(2);
     assertThat(cli.stderr()).contains("--token-file " + empty + " does not hold one token");
-    assertThat(received).as("requests that reached the server").isEmpty();
+    assertThat(server.recorded()).as("requests that reached the server").isEmpty();
   }
 
   /**
@@ -132,7 +115,7 @@ class TokenInputTest {
   private void refused(String content, String source, String... args) {
     List<String> command = new ArrayList<>(List.of(args));
     if (!command.contains("--url")) {
-      command.addAll(List.of("--url", url()));
+      command.addAll(List.of("--url", server.url()));
     }
     int status = cli.run(command.toArray(String[]::new));
     String what =
@@ -148,15 +131,15 @@ class TokenInputTest {
   @Test
   void oneTokenWithWhiteSpaceAroundItIsSentAloneFromEverySource() throws IOException {
     Path file = Files.writeString(directory.resolve("good.tok"), "  " + TOKEN + "\r\n");
-    cli.run("budgets", "list", "--url", url(), "--token-file", file.toString());
-    cli.run("pricing", "get", "--url", url(), "--token", TOKEN + "\n");
+    cli.run("budgets", "list", "--url", server.url(), "--token-file", file.toString());
+    cli.run("pricing", "get", "--url", server.url(), "--token", TOKEN + "\n");
     cli.env.put("IF_TOKEN", "\t" + TOKEN + "\n");
-    cli.run("tools", "list", "--url", url());
+    cli.run("tools", "list", "--url", server.url());
     cli.env.remove("IF_TOKEN");
     config("token.file=" + file + "\n");
-    cli.run("keys", "list", "--url", url());
+    cli.run("keys", "list", "--url", server.url());
 
-    assertThat(received).hasSize(4).containsOnly("Bearer " + TOKEN);
+    assertThat(server.recorded()).hasSize(4).containsOnly("Bearer " + TOKEN);
   }
 
   private Path configFile() {

@@ -2,16 +2,13 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,32 +28,23 @@ class ToolGrantTest {
   private static final String GRANT = jws("{\"tools\":[\"research\"]}");
 
   @TempDir Path directory;
-  private HttpServer server;
-  private final List<String> grants = new CopyOnWriteArrayList<>();
+  private FakeService server;
   private CliRun cli;
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        exchange -> {
-          grants.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-InfraFabric-Grant")));
-          byte[] body =
-              "{\"outcome\":\"SUCCESS\",\"output\":{\"ok\":true},\"message\":\"\"}"
-                  .getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().add("Content-Type", "application/json");
-          exchange.sendResponseHeaders(200, body.length);
-          exchange.getResponseBody().write(body);
-          exchange.close();
-        });
-    server.start();
+  void start() {
+    server =
+        FakeService.recording("X-InfraFabric-Grant")
+            .answering(
+                200,
+                "application/json",
+                "{\"outcome\":\"SUCCESS\",\"output\":{\"ok\":true},\"message\":\"\"}");
     cli = new CliRun(directory);
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   @Test
@@ -67,7 +55,7 @@ class ToolGrantTest {
     assertThat(invoke("--grant-file", file.toString())).as(cli.stderr()).isZero();
     assertThat(invoke()).isZero();
 
-    assertThat(grants).containsExactly(GRANT, GRANT, "null");
+    assertThat(server.recorded()).containsExactly(GRANT, GRANT, "null");
     assertThat(cli.stdout()).startsWith("SUCCESS {\"ok\":true}");
   }
 
@@ -81,7 +69,7 @@ class ToolGrantTest {
     assertThat(invoke("--grant", GRANT, "--grant-file", notAGrant.toString())).isEqualTo(2);
     assertThat(cli.stderr()).contains("give --grant or --grant-file, not both");
 
-    assertThat(grants).isEmpty();
+    assertThat(server.recorded()).isEmpty();
   }
 
   private int invoke(String... grant) {
@@ -95,7 +83,7 @@ class ToolGrantTest {
                 "--input",
                 "x",
                 "--url",
-                "http://127.0.0.1:" + server.getAddress().getPort(),
+                server.url(),
                 "--token",
                 TOKEN));
     args.addAll(List.of(grant));
