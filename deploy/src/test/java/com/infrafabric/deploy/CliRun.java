@@ -13,18 +13,18 @@ import java.util.Map;
  * The launcher run in-process as a user runs it: with an environment of its own (HOME under the
  * test's directory, so no user configuration is read) and both output streams captured.
  */
-final class CliRun {
+public final class CliRun {
 
-  final Map<String, String> env = new HashMap<>();
+  public final Map<String, String> env = new HashMap<>();
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
-  CliRun(Path home) {
+  public CliRun(Path home) {
     env.put("HOME", home.toString());
   }
 
   /** Runs {@code infrafabric args...}; its exit status. Each run starts with empty streams. */
-  int run(String... args) {
+  public int run(String... args) {
     out.reset();
     err.reset();
     return Launcher.run(
@@ -36,11 +36,11 @@ final class CliRun {
         args);
   }
 
-  String stdout() {
+  public String stdout() {
     return out.toString(StandardCharsets.UTF_8);
   }
 
-  String stderr() {
+  public String stderr() {
     return err.toString(StandardCharsets.UTF_8);
   }
 }

@@ -2,25 +2,21 @@ package com.infrafabric.deploy.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.deploy.Launcher;
-import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.deploy.CliRun;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,8 +36,12 @@ class CrossDatabaseRestoreTest {
 
   @TempDir Path directory;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private CliRun cli;
+
+  @BeforeEach
+  void cli() {
+    cli = new CliRun(directory.resolve("home"));
+  }
 
   @Test
   void aBackupOfDatabaseZeroRestoresIntoDatabaseThree() {
@@ -161,22 +161,14 @@ class CrossDatabaseRestoreTest {
   }
 
   private int run(String... args) {
-    out.reset();
-    err.reset();
-    return Launcher.run(
-        new CliContext(
-            Map.of(),
-            Clock.systemUTC(),
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8)),
-        args);
+    return cli.run(args);
   }
 
   private String out() {
-    return out.toString(StandardCharsets.UTF_8);
+    return cli.stdout();
   }
 
   private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return cli.stderr();
   }
 }
