@@ -63,12 +63,13 @@ final class OpenAiEmbeddingsWire implements Wire {
     }
     int perNumber =
         "base64".equals(body.getValue("encoding_format")) ? BASE64_FLOAT_BYTES : FLOAT_BYTES;
-    long atLeast = inputs(input) * dimensions.longValue() * perNumber;
+    long inputs = inputs(input);
+    long atLeast = inputs * dimensions.longValue() * perNumber;
     if (atLeast > maxAnswerBytes) {
       throw RequestFields.invalid(
           "dimensions",
           "the answer to "
-              + inputs(input)
+              + inputs
               + " inputs of "
               + dimensions
               + " dimensions is at least "

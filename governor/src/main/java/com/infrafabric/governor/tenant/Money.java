@@ -29,7 +29,7 @@ public final class Money {
    * @throws GovernorException {@code INVALID_AMOUNT} naming the field otherwise
    */
   public static long checkAmount(String field, long micros) {
-    return checkAmount(field, BigInteger.valueOf(micros));
+    return checkRange(field, micros, 0);
   }
 
   /**
@@ -48,7 +48,7 @@ public final class Money {
    * @throws GovernorException {@code INVALID_AMOUNT} naming the field otherwise
    */
   public static long checkPositive(String field, long micros) {
-    return checkPositive(field, BigInteger.valueOf(micros));
+    return checkRange(field, micros, 1);
   }
 
   /** {@link #checkPositive(String, long)} of an amount as a request sent it, of any size. */
@@ -56,14 +56,25 @@ public final class Money {
     return checkRange(field, micros, 1);
   }
 
+  /** Within 64 bits, checked as the long it is (the charge path's case); past them, refused. */
   private static long checkRange(String field, BigInteger micros, long min) {
-    if (micros.compareTo(BigInteger.valueOf(min)) < 0
-        || micros.compareTo(BigInteger.valueOf(MAX_MICROS)) > 0) {
-      throw new GovernorException(
-          ErrorCode.INVALID_AMOUNT,
-          field + " " + micros + " is outside " + min + ".." + MAX_MICROS + " micro-dollars",
-          Map.of("field", field));
+    if (micros.bitLength() < Long.SIZE) {
+      return checkRange(field, micros.longValue(), min);
     }
-    return micros.longValueExact();
+    throw outside(field, micros.toString(), min);
+  }
+
+  private static long checkRange(String field, long micros, long min) {
+    if (micros < min || micros > MAX_MICROS) {
+      throw outside(field, Long.toString(micros), min);
+    }
+    return micros;
+  }
+
+  private static GovernorException outside(String field, String micros, long min) {
+    return new GovernorException(
+        ErrorCode.INVALID_AMOUNT,
+        field + " " + micros + " is outside " + min + ".." + MAX_MICROS + " micro-dollars",
+        Map.of("field", field));
   }
 }

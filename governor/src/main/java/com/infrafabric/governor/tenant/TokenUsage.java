@@ -29,8 +29,11 @@ public record TokenUsage(long inputTokens, long cachedInputTokens, long outputTo
   }
 
   /** Refuses a token count outside 0..{@link #MAX_TOKENS}, naming the request's field. */
-  static void check(String field, long tokens) {
-    check(field, BigInteger.valueOf(tokens));
+  static long check(String field, long tokens) {
+    if (tokens < 0 || tokens > MAX_TOKENS) {
+      throw outside(field, Long.toString(tokens));
+    }
+    return tokens;
   }
 
   /**
@@ -38,12 +41,16 @@ public record TokenUsage(long inputTokens, long cachedInputTokens, long outputTo
    * past 64 bits is refused like any other out of range, quoted as sent.
    */
   public static long check(String field, BigInteger tokens) {
-    if (tokens.signum() < 0 || tokens.compareTo(BigInteger.valueOf(MAX_TOKENS)) > 0) {
-      throw new GovernorException(
-          ErrorCode.INVALID_AMOUNT,
-          field + " " + tokens + " is outside 0.." + MAX_TOKENS,
-          Map.of("field", field));
+    if (tokens.bitLength() < Long.SIZE) {
+      return check(field, tokens.longValue());
     }
-    return tokens.longValueExact();
+    throw outside(field, tokens.toString());
+  }
+
+  private static GovernorException outside(String field, String tokens) {
+    return new GovernorException(
+        ErrorCode.INVALID_AMOUNT,
+        field + " " + tokens + " is outside 0.." + MAX_TOKENS,
+        Map.of("field", field));
   }
 }
