@@ -1,6 +1,7 @@
 package com.infrafabric.chassis;
 
 import com.infrafabric.chassis.credential.CredentialVault;
+import com.infrafabric.chassis.internal.capability.EarlierKvLayout;
 import com.infrafabric.chassis.internal.capability.HostLinker;
 import com.infrafabric.chassis.internal.capability.KvStore;
 import com.infrafabric.chassis.internal.contract.ContractCaps;
@@ -85,6 +86,7 @@ public final class Chassis implements AutoCloseable {
   private final GuestLogs guestLogs;
   private final Optional<CredentialVault> vault;
   private final ChassisMetrics metrics;
+  private final EarlierKvLayout kvLayout;
   private final Runnable resources;
 
   private Chassis(
@@ -95,6 +97,7 @@ public final class Chassis implements AutoCloseable {
       GuestLogs guestLogs,
       Optional<CredentialVault> vault,
       ChassisMetrics metrics,
+      EarlierKvLayout kvLayout,
       Runnable resources) {
     this.clock = clock;
     this.catalog = catalog;
@@ -103,6 +106,7 @@ public final class Chassis implements AutoCloseable {
     this.guestLogs = guestLogs;
     this.vault = vault;
     this.metrics = metrics;
+    this.kvLayout = kvLayout;
     this.resources = resources;
   }
 
@@ -116,6 +120,23 @@ public final class Chassis implements AutoCloseable {
    *
    * <p>Example: {@code chassis.register(wasmBytes, jws).map(ToolInfo::ref)}
    */
+  /**
+   * Readies the stores for this version; a service calls it once, before it serves. Tools'
+   * key-value data of an earlier layout is moved into this one ({@link EarlierKvLayout}), so an
+   * upgrade keeps it; fails if the store cannot be read whole.
+   */
+  public Future<Void> prepareStores() {
+    return kvLayout
+        .adoptAll()
+        .onSuccess(
+            moved -> {
+              if (moved > 0) {
+                LOG.info("moved {} tool key-value namespaces into the tenant-tagged layout", moved);
+              }
+            })
+        .mapEmpty();
+  }
+
   public Future<ToolInfo> register(byte[] module, String signedContract) {
     return onCaller(
         catalog
@@ -524,9 +545,11 @@ public final class Chassis implements AutoCloseable {
               budget,
               ledger,
               credentialStore);
+      RedisStore kvStore = kvRedis.orElse(redis);
+      KvStore kv = new KvStore(kvStore, config.kvTenantMaxBytes(), config.kvHeadroomPercent());
       HostLinker linker =
           new HostLinker(
-              new KvStore(kvRedis.orElse(redis), config.kvHeadroomPercent()),
+              kv,
               egress,
               credentialStore,
               llm,
@@ -560,7 +583,16 @@ public final class Chassis implements AutoCloseable {
       GuestLogs guestLogs =
           new GuestLogs(
               logs.maxEntries(), logs.relayLinesPerSecond(), logs.relayBurst(), clock, meters);
-      return new Chassis(clock, catalog, invoker, grants, guestLogs, vault, metrics, resources);
+      return new Chassis(
+          clock,
+          catalog,
+          invoker,
+          grants,
+          guestLogs,
+          vault,
+          metrics,
+          new EarlierKvLayout(kvStore, kv),
+          resources);
     }
 
     private Duration grantSkew() {

@@ -30,6 +30,7 @@ public final class OperatorSettings {
   private final ResourceLimits limitCaps;
   private final long kvMaxBytesCap;
   private final int kvMaxKeysCap;
+  private final long kvTenantMaxBytes;
   private final int kvHeadroomPercent;
   private final int httpMaxRequestsCap;
   private final Duration httpTotalTimeoutCap;
@@ -48,6 +49,7 @@ public final class OperatorSettings {
     this.limitCaps = b.limitCaps;
     this.kvMaxBytesCap = b.kvMaxBytesCap;
     this.kvMaxKeysCap = b.kvMaxKeysCap;
+    this.kvTenantMaxBytes = b.kvTenantMaxBytes;
     this.kvHeadroomPercent = b.kvHeadroomPercent;
     this.httpMaxRequestsCap = b.httpMaxRequestsCap;
     this.httpTotalTimeoutCap = b.httpTotalTimeoutCap;
@@ -91,6 +93,11 @@ public final class OperatorSettings {
    * The share of the Redis server's {@code maxmemory}, in percent, that tool key-value data may
    * never take, so the money path and the control plane sharing the server keep it.
    */
+  /** What one tenant's key-value namespaces together may hold in Redis, in bytes. */
+  public long kvTenantMaxBytes() {
+    return kvTenantMaxBytes;
+  }
+
   public int kvHeadroomPercent() {
     return kvHeadroomPercent;
   }
@@ -240,6 +247,7 @@ public final class OperatorSettings {
             .build();
     private long kvMaxBytesCap = 64L << 20;
     private int kvMaxKeysCap = 100_000;
+    private long kvTenantMaxBytes = 256L << 20;
     private int kvHeadroomPercent = 25;
     private int httpMaxRequestsCap = 100;
     private Duration httpTotalTimeoutCap = Duration.ofSeconds(30);
@@ -309,6 +317,18 @@ public final class OperatorSettings {
       within("kv.maxKeys cap", maxKeys, 1, 10_000_000);
       this.kvMaxBytesCap = maxBytes;
       this.kvMaxKeysCap = maxKeys;
+      return this;
+    }
+
+    /**
+     * What one tenant's key-value namespaces together may hold in Redis (keys, base64 values and a
+     * per-entry overhead), whatever each namespace's own quota: a tenant that publishes many tools
+     * cannot take the share the others need. 256 MiB by default; a write past it is refused with
+     * {@code QUOTA_EXCEEDED}.
+     */
+    public Builder kvTenantMaxBytes(long bytes) {
+      within("kv.tenantMaxBytes", bytes, 1, Long.MAX_VALUE);
+      this.kvTenantMaxBytes = bytes;
       return this;
     }
 

@@ -89,7 +89,8 @@ public final class ChassisService {
   }
 
   /**
-   * Builds the chassis and listens; on failure nothing is left running.
+   * Builds the chassis, readies its stores ({@link Chassis#prepareStores}) and listens; on failure
+   * nothing is left running.
    *
    * @param budget where the cost of LLM calls is reserved ({@code GovernorHttpBudget}, or an
    *     adapter over a governor in the same process); required when the settings configure model
@@ -108,7 +109,12 @@ public final class ChassisService {
     } catch (IllegalStateException misconfigured) {
       return Future.failedFuture(misconfigured);
     }
-    return service.http.start().map(ignored -> service).onFailure(failure -> service.release());
+    return service
+        .chassis
+        .prepareStores()
+        .compose(prepared -> service.http.start())
+        .map(ignored -> service)
+        .onFailure(failure -> service.release());
   }
 
   public int port() {

@@ -39,6 +39,7 @@ import java.util.Optional;
  * chassis.llm.offlineModels, chassis.llm.openai.*, chassis.llm.anthropic.*   model providers
  *     ({@link com.infrafabric.llm.ProviderSettingsReader})
  * chassis.caps.llmMaxCalls, .llmMaxOutputTokens      the most a contract's llm may ask for
+ * chassis.kv.tenantMaxBytes (256 MiB)   what one tenant's kv namespaces together may hold
  * chassis.kv.headroomPercent (25)   share of the Redis maxmemory tool kv data may never take
  * chassis.kv.redisUrl (IF_CHASSIS_KV_REDIS_URL)   optional, secret: a Redis of its own for kv
  * chassis.mcp.*                  the MCP endpoint's sessions and notifications ({@link McpSettings})

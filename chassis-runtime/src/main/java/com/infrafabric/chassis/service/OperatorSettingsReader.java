@@ -52,6 +52,9 @@ final class OperatorSettingsReader {
         .kvCaps(
             config.integer("chassis.caps.kvMaxBytes", defaults.kvMaxBytesCap(), 1, Long.MAX_VALUE),
             integer("chassis.caps.kvMaxKeys", defaults.kvMaxKeysCap(), 1, 10_000_000))
+        .kvTenantMaxBytes(
+            config.integer(
+                "chassis.kv.tenantMaxBytes", defaults.kvTenantMaxBytes(), 1, Long.MAX_VALUE))
         .kvHeadroomPercent(
             integer("chassis.kv.headroomPercent", defaults.kvHeadroomPercent(), 1, 90))
         .httpCaps(

@@ -144,6 +144,7 @@ class ChassisSettingsTest {
     values.put("chassis.sandbox.logMaxEntries", "50");
     values.put("chassis.sandbox.logRelayPerSecond", "5");
     values.put("chassis.kv.headroomPercent", "40");
+    values.put("chassis.kv.tenantMaxBytes", "1048576");
     values.put("chassis.kv.redisUrl", "redis://:secret@kv.internal:6380/2");
 
     ChassisSettings settings = read(Map.of());
@@ -157,8 +158,11 @@ class ChassisSettingsTest {
     assertThat(settings.operator().guestLogs())
         .isEqualTo(new OperatorSettings.GuestLogSettings(50, 5, 100));
     assertThat(settings.operator().kvHeadroomPercent()).isEqualTo(40);
+    assertThat(settings.operator().kvTenantMaxBytes()).isEqualTo(1 << 20);
     assertThat(settings.kvRedis().orElseThrow().port()).isEqualTo(6380);
 
+    assertThat(failure("chassis.kv.tenantMaxBytes", "0"))
+        .startsWith("chassis.kv.tenantMaxBytes 0 is outside 1..");
     assertThat(failure("chassis.kv.headroomPercent", "95"))
         .isEqualTo("chassis.kv.headroomPercent 95 is outside 1..90");
     assertThat(failure("chassis.module.maxLocalsPerFunction", "60000"))

@@ -11,6 +11,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -162,6 +163,43 @@ public final class RedisStore implements AutoCloseable {
   public Future<Void> deleteOtherVersions(Collection<LuaScript> scripts) {
     return onReachableMasters("function", connection -> OtherVersions.delete(connection, scripts))
         .mapEmpty();
+  }
+
+  /**
+   * Hands {@code page} the keys matching {@code pattern} ({@code SCAN ... MATCH}), a page at a
+   * time, master after master, waiting for each page's future before reading the next. Fails when a
+   * master does not answer, or when {@code page} fails: a caller that must see every key (a
+   * migration) never takes part of the keyspace for the whole. A key may be handed twice, as {@code
+   * SCAN} promises no more.
+   */
+  public Future<Void> scan(String pattern, Function<List<String>, Future<Void>> page) {
+    return shards.masters().compose(masters -> scan(masters, 0, "0", pattern, page));
+  }
+
+  private Future<Void> scan(
+      List<Shard> masters,
+      int index,
+      String cursor,
+      String pattern,
+      Function<List<String>, Future<Void>> page) {
+    if (index == masters.size()) {
+      return Future.succeededFuture();
+    }
+    Request request =
+        Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000);
+    return call("scan", masters.get(index), c -> c.send(request), Lane.POOL, 0)
+        .compose(
+            reply -> {
+              String next = reply.get(0).toString();
+              List<String> keys = new ArrayList<>();
+              reply.get(1).forEach(key -> keys.add(key.toString()));
+              return page.apply(keys)
+                  .compose(
+                      done ->
+                          "0".equals(next)
+                              ? scan(masters, index + 1, "0", pattern, page)
+                              : scan(masters, index, next, pattern, page));
+            });
   }
 
   /**

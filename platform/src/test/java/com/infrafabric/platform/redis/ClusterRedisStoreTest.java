@@ -21,6 +21,7 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -137,6 +138,30 @@ class ClusterRedisStoreTest {
     assertThat(Await.result(store.send(Request.cmd(Command.GET).arg(key))).toString())
         .as("sent without its key, to the master of slot 0, and redirected")
         .isEqualTo("v");
+  }
+
+  @Test
+  void scansTheMatchingKeysOfEveryMaster() {
+    List<String> written = IntStream.range(0, 60).mapToObj(i -> "{scanned" + i + "}:k").toList();
+    for (String key : written) {
+      Await.result(store.send(key, Request.cmd(Command.SET).arg(key).arg("v")));
+      String other = "{unmatched" + key + "}";
+      Await.result(store.send(other, Request.cmd(Command.SET).arg(other).arg("v")));
+    }
+    assertThat(written.stream().map(k -> CLUSTER.masterOf(k).endpoint().port()).distinct())
+        .as("the keys lie on more than one master")
+        .hasSizeGreaterThan(1);
+
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    Await.result(
+        store.scan(
+            "{scanned*}:k",
+            page -> {
+              seen.addAll(page);
+              return Future.succeededFuture();
+            }));
+
+    assertThat(seen).containsExactlyInAnyOrderElementsOf(written);
   }
 
   @Test

@@ -18,20 +18,27 @@ import java.util.Optional;
 /**
  * Key-value namespaces in Redis, one per tenant, tool name and publisher: the versions of a tool
  * that one publisher signed share it, and a version another trusted publisher signs under the same
- * name starts from an empty namespace and can never read the first one's data. Both keys of a
- * namespace share the hash tag {@code {kv:<tenant>:<tool>:<publisher kid in hex>}}; tenant ids and
- * tool names cannot contain the separators and the kid is hex-encoded, so two namespaces never
- * collide. Quotas are checked and applied in one script, so concurrent invocations cannot overshoot
- * them. Values are stored in base64 because scripts take text arguments; quotas count raw bytes.
+ * name starts from an empty namespace and can never read the first one's data. Every key of a
+ * tenant's namespaces shares the tenant's hash tag {@code {kv:<tenant>}}; a namespace's keys are
+ * {@code {kv:<tenant>}:<tool>:<publisher kid in hex>:data} and {@code :bytes}. Tenant ids and tool
+ * names cannot contain the separators and the kid is hex-encoded, so two namespaces never collide.
+ * Quotas are checked and applied in one script, so concurrent invocations cannot overshoot them.
+ * Values are stored in base64 because scripts take text arguments; a namespace's quota counts raw
+ * bytes.
+ *
+ * <p><b>A tenant's namespaces together</b> may hold at most the operator's {@code tenantMaxBytes}
+ * of Redis ({@code {kv:<tenant>}:stored}: key, base64 value and {@value #ENTRY_OVERHEAD_BYTES}
+ * bytes of hash entry for each entry), checked in the same step as the namespace's quotas: a tenant
+ * that publishes many tools cannot take what the others share. The shared tag is what makes that
+ * one step on a cluster too; it puts a tenant's tool data on one master.
  *
  * <p><b>All namespaces together</b> are bounded by the server itself: a write that grows a
  * namespace is refused ({@link AbiError#QUOTA_EXCEEDED}) once the server's {@code used_memory} plus
- * what the write adds (key, base64 value, {@value #ENTRY_OVERHEAD_BYTES} bytes of hash entry) would
- * pass {@code maxmemory} less the operator's headroom percent. Measuring the server rather than
- * counting writes covers the base64 growth, per-key overhead and every other namespace at once, in
- * the same atomic step, on each node of a cluster for the slots it holds; whatever else shares the
- * server (budgets, claims, the ledger, the registry) keeps the headroom. The store may also be a
- * Redis of its own ({@code chassis.kv.redisUrl}).
+ * what the write adds would pass {@code maxmemory} less the operator's headroom percent. Measuring
+ * the server rather than counting writes covers the base64 growth, per-key overhead and every other
+ * namespace at once, in the same atomic step, on each node of a cluster for the slots it holds;
+ * whatever else shares the server (budgets, claims, the ledger, the registry) keeps the headroom.
+ * The store may also be a Redis of its own ({@code chassis.kv.redisUrl}).
  */
 public final class KvStore {
 
@@ -44,9 +51,13 @@ public final class KvStore {
               "value_length",
               "max_bytes",
               "max_keys",
+              "tenant_max_bytes",
               "headroom_percent",
               "entry_overhead"));
-  private static final LuaScript DELETE = kvScript("chassis_kv_delete", ScriptArgs.of("key"));
+  private static final LuaScript DELETE =
+      kvScript("chassis_kv_delete", ScriptArgs.of("key", "entry_overhead"));
+  private static final LuaScript ADOPT =
+      kvScript("chassis_kv_adopt", ScriptArgs.of("entry_overhead").rest("entries"));
   private static final LuaScript LIST =
       kvScript("chassis_kv_list", ScriptArgs.of("prefix", "max_keys"));
 
@@ -54,19 +65,22 @@ public final class KvStore {
   static final int ENTRY_OVERHEAD_BYTES = 64;
 
   private final RedisStore redis;
+  private final long tenantMaxBytes;
   private final int headroomPercent;
 
   /** The Lua scripts the store runs. */
   public static List<LuaScript> scripts() {
-    return List.of(PUT, DELETE, LIST);
+    return List.of(PUT, DELETE, LIST, ADOPT);
   }
 
   /**
    * @param redis the store holding the namespaces
+   * @param tenantMaxBytes what one tenant's namespaces together may hold in Redis
    * @param headroomPercent the share of the server's {@code maxmemory} tool data may never take
    */
-  public KvStore(RedisStore redis, int headroomPercent) {
+  public KvStore(RedisStore redis, long tenantMaxBytes, int headroomPercent) {
     this.redis = redis;
+    this.tenantMaxBytes = tenantMaxBytes;
     this.headroomPercent = headroomPercent;
   }
 
@@ -77,17 +91,34 @@ public final class KvStore {
    */
   public record Namespace(String tenant, String tool, String publisher) {
     String data() {
-      return tag() + ":data";
+      return prefix() + ":data";
     }
 
     String bytes() {
-      return tag() + ":bytes";
+      return prefix() + ":bytes";
     }
 
-    private String tag() {
-      String kid = HexFormat.of().formatHex(publisher.getBytes(StandardCharsets.UTF_8));
-      return "{kv:" + tenant + ':' + tool + ':' + kid + '}';
+    /** The tenant's stored-byte counter, in the same hash slot as its namespaces. */
+    String tenantStored() {
+      return tenantTag(tenant) + ":stored";
     }
+
+    /** The namespace's three keys, as the put, delete and adopt scripts take them. */
+    List<String> keys() {
+      return List.of(data(), bytes(), tenantStored());
+    }
+
+    private String prefix() {
+      return tenantTag(tenant) + ':' + tool + ':' + kidHex(publisher);
+    }
+  }
+
+  static String tenantTag(String tenant) {
+    return "{kv:" + tenant + '}';
+  }
+
+  static String kidHex(String publisher) {
+    return HexFormat.of().formatHex(publisher.getBytes(StandardCharsets.UTF_8));
   }
 
   public Future<Optional<byte[]>> get(Namespace namespace, String key) {
@@ -99,14 +130,14 @@ public final class KvStore {
 
   /**
    * Stores a value; empty on success, else {@link AbiError#QUOTA_EXCEEDED} (the namespace's keys or
-   * bytes, or tool data's share of the server).
+   * bytes, the tenant's share, or tool data's share of the server).
    */
   public Future<Optional<AbiError>> put(
       Namespace namespace, String key, byte[] value, KvCapability quota) {
     return redis
         .eval(
             PUT,
-            List.of(namespace.data(), namespace.bytes()),
+            namespace.keys(),
             PUT.args()
                 .values()
                 .put("key", key)
@@ -114,6 +145,7 @@ public final class KvStore {
                 .put("value_length", value.length)
                 .put("max_bytes", quota.maxBytes())
                 .put("max_keys", quota.maxKeys())
+                .put("tenant_max_bytes", tenantMaxBytes)
                 .put("headroom_percent", headroomPercent)
                 .put("entry_overhead", ENTRY_OVERHEAD_BYTES)
                 .list())
@@ -127,8 +159,13 @@ public final class KvStore {
     return redis
         .eval(
             DELETE,
-            List.of(namespace.data(), namespace.bytes()),
-            DELETE.args().values().put("key", key).list())
+            namespace.keys(),
+            DELETE
+                .args()
+                .values()
+                .put("key", key)
+                .put("entry_overhead", ENTRY_OVERHEAD_BYTES)
+                .list())
         .map(reply -> reply.toInteger() == 1);
   }
 
@@ -147,7 +184,24 @@ public final class KvStore {
             });
   }
 
+  /**
+   * Takes {@code entries} (keys and base64 values in turn, as an earlier layout stored them) into
+   * {@code namespace}, unless it holds data already; true if it took them.
+   */
+  Future<Boolean> adopt(Namespace namespace, List<String> entries) {
+    return redis
+        .eval(
+            ADOPT,
+            namespace.keys(),
+            ADOPT.args().values().put("entry_overhead", ENTRY_OVERHEAD_BYTES).rest(entries).list())
+        .map(reply -> reply.toInteger() == 1);
+  }
+
   private static LuaScript kvScript(String name, ScriptArgs args) {
-    return LuaScript.fromResource(KvStore.class, "chassis/kv/" + name, args);
+    return LuaScript.of(
+        name,
+        LuaScript.text(KvStore.class, "chassis/kv/chassis_kv_lib"),
+        LuaScript.text(KvStore.class, "chassis/kv/" + name),
+        args);
   }
 }
