@@ -80,7 +80,7 @@ public record GatewayCaller(
 
   /** The virtual key a principal of {@link GatewayCallers#principal} stands for. */
   private static Optional<VirtualKey> key(Principal principal, Scope scope, Set<String> models) {
-    if (!principal.subject().startsWith(GatewayCallers.KEY_SUBJECT)) {
+    if (!isKey(principal)) {
       return Optional.empty();
     }
     return principal
@@ -95,6 +95,14 @@ public record GatewayCaller(
                     Long.parseLong(principal.stringClaim(GatewayCallers.TPM_CLAIM).orElseThrow()),
                     Map.of(),
                     null));
+  }
+
+  /**
+   * True for a principal of {@link GatewayCallers#principal}: a virtual key, held by its buckets.
+   */
+  static boolean isKey(Principal principal) {
+    return principal.subject().startsWith(GatewayCallers.KEY_SUBJECT)
+        && principal.stringClaim(KEY_CLAIM).isPresent();
   }
 
   /** The virtual key's id, or empty for a JWT caller: what the ledger attributes the call to. */

@@ -63,6 +63,15 @@ final class GatewayCallers implements WireDialect.Callers {
                     .orElse(new AuthResult.Rejected(AuthResult.Reason.UNKNOWN_KEY)));
   }
 
+  /**
+   * A virtual key's calls are held by its own buckets (the rpm and tpm its admin set, taken with
+   * the reservation: {@link CallAdmission}), not by the per-principal limit of role {@code agent}.
+   */
+  @Override
+  public boolean limitsItself(Principal caller) {
+    return GatewayCaller.isKey(caller);
+  }
+
   /** The principal a live virtual key stands for. */
   static Principal principal(VirtualKey key) {
     // A key for any model carries no models claim: an absent claim is what allows every model.

@@ -1,5 +1,6 @@
 package com.infrafabric.platform.http;
 
+import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import com.infrafabric.platform.ratelimit.RateLimitContendedException;
 import com.infrafabric.platform.ratelimit.RateLimiter;
@@ -9,7 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * Takes one token from the principal's shared bucket: 429 {@code RATE_LIMITED} with {@code
+ * Takes one token from the principal's shared bucket (unless the route's dialect limits the caller
+ * itself, {@link WireDialect.Callers#limitsItself}): 429 {@code RATE_LIMITED} with {@code
  * Retry-After} when it is empty, 503 {@code STORE_UNAVAILABLE} (through the failure handler) when
  * Redis cannot say, so the limit fails closed.
  */
@@ -18,15 +20,25 @@ final class RateLimitHandler implements Handler<RoutingContext> {
   private static final Duration CONTENDED_RETRY = Duration.ofSeconds(1);
 
   private final RateLimiter limiter;
+  private final WireDialect.Callers callers;
 
-  RateLimitHandler(RateLimiter limiter) {
+  /**
+   * @param callers the route's dialect's callers: those that limit themselves are not held here
+   */
+  RateLimitHandler(RateLimiter limiter, WireDialect.Callers callers) {
     this.limiter = limiter;
+    this.callers = callers;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    if (callers.limitsItself(principal)) {
+      ctx.next();
+      return;
+    }
     limiter
-        .tryConsume(Requests.principal(ctx))
+        .tryConsume(principal)
         .onSuccess(decision -> proceed(ctx, decision))
         .onFailure(failure -> ctx.fail(translate(failure)));
   }

@@ -258,7 +258,7 @@ final class RouterAssembly {
     if (chain.admissionControlled()) {
       route.handler(admission.gate());
     } else if (chain.rateLimited()) {
-      route.handler(new RateLimitHandler(rateLimiter));
+      route.handler(new RateLimitHandler(rateLimiter, dialect.callers()));
     }
     route.handler(new AccessHandler(access));
     queryCheck.ifPresent(route::handler);
@@ -269,7 +269,7 @@ final class RouterAssembly {
     if (chain.admissionControlled()) {
       route.handler(admission);
       if (chain.rateLimited()) {
-        route.handler(new RateLimitHandler(rateLimiter));
+        route.handler(new RateLimitHandler(rateLimiter, dialect.callers()));
       }
     }
     route.handler(handler);

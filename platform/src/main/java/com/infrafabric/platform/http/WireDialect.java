@@ -2,6 +2,7 @@ package com.infrafabric.platform.http;
 
 import com.infrafabric.platform.auth.AuthResult;
 import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -56,6 +57,15 @@ public record WireDialect(String paths, Callers callers, Errors errors) {
      * @param tokens the service's JWT authenticator, for credentials that are platform tokens
      */
     Future<AuthResult> authenticate(HttpServerRequest request, JwtAuthenticator tokens);
+
+    /**
+     * True if {@code caller}'s requests are held by a limit of the dialect's own (a gateway's
+     * virtual key by its key's buckets, which its admin set): the service's per-principal limit
+     * then takes nothing from them, so it never caps what the admin allowed. False by default.
+     */
+    default boolean limitsItself(Principal caller) {
+      return false;
+    }
   }
 
   /** Renders a failure as the dialect's error answer. */

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.AuthResult;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.health.Readiness;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.ratelimit.RateLimit;
@@ -18,6 +21,8 @@ import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -42,6 +47,27 @@ class RedisBackedServiceTest {
 
   private static final LuaScript SERVICE_SCRIPT =
       LuaScript.of("service_script", "return redis.call('GET', KEYS[1])");
+
+  /**
+   * A dialect whose callers named {@code keyed-*} are held by limits of its own, as the gateway's
+   * virtual keys are by their buckets.
+   */
+  private static final WireDialect SELF_LIMITING =
+      new WireDialect(
+          "/keyed",
+          new WireDialect.Callers() {
+            @Override
+            public Future<AuthResult> authenticate(
+                HttpServerRequest request, JwtAuthenticator tokens) {
+              return WireDialect.PLATFORM.callers().authenticate(request, tokens);
+            }
+
+            @Override
+            public boolean limitsItself(Principal caller) {
+              return caller.subject().startsWith("keyed-");
+            }
+          },
+          WireDialect.PLATFORM.errors());
 
   @TempDir Path dir;
   private ServiceFixture fixture;
@@ -73,6 +99,9 @@ class RedisBackedServiceTest {
                         routes
                             .settling()
                             .get("/v1/settle", Access.authenticated(), ctx -> ctx.end("settled"));
+                        routes
+                            .speaking(SELF_LIMITING)
+                            .get("/keyed/ping", Access.authenticated(), ctx -> ctx.end("pong"));
                       });
             });
     Await.result(store.send(Request.cmd(Command.FLUSHALL)));
@@ -117,6 +146,24 @@ class RedisBackedServiceTest {
     assertThat(fixture.client.get("/health/ready", alice).statusCode())
         .as("platform routes are not rate limited")
         .isEqualTo(200);
+  }
+
+  /**
+   * A caller its dialect limits itself (a virtual key, held by the rpm its admin set) takes nothing
+   * from the per-principal bucket, which would otherwise cap it below what its admin allowed; the
+   * dialect's other callers are limited as anywhere.
+   */
+  @Test
+  void aCallerItsDialectLimitsItselfIsNotHeldByThePerPrincipalLimit() {
+    String keyed = fixture.tokens.valid("keyed-1");
+    for (int i = 0; i < 6; i++) {
+      assertThat(fixture.client.get("/keyed/ping", keyed).statusCode()).isEqualTo(200);
+    }
+    String alice = fixture.tokens.valid("alice");
+    for (int i = 0; i < 3; i++) {
+      assertThat(fixture.client.get("/keyed/ping", alice).statusCode()).isEqualTo(200);
+    }
+    assertError(fixture.client.get("/keyed/ping", alice), 429, "RATE_LIMITED");
   }
 
   /**
