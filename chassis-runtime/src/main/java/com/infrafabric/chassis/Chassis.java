@@ -546,7 +546,12 @@ public final class Chassis implements AutoCloseable {
               ledger,
               credentialStore);
       RedisStore kvStore = kvRedis.orElse(redis);
-      KvStore kv = new KvStore(kvStore, config.kvTenantMaxBytes(), config.kvHeadroomPercent());
+      KvStore kv =
+          new KvStore(
+              kvStore,
+              config.kvTenantMaxBytes(),
+              config.kvMaxValueBytes(),
+              config.kvHeadroomPercent());
       HostLinker linker =
           new HostLinker(
               kv,

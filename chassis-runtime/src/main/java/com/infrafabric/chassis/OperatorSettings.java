@@ -31,6 +31,7 @@ public final class OperatorSettings {
   private final long kvMaxBytesCap;
   private final int kvMaxKeysCap;
   private final long kvTenantMaxBytes;
+  private final int kvMaxValueBytes;
   private final int kvHeadroomPercent;
   private final int httpMaxRequestsCap;
   private final Duration httpTotalTimeoutCap;
@@ -50,6 +51,7 @@ public final class OperatorSettings {
     this.kvMaxBytesCap = b.kvMaxBytesCap;
     this.kvMaxKeysCap = b.kvMaxKeysCap;
     this.kvTenantMaxBytes = b.kvTenantMaxBytes;
+    this.kvMaxValueBytes = b.kvMaxValueBytes;
     this.kvHeadroomPercent = b.kvHeadroomPercent;
     this.httpMaxRequestsCap = b.httpMaxRequestsCap;
     this.httpTotalTimeoutCap = b.httpTotalTimeoutCap;
@@ -96,6 +98,11 @@ public final class OperatorSettings {
   /** What one tenant's key-value namespaces together may hold in Redis, in bytes. */
   public long kvTenantMaxBytes() {
     return kvTenantMaxBytes;
+  }
+
+  /** The largest value one {@code kv_put} may store, in bytes. */
+  public int kvMaxValueBytes() {
+    return kvMaxValueBytes;
   }
 
   public int kvHeadroomPercent() {
@@ -248,6 +255,7 @@ public final class OperatorSettings {
     private long kvMaxBytesCap = 64L << 20;
     private int kvMaxKeysCap = 100_000;
     private long kvTenantMaxBytes = 256L << 20;
+    private int kvMaxValueBytes = 1 << 20;
     private int kvHeadroomPercent = 25;
     private int httpMaxRequestsCap = 100;
     private Duration httpTotalTimeoutCap = Duration.ofSeconds(30);
@@ -329,6 +337,18 @@ public final class OperatorSettings {
     public Builder kvTenantMaxBytes(long bytes) {
       within("kv.tenantMaxBytes", bytes, 1, Long.MAX_VALUE);
       this.kvTenantMaxBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The largest value one {@code kv_put} may store (1 MiB by default, at most 16 MiB): a value
+     * travels to Redis as one script argument and back as one reply, and a large one holds the
+     * server, which every tenant shares, for as long as it takes. A larger put is refused with
+     * {@code QUOTA_EXCEEDED} before the value is read.
+     */
+    public Builder kvMaxValueBytes(int bytes) {
+      within("kv.maxValueBytes", bytes, 1, 16 << 20);
+      this.kvMaxValueBytes = bytes;
       return this;
     }
 

@@ -4,8 +4,8 @@
 -- used_memory plus what it adds would pass maxmemory * (100 - headroom) / 100, so budgets, claims,
 -- the ledger and the registry always keep headroom percent of the server. With maxmemory 0
 -- (unbounded) there is nothing to protect there; the tenant's share still holds.
--- KEYS[1] namespace hash, KEYS[2] namespace byte counter, KEYS[3] the tenant's stored-byte counter
--- (one hash tag: the tenant's). Arguments: KvStore.PUT (value in base64, value_length its raw
+-- KEYS[1] namespace hash, KEYS[2] namespace byte counter, KEYS[3] the tenant's stored-byte counter,
+-- KEYS[4] the namespace's sorted index of keys (one hash tag: the tenant's). Arguments: KvStore.PUT (value in base64, value_length its raw
 -- length, entry_overhead in bytes).
 -- Returns 0 stored, -1 key quota reached, -2 byte quota reached, -3 tool data's share of the
 -- server's memory reached, -4 the tenant's share reached.
@@ -43,6 +43,9 @@ if stored_delta > 0 then
   end
 end
 redis.call('HSET', KEYS[1], ARGV[ARG_KEY], ARGV[ARG_VALUE])
+if not old then
+  redis.call('ZADD', KEYS[4], 0, ARGV[ARG_KEY])
+end
 redis.call('INCRBY', KEYS[2], delta)
 redis.call('INCRBY', KEYS[3], stored_delta)
 return 0

@@ -52,6 +52,8 @@ final class OperatorSettingsReader {
         .kvCaps(
             config.integer("chassis.caps.kvMaxBytes", defaults.kvMaxBytesCap(), 1, Long.MAX_VALUE),
             integer("chassis.caps.kvMaxKeys", defaults.kvMaxKeysCap(), 1, 10_000_000))
+        .kvMaxValueBytes(
+            integer("chassis.kv.maxValueBytes", defaults.kvMaxValueBytes(), 1, 16 << 20))
         .kvTenantMaxBytes(
             config.integer(
                 "chassis.kv.tenantMaxBytes", defaults.kvTenantMaxBytes(), 1, Long.MAX_VALUE))

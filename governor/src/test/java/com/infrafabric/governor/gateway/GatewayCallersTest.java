@@ -21,7 +21,13 @@ class GatewayCallersTest {
   void aVirtualKeyLimitsItselfAndAJwtCallerDoesNot() {
     VirtualKey key =
         new VirtualKey(
-            "k0123456789abcdef0123", Scope.parse("acme/agents"), Set.of("*"), 100_000, 1_000_000, Map.of(), null);
+            "k0123456789abcdef0123",
+            Scope.parse("acme/agents"),
+            Set.of("*"),
+            100_000,
+            1_000_000,
+            Map.of(),
+            null);
 
     assertThat(callers.limitsItself(GatewayCallers.principal(key))).isTrue();
     assertThat(
@@ -29,10 +35,13 @@ class GatewayCallersTest {
                 new Principal(
                     "agent-7",
                     Set.of("agent"),
-                    Map.of(Principal.SCOPE, "acme", GatewayCaller.KEY_CLAIM, "k0123456789abcdef0123"),
+                    Map.of(
+                        Principal.SCOPE, "acme", GatewayCaller.KEY_CLAIM, "k0123456789abcdef0123"),
                     Map.of())))
         .as("a token naming a key id is not that key")
         .isFalse();
-    assertThat(callers.limitsItself(Principal.of("vkey:acme:k0123456789abcdef0123", Set.of("agent")))).isFalse();
+    assertThat(
+            callers.limitsItself(Principal.of("vkey:acme:k0123456789abcdef0123", Set.of("agent"))))
+        .isFalse();
   }
 }

@@ -50,6 +50,9 @@ final class KvFunctions {
                           }));
       case KV_PUT ->
           (instance, args) -> {
+            if (args[3] > store.maxValueBytes()) {
+              return Returns.error(AbiError.QUOTA_EXCEEDED);
+            }
             byte[] value =
                 GuestMemory.read(instance.memory(), "kv_put", (int) args[2], (int) args[3]);
             return withKey(

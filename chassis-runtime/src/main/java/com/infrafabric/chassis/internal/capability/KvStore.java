@@ -20,17 +20,23 @@ import java.util.Optional;
  * that one publisher signed share it, and a version another trusted publisher signs under the same
  * name starts from an empty namespace and can never read the first one's data. Every key of a
  * tenant's namespaces shares the tenant's hash tag {@code {kv:<tenant>}}; a namespace's keys are
- * {@code {kv:<tenant>}:<tool>:<publisher kid in hex>:data} and {@code :bytes}. Tenant ids and tool
- * names cannot contain the separators and the kid is hex-encoded, so two namespaces never collide.
- * Quotas are checked and applied in one script, so concurrent invocations cannot overshoot them.
- * Values are stored in base64 because scripts take text arguments; a namespace's quota counts raw
- * bytes.
+ * {@code {kv:<tenant>}:<tool>:<publisher kid in hex>:data}, {@code :bytes} and {@code :index}.
+ * Tenant ids and tool names cannot contain the separators and the kid is hex-encoded, so two
+ * namespaces never collide. Quotas are checked and applied in one script, so concurrent invocations
+ * cannot overshoot them. Values are stored in base64 because scripts take text arguments; a
+ * namespace's quota counts raw bytes.
+ *
+ * <p><b>Every operation a guest can cause costs Redis a bounded amount</b>, whatever the namespace
+ * holds: a value is at most the operator's {@code maxValueBytes}, a list reads a page of the
+ * namespace's sorted index of keys ({@link #LIST_MAX_KEYS} at most), and a put, get or delete
+ * touches one entry. One tenant's tool cannot hold the shared server busy for the others.
  *
  * <p><b>A tenant's namespaces together</b> may hold at most the operator's {@code tenantMaxBytes}
- * of Redis ({@code {kv:<tenant>}:stored}: key, base64 value and {@value #ENTRY_OVERHEAD_BYTES}
- * bytes of hash entry for each entry), checked in the same step as the namespace's quotas: a tenant
- * that publishes many tools cannot take what the others share. The shared tag is what makes that
- * one step on a cluster too; it puts a tenant's tool data on one master.
+ * of Redis ({@code {kv:<tenant>}:stored}: key in hash and index, base64 value and {@value
+ * #ENTRY_OVERHEAD_BYTES} bytes of overhead for each entry), checked in the same step as the
+ * namespace's quotas: a tenant that publishes many tools cannot take what the others share. The
+ * shared tag is what makes that one step on a cluster too; it puts a tenant's tool data on one
+ * master.
  *
  * <p><b>All namespaces together</b> are bounded by the server itself: a write that grows a
  * namespace is refused ({@link AbiError#QUOTA_EXCEEDED}) once the server's {@code used_memory} plus
@@ -58,30 +64,46 @@ public final class KvStore {
       kvScript("chassis_kv_delete", ScriptArgs.of("key", "entry_overhead"));
   private static final LuaScript ADOPT =
       kvScript("chassis_kv_adopt", ScriptArgs.of("entry_overhead").rest("entries"));
-  private static final LuaScript LIST =
-      kvScript("chassis_kv_list", ScriptArgs.of("prefix", "max_keys"));
 
-  /** What one hash entry costs Redis beyond its key and value bytes, roughly. */
-  static final int ENTRY_OVERHEAD_BYTES = 64;
+  /**
+   * What one entry costs Redis beyond its key (twice: hash field and index member) and value bytes,
+   * roughly: a hash entry and a sorted-set node.
+   */
+  static final int ENTRY_OVERHEAD_BYTES = 128;
+
+  /**
+   * The most keys one {@code kv_list} returns: the first ones in byte order. Each list is one
+   * {@code ZRANGE BYLEX ... LIMIT} on the namespace's index, so its cost to Redis is bounded
+   * whatever the namespace holds (about 256 KiB of reply at most).
+   */
+  public static final int LIST_MAX_KEYS = 1_000;
 
   private final RedisStore redis;
   private final long tenantMaxBytes;
+  private final int maxValueBytes;
   private final int headroomPercent;
 
   /** The Lua scripts the store runs. */
   public static List<LuaScript> scripts() {
-    return List.of(PUT, DELETE, LIST, ADOPT);
+    return List.of(PUT, DELETE, ADOPT);
   }
 
   /**
    * @param redis the store holding the namespaces
    * @param tenantMaxBytes what one tenant's namespaces together may hold in Redis
+   * @param maxValueBytes the largest value one put may store
    * @param headroomPercent the share of the server's {@code maxmemory} tool data may never take
    */
-  public KvStore(RedisStore redis, long tenantMaxBytes, int headroomPercent) {
+  public KvStore(RedisStore redis, long tenantMaxBytes, int maxValueBytes, int headroomPercent) {
     this.redis = redis;
     this.tenantMaxBytes = tenantMaxBytes;
+    this.maxValueBytes = maxValueBytes;
     this.headroomPercent = headroomPercent;
+  }
+
+  /** The largest value one put may store; a larger one is refused before it is read. */
+  int maxValueBytes() {
+    return maxValueBytes;
   }
 
   /**
@@ -103,9 +125,14 @@ public final class KvStore {
       return tenantTag(tenant) + ":stored";
     }
 
-    /** The namespace's three keys, as the put, delete and adopt scripts take them. */
+    /** The namespace's keys in byte order, as a sorted set of score 0 (listed by lex range). */
+    String index() {
+      return prefix() + ":index";
+    }
+
+    /** The namespace's four keys, as the put, delete and adopt scripts take them. */
     List<String> keys() {
-      return List.of(data(), bytes(), tenantStored());
+      return List.of(data(), bytes(), tenantStored(), index());
     }
 
     private String prefix() {
@@ -169,13 +196,23 @@ public final class KvStore {
         .map(reply -> reply.toInteger() == 1);
   }
 
-  /** Keys starting with {@code prefix}, sorted, at most {@code max}. */
+  /**
+   * Keys starting with {@code prefix}, in byte order, at most {@code max} (and never more than
+   * {@link #LIST_MAX_KEYS}). Keys are visible ASCII (0x21 to 0x7E), so every key with the prefix
+   * lies between the prefix and the prefix followed by 0x7F.
+   */
   public Future<List<String>> list(Namespace namespace, String prefix, int max) {
+    Request range =
+        Request.cmd(Command.ZRANGE)
+            .arg(namespace.index())
+            .arg(prefix.isEmpty() ? "-" : "[" + prefix)
+            .arg(prefix.isEmpty() ? "+" : "[" + prefix + '\u007f')
+            .arg("BYLEX")
+            .arg("LIMIT")
+            .arg(0)
+            .arg(Math.min(max, LIST_MAX_KEYS));
     return redis
-        .eval(
-            LIST,
-            List.of(namespace.data()),
-            LIST.args().values().put("prefix", prefix).put("max_keys", max).list())
+        .send(namespace.index(), range)
         .map(
             reply -> {
               List<String> keys = new ArrayList<>();

@@ -41,7 +41,7 @@ class EarlierKvLayoutTest {
   static void start() {
     vertx = Vertx.vertx();
     redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
-    store = new KvStore(redis, 1 << 20, 25);
+    store = new KvStore(redis, 1 << 20, 1 << 20, 25);
   }
 
   @AfterAll
@@ -107,7 +107,7 @@ class EarlierKvLayoutTest {
 
   @Test
   void adoptedDataCountsAgainstTheShareOfWhatComesNext() {
-    KvStore small = new KvStore(redis, stored("a", "first") + 10, 25);
+    KvStore small = new KvStore(redis, stored("a", "first") + 10, 1 << 20, 25);
     writeEarlier("acme", "notes", "publisher-1", "a", "first");
     Await.result(new EarlierKvLayout(redis, small).adoptAll());
 
@@ -134,7 +134,7 @@ class EarlierKvLayoutTest {
   }
 
   private static long stored(String key, String value) {
-    return key.length()
+    return 2 * key.length()
         + Base64.getEncoder().encodeToString(bytes(value)).length()
         + KvStore.ENTRY_OVERHEAD_BYTES;
   }

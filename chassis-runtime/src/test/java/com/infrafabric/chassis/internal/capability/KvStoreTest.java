@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,7 @@ class KvStoreTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
 
-  /** Three 1,000-byte values fit (about 1,400 bytes each as Redis holds them), four do not. */
+  /** Three 1,000-byte values fit (about 1,470 bytes each as Redis holds them), four do not. */
   private static final long TENANT_MAX_BYTES = 5_000;
 
   private static final KvCapability ROOMY = new KvCapability(1 << 20, 1_000);
@@ -42,7 +43,7 @@ class KvStoreTest {
   static void start() {
     vertx = Vertx.vertx();
     redis = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
-    store = new KvStore(redis, TENANT_MAX_BYTES, 25);
+    store = new KvStore(redis, TENANT_MAX_BYTES, 1 << 20, 25);
   }
 
   @AfterAll
@@ -91,7 +92,36 @@ class KvStoreTest {
       assertThat(put(namespace, "same")).as("write %d of one key", i).isEmpty();
     }
     assertThat(Long.parseLong(get(namespace.tenantStored()).toString()))
-        .isEqualTo("same".length() + 1_336 + KvStore.ENTRY_OVERHEAD_BYTES);
+        .isEqualTo(2 * "same".length() + 1_336 + KvStore.ENTRY_OVERHEAD_BYTES);
+  }
+
+  /**
+   * A list reads a page of the namespace's sorted index, never every key: the first keys with the
+   * prefix in byte order, at most {@link KvStore#LIST_MAX_KEYS}, whatever the namespace holds.
+   */
+  @Test
+  void aListIsTheFirstPageOfTheKeysWithThePrefixInByteOrder() {
+    KvStore roomy = new KvStore(redis, 1 << 30, 1 << 20, 25);
+    KvStore.Namespace namespace = new KvStore.Namespace("listing", "a", "kid");
+    KvCapability many = new KvCapability(1 << 30, 10_000);
+    for (int i = 0; i < KvStore.LIST_MAX_KEYS + 200; i++) {
+      String key = String.format("p/%05d", i);
+      assertThat(Await.result(roomy.put(namespace, key, new byte[1], many))).isEmpty();
+    }
+    for (String other : List.of("p", "p0", "o~", "q!", "p/~")) {
+      assertThat(Await.result(roomy.put(namespace, other, new byte[1], many))).isEmpty();
+    }
+    assertThat(Await.result(roomy.delete(namespace, "p/00000"))).isTrue();
+
+    List<String> page = Await.result(roomy.list(namespace, "p/", 10_000));
+    assertThat(page).hasSize(KvStore.LIST_MAX_KEYS).startsWith("p/00001", "p/00002").isSorted();
+    assertThat(Await.result(roomy.list(namespace, "p/0119", 100)))
+        .containsExactly(
+            "p/01190", "p/01191", "p/01192", "p/01193", "p/01194", "p/01195", "p/01196", "p/01197",
+            "p/01198", "p/01199");
+    assertThat(Await.result(roomy.list(namespace, "p/~", 10))).containsExactly("p/~");
+    assertThat(Await.result(roomy.list(namespace, "", 3))).containsExactly("o~", "p", "p/00001");
+    assertThat(Await.result(roomy.list(namespace, "zz", 3))).isEmpty();
   }
 
   private static Optional<AbiError> put(KvStore.Namespace namespace, String key) {
