@@ -14,9 +14,10 @@ import java.util.Base64;
  * Per-principal token buckets shared by every node of a service through Redis ({@link
  * SharedBuckets}), so a limit holds for the whole cluster rather than per node.
  *
- * <p>Buckets are keyed {@code <prefix>:ratelimit:{<subject>}:<limit>} (the subject base64url
- * encoded). Fails closed: when Redis does not answer, {@link #tryConsume} fails with the store's
- * {@code RedisUnavailableException} and the request is refused. Thread-safe; never blocks.
+ * <p>Buckets are keyed {@code <prefix>:ratelimit:{<subject>.<scope claim>}:<limit>} (each part
+ * base64url encoded; {@code -} for a platform token, which has no scope claim). Fails closed: when
+ * Redis does not answer, {@link #tryConsume} fails with the store's {@code
+ * RedisUnavailableException} and the request is refused. Thread-safe; never blocks.
  */
 public final class RateLimiter {
 
@@ -52,13 +53,27 @@ public final class RateLimiter {
             });
   }
 
-  /** The Redis key of {@code principal}'s bucket; visible for tests that inspect expiry. */
+  /**
+   * The Redis key of {@code principal}'s bucket; visible for tests that inspect expiry. A caller is
+   * its subject within its confinement: tokens of two tenants (or a tenant's and a platform token)
+   * that share a subject are two callers with a bucket each, so one tenant's traffic never spends
+   * another's. Both parts are base64url-encoded, so neither can forge the other's key.
+   */
   String key(Principal principal, SelectedLimit selected) {
-    String subject =
-        Base64.getUrlEncoder()
-            .withoutPadding()
-            .encodeToString(principal.subject().getBytes(StandardCharsets.UTF_8));
-    return policy.keyPrefix() + ":ratelimit:{" + subject + "}:" + selected.name();
+    String confinement = principal.confined() ? encoded(principal.scope().orElseThrow()) : "-";
+    return policy.keyPrefix()
+        + ":ratelimit:{"
+        + encoded(principal.subject())
+        + '.'
+        + confinement
+        + "}:"
+        + selected.name();
+  }
+
+  private static String encoded(String text) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private Counter rejections(String limitName) {

@@ -212,6 +212,31 @@ class RateLimiterTest {
     assertThat(meters.counter("ratelimit.rejections", "limit", "default").count()).isEqualTo(1);
   }
 
+  /**
+   * Two tenants' tokens that share a subject (or a tenant's and a platform token's) are two
+   * callers: one spending its bucket never refuses the other's first request.
+   */
+  @Test
+  void aSubjectInAnotherTenantIsAnotherCaller() {
+    RateLimiter limiter = limiter(nodeA, "tenants");
+    Principal inAcme = confined("agent-1", "acme");
+    for (int i = 0; i < 5; i++) {
+      assertThat(Await.result(limiter.tryConsume(inAcme)).allowed()).isTrue();
+    }
+    assertThat(Await.result(limiter.tryConsume(inAcme)).allowed()).isFalse();
+
+    assertThat(Await.result(limiter.tryConsume(confined("agent-1", "globex"))).allowed()).isTrue();
+    assertThat(Await.result(limiter.tryConsume(Principal.of("agent-1", Set.of()))).allowed())
+        .isTrue();
+    assertThat(Await.result(limiter.tryConsume(confined("agent-1", "acme"))).allowed())
+        .as("the same caller again")
+        .isFalse();
+  }
+
+  private static Principal confined(String subject, String scope) {
+    return new Principal(subject, Set.of(), Map.of(Principal.SCOPE, scope), Map.of());
+  }
+
   @Test
   void refillsAsTheInjectedClockMoves() {
     RateLimiter limiter = limiter(nodeA, "refill");
