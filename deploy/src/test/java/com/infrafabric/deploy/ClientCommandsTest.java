@@ -245,10 +245,16 @@ class ClientCommandsTest {
     assertThat(cli.stdout()).containsPattern("(?m)^echo +1\\.0\\.0 +sha256:");
 
     cli.env.put("IF_TOKEN", serve.agent("cli-agent", "acme", "echo@1.0.0"));
-    assertThat(cli.run("tools", "invoke", "echo", "1.0.0", "--input", "hello", "--json"))
+    assertThat(cli.run("tools", "invoke", "echo", "1.0.0", "--input", "{\"a\":1}", "--json"))
         .as(cli.stderr())
         .isZero();
-    assertThat(new JsonObject(cli.stdout()).getString("outcome")).isEqualTo("SUCCESS");
+    JsonObject answer = new JsonObject(cli.stdout());
+    assertThat(answer.getString("outcome")).isEqualTo("SUCCESS");
+    assertThat(answer.getValue("output")).isEqualTo(new JsonObject().put("a", 1));
+    assertThat(cli.run("tools", "invoke", "echo", "1.0.0", "--input-text", "hello"))
+        .as(cli.stderr())
+        .isZero();
+    assertThat(cli.stdout()).startsWith("SUCCESS \"hello\"\n");
   }
 
   @Test

@@ -51,7 +51,7 @@ class ForeignAnswerTest {
   private static final List<List<String>> CHASSIS_COMMANDS =
       List.of(
           List.of("tools", "list"),
-          List.of("tools", "invoke", "echo", "1.0.0", "--input", "x"),
+          List.of("tools", "invoke", "echo", "1.0.0", "--input", "\"x\""),
           List.of("credentials", "list"),
           List.of("credentials", "delete", "openai"));
 

@@ -80,7 +80,7 @@ class ToolGrantTest {
                 "invoke",
                 "research",
                 "1.0.0",
-                "--input",
+                "--input-text",
                 "x",
                 "--url",
                 server.url(),

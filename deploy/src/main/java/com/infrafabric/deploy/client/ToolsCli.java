@@ -6,6 +6,8 @@ import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import com.infrafabric.deploy.cli.GrantOption;
 import com.infrafabric.deploy.cli.InputFiles;
+import com.infrafabric.deploy.cli.ToolInputOption;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -110,8 +112,8 @@ public final class ToolsCli extends CommandGroup {
       mixinStandardHelpOptions = true,
       versionProvider = BuildVersion.class,
       description =
-          "Run a tool once and print its outcome and output (token: agent; a tool that uses an"
-              + " LLM or credentials needs the grant 'claims claim' printed).")
+          "Run a tool once and print its outcome and output, as JSON (token: agent; a tool"
+              + " that uses an LLM or credentials needs the grant 'claims claim' printed).")
   static final class Invoke extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "NAME")
@@ -120,8 +122,7 @@ public final class ToolsCli extends CommandGroup {
     @Parameters(index = "1", paramLabel = "VERSION")
     private String version;
 
-    @Option(names = "--input", required = true, paramLabel = "TEXT", description = "the input")
-    private String input;
+    @Mixin private ToolInputOption input;
 
     @Mixin private GrantOption grant;
 
@@ -143,12 +144,12 @@ public final class ToolsCli extends CommandGroup {
               .orElse(client);
       return sender.post(
           "/v1/tools/" + segment(name) + "/" + segment(version) + "/invocations",
-          new JsonObject().put("input", input));
+          new JsonObject().put("input", input.value()));
     }
 
     @Override
     void print(Answer answer, PrintStream out) {
-      out.println(answer.string("outcome") + " " + answer.optional("output"));
+      out.println(answer.string("outcome") + " " + Json.encode(answer.optional("output")));
       Object message = answer.optional("message");
       if (message != null && !message.toString().isEmpty()) {
         out.println(message);
