@@ -5,10 +5,16 @@
 -- conflict. A deleted version leaves a tombstone (its digest and terms, chassis_delete.lua): it may
 -- be registered again only with them, so an agent token naming name@version never reaches other
 -- code than the version it was granted.
--- KEYS[1] tool hash, KEYS[2] module bytes, KEYS[3] set of tool refs, KEYS[4] refs of this digest
--- Arguments: ModuleRegistry.REGISTER (module: the bytes in base64).
+-- Versions of one tool are unique by precedence (VersionPrecedence: 1.0.1, 1.00.1 and 1.0.1+b are
+-- one), so "the highest version" never has to choose between equals; a deleted version keeps its
+-- place, as its tombstone keeps its name.
+-- KEYS[1] tool hash, KEYS[2] module bytes, KEYS[3] set of tool refs, KEYS[4] refs of this digest,
+-- KEYS[5] hash of the tool's precedence keys to the version holding each
+-- Arguments: ModuleRegistry.REGISTER (module: the bytes in base64; precedence: the version's key).
 -- Returns the registeredAt of the stored version, -1 on conflict, -2 on a deleted version's
--- conflict.
+-- conflict, {-3, version} if another version holds the precedence.
+local holder = redis.call('HGET', KEYS[5], ARGV[ARG_PRECEDENCE])
+if holder and holder ~= ARGV[ARG_VERSION] then return {-3, holder} end
 local existing = redis.call('HMGET', KEYS[1], 'digest', 'contract', 'registeredAt', 'terms', 'deleted')
 if existing[1] and existing[5] then
   if existing[1] ~= ARGV[ARG_DIGEST] or existing[4] ~= ARGV[ARG_TERMS] then return -2 end
@@ -20,6 +26,7 @@ elseif existing[1] then
   redis.call('HSET', KEYS[1], 'contract', ARGV[ARG_CONTRACT], 'kid', ARGV[ARG_KID])
   return existing[3]
 end
+redis.call('HSET', KEYS[5], ARGV[ARG_PRECEDENCE], ARGV[ARG_VERSION])
 redis.call('SET', KEYS[2], ARGV[ARG_MODULE])
 redis.call('HSET', KEYS[1], 'digest', ARGV[ARG_DIGEST], 'contract', ARGV[ARG_CONTRACT], 'kid', ARGV[ARG_KID],
   'terms', ARGV[ARG_TERMS], 'registeredAt', ARGV[ARG_REGISTERED_AT], 'size', ARGV[ARG_MODULE_SIZE])

@@ -159,6 +159,37 @@ class ChassisTest {
     assertThat(host.invoke(first.ref(), "{\"back\":1}").output()).isEqualTo("{\"back\":1}");
   }
 
+  /**
+   * A tool's name means its highest version, so two versions of equal SemVer precedence would leave
+   * that choice to chance; the second is refused, and a deleted version keeps its place.
+   */
+  @Test
+  void aVersionOfEqualPrecedenceToARegisteredOneIsAConflict() {
+    byte[] module = Guests.wat(Guests.ECHO);
+    Contracts tool = Contracts.forModule("precise", module);
+    ToolInfo first =
+        Await.result(
+            host.chassis().register(module, tool.version("1.0.1").signedBy(TestChassis.PUBLISHER)));
+    Await.result(
+        host.chassis().register(module, tool.version("1.0.1-rc").signedBy(TestChassis.PUBLISHER)));
+    assertThat(Await.result(host.chassis().delete(first.ref()))).isTrue();
+
+    for (String same : List.of("1.00.1", "1.0.1+b")) {
+      assertThatThrownBy(
+              () ->
+                  Await.result(
+                      host.chassis()
+                          .register(module, tool.version(same).signedBy(TestChassis.PUBLISHER))))
+          .as(same)
+          .isInstanceOfSatisfying(
+              ToolConflictException.class,
+              e -> assertThat(e.code()).isEqualTo(ErrorCode.TOOL_VERSION_CONFLICT))
+          .hasMessageContaining("same precedence as version 1.0.1");
+    }
+    Await.result(
+        host.chassis().register(module, tool.version("1.0.1").signedBy(TestChassis.PUBLISHER)));
+  }
+
   @Test
   void refusesInputThatIsNotOneJsonValue() {
     ToolRef ref = host.registerWat(Guests.ECHO, c -> c);

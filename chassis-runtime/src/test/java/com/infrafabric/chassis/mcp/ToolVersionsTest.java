@@ -27,6 +27,21 @@ class ToolVersionsTest {
         .containsExactly(ToolRef.parse("echo@1.2.0"), ToolRef.parse("other@1.0.0"));
   }
 
+  /** Regression: segments split at . + - made any suffix outrank its release. */
+  @Test
+  void aNameMeansTheReleaseRatherThanItsPreReleaseOrBuild() {
+    List<ToolRef> refs =
+        List.of(
+            ToolRef.parse("echo@1.0.1-rc"),
+            ToolRef.parse("echo@1.0.1"),
+            ToolRef.parse("echo@1.0.0"),
+            ToolRef.parse("echo@1.0.2-alpha"));
+    assertThat(ToolVersions.resolve(token("echo"), "echo", refs.subList(0, 3)))
+        .contains(ToolRef.parse("echo@1.0.1"));
+    assertThat(ToolVersions.visible(token("echo"), refs))
+        .containsExactly(ToolRef.parse("echo@1.0.2-alpha"));
+  }
+
   @Test
   void anExactVersionResolvesOnlyWhenRegisteredAndGranted() {
     assertThat(ToolVersions.resolve(token("echo"), "echo@1.2.0", REFS))

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.module;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.ToolConflictException;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.chassis.VersionPrecedence;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
@@ -11,6 +12,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,7 +40,9 @@ public final class ModuleRegistry {
               "kid",
               "registered_at",
               "module",
-              "module_size"));
+              "module_size",
+              "version",
+              "precedence"));
   private static final LuaScript DELETE =
       moduleScript("chassis_delete", ScriptArgs.of("ref", "digest"));
 
@@ -59,7 +63,8 @@ public final class ModuleRegistry {
    * @param terms the contract's {@link com.infrafabric.chassis.internal.contract.ContractTerms}:
    *     the same terms signed again replace the stored signature
    * @return the stored record; fails with {@link ToolConflictException} if the version exists with
-   *     another module or other terms
+   *     another module or other terms, or another version of the tool, deleted or not, has the same
+   *     {@link VersionPrecedence}
    */
   public Future<StoredTool> store(
       ToolRef ref,
@@ -69,7 +74,8 @@ public final class ModuleRegistry {
       String terms,
       String keyId,
       Instant now) {
-    List<String> keys = List.of(toolKey(ref), moduleKey(digest), TOOLS, refsKey(digest));
+    List<String> keys =
+        List.of(toolKey(ref), moduleKey(digest), TOOLS, refsKey(digest), precedenceKey(ref));
     return redis
         .eval(
             REGISTER,
@@ -85,9 +91,21 @@ public final class ModuleRegistry {
                 .put("registered_at", now.toEpochMilli())
                 .put("module", Base64.getEncoder().encodeToString(module))
                 .put("module_size", module.length)
+                .put("version", ref.version())
+                .put("precedence", VersionPrecedence.of(ref.version()).key())
                 .list())
         .map(
             reply -> {
+              if (reply.type() == ResponseType.MULTI) {
+                throw new ToolConflictException(
+                    ErrorCode.TOOL_VERSION_CONFLICT,
+                    "tool "
+                        + ref
+                        + " has the same precedence as version "
+                        + reply.get(1)
+                        + ", registered before it (versions differing only in leading zeros,"
+                        + " trailing .0 or build metadata are one version)");
+              }
               long registeredAt = reply.toLong();
               if (registeredAt == -2) {
                 throw new ToolConflictException(
@@ -176,6 +194,11 @@ public final class ModuleRegistry {
 
   private static String toolKey(ToolRef ref) {
     return PREFIX + "tool:" + ref;
+  }
+
+  /** Each precedence key of the tool's versions, deleted ones too, to the version holding it. */
+  private static String precedenceKey(ToolRef ref) {
+    return PREFIX + "precedence:" + ref.name();
   }
 
   private static String moduleKey(ModuleDigest digest) {
