@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +42,14 @@ public final class McpServer implements AutoCloseable {
   private final McpStreams streams;
   private final RegisteredTools registered;
   private final McpEndpoint endpoint;
+  private final OriginCheck origins;
   private final long pollTimer;
   private final long keepAliveTimer;
 
   /**
    * @param maxBodyBytes the largest MCP message, as the largest REST invocation body
+   * @param allowedOrigins the browser origins the service allows (its CORS origins); a request
+   *     carrying any other {@code Origin} is refused
    */
   public McpServer(
       Vertx vertx,
@@ -53,10 +57,12 @@ public final class McpServer implements AutoCloseable {
       RedisStore redis,
       McpSettings settings,
       int maxBodyBytes,
+      List<String> allowedOrigins,
       MeterRegistry meters,
       Clock clock) {
     this.vertx = vertx;
     this.settings = settings;
+    this.origins = new OriginCheck(allowedOrigins);
     this.sessions = new McpSessions(redis, clock, settings);
     this.streams = new McpStreams(settings.maxStreams());
     this.registered =
@@ -78,9 +84,9 @@ public final class McpServer implements AutoCloseable {
   public void register(Routes routes) {
     Access agents = Access.tenant(ChassisApi.AGENT);
     routes
-        .post(McpEndpoint.PATH, agents, endpoint::post)
-        .get(McpEndpoint.PATH, agents, endpoint::stream)
-        .delete(McpEndpoint.PATH, agents, endpoint::delete);
+        .post(McpEndpoint.PATH, agents, origins.guarding(endpoint::post))
+        .get(McpEndpoint.PATH, agents, origins.guarding(endpoint::stream))
+        .delete(McpEndpoint.PATH, agents, origins.guarding(endpoint::delete));
   }
 
   /**

@@ -71,7 +71,14 @@ public final class ChassisService {
             meters);
     this.mcp =
         new McpServer(
-            vertx, chassis, redis, settings.mcp(), settings.maxInputBytes(), meters, clock);
+            vertx,
+            chassis,
+            redis,
+            settings.mcp(),
+            settings.maxInputBytes(),
+            settings.platform().http().cors().allowedOrigins(),
+            meters,
+            clock);
     this.http =
         settings
             .platform()

@@ -112,6 +112,28 @@ class McpProtocolAbuseTest {
     delete(rig.http, agent, session);
   }
 
+  /**
+   * A request carrying an {@code Origin} the service does not allow (a page of another site, as a
+   * DNS rebinding attack would send it) is refused before any session exists; one without an {@code
+   * Origin}, as SDK clients send, is served.
+   */
+  @Test
+  void aRequestFromAnOriginNotAllowedIsRefusedBeforeASessionOpens() {
+    agent = rig.agent("acme", "echo");
+    Map<String, String> foreign =
+        Map.of("Accept", "application/json, text/event-stream", "Origin", "http://evil.example");
+    for (String method : List.of("POST", "GET", "DELETE")) {
+      HttpResponse<String> refused =
+          method.equals("POST")
+              ? rig.http.send(method, "/mcp", agent, foreign, initializeMessage())
+              : rig.http.send(method, "/mcp", agent, foreign);
+      assertThat(refused.statusCode()).as(method).isEqualTo(403);
+      assertThat(refused.headers().firstValue("Mcp-Session-Id")).isEmpty();
+      assertThat(refused.body()).contains("FORBIDDEN", "http://evil.example");
+    }
+    delete(rig.http, agent, initialize(rig.http, agent));
+  }
+
   @Test
   void aBatchIsRefusedAsAWhole() {
     agent = rig.agent("acme", "echo");
