@@ -95,7 +95,11 @@ record Retention(
   BudgetSettings budget() {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
     return new BudgetSettings(
-        reservationTtl, defaults.maxReservationTtl(), defaults.idempotencyTtl(), recordRetention);
+        reservationTtl,
+        defaults.maxReservationTtl(),
+        defaults.idempotencyTtl(),
+        recordRetention,
+        defaults.callLimits());
   }
 
   /** The ledger archive into {@code directory} at this age and interval. */

@@ -9,32 +9,40 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Time limits of the budget engine.
+ * Time limits of the budget engine, and the most one call may take.
  *
  * @param defaultReservationTtl how long a reservation holds when the request names no TTL
  * @param maxReservationTtl the longest TTL a request may ask for
  * @param idempotencyTtl how long a result is kept for replays; at least 24 hours
  * @param recordRetention how long a finished reservation's record stays readable, so a late commit
  *     or release hears what happened to it
+ * @param callLimits the most one call may reserve, commit or charge, checked on what callers report
+ *     over the REST API
  */
 public record BudgetSettings(
     Duration defaultReservationTtl,
     Duration maxReservationTtl,
     Duration idempotencyTtl,
-    Duration recordRetention) {
+    Duration recordRetention,
+    CallLimits callLimits) {
 
   public static final Duration MIN_RESERVATION_TTL = Duration.ofSeconds(1);
   public static final Duration MIN_IDEMPOTENCY_TTL = Duration.ofHours(24);
 
   public static final BudgetSettings DEFAULTS =
       new BudgetSettings(
-          Duration.ofMinutes(5), Duration.ofHours(24), Duration.ofHours(25), Duration.ofHours(48));
+          Duration.ofMinutes(5),
+          Duration.ofHours(24),
+          Duration.ofHours(25),
+          Duration.ofHours(48),
+          CallLimits.DEFAULTS);
 
   public BudgetSettings {
     Objects.requireNonNull(defaultReservationTtl, "defaultReservationTtl");
     Objects.requireNonNull(maxReservationTtl, "maxReservationTtl");
     Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
     Objects.requireNonNull(recordRetention, "recordRetention");
+    Objects.requireNonNull(callLimits, "callLimits");
     if (idempotencyTtl.compareTo(MIN_IDEMPOTENCY_TTL) < 0) {
       throw new IllegalArgumentException(
           "budget.idempotencyTtl " + idempotencyTtl + " is shorter than the minimum of 24 hours");

@@ -72,10 +72,12 @@ final class ClaimRoutes {
 
   private final ClaimEngine claims;
   private final GrantIssuer grants;
+  private final SpendFields spend;
 
-  ClaimRoutes(ClaimEngine claims, GrantIssuer grants) {
+  ClaimRoutes(ClaimEngine claims, GrantIssuer grants, SpendFields spend) {
     this.claims = claims;
     this.grants = grants;
+    this.spend = spend;
   }
 
   void register(Routes routes) {
@@ -99,7 +101,7 @@ final class ClaimRoutes {
             body.string("task_id"),
             scope,
             CapabilitySet.parse(strings(body.array("required"), "required"), "required"),
-            AmountFields.positiveMicros(body, "max_cost_micros"),
+            spend.positiveMicros(body, "max_cost_micros"),
             body.optionalInt("max_agents", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
                 .orElse(TenantPolicy.DEFAULTS.maxAgentsPerTask()));
     GrantScope grant = grantScope(body.optionalObject("grant").orElse(new JsonObject()));
@@ -168,7 +170,7 @@ final class ClaimRoutes {
             lease,
             agentId(ctx, body),
             outcome(body.string("outcome")),
-            ReservationRoutes.actualOrNothing(body),
+            spend.actualOrNothing(body),
             Duration.ofMillis(body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).orElse(0L)),
             ReservationRoutes.idempotencyKey(ctx),
             within);

@@ -2,6 +2,7 @@ package com.infrafabric.governor.http;
 
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.Budgets;
+import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
@@ -53,14 +54,16 @@ public final class GovernorApi {
       ClaimEngine claims,
       GrantIssuer grants,
       VirtualKeys keys,
-      Predicate<String> servedModels) {
+      Predicate<String> servedModels,
+      CallLimits callLimits) {
+    SpendFields spendFields = new SpendFields(callLimits, pricing);
     this.budgets = new BudgetRoutes(budgets);
-    this.reservations = new ReservationRoutes(engine);
+    this.reservations = new ReservationRoutes(engine, spendFields);
     this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);
     this.agents = new AgentRoutes(agents, claims, policies, pricing);
-    this.claims = new ClaimRoutes(claims, grants);
+    this.claims = new ClaimRoutes(claims, grants, spendFields);
     this.keys = new KeyRoutes(keys, servedModels);
     this.spend = new SpendRoutes(new SpendReports(ledger));
   }

@@ -28,7 +28,6 @@ import com.infrafabric.governor.tenant.Refusal;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;
-import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
@@ -44,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
@@ -72,9 +70,11 @@ final class ReservationRoutes {
       Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
 
   private final BudgetEngine engine;
+  private final SpendFields spend;
 
-  ReservationRoutes(BudgetEngine engine) {
+  ReservationRoutes(BudgetEngine engine, SpendFields spend) {
     this.engine = engine;
+    this.spend = spend;
   }
 
   void register(Routes routes) {
@@ -101,7 +101,7 @@ final class ReservationRoutes {
             .map(Duration::ofSeconds)
             .orElse(null);
     ReserveRequest request =
-        new ReserveRequest(scope, something(estimate(body)), ttl, idempotencyKey(ctx));
+        new ReserveRequest(scope, something(spend.estimate(body)), ttl, idempotencyKey(ctx));
     Responses.then(ctx, engine.reserve(request), outcome -> answer(ctx, outcome));
   }
 
@@ -139,7 +139,7 @@ final class ReservationRoutes {
     Scope within = CallerScope.settlingSubtree(Requests.principal(ctx));
     ReservationId id = reservation(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), ACTUAL_FIELDS);
-    CommitRequest request = new CommitRequest(id, actual(body), idempotencyKey(ctx), within);
+    CommitRequest request = new CommitRequest(id, spend.actual(body), idempotencyKey(ctx), within);
     respond(
         ctx,
         200,
@@ -166,7 +166,8 @@ final class ReservationRoutes {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string(SCOPE)));
-    ChargeRequest request = new ChargeRequest(scope, something(actual(body)), idempotencyKey(ctx));
+    ChargeRequest request =
+        new ChargeRequest(scope, something(spend.actual(body)), idempotencyKey(ctx));
     respond(
         ctx,
         engine
@@ -174,44 +175,6 @@ final class ReservationRoutes {
             .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
         result -> result.replayed() ? 200 : 201,
         Views::charge);
-  }
-
-  /** {@code amount_micros}, or a model with the call's input and maximum output tokens. */
-  private static Spend estimate(Fields body) {
-    if (body.has(AMOUNT_MICROS)) {
-      onlyAmount(body, INPUT_TOKENS, MAX_OUTPUT_TOKENS);
-      return Spend.amount(AmountFields.micros(body, AMOUNT_MICROS));
-    }
-    return Spend.estimate(
-        body.string(MODEL),
-        AmountFields.tokens(body, INPUT_TOKENS),
-        AmountFields.tokens(body, MAX_OUTPUT_TOKENS));
-  }
-
-  /** {@code amount_micros}, or a model with the tokens the call used. */
-  static Spend actual(Fields body) {
-    if (body.has(AMOUNT_MICROS)) {
-      onlyAmount(body, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
-      return Spend.amount(AmountFields.micros(body, AMOUNT_MICROS));
-    }
-    return Spend.tokens(
-        body.string(MODEL),
-        new TokenUsage(
-            AmountFields.tokens(body, INPUT_TOKENS),
-            AmountFields.optionalTokens(body, CACHED_INPUT_TOKENS).orElse(0L),
-            AmountFields.tokens(body, OUTPUT_TOKENS)));
-  }
-
-  /**
-   * {@link #actual}, or nothing spent when the body names none of its fields (a finish reporting no
-   * spend). Any one of them (token counts without a model, say) is read as {@link #actual} reads
-   * it, never dropped as if absent.
-   */
-  static Spend actualOrNothing(Fields body) {
-    boolean reported =
-        Stream.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS)
-            .anyMatch(body::has);
-    return reported ? actual(body) : Spend.amount(0);
   }
 
   /**
@@ -228,13 +191,6 @@ final class ReservationRoutes {
           Map.of("field", spend instanceof Spend.Fixed ? AMOUNT_MICROS : INPUT_TOKENS));
     }
     return spend;
-  }
-
-  private static void onlyAmount(Fields body, String... tokenFields) {
-    if (body.has(MODEL) || List.of(tokenFields).stream().anyMatch(body::has)) {
-      throw Fields.malformed(
-          AMOUNT_MICROS, "excludes model and token counts: give one or the other");
-    }
   }
 
   /**

@@ -158,7 +158,8 @@ public final class GovernorService {
             claims,
             grants,
             this.keys,
-            gateway::serves);
+            gateway::serves,
+            budget.callLimits());
     this.http =
         settings
             .platform()

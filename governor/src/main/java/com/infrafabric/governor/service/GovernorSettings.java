@@ -2,10 +2,12 @@ package com.infrafabric.governor.service;
 
 import com.infrafabric.governor.budget.BudgetGaugeSettings;
 import com.infrafabric.governor.budget.BudgetSettings;
+import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
+import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderSettingsReader;
 import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
@@ -28,6 +30,8 @@ import java.util.List;
  * budget.idempotencyTtl         IF_BUDGET_IDEMPOTENCY_TTL          25h (at least 24h)
  * budget.recordRetention        IF_BUDGET_RECORD_RETENTION         48h
  * budget.sweepInterval          IF_BUDGET_SWEEP_INTERVAL           1s
+ * budget.maxCallMicros          IF_BUDGET_MAX_CALL_MICROS          1000000000 (1..8589934591)
+ * budget.maxCallTokens          IF_BUDGET_MAX_CALL_TOKENS          100000000 (1..1000000000)
  * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
  * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
  * redis.commandTimeout          IF_REDIS_COMMAND_TIMEOUT           1s (fail-closed bound)
@@ -77,7 +81,8 @@ public record GovernorSettings(
             config.duration("budget.defaultReservationTtl", defaults.defaultReservationTtl()),
             config.duration("budget.maxReservationTtl", defaults.maxReservationTtl()),
             config.duration("budget.idempotencyTtl", defaults.idempotencyTtl()),
-            config.duration("budget.recordRetention", defaults.recordRetention())),
+            config.duration("budget.recordRetention", defaults.recordRetention()),
+            callLimits(config)),
         claims(config),
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),
@@ -109,6 +114,15 @@ public record GovernorSettings(
             config.duration(
                 "metrics.budgetGauges.interval", BudgetGaugeSettings.DEFAULTS.interval())),
         gateway(config));
+  }
+
+  /** The most one call may reserve, commit or charge. */
+  private static CallLimits callLimits(Config config) {
+    CallLimits defaults = CallLimits.DEFAULTS;
+    return new CallLimits(
+        config.integer(
+            CallLimits.MAX_MICROS_KEY, defaults.maxMicros(), 1, CallLimits.MAX_MICROS_CEILING),
+        config.integer(CallLimits.MAX_TOKENS_KEY, defaults.maxTokens(), 1, TokenUsage.MAX_TOKENS));
   }
 
   /** The LLM gateway: its providers, aliases, vault and bounds. */

@@ -5,10 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.tenant.Money;
+import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -24,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The counters' bound over REST, as the review tried it: amounts at and past 2^53 - 1, a 2^63 - 1
- * charge, sums of many large charges. Refused amounts are 4xx, a charge that would pass the bound
- * is 409 {@code COUNTER_LIMIT}, and reconciliation is exact after every step.
+ * charge. Refused amounts are 4xx; a charge or reservation that would take a counter past the bound
+ * is 409 {@code COUNTER_LIMIT}, naming the counter.
  */
 @Timeout(120)
 class MoneyLimitApiTest {
@@ -79,65 +84,56 @@ class MoneyLimitApiTest {
     assertConsistent(t);
   }
 
+  /**
+   * One call takes at most budget.maxCallMicros, so a counter reaches its bound only after millions
+   * of calls; the counter is put there directly, as they would leave it.
+   */
   @Test
-  void aChargeOfTheMaximumIsRecordedAndOneMoreMicroDollarIsRefused() {
+  void aChargeThatWouldPassTheMaximumIsRefusedNamingTheCounter() {
     String t = GovernorRig.freshTenant("max");
-    rig.budget(t, "lifetime", MAX);
+    rig.budget(t + "/a", "lifetime", MAX);
     String agent = rig.agent(t);
+    seedSpent(t, MAX - 1);
 
-    assertThat(charge(agent, t, MAX).statusCode()).isEqualTo(201);
-    assertConsistent(t);
-    HttpResponse<String> refused = charge(agent, t, 1);
+    assertThat(charge(agent, t + "/a", 1).statusCode()).isEqualTo(201);
+    HttpResponse<String> refused = charge(agent, t + "/a", 1);
 
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
     JsonObject error = json(refused);
     assertThat(error.getString("code")).isEqualTo("COUNTER_LIMIT");
     assertThat(error.getString("message"))
         .contains(t, "lifetime", "spent_micros", Long.toString(MAX), "nothing was recorded");
-    assertThat(error.getJsonObject("details").getMap())
-        .containsEntry("scope", t)
-        .containsEntry("window", "lifetime")
-        .containsEntry("counter", "spent_micros")
-        .containsEntry("max", MAX);
+    JsonObject details = error.getJsonObject("details");
+    assertThat(details.getString("scope")).isEqualTo(t);
+    assertThat(details.getString("window")).isEqualTo("lifetime");
+    assertThat(details.getString("counter")).isEqualTo("spent_micros");
+    assertThat(details.getLong("max")).isEqualTo(MAX);
     assertThat(ledger(t)).hasSize(1);
     assertThat(spent(t, "lifetime")).isEqualTo(MAX);
-    assertConsistent(t);
-  }
-
-  @Test
-  void manyLargeChargesStopAtTheMaximumAndReconcileExactlyAfterEach() {
-    String t = GovernorRig.freshTenant("sum");
-    rig.budget(t + "/a", "month", MAX);
-    String agent = rig.agent(t);
-    long large = 1L << 50;
-
-    for (int i = 0; i < 7; i++) {
-      assertThat(charge(agent, t + "/a", large).statusCode()).isEqualTo(201);
-      assertConsistent(t);
-    }
-    assertThat(json(charge(agent, t + "/a", large)).getString("code")).isEqualTo("COUNTER_LIMIT");
-    assertThat(charge(agent, t + "/a", large - 1).statusCode()).isEqualTo(201);
-
-    assertThat(spent(t, "lifetime")).isEqualTo(MAX);
-    assertThat(json(charge(agent, t + "/a", 1)).getString("code")).isEqualTo("COUNTER_LIMIT");
-    assertThat(ledger(t)).hasSize(8);
-    assertConsistent(t);
   }
 
   @Test
   void aReservationPastTheMaximumIsRefusedWithoutHoldingAnything() {
     String t = GovernorRig.freshTenant("hold");
-    rig.budget(t + "/a", "lifetime", MAX);
     rig.budget(t + "/b", "lifetime", MAX);
     String agent = rig.agent(t);
-    assertThat(reserve(agent, t + "/a", MAX).statusCode()).isEqualTo(201);
+    seedSpent(t, MAX);
 
     HttpResponse<String> refused = reserve(agent, t + "/b", 1);
 
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
     assertThat(json(refused).getJsonObject("details").getString("scope")).isEqualTo(t);
-    assertThat(ledger(t)).hasSize(1);
-    assertConsistent(t);
+    assertThat(ledger(t)).isEmpty();
+  }
+
+  /** Sets the lifetime spent counter of {@code scope} as the calls no ledger holds here left it. */
+  private static void seedSpent(String scope, long micros) {
+    Await.result(
+        rig.redis.send(
+            Request.cmd(Command.HSET)
+                .arg(TenantKeyNames.of(Scope.parse(scope).tenant()).usage(Scope.parse(scope)))
+                .arg("life.s")
+                .arg(Long.toString(micros))));
   }
 
   private static HttpResponse<String> charge(String token, String scope, long amount) {

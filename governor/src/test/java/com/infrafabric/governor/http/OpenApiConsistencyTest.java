@@ -2,11 +2,11 @@ package com.infrafabric.governor.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.tenant.Money;
-import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.OpenApiOperations;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -82,7 +82,8 @@ class OpenApiConsistencyTest {
                 Arguments.of("Limit", "cap_micros", "maximum", Money.MAX_MICROS),
                 Arguments.of("Limit", "thresholds_pct", "maxItems", (long) Limit.MAX_THRESHOLDS),
                 Arguments.of("ClaimInput", "max_cost_micros", "minimum", 1L),
-                Arguments.of("ClaimInput", "max_cost_micros", "maximum", Money.MAX_MICROS),
+                Arguments.of(
+                    "ClaimInput", "max_cost_micros", "maximum", CallLimits.DEFAULTS.maxMicros()),
                 Arguments.of(
                     "ClaimInput", "max_agents", "maximum", (long) TenantPolicy.MAX_AGENTS_PER_TASK),
                 Arguments.of("Policy", "max_cost_per_task_micros", "maximum", Money.MAX_MICROS),
@@ -105,14 +106,17 @@ class OpenApiConsistencyTest {
                 Arguments.of("ReserveInput", "ttl_seconds", "minimum", 1L)));
     for (String schema : List.of("ReserveInput", "ActualInput", "ChargeInput", "FinishInput")) {
       ranges.add(Arguments.of(schema, "amount_micros", "minimum", 0L));
-      ranges.add(Arguments.of(schema, "amount_micros", "maximum", Money.MAX_MICROS));
-      ranges.add(Arguments.of(schema, "input_tokens", "maximum", TokenUsage.MAX_TOKENS));
+      ranges.add(Arguments.of(schema, "amount_micros", "maximum", CallLimits.DEFAULTS.maxMicros()));
+      ranges.add(Arguments.of(schema, "input_tokens", "maximum", CallLimits.DEFAULTS.maxTokens()));
     }
     for (String schema : List.of("ActualInput", "ChargeInput", "FinishInput")) {
-      ranges.add(Arguments.of(schema, "output_tokens", "maximum", TokenUsage.MAX_TOKENS));
-      ranges.add(Arguments.of(schema, "cached_input_tokens", "maximum", TokenUsage.MAX_TOKENS));
+      ranges.add(Arguments.of(schema, "output_tokens", "maximum", CallLimits.DEFAULTS.maxTokens()));
+      ranges.add(
+          Arguments.of(schema, "cached_input_tokens", "maximum", CallLimits.DEFAULTS.maxTokens()));
     }
-    ranges.add(Arguments.of("ReserveInput", "max_output_tokens", "maximum", TokenUsage.MAX_TOKENS));
+    ranges.add(
+        Arguments.of(
+            "ReserveInput", "max_output_tokens", "maximum", CallLimits.DEFAULTS.maxTokens()));
     return ranges.stream();
   }
 }

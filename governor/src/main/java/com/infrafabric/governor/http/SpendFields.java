@@ -1,0 +1,99 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.CACHED_INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.MAX_OUTPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.MODEL;
+import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
+
+import com.infrafabric.governor.budget.CallLimits;
+import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.platform.http.Fields;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The spend a request body reports (a reservation's estimate, a commit's, charge's or finish's
+ * actual, a claim's most), each figure within what one call may take ({@link CallLimits}): a caller
+ * can never send a single figure anywhere near the counters' bound, whatever the caps above it. A
+ * spend given as tokens is also priced (on the current catalogue, as the engine will price it) and
+ * its cost held to the same bound. Refusals are {@code INVALID_AMOUNT} naming the field and the
+ * bound, before anything reaches Redis.
+ */
+final class SpendFields {
+
+  private final CallLimits limits;
+  private final Supplier<PricingCatalogue> pricing;
+
+  SpendFields(CallLimits limits, Supplier<PricingCatalogue> pricing) {
+    this.limits = limits;
+    this.pricing = pricing;
+  }
+
+  /** {@code amount_micros}, or a model with the call's input and maximum output tokens. */
+  Spend estimate(Fields body) {
+    if (body.has(AMOUNT_MICROS)) {
+      onlyAmount(body, INPUT_TOKENS, MAX_OUTPUT_TOKENS);
+      return Spend.amount(micros(body, AMOUNT_MICROS));
+    }
+    return priced(
+        Spend.estimate(
+            body.string(MODEL), tokens(body, INPUT_TOKENS), tokens(body, MAX_OUTPUT_TOKENS)));
+  }
+
+  /** {@code amount_micros}, or a model with the tokens the call used. */
+  Spend actual(Fields body) {
+    if (body.has(AMOUNT_MICROS)) {
+      onlyAmount(body, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
+      return Spend.amount(micros(body, AMOUNT_MICROS));
+    }
+    long cached =
+        AmountFields.optionalTokens(body, CACHED_INPUT_TOKENS)
+            .map(count -> limits.tokens(body.fullName(CACHED_INPUT_TOKENS), count))
+            .orElse(0L);
+    return priced(
+        Spend.tokens(
+            body.string(MODEL),
+            new TokenUsage(tokens(body, INPUT_TOKENS), cached, tokens(body, OUTPUT_TOKENS))));
+  }
+
+  /**
+   * {@link #actual}, or nothing spent when the body names none of its fields (a finish reporting no
+   * spend). Any one of them (token counts without a model, say) is read as {@link #actual} reads
+   * it, never dropped as if absent.
+   */
+  Spend actualOrNothing(Fields body) {
+    boolean reported =
+        Stream.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS)
+            .anyMatch(body::has);
+    return reported ? actual(body) : Spend.amount(0);
+  }
+
+  /** The micro-dollar amount {@code field}, required, at least 1 (a claim's most). */
+  long positiveMicros(Fields body, String field) {
+    return limits.micros(body.fullName(field), AmountFields.positiveMicros(body, field));
+  }
+
+  private long micros(Fields body, String field) {
+    return limits.micros(body.fullName(field), AmountFields.micros(body, field));
+  }
+
+  private long tokens(Fields body, String field) {
+    return limits.tokens(body.fullName(field), AmountFields.tokens(body, field));
+  }
+
+  private Spend priced(Spend spend) {
+    return limits.cost(spend, pricing.get());
+  }
+
+  private static void onlyAmount(Fields body, String... tokenFields) {
+    if (body.has(MODEL) || List.of(tokenFields).stream().anyMatch(body::has)) {
+      throw Fields.malformed(
+          AMOUNT_MICROS, "excludes model and token counts: give one or the other");
+    }
+  }
+}
