@@ -160,13 +160,27 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
             + over.getString("window_id")
             + ") past the maximum of "
             + over.getString("max")
-            + "; nothing was recorded",
+            + "; nothing was recorded. "
+            + untilWhen(over.getString("window")),
         Map.of(
             "scope", over.getString("scope"),
             "window", over.getString("window"),
             "window_id", over.getString("window_id"),
             "counter", counter,
-            "max", Long.parseLong(over.getString("max"))));
+            "max", Long.parseLong(over.getString("max")),
+            "permanent", Window.fromWireName(over.getString("window")) == Window.LIFETIME));
+  }
+
+  /**
+   * How long a saturated counter refuses: a caller must learn whether waiting helps, since no
+   * request lowers a counter (spend is history) and a lifetime window never rolls over.
+   */
+  private static String untilWhen(String window) {
+    if (Window.fromWireName(window) == Window.LIFETIME) {
+      return "A lifetime counter never rolls over and no request lowers it: no caller can undo"
+          + " this; an operator must.";
+    }
+    return "This counter starts again when its " + window + " window rolls over.";
   }
 
   /** The refusals of a {@code hold()} or a charge, as the scripts list them. */

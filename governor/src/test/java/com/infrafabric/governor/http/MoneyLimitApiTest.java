@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The counters' bound over REST, as the review tried it: amounts at and past 2^53 - 1, a 2^63 - 1
  * charge. Refused amounts are 4xx; a charge or reservation that would take a counter past the bound
- * is 409 {@code COUNTER_LIMIT}, naming the counter.
+ * is 409 {@code COUNTER_LIMIT}, naming the counter and whether waiting helps.
  */
 @Timeout(120)
 class MoneyLimitApiTest {
@@ -89,7 +89,7 @@ class MoneyLimitApiTest {
    * of calls; the counter is put there directly, as they would leave it.
    */
   @Test
-  void aChargeThatWouldPassTheMaximumIsRefusedNamingTheCounter() {
+  void aChargeThatWouldPassTheMaximumIsRefusedNamingTheCounterAndThatItIsPermanent() {
     String t = GovernorRig.freshTenant("max");
     rig.budget(t + "/a", "lifetime", MAX);
     String agent = rig.agent(t);
@@ -102,12 +102,14 @@ class MoneyLimitApiTest {
     JsonObject error = json(refused);
     assertThat(error.getString("code")).isEqualTo("COUNTER_LIMIT");
     assertThat(error.getString("message"))
-        .contains(t, "lifetime", "spent_micros", Long.toString(MAX), "nothing was recorded");
+        .contains(
+            t, "lifetime", "spent_micros", Long.toString(MAX), "nothing was recorded", "no caller");
     JsonObject details = error.getJsonObject("details");
     assertThat(details.getString("scope")).isEqualTo(t);
     assertThat(details.getString("window")).isEqualTo("lifetime");
     assertThat(details.getString("counter")).isEqualTo("spent_micros");
     assertThat(details.getLong("max")).isEqualTo(MAX);
+    assertThat(details.getBoolean("permanent")).isTrue();
     assertThat(ledger(t)).hasSize(1);
     assertThat(spent(t, "lifetime")).isEqualTo(MAX);
   }
