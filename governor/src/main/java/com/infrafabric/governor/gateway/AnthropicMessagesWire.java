@@ -85,58 +85,46 @@ final class AnthropicMessagesWire implements Wire {
   }
 
   /**
-   * Reads {@code message_start}, {@code content_block_delta} and {@code message_delta}; the output
-   * is the provider's count once {@code message_delta} carried it, else the delivered text's.
+   * Reads the input (with its cached parts) from {@code message_start}, where the provider reports
+   * it before any output, and the output from {@code message_delta}, once it is made; a {@code
+   * message_delta} that counts the input again is the later count.
    */
   private static final class Meter implements StreamMeter {
     private long input = -1;
     private long cached;
-    private long output;
-    private boolean counted;
-    private long characters;
+    private long output = -1;
 
     @Override
     public boolean event(JsonObject data) {
-      String type = data.getString("type", "");
-      switch (type) {
-        case "message_start" -> start(data.getJsonObject("message", new JsonObject()));
-        case "content_block_delta" -> delta(data.getJsonObject("delta", new JsonObject()));
+      switch (data.getString("type", "")) {
+        case "message_start" ->
+            input(
+                data.getJsonObject("message", new JsonObject())
+                    .getJsonObject("usage", new JsonObject()));
         case "message_delta" -> output(data.getJsonObject("usage", new JsonObject()));
         default -> {}
       }
       return true;
     }
 
-    private void start(JsonObject message) {
-      JsonObject usage = message.getJsonObject("usage", new JsonObject());
-      input =
-          Math.addExact(
-              usage.getLong("input_tokens", 0L), ReportedUsage.anthropicCacheWrites(usage));
-      cached = usage.getLong("cache_read_input_tokens", 0L);
-      output = Math.max(output, usage.getLong("output_tokens", 0L));
-    }
-
-    private void delta(JsonObject delta) {
-      characters += Usages.textLength(delta.getValue("text"));
-      characters += Usages.textLength(delta.getValue("partial_json"));
-      characters += Usages.textLength(delta.getValue("thinking"));
+    private void input(JsonObject usage) {
+      if (usage.getValue("input_tokens") instanceof Number) {
+        input =
+            Math.addExact(usage.getLong("input_tokens"), ReportedUsage.anthropicCacheWrites(usage));
+        cached = usage.getLong("cache_read_input_tokens", 0L);
+      }
     }
 
     private void output(JsonObject usage) {
-      output = Math.max(output, usage.getLong("output_tokens", 0L));
-      counted = true;
+      input(usage);
+      if (usage.getValue("output_tokens") instanceof Number) {
+        output = usage.getLong("output_tokens");
+      }
     }
 
     @Override
-    public TokenUsage usage(long estimatedInputTokens) {
-      long in = input < 0 ? estimatedInputTokens : input;
-      long out = counted ? output : Math.max(output, StreamMeter.tokensOf(characters));
-      return new TokenUsage(in, cached, out);
-    }
-
-    @Override
-    public boolean delivered() {
-      return characters > 0;
+    public Charge charge(TokenUsage bound) {
+      return Charge.partly(input, cached, output, bound);
     }
   }
 }

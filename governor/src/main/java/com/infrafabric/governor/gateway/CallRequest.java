@@ -16,8 +16,9 @@ import java.util.Objects;
  * @param answers how many answers the call asks for (OpenAI's {@code n}); each may use the bound
  * @param worstCaseInputTokens an upper bound of the prompt's tokens: its UTF-8 bytes, since no
  *     tokenizer makes more tokens than bytes of text
- * @param estimatedInputTokens the prompt's likely tokens, about four characters a token: charged
- *     when the provider reports no usage (a stream cut short)
+ * @param estimatedInputTokens the prompt's likely tokens, about four characters a token: what a
+ *     virtual key's tokens-per-minute bucket takes for the prompt up front, put right with what the
+ *     call used once it settles; never charged to a budget
  * @param body the client's body, relayed with the model (and, if absent, the bound) replaced
  * @param bytes the client's body as it sent it, which {@link #body} was read from strictly (see
  *     {@link com.infrafabric.platform.http.StrictJson}): any reader of these bytes reads the same

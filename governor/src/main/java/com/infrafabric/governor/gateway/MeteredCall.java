@@ -39,9 +39,11 @@ import org.slf4j.LoggerFactory;
  * fall back to and reserved on the caller's scope and every budgeted ancestor in one atomic step,
  * under the caller's {@code Idempotency-Key}; the providers are tried in the alias's order, each
  * under its breaker, with the operator's key from the vault (the client's credential is never
- * sent); the provider's reported usage is committed, or what was delivered when a stream ends
- * early; nothing delivered, the reservation is released. {@link Settlement} makes that one charge
- * at most; a crash in between is settled by the reservation's expiry.
+ * sent); once a provider accepted the call (answered 2xx), it is charged, never released: the usage
+ * it reported, and any part of it the provider never reported (the client left, the stream was cut,
+ * the answer is not one) at the bound reserved for it ({@link Charge}). Only a call no provider
+ * accepted is released. {@link Settlement} makes that one charge at most; a crash in between is
+ * settled by the reservation's expiry.
  */
 final class MeteredCall {
 
@@ -64,7 +66,6 @@ final class MeteredCall {
   private final RoutingContext ctx;
   private final Wire wire;
   private final String callId = UUID.randomUUID().toString();
-  private final Cancellation cancellation = new Cancellation();
   private GatewayCaller caller;
   private CallRequest call;
   private Settlement settlement;
@@ -122,7 +123,6 @@ final class MeteredCall {
     // to the first token, and released unused if the budget refuses.
     first = targets.get(0);
     firstKey = key(first);
-    ctx.response().closeHandler(closed -> cancellation.cancel());
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
     new CallAdmission(calls, caller, tokens, callId)
         .admit(
@@ -185,8 +185,13 @@ final class MeteredCall {
     return instead;
   }
 
+  /**
+   * Tries {@code targets} from {@code index}. A client that left stops the next attempt but never
+   * one in flight: the provider bills what it makes of a request it has, so its answer is read and
+   * charged.
+   */
   private void attempt(List<ModelRouter.Target> targets, int index, ProviderReply.Failed last) {
-    if (cancellation.cancelled()) {
+    if (ctx.response().closed()) {
       settlement.release(attribution("", "client_disconnected"));
       return;
     }
@@ -228,6 +233,7 @@ final class MeteredCall {
         .compose(
             key -> {
               Buffer body = wire.upstreamBody(call, target.model());
+              // Never cancelled: a client that leaves does not abort a request the provider has.
               return target
                   .route()
                   .gate()
@@ -240,7 +246,7 @@ final class MeteredCall {
                                   wire.upstreamHeaders(ctx.request()),
                                   body,
                                   key,
-                                  cancellation));
+                                  new Cancellation()));
             });
   }
 
@@ -256,7 +262,10 @@ final class MeteredCall {
   private void answer(ModelRouter.Target target, AnswerBody upstream) {
     header("x-governor-provider", target.provider());
     header("x-governor-model", target.model());
-    if (call.stream()) {
+    if (call.stream() && ctx.response().closed()) {
+      upstream.reset();
+      charge(target, Charge.atBound(bound()), "client_disconnected");
+    } else if (call.stream()) {
       stream(target, upstream);
     } else {
       Answers.read(calls.vertx, upstream, calls.settings.maxAnswerBytes(), timeout(target))
@@ -275,31 +284,36 @@ final class MeteredCall {
             meter,
             calls.settings.maxAnswerBytes(),
             calls.settings.maxStreamDuration())
-        .onSuccess(
-            ended -> {
-              String outcome = OUTCOMES.get(ended);
-              if (ended == SseRelay.Ended.COMPLETED || meter.delivered()) {
-                settlement.commit(
-                    target.model(),
-                    meter.usage(call.estimatedInputTokens()),
-                    attribution(target.provider(), outcome));
-              } else {
-                settlement.release(attribution(target.provider(), outcome));
-              }
-            });
+        .onSuccess(ended -> charge(target, meter.charge(bound()), OUTCOMES.get(ended)));
   }
 
-  /** A complete answer: its usage is committed, then it is relayed as the provider wrote it. */
+  /**
+   * Commits {@code charge} of a call that ended {@code ended}; the ledger's outcome says when a
+   * part of it is the bound because the provider never reported it.
+   */
+  private Future<Optional<CommitResult>> charge(
+      ModelRouter.Target target, Charge charge, String ended) {
+    return settlement.commit(
+        target.model(), charge.usage(), attribution(target.provider(), charge.outcome(ended)));
+  }
+
+  /**
+   * A complete answer: its usage is committed, then it is relayed as the provider wrote it (to a
+   * client that is still there: one that left is charged all the same).
+   */
   private void whole(ModelRouter.Target target, Buffer answer) {
     Optional<TokenUsage> usage = Answers.usage(answer).flatMap(this::usage);
     if (usage.isEmpty()) {
       chargedAsReserved(target, "a body that is not a complete answer with usage");
       return;
     }
-    settlement
-        .commit(target.model(), usage.get(), attribution(target.provider(), "ok"))
+    boolean left = ctx.response().closed();
+    charge(target, Charge.reported(usage.get()), left ? "client_disconnected" : "ok")
         .onComplete(
             committed -> {
+              if (left) {
+                return;
+              }
               committed.result().ifPresent(this::settledHeaders);
               ctx.response()
                   .setStatusCode(200)
@@ -314,9 +328,7 @@ final class MeteredCall {
    * so with the amount.
    */
   private void chargedAsReserved(ModelRouter.Target target, String why) {
-    settlement
-        .commit(
-            target.model(), worstCaseUsage(), attribution(target.provider(), "upstream_invalid"))
+    charge(target, Charge.atBound(bound()), "upstream_invalid")
         .onComplete(
             charged -> {
               charged.result().ifPresent(this::settledHeaders);
@@ -389,7 +401,10 @@ final class MeteredCall {
     return Spend.estimate(model, call.worstCaseInputTokens(), call.worstCaseOutputTokens());
   }
 
-  private TokenUsage worstCaseUsage() {
+  /**
+   * Every part of the call at its reserved bound: what a part the provider never reported costs.
+   */
+  private TokenUsage bound() {
     return new TokenUsage(call.worstCaseInputTokens(), 0, call.worstCaseOutputTokens());
   }
 

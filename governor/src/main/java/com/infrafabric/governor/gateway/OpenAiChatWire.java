@@ -114,14 +114,13 @@ final class OpenAiChatWire implements Wire {
   }
 
   /**
-   * Counts {@code choices[].delta.content} and tool call arguments; the usage chunk ends it. The
-   * gateway always asks for that chunk; a client that did not ask does not see it, since a client
-   * reading {@code choices[0]} of every chunk would fail on its empty {@code choices}.
+   * Reads the usage chunk, which is the stream's only count: until it arrives, nothing is reported.
+   * The gateway always asks for that chunk; a client that did not ask does not see it, since a
+   * client reading {@code choices[0]} of every chunk would fail on its empty {@code choices}.
    */
   private static final class Meter implements StreamMeter {
     private final boolean clientAskedUsage;
     private TokenUsage reported;
-    private long characters;
 
     Meter(boolean clientAskedUsage) {
       this.clientAskedUsage = clientAskedUsage;
@@ -129,32 +128,17 @@ final class OpenAiChatWire implements Wire {
 
     @Override
     public boolean event(JsonObject data) {
-      boolean usageChunk = false;
-      if (data.getValue("usage") instanceof JsonObject usage) {
-        reported = Usages.governed(ReportedUsage.openAi(usage));
-        usageChunk = data.getValue("choices") instanceof JsonArray none && none.isEmpty();
+      if (!(data.getValue("usage") instanceof JsonObject usage)) {
+        return true;
       }
-      if (data.getValue("choices") instanceof JsonArray choices) {
-        for (Object choice : choices) {
-          if (choice instanceof JsonObject c && c.getValue("delta") instanceof JsonObject delta) {
-            characters += Usages.textLength(delta.getValue("content"));
-            characters += Usages.textLength(delta.getValue("tool_calls"));
-          }
-        }
-      }
+      reported = Usages.governed(ReportedUsage.openAi(usage));
+      boolean usageChunk = data.getValue("choices") instanceof JsonArray none && none.isEmpty();
       return clientAskedUsage || !usageChunk;
     }
 
     @Override
-    public TokenUsage usage(long estimatedInputTokens) {
-      return reported != null
-          ? reported
-          : new TokenUsage(estimatedInputTokens, 0, StreamMeter.tokensOf(characters));
-    }
-
-    @Override
-    public boolean delivered() {
-      return characters > 0 || reported != null;
+    public Charge charge(TokenUsage bound) {
+      return reported != null ? Charge.reported(reported) : Charge.atBound(bound);
     }
   }
 }

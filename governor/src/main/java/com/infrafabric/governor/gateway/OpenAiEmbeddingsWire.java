@@ -151,7 +151,7 @@ final class OpenAiEmbeddingsWire implements Wire {
    */
   static long inputTokens(Object input) {
     if (input instanceof String text) {
-      return StreamMeter.tokensOf(text.length());
+      return RequestFields.tokensOf(text.length());
     }
     if (input instanceof JsonArray items) {
       long tokens = 0;

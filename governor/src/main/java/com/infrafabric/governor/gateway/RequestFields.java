@@ -214,7 +214,12 @@ final class RequestFields {
    */
   static long estimatedTokens(JsonObject body, String field) {
     Object value = body.getValue(field);
-    return value == null ? 0 : StreamMeter.tokensOf(length(value));
+    return value == null ? 0 : tokensOf(length(value));
+  }
+
+  /** About the tokens of {@code characters} characters of text, four a token, rounding up. */
+  static long tokensOf(long characters) {
+    return (characters + 3) / 4;
   }
 
   /**

@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends one gateway call's reservation exactly once: a commit of what the provider reported, or a
- * release when nothing was delivered (which frees the caller's {@code Idempotency-Key} for a
- * retry). Whichever comes first wins; a later one does nothing, so a call is never charged twice
- * however its stream ends. Each is retried a few times under its own idempotency key; if the store
- * stays unreachable, the reservation's expiry releases it. Never fails its future.
+ * Ends one gateway call's reservation exactly once: a commit of what a provider that accepted the
+ * call is charged ({@link Charge}), or a release when no provider accepted it (which frees the
+ * caller's {@code Idempotency-Key} for a retry). Whichever comes first wins; a later one does
+ * nothing, so a call is never charged twice however its stream ends. Each is retried a few times
+ * under its own idempotency key; if the store stays unreachable, the reservation's expiry releases
+ * it. Never fails its future.
  */
 final class Settlement {
 

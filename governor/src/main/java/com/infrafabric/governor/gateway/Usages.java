@@ -11,12 +11,4 @@ final class Usages {
   static TokenUsage governed(com.infrafabric.wire.reservation.TokenUsage usage) {
     return new TokenUsage(usage.inputTokens(), usage.cachedInputTokens(), usage.outputTokens());
   }
-
-  /** The characters of a streamed text (or the JSON of a structured delta); 0 for none. */
-  static long textLength(Object value) {
-    if (value == null) {
-      return 0;
-    }
-    return value instanceof String text ? text.length() : value.toString().length();
-  }
 }

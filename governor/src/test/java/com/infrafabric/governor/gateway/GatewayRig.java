@@ -152,6 +152,37 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
     return new long[] {mine.getLong("spent_micros"), mine.getLong("reserved_micros")};
   }
 
+  /** The ledger's entries of {@code scope}, oldest first. */
+  List<JsonObject> ledger(String scope) {
+    String tenant = scope.split("/", 2)[0];
+    HttpResponse<String> page =
+        governor.call(
+            "GET",
+            "/v1/ledger/" + tenant + "?scope=" + GovernorServiceRig.encode(scope),
+            governor.auditor(tenant),
+            null);
+    return new JsonObject(page.body())
+        .getJsonArray("entries").stream().map(JsonObject.class::cast).toList();
+  }
+
+  /**
+   * Waits until {@code scope}'s only call is settled, and returns its settlement's ledger entry
+   * after checking that it spent just what the call reserved: the charge of a call whose provider
+   * never reported all of its usage.
+   */
+  JsonObject awaitChargedAsReserved(String scope) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(spentAndReserved(scope)[1]).isZero());
+    List<JsonObject> entries = ledger(scope);
+    long reserved = entries.get(0).getLong("reserved_delta_micros");
+    JsonObject settled = entries.get(entries.size() - 1);
+    assertThat(reserved).isPositive();
+    assertThat(spentAndReserved(scope)).containsExactly(reserved, 0);
+    assertThat(settled.getLong("spent_delta_micros")).isEqualTo(reserved);
+    return settled;
+  }
+
   /**
    * Waits until {@code scope}'s own layer has spent exactly {@code spent} and holds nothing: a
    * call's commit lands just after its answer (a stream's once the caller has read its end).

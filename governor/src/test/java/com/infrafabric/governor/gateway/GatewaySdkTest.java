@@ -16,9 +16,11 @@ import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.PermissionDeniedException;
 import com.openai.errors.RateLimitException;
+import com.openai.models.FunctionDefinition;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.completions.CompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
@@ -349,34 +351,83 @@ class GatewaySdkTest {
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
+  /**
+   * Regression: a stream the client left was charged its delivered text and a guess at the prompt
+   * that counted only the messages, so a prompt held in a tool's description (the reported 269 KB
+   * call) was charged a few micro-dollars. The provider's usage never arrived, so every part is
+   * charged at its reserved bound, and the ledger says why.
+   */
   @Test
-  void aClientThatLeavesMidStreamIsChargedWhatWasDelivered() {
-    String scope = RIG.fundedScope(1_000_000);
+  void aClientThatLeavesMidStreamIsChargedAsReservedWhenNoUsageArrived() {
+    String scope = RIG.fundedScope(10_000_000);
     RIG.primary.then(new Behaviour.StallAfter(2));
+    String description = "Describes the tool at length. ".repeat(2_000);
+    ChatCompletionCreateParams params =
+        GatewayRig.chat("gpt-test", "Leave").toBuilder()
+            .addTool(
+                ChatCompletionFunctionTool.builder()
+                    .function(
+                        FunctionDefinition.builder()
+                            .name("lookup")
+                            .description(description)
+                            .build())
+                    .build())
+            .build();
     StreamResponse<ChatCompletionChunk> stream =
-        RIG.openAi(RIG.agent(scope))
-            .chat()
-            .completions()
-            .createStreaming(GatewayRig.chat("gpt-test", "Leave"));
+        RIG.openAi(RIG.agent(scope)).chat().completions().createStreaming(params);
     Iterator<ChatCompletionChunk> chunks = stream.stream().iterator();
-    StringBuilder delivered = new StringBuilder();
-    while (delivered.length()
-        < (FakeProvider.STREAMED_WORDS.get(0) + FakeProvider.STREAMED_WORDS.get(1)).length()) {
-      chunks.next().choices().forEach(c -> delivered.append(c.delta().content().orElse("")));
-    }
+    chunks.next();
+    chunks.next();
     stream.close();
 
-    long words = (delivered.length() + 3) / 4;
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
+    JsonObject settled = RIG.awaitChargedAsReserved(scope);
+    assertThat(settled.getJsonObject("fields").getString("out"))
+        .isEqualTo("client_disconnected:usage_unreported");
+    assertThat(settled.getLong("spent_delta_micros"))
+        .isGreaterThanOrEqualTo(RIG.cost("gpt-test", description.length(), 1000));
+  }
+
+  /**
+   * Regression: a client that left before the first text was released (nothing charged, its
+   * Idempotency-Key forgotten), though the provider had begun the stream and bills the prompt from
+   * then. It is charged: Anthropic's input as {@code message_start} reported it and the output at
+   * its bound; OpenAI's, which reports nothing before its last chunk, as reserved. Its key names a
+   * call made.
+   */
+  @Test
+  void aClientThatLeavesBeforeTheFirstTextIsChargedNotReleased() {
+    String openAiScope = RIG.fundedScope(10_000_000);
+    String anthropicScope = RIG.fundedScope(10_000_000);
+    String token = RIG.agent(openAiScope);
+    ChatCompletionCreateParams params =
+        GatewayRig.chat("gpt-test", "Leave early").toBuilder()
+            .putAdditionalHeader("Idempotency-Key", "early-" + UUID.randomUUID())
+            .build();
+    RIG.primary.then(new Behaviour.StallAfter(0));
+    StreamResponse<ChatCompletionChunk> chat =
+        RIG.openAi(token).chat().completions().createStreaming(params);
+    assertThat(chat.stream().iterator().next().choices().get(0).delta().content()).hasValue("");
+    chat.close();
+    RIG.primary.then(new Behaviour.StallAfter(0));
+    com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> message =
+        RIG.anthropic(RIG.agent(anthropicScope))
+            .messages()
+            .createStreaming(GatewayRig.message("claude-test"));
+    assertThat(message.stream().iterator().next().isMessageStart()).isTrue();
+    message.close();
+
+    assertThat(RIG.awaitChargedAsReserved(openAiScope).getJsonObject("fields").getString("out"))
+        .isEqualTo("client_disconnected:usage_unreported");
+    RIG.awaitSettled(
+        anthropicScope, RIG.cost("claude-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 1000));
+    assertThatThrownBy(
             () -> {
-              long[] now = RIG.spentAndReserved(scope);
-              assertThat(now[1]).isZero();
-              assertThat(now[0])
-                  .isPositive()
-                  .isLessThanOrEqualTo(RIG.cost("gpt-test", 1000, words));
-            });
+              try (StreamResponse<ChatCompletionChunk> again =
+                  RIG.openAi(token).chat().completions().createStreaming(params)) {
+                again.stream().count();
+              }
+            })
+        .hasMessageContaining("already named a call");
   }
 
   /**
@@ -408,8 +459,12 @@ class GatewaySdkTest {
             });
   }
 
+  /**
+   * A provider that cuts a stream it began (before any text, or after some) had accepted the call:
+   * fail closed, it is charged as reserved, since its usage never arrived.
+   */
   @Test
-  void aStreamTheProviderCutsIsChargedWhatItDeliveredAndNothingIfItDeliveredNothing() {
+  void aStreamTheProviderCutsAfterItBeganIsChargedAsReserved() {
     String cutEarly = RIG.fundedScope(1_000_000);
     String cutLate = RIG.fundedScope(1_000_000);
     RIG.primary.then(new Behaviour.CutAfter(0));
@@ -417,19 +472,10 @@ class GatewaySdkTest {
     RIG.primary.then(new Behaviour.CutAfter(3));
     assertThatThrownBy(() -> drain(cutLate)).isInstanceOf(RuntimeException.class);
 
-    long delivered =
-        (FakeProvider.STREAMED_WORDS.subList(0, 3).stream().mapToInt(String::length).sum() + 3) / 4;
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .untilAsserted(
-            () -> {
-              assertThat(RIG.spentAndReserved(cutEarly)).containsExactly(0, 0);
-              long[] late = RIG.spentAndReserved(cutLate);
-              assertThat(late[1]).isZero();
-              assertThat(late[0])
-                  .isPositive()
-                  .isLessThanOrEqualTo(RIG.cost("gpt-test", 1000, delivered));
-            });
+    for (String scope : List.of(cutEarly, cutLate)) {
+      assertThat(RIG.awaitChargedAsReserved(scope).getJsonObject("fields").getString("out"))
+          .endsWith(Charge.UNREPORTED);
+    }
   }
 
   private static long drain(String scope) {

@@ -31,7 +31,7 @@ class RequestFieldsTest {
 
     assertThat(RequestFields.length(messages)).isEqualTo(messages.toString().length());
     assertThat(RequestFields.estimatedTokens(parsed, "messages"))
-        .isEqualTo(StreamMeter.tokensOf(messages.toString().length()));
+        .isEqualTo(RequestFields.tokensOf(messages.toString().length()));
   }
 
   @Test

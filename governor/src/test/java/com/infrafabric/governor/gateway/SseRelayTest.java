@@ -170,13 +170,8 @@ class SseRelayTest {
     }
 
     @Override
-    public TokenUsage usage(long estimatedInputTokens) {
-      return new TokenUsage(0, 0, 0);
-    }
-
-    @Override
-    public boolean delivered() {
-      return !metered.isEmpty();
+    public Charge charge(TokenUsage bound) {
+      return Charge.atBound(bound);
     }
   }
 
