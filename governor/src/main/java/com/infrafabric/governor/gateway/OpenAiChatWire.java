@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * OpenAI's {@code POST /v1/chat/completions}. The output bound is {@code max_completion_tokens} or
@@ -24,6 +25,54 @@ final class OpenAiChatWire implements Wire {
    * The output bounds a request may name: the current one, and the older one some providers read.
    */
   private static final List<String> OUTPUT_BOUNDS = List.of("max_completion_tokens", "max_tokens");
+
+  /**
+   * The request's fields the gateway serves ({@link ServedFields}): those the worst case bounds
+   * ({@code n} multiplies the output bound, as each answer is billed), and those without a cost.
+   * Not served, as billed by another measure: {@code audio}, {@code modalities}, {@code
+   * prediction}, {@code service_tier}, {@code web_search_options}.
+   */
+  private static final Set<String> FIELDS =
+      Set.of(
+          "model",
+          "messages",
+          "stream",
+          "stream_options",
+          "max_completion_tokens",
+          "max_tokens",
+          "n",
+          "temperature",
+          "top_p",
+          "frequency_penalty",
+          "presence_penalty",
+          "logit_bias",
+          "logprobs",
+          "top_logprobs",
+          "seed",
+          "stop",
+          "user",
+          "metadata",
+          "store",
+          "tools",
+          "tool_choice",
+          "parallel_tool_calls",
+          "functions",
+          "function_call",
+          "response_format",
+          "reasoning_effort",
+          "verbosity",
+          "prompt_cache_key",
+          "safety_identifier");
+
+  /** A message's fields served; not its {@code audio}, a reference to audio billed as such. */
+  private static final Set<String> MESSAGE_FIELDS =
+      Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal", "function_call");
+
+  /** A message's content parts served: text; not images, audio or files. */
+  private static final Set<String> CONTENT_PARTS = Set.of("text", "refusal");
+
+  /** The tools served: the caller's own, defined by their text. */
+  private static final Set<String> TOOLS = Set.of("function", "custom");
 
   /** The numeric sampling fields, with the ranges of OpenAI's API reference. */
   private static final List<RequestFields.Range> RANGES =
@@ -49,6 +98,7 @@ final class OpenAiChatWire implements Wire {
   public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
+    served(body);
     RequestFields.streamOptions(body);
     RANGES.forEach(range -> range.check(body));
     RequestFields.requireLogitBias(body);
@@ -69,6 +119,18 @@ final class OpenAiChatWire implements Wire {
         RequestFields.estimatedTokens(body, "messages"),
         body,
         bytes);
+  }
+
+  private static void served(JsonObject body) {
+    ServedFields.fields(body, FIELDS, "");
+    ServedFields.each(
+        body.getValue("messages"),
+        "messages",
+        (message, at) -> {
+          ServedFields.fields(message, MESSAGE_FIELDS, at);
+          ServedFields.types(message.getValue("content"), CONTENT_PARTS, at + ".content");
+        });
+    ServedFields.types(body.getValue("tools"), TOOLS, "tools");
   }
 
   @Override

@@ -9,9 +9,14 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Set;
 
 /** OpenAI's {@code POST /v1/embeddings}: input tokens only, never streamed. */
 final class OpenAiEmbeddingsWire implements Wire {
+
+  /** The request's fields served ({@link ServedFields}): the input and those without a cost. */
+  private static final Set<String> FIELDS =
+      Set.of("model", "input", "encoding_format", "dimensions", "user");
 
   /** The output size a caller may ask for, where the model supports choosing it. */
   private static final RequestFields.Range DIMENSIONS =
@@ -44,6 +49,7 @@ final class OpenAiEmbeddingsWire implements Wire {
     if (body.containsKey("stream")) {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
+    ServedFields.fields(body, FIELDS, "");
     DIMENSIONS.check(body);
     checkAnswerFits(body, input, settings.maxAnswerBytes());
     return new CallRequest(model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes);

@@ -7,11 +7,14 @@ import static org.awaitility.Awaitility.await;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.errors.PaymentRequiredException;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.messages.WebSearchTool20250305;
 import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.PermissionDeniedException;
@@ -19,6 +22,9 @@ import com.openai.errors.RateLimitException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionContentPart;
+import com.openai.models.chat.completions.ChatCompletionContentPartImage;
+import com.openai.models.chat.completions.ChatCompletionContentPartText;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
@@ -239,6 +245,54 @@ class GatewaySdkTest {
         RIG.governor.call("GET", "/v1/no-such-thing", RIG.agent(scope), null, Map.of());
     assertThat(new JsonObject(platform.body()).getString("code")).isEqualTo("NOT_FOUND");
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
+  /**
+   * A part the provider bills by another measure than its bytes (an image's pixels, a server tool's
+   * uses) is refused by the SDK's own bad-request exception, naming the part, before anything is
+   * reserved or the provider is called.
+   */
+  @Test
+  void whatTheWorstCaseCannotBoundIsABadRequestInTheSdksDialect() {
+    String scope = RIG.fundedScope(1_000_000);
+    int received = RIG.primary.received().size();
+    ChatCompletionCreateParams image =
+        ChatCompletionCreateParams.builder()
+            .model("gpt-test")
+            .addUserMessageOfArrayOfContentParts(
+                List.of(
+                    ChatCompletionContentPart.ofText(
+                        ChatCompletionContentPartText.builder().text("What is this?").build()),
+                    ChatCompletionContentPart.ofImageUrl(
+                        ChatCompletionContentPartImage.builder()
+                            .imageUrl(
+                                ChatCompletionContentPartImage.ImageUrl.builder()
+                                    .url("https://example.com/a.png")
+                                    .build())
+                            .build())))
+            .build();
+    MessageCreateParams webSearch =
+        GatewayRig.message("claude-test").toBuilder()
+            .addTool(WebSearchTool20250305.builder().build())
+            .build();
+
+    assertThatThrownBy(() -> RIG.openAi(RIG.agent(scope)).chat().completions().create(image))
+        .isInstanceOfSatisfying(
+            BadRequestException.class,
+            e -> {
+              assertThat(e.type()).contains("invalid_request_error");
+              assertThat(e.param()).contains("messages[0].content[1].type");
+              assertThat(e.getMessage()).contains("cost cannot be bounded before the call");
+            });
+    assertThatThrownBy(() -> RIG.anthropic(RIG.agent(scope)).messages().create(webSearch))
+        .isInstanceOfSatisfying(
+            com.anthropic.errors.BadRequestException.class,
+            e ->
+                assertThat(e.body().toString())
+                    .contains("invalid_request_error")
+                    .contains("tools[0].type"));
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    assertThat(RIG.primary.received()).hasSize(received);
   }
 
   @Test
