@@ -3,6 +3,7 @@ package com.infrafabric.governor.gateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * The parts of a request a wire serves: the fields, and the types of the parts in its arrays, whose
@@ -54,21 +55,18 @@ final class ServedFields {
     }
   }
 
-  /** Each object of {@code value}, an array, with its path; nothing if it is not an array. */
-  static void each(Object value, String at, PartCheck check) {
+  /**
+   * Gives {@code check} each object of {@code value} (at {@code at}) with its path; nothing if it
+   * is not an array.
+   */
+  static void each(Object value, String at, BiConsumer<JsonObject, String> check) {
     if (value instanceof JsonArray items) {
       for (int i = 0; i < items.size(); i++) {
         if (items.getValue(i) instanceof JsonObject item) {
-          check.check(item, at + "[" + i + "]");
+          check.accept(item, at + "[" + i + "]");
         }
       }
     }
-  }
-
-  /** A check of one object of an array, given its path. */
-  @FunctionalInterface
-  interface PartCheck {
-    void check(JsonObject part, String at);
   }
 
   private static String named(Object type) {
