@@ -152,11 +152,7 @@ final class RouterAssembly {
 
   private void anonymous(Router router, String path, Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(HttpMethod.GET, path, null));
-    router
-        .route(HttpMethod.GET, path)
-        .handler(tag(path))
-        .handler(QueryParameters.none())
-        .handler(handler);
+    readable(router, path).handler(tag(path)).handler(QueryParameters.none()).handler(handler);
   }
 
   /**
@@ -166,8 +162,7 @@ final class RouterAssembly {
   private void anonymousUnlessBearer(Router router, String path, Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(HttpMethod.GET, path, null));
     Route route =
-        router
-            .route(HttpMethod.GET, path)
+        readable(router, path)
             .handler(tag(path))
             .handler(QueryParameters.none())
             .handler(
@@ -185,6 +180,15 @@ final class RouterAssembly {
         WireDialect.PLATFORM,
         Optional.empty(),
         handler);
+  }
+
+  /**
+   * A route for GET and for HEAD, which monitoring tools probe with: the server answers a HEAD with
+   * the status and headers the GET would get and leaves the body out. The route's descriptor stays
+   * the GET it documents.
+   */
+  private static Route readable(Router router, String path) {
+    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
   }
 
   /**

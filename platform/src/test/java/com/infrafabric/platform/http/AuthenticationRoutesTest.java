@@ -63,6 +63,23 @@ class AuthenticationRoutesTest {
         .containsExactly("/health/live", "/health/ready");
   }
 
+  /** Monitoring tools probe with HEAD; it was refused with a 405. */
+  @Test
+  void probesAnswerHeadLikeGetWithoutTheBody() {
+    for (String path : List.of("/health/live", "/health/ready")) {
+      try (RawConnection connection = RawConnection.open(fixture.service.port())) {
+        connection.send("HEAD " + path + " HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
+        String answer = connection.untilClosed();
+
+        assertThat(answer)
+            .as(path)
+            .startsWith("HTTP/1.1 200")
+            .containsIgnoringCase("content-type: application/json")
+            .endsWith("\r\n\r\n");
+      }
+    }
+  }
+
   @Test
   void refusesEveryBadTokenWith401AndABearerChallengeWithoutEchoingIt() {
     var tokens = fixture.tokens;
