@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -29,6 +30,11 @@ import java.util.stream.Stream;
  * line; after {@code initialize} the session id and protocol version travel with every message, and
  * the session's notification stream is copied to stdout too. At the end of stdin the session is
  * ended. Only protocol messages go to stdout; diagnostics go to stderr.
+ *
+ * <p>A message the chassis did not answer in JSON-RPC (no answer within the deadline, a broken
+ * connection, an HTTP refusal) is answered by the bridge with a JSON-RPC error, so the client goes
+ * on; the bridge still finishes the others, and then exits 1 rather than 0, so a script that runs
+ * it learns that not every message reached the chassis.
  */
 final class McpBridge {
 
@@ -48,6 +54,7 @@ final class McpBridge {
           .version(HttpClient.Version.HTTP_1_1)
           .build();
   private final ConcurrentLinkedQueue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger failed = new AtomicInteger();
   private volatile String session;
   private volatile String protocolVersion;
 
@@ -70,7 +77,10 @@ final class McpBridge {
     this.err = err;
   }
 
-  /** Copies stdin to the endpoint until it ends; 0 once the session is ended. */
+  /**
+   * Copies stdin to the endpoint until it ends, waits for every answer and ends the session; 0 if
+   * the chassis answered every message, 1 if it failed to answer any (or stdin failed).
+   */
   int pump(InputStream in) {
     try (BufferedReader lines =
         new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
@@ -85,6 +95,14 @@ final class McpBridge {
     }
     pending.forEach(CompletableFuture::join);
     endSession();
+    int failures = failed.get();
+    if (failures > 0) {
+      err.println(
+          "infrafabric mcp: the chassis did not answer "
+              + (failures == 1 ? "1 message" : failures + " messages")
+              + " in JSON-RPC");
+      return 1;
+    }
     return 0;
   }
 
@@ -103,12 +121,7 @@ final class McpBridge {
             .thenAccept(response -> answered(response, id, initialize))
             .exceptionally(
                 failure -> {
-                  String reason = "the chassis did not answer: " + reason(failure);
-                  if (id != null) {
-                    write(error(id, TRANSPORT_ERROR, reason));
-                  } else {
-                    err.println("infrafabric mcp: " + reason);
-                  }
+                  unanswered(id, "the chassis did not answer: " + reason(failure));
                   return null;
                 });
     if (initialize) {
@@ -140,17 +153,28 @@ final class McpBridge {
     }
     if (json.containsKey("jsonrpc")) {
       write(json);
-    } else if (id != null) {
-      write(
-          error(
-              id,
-              TRANSPORT_ERROR,
-              "HTTP "
-                  + response.statusCode()
-                  + " "
-                  + json.getString("code", "")
-                  + ": "
-                  + json.getString("message", body)));
+    } else {
+      unanswered(
+          id,
+          "HTTP "
+              + response.statusCode()
+              + " "
+              + json.getString("code", "")
+              + ": "
+              + json.getString("message", body));
+    }
+  }
+
+  /**
+   * Counts a message the chassis did not answer in JSON-RPC and says why: to the client as the
+   * request's error answer, on stderr for a notification, which has no answer to carry it.
+   */
+  private void unanswered(Object id, String reason) {
+    failed.incrementAndGet();
+    if (id != null) {
+      write(error(id, TRANSPORT_ERROR, reason));
+    } else {
+      err.println("infrafabric mcp: " + reason);
     }
   }
 

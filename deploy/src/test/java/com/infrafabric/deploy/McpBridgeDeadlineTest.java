@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Regression: against a server that accepts connections and never answers, {@code infrafabric mcp}
  * waited forever, even after its stdin ended. Each request now gets an error answer once the
- * deadline passes, and the bridge ends when stdin has ended and nothing is pending.
+ * deadline passes, and the bridge ends when stdin has ended and nothing is pending. It then exited
+ * 0 as if all had gone well; it now exits 1, the status of a failed command.
  */
 @Timeout(30)
 class McpBridgeDeadlineTest {
@@ -30,7 +31,7 @@ class McpBridgeDeadlineTest {
   private static final String TOKEN = "aGVhZA.Ym9keQ.c2ln";
 
   @Test
-  void aChassisThatNeverAnswersGetsAnErrorPerRequestAndTheBridgeEnds() throws Exception {
+  void aChassisThatNeverAnswersGetsAnErrorPerRequestAndTheBridgeEndsWithStatus1() throws Exception {
     List<Socket> held = new CopyOnWriteArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread acceptor = new Thread(() -> acceptForever(silent, held));
@@ -55,7 +56,7 @@ class McpBridgeDeadlineTest {
               new PrintStream(err, true, StandardCharsets.UTF_8));
 
       assertThat(bridge.pump(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))))
-          .isZero();
+          .isEqualTo(1);
 
       List<JsonObject> answers =
           out.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new).toList();
@@ -66,7 +67,11 @@ class McpBridgeDeadlineTest {
                   assertThat(a.getJsonObject("error").getString("message"))
                       .isEqualTo("the chassis did not answer: no answer within 1 s"));
       assertThat(err.toString(StandardCharsets.UTF_8))
-          .isEqualTo("infrafabric mcp: the chassis did not answer: no answer within 1 s\n");
+          .isEqualTo(
+              """
+              infrafabric mcp: the chassis did not answer: no answer within 1 s
+              infrafabric mcp: the chassis did not answer 3 messages in JSON-RPC
+              """);
     } finally {
       for (Socket socket : held) {
         socket.close();
