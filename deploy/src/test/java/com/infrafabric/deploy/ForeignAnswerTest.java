@@ -90,6 +90,31 @@ class ForeignAnswerTest {
     everyCommandFails("governor", COMMANDS);
   }
 
+  /**
+   * Regression: another server's error page was printed as the service's refusal, "answered 404 ?",
+   * with no sign that the service never saw the request.
+   */
+  @Test
+  void anErrorPageIsNotTheServicesRefusal() {
+    server.answering(404, "text/html", "<html><body>Not Found</body></html>");
+    everyCommandFails("governor", COMMANDS, " answered 404 text/html, not application/json");
+    everyCommandFails("chassis", CHASSIS_COMMANDS, " answered 404 text/html, not application/json");
+  }
+
+  @Test
+  void jsonWithoutAnErrorCodeIsNotTheServicesRefusal() {
+    server.answering(502, "application/json", "{\"error\":\"upstream unavailable\"}");
+    everyCommandFails("governor", COMMANDS, " answered 502 with no error code and message");
+  }
+
+  @Test
+  void theServicesRefusalStillPrints() {
+    server.answering(403, "application/json", "{\"code\":\"FORBIDDEN\",\"message\":\"not yours\"}");
+    assertThat(cli.run(args(List.of("pricing", "get")))).isEqualTo(1);
+    assertThat(cli.stderr())
+        .isEqualTo("infrafabric: GET /v1/pricing answered 403 FORBIDDEN: not yours\n");
+  }
+
   @Test
   void csvIsTheAnswerOnlyWhereCsvIsAskedFor() {
     answer("text/csv", "scope,spent_micros\nacme,5\n");
@@ -115,6 +140,11 @@ class ForeignAnswerTest {
   }
 
   private void everyCommandFails(String service, List<List<String>> commands) {
+    everyCommandFails(service, commands, "");
+  }
+
+  /** Each command fails with one line naming the server, whose detail holds {@code detail}. */
+  private void everyCommandFails(String service, List<List<String>> commands, String detail) {
     for (List<String> command : commands) {
       assertThat(cli.run(args(command))).as(command + ": " + cli.stdout()).isEqualTo(1);
       assertThat(cli.stdout()).as(command.toString()).isEmpty();
@@ -126,6 +156,7 @@ class ForeignAnswerTest {
                   + " did not answer as an InfraFabric "
                   + service
                   + ": ")
+          .contains(detail)
           .hasLineCount(1);
     }
   }

@@ -21,9 +21,10 @@ import java.util.UUID;
 /**
  * JSON over HTTP to one service with a bearer token, for the client commands. Every call returns
  * the answer when the status is 2xx and it is what the service sends (a JSON object, the CSV asked
- * for, a DELETE's 204), and throws otherwise: {@link ApiFailure} for an error answer, {@link
- * ForeignAnswer} for a 2xx of another kind, {@link UncheckedIOException} when the service cannot be
- * reached. Not thread-safe to share across commands; each command makes its own.
+ * for, a DELETE's 204), and throws otherwise: {@link ApiFailure} for the service's error answer (a
+ * JSON object with its code and message), {@link ForeignAnswer} for any other answer, whatever its
+ * status, {@link UncheckedIOException} when the service cannot be reached. Not thread-safe to share
+ * across commands; each command makes its own.
  */
 final class RestClient {
 
@@ -112,8 +113,11 @@ final class RestClient {
   }
 
   private Answer send(String method, String path, BodyPublisher body, String idempotencyKey) {
-    HttpResponse<String> response = exchangeOk(method, path, body, idempotencyKey);
-    String request = method + " " + path;
+    return answer(exchangeOk(method, path, body, idempotencyKey), method + " " + path);
+  }
+
+  /** {@code response} to {@code request} as JSON, if it is a JSON object. */
+  private Answer answer(HttpResponse<String> response, String request) {
     String text = expect(response, request, "application/json").body();
     try {
       return Answer.of(new JsonObject(text), request, this::foreign);
@@ -150,15 +154,27 @@ final class RestClient {
     headers.forEach(request::header);
     HttpResponse<String> response = exchange(request.build());
     if (response.statusCode() / 100 != 2) {
-      JsonObject json = json(response.body());
-      throw new ApiFailure(
-          method,
-          path,
-          response.statusCode(),
-          json.getString("code", "?"),
-          json.getString("message", ""));
+      throw refusal(method, path, response);
     }
     return response;
+  }
+
+  /**
+   * The service's refusal: every error it sends is a JSON object with a stable code and a sentence.
+   * A non-2xx answer of any other kind (a proxy's 502 page, a 404 from a server that has no such
+   * path) is not the service's verdict, and would read as one if printed as a refusal.
+   *
+   * @throws ForeignAnswer if {@code response} is not the service's error answer
+   */
+  private ApiFailure refusal(String method, String path, HttpResponse<String> response) {
+    String request = method + " " + path;
+    Answer error = answer(response, request);
+    if (error.optional("code") instanceof String code
+        && error.optional("message") instanceof String message) {
+      return new ApiFailure(method, path, response.statusCode(), code, message);
+    }
+    throw foreign(
+        request + " answered " + response.statusCode() + " with no error code and message");
   }
 
   private HttpResponse<String> exchange(HttpRequest request) {
@@ -171,17 +187,6 @@ final class RestClient {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private static JsonObject json(String text) {
-    if (text == null || text.isBlank()) {
-      return new JsonObject();
-    }
-    try {
-      return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      return new JsonObject().put("message", text.length() > 200 ? text.substring(0, 200) : text);
     }
   }
 }
