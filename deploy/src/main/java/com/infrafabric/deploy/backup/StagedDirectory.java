@@ -5,12 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -18,7 +21,9 @@ import java.util.stream.Stream;
  * renamed into place by {@link #commit()}: a directory with the final name always holds a whole
  * backup, and one that fails leaves nothing behind. Closing without committing deletes the staging
  * directory and the parent directories {@link #create} made, not those it found. A process killed
- * outright leaves its staging directory ({@code .NAME.partial-*}) for the operator to delete.
+ * outright leaves its staging directory behind; its name, {@code .NAME.partial-PID-RANDOM}, says
+ * which process made it, so the next staging of the same target deletes it once no process with
+ * that id runs, and never a directory of a run still going, nor anything not named so.
  */
 final class StagedDirectory implements AutoCloseable {
 
@@ -47,9 +52,12 @@ final class StagedDirectory implements AutoCloseable {
     List<Path> created = missingAncestors(absolute.getParent());
     try {
       Files.createDirectories(absolute.getParent(), OWNER_ONLY);
+      deleteAbandoned(absolute);
       Path staging =
           Files.createTempDirectory(
-              absolute.getParent(), "." + absolute.getFileName() + ".partial-", OWNER_ONLY);
+              absolute.getParent(),
+              prefix(absolute) + ProcessHandle.current().pid() + "-",
+              OWNER_ONLY);
       return new StagedDirectory(absolute, staging, created);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + target, e);
@@ -111,6 +119,32 @@ final class StagedDirectory implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + target, e);
     }
+  }
+
+  private static String prefix(Path target) {
+    return "." + target.getFileName() + ".partial-";
+  }
+
+  /**
+   * Deletes the staging directories of {@code target} whose process no longer runs: only real
+   * directories (not links) named exactly as {@link #create} names them for this target. A process
+   * id is known only on this host: a run of the same target elsewhere, on shared storage, at the
+   * same time, would look abandoned.
+   */
+  private static void deleteAbandoned(Path target) throws IOException {
+    Pattern staging = Pattern.compile(Pattern.quote(prefix(target)) + "(\\d{1,18})-\\d+");
+    try (Stream<Path> siblings = Files.list(target.getParent())) {
+      siblings
+          .filter(path -> Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS))
+          .map(path -> staging.matcher(path.getFileName().toString()))
+          .filter(Matcher::matches)
+          .filter(name -> !running(Long.parseLong(name.group(1))))
+          .forEach(name -> DirectoryTree.delete(target.resolveSibling(name.group())));
+    }
+  }
+
+  private static boolean running(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** The ancestors of {@code directory}, itself included, that do not exist yet; deepest first. */

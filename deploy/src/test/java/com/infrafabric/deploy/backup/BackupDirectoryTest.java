@@ -67,6 +67,49 @@ class BackupDirectoryTest {
     assertThat(entries(out)).containsExactlyInAnyOrder("dump.rdb", "manifest.json", "SHA256SUMS");
   }
 
+  /**
+   * Regression: a backup killed outright (SIGKILL) left its staging directory, and every later one
+   * too, until the operator deleted them by hand. The next backup of the same target deletes those
+   * of runs that are gone; a running one's, another target's, and anything not named as a staging
+   * directory stay, and a link is not followed.
+   */
+  @Test
+  void aBackupDeletesTheStagingDirectoriesKilledRunsOfItsTargetLeft() throws Exception {
+    long gone = finishedProcessId();
+    long running = ProcessHandle.current().pid();
+    Path precious = Files.createDirectories(directory.resolve("precious"));
+    Files.writeString(precious.resolve("keep"), "x");
+    for (String abandoned :
+        List.of(".given.partial-" + gone + "-1", ".given.partial-" + gone + "-2")) {
+      Files.writeString(
+          Files.createDirectory(directory.resolve(abandoned)).resolve("dump.rdb"), "x");
+    }
+    Files.createDirectory(directory.resolve(".given.partial-" + running + "-3"));
+    Files.createDirectory(directory.resolve(".other.partial-" + gone + "-4"));
+    Files.createDirectory(directory.resolve(".given.partial-5"));
+    Files.createSymbolicLink(directory.resolve(".given.partial-" + gone + "-6"), precious);
+
+    assertThat(backup(directory.resolve("given"), url(REDIS.endpoint())))
+        .as(err.toString())
+        .isZero();
+
+    assertThat(entries(directory))
+        .containsExactlyInAnyOrder(
+            "given",
+            "precious",
+            ".given.partial-" + running + "-3",
+            ".other.partial-" + gone + "-4",
+            ".given.partial-5",
+            ".given.partial-" + gone + "-6");
+    assertThat(entries(precious)).containsExactly("keep");
+  }
+
+  private static long finishedProcessId() throws Exception {
+    Process process = new ProcessBuilder("true").start();
+    process.waitFor();
+    return process.pid();
+  }
+
   private int backup(Path out, String url) {
     err.reset();
     return Launcher.run(
