@@ -55,7 +55,8 @@ final class AgentRoutes {
   private static final long MIN_DURATION_MS = TenantPolicy.MIN_DURATION.toMillis();
   private static final long MAX_DURATION_MS = TenantPolicy.MAX_DURATION.toMillis();
   private static final Set<String> DOWNGRADE_FIELDS =
-      Set.of("from_model", "to_model", "below_remaining_pct");
+      Set.of(
+          ModelDowngrade.FROM_MODEL, ModelDowngrade.TO_MODEL, ModelDowngrade.BELOW_REMAINING_PCT);
 
   private final AgentRegistry agents;
   private final ClaimEngine claims;
@@ -144,13 +145,21 @@ final class AgentRoutes {
 
   private void putPolicy(RoutingContext ctx) {
     String tenant = tenant(ctx);
-    TenantPolicy policy = policy(Fields.of(Requests.jsonBody(ctx), POLICY_FIELDS));
+    Fields body = Fields.of(Requests.jsonBody(ctx), POLICY_FIELDS);
+    // In the request's order (the policy keeps them by model), so a refusal names the entry.
+    List<ModelDowngrade> downgrades =
+        body.has("downgrades") ? downgrades(body.array("downgrades")) : List.of();
+    TenantPolicy policy = policy(body, downgrades);
     Future<Void> put =
         pricing
             .refresh()
             .compose(
                 catalogue -> {
-                  policy.downgrades().forEach(advice -> advice.requireAffordableIn(catalogue));
+                  for (int i = 0; i < downgrades.size(); i++) {
+                    downgrades
+                        .get(i)
+                        .requireAffordableIn(catalogue, entryPrefix(i) + ModelDowngrade.TO_MODEL);
+                  }
                   return policies.put(tenant, policy);
                 });
     respond(ctx, 200, put, ignored -> ClaimViews.policy(tenant, policy));
@@ -185,8 +194,11 @@ final class AgentRoutes {
     throw Fields.malformed("status", "must be one of active, draining, disabled");
   }
 
-  /** A policy from the fields given; fields left out keep the defaults. */
-  private static TenantPolicy policy(Fields body) {
+  /**
+   * A policy from the fields given, {@code downgrades} being what {@code body} gives for them;
+   * fields left out keep the defaults.
+   */
+  private static TenantPolicy policy(Fields body, List<ModelDowngrade> downgrades) {
     TenantPolicy.Builder policy = TenantPolicy.DEFAULTS.toBuilder();
     body.optionalInt("min_match_permille", 1, PERMILLE).ifPresent(policy::minMatchPermille);
     body.optionalInt("max_agents_per_task", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
@@ -202,7 +214,7 @@ final class AgentRoutes {
     body.optionalInt("reputation_weight_permille", 1, PERMILLE)
         .ifPresent(policy::reputationWeightPermille);
     if (body.has("downgrades")) {
-      policy.downgrades(downgrades(body.array("downgrades")));
+      policy.downgrades(downgrades);
     }
     return policy.build();
   }
@@ -213,14 +225,20 @@ final class AgentRoutes {
       if (!(array.getValue(i) instanceof JsonObject entry)) {
         throw Fields.malformed("downgrades[" + i + "]", "must be an object");
       }
-      Fields fields = Fields.of(entry, "downgrades[" + i + "].", DOWNGRADE_FIELDS);
+      Fields fields = Fields.of(entry, entryPrefix(i), DOWNGRADE_FIELDS);
       downgrades.add(
-          new ModelDowngrade(
-              fields.string("from_model"),
-              fields.string("to_model"),
-              fields.intValue("below_remaining_pct", 1, 99)));
+          ModelDowngrade.requested(
+              fields::fullName,
+              fields.string(ModelDowngrade.FROM_MODEL),
+              fields.string(ModelDowngrade.TO_MODEL),
+              fields.intValue(ModelDowngrade.BELOW_REMAINING_PCT, 1, 99)));
     }
     return downgrades;
+  }
+
+  /** The prefix of the fields of entry {@code i} of {@code downgrades}: {@code downgrades[2].}. */
+  private static String entryPrefix(int i) {
+    return "downgrades[" + i + "].";
   }
 
   private static GovernorException notFound(String tenant, String agent) {

@@ -62,6 +62,48 @@ class RequestValidationTest {
 
   private static final Map<String, String> KEY = Map.of("Idempotency-Key", "k-validation-1");
 
+  /**
+   * Regression: a refused entry of a policy's downgrades was named {@code downgrades}, leaving the
+   * caller to guess which entry and which of its fields; it is named as the request names it.
+   */
+  @Test
+  void aRefusedDowngradeNamesItsEntrysField() {
+    JsonObject priced = downgrade("a-model", "b-model");
+    JsonObject toItself = downgrade("big-model", "big-model");
+    JsonObject sameModel =
+        assertError(
+            putPolicy(new JsonArray().add(priced).add(toItself)),
+            422,
+            "INVALID_POLICY",
+            "downgrade of big-model must name another model");
+    assertThat(sameModel.getJsonObject("details").getString("field"))
+        .isEqualTo("downgrades[1].to_model");
+
+    JsonObject unpriced =
+        assertError(
+            putPolicy(new JsonArray().add(priced)),
+            422,
+            "INVALID_POLICY",
+            "must cost no more than a-model");
+    assertThat(unpriced.getJsonObject("details").getString("field"))
+        .isEqualTo("downgrades[0].to_model");
+  }
+
+  private static JsonObject downgrade(String from, String to) {
+    return new JsonObject()
+        .put("from_model", from)
+        .put("to_model", to)
+        .put("below_remaining_pct", 50);
+  }
+
+  private static HttpResponse<String> putPolicy(JsonArray downgrades) {
+    return rig.call(
+        "PUT",
+        "/v1/tenants/" + tenant + "/policy",
+        rig.admin(tenant),
+        new JsonObject().put("downgrades", downgrades));
+  }
+
   @Test
   void anOversizeBodyIs413() {
     String huge = new JsonObject().put("scope", tenant).put("model", "x".repeat(5000)).encode();
