@@ -8,6 +8,7 @@ import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.metrics.ServiceMeters;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.RespProbe;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -57,6 +58,7 @@ final class Node {
             governorMeters);
     Node node = new Node(redis, vertx, store, ServiceMeters.bindGarbageCollection(governorMeters));
     try {
+      RespProbe.requireResp(redis.endpoint(), governor.redisCommandTimeout());
       node.governor = GovernorService.start(vertx, store, governor, governorMeters, clock).await();
     } catch (Exception e) {
       node.stop();

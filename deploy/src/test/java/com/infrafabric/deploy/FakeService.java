@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * each request: for CLI tests that need what the real services never send (a web page, a foreign
  * JSON API) or must show what a command sent, or that it sent nothing.
  */
-final class FakeService implements AutoCloseable {
+public final class FakeService implements AutoCloseable {
 
   private final HttpServer server;
   private final List<String> recorded = new CopyOnWriteArrayList<>();
@@ -41,7 +41,7 @@ final class FakeService implements AutoCloseable {
   }
 
   /** A started service recording {@code recordedHeader} ("null" for a request without it). */
-  static FakeService recording(String recordedHeader) {
+  public static FakeService recording(String recordedHeader) {
     return new FakeService(recordedHeader);
   }
 
@@ -58,7 +58,7 @@ final class FakeService implements AutoCloseable {
     return recorded;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 

@@ -3,11 +3,14 @@ package com.infrafabric.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Level;
+import com.infrafabric.platform.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +81,27 @@ class StartupFailureTest {
             "redis.commandTimeout=1s");
 
     assertOneLine(failure).startsWith("the governor did not start");
+  }
+
+  /**
+   * Regression: a REDIS_URL naming a web server's port logged the Redis client's "Unhandled Error"
+   * with its stack trace before the one line that said why the launch failed.
+   */
+  @Test
+  void aServerThatIsNotRedisIsNamedInOneLineAndNothingIsLogged() throws Exception {
+    try (FakeService web = FakeService.recording("Host");
+        LogCapture logs = LogCapture.start()) {
+      int port = URI.create(web.url()).getPort();
+
+      Throwable failure = launch(Map.of("REDIS_URL", "redis://127.0.0.1:" + port + "/0"), ports());
+
+      assertThat(logs.events()).filteredOn(event -> event.getLevel() == Level.ERROR).isEmpty();
+      assertOneLine(failure)
+          .isEqualTo(
+              "the governor did not start: the server at 127.0.0.1:"
+                  + port
+                  + " is not Redis: it answered PING with \"HTTP/1.1 400 Bad Request\"");
+    }
   }
 
   @Test

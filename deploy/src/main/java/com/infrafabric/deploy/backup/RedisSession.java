@@ -3,6 +3,7 @@ package com.infrafabric.deploy.backup;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.RespProbe;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 final class RedisSession implements AutoCloseable {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private final Vertx vertx;
   private final RedisStore store;
@@ -34,7 +36,13 @@ final class RedisSession implements AutoCloseable {
     this.endpoint = endpoint;
   }
 
+  /**
+   * A session with {@code endpoint}.
+   *
+   * @throws IllegalArgumentException if the server there answers, but not as Redis
+   */
   static RedisSession open(RedisEndpoint endpoint) {
+    RespProbe.requireResp(endpoint, PROBE_TIMEOUT);
     Vertx vertx = Vertx.vertx();
     RedisSettings settings = RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT);
     return new RedisSession(

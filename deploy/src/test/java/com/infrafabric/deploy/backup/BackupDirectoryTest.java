@@ -2,14 +2,18 @@ package com.infrafabric.deploy.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import com.infrafabric.deploy.FakeService;
 import com.infrafabric.deploy.Launcher;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,6 +112,28 @@ class BackupDirectoryTest {
     Process process = new ProcessBuilder("true").start();
     process.waitFor();
     return process.pid();
+  }
+
+  /**
+   * Regression: a --redis-url naming a web server's port logged the Redis client's "Unhandled
+   * Error" with its stack trace before the one line that said why the backup failed.
+   */
+  @Test
+  void aServerThatIsNotRedisIsNamedInOneLineAndNothingIsLogged() throws IOException {
+    try (FakeService web = FakeService.recording("Host");
+        LogCapture logs = LogCapture.start()) {
+      int port = URI.create(web.url()).getPort();
+
+      assertThat(backup(directory.resolve("b"), "redis://127.0.0.1:" + port + "/0")).isEqualTo(2);
+
+      assertThat(logs.events()).filteredOn(event -> event.getLevel() == Level.ERROR).isEmpty();
+      assertThat(err.toString(StandardCharsets.UTF_8))
+          .isEqualTo(
+              "infrafabric: the server at 127.0.0.1:"
+                  + port
+                  + " is not Redis: it answered PING with \"HTTP/1.1 400 Bad Request\"\n");
+      assertThat(entries(directory)).isEmpty();
+    }
   }
 
   private int backup(Path out, String url) {

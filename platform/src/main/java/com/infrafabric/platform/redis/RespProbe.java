@@ -8,14 +8,72 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Asks a Redis server for {@code PING} over a raw socket, without any client library: used to learn
- * when a freshly started server is ready, before the application's client connects.
+ * when a freshly started server is ready, and whether what an endpoint names speaks Redis at all,
+ * before the application's client connects.
  */
-final class RespProbe {
+public final class RespProbe {
+
+  /** The first byte of every RESP2 and RESP3 reply, an error included. */
+  private static final String REPLY_TYPES = "+-:$*_,#!=(%~>|";
+
+  private static final int QUOTED_CHARS = 40;
 
   private RespProbe() {}
+
+  /**
+   * Refuses an endpoint where a server answers, but not in RESP: a web server at the port a {@code
+   * REDIS_URL} names, say. The Redis client would log its handshake's parse failure as an unhandled
+   * error, stack trace and all, before the first command failed; this says it in one sentence
+   * first. Any reply counts as Redis, {@code -NOAUTH} too, so no password is sent. A server that
+   * does not answer within {@code timeout}, or one reached over TLS, is left to the client, whose
+   * own failure says what happened.
+   *
+   * @throws IllegalArgumentException naming the address and how its answer began
+   */
+  public static void requireResp(RedisEndpoint endpoint, Duration timeout) {
+    if (endpoint.tls()) {
+      return;
+    }
+    for (RedisEndpoint.Address address : endpoint.addresses()) {
+      firstLine(address, timeout)
+          .filter(line -> line.isEmpty() || REPLY_TYPES.indexOf(line.charAt(0)) < 0)
+          .ifPresent(
+              line -> {
+                throw new IllegalArgumentException(
+                    "the server at "
+                        + address
+                        + " is not Redis: it answered PING with \""
+                        + quoted(line)
+                        + "\"");
+              });
+    }
+  }
+
+  /** The first line a server at {@code address} answers a PING with; empty if it does not. */
+  private static Optional<String> firstLine(RedisEndpoint.Address address, Duration timeout) {
+    int millis = (int) timeout.toMillis();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address.host(), address.port()), millis);
+      socket.setSoTimeout(millis);
+      socket.getOutputStream().write(command("PING"));
+      return Optional.ofNullable(
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine());
+    } catch (IOException unanswered) {
+      return Optional.empty(); // the client's own failure says why
+    }
+  }
+
+  /** The start of {@code line}, printable ASCII only, for an error message. */
+  private static String quoted(String line) {
+    String start = line.length() > QUOTED_CHARS ? line.substring(0, QUOTED_CHARS) + "..." : line;
+    return start.replaceAll("[^\\x20-\\x7e]", "?");
+  }
 
   /** Returns null if the server answered PONG, otherwise what went wrong (never the password). */
   static String ping(RedisEndpoint endpoint, Duration timeout) {
