@@ -14,7 +14,11 @@ public enum ErrorCode {
    * its build would need.
    */
   MODULE_TOO_LARGE,
-  /** Building the module took longer than the operator allows, or a function cannot compile. */
+  /**
+   * Building the module took longer than the operator allows, or the compiler cannot turn it into
+   * JVM byte code (a function too large for one method, a function type wider than a method's
+   * slots, or any other failure of the compiler for this module).
+   */
   MODULE_NOT_COMPILABLE,
   /** As many modules as the operator allows are being built at once; retry shortly. */
   MODULE_BUILD_OVERLOADED,

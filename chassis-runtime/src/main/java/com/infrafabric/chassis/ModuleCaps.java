@@ -15,7 +15,9 @@ import java.util.Objects;
  * @param maxLocalsPerFunction locals one function body declares
  * @param maxLocals locals all function bodies declare together
  * @param maxTypes type definitions
- * @param maxTypeArity parameters, and results, of one function type
+ * @param maxTypeArity parameters, and results, of one function type; whatever its value, a type
+ *     wider than a JVM method can be (parameters above 251 slots or results above 255, where i64
+ *     and f64 take two) is refused as {@code MODULE_NOT_COMPILABLE}
  * @param maxImports imports
  * @param maxExports exports
  * @param maxGlobals globals defined by the module

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.http;
 import static com.infrafabric.chassis.testing.ChassisServiceRig.json;
 import static com.infrafabric.chassis.testing.ChassisServiceRig.registration;
 import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
+import static java.util.Collections.nCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.testing.ChassisServiceRig;
@@ -14,6 +15,8 @@ import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -151,6 +154,23 @@ class RequestValidationTest {
     assertThat(rig.http.get("/metrics", rig.operator()).body())
         .as("an import the contract does not grant is a security signal")
         .containsPattern("chassis_capability_denied_total\\{capability=\"import\",[^}]*} [1-9]");
+  }
+
+  @Test
+  void regressionModulesTooWideToCompileAre422NotCompilableNotInternal() {
+    // A function returning 128 i64 values passed every check, then the compiler threw: 500.
+    assertNotCompilable(List.of(), nCopies(128, "i64"), "128 results taking 256 JVM slots");
+    assertNotCompilable(nCopies(255, "i64"), List.of(), "255 parameters taking 510 JVM slots");
+    List<String> mixed = new ArrayList<>(nCopies(200, "i32"));
+    mixed.addAll(nCopies(28, "f64"));
+    assertNotCompilable(List.of("i32"), mixed, "228 results taking 256 JVM slots");
+  }
+
+  private static void assertNotCompilable(
+      List<String> parameters, List<String> results, String reason) {
+    byte[] wide = Guests.calling(parameters, results);
+    String jws = Contracts.forModule("wide", wide).signedBy(TestChassis.PUBLISHER);
+    assertError(register(registration(wide, jws)), 422, "MODULE_NOT_COMPILABLE", reason);
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The one way tests obtain guest modules: inline WAT compiled with Wat2Wasm, or fixtures from the
@@ -33,6 +34,40 @@ public final class Guests {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read guest fixture " + path, e);
     }
+  }
+
+  /**
+   * A tool whose {@code run} calls a function of type {@code (parameters) -> (results)} directly
+   * and through its table, passing and dropping zeros: the shape that exercises how the compiler
+   * maps a wide function type to JVM methods. Types are WAT names ({@code i32}, {@code i64}, ...).
+   */
+  public static byte[] calling(List<String> parameters, List<String> results) {
+    String zeros = zeros(parameters);
+    String drops = " drop".repeat(results.size());
+    return wat(
+        "(module (type $t (func (param "
+            + String.join(" ", parameters)
+            + ") (result "
+            + String.join(" ", results)
+            + ")))\n"
+            + "(table 1 funcref) (elem (i32.const 0) $f)\n"
+            + "(func $f (type $t)"
+            + zeros(results)
+            + ")\n"
+            + "(func (export \"run\") (result i32)"
+            + zeros
+            + " call $f"
+            + drops
+            + zeros
+            + " i32.const 0 call_indirect (type $t)"
+            + drops
+            + " i32.const 0))");
+  }
+
+  private static String zeros(List<String> types) {
+    StringBuilder zeros = new StringBuilder();
+    types.forEach(type -> zeros.append(' ').append(type).append(".const 0"));
+    return zeros.toString();
   }
 
   /**

@@ -31,8 +31,8 @@ import java.util.function.Supplier;
  * is refused as overload. Its caller hears back within {@code compileTimeout} of the build starting
  * ({@link ErrorCode#MODULE_NOT_COMPILABLE} past it, and the thread is interrupted); parsing and
  * compiling cannot be stopped mid-way, so the thread and the memory reservation are released only
- * when the work really ends, which the caps keep short. Futures complete on the caller's context.
- * Thread-safe.
+ * when the work really ends, which the caps keep short. Every future completes, on the caller's
+ * context; a build that throws fails it with what it threw. Thread-safe.
  */
 public final class ModuleBuilds implements AutoCloseable {
 
@@ -100,8 +100,6 @@ public final class ModuleBuilds implements AutoCloseable {
     try {
       T built = withinBudget(module, build);
       caller.runOnContext(ignored -> promise.tryComplete(built));
-    } catch (RuntimeException failure) {
-      caller.runOnContext(ignored -> promise.tryFail(failure));
     } catch (OutOfMemoryError exhausted) {
       caller.runOnContext(
           ignored ->
@@ -109,6 +107,10 @@ public final class ModuleBuilds implements AutoCloseable {
                   new LimitExceededException(
                       ErrorCode.MODULE_TOO_LARGE,
                       "building the module needed more memory than the host could give it")));
+    } catch (RuntimeException | Error failure) {
+      // An error escaping the pool thread would end it silently and leave the caller waiting
+      // forever (the finally below cancels the deadline); the caller reports it instead.
+      caller.runOnContext(ignored -> promise.tryFail(failure));
     } finally {
       timer.cancel(false);
       deadline.close();

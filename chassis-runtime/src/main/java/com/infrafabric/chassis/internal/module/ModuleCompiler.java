@@ -2,7 +2,6 @@ package com.infrafabric.chassis.internal.module;
 
 import com.dylibso.chicory.compiler.InterpreterFallback;
 import com.dylibso.chicory.compiler.MachineFactoryCompiler;
-import com.dylibso.chicory.wasm.ChicoryException;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.LimitExceededException;
 
@@ -16,6 +15,12 @@ public final class ModuleCompiler {
   private ModuleCompiler() {}
 
   /**
+   * Compiles {@code module}. The compiler is not bound to refuse only what it announces: besides
+   * its own exceptions, modules the validator accepted can make it throw argument, index or state
+   * exceptions, or generate classes the JVM verifier rejects while it loads them. Each of those is
+   * the module's failure to compile, whichever exception it arrived as, so all of them are refused
+   * alike, with the compiler's first line of reason.
+   *
    * @throws LimitExceededException with {@link ErrorCode#MODULE_NOT_COMPILABLE}
    */
   public static CompiledModule compile(ValidatedModule module) {
@@ -26,9 +31,20 @@ public final class ModuleCompiler {
           MachineFactoryCompiler.builder(module.module())
               .withInterpreterFallback(InterpreterFallback.FAIL)
               .compile());
-    } catch (ChicoryException failure) {
+    } catch (RuntimeException | LinkageError failure) {
       throw new LimitExceededException(
-          ErrorCode.MODULE_NOT_COMPILABLE, "module cannot be compiled: " + failure.getMessage());
+          ErrorCode.MODULE_NOT_COMPILABLE, "module cannot be compiled: " + reason(failure));
     }
+  }
+
+  /**
+   * The first line of the compiler's message (the verifier's runs on for pages); not the exception
+   * type, which says nothing to a publisher and would name the host's internals in the response.
+   */
+  private static String reason(Throwable failure) {
+    String message = failure.getMessage();
+    return message == null || message.isBlank()
+        ? "the compiler gave no reason"
+        : message.lines().findFirst().orElseThrow();
   }
 }

@@ -14,6 +14,8 @@ import com.infrafabric.chassis.ModuleCaps;
  * local or element, an array per declared data length) before it knows the bytes are there; after
  * this scan no declared count is larger than a cap or than its bytes, so what the parser builds is
  * bounded by the caps. Function bodies are not decoded: only their locals declarations are read.
+ * Every function type is also held to the widest signature the compiler can give a JVM method
+ * ({@link JvmSignature}).
  *
  * <p>Features the chassis refuses anyway are refused here already when the scan meets them (GC and
  * typed-reference types, SIMD values, shared or 64-bit memory, multiple memories, exception tags),
@@ -102,8 +104,8 @@ final class ModuleScan {
             ? disabled("GC struct and array types")
             : malformed("type " + i + " has the unknown form 0x" + Integer.toHexString(form));
       }
-      valueTypes(arity(i), "parameters");
-      valueTypes(arity(i), "results");
+      JvmSignature.Arity parameters = valueTypes(arity(i), "parameters");
+      JvmSignature.check(i, parameters, valueTypes(arity(i), "results"));
     }
   }
 
@@ -121,20 +123,28 @@ final class ModuleScan {
     return count;
   }
 
-  private void valueTypes(long count, String what) {
+  private JvmSignature.Arity valueTypes(long count, String what) {
     if (count > in.remaining()) {
       throw malformed("a type declares " + count + " " + what + " in fewer bytes");
     }
+    long slots = 0;
     for (long i = 0; i < count; i++) {
-      valueType();
+      slots += JvmSignature.slots(valueType());
     }
+    return new JvmSignature.Arity(count, slots);
   }
 
-  /** Number and reference types of the features the chassis enables; anything else is refused. */
-  private void valueType() {
+  /**
+   * Number and reference types of the features the chassis enables; anything else is refused.
+   *
+   * @return the type's binary code
+   */
+  private int valueType() {
     int type = in.u8();
     switch (type) {
-      case 0x7F, 0x7E, 0x7D, 0x7C, 0x70, 0x6F -> {}
+      case 0x7F, 0x7E, 0x7D, 0x7C, 0x70, 0x6F -> {
+        return type;
+      }
       case 0x7B -> throw disabled("SIMD (v128 values)");
       case 0x63, 0x64 -> throw disabled("typed function references");
       default -> {

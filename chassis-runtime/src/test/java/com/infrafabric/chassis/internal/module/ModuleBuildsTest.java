@@ -63,6 +63,22 @@ class ModuleBuildsTest {
   }
 
   @Test
+  void regressionAnErrorThrownByABuildFailsItsFutureInsteadOfLeavingItPending() throws Exception {
+    // The pool thread let an Error escape after cancelling the deadline: the caller never heard.
+    try (ModuleBuilds builds = builds(b -> b)) {
+      AssertionError bug = new AssertionError("a compiler bug");
+      Throwable failure =
+          failure(
+              builds.submit(
+                  ECHO,
+                  () -> {
+                    throw bug;
+                  }));
+      assertThat(failure).isSameAs(bug);
+    }
+  }
+
+  @Test
   void aModuleWhoseBuildWouldNeedMoreThanTheWholeBudgetIsTooLarge() throws Exception {
     try (ModuleBuilds builds = builds(b -> b.buildMemoryBytes(1 << 20))) {
       byte[] nops = new byte[10_000];

@@ -2,6 +2,7 @@ package com.infrafabric.chassis.internal.module;
 
 import static com.infrafabric.chassis.testing.WasmBinary.bytes;
 import static com.infrafabric.chassis.testing.WasmBinary.module;
+import static java.util.Collections.nCopies;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +13,8 @@ import com.infrafabric.chassis.ModuleCaps;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.WasmBinary;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -68,6 +71,32 @@ class ModuleScanTest {
         module,
         ErrorCode.MODULE_TOO_LARGE,
         "type 0 declares 2147483647 parameters or results, above the cap of 1000");
+  }
+
+  @Test
+  void regressionTypesWiderThanAJvmMethodAreNotCompilableBeforeParsing() {
+    // 128 i64 results passed every cap, then made the compiler throw: 500 INTERNAL from the API.
+    assertRefused(
+        Guests.calling(List.of(), nCopies(128, "i64")),
+        ErrorCode.MODULE_NOT_COMPILABLE,
+        "type 0 declares 128 results taking 256 JVM slots (i64 and f64 take two), above the 255"
+            + " a compiled function can return");
+    assertRefused(
+        Guests.calling(types(200, 28), List.of()),
+        ErrorCode.MODULE_NOT_COMPILABLE,
+        "type 0 declares 228 parameters taking 256 JVM slots (i64 and f64 take two), above the 251"
+            + " a compiled function can take");
+    assertRefused(
+        Guests.calling(nCopies(255, "i32"), List.of()),
+        ErrorCode.MODULE_NOT_COMPILABLE,
+        "type 0 declares 255 parameters taking 255 JVM slots (i64 and f64 take two), above the 251"
+            + " a compiled function can take");
+  }
+
+  @Test
+  void typesAsWideAsAJvmMethodTakesPassTheScan() {
+    assertThat(ModuleScan.scan(Guests.calling(types(249, 1), types(253, 1)), CAPS)).isNotNull();
+    assertThat(ModuleScan.scan(Guests.calling(List.of(), nCopies(127, "f64")), CAPS)).isNotNull();
   }
 
   @Test
@@ -170,6 +199,11 @@ class ModuleScanTest {
     ModuleShape many = ModuleScan.scan(withLocals(40_000), CAPS);
     assertThat(many.estimatedBuildBytes() - none.estimatedBuildBytes())
         .isGreaterThanOrEqualTo(40_000 * ModuleShape.LOCAL);
+  }
+
+  /** {@code i32s} i32 then {@code i64s} i64. */
+  private static List<String> types(int i32s, int i64s) {
+    return Stream.concat(nCopies(i32s, "i32").stream(), nCopies(i64s, "i64").stream()).toList();
   }
 
   private static byte[] withLocals(int count) {
