@@ -3,6 +3,7 @@ package com.infrafabric.governor.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.RawConnection;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.models.models.ModelListParams;
@@ -124,6 +125,16 @@ class GatewayAnswersBeforeRoutingTest {
               "MALFORMED_REQUEST",
               (path, token) -> post(path + "%zz", token, "", "{}")),
           new Refusal(
+              "a percent-encoded dot segment the router would remove",
+              400,
+              "MALFORMED_REQUEST",
+              (path, token) -> post(path + "/x/%2e%2E", token, "", "{}")),
+          new Refusal(
+              "an empty segment the router would merge",
+              400,
+              "MALFORMED_REQUEST",
+              (path, token) -> post(path + "//", token, "", "{}")),
+          new Refusal(
               "an HTTP/1.1 request without Host",
               400,
               "MALFORMED_REQUEST",
@@ -155,7 +166,44 @@ class GatewayAnswersBeforeRoutingTest {
 
     assertThat(answer).as(answer).startsWith("HTTP/1.1 " + refusal.status() + " ");
     assertThat(header(answer, "x-error-code")).as(answer).contains(refusal.code());
-    dialect.assertShape(new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)));
+    dialect.assertShape(body(answer));
+  }
+
+  /**
+   * The reported case: under the gateway's base URL, encoded dot segments climbed out of it to the
+   * budget API, which answered an admin; a proxy in front that allowed only /llm to reach the
+   * service let it through. A path the router would rewrite is refused, in the dialect of the path
+   * as sent, whatever it would have reached.
+   */
+  @Test
+  void regressionDotSegmentsUnderTheGatewayNoLongerReachTheBudgetApi() {
+    String scope = RIG.fundedScope(1_000_000);
+    String admin = RIG.governor.admin(scope.split("/", 2)[0]);
+    String budget = "/v1/budgets/" + GovernorServiceRig.encode(scope);
+    assertThat(get(budget, admin))
+        .as("the budget the paths below name")
+        .startsWith("HTTP/1.1 200 ");
+
+    String climbed = get(GatewayRoutes.OPENAI + "/%2e%2e/%2e%2e/%2e%2e" + budget, admin);
+    assertThat(climbed).as(climbed).startsWith("HTTP/1.1 400 ").doesNotContain(scope);
+    assertThat(header(climbed, "x-error-code")).contains("MALFORMED_REQUEST");
+    Dialect.OPENAI.assertShape(body(climbed));
+    for (String path : List.of("/llm/.." + budget, budget.replace("/v1/", "/v1//"))) {
+      String answer = get(path, admin);
+      assertThat(answer).as(path).startsWith("HTTP/1.1 400 ").doesNotContain(scope);
+      assertThat(body(answer).getString("code")).isEqualTo("MALFORMED_REQUEST");
+    }
+  }
+
+  private static String get(String path, String token) {
+    try (RawConnection connection = RawConnection.open(RIG.governor.service.port())) {
+      connection.send(head("GET", path, token, "") + "\r\n");
+      return connection.untilClosed();
+    }
+  }
+
+  private static JsonObject body(String answer) {
+    return new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
   }
 
   /** The reported case: the official SDKs with a query over the limit read a 414 of their API. */

@@ -18,11 +18,12 @@ import java.util.stream.Collectors;
  * Answers what no route handles in the dialect that owns the request's path ({@link
  * WireDialect#paths()}), the platform's for every other path: a path or method no route matches
  * (404, 405), a refusal before routing (a request target over its bound, 414; a framing the server
- * will not read, 400 or 415), and a request whose head the server could not read (431, 400), which
- * never reaches the router. An SDK whose base URL is one of the gateway's then reads every answer
- * it can get as an error of its own API. The one request with no path to go by is one whose line
- * the decoder dropped unread ({@link RequestTarget#MAX_LINE_BYTES}): it is answered the platform's
- * way.
+ * will not read, 400 or 415; a path not in normal form, 400, by the path as sent rather than the
+ * one the router would have normalised it to), and a request whose head the server could not read
+ * (431, 400), which never reaches the router. An SDK whose base URL is one of the gateway's then
+ * reads every answer it can get as an error of its own API. The one request with no path to go by
+ * is one whose line the decoder dropped unread ({@link RequestTarget#MAX_LINE_BYTES}): it is
+ * answered the platform's way.
  */
 final class DialectsByPath {
 

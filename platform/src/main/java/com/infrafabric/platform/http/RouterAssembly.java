@@ -83,6 +83,7 @@ final class RouterAssembly {
     router.route().handler(new RequestIdHandler());
     router.route().handler(new RequestTarget());
     router.route().handler(framing);
+    router.route().handler(new RequestPath((ctx, error) -> dialects.closeWith(ctx, error)));
     router.route().handler(new AccessLogHandler());
     router.route().handler(new HttpMetricsHandler(meters));
     if (settings.cors().enabled()) {
