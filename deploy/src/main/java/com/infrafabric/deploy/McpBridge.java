@@ -2,6 +2,8 @@ package com.infrafabric.deploy;
 
 import com.infrafabric.chassis.http.InvocationRoutes;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,6 +42,7 @@ final class McpBridge {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final int PARSE_ERROR = -32700;
+  private static final int INVALID_REQUEST = -32600;
   private static final int TRANSPORT_ERROR = -32000;
 
   private final URI url;
@@ -107,11 +110,22 @@ final class McpBridge {
   }
 
   private void forward(String line) {
-    JsonObject message;
+    Object value;
     try {
-      message = new JsonObject(line);
+      value = Json.decodeValue(line);
     } catch (DecodeException e) {
-      write(error(null, PARSE_ERROR, "not a JSON-RPC message: " + e.getMessage()));
+      // The parser's own text names its classes and tokens: nothing a client can act on.
+      write(error(null, PARSE_ERROR, "The line is not JSON."));
+      return;
+    }
+    if (!(value instanceof JsonObject message)) {
+      write(
+          error(
+              null,
+              INVALID_REQUEST,
+              value instanceof JsonArray
+                  ? "A line holds one JSON-RPC message, an object; batches are not supported."
+                  : "A line holds one JSON-RPC message, an object."));
       return;
     }
     Object id = message.getValue("id");

@@ -86,6 +86,10 @@ class McpBridgeTest {
         JsonObject called = next(answers);
         assertThat(called.getJsonObject("result").getJsonObject("structuredContent"))
             .isEqualTo(new JsonObject().put("say", "hi"));
+        send(stdin, "[{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}]");
+        assertPlainError(next(answers), -32600, "batches are not supported");
+        send(stdin, "{\"jsonrpc\":\"2.0\",");
+        assertPlainError(next(answers), -32700, "not JSON");
 
         assertThat(rig.register(echo, Contracts.forModule("later", echo)).statusCode())
             .isEqualTo(201);
@@ -100,6 +104,13 @@ class McpBridgeTest {
         bridge.destroyForcibly();
       }
     }
+  }
+
+  /** A refusal the bridge makes itself: its code and a sentence, never the parser's internals. */
+  private static void assertPlainError(JsonObject answer, int code, String says) {
+    JsonObject error = answer.getJsonObject("error");
+    assertThat(error.getInteger("code")).isEqualTo(code);
+    assertThat(error.getString("message")).contains(says).doesNotContain("java.", "Token", "`");
   }
 
   private static void send(Writer stdin, String line) throws IOException {
