@@ -63,6 +63,9 @@ final class RequestPath implements Handler<RoutingContext> {
     if (path == null || !path.startsWith("/")) {
       return Optional.of("does not start with '/'");
     }
+    if (plain(path)) {
+      return Optional.empty();
+    }
     String[] segments = path.substring(1).split("/", -1);
     for (int i = 0; i < segments.length; i++) {
       Optional<String> problem = segmentProblem(segments[i], i == segments.length - 1);
@@ -71,6 +74,18 @@ final class RequestPath implements Handler<RoutingContext> {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * True for the paths clients send: no escape, no backslash, no empty segment and no segment
+   * starting with a dot, so nothing the router would rewrite; checked without splitting or a
+   * pattern, since it runs on every request.
+   */
+  private static boolean plain(String path) {
+    return path.indexOf('%') < 0
+        && path.indexOf('\\') < 0
+        && !path.contains("//")
+        && !path.contains("/.");
   }
 
   /** A trailing slash leaves the last segment empty, which the router keeps as it is. */
