@@ -36,6 +36,16 @@ final class ErrorResponses {
     if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
       response.putHeader("WWW-Authenticate", challenge);
     }
+    if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
+      // A refused credential ends its connection, in the same step as the answer (a request
+      // pipelined behind it is never served): each guess at a credential (a key id looked up in
+      // Redis, a signature checked) then costs the guesser a new connection, which the bound on
+      // unauthenticated connections holds, not one more request on a kept-alive one.
+      response.putHeader(HttpHeaders.CONNECTION, "close");
+      response.end(body);
+      ConnectionGuard.closeNow(ctx.request().connection());
+      return;
+    }
     PendingBody pending = PendingBody.of(ctx, error);
     if (pending == PendingBody.CLOSE) {
       // Answered before the body was read: the connection cannot carry another request.

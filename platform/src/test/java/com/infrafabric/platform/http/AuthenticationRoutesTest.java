@@ -157,6 +157,26 @@ class AuthenticationRoutesTest {
     }
   }
 
+  /**
+   * Each refused credential costs its sender a connection: of two requests pipelined on one
+   * connection with a wrong token, the first is answered 401 and the connection closes, so guesses
+   * cannot be poured down a kept-alive connection, each costing the service a lookup.
+   */
+  @Test
+  void aRefusedCredentialEndsItsConnection() {
+    String guess =
+        "GET /v1/whoami HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer nope\r\n\r\n";
+    try (RawConnection connection = RawConnection.open(fixture.service.port())) {
+      connection.send(guess + guess);
+      String answered = connection.untilClosed();
+
+      assertThat(answered).startsWith("HTTP/1.1 401");
+      assertThat(answered.split("HTTP/1.1 ", -1)).as("one answer").hasSize(2);
+    }
+    assertThat(fixture.client.get("/v1/whoami", fixture.tokens.valid("alice")).statusCode())
+        .isEqualTo(200);
+  }
+
   @Test
   void enforcesRolesWith403() {
     HttpResponse<String> agent =
