@@ -6,6 +6,7 @@ import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.List;
@@ -65,6 +66,13 @@ final class AnthropicMessagesWire implements Wire {
           RequestFields.Range.decimal("top_p", 0, 1),
           RequestFields.Range.whole("top_k", 0, Integer.MAX_VALUE));
 
+  /**
+   * The most input tokens of the system prompt Anthropic adds to a request with tools: the largest
+   * its tool use pricing lists (530, Claude 3 Opus with {@code tool_choice} {@code auto} or {@code
+   * none}; 346 for the Claude 4 models). It is billed as input, but is not in the request's bytes.
+   */
+  static final long TOOL_PROMPT_TOKENS = 530;
+
   /** The API version sent when the client names none. */
   static final String VERSION = "2023-06-01";
 
@@ -92,11 +100,78 @@ final class AnthropicMessagesWire implements Wire {
         RequestFields.stream(body),
         maxTokens,
         1,
-        bytes.length(),
+        worstCaseInputTokens(body, bytes.length()),
         RequestFields.estimatedTokens(body, "messages")
             + RequestFields.estimatedTokens(body, "system"),
         body,
         bytes);
+  }
+
+  /**
+   * An upper bound of what the prompt is billed as input tokens: every byte of the body a token,
+   * and the tools' system prompt ({@link #TOOL_PROMPT_TOKENS}) when there are tools, all of it
+   * weighted by the dearest cache write the request asks for. Anthropic bills a write to the hour's
+   * cache twice the input price and one to the five-minute cache 1.25 times ({@link
+   * ReportedUsage#anthropicCacheWrites} counts them the same way), so a prompt that marks a cache
+   * breakpoint may cost up to twice its tokens at the input price.
+   */
+  static long worstCaseInputTokens(JsonObject body, long bytes) {
+    Object tools = body.getValue("tools");
+    long tokens =
+        bytes + (tools instanceof JsonArray list && !list.isEmpty() ? TOOL_PROMPT_TOKENS : 0);
+    return CacheWrite.dearestIn(body).weigh(tokens);
+  }
+
+  /**
+   * A write to the prompt cache a request may ask for (a {@code cache_control}), cheapest first,
+   * with the input price it bills, as a fraction.
+   */
+  private enum CacheWrite {
+    NONE(1, 1),
+    FIVE_MINUTES(5, 4),
+    HOUR(2, 1);
+
+    private final long times;
+    private final long per;
+
+    CacheWrite(long times, long per) {
+      this.times = times;
+      this.per = per;
+    }
+
+    /** {@code tokens} at this write's price, in input tokens, rounded up. */
+    long weigh(long tokens) {
+      return Math.addExact(Math.multiplyExact(tokens, times), per - 1) / per;
+    }
+
+    /**
+     * The dearest write any {@code cache_control} in {@code value} asks for ({@code ttl} {@code 1h}
+     * the hour's cache, else the five-minute default). Every {@code cache_control} anywhere counts,
+     * wherever Anthropic honours it: reserving for a write never made costs the caller nothing,
+     * since only what the provider reports is charged.
+     */
+    static CacheWrite dearestIn(Object value) {
+      CacheWrite dearest = NONE;
+      if (value instanceof JsonObject object) {
+        for (Map.Entry<String, Object> field : object) {
+          dearest =
+              dearest.or(
+                  "cache_control".equals(field.getKey())
+                          && field.getValue() instanceof JsonObject control
+                      ? ("1h".equals(control.getValue("ttl")) ? HOUR : FIVE_MINUTES)
+                      : dearestIn(field.getValue()));
+        }
+      } else if (value instanceof JsonArray array) {
+        for (Object element : array) {
+          dearest = dearest.or(dearestIn(element));
+        }
+      }
+      return dearest;
+    }
+
+    private CacheWrite or(CacheWrite other) {
+      return compareTo(other) >= 0 ? this : other;
+    }
   }
 
   private static void served(JsonObject body) {

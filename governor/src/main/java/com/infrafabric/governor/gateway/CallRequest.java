@@ -14,8 +14,9 @@ import java.util.Objects;
  * @param maxOutputTokens the output bound of one answer: the client's, or the gateway's default
  *     when it gave none (then also sent upstream, so the provider cannot exceed what was priced)
  * @param answers how many answers the call asks for (OpenAI's {@code n}); each may use the bound
- * @param worstCaseInputTokens an upper bound of the prompt's tokens: its UTF-8 bytes, since no
- *     tokenizer makes more tokens than bytes of text
+ * @param worstCaseInputTokens an upper bound of what the prompt is billed, in input tokens: its
+ *     UTF-8 bytes, since no tokenizer makes more tokens than bytes of text, and what the wire's
+ *     provider bills besides (Anthropic's tools prompt and cache writes)
  * @param estimatedInputTokens the prompt's likely tokens, about four characters a token: what a
  *     virtual key's tokens-per-minute bucket takes for the prompt up front, put right with what the
  *     call used once it settles; never charged to a budget
