@@ -118,16 +118,17 @@ final class McpBridge {
       write(error(null, PARSE_ERROR, "The line is not JSON."));
       return;
     }
-    if (!(value instanceof JsonObject message)) {
+    if (!(value instanceof JsonObject || value instanceof JsonArray)) {
       write(
           error(
               null,
               INVALID_REQUEST,
-              value instanceof JsonArray
-                  ? "A line holds one JSON-RPC message, an object; batches are not supported."
-                  : "A line holds one JSON-RPC message, an object."));
+              "A line holds one JSON-RPC message, an object (or, under MCP 2025-03-26, a batch"
+                  + " of them, an array)."));
       return;
     }
+    // A batch goes as it is: the chassis knows which versions batch, and answers it as a whole.
+    JsonObject message = value instanceof JsonObject object ? object : new JsonObject();
     Object id = message.getValue("id");
     boolean initialize = "initialize".equals(message.getValue("method"));
     CompletableFuture<Void> sent =
@@ -159,14 +160,15 @@ final class McpBridge {
     if (body.isEmpty()) {
       return; // 202: a notification was accepted
     }
-    JsonObject json;
+    Object answer;
     try {
-      json = new JsonObject(body);
+      answer = Json.decodeValue(body);
     } catch (DecodeException notJson) {
-      json = new JsonObject();
+      answer = null;
     }
-    if (json.containsKey("jsonrpc")) {
-      write(json);
+    JsonObject json = answer instanceof JsonObject object ? object : new JsonObject();
+    if (answer instanceof JsonArray || json.containsKey("jsonrpc")) {
+      write(answer);
     } else {
       unanswered(
           id,
@@ -252,9 +254,9 @@ final class McpBridge {
     return request;
   }
 
-  /** One message per line: compact JSON never holds a raw line break. */
-  private synchronized void write(JsonObject message) {
-    out.println(message.encode());
+  /** One message (or batch) per line: compact JSON never holds a raw line break. */
+  private synchronized void write(Object message) {
+    out.println(Json.encode(message));
     out.flush();
   }
 

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * JSON-RPC 2.0 as the Model Context Protocol uses it: the error codes a server answers with, and
  * the one shape of a reply. A request has a string or integer {@code id} and a {@code method}; a
- * notification has a method and no id; batches are not part of MCP since 2025-06-18.
+ * notification has a method and no id; batches are part of MCP 2025-03-26 only.
  */
 final class JsonRpc {
 

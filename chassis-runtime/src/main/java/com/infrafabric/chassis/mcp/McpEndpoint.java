@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -31,8 +32,8 @@ import java.util.Optional;
  * <p>The platform has already authenticated the bearer token (401 with the protected-resource
  * metadata otherwise), rate limited its subject, checked the {@code agent} role on a tenant token,
  * and bounded the body; this class bounds it again to the invocation input limit, reads it with the
- * strict JSON reader, and refuses batches, a wrong {@code jsonrpc}, bad ids and unsupported
- * protocol versions before anything else happens.
+ * strict JSON reader, and refuses a wrong {@code jsonrpc}, bad ids, unsupported protocol versions
+ * and batches outside 2025-03-26 before anything else happens.
  */
 final class McpEndpoint {
 
@@ -41,6 +42,12 @@ final class McpEndpoint {
   static final String VERSION_HEADER = "MCP-Protocol-Version";
   static final String LATEST = "2025-11-25";
   static final List<String> SUPPORTED = List.of(LATEST, "2025-06-18", "2025-03-26");
+
+  /** The one version whose clients may send batches: later ones removed them. */
+  static final String BATCHING = "2025-03-26";
+
+  /** The most messages one batch may carry: each may run a tool, one after another. */
+  static final int MAX_BATCH = 16;
 
   private final McpSessions sessions;
   private final McpMethods methods;
@@ -89,6 +96,10 @@ final class McpEndpoint {
           start,
           null,
           JsonRpc.refused(400, JsonRpc.PARSE_ERROR, malformed.getMessage()));
+      return;
+    }
+    if (parsed instanceof JsonArray batch) {
+      batch(ctx, owner, batch, start);
       return;
     }
     Object read = read(parsed);
@@ -200,6 +211,96 @@ final class McpEndpoint {
         .onFailure(ctx::fail);
   }
 
+  /**
+   * A batch: part of MCP 2025-03-26 only (a client on a later version, which sends its version in
+   * {@value #VERSION_HEADER}, is refused, as batches were removed from it), in a session, without
+   * {@code initialize}, of at most {@value #MAX_BATCH} messages. Its requests run one after another
+   * and are answered together in one array, in their order; an element that is not a message gets
+   * its error there; a batch of notifications and responses alone is accepted with 202.
+   */
+  private void batch(RoutingContext ctx, McpSessions.Owner owner, JsonArray batch, Instant start) {
+    Optional<Reply.Error> refused = batchRefusal(ctx, batch.size());
+    if (refused.isPresent()) {
+      answer(ctx, "batch", start, null, refused.get());
+      return;
+    }
+    sessions
+        .touch(owner, ctx.request().getHeader(SESSION_HEADER))
+        .onSuccess(
+            live -> {
+              if (!live) {
+                answer(ctx, "batch", start, null, sessionNotFound());
+                return;
+              }
+              Future<JsonArray> answers = Future.succeededFuture(new JsonArray());
+              for (Object element : batch) {
+                answers = answers.compose(done -> inBatch(ctx, element, done));
+              }
+              answers.onSuccess(done -> answerBatch(ctx, done)).onFailure(ctx::fail);
+            })
+        .onFailure(ctx::fail);
+  }
+
+  private static Optional<Reply.Error> batchRefusal(RoutingContext ctx, int size) {
+    String version = ctx.request().getHeader(VERSION_HEADER);
+    if (version != null && !version.equals(BATCHING)) {
+      return Optional.of(
+          invalidRequest(
+              "Batches are part of MCP "
+                  + BATCHING
+                  + " only: under "
+                  + (SUPPORTED.contains(version) ? version : "another version")
+                  + " send one JSON-RPC message per request."));
+    }
+    if (size == 0 || size > MAX_BATCH) {
+      return Optional.of(
+          invalidRequest("A batch holds 1 to " + MAX_BATCH + " messages; this one " + size + "."));
+    }
+    if (ctx.request().getHeader(SESSION_HEADER) == null) {
+      return Optional.of(invalidRequest("A batch is sent in a session: initialize first."));
+    }
+    return Optional.empty();
+  }
+
+  /** Handles one element of a batch, adding its answer, if it has one, to {@code answers}. */
+  private Future<JsonArray> inBatch(RoutingContext ctx, Object element, JsonArray answers) {
+    Instant start = clock.instant();
+    Object read = read(element);
+    if (read instanceof Reply.Error refused) {
+      metrics.request("unread", outcome(refused), Duration.between(start, clock.instant()));
+      return Future.succeededFuture(answers.add(JsonRpc.response(idOf(element), refused)));
+    }
+    Message message = (Message) read;
+    if (!message.request()) {
+      metrics.request(
+          message.method() == null ? "response" : message.method(),
+          "accepted",
+          Duration.between(start, clock.instant()));
+      return Future.succeededFuture(answers);
+    }
+    Future<Reply> reply =
+        message.method().equals("initialize")
+            ? Future.succeededFuture(invalidRequest("initialize must not be part of a batch"))
+            : dispatch(ctx, message);
+    return reply.map(
+        answer -> {
+          metrics.request(
+              message.method(), outcome(answer), Duration.between(start, clock.instant()));
+          return answers.add(JsonRpc.response(message.id(), answer));
+        });
+  }
+
+  private static void answerBatch(RoutingContext ctx, JsonArray answers) {
+    if (answers.isEmpty()) {
+      ctx.response().setStatusCode(202).end();
+      return;
+    }
+    ctx.response()
+        .setStatusCode(200)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(answers.toBuffer());
+  }
+
   private Future<Reply> dispatch(RoutingContext ctx, Message message) {
     Principal caller = Requests.principal(ctx);
     return switch (message.method()) {
@@ -247,7 +348,7 @@ final class McpEndpoint {
                         ApiException.retryAfter(
                             ErrorCode.OVERLOADED,
                             "Too many notification streams are open on this node.",
-                            java.time.Duration.ofSeconds(5)));
+                            Duration.ofSeconds(5)));
                 case TENANT_SHARE_FULL ->
                     ctx.fail(
                         ApiException.retryAfter(
@@ -255,7 +356,7 @@ final class McpEndpoint {
                             "This tenant's notification streams fill its share of this node ("
                                 + streams.tenantShare()
                                 + ").",
-                            java.time.Duration.ofSeconds(5)));
+                            Duration.ofSeconds(5)));
                 case ADMITTED -> open(ctx, session, owner);
               }
             })
@@ -309,10 +410,7 @@ final class McpEndpoint {
   /** Reads one JSON-RPC message, or the error that refuses it. */
   private static Object read(Object parsed) {
     if (parsed instanceof JsonArray) {
-      return JsonRpc.refused(
-          400,
-          JsonRpc.INVALID_REQUEST,
-          "Batches are not supported: send one JSON-RPC message per request.");
+      return invalidRequest("A batch may not hold another batch.");
     }
     if (!(parsed instanceof JsonObject message)) {
       return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "A JSON-RPC message is an object.");
@@ -409,13 +507,13 @@ final class McpEndpoint {
   }
 
   private void accepted(RoutingContext ctx, String method, Instant start) {
-    metrics.request(method, "accepted", java.time.Duration.between(start, clock.instant()));
+    metrics.request(method, "accepted", Duration.between(start, clock.instant()));
     ctx.response().setStatusCode(202).end();
   }
 
   private void answer(RoutingContext ctx, String method, Instant start, Object id, Reply reply) {
     int status = reply instanceof Reply.Error error ? error.httpStatus() : 200;
-    metrics.request(method, outcome(reply), java.time.Duration.between(start, clock.instant()));
+    metrics.request(method, outcome(reply), Duration.between(start, clock.instant()));
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -10,6 +10,7 @@ import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -134,16 +135,93 @@ class McpProtocolAbuseTest {
     delete(rig.http, agent, initialize(rig.http, agent));
   }
 
+  /** Batches were removed from MCP after 2025-03-26: a client on a later version is refused. */
   @Test
-  void aBatchIsRefusedAsAWhole() {
+  void aBatchUnderALaterVersionIsRefusedAsAWhole() {
     agent = rig.agent("acme", "echo");
     String session = initialize(rig.http, agent);
     double before = invocations();
-    HttpResponse<String> answer = post(rig.http, agent, session, "[" + CALL + "," + CALL + "]");
-    assertThat(answer.statusCode()).isEqualTo(400);
-    assertThat(error(answer).getInteger("code")).isEqualTo(-32600);
+    for (String version : List.of("2025-06-18", "2025-11-25")) {
+      HttpResponse<String> answer =
+          rig.http.send(
+              "POST",
+              "/mcp",
+              agent,
+              Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", version),
+              "[" + CALL + "," + CALL + "]");
+      assertThat(answer.statusCode()).isEqualTo(400);
+      assertThat(error(answer).getInteger("code")).isEqualTo(-32600);
+      assertThat(error(answer).getString("message")).contains("2025-03-26 only", version);
+    }
     assertThat(invocations()).isEqualTo(before);
     delete(rig.http, agent, session);
+  }
+
+  /**
+   * Regression: MCP 2025-03-26 says a server MUST accept batches, which were refused. A batch (a
+   * 2025-03-26 client sends no version header) is answered in one array in its order; a bad element
+   * and {@code initialize} get their errors there; notifications and responses get no answer, and a
+   * batch of nothing else is 202.
+   */
+  @Test
+  void aBatchUnder2025_03_26IsAnsweredInOneArray() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+    HttpResponse<String> answer =
+        post(
+            rig.http,
+            agent,
+            session,
+            "["
+                + CALL
+                + ",{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":\"p\",\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"1.0\",\"id\":9,\"method\":\"ping\"},"
+                + "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}},"
+                + initializeMessage()
+                + ",[]]");
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    JsonArray answers = new JsonArray(answer.body());
+    assertThat(answers).hasSize(5);
+    assertThat(answers.getJsonObject(0).getInteger("id")).isEqualTo(7);
+    assertThat(answers.getJsonObject(0).getJsonObject("result").getBoolean("isError")).isFalse();
+    assertThat(answers.getJsonObject(1).getString("id")).isEqualTo("p");
+    assertThat(answers.getJsonObject(1).getJsonObject("result")).isEqualTo(new JsonObject());
+    assertThat(answers.getJsonObject(2).getInteger("id")).isEqualTo(9);
+    assertThat(answers.getJsonObject(3).getInteger("id")).isZero();
+    assertThat(answers.getJsonObject(3).getJsonObject("error").getString("message"))
+        .contains("initialize must not be part of a batch");
+    assertThat(answers.getJsonObject(4).getValue("id")).isNull();
+    for (int i = 2; i < 5; i++) {
+      assertThat(answers.getJsonObject(i).getJsonObject("error").getInteger("code"))
+          .isEqualTo(-32600);
+    }
+    assertThat(invocations()).isEqualTo(before + 1);
+
+    String quiet = "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}]";
+    assertThat(post(rig.http, agent, session, quiet).statusCode()).isEqualTo(202);
+    delete(rig.http, agent, session);
+  }
+
+  /** A batch is bounded, and sent in a live session; else it is refused before any tool runs. */
+  @Test
+  void aBatchOutOfBoundsOrOutsideASessionIsRefusedAsAWhole() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+    String tooMany = "[" + String.join(",", java.util.Collections.nCopies(17, CALL)) + "]";
+    for (String batch : List.of("[]", tooMany)) {
+      HttpResponse<String> answer = post(rig.http, agent, session, batch);
+      assertThat(answer.statusCode()).isEqualTo(400);
+      assertThat(error(answer).getString("message")).contains("1 to 16 messages");
+    }
+    HttpResponse<String> sessionless = post(rig.http, agent, null, "[" + CALL + "]");
+    assertThat(sessionless.statusCode()).isEqualTo(400);
+    assertThat(error(sessionless).getString("message")).contains("initialize first");
+    delete(rig.http, agent, session);
+    assertThat(post(rig.http, agent, session, "[" + CALL + "]").statusCode()).isEqualTo(404);
+    assertThat(invocations()).isEqualTo(before);
   }
 
   @Test
