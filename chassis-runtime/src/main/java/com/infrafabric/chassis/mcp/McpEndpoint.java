@@ -214,9 +214,11 @@ final class McpEndpoint {
   /**
    * A batch: part of MCP 2025-03-26 only (a client on a later version, which sends its version in
    * {@value #VERSION_HEADER}, is refused, as batches were removed from it), in a session, without
-   * {@code initialize}, of at most {@value #MAX_BATCH} messages. Its requests run one after another
-   * and are answered together in one array, in their order; an element that is not a message gets
-   * its error there; a batch of notifications and responses alone is accepted with 202.
+   * {@code initialize}, of at most {@value #MAX_BATCH} messages, each taken from the caller's rate
+   * limit as a request of its own (429 for the whole batch otherwise). Its requests run one after
+   * another and are answered together in one array, in their order; an element that is not a
+   * message gets its error there; a batch of notifications and responses alone is accepted with
+   * 202.
    */
   private void batch(RoutingContext ctx, McpSessions.Owner owner, JsonArray batch, Instant start) {
     Optional<Reply.Error> refused = batchRefusal(ctx, batch.size());
@@ -232,7 +234,9 @@ final class McpEndpoint {
                 answer(ctx, "batch", start, null, sessionNotFound());
                 return;
               }
-              Future<JsonArray> answers = Future.succeededFuture(new JsonArray());
+              // The platform's rate limit took one request for the POST: the others, too.
+              Future<JsonArray> answers =
+                  Requests.takeMoreRequests(ctx, batch.size() - 1).map(taken -> new JsonArray());
               for (Object element : batch) {
                 answers = answers.compose(done -> inBatch(ctx, element, done));
               }

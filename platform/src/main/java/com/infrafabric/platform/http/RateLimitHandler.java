@@ -5,6 +5,7 @@ import com.infrafabric.platform.ratelimit.RateDecision;
 import com.infrafabric.platform.ratelimit.RateLimitContendedException;
 import com.infrafabric.platform.ratelimit.RateLimiter;
 import com.infrafabric.platform.redis.RedisUnavailableException;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -37,18 +38,23 @@ final class RateLimitHandler implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    limiter
-        .tryConsume(principal)
-        .onSuccess(decision -> proceed(ctx, decision))
-        .onFailure(failure -> ctx.fail(translate(failure)));
+    ctx.put(Requests.MORE_REQUESTS, (Requests.MoreRequests) more -> take(principal, more));
+    take(principal, 1).onSuccess(admitted -> ctx.next()).onFailure(ctx::fail);
   }
 
-  private static void proceed(RoutingContext ctx, RateDecision decision) {
+  /** Takes {@code requests} from the caller's bucket; failed with the refusal to answer. */
+  private Future<Void> take(Principal principal, int requests) {
+    return limiter
+        .tryConsume(principal, requests)
+        .recover(failure -> Future.failedFuture(translate(failure)))
+        .compose(RateLimitHandler::admitted);
+  }
+
+  private static Future<Void> admitted(RateDecision decision) {
     if (decision.allowed()) {
-      ctx.next();
-      return;
+      return Future.succeededFuture();
     }
-    ctx.fail(
+    return Future.failedFuture(
         ApiException.retryAfter(
             ErrorCode.RATE_LIMITED,
             seconds -> "Too many requests; retry after " + seconds + " s.",

@@ -2,6 +2,7 @@ package com.infrafabric.platform.http;
 
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.scope.ScopeGrammar;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -14,9 +15,30 @@ public final class Requests {
   static final String PRINCIPAL = "infrafabric.principal";
   static final String ROUTE = "infrafabric.route";
   static final String TRACE_ID = "infrafabric.traceId";
+  static final String MORE_REQUESTS = "infrafabric.moreRequests";
   private static final String OVER = "infrafabric.over";
 
   private Requests() {}
+
+  /** Takes more requests from the caller's rate limit, for a request that does their work. */
+  @FunctionalInterface
+  interface MoreRequests {
+    Future<Void> take(int requests);
+  }
+
+  /**
+   * Charges the caller's rate limit {@code requests} more, for a request that carries the work of
+   * several (an MCP batch: one for each message after the first), so that packing requests into one
+   * never multiplies what the limit allows. Nothing to take on a route whose callers are not
+   * limited per principal, or when {@code requests} is 0.
+   *
+   * @return failed with 429 {@code RATE_LIMITED} (with {@code Retry-After}) if the bucket holds
+   *     fewer, or with the store's failure (the limit fails closed)
+   */
+  public static Future<Void> takeMoreRequests(RoutingContext ctx, int requests) {
+    MoreRequests more = ctx.get(MORE_REQUESTS);
+    return more == null || requests == 0 ? Future.succeededFuture() : more.take(requests);
+  }
 
   /** The request id echoed in {@code X-Request-Id}, error bodies and logs. */
   public static String requestId(RoutingContext ctx) {

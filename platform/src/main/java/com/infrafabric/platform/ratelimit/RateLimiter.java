@@ -38,13 +38,14 @@ public final class RateLimiter {
   }
 
   /**
-   * Takes one token from {@code principal}'s bucket. Refusals are counted in the {@code
+   * Takes {@code requests} tokens from {@code principal}'s bucket: one for a request, more for one
+   * that carries the work of several (an MCP batch). Refusals are counted in the {@code
    * ratelimit.rejections} counter, tagged with the limit name.
    */
-  public Future<RateDecision> tryConsume(Principal principal) {
+  public Future<RateDecision> tryConsume(Principal principal, int requests) {
     SelectedLimit selected = policy.select(principal);
     return buckets
-        .tryConsume(key(principal, selected), selected.limit(), 1, selected.name())
+        .tryConsume(key(principal, selected), selected.limit(), requests, selected.name())
         .onSuccess(
             decision -> {
               if (!decision.allowed()) {

@@ -70,10 +70,11 @@ class RateLimiterTest {
         Concurrently.run(
             10,
             Duration.ofSeconds(20),
-            i -> () -> Await.result((i % 2 == 0 ? first : second).tryConsume(alice)).allowed());
+            i -> () -> Await.result((i % 2 == 0 ? first : second).tryConsume(alice, 1)).allowed());
 
     assertThat(allowed).filteredOn(a -> a).hasSize(5);
-    assertThat(Await.result(second.tryConsume(Principal.of("bob", Set.of()))).allowed()).isTrue();
+    assertThat(Await.result(second.tryConsume(Principal.of("bob", Set.of()), 1)).allowed())
+        .isTrue();
   }
 
   /** Regression: 16 concurrent requests of one agent exhausted the compare-and-swap retries. */
@@ -86,13 +87,13 @@ class RateLimiterTest {
 
     List<Future<RateDecision>> inFlight = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
-      inFlight.add(limiter.tryConsume(busy));
+      inFlight.add(limiter.tryConsume(busy, 1));
     }
     Await.result(Future.join(inFlight));
 
     assertThat(inFlight).allSatisfy(f -> assertThat(f.succeeded()).as("%s", f.cause()).isTrue());
     assertThat(inFlight).allSatisfy(f -> assertThat(f.result().allowed()).isTrue());
-    assertThat(Await.result(limiter.tryConsume(busy)).remaining()).isEqualTo(1_000 - 101);
+    assertThat(Await.result(limiter.tryConsume(busy, 1)).remaining()).isEqualTo(1_000 - 101);
   }
 
   @Test
@@ -101,17 +102,17 @@ class RateLimiterTest {
         RateLimiter.create(
             nodeA, RateLimitPolicy.uniform("one-trip", RateLimit.perMinute(1_000)), clock, meters);
     Principal steady = Principal.of("steady-agent", Set.of());
-    Await.result(limiter.tryConsume(steady));
+    Await.result(limiter.tryConsume(steady, 1));
     CommandCounts before = CommandCounts.now();
 
     for (int i = 0; i < 10; i++) {
-      assertThat(Await.result(limiter.tryConsume(steady)).allowed()).isTrue();
+      assertThat(Await.result(limiter.tryConsume(steady, 1)).allowed()).isTrue();
     }
 
     CommandCounts sent = CommandCounts.now().minus(before);
     assertThat(sent.reads()).isZero();
     assertThat(sent.swaps()).isEqualTo(10);
-    assertThat(Await.result(limiter.tryConsume(steady)).remaining()).isEqualTo(1_000 - 12);
+    assertThat(Await.result(limiter.tryConsume(steady, 1)).remaining()).isEqualTo(1_000 - 12);
   }
 
   /** Each node's remembered state is stale on every turn: the swap must refuse and retry. */
@@ -123,7 +124,7 @@ class RateLimiterTest {
 
     List<Long> remaining = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      RateDecision decision = Await.result((i % 2 == 0 ? first : second).tryConsume(alice));
+      RateDecision decision = Await.result((i % 2 == 0 ? first : second).tryConsume(alice, 1));
       remaining.add(decision.allowed() ? decision.remaining() : -1);
     }
 
@@ -140,21 +141,21 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(nodeA, "removed");
     Principal alice = Principal.of("alice", Set.of());
     for (int i = 0; i < 5; i++) {
-      Await.result(limiter.tryConsume(alice));
+      Await.result(limiter.tryConsume(alice, 1));
     }
-    RateDecision refused = Await.result(limiter.tryConsume(alice));
+    RateDecision refused = Await.result(limiter.tryConsume(alice, 1));
     assertThat(refused.allowed()).isFalse();
 
     String key =
         limiter.key(alice, RateLimitPolicy.uniform("removed", FIVE_PER_MINUTE).select(alice));
     Await.result(nodeB.send(Request.cmd(Command.DEL).arg(key)));
 
-    RateDecision elsewhere = Await.result(limiter(nodeB, "removed").tryConsume(alice));
+    RateDecision elsewhere = Await.result(limiter(nodeB, "removed").tryConsume(alice, 1));
     assertThat(elsewhere.allowed()).isTrue();
     assertThat(elsewhere.remaining()).isEqualTo(4);
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isFalse();
     clock.advance(Duration.ofSeconds(1));
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isTrue();
   }
 
   /**
@@ -167,20 +168,20 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(nodeA, "standing");
     Principal alice = Principal.of("alice", Set.of());
     for (int i = 0; i < 5; i++) {
-      Await.result(limiter.tryConsume(alice));
+      Await.result(limiter.tryConsume(alice, 1));
     }
-    RateDecision refused = Await.result(limiter.tryConsume(alice));
+    RateDecision refused = Await.result(limiter.tryConsume(alice, 1));
     long calls = commandCalls();
 
     clock.advance(Duration.ofMillis(900));
-    Future<RateDecision> again = limiter.tryConsume(alice);
+    Future<RateDecision> again = limiter.tryConsume(alice, 1);
 
     assertThat(again.isComplete()).isTrue();
     assertThat(again.result().allowed()).isFalse();
     assertThat(again.result().retryAfter()).isEqualTo(refused.retryAfter().minusMillis(900));
     assertThat(commandCalls()).isEqualTo(calls);
     clock.advance(Duration.ofMillis(100));
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isFalse();
     assertThat(commandCalls()).isGreaterThan(calls);
   }
 
@@ -202,10 +203,10 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(nodeA, "refusal");
     Principal alice = Principal.of("alice", Set.of());
     for (int i = 0; i < 5; i++) {
-      assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+      assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isTrue();
     }
 
-    RateDecision refused = Await.result(limiter.tryConsume(alice));
+    RateDecision refused = Await.result(limiter.tryConsume(alice, 1));
 
     assertThat(refused.allowed()).isFalse();
     assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(12));
@@ -221,14 +222,15 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(nodeA, "tenants");
     Principal inAcme = confined("agent-1", "acme");
     for (int i = 0; i < 5; i++) {
-      assertThat(Await.result(limiter.tryConsume(inAcme)).allowed()).isTrue();
+      assertThat(Await.result(limiter.tryConsume(inAcme, 1)).allowed()).isTrue();
     }
-    assertThat(Await.result(limiter.tryConsume(inAcme)).allowed()).isFalse();
+    assertThat(Await.result(limiter.tryConsume(inAcme, 1)).allowed()).isFalse();
 
-    assertThat(Await.result(limiter.tryConsume(confined("agent-1", "globex"))).allowed()).isTrue();
-    assertThat(Await.result(limiter.tryConsume(Principal.of("agent-1", Set.of()))).allowed())
+    assertThat(Await.result(limiter.tryConsume(confined("agent-1", "globex"), 1)).allowed())
         .isTrue();
-    assertThat(Await.result(limiter.tryConsume(confined("agent-1", "acme"))).allowed())
+    assertThat(Await.result(limiter.tryConsume(Principal.of("agent-1", Set.of()), 1)).allowed())
+        .isTrue();
+    assertThat(Await.result(limiter.tryConsume(confined("agent-1", "acme"), 1)).allowed())
         .as("the same caller again")
         .isFalse();
   }
@@ -242,14 +244,14 @@ class RateLimiterTest {
     RateLimiter limiter = limiter(nodeA, "refill");
     Principal alice = Principal.of("alice", Set.of());
     for (int i = 0; i < 5; i++) {
-      Await.result(limiter.tryConsume(alice));
+      Await.result(limiter.tryConsume(alice, 1));
     }
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isFalse();
 
     clock.advance(Duration.ofSeconds(12));
 
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isFalse();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isTrue();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isFalse();
   }
 
   @Test
@@ -262,7 +264,7 @@ class RateLimiterTest {
     RateLimiter limiter = RateLimiter.create(nodeA, policy, clock, meters);
     Principal admin = Principal.of("root", Set.of("agent", "admin"));
 
-    RateDecision decision = Await.result(limiter.tryConsume(admin));
+    RateDecision decision = Await.result(limiter.tryConsume(admin, 1));
 
     assertThat(decision.limitName()).isEqualTo("role-admin");
     assertThat(decision.remaining()).isEqualTo(49);
@@ -275,19 +277,19 @@ class RateLimiterTest {
   void failsClosedWhileRedisIsDownAndRecoversWhenItReturns() {
     RateLimiter limiter = limiter(nodeA, "outage");
     Principal alice = Principal.of("alice", Set.of());
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isTrue();
 
     REDIS.killHard();
     try {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> Await.result(limiter.tryConsume(alice)))
+      assertThatThrownBy(() -> Await.result(limiter.tryConsume(alice, 1)))
           .isInstanceOf(RedisUnavailableException.class);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     } finally {
       REDIS.restart();
     }
 
-    assertThat(Await.result(limiter.tryConsume(alice)).allowed()).isTrue();
+    assertThat(Await.result(limiter.tryConsume(alice, 1)).allowed()).isTrue();
   }
 
   /**

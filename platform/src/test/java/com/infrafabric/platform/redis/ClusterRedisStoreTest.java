@@ -202,7 +202,7 @@ class ClusterRedisStoreTest {
                     int mine = 0;
                     for (int n = 0; n < 20; n++) {
                       Principal principal = principals.get((i + n) % principals.size());
-                      if (Await.result(nodes.get(n % 2).tryConsume(principal)).allowed()) {
+                      if (Await.result(nodes.get(n % 2).tryConsume(principal, 1)).allowed()) {
                         mine++;
                       }
                     }
