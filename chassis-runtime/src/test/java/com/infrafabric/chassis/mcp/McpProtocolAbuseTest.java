@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -210,7 +211,7 @@ class McpProtocolAbuseTest {
     agent = rig.agent("acme", "echo");
     String session = initialize(rig.http, agent);
     double before = invocations();
-    String tooMany = "[" + String.join(",", java.util.Collections.nCopies(17, CALL)) + "]";
+    String tooMany = "[" + String.join(",", Collections.nCopies(17, CALL)) + "]";
     for (String batch : List.of("[]", tooMany)) {
       HttpResponse<String> answer = post(rig.http, agent, session, batch);
       assertThat(answer.statusCode()).isEqualTo(400);
