@@ -22,8 +22,8 @@ public final class ReportedUsage {
   public static TokenUsage openAi(JsonObject usage) {
     JsonObject details = usage.getJsonObject("prompt_tokens_details", new JsonObject());
     long prompt = count(usage, "prompt_tokens");
-    long cached = Math.min(prompt, details.getLong("cached_tokens", 0L));
-    return new TokenUsage(prompt - cached, cached, usage.getLong("completion_tokens", 0L));
+    long cached = Math.min(prompt, countOrZero(details, "cached_tokens"));
+    return new TokenUsage(prompt - cached, cached, countOrZero(usage, "completion_tokens"));
   }
 
   /**
@@ -34,7 +34,7 @@ public final class ReportedUsage {
   public static TokenUsage anthropic(JsonObject usage) {
     long input = Math.addExact(count(usage, "input_tokens"), anthropicCacheWrites(usage));
     return new TokenUsage(
-        input, usage.getLong("cache_read_input_tokens", 0L), count(usage, "output_tokens"));
+        input, countOrZero(usage, "cache_read_input_tokens"), count(usage, "output_tokens"));
   }
 
   /**
@@ -48,21 +48,42 @@ public final class ReportedUsage {
    * @throws ArithmeticException if the weighted count overflows (no real usage comes near it)
    */
   public static long anthropicCacheWrites(JsonObject usage) {
-    long total = usage.getLong("cache_creation_input_tokens", 0L);
+    long total = countOrZero(usage, "cache_creation_input_tokens");
     JsonObject split = usage.getJsonObject("cache_creation", new JsonObject());
-    long hour = split.getLong("ephemeral_1h_input_tokens", 0L);
+    long hour = countOrZero(split, "ephemeral_1h_input_tokens");
     long fiveMinutes =
-        Math.max(split.getLong("ephemeral_5m_input_tokens", 0L), Math.subtractExact(total, hour));
+        Math.max(countOrZero(split, "ephemeral_5m_input_tokens"), Math.subtractExact(total, hour));
     return Math.addExact(
         Math.addExact(Math.multiplyExact(fiveMinutes, 5), 3) / 4, Math.multiplyExact(hour, 2));
   }
 
-  /** A token count the format requires; its absence means the answer is not what it claims. */
-  static long count(JsonObject usage, String field) {
-    Long value = usage.getLong(field);
-    if (value == null) {
+  /**
+   * A token count the format requires; its absence means the answer is not what it claims.
+   *
+   * @throws IllegalArgumentException if it is missing or not a count ({@link #countOrZero})
+   */
+  public static long count(JsonObject usage, String field) {
+    if (usage.getValue(field) == null) {
       throw new IllegalArgumentException("usage." + field + " is missing");
     }
-    return value;
+    return countOrZero(usage, field);
+  }
+
+  /**
+   * A token count the format may leave out (then 0). A count is a whole number, at least 0: a
+   * fraction (5.7) is not read as the 5 a cast would make of it, since that would charge less than
+   * the provider bills, nor is a text, a negative or a count too large for a long.
+   *
+   * @throws IllegalArgumentException if it is present and not a count
+   */
+  public static long countOrZero(JsonObject usage, String field) {
+    Object value = usage.getValue(field);
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < 0) {
+      throw new IllegalArgumentException("usage." + field + " is not a count of tokens");
+    }
+    return ((Number) value).longValue();
   }
 }

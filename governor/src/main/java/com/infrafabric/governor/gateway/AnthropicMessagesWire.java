@@ -246,17 +246,18 @@ final class AnthropicMessagesWire implements Wire {
     }
 
     private void input(JsonObject usage) {
-      if (usage.getValue("input_tokens") instanceof Number) {
-        input =
-            Math.addExact(usage.getLong("input_tokens"), ReportedUsage.anthropicCacheWrites(usage));
-        cached = usage.getLong("cache_read_input_tokens", 0L);
+      if (usage.containsKey("input_tokens")) {
+        long uncached = ReportedUsage.count(usage, "input_tokens");
+        long read = ReportedUsage.countOrZero(usage, "cache_read_input_tokens");
+        input = Math.addExact(uncached, ReportedUsage.anthropicCacheWrites(usage));
+        cached = read;
       }
     }
 
     private void output(JsonObject usage) {
       input(usage);
-      if (usage.getValue("output_tokens") instanceof Number) {
-        output = usage.getLong("output_tokens");
+      if (usage.containsKey("output_tokens")) {
+        output = ReportedUsage.count(usage, "output_tokens");
       }
     }
 

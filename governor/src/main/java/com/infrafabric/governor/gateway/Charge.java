@@ -12,20 +12,21 @@ import com.infrafabric.governor.tenant.TokenUsage;
  *
  * @param usage the tokens charged
  * @param reported true if every part of {@code usage} is the provider's own count
+ * @param overBound true if the provider reported more than the call's bound ({@link #within})
  */
-record Charge(TokenUsage usage, boolean reported) {
+record Charge(TokenUsage usage, boolean reported, boolean overBound) {
 
   /** Added to the ledger's outcome of a call charged some part at its bound. */
   static final String UNREPORTED = ":usage_unreported";
 
   /** The provider's whole count. */
   static Charge reported(TokenUsage usage) {
-    return new Charge(usage, true);
+    return new Charge(usage, true, false);
   }
 
   /** Nothing reported: every part at {@code bound}, the call's reserved worst case. */
   static Charge atBound(TokenUsage bound) {
-    return new Charge(bound, false);
+    return new Charge(bound, false, false);
   }
 
   /**
@@ -41,11 +42,32 @@ record Charge(TokenUsage usage, boolean reported) {
             inputKnown ? input : bound.inputTokens(),
             inputKnown ? cached : bound.cachedInputTokens(),
             outputKnown ? output : bound.outputTokens()),
-        inputKnown && outputKnown);
+        inputKnown && outputKnown,
+        false);
+  }
+
+  /** Added to the ledger's outcome of a call whose provider reported more than its bound. */
+  static final String OVER_BOUND = ":usage_over_bound";
+
+  /**
+   * This charge held to {@code bound}, the call's reserved worst case, part by part: the output to
+   * the output bound, the prompt (uncached and cached together, as the bound counts every prompt
+   * token at the uncached price) to the input bound. The worst case bounds whatever the provider
+   * can bill for the request the gateway sent (its every byte a token, every answer its whole
+   * output bound), so a report above it is not what the provider can bill: a provider that
+   * miscounts, or an endpoint that lies, must not spend past the caps. A charge held back says so
+   * in the ledger's outcome ({@link #OVER_BOUND}).
+   */
+  Charge within(TokenUsage bound) {
+    long input = Math.min(usage.inputTokens(), bound.inputTokens());
+    long cached = Math.min(usage.cachedInputTokens(), bound.inputTokens() - input);
+    long output = Math.min(usage.outputTokens(), bound.outputTokens());
+    TokenUsage held = new TokenUsage(input, cached, output);
+    return new Charge(held, reported, overBound || !held.equals(usage));
   }
 
   /** The ledger's outcome of a call that ended {@code ended}, saying if a part was the bound. */
   String outcome(String ended) {
-    return reported ? ended : ended + UNREPORTED;
+    return ended + (reported ? "" : UNREPORTED) + (overBound ? OVER_BOUND : "");
   }
 }

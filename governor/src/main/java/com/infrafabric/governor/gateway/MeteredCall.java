@@ -293,8 +293,18 @@ final class MeteredCall {
    */
   private Future<Optional<CommitResult>> charge(
       ModelRouter.Target target, Charge charge, String ended) {
+    Charge held = charge.within(bound());
+    if (held.overBound()) {
+      LOG.atWarn()
+          .log(
+              "gateway call {}: {} reported usage {} above the call's bound {}; charged at the bound",
+              callId,
+              target.provider(),
+              charge.usage(),
+              bound());
+    }
     return settlement.commit(
-        target.model(), charge.usage(), attribution(target.provider(), charge.outcome(ended)));
+        target.model(), held.usage(), attribution(target.provider(), held.outcome(ended)));
   }
 
   /**

@@ -261,6 +261,9 @@ final class SseRelay {
     } catch (DecodeException | ClassCastException notAnEvent) {
       // Not an event of the format: relayed as it came, nothing to count in it.
       return true;
+    } catch (IllegalArgumentException | ArithmeticException notACount) {
+      // A usage that is not a count is no report: the part it was for is charged at its bound.
+      return true;
     }
   }
 

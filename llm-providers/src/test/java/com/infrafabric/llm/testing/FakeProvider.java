@@ -54,6 +54,12 @@ public final class FakeProvider implements AutoCloseable {
     record CutAfter(int events) implements Behaviour {}
 
     /**
+     * Answers, streamed or not, reporting {@code outputTokens} (any JSON number) as the output's
+     * count instead of the {@link #OUTPUT_TOKENS} it made: a provider that miscounts, or lies.
+     */
+    record Reports(Number outputTokens) implements Behaviour {}
+
+    /**
      * Streams about {@code bytes} of extra text deltas before the answer's own, each written only
      * while the connection's write queue has room, and waits for it to drain when it fills: a long
      * answer from a provider that honours backpressure, observable through {@link
@@ -210,9 +216,15 @@ public final class FakeProvider implements AutoCloseable {
               } else if (json.getBoolean("stream", false)) {
                 new FakeStream(vertx, request, json, flooded).send(next);
               } else if (next instanceof Behaviour.EchoKey) {
-                answer(request, json, echoedKey(request));
+                answer(request, json, echoedKey(request), OUTPUT_TOKENS);
               } else {
-                answer(request, json, "fake answer from " + json.getString("model"));
+                answer(
+                    request,
+                    json,
+                    "fake answer from " + json.getString("model"),
+                    next instanceof Behaviour.Reports reports
+                        ? reports.outputTokens()
+                        : OUTPUT_TOKENS);
               }
             });
   }
@@ -263,7 +275,8 @@ public final class FakeProvider implements AutoCloseable {
         + percent;
   }
 
-  private static void answer(HttpServerRequest request, JsonObject body, String text) {
+  private static void answer(
+      HttpServerRequest request, JsonObject body, String text, Number outputTokens) {
     int input = inputTokens(body);
     JsonObject reply =
         request.path().endsWith("/messages")
@@ -279,7 +292,7 @@ public final class FakeProvider implements AutoCloseable {
                 .putNull("stop_sequence")
                 .put(
                     "usage",
-                    new JsonObject().put("input_tokens", input).put("output_tokens", OUTPUT_TOKENS))
+                    new JsonObject().put("input_tokens", input).put("output_tokens", outputTokens))
             : new JsonObject()
                 .put("id", "chatcmpl-fake")
                 .put("object", "chat.completion")
@@ -303,7 +316,7 @@ public final class FakeProvider implements AutoCloseable {
                     "usage",
                     new JsonObject()
                         .put("prompt_tokens", input)
-                        .put("completion_tokens", OUTPUT_TOKENS)
+                        .put("completion_tokens", outputTokens)
                         .put("total_tokens", input + OUTPUT_TOKENS));
     request.response().putHeader("content-type", "application/json").end(reply.encode());
   }

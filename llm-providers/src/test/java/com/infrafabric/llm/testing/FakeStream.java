@@ -38,7 +38,11 @@ final class FakeStream {
   void send(FakeProvider.Behaviour behaviour) {
     HttpServerResponse response = request.response();
     response.setChunked(true).putHeader("content-type", "text/event-stream");
-    List<String> events = anthropic ? anthropicEvents() : openAiEvents();
+    Number output =
+        behaviour instanceof FakeProvider.Behaviour.Reports reports
+            ? reports.outputTokens()
+            : FakeProvider.OUTPUT_TOKENS;
+    List<String> events = anthropic ? anthropicEvents(output) : openAiEvents(output);
     int deltas = FakeProvider.STREAMED_WORDS.size();
     int limit = events.size();
     if (behaviour instanceof FakeProvider.Behaviour.StallAfter stall) {
@@ -105,7 +109,7 @@ final class FakeStream {
     return anthropic ? 2 : 1;
   }
 
-  private List<String> openAiEvents() {
+  private List<String> openAiEvents(Number output) {
     String model = body.getString("model");
     List<String> events = new ArrayList<>();
     events.add(
@@ -125,7 +129,7 @@ final class FakeStream {
                       "usage",
                       new JsonObject()
                           .put("prompt_tokens", input)
-                          .put("completion_tokens", FakeProvider.OUTPUT_TOKENS)
+                          .put("completion_tokens", output)
                           .put("total_tokens", input + FakeProvider.OUTPUT_TOKENS))));
     }
     events.add("data: [DONE]\n\n");
@@ -146,7 +150,7 @@ final class FakeStream {
         .put("model", model);
   }
 
-  private List<String> anthropicEvents() {
+  private List<String> anthropicEvents(Number output) {
     List<String> events = new ArrayList<>();
     JsonObject message =
         new JsonObject()
@@ -185,7 +189,7 @@ final class FakeStream {
                 .put(
                     "delta",
                     new JsonObject().put("stop_reason", "end_turn").putNull("stop_sequence"))
-                .put("usage", new JsonObject().put("output_tokens", FakeProvider.OUTPUT_TOKENS))));
+                .put("usage", new JsonObject().put("output_tokens", output))));
     events.add(event("message_stop", new JsonObject()));
     return events;
   }
