@@ -33,18 +33,28 @@ public final class BoundedExchange {
    */
   public record Received(int status, String retryAfter, Buffer body) {}
 
-  /** Why an exchange ended without a response. */
+  /**
+   * Why an exchange ended without a response, and whether the request had been sent: after that,
+   * the peer may have acted on it.
+   */
   public static final class Incomplete extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final boolean timedOut;
+    private final boolean sent;
 
-    Incomplete(String message, boolean timedOut) {
+    Incomplete(String message, boolean timedOut, boolean sent) {
       super(message, null, false, false);
       this.timedOut = timedOut;
+      this.sent = sent;
     }
 
     public boolean timedOut() {
       return timedOut;
+    }
+
+    /** True if the request was sent on an open connection: the peer may have it. */
+    public boolean sent() {
+      return sent;
     }
   }
 
@@ -52,7 +62,7 @@ public final class BoundedExchange {
    * Sends {@code body} and reads the whole response within {@code total}.
    *
    * @return the response, or a failed future with {@link Incomplete} (timeout, too large,
-   *     cancelled) or the client's connection failure
+   *     cancelled, or any failure once the request was sent) or the client's failure to connect
    */
   public static Future<Received> send(
       Vertx vertx,
@@ -66,12 +76,8 @@ public final class BoundedExchange {
     long timer =
         vertx.setTimer(
             total.toMillis(),
-            id ->
-                abort(
-                    done,
-                    sent,
-                    new Incomplete("no answer within " + total.toMillis() + " ms", true)));
-    cancellation.onCancel(() -> abort(done, sent, new Incomplete("the call was cancelled", false)));
+            id -> abort(done, sent, "no answer within " + total.toMillis() + " ms", true));
+    cancellation.onCancel(() -> abort(done, sent, "the call was cancelled", false));
     // Started on an event-loop context so the response handlers are set in the task that sees the
     // response; set from a guest or caller thread they raced the event loop, and a response that
     // ended first left the call waiting for its deadline (as HttpEgress found before).
@@ -100,7 +106,15 @@ public final class BoundedExchange {
               return request.send(body);
             })
         .onSuccess(response -> receive(response, done))
-        .onFailure(done::tryFail);
+        .onFailure(
+            failure -> done.tryFail(sent.get() == null ? failure : failedAfterSending(failure)));
+  }
+
+  private static Incomplete failedAfterSending(Throwable failure) {
+    return new Incomplete(
+        "the exchange failed after the request was sent: " + failure.getClass().getSimpleName(),
+        false,
+        true);
   }
 
   private static void receive(HttpClientResponse response, Promise<Received> done) {
@@ -109,13 +123,13 @@ public final class BoundedExchange {
         chunk -> {
           if (received.length() + chunk.length() > MAX_RESPONSE_BYTES) {
             done.tryFail(
-                new Incomplete("the answer exceeds " + MAX_RESPONSE_BYTES + " bytes", false));
+                new Incomplete("the answer exceeds " + MAX_RESPONSE_BYTES + " bytes", false, true));
             response.request().reset();
           } else {
             received.appendBuffer(chunk);
           }
         });
-    response.exceptionHandler(done::tryFail);
+    response.exceptionHandler(failure -> done.tryFail(failedAfterSending(failure)));
     response.endHandler(
         end ->
             done.tryComplete(
@@ -123,12 +137,13 @@ public final class BoundedExchange {
   }
 
   private static void abort(
-      Promise<Received> done, AtomicReference<HttpClientRequest> sent, Incomplete reason) {
-    if (done.tryFail(reason)) {
-      HttpClientRequest request = sent.get();
-      if (request != null) {
-        request.reset();
-      }
+      Promise<Received> done,
+      AtomicReference<HttpClientRequest> sent,
+      String reason,
+      boolean timedOut) {
+    HttpClientRequest request = sent.get();
+    if (done.tryFail(new Incomplete(reason, timedOut, request != null)) && request != null) {
+      request.reset();
     }
   }
 }

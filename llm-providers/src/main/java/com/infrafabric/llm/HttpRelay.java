@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * The relay of a networked provider, which hands back the provider's answer as soon as its head
  * arrives: {@link ProviderReply.Opened} with the body unread on 200, so a stream can be piped as it
  * comes; {@link ProviderReply.Refused} with the (bounded) answer on a 4xx other than 429; {@link
- * ProviderReply.Failed}, retryable, on 429, 5xx, a timeout before the head or a connection failure.
- * The key is the operator's credential, sent only to an origin it allows; the caller's own
- * credential never reaches this class. Run it under the provider's {@link ProviderGate}.
+ * ProviderReply.Failed}, retryable, on 429, 5xx, or a failure to connect and send; {@link
+ * ProviderReply.Unknown} when no head came (in time) once the request was sent. The key is the
+ * operator's credential, sent only to an origin it allows; the caller's own credential never
+ * reaches this class. Run it under the provider's {@link ProviderGate}.
  *
  * <p>Thread-safe; never blocks. {@link #close()} releases the HTTP client.
  */
@@ -81,6 +82,7 @@ final class HttpRelay implements ProviderRelay {
     Promise<ProviderReply> head = Promise.promise();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     Duration timeout = settings.timeout();
+    String late = settings.name() + ": no answer within " + timeout.toMillis() + " ms";
     long timer =
         vertx.setTimer(
             timeout.toMillis(),
@@ -88,11 +90,9 @@ final class HttpRelay implements ProviderRelay {
                 abort(
                     head,
                     sent,
-                    new ProviderReply.Failed(
-                        true,
-                        true,
-                        settings.name() + ": no answer within " + timeout.toMillis() + " ms",
-                        Optional.empty())));
+                    sent.get() == null
+                        ? new ProviderReply.Failed(true, true, late, Optional.empty())
+                        : new ProviderReply.Unknown(late + " of sending the request")));
     cancellation.onCancel(
         () -> abort(head, sent, ProviderReply.Failed.finalFailure("the call was cancelled")));
     vertx
@@ -111,10 +111,15 @@ final class HttpRelay implements ProviderRelay {
                     .onFailure(
                         failure ->
                             head.tryComplete(
-                                ProviderReply.Failed.retryable(
-                                    settings.name()
-                                        + " could not be reached: "
-                                        + failure.getClass().getSimpleName()))));
+                                sent.get() == null
+                                    ? ProviderReply.Failed.retryable(
+                                        settings.name()
+                                            + " could not be reached: "
+                                            + failure.getClass().getSimpleName())
+                                    : new ProviderReply.Unknown(
+                                        settings.name()
+                                            + " failed after the request was sent: "
+                                            + failure.getClass().getSimpleName()))));
     return head.future().onComplete(ignored -> vertx.cancelTimer(timer));
   }
 
@@ -161,9 +166,7 @@ final class HttpRelay implements ProviderRelay {
   }
 
   private static void abort(
-      Promise<ProviderReply> head,
-      AtomicReference<HttpClientRequest> sent,
-      ProviderReply.Failed reason) {
+      Promise<ProviderReply> head, AtomicReference<HttpClientRequest> sent, ProviderReply reason) {
     if (head.tryComplete(reason)) {
       HttpClientRequest request = sent.get();
       if (request != null) {

@@ -20,11 +20,13 @@ import java.util.function.Supplier;
  *
  * <p>Attempts of one call share the caller's one reservation; the gate knows nothing of budgets.
  * Final failures (a 4xx other than 429) end the call at once and do not count against the provider:
- * it answered. Nor does a fault on this side (an attempt that throws or fails its future instead of
- * replying, as a request no relay could read does): a provider's own failures always come as a
- * {@link ProviderReply.Failed}, and the breaker is shared by every caller, so one caller's bad
- * request must not open it for all the others. The fault fails this call alone, unretried.
- * Thread-safe.
+ * it answered. Neither does an {@link ProviderReply.Unknown} (no answer once the request was sent),
+ * which is never retried: the provider may have made and billed it, and a request can be slow by
+ * itself, so a caller that asks for long answers cannot open the breaker for everyone. Nor does a
+ * fault on this side (an attempt that throws or fails its future instead of replying, as a request
+ * no relay could read does): a provider's own failures always come as a {@link
+ * ProviderReply.Failed}, and the breaker is shared by every caller, so one caller's bad request
+ * must not open it for all the others. The fault fails this call alone, unretried. Thread-safe.
  */
 public final class ProviderGate implements AutoCloseable {
 
@@ -33,6 +35,9 @@ public final class ProviderGate implements AutoCloseable {
 
   private final CircuitBreaker breaker;
   private final ProviderSettings settings;
+
+  /** When the breaker last opened ({@link System#nanoTime}); what a refusal's wait counts from. */
+  private volatile long openedAt = System.nanoTime();
 
   public ProviderGate(Vertx vertx, ProviderSettings settings) {
     this.settings = settings;
@@ -46,7 +51,8 @@ public final class ProviderGate implements AutoCloseable {
             .setNotificationAddress(null);
     this.breaker =
         CircuitBreaker.create("llm-" + settings.name(), vertx, options)
-            .retryPolicy(this::backoffMillis);
+            .retryPolicy(this::backoffMillis)
+            .openHandler(opened -> openedAt = System.nanoTime());
   }
 
   /** True while the breaker refuses calls without trying. */
@@ -112,10 +118,19 @@ public final class ProviderGate implements AutoCloseable {
     }
   }
 
-  /** What a call gets while the breaker is open. */
+  /**
+   * What a call gets while the breaker is open: final, with the wait until the breaker lets a trial
+   * call through (at least a second), so a client told to retry after it does not find it open.
+   */
   public ProviderReply.Failed openReply() {
-    return ProviderReply.Failed.finalFailure(
-        settings.name() + " is failing; its circuit breaker is open");
+    Duration open = Duration.ofNanos(System.nanoTime() - openedAt);
+    Duration left = settings.breakerReset().minus(open);
+    long seconds = Math.max(1, (left.toMillis() + 999) / 1000);
+    return new ProviderReply.Failed(
+        false,
+        false,
+        settings.name() + " is failing; its circuit breaker is open",
+        Optional.of(Duration.ofSeconds(seconds)));
   }
 
   private long backoffMillis(Throwable failure, int retry) {

@@ -14,9 +14,10 @@ import java.util.function.Function;
 /**
  * The HTTP side shared by the networked providers: one JSON POST to the configured endpoint with
  * the API key's header, bounded by the attempt timeout, and the answer classified. 429, 5xx,
- * timeouts and connection failures are retryable; other statuses are final. Failure reasons name
- * the status or the failure's kind, never a body; what reaches the tool passes the invocation's
- * guest boundary, which guards the key.
+ * timeouts before the request was sent and connection failures are retryable; other statuses are
+ * final; an exchange that failed once the request was sent is {@link ProviderReply.Unknown}.
+ * Failure reasons name the status or the failure's kind, never a body; what reaches the tool passes
+ * the invocation's guest boundary, which guards the key.
  */
 final class ProviderHttp {
 
@@ -76,6 +77,9 @@ final class ProviderHttp {
   }
 
   private ProviderReply failed(Throwable failure, Cancellation cancellation) {
+    if (failure instanceof BoundedExchange.Incomplete incomplete && incomplete.sent()) {
+      return new ProviderReply.Unknown(settings.name() + ": " + incomplete.getMessage());
+    }
     if (cancellation.cancelled()) {
       return ProviderReply.Failed.finalFailure("the call was cancelled");
     }

@@ -17,6 +17,19 @@ public sealed interface ProviderReply {
   record Opened(AnswerBody body) implements ProviderReply {}
 
   /**
+   * The provider has the request, and what it made of it cannot be known: no answer came within the
+   * timeout after the request was sent, the connection failed while the answer came, or the answer
+   * could not be read. A provider bills a request it received whether or not its answer is read, so
+   * the call is not free: whoever reserved for it settles it at its bound. It is final (a retry
+   * could have the provider make and bill the request twice), and it is not counted against the
+   * provider's breaker: a request may be slow by itself (a long prompt, a long answer), and one
+   * caller must not open the breaker that every caller shares.
+   *
+   * @param reason what happened, never including the API key or the prompt
+   */
+  record Unknown(String reason) implements ProviderReply {}
+
+  /**
    * The provider refused the request itself (a 4xx other than 429): final, and its answer is the
    * caller's to relay, since it explains what was wrong with the request.
    *
@@ -28,7 +41,8 @@ public sealed interface ProviderReply {
   /**
    * The attempt failed.
    *
-   * @param retryable true for timeouts, connection failures, 429 and 5xx: trying again may work
+   * @param retryable true for connection failures, timeouts before the request was sent, 429 and
+   *     5xx: trying again may work
    * @param timedOut true if the attempt ran out of time
    * @param reason what happened, never including the API key or the prompt
    * @param retryAfter how long the provider asked to wait, if it said

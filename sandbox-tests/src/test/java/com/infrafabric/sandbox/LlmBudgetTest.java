@@ -230,8 +230,12 @@ class LlmBudgetTest {
     assertThat(error.getLong("remaining_micros")).isEqualTo(RESERVED - 40);
   }
 
+  /**
+   * Failures and rate limits release the reservation: the provider made nothing. A provider that
+   * has the request and never answers may make and bill it: that call is charged as reserved.
+   */
   @Test
-  void providerFailuresRateLimitsAndTimeoutsReleaseTheReservation() {
+  void providerFailuresAndRateLimitsReleaseTheReservationAndATimeoutIsChargedAsReserved() {
     PROVIDER.then(
         new Behaviour.Status(500, null),
         new Behaviour.Status(500, null),
@@ -241,26 +245,27 @@ class LlmBudgetTest {
         .isEqualTo("PROVIDER_UNAVAILABLE");
     assertThat(GOVERNOR.activeReservations()).isZero();
 
-    PROVIDER.then(new Behaviour.Hang(), new Behaviour.Hang(), new Behaviour.Hang());
+    PROVIDER.then(new Behaviour.Hang());
     InvocationResult timedOut = call(tool, grant(tool, Set.of(MODEL), 1_000_000, 1), MODEL);
     assertThat(new JsonObject(timedOut.output()).getString("error")).isEqualTo("TIMEOUT");
     assertThat(GOVERNOR.activeReservations()).isZero();
-    assertThat(GOVERNOR.spentMicros()).isZero();
+    assertThat(GOVERNOR.spentMicros()).isEqualTo(RESERVED);
 
     PROVIDER.then(new Behaviour.Status(429, "0"));
     InvocationResult retried = call(tool, grant(tool, Set.of(MODEL), 1_000_000, 1), MODEL);
     assertThat(retried.outcome()).as(retried.message()).isEqualTo(Outcome.SUCCESS);
     assertThat(GOVERNOR.reserveCalls()).isEqualTo(3);
-    assertThat(GOVERNOR.spentMicros()).isEqualTo(ACTUAL);
+    assertThat(GOVERNOR.spentMicros()).isEqualTo(RESERVED + ACTUAL);
   }
 
+  /** The provider has the call when the guest is stopped: it is charged as reserved, not held. */
   @Test
-  void aGuestStoppedAtItsDeadlineMidCallLeavesNothingReserved() {
+  void aGuestStoppedAtItsDeadlineMidCallIsChargedAsReservedAndLeavesNothingHeld() {
     PROVIDER.then(new Behaviour.Hang());
     InvocationResult result = call(impatient, grant(impatient, Set.of(MODEL), 1_000_000, 1), MODEL);
     assertThat(result.outcome()).isEqualTo(Outcome.TIMEOUT);
     await().atMost(Duration.ofSeconds(30)).until(() -> GOVERNOR.activeReservations() == 0);
-    assertThat(GOVERNOR.spentMicros()).isZero();
+    assertThat(GOVERNOR.spentMicros()).isEqualTo(RESERVED);
   }
 
   /**

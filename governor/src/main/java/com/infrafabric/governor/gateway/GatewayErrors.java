@@ -47,6 +47,12 @@ final class GatewayErrors {
   static final ErrorCode UPSTREAM_INVALID = new ErrorCode("UPSTREAM_INVALID", 502);
 
   /**
+   * The provider has the request and its answer never came (in time, or whole): the provider may
+   * bill it, so the call was charged as reserved.
+   */
+  static final ErrorCode UPSTREAM_TIMEOUT = new ErrorCode("UPSTREAM_TIMEOUT", 504);
+
+  /**
    * The call's token estimate exceeds a whole minute of its key's tokens-per-minute allowance: no
    * wait lets it through, so it is refused as OpenAI refuses a request too large for a rate limit,
    * and the SDKs are told not to retry.

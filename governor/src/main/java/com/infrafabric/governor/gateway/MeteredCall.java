@@ -17,6 +17,7 @@ import com.infrafabric.llm.ProviderReply;
 import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.WireDialect;
 import io.vertx.core.Future;
@@ -99,14 +100,17 @@ final class MeteredCall {
           "This key or token may not use the model " + call.model() + ".",
           Map.of("model", call.model()));
     }
+    List<ModelRouter.Target> routed = calls.router.targets(call.model(), wire.format());
     List<ModelRouter.Target> targets =
-        calls.router.targets(call.model(), wire.format()).stream()
-            .filter(target -> !target.route().gate().open())
-            .toList();
+        routed.stream().filter(target -> !target.route().gate().open()).toList();
     if (targets.isEmpty()) {
+      // Retry-After: when the first breaker lets a trial call through.
       throw GatewayErrors.unavailable(
           call.model(),
-          ProviderReply.Failed.finalFailure("every provider's circuit breaker is open"));
+          routed.stream()
+              .map(target -> target.route().gate().openReply())
+              .min(Comparator.comparing(open -> open.retryAfter().orElseThrow()))
+              .orElseThrow());
     }
     // The call's token estimate: what the key's tokens-per-minute bucket is charged up front.
     tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
@@ -208,6 +212,16 @@ final class MeteredCall {
             reply -> {
               if (reply instanceof ProviderReply.Opened opened) {
                 answer(target, opened.body());
+              } else if (reply instanceof ProviderReply.Unknown unknown) {
+                // Not tried elsewhere: this provider may be making, and billing, the call.
+                chargedAsReserved(
+                    target,
+                    "upstream_timeout",
+                    GatewayErrors.UPSTREAM_TIMEOUT,
+                    target.provider()
+                        + " has the request but its answer never came ("
+                        + unknown.reason()
+                        + "); as the provider may bill it");
               } else if (reply instanceof ProviderReply.Refused refused) {
                 settlement
                     .release(attribution(target.provider(), "upstream_refused"))
@@ -338,17 +352,30 @@ final class MeteredCall {
    * so with the amount.
    */
   private void chargedAsReserved(ModelRouter.Target target, String why) {
-    charge(target, Charge.atBound(bound()), "upstream_invalid")
+    chargedAsReserved(
+        target,
+        "upstream_invalid",
+        GatewayErrors.UPSTREAM_INVALID,
+        target.provider() + " answered, but not with an answer the gateway relays (" + why + ")");
+  }
+
+  /**
+   * Charges the call at its bound, as {@code ended} in the ledger, and fails it with {@code code}:
+   * {@code what} happened, and the call was charged as reserved, with the amount. The SDKs are told
+   * not to retry it ({@code x-should-retry: false}): it was charged, and a retry is a new call.
+   */
+  private void chargedAsReserved(
+      ModelRouter.Target target, String ended, ErrorCode code, String what) {
+    charge(target, Charge.atBound(bound()), ended)
         .onComplete(
             charged -> {
               charged.result().ifPresent(this::settledHeaders);
+              header("x-should-retry", "false");
               fail(
                   ApiException.of(
-                      GatewayErrors.UPSTREAM_INVALID,
-                      target.provider()
-                          + " answered, but not with an answer the gateway relays ("
-                          + why
-                          + "); the call was charged as reserved"
+                      code,
+                      what
+                          + "; the call was charged as reserved"
                           + charged
                               .result()
                               .map(result -> ", " + result.actualMicros() + " micro-dollars.")

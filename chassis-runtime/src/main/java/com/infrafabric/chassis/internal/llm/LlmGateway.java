@@ -17,6 +17,7 @@ import com.infrafabric.wire.reservation.BudgetRequest;
 import com.infrafabric.wire.reservation.CommitResult;
 import com.infrafabric.wire.reservation.ReleaseResult;
 import com.infrafabric.wire.reservation.ReserveResult;
+import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Map;
@@ -166,10 +167,45 @@ public final class LlmGateway implements AutoCloseable {
                     ProviderReply.Failed.finalFailure(
                         "the key of " + route.settings().name() + " could not be read")))
         .compose(
-            reply ->
-                reply instanceof ProviderReply.Answered answered
-                    ? settle(grant, answered.completion(), held)
-                    : undo(grant, held).compose(done -> failedCall(failure(reply))));
+            reply -> {
+              if (reply instanceof ProviderReply.Answered answered) {
+                return settle(grant, answered.completion(), held);
+              }
+              if (reply instanceof ProviderReply.Unknown unknown) {
+                return settleUnknown(grant, request, held, unknown);
+              }
+              return undo(grant, held).compose(done -> failedCall(failure(reply)));
+            });
+  }
+
+  /**
+   * A call the provider has and never answered (in time, or readably): it may bill it, so it is
+   * charged what was reserved for it, never released, and the tool is told it timed out.
+   */
+  private Future<LlmOutcome> settleUnknown(
+      Grant grant, ChatRequest request, Held held, ProviderReply.Unknown unknown) {
+    ReserveResult.Reserved reserved = held.reservation();
+    TokenUsage asReserved = new TokenUsage(request.estimatedInputTokens(), 0, request.maxTokens());
+    return commit(reserved, held.model(), asReserved, 1)
+        .compose(
+            result -> {
+              long charged =
+                  result instanceof CommitResult.Committed committed
+                      ? committed.actualMicros()
+                      : reserved.amountMicros();
+              return ledger
+                  .settle(grant, reserved.amountMicros(), charged)
+                  .otherwise(failure -> null)
+                  .compose(
+                      settled ->
+                          refused(
+                              AbiError.TIMEOUT,
+                              unknown.reason()
+                                  + "; the provider may bill the call, so it was charged as"
+                                  + " reserved, "
+                                  + charged
+                                  + " micro-dollars"));
+            });
   }
 
   /** The provider's key, the operator's credential, guarded before anything is sent with it. */
@@ -186,7 +222,7 @@ public final class LlmGateway implements AutoCloseable {
 
   private Future<LlmOutcome> settle(Grant grant, ChatCompletion completion, Held held) {
     ReserveResult.Reserved reserved = held.reservation();
-    return commit(reserved, held.model(), completion, 1)
+    return commit(reserved, held.model(), completion.usage(), 1)
         .compose(
             result -> {
               if (result instanceof CommitResult.Committed committed) {
@@ -223,18 +259,14 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   private Future<CommitResult> commit(
-      ReserveResult.Reserved reserved, String model, ChatCompletion completion, int attempt) {
+      ReserveResult.Reserved reserved, String model, TokenUsage usage, int attempt) {
     return budget
         .get()
-        .commit(
-            reserved.reservationId(),
-            model,
-            completion.usage(),
-            reserved.reservationId() + ":commit")
+        .commit(reserved.reservationId(), model, usage, reserved.reservationId() + ":commit")
         .compose(
             result ->
                 result instanceof CommitResult.Unavailable && attempt < SETTLE_ATTEMPTS
-                    ? commit(reserved, model, completion, attempt + 1)
+                    ? commit(reserved, model, usage, attempt + 1)
                     : Future.succeededFuture(result));
   }
 
