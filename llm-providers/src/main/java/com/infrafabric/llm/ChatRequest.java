@@ -1,5 +1,7 @@
 package com.infrafabric.llm;
 
+import com.infrafabric.wire.reservation.TokenUsage;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -30,6 +32,22 @@ public record ChatRequest(String model, List<ChatMessage> messages, int maxToken
     long tokens = 3;
     for (ChatMessage message : messages) {
       tokens += 4 + (message.content().length() + 3) / 4;
+    }
+    return tokens;
+  }
+
+  /**
+   * The most input tokens the prompt can be billed as: every UTF-8 byte of every message's role and
+   * content a token (no tokenizer makes more tokens than bytes), with twice the estimate's framing.
+   * A provider's report above it is not what it can bill ({@link TokenUsage#within}).
+   */
+  public long worstCaseInputTokens() {
+    long tokens = 6;
+    for (ChatMessage message : messages) {
+      tokens +=
+          8
+              + message.role().getBytes(StandardCharsets.UTF_8).length
+              + message.content().getBytes(StandardCharsets.UTF_8).length;
     }
     return tokens;
   }

@@ -50,19 +50,15 @@ record Charge(TokenUsage usage, boolean reported, boolean overBound) {
   static final String OVER_BOUND = ":usage_over_bound";
 
   /**
-   * This charge held to {@code bound}, the call's reserved worst case, part by part: the output to
-   * the output bound, the prompt (uncached and cached together, as the bound counts every prompt
-   * token at the uncached price) to the input bound. The worst case bounds whatever the provider
-   * can bill for the request the gateway sent (its every byte a token, every answer its whole
-   * output bound), so a report above it is not what the provider can bill: a provider that
-   * miscounts, or an endpoint that lies, must not spend past the caps. A charge held back says so
-   * in the ledger's outcome ({@link #OVER_BOUND}).
+   * This charge held to {@code bound}, the call's reserved worst case, part by part ({@link
+   * Usages#within}). The worst case bounds whatever the provider can bill for the request the
+   * gateway sent (its every byte a token, every answer its whole output bound), so a report above
+   * it is not what the provider can bill: a provider that miscounts, or an endpoint that lies, must
+   * not spend past the caps. A charge held back says so in the ledger's outcome ({@link
+   * #OVER_BOUND}).
    */
   Charge within(TokenUsage bound) {
-    long input = Math.min(usage.inputTokens(), bound.inputTokens());
-    long cached = Math.min(usage.cachedInputTokens(), bound.inputTokens() - input);
-    long output = Math.min(usage.outputTokens(), bound.outputTokens());
-    TokenUsage held = new TokenUsage(input, cached, output);
+    TokenUsage held = Usages.within(usage, bound);
     return new Charge(held, reported, overBound || !held.equals(usage));
   }
 

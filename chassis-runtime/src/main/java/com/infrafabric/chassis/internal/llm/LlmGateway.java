@@ -169,7 +169,7 @@ public final class LlmGateway implements AutoCloseable {
         .compose(
             reply -> {
               if (reply instanceof ProviderReply.Answered answered) {
-                return settle(grant, answered.completion(), held);
+                return settle(grant, request, answered.completion(), held);
               }
               if (reply instanceof ProviderReply.Unknown unknown) {
                 return settleUnknown(grant, request, held, unknown);
@@ -220,9 +220,24 @@ public final class LlmGateway implements AutoCloseable {
         .onSuccess(key -> key.ifPresent(boundary::guard));
   }
 
-  private Future<LlmOutcome> settle(Grant grant, ChatCompletion completion, Held held) {
+  /**
+   * Commits what the provider reported, held to the call's worst case (a provider's report above it
+   * is not what it can bill: a provider that miscounts must not spend past the caps).
+   */
+  private Future<LlmOutcome> settle(
+      Grant grant, ChatRequest request, ChatCompletion completion, Held held) {
     ReserveResult.Reserved reserved = held.reservation();
-    return commit(reserved, held.model(), completion.usage(), 1)
+    TokenUsage worstCase = new TokenUsage(request.worstCaseInputTokens(), 0, request.maxTokens());
+    TokenUsage billed = completion.usage().within(worstCase);
+    if (!billed.equals(completion.usage())) {
+      LOG.atWarn()
+          .addKeyValue("reservation", reserved.reservationId())
+          .log(
+              "the provider reported usage {} above the call's worst case {}; charged at it",
+              completion.usage(),
+              worstCase);
+    }
+    return commit(reserved, held.model(), billed, 1)
         .compose(
             result -> {
               if (result instanceof CommitResult.Committed committed) {

@@ -166,6 +166,23 @@ class LlmGatewayTest {
     assertNothingHeld(grant, ACTUAL);
   }
 
+  /**
+   * Regression: the usage a provider reported was committed whatever it said: 10 million output
+   * tokens for a call bound to 64. A report is held to the call's worst case.
+   */
+  @Test
+  void usageReportedAboveTheWorstCaseIsChargedAtIt() {
+    provider.then(new Behaviour.Reports(10_000_000));
+    Grant grant = grant(5_000);
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+
+    long atWorstCase =
+        FakeGovernor.PRICE_PER_TOKEN
+            * (FakeProvider.INPUT_TOKENS_PER_MESSAGE + REQUEST.maxTokens());
+    assertThat(((LlmOutcome.Completed) outcome).costMicros()).isEqualTo(atWorstCase);
+    assertNothingHeld(grant, atWorstCase);
+  }
+
   @Test
   void retriesAfter429And503ShareOneReservationAndChargeOnce() {
     provider.then(new Behaviour.Status(429, "0"), new Behaviour.Status(503, null));
