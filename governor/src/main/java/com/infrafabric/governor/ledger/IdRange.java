@@ -1,5 +1,7 @@
 package com.infrafabric.governor.ledger;
 
+import java.time.Instant;
+
 /**
  * A range of ledger entry ids written as {@code XRANGE} takes it, so that the stream and the
  * archive answer the same range: {@code start} is {@code -} (no bound), {@code (<id>} (after that
@@ -10,6 +12,24 @@ record IdRange(String start, String end) {
 
   static final String OPEN_START = "-";
   static final String OPEN_END = "+";
+
+  /**
+   * The ids that can hold the entries recorded ({@code ts}) in {@code [from, to]} (null: no bound):
+   * an id's time is Redis's clock and {@code ts} the node's, so the range reaches {@link
+   * Ledger#CLOCK_MARGIN} further on either side. It is where to look, not what to select.
+   */
+  static IdRange covering(Instant from, Instant to) {
+    long margin = Ledger.CLOCK_MARGIN.toMillis();
+    String start =
+        from == null ? OPEN_START : Long.toString(Math.max(0, from.toEpochMilli() - margin));
+    String end = to == null ? OPEN_END : Long.toString(saturatedAdd(to.toEpochMilli(), margin));
+    return new IdRange(start, end);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    return sum < a ? Long.MAX_VALUE : sum;
+  }
 
   /** Whether {@code id} comes before the range begins. */
   boolean isBelow(String id) {

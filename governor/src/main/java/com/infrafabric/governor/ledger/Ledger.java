@@ -9,18 +9,39 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Reads a tenant's ledger: the Redis stream every budget script appends to. Entries are ordered by
  * stream id, whose time part is when Redis appended them.
+ *
+ * <p>A time range selects entries by their recorded time ({@link LedgerEntry#timestamp}, the {@code
+ * ts} field): the node's clock, which also chose the budget windows the entry counted in. So a
+ * range ending at midnight holds exactly what that day's counters hold, whatever Redis's clock
+ * said. Stream ids only bound the scan, widened by {@link #CLOCK_MARGIN} on either side.
  */
 public final class Ledger {
+
+  /**
+   * How far an entry's recorded time ({@code ts}, the node's clock) may lie from its stream id's
+   * time (Redis's clock at {@code XADD}) and still be found by a time range. The two differ by the
+   * script's queueing (milliseconds) plus the skew between the node's and Redis's clocks. Nothing
+   * measures that skew; nodes are expected to keep NTP time, and five minutes is the most skew the
+   * platform tolerates anywhere (the cap on {@code auth.clockSkew}). An entry written by a node
+   * further off is a misconfigured clock: it stays in the ledger and in reconciliation, but a time
+   * range near its time may miss it.
+   */
+  public static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
+
+  private static final String WIDENED =
+      ", widened by " + CLOCK_MARGIN.toMinutes() + " minutes either side for clock skew";
 
   /** Entries examined per page request at most, so a sparse scope filter cannot scan forever. */
   static final int MAX_SCAN_PER_PAGE = 10_000;
@@ -51,10 +72,12 @@ public final class Ledger {
   }
 
   /**
-   * Reads up to {@code limit} entries of {@code tenant} appended in {@code [from, to]} (either may
-   * be null for no bound), restricted to {@code within} and its subtree if given, after {@code
-   * cursor} if given. With an archive, the archived entries come first and the page continues into
-   * the stream after the newest of them, so one cursor walks the whole history.
+   * Reads up to {@code limit} entries of {@code tenant} recorded ({@link LedgerEntry#timestamp}) in
+   * {@code [from, to]} (either may be null for no bound), restricted to {@code within} and its
+   * subtree if given, after {@code cursor} if given, in stream id order. The cursor is the id of
+   * the last entry examined, so pages neither skip nor repeat an entry. With an archive, the
+   * archived entries come first and the page continues into the stream after the newest of them, so
+   * one cursor walks the whole history.
    */
   public Future<LedgerPage> page(
       String tenant, Scope within, Instant from, Instant to, String cursor, int limit) {
@@ -65,15 +88,15 @@ public final class Ledger {
     if (cursor != null && !RedisIds.isStreamCursor(cursor)) {
       throw new GovernorException(ErrorCode.INVALID_REQUEST, "cursor is not a ledger entry id");
     }
-    String start =
-        cursor != null ? "(" + cursor : from == null ? "-" : Long.toString(from.toEpochMilli());
-    String end = to == null ? "+" : Long.toString(to.toEpochMilli());
-    IdRange range = new IdRange(start, end);
+    IdRange covering = IdRange.covering(from, to);
+    IdRange range = cursor == null ? covering : covering.after(cursor);
+    Predicate<LedgerEntry> selected =
+        entry -> isRecordedIn(entry, from, to, true) && isWithin(entry, within);
     if (archive == null) {
-      return scan(tenant, start, end, within, limit, new ArrayList<>(), 0);
+      return scan(tenant, range.start(), range.end(), selected, limit, new ArrayList<>(), 0);
     }
     return archive
-        .page(tenant, range, entry -> isWithin(entry, within), limit, MAX_SCAN_PER_PAGE)
+        .page(tenant, range, selected, limit, MAX_SCAN_PER_PAGE)
         .compose(
             archived -> {
               List<LedgerEntry> matches = new ArrayList<>(archived.entries());
@@ -87,7 +110,7 @@ public final class Ledger {
                   archived.newestArchived() == null
                       ? range
                       : range.after(archived.newestArchived());
-              return scan(tenant, rest.start(), end, within, limit, matches, 0);
+              return scan(tenant, rest.start(), rest.end(), selected, limit, matches, 0);
             });
   }
 
@@ -95,22 +118,33 @@ public final class Ledger {
     return within == null || Scope.parse(entry.scope()).isWithin(within);
   }
 
+  /**
+   * Whether {@code entry} was recorded at or after {@code from} and before {@code to} (at or before
+   * it when {@code toInclusive}); a null bound does not bound.
+   */
+  private static boolean isRecordedIn(
+      LedgerEntry entry, Instant from, Instant to, boolean toInclusive) {
+    Instant at = entry.timestamp();
+    return (from == null || !at.isBefore(from))
+        && (to == null || at.isBefore(to) || (toInclusive && at.equals(to)));
+  }
+
   private Future<LedgerPage> scan(
       String tenant,
       String start,
       String end,
-      Scope within,
+      Predicate<LedgerEntry> selected,
       int limit,
       List<LedgerEntry> matches,
       int scanned) {
-    int batch = Math.min(MAX_PAGE_SIZE, limit - matches.size() + (within == null ? 0 : 100));
+    int batch = Math.min(MAX_PAGE_SIZE, limit - matches.size() + 100);
     return read(tenant, start, end, batch)
         .compose(
             entries -> {
               String last = null;
               for (LedgerEntry entry : entries) {
                 last = entry.id();
-                if (isWithin(entry, within)) {
+                if (selected.test(entry)) {
                   matches.add(entry);
                   if (matches.size() == limit) {
                     return Future.succeededFuture(new LedgerPage(matches, entry.id()));
@@ -124,7 +158,7 @@ public final class Ledger {
               if (total >= MAX_SCAN_PER_PAGE) {
                 return Future.succeededFuture(new LedgerPage(matches, last));
               }
-              return scan(tenant, "(" + last, end, within, limit, matches, total);
+              return scan(tenant, "(" + last, end, selected, limit, matches, total);
             });
   }
 
@@ -156,49 +190,53 @@ public final class Ledger {
   }
 
   /**
-   * Feeds every entry of {@code tenant} appended in {@code [from, to)} to {@code sink}, oldest
-   * first: the archived ones whose segments overlap the range (if there is an archive), then those
-   * still in the stream; completes with how many were fed.
+   * Feeds every entry of {@code tenant} recorded ({@link LedgerEntry#timestamp}) in {@code [from,
+   * to)} to {@code sink}, in stream id order: the archived ones whose segments overlap the range
+   * (if there is an archive), then those still in the stream; completes with how many were fed.
    *
    * @return a future failed with {@code REPORT_TOO_LARGE} once more than {@code maxEntries} entries
-   *     lie in the range, so a caller's work stays bounded
+   *     lie in the range, or more than twice that many lie within {@link #CLOCK_MARGIN} of it (the
+   *     entries read to find them), so a caller's work stays bounded
    */
   public Future<Long> scan(
       String tenant, Instant from, Instant to, long maxEntries, Consumer<LedgerEntry> sink) {
-    long[] count = new long[1];
+    long[] counts = new long[2];
     Consumer<LedgerEntry> bounded =
         entry -> {
-          if (++count[0] > maxEntries) {
-            throw new GovernorException(
-                ErrorCode.REPORT_TOO_LARGE,
-                "more than "
-                    + maxEntries
-                    + " ledger entries lie between "
-                    + from
-                    + " and "
-                    + to
-                    + "; ask for a shorter range",
-                Map.of("max_entries", maxEntries));
+          if (++counts[0] > 2 * maxEntries) {
+            throw tooLarge(2 * maxEntries, from, to, WIDENED);
           }
-          sink.accept(entry);
+          if (isRecordedIn(entry, from, to, false)) {
+            if (++counts[1] > maxEntries) {
+              throw tooLarge(maxEntries, from, to, "");
+            }
+            sink.accept(entry);
+          }
         };
-    long end = to.toEpochMilli() - 1;
+    IdRange range = IdRange.covering(from, to);
     Future<String> archived =
-        archive == null
-            ? Future.succeededFuture(null)
-            : archive.replay(tenant, from.toEpochMilli(), to.toEpochMilli(), bounded);
+        archive == null ? Future.succeededFuture(null) : archive.replay(tenant, range, bounded);
     return archived
         .compose(
             last -> {
-              String start =
-                  last == null || LedgerArchive.compareIds(last, from.toEpochMilli() + "-0") < 0
-                      ? Long.toString(from.toEpochMilli())
-                      : "(" + last;
-              return end < from.toEpochMilli()
-                  ? Future.succeededFuture(0L)
-                  : replayFrom(tenant, start, Long.toString(end), bounded, 0);
+              IdRange rest = last == null ? range : range.after(last);
+              return replayFrom(tenant, rest.start(), rest.end(), bounded, 0);
             })
-        .map(ignored -> count[0]);
+        .map(ignored -> counts[1]);
+  }
+
+  private static GovernorException tooLarge(long max, Instant from, Instant to, String widened) {
+    return new GovernorException(
+        ErrorCode.REPORT_TOO_LARGE,
+        "more than "
+            + max
+            + " ledger entries lie between "
+            + from
+            + " and "
+            + to
+            + widened
+            + "; ask for a shorter range",
+        Map.of("max_entries", max));
   }
 
   private Future<Long> replayFrom(

@@ -127,27 +127,24 @@ public final class LedgerArchive {
   }
 
   /**
-   * Feeds the archived entries of {@code tenant} with ids in {@code [fromMillis, toMillis)} (the
-   * time part), oldest first, to {@code sink}, reading only the segments that overlap the range;
-   * completes with the id of the newest archived entry, or null if nothing is archived (the stream
-   * holds everything after it).
+   * Feeds the archived entries of {@code tenant} with ids in {@code range}, oldest first, to {@code
+   * sink}, reading only the segments that overlap it; completes with the id of the newest archived
+   * entry, or null if nothing is archived (the stream holds everything after it).
    *
    * @throws UncheckedIOException (failing the future) as {@link #replay(String, Consumer)}
    */
-  public Future<String> replay(
-      String tenant, long fromMillis, long toMillis, Consumer<LedgerEntry> sink) {
+  Future<String> replay(String tenant, IdRange range, Consumer<LedgerEntry> sink) {
     return vertx.executeBlocking(
         () -> {
           Ascending ascending =
               new Ascending(
                   entry -> {
-                    long time = parts(entry.id())[0];
-                    if (time >= fromMillis && time < toMillis) {
+                    if (range.contains(entry.id())) {
                       sink.accept(entry);
                     }
                   });
           for (Path segment : segments(tenant)) {
-            if (parts(lastId(segment))[0] >= fromMillis && parts(firstId(segment))[0] < toMillis) {
+            if (!range.isBelow(lastId(segment)) && !range.isAbove(firstId(segment))) {
               read(segment, ascending);
             }
           }

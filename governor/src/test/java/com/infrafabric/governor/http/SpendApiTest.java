@@ -3,7 +3,6 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -28,7 +27,7 @@ class SpendApiTest {
   @Test
   void spendIsReportedAsJsonAndCsvWithinTheCallersSubtreeOnly() {
     try (GovernorServiceRig rig =
-        new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE)) {
+        new GovernorServiceRig(REDIS.endpoint(), directory, Instant.now())) {
       String t = GovernorRig.freshTenant("spend-api");
       rig.budget(t, "lifetime", 1_000_000);
       rig.post(
@@ -39,7 +38,7 @@ class SpendApiTest {
           "/v1/charges",
           rig.agent(t + "/b"),
           new JsonObject().put("scope", t + "/b").put("amount_micros", 2));
-      Instant now = Instant.now();
+      Instant now = rig.clock.instant();
       String range =
           "&from=" + now.minus(Duration.ofHours(1)) + "&to=" + now.plus(Duration.ofHours(1));
 

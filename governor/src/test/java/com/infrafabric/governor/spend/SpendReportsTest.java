@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,10 +40,17 @@ class SpendReportsTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
 
-  /** Stream ids carry Redis's real time: reports cover the real present. */
-  private static final Instant FROM = Instant.now().minus(Duration.ofHours(1));
+  /**
+   * The node's clock: reports select entries by it, but stream ids carry Redis's real time, which
+   * must lie within {@link Ledger#CLOCK_MARGIN} of it, so it stands at the real present.
+   */
+  private static final Instant NOW = Instant.now();
 
-  private static final Instant TO = Instant.now().plus(Duration.ofHours(1));
+  private static final String TODAY = LocalDate.ofInstant(NOW, ZoneOffset.UTC).toString();
+
+  private static final Instant FROM = NOW.minus(Duration.ofHours(1));
+
+  private static final Instant TO = NOW.plus(Duration.ofHours(1));
 
   @TempDir Path root;
 
@@ -51,7 +60,7 @@ class SpendReportsTest {
 
   @BeforeEach
   void start() {
-    rig = new GovernorRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"));
+    rig = new GovernorRig(REDIS.endpoint(), MutableClock.at(NOW));
     archive =
         new LedgerArchive(
             rig.vertx, rig.redis, root, Clock.offset(Clock.systemUTC(), Duration.ofHours(1)));
@@ -104,10 +113,10 @@ class SpendReportsTest {
     assertThat(report.rows())
         .extracting(SpendRow::group)
         .containsExactly(
-            List.of("", "", "2026-11-23"),
-            List.of("k1", "gpt-test", "2026-11-23"),
-            List.of("k1", "mini-test", "2026-11-23"),
-            List.of("k2", "gpt-test", "2026-11-23"));
+            List.of("", "", TODAY),
+            List.of("k1", "gpt-test", TODAY),
+            List.of("k1", "mini-test", TODAY),
+            List.of("k2", "gpt-test", TODAY));
     SpendRow k1 = report.rows().get(1);
     assertThat(k1.calls()).isEqualTo(2);
     assertThat(k1.inputTokens()).isEqualTo(110);

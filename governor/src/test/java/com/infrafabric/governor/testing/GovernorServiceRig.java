@@ -33,6 +33,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,9 @@ public final class GovernorServiceRig implements AutoCloseable {
    * commands into 503s, short enough that a dead Redis is noticed quickly.
    */
   public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Where the rig's clock starts unless a test asks otherwise. */
+  private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
   /**
    * The gateway of a rig that names none: the offline provider serving the models the tests' keys
@@ -91,7 +95,22 @@ public final class GovernorServiceRig implements AutoCloseable {
       WebhookSettings webhooks,
       HttpSettings http,
       GatewaySettings gateway) {
-    this(endpoint, directory, webhooks, http, gateway, GovernorService::start);
+    this(endpoint, directory, webhooks, http, gateway, GovernorService::start, START);
+  }
+
+  /**
+   * A governor whose clock starts at {@code start}: at the real present where a test reads the
+   * ledger by time, since its stream ids carry Redis's real clock.
+   */
+  public GovernorServiceRig(RedisEndpoint endpoint, Path directory, Instant start) {
+    this(
+        endpoint,
+        directory,
+        WebhookSettings.NONE,
+        HttpSettings.defaults().withPort(0),
+        OFFLINE_GATEWAY,
+        GovernorService::start,
+        start);
   }
 
   /**
@@ -106,7 +125,8 @@ public final class GovernorServiceRig implements AutoCloseable {
         HttpSettings.defaults().withPort(0),
         OFFLINE_GATEWAY,
         (vertx, redis, settings, meters, clock) ->
-            IdempotencyBelowFloor.start(vertx, redis, settings, idempotencyTtl, meters, clock));
+            IdempotencyBelowFloor.start(vertx, redis, settings, idempotencyTtl, meters, clock),
+        START);
   }
 
   private GovernorServiceRig(
@@ -115,9 +135,10 @@ public final class GovernorServiceRig implements AutoCloseable {
       WebhookSettings webhooks,
       HttpSettings http,
       GatewaySettings gateway,
-      Starter starter) {
+      Starter starter,
+      Instant start) {
     this.vertx = Vertx.vertx();
-    this.clock = MutableClock.at("2026-11-23T10:00:00Z");
+    this.clock = MutableClock.at(start);
     this.tokens = TestTokens.create(directory, clock);
     this.meters = ServiceMeters.create();
     this.redis =
