@@ -2,8 +2,11 @@ package com.infrafabric.governor.spend;
 
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.ledger.LedgerArchive;
 import com.infrafabric.governor.ledger.LedgerEntry;
@@ -65,6 +68,29 @@ class RangesFollowTheNodeClockTest {
   @Test
   void aNodeClockAheadOfRedisCountsEntriesOnItsOwnSideOfTheBoundary() {
     checkBoundary(Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(30));
+  }
+
+  @Test
+  void entriesReadNearTheRangeToFindItsOwnAreBoundedToo() {
+    Instant now = Instant.now();
+    rig = new GovernorRig(REDIS.endpoint(), MutableClock.at(now.minus(Duration.ofMinutes(2))));
+    String t = freshTenant("clock-bound");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    for (int i = 0; i < 3; i++) {
+      rig.charge(t + "/p", 1);
+    }
+    Ledger ledger = new Ledger(rig.redis);
+    Instant from = now.minus(Duration.ofMinutes(1));
+    Instant to = now.plus(Duration.ofHours(1));
+
+    assertThat(Await.result(ledger.scan(t, from, to, 3, entry -> {}))).isZero();
+    assertThatThrownBy(() -> Await.result(ledger.scan(t, from, to, 1, entry -> {})))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.REPORT_TOO_LARGE);
+              assertThat(e.getMessage()).contains("more than 2 ledger entries", "clock skew");
+            });
   }
 
   /** {@code boundary} lies between every entry's stream id time and half of their {@code ts}. */
