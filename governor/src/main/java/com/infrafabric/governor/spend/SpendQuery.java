@@ -13,7 +13,8 @@ import java.util.Objects;
  * What a spend report covers.
  *
  * @param within the subtree whose spend is reported
- * @param from the start of the range (inclusive)
+ * @param from the start of the range (inclusive), compared with each entry's recorded time ({@link
+ *     com.infrafabric.governor.ledger.LedgerEntry#timestamp})
  * @param to the end of the range (exclusive), after {@code from} and at most {@link #MAX_RANGE}
  *     later
  * @param groupBy 1 to 5 distinct dimensions

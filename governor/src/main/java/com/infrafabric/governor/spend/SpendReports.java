@@ -14,12 +14,15 @@ import java.util.TreeMap;
 
 /**
  * Spend reports read from the ledger (and its archive, through {@link Ledger#scan}): every commit
- * and charge in the range and subtree, summed per group. The ledger is the record the counters are
- * reconciled against, so a report agrees with the budgets to the micro-dollar.
+ * and charge of the subtree recorded in the range, summed per group. The ledger is the record the
+ * counters are reconciled against, and an entry's recorded time is the clock that chose its
+ * windows, so a report from one window boundary to another agrees with the budgets to the
+ * micro-dollar.
  *
- * <p>Work is bounded: a query covers at most {@link SpendQuery#MAX_RANGE}, reads at most {@link
- * #MAX_ENTRIES} entries and answers at most {@link #MAX_ROWS} groups; beyond either it fails with
- * {@code REPORT_TOO_LARGE}, before anything is answered. Thread-safe.
+ * <p>Work is bounded: a query covers at most {@link SpendQuery#MAX_RANGE}, holds at most {@link
+ * #MAX_ENTRIES} entries (and reads at most twice that, {@link Ledger#scan}) and answers at most
+ * {@link #MAX_ROWS} groups; beyond either it fails with {@code REPORT_TOO_LARGE}, before anything
+ * is answered. Thread-safe.
  */
 public final class SpendReports {
 
