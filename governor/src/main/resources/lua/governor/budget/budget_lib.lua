@@ -340,10 +340,10 @@ local function append_ledger(fields, attribution)
 end
 
 local function load_reservation(key)
-  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease')
+  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
-          rw = windows_of(v[5]), lease = v[6]}
+          rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0'}
 end
 
 -- True if scope is within (equal to or below) the subtree; '' means no restriction.
@@ -512,6 +512,21 @@ local function spend_of(group)
   return {amount = tonumber(ARGV[group.amount]), tin = ARGV[group.input_tokens],
           tcin = ARGV[group.cached_input_tokens], tout = ARGV[group.output_tokens],
           model = ARGV[group.model], pv = ARGV[group.pricing_version]}
+end
+
+-- A commit's tokens are priced at the catalogue version its reservation was priced at, which only
+-- the reservation knows: the engine prices them at the current version (PricedSpend: -1 when that
+-- version does not list the model; a fixed amount has version 0 and is never repriced). Returns
+-- {'reprice', version} when spend must be priced again at version (0: at the current catalogue, for
+-- a reservation no catalogue priced), or nil when spend may settle r: it is an amount, it is priced
+-- at r's version, or settles (the version the engine was told to price at, '' on a first attempt)
+-- is r's version (the engine priced at it, or at the current catalogue when it does not list the
+-- model). Runs before the caller writes anything, so the retry starts from the same state.
+local function repricing(r, spend, settles)
+  if spend.pv == '0' or settles == r.pv then return nil end
+  if r.pv == '0' then return spend.pv == '-1' and {'reprice', '0'} or nil end
+  if spend.pv == r.pv then return nil end
+  return {'reprice', r.pv}
 end
 
 -- Settles reservation r (stored at key) with spend: the hold is given back to the windows it was

@@ -1,5 +1,6 @@
 -- Settles a reservation with the actual cost (see commit_reservation in budget_lib.lua).
--- Arguments: BudgetScripts.COMMIT (subtree: the scopes the caller may touch, '' for any).
+-- Arguments: BudgetScripts.COMMIT (subtree: the scopes the caller may touch, '' for any; settles:
+--   the catalogue version the spend was priced for, see repricing()).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 attribute(ARG_ATTRIBUTION)
@@ -7,6 +8,8 @@ local rid = ARGV[ARG_RESERVATION_ID]
 local r = load_reservation(H.res_key)
 if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''} end
 if r.lease then return {'held_by_lease', r.lease} end
+rejected = repricing(r, spend_of(ARG_SPEND), ARGV[ARG_SETTLES])
+if rejected then return rejected end
 local caps
 caps, rejected = load_config(layers_of(r.scope))
 if rejected then return rejected end

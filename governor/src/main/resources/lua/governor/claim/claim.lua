@@ -10,7 +10,9 @@
 -- as soon as no later one can win (see bounded_candidates() and pick()), so a claim usually reads
 -- one or two agents.
 --
--- Arguments: ClaimEngine.CLAIM (required: 'name:level,...'; candidates: per capability).
+-- Arguments: ClaimEngine.CLAIM (required: 'name:level,...'; candidates: per capability;
+--   pricing_version: the current catalogue's, recorded on the hold so that a finish by tokens is
+--   priced at it).
 local rid, task_id, scope = ARGV[ARG_RESERVATION_ID], ARGV[ARG_TASK_ID], ARGV[ARG_SCOPE]
 local caps, rejected = load_config(layers_of(scope))
 rejected = rejected or replay_or_conflict()
@@ -118,7 +120,8 @@ end
 if not best then return not_claimed(why_not(), counts) end
 
 local expires_at = H.now + policy.lease_ttl
-local held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+local held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model,
+  ARGV[ARG_PRICING_VERSION], '0', '0')
 if over then return over end
 if denied then
   -- The best agent does not fit the budget; the best one that does fit gets the task.
@@ -130,7 +133,8 @@ if denied then
   end
   best = pick_within(math.min(max_cost, room))
   if not best then return not_claimed('budget', counts, denied.refusals) end
-  held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model, '0', '0', '0')
+  held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model,
+  ARGV[ARG_PRICING_VERSION], '0', '0')
   if over then return over end
 end
 

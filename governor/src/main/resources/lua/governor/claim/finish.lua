@@ -6,7 +6,8 @@
 -- and changes nothing else: the lapse already freed the slot (and an expiry charged the agent a
 -- failure).
 -- Arguments: ClaimEngine.FINISH (outcome: succeeded|failed|abandoned; subtree: the scopes the
---   caller may touch, '' for any; a lease of a task outside it is not found).
+--   caller may touch, '' for any; a lease of a task outside it is not found; settles: the catalogue
+--   version the spend was priced for, see repricing() in budget_lib.lua).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local policy = load_policy()
@@ -14,6 +15,10 @@ local outcome, latency = ARGV[ARG_OUTCOME], tonumber(ARGV[ARG_LATENCY_MS])
 local l = load_lease(ARGV[ARG_TASK_ID] .. '#' .. ARGV[ARG_LEASE])
 if not l or not within(l.scope, ARGV[ARG_SUBTREE]) then return {'task_not_found', ''} end
 if l.agent ~= ARGV[ARG_AGENT_ID] then return {'not_holder', l.agent} end
+local rkey = H.prefix .. 'r:' .. l.rid
+local r = load_reservation(rkey)
+rejected = r and repricing(r, spend_of(ARG_SPEND), ARGV[ARG_SETTLES])
+if rejected then return rejected end
 local caps
 caps, rejected = load_config(layers_of(l.scope))
 if rejected then return rejected end
@@ -21,7 +26,6 @@ settle_lease(l, policy)
 local late = l.state == 'expired' or l.state == 'agent_disabled'
 if l.state ~= 'active' and not late then return {'lease_ended', l.state} end
 
-local rkey = H.prefix .. 'r:' .. l.rid
 local committed, state, over = commit_reservation(rkey, l.rid, load_reservation(rkey), caps,
   spend_of(ARG_SPEND))
 if over then return over end

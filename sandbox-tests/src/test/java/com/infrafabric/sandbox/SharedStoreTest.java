@@ -15,7 +15,7 @@ import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.budget.ReserveRequest;
-import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;
@@ -110,7 +110,7 @@ class SharedStoreTest {
     BudgetEngine engine =
         new BudgetEngine(
             scripts,
-            () -> PricingCatalogue.EMPTY,
+            new PricingCatalogues(redis),
             BudgetSettings.DEFAULTS,
             new SimpleMeterRegistry());
     Budgets budgets = new Budgets(redis, engine);

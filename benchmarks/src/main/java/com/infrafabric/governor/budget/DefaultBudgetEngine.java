@@ -1,11 +1,10 @@
 package com.infrafabric.governor.budget;
 
-import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
-import java.util.function.Supplier;
 
 /**
  * The budget engine as {@code GovernorService} wires it, on {@link BudgetSettings#DEFAULTS}: the
@@ -20,8 +19,7 @@ import java.util.function.Supplier;
 public record DefaultBudgetEngine(TenantScripts scripts, BudgetEngine engine, Budgets budgets) {
 
   /** The engine on {@code store}, reading {@code clock}, pricing from {@code pricing}. */
-  public static DefaultBudgetEngine on(
-      RedisStore store, Clock clock, Supplier<PricingCatalogue> pricing) {
+  public static DefaultBudgetEngine on(RedisStore store, Clock clock, PricingCatalogues pricing) {
     TenantScripts scripts = scripts(store, clock);
     BudgetEngine engine =
         new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS, new SimpleMeterRegistry());

@@ -4,7 +4,7 @@ import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.policy.ModelDowngrade;
 import com.infrafabric.governor.pricing.PricedSpend;
-import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.tenant.Fingerprint;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.LayerStatus;
@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Reserves, commits, releases and charges LLM spend against hierarchical budgets.
@@ -45,23 +44,22 @@ import java.util.function.Supplier;
 public final class BudgetEngine {
 
   private final TenantScripts scripts;
-  private final Supplier<PricingCatalogue> pricing;
+  private final PricingCatalogues pricing;
   private final BudgetSettings settings;
   private final SpendMetrics metrics;
 
   /**
    * @param scripts runs the tenant's scripts (with the idempotency TTL and record retention of
    *     {@code settings})
-   * @param pricing the current pricing catalogue (read on every priced request)
+   * @param pricing the pricing catalogue: its current version prices reservations and charges; a
+   *     commit's tokens are priced at its reservation's version
    * @param settings TTL bounds
-   */
-  /**
    * @param meters where reservations, commits, charges, spend and tokens are counted ({@link
    *     SpendMetrics}), whichever path called
    */
   public BudgetEngine(
       TenantScripts scripts,
-      Supplier<PricingCatalogue> pricing,
+      PricingCatalogues pricing,
       BudgetSettings settings,
       MeterRegistry meters) {
     this.scripts = Objects.requireNonNull(scripts, "scripts");
@@ -113,25 +111,31 @@ public final class BudgetEngine {
 
   /**
    * Replaces a reservation with the actual cost: the hold is given back, the actual cost is spent
-   * (in full, even above the hold: that is overage), and the ledger records both.
+   * (in full, even above the hold: that is overage), and the ledger records both. Tokens are priced
+   * at the catalogue version the reservation was priced at, whatever was published since (see
+   * {@link PricingCatalogues#settle}); the ledger entry names the version used.
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();
-    PricedSpend actual = price(request.actual());
     String subtree = Scope.subtreeArg(request.within());
     String fingerprint = Fingerprint.of("commit", id, request.actual(), subtree);
-    return scripts
-        .run(
-            id.tenant(),
-            BudgetScripts.COMMIT,
-            request.idempotencyKey(),
-            fingerprint,
-            id,
-            (args, now) -> {
-              args.put("reservation_id", id.toString()).put("subtree", subtree);
-              actual.putArgs(args, "spend");
-              request.attribution().putArgs(args, "attribution");
-            })
+    return pricing
+        .settle(
+            request.actual(),
+            (actual, settles) ->
+                scripts.run(
+                    id.tenant(),
+                    BudgetScripts.COMMIT,
+                    request.idempotencyKey(),
+                    fingerprint,
+                    id,
+                    (args, now) -> {
+                      args.put("reservation_id", id.toString())
+                          .put("subtree", subtree)
+                          .put("settles", settles);
+                      actual.putArgs(args, "spend");
+                      request.attribution().putArgs(args, "attribution");
+                    }))
         .map(reply -> commitResult(reply.orThrow(id)))
         .onSuccess(
             result ->

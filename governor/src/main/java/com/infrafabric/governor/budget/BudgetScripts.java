@@ -31,7 +31,7 @@ final class BudgetScripts {
           "commit",
           ScriptArgs.of("reservation_id")
               .group("spend", TenantScripts.SPEND)
-              .then("subtree")
+              .then("subtree", "settles")
               .group("attribution", CallAttribution.FIELDS));
   static final LuaScript RELEASE =
       tenantScript(

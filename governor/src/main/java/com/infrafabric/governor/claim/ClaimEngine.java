@@ -2,8 +2,7 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.policy.TenantPolicy;
-import com.infrafabric.governor.pricing.PricedSpend;
-import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.Agent;
 import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.registry.AgentStatus;
@@ -31,7 +30,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -82,7 +80,8 @@ public final class ClaimEngine {
               "max_agents",
               "required",
               "candidates",
-              "subtree"));
+              "subtree",
+              "pricing_version"));
   static final LuaScript HEARTBEAT =
       claimScript("heartbeat", COMMON.then("task_id", "lease", "agent_id", "subtree"));
   static final LuaScript FINISH =
@@ -91,23 +90,24 @@ public final class ClaimEngine {
           COMMON
               .then("task_id", "lease", "agent_id", "outcome", "latency_ms")
               .group("spend", TenantScripts.SPEND)
-              .then("subtree"));
+              .then("subtree", "settles"));
   static final LuaScript EXPIRE = claimScript("claim_expire", COMMON.then("max"));
   static final LuaScript STATUS = claimScript("agent_status", COMMON.then("agent_id", "status"));
 
   private final TenantScripts scripts;
-  private final Supplier<PricingCatalogue> pricing;
+  private final PricingCatalogues pricing;
   private final RedisStore redis;
   private final ClaimSettings settings;
   private final ClaimMetrics metrics;
   private final SpendMetrics spend;
 
   /**
-   * @param pricing the current pricing catalogue, which prices a finished claim's spend
+   * @param pricing the pricing catalogue: a claim records its current version, at which its
+   *     finish's tokens are priced
    */
   public ClaimEngine(
       TenantScripts scripts,
-      Supplier<PricingCatalogue> pricing,
+      PricingCatalogues pricing,
       RedisStore redis,
       ClaimSettings settings,
       MeterRegistry meters) {
@@ -153,7 +153,8 @@ public final class ClaimEngine {
                     .put("max_agents", task.maxAgents())
                     .put("required", task.required().encoded())
                     .put("candidates", settings.candidatesPerCapability())
-                    .put("subtree", subtree),
+                    .put("subtree", subtree)
+                    .put("pricing_version", pricing.get().version()),
             reply -> ClaimReplies.claimChecked(reply, task),
             (reply, body) -> ClaimReplies.claim(reply, body, task))
         .onSuccess(metrics::claim);
@@ -181,6 +182,8 @@ public final class ClaimEngine {
   /**
    * Ends a claim with its outcome and actual spend: commits the spend, frees the slot, completes
    * the task (or reopens it for another agent) and updates the agent's reputation and breaker.
+   * Tokens are priced at the catalogue version that was current when the task was claimed (see
+   * {@link PricingCatalogues#settle}).
    */
   public Future<FinishResult> finish(FinishRequest request) {
     LeaseId lease = request.lease();
@@ -194,21 +197,27 @@ public final class ClaimEngine {
             request.actual(),
             request.latency().toMillis(),
             subtree);
-    PricedSpend actual = PricedSpend.of(request.actual(), pricing.get());
-    return run(
-            lease.tenant(),
-            FINISH,
-            request.idempotencyKey(),
-            fingerprint,
-            null,
-            args -> {
-              lease.putArgs(args);
-              args.put("agent_id", request.agentId())
-                  .put("outcome", request.outcome().wireName())
-                  .put("latency_ms", request.latency().toMillis())
-                  .put("subtree", subtree);
-              actual.putArgs(args, "spend");
-            },
+    Future<ScriptReply> finished =
+        pricing.settle(
+            request.actual(),
+            (actual, settles) ->
+                runScript(
+                    lease.tenant(),
+                    FINISH,
+                    request.idempotencyKey(),
+                    fingerprint,
+                    null,
+                    args -> {
+                      lease.putArgs(args);
+                      args.put("agent_id", request.agentId())
+                          .put("outcome", request.outcome().wireName())
+                          .put("latency_ms", request.latency().toMillis())
+                          .put("subtree", subtree)
+                          .put("settles", settles);
+                      actual.putArgs(args, "spend");
+                    }));
+    return read(
+            finished,
             reply -> ClaimReplies.leaseChecked(reply, lease),
             (reply, body) -> ClaimReplies.finish(reply, body, lease))
         .onSuccess(
@@ -287,26 +296,43 @@ public final class ClaimEngine {
       Consumer<ScriptArgs.Values> own,
       UnaryOperator<ScriptReply> refusals,
       BiFunction<ScriptReply, JsonObject, T> read) {
-    return scripts
-        .run(
-            tenant,
-            script,
-            key,
-            fingerprint,
-            reservation,
-            (args, now) -> {
-              putCommon(args, settings.lazyBatch());
-              own.accept(args);
-            })
-        .map(
-            reply -> {
-              ScriptReply checked = refusals.apply(reply);
-              JsonObject body = checked.body();
-              if (!checked.replayed()) {
-                metrics.sideEffects(body);
-              }
-              return read.apply(checked, body);
-            });
+    return read(runScript(tenant, script, key, fingerprint, reservation, own), refusals, read);
+  }
+
+  /** Runs a claim script with {@link #COMMON} and its own arguments. */
+  private Future<ScriptReply> runScript(
+      String tenant,
+      LuaScript script,
+      IdempotencyKey key,
+      String fingerprint,
+      ReservationId reservation,
+      Consumer<ScriptArgs.Values> own) {
+    return scripts.run(
+        tenant,
+        script,
+        key,
+        fingerprint,
+        reservation,
+        (args, now) -> {
+          putCommon(args, settings.lazyBatch());
+          own.accept(args);
+        });
+  }
+
+  /** Throws a script's refusals with {@code refusals} and reads its reply with {@code read}. */
+  private <T> Future<T> read(
+      Future<ScriptReply> replies,
+      UnaryOperator<ScriptReply> refusals,
+      BiFunction<ScriptReply, JsonObject, T> read) {
+    return replies.map(
+        reply -> {
+          ScriptReply checked = refusals.apply(reply);
+          JsonObject body = checked.body();
+          if (!checked.replayed()) {
+            metrics.sideEffects(body);
+          }
+          return read.apply(checked, body);
+        });
   }
 
   /** Fills {@link #COMMON}: the default policy and the lazy batch. */

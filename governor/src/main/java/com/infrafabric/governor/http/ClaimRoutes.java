@@ -170,7 +170,7 @@ final class ClaimRoutes {
             lease,
             agentId(ctx, body),
             outcome(body.string("outcome")),
-            spend.actualOrNothing(body),
+            spend.settledOrNothing(body),
             Duration.ofMillis(body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).orElse(0L)),
             ReservationRoutes.idempotencyKey(ctx),
             within);

@@ -139,7 +139,7 @@ final class ReservationRoutes {
     Scope within = CallerScope.settlingSubtree(Requests.principal(ctx));
     ReservationId id = reservation(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), ACTUAL_FIELDS);
-    CommitRequest request = new CommitRequest(id, spend.actual(body), idempotencyKey(ctx), within);
+    CommitRequest request = new CommitRequest(id, spend.settled(body), idempotencyKey(ctx), within);
     respond(
         ctx,
         200,

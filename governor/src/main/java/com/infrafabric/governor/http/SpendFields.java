@@ -45,8 +45,36 @@ final class SpendFields {
             body.string(MODEL), tokens(body, INPUT_TOKENS), tokens(body, MAX_OUTPUT_TOKENS)));
   }
 
-  /** {@code amount_micros}, or a model with the tokens the call used. */
+  /** {@code amount_micros}, or a model with the tokens the call used (a charge's). */
   Spend actual(Fields body) {
+    return priced(reported(body));
+  }
+
+  /**
+   * {@link #actual} of a commit, which the engine prices at its reservation's catalogue version:
+   * its cost is checked here only if the current catalogue lists its model (a model removed since
+   * is bounded by its token counts alone).
+   */
+  Spend settled(Fields body) {
+    Spend spend = reported(body);
+    return spend instanceof Spend.Metered metered && !pricing.get().lists(metered.model())
+        ? spend
+        : priced(spend);
+  }
+
+  /**
+   * {@link #settled}, or nothing spent when the body names none of its fields (a finish reporting
+   * no spend). Any one of them (token counts without a model, say) is read as {@link #settled}
+   * reads it, never dropped as if absent.
+   */
+  Spend settledOrNothing(Fields body) {
+    boolean reported =
+        Stream.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS)
+            .anyMatch(body::has);
+    return reported ? settled(body) : Spend.amount(0);
+  }
+
+  private Spend reported(Fields body) {
     if (body.has(AMOUNT_MICROS)) {
       onlyAmount(body, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
       return Spend.amount(micros(body, AMOUNT_MICROS));
@@ -55,22 +83,9 @@ final class SpendFields {
         AmountFields.optionalTokens(body, CACHED_INPUT_TOKENS)
             .map(count -> limits.tokens(body.fullName(CACHED_INPUT_TOKENS), count))
             .orElse(0L);
-    return priced(
-        Spend.tokens(
-            body.string(MODEL),
-            new TokenUsage(tokens(body, INPUT_TOKENS), cached, tokens(body, OUTPUT_TOKENS))));
-  }
-
-  /**
-   * {@link #actual}, or nothing spent when the body names none of its fields (a finish reporting no
-   * spend). Any one of them (token counts without a model, say) is read as {@link #actual} reads
-   * it, never dropped as if absent.
-   */
-  Spend actualOrNothing(Fields body) {
-    boolean reported =
-        Stream.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS)
-            .anyMatch(body::has);
-    return reported ? actual(body) : Spend.amount(0);
+    return Spend.tokens(
+        body.string(MODEL),
+        new TokenUsage(tokens(body, INPUT_TOKENS), cached, tokens(body, OUTPUT_TOKENS)));
   }
 
   /** The micro-dollar amount {@code field}, required, at least 1 (a claim's most). */

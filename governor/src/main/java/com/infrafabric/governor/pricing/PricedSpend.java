@@ -15,6 +15,12 @@ import com.infrafabric.platform.redis.ScriptArgs;
 public record PricedSpend(long micros, String model, long pricingVersion, TokenUsage usage) {
 
   /**
+   * The pricing version of tokens the current catalogue could not price (it does not list their
+   * model): sent to settle a reservation, whose script names the version to price them at.
+   */
+  public static final long UNPRICED = -1;
+
+  /**
    * Puts this spend into the argument group {@code group} (declared with the members {@link
    * TenantScripts#SPEND}), which {@code spend_of()} in {@code budget_lib.lua} reads.
    */
@@ -25,6 +31,22 @@ public record PricedSpend(long micros, String model, long pricingVersion, TokenU
         .put(group + ".output_tokens", usage.outputTokens())
         .put(group + ".model", model)
         .put(group + ".pricing_version", pricingVersion);
+  }
+
+  /**
+   * Prices {@code spend} with {@code catalogue}, or returns it {@link #UNPRICED} (costing 0) if it
+   * is tokens on a model the catalogue does not list: to settle a reservation, which may have been
+   * priced at a version that lists it.
+   *
+   * @throws com.infrafabric.governor.GovernorException as {@link #of} for anything else
+   */
+  public static PricedSpend ofOrUnpriced(Spend spend, PricingCatalogue catalogue) {
+    if (spend instanceof Metered metered
+        && !catalogue.lists(metered.model())
+        && ModelPrice.isValidName(metered.model())) {
+      return new PricedSpend(0, metered.model(), UNPRICED, metered.usage());
+    }
+    return of(spend, catalogue);
   }
 
   /** Prices {@code spend} with {@code catalogue}. */

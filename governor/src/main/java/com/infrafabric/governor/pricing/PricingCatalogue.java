@@ -71,6 +71,11 @@ public record PricingCatalogue(long version, Map<String, ModelPrice> models) {
     return price;
   }
 
+  /** True if this catalogue prices {@code model}. */
+  public boolean lists(String model) {
+    return models.containsKey(model);
+  }
+
   /** Exact cost of {@code usage} on {@code model}, rounded up to the micro-dollar. */
   public long cost(String model, TokenUsage usage) {
     try {

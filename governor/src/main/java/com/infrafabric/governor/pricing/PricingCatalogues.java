@@ -2,25 +2,36 @@ package com.infrafabric.governor.pricing;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.ScriptReply;
+import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 /**
- * The versioned pricing catalogue, stored in Redis (every version is kept) and cached here so that
- * pricing a request costs no round trip. A replace publishes a new version atomically and only if
- * the caller saw the current one; other nodes pick it up on their next {@link #refresh()}. Every
- * ledger entry names the version it was priced with. Thread-safe.
+ * The versioned pricing catalogue, stored in Redis and cached here so that pricing a request costs
+ * no round trip. A replace publishes a new version atomically and only if the caller saw the
+ * current one; other nodes pick it up on their next {@link #refresh()}. Every ledger entry names
+ * the version it was priced with.
+ *
+ * <p>Every version is kept (a replace never deletes one; each is at most {@link
+ * PricingCatalogue#MAX_MODELS} prices, and only a platform admin publishes): a reservation or a
+ * claim's lease settles its tokens at the version it was priced at ({@link #settle}), however long
+ * it may still be committed (its TTL, then a late commit within the record retention), and the
+ * ledger's versions stay readable. Thread-safe.
  */
 public final class PricingCatalogues implements Supplier<PricingCatalogue> {
 
@@ -36,8 +47,19 @@ public final class PricingCatalogues implements Supplier<PricingCatalogue> {
   private static final String VERSION_KEY = "gov:{pricing}:version";
   private static final String HISTORY_PREFIX = "gov:{pricing}:v:";
 
+  /**
+   * The reply kind of a settling script (a commit, a claim's finish) whose reservation was priced
+   * at another catalogue version than its spend; the payload names it ({@code repricing()} in
+   * {@code budget_lib.lua}).
+   */
+  public static final String REPRICE = "reprice";
+
   private final RedisStore redis;
   private final AtomicReference<PricingCatalogue> current =
+      new AtomicReference<>(PricingCatalogue.EMPTY);
+  // Versions are immutable: the earlier one last read, which commits after a replace mostly ask
+  // for.
+  private final AtomicReference<PricingCatalogue> earlier =
       new AtomicReference<>(PricingCatalogue.EMPTY);
 
   public PricingCatalogues(RedisStore redis) {
@@ -53,6 +75,74 @@ public final class PricingCatalogues implements Supplier<PricingCatalogue> {
   /** Loads the current version from Redis if it is newer than the cached one. */
   public Future<PricingCatalogue> refresh() {
     return redis.eval(READ, List.of(VERSION_KEY, HISTORY_PREFIX), List.of()).map(this::cache);
+  }
+
+  /**
+   * Runs a script that settles a reservation with {@code spend} (given the priced spend and the
+   * version it was priced for, '' at first), priced at the catalogue version the reservation was
+   * priced at: first on the current catalogue ({@link PricedSpend#ofOrUnpriced}), which is the
+   * reservation's unless a replace came in between; if the script answers {@link #REPRICE}, once
+   * more priced at the version it names (0: the current catalogue, for a reservation of a fixed
+   * amount). A model that version does not list (it was added since) is priced on the current
+   * catalogue.
+   *
+   * @throws com.infrafabric.governor.GovernorException as {@link PricedSpend#of} for a spend no
+   *     catalogue involved can price (the future fails with it when it is found on the retry)
+   */
+  public Future<ScriptReply> settle(
+      Spend spend, BiFunction<PricedSpend, String, Future<ScriptReply>> script) {
+    return script
+        .apply(PricedSpend.ofOrUnpriced(spend, get()), "")
+        .compose(
+            reply -> {
+              if (!REPRICE.equals(reply.kind())) {
+                return Future.succeededFuture(reply);
+              }
+              return version(Long.parseLong(reply.payload()))
+                  .compose(
+                      catalogue ->
+                          script.apply(
+                              PricedSpend.of(spend, pricedBy(spend, catalogue)), reply.payload()));
+            });
+  }
+
+  /**
+   * The catalogue at {@code version}: the current one for 0 or its own version, else read from
+   * Redis (every version is kept).
+   */
+  public Future<PricingCatalogue> version(long version) {
+    PricingCatalogue now = get();
+    PricingCatalogue last = earlier.get();
+    if (version == 0 || version == now.version()) {
+      return Future.succeededFuture(now);
+    }
+    if (version == last.version()) {
+      return Future.succeededFuture(last);
+    }
+    String key = HISTORY_PREFIX + version;
+    return redis
+        .send(key, Request.cmd(Command.GET).arg(key))
+        .map(
+            reply -> {
+              if (reply == null) {
+                throw new IllegalStateException(
+                    "pricing catalogue version " + version + " is missing from " + key);
+              }
+              PricingCatalogue read =
+                  PricingCatalogue.of(version, fromJson(new JsonArray(reply.toString())));
+              earlier.set(read);
+              return read;
+            });
+  }
+
+  /** {@code catalogue}, or the current one if only the current one lists the spend's model. */
+  private PricingCatalogue pricedBy(Spend spend, PricingCatalogue catalogue) {
+    if (spend instanceof Spend.Metered metered
+        && !catalogue.lists(metered.model())
+        && get().lists(metered.model())) {
+      return get();
+    }
+    return catalogue;
   }
 
   /**

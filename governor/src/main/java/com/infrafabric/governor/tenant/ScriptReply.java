@@ -111,6 +111,10 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
               "no budget is defined on " + payload + " or any of its ancestors",
               Map.of("scope", payload));
       case "counter_limit" -> throw counterLimit(body());
+      case "reprice" ->
+          throw new IllegalStateException(
+              "a spend priced for its reservation's catalogue version was sent back to version "
+                  + payload);
       default -> {
         return this;
       }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -192,5 +193,79 @@ class BudgetApiTest {
             java.util.Map.of("If-Match", Long.toString(version)));
     assertThat(published.statusCode()).as(published.body()).isEqualTo(200);
     assertThat(json(published).getLong("version")).isEqualTo(version + 1);
+  }
+
+  /**
+   * The review's repro: a platform admin doubles gpt-test and removes mini-test between the
+   * reservations and their commits, which still settle at the version they were reserved at.
+   */
+  @Test
+  void commitsAfterAPricingChangeSettleAtTheirReservationsVersion() {
+    String t = freshTenant("repriced");
+    rig.budget(t, "lifetime", 1_000_000);
+    String agent = rig.agent(t);
+    JsonObject gpt = reserveTokens(agent, t, "gpt-test");
+    JsonObject mini = reserveTokens(agent, t, "mini-test");
+    assertThat(gpt.getLong("amount_micros")).isEqualTo(12_500);
+    long version = gpt.getLong("pricing_version");
+    JsonObject original = json(rig.call("GET", "/v1/pricing", rig.auditor(), null));
+    JsonObject dearer =
+        new JsonObject()
+            .put(
+                "models",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("model", "gpt-test")
+                            .put("input_per_million", 5_000_000)
+                            .put("cached_input_per_million", 2_500_000)
+                            .put("output_per_million", 20_000_000)));
+    assertThat(putPricing(dearer, version).statusCode()).isEqualTo(200);
+    try {
+      JsonObject gptCommitted = commitTokens(agent, gpt, "gpt-test");
+      JsonObject miniCommitted = commitTokens(agent, mini, "mini-test");
+
+      assertThat(gptCommitted.getLong("actual_micros")).isEqualTo(12_500);
+      assertThat(gptCommitted.getBoolean("overage")).isFalse();
+      assertThat(miniCommitted.getLong("actual_micros")).isEqualTo(750);
+    } finally {
+      putPricing(new JsonObject().put("models", original.getJsonArray("models")), version + 1);
+    }
+  }
+
+  private static JsonObject reserveTokens(String agent, String tenant, String model) {
+    HttpResponse<String> reserved =
+        rig.post(
+            "/v1/reservations",
+            agent,
+            new JsonObject()
+                .put("scope", tenant + "/p")
+                .put("model", model)
+                .put("input_tokens", 1000)
+                .put("max_output_tokens", 1000));
+    assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
+    return json(reserved);
+  }
+
+  private static JsonObject commitTokens(String agent, JsonObject reservation, String model) {
+    HttpResponse<String> committed =
+        rig.post(
+            "/v1/reservations/" + reservation.getString("reservation_id") + "/commit",
+            agent,
+            new JsonObject()
+                .put("model", model)
+                .put("input_tokens", 1000)
+                .put("output_tokens", 1000));
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+    return json(committed);
+  }
+
+  private static HttpResponse<String> putPricing(JsonObject models, long ifMatch) {
+    return rig.call(
+        "PUT",
+        "/v1/pricing",
+        rig.admin(),
+        models,
+        java.util.Map.of("If-Match", Long.toString(ifMatch)));
   }
 }
