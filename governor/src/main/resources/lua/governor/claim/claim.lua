@@ -144,6 +144,7 @@ local lease = int((task and task.n or 0) + 1)
 local member = task_id .. '#' .. lease
 redis.call('HSET', task_key(task_id), 'scope', scope, 'state', 'owned', 'n', lease,
   'tried', (tried == '' and ',' or tried) .. best.id .. ',', 'agent', best.id)
+keep_task(task_id, expires_at)
 redis.call('HSET', lease_key(member), 'agent', best.id, 'rid', rid, 'scope', scope,
   'exp', held.expires_at, 'claimed', H.stamp, 'state', 'active')
 -- The hold is the lease's: only its holder's finish (or the lease's end) settles it.

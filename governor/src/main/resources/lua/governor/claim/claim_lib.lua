@@ -3,7 +3,8 @@
 --
 -- Layout (P = prefix, as in budget_lib.lua):
 --   P t:<task>      hash: 'scope', 'state' (owned|open|completed), 'n' (claims so far), 'tried'
---                   (',agent,agent,': every agent that owned it), 'agent' (the latest owner)
+--                   (',agent,agent,': every agent that owned it), 'agent' (the latest owner);
+--                   expires the task retention after its latest lease's expiry (keep_task)
 --   P l:<task>#<n>  hash: the n-th claim's lease: 'agent', 'rid' (its budget reservation), 'scope',
 --                   'exp', 'claimed', 'state' (active|expired|agent_disabled|succeeded|failed|
 --                   abandoned)
@@ -16,19 +17,20 @@
 --                   for it is refused by the chassis (GrantRevocation.java names this key)
 --
 -- Arguments after the header (ClaimEngine.COMMON): the group ARG_POLICY, the default policy
--- (TenantPolicy.scriptFields(), for fields the tenant's policy hash lacks), and lazy_batch, how many
--- due leases, breakers and reservations a script handles on the way (lazy expiry); then each
--- script's own.
+-- (TenantPolicy.scriptFields(), for fields the tenant's policy hash lacks), lazy_batch, how many
+-- due leases, breakers and reservations a script handles on the way (lazy expiry), and
+-- task_retention (ms, ClaimSettings.taskRetention); then each script's own.
 
 local POLICY_FIELDS = {'min_match', 'max_agents', 'max_cost', 'brk_fails', 'brk_cool',
                        'lease_ttl', 'rep_weight'}
 -- Reputation an outcome pulls toward: a success within the agent's SLO, a slow one, a failure.
 local SAMPLE_ON_TIME, SAMPLE_LATE, SAMPLE_FAILED = 1000000, 500000, 0
--- The call's lazy batch, and how many leases it expired.
-local LAZY_BATCH, LEASES_EXPIRED
+-- The call's lazy batch, how many leases it expired, and the task retention.
+local LAZY_BATCH, LEASES_EXPIRED, TASK_RETENTION
 on_call(function()
   LAZY_BATCH = tonumber(ARGV[ARG_LAZY_BATCH])
   LEASES_EXPIRED = 0
+  TASK_RETENTION = tonumber(ARGV[ARG_TASK_RETENTION])
 end)
 
 local function load_policy()
@@ -92,6 +94,16 @@ end
 -- The largest clock skew a grant verifier accepts (JwtSettings: 5 minutes).
 local MAX_GRANT_SKEW_MS = 300000
 
+-- Gives a task's record its end: the task retention after its latest lease ends (ended_at: its
+-- expiry while active; now once it ended), and never before that lease's record (kept for the
+-- record retention) or its grants' revocation (until its expiry plus the grant skew). So a claim
+-- of the same id after the record expired starts at lease 1 without meeting a lease record or a
+-- revocation of an earlier lease 1.
+local function keep_task(id, ended_at)
+  local after = math.max(TASK_RETENTION, H.retention, MAX_GRANT_SKEW_MS)
+  redis.call('PEXPIRE', task_key(id), int(math.max(ended_at - H.now, 0) + after))
+end
+
 -- Revokes the grants signed for a lease, which never outlive it: the revocation is kept until the
 -- lease's expiry plus the verifier's skew, after which the grants are refused as expired anyway.
 local function revoke_grants(l, state)
@@ -109,6 +121,7 @@ local function end_lease(l, state, a)
   redis.call('ZREM', H.prefix .. 'lexp', l.member)
   redis.call('SREM', agent_leases_key(l.agent), l.member)
   redis.call('HSET', task_key(l.task), 'state', state == 'succeeded' and 'completed' or 'open')
+  keep_task(l.task, l.exp)
   a.busy = a.busy - 1
   redis.call('HSET', agent_key(a.id), 'busy', int(a.busy), 'rep', int(a.rep), 'fails', int(a.fails))
   reindex(a)

@@ -17,5 +17,6 @@ end
 local expires_at = H.now + policy.lease_ttl
 redis.call('HSET', lease_key(l.member), 'exp', int(expires_at))
 redis.call('ZADD', H.prefix .. 'lexp', expires_at, l.member)
+keep_task(l.task, expires_at)
 extend_reservation(H.prefix .. 'r:' .. l.rid, l.rid, expires_at)
 return remember(cjson.encode({expires_at = int(expires_at), effects = side_effects()}))

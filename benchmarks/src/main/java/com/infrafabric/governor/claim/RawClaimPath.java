@@ -73,7 +73,7 @@ public final class RawClaimPath {
             claim,
             reservation,
             (args, now) -> {
-              ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS.lazyBatch());
+              ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS);
               args.put("reservation_id", reservation.toString())
                   .put("task_id", taskId)
                   .put("scope", scope.path())
@@ -92,7 +92,7 @@ public final class RawClaimPath {
         finish,
         null,
         (args, now) -> {
-          ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS.lazyBatch());
+          ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS);
           args.put("task_id", taskId)
               .put("lease", claimed.getString("lease"))
               .put("agent_id", claimed.getString("agent"))

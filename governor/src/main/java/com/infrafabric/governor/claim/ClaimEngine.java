@@ -58,10 +58,13 @@ public final class ClaimEngine {
 
   /**
    * The arguments every claim script reads after the tenant header ({@code claim_lib.lua}): the
-   * default policy, for fields the tenant's policy lacks, and the lazy expiry batch.
+   * default policy, for fields the tenant's policy lacks, the lazy expiry batch and the task
+   * retention (ms).
    */
   static final ScriptArgs COMMON =
-      ScriptArgs.NONE.group("policy", TenantPolicy.SCRIPT_FIELDS).then("lazy_batch");
+      ScriptArgs.NONE
+          .group("policy", TenantPolicy.SCRIPT_FIELDS)
+          .then("lazy_batch", "task_retention");
 
   /**
    * The default policy as {@link #COMMON}'s policy group, by argument name: the same on every call,
@@ -246,7 +249,7 @@ public final class ClaimEngine {
             "",
             null,
             (args, now) -> {
-              putCommon(args, settings.lazyBatch());
+              putCommon(args, settings);
               args.put("agent_id", agentId).put("status", status.wireName());
             })
         .map(reply -> AgentRegistry.changed(tenant, agentId, reply));
@@ -314,7 +317,7 @@ public final class ClaimEngine {
         fingerprint,
         reservation,
         (args, now) -> {
-          putCommon(args, settings.lazyBatch());
+          putCommon(args, settings);
           own.accept(args);
         });
   }
@@ -335,10 +338,11 @@ public final class ClaimEngine {
         });
   }
 
-  /** Fills {@link #COMMON}: the default policy and the lazy batch. */
-  static void putCommon(ScriptArgs.Values args, int lazyBatch) {
+  /** Fills {@link #COMMON}: the default policy, the lazy batch and the task retention. */
+  static void putCommon(ScriptArgs.Values args, ClaimSettings settings) {
     DEFAULT_POLICY_ARGS.forEach(args::put);
-    args.put("lazy_batch", lazyBatch);
+    args.put("lazy_batch", settings.lazyBatch())
+        .put("task_retention", settings.taskRetention().toMillis());
   }
 
   private static Map<String, String> defaultPolicyArgs() {

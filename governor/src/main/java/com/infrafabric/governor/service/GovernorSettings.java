@@ -34,6 +34,7 @@ import java.util.List;
  * budget.maxCallTokens          IF_BUDGET_MAX_CALL_TOKENS          100000000 (1..1000000000)
  * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
  * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
+ * claim.taskRetention           IF_CLAIM_TASK_RETENTION            48h
  * redis.commandTimeout          IF_REDIS_COMMAND_TIMEOUT           1s (fail-closed bound)
  * redis.durability              IF_REDIS_DURABILITY                acknowledged (or replicated)
  * webhooks.urls                 IF_WEBHOOKS_URLS                   (none: delivery off)
@@ -155,7 +156,8 @@ public record GovernorSettings(
                 Integer.MAX_VALUE),
         (int)
             config.integer(
-                "claim.lazyBatch", defaults.lazyBatch(), Integer.MIN_VALUE, Integer.MAX_VALUE));
+                "claim.lazyBatch", defaults.lazyBatch(), Integer.MIN_VALUE, Integer.MAX_VALUE),
+        config.duration("claim.taskRetention", defaults.taskRetention()));
   }
 
   private static List<URI> urls(List<String> values) {

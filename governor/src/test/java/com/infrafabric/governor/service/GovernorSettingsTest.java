@@ -28,12 +28,15 @@ class GovernorSettingsTest {
 
   @Test
   void theClaimSettingsErrorsNameKeysTheGovernorReads() {
-    String candidates = keyNamedBy(() -> new ClaimSettings(0, 8));
-    String lazyBatch = keyNamedBy(() -> new ClaimSettings(8, -1));
+    Duration day = Duration.ofDays(1);
+    String candidates = keyNamedBy(() -> new ClaimSettings(0, 8, day));
+    String lazyBatch = keyNamedBy(() -> new ClaimSettings(8, -1, day));
+    String taskRetention = keyNamedBy(() -> new ClaimSettings(8, 8, Duration.ZERO));
 
-    ClaimSettings read = settings(Map.of(candidates, "32", lazyBatch, "0")).claims();
+    ClaimSettings read =
+        settings(Map.of(candidates, "32", lazyBatch, "0", taskRetention, "24h")).claims();
 
-    assertThat(read).isEqualTo(new ClaimSettings(32, 0));
+    assertThat(read).isEqualTo(new ClaimSettings(32, 0, day));
     assertThatThrownBy(() -> settings(Map.of(candidates, "0")))
         .hasMessage(candidates + " 0 is outside 1..256");
   }
