@@ -32,6 +32,11 @@ public enum ErrorCode {
    * {@code Money.MAX_MICROS}; it was refused and recorded nothing.
    */
   COUNTER_LIMIT(Kind.CONFLICT),
+  /**
+   * The operation would count usage on a scope beyond the most a tenant holds counters for ({@code
+   * budget.maxScopes}); it was refused and recorded nothing.
+   */
+  SCOPE_LIMIT(Kind.SEMANTIC),
   /** The same idempotency key was used for a different request. */
   IDEMPOTENCY_CONFLICT(Kind.CONFLICT),
   /** The caller's expected version is not the current one. */

@@ -23,12 +23,14 @@
 --   P policy        hash: the tenant's policy (see TenantPolicy); reserve reads 'dg:<model>', the
 --                   downgrade advice for a model, as '<cheaper model>;<remaining percent>'
 --   P th:<scope>|<window id>  hash: thresholds already fired in that window instance
+--   P scopes        set: every scope whose usage counters a script created, at most H.max_scopes
+--                   (admit(): a spend that would count one more is refused and writes nothing)
 --
 -- Arguments are read by name, ARGV[ARG_<NAME>]: the constants come before this library, generated
 -- from each script's declaration in Java (TenantScripts.HEADER, then the script's own). The
 -- header: prefix, now (ms), zone the caller assumed, day and month window ids, oldest day and month
 -- ids to keep, idempotency key ('' for none), request fingerprint, idempotency TTL (ms), retention
--- of finished records (ms).
+-- of finished records (ms), the most scopes the tenant may hold counters for.
 -- Common keys, read by name as KEYS[KEY.<name>]: the table KEY comes before this library, generated
 -- from TenantScripts.HeaderKey: config hash, idempotency record, ledger, events, reservation expiry
 -- zset, reservation hash (the config hash when the operation has none).
@@ -46,7 +48,8 @@ on_call(function()
     day = ARGV[ARG_DAY], month = ARGV[ARG_MONTH], day_cutoff = ARGV[ARG_OLDEST_DAY],
     month_cutoff = ARGV[ARG_OLDEST_MONTH], idem = ARGV[ARG_IDEMPOTENCY_KEY],
     fp = ARGV[ARG_FINGERPRINT], idem_ttl = tonumber(ARGV[ARG_IDEMPOTENCY_TTL]),
-    retention = tonumber(ARGV[ARG_RETENTION]), config = KEYS[KEY.config],
+    retention = tonumber(ARGV[ARG_RETENTION]), max_scopes = tonumber(ARGV[ARG_MAX_SCOPES]),
+    scopes = ARGV[ARG_PREFIX] .. 'scopes', config = KEYS[KEY.config],
     idem_key = KEYS[KEY.idempotency], ledger = KEYS[KEY.ledger], events = KEYS[KEY.events],
     rexp = KEYS[KEY.reservation_expiry], res_key = KEYS[KEY.reservation],
   }
@@ -209,6 +212,39 @@ local function beyond_max(usage, layers)
       end
     end
   end
+  return nil
+end
+
+-- The layers of usage that have no lifetime counters and that the tenant's scope set does not
+-- list: the scopes whose counters this call would create. Lifetime counters are never dropped, so
+-- a layer that has them was counted already (or before the set was kept); only a new layer costs a
+-- SISMEMBER.
+local function new_scopes(usage, layers)
+  local fresh = {}
+  for _, layer in ipairs(layers) do
+    local life = usage[layer].cells.life
+    if life and life.new and redis.call('SISMEMBER', H.scopes, layer) == 0 then
+      fresh[#fresh + 1] = layer
+    end
+  end
+  return fresh
+end
+
+-- Nil when the script may save usage: every changed counter stays within MAX_COUNTER
+-- (beyond_max) and the scopes it would create keep the tenant within H.max_scopes, which are then
+-- added to its scope set. Otherwise the reply refusing it ('counter_limit', or 'scope_limit'
+-- naming the first new scope, root first), before anything is written. Lifetime counters never
+-- roll over, so without this bound every fresh sub-scope a caller names would leave permanent
+-- keys for a micro-dollar.
+local function admit(usage, layers)
+  local over = beyond_max(usage, layers)
+  if over then return over end
+  local fresh = new_scopes(usage, layers)
+  if #fresh == 0 then return nil end
+  if redis.call('SCARD', H.scopes) + #fresh > H.max_scopes then
+    return {'scope_limit', cjson.encode({scope = fresh[1], max = int(H.max_scopes)})}
+  end
+  redis.call('SADD', H.scopes, unpack(fresh))
   return nil
 end
 
@@ -484,7 +520,7 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
   end
 
   bump(usage, layers, ids, 'reserved', amount)
-  local over = beyond_max(usage, layers)
+  local over = admit(usage, layers)
   if over then return nil, nil, over end
   save(usage)
   local windows = CURRENT_WINDOWS_JOINED
@@ -550,7 +586,7 @@ local function commit_reservation(key, rid, r, caps, spend)
   local usage = load_usage(layers, union(r.rw, current_windows()), counts)
   if r.state == 'active' then bump(usage, layers, r.rw, 'reserved', -r.amount) end
   add_spend(usage, layers, actual, tin, tcin, tout)
-  local over = beyond_max(usage, layers)
+  local over = admit(usage, layers)
   if over then return nil, nil, over end
   if due then record_expiry(key, rid, r) end
   local limits = bind(caps, usage)

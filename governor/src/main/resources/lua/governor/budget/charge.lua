@@ -1,7 +1,7 @@
 -- Records reported usage that was not reserved first, on the scope and every ancestor. The money
 -- is already spent, so a charge is never refused for lack of budget; the reply names every cap it
--- went over and by how much. A charge that would take a counter past MAX_COUNTER is refused and
--- records nothing (see beyond_max).
+-- went over and by how much. A charge that would take a counter past MAX_COUNTER, or count one
+-- scope more than the tenant may hold counters for, is refused and records nothing (see admit).
 -- Arguments: BudgetScripts.CHARGE.
 local cid, spend, scope = ARGV[ARG_CHARGE_ID], spend_of(ARG_SPEND), ARGV[ARG_SCOPE]
 local amount = spend.amount
@@ -13,7 +13,7 @@ if #caps == 0 then return {'unknown_scope', scope} end
 
 local usage = load_usage(layers, current_windows(), true)
 add_spend(usage, layers, amount, tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout))
-local over = beyond_max(usage, layers)
+local over = admit(usage, layers)
 if over then return over end
 local limits = bind(caps, usage)
 save(usage)

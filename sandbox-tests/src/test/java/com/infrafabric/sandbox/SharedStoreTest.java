@@ -106,7 +106,8 @@ class SharedStoreTest {
             redis,
             Clock.systemUTC(),
             BudgetSettings.DEFAULTS.idempotencyTtl(),
-            BudgetSettings.DEFAULTS.recordRetention());
+            BudgetSettings.DEFAULTS.recordRetention(),
+            BudgetSettings.DEFAULTS.maxScopes());
     BudgetEngine engine =
         new BudgetEngine(
             scripts,

@@ -99,7 +99,8 @@ record Retention(
         defaults.maxReservationTtl(),
         defaults.idempotencyTtl(),
         recordRetention,
-        defaults.callLimits());
+        defaults.callLimits(),
+        defaults.maxScopes());
   }
 
   /** The ledger archive into {@code directory} at this age and interval. */

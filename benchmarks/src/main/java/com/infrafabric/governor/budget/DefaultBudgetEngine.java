@@ -32,6 +32,7 @@ public record DefaultBudgetEngine(TenantScripts scripts, BudgetEngine engine, Bu
         store,
         clock,
         BudgetSettings.DEFAULTS.idempotencyTtl(),
-        BudgetSettings.DEFAULTS.recordRetention());
+        BudgetSettings.DEFAULTS.recordRetention(),
+        BudgetSettings.DEFAULTS.maxScopes());
   }
 }

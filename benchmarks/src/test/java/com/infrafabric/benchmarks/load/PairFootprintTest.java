@@ -173,7 +173,11 @@ class PairFootprintTest {
           writer,
           new BudgetEngine(
               new TenantScripts(
-                  writer, MutableClock.at("2026-12-06T01:00:00Z"), NOTHING_LAPSES, NOTHING_LAPSES),
+                  writer,
+                  MutableClock.at("2026-12-06T01:00:00Z"),
+                  NOTHING_LAPSES,
+                  NOTHING_LAPSES,
+                  BudgetSettings.DEFAULTS.maxScopes()),
               pricing,
               BudgetSettings.DEFAULTS,
               new SimpleMeterRegistry()));

@@ -18,16 +18,22 @@ import java.util.Objects;
  *     or release hears what happened to it
  * @param callLimits the most one call may reserve, commit or charge, checked on what callers report
  *     over the REST API
+ * @param maxScopes the most distinct scopes one tenant holds usage counters for (1..10,000,000):
+ *     naming a fresh sub-scope in a reserve, charge or claim creates its counters, and lifetime
+ *     counters never roll over, so without a bound each new name would be a permanent key. A spend
+ *     that would count one more scope is refused with {@code SCOPE_LIMIT} and writes nothing.
  */
 public record BudgetSettings(
     Duration defaultReservationTtl,
     Duration maxReservationTtl,
     Duration idempotencyTtl,
     Duration recordRetention,
-    CallLimits callLimits) {
+    CallLimits callLimits,
+    long maxScopes) {
 
   public static final Duration MIN_RESERVATION_TTL = Duration.ofSeconds(1);
   public static final Duration MIN_IDEMPOTENCY_TTL = Duration.ofHours(24);
+  public static final long MAX_SCOPES_CEILING = 10_000_000;
 
   public static final BudgetSettings DEFAULTS =
       new BudgetSettings(
@@ -35,7 +41,8 @@ public record BudgetSettings(
           Duration.ofHours(24),
           Duration.ofHours(25),
           Duration.ofHours(48),
-          CallLimits.DEFAULTS);
+          CallLimits.DEFAULTS,
+          10_000);
 
   public BudgetSettings {
     Objects.requireNonNull(defaultReservationTtl, "defaultReservationTtl");
@@ -50,6 +57,10 @@ public record BudgetSettings(
     if (recordRetention.isNegative() || recordRetention.isZero()) {
       throw new IllegalArgumentException(
           "budget.recordRetention " + recordRetention + " must be positive");
+    }
+    if (maxScopes < 1 || maxScopes > MAX_SCOPES_CEILING) {
+      throw new IllegalArgumentException(
+          "budget.maxScopes " + maxScopes + " is outside 1.." + MAX_SCOPES_CEILING);
     }
     if (maxReservationTtl.compareTo(MIN_RESERVATION_TTL) < 0) {
       throw new IllegalArgumentException(

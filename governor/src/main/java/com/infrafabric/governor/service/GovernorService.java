@@ -86,7 +86,8 @@ public final class GovernorService {
     this.pricing = new PricingCatalogues(redis);
     BudgetSettings budget = settings.budget();
     TenantScripts tenantScripts =
-        new TenantScripts(redis, clock, idempotencyTtl, budget.recordRetention());
+        new TenantScripts(
+            redis, clock, idempotencyTtl, budget.recordRetention(), budget.maxScopes());
     this.engine = new BudgetEngine(tenantScripts, pricing, budget, meters);
     this.budgets = new Budgets(redis, engine);
     this.budgetGauges = new BudgetGauges(redis, budgets, settings.budgetGauges(), meters);

@@ -32,6 +32,7 @@ import java.util.List;
  * budget.sweepInterval          IF_BUDGET_SWEEP_INTERVAL           1s
  * budget.maxCallMicros          IF_BUDGET_MAX_CALL_MICROS          1000000000 (1..8589934591)
  * budget.maxCallTokens          IF_BUDGET_MAX_CALL_TOKENS          100000000 (1..1000000000)
+ * budget.maxScopes              IF_BUDGET_MAX_SCOPES               10000 (1..10000000) per tenant
  * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
  * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
  * claim.taskRetention           IF_CLAIM_TASK_RETENTION            48h
@@ -83,7 +84,9 @@ public record GovernorSettings(
             config.duration("budget.maxReservationTtl", defaults.maxReservationTtl()),
             config.duration("budget.idempotencyTtl", defaults.idempotencyTtl()),
             config.duration("budget.recordRetention", defaults.recordRetention()),
-            callLimits(config)),
+            callLimits(config),
+            config.integer(
+                "budget.maxScopes", defaults.maxScopes(), 1, BudgetSettings.MAX_SCOPES_CEILING)),
         claims(config),
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),

@@ -95,9 +95,9 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
 
   /**
    * Throws the error of a refusal any script may answer (a reused idempotency key, a scope without
-   * a budget, a counter at its maximum); returns this reply otherwise. Each error names what it
-   * refuses from the reply itself, not from the caller: only the script knows which scope a
-   * reservation's or a lease's call looked up.
+   * a budget, a counter at its maximum, one scope more than the tenant may count); returns this
+   * reply otherwise. Each error names what it refuses from the reply itself, not from the caller:
+   * only the script knows which scope a reservation's or a lease's call looked up.
    */
   public ScriptReply orThrow() {
     switch (kind) {
@@ -115,6 +115,7 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
           throw new IllegalStateException(
               "a spend priced for its reservation's catalogue version was sent back to version "
                   + payload);
+      case "scope_limit" -> throw scopeLimit(body());
       default -> {
         return this;
       }
@@ -148,6 +149,20 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
         return orThrow();
       }
     }
+  }
+
+  private static GovernorException scopeLimit(JsonObject over) {
+    String scope = over.getString("scope");
+    String max = over.getString("max");
+    return new GovernorException(
+        ErrorCode.SCOPE_LIMIT,
+        "the tenant already holds usage counters for "
+            + max
+            + " scopes, the most budget.maxScopes allows, and "
+            + scope
+            + " would be one more; nothing was recorded. Spend on a scope that already has"
+            + " counters, or ask the operator to raise budget.maxScopes",
+        Map.of("scope", scope, "max", Long.parseLong(max)));
   }
 
   private static GovernorException counterLimit(JsonObject over) {

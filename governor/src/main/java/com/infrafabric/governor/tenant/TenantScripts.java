@@ -21,10 +21,10 @@ import java.util.StringJoiner;
  *
  * <p>Such a script is the budget library, then the caller's own libraries, then its body, preceded
  * by the constants of its arguments: {@link #HEADER}, which every one of them reads (tenant prefix,
- * time, zone and windows, idempotency, retention) and this class fills, then the script's own
- * arguments, which the caller fills by name. Every script can therefore hold, commit and expire
- * budget reservations with the budget's own Lua functions inside a larger atomic step: there is one
- * implementation of reservation logic, not a copy per caller.
+ * time, zone and windows, idempotency, retention, scope limit) and this class fills, then the
+ * script's own arguments, which the caller fills by name. Every script can therefore hold, commit
+ * and expire budget reservations with the budget's own Lua functions inside a larger atomic step:
+ * there is one implementation of reservation logic, not a copy per caller.
  *
  * <p>Windows are computed in the tenant's zone as last seen; a script that finds the zone changed
  * answers {@code zone} without writing anything, and is run once more in the new zone. Thread-safe.
@@ -44,7 +44,8 @@ public final class TenantScripts {
           "idempotency_key",
           "fingerprint",
           "idempotency_ttl",
-          "retention");
+          "retention",
+          "max_scopes");
 
   /**
    * The members of a spend argument group, which {@code spend_of()} in budget_lib.lua reads:
@@ -85,6 +86,7 @@ public final class TenantScripts {
   private final Clock clock;
   private final Duration idempotencyTtl;
   private final Duration recordRetention;
+  private final long maxScopes;
   private final TenantZones zones = new TenantZones(ZONE_CACHE_SIZE);
 
   /**
@@ -92,13 +94,20 @@ public final class TenantScripts {
    * @param clock the time windows, TTLs, leases and ledger timestamps are read from
    * @param idempotencyTtl how long a request's idempotency record is kept
    * @param recordRetention how long a finished reservation or lease stays readable
+   * @param maxScopes the most distinct scopes a tenant holds usage counters for ({@code
+   *     budget.maxScopes}): a spend that would count a scope beyond them is refused
    */
   public TenantScripts(
-      RedisStore redis, Clock clock, Duration idempotencyTtl, Duration recordRetention) {
+      RedisStore redis,
+      Clock clock,
+      Duration idempotencyTtl,
+      Duration recordRetention,
+      long maxScopes) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.idempotencyTtl = Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
     this.recordRetention = Objects.requireNonNull(recordRetention, "recordRetention");
+    this.maxScopes = maxScopes;
   }
 
   /**
@@ -233,7 +242,8 @@ public final class TenantScripts {
             .put("idempotency_key", idempotencyKey == null ? "" : idempotencyKey.value())
             .put("fingerprint", call.fingerprint())
             .put("idempotency_ttl", idempotencyTtl.toMillis())
-            .put("retention", recordRetention.toMillis());
+            .put("retention", recordRetention.toMillis())
+            .put("max_scopes", maxScopes);
     call.own().put(values, nowMillis);
     return values.list();
   }

@@ -42,6 +42,14 @@ class GovernorSettingsTest {
   }
 
   @Test
+  void theScopeLimitIsReadAndBounded() {
+    assertThat(settings(Map.of()).budget().maxScopes()).isEqualTo(10_000);
+    assertThat(settings(Map.of("budget.maxScopes", "250")).budget().maxScopes()).isEqualTo(250);
+    assertThatThrownBy(() -> settings(Map.of("budget.maxScopes", "0")))
+        .hasMessageContaining("budget.maxScopes");
+  }
+
+  @Test
   void claimSettingsDefaultWhenUnset() {
     assertThat(settings(Map.of()).claims()).isEqualTo(ClaimSettings.DEFAULTS);
   }

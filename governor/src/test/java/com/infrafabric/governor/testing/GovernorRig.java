@@ -118,7 +118,9 @@ public final class GovernorRig implements AutoCloseable {
     this.redis = RedisStore.create(vertx, settings, redisMeters);
     this.clock = clock;
     this.pricing = new PricingCatalogues(redis);
-    this.scripts = new TenantScripts(redis, clock, idempotencyTtl, recordRetention);
+    this.scripts =
+        new TenantScripts(
+            redis, clock, idempotencyTtl, recordRetention, BudgetSettings.DEFAULTS.maxScopes());
     this.engine =
         new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS, new SimpleMeterRegistry());
     this.budgets = new Budgets(redis, engine);
