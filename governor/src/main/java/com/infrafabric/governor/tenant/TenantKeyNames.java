@@ -58,6 +58,14 @@ public final class TenantKeyNames {
     return prefix + "u:" + scope.path();
   }
 
+  /**
+   * The set of scopes the tenant holds usage counters for, at most {@code budget.maxScopes} ({@code
+   * admit()} in budget_lib.lua adds a scope when it first counts it).
+   */
+  public String scopes() {
+    return prefix + "scopes";
+  }
+
   public String usagePattern() {
     return prefix + "u:*";
   }
