@@ -88,7 +88,8 @@ final class GatewayUnderLoad implements AutoCloseable {
             Duration.ofMinutes(1),
             16L << 20,
             false,
-            GatewaySettings.NONE.keyCacheTtl());
+            GatewaySettings.NONE.keyCacheTtl(),
+            GatewaySettings.NONE.allowedAnthropicBetas());
     GovernorUnderLoad governor =
         GovernorUnderLoad.start(Clock.systemUTC(), AdmissionSettings.defaults(), gateway);
     VaultFixture.putOperatorKey(

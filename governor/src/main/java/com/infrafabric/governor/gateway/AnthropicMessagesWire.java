@@ -4,11 +4,10 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,9 +72,6 @@ final class AnthropicMessagesWire implements Wire {
    */
   static final long TOOL_PROMPT_TOKENS = 530;
 
-  /** The API version sent when the client names none. */
-  static final String VERSION = "2023-06-01";
-
   @Override
   public ProviderFormat format() {
     return ProviderFormat.ANTHROPIC;
@@ -87,7 +83,8 @@ final class AnthropicMessagesWire implements Wire {
   }
 
   @Override
-  public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
+  public CallRequest read(
+      JsonObject body, Buffer bytes, MultiMap headers, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
     served(body);
@@ -104,7 +101,8 @@ final class AnthropicMessagesWire implements Wire {
         RequestFields.estimatedTokens(body, "messages")
             + RequestFields.estimatedTokens(body, "system"),
         body,
-        bytes);
+        bytes,
+        AnthropicHeaders.upstream(headers, settings.allowedAnthropicBetas()));
   }
 
   /**
@@ -198,18 +196,6 @@ final class AnthropicMessagesWire implements Wire {
   @Override
   public Buffer upstreamBody(CallRequest call, String model) {
     return call.upstream(Map.of("model", model, "max_tokens", call.maxOutputTokens()));
-  }
-
-  @Override
-  public Map<String, String> upstreamHeaders(HttpServerRequest client) {
-    Map<String, String> headers = new HashMap<>();
-    String version = client.getHeader("anthropic-version");
-    headers.put("anthropic-version", version == null ? VERSION : version);
-    String beta = client.getHeader("anthropic-beta");
-    if (beta != null) {
-      headers.put("anthropic-beta", beta);
-    }
-    return headers;
   }
 
   @Override

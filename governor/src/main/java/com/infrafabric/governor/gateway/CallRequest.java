@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param body the client's body, relayed with the model (and, if absent, the bound) replaced
  * @param bytes the client's body as it sent it, which {@link #body} was read from strictly (see
  *     {@link com.infrafabric.platform.http.StrictJson}): any reader of these bytes reads the same
+ * @param upstreamHeaders the client's headers the provider is sent too, checked as the body is
+ *     (never its credential)
  */
 record CallRequest(
     String model,
@@ -32,7 +34,12 @@ record CallRequest(
     long worstCaseInputTokens,
     long estimatedInputTokens,
     JsonObject body,
-    Buffer bytes) {
+    Buffer bytes,
+    Map<String, String> upstreamHeaders) {
+
+  CallRequest {
+    upstreamHeaders = Map.copyOf(upstreamHeaders);
+  }
 
   /** The most output tokens the call can be charged: every answer its whole bound. */
   long worstCaseOutputTokens() {

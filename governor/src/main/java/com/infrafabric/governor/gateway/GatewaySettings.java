@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +31,10 @@ import java.util.regex.Pattern;
  * @param keyCacheTtl how long a node serves a virtual key it found live without reading its record
  *     again, so how late a rotation or revocation made elsewhere may hold on it (at most a second:
  *     the issue's bound on revocation); zero reads the record on every call
+ * @param allowedAnthropicBetas the {@code anthropic-beta} flags a call may send, which the operator
+ *     knows do not make Anthropic bill it past the worst case the gateway reserves; any other flag
+ *     is refused ({@link AnthropicHeaders}), as a flag may change how a call is billed (a longer
+ *     context at premium rates). Empty by default: no flag is served.
  */
 public record GatewaySettings(
     List<ProviderSettings> providers,
@@ -40,13 +45,17 @@ public record GatewaySettings(
     Duration maxStreamDuration,
     long maxAnswerBytes,
     boolean applyDowngrades,
-    Duration keyCacheTtl) {
+    Duration keyCacheTtl,
+    Set<String> allowedAnthropicBetas) {
 
   /** The longest {@link #keyCacheTtl}: the issue wants a revocation to hold within one second. */
   public static final Duration MAX_KEY_CACHE_TTL = Duration.ofSeconds(1);
 
   /** An alias or model name as clients send it. */
   static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
+
+  /** An {@code anthropic-beta} flag's name, such as {@code token-efficient-tools-2025-02-19}. */
+  static final Pattern BETA = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
   /** No provider: the gateway's routes answer that no model is served. */
   public static final GatewaySettings NONE =
@@ -59,7 +68,8 @@ public record GatewaySettings(
           Duration.ofMinutes(10),
           16L << 20,
           true,
-          Duration.ofMillis(500));
+          Duration.ofMillis(500),
+          Set.of());
 
   public GatewaySettings {
     providers = List.copyOf(providers);
@@ -80,6 +90,13 @@ public record GatewaySettings(
               + " ms");
     }
     checkAliases(providers, aliases, masterKeys);
+    allowedAnthropicBetas = Set.copyOf(allowedAnthropicBetas);
+    for (String beta : allowedAnthropicBetas) {
+      if (!BETA.matcher(beta).matches()) {
+        throw new IllegalArgumentException(
+            "gateway.anthropic.allowedBetas entry " + beta + " must match " + BETA.pattern());
+      }
+    }
   }
 
   /**

@@ -93,7 +93,9 @@ final class MeteredCall {
 
   private void start() {
     caller = GatewayCaller.of(Requests.principal(ctx));
-    call = wire.read(Requests.jsonBody(ctx), ctx.body().buffer(), calls.settings);
+    call =
+        wire.read(
+            Requests.jsonBody(ctx), ctx.body().buffer(), ctx.request().headers(), calls.settings);
     if (!caller.mayUse(call.model())) {
       throw ApiException.of(
           GatewayErrors.MODEL_NOT_ALLOWED,
@@ -257,7 +259,7 @@ final class MeteredCall {
                               .relay()
                               .post(
                                   wire.upstreamPath(),
-                                  wire.upstreamHeaders(ctx.request()),
+                                  call.upstreamHeaders(),
                                   body,
                                   key,
                                   new Cancellation()));

@@ -4,8 +4,8 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
@@ -17,7 +17,9 @@ import java.util.Set;
  * OpenAI's {@code POST /v1/chat/completions}. The output bound is {@code max_completion_tokens} or
  * the older {@code max_tokens}; a stream is asked for its usage ({@code
  * stream_options.include_usage}), which arrives in a last chunk with empty {@code choices}. Each of
- * the {@code n} answers asked for may use the whole bound, and is priced so.
+ * the {@code n} answers asked for may use the whole bound, and is priced so. No header of the
+ * client's is relayed: {@code OpenAI-Organization} and {@code OpenAI-Project} would choose whom the
+ * provider bills, which the operator's key says, and {@code OpenAI-Beta} opts into APIs not served.
  */
 final class OpenAiChatWire implements Wire {
 
@@ -95,7 +97,8 @@ final class OpenAiChatWire implements Wire {
   }
 
   @Override
-  public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
+  public CallRequest read(
+      JsonObject body, Buffer bytes, MultiMap headers, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
     served(body);
@@ -118,7 +121,8 @@ final class OpenAiChatWire implements Wire {
         bytes.length(),
         RequestFields.estimatedTokens(body, "messages"),
         body,
-        bytes);
+        bytes,
+        Map.of());
   }
 
   private static void served(JsonObject body) {
@@ -157,11 +161,6 @@ final class OpenAiChatWire implements Wire {
       fields.put("stream_options", options.copy().put("include_usage", true));
     }
     return call.upstream(fields);
-  }
-
-  @Override
-  public Map<String, String> upstreamHeaders(HttpServerRequest client) {
-    return Map.of();
   }
 
   @Override

@@ -4,8 +4,8 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -42,7 +42,8 @@ final class OpenAiEmbeddingsWire implements Wire {
   }
 
   @Override
-  public CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings) {
+  public CallRequest read(
+      JsonObject body, Buffer bytes, MultiMap headers, GatewaySettings settings) {
     String model = RequestFields.model(body);
     Object input = body.getValue("input");
     checkInput(input);
@@ -52,7 +53,8 @@ final class OpenAiEmbeddingsWire implements Wire {
     ServedFields.fields(body, FIELDS, "");
     DIMENSIONS.check(body);
     checkAnswerFits(body, input, settings.maxAnswerBytes());
-    return new CallRequest(model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes);
+    return new CallRequest(
+        model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes, Map.of());
   }
 
   /**
@@ -167,11 +169,6 @@ final class OpenAiEmbeddingsWire implements Wire {
       return tokens;
     }
     return 0;
-  }
-
-  @Override
-  public Map<String, String> upstreamHeaders(HttpServerRequest client) {
-    return Map.of();
   }
 
   @Override

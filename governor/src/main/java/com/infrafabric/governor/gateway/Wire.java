@@ -3,10 +3,9 @@ package com.infrafabric.governor.gateway;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderPaths;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.util.Map;
 
 /**
  * What differs between the provider APIs the gateway speaks, for one endpoint: how a request is
@@ -21,22 +20,20 @@ interface Wire {
   String upstreamPath();
 
   /**
-   * Checks the client's body and bounds the call.
+   * Checks the client's body, and the headers the provider is to be sent too, and bounds the call.
    *
    * @param body the body, read strictly from {@code bytes}
    * @param bytes the body as the client sent it
-   * @throws com.infrafabric.platform.http.ApiException 400 naming the field that is wrong
+   * @param headers the client's headers: only those the format relays are read
+   * @throws com.infrafabric.platform.http.ApiException 400 naming the field or header that is wrong
    */
-  CallRequest read(JsonObject body, Buffer bytes, GatewaySettings settings);
+  CallRequest read(JsonObject body, Buffer bytes, MultiMap headers, GatewaySettings settings);
 
   /**
    * The body sent upstream: the client's, for {@code model}, bounded and asking for usage ({@link
    * CallRequest#upstream}).
    */
   Buffer upstreamBody(CallRequest call, String model);
-
-  /** The client's headers the provider needs too (never its credential). */
-  Map<String, String> upstreamHeaders(HttpServerRequest client);
 
   /**
    * The usage a complete answer reports, from its {@code usage} object ({@link Answers#usage}).

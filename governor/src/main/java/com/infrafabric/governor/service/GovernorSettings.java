@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Everything the governor service reads from its configuration, validated at start. Besides the
@@ -57,6 +58,7 @@ import java.util.List;
  * gateway.maxAnswerBytes                                           16777216
  * gateway.applyDowngrades                                          true
  * gateway.keyCacheTtl                                              500ms (0..1s; 0: no cache)
+ * gateway.anthropic.allowedBetas                                   (none: no beta flag served)
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -142,7 +144,8 @@ public record GovernorSettings(
         config.duration("gateway.maxStreamDuration", defaults.maxStreamDuration()),
         config.integer("gateway.maxAnswerBytes", defaults.maxAnswerBytes(), 1, Long.MAX_VALUE),
         config.bool("gateway.applyDowngrades", defaults.applyDowngrades()),
-        config.duration("gateway.keyCacheTtl", defaults.keyCacheTtl()));
+        config.duration("gateway.keyCacheTtl", defaults.keyCacheTtl()),
+        Set.copyOf(config.list("gateway.anthropic.allowedBetas")));
   }
 
   /**

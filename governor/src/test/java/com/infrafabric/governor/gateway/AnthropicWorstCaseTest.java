@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,11 @@ class AnthropicWorstCaseTest {
 
   private static long worstCase(String body) {
     return new AnthropicMessagesWire()
-        .read(new JsonObject(body), Buffer.buffer(body), GovernorServiceRig.OFFLINE_GATEWAY)
+        .read(
+            new JsonObject(body),
+            Buffer.buffer(body),
+            MultiMap.caseInsensitiveMultiMap(),
+            GovernorServiceRig.OFFLINE_GATEWAY)
         .worstCaseInputTokens();
   }
 }

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,8 @@ class GatewayOfflineTest {
               Duration.ofSeconds(30),
               16L << 20,
               true,
-              GatewaySettings.NONE.keyCacheTtl()));
+              GatewaySettings.NONE.keyCacheTtl(),
+              Set.of()));
 
   @Test
   void aChatCompletionIsAnsweredTheSameWayTwiceAndChargedWhatItReports() {

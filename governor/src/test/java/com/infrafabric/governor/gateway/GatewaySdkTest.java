@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.errors.PaymentRequiredException;
+import com.anthropic.models.beta.AnthropicBeta;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
@@ -293,6 +294,91 @@ class GatewaySdkTest {
                     .contains("tools[0].type"));
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
     assertThat(RIG.primary.received()).hasSize(received);
+  }
+
+  /**
+   * Regression: {@code anthropic-beta} and {@code anthropic-version} were relayed as sent, so a
+   * flag that makes Anthropic bill by another measure ({@code context-1m-...}: long prompts at
+   * premium rates) reached it past the worst case reserved. A flag the operator did not allow, or a
+   * version Anthropic does not document, is the SDK's bad request naming it, before anything is
+   * reserved or the provider is called; an allowed flag and the version reach the provider.
+   */
+  @Test
+  void anthropicHeadersTheWorstCaseCannotBoundAreABadRequestAndAllowedOnesAreRelayed() {
+    String scope = RIG.fundedScope(1_000_000);
+    int received = RIG.primary.received().size();
+    AnthropicClient client = RIG.anthropic(RIG.agent(scope));
+
+    assertThatThrownBy(
+            () -> client.beta().messages().create(betaMessage(AnthropicBeta.CONTEXT_1M_2025_08_07)))
+        .isInstanceOfSatisfying(
+            com.anthropic.errors.BadRequestException.class,
+            e ->
+                assertThat(e.body().toString())
+                    .contains("invalid_request_error")
+                    .contains("anthropic-beta context-1m-2025-08-07 is not served"));
+    HttpResponse<String> version =
+        RIG.post(
+            GatewayRoutes.ANTHROPIC + "/v1/messages",
+            RIG.agent(scope),
+            new JsonObject()
+                .put("model", "claude-test")
+                .put("max_tokens", 50)
+                .put("messages", new io.vertx.core.json.JsonArray().add(user("Hi"))),
+            Map.of("anthropic-version", "2024-01-01"));
+    assertThat(version.statusCode()).isEqualTo(400);
+    JsonObject refused = new JsonObject(version.body());
+    assertThat(refused.getString("type")).isEqualTo("error");
+    assertThat(refused.getJsonObject("error").getString("type")).isEqualTo("invalid_request_error");
+    assertThat(refused.getJsonObject("error").getString("message"))
+        .startsWith("anthropic-version 2024-01-01 is not a version Anthropic documents");
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    assertThat(RIG.ledger(scope)).isEmpty();
+    assertThat(RIG.primary.received()).hasSize(received);
+
+    client.beta().messages().create(betaMessage(AnthropicBeta.of(GatewayFixture.ALLOWED_BETA)));
+    io.vertx.core.MultiMap sent = lastHeaders(RIG.primary);
+    assertThat(sent.getAll("anthropic-beta")).containsExactly(GatewayFixture.ALLOWED_BETA);
+    assertThat(sent.getAll("anthropic-version")).containsExactly("2026-10-21");
+  }
+
+  /**
+   * OpenAI's headers that choose whom a call is billed to ({@code OpenAI-Organization}, {@code
+   * OpenAI-Project}) or opt into other APIs ({@code OpenAI-Beta}) never reach the provider: the
+   * operator's key says who pays.
+   */
+  @Test
+  void openAisBillingAndBetaHeadersAreNotRelayed() {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.openAi(RIG.agent(scope))
+        .chat()
+        .completions()
+        .create(
+            GatewayRig.chat("gpt-test", "Whose bill?").toBuilder()
+                .putAdditionalHeader("OpenAI-Organization", "org-someone-else")
+                .putAdditionalHeader("OpenAI-Project", "proj-someone-else")
+                .putAdditionalHeader("OpenAI-Beta", "assistants=v2")
+                .build());
+
+    assertThat(lastHeaders(RIG.primary).names())
+        .doesNotContainAnyElementsOf(
+            List.of(
+                "openai-organization",
+                "OpenAI-Organization",
+                "openai-project",
+                "OpenAI-Project",
+                "openai-beta",
+                "OpenAI-Beta"));
+  }
+
+  private static com.anthropic.models.beta.messages.MessageCreateParams betaMessage(
+      AnthropicBeta beta) {
+    return com.anthropic.models.beta.messages.MessageCreateParams.builder()
+        .model("claude-test")
+        .maxTokens(100)
+        .addUserMessage("Hello Claude")
+        .addBeta(beta)
+        .build();
   }
 
   @Test
@@ -614,6 +700,11 @@ class GatewaySdkTest {
       call.headers().forEach(header -> assertThat(header.getValue()).doesNotContain(token));
       assertThat(call.body().encode()).doesNotContain(token);
     }
+  }
+
+  private static io.vertx.core.MultiMap lastHeaders(FakeProvider provider) {
+    List<FakeProvider.Received> received = provider.received();
+    return received.get(received.size() - 1).headers();
   }
 
   private static JsonObject lastBody(FakeProvider provider) {

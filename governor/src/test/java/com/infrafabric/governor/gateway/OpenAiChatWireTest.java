@@ -3,6 +3,7 @@ package com.infrafabric.governor.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.testing.GovernorServiceRig;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +37,12 @@ class OpenAiChatWireTest {
   void theProviderIsAlwaysSentABoundNoLargerThanThePricedOne(String bounds) {
     String text = "{\"model\":\"gpt-test\"," + bounds + MESSAGES + "}";
     OpenAiChatWire wire = new OpenAiChatWire();
-    CallRequest call = wire.read(new JsonObject(text), Buffer.buffer(text), SETTINGS);
+    CallRequest call =
+        wire.read(
+            new JsonObject(text),
+            Buffer.buffer(text),
+            MultiMap.caseInsensitiveMultiMap(),
+            SETTINGS);
 
     JsonObject sent = wire.upstreamBody(call, "gpt-test").toJsonObject();
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.http.ApiException;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -131,6 +132,6 @@ class ServedFieldsTest {
           case "anthropic" -> new AnthropicMessagesWire();
           default -> new OpenAiEmbeddingsWire();
         };
-    return read.read(body, bytes, SETTINGS);
+    return read.read(body, bytes, MultiMap.caseInsensitiveMultiMap(), SETTINGS);
   }
 }

@@ -107,6 +107,17 @@ class GovernorSettingsTest {
         .hasMessage("gateway.keyCacheTtl 1001 ms is outside 0..1000 ms");
   }
 
+  @Test
+  void noAnthropicBetaFlagIsAllowedUntilTheOperatorNamesIt() {
+    String key = "gateway.anthropic.allowedBetas";
+
+    assertThat(settings(Map.of()).gateway().allowedAnthropicBetas()).isEmpty();
+    assertThat(settings(Map.of(key, "a-1, b-2")).gateway().allowedAnthropicBetas())
+        .containsExactlyInAnyOrder("a-1", "b-2");
+    assertThatThrownBy(() -> settings(Map.of(key, "a 1")))
+        .hasMessageStartingWith(key + " entry a 1 must match ");
+  }
+
   private static String keyNamedBy(Runnable invalid) {
     try {
       invalid.run();

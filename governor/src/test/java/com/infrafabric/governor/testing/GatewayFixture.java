@@ -11,12 +11,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The LLM gateway's providers for tests: two fake providers on loopback. {@code primary} serves
  * {@code gpt-test} and {@code emb-test} (OpenAI) and {@code claude-test} (Anthropic, same server);
  * {@code backup} serves {@code mini-test}; the alias {@code smart} tries {@code gpt-test}, then
- * {@code mini-test}. Each provider is tried once (no retries), so a fallback is immediate.
+ * {@code mini-test}. Each provider is tried once (no retries), so a fallback is immediate. One beta
+ * flag is allowed, {@link #ALLOWED_BETA}.
  */
 public final class GatewayFixture implements AutoCloseable {
 
@@ -25,6 +27,9 @@ public final class GatewayFixture implements AutoCloseable {
   public static final ModelPrice CLAUDE_TEST =
       new ModelPrice("claude-test", 3_000_000, 300_000, 15_000_000);
   public static final ModelPrice EMB_TEST = new ModelPrice("emb-test", 100_000, 0, 0);
+
+  /** The one {@code anthropic-beta} flag the gateway's operator allows. */
+  public static final String ALLOWED_BETA = "token-efficient-tools-2025-02-19";
 
   public final FakeProvider primary = FakeProvider.start();
   public final FakeProvider backup = FakeProvider.start();
@@ -56,7 +61,8 @@ public final class GatewayFixture implements AutoCloseable {
         Duration.ofSeconds(30),
         16L << 20,
         true,
-        GatewaySettings.NONE.keyCacheTtl());
+        GatewaySettings.NONE.keyCacheTtl(),
+        Set.of(ALLOWED_BETA));
   }
 
   /** Seals the operator's provider keys into the vault {@code redis} holds. */

@@ -69,7 +69,8 @@ public final class GovernorServiceRig implements AutoCloseable {
           GatewaySettings.NONE.maxStreamDuration(),
           GatewaySettings.NONE.maxAnswerBytes(),
           GatewaySettings.NONE.applyDowngrades(),
-          GatewaySettings.NONE.keyCacheTtl());
+          GatewaySettings.NONE.keyCacheTtl(),
+          GatewaySettings.NONE.allowedAnthropicBetas());
 
   public final Vertx vertx;
   public final RedisStore redis;
