@@ -66,6 +66,16 @@ final class AnthropicMessagesWire implements Wire {
           RequestFields.Range.whole("top_k", 0, Integer.MAX_VALUE));
 
   /**
+   * A cache breakpoint's kind and lifetimes, as Anthropic's reference lists them: each lifetime
+   * bills its write at its own price ({@link CacheWrite}), so one Anthropic may add later would be
+   * priced as neither. Checked where Anthropic reads a breakpoint: a block, a tool's result's
+   * block, a system block, a tool.
+   */
+  private static final List<RequestFields.Choice> CACHE_CONTROL =
+      List.of(
+          RequestFields.Choice.of("type", "ephemeral"), RequestFields.Choice.of("ttl", "5m", "1h"));
+
+  /**
    * The most input tokens of the system prompt Anthropic adds to a request with tools: the largest
    * its tool use pricing lists (530, Claude 3 Opus with {@code tool_choice} {@code auto} or {@code
    * none}; 346 for the Claude 4 models). It is billed as input, but is not in the request's bytes.
@@ -88,6 +98,7 @@ final class AnthropicMessagesWire implements Wire {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
     served(body);
+    cacheBreakpoints(body);
     RANGES.forEach(range -> range.check(body));
     long maxTokens =
         RequestFields.maxTokens(body, "max_tokens", settings)
@@ -191,6 +202,34 @@ final class AnthropicMessagesWire implements Wire {
         });
     ServedFields.types(body.getValue("system"), TEXT_BLOCKS, "system");
     ServedFields.types(body.getValue("tools"), TOOLS, "tools");
+  }
+
+  private static void cacheBreakpoints(JsonObject body) {
+    ServedFields.each(
+        body.getValue("messages"),
+        "messages",
+        (message, at) ->
+            ServedFields.each(
+                message.getValue("content"),
+                at + ".content",
+                (block, blockAt) -> {
+                  cacheControl(block, blockAt);
+                  ServedFields.each(
+                      block.getValue("content"),
+                      blockAt + ".content",
+                      AnthropicMessagesWire::cacheControl);
+                }));
+    ServedFields.each(body.getValue("system"), "system", AnthropicMessagesWire::cacheControl);
+    ServedFields.each(body.getValue("tools"), "tools", AnthropicMessagesWire::cacheControl);
+  }
+
+  private static void cacheControl(JsonObject part, String at) {
+    if (part.getValue("cache_control") instanceof JsonObject control) {
+      for (RequestFields.Choice choice : CACHE_CONTROL) {
+        choice.checkValue(
+            control.getValue(choice.field()), at + ".cache_control." + choice.field());
+      }
+    }
   }
 
   @Override

@@ -76,7 +76,13 @@ final class OpenAiChatWire implements Wire {
   /** The tools served: the caller's own, defined by their text. */
   private static final Set<String> TOOLS = Set.of("function", "custom");
 
-  /** The numeric sampling fields, with the ranges of OpenAI's API reference. */
+  /**
+   * The numeric sampling fields, with the ranges of OpenAI's API reference. The fields that name
+   * one of a list ({@code reasoning_effort}, {@code verbosity}, {@code tool_choice}, {@code
+   * response_format}'s type, a message's role) are not checked as {@link RequestFields.Choice}s:
+   * none changes the worst case (reasoning is output, within the bound) or the answer's shape, and
+   * the provider refuses a name it does not know, nothing charged.
+   */
   private static final List<RequestFields.Range> RANGES =
       List.of(
           RequestFields.Range.decimal("temperature", 0, 2),

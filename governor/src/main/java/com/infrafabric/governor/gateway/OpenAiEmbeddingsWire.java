@@ -18,6 +18,13 @@ final class OpenAiEmbeddingsWire implements Wire {
   private static final Set<String> FIELDS =
       Set.of("model", "input", "encoding_format", "dimensions", "user");
 
+  /**
+   * How the answer's numbers are written, as OpenAI's API reference lists them: the answer's size
+   * is bounded on it ({@link #checkAnswerFits}), and the SDKs read only these.
+   */
+  private static final RequestFields.Choice ENCODING_FORMAT =
+      RequestFields.Choice.of("encoding_format", "float", "base64");
+
   /** The output size a caller may ask for, where the model supports choosing it. */
   private static final RequestFields.Range DIMENSIONS =
       RequestFields.Range.whole("dimensions", 1, 65_536);
@@ -52,6 +59,7 @@ final class OpenAiEmbeddingsWire implements Wire {
     }
     ServedFields.fields(body, FIELDS, "");
     DIMENSIONS.check(body);
+    ENCODING_FORMAT.check(body);
     checkAnswerFits(body, input, settings.maxAnswerBytes());
     return new CallRequest(
         model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes, Map.of());

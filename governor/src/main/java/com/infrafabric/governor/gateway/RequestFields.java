@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -168,6 +169,41 @@ final class RequestFields {
                 + min.toPlainString()
                 + ".."
                 + max.toPlainString());
+      }
+    }
+  }
+
+  /**
+   * A request field whose value is one of the names the provider's API reference lists, checked
+   * where the value changes what the gateway must bound: how it sizes the answer, or how the
+   * provider bills the call. Any other is refused here, before anything is reserved, rather than
+   * relayed to a provider that might honour it in a way the gateway did not price or the client's
+   * SDK cannot read.
+   *
+   * @param field the field's name
+   * @param names the values allowed
+   */
+  record Choice(String field, List<String> names) {
+
+    Choice {
+      names = List.copyOf(names);
+    }
+
+    static Choice of(String field, String... names) {
+      return new Choice(field, List.of(names));
+    }
+
+    /** Refuses {@code body}'s value of the field unless absent, null or one of the names. */
+    void check(JsonObject body) {
+      checkValue(body.getValue(field), field);
+    }
+
+    /**
+     * Refuses {@code value}, the field's at the path {@code at}, unless null or one of the names.
+     */
+    void checkValue(Object value, String at) {
+      if (value != null && !names.contains(value)) {
+        throw invalid(at, at + " must be one of " + String.join(", ", names));
       }
     }
   }

@@ -157,6 +157,32 @@ class GatewaySdkTest {
     assertThat(models).containsExactly("emb-test", "smart");
   }
 
+  /**
+   * Regression: {@code encoding_format} {@code hex} was relayed and answered 200 by a provider that
+   * ignored it. It is the SDK's bad request naming the field, before anything is reserved.
+   */
+  @Test
+  void anEncodingFormatOpenAiDoesNotListIsABadRequest() {
+    String scope = RIG.fundedScope(1_000_000);
+    int received = RIG.primary.received().size();
+    EmbeddingCreateParams hex =
+        EmbeddingCreateParams.builder()
+            .model("emb-test")
+            .input("some text")
+            .encodingFormat(EmbeddingCreateParams.EncodingFormat.of("hex"))
+            .build();
+
+    assertThatThrownBy(() -> RIG.openAi(RIG.agent(scope)).embeddings().create(hex))
+        .isInstanceOfSatisfying(
+            BadRequestException.class,
+            e -> {
+              assertThat(e.param()).contains("encoding_format");
+              assertThat(e.getMessage()).contains("encoding_format must be one of float, base64");
+            });
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    assertThat(RIG.primary.received()).hasSize(received);
+  }
+
   @Test
   void anExhaustedBudgetIsAQuotaErrorNamingTheBudgetAndChargesNothing() {
     String scope = RIG.fundedScope(100);
