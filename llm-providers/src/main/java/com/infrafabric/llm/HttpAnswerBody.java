@@ -4,7 +4,10 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 
-/** A networked provider's answer: its HTTP response's body; giving it up resets the request. */
+/**
+ * A networked provider's answer: its HTTP response's body; giving it up resets the request ({@link
+ * #giveUp}).
+ */
 final class HttpAnswerBody implements AnswerBody {
 
   private final HttpClientResponse response;
@@ -15,6 +18,17 @@ final class HttpAnswerBody implements AnswerBody {
 
   @Override
   public void reset() {
+    giveUp(response);
+  }
+
+  /**
+   * Resets {@code response}'s request: the provider stops sending, and its connection closes.
+   * Whoever gives a response up does not want to hear of the reset it made; a response read by no
+   * one would have Vert.x log it as an unhandled error ("Stream reset: 0"), so its failure is taken
+   * here. Run on the response's event loop.
+   */
+  static void giveUp(HttpClientResponse response) {
+    response.exceptionHandler(ownReset -> {});
     response.request().reset();
   }
 

@@ -140,7 +140,7 @@ final class HttpRelay implements ProviderRelay {
     Optional<ProviderReply.Failed> failed =
         failure(settings.name(), status, response.getHeader("retry-after"));
     if (failed.isPresent()) {
-      response.request().reset();
+      HttpAnswerBody.giveUp(response);
       return Future.succeededFuture(failed.get());
     }
     return refusal(response);

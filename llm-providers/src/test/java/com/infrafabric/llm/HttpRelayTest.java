@@ -3,10 +3,13 @@ package com.infrafabric.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.infrafabric.llm.destination.DestinationPattern;
 import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -117,6 +120,35 @@ class HttpRelayTest {
     drain(Await.result(next));
 
     assertThat(connections.get()).isEqualTo(2);
+  }
+
+  /**
+   * Regression: a 500 or 429 (which an alias then falls back from) and an answer given up before
+   * anyone read it each logged Vert.x's "Stream reset: 0" at ERROR, for a reset the relay made on
+   * purpose. Such a reset closes the connection and logs no error.
+   */
+  @Test
+  void aResetTheRelayMakesOnPurposeLogsNoError() {
+    try (LogCapture logs = LogCapture.start()) {
+      for (int status : new int[] {500, 429, 200}) {
+        Future<ProviderReply> reply = chat();
+        await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+        HttpServerRequest request = held.poll();
+        Promise<Void> closed = Promise.promise();
+        request.connection().closeHandler(closed::tryComplete);
+        // The head and the start of a body: the relay resets an answer it has not read to its end.
+        request.response().setStatusCode(status).setChunked(true).write("{\"error\":");
+        if (Await.result(reply) instanceof ProviderReply.Opened opened) {
+          opened.body().reset();
+        }
+        Await.result(closed.future());
+      }
+
+      assertThat(logs.events())
+          .filteredOn(event -> event.getLevel() == Level.ERROR)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .isEmpty();
+    }
   }
 
   /** A chat completion posted with the test's key, as the gateway posts one. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.errors.PaymentRequiredException;
 import com.anthropic.models.beta.AnthropicBeta;
@@ -14,6 +16,7 @@ import com.anthropic.models.messages.WebSearchTool20250305;
 import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
+import com.infrafabric.platform.testing.LogCapture;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.InternalServerException;
@@ -466,6 +469,34 @@ class GatewaySdkTest {
         .isEqualTo("upstream_timeout" + Charge.UNREPORTED);
     assertThat(RIG.primary.received()).hasSize(primaryBefore + 1);
     assertThat(RIG.backup.received()).hasSize(backupBefore);
+  }
+
+  /**
+   * Regression: every 429 or 5xx from a provider logged Vert.x's "Stream reset: 0" at ERROR, the
+   * relay's own reset of an answer it gives up, even when the alias then fell back and the call
+   * succeeded.
+   */
+  @Test
+  void aFallbackFromAFailedProviderLogsNoError() {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.primary.then(new Behaviour.Status(500, null), new Behaviour.Status(429, "1"));
+
+    try (LogCapture logs = LogCapture.start()) {
+      for (int call = 0; call < 2; call++) {
+        assertThat(
+                RIG.openAi(RIG.agent(scope))
+                    .chat()
+                    .completions()
+                    .create(GatewayRig.chat("smart", "Hi"))
+                    .model())
+            .isEqualTo("mini-test");
+      }
+
+      assertThat(logs.events())
+          .filteredOn(event -> event.getLevel() == Level.ERROR)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .isEmpty();
+    }
   }
 
   @Test
