@@ -43,7 +43,11 @@ final class GatewayErrors {
    */
   static final ErrorCode UPSTREAM_REFUSED = new ErrorCode("UPSTREAM_REFUSED", 400);
 
-  /** The provider's answer was not what its format promises, or too large; charged as reserved. */
+  /**
+   * The provider's answer was not what its format promises, or past a bound of the gateway's: it is
+   * charged each part the provider reported and the rest as reserved. A stream already under way
+   * says so in its last event ({@link SseDialect#failure}).
+   */
   static final ErrorCode UPSTREAM_INVALID = new ErrorCode("UPSTREAM_INVALID", 502);
 
   /**
@@ -157,7 +161,10 @@ final class GatewayErrors {
     return new WireDialect.Rendered(error.status(), body, headers(error));
   }
 
-  /** Anthropic's error shape; a budget refusal is its billing error, 402. */
+  /**
+   * Anthropic's error shape; a budget refusal is its billing error, 402. Without a {@code
+   * requestId} (an error event in a stream, whose answer's header has it) the body has none.
+   */
   static WireDialect.Rendered anthropic(ApiException error, String requestId) {
     boolean budget = error.code().equals(BUDGET_EXCEEDED);
     JsonObject body =
@@ -167,8 +174,10 @@ final class GatewayErrors {
                 "error",
                 new JsonObject()
                     .put("type", budget ? "billing_error" : anthropicType(error))
-                    .put("message", error.getMessage()))
-            .put("request_id", requestId);
+                    .put("message", error.getMessage()));
+    if (requestId != null) {
+      body.put("request_id", requestId);
+    }
     return new WireDialect.Rendered(budget ? 402 : error.status(), body, headers(error));
   }
 

@@ -57,9 +57,11 @@ final class MeteredCall {
   private static final Map<SseRelay.Ended, String> OUTCOMES =
       Map.of(
           SseRelay.Ended.COMPLETED, "ok",
+          SseRelay.Ended.PROVIDER_ERROR, "upstream_error",
+          SseRelay.Ended.PROVIDER_CUT, "upstream_cut",
           SseRelay.Ended.CLIENT_GONE, "client_disconnected",
-          SseRelay.Ended.UPSTREAM_FAILED, "upstream_error",
-          SseRelay.Ended.CUT, "cut");
+          SseRelay.Ended.TOO_LARGE, "too_large",
+          SseRelay.Ended.TOO_LONG, "too_long");
 
   private static final Logger LOG = LoggerFactory.getLogger(MeteredCall.class);
 
@@ -298,6 +300,7 @@ final class MeteredCall {
             upstream,
             response,
             meter,
+            SseDialect.of(wire.format()),
             calls.settings.maxAnswerBytes(),
             calls.settings.maxStreamDuration())
         .onSuccess(ended -> charge(target, meter.charge(bound()), OUTCOMES.get(ended)));

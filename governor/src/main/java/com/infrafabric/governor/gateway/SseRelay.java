@@ -1,6 +1,7 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.llm.AnswerBody;
+import com.infrafabric.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -16,20 +17,30 @@ import java.time.Duration;
  * each chunk's complete lines are written on, and the provider is paused while the client's write
  * queue is full. The {@code data} of each event goes to the call's {@link StreamMeter} on the way,
  * which may withhold an event the gateway asked for and the client did not. The stream is bound in
- * bytes and in time; a client that goes away ends the provider's request.
+ * bytes and in time; a client that goes away ends the provider's request. A stream the client
+ * cannot have whole (the provider stopped before its last event, or a bound cut it) ends with an
+ * error event of the client's dialect ({@link SseDialect}): a cleanly ended stream would be read by
+ * an SDK as a whole answer.
  */
 final class SseRelay {
 
   /** How a relayed stream ended. */
   enum Ended {
-    /** The provider ended its answer and the client has all of it. */
+    /** The provider sent its last event and ended its answer; the client has all of it. */
     COMPLETED,
+    /** The provider sent an error event, which the client got as it came. */
+    PROVIDER_ERROR,
+    /**
+     * The provider's answer ended, or its connection failed, before its last event; the client was
+     * sent an error event.
+     */
+    PROVIDER_CUT,
     /** The client closed the connection first; the provider's request was reset. */
     CLIENT_GONE,
-    /** The provider's connection failed mid-answer; the client's was reset. */
-    UPSTREAM_FAILED,
-    /** The answer exceeded the byte or time bound; both sides were reset. */
-    CUT
+    /** The answer exceeded the byte bound: the provider's request was reset, the client told. */
+    TOO_LARGE,
+    /** The stream outlasted the time bound: the provider's request was reset, the client told. */
+    TOO_LONG
   }
 
   /** A line longer than this is relayed but not read: no event of the formats comes close. */
@@ -42,8 +53,15 @@ final class SseRelay {
   private final AnswerBody upstream;
   private final HttpServerResponse client;
   private final StreamMeter meter;
+  private final SseDialect dialect;
   private final long maxBytes;
   private final Promise<Ended> ended = Promise.promise();
+
+  /** True once the provider sent its last event. */
+  private boolean last;
+
+  /** True once the provider sent an error event. */
+  private boolean failed;
 
   /** The start of a line a chunk cut, null if none. */
   private Buffer partial;
@@ -60,36 +78,48 @@ final class SseRelay {
       AnswerBody upstream,
       HttpServerResponse client,
       StreamMeter meter,
+      SseDialect dialect,
       long maxBytes) {
     this.vertx = vertx;
     this.upstream = upstream;
     this.client = client;
     this.meter = meter;
+    this.dialect = dialect;
     this.maxBytes = maxBytes;
   }
 
   /**
    * Relays {@code upstream} (opened and paused) to {@code client}, whose status and headers are
-   * set; completes when the stream ends, however it ends. Runs on the client's event loop.
+   * set, in {@code dialect}; completes when the stream ends, however it ends. Runs on the client's
+   * event loop.
    */
   static Future<Ended> relay(
       Vertx vertx,
       AnswerBody upstream,
       HttpServerResponse client,
       StreamMeter meter,
+      SseDialect dialect,
       long maxBytes,
       Duration maxDuration) {
-    return new SseRelay(vertx, upstream, client, meter, maxBytes).start(maxDuration);
+    return new SseRelay(vertx, upstream, client, meter, dialect, maxBytes).start(maxDuration);
   }
 
   private Future<Ended> start(Duration maxDuration) {
-    long timer = vertx.setTimer(maxDuration.toMillis(), id -> cut());
+    long timer =
+        vertx.setTimer(
+            maxDuration.toMillis(),
+            id ->
+                cut(
+                    Ended.TOO_LONG,
+                    "the stream lasted longer than the "
+                        + maxDuration.toSeconds()
+                        + " s the gateway relays"));
     client.setChunked(true).putHeader("content-type", "text/event-stream");
     client.putHeader("cache-control", "no-cache");
     client.closeHandler(closed -> end(Ended.CLIENT_GONE, upstream::reset));
     upstream.handler(this::chunk);
-    upstream.exceptionHandler(failure -> end(Ended.UPSTREAM_FAILED, client::reset));
-    upstream.endHandler(done -> end(Ended.COMPLETED, this::finish));
+    upstream.exceptionHandler(failure -> providerEnded());
+    upstream.endHandler(done -> providerEnded());
     upstream.resume();
     return ended.future().onComplete(done -> vertx.cancelTimer(timer));
   }
@@ -100,7 +130,7 @@ final class SseRelay {
     }
     relayed += chunk.length();
     if (relayed > maxBytes) {
-      cut();
+      cut(Ended.TOO_LARGE, "the answer exceeds the " + maxBytes + " bytes the gateway relays");
       return;
     }
     Buffer kept = read(chunk);
@@ -113,13 +143,28 @@ final class SseRelay {
     }
   }
 
-  private void cut() {
+  /** A bound cut the stream ({@code how}, {@code why}): the provider stops, the client is told. */
+  private void cut(Ended how, String why) {
     end(
-        Ended.CUT,
+        how,
         () -> {
           upstream.reset();
-          client.reset();
+          fail(why);
         });
+  }
+
+  /**
+   * The provider's answer ended, or its connection failed: after its last event or its error event
+   * the client has the whole stream; before either, it was cut.
+   */
+  private void providerEnded() {
+    if (failed) {
+      end(Ended.PROVIDER_ERROR, this::finish);
+    } else if (last) {
+      end(Ended.COMPLETED, this::finish);
+    } else {
+      end(Ended.PROVIDER_CUT, () -> fail("the provider's stream ended before its last event"));
+    }
   }
 
   /** The provider ended: a last line without its newline is passed on as it came. */
@@ -128,6 +173,22 @@ final class SseRelay {
       client.write(partial);
     }
     client.end();
+  }
+
+  /**
+   * Ends the client's stream with the dialect's error event, saying {@code why}. A line held back
+   * is dropped; blank lines first end whatever the client was sent of a line or an event, so the
+   * error is read as an event of its own.
+   */
+  private void fail(String why) {
+    ApiException error =
+        ApiException.of(
+            GatewayErrors.UPSTREAM_INVALID,
+            "The stream is incomplete: "
+                + why
+                + ". The call is charged what the provider reported, and any part it did not at"
+                + " its reserved bound.");
+    client.end(Buffer.buffer(skipping ? "\n\n" : "\n").appendBuffer(dialect.failure(error)));
   }
 
   /** Completes once; {@code action} runs only for the first way the stream ends. */
@@ -229,7 +290,11 @@ final class SseRelay {
     while (end > from && isAsciiSpace(line.getByte(end - 1))) {
       end--;
     }
-    if (from == end || holds(line, from, end, DONE)) {
+    if (holds(line, from, end, DONE)) {
+      last = true;
+      return true;
+    }
+    if (from == end) {
       return true;
     }
     JsonObject event;
@@ -244,7 +309,11 @@ final class SseRelay {
   private boolean data(String text) {
     String trimmed = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     String data = trimmed.substring(DATA.length).strip();
-    if (data.isEmpty() || data.equals("[DONE]")) {
+    if (data.equals("[DONE]")) {
+      last = true;
+      return true;
+    }
+    if (data.isEmpty()) {
       return true;
     }
     try {
@@ -256,6 +325,8 @@ final class SseRelay {
   }
 
   private boolean meter(JsonObject event) {
+    last |= dialect.last(event);
+    failed |= dialect.error(event);
     try {
       return meter.event(event);
     } catch (DecodeException | ClassCastException notAnEvent) {

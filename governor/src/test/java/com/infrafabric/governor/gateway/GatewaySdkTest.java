@@ -702,7 +702,66 @@ class GatewaySdkTest {
 
     for (String scope : List.of(cutEarly, cutLate)) {
       assertThat(RIG.awaitChargedAsReserved(scope).getJsonObject("fields").getString("out"))
-          .endsWith(Charge.UNREPORTED);
+          .isEqualTo("upstream_cut" + Charge.UNREPORTED);
+    }
+  }
+
+  /**
+   * Regression: a stream the provider ended after some text but before its last event ({@code
+   * [DONE]}, {@code message_stop}) reached the client as a cleanly ended stream, which the SDKs
+   * take for a whole answer, and the ledger said {@code ok}. The client now gets an error event of
+   * its dialect, on which each SDK raises, and the ledger says the provider cut it.
+   */
+  @Test
+  void aStreamTheProviderEndsBeforeItsLastEventRaisesInTheSdkAndIsRecordedAsCut() {
+    String openAi = RIG.fundedScope(1_000_000);
+    String anthropic = RIG.fundedScope(1_000_000);
+    RIG.primary.then(new Behaviour.EndAfter(2));
+    assertThatThrownBy(() -> drain(openAi))
+        .hasMessageContaining("The stream is incomplete: the provider's stream ended before");
+    RIG.primary.then(new Behaviour.EndAfter(2));
+    assertThatThrownBy(() -> drainAnthropic(anthropic))
+        .hasMessageContaining("The stream is incomplete: the provider's stream ended before");
+
+    assertThat(RIG.awaitChargedAsReserved(openAi).getJsonObject("fields").getString("out"))
+        .isEqualTo("upstream_cut" + Charge.UNREPORTED);
+    assertThat(settledOutcome(anthropic)).isEqualTo("upstream_cut" + Charge.UNREPORTED);
+  }
+
+  /**
+   * Regression: a provider's error event mid-stream (relayed as it came, so the SDKs raise) was
+   * recorded {@code ok}. It is recorded as the provider's error.
+   */
+  @Test
+  void aProvidersErrorEventMidStreamIsRecordedAsAnUpstreamError() {
+    String openAi = RIG.fundedScope(1_000_000);
+    String anthropic = RIG.fundedScope(1_000_000);
+    RIG.primary.then(new Behaviour.ErrorAfter(2));
+    assertThatThrownBy(() -> drain(openAi))
+        .hasMessageContaining("The server had an error while processing your request.");
+    RIG.primary.then(new Behaviour.ErrorAfter(2));
+    assertThatThrownBy(() -> drainAnthropic(anthropic)).hasMessageContaining("Overloaded");
+
+    assertThat(RIG.awaitChargedAsReserved(openAi).getJsonObject("fields").getString("out"))
+        .isEqualTo("upstream_error" + Charge.UNREPORTED);
+    assertThat(settledOutcome(anthropic)).isEqualTo("upstream_error" + Charge.UNREPORTED);
+  }
+
+  /** The ledger's outcome of {@code scope}'s only call, once it is settled. */
+  private static String settledOutcome(String scope) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(RIG.spentAndReserved(scope)[1]).isZero());
+    List<JsonObject> entries = RIG.ledger(scope);
+    return entries.get(entries.size() - 1).getJsonObject("fields").getString("out");
+  }
+
+  private static long drainAnthropic(String scope) {
+    try (com.anthropic.core.http.StreamResponse<RawMessageStreamEvent> stream =
+        RIG.anthropic(RIG.agent(scope))
+            .messages()
+            .createStreaming(GatewayRig.message("claude-test"))) {
+      return stream.stream().count();
     }
   }
 

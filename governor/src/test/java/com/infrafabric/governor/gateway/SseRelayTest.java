@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.AnswerBody;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -21,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -69,7 +71,16 @@ class SseRelayTest {
   private static HttpServer server;
   private static HttpClient client;
   private static volatile List<Buffer> chunks;
+  private static volatile SseDialect dialect = SseDialect.OPENAI;
+  private static volatile long maxBytes = Long.MAX_VALUE;
+  private static volatile Future<SseRelay.Ended> ended;
   private static final List<JsonObject> metered = Collections.synchronizedList(new ArrayList<>());
+
+  @BeforeEach
+  void openAiWithoutBound() {
+    dialect = SseDialect.OPENAI;
+    maxBytes = Long.MAX_VALUE;
+  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -79,13 +90,15 @@ class SseRelayTest {
             .createHttpServer()
             .requestHandler(
                 request ->
-                    SseRelay.relay(
-                        vertx,
-                        new Chunks(vertx.getOrCreateContext(), chunks),
-                        request.response(),
-                        new Recorder(),
-                        Long.MAX_VALUE,
-                        Duration.ofSeconds(30)))
+                    ended =
+                        SseRelay.relay(
+                            vertx,
+                            new Chunks(vertx.getOrCreateContext(), chunks),
+                            request.response(),
+                            new Recorder(),
+                            dialect,
+                            maxBytes,
+                            Duration.ofSeconds(30)))
             .listen(0, "127.0.0.1")
             .toCompletionStage()
             .toCompletableFuture()
@@ -124,10 +137,67 @@ class SseRelayTest {
     chunks =
         List.of(
             Buffer.buffer(tooLong.substring(0, 300_000)),
-            Buffer.buffer(tooLong.substring(300_000) + "data: {\"a\":1}\n"));
+            Buffer.buffer(tooLong.substring(300_000) + "data: {\"a\":1}\ndata: [DONE]\n"));
 
-    assertThat(relayed(Buffer.buffer(tooLong + "data: {\"a\":1}\n")))
+    assertThat(relayed(Buffer.buffer(tooLong + "data: {\"a\":1}\ndata: [DONE]\n")))
         .containsExactly(new JsonObject().put("a", 1));
+  }
+
+  /**
+   * Regression: a stream the provider ended before its last event was relayed as a cleanly ended
+   * stream, which an SDK reads as a whole answer, and charged as completed. It ends with the
+   * dialect's error event, after a blank line that ends the event the client had begun.
+   */
+  @Test
+  void aStreamEndedBeforeItsLastEventEndsWithTheDialectsErrorEvent() throws Exception {
+    String begun = "data: {\"a\":1}\n\ndata: {\"b\":2}\n";
+    chunks = List.of(Buffer.buffer(begun + "data: {\"c\":"));
+    Buffer answer = answer();
+
+    assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(SseRelay.Ended.PROVIDER_CUT);
+    String text = answer.toString();
+    assertThat(text).startsWith(begun + "\ndata: {\"error\":{").endsWith("}\n\n");
+    JsonObject error =
+        new JsonObject(text.substring(begun.length() + "\ndata: ".length())).getJsonObject("error");
+    assertThat(error.getString("type")).isEqualTo("server_error");
+    assertThat(error.getString("message"))
+        .startsWith("The stream is incomplete: the provider's stream ended before its last event");
+  }
+
+  @Test
+  void anAnthropicStreamEndsWhenItsProviderSentMessageStopOrAnError() throws Exception {
+    dialect = SseDialect.ANTHROPIC;
+    String stop = "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
+    String error =
+        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\"}}\n\n";
+    String begun = "event: message_start\ndata: {\"type\":\"message_start\"}\n\n";
+
+    for (String whole : List.of(begun + stop, begun + error)) {
+      chunks = List.of(Buffer.buffer(whole));
+      assertThat(answer()).isEqualTo(Buffer.buffer(whole));
+    }
+    chunks = List.of(Buffer.buffer(begun));
+    String cut = answer().toString();
+
+    assertThat(cut).startsWith(begun + "\nevent: error\ndata: {\"type\":\"error\"");
+    JsonObject event = new JsonObject(cut.substring(cut.lastIndexOf("data: ") + 6).strip());
+    assertThat(event.getJsonObject("error").getString("type")).isEqualTo("api_error");
+    assertThat(event.containsKey("request_id")).isFalse();
+  }
+
+  /** An answer past the byte bound ends with the error event too, never as a whole answer. */
+  @Test
+  void aStreamPastTheByteBoundEndsWithTheDialectsErrorEvent() throws Exception {
+    maxBytes = 16;
+    chunks = List.of(Buffer.buffer("data: {\"a\":1}\n\n"), Buffer.buffer("data: {\"b\":2}\n\n"));
+    String text = answer().toString();
+
+    assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(SseRelay.Ended.TOO_LARGE);
+    assertThat(text)
+        .startsWith("data: {\"a\":1}\n\n\ndata: {\"error\":")
+        .contains("the answer exceeds the 16 bytes the gateway relays");
   }
 
   private static List<JsonObject> relay(List<Integer> cuts) throws Exception {
@@ -148,17 +218,21 @@ class SseRelayTest {
    */
   private static List<JsonObject> relayed(Buffer expected) throws Exception {
     metered.clear();
-    Buffer answer =
-        client
-            .request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
-            .compose(request -> request.send().compose(HttpClientResponse::body))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(10, TimeUnit.SECONDS);
+    Buffer answer = answer();
     assertThat(answer).as("relayed as it came, but the withheld events").isEqualTo(expected);
     synchronized (metered) {
       return List.copyOf(metered);
     }
+  }
+
+  /** What the client reads of the relayed stream, whole. */
+  private static Buffer answer() throws Exception {
+    return client
+        .request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+        .compose(request -> request.send().compose(HttpClientResponse::body))
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   /** Records each event, and withholds those with a {@code withhold} field. */

@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * usage chunk only when {@code stream_options.include_usage} is set, as OpenAI does). It answers
  * from a script of behaviours, one per request, then honestly: a completion whose usage is 7 input
  * tokens per message and 5 output tokens. It can refuse (any status, with {@code Retry-After}),
- * fail, hang, or lie (a 200 that is not a completion). Every request it receives is recorded with
- * its headers, so a test can prove what reached it.
+ * fail, hang, lie (a 200 that is not a completion), or end a stream early, cut or with an error.
+ * Every request it receives is recorded with its headers, so a test can prove what reached it.
  */
 public final class FakeProvider implements AutoCloseable {
 
@@ -58,6 +58,16 @@ public final class FakeProvider implements AutoCloseable {
      * count instead of the {@link #OUTPUT_TOKENS} it made: a provider that miscounts, or lies.
      */
     record Reports(Number outputTokens) implements Behaviour {}
+
+    /**
+     * Streams the first {@code events} text deltas, then ends the answer as a whole one ends, but
+     * without the format's last event ({@code [DONE]}, {@code message_stop}): a provider that
+     * stopped early, or a proxy that closed a stream it did not frame.
+     */
+    record EndAfter(int events) implements Behaviour {}
+
+    /** Streams the first {@code events} text deltas, then the format's error event, and ends. */
+    record ErrorAfter(int events) implements Behaviour {}
 
     /**
      * Streams about {@code bytes} of extra text deltas before the answer's own, each written only

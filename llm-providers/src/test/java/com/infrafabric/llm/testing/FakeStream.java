@@ -49,6 +49,10 @@ final class FakeStream {
       limit = firstDelta() + Math.min(stall.events(), deltas);
     } else if (behaviour instanceof FakeProvider.Behaviour.CutAfter cut) {
       limit = firstDelta() + Math.min(cut.events(), deltas);
+    } else if (behaviour instanceof FakeProvider.Behaviour.EndAfter end) {
+      limit = firstDelta() + Math.min(end.events(), deltas);
+    } else if (behaviour instanceof FakeProvider.Behaviour.ErrorAfter error) {
+      limit = firstDelta() + Math.min(error.events(), deltas);
     }
     if (behaviour instanceof FakeProvider.Behaviour.Flood flood) {
       response.write(events.get(0));
@@ -95,6 +99,8 @@ final class FakeStream {
     if (index == limit) {
       if (behaviour instanceof FakeProvider.Behaviour.CutAfter) {
         request.connection().close();
+      } else if (behaviour instanceof FakeProvider.Behaviour.ErrorAfter) {
+        response.end(errorEvent());
       } else if (!(behaviour instanceof FakeProvider.Behaviour.StallAfter)) {
         response.end();
       }
@@ -102,6 +108,26 @@ final class FakeStream {
     }
     response.write(events.get(index));
     vertx.setTimer(GAP_MS, id -> write(response, events, index + 1, limit, behaviour));
+  }
+
+  /** The error event each format sends when it fails mid-stream. */
+  private String errorEvent() {
+    return anthropic
+        ? event(
+            "error",
+            new JsonObject()
+                .put(
+                    "error",
+                    new JsonObject().put("type", "overloaded_error").put("message", "Overloaded")))
+        : data(
+            new JsonObject()
+                .put(
+                    "error",
+                    new JsonObject()
+                        .put("message", "The server had an error while processing your request.")
+                        .put("type", "server_error")
+                        .putNull("param")
+                        .putNull("code")));
   }
 
   /** The index of the first text delta among the events. */
