@@ -30,6 +30,11 @@ public enum ErrorCode {
   LIMIT_ABOVE_CAP,
   /** The module imports something its contract does not grant, or with the wrong signature. */
   UNLINKABLE_IMPORT,
+  /**
+   * The module could never start: an active data segment lies past its initial memory, or an active
+   * element segment past its table's initial size, at an offset the module fixes itself.
+   */
+  MODULE_NOT_INSTANTIABLE,
   /** This tool version is already registered with a different module or contract. */
   TOOL_VERSION_CONFLICT,
   /** A credential to store has a malformed name, secret, origin, header or scheme. */

@@ -174,6 +174,23 @@ class RequestValidationTest {
   }
 
   @Test
+  void regressionAModuleThatCouldNeverStartIs422NotInstantiableNotStoredToTrap() {
+    // Its data segment ends past its one page: published 201, then every invocation was 502 TRAP.
+    byte[] overflowing =
+        Guests.wat(
+            "(module (memory (export \"memory\") 1) (data (i32.const 65530) \"0123456789\")"
+                + " (func (export \"run\") (result i32) (i32.const 0)))");
+    String jws = Contracts.forModule("overflowing", overflowing).signedBy(TestChassis.PUBLISHER);
+    assertError(
+        register(registration(overflowing, jws)),
+        422,
+        "MODULE_NOT_INSTANTIABLE",
+        "data segment 0 fills bytes 65530 to 65540, past the initial memory of 65536 bytes");
+    assertThat(rig.http.get("/v1/tools/overflowing/1.0.0", rig.operator()).statusCode())
+        .isEqualTo(404);
+  }
+
+  @Test
   void invocationBodiesAreCheckedBeforeAnythingRuns() {
     String agent = rig.agent("acme", "echo");
     String path = "/v1/tools/echo/1.0.0/invocations";

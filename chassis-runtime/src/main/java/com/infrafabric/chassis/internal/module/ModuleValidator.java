@@ -32,8 +32,8 @@ import java.util.Set;
 /**
  * Everything checked before a module may run, in order of cost: caps on the raw bytes ({@link
  * ModuleScan}), parsing and validation, disabled features, imports against the ABI and the contract
- * (deny by default, exact signatures), the entry point, and declared memory and table sizes against
- * the contract.
+ * (deny by default, exact signatures), the entry point, declared memory and table sizes against the
+ * contract, and active segments against those sizes ({@link SegmentBounds}).
  */
 public final class ModuleValidator {
 
@@ -74,6 +74,7 @@ public final class ModuleValidator {
       throw malformed("module imports host functions but exports no memory named memory");
     }
     checkDeclaredSizes(module, contract);
+    SegmentBounds.check(module);
     return new ValidatedModule(module, digest, entryPoint, hostImports, wasiImports);
   }
 

@@ -3,6 +3,8 @@ package com.infrafabric.chassis.internal.module;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.chassis.ChassisException;
+import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.MalformedModuleException;
 import com.infrafabric.chassis.ModuleCaps;
@@ -101,6 +103,57 @@ class ModuleValidatorTest {
   void refusesAModuleWithoutAnEntryPoint() {
     assertThatThrownBy(() -> validate("(module)", c -> c))
         .hasMessage("module exports neither run: () -> i32 nor _start: () -> ()");
+  }
+
+  @Test
+  void regressionADataSegmentPastTheInitialMemoryIsRefusedAtPublishNotTrappedAtEveryCall() {
+    // Published 201, then every invocation answered 502 TRAP "out of bounds memory access".
+    assertNeverStarts(
+        "(module (memory (export \"memory\") 1) (data (i32.const 65530) \"0123456789\")"
+            + " (func (export \"run\") (result i32) (i32.const 0)))",
+        "data segment 0 fills bytes 65530 to 65540, past the initial memory of 65536 bytes"
+            + " (1 page): the module could never start");
+  }
+
+  @Test
+  void aDataSegmentAtANegativeOffsetOrPastAMissingMemoryIsRefused() {
+    assertNeverStarts(
+        "(module (memory 2) (data (i32.const -1) \"x\") (func (export \"run\") (result i32)"
+            + " (i32.const 0)))",
+        "data segment 0 fills bytes 4294967295 to 4294967296, past the initial memory of 131072"
+            + " bytes (2 pages): the module could never start");
+    assertNeverStarts(
+        "(module (memory 0) (data (i32.const 0) \"ok\") (data (i32.const 0) \"x\")"
+            + " (func (export \"run\") (result i32) (i32.const 0)))",
+        "data segment 0 fills bytes 0 to 2, past the initial memory of 0 bytes (0 pages): the"
+            + " module could never start");
+  }
+
+  @Test
+  void anElementSegmentPastTheTablesInitialSizeIsRefused() {
+    assertNeverStarts(
+        "(module (table 2 funcref) (func $f) (elem (i32.const 0) $f) (elem (i32.const 1) $f $f)"
+            + " (func (export \"run\") (result i32) (i32.const 0)))",
+        "element segment 1 fills entries 1 to 3 of table 0, past its initial size of 2 entries:"
+            + " the module could never start");
+  }
+
+  @Test
+  void segmentsThatFitUpToTheLastByteOrEntryArePublished() {
+    validate(
+        "(module (memory 1) (data (i32.const 65526) \"0123456789\") (data (i32.const 65536) \"\")"
+            + " (data \"passive segments are copied only when the tool asks\")"
+            + " (table 2 funcref) (func $f) (elem (i32.const 0) $f $f) (elem (i32.const 2))"
+            + " (func (export \"run\") (result i32) (i32.const 0)))",
+        c -> c);
+  }
+
+  private static void assertNeverStarts(String wat, String message) {
+    assertThatThrownBy(() -> validate(wat, c -> c))
+        .isInstanceOf(UnlinkableModuleException.class)
+        .hasMessage(message)
+        .extracting(e -> ((ChassisException) e).code())
+        .isEqualTo(ErrorCode.MODULE_NOT_INSTANTIABLE);
   }
 
   private static ValidatedModule validate(String wat, UnaryOperator<Contracts> contract) {
