@@ -4,12 +4,9 @@ import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ExecutionCompletedException;
 import com.dylibso.chicory.runtime.Instance;
 import com.dylibso.chicory.runtime.Memory;
-import com.dylibso.chicory.runtime.TableInstance;
 import com.dylibso.chicory.wasi.WasiExitException;
 import com.dylibso.chicory.wasm.ChicoryException;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
-import com.dylibso.chicory.wasm.types.Table;
-import com.dylibso.chicory.wasm.types.TableLimits;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.EntryPoint;
@@ -30,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * <p>Chicory's {@code withMemoryLimits} would replace the module's declared limits rather than cap
  * them, so the memory factory does the capping: it refuses a declared initial size above the
  * contract's pages, and creates the memory with maximum {@code min(declared, contract)}, so that
- * {@code memory.grow} beyond the contract returns -1. Tables get fresh limits per instance, which
- * also keeps {@code table.grow} from changing limits shared through the parsed module.
+ * {@code memory.grow} beyond the contract returns -1. Tables are capped the same way ({@link
+ * CappedTable}), so {@code table.grow} beyond the contract returns -1 too.
  *
  * <p>This is the one place guest code runs, so it is the one place that decides what a failure
  * means: anything thrown while the guest's code runs ends as an outcome, never as a failure of the
@@ -105,7 +102,7 @@ public final class GuestRunner {
               .withMachineFactory(compiled.machineFactory())
               .withImportValues(imports.values())
               .withMemoryFactory(declared -> memory[0] = cappedMemory(declared, limits))
-              .withTableFactory((table, init) -> cappedTable(table, init, limits))
+              .withTableFactory((table, init) -> new CappedTable(table, init, limits))
               .withStart(false)
               .build();
       int status = enter(instance, entryPoint);
@@ -131,10 +128,9 @@ public final class GuestRunner {
 
   /**
    * Whatever else the guest's code made the runtime throw: Chicory does not wrap every failure it
-   * meets on a guest's behalf ({@code table.grow} by 2^31-1 overflows into a {@code
-   * NegativeArraySizeException}), and an allocation a guest asked for may not fit the heap. The
-   * guest caused it, so it is the guest's trap; the caller gets a plain sentence, the operator the
-   * exception in the service log.
+   * meets on a guest's behalf in its own exception, and an allocation a guest asked for may not fit
+   * the heap. The guest caused it, so it is the guest's trap; the caller gets a plain sentence, the
+   * operator the exception in the service log.
    */
   private static RunResult escaped(Throwable escaped, Invocation invocation) {
     LOG.atWarn()
@@ -169,12 +165,6 @@ public final class GuestRunner {
     }
     return new ByteArrayMemory(
         new MemoryLimits(declared.initialPages(), Math.min(declared.maximumPages(), cap)));
-  }
-
-  private static TableInstance cappedTable(Table table, int init, ResourceLimits limits) {
-    long max = Math.min(table.limits().max(), limits.tableMaxEntries());
-    TableLimits fresh = new TableLimits(table.limits().min(), max);
-    return new TableInstance(new Table(table.elementType(), fresh, table.initialize()), init);
   }
 
   private static RunResult result(Outcome outcome, String message) {

@@ -26,12 +26,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Whatever escapes while guest code runs is the guest's outcome: exceptions the runtime does not
  * wrap, and allocations the heap cannot make, end as a trap with a plain sentence, never as a
- * failure of the request and never with the exception's name.
+ * failure of the request and never with the exception's name. Tables are capped by the contract:
+ * growth past {@code table.maxEntries} is an answer (-1) the guest can act on, never a trap.
  */
 @Timeout(30)
 class GuestRunnerTest {
@@ -69,13 +71,39 @@ class GuestRunnerTest {
         .doesNotContain("Exception", "Error", "java.", "host bug", "heap space");
   }
 
+  /**
+   * {@code run} returns what its second {@code table.grow} answered, for a table declared with
+   * {@code entries} under a contract allowing 64, grown first by {@code before}.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "1, 0, 2147483647, -1",
+    "0, 0, 2147483647, -1",
+    "1, 0, 2147483646, -1",
+    "1, 63, 2147483647, -1",
+    "1, 0, -2147483648, -1",
+    "1, 0, -1, -1",
+    "1, 0, 1000000, -1",
+    "1, 0, 64, -1",
+    "1, 0, 63, 1",
+    "1, 62, 1, 63",
+    "64, 0, 0, 64"
+  })
+  void regressionEveryTableGrowthPastTheContractReturnsMinusOneNeverATrap(
+      int entries, int before, int delta, int answer) {
+    // A delta whose sum with the size overflowed an int (2^31-1 on a one-entry table) made the
+    // runtime fail with NegativeArraySizeException: 502 TRAP, where the README promises -1.
+    String grow =
+        "(module (table %d funcref) (func (export \"run\") (result i32)"
+            + " (drop (table.grow (ref.null func) (i32.const %d)))"
+            + " (table.grow (ref.null func) (i32.const %d))))";
+    RunResult result =
+        run(Guests.wat(grow.formatted(entries, before, delta)), ImportValues.builder().build(), 64);
+    assertThat(result.outcome()).isEqualTo(Outcome.TOOL_ERROR);
+    assertThat(result.message()).isEqualTo("the tool returned status " + answer);
+  }
+
   private static RunResult run(Supplier<Throwable> escape) {
-    WasmModule module = Parser.parse(Guests.wat(CALLS_BOOM));
-    CompiledModule compiled =
-        new CompiledModule(
-            ModuleDigest.of(new byte[] {1}),
-            module,
-            MachineFactoryCompiler.builder(module).compile());
     HostFunction boom =
         new HostFunction(
             "env",
@@ -88,6 +116,16 @@ class GuestRunnerTest {
               }
               throw (RuntimeException) thrown;
             });
+    return run(Guests.wat(CALLS_BOOM), ImportValues.builder().addFunction(boom).build(), 1);
+  }
+
+  private static RunResult run(byte[] wasm, ImportValues imports, int tableMaxEntries) {
+    WasmModule module = Parser.parse(wasm);
+    CompiledModule compiled =
+        new CompiledModule(
+            ModuleDigest.of(new byte[] {1}),
+            module,
+            MachineFactoryCompiler.builder(module).compile());
     Invocation invocation =
         new Invocation(
             ToolRef.parse("boom@1.0.0"),
@@ -96,7 +134,7 @@ class GuestRunnerTest {
                 .timeout(Duration.ofSeconds(10))
                 .cpuTime(Duration.ofSeconds(10))
                 .memoryMaxPages(1)
-                .tableMaxEntries(1)
+                .tableMaxEntries(tableMaxEntries)
                 .outputMaxBytes(64)
                 .logMaxBytes(64)
                 .hostCallsMax(10)
@@ -108,7 +146,7 @@ class GuestRunnerTest {
         compiled,
         EntryPoint.ABI,
         invocation,
-        ignored -> new LinkedImports(ImportValues.builder().addFunction(boom).build(), () -> {}),
+        ignored -> new LinkedImports(imports, () -> {}),
         Clock.systemUTC().instant().plusSeconds(10));
   }
 }
