@@ -2,7 +2,8 @@ package com.infrafabric.chassis;
 
 /**
  * A credential cannot be stored as given: a malformed name, secret, allowed origin, header name or
- * scheme. The message names the field and never repeats the secret.
+ * scheme. The message names the field and never repeats the secret; other values it quotes are cut
+ * to a {@link com.infrafabric.platform.http.Excerpt}, so it never grows with what the caller sent.
  */
 public final class InvalidCredentialException extends ChassisException {
 

@@ -6,6 +6,7 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Excerpt;
 import java.time.Duration;
 import java.util.Map;
 
@@ -46,7 +47,7 @@ final class ChassisErrors {
         owner instanceof CredentialOwner.Tenant tenant ? "tenant " + tenant.id() : "the operator";
     return ApiException.of(
         CREDENTIAL_NOT_FOUND,
-        "No credential " + name + " of " + whose + " is stored.",
+        "No credential " + Excerpt.of(name, Excerpt.VALUE_CHARS) + " of " + whose + " is stored.",
         Map.of("credential", name));
   }
 

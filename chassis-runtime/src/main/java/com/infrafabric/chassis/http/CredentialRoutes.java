@@ -9,6 +9,7 @@ import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.http.Excerpt;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
@@ -117,7 +118,7 @@ final class CredentialRoutes {
       throw new InvalidCredentialException(
           "max_requests",
           "credential max_requests "
-              + max.get()
+              + Excerpt.of(max.get().toString(), Excerpt.VALUE_CHARS)
               + " is outside 1.."
               + ResponsePolicy.MAX_STATUS_REQUESTS);
     }

@@ -8,6 +8,7 @@ import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.JsonText;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Excerpt;
 import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -100,7 +101,7 @@ final class InvocationView {
     } else {
       json.writeNull();
     }
-    json.writeStringField("message", message(result.message()));
+    json.writeStringField("message", Excerpt.of(result.message(), MESSAGE_MAX_CHARS));
     writeReport(json, result.report());
     writeLogs(json, result);
     if (!success) {
@@ -137,16 +138,6 @@ final class InvocationView {
       json.writeEndObject();
     }
     json.writeEndArray();
-  }
-
-  /** The longest prefix of {@code text} that renders in at most {@code maxBytes} bytes. */
-  private static String message(String message) {
-    if (message.length() <= MESSAGE_MAX_CHARS) {
-      return message;
-    }
-    int end = MESSAGE_MAX_CHARS - 1;
-    return message.substring(0, Character.isLowSurrogate(message.charAt(end)) ? end - 1 : end)
-        + "\u2026";
   }
 
   private static int initialCapacity(InvocationResult result) {

@@ -7,6 +7,7 @@ import com.infrafabric.chassis.mcp.JsonRpc.Reply;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Excerpt;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.Future;
@@ -319,7 +320,7 @@ final class McpEndpoint {
           Future.succeededFuture(
               JsonRpc.error(
                   JsonRpc.METHOD_NOT_FOUND,
-                  "Method not found: " + McpMethods.cut(message.method(), 100)));
+                  "Method not found: " + Excerpt.of(message.method(), 100)));
     };
   }
 

@@ -8,6 +8,7 @@ import com.infrafabric.chassis.http.AgentTokens;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.Excerpt;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -105,7 +106,9 @@ final class McpMethods {
 
   private static Future<Reply> unknownTool(String name) {
     return invalid(
-        "Unknown tool: " + cut(name, 200) + " (not registered, or not granted by the token)");
+        "Unknown tool: "
+            + Excerpt.of(name, 200)
+            + " (not registered, or not granted by the token)");
   }
 
   private static Future<Reply> invalid(String message) {
@@ -137,14 +140,5 @@ final class McpMethods {
     return Base64.getUrlEncoder()
         .withoutPadding()
         .encodeToString(name.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** At most {@code max} characters of {@code text}, never splitting a surrogate pair. */
-  static String cut(String text, int max) {
-    if (text.length() <= max) {
-      return text;
-    }
-    int end = Character.isLowSurrogate(text.charAt(max)) ? max - 1 : max;
-    return text.substring(0, end) + "\u2026";
   }
 }

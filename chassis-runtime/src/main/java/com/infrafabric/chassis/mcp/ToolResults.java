@@ -6,6 +6,7 @@ import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
 import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.Excerpt;
 import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +82,7 @@ final class ToolResults {
   }
 
   private static String message(InvocationResult result) {
-    return McpMethods.cut(
+    return Excerpt.of(
         result.message().isEmpty() ? describe(result.outcome()) : result.message(),
         MESSAGE_MAX_CHARS);
   }

@@ -8,6 +8,7 @@ import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -238,6 +239,37 @@ class CredentialRoutesTest {
     assertThat(credentials().getJsonArray("credentials"))
         .extracting(c -> ((JsonObject) c).getString("name"))
         .doesNotContain(name);
+  }
+
+  /** name, body, the field named; each quotes a value of thousands of characters. */
+  static Stream<Arguments> longValues() {
+    String origin = "https://api.search.test:443";
+    return Stream.of(
+        Arguments.of("long-scheme", body(SECRET, origin).put("scheme", "s".repeat(9000)), "scheme"),
+        Arguments.of(
+            "long-header", body(SECRET, origin).put("header", "h h".repeat(3000)), "header"),
+        Arguments.of("long-allow", body(SECRET, "ftp://" + "a".repeat(9000)), "allow[0]"),
+        Arguments.of(
+            "long-max",
+            body(SECRET, origin)
+                .put("response", "status-only")
+                .put("max_requests", new BigInteger("9".repeat(1000))),
+            "max_requests"),
+        Arguments.of("Long." + "n".repeat(2000), body(SECRET, origin), "name"),
+        Arguments.of("long-field", body(SECRET, origin).put("f".repeat(9000), 1), "f".repeat(63)));
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @MethodSource("longValues")
+  void regressionARefusalQuotesAnExcerptOfWhatTheCallerSentNeverAllOfIt(
+      String name, JsonObject body, String field) {
+    // A 9,000-character scheme came back whole (up to the answer's cap) in INVALID_CREDENTIAL.
+    HttpResponse<String> refused = put(name, body);
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonObject error = json(refused);
+    String message = error.getString("message");
+    assertThat(message).as(message).hasSizeLessThan(240).contains("\u2026");
+    assertThat(error.getJsonObject("details").getString("field")).startsWith(field);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package com.infrafabric.llm.destination;
 
+import com.infrafabric.platform.http.Excerpt;
 import java.util.regex.Pattern;
 
 /**
@@ -29,20 +30,23 @@ public record DestinationPattern(String scheme, String host, boolean wildcard, i
     var matcher = FORM.matcher(text);
     if (!matcher.matches()) {
       throw new IllegalArgumentException(
-          "\"" + text + "\" is not of the form scheme://host:port (scheme http or https)");
+          Excerpt.quoted(text) + " is not of the form scheme://host:port (scheme http or https)");
     }
     int port = Integer.parseInt(matcher.group(4));
     if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("\"" + text + "\" has port " + port + " outside 1..65535");
+      throw new IllegalArgumentException(
+          Excerpt.quoted(text) + " has port " + port + " outside 1..65535");
     }
     String host = matcher.group(3);
     Destination probe = Destination.parse(matcher.group(1) + "://" + host + ':' + port);
     if (matcher.group(2) != null && probe.literal().isPresent()) {
-      throw new IllegalArgumentException("\"" + text + "\" puts a wildcard before an address");
+      throw new IllegalArgumentException(
+          Excerpt.quoted(text) + " puts a wildcard before an address");
     }
     if (matcher.group(2) != null && probe.host().indexOf('.') < 0) {
       throw new IllegalArgumentException(
-          "\"" + text + "\" puts a wildcard before a top-level domain; name two labels at least");
+          Excerpt.quoted(text)
+              + " puts a wildcard before a top-level domain; name two labels at least");
     }
     return new DestinationPattern(matcher.group(1), probe.host(), matcher.group(2) != null, port);
   }

@@ -36,23 +36,19 @@ public final class ApiException extends RuntimeException {
    */
   private ApiException(
       ErrorCode code, String message, Map<String, Object> details, Duration retryAfter) {
-    super(cut(Objects.requireNonNull(message, "message"), MAX_MESSAGE_CHARS), null, false, false);
+    super(
+        Excerpt.of(Objects.requireNonNull(message, "message"), MAX_MESSAGE_CHARS),
+        null,
+        false,
+        false);
     this.code = Objects.requireNonNull(code, "code");
     Map<String, Object> bounded = new LinkedHashMap<>();
     details.forEach(
         (name, value) ->
-            bounded.put(name, value instanceof String text ? cut(text, MAX_DETAIL_CHARS) : value));
+            bounded.put(
+                name, value instanceof String text ? Excerpt.of(text, MAX_DETAIL_CHARS) : value));
     this.details = Map.copyOf(bounded);
     this.retryAfter = retryAfter;
-  }
-
-  /** At most {@code max} characters of {@code text}, never splitting a surrogate pair. */
-  private static String cut(String text, int max) {
-    if (text.length() <= max) {
-      return text;
-    }
-    int end = Character.isLowSurrogate(text.charAt(max - 1)) ? max - 2 : max - 1;
-    return text.substring(0, end) + "\u2026";
   }
 
   /** An error with a human sentence and no details. */

@@ -55,7 +55,7 @@ public final class Fields {
     for (String name : body.fieldNames()) {
       if (!allowed.contains(name)) {
         throw malformed(
-            where + name,
+            Excerpt.of(where + name, Excerpt.VALUE_CHARS),
             "is not a known field (allowed: "
                 + String.join(", ", allowed.stream().sorted().toList())
                 + ")");
@@ -220,7 +220,7 @@ public final class Fields {
   private static ApiException outOfRange(String field, String value, long min, long max) {
     return ApiException.of(
         ErrorCode.INVALID_REQUEST,
-        field + " " + value + " is outside " + min + ".." + max,
+        field + " " + Excerpt.of(value, Excerpt.VALUE_CHARS) + " is outside " + min + ".." + max,
         Map.of("field", field, "min", min, "max", max));
   }
 

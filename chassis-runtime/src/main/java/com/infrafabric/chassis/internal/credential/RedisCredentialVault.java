@@ -17,6 +17,7 @@ import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.llm.vault.SealedCredentials;
 import com.infrafabric.llm.vault.StoredCredential;
+import com.infrafabric.platform.http.Excerpt;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -149,9 +150,9 @@ public final class RedisCredentialVault implements CredentialVault {
     if (!HttpCapability.CREDENTIAL_NAME.matcher(credential.name()).matches()) {
       throw new InvalidCredentialException(
           "name",
-          "credential name \""
-              + credential.name()
-              + "\" must match "
+          "credential name "
+              + Excerpt.quoted(credential.name())
+              + " must match "
               + HttpCapability.CREDENTIAL_NAME.pattern());
     }
     if (!SECRET.matcher(credential.secret()).matches()) {
@@ -187,18 +188,18 @@ public final class RedisCredentialVault implements CredentialVault {
           "header",
           "credential "
               + credential.name()
-              + " header \""
-              + credential.header()
-              + "\" is not a header a credential may set");
+              + " header "
+              + Excerpt.quoted(credential.header())
+              + " is not a header a credential may set");
     }
     if (!SCHEME.matcher(credential.scheme()).matches()) {
       throw new InvalidCredentialException(
           "scheme",
           "credential "
               + credential.name()
-              + " scheme \""
-              + credential.scheme()
-              + "\" must be empty or match [A-Za-z][A-Za-z0-9-]{0,31}");
+              + " scheme "
+              + Excerpt.quoted(credential.scheme())
+              + " must be empty or match [A-Za-z][A-Za-z0-9-]{0,31}");
     }
     if (credential.owner() instanceof CredentialOwner.Operator
         && !(credential.response() instanceof ResponsePolicy.Full)) {
