@@ -99,6 +99,20 @@ class RegistrationTest {
   }
 
   @Test
+  void regressionAContractWithACriticalHeaderIsRejectedForItNotForItsSignature() {
+    // The platform's verifier reported an unknown critical parameter as a bad signature, and
+    // accepted an empty crit, which RFC 7515 forbids.
+    String t = freshTenant("critical");
+    String signed = rig.sign(contract(t, "a1", Map.of("python", 1), 100, 1));
+
+    assertRejected(
+        () -> register(rig.operator.resigned(signed, "\"crit\":[\"foo\"],\"foo\":1")),
+        "critical_header");
+    assertRejected(() -> register(rig.operator.resigned(signed, "\"crit\":[]")), "critical_header");
+    assertThat(Await.result(rig.registry.get(t, "a1"))).isEmpty();
+  }
+
+  @Test
   void anExpiredContractIsRejected() {
     String t = freshTenant("expired");
     String signed =

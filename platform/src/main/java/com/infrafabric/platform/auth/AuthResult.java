@@ -37,6 +37,8 @@ public sealed interface AuthResult {
     MALFORMED("the credential sent is not well formed"),
     ALGORITHM("the token is not signed with the accepted algorithm"),
     MISSING_KEY_ID("the token names no signing key"),
+    /** Its {@code crit} header is empty or lists an extension ({@link CriticalHeaders}). */
+    CRITICAL_HEADER("the token's crit header is empty or names an extension this service lacks"),
     UNKNOWN_KEY("the key the credential names is unknown, revoked or expired"),
     SIGNATURE("the token's signature does not verify"),
     EXPIRED("the token has expired"),

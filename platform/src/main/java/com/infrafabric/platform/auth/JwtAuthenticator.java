@@ -20,10 +20,11 @@ import java.util.Optional;
 
 /**
  * Verifies bearer JWTs: the {@code alg} must be the configured one (so {@code none}, HMAC and RSA
- * tokens are refused whatever they claim), the header must name a {@code kid} found in the
- * operator's JWK set, the signature must verify with that elliptic-curve public key, and issuer,
- * audience, {@code exp} and {@code nbf} must hold at the injected clock's time. Claims are only
- * read after the signature has been verified.
+ * tokens are refused whatever they claim), the header must mark no extension critical ({@link
+ * CriticalHeaders}) and name a {@code kid} found in the operator's JWK set, the signature must
+ * verify with that elliptic-curve public key, and issuer, audience, {@code exp} and {@code nbf}
+ * must hold at the injected clock's time. Claims are only read after the signature has been
+ * verified.
  *
  * <p>A token accepted once is remembered until it expires, for as long as the key that verified it
  * stays in the JWK set ({@link VerifiedTokens}), so a client reusing it is not verified again on
@@ -97,6 +98,9 @@ public final class JwtAuthenticator {
     JWSHeader header = jwt.getHeader();
     if (!algorithm.equals(header.getAlgorithm())) {
       return Future.succeededFuture(AuthResult.rejected(Reason.ALGORITHM));
+    }
+    if (CriticalHeaders.refusal(header).isPresent()) {
+      return Future.succeededFuture(AuthResult.rejected(Reason.CRITICAL_HEADER));
     }
     String kid = header.getKeyID();
     if (kid == null || kid.isBlank()) {

@@ -80,6 +80,20 @@ class JwtAuthenticatorTest {
     assertThat(rejection(tokens.unknownKid("alice"))).isEqualTo(Reason.UNKNOWN_KEY);
   }
 
+  @Test
+  void regressionATokenWithACriticalHeaderIsRefusedForItNotForItsSignature() {
+    // Nimbus refuses an unknown critical parameter by failing the signature ("signature"), and
+    // accepted an empty crit, which RFC 7515 forbids.
+    String token = tokens.valid("alice");
+    assertThat(authenticated(tokens.resigned(token, "\"typ\":\"JWT\"")).subject())
+        .isEqualTo("alice");
+    assertThat(rejection(tokens.resigned(token, "\"crit\":[\"foo\"],\"foo\":1")))
+        .isEqualTo(Reason.CRITICAL_HEADER);
+    assertThat(rejection(tokens.resigned(token, "\"crit\":[]"))).isEqualTo(Reason.CRITICAL_HEADER);
+    assertThat(rejection(tokens.resigned(token, "\"crit\":[\"exp\"]")))
+        .isEqualTo(Reason.CRITICAL_HEADER);
+  }
+
   /**
    * A token verifies only as it was signed: its segments respelled (padding, the standard alphabet,
    * white space, stray low bits), which Nimbus would decode to the same bytes, are malformed, so no

@@ -7,11 +7,14 @@ import com.infrafabric.platform.auth.TokenSpec;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -173,6 +176,27 @@ public final class TestTokens {
    */
   public String withTimes(String subject, UnaryOperator<JWTClaimsSet.Builder> times) {
     return sign(times.apply(new JWTClaimsSet.Builder(claims(subject))).build(), keys.keyId(), keys);
+  }
+
+  /**
+   * The claims of {@code token} (any JWS) signed again with the trusted key under a header written
+   * as given: {@code alg} ES256, the trusted key's {@code kid}, then {@code members}, JSON object
+   * members such as {@code "crit":["foo"],"foo":1}. For header parameters Nimbus's builder will not
+   * write, and only those: the signature verifies.
+   */
+  public String resigned(String token, String members) {
+    String header = "{\"alg\":\"ES256\",\"kid\":\"" + keys.keyId() + "\"," + members + "}";
+    try {
+      ECKey key = (ECKey) JWKSet.parse(keys.privateJwks()).getKeys().get(0);
+      JWSObject object =
+          new JWSObject(
+              JWSHeader.parse(Base64URL.encode(header)),
+              new Payload(new Base64URL(token.split("\\.")[1])));
+      object.sign(new ECDSASigner(key));
+      return object.serialize();
+    } catch (ParseException | JOSEException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public String missingKid(String subject) {

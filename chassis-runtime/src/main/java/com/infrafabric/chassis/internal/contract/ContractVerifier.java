@@ -6,6 +6,7 @@ import com.infrafabric.chassis.publish.ContractJson;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.auth.CompactJws;
+import com.infrafabric.platform.auth.CriticalHeaders;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -17,9 +18,10 @@ import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 
 /**
- * Verifies a signed contract: a compact JWS, ES256 only, signed by a key the operator lists by
- * {@code kid}, with a payload that parses strictly and names the digest of the module it comes
- * with. Keys embedded in or referenced from the header are refused, never fetched. Thread-safe.
+ * Verifies a signed contract: a compact JWS, ES256 only, marking no extension critical ({@link
+ * CriticalHeaders}), signed by a key the operator lists by {@code kid}, with a payload that parses
+ * strictly and names the digest of the module it comes with. Keys embedded in or referenced from
+ * the header are refused, never fetched. Thread-safe.
  */
 public final class ContractVerifier {
 
@@ -48,6 +50,11 @@ public final class ContractVerifier {
         || header.getX509CertChain() != null) {
       throw invalid("contract header must not carry or point to a key (jwk, jku, x5u, x5c)");
     }
+    CriticalHeaders.refusal(header)
+        .ifPresent(
+            refusal -> {
+              throw invalid("contract is signed with " + refusal);
+            });
     String keyId = header.getKeyID();
     if (keyId == null) {
       throw invalid("contract header has no kid");

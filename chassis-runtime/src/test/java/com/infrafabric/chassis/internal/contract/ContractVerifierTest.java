@@ -12,6 +12,7 @@ import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.Base64URL;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
@@ -117,6 +118,35 @@ class ContractVerifierTest {
         signed,
         ErrorCode.INVALID_CONTRACT,
         "contract header must not carry or point to a key (jwk, jku, x5u, x5c)");
+  }
+
+  @Test
+  void regressionACriticalHeaderIsRefusedForWhatItIsNotAsABadSignature() {
+    // A validly signed contract with crit ["foo"] was refused as "signature does not verify", and
+    // one with crit [] was accepted, which RFC 7515 forbids.
+    String json = Contracts.forModule("echo", MODULE).json();
+    assertRejected(
+        TRUSTED.sign(header("\"crit\":[\"foo\"],\"foo\":1"), json),
+        ErrorCode.INVALID_CONTRACT,
+        "contract is signed with unsupported critical header(s): foo");
+    assertRejected(
+        TRUSTED.sign(header("\"crit\":[]"), json),
+        ErrorCode.INVALID_CONTRACT,
+        "contract is signed with an empty crit header, which RFC 7515 forbids");
+    assertThat(
+            VERIFIER.verify(
+                TRUSTED.sign(header("\"typ\":\"JOSE\""), json), ModuleDigest.of(MODULE)))
+        .isNotNull();
+  }
+
+  /** A header written as given, {@code members} after the trusted publisher's alg and kid. */
+  private static JWSHeader header(String members) {
+    try {
+      return JWSHeader.parse(
+          Base64URL.encode("{\"alg\":\"ES256\",\"kid\":\"publisher-1\"," + members + "}"));
+    } catch (java.text.ParseException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -143,6 +143,11 @@ class GrantVerifierTest {
                 grants.sign(grant), new InvocationContext("tenant-b", "agent-1", "inv-9"), TOOL));
     assertThat(otherTenant).isEqualTo(refused("it is for tenant tenant-a, not tenant-b"));
 
+    assertThat(admit(verifier, governor.resigned(grants.sign(grant), "\"crit\":[\"foo\"]"), TOOL))
+        .isEqualTo(refused("critical_header"));
+    assertThat(admit(verifier, governor.resigned(grants.sign(grant), "\"crit\":[]"), TOOL))
+        .isEqualTo(refused("critical_header"));
+
     String token = grants.sign(grant);
     clock.advance(Duration.ofMinutes(10));
     assertThat(admit(verifier, token, TOOL)).isEqualTo(refused("expired"));
