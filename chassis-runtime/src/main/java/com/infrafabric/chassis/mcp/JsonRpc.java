@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.mcp;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 
 /**
  * JSON-RPC 2.0 as the Model Context Protocol uses it: the error codes a server answers with, and
@@ -26,21 +27,38 @@ final class JsonRpc {
     /** The {@code result} member of a successful response. */
     record Result(JsonObject result) implements Reply {}
 
-    /** A JSON-RPC error; {@code data} is null when there is nothing more to say. */
-    record Error(int code, String message, JsonObject data, int httpStatus) implements Reply {}
+    /**
+     * A JSON-RPC error; {@code data} is null when there is nothing more to say, and {@code
+     * retryAfter} (the {@code Retry-After} header) null unless the request was refused for now
+     * only. A 429 or 503 always says when to retry, as every other 429 and 503 of the service does.
+     */
+    record Error(int code, String message, JsonObject data, int httpStatus, Duration retryAfter)
+        implements Reply {
+      public Error {
+        if ((httpStatus == 429 || httpStatus == 503) != (retryAfter != null)) {
+          throw new IllegalArgumentException(
+              "a JSON-RPC error answered " + httpStatus + " has Retry-After " + retryAfter);
+        }
+      }
+    }
   }
 
   static Reply.Error error(int code, String message) {
-    return new Reply.Error(code, message, null, 200);
+    return new Reply.Error(code, message, null, 200, null);
   }
 
   static Reply.Error error(int code, String message, JsonObject data) {
-    return new Reply.Error(code, message, data, 200);
+    return new Reply.Error(code, message, data, 200, null);
   }
 
   /** An error answered with an HTTP error status: the request was refused as a whole. */
   static Reply.Error refused(int httpStatus, int code, String message) {
-    return new Reply.Error(code, message, null, httpStatus);
+    return new Reply.Error(code, message, null, httpStatus, null);
+  }
+
+  /** A request refused for now only (429 or 503), to be retried after {@code retryAfter}. */
+  static Reply.Error refusedFor(int httpStatus, int code, String message, Duration retryAfter) {
+    return new Reply.Error(code, message, null, httpStatus, retryAfter);
   }
 
   /** The response to the request {@code id} (null when it could not be read). */

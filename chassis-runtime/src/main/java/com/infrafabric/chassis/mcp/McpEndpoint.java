@@ -154,28 +154,32 @@ final class McpEndpoint {
     sessions
         .open(owner)
         .onSuccess(
-            opened -> {
-              if (opened.isEmpty()) {
+            opening -> {
+              if (opening instanceof McpSessions.Opening.Full full) {
                 metrics.sessionRefused();
-                answer(
-                    ctx,
-                    "initialize",
-                    start,
-                    message.id(),
-                    JsonRpc.refused(
-                        429,
-                        JsonRpc.INVALID_REQUEST,
-                        "This agent has its maximum of live MCP sessions; end one (DELETE "
-                            + PATH
-                            + ") or let one expire."));
+                answer(ctx, "initialize", start, message.id(), atMaximum(full));
                 return;
               }
               metrics.sessionOpened();
-              ctx.response().putHeader(SESSION_HEADER, opened.get());
+              ctx.response().putHeader(SESSION_HEADER, ((McpSessions.Opening.Opened) opening).id());
               answer(
                   ctx, "initialize", start, message.id(), new Reply.Result(initialized(version)));
             })
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * The refusal of an agent at its maximum of sessions, to retry when its soonest idle session
+   * expires (sooner if it ends one).
+   */
+  private Reply.Error atMaximum(McpSessions.Opening.Full full) {
+    return JsonRpc.refusedFor(
+        429,
+        JsonRpc.INVALID_REQUEST,
+        "This agent has its maximum of live MCP sessions; end one (DELETE "
+            + PATH
+            + ") or let one expire.",
+        Duration.between(clock.instant(), full.soonestExpiry()));
   }
 
   private void inSession(
@@ -519,6 +523,12 @@ final class McpEndpoint {
   private void answer(RoutingContext ctx, String method, Instant start, Object id, Reply reply) {
     int status = reply instanceof Reply.Error error ? error.httpStatus() : 200;
     metrics.request(method, outcome(reply), Duration.between(start, clock.instant()));
+    if (reply instanceof Reply.Error error && error.retryAfter() != null) {
+      ctx.response()
+          .putHeader(
+              HttpHeaders.RETRY_AFTER,
+              Long.toString(ApiException.wholeSeconds(error.retryAfter())));
+    }
     ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

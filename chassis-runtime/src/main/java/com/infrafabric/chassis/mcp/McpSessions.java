@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -65,8 +64,20 @@ public final class McpSessions {
     }
   }
 
-  /** A new session's id, or empty if the agent already has its maximum of live sessions. */
-  Future<Optional<String>> open(Owner owner) {
+  /** What opening a session gave. */
+  sealed interface Opening {
+    record Opened(String id) implements Opening {}
+
+    /**
+     * The agent has its maximum of live sessions.
+     *
+     * @param soonestExpiry when the first of them expires if it is not used before
+     */
+    record Full(Instant soonestExpiry) implements Opening {}
+  }
+
+  /** A new session, or the agent's maximum of live sessions reached. */
+  Future<Opening> open(Owner owner) {
     String id = newId();
     Instant now = clock.instant();
     return redis
@@ -82,11 +93,11 @@ public final class McpSessions {
                 .list())
         .map(
             reply -> {
-              if (reply.toInteger() == 0) {
-                return Optional.empty();
+              if (reply.get(0).toInteger() == 0) {
+                return new Opening.Full(Instant.ofEpochMilli(reply.get(1).toLong()));
               }
               remember(owner, id, now);
-              return Optional.of(id);
+              return new Opening.Opened(id);
             });
   }
 

@@ -351,6 +351,10 @@ class McpProtocolAbuseTest {
     HttpResponse<String> refused = post(rig.http, agent, null, initializeMessage());
     assertThat(refused.statusCode()).isEqualTo(429);
     assertThat(refused.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    // Regression: this was the one 429 without Retry-After. A place frees when the soonest idle
+    // session expires (30 minutes), or sooner if the agent ends one.
+    assertThat(refused.headers().firstValue("Retry-After").map(Long::parseLong))
+        .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1700L, 1800L));
     assertThat(rig.meters.find("chassis.mcp.sessions.refused").counter().count())
         .isGreaterThanOrEqualTo(1);
     delete(rig.http, agent, first);

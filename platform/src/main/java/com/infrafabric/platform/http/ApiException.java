@@ -80,8 +80,12 @@ public final class ApiException extends RuntimeException {
     return new ApiException(code, message.apply(seconds), Map.of(), Duration.ofSeconds(seconds));
   }
 
-  /** Whole seconds, rounded up, at least 1: a client that waits that long will not be early. */
-  private static long wholeSeconds(Duration wait) {
+  /**
+   * {@code wait} in whole seconds, rounded up, at least 1, as {@code Retry-After} carries it: a
+   * client that waits that long will not be early. For answers that are not an {@code ApiException}
+   * (a JSON-RPC error) but must say the same.
+   */
+  public static long wholeSeconds(Duration wait) {
     long millis = Math.max(1, wait.toMillis());
     return (millis + 999) / 1000;
   }
