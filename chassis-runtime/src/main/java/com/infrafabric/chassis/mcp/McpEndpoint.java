@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The Streamable HTTP transport of MCP (2025-11-25, also speaking 2025-06-18 and 2025-03-26) on
@@ -75,8 +76,17 @@ final class McpEndpoint {
   /** The longest string id a message may carry; every answer to it echoes it. */
   static final int MAX_ID_CHARS = 256;
 
-  /** A JSON-RPC message as read: a request has an id, a notification none. */
-  private record Message(Object id, String method, JsonObject params, boolean request) {}
+  /** The methods served; any other is -32601. */
+  private static final Set<String> METHODS =
+      Set.of("initialize", "ping", "tools/list", "tools/call");
+
+  /**
+   * A JSON-RPC message as read: a request has an id, a notification none. {@code byPosition} when
+   * its params were an array, which JSON-RPC allows and no MCP method takes; {@code params} is then
+   * empty.
+   */
+  private record Message(
+      Object id, String method, JsonObject params, boolean request, boolean byPosition) {}
 
   void post(RoutingContext ctx) {
     Instant start = clock.instant();
@@ -139,6 +149,10 @@ final class McpEndpoint {
           start,
           message.id(),
           invalidRequest("initialize opens a session; send it without " + SESSION_HEADER));
+      return;
+    }
+    if (message.byPosition()) {
+      answer(ctx, "initialize", start, message.id(), byPosition(message));
       return;
     }
     Object requested = message.params().getValue("protocolVersion");
@@ -311,6 +325,9 @@ final class McpEndpoint {
   }
 
   private Future<Reply> dispatch(RoutingContext ctx, Message message) {
+    if (message.byPosition() && METHODS.contains(message.method())) {
+      return Future.succeededFuture(byPosition(message));
+    }
     Principal caller = Requests.principal(ctx);
     return switch (message.method()) {
       case "ping" -> Future.succeededFuture(new Reply.Result(new JsonObject()));
@@ -445,16 +462,20 @@ final class McpEndpoint {
     if (method == null
         && (message.containsKey("result") || message.containsKey("error"))
         && hasId) {
-      return new Message(id, null, new JsonObject(), false);
+      return new Message(id, null, new JsonObject(), false, false);
     }
     if (!(method instanceof String name)) {
       return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "method must be a string.");
     }
     Object params = message.getValue("params", new JsonObject());
-    if (!(params instanceof JsonObject object)) {
-      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "params must be an object.");
+    if (params instanceof JsonArray) {
+      return new Message(id, name, new JsonObject(), hasId, true);
     }
-    return new Message(id, name, object, hasId);
+    if (!(params instanceof JsonObject object)) {
+      return JsonRpc.refused(
+          400, JsonRpc.INVALID_REQUEST, "params must be an object (or, in JSON-RPC, an array).");
+    }
+    return new Message(id, name, object, hasId, false);
   }
 
   private static Object idOf(Object parsed) {
@@ -502,6 +523,19 @@ final class McpEndpoint {
                 + " runs only under the governor's grant, sent in the "
                 + InvocationRoutes.GRANT_HEADER
                 + " header.");
+  }
+
+  /**
+   * A known method given its params by position: a well-formed request whose params are wrong for
+   * it, -32602 as any other wrong params, where a params that is no structured value at all makes
+   * the request itself invalid (-32600).
+   */
+  private static Reply.Error byPosition(Message message) {
+    return JsonRpc.error(
+        JsonRpc.INVALID_PARAMS,
+        "params of "
+            + message.method()
+            + " must be an object: MCP passes parameters by name, not by position");
   }
 
   private static Reply.Error invalidRequest(String message) {

@@ -269,6 +269,45 @@ class McpProtocolAbuseTest {
           .as(cursor.substring(0, Math.min(20, cursor.length())))
           .contains("-32602");
     }
+    // Regression: params given by position ([]) made ping -32600, as if the request were
+    // malformed. JSON-RPC allows them; MCP methods take an object, so they are invalid params.
+    for (String method : new String[] {"ping", "tools/list", "tools/call"}) {
+      HttpResponse<String> positional =
+          post(
+              rig.http,
+              agent,
+              session,
+              "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"" + method + "\",\"params\":[]}");
+      assertThat(positional.statusCode()).as(method).isEqualTo(200);
+      assertThat(error(positional).getInteger("code")).as(method).isEqualTo(-32602);
+      assertThat(error(positional).getString("message")).as(method).contains("must be an object");
+    }
+    HttpResponse<String> unknownPositional =
+        post(
+            rig.http,
+            agent,
+            session,
+            "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"resources/list\",\"params\":[1]}");
+    assertThat(error(unknownPositional).getInteger("code")).isEqualTo(-32601);
+    HttpResponse<String> initializePositional =
+        post(
+            rig.http,
+            agent,
+            null,
+            "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"initialize\",\"params\":[]}");
+    assertThat(error(initializePositional).getInteger("code")).isEqualTo(-32602);
+    assertThat(initializePositional.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    // A params that is no structured value at all makes the request itself invalid.
+    for (String params : new String[] {"1", "\"x\"", "null", "true"}) {
+      HttpResponse<String> scalar =
+          post(
+              rig.http,
+              agent,
+              session,
+              "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\",\"params\":" + params + "}");
+      assertThat(scalar.statusCode()).as(params).isEqualTo(400);
+      assertThat(error(scalar).getInteger("code")).as(params).isEqualTo(-32600);
+    }
     HttpResponse<String> noMethod =
         post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"params\":{}}");
     assertThat(error(noMethod).getInteger("code")).isEqualTo(-32600);
