@@ -191,7 +191,8 @@ public final class AgentsCli extends CommandGroup {
 
     @Override
     Answer request(RestClient client) {
-      return client.get(page.appendTo("/v1/agents/" + segment(tenant)));
+      return client.get(
+          page.appendTo("/v1/agents/" + segment(PathNames.segment("tenant", tenant))));
     }
 
     @Override
@@ -220,7 +221,11 @@ public final class AgentsCli extends CommandGroup {
 
     @Override
     Answer request(RestClient client) {
-      return client.get("/v1/agents/" + segment(tenant) + "/" + segment(agent));
+      return client.get(
+          "/v1/agents/"
+              + segment(PathNames.segment("tenant", tenant))
+              + "/"
+              + segment(PathNames.segment("agent id", agent)));
     }
 
     @Override
@@ -254,7 +259,11 @@ public final class AgentsCli extends CommandGroup {
     @Override
     Answer request(RestClient client) {
       return client.put(
-          "/v1/agents/" + segment(tenant) + "/" + segment(agent) + "/status",
+          "/v1/agents/"
+              + segment(PathNames.segment("tenant", tenant))
+              + "/"
+              + segment(PathNames.segment("agent id", agent))
+              + "/status",
           new JsonObject().put("status", status));
     }
 

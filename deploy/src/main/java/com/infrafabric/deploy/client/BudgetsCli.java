@@ -73,7 +73,7 @@ public final class BudgetsCli extends CommandGroup {
 
     @Override
     Answer request(RestClient client) {
-      return client.get("/v1/budgets/" + segment(scope));
+      return client.get("/v1/budgets/" + segment(PathNames.scope(scope)));
     }
 
     @Override
@@ -130,7 +130,8 @@ public final class BudgetsCli extends CommandGroup {
                 .put("cap_micros", Long.parseLong(parts[1]))
                 .put("thresholds_pct", new JsonArray(thresholds)));
       }
-      return client.put("/v1/budgets/" + segment(scope), new JsonObject().put("limits", limits));
+      return client.put(
+          "/v1/budgets/" + segment(PathNames.scope(scope)), new JsonObject().put("limits", limits));
     }
 
     @Override
@@ -155,7 +156,7 @@ public final class BudgetsCli extends CommandGroup {
 
     @Override
     Answer request(RestClient client) {
-      return client.get("/v1/budgets/" + segment(scope) + "/status");
+      return client.get("/v1/budgets/" + segment(PathNames.scope(scope)) + "/status");
     }
 
     @Override

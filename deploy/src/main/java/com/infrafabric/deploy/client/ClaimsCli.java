@@ -131,7 +131,7 @@ public final class ClaimsCli extends CommandGroup {
       if (agent != null) {
         body.put("agent_id", agent);
       }
-      return client.post("/v1/leases/" + segment(lease) + "/heartbeat", body);
+      return client.post("/v1/leases/" + segment(PathNames.lease(lease)) + "/heartbeat", body);
     }
 
     @Override
@@ -195,7 +195,9 @@ public final class ClaimsCli extends CommandGroup {
         body.put("latency_ms", latencyMs);
       }
       return client.post(
-          "/v1/leases/" + segment(lease) + "/finish", body, key(idempotencyKey, "finish-", lease));
+          "/v1/leases/" + segment(PathNames.lease(lease)) + "/finish",
+          body,
+          key(idempotencyKey, "finish-", lease));
     }
 
     @Override

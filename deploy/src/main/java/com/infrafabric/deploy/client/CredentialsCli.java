@@ -37,7 +37,9 @@ public final class CredentialsCli extends CommandGroup {
   static String base(String tenant) {
     return tenant == null
         ? "/v1/credentials"
-        : "/v1/tenants/" + ClientCommand.segment(tenant) + "/credentials";
+        : "/v1/tenants/"
+            + ClientCommand.segment(PathNames.segment("tenant", tenant))
+            + "/credentials";
   }
 
   @Command(
@@ -134,7 +136,7 @@ public final class CredentialsCli extends CommandGroup {
       if (response != null) {
         body.put("response", response);
       }
-      return client.put(base(tenant) + "/" + segment(name), body);
+      return client.put(base(tenant) + "/" + segment(PathNames.credential(name)), body);
     }
 
     private String secret() {
@@ -181,7 +183,7 @@ public final class CredentialsCli extends CommandGroup {
 
     @Override
     Answer request(RestClient client) {
-      client.delete(base(tenant) + "/" + segment(name));
+      client.delete(base(tenant) + "/" + segment(PathNames.credential(name)));
       return Answer.made(new JsonObject().put("deleted", name));
     }
 

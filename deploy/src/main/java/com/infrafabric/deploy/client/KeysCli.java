@@ -237,7 +237,10 @@ public final class KeysCli extends CommandGroup {
     private String id;
 
     String path() {
-      return "/v1/keys/" + ClientCommand.segment(tenant) + "/" + ClientCommand.segment(id);
+      return "/v1/keys/"
+          + ClientCommand.segment(PathNames.segment("tenant", tenant))
+          + "/"
+          + ClientCommand.segment(PathNames.keyId(id));
     }
   }
 

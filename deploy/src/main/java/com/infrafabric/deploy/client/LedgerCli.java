@@ -170,7 +170,9 @@ public final class LedgerCli extends CommandGroup {
 
   private static String query(
       String tenant, String scope, String from, String to, String cursor, int limit) {
-    StringBuilder path = new StringBuilder("/v1/ledger/").append(ClientCommand.segment(tenant));
+    StringBuilder path =
+        new StringBuilder("/v1/ledger/")
+            .append(ClientCommand.segment(PathNames.segment("tenant", tenant)));
     path.append("?limit=").append(limit);
     append(path, "scope", scope);
     append(path, "from", from);

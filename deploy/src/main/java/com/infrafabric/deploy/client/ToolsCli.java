@@ -143,7 +143,11 @@ public final class ToolsCli extends CommandGroup {
               .map(g -> client.withHeader(InvocationRoutes.GRANT_HEADER, g))
               .orElse(client);
       return sender.post(
-          "/v1/tools/" + segment(name) + "/" + segment(version) + "/invocations",
+          "/v1/tools/"
+              + segment(PathNames.tool(name))
+              + "/"
+              + segment(PathNames.version(version))
+              + "/invocations",
           new JsonObject().put("input", input.value()));
     }
 

@@ -48,10 +48,15 @@ public record VirtualKey(
   private static final Pattern LABEL = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
   private static final Pattern PRINTABLE = Pattern.compile("[\\x20-\\x7e]*");
 
+  /** Whether {@code id} is a key id as the governor makes them. */
+  public static boolean isId(String id) {
+    return ID.matcher(id).matches();
+  }
+
   public VirtualKey {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(scope, "scope");
-    if (!ID.matcher(id).matches()) {
+    if (!isId(id)) {
       throw invalid("id", "key id must be k and 20 hex digits");
     }
     allowedModels = Set.copyOf(allowedModels);

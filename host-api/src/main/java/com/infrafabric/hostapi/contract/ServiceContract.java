@@ -42,7 +42,10 @@ public record ServiceContract(
   public static final int TITLE_MAX_CHARS = 128;
   public static final int DESCRIPTION_MAX_CHARS = 4096;
 
-  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+  /** The grammar of a tool name, as the contract schema and the error messages state it. */
+  public static final String NAME_GRAMMAR = "[a-z][a-z0-9-]{0,62}";
+
+  private static final Pattern NAME = Pattern.compile(NAME_GRAMMAR);
 
   /** Whether {@code name} is a tool name a contract may carry. */
   public static boolean isToolName(String name) {
@@ -53,6 +56,11 @@ public record ServiceContract(
   public static final String VERSION_GRAMMAR = "[0-9A-Za-z][0-9A-Za-z.+-]{0,31}";
 
   private static final Pattern VERSION = Pattern.compile(VERSION_GRAMMAR);
+
+  /** Whether {@code version} is a version label a contract may carry. */
+  public static boolean isVersion(String version) {
+    return VERSION.matcher(version).matches();
+  }
 
   public ServiceContract {
     Objects.requireNonNull(toolName, "toolName");
@@ -65,10 +73,9 @@ public record ServiceContract(
     Objects.requireNonNull(inputSchema, "inputSchema");
     Objects.requireNonNull(outputSchema, "outputSchema");
     if (!isToolName(toolName)) {
-      throw new IllegalArgumentException(
-          "name \"" + toolName + "\" must match [a-z][a-z0-9-]{0,62}");
+      throw new IllegalArgumentException("name \"" + toolName + "\" must match " + NAME_GRAMMAR);
     }
-    if (!VERSION.matcher(version).matches()) {
+    if (!isVersion(version)) {
       throw new IllegalArgumentException(
           "version \"" + version + "\" must match " + VERSION_GRAMMAR);
     }
