@@ -73,7 +73,8 @@ public final class RawChargePath {
         .put("spend.output_tokens", call.used().outputTokens())
         .put("spend.model", call.model().model())
         .put("spend.pricing_version", pricingVersion)
-        .put("subtree", "");
+        .put("subtree", "")
+        .put("settles", "");
     CallAttribution.NONE.putArgs(args, "attribution");
   }
 }

@@ -81,7 +81,9 @@ public final class RawClaimPath {
                   .put("max_agents", 1)
                   .put("required", required)
                   .put("candidates", ClaimSettings.DEFAULTS.candidatesPerCapability())
-                  .put("subtree", "");
+                  .put("subtree", "")
+                  // A fixed amount, finished as one: no catalogue prices it.
+                  .put("pricing_version", 0);
             })
         .compose(reply -> finish(taskId, new JsonObject(reply.get(1).toString())));
   }
@@ -99,6 +101,7 @@ public final class RawClaimPath {
               .put("outcome", TaskOutcome.SUCCEEDED.wireName())
               .put("latency_ms", 200)
               .put("subtree", "")
+              .put("settles", "")
               .put("spend.amount", Long.parseLong(claimed.getString("amount")) - 100)
               .put("spend.input_tokens", 0)
               .put("spend.cached_input_tokens", 0)
