@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.models.messages.MessageCreateParams;
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.llm.testing.FakeProvider;
-import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.platform.testing.TempFolder;
@@ -24,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,13 +78,14 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
     fixture = new GatewayFixture();
     primary = fixture.primary;
     backup = fixture.backup;
+    // At the real present: the gateway's tests read the ledger and spend by time, which Redis's
+    // stream ids (its real clock) bound within minutes of the node's.
     governor =
         new GovernorServiceRig(
             redis.endpoint(),
             directory,
-            WebhookSettings.NONE,
-            HttpSettings.defaults().withPort(0),
-            settings == null ? fixture.settings() : settings);
+            settings == null ? fixture.settings() : settings,
+            Instant.now());
     fixture.sealKeys(governor.redis);
     Await.result(governor.service.pricing().replace(GatewayFixture.prices(), -1));
   }

@@ -68,7 +68,11 @@ class GatewayVirtualKeyTest {
             "GET",
             "/v1/spend?scope="
                 + tenant
-                + "&from=2026-11-01T00:00:00Z&to=2026-12-31T00:00:00Z&group_by=key,provider",
+                + "&from="
+                + RIG.governor.clock.instant().minus(Duration.ofDays(1))
+                + "&to="
+                + RIG.governor.clock.instant().plus(Duration.ofDays(1))
+                + "&group_by=key,provider",
             RIG.governor.auditor(tenant),
             null);
     assertThat(spend.statusCode()).as(spend.body()).isEqualTo(200);

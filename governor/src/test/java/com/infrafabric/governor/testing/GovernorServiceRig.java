@@ -115,6 +115,22 @@ public final class GovernorServiceRig implements AutoCloseable {
   }
 
   /**
+   * A governor whose LLM gateway calls the providers {@code gateway} names, with its clock starting
+   * at {@code start} (the real present, for a test that reads the ledger by time).
+   */
+  public GovernorServiceRig(
+      RedisEndpoint endpoint, Path directory, GatewaySettings gateway, Instant start) {
+    this(
+        endpoint,
+        directory,
+        WebhookSettings.NONE,
+        HttpSettings.defaults().withPort(0),
+        gateway,
+        GovernorService::start,
+        start);
+  }
+
+  /**
    * A governor keeping idempotency records for {@code idempotencyTtl}, below the floor of 24 hours
    * if asked ({@link IdempotencyBelowFloor}).
    */
