@@ -8,9 +8,11 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Anthropic's {@code POST /v1/messages}. A stream reports its input in {@code message_start} and
@@ -98,7 +100,7 @@ final class AnthropicMessagesWire implements Wire {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
     served(body);
-    cacheBreakpoints(body);
+    List<JsonObject> breakpoints = cacheBreakpoints(body);
     RANGES.forEach(range -> range.check(body));
     long maxTokens =
         RequestFields.maxTokens(body, "max_tokens", settings)
@@ -108,7 +110,7 @@ final class AnthropicMessagesWire implements Wire {
         RequestFields.stream(body),
         maxTokens,
         1,
-        worstCaseInputTokens(body, bytes.length()),
+        worstCaseInputTokens(body, bytes.length(), CacheWrite.dearestOf(breakpoints)),
         RequestFields.estimatedTokens(body, "messages")
             + RequestFields.estimatedTokens(body, "system"),
         body,
@@ -124,11 +126,11 @@ final class AnthropicMessagesWire implements Wire {
    * ReportedUsage#anthropicCacheWrites} counts them the same way), so a prompt that marks a cache
    * breakpoint may cost up to twice its tokens at the input price.
    */
-  static long worstCaseInputTokens(JsonObject body, long bytes) {
+  private static long worstCaseInputTokens(JsonObject body, long bytes, CacheWrite dearest) {
     Object tools = body.getValue("tools");
     long tokens =
         bytes + (tools instanceof JsonArray list && !list.isEmpty() ? TOOL_PROMPT_TOKENS : 0);
-    return CacheWrite.dearestIn(body).weigh(tokens);
+    return dearest.weigh(tokens);
   }
 
   /**
@@ -154,26 +156,13 @@ final class AnthropicMessagesWire implements Wire {
     }
 
     /**
-     * The dearest write any {@code cache_control} in {@code value} asks for ({@code ttl} {@code 1h}
-     * the hour's cache, else the five-minute default). Every {@code cache_control} anywhere counts,
-     * wherever Anthropic honours it: reserving for a write never made costs the caller nothing,
-     * since only what the provider reports is charged.
+     * The dearest write {@code breakpoints} (checked {@code cache_control}s) ask for: {@code ttl}
+     * {@code 1h} the hour's cache, else the five-minute default.
      */
-    static CacheWrite dearestIn(Object value) {
+    static CacheWrite dearestOf(List<JsonObject> breakpoints) {
       CacheWrite dearest = NONE;
-      if (value instanceof JsonObject object) {
-        for (Map.Entry<String, Object> field : object) {
-          dearest =
-              dearest.or(
-                  "cache_control".equals(field.getKey())
-                          && field.getValue() instanceof JsonObject control
-                      ? ("1h".equals(control.getValue("ttl")) ? HOUR : FIVE_MINUTES)
-                      : dearestIn(field.getValue()));
-        }
-      } else if (value instanceof JsonArray array) {
-        for (Object element : array) {
-          dearest = dearest.or(dearestIn(element));
-        }
+      for (JsonObject control : breakpoints) {
+        dearest = dearest.or("1h".equals(control.getValue("ttl")) ? HOUR : FIVE_MINUTES);
       }
       return dearest;
     }
@@ -204,7 +193,22 @@ final class AnthropicMessagesWire implements Wire {
     ServedFields.types(body.getValue("tools"), TOOLS, "tools");
   }
 
-  private static void cacheBreakpoints(JsonObject body) {
+  /**
+   * The cache breakpoints where Anthropic reads one (a block, a tool result's block, a system
+   * block, a tool), each checked against {@link #CACHE_CONTROL}.
+   */
+  private static List<JsonObject> cacheBreakpoints(JsonObject body) {
+    List<JsonObject> found = new ArrayList<>();
+    BiConsumer<JsonObject, String> take =
+        (part, at) -> {
+          if (part.getValue("cache_control") instanceof JsonObject control) {
+            for (RequestFields.Choice choice : CACHE_CONTROL) {
+              choice.checkValue(
+                  control.getValue(choice.field()), at + ".cache_control." + choice.field());
+            }
+            found.add(control);
+          }
+        };
     ServedFields.each(
         body.getValue("messages"),
         "messages",
@@ -213,23 +217,12 @@ final class AnthropicMessagesWire implements Wire {
                 message.getValue("content"),
                 at + ".content",
                 (block, blockAt) -> {
-                  cacheControl(block, blockAt);
-                  ServedFields.each(
-                      block.getValue("content"),
-                      blockAt + ".content",
-                      AnthropicMessagesWire::cacheControl);
+                  take.accept(block, blockAt);
+                  ServedFields.each(block.getValue("content"), blockAt + ".content", take);
                 }));
-    ServedFields.each(body.getValue("system"), "system", AnthropicMessagesWire::cacheControl);
-    ServedFields.each(body.getValue("tools"), "tools", AnthropicMessagesWire::cacheControl);
-  }
-
-  private static void cacheControl(JsonObject part, String at) {
-    if (part.getValue("cache_control") instanceof JsonObject control) {
-      for (RequestFields.Choice choice : CACHE_CONTROL) {
-        choice.checkValue(
-            control.getValue(choice.field()), at + ".cache_control." + choice.field());
-      }
-    }
+    ServedFields.each(body.getValue("system"), "system", take);
+    ServedFields.each(body.getValue("tools"), "tools", take);
+    return found;
   }
 
   @Override
