@@ -241,11 +241,11 @@ public final class ClaimScriptCost {
       return run + "-" + next++;
     }
 
-    String nextRequired() {
+    CapabilitySet nextRequired() {
       int n = HttpClaimPath.CAPABILITIES;
       int first = random.nextInt(n);
       int second = (first + 1 + random.nextInt(n - 1)) % n;
-      return CapabilitySet.of(Map.of("c" + first, 1, "c" + second, 1)).encoded();
+      return CapabilitySet.of(Map.of("c" + first, 1, "c" + second, 1));
     }
   }
 

@@ -1,8 +1,10 @@
 package com.infrafabric.governor.budget;
 
 import com.infrafabric.benchmarks.BenchmarkCall;
+import com.infrafabric.governor.pricing.PricedSpend;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
@@ -54,27 +56,19 @@ public final class RawChargePath {
   }
 
   private void reserve(ScriptArgs.Values args, ReservationId id, long nowMillis) {
-    args.put("reservation_id", id.toString())
-        .put("amount", call.estimateMicros())
-        .put("expires_at", nowMillis + BudgetSettings.DEFAULTS.defaultReservationTtl().toMillis())
-        .put("model", call.model().model())
-        .put("pricing_version", pricingVersion)
-        .put("estimated_input_tokens", call.inputTokens())
-        .put("estimated_output_tokens", call.maxOutputTokens())
-        .put("scope", scope.path());
-    CallAttribution.NONE.putArgs(args, "attribution");
+    PricedSpend estimate =
+        new PricedSpend(
+            call.estimateMicros(),
+            call.model().model(),
+            pricingVersion,
+            new TokenUsage(call.inputTokens(), 0, call.maxOutputTokens()));
+    long expiresAt = nowMillis + BudgetSettings.DEFAULTS.defaultReservationTtl().toMillis();
+    BudgetScripts.putReserve(args, id, estimate, expiresAt, scope, CallAttribution.NONE);
   }
 
   private void commit(ScriptArgs.Values args, ReservationId id) {
-    args.put("reservation_id", id.toString())
-        .put("spend.amount", call.usedMicros())
-        .put("spend.input_tokens", call.used().inputTokens())
-        .put("spend.cached_input_tokens", call.used().cachedInputTokens())
-        .put("spend.output_tokens", call.used().outputTokens())
-        .put("spend.model", call.model().model())
-        .put("spend.pricing_version", pricingVersion)
-        .put("subtree", "")
-        .put("settles", "");
-    CallAttribution.NONE.putArgs(args, "attribution");
+    PricedSpend actual =
+        new PricedSpend(call.usedMicros(), call.model().model(), pricingVersion, call.used());
+    BudgetScripts.putCommit(args, id, actual, "", "", CallAttribution.NONE);
   }
 }

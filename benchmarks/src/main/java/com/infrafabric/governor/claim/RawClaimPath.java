@@ -1,8 +1,11 @@
 package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.budget.RawScripts;
+import com.infrafabric.governor.pricing.PricedSpend;
+import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
@@ -61,12 +64,13 @@ public final class RawClaimPath {
   }
 
   /**
-   * Claims task {@code taskId} requiring {@code required} ({@code name:level,...}), then finishes
-   * the lease as succeeded, spending 100 micro-dollars less than was held. Fails unless both answer
-   * {@code ok}: a refusal would measure a shortcut, not the claim path.
+   * Claims task {@code taskId} requiring {@code required}, then finishes the lease as succeeded,
+   * spending 100 micro-dollars less than was held. Fails unless both answer {@code ok}: a refusal
+   * would measure a shortcut, not the claim path.
    */
-  public Future<Response> claimFinish(String taskId, String required) {
+  public Future<Response> claimFinish(String taskId, CapabilitySet required) {
     ReservationId reservation = ReservationId.generate(scope.tenant());
+    TaskSpec task = new TaskSpec(taskId, scope, required, 1_000_000, 1);
     return scripts
         .runOk(
             scope.tenant(),
@@ -74,40 +78,39 @@ public final class RawClaimPath {
             reservation,
             (args, now) -> {
               ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS);
-              args.put("reservation_id", reservation.toString())
-                  .put("task_id", taskId)
-                  .put("scope", scope.path())
-                  .put("max_cost", 1_000_000)
-                  .put("max_agents", 1)
-                  .put("required", required)
-                  .put("candidates", ClaimSettings.DEFAULTS.candidatesPerCapability())
-                  .put("subtree", "")
-                  // A fixed amount, finished as one: no catalogue prices it.
-                  .put("pricing_version", 0);
+              // A fixed amount, finished as one: no catalogue prices it (version 0).
+              ClaimEngine.putClaim(
+                  args,
+                  reservation,
+                  task,
+                  ClaimSettings.DEFAULTS.candidatesPerCapability(),
+                  Scope.subtreeArg(null),
+                  0);
             })
         .compose(reply -> finish(taskId, new JsonObject(reply.get(1).toString())));
   }
 
   private Future<Response> finish(String taskId, JsonObject claimed) {
+    LeaseId lease =
+        new LeaseId(scope.tenant(), taskId, Integer.parseInt(claimed.getString("lease")));
+    PricedSpend spent =
+        new PricedSpend(
+            Long.parseLong(claimed.getString("amount")) - 100, "", 0, new TokenUsage(0, 0, 0));
     return scripts.runOk(
         scope.tenant(),
         finish,
         null,
         (args, now) -> {
           ClaimEngine.putCommon(args, ClaimSettings.DEFAULTS);
-          args.put("task_id", taskId)
-              .put("lease", claimed.getString("lease"))
-              .put("agent_id", claimed.getString("agent"))
-              .put("outcome", TaskOutcome.SUCCEEDED.wireName())
-              .put("latency_ms", 200)
-              .put("subtree", "")
-              .put("settles", "")
-              .put("spend.amount", Long.parseLong(claimed.getString("amount")) - 100)
-              .put("spend.input_tokens", 0)
-              .put("spend.cached_input_tokens", 0)
-              .put("spend.output_tokens", 0)
-              .put("spend.model", "")
-              .put("spend.pricing_version", 0);
+          ClaimEngine.putFinish(
+              args,
+              lease,
+              claimed.getString("agent"),
+              TaskOutcome.SUCCEEDED,
+              200,
+              spent,
+              Scope.subtreeArg(null),
+              "");
         });
   }
 }

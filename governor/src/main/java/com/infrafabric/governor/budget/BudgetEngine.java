@@ -89,17 +89,9 @@ public final class BudgetEngine {
             request.idempotencyKey(),
             fingerprint,
             id,
-            (args, now) -> {
-              args.put("reservation_id", id.toString())
-                  .put("amount", estimate.micros())
-                  .put("expires_at", now + ttl.toMillis())
-                  .put("model", estimate.model())
-                  .put("pricing_version", estimate.pricingVersion())
-                  .put("estimated_input_tokens", estimate.usage().inputTokens())
-                  .put("estimated_output_tokens", estimate.usage().outputTokens())
-                  .put("scope", scope.path());
-              request.attribution().putArgs(args, "attribution");
-            })
+            (args, now) ->
+                BudgetScripts.putReserve(
+                    args, id, estimate, now + ttl.toMillis(), scope, request.attribution()))
         .map(reply -> reserveOutcome(reply.orThrow(), estimate))
         .onSuccess(
             outcome ->
@@ -129,13 +121,9 @@ public final class BudgetEngine {
                     request.idempotencyKey(),
                     fingerprint,
                     id,
-                    (args, now) -> {
-                      args.put("reservation_id", id.toString())
-                          .put("subtree", subtree)
-                          .put("settles", settles);
-                      actual.putArgs(args, "spend");
-                      request.attribution().putArgs(args, "attribution");
-                    }))
+                    (args, now) ->
+                        BudgetScripts.putCommit(
+                            args, id, actual, subtree, settles, request.attribution())))
         .map(reply -> commitResult(reply.orThrow(id)))
         .onSuccess(
             result ->

@@ -1,5 +1,9 @@
 package com.infrafabric.governor.budget;
 
+import com.infrafabric.governor.pricing.PricedSpend;
+import com.infrafabric.governor.pricing.PricingCatalogues;
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.ScriptArgs;
@@ -58,6 +62,47 @@ final class BudgetScripts {
       List.of(RESERVE, COMMIT, RELEASE, CHARGE, EXPIRE, STATUS, PUT_BUDGET, SET_ZONE);
 
   private BudgetScripts() {}
+
+  /**
+   * Puts {@link #RESERVE}'s arguments: hold {@code estimate} on {@code scope} and its budgeted
+   * ancestors as reservation {@code id} until {@code expiresAt} (epoch milliseconds). The one
+   * writer of them, for the engine and for whatever calls the script raw, so that a new argument is
+   * a compile error in each rather than a script refusing a call at run time.
+   */
+  static void putReserve(
+      ScriptArgs.Values args,
+      ReservationId id,
+      PricedSpend estimate,
+      long expiresAt,
+      Scope scope,
+      CallAttribution attribution) {
+    args.put("reservation_id", id.toString())
+        .put("amount", estimate.micros())
+        .put("expires_at", expiresAt)
+        .put("model", estimate.model())
+        .put("pricing_version", estimate.pricingVersion())
+        .put("estimated_input_tokens", estimate.usage().inputTokens())
+        .put("estimated_output_tokens", estimate.usage().outputTokens())
+        .put("scope", scope.path());
+    attribution.putArgs(args, "attribution");
+  }
+
+  /**
+   * Puts {@link #COMMIT}'s arguments: settle reservation {@code id} with {@code actual}, only
+   * within {@code subtree} (see {@link Scope#subtreeArg}), pricing what the current catalogue could
+   * not at the versions {@code settles} names (see {@link PricingCatalogues#settle}).
+   */
+  static void putCommit(
+      ScriptArgs.Values args,
+      ReservationId id,
+      PricedSpend actual,
+      String subtree,
+      String settles,
+      CallAttribution attribution) {
+    args.put("reservation_id", id.toString()).put("subtree", subtree).put("settles", settles);
+    actual.putArgs(args, "spend");
+    attribution.putArgs(args, "attribution");
+  }
 
   private static LuaScript tenantScript(String name, ScriptArgs args) {
     return TenantScripts.compose(BudgetScripts.class, "governor/budget/" + name, args);

@@ -2,6 +2,7 @@ package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.pricing.PricedSpend;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.registry.Agent;
 import com.infrafabric.governor.registry.AgentRegistry;
@@ -149,15 +150,13 @@ public final class ClaimEngine {
             fingerprint,
             reservation,
             args ->
-                args.put("reservation_id", reservation.toString())
-                    .put("task_id", task.id())
-                    .put("scope", task.scope().path())
-                    .put("max_cost", task.maxCostMicros())
-                    .put("max_agents", task.maxAgents())
-                    .put("required", task.required().encoded())
-                    .put("candidates", settings.candidatesPerCapability())
-                    .put("subtree", subtree)
-                    .put("pricing_version", pricing.get().version()),
+                putClaim(
+                    args,
+                    reservation,
+                    task,
+                    settings.candidatesPerCapability(),
+                    subtree,
+                    pricing.get().version()),
             reply -> ClaimReplies.claimChecked(reply, task),
             (reply, body) -> ClaimReplies.claim(reply, body, task))
         .onSuccess(metrics::claim);
@@ -210,15 +209,16 @@ public final class ClaimEngine {
                     request.idempotencyKey(),
                     fingerprint,
                     null,
-                    args -> {
-                      lease.putArgs(args);
-                      args.put("agent_id", request.agentId())
-                          .put("outcome", request.outcome().wireName())
-                          .put("latency_ms", request.latency().toMillis())
-                          .put("subtree", subtree)
-                          .put("settles", settles);
-                      actual.putArgs(args, "spend");
-                    }));
+                    args ->
+                        putFinish(
+                            args,
+                            lease,
+                            request.agentId(),
+                            request.outcome(),
+                            request.latency().toMillis(),
+                            actual,
+                            subtree,
+                            settles)));
     return read(
             finished,
             reply -> ClaimReplies.leaseChecked(reply, lease),
@@ -343,6 +343,55 @@ public final class ClaimEngine {
     DEFAULT_POLICY_ARGS.forEach(args::put);
     args.put("lazy_batch", settings.lazyBatch())
         .put("task_retention", settings.taskRetention().toMillis());
+  }
+
+  /**
+   * Puts {@link #CLAIM}'s own arguments (after {@link #COMMON}): hand {@code task} to the best of
+   * {@code candidates} per capability, reserving as {@code reservation} within {@code subtree} (see
+   * {@link Scope#subtreeArg}), recording {@code pricingVersion} for its finish. The one writer of
+   * them, for the engine and for whatever calls the script raw, so that a new argument is a compile
+   * error in each rather than a script refusing a call at run time.
+   */
+  static void putClaim(
+      ScriptArgs.Values args,
+      ReservationId reservation,
+      TaskSpec task,
+      int candidates,
+      String subtree,
+      long pricingVersion) {
+    args.put("reservation_id", reservation.toString())
+        .put("task_id", task.id())
+        .put("scope", task.scope().path())
+        .put("max_cost", task.maxCostMicros())
+        .put("max_agents", task.maxAgents())
+        .put("required", task.required().encoded())
+        .put("candidates", candidates)
+        .put("subtree", subtree)
+        .put("pricing_version", pricingVersion);
+  }
+
+  /**
+   * Puts {@link #FINISH}'s own arguments (after {@link #COMMON}): end {@code lease}, held by {@code
+   * agentId}, with {@code outcome} after {@code latencyMillis}, spending {@code actual} (priced as
+   * {@link #putClaim} and {@link PricingCatalogues#settle} say, {@code settles}) within {@code
+   * subtree}. The one writer of them, as {@link #putClaim} is of the claim's.
+   */
+  static void putFinish(
+      ScriptArgs.Values args,
+      LeaseId lease,
+      String agentId,
+      TaskOutcome outcome,
+      long latencyMillis,
+      PricedSpend actual,
+      String subtree,
+      String settles) {
+    lease.putArgs(args);
+    args.put("agent_id", agentId)
+        .put("outcome", outcome.wireName())
+        .put("latency_ms", latencyMillis)
+        .put("subtree", subtree)
+        .put("settles", settles);
+    actual.putArgs(args, "spend");
   }
 
   private static Map<String, String> defaultPolicyArgs() {

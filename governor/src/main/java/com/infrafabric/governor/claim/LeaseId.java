@@ -43,7 +43,6 @@ public record LeaseId(String tenant, String taskId, int number) {
     }
   }
 
-  /** The script arguments naming this lease: task id, then number. */
   /** Puts the lease's {@code task_id} and {@code lease} number into a claim script's arguments. */
   void putArgs(ScriptArgs.Values args) {
     args.put("task_id", taskId).put("lease", number);
