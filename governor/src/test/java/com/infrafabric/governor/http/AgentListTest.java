@@ -3,25 +3,21 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.platform.testing.TestTokens;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,16 +25,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class AgentListTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
   private static String tenant;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+    rig = GOVERNOR.rig();
     tenant = GovernorRig.freshTenant("agents");
     for (String id : List.of("carol", "alice", "dave", "bob", "gone")) {
       register(tenant, id);
@@ -47,11 +42,6 @@ class AgentListTest {
     HttpResponse<String> removed =
         rig.call("DELETE", "/v1/agents/" + tenant + "/gone", rig.admin(tenant), null);
     assertThat(removed.statusCode()).as(removed.body()).isEqualTo(204);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
   }
 
   private static void register(String tenant, String id) {

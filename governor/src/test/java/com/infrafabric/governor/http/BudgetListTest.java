@@ -4,21 +4,17 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.encode;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,16 +22,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class BudgetListTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
   private static String tenant;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+    rig = GOVERNOR.rig();
     tenant = GovernorRig.freshTenant("list");
     rig.budget(tenant, "day", 5_000_000L);
     rig.budget(tenant + "/a", "lifetime", 9_000L, 50, 80);
@@ -43,11 +38,6 @@ class BudgetListTest {
     rig.budget(tenant + "/ab", "day", 3_000L);
     rig.budget(tenant + "/b", "day", 4_000L);
     rig.budget(GovernorRig.freshTenant("list-other"), "day", 7_000L);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
   }
 
   private static HttpResponse<String> list(String token, String query) {

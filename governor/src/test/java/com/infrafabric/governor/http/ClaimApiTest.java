@@ -4,15 +4,14 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.service.TrustSettings;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.platform.testing.TestTokens;
 import com.infrafabric.wire.grant.Grant;
 import com.infrafabric.wire.grant.GrantCheck;
@@ -20,34 +19,26 @@ import com.infrafabric.wire.grant.GrantTokens;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The claim path as a dispatcher and an agent use it over HTTP. */
 @Timeout(60)
 class ClaimApiTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
+    rig = GOVERNOR.rig();
   }
 
   private static String contract(String tenant, String agent, long cost) {
@@ -149,7 +140,7 @@ class ClaimApiTest {
         JwtAuthenticator.create(
             rig.vertx,
             JwtSettings.of(
-                directory.resolve("grant-jwks.json"),
+                GOVERNOR.directory().resolve("grant-jwks.json"),
                 TrustSettings.DEFAULT_GRANT_ISSUER,
                 TrustSettings.DEFAULT_GRANT_AUDIENCE),
             rig.clock);

@@ -2,16 +2,11 @@ package com.infrafabric.governor.http;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.platform.testing.RouteFuzzer;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,18 +18,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class GovernorBodyFuzzTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static final String TENANT = "fz";
-  private static Path directory;
   private static GovernorServiceRig rig;
   private static RouteFuzzer fuzzer;
   private static String reservation;
 
   @BeforeAll
-  static void start() throws IOException {
-    directory = Files.createTempDirectory("governor-fuzz-");
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+  static void start() {
+    rig = GOVERNOR.rig();
     rig.budget(TENANT, "lifetime", 1_000_000_000_000L);
     JsonObject reserved =
         GovernorServiceRig.json(
@@ -47,11 +41,6 @@ class GovernorBodyFuzzTest {
     fuzzer =
         new RouteFuzzer(
             document, rig.service.routes(), rig.service.port(), rig.redis, new Callers());
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
   }
 
   @FuzzTest(maxDuration = "2m")

@@ -3,20 +3,16 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Idempotency keys belong to the caller that named them, and a money-moving request that names none
@@ -27,19 +23,14 @@ class IdempotencyApiTest {
 
   private static final String KEY = "Idempotency-Key";
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
+    rig = GOVERNOR.rig();
   }
 
   @Test

@@ -3,29 +3,25 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.math.BigInteger;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The counters' bound over REST, as the review tried it: amounts at and past 2^53 - 1, a 2^63 - 1
@@ -37,19 +33,14 @@ class MoneyLimitApiTest {
 
   private static final long MAX = Money.MAX_MICROS;
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
+    rig = GOVERNOR.rig();
   }
 
   @Test

@@ -3,22 +3,18 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Routes whose action takes no parameters (release, key rotation, breaker reset, every DELETE) take
@@ -28,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class NoBodyRoutesTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static final List<String> NOT_EMPTY =
       List.of("nul", "{\"amount_micros\":5}", "[1,2]", "{\"x\":1}", "\"\"", "{}{}");
@@ -38,12 +34,7 @@ class NoBodyRoutesTest {
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
+    rig = GOVERNOR.rig();
   }
 
   @Test

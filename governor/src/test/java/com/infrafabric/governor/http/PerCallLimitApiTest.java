@@ -4,22 +4,18 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.budget.CallLimits;
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.wire.reservation.ReservationWire;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * No single request may come near the counters' bound: every amount and token count a caller
@@ -32,19 +28,14 @@ class PerCallLimitApiTest {
   private static final long MAX_MICROS = CallLimits.DEFAULTS.maxMicros();
   private static final long MAX_TOKENS = CallLimits.DEFAULTS.maxTokens();
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
+    rig = GOVERNOR.rig();
   }
 
   /** The adversarial tester's repro: one charge in gw9/x used to lock gw9/y out for good. */

@@ -1,16 +1,12 @@
 package com.infrafabric.governor.http;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.wire.reservation.ReservationContract;
 import java.net.URI;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real governor, on a real redis-server, answers the chassis's reservation requests as the wire
@@ -18,19 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReservationContractTest extends ReservationContract {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
+    rig = GOVERNOR.rig();
   }
 
   @Override

@@ -4,28 +4,24 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.encode;
 import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,9 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(60)
 class ReservationListTest {
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
   private static String tenant;
@@ -53,7 +48,7 @@ class ReservationListTest {
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
+    rig = GOVERNOR.rig();
     for (int batch = 0; batch < OTHER_KEYS / 1000; batch++) {
       Request mset = Request.cmd(Command.MSET);
       for (int i = 0; i < 1000; i++) {
@@ -79,11 +74,6 @@ class ReservationListTest {
     List<String> inA = ids(tenant + "/a");
     settle(inA.get(0), "commit", new JsonObject().put("amount_micros", 700), "committed");
     settle(inA.get(1), "release", new JsonObject(), "released");
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
   }
 
   private static void reserve(String scope, long amount) {

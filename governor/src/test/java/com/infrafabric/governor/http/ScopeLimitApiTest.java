@@ -4,24 +4,20 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.budget.BudgetSettings;
-import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The review's probe over REST: an agent confined to {@code t/q} charging 3 µ$ on {@code
@@ -34,19 +30,14 @@ class ScopeLimitApiTest {
 
   private static final long MAX_SCOPES = BudgetSettings.DEFAULTS.maxScopes();
 
-  @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
-  @TempDir static Path directory;
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
 
   private static GovernorServiceRig rig;
 
   @BeforeAll
   static void start() {
-    rig = new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE);
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
+    rig = GOVERNOR.rig();
   }
 
   @Test
