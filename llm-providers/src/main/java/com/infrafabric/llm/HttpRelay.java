@@ -1,6 +1,7 @@
 package com.infrafabric.llm;
 
 import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.llm.vault.Redactor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -69,7 +70,7 @@ final class HttpRelay implements ProviderRelay {
     }
     RequestOptions options = endpoint.post(path, key.get(), headers);
     options.setConnectTimeout(settings.timeout().toMillis());
-    return open(options, body, cancellation);
+    return open(options, body, cancellation, key.get().redactor());
   }
 
   @Override
@@ -78,7 +79,7 @@ final class HttpRelay implements ProviderRelay {
   }
 
   private Future<ProviderReply> open(
-      RequestOptions options, Buffer body, Cancellation cancellation) {
+      RequestOptions options, Buffer body, Cancellation cancellation, Redactor redactor) {
     Promise<ProviderReply> head = Promise.promise();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     Duration timeout = settings.timeout();
@@ -107,7 +108,8 @@ final class HttpRelay implements ProviderRelay {
                           return request.send(body);
                         })
                     .onSuccess(
-                        response -> classify(response).onSuccess(reply -> deliver(head, reply)))
+                        response ->
+                            classify(response, redactor).onSuccess(reply -> deliver(head, reply)))
                     .onFailure(
                         failure ->
                             head.tryComplete(
@@ -130,8 +132,11 @@ final class HttpRelay implements ProviderRelay {
     }
   }
 
-  /** What the answer's head says; a refusal's body is read, bounded, first. */
-  private Future<ProviderReply> classify(HttpClientResponse response) {
+  /**
+   * What the answer's head says; a refusal's body is read, bounded, first, and the operator's key
+   * taken out of it ({@code redactor}): a provider may quote the key it was sent.
+   */
+  private Future<ProviderReply> classify(HttpClientResponse response, Redactor redactor) {
     int status = response.statusCode();
     if (status == 200) {
       response.pause();
@@ -143,26 +148,28 @@ final class HttpRelay implements ProviderRelay {
       HttpAnswerBody.giveUp(response);
       return Future.succeededFuture(failed.get());
     }
-    return refusal(response);
+    return refusal(response, redactor);
   }
 
-  private static Future<ProviderReply> refusal(HttpClientResponse response) {
-    Promise<ProviderReply> read = Promise.promise();
+  private static Future<ProviderReply> refusal(HttpClientResponse response, Redactor redactor) {
+    Promise<Buffer> read = Promise.promise();
     Buffer answer = Buffer.buffer();
     response.handler(
         chunk -> {
           if (answer.length() + chunk.length() > MAX_REFUSAL_BYTES) {
             response.request().reset();
-            read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer));
+            read.tryComplete(answer);
           } else {
             answer.appendBuffer(chunk);
           }
         });
-    response.exceptionHandler(
-        failure -> read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer)));
-    response.endHandler(
-        end -> read.tryComplete(new ProviderReply.Refused(response.statusCode(), answer)));
-    return read.future();
+    response.exceptionHandler(failure -> read.tryComplete(answer));
+    response.endHandler(end -> read.tryComplete(answer));
+    return read.future()
+        .map(
+            body ->
+                new ProviderReply.Refused(
+                    response.statusCode(), Buffer.buffer(redactor.redact(body.getBytes()))));
   }
 
   private static void abort(

@@ -16,6 +16,7 @@ import com.infrafabric.llm.Cancellation;
 import com.infrafabric.llm.ProviderReply;
 import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.llm.vault.Redactor;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.Requests;
@@ -77,6 +78,9 @@ final class MeteredCall {
   private long upstreamStartedAt = -1;
   private ModelRouter.Target first;
   private Future<Optional<OpenedCredential>> firstKey;
+
+  /** Takes the operator's key of the provider last called out of what it answered. */
+  private Redactor redactor = Redactor.none();
 
   MeteredCall(MeteredCalls calls, RoutingContext ctx, Wire wire) {
     this.calls = calls;
@@ -250,6 +254,7 @@ final class MeteredCall {
     return (target == first ? firstKey : key(target))
         .compose(
             key -> {
+              redactor = key.map(OpenedCredential::redactor).orElse(Redactor.none());
               Buffer body = wire.upstreamBody(call, target.model());
               // Never cancelled: a client that leaves does not abort a request the provider has.
               return target
@@ -302,7 +307,8 @@ final class MeteredCall {
             meter,
             SseDialect.of(wire.format()),
             calls.settings.maxAnswerBytes(),
-            calls.settings.maxStreamDuration())
+            calls.settings.maxStreamDuration(),
+            redactor)
         .onSuccess(ended -> charge(target, meter.charge(bound()), OUTCOMES.get(ended)));
   }
 
@@ -327,8 +333,9 @@ final class MeteredCall {
   }
 
   /**
-   * A complete answer: its usage is committed, then it is relayed as the provider wrote it (to a
-   * client that is still there: one that left is charged all the same).
+   * A complete answer: its usage is committed, then it is relayed as the provider wrote it, but for
+   * the operator's key should the provider quote it (to a client that is still there: one that left
+   * is charged all the same).
    */
   private void whole(ModelRouter.Target target, Buffer answer) {
     Optional<TokenUsage> usage = Answers.usage(answer).flatMap(this::usage);
@@ -347,7 +354,7 @@ final class MeteredCall {
               ctx.response()
                   .setStatusCode(200)
                   .putHeader("content-type", "application/json")
-                  .end(answer);
+                  .end(Buffer.buffer(redactor.redact(answer.getBytes())));
             });
   }
 

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.llm.AnswerBody;
+import com.infrafabric.llm.vault.Redactor;
 import com.infrafabric.platform.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -43,7 +44,10 @@ final class SseRelay {
     TOO_LONG
   }
 
-  /** A line longer than this is relayed but not read: no event of the formats comes close. */
+  /**
+   * A line longer than this cuts the stream as too large: no event of the formats comes close, and
+   * a line is relayed only once it is read whole (metered, and the operator's key taken out).
+   */
   private static final int MAX_LINE_BYTES = 1 << 20;
 
   private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
@@ -55,6 +59,7 @@ final class SseRelay {
   private final StreamMeter meter;
   private final SseDialect dialect;
   private final long maxBytes;
+  private final Redactor redactor;
   private final Promise<Ended> ended = Promise.promise();
 
   /** True once the provider sent its last event. */
@@ -66,7 +71,8 @@ final class SseRelay {
   /** The start of a line a chunk cut, null if none. */
   private Buffer partial;
 
-  private boolean skipping;
+  /** True once a line exceeded {@link #MAX_LINE_BYTES}. */
+  private boolean overlong;
 
   /** True after a withheld event's {@code data:} line, until the blank line that ends it. */
   private boolean withheld;
@@ -79,19 +85,22 @@ final class SseRelay {
       HttpServerResponse client,
       StreamMeter meter,
       SseDialect dialect,
-      long maxBytes) {
+      long maxBytes,
+      Redactor redactor) {
     this.vertx = vertx;
     this.upstream = upstream;
     this.client = client;
     this.meter = meter;
     this.dialect = dialect;
     this.maxBytes = maxBytes;
+    this.redactor = redactor;
   }
 
   /**
    * Relays {@code upstream} (opened and paused) to {@code client}, whose status and headers are
-   * set, in {@code dialect}; completes when the stream ends, however it ends. Runs on the client's
-   * event loop.
+   * set, in {@code dialect}, with whatever {@code redactor} finds (the operator's key, should the
+   * provider quote it) taken out of each line; completes when the stream ends, however it ends.
+   * Runs on the client's event loop.
    */
   static Future<Ended> relay(
       Vertx vertx,
@@ -100,8 +109,10 @@ final class SseRelay {
       StreamMeter meter,
       SseDialect dialect,
       long maxBytes,
-      Duration maxDuration) {
-    return new SseRelay(vertx, upstream, client, meter, dialect, maxBytes).start(maxDuration);
+      Duration maxDuration,
+      Redactor redactor) {
+    return new SseRelay(vertx, upstream, client, meter, dialect, maxBytes, redactor)
+        .start(maxDuration);
   }
 
   private Future<Ended> start(Duration maxDuration) {
@@ -135,7 +146,13 @@ final class SseRelay {
     }
     Buffer kept = read(chunk);
     if (kept.length() > 0) {
-      client.write(kept);
+      client.write(redacted(kept));
+    }
+    if (overlong) {
+      cut(
+          Ended.TOO_LARGE,
+          "a line of the answer exceeds the " + MAX_LINE_BYTES + " bytes the gateway reads");
+      return;
     }
     if (client.writeQueueFull()) {
       upstream.pause();
@@ -170,15 +187,15 @@ final class SseRelay {
   /** The provider ended: a last line without its newline is passed on as it came. */
   private void finish() {
     if (partial != null) {
-      client.write(partial);
+      client.write(redacted(partial));
     }
     client.end();
   }
 
   /**
    * Ends the client's stream with the dialect's error event, saying {@code why}. A line held back
-   * is dropped; blank lines first end whatever the client was sent of a line or an event, so the
-   * error is read as an event of its own.
+   * is dropped; a blank line first ends whatever event the client was sent, so the error is read as
+   * an event of its own.
    */
   private void fail(String why) {
     ApiException error =
@@ -188,7 +205,7 @@ final class SseRelay {
                 + why
                 + ". The call is charged what the provider reported, and any part it did not at"
                 + " its reserved bound.");
-    client.end(Buffer.buffer(skipping ? "\n\n" : "\n").appendBuffer(dialect.failure(error)));
+    client.end(Buffer.buffer("\n").appendBuffer(dialect.failure(error)));
   }
 
   /** Completes once; {@code action} runs only for the first way the stream ends. */
@@ -201,19 +218,21 @@ final class SseRelay {
   /**
    * Splits the relayed bytes into lines, meters each {@code data:} line's JSON and returns the
    * bytes the client is to see: every complete line but an event the meter withholds (with the
-   * blank line that ends it). A line a chunk cuts is held until the next completes it, unless it is
-   * too long to read, which is passed on as it comes.
+   * blank line that ends it). A line a chunk cuts is held until the next completes it; one too long
+   * to read ends the reading ({@link #overlong}).
    */
   private Buffer read(Buffer chunk) {
     Buffer kept = Buffer.buffer(chunk.length() + lineLength());
     int start = 0;
-    for (int i = 0; i < chunk.length(); i++) {
+    for (int i = 0; i < chunk.length() && !overlong; i++) {
       if (chunk.getByte(i) == '\n') {
         lineEnds(chunk, start, i, kept);
         start = i + 1;
       }
     }
-    carry(chunk, start, kept);
+    if (!overlong) {
+      carry(chunk, start);
+    }
     return kept;
   }
 
@@ -225,10 +244,8 @@ final class SseRelay {
     Buffer line =
         partial == null ? chunk.slice(start, end) : partial.appendBuffer(chunk, start, end - start);
     partial = null;
-    if (skipping || line.length() > MAX_LINE_BYTES) {
-      kept.appendBuffer(line).appendByte((byte) '\n');
-      skipping = false;
-      withheld = false;
+    if (line.length() > MAX_LINE_BYTES) {
+      overlong = true;
       return;
     }
     boolean blank = line.length() == 0 || (line.length() == 1 && line.getByte(0) == '\r');
@@ -242,27 +259,24 @@ final class SseRelay {
     }
   }
 
-  /**
-   * Holds the start of a line the chunk ends in; once the line is too long to read, passes it on
-   * (and the rest of it as it comes) unread.
-   */
-  private void carry(Buffer chunk, int start, Buffer kept) {
+  /** Holds the start of a line the chunk ends in, unless the line is already too long to read. */
+  private void carry(Buffer chunk, int start) {
     if (start == chunk.length()) {
       return;
     }
-    if (skipping || lineLength() + chunk.length() - start > MAX_LINE_BYTES) {
-      if (partial != null) {
-        kept.appendBuffer(partial);
-        partial = null;
-      }
-      kept.appendBuffer(chunk, start, chunk.length() - start);
-      skipping = true;
+    if (lineLength() + chunk.length() - start > MAX_LINE_BYTES) {
+      overlong = true;
+      partial = null;
       return;
     }
     partial =
         partial == null
             ? chunk.getBuffer(start, chunk.length())
             : partial.appendBuffer(chunk, start, chunk.length() - start);
+  }
+
+  private Buffer redacted(Buffer bytes) {
+    return redactor == Redactor.none() ? bytes : Buffer.buffer(redactor.redact(bytes.getBytes()));
   }
 
   private int lineLength() {

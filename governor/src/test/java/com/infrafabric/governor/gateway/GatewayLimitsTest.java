@@ -27,11 +27,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -380,6 +383,68 @@ class GatewayLimitsTest {
           .doesNotContain(token)
           .doesNotContain(GatewayFixture.OPERATOR_KEY)
           .doesNotContain(GatewayFixture.BACKUP_KEY);
+    }
+  }
+
+  /**
+   * The review's probe: a provider whose refusal (400, either format) or in-band stream error
+   * quoted the key it was sent had the operator's key relayed to the caller. Whatever a provider
+   * sends back, refused, streamed or whole, reaches the caller with the key taken out, in each
+   * encoding the redactor knows.
+   */
+  @Test
+  void aProviderQuotingTheOperatorsKeyNeverPassesItOn() {
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
+    String chat = GatewayRoutes.OPENAI + "/chat/completions";
+    JsonObject anthropic =
+        new JsonObject()
+            .put("model", "claude-test")
+            .put("max_tokens", 5)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    List<HttpResponse<String>> answers = new ArrayList<>();
+    try (LogCapture logs = LogCapture.start()) {
+      RIG.primary.then(new FakeProvider.Behaviour.RefuseQuotingKey(400));
+      answers.add(send(chat, token, body("gpt-test", "max_tokens", 5).encode()));
+      RIG.primary.then(new FakeProvider.Behaviour.RefuseQuotingKey(422));
+      answers.add(send(GatewayRoutes.ANTHROPIC + "/v1/messages", token, anthropic.encode()));
+      RIG.primary.then(new FakeProvider.Behaviour.ErrorQuotingKey(2));
+      answers.add(
+          send(chat, token, body("gpt-test", "max_tokens", 5).put("stream", true).encode()));
+      RIG.primary.then(new FakeProvider.Behaviour.ErrorQuotingKey(1));
+      answers.add(
+          send(
+              GatewayRoutes.ANTHROPIC + "/v1/messages",
+              token,
+              anthropic.put("stream", true).encode()));
+      RIG.primary.then(new FakeProvider.Behaviour.EchoKey());
+      answers.add(send(chat, token, body("gpt-test", "max_tokens", 5).encode()));
+
+      assertThat(answers)
+          .extracting(HttpResponse::statusCode)
+          .containsExactly(400, 422, 200, 200, 200);
+      String everything =
+          answers.stream().map(HttpResponse::body).collect(Collectors.joining("\n")) + logs.text();
+      assertThat(everything).contains("Incorrect API key provided: Bearer [REDACTED]");
+      assertThat(everything).contains("key [REDACTED] was refused mid-stream");
+      assertThat(everything).contains("Sure, your key is Bearer [REDACTED]");
+      String key = GatewayFixture.OPERATOR_KEY;
+      byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+      StringBuilder percent = new StringBuilder();
+      for (byte b : bytes) {
+        percent.append(String.format("%%%02X", b));
+      }
+      String echoedBase64 =
+          Base64.getEncoder()
+              .encodeToString(
+                  ("{\"key\":\"Bearer " + key + "\"}").getBytes(StandardCharsets.UTF_8));
+      assertThat(everything)
+          .doesNotContain(key)
+          .doesNotContainIgnoringCase(HexFormat.of().formatHex(bytes))
+          .doesNotContain(percent.toString())
+          .doesNotContain(echoedBase64.substring(0, 40));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.AnswerBody;
+import com.infrafabric.llm.vault.Redactor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -14,8 +15,10 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -73,6 +76,7 @@ class SseRelayTest {
   private static volatile List<Buffer> chunks;
   private static volatile SseDialect dialect = SseDialect.OPENAI;
   private static volatile long maxBytes = Long.MAX_VALUE;
+  private static volatile Redactor redactor = Redactor.none();
   private static volatile Future<SseRelay.Ended> ended;
   private static final List<JsonObject> metered = Collections.synchronizedList(new ArrayList<>());
 
@@ -80,6 +84,7 @@ class SseRelayTest {
   void openAiWithoutBound() {
     dialect = SseDialect.OPENAI;
     maxBytes = Long.MAX_VALUE;
+    redactor = Redactor.none();
   }
 
   @BeforeAll
@@ -98,7 +103,8 @@ class SseRelayTest {
                             new Recorder(),
                             dialect,
                             maxBytes,
-                            Duration.ofSeconds(30)))
+                            Duration.ofSeconds(30),
+                            redactor))
             .listen(0, "127.0.0.1")
             .toCompletionStage()
             .toCompletableFuture()
@@ -131,16 +137,56 @@ class SseRelayTest {
     }
   }
 
+  /**
+   * A line no event comes close to is not relayed in pieces (which could carry a key cut across
+   * chunks past the redactor): the stream ends as too large, with the dialect's error event.
+   */
   @Test
-  void aLineLongerThanAnEventCanBeIsRelayedButNotRead() throws Exception {
+  void aLineLongerThanAnEventCanBeCutsTheStreamAsTooLarge() throws Exception {
     String tooLong = "data: {\"x\":\"" + "a".repeat(1 << 20) + "\"}\n";
     chunks =
         List.of(
-            Buffer.buffer(tooLong.substring(0, 300_000)),
-            Buffer.buffer(tooLong.substring(300_000) + "data: {\"a\":1}\ndata: [DONE]\n"));
+            Buffer.buffer("data: {\"a\":1}\n\n" + tooLong.substring(0, 300_000)),
+            Buffer.buffer(tooLong.substring(300_000) + "data: {\"b\":2}\ndata: [DONE]\n"));
+    String text = answer().toString();
 
-    assertThat(relayed(Buffer.buffer(tooLong + "data: {\"a\":1}\ndata: [DONE]\n")))
-        .containsExactly(new JsonObject().put("a", 1));
+    assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(SseRelay.Ended.TOO_LARGE);
+    assertThat(text)
+        .startsWith("data: {\"a\":1}\n\n\ndata: {\"error\":")
+        .contains("a line of the answer exceeds the 1048576 bytes the gateway reads")
+        .doesNotContain("aaaa");
+  }
+
+  /**
+   * The review's probe: a provider's in-band error quoted the operator's key and the client got it
+   * as sent. Every line reaches the client with the key taken out, raw or encoded, wherever the
+   * chunks cut it, while the metered events are read as the provider sent them.
+   */
+  @Test
+  void theOperatorsKeyIsTakenOutOfEveryLineWhereverChunksCutIt() throws Exception {
+    String key = "sk-operator-secret-4f1c9e";
+    redactor = Redactor.of(List.of(key));
+    String base64 = Base64.getEncoder().encodeToString(key.getBytes(StandardCharsets.UTF_8));
+    String sent =
+        "data: {\"a\":\"Bearer "
+            + key
+            + "\"}\n\ndata: {\"b\":\""
+            + base64
+            + "\"}\n\ndata: {\"error\":{\"message\":\"key "
+            + key
+            + " refused\"}}\n\n";
+    String expected =
+        "data: {\"a\":\"Bearer [REDACTED]\"}\n\ndata: {\"b\":\"[REDACTED]\"}\n\n"
+            + "data: {\"error\":{\"message\":\"key [REDACTED] refused\"}}\n\n";
+    byte[] bytes = sent.getBytes(StandardCharsets.UTF_8);
+    for (int cut = 0; cut <= bytes.length; cut += 3) {
+      chunks =
+          List.of(
+              Buffer.buffer().appendBytes(bytes, 0, cut),
+              Buffer.buffer().appendBytes(bytes, cut, bytes.length - cut));
+      assertThat(relayed(Buffer.buffer(expected))).as("cut at %d", cut).hasSize(3);
+    }
   }
 
   /**

@@ -45,6 +45,18 @@ public final class FakeProvider implements AutoCloseable {
     record EchoKey() implements Behaviour {}
 
     /**
+     * Refuses with {@code status} in its format, its message quoting the key it was sent (as some
+     * providers' "incorrect API key" messages do).
+     */
+    record RefuseQuotingKey(int status) implements Behaviour {}
+
+    /**
+     * Streams the first {@code events} text deltas, then the format's error event, its message
+     * quoting the key it was sent.
+     */
+    record ErrorQuotingKey(int events) implements Behaviour {}
+
+    /**
      * Streams the first {@code events} text deltas of the answer, then stops sending without ending
      * the answer: a provider stalled mid-stream, or one whose client left.
      */
@@ -219,6 +231,17 @@ public final class FakeProvider implements AutoCloseable {
                   request.response().putHeader("retry-after", status.retryAfter());
                 }
                 request.response().setStatusCode(status.status()).end("{\"error\":\"scripted\"}");
+              } else if (next instanceof Behaviour.RefuseQuotingKey refusal) {
+                request
+                    .response()
+                    .setStatusCode(refusal.status())
+                    .putHeader("content-type", "application/json")
+                    .end(
+                        FakeStream.error(
+                                request.path().endsWith("/messages"),
+                                "invalid_request_error",
+                                "Incorrect API key provided: " + sentKey(request))
+                            .encode());
               } else if (next instanceof Behaviour.Garbage) {
                 request.response().end("{\"choices\":\"none\"}");
               } else if (next instanceof Behaviour.Hang) {
@@ -265,11 +288,15 @@ public final class FakeProvider implements AutoCloseable {
     return INPUT_TOKENS_PER_MESSAGE * body.getJsonArray("messages").size();
   }
 
+  /** The key header's value as the provider received it. */
+  static String sentKey(HttpServerRequest request) {
+    return request.getHeader("x-api-key") != null
+        ? request.getHeader("x-api-key")
+        : request.getHeader("authorization");
+  }
+
   private static String echoedKey(HttpServerRequest request) {
-    String key =
-        request.getHeader("x-api-key") != null
-            ? request.getHeader("x-api-key")
-            : request.getHeader("authorization");
+    String key = sentKey(request);
     byte[] bytes = key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     StringBuilder percent = new StringBuilder();
     for (byte b : bytes) {

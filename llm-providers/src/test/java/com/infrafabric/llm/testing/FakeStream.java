@@ -53,6 +53,8 @@ final class FakeStream {
       limit = firstDelta() + Math.min(end.events(), deltas);
     } else if (behaviour instanceof FakeProvider.Behaviour.ErrorAfter error) {
       limit = firstDelta() + Math.min(error.events(), deltas);
+    } else if (behaviour instanceof FakeProvider.Behaviour.ErrorQuotingKey error) {
+      limit = firstDelta() + Math.min(error.events(), deltas);
     }
     if (behaviour instanceof FakeProvider.Behaviour.Flood flood) {
       response.write(events.get(0));
@@ -100,7 +102,21 @@ final class FakeStream {
       if (behaviour instanceof FakeProvider.Behaviour.CutAfter) {
         request.connection().close();
       } else if (behaviour instanceof FakeProvider.Behaviour.ErrorAfter) {
-        response.end(errorEvent());
+        response.end(
+            anthropic
+                ? errorEvent(error(true, "overloaded_error", "Overloaded"))
+                : errorEvent(
+                    error(
+                        false,
+                        "server_error",
+                        "The server had an error while processing your request.")));
+      } else if (behaviour instanceof FakeProvider.Behaviour.ErrorQuotingKey) {
+        response.end(
+            errorEvent(
+                error(
+                    anthropic,
+                    "authentication_error",
+                    "key " + FakeProvider.sentKey(request) + " was refused mid-stream")));
       } else if (!(behaviour instanceof FakeProvider.Behaviour.StallAfter)) {
         response.end();
       }
@@ -110,24 +126,25 @@ final class FakeStream {
     vertx.setTimer(GAP_MS, id -> write(response, events, index + 1, limit, behaviour));
   }
 
-  /** The error event each format sends when it fails mid-stream. */
-  private String errorEvent() {
+  /** {@code error} as the event each format sends when it fails mid-stream. */
+  private String errorEvent(JsonObject error) {
+    return anthropic ? event("error", error) : data(error);
+  }
+
+  /** An error object of the Anthropic format, or else of OpenAI's, of {@code type}. */
+  static JsonObject error(boolean anthropic, String type, String message) {
     return anthropic
-        ? event(
-            "error",
-            new JsonObject()
-                .put(
-                    "error",
-                    new JsonObject().put("type", "overloaded_error").put("message", "Overloaded")))
-        : data(
-            new JsonObject()
-                .put(
-                    "error",
-                    new JsonObject()
-                        .put("message", "The server had an error while processing your request.")
-                        .put("type", "server_error")
-                        .putNull("param")
-                        .putNull("code")));
+        ? new JsonObject()
+            .put("type", "error")
+            .put("error", new JsonObject().put("type", type).put("message", message))
+        : new JsonObject()
+            .put(
+                "error",
+                new JsonObject()
+                    .put("message", message)
+                    .put("type", type)
+                    .putNull("param")
+                    .putNull("code"));
   }
 
   /** The index of the first text delta among the events. */

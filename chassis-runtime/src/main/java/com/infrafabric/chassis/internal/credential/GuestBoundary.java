@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.credential;
 import com.infrafabric.chassis.GuestLog;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.llm.vault.Redactor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashSet;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.credential;
+package com.infrafabric.llm.vault;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ import java.util.List;
  * <p>Immutable and thread-safe; one pass over the text per encoding, secret and reading ({@link
  * EscapedText}), in time linear in the text.
  */
-final class Redactor {
+public final class Redactor {
 
   /** What a redacted secret reads as. */
   public static final String MARK = "[REDACTED]";

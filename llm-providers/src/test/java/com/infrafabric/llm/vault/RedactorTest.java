@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.credential;
+package com.infrafabric.llm.vault;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

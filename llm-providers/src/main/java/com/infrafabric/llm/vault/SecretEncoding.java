@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.credential;
+package com.infrafabric.llm.vault;
 
 import java.util.ArrayList;
 import java.util.Base64;

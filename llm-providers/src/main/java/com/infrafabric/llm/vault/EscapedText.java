@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.credential;
+package com.infrafabric.llm.vault;
 
 /**
  * The two ways the {@link Redactor} reads a text, each as a stream of characters with the span of
