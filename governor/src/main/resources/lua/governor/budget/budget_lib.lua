@@ -338,15 +338,17 @@ end
 
 -- Returns the stored reply for a repeated key, a conflict for the same key with another request,
 -- or nil for a first request.
+-- An idempotency record is '<fingerprint>\n<answer>'. One with no answer is a call released
+-- unmade (release.lua, forget_key): the key stays bound to its request, so the same request again
+-- is a new call and any other is a conflict.
 local function replay_or_conflict()
   if H.idem == '' then return nil end
   local stored = redis.call('GET', H.idem_key)
   if not stored then return nil end
   local newline = string.find(stored, '\n', 1, true)
-  if string.sub(stored, 1, newline - 1) == H.fp then
-    return {'replay', string.sub(stored, newline + 1)}
-  end
-  return {'conflict', ''}
+  if string.sub(stored, 1, newline - 1) ~= H.fp then return {'conflict', ''} end
+  if newline == #stored then return nil end
+  return {'replay', string.sub(stored, newline + 1)}
 end
 
 local function remember(json)

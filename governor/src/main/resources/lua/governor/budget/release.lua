@@ -1,8 +1,10 @@
 -- Cancels a reservation and gives its amount back. Releasing one that already ended changes
 -- nothing and says how it ended; releasing a committed one is refused.
 -- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any;
--- forget_key: the stored name of the idempotency record the reservation was made under, deleted
--- when this release ends it and the record still names it, for a call that was never made, or '').
+-- forget_key: the stored name of the idempotency record the reservation was made under, for a call
+-- that was never made, or ''; when this release ends the reservation and the record still names
+-- it, the record keeps only its fingerprint: the same request may be made again, no other under
+-- that key).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 attribute(ARG_ATTRIBUTION)
@@ -32,8 +34,8 @@ if r.state == 'active' then
     local record_key = H.prefix .. 'idem:' .. ARGV[ARG_FORGET_KEY]
     local record = redis.call('GET', record_key)
     local newline = record and string.find(record, '\n', 1, true)
-    if newline and cjson.decode(string.sub(record, newline + 1)).rid == rid then
-      redis.call('DEL', record_key)
+    if newline and newline < #record and cjson.decode(string.sub(record, newline + 1)).rid == rid then
+      redis.call('SET', record_key, string.sub(record, 1, newline), 'KEEPTTL')
     end
   end
 end

@@ -81,7 +81,8 @@ public final class BudgetEngine {
     PricedSpend estimate = price(request.estimate());
     Scope scope = request.scope();
     ReservationId id = ReservationId.generate(scope.tenant());
-    String fingerprint = Fingerprint.of("reserve", scope, request.estimate(), ttl.toMillis());
+    String fingerprint =
+        Fingerprint.of("reserve", scope, request.estimate(), ttl.toMillis(), request.content());
     return scripts
         .run(
             scope.tenant(),

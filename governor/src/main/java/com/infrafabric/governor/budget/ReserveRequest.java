@@ -15,19 +15,35 @@ import java.util.Objects;
  * @param ttl how long the hold lasts before it is released automatically; null for the default
  * @param idempotencyKey names this request for safe retries
  * @param attribution who makes the call, written into the ledger entry
+ * @param content a digest of what the call sends beyond its estimate (the gateway's request body,
+ *     {@link com.infrafabric.governor.tenant.Fingerprint#digest}), bound to the idempotency key
+ *     with the estimate, so that the key names one request; empty when the estimate is the whole
+ *     request
  */
 public record ReserveRequest(
     Scope scope,
     Spend estimate,
     Duration ttl,
     IdempotencyKey idempotencyKey,
-    CallAttribution attribution) {
+    CallAttribution attribution,
+    String content) {
 
   public ReserveRequest {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(estimate, "estimate");
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(attribution, "attribution");
+    Objects.requireNonNull(content, "content");
+  }
+
+  /** A reservation whose estimate is the whole request. */
+  public ReserveRequest(
+      Scope scope,
+      Spend estimate,
+      Duration ttl,
+      IdempotencyKey idempotencyKey,
+      CallAttribution attribution) {
+    this(scope, estimate, ttl, idempotencyKey, attribution, "");
   }
 
   /** A reservation without call attribution. */

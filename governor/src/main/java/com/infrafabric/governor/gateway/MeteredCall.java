@@ -8,6 +8,7 @@ import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
 import com.infrafabric.governor.keys.VirtualKey;
 import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.tenant.Fingerprint;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
@@ -138,7 +139,8 @@ final class MeteredCall {
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
     new CallAdmission(calls, caller, tokens, callId)
         .admit(
-            new ReserveRequest(caller.scope(), worstCase(priced), ttl(targets), reservedUnder, who))
+            new ReserveRequest(
+                caller.scope(), worstCase(priced), ttl(targets), reservedUnder, who, content()))
         .onSuccess(outcome -> reserved(outcome, priced, targets))
         .onFailure(this::fail);
   }
@@ -477,6 +479,17 @@ final class MeteredCall {
     String value = named != null ? named : callId;
     ctx.response().putHeader(IDEMPOTENCY_HEADER, value);
     return IdempotencyKey.ofCaller(caller.subject(), caller.scope().path(), value);
+  }
+
+  /**
+   * What binds the caller's {@code Idempotency-Key} to this very request: the body's digest (two
+   * requests with the same estimate may still differ). Without the header, the key is this call's
+   * own and nothing need be bound.
+   */
+  private String content() {
+    return ctx.request().getHeader(IDEMPOTENCY_HEADER) == null
+        ? ""
+        : Fingerprint.digest(ctx.body().buffer().getBytes());
   }
 
   private static ProviderReply.Failed failure(ProviderReply reply) {

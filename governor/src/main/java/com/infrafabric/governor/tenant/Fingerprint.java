@@ -20,10 +20,13 @@ public final class Fingerprint {
     for (Object field : fields) {
       canonical.append('\n').append(field instanceof Spend spend ? canonical(spend) : field);
     }
+    return digest(canonical.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The SHA-256 of {@code bytes}, in hex: a field of a fingerprint too long to carry whole. */
+  public static String digest(byte[] bytes) {
     try {
-      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of()
-          .formatHex(sha256.digest(canonical.toString().getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK provides SHA-256", e);
     }

@@ -274,7 +274,9 @@ class GatewayVirtualKeyTest {
    * A call that was never made (refused by the key's buckets, or refused by the provider before any
    * token) charges nothing and leaves its Idempotency-Key free: the retry under the same key, sent
    * as the refusal said, is a new call, answered and charged once, never a 409 saying it was made.
-   * A call that was made keeps its key: its repeat is that 409.
+   * The key stays bound to its request, though: another request under it (even one of the same
+   * estimate) is a conflict, as on the REST API (the review's probe reused a released call's key
+   * for a different body). A call that was made keeps its key: its repeat is that 409.
    */
   @Test
   void aCallNeverMadeLeavesItsIdempotencyKeyFreeForTheRetry() {
@@ -291,6 +293,10 @@ class GatewayVirtualKeyTest {
       String key = "k-refused-" + refusal;
       HttpResponse<String> refused = chat(secret, key);
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(refusal);
+      Await.result(keys().giveBack(issued.key(), 1_000));
+      HttpResponse<String> other = chatSaying(secret, key, 5, "Ho");
+      assertThat(other.statusCode()).as(other.body()).isEqualTo(409);
+      assertThat(other.headers().firstValue("x-error-code")).hasValue("IDEMPOTENCY_CONFLICT");
       Await.result(keys().giveBack(issued.key(), 1_000));
       HttpResponse<String> retried = chat(secret, key);
       assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
@@ -341,13 +347,18 @@ class GatewayVirtualKeyTest {
 
   private static HttpResponse<String> boundedChat(
       String secret, String idempotencyKey, long maxTokens) {
+    return chatSaying(secret, idempotencyKey, maxTokens, "Hi");
+  }
+
+  private static HttpResponse<String> chatSaying(
+      String secret, String idempotencyKey, long maxTokens, String text) {
     String body =
         new JsonObject()
             .put("model", "gpt-test")
             .put("max_tokens", maxTokens)
             .put(
                 "messages",
-                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")))
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", text)))
             .encode();
     return RIG.governor.http.send(
         "POST",
