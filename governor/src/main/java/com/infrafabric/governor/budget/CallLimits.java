@@ -68,22 +68,19 @@ public record CallLimits(long maxMicros, long maxTokens) {
   }
 
   /**
-   * Returns {@code spend} if what it costs on {@code catalogue} is within {@link #maxMicros}:
-   * tokens each within their bound may still price above it on a dear model. A fixed amount is
-   * checked where it is read ({@link #micros}), under its own field.
+   * Returns what {@code spend} of tokens costs on {@code catalogue} if that is within {@link
+   * #maxMicros}: tokens each within their bound may still price above it on a dear model. A fixed
+   * amount is checked where it is read ({@link #micros}), under its own field.
    *
    * @throws GovernorException {@code INVALID_AMOUNT} on the field {@code cost} otherwise
    */
-  public Spend cost(Spend spend, PricingCatalogue catalogue) {
-    if (spend instanceof Spend.Metered) {
-      within(
-          "cost",
-          PricedSpend.of(spend, catalogue).micros(),
-          maxMicros,
-          "micro-dollars",
-          MAX_MICROS_KEY);
-    }
-    return spend;
+  public long cost(Spend spend, PricingCatalogue catalogue) {
+    return within(
+        "cost",
+        PricedSpend.of(spend, catalogue).micros(),
+        maxMicros,
+        "micro-dollars",
+        MAX_MICROS_KEY);
   }
 
   private static long within(String field, long value, long max, String unit, String key) {

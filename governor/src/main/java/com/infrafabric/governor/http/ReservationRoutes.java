@@ -13,8 +13,6 @@ import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
 import static com.infrafabric.wire.reservation.ReservationWire.SCOPE;
 import static com.infrafabric.wire.reservation.ReservationWire.TTL_SECONDS;
 
-import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.ChargeRequest;
 import com.infrafabric.governor.budget.CommitRequest;
@@ -27,7 +25,6 @@ import com.infrafabric.governor.tenant.LayerStatus;
 import com.infrafabric.governor.tenant.Refusal;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
-import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
@@ -101,7 +98,7 @@ final class ReservationRoutes {
             .map(Duration::ofSeconds)
             .orElse(null);
     ReserveRequest request =
-        new ReserveRequest(scope, something(spend.estimate(body)), ttl, idempotencyKey(ctx));
+        new ReserveRequest(scope, spend.estimate(body), ttl, idempotencyKey(ctx));
     Responses.then(ctx, engine.reserve(request), outcome -> answer(ctx, outcome));
   }
 
@@ -166,8 +163,7 @@ final class ReservationRoutes {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string(SCOPE)));
-    ChargeRequest request =
-        new ChargeRequest(scope, something(spend.actual(body)), idempotencyKey(ctx));
+    ChargeRequest request = new ChargeRequest(scope, spend.charged(body), idempotencyKey(ctx));
     respond(
         ctx,
         engine
@@ -175,22 +171,6 @@ final class ReservationRoutes {
             .onSuccess(result -> settledHeaders(ctx, result.layers(), result.replayed())),
         result -> result.replayed() ? 200 : 201,
         Views::charge);
-  }
-
-  /**
-   * {@code spend}, unless it is nothing: a new reservation or charge of nothing is refused, since
-   * it would only write records no budget pays for. (A commit of nothing is the call costing
-   * nothing, and stands.)
-   */
-  private static Spend something(Spend spend) {
-    if (spend.nothing()) {
-      throw new GovernorException(
-          ErrorCode.INVALID_AMOUNT,
-          "a reservation or charge of nothing is refused: give amount_micros of at least 1, or"
-              + " tokens",
-          Map.of("field", spend instanceof Spend.Fixed ? AMOUNT_MICROS : INPUT_TOKENS));
-    }
-    return spend;
   }
 
   /**

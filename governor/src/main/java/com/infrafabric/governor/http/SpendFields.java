@@ -7,12 +7,15 @@ import static com.infrafabric.wire.reservation.ReservationWire.MAX_OUTPUT_TOKENS
 import static com.infrafabric.wire.reservation.ReservationWire.MODEL;
 import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
 
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.platform.http.Fields;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -34,20 +37,28 @@ final class SpendFields {
     this.pricing = pricing;
   }
 
-  /** {@code amount_micros}, or a model with the call's input and maximum output tokens. */
+  /**
+   * A reservation's estimate: {@code amount_micros}, or a model with the call's input and maximum
+   * output tokens; never nothing ({@link #something}).
+   */
   Spend estimate(Fields body) {
     if (body.has(AMOUNT_MICROS)) {
       onlyAmount(body, INPUT_TOKENS, MAX_OUTPUT_TOKENS);
-      return Spend.amount(micros(body, AMOUNT_MICROS));
+      return something(Spend.amount(micros(body, AMOUNT_MICROS)), 0);
     }
-    return priced(
+    Spend estimate =
         Spend.estimate(
-            body.string(MODEL), tokens(body, INPUT_TOKENS), tokens(body, MAX_OUTPUT_TOKENS)));
+            body.string(MODEL), tokens(body, INPUT_TOKENS), tokens(body, MAX_OUTPUT_TOKENS));
+    return something(estimate, priced(estimate));
   }
 
-  /** {@code amount_micros}, or a model with the tokens the call used (a charge's). */
-  Spend actual(Fields body) {
-    return priced(reported(body));
+  /**
+   * A charge's spend: {@code amount_micros}, or a model with the tokens the call used; never
+   * nothing ({@link #something}).
+   */
+  Spend charged(Fields body) {
+    Spend spend = reported(body);
+    return something(spend, spend instanceof Spend.Metered ? priced(spend) : 0);
   }
 
   /**
@@ -57,9 +68,10 @@ final class SpendFields {
    */
   Spend settled(Fields body) {
     Spend spend = reported(body);
-    return spend instanceof Spend.Metered metered && !pricing.get().lists(metered.model())
-        ? spend
-        : priced(spend);
+    if (spend instanceof Spend.Metered metered && pricing.get().lists(metered.model())) {
+      priced(spend);
+    }
+    return spend;
   }
 
   /**
@@ -101,8 +113,33 @@ final class SpendFields {
     return limits.tokens(body.fullName(field), AmountFields.tokens(body, field));
   }
 
-  private Spend priced(Spend spend) {
+  /**
+   * What a spend of tokens costs on the current catalogue (as the engine will price a new
+   * reservation or charge), held to the bound of one call.
+   */
+  private long priced(Spend spend) {
     return limits.cost(spend, pricing.get());
+  }
+
+  /**
+   * {@code spend}, unless it is nothing: no amount, no token, or tokens the catalogue prices at
+   * nothing ({@code cost}, for tokens). A new reservation or charge of nothing is refused, since it
+   * would only write records no budget pays for. (A commit of nothing is the call costing nothing,
+   * and stands.)
+   */
+  private static Spend something(Spend spend, long cost) {
+    boolean free = spend instanceof Spend.Metered && cost == 0;
+    if (spend.nothing() || free) {
+      throw new GovernorException(
+          ErrorCode.INVALID_AMOUNT,
+          free
+              ? "a reservation or charge of nothing is refused: these tokens cost nothing at the"
+                  + " current prices"
+              : "a reservation or charge of nothing is refused: give amount_micros of at least 1,"
+                  + " or tokens",
+          Map.of("field", spend instanceof Spend.Fixed ? AMOUNT_MICROS : INPUT_TOKENS));
+    }
+    return spend;
   }
 
   private static void onlyAmount(Fields body, String... tokenFields) {

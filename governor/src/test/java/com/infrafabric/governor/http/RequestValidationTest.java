@@ -6,12 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.claim.GrantScope;
 import com.infrafabric.governor.events.WebhookSettings;
+import com.infrafabric.governor.pricing.ModelPrice;
+import com.infrafabric.governor.pricing.PricingCatalogue;
+import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -409,7 +415,9 @@ class RequestValidationTest {
 
   /**
    * A reservation or charge of nothing is refused: it would only write records (the ledger's, the
-   * idempotency key's) that no budget pays for. A commit of nothing stands: the call cost nothing.
+   * idempotency key's) that no budget pays for. So are tokens the catalogue prices at nothing (the
+   * review's probe reserved and charged 0 µ$ that way, on a model whose cached input and output are
+   * free). A commit of nothing stands: the call cost nothing.
    */
   @Test
   void aReservationOrChargeOfNothingIsRefused() {
@@ -433,6 +441,36 @@ class RequestValidationTest {
         rig.post(
             "/v1/charges", agent, new JsonObject().put("scope", tenant).put("amount_micros", 0));
     assertThat(charge.statusCode()).as(charge.body()).isEqualTo(422);
+    PricingCatalogue catalogue = rig.service.pricing().get();
+    List<ModelPrice> withFree = new ArrayList<>(catalogue.models().values());
+    withFree.add(new ModelPrice("nought-test", 1, 0, 0));
+    Await.result(rig.service.pricing().replace(withFree, catalogue.version()));
+    JsonObject freeTokens = new JsonObject().put("scope", tenant).put("model", "nought-test");
+    for (HttpResponse<String> free :
+        List.of(
+            rig.post(
+                "/v1/reservations",
+                agent,
+                freeTokens.copy().put("input_tokens", 0).put("max_output_tokens", 5)),
+            rig.post(
+                "/v1/charges",
+                agent,
+                freeTokens
+                    .copy()
+                    .put("input_tokens", 0)
+                    .put("cached_input_tokens", 1000)
+                    .put("output_tokens", 0)))) {
+      assertThat(free.statusCode()).as(free.body()).isEqualTo(422);
+      assertThat(json(free).getString("code")).isEqualTo("INVALID_AMOUNT");
+      assertThat(json(free).getString("message")).contains("cost nothing at the current prices");
+    }
+    assertThat(
+            Await.result(
+                    rig.redis.send(
+                        Request.cmd(Command.XLEN).arg(TenantKeyNames.of(tenant).ledger())))
+                .toLong())
+        .as("nothing refused was recorded")
+        .isZero();
     String reservation =
         json(rig.post(
                 "/v1/reservations",
