@@ -380,6 +380,8 @@ final class MeteredCall {
    */
   private void chargedAsReserved(
       ModelRouter.Target target, String ended, ErrorCode code, String what) {
+    header("x-governor-provider", target.provider());
+    header("x-governor-model", target.model());
     charge(target, Charge.atBound(bound()), ended)
         .onComplete(
             charged -> {

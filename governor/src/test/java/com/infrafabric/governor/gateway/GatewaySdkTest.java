@@ -462,6 +462,9 @@ class GatewaySdkTest {
               assertThat(timedOut.statusCode()).isEqualTo(504);
               assertThat(timedOut.getMessage())
                   .contains("never came", "may bill it", "charged as reserved");
+              // The answer names who was charged for, as every answer a provider had does.
+              assertThat(timedOut.headers().values("x-governor-provider")).isNotEmpty();
+              assertThat(timedOut.headers().values("x-governor-model")).isNotEmpty();
             });
 
     JsonObject settled = RIG.awaitChargedAsReserved(scope);
