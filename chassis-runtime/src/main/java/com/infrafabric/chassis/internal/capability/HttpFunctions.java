@@ -138,7 +138,7 @@ final class HttpFunctions {
       InvocationCredentials mine, EgressResult.Response response, boolean counted) {
     Destination from = response.from();
     if (!mine.governs(from)) {
-      return Returns.value(invocation.result(HttpJson.full(response)));
+      return Returns.value(invocation.result(HttpJson.full(response, invocation.boundary())));
     }
     if (response.compressed()) {
       return denied(
@@ -147,7 +147,7 @@ final class HttpFunctions {
           "a compressed answer from " + from.origin() + " was dropped");
     }
     if (!isStatusOnly(mine, from)) {
-      return Returns.value(invocation.result(HttpJson.full(response)));
+      return Returns.value(invocation.result(HttpJson.full(response, invocation.boundary())));
     }
     if (!counted && !mine.takeStatusRequest(from)) {
       return statusLimit(from);

@@ -1,8 +1,10 @@
 package com.infrafabric.chassis.internal.capability;
 
+import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.egress.EgressResult;
 import com.infrafabric.chassis.internal.egress.HeaderRules;
 import com.infrafabric.chassis.internal.egress.OutboundRequest;
+import com.infrafabric.llm.vault.Redactor;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,9 @@ final class HttpJson {
    *
    * @throws IllegalArgumentException if it is not a request the host accepts in shape
    */
+  /** The redaction mark as lowercasing leaves it: never a header name's own (no brackets). */
+  private static final String REDACTED_LOWERCASE = Redactor.MARK.toLowerCase(Locale.ROOT);
+
   static OutboundRequest parse(byte[] raw, int maxBodyBytes) {
     JsonObject json;
     try {
@@ -59,10 +64,24 @@ final class HttpJson {
     return new OutboundRequest(method, text(json, "url", ""), headers, body);
   }
 
-  /** The whole response: status, headers and the body as UTF-8 text. */
-  static JsonObject full(EgressResult.Response response) {
+  /**
+   * The whole response: status, headers (names lowercase) and the body as UTF-8 text. Each name is
+   * lowercased only after {@code boundary} redacted it: a secret an origin put in a name (a header
+   * named after the token it was sent) would escape the redactor case-folded. The invocation
+   * redacts the rest on its way to the tool.
+   */
+  static JsonObject full(EgressResult.Response response, GuestBoundary boundary) {
     JsonObject headers = new JsonObject();
-    response.headers().forEach(headers::put);
+    response
+        .headers()
+        .forEach(
+            (name, value) ->
+                headers.put(
+                    boundary
+                        .redact(name)
+                        .toLowerCase(Locale.ROOT)
+                        .replace(REDACTED_LOWERCASE, Redactor.MARK),
+                    value));
     return new JsonObject()
         .put("status", response.status())
         .put("headers", headers)

@@ -11,7 +11,9 @@ public sealed interface EgressResult {
    * A complete response within every cap.
    *
    * @param status HTTP status
-   * @param headers lowercase names, repeated values joined with {@code ", "}
+   * @param headers names as the origin sent them, looked up in any case, repeated values joined
+   *     with {@code ", "}: lowercased only once redacted ({@code HttpJson}), since a secret in a
+   *     name must be matched as it was sent
    * @param body the body, at most the contract's cap
    * @param from where the response came from (the last hop, after redirects)
    */

@@ -246,11 +246,10 @@ public final class HttpEgress implements AutoCloseable {
   }
 
   private static Map<String, String> headers(HttpClientResponse response) {
-    Map<String, String> headers = new TreeMap<>();
+    Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (String name : response.headers().names()) {
-      headers.put(
-          name.toLowerCase(java.util.Locale.ROOT),
-          String.join(", ", response.headers().getAll(name)));
+      headers.merge(
+          name, String.join(", ", response.headers().getAll(name)), (a, b) -> a + ", " + b);
     }
     return headers;
   }
