@@ -80,6 +80,13 @@ final class ClaimsCheck {
   }
 
   private Principal principal(JWTClaimsSet claims) throws ParseException {
+    // A claim present as null would be dropped below and read as absent, and an absent restriction
+    // can mean none (a null scope read as a platform token, null models as every model): refuse.
+    for (Map.Entry<String, Object> claim : claims.getClaims().entrySet()) {
+      if (claim.getValue() == null) {
+        throw new ParseException("claim " + claim.getKey() + " is null", 0);
+      }
+    }
     // A scope claim that is not a string would be dropped below and leave a platform token: refuse.
     claims.getStringClaim(Principal.SCOPE);
     List<String> roles = claims.getStringListClaim(settings.rolesClaim());

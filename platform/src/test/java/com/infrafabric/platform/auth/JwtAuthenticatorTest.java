@@ -115,6 +115,20 @@ class JwtAuthenticatorTest {
     }
   }
 
+  /**
+   * Regression (review's probe): a token whose {@code scope} was JSON null was read as a platform
+   * token (an admin's passed {@code GET /metrics}); any claim present as null is refused, since a
+   * dropped restriction reads as none.
+   */
+  @Test
+  void refusesATokenWithANullClaim() {
+    for (String claim : List.of("scope", "models", "tools", "roles", "nickname")) {
+      assertThat(rejection(tokens.withNullClaim("alice", claim, "admin")))
+          .as(claim)
+          .isEqualTo(Reason.CLAIMS);
+    }
+  }
+
   @Test
   void refusesATokenWhoseScopeIsOutsideTheScopeGrammar() {
     for (String scope : List.of("..", ".", "acme/..", "acme//x", "/acme", "a{b}", "a b", "")) {

@@ -18,6 +18,7 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -176,6 +177,28 @@ public final class TestTokens {
    */
   public String withTimes(String subject, UnaryOperator<JWTClaimsSet.Builder> times) {
     return sign(times.apply(new JWTClaimsSet.Builder(claims(subject))).build(), keys.keyId(), keys);
+  }
+
+  /**
+   * A valid token for {@code subject} with {@code roles} and the claim {@code name} present as JSON
+   * {@code null}, signed with the trusted key: Nimbus's builder drops null claims, an identity
+   * provider may not.
+   */
+  public String withNullClaim(String subject, String name, String... roles) {
+    Map<String, Object> payload = new LinkedHashMap<>(claims(subject).toJSONObject());
+    payload.put("roles", List.of(roles));
+    payload.put(name, null);
+    try {
+      ECKey key = (ECKey) JWKSet.parse(keys.privateJwks()).getKeys().get(0);
+      JWSObject object =
+          new JWSObject(
+              new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(keys.keyId()).build(),
+              new Payload(new JsonObject(payload).encode()));
+      object.sign(new ECDSASigner(key));
+      return object.serialize();
+    } catch (ParseException | JOSEException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a tool reads of an origin's answer. Regression (review's probe): an origin that named a
- * response header after the token it was sent ({@code X-Bearer-S3cr3t-...}) had the name
- * lowercased before redaction, so a secret with capitals reached the tool case-folded; a name is
- * now redacted as sent, then lowercased.
+ * response header after the token it was sent ({@code X-Bearer-S3cr3t-...}) had the name lowercased
+ * before redaction, so a secret with capitals reached the tool case-folded; a name is now redacted
+ * as sent, then lowercased.
  */
 class HttpJsonTest {
 
