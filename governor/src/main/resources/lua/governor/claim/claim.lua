@@ -16,6 +16,19 @@
 local rid, task_id, scope = ARGV[ARG_RESERVATION_ID], ARGV[ARG_TASK_ID], ARGV[ARG_SCOPE]
 local caps, rejected = load_config(layers_of(scope))
 rejected = rejected or replay_or_conflict()
+-- A claim made under this idempotency key is answered again only while its lease lives: one that
+-- ended (expired, finished, its agent disabled) is no claim to hand an agent; the caller hears so.
+if rejected and rejected[1] == 'replay' then
+  local made = cjson.decode(rejected[2])
+  if made.lease then
+    local l = load_lease(task_id .. '#' .. made.lease)
+    if l then settle_lease(l, load_policy()) end
+    local state = l and l.state or 'ended'
+    if state ~= 'active' then
+      return {'lease_ended', cjson.encode({lease = made.lease, state = state})}
+    end
+  end
+end
 if rejected then return rejected end
 if #caps == 0 then return {'unknown_scope', scope} end
 local policy = load_policy()

@@ -22,12 +22,29 @@ final class ClaimReplies {
   private ClaimReplies() {}
 
   /**
-   * Throws a claim's refusals (its task id taken in another scope, then those every script shares);
-   * returns the reply otherwise.
+   * Throws a claim's refusals (its task id taken in another scope; a repeat of a claim whose lease
+   * has ended since, which is no claim to hand an agent; then those every script shares); returns
+   * the reply otherwise.
    */
   static ScriptReply claimChecked(ScriptReply reply, TaskSpec task) {
     if ("task_scope".equals(reply.kind())) {
       throw taskScopeConflict(task.id(), reply.payload());
+    }
+    if ("lease_ended".equals(reply.kind())) {
+      JsonObject ended = reply.body();
+      LeaseId lease =
+          new LeaseId(task.tenant(), task.id(), Integer.parseInt(ended.getString("lease")));
+      String state = ended.getString("state");
+      throw new GovernorException(
+          ErrorCode.LEASE_ENDED,
+          "this idempotency key already claimed task "
+              + task.id()
+              + " as lease "
+              + lease
+              + ", which has ended ("
+              + state
+              + "); to claim the task again, use a new idempotency key",
+          Map.of("lease", lease.toString(), "state", state));
     }
     return reply.orThrow();
   }

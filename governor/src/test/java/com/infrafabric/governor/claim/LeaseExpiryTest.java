@@ -62,6 +62,41 @@ class LeaseExpiryTest {
     return rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000));
   }
 
+  /**
+   * Regression (review's probe): repeating a claim under its idempotency key after its lease
+   * expired answered the stored claim again, a dead lease the dispatcher would hand an agent (the
+   * CLI derives the key from the task, so rerunning it did this for a day). While the lease lives
+   * the repeat is the same answer; once it ended (here by expiry, found by the repeat itself) it is
+   * 409 LEASE_ENDED naming the lease, and the task is free for a claim under a new key.
+   */
+  @Test
+  void aRepeatedClaimWhoseLeaseEndedIsLeaseEndedNotTheOldAnswer() {
+    String t = freshTenant("again");
+    rig.governor.budget(t, Window.LIFETIME, 100_000);
+    rig.register(contract(t, "a1", Map.of("go", 1), 4_000, 1));
+    TaskSpec task = task("t1", t + "/p", Map.of("go", 1), 10_000);
+    ClaimRequest request = new ClaimRequest(task, GovernorRig.newKey());
+    Claimed first = (Claimed) Await.result(rig.claims.claim(request));
+
+    Claimed repeated = (Claimed) Await.result(rig.claims.claim(request));
+    assertThat(repeated.replayed()).isTrue();
+    assertThat(repeated.lease()).isEqualTo(first.lease());
+
+    rig.clock.advance(Duration.ofSeconds(61));
+    assertThatThrownBy(() -> Await.result(rig.claims.claim(request)))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            ended -> {
+              assertThat(ended.code()).isEqualTo(ErrorCode.LEASE_ENDED);
+              assertThat(ended.getMessage()).contains(first.lease().toString(), "expired");
+            });
+    assertThat(rig.agent(t, "a1").busySlots()).isZero();
+    rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
+    Claimed again = rig.claimed(task);
+    assertThat(again.lease().number()).isEqualTo(2);
+    assertThat(again.agentId()).isEqualTo("a2");
+  }
+
   @Test
   void anExpiredLeaseReleasesTheSlotTheTaskAndTheReservationThroughTheSweeper() {
     String t = freshTenant("sweep");
