@@ -93,7 +93,8 @@ class FloodingTest {
     assertThat(result.logs())
         .containsExactly(
             new GuestLog(
-                LogLevel.INFO, "ok\uFFFD{\"level\":\"ERROR\",\"tool\":\"admin\"}\uFFFD[2J"));
+                LogLevel.INFO,
+                "ok\uFFFD{\"level\":\"ERROR\",\"tool\":\"admin\"}\uFFFD[2J\uFFFDRTL\uFFFDx"));
   }
 
   @Test

@@ -174,9 +174,23 @@ public final class Invocation {
     return Optional.ofNullable(result);
   }
 
+  /**
+   * A log message as the operator's log and the caller may show it: every control character, and
+   * every character that changes how text around it reads without showing itself (format characters
+   * such as the right-to-left override U+202E or zero-width ones; line and paragraph separators),
+   * becomes U+FFFD, so a tool cannot forge or disguise lines.
+   */
   private static String sanitize(String text) {
     StringBuilder clean = new StringBuilder(text.length());
-    text.codePoints().forEach(c -> clean.appendCodePoint(Character.isISOControl(c) ? 0xFFFD : c));
+    text.codePoints().forEach(c -> clean.appendCodePoint(shows(c) ? c : 0xFFFD));
     return clean.toString();
+  }
+
+  private static boolean shows(int c) {
+    int type = Character.getType(c);
+    return !Character.isISOControl(c)
+        && type != Character.FORMAT
+        && type != Character.LINE_SEPARATOR
+        && type != Character.PARAGRAPH_SEPARATOR;
   }
 }
