@@ -26,8 +26,9 @@ import java.util.Objects;
  * @param maxElementSegments element segments
  * @param maxElements initializers of all element segments together
  * @param maxCustomSections custom sections (skipped by the parser, but each is still read)
- * @param compileTimeout deadline for building a module: parsing, validating and compiling it to JVM
- *     byte code, from when a build thread takes it
+ * @param compileTimeout deadline for building a module (parsing, validating and compiling it to JVM
+ *     byte code) from when it is submitted, time waiting for a build thread included: its caller is
+ *     answered by then, and a build not started by then never runs
  * @param compiledCacheSize compiled modules kept in memory, least recently used evicted first
  * @param buildThreads modules built at once
  * @param buildQueue builds waiting for a thread; one more is refused at once ({@code

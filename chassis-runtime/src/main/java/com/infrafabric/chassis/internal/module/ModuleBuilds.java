@@ -28,11 +28,14 @@ import java.util.function.Supplier;
  * <p>On its thread a build first scans the bytes ({@link ModuleScan}), then reserves the heap the
  * scan estimates it needs from {@code buildMemoryBytes}: a module needing more than all of it is
  * refused ({@link ErrorCode#MODULE_TOO_LARGE}), one that does not fit beside the builds in progress
- * is refused as overload. Its caller hears back within {@code compileTimeout} of the build starting
- * ({@link ErrorCode#MODULE_NOT_COMPILABLE} past it, and the thread is interrupted); parsing and
- * compiling cannot be stopped mid-way, so the thread and the memory reservation are released only
- * when the work really ends, which the caps keep short. Every future completes, on the caller's
- * context; a build that throws fails it with what it threw. Thread-safe.
+ * is refused as overload. Its caller hears back within {@code compileTimeout} of submitting it,
+ * time in the queue included: a build that has not started by then leaves the queue and is answered
+ * {@link ErrorCode#MODULE_BUILD_OVERLOADED} (503), never run later; one still running is
+ * interrupted and answered {@link ErrorCode#MODULE_NOT_COMPILABLE} (or overload, if it spent most
+ * of its deadline waiting). Parsing and compiling cannot be stopped mid-way, so the thread and the
+ * memory reservation are released only when the work really ends, which the caps keep short; what
+ * such a build produces is dropped, since its caller was answered. Every future completes, on the
+ * caller's context; a build that throws fails it with what it threw. Thread-safe.
  */
 public final class ModuleBuilds implements AutoCloseable {
 
@@ -64,13 +67,14 @@ public final class ModuleBuilds implements AutoCloseable {
   /**
    * Scans {@code module}, then runs {@code build} on a build thread within the budgets; {@code
    * build} parses, validates and compiles (and scans again through the validator, which is cheap
-   * and keeps the validator safe on its own).
+   * and keeps the validator safe on its own). The future completes within {@code compileTimeout} of
+   * this call whatever happens; a build it was answered for before it finished, or before it
+   * started, has no other effect on its caller (the future's value is never delivered late).
    */
   public <T> Future<T> submit(byte[] module, Supplier<T> build) {
-    Context caller = vertx.getOrCreateContext();
-    Promise<T> promise = Promise.promise();
+    Build<T> job = new Build<>(module, build, vertx.getOrCreateContext());
     try {
-      threads.execute(() -> run(module, build, promise, caller));
+      threads.execute(job);
     } catch (RejectedExecutionException full) {
       return Future.failedFuture(
           overloaded(
@@ -78,7 +82,9 @@ public final class ModuleBuilds implements AutoCloseable {
                   + (threads.getActiveCount() + threads.getQueue().size())
                   + " modules, its maximum"));
     }
-    return promise.future();
+    job.timer =
+        deadlines.schedule(job::expire, caps.compileTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    return job.promise.future();
   }
 
   /** Builds running or waiting for a thread. */
@@ -86,35 +92,120 @@ public final class ModuleBuilds implements AutoCloseable {
     return threads.getActiveCount() + threads.getQueue().size();
   }
 
-  private <T> void run(byte[] module, Supplier<T> build, Promise<T> promise, Context caller) {
-    Duration timeout = caps.compileTimeout();
-    Deadline deadline = new Deadline(Thread.currentThread());
-    ScheduledFuture<?> timer =
-        deadlines.schedule(
-            () -> {
-              caller.runOnContext(ignored -> promise.tryFail(pastDeadline(timeout)));
-              deadline.interrupt();
-            },
-            timeout.toMillis(),
-            TimeUnit.MILLISECONDS);
-    try {
-      T built = withinBudget(module, build);
-      caller.runOnContext(ignored -> promise.tryComplete(built));
-    } catch (OutOfMemoryError exhausted) {
-      caller.runOnContext(
-          ignored ->
-              promise.tryFail(
-                  new LimitExceededException(
-                      ErrorCode.MODULE_TOO_LARGE,
-                      "building the module needed more memory than the host could give it")));
-    } catch (RuntimeException | Error failure) {
-      // An error escaping the pool thread would end it silently and leave the caller waiting
-      // forever (the finally below cancels the deadline); the caller reports it instead.
-      caller.runOnContext(ignored -> promise.tryFail(failure));
-    } finally {
-      timer.cancel(false);
-      deadline.close();
+  /**
+   * One build, from its submission to its answer. Its deadline counts from submission, so time in
+   * the queue is part of it: a build still queued at its deadline leaves the queue unstarted and is
+   * answered as overload (503); one still running is interrupted and answered as not compilable if
+   * it ran for at least as long as it waited (the module took the time), as overload otherwise (the
+   * node did). Whichever answer comes first is the only one.
+   */
+  private final class Build<T> implements Runnable {
+    private final byte[] module;
+    private final Supplier<T> build;
+    private final Context caller;
+    private final Promise<T> promise = Promise.promise();
+    private final long submittedAt = System.nanoTime();
+    private volatile ScheduledFuture<?> timer;
+    private State state = State.QUEUED;
+    private Thread thread;
+    private long startedAt;
+
+    Build(byte[] module, Supplier<T> build, Context caller) {
+      this.module = module;
+      this.build = build;
+      this.caller = caller;
     }
+
+    @Override
+    public void run() {
+      if (!start()) {
+        return;
+      }
+      try {
+        answer(withinBudget(module, build));
+      } catch (OutOfMemoryError exhausted) {
+        fail(
+            new LimitExceededException(
+                ErrorCode.MODULE_TOO_LARGE,
+                "building the module needed more memory than the host could give it"));
+      } catch (RuntimeException | Error failure) {
+        // An error escaping the pool thread would end it silently and leave the caller waiting
+        // until the deadline; the caller hears what was thrown instead.
+        fail(failure);
+      } finally {
+        finish();
+      }
+    }
+
+    private synchronized boolean start() {
+      if (state != State.QUEUED) {
+        return false;
+      }
+      state = State.RUNNING;
+      thread = Thread.currentThread();
+      startedAt = System.nanoTime();
+      return true;
+    }
+
+    /** Ends the build; clears an interrupt the deadline may have delivered, for the next build. */
+    private void finish() {
+      ScheduledFuture<?> deadline = timer;
+      if (deadline != null) {
+        deadline.cancel(false);
+      }
+      synchronized (this) {
+        state = State.DONE;
+      }
+      Thread.interrupted();
+    }
+
+    void expire() {
+      LimitExceededException answer;
+      synchronized (this) {
+        long now = System.nanoTime();
+        switch (state) {
+          case QUEUED -> {
+            state = State.DONE;
+            threads.remove(this);
+            answer = waitedTooLong(now - submittedAt);
+          }
+          case RUNNING -> {
+            thread.interrupt();
+            answer =
+                now - startedAt >= startedAt - submittedAt
+                    ? pastDeadline(caps.compileTimeout())
+                    : waitedTooLong(startedAt - submittedAt);
+          }
+          default -> {
+            return;
+          }
+        }
+      }
+      fail(answer);
+    }
+
+    private void answer(T built) {
+      caller.runOnContext(ignored -> promise.tryComplete(built));
+    }
+
+    private void fail(Throwable failure) {
+      caller.runOnContext(ignored -> promise.tryFail(failure));
+    }
+
+    private LimitExceededException waitedTooLong(long waitedNanos) {
+      return overloaded(
+          "the module waited "
+              + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
+              + " ms for a build thread and could not be built within the "
+              + caps.compileTimeout().toMillis()
+              + " ms deadline");
+    }
+  }
+
+  private enum State {
+    QUEUED,
+    RUNNING,
+    DONE
   }
 
   private <T> T withinBudget(byte[] module, Supplier<T> build) {
@@ -124,30 +215,6 @@ public final class ModuleBuilds implements AutoCloseable {
       return build.get();
     } finally {
       release(needed);
-    }
-  }
-
-  /** The thread of one build, interrupted at its deadline only while the build still runs. */
-  private static final class Deadline {
-    private final Thread thread;
-    private boolean closed;
-
-    Deadline(Thread thread) {
-      this.thread = thread;
-    }
-
-    synchronized void interrupt() {
-      if (!closed) {
-        thread.interrupt();
-      }
-    }
-
-    /** Ends the build; clears an interrupt it may have delivered, so the thread can be reused. */
-    void close() {
-      synchronized (this) {
-        closed = true;
-      }
-      Thread.interrupted();
     }
   }
 

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -59,6 +60,40 @@ class ModuleBuildsTest {
       Throwable failure = failure(slow);
       assertCode(failure, ErrorCode.MODULE_NOT_COMPILABLE);
       assertThat(failure).hasMessage("building the module took longer than 200 ms");
+    }
+  }
+
+  @Test
+  void regressionABuildQueuedBehindASlowOneIsAnsweredByItsDeadlineAndNeverRunsAfterwards()
+      throws Exception {
+    // A publish queued behind a build that ignored its interrupt got no answer until the HTTP
+    // layer cut it at 60 s, and was registered minutes later, when the slow build ended.
+    try (ModuleBuilds builds =
+        builds(b -> b.buildThreads(1).buildQueue(2).compileTimeout(Duration.ofMillis(300)))) {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<String> slow = builds.submit(ECHO, () -> blockUntilReleased(started));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      AtomicBoolean ran = new AtomicBoolean();
+      long submitted = System.nanoTime();
+      Throwable queued = failure(builds.submit(ECHO, () -> String.valueOf(ran.getAndSet(true))));
+      assertThat(Duration.ofNanos(System.nanoTime() - submitted)).isLessThan(Duration.ofSeconds(5));
+      assertCode(queued, ErrorCode.MODULE_BUILD_OVERLOADED);
+      assertThat(queued.getMessage())
+          .startsWith("the module waited ")
+          .endsWith(
+              " ms for a build thread and could not be built within the 300 ms deadline;"
+                  + " retry shortly");
+      assertCode(failure(slow), ErrorCode.MODULE_NOT_COMPILABLE);
+      assertThat(builds.pending()).isEqualTo(1);
+      release.countDown();
+      assertThat(
+              builds
+                  .submit(ECHO, () -> "next")
+                  .toCompletionStage()
+                  .toCompletableFuture()
+                  .get(10, TimeUnit.SECONDS))
+          .isEqualTo("next");
+      assertThat(ran).isFalse();
     }
   }
 
