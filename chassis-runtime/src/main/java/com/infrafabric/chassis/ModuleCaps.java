@@ -14,6 +14,12 @@ import java.util.Objects;
  * @param maxFunctionBodyBytes encoded size of one function body
  * @param maxLocalsPerFunction locals one function body declares
  * @param maxLocals locals all function bodies declare together
+ * @param maxBranchTargetsPerFunction labels the branches of one function body name: one per {@code
+ *     br}, {@code br_if} and {@code br_on_*}, one per target of a {@code br_table}; compiling n
+ *     branches to one label takes time quadratic in n, and past about 16,000 a function never fits
+ *     a JVM method anyway, so it is refused before the compiler spends that time
+ * @param maxBranchTargets labels the branches of all function bodies name together, which bounds
+ *     the compile time of a module whose every function is at the per-function cap
  * @param maxTypes type definitions
  * @param maxTypeArity parameters, and results, of one function type; whatever its value, a type
  *     wider than a JVM method can be (parameters above 251 slots or results above 255, where i64
@@ -42,6 +48,8 @@ public record ModuleCaps(
     int maxFunctionBodyBytes,
     int maxLocalsPerFunction,
     long maxLocals,
+    int maxBranchTargetsPerFunction,
+    long maxBranchTargets,
     int maxTypes,
     int maxTypeArity,
     int maxImports,
@@ -64,6 +72,9 @@ public record ModuleCaps(
     OperatorSettings.within("module.maxFunctionBodyBytes", maxFunctionBodyBytes, 1, 7_654_321);
     OperatorSettings.within("module.maxLocalsPerFunction", maxLocalsPerFunction, 0, 50_000);
     OperatorSettings.within("module.maxLocals", maxLocals, 0, 50_000_000);
+    OperatorSettings.within(
+        "module.maxBranchTargetsPerFunction", maxBranchTargetsPerFunction, 1, 1_000_000);
+    OperatorSettings.within("module.maxBranchTargets", maxBranchTargets, 1, 100_000_000);
     OperatorSettings.within("module.maxTypes", maxTypes, 0, 1_000_000);
     OperatorSettings.within("module.maxTypeArity", maxTypeArity, 0, 1_000);
     OperatorSettings.within("module.maxImports", maxImports, 0, 100_000);
@@ -102,6 +113,8 @@ public record ModuleCaps(
     private int maxFunctionBodyBytes = 1 << 20;
     private int maxLocalsPerFunction = 50_000;
     private long maxLocals = 1_000_000;
+    private int maxBranchTargetsPerFunction = 16_384;
+    private long maxBranchTargets = 250_000;
     private int maxTypes = 10_000;
     private int maxTypeArity = 1_000;
     private int maxImports = 1_000;
@@ -126,6 +139,8 @@ public record ModuleCaps(
       maxFunctionBodyBytes = caps.maxFunctionBodyBytes;
       maxLocalsPerFunction = caps.maxLocalsPerFunction;
       maxLocals = caps.maxLocals;
+      maxBranchTargetsPerFunction = caps.maxBranchTargetsPerFunction;
+      maxBranchTargets = caps.maxBranchTargets;
       maxTypes = caps.maxTypes;
       maxTypeArity = caps.maxTypeArity;
       maxImports = caps.maxImports;
@@ -165,6 +180,16 @@ public record ModuleCaps(
 
     public Builder maxLocals(long value) {
       maxLocals = value;
+      return this;
+    }
+
+    public Builder maxBranchTargetsPerFunction(int value) {
+      maxBranchTargetsPerFunction = value;
+      return this;
+    }
+
+    public Builder maxBranchTargets(long value) {
+      maxBranchTargets = value;
       return this;
     }
 
@@ -253,6 +278,8 @@ public record ModuleCaps(
           maxFunctionBodyBytes,
           maxLocalsPerFunction,
           maxLocals,
+          maxBranchTargetsPerFunction,
+          maxBranchTargets,
           maxTypes,
           maxTypeArity,
           maxImports,

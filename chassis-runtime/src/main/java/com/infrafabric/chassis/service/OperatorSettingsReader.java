@@ -140,6 +140,15 @@ final class OperatorSettingsReader {
             integer(
                 "chassis.module.maxLocalsPerFunction", defaults.maxLocalsPerFunction(), 0, 50_000))
         .maxLocals(config.integer("chassis.module.maxLocals", defaults.maxLocals(), 0, 50_000_000))
+        .maxBranchTargetsPerFunction(
+            integer(
+                "chassis.module.maxBranchTargetsPerFunction",
+                defaults.maxBranchTargetsPerFunction(),
+                1,
+                1_000_000))
+        .maxBranchTargets(
+            config.integer(
+                "chassis.module.maxBranchTargets", defaults.maxBranchTargets(), 1, 100_000_000))
         .maxTypes(integer("chassis.module.maxTypes", defaults.maxTypes(), 0, 1_000_000))
         .maxTypeArity(integer("chassis.module.maxTypeArity", defaults.maxTypeArity(), 0, 1_000))
         .maxImports(integer("chassis.module.maxImports", defaults.maxImports(), 0, 100_000))

@@ -11,6 +11,7 @@ import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.Publisher;
 import com.infrafabric.chassis.testing.TestChassis;
+import com.infrafabric.chassis.testing.WasmBinary;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -49,6 +50,7 @@ class RequestValidationTest {
             directory,
             Map.of(
                 "chassis.module.maxModuleBytes", Integer.toString(MODULE_CAP),
+                "chassis.module.maxBranchTargetsPerFunction", "1000",
                 "chassis.http.maxInputBytes", "256",
                 "chassis.caps.memoryMaxPages", "16"));
     echo = Guests.wat(Guests.ECHO);
@@ -171,6 +173,19 @@ class RequestValidationTest {
     byte[] wide = Guests.calling(parameters, results);
     String jws = Contracts.forModule("wide", wide).signedBy(TestChassis.PUBLISHER);
     assertError(register(registration(wide, jws)), 422, "MODULE_NOT_COMPILABLE", reason);
+  }
+
+  @Test
+  void regressionABrTableOverTheBranchCapIs413BeforeItIsCompiled() {
+    // One br_table of a million targets kept the only build thread busy for 4.5 minutes.
+    byte[] branchy = WasmBinary.brTable(1000);
+    String jws = Contracts.forModule("branchy", branchy).signedBy(TestChassis.PUBLISHER);
+    assertError(
+        register(registration(branchy, jws)),
+        413,
+        "MODULE_TOO_LARGE",
+        "function body 0 branches to 1001 labels or more, above the cap of 1000 per function");
+    assertThat(rig.http.get("/v1/tools/branchy/1.0.0", rig.operator()).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -88,6 +88,21 @@ public final class WasmBinary {
     return section(7, bytes().u32(1).name("run").raw(0).u32(0));
   }
 
+  /**
+   * The module of the review's probe: one exported {@code run} whose body is {@code block;
+   * i32.const 0; br_table} with {@code targets} targets and a default, all of depth 0, {@code end;
+   * i32.const 0; end}: {@code targets + 1} branches to one label in {@code targets + 64} bytes.
+   */
+  public static byte[] brTable(int targets) {
+    WasmBinary body = bytes().u32(0).raw(0x02, 0x40, 0x41, 0, 0x0E).u32(targets);
+    byte[] body0 = body.raw(new byte[targets]).raw(0, 0x0B, 0x41, 0, 0x0B).build();
+    return module()
+        .oneRunFunction()
+        .exportRun()
+        .section(10, bytes().u32(1).u32(body0.length).raw(body0))
+        .build();
+  }
+
   /** A code section of one body: {@code locals} as given, then {@code i32.const 0; end}. */
   public WasmBinary oneBody(WasmBinary locals) {
     byte[] body = bytes().raw(locals.build()).raw(0x41, 0, 0x0B).build();

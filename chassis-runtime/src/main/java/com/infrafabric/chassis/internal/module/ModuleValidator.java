@@ -31,9 +31,10 @@ import java.util.Set;
 
 /**
  * Everything checked before a module may run, in order of cost: caps on the raw bytes ({@link
- * ModuleScan}), parsing and validation, disabled features, imports against the ABI and the contract
- * (deny by default, exact signatures), the entry point, declared memory and table sizes against the
- * contract, and active segments against those sizes ({@link SegmentBounds}).
+ * ModuleScan}), parsing and validation, caps on branches before they are compiled ({@link
+ * BranchTargets}), disabled features, imports against the ABI and the contract (deny by default,
+ * exact signatures), the entry point, declared memory and table sizes against the contract, and
+ * active segments against those sizes ({@link SegmentBounds}).
  */
 public final class ModuleValidator {
 
@@ -55,7 +56,9 @@ public final class ModuleValidator {
    */
   public ValidatedModule validate(byte[] bytes, ServiceContract contract) {
     ModuleScan.scan(bytes, caps);
-    return check(parse(bytes), ModuleDigest.of(bytes), contract);
+    WasmModule module = parse(bytes);
+    BranchTargets.check(module, caps);
+    return check(module, ModuleDigest.of(bytes), contract);
   }
 
   /**

@@ -17,6 +17,7 @@ import com.infrafabric.hostapi.abi.HostFunction;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class ModuleValidatorTest {
 
@@ -56,6 +57,38 @@ class ModuleValidatorTest {
     assertThatThrownBy(() -> validate(wat, c -> c))
         .hasMessage(
             "import infrafabric.input_size has type (i32) -> (i32) but the ABI defines () -> (i32)");
+  }
+
+  @Test
+  @Timeout(60)
+  void regressionTheProbesMillionTargetBrTableIsRefusedBeforeCompilingNotAfterMinutes() {
+    // 1,000,064 bytes, under every size cap: compiling it kept the build thread for 4.5 minutes.
+    byte[] probe = WasmBinary.brTable(1_000_000);
+    long start = System.nanoTime();
+    assertThatThrownBy(
+            () ->
+                new ModuleValidator(ModuleCaps.defaults()).validate(probe, contract(probe, c -> c)))
+        .isInstanceOfSatisfying(
+            LimitExceededException.class,
+            e -> assertThat(e.code()).isEqualTo(ErrorCode.MODULE_TOO_LARGE))
+        .hasMessage(
+            "function body 0 branches to 1000001 labels or more, above the cap of 16384 per"
+                + " function");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void refusesBranchesOverTheModuleCapSummedOverItsFunctions() {
+    String branchy = "(func (block (br_table " + "0 ".repeat(60) + "(i32.const 0))))";
+    String wat =
+        "(module " + branchy + branchy + " (func (export \"run\") (result i32) i32.const 0))";
+    ModuleValidator validator =
+        new ModuleValidator(
+            ModuleCaps.builder().maxBranchTargetsPerFunction(60).maxBranchTargets(100).build());
+    byte[] bytes = Guests.wat(wat);
+    assertThatThrownBy(() -> validator.validate(bytes, contract(bytes, c -> c)))
+        .isInstanceOf(LimitExceededException.class)
+        .hasMessage("module branches to 120 labels or more, above the cap of 100");
   }
 
   @Test
