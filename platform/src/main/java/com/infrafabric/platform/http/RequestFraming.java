@@ -30,8 +30,9 @@ import java.util.function.BiConsumer;
 final class RequestFraming implements Handler<RoutingContext> {
 
   /**
-   * Headers a request may carry at most once. Credentials (Authorization, x-api-key) are the
-   * authenticator's to refuse, as ambiguous (401).
+   * Headers a request may carry at most once: every header some service reads one value of (the
+   * chassis's grant, MCP's protocol version, Anthropic's API version included). Credentials
+   * (Authorization, x-api-key) are the authenticator's to refuse, as ambiguous (401).
    */
   static final List<String> SINGLE =
       List.of(
@@ -40,7 +41,10 @@ final class RequestFraming implements Handler<RoutingContext> {
           "Transfer-Encoding",
           "Idempotency-Key",
           "If-Match",
-          "Mcp-Session-Id");
+          "Mcp-Session-Id",
+          "MCP-Protocol-Version",
+          "X-InfraFabric-Grant",
+          "anthropic-version");
 
   private final BiConsumer<RoutingContext, ApiException> closeWith;
 
