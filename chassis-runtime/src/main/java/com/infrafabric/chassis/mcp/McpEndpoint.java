@@ -11,6 +11,7 @@ import com.infrafabric.platform.http.Excerpt;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -99,7 +100,7 @@ final class McpEndpoint {
     McpSessions.Owner owner = owner(ctx);
     Object parsed;
     try {
-      parsed = StrictJson.parse(ctx.body().buffer().getBytes());
+      parsed = StrictJson.parse(bodyBytes(ctx));
     } catch (ApiException malformed) {
       answer(
           ctx,
@@ -476,6 +477,12 @@ final class McpEndpoint {
           400, JsonRpc.INVALID_REQUEST, "params must be an object (or, in JSON-RPC, an array).");
     }
     return new Message(id, name, object, hasId, false);
+  }
+
+  /** The body's bytes; an empty body has no buffer at all, and is an empty JSON text. */
+  private static byte[] bodyBytes(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    return body == null ? new byte[0] : body.getBytes();
   }
 
   private static Object idOf(Object parsed) {

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -109,6 +110,26 @@ class McpProtocolAbuseTest {
               notJson,
               CALL);
       assertThat(refused.statusCode()).as(notJson).isEqualTo(415);
+    }
+    assertThat(invocations()).isEqualTo(before);
+    delete(rig.http, agent, session);
+  }
+
+  /**
+   * Regression: an empty body (Content-Length: 0) was a 500, its buffer read as if it were there.
+   * It is an empty JSON text, a parse error like a body of blanks, in a session or not.
+   */
+  @Test
+  void anEmptyBodyIsAParseError() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+    for (String inSession : Arrays.asList(session, null)) {
+      for (String body : List.of("", " ")) {
+        HttpResponse<String> answer = post(rig.http, agent, inSession, body);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(400);
+        assertThat(error(answer).getInteger("code")).isEqualTo(-32700);
+      }
     }
     assertThat(invocations()).isEqualTo(before);
     delete(rig.http, agent, session);
