@@ -74,20 +74,9 @@ final class McpEndpoint {
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** The longest string id a message may carry; every answer to it echoes it. */
-  static final int MAX_ID_CHARS = 256;
-
   /** The methods served; any other is -32601. */
   private static final Set<String> METHODS =
       Set.of("initialize", "ping", "tools/list", "tools/call");
-
-  /**
-   * A JSON-RPC message as read: a request has an id, a notification none. {@code byPosition} when
-   * its params were an array, which JSON-RPC allows and no MCP method takes; {@code params} is then
-   * empty.
-   */
-  private record Message(
-      Object id, String method, JsonObject params, boolean request, boolean byPosition) {}
 
   void post(RoutingContext ctx) {
     Instant start = clock.instant();
@@ -114,18 +103,17 @@ final class McpEndpoint {
       batch(ctx, owner, batch, start);
       return;
     }
-    Object read = read(parsed);
-    if (read instanceof Reply.Error refused) {
-      answer(ctx, "unread", start, idOf(parsed), refused);
+    JsonRpcMessage message = JsonRpcMessage.read(parsed);
+    if (message instanceof JsonRpcMessage.Invalid invalid) {
+      answer(ctx, message.label(), start, message.id(), invalid.refusal());
       return;
     }
-    Message message = (Message) read;
     Optional<Reply.Error> version = checkVersion(ctx);
     if (version.isPresent()) {
-      answer(ctx, message.method(), start, message.id(), version.get());
-    } else if (message.method() == null) {
-      accepted(ctx, "response", start); // a response to a request this server never sends
-    } else if (message.method().equals("initialize")) {
+      answer(ctx, message.label(), start, message.id(), version.get());
+    } else if (message instanceof JsonRpcMessage.Response) {
+      accepted(ctx, message.label(), start); // a response to a request this server never sends
+    } else if (message.label().equals("initialize")) {
       initialize(ctx, owner, message, start);
     } else {
       inSession(ctx, owner, message, start);
@@ -133,8 +121,8 @@ final class McpEndpoint {
   }
 
   private void initialize(
-      RoutingContext ctx, McpSessions.Owner owner, Message message, Instant start) {
-    if (!message.request()) {
+      RoutingContext ctx, McpSessions.Owner owner, JsonRpcMessage initialize, Instant start) {
+    if (!(initialize instanceof JsonRpcMessage.Request message)) {
       answer(
           ctx,
           "initialize",
@@ -197,13 +185,14 @@ final class McpEndpoint {
         Duration.between(clock.instant(), full.soonestExpiry()));
   }
 
+  /** A request or notification of a session. */
   private void inSession(
-      RoutingContext ctx, McpSessions.Owner owner, Message message, Instant start) {
+      RoutingContext ctx, McpSessions.Owner owner, JsonRpcMessage message, Instant start) {
     String session = ctx.request().getHeader(SESSION_HEADER);
     if (session == null) {
       answer(
           ctx,
-          message.method(),
+          message.label(),
           start,
           message.id(),
           JsonRpc.refused(
@@ -219,13 +208,13 @@ final class McpEndpoint {
         .onSuccess(
             live -> {
               if (!live) {
-                answer(ctx, message.method(), start, message.id(), sessionNotFound());
-              } else if (!message.request()) {
-                accepted(ctx, message.method(), start);
-              } else {
-                dispatch(ctx, message)
-                    .onSuccess(reply -> answer(ctx, message.method(), start, message.id(), reply))
+                answer(ctx, message.label(), start, message.id(), sessionNotFound());
+              } else if (message instanceof JsonRpcMessage.Request request) {
+                dispatch(ctx, request)
+                    .onSuccess(reply -> answer(ctx, message.label(), start, message.id(), reply))
                     .onFailure(ctx::fail);
+              } else {
+                accepted(ctx, message.label(), start);
               }
             })
         .onFailure(ctx::fail);
@@ -289,28 +278,25 @@ final class McpEndpoint {
   /** Handles one element of a batch, adding its answer, if it has one, to {@code answers}. */
   private Future<JsonArray> inBatch(RoutingContext ctx, Object element, JsonArray answers) {
     Instant start = clock.instant();
-    Object read = read(element);
-    if (read instanceof Reply.Error refused) {
-      metrics.request("unread", outcome(refused), Duration.between(start, clock.instant()));
-      return Future.succeededFuture(answers.add(JsonRpc.response(idOf(element), refused)));
-    }
-    Message message = (Message) read;
-    if (!message.request()) {
+    JsonRpcMessage message = JsonRpcMessage.read(element);
+    if (message instanceof JsonRpcMessage.Invalid invalid) {
       metrics.request(
-          message.method() == null ? "response" : message.method(),
-          "accepted",
-          Duration.between(start, clock.instant()));
+          message.label(), outcome(invalid.refusal()), Duration.between(start, clock.instant()));
+      return Future.succeededFuture(answers.add(JsonRpc.response(message.id(), invalid.refusal())));
+    }
+    if (!(message instanceof JsonRpcMessage.Request request)) {
+      metrics.request(message.label(), "accepted", Duration.between(start, clock.instant()));
       return Future.succeededFuture(answers);
     }
     Future<Reply> reply =
-        message.method().equals("initialize")
+        request.method().equals("initialize")
             ? Future.succeededFuture(invalidRequest("initialize must not be part of a batch"))
-            : dispatch(ctx, message);
+            : dispatch(ctx, request);
     return reply.map(
         answer -> {
           metrics.request(
-              message.method(), outcome(answer), Duration.between(start, clock.instant()));
-          return answers.add(JsonRpc.response(message.id(), answer));
+              request.method(), outcome(answer), Duration.between(start, clock.instant()));
+          return answers.add(JsonRpc.response(request.id(), answer));
         });
   }
 
@@ -325,7 +311,7 @@ final class McpEndpoint {
         .end(answers.toBuffer());
   }
 
-  private Future<Reply> dispatch(RoutingContext ctx, Message message) {
+  private Future<Reply> dispatch(RoutingContext ctx, JsonRpcMessage.Request message) {
     if (message.byPosition() && METHODS.contains(message.method())) {
       return Future.succeededFuture(byPosition(message));
     }
@@ -434,66 +420,10 @@ final class McpEndpoint {
     return new McpSessions.Owner(who.tenant(), who.agent());
   }
 
-  /** Reads one JSON-RPC message, or the error that refuses it. */
-  private static Object read(Object parsed) {
-    if (parsed instanceof JsonArray) {
-      return invalidRequest("A batch may not hold another batch.");
-    }
-    if (!(parsed instanceof JsonObject message)) {
-      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "A JSON-RPC message is an object.");
-    }
-    if (!JsonRpc.VERSION.equals(message.getValue("jsonrpc"))) {
-      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "jsonrpc must be \"2.0\".");
-    }
-    Object id = message.getValue("id");
-    boolean hasId = message.containsKey("id");
-    if (hasId && !(id instanceof String || id instanceof Integer || id instanceof Long)) {
-      return JsonRpc.refused(
-          400,
-          JsonRpc.INVALID_REQUEST,
-          "id must be a string or an integer from -2^63 to 2^63 - 1 (null and fractions are not"
-              + " ids).");
-    }
-    // Every answer echoes the id: an unbounded one would make the answer as large as the request.
-    if (id instanceof String text && text.length() > MAX_ID_CHARS) {
-      return JsonRpc.refused(
-          400, JsonRpc.INVALID_REQUEST, "id must be at most " + MAX_ID_CHARS + " characters.");
-    }
-    Object method = message.getValue("method");
-    if (method == null
-        && (message.containsKey("result") || message.containsKey("error"))
-        && hasId) {
-      return new Message(id, null, new JsonObject(), false, false);
-    }
-    if (!(method instanceof String name)) {
-      return JsonRpc.refused(400, JsonRpc.INVALID_REQUEST, "method must be a string.");
-    }
-    Object params = message.getValue("params", new JsonObject());
-    if (params instanceof JsonArray) {
-      return new Message(id, name, new JsonObject(), hasId, true);
-    }
-    if (!(params instanceof JsonObject object)) {
-      return JsonRpc.refused(
-          400, JsonRpc.INVALID_REQUEST, "params must be an object (or, in JSON-RPC, an array).");
-    }
-    return new Message(id, name, object, hasId, false);
-  }
-
   /** The body's bytes; an empty body has no buffer at all, and is an empty JSON text. */
   private static byte[] bodyBytes(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     return body == null ? new byte[0] : body.getBytes();
-  }
-
-  private static Object idOf(Object parsed) {
-    if (parsed instanceof JsonObject message) {
-      Object id = message.getValue("id");
-      if (id instanceof String text) {
-        return text.length() <= MAX_ID_CHARS ? text : null;
-      }
-      return id instanceof Integer || id instanceof Long ? id : null;
-    }
-    return null;
   }
 
   private static Optional<Reply.Error> checkVersion(RoutingContext ctx) {
@@ -537,7 +467,7 @@ final class McpEndpoint {
    * it, -32602 as any other wrong params, where a params that is no structured value at all makes
    * the request itself invalid (-32600).
    */
-  private static Reply.Error byPosition(Message message) {
+  private static Reply.Error byPosition(JsonRpcMessage.Request message) {
     return JsonRpc.error(
         JsonRpc.INVALID_PARAMS,
         "params of "

@@ -332,6 +332,17 @@ class McpProtocolAbuseTest {
     HttpResponse<String> noMethod =
         post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":4,\"params\":{}}");
     assertThat(error(noMethod).getInteger("code")).isEqualTo(-32600);
+    // Regression: a message with a method and a result was served as a request.
+    HttpResponse<String> mixed =
+        post(
+            rig.http,
+            agent,
+            session,
+            "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"result\":{},"
+                + "\"params\":{\"name\":\"echo\",\"arguments\":{}}}");
+    assertThat(mixed.statusCode()).isEqualTo(400);
+    assertThat(error(mixed).getInteger("code")).isEqualTo(-32600);
+    assertThat(json(mixed).getInteger("id")).isEqualTo(5);
     HttpResponse<String> badId =
         post(rig.http, agent, session, "{\"jsonrpc\":\"2.0\",\"id\":{},\"method\":\"ping\"}");
     assertThat(error(badId).getInteger("code")).isEqualTo(-32600);
