@@ -19,7 +19,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,19 +34,14 @@ import java.util.Set;
  * <p>The platform has already authenticated the bearer token (401 with the protected-resource
  * metadata otherwise), rate limited its subject, checked the {@code agent} role on a tenant token,
  * and bounded the body; this class bounds it again to the invocation input limit, reads it with the
- * strict JSON reader, and refuses a wrong {@code jsonrpc}, bad ids, unsupported protocol versions
- * and batches outside 2025-03-26 before anything else happens.
+ * strict JSON reader, and refuses a wrong {@code jsonrpc}, bad ids, protocol versions other than
+ * the session's ({@link ProtocolVersions}) and batches outside 2025-03-26 sessions before anything
+ * else happens.
  */
 final class McpEndpoint {
 
   static final String PATH = "/mcp";
   static final String SESSION_HEADER = "Mcp-Session-Id";
-  static final String VERSION_HEADER = "MCP-Protocol-Version";
-  static final String LATEST = "2025-11-25";
-  static final List<String> SUPPORTED = List.of(LATEST, "2025-06-18", "2025-03-26");
-
-  /** The one version whose clients may send batches: later ones removed them. */
-  static final String BATCHING = "2025-03-26";
 
   /** The most messages one batch may carry: each may run a tool, one after another. */
   static final int MAX_BATCH = 16;
@@ -108,7 +102,7 @@ final class McpEndpoint {
       answer(ctx, message.label(), start, message.id(), invalid.refusal());
       return;
     }
-    Optional<Reply.Error> version = checkVersion(ctx);
+    Optional<Reply.Error> version = ProtocolVersions.unsupported(versionHeader(ctx));
     if (version.isPresent()) {
       answer(ctx, message.label(), start, message.id(), version.get());
     } else if (message instanceof JsonRpcMessage.Response) {
@@ -154,8 +148,9 @@ final class McpEndpoint {
           JsonRpc.error(JsonRpc.INVALID_PARAMS, "params.protocolVersion must be a string"));
       return;
     }
+    String negotiated = ProtocolVersions.negotiate(version);
     sessions
-        .open(owner)
+        .open(owner, negotiated)
         .onSuccess(
             opening -> {
               if (opening instanceof McpSessions.Opening.Full full) {
@@ -166,7 +161,11 @@ final class McpEndpoint {
               metrics.sessionOpened();
               ctx.response().putHeader(SESSION_HEADER, ((McpSessions.Opening.Opened) opening).id());
               answer(
-                  ctx, "initialize", start, message.id(), new Reply.Result(initialized(version)));
+                  ctx,
+                  "initialize",
+                  start,
+                  message.id(),
+                  new Reply.Result(initialized(negotiated)));
             })
         .onFailure(ctx::fail);
   }
@@ -203,6 +202,11 @@ final class McpEndpoint {
                   + ": send initialize first and then its session id with every message."));
       return;
     }
+    Optional<Reply.Error> refused = versionRefusal(ctx, session);
+    if (refused.isPresent()) {
+      answer(ctx, message.label(), start, message.id(), refused.get());
+      return;
+    }
     sessions
         .touch(owner, session)
         .onSuccess(
@@ -221,13 +225,12 @@ final class McpEndpoint {
   }
 
   /**
-   * A batch: part of MCP 2025-03-26 only (a client on a later version, which sends its version in
-   * {@value #VERSION_HEADER}, is refused, as batches were removed from it), in a session, without
-   * {@code initialize}, of at most {@value #MAX_BATCH} messages, each taken from the caller's rate
-   * limit as a request of its own (429 for the whole batch otherwise). Its requests run one after
-   * another and are answered together in one array, in their order; an element that is not a
-   * message gets its error there; a batch of notifications and responses alone is accepted with
-   * 202.
+   * A batch: part of MCP 2025-03-26 only, so sent in a session that negotiated it (later versions
+   * removed batches), without {@code initialize}, of at most {@value #MAX_BATCH} messages, each
+   * taken from the caller's rate limit as a request of its own (429 for the whole batch otherwise).
+   * Its requests run one after another and are answered together in one array, in their order; an
+   * element that is not a message gets its error there; a batch of notifications and responses
+   * alone is accepted with 202.
    */
   private void batch(RoutingContext ctx, McpSessions.Owner owner, JsonArray batch, Instant start) {
     Optional<Reply.Error> refused = batchRefusal(ctx, batch.size());
@@ -235,8 +238,9 @@ final class McpEndpoint {
       answer(ctx, "batch", start, null, refused.get());
       return;
     }
+    String session = ctx.request().getHeader(SESSION_HEADER);
     sessions
-        .touch(owner, ctx.request().getHeader(SESSION_HEADER))
+        .touch(owner, session)
         .onSuccess(
             live -> {
               if (!live) {
@@ -255,24 +259,17 @@ final class McpEndpoint {
   }
 
   private static Optional<Reply.Error> batchRefusal(RoutingContext ctx, int size) {
-    String version = ctx.request().getHeader(VERSION_HEADER);
-    if (version != null && !version.equals(BATCHING)) {
-      return Optional.of(
-          invalidRequest(
-              "Batches are part of MCP "
-                  + BATCHING
-                  + " only: under "
-                  + (SUPPORTED.contains(version) ? version : "another version")
-                  + " send one JSON-RPC message per request."));
-    }
     if (size == 0 || size > MAX_BATCH) {
       return Optional.of(
           invalidRequest("A batch holds 1 to " + MAX_BATCH + " messages; this one " + size + "."));
     }
-    if (ctx.request().getHeader(SESSION_HEADER) == null) {
+    String session = ctx.request().getHeader(SESSION_HEADER);
+    if (session == null) {
       return Optional.of(invalidRequest("A batch is sent in a session: initialize first."));
     }
-    return Optional.empty();
+    return ProtocolVersions.unsupported(versionHeader(ctx))
+        .or(() -> versionRefusal(ctx, session))
+        .or(() -> ProtocolVersions.batchRefused(McpSessions.version(session).orElseThrow()));
   }
 
   /** Handles one element of a batch, adding its answer, if it has one, to {@code answers}. */
@@ -407,12 +404,36 @@ final class McpEndpoint {
 
   static final ErrorCode SESSION_NOT_FOUND = new ErrorCode("SESSION_NOT_FOUND", 404);
 
+  /** The session a {@code GET} or {@code DELETE} names, refused as a {@code POST} would be. */
   private static String requiredSession(RoutingContext ctx) {
     String session = ctx.request().getHeader(SESSION_HEADER);
     if (session == null) {
       throw ApiException.of(ErrorCode.INVALID_REQUEST, "No " + SESSION_HEADER + " header.");
     }
+    Optional<Reply.Error> refused =
+        ProtocolVersions.unsupported(versionHeader(ctx)).or(() -> versionRefusal(ctx, session));
+    if (refused.isPresent()) {
+      Reply.Error error = refused.get();
+      throw ApiException.of(
+          error.httpStatus() == 404 ? SESSION_NOT_FOUND : ErrorCode.INVALID_REQUEST,
+          error.message());
+    }
     return session;
+  }
+
+  /**
+   * The refusal of a message of {@code session} under the version it names: 404 for an id this
+   * server never gives, 400 for a {@value ProtocolVersions#HEADER} other than the session's
+   * version. A message without the header is read under the session's version.
+   */
+  private static Optional<Reply.Error> versionRefusal(RoutingContext ctx, String session) {
+    return McpSessions.version(session)
+        .map(version -> ProtocolVersions.otherThan(version, versionHeader(ctx)))
+        .orElseGet(() -> Optional.of(sessionNotFound()));
+  }
+
+  private static String versionHeader(RoutingContext ctx) {
+    return ctx.request().getHeader(ProtocolVersions.HEADER);
   }
 
   private static McpSessions.Owner owner(RoutingContext ctx) {
@@ -426,25 +447,9 @@ final class McpEndpoint {
     return body == null ? new byte[0] : body.getBytes();
   }
 
-  private static Optional<Reply.Error> checkVersion(RoutingContext ctx) {
-    String version = ctx.request().getHeader(VERSION_HEADER);
-    if (version == null || SUPPORTED.contains(version)) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        JsonRpc.refused(
-            400,
-            JsonRpc.INVALID_REQUEST,
-            "Unsupported "
-                + VERSION_HEADER
-                + "; this server speaks "
-                + String.join(", ", SUPPORTED)
-                + "."));
-  }
-
-  private static JsonObject initialized(String requested) {
+  private static JsonObject initialized(String negotiated) {
     return new JsonObject()
-        .put("protocolVersion", SUPPORTED.contains(requested) ? requested : LATEST)
+        .put("protocolVersion", negotiated)
         .put(
             "capabilities",
             new JsonObject().put("tools", new JsonObject().put("listChanged", true)))

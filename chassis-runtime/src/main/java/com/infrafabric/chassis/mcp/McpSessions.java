@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * under the hash tag of that agent, renewed on use and dropped after the idle timeout. A session
  * belongs to the agent (tenant and subject) that opened it: another agent presenting its id finds
  * nothing. The id itself is 128 random bits, so it cannot be guessed; it is no credential, since
- * every request carries its bearer token as well.
+ * every request carries its bearer token as well. It ends with the protocol version its {@code
+ * initialize} negotiated, so every node knows a session's version without asking Redis, and a
+ * client cannot change it: another id is no session.
  *
  * <p>A node remembers for {@link McpSettings#sessionRecheck()} that it found a session live, and
  * asks Redis again only after that, so a busy session costs one round trip per recheck interval
@@ -76,9 +79,9 @@ public final class McpSessions {
     record Full(Instant soonestExpiry) implements Opening {}
   }
 
-  /** A new session, or the agent's maximum of live sessions reached. */
-  Future<Opening> open(Owner owner) {
-    String id = newId();
+  /** A new session speaking {@code version}, or the agent's maximum of live sessions reached. */
+  Future<Opening> open(Owner owner, String version) {
+    String id = newId() + '.' + version;
     Instant now = clock.instant();
     return redis
         .eval(
@@ -99,6 +102,16 @@ public final class McpSessions {
               remember(owner, id, now);
               return new Opening.Opened(id);
             });
+  }
+
+  /**
+   * The protocol version the session {@code id} speaks; empty for an id this server never gives.
+   */
+  static Optional<String> version(String id) {
+    int dot = id.lastIndexOf('.');
+    return dot < 0
+        ? Optional.empty()
+        : Optional.of(id.substring(dot + 1)).filter(ProtocolVersions.SUPPORTED::contains);
   }
 
   /** True if {@code id} is a live session of {@code owner}; renews it. */

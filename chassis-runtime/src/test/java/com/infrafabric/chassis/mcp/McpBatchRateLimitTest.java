@@ -34,7 +34,7 @@ class McpBatchRateLimitTest {
             directory,
             Map.of("chassis.ratelimit.capacity", "20", "chassis.ratelimit.refillPeriod", "1h"))) {
       String agent = rig.agent("acme", "echo");
-      String session = McpProtocolAbuseTest.initialize(rig.http, agent);
+      String session = McpProtocolAbuseTest.initialize(rig.http, agent, "2025-03-26");
       HttpResponse<String> sixteen = McpProtocolAbuseTest.post(rig.http, agent, session, batch(16));
       assertThat(sixteen.statusCode()).as(sixteen.body()).isEqualTo(200);
       // 20 - 1 (initialize) - 16 leaves 3: a batch of 4 does not fit, a single request does.

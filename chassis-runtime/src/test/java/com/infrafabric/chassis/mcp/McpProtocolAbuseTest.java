@@ -157,25 +157,71 @@ class McpProtocolAbuseTest {
     delete(rig.http, agent, initialize(rig.http, agent));
   }
 
-  /** Batches were removed from MCP after 2025-03-26: a client on a later version is refused. */
+  /**
+   * Batches were removed from MCP after 2025-03-26. Regression: the version header alone decided,
+   * so a batch without it, or naming 2025-03-26, was served in a session of a later version; the
+   * session's negotiated version decides now.
+   */
   @Test
-  void aBatchUnderALaterVersionIsRefusedAsAWhole() {
+  void aBatchInASessionOfALaterVersionIsRefusedAsAWhole() {
     agent = rig.agent("acme", "echo");
-    String session = initialize(rig.http, agent);
     double before = invocations();
+    String batch = "[" + CALL + "," + CALL + "]";
     for (String version : List.of("2025-06-18", "2025-11-25")) {
-      HttpResponse<String> answer =
-          rig.http.send(
-              "POST",
-              "/mcp",
-              agent,
-              Map.of("Mcp-Session-Id", session, "MCP-Protocol-Version", version),
-              "[" + CALL + "," + CALL + "]");
-      assertThat(answer.statusCode()).isEqualTo(400);
+      String session = initialize(rig.http, agent, version);
+      for (String header : Arrays.asList(null, version)) {
+        HttpResponse<String> answer = post(rig.http, agent, session, header, batch);
+        assertThat(answer.statusCode()).as(header).isEqualTo(400);
+        assertThat(error(answer).getInteger("code")).isEqualTo(-32600);
+        assertThat(error(answer).getString("message")).contains("2025-03-26 only", version);
+      }
+      HttpResponse<String> claimed = post(rig.http, agent, session, "2025-03-26", batch);
+      assertThat(claimed.statusCode()).isEqualTo(400);
+      assertThat(error(claimed).getString("message")).contains("not this session's version");
+      delete(rig.http, agent, session);
+    }
+    String batching = initialize(rig.http, agent, "2025-03-26");
+    HttpResponse<String> claimed = post(rig.http, agent, batching, "2025-06-18", batch);
+    assertThat(claimed.statusCode()).isEqualTo(400);
+    assertThat(error(claimed).getString("message")).contains("not this session's version");
+    assertThat(invocations()).isEqualTo(before);
+    assertThat(post(rig.http, agent, batching, "2025-03-26", batch).statusCode()).isEqualTo(200);
+    delete(rig.http, agent, batching);
+  }
+
+  /**
+   * Regression: a request whose MCP-Protocol-Version differed from its session's was served. It is
+   * 400 (on POST, GET and DELETE alike); a request without the header is read under its session's
+   * version, and one naming it is served.
+   */
+  @Test
+  void aVersionHeaderOtherThanTheSessionsIsRefused() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent, "2025-06-18");
+    double before = invocations();
+    for (String other : List.of("2025-11-25", "2025-03-26")) {
+      HttpResponse<String> answer = post(rig.http, agent, session, other, CALL);
+      assertThat(answer.statusCode()).as(other).isEqualTo(400);
       assertThat(error(answer).getInteger("code")).isEqualTo(-32600);
-      assertThat(error(answer).getString("message")).contains("2025-03-26 only", version);
+      assertThat(error(answer).getString("message"))
+          .contains("not this session's version", "2025-06-18");
+      Map<String, String> headers =
+          Map.of(
+              "Mcp-Session-Id",
+              session,
+              "MCP-Protocol-Version",
+              other,
+              "Accept",
+              "text/event-stream");
+      assertThat(rig.http.send("GET", "/mcp", agent, headers).statusCode()).isEqualTo(400);
+      assertThat(rig.http.send("DELETE", "/mcp", agent, headers).statusCode()).isEqualTo(400);
     }
     assertThat(invocations()).isEqualTo(before);
+    for (String header : Arrays.asList(null, "2025-06-18")) {
+      HttpResponse<String> served = post(rig.http, agent, session, header, CALL);
+      assertThat(served.statusCode()).as(header).isEqualTo(200);
+      assertThat(json(served).getJsonObject("result").getBoolean("isError")).isFalse();
+    }
     delete(rig.http, agent, session);
   }
 
@@ -188,7 +234,7 @@ class McpProtocolAbuseTest {
   @Test
   void aBatchUnder2025_03_26IsAnsweredInOneArray() {
     agent = rig.agent("acme", "echo");
-    String session = initialize(rig.http, agent);
+    String session = initialize(rig.http, agent, "2025-03-26");
     double before = invocations();
     HttpResponse<String> answer =
         post(
@@ -230,7 +276,7 @@ class McpProtocolAbuseTest {
   @Test
   void aBatchOutOfBoundsOrOutsideASessionIsRefusedAsAWhole() {
     agent = rig.agent("acme", "echo");
-    String session = initialize(rig.http, agent);
+    String session = initialize(rig.http, agent, "2025-03-26");
     double before = invocations();
     String tooMany = "[" + String.join(",", Collections.nCopies(17, CALL)) + "]";
     for (String batch : List.of("[]", tooMany)) {
@@ -543,24 +589,44 @@ class McpProtocolAbuseTest {
   }
 
   private static String initializeMessage() {
+    return initializeMessage("2025-11-25");
+  }
+
+  private static String initializeMessage(String version) {
     return "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
-        + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+        + "{\"protocolVersion\":\""
+        + version
+        + "\",\"capabilities\":{},"
         + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
   }
 
   static String initialize(HttpTestClient http, String token) {
-    HttpResponse<String> answer = post(http, token, null, initializeMessage());
+    return initialize(http, token, "2025-11-25");
+  }
+
+  /** Opens a session of {@code version}, as a client of that version does. */
+  static String initialize(HttpTestClient http, String token, String version) {
+    HttpResponse<String> answer = post(http, token, null, initializeMessage(version));
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     assertThat(json(answer).getJsonObject("result").getString("protocolVersion"))
-        .isEqualTo("2025-11-25");
+        .isEqualTo(version);
     return answer.headers().firstValue("Mcp-Session-Id").orElseThrow();
   }
 
   static HttpResponse<String> post(HttpTestClient http, String token, String session, String body) {
+    return post(http, token, session, null, body);
+  }
+
+  /** A POST naming {@code version} in MCP-Protocol-Version, or without it when null. */
+  static HttpResponse<String> post(
+      HttpTestClient http, String token, String session, String version, String body) {
     Map<String, String> headers = new HashMap<>();
     headers.put("Accept", "application/json, text/event-stream");
     if (session != null) {
       headers.put("Mcp-Session-Id", session);
+    }
+    if (version != null) {
+      headers.put("MCP-Protocol-Version", version);
     }
     return http.send("POST", "/mcp", token, headers, body);
   }
