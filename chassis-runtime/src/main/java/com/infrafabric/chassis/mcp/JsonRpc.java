@@ -17,6 +17,9 @@ final class JsonRpc {
   static final int INVALID_PARAMS = -32602;
   static final int INTERNAL_ERROR = -32603;
 
+  /** A request that was not answered in time: the code the MCP SDKs use for their own timeouts. */
+  static final int REQUEST_TIMEOUT = -32001;
+
   private JsonRpc() {}
 
   /**

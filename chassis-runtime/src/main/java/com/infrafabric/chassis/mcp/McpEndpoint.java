@@ -11,6 +11,7 @@ import com.infrafabric.platform.http.Excerpt;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -52,6 +53,7 @@ final class McpEndpoint {
   private final McpMetrics metrics;
   private final Clock clock;
   private final int maxBodyBytes;
+  private final Duration batchDeadline;
 
   McpEndpoint(
       McpSessions sessions,
@@ -59,13 +61,15 @@ final class McpEndpoint {
       McpStreams streams,
       McpMetrics metrics,
       Clock clock,
-      int maxBodyBytes) {
+      int maxBodyBytes,
+      Duration batchDeadline) {
     this.sessions = sessions;
     this.methods = methods;
     this.streams = streams;
     this.metrics = metrics;
     this.clock = clock;
     this.maxBodyBytes = maxBodyBytes;
+    this.batchDeadline = batchDeadline;
   }
 
   /** The methods served; any other is -32601. */
@@ -230,7 +234,9 @@ final class McpEndpoint {
    * taken from the caller's rate limit as a request of its own (429 for the whole batch otherwise).
    * Its requests run one after another and are answered together in one array, in their order; an
    * element that is not a message gets its error there; a batch of notifications and responses
-   * alone is accepted with 202.
+   * alone is accepted with 202. The batch is answered by its deadline, as one call would be: the
+   * requests it has not answered by then are answered with an error saying so ({@link
+   * BatchAnswers}).
    */
   private void batch(RoutingContext ctx, McpSessions.Owner owner, JsonArray batch, Instant start) {
     Optional<Reply.Error> refused = batchRefusal(ctx, batch.size());
@@ -247,13 +253,7 @@ final class McpEndpoint {
                 answer(ctx, "batch", start, null, sessionNotFound());
                 return;
               }
-              // The platform's rate limit took one request for the POST: the others, too.
-              Future<JsonArray> answers =
-                  Requests.takeMoreRequests(ctx, batch.size() - 1).map(taken -> new JsonArray());
-              for (Object element : batch) {
-                answers = answers.compose(done -> inBatch(ctx, element, done));
-              }
-              answers.onSuccess(done -> answerBatch(ctx, done)).onFailure(ctx::fail);
+              run(ctx, batch).onSuccess(answers -> answerBatch(ctx, answers)).onFailure(ctx::fail);
             })
         .onFailure(ctx::fail);
   }
@@ -272,18 +272,39 @@ final class McpEndpoint {
         .or(() -> ProtocolVersions.batchRefused(McpSessions.version(session).orElseThrow()));
   }
 
-  /** Handles one element of a batch, adding its answer, if it has one, to {@code answers}. */
-  private Future<JsonArray> inBatch(RoutingContext ctx, Object element, JsonArray answers) {
+  /** Runs the elements of a batch one after another; the answers come by its deadline. */
+  private Future<JsonArray> run(RoutingContext ctx, JsonArray batch) {
+    BatchAnswers answers = new BatchAnswers(batch, batchDeadline);
+    Promise<JsonArray> answered = Promise.promise();
+    long timer =
+        ctx.vertx()
+            .setTimer(batchDeadline.toMillis(), late -> answered.tryComplete(answers.expire()));
+    // The platform's rate limit took one request for the POST: the others, too.
+    Future<Void> ran = Requests.takeMoreRequests(ctx, batch.size() - 1).mapEmpty();
+    for (Object element : batch) {
+      ran =
+          ran.compose(
+              done ->
+                  answers.start()
+                      ? inBatch(ctx, element).onSuccess(answers::answered).<Void>mapEmpty()
+                      : Future.succeededFuture());
+    }
+    ran.onSuccess(done -> answered.tryComplete(answers.finish())).onFailure(answered::tryFail);
+    return answered.future().onComplete(done -> ctx.vertx().cancelTimer(timer));
+  }
+
+  /** Handles one element of a batch: its answer, if it has one. */
+  private Future<Optional<JsonObject>> inBatch(RoutingContext ctx, Object element) {
     Instant start = clock.instant();
     JsonRpcMessage message = JsonRpcMessage.read(element);
     if (message instanceof JsonRpcMessage.Invalid invalid) {
       metrics.request(
           message.label(), outcome(invalid.refusal()), Duration.between(start, clock.instant()));
-      return Future.succeededFuture(answers.add(JsonRpc.response(message.id(), invalid.refusal())));
+      return Future.succeededFuture(Optional.of(JsonRpc.response(message.id(), invalid.refusal())));
     }
     if (!(message instanceof JsonRpcMessage.Request request)) {
       metrics.request(message.label(), "accepted", Duration.between(start, clock.instant()));
-      return Future.succeededFuture(answers);
+      return Future.succeededFuture(Optional.empty());
     }
     Future<Reply> reply =
         request.method().equals("initialize")
@@ -293,7 +314,7 @@ final class McpEndpoint {
         answer -> {
           metrics.request(
               request.method(), outcome(answer), Duration.between(start, clock.instant()));
-          return answers.add(JsonRpc.response(request.id(), answer));
+          return Optional.of(JsonRpc.response(request.id(), answer));
         });
   }
 

@@ -48,6 +48,8 @@ public final class McpServer implements AutoCloseable {
 
   /**
    * @param maxBodyBytes the largest MCP message, as the largest REST invocation body
+   * @param batchDeadline how long one batch may take, as one call may: the largest timeout a tool
+   *     may have
    * @param allowedOrigins the browser origins the service allows (its CORS origins); a request
    *     carrying any other {@code Origin} is refused
    */
@@ -57,6 +59,7 @@ public final class McpServer implements AutoCloseable {
       RedisStore redis,
       McpSettings settings,
       int maxBodyBytes,
+      Duration batchDeadline,
       List<String> allowedOrigins,
       MeterRegistry meters,
       Clock clock) {
@@ -75,7 +78,8 @@ public final class McpServer implements AutoCloseable {
             streams,
             metrics,
             clock,
-            maxBodyBytes);
+            maxBodyBytes,
+            batchDeadline);
     this.pollTimer = vertx.setPeriodic(settings.toolsPollInterval().toMillis(), id -> poll());
     this.keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE.toMillis(), id -> keepAlive());
   }

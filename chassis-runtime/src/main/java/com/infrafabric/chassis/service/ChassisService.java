@@ -76,6 +76,7 @@ public final class ChassisService {
             redis,
             settings.mcp(),
             settings.maxInputBytes(),
+            settings.operator().limitCaps().timeout(),
             settings.platform().http().cors().allowedOrigins(),
             meters,
             clock);
