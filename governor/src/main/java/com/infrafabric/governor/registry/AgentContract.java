@@ -54,8 +54,10 @@ public record AgentContract(
   public static final String CLAIM_SLO = "slo_ms";
   public static final String CLAIM_VERSION = "contract_version";
   public static final int MAX_SLOTS = 1000;
+
   /** The largest integer every JSON reader keeps exact (2^53 - 1), as every other bound here. */
   private static final long MAX_VERSION = (1L << 53) - 1;
+
   private static final Duration MAX_SLO = Duration.ofHours(24);
 
   public AgentContract {

@@ -32,6 +32,12 @@ import java.util.Set;
  */
 public final class GrantTokens {
 
+  /**
+   * The most bytes of a signed grant: the chassis reads it from a request head, which Vert.x bounds
+   * at 8 KiB and which also carries the caller's bearer token and the request's other headers.
+   */
+  public static final int MAX_BYTES = 6 * 1024;
+
   private static final long MAX_EPOCH_SECOND = Instant.MAX.getEpochSecond();
 
   private GrantTokens() {}
