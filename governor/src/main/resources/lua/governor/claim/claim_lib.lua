@@ -68,12 +68,13 @@ end
 
 -- Reputation moves a policy-set share of the way toward the outcome's sample; the result is a
 -- weighted mean of two values in 0..1e6, so it stays in 0..1e6. Consecutive failures open the
--- breaker; so does spend above the task's reservation (the agent exhausted its budget). A
+-- breaker; so does spend above the task's reservation (the agent exhausted its budget), which is
+-- sampled as a failure too: a task done at any cost is no success to rank an agent by. A
 -- half-open breaker closes on its probe's success and opens again on its failure. Reputation and
 -- failure count change in a only: end_lease() saves them with the freed slot, in one write.
 local function record_outcome(a, outcome, latency_ms, overage, policy)
   local sample = SAMPLE_FAILED
-  if outcome == 'succeeded' then
+  if outcome == 'succeeded' and not overage then
     sample = latency_ms <= a.slo and SAMPLE_ON_TIME or SAMPLE_LATE
   end
   a.rep = a.rep + math.floor((sample - a.rep) * policy.rep_weight / 1000 + 0.5)

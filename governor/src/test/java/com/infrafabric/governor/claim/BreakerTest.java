@@ -146,14 +146,20 @@ class BreakerTest {
     assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.HALF_OPEN);
   }
 
+  /**
+   * Spend over the reservation opens the breaker at once, and lowers the agent's reputation as a
+   * failure would: the review's probe saw a success 10^6 times over its hold raise it.
+   */
   @Test
-  void spendOverTheReservationOpensTheBreakerAtOnce() {
+  void spendOverTheReservationOpensTheBreakerAtOnceAndCountsAsAFailure() {
     String t = tenant("budget");
+    int before = rig.agent(t, "a1").reputationPpm();
 
     runAndFinish(t, TaskOutcome.SUCCEEDED, 1_001);
 
     assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.OPEN);
     assertThat(breakerEvents(t)).containsExactly("breaker.open budget_exhausted closed");
+    assertThat(rig.agent(t, "a1").reputationPpm()).isLessThan(before);
   }
 
   @Test
