@@ -44,7 +44,7 @@ class ContractForgeryTest {
     assertRefused(
         header + "." + base64(Contracts.forModule("forged", MODULE).json()) + ".",
         ErrorCode.INVALID_CONTRACT,
-        "contract is not signed: expected a compact JWS");
+        "contract is not signed: expected a compact JWS, but its header cannot be read (Invalid JWS header: Not a JWS header)");
   }
 
   @Test

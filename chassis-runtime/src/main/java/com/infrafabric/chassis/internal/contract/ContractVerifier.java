@@ -7,6 +7,7 @@ import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.auth.CompactJws;
 import com.infrafabric.platform.auth.CriticalHeaders;
+import com.infrafabric.platform.http.Excerpt;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -75,13 +76,18 @@ public final class ContractVerifier {
     if (jws == null || jws.isBlank()) {
       throw invalid("contract is not signed: expected a compact JWS");
     }
+    if (!CompactJws.canonical(jws.strip())) {
+      throw invalid("contract is not signed: expected a compact JWS");
+    }
     try {
-      if (!CompactJws.canonical(jws.strip())) {
-        throw new ParseException("not a canonical compact JWS", 0);
-      }
       return JWSObject.parse(jws.strip());
     } catch (ParseException e) {
-      throw invalid("contract is not signed: expected a compact JWS");
+      // A compact JWS whose header is not one the verifier reads (a jwk member, a repeated alg):
+      // say so, rather than that it is not signed.
+      throw invalid(
+          "contract is not signed: expected a compact JWS, but its header cannot be read ("
+              + Excerpt.of(String.valueOf(e.getMessage()), Excerpt.VALUE_CHARS)
+              + ")");
     }
   }
 

@@ -49,7 +49,7 @@ class ContractVerifierTest {
     assertRejected(
         header + "." + payload + ".",
         ErrorCode.INVALID_CONTRACT,
-        "contract is not signed: expected a compact JWS");
+        "contract is not signed: expected a compact JWS, but its header cannot be read (Invalid JWS header: Not a JWS header)");
   }
 
   @Test
