@@ -47,9 +47,11 @@ public final class ContractCli extends CommandGroup {
           .out()
           .println(
               ContractSigner.sign(
-                  InputFiles.bytes(module),
-                  new String(InputFiles.bytes(contract), StandardCharsets.UTF_8),
-                  SigningKey.load(key)));
+                  InputFiles.bytes("--module", module, InputCap.MODULE),
+                  new String(
+                      InputFiles.bytes("--contract", contract, InputCap.DOCUMENT),
+                      StandardCharsets.UTF_8),
+                  PrivateKeyFile.read(key, SigningKey::fromPrivateJwks)));
       return 0;
     }
   }

@@ -1,13 +1,16 @@
 package com.infrafabric.deploy.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The files a command reads because the caller named them: a module, a contract, a secret. One that
- * cannot be read is the caller's input error (exit status 2), found before anything is sent.
+ * The files a command reads because the caller named them: a module, a contract, a secret, a token.
+ * Each is read up to its {@link InputCap} and no further, so a device or a pipe that never ends
+ * ({@code /dev/zero}) is refused like a file too large. One that cannot be read or is too large is
+ * the caller's input error (exit status 2), found before anything is sent.
  */
 public final class InputFiles {
 
@@ -16,18 +19,33 @@ public final class InputFiles {
   /**
    * The file's bytes.
    *
-   * @throws IllegalArgumentException naming {@code file} if it cannot be read
+   * @param source the option or key that named the file: {@code --module}, {@code token.file}
+   * @throws IllegalArgumentException naming {@code source} and {@code file} if it cannot be read or
+   *     holds more than {@code cap} bytes
    */
-  public static byte[] bytes(Path file) {
-    try {
-      return Files.readAllBytes(file);
+  public static byte[] bytes(String source, Path file, InputCap cap) {
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(Math.toIntExact(cap.bytes() + 1));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + file + " (" + e + ")", e);
+      throw new IllegalArgumentException("cannot read " + source + " " + file + " (" + e + ")", e);
     }
+    if (bytes.length > cap.bytes()) {
+      throw new IllegalArgumentException(
+          source
+              + " "
+              + file
+              + " holds more than "
+              + cap.bytes()
+              + " bytes, the most "
+              + cap.what()
+              + " may be");
+    }
+    return bytes;
   }
 
   /** The file's UTF-8 text without the surrounding white space (a JWS and its newline). */
-  public static String text(Path file) {
-    return new String(bytes(file), StandardCharsets.UTF_8).strip();
+  public static String text(String source, Path file, InputCap cap) {
+    return new String(bytes(source, file, cap), StandardCharsets.UTF_8).strip();
   }
 }

@@ -124,7 +124,7 @@ public final class TokenCli extends CommandGroup {
 
     @Override
     public Integer call() {
-      TokenMinter minter = TokenMinter.load(privateFile);
+      TokenMinter minter = PrivateKeyFile.read(privateFile, TokenMinter::fromPrivateJwks);
       Duration lifetime = Durations.parse("--ttl", ttl);
       if (lifetime.isNegative() || lifetime.isZero()) {
         throw new IllegalArgumentException("--ttl must be positive");

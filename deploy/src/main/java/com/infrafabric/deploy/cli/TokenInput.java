@@ -1,8 +1,6 @@
 package com.infrafabric.deploy.cli;
 
 import com.infrafabric.platform.auth.CompactJws;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -44,12 +42,6 @@ public final class TokenInput {
    *     does not hold one token
    */
   public static String read(String source, Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + source + " " + file, e);
-    }
-    return of(source + " " + file, text);
+    return of(source + " " + file, InputFiles.text(source, file, InputCap.TOKEN));
   }
 }

@@ -3,7 +3,9 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.deploy.cli.InputCap;
 import com.infrafabric.deploy.cli.InputFiles;
+import com.infrafabric.deploy.cli.PrivateKeyFile;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.AgentContracts;
 import com.infrafabric.governor.registry.CapabilitySet;
@@ -136,7 +138,7 @@ public final class AgentsCli extends CommandGroup {
       context
           .out()
           .println(
-              TokenMinter.load(privateFile)
+              PrivateKeyFile.read(privateFile, TokenMinter::fromPrivateJwks)
                   .mint(contract.toTokenSpec(issuer, lifetime), context.clock().instant()));
       return 0;
     }
@@ -157,13 +159,20 @@ public final class AgentsCli extends CommandGroup {
         description = "the contract as 'infrafabric agents sign' printed it")
     private Path contract;
 
+    private String signed;
+
     Register(CliContext context) {
       super(context, Service.GOVERNOR);
     }
 
     @Override
+    void check() {
+      signed = InputFiles.text("--contract", contract, InputCap.DOCUMENT);
+    }
+
+    @Override
     Answer request(RestClient client) {
-      return client.post("/v1/agents", new JsonObject().put("contract", InputFiles.text(contract)));
+      return client.post("/v1/agents", new JsonObject().put("contract", signed));
     }
 
     @Override

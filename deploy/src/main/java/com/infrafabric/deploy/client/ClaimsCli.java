@@ -3,7 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
-import com.infrafabric.deploy.cli.InputFiles;
+import com.infrafabric.deploy.cli.JsonFile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -73,8 +73,17 @@ public final class ClaimsCli extends CommandGroup {
         description = "names this claim (default: claim-TASK)")
     private String idempotencyKey;
 
+    private JsonObject grantJson;
+
     Claim(CliContext context) {
       super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    void check() {
+      if (grant != null) {
+        grantJson = JsonFile.object("--grant", grant);
+      }
     }
 
     @Override
@@ -88,8 +97,8 @@ public final class ClaimsCli extends CommandGroup {
       if (maxAgents != null) {
         body.put("max_agents", maxAgents);
       }
-      if (grant != null) {
-        body.put("grant", new JsonObject(InputFiles.text(grant)));
+      if (grantJson != null) {
+        body.put("grant", grantJson);
       }
       return client.post("/v1/claims", body, key(idempotencyKey, "claim-", task));
     }

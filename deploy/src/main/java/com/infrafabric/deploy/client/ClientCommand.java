@@ -32,6 +32,7 @@ abstract class ClientCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() {
+    check();
     RestClient client = connection.client(service, context);
     Answer answer;
     try (Progress progress = Progress.start(context.err(), progressLabel())) {
@@ -57,6 +58,15 @@ abstract class ClientCommand implements Callable<Integer> {
       out.print(rendered.toString(StandardCharsets.UTF_8));
     }
   }
+
+  /**
+   * Reads and checks what the caller gave that the command can check itself: the files it names,
+   * enumerations, ranges, options that go together. Runs before the token is read, anything is sent
+   * or any progress is shown.
+   *
+   * @throws IllegalArgumentException naming the option and what is wrong: a usage error (exit 2)
+   */
+  void check() {}
 
   /** Sends this command's requests and returns the answer to print. */
   abstract Answer request(RestClient client);

@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.deploy.cli.InputCap;
 import com.infrafabric.deploy.cli.InputFiles;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import io.vertx.core.json.JsonArray;
@@ -121,6 +122,8 @@ public final class CredentialsCli extends CommandGroup {
                 + " status-only: the status class alone)")
     private String response;
 
+    private String secret;
+
     Put(CliContext context) {
       super(context, Service.CHASSIS);
     }
@@ -129,7 +132,7 @@ public final class CredentialsCli extends CommandGroup {
     Answer request(RestClient client) {
       JsonObject body =
           new JsonObject()
-              .put("secret", secret())
+              .put("secret", secret)
               .put("allow", new JsonArray(allow))
               .put("header", header)
               .put("scheme", scheme);
@@ -139,8 +142,13 @@ public final class CredentialsCli extends CommandGroup {
       return client.put(base(tenant) + "/" + segment(PathNames.credential(name)), body);
     }
 
-    private String secret() {
-      return new String(InputFiles.bytes(secretFile), StandardCharsets.UTF_8).stripTrailing();
+    @Override
+    void check() {
+      secret =
+          new String(
+                  InputFiles.bytes("--secret-file", secretFile, InputCap.DOCUMENT),
+                  StandardCharsets.UTF_8)
+              .stripTrailing();
     }
 
     @Override

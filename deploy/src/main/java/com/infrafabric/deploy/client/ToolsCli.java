@@ -5,6 +5,7 @@ import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import com.infrafabric.deploy.cli.GrantOption;
+import com.infrafabric.deploy.cli.InputCap;
 import com.infrafabric.deploy.cli.InputFiles;
 import com.infrafabric.deploy.cli.ToolInputOption;
 import io.vertx.core.json.Json;
@@ -82,8 +83,17 @@ public final class ToolsCli extends CommandGroup {
         description = "the contract as 'infrafabric contract sign' printed it")
     private Path contract;
 
+    private byte[] moduleBytes;
+    private String signed;
+
     Publish(CliContext context) {
       super(context, Service.CHASSIS);
+    }
+
+    @Override
+    void check() {
+      moduleBytes = InputFiles.bytes("--module", module, InputCap.MODULE);
+      signed = InputFiles.text("--contract", contract, InputCap.DOCUMENT);
     }
 
     @Override
@@ -96,8 +106,8 @@ public final class ToolsCli extends CommandGroup {
       return client.post(
           "/v1/tools",
           new JsonObject()
-              .put("module_base64", Base64.getEncoder().encodeToString(InputFiles.bytes(module)))
-              .put("contract", InputFiles.text(contract)));
+              .put("module_base64", Base64.getEncoder().encodeToString(moduleBytes))
+              .put("contract", signed));
     }
 
     @Override
