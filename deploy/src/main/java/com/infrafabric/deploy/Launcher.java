@@ -6,6 +6,7 @@ import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandFactory;
 import com.infrafabric.deploy.cli.ContractCli;
+import com.infrafabric.deploy.cli.InstantValue;
 import com.infrafabric.deploy.cli.TokenCli;
 import com.infrafabric.deploy.cli.UsageErrors;
 import com.infrafabric.deploy.client.AgentsCli;
@@ -23,6 +24,7 @@ import com.infrafabric.governor.GovernorException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -115,6 +117,7 @@ public final class Launcher implements Callable<Integer> {
   /** The whole command tree, wired to {@code context}. */
   public static CommandLine commandLine(CliContext context) {
     return new CommandLine(Launcher.class, new CommandFactory(context))
+        .registerConverter(Instant.class, new InstantValue())
         .setParameterExceptionHandler(new UsageErrors())
         .setExecutionExceptionHandler(Launcher::failed);
   }
