@@ -8,6 +8,7 @@ import com.infrafabric.deploy.cli.InputFiles;
 import com.infrafabric.deploy.cli.PrivateKeyFile;
 import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.registry.AgentContracts;
+import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.config.Durations;
@@ -263,6 +264,11 @@ public final class AgentsCli extends CommandGroup {
 
     Status(CliContext context) {
       super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    void check() {
+      WireNames.of("STATUS", status, AgentStatus.values(), AgentStatus::wireName);
     }
 
     @Override

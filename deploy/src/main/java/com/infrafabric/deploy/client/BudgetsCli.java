@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.governor.tenant.Window;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -108,19 +109,22 @@ public final class BudgetsCli extends CommandGroup {
         description = "alert thresholds in percent, e.g. 50,80")
     private List<Integer> thresholds = List.of();
 
+    private JsonObject limits;
+
     Set(CliContext context) {
       super(context, Service.GOVERNOR);
     }
 
     @Override
-    Answer request(RestClient client) {
-      JsonObject limits = new JsonObject();
+    void check() {
+      limits = new JsonObject();
       for (String cap : caps) {
         String[] parts = cap.split("=", 2);
         if (parts.length != 2 || !parts[1].matches("[0-9]{1,19}")) {
           throw new IllegalArgumentException(
               "--cap " + cap + " must be WINDOW=MICROS, e.g. day=5000000");
         }
+        WireNames.of("--cap window", parts[0], Window.values(), Window::wireName);
         if (limits.containsKey(parts[0])) {
           throw new IllegalArgumentException("--cap names the window " + parts[0] + " twice");
         }
@@ -130,6 +134,10 @@ public final class BudgetsCli extends CommandGroup {
                 .put("cap_micros", Long.parseLong(parts[1]))
                 .put("thresholds_pct", new JsonArray(thresholds)));
       }
+    }
+
+    @Override
+    Answer request(RestClient client) {
       return client.put(
           "/v1/budgets/" + segment(PathNames.scope(scope)), new JsonObject().put("limits", limits));
     }

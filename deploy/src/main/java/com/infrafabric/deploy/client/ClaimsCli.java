@@ -4,6 +4,7 @@ import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import com.infrafabric.deploy.cli.JsonFile;
+import com.infrafabric.governor.claim.TaskOutcome;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -189,6 +190,11 @@ public final class ClaimsCli extends CommandGroup {
 
     Finish(CliContext context) {
       super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    void check() {
+      WireNames.of("--outcome", outcome, TaskOutcome.values(), TaskOutcome::wireName);
     }
 
     @Override

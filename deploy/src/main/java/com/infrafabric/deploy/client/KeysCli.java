@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.governor.keys.VirtualKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -71,6 +72,12 @@ public final class KeysCli extends CommandGroup {
 
     Create(CliContext context) {
       super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    void check() {
+      Bounds.within("--rpm", rpm, 1, VirtualKey.MAX_RATE);
+      Bounds.within("--tpm", tpm, 1, VirtualKey.MAX_RATE);
     }
 
     @Override

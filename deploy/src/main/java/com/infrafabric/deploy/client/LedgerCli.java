@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.governor.ledger.Ledger;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -39,7 +40,7 @@ public final class LedgerCli extends CommandGroup {
           "spent_delta_micros");
 
   /** The governor's largest page. */
-  private static final int PAGE = 1000;
+  private static final int PAGE = Ledger.MAX_PAGE_SIZE;
 
   @Command(
       name = "tail",
@@ -82,9 +83,7 @@ public final class LedgerCli extends CommandGroup {
      */
     @Override
     Answer request(RestClient client) {
-      if (limit < 1 || limit > PAGE) {
-        throw new IllegalArgumentException("--limit " + limit + " is outside 1.." + PAGE);
-      }
+      Bounds.within("--limit", limit, 1, PAGE);
       String from = context.clock().instant().minus(since).toString();
       ArrayDeque<JsonObject> newest = new ArrayDeque<>(limit);
       long inWindow = 0;

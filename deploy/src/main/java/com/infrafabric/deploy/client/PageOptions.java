@@ -1,5 +1,6 @@
 package com.infrafabric.deploy.client;
 
+import com.infrafabric.governor.ledger.Ledger;
 import java.io.PrintStream;
 import picocli.CommandLine.Option;
 
@@ -8,6 +9,12 @@ import picocli.CommandLine.Option;
  * that names the next page's cursor: every list route answers {@code next_cursor}.
  */
 final class PageOptions {
+
+  /**
+   * The longest page every listing of both services returns ({@link Ledger#MAX_PAGE_SIZE} and the
+   * registry's, budgets', reservations', keys' and tools' alike); a larger one is refused.
+   */
+  static final int MAX_LIMIT = Ledger.MAX_PAGE_SIZE;
 
   @Option(names = "--cursor", paramLabel = "CURSOR", description = "the previous page's next")
   private String cursor;
@@ -21,6 +28,7 @@ final class PageOptions {
 
   /** {@code path} (which may carry a query already) with this page's query parameters. */
   String appendTo(String path) {
+    Bounds.within("--limit", limit, 1, MAX_LIMIT);
     StringBuilder query = new StringBuilder(path).append(path.contains("?") ? '&' : '?');
     query.append("limit=").append(limit);
     if (cursor != null) {

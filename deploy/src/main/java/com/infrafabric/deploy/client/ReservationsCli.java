@@ -3,6 +3,7 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.governor.budget.ReservationFilter;
 import java.io.PrintStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +40,11 @@ public final class ReservationsCli extends CommandGroup {
 
     ListReservations(CliContext context) {
       super(context, Service.GOVERNOR);
+    }
+
+    @Override
+    void check() {
+      WireNames.of("--state", state, ReservationFilter.values(), ReservationFilter::wireName);
     }
 
     @Override

@@ -2,6 +2,8 @@ package com.infrafabric.deploy.client;
 
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
+import com.infrafabric.governor.spend.SpendDimension;
+import com.infrafabric.governor.spend.SpendQuery;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,12 +68,14 @@ public final class SpendCli implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RestClient client = connection.client(Service.GOVERNOR, context);
     Instant end = to != null ? to : context.clock().instant();
     Instant start = from != null ? from : end.minus(since);
+    checkRange(start, end);
+    String groupBy = groupBy();
+    RestClient client = connection.client(Service.GOVERNOR, context);
     StringBuilder path =
         new StringBuilder("/v1/spend?group_by=")
-            .append(ClientCommand.segment(String.join(",", by)))
+            .append(ClientCommand.segment(groupBy))
             .append("&from=")
             .append(ClientCommand.segment(start.toString()))
             .append("&to=")
@@ -85,6 +89,37 @@ public final class SpendCli implements Callable<Integer> {
     }
     ClientCommand.show(client.get(path.toString()), json, SpendCli::table, context.out());
     return 0;
+  }
+
+  /** {@code --by} as the governor reads it: distinct {@link SpendDimension} wire names. */
+  private String groupBy() {
+    List<SpendDimension> dimensions =
+        by.stream()
+            .map(
+                name ->
+                    WireNames.of("--by", name, SpendDimension.values(), SpendDimension::wireName))
+            .toList();
+    if (dimensions.stream().distinct().count() != dimensions.size()) {
+      throw new IllegalArgumentException("--by names a dimension twice: " + String.join(",", by));
+    }
+    return String.join(",", by);
+  }
+
+  /** The range as a {@link SpendQuery} takes it: {@code --to} after the start, at most its span. */
+  private static void checkRange(Instant start, Instant end) {
+    if (!end.isAfter(start)) {
+      throw new IllegalArgumentException(
+          "the range must end after it starts: " + start + ".." + end);
+    }
+    if (Duration.between(start, end).compareTo(SpendQuery.MAX_RANGE) > 0) {
+      throw new IllegalArgumentException(
+          "a report covers at most "
+              + SpendQuery.MAX_RANGE.toDays()
+              + " days: "
+              + start
+              + ".."
+              + end);
+    }
   }
 
   private static void table(Answer answer, PrintStream out) {

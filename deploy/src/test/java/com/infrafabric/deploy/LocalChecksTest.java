@@ -1,0 +1,172 @@
+package com.infrafabric.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A value the CLI can check with the service's own definitions (its enumerations' wire names, its
+ * ranges) is checked before anything is sent: one the service would refuse is a usage error (exit
+ * 2, one line naming the option, the value and what it may be). Regression: each was sent and
+ * exited 1 with the service's 400 (while {@code budgets set --cap day=-5} already gave 2).
+ */
+@Timeout(60)
+class LocalChecksTest {
+
+  private static final String TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2ln";
+  private static final List<String> KEY = List.of("keys", "create", "--scope", "acme", "--models");
+
+  @TempDir Path directory;
+  private FakeService server;
+  private CliRun cli;
+
+  @BeforeEach
+  void start() {
+    server = FakeService.recording("Authorization");
+    cli = new CliRun(directory);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  /** A command line the service would refuse, and the error it gets. */
+  static Stream<Arguments> refused() {
+    return Stream.of(
+        Arguments.of(
+            List.of("agents", "status", "acme", "st1", "weird"),
+            "STATUS \"weird\" must be one of active, draining, disabled"),
+        Arguments.of(
+            List.of("claims", "finish", "acme/x#1", "--outcome", "weird"),
+            "--outcome \"weird\" must be one of succeeded, failed, abandoned"),
+        Arguments.of(
+            List.of("reservations", "list", "--state", "bogus"),
+            "--state \"bogus\" must be one of open, finished, any"),
+        Arguments.of(
+            List.of("spend", "--by", "nonsense"),
+            "--by \"nonsense\" must be one of key, model, scope, day, provider"),
+        Arguments.of(List.of("spend", "--by", "key,model,key"), "--by names a dimension twice"),
+        Arguments.of(
+            List.of("spend", "--from", "2026-06-01T00:00:00Z", "--to", "2026-05-01T00:00:00Z"),
+            "the range must end after it starts"),
+        Arguments.of(
+            List.of("spend", "--from", "2026-01-01T00:00:00Z", "--to", "2026-06-01T00:00:00Z"),
+            "a report covers at most 92 days"),
+        Arguments.of(
+            List.of("budgets", "set", "acme", "--cap", "week=5"),
+            "--cap window \"week\" must be one of lifetime, day, month"),
+        Arguments.of(
+            plus(KEY, "m", "--rpm", "-1", "--tpm", "5"), "--rpm -1 is outside 1..1000000000"),
+        Arguments.of(
+            plus(KEY, "m", "--rpm", "5", "--tpm", "0"), "--tpm 0 is outside 1..1000000000"),
+        Arguments.of(List.of("agents", "list", "acme", "--limit", "0"), "--limit 0 is outside"),
+        Arguments.of(
+            List.of("tools", "list", "--limit", "1001"), "--limit 1001 is outside 1..1000"),
+        Arguments.of(List.of("ledger", "tail", "acme", "--limit", "0"), "--limit 0 is outside"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("refused")
+  void aValueTheServiceWouldRefuseIsAUsageErrorAndNothingIsSent(
+      List<String> command, String error) {
+    assertThat(run(command)).as(cli.stderr()).isEqualTo(2);
+    assertThat(cli.stderr()).contains(error).doesNotContain("waiting for");
+    assertThat(cli.stderr().strip().lines()).hasSize(1);
+    assertThat(server.recorded()).isEmpty();
+  }
+
+  /** The same commands with values the service takes, so the checks above refuse no more. */
+  static Stream<List<String>> accepted() {
+    return Stream.of(
+        List.of("agents", "status", "acme", "st1", "draining"),
+        List.of("claims", "finish", "acme/x#1", "--outcome", "abandoned"),
+        List.of("reservations", "list", "--state", "finished"),
+        List.of("spend", "--by", "provider,day"),
+        List.of("budgets", "set", "acme", "--cap", "lifetime=5", "--cap", "month=4"),
+        plus(KEY, "m", "--rpm", "1", "--tpm", "1000000000"),
+        List.of("agents", "list", "acme", "--limit", "1000"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("accepted")
+  void aValueTheServiceTakesIsSent(List<String> command) {
+    run(command);
+    assertThat(server.recorded()).as(cli.stderr()).hasSize(1);
+  }
+
+  /** Regression: the grant's JSON error was Jackson's, after "waiting for the governor", exit 1. */
+  @Test
+  void aGrantFileThatIsNotJsonIsAUsageErrorNamingItInPlainWords() throws IOException {
+    Path grant = Files.writeString(directory.resolve("bad.json"), "{bad");
+    List<String> claim =
+        List.of(
+            "claims",
+            "claim",
+            "--task",
+            "t1",
+            "--scope",
+            "acme",
+            "--require",
+            "python:5",
+            "--max-cost-micros",
+            "1",
+            "--grant",
+            grant.toString());
+
+    assertThat(run(claim)).as(cli.stderr()).isEqualTo(2);
+    assertThat(cli.stderr().strip())
+        .isEqualTo(
+            "infrafabric: --grant "
+                + grant
+                + " does not hold one JSON object (The request body"
+                + " is not valid JSON.)");
+    assertThat(server.recorded()).isEmpty();
+
+    Files.writeString(grant, "[1]");
+    assertThat(run(claim)).isEqualTo(2);
+    assertThat(cli.stderr()).contains("--grant " + grant + " does not hold one JSON object");
+    assertThat(server.recorded()).isEmpty();
+  }
+
+  /** Regression: picocli's message named java.time.format.DateTimeParseException. */
+  @Test
+  void anInstantThatIsNotOneIsAUsageErrorWithoutTheParsersName() {
+    for (List<String> command :
+        List.of(
+            List.of("spend", "--from", "2026-13-01T00:00:00Z"),
+            List.of("ledger", "export", "acme", "--csv", "--to", "yesterday"),
+            plus(KEY, "m", "--rpm", "1", "--tpm", "1", "--expires-at", "2027-02-30T00:00:00Z"))) {
+      assertThat(run(command)).as(cli.stderr()).isEqualTo(2);
+      assertThat(cli.stderr().lines().findFirst().orElseThrow())
+          .startsWith("error: ")
+          .contains("is not an ISO-8601 instant such as 2026-12-01T00:00:00Z")
+          .doesNotContain("Exception")
+          .doesNotContain("java.");
+      assertThat(server.recorded()).isEmpty();
+    }
+  }
+
+  private static List<String> plus(List<String> command, String... more) {
+    List<String> args = new ArrayList<>(command);
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  private int run(List<String> command) {
+    return cli.run(plus(command, "--url", server.url(), "--token", TOKEN).toArray(String[]::new));
+  }
+}
