@@ -165,6 +165,22 @@ class InputFileCapsTest {
     assertThat(server.recorded()).hasSize(1);
   }
 
+  /** Regression: the error named the JDK's exception, {@code java.nio.file.NoSuchFileException}. */
+  @Test
+  void aFileThatCannotBeReadIsOneLineInPlainWords() {
+    List<String> register = List.of("agents", "register", "--contract");
+    Path missing = directory.resolve("missing.jws");
+
+    assertThat(run(plus(register, missing.toString()))).isEqualTo(2);
+    assertThat(cli.stderr().strip())
+        .isEqualTo("infrafabric: cannot read --contract " + missing + ": no such file");
+
+    assertThat(run(plus(register, directory.toString()))).isEqualTo(2);
+    assertThat(cli.stderr().strip())
+        .isEqualTo("infrafabric: cannot read --contract " + directory + ": Is a directory");
+    assertThat(server.recorded()).isEmpty();
+  }
+
   private static int moduleCap() {
     return Math.toIntExact(InputCap.MODULE.bytes());
   }

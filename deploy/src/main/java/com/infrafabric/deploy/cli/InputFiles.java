@@ -3,7 +3,10 @@ package com.infrafabric.deploy.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -28,7 +31,7 @@ public final class InputFiles {
     try (InputStream in = Files.newInputStream(file)) {
       bytes = in.readNBytes(Math.toIntExact(cap.bytes() + 1));
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + source + " " + file + " (" + e + ")", e);
+      throw new IllegalArgumentException("cannot read " + source + " " + file + ": " + why(e), e);
     }
     if (bytes.length > cap.bytes()) {
       throw new IllegalArgumentException(
@@ -42,6 +45,20 @@ public final class InputFiles {
               + " may be");
     }
     return bytes;
+  }
+
+  /** What went wrong, in the words of the system rather than the name of a JDK exception. */
+  private static String why(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException system && system.getReason() != null) {
+      return system.getReason();
+    }
+    return String.valueOf(e.getMessage());
   }
 
   /** The file's UTF-8 text without the surrounding white space (a JWS and its newline). */
