@@ -3,15 +3,12 @@ package com.infrafabric.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A client command pointed at a server that is not the InfraFabric service (a web page, a proxy, an
@@ -55,20 +52,7 @@ class ForeignAnswerTest {
           List.of("credentials", "list"),
           List.of("credentials", "delete", "openai"));
 
-  @TempDir Path directory;
-  private FakeService server;
-  private CliRun cli;
-
-  @BeforeEach
-  void start() {
-    server = FakeService.recording("Authorization");
-    cli = new CliRun(directory);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final FakeServiceCli fake = FakeServiceCli.recording("Authorization");
 
   @Test
   void aWebPageIsNotAnAnswer() {
@@ -96,31 +80,32 @@ class ForeignAnswerTest {
    */
   @Test
   void anErrorPageIsNotTheServicesRefusal() {
-    server.answering(404, "text/html", "<html><body>Not Found</body></html>");
+    fake.server().answering(404, "text/html", "<html><body>Not Found</body></html>");
     everyCommandFails("governor", COMMANDS, " answered 404 text/html, not application/json");
     everyCommandFails("chassis", CHASSIS_COMMANDS, " answered 404 text/html, not application/json");
   }
 
   @Test
   void jsonWithoutAnErrorCodeIsNotTheServicesRefusal() {
-    server.answering(502, "application/json", "{\"error\":\"upstream unavailable\"}");
+    fake.server().answering(502, "application/json", "{\"error\":\"upstream unavailable\"}");
     everyCommandFails("governor", COMMANDS, " answered 502 with no error code and message");
   }
 
   @Test
   void theServicesRefusalStillPrints() {
-    server.answering(403, "application/json", "{\"code\":\"FORBIDDEN\",\"message\":\"not yours\"}");
-    assertThat(cli.run(args(List.of("pricing", "get")))).isEqualTo(1);
-    assertThat(cli.stderr())
+    fake.server()
+        .answering(403, "application/json", "{\"code\":\"FORBIDDEN\",\"message\":\"not yours\"}");
+    assertThat(fake.cli().run(args(List.of("pricing", "get")))).isEqualTo(1);
+    assertThat(fake.cli().stderr())
         .isEqualTo("infrafabric: GET /v1/pricing answered 403 FORBIDDEN: not yours\n");
   }
 
   @Test
   void csvIsTheAnswerOnlyWhereCsvIsAskedFor() {
     answer("text/csv", "scope,spent_micros\nacme,5\n");
-    assertThat(cli.run(args(List.of("spend", "--csv")))).as(cli.stderr()).isZero();
-    assertThat(cli.stdout()).isEqualTo("scope,spent_micros\nacme,5\n");
-    assertThat(cli.run(args(List.of("pricing", "get")))).isEqualTo(1);
+    assertThat(fake.cli().run(args(List.of("spend", "--csv")))).as(fake.cli().stderr()).isZero();
+    assertThat(fake.cli().stdout()).isEqualTo("scope,spent_micros\nacme,5\n");
+    assertThat(fake.cli().run(args(List.of("pricing", "get")))).isEqualTo(1);
   }
 
   @Test
@@ -129,14 +114,14 @@ class ForeignAnswerTest {
         "application/json; charset=utf-8",
         "{\"version\":7,\"models\":[{\"model\":\"gpt-4o\",\"input_per_million\":2500000,"
             + "\"cached_input_per_million\":1250000,\"output_per_million\":10000000}]}");
-    assertThat(cli.run(args(List.of("pricing", "get")))).as(cli.stderr()).isZero();
-    assertThat(cli.stdout())
+    assertThat(fake.cli().run(args(List.of("pricing", "get")))).as(fake.cli().stderr()).isZero();
+    assertThat(fake.cli().stdout())
         .contains("catalogue version 7")
         .containsPattern("gpt-4o +2500000 +1250000 +10000000");
   }
 
   private void answer(String type, String text) {
-    server.answering(200, type, text);
+    fake.server().answering(200, type, text);
   }
 
   private void everyCommandFails(String service, List<List<String>> commands) {
@@ -146,13 +131,15 @@ class ForeignAnswerTest {
   /** Each command fails with one line naming the server, whose detail holds {@code detail}. */
   private void everyCommandFails(String service, List<List<String>> commands, String detail) {
     for (List<String> command : commands) {
-      assertThat(cli.run(args(command))).as(command + ": " + cli.stdout()).isEqualTo(1);
-      assertThat(cli.stdout()).as(command.toString()).isEmpty();
-      assertThat(cli.stderr())
+      assertThat(fake.cli().run(args(command)))
+          .as(command + ": " + fake.cli().stdout())
+          .isEqualTo(1);
+      assertThat(fake.cli().stdout()).as(command.toString()).isEmpty();
+      assertThat(fake.cli().stderr())
           .as(command.toString())
           .startsWith(
               "infrafabric: the server at "
-                  + server.url()
+                  + fake.server().url()
                   + " did not answer as an InfraFabric "
                   + service
                   + ": ")
@@ -162,7 +149,8 @@ class ForeignAnswerTest {
   }
 
   private String[] args(List<String> command) {
-    return Stream.concat(command.stream(), Stream.of("--url", server.url(), "--token", TOKEN))
+    return Stream.concat(
+            command.stream(), Stream.of("--url", fake.server().url(), "--token", TOKEN))
         .toArray(String[]::new);
   }
 

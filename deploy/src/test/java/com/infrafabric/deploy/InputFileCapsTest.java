@@ -6,17 +6,14 @@ import com.infrafabric.deploy.cli.InputCap;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,24 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class InputFileCapsTest {
 
-  private static final String TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2ln";
   private static final String ENDLESS = "/dev/zero";
   private static final Set<String> LOCAL = Set.of("token mint", "agents sign", "contract sign");
 
-  @TempDir Path directory;
-  private FakeService server;
-  private CliRun cli;
-
-  @BeforeEach
-  void start() {
-    server = FakeService.recording("Authorization");
-    cli = new CliRun(directory);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final FakeServiceCli fake = FakeServiceCli.recording("Authorization");
 
   /** A command line reading {@code /dev/zero}, the option that names it and the cap it gets. */
   static Stream<Arguments> endless() {
@@ -139,56 +122,51 @@ class InputFileCapsTest {
   @MethodSource("endless")
   void anEndlessFileIsRefusedAtItsCapAndNothingIsSent(
       List<String> command, String option, InputCap cap) {
-    assertThat(run(command)).as(cli.stderr()).isEqualTo(2);
-    assertThat(cli.stderr())
+    assertThat(run(command)).as(fake.cli().stderr()).isEqualTo(2);
+    assertThat(fake.cli().stderr())
         .contains(option + " " + ENDLESS + " holds more than " + cap.bytes() + " bytes")
         .doesNotContain("waiting for")
         .doesNotContain("Exception");
-    assertThat(cli.stderr().strip().lines()).hasSize(1);
-    assertThat(server.recorded()).isEmpty();
+    assertThat(fake.cli().stderr().strip().lines()).hasSize(1);
+    assertThat(fake.server().recorded()).isEmpty();
   }
 
   @Test
   void aModuleOneByteOverTheChassisCapIsRefusedAndOneAtItIsSent() throws IOException {
-    Path contract = Files.writeString(directory.resolve("c.jws"), TOKEN);
-    Path over = Files.write(directory.resolve("over.wasm"), new byte[moduleCap() + 1]);
-    Path at = Files.write(directory.resolve("at.wasm"), new byte[moduleCap()]);
+    Path contract = Files.writeString(fake.directory().resolve("c.jws"), FakeServiceCli.TOKEN);
+    Path over = Files.write(fake.directory().resolve("over.wasm"), new byte[moduleCap() + 1]);
+    Path at = Files.write(fake.directory().resolve("at.wasm"), new byte[moduleCap()]);
     List<String> publish = List.of("tools", "publish", "--contract", contract.toString());
 
-    assertThat(run(plus(publish, "--module", over.toString()))).isEqualTo(2);
-    assertThat(cli.stderr()).contains("--module " + over + " holds more than");
-    assertThat(server.recorded()).isEmpty();
+    assertThat(run(FakeServiceCli.plus(publish, "--module", over.toString()))).isEqualTo(2);
+    assertThat(fake.cli().stderr()).contains("--module " + over + " holds more than");
+    assertThat(fake.server().recorded()).isEmpty();
 
     // The fake answers before it reads the body, so only the request's arrival is checked.
-    run(plus(publish, "--module", at.toString()));
-    assertThat(cli.stderr()).doesNotContain("holds more than");
-    assertThat(server.recorded()).hasSize(1);
+    run(FakeServiceCli.plus(publish, "--module", at.toString()));
+    assertThat(fake.cli().stderr()).doesNotContain("holds more than");
+    assertThat(fake.server().recorded()).hasSize(1);
   }
 
   /** Regression: the error named the JDK's exception, {@code java.nio.file.NoSuchFileException}. */
   @Test
   void aFileThatCannotBeReadIsOneLineInPlainWords() {
     List<String> register = List.of("agents", "register", "--contract");
-    Path missing = directory.resolve("missing.jws");
+    Path missing = fake.directory().resolve("missing.jws");
 
-    assertThat(run(plus(register, missing.toString()))).isEqualTo(2);
-    assertThat(cli.stderr().strip())
+    assertThat(run(FakeServiceCli.plus(register, missing.toString()))).isEqualTo(2);
+    assertThat(fake.cli().stderr().strip())
         .isEqualTo("infrafabric: cannot read --contract " + missing + ": no such file");
 
-    assertThat(run(plus(register, directory.toString()))).isEqualTo(2);
-    assertThat(cli.stderr().strip())
-        .isEqualTo("infrafabric: cannot read --contract " + directory + ": Is a directory");
-    assertThat(server.recorded()).isEmpty();
+    assertThat(run(FakeServiceCli.plus(register, fake.directory().toString()))).isEqualTo(2);
+    assertThat(fake.cli().stderr().strip())
+        .isEqualTo(
+            "infrafabric: cannot read --contract " + fake.directory() + ": Is a directory");
+    assertThat(fake.server().recorded()).isEmpty();
   }
 
   private static int moduleCap() {
     return Math.toIntExact(InputCap.MODULE.bytes());
-  }
-
-  private static List<String> plus(List<String> command, String... more) {
-    List<String> args = new ArrayList<>(command);
-    args.addAll(List.of(more));
-    return args;
   }
 
   /**
@@ -197,12 +175,12 @@ class InputFileCapsTest {
    */
   private int run(List<String> command) {
     if (LOCAL.contains(command.get(0) + " " + command.get(1))) {
-      return cli.run(command.toArray(String[]::new));
+      return fake.cli().run(command.toArray(String[]::new));
     }
-    List<String> args = plus(command, "--url", server.url());
+    List<String> args = FakeServiceCli.plus(command, "--url", fake.server().url());
     if (!command.contains("--token-file")) {
-      args.addAll(List.of("--token", TOKEN));
+      args.addAll(List.of("--token", FakeServiceCli.TOKEN));
     }
-    return cli.run(args.toArray(String[]::new));
+    return fake.cli().run(args.toArray(String[]::new));
   }
 }

@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,23 +23,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class LocalChecksTest {
 
-  private static final String TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2ln";
   private static final List<String> KEY = List.of("keys", "create", "--scope", "acme", "--models");
 
-  @TempDir Path directory;
-  private FakeService server;
-  private CliRun cli;
-
-  @BeforeEach
-  void start() {
-    server = FakeService.recording("Authorization");
-    cli = new CliRun(directory);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final FakeServiceCli fake = FakeServiceCli.recording("Authorization");
 
   /** A command line the service would refuse, and the error it gets. */
   static Stream<Arguments> refused() {
@@ -70,9 +53,11 @@ class LocalChecksTest {
             List.of("budgets", "set", "acme", "--cap", "week=5"),
             "--cap window \"week\" must be one of lifetime, day, month"),
         Arguments.of(
-            plus(KEY, "m", "--rpm", "-1", "--tpm", "5"), "--rpm -1 is outside 1..1000000000"),
+            FakeServiceCli.plus(KEY, "m", "--rpm", "-1", "--tpm", "5"),
+            "--rpm -1 is outside 1..1000000000"),
         Arguments.of(
-            plus(KEY, "m", "--rpm", "5", "--tpm", "0"), "--tpm 0 is outside 1..1000000000"),
+            FakeServiceCli.plus(KEY, "m", "--rpm", "5", "--tpm", "0"),
+            "--tpm 0 is outside 1..1000000000"),
         Arguments.of(List.of("agents", "list", "acme", "--limit", "0"), "--limit 0 is outside"),
         Arguments.of(
             List.of("tools", "list", "--limit", "1001"), "--limit 1001 is outside 1..1000"),
@@ -83,10 +68,10 @@ class LocalChecksTest {
   @MethodSource("refused")
   void aValueTheServiceWouldRefuseIsAUsageErrorAndNothingIsSent(
       List<String> command, String error) {
-    assertThat(run(command)).as(cli.stderr()).isEqualTo(2);
-    assertThat(cli.stderr()).contains(error).doesNotContain("waiting for");
-    assertThat(cli.stderr().strip().lines()).hasSize(1);
-    assertThat(server.recorded()).isEmpty();
+    assertThat(fake.run(command)).as(fake.cli().stderr()).isEqualTo(2);
+    assertThat(fake.cli().stderr()).contains(error).doesNotContain("waiting for");
+    assertThat(fake.cli().stderr().strip().lines()).hasSize(1);
+    assertThat(fake.server().recorded()).isEmpty();
   }
 
   /** The same commands with values the service takes, so the checks above refuse no more. */
@@ -97,21 +82,21 @@ class LocalChecksTest {
         List.of("reservations", "list", "--state", "finished"),
         List.of("spend", "--by", "provider,day"),
         List.of("budgets", "set", "acme", "--cap", "lifetime=5", "--cap", "month=4"),
-        plus(KEY, "m", "--rpm", "1", "--tpm", "1000000000"),
+        FakeServiceCli.plus(KEY, "m", "--rpm", "1", "--tpm", "1000000000"),
         List.of("agents", "list", "acme", "--limit", "1000"));
   }
 
   @ParameterizedTest
   @MethodSource("accepted")
   void aValueTheServiceTakesIsSent(List<String> command) {
-    run(command);
-    assertThat(server.recorded()).as(cli.stderr()).hasSize(1);
+    fake.run(command);
+    assertThat(fake.server().recorded()).as(fake.cli().stderr()).hasSize(1);
   }
 
   /** Regression: the grant's JSON error was Jackson's, after "waiting for the governor", exit 1. */
   @Test
   void aGrantFileThatIsNotJsonIsAUsageErrorNamingItInPlainWords() throws IOException {
-    Path grant = Files.writeString(directory.resolve("bad.json"), "{bad");
+    Path grant = Files.writeString(fake.directory().resolve("bad.json"), "{bad");
     List<String> claim =
         List.of(
             "claims",
@@ -127,19 +112,19 @@ class LocalChecksTest {
             "--grant",
             grant.toString());
 
-    assertThat(run(claim)).as(cli.stderr()).isEqualTo(2);
-    assertThat(cli.stderr().strip())
+    assertThat(fake.run(claim)).as(fake.cli().stderr()).isEqualTo(2);
+    assertThat(fake.cli().stderr().strip())
         .isEqualTo(
             "infrafabric: --grant "
                 + grant
                 + " does not hold one JSON object (The request body"
                 + " is not valid JSON.)");
-    assertThat(server.recorded()).isEmpty();
+    assertThat(fake.server().recorded()).isEmpty();
 
     Files.writeString(grant, "[1]");
-    assertThat(run(claim)).isEqualTo(2);
-    assertThat(cli.stderr()).contains("--grant " + grant + " does not hold one JSON object");
-    assertThat(server.recorded()).isEmpty();
+    assertThat(fake.run(claim)).isEqualTo(2);
+    assertThat(fake.cli().stderr()).contains("--grant " + grant + " does not hold one JSON object");
+    assertThat(fake.server().recorded()).isEmpty();
   }
 
   /** Regression: picocli's message named java.time.format.DateTimeParseException. */
@@ -149,24 +134,15 @@ class LocalChecksTest {
         List.of(
             List.of("spend", "--from", "2026-13-01T00:00:00Z"),
             List.of("ledger", "export", "acme", "--csv", "--to", "yesterday"),
-            plus(KEY, "m", "--rpm", "1", "--tpm", "1", "--expires-at", "2027-02-30T00:00:00Z"))) {
-      assertThat(run(command)).as(cli.stderr()).isEqualTo(2);
-      assertThat(cli.stderr().lines().findFirst().orElseThrow())
+            FakeServiceCli.plus(
+                KEY, "m", "--rpm", "1", "--tpm", "1", "--expires-at", "2027-02-30T00:00:00Z"))) {
+      assertThat(fake.run(command)).as(fake.cli().stderr()).isEqualTo(2);
+      assertThat(fake.cli().stderr().lines().findFirst().orElseThrow())
           .startsWith("error: ")
           .contains("is not an ISO-8601 instant such as 2026-12-01T00:00:00Z")
           .doesNotContain("Exception")
           .doesNotContain("java.");
-      assertThat(server.recorded()).isEmpty();
+      assertThat(fake.server().recorded()).isEmpty();
     }
-  }
-
-  private static List<String> plus(List<String> command, String... more) {
-    List<String> args = new ArrayList<>(command);
-    args.addAll(List.of(more));
-    return args;
-  }
-
-  private int run(List<String> command) {
-    return cli.run(plus(command, "--url", server.url(), "--token", TOKEN).toArray(String[]::new));
   }
 }

@@ -2,15 +2,11 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,22 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(60)
 class PathNamesTest {
 
-  private static final String TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2ln";
-
-  @TempDir Path directory;
-  private FakeService server;
-  private CliRun cli;
-
-  @BeforeEach
-  void start() {
-    server = FakeService.recording("Authorization");
-    cli = new CliRun(directory);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final FakeServiceCli fake = FakeServiceCli.recording("Authorization");
 
   /** A command line naming something the service would refuse, and the error it gets. */
   static Stream<Arguments> refused() {
@@ -72,25 +53,20 @@ class PathNamesTest {
   @ParameterizedTest
   @MethodSource("refused")
   void aNameTheServiceWouldRefuseIsAUsageErrorAndNothingIsSent(List<String> command, String error) {
-    assertThat(run(command)).as(cli.stderr()).isEqualTo(2);
-    assertThat(cli.stderr()).contains(error);
-    assertThat(cli.stderr().strip().lines()).hasSize(1);
-    assertThat(server.recorded()).isEmpty();
+    assertThat(fake.run(command)).as(fake.cli().stderr()).isEqualTo(2);
+    assertThat(fake.cli().stderr()).contains(error);
+    assertThat(fake.cli().stderr().strip().lines()).hasSize(1);
+    assertThat(fake.server().recorded()).isEmpty();
   }
 
   @Test
   void namesInTheGrammarAreSent() {
-    server.answering(
-        200, "application/json", "{\"outcome\":\"SUCCESS\",\"output\":1,\"message\":\"\"}");
-    assertThat(run(List.of("tools", "invoke", "echo", "1.0.0+b.2", "--input", "{}")))
-        .as(cli.stderr())
+    fake.server()
+        .answering(
+            200, "application/json", "{\"outcome\":\"SUCCESS\",\"output\":1,\"message\":\"\"}");
+    assertThat(fake.run(List.of("tools", "invoke", "echo", "1.0.0+b.2", "--input", "{}")))
+        .as(fake.cli().stderr())
         .isZero();
-    assertThat(server.recorded()).hasSize(1);
-  }
-
-  private int run(List<String> command) {
-    List<String> args = new ArrayList<>(command);
-    args.addAll(List.of("--url", server.url(), "--token", TOKEN));
-    return cli.run(args.toArray(String[]::new));
+    assertThat(fake.server().recorded()).hasSize(1);
   }
 }

@@ -2,14 +2,11 @@ package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code tools invoke --input} is one JSON value, and the output is printed as JSON. Regression:
@@ -20,35 +17,20 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class ToolInputTest {
 
-  private static final String TOKEN = "eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJhZ2VudCJ9.c2ln";
-
-  @TempDir Path directory;
-  private FakeService server;
-  private CliRun cli;
-
-  @BeforeEach
-  void start() {
-    server = FakeService.recording("Content-Type");
-    cli = new CliRun(directory);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-  }
+  @RegisterExtension final FakeServiceCli fake = FakeServiceCli.recording("Content-Type");
 
   @Test
   void inputThatIsNotExactlyOneJsonValueIsAUsageErrorAndNothingIsSent() {
     for (String input : List.of("hello", "{\"n\":7", "1 2", "", "{'n':7}", "{\"n\":1,\"n\":2}")) {
       assertThat(invoke("--input", input)).as(input).isEqualTo(2);
-      assertThat(cli.stderr()).contains("--input is not one JSON value", "--input-text");
+      assertThat(fake.cli().stderr()).contains("--input is not one JSON value", "--input-text");
     }
     assertThat(invoke("--input", "1", "--input-text", "a")).isEqualTo(2);
-    assertThat(cli.stderr()).contains("give --input or --input-text, not both");
+    assertThat(fake.cli().stderr()).contains("give --input or --input-text, not both");
     assertThat(invoke()).isEqualTo(2);
-    assertThat(cli.stderr()).contains("missing --input");
+    assertThat(fake.cli().stderr()).contains("missing --input");
 
-    assertThat(server.recorded()).isEmpty();
+    assertThat(fake.server().recorded()).isEmpty();
   }
 
   @Test
@@ -59,19 +41,28 @@ class ToolInputTest {
   }
 
   private String printed(String output) {
-    server.answering(
-        200,
-        "application/json",
-        "{\"outcome\":\"SUCCESS\",\"output\":" + output + ",\"message\":\"\"}");
-    assertThat(invoke("--input", "{\"n\":7}")).as(cli.stderr()).isZero();
-    return cli.stdout().strip();
+    fake.server()
+        .answering(
+            200,
+            "application/json",
+            "{\"outcome\":\"SUCCESS\",\"output\":" + output + ",\"message\":\"\"}");
+    assertThat(invoke("--input", "{\"n\":7}")).as(fake.cli().stderr()).isZero();
+    return fake.cli().stdout().strip();
   }
 
   private int invoke(String... input) {
     List<String> args =
         new ArrayList<>(
-            List.of("tools", "invoke", "echo", "1.0.0", "--url", server.url(), "--token", TOKEN));
+            List.of(
+                "tools",
+                "invoke",
+                "echo",
+                "1.0.0",
+                "--url",
+                fake.server().url(),
+                "--token",
+                FakeServiceCli.TOKEN));
     args.addAll(List.of(input));
-    return cli.run(args.toArray(String[]::new));
+    return fake.cli().run(args.toArray(String[]::new));
   }
 }
