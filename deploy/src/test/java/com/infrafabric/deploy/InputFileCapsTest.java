@@ -160,8 +160,7 @@ class InputFileCapsTest {
 
     assertThat(run(FakeServiceCli.plus(register, fake.directory().toString()))).isEqualTo(2);
     assertThat(fake.cli().stderr().strip())
-        .isEqualTo(
-            "infrafabric: cannot read --contract " + fake.directory() + ": Is a directory");
+        .isEqualTo("infrafabric: cannot read --contract " + fake.directory() + ": Is a directory");
     assertThat(fake.server().recorded()).isEmpty();
   }
 

@@ -137,12 +137,29 @@ class LocalChecksTest {
             FakeServiceCli.plus(
                 KEY, "m", "--rpm", "1", "--tpm", "1", "--expires-at", "2027-02-30T00:00:00Z"))) {
       assertThat(fake.run(command)).as(fake.cli().stderr()).isEqualTo(2);
-      assertThat(fake.cli().stderr().lines().findFirst().orElseThrow())
+      assertThat(fake.cli().stderr().lines())
+          .as("one line, not the usage after it")
+          .singleElement()
+          .asString()
           .startsWith("error: ")
           .contains("is not an ISO-8601 instant such as 2026-12-01T00:00:00Z")
           .doesNotContain("Exception")
           .doesNotContain("java.");
       assertThat(fake.server().recorded()).isEmpty();
     }
+  }
+
+  /** A number too large for its option is one line too (verification probe: 22 lines). */
+  @Test
+  void aNumberThatCannotBeReadIsOneLine() {
+    assertThat(
+            fake.run(FakeServiceCli.plus(KEY, "m", "--rpm", "99999999999999999999", "--tpm", "1")))
+        .isEqualTo(2);
+    assertThat(fake.cli().stderr().lines())
+        .singleElement()
+        .asString()
+        .startsWith("error: ")
+        .contains("--rpm");
+    assertThat(fake.server().recorded()).isEmpty();
   }
 }

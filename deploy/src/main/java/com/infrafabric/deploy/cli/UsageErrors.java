@@ -9,10 +9,12 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
- * How every command reports a usage error: {@code error: <one sentence>} and the usage of the
- * command at fault on stderr, exit status 2. The sentences name the option as the user typed it
- * ("missing --private", "--config needs a value", "unknown option --bogus", "unknown command
- * 'frobnicate'").
+ * How every command reports a usage error: {@code error: <one sentence>} on stderr, exit status 2,
+ * followed by the usage of the command at fault when the command line is malformed (an option
+ * missing or unknown), but not for a value that cannot be read (an instant, a number): the usage
+ * says nothing about that value, and would bury the one line that does. The sentences name the
+ * option as the user typed it ("missing --private", "--config needs a value", "unknown option
+ * --bogus", "unknown command 'frobnicate'", "Invalid value for option '--from': ...").
  */
 public final class UsageErrors implements CommandLine.IParameterExceptionHandler {
 
@@ -24,7 +26,9 @@ public final class UsageErrors implements CommandLine.IParameterExceptionHandler
     CommandLine command = error.getCommandLine();
     PrintWriter err = command.getErr();
     err.println("error: " + sentence(error, args));
-    err.print(command.getUsageMessage());
+    if (!(error.getCause() instanceof CommandLine.TypeConversionException)) {
+      err.print(command.getUsageMessage());
+    }
     err.flush();
     return STATUS;
   }

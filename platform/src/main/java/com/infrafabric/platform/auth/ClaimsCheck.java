@@ -81,10 +81,12 @@ final class ClaimsCheck {
 
   private Principal principal(JWTClaimsSet claims) throws ParseException {
     // A claim present as null would be dropped below and read as absent, and an absent restriction
-    // can mean none (a null scope read as a platform token, null models as every model): refuse.
+    // can mean none (a null scope read as a platform token, null models as every model); a null in
+    // a list would be read as the text "null", or fail the reading of the roles: refuse either.
     for (Map.Entry<String, Object> claim : claims.getClaims().entrySet()) {
-      if (claim.getValue() == null) {
-        throw new ParseException("claim " + claim.getKey() + " is null", 0);
+      Object value = claim.getValue();
+      if (value == null || (value instanceof List<?> list && list.contains(null))) {
+        throw new ParseException("claim " + claim.getKey() + " is or holds null", 0);
       }
     }
     // A scope claim that is not a string would be dropped below and leave a platform token: refuse.

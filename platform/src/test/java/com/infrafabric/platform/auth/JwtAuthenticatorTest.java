@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -125,6 +126,12 @@ class JwtAuthenticatorTest {
     for (String claim : List.of("scope", "models", "tools", "roles", "nickname")) {
       assertThat(rejection(tokens.withNullClaim("alice", claim, "admin")))
           .as(claim)
+          .isEqualTo(Reason.CLAIMS);
+      // Verification probe: a null among roles failed every service with a 500.
+      assertThat(
+              rejection(
+                  tokens.withClaimValue("alice", claim, Arrays.asList("agent", null), "admin")))
+          .as(claim + " holding a null")
           .isEqualTo(Reason.CLAIMS);
     }
   }

@@ -185,9 +185,17 @@ public final class TestTokens {
    * provider may not.
    */
   public String withNullClaim(String subject, String name, String... roles) {
+    return withClaimValue(subject, name, null, roles);
+  }
+
+  /**
+   * A valid token for {@code subject} with {@code roles} and the claim {@code name} set to {@code
+   * value} as given (a list holding a null, say), signed with the trusted key.
+   */
+  public String withClaimValue(String subject, String name, Object value, String... roles) {
     Map<String, Object> payload = new LinkedHashMap<>(claims(subject).toJSONObject());
     payload.put("roles", List.of(roles));
-    payload.put(name, null);
+    payload.put(name, value);
     try {
       ECKey key = (ECKey) JWKSet.parse(keys.privateJwks()).getKeys().get(0);
       JWSObject object =
