@@ -153,6 +153,13 @@ final class McpEndpoint {
       return;
     }
     String negotiated = ProtocolVersions.negotiate(version);
+    // A version header on initialize must name the version the session will speak: a client that
+    // sends one and asks for another would speak to its session in a version it did not open.
+    Optional<Reply.Error> mismatch = ProtocolVersions.otherThan(negotiated, versionHeader(ctx));
+    if (mismatch.isPresent()) {
+      answer(ctx, "initialize", start, message.id(), mismatch.get());
+      return;
+    }
     sessions
         .open(owner, negotiated)
         .onSuccess(

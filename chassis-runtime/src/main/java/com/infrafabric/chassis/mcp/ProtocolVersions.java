@@ -54,7 +54,7 @@ final class ProtocolVersions {
                 + header
                 + " is not this session's version, "
                 + version
-                + ", which its initialize negotiated: send that one, or initialize again."));
+                + ", which its initialize negotiates: send that one, or initialize again."));
   }
 
   /** The refusal of a batch in a session of {@code version}, unless it is {@value #BATCHING}. */

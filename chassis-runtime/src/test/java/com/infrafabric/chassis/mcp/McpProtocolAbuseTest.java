@@ -223,6 +223,18 @@ class McpProtocolAbuseTest {
       assertThat(json(served).getJsonObject("result").getBoolean("isError")).isFalse();
     }
     delete(rig.http, agent, session);
+
+    // Verification probe: an initialize whose header named 2025-03-26 while its body asked for
+    // 2025-11-25 opened a 2025-11-25 session; the header must name the version it opens.
+    HttpResponse<String> mismatched =
+        post(rig.http, agent, null, "2025-03-26", initializeMessage("2025-11-25"));
+    assertThat(mismatched.statusCode()).isEqualTo(400);
+    assertThat(error(mismatched).getInteger("code")).isEqualTo(-32600);
+    assertThat(mismatched.headers().firstValue("Mcp-Session-Id")).isEmpty();
+    HttpResponse<String> matched =
+        post(rig.http, agent, null, "2025-11-25", initializeMessage("2025-11-25"));
+    assertThat(matched.statusCode()).isEqualTo(200);
+    delete(rig.http, agent, matched.headers().firstValue("Mcp-Session-Id").orElseThrow());
   }
 
   /**
