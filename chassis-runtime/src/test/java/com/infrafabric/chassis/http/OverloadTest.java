@@ -31,13 +31,6 @@ class OverloadTest {
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
   @TempDir Path directory;
 
-  private static final String SPIN =
-      """
-      (module
-        (memory (export "memory") 1)
-        (func (export "run") (result i32) (loop $l (br $l)) (i32.const 0)))
-      """;
-
   @Test
   void aFullSandboxRejectsAtOnceAndTheEventLoopStaysResponsive() {
     try (ChassisServiceRig rig =
@@ -51,7 +44,7 @@ class OverloadTest {
                 "1",
                 "chassis.sandbox.tenantSharePercent",
                 "100"))) {
-      byte[] spin = Guests.wat(SPIN);
+      byte[] spin = Guests.wat(Guests.SPIN);
       assertThat(
               rig.register(spin, Contracts.forModule("spin", spin).limit("timeoutMs", null, 1500))
                   .statusCode())

@@ -31,12 +31,6 @@ class McpBatchDeadlineTest {
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
   @TempDir Path directory;
 
-  private static final String SPIN =
-      """
-      (module
-        (memory (export "memory") 1)
-        (func (export "run") (result i32) (loop $l (br $l)) (i32.const 0)))
-      """;
   private static final Duration DEADLINE = Duration.ofSeconds(1);
   private static final int CALLS = 8;
 
@@ -47,7 +41,7 @@ class McpBatchDeadlineTest {
             REDIS.endpoint(),
             directory,
             Map.of("chassis.caps.timeout", DEADLINE.toMillis() + "ms"))) {
-      byte[] spin = Guests.wat(SPIN);
+      byte[] spin = Guests.wat(Guests.SPIN);
       Contracts contract =
           Contracts.forModule("spin", spin)
               .limit("timeoutMs", null, 300)

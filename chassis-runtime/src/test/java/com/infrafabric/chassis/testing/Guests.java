@@ -87,4 +87,12 @@ public final class Guests {
           (drop (call $write (i32.const 0) (local.get $n)))
           (i32.const 0)))
       """;
+
+  /** A tool that spins until a limit stops it: it holds a guest thread as long as it may. */
+  public static final String SPIN =
+      """
+      (module
+        (memory (export "memory") 1)
+        (func (export "run") (result i32) (loop $l (br $l)) (i32.const 0)))
+      """;
 }
