@@ -166,10 +166,7 @@ final class HttpRelay implements ProviderRelay {
     response.exceptionHandler(failure -> read.tryComplete(answer));
     response.endHandler(end -> read.tryComplete(answer));
     return read.future()
-        .map(
-            body ->
-                new ProviderReply.Refused(
-                    response.statusCode(), Buffer.buffer(redactor.redact(body.getBytes()))));
+        .map(body -> new ProviderReply.Refused(response.statusCode(), redactor.redact(body)));
   }
 
   private static void abort(

@@ -356,7 +356,7 @@ final class MeteredCall {
               ctx.response()
                   .setStatusCode(200)
                   .putHeader("content-type", "application/json")
-                  .end(Buffer.buffer(redactor.redact(answer.getBytes())));
+                  .end(redactor.redact(answer));
             });
   }
 

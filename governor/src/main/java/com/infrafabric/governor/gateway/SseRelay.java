@@ -146,7 +146,7 @@ final class SseRelay {
     }
     Buffer kept = read(chunk);
     if (kept.length() > 0) {
-      client.write(redacted(kept));
+      client.write(redactor.redact(kept));
     }
     if (overlong) {
       cut(
@@ -187,7 +187,7 @@ final class SseRelay {
   /** The provider ended: a last line without its newline is passed on as it came. */
   private void finish() {
     if (partial != null) {
-      client.write(redacted(partial));
+      client.write(redactor.redact(partial));
     }
     client.end();
   }
@@ -273,10 +273,6 @@ final class SseRelay {
         partial == null
             ? chunk.getBuffer(start, chunk.length())
             : partial.appendBuffer(chunk, start, chunk.length() - start);
-  }
-
-  private Buffer redacted(Buffer bytes) {
-    return redactor == Redactor.none() ? bytes : Buffer.buffer(redactor.redact(bytes.getBytes()));
   }
 
   private int lineLength() {

@@ -1,5 +1,6 @@
 package com.infrafabric.llm.vault;
 
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -85,6 +86,19 @@ public final class Redactor {
     String text = new String(bytes, StandardCharsets.ISO_8859_1);
     String clean = redact(text);
     return clean.equals(text) ? bytes : clean.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * {@code bytes} (an answer an origin sent) redacted as {@link #redact(byte[])} does: the very
+   * buffer when there is nothing to redact, so a caller without secrets copies nothing.
+   */
+  public Buffer redact(Buffer bytes) {
+    if (indexes.isEmpty()) {
+      return bytes;
+    }
+    byte[] raw = bytes.getBytes();
+    byte[] clean = redact(raw);
+    return clean == raw ? bytes : Buffer.buffer(clean);
   }
 
   /** A fresh scan per index, fed each character of one reading. */

@@ -248,8 +248,8 @@ public final class HttpEgress implements AutoCloseable {
   private static Map<String, String> headers(HttpClientResponse response) {
     Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (String name : response.headers().names()) {
-      headers.merge(
-          name, String.join(", ", response.headers().getAll(name)), (a, b) -> a + ", " + b);
+      // getAll is case-insensitive: a name repeated in another case gets the same values again.
+      headers.put(name, String.join(", ", response.headers().getAll(name)));
     }
     return headers;
   }
