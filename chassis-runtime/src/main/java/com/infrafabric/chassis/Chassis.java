@@ -555,6 +555,7 @@ public final class Chassis implements AutoCloseable {
       HostLinker linker =
           new HostLinker(
               kv,
+              config.kvTraffic(),
               egress,
               credentialStore,
               llm,

@@ -33,6 +33,7 @@ public final class OperatorSettings {
   private final long kvTenantMaxBytes;
   private final int kvMaxValueBytes;
   private final int kvHeadroomPercent;
+  private final KvTraffic kvTraffic;
   private final int httpMaxRequestsCap;
   private final Duration httpTotalTimeoutCap;
   private final int httpMaxResponseBytesCap;
@@ -53,6 +54,7 @@ public final class OperatorSettings {
     this.kvTenantMaxBytes = b.kvTenantMaxBytes;
     this.kvMaxValueBytes = b.kvMaxValueBytes;
     this.kvHeadroomPercent = b.kvHeadroomPercent;
+    this.kvTraffic = b.kvTraffic;
     this.httpMaxRequestsCap = b.httpMaxRequestsCap;
     this.httpTotalTimeoutCap = b.httpTotalTimeoutCap;
     this.httpMaxResponseBytesCap = b.httpMaxResponseBytesCap;
@@ -91,10 +93,6 @@ public final class OperatorSettings {
     return kvMaxKeysCap;
   }
 
-  /**
-   * The share of the Redis server's {@code maxmemory}, in percent, that tool key-value data may
-   * never take, so the money path and the control plane sharing the server keep it.
-   */
   /** What one tenant's key-value namespaces together may hold in Redis, in bytes. */
   public long kvTenantMaxBytes() {
     return kvTenantMaxBytes;
@@ -105,8 +103,17 @@ public final class OperatorSettings {
     return kvMaxValueBytes;
   }
 
+  /**
+   * The share of the Redis server's {@code maxmemory}, in percent, that tool key-value data may
+   * never take, so the money path and the control plane sharing the server keep it.
+   */
   public int kvHeadroomPercent() {
     return kvHeadroomPercent;
+  }
+
+  /** What one invocation's kv calls may ask of the store. */
+  public KvTraffic kvTraffic() {
+    return kvTraffic;
   }
 
   public int httpMaxRequestsCap() {
@@ -233,6 +240,27 @@ public final class OperatorSettings {
     }
   }
 
+  /**
+   * What one invocation's kv calls may ask of the store, which every tenant shares: each call is
+   * bounded (a value, a page of keys), but without a bound per invocation a loop of them holds the
+   * store for as long as the invocation runs (a {@code kv_list} loop moved 7 GB in 30 s and slowed
+   * another tenant's calls threefold). A call past either bound reaches no store and answers {@code
+   * REQUEST_LIMIT}, as an HTTP request past the contract's count does.
+   *
+   * @param maxRequests kv calls one invocation may send to the store
+   * @param maxBytes bytes of keys and values one invocation's kv calls may move either way: a put's
+   *     key and value, a get's key and the value it read, a delete's key, a list's prefix and the
+   *     keys it read. A call is refused when what it sends would pass it; what a get or a list
+   *     reads is counted when it arrives, so the last one may pass it by one value or one page
+   */
+  public record KvTraffic(int maxRequests, long maxBytes) {
+
+    public KvTraffic {
+      within("kv.invocationMaxRequests", maxRequests, 1, 10_000_000);
+      within("kv.invocationMaxBytes", maxBytes, 1, 1L << 40);
+    }
+  }
+
   static void within(String name, long value, long min, long max) {
     if (value < min || value > max) {
       throw new IllegalArgumentException(name + " " + value + " is outside " + min + ".." + max);
@@ -257,6 +285,7 @@ public final class OperatorSettings {
     private long kvTenantMaxBytes = 256L << 20;
     private int kvMaxValueBytes = 1 << 20;
     private int kvHeadroomPercent = 25;
+    private KvTraffic kvTraffic = new KvTraffic(10_000, 64L << 20);
     private int httpMaxRequestsCap = 100;
     private Duration httpTotalTimeoutCap = Duration.ofSeconds(30);
     private int httpMaxResponseBytesCap = 8 << 20;
@@ -360,6 +389,12 @@ public final class OperatorSettings {
     public Builder kvHeadroomPercent(int percent) {
       within("kv.headroomPercent", percent, 1, 90);
       this.kvHeadroomPercent = percent;
+      return this;
+    }
+
+    /** What one invocation's kv calls may ask of the store: 10,000 calls and 64 MiB by default. */
+    public Builder kvTraffic(KvTraffic traffic) {
+      this.kvTraffic = Objects.requireNonNull(traffic);
       return this;
     }
 

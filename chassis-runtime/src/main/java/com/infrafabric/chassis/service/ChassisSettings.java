@@ -42,6 +42,8 @@ import java.util.Optional;
  * chassis.kv.tenantMaxBytes (256 MiB)   what one tenant's kv namespaces together may hold
  * chassis.kv.maxValueBytes (1 MiB)   the largest value one kv_put may store
  * chassis.kv.headroomPercent (25)   share of the Redis maxmemory tool kv data may never take
+ * chassis.kv.invocationMaxRequests (10000), .invocationMaxBytes (64 MiB)   what one invocation's
+ *     kv calls may ask of the store
  * chassis.kv.redisUrl (IF_CHASSIS_KV_REDIS_URL)   optional, secret: a Redis of its own for kv
  * chassis.mcp.*                  the MCP endpoint's sessions and notifications ({@link McpSettings})
  * </pre>

@@ -59,6 +59,15 @@ final class OperatorSettingsReader {
                 "chassis.kv.tenantMaxBytes", defaults.kvTenantMaxBytes(), 1, Long.MAX_VALUE))
         .kvHeadroomPercent(
             integer("chassis.kv.headroomPercent", defaults.kvHeadroomPercent(), 1, 90))
+        .kvTraffic(
+            new OperatorSettings.KvTraffic(
+                integer(
+                    "chassis.kv.invocationMaxRequests",
+                    defaults.kvTraffic().maxRequests(),
+                    1,
+                    10_000_000),
+                config.integer(
+                    "chassis.kv.invocationMaxBytes", defaults.kvTraffic().maxBytes(), 1, 1L << 40)))
         .httpCaps(
             integer("chassis.caps.httpMaxRequests", defaults.httpMaxRequestsCap(), 1, 10_000),
             millis("chassis.caps.httpTotalTimeout", defaults.httpTotalTimeoutCap(), 1, 600_000),

@@ -145,6 +145,7 @@ class ChassisSettingsTest {
     values.put("chassis.sandbox.logRelayPerSecond", "5");
     values.put("chassis.kv.headroomPercent", "40");
     values.put("chassis.kv.tenantMaxBytes", "1048576");
+    values.put("chassis.kv.invocationMaxRequests", "500");
     values.put("chassis.kv.redisUrl", "redis://:secret@kv.internal:6380/2");
 
     ChassisSettings settings = read(Map.of());
@@ -159,10 +160,14 @@ class ChassisSettingsTest {
         .isEqualTo(new OperatorSettings.GuestLogSettings(50, 5, 100));
     assertThat(settings.operator().kvHeadroomPercent()).isEqualTo(40);
     assertThat(settings.operator().kvTenantMaxBytes()).isEqualTo(1 << 20);
+    assertThat(settings.operator().kvTraffic())
+        .isEqualTo(new OperatorSettings.KvTraffic(500, 64L << 20));
     assertThat(settings.kvRedis().orElseThrow().port()).isEqualTo(6380);
 
     assertThat(failure("chassis.kv.tenantMaxBytes", "0"))
         .startsWith("chassis.kv.tenantMaxBytes 0 is outside 1..");
+    assertThat(failure("chassis.kv.invocationMaxBytes", "0"))
+        .startsWith("chassis.kv.invocationMaxBytes 0 is outside 1..");
     assertThat(failure("chassis.kv.headroomPercent", "95"))
         .isEqualTo("chassis.kv.headroomPercent 95 is outside 1..90");
     assertThat(failure("chassis.module.maxLocalsPerFunction", "60000"))

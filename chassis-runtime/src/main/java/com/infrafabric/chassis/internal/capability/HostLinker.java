@@ -5,6 +5,7 @@ import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
+import com.infrafabric.chassis.OperatorSettings.KvTraffic;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.module.ValidatedModule;
@@ -35,6 +36,7 @@ import java.util.function.Function;
 public final class HostLinker {
 
   private final KvStore kv;
+  private final KvTraffic kvTraffic;
   private final HttpEgress http;
   private final Optional<CredentialStore> credentials;
   private final LlmGateway llm;
@@ -45,13 +47,18 @@ public final class HostLinker {
     void denied(Invocation invocation, String capability, String policy);
   }
 
+  /**
+   * @param kvTraffic what one invocation's kv calls may ask of the store
+   */
   public HostLinker(
       KvStore kv,
+      KvTraffic kvTraffic,
       HttpEgress http,
       Optional<CredentialStore> credentials,
       LlmGateway llm,
       Denials denials) {
     this.kv = kv;
+    this.kvTraffic = kvTraffic;
     this.http = http;
     this.credentials = credentials;
     this.llm = llm;
@@ -103,11 +110,15 @@ public final class HostLinker {
     return new LinkedImports(values.build(), wasi::close);
   }
 
-  /** The host functions of one invocation; the http ones share its request budget. */
+  /**
+   * The host functions of one invocation; the http ones share its request budget, the kv ones its
+   * traffic bound.
+   */
   private final class Handles {
     private final ToolGrants grants;
     private final Invocation invocation;
     private HttpFunctions httpFunctions;
+    private KvFunctions kvFunctions;
 
     Handles(ToolGrants grants, Invocation invocation) {
       this.grants = grants;
@@ -118,9 +129,7 @@ public final class HostLinker {
       return switch (function.capability()) {
         case IO -> IoFunctions.handle(function, invocation);
         case LOG -> LogFunctions.log(invocation);
-        case KV ->
-            KvFunctions.handle(
-                function, invocation, kv, grants.kv().orElseThrow(), grants.publisher());
+        case KV -> kv().handle(function);
         case HTTP ->
             function == HostFunction.HTTP_REQUEST ? http().plain() : http().withCredential();
         case LLM ->
@@ -133,6 +142,15 @@ public final class HostLinker {
         case WASI ->
             throw new IllegalStateException(function + " is not an infrafabric host function");
       };
+    }
+
+    private KvFunctions kv() {
+      if (kvFunctions == null) {
+        kvFunctions =
+            new KvFunctions(
+                invocation, kv, grants.kv().orElseThrow(), grants.publisher(), kvTraffic);
+      }
+      return kvFunctions;
     }
 
     private HttpFunctions http() {

@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.capability;
 
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
+import com.infrafabric.chassis.OperatorSettings.KvTraffic;
 import com.infrafabric.chassis.internal.sandbox.GuestMemory;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.hostapi.abi.AbiError;
@@ -9,29 +10,48 @@ import com.infrafabric.hostapi.contract.KvCapability;
 import com.infrafabric.platform.redis.RedisUnavailableException;
 import io.vertx.core.json.JsonArray;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * {@code kv_get}, {@code kv_put}, {@code kv_delete} and {@code kv_list} on the invocation's
+ * {@code kv_get}, {@code kv_put}, {@code kv_delete} and {@code kv_list} of one invocation, on its
  * namespace (its tenant, its tool and the tool's publisher). Keys are opaque to the host but must
  * be 1 to 256 bytes of visible ASCII (0x21 to 0x7E), so they can never carry separators, spaces or
  * control bytes. What a value or key list returns passes the invocation's guest boundary.
+ *
+ * <p>The four share the invocation's {@link KvTrafficMeter}: a call past the node's bound on calls
+ * or bytes per invocation answers {@link AbiError#REQUEST_LIMIT} without reaching the store.
  */
 final class KvFunctions {
 
   static final int MAX_KEY_BYTES = 256;
 
-  private KvFunctions() {}
+  private final Invocation invocation;
+  private final KvStore store;
+  private final KvCapability quota;
+  private final KvStore.Namespace namespace;
+  private final KvTrafficMeter traffic;
 
-  static WasmFunctionHandle handle(
-      HostFunction function,
+  /**
+   * @param publisher the key id that signed the tool's contract
+   * @param bounds what the invocation's kv calls together may ask of the store
+   */
+  KvFunctions(
       Invocation invocation,
       KvStore store,
       KvCapability quota,
-      String publisher) {
-    KvStore.Namespace namespace =
+      String publisher,
+      KvTraffic bounds) {
+    this.invocation = invocation;
+    this.store = store;
+    this.quota = quota;
+    this.namespace =
         new KvStore.Namespace(invocation.context().tenant(), invocation.tool().name(), publisher);
+    this.traffic = new KvTrafficMeter(bounds);
+  }
+
+  WasmFunctionHandle handle(HostFunction function) {
     return switch (function) {
       case KV_GET ->
           (instance, args) ->
@@ -41,9 +61,11 @@ final class KvFunctions {
                   args,
                   false,
                   key ->
-                      guarded(
+                      sent(
+                          key.length(),
                           () -> {
                             Optional<byte[]> value = Blocking.await(store.get(namespace, key));
+                            value.ifPresent(v -> traffic.received(v.length));
                             return value
                                 .map(v -> Returns.value(invocation.result(v)))
                                 .orElse(Returns.error(AbiError.NOT_FOUND));
@@ -61,7 +83,8 @@ final class KvFunctions {
                 args,
                 false,
                 key ->
-                    guarded(
+                    sent(
+                        (long) key.length() + value.length,
                         () ->
                             Blocking.await(store.put(namespace, key, value, quota))
                                 .map(Returns::error)
@@ -75,7 +98,8 @@ final class KvFunctions {
                   args,
                   false,
                   key ->
-                      guarded(
+                      sent(
+                          key.length(),
                           () ->
                               Blocking.await(store.delete(namespace, key))
                                   ? Returns.ok()
@@ -88,17 +112,31 @@ final class KvFunctions {
                   args,
                   true,
                   prefix ->
-                      guarded(
+                      sent(
+                          prefix.length(),
                           () -> {
-                            JsonArray keys =
-                                new JsonArray(
-                                    java.util.List.copyOf(
-                                        Blocking.await(
-                                            store.list(namespace, prefix, quota.maxKeys()))));
-                            return Returns.value(invocation.result(keys));
+                            List<String> keys =
+                                Blocking.await(store.list(namespace, prefix, quota.maxKeys()));
+                            traffic.received(keys.stream().mapToLong(String::length).sum());
+                            return Returns.value(invocation.result(new JsonArray(keys)));
                           }));
       default -> throw new IllegalArgumentException(function + " is not a kv function");
     };
+  }
+
+  /**
+   * Runs {@code call}, which sends the store {@code bytes} of keys and values, if the invocation's
+   * traffic bound takes it; an unreachable store is {@link AbiError#UNAVAILABLE} for the guest.
+   */
+  private long[] sent(long bytes, Supplier<long[]> call) {
+    if (!traffic.take(bytes)) {
+      return Returns.error(AbiError.REQUEST_LIMIT);
+    }
+    try {
+      return call.get();
+    } catch (RedisUnavailableException e) {
+      return Returns.error(AbiError.UNAVAILABLE);
+    }
   }
 
   private interface KeyOperation {
@@ -129,14 +167,5 @@ final class KvFunctions {
       }
     }
     return true;
-  }
-
-  /** Turns an unreachable store into {@link AbiError#UNAVAILABLE} for the guest. */
-  private static long[] guarded(Supplier<long[]> call) {
-    try {
-      return call.get();
-    } catch (RedisUnavailableException e) {
-      return Returns.error(AbiError.UNAVAILABLE);
-    }
   }
 }
