@@ -23,8 +23,11 @@
 --   P policy        hash: the tenant's policy (see TenantPolicy); reserve reads 'dg:<model>', the
 --                   downgrade advice for a model, as '<cheaper model>;<remaining percent>'
 --   P th:<scope>|<window id>  hash: thresholds already fired in that window instance
---   P scopes        set: every scope whose usage counters a script created, at most H.max_scopes
---                   (admit(): a spend that would count one more is refused and writes nothing)
+--   P scopes        set: every scope whose usage counters a script created or that has a budget,
+--                   at most H.max_scopes (admit(), put_budget.lua: a spend or a budget that would
+--                   count one more is refused and writes nothing)
+--   P scopes:sub    hash: '<scope>' = how many members of P scopes lie in that scope's subtree
+--                   (itself included), for each scope below the tenant's root (subtree_room())
 --
 -- Arguments are read by name, ARGV[ARG_<NAME>]: the constants come before this library, generated
 -- from each script's declaration in Java (TenantScripts.HEADER, then the script's own). The
@@ -221,31 +224,89 @@ end
 -- SISMEMBER.
 local function new_scopes(usage, layers)
   local fresh = {}
-  for _, layer in ipairs(layers) do
+  for depth, layer in ipairs(layers) do
     local life = usage[layer].cells.life
     if life and life.new and redis.call('SISMEMBER', H.scopes, layer) == 0 then
-      fresh[#fresh + 1] = layer
+      fresh[#fresh + 1] = depth
     end
   end
   return fresh
 end
 
+-- What the subtree of a scope at depth (the tenant's root is 1) may hold of a tenant-wide
+-- bound: the whole bound at the root, half of its parent's share below it, at least one. A
+-- principal confined to a subtree can fill its share and no more, so its parent keeps at least as
+-- much again for the siblings and itself: one team's agent cannot lock the others out of the
+-- tenant's scopes or keys.
+local function subtree_share(depth, bound)
+  local share = bound
+  for _ = 2, depth do share = math.floor(share / 2) end
+  return math.max(share, 1)
+end
+
+-- Nil when layers (root first) have room for members added at the depths in fresh (ascending):
+-- each layer j counts those at depth >= j against its share of bound, the root reading
+-- root_count, the others their fields of the hash counts. Otherwise the first layer without room,
+-- root first, and its share. Writes nothing.
+local function subtree_full(counts, layers, fresh, root_count, bound)
+  for j = 1, #layers do
+    local added = 0
+    for _, depth in ipairs(fresh) do
+      if depth >= j then added = added + 1 end
+    end
+    if added == 0 then return nil end
+    local held = j == 1 and root_count or tonumber(redis.call('HGET', counts, layers[j]) or '0')
+    local share = subtree_share(j, bound)
+    if held + added > share then return layers[j], share end
+  end
+  return nil
+end
+
+-- Counts members added (delta each, at the depths in fresh; negative for members removed) in the
+-- hash counts of every layer below the root whose subtree holds them. A count that reaches zero is
+-- dropped (members counted before the hash was kept would take it below).
+local function subtree_count(counts, layers, fresh, delta)
+  for j = 2, #layers do
+    local added = 0
+    for _, depth in ipairs(fresh) do
+      if depth >= j then added = added + delta end
+    end
+    if added ~= 0 and redis.call('HINCRBY', counts, layers[j], added) <= 0 then
+      redis.call('HDEL', counts, layers[j])
+    end
+  end
+end
+
+-- Nil after adding the layers at the depths in fresh to the tenant's scope set, when the tenant
+-- and every subtree they lie in have room for them (subtree_share of H.max_scopes); otherwise the
+-- 'scope_limit' reply naming the first new scope and the full subtree, writing nothing.
+local function take_scopes(layers, fresh)
+  local counts = H.scopes .. ':sub'
+  local full, share =
+    subtree_full(counts, layers, fresh, redis.call('SCARD', H.scopes), H.max_scopes)
+  if full then
+    return {'scope_limit', cjson.encode({scope = layers[fresh[1]], subtree = full,
+      max = int(share), tenant_max = int(H.max_scopes)})}
+  end
+  local added = {}
+  for i, depth in ipairs(fresh) do added[i] = layers[depth] end
+  redis.call('SADD', H.scopes, unpack(added))
+  subtree_count(counts, layers, fresh, 1)
+  return nil
+end
+
 -- Nil when the script may save usage: every changed counter stays within MAX_COUNTER
--- (beyond_max) and the scopes it would create keep the tenant within H.max_scopes, which are then
--- added to its scope set. Otherwise the reply refusing it ('counter_limit', or 'scope_limit'
--- naming the first new scope, root first), before anything is written. Lifetime counters never
--- roll over, so without this bound every fresh sub-scope a caller names would leave permanent
--- keys for a micro-dollar.
+-- (beyond_max) and the scopes it would create fit the tenant's and their subtrees' shares of
+-- H.max_scopes (take_scopes), which are then counted. Otherwise the reply refusing it
+-- ('counter_limit' or 'scope_limit'), before anything is written. Lifetime counters never roll
+-- over, so without this bound every fresh sub-scope a caller names would leave permanent keys for
+-- a micro-dollar.
 local function admit(usage, layers)
   local over = beyond_max(usage, layers)
   if over then return over end
   local fresh = new_scopes(usage, layers)
   if #fresh == 0 then return nil end
-  if redis.call('SCARD', H.scopes) + #fresh > H.max_scopes then
-    return {'scope_limit', cjson.encode({scope = fresh[1], max = int(H.max_scopes)})}
-  end
-  redis.call('SADD', H.scopes, unpack(fresh))
-  return nil
+  return take_scopes(layers, fresh)
 end
 
 -- Drops counters of day and month windows older than the retention; runs only when a layer opens

@@ -6,6 +6,11 @@ local function key_record(id)
   return H.prefix .. 'k:' .. id
 end
 
+-- How many keys each scope below the tenant's root holds in its subtree (subtree_count).
+local function key_counts()
+  return H.prefix .. 'keys:sub'
+end
+
 -- The scope of key id if it exists and lies within subtree ('' for any), else nil.
 local function key_scope_within(id, subtree)
   local scope = redis.call('HGET', key_record(id), 'scope')

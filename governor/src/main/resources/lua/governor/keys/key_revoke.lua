@@ -10,4 +10,6 @@ if not scope then return {'key_not_found', ''} end
 
 redis.call('DEL', key_record(id))
 redis.call('HDEL', H.prefix .. 'keys', id)
+local layers = layers_of(scope)
+subtree_count(key_counts(), layers, {#layers}, -1)
 return key_changed('revoke', id, scope)

@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The budget engine's Lua scripts ({@code lua/governor/budget/}) and the arguments each takes, by
- * name. All but {@code put_budget} are tenant scripts: {@code budget_lib.lua} comes first, so that
- * the key layout, window handling and ledger format are written once, and their arguments follow
- * {@link TenantScripts#HEADER}.
+ * name. All but {@code set_zone} and {@code usage_snapshot} are tenant scripts: {@code
+ * budget_lib.lua} comes first, so that the key layout, window handling and ledger format are
+ * written once, and their arguments follow {@link TenantScripts#HEADER}.
  */
 final class BudgetScripts {
 
@@ -48,10 +48,7 @@ final class BudgetScripts {
   static final LuaScript EXPIRE = tenantScript("expire", ScriptArgs.of("max"));
   static final LuaScript STATUS = tenantScript("status", ScriptArgs.of("scope"));
   static final LuaScript PUT_BUDGET =
-      LuaScript.fromResource(
-          BudgetScripts.class,
-          "governor/budget/put_budget",
-          ScriptArgs.of("now", "scope").rest("caps"));
+      tenantScript("put_budget", ScriptArgs.of("scope").rest("caps"));
   static final LuaScript SET_ZONE =
       LuaScript.fromResource(
           BudgetScripts.class, "governor/budget/set_zone", ScriptArgs.of("zone"));

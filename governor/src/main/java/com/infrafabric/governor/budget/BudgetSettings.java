@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param maxScopes the most distinct scopes one tenant holds usage counters for (1..10,000,000):
  *     naming a fresh sub-scope in a reserve, charge or claim creates its counters, and lifetime
  *     counters never roll over, so without a bound each new name would be a permanent key. A spend
- *     that would count one more scope is refused with {@code SCOPE_LIMIT} and writes nothing.
+ *     (or a budget that would name one more) is refused with {@code SCOPE_LIMIT} and writes
+ *     nothing; a subtree below the tenant's root holds at most half of its parent's share.
  */
 public record BudgetSettings(
     Duration defaultReservationTtl,

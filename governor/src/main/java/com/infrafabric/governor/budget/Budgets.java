@@ -52,7 +52,11 @@ public final class Budgets {
     return reservations;
   }
 
-  /** Creates or replaces the caps of {@code budget.scope()} and registers its tenant. */
+  /**
+   * Creates or replaces the caps of {@code budget.scope()} and registers its tenant. A scope new to
+   * the tenant counts among its scopes as one a spend first counts does: the future fails with
+   * {@code SCOPE_LIMIT} when the tenant, or a subtree the scope lies in, holds its share already.
+   */
   public Future<Void> put(Budget budget) {
     Scope scope = budget.scope();
     List<String> caps = new ArrayList<>();
@@ -63,17 +67,16 @@ public final class Budgets {
               caps.add(window.wireName());
               caps.add(encode(limit));
             });
-    String config = TenantKeyNames.of(scope.tenant()).config();
-    List<String> argv =
-        BudgetScripts.PUT_BUDGET
-            .args()
-            .values()
-            .put("now", engine.tenantScripts().clock().millis())
-            .put("scope", scope.path())
-            .rest(caps)
-            .list();
     return registerTenant(scope.tenant())
-        .compose(ignored -> redis.eval(BudgetScripts.PUT_BUDGET, List.of(config), argv))
+        .compose(
+            ignored ->
+                engine
+                    .tenantScripts()
+                    .run(
+                        scope.tenant(),
+                        BudgetScripts.PUT_BUDGET,
+                        (values, now) -> values.put("scope", scope.path()).rest(caps)))
+        .map(ScriptReply::orThrow)
         .mapEmpty();
   }
 

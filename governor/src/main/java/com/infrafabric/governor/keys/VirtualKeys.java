@@ -13,6 +13,7 @@ import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -140,16 +141,37 @@ public final class VirtualKeys {
         .compose(
             reply -> {
               if ("key_limit".equals(reply.kind())) {
-                throw new GovernorException(
-                    ErrorCode.KEY_LIMIT_REACHED,
-                    "tenant " + tenant + " already holds " + reply.payload() + " keys; revoke one",
-                    Map.of("max_keys", maxKeysPerTenant));
+                throw keyLimit(tenant, reply.body());
               }
               reply.orThrow();
               return reply.replayed()
                   ? issued(tenant, reply, null)
                   : Future.succeededFuture(new IssuedKey(key, Optional.of(presented.reveal())));
             });
+  }
+
+  /**
+   * One key more than the tenant may hold, or than a subtree the key's scope lies in may: a subtree
+   * holds at most half of its parent's share, so an admin confined to it cannot take the rest of
+   * the tenant's keys.
+   */
+  private GovernorException keyLimit(String tenant, JsonObject over) {
+    String subtree = over.getString("subtree");
+    long max = Long.parseLong(over.getString("max"));
+    String holder =
+        subtree.equals(tenant)
+            ? "tenant " + tenant + " already holds " + max + " keys"
+            : "the subtree "
+                + subtree
+                + " already holds "
+                + max
+                + " keys, its share of the tenant's "
+                + maxKeysPerTenant
+                + " (each subtree may hold half of its parent's share)";
+    return new GovernorException(
+        ErrorCode.KEY_LIMIT_REACHED,
+        holder + "; revoke one",
+        Map.of("max_keys", max, "subtree", subtree));
   }
 
   /** The key {@code id} of {@code tenant} if it exists and lies within {@code within}. */

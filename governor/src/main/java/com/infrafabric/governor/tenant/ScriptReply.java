@@ -151,18 +151,35 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
     }
   }
 
+  /**
+   * One scope more than the tenant may count, or than a subtree the scope lies in may: a subtree
+   * holds at most half of its parent's share ({@code subtree_share()} in budget_lib.lua), so a
+   * principal confined to it cannot take the rest of the tenant's.
+   */
   private static GovernorException scopeLimit(JsonObject over) {
     String scope = over.getString("scope");
-    String max = over.getString("max");
+    String subtree = over.getString("subtree");
+    long max = Long.parseLong(over.getString("max"));
+    long tenantMax = Long.parseLong(over.getString("tenant_max"));
+    boolean tenant = !subtree.contains("/");
+    String holder =
+        tenant
+            ? "the tenant already holds usage counters or budgets for " + max + " scopes"
+            : "the subtree "
+                + subtree
+                + " already holds usage counters or budgets for "
+                + max
+                + " scopes, its share of the tenant's "
+                + tenantMax
+                + " (each subtree may hold half of its parent's share)";
     return new GovernorException(
         ErrorCode.SCOPE_LIMIT,
-        "the tenant already holds usage counters for "
-            + max
-            + " scopes, the most budget.maxScopes allows, and "
+        holder
+            + ", and "
             + scope
             + " would be one more; nothing was recorded. Spend on a scope that already has"
             + " counters, or ask the operator to raise budget.maxScopes",
-        Map.of("scope", scope, "max", Long.parseLong(max)));
+        Map.of("scope", scope, "subtree", subtree, "max", max));
   }
 
   private static GovernorException counterLimit(JsonObject over) {

@@ -4,6 +4,7 @@ import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static com.infrafabric.governor.testing.GovernorRig.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
@@ -184,6 +185,27 @@ class VirtualKeysTest {
 
     Await.result(keys.revoke(t, ids.get(0), Scope.parse(t), newKey()));
     assertThat(create(keys, t).secret()).isPresent();
+  }
+
+  @Test
+  void aSubtreeHoldsAtMostHalfOfItsParentsShareOfKeysSoItsSiblingsKeepTheirs() {
+    String t = freshTenant("vk-share");
+    VirtualKeys eight =
+        new VirtualKeys(
+            rig.scripts, rig.redis, SharedBuckets.create(rig.redis, rig.clock), 8, Duration.ZERO);
+    List<String> team = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      team.add(create(eight, t + "/q/" + i).key().id());
+    }
+
+    GovernorException refused = (GovernorException) catchThrowable(() -> create(eight, t + "/q/x"));
+
+    assertThat(refused.code()).isEqualTo(ErrorCode.KEY_LIMIT_REACHED);
+    assertThat(refused.details()).containsEntry("subtree", t + "/q").containsEntry("max_keys", 4L);
+    assertThat(refused.getMessage()).contains("the subtree " + t + "/q already holds 4 keys");
+    assertThat(create(eight, t + "/s").secret()).isPresent();
+    Await.result(eight.revoke(t, team.get(0), Scope.parse(t), newKey()));
+    assertThat(create(eight, t + "/q/x").secret()).isPresent();
   }
 
   @Test
