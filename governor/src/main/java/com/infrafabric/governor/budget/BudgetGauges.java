@@ -2,6 +2,8 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantCursor;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,6 +11,8 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -21,11 +25,14 @@ import org.slf4j.LoggerFactory;
  * governor_budget_remaining_microdollars{scope, window}} (cap minus spent minus held, in the
  * current window), read from Redis again every interval. Its cardinality is bounded: at most {@code
  * maxSeries} series, taken tenant by tenant as {@code SSCAN} walks the set of tenants and, within a
- * tenant, in scope order; once that many are taken the walk stops and {@code
- * governor_budget_remaining_truncated} is 1. A refresh costs one status script per budgeted scope
- * shown, so at most {@code maxSeries} scripts (and the scans that find them) per interval and node.
- * Between refreshes the gauge shows the last values read; a refresh that fails keeps them and is
- * counted. Not thread-safe beyond what its timer needs: one refresh runs at a time.
+ * tenant, in scope order (its root first), each tenant at most its equal share of them (at least
+ * one budget's windows): one tenant's many budgets never push another's out, so the root caps an
+ * operator alerts on are shown while there are series for every tenant. When a tenant's share or
+ * the bound leaves budgeted scopes out, {@code governor_budget_remaining_truncated} is 1. A refresh
+ * costs one status script per budgeted scope shown, so at most {@code maxSeries} scripts (and the
+ * scans that find them) per interval and node. Between refreshes the gauge shows the last values
+ * read; a refresh that fails keeps them and is counted. Not thread-safe beyond what its timer
+ * needs: one refresh runs at a time.
  */
 public final class BudgetGauges {
 
@@ -83,12 +90,15 @@ public final class BudgetGauges {
     if (settings.maxSeries() == 0 || !running.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    Collected collected = new Collected(settings.maxSeries());
-    return tenants(new TenantCursor(redis, TENANT_PAGE), collected)
+    return redis
+        .send(TenantKeyNames.TENANTS, Request.cmd(Command.SCARD).arg(TenantKeyNames.TENANTS))
+        .map(count -> new Collected(settings.maxSeries(), count.toLong()))
+        .compose(
+            collected -> tenants(new TenantCursor(redis, TENANT_PAGE), collected).map(collected))
         .<Void>map(
-            ignored -> {
+            collected -> {
               remaining.register(collected.rows, true);
-              truncated.set(collected.full ? 1 : 0);
+              truncated.set(collected.leftOut ? 1 : 0);
               return null;
             })
         .onFailure(
@@ -111,6 +121,7 @@ public final class BudgetGauges {
     if (index == tenants.size() || collected.full) {
       return done();
     }
+    collected.nextTenant();
     return budgetsOf(new Scope(List.of(tenants.get(index))), null, collected)
         .compose(ignored -> each(tenants, index + 1, collected));
   }
@@ -124,18 +135,17 @@ public final class BudgetGauges {
                 scopes(page.budgets(), 0, collected)
                     .compose(
                         ignored ->
-                            page.nextCursor().isPresent() && !collected.full
+                            page.nextCursor().isPresent() && collected.tenantHasRoom()
                                 ? budgetsOf(tenant, Scope.parse(page.nextCursor().get()), collected)
                                 : done()));
   }
 
   private Future<Void> scopes(List<Budget> page, int index, Collected collected) {
-    if (index == page.size() || collected.full) {
+    if (index == page.size() || !collected.tenantHasRoom()) {
       return done();
     }
     Budget budget = page.get(index);
-    if (!collected.fits(budget.limits().size())) {
-      collected.full = true;
+    if (!collected.take(budget.limits().size())) {
       return done();
     }
     return budgets
@@ -155,18 +165,48 @@ public final class BudgetGauges {
     return Future.succeededFuture();
   }
 
-  /** The series of one refresh, up to the bound. */
+  /**
+   * The series of one refresh, up to the bound, each tenant up to its share: the bound over the
+   * tenants the set holds, at least {@link Window}'s count (one budget's windows).
+   */
   private static final class Collected {
     private final int max;
+    private final long tenantShare;
     private final List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    private int tenantStart;
+    private boolean tenantFull;
     private boolean full;
+    private boolean leftOut;
 
-    Collected(int max) {
+    Collected(int max, long tenants) {
       this.max = max;
+      this.tenantShare = Math.max(Window.values().length, max / Math.max(tenants, 1));
     }
 
-    boolean fits(int series) {
-      return rows.size() + series <= max;
+    void nextTenant() {
+      tenantStart = rows.size();
+      tenantFull = false;
+    }
+
+    /** True while the current tenant and the bound have room for more series. */
+    boolean tenantHasRoom() {
+      return !full && !tenantFull;
+    }
+
+    /**
+     * Takes room for a budget of {@code series} windows; false, noting what is left out, when the
+     * tenant's share or the bound has none.
+     */
+    boolean take(int series) {
+      if (rows.size() + series > max) {
+        full = true;
+      } else if (rows.size() - tenantStart + series > tenantShare) {
+        tenantFull = true;
+      } else {
+        return true;
+      }
+      leftOut = true;
+      return false;
     }
 
     void add(UsageStatus status, long left) {

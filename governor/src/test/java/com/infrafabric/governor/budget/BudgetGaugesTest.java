@@ -108,6 +108,28 @@ class BudgetGaugesTest {
   }
 
   @Test
+  void aTenantWithManyBudgetsTakesItsShareAndNoMore() {
+    // The probe: one tenant's admin put hundreds of budgets, and another tenant's exhausted cap
+    // dropped out of the gauge an operator alerts on.
+    String greedy = GovernorRig.freshTenant("aaa");
+    rig.budget(greedy, Window.LIFETIME, 1_000_000);
+    for (int i = 0; i < 20; i++) {
+      rig.budget(greedy + "/b" + i, Window.LIFETIME, 1_000);
+    }
+    String modest = GovernorRig.freshTenant("zzz");
+    rig.budget(modest, Window.DAY, 100);
+    rig.charge(modest + "/agent", 100);
+    BudgetGauges gauges = gauges(12);
+
+    Await.result(gauges.refresh());
+
+    Map<String, Double> shown = remaining();
+    assertThat(shown).containsEntry(modest + "|day", 0.0).containsKey(greedy + "|lifetime");
+    assertThat(shown.keySet().stream().filter(series -> series.startsWith(greedy))).hasSize(6);
+    assertThat(truncated()).isEqualTo(1);
+  }
+
+  @Test
   void noSeriesWhenTurnedOff() {
     rig.budget(GovernorRig.freshTenant("gauge"), Window.LIFETIME, 1_000_000);
     BudgetGauges gauges = gauges(0);
