@@ -73,6 +73,7 @@ final class RouterAssembly {
       Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
     router.route().handler(RouterAssembly::holdBody);
+    router.route().handler(RouterAssembly::neitherSniffedNorStored);
     router
         .route()
         .handler(
@@ -291,6 +292,21 @@ final class RouterAssembly {
       handler.handle(ctx);
     };
   }
+
+  /**
+   * Every answer a route gives, errors included: its content type is never second-guessed (a JSON
+   * error quoting a caller's text is never rendered as HTML), and no cache keeps it (a virtual
+   * key's secret is in one answer only; budgets, ledgers and spend are private). A route that may
+   * be cached says so itself.
+   */
+  private static void neitherSniffedNorStored(RoutingContext ctx) {
+    ctx.response()
+        .putHeader(NOSNIFF_HEADER, "nosniff")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+    ctx.next();
+  }
+
+  private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
 
   /**
    * Keeps the body in the connection until the route's chain asks for it: nothing is read, buffered

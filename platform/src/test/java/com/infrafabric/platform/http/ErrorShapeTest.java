@@ -114,6 +114,23 @@ class ErrorShapeTest {
   }
 
   @Test
+  void everyAnswerIsNeitherSniffedNorStored() {
+    for (HttpResponse<String> answer :
+        List.of(
+            fixture.client.post("/v1/echo", token, "application/json", "{\"a\":1}"),
+            fixture.client.get("/v1/scopes/x", token),
+            fixture.client.get("/v1/nothing-here", token),
+            fixture.client.get("/health/live", null))) {
+      assertThat(answer.headers().firstValue("x-content-type-options"))
+          .as(answer.uri().getPath())
+          .contains("nosniff");
+      assertThat(answer.headers().firstValue("cache-control"))
+          .as(answer.uri().getPath())
+          .contains("no-store");
+    }
+  }
+
+  @Test
   void answersUnknownPathsAndMethodsInTheJsonShape() throws IOException {
     HttpResponse<String> missing = fixture.client.get("/v1/nothing-here", token);
     assertError(missing, 404, "NOT_FOUND");
