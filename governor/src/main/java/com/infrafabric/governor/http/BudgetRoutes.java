@@ -57,7 +57,7 @@ final class BudgetRoutes {
   }
 
   private void put(RoutingContext ctx) {
-    Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
+    Scope scope = CallerScope.requireBelow(Requests.principal(ctx), scope(ctx));
     Budget budget = new Budget(scope, limits(Fields.of(Requests.jsonBody(ctx), BUDGET_FIELDS)));
     respond(ctx, 200, budgets.put(budget), ignored -> Views.budget(budget));
   }
@@ -101,7 +101,7 @@ final class BudgetRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    Scope scope = CallerScope.requireWithin(Requests.principal(ctx), scope(ctx));
+    Scope scope = CallerScope.requireBelow(Requests.principal(ctx), scope(ctx));
     Responses.deleted(ctx, budgets.delete(scope), () -> notFound(scope));
   }
 

@@ -65,6 +65,27 @@ final class CallerScope {
     return requireWithin(subtree(caller), scope);
   }
 
+  /**
+   * Refuses with 403 unless the caller may set the caps of {@code scope}: a scope strictly below
+   * its subtree or, for a token confined to a whole tenant, the tenant itself. A subtree's caps are
+   * its parent's to set, so an admin confined to {@code t/x} cannot lift or delete the cap the
+   * tenant's admin put on {@code t/x}; it sets the caps of the scopes below it.
+   */
+  static Scope requireBelow(Principal caller, Scope scope) {
+    Scope subtree = subtree(caller);
+    requireWithin(subtree, scope);
+    if (scope.equals(subtree) && subtree.depth() > 1) {
+      throw forbidden(
+          "The caps of "
+              + scope
+              + " are set by an admin of a scope above it; a token confined to "
+              + scope
+              + " sets the caps of the scopes below it.",
+          Map.of("scope", scope.path()));
+    }
+    return scope;
+  }
+
   /** As {@link #requireWithin(Principal, Scope)}, but the chassis service settles anywhere. */
   static Scope requireSettlesIn(Principal caller, Scope scope) {
     return requireWithin(settlingSubtree(caller), scope);

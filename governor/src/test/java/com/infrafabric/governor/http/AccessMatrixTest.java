@@ -119,7 +119,11 @@ class AccessMatrixTest {
             inProject,
             Access.tenant("admin", "auditor", "agent"),
             get("/v1/budgets?scope=" + encode(project)))
-        .row("PUT /v1/budgets/:scope", inProject, admins, put(budgetPath(project), cap(10_000)))
+        .row(
+            "PUT /v1/budgets/:scope",
+            Target.below(project),
+            admins,
+            put(budgetPath(project), cap(10_000)))
         .row(
             "GET /v1/budgets/:scope",
             inProject,
@@ -132,7 +136,7 @@ class AccessMatrixTest {
             get(budgetPath(project) + "/status"))
         .row(
             "DELETE /v1/budgets/:scope",
-            Target.scope(project + "/gone"),
+            Target.below(project + "/gone"),
             admins,
             AccessMatrixTest::deletableBudget)
         .row("PUT /v1/tenants/:tenant/zone", whole, admins, put(t + "/zone", zone()))

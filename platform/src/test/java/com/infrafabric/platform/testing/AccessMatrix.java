@@ -69,6 +69,14 @@ public final class AccessMatrix {
       return new InScope(path);
     }
 
+    /**
+     * A scope only callers confined above it may act on, as a subtree's caps are its parent's to
+     * set; a whole tenant, which has no parent, its own callers too.
+     */
+    static Target below(String path) {
+      return new Below(path);
+    }
+
     /** Nothing tenant-specific: global state, or none at all. */
     static Target global() {
       return new Global();
@@ -80,6 +88,8 @@ public final class AccessMatrix {
     }
 
     record InScope(String path) implements Target {}
+
+    record Below(String path) implements Target {}
 
     record Global() implements Target {}
 
@@ -253,6 +263,10 @@ public final class AccessMatrix {
     if (Collections.disjoint(honoured, holding)) {
       return false;
     }
+    if (confined && row.target() instanceof Target.Below below) {
+      return relation == Relation.ANCESTOR
+          || (relation == Relation.OWN && !below.path().contains("/"));
+    }
     return !confined
         || !(row.target() instanceof Target.InScope)
         || relation == Relation.OWN
@@ -290,7 +304,12 @@ public final class AccessMatrix {
 
   /** The scope of a caller in {@code relation} to {@code target}; null for a platform token. */
   private String scope(Target target, Relation relation) {
-    String path = target instanceof Target.InScope in ? in.path() : home;
+    String path = home;
+    if (target instanceof Target.InScope in) {
+      path = in.path();
+    } else if (target instanceof Target.Below below) {
+      path = below.path();
+    }
     int slash = path.indexOf('/');
     String tenant = slash < 0 ? path : path.substring(0, slash);
     String rest = slash < 0 ? "" : path.substring(slash);
