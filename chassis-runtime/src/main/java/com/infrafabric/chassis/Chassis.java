@@ -516,7 +516,9 @@ public final class Chassis implements AutoCloseable {
       HttpEgress egress =
           new HttpEgress(
               vertx, new EgressPolicy(config.egress(), resolver, resolvers), config.egress());
-      CompiledModules compiled = new CompiledModules(config.moduleCaps().compiledCacheSize());
+      CompiledModules compiled =
+          new CompiledModules(
+              config.moduleCaps().compiledCacheSize(), config.moduleCaps().compiledCacheBytes());
       Invoker invoker =
           new Invoker(
               new Admission(
@@ -530,7 +532,12 @@ public final class Chassis implements AutoCloseable {
               clock);
       ChassisMetrics metrics =
           new ChassisMetrics(
-              meters, invoker::admitted, invoker::queued, invoker::reservedMemory, compiled::size);
+              meters,
+              invoker::admitted,
+              invoker::queued,
+              invoker::reservedMemory,
+              compiled::size,
+              compiled::bytes);
       checkLlm();
       Optional<CredentialStore> credentialStore =
           masterKeys.map(keys -> new CredentialStore(redis, keys));

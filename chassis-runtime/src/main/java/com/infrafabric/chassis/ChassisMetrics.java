@@ -44,7 +44,8 @@ final class ChassisMetrics {
       Supplier<Number> admitted,
       Supplier<Number> queued,
       Supplier<Number> reservedMemory,
-      Supplier<Number> compiledModules) {
+      Supplier<Number> compiledModules,
+      Supplier<Number> compiledModuleBytes) {
     this.meters = meters;
     this.rejected =
         Counter.builder("chassis.admission.rejected")
@@ -66,6 +67,12 @@ final class ChassisMetrics {
         .register(meters);
     Gauge.builder("chassis.modules.compiled", compiledModules)
         .description("Compiled modules held in memory")
+        .register(meters);
+    Gauge.builder("chassis.modules.compiled.memory", compiledModuleBytes)
+        .description(
+            "Heap the compiled modules held keep, as estimated from their parsed instructions;"
+                + " at most chassis.module.compiledCacheBytes")
+        .baseUnit("bytes")
         .register(meters);
   }
 

@@ -36,6 +36,10 @@ import java.util.Objects;
  *     byte code) from when it is submitted, time waiting for a build thread included: its caller is
  *     answered by then, and a build not started by then never runs
  * @param compiledCacheSize compiled modules kept in memory, least recently used evicted first
+ * @param compiledCacheBytes the heap the compiled modules kept may hold together, as counted from
+ *     their parsed instructions (a quarter of the JVM's maximum heap by default); least recently
+ *     used evicted first, and a module that alone would hold more is refused ({@code
+ *     MODULE_TOO_LARGE})
  * @param buildThreads modules built at once
  * @param buildQueue builds waiting for a thread; one more is refused at once ({@code
  *     PUBLISH_OVERLOADED}, 503)
@@ -62,6 +66,7 @@ public record ModuleCaps(
     int maxCustomSections,
     Duration compileTimeout,
     int compiledCacheSize,
+    long compiledCacheBytes,
     int buildThreads,
     int buildQueue,
     long buildMemoryBytes) {
@@ -87,6 +92,8 @@ public record ModuleCaps(
     OperatorSettings.within("module.maxCustomSections", maxCustomSections, 0, 100_000);
     OperatorSettings.within("module.compileTimeoutMs", compileTimeout.toMillis(), 1, 600_000);
     OperatorSettings.within("module.compiledCacheSize", compiledCacheSize, 1, 100_000);
+    OperatorSettings.within(
+        "module.compiledCacheBytes", compiledCacheBytes, 1 << 20, Long.MAX_VALUE);
     OperatorSettings.within("module.buildThreads", buildThreads, 1, 64);
     OperatorSettings.within("module.buildQueue", buildQueue, 0, 10_000);
     OperatorSettings.within("module.buildMemoryBytes", buildMemoryBytes, 1 << 20, Long.MAX_VALUE);
@@ -127,6 +134,7 @@ public record ModuleCaps(
     private int maxCustomSections = 100;
     private Duration compileTimeout = Duration.ofSeconds(20);
     private int compiledCacheSize = 64;
+    private long compiledCacheBytes = Runtime.getRuntime().maxMemory() / 4;
     private int buildThreads = 1;
     private int buildQueue = 4;
     private long buildMemoryBytes = 512L << 20;
@@ -153,6 +161,7 @@ public record ModuleCaps(
       maxCustomSections = caps.maxCustomSections;
       compileTimeout = caps.compileTimeout;
       compiledCacheSize = caps.compiledCacheSize;
+      compiledCacheBytes = caps.compiledCacheBytes;
       buildThreads = caps.buildThreads;
       buildQueue = caps.buildQueue;
       buildMemoryBytes = caps.buildMemoryBytes;
@@ -253,6 +262,11 @@ public record ModuleCaps(
       return this;
     }
 
+    public Builder compiledCacheBytes(long value) {
+      compiledCacheBytes = value;
+      return this;
+    }
+
     public Builder buildThreads(int value) {
       buildThreads = value;
       return this;
@@ -292,6 +306,7 @@ public record ModuleCaps(
           maxCustomSections,
           compileTimeout,
           compiledCacheSize,
+          compiledCacheBytes,
           buildThreads,
           buildQueue,
           buildMemoryBytes);

@@ -27,7 +27,7 @@ import java.util.Optional;
  *     .logMaxBytes, .hostCallsMax, .kvMaxBytes, .kvMaxKeys, .httpMaxRequests,
  *     .httpTotalTimeout, .httpMaxResponseBytes        the most a contract may ask for
  * chassis.module.maxModuleBytes, .maxFunctions, .maxFunctionBodyBytes, .compileTimeout,
- *     .compiledCacheSize                              checked before a module is compiled
+ *     .compiledCacheSize, .compiledCacheBytes         checked before a module is compiled
  * chassis.sandbox.guestThreads, .queueCapacity, .memoryBudgetBytes, .guestStackBytes,
  *     .watchdogInterval, .toolCacheTtl, .guestSpinMicros   admission and execution
  * chassis.sandbox.logMaxEntries, .logRelayPerSecond, .logRelayBurst   guest log entries per

@@ -175,6 +175,12 @@ final class OperatorSettingsReader {
             millis("chassis.module.compileTimeout", defaults.compileTimeout(), 1, 600_000))
         .compiledCacheSize(
             integer("chassis.module.compiledCacheSize", defaults.compiledCacheSize(), 1, 100_000))
+        .compiledCacheBytes(
+            config.integer(
+                "chassis.module.compiledCacheBytes",
+                defaults.compiledCacheBytes(),
+                1 << 20,
+                Long.MAX_VALUE))
         .buildThreads(integer("chassis.module.buildThreads", defaults.buildThreads(), 1, 64))
         .buildQueue(integer("chassis.module.buildQueue", defaults.buildQueue(), 0, 10_000))
         .buildMemoryBytes(

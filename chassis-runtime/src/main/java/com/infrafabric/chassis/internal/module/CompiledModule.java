@@ -13,6 +13,10 @@ import java.util.function.Function;
  * @param digest SHA-256 of the bytes
  * @param module the parsed module
  * @param machineFactory the compiled code, reused for each fresh instance
+ * @param retainedBytes the heap the parsed module keeps while compiled ({@link ModuleFootprint})
  */
 public record CompiledModule(
-    ModuleDigest digest, WasmModule module, Function<Instance, Machine> machineFactory) {}
+    ModuleDigest digest,
+    WasmModule module,
+    Function<Instance, Machine> machineFactory,
+    long retainedBytes) {}

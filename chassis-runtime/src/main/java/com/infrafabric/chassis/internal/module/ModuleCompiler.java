@@ -30,7 +30,8 @@ public final class ModuleCompiler {
           module.module(),
           MachineFactoryCompiler.builder(module.module())
               .withInterpreterFallback(InterpreterFallback.FAIL)
-              .compile());
+              .compile(),
+          ModuleFootprint.retainedBytes(module.module()));
     } catch (RuntimeException | LinkageError failure) {
       throw new LimitExceededException(
           ErrorCode.MODULE_NOT_COMPILABLE, "module cannot be compiled: " + reason(failure));

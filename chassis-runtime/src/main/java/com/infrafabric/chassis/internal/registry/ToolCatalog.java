@@ -91,6 +91,10 @@ public final class ToolCatalog {
     this.validator = validator;
     this.builds = builds;
     this.compiled = compiled;
+    // A resolved tool holds its compiled module: one kept past the module's eviction would keep
+    // the module's heap too, whatever the compiled cache's bound.
+    compiled.whenEvicted(
+        digest -> cache.values().removeIf(entry -> entry.tool().info().digest().equals(digest)));
     this.linker = linker;
     this.clock = clock;
     this.ttl = ttl;

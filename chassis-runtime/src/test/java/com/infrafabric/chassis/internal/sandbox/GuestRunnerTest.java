@@ -125,7 +125,8 @@ class GuestRunnerTest {
         new CompiledModule(
             ModuleDigest.of(new byte[] {1}),
             module,
-            MachineFactoryCompiler.builder(module).compile());
+            MachineFactoryCompiler.builder(module).compile(),
+            wasm.length);
     Invocation invocation =
         new Invocation(
             ToolRef.parse("boom@1.0.0"),
