@@ -28,10 +28,10 @@ import java.time.Duration;
  * </ul>
  *
  * <p>When both refuse, the rate limit answers, as it did when it was asked first. An undo that
- * cannot reach the store is not retried here: a release is retried by {@link Settlement} and then
- * left to the reservation's expiry; tokens not given back refill within the minute. A JWT caller
- * has no key buckets (the platform's per-principal limit was taken before the body was read): its
- * admission is the reservation alone.
+ * cannot reach the store is not retried here: a release is retried by {@link Settlement} while the
+ * store is unreachable, and then left to the reservation's expiry; tokens not given back refill
+ * within the minute. A JWT caller has no key buckets (the platform's per-principal limit was taken
+ * before the body was read): its admission is the reservation alone.
  */
 final class CallAdmission {
 
@@ -99,7 +99,7 @@ final class CallAdmission {
     }
     Reserved reserved = (Reserved) reservation.result();
     // The buckets took nothing from a call they refused or failed on: nothing to put right.
-    return new Settlement(calls.engine, reserved.id(), caller.scope(), callId, key, used -> {})
+    return new Settlement(calls, reserved, caller.scope(), callId, key, used -> {})
         .release(new CallAttribution(caller.keyId(), "", -1, RATE_LIMITED));
   }
 

@@ -161,8 +161,7 @@ final class MeteredCall {
     }
     header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
     settlement =
-        new Settlement(
-            calls.engine, reserved.id(), caller.scope(), callId, reservedUnder, this::keyUsed);
+        new Settlement(calls, reserved, caller.scope(), callId, reservedUnder, this::keyUsed);
     attempt(downgraded(reserved, targets), 0, null);
   }
 

@@ -1,18 +1,23 @@
 package com.infrafabric.governor.gateway;
 
-import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.CommitRequest;
 import com.infrafabric.governor.budget.CommitResult;
+import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.platform.redis.RedisUnavailableException;
 import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,17 +25,35 @@ import org.slf4j.LoggerFactory;
  * Ends one gateway call's reservation exactly once: a commit of what a provider that accepted the
  * call is charged ({@link Charge}), or a release when no provider accepted it (which frees the
  * caller's {@code Idempotency-Key} for a retry). Whichever comes first wins; a later one does
- * nothing, so a call is never charged twice however its stream ends. Each is retried a few times
- * under its own idempotency key; if the store stays unreachable, the reservation's expiry releases
- * it. Never fails its future.
+ * nothing, so a call is never charged twice however its stream ends.
+ *
+ * <p>While the store cannot be reached, each is retried with backoff under its own idempotency key
+ * (a retry whose earlier attempt did run is answered that attempt's result, never applied again),
+ * until {@link #EXPIRY_MARGIN} before the reservation's expiry: the expiry would release the hold,
+ * so a call the provider answered would go uncharged. Its last attempt is sent early enough to run
+ * before that; only a store unreachable for the reservation's whole lifetime leaves a call
+ * uncharged, and that is logged as an error. Never fails its futures; they complete once the
+ * settlement is made or given up.
  */
 final class Settlement {
 
   private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
-  private static final int ATTEMPTS = 3;
 
-  private final BudgetEngine engine;
+  /** The wait before the first retry; each later one doubles, up to {@link #MAX_BACKOFF}. */
+  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
+
+  /**
+   * How long before the reservation's expiry the last attempt is sent: well over the time a command
+   * waits for its answer (1 s by default), so that attempt runs before the expiry releases the
+   * hold.
+   */
+  static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
+
+  private final MeteredCalls calls;
   private final ReservationId reservation;
+  private final Instant lastAttempt;
   private final Scope within;
   private final String callId;
   private final IdempotencyKey reservedUnder;
@@ -38,6 +61,7 @@ final class Settlement {
   private final AtomicBoolean settled = new AtomicBoolean();
 
   /**
+   * @param reserved the call's reservation: its id and its expiry, which bounds the retries
    * @param callId unique per call: names the commit and the release for their retries
    * @param reservedUnder the caller's key the reservation was made under: a release forgets it, as
    *     the call it named was never made and its retry must not be refused as a repeat
@@ -45,14 +69,15 @@ final class Settlement {
    *     the virtual key's tokens-per-minute bucket took the estimate and is put right with it
    */
   Settlement(
-      BudgetEngine engine,
-      ReservationId reservation,
+      MeteredCalls calls,
+      Reserved reserved,
       Scope within,
       String callId,
       IdempotencyKey reservedUnder,
       LongConsumer tokensUsed) {
-    this.engine = engine;
-    this.reservation = reservation;
+    this.calls = calls;
+    this.reservation = reserved.id();
+    this.lastAttempt = reserved.expiresAt().minus(EXPIRY_MARGIN);
     this.within = within;
     this.callId = callId;
     this.reservedUnder = reservedUnder;
@@ -61,7 +86,8 @@ final class Settlement {
 
   /**
    * Charges {@code usage} on {@code model}, attributed in the ledger; empty if already settled or
-   * the commit failed.
+   * the commit was given up, which is logged as an error: the provider bills a call the budget then
+   * never sees.
    */
   Future<Optional<CommitResult>> commit(
       String model, TokenUsage usage, CallAttribution attribution) {
@@ -76,58 +102,99 @@ final class Settlement {
             IdempotencyKey.of("gateway-commit:" + callId),
             within,
             attribution);
-    return commit(request, 1);
+    return retried(
+        () -> calls.engine.commit(request),
+        why ->
+            LOG.atError()
+                .addKeyValue("reservation", reservation.toString())
+                .log(
+                    "gateway call {} was answered but is NOT charged: its commit of {} {} failed"
+                        + " {}; the reservation's expiry releases its hold",
+                    callId,
+                    model,
+                    usage,
+                    why),
+        FIRST_BACKOFF,
+        1);
   }
 
-  /** Gives the reservation back, attributed in the ledger; nothing if already settled. */
+  /**
+   * Gives the reservation back, attributed in the ledger; nothing if already settled. One given up
+   * is left to the reservation's expiry, which releases it too (later).
+   */
   Future<Void> release(CallAttribution attribution) {
     if (!settled.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
     tokensUsed.accept(0);
-    return release(attribution, 1);
+    return retried(
+            () ->
+                calls.engine.releaseUnmade(
+                    reservation,
+                    IdempotencyKey.of("gateway-release:" + callId),
+                    within,
+                    attribution,
+                    reservedUnder),
+            why ->
+                LOG.atWarn()
+                    .addKeyValue("reservation", reservation.toString())
+                    .log(
+                        "gateway call {} could not be released: it failed {}; its reservation"
+                            + " expires",
+                        callId,
+                        why),
+            FIRST_BACKOFF,
+            1)
+        .mapEmpty();
   }
 
-  private Future<Optional<CommitResult>> commit(CommitRequest request, int attempt) {
-    return engine
-        .commit(request)
+  /**
+   * {@code attempt}'s result, the attempt retried after {@code backoff} (doubling) while the store
+   * cannot be reached and the retry can still be sent before {@link #lastAttempt}; empty once given
+   * up, after {@code givenUp} is told why.
+   */
+  private <T> Future<Optional<T>> retried(
+      Supplier<Future<T>> attempt, Consumer<String> givenUp, Duration backoff, int attempts) {
+    // Composed, so that an attempt refused before it reaches the store fails its future.
+    return Future.<Void>succeededFuture()
+        .compose(ignored -> attempt.get())
         .map(Optional::of)
         .recover(
             failure -> {
-              if (attempt < ATTEMPTS) {
-                return commit(request, attempt + 1);
+              boolean storeDown = failure instanceof RedisUnavailableException;
+              if (!storeDown || calls.clock.instant().plus(backoff).isAfter(lastAttempt)) {
+                givenUp.accept(why(failure, attempts, storeDown));
+                return Future.succeededFuture(Optional.empty());
               }
-              LOG.atWarn()
-                  .addKeyValue("reservation", reservation.toString())
-                  .log(
-                      "gateway call {} could not be committed: {}; its reservation expires",
-                      callId,
-                      failure.getMessage());
-              return Future.succeededFuture(Optional.empty());
+              LOG.atDebug().log(
+                  "gateway call {}: settling failed ({}); retried in {} ms",
+                  callId,
+                  failure.getMessage(),
+                  backoff.toMillis());
+              Duration next = backoff.multipliedBy(2);
+              return calls
+                  .vertx
+                  .timer(backoff.toMillis())
+                  .compose(
+                      waited ->
+                          retried(
+                              attempt,
+                              givenUp,
+                              next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next,
+                              attempts + 1));
             });
   }
 
-  private Future<Void> release(CallAttribution attribution, int attempt) {
-    return engine
-        .releaseUnmade(
-            reservation,
-            IdempotencyKey.of("gateway-release:" + callId),
-            within,
-            attribution,
-            reservedUnder)
-        .<Void>mapEmpty()
-        .recover(
-            failure -> {
-              if (attempt < ATTEMPTS) {
-                return release(attribution, attempt + 1);
-              }
-              LOG.atWarn()
-                  .addKeyValue("reservation", reservation.toString())
-                  .log(
-                      "gateway call {} could not be released: {}; its reservation expires",
-                      callId,
-                      failure.getMessage());
-              return Future.succeededFuture();
-            });
+  private String why(Throwable failure, int attempts, boolean storeDown) {
+    return storeDown
+        ? attempts
+            + " times, the store unreachable until "
+            + EXPIRY_MARGIN.toSeconds()
+            + " s before the reservation expires at "
+            + lastAttempt.plus(EXPIRY_MARGIN)
+            + " ("
+            + failure.getMessage()
+            + ")"
+        : "(" + failure.getMessage() + "; the store answered, so it is not retried)";
   }
 }

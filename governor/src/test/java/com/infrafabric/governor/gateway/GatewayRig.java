@@ -105,6 +105,18 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
     }
   }
 
+  /**
+   * Stops the rig's redis-server answering ({@link RedisServerExtension#stall}), as a hung server
+   * would, until {@link #resumeStore}.
+   */
+  void stallStore() {
+    redis.stall();
+  }
+
+  void resumeStore() {
+    redis.resume();
+  }
+
   /** A fresh tenant's {@code agents} scope, with a day cap of {@code cap} micro-dollars. */
   String fundedScope(long cap) {
     String scope = GovernorRig.freshTenant("gw") + "/agents";

@@ -82,6 +82,24 @@ public final class FakeProvider implements AutoCloseable {
     record ErrorAfter(int events) implements Behaviour {}
 
     /**
+     * Answers, streamed or not, as {@link Answer} does, but over about {@code duration}: a streamed
+     * answer's events spread across it, a whole answer (or embeddings) sent once it has passed. A
+     * slow provider, or a long answer, giving a test time to act while the call is in flight.
+     */
+    record Slow(java.time.Duration duration) implements Behaviour {}
+
+    /**
+     * Streams exactly {@code events} (each a whole server-sent event, its blank line included),
+     * then ends: what a provider sends that the fake's own answers never hold, such as usage it
+     * reports twice or counts no call can use.
+     */
+    record Streams(List<String> events) implements Behaviour {
+      public Streams {
+        events = List.copyOf(events);
+      }
+    }
+
+    /**
      * Streams about {@code bytes} of extra text deltas before the answer's own, each written only
      * while the connection's write queue has room, and waits for it to drain when it fills: a long
      * answer from a provider that honours backpressure, observable through {@link
@@ -224,42 +242,51 @@ public final class FakeProvider implements AutoCloseable {
               JsonObject json = body.toJsonObject();
               record(new Received(request.path(), request.headers(), json));
               Behaviour next = script.poll();
-              if (request.path().endsWith("/embeddings")) {
-                embeddings(request, json);
-              } else if (next instanceof Behaviour.Status status) {
-                if (status.retryAfter() != null) {
-                  request.response().putHeader("retry-after", status.retryAfter());
-                }
-                request.response().setStatusCode(status.status()).end("{\"error\":\"scripted\"}");
-              } else if (next instanceof Behaviour.RefuseQuotingKey refusal) {
-                request
-                    .response()
-                    .setStatusCode(refusal.status())
-                    .putHeader("content-type", "application/json")
-                    .end(
-                        FakeStream.error(
-                                request.path().endsWith("/messages"),
-                                "invalid_request_error",
-                                "Incorrect API key provided: " + sentKey(request))
-                            .encode());
-              } else if (next instanceof Behaviour.Garbage) {
-                request.response().end("{\"choices\":\"none\"}");
-              } else if (next instanceof Behaviour.Hang) {
+              if (next instanceof Behaviour.Slow slow && !json.getBoolean("stream", false)) {
+                vertx.setTimer(
+                    slow.duration().toMillis(),
+                    late -> respond(request, json, new Behaviour.Answer()));
                 return;
-              } else if (json.getBoolean("stream", false)) {
-                new FakeStream(vertx, request, json, flooded).send(next);
-              } else if (next instanceof Behaviour.EchoKey) {
-                answer(request, json, echoedKey(request), OUTPUT_TOKENS);
-              } else {
-                answer(
-                    request,
-                    json,
-                    "fake answer from " + json.getString("model"),
-                    next instanceof Behaviour.Reports reports
-                        ? reports.outputTokens()
-                        : OUTPUT_TOKENS);
               }
+              respond(request, json, next);
             });
+  }
+
+  /** Answers {@code request} as {@code next} says. */
+  private void respond(HttpServerRequest request, JsonObject json, Behaviour next) {
+    if (request.path().endsWith("/embeddings")) {
+      embeddings(request, json);
+    } else if (next instanceof Behaviour.Status status) {
+      if (status.retryAfter() != null) {
+        request.response().putHeader("retry-after", status.retryAfter());
+      }
+      request.response().setStatusCode(status.status()).end("{\"error\":\"scripted\"}");
+    } else if (next instanceof Behaviour.RefuseQuotingKey refusal) {
+      request
+          .response()
+          .setStatusCode(refusal.status())
+          .putHeader("content-type", "application/json")
+          .end(
+              FakeStream.error(
+                      request.path().endsWith("/messages"),
+                      "invalid_request_error",
+                      "Incorrect API key provided: " + sentKey(request))
+                  .encode());
+    } else if (next instanceof Behaviour.Garbage) {
+      request.response().end("{\"choices\":\"none\"}");
+    } else if (next instanceof Behaviour.Hang) {
+      return;
+    } else if (json.getBoolean("stream", false)) {
+      new FakeStream(vertx, request, json, flooded).send(next);
+    } else if (next instanceof Behaviour.EchoKey) {
+      answer(request, json, echoedKey(request), OUTPUT_TOKENS);
+    } else {
+      answer(
+          request,
+          json,
+          "fake answer from " + json.getString("model"),
+          next instanceof Behaviour.Reports reports ? reports.outputTokens() : OUTPUT_TOKENS);
+    }
   }
 
   private static void embeddings(HttpServerRequest request, JsonObject body) {

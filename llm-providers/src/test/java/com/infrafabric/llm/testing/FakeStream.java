@@ -25,6 +25,9 @@ final class FakeStream {
   private final boolean anthropic;
   private final FakeProvider.Flooded flooded;
 
+  /** The time between two events. */
+  private long gapMs = GAP_MS;
+
   FakeStream(
       Vertx vertx, HttpServerRequest request, JsonObject body, FakeProvider.Flooded flooded) {
     this.vertx = vertx;
@@ -55,6 +58,12 @@ final class FakeStream {
       limit = firstDelta() + Math.min(error.events(), deltas);
     } else if (behaviour instanceof FakeProvider.Behaviour.ErrorQuotingKey error) {
       limit = firstDelta() + Math.min(error.events(), deltas);
+    }
+    if (behaviour instanceof FakeProvider.Behaviour.Streams streams) {
+      events = streams.events();
+      limit = events.size();
+    } else if (behaviour instanceof FakeProvider.Behaviour.Slow slow) {
+      gapMs = Math.max(GAP_MS, slow.duration().toMillis() / events.size());
     }
     if (behaviour instanceof FakeProvider.Behaviour.Flood flood) {
       response.write(events.get(0));
@@ -123,7 +132,7 @@ final class FakeStream {
       return;
     }
     response.write(events.get(index));
-    vertx.setTimer(GAP_MS, id -> write(response, events, index + 1, limit, behaviour));
+    vertx.setTimer(gapMs, id -> write(response, events, index + 1, limit, behaviour));
   }
 
   /** {@code error} as the event each format sends when it fails mid-stream. */
