@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -231,8 +232,8 @@ final class AnthropicMessagesWire implements Wire {
   }
 
   @Override
-  public TokenUsage usage(JsonObject reported) {
-    return Usages.governed(ReportedUsage.anthropic(reported));
+  public Optional<TokenUsage> usage(JsonObject reported) {
+    return Usages.read(() -> ReportedUsage.anthropic(reported));
   }
 
   @Override
@@ -243,45 +244,65 @@ final class AnthropicMessagesWire implements Wire {
   /**
    * Reads the input (with its cached parts) from {@code message_start}, where the provider reports
    * it before any output, and the output from {@code message_delta}, once it is made; a {@code
-   * message_delta} that counts the input again is the later count.
+   * message_delta} that counts the input again is a later count. Counts are cumulative, so a later
+   * one is never smaller; each part is charged the largest reported, and a count that cannot be
+   * read is no report of its part ({@link StreamUsage}).
    */
   private static final class Meter implements StreamMeter {
-    private long input = -1;
-    private long cached;
-    private long output = -1;
+    private final StreamUsage reported = new StreamUsage();
 
     @Override
     public boolean event(JsonObject data) {
-      switch (data.getString("type", "")) {
-        case "message_start" ->
-            input(
-                data.getJsonObject("message", new JsonObject())
-                    .getJsonObject("usage", new JsonObject()));
-        case "message_delta" -> output(data.getJsonObject("usage", new JsonObject()));
-        default -> {}
+      Object type = data.getValue("type");
+      if ("message_start".equals(type)) {
+        Object message = data.getValue("message");
+        input(message instanceof JsonObject start ? start.getValue("usage") : message);
+      } else if ("message_delta".equals(type)) {
+        Object usage = data.getValue("usage");
+        if (usage instanceof JsonObject counts) {
+          input(counts);
+          output(counts);
+        } else if (usage != null) {
+          reported.output(Optional.empty());
+        }
       }
       return true;
     }
 
-    private void input(JsonObject usage) {
-      if (usage.containsKey("input_tokens")) {
-        long uncached = ReportedUsage.count(usage, "input_tokens");
-        long read = ReportedUsage.countOrZero(usage, "cache_read_input_tokens");
-        input = Math.addExact(uncached, ReportedUsage.anthropicCacheWrites(usage));
-        cached = read;
+    /** Reads {@code usage}'s input, if it has one; a usage that is not an object is unread. */
+    private void input(Object usage) {
+      if (!(usage instanceof JsonObject counts)) {
+        if (usage != null) {
+          reported.prompt(Optional.empty());
+        }
+        return;
+      }
+      if (counts.containsKey("input_tokens")) {
+        reported.prompt(
+            Usages.read(
+                () ->
+                    new com.infrafabric.wire.reservation.TokenUsage(
+                        Math.addExact(
+                            ReportedUsage.count(counts, "input_tokens"),
+                            ReportedUsage.anthropicCacheWrites(counts)),
+                        ReportedUsage.countOrZero(counts, "cache_read_input_tokens"),
+                        0)));
       }
     }
 
     private void output(JsonObject usage) {
-      input(usage);
       if (usage.containsKey("output_tokens")) {
-        output = ReportedUsage.count(usage, "output_tokens");
+        reported.output(
+            Usages.read(
+                () ->
+                    new com.infrafabric.wire.reservation.TokenUsage(
+                        0, 0, ReportedUsage.count(usage, "output_tokens"))));
       }
     }
 
     @Override
     public Charge charge(TokenUsage bound) {
-      return Charge.partly(input, cached, output, bound);
+      return reported.charge(bound);
     }
   }
 }

@@ -25,7 +25,6 @@ import com.infrafabric.platform.http.WireDialect;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Comparator;
@@ -339,7 +338,7 @@ final class MeteredCall {
    * is charged all the same).
    */
   private void whole(ModelRouter.Target target, Buffer answer) {
-    Optional<TokenUsage> usage = Answers.usage(answer).flatMap(this::usage);
+    Optional<TokenUsage> usage = Answers.usage(answer).flatMap(wire::usage);
     if (usage.isEmpty()) {
       chargedAsReserved(target, "a body that is not a complete answer with usage");
       return;
@@ -416,14 +415,6 @@ final class MeteredCall {
                                 "gateway call {}: the key's token bucket was not settled: {}",
                                 callId,
                                 failure.getMessage())));
-  }
-
-  private Optional<TokenUsage> usage(JsonObject reported) {
-    try {
-      return Optional.of(wire.usage(reported));
-    } catch (RuntimeException notAnAnswer) {
-      return Optional.empty();
-    }
   }
 
   /** A provider's refusal of the request itself, relayed: it is in the client's format already. */

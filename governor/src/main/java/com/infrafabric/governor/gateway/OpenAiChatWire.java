@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -170,8 +171,8 @@ final class OpenAiChatWire implements Wire {
   }
 
   @Override
-  public TokenUsage usage(JsonObject reported) {
-    return Usages.governed(ReportedUsage.openAi(reported));
+  public Optional<TokenUsage> usage(JsonObject reported) {
+    return Usages.read(() -> ReportedUsage.openAi(reported));
   }
 
   @Override
@@ -183,11 +184,12 @@ final class OpenAiChatWire implements Wire {
   /**
    * Reads the usage chunk, which is the stream's only count: until it arrives, nothing is reported.
    * The gateway always asks for that chunk; a client that did not ask does not see it, since a
-   * client reading {@code choices[0]} of every chunk would fail on its empty {@code choices}.
+   * client reading {@code choices[0]} of every chunk would fail on its empty {@code choices}. A
+   * usage that is not an object, or cannot be read, is no report ({@link StreamUsage}).
    */
   private static final class Meter implements StreamMeter {
     private final boolean clientAskedUsage;
-    private TokenUsage reported;
+    private final StreamUsage reported = new StreamUsage();
 
     Meter(boolean clientAskedUsage) {
       this.clientAskedUsage = clientAskedUsage;
@@ -195,17 +197,21 @@ final class OpenAiChatWire implements Wire {
 
     @Override
     public boolean event(JsonObject data) {
-      if (!(data.getValue("usage") instanceof JsonObject usage)) {
+      Object usage = data.getValue("usage");
+      if (usage == null) {
         return true;
       }
-      reported = Usages.governed(ReportedUsage.openAi(usage));
+      reported.all(
+          usage instanceof JsonObject counts
+              ? Usages.read(() -> ReportedUsage.openAi(counts))
+              : Optional.empty());
       boolean usageChunk = data.getValue("choices") instanceof JsonArray none && none.isEmpty();
       return clientAskedUsage || !usageChunk;
     }
 
     @Override
     public Charge charge(TokenUsage bound) {
-      return reported != null ? Charge.reported(reported) : Charge.atBound(bound);
+      return reported.charge(bound);
     }
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** OpenAI's {@code POST /v1/embeddings}: input tokens only, never streamed. */
@@ -180,8 +181,8 @@ final class OpenAiEmbeddingsWire implements Wire {
   }
 
   @Override
-  public TokenUsage usage(JsonObject reported) {
-    return Usages.governed(ReportedUsage.openAi(reported));
+  public Optional<TokenUsage> usage(JsonObject reported) {
+    return Usages.read(() -> ReportedUsage.openAi(reported));
   }
 
   @Override

@@ -337,15 +337,7 @@ final class SseRelay {
   private boolean meter(JsonObject event) {
     last |= dialect.last(event);
     failed |= dialect.error(event);
-    try {
-      return meter.event(event);
-    } catch (DecodeException | ClassCastException notAnEvent) {
-      // Not an event of the format: relayed as it came, nothing to count in it.
-      return true;
-    } catch (IllegalArgumentException | ArithmeticException notACount) {
-      // A usage that is not a count is no report: the part it was for is charged at its bound.
-      return true;
-    }
+    return meter.event(event);
   }
 
   /** True if {@code line}'s bytes from {@code from} to {@code end} are {@code expected}. */

@@ -12,7 +12,9 @@ interface StreamMeter {
 
   /**
    * Meters one event's {@code data}, parsed, and says whether the client sees it: false for an
-   * event the gateway asked the provider for on its own account.
+   * event the gateway asked the provider for on its own account. Never throws, whatever the
+   * provider sent: an event that is not of the format counts nothing, and a usage that cannot be
+   * read is no report ({@link Usages#read}), so every stream ends in its settlement.
    */
   boolean event(JsonObject data);
 

@@ -1,6 +1,8 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.tenant.TokenUsage;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Small conversions between what providers report and what the budget engine prices. */
 final class Usages {
@@ -12,13 +14,40 @@ final class Usages {
     return governed(layers(usage).within(layers(bound)));
   }
 
+  /**
+   * A provider's usage report as {@code report} reads it (the format's way, {@link
+   * com.infrafabric.llm.ReportedUsage}), if it can be read and every count in it is one the budget
+   * engine charges ({@link TokenUsage#MAX_TOKENS} at most). A report that cannot be (a count
+   * missing, negative, not a whole number, out of range, a part of the wrong JSON type) is empty:
+   * no report, so the caller charges what it was for at its bound. Never throws for what a provider
+   * sent.
+   */
+  static Optional<TokenUsage> read(Supplier<com.infrafabric.wire.reservation.TokenUsage> report) {
+    com.infrafabric.wire.reservation.TokenUsage usage;
+    try {
+      usage = report.get();
+    } catch (IllegalArgumentException | ArithmeticException | ClassCastException unreadable) {
+      // ReportedUsage's refusals, and a part of another JSON type than the format's.
+      return Optional.empty();
+    }
+    return chargeable(usage.inputTokens())
+            && chargeable(usage.cachedInputTokens())
+            && chargeable(usage.outputTokens())
+        ? Optional.of(governed(usage))
+        : Optional.empty();
+  }
+
+  private static boolean chargeable(long tokens) {
+    return tokens >= 0 && tokens <= TokenUsage.MAX_TOKENS;
+  }
+
   private static com.infrafabric.wire.reservation.TokenUsage layers(TokenUsage usage) {
     return new com.infrafabric.wire.reservation.TokenUsage(
         usage.inputTokens(), usage.cachedInputTokens(), usage.outputTokens());
   }
 
-  /** The provider layer's usage as the governor's, bounded the governor's way. */
-  static TokenUsage governed(com.infrafabric.wire.reservation.TokenUsage usage) {
+  /** The provider layer's usage as the governor's; every count within its range. */
+  private static TokenUsage governed(com.infrafabric.wire.reservation.TokenUsage usage) {
     return new TokenUsage(usage.inputTokens(), usage.cachedInputTokens(), usage.outputTokens());
   }
 }

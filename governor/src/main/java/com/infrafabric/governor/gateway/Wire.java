@@ -6,6 +6,7 @@ import com.infrafabric.llm.ProviderPaths;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 
 /**
  * What differs between the provider APIs the gateway speaks, for one endpoint: how a request is
@@ -36,11 +37,11 @@ interface Wire {
   Buffer upstreamBody(CallRequest call, String model);
 
   /**
-   * The usage a complete answer reports, from its {@code usage} object ({@link Answers#usage}).
-   *
-   * @throws IllegalArgumentException or a JSON exception if it lacks a count the format requires
+   * The usage a complete answer reports, from its {@code usage} object ({@link Answers#usage});
+   * empty if it cannot be read ({@link Usages#read}): it lacks a count the format requires, or a
+   * count is not one.
    */
-  TokenUsage usage(JsonObject reported);
+  Optional<TokenUsage> usage(JsonObject reported);
 
   /** Counts one streamed answer to {@code call}. */
   StreamMeter meter(CallRequest call);

@@ -1,0 +1,190 @@
+package com.infrafabric.governor.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import com.infrafabric.llm.testing.FakeProvider.Behaviour;
+import com.infrafabric.platform.testing.LogCapture;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Regression class: what a provider's stream reports is charged whatever it reports. Anthropic's
+ * stream reporting 10^15 input and output tokens threw as its charge was made: the settlement was
+ * skipped, the call was free and its hold left until expiry. OpenAI's threw out of the meter to the
+ * event loop (an ERROR "Unhandled exception"). A report that cannot be read is now no report,
+ * charged at the bound. And a usage reported twice was charged its last, smaller report; each count
+ * is now the largest reported.
+ */
+@Timeout(60)
+class GatewayStreamUsageReportsTest {
+
+  @RegisterExtension static final GatewayRig RIG = GatewayRig.create();
+
+  private static final long TOO_MANY = 1_000_000_000_000_000L;
+
+  @ParameterizedTest
+  @ValueSource(strings = {"openai", "anthropic"})
+  void aStreamReportingCountsOutOfRangeIsChargedOnceAtItsBoundAndLogsNoError(String wire) {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.primary.then(
+        new Behaviour.Streams(
+            wire.equals("openai")
+                ? openAiEvents(usage(TOO_MANY, TOO_MANY))
+                : anthropicEvents(TOO_MANY, TOO_MANY)));
+
+    try (LogCapture logs = LogCapture.start()) {
+      HttpResponse<String> answer = call(wire, scope);
+
+      assertThat(answer.statusCode()).isEqualTo(200);
+      JsonObject settled = RIG.awaitChargedAsReserved(scope);
+      assertThat(settled.getString("type")).isEqualTo("commit");
+      assertThat(settled.getJsonObject("fields").getString("out"))
+          .isEqualTo("ok" + Charge.UNREPORTED);
+      assertThat(commits(scope)).hasSize(1);
+      assertThat(logs.events())
+          .filteredOn(event -> event.getLevel() == Level.ERROR)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .isEmpty();
+    }
+  }
+
+  @Test
+  void aSmallerOpenAiUsageChunkAfterAnotherNeverLowersTheCharge() {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.primary.then(new Behaviour.Streams(openAiEvents(usage(6, 4), usage(1, 1))));
+
+    assertThat(call("openai", scope).statusCode()).isEqualTo(200);
+
+    RIG.awaitSettled(scope, RIG.cost("gpt-test", 6, 4));
+    assertThat(commits(scope)).hasSize(1);
+  }
+
+  @Test
+  void aSmallerAnthropicOutputCountAfterAnotherNeverLowersTheCharge() {
+    String scope = RIG.fundedScope(1_000_000);
+    List<String> events = new ArrayList<>(anthropicEvents(7, 5));
+    events.add(events.size() - 1, anthropicEvent("message_delta", delta(1)));
+    RIG.primary.then(new Behaviour.Streams(events));
+
+    assertThat(call("anthropic", scope).statusCode()).isEqualTo(200);
+
+    RIG.awaitSettled(scope, RIG.cost("claude-test", 7, 5));
+    assertThat(commits(scope)).hasSize(1);
+  }
+
+  private static List<JsonObject> commits(String scope) {
+    return RIG.ledger(scope).stream()
+        .filter(entry -> entry.getString("type").equals("commit"))
+        .toList();
+  }
+
+  private static JsonObject usage(long prompt, long completion) {
+    return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion);
+  }
+
+  /** A chat completion's stream: one delta, its end, a usage chunk per {@code usages}, [DONE]. */
+  private static List<String> openAiEvents(JsonObject... usages) {
+    List<String> events = new ArrayList<>();
+    events.add(data(chunk(new JsonObject().put("role", "assistant").put("content", "Hi"), null)));
+    events.add(data(chunk(new JsonObject(), "stop")));
+    for (JsonObject usage : usages) {
+      events.add(
+          data(
+              new JsonObject()
+                  .put("id", "chatcmpl-scripted")
+                  .put("object", "chat.completion.chunk")
+                  .put("created", 1_700_000_000L)
+                  .put("model", "gpt-test")
+                  .put("choices", new JsonArray())
+                  .put("usage", usage)));
+    }
+    events.add("data: [DONE]\n\n");
+    return events;
+  }
+
+  private static JsonObject chunk(JsonObject delta, String finish) {
+    return new JsonObject()
+        .put("id", "chatcmpl-scripted")
+        .put("object", "chat.completion.chunk")
+        .put("created", 1_700_000_000L)
+        .put("model", "gpt-test")
+        .put(
+            "choices",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("index", 0)
+                        .put("delta", delta)
+                        .put("finish_reason", finish)));
+  }
+
+  /** A message's stream reporting {@code input} in message_start and {@code output} after. */
+  private static List<String> anthropicEvents(long input, long output) {
+    JsonObject message =
+        new JsonObject()
+            .put("id", "msg_scripted")
+            .put("type", "message")
+            .put("role", "assistant")
+            .put("content", new JsonArray())
+            .put("model", "claude-test")
+            .putNull("stop_reason")
+            .putNull("stop_sequence")
+            .put("usage", new JsonObject().put("input_tokens", input).put("output_tokens", 1));
+    return List.of(
+        anthropicEvent("message_start", new JsonObject().put("message", message)),
+        anthropicEvent(
+            "content_block_start",
+            new JsonObject()
+                .put("index", 0)
+                .put("content_block", new JsonObject().put("type", "text").put("text", ""))),
+        anthropicEvent(
+            "content_block_delta",
+            new JsonObject()
+                .put("index", 0)
+                .put("delta", new JsonObject().put("type", "text_delta").put("text", "Hi"))),
+        anthropicEvent("content_block_stop", new JsonObject().put("index", 0)),
+        anthropicEvent("message_delta", delta(output)),
+        anthropicEvent("message_stop", new JsonObject()));
+  }
+
+  private static JsonObject delta(long output) {
+    return new JsonObject()
+        .put("delta", new JsonObject().put("stop_reason", "end_turn").putNull("stop_sequence"))
+        .put("usage", new JsonObject().put("output_tokens", output));
+  }
+
+  private static String anthropicEvent(String type, JsonObject data) {
+    return "event: " + type + "\n" + data(data.copy().put("type", type));
+  }
+
+  private static String data(JsonObject json) {
+    return "data: " + json.encode() + "\n\n";
+  }
+
+  private static HttpResponse<String> call(String wire, String scope) {
+    JsonObject body =
+        new JsonObject()
+            .put("model", wire.equals("openai") ? "gpt-test" : "claude-test")
+            .put("max_tokens", 10)
+            .put("stream", true)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    String path =
+        wire.equals("openai")
+            ? GatewayRoutes.OPENAI + "/chat/completions"
+            : GatewayRoutes.ANTHROPIC + "/v1/messages";
+    return RIG.post(path, RIG.agent(scope), body, Map.of());
+  }
+}

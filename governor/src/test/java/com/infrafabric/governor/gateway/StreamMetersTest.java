@@ -1,0 +1,199 @@
+package com.infrafabric.governor.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Regression class: what a provider's stream reports is metered without ever throwing, and a later
+ * report never lowers the charge. Anthropic's stream stored a count of 10^15 as it came and threw
+ * when the charge was made, so its settlement was skipped and the call went free; OpenAI's threw
+ * GovernorException out of the meter to the event loop. A usage reported twice was charged its last
+ * report (60/40 then 1/1 charged 1/1).
+ */
+class StreamMetersTest {
+
+  private static final TokenUsage BOUND = new TokenUsage(500, 0, 100);
+  private static final String TOO_MANY = "1000000000000000";
+
+  /** Usage objects no count can be read from: each is no report. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"prompt_tokens\":" + TOO_MANY + ",\"completion_tokens\":" + TOO_MANY + "}",
+        "{\"prompt_tokens\":-3,\"completion_tokens\":4}",
+        "{\"prompt_tokens\":3.5,\"completion_tokens\":4}",
+        "{\"prompt_tokens\":\"3\",\"completion_tokens\":4}",
+        "{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":4}",
+        "{\"prompt_tokens\":3,\"completion_tokens\":4,\"prompt_tokens_details\":\"none\"}",
+        "{\"completion_tokens\":4}",
+        "7",
+        "[1,2]"
+      })
+  void anOpenAiUsageThatCannotBeReadIsNoReportAndNeverThrows(String usage) {
+    StreamMeter meter = openAi();
+
+    meter.event(new JsonObject("{\"choices\":[],\"usage\":" + usage + "}"));
+
+    Charge charge = meter.charge(BOUND);
+    assertThat(charge.usage()).isEqualTo(BOUND);
+    assertThat(charge.reported()).isFalse();
+  }
+
+  /** An unreadable report after a readable one leaves its part unknown: charged at the bound. */
+  @Test
+  void anOpenAiUsageThatCannotBeReadAfterOneThatCanIsChargedAtTheBound() {
+    StreamMeter meter = openAi();
+
+    meter.event(usageChunk(60, 40));
+    meter.event(new JsonObject("{\"choices\":[],\"usage\":{\"prompt_tokens\":" + TOO_MANY + "}}"));
+
+    assertThat(meter.charge(BOUND).usage()).isEqualTo(BOUND);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"input_tokens\":" + TOO_MANY + ",\"output_tokens\":1}",
+        "{\"input_tokens\":-1}",
+        "{\"input_tokens\":2.5}",
+        "{\"input_tokens\":\"2\"}",
+        "{\"input_tokens\":2,\"cache_creation_input_tokens\":" + Long.MAX_VALUE + "}",
+        "{\"input_tokens\":2,\"cache_creation\":\"5m\"}",
+        "\"a lot\""
+      })
+  void anAnthropicInputThatCannotBeReadIsNoReportAndNeverThrows(String usage) {
+    StreamMeter meter = new AnthropicMessagesWire().meter(null);
+
+    meter.event(
+        new JsonObject("{\"type\":\"message_start\",\"message\":{\"usage\":" + usage + "}}"));
+    meter.event(delta("{\"output_tokens\":7}"));
+
+    Charge charge = meter.charge(BOUND);
+    assertThat(charge.usage()).isEqualTo(new TokenUsage(500, 0, 7));
+    assertThat(charge.reported()).isFalse();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"output_tokens\":" + TOO_MANY + "}",
+        "{\"output_tokens\":-1}",
+        "{\"output_tokens\":1e3}",
+        "{\"output_tokens\":null}",
+        "{\"output_tokens\":{}}",
+        "12"
+      })
+  void anAnthropicOutputThatCannotBeReadIsNoReportAndNeverThrows(String usage) {
+    StreamMeter meter = new AnthropicMessagesWire().meter(null);
+
+    meter.event(
+        new JsonObject(
+            "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":9}}}"));
+    meter.event(delta("{\"output_tokens\":3}"));
+    meter.event(delta(usage));
+
+    assertThat(meter.charge(BOUND).usage()).isEqualTo(new TokenUsage(9, 0, 100));
+  }
+
+  /**
+   * Events whose parts are of other JSON types than the format's count nothing, and never throw.
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"type\":7}",
+        "{\"type\":\"message_start\",\"message\":\"hi\"}",
+        "{\"type\":\"message_start\",\"message\":[1]}",
+        "{\"type\":\"message_start\"}",
+        "{\"type\":\"message_delta\"}",
+        "{\"type\":\"message_delta\",\"usage\":null}"
+      })
+  void anAnthropicEventOfAnotherShapeNeverThrows(String event) {
+    StreamMeter meter = new AnthropicMessagesWire().meter(null);
+
+    assertThat(meter.event(new JsonObject(event))).isTrue();
+
+    assertThat(meter.charge(BOUND).usage()).isEqualTo(BOUND);
+  }
+
+  /** OpenAI: a second, smaller usage chunk never lowers the charge. */
+  @Test
+  void aSmallerOpenAiUsageLaterNeverLowersTheCharge() {
+    StreamMeter meter = openAi();
+
+    meter.event(usageChunk(60, 40));
+    meter.event(usageChunk(1, 1));
+
+    Charge charge = meter.charge(BOUND);
+    assertThat(charge.usage()).isEqualTo(new TokenUsage(60, 0, 40));
+    assertThat(charge.reported()).isTrue();
+  }
+
+  /**
+   * Of the prompt, the largest total and, within it, the largest uncached part: at least each
+   * report's cost, as a cached token costs no more than an uncached one.
+   */
+  @Test
+  void theLargestPromptIsChargedWithItsLargestUncachedPart() {
+    StreamMeter meter = openAi();
+
+    meter.event(usageChunk(60, 40));
+    meter.event(
+        new JsonObject(
+            "{\"choices\":[],\"usage\":{\"prompt_tokens\":65,\"completion_tokens\":4,"
+                + "\"prompt_tokens_details\":{\"cached_tokens\":55}}}"));
+
+    assertThat(meter.charge(BOUND).usage()).isEqualTo(new TokenUsage(60, 5, 40));
+  }
+
+  /** Anthropic's counts are cumulative: a second, smaller message_delta never lowers the charge. */
+  @Test
+  void aSmallerAnthropicOutputLaterNeverLowersTheCharge() {
+    StreamMeter meter = new AnthropicMessagesWire().meter(null);
+
+    meter.event(
+        new JsonObject(
+            "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":9,"
+                + "\"output_tokens\":1}}}"));
+    meter.event(delta("{\"output_tokens\":5}"));
+    meter.event(delta("{\"input_tokens\":2,\"output_tokens\":1}"));
+
+    Charge charge = meter.charge(BOUND);
+    assertThat(charge.usage()).isEqualTo(new TokenUsage(9, 0, 5));
+    assertThat(charge.reported()).isTrue();
+  }
+
+  private static StreamMeter openAi() {
+    String text =
+        "{\"model\":\"gpt-test\",\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    OpenAiChatWire wire = new OpenAiChatWire();
+    return wire.meter(
+        wire.read(
+            new JsonObject(text),
+            Buffer.buffer(text),
+            MultiMap.caseInsensitiveMultiMap(),
+            GovernorServiceRig.OFFLINE_GATEWAY));
+  }
+
+  private static JsonObject usageChunk(long prompt, long completion) {
+    return new JsonObject()
+        .put("choices", new JsonArray())
+        .put(
+            "usage",
+            new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion));
+  }
+
+  private static JsonObject delta(String usage) {
+    return new JsonObject("{\"type\":\"message_delta\",\"usage\":" + usage + "}");
+  }
+}
