@@ -19,10 +19,13 @@ import java.util.regex.Pattern;
  *     tenants): 1-64 characters of {@code A-Z a-z 0-9 _ -} starting with a letter or digit
  * @param agent the calling agent's id, same form
  * @param invocationId unique id of this invocation, {@code [A-Za-z0-9._-]{1,64}}
+ * @param subtree the scope the caller's token is confined to: the tenant, or a scope within it. A
+ *     grant is honoured only for a budget scope within it, so an agent confined to {@code acme/zzz}
+ *     cannot spend on {@code acme/g} with a grant signed for that scope
  * @param grantToken the governor's grant token (a compact JWS), if the agent presented one
  */
 public record InvocationContext(
-    String tenant, String agent, String invocationId, Optional<String> grantToken) {
+    String tenant, String agent, String invocationId, String subtree, Optional<String> grantToken) {
 
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -34,16 +37,24 @@ public record InvocationContext(
       throw new IllegalArgumentException("invocationId must match [A-Za-z0-9._-]{1,64}");
     }
     Objects.requireNonNull(grantToken, "grantToken");
+    if (!ScopeGrammar.isScope(subtree) || !ScopeGrammar.tenantOf(subtree).equals(tenant)) {
+      throw new IllegalArgumentException("subtree must be a scope of tenant " + tenant);
+    }
   }
 
-  /** An invocation without a grant. */
+  /** An invocation without a grant, by a caller of the whole tenant. */
   public InvocationContext(String tenant, String agent, String invocationId) {
-    this(tenant, agent, invocationId, Optional.empty());
+    this(tenant, agent, invocationId, tenant, Optional.empty());
+  }
+
+  /** True if {@code scope} lies within the caller's subtree. */
+  public boolean covers(String scope) {
+    return scope.equals(subtree) || scope.startsWith(subtree + "/");
   }
 
   /** The same invocation under the grant {@code token}. */
   public InvocationContext withGrant(String token) {
-    return new InvocationContext(tenant, agent, invocationId, Optional.of(token));
+    return new InvocationContext(tenant, agent, invocationId, subtree, Optional.of(token));
   }
 
   /** Leaves the grant token out: it must not reach logs. */
@@ -55,6 +66,8 @@ public record InvocationContext(
         + agent
         + ", invocationId="
         + invocationId
+        + ", subtree="
+        + subtree
         + ", grant="
         + (grantToken.isPresent() ? "<token>" : "none")
         + ']';

@@ -7,6 +7,7 @@ import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.scope.ScopeGrammar;
+import java.util.Optional;
 
 /**
  * What an agent token allows. Its {@value #TOOLS_CLAIM} list claim names the tools it may see and
@@ -64,6 +65,10 @@ public final class AgentTokens {
       throw ApiException.of(
           ErrorCode.FORBIDDEN, "The token's subject must be " + ScopeGrammar.SEGMENT_RULE + ".");
     }
-    return new InvocationContext(ScopeGrammar.tenantOf(scope), caller.subject(), invocationId);
+    if (!ScopeGrammar.isScope(scope)) {
+      throw ApiException.of(ErrorCode.FORBIDDEN, "The token's scope claim is not a valid scope.");
+    }
+    return new InvocationContext(
+        ScopeGrammar.tenantOf(scope), caller.subject(), invocationId, scope, Optional.empty());
   }
 }

@@ -104,6 +104,13 @@ public final class GrantVerifier {
     if (!grant.agent().equals(context.agent())) {
       return Optional.of("it is for agent " + grant.agent() + ", not " + context.agent());
     }
+    if (!context.covers(grant.budgetScope())) {
+      return Optional.of(
+          "it spends on "
+              + grant.budgetScope()
+              + ", outside the token's scope "
+              + context.subtree());
+    }
     if (!grant.coversTool(digest.hex())) {
       return Optional.of("it does not cover module " + digest);
     }

@@ -156,6 +156,32 @@ class GrantVerifierTest {
   }
 
   @Test
+  void aGrantSpendsOnlyWithinTheScopeTheAgentsTokenIsConfinedTo() {
+    Grant grant = grants.grant(TOOL, Set.of(), Set.of(), Set.of(), 0, 1);
+    GrantVerifier verifier = node();
+    // The probe: an agent confined to a sibling subtree spent on the grant's scope.
+    Decision sibling =
+        Await.result(
+            verifier.admit(
+                grants.sign(grant),
+                new InvocationContext(
+                    "tenant-a", "agent-1", "inv-8", "tenant-a/zzz", Optional.empty()),
+                TOOL));
+    assertThat(sibling)
+        .isEqualTo(
+            refused(
+                "it spends on tenant-a/search/task-42, outside the token's scope tenant-a/zzz"));
+    Decision above =
+        Await.result(
+            verifier.admit(
+                grants.sign(grant),
+                new InvocationContext(
+                    "tenant-a", "agent-1", "inv-7", "tenant-a/search", Optional.empty()),
+                TOOL));
+    assertThat(above).isEqualTo(new Decision.Admitted(grant));
+  }
+
+  @Test
   void aReplayedGrantIsRefusedAfterARestartAndOnAnotherNode() {
     Grant grant = grants.grant(TOOL, Set.of(), Set.of(), Set.of(), 0, 2);
     String token = grants.sign(grant);
