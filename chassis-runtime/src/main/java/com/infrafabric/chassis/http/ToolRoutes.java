@@ -7,8 +7,11 @@ import static com.infrafabric.platform.http.Responses.respond;
 
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
@@ -17,6 +20,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -45,9 +49,27 @@ final class ToolRoutes {
         .delete(TOOL, Access.platform(OPERATOR), this::delete);
   }
 
-  /** The tool version named by the route's {@code :name} and {@code :version}. */
+  /**
+   * The tool version named by the route's {@code :name} and {@code :version}, each of the grammar a
+   * contract's name and version have: one that is not names no tool, and is refused with 400 before
+   * any tool is looked up, unquoted (it may carry any byte).
+   */
   static ToolRef ref(RoutingContext ctx) {
-    return new ToolRef(ctx.pathParam("name"), ctx.pathParam("version"));
+    String name = ctx.pathParam("name");
+    String version = ctx.pathParam("version");
+    if (!ServiceContract.isToolName(name)) {
+      throw ApiException.of(
+          ErrorCode.INVALID_REQUEST,
+          "The path's tool name is not a tool name (" + ServiceContract.NAME_GRAMMAR + ").",
+          Map.of("field", "name"));
+    }
+    if (!ServiceContract.isVersion(version)) {
+      throw ApiException.of(
+          ErrorCode.INVALID_REQUEST,
+          "The path's tool version is not a version (" + ServiceContract.VERSION_GRAMMAR + ").",
+          Map.of("field", "version"));
+    }
+    return new ToolRef(name, version);
   }
 
   private void add(RoutingContext ctx) {

@@ -238,6 +238,25 @@ class RequestValidationTest {
   }
 
   @Test
+  void aToolNameOrVersionOutsideTheContractGrammarIs400AndNotQuoted() {
+    // The probe's paths were looked up and answered 403 TOOL_NOT_GRANTED quoting the NUL.
+    String agent = rig.agent("acme", "echo");
+    for (String path :
+        List.of(
+            "/v1/tools/echo/1.0.0%00/invocations",
+            "/v1/tools/echo/1.0.0%20/invocations",
+            "/v1/tools/echo/a%40b/invocations",
+            "/v1/tools/Echo/1.0.0/invocations",
+            "/v1/tools/echo/" + "1".repeat(300) + "/invocations")) {
+      HttpResponse<String> refused = rig.http.send("POST", path, agent, Map.of(), "{\"input\":1}");
+      assertError(refused, 400, "INVALID_REQUEST", "is not a");
+      assertThat(refused.body()).doesNotContain("\\u0000").doesNotContain("a@b");
+    }
+    assertError(
+        rig.http.get("/v1/tools/echo/1.0.0%20", rig.operator()), 400, "INVALID_REQUEST", "version");
+  }
+
+  @Test
   void invokingAToolThatIsNotRegisteredIs404InTheInvocationShape() {
     HttpResponse<String> missing = rig.invoke(rig.agent("acme", "ghost"), "ghost", "1.0.0", 1);
     assertThat(missing.statusCode()).isEqualTo(404);
