@@ -22,6 +22,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +36,7 @@ import java.util.regex.Pattern;
  */
 public final class RedisCredentialVault implements CredentialVault {
 
+  private static final int MIN_SECRET_CHARS = 8;
   private static final Pattern SECRET = Pattern.compile("[\\x21-\\x7E]{8,8192}");
   private static final Pattern SCHEME = Pattern.compile("([A-Za-z][A-Za-z0-9-]{0,31})?");
 
@@ -146,7 +148,40 @@ public final class RedisCredentialVault implements CredentialVault {
             clock.instant()));
   }
 
+  /**
+   * The first field besides the secret that holds it, ignoring case (a header name is lowercased
+   * when stored): those are listed by every read of the vault and quoted in its errors. Checked
+   * before any of them is quoted.
+   */
+  private static Optional<String> holdingTheSecret(NewCredential credential) {
+    String secret = credential.secret().toLowerCase(Locale.ROOT);
+    if (secret.length() < MIN_SECRET_CHARS) {
+      return Optional.empty();
+    }
+    Map<String, String> shown = new LinkedHashMap<>();
+    shown.put("name", credential.name());
+    shown.put("header", credential.header());
+    shown.put("scheme", credential.scheme());
+    for (int i = 0; i < credential.allow().size(); i++) {
+      shown.put("allow[" + i + "]", credential.allow().get(i));
+    }
+    return shown.entrySet().stream()
+        .filter(field -> field.getValue().toLowerCase(Locale.ROOT).contains(secret))
+        .map(Map.Entry::getKey)
+        .findFirst();
+  }
+
   private CredentialPayload validate(NewCredential credential) {
+    holdingTheSecret(credential)
+        .ifPresent(
+            field -> {
+              throw new InvalidCredentialException(
+                  field,
+                  "the credential's "
+                      + field
+                      + " holds its secret: every field but the secret is listed and quoted, so"
+                      + " none may hold it");
+            });
     if (!HttpCapability.CREDENTIAL_NAME.matcher(credential.name()).matches()) {
       throw new InvalidCredentialException(
           "name",

@@ -239,6 +239,26 @@ class CredentialVaultTest {
     assertThat(Await.result(vault.list(ACME))).isEmpty();
   }
 
+  @Test
+  void noFieldButTheSecretMayHoldItForEveryOtherFieldIsListedAndQuoted() {
+    // The probe: header = the secret was stored, and every listing showed it lowercased.
+    RedisCredentialVault vault = vault(MasterKeys.parse(OLD_KEYS));
+    String secret = "abcdef0123456789";
+    for (NewCredential holding :
+        List.of(
+            credential("k", secret, List.of("https://a.test:443"), "X-" + secret.toUpperCase(), ""),
+            credential("k-" + secret, secret, List.of("https://a.test:443"), "authorization", ""),
+            credential("k", secret, List.of("https://a.test:443"), "authorization", "B" + secret),
+            credential("k", secret, List.of("https://" + secret + ".test:443"), "x-key", ""))) {
+      assertThatThrownBy(() -> Await.result(vault.put(holding)))
+          .isInstanceOf(InvalidCredentialException.class)
+          .hasMessageContaining("holds its secret")
+          .hasMessageNotContaining(secret)
+          .hasMessageNotContaining(secret.toUpperCase());
+    }
+    assertThat(Await.result(vault.list(ACME))).isEmpty();
+  }
+
   private static void assertInvalid(RedisCredentialVault vault, NewCredential bad, String message) {
     assertThatThrownBy(() -> Await.result(vault.put(bad)))
         .isInstanceOfSatisfying(
