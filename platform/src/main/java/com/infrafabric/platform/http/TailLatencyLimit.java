@@ -16,8 +16,12 @@ import com.netflix.concurrency.limits.limit.AbstractLimit;
  *
  * <p>Windows are counted in requests, so the limit reacts as fast as requests complete, and a
  * window older than {@link #MAX_WINDOW_NANOS} starts again, so two slow requests an hour apart do
- * not count as one window's. Times are the limiter's {@code System.nanoTime} readings. Thread-safe:
- * {@link AbstractLimit#onSample} is synchronized.
+ * not count as one window's. A request that starts after a quiet spell as long (none started in it)
+ * finds the limit at least back at its initial value: what a busy spell taught it, say a store that
+ * stalled, says nothing of an idle node, which growing by one a window would otherwise take
+ * thousands of requests to unlearn while refusing a burst it could serve (the probe's: 16 of 20
+ * refused minutes after a 2.5 s Redis pause). Times are the limiter's {@code System.nanoTime}
+ * readings. Thread-safe: {@link AbstractLimit#onSample} is synchronized.
  */
 final class TailLatencyLimit extends AbstractLimit {
 
@@ -28,6 +32,7 @@ final class TailLatencyLimit extends AbstractLimit {
   private static final double BACKOFF = 0.9;
   private static final long MAX_WINDOW_NANOS = 1_000_000_000L;
 
+  private final int initialLimit;
   private final int minLimit;
   private final int maxLimit;
   private final long targetNanos;
@@ -35,9 +40,11 @@ final class TailLatencyLimit extends AbstractLimit {
   private int samples;
   private int slow;
   private int maxInFlight;
+  private long lastStart = Long.MIN_VALUE;
 
   TailLatencyLimit(AdmissionSettings settings) {
     super(settings.initialLimit());
+    this.initialLimit = settings.initialLimit();
     this.minLimit = settings.minLimit();
     this.maxLimit = settings.maxLimit();
     this.targetNanos = settings.targetLatency().toNanos();
@@ -45,15 +52,17 @@ final class TailLatencyLimit extends AbstractLimit {
 
   @Override
   protected int _update(long startTime, long rtt, int inFlight, boolean didDrop) {
+    boolean afterQuiet = lastStart != Long.MIN_VALUE && startTime - lastStart > MAX_WINDOW_NANOS;
+    lastStart = Math.max(lastStart, startTime);
     if (samples == 0 || startTime - windowStart > MAX_WINDOW_NANOS) {
       startWindow(startTime);
     }
+    int limit = afterQuiet ? Math.max(getLimit(), initialLimit) : getLimit();
     samples++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     if (didDrop || rtt > targetNanos) {
       slow++;
     }
-    int limit = getLimit();
     if (slow > SLOW_ALLOWED) {
       samples = 0;
       return Math.max(minLimit, (int) (limit * BACKOFF));

@@ -68,6 +68,26 @@ class TailLatencyLimitTest {
   }
 
   @Test
+  void aRequestAfterAQuietSecondFindsTheLimitBackAtItsInitialValue() {
+    sample(SLOW, 10, 40);
+    assertThat(limit.getLimit()).isEqualTo(2);
+
+    now += Duration.ofMillis(1_001).toNanos();
+    sample(FAST, 1);
+
+    assertThat(limit.getLimit()).isEqualTo(20);
+  }
+
+  @Test
+  void busyTrafficKeepsWhatTheLimitLearned() {
+    sample(SLOW, 10, 40);
+    now += Duration.ofMillis(900).toNanos();
+    sample(FAST, 1);
+
+    assertThat(limit.getLimit()).isEqualTo(2);
+  }
+
+  @Test
   void staysWithinItsFloorAndCeiling() {
     sample(SLOW, 10, 200);
     assertThat(limit.getLimit()).isEqualTo(2);
