@@ -5,8 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without limit. One tenant holds at most half of the slots ({@link #tenantShare}; the platform's
  * own callers count as one tenant): beyond that its next request is 429 {@code TOO_MANY_IN_FLIGHT},
  * so a tenant whose requests linger (bodies that trickle in, say) never fills what the others
- * share. A slot is released when the response ends or the connection closes. Thread-safe.
+ * share. Half each, two such tenants would fill it all (the probe's two tenants of 128 stalled
+ * streams each kept every other tenant at 503 for as long as the streams lasted), so on a full node
+ * a tenant holding less than its fair share (the bound over the tenants holding slots, itself
+ * counted) is still admitted, beyond the bound, while the others are refused; what is held never
+ * exceeds twice the bound. A slot is released when the response ends or the connection closes.
+ * Thread-safe.
  */
 final class InFlightLimit implements Handler<RoutingContext> {
 
@@ -28,8 +33,15 @@ final class InFlightLimit implements Handler<RoutingContext> {
   private final int tenantShare;
   private final AtomicInteger inFlight = new AtomicInteger();
 
-  /** Each tenant's slots held; a tenant holding none has no entry. */
-  private final ConcurrentMap<String, Integer> byTenant = new ConcurrentHashMap<>();
+  /** Each tenant's slots held; a tenant holding none has no entry. Guarded by {@code this}. */
+  private final Map<String, Integer> byTenant = new HashMap<>();
+
+  /** Whether a request was given a slot, and why not. */
+  private enum Decision {
+    ADMITTED,
+    FULL,
+    TENANT_SHARE
+  }
 
   InFlightLimit(int max, MeterRegistry meters) {
     this.max = max;
@@ -51,16 +63,15 @@ final class InFlightLimit implements Handler<RoutingContext> {
       // that left): its end handlers have run, and would never give a slot back.
       return;
     }
-    if (inFlight.incrementAndGet() > max) {
-      inFlight.decrementAndGet();
+    String tenant = Requests.tenant(ctx);
+    Decision decision = take(tenant);
+    if (decision == Decision.FULL) {
       ctx.fail(
           ApiException.retryAfter(
               ErrorCode.OVERLOADED, "The service is at capacity; retry shortly.", RETRY));
       return;
     }
-    String tenant = Requests.tenant(ctx);
-    if (byTenant.merge(tenant, 1, Integer::sum) > tenantShare) {
-      release(tenant);
+    if (decision == Decision.TENANT_SHARE) {
       ctx.fail(
           ApiException.retryAfter(
               TOO_MANY_IN_FLIGHT,
@@ -74,7 +85,24 @@ final class InFlightLimit implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private void release(String tenant) {
+  /** Takes a slot for {@code tenant}, or says why not. */
+  private synchronized Decision take(String tenant) {
+    int held = byTenant.getOrDefault(tenant, 0);
+    int holders = byTenant.size() + (held == 0 ? 1 : 0);
+    boolean underFairShare = held < Math.max(1, max / holders);
+    int now = inFlight.get();
+    if (now >= max && !(underFairShare && now < 2 * max)) {
+      return Decision.FULL;
+    }
+    if (held >= tenantShare) {
+      return Decision.TENANT_SHARE;
+    }
+    byTenant.put(tenant, held + 1);
+    inFlight.incrementAndGet();
+    return Decision.ADMITTED;
+  }
+
+  private synchronized void release(String tenant) {
     byTenant.computeIfPresent(tenant, (name, held) -> held == 1 ? null : held - 1);
     inFlight.decrementAndGet();
   }

@@ -16,6 +16,8 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -81,6 +83,36 @@ class OverloadAndShutdownTest {
       assertThat(again.get(10, TimeUnit.SECONDS).statusCode())
           .as("the tenant's slots were given back")
           .isEqualTo(200);
+    }
+  }
+
+  /**
+   * Two tenants holding half of the slots each fill the node, yet a third tenant is still served:
+   * on a full node a tenant under its fair share is admitted beyond the bound, while the two at
+   * theirs are refused. The probe's two tenants of 128 stalled streams kept every other at 503.
+   */
+  @Test
+  void twoTenantsAtTheirSharesDoNotShutOutAThird() throws Exception {
+    try (ServiceFixture fixture = start(HttpSettings.defaults().withPort(0).withMaxInFlight(4))) {
+      String acme = fixture.tokens.mint(fixture.tokens.spec("a").withScope("acme"));
+      String beta = fixture.tokens.mint(fixture.tokens.spec("b").withScope("beta"));
+      String gamma = fixture.tokens.mint(fixture.tokens.spec("g").withScope("gamma"));
+      List<CompletableFuture<HttpResponse<String>>> holding = new ArrayList<>();
+      List<Held> held = new ArrayList<>();
+      for (String token : List.of(acme, acme, beta, beta)) {
+        holding.add(fixture.client.getAsync("/v1/slow", token));
+        held.add(awaitHeld());
+      }
+
+      CompletableFuture<HttpResponse<String>> third = fixture.client.getAsync("/v1/slow", gamma);
+      held.add(awaitHeld());
+      assertError(fixture.client.get("/v1/slow", gamma), 503, "OVERLOADED");
+
+      held.forEach(Held::finish);
+      assertThat(third.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      for (CompletableFuture<HttpResponse<String>> answer : holding) {
+        assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
     }
   }
 
