@@ -2,6 +2,7 @@ package com.infrafabric.llm;
 
 import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.llm.vault.Redactor;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -50,7 +52,12 @@ final class HttpRelay implements ProviderRelay {
   /**
    * Posts {@code body} to {@code path} under the provider's endpoint with {@code key}'s header and
    * {@code headers}; the answer's head must arrive within the provider's timeout. Without a key
-   * nothing is sent.
+   * nothing is sent. A call waits for a connection at most the provider's {@code connectionWait}:
+   * one that gets none (every connection carries a call, such as a stream) is refused, unsent,
+   * final and with a {@code Retry-After} of a second ({@link #busy}), and it is not the provider's
+   * failure, so its breaker does not count it. {@code cancellation} stops a call that is not sent
+   * yet (its caller left while it waited for a connection), which is then never sent; a request the
+   * provider has is never aborted by it: the provider may make and bill it.
    */
   @Override
   public Future<ProviderReply> post(
@@ -69,7 +76,7 @@ final class HttpRelay implements ProviderRelay {
       return Future.succeededFuture(refusal.get());
     }
     RequestOptions options = endpoint.post(path, key.get(), headers);
-    options.setConnectTimeout(settings.timeout().toMillis());
+    options.setConnectTimeout(settings.connectionWait().toMillis());
     return open(options, body, cancellation, key.get().redactor());
   }
 
@@ -78,51 +85,101 @@ final class HttpRelay implements ProviderRelay {
     client.close();
   }
 
+  /**
+   * Sends the request and hands back its answer's head. Every step runs on one context, so a call
+   * that timed out or was cancelled while it waited for a connection is seen as such when the
+   * connection comes, and is then not sent.
+   */
   private Future<ProviderReply> open(
       RequestOptions options, Buffer body, Cancellation cancellation, Redactor redactor) {
     Promise<ProviderReply> head = Promise.promise();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    Context context = vertx.getOrCreateContext();
     Duration timeout = settings.timeout();
     String late = settings.name() + ": no answer within " + timeout.toMillis() + " ms";
     long timer =
         vertx.setTimer(
             timeout.toMillis(),
             id ->
-                abort(
-                    head,
-                    sent,
-                    sent.get() == null
-                        ? new ProviderReply.Failed(true, true, late, Optional.empty())
-                        : new ProviderReply.Unknown(late + " of sending the request")));
-    cancellation.onCancel(
-        () -> abort(head, sent, ProviderReply.Failed.finalFailure("the call was cancelled")));
-    vertx
-        .getOrCreateContext()
-        .runOnContext(
-            start ->
-                client
-                    .request(options)
-                    .compose(
-                        request -> {
-                          sent.set(request);
-                          return request.send(body);
-                        })
-                    .onSuccess(
-                        response ->
-                            classify(response, redactor).onSuccess(reply -> deliver(head, reply)))
-                    .onFailure(
-                        failure ->
-                            head.tryComplete(
-                                sent.get() == null
-                                    ? ProviderReply.Failed.retryable(
-                                        settings.name()
-                                            + " could not be reached: "
-                                            + failure.getClass().getSimpleName())
-                                    : new ProviderReply.Unknown(
-                                        settings.name()
-                                            + " failed after the request was sent: "
-                                            + failure.getClass().getSimpleName()))));
+                context.runOnContext(
+                    expired ->
+                        abort(
+                            head,
+                            sent,
+                            sent.get() == null
+                                ? new ProviderReply.Failed(true, true, late, Optional.empty())
+                                : new ProviderReply.Unknown(late + " of sending the request"))));
+    cancellation.onCancel(() -> context.runOnContext(cancelled -> unsentCancelled(head, sent)));
+    context.runOnContext(
+        start ->
+            client
+                .request(options)
+                .compose(request -> send(request, body, head, sent))
+                .onSuccess(
+                    response ->
+                        classify(response, redactor).onSuccess(reply -> deliver(head, reply)))
+                .onFailure(failure -> head.tryComplete(failed(failure, sent.get() != null))));
     return head.future().onComplete(ignored -> vertx.cancelTimer(timer));
+  }
+
+  /**
+   * Sends {@code request} on the connection it got, unless the call ended while it waited for one
+   * (its deadline passed, or its caller cancelled it): the provider then never has it.
+   */
+  private static Future<HttpClientResponse> send(
+      HttpClientRequest request,
+      Buffer body,
+      Promise<ProviderReply> head,
+      AtomicReference<HttpClientRequest> sent) {
+    if (head.future().isComplete()) {
+      request.reset();
+      return Future.failedFuture(new IllegalStateException("the call ended before it was sent"));
+    }
+    sent.set(request);
+    return request.send(body);
+  }
+
+  /** A cancelled call ends if it is not sent yet; a request the provider has is left to finish. */
+  private void unsentCancelled(
+      Promise<ProviderReply> head, AtomicReference<HttpClientRequest> sent) {
+    if (sent.get() == null) {
+      head.tryComplete(
+          ProviderReply.Failed.finalFailure(
+              settings.name() + ": the call was cancelled before it was sent"));
+    }
+  }
+
+  /** What an exchange that failed came to, whether or not the request was {@code sent}. */
+  private ProviderReply failed(Throwable failure, boolean sent) {
+    if (sent) {
+      return new ProviderReply.Unknown(
+          settings.name()
+              + " failed after the request was sent: "
+              + failure.getClass().getSimpleName());
+    }
+    if (failure instanceof TimeoutException) {
+      return busy();
+    }
+    return ProviderReply.Failed.retryable(
+        settings.name() + " could not be reached: " + failure.getClass().getSimpleName());
+  }
+
+  /**
+   * A call that got no connection within the provider's {@code connectionWait}: a connection that
+   * could not be made fails sooner ({@link ProviderEndpoint#client}), so every connection was
+   * carrying a call. The request was not sent; the call may be retried in a second.
+   */
+  private ProviderReply.Failed busy() {
+    return new ProviderReply.Failed(
+        false,
+        true,
+        settings.name()
+            + ": no connection within "
+            + settings.connectionWait().toMillis()
+            + " ms, all "
+            + settings.maxConnections()
+            + " carry calls; the request was not sent",
+        Optional.of(Duration.ofSeconds(1)));
   }
 
   /** Hands {@code reply} to the caller; an answer that came after the deadline is reset. */

@@ -21,12 +21,6 @@ import java.util.Optional;
 final class ProviderEndpoint {
 
   /**
-   * The connections kept to one provider: the calls in flight to it at once before a call waits for
-   * a connection. Idle ones close after Vert.x's keep-alive timeout (60 s).
-   */
-  static final int MAX_CONNECTIONS = 128;
-
-  /**
    * Each provider connection's kernel receive buffer. Left to autotuning, a kept-alive connection
    * that once carried a long answer grows it to megabytes (6 MiB on Linux): memory held per
    * connection that no setting bounds, and a stream the caller stopped reading would keep being
@@ -35,11 +29,13 @@ final class ProviderEndpoint {
    */
   static final int RECEIVE_BUFFER_BYTES = 256 * 1024;
 
+  private final ProviderSettings settings;
   private final Destination origin;
   private final String basePath;
   private final boolean https;
 
   ProviderEndpoint(ProviderSettings settings) {
+    this.settings = settings;
     URI endpoint = settings.endpoint().orElseThrow();
     this.origin = Destination.parse(endpoint.toString());
     String path = endpoint.getRawPath() == null ? "" : endpoint.getRawPath();
@@ -49,20 +45,26 @@ final class ProviderEndpoint {
 
   /**
    * A client for this endpoint: TLS when it is https, host verified, bodies as they are sent, and
-   * up to {@link #MAX_CONNECTIONS} kept-alive connections reused across calls. Vert.x pools only
-   * five HTTP/1.1 connections per origin by default; since a connection carries one call at a time,
-   * a sixth concurrent call (a burst, a slow answer, any stream) would wait in the pool's queue,
-   * and that wait lands on every queued call's latency. Each connection's receive buffer is {@link
+   * up to {@link ProviderSettings#maxConnections} kept-alive connections reused across calls (idle
+   * ones close after Vert.x's keep-alive timeout, 60 s). Vert.x pools only five HTTP/1.1
+   * connections per origin by default; since a connection carries one call at a time, a sixth
+   * concurrent call (a burst, a slow answer, any stream) would wait in the pool's queue, and that
+   * wait lands on every queued call's latency. A new connection must be made within four fifths of
+   * {@link ProviderSettings#connectionWait}: its failure ({@link java.net.ConnectException}) then
+   * comes before the wait's own bound, which {@link HttpRelay} sets, so a provider that cannot be
+   * reached is told apart from a pool that is busy. Each connection's receive buffer is {@link
    * #RECEIVE_BUFFER_BYTES}.
    */
   HttpClient client(Vertx vertx) {
+    long connect = Math.max(1, settings.connectionWait().toMillis() * 4 / 5);
     return vertx.createHttpClient(
         new HttpClientOptions()
             .setSsl(https)
             .setVerifyHost(true)
             .setDecompressionSupported(false)
+            .setConnectTimeout((int) connect)
             .setReceiveBufferSize(RECEIVE_BUFFER_BYTES),
-        new PoolOptions().setHttp1MaxSize(MAX_CONNECTIONS));
+        new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
   }
 
   /** Why {@code key} may not be sent to this endpoint, if it may not. */

@@ -35,7 +35,8 @@ public interface ProviderRelay extends AutoCloseable {
    *
    * @param key the operator's credential for the provider; empty for the offline provider, and a
    *     networked provider then sends nothing and fails finally
-   * @param cancellation aborts the request before its answer's head arrived
+   * @param cancellation ends the call if its request is not sent yet, which is then never sent; a
+   *     request the provider has is not aborted, since the provider may make and bill it
    */
   Future<ProviderReply> post(
       String path,

@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  *     Retry-After} is honoured up to four times this
  * @param breakerFailures failed calls (after their retries) in a row that open the breaker
  * @param breakerReset how long the breaker stays open before one trial call is let through
+ * @param connectionWait the longest a call waits for a connection to the provider, from the pool or
+ *     a new one, before it is refused without being sent (a new connection must be made within four
+ *     fifths of it, so a provider that cannot be reached is told apart from a pool that is busy)
+ * @param maxConnections the connections kept to the provider: the calls in flight to it at once; a
+ *     call beyond waits for one, at most {@code connectionWait}
  */
 public record ProviderSettings(
     String name,
@@ -39,9 +44,24 @@ public record ProviderSettings(
     int maxRetries,
     Duration retryBackoff,
     int breakerFailures,
-    Duration breakerReset) {
+    Duration breakerReset,
+    Duration connectionWait,
+    int maxConnections) {
 
   private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
+
+  /**
+   * How long a call waits for a connection by default: a pool that stays full for seconds is held
+   * by calls that last (streams), and a call queued behind them is better refused at once (503,
+   * retry later) than left to wait for a stream to end.
+   */
+  public static final Duration DEFAULT_CONNECTION_WAIT = Duration.ofSeconds(3);
+
+  /**
+   * The connections kept to one provider by default: Vert.x pools only five HTTP/1.1 connections
+   * per origin, and a connection carries one call at a time.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS = 128;
 
   public ProviderSettings {
     Objects.requireNonNull(format, "format");
@@ -67,6 +87,8 @@ public record ProviderSettings(
     within(name, "retryBackoffMs", retryBackoff.toMillis(), 0, 60_000);
     within(name, "breakerFailures", breakerFailures, 1, 1000);
     within(name, "breakerResetMs", breakerReset.toMillis(), 1, 3_600_000);
+    within(name, "connectionWaitMs", connectionWait.toMillis(), 100, 60_000);
+    within(name, "maxConnections", maxConnections, 1, 10_000);
   }
 
   /** An OpenAI-compatible provider: 30 s per attempt, 2 retries from 250 ms, breaker 5 / 30 s. */
@@ -93,7 +115,9 @@ public record ProviderSettings(
         0,
         Duration.ZERO,
         5,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        DEFAULT_CONNECTION_WAIT,
+        DEFAULT_MAX_CONNECTIONS);
   }
 
   public ProviderSettings withTimeout(Duration value) {
@@ -107,7 +131,9 @@ public record ProviderSettings(
         maxRetries,
         retryBackoff,
         breakerFailures,
-        breakerReset);
+        breakerReset,
+        connectionWait,
+        maxConnections);
   }
 
   public ProviderSettings withRetries(int retries, Duration backoff) {
@@ -121,7 +147,9 @@ public record ProviderSettings(
         retries,
         backoff,
         breakerFailures,
-        breakerReset);
+        breakerReset,
+        connectionWait,
+        maxConnections);
   }
 
   public ProviderSettings withBreaker(int failures, Duration reset) {
@@ -135,7 +163,26 @@ public record ProviderSettings(
         maxRetries,
         retryBackoff,
         failures,
-        reset);
+        reset,
+        connectionWait,
+        maxConnections);
+  }
+
+  /** The same provider with {@code wait} for a connection and {@code connections} kept to it. */
+  public ProviderSettings withConnections(Duration wait, int connections) {
+    return new ProviderSettings(
+        name,
+        format,
+        endpoint,
+        credential,
+        models,
+        timeout,
+        maxRetries,
+        retryBackoff,
+        breakerFailures,
+        breakerReset,
+        wait,
+        connections);
   }
 
   /** The longest one call can take with every retry: what its reservation must outlive. */
@@ -156,7 +203,9 @@ public record ProviderSettings(
         2,
         Duration.ofMillis(250),
         5,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        DEFAULT_CONNECTION_WAIT,
+        DEFAULT_MAX_CONNECTIONS);
   }
 
   private static void checkEndpoint(String name, URI uri) {

@@ -23,6 +23,8 @@ import java.util.Optional;
  * chassis.llm.openai.models        the models it serves
  * chassis.llm.openai.timeout (30s), .maxRetries (2), .retryBackoff (250ms),
  *     .breakerFailures (5), .breakerReset (30s)      how hard the host tries
+ * chassis.llm.openai.connectionWait (3s), .maxConnections (128)
+ *                                  the connections kept to it, and how long a call waits for one
  * chassis.llm.anthropic.*          the same for the Anthropic Messages API
  * </pre>
  *
@@ -121,7 +123,10 @@ public final class ProviderSettingsReader {
             millis(prefix + "retryBackoff", defaults.retryBackoff(), 0, 60_000))
         .withBreaker(
             (int) config.integer(prefix + "breakerFailures", defaults.breakerFailures(), 1, 1000),
-            millis(prefix + "breakerReset", defaults.breakerReset(), 1, 3_600_000));
+            millis(prefix + "breakerReset", defaults.breakerReset(), 1, 3_600_000))
+        .withConnections(
+            millis(prefix + "connectionWait", defaults.connectionWait(), 100, 60_000),
+            (int) config.integer(prefix + "maxConnections", defaults.maxConnections(), 1, 10_000));
   }
 
   /** Records that {@code key} serves {@code models}; a model another key serves is refused. */

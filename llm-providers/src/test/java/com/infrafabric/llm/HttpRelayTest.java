@@ -44,6 +44,8 @@ class HttpRelayTest {
   private HttpServer provider;
   private final AtomicInteger connections = new AtomicInteger();
   private final Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger received = new AtomicInteger();
+  private ProviderSettings settings;
   private ProviderRelay relay;
   private OpenedCredential key;
 
@@ -55,15 +57,18 @@ class HttpRelayTest {
             // Without h2c detection a connection is counted when it opens, not at its first bytes.
             .createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false))
             .connectionHandler(connection -> connections.incrementAndGet())
-            .requestHandler(held::add)
+            .requestHandler(
+                request -> {
+                  received.incrementAndGet();
+                  held.add(request);
+                })
             .listen(0, "127.0.0.1")
             .await();
     String origin = "http://127.0.0.1:" + provider.actualPort();
-    relay =
-        new HttpRelay(
-            vertx,
-            ProviderSettings.openAiCompatible("p", URI.create(origin), "k", List.of("m"))
-                .withTimeout(Duration.ofSeconds(20)));
+    settings =
+        ProviderSettings.openAiCompatible("p", URI.create(origin), "k", List.of("m"))
+            .withTimeout(Duration.ofSeconds(20));
+    relay = new HttpRelay(vertx, settings);
     key =
         new OpenedCredential(
             "k",
@@ -151,9 +156,66 @@ class HttpRelayTest {
     }
   }
 
+  /**
+   * Regression: a call queued behind a pool full of stalled streams waited for one of them to end
+   * (28 s in the probe: the provider's timeout did not cover the wait for a connection). It is now
+   * refused once the connection wait passes: unsent, final (not the provider's failure, so not its
+   * breaker's), with a second's {@code Retry-After}.
+   */
+  @Test
+  void aCallThatGetsNoConnectionWithinTheWaitIsRefusedAtOnceAndNotSent() {
+    ProviderRelay small = new HttpRelay(vertx, settings.withConnections(Duration.ofMillis(300), 2));
+    List<Future<ProviderReply>> holding = List.of(chat(small), chat(small));
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
+
+    long started = System.nanoTime();
+    ProviderReply queued = Await.result(chat(small));
+
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    assertThat(queued).isInstanceOf(ProviderReply.Failed.class);
+    ProviderReply.Failed busy = (ProviderReply.Failed) queued;
+    assertThat(busy.retryable()).isFalse();
+    assertThat(busy.retryAfter()).contains(Duration.ofSeconds(1));
+    assertThat(busy.reason()).contains("no connection within 300 ms", "the request was not sent");
+    answerAll();
+    holding.forEach(reply -> drain(Await.result(reply)));
+    assertThat(received.get()).isEqualTo(2);
+    small.close();
+  }
+
+  /**
+   * Regression: a call whose caller left while it waited for a connection was sent once one freed
+   * up, and the provider billed it. Cancelled before it is sent, it is never sent.
+   */
+  @Test
+  void aCallCancelledWhileItWaitsForAConnectionIsNeverSent() {
+    ProviderRelay small = new HttpRelay(vertx, settings.withConnections(Duration.ofSeconds(10), 1));
+    Future<ProviderReply> holding = chat(small);
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    Cancellation leaving = new Cancellation();
+    Future<ProviderReply> queued =
+        small.post("/chat/completions", Map.of(), Buffer.buffer("{}"), Optional.of(key), leaving);
+
+    leaving.cancel();
+    assertThat(Await.result(queued)).isInstanceOf(ProviderReply.Failed.class);
+    answerAll();
+    drain(Await.result(holding));
+    Future<ProviderReply> next = chat(small);
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    answerAll();
+    drain(Await.result(next));
+
+    assertThat(received.get()).isEqualTo(2);
+    small.close();
+  }
+
   /** A chat completion posted with the test's key, as the gateway posts one. */
   private Future<ProviderReply> chat() {
-    return relay.post(
+    return chat(relay);
+  }
+
+  private Future<ProviderReply> chat(ProviderRelay through) {
+    return through.post(
         "/chat/completions", Map.of(), Buffer.buffer("{}"), Optional.of(key), new Cancellation());
   }
 
