@@ -198,9 +198,10 @@ final class MeteredCall {
   }
 
   /**
-   * Tries {@code targets} from {@code index}. A client that left stops the next attempt but never
-   * one in flight: the provider bills what it makes of a request it has, so its answer is read and
-   * charged.
+   * Tries {@code targets} from {@code index}, each within the tenant's share of its provider's
+   * connections ({@link UpstreamShares}). A client that left stops the next attempt, and one not
+   * sent yet, but never one the provider has: the provider bills what it makes of a request it has,
+   * so its answer is read and charged.
    */
   private void attempt(List<ModelRouter.Target> targets, int index, ProviderReply.Failed last) {
     if (ctx.response().closed()) {
@@ -214,7 +215,13 @@ final class MeteredCall {
       return;
     }
     ModelRouter.Target target = targets.get(index);
-    send(target)
+    String tenant = caller.scope().tenant();
+    Optional<UpstreamShares.Hold> hold = calls.shares.take(target.route().settings(), tenant);
+    if (hold.isEmpty()) {
+      attempt(targets, index + 1, UpstreamShares.full(target.route().settings(), tenant));
+      return;
+    }
+    UpstreamShares.heldUntilRead(send(target), hold.get())
         .otherwise(failure -> ProviderReply.Failed.retryable(target.provider() + " failed"))
         .onSuccess(
             reply -> {
@@ -256,7 +263,13 @@ final class MeteredCall {
             key -> {
               redactor = key.map(OpenedCredential::redactor).orElse(Redactor.none());
               Buffer body = wire.upstreamBody(call, target.model());
-              // Never cancelled: a client that leaves does not abort a request the provider has.
+              // A client that leaves before the request is sent (while it waits for a connection)
+              // ends the attempt unsent; it never aborts a request the provider has.
+              Cancellation leaving = new Cancellation();
+              ctx.response().closeHandler(closed -> leaving.cancel());
+              if (ctx.response().closed()) {
+                leaving.cancel();
+              }
               return target
                   .route()
                   .gate()
@@ -265,11 +278,7 @@ final class MeteredCall {
                           target
                               .relay()
                               .post(
-                                  wire.upstreamPath(),
-                                  call.upstreamHeaders(),
-                                  body,
-                                  key,
-                                  new Cancellation()));
+                                  wire.upstreamPath(), call.upstreamHeaders(), body, key, leaving));
             });
   }
 

@@ -14,8 +14,9 @@ import java.util.function.Supplier;
 /**
  * What every gateway call shares: the budget engine it reserves and settles with, the budgets its
  * answers state ({@link BudgetHeaders}), the virtual keys whose per-minute limits admit it, the
- * pricing that bounds its worst case, the router to its providers and the vault holding their keys.
- * Each call runs as one {@link MeteredCall}. Thread-safe.
+ * pricing that bounds its worst case, the router to its providers, the vault holding their keys and
+ * each tenant's share of the providers' connections. Each call runs as one {@link MeteredCall}.
+ * Thread-safe.
  */
 final class MeteredCalls {
 
@@ -28,6 +29,7 @@ final class MeteredCalls {
   final Optional<CredentialStore> vault;
   final GatewaySettings settings;
   final Clock clock;
+  final UpstreamShares shares = new UpstreamShares();
 
   MeteredCalls(
       Vertx vertx,

@@ -10,6 +10,7 @@ import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -26,6 +27,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -42,24 +44,47 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   private final RedisServerExtension redis = RedisServerExtension.create();
   private final GatewaySettings settings;
+  private final UnaryOperator<ProviderSettings> tuning;
   private Path directory;
   GatewayFixture fixture;
   FakeProvider primary;
   FakeProvider backup;
   GovernorServiceRig governor;
 
-  private GatewayRig(GatewaySettings settings) {
+  private GatewayRig(GatewaySettings settings, UnaryOperator<ProviderSettings> tuning) {
     this.settings = settings;
+    this.tuning = tuning;
   }
 
   /** The gateway in front of the fixture's fake providers. */
   static GatewayRig create() {
-    return new GatewayRig(null);
+    return new GatewayRig(null, UnaryOperator.identity());
+  }
+
+  /** The gateway in front of the fixture's fake providers, each tuned by {@code tuning}. */
+  static GatewayRig tuning(UnaryOperator<ProviderSettings> tuning) {
+    return new GatewayRig(null, tuning);
   }
 
   /** The gateway with {@code settings}' providers instead of the fixture's. */
   static GatewayRig withSettings(GatewaySettings settings) {
-    return new GatewayRig(settings);
+    return new GatewayRig(settings, UnaryOperator.identity());
+  }
+
+  /** The fixture's settings with every provider tuned. */
+  private GatewaySettings fixtureSettings() {
+    GatewaySettings fixed = fixture.settings();
+    return new GatewaySettings(
+        fixed.providers().stream().map(tuning).toList(),
+        fixed.aliases(),
+        fixed.masterKeys(),
+        fixed.defaultMaxOutputTokens(),
+        fixed.maxOutputTokens(),
+        fixed.maxStreamDuration(),
+        fixed.maxAnswerBytes(),
+        fixed.applyDowngrades(),
+        fixed.keyCacheTtl(),
+        fixed.allowedAnthropicBetas());
   }
 
   /** Each test starts with providers that answer: nothing an earlier test scripted is left. */
@@ -84,7 +109,7 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
         new GovernorServiceRig(
             redis.endpoint(),
             directory,
-            settings == null ? fixture.settings() : settings,
+            settings == null ? fixtureSettings() : settings,
             Instant.now());
     fixture.sealKeys(governor.redis);
     Await.result(governor.service.pricing().replace(GatewayFixture.prices(), -1));
