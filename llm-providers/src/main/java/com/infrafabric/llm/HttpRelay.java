@@ -51,13 +51,14 @@ final class HttpRelay implements ProviderRelay {
 
   /**
    * Posts {@code body} to {@code path} under the provider's endpoint with {@code key}'s header and
-   * {@code headers}; the answer's head must arrive within the provider's timeout. Without a key
-   * nothing is sent. A call waits for a connection at most the provider's {@code connectionWait}:
-   * one that gets none (every connection carries a call, such as a stream) is refused, unsent,
-   * final and with a {@code Retry-After} of a second ({@link #busy}), and it is not the provider's
-   * failure, so its breaker does not count it. {@code cancellation} stops a call that is not sent
-   * yet (its caller left while it waited for a connection), which is then never sent; a request the
-   * provider has is never aborted by it: the provider may make and bill it.
+   * {@code headers}; the answer's head must arrive within the provider's timeout, and its body,
+   * while it is read, may go no longer than that without a byte ({@link HttpAnswerBody}). Without a
+   * key nothing is sent. A call waits for a connection at most the provider's {@code
+   * connectionWait}: one that gets none (every connection carries a call, such as a stream) is
+   * refused, unsent, final and with a {@code Retry-After} of a second ({@link #busy}), and it is
+   * not the provider's failure, so its breaker does not count it. {@code cancellation} stops a call
+   * that is not sent yet (its caller left while it waited for a connection), which is then never
+   * sent; a request the provider has is never aborted by it: the provider may make and bill it.
    */
   @Override
   public Future<ProviderReply> post(
@@ -197,7 +198,8 @@ final class HttpRelay implements ProviderRelay {
     int status = response.statusCode();
     if (status == 200) {
       response.pause();
-      return Future.succeededFuture(new ProviderReply.Opened(new HttpAnswerBody(response)));
+      return Future.succeededFuture(
+          new ProviderReply.Opened(new HttpAnswerBody(vertx, response, settings.timeout())));
     }
     Optional<ProviderReply.Failed> failed =
         failure(settings.name(), status, response.getHeader("retry-after"));

@@ -209,6 +209,30 @@ class HttpRelayTest {
     small.close();
   }
 
+  /**
+   * Regression: a provider that sent its answer's head and a first chunk, then nothing, held the
+   * call for as long as its reader waited (a stream, ten minutes). The answer now fails once no
+   * byte came for the provider's timeout, as a cut connection does.
+   */
+  @Test
+  void anAnswerThatStallsFailsOnceNoByteCameForTheTimeout() {
+    ProviderRelay quick = new HttpRelay(vertx, settings.withTimeout(Duration.ofMillis(500)));
+    Future<ProviderReply> reply = chat(quick);
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    held.poll().response().setChunked(true).write("data: {}\n\n");
+    AnswerBody body = ((ProviderReply.Opened) Await.result(reply)).body();
+    Promise<Void> read = Promise.promise();
+
+    long started = System.nanoTime();
+    body.handler(chunk -> {}).exceptionHandler(read::tryFail).endHandler(read::tryComplete);
+    body.resume();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> read.future().isComplete());
+    assertThat(read.future().failed()).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    quick.close();
+  }
+
   /** A chat completion posted with the test's key, as the gateway posts one. */
   private Future<ProviderReply> chat() {
     return chat(relay);
