@@ -2,6 +2,7 @@ package com.infrafabric.llm;
 
 import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.llm.vault.Redactor;
+import io.netty.handler.codec.DecoderException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -23,9 +24,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * arrives: {@link ProviderReply.Opened} with the body unread on 200, so a stream can be piped as it
  * comes; {@link ProviderReply.Refused} with the (bounded) answer on a 4xx other than 429; {@link
  * ProviderReply.Failed}, retryable, on 429, 5xx, or a failure to connect and send; {@link
- * ProviderReply.Unknown} when no head came (in time) once the request was sent. The key is the
- * operator's credential, sent only to an origin it allows; the caller's own credential never
- * reaches this class. Run it under the provider's {@link ProviderGate}.
+ * ProviderReply.Unknown} when no head came (in time) once the request was sent; {@link
+ * ProviderReply.Unreadable} on any other status (1xx, 3xx, a 2xx other than 200) or a head that
+ * cannot be read. The key is the operator's credential, sent only to an origin it allows; the
+ * caller's own credential never reaches this class. Run it under the provider's {@link
+ * ProviderGate}.
  *
  * <p>Thread-safe; never blocks. {@link #close()} releases the HTTP client.
  */
@@ -152,6 +155,12 @@ final class HttpRelay implements ProviderRelay {
 
   /** What an exchange that failed came to, whether or not the request was {@code sent}. */
   private ProviderReply failed(Throwable failure, boolean sent) {
+    if (sent && failure instanceof DecoderException) {
+      // Netty could not decode the answer's head (too many or too long headers, a bad status
+      // line): the answer came, and cannot be read.
+      return new ProviderReply.Unreadable(
+          settings.name() + "'s answer could not be read: " + failure.getClass().getSimpleName());
+    }
     if (sent) {
       return new ProviderReply.Unknown(
           settings.name()
@@ -200,6 +209,12 @@ final class HttpRelay implements ProviderRelay {
       response.pause();
       return Future.succeededFuture(
           new ProviderReply.Opened(new HttpAnswerBody(vertx, response, settings.timeout())));
+    }
+    if (status < 400 || status > 599) {
+      HttpAnswerBody.giveUp(response);
+      return Future.succeededFuture(
+          new ProviderReply.Unreadable(
+              settings.name() + " answered " + status + ", a status its API does not answer with"));
     }
     Optional<ProviderReply.Failed> failed =
         failure(settings.name(), status, response.getHeader("retry-after"));

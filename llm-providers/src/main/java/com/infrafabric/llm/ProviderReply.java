@@ -30,6 +30,17 @@ public sealed interface ProviderReply {
   record Unknown(String reason) implements ProviderReply {}
 
   /**
+   * The provider has the request and answered, but not with an answer its API defines: a status no
+   * provider answers a call with (1xx, a redirect, a 2xx other than 200), or a head that cannot be
+   * read (thousands of headers, a malformed status line). What it made of the request cannot be
+   * known, so, as {@link Unknown}, the call is final and settled at its bound, and it is not
+   * counted against the provider's breaker; unlike it, the answer came.
+   *
+   * @param reason what the provider answered, never including the API key or the prompt
+   */
+  record Unreadable(String reason) implements ProviderReply {}
+
+  /**
    * The provider refused the request itself (a 4xx other than 429): final, and its answer is the
    * caller's to relay, since it explains what was wrong with the request.
    *

@@ -233,6 +233,31 @@ class HttpRelayTest {
     quick.close();
   }
 
+  /**
+   * Regression: a redirect (or any status a provider's API does not answer with) was taken for a
+   * refusal and relayed as it came, an empty 302 or 307 the SDKs cannot read; a head of thousands
+   * of headers failed as if no answer had come. Both are answers that cannot be read.
+   */
+  @Test
+  void aStatusTheApiDoesNotAnswerWithAndAnUnreadableHeadAreUnreadableAnswers() {
+    for (int status : new int[] {302, 307, 204}) {
+      Future<ProviderReply> reply = chat();
+      await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+      held.poll().response().setStatusCode(status).putHeader("location", "/elsewhere").end();
+      assertThat(Await.result(reply))
+          .as("status %d", status)
+          .isEqualTo(
+              new ProviderReply.Unreadable(
+                  "p answered " + status + ", a status its API does not answer with"));
+    }
+    Future<ProviderReply> reply = chat();
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    HttpServerRequest request = held.poll();
+    IntStream.range(0, 2000).forEach(i -> request.response().putHeader("x-h-" + i, "value " + i));
+    request.response().end("{}");
+    assertThat(Await.result(reply)).isInstanceOf(ProviderReply.Unreadable.class);
+  }
+
   /** A chat completion posted with the test's key, as the gateway posts one. */
   private Future<ProviderReply> chat() {
     return chat(relay);

@@ -237,6 +237,8 @@ final class MeteredCall {
                         + " has the request but its answer never came ("
                         + unknown.reason()
                         + "); as the provider may bill it");
+              } else if (reply instanceof ProviderReply.Unreadable unreadable) {
+                chargedAsReserved(target, unreadable.reason());
               } else if (reply instanceof ProviderReply.Refused refused) {
                 settlement
                     .release(attribution(target.provider(), "upstream_refused"))

@@ -37,6 +37,9 @@ public final class FakeProvider implements AutoCloseable {
 
     record Garbage() implements Behaviour {}
 
+    /** Answers with {@code headers} extra headers before its answer: a head no client reads. */
+    record HugeHead(int headers) implements Behaviour {}
+
     /**
      * Answers a completion whose text repeats the key it was sent (the authorization or x-api-key
      * header), raw, in MIME Base64, in hex and percent-encoded: a provider (or a prompt injection
@@ -272,6 +275,11 @@ public final class FakeProvider implements AutoCloseable {
                       "invalid_request_error",
                       "Incorrect API key provided: " + sentKey(request))
                   .encode());
+    } else if (next instanceof Behaviour.HugeHead huge) {
+      for (int i = 0; i < huge.headers(); i++) {
+        request.response().putHeader("x-fake-" + i, "a header of the fake's long head");
+      }
+      answer(request, json, "fake answer", OUTPUT_TOKENS);
     } else if (next instanceof Behaviour.Garbage) {
       request.response().end("{\"choices\":\"none\"}");
     } else if (next instanceof Behaviour.Hang) {
