@@ -91,7 +91,7 @@ class GatewayUpstreamPoolTest {
   }
 
   @Test
-  void aCallThatGetsNoConnectionIsRefusedWithin503InTheCallersDialectAndNothingCharged() {
+  void aCallThatGetsNoConnectionIsAnswered503AtOnceInTheCallersDialectAndNothingCharged() {
     fillThePool();
     String waiting = RIG.fundedScope(100_000_000);
 
