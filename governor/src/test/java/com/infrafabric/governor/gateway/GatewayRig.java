@@ -20,6 +20,8 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -138,8 +140,20 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
     redis.stall();
   }
 
+  /**
+   * Resumes the stalled store and waits until the governor's client is answered again: it marks a
+   * store that did not answer as down for a while, and the next test's set-up would be refused.
+   */
   void resumeStore() {
     redis.resume();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              Await.result(governor.redis.send(Request.cmd(Command.PING)));
+              return true;
+            });
   }
 
   /** A fresh tenant's {@code agents} scope, with a day cap of {@code cap} micro-dollars. */
