@@ -40,6 +40,7 @@ final class LocalKeys {
   private final Path grantsFile;
   private final Path vaultKeysFile;
   private final Path tokens;
+  private final Path ledgerArchive;
 
   private LocalKeys(Path dataDirectory) {
     this.privateFile = dataDirectory.resolve("keys/signing-private.json");
@@ -50,6 +51,7 @@ final class LocalKeys {
     this.grantsFile = dataDirectory.resolve("keys/grant-jwks.json");
     this.vaultKeysFile = dataDirectory.resolve("keys/vault-master.json");
     this.tokens = dataDirectory.resolve("tokens");
+    this.ledgerArchive = dataDirectory.resolve("ledger-archive");
   }
 
   /** Creates the key pairs on first use; later launches reuse them. */
@@ -94,6 +96,9 @@ final class LocalKeys {
     defaults.put("contracts.issuer", ISSUER);
     defaults.put("grants.keyFile", grantPrivateFile.toString());
     defaults.put("chassis.grants.jwksFile", grantsFile.toString());
+    // One node, one volume: the ledger's old entries move out of Redis here (README: "Ledger
+    // archive"); without it the stream would keep every entry for good.
+    defaults.put("ledger.archive.directory", ledgerArchive.toString());
     if (!env.containsKey(VAULT_KEYS_VARIABLE)) {
       defaults.put("chassis.vault.masterKeysFile", vaultKeysFile.toString());
     }

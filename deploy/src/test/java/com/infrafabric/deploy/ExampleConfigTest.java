@@ -36,4 +36,15 @@ class ExampleConfigTest {
     assertThat(chassis.masterKeys()).isPresent();
     assertThat(chassis.operator().llmMaxCallsCap()).isEqualTo(20);
   }
+
+  @Test
+  void aLocalLaunchArchivesTheLedgerIntoItsDataDirectory() {
+    // Without a directory the stream keeps every entry for good (the probe: archiving was off).
+    GovernorSettings governor =
+        GovernorSettings.from(
+            Config.of(Map.of(), Map.of())
+                .withDefaults(LocalKeys.ensure(directory).defaults(Map.of())));
+
+    assertThat(governor.ledgerArchive().directory()).contains(directory.resolve("ledger-archive"));
+  }
 }
