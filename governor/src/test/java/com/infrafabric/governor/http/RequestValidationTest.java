@@ -161,6 +161,8 @@ class RequestValidationTest {
             "/v1/events/" + tenant + "?cursor=" + past64 + "-0",
             "/v1/ledger/" + tenant + "?from=1969-12-31T23:59:59Z",
             "/v1/ledger/" + tenant + "?to=%2B999999999-12-31T23:59:59Z",
+            "/v1/ledger/" + tenant + "?from=2026-12-08T00:00:00Z&to=2026-12-01T00:00:00Z",
+            "/v1/spend?from=2026-12-08T00:00:00Z&to=2026-12-01T00:00:00Z",
             "/v1/spend?from=1969-12-31T23:59:59Z&to=1970-01-02T00:00:00Z",
             "/v1/spend?from=2026-01-01T00:00:00Z&to=10000-01-01T00:00:00Z",
             "/v1/reservations?scope=" + tenant + "&cursor=" + past64,
