@@ -4,10 +4,12 @@ import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
 import com.infrafabric.platform.config.Durations;
+import com.infrafabric.platform.scope.ScopeGrammar;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -133,6 +135,11 @@ public final class TokenCli extends CommandGroup {
           TokenSpec.of(subject, issuer, audience, lifetime)
               .withRoles(list(roles).toArray(String[]::new));
       if (scope != null) {
+        ScopeGrammar.problem(scope)
+            .ifPresent(
+                why -> {
+                  throw new IllegalArgumentException("--scope: the scope " + why);
+                });
         spec = spec.withScope(scope);
       }
       for (String claim : claims) {
@@ -148,12 +155,29 @@ public final class TokenCli extends CommandGroup {
     }
   }
 
+  /**
+   * The claims this command sets from its own options: a {@code --claim} or {@code --list-claim} of
+   * one of them would silently replace what the option said (a token minted with {@code --scope
+   * acme} and {@code --claim scope=beta} was beta's).
+   */
+  private static final Set<String> OWN_CLAIMS =
+      Set.of("sub", "iss", "aud", "iat", "nbf", "exp", "jti", "roles", "scope");
+
   private static String[] nameValue(String text, String option) {
     int equals = text.indexOf('=');
     if (equals < 1) {
       throw new IllegalArgumentException(option + " must be name=value, not " + text);
     }
-    return new String[] {text.substring(0, equals), text.substring(equals + 1)};
+    String name = text.substring(0, equals);
+    if (OWN_CLAIMS.contains(name)) {
+      throw new IllegalArgumentException(
+          option
+              + " cannot set "
+              + name
+              + ": give it with its own option (--sub, --iss, --aud,"
+              + " --roles, --scope, --ttl)");
+    }
+    return new String[] {name, text.substring(equals + 1)};
   }
 
   private static List<String> list(String commaSeparated) {

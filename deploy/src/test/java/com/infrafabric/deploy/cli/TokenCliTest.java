@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -90,6 +92,45 @@ class TokenCliTest {
    * left only the public set, the private key written a moment before lost. Each case is a usage
    * error found before anything is written.
    */
+  @Test
+  void aScopeTheServicesRefuseOrAClaimAnOptionSetsIsAUsageErrorAndNothingIsSigned() {
+    Path privateFile = dir.resolve("private.json");
+    run(
+        "keygen",
+        "--private",
+        privateFile.toString(),
+        "--public",
+        dir.resolve("j.json").toString());
+    String[][] cases = {
+      {"--scope", "acme/"},
+      {"--scope", "acme/a/../b"},
+      {"--scope", "acme", "--claim", "scope=beta"},
+      {"--claim", "sub=root"},
+      {"--list-claim", "roles=admin"}
+    };
+    for (String[] extra : cases) {
+      out.reset();
+      err.reset();
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "mint",
+                  "--private",
+                  privateFile.toString(),
+                  "--sub",
+                  "ops",
+                  "--iss",
+                  "i",
+                  "--aud",
+                  "a"));
+      args.addAll(List.of(extra));
+
+      assertThat(run(args.toArray(String[]::new))).as(Arrays.toString(extra)).isEqualTo(2);
+      assertThat(out.toString(StandardCharsets.UTF_8)).as(Arrays.toString(extra)).isEmpty();
+      assertThat(err.toString(StandardCharsets.UTF_8)).as(Arrays.toString(extra)).hasLineCount(1);
+    }
+  }
+
   @Test
   void keygenWritesOnlyNewFilesAndTwoOfThem() throws Exception {
     Path existing = Files.writeString(dir.resolve("existing.json"), "keep me");
