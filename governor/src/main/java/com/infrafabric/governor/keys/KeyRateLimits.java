@@ -9,6 +9,7 @@ import com.infrafabric.platform.ratelimit.SharedBuckets;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The per-key limits: a requests-per-minute and a tokens-per-minute bucket per key, in the key's
@@ -70,6 +71,16 @@ final class KeyRateLimits {
             ? Future.succeededFuture()
             : buckets.refund(bucket(key, "tpm"), tpm(key), tokens);
     return Future.all(request, tokensBack).mapEmpty();
+  }
+
+  /** A refusal of the key's next request standing on this node, if any; takes nothing. */
+  Optional<RateDecision> standing(VirtualKey key) {
+    return buckets.standing(bucket(key, "rpm"), 1, "rpm");
+  }
+
+  /** Takes one request from the key's requests-per-minute bucket, and no tokens. */
+  Future<RateDecision> takeRequest(VirtualKey key) {
+    return buckets.tryConsume(bucket(key, "rpm"), rpm(key), 1, "rpm");
   }
 
   Future<Void> settle(VirtualKey key, long estimatedTokens, long actualTokens) {

@@ -342,6 +342,24 @@ public final class VirtualKeys {
   }
 
   /**
+   * A refusal of the key's next request standing on this node, if any: a call the key's bucket
+   * would refuse is turned away before its body is parsed, at no round trip.
+   */
+  public Optional<RateDecision> standingRefusal(VirtualKey key) {
+    return limits.standing(key);
+  }
+
+  /**
+   * Charges a request the gateway refused before admitting it (a body it could not read, a model
+   * the key may not use) to the key's requests-per-minute bucket: reading and checking it was work
+   * the key caused, so a flood of refused requests spends the key's requests as accepted ones do,
+   * and, once they are spent, is turned away before its bodies are read ({@link #standingRefusal}).
+   */
+  public Future<RateDecision> chargeRefused(VirtualKey key) {
+    return limits.takeRequest(key);
+  }
+
+  /**
    * Undoes an allowed {@link #admit} of a call that did not go ahead (its budget refused it, or it
    * repeats a call already made): the request and the estimate go back to the key's buckets.
    */

@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +43,8 @@ class GatewayVirtualKeyTest {
   @Test
   void aKeyIsChargedToItsScopeLimitedToItsModelsAndItsRequestsAMinute() {
     String scope = RIG.fundedScope(1_000_000);
-    IssuedKey issued = issue(scope, Set.of("gpt-test"), 1);
+    // Two requests a minute: the call, and the refused one, which counts too.
+    IssuedKey issued = issue(scope, Set.of("gpt-test"), 2);
     String secret = issued.secret().orElseThrow();
 
     var completion =
@@ -174,6 +176,43 @@ class GatewayVirtualKeyTest {
       assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("message"))
           .isEqualTo("A valid credential is required: no credential was sent.");
     }
+  }
+
+  /**
+   * A key's requests the gateway refuses for what they sent count against its requests a minute,
+   * and once those are spent its requests are refused before their bodies are read: the probe sent
+   * 40 refused 1 MiB bodies in 4 s on a key of one request a minute, none throttled.
+   */
+  @Test
+  void refusedRequestsSpendTheKeysRequestsAMinuteToo() {
+    String scope = RIG.fundedScope(1_000_000);
+    String secret = issue(scope, Set.of("gpt-test"), 2).secret().orElseThrow();
+    String unreadable =
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("max_tokens", 1)
+            .put("zzz", "x".repeat(100_000))
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "a")))
+            .encode();
+
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      statuses.add(
+          RIG.governor
+              .http
+              .send(
+                  "POST", GatewayRoutes.OPENAI + "/chat/completions", secret, Map.of(), unreadable)
+              .statusCode());
+    }
+
+    assertThat(statuses).containsExactly(400, 400, 429, 429);
+    assertThatThrownBy(
+            () ->
+                RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Now")))
+        .isInstanceOf(RateLimitException.class);
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0L, 0L);
   }
 
   /**

@@ -85,6 +85,14 @@ public final class SharedBuckets {
    * never on the one this node remembers, and then stands on this node for the wait it named
    * ({@link KnownRefusals}): within it, the returned future is already complete with a refusal.
    */
+  /**
+   * A refusal of {@code tokens} from {@code key} standing on this node, if any: asks nothing of
+   * Redis and takes nothing, so a caller can turn away at once a request that bucket would refuse.
+   */
+  public Optional<RateDecision> standing(String key, long tokens, String limitName) {
+    return refusals.standing(key, tokens, limitName);
+  }
+
   public Future<RateDecision> tryConsume(
       String key, RateLimit limit, long tokens, String limitName) {
     Optional<RateDecision> standing = refusals.standing(key, tokens, limitName);
