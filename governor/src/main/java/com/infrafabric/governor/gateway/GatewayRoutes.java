@@ -83,12 +83,22 @@ public final class GatewayRoutes implements AutoCloseable {
     anthropic.post(ANTHROPIC + "/v1/messages", CALLERS, ctx -> calls.handle(ctx, messages));
   }
 
-  /** The models and aliases this caller may name, in OpenAI's list shape, with its budget state. */
+  /**
+   * The models and aliases this caller may name and the pricing catalogue prices (an alias when one
+   * of its models is), in OpenAI's list shape, with its budget state.
+   */
   private void models(RoutingContext ctx) {
     GatewayCaller caller = GatewayCaller.of(Requests.principal(ctx));
+    PricingCatalogue prices = calls.pricing.get();
     JsonArray data = new JsonArray();
+    // A model the catalogue does not price is refused on every call (422 MODEL_UNKNOWN): listing
+    // it would offer what never works.
     router.names(ProviderFormat.OPENAI_COMPATIBLE).stream()
         .filter(caller::mayUse)
+        .filter(
+            name ->
+                router.targets(name, ProviderFormat.OPENAI_COMPATIBLE).stream()
+                    .anyMatch(target -> prices.lists(target.model())))
         .forEach(
             name ->
                 data.add(

@@ -14,8 +14,10 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.WebSearchTool20250305;
 import com.infrafabric.governor.testing.GatewayFixture;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
+import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.LogCapture;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -158,6 +160,30 @@ class GatewaySdkTest {
     assertThat(RIG.spentAndReserved(scope))
         .containsExactly(RIG.cost("emb-test", FakeProvider.INPUT_TOKENS_PER_MESSAGE, 0), 0);
     assertThat(models).containsExactly("emb-test", "smart");
+  }
+
+  /**
+   * A model a provider serves but the catalogue does not price is refused on every call, so the
+   * models list leaves it out; an alias stays while one of its models is priced. The probe found
+   * such a model listed and never working.
+   */
+  @Test
+  void theModelsListLeavesOutWhatTheCatalogueDoesNotPrice() {
+    String scope = RIG.fundedScope(1_000_000);
+    String agent = RIG.agent(scope);
+    Await.result(
+        RIG.governor
+            .service
+            .pricing()
+            .replace(List.of(GovernorRig.GPT_TEST, GatewayFixture.CLAUDE_TEST), -1));
+    try {
+      List<String> models =
+          RIG.openAi(agent).models().list().data().stream().map(Model::id).toList();
+
+      assertThat(models).contains("gpt-test", "smart").doesNotContain("mini-test", "emb-test");
+    } finally {
+      Await.result(RIG.governor.service.pricing().replace(GatewayFixture.prices(), -1));
+    }
   }
 
   /**
