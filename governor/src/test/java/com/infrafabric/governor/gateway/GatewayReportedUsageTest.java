@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -34,10 +32,10 @@ class GatewayReportedUsageTest {
     String scope = RIG.fundedScope(1_000_000);
     RIG.primary.then(new Behaviour.Reports(10_000_000));
 
-    HttpResponse<String> answer = call(wire, stream, scope);
+    HttpResponse<String> answer = RIG.sayHi(wire, stream, MAX_TOKENS, scope);
 
     assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
-    String model = model(wire);
+    String model = GatewayRig.model(wire);
     long atBound = RIG.cost(model, FakeProvider.INPUT_TOKENS_PER_MESSAGE, MAX_TOKENS);
     RIG.awaitSettled(scope, atBound);
     List<JsonObject> ledger = RIG.ledger(scope);
@@ -54,7 +52,7 @@ class GatewayReportedUsageTest {
     String scope = RIG.fundedScope(1_000_000);
     RIG.primary.then(new Behaviour.Reports(5.7));
 
-    call(wire, stream, scope);
+    RIG.sayHi(wire, stream, MAX_TOKENS, scope);
 
     // The output at its bound; the input as reported where it was (Anthropic's stream reports it
     // in message_start, before the output), else at its bound too.
@@ -65,7 +63,7 @@ class GatewayReportedUsageTest {
     JsonObject settled = ledger.get(ledger.size() - 1);
     assertThat(settled.getLong("spent_delta_micros"))
         .isGreaterThanOrEqualTo(
-            RIG.cost(model(wire), FakeProvider.INPUT_TOKENS_PER_MESSAGE, MAX_TOKENS))
+            RIG.cost(GatewayRig.model(wire), FakeProvider.INPUT_TOKENS_PER_MESSAGE, MAX_TOKENS))
         .isLessThanOrEqualTo(ledger.get(0).getLong("reserved_delta_micros"));
     assertThat(settled.getJsonObject("fields").getString("out")).endsWith(Charge.UNREPORTED);
   }
@@ -76,33 +74,16 @@ class GatewayReportedUsageTest {
   void anHonestReportIsChargedAsReported(String wire, boolean stream) {
     String scope = RIG.fundedScope(1_000_000);
 
-    call(wire, stream, scope);
+    RIG.sayHi(wire, stream, MAX_TOKENS, scope);
 
     RIG.awaitSettled(
         scope,
-        RIG.cost(model(wire), FakeProvider.INPUT_TOKENS_PER_MESSAGE, FakeProvider.OUTPUT_TOKENS));
+        RIG.cost(
+            GatewayRig.model(wire),
+            FakeProvider.INPUT_TOKENS_PER_MESSAGE,
+            FakeProvider.OUTPUT_TOKENS));
     List<JsonObject> ledger = RIG.ledger(scope);
     assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
         .isEqualTo("ok");
-  }
-
-  private static HttpResponse<String> call(String wire, boolean stream, String scope) {
-    JsonObject body =
-        new JsonObject()
-            .put("model", model(wire))
-            .put("max_tokens", MAX_TOKENS)
-            .put("stream", stream)
-            .put(
-                "messages",
-                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
-    String path =
-        wire.equals("openai")
-            ? GatewayRoutes.OPENAI + "/chat/completions"
-            : GatewayRoutes.ANTHROPIC + "/v1/messages";
-    return RIG.post(path, RIG.agent(scope), body, Map.of());
-  }
-
-  private static String model(String wire) {
-    return wire.equals("openai") ? "gpt-test" : "claude-test";
   }
 }

@@ -156,6 +156,45 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
             });
   }
 
+  /**
+   * The fixture's model of {@code wire}: {@code openai} (chat), {@code anthropic} (messages) or
+   * {@code embeddings}.
+   */
+  static String model(String wire) {
+    return switch (wire) {
+      case "openai" -> "gpt-test";
+      case "embeddings" -> "emb-test";
+      default -> "claude-test";
+    };
+  }
+
+  /**
+   * One call saying "Hi" to {@code wire}'s model ({@link #model}) as an agent of {@code scope}: a
+   * chat or a message of at most {@code maxTokens}, streamed or not, or an embedding.
+   */
+  HttpResponse<String> sayHi(String wire, boolean stream, long maxTokens, String scope) {
+    if (wire.equals("embeddings")) {
+      return post(
+          GatewayRoutes.OPENAI + "/embeddings",
+          agent(scope),
+          new JsonObject().put("model", model(wire)).put("input", "Hi"),
+          Map.of());
+    }
+    JsonObject body =
+        new JsonObject()
+            .put("model", model(wire))
+            .put("max_tokens", maxTokens)
+            .put("stream", stream)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    String path =
+        wire.equals("openai")
+            ? GatewayRoutes.OPENAI + "/chat/completions"
+            : GatewayRoutes.ANTHROPIC + "/v1/messages";
+    return post(path, agent(scope), body, Map.of());
+  }
+
   /** A fresh tenant's {@code agents} scope, with a day cap of {@code cap} micro-dollars. */
   String fundedScope(long cap) {
     String scope = GovernorRig.freshTenant("gw") + "/agents";

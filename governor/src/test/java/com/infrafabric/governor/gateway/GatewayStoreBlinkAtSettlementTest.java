@@ -9,14 +9,12 @@ import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import com.infrafabric.platform.redis.RedisUnavailableException;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.LogCapture;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +60,7 @@ class GatewayStoreBlinkAtSettlementTest {
 
     try (LogCapture logs = LogCapture.start()) {
       CompletableFuture<HttpResponse<String>> answer =
-          CompletableFuture.supplyAsync(() -> call(wire, stream, scope));
+          CompletableFuture.supplyAsync(() -> RIG.sayHi(wire, stream, 100, scope));
       await().atMost(Duration.ofSeconds(10)).until(() -> RIG.primary.received().size() > received);
       RIG.stallStore();
       try {
@@ -83,7 +81,7 @@ class GatewayStoreBlinkAtSettlementTest {
     }
     long reported =
         RIG.cost(
-            model(wire),
+            GatewayRig.model(wire),
             FakeProvider.INPUT_TOKENS_PER_MESSAGE,
             wire.equals("embeddings") ? 0 : FakeProvider.OUTPUT_TOKENS);
     RIG.awaitSettled(scope, reported);
@@ -94,36 +92,5 @@ class GatewayStoreBlinkAtSettlementTest {
     assertThat(commits).hasSize(1);
     assertThat(commits.get(0).getLong("spent_delta_micros")).isEqualTo(reported);
     assertThat(commits.get(0).getJsonObject("fields").getString("out")).isEqualTo("ok");
-  }
-
-  private static HttpResponse<String> call(String wire, boolean stream, String scope) {
-    if (wire.equals("embeddings")) {
-      return RIG.post(
-          GatewayRoutes.OPENAI + "/embeddings",
-          RIG.agent(scope),
-          new JsonObject().put("model", "emb-test").put("input", "Hi"),
-          Map.of());
-    }
-    JsonObject body =
-        new JsonObject()
-            .put("model", model(wire))
-            .put("max_tokens", 100)
-            .put("stream", stream)
-            .put(
-                "messages",
-                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
-    String path =
-        wire.equals("openai")
-            ? GatewayRoutes.OPENAI + "/chat/completions"
-            : GatewayRoutes.ANTHROPIC + "/v1/messages";
-    return RIG.post(path, RIG.agent(scope), body, Map.of());
-  }
-
-  private static String model(String wire) {
-    return switch (wire) {
-      case "openai" -> "gpt-test";
-      case "embeddings" -> "emb-test";
-      default -> "claude-test";
-    };
   }
 }

@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +43,7 @@ class GatewayStreamUsageReportsTest {
                 : anthropicEvents(TOO_MANY, TOO_MANY)));
 
     try (LogCapture logs = LogCapture.start()) {
-      HttpResponse<String> answer = call(wire, scope);
+      HttpResponse<String> answer = RIG.sayHi(wire, true, 10, scope);
 
       assertThat(answer.statusCode()).isEqualTo(200);
       JsonObject settled = RIG.awaitChargedAsReserved(scope);
@@ -64,7 +63,7 @@ class GatewayStreamUsageReportsTest {
     String scope = RIG.fundedScope(1_000_000);
     RIG.primary.then(new Behaviour.Streams(openAiEvents(usage(6, 4), usage(1, 1))));
 
-    assertThat(call("openai", scope).statusCode()).isEqualTo(200);
+    assertThat(RIG.sayHi("openai", true, 10, scope).statusCode()).isEqualTo(200);
 
     RIG.awaitSettled(scope, RIG.cost("gpt-test", 6, 4));
     assertThat(commits(scope)).hasSize(1);
@@ -77,7 +76,7 @@ class GatewayStreamUsageReportsTest {
     events.add(events.size() - 1, anthropicEvent("message_delta", delta(1)));
     RIG.primary.then(new Behaviour.Streams(events));
 
-    assertThat(call("anthropic", scope).statusCode()).isEqualTo(200);
+    assertThat(RIG.sayHi("anthropic", true, 10, scope).statusCode()).isEqualTo(200);
 
     RIG.awaitSettled(scope, RIG.cost("claude-test", 7, 5));
     assertThat(commits(scope)).hasSize(1);
@@ -170,21 +169,5 @@ class GatewayStreamUsageReportsTest {
 
   private static String data(JsonObject json) {
     return "data: " + json.encode() + "\n\n";
-  }
-
-  private static HttpResponse<String> call(String wire, String scope) {
-    JsonObject body =
-        new JsonObject()
-            .put("model", wire.equals("openai") ? "gpt-test" : "claude-test")
-            .put("max_tokens", 10)
-            .put("stream", true)
-            .put(
-                "messages",
-                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
-    String path =
-        wire.equals("openai")
-            ? GatewayRoutes.OPENAI + "/chat/completions"
-            : GatewayRoutes.ANTHROPIC + "/v1/messages";
-    return RIG.post(path, RIG.agent(scope), body, Map.of());
   }
 }
