@@ -27,8 +27,13 @@ import java.util.concurrent.locks.LockSupport;
  * loudly rather than disappear. The password is written to a {@code 0600} configuration file in the
  * data directory, never to the command line where {@code ps} would show it.
  *
- * <p>{@link #killHard()} and {@link #start()} on the same data directory reproduce a crash and a
- * recovery. A JVM shutdown hook kills the child if the owner forgets to {@link #close()} it.
+ * <p>{@link #stop()} shuts the server down as Redis means it to be ({@code SHUTDOWN}: the
+ * append-only file written out, the exit logged) and waits for the process; only a server that does
+ * not exit in time is signalled, then killed. {@link #killHard()} and {@link #start()} on the same
+ * data directory reproduce a crash and a recovery. Unless the owner stops the server in a shutdown
+ * sequence of its own ({@link Builder#stoppedByOwnerOnExit()}), a JVM shutdown hook stops it should
+ * the owner forget to {@link #close()} it; a child process stops it if the JVM vanishes without
+ * running its hooks.
  *
  * <p>Not thread-safe: one owner drives the lifecycle.
  */
@@ -43,6 +48,12 @@ public final class ManagedRedisServer implements AutoCloseable {
   private static final long MAX_PAUSE_MILLIS = 500;
   private static final Duration MAX_START_TIMEOUT = Duration.ofMinutes(5);
 
+  /** How long a stopped server may take to write its files out and exit before it is signalled. */
+  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+  /** How long a signalled server may take to exit before it is killed. */
+  private static final Duration SIGNAL_TIMEOUT = Duration.ofSeconds(10);
+
   private final String executable;
   private final Path dataDirectory;
   private final String password;
@@ -51,6 +62,7 @@ public final class ManagedRedisServer implements AutoCloseable {
   private final long maxMemoryBytes;
   private final Duration startTimeout;
   private final List<String> extraConfig;
+  private final boolean hookOnExit;
   private int port;
   private Process process;
   private Process reaper;
@@ -65,6 +77,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     this.maxMemoryBytes = builder.maxMemoryBytes;
     this.startTimeout = builder.startTimeout;
     this.extraConfig = List.copyOf(builder.extraConfig);
+    this.hookOnExit = builder.hookOnExit;
     this.port = builder.port;
   }
 
@@ -94,7 +107,9 @@ public final class ManagedRedisServer implements AutoCloseable {
       process = launch();
       String failure = awaitReady();
       if (failure == null) {
-        registerShutdownHook();
+        if (hookOnExit) {
+          registerShutdownHook();
+        }
         reaper = startReaper(process.pid());
         return this;
       }
@@ -110,16 +125,23 @@ public final class ManagedRedisServer implements AutoCloseable {
   public void killHard() {
     if (process != null) {
       process.destroyForcibly();
-      waitForExit();
+      waitForExit(SIGNAL_TIMEOUT);
     }
   }
 
-  /** Stops the server with SIGTERM (Redis flushes its append-only file) and waits for the exit. */
+  /**
+   * Stops the server with {@code SHUTDOWN}, so that it writes its append-only file out and logs its
+   * exit ("ready to exit, bye bye"), and waits for the process to end. A server that refuses or
+   * does not exit within 30 s gets SIGTERM, and 10 s after that SIGKILL. Blocks.
+   */
   public void stop() {
-    if (process != null) {
-      process.destroy();
-      waitForExit();
+    if (process == null) {
+      return;
     }
+    if (process.isAlive()) {
+      RespProbe.shutdown(endpoint(), SIGNAL_TIMEOUT);
+    }
+    waitForExit(STOP_TIMEOUT);
   }
 
   @Override
@@ -289,7 +311,17 @@ public final class ManagedRedisServer implements AutoCloseable {
    */
   private static Process startReaper(long redisPid) {
     long jvmPid = ProcessHandle.current().pid();
-    String loop = "while kill -0 " + jvmPid + " 2>/dev/null; do sleep 1; done; kill -9 " + redisPid;
+    // SIGTERM first, which Redis takes as SHUTDOWN; SIGKILL only if it is still there 10 s later.
+    String loop =
+        "while kill -0 "
+            + jvmPid
+            + " 2>/dev/null; do sleep 1; done; kill "
+            + redisPid
+            + "; i=0; while kill -0 "
+            + redisPid
+            + " 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; kill -9 "
+            + redisPid
+            + " 2>/dev/null";
     try {
       return new ProcessBuilder("sh", "-c", loop)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -300,14 +332,21 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
   }
 
-  private void waitForExit() {
+  /**
+   * Waits up to {@code timeout} for the process to exit, then signals it (SIGTERM) and waits up to
+   * {@link #SIGNAL_TIMEOUT}, then kills it (SIGKILL).
+   */
+  private void waitForExit(Duration timeout) {
     if (reaper != null) {
       reaper.destroyForcibly();
       reaper = null;
     }
     try {
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroy();
+        if (!process.waitFor(SIGNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+          process.destroyForcibly().waitFor(SIGNAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -318,12 +357,16 @@ public final class ManagedRedisServer implements AutoCloseable {
 
   private void destroy() {
     process.destroyForcibly();
-    waitForExit();
+    waitForExit(SIGNAL_TIMEOUT);
   }
 
+  /**
+   * Stops the server cleanly (SIGTERM, which Redis takes as {@code SHUTDOWN}) when the JVM exits
+   * with it still running: the owner forgot to close it.
+   */
   private void registerShutdownHook() {
     Process child = process;
-    shutdownHook = new Thread(child::destroyForcibly, "redis-server-reaper");
+    shutdownHook = new Thread(child::destroy, "redis-server-stop");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
@@ -385,6 +428,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     private long maxMemoryBytes = 512L * 1024 * 1024;
     private Duration startTimeout = Duration.ofSeconds(30);
     private final List<String> extraConfig = new ArrayList<>();
+    private boolean hookOnExit = true;
     private int port;
 
     private Builder(Path dataDirectory) {
@@ -470,6 +514,18 @@ public final class ManagedRedisServer implements AutoCloseable {
      */
     public Builder sentinel() {
       return executable("redis-sentinel");
+    }
+
+    /**
+     * The owner stops the server itself when the JVM exits, at the end of a shutdown sequence of
+     * its own (its requests drained, their writes settled, its client closed), so no shutdown hook
+     * of the server's is registered: the JVM runs its hooks all at once, and one stopping the
+     * server would take the store away at the start of the owner's drain. The child process that
+     * stops the server should the JVM vanish without running hooks stays.
+     */
+    public Builder stoppedByOwnerOnExit() {
+      this.hookOnExit = false;
+      return this;
     }
 
     public ManagedRedisServer build() {

@@ -100,6 +100,35 @@ public final class RespProbe {
     }
   }
 
+  /**
+   * Asks the server to {@code SHUTDOWN}: it writes out its append-only file (and a snapshot, if
+   * configured to save), logs its exit and closes every connection without a reply. Returns null if
+   * it took the command (the connection closed unanswered), otherwise why not: its refusal ({@code
+   * -ERR Errors trying to SHUTDOWN}), or that it could not be reached.
+   */
+  static String shutdown(RedisEndpoint endpoint, Duration timeout) {
+    int millis = (int) timeout.toMillis();
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), millis);
+      socket.setSoTimeout(millis);
+      OutputStream out = socket.getOutputStream();
+      BufferedReader in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+      if (endpoint.password() != null) {
+        out.write(command("AUTH", endpoint.password()));
+        if (!"+OK".equals(in.readLine())) {
+          return "AUTH refused";
+        }
+      }
+      out.write(command("SHUTDOWN"));
+      String reply = in.readLine();
+      return reply == null ? null : "SHUTDOWN answered " + reply;
+    } catch (IOException e) {
+      return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+  }
+
   /** One command as a client sends it in RESP: an array of bulk strings. */
   static byte[] command(String... parts) {
     StringBuilder resp = new StringBuilder().append('*').append(parts.length).append("\r\n");

@@ -85,6 +85,57 @@ class ManagedRedisServerTest {
         .until(() -> !ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false));
   }
 
+  /**
+   * stop() asks for SHUTDOWN and waits: the server writes its append-only file out and logs its
+   * exit, and what was written before it is there after a restart.
+   */
+  @Test
+  void stopShutsTheServerDownWithItsWritesOnDisk() throws Exception {
+    try (ManagedRedisServer server = ManagedRedisServer.builder(directory).build().start()) {
+      assertThat(DrainingOwner.set(server.endpoint(), "kept", "yes")).isEqualTo("+OK");
+
+      server.stop();
+
+      assertThat(server.isRunning()).isFalse();
+      assertThat(Files.readString(server.log()))
+          .contains("User requested shutdown")
+          .contains("ready to exit, bye bye");
+      server.start();
+      assertThat(DrainingOwner.set(server.endpoint(), "kept", "again")).isEqualTo("+OK");
+      assertThat(Files.readString(server.log())).contains("DB loaded from append only file");
+    }
+  }
+
+  /**
+   * Regression: on SIGTERM the JVM runs every shutdown hook at once, and the server's own hook
+   * killed it while the owner's hook was still draining requests, whose settling writes then
+   * failed. An owner that stops the server in its own sequence has it until it does.
+   */
+  @Test
+  void anOwnerThatStopsTheServerItselfHasItUntilItsDrainIsDone() throws Exception {
+    Process owner =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                DrainingOwner.class.getName(),
+                directory.toString(),
+                "1500")
+            .redirectErrorStream(true)
+            .start();
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(new java.io.InputStreamReader(owner.getInputStream()));
+    long redisPid = Long.parseLong(out.readLine().strip());
+
+    owner.toHandle().destroy(); // SIGTERM, leaving the owner's output open to read
+    String rest = out.lines().collect(java.util.stream.Collectors.joining("\n")).strip();
+    owner.waitFor();
+
+    assertThat(rest).isEqualTo("settled +OK");
+    assertThat(ProcessHandle.of(redisPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    assertThat(Files.readString(directory.resolve("redis.log"))).contains("ready to exit, bye bye");
+  }
+
   @Test
   void saysWhatToInstallWhenTheBinaryIsMissing() {
     ManagedRedisServer server =
