@@ -32,10 +32,20 @@ public final class Readiness {
   /** How long a finished evaluation answers later callers. */
   public static final Duration FRESH_FOR = Duration.ofMillis(200);
 
+  /** What every evaluation reports once the service drains. */
+  private static final ReadinessReport DRAINING =
+      new ReadinessReport(
+          Map.of(
+              "shutdown",
+              CheckResult.down(
+                  "the service is shutting down: it finishes the requests it has and takes no"
+                      + " new ones")));
+
   private final Map<String, ReadinessCheck> checks;
   private final Duration deadline;
   private final AtomicReference<Shared> shared = new AtomicReference<>();
   private volatile boolean lastUp;
+  private volatile boolean draining;
 
   /** An evaluation and when it was started. */
   private record Shared(Future<ReadinessReport> report, long startedNanos) {
@@ -57,6 +67,9 @@ public final class Readiness {
    * gets one that started after they asked.
    */
   public Future<ReadinessReport> evaluate(boolean recentWillDo) {
+    if (draining) {
+      return Future.succeededFuture(DRAINING);
+    }
     long now = System.nanoTime();
     Shared current = shared.get();
     if (current != null && current.usableAt(now, recentWillDo)) {
@@ -70,6 +83,16 @@ public final class Readiness {
     }
     runAll().onSuccess(report -> lastUp = report.up()).onComplete(promise);
     return mine.report();
+  }
+
+  /**
+   * From now on every evaluation is down, with the one check {@code shutdown}, and runs no check:
+   * the service is draining, and a load balancer should send its new requests elsewhere. Never
+   * undone.
+   */
+  public void drain() {
+    draining = true;
+    lastUp = false;
   }
 
   /** Whether the latest finished evaluation was up; false before the first one. */

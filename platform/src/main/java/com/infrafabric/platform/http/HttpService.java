@@ -59,6 +59,7 @@ public final class HttpService {
   private final Handler<HttpServerRequest> invalidRequests;
   private final List<RouteDescriptor> routes;
   private final ConnectionGuard connections;
+  private final Readiness readiness;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private String deployment;
 
@@ -78,7 +79,7 @@ public final class HttpService {
             builder.meters,
             builder.errors,
             connections);
-    Readiness readiness = new Readiness(builder.checks, settings.readinessDeadline());
+    this.readiness = new Readiness(builder.checks, settings.readinessDeadline());
     Gauge.builder("service.ready", readiness, r -> r.lastUp() ? 1 : 0)
         .description(
             "1 if the latest readiness evaluation (a real Redis round trip, run by every scrape)"
@@ -178,10 +179,22 @@ public final class HttpService {
   }
 
   /**
-   * Stops accepting connections, lets in-flight requests finish for up to the shutdown grace, then
-   * closes whatever is left.
+   * Reports not ready from now on ({@code GET /health/ready} 503, check {@code shutdown}) while
+   * still serving: a load balancer stops sending new requests before the listener closes, and a
+   * service whose requests another one's drain still needs (the chassis settles its model calls
+   * with the governor) can serve them. Never undone; {@link #stop()} does it first.
+   */
+  public void drain() {
+    readiness.drain();
+  }
+
+  /**
+   * Reports not ready ({@link #drain()}), stops accepting connections, lets in-flight requests
+   * finish for up to the shutdown grace, then closes whatever is left. The work a request leaves
+   * behind (a settlement after its answer) is its service's to await before the store closes.
    */
   public Future<Void> stop() {
+    drain();
     connections.stop();
     List<Future<Void>> shutdowns =
         servers.stream().map(server -> server.shutdown(settings.shutdownGrace())).toList();

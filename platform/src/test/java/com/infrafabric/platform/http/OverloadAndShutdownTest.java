@@ -134,6 +134,24 @@ class OverloadAndShutdownTest {
     }
   }
 
+  /** A draining service says so to probes first, and still serves what it is sent meanwhile. */
+  @Test
+  void aDrainingServiceIsNotReadyButStillServes() throws Exception {
+    try (ServiceFixture fixture = start(HttpSettings.defaults().withPort(0))) {
+      assertThat(fixture.client.get("/health/ready", null).statusCode()).isEqualTo(200);
+
+      fixture.service.drain();
+
+      HttpResponse<String> ready = fixture.client.get("/health/ready", null);
+      assertThat(ready.statusCode()).isEqualTo(503);
+      assertThat(ready.body()).contains("shutdown");
+      CompletableFuture<HttpResponse<String>> served =
+          fixture.client.getAsync("/v1/slow", fixture.tokens.valid("alice"));
+      awaitHeld().finish();
+      assertThat(served.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void closesWhatIsLeftOnceTheGraceRunsOut() throws Exception {
     try (ServiceFixture fixture =
