@@ -11,6 +11,7 @@ import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
 import com.infrafabric.platform.http.WireDialect;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -112,6 +113,17 @@ public final class GatewayRoutes implements AutoCloseable {
         .onComplete(
             withState ->
                 ctx.response().putHeader("content-type", "application/json").end(list.toBuffer()));
+  }
+
+  /**
+   * Ends the gateway once its routes take no more calls: the calls still with a provider are cut
+   * (their providers' connections closed), each then settled as such a cut is (charged, never
+   * released: the provider has the request); completes once every call reserved has settled, its
+   * commit or release answered by the store, which must stay open until then. Never fails.
+   */
+  public Future<Void> stop() {
+    router.close();
+    return calls.settled();
   }
 
   @Override

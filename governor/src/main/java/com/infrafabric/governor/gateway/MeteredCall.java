@@ -24,6 +24,7 @@ import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.WireDialect;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -74,6 +75,10 @@ final class MeteredCall {
   private GatewayCaller caller;
   private CallRequest call;
   private Settlement settlement;
+
+  /** Completes when the reservation asked for is settled, or was refused or never made. */
+  private final Promise<Void> settled = Promise.promise();
+
   private IdempotencyKey reservedUnder;
   private long tokens;
   private long upstreamStartedAt = -1;
@@ -170,15 +175,23 @@ final class MeteredCall {
     first = targets.get(0);
     firstKey = key(first);
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
+    calls.unsettled(settled.future());
     new CallAdmission(calls, caller, tokens, callId)
         .admit(
             new ReserveRequest(
                 caller.scope(), worstCase(priced), ttl(targets), reservedUnder, who, content()))
         .onSuccess(outcome -> reserved(outcome, priced, targets))
-        .onFailure(this::fail);
+        .onFailure(
+            refused -> {
+              settled.tryComplete();
+              fail(refused);
+            });
   }
 
   private void reserved(ReserveOutcome outcome, String priced, List<ModelRouter.Target> targets) {
+    if (!(outcome instanceof Reserved made) || made.replayed()) {
+      settled.tryComplete(); // nothing of this call's own to settle
+    }
     BudgetHeaders.put(ctx.response(), outcome.tightest());
     outcome.advisedModel().ifPresent(m -> header("x-governor-downgrade-advice", m));
     if (outcome instanceof Denied denied) {
@@ -195,6 +208,7 @@ final class MeteredCall {
     header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
     settlement =
         new Settlement(calls, reserved, caller.scope(), callId, reservedUnder, this::keyUsed);
+    settlement.done().onComplete(settled);
     attempt(downgraded(reserved, targets), 0, null);
   }
 

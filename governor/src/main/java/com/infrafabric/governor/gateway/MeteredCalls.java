@@ -5,10 +5,14 @@ import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.llm.vault.CredentialStore;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -30,6 +34,9 @@ final class MeteredCalls {
   final GatewaySettings settings;
   final Clock clock;
   final UpstreamShares shares = new UpstreamShares();
+
+  /** Each call from its reservation until the store answered its commit or release. */
+  private final Set<Future<Void>> unsettled = ConcurrentHashMap.newKeySet();
 
   MeteredCalls(
       Vertx vertx,
@@ -55,5 +62,20 @@ final class MeteredCalls {
   /** Runs the call {@code ctx} carries, in {@code wire}'s format; answers or fails {@code ctx}. */
   void handle(RoutingContext ctx, Wire wire) {
     new MeteredCall(this, ctx, wire).run();
+  }
+
+  /** Holds {@code settled}, a call's end of its reservation, among the unsettled until it ends. */
+  void unsettled(Future<Void> settled) {
+    unsettled.add(settled);
+    settled.onComplete(done -> unsettled.remove(settled));
+  }
+
+  /**
+   * Completes once every call reserved so far has settled (its commit or release answered, or given
+   * up); never fails. A call still with its provider settles when its client or its provider goes
+   * ({@link ModelRouter#close()}).
+   */
+  Future<Void> settled() {
+    return Future.join(List.copyOf(unsettled)).transform(all -> Future.succeededFuture());
   }
 }

@@ -11,6 +11,7 @@ import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.platform.redis.RedisUnavailableException;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -59,6 +60,7 @@ final class Settlement {
   private final IdempotencyKey reservedUnder;
   private final LongConsumer tokensUsed;
   private final AtomicBoolean settled = new AtomicBoolean();
+  private final Promise<Void> done = Promise.promise();
 
   /**
    * @param reserved the call's reservation: its id and its expiry, which bounds the retries
@@ -103,19 +105,20 @@ final class Settlement {
             within,
             attribution);
     return retried(
-        () -> calls.engine.commit(request),
-        why ->
-            LOG.atError()
-                .addKeyValue("reservation", reservation.toString())
-                .log(
-                    "gateway call {} was answered but is NOT charged: its commit of {} {} failed"
-                        + " {}; the reservation's expiry releases its hold",
-                    callId,
-                    model,
-                    usage,
-                    why),
-        FIRST_BACKOFF,
-        1);
+            () -> calls.engine.commit(request),
+            why ->
+                LOG.atError()
+                    .addKeyValue("reservation", reservation.toString())
+                    .log(
+                        "gateway call {} was answered but is NOT charged: its commit of {} {} failed"
+                            + " {}; the reservation's expiry releases its hold",
+                        callId,
+                        model,
+                        usage,
+                        why),
+            FIRST_BACKOFF,
+            1)
+        .onComplete(committed -> done.tryComplete());
   }
 
   /**
@@ -145,7 +148,16 @@ final class Settlement {
                         why),
             FIRST_BACKOFF,
             1)
+        .onComplete(released -> done.tryComplete())
         .mapEmpty();
+  }
+
+  /**
+   * Completes once the reservation's one commit or release has its answer from the store (or gave
+   * up); never fails.
+   */
+  Future<Void> done() {
+    return done.future();
   }
 
   /**

@@ -41,6 +41,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The governor as a running service: the budget engine behind its REST API and its LLM gateway, the
@@ -55,6 +58,14 @@ public final class GovernorService {
 
   private static final Duration PRICING_REFRESH = Duration.ofSeconds(5);
   private static final Duration WEBHOOK_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * How long a stop waits, after the drain, for the gateway's calls to settle: each settlement is a
+   * few Redis commands, each bounded by the command timeout, so this is only a backstop.
+   */
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Logger LOG = LoggerFactory.getLogger(GovernorService.class);
 
   private final Vertx vertx;
   private final HttpService http;
@@ -273,20 +284,49 @@ public final class GovernorService {
     return budgetGauges;
   }
 
-  /** Stops accepting, drains in-flight requests, then stops the background work. */
+  /**
+   * Reports not ready from now on, while still serving: a load balancer sends new requests
+   * elsewhere, and what another service's drain needs of this one (the chassis's settlements of its
+   * model calls) is still served until {@link #stop}.
+   */
+  public void drain() {
+    http.drain();
+  }
+
+  /**
+   * Reports not ready, stops accepting, drains in-flight requests for up to {@code
+   * http.shutdownGrace}, cuts the gateway's calls still with a provider, waits until every gateway
+   * call is settled (committed or released in Redis), then stops the background work. The Redis
+   * client must stay open until the returned future completes.
+   */
   public Future<Void> stop() {
     return http.stop()
+        .eventually(this::settleGateway)
         .eventually(
             () -> {
               sweeper.stop(vertx);
               leaseSweeper.stop(vertx);
               archiver.ifPresent(a -> a.stop(vertx));
               budgetGauges.stop(vertx);
-              gateway.close();
               if (pricingTimer >= 0) {
                 vertx.cancelTimer(pricingTimer);
               }
               return webhooks.stop(vertx);
+            });
+  }
+
+  private Future<Void> settleGateway() {
+    return gateway
+        .stop()
+        .timeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .recover(
+            late -> {
+              LOG.atWarn()
+                  .log(
+                      "gateway calls were still unsettled {} s after the drain; their"
+                          + " reservations expire",
+                      SETTLE_TIMEOUT.toSeconds());
+              return Future.succeededFuture();
             });
   }
 }

@@ -131,6 +131,19 @@ public final class GovernorServiceRig implements AutoCloseable {
   }
 
   /**
+   * A governor serving with {@code http}'s settings (its shutdown grace, say) whose LLM gateway
+   * calls the providers {@code gateway} names, its clock starting at {@code start}.
+   */
+  public GovernorServiceRig(
+      RedisEndpoint endpoint,
+      Path directory,
+      HttpSettings http,
+      GatewaySettings gateway,
+      Instant start) {
+    this(endpoint, directory, WebhookSettings.NONE, http, gateway, GovernorService::start, start);
+  }
+
+  /**
    * A governor keeping idempotency records for {@code idempotencyTtl}, below the floor of 24 hours
    * if asked ({@link IdempotencyBelowFloor}).
    */

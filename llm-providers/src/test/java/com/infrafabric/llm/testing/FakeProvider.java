@@ -65,6 +65,9 @@ public final class FakeProvider implements AutoCloseable {
      */
     record StallAfter(int events) implements Behaviour {}
 
+    /** Streams the whole answer, its events {@code gap} apart: a slow provider. */
+    record Paced(java.time.Duration gap) implements Behaviour {}
+
     /** Streams the first {@code events} text deltas, then resets the connection. */
     record CutAfter(int events) implements Behaviour {}
 

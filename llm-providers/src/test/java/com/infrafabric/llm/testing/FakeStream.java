@@ -132,7 +132,9 @@ final class FakeStream {
       return;
     }
     response.write(events.get(index));
-    vertx.setTimer(gapMs, id -> write(response, events, index + 1, limit, behaviour));
+    long gap =
+        behaviour instanceof FakeProvider.Behaviour.Paced paced ? paced.gap().toMillis() : gapMs;
+    vertx.setTimer(gap, id -> write(response, events, index + 1, limit, behaviour));
   }
 
   /** {@code error} as the event each format sends when it fails mid-stream. */

@@ -1,0 +1,164 @@
+package com.infrafabric.governor.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.governor.testing.GatewayFixture;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.llm.testing.FakeProvider;
+import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.redis.ManagedRedisServer;
+import com.infrafabric.platform.testing.Await;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Regression: a probe sent SIGTERM to a node with gateway calls in flight. The calls that finished
+ * during the drain reached their clients whole, but their commits failed (the store went away at
+ * the start of the drain), and the calls cut at its end were never settled: after a restart every
+ * reservation was still open, and expired with nothing spent. Now the governor's stop returns only
+ * once every gateway call is settled in Redis, the one that finished at its reported usage and the
+ * ones cut at the end of the grace at their bound, and only then are the client and the server
+ * (with SHUTDOWN) closed, as the launcher does.
+ */
+@Timeout(120)
+class GatewayShutdownTest {
+
+  private static final Duration GRACE = Duration.ofSeconds(4);
+
+  @TempDir Path directory;
+
+  @Test
+  void everyCallInFlightAtShutdownIsSettledBeforeTheStoreCloses() throws Exception {
+    ManagedRedisServer server =
+        ManagedRedisServer.builder(directory.resolve("redis")).build().start();
+    try (GatewayFixture fixture = new GatewayFixture()) {
+      GovernorServiceRig governor = governor(server, fixture, "first");
+      List<String> scopes = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        scopes.add(GovernorRig.freshTenant("down") + "/agents");
+        governor.budget(scopes.get(i), "day", 1_000_000);
+      }
+      long answered = cost(governor, 7, FakeProvider.OUTPUT_TOKENS);
+      fixture.primary.then(
+          new FakeProvider.Behaviour.Paced(Duration.ofMillis(250)),
+          new FakeProvider.Behaviour.StallAfter(2),
+          new FakeProvider.Behaviour.Hang());
+      HttpClient client = HttpClient.newHttpClient();
+      CompletableFuture<HttpResponse<String>> slow = call(client, governor, scopes.get(0), true);
+      awaitReceived(fixture.primary, 1);
+      call(client, governor, scopes.get(1), true);
+      awaitReceived(fixture.primary, 2);
+      call(client, governor, scopes.get(2), false);
+      awaitReceived(fixture.primary, 3);
+
+      Future<Void> stopped = governor.service.stop();
+      HttpResponse<String> finished = slow.get(30, TimeUnit.SECONDS);
+      Await.result(stopped, Duration.ofSeconds(60));
+      governor.redis.close();
+      Await.result(governor.vertx.close());
+      server.stop();
+
+      assertThat(finished.statusCode()).isEqualTo(200);
+      assertThat(finished.body()).contains("data: [DONE]");
+      assertThat(Files.readString(server.log())).contains("ready to exit, bye bye");
+      server.start();
+      GovernorServiceRig restarted = governor(server, fixture, "second");
+      try {
+        assertThat(spentAndReserved(restarted, scopes.get(0))).containsExactly(answered, 0L);
+        for (String cut : scopes.subList(1, 3)) {
+          long[] state = spentAndReserved(restarted, cut);
+          assertThat(state[1]).as("%s still holds a reservation", cut).isZero();
+          assertThat(state[0]).as("%s was charged", cut).isGreaterThan(answered);
+        }
+      } finally {
+        restarted.close();
+      }
+    } finally {
+      server.stop();
+    }
+  }
+
+  private GovernorServiceRig governor(
+      ManagedRedisServer server, GatewayFixture fixture, String name) throws Exception {
+    GovernorServiceRig rig =
+        new GovernorServiceRig(
+            server.endpoint(),
+            Files.createDirectories(directory.resolve(name)),
+            HttpSettings.defaults().withPort(0).withShutdownGrace(GRACE),
+            fixture.settings(),
+            Instant.now());
+    fixture.sealKeys(rig.redis);
+    Await.result(rig.service.pricing().replace(GatewayFixture.prices(), -1));
+    return rig;
+  }
+
+  private static long cost(GovernorServiceRig governor, long input, long output) {
+    return governor.service.pricing().get().cost("gpt-test", new TokenUsage(input, 0, output));
+  }
+
+  /** One chat call of an agent of {@code scope}, streamed or not. */
+  private static CompletableFuture<HttpResponse<String>> call(
+      HttpClient client, GovernorServiceRig governor, String scope, boolean stream) {
+    JsonObject body =
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("max_tokens", 100)
+            .put("stream", stream)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + governor.service.port()
+                        + GatewayRoutes.OPENAI
+                        + "/chat/completions"))
+            .header("authorization", "Bearer " + governor.agent(scope))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+            .build();
+    return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void awaitReceived(FakeProvider provider, int requests) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> provider.received().size() >= requests);
+  }
+
+  private static long[] spentAndReserved(GovernorServiceRig governor, String scope) {
+    HttpResponse<String> status =
+        governor.call(
+            "GET",
+            "/v1/budgets/" + GovernorServiceRig.encode(scope) + "/status",
+            governor.auditor(scope.split("/", 2)[0]),
+            null);
+    JsonObject mine =
+        new JsonObject(status.body())
+            .getJsonArray("layers").stream()
+                .map(JsonObject.class::cast)
+                .filter(layer -> layer.getString("scope").equals(scope))
+                .findFirst()
+                .orElseThrow(
+                    () -> new AssertionError("no layer of " + scope + ": " + status.body()));
+    return new long[] {mine.getLong("spent_micros"), mine.getLong("reserved_micros")};
+  }
+}
