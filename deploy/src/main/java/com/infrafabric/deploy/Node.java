@@ -111,15 +111,21 @@ final class Node {
   }
 
   /**
-   * Stops accepting on both services, drains their in-flight requests, then closes the Redis
-   * client, Vert.x and the embedded redis-server. Blocks; call it from a plain thread.
+   * Both services report not ready at once; the chassis drains first, while the governor still
+   * serves the settlements of the chassis's model calls, then the governor drains and settles its
+   * gateway's calls; only then are the Redis client, Vert.x and the embedded redis-server (with
+   * SHUTDOWN) closed, so that nothing in flight loses the store. Blocks; call it from a plain
+   * thread.
    */
   void stop() {
     if (governor != null) {
-      governor.stop().await();
+      governor.drain();
     }
     if (chassis != null) {
       chassis.stop().await();
+    }
+    if (governor != null) {
+      governor.stop().await();
     }
     store.close();
     vertx.close().await();

@@ -44,8 +44,13 @@ final class RedisChoice implements AutoCloseable {
       throw new IllegalArgumentException(
           "redis.embedded is false but neither REDIS_URL nor redis.url names the Redis to use");
     }
+    // Stopped by close(), at the end of the node's shutdown: a hook of its own would stop it at
+    // the start, while the requests in flight still settle.
     ManagedRedisServer server =
-        ManagedRedisServer.builder(dataDirectory.resolve("redis")).build().start();
+        ManagedRedisServer.builder(dataDirectory.resolve("redis"))
+            .stoppedByOwnerOnExit()
+            .build()
+            .start();
     return new RedisChoice(server.endpoint(), server);
   }
 
@@ -60,6 +65,7 @@ final class RedisChoice implements AutoCloseable {
         : "embedded redis-server " + endpoint + " (data in " + managed.dataDirectory() + ")";
   }
 
+  /** Stops the embedded server with SHUTDOWN and waits for it; an external Redis is left alone. */
   @Override
   public void close() {
     if (managed != null) {
