@@ -56,14 +56,20 @@ class ServeShutdownTest {
       await()
           .atMost(Duration.ofSeconds(60))
           .ignoreExceptions()
-          .until(() -> governor.get("/health/ready", null).statusCode() == 200);
+          .until(
+              () ->
+                  governor.get("/health/ready", null).statusCode() == 200
+                      // written once both services listen, just before the SIGTERM hook is set
+                      && Files.exists(data.resolve("tokens/operator.jwt")));
       List<ProcessHandle> redis = serve.descendants().filter(child -> isRedis(child)).toList();
       assertThat(redis).hasSize(1);
 
       serve.toHandle().destroy(); // SIGTERM
 
       assertThat(serve.waitFor(60, TimeUnit.SECONDS)).isTrue();
-      assertThat(redis.get(0).isAlive()).isFalse();
+      assertThat(redis.get(0).isAlive())
+          .as("redis-server outlived serve: %s", Files.readString(directory.resolve("serve.log")))
+          .isFalse();
       assertThat(Files.readString(data.resolve("redis/redis.log")))
           .as("the embedded redis-server's log")
           .contains("User requested shutdown")
