@@ -118,15 +118,29 @@ final class Node {
    * thread.
    */
   void stop() {
+    try {
+      drainServices();
+    } finally {
+      closeStore();
+    }
+  }
+
+  private void drainServices() {
     if (governor != null) {
       governor.drain();
     }
-    if (chassis != null) {
-      chassis.stop().await();
+    try {
+      if (chassis != null) {
+        chassis.stop().await();
+      }
+    } finally {
+      if (governor != null) {
+        governor.stop().await();
+      }
     }
-    if (governor != null) {
-      governor.stop().await();
-    }
+  }
+
+  private void closeStore() {
     store.close();
     vertx.close().await();
     redis.close();

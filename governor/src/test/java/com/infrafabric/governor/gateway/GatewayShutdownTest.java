@@ -31,13 +31,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Regression: a probe sent SIGTERM to a node with gateway calls in flight. The calls that finished
- * during the drain reached their clients whole, but their commits failed (the store went away at
- * the start of the drain), and the calls cut at its end were never settled: after a restart every
- * reservation was still open, and expired with nothing spent. Now the governor's stop returns only
- * once every gateway call is settled in Redis, the one that finished at its reported usage and the
- * ones cut at the end of the grace at their bound, and only then are the client and the server
- * (with SHUTDOWN) closed, as the launcher does.
+ * The governor's stop returns only once every gateway call in flight is settled in Redis: the one
+ * that finished during the drain at its reported usage, the ones cut at the end of the grace at
+ * their bound; the Redis client and the server (with SHUTDOWN) are closed after it, as the launcher
+ * does, and after a restart nothing is held. The launcher's own SIGTERM path, where the server used
+ * to be killed at the start of the drain, is {@code ServeShutdownGatewayTest}'s.
  */
 @Timeout(120)
 class GatewayShutdownTest {
