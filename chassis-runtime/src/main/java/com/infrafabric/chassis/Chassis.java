@@ -34,6 +34,7 @@ import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.RedisUnavailableException;
+import com.infrafabric.platform.retry.RetryUntil;
 import com.infrafabric.wire.grant.Grant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
@@ -551,7 +552,8 @@ public final class Chassis implements AutoCloseable {
               Providers.routes(vertx, config.llmProviders(), meters, "chassis.llm.breaker.open"),
               budget,
               ledger,
-              credentialStore);
+              credentialStore,
+              RetryUntil.settling(vertx, clock));
       RedisStore kvStore = kvRedis.orElse(redis);
       KvStore kv =
           new KvStore(

@@ -10,6 +10,7 @@ import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.platform.redis.RedisUnavailableException;
+import com.infrafabric.platform.retry.RetryUntil;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
@@ -39,11 +40,6 @@ import org.slf4j.LoggerFactory;
 final class Settlement {
 
   private static final Logger LOG = LoggerFactory.getLogger(Settlement.class);
-
-  /** The wait before the first retry; each later one doubles, up to {@link #MAX_BACKOFF}. */
-  private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
-
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(1);
 
   /**
    * How long before the reservation's expiry the last attempt is sent: well over the time a command
@@ -115,9 +111,7 @@ final class Settlement {
                         callId,
                         model,
                         usage,
-                        why),
-            FIRST_BACKOFF,
-            1)
+                        why))
         .onComplete(committed -> done.tryComplete());
   }
 
@@ -145,9 +139,7 @@ final class Settlement {
                         "gateway call {} could not be released: it failed {}; its reservation"
                             + " expires",
                         callId,
-                        why),
-            FIRST_BACKOFF,
-            1)
+                        why))
         .onComplete(released -> done.tryComplete())
         .mapEmpty();
   }
@@ -161,39 +153,26 @@ final class Settlement {
   }
 
   /**
-   * {@code attempt}'s result, the attempt retried after {@code backoff} (doubling) while the store
+   * {@code attempt}'s result, the attempt retried ({@link RetryUntil#settling}) while the store
    * cannot be reached and the retry can still be sent before {@link #lastAttempt}; empty once given
    * up, after {@code givenUp} is told why.
    */
-  private <T> Future<Optional<T>> retried(
-      Supplier<Future<T>> attempt, Consumer<String> givenUp, Duration backoff, int attempts) {
-    // Composed, so that an attempt refused before it reaches the store fails its future.
-    return Future.<Void>succeededFuture()
-        .compose(ignored -> attempt.get())
-        .map(Optional::of)
-        .recover(
-            failure -> {
-              boolean storeDown = failure instanceof RedisUnavailableException;
-              if (!storeDown || calls.clock.instant().plus(backoff).isAfter(lastAttempt)) {
-                givenUp.accept(why(failure, attempts, storeDown));
-                return Future.succeededFuture(Optional.empty());
+  private <T> Future<Optional<T>> retried(Supplier<Future<T>> attempt, Consumer<String> givenUp) {
+    return RetryUntil.settling(calls.vertx, calls.clock)
+        .run(
+            "gateway call " + callId + ": settling",
+            attempt,
+            outcome -> outcome.failed() && outcome.cause() instanceof RedisUnavailableException,
+            lastAttempt)
+        .map(
+            ended -> {
+              if (ended.last().succeeded()) {
+                return Optional.of(ended.last().result());
               }
-              LOG.atDebug().log(
-                  "gateway call {}: settling failed ({}); retried in {} ms",
-                  callId,
-                  failure.getMessage(),
-                  backoff.toMillis());
-              Duration next = backoff.multipliedBy(2);
-              return calls
-                  .vertx
-                  .timer(backoff.toMillis())
-                  .compose(
-                      waited ->
-                          retried(
-                              attempt,
-                              givenUp,
-                              next.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : next,
-                              attempts + 1));
+              Throwable failure = ended.last().cause();
+              givenUp.accept(
+                  why(failure, ended.attempts(), failure instanceof RedisUnavailableException));
+              return Optional.empty();
             });
   }
 

@@ -12,6 +12,7 @@ import com.infrafabric.llm.ProviderRoute;
 import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.platform.retry.RetryUntil;
 import com.infrafabric.wire.grant.Grant;
 import com.infrafabric.wire.reservation.BudgetRequest;
 import com.infrafabric.wire.reservation.CommitResult;
@@ -20,6 +21,7 @@ import com.infrafabric.wire.reservation.ReserveResult;
 import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -43,28 +45,39 @@ import org.slf4j.LoggerFactory;
 public final class LlmGateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(LlmGateway.class);
-  private static final int SETTLE_ATTEMPTS = 3;
   private static final Duration RESERVATION_MARGIN = Duration.ofSeconds(30);
+
+  /**
+   * How long before its reservation expires a settlement's last attempt is sent: over a governor's
+   * answer time, so that attempt lands before the expiry releases the hold (a call the provider
+   * answered would then go uncharged).
+   */
+  static final Duration SETTLE_MARGIN = Duration.ofSeconds(5);
 
   private final Map<String, ProviderRoute> byModel;
   private final Optional<BudgetPort> budget;
   private final GrantLedger ledger;
   private final Optional<CredentialStore> credentials;
+  private final RetryUntil settling;
 
   /**
    * @param byModel the route of each model served
    * @param budget where costs are reserved; without it no call is made
    * @param credentials opens provider keys; without it only the offline provider works
+   * @param settling how a commit or release the governor could not take is sent again, until {@link
+   *     #SETTLE_MARGIN} before its reservation expires
    */
   public LlmGateway(
       Map<String, ProviderRoute> byModel,
       Optional<BudgetPort> budget,
       GrantLedger ledger,
-      Optional<CredentialStore> credentials) {
+      Optional<CredentialStore> credentials,
+      RetryUntil settling) {
     this.byModel = Map.copyOf(byModel);
     this.budget = budget;
     this.ledger = ledger;
     this.credentials = credentials;
+    this.settling = settling;
   }
 
   /** The invocation a call is for: how it is cancelled, and where its secrets are guarded. */
@@ -75,7 +88,10 @@ public final class LlmGateway implements AutoCloseable {
    * priced for (the provider may name the model differently in its answer).
    */
   private record Held(
-      ReserveResult.Reserved reservation, long grantRemainingMicros, String model) {}
+      ReserveResult.Reserved reservation,
+      long grantRemainingMicros,
+      String model,
+      Instant settleBy) {}
 
   /**
    * Makes the call {@code request} under {@code grant} for the invocation behind {@code boundary};
@@ -101,12 +117,14 @@ public final class LlmGateway implements AutoCloseable {
             request.maxTokens(),
             route.settings().worstCase().plus(RESERVATION_MARGIN),
             "llm-" + UUID.randomUUID());
+    Instant settleBy = settling.clock().instant().plus(ask.ttl()).minus(SETTLE_MARGIN);
     return budget
         .get()
         .reserve(ask)
         .compose(
             reserved ->
-                afterReserve(grant, route, request, new Call(cancellation, boundary), reserved));
+                afterReserve(
+                    grant, route, request, new Call(cancellation, boundary), reserved, settleBy));
   }
 
   @Override
@@ -115,7 +133,12 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   private Future<LlmOutcome> afterReserve(
-      Grant grant, ProviderRoute route, ChatRequest request, Call call, ReserveResult result) {
+      Grant grant,
+      ProviderRoute route,
+      ChatRequest request,
+      Call call,
+      ReserveResult result,
+      Instant settleBy) {
     if (result instanceof ReserveResult.Denied denied) {
       return refused(AbiError.BUDGET_DENIED, denied.reason(), denied.remainingMicros());
     }
@@ -128,13 +151,13 @@ public final class LlmGateway implements AutoCloseable {
         .compose(
             hold -> {
               if (!(hold instanceof GrantLedger.Hold.Held granted)) {
-                return release(reserved).compose(done -> notHeld(grant, reserved, hold));
+                return release(reserved, settleBy).compose(done -> notHeld(grant, reserved, hold));
               }
-              Held held = new Held(reserved, granted.remainingMicros(), request.model());
+              Held held = new Held(reserved, granted.remainingMicros(), request.model(), settleBy);
               return call(grant, route, request, call, held);
             },
             failure ->
-                release(reserved)
+                release(reserved, settleBy)
                     .compose(
                         done ->
                             refused(
@@ -186,7 +209,7 @@ public final class LlmGateway implements AutoCloseable {
       Grant grant, ChatRequest request, Held held, ProviderReply.Unknown unknown) {
     ReserveResult.Reserved reserved = held.reservation();
     TokenUsage asReserved = new TokenUsage(request.estimatedInputTokens(), 0, request.maxTokens());
-    return commit(reserved, held.model(), asReserved, 1)
+    return commit(held, asReserved)
         .compose(
             result -> {
               long charged =
@@ -237,7 +260,7 @@ public final class LlmGateway implements AutoCloseable {
               completion.usage(),
               worstCase);
     }
-    return commit(reserved, held.model(), billed, 1)
+    return commit(held, billed)
         .compose(
             result -> {
               if (result instanceof CommitResult.Committed committed) {
@@ -273,22 +296,37 @@ public final class LlmGateway implements AutoCloseable {
             });
   }
 
-  private Future<CommitResult> commit(
-      ReserveResult.Reserved reserved, String model, TokenUsage usage, int attempt) {
-    return budget
-        .get()
-        .commit(reserved.reservationId(), model, usage, reserved.reservationId() + ":commit")
+  /**
+   * Commits {@code usage} on the call's model, sent again while the governor cannot take it, until
+   * {@link Held#settleBy}: a commit tried a few times back to back failed within a millisecond
+   * against a store that blinked, and the call the provider answered went uncharged.
+   */
+  private Future<CommitResult> commit(Held held, TokenUsage usage) {
+    ReserveResult.Reserved reserved = held.reservation();
+    return settling
+        .run(
+            "reservation " + reserved.reservationId() + ": committing",
+            () ->
+                budget
+                    .get()
+                    .commit(
+                        reserved.reservationId(),
+                        held.model(),
+                        usage,
+                        reserved.reservationId() + ":commit"),
+            outcome -> outcome.succeeded() && outcome.result() instanceof CommitResult.Unavailable,
+            held.settleBy())
         .compose(
-            result ->
-                result instanceof CommitResult.Unavailable && attempt < SETTLE_ATTEMPTS
-                    ? commit(reserved, model, usage, attempt + 1)
-                    : Future.succeededFuture(result));
+            ended ->
+                ended.last().succeeded()
+                    ? Future.succeededFuture(ended.last().result())
+                    : Future.failedFuture(ended.last().cause()));
   }
 
   /** Releases the reservation and the grant's hold; the call will not happen or has failed. */
   private Future<Void> undo(Grant grant, Held held) {
     return Future.all(
-            release(held.reservation()),
+            release(held.reservation(), held.settleBy()),
             ledger
                 .unhold(grant, held.reservation().amountMicros())
                 .recover(
@@ -299,20 +337,21 @@ public final class LlmGateway implements AutoCloseable {
         .mapEmpty();
   }
 
-  private Future<Void> release(ReserveResult.Reserved reserved) {
-    return release(reserved, 1);
-  }
-
-  private Future<Void> release(ReserveResult.Reserved reserved, int attempt) {
-    return budget
-        .get()
-        .release(reserved.reservationId(), reserved.reservationId() + ":release")
-        .compose(
-            result -> {
-              if (result instanceof ReleaseResult.Unavailable unavailable) {
-                if (attempt < SETTLE_ATTEMPTS) {
-                  return release(reserved, attempt + 1);
-                }
+  /** Releases {@code reserved}, sent again while the governor cannot take it, until {@code by}. */
+  private Future<Void> release(ReserveResult.Reserved reserved, Instant by) {
+    return settling
+        .run(
+            "reservation " + reserved.reservationId() + ": releasing",
+            () ->
+                budget
+                    .get()
+                    .release(reserved.reservationId(), reserved.reservationId() + ":release"),
+            outcome -> outcome.succeeded() && outcome.result() instanceof ReleaseResult.Unavailable,
+            by)
+        .map(
+            ended -> {
+              if (ended.last().succeeded()
+                  && ended.last().result() instanceof ReleaseResult.Unavailable unavailable) {
                 LOG.atWarn()
                     .addKeyValue("reservation", reserved.reservationId())
                     .log(
@@ -320,7 +359,7 @@ public final class LlmGateway implements AutoCloseable {
                         reserved.reservationId(),
                         unavailable.reason());
               }
-              return Future.succeededFuture();
+              return null;
             });
   }
 

@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.egress.EgressSettings;
@@ -26,6 +27,7 @@ import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.retry.RetryUntil;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.MutableClock;
@@ -37,11 +39,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,7 +131,8 @@ class LlmGatewayTest {
         Providers.routes(vertx, List.of(settings), new SimpleMeterRegistry(), "test.breaker"),
         Optional.of(budget),
         ledger,
-        Optional.of(new CredentialStore(redis, keys)));
+        Optional.of(new CredentialStore(redis, keys)),
+        RetryUntil.settling(vertx, Clock.systemUTC()));
   }
 
   private ProviderSettings settings(String credential) {
@@ -163,6 +169,30 @@ class LlmGatewayTest {
     assertThat(completed.costMicros()).isEqualTo(ACTUAL);
     assertThat(completed.remainingMicros()).isEqualTo(5_000 - ACTUAL);
     assertThat(governor.reserveCalls()).isEqualTo(1);
+    assertNothingHeld(grant, ACTUAL);
+  }
+
+  /**
+   * A call the provider answered while the governor could not be reached is charged once the
+   * governor is back: the commit was tried three times back to back, all within a millisecond, and
+   * the answered call went uncharged when its reservation expired.
+   */
+  @Test
+  void aCommitTheGovernorCannotTakeIsSentAgainUntilItLands() throws Exception {
+    provider.then(new Behaviour.Slow(Duration.ofMillis(800)));
+    Grant grant = grant(5_000);
+    LlmGateway gateway = gateway(settings("openai-key"));
+
+    CompletableFuture<LlmOutcome> outcome =
+        CompletableFuture.supplyAsync(() -> call(gateway, grant));
+    await().atMost(Duration.ofSeconds(10)).until(() -> governor.reserveCalls() == 1);
+    governor.mode(FakeGovernor.Mode.UNAVAILABLE);
+    Thread.sleep(3_000);
+    governor.mode(FakeGovernor.Mode.HONEST);
+
+    LlmOutcome settled = outcome.get(30, TimeUnit.SECONDS);
+    assertThat(settled).isInstanceOf(LlmOutcome.Completed.class);
+    assertThat(((LlmOutcome.Completed) settled).costMicros()).isEqualTo(ACTUAL);
     assertNothingHeld(grant, ACTUAL);
   }
 
