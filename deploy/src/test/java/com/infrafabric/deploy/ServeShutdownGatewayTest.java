@@ -57,16 +57,10 @@ class ServeShutdownGatewayTest {
                   "gateway.llm.openai.models=" + MODEL,
                   "gateway.vault.masterKeysFile=" + data.resolve("keys/vault-master.json"),
                   ""));
-      Process serve = launch(config, data);
+      Process serve = ServeChild.launch(config, data, directory.resolve("serve.log"));
       try {
         HttpTestClient governor = new HttpTestClient(governorPort);
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .ignoreExceptions()
-            .until(
-                () ->
-                    governor.get("/health/ready", null).statusCode() == 200
-                        && Files.exists(data.resolve("tokens/operator.jwt")));
+        ServeChild.awaitListening(governor, data);
         storeOperatorKey(new HttpTestClient(chassisPort), data, provider);
         HttpResponse<String> budget =
             governor.send(
@@ -115,22 +109,6 @@ class ServeShutdownGatewayTest {
       assertThat(layer.getLong("reserved_micros")).as(status.body()).isZero();
       assertThat(layer.getLong("spent_micros")).as(status.body()).isPositive();
     }
-  }
-
-  private static Process launch(Path config, Path data) throws Exception {
-    return new ProcessBuilder(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-cp",
-            System.getProperty("java.class.path"),
-            Launcher.class.getName(),
-            "serve",
-            "--config",
-            config.toString(),
-            "--data",
-            data.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(data.getParent().resolve("serve.log").toFile())
-        .start();
   }
 
   private static void storeOperatorKey(HttpTestClient chassis, Path data, FakeProvider provider)

@@ -1,12 +1,10 @@
 package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.platform.testing.HttpTestClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -37,30 +35,10 @@ class ServeShutdownTest {
                 + chassisPort
                 + "\nredis.commandTimeout=10s\n");
     Path data = directory.resolve("var");
-    Process serve =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Launcher.class.getName(),
-                "serve",
-                "--config",
-                config.toString(),
-                "--data",
-                data.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(directory.resolve("serve.log").toFile())
-            .start();
+    Process serve = ServeChild.launch(config, data, directory.resolve("serve.log"));
     try {
       HttpTestClient governor = new HttpTestClient(governorPort);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  governor.get("/health/ready", null).statusCode() == 200
-                      // written once both services listen, just before the SIGTERM hook is set
-                      && Files.exists(data.resolve("tokens/operator.jwt")));
+      ServeChild.awaitListening(governor, data);
       List<ProcessHandle> redis = serve.descendants().filter(child -> isRedis(child)).toList();
       assertThat(redis).hasSize(1);
 
