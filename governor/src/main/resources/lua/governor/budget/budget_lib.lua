@@ -244,16 +244,22 @@ local function subtree_share(depth, bound)
   return math.max(share, 1)
 end
 
+-- How many of the depths in fresh lie at or below depth j: the members added to layer j's subtree.
+local function added_under(fresh, j)
+  local added = 0
+  for _, depth in ipairs(fresh) do
+    if depth >= j then added = added + 1 end
+  end
+  return added
+end
+
 -- Nil when layers (root first) have room for members added at the depths in fresh (ascending):
 -- each layer j counts those at depth >= j against its share of bound, the root reading
 -- root_count, the others their fields of the hash counts. Otherwise the first layer without room,
 -- root first, and its share. Writes nothing.
 local function subtree_full(counts, layers, fresh, root_count, bound)
   for j = 1, #layers do
-    local added = 0
-    for _, depth in ipairs(fresh) do
-      if depth >= j then added = added + 1 end
-    end
+    local added = added_under(fresh, j)
     if added == 0 then return nil end
     local held = j == 1 and root_count or tonumber(redis.call('HGET', counts, layers[j]) or '0')
     local share = subtree_share(j, bound)
@@ -267,10 +273,7 @@ end
 -- dropped (members counted before the hash was kept would take it below).
 local function subtree_count(counts, layers, fresh, delta)
   for j = 2, #layers do
-    local added = 0
-    for _, depth in ipairs(fresh) do
-      if depth >= j then added = added + delta end
-    end
+    local added = added_under(fresh, j) * delta
     if added ~= 0 and redis.call('HINCRBY', counts, layers[j], added) <= 0 then
       redis.call('HDEL', counts, layers[j])
     end

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Asks a Redis server for {@code PING} over a raw socket, without any client library: used to learn
@@ -77,27 +78,11 @@ public final class RespProbe {
 
   /** Returns null if the server answered PONG, otherwise what went wrong (never the password). */
   static String ping(RedisEndpoint endpoint, Duration timeout) {
-    int millis = (int) timeout.toMillis();
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), millis);
-      socket.setSoTimeout(millis);
-      OutputStream out = socket.getOutputStream();
-      BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      if (endpoint.password() != null) {
-        out.write(command("AUTH", endpoint.password()));
-        String auth = in.readLine();
-        if (!"+OK".equals(auth)) {
-          return "AUTH refused";
-        }
-      }
-      out.write(command("PING"));
-      String reply = in.readLine();
-      return "+PONG".equals(reply) ? null : "PING answered " + reply;
-    } catch (IOException e) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
+    return send(
+        endpoint,
+        timeout,
+        "PING",
+        reply -> "+PONG".equals(reply) ? null : "PING answered " + reply);
   }
 
   /**
@@ -107,6 +92,20 @@ public final class RespProbe {
    * -ERR Errors trying to SHUTDOWN}), or that it could not be reached.
    */
   static String shutdown(RedisEndpoint endpoint, Duration timeout) {
+    return send(
+        endpoint,
+        timeout,
+        "SHUTDOWN",
+        reply -> reply == null ? null : "SHUTDOWN answered " + reply);
+  }
+
+  /**
+   * Sends {@code command} on a connection of its own, after {@code AUTH} when the endpoint has a
+   * password; {@code judge} turns the reply's first line (null if the server closed unanswered)
+   * into null for success or what went wrong. What went wrong never names the password.
+   */
+  private static String send(
+      RedisEndpoint endpoint, Duration timeout, String command, UnaryOperator<String> judge) {
     int millis = (int) timeout.toMillis();
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), millis);
@@ -121,9 +120,8 @@ public final class RespProbe {
           return "AUTH refused";
         }
       }
-      out.write(command("SHUTDOWN"));
-      String reply = in.readLine();
-      return reply == null ? null : "SHUTDOWN answered " + reply;
+      out.write(command(command));
+      return judge.apply(in.readLine());
     } catch (IOException e) {
       return e.getClass().getSimpleName() + ": " + e.getMessage();
     }
