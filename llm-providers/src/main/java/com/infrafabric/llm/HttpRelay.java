@@ -40,6 +40,14 @@ final class HttpRelay implements ProviderRelay {
    */
   private static final Set<Integer> OPERATOR_CREDENTIAL_REFUSED = Set.of(401, 403, 407);
 
+  /**
+   * The connections a relay's pool holds, per {@link ProviderSettings#maxConnections}: a gateway
+   * shares that bound among its tenants and admits calls beyond it, up to twice, for tenants under
+   * their fair share ({@link com.infrafabric.platform.limit.TenantSlots}), which must then find a
+   * connection rather than wait for one.
+   */
+  static final int CONNECTIONS_PER_BOUND = 2;
+
   private final Vertx vertx;
   private final ProviderSettings settings;
   private final ProviderEndpoint endpoint;
@@ -49,7 +57,7 @@ final class HttpRelay implements ProviderRelay {
     this.vertx = vertx;
     this.settings = settings;
     this.endpoint = new ProviderEndpoint(settings);
-    this.client = endpoint.client(vertx);
+    this.client = endpoint.client(vertx, CONNECTIONS_PER_BOUND * settings.maxConnections());
   }
 
   /**
@@ -187,7 +195,7 @@ final class HttpRelay implements ProviderRelay {
             + ": no connection within "
             + settings.connectionWait().toMillis()
             + " ms, all "
-            + settings.maxConnections()
+            + CONNECTIONS_PER_BOUND * settings.maxConnections()
             + " carry calls; the request was not sent",
         Optional.of(Duration.ofSeconds(1)));
   }

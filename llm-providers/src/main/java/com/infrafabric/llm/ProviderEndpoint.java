@@ -45,17 +45,17 @@ final class ProviderEndpoint {
 
   /**
    * A client for this endpoint: TLS when it is https, host verified, bodies as they are sent, and
-   * up to {@link ProviderSettings#maxConnections} kept-alive connections reused across calls (idle
-   * ones close after Vert.x's keep-alive timeout, 60 s). Vert.x pools only five HTTP/1.1
-   * connections per origin by default; since a connection carries one call at a time, a sixth
-   * concurrent call (a burst, a slow answer, any stream) would wait in the pool's queue, and that
-   * wait lands on every queued call's latency. A new connection must be made within four fifths of
-   * {@link ProviderSettings#connectionWait}: its failure ({@link java.net.ConnectException}) then
-   * comes before the wait's own bound, which {@link HttpRelay} sets, so a provider that cannot be
-   * reached is told apart from a pool that is busy. Each connection's receive buffer is {@link
+   * up to {@code connections} kept-alive connections reused across calls (idle ones close after
+   * Vert.x's keep-alive timeout, 60 s). Vert.x pools only five HTTP/1.1 connections per origin by
+   * default; since a connection carries one call at a time, a sixth concurrent call (a burst, a
+   * slow answer, any stream) would wait in the pool's queue, and that wait lands on every queued
+   * call's latency. A new connection must be made within four fifths of {@link
+   * ProviderSettings#connectionWait}: its failure ({@link java.net.ConnectException}) then comes
+   * before the wait's own bound, which {@link HttpRelay} sets, so a provider that cannot be reached
+   * is told apart from a pool that is busy. Each connection's receive buffer is {@link
    * #RECEIVE_BUFFER_BYTES}.
    */
-  HttpClient client(Vertx vertx) {
+  HttpClient client(Vertx vertx, int connections) {
     long connect = Math.max(1, settings.connectionWait().toMillis() * 4 / 5);
     return vertx.createHttpClient(
         new HttpClientOptions()
@@ -64,7 +64,7 @@ final class ProviderEndpoint {
             .setDecompressionSupported(false)
             .setConnectTimeout((int) connect)
             .setReceiveBufferSize(RECEIVE_BUFFER_BYTES),
-        new PoolOptions().setHttp1MaxSize(settings.maxConnections()));
+        new PoolOptions().setHttp1MaxSize(connections));
   }
 
   /** Why {@code key} may not be sent to this endpoint, if it may not. */

@@ -30,7 +30,7 @@ final class ProviderHttp {
     this.vertx = vertx;
     this.settings = settings;
     this.endpoint = new ProviderEndpoint(settings);
-    this.client = endpoint.client(vertx);
+    this.client = endpoint.client(vertx, settings.maxConnections());
   }
 
   /**

@@ -31,8 +31,10 @@ import java.util.regex.Pattern;
  * @param connectionWait the longest a call waits for a connection to the provider, from the pool or
  *     a new one, before it is refused without being sent (a new connection must be made within four
  *     fifths of it, so a provider that cannot be reached is told apart from a pool that is busy)
- * @param maxConnections the connections kept to the provider: the calls in flight to it at once; a
- *     call beyond waits for one, at most {@code connectionWait}
+ * @param maxConnections the calls in flight to the provider at once on this node, each on its own
+ *     connection: the chassis's calls beyond wait for one, at most {@code connectionWait}; the
+ *     gateway shares them among tenants, each at most half, and on a full node still admits a
+ *     tenant under its fair share, up to twice as many, for which its relay keeps the connections
  */
 public record ProviderSettings(
     String name,

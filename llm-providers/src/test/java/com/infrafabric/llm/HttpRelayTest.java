@@ -160,11 +160,12 @@ class HttpRelayTest {
    * Regression: a call queued behind a pool full of stalled streams waited for one of them to end
    * (28 s in the probe: the provider's timeout did not cover the wait for a connection). It is now
    * refused once the connection wait passes: unsent, final (not the provider's failure, so not its
-   * breaker's), with a second's {@code Retry-After}.
+   * breaker's), with a second's {@code Retry-After}. The pool holds twice the provider's {@code
+   * maxConnections}, which the gateway's tenant slots may admit.
    */
   @Test
   void aCallThatGetsNoConnectionWithinTheWaitIsRefusedAtOnceAndNotSent() {
-    ProviderRelay small = new HttpRelay(vertx, settings.withConnections(Duration.ofMillis(300), 2));
+    ProviderRelay small = new HttpRelay(vertx, settings.withConnections(Duration.ofMillis(300), 1));
     List<Future<ProviderReply>> holding = List.of(chat(small), chat(small));
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
 
@@ -176,7 +177,8 @@ class HttpRelayTest {
     ProviderReply.Failed busy = (ProviderReply.Failed) queued;
     assertThat(busy.retryable()).isFalse();
     assertThat(busy.retryAfter()).contains(Duration.ofSeconds(1));
-    assertThat(busy.reason()).contains("no connection within 300 ms", "the request was not sent");
+    assertThat(busy.reason())
+        .contains("no connection within 300 ms, all 2 carry calls", "the request was not sent");
     answerAll();
     holding.forEach(reply -> drain(Await.result(reply)));
     assertThat(received.get()).isEqualTo(2);
@@ -190,8 +192,8 @@ class HttpRelayTest {
   @Test
   void aCallCancelledWhileItWaitsForAConnectionIsNeverSent() {
     ProviderRelay small = new HttpRelay(vertx, settings.withConnections(Duration.ofSeconds(10), 1));
-    Future<ProviderReply> holding = chat(small);
-    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    List<Future<ProviderReply>> holding = List.of(chat(small), chat(small));
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
     Cancellation leaving = new Cancellation();
     Future<ProviderReply> queued =
         small.post("/chat/completions", Map.of(), Buffer.buffer("{}"), Optional.of(key), leaving);
@@ -199,13 +201,13 @@ class HttpRelayTest {
     leaving.cancel();
     assertThat(Await.result(queued)).isInstanceOf(ProviderReply.Failed.class);
     answerAll();
-    drain(Await.result(holding));
+    holding.forEach(reply -> drain(Await.result(reply)));
     Future<ProviderReply> next = chat(small);
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
     answerAll();
     drain(Await.result(next));
 
-    assertThat(received.get()).isEqualTo(2);
+    assertThat(received.get()).isEqualTo(3);
     small.close();
   }
 

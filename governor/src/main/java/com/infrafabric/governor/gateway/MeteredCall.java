@@ -264,12 +264,12 @@ final class MeteredCall {
     }
     ModelRouter.Target target = targets.get(index);
     String tenant = caller.scope().tenant();
-    Optional<UpstreamShares.Hold> hold = calls.shares.take(target.route().settings(), tenant);
-    if (hold.isEmpty()) {
-      attempt(targets, index + 1, UpstreamShares.full(target.route().settings(), tenant));
+    UpstreamShares.Taken taken = calls.shares.take(target.route().settings(), tenant);
+    if (taken instanceof UpstreamShares.Refused refused) {
+      attempt(targets, index + 1, refused.reply());
       return;
     }
-    UpstreamShares.heldUntilRead(send(target), hold.get())
+    UpstreamShares.heldUntilRead(send(target), (UpstreamShares.Hold) taken)
         .otherwise(failure -> ProviderReply.Failed.retryable(target.provider() + " failed"))
         .onSuccess(
             reply -> {

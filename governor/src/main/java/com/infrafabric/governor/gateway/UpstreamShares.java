@@ -4,6 +4,7 @@ import com.infrafabric.llm.AnswerBody;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderReply;
 import com.infrafabric.llm.ProviderSettings;
+import com.infrafabric.platform.limit.TenantSlots;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -14,23 +15,30 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Each tenant's share of a networked provider's connections on this node: a tenant may have at most
- * half of them ({@link ProviderSettings#maxConnections}) carrying its calls at once, from the
- * request sent until the answer is read to its end or given up. Every connection carries one call
- * (HTTP/1.1), and a stream holds its connection as long as the provider keeps it open: without a
- * share, one tenant's stalled streams filled the pool and every other tenant's calls waited behind
- * them. A call past its tenant's share is not sent to that provider ({@link #full}); the pool's
- * other half stays for the other tenants, and a call that still finds no connection waits at most
- * the provider's {@code connectionWait}. The offline provider holds no connection and has no share.
- * Thread-safe.
+ * Each tenant's share of a networked provider's connections on this node ({@link TenantSlots},
+ * bound {@link ProviderSettings#maxConnections}), from the request sent until the answer is read to
+ * its end or given up. Every connection carries one call (HTTP/1.1), and a stream holds its
+ * connection as long as the provider keeps it open: without a share, one tenant's stalled streams
+ * filled the pool and every other tenant's calls waited behind them, and with a plain half each,
+ * two tenants' stalled streams did. A call the slots refuse is not sent to that provider ({@link
+ * #Refused}) and goes on to the next target; the relay's pool holds the twice {@code
+ * maxConnections} the slots may admit ({@link com.infrafabric.llm.ProviderEndpoint}), so an
+ * admitted call finds a connection at once, and {@code connectionWait} bounds only the making of
+ * one. The offline provider holds no connection and has no share. Thread-safe.
  */
 final class UpstreamShares {
 
-  /** Calls in flight by provider and tenant; an entry is removed when its count reaches zero. */
-  private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+  /** Each networked provider's slots, by provider name. */
+  private final Map<String, TenantSlots> slots = new ConcurrentHashMap<>();
+
+  /** What one tenant's call on one provider was given: a hold, or why not. */
+  sealed interface Taken permits Hold, Refused {}
+
+  /** Why a call was not sent to a provider: not sent, final, retry in a second. */
+  record Refused(ProviderReply.Failed reply) implements Taken {}
 
   /** One call's hold on its tenant's share; released once, however often it is asked to be. */
-  static final class Hold {
+  static final class Hold implements Taken {
     private final Runnable release;
     private final AtomicBoolean released = new AtomicBoolean();
 
@@ -45,48 +53,34 @@ final class UpstreamShares {
     }
   }
 
-  /** How many calls one tenant may have in flight to {@code provider} on this node. */
-  static int share(ProviderSettings provider) {
-    return Math.max(1, provider.maxConnections() / 2);
-  }
-
-  /** A hold on one of {@code tenant}'s share of {@code provider}; empty when it has all of it. */
-  Optional<Hold> take(ProviderSettings provider, String tenant) {
+  /** A hold on one of {@code tenant}'s slots of {@code provider}, or why it has none. */
+  Taken take(ProviderSettings provider, String tenant) {
     if (provider.format() == ProviderFormat.OFFLINE) {
-      return Optional.of(new Hold(() -> {}));
+      return new Hold(() -> {});
     }
-    String key = provider.name() + '\n' + tenant;
-    int share = share(provider);
-    boolean[] taken = new boolean[1];
-    inFlight.compute(
-        key,
-        (k, held) -> {
-          int now = held == null ? 0 : held;
-          taken[0] = now < share;
-          return taken[0] ? now + 1 : held;
-        });
-    return taken[0]
-        ? Optional.of(new Hold(() -> inFlight.computeIfPresent(key, UpstreamShares::less)))
-        : Optional.empty();
-  }
-
-  private static Integer less(String key, Integer held) {
-    return held <= 1 ? null : held - 1;
-  }
-
-  /** What a call past {@code tenant}'s share of {@code provider} comes to: not sent, final. */
-  static ProviderReply.Failed full(ProviderSettings provider, String tenant) {
-    return new ProviderReply.Failed(
-        false,
-        false,
-        "tenant "
-            + tenant
-            + " has "
-            + share(provider)
-            + " calls in flight to "
-            + provider.name()
-            + ", its share of the provider's connections on this node; the request was not sent",
-        Optional.of(Duration.ofSeconds(1)));
+    TenantSlots providerSlots =
+        slots.computeIfAbsent(provider.name(), name -> new TenantSlots(provider.maxConnections()));
+    TenantSlots.Decision decision = providerSlots.take(tenant);
+    if (decision == TenantSlots.Decision.ADMITTED) {
+      return new Hold(() -> providerSlots.release(tenant));
+    }
+    String why =
+        decision == TenantSlots.Decision.TENANT_SHARE
+            ? "tenant "
+                + tenant
+                + " has "
+                + providerSlots.tenantShare()
+                + " calls in flight to "
+                + provider.name()
+                + ", its share of the provider's connections on this node"
+            : "every connection to "
+                + provider.name()
+                + " on this node carries a call, and tenant "
+                + tenant
+                + " has its fair share of them";
+    return new Refused(
+        new ProviderReply.Failed(
+            false, false, why + "; the request was not sent", Optional.of(Duration.ofSeconds(1))));
   }
 
   /**
