@@ -375,7 +375,16 @@ final class McpEndpoint {
                 ctx.fail(ApiException.of(SESSION_NOT_FOUND, sessionNotFound().message()));
                 return;
               }
-              switch (streams.admit(session, owner)) {
+              if (Requests.over(ctx)) {
+                return; // the client left while its session was looked up
+              }
+              ctx.response()
+                  .setChunked(true)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                  .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+              McpStreams.Stream stream =
+                  new McpStreams.Stream(session, owner, Requests.principal(ctx), ctx.response());
+              switch (streams.open(stream)) {
                 case SESSION_HAS_ONE ->
                     ctx.fail(
                         ApiException.of(
@@ -395,22 +404,14 @@ final class McpEndpoint {
                                 + streams.tenantShare()
                                 + ").",
                             Duration.ofSeconds(5)));
-                case ADMITTED -> open(ctx, session, owner);
+                case ADMITTED -> {
+                  // The routing context's end, not the response's: that one is the router's own.
+                  ctx.addEndHandler(done -> streams.close(stream));
+                  stream.comment("stream open");
+                }
               }
             })
         .onFailure(ctx::fail);
-  }
-
-  private void open(RoutingContext ctx, String session, McpSessions.Owner owner) {
-    ctx.response()
-        .setChunked(true)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    McpStreams.Stream stream =
-        new McpStreams.Stream(session, owner, Requests.principal(ctx), ctx.response());
-    if (streams.add(stream)) {
-      stream.comment("stream open");
-    }
   }
 
   /** {@code DELETE /mcp}: ends the session. */

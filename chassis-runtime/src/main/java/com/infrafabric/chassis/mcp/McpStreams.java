@@ -3,6 +3,7 @@ package com.infrafabric.chassis.mcp;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.http.AgentTokens;
 import com.infrafabric.platform.auth.Principal;
+import com.infrafabric.platform.limit.TenantSlots;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
@@ -12,15 +13,17 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The notification streams open on this node ({@code GET /mcp}, server-sent events), at most one
- * per session and {@code max} in all. A change to the registered tools is sent as {@code
- * notifications/tools/list_changed} to every stream whose token grants one of the changed tools; a
- * comment every keep-alive interval keeps idle proxies from closing a quiet stream. Thread-safe.
+ * per session, on {@code max} {@link TenantSlots} (one tenant at most half; a tenant under its fair
+ * share still opens one when two tenants hold half each, up to twice {@code max} in all). A change
+ * to the registered tools is sent as {@code notifications/tools/list_changed} to every stream whose
+ * token grants one of the changed tools; a comment every keep-alive interval keeps idle proxies
+ * from closing a quiet stream. Thread-safe.
  */
 final class McpStreams {
 
   static final String LIST_CHANGED = "notifications/tools/list_changed";
 
-  private final int max;
+  private final TenantSlots slots;
   private final Map<String, Stream> open = new ConcurrentHashMap<>();
 
   /** An open stream of the session {@code sessionId}, for the caller whose token opened it. */
@@ -41,31 +44,10 @@ final class McpStreams {
   }
 
   McpStreams(int max) {
-    this.max = max;
+    this.slots = new TenantSlots(max);
   }
 
-  /**
-   * Whether another stream may open for {@code owner}'s session {@code sessionId}: the session has
-   * none open here, the node's bound is not reached, and the owner's tenant holds less than half of
-   * it, so one tenant's streams never fill the places the others share.
-   */
-  Admission admit(String sessionId, McpSessions.Owner owner) {
-    if (open.containsKey(sessionId)) {
-      return Admission.SESSION_HAS_ONE;
-    }
-    if (open.size() >= max) {
-      return Admission.FULL;
-    }
-    long tenants =
-        open.values().stream().filter(s -> s.owner().tenant().equals(owner.tenant())).count();
-    return tenants >= tenantShare() ? Admission.TENANT_SHARE_FULL : Admission.ADMITTED;
-  }
-
-  /** The most streams one tenant holds on this node: half the bound, and at least one. */
-  int tenantShare() {
-    return Math.max(1, max / 2);
-  }
-
+  /** Whether a stream was opened, and why not. */
   enum Admission {
     ADMITTED,
     SESSION_HAS_ONE,
@@ -74,21 +56,42 @@ final class McpStreams {
   }
 
   /**
-   * Lists {@code stream} until its connection closes; false, listing nothing, if it already has (a
-   * client that left while its session was looked up), since no close would unlist it then.
+   * Lists {@code stream} if its session has none open here and its owner's tenant gets a slot, in
+   * one step (two requests for one session cannot both open). The caller, which lists no stream of
+   * a request already over (no end handler would run to unlist it), writes the stream's head before
+   * it is listed, and {@link #close}s it when its response ends or its connection closes, which
+   * gives its slot back.
    */
-  boolean add(Stream stream) {
-    if (stream.response().closed()) {
-      return false;
+  synchronized Admission open(Stream stream) {
+    if (open.containsKey(stream.sessionId())) {
+      return Admission.SESSION_HAS_ONE;
+    }
+    TenantSlots.Decision decision = slots.take(stream.owner().tenant());
+    if (decision == TenantSlots.Decision.FULL) {
+      return Admission.FULL;
+    }
+    if (decision == TenantSlots.Decision.TENANT_SHARE) {
+      return Admission.TENANT_SHARE_FULL;
     }
     open.put(stream.sessionId(), stream);
-    stream.response().closeHandler(closed -> open.remove(stream.sessionId(), stream));
-    return true;
+    return Admission.ADMITTED;
+  }
+
+  /** Unlists {@code stream}, which ended, and gives its slot back; once, however often called. */
+  void close(Stream stream) {
+    if (open.remove(stream.sessionId(), stream)) {
+      slots.release(stream.owner().tenant());
+    }
+  }
+
+  /** The most streams one tenant holds on this node: half the bound, and at least one. */
+  int tenantShare() {
+    return slots.tenantShare();
   }
 
   /** Ends the stream of a session that ended. */
   void end(String sessionId) {
-    Stream stream = open.remove(sessionId);
+    Stream stream = open.get(sessionId);
     if (stream != null && !stream.response().closed()) {
       stream.response().end();
     }

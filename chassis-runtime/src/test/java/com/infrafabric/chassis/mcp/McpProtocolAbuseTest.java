@@ -563,6 +563,44 @@ class McpProtocolAbuseTest {
         .untilAsserted(() -> assertThat(streamStatus(after)).startsWith("HTTP/1.1 200"));
   }
 
+  /**
+   * Regression: two tenants at half of the node's stream places each shut every other tenant out
+   * for as long as their streams lasted. A tenant under its fair share still opens one, one at its
+   * fair share on a full node is 503, and a stream its session's DELETE ended gives its place back.
+   */
+  @Test
+  void twoTenantsAtHalfTheStreamsEachLeaveAThirdTenantItsFairShare() throws Exception {
+    agent = rig.agent("initech", "echo");
+    List<Socket> held = new ArrayList<>();
+    try {
+      for (String tenant : List.of("acme", "globex")) {
+        String token = rig.agent(tenant, "echo");
+        for (int i = 0; i < MAX_STREAMS / 2; i++) {
+          Socket stream = openStream(token, initialize(rig.http, token));
+          held.add(stream);
+          assertThat(statusLine(stream)).startsWith("HTTP/1.1 200");
+        }
+      }
+      String first = initialize(rig.http, agent);
+      Socket third = openStream(agent, first);
+      held.add(third);
+      assertThat(statusLine(third)).startsWith("HTTP/1.1 200");
+      assertThat(streamStatus(streamRequest(agent, initialize(rig.http, agent))))
+          .startsWith("HTTP/1.1 503");
+
+      delete(rig.http, agent, first);
+
+      String again = streamRequest(agent, initialize(rig.http, agent));
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .untilAsserted(() -> assertThat(streamStatus(again)).startsWith("HTTP/1.1 200"));
+    } finally {
+      for (Socket stream : held) {
+        stream.close();
+      }
+    }
+  }
+
   private static String streamRequest(String token, String session) {
     return "GET /mcp HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
         + token

@@ -31,10 +31,13 @@ public final class TenantSlots {
   /** Slots held by every tenant together. Guarded by {@code this}. */
   private int held;
 
-  /** Slots for {@code bound} holders at once (twice that for tenants under their fair share). */
+  /**
+   * Slots for {@code bound} holders at once (twice that for tenants under their fair share); a
+   * bound of zero admits nothing.
+   */
   public TenantSlots(int bound) {
-    if (bound < 1) {
-      throw new IllegalArgumentException("a bound of " + bound + " slots holds nothing");
+    if (bound < 0) {
+      throw new IllegalArgumentException("a bound of " + bound + " slots");
     }
     this.bound = bound;
     this.tenantShare = tenantShare(bound);

@@ -58,6 +58,7 @@ class TenantSlotsTest {
     assertThat(slots.held()).isZero();
     assertThat(slots.take("b")).isEqualTo(Decision.ADMITTED);
     assertThatThrownBy(() -> slots.release("a")).isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(() -> new TenantSlots(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TenantSlots(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new TenantSlots(0).take("a")).isEqualTo(Decision.FULL);
   }
 }
