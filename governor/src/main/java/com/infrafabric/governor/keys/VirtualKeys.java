@@ -7,6 +7,7 @@ import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.governor.tenant.TenantScripts;
+import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import com.infrafabric.platform.ratelimit.SharedBuckets;
 import com.infrafabric.platform.redis.LuaScript;
@@ -74,6 +75,7 @@ public final class VirtualKeys {
   private final KeyRateLimits limits;
   private final int maxKeysPerTenant;
   private final LiveKeys live;
+  private final KeyLookups lookups;
 
   /**
    * @param scripts runs the tenant scripts (and gives the clock expiry is read from)
@@ -97,6 +99,7 @@ public final class VirtualKeys {
     this.limits = new KeyRateLimits(buckets);
     this.maxKeysPerTenant = maxKeysPerTenant;
     this.live = new LiveKeys(cacheTtl);
+    this.lookups = new KeyLookups(scripts.clock());
   }
 
   /** The Lua scripts of key management (to load at start, check for readiness). */
@@ -298,7 +301,9 @@ public final class VirtualKeys {
    * The key a client presented, if it is a live key: well formed, its record exists, the secret
    * matches (compared in constant time) and it has not expired. Anything else is empty, without
    * saying which: the caller answers every case alike. A malformed key costs no Redis call; a key
-   * this node found live less than the cache's ttl ago costs none either.
+   * this node found live less than the cache's ttl ago costs none either; past the bound of {@link
+   * KeyLookups}, a key it has not found live lately costs none and fails with 503 {@code
+   * OVERLOADED}.
    */
   public Future<Optional<VirtualKey>> authenticate(String presentedKey) {
     Optional<PresentedKey> parsed = PresentedKey.parse(presentedKey);
@@ -312,6 +317,15 @@ public final class VirtualKeys {
     if (cached.isPresent()) {
       return Future.succeededFuture(cached);
     }
+    boolean recognised = live.recognised(secretHash, askedAt);
+    if (!recognised && !lookups.take()) {
+      return Future.failedFuture(
+          ApiException.retryAfter(
+              com.infrafabric.platform.http.ErrorCode.OVERLOADED,
+              "This node is turning away virtual keys it has not seen lately: too many unknown"
+                  + " keys were presented. Retry shortly.",
+              Duration.ofSeconds(1)));
+    }
     return records
         .hash(presented.tenant(), presented.id())
         .map(
@@ -319,7 +333,17 @@ public final class VirtualKeys {
                 hash.filter(h -> presented.matches(KeyRecords.field(h, "h")))
                     .map(h -> KeyRecords.key(presented.id(), h))
                     .filter(key -> !key.expiredAt(scripts.clock().instant())))
-        .onSuccess(key -> key.ifPresent(k -> live.put(secretHash, k, askedAt)));
+        .onSuccess(
+            key -> {
+              if (key.isEmpty()) {
+                live.drop(secretHash);
+                return;
+              }
+              live.put(secretHash, key.get(), askedAt);
+              if (!recognised) {
+                lookups.giveBack();
+              }
+            });
   }
 
   /** The secret hashes this node's cache holds keys under, for tests. */

@@ -3,9 +3,12 @@ package com.infrafabric.governor.keys;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static com.infrafabric.governor.testing.GovernorRig.newKey;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.ratelimit.SharedBuckets;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
@@ -157,5 +160,43 @@ class VirtualKeyCacheTest {
     assertThat(node.cachedHashes()).containsExactly(sha256);
     String secretPart = secret.substring(secret.lastIndexOf('.') + 1);
     assertThat(node.cachedHashes()).noneMatch(hash -> hash.contains(secretPart));
+  }
+
+  /**
+   * Regression: every well-formed made-up key cost the shared Redis a read, as fast as the node
+   * took connections. Past the bound, a key not found live here lately is turned away without a
+   * read, a key found live lately is still read, and a lookup that finds a live key gives its place
+   * back.
+   */
+  @Test
+  void aFloodOfUnknownKeysIsTurnedAwayWithoutAReadWhileKeysFoundLiveLatelyStillAuthenticate() {
+    VirtualKeys node = node(Duration.ZERO);
+    String t = freshTenant("vkc-flood");
+    String known = create(t, null).secret().orElseThrow();
+    assertThat(authenticates(node, known)).isTrue();
+    for (int i = 0; i < KeyLookups.PER_SECOND; i++) {
+      assertThat(authenticates(node, madeUp(t, i))).isFalse();
+    }
+
+    assertThatThrownBy(() -> Await.result(node.authenticate(madeUp(t, -1))))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            refused -> {
+              assertThat(refused.code()).isEqualTo(ErrorCode.OVERLOADED);
+              assertThat(refused.retryAfter()).contains(Duration.ofSeconds(1));
+            });
+    assertThat(authenticates(node, known)).as("found live lately: still read").isTrue();
+    String first = create(t, null).secret().orElseThrow();
+    assertThat(node.authenticate(first).failed()).as("never found live here").isTrue();
+
+    rig.clock.advance(Duration.ofMillis(1)); // one lookup's place
+    assertThat(authenticates(node, first)).as("a live key: its place given back").isTrue();
+    assertThat(authenticates(node, madeUp(t, -2))).isFalse();
+    assertThat(node.authenticate(madeUp(t, -3)).failed()).isTrue();
+  }
+
+  /** A well-formed key of tenant {@code t} that was never issued. */
+  private static String madeUp(String t, int n) {
+    return "ifk_" + t + ".k" + String.format("%020x", n & 0xffffffffL) + "." + "C".repeat(43);
   }
 }
