@@ -14,7 +14,7 @@ local policy = load_policy()
 local outcome, latency = ARGV[ARG_OUTCOME], tonumber(ARGV[ARG_LATENCY_MS])
 local l = load_lease(ARGV[ARG_TASK_ID] .. '#' .. ARGV[ARG_LEASE])
 if not l or not within(l.scope, ARGV[ARG_SUBTREE]) then return {'task_not_found', ''} end
-if l.agent ~= ARGV[ARG_AGENT_ID] then return {'not_holder', l.agent} end
+if l.agent ~= ARGV[ARG_AGENT_ID] then return {'not_holder', ''} end
 local rkey = H.prefix .. 'r:' .. l.rid
 local r = load_reservation(rkey)
 rejected = r and repricing(r, spend_of(ARG_SPEND), ARGV[ARG_SETTLES])

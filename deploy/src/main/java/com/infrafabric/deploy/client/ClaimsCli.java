@@ -16,8 +16,9 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code infrafabric claims claim|heartbeat|finish}: hand tasks to agents and report how they went.
- * Each request is named by an idempotency key derived from the task or lease (or given with {@code
- * --idempotency-key}), so running a command again after a lost answer is safe.
+ * A claim or finish is named by an idempotency key derived from the task or lease (or given with
+ * {@code --idempotency-key}), and a heartbeat needs none (sent again, it extends the lease again),
+ * so running a command again after a lost answer is safe.
  */
 @Command(
     name = "claims",

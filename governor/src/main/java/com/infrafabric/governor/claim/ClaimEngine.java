@@ -170,7 +170,7 @@ public final class ClaimEngine {
     return run(
         lease.tenant(),
         HEARTBEAT,
-        request.idempotencyKey(),
+        null,
         fingerprint,
         null,
         args -> {

@@ -59,10 +59,9 @@ final class ClaimReplies {
           throw new GovernorException(
               ErrorCode.TASK_NOT_FOUND, "lease " + lease + " does not exist");
       case "not_holder" ->
+          // Not naming the holder: an agent token reads no other agent's record.
           throw new GovernorException(
-              ErrorCode.LEASE_NOT_HELD,
-              "lease " + lease + " is held by agent " + reply.payload(),
-              Map.of("agent", reply.payload()));
+              ErrorCode.LEASE_NOT_HELD, "lease " + lease + " is held by another agent");
       case "lease_ended" ->
           throw new GovernorException(
               ErrorCode.LEASE_ENDED,
@@ -128,10 +127,7 @@ final class ClaimReplies {
           "lease " + lease + " already ended (" + state + "); stop working on its task",
           Map.of("state", state));
     }
-    return new Extended(
-        lease,
-        Instant.ofEpochMilli(Long.parseLong(body.getString("expires_at"))),
-        reply.replayed());
+    return new Extended(lease, Instant.ofEpochMilli(Long.parseLong(body.getString("expires_at"))));
   }
 
   static FinishResult finish(ScriptReply reply, JsonObject body, LeaseId lease) {

@@ -10,10 +10,6 @@ public sealed interface HeartbeatOutcome {
 
   LeaseId lease();
 
-  /**
-   * The lease (and the budget it holds) now lasts until {@code expiresAt}.
-   *
-   * @param replayed true if this is the stored result of an earlier identical request
-   */
-  record Extended(LeaseId lease, Instant expiresAt, boolean replayed) implements HeartbeatOutcome {}
+  /** The lease (and the budget it holds) now lasts until {@code expiresAt}. */
+  record Extended(LeaseId lease, Instant expiresAt) implements HeartbeatOutcome {}
 }

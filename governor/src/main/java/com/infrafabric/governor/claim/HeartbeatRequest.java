@@ -1,30 +1,27 @@
 package com.infrafabric.governor.claim;
 
 import com.infrafabric.governor.ErrorCode;
-import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import java.util.Objects;
 
 /**
- * The holder of a lease says it is still working.
+ * The holder of a lease says it is still working. It needs no idempotency key: sent again, it
+ * extends the lease again, from its own now.
  *
  * @param lease the lease
  * @param agentId the agent reporting: it must be the holder
- * @param idempotencyKey names this request for safe retries
  * @param within the subtree the caller may touch, or null for any; a lease of a task outside it is
  *     reported as not found, so a caller learns nothing about other scopes
  */
-public record HeartbeatRequest(
-    LeaseId lease, String agentId, IdempotencyKey idempotencyKey, Scope within) {
+public record HeartbeatRequest(LeaseId lease, String agentId, Scope within) {
 
   public HeartbeatRequest {
     Objects.requireNonNull(lease, "lease");
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
-    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
   }
 
   /** A heartbeat by a caller allowed to touch any scope. */
-  public HeartbeatRequest(LeaseId lease, String agentId, IdempotencyKey idempotencyKey) {
-    this(lease, agentId, idempotencyKey, null);
+  public HeartbeatRequest(LeaseId lease, String agentId) {
+    this(lease, agentId, null);
   }
 }

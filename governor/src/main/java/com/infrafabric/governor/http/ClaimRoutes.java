@@ -82,13 +82,12 @@ final class ClaimRoutes {
 
   void register(Routes routes) {
     Access holders = Access.tenant(DISPATCHER, AGENT);
-    // A new claim is admission-controlled; a lease already granted is always served to its end,
-    // never shed nor rate limited.
+    // A new claim is admission-controlled. A lease's end is always served, never shed nor rate
+    // limited: it settles what was admitted. A heartbeat may be sent at will, and each one costs
+    // the store a script: it is never shed either, but it is charged to its caller's bucket.
     routes.admissionControlled().post("/v1/claims", Access.tenant(DISPATCHER), this::claim);
-    routes
-        .settling()
-        .post("/v1/leases/:lease/heartbeat", holders, this::heartbeat)
-        .post("/v1/leases/:lease/finish", holders, this::finish);
+    routes.post("/v1/leases/:lease/heartbeat", holders, this::heartbeat);
+    routes.settling().post("/v1/leases/:lease/finish", holders, this::finish);
     routes.get("/v1/tenants/:tenant/cost-waste", Access.tenant(ADMIN, AUDITOR), this::costWaste);
   }
 
@@ -155,9 +154,7 @@ final class ClaimRoutes {
     Scope within = CallerScope.subtree(Requests.principal(ctx));
     LeaseId lease = lease(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), HEARTBEAT_FIELDS);
-    HeartbeatRequest request =
-        new HeartbeatRequest(
-            lease, agentId(ctx, body), ReservationRoutes.idempotencyKey(ctx), within);
+    HeartbeatRequest request = new HeartbeatRequest(lease, agentId(ctx, body), within);
     respond(ctx, 200, claims.heartbeat(request), ClaimViews::heartbeat);
   }
 

@@ -36,8 +36,7 @@ final class ClaimViews {
     return new JsonObject()
         .put("lease_id", outcome.lease().toString())
         .put("state", "active")
-        .put("expires_at", extended.expiresAt().toString())
-        .put("replayed", extended.replayed());
+        .put("expires_at", extended.expiresAt().toString());
   }
 
   static JsonObject finished(FinishResult result) {

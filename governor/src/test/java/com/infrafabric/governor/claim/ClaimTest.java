@@ -109,12 +109,11 @@ class ClaimTest {
   }
 
   @Test
-  void aRetriedFinishIsCommittedOnceAndHeartbeatsReplayToo() {
+  void aRetriedFinishIsCommittedOnce() {
     String t = freshTenant("finish-replay");
     rig.governor.budget(t, Window.LIFETIME, 100_000);
     rig.register(contract(t, "a1", Map.of("python", 2), 3_000, 2));
     Claimed claim = rig.claimed(task("t1", t + "/p", Map.of("python", 1), 10_000));
-    HeartbeatRequest beat = new HeartbeatRequest(claim.lease(), "a1", GovernorRig.newKey());
     FinishRequest finish =
         new FinishRequest(
             claim.lease(),
@@ -124,9 +123,6 @@ class ClaimTest {
             Duration.ofSeconds(1),
             GovernorRig.newKey());
 
-    Await.result(rig.claims.heartbeat(beat));
-    assertThat(((HeartbeatOutcome.Extended) Await.result(rig.claims.heartbeat(beat))).replayed())
-        .isTrue();
     FinishResult first = Await.result(rig.claims.finish(finish));
     FinishResult again = Await.result(rig.claims.finish(finish));
 

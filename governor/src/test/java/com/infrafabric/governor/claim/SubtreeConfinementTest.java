@@ -66,8 +66,7 @@ class SubtreeConfinementTest {
           ErrorCode.TASK_NOT_FOUND,
           () ->
               Await.result(
-                  rig.claims.heartbeat(
-                      new HeartbeatRequest(claim.lease(), "a1", newKey(), outside))));
+                  rig.claims.heartbeat(new HeartbeatRequest(claim.lease(), "a1", outside))));
       assertRefused(
           ErrorCode.TASK_NOT_FOUND, () -> Await.result(rig.claims.finish(finish(claim, outside))));
     }

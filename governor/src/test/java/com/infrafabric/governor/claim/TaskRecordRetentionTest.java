@@ -94,9 +94,7 @@ class TaskRecordRetentionTest {
 
     rig.clock.advance(Duration.ofSeconds(50));
     HeartbeatOutcome beat =
-        Await.result(
-            claims.heartbeat(
-                new HeartbeatRequest(claim.lease(), claim.agentId(), GovernorRig.newKey())));
+        Await.result(claims.heartbeat(new HeartbeatRequest(claim.lease(), claim.agentId())));
 
     assertThat(beat).isInstanceOf(Extended.class);
     assertThat(taskTtl(t, "t1")).isGreaterThan(RETENTION.plus(LEASE_TTL).minusSeconds(5));

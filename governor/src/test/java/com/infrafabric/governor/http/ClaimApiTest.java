@@ -306,7 +306,7 @@ class ClaimApiTest {
               action.equals("finish") ? succeeded : new JsonObject()),
           403,
           "LEASE_NOT_HELD",
-          "lease " + lease + " is held by agent coder");
+          "lease " + lease + " is held by another agent");
     }
     assertThat(rig.post(leasePath(lease, "finish"), coder, succeeded).statusCode()).isEqualTo(200);
     assertError(

@@ -88,9 +88,7 @@ public final class ClaimRig implements AutoCloseable {
   }
 
   public HeartbeatOutcome heartbeat(Claimed claim) {
-    return Await.result(
-        claims.heartbeat(
-            new HeartbeatRequest(claim.lease(), claim.agentId(), GovernorRig.newKey())));
+    return Await.result(claims.heartbeat(new HeartbeatRequest(claim.lease(), claim.agentId())));
   }
 
   public FinishResult finish(Claimed claim, TaskOutcome outcome, long actualMicros) {

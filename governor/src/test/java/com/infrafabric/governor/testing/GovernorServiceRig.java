@@ -52,6 +52,10 @@ public final class GovernorServiceRig implements AutoCloseable {
    */
   public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
 
+  /** A bucket no test empties. */
+  private static final RateLimitPolicy UNLIMITED =
+      RateLimitPolicy.uniform("governor", RateLimit.perMinute(1_000_000));
+
   /** Where the rig's clock starts unless a test asks otherwise. */
   private static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
@@ -96,7 +100,7 @@ public final class GovernorServiceRig implements AutoCloseable {
       WebhookSettings webhooks,
       HttpSettings http,
       GatewaySettings gateway) {
-    this(endpoint, directory, webhooks, http, gateway, GovernorService::start, START);
+    this(endpoint, directory, webhooks, http, gateway, GovernorService::start, START, UNLIMITED);
   }
 
   /**
@@ -111,7 +115,8 @@ public final class GovernorServiceRig implements AutoCloseable {
         HttpSettings.defaults().withPort(0),
         OFFLINE_GATEWAY,
         GovernorService::start,
-        start);
+        start,
+        UNLIMITED);
   }
 
   /**
@@ -127,7 +132,8 @@ public final class GovernorServiceRig implements AutoCloseable {
         HttpSettings.defaults().withPort(0),
         gateway,
         GovernorService::start,
-        start);
+        start,
+        UNLIMITED);
   }
 
   /**
@@ -140,7 +146,15 @@ public final class GovernorServiceRig implements AutoCloseable {
       HttpSettings http,
       GatewaySettings gateway,
       Instant start) {
-    this(endpoint, directory, WebhookSettings.NONE, http, gateway, GovernorService::start, start);
+    this(
+        endpoint,
+        directory,
+        WebhookSettings.NONE,
+        http,
+        gateway,
+        GovernorService::start,
+        start,
+        UNLIMITED);
   }
 
   /**
@@ -156,7 +170,24 @@ public final class GovernorServiceRig implements AutoCloseable {
         OFFLINE_GATEWAY,
         (vertx, redis, settings, meters, clock) ->
             IdempotencyBelowFloor.start(vertx, redis, settings, idempotencyTtl, meters, clock),
-        START);
+        START,
+        UNLIMITED);
+  }
+
+  /**
+   * A governor whose callers are held to {@code limits}: the rate limiter's buckets refill on the
+   * rig's clock, which moves only when a test moves it.
+   */
+  public GovernorServiceRig(RedisEndpoint endpoint, Path directory, RateLimitPolicy limits) {
+    this(
+        endpoint,
+        directory,
+        WebhookSettings.NONE,
+        HttpSettings.defaults().withPort(0),
+        OFFLINE_GATEWAY,
+        GovernorService::start,
+        START,
+        limits);
   }
 
   private GovernorServiceRig(
@@ -166,7 +197,8 @@ public final class GovernorServiceRig implements AutoCloseable {
       HttpSettings http,
       GatewaySettings gateway,
       Starter starter,
-      Instant start) {
+      Instant start,
+      RateLimitPolicy limits) {
     this.vertx = Vertx.vertx();
     this.clock = MutableClock.at(start);
     this.tokens = TestTokens.create(directory, clock);
@@ -176,11 +208,7 @@ public final class GovernorServiceRig implements AutoCloseable {
             vertx, RedisSettings.of(endpoint).withCommandTimeout(COMMAND_TIMEOUT), meters);
     GovernorSettings settings =
         new GovernorSettings(
-            new PlatformSettings(
-                http,
-                tokens.settings(),
-                RateLimitPolicy.uniform("governor", RateLimit.perMinute(1_000_000)),
-                Optional.empty()),
+            new PlatformSettings(http, tokens.settings(), limits, Optional.empty()),
             BudgetSettings.DEFAULTS,
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
