@@ -114,7 +114,10 @@ local function revoke_grants(l, state)
 end
 
 -- Ends an active lease as state: frees the agent's slot (saving the reputation and failure count
--- record_outcome() gave a), reopens the task (or completes it) and revokes the lease's grants.
+-- record_outcome() gave a), reopens the task (or completes it) and revokes the lease's grants. A
+-- half-open breaker whose probe is still marked running once the agent holds no lease lost its
+-- probe without an outcome (the agent was disabled while it ran): the next claim probes again,
+-- else no claim would ever reach the agent and nothing would close or open its breaker.
 local function end_lease(l, state, a)
   revoke_grants(l, state)
   redis.call('HSET', lease_key(l.member), 'state', state, 'ended', H.stamp)
@@ -124,7 +127,9 @@ local function end_lease(l, state, a)
   redis.call('HSET', task_key(l.task), 'state', state == 'succeeded' and 'completed' or 'open')
   keep_task(l.task, l.exp)
   a.busy = a.busy - 1
-  redis.call('HSET', agent_key(a.id), 'busy', int(a.busy), 'rep', int(a.rep), 'fails', int(a.fails))
+  if a.brk == 'half_open' and a.probe == '1' and a.busy == 0 then a.probe = '0' end
+  redis.call('HSET', agent_key(a.id), 'busy', int(a.busy), 'rep', int(a.rep), 'fails', int(a.fails),
+    'probe', a.probe or '0')
   reindex(a)
 end
 

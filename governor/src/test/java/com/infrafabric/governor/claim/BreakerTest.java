@@ -198,6 +198,29 @@ class BreakerTest {
     assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.CLOSED);
   }
 
+  /**
+   * Regression: a probe whose agent was disabled while it ran ended without an outcome and left
+   * the probe marked running: once enabled again, the agent was refused every claim for good
+   * (half-open, no lease, nothing to close or open its breaker but an admin's reset). The next
+   * claim now probes again.
+   */
+  @Test
+  void aProbeEndedByDisablingItsAgentLetsTheNextClaimProbe() {
+    String t = tenant("probe-disabled");
+    openBreaker(t);
+    rig.clock.advance(Duration.ofSeconds(30));
+    assertThat(claim(t)).isInstanceOf(Claimed.class);
+
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
+
+    assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.HALF_OPEN);
+    Claimed probe = (Claimed) claim(t);
+    assertThat(((NotClaimed) claim(t)).reason()).isEqualTo(Reason.BREAKERS_OPEN);
+    rig.finish(probe, TaskOutcome.SUCCEEDED, 100);
+    assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.CLOSED);
+  }
+
   private static double transitions(String to) {
     return rig.meters.get("governor.breaker.transitions").tag("to", to).counter().count();
   }
