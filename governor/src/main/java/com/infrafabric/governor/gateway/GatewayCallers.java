@@ -27,7 +27,10 @@ import java.util.stream.Stream;
  */
 final class GatewayCallers implements WireDialect.Callers {
 
-  /** The principal subject of a virtual key: owns the idempotency keys of its calls. */
+  /**
+   * The principal subject of a virtual key: owns the idempotency keys of its calls. Reserved: a
+   * token naming a subject in it is refused on the gateway ({@link #notPosingAsKey}).
+   */
   static final String KEY_SUBJECT = "vkey:";
 
   static final String RPM_CLAIM = "rpm";
@@ -53,7 +56,7 @@ final class GatewayCallers implements WireDialect.Callers {
     }
     String credential = presented.isEmpty() ? null : presented.get(0);
     if (!VirtualKeys.looksLikeKey(credential)) {
-      return tokens.authenticate(credential);
+      return tokens.authenticate(credential).map(GatewayCallers::notPosingAsKey);
     }
     return virtualKeys
         .apply(credential)
@@ -61,6 +64,20 @@ final class GatewayCallers implements WireDialect.Callers {
             key ->
                 key.<AuthResult>map(k -> new AuthResult.Authenticated(principal(k)))
                     .orElse(new AuthResult.Rejected(AuthResult.Reason.UNKNOWN_KEY)));
+  }
+
+  /**
+   * Refuses a token whose subject lies in the namespace of virtual keys' principals ({@link
+   * #KEY_SUBJECT}): what kind of caller a principal is must follow from how it was proven, never
+   * from what a token says. A token with such a subject and a key's claims was taken for that key,
+   * shared its buckets (locking the key's own caller out), was exempt from the per-principal limit
+   * and put its spend under the key's id.
+   */
+  private static AuthResult notPosingAsKey(AuthResult result) {
+    return result instanceof AuthResult.Authenticated proven
+            && proven.principal().subject().startsWith(KEY_SUBJECT)
+        ? new AuthResult.Rejected(AuthResult.Reason.CLAIMS)
+        : result;
   }
 
   /**

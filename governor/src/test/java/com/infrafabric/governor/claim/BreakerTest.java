@@ -199,8 +199,8 @@ class BreakerTest {
   }
 
   /**
-   * Regression: a probe whose agent was disabled while it ran ended without an outcome and left
-   * the probe marked running: once enabled again, the agent was refused every claim for good
+   * Regression: a probe whose agent was disabled while it ran ended without an outcome and left the
+   * probe marked running: once enabled again, the agent was refused every claim for good
    * (half-open, no lease, nothing to close or open its breaker but an admin's reset). The next
    * claim now probes again.
    */

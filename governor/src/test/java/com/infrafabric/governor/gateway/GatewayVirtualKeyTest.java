@@ -82,6 +82,52 @@ class GatewayVirtualKeyTest {
   }
 
   /**
+   * Regression: a token whose subject and claims named a key (signed by a trusted issuer, confined
+   * to another subtree) was taken for that key: it spent the key's buckets, locking out its caller,
+   * escaped the per-principal limit, put its spend under the key's id, and a claim that is no
+   * number was a 500. What a caller is follows from how it was proven: such a token is refused.
+   */
+  @Test
+  void aTokenNamingAKeysSubjectAndClaimsIsRefusedAndTheKeyIsUntouched() {
+    String scope = RIG.fundedScope(1_000_000);
+    IssuedKey issued = issue(scope, Set.of("*"), 1);
+    String keyId = issued.key().id();
+    String tenant = issued.key().tenant();
+    for (String rpm : List.of("1", "abc")) {
+      String posing =
+          RIG.governor.tokens.mint(
+              RIG.governor
+                  .tokens
+                  .spec(GatewayCallers.KEY_SUBJECT + tenant + ":" + keyId, "agent")
+                  .withScope(RIG.fundedScope(1_000_000))
+                  .withClaim(GatewayCaller.KEY_CLAIM, keyId)
+                  .withClaim(GatewayCallers.RPM_CLAIM, rpm)
+                  .withClaim(GatewayCallers.TPM_CLAIM, "1000"));
+
+      HttpResponse<String> refused =
+          RIG.post(
+              GatewayRoutes.OPENAI + "/chat/completions",
+              posing,
+              new JsonObject()
+                  .put("model", "gpt-test")
+                  .put("max_tokens", 5)
+                  .put(
+                      "messages",
+                      new JsonArray()
+                          .add(new JsonObject().put("role", "user").put("content", "posing"))),
+              Map.of());
+
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(401);
+    }
+    var answered =
+        RIG.openAi(issued.secret().orElseThrow())
+            .chat()
+            .completions()
+            .create(GatewayRig.chat("gpt-test", "Mine"));
+    assertThat(answered.choices()).hasSize(1);
+  }
+
+  /**
    * A refusal's sentence and its {@code Retry-After} give the same wait, in both dialects, when the
    * bucket refills a fraction of a second past a whole one: the sentence used to round down what
    * the header rounds up ("Retry after 59 s" beside {@code retry-after: 60}).
