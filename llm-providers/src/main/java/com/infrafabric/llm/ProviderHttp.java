@@ -61,19 +61,36 @@ final class ProviderHttp {
     client.close();
   }
 
+  /**
+   * What an answer comes to. A 200 that cannot be read as a completion, or one that repeats a
+   * member name ({@link ProviderJson}: its usage could say anything), and a status no provider
+   * answers a call with (1xx, a redirect, a 2xx other than 200) are {@link
+   * ProviderReply.Unreadable}: the provider had the request and may bill it, so its caller settles
+   * it at its bound. They were once final failures, released as if never made. A 4xx refuses the
+   * request and is final; a 429 or a 5xx may be tried again.
+   */
   private ProviderReply classify(
       BoundedExchange.Received received, Function<JsonObject, ChatCompletion> parse) {
     int status = received.status();
     if (status == 200) {
       try {
-        return new ProviderReply.Answered(parse.apply(received.body().toJsonObject()));
+        ProviderJson.Decoded answer = ProviderJson.object(received.body());
+        if (answer.repeatsNames()) {
+          return new ProviderReply.Unreadable(
+              settings.name() + " answered 200 with a body that repeats a member name");
+        }
+        return new ProviderReply.Answered(parse.apply(answer.object()));
       } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
-        return ProviderReply.Failed.finalFailure(
+        return new ProviderReply.Unreadable(
             settings.name() + " answered 200 with a body that is not a completion");
       }
     }
-    return HttpRelay.failure(settings.name(), status, received.retryAfter())
-        .orElse(ProviderReply.Failed.finalFailure(settings.name() + " answered " + status));
+    if (status >= 400) {
+      return HttpRelay.failure(settings.name(), status, received.retryAfter())
+          .orElse(ProviderReply.Failed.finalFailure(settings.name() + " answered " + status));
+    }
+    return new ProviderReply.Unreadable(
+        settings.name() + " answered " + status + ", which is no answer to a call");
   }
 
   private ProviderReply failed(Throwable failure, Cancellation cancellation) {

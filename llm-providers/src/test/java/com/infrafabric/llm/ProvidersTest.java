@@ -126,18 +126,33 @@ class ProvidersTest {
     assertThat(peer.received()).hasSize(3);
   }
 
+  /**
+   * A refusal is final and free. An answer that cannot be read, or that repeats a member name (its
+   * usage could read as anything: decoded, the last copy wins), was a final failure too, released
+   * as if never made though the provider had the request: it is unreadable, settled at its bound.
+   */
   @Test
-  void aRefusalIsFinalAtOnceAndGarbageIsNotACompletion() {
-    peer.then(new Behaviour.Status(400, null), new Behaviour.Garbage());
+  void aRefusalIsFinalAtOnceAndGarbageOrARepeatedNameIsUnreadable() {
+    String repeated =
+        "{\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+            + "\"content\":\"hi\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":90,\"completion_tokens\":60,"
+            + "\"prompt_tokens\":0,\"completion_tokens\":0}}";
+    peer.then(
+        new Behaviour.Status(400, null), new Behaviour.Garbage(), new Behaviour.Body(repeated));
     ProviderGate gate = new ProviderGate(vertx, openAi());
     OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
     assertThat(call(provider, gate))
         .isEqualTo(ProviderReply.Failed.finalFailure("openai answered 400"));
     assertThat(call(provider, gate))
         .isEqualTo(
-            ProviderReply.Failed.finalFailure(
+            new ProviderReply.Unreadable(
                 "openai answered 200 with a body that is not a completion"));
-    assertThat(peer.received()).hasSize(2);
+    assertThat(call(provider, gate))
+        .isEqualTo(
+            new ProviderReply.Unreadable(
+                "openai answered 200 with a body that repeats a member name"));
+    assertThat(peer.received()).hasSize(3);
     assertThat(gate.open()).isFalse();
   }
 

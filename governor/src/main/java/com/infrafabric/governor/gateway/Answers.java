@@ -56,15 +56,18 @@ final class Answers {
   /**
    * The {@code usage} object of {@code answer}, a complete answer; empty if there is no answer, if
    * it is not one JSON object (read as {@link Buffer#toJsonObject} reads it), or if its {@code
-   * usage} is absent or not an object. Only {@code usage} is decoded: the rest of the answer (the
-   * text, an embedding's thousands of numbers) is checked for well-formedness as it is skipped, and
-   * never turned into objects. Of a repeated {@code usage}, the last counts, as in a decoded map.
+   * usage} is absent or not an object, or if the answer repeats a member name anywhere ({@link
+   * com.infrafabric.llm.ProviderJson}: decoded, the last copy of a repeated {@code usage} or count
+   * would win, and a provider could have a call charged at nothing). Only {@code usage} is decoded:
+   * the rest of the answer (the text, an embedding's thousands of numbers) is checked for
+   * well-formedness as it is skipped, and never turned into objects.
    */
   static Optional<JsonObject> usage(Buffer answer) {
     if (answer == null) {
       return Optional.empty();
     }
     try (JsonParser parser = JacksonCodec.createParser(answer)) {
+      parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Optional.empty();
       }

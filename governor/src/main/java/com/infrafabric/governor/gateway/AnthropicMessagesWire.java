@@ -301,6 +301,11 @@ final class AnthropicMessagesWire implements Wire {
     }
 
     @Override
+    public void unreadable() {
+      reported.all(Optional.empty());
+    }
+
+    @Override
     public Charge charge(TokenUsage bound) {
       return reported.charge(bound);
     }

@@ -210,6 +210,11 @@ final class OpenAiChatWire implements Wire {
     }
 
     @Override
+    public void unreadable() {
+      reported.all(Optional.empty());
+    }
+
+    @Override
     public Charge charge(TokenUsage bound) {
       return reported.charge(bound);
     }

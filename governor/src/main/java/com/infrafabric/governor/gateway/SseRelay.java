@@ -1,6 +1,7 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.llm.AnswerBody;
+import com.infrafabric.llm.ProviderJson;
 import com.infrafabric.llm.vault.Redactor;
 import com.infrafabric.platform.http.ApiException;
 import io.vertx.core.Future;
@@ -307,9 +308,9 @@ final class SseRelay {
     if (from == end) {
       return true;
     }
-    JsonObject event;
+    ProviderJson.Decoded event;
     try {
-      event = new JsonObject(line.slice(from, end));
+      event = ProviderJson.object(line.slice(from, end));
     } catch (DecodeException | ClassCastException notAsBytes) {
       return data(line.toString(StandardCharsets.UTF_8));
     }
@@ -327,16 +328,21 @@ final class SseRelay {
       return true;
     }
     try {
-      return meter(new JsonObject(data));
+      return meter(ProviderJson.object(Buffer.buffer(data)));
     } catch (DecodeException | ClassCastException notAnEvent) {
       // Not JSON: relayed as it came, nothing to count in it.
       return true;
     }
   }
 
-  private boolean meter(JsonObject event) {
+  /** Meters one event; one that repeats a member name makes its usage, if any, unreadable. */
+  private boolean meter(ProviderJson.Decoded decoded) {
+    JsonObject event = decoded.object();
     last |= dialect.last(event);
     failed |= dialect.error(event);
+    if (decoded.repeatsNames()) {
+      meter.unreadable();
+    }
     return meter.event(event);
   }
 

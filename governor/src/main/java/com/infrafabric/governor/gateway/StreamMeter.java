@@ -19,6 +19,13 @@ interface StreamMeter {
   boolean event(JsonObject data);
 
   /**
+   * An event repeated a member name: decoded, its last copy won, so a usage it carries cannot be
+   * read ({@link com.infrafabric.llm.ProviderJson}): every part of the stream is charged at its
+   * bound, whatever else was reported ({@link StreamUsage}).
+   */
+  void unreadable();
+
+  /**
    * What the stream is charged however it ended: the provider's final count if it arrived, else
    * each part it reported and every other part at {@code bound} ({@link Charge#partly}).
    *

@@ -21,10 +21,16 @@ class AnswersTest {
         .contains(new JsonObject(answer).getJsonObject("usage"));
   }
 
-  @Test
-  void ofARepeatedUsageTheLastCounts() {
-    assertThat(Answers.usage(Buffer.buffer("{\"usage\":{\"a\":1},\"usage\":{\"a\":2}}")))
-        .contains(new JsonObject().put("a", 2));
+  /** Decoded, the last copy of a repeated name wins: whatever the provider repeats is unread. */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"usage\":{\"a\":1},\"usage\":{\"a\":2}}",
+        "{\"usage\":{\"a\":1,\"a\":0}}",
+        "{\"choices\":[{\"x\":1,\"x\":2}],\"usage\":{\"a\":1}}"
+      })
+  void anAnswerRepeatingAMemberNameHasNoUsage(String answer) {
+    assertThat(Answers.usage(Buffer.buffer(answer))).isEmpty();
   }
 
   @ParameterizedTest

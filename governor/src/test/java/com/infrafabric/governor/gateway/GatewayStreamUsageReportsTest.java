@@ -58,6 +58,51 @@ class GatewayStreamUsageReportsTest {
     }
   }
 
+  /**
+   * Regression: an answer or event repeating its counts was decoded last copy wins, so {@code
+   * "completion_tokens":60,...,"completion_tokens":0} was charged nothing. One that repeats a
+   * member name is read as unreadable usage, charged at the bound (a whole answer so read is 502
+   * upstream_invalid, as any whole answer without readable usage).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"openai", "anthropic", "whole"})
+  void anAnswerRepeatingItsCountsIsChargedAtItsBound(String wire) {
+    String scope = RIG.fundedScope(1_000_000);
+    if (wire.equals("whole")) {
+      RIG.primary.then(
+          new Behaviour.Body(
+              "{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,"
+                  + "\"model\":\"gpt-test\",\"choices\":[{\"index\":0,\"message\":"
+                  + "{\"role\":\"assistant\",\"content\":\"Hi\"},\"finish_reason\":\"stop\"}],"
+                  + "\"usage\":{\"prompt_tokens\":6,\"completion_tokens\":4,\"total_tokens\":10},"
+                  + "\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":0,\"total_tokens\":0}}"));
+    } else {
+      List<String> events =
+          wire.equals("openai") ? openAiEvents(usage(6, 4)) : anthropicEvents(7, 5);
+      RIG.primary.then(
+          new Behaviour.Streams(
+              events.stream()
+                  .map(
+                      event ->
+                          event
+                              .replace(
+                                  "\"completion_tokens\":4}",
+                                  "\"completion_tokens\":4,\"completion_tokens\":0}")
+                              .replace(
+                                  "\"output_tokens\":5}",
+                                  "\"output_tokens\":5,\"output_tokens\":0}"))
+                  .toList()));
+    }
+
+    HttpResponse<String> answer =
+        RIG.sayHi(wire.equals("whole") ? "openai" : wire, !wire.equals("whole"), 10, scope);
+
+    assertThat(answer.statusCode()).isEqualTo(wire.equals("whole") ? 502 : 200);
+    JsonObject settled = RIG.awaitChargedAsReserved(scope);
+    assertThat(settled.getString("type")).isEqualTo("commit");
+    assertThat(commits(scope)).hasSize(1);
+  }
+
   @Test
   void aSmallerOpenAiUsageChunkAfterAnotherNeverLowersTheCharge() {
     String scope = RIG.fundedScope(1_000_000);

@@ -290,6 +290,11 @@ class SseRelayTest {
     }
 
     @Override
+    public void unreadable() {
+      metered.add(new JsonObject().put("unreadable", true));
+    }
+
+    @Override
     public Charge charge(TokenUsage bound) {
       return Charge.atBound(bound);
     }

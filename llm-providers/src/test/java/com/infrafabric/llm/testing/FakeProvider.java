@@ -37,6 +37,12 @@ public final class FakeProvider implements AutoCloseable {
 
     record Garbage() implements Behaviour {}
 
+    /**
+     * Answers 200 with exactly {@code json}, whole: what a provider sends that the fake's own
+     * answers never hold, such as usage it repeats.
+     */
+    record Body(String json) implements Behaviour {}
+
     /** Answers with {@code headers} extra headers before its answer: a head no client reads. */
     record HugeHead(int headers) implements Behaviour {}
 
@@ -285,6 +291,8 @@ public final class FakeProvider implements AutoCloseable {
       answer(request, json, "fake answer", OUTPUT_TOKENS);
     } else if (next instanceof Behaviour.Garbage) {
       request.response().end("{\"choices\":\"none\"}");
+    } else if (next instanceof Behaviour.Body body) {
+      request.response().putHeader("content-type", "application/json").end(body.json());
     } else if (next instanceof Behaviour.Hang) {
       return;
     } else if (json.getBoolean("stream", false)) {

@@ -195,18 +195,21 @@ public final class LlmGateway implements AutoCloseable {
                 return settle(grant, request, answered.completion(), held);
               }
               if (reply instanceof ProviderReply.Unknown unknown) {
-                return settleUnknown(grant, request, held, unknown);
+                return settledAsReserved(grant, request, held, unknown.reason());
+              }
+              if (reply instanceof ProviderReply.Unreadable unreadable) {
+                return settledAsReserved(grant, request, held, unreadable.reason());
               }
               return undo(grant, held).compose(done -> failedCall(failure(reply)));
             });
   }
 
   /**
-   * A call the provider has and never answered (in time, or readably): it may bill it, so it is
-   * charged what was reserved for it, never released, and the tool is told it timed out.
+   * A call the provider has and never answered (in time, or readably), {@code why}: it may bill it,
+   * so it is charged what was reserved for it, never released, and the tool is told it timed out.
    */
-  private Future<LlmOutcome> settleUnknown(
-      Grant grant, ChatRequest request, Held held, ProviderReply.Unknown unknown) {
+  private Future<LlmOutcome> settledAsReserved(
+      Grant grant, ChatRequest request, Held held, String why) {
     ReserveResult.Reserved reserved = held.reservation();
     TokenUsage asReserved = new TokenUsage(request.estimatedInputTokens(), 0, request.maxTokens());
     return commit(held, asReserved)
@@ -223,7 +226,7 @@ public final class LlmGateway implements AutoCloseable {
                       settled ->
                           refused(
                               AbiError.TIMEOUT,
-                              unknown.reason()
+                              why
                                   + "; the provider may bill the call, so it was charged as"
                                   + " reserved, "
                                   + charged

@@ -257,6 +257,32 @@ class LlmGatewayTest {
   }
 
   /**
+   * Regression: an answer the provider sent that was no completion, or that repeated its usage
+   * (decoded, the last copy, zero, won), was a final failure and released: a provider or a proxy in
+   * front of one had a call it billed charged at nothing. It is unreadable, tried once and charged
+   * as reserved.
+   */
+  @Test
+  void anAnswerThatCannotBeReadOrRepeatsItsUsageIsChargedAsReservedOnce() {
+    String repeated =
+        "{\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+            + "\"content\":\"hi\"},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":90,\"completion_tokens\":60},"
+            + "\"usage\":{\"prompt_tokens\":0,\"completion_tokens\":0}}";
+    List<Behaviour> unreadable = List.of(new Behaviour.Garbage(), new Behaviour.Body(repeated));
+    for (int i = 0; i < unreadable.size(); i++) {
+      provider.then(unreadable.get(i));
+      LlmOutcome.Refused refused =
+          (LlmOutcome.Refused) call(gateway(settings("openai-key")), grant(5_000));
+
+      assertThat(refused.message()).contains("charged as reserved, " + RESERVED + " micro-dollars");
+      assertThat(governor.activeReservations()).isZero();
+      assertThat(governor.spentMicros()).isEqualTo(RESERVED * (i + 1));
+    }
+    assertThat(provider.received()).hasSize(2);
+  }
+
+  /**
    * A call cancelled (its invocation ended) once the provider has the request is charged as
    * reserved too: the provider makes and bills it whether or not anyone waits for it.
    */
