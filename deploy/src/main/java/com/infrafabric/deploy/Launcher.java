@@ -88,6 +88,9 @@ public final class Launcher implements Callable<Integer> {
     return 0;
   }
 
+  /** The environment variable both logging configurations read their level from. */
+  static final String LOG_LEVEL_VARIABLE = "IF_LOG_LEVEL";
+
   /**
    * The services log JSON lines to stdout; the demo sends them to stderr, from WARN up, because its
    * stdout is the summary a newcomer reads. Chosen before the first logger exists.

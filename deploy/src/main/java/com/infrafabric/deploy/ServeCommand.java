@@ -2,6 +2,7 @@ package com.infrafabric.deploy;
 
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.service.ChassisSettings;
+import com.infrafabric.deploy.client.ConnectionOptions;
 import com.infrafabric.governor.pricing.PricingCatalogues;
 import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
@@ -22,7 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,13 @@ import org.slf4j.LoggerFactory;
  * <prefix>anthropic.models}) is left to it.
  */
 final class ServeCommand {
+
+  /** The {@code IF_} variables read by other means than the configuration, which are not typos. */
+  private static final Set<String> LAUNCHER_VARIABLES =
+      Stream.concat(
+              Stream.of(LaunchOptions.DATA_DIRECTORY_VARIABLE, Launcher.LOG_LEVEL_VARIABLE),
+              ConnectionOptions.variables().stream())
+          .collect(Collectors.toUnmodifiableSet());
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
   private static final Duration BUDGET_TIMEOUT = Duration.ofSeconds(5);
@@ -85,7 +96,7 @@ final class ServeCommand {
     GovernorSettings governor = GovernorSettings.from(config);
     ChassisSettings chassis = ChassisSettings.from(config);
     boolean embeddedRedis = config.bool("redis.embedded", true);
-    config.rejectUnknownKeys();
+    config.rejectUnknownKeys(LAUNCHER_VARIABLES);
     requireDistinctPorts(governor.platform().http(), chassis.platform().http());
     BudgetWiring budget = keys == null ? withoutBudget(chassis) : localBudget(keys, governor);
 

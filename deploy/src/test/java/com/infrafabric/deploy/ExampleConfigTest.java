@@ -7,6 +7,7 @@ import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.platform.config.Config;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +25,7 @@ class ExampleConfigTest {
 
     GovernorSettings governor = GovernorSettings.from(config);
     ChassisSettings chassis = ChassisSettings.from(config);
-    config.rejectUnknownKeys();
+    config.rejectUnknownKeys(Set.of());
 
     assertThat(governor.platform().http().port()).isEqualTo(8080);
     assertThat(chassis.platform().http().port()).isEqualTo(8081);

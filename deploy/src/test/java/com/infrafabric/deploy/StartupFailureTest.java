@@ -62,6 +62,19 @@ class StartupFailureTest {
     }
   }
 
+  /**
+   * Regression: a misspelt override ({@code IF_REDIS_EMBEDED=false}) or a blank one was ignored,
+   * and a node meant for a shared Redis started on a private one without a word.
+   */
+  @Test
+  void aMisspeltOrBlankEnvironmentOverrideStopsTheLaunch() throws Exception {
+    assertOneLine(launch(Map.of("IF_REDIS_EMBEDED", "false"), ports()))
+        .isEqualTo("unknown environment variable IF_REDIS_EMBEDED (no config key reads it)");
+    assertOneLine(launch(Map.of("IF_REDIS_EMBEDDED", " "), ports()))
+        .isEqualTo("IF_REDIS_EMBEDDED is set but empty: set a value, or unset it");
+    assertNoEmbeddedRedisLeft();
+  }
+
   @Test
   void aMalformedRedisUrlIsRefusedWithoutShowingItsPassword() throws Exception {
     Throwable failure =

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class ChassisSettingsTest {
   private static ChassisSettings read(Map<String, String> values, Map<String, String> env) {
     Config config = Config.of(values, env);
     ChassisSettings settings = ChassisSettings.from(config);
-    config.rejectUnknownKeys();
+    config.rejectUnknownKeys(Set.of());
     return settings;
   }
 

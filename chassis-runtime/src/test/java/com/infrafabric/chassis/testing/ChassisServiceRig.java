@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -106,7 +107,7 @@ public final class ChassisServiceRig implements AutoCloseable {
     values.putAll(overrides);
     Config config = Config.of(values, Map.of());
     ChassisSettings read = ChassisSettings.from(config);
-    config.rejectUnknownKeys();
+    config.rejectUnknownKeys(Set.of());
     PlatformSettings platform = read.platform();
     return new ChassisSettings(
         new PlatformSettings(

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /**
@@ -19,6 +21,22 @@ import picocli.CommandLine.Option;
  * what {@code serve} listens on.
  */
 public final class ConnectionOptions {
+
+  /** The environment variable holding a client command's token. */
+  private static final String TOKEN_VARIABLE = "IF_TOKEN";
+
+  /**
+   * The {@code IF_} variables a client command reads (its token, the services' URLs): not
+   * configuration keys, so a launcher that rejects unknown ones knows them.
+   */
+  public static Set<String> variables() {
+    Set<String> variables = new HashSet<>();
+    variables.add(TOKEN_VARIABLE);
+    for (Service service : Service.values()) {
+      variables.add(service.environmentVariable);
+    }
+    return Set.copyOf(variables);
+  }
 
   @Option(names = "--url", paramLabel = "URL", description = "the service's base URL")
   private String url;
@@ -53,9 +71,9 @@ public final class ConnectionOptions {
     if (tokenFile != null) {
       return TokenInput.read("--token-file", tokenFile);
     }
-    String environment = context.env().get("IF_TOKEN");
+    String environment = context.env().get(TOKEN_VARIABLE);
     if (environment != null) {
-      return TokenInput.of("IF_TOKEN", environment);
+      return TokenInput.of(TOKEN_VARIABLE, environment);
     }
     Path config = configPath(context);
     if (file.getProperty("token") != null) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class GovernorSettingsTest {
@@ -132,7 +133,7 @@ class GovernorSettingsTest {
     all.putAll(values);
     Config config = Config.of(all, Map.of());
     GovernorSettings settings = GovernorSettings.from(config);
-    config.rejectUnknownKeys();
+    config.rejectUnknownKeys(Set.of());
     return settings;
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,11 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Every key {@code a.bC.d} can be overridden by the environment variable {@code IF_A_B_C_D}: the
  * prefix {@code IF_}, then the key upper-cased with dots, dashes and camel-case humps turned into
- * underscores (see {@link #envName}). The environment wins over the file.
+ * underscores (see {@link #envName}). The environment wins over the file. A key set to nothing but
+ * blanks, in either, is an error rather than unset: a blank {@code IF_REDIS_EMBEDDED} from an
+ * environment file once turned the switch a unit had set to {@code false} back to its default.
  *
  * <p>Values read with {@link #secret} never appear in any message. Thread-safe.
  */
 public final class Config {
+
+  /** The prefix of every environment variable that overrides a key. */
+  private static final String ENV_PREFIX = "IF_";
 
   private final Map<String, String> file;
   private final Map<String, String> env;
@@ -69,7 +75,14 @@ public final class Config {
    * as generated key files.
    */
   public Config withDefaults(Map<String, String> defaults) {
-    Map<String, String> merged = new HashMap<>(defaults);
+    Map<String, String> merged = new HashMap<>();
+    // A derived value that is blank (no offline models, say) is no value.
+    defaults.forEach(
+        (key, value) -> {
+          if (!value.isBlank()) {
+            merged.put(key, value);
+          }
+        });
     merged.putAll(file);
     return new Config(merged, env, origin);
   }
@@ -80,13 +93,27 @@ public final class Config {
    */
   public static String envName(String key) {
     String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replaceAll("[.-]", "_");
-    return "IF_" + snake.toUpperCase(Locale.ROOT);
+    return ENV_PREFIX + snake.toUpperCase(Locale.ROOT);
   }
 
+  /**
+   * The value of {@code key}, from the environment or else the file; empty if neither sets it.
+   *
+   * @throws IllegalArgumentException if it is set to nothing but blanks
+   */
   public Optional<String> optional(String key) {
     read.add(key);
-    String value = env.getOrDefault(envName(key), file.get(key));
-    return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    String variable = envName(key);
+    String value = env.getOrDefault(variable, file.get(key));
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(
+          (env.containsKey(variable) ? variable : key)
+              + " is set but empty: set a value, or unset it");
+    }
+    return Optional.of(value.strip());
   }
 
   public String required(String key) {
@@ -149,16 +176,35 @@ public final class Config {
   }
 
   /**
-   * Fails on a key in the file that nobody read, which is almost always a typo.
+   * Fails on a key in the file, or an {@code IF_} variable in the environment, that nobody read,
+   * which is almost always a typo: a misspelt {@code IF_REDIS_EMBEDED=false} left a production node
+   * on a private Redis without a word.
    *
-   * @throws IllegalArgumentException "unknown config key http.prot in /etc/governor.properties"
+   * @param otherVariables the {@code IF_} variables the caller reads by other means than this
+   *     configuration (a launcher's own), which are not unknown
+   * @throws IllegalArgumentException "unknown config key http.prot in /etc/governor.properties",
+   *     "unknown environment variable IF_HTTP_PROT"
    */
-  public void rejectUnknownKeys() {
+  public void rejectUnknownKeys(Set<String> otherVariables) {
     Set<String> unknown = new TreeSet<>(file.keySet());
     unknown.removeAll(read);
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException(
           "unknown config key " + String.join(", ", unknown) + " in " + origin);
+    }
+    Set<String> known = new HashSet<>(otherVariables);
+    read.forEach(key -> known.add(envName(key)));
+    Set<String> unknownVariables = new TreeSet<>();
+    for (String variable : env.keySet()) {
+      if (variable.startsWith(ENV_PREFIX) && !known.contains(variable)) {
+        unknownVariables.add(variable);
+      }
+    }
+    if (!unknownVariables.isEmpty()) {
+      throw new IllegalArgumentException(
+          "unknown environment variable "
+              + String.join(", ", unknownVariables)
+              + " (no config key reads it)");
     }
   }
 

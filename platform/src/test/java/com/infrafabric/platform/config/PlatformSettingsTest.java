@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ class PlatformSettingsTest {
     Config config = Config.load(file, Map.of("IF_HTTP_PORT", "9100", "IF_AUTH_CLOCK_SKEW", "5s"));
 
     PlatformSettings settings = PlatformSettings.from(config, "governor");
-    config.rejectUnknownKeys();
+    config.rejectUnknownKeys(Set.of());
 
     assertThat(settings.http().port()).isEqualTo(9100);
     assertThat(settings.http().maxBodyBytes()).isEqualTo(2048);
@@ -139,7 +140,7 @@ class PlatformSettingsTest {
     assertThat(failure(Map.of("auth.algorithm", "HS256")))
         .isEqualTo("auth.algorithm HS256 is not allowed; use one of [ES256, ES384, ES512]");
     assertThat(failure(Map.of("auth.issuer", "")))
-        .isEqualTo("auth.issuer is required (set it in the config file or IF_AUTH_ISSUER)");
+        .isEqualTo("auth.issuer is set but empty: set a value, or unset it");
   }
 
   @Test
@@ -161,8 +162,34 @@ class PlatformSettingsTest {
     Config config = Config.of(values, Map.of());
     PlatformSettings.from(config, "governor");
 
-    assertThatThrownBy(config::rejectUnknownKeys)
+    assertThatThrownBy(() -> config.rejectUnknownKeys(Set.of()))
         .hasMessage("unknown config key http.prot in the given values");
+  }
+
+  /**
+   * Regression: a misspelt override (IF_REDIS_EMBEDED=false) and a blank one (IF_REDIS_EMBEDDED=" "
+   * from an environment file) were silently ignored, and a production node fell back to a private
+   * Redis. An IF_ variable no key reads is refused, unless its reader says it reads it; a key set
+   * to nothing is refused, naming where it was set.
+   */
+  @Test
+  void reportsATypoedOrBlankOverrideInTheEnvironment() {
+    Config typo = Config.of(REQUIRED, Map.of("IF_HTTP_PROT", "9000", "IF_DATA_DIR", "/srv"));
+    PlatformSettings.from(typo, "governor");
+
+    assertThatThrownBy(() -> typo.rejectUnknownKeys(Set.of("IF_DATA_DIR")))
+        .hasMessage("unknown environment variable IF_HTTP_PROT (no config key reads it)");
+    Config known = Config.of(REQUIRED, Map.of("IF_HTTP_PORT", "9000", "IF_DATA_DIR", "/srv"));
+    PlatformSettings.from(known, "governor");
+    known.rejectUnknownKeys(Set.of("IF_DATA_DIR"));
+
+    assertThatThrownBy(
+            () -> PlatformSettings.from(Config.of(REQUIRED, Map.of("IF_HTTP_PORT", " ")), "x"))
+        .hasMessage("IF_HTTP_PORT is set but empty: set a value, or unset it");
+    Map<String, String> blank = new HashMap<>(REQUIRED);
+    blank.put("http.port", "");
+    assertThatThrownBy(() -> PlatformSettings.from(Config.of(blank, Map.of()), "x"))
+        .hasMessage("http.port is set but empty: set a value, or unset it");
   }
 
   private static String failure(Map<String, String> overrides) {
