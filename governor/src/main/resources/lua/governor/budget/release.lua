@@ -1,5 +1,7 @@
 -- Cancels a reservation and gives its amount back. Releasing one that already ended changes
--- nothing and says how it ended; releasing a committed one is refused.
+-- nothing and says how it ended, and remembers nothing either: asked again, it says the same, and
+-- a record per such call (each under a fresh key) was shared memory nobody paid for. Releasing a
+-- committed one is refused.
 -- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any;
 -- forget_key: the stored name of the idempotency record the reservation was made under, for a call
 -- that was never made, or ''; when this release ends the reservation and the record still names
@@ -39,5 +41,6 @@ if r.state == 'active' then
     end
   end
 end
-return remember(cjson.encode({rid = rid, scope = r.scope, released = int(released),
-  state = r.state}))
+local reply = cjson.encode({rid = rid, scope = r.scope, released = int(released), state = r.state})
+if released == 0 then return {'ok', reply} end
+return remember(reply)

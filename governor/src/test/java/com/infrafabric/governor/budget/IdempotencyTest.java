@@ -133,6 +133,32 @@ class IdempotencyTest {
         .hasMessageContaining("different request");
   }
 
+  /**
+   * Regression: every release of a reservation that had already ended wrote a 25-hour idempotency
+   * record, under a fresh key each time: a probe's agent wrote 8,000 in 8 s, shared memory nobody
+   * paid for. Such a release still says how the reservation ended, and remembers nothing.
+   */
+  @Test
+  void releasingAnEndedReservationRemembersNothing() {
+    String t = freshTenant("release-ended");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    Reserved reserved = rig.reserved(t + "/p", 500);
+    assertThat(rig.release(reserved.id()).releasedMicros()).isEqualTo(500);
+    long keys = keysInRedis();
+
+    for (int i = 0; i < 20; i++) {
+      ReleaseResult again = rig.release(reserved.id());
+      assertThat(again.state()).isEqualTo("released");
+      assertThat(again.releasedMicros()).isZero();
+    }
+
+    assertThat(keysInRedis()).isEqualTo(keys);
+  }
+
+  private static long keysInRedis() {
+    return Await.result(rig.redis.send(Request.cmd(Command.DBSIZE))).toLong();
+  }
+
   @Test
   void aRepeatedChargeIsRecordedOnce() {
     String t = freshTenant("charge-replay");
