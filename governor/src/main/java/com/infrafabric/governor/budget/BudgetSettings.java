@@ -67,6 +67,17 @@ public record BudgetSettings(
       throw new IllegalArgumentException(
           "budget.maxReservationTtl " + maxReservationTtl + " is shorter than 1 second");
     }
+    // Checked here, not first when a request names no TTL: it would then be refused as the
+    // request's own ttl_seconds, which it never sent.
+    if (defaultReservationTtl.compareTo(MIN_RESERVATION_TTL) < 0
+        || defaultReservationTtl.compareTo(maxReservationTtl) > 0) {
+      throw new IllegalArgumentException(
+          "budget.defaultReservationTtl "
+              + defaultReservationTtl
+              + " is outside 1 second..budget.maxReservationTtl ("
+              + maxReservationTtl
+              + ")");
+    }
   }
 
   /**

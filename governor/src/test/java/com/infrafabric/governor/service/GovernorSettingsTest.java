@@ -50,6 +50,23 @@ class GovernorSettingsTest {
         .hasMessageContaining("budget.maxScopes");
   }
 
+  /**
+   * Regression: a default reservation TTL above the maximum started, then refused every reservation
+   * that named no TTL as if its own ttl_seconds were out of range.
+   */
+  @Test
+  void theDefaultReservationTtlMustLieWithinTheMaximum() {
+    assertThatThrownBy(() -> settings(Map.of("budget.defaultReservationTtl", "48h")))
+        .hasMessageStartingWith("budget.defaultReservationTtl PT48H is outside");
+    assertThat(
+            settings(
+                    Map.of(
+                        "budget.defaultReservationTtl", "48h", "budget.maxReservationTtl", "48h"))
+                .budget()
+                .defaultReservationTtl())
+        .hasHours(48);
+  }
+
   @Test
   void claimSettingsDefaultWhenUnset() {
     assertThat(settings(Map.of()).claims()).isEqualTo(ClaimSettings.DEFAULTS);
