@@ -1,6 +1,7 @@
 package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ledger.Ledger;
+import com.infrafabric.governor.ledger.LedgerArchive;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.tenant.CalendarWindows;
 import com.infrafabric.governor.tenant.Money;
@@ -60,8 +61,9 @@ public final class Reconciler {
   private final Map<String, Future<ReconciliationReport>> running = new ConcurrentHashMap<>();
 
   /**
-   * Runs are counted as {@code governor.reconciliations} by outcome (consistent, mismatch), each
-   * from zero, so an alert on a mismatch needs no first occurrence to exist.
+   * Runs are counted as {@code governor.reconciliations} by outcome (consistent, mismatch,
+   * unreadable: a ledger archive segment could not be read), each from zero, so an alert on a
+   * mismatch needs no first occurrence to exist.
    */
   public Reconciler(RedisStore redis, Ledger ledger, Clock clock, MeterRegistry meters) {
     this.redis = redis;
@@ -70,6 +72,7 @@ public final class Reconciler {
     this.meters = meters;
     runs("consistent");
     runs("mismatch");
+    runs("unreadable");
   }
 
   private Counter runs(String outcome) {
@@ -118,7 +121,14 @@ public final class Reconciler {
     return usageKeys(keys, "0", new LinkedHashSet<>())
         .compose(usageKeys -> snapshot(keys, new ArrayList<>(usageKeys)))
         .compose(snapshot -> compare(tenant, snapshot))
-        .onSuccess(report -> runs(report.consistent() ? "consistent" : "mismatch").increment());
+        .onSuccess(report -> runs(report.consistent() ? "consistent" : "mismatch").increment())
+        .onFailure(
+            failure -> {
+              if (failure instanceof ApiException refused
+                  && refused.code().equals(LedgerArchive.ARCHIVE_UNREADABLE)) {
+                runs("unreadable").increment();
+              }
+            });
   }
 
   private Future<Set<String>> usageKeys(TenantKeyNames keys, String cursor, Set<String> found) {

@@ -1,8 +1,11 @@
 package com.infrafabric.governor.ledger;
 
+import com.infrafabric.platform.http.ApiException;
+import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -12,7 +15,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,15 @@ public final class LedgerArchive {
 
   static final String SUFFIX = ".jsonl.gz";
 
+  /** A segment the archive cannot read as written: the operator restores it from a backup. */
+  public static final ErrorCode ARCHIVE_UNREADABLE =
+      new ErrorCode("LEDGER_ARCHIVE_UNREADABLE", 500);
+
+  /** A segment's bytes differ from those its checksum file was written for. */
+  private static final class ChecksumMismatch extends IOException {
+    private static final long serialVersionUID = 1L;
+  }
+
   /** Entries one call moves at most; a backlog takes several calls, each a segment of its own. */
   static final int MAX_SEGMENT_ENTRIES = 100_000;
 
@@ -112,8 +123,8 @@ public final class LedgerArchive {
    * Feeds every archived entry of {@code tenant}, oldest first, to {@code sink}; completes with the
    * id of the last one, or null if nothing is archived.
    *
-   * @throws UncheckedIOException (failing the future) if a segment cannot be read or its checksum
-   *     does not match
+   * @throws ApiException (failing the future) {@link #ARCHIVE_UNREADABLE} if a segment cannot be
+   *     read or does not match its checksum
    */
   public Future<String> replay(String tenant, Consumer<LedgerEntry> sink) {
     return vertx.executeBlocking(
@@ -131,7 +142,7 @@ public final class LedgerArchive {
    * sink}, reading only the segments that overlap it; completes with the id of the newest archived
    * entry, or null if nothing is archived (the stream holds everything after it).
    *
-   * @throws UncheckedIOException (failing the future) as {@link #replay(String, Consumer)}
+   * @throws ApiException (failing the future) as {@link #replay(String, Consumer)}
    */
   Future<String> replay(String tenant, IdRange range, Consumer<LedgerEntry> sink) {
     return vertx.executeBlocking(
@@ -284,7 +295,7 @@ public final class LedgerArchive {
     return segment;
   }
 
-  private void read(Path segment, Consumer<LedgerEntry> sink) throws IOException {
+  private void read(Path segment, Consumer<LedgerEntry> sink) {
     read(segment, sink, () -> false);
   }
 
@@ -292,21 +303,39 @@ public final class LedgerArchive {
    * Checks the segment against its checksum before reading a byte of it as entries, then feeds them
    * to {@code sink} until the segment ends or {@code enough} says so.
    */
-  private void read(Path segment, Consumer<LedgerEntry> sink, BooleanSupplier enough)
-      throws IOException {
-    verify(segment);
-    try (BufferedReader lines =
-        new BufferedReader(
-            new InputStreamReader(
-                new GZIPInputStream(Files.newInputStream(segment)), StandardCharsets.UTF_8))) {
-      for (String line = lines.readLine();
-          line != null && !enough.getAsBoolean();
-          line = lines.readLine()) {
-        JsonObject entry = new JsonObject(line);
-        sink.accept(
-            LedgerEntry.fromFields(entry.getString("id"), fields(entry.getJsonObject("fields"))));
+  private void read(Path segment, Consumer<LedgerEntry> sink, BooleanSupplier enough) {
+    try {
+      verify(segment);
+      try (BufferedReader lines =
+          new BufferedReader(
+              new InputStreamReader(
+                  new GZIPInputStream(Files.newInputStream(segment)), StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine();
+            line != null && !enough.getAsBoolean();
+            line = lines.readLine()) {
+          JsonObject entry = new JsonObject(line);
+          sink.accept(
+              LedgerEntry.fromFields(entry.getString("id"), fields(entry.getJsonObject("fields"))));
+        }
       }
+    } catch (IOException | DecodeException | ClassCastException | NullPointerException bad) {
+      throw unreadable(segment, bad);
     }
+  }
+
+  /**
+   * The answer to a read of a segment that cannot be read as it was written (changed on disk since,
+   * truncated, not there): a stable code naming the segment, so the operator knows which file to
+   * restore, where a generic 500 named it only in the log. Its reason, not its path, is not shown.
+   */
+  private ApiException unreadable(Path segment, Exception why) {
+    return ApiException.of(
+        ARCHIVE_UNREADABLE,
+        "the ledger archive segment "
+            + root.relativize(segment)
+            + " cannot be read ("
+            + (why instanceof ChecksumMismatch ? "it does not match its checksum" : "it is damaged")
+            + "); restore it from a backup");
   }
 
   /**
@@ -321,7 +350,7 @@ public final class LedgerArchive {
     }
     String expected = Files.readString(checksumFile(segment)).strip();
     if (!sha256(segment).equals(expected)) {
-      throw new IOException("ledger segment " + segment + " does not match its checksum");
+      throw new ChecksumMismatch();
     }
     verified.add(version);
   }

@@ -53,14 +53,14 @@ class LedgerArchiveTest {
   private GovernorRig rig;
   private LedgerArchive archive;
   private Reconciler reconciler;
+  private SimpleMeterRegistry meters;
 
   @BeforeEach
   void start() {
     rig = new GovernorRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"));
     archive = new LedgerArchive(rig.vertx, rig.redis, root, AN_HOUR_AHEAD);
-    reconciler =
-        new Reconciler(
-            rig.redis, new Ledger(rig.redis, archive), rig.clock, new SimpleMeterRegistry());
+    meters = new SimpleMeterRegistry();
+    reconciler = new Reconciler(rig.redis, new Ledger(rig.redis, archive), rig.clock, meters);
   }
 
   @AfterEach
@@ -158,7 +158,17 @@ class LedgerArchiveTest {
     Files.write(segment, bytes);
 
     assertThatThrownBy(() -> Await.result(reconciler.reconcile(t)))
-        .hasStackTraceContaining(segment.getFileName().toString());
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            unreadable -> {
+              assertThat(unreadable.code()).isEqualTo(LedgerArchive.ARCHIVE_UNREADABLE);
+              assertThat(unreadable.getMessage())
+                  .contains(t + "/" + segment.getFileName(), "does not match its checksum");
+            });
+    // Regression: a failed run was counted nowhere, and no alert could see it.
+    assertThat(
+            meters.get("governor.reconciliations").tag("outcome", "unreadable").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -245,7 +255,10 @@ class LedgerArchiveTest {
         segment, FileTime.fromMillis(Files.getLastModifiedTime(segment).toMillis() + 1000));
 
     assertThatThrownBy(() -> Await.result(archive.page(t, all, entry -> true, 100, 100)))
-        .hasStackTraceContaining(segment.getFileName().toString());
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            unreadable ->
+                assertThat(unreadable.getMessage()).contains(segment.getFileName().toString()));
   }
 
   @Test
