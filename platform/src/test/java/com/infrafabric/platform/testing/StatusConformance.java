@@ -19,14 +19,16 @@ import org.assertj.core.api.SoftAssertions;
 
 /**
  * Checks a service's OpenAPI document against what its routes answer, for the statuses the platform
- * itself gives every route: each one the platform can answer is documented (401, 408, 413, 503 on
- * every authenticated route; 429 on rate-limited ones; neither 403 nor 429 on anonymous ones; 403
- * where access needs a role; 400 and 415 where a JSON body is read), none it cannot is (429 on
- * unlimited platform routes, 403 where any token will do, 500 anywhere), and 401 and 403 are
- * provoked for real on every route (no token; a token without the route's roles). The body statuses
- * of the shared chain are provoked by the platform's own tests (ErrorShapeTest,
- * ConnectionGuardTest); route-specific statuses by each service's tests and by its fuzz test, which
- * refuses any status the document does not list for the route.
+ * itself gives every route: each one the platform can answer is documented (400 for a query
+ * parameter the route does not take, and 431 for headers past the bound, on every route; 401, 408,
+ * 413, 503 on every authenticated route; 429 on rate-limited ones; neither 403 nor 429 on anonymous
+ * ones; 403 where access needs a role; 415 on every POST and PUT, whose body, if any, must be JSON;
+ * 400 and 415 where a JSON body is read), none it cannot is (429 on unlimited platform routes, 403
+ * where any token will do, 500 anywhere), and 401 and 403 are provoked for real on every route (no
+ * token; a token without the route's roles). The body statuses of the shared chain are provoked by
+ * the platform's own tests (ErrorShapeTest, ConnectionGuardTest); route-specific statuses by each
+ * service's tests and by its fuzz test, which refuses any status the document does not list for the
+ * route.
  */
 public final class StatusConformance {
 
@@ -55,8 +57,19 @@ public final class StatusConformance {
       JsonObject operation = operation(route);
       Set<String> documented = operation.getJsonObject("responses").fieldNames();
       soft.assertThat(documented).as(op).doesNotContain("500");
+      // Regression: a query parameter no route takes (400) and headers past the bound (431) were
+      // answered by every route and documented by few.
+      soft.assertThat(documented).as(op).contains("400", "431");
+      String method = route.method().name();
+      if (method.equals("POST") || method.equals("PUT")) {
+        soft.assertThat(documented).as(op + ": a body that is not JSON").contains("415");
+      }
       if (route.anonymous()) {
         soft.assertThat(documented).as(op).contains("200").doesNotContain("403", "429");
+        String unknownQuery = route.openApiPath().replaceAll("\\{[A-Za-z_]+}", pathValue) + "?zz=1";
+        soft.assertThat(send(route, unknownQuery, null).statusCode())
+            .as(op + " with a query parameter it does not take")
+            .isEqualTo(400);
         continue;
       }
       List<String> required = new ArrayList<>(List.of("401", "408", "413", "503"));
