@@ -75,6 +75,23 @@ class StartupFailureTest {
     assertNoEmbeddedRedisLeft();
   }
 
+  /** Regression: {@code serve --config /dev/zero} read until the heap was full. */
+  @Test
+  void anEndlessConfigFileIsRefusedAtItsCapInOneLine() throws Exception {
+    Throwable failure =
+        catchThrowable(
+            () ->
+                ServeCommand.of(
+                        LaunchOptions.of(Path.of("/dev/zero"), directory, Map.of()),
+                        Map.of(),
+                        Clock.systemUTC())
+                    .start(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .stop());
+    assertThat(Launcher.exitCodeFor(failure)).isEqualTo(2);
+    assertOneLine(failure).isEqualTo("config file /dev/zero holds more than 1048576 bytes");
+  }
+
   @Test
   void aMalformedRedisUrlIsRefusedWithoutShowingItsPassword() throws Exception {
     Throwable failure =

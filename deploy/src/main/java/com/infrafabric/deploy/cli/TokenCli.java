@@ -1,5 +1,6 @@
 package com.infrafabric.deploy.cli;
 
+import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.auth.TokenSpec;
@@ -127,9 +128,18 @@ public final class TokenCli extends CommandGroup {
     @Override
     public Integer call() {
       TokenMinter minter = PrivateKeyFile.read(privateFile, TokenMinter::fromPrivateJwks);
+      if (subject.isBlank()) {
+        throw new IllegalArgumentException("--sub must name the token's subject");
+      }
       Duration lifetime = Durations.parse("--ttl", ttl);
-      if (lifetime.isNegative() || lifetime.isZero()) {
-        throw new IllegalArgumentException("--ttl must be positive");
+      if (lifetime.isNegative()
+          || lifetime.isZero()
+          || lifetime.compareTo(JwtSettings.LONGEST_MAX_LIFETIME) > 0) {
+        // No service accepts a token living longer, whatever its auth.maxTokenLifetime.
+        throw new IllegalArgumentException(
+            "--ttl must be positive and at most "
+                + JwtSettings.LONGEST_MAX_LIFETIME.toDays()
+                + " days");
       }
       TokenSpec spec =
           TokenSpec.of(subject, issuer, audience, lifetime)

@@ -106,7 +106,10 @@ class TokenCliTest {
       {"--scope", "acme/a/../b"},
       {"--scope", "acme", "--claim", "scope=beta"},
       {"--claim", "sub=root"},
-      {"--list-claim", "roles=admin"}
+      {"--list-claim", "roles=admin"},
+      // Regression: tokens every service refuses were printed with exit 0.
+      {"--ttl", "100000h"},
+      {"--ttl", "0s"}
     };
     for (String[] extra : cases) {
       out.reset();

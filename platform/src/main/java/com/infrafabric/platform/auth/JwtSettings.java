@@ -34,6 +34,10 @@ public record JwtSettings(
   public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
   public static final Duration DEFAULT_JWKS_REFRESH = Duration.ofSeconds(60);
   public static final Duration DEFAULT_MAX_LIFETIME = Duration.ofHours(24);
+
+  /** The longest {@code auth.maxTokenLifetime} a service may be configured with. */
+  public static final Duration LONGEST_MAX_LIFETIME = Duration.ofDays(366);
+
   private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
 
   public JwtSettings {
@@ -55,7 +59,7 @@ public record JwtSettings(
           "auth.jwksRefresh " + jwksRefresh.toMillis() + " ms is outside 1 s..1 h");
     }
     if (maxLifetime.compareTo(Duration.ofMinutes(1)) < 0
-        || maxLifetime.compareTo(Duration.ofDays(366)) > 0) {
+        || maxLifetime.compareTo(LONGEST_MAX_LIFETIME) > 0) {
       throw new IllegalArgumentException(
           "auth.maxTokenLifetime " + maxLifetime.toSeconds() + " s is outside 1 min..366 d");
     }

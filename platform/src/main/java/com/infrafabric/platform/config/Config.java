@@ -1,7 +1,8 @@
 package com.infrafabric.platform.config;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Config {
 
+  /**
+   * The largest config file read: every key of both services fits many times over, and a file named
+   * by mistake ({@code /dev/zero}) is refused in one line instead of filling the heap.
+   */
+  static final int MAX_FILE_BYTES = 1 << 20;
+
   /** The prefix of every environment variable that overrides a key. */
   private static final String ENV_PREFIX = "IF_";
 
@@ -54,8 +61,13 @@ public final class Config {
    */
   public static Config load(Path file, Map<String, String> env) {
     Properties properties = new Properties();
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      properties.load(reader);
+    try (InputStream bounded = Files.newInputStream(file)) {
+      byte[] bytes = bounded.readNBytes(MAX_FILE_BYTES + 1);
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(
+            "config file " + file + " holds more than " + MAX_FILE_BYTES + " bytes");
+      }
+      properties.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read config file " + file + " (" + e + ")", e);
     }
