@@ -105,6 +105,8 @@ public final class ChassisServiceRig implements AutoCloseable {
     values.put("chassis.grants.audience", TestTokens.AUDIENCE);
     values.put("chassis.vault.masterKeysFile", masterKeys(directory).toString());
     values.putAll(overrides);
+    // An override to nothing unsets the rig's own value: a key set blank is a configuration error.
+    values.values().removeIf(String::isEmpty);
     Config config = Config.of(values, Map.of());
     ChassisSettings read = ChassisSettings.from(config);
     config.rejectUnknownKeys(Set.of());
