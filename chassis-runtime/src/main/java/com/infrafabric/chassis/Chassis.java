@@ -207,7 +207,7 @@ public final class Chassis implements AutoCloseable {
     }
     return onCaller(
         catalog
-            .resolve(ref)
+            .resolve(ref, context.tenant())
             .transform(
                 resolved -> {
                   if (resolved.failed()) {

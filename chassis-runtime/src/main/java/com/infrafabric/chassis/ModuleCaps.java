@@ -41,8 +41,9 @@ import java.util.Objects;
  *     used evicted first, and a module that alone would hold more is refused ({@code
  *     MODULE_TOO_LARGE})
  * @param buildThreads modules built at once
- * @param buildQueue builds waiting for a thread; one more is refused at once ({@code
- *     PUBLISH_OVERLOADED}, 503)
+ * @param buildQueue builds waiting for a thread; with {@code buildThreads} the build places, of
+ *     which one tenant (or the publications) holds at most half, and owners under their fair share
+ *     up to twice as many; one more is refused at once ({@code MODULE_BUILD_OVERLOADED}, 503)
  * @param buildMemoryBytes the heap that builds in progress may take together, as estimated from the
  *     pre-scan; a module whose own estimate is larger is refused ({@code MODULE_TOO_LARGE})
  */

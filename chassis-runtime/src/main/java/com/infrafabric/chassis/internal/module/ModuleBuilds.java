@@ -3,11 +3,13 @@ package com.infrafabric.chassis.internal.module;
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.ModuleCaps;
+import com.infrafabric.platform.limit.TenantSlots;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,9 +23,14 @@ import java.util.function.Supplier;
 
 /**
  * Where modules are built (scanned, parsed, validated, compiled): a fixed pool of {@code
- * buildThreads} with a queue of {@code buildQueue}, never an event loop or a shared worker. A build
- * that finds the pool and queue full is refused at once ({@link ErrorCode#MODULE_BUILD_OVERLOADED},
- * 503), never queued without bound.
+ * buildThreads}, never an event loop or a shared worker. Its {@code buildThreads + buildQueue}
+ * places (running or waiting) are shared between the builds' owners ({@link BuildOwner}: the tenant
+ * whose invocation needs a module, or the publishers) by {@link TenantSlots}: one owner holds at
+ * most half of them, and on a full pool an owner under its fair share is still admitted, up to
+ * twice the places, so one tenant cycling heavy tools through the compiled cache cannot keep other
+ * tenants' cold tools or a publication from being built. A build refused a place is refused at once
+ * ({@link ErrorCode#MODULE_BUILD_OVERLOADED}, 503; 429 for an invocation), never queued without
+ * bound.
  *
  * <p>On its thread a build first scans the bytes ({@link ModuleScan}), then reserves the heap the
  * scan estimates it needs from {@code buildMemoryBytes}: a module needing more than all of it is
@@ -42,6 +49,7 @@ public final class ModuleBuilds implements AutoCloseable {
   private final Vertx vertx;
   private final ModuleCaps caps;
   private final ThreadPoolExecutor threads;
+  private final TenantSlots places;
   private final ScheduledExecutorService deadlines;
   private long reservedBytes;
 
@@ -49,15 +57,16 @@ public final class ModuleBuilds implements AutoCloseable {
     this.vertx = vertx;
     this.caps = caps;
     AtomicInteger count = new AtomicInteger();
+    this.places = new TenantSlots(caps.buildThreads() + caps.buildQueue());
+    // The places admit up to twice their bound; the queue carries all but the running ones.
+    int waiting = 2 * places.bound() - caps.buildThreads();
     this.threads =
         new ThreadPoolExecutor(
             caps.buildThreads(),
             caps.buildThreads(),
             0,
             TimeUnit.MILLISECONDS,
-            caps.buildQueue() == 0
-                ? new SynchronousQueue<>()
-                : new ArrayBlockingQueue<>(caps.buildQueue()),
+            waiting == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(waiting),
             task -> daemon(task, "chassis-module-build-" + count.incrementAndGet()));
     this.deadlines =
         Executors.newSingleThreadScheduledExecutor(
@@ -69,22 +78,48 @@ public final class ModuleBuilds implements AutoCloseable {
    * build} parses, validates and compiles (and scans again through the validator, which is cheap
    * and keeps the validator safe on its own). The future completes within {@code compileTimeout} of
    * this call whatever happens; a build it was answered for before it finished, or before it
-   * started, has no other effect on its caller (the future's value is never delivered late).
+   * started, has no other effect on its caller (the future's value is never delivered late). The
+   * build holds one of {@code owner}'s places from this call until its work ends (or it leaves the
+   * queue unstarted); without a place it is refused at once.
    */
-  public <T> Future<T> submit(byte[] module, Supplier<T> build) {
-    Build<T> job = new Build<>(module, build, vertx.getOrCreateContext());
+  public <T> Future<T> submit(BuildOwner owner, byte[] module, Supplier<T> build) {
+    Optional<String> refused = refusal(owner, places.take(owner.key()));
+    if (refused.isPresent()) {
+      return Future.failedFuture(overloaded(refused.get()));
+    }
+    Build<T> job = new Build<>(owner, module, build, vertx.getOrCreateContext());
     try {
       threads.execute(job);
-    } catch (RejectedExecutionException full) {
-      return Future.failedFuture(
-          overloaded(
-              "the chassis is already building "
-                  + (threads.getActiveCount() + threads.getQueue().size())
-                  + " modules, its maximum"));
+    } catch (RejectedExecutionException closed) {
+      places.release(owner.key());
+      return Future.failedFuture(overloaded("the chassis is shutting down"));
     }
     job.timer =
         deadlines.schedule(job::expire, caps.compileTimeout().toMillis(), TimeUnit.MILLISECONDS);
     return job.promise.future();
+  }
+
+  private Optional<String> refusal(BuildOwner owner, TenantSlots.Decision decision) {
+    if (decision == TenantSlots.Decision.TENANT_SHARE) {
+      return Optional.of(
+          owner.name()
+              + " is already building "
+              + places.tenantShare()
+              + " modules, its share of the "
+              + places.bound()
+              + " build places");
+    }
+    if (decision == TenantSlots.Decision.FULL) {
+      return Optional.of(
+          "the chassis is already building "
+              + places.held()
+              + " modules, its "
+              + places.bound()
+              + " build places and what "
+              + owner.name()
+              + " may hold beyond them");
+    }
+    return Optional.empty();
   }
 
   /** Builds running or waiting for a thread. */
@@ -100,6 +135,7 @@ public final class ModuleBuilds implements AutoCloseable {
    * node did). Whichever answer comes first is the only one.
    */
   private final class Build<T> implements Runnable {
+    private final BuildOwner owner;
     private final byte[] module;
     private final Supplier<T> build;
     private final Context caller;
@@ -110,7 +146,8 @@ public final class ModuleBuilds implements AutoCloseable {
     private Thread thread;
     private long startedAt;
 
-    Build(byte[] module, Supplier<T> build, Context caller) {
+    Build(BuildOwner owner, byte[] module, Supplier<T> build, Context caller) {
+      this.owner = owner;
       this.module = module;
       this.build = build;
       this.caller = caller;
@@ -121,19 +158,26 @@ public final class ModuleBuilds implements AutoCloseable {
       if (!start()) {
         return;
       }
+      T built = null;
+      Throwable failure = null;
       try {
-        answer(withinBudget(module, build));
+        built = withinBudget(module, build);
       } catch (OutOfMemoryError exhausted) {
-        fail(
+        failure =
             new LimitExceededException(
                 ErrorCode.MODULE_TOO_LARGE,
-                "building the module needed more memory than the host could give it"));
-      } catch (RuntimeException | Error failure) {
+                "building the module needed more memory than the host could give it");
+      } catch (RuntimeException | Error thrown) {
         // An error escaping the pool thread would end it silently and leave the caller waiting
         // until the deadline; the caller hears what was thrown instead.
+        failure = thrown;
+      }
+      // Ended before answering, so a caller that hears back has its build place back.
+      finish();
+      if (failure == null) {
+        answer(built);
+      } else {
         fail(failure);
-      } finally {
-        finish();
       }
     }
 
@@ -156,6 +200,7 @@ public final class ModuleBuilds implements AutoCloseable {
       synchronized (this) {
         state = State.DONE;
       }
+      places.release(owner.key());
       Thread.interrupted();
     }
 
@@ -167,6 +212,7 @@ public final class ModuleBuilds implements AutoCloseable {
           case QUEUED -> {
             state = State.DONE;
             threads.remove(this);
+            places.release(owner.key());
             answer = waitedTooLong(now - submittedAt);
           }
           case RUNNING -> {

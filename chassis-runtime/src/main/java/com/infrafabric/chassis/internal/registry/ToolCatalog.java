@@ -11,6 +11,7 @@ import com.infrafabric.chassis.internal.contract.ContractTerms;
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
 import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.contract.VerifiedContract;
+import com.infrafabric.chassis.internal.module.BuildOwner;
 import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.CompiledModules;
 import com.infrafabric.chassis.internal.module.ModuleBuilds;
@@ -41,8 +42,9 @@ import java.util.concurrent.ConcurrentMap;
  * shape (size and every declared count), contract signature and digest, the operator's caps, the
  * module against its contract, and compilation; only then is anything stored. Everything but the
  * Redis calls runs as one build in {@link ModuleBuilds} (bounded threads and queue, a deadline, a
- * memory budget), never on an event loop; so does compiling a stored module on its first use on
- * this node. Resolved tools are reused for the tool cache TTL.
+ * memory budget), never on an event loop, as the publications' build; so does compiling a stored
+ * module on its first use on this node, as the invoking tenant's build ({@link BuildOwner}).
+ * Resolved tools are reused for the tool cache TTL.
  */
 public final class ToolCatalog {
 
@@ -103,7 +105,7 @@ public final class ToolCatalog {
   public Future<ToolInfo> register(byte[] module, String contractJws) {
     byte[] bytes = module.clone();
     return builds
-        .submit(bytes, () -> prepare(bytes, contractJws))
+        .submit(BuildOwner.PUBLISHERS, bytes, () -> prepare(bytes, contractJws))
         .compose(
             tool ->
                 registry
@@ -150,8 +152,12 @@ public final class ToolCatalog {
             });
   }
 
-  /** The tool ready to run, from this node's cache while fresh, else from Redis. */
-  public Future<Optional<ResolvedTool>> resolve(ToolRef ref) {
+  /**
+   * The tool ready to run, from this node's cache while fresh, else from Redis; a module compiled
+   * for it on this node is built as {@code tenant}'s ({@link BuildOwner#tenant}), the tenant whose
+   * invocation needs it.
+   */
+  public Future<Optional<ResolvedTool>> resolve(ToolRef ref, String tenant) {
     Cached cached = cache.get(ref);
     Instant now = clock.instant();
     if (cached != null && now.isBefore(cached.loadedAt().plus(ttl))) {
@@ -170,11 +176,11 @@ public final class ToolCatalog {
                 cache.put(ref, new Cached(cached.tool(), now));
                 return Future.succeededFuture(Optional.of(cached.tool()));
               }
-              return load(stored.get()).map(Optional::of);
+              return load(stored.get(), tenant).map(Optional::of);
             });
   }
 
-  private Future<ResolvedTool> load(StoredTool stored) {
+  private Future<ResolvedTool> load(StoredTool stored, String tenant) {
     Optional<CompiledModule> known = compiled.get(stored.digest());
     if (known.isPresent()) {
       return vertx.executeBlocking(() -> remember(resolve(stored, known.get())), false);
@@ -184,7 +190,8 @@ public final class ToolCatalog {
         .compose(
             found -> {
               byte[] bytes = found.orElseThrow(() -> missing(stored));
-              return builds.submit(bytes, () -> remember(loadFromBytes(stored, bytes)));
+              return builds.submit(
+                  BuildOwner.tenant(tenant), bytes, () -> remember(loadFromBytes(stored, bytes)));
             });
   }
 

@@ -10,6 +10,8 @@ import com.infrafabric.chassis.testing.WasmBinary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,30 +35,94 @@ class ModuleBuildsTest {
   }
 
   @Test
-  void aFullPoolAndQueueRefuseTheNextBuildAtOnce() throws Exception {
+  void aFullPoolRefusesTheNextBuildAtOnce() throws Exception {
+    // One thread and one queued: two places, twice that for owners under their fair share.
     try (ModuleBuilds builds = builds(b -> b.buildThreads(1).buildQueue(1))) {
       CountDownLatch started = new CountDownLatch(1);
-      Future<String> running = builds.submit(ECHO, () -> blockUntilReleased(started));
+      Future<String> running = builds.submit(tenant("a"), ECHO, () -> blockUntilReleased(started));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      Future<String> queued = builds.submit(ECHO, () -> "queued");
+      List<Future<String>> queued = new ArrayList<>();
+      for (String tenant : List.of("b", "c", "d")) {
+        queued.add(builds.submit(tenant(tenant), ECHO, () -> tenant));
+      }
       long start = System.nanoTime();
-      Future<String> refused = builds.submit(ECHO, () -> "refused");
+      Future<String> refused = builds.submit(tenant("e"), ECHO, () -> "refused");
       assertThat(refused.failed()).isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
       assertCode(refused.cause(), ErrorCode.MODULE_BUILD_OVERLOADED);
       assertThat(refused.cause()).hasMessageEndingWith("; retry shortly");
       release.countDown();
-      assertThat(running.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
-          .isEqualTo("built");
-      assertThat(queued.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
-          .isEqualTo("queued");
+      assertThat(result(running)).isEqualTo("built");
+      for (Future<String> build : queued) {
+        assertThat(result(build)).isIn("b", "c", "d");
+      }
     }
+  }
+
+  /**
+   * Regression: one agent invoking four heavy tool versions round-robin, more than the compiled
+   * cache holds, kept every build place busy; another tenant's evicted tools got 429 "the chassis
+   * is already building 5 modules" or waited 20 s for the build thread, and a publication got 503.
+   */
+  @Test
+  void regressionOneTenantHoldsAtMostItsShareOfTheBuildPlaces() throws Exception {
+    try (ModuleBuilds builds = builds(b -> b.buildThreads(1).buildQueue(3))) {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<String> heavy = builds.submit(tenant("acme"), ECHO, () -> blockUntilReleased(started));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<String> queued = builds.submit(tenant("acme"), ECHO, () -> "acme");
+
+      Future<String> refused = builds.submit(tenant("acme"), ECHO, () -> "refused");
+      assertThat(refused.failed()).isTrue();
+      assertCode(refused.cause(), ErrorCode.MODULE_BUILD_OVERLOADED);
+      assertThat(refused.cause())
+          .hasMessage(
+              "tenant acme is already building 2 modules, its share of the 4 build places;"
+                  + " retry shortly");
+
+      Future<String> beta = builds.submit(tenant("beta"), ECHO, () -> "beta");
+      Future<String> published = builds.submit(BuildOwner.PUBLISHERS, ECHO, () -> "published");
+      assertThat(beta.failed()).isFalse();
+      assertThat(published.failed()).isFalse();
+      release.countDown();
+      assertThat(result(heavy)).isEqualTo("built");
+      assertThat(result(queued)).isEqualTo("acme");
+      assertThat(result(beta)).isEqualTo("beta");
+      assertThat(result(published)).isEqualTo("published");
+      // Every place came back: acme builds again.
+      assertThat(result(builds.submit(tenant("acme"), ECHO, () -> "again"))).isEqualTo("again");
+    }
+  }
+
+  /** A tenant named like the publishers' key is still a tenant: their places stay apart. */
+  @Test
+  void aTenantCannotSpendThePublishersPlaces() throws Exception {
+    try (ModuleBuilds builds = builds(b -> b.buildThreads(1).buildQueue(1))) {
+      CountDownLatch started = new CountDownLatch(1);
+      Future<String> running =
+          builds.submit(tenant("publishers"), ECHO, () -> blockUntilReleased(started));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<String> published = builds.submit(BuildOwner.PUBLISHERS, ECHO, () -> "published");
+      assertThat(published.failed()).isFalse();
+      release.countDown();
+      assertThat(result(running)).isEqualTo("built");
+      assertThat(result(published)).isEqualTo("published");
+    }
+  }
+
+  private static BuildOwner tenant(String name) {
+    return BuildOwner.tenant(name);
+  }
+
+  private static String result(Future<String> build) throws Exception {
+    return build.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test
   void aBuildPastItsDeadlineFailsThenAndItsCallerIsFree() throws Exception {
     try (ModuleBuilds builds = builds(b -> b.compileTimeout(Duration.ofMillis(200)))) {
-      Future<String> slow = builds.submit(ECHO, () -> blockUntilReleased(new CountDownLatch(1)));
+      Future<String> slow =
+          builds.submit(tenant("t"), ECHO, () -> blockUntilReleased(new CountDownLatch(1)));
       Throwable failure = failure(slow);
       assertCode(failure, ErrorCode.MODULE_NOT_COMPILABLE);
       assertThat(failure).hasMessage("building the module took longer than 200 ms");
@@ -71,11 +137,12 @@ class ModuleBuildsTest {
     try (ModuleBuilds builds =
         builds(b -> b.buildThreads(1).buildQueue(2).compileTimeout(Duration.ofMillis(300)))) {
       CountDownLatch started = new CountDownLatch(1);
-      Future<String> slow = builds.submit(ECHO, () -> blockUntilReleased(started));
+      Future<String> slow = builds.submit(tenant("t"), ECHO, () -> blockUntilReleased(started));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       AtomicBoolean ran = new AtomicBoolean();
       long submitted = System.nanoTime();
-      Throwable queued = failure(builds.submit(ECHO, () -> String.valueOf(ran.getAndSet(true))));
+      Throwable queued =
+          failure(builds.submit(tenant("u"), ECHO, () -> String.valueOf(ran.getAndSet(true))));
       assertThat(Duration.ofNanos(System.nanoTime() - submitted)).isLessThan(Duration.ofSeconds(5));
       assertCode(queued, ErrorCode.MODULE_BUILD_OVERLOADED);
       assertThat(queued.getMessage())
@@ -88,7 +155,7 @@ class ModuleBuildsTest {
       release.countDown();
       assertThat(
               builds
-                  .submit(ECHO, () -> "next")
+                  .submit(tenant("v"), ECHO, () -> "next")
                   .toCompletionStage()
                   .toCompletableFuture()
                   .get(10, TimeUnit.SECONDS))
@@ -105,6 +172,7 @@ class ModuleBuildsTest {
       Throwable failure =
           failure(
               builds.submit(
+                  tenant("t"),
                   ECHO,
                   () -> {
                     throw bug;
@@ -125,7 +193,7 @@ class ModuleBuildsTest {
               .exportRun()
               .section(10, WasmBinary.bytes().u32(1).u32(body.length).raw(body))
               .build();
-      Throwable failure = failure(builds.submit(module, () -> "never"));
+      Throwable failure = failure(builds.submit(tenant("t"), module, () -> "never"));
       assertCode(failure, ErrorCode.MODULE_TOO_LARGE);
       assertThat(failure.getMessage())
           .startsWith("building the module needs an estimated ")
@@ -142,14 +210,16 @@ class ModuleBuildsTest {
     assertThat(estimate(big)).isLessThanOrEqualTo(budget).isGreaterThan(budget - echo);
     try (ModuleBuilds builds = builds(b -> b.buildThreads(2).buildMemoryBytes(budget))) {
       CountDownLatch started = new CountDownLatch(1);
-      Future<String> holding = builds.submit(big, () -> blockUntilReleased(started));
+      Future<String> holding = builds.submit(tenant("t"), big, () -> blockUntilReleased(started));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-      assertCode(failure(builds.submit(ECHO, () -> "echo")), ErrorCode.MODULE_BUILD_OVERLOADED);
+      assertCode(
+          failure(builds.submit(tenant("u"), ECHO, () -> "echo")),
+          ErrorCode.MODULE_BUILD_OVERLOADED);
       release.countDown();
       holding.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(
               builds
-                  .submit(ECHO, () -> "echo")
+                  .submit(tenant("t"), ECHO, () -> "echo")
                   .toCompletionStage()
                   .toCompletableFuture()
                   .get(10, TimeUnit.SECONDS))
