@@ -50,7 +50,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * entry point of this module; a REST layer maps each method to one route.
  *
  * <p>Every method returns a Vert.x {@link Future} and never blocks the caller: parsing, validation
- * and compilation run on the chassis's bounded build threads, guests on its own guest threads. When
+ * and compilation run on the chassis's bounded build threads, guests on its own guest threads, and
+ * so do heavy schema checks of a tool's input and output, in the invoking tenant's turn. When
  * called on a Vert.x context, futures complete on that context.
  *
  * <p>Registration failures are {@link ChassisException}s with a stable {@link ErrorCode};
@@ -72,12 +72,12 @@ public final class Chassis implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Chassis.class);
 
   /**
-   * Inputs and outputs up to this size are read where they arrive, to weigh their schema check
-   * ({@link ToolSchemas.Check}); a larger one is read and checked on a worker thread.
+   * Inputs up to this size are read where they arrive, to weigh their schema check ({@link
+   * ToolSchemas.Check}); a larger one is read and checked on a guest thread.
    */
   static final int INLINE_CHECK_BYTES = 64 << 10;
 
-  /** Schema checks up to this weight are made where they arrive; heavier ones on a worker. */
+  /** Input checks up to this weight are made where they arrive; heavier ones on a guest thread. */
   static final long INLINE_CHECKS = 4_096;
 
   private final Clock clock;
@@ -252,40 +252,42 @@ public final class Chassis implements AutoCloseable {
 
   private Future<InvocationResult> admit(
       ResolvedTool tool, ToolRef ref, InvocationContext context, byte[] input, Instant start) {
-    return inputProblem(tool, input)
+    Invoker.Deadline deadline =
+        new Invoker.Deadline(
+            start, start.plus(tool.info().contract().limits().timeout()), input.length);
+    return inputChecked(tool, context.tenant(), input, deadline)
         .compose(
-            invalid ->
-                invalid.isPresent()
-                    ? notRun(Outcome.INVALID_INPUT, invalid.get(), start, input)
+            refusal ->
+                refusal.isPresent()
+                    ? Future.succeededFuture(refusal.get())
                     : granted(tool, ref, context, input, start));
   }
 
-  /** What is wrong with {@code input} under the tool's schema; see {@link #checked}. */
-  private static Future<Optional<String>> inputProblem(ResolvedTool tool, byte[] input) {
-    Context caller = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
-    return checked(input.length, () -> tool.schemas().input(input), caller);
-  }
-
   /**
-   * Makes a schema check where it stands if it is light, and on a worker thread of {@code context}
-   * if it is not: a large value ({@value #INLINE_CHECK_BYTES} bytes) is even read there, and a
-   * value is weighed before it is checked ({@value #INLINE_CHECKS} checks). Linear as a check is, a
-   * few of milliseconds each would hold the event loop serving every other request, or a guest
-   * thread that another tenant's tool waits for. Without a context (not called from Vert.x), it is
-   * made where it stands.
+   * The answer to an invocation whose input its schema refuses (or that could not be checked),
+   * empty if the input passed. A light check is made where it stands; a heavy one (a value over
+   * {@value #INLINE_CHECK_BYTES} bytes, even read there, or over {@value #INLINE_CHECKS} checks) on
+   * a guest thread in the tenant's turn ({@link Invoker#checkInput}): linear as a check is, a few
+   * milliseconds each would hold the event loop serving every other request, and on a pool every
+   * tenant (and the governor's grant signing, in one process) shares, one tenant's expensive inputs
+   * would queue everyone's work behind them without limit or deadline.
    */
-  private static Future<Optional<String>> checked(
-      int bytes, Supplier<ToolSchemas.Check> weigh, Context context) {
-    if (context == null) {
-      return Future.succeededFuture(weigh.get().problem());
+  private Future<Optional<InvocationResult>> inputChecked(
+      ResolvedTool tool, String tenant, byte[] input, Invoker.Deadline deadline) {
+    if (input.length > INLINE_CHECK_BYTES) {
+      return invoker.checkInput(tenant, deadline, () -> tool.schemas().input(input).problem());
     }
-    if (bytes > INLINE_CHECK_BYTES) {
-      return context.executeBlocking(() -> weigh.get().problem(), false);
+    ToolSchemas.Check check = tool.schemas().input(input);
+    if (check.checks() > INLINE_CHECKS) {
+      return invoker.checkInput(tenant, deadline, check::problem);
     }
-    ToolSchemas.Check check = weigh.get();
-    return check.checks() <= INLINE_CHECKS
-        ? Future.succeededFuture(check.problem())
-        : context.executeBlocking(check::problem, false);
+    return Future.succeededFuture(
+        check
+            .problem()
+            .map(
+                problem ->
+                    invoker.notRun(
+                        Outcome.INVALID_INPUT, problem, deadline.start(), input.length)));
   }
 
   private Future<InvocationResult> granted(
@@ -322,11 +324,9 @@ public final class Chassis implements AutoCloseable {
       Optional<Grant> grant) {
     Invocation invocation =
         new Invocation(ref, context, tool.info().contract().limits(), input, grant, guestLogs);
-    Context caller = Vertx.currentContext();
     return invoker
-        .submit(tool.prepared(), invocation, start)
+        .submit(tool.prepared(), tool.schemas(), invocation, start)
         .map(invocation.boundary()::redact)
-        .compose(result -> checkedOutput(tool, result, caller))
         .compose(
             result ->
                 result.outcome() == Outcome.REJECTED_OVERLOAD && grant.isPresent()
@@ -334,33 +334,6 @@ public final class Chassis implements AutoCloseable {
                         .refund(grant.get())
                         .transform(refunded -> Future.succeededFuture(result))
                     : Future.succeededFuture(result));
-  }
-
-  /**
-   * A successful result whose output breaks the contract's output schema is INVALID_OUTPUT. The
-   * check is made off the guest thread the result completes on unless it is light ({@link
-   * #checked}): the guest's limits have ended, and a guest thread held beyond them would keep other
-   * tenants' tools waiting.
-   */
-  private static Future<InvocationResult> checkedOutput(
-      ResolvedTool tool, InvocationResult result, Context caller) {
-    if (result.outcome() != Outcome.SUCCESS) {
-      return Future.succeededFuture(result);
-    }
-    String output = result.output();
-    return checked(output.length(), () -> tool.schemas().output(output), caller)
-        .map(
-            problem ->
-                problem
-                    .map(
-                        why ->
-                            new InvocationResult(
-                                Outcome.INVALID_OUTPUT,
-                                result.output(),
-                                why,
-                                result.report(),
-                                result.logs()))
-                    .orElse(result));
   }
 
   /**

@@ -4,6 +4,7 @@ import com.dylibso.chicory.runtime.Memory;
 import com.infrafabric.chassis.ExecutionReport;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
+import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.EntryPoint;
 import com.infrafabric.platform.http.StrictJson;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Admits invocations and runs them on the guest threads. Admission reserves the invocation's memory
@@ -24,7 +26,9 @@ import java.util.function.Function;
  * share; when one is full the invocation is rejected at once. Admitted invocations wait for a
  * thread in their tenant's turn ({@link FairDispatch}). The wall-clock deadline starts at
  * admission, so time spent waiting counts against it, and an invocation still waiting at its
- * deadline is answered {@code TIMEOUT} then. Thread-safe.
+ * deadline is answered {@code TIMEOUT} then. An expensive input check is admitted and dispatched
+ * the same way ({@link #checkInput}), as is the output check after the guest: what a tenant's
+ * inputs and outputs cost is charged to its share, not to a pool every tenant shares. Thread-safe.
  */
 public final class Invoker {
 
@@ -58,28 +62,90 @@ public final class Invoker {
       CompiledModule compiled, EntryPoint entryPoint, Function<Invocation, LinkedImports> linker) {}
 
   /**
-   * Admits and runs {@code invocation}; the future completes on the guest thread with the result (a
-   * rejection is a result too).
+   * Admits and runs {@code invocation}, then checks a successful output against {@code schemas} on
+   * the same guest thread; the future completes on the guest thread with the result (a rejection is
+   * a result too). The output check follows the guest at once, bounded by {@link
+   * ToolSchemas#MAX_CHECKS}, and is charged to the tenant like the guest: it holds the same thread
+   * and admission.
    */
-  public Future<InvocationResult> submit(Prepared tool, Invocation invocation, Instant start) {
+  public Future<InvocationResult> submit(
+      Prepared tool, ToolSchemas schemas, Invocation invocation, Instant start) {
     long memoryBytes = (long) invocation.limits().memoryMaxPages() * Memory.PAGE_SIZE;
-    String tenant = invocation.context().tenant();
+    Instant deadline = start.plus(invocation.limits().timeout());
+    return onGuestThread(
+        invocation.context().tenant(),
+        memoryBytes,
+        new Deadline(start, deadline, invocation.input().length),
+        () -> {
+          RunResult run =
+              runner.run(tool.compiled(), tool.entryPoint(), invocation, tool.linker(), deadline);
+          return checkedOutput(result(run, invocation, start), schemas);
+        },
+        refusal -> refusal);
+  }
+
+  /**
+   * Makes an invocation's input check on a guest thread, in its tenant's turn and under admission
+   * like a guest: a tenant sending expensive inputs spends its own share of the threads and of the
+   * admitted places (beyond it, refused at once), never a pool other tenants or the service's own
+   * work share. A check still waiting at the invocation's deadline is answered {@code TIMEOUT} then
+   * and never made.
+   *
+   * @param deadline the invocation's: its start, its deadline and its input size
+   * @param check the check, returning what is wrong with the input, if anything
+   * @return empty if the input passed, else the invocation's answer (invalid input, rejected, timed
+   *     out); completes on a guest thread, or at once when refused
+   */
+  public Future<Optional<InvocationResult>> checkInput(
+      String tenant, Deadline deadline, Supplier<Optional<String>> check) {
+    return onGuestThread(
+        tenant,
+        0,
+        deadline,
+        () ->
+            check
+                .get()
+                .map(
+                    problem ->
+                        notRun(
+                            Outcome.INVALID_INPUT, problem, deadline.start(), deadline.bytesIn())),
+        Optional::of);
+  }
+
+  /**
+   * When an invocation started, when its deadline passes and how many input bytes it brought: what
+   * work done for it on a guest thread is bounded by and reports.
+   */
+  public record Deadline(Instant start, Instant at, long bytesIn) {}
+
+  /**
+   * Admits {@code work} for {@code tenant}, reserving {@code memoryBytes}, and runs it on a guest
+   * thread in the tenant's turn before the deadline. Refused or expired, it never runs and the
+   * answer is {@code notRun} applied to a result saying why.
+   */
+  private <T> Future<T> onGuestThread(
+      String tenant,
+      long memoryBytes,
+      Deadline deadline,
+      Supplier<T> work,
+      Function<InvocationResult, T> notRun) {
     Optional<String> refused = admission.tryAdmit(tenant, memoryBytes);
     if (refused.isPresent()) {
       return Future.succeededFuture(
-          notRun(Outcome.REJECTED_OVERLOAD, refused.get(), start, invocation.input().length));
+          notRun.apply(notRun(Outcome.REJECTED_OVERLOAD, refused.get(), deadline)));
     }
-    Promise<InvocationResult> promise = Promise.promise();
-    Instant deadline = start.plus(invocation.limits().timeout());
+    Promise<T> promise = Promise.promise();
     dispatch.submit(
         tenant,
-        deadline,
+        deadline.at(),
         () -> {
-          InvocationResult result;
+          T result;
           try {
-            RunResult run =
-                runner.run(tool.compiled(), tool.entryPoint(), invocation, tool.linker(), deadline);
-            result = result(run, invocation, start);
+            // The dispatcher may hand out work whose deadline passed while it was being taken.
+            result =
+                clock.instant().isBefore(deadline.at())
+                    ? work.get()
+                    : notRun.apply(queuedPastDeadline(deadline));
           } catch (RuntimeException | Error failure) {
             admission.release(tenant, memoryBytes);
             promise.fail(failure);
@@ -91,14 +157,32 @@ public final class Invoker {
         },
         () -> {
           admission.release(tenant, memoryBytes);
-          promise.complete(
-              notRun(
-                  Outcome.TIMEOUT,
-                  GuestRunner.QUEUED_PAST_DEADLINE,
-                  start,
-                  invocation.input().length));
+          promise.complete(notRun.apply(queuedPastDeadline(deadline)));
         });
     return promise.future();
+  }
+
+  private InvocationResult queuedPastDeadline(Deadline deadline) {
+    return notRun(Outcome.TIMEOUT, GuestRunner.QUEUED_PAST_DEADLINE, deadline);
+  }
+
+  private InvocationResult notRun(Outcome outcome, String message, Deadline deadline) {
+    return notRun(outcome, message, deadline.start(), deadline.bytesIn());
+  }
+
+  /** A successful result whose output breaks the contract's output schema is INVALID_OUTPUT. */
+  private static InvocationResult checkedOutput(InvocationResult result, ToolSchemas schemas) {
+    if (result.outcome() != Outcome.SUCCESS) {
+      return result;
+    }
+    return schemas
+        .output(result.output())
+        .problem()
+        .map(
+            why ->
+                new InvocationResult(
+                    Outcome.INVALID_OUTPUT, result.output(), why, result.report(), result.logs()))
+        .orElse(result);
   }
 
   /** The result of an invocation turned away before any guest code ran. */
