@@ -10,6 +10,7 @@ import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.egress.EgressPolicy;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
+import com.infrafabric.chassis.internal.egress.ResolverPool;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.internal.grant.GrantVerifier;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
@@ -47,8 +48,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -482,14 +481,13 @@ public final class Chassis implements AutoCloseable {
       Objects.requireNonNull(resolver, "resolver");
       OperatorSettings.SandboxSettings sandbox = config.sandbox();
       ModuleBuilds builds = new ModuleBuilds(vertx, config.moduleCaps());
-      ExecutorService resolvers = daemonPool(2, "chassis-resolver");
+      ResolverPool resolvers = new ResolverPool(resolver, ResolverPool.DEFAULT_BOUND);
       ThreadPoolExecutor guests =
           GuestThreads.create(
               sandbox.guestThreads(), sandbox.guestStackBytes(), sandbox.guestSpin());
       Watchdog watchdog = new Watchdog(clock, sandbox.watchdogInterval());
       HttpEgress egress =
-          new HttpEgress(
-              vertx, new EgressPolicy(config.egress(), resolver, resolvers), config.egress());
+          new HttpEgress(vertx, new EgressPolicy(config.egress(), resolvers), config.egress());
       CompiledModules compiled =
           new CompiledModules(
               config.moduleCaps().compiledCacheSize(), config.moduleCaps().compiledCacheBytes());
@@ -565,7 +563,7 @@ public final class Chassis implements AutoCloseable {
             watchdog.close();
             guests.shutdownNow();
             builds.close();
-            resolvers.shutdownNow();
+            resolvers.close();
           };
       OperatorSettings.GuestLogSettings logs = config.guestLogs();
       GuestLogs guestLogs =
@@ -603,16 +601,6 @@ public final class Chassis implements AutoCloseable {
                         + p.name()
                         + " reads its key from the vault: set Chassis.Builder.masterKeys");
               });
-    }
-
-    private static ExecutorService daemonPool(int threads, String name) {
-      return Executors.newFixedThreadPool(
-          threads,
-          task -> {
-            Thread thread = new Thread(task, name);
-            thread.setDaemon(true);
-            return thread;
-          });
     }
   }
 }

@@ -181,7 +181,14 @@ final class HttpFunctions {
   private EgressResult send(
       OutboundRequest request, Optional<OpenedCredential> credential, InvocationCredentials mine) {
     try {
-      return egress.send(request, capability, allowList, budget, credential, mine::governs);
+      return egress.send(
+          invocation.context().tenant(),
+          request,
+          capability,
+          allowList,
+          budget,
+          credential,
+          mine::governs);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GuestHalt(Outcome.TIMEOUT, "the tool was stopped during an HTTP request");

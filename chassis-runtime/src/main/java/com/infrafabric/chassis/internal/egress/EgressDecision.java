@@ -16,7 +16,8 @@ sealed interface EgressDecision {
    * @param error what the guest sees
    * @param reason why, for the log and the denied-capability metric
    * @param policy short tag for the metric: {@code allow-list}, {@code address}, {@code scheme},
-   *     {@code url}, {@code dns}
+   *     {@code url}, {@code dns}, {@code dns-share} (the tenant holds its share of the node's DNS
+   *     lookups)
    */
   record Denied(AbiError error, String reason, String policy) implements EgressDecision {}
 }

@@ -1,18 +1,11 @@
 package com.infrafabric.chassis.internal.egress;
 
-import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.destination.DestinationPattern;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Decides each outbound hop: the URL must parse strictly, its scheme be allowed by the operator,
@@ -23,20 +16,19 @@ import java.util.concurrent.TimeoutException;
 public final class EgressPolicy {
 
   private final EgressSettings settings;
-  private final HostResolver resolver;
-  private final Executor resolverExecutor;
+  private final ResolverPool resolvers;
 
-  public EgressPolicy(EgressSettings settings, HostResolver resolver, Executor resolverExecutor) {
+  public EgressPolicy(EgressSettings settings, ResolverPool resolvers) {
     this.settings = settings;
-    this.resolver = resolver;
-    this.resolverExecutor = resolverExecutor;
+    this.resolvers = resolvers;
   }
 
   /**
-   * Checks one hop to {@code url} under {@code allowList}. Blocks while resolving, for at most the
-   * resolve timeout; call it from a guest worker thread only.
+   * Checks one hop to {@code url} under {@code allowList} for a guest of {@code tenant}, whose
+   * share of the node's DNS lookups it uses. Blocks while resolving, for at most the resolve
+   * timeout; call it from a guest worker thread only.
    */
-  public EgressDecision check(String url, List<DestinationPattern> allowList)
+  public EgressDecision check(String tenant, String url, List<DestinationPattern> allowList)
       throws InterruptedException {
     Destination destination;
     try {
@@ -54,23 +46,21 @@ public final class EgressPolicy {
       return new EgressDecision.Denied(
           AbiError.DENIED, destination.origin() + " is not on the allow-list", "allow-list");
     }
-    return checkAddresses(destination);
+    return checkAddresses(tenant, destination);
   }
 
-  private EgressDecision checkAddresses(Destination destination) throws InterruptedException {
+  private EgressDecision checkAddresses(String tenant, Destination destination)
+      throws InterruptedException {
     List<InetAddress> addresses;
     if (destination.literal().isPresent()) {
       addresses = List.of(destination.literal().get());
     } else {
-      try {
-        addresses = resolve(destination.host());
-      } catch (UnknownHostException | ExecutionException e) {
-        return new EgressDecision.Denied(
-            AbiError.UNAVAILABLE, destination.host() + " does not resolve", "dns");
-      } catch (TimeoutException e) {
-        return new EgressDecision.Denied(
-            AbiError.TIMEOUT, destination.host() + " did not resolve in time", "dns");
+      ResolverPool.Resolution resolution =
+          resolvers.resolve(tenant, destination.host(), settings.resolveTimeout());
+      if (!(resolution instanceof ResolverPool.Resolution.Resolved resolved)) {
+        return unresolved(destination, resolution);
       }
+      addresses = resolved.addresses();
     }
     if (addresses.isEmpty()) {
       return new EgressDecision.Denied(
@@ -97,24 +87,21 @@ public final class EgressPolicy {
     return settings.trustedTargets().stream().anyMatch(t -> t.covers(address, port));
   }
 
-  private List<InetAddress> resolve(String host)
-      throws UnknownHostException, ExecutionException, TimeoutException, InterruptedException {
-    CompletableFuture<List<InetAddress>> lookup = new CompletableFuture<>();
-    resolverExecutor.execute(
-        () -> {
-          try {
-            lookup.complete(List.copyOf(resolver.resolve(host)));
-          } catch (UnknownHostException | RuntimeException e) {
-            lookup.completeExceptionally(e);
-          }
-        });
-    try {
-      return lookup.get(settings.resolveTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof UnknownHostException unknown) {
-        throw unknown;
-      }
-      throw e;
+  private static EgressDecision unresolved(
+      Destination destination, ResolverPool.Resolution resolution) {
+    if (resolution instanceof ResolverPool.Resolution.TimedOut) {
+      return new EgressDecision.Denied(
+          AbiError.TIMEOUT, destination.host() + " did not resolve in time", "dns");
     }
+    if (resolution instanceof ResolverPool.Resolution.Refused) {
+      return new EgressDecision.Denied(
+          AbiError.UNAVAILABLE,
+          "the tenant's share of DNS lookups is in use; "
+              + destination.host()
+              + " was not looked up",
+          "dns-share");
+    }
+    return new EgressDecision.Denied(
+        AbiError.UNAVAILABLE, destination.host() + " does not resolve", "dns");
   }
 }

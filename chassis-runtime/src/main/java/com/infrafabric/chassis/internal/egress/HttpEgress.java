@@ -67,8 +67,8 @@ public final class HttpEgress implements AutoCloseable {
   }
 
   /**
-   * Sends {@code request} under {@code capability}, taking one request from {@code budget} per hop.
-   * Call from a guest thread.
+   * Sends {@code request} of a guest of {@code tenant} under {@code capability}, taking one request
+   * from {@code budget} per hop. Call from a guest thread.
    *
    * <p>With a {@code credential}, every hop must also be to an origin the credential allows, its
    * header is added, and no compression is asked for ({@code accept-encoding: identity}). A
@@ -80,6 +80,7 @@ public final class HttpEgress implements AutoCloseable {
    * secret cannot come back in a form redaction cannot see.
    */
   public EgressResult send(
+      String tenant,
       OutboundRequest request,
       HttpCapability capability,
       List<DestinationPattern> allowList,
@@ -98,7 +99,7 @@ public final class HttpEgress implements AutoCloseable {
             "the tool sent its " + capability.maxRequests() + " allowed requests",
             "");
       }
-      EgressDecision decision = policy.check(url, allowList);
+      EgressDecision decision = policy.check(tenant, url, allowList);
       if (decision instanceof EgressDecision.Denied denied) {
         return new EgressResult.Failed(denied.error(), denied.reason(), denied.policy());
       }

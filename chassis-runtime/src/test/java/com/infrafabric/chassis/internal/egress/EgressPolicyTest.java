@@ -24,7 +24,7 @@ class EgressPolicyTest {
   void allowsAPublicAnswerAndPinsIt() throws Exception {
     EgressDecision decision =
         policy(Map.of("api.example.com", "93.184.216.34"), List.of())
-            .check("https://api.example.com/v1", ALLOW);
+            .check("acme", "https://api.example.com/v1", ALLOW);
     assertThat(decision)
         .isInstanceOfSatisfying(
             EgressDecision.Allowed.class,
@@ -35,7 +35,7 @@ class EgressPolicyTest {
   void refusesAHostWhoseAnswersIncludeOnePrivateAddress() throws Exception {
     EgressDecision decision =
         policy(Map.of("api.example.com", "93.184.216.34,10.0.0.5"), List.of())
-            .check("https://api.example.com/", ALLOW);
+            .check("acme", "https://api.example.com/", ALLOW);
     assertThat(decision)
         .isEqualTo(
             new EgressDecision.Denied(
@@ -46,7 +46,7 @@ class EgressPolicyTest {
 
   @Test
   void refusesDestinationsOffTheAllowList() throws Exception {
-    EgressDecision decision = policy(Map.of(), List.of()).check("https://evil.com/", ALLOW);
+    EgressDecision decision = policy(Map.of(), List.of()).check("acme", "https://evil.com/", ALLOW);
     assertThat(decision)
         .isEqualTo(
             new EgressDecision.Denied(
@@ -58,6 +58,7 @@ class EgressPolicyTest {
     EgressDecision decision =
         policy(Map.of(), List.of())
             .check(
+                "acme",
                 "http://api.example.com:443/",
                 List.of(DestinationPattern.parse("http://api.example.com:443")));
     assertThat(decision)
@@ -69,21 +70,21 @@ class EgressPolicyTest {
   @Test
   void reachesLoopbackOnlyThroughAnExplicitTrustedTarget() throws Exception {
     List<DestinationPattern> allow = List.of(DestinationPattern.parse("https://127.0.0.1:443"));
-    assertThat(policy(Map.of(), List.of()).check("https://127.0.0.1/", allow))
+    assertThat(policy(Map.of(), List.of()).check("acme", "https://127.0.0.1/", allow))
         .isInstanceOf(EgressDecision.Denied.class);
     assertThat(
             policy(Map.of(), List.of(TrustedTarget.parse("127.0.0.1/32:443")))
-                .check("https://127.0.0.1/", allow))
+                .check("acme", "https://127.0.0.1/", allow))
         .isInstanceOf(EgressDecision.Allowed.class);
     assertThat(
             policy(Map.of(), List.of(TrustedTarget.parse("127.0.0.1/32:8443")))
-                .check("https://127.0.0.1/", allow))
+                .check("acme", "https://127.0.0.1/", allow))
         .isInstanceOf(EgressDecision.Denied.class);
   }
 
   @Test
   void reportsAnUnresolvableHostAsUnavailable() throws Exception {
-    assertThat(policy(Map.of(), List.of()).check("https://api.example.com/", ALLOW))
+    assertThat(policy(Map.of(), List.of()).check("acme", "https://api.example.com/", ALLOW))
         .isEqualTo(
             new EgressDecision.Denied(
                 AbiError.UNAVAILABLE, "api.example.com does not resolve", "dns"));
@@ -105,6 +106,6 @@ class EgressPolicyTest {
           }
           return addresses;
         };
-    return new EgressPolicy(settings, resolver, Runnable::run);
+    return new EgressPolicy(settings, new ResolverPool(resolver, 4));
   }
 }
