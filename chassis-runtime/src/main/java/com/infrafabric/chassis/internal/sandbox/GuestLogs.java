@@ -8,6 +8,7 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,9 +21,12 @@ import org.slf4j.event.Level;
  * What this node does with the entries guests log beyond keeping them for the answer: bounds how
  * many one invocation may make ({@link #maxEntries()}), and copies them into the service log
  * (logger {@code infrafabric.chassis.guest}), at most {@code linesPerSecond} per tenant and tool on
- * this node with bursts of {@code burst}. A guest's entries all still reach its own answer; only
- * the copy into the log the operator pays for is limited, and every line left out is counted in
- * {@code chassis.guest.log.dropped} (tag {@code tool}).
+ * this node with bursts of {@code burst}, each cut to its first {@value #RELAYED_LINE_BYTES} bytes
+ * (UTF-8) with a marker saying how many were cut. A line may be as long as a contract's log bytes
+ * (up to 1 MiB), so a rate in lines alone would let one tool write megabytes a second into the log
+ * every tenant shares; lines and bytes per line together bound the bytes. A guest's entries all
+ * still reach its own answer whole; only the copy into the log the operator pays for is limited,
+ * and every line left out is counted in {@code chassis.guest.log.dropped} (tag {@code tool}).
  *
  * <p>The limit is per node because what it protects is per node: this process's log volume. Buckets
  * live in memory, the least recently used dropped beyond {@value #MAX_BUCKETS} (a dropped bucket
@@ -32,6 +36,10 @@ import org.slf4j.event.Level;
 public final class GuestLogs {
 
   static final int MAX_BUCKETS = 10_000;
+
+  /** The most bytes of one entry's message copied into the service log. */
+  static final int RELAYED_LINE_BYTES = 1024;
+
   private static final Logger GUEST_LOG = LoggerFactory.getLogger("infrafabric.chassis.guest");
 
   private final int maxEntries;
@@ -63,7 +71,10 @@ public final class GuestLogs {
     return maxEntries;
   }
 
-  /** Writes one sanitized entry to the service log, unless its tenant and tool are over rate. */
+  /**
+   * Writes one sanitized entry to the service log, cut to {@value #RELAYED_LINE_BYTES} bytes,
+   * unless its tenant and tool are over rate.
+   */
   void relay(ToolRef tool, InvocationContext context, LogLevel level, String text) {
     if (!bucket(new Key(context.tenant(), tool)).tryConsume(1)) {
       dropped(tool).increment();
@@ -75,7 +86,26 @@ public final class GuestLogs {
         .addKeyValue("tenant", context.tenant())
         .addKeyValue("agent", context.agent())
         .addKeyValue("invocation", context.invocationId())
-        .log(text);
+        .log(cut(text));
+  }
+
+  /** {@code text}, or its first {@value #RELAYED_LINE_BYTES} bytes and how many more there were. */
+  static String cut(String text) {
+    if (text.length() <= RELAYED_LINE_BYTES / 3) {
+      return text;
+    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= RELAYED_LINE_BYTES) {
+      return text;
+    }
+    int end = RELAYED_LINE_BYTES;
+    while ((bytes[end] & 0xC0) == 0x80) {
+      end--;
+    }
+    return new String(bytes, 0, end, StandardCharsets.UTF_8)
+        + " [cut: "
+        + (bytes.length - end)
+        + " more bytes not relayed]";
   }
 
   private synchronized Bucket bucket(Key key) {

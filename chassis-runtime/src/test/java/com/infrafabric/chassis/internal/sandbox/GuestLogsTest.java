@@ -60,6 +60,39 @@ class GuestLogsTest {
     }
   }
 
+  /**
+   * Regression: the relay counted lines, not bytes, and a line may be as long as a contract's log
+   * bytes: 60 invocations each logging one 1,000,000-byte line grew the service log by 60 MB in 5.4
+   * s, with nothing dropped.
+   */
+  @Test
+  void aLongLineIsCutToABoundWithAMarkerSayingHowMuchWasCut() {
+    try (LogCapture captured = LogCapture.start()) {
+      logs.relay(TOOL, ACME, LogLevel.ERROR, "x".repeat(1_000_000));
+      String relayed = captured.events(GUEST).get(0).getFormattedMessage();
+      assertThat(relayed)
+          .startsWith("x".repeat(GuestLogs.RELAYED_LINE_BYTES))
+          .endsWith(" [cut: 998976 more bytes not relayed]")
+          .hasSizeLessThan(GuestLogs.RELAYED_LINE_BYTES + 64);
+    }
+  }
+
+  @Test
+  void aCutNeverSplitsACharacter() {
+    String text = "a" + "\u00e9".repeat(1000);
+
+    String cut = GuestLogs.cut(text);
+
+    assertThat(cut).startsWith("a" + "\u00e9".repeat(511) + " [cut: 978 more bytes");
+  }
+
+  @Test
+  void aLineWithinTheBoundIsRelayedWhole() {
+    String text = "y".repeat(GuestLogs.RELAYED_LINE_BYTES);
+
+    assertThat(GuestLogs.cut(text)).isEqualTo(text);
+  }
+
   private void relay(ToolRef tool, InvocationContext context, int lines) {
     for (int i = 0; i < lines; i++) {
       logs.relay(tool, context, LogLevel.INFO, "line " + i);
