@@ -6,14 +6,23 @@ import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.destination.DestinationPattern;
 import java.net.InetAddress;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides each outbound hop: the URL must parse strictly, its scheme be allowed by the operator,
  * its origin match the contract's allow-list, and every address its host resolves to be public or
  * explicitly trusted. One special address among the answers refuses the whole hop, so a DNS answer
  * mixing a public and a private address cannot be raced. Thread-safe.
+ *
+ * <p>A refusal's reason reaches the tool's log and so the tool's caller: it names the destination
+ * and the class of the refused address, never the address, or a tool could map internal names and
+ * networks for every host its allow-list wildcard covers. The refused address goes to the
+ * operator's log only (logger {@code infrafabric.chassis.egress}).
  */
 public final class EgressPolicy {
+
+  private static final Logger OPERATOR_LOG = LoggerFactory.getLogger("infrafabric.chassis.egress");
 
   private final EgressSettings settings;
   private final ResolverPool resolvers;
@@ -69,18 +78,24 @@ public final class EgressPolicy {
     for (InetAddress address : addresses) {
       AddressClass addressClass = AddressClassifier.classify(address);
       if (addressClass != AddressClass.PUBLIC && !trusted(address, destination.port())) {
-        return new EgressDecision.Denied(
-            AbiError.DENIED,
-            destination.host()
-                + " resolves to "
-                + address.getHostAddress()
-                + ", "
-                + addressClass.description()
-                + " address",
-            "address");
+        return refusedAddress(tenant, destination, address, addressClass);
       }
     }
     return new EgressDecision.Allowed(destination, addresses.get(0));
+  }
+
+  private static EgressDecision refusedAddress(
+      String tenant, Destination destination, InetAddress address, AddressClass addressClass) {
+    OPERATOR_LOG
+        .atInfo()
+        .addKeyValue("tenant", tenant)
+        .addKeyValue("host", destination.host())
+        .addKeyValue("address", address.getHostAddress())
+        .log("egress refused: the host resolves to {} address", addressClass.description());
+    return new EgressDecision.Denied(
+        AbiError.DENIED,
+        destination.host() + " resolves to " + addressClass.description() + " address",
+        "address");
   }
 
   private boolean trusted(InetAddress address, int port) {

@@ -7,6 +7,7 @@ import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.egress.TrustedTarget;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.llm.destination.DestinationPattern;
+import com.infrafabric.platform.testing.LogCapture;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -39,9 +40,31 @@ class EgressPolicyTest {
     assertThat(decision)
         .isEqualTo(
             new EgressDecision.Denied(
-                AbiError.DENIED,
-                "api.example.com resolves to 10.0.0.5, a private address",
-                "address"));
+                AbiError.DENIED, "api.example.com resolves to a private address", "address"));
+  }
+
+  /**
+   * Regression: the refusal, which reaches the tool's log and its caller, said "localhost resolves
+   * to 127.0.0.1, a loopback address", handing a tool the internal DNS answers of every name its
+   * allow-list wildcard covers. The address now goes to the operator's log only.
+   */
+  @Test
+  void aRefusalNamesTheAddressClassButNeverTheAddress() throws Exception {
+    EgressDecision decision;
+    try (LogCapture captured = LogCapture.start()) {
+      decision =
+          policy(Map.of("api.example.com", "127.0.0.1"), List.of())
+              .check("acme", "https://api.example.com/", ALLOW);
+      assertThat(captured.text()).contains("address=127.0.0.1", "tenant=acme");
+    }
+    assertThat(decision)
+        .isInstanceOfSatisfying(
+            EgressDecision.Denied.class,
+            denied -> {
+              assertThat(denied.reason())
+                  .isEqualTo("api.example.com resolves to a loopback address");
+              assertThat(denied.reason()).doesNotContain("127.0.0.1");
+            });
   }
 
   @Test
