@@ -61,7 +61,24 @@ class LocalChecksTest {
         Arguments.of(List.of("agents", "list", "acme", "--limit", "0"), "--limit 0 is outside"),
         Arguments.of(
             List.of("tools", "list", "--limit", "1001"), "--limit 1001 is outside 1..1000"),
-        Arguments.of(List.of("ledger", "tail", "acme", "--limit", "0"), "--limit 0 is outside"));
+        Arguments.of(List.of("ledger", "tail", "acme", "--limit", "0"), "--limit 0 is outside"),
+        Arguments.of(
+            List.of(
+                "ledger",
+                "export",
+                "acme",
+                "--csv",
+                "--from",
+                "2026-12-08T00:00:00Z",
+                "--to",
+                "2026-12-07T00:00:00Z"),
+            "the range must end after it starts"),
+        Arguments.of(
+            List.of("budgets", "set", "acme", "--cap", "day=9007199254740992"),
+            "--cap day=9007199254740992"),
+        Arguments.of(
+            List.of("budgets", "set", "acme", "--cap", "day=5", "--thresholds", "50,150"),
+            "threshold 150% is outside 1..99"));
   }
 
   @ParameterizedTest

@@ -3,6 +3,8 @@ package com.infrafabric.deploy.client;
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.tenant.Window;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -128,12 +130,26 @@ public final class BudgetsCli extends CommandGroup {
         if (limits.containsKey(parts[0])) {
           throw new IllegalArgumentException("--cap names the window " + parts[0] + " twice");
         }
+        Limit limit;
+        try {
+          // The governor's own rules of a limit, so what it would refuse is refused here.
+          limit = new Limit(Long.parseLong(parts[1]), thresholds);
+        } catch (NumberFormatException | GovernorException refused) {
+          throw new IllegalArgumentException(
+              "--cap " + cap + " with --thresholds " + thresholds + ": " + why(refused));
+        }
         limits.put(
             parts[0],
             new JsonObject()
-                .put("cap_micros", Long.parseLong(parts[1]))
-                .put("thresholds_pct", new JsonArray(thresholds)));
+                .put("cap_micros", limit.capMicros())
+                .put("thresholds_pct", new JsonArray(limit.thresholdPercents())));
       }
+    }
+
+    private static String why(RuntimeException refused) {
+      return refused instanceof NumberFormatException
+          ? "the cap is not a whole number of micro-dollars"
+          : refused.getMessage();
     }
 
     @Override

@@ -151,6 +151,7 @@ public final class LedgerCli extends CommandGroup {
 
     @Override
     public Integer call() {
+      TimeRange.requireOrdered(from, to);
       RestClient client = connection.client(Service.GOVERNOR, context);
       PrintStream out = context.out();
       String cursor = null;

@@ -107,10 +107,7 @@ public final class SpendCli implements Callable<Integer> {
 
   /** The range as a {@link SpendQuery} takes it: {@code --to} after the start, at most its span. */
   private static void checkRange(Instant start, Instant end) {
-    if (!end.isAfter(start)) {
-      throw new IllegalArgumentException(
-          "the range must end after it starts: " + start + ".." + end);
-    }
+    TimeRange.requireOrdered(start, end);
     if (Duration.between(start, end).compareTo(SpendQuery.MAX_RANGE) > 0) {
       throw new IllegalArgumentException(
           "a report covers at most "
