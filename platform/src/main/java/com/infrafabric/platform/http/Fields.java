@@ -56,9 +56,11 @@ public final class Fields {
       if (!allowed.contains(name)) {
         throw malformed(
             Excerpt.of(where + name, Excerpt.VALUE_CHARS),
-            "is not a known field (allowed: "
-                + String.join(", ", allowed.stream().sorted().toList())
-                + ")");
+            allowed.isEmpty()
+                ? "is not a known field (this request takes none: send no body, or {})"
+                : "is not a known field (allowed: "
+                    + String.join(", ", allowed.stream().sorted().toList())
+                    + ")");
       }
     }
     return new Fields(body, where);

@@ -29,6 +29,13 @@ class FieldsTest {
     assertThat(e.details()).containsEntry("field", "colour");
   }
 
+  /** Regression: a body sent where none is taken was told "(allowed: )". */
+  @Test
+  void aFieldWhereNoneIsTakenSaysTheRequestTakesNone() {
+    assertThat(refusal(() -> Fields.of(new JsonObject().put("a", 1), Set.of())).getMessage())
+        .isEqualTo("a is not a known field (this request takes none: send no body, or {})");
+  }
+
   @Test
   void wrongTypesAndMissingFieldsNameTheFieldWithItsPrefix() {
     Fields fields =
