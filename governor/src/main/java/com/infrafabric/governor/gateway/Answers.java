@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads a provider's complete (not streamed) answer, bounded in size and time. */
+/** Reads a provider's complete (not streamed) answer, bounded in size, silence and time. */
 final class Answers {
 
   private static final String USAGE = "usage";
@@ -24,16 +24,24 @@ final class Answers {
 
   /**
    * The whole body of {@code response} (opened and paused); fails if it exceeds {@code maxBytes},
-   * takes longer than {@code timeout} or the connection fails, resetting the request.
+   * takes longer than {@code maxDuration} in all or the connection fails, resetting the request.
+   * Each silence of the provider is bounded by {@code response} itself (its provider's {@code
+   * timeout}, restarted by every chunk): a large answer, or one the gateway reads slowly under
+   * load, takes many such timeouts to arrive whole, so the whole answer is held only to {@code
+   * maxDuration}, the bound a stream is held to, never to one silence's.
    */
-  static Future<Buffer> read(Vertx vertx, AnswerBody response, long maxBytes, Duration timeout) {
+  static Future<Buffer> read(
+      Vertx vertx, AnswerBody response, long maxBytes, Duration maxDuration) {
     Promise<Buffer> done = Promise.promise();
     Buffer body = Buffer.buffer();
     long timer =
         vertx.setTimer(
-            timeout.toMillis(),
+            maxDuration.toMillis(),
             id -> {
-              if (done.tryFail("no complete answer within " + timeout.toMillis() + " ms")) {
+              if (done.tryFail(
+                  "no complete answer within the "
+                      + maxDuration.toSeconds()
+                      + " s the gateway reads an answer")) {
                 response.reset();
               }
             });

@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * @param masterKeys opens the operator's provider keys in the vault; empty: only offline providers
  * @param defaultMaxOutputTokens the output bound priced and sent upstream when a call names none
  * @param maxOutputTokens the largest output bound a call may ask for
- * @param maxStreamDuration how long one streamed answer may last before it is cut
+ * @param maxStreamDuration how long one answer, streamed or whole, may take to read before it is
+ *     cut (a provider's {@code timeout} bounds each of its silences, never the whole answer)
  * @param maxAnswerBytes the largest answer relayed (a non-streamed body, or a stream in total)
  * @param applyDowngrades true to follow the tenant policy's downgrade advice (and say so in the
  *     {@code x-governor-model-downgrade} header); false to only report it

@@ -350,7 +350,11 @@ final class MeteredCall {
     } else if (call.stream()) {
       stream(target, upstream);
     } else {
-      Answers.read(calls.vertx, upstream, calls.settings.maxAnswerBytes(), timeout(target))
+      Answers.read(
+              calls.vertx,
+              upstream,
+              calls.settings.maxAnswerBytes(),
+              calls.settings.maxStreamDuration())
           .onSuccess(answer -> whole(target, answer))
           .onFailure(unread -> chargedAsReserved(target, unread.getMessage()));
     }
@@ -510,18 +514,16 @@ final class MeteredCall {
     return new TokenUsage(call.worstCaseInputTokens(), 0, call.worstCaseOutputTokens());
   }
 
-  /** Every target's attempts, or the longest stream, and the margin. */
+  /**
+   * Every target's attempts, the longest answer (streamed or whole: both are read for up to {@code
+   * gateway.maxStreamDuration}) and the margin.
+   */
   private Duration ttl(List<ModelRouter.Target> targets) {
     Duration attempts = Duration.ZERO;
     for (ModelRouter.Target target : targets) {
       attempts = attempts.plus(target.worstCase());
     }
-    Duration answer = call.stream() ? calls.settings.maxStreamDuration() : Duration.ZERO;
-    return attempts.plus(answer).plus(MARGIN);
-  }
-
-  private static Duration timeout(ModelRouter.Target target) {
-    return target.route().settings().timeout();
+    return attempts.plus(calls.settings.maxStreamDuration()).plus(MARGIN);
   }
 
   /** The caller's {@code Idempotency-Key}, or one made up; echoed in the answer either way. */

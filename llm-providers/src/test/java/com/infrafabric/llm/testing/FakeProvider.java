@@ -74,6 +74,13 @@ public final class FakeProvider implements AutoCloseable {
     /** Streams the whole answer, its events {@code gap} apart: a slow provider. */
     record Paced(java.time.Duration gap) implements Behaviour {}
 
+    /**
+     * Answers a whole (not streamed) completion in {@code pieces} pieces, {@code gap} apart: a
+     * provider that is never silent for long but takes many gaps to send its answer, as a large
+     * answer read slowly does.
+     */
+    record Trickles(java.time.Duration gap, int pieces) implements Behaviour {}
+
     /** Streams the first {@code events} text deltas, then resets the connection. */
     record CutAfter(int events) implements Behaviour {}
 
@@ -295,6 +302,8 @@ public final class FakeProvider implements AutoCloseable {
       request.response().putHeader("content-type", "application/json").end(body.json());
     } else if (next instanceof Behaviour.Hang) {
       return;
+    } else if (next instanceof Behaviour.Trickles trickles && !json.getBoolean("stream", false)) {
+      trickle(request, reply(request, json, "fake answer", OUTPUT_TOKENS).toBuffer(), trickles);
     } else if (json.getBoolean("stream", false)) {
       new FakeStream(vertx, request, json, flooded).send(next);
     } else if (next instanceof Behaviour.EchoKey) {
@@ -358,7 +367,39 @@ public final class FakeProvider implements AutoCloseable {
         + percent;
   }
 
+  /** Writes {@code answer} in {@code trickles.pieces()} pieces, {@code trickles.gap()} apart. */
+  private void trickle(
+      HttpServerRequest request, io.vertx.core.buffer.Buffer answer, Behaviour.Trickles trickles) {
+    request.response().setChunked(true).putHeader("content-type", "application/json").writeHead();
+    int piece = Math.max(1, (answer.length() + trickles.pieces() - 1) / trickles.pieces());
+    writePiece(request, answer, 0, piece, trickles.gap().toMillis());
+  }
+
+  private void writePiece(
+      HttpServerRequest request,
+      io.vertx.core.buffer.Buffer answer,
+      int from,
+      int piece,
+      long gap) {
+    int to = Math.min(answer.length(), from + piece);
+    if (to == answer.length()) {
+      request.response().end(answer.getBuffer(from, to));
+      return;
+    }
+    request.response().write(answer.getBuffer(from, to));
+    vertx.setTimer(gap, next -> writePiece(request, answer, to, piece, gap));
+  }
+
   private static void answer(
+      HttpServerRequest request, JsonObject body, String text, Number outputTokens) {
+    request
+        .response()
+        .putHeader("content-type", "application/json")
+        .end(reply(request, body, text, outputTokens).encode());
+  }
+
+  /** A whole answer to {@code body} in the format of {@code request}'s path. */
+  private static JsonObject reply(
       HttpServerRequest request, JsonObject body, String text, Number outputTokens) {
     int input = inputTokens(body);
     JsonObject reply =
@@ -401,7 +442,7 @@ public final class FakeProvider implements AutoCloseable {
                         .put("prompt_tokens", input)
                         .put("completion_tokens", outputTokens)
                         .put("total_tokens", input + OUTPUT_TOKENS));
-    request.response().putHeader("content-type", "application/json").end(reply.encode());
+    return reply;
   }
 
   @Override
