@@ -39,6 +39,13 @@ final class OpenAiEmbeddingsWire implements Wire {
   /** The fewest bytes one number takes in base64 (four bytes, four thirds as many characters). */
   private static final int BASE64_FLOAT_BYTES = 5;
 
+  /**
+   * The numbers one embedding is counted to hold when the call names no {@code dimensions}: the
+   * largest default output of OpenAI's embedding models ({@code text-embedding-3-large}; {@code
+   * text-embedding-3-small} and {@code ada-002} make 1536), so no default answer is undercounted.
+   */
+  static final int DEFAULT_DIMENSIONS = 3072;
+
   @Override
   public ProviderFormat format() {
     return ProviderFormat.OPENAI_COMPATIBLE;
@@ -71,30 +78,35 @@ final class OpenAiEmbeddingsWire implements Wire {
    * dimensions} numbers, each at least {@value #FLOAT_BYTES} bytes as JSON (a float32's digits and
    * a comma) or {@value #BASE64_FLOAT_BYTES} in base64, past the gateway's answer bound. The
    * provider would make and charge the whole answer, and the gateway could only drop it. Without
-   * {@code dimensions} the size is the model's, unknown here: such an answer past the bound is
-   * charged and said so.
+   * {@code dimensions} the size is the model's own, which the gateway cannot know (an alias may
+   * name any model): it is counted as {@value #DEFAULT_DIMENSIONS}, the largest default of OpenAI's
+   * embedding models. A model whose default output is larger still can make an answer past the
+   * bound, charged and said so; a caller that names {@code dimensions} is bounded on those.
    */
   private static void checkAnswerFits(JsonObject body, Object input, long maxAnswerBytes) {
-    if (!(body.getValue("dimensions") instanceof Number dimensions)) {
-      return;
-    }
+    boolean named = body.getValue("dimensions") instanceof Number;
+    long dimensions = named ? body.getLong("dimensions") : DEFAULT_DIMENSIONS;
     int perNumber =
         "base64".equals(body.getValue("encoding_format")) ? BASE64_FLOAT_BYTES : FLOAT_BYTES;
     long inputs = inputs(input);
-    long atLeast = inputs * dimensions.longValue() * perNumber;
+    long atLeast = inputs * dimensions * perNumber;
     if (atLeast > maxAnswerBytes) {
       throw RequestFields.invalid(
-          "dimensions",
+          named ? "dimensions" : "input",
           "the answer to "
               + inputs
               + " inputs of "
-              + dimensions
-              + " dimensions is at least "
+              + (named
+                  ? dimensions + " dimensions"
+                  : "the model's default dimensions (counted as "
+                      + DEFAULT_DIMENSIONS
+                      + ", the largest default of OpenAI's embedding models)")
+              + " is at least "
               + atLeast
               + " bytes, more than the "
               + maxAnswerBytes
-              + " the gateway relays: send fewer inputs or dimensions in one call, or"
-              + " encoding_format base64; nothing was charged");
+              + " the gateway relays (gateway.maxAnswerBytes): send fewer inputs in one call,"
+              + " fewer dimensions, or encoding_format base64; nothing was charged");
     }
   }
 

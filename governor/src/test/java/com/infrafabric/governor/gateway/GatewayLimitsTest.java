@@ -271,6 +271,40 @@ class GatewayLimitsTest {
   }
 
   /**
+   * Regression: the answer's size was bounded only when the call named {@code dimensions}. 2048
+   * texts at the model's default size (a legitimate ~44 MB answer) were sent, charged the whole
+   * reservation and answered 502 "the answer exceeds 16777216 bytes". Without {@code dimensions}
+   * each embedding is now counted at {@value OpenAiEmbeddingsWire#DEFAULT_DIMENSIONS} numbers, and
+   * such a call is refused before anything is reserved or sent.
+   */
+  @Test
+  void
+      anEmbeddingCallWithoutDimensionsWhoseDefaultAnswerCannotBeRelayedIsRefusedBeforeItIsCharged() {
+    String scope = RIG.fundedScope(1_000_000);
+    JsonArray inputs = new JsonArray();
+    for (int i = 0; i < OpenAiEmbeddingsWire.MAX_INPUTS; i++) {
+      inputs.add("text " + i);
+    }
+    int received = RIG.primary.received().size();
+
+    HttpResponse<String> refused =
+        send(
+            GatewayRoutes.OPENAI + "/embeddings",
+            RIG.agent(scope),
+            new JsonObject().put("model", "emb-test").put("input", inputs).encode());
+
+    assertError(refused, 400, "openai");
+    JsonObject error = new JsonObject(refused.body()).getJsonObject("error");
+    assertThat(error.getString("param")).isEqualTo("input");
+    assertThat(error.getString("message"))
+        .contains("2048 inputs of the model's default dimensions (counted as 3072")
+        .contains("gateway.maxAnswerBytes")
+        .contains("nothing was charged");
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+    assertThat(RIG.primary.received()).hasSize(received);
+  }
+
+  /**
    * A provider that answers, but not with an answer the gateway can relay, was still called: the
    * call is charged as reserved, and the caller told so, with the amount, in the header and the
    * message.
