@@ -61,9 +61,13 @@ public final class GatewayRoutes implements AutoCloseable {
     this.callers = new GatewayCallers(keys::authenticate);
   }
 
-  /** True if a client may call {@code model}: a model or alias with a target in some API. */
-  public boolean serves(String model) {
-    return router.serves(model);
+  /**
+   * True if a client may call {@code model} now: a model or alias with targets in some API, every
+   * one of which the pricing catalogue of the moment prices (a call to any other is refused 422
+   * {@code MODEL_UNKNOWN}).
+   */
+  public boolean callable(String model) {
+    return router.callable(model, calls.pricing.get());
   }
 
   public void register(Routes routes) {
@@ -85,8 +89,8 @@ public final class GatewayRoutes implements AutoCloseable {
   }
 
   /**
-   * The models and aliases this caller may name and the pricing catalogue prices (an alias when one
-   * of its models is), in OpenAI's list shape, with its budget state.
+   * The models and aliases this caller may name and the pricing catalogue prices (an alias when
+   * every model it may fall back to is), in OpenAI's list shape, with its budget state.
    */
   private void models(RoutingContext ctx) {
     GatewayCaller caller = GatewayCaller.of(Requests.principal(ctx));
@@ -96,10 +100,7 @@ public final class GatewayRoutes implements AutoCloseable {
     // it would offer what never works.
     router.names(ProviderFormat.OPENAI_COMPATIBLE).stream()
         .filter(caller::mayUse)
-        .filter(
-            name ->
-                router.targets(name, ProviderFormat.OPENAI_COMPATIBLE).stream()
-                    .anyMatch(target -> prices.lists(target.model())))
+        .filter(name -> router.callable(name, ProviderFormat.OPENAI_COMPATIBLE, prices))
         .forEach(
             name ->
                 data.add(

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.gateway;
 
+import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.llm.ProviderFormat;
 import com.infrafabric.llm.ProviderRelay;
 import com.infrafabric.llm.ProviderRoute;
@@ -110,6 +111,22 @@ final class ModelRouter implements AutoCloseable {
   /** True if {@code name} has a target in any format: a name a client may call. */
   boolean serves(String name) {
     return targets.values().stream().anyMatch(byName -> byName.containsKey(name));
+  }
+
+  /**
+   * True if a call naming {@code name} in {@code format} can be priced on {@code prices}: it has
+   * targets there and {@code prices} lists every one of them, since the call's worst case is priced
+   * on the priciest model it may fall back to, and one unpriced is refused (422 {@code
+   * MODEL_UNKNOWN}) on every call.
+   */
+  boolean callable(String name, ProviderFormat format, PricingCatalogue prices) {
+    List<Target> found = targets.get(format).get(name);
+    return found != null && found.stream().allMatch(target -> prices.lists(target.model()));
+  }
+
+  /** True if a call naming {@code name} can be priced on {@code prices} in some format. */
+  boolean callable(String name, PricingCatalogue prices) {
+    return targets.keySet().stream().anyMatch(format -> callable(name, format, prices));
   }
 
   /** True if {@code name} has a target that speaks {@code format}. */

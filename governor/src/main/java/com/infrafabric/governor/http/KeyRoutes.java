@@ -51,7 +51,8 @@ final class KeyRoutes {
   private final Predicate<String> servedModels;
 
   /**
-   * @param servedModels whether the gateway serves a model or alias: a key may name only those
+   * @param servedModels whether the gateway can call a model or alias now (served and priced): a
+   *     key may name only those
    */
   KeyRoutes(VirtualKeys keys, Predicate<String> servedModels) {
     this.keys = keys;
@@ -172,9 +173,12 @@ final class KeyRoutes {
   }
 
   /**
-   * The models a key may call: {@value VirtualKey#ANY_MODEL}, or names the gateway serves. A name
-   * it does not serve (a typo, an alias not configured) is refused now, not found unusable at the
-   * key's first call.
+   * The models a key may call: {@value VirtualKey#ANY_MODEL}, or names the gateway can call now
+   * (served, and priced by the catalogue of the moment). A name it cannot (a typo, an alias not
+   * configured, a model configured but not priced) is refused now, not found unusable at the key's
+   * first call. A rotation keeps the key's models unchecked: a model the catalogue stops pricing
+   * later stays on the key, refused at each call (422 {@code MODEL_UNKNOWN}) until it is priced
+   * again.
    */
   private Set<String> models(Fields body) {
     JsonArray array = body.array("allowed_models");
@@ -185,7 +189,8 @@ final class KeyRoutes {
       }
       if (!model.equals(VirtualKey.ANY_MODEL) && !servedModels.test(model)) {
         throw Fields.malformed(
-            "allowed_models[" + i + "]", "names no model or alias this gateway serves");
+            "allowed_models[" + i + "]",
+            "names " + model + ", no model or alias this gateway serves and prices now");
       }
       models.add(model);
     }

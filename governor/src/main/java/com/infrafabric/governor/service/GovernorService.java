@@ -170,7 +170,7 @@ public final class GovernorService {
             claims,
             grants,
             this.keys,
-            gateway::serves,
+            gateway::callable,
             budget.callLimits());
     this.http =
         settings
