@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * @param provider the upstream provider that served it ({@code prov})
  * @param latencyMillis the upstream call's duration in milliseconds, or -1 if not known ({@code
  *     lat_ms})
- * @param outcome how the call ended, e.g. {@code ok}, {@code upstream_error}, {@code
- *     client_disconnected} ({@code out})
+ * @param outcome how the call ended, e.g. {@code ok}, {@code upstream_error}, {@code shutdown},
+ *     {@code client_disconnected} ({@code out})
  */
 public record CallAttribution(String keyId, String provider, long latencyMillis, String outcome) {
 

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -41,9 +42,19 @@ public final class GatewayRoutes implements AutoCloseable {
 
   private static final Access CALLERS = Access.tenant("agent");
 
+  /**
+   * How long before the server closes the connections left after its shutdown grace the gateway
+   * cuts its live streams (at most half the grace): time to write each one's error event and end
+   * it, so that it is not dropped instead.
+   */
+  private static final Duration STREAM_CUT_LEAD = Duration.ofSeconds(1);
+
   private final ModelRouter router;
   private final MeteredCalls calls;
   private final GatewayCallers callers;
+
+  /** The timer that cuts the live streams once the node is stopping; -1 if none is set. */
+  private volatile long streamCut = -1;
 
   public GatewayRoutes(
       Vertx vertx,
@@ -123,8 +134,32 @@ public final class GatewayRoutes implements AutoCloseable {
    * commit or release answered by the store, which must stay open until then. Never fails.
    */
   public Future<Void> stop() {
+    cancelStreamCut();
     router.close();
     return calls.settled();
+  }
+
+  /**
+   * The node is stopping: its server lets the calls in flight go on for {@code grace}, then closes
+   * their connections. A stream still live shortly before then ({@link #STREAM_CUT_LEAD}) is cut by
+   * the gateway: the provider's request is reset, the client gets its dialect's error event and the
+   * end of its stream, and the call is settled as cut by the shutdown (ledger outcome {@code
+   * shutdown}), not dropped with the connection and settled as if its client had left.
+   */
+  public void stopping(Duration grace) {
+    Duration lead =
+        grace.dividedBy(2).compareTo(STREAM_CUT_LEAD) < 0 ? grace.dividedBy(2) : STREAM_CUT_LEAD;
+    cancelStreamCut();
+    streamCut =
+        calls.vertx.setTimer(
+            Math.max(1, grace.minus(lead).toMillis()), id -> calls.streams.cutAll());
+  }
+
+  private void cancelStreamCut() {
+    if (streamCut != -1) {
+      calls.vertx.cancelTimer(streamCut);
+      streamCut = -1;
+    }
   }
 
   @Override

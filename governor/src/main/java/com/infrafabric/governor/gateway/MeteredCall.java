@@ -64,7 +64,8 @@ final class MeteredCall {
           SseRelay.Ended.PROVIDER_CUT, "upstream_cut",
           SseRelay.Ended.CLIENT_GONE, "client_disconnected",
           SseRelay.Ended.TOO_LARGE, "too_large",
-          SseRelay.Ended.TOO_LONG, "too_long");
+          SseRelay.Ended.TOO_LONG, "too_long",
+          SseRelay.Ended.SHUT_DOWN, "shutdown");
 
   private static final Logger LOG = LoggerFactory.getLogger(MeteredCall.class);
 
@@ -371,7 +372,8 @@ final class MeteredCall {
             SseDialect.of(wire.format()),
             calls.settings.maxAnswerBytes(),
             calls.settings.maxStreamDuration(),
-            redactor)
+            redactor,
+            calls.streams)
         .onSuccess(ended -> charge(target, meter.charge(bound()), OUTCOMES.get(ended)));
   }
 

@@ -34,6 +34,7 @@ final class MeteredCalls {
   final GatewaySettings settings;
   final Clock clock;
   final UpstreamShares shares = new UpstreamShares();
+  final LiveStreams streams = new LiveStreams();
 
   /** Each call from its reservation until the store answered its commit or release. */
   private final Set<Future<Void>> unsettled = ConcurrentHashMap.newKeySet();

@@ -4,6 +4,7 @@ import com.infrafabric.llm.AnswerBody;
 import com.infrafabric.llm.ProviderJson;
 import com.infrafabric.llm.vault.Redactor;
 import com.infrafabric.platform.http.ApiException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -42,7 +43,12 @@ final class SseRelay {
     /** The answer exceeded the byte bound: the provider's request was reset, the client told. */
     TOO_LARGE,
     /** The stream outlasted the time bound: the provider's request was reset, the client told. */
-    TOO_LONG
+    TOO_LONG,
+    /**
+     * The gateway shut down before the stream ended: the provider's request was reset, the client
+     * told.
+     */
+    SHUT_DOWN
   }
 
   /**
@@ -55,6 +61,7 @@ final class SseRelay {
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx;
+  private final Context context;
   private final AnswerBody upstream;
   private final HttpServerResponse client;
   private final StreamMeter meter;
@@ -89,6 +96,7 @@ final class SseRelay {
       long maxBytes,
       Redactor redactor) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.upstream = upstream;
     this.client = client;
     this.meter = meter;
@@ -101,6 +109,7 @@ final class SseRelay {
    * Relays {@code upstream} (opened and paused) to {@code client}, whose status and headers are
    * set, in {@code dialect}, with whatever {@code redactor} finds (the operator's key, should the
    * provider quote it) taken out of each line; completes when the stream ends, however it ends.
+   * Held among {@code live} until then, so that a shutdown can cut it ({@link Ended#SHUT_DOWN}).
    * Runs on the client's event loop.
    */
   static Future<Ended> relay(
@@ -111,9 +120,18 @@ final class SseRelay {
       SseDialect dialect,
       long maxBytes,
       Duration maxDuration,
-      Redactor redactor) {
-    return new SseRelay(vertx, upstream, client, meter, dialect, maxBytes, redactor)
-        .start(maxDuration);
+      Redactor redactor,
+      LiveStreams live) {
+    SseRelay relay = new SseRelay(vertx, upstream, client, meter, dialect, maxBytes, redactor);
+    Future<Ended> ended = relay.start(maxDuration);
+    live.add(relay::shutDown, ended);
+    return ended;
+  }
+
+  /** Cuts the stream, from any thread, because the gateway is shutting down. */
+  private void shutDown() {
+    context.runOnContext(
+        now -> cut(Ended.SHUT_DOWN, "the gateway is shutting down before the stream ended"));
   }
 
   private Future<Ended> start(Duration maxDuration) {

@@ -69,6 +69,10 @@ public final class GovernorService {
 
   private final Vertx vertx;
   private final HttpService http;
+
+  /** How long a stop lets the calls in flight go on before their connections are closed. */
+  private final Duration shutdownGrace;
+
   private final BudgetEngine engine;
   private final Budgets budgets;
   private final PricingCatalogues pricing;
@@ -172,6 +176,7 @@ public final class GovernorService {
             this.keys,
             gateway::callable,
             budget.callLimits());
+    this.shutdownGrace = settings.platform().http().shutdownGrace();
     this.http =
         settings
             .platform()
@@ -295,11 +300,13 @@ public final class GovernorService {
 
   /**
    * Reports not ready, stops accepting, drains in-flight requests for up to {@code
-   * http.shutdownGrace}, cuts the gateway's calls still with a provider, waits until every gateway
-   * call is settled (committed or released in Redis), then stops the background work. The Redis
-   * client must stay open until the returned future completes.
+   * http.shutdownGrace} (the gateway cuts the streams still live just before it ends, each with its
+   * dialect's error event), cuts the gateway's calls still with a provider, waits until every
+   * gateway call is settled (committed or released in Redis), then stops the background work. The
+   * Redis client must stay open until the returned future completes.
    */
   public Future<Void> stop() {
+    gateway.stopping(shutdownGrace);
     return http.stop()
         .eventually(this::settleGateway)
         .eventually(

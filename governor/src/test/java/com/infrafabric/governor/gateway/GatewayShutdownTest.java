@@ -95,6 +95,66 @@ class GatewayShutdownTest {
     }
   }
 
+  /**
+   * Regression: a stream still live when the grace ran out was dropped with its connection, no
+   * error event sent, and settled as {@code client_disconnected:usage_unreported}, though its
+   * client never left. The gateway now cuts it just before the connections close: the client gets
+   * OpenAI's error event and the end of the stream, and the ledger says the shutdown cut it.
+   */
+  @Test
+  void aStreamLiveAtTheEndOfTheGraceEndsWithAnErrorEventAndIsSettledAsCutByTheShutdown()
+      throws Exception {
+    ManagedRedisServer server =
+        ManagedRedisServer.builder(directory.resolve("redis")).build().start();
+    try (GatewayFixture fixture = new GatewayFixture()) {
+      GovernorServiceRig governor = governor(server, fixture, "first");
+      String scope = GovernorRig.freshTenant("down") + "/agents";
+      governor.budget(scope, "day", 1_000_000);
+      // Stalled for less than the provider's 5 s timeout: live until the 4 s grace ends.
+      fixture.primary.then(new FakeProvider.Behaviour.StallAfter(2));
+      CompletableFuture<HttpResponse<String>> live =
+          call(HttpClient.newHttpClient(), governor, scope, true);
+      awaitReceived(fixture.primary, 1);
+
+      Future<Void> stopped = governor.service.stop();
+      HttpResponse<String> cut = live.get(30, TimeUnit.SECONDS);
+      Await.result(stopped, Duration.ofSeconds(60));
+      governor.redis.close();
+      Await.result(governor.vertx.close());
+      server.stop();
+
+      assertThat(cut.statusCode()).isEqualTo(200);
+      assertThat(cut.body())
+          .contains("\"code\":\"upstream_invalid\"", "the gateway is shutting down")
+          .doesNotContain("data: [DONE]");
+      server.start();
+      GovernorServiceRig restarted = governor(server, fixture, "second");
+      try {
+        assertThat(spentAndReserved(restarted, scope)[1]).isZero();
+        List<JsonObject> ledger = ledger(restarted, scope);
+        assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
+            .isEqualTo("shutdown" + Charge.UNREPORTED);
+      } finally {
+        restarted.close();
+      }
+    } finally {
+      server.stop();
+    }
+  }
+
+  /** The ledger's entries of {@code scope}, oldest first. */
+  private static List<JsonObject> ledger(GovernorServiceRig governor, String scope) {
+    String tenant = scope.split("/", 2)[0];
+    HttpResponse<String> page =
+        governor.call(
+            "GET",
+            "/v1/ledger/" + tenant + "?scope=" + GovernorServiceRig.encode(scope),
+            governor.auditor(tenant),
+            null);
+    return new JsonObject(page.body())
+        .getJsonArray("entries").stream().map(JsonObject.class::cast).toList();
+  }
+
   private GovernorServiceRig governor(
       ManagedRedisServer server, GatewayFixture fixture, String name) throws Exception {
     GovernorServiceRig rig =

@@ -104,7 +104,8 @@ class SseRelayTest {
                             dialect,
                             maxBytes,
                             Duration.ofSeconds(30),
-                            redactor))
+                            redactor,
+                            new LiveStreams()))
             .listen(0, "127.0.0.1")
             .toCompletionStage()
             .toCompletableFuture()
