@@ -172,10 +172,7 @@ final class AgentRoutes {
 
   /** The tenant in the path, which the caller must be allowed to see whole. */
   private static String tenant(RoutingContext ctx) {
-    String tenant = Scope.parse(ctx.pathParam("tenant")).tenant();
-    if (!ctx.pathParam("tenant").equals(tenant)) {
-      throw Fields.malformed("tenant", "must be a single scope segment");
-    }
+    String tenant = TenantPath.of(ctx);
     CallerScope.requireTenant(Requests.principal(ctx), tenant);
     return tenant;
   }

@@ -111,14 +111,14 @@ final class BudgetRoutes {
   }
 
   private void zone(RoutingContext ctx) {
-    Scope tenant = Scope.parse(ctx.pathParam("tenant"));
-    CallerScope.requireTenant(Requests.principal(ctx), tenant.tenant());
+    String tenant = TenantPath.of(ctx);
+    CallerScope.requireTenant(Requests.principal(ctx), tenant);
     String zone = Fields.of(Requests.jsonBody(ctx), ZONE_FIELDS).string("zone");
     respond(
         ctx,
         200,
-        budgets.setZone(tenant.tenant(), zone),
-        ignored -> new JsonObject().put("tenant", tenant.tenant()).put("zone", zone));
+        budgets.setZone(tenant, zone),
+        ignored -> new JsonObject().put("tenant", tenant).put("zone", zone));
   }
 
   private static Scope scope(RoutingContext ctx) {

@@ -175,9 +175,9 @@ final class ClaimRoutes {
   }
 
   private void costWaste(RoutingContext ctx) {
-    Scope tenant = Scope.parse(ctx.pathParam("tenant"));
-    CallerScope.requireTenant(Requests.principal(ctx), tenant.tenant());
-    respond(ctx, 200, claims.costWaste(tenant.tenant()), ClaimViews::waste);
+    String tenant = TenantPath.of(ctx);
+    CallerScope.requireTenant(Requests.principal(ctx), tenant);
+    respond(ctx, 200, claims.costWaste(tenant), ClaimViews::waste);
   }
 
   /**

@@ -4,7 +4,6 @@ import static com.infrafabric.governor.http.CallerScope.ADMIN;
 import static com.infrafabric.governor.http.CallerScope.AUDITOR;
 import static com.infrafabric.platform.http.Responses.respond;
 
-import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.keys.IssuedKey;
 import com.infrafabric.governor.keys.KeyPage;
 import com.infrafabric.governor.keys.KeySpec;
@@ -158,7 +157,7 @@ final class KeyRoutes {
   /** The caller's subtree, which must lie in the tenant the path names. */
   private static Scope subtree(RoutingContext ctx) {
     Scope subtree = CallerScope.subtree(Requests.principal(ctx));
-    String tenant = Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", ctx.pathParam("tenant"));
+    String tenant = TenantPath.of(ctx);
     CallerScope.requireInTenant(subtree, tenant);
     return subtree;
   }

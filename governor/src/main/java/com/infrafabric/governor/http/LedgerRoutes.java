@@ -100,11 +100,8 @@ final class LedgerRoutes {
   }
 
   private static String tenant(RoutingContext ctx) {
-    String tenant = ctx.pathParam("tenant");
-    if (tenant.contains("/")) {
-      throw Fields.malformed("tenant", "must be a single scope segment");
-    }
-    CallerScope.requireTenant(Requests.principal(ctx), Scope.parse(tenant).tenant());
+    String tenant = TenantPath.of(ctx);
+    CallerScope.requireTenant(Requests.principal(ctx), tenant);
     return tenant;
   }
 
