@@ -78,7 +78,7 @@ public record AgentContract(
     return new AgentContract(
         token.subject(),
         claim(token, CLAIM_TENANT),
-        CapabilitySet.parse(token.stringListClaim(CLAIM_CAPABILITIES)),
+        capabilities(token),
         claim(token, CLAIM_MODEL),
         number(token, CLAIM_COST, 1, Money.MAX_MICROS),
         (int) number(token, CLAIM_SLOTS, 1, MAX_SLOTS),
@@ -111,6 +111,18 @@ public record AgentContract(
         .put("slo_ms", slo.toMillis())
         .put("version", version)
         .put("contract_fingerprint", fingerprint);
+  }
+
+  /**
+   * The capabilities claim, refused as every other bad contract field is ({@code INVALID_CONTRACT}
+   * naming the field), not as a bad task requirement: the signer, not the caller, wrote it.
+   */
+  private static CapabilitySet capabilities(Principal token) {
+    try {
+      return CapabilitySet.parse(token.stringListClaim(CLAIM_CAPABILITIES), CLAIM_CAPABILITIES);
+    } catch (GovernorException e) {
+      throw invalid(CLAIM_CAPABILITIES, "agent contract " + e.getMessage());
+    }
   }
 
   private static String claim(Principal token, String name) {

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(60)
 class RegistrationTest {
@@ -221,6 +224,31 @@ class RegistrationTest {
 
   private static Agent stored(String tenant, String id) {
     return Await.result(rig.registry.get(tenant, id)).orElseThrow();
+  }
+
+  /**
+   * Regression: a signed capability like {@code lv:07} or {@code lv:+7} was refused as 400 {@code
+   * INVALID_CAPABILITY}, while every other bad contract field is 422 {@code INVALID_CONTRACT}.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"lv:07", "lv:+7", "lv:11", "LV", "lv:"})
+  void aBadCapabilityInASignedContractIsAnInvalidContractNamingTheField(String capability) {
+    String t = freshTenant("bad-cap");
+    String signed =
+        rig.operator.mint(
+            contract(t, "a1", Map.of("python", 1), 100, 1)
+                .toTokenSpec(TestTokens.ISSUER, Duration.ofHours(1))
+                .withListClaim(AgentContract.CLAIM_CAPABILITIES, List.of(capability)));
+
+    assertThatThrownBy(() -> register(signed))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONTRACT);
+              assertThat(e.details()).containsEntry("field", "capabilities");
+            })
+        .hasMessageStartingWith("agent contract capabilit");
+    assertThat(Await.result(rig.registry.get(t, "a1"))).isEmpty();
   }
 
   private static Agent register(String jws) {
