@@ -90,10 +90,16 @@ end
 
 -- A candidate's whole record with its levels of the required capabilities: the one read of the
 -- agent the claim makes, as the chosen agent's record is what the writes below start from. The
--- fields to read are the same for every candidate, so they are listed once.
+-- fields to read are the same for every candidate, so they are listed once. One whose contract
+-- expired since the sweep last ran is marked lapsed (pick() skips it) and leaves the indexes now.
 local fields = agent_fields(names)
 local function load_candidate(id)
-  return load_agent(id, names, fields)
+  local a = load_agent(id, names, fields)
+  if contract_expired(a) then
+    a.lapsed = true
+    reindex(a)
+  end
+  return a
 end
 
 local function pick_within(cost_limit)
@@ -115,16 +121,18 @@ local function why_not()
       end
     end
   end
+  local lapsed = 0
   for _, a in ipairs(holders) do
     if qualifies(match_count(a.levels, required), #names, policy.min_match) then
       if owned_before(a.id) then owners = owners + 1
+      elseif a.lapsed then lapsed = lapsed + 1
       elseif a.status ~= 'active' then off = off + 1
       elseif a.brk ~= 'closed' then broken = broken + 1
       else busy = busy + 1 end
     end
   end
   counts.busy, counts.breakers_open, counts.unavailable = busy, broken, off
-  counts.owned_before = owners
+  counts.owned_before, counts.contracts_expired = owners, lapsed
   if busy > 0 then return 'all_busy' end
   if broken > 0 then return 'breakers_open' end
   return 'no_capability_match'

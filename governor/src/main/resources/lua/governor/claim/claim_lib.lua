@@ -200,6 +200,7 @@ local function expire_lazily(policy)
   expire_due(LAZY_BATCH)
   expire_leases(LAZY_BATCH, policy)
   half_open_due(LAZY_BATCH)
+  expire_contracts_due(LAZY_BATCH)
 end
 
 -- What this script did besides its answer, for the caller's metrics.

@@ -7,13 +7,16 @@
 --                use), 'rep' (reputation in parts per million), 'slo' (ms), 'status'
 --                (active|draining|disabled), 'brk' (closed|open|half_open), 'fails' (consecutive
 --                failures), 'probe' ('1' while a half-open breaker's probe task runs), 'ver'
---                (contract version), 'fp' (contract fingerprint)
+--                (contract version), 'fp' (contract fingerprint), 'cexp' (when its signed contract
+--                expires, epoch ms; absent for agents registered before it was kept: no expiry)
 --   P ix:<cap>   zset: agents with capability <cap> that can take a task now, scored rep / rate
 --                (exactly: claims rely on it as a bound of the agent's score)
 --   P cx:<cap>   zset: every registered agent with capability <cap>, scored as at registration:
 --                only read to say why nobody could take a task
 --   P agents     hash: the contract version of every agent ever registered; it outlives removal so
 --                that an old contract cannot be replayed
+--   P cdue       zset: registered agents by the expiry of their contract, to drop them from the
+--                available indexes once it passes
 --   P bdue       zset: open breakers by the end of their cool-down
 --   P claim-events  stream: the claim path's events (breaker moves, escalations), apart from the
 --                budget's events stream so that a storm of refused claims cannot trim budget events
@@ -22,7 +25,7 @@
 -- status, breaker, reputation, capabilities), so they never disagree with the agent hashes.
 
 local AGENT_FIELDS = {'caps', 'model', 'rate', 'slots', 'busy', 'rep', 'slo', 'status', 'brk',
-                      'fails', 'probe'}
+                      'fails', 'probe', 'cexp'}
 local INITIAL_REPUTATION = 500000
 -- The breaker transitions made by this call (for the caller's metrics).
 local TRANSITIONS
@@ -63,7 +66,7 @@ local function load_agent(id, wanted, fields)
   if not v[1] then return nil end
   local a = {id = id, caps = v[1], model = v[2], rate = tonumber(v[3]), slots = tonumber(v[4]),
              busy = tonumber(v[5]), rep = tonumber(v[6]), slo = tonumber(v[7]), status = v[8],
-             brk = v[9], fails = tonumber(v[10]), probe = v[11], levels = {}}
+             brk = v[9], fails = tonumber(v[10]), probe = v[11], cexp = tonumber(v[12]), levels = {}}
   for i, cap in ipairs(wanted) do
     a.levels[cap] = tonumber(v[#AGENT_FIELDS + i] or '0')
   end
@@ -87,9 +90,16 @@ local function capability_names(caps)
   return names
 end
 
--- Free slot, active, breaker closed (or half-open with no probe running yet).
+-- True once the agent's signed contract has expired (at the script's clock): what the operator
+-- granted it is over, so it takes no new task until a current contract is registered. An agent
+-- stored before expiries were kept has none.
+local function contract_expired(a)
+  return a.cexp ~= nil and a.cexp <= H.now
+end
+
+-- Free slot, active, contract current, breaker closed (or half-open with no probe running yet).
 local function can_take(a)
-  return a.status == 'active' and a.busy < a.slots
+  return a.status == 'active' and a.busy < a.slots and not contract_expired(a)
     and (a.brk == 'closed' or (a.brk == 'half_open' and a.probe ~= '1'))
 end
 
@@ -124,6 +134,19 @@ local function unindex(a)
     redis.call('ZREM', H.prefix .. 'ix:' .. name, a.id)
     redis.call('ZREM', H.prefix .. 'cx:' .. name, a.id)
   end
+end
+
+-- Takes out of the available indexes up to max agents whose contract expired; returns how many
+-- were due. A claim also skips an expired candidate it meets (claim.lua), so this only keeps the
+-- indexes from filling with agents nobody can give a task to.
+local function expire_contracts_due(max)
+  local due = redis.call('ZRANGEBYSCORE', H.prefix .. 'cdue', '-inf', H.now, 'LIMIT', 0, max)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', H.prefix .. 'cdue', id)
+    local a = load_agent(id)
+    if a then reindex(a) end
+  end
+  return #due
 end
 
 -- Moves the breaker to state (closed|open|half_open), with an event naming why; the caller

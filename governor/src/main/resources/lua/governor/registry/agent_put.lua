@@ -2,15 +2,25 @@
 -- Slots in use, reputation, status and breaker survive a new contract; the capability indexes
 -- follow the new capabilities. A contract version below the registered one (or below that of a
 -- removed agent) is refused as stale; the same version is accepted only as an exact repeat.
+-- The contract's expiry is kept with the agent: once it passes, the agent takes no new task. An
+-- exact repeat signed to expire later renews it (an operator renews a contract by signing it
+-- again); one that expires sooner changes nothing.
 -- Arguments: AgentRegistry.PUT (capabilities: 'name:level,...'; rate: micro-dollars per
---   task).
+--   task; contract_expires_at: epoch ms).
 local id, version, fingerprint = ARGV[ARG_AGENT_ID], tonumber(ARGV[ARG_VERSION]),
   ARGV[ARG_CONTRACT_FINGERPRINT]
 local known = tonumber(redis.call('HGET', H.prefix .. 'agents', id) or '0')
 local a = load_agent(id)
 if version < known or (version == known and not a) then return {'stale', int(known)} end
+local expires_at = tonumber(ARGV[ARG_CONTRACT_EXPIRES_AT])
 if version == known then
   if redis.call('HGET', agent_key(id), 'fp') ~= fingerprint then return {'stale', int(known)} end
+  if not a.cexp or a.cexp < expires_at then
+    a.cexp = expires_at
+    redis.call('HSET', agent_key(id), 'cexp', ARGV[ARG_CONTRACT_EXPIRES_AT])
+    redis.call('ZADD', H.prefix .. 'cdue', expires_at, id)
+    reindex(a)
+  end
   return {'ok', cjson.encode({agent = agent_reply(id)})}
 end
 
@@ -25,9 +35,10 @@ else
 end
 local rate, slots = ARGV[ARG_RATE], ARGV[ARG_SLOTS]
 a.caps, a.model, a.rate, a.slots = ARGV[ARG_CAPABILITIES], ARGV[ARG_MODEL], tonumber(rate), tonumber(slots)
+a.cexp = expires_at
 local fields = {'caps', a.caps, 'model', a.model, 'rate', rate, 'slots', slots,
   'slo', ARGV[ARG_SLO_MS], 'ver', ARGV[ARG_VERSION], 'fp', fingerprint, 'busy', int(a.busy), 'rep', int(a.rep),
-  'status', a.status, 'brk', a.brk, 'fails', int(a.fails), 'probe', a.probe}
+  'status', a.status, 'brk', a.brk, 'fails', int(a.fails), 'probe', a.probe, 'cexp', ARGV[ARG_CONTRACT_EXPIRES_AT]}
 for _, entry in ipairs(split(a.caps, ',')) do
   local name, level = string.match(entry, '^([^:]+):(%d+)$')
   fields[#fields + 1] = 'c:' .. name
@@ -35,6 +46,7 @@ for _, entry in ipairs(split(a.caps, ',')) do
 end
 redis.call('HSET', agent_key(id), unpack(fields))
 redis.call('HSET', H.prefix .. 'agents', id, ARGV[ARG_VERSION])
+redis.call('ZADD', H.prefix .. 'cdue', expires_at, id)
 reindex(a)
 list_holder(a)
 append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],

@@ -7,5 +7,6 @@ if a.busy > 0 then return {'agent_busy', int(a.busy)} end
 unindex(a)
 redis.call('DEL', agent_key(id))
 redis.call('ZREM', H.prefix .. 'bdue', id)
+redis.call('ZREM', H.prefix .. 'cdue', id)
 append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'removed'})
 return {'ok', cjson.encode({})}

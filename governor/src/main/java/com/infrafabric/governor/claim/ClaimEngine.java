@@ -257,9 +257,10 @@ public final class ClaimEngine {
 
   /**
    * Expires up to {@code max} due leases of {@code tenant} (with their reservations), lets due
-   * breakers go half-open, and expires up to {@code max} other due reservations; returns how many
-   * leases and reservations it expired. The sweeper's step: {@code new ReservationSweeper(redis,
-   * tenantsPerTick, tenant -> claims.expireDue(tenant, 100))}.
+   * breakers go half-open, takes agents whose contract expired out of the available indexes, and
+   * expires up to {@code max} other due reservations; returns how many leases and reservations it
+   * expired. The sweeper's step: {@code new ReservationSweeper(redis, tenantsPerTick, tenant ->
+   * claims.expireDue(tenant, 100))}.
    */
   public Future<Integer> expireDue(String tenant, int max) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);

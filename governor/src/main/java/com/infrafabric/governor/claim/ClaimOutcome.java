@@ -55,7 +55,8 @@ public sealed interface ClaimOutcome {
    * @param message a sentence a human can act on
    * @param counts what the search saw: {@code examined}, {@code matched}, {@code over_cost}, {@code
    *     busy}, {@code breakers_open}, {@code unavailable} (draining or disabled), {@code
-   *     owned_before} (matching agents that already had this task), or {@code claims} and {@code
+   *     owned_before} (matching agents that already had this task), {@code contracts_expired}
+   *     (matching agents whose signed contract has expired), or {@code claims} and {@code
    *     max_agents}
    * @param refusals for {@link Reason#BUDGET}, the layers that refused the best affordable agent
    * @param escalated true if an escalation event was emitted

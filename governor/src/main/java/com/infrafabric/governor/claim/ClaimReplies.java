@@ -165,7 +165,9 @@ final class ClaimReplies {
               + task.required().size()
               + " capabilities it requires (at the policy's minimum match); "
               + counts.getOrDefault("owned_before", 0L)
-              + " matching agents owned it before";
+              + " matching agents owned it before, "
+              + counts.getOrDefault("contracts_expired", 0L)
+              + " have an expired contract";
       case ALL_BUSY -> "every agent that matches task " + task.id() + " has all its slots taken";
       case OVER_COST ->
           matched

@@ -75,7 +75,8 @@ final class ClaimViews {
         .put("status", agent.status().wireName())
         .put("breaker", agent.breaker().wireName())
         .put("consecutive_failures", agent.consecutiveFailures())
-        .put("contract_version", agent.contractVersion());
+        .put("contract_version", agent.contractVersion())
+        .put("contract_expires_at", agent.contractExpiresAt().map(Object::toString).orElse(null));
   }
 
   static JsonObject policy(String tenant, TenantPolicy policy) {

@@ -1,8 +1,10 @@
 package com.infrafabric.governor.registry;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A registered agent as stored: its contract, and the state the claim path keeps with it.
@@ -21,6 +23,8 @@ import java.util.Map;
  * @param breaker its circuit breaker
  * @param consecutiveFailures failures since its last success
  * @param contractVersion the version of its registered contract
+ * @param contractExpiresAt when its signed contract expires, after which it is given no task; empty
+ *     for an agent registered before expiries were kept
  */
 public record Agent(
     String tenant,
@@ -35,7 +39,8 @@ public record Agent(
     AgentStatus status,
     BreakerState breaker,
     int consecutiveFailures,
-    long contractVersion) {
+    long contractVersion,
+    Optional<Instant> contractExpiresAt) {
 
   /** Reads the fields of the agent's Redis hash (see {@code agent_lib.lua}). */
   static Agent fromFields(String tenant, String id, Map<String, String> fields) {
@@ -52,6 +57,8 @@ public record Agent(
         AgentStatus.fromWireName(fields.get("status")),
         BreakerState.fromWireName(fields.get("brk")),
         Integer.parseInt(fields.get("fails")),
-        Long.parseLong(fields.get("ver")));
+        Long.parseLong(fields.get("ver")),
+        Optional.ofNullable(fields.get("cexp"))
+            .map(ms -> Instant.ofEpochMilli(Long.parseLong(ms))));
   }
 }

@@ -11,6 +11,7 @@ import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.redis.ScriptArgs;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -102,7 +103,7 @@ public record AgentContract(
   }
 
   /** The script arguments of a registration, in {@code agent_put.lua}'s order. */
-  void putArgs(ScriptArgs.Values args, String fingerprint) {
+  void putArgs(ScriptArgs.Values args, String fingerprint, Instant expiresAt) {
     args.put("agent_id", agentId)
         .put("capabilities", capabilities.encoded())
         .put("model", model)
@@ -110,7 +111,8 @@ public record AgentContract(
         .put("slots", slots)
         .put("slo_ms", slo.toMillis())
         .put("version", version)
-        .put("contract_fingerprint", fingerprint);
+        .put("contract_fingerprint", fingerprint)
+        .put("contract_expires_at", expiresAt.toEpochMilli());
   }
 
   /**

@@ -5,11 +5,14 @@ import com.infrafabric.governor.GovernorException;
 import com.infrafabric.platform.auth.AuthResult;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.JwtSettings;
+import com.nimbusds.jwt.SignedJWT;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -50,19 +53,20 @@ public final class AgentContracts {
   }
 
   /**
-   * The contract {@code jws} carries, once verified.
+   * The contract {@code jws} carries, once verified, with its expiry.
    *
    * @return a future failed with {@code CONTRACT_REJECTED} (detail {@code reason}: {@code
    *     signature}, {@code unknown_key}, {@code expired}, {@code audience}...) if the contract is
    *     not trusted, or {@code INVALID_CONTRACT} if it is trusted but says something invalid
    */
-  public Future<AgentContract> verify(String jws) {
-    return verifier.authenticate(jws).map(AgentContracts::contract);
+  Future<VerifiedContract> verify(String jws) {
+    return verifier.authenticate(jws).map(result -> contract(jws, result));
   }
 
-  private static AgentContract contract(AuthResult result) {
+  private static VerifiedContract contract(String jws, AuthResult result) {
     if (result instanceof AuthResult.Authenticated authenticated) {
-      return AgentContract.fromPrincipal(authenticated.principal());
+      return new VerifiedContract(
+          AgentContract.fromPrincipal(authenticated.principal()), expiry(jws));
     }
     String reason = ((AuthResult.Rejected) result).reason().code();
     throw new GovernorException(
@@ -73,5 +77,18 @@ public final class AgentContracts {
             + AUDIENCE
             + ", signed by a trusted operator key",
         Map.of("reason", reason));
+  }
+
+  /**
+   * The {@code exp} of a contract the verifier just accepted: it refuses one without {@code exp},
+   * so a failure here is a bug, not a caller's mistake. (The verified principal carries only the
+   * string claims; the registered ones are checked, not handed on.)
+   */
+  private static Instant expiry(String jws) {
+    try {
+      return SignedJWT.parse(jws).getJWTClaimsSet().getExpirationTime().toInstant();
+    } catch (ParseException e) {
+      throw new IllegalStateException("a verified contract no longer parses", e);
+    }
   }
 }

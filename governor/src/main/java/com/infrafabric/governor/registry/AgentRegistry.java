@@ -48,7 +48,8 @@ public final class AgentRegistry {
               "slots",
               "slo_ms",
               "version",
-              "contract_fingerprint"));
+              "contract_fingerprint",
+              "contract_expires_at"));
   private static final LuaScript REMOVE = agentScript("agent_remove", ScriptArgs.of("agent_id"));
   private static final LuaScript RESET = agentScript("breaker_reset", ScriptArgs.of("agent_id"));
 
@@ -90,9 +91,9 @@ public final class AgentRegistry {
     return contracts
         .verify(signedContract)
         .compose(
-            contract -> {
-              authorize.accept(contract.tenant());
-              return store(contract);
+            verified -> {
+              authorize.accept(verified.contract().tenant());
+              return store(verified);
             });
   }
 
@@ -162,10 +163,14 @@ public final class AgentRegistry {
             });
   }
 
-  private Future<Agent> store(AgentContract contract) {
+  private Future<Agent> store(VerifiedContract verified) {
+    AgentContract contract = verified.contract();
     String fingerprint = Fingerprint.of("agent-contract", contract);
     return scripts
-        .run(contract.tenant(), PUT, (args, now) -> contract.putArgs(args, fingerprint))
+        .run(
+            contract.tenant(),
+            PUT,
+            (args, now) -> contract.putArgs(args, fingerprint, verified.expiresAt()))
         .map(
             reply -> {
               if ("stale".equals(reply.kind())) {

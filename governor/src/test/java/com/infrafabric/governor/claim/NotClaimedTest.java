@@ -71,7 +71,8 @@ class NotClaimedTest {
     assertThat(none.message())
         .isEqualTo(
             "no agent that could take task t1 holds enough of the 3 capabilities it requires (at"
-                + " the policy's minimum match); 0 matching agents owned it before");
+                + " the policy's minimum match); 0 matching agents owned it before, 0 have an"
+                + " expired contract");
 
     rig.policy(t, TenantPolicy.builder().minMatchPermille(666).build());
     assertThat(rig.claim(task("t1", t + "/p", required, 1_000))).isInstanceOf(Claimed.class);
