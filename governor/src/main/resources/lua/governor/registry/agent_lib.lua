@@ -15,6 +15,10 @@
 --                only read to say why nobody could take a task
 --   P agents     hash: the contract version of every agent ever registered; it outlives removal so
 --                that an old contract cannot be replayed
+--   P ids        zset: the id of every registered agent, all scored 0 so that ZRANGE BYLEX pages
+--                them in id order; an agent leaves it in the step that removes it
+--   P ids:built  string: set once 'ids' lists every agent (agent_index.lua added those an older
+--                layout registered before it was kept)
 --   P cdue       zset: registered agents by the expiry of their contract, to drop them from the
 --                available indexes once it passes
 --   P bdue       zset: open breakers by the end of their cool-down

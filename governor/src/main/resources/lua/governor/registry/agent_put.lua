@@ -47,6 +47,7 @@ end
 redis.call('HSET', agent_key(id), unpack(fields))
 redis.call('HSET', H.prefix .. 'agents', id, ARGV[ARG_VERSION])
 redis.call('ZADD', H.prefix .. 'cdue', expires_at, id)
+redis.call('ZADD', H.prefix .. 'ids', 0, id)
 reindex(a)
 list_holder(a)
 append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],

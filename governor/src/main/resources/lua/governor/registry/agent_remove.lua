@@ -8,5 +8,6 @@ unindex(a)
 redis.call('DEL', agent_key(id))
 redis.call('ZREM', H.prefix .. 'bdue', id)
 redis.call('ZREM', H.prefix .. 'cdue', id)
+redis.call('ZREM', H.prefix .. 'ids', id)
 append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'removed'})
 return {'ok', cjson.encode({})}

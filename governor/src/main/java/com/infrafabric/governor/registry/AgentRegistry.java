@@ -18,11 +18,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +52,11 @@ public final class AgentRegistry {
               "contract_expires_at"));
   private static final LuaScript REMOVE = agentScript("agent_remove", ScriptArgs.of("agent_id"));
   private static final LuaScript RESET = agentScript("breaker_reset", ScriptArgs.of("agent_id"));
+  private static final LuaScript INDEX =
+      agentScript("agent_index", ScriptArgs.of("agent_ids", "last"));
+
+  /** How many ids one call of {@code agent_index.lua} lists, so no call holds Redis for long. */
+  private static final int INDEX_BATCH = 500;
 
   private final TenantScripts scripts;
   private final AgentContracts contracts;
@@ -60,7 +65,7 @@ public final class AgentRegistry {
 
   /** The Lua scripts the registry runs (to load at start, check for readiness). */
   public static List<LuaScript> scripts() {
-    return List.of(PUT, REMOVE, RESET);
+    return List.of(PUT, REMOVE, RESET, INDEX);
   }
 
   public AgentRegistry(
@@ -109,41 +114,74 @@ public final class AgentRegistry {
 
   /**
    * The registered agents of {@code tenant} whose id sorts after {@code afterId} (all if null), in
-   * id order, at most {@code limit}. The tenant's agent index is read with {@code HSCAN}, keeping
-   * only the first {@code limit + 1} ids, so a page costs memory for its own size.
+   * id order, at most {@code limit}. The ids come from the tenant's index of registered agents
+   * ({@code ZRANGE ... BYLEX}), which a removal leaves in the same step: a page costs reads for its
+   * own size, however many agents were ever registered or removed.
    */
   public Future<AgentPage> list(String tenant, String afterId, int limit) {
     if (limit < 1 || limit > MAX_PAGE_SIZE) {
       throw new GovernorException(
           ErrorCode.INVALID_REQUEST, "limit " + limit + " is outside 1.." + MAX_PAGE_SIZE);
     }
-    TreeSet<String> first = new TreeSet<>();
-    String index = TenantKeyNames.of(tenant(tenant)).prefix() + "agents";
-    return HashScan.scan(
-            redis,
-            index,
-            "*",
-            (id, version) -> {
-              if (afterId == null || id.compareTo(afterId) > 0) {
-                first.add(id);
-                if (first.size() > limit + 1) {
-                  first.pollLast();
-                }
-              }
-            })
-        .compose(ignored -> page(tenant, first, limit));
+    String prefix = TenantKeyNames.of(tenant(tenant)).prefix();
+    String ids = prefix + "ids";
+    Request range =
+        Request.cmd(Command.ZRANGE)
+            .arg(ids)
+            .arg(afterId == null ? "-" : "(" + afterId)
+            .arg("+")
+            .arg("BYLEX")
+            .arg("LIMIT")
+            .arg(0)
+            .arg(limit + 1);
+    return indexBuilt(tenant, prefix)
+        .compose(ignored -> redis.send(ids, range))
+        .compose(reply -> page(tenant, reply.stream().map(Response::toString).toList(), limit));
   }
 
-  private Future<AgentPage> page(String tenant, TreeSet<String> first, int limit) {
-    List<String> ids = first.stream().limit(limit).toList();
+  private Future<AgentPage> page(String tenant, List<String> found, int limit) {
+    List<String> ids = found.stream().limit(limit).toList();
     Optional<String> next =
-        first.size() > limit ? Optional.of(ids.get(ids.size() - 1)) : Optional.empty();
+        found.size() > limit ? Optional.of(ids.get(ids.size() - 1)) : Optional.empty();
     List<Future<Optional<Agent>>> reads = ids.stream().map(id -> get(tenant, id)).toList();
     return Future.all(reads)
         .map(
             all ->
                 new AgentPage(
                     reads.stream().map(Future::result).flatMap(Optional::stream).toList(), next));
+  }
+
+  /**
+   * Makes sure the id index lists every registered agent: once per tenant, the agents an older
+   * layout registered before the index was kept (all named in its version hash, {@code agents}) are
+   * added, in batches.
+   */
+  private Future<Void> indexBuilt(String tenant, String prefix) {
+    String built = prefix + "ids:built";
+    return redis
+        .send(built, Request.cmd(Command.EXISTS).arg(built))
+        .compose(
+            exists -> {
+              if (exists.toInteger() == 1) {
+                return Future.succeededFuture();
+              }
+              List<String> registered = new ArrayList<>();
+              return HashScan.scan(
+                      redis, prefix + "agents", "*", (id, version) -> registered.add(id))
+                  .compose(ignored -> index(tenant, registered, 0));
+            });
+  }
+
+  private Future<Void> index(String tenant, List<String> ids, int from) {
+    int to = Math.min(ids.size(), from + INDEX_BATCH);
+    String batch = String.join(",", ids.subList(from, to));
+    boolean last = to == ids.size();
+    return scripts
+        .run(
+            tenant,
+            INDEX,
+            (args, now) -> args.put("agent_ids", batch).put("last", last ? "1" : "0"))
+        .compose(ignored -> last ? Future.succeededFuture() : index(tenant, ids, to));
   }
 
   /** Removes an agent that holds no lease; its contract version is remembered. */

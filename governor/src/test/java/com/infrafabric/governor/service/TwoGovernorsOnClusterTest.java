@@ -172,6 +172,10 @@ class TwoGovernorsOnClusterTest {
     a.governor.clock.advance(Duration.ofHours(1));
     Await.result(a.claims.expireDue(t, 10));
     Await.result(b.registry.remove(t, "agent-0"));
+    assertThat(Await.result(a.registry.list(t, null, 10)).agents())
+        .extracting(agent -> agent.id())
+        .doesNotContain("agent-0")
+        .contains("agent-1");
     assertThat(a.governor.reconcile(t).consistent()).isTrue();
   }
 
