@@ -66,7 +66,9 @@ local function load_lease(member)
           exp = tonumber(v[4]), state = v[5]}
 end
 
--- Reputation moves a policy-set share of the way toward the outcome's sample; the result is a
+-- Reputation moves a policy-set share of the way toward the outcome's sample (a success with no
+-- reported latency, nil, is sampled as late: omitting it must not earn more than reporting it);
+-- the result is a
 -- weighted mean of two values in 0..1e6, so it stays in 0..1e6. Consecutive failures open the
 -- breaker; so does spend above the task's reservation (the agent exhausted its budget), which is
 -- sampled as a failure too: a task done at any cost is no success to rank an agent by. A
@@ -75,7 +77,7 @@ end
 local function record_outcome(a, outcome, latency_ms, overage, policy)
   local sample = SAMPLE_FAILED
   if outcome == 'succeeded' and not overage then
-    sample = latency_ms <= a.slo and SAMPLE_ON_TIME or SAMPLE_LATE
+    sample = (latency_ms and latency_ms <= a.slo) and SAMPLE_ON_TIME or SAMPLE_LATE
   end
   a.rep = a.rep + math.floor((sample - a.rep) * policy.rep_weight / 1000 + 0.5)
   a.fails = outcome == 'succeeded' and 0 or a.fails + 1

@@ -7,7 +7,8 @@
 -- failure).
 -- Arguments: ClaimEngine.FINISH (outcome: succeeded|failed|abandoned; subtree: the scopes the
 --   caller may touch, '' for any; a lease of a task outside it is not found; settles: the catalogue
---   version the spend was priced for, see repricing() in budget_lib.lua).
+--   version the spend was priced for, see repricing() in budget_lib.lua; latency_ms: '' if not
+--   reported).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 local policy = load_policy()

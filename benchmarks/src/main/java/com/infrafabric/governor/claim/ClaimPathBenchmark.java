@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -158,7 +159,7 @@ public class ClaimPathBenchmark {
                 claimed.agentId(),
                 TaskOutcome.SUCCEEDED,
                 Spend.amount(claimed.reservedMicros() - 100),
-                Duration.ofMillis(200),
+                Optional.of(Duration.ofMillis(200)),
                 key())));
   }
 

@@ -12,6 +12,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -107,7 +109,7 @@ public final class RawClaimPath {
               lease,
               claimed.getString("agent"),
               TaskOutcome.SUCCEEDED,
-              200,
+              Optional.of(Duration.ofMillis(200)),
               spent,
               Scope.subtreeArg(null),
               "");

@@ -24,11 +24,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -197,7 +199,7 @@ public final class ClaimEngine {
             request.agentId(),
             request.outcome(),
             request.actual(),
-            request.latency().toMillis(),
+            request.latency().map(Duration::toMillis).orElse(-1L),
             subtree);
     Future<ScriptReply> finished =
         pricing.settle(
@@ -215,7 +217,7 @@ public final class ClaimEngine {
                             lease,
                             request.agentId(),
                             request.outcome(),
-                            request.latency().toMillis(),
+                            request.latency(),
                             actual,
                             subtree,
                             settles)));
@@ -373,23 +375,23 @@ public final class ClaimEngine {
 
   /**
    * Puts {@link #FINISH}'s own arguments (after {@link #COMMON}): end {@code lease}, held by {@code
-   * agentId}, with {@code outcome} after {@code latencyMillis}, spending {@code actual} (priced as
-   * {@link #putClaim} and {@link PricingCatalogues#settle} say, {@code settles}) within {@code
-   * subtree}. The one writer of them, as {@link #putClaim} is of the claim's.
+   * agentId}, with {@code outcome} after {@code latency} (empty: not reported), spending {@code
+   * actual} (priced as {@link #putClaim} and {@link PricingCatalogues#settle} say, {@code settles})
+   * within {@code subtree}. The one writer of them, as {@link #putClaim} is of the claim's.
    */
   static void putFinish(
       ScriptArgs.Values args,
       LeaseId lease,
       String agentId,
       TaskOutcome outcome,
-      long latencyMillis,
+      Optional<Duration> latency,
       PricedSpend actual,
       String subtree,
       String settles) {
     lease.putArgs(args);
     args.put("agent_id", agentId)
         .put("outcome", outcome.wireName())
-        .put("latency_ms", latencyMillis)
+        .put("latency_ms", latency.map(d -> Long.toString(d.toMillis())).orElse(""))
         .put("subtree", subtree)
         .put("settles", settles);
     actual.putArgs(args, "spend");

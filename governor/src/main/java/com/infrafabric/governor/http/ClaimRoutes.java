@@ -168,7 +168,7 @@ final class ClaimRoutes {
             agentId(ctx, body),
             outcome(body.string("outcome")),
             spend.settledOrNothing(body),
-            Duration.ofMillis(body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).orElse(0L)),
+            body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).map(Duration::ofMillis),
             ReservationRoutes.idempotencyKey(ctx),
             within);
     respond(ctx, 200, claims.finish(request), ClaimViews::finished);

@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,7 +121,7 @@ class ClaimTest {
             "a1",
             TaskOutcome.SUCCEEDED,
             Spend.amount(2_000),
-            Duration.ofSeconds(1),
+            Optional.of(Duration.ofSeconds(1)),
             GovernorRig.newKey());
 
     FinishResult first = Await.result(rig.claims.finish(finish));
@@ -174,6 +175,32 @@ class ClaimTest {
   }
 
   /**
+   * Regression: a success reported with no latency was sampled as on time (the route read it as 0
+   * ms), so three such finishes pumped reputation as fast as honest fast ones. Unreported, it now
+   * counts as late: leaving the latency out earns no more than reporting a slow one.
+   */
+  @Test
+  void aSuccessWithNoLatencyCountsAsLate() {
+    String t = freshTenant("no-latency");
+    rig.governor.budget(t, Window.LIFETIME, 1_000_000);
+    rig.register(contract(t, "a1", Map.of("go", 1), 1_000, 1));
+
+    Claimed claim = rig.claimed(task("t1", t + "/p", Map.of("go", 1), 10_000));
+    FinishResult unreported =
+        Await.result(
+            rig.claims.finish(
+                new FinishRequest(
+                    claim.lease(),
+                    claim.agentId(),
+                    TaskOutcome.SUCCEEDED,
+                    Spend.amount(1_000),
+                    Optional.empty(),
+                    GovernorRig.newKey())));
+
+    assertThat(unreported.reputationPpm()).hasValue(500_000);
+  }
+
+  /**
    * A finish reads and writes the scope's token counters only when it reports tokens: one reporting
    * an amount alone must leave the tokens recorded before it exactly as they were, in every window.
    */
@@ -224,7 +251,7 @@ class ClaimTest {
                 claim.agentId(),
                 TaskOutcome.SUCCEEDED,
                 spend,
-                latency,
+                Optional.of(latency),
                 GovernorRig.newKey())));
   }
 

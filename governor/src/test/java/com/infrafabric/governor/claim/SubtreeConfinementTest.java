@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class SubtreeConfinementTest {
         "a1",
         TaskOutcome.SUCCEEDED,
         Spend.amount(500),
-        Duration.ofSeconds(1),
+        Optional.of(Duration.ofSeconds(1)),
         newKey(),
         within);
   }

@@ -21,6 +21,7 @@ import io.vertx.redis.client.Response;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
@@ -136,7 +137,7 @@ class TaskRecordRetentionTest {
                 claim.agentId(),
                 outcome,
                 Spend.amount(actualMicros),
-                Duration.ofSeconds(1),
+                Optional.of(Duration.ofSeconds(1)),
                 GovernorRig.newKey())));
   }
 

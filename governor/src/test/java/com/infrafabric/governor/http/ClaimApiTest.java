@@ -244,6 +244,8 @@ class ClaimApiTest {
             new JsonObject().put("outcome", "succeeded").put("amount_micros", 1_500));
     assertThat(finished.statusCode()).as(finished.body()).isEqualTo(200);
     assertThat(json(finished).getLong("actual_micros")).isEqualTo(1_500);
+    // Regression: no latency_ms was read as 0 ms, on time; unreported, a success counts as late.
+    assertThat(json(finished).getInteger("reputation_ppm")).isEqualTo(500_000);
   }
 
   /**

@@ -33,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -181,7 +182,7 @@ class PriceChangeBeforeSettlementTest {
                     "a1",
                     TaskOutcome.SUCCEEDED,
                     Spend.tokens("gpt-test", USAGE),
-                    Duration.ofSeconds(1),
+                    Optional.of(Duration.ofSeconds(1)),
                     GovernorRig.newKey())));
 
     assertThat(result.actualMicros()).isEqualTo(12_500);

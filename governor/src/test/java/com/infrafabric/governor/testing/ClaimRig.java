@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@link GovernorRig} with the capability registry and tenant policies, an operator key that
@@ -99,7 +100,7 @@ public final class ClaimRig implements AutoCloseable {
                 claim.agentId(),
                 outcome,
                 Spend.amount(actualMicros),
-                Duration.ofSeconds(1),
+                Optional.of(Duration.ofSeconds(1)),
                 GovernorRig.newKey())));
   }
 
