@@ -244,15 +244,7 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** The ledger's entries of {@code scope}, oldest first. */
   List<JsonObject> ledger(String scope) {
-    String tenant = scope.split("/", 2)[0];
-    HttpResponse<String> page =
-        governor.call(
-            "GET",
-            "/v1/ledger/" + tenant + "?scope=" + GovernorServiceRig.encode(scope),
-            governor.auditor(tenant),
-            null);
-    return new JsonObject(page.body())
-        .getJsonArray("entries").stream().map(JsonObject.class::cast).toList();
+    return governor.ledger(scope);
   }
 
   /**

@@ -131,7 +131,7 @@ class GatewayShutdownTest {
       GovernorServiceRig restarted = governor(server, fixture, "second");
       try {
         assertThat(spentAndReserved(restarted, scope)[1]).isZero();
-        List<JsonObject> ledger = ledger(restarted, scope);
+        List<JsonObject> ledger = restarted.ledger(scope);
         assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
             .isEqualTo("shutdown" + Charge.UNREPORTED);
       } finally {
@@ -140,19 +140,6 @@ class GatewayShutdownTest {
     } finally {
       server.stop();
     }
-  }
-
-  /** The ledger's entries of {@code scope}, oldest first. */
-  private static List<JsonObject> ledger(GovernorServiceRig governor, String scope) {
-    String tenant = scope.split("/", 2)[0];
-    HttpResponse<String> page =
-        governor.call(
-            "GET",
-            "/v1/ledger/" + tenant + "?scope=" + GovernorServiceRig.encode(scope),
-            governor.auditor(tenant),
-            null);
-    return new JsonObject(page.body())
-        .getJsonArray("entries").stream().map(JsonObject.class::cast).toList();
   }
 
   private GovernorServiceRig governor(

@@ -314,6 +314,15 @@ public final class GovernorServiceRig implements AutoCloseable {
     }
   }
 
+  /** The ledger's entries of {@code scope}, oldest first, as its tenant's auditor reads them. */
+  public List<JsonObject> ledger(String scope) {
+    String tenant = scope.split("/", 2)[0];
+    HttpResponse<String> page =
+        call("GET", "/v1/ledger/" + tenant + "?scope=" + encode(scope), auditor(tenant), null);
+    return new JsonObject(page.body())
+        .getJsonArray("entries").stream().map(JsonObject.class::cast).toList();
+  }
+
   public static String encode(String scope) {
     return scope.replace("/", "%2F");
   }
