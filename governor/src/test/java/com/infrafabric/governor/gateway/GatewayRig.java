@@ -226,20 +226,7 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
 
   /** The spent and reserved micro-dollars of {@code scope}'s own layer. */
   long[] spentAndReserved(String scope) {
-    HttpResponse<String> status =
-        governor.call(
-            "GET",
-            "/v1/budgets/" + GovernorServiceRig.encode(scope) + "/status",
-            governor.auditor(scope.split("/", 2)[0]),
-            null);
-    JsonArray layers = new JsonObject(status.body()).getJsonArray("layers");
-    JsonObject mine =
-        layers.stream()
-            .map(JsonObject.class::cast)
-            .filter(layer -> layer.getString("scope").equals(scope))
-            .findFirst()
-            .orElseThrow(() -> new AssertionError("no layer of " + scope + ": " + status.body()));
-    return new long[] {mine.getLong("spent_micros"), mine.getLong("reserved_micros")};
+    return governor.spentAndReserved(scope);
   }
 
   /** The ledger's entries of {@code scope}, oldest first. */

@@ -81,9 +81,9 @@ class GatewayShutdownTest {
       server.start();
       GovernorServiceRig restarted = governor(server, fixture, "second");
       try {
-        assertThat(spentAndReserved(restarted, scopes.get(0))).containsExactly(answered, 0L);
+        assertThat(restarted.spentAndReserved(scopes.get(0))).containsExactly(answered, 0L);
         for (String cut : scopes.subList(1, 3)) {
-          long[] state = spentAndReserved(restarted, cut);
+          long[] state = restarted.spentAndReserved(cut);
           assertThat(state[1]).as("%s still holds a reservation", cut).isZero();
           assertThat(state[0]).as("%s was charged", cut).isGreaterThan(answered);
         }
@@ -130,7 +130,7 @@ class GatewayShutdownTest {
       server.start();
       GovernorServiceRig restarted = governor(server, fixture, "second");
       try {
-        assertThat(spentAndReserved(restarted, scope)[1]).isZero();
+        assertThat(restarted.spentAndReserved(scope)[1]).isZero();
         List<JsonObject> ledger = restarted.ledger(scope);
         assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
             .isEqualTo("shutdown" + Charge.UNREPORTED);
@@ -187,23 +187,5 @@ class GatewayShutdownTest {
 
   private static void awaitReceived(FakeProvider provider, int requests) {
     await().atMost(Duration.ofSeconds(10)).until(() -> provider.received().size() >= requests);
-  }
-
-  private static long[] spentAndReserved(GovernorServiceRig governor, String scope) {
-    HttpResponse<String> status =
-        governor.call(
-            "GET",
-            "/v1/budgets/" + GovernorServiceRig.encode(scope) + "/status",
-            governor.auditor(scope.split("/", 2)[0]),
-            null);
-    JsonObject mine =
-        new JsonObject(status.body())
-            .getJsonArray("layers").stream()
-                .map(JsonObject.class::cast)
-                .filter(layer -> layer.getString("scope").equals(scope))
-                .findFirst()
-                .orElseThrow(
-                    () -> new AssertionError("no layer of " + scope + ": " + status.body()));
-    return new long[] {mine.getLong("spent_micros"), mine.getLong("reserved_micros")};
   }
 }

@@ -314,6 +314,27 @@ public final class GovernorServiceRig implements AutoCloseable {
     }
   }
 
+  /**
+   * The spent and reserved micro-dollars of {@code scope}'s own layer, as its auditor reads them.
+   */
+  public long[] spentAndReserved(String scope) {
+    HttpResponse<String> status =
+        call(
+            "GET",
+            "/v1/budgets/" + encode(scope) + "/status",
+            auditor(scope.split("/", 2)[0]),
+            null);
+    JsonObject mine =
+        new JsonObject(status.body())
+            .getJsonArray("layers").stream()
+                .map(JsonObject.class::cast)
+                .filter(layer -> layer.getString("scope").equals(scope))
+                .findFirst()
+                .orElseThrow(
+                    () -> new AssertionError("no layer of " + scope + ": " + status.body()));
+    return new long[] {mine.getLong("spent_micros"), mine.getLong("reserved_micros")};
+  }
+
   /** The ledger's entries of {@code scope}, oldest first, as its tenant's auditor reads them. */
   public List<JsonObject> ledger(String scope) {
     String tenant = scope.split("/", 2)[0];
