@@ -1,20 +1,25 @@
 package com.infrafabric.deploy.client;
 
+import com.infrafabric.governor.GovernorException;
 import java.time.Instant;
 
-/** The check the governor makes of a time range ({@code from}, {@code to}), made before sending. */
+/**
+ * The governor's rule of a time range ({@link com.infrafabric.governor.ledger.TimeRange}), kept
+ * before sending.
+ */
 final class TimeRange {
 
   private TimeRange() {}
 
   /**
-   * Refuses a range that does not end after it starts: it selects nothing, and the governor answers
-   * it with 400, so it is a usage error found before anything is sent.
+   * Refuses a range the governor would refuse: a usage error found before anything is sent.
    *
    * @throws IllegalArgumentException naming the range
    */
   static void requireOrdered(Instant start, Instant end) {
-    if (start != null && end != null && !end.isAfter(start)) {
+    try {
+      com.infrafabric.governor.ledger.TimeRange.requireOrdered(start, end);
+    } catch (GovernorException refused) {
       throw new IllegalArgumentException(
           "the range must end after it starts: " + start + ".." + end);
     }

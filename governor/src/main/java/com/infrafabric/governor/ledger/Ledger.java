@@ -88,11 +88,7 @@ public final class Ledger {
     if (cursor != null && !RedisIds.isStreamCursor(cursor)) {
       throw new GovernorException(ErrorCode.INVALID_REQUEST, "cursor is not a ledger entry id");
     }
-    if (from != null && to != null && !to.isAfter(from)) {
-      // As a spend report's range: an inverted one selects nothing, which says nothing of why.
-      throw new GovernorException(
-          ErrorCode.INVALID_REQUEST, "to must be after from", Map.of("field", "to"));
-    }
+    TimeRange.requireOrdered(from, to);
     IdRange covering = IdRange.covering(from, to);
     IdRange range = cursor == null ? covering : covering.after(cursor);
     Predicate<LedgerEntry> selected =

@@ -2,6 +2,7 @@ package com.infrafabric.governor.spend;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.ledger.TimeRange;
 import com.infrafabric.governor.tenant.Scope;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,10 +36,7 @@ public record SpendQuery(Scope within, Instant from, Instant to, List<SpendDimen
           "group_by must name 1 to 5 distinct dimensions",
           Map.of("field", "group_by"));
     }
-    if (!to.isAfter(from)) {
-      throw new GovernorException(
-          ErrorCode.INVALID_REQUEST, "to must be after from", Map.of("field", "to"));
-    }
+    TimeRange.requireOrdered(from, to);
     if (Duration.between(from, to).compareTo(MAX_RANGE) > 0) {
       throw new GovernorException(
           ErrorCode.REPORT_TOO_LARGE,
