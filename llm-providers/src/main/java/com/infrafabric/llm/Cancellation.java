@@ -1,32 +1,46 @@
 package com.infrafabric.llm;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-
 /**
- * Lets the guest thread stop an LLM call it no longer waits for (the watchdog stopped the tool), so
- * the call ends early and its reservation is released. Thread-safe.
+ * Tells work that its caller no longer waits for it, so it stops early and gives back what it
+ * holds: a tool invocation whose client went away or cancelled it, or an LLM call its guest stopped
+ * waiting for (whose reservation is then settled). The work in flight says what aborts it ({@link
+ * #onCancel}) and replaces that as it moves on, say from waiting in a queue to running.
+ * Thread-safe: each abort action set runs at most once.
  */
 public final class Cancellation {
 
-  private final AtomicBoolean cancelled = new AtomicBoolean();
-  private final AtomicReference<Runnable> abort = new AtomicReference<>(() -> {});
+  private boolean cancelled;
+  private Runnable abort = () -> {};
 
-  /** Cancels; runs the current abort action once. */
+  /** Cancels; runs the current abort action once. Cancelling again does nothing. */
   public void cancel() {
-    if (cancelled.compareAndSet(false, true)) {
-      abort.get().run();
+    Runnable action;
+    synchronized (this) {
+      if (cancelled) {
+        return;
+      }
+      cancelled = true;
+      action = abort;
     }
+    action.run();
   }
 
-  public boolean cancelled() {
-    return cancelled.get();
+  public synchronized boolean cancelled() {
+    return cancelled;
   }
 
-  /** What aborts the operation in flight; runs at once if already cancelled. */
-  void onCancel(Runnable action) {
-    abort.set(action);
-    if (cancelled.get()) {
+  /**
+   * Sets what aborts the operation in flight, in place of the action set before; runs it at once,
+   * on the calling thread, if already cancelled. Otherwise {@link #cancel} runs it, on its caller's
+   * thread.
+   */
+  public void onCancel(Runnable action) {
+    boolean now;
+    synchronized (this) {
+      abort = action;
+      now = cancelled;
+    }
+    if (now) {
       action.run();
     }
   }
