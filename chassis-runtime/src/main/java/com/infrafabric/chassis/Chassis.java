@@ -28,6 +28,7 @@ import com.infrafabric.chassis.internal.sandbox.Invoker;
 import com.infrafabric.chassis.internal.sandbox.JsonValues;
 import com.infrafabric.chassis.internal.sandbox.Watchdog;
 import com.infrafabric.chassis.llm.BudgetPort;
+import com.infrafabric.llm.Cancellation;
 import com.infrafabric.llm.Providers;
 import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.llm.vault.MasterKeys;
@@ -196,6 +197,19 @@ public final class Chassis implements AutoCloseable {
    */
   public Future<InvocationResult> invoke(
       ToolRef ref, ToolInput toolInput, InvocationContext context) {
+    return invoke(ref, toolInput, context, new Cancellation());
+  }
+
+  /**
+   * As {@link #invoke(ToolRef, ToolInput, InvocationContext)}, for a caller that may stop waiting:
+   * once {@code cancellation} is cancelled the invocation ends {@link Outcome#CANCELLED} at once.
+   * Still queued (or not yet admitted), it never runs; running, its guest is stopped, an LLM call
+   * or HTTP request it waits on is aborted (an LLM call settled as usual: released if never sent,
+   * else charged), and its admitted place is free when the result completes. Cancelling after the
+   * result does nothing.
+   */
+  public Future<InvocationResult> invoke(
+      ToolRef ref, ToolInput toolInput, InvocationContext context, Cancellation cancellation) {
     Instant start = clock.instant();
     byte[] input = toolInput.bytes();
     Optional<String> problem = toolInput.unchecked().flatMap(Chassis::jsonProblem);
@@ -227,7 +241,7 @@ public final class Chassis implements AutoCloseable {
                           ref,
                           true,
                           context,
-                          admit(tool.get(), ref, context, input, start)
+                          admit(tool.get(), ref, context, input, start, cancellation)
                               .recover(failure -> notRun(failure, start, input)));
                 }));
   }
@@ -250,16 +264,21 @@ public final class Chassis implements AutoCloseable {
   }
 
   private Future<InvocationResult> admit(
-      ResolvedTool tool, ToolRef ref, InvocationContext context, byte[] input, Instant start) {
+      ResolvedTool tool,
+      ToolRef ref,
+      InvocationContext context,
+      byte[] input,
+      Instant start,
+      Cancellation cancellation) {
     Invoker.Deadline deadline =
         new Invoker.Deadline(
             start, start.plus(tool.info().contract().limits().timeout()), input.length);
-    return inputChecked(tool, context.tenant(), input, deadline)
+    return inputChecked(tool, context.tenant(), input, deadline, cancellation)
         .compose(
             refusal ->
                 refusal.isPresent()
                     ? Future.succeededFuture(refusal.get())
-                    : granted(tool, ref, context, input, start));
+                    : granted(tool, ref, context, input, start, cancellation));
   }
 
   /**
@@ -272,13 +291,18 @@ public final class Chassis implements AutoCloseable {
    * would queue everyone's work behind them without limit or deadline.
    */
   private Future<Optional<InvocationResult>> inputChecked(
-      ResolvedTool tool, String tenant, byte[] input, Invoker.Deadline deadline) {
+      ResolvedTool tool,
+      String tenant,
+      byte[] input,
+      Invoker.Deadline deadline,
+      Cancellation cancellation) {
     if (input.length > INLINE_CHECK_BYTES) {
-      return invoker.checkInput(tenant, deadline, () -> tool.schemas().input(input).problem());
+      return invoker.checkInput(
+          tenant, deadline, cancellation, () -> tool.schemas().input(input).problem());
     }
     ToolSchemas.Check check = tool.schemas().input(input);
     if (check.checks() > INLINE_CHECKS) {
-      return invoker.checkInput(tenant, deadline, check::problem);
+      return invoker.checkInput(tenant, deadline, cancellation, check::problem);
     }
     return Future.succeededFuture(
         check
@@ -290,7 +314,12 @@ public final class Chassis implements AutoCloseable {
   }
 
   private Future<InvocationResult> granted(
-      ResolvedTool tool, ToolRef ref, InvocationContext context, byte[] input, Instant start) {
+      ResolvedTool tool,
+      ToolRef ref,
+      InvocationContext context,
+      byte[] input,
+      Instant start,
+      Cancellation cancellation) {
     Optional<String> token = context.grantToken();
     if (token.isEmpty()) {
       return tool.grants().needGrant()
@@ -299,14 +328,21 @@ public final class Chassis implements AutoCloseable {
               "tool " + ref + " uses llm or credentials and runs only under a grant",
               start,
               input)
-          : run(tool, ref, context, input, start, Optional.empty());
+          : run(tool, ref, context, input, start, Optional.empty(), cancellation);
     }
     return grants
         .admit(token.get(), context, tool.info().digest())
         .compose(
             decision ->
                 decision instanceof GrantVerifier.Decision.Admitted admitted
-                    ? run(tool, ref, context, input, start, Optional.of(admitted.grant()))
+                    ? run(
+                        tool,
+                        ref,
+                        context,
+                        input,
+                        start,
+                        Optional.of(admitted.grant()),
+                        cancellation)
                     : notRun(
                         Outcome.GRANT_REFUSED,
                         ((GrantVerifier.Decision.Refused) decision).message(),
@@ -320,11 +356,12 @@ public final class Chassis implements AutoCloseable {
       InvocationContext context,
       byte[] input,
       Instant start,
-      Optional<Grant> grant) {
+      Optional<Grant> grant,
+      Cancellation cancellation) {
     Invocation invocation =
         new Invocation(ref, context, tool.info().contract().limits(), input, grant, guestLogs);
     return invoker
-        .submit(tool.prepared(), tool.schemas(), invocation, start)
+        .submit(tool.prepared(), tool.schemas(), invocation, start, cancellation)
         .map(invocation.boundary()::redact)
         .compose(
             result ->

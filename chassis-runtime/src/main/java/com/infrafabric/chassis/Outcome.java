@@ -55,5 +55,11 @@ public enum Outcome {
   /** The guest logged more bytes (32 per entry beyond its message) or more entries than allowed. */
   LOG_LIMIT,
   /** The guest called the host more often than allowed. */
-  HOST_CALL_LIMIT;
+  HOST_CALL_LIMIT,
+  /**
+   * The caller cancelled the invocation, or went away (its HTTP connection closed): one still
+   * queued never ran, a running guest was stopped, and its admitted place was freed at once. An LLM
+   * call in flight was cancelled and settled as any other: released if never sent, else charged.
+   */
+  CANCELLED;
 }

@@ -7,10 +7,12 @@ import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.ToolInput;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.testing.FakeGovernor;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestGrants;
+import com.infrafabric.llm.Cancellation;
 import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
@@ -22,6 +24,7 @@ import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.TestTokens;
 import com.infrafabric.wire.grant.Grant;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -264,6 +267,35 @@ class LlmBudgetTest {
     PROVIDER.then(new Behaviour.Hang());
     InvocationResult result = call(impatient, grant(impatient, Set.of(MODEL), 1_000_000, 1), MODEL);
     assertThat(result.outcome()).isEqualTo(Outcome.TIMEOUT);
+    await().atMost(Duration.ofSeconds(30)).until(() -> GOVERNOR.activeReservations() == 0);
+    assertThat(GOVERNOR.spentMicros()).isEqualTo(RESERVED);
+  }
+
+  /**
+   * Regression: work a caller abandoned ran to its limits. A guest whose caller cancels while its
+   * provider has the call stops at once, and the call is settled as any other the provider has:
+   * charged as reserved, never left reserved, never charged less.
+   */
+  @Test
+  void aGuestCancelledMidCallStopsAtOnceAndItsCallIsChargedAsReservedLeavingNothingHeld() {
+    PROVIDER.then(new Behaviour.Hang());
+    int received = PROVIDER.received().size();
+    Cancellation cancellation = new Cancellation();
+    Future<InvocationResult> running =
+        HOST.chassis()
+            .invoke(
+                tool.ref(),
+                ToolInput.text(request(MODEL)),
+                GRANTS.context(grant(tool, Set.of(MODEL), 1_000_000, 1)),
+                cancellation);
+    await()
+        .pollInterval(Duration.ofMillis(5))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> PROVIDER.received().size() > received);
+    cancellation.cancel();
+    InvocationResult result = Await.result(running);
+    assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.CANCELLED);
+    assertThat(result.report().duration()).isLessThan(Duration.ofSeconds(5));
     await().atMost(Duration.ofSeconds(30)).until(() -> GOVERNOR.activeReservations() == 0);
     assertThat(GOVERNOR.spentMicros()).isEqualTo(RESERVED);
   }

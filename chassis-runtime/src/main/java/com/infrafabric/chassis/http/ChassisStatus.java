@@ -24,6 +24,8 @@ public final class ChassisStatus {
       case INVALID_OUTPUT, TRAP -> 502;
       case UNAVAILABLE -> 503;
       case TIMEOUT -> 504;
+      // Nginx's "client closed request": the caller left, so hardly anyone reads it.
+      case CANCELLED -> 499;
     };
   }
 

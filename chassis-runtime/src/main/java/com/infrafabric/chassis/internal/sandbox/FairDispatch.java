@@ -1,11 +1,14 @@
 package com.infrafabric.chassis.internal.sandbox;
 
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.llm.Cancellation;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
 
 /**
  * Hands admitted invocations to the guest threads fairly between tenants. A tenant runs at most
@@ -13,8 +16,9 @@ import java.util.concurrent.Future;
  * comes free takes the oldest waiting invocation of the tenant below its share that runs the fewest
  * guests, and of those the one served longest ago (a tenant new to the node first). So one tenant's
  * long-running guests cannot hold every thread while another tenant waits. What waits past its
- * deadline is answered then, by the watchdog's clock, not when a thread frees up, and never runs.
- * The executor is handed at most one task per thread, so nothing queues there. Thread-safe.
+ * deadline is answered then, by the watchdog's clock, not when a thread frees up, and never runs;
+ * so is what its caller cancels while it waits, at once. The executor is handed at most one task
+ * per thread, so nothing queues there. Thread-safe.
  */
 final class FairDispatch {
 
@@ -38,13 +42,13 @@ final class FairDispatch {
   private static final class Waiting {
     private final String tenant;
     private final Runnable run;
-    private final Runnable expire;
+    private final Consumer<Outcome> dropped;
     private Future<?> deadline;
 
-    Waiting(String tenant, Runnable run, Runnable expire) {
+    Waiting(String tenant, Runnable run, Consumer<Outcome> dropped) {
       this.tenant = tenant;
       this.run = run;
-      this.expire = expire;
+      this.dropped = dropped;
     }
   }
 
@@ -61,25 +65,40 @@ final class FairDispatch {
   }
 
   /**
-   * Runs {@code run} on a guest thread in {@code tenant}'s turn, or {@code expire} (on the
-   * watchdog's thread) if {@code deadline} passes first; exactly one of them runs.
+   * Runs {@code run} on a guest thread in {@code tenant}'s turn, or {@code dropped} if it is still
+   * waiting when {@code deadline} passes ({@link Outcome#TIMEOUT}, on the watchdog's thread) or
+   * {@code cancellation} is cancelled ({@link Outcome#CANCELLED}, on the canceller's thread);
+   * exactly one of them runs. Once {@code run} started, cancelling it is its own business.
    */
-  void submit(String tenant, Instant deadline, Runnable run, Runnable expire) {
-    Waiting entry = new Waiting(tenant, run, expire);
-    boolean startNow;
+  void submit(
+      String tenant,
+      Instant deadline,
+      Cancellation cancellation,
+      Runnable run,
+      Consumer<Outcome> dropped) {
+    Waiting entry = new Waiting(tenant, run, dropped);
+    // Set before the entry can start: once it has, the runner's own abort action takes over.
+    cancellation.onCancel(() -> drop(entry, Outcome.CANCELLED));
+    boolean cancelled;
+    boolean startNow = false;
     synchronized (this) {
-      // A thread is free and nobody waits: no line, and no deadline timer to set and cancel.
-      startNow =
-          lines.isEmpty() && busy < threadCount && running.getOrDefault(tenant, 0) < perTenant;
-      if (startNow) {
-        lastServed.put(tenant, ++served);
-        starting(entry);
-      } else {
-        lines.computeIfAbsent(tenant, t -> new ArrayDeque<>()).addLast(entry);
-        entry.deadline = watchdog.at(deadline, () -> expire(entry));
+      cancelled = cancellation.cancelled();
+      if (!cancelled) {
+        // A thread is free and nobody waits: no line, and no deadline timer to set and cancel.
+        startNow =
+            lines.isEmpty() && busy < threadCount && running.getOrDefault(tenant, 0) < perTenant;
+        if (startNow) {
+          lastServed.put(tenant, ++served);
+          starting(entry);
+        } else {
+          lines.computeIfAbsent(tenant, t -> new ArrayDeque<>()).addLast(entry);
+          entry.deadline = watchdog.at(deadline, () -> drop(entry, Outcome.TIMEOUT));
+        }
       }
     }
-    if (startNow) {
+    if (cancelled) {
+      dropped.accept(Outcome.CANCELLED); // before it could wait: the abort action found no entry
+    } else if (startNow) {
       start(entry);
     } else {
       dispatch();
@@ -168,7 +187,8 @@ final class FairDispatch {
     dispatch();
   }
 
-  private void expire(Waiting entry) {
+  /** Takes {@code entry} out of its line, if it still waits there, and tells it why. */
+  private void drop(Waiting entry, Outcome why) {
     synchronized (this) {
       ArrayDeque<Waiting> line = lines.get(entry.tenant);
       if (line == null || !line.remove(entry)) {
@@ -181,6 +201,7 @@ final class FairDispatch {
         }
       }
     }
-    entry.expire.run();
+    entry.deadline.cancel(false);
+    entry.dropped.accept(why);
   }
 }

@@ -12,6 +12,7 @@ import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.EntryPoint;
 import com.infrafabric.hostapi.abi.Abi;
 import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.llm.Cancellation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,6 +40,10 @@ public final class GuestRunner {
   /** What an invocation that waited past its deadline, and so never ran, is told. */
   static final String QUEUED_PAST_DEADLINE = "the deadline passed while the invocation was queued";
 
+  /** What an invocation its caller cancelled before it ran is told. */
+  static final String CANCELLED_BEFORE_RUNNING =
+      "the caller cancelled the invocation before it ran";
+
   private static final Logger LOG = LoggerFactory.getLogger(GuestRunner.class);
   private final Watchdog watchdog;
   private final Clock clock;
@@ -48,12 +53,17 @@ public final class GuestRunner {
     this.clock = clock;
   }
 
+  /**
+   * Runs the invocation's guest until it ends, passes {@code deadline} or its CPU time, or {@code
+   * cancellation} is cancelled: each stops it at once, with its outcome.
+   */
   public RunResult run(
       CompiledModule compiled,
       EntryPoint entryPoint,
       Invocation invocation,
       Function<Invocation, LinkedImports> linker,
-      Instant deadline) {
+      Instant deadline,
+      Cancellation cancellation) {
     ResourceLimits limits = invocation.limits();
     if (!clock.instant().isBefore(deadline)) {
       return new RunResult(Outcome.TIMEOUT, QUEUED_PAST_DEADLINE, Duration.ZERO, 0);
@@ -63,16 +73,15 @@ public final class GuestRunner {
     String message;
     Duration cpu;
     try (Watchdog.Watch watch = watchdog.watchCurrentThread(deadline, limits.cpuTime())) {
+      // Cancelled already, the guest is stopped at its first call or loop back-edge.
+      cancellation.onCancel(watch::cancel);
       RunResult attempt = attempt(compiled, entryPoint, invocation, linker, memory);
       cpu = watch.cpuTime();
       outcome = attempt.outcome();
       message = attempt.message();
       if (watch.stoppedBy() != null) {
         outcome = watch.stoppedBy();
-        message =
-            outcome == Outcome.TIMEOUT
-                ? "the tool ran past its deadline of " + limits.timeout().toMillis() + " ms"
-                : "the tool used more than " + limits.cpuTime().toMillis() + " ms of CPU time";
+        message = stopped(outcome, limits);
       }
     }
     int pages = memory[0] == null ? 0 : memory[0].pages();
@@ -87,6 +96,15 @@ public final class GuestRunner {
           pages);
     }
     return new RunResult(outcome, message, cpu, pages);
+  }
+
+  /** Why the watchdog stopped the guest, for its caller. */
+  private static String stopped(Outcome by, ResourceLimits limits) {
+    return switch (by) {
+      case TIMEOUT -> "the tool ran past its deadline of " + limits.timeout().toMillis() + " ms";
+      case CANCELLED -> "the caller cancelled the invocation while the tool ran";
+      default -> "the tool used more than " + limits.cpuTime().toMillis() + " ms of CPU time";
+    };
   }
 
   private RunResult attempt(

@@ -7,6 +7,7 @@ import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.module.CompiledModule;
 import com.infrafabric.chassis.internal.module.EntryPoint;
+import com.infrafabric.llm.Cancellation;
 import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,9 +27,12 @@ import java.util.function.Supplier;
  * share; when one is full the invocation is rejected at once. Admitted invocations wait for a
  * thread in their tenant's turn ({@link FairDispatch}). The wall-clock deadline starts at
  * admission, so time spent waiting counts against it, and an invocation still waiting at its
- * deadline is answered {@code TIMEOUT} then. An expensive input check is admitted and dispatched
- * the same way ({@link #checkInput}), as is the output check after the guest: what a tenant's
- * inputs and outputs cost is charged to its share, not to a pool every tenant shares. Thread-safe.
+ * deadline is answered {@code TIMEOUT} then. One its caller cancels is answered {@code CANCELLED}
+ * at once: if it still waits it never runs, if it runs its guest is stopped, and either way its
+ * admitted place and memory are free the moment it is answered. An expensive input check is
+ * admitted and dispatched the same way ({@link #checkInput}), as is the output check after the
+ * guest: what a tenant's inputs and outputs cost is charged to its share, not to a pool every
+ * tenant shares. Thread-safe.
  */
 public final class Invoker {
 
@@ -66,19 +70,30 @@ public final class Invoker {
    * the same guest thread; the future completes on the guest thread with the result (a rejection is
    * a result too). The output check follows the guest at once, bounded by {@link
    * ToolSchemas#MAX_CHECKS}, and is charged to the tenant like the guest: it holds the same thread
-   * and admission.
+   * and admission. {@code cancellation} drops it while it waits and stops its guest while it runs.
    */
   public Future<InvocationResult> submit(
-      Prepared tool, ToolSchemas schemas, Invocation invocation, Instant start) {
+      Prepared tool,
+      ToolSchemas schemas,
+      Invocation invocation,
+      Instant start,
+      Cancellation cancellation) {
     long memoryBytes = (long) invocation.limits().memoryMaxPages() * Memory.PAGE_SIZE;
     Instant deadline = start.plus(invocation.limits().timeout());
     return onGuestThread(
         invocation.context().tenant(),
         memoryBytes,
         new Deadline(start, deadline, invocation.input().length),
+        cancellation,
         () -> {
           RunResult run =
-              runner.run(tool.compiled(), tool.entryPoint(), invocation, tool.linker(), deadline);
+              runner.run(
+                  tool.compiled(),
+                  tool.entryPoint(),
+                  invocation,
+                  tool.linker(),
+                  deadline,
+                  cancellation);
           return checkedOutput(result(run, invocation, start), schemas);
         },
         refusal -> refusal);
@@ -89,7 +104,8 @@ public final class Invoker {
    * like a guest: a tenant sending expensive inputs spends its own share of the threads and of the
    * admitted places (beyond it, refused at once), never a pool other tenants or the service's own
    * work share. A check still waiting at the invocation's deadline is answered {@code TIMEOUT} then
-   * and never made.
+   * and never made; one still waiting when {@code cancellation} is cancelled, {@code CANCELLED} at
+   * once (a check already made is not stopped: its cost is bounded).
    *
    * @param deadline the invocation's: its start, its deadline and its input size
    * @param check the check, returning what is wrong with the input, if anything
@@ -97,11 +113,15 @@ public final class Invoker {
    *     out); completes on a guest thread, or at once when refused
    */
   public Future<Optional<InvocationResult>> checkInput(
-      String tenant, Deadline deadline, Supplier<Optional<String>> check) {
+      String tenant,
+      Deadline deadline,
+      Cancellation cancellation,
+      Supplier<Optional<String>> check) {
     return onGuestThread(
         tenant,
         0,
         deadline,
+        cancellation,
         () ->
             check
                 .get()
@@ -120,15 +140,19 @@ public final class Invoker {
 
   /**
    * Admits {@code work} for {@code tenant}, reserving {@code memoryBytes}, and runs it on a guest
-   * thread in the tenant's turn before the deadline. Refused or expired, it never runs and the
-   * answer is {@code notRun} applied to a result saying why.
+   * thread in the tenant's turn before the deadline. Cancelled, refused or expired before it
+   * starts, it never runs and the answer is {@code notRun} applied to a result saying why.
    */
   private <T> Future<T> onGuestThread(
       String tenant,
       long memoryBytes,
       Deadline deadline,
+      Cancellation cancellation,
       Supplier<T> work,
       Function<InvocationResult, T> notRun) {
+    if (cancellation.cancelled()) {
+      return Future.succeededFuture(notRun.apply(cancelledBeforeRunning(deadline)));
+    }
     Optional<String> refused = admission.tryAdmit(tenant, memoryBytes);
     if (refused.isPresent()) {
       return Future.succeededFuture(
@@ -138,14 +162,11 @@ public final class Invoker {
     dispatch.submit(
         tenant,
         deadline.at(),
+        cancellation,
         () -> {
           T result;
           try {
-            // The dispatcher may hand out work whose deadline passed while it was being taken.
-            result =
-                clock.instant().isBefore(deadline.at())
-                    ? work.get()
-                    : notRun.apply(queuedPastDeadline(deadline));
+            result = startedLate(deadline, cancellation).map(notRun).orElseGet(work);
           } catch (RuntimeException | Error failure) {
             admission.release(tenant, memoryBytes);
             promise.fail(failure);
@@ -155,15 +176,36 @@ public final class Invoker {
           admission.release(tenant, memoryBytes);
           promise.complete(result);
         },
-        () -> {
+        dropped -> {
           admission.release(tenant, memoryBytes);
-          promise.complete(notRun.apply(queuedPastDeadline(deadline)));
+          promise.complete(
+              notRun.apply(
+                  dropped == Outcome.CANCELLED
+                      ? cancelledBeforeRunning(deadline)
+                      : queuedPastDeadline(deadline)));
         });
     return promise.future();
   }
 
+  /**
+   * The answer to work the dispatcher handed out after all whose deadline passed, or that was
+   * cancelled, while it was being taken; empty if it may run.
+   */
+  private Optional<InvocationResult> startedLate(Deadline deadline, Cancellation cancellation) {
+    if (!clock.instant().isBefore(deadline.at())) {
+      return Optional.of(queuedPastDeadline(deadline));
+    }
+    return cancellation.cancelled()
+        ? Optional.of(cancelledBeforeRunning(deadline))
+        : Optional.empty();
+  }
+
   private InvocationResult queuedPastDeadline(Deadline deadline) {
     return notRun(Outcome.TIMEOUT, GuestRunner.QUEUED_PAST_DEADLINE, deadline);
+  }
+
+  private InvocationResult cancelledBeforeRunning(Deadline deadline) {
+    return notRun(Outcome.CANCELLED, GuestRunner.CANCELLED_BEFORE_RUNNING, deadline);
   }
 
   private InvocationResult notRun(Outcome outcome, String message, Deadline deadline) {

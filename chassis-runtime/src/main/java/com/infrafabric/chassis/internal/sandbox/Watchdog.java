@@ -12,10 +12,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Stops guests that pass their wall-clock deadline or their CPU time, by interrupting their thread:
- * Chicory checks the interrupt flag on calls and loop back-edges and unwinds with {@code
- * ChicoryInterruptedException}; host functions that block wait interruptibly. One daemon thread
- * checks all running guests every interval, so the precision of both limits is one interval.
+ * Stops guests that pass their wall-clock deadline or their CPU time, or whose caller cancelled
+ * them ({@link Watch#cancel}), by interrupting their thread: Chicory checks the interrupt flag on
+ * calls and loop back-edges and unwinds with {@code ChicoryInterruptedException}; host functions
+ * that block wait interruptibly. One daemon thread checks all running guests every interval, so the
+ * precision of both limits is one interval.
  *
  * <p>Deadlines read the injected {@link Clock}; CPU time is the guest thread's own, from {@link
  * ThreadMXBean}. Thread-safe.
@@ -113,6 +114,11 @@ public final class Watchdog implements AutoCloseable {
     /** Why the guest was stopped, if the watchdog stopped it. */
     public synchronized Outcome stoppedBy() {
       return stoppedBy;
+    }
+
+    /** Stops the guest because its caller cancelled it; nothing once the watch is closed. */
+    void cancel() {
+      stop(Outcome.CANCELLED);
     }
 
     private synchronized void stop(Outcome reason) {

@@ -3,6 +3,8 @@ package com.infrafabric.chassis.internal.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.infrafabric.chassis.Outcome;
+import com.infrafabric.llm.Cancellation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,8 +53,8 @@ class FairDispatchTest {
     return () -> events.add("ran " + name);
   }
 
-  private Runnable expired(String name) {
-    return () -> events.add("expired " + name);
+  private Consumer<Outcome> expired(String name) {
+    return why -> events.add((why == Outcome.TIMEOUT ? "expired " : why + " ") + name);
   }
 
   /**
@@ -62,9 +65,9 @@ class FairDispatchTest {
   void aTenantBeyondItsShareWaitsWhileAnotherTenantRunsAtOnce() {
     FairDispatch dispatch = new FairDispatch(threads, 2, 1, watchdog);
     Instant later = in(Duration.ofSeconds(20));
-    dispatch.submit("hog", later, hog("hog-1"), expired("hog-1"));
-    dispatch.submit("hog", later, hog("hog-2"), expired("hog-2"));
-    dispatch.submit("other", later, quick("other"), expired("other"));
+    dispatch.submit("hog", later, new Cancellation(), hog("hog-1"), expired("hog-1"));
+    dispatch.submit("hog", later, new Cancellation(), hog("hog-2"), expired("hog-2"));
+    dispatch.submit("other", later, new Cancellation(), quick("other"), expired("other"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("ran other"));
     assertThat(events).contains("start hog-1").doesNotContain("start hog-2");
@@ -79,15 +82,18 @@ class FairDispatchTest {
   @Test
   void anInvocationStillWaitingAtItsDeadlineIsAnsweredThenAndNeverRuns() throws Exception {
     FairDispatch dispatch = new FairDispatch(threads, 2, 1, watchdog);
-    dispatch.submit("hog", in(Duration.ofSeconds(20)), hog("hog-1"), expired("hog-1"));
+    dispatch.submit(
+        "hog", in(Duration.ofSeconds(20)), new Cancellation(), hog("hog-1"), expired("hog-1"));
     long before = System.nanoTime();
-    dispatch.submit("hog", in(Duration.ofMillis(200)), quick("late"), expired("late"));
+    dispatch.submit(
+        "hog", in(Duration.ofMillis(200)), new Cancellation(), quick("late"), expired("late"));
 
     await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("expired late"));
     assertThat(System.nanoTime() - before).isLessThan(TimeUnit.SECONDS.toNanos(4));
     assertThat(dispatch.waiting()).isZero();
     hogsMayEnd.countDown();
-    dispatch.submit("hog", in(Duration.ofSeconds(20)), quick("next"), expired("next"));
+    dispatch.submit(
+        "hog", in(Duration.ofSeconds(20)), new Cancellation(), quick("next"), expired("next"));
     await().atMost(Duration.ofSeconds(5)).until(() -> events.contains("ran next"));
     assertThat(events).doesNotContain("ran late");
   }
@@ -99,11 +105,11 @@ class FairDispatchTest {
     try {
       FairDispatch dispatch = new FairDispatch(one, 1, 1, watchdog);
       Instant later = in(Duration.ofSeconds(20));
-      dispatch.submit("a", later, hog("a-0"), expired("a-0"));
+      dispatch.submit("a", later, new Cancellation(), hog("a-0"), expired("a-0"));
       for (int i = 1; i <= 3; i++) {
-        dispatch.submit("a", later, quick("a-" + i), expired("a-" + i));
+        dispatch.submit("a", later, new Cancellation(), quick("a-" + i), expired("a-" + i));
       }
-      dispatch.submit("b", later, quick("b-1"), expired("b-1"));
+      dispatch.submit("b", later, new Cancellation(), quick("b-1"), expired("b-1"));
       hogsMayEnd.countDown();
       await().atMost(Duration.ofSeconds(5)).until(() -> events.size() == 5);
       assertThat(events).containsExactly("start a-0", "ran b-1", "ran a-1", "ran a-2", "ran a-3");

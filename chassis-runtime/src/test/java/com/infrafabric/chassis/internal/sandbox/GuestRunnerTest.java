@@ -16,14 +16,21 @@ import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.llm.Cancellation;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -103,6 +110,39 @@ class GuestRunnerTest {
     assertThat(result.message()).isEqualTo("the tool returned status " + answer);
   }
 
+  /**
+   * Regression: work a caller abandoned ran to its limits. A spinning guest whose caller went away
+   * held its thread and its tenant's admitted place until its deadline; cancelled, it stops at
+   * once, as cancelled, not as a limit.
+   */
+  @Test
+  void regressionASpinningGuestWhoseCallerCancelsStopsAtOnceAsCancelled() throws Exception {
+    Cancellation cancellation = new Cancellation();
+    CountDownLatch linked = new CountDownLatch(1);
+    ExecutorService thread = Executors.newSingleThreadExecutor();
+    try {
+      Future<RunResult> running =
+          thread.submit(
+              () ->
+                  run(
+                      Guests.wat(Guests.SPIN),
+                      ImportValues.builder().build(),
+                      1,
+                      cancellation,
+                      linked::countDown));
+      assertThat(linked.await(5, TimeUnit.SECONDS)).isTrue();
+      long start = System.nanoTime();
+      cancellation.cancel();
+      RunResult result = running.get(5, TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      assertThat(result.outcome()).isEqualTo(Outcome.CANCELLED);
+      assertThat(result.message())
+          .isEqualTo("the caller cancelled the invocation while the tool ran");
+    } finally {
+      thread.shutdownNow();
+    }
+  }
+
   private static RunResult run(Supplier<Throwable> escape) {
     HostFunction boom =
         new HostFunction(
@@ -120,6 +160,16 @@ class GuestRunnerTest {
   }
 
   private static RunResult run(byte[] wasm, ImportValues imports, int tableMaxEntries) {
+    return run(wasm, imports, tableMaxEntries, new Cancellation(), () -> {});
+  }
+
+  /** {@code linking} runs as the guest's imports are linked: the watchdog watches it by then. */
+  private static RunResult run(
+      byte[] wasm,
+      ImportValues imports,
+      int tableMaxEntries,
+      Cancellation cancellation,
+      Runnable linking) {
     WasmModule module = Parser.parse(wasm);
     CompiledModule compiled =
         new CompiledModule(
@@ -147,7 +197,11 @@ class GuestRunnerTest {
         compiled,
         EntryPoint.ABI,
         invocation,
-        ignored -> new LinkedImports(imports, () -> {}),
-        Clock.systemUTC().instant().plusSeconds(10));
+        ignored -> {
+          linking.run();
+          return new LinkedImports(imports, () -> {});
+        },
+        Clock.systemUTC().instant().plusSeconds(10),
+        cancellation);
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
+import com.infrafabric.llm.Cancellation;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +52,9 @@ class InvokerTest {
   void regressionOneTenantsExpensiveInputChecksSpendItsShareWhileAnotherTenantIsServedAtOnce() {
     List<Future<Optional<InvocationResult>>> acme = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      acme.add(invoker.checkInput("acme", deadlineIn(Duration.ofSeconds(20)), expensive()));
+      acme.add(
+          invoker.checkInput(
+              "acme", deadlineIn(Duration.ofSeconds(20)), new Cancellation(), expensive()));
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> expensiveStarted.get() == 1);
 
@@ -60,6 +63,7 @@ class InvokerTest {
         invoker.checkInput(
             "acme",
             deadlineIn(Duration.ofSeconds(20)),
+            new Cancellation(),
             recording(beyondShareRan, Optional.empty()));
     assertThat(beyondShare.isComplete()).isTrue();
     assertThat(beyondShare.result())
@@ -68,10 +72,14 @@ class InvokerTest {
         .isEqualTo(Outcome.REJECTED_OVERLOAD);
 
     Future<Optional<InvocationResult>> beta =
-        invoker.checkInput("beta", deadlineIn(Duration.ofSeconds(20)), Optional::empty);
+        invoker.checkInput(
+            "beta", deadlineIn(Duration.ofSeconds(20)), new Cancellation(), Optional::empty);
     Future<Optional<InvocationResult>> betaInvalid =
         invoker.checkInput(
-            "beta", deadlineIn(Duration.ofSeconds(20)), () -> Optional.of("the input is wrong"));
+            "beta",
+            deadlineIn(Duration.ofSeconds(20)),
+            new Cancellation(),
+            () -> Optional.of("the input is wrong"));
     await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> beta.isComplete() && betaInvalid.isComplete());
@@ -99,14 +107,18 @@ class InvokerTest {
   @Test
   void regressionAnInputCheckStillWaitingAtItsDeadlineIsAnsweredThenAndNeverMade() {
     Future<Optional<InvocationResult>> holding =
-        invoker.checkInput("acme", deadlineIn(Duration.ofSeconds(20)), expensive());
+        invoker.checkInput(
+            "acme", deadlineIn(Duration.ofSeconds(20)), new Cancellation(), expensive());
     await().atMost(Duration.ofSeconds(5)).until(() -> expensiveStarted.get() == 1);
 
     AtomicBoolean lateRan = new AtomicBoolean();
     long before = System.nanoTime();
     Future<Optional<InvocationResult>> late =
         invoker.checkInput(
-            "acme", deadlineIn(Duration.ofMillis(200)), recording(lateRan, Optional.empty()));
+            "acme",
+            deadlineIn(Duration.ofMillis(200)),
+            new Cancellation(),
+            recording(lateRan, Optional.empty()));
     await().atMost(Duration.ofSeconds(5)).until(late::isComplete);
     assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(4));
     assertThat(late.result())
@@ -121,6 +133,66 @@ class InvokerTest {
     await().atMost(Duration.ofSeconds(5)).until(holding::isComplete);
     await().atMost(Duration.ofSeconds(5)).until(() -> invoker.admitted() == 0);
     assertThat(lateRan).isFalse();
+  }
+
+  /**
+   * Regression: work a caller abandoned ran to its limits. An invocation its caller cancelled while
+   * it waited for a thread kept its admitted place until a thread took it, and then ran.
+   */
+  @Test
+  void regressionAnInvocationCancelledWhileQueuedIsAnsweredAtOnceFreesItsPlaceAndNeverRuns() {
+    Future<Optional<InvocationResult>> holding =
+        invoker.checkInput(
+            "acme", deadlineIn(Duration.ofSeconds(20)), new Cancellation(), expensive());
+    await().atMost(Duration.ofSeconds(5)).until(() -> expensiveStarted.get() == 1);
+    AtomicBoolean queuedRan = new AtomicBoolean();
+    Cancellation cancellation = new Cancellation();
+    Future<Optional<InvocationResult>> queued =
+        invoker.checkInput(
+            "acme",
+            deadlineIn(Duration.ofSeconds(20)),
+            cancellation,
+            recording(queuedRan, Optional.empty()));
+    assertThat(invoker.queued()).isEqualTo(1);
+    assertThat(invoker.admitted()).isEqualTo(2);
+
+    cancellation.cancel();
+
+    assertThat(queued.isComplete()).isTrue();
+    assertThat(queued.result())
+        .get()
+        .satisfies(
+            answer -> {
+              assertThat(answer.outcome()).isEqualTo(Outcome.CANCELLED);
+              assertThat(answer.message()).isEqualTo(GuestRunner.CANCELLED_BEFORE_RUNNING);
+            });
+    assertThat(invoker.queued()).isZero();
+    assertThat(invoker.admitted()).isEqualTo(1);
+
+    expensiveMayEnd.countDown();
+    await().atMost(Duration.ofSeconds(5)).until(holding::isComplete);
+    await().atMost(Duration.ofSeconds(5)).until(() -> invoker.admitted() == 0);
+    assertThat(queuedRan).isFalse();
+  }
+
+  /** Cancelled before it is admitted, work is answered at once and takes no place at all. */
+  @Test
+  void anInvocationCancelledBeforeAdmissionIsNeverAdmitted() {
+    Cancellation cancellation = new Cancellation();
+    cancellation.cancel();
+    AtomicBoolean ran = new AtomicBoolean();
+    Future<Optional<InvocationResult>> answer =
+        invoker.checkInput(
+            "acme",
+            deadlineIn(Duration.ofSeconds(20)),
+            cancellation,
+            recording(ran, Optional.empty()));
+    assertThat(answer.result())
+        .get()
+        .extracting(InvocationResult::outcome)
+        .isEqualTo(Outcome.CANCELLED);
+    assertThat(invoker.admitted()).isZero();
+    assertThat(ran).isFalse();
   }
 
   private static Invoker.Deadline deadlineIn(Duration duration) {
