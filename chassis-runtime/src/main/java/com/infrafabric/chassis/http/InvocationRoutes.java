@@ -8,6 +8,7 @@ import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.ToolInput;
 import com.infrafabric.chassis.ToolRef;
+import com.infrafabric.llm.Cancellation;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
@@ -33,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * JSON value>}}, by an agent whose token grants the tool, and with the governor's grant in the
  * {@value #GRANT_HEADER} header when the agent has one. The chassis verifies the grant itself; this
  * route passes it through as sent and never logs or repeats it. The chassis runs the guest on its
- * own threads; this route only waits for the result and answers with the outcome's HTTP status.
+ * own threads; this route only waits for the result and answers with the outcome's HTTP status. A
+ * client that closes its connection before the answer cancels the invocation ({@link
+ * #cancelledWhenClientLeaves}): queued, it never runs; running, its guest is stopped at once, and
+ * either way its admitted place is freed.
  *
  * <p>An answer is bounded before it is rendered ({@link InvocationView}), and one estimated above
  * {@value #INLINE_RENDER_BYTES} bytes is rendered on a small pool of {@value #RENDER_THREADS}
@@ -100,12 +104,38 @@ public final class InvocationRoutes {
     InvocationContext context = underGrant(ctx, AgentTokens.context(caller, invocationId));
     ToolInput input = ToolInput.parsed(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
     String requestId = Requests.requestId(ctx);
+    Cancellation cancellation = cancelledWhenClientLeaves(ctx);
     chassis
-        .invoke(ref, input, context)
+        .invoke(ref, input, context, cancellation)
         .compose(
             result ->
-                rendered(result, invocationId, requestId).map(body -> send(ctx, result, body)))
+                cancellation.cancelled()
+                    ? Future.<Void>succeededFuture() // the client left: nobody reads an answer
+                    : rendered(result, invocationId, requestId)
+                        .map(body -> send(ctx, result, body)))
         .onFailure(ctx::fail);
+  }
+
+  /**
+   * A cancellation cancelled when the client of {@code ctx} leaves before it is answered: its
+   * connection closes or fails. At once if it already has. REST invocations and MCP tool calls
+   * alike: a caller that cannot read the answer any more waits for nothing. The routing context's
+   * end handlers are where the router reports a closed connection; the response's own close handler
+   * is the router's, not a route's to take.
+   */
+  public static Cancellation cancelledWhenClientLeaves(RoutingContext ctx) {
+    Cancellation cancellation = new Cancellation();
+    if (Requests.over(ctx)) {
+      cancellation.cancel();
+    } else {
+      ctx.addEndHandler(
+          ended -> {
+            if (ended.failed()) {
+              cancellation.cancel();
+            }
+          });
+    }
+    return cancellation;
   }
 
   private Future<Buffer> rendered(InvocationResult result, String invocationId, String requestId) {
