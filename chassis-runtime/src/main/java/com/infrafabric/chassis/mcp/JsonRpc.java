@@ -24,11 +24,18 @@ final class JsonRpc {
 
   /**
    * What a request is answered with: a result, or an error with its JSON-RPC code and the HTTP
-   * status it travels with.
+   * status it travels with; or, for a request the client cancelled, nothing.
    */
   sealed interface Reply {
     /** The {@code result} member of a successful response. */
     record Result(JsonObject result) implements Reply {}
+
+    /**
+     * No response: the client cancelled the request ({@code notifications/cancelled}, or it closed
+     * the connection), and MCP forbids answering a cancelled request. Its {@code POST} ends with
+     * 202 and no body, as a notification's does; in a batch it has no element.
+     */
+    record Withheld() implements Reply {}
 
     /**
      * A JSON-RPC error; {@code data} is null when there is nothing more to say, and {@code
@@ -64,8 +71,14 @@ final class JsonRpc {
     return new Reply.Error(code, message, null, httpStatus, retryAfter);
   }
 
-  /** The response to the request {@code id} (null when it could not be read). */
+  /**
+   * The response to the request {@code id} (null when it could not be read); a {@link
+   * Reply.Withheld} has none.
+   */
   static JsonObject response(Object id, Reply reply) {
+    if (reply instanceof Reply.Withheld) {
+      throw new IllegalArgumentException("a cancelled request has no response");
+    }
     JsonObject response = new JsonObject().put("jsonrpc", VERSION).put("id", id);
     if (reply instanceof Reply.Result result) {
       return response.put("result", result.result());

@@ -34,8 +34,8 @@ sealed interface JsonRpcMessage {
     }
   }
 
-  /** A notification: nothing answers it. */
-  record Notification(String method) implements JsonRpcMessage {
+  /** A notification: nothing answers it. {@code params} is empty when they were by position. */
+  record Notification(String method, JsonObject params) implements JsonRpcMessage {
     @Override
     public Object id() {
       return null;
@@ -101,11 +101,12 @@ sealed interface JsonRpcMessage {
     if (!(params instanceof JsonObject || params instanceof JsonArray)) {
       return invalid(id, "params must be an object (or, in JSON-RPC, an array).");
     }
-    if (!message.containsKey("id")) {
-      return new Notification(method);
-    }
     boolean byPosition = params instanceof JsonArray;
-    return new Request(id, method, byPosition ? new JsonObject() : (JsonObject) params, byPosition);
+    JsonObject named = byPosition ? new JsonObject() : (JsonObject) params;
+    if (!message.containsKey("id")) {
+      return new Notification(method, named);
+    }
+    return new Request(id, method, named, byPosition);
   }
 
   private static JsonRpcMessage response(JsonObject message) {

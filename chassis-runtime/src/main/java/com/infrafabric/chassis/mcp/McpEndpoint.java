@@ -4,6 +4,7 @@ import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.http.AgentTokens;
 import com.infrafabric.chassis.http.InvocationRoutes;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
+import com.infrafabric.llm.Cancellation;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
@@ -38,6 +39,11 @@ import java.util.Set;
  * strict JSON reader, and refuses a wrong {@code jsonrpc}, bad ids, protocol versions other than
  * the session's ({@link ProtocolVersions}) and batches outside 2025-03-26 sessions before anything
  * else happens.
+ *
+ * <p>A {@code tools/call} stops when its client cancels it: by {@code notifications/cancelled}
+ * naming its id in the same session ({@link InFlightCalls}), or by closing the connection of the
+ * {@code POST} that carries it. Either way it is answered with nothing, as MCP requires ({@link
+ * Reply.Withheld}).
  */
 final class McpEndpoint {
 
@@ -51,6 +57,7 @@ final class McpEndpoint {
   private final McpMethods methods;
   private final McpStreams streams;
   private final McpMetrics metrics;
+  private final InFlightCalls calls = new InFlightCalls();
   private final Clock clock;
   private final int maxBodyBytes;
   private final Duration batchDeadline;
@@ -229,6 +236,7 @@ final class McpEndpoint {
                     .onSuccess(reply -> answer(ctx, message.label(), start, message.id(), reply))
                     .onFailure(ctx::fail);
               } else {
+                notified(ctx, (JsonRpcMessage.Notification) message);
                 accepted(ctx, message.label(), start);
               }
             })
@@ -310,6 +318,9 @@ final class McpEndpoint {
       return Future.succeededFuture(Optional.of(JsonRpc.response(message.id(), invalid.refusal())));
     }
     if (!(message instanceof JsonRpcMessage.Request request)) {
+      if (message instanceof JsonRpcMessage.Notification notification) {
+        notified(ctx, notification);
+      }
       metrics.request(message.label(), "accepted", Duration.between(start, clock.instant()));
       return Future.succeededFuture(Optional.empty());
     }
@@ -321,7 +332,9 @@ final class McpEndpoint {
         answer -> {
           metrics.request(
               request.method(), outcome(answer), Duration.between(start, clock.instant()));
-          return Optional.of(JsonRpc.response(request.id(), answer));
+          return answer instanceof Reply.Withheld
+              ? Optional.<JsonObject>empty()
+              : Optional.of(JsonRpc.response(request.id(), answer));
         });
   }
 
@@ -344,17 +357,48 @@ final class McpEndpoint {
     return switch (message.method()) {
       case "ping" -> Future.succeededFuture(new Reply.Result(new JsonObject()));
       case "tools/list" -> methods.listTools(caller, message.params());
-      case "tools/call" ->
-          methods.callTool(
-              caller,
-              message.params(),
-              Optional.ofNullable(ctx.request().getHeader(InvocationRoutes.GRANT_HEADER)));
+      case "tools/call" -> callTool(ctx, caller, message);
       default ->
           Future.succeededFuture(
               JsonRpc.error(
                   JsonRpc.METHOD_NOT_FOUND,
                   "Method not found: " + Excerpt.of(message.method(), 100)));
     };
+  }
+
+  /**
+   * Runs a tool call, known to {@link InFlightCalls} while it runs so {@code
+   * notifications/cancelled} finds it; a call its client cancelled is answered with nothing.
+   */
+  private Future<Reply> callTool(
+      RoutingContext ctx, Principal caller, JsonRpcMessage.Request message) {
+    McpSessions.Owner owner = owner(ctx);
+    String session = ctx.request().getHeader(SESSION_HEADER);
+    Cancellation cancellation = InvocationRoutes.cancelledWhenClientLeaves(ctx);
+    boolean known = calls.started(owner, session, message.id(), cancellation);
+    return methods
+        .callTool(
+            caller,
+            message.params(),
+            Optional.ofNullable(ctx.request().getHeader(InvocationRoutes.GRANT_HEADER)),
+            cancellation)
+        .map(reply -> cancellation.cancelled() ? new Reply.Withheld() : reply)
+        .onComplete(
+            done -> {
+              if (known) {
+                calls.ended(owner, session, message.id(), cancellation);
+              }
+            });
+  }
+
+  /** What a notification asks: {@code notifications/cancelled} cancels a call; others, nothing. */
+  private void notified(RoutingContext ctx, JsonRpcMessage.Notification notification) {
+    if (notification.method().equals("notifications/cancelled")) {
+      calls.cancel(
+          owner(ctx),
+          ctx.request().getHeader(SESSION_HEADER),
+          notification.params().getValue("requestId"));
+    }
   }
 
   /** {@code GET /mcp}: the session's stream of server notifications. */
@@ -526,6 +570,11 @@ final class McpEndpoint {
   }
 
   private void answer(RoutingContext ctx, String method, Instant start, Object id, Reply reply) {
+    if (reply instanceof Reply.Withheld) {
+      metrics.request(method, "cancelled", Duration.between(start, clock.instant()));
+      ctx.response().setStatusCode(202).end();
+      return;
+    }
     int status = reply instanceof Reply.Error error ? error.httpStatus() : 200;
     metrics.request(method, outcome(reply), Duration.between(start, clock.instant()));
     if (reply instanceof Reply.Error error && error.retryAfter() != null) {
@@ -541,6 +590,9 @@ final class McpEndpoint {
   }
 
   private static String outcome(Reply reply) {
+    if (reply instanceof Reply.Withheld) {
+      return "cancelled";
+    }
     if (reply instanceof Reply.Result result) {
       return Boolean.TRUE.equals(result.result().getValue("isError")) ? "tool_error" : "ok";
     }

@@ -3,10 +3,12 @@ package com.infrafabric.chassis.mcp;
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.ToolInfo;
+import com.infrafabric.chassis.ToolInput;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.http.AgentTokens;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
 import com.infrafabric.hostapi.contract.ServiceContract;
+import com.infrafabric.llm.Cancellation;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Excerpt;
 import io.vertx.core.Future;
@@ -75,11 +77,14 @@ final class McpMethods {
   }
 
   /**
-   * Calls a tool as the caller, under {@code grant} when the agent sent one.
+   * Calls a tool as the caller, under {@code grant} when the agent sent one, until {@code
+   * cancellation} stops it ({@link Chassis#invoke(ToolRef, ToolInput, InvocationContext,
+   * Cancellation)}).
    *
    * @param params {@code {"name": ..., "arguments": {...}}}
    */
-  Future<Reply> callTool(Principal caller, JsonObject params, Optional<String> grant) {
+  Future<Reply> callTool(
+      Principal caller, JsonObject params, Optional<String> grant, Cancellation cancellation) {
     Object name = params.getValue("name");
     Object arguments = params.getValue("arguments", new JsonObject());
     if (!(name instanceof String toolName)) {
@@ -99,7 +104,8 @@ final class McpMethods {
                     .map(
                         ref ->
                             chassis
-                                .invoke(ref, input.encode(), underGrant)
+                                .invoke(
+                                    ref, ToolInput.text(input.encode()), underGrant, cancellation)
                                 .map(result -> ToolResults.reply(ref, result, invocationId)))
                     .orElseGet(() -> unknownTool(toolName)));
   }

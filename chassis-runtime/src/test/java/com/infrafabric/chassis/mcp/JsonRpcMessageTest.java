@@ -20,7 +20,14 @@ class JsonRpcMessageTest {
   @Test
   void aNotificationHasAMethodAndNoId() {
     assertThat(read("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"))
-        .isEqualTo(new JsonRpcMessage.Notification("notifications/initialized"));
+        .isEqualTo(new JsonRpcMessage.Notification("notifications/initialized", new JsonObject()));
+    assertThat(
+            read(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                    + "\"params\":{\"requestId\":7}}"))
+        .isEqualTo(
+            new JsonRpcMessage.Notification(
+                "notifications/cancelled", new JsonObject().put("requestId", 7)));
   }
 
   @Test
