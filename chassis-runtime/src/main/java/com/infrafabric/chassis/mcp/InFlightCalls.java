@@ -31,17 +31,16 @@ final class InFlightCalls {
 
   /**
    * Knows the call {@code requestId} of {@code session} by {@code cancellation} until {@link
-   * #ended}, within the bound; false if it is not known.
+   * #ended}, within the bound (checked before adding, so concurrent calls may pass it by a few).
    */
-  boolean started(
+  void started(
       McpSessions.Owner owner, String session, Object requestId, Cancellation cancellation) {
-    if (running.size() >= MAX_CALLS) {
-      return false;
+    if (running.size() < MAX_CALLS) {
+      running.putIfAbsent(new Key(owner, session, requestId), cancellation);
     }
-    return running.putIfAbsent(new Key(owner, session, requestId), cancellation) == null;
   }
 
-  /** Forgets the call, if {@code cancellation} is what it is known by. */
+  /** Forgets the call, if {@code cancellation} is what it is known by (else it was never known). */
   void ended(McpSessions.Owner owner, String session, Object requestId, Cancellation cancellation) {
     running.remove(new Key(owner, session, requestId), cancellation);
   }

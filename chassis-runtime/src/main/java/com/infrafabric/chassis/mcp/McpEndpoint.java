@@ -375,7 +375,7 @@ final class McpEndpoint {
     McpSessions.Owner owner = owner(ctx);
     String session = ctx.request().getHeader(SESSION_HEADER);
     Cancellation cancellation = InvocationRoutes.cancelledWhenClientLeaves(ctx);
-    boolean known = calls.started(owner, session, message.id(), cancellation);
+    calls.started(owner, session, message.id(), cancellation);
     return methods
         .callTool(
             caller,
@@ -383,12 +383,7 @@ final class McpEndpoint {
             Optional.ofNullable(ctx.request().getHeader(InvocationRoutes.GRANT_HEADER)),
             cancellation)
         .map(reply -> cancellation.cancelled() ? new Reply.Withheld() : reply)
-        .onComplete(
-            done -> {
-              if (known) {
-                calls.ended(owner, session, message.id(), cancellation);
-              }
-            });
+        .onComplete(done -> calls.ended(owner, session, message.id(), cancellation));
   }
 
   /** What a notification asks: {@code notifications/cancelled} cancels a call; others, nothing. */
@@ -570,13 +565,12 @@ final class McpEndpoint {
   }
 
   private void answer(RoutingContext ctx, String method, Instant start, Object id, Reply reply) {
+    metrics.request(method, outcome(reply), Duration.between(start, clock.instant()));
     if (reply instanceof Reply.Withheld) {
-      metrics.request(method, "cancelled", Duration.between(start, clock.instant()));
       ctx.response().setStatusCode(202).end();
       return;
     }
     int status = reply instanceof Reply.Error error ? error.httpStatus() : 200;
-    metrics.request(method, outcome(reply), Duration.between(start, clock.instant()));
     if (reply instanceof Reply.Error error && error.retryAfter() != null) {
       ctx.response()
           .putHeader(
