@@ -92,12 +92,21 @@ end
 -- agent the claim makes, as the chosen agent's record is what the writes below start from. The
 -- fields to read are the same for every candidate, so they are listed once. One whose contract
 -- expired since the sweep last ran is marked lapsed (pick() skips it) and leaves the indexes now.
+-- On a task in a subtree, its standing there (one HGET) decides: it is ranked by its reputation
+-- there (a.rep: this script only ever takes agents out of the indexes, so the tenant-wide
+-- reputation they are scored by is not needed here), and held back (pick() skips it) while its
+-- breaker there is open or its probe runs.
 local fields = agent_fields(names)
+local subtree = subtree_of(scope)
 local function load_candidate(id)
   local a = load_agent(id, names, fields)
   if contract_expired(a) then
     a.lapsed = true
     reindex(a)
+  end
+  local e = subtree and load_standing(id, subtree)
+  if e then
+    a.standing, a.rep, a.held = e, e.rep, not standing_admits(e)
   end
   return a
 end
@@ -127,7 +136,7 @@ local function why_not()
       if owned_before(a.id) then owners = owners + 1
       elseif a.lapsed then lapsed = lapsed + 1
       elseif a.status ~= 'active' then off = off + 1
-      elseif a.brk ~= 'closed' then broken = broken + 1
+      elseif a.brk ~= 'closed' or a.held then broken = broken + 1
       else busy = busy + 1 end
     end
   end
@@ -181,6 +190,12 @@ else
   redis.call('HSET', agent_key(best.id), 'busy', int(best.busy))
 end
 if not can_take(best) then reindex(best) end
+if best.standing and standing_breaker(best.standing) == 'half_open' then
+  -- This task is the probe of the agent's half-open breaker in the task's subtree.
+  set_standing_breaker(best, subtree, best.standing, 'half_open', 'cooldown_over', 0)
+  best.standing.probe = member
+  save_standing(best.id, subtree, best.standing)
+end
 append_ledger({'claim', 'scope', scope, 'task', task_id, 'lease', lease, 'agent', best.id,
   'rid', rid, 'amt', held.amount, 'key', H.idem})
 

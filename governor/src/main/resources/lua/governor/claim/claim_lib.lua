@@ -66,31 +66,108 @@ local function load_lease(member)
           exp = tonumber(v[4]), state = v[5]}
 end
 
--- Reputation moves a policy-set share of the way toward the outcome's sample (a success with no
--- reported latency, nil, is sampled as late: omitting it must not earn more than reporting it);
--- the result is a
--- weighted mean of two values in 0..1e6, so it stays in 0..1e6. Consecutive failures open the
--- breaker; so does spend above the task's reservation (the agent exhausted its budget), which is
--- sampled as a failure too: a task done at any cost is no success to rank an agent by. A
--- half-open breaker closes on its probe's success and opens again on its failure. Reputation and
--- failure count change in a only: end_lease() saves them with the freed slot, in one write.
-local function record_outcome(a, outcome, latency_ms, overage, policy)
-  local sample = SAMPLE_FAILED
-  if outcome == 'succeeded' and not overage then
-    sample = (latency_ms and latency_ms <= a.slo) and SAMPLE_ON_TIME or SAMPLE_LATE
+-- What an outcome is worth to a reputation: a success within the agent's SLO, a slow one (a
+-- success with no reported latency, nil, is sampled as late: omitting it must not earn more than
+-- reporting it), a failure. Spend above the task's reservation (the agent exhausted its budget) is
+-- sampled as a failure too: a task done at any cost is no success to rank an agent by.
+local function sample_of(outcome, latency_ms, overage, slo)
+  if outcome ~= 'succeeded' or overage then return SAMPLE_FAILED end
+  return (latency_ms and latency_ms <= slo) and SAMPLE_ON_TIME or SAMPLE_LATE
+end
+
+-- A reputation moved a share (weight, in thousandths) of the way toward sample: a weighted mean
+-- of two values in 0..1e6, so it stays in 0..1e6.
+local function moved(rep, sample, weight)
+  return rep + math.floor((sample - rep) * weight / 1000 + 0.5)
+end
+
+-- What an outcome does to a breaker in state brk (the tenant-wide one or one subtree's), whose
+-- consecutive failures are fails now: spend above the reservation opens it at once; a half-open
+-- breaker closes on its probe's success and opens again on its failure; a closed one opens once
+-- the failures reach the policy's threshold. Returns the state to move to and why, or nil.
+local function breaker_move(brk, fails, outcome, overage, policy)
+  if overage and brk ~= 'open' then return 'open', 'budget_exhausted' end
+  if brk == 'half_open' then
+    if outcome == 'succeeded' then return 'closed', 'probe_succeeded' end
+    return 'open', 'probe_failed'
   end
-  a.rep = a.rep + math.floor((sample - a.rep) * policy.rep_weight / 1000 + 0.5)
+  if brk == 'closed' and fails >= policy.brk_fails then return 'open', 'failures' end
+end
+
+-- An outcome reported on the tenant's own scope (only a tenant-wide token reaches it): it moves
+-- the tenant-wide reputation by the policy's weight, failure count and breaker.
+local function record_tenant_outcome(a, outcome, sample, overage, policy)
+  a.rep = moved(a.rep, sample, policy.rep_weight)
   a.fails = outcome == 'succeeded' and 0 or a.fails + 1
-  if overage and a.brk ~= 'open' then
-    set_breaker(a, 'open', 'budget_exhausted', policy.brk_cool)
-  elseif a.brk == 'half_open' then
-    if outcome == 'succeeded' then
-      set_breaker(a, 'closed', 'probe_succeeded', 0)
-    else
-      set_breaker(a, 'open', 'probe_failed', policy.brk_cool)
-    end
-  elseif a.brk == 'closed' and a.fails >= policy.brk_fails then
-    set_breaker(a, 'open', 'failures', policy.brk_cool)
+  local state, why = breaker_move(a.brk, a.fails, outcome, overage, policy)
+  if state then set_breaker(a, state, why, policy.brk_cool) end
+end
+
+-- An outcome reported in subtree s: it moves the agent's standing there (reputation by the
+-- policy's weight, failure count, breaker: agent_subtrees.lua), and the tenant-wide record only
+-- as far as one of the n subtrees reporting may. The tenant-wide reputation moves by the weight / n
+-- (never more than one subtree's share of it: one subtree's failures cannot drag the agent down
+-- for the others, which rank it by their own standing, or by this reputation until they have one);
+-- the tenant-wide breaker opens once a second subtree's breaker opens (two subtrees, not one
+-- dispatcher, found the agent failing), and a tenant-wide half-open breaker takes the outcome as
+-- its probe's, whichever subtree ran it.
+local function record_subtree_outcome(a, s, outcome, sample, overage, policy)
+  local all, count = load_standings(a.id)
+  local e = all[s]
+  if not e then
+    e = new_standing(a, all, count)
+    all[s], count = e, math.min(count, MAX_SUBTREES - 1) + 1
+  end
+  e.seen = H.now
+  e.rep = moved(e.rep, sample, policy.rep_weight)
+  e.fails = outcome == 'succeeded' and 0 or e.fails + 1
+  local state, why = breaker_move(standing_breaker(e), e.fails, outcome, overage, policy)
+  if state then set_standing_breaker(a, s, e, state, why, policy.brk_cool) end
+  save_standing(a.id, s, e)
+  a.standing = e
+  a.rep = moved(a.rep, sample, policy.rep_weight / count)
+  a.srmax = highest_standing(all)
+  if a.brk == 'half_open' then
+    local probed = outcome == 'succeeded' and not overage
+    set_breaker(a, probed and 'closed' or 'open', probed and 'probe_succeeded' or 'probe_failed',
+      policy.brk_cool)
+  elseif a.brk == 'closed' and state == 'open' and open_standings(all) >= 2 then
+    set_breaker(a, 'open', 'subtrees', policy.brk_cool)
+  end
+end
+
+-- Records a lease's outcome on its agent a (see record_tenant_outcome, record_subtree_outcome).
+-- The agent hash's reputation and failure count change in a only: end_lease() saves them with the
+-- freed slot, in one write.
+local function record_outcome(a, l, outcome, latency_ms, overage, policy)
+  local sample = sample_of(outcome, latency_ms, overage, a.slo)
+  local s = subtree_of(l.scope)
+  if s then
+    record_subtree_outcome(a, s, outcome, sample, overage, policy)
+  else
+    record_tenant_outcome(a, outcome, sample, overage, policy)
+  end
+end
+
+-- The agent as claims on the scope of the lease whose outcome record_outcome() just recorded meet
+-- it: the reputation they rank it by (its standing's in the lease's subtree, else its tenant-wide
+-- one) and the breaker that keeps it from them (the tenant-wide one unless closed, else its
+-- breaker in that subtree).
+local function outcome_reply(a)
+  local e = a.standing
+  if not e then return int(a.rep), a.brk end
+  return int(e.rep), a.brk ~= 'closed' and a.brk or standing_breaker(e)
+end
+
+-- A lease that ends without an outcome (its agent was disabled) while it runs as the half-open
+-- probe of its subtree's breaker: the next claim there probes again, else no claim there would
+-- ever reach the agent and nothing would close or open that breaker.
+local function forget_standing_probe(a, l)
+  local s = subtree_of(l.scope)
+  local e = s and load_standing(a.id, s)
+  if e and e.probe == l.member then
+    e.probe = ''
+    save_standing(a.id, s, e)
   end
 end
 
@@ -115,11 +192,12 @@ local function revoke_grants(l, state)
   redis.call('SET', H.prefix .. 'revoked:' .. tenant .. '/' .. l.member, state, 'PX', int(ttl))
 end
 
--- Ends an active lease as state: frees the agent's slot (saving the reputation and failure count
--- record_outcome() gave a), reopens the task (or completes it) and revokes the lease's grants. A
--- half-open breaker whose probe is still marked running once the agent holds no lease lost its
--- probe without an outcome (the agent was disabled while it ran): the next claim probes again,
--- else no claim would ever reach the agent and nothing would close or open its breaker.
+-- Ends an active lease as state: frees the agent's slot (saving the reputation, failure count and
+-- highest subtree reputation record_outcome() gave a), reopens the task (or completes it) and
+-- revokes the lease's grants. A half-open breaker whose probe is still marked running once the
+-- agent holds no lease lost its probe without an outcome (the agent was disabled while it ran):
+-- the next claim probes again, else no claim would ever reach the agent and nothing would close or
+-- open its breaker.
 local function end_lease(l, state, a)
   revoke_grants(l, state)
   redis.call('HSET', lease_key(l.member), 'state', state, 'ended', H.stamp)
@@ -130,8 +208,13 @@ local function end_lease(l, state, a)
   keep_task(l.task, l.exp)
   a.busy = a.busy - 1
   if a.brk == 'half_open' and a.probe == '1' and a.busy == 0 then a.probe = '0' end
-  redis.call('HSET', agent_key(a.id), 'busy', int(a.busy), 'rep', int(a.rep), 'fails', int(a.fails),
-    'probe', a.probe or '0')
+  local fields = {'busy', int(a.busy), 'rep', int(a.rep), 'fails', int(a.fails),
+    'probe', a.probe or '0'}
+  if a.srmax then
+    fields[#fields + 1] = 'srmax'
+    fields[#fields + 1] = int(a.srmax)
+  end
+  redis.call('HSET', agent_key(a.id), unpack(fields))
   reindex(a)
 end
 
@@ -141,16 +224,18 @@ local LAPSE_ENTRY = {expired = 'lease_expire', agent_disabled = 'lease_disable'}
 -- Ends an active lease without its holder's report: 'expired' when its holder stopped
 -- heartbeating, 'agent_disabled' when an admin disabled its agent. Its reservation expires (the
 -- ledger says so, as for any expired reservation), the slot is freed, the task can be claimed
--- again and the lease's grants are revoked. Only an expiry charges the agent a failure: a disabled
--- agent was stopped, it did not fail.
+-- again and the lease's grants are revoked. Only an expiry charges the agent a failure (in the
+-- lease's subtree, as a reported one would be): a disabled agent was stopped, it did not fail.
 local function lapse_lease(l, state, policy)
   local rkey = H.prefix .. 'r:' .. l.rid
   local r = load_reservation(rkey)
   if r and r.state == 'active' then expire_reservation(rkey, l.rid, r) end
   local a = load_agent(l.agent)
   if state == 'expired' then
-    record_outcome(a, 'expired', 0, false, policy)
+    record_outcome(a, l, 'expired', 0, false, policy)
     LEASES_EXPIRED = LEASES_EXPIRED + 1
+  else
+    forget_standing_probe(a, l)
   end
   end_lease(l, state, a)
   append_ledger({LAPSE_ENTRY[state], 'scope', l.scope, 'task', l.task, 'lease', l.n,

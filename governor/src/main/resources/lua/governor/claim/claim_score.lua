@@ -75,12 +75,13 @@ end
 
 -- Picks the best agent for a task requiring required_count capabilities. candidates are ids
 -- sorted by bounds[id], highest first, where a bound is never below the agent's real score (see
--- bounded_candidates); load(id) gives the agent (rate, rep, levels). Agents that do not qualify
--- or cost more than max_cost are skipped, and so are those load() marked lapsed (their contract
--- expired). The search stops at the first candidate whose bound is
--- below the best score found, since no later one can beat it (an equal bound may still tie and
--- win on cost or id). Returns the best agent (with matched and score set) or nil, and counts of
--- what was read (examined, matched, over_cost).
+-- bounded_candidates); load(id) gives the agent (rate, rep: the reputation to rank it by, levels).
+-- Agents that do not qualify or cost more than max_cost are skipped, and so are those load() marked
+-- lapsed (their contract expired) or held (their breaker in the task's subtree keeps them from it).
+-- The search stops at the first candidate whose bound is below the best score found, since no
+-- later one can beat it (an equal bound may still tie and win on cost or id). Returns the best
+-- agent (with matched and score set) or nil, and counts of what was read (examined, matched,
+-- over_cost).
 local function pick(candidates, bounds, load, required, required_count, min_match, max_cost)
   local best, counts = nil, {examined = 0, matched = 0, over_cost = 0, contracts_expired = 0}
   for _, id in ipairs(candidates) do
@@ -90,7 +91,7 @@ local function pick(candidates, bounds, load, required, required_count, min_matc
     local matched = match_count(a.levels, required)
     if a.lapsed then
       counts.contracts_expired = counts.contracts_expired + 1
-    elseif qualifies(matched, required_count, min_match) then
+    elseif not a.held and qualifies(matched, required_count, min_match) then
       counts.matched = counts.matched + 1
       if a.rate > max_cost then
         counts.over_cost = counts.over_cost + 1

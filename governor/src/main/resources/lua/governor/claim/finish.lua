@@ -1,10 +1,10 @@
 -- Ends a claim with its outcome: commits the actual spend against the claim's reservation with
 -- commit_reservation() (budget_lib.lua: the unused part is released, overage and late spend are
 -- recorded as for any commit), frees the slot, completes or reopens the task, moves the agent's
--- reputation and breaker, and counts the spend as wasted unless the task succeeded. A report on a
--- lease that lapsed (expired, or its agent was disabled) commits the spend as late (and wasted)
--- and changes nothing else: the lapse already freed the slot (and an expiry charged the agent a
--- failure).
+-- reputation and breaker (in the lease's subtree: record_outcome() in claim_lib.lua), and counts
+-- the spend as wasted unless the task succeeded. A report on a lease that lapsed (expired, or its
+-- agent was disabled) commits the spend as late (and wasted) and changes nothing else: the lapse
+-- already freed the slot (and an expiry charged the agent a failure).
 -- Arguments: ClaimEngine.FINISH (outcome: succeeded|failed|abandoned; subtree: the scopes the
 --   caller may touch, '' for any; a lease of a task outside it is not found; settles: the catalogue
 --   version the spend was priced for, see repricing() in budget_lib.lua; latency_ms: '' if not
@@ -36,9 +36,9 @@ local reply = {outcome = outcome, late = late, reserved = committed.reserved,
   actual = committed.actual, released = committed.released, overage = committed.overage}
 if not late then
   local a = load_agent(l.agent)
-  record_outcome(a, outcome, latency, committed.overage, policy)
+  record_outcome(a, l, outcome, latency, committed.overage, policy)
   end_lease(l, outcome, a)
-  reply.reputation, reply.breaker = int(a.rep), a.brk
+  reply.reputation, reply.breaker = outcome_reply(a)
 end
 redis.call('HINCRBY', H.prefix .. 'waste', 'total', committed.actual)
 if late or outcome ~= 'succeeded' then

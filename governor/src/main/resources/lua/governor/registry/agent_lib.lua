@@ -8,9 +8,12 @@
 --                (active|draining|disabled), 'brk' (closed|open|half_open), 'fails' (consecutive
 --                failures), 'probe' ('1' while a half-open breaker's probe task runs), 'ver'
 --                (contract version), 'fp' (contract fingerprint), 'cexp' (when its signed contract
---                expires, epoch ms; absent for agents registered before it was kept: no expiry)
---   P ix:<cap>   zset: agents with capability <cap> that can take a task now, scored rep / rate
---                (exactly: claims rely on it as a bound of the agent's score)
+--                expires, epoch ms; absent for agents registered before it was kept: no expiry),
+--                'srmax' (the highest of its reputations in subtrees, agent_subtrees.lua; absent
+--                while it has none)
+--   P as:<agent> hash: its standing in each subtree of the tenant (agent_subtrees.lua)
+--   P ix:<cap>   zset: agents with capability <cap> that can take a task now, scored by
+--                index_score() (exactly: claims rely on it as a bound of the agent's score)
 --   P cx:<cap>   zset: every registered agent with capability <cap>, scored as at registration:
 --                only read to say why nobody could take a task
 --   P agents     hash: the contract version of every agent ever registered; it outlives removal so
@@ -29,7 +32,7 @@
 -- status, breaker, reputation, capabilities), so they never disagree with the agent hashes.
 
 local AGENT_FIELDS = {'caps', 'model', 'rate', 'slots', 'busy', 'rep', 'slo', 'status', 'brk',
-                      'fails', 'probe', 'cexp'}
+                      'fails', 'probe', 'cexp', 'srmax'}
 local INITIAL_REPUTATION = 500000
 -- The breaker transitions made by this call (for the caller's metrics).
 local TRANSITIONS
@@ -52,6 +55,10 @@ local function agent_key(id)
   return H.prefix .. 'a:' .. id
 end
 
+local function standings_key(id)
+  return H.prefix .. 'as:' .. id
+end
+
 -- The fields load_agent() reads to know the levels of the capabilities in wanted: AGENT_FIELDS,
 -- then 'c:<name>' for each. A caller that loads several agents for the same capabilities (a claim
 -- reading its candidates) builds this once.
@@ -70,18 +77,22 @@ local function load_agent(id, wanted, fields)
   if not v[1] then return nil end
   local a = {id = id, caps = v[1], model = v[2], rate = tonumber(v[3]), slots = tonumber(v[4]),
              busy = tonumber(v[5]), rep = tonumber(v[6]), slo = tonumber(v[7]), status = v[8],
-             brk = v[9], fails = tonumber(v[10]), probe = v[11], cexp = tonumber(v[12]), levels = {}}
+             brk = v[9], fails = tonumber(v[10]), probe = v[11], cexp = tonumber(v[12]),
+             srmax = tonumber(v[13]), levels = {}}
   for i, cap in ipairs(wanted) do
     a.levels[cap] = tonumber(v[#AGENT_FIELDS + i] or '0')
   end
   return a
 end
 
--- Every field of the agent hash, for the reply; the Java side reads it as Agent.
+-- Every field of the agent hash, and its standing in each subtree as a field 's:<subtree>', for
+-- the reply; the Java side reads it as Agent (Agent.STANDING_FIELD).
 local function agent_reply(id)
-  local flat = redis.call('HGETALL', agent_key(id))
   local fields = {}
+  local flat = redis.call('HGETALL', agent_key(id))
   for i = 1, #flat, 2 do fields[flat[i]] = flat[i + 1] end
+  flat = redis.call('HGETALL', standings_key(id))
+  for i = 1, #flat, 2 do fields['s:' .. flat[i]] = flat[i + 1] end
   return fields
 end
 
@@ -108,9 +119,11 @@ local function can_take(a)
 end
 
 -- What orders an index: reputation per micro-dollar, the part of a claim's score that does not
--- depend on the task.
+-- depend on the task. A claim ranks an agent by its reputation in the task's subtree when it has
+-- one there (agent_subtrees.lua), which may be above its tenant-wide one: the index takes the
+-- highest of them, so that it bounds the score any claim gives the agent.
 local function index_score(a)
-  return a.rep / a.rate
+  return math.max(a.rep, a.srmax or 0) / a.rate
 end
 
 -- Puts the agent in (or takes it out of) the index of each of its capabilities, as it can take a

@@ -1,11 +1,12 @@
--- Removes an agent that holds no lease (drain it first); its contract version stays remembered.
+-- Removes an agent that holds no lease (drain it first), with its standing in every subtree; its
+-- contract version stays remembered.
 -- Arguments: AgentRegistry.REMOVE.
 local id = ARGV[ARG_AGENT_ID]
 local a = load_agent(id)
 if not a then return {'agent_not_found', ''} end
 if a.busy > 0 then return {'agent_busy', int(a.busy)} end
 unindex(a)
-redis.call('DEL', agent_key(id))
+redis.call('DEL', agent_key(id), standings_key(id))
 redis.call('ZREM', H.prefix .. 'bdue', id)
 redis.call('ZREM', H.prefix .. 'cdue', id)
 redis.call('ZREM', H.prefix .. 'ids', id)

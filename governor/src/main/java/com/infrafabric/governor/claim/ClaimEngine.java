@@ -254,7 +254,7 @@ public final class ClaimEngine {
               putCommon(args, settings);
               args.put("agent_id", agentId).put("status", status.wireName());
             })
-        .map(reply -> AgentRegistry.changed(tenant, agentId, reply));
+        .map(reply -> AgentRegistry.changed(tenant, agentId, reply, scripts.clock().instant()));
   }
 
   /**
@@ -415,6 +415,7 @@ public final class ClaimEngine {
         "governor/claim/" + body,
         args,
         "governor/registry/agent_lib",
+        "governor/registry/agent_subtrees",
         "governor/claim/claim_score",
         "governor/claim/claim_lib");
   }

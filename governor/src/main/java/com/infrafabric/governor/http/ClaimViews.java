@@ -7,6 +7,7 @@ import com.infrafabric.governor.claim.HeartbeatOutcome;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.Agent;
 import com.infrafabric.governor.registry.AgentPage;
+import com.infrafabric.governor.registry.SubtreeStanding;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -75,8 +76,18 @@ final class ClaimViews {
         .put("status", agent.status().wireName())
         .put("breaker", agent.breaker().wireName())
         .put("consecutive_failures", agent.consecutiveFailures())
+        .put(
+            "subtrees", new JsonArray(agent.subtrees().stream().map(ClaimViews::standing).toList()))
         .put("contract_version", agent.contractVersion())
         .put("contract_expires_at", agent.contractExpiresAt().map(Object::toString).orElse(null));
+  }
+
+  private static JsonObject standing(SubtreeStanding standing) {
+    return new JsonObject()
+        .put("subtree", standing.subtree())
+        .put("breaker", standing.breaker().wireName())
+        .put("consecutive_failures", standing.consecutiveFailures())
+        .put("reputation_ppm", standing.reputationPpm());
   }
 
   static JsonObject policy(String tenant, TenantPolicy policy) {

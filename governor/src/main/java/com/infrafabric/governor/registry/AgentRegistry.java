@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -102,14 +103,24 @@ public final class AgentRegistry {
             });
   }
 
+  /**
+   * The agent with its standing in each subtree: two reads of the agent's keys (its hash, then its
+   * standings), as an admin's view needs no single step.
+   */
   public Future<Optional<Agent>> get(String tenant, String agentId) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
-    String key = TenantKeyNames.of(tenant(tenant)).prefix() + "a:" + agentId;
+    String prefix = TenantKeyNames.of(tenant(tenant)).prefix();
+    String key = prefix + "a:" + agentId;
+    String standings = prefix + "as:" + agentId;
     return redis
         .send(key, Request.cmd(Command.HGETALL).arg(key))
-        .map(
+        .compose(
             hash ->
-                hash.size() == 0 ? Optional.empty() : Optional.of(agent(tenant, agentId, hash)));
+                hash.size() == 0
+                    ? Future.succeededFuture(Optional.empty())
+                    : redis
+                        .send(standings, Request.cmd(Command.HGETALL).arg(standings))
+                        .map(subtrees -> Optional.of(agent(tenant, agentId, hash, subtrees))));
   }
 
   /**
@@ -197,7 +208,7 @@ public final class AgentRegistry {
               if (body.getBoolean("reset")) {
                 resets.increment();
               }
-              return agent(tenant, agentId, body);
+              return agent(tenant, agentId, body, scripts.clock().instant());
             });
   }
 
@@ -222,7 +233,8 @@ public final class AgentRegistry {
                         + contract.version(),
                     Map.of("registered_version", Long.parseLong(reply.payload())));
               }
-              return agent(contract.tenant(), contract.agentId(), reply.body());
+              return agent(
+                  contract.tenant(), contract.agentId(), reply.body(), scripts.clock().instant());
             });
   }
 
@@ -235,11 +247,12 @@ public final class AgentRegistry {
   }
 
   /**
-   * The agent a script that changed it answers with ({@code {"agent": {...}}}); fails with {@code
-   * AGENT_NOT_FOUND} or {@code AGENT_BUSY} for those replies.
+   * The agent a script that changed it answers with ({@code {"agent": {...}}}), its subtree
+   * breakers as of {@code now}; fails with {@code AGENT_NOT_FOUND} or {@code AGENT_BUSY} for those
+   * replies.
    */
-  public static Agent changed(String tenant, String agentId, ScriptReply reply) {
-    return agent(tenant, agentId, body(reply, agentId));
+  public static Agent changed(String tenant, String agentId, ScriptReply reply, Instant now) {
+    return agent(tenant, agentId, body(reply, agentId), now);
   }
 
   private static JsonObject body(ScriptReply reply, String agentId) {
@@ -258,16 +271,20 @@ public final class AgentRegistry {
     }
   }
 
-  private static Agent agent(String tenant, String agentId, JsonObject body) {
+  private static Agent agent(String tenant, String agentId, JsonObject body, Instant now) {
     Map<String, String> fields = new HashMap<>();
     body.getJsonObject("agent").forEach(e -> fields.put(e.getKey(), (String) e.getValue()));
-    return Agent.fromFields(tenant, agentId, fields);
+    return Agent.fromFields(tenant, agentId, fields, now);
   }
 
-  private static Agent agent(String tenant, String agentId, Response hash) {
+  /** The agent from its hash and its standings hash, read as a script's reply puts them. */
+  private Agent agent(String tenant, String agentId, Response hash, Response standings) {
     Map<String, String> fields = new HashMap<>();
     hash.getKeys().forEach(name -> fields.put(name, hash.get(name).toString()));
-    return Agent.fromFields(tenant, agentId, fields);
+    standings
+        .getKeys()
+        .forEach(name -> fields.put(Agent.STANDING_FIELD + name, standings.get(name).toString()));
+    return Agent.fromFields(tenant, agentId, fields, scripts.clock().instant());
   }
 
   private static String tenant(String tenant) {
@@ -276,6 +293,10 @@ public final class AgentRegistry {
 
   private static LuaScript agentScript(String body, ScriptArgs args) {
     return TenantScripts.compose(
-        AgentRegistry.class, "governor/registry/" + body, args, "governor/registry/agent_lib");
+        AgentRegistry.class,
+        "governor/registry/" + body,
+        args,
+        "governor/registry/agent_lib",
+        "governor/registry/agent_subtrees");
   }
 }

@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The tenant-wide breaker, moved by outcomes reported on the tenant's own scope (the tenant's own
+ * report, which only a tenant-wide token can make); what tasks in one subtree do to it is {@link
+ * SubtreeBreakerTest}'s.
+ */
 @Timeout(60)
 class BreakerTest {
 
@@ -58,7 +63,7 @@ class BreakerTest {
   }
 
   private static ClaimOutcome claim(String t) {
-    return rig.claim(task("task-" + ++tasks, t + "/p", Map.of("go", 1), 10_000));
+    return rig.claim(task("task-" + ++tasks, t, Map.of("go", 1), 10_000));
   }
 
   private static void runAndFinish(String t, TaskOutcome outcome, long actual) {

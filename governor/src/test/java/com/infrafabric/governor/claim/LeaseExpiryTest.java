@@ -13,6 +13,8 @@ import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.HeartbeatOutcome.Extended;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.registry.AgentStatus;
+import com.infrafabric.governor.registry.BreakerState;
+import com.infrafabric.governor.registry.SubtreeStanding;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
 import com.infrafabric.governor.testing.GovernorRig;
@@ -112,8 +114,10 @@ class LeaseExpiryTest {
     sweepUntilDone();
 
     assertThat(rig.agent(t, "a1").busySlots()).isZero();
-    assertThat(rig.agent(t, "a1").consecutiveFailures()).isEqualTo(1);
-    // An expiry counts as a failure: reputation moves 10% of the way from 500,000 toward 0.
+    // An expiry counts as a failure in the task's subtree, p: reputation there moves 10% of the way
+    // from 500,000 toward 0, and so does the tenant-wide one while p is the only subtree reporting.
+    assertThat(rig.agent(t, "a1").subtrees())
+        .containsExactly(new SubtreeStanding("p", 450_000, 1, BreakerState.CLOSED));
     assertThat(rig.agent(t, "a1").reputationPpm()).isEqualTo(450_000);
     assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isZero();
     assertThat(rig.governor.ledger(t))
@@ -265,7 +269,8 @@ class LeaseExpiryTest {
     Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
 
     assertThat(rig.agent(t, "a1").busySlots()).isZero();
-    // Disabled by an admin is not a failure of the agent's.
+    // Disabled by an admin is not a failure of the agent's, in the task's subtree or anywhere.
+    assertThat(rig.agent(t, "a1").subtrees()).isEmpty();
     assertThat(rig.agent(t, "a1").consecutiveFailures()).isZero();
     assertThat(rig.agent(t, "a1").reputationPpm()).isEqualTo(500_000);
     assertThat(rig.governor.usage(t, Window.LIFETIME).reservedMicros()).isZero();

@@ -246,6 +246,12 @@ class ClaimApiTest {
     assertThat(json(finished).getLong("actual_micros")).isEqualTo(1_500);
     // Regression: no latency_ms was read as 0 ms, on time; unreported, a success counts as late.
     assertThat(json(finished).getInteger("reputation_ppm")).isEqualTo(500_000);
+    // An admin sees what the finish did to the agent in the task's subtree, p.
+    HttpResponse<String> agent = rig.call("GET", "/v1/agents/" + t + "/coder", rig.admin(t), null);
+    assertThat(json(agent).getJsonArray("subtrees").encode())
+        .isEqualTo(
+            "[{\"subtree\":\"p\",\"breaker\":\"closed\",\"consecutive_failures\":0,"
+                + "\"reputation_ppm\":500000}]");
   }
 
   /**

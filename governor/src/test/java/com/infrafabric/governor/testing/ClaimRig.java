@@ -76,7 +76,12 @@ public final class ClaimRig implements AutoCloseable {
   }
 
   public ClaimOutcome claim(TaskSpec task) {
-    return Await.result(claims.claim(new ClaimRequest(task, GovernorRig.newKey())));
+    return claim(task, null);
+  }
+
+  /** Claims as a dispatcher confined to {@code within} (null: a tenant-wide one). */
+  public ClaimOutcome claim(TaskSpec task, Scope within) {
+    return Await.result(claims.claim(new ClaimRequest(task, GovernorRig.newKey(), within, "")));
   }
 
   /** Claims and insists it was granted. */
@@ -93,6 +98,11 @@ public final class ClaimRig implements AutoCloseable {
   }
 
   public FinishResult finish(Claimed claim, TaskOutcome outcome, long actualMicros) {
+    return finish(claim, outcome, actualMicros, null);
+  }
+
+  /** Finishes as a dispatcher confined to {@code within} (null: a tenant-wide one). */
+  public FinishResult finish(Claimed claim, TaskOutcome outcome, long actualMicros, Scope within) {
     return Await.result(
         claims.finish(
             new FinishRequest(
@@ -101,7 +111,8 @@ public final class ClaimRig implements AutoCloseable {
                 outcome,
                 Spend.amount(actualMicros),
                 Optional.of(Duration.ofSeconds(1)),
-                GovernorRig.newKey())));
+                GovernorRig.newKey(),
+                within)));
   }
 
   /** Every field of every event on the tenant's claims stream, oldest first. */
