@@ -350,6 +350,11 @@ public final class Chassis implements AutoCloseable {
                         input));
   }
 
+  /**
+   * Runs the invocation; a use of its grant, counted when the grant was admitted, is given back if
+   * no guest code ran (refused by admission, or still queued at its deadline), so a retry of work
+   * that never happened is not refused as a replay.
+   */
   private Future<InvocationResult> run(
       ResolvedTool tool,
       ToolRef ref,
@@ -365,7 +370,7 @@ public final class Chassis implements AutoCloseable {
         .map(invocation.boundary()::redact)
         .compose(
             result ->
-                result.outcome() == Outcome.REJECTED_OVERLOAD && grant.isPresent()
+                !result.report().ran() && grant.isPresent()
                     ? grants
                         .refund(grant.get())
                         .transform(refunded -> Future.succeededFuture(result))

@@ -13,7 +13,6 @@ import com.infrafabric.chassis.internal.module.EntryPoint;
 import com.infrafabric.hostapi.abi.Abi;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.llm.Cancellation;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
@@ -37,20 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuestRunner {
 
-  /** What an invocation that waited past its deadline, and so never ran, is told. */
-  static final String QUEUED_PAST_DEADLINE = "the deadline passed while the invocation was queued";
-
-  /** What an invocation its caller cancelled before it ran is told. */
-  static final String CANCELLED_BEFORE_RUNNING =
-      "the caller cancelled the invocation before it ran";
-
   private static final Logger LOG = LoggerFactory.getLogger(GuestRunner.class);
   private final Watchdog watchdog;
-  private final Clock clock;
 
-  public GuestRunner(Watchdog watchdog, Clock clock) {
+  public GuestRunner(Watchdog watchdog) {
     this.watchdog = watchdog;
-    this.clock = clock;
   }
 
   /**
@@ -65,9 +55,6 @@ public final class GuestRunner {
       Instant deadline,
       Cancellation cancellation) {
     ResourceLimits limits = invocation.limits();
-    if (!clock.instant().isBefore(deadline)) {
-      return new RunResult(Outcome.TIMEOUT, QUEUED_PAST_DEADLINE, Duration.ZERO, 0);
-    }
     Memory[] memory = new Memory[1];
     Outcome outcome;
     String message;

@@ -36,6 +36,13 @@ import java.util.function.Supplier;
  */
 public final class Invoker {
 
+  /** What an invocation that waited past its deadline, and so never ran, is told. */
+  static final String QUEUED_PAST_DEADLINE = "the deadline passed while the invocation was queued";
+
+  /** What an invocation its caller cancelled before it ran is told. */
+  static final String CANCELLED_BEFORE_RUNNING =
+      "the caller cancelled the invocation before it ran";
+
   private final Admission admission;
   private final FairDispatch dispatch;
   private final GuestRunner runner;
@@ -57,7 +64,7 @@ public final class Invoker {
     this.dispatch =
         new FairDispatch(
             threads, threadCount, Admission.share(threadCount, tenantSharePercent), watchdog);
-    this.runner = new GuestRunner(watchdog, clock);
+    this.runner = new GuestRunner(watchdog);
     this.clock = clock;
   }
 
@@ -201,11 +208,11 @@ public final class Invoker {
   }
 
   private InvocationResult queuedPastDeadline(Deadline deadline) {
-    return notRun(Outcome.TIMEOUT, GuestRunner.QUEUED_PAST_DEADLINE, deadline);
+    return notRun(Outcome.TIMEOUT, QUEUED_PAST_DEADLINE, deadline);
   }
 
   private InvocationResult cancelledBeforeRunning(Deadline deadline) {
-    return notRun(Outcome.CANCELLED, GuestRunner.CANCELLED_BEFORE_RUNNING, deadline);
+    return notRun(Outcome.CANCELLED, CANCELLED_BEFORE_RUNNING, deadline);
   }
 
   private InvocationResult notRun(Outcome outcome, String message, Deadline deadline) {
@@ -268,6 +275,7 @@ public final class Invoker {
     }
     ExecutionReport report =
         new ExecutionReport(
+            true,
             Duration.between(start, clock.instant()),
             run.cpuTime(),
             run.peakMemoryPages(),

@@ -52,7 +52,7 @@ class GuestRunnerTest {
         (func (export "run") (result i32) (call $boom) (i32.const 0)))
       """;
   private static final Watchdog WATCHDOG = new Watchdog(Clock.systemUTC(), Duration.ofMillis(5));
-  private static final GuestRunner RUNNER = new GuestRunner(WATCHDOG, Clock.systemUTC());
+  private static final GuestRunner RUNNER = new GuestRunner(WATCHDOG);
 
   @AfterAll
   static void stop() {

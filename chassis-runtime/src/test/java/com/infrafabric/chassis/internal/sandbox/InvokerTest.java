@@ -126,7 +126,7 @@ class InvokerTest {
         .satisfies(
             answer -> {
               assertThat(answer.outcome()).isEqualTo(Outcome.TIMEOUT);
-              assertThat(answer.message()).isEqualTo(GuestRunner.QUEUED_PAST_DEADLINE);
+              assertThat(answer.message()).isEqualTo(Invoker.QUEUED_PAST_DEADLINE);
             });
 
     expensiveMayEnd.countDown();
@@ -164,7 +164,7 @@ class InvokerTest {
         .satisfies(
             answer -> {
               assertThat(answer.outcome()).isEqualTo(Outcome.CANCELLED);
-              assertThat(answer.message()).isEqualTo(GuestRunner.CANCELLED_BEFORE_RUNNING);
+              assertThat(answer.message()).isEqualTo(Invoker.CANCELLED_BEFORE_RUNNING);
             });
     assertThat(invoker.queued()).isZero();
     assertThat(invoker.admitted()).isEqualTo(1);
