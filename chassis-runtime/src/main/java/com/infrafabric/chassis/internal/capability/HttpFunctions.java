@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code http_request(ptr, len)} and {@code http_request_with_credential(name_ptr, name_len, ptr,
@@ -34,6 +36,12 @@ import java.util.function.Consumer;
  * denials}, the denied-capability metric.
  */
 final class HttpFunctions {
+
+  /**
+   * Where a refusal's resolved address goes: the operator's log, never the tool (it would map
+   * internal names), within the rate of lines the invocation's tenant and tool have there.
+   */
+  private static final Logger OPERATOR_LOG = LoggerFactory.getLogger("infrafabric.chassis.egress");
 
   private final Invocation invocation;
   private final HttpEgress egress;
@@ -123,6 +131,15 @@ final class HttpFunctions {
     }
     EgressResult result = send(request, credential, mine);
     if (result instanceof EgressResult.Failed failed) {
+      if (!failed.address().isEmpty() && invocation.hostMayLog()) {
+        OPERATOR_LOG
+            .atInfo()
+            .addKeyValue("tenant", invocation.context().tenant())
+            .addKeyValue("tool", invocation.tool().toString())
+            .addKeyValue("invocation", invocation.context().invocationId())
+            .addKeyValue("address", failed.address())
+            .log("egress refused: {}", failed.reason());
+      }
       if (statusOnly) {
         return Returns.error(AbiError.UNAVAILABLE);
       }

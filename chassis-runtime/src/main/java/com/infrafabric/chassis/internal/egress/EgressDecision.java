@@ -18,6 +18,15 @@ sealed interface EgressDecision {
    * @param policy short tag for the metric: {@code allow-list}, {@code address}, {@code scheme},
    *     {@code url}, {@code dns}, {@code dns-share} (the tenant holds its share of the node's DNS
    *     lookups)
+   * @param address the address the host resolved to, when that address refused it: for the
+   *     operator's log only, never the guest (it would map internal names); empty otherwise
    */
-  record Denied(AbiError error, String reason, String policy) implements EgressDecision {}
+  record Denied(AbiError error, String reason, String policy, String address)
+      implements EgressDecision {
+
+    /** Refused for something other than the address a name resolved to. */
+    public Denied(AbiError error, String reason, String policy) {
+      this(error, reason, policy, "");
+    }
+  }
 }

@@ -6,8 +6,6 @@ import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.destination.DestinationPattern;
 import java.net.InetAddress;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Decides each outbound hop: the URL must parse strictly, its scheme be allowed by the operator,
@@ -21,8 +19,6 @@ import org.slf4j.LoggerFactory;
  * operator's log only (logger {@code infrafabric.chassis.egress}).
  */
 public final class EgressPolicy {
-
-  private static final Logger OPERATOR_LOG = LoggerFactory.getLogger("infrafabric.chassis.egress");
 
   private final EgressSettings settings;
   private final ResolverPool resolvers;
@@ -78,24 +74,19 @@ public final class EgressPolicy {
     for (InetAddress address : addresses) {
       AddressClass addressClass = AddressClassifier.classify(address);
       if (addressClass != AddressClass.PUBLIC && !trusted(address, destination.port())) {
-        return refusedAddress(tenant, destination, address, addressClass);
+        return refusedAddress(destination, address, addressClass);
       }
     }
     return new EgressDecision.Allowed(destination, addresses.get(0));
   }
 
   private static EgressDecision refusedAddress(
-      String tenant, Destination destination, InetAddress address, AddressClass addressClass) {
-    OPERATOR_LOG
-        .atInfo()
-        .addKeyValue("tenant", tenant)
-        .addKeyValue("host", destination.host())
-        .addKeyValue("address", address.getHostAddress())
-        .log("egress refused: the host resolves to {} address", addressClass.description());
+      Destination destination, InetAddress address, AddressClass addressClass) {
     return new EgressDecision.Denied(
         AbiError.DENIED,
         destination.host() + " resolves to " + addressClass.description() + " address",
-        "address");
+        "address",
+        address.getHostAddress());
   }
 
   private boolean trusted(InetAddress address, int port) {

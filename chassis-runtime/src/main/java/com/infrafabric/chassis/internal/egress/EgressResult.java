@@ -33,6 +33,15 @@ public sealed interface EgressResult {
    * @param reason why, for the log
    * @param denial the policy that refused it ({@code allow-list}, {@code address}, ...), or empty
    *     when the request was allowed but failed
+   * @param address for the operator's log only: the address that refused it ({@link
+   *     EgressDecision.Denied#address()}), or empty
    */
-  record Failed(AbiError error, String reason, String denial) implements EgressResult {}
+  record Failed(AbiError error, String reason, String denial, String address)
+      implements EgressResult {
+
+    /** Refused or failed for something other than the address a name resolved to. */
+    public Failed(AbiError error, String reason, String denial) {
+      this(error, reason, denial, "");
+    }
+  }
 }

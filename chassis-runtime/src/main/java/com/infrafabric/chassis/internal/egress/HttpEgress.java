@@ -101,7 +101,8 @@ public final class HttpEgress implements AutoCloseable {
       }
       EgressDecision decision = policy.check(tenant, url, allowList);
       if (decision instanceof EgressDecision.Denied denied) {
-        return new EgressResult.Failed(denied.error(), denied.reason(), denied.policy());
+        return new EgressResult.Failed(
+            denied.error(), denied.reason(), denied.policy(), denied.address());
       }
       EgressDecision.Allowed allowed = (EgressDecision.Allowed) decision;
       Destination destination = allowed.destination();

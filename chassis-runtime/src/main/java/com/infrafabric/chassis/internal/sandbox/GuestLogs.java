@@ -76,8 +76,7 @@ public final class GuestLogs {
    * unless its tenant and tool are over rate.
    */
   void relay(ToolRef tool, InvocationContext context, LogLevel level, String text) {
-    if (!bucket(new Key(context.tenant(), tool)).tryConsume(1)) {
-      dropped(tool).increment();
+    if (!mayWrite(tool, context)) {
       return;
     }
     GUEST_LOG
@@ -87,6 +86,21 @@ public final class GuestLogs {
         .addKeyValue("agent", context.agent())
         .addKeyValue("invocation", context.invocationId())
         .log(cut(text));
+  }
+
+  /**
+   * Whether one more line about {@code tool}'s invocation for {@code context}'s tenant may be
+   * written into the service log now, taking its place if so and counting it as dropped if not.
+   * Every line a guest can cause goes through here: its own entries ({@link #relay}), and the
+   * host's lines about what it did (an egress refusal's address, a runtime failure on its behalf),
+   * which a guest could otherwise repeat at the speed of its loop.
+   */
+  boolean mayWrite(ToolRef tool, InvocationContext context) {
+    if (bucket(new Key(context.tenant(), tool)).tryConsume(1)) {
+      return true;
+    }
+    dropped(tool).increment();
+    return false;
   }
 
   /** {@code text}, or its first {@value #RELAYED_LINE_BYTES} bytes and how many more there were. */
@@ -122,7 +136,9 @@ public final class GuestLogs {
 
   private Counter dropped(ToolRef tool) {
     return Counter.builder("chassis.guest.log.dropped")
-        .description("Guest log lines not copied into the service log: their tool was over rate")
+        .description(
+            "Lines about a guest (its log entries, the host's lines about what it did) not"
+                + " written into the service log: their tenant and tool were over rate")
         .tag("tool", tool.toString())
         .register(meters);
   }

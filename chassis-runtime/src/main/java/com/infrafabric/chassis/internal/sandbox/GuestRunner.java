@@ -135,14 +135,17 @@ public final class GuestRunner {
    * Whatever else the guest's code made the runtime throw: Chicory does not wrap every failure it
    * meets on a guest's behalf in its own exception, and an allocation a guest asked for may not fit
    * the heap. The guest caused it, so it is the guest's trap; the caller gets a plain sentence, the
-   * operator the exception in the service log.
+   * operator the exception in the service log, within the rate of lines its tenant and tool have
+   * there (a guest can fail so in every invocation).
    */
   private static RunResult escaped(Throwable escaped, Invocation invocation) {
-    LOG.atWarn()
-        .addKeyValue("tool", invocation.tool().toString())
-        .addKeyValue("invocation", invocation.context().invocationId())
-        .setCause(escaped)
-        .log("a guest made the runtime fail; answered as a trap");
+    if (invocation.hostMayLog()) {
+      LOG.atWarn()
+          .addKeyValue("tool", invocation.tool().toString())
+          .addKeyValue("invocation", invocation.context().invocationId())
+          .setCause(escaped)
+          .log("a guest made the runtime fail; answered as a trap");
+    }
     return result(
         Outcome.TRAP,
         escaped instanceof OutOfMemoryError

@@ -143,6 +143,14 @@ public final class Invocation {
     guestLogs.relay(tool, context, level, text);
   }
 
+  /**
+   * Whether the host may write one more line about this invocation into the service log, within the
+   * rate its tenant and tool have there for the guest's own entries ({@link GuestLogs#mayWrite}).
+   */
+  public boolean hostMayLog() {
+    return guestLogs.mayWrite(tool, context);
+  }
+
   public List<GuestLog> logs() {
     return List.copyOf(logs);
   }
