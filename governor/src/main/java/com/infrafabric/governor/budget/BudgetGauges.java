@@ -5,6 +5,7 @@ import com.infrafabric.governor.tenant.TenantCursor;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -45,7 +46,7 @@ public final class BudgetGauges {
   private final MultiGauge remaining;
   private final AtomicLong truncated = new AtomicLong();
   private final AtomicBoolean running = new AtomicBoolean();
-  private final MeterRegistry meters;
+  private final Counter refreshFailures;
   private long timerId = -1;
 
   public BudgetGauges(
@@ -53,7 +54,6 @@ public final class BudgetGauges {
     this.redis = redis;
     this.budgets = budgets;
     this.settings = settings;
-    this.meters = meters;
     this.remaining =
         MultiGauge.builder("governor.budget.remaining")
             .description(
@@ -66,6 +66,12 @@ public final class BudgetGauges {
             "1 if the remaining-budget gauge reached metrics.budgetGauges.maxSeries and left"
                 + " budgeted scopes out, else 0")
         .register(meters);
+    // Registered with its help text before any failure: one made on the failure path had none,
+    // and the scrape no longer passed promtool check metrics.
+    this.refreshFailures =
+        Counter.builder("governor.budget.remaining.refresh.failures")
+            .description("Refreshes of the remaining-budget gauge that failed (the store was down)")
+            .register(meters);
   }
 
   /** Refreshes every {@code interval}; nothing if {@code maxSeries} is 0. */
@@ -103,7 +109,7 @@ public final class BudgetGauges {
             })
         .onFailure(
             failure -> {
-              meters.counter("governor.budget.remaining.refresh.failures").increment();
+              refreshFailures.increment();
               LOG.warn("remaining-budget gauge not refreshed: {}", failure.toString());
             })
         .onComplete(ignored -> running.set(false));

@@ -129,6 +129,19 @@ class BudgetGaugesTest {
     assertThat(truncated()).isEqualTo(1);
   }
 
+  /**
+   * Regression: the refresh-failure counter was made on the failure path without help text, so
+   * after the first Redis outage the scrape failed {@code promtool check metrics}. Every meter the
+   * gauge uses exists, described, before anything fails.
+   */
+  @Test
+  void everyMeterItUsesIsDescribedBeforeAnythingFails() {
+    gauges(10);
+    assertThat(meters.get("governor.budget.remaining.refresh.failures").counter().count()).isZero();
+    assertThat(meters.getMeters())
+        .allSatisfy(meter -> assertThat(meter.getId().getDescription()).isNotBlank());
+  }
+
   @Test
   void noSeriesWhenTurnedOff() {
     rig.budget(GovernorRig.freshTenant("gauge"), Window.LIFETIME, 1_000_000);
