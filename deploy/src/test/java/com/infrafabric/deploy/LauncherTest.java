@@ -81,6 +81,28 @@ class LauncherTest {
         .doesNotContain("canary-secret-value-123");
   }
 
+  /**
+   * Regression: a launch error echoed a configured URL whole, user info and query included ({@code
+   * https://user:EPSECRET@api.example.com/v1?key=QK}), while REDIS_URL's password was masked. Every
+   * configured URL a message shows is shown by its origin only.
+   */
+  @Test
+  void aConfiguredUrlsSecretsAreNeverEchoed() throws Exception {
+    assertThat(
+            refusal(
+                "gateway.llm.openai.endpoint=https://user:EPSECRET@api.example.com/v1?key=QKEY\n"
+                    + "gateway.llm.openai.credential=openai-key\ngateway.llm.openai.models=gpt-4o\n"))
+        .contains("https://api.example.com/…")
+        .doesNotContain("EPSECRET", "QKEY");
+    assertThat(
+            refusal("webhooks.urls=ftp://user:PASSWD@hooks.example.com/T0/B0/XSECRET?t=QTOKEN\n"))
+        .contains("ftp://hooks.example.com/…")
+        .doesNotContain("PASSWD", "XSECRET", "QTOKEN");
+    assertThat(refusal("webhooks.urls=https://hooks.example.com/T0^B0/XSECRET\n"))
+        .contains("not a URL")
+        .doesNotContain("XSECRET");
+  }
+
   @Test
   void theTwoServicesNeedTwoPorts() throws Exception {
     assertThat(refusal("http.port=9000\nchassis.http.port=9000\n"))

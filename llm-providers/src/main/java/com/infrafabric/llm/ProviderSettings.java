@@ -1,5 +1,6 @@
 package com.infrafabric.llm;
 
+import com.infrafabric.platform.config.ShownUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -214,7 +215,11 @@ public record ProviderSettings(
     boolean web = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
     if (!web || uri.getHost() == null || uri.getRawQuery() != null || uri.getUserInfo() != null) {
       throw new IllegalArgumentException(
-          "llm provider " + name + " endpoint " + uri + " must be an http(s) URL without query");
+          "llm provider "
+              + name
+              + " endpoint "
+              + ShownUrl.of(uri)
+              + " must be an http(s) URL without user info or query");
     }
   }
 

@@ -2,6 +2,7 @@ package com.infrafabric.llm;
 
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.platform.config.Config;
+import com.infrafabric.platform.config.ShownUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -98,7 +99,7 @@ public final class ProviderSettingsReader {
     try {
       return new URI(text);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(prefix + "endpoint " + text + " is not a URL");
+      throw new IllegalArgumentException(prefix + "endpoint is " + ShownUrl.of(text));
     }
   }
 

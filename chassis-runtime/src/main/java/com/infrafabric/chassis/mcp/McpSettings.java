@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.mcp;
 
 import com.infrafabric.platform.config.Config;
+import com.infrafabric.platform.config.ShownUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -93,7 +94,7 @@ public record McpSettings(
       return url;
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "chassis.mcp.publicUrl \"" + text + "\" is not an http(s) URL without query", e);
+          "chassis.mcp.publicUrl " + ShownUrl.of(text) + " is not an http(s) URL without query");
     }
   }
 

@@ -328,7 +328,7 @@ class ChassisSettingsTest {
     assertThat(failure("chassis.llm.openai.endpoint", "ftp://files.example.com"))
         .isEqualTo(
             "chassis.llm.openai: llm provider openai endpoint ftp://files.example.com"
-                + " must be an http(s) URL without query");
+                + " must be an http(s) URL without user info or query");
     assertThat(failure("chassis.llm.openai.credential", "OpenAI Key"))
         .isEqualTo("chassis.llm.openai.credential OpenAI Key must match [a-z0-9][a-z0-9._-]{0,63}");
     assertThat(failure("chassis.llm.offlineModels", "gpt-4o"))

@@ -1,5 +1,6 @@
 package com.infrafabric.governor.events;
 
+import com.infrafabric.platform.config.ShownUrl;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +28,7 @@ public record WebhookSettings(
     for (URI url : urls) {
       if (!"https".equals(url.getScheme()) && !"http".equals(url.getScheme())) {
         throw new IllegalArgumentException(
-            "webhooks.urls entry " + url + " must be an http:// or https:// URL");
+            "webhooks.urls entry " + ShownUrl.of(url) + " must be an http:// or https:// URL");
       }
     }
     if (!urls.isEmpty() && (secret == null || secret.length() < 16)) {
@@ -70,6 +71,10 @@ public record WebhookSettings(
 
   @Override
   public String toString() {
-    return "WebhookSettings[urls=" + urls + ", secret=***, timeout=" + timeout + "]";
+    return "WebhookSettings[urls="
+        + urls.stream().map(ShownUrl::of).toList()
+        + ", secret=***, timeout="
+        + timeout
+        + "]";
   }
 }

@@ -12,6 +12,7 @@ import com.infrafabric.llm.ProviderSettingsReader;
 import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
+import com.infrafabric.platform.config.ShownUrl;
 import com.infrafabric.platform.redis.RedisSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -172,7 +173,7 @@ public record GovernorSettings(
       try {
         urls.add(new URI(value));
       } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("webhooks.urls entry " + value + " is not a URL");
+        throw new IllegalArgumentException("a webhooks.urls entry is " + ShownUrl.of(value));
       }
     }
     return urls;
