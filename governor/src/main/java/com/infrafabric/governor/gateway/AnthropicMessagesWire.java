@@ -112,8 +112,6 @@ final class AnthropicMessagesWire implements Wire {
         maxTokens,
         1,
         worstCaseInputTokens(body, bytes.length(), CacheWrite.dearestOf(breakpoints)),
-        RequestFields.estimatedTokens(body, "messages")
-            + RequestFields.estimatedTokens(body, "system"),
         body,
         bytes,
         AnthropicHeaders.upstream(headers, settings.allowedAnthropicBetas()));

@@ -44,7 +44,8 @@ final class CallAdmission {
   private final String callId;
 
   /**
-   * @param tokens the call's estimate for the key's tokens-per-minute bucket
+   * @param tokens what the key's tokens-per-minute bucket takes: the call's worst case ({@link
+   *     CallRequest#worstCaseTokens})
    * @param callId names the release of a reservation the buckets refused
    */
   CallAdmission(MeteredCalls calls, GatewayCaller caller, long tokens, String callId) {

@@ -14,12 +14,10 @@ import java.util.Objects;
  * @param maxOutputTokens the output bound of one answer: the client's, or the gateway's default
  *     when it gave none (then also sent upstream, so the provider cannot exceed what was priced)
  * @param answers how many answers the call asks for (OpenAI's {@code n}); each may use the bound
- * @param worstCaseInputTokens an upper bound of what the prompt is billed, in input tokens: its
- *     UTF-8 bytes, since no tokenizer makes more tokens than bytes of text, and what the wire's
- *     provider bills besides (Anthropic's tools prompt and cache writes)
- * @param estimatedInputTokens the prompt's likely tokens, about four characters a token: what a
- *     virtual key's tokens-per-minute bucket takes for the prompt up front, put right with what the
- *     call used once it settles; never charged to a budget
+ * @param worstCaseInputTokens an upper bound of what the prompt is billed, in input tokens: every
+ *     UTF-8 byte of the body a token (its messages, system prompt, tools, schemas, whatever the
+ *     provider reads as prompt), since no tokenizer makes more tokens than bytes of text, and what
+ *     the wire's provider bills besides (Anthropic's tools prompt and cache writes)
  * @param body the client's body, relayed with the model (and, if absent, the bound) replaced
  * @param bytes the client's body as it sent it, which {@link #body} was read from strictly (see
  *     {@link com.infrafabric.platform.http.StrictJson}): any reader of these bytes reads the same
@@ -32,7 +30,6 @@ record CallRequest(
     long maxOutputTokens,
     int answers,
     long worstCaseInputTokens,
-    long estimatedInputTokens,
     JsonObject body,
     Buffer bytes,
     Map<String, String> upstreamHeaders) {
@@ -44,6 +41,18 @@ record CallRequest(
   /** The most output tokens the call can be charged: every answer its whole bound. */
   long worstCaseOutputTokens() {
     return maxOutputTokens * answers;
+  }
+
+  /**
+   * The most tokens the call can be charged, its worst-case input and output: what the reservation
+   * is priced on, and what a virtual key's tokens-per-minute bucket takes at admission (a call of
+   * more than the key's minute is refused {@code CALL_TOO_LARGE}), the difference to the usage the
+   * call was charged given back once it settles. A guess below it (four characters a token over the
+   * messages) let a call whose tools or non-Latin text make many tokens per character through, and
+   * parallel ones commit many times the key's minute at once.
+   */
+  long worstCaseTokens() {
+    return Math.addExact(worstCaseInputTokens, worstCaseOutputTokens());
   }
 
   /**

@@ -160,8 +160,8 @@ final class MeteredCall {
               .min(Comparator.comparing(open -> open.retryAfter().orElseThrow()))
               .orElseThrow());
     }
-    // The call's token estimate: what the key's tokens-per-minute bucket is charged up front.
-    tokens = call.estimatedInputTokens() + call.worstCaseOutputTokens();
+    // What the key's tokens-per-minute bucket is charged up front: the bound the reservation uses.
+    tokens = call.worstCaseTokens();
     Optional<VirtualKey> virtualKey = caller.key();
     if (virtualKey.isPresent() && tokens > virtualKey.get().tokensPerMinute()) {
       throw GatewayErrors.tooLargeForKey(tokens, virtualKey.get().tokensPerMinute());
@@ -463,8 +463,9 @@ final class MeteredCall {
   }
 
   /**
-   * Puts the key's tokens-per-minute bucket right once the call settled: it took the estimate (the
-   * prompt and the whole output bound) at admission, and now counts what the call used.
+   * Puts the key's tokens-per-minute bucket right once the call settled: it took the call's worst
+   * case ({@link CallRequest#worstCaseTokens}) at admission, and now counts what the call was
+   * charged.
    */
   private void keyUsed(long used) {
     caller

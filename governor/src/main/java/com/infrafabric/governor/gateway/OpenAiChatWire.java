@@ -126,7 +126,6 @@ final class OpenAiChatWire implements Wire {
         maxTokens,
         RequestFields.answers(body),
         bytes.length(),
-        RequestFields.estimatedTokens(body, "messages"),
         body,
         bytes,
         Map.of());

@@ -69,8 +69,7 @@ final class OpenAiEmbeddingsWire implements Wire {
     DIMENSIONS.check(body);
     ENCODING_FORMAT.check(body);
     checkAnswerFits(body, input, settings.maxAnswerBytes());
-    return new CallRequest(
-        model, false, 0, 1, bytes.length(), inputTokens(input), body, bytes, Map.of());
+    return new CallRequest(model, false, 0, 1, bytes.length(), body, bytes, Map.of());
   }
 
   /**
@@ -172,24 +171,6 @@ final class OpenAiEmbeddingsWire implements Wire {
   @Override
   public Buffer upstreamBody(CallRequest call, String model) {
     return call.upstream(Map.of("model", model));
-  }
-
-  /**
-   * About the tokens of {@code input}: a token id is one token (the input may be token arrays, as
-   * OpenAI's API accepts), a text four characters a token.
-   */
-  static long inputTokens(Object input) {
-    if (input instanceof String text) {
-      return RequestFields.tokensOf(text.length());
-    }
-    if (input instanceof JsonArray items) {
-      long tokens = 0;
-      for (Object item : items) {
-        tokens += item instanceof Number ? 1 : inputTokens(item);
-      }
-      return tokens;
-    }
-    return 0;
   }
 
   @Override

@@ -1,15 +1,9 @@
 package com.infrafabric.governor.gateway;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.List;
@@ -19,9 +13,6 @@ import java.util.regex.Pattern;
 
 /** Reads the fields every gateway endpoint checks, refusing a wrong one with 400 naming it. */
 final class RequestFields {
-
-  /** Writes JSON as {@link JsonObject#toString} does: Vert.x configures only its reading. */
-  private static final JsonFactory ENCODING = new JsonFactory();
 
   /** A {@code logit_bias} key: a token id. */
   private static final Pattern TOKEN_ID = Pattern.compile("[0-9]{1,10}");
@@ -242,63 +233,6 @@ final class RequestFields {
       throw invalid("n", "n must be a whole number in 1.." + MAX_ANSWERS);
     }
     return n;
-  }
-
-  /**
-   * About four characters a token over the text of {@code body}'s {@code field}: its {@code
-   * toString()}, which for an object or array is its JSON encoding.
-   */
-  static long estimatedTokens(JsonObject body, String field) {
-    Object value = body.getValue(field);
-    return value == null ? 0 : tokensOf(length(value));
-  }
-
-  /** About the tokens of {@code characters} characters of text, four a token, rounding up. */
-  static long tokensOf(long characters) {
-    return (characters + 3) / 4;
-  }
-
-  /**
-   * The length of {@code value.toString()}. An object or array is encoded as that encodes it, into
-   * a writer that only counts: a prompt's messages are never copied into one more string.
-   */
-  static long length(Object value) {
-    if (!(value instanceof JsonObject || value instanceof JsonArray)) {
-      return value.toString().length();
-    }
-    CountingWriter counted = new CountingWriter();
-    try (JsonGenerator generator = ENCODING.createGenerator(counted)) {
-      JacksonCodec.encodeJson(value, generator);
-    } catch (IOException cannotHappen) {
-      throw new UncheckedIOException(cannotHappen);
-    }
-    return counted.characters;
-  }
-
-  /** A writer that keeps nothing but how many characters it was given. */
-  private static final class CountingWriter extends Writer {
-    private long characters;
-
-    @Override
-    public void write(char[] text, int offset, int length) {
-      characters += length;
-    }
-
-    @Override
-    public void write(String text, int offset, int length) {
-      characters += length;
-    }
-
-    @Override
-    public void write(int c) {
-      characters++;
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
   }
 
   static ApiException invalid(String field, String message) {

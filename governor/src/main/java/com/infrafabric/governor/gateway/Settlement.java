@@ -64,7 +64,8 @@ final class Settlement {
    * @param reservedUnder the caller's key the reservation was made under: a release forgets it, as
    *     the call it named was never made and its retry must not be refused as a repeat
    * @param tokensUsed told once, when the call settles, the tokens it used (none when released):
-   *     the virtual key's tokens-per-minute bucket took the estimate and is put right with it
+   *     the virtual key's tokens-per-minute bucket took the call's worst case and is put right with
+   *     it
    */
   Settlement(
       MeteredCalls calls,

@@ -30,8 +30,8 @@ final class KeyRateLimits {
    * nothing. A refusal of the requests standing on this node is answered at once, the tokens'
    * bucket not asked.
    */
-  Future<RateDecision> admit(VirtualKey key, long estimatedTokens) {
-    long tokens = charged(key, estimatedTokens);
+  Future<RateDecision> admit(VirtualKey key, long callTokens) {
+    long tokens = charged(key, callTokens);
     Future<RateDecision> requests = buckets.tryConsume(bucket(key, "rpm"), rpm(key), 1, "rpm");
     if (RateDecision.refusedAlready(requests)) {
       return requests;
@@ -60,11 +60,11 @@ final class KeyRateLimits {
 
   /**
    * Gives back what {@link #admit} took for a call that then did not go ahead: the request and the
-   * estimate, both at once. Bucket4j adds them back without exceeding a bucket's capacity, so a
-   * bucket that refilled meanwhile loses nothing it is owed.
+   * call's tokens, both at once. Bucket4j adds them back without exceeding a bucket's capacity, so
+   * a bucket that refilled meanwhile loses nothing it is owed.
    */
-  Future<Void> giveBack(VirtualKey key, long estimatedTokens) {
-    long tokens = charged(key, estimatedTokens);
+  Future<Void> giveBack(VirtualKey key, long callTokens) {
+    long tokens = charged(key, callTokens);
     Future<Void> request = buckets.refund(bucket(key, "rpm"), rpm(key), 1);
     Future<Void> tokensBack =
         tokens == 0
@@ -83,11 +83,11 @@ final class KeyRateLimits {
     return buckets.tryConsume(bucket(key, "rpm"), rpm(key), 1, "rpm");
   }
 
-  Future<Void> settle(VirtualKey key, long estimatedTokens, long actualTokens) {
+  Future<Void> settle(VirtualKey key, long callTokens, long actualTokens) {
     if (actualTokens < 0) {
       throw invalid("actual tokens " + actualTokens + " is negative");
     }
-    long difference = actualTokens - charged(key, estimatedTokens);
+    long difference = actualTokens - charged(key, callTokens);
     if (difference > 0) {
       return buckets.consumeAnyway(bucket(key, "tpm"), tpm(key), difference);
     }
@@ -106,20 +106,20 @@ final class KeyRateLimits {
   }
 
   /**
-   * What admit takes for an estimate: all of it. A call estimated above a whole minute's allowance
-   * is refused before it gets here (the gateway's {@code CALL_TOO_LARGE}); were it admitted, it
-   * could take far more than the limit in one go.
+   * What admit takes for a call's tokens (the most it can be charged): all of them. A call that may
+   * use more than a whole minute's allowance is refused before it gets here (the gateway's {@code
+   * CALL_TOO_LARGE}); were it admitted, it could take far more than the limit in one go.
    */
-  private static long charged(VirtualKey key, long estimatedTokens) {
-    if (estimatedTokens < 0 || estimatedTokens > key.tokensPerMinute()) {
+  private static long charged(VirtualKey key, long callTokens) {
+    if (callTokens < 0 || callTokens > key.tokensPerMinute()) {
       throw invalid(
-          "estimated tokens "
-              + estimatedTokens
+          "the call's tokens "
+              + callTokens
               + " are outside 0.."
               + key.tokensPerMinute()
               + ", the key's tokens per minute");
     }
-    return estimatedTokens;
+    return callTokens;
   }
 
   private static String bucket(VirtualKey key, String limit) {

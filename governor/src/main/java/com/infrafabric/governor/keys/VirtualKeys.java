@@ -352,17 +352,18 @@ public final class VirtualKeys {
   }
 
   /**
-   * Admits one call of {@code key} estimated at {@code estimatedTokens} (input plus the most output
-   * it may produce): takes one request from the key's requests-per-minute bucket and the estimate
-   * from its tokens-per-minute bucket, both shared by every node. A call estimated above the whole
-   * per-minute allowance takes the whole allowance, so it can run when the bucket is full; {@link
-   * #settle} charges the rest. A refused call takes nothing.
+   * Admits one call of {@code key} that may be charged {@code callTokens} (its worst-case input and
+   * output, as its reservation is priced): takes one request from the key's requests-per-minute
+   * bucket and those tokens from its tokens-per-minute bucket, both shared by every node; {@link
+   * #settle} gives back what the call was not charged. A call of more tokens than the whole
+   * per-minute allowance is refused by the caller before it gets here. A refused call takes
+   * nothing.
    *
    * @return the decision; when refused, {@code limitName} is {@code rpm} or {@code tpm} and {@code
    *     retryAfter} says when to try again; when allowed, {@code remaining} is the requests left
    */
-  public Future<RateDecision> admit(VirtualKey key, long estimatedTokens) {
-    return limits.admit(key, estimatedTokens);
+  public Future<RateDecision> admit(VirtualKey key, long callTokens) {
+    return limits.admit(key, callTokens);
   }
 
   /**
@@ -385,19 +386,19 @@ public final class VirtualKeys {
 
   /**
    * Undoes an allowed {@link #admit} of a call that did not go ahead (its budget refused it, or it
-   * repeats a call already made): the request and the estimate go back to the key's buckets.
+   * repeats a call already made): the request and the call's tokens go back to the key's buckets.
    */
-  public Future<Void> giveBack(VirtualKey key, long estimatedTokens) {
-    return limits.giveBack(key, estimatedTokens);
+  public Future<Void> giveBack(VirtualKey key, long callTokens) {
+    return limits.giveBack(key, callTokens);
   }
 
   /**
-   * Replaces a call's estimate by the tokens it really used in the key's tokens-per-minute bucket:
-   * gives back what was over-estimated, or takes the difference (even below zero, delaying the
-   * key's next calls) when the call used more.
+   * Replaces the tokens {@link #admit} took for a call by the tokens it was charged, in the key's
+   * tokens-per-minute bucket: gives back what it did not use, or takes the difference (even below
+   * zero, delaying the key's next calls) when it used more.
    */
-  public Future<Void> settle(VirtualKey key, long estimatedTokens, long actualTokens) {
-    return limits.settle(key, estimatedTokens, actualTokens);
+  public Future<Void> settle(VirtualKey key, long callTokens, long actualTokens) {
+    return limits.settle(key, callTokens, actualTokens);
   }
 
   /** The key after a create replay, rotate or its replay, with the secret if this call set it. */

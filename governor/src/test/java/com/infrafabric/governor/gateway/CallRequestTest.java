@@ -16,7 +16,7 @@ class CallRequestTest {
   private final Buffer bytes = Buffer.buffer(SENT);
   private final JsonObject body = new JsonObject(SENT);
   private final CallRequest call =
-      new CallRequest("gpt-test", false, 64, 1, 80, 5, body, bytes, Map.of());
+      new CallRequest("gpt-test", false, 64, 1, 80, body, bytes, Map.of());
 
   @Test
   void aBodyThatNeedsNoChangeIsRelayedAsTheClientSentIt() {

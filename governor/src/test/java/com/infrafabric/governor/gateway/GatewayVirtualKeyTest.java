@@ -30,6 +30,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Virtual keys at the gateway, with the official SDKs: a key is charged to its scope, limited to
@@ -528,6 +530,52 @@ class GatewayVirtualKeyTest {
             .create(
                 GatewayRig.chat("gpt-test", "Hi").toBuilder().maxCompletionTokens(1_000).build());
     assertThat(fits.choices()).isNotEmpty();
+  }
+
+  /**
+   * Regression: a key's tokens-per-minute bucket took a guess of four characters a token over the
+   * messages alone, while the reservation priced every byte of the prompt a token: a 189 KB call of
+   * tools passed a key of 2,000 tokens a minute (and 20 at once committed 3.78 M input tokens), as
+   * did 7,000 CJK characters. The bucket takes the reservation's bound, tools and every byte
+   * included, so each is {@code CALL_TOO_LARGE} before anything is taken.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tools", "cjk"})
+  void aCallsToolsAndEveryByteOfItsTextCountAgainstTheKeysMinute(String heavy) {
+    String scope = RIG.fundedScope(1_000_000);
+    String secret = issue(scope, Set.of("gpt-test"), 100, 2_000).secret().orElseThrow();
+    JsonObject call =
+        new JsonObject()
+            .put("model", "gpt-test")
+            .put("max_tokens", 5)
+            .put(
+                "messages",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("role", "user")
+                            .put("content", heavy.equals("cjk") ? "\u6f22".repeat(700) : "Hi")));
+    if (heavy.equals("tools")) {
+      call.put(
+          "tools",
+          new JsonArray()
+              .add(
+                  new JsonObject()
+                      .put("type", "function")
+                      .put(
+                          "function",
+                          new JsonObject()
+                              .put("name", "lookup")
+                              .put("description", "Looks things up. ".repeat(150))
+                              .put("parameters", new JsonObject().put("type", "object")))));
+    }
+
+    HttpResponse<String> refused =
+        RIG.post(GatewayRoutes.OPENAI + "/chat/completions", secret, call, Map.of());
+
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+    assertThat(refused.headers().firstValue("x-error-code")).hasValue("CALL_TOO_LARGE");
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
   /**
