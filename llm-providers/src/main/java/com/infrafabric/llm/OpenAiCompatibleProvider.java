@@ -46,12 +46,11 @@ final class OpenAiCompatibleProvider implements LlmProvider {
   static ChatCompletion parse(JsonObject answer) {
     JsonObject choice = answer.getJsonArray("choices").getJsonObject(0);
     JsonObject usage = answer.getJsonObject("usage");
-    ReportedUsage.count(usage, "completion_tokens");
     return new ChatCompletion(
         answer.getString("model"),
         choice.getJsonObject("message").getString("content", ""),
         choice.getString("finish_reason", ""),
-        ReportedUsage.openAi(usage));
+        ReportedUsage.openAiChat(usage));
   }
 
   @Override

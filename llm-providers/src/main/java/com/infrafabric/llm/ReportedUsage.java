@@ -15,15 +15,32 @@ public final class ReportedUsage {
   private ReportedUsage() {}
 
   /**
-   * An OpenAI {@code usage} object (chat completions; embeddings report no completion tokens).
+   * An OpenAI chat completion's {@code usage} object. Its output is {@code completion_tokens},
+   * which the format requires: a usage without it is no count of the output (an early usage chunk
+   * of a stream may carry the prompt alone), never a count of none.
+   *
+   * @throws IllegalArgumentException if {@code prompt_tokens} or {@code completion_tokens} is
+   *     missing
+   */
+  public static TokenUsage openAiChat(JsonObject usage) {
+    return openAi(usage, count(usage, "completion_tokens"));
+  }
+
+  /**
+   * An OpenAI embeddings {@code usage} object: the input alone, as embeddings make no output (a
+   * {@code completion_tokens} it has anyway is read, and held to the call's bound of none).
    *
    * @throws IllegalArgumentException if {@code prompt_tokens} is missing
    */
-  public static TokenUsage openAi(JsonObject usage) {
+  public static TokenUsage openAiEmbeddings(JsonObject usage) {
+    return openAi(usage, countOrZero(usage, "completion_tokens"));
+  }
+
+  private static TokenUsage openAi(JsonObject usage, long output) {
     JsonObject details = usage.getJsonObject("prompt_tokens_details", new JsonObject());
     long prompt = count(usage, "prompt_tokens");
     long cached = Math.min(prompt, countOrZero(details, "cached_tokens"));
-    return new TokenUsage(prompt - cached, cached, countOrZero(usage, "completion_tokens"));
+    return new TokenUsage(prompt - cached, cached, output);
   }
 
   /**

@@ -1,9 +1,11 @@
 package com.infrafabric.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -36,5 +38,22 @@ class ReportedUsageTest {
             .put("cache_read_input_tokens", 30);
 
     assertThat(ReportedUsage.anthropic(usage)).isEqualTo(new TokenUsage(input, 30, 7));
+  }
+
+  /**
+   * Regression: a chat usage without {@code completion_tokens} was read as no output, so a stream
+   * whose only usage was {@code {"prompt_tokens":10}} (or whose early usage chunk carried the
+   * prompt alone) was charged no output. Chat output is required; embeddings have none.
+   */
+  @Test
+  void aChatUsageWithoutItsOutputIsNoCountWhereEmbeddingsHaveNone() {
+    JsonObject promptAlone = new JsonObject().put("prompt_tokens", 10);
+
+    assertThatThrownBy(() -> ReportedUsage.openAiChat(promptAlone))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("completion_tokens");
+    assertThat(ReportedUsage.openAiEmbeddings(promptAlone)).isEqualTo(new TokenUsage(10, 0, 0));
+    assertThat(ReportedUsage.openAiChat(promptAlone.copy().put("completion_tokens", 4)))
+        .isEqualTo(new TokenUsage(10, 0, 4));
   }
 }

@@ -242,16 +242,27 @@ final class AnthropicMessagesWire implements Wire {
   /**
    * Reads the input (with its cached parts) from {@code message_start}, where the provider reports
    * it before any output, and the output from {@code message_delta}, once it is made; a {@code
-   * message_delta} that counts the input again is a later count. Counts are cumulative, so a later
-   * one is never smaller; each part is charged the largest reported, and a count that cannot be
-   * read is no report of its part ({@link StreamUsage}).
+   * message_delta} that counts the input again is a later count. The {@code output_tokens} of
+   * {@code message_start} is not read: it is counted before the answer. Any event but a {@code
+   * message_delta}, {@code message_stop} or {@code ping} may carry output that no earlier count has
+   * ({@link StreamUsage#produced}). Counts are cumulative, so a later one is never smaller; each
+   * part is charged the largest reported, and a count that cannot be read is no report of its part
+   * ({@link StreamUsage}).
    */
   private static final class Meter implements StreamMeter {
+
+    /** The events that carry no output. */
+    private static final Set<String> WITHOUT_OUTPUT =
+        Set.of("message_delta", "message_stop", "ping");
+
     private final StreamUsage reported = new StreamUsage();
 
     @Override
     public boolean event(JsonObject data) {
       Object type = data.getValue("type");
+      if (!(type instanceof String named && WITHOUT_OUTPUT.contains(named))) {
+        reported.produced();
+      }
       if ("message_start".equals(type)) {
         Object message = data.getValue("message");
         input(message instanceof JsonObject start ? start.getValue("usage") : message);
@@ -304,8 +315,8 @@ final class AnthropicMessagesWire implements Wire {
     }
 
     @Override
-    public Charge charge(TokenUsage bound) {
-      return reported.charge(bound);
+    public Charge charge(TokenUsage bound, boolean completed) {
+      return reported.charge(bound, completed);
     }
   }
 }

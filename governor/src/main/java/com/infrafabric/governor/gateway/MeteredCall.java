@@ -374,7 +374,12 @@ final class MeteredCall {
             calls.settings.maxStreamDuration(),
             redactor,
             calls.streams)
-        .onSuccess(ended -> charge(target, meter.charge(bound()), OUTCOMES.get(ended)));
+        .onSuccess(
+            ended ->
+                charge(
+                    target,
+                    meter.charge(bound(), ended == SseRelay.Ended.COMPLETED),
+                    OUTCOMES.get(ended)));
   }
 
   /**

@@ -171,7 +171,7 @@ final class OpenAiChatWire implements Wire {
 
   @Override
   public Optional<TokenUsage> usage(JsonObject reported) {
-    return Usages.read(() -> ReportedUsage.openAi(reported));
+    return Usages.read(() -> ReportedUsage.openAiChat(reported));
   }
 
   @Override
@@ -181,10 +181,12 @@ final class OpenAiChatWire implements Wire {
   }
 
   /**
-   * Reads the usage chunk, which is the stream's only count: until it arrives, nothing is reported.
-   * The gateway always asks for that chunk; a client that did not ask does not see it, since a
-   * client reading {@code choices[0]} of every chunk would fail on its empty {@code choices}. A
-   * usage that is not an object, or cannot be read, is no report ({@link StreamUsage}).
+   * Reads the usage chunk, the stream's final count, which comes after the last choice's chunk; a
+   * chunk with choices is output no earlier usage counts ({@link StreamUsage#produced}), so an
+   * early usage (a prompt count before the answer) never stands for the output. The gateway always
+   * asks for that chunk; a client that did not ask does not see it, since a client reading {@code
+   * choices[0]} of every chunk would fail on its empty {@code choices}. A usage that is not an
+   * object, or cannot be read, is no report ({@link StreamUsage}).
    */
   private static final class Meter implements StreamMeter {
     private final boolean clientAskedUsage;
@@ -196,15 +198,19 @@ final class OpenAiChatWire implements Wire {
 
     @Override
     public boolean event(JsonObject data) {
+      Object choices = data.getValue("choices");
+      boolean usageChunk = choices instanceof JsonArray none && none.isEmpty();
+      if (choices instanceof JsonArray made && !made.isEmpty()) {
+        reported.produced();
+      }
       Object usage = data.getValue("usage");
       if (usage == null) {
         return true;
       }
       reported.all(
           usage instanceof JsonObject counts
-              ? Usages.read(() -> ReportedUsage.openAi(counts))
+              ? Usages.read(() -> ReportedUsage.openAiChat(counts))
               : Optional.empty());
-      boolean usageChunk = data.getValue("choices") instanceof JsonArray none && none.isEmpty();
       return clientAskedUsage || !usageChunk;
     }
 
@@ -214,8 +220,8 @@ final class OpenAiChatWire implements Wire {
     }
 
     @Override
-    public Charge charge(TokenUsage bound) {
-      return reported.charge(bound);
+    public Charge charge(TokenUsage bound, boolean completed) {
+      return reported.charge(bound, completed);
     }
   }
 }

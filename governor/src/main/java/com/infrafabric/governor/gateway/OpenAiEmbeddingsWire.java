@@ -175,7 +175,7 @@ final class OpenAiEmbeddingsWire implements Wire {
 
   @Override
   public Optional<TokenUsage> usage(JsonObject reported) {
-    return Usages.read(() -> ReportedUsage.openAi(reported));
+    return Usages.read(() -> ReportedUsage.openAiEmbeddings(reported));
   }
 
   @Override

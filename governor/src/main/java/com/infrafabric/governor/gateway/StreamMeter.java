@@ -5,8 +5,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Counts one streamed answer from its events as they pass: the usage the provider reported, in
- * whole or in part, for when the stream ends before the provider's final count. Used by one stream
- * on one event loop; not thread-safe.
+ * whole or in part, and whether output came after it, for when the stream ends before the
+ * provider's final count. Used by one stream on one event loop; not thread-safe.
  */
 interface StreamMeter {
 
@@ -27,9 +27,13 @@ interface StreamMeter {
 
   /**
    * What the stream is charged however it ended: the provider's final count if it arrived, else
-   * each part it reported and every other part at {@code bound} ({@link Charge#partly}).
+   * each part it reported and every other part at {@code bound} ({@link Charge#partly}); the output
+   * is reported only by a count after the last of it, in a stream that completed ({@link
+   * StreamUsage}).
    *
    * @param bound the call's reserved worst case
+   * @param completed true if the provider sent its last event and ended its answer ({@link
+   *     SseRelay.Ended#COMPLETED})
    */
-  Charge charge(TokenUsage bound);
+  Charge charge(TokenUsage bound, boolean completed);
 }

@@ -12,7 +12,14 @@ import java.util.Optional;
  * report's at any prices where a cached token costs no more than an uncached one (the largest
  * cached count would lower it). A report that cannot be read ({@link Usages#read}) is no report:
  * its part is charged at its bound, whatever else was reported of it, since the provider's own
- * count is then unknown. Used by one stream on one event loop; not thread-safe.
+ * count is then unknown.
+ *
+ * <p>The prompt is billed whole once the provider starts, so an early report of it is final. The
+ * output is not: it grows while the stream runs, so a count of it is final only if the stream
+ * completed and no output came after the count ({@link #produced}). Any other stream's output is
+ * charged at its bound: an early usage chunk ({@code "completion_tokens":0} before the answer) or
+ * Anthropic's {@code message_delta} before a cut was taken as final, and a stream cut after 50
+ * chunks was charged no output. Used by one stream on one event loop; not thread-safe.
  */
 final class StreamUsage {
 
@@ -23,6 +30,9 @@ final class StreamUsage {
   private long output = UNREPORTED;
   private boolean promptUnread;
   private boolean outputUnread;
+
+  /** True while no output came after the last report of the output. */
+  private boolean outputCovered;
 
   /** A report of the whole usage, empty if it could not be read. */
   void all(Optional<TokenUsage> report) {
@@ -48,15 +58,25 @@ final class StreamUsage {
       return;
     }
     output = Math.max(output, report.get().outputTokens());
+    outputCovered = true;
   }
 
-  /** What the stream is charged: each part as reported, or at {@code bound}'s if it was not. */
-  Charge charge(TokenUsage bound) {
+  /** An event that carries output (a choice's delta, a content block): no earlier count has it. */
+  void produced() {
+    outputCovered = false;
+  }
+
+  /**
+   * What the stream is charged: the prompt as reported, the output as reported if the stream {@code
+   * completed} and no output came after its last count; any part otherwise at {@code bound}'s.
+   */
+  Charge charge(TokenUsage bound, boolean completed) {
     boolean promptKnown = !promptUnread && prompt != UNREPORTED;
+    boolean outputKnown = completed && outputCovered && !outputUnread;
     return Charge.partly(
         promptKnown ? uncached : UNREPORTED,
         promptKnown ? prompt - uncached : 0,
-        outputUnread ? UNREPORTED : output,
+        outputKnown ? output : UNREPORTED,
         bound);
   }
 }

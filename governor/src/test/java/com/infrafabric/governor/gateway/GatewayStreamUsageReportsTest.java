@@ -127,6 +127,75 @@ class GatewayStreamUsageReportsTest {
     assertThat(commits(scope)).hasSize(1);
   }
 
+  /**
+   * Regression: an early usage chunk was the stream's final count. A stream whose first chunk
+   * reported {@code "completion_tokens":0}, then sent 50 chunks and was cut, was committed with no
+   * output as {@code upstream_cut}. Its prompt is charged as reported, its output at the bound, and
+   * its outcome says so.
+   */
+  @Test
+  void anOpenAiStreamCutAfterAnEarlyUsageIsChargedItsOutputAtTheBound() {
+    String scope = RIG.fundedScope(1_000_000);
+    List<String> events = new ArrayList<>();
+    events.add(
+        data(
+            chunk(new JsonObject().put("role", "assistant").put("content", ""), null)
+                .put("usage", usage(10, 0))));
+    for (int i = 0; i < 50; i++) {
+      events.add(data(chunk(new JsonObject().put("content", "word "), null)));
+    }
+    RIG.primary.then(new Behaviour.Streams(events));
+
+    RIG.sayHi("openai", true, 10, scope);
+
+    RIG.awaitSettled(scope, RIG.cost("gpt-test", 10, 10));
+    assertThat(commits(scope))
+        .singleElement()
+        .satisfies(
+            commit ->
+                assertThat(commit.getJsonObject("fields").getString("out"))
+                    .isEqualTo("upstream_cut" + Charge.UNREPORTED));
+  }
+
+  /**
+   * Regression: a chat usage without {@code completion_tokens} was read as no output, so a stream
+   * whose only usage was {@code {"prompt_tokens":10}} ended {@code ok}, charged no output. It is no
+   * count: the call is charged as reserved, and says so.
+   */
+  @Test
+  void anOpenAiStreamWhoseUsageLacksItsOutputIsChargedAtItsBound() {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.primary.then(
+        new Behaviour.Streams(openAiEvents(new JsonObject().put("prompt_tokens", 10))));
+
+    assertThat(RIG.sayHi("openai", true, 10, scope).statusCode()).isEqualTo(200);
+
+    JsonObject settled = RIG.awaitChargedAsReserved(scope);
+    assertThat(settled.getJsonObject("fields").getString("out"))
+        .isEqualTo("ok" + Charge.UNREPORTED);
+  }
+
+  /**
+   * Regression class: Anthropic's {@code message_start} counts output before any is made; a stream
+   * cut after it and some content is charged its input as reported and its output at the bound,
+   * never {@code message_start}'s count.
+   */
+  @Test
+  void anAnthropicStreamCutAfterItsStartIsChargedItsOutputAtTheBound() {
+    String scope = RIG.fundedScope(1_000_000);
+    RIG.primary.then(new Behaviour.Streams(anthropicEvents(7, 5).subList(0, 3)));
+
+    RIG.sayHi("anthropic", true, 10, scope);
+
+    RIG.awaitSettled(scope, RIG.cost("claude-test", 7, 10));
+    assertThat(commits(scope))
+        .singleElement()
+        .satisfies(
+            commit ->
+                assertThat(commit.getJsonObject("fields").getString("out"))
+                    .isEqualTo("upstream_cut" + Charge.UNREPORTED));
+  }
+
   private static List<JsonObject> commits(String scope) {
     return RIG.ledger(scope).stream()
         .filter(entry -> entry.getString("type").equals("commit"))

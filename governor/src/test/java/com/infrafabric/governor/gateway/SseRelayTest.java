@@ -296,7 +296,7 @@ class SseRelayTest {
     }
 
     @Override
-    public Charge charge(TokenUsage bound) {
+    public Charge charge(TokenUsage bound, boolean completed) {
       return Charge.atBound(bound);
     }
   }

@@ -35,6 +35,7 @@ class StreamMetersTest {
         "{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":4}",
         "{\"prompt_tokens\":3,\"completion_tokens\":4,\"prompt_tokens_details\":\"none\"}",
         "{\"completion_tokens\":4}",
+        "{\"prompt_tokens\":10}",
         "7",
         "[1,2]"
       })
@@ -43,7 +44,7 @@ class StreamMetersTest {
 
     meter.event(new JsonObject("{\"choices\":[],\"usage\":" + usage + "}"));
 
-    Charge charge = meter.charge(BOUND);
+    Charge charge = meter.charge(BOUND, true);
     assertThat(charge.usage()).isEqualTo(BOUND);
     assertThat(charge.reported()).isFalse();
   }
@@ -56,7 +57,7 @@ class StreamMetersTest {
     meter.event(usageChunk(60, 40));
     meter.event(new JsonObject("{\"choices\":[],\"usage\":{\"prompt_tokens\":" + TOO_MANY + "}}"));
 
-    assertThat(meter.charge(BOUND).usage()).isEqualTo(BOUND);
+    assertThat(meter.charge(BOUND, true).usage()).isEqualTo(BOUND);
   }
 
   @ParameterizedTest
@@ -77,7 +78,7 @@ class StreamMetersTest {
         new JsonObject("{\"type\":\"message_start\",\"message\":{\"usage\":" + usage + "}}"));
     meter.event(delta("{\"output_tokens\":7}"));
 
-    Charge charge = meter.charge(BOUND);
+    Charge charge = meter.charge(BOUND, true);
     assertThat(charge.usage()).isEqualTo(new TokenUsage(500, 0, 7));
     assertThat(charge.reported()).isFalse();
   }
@@ -101,7 +102,7 @@ class StreamMetersTest {
     meter.event(delta("{\"output_tokens\":3}"));
     meter.event(delta(usage));
 
-    assertThat(meter.charge(BOUND).usage()).isEqualTo(new TokenUsage(9, 0, 100));
+    assertThat(meter.charge(BOUND, true).usage()).isEqualTo(new TokenUsage(9, 0, 100));
   }
 
   /**
@@ -122,7 +123,7 @@ class StreamMetersTest {
 
     assertThat(meter.event(new JsonObject(event))).isTrue();
 
-    assertThat(meter.charge(BOUND).usage()).isEqualTo(BOUND);
+    assertThat(meter.charge(BOUND, true).usage()).isEqualTo(BOUND);
   }
 
   /** OpenAI: a second, smaller usage chunk never lowers the charge. */
@@ -133,7 +134,7 @@ class StreamMetersTest {
     meter.event(usageChunk(60, 40));
     meter.event(usageChunk(1, 1));
 
-    Charge charge = meter.charge(BOUND);
+    Charge charge = meter.charge(BOUND, true);
     assertThat(charge.usage()).isEqualTo(new TokenUsage(60, 0, 40));
     assertThat(charge.reported()).isTrue();
   }
@@ -152,7 +153,7 @@ class StreamMetersTest {
             "{\"choices\":[],\"usage\":{\"prompt_tokens\":65,\"completion_tokens\":4,"
                 + "\"prompt_tokens_details\":{\"cached_tokens\":55}}}"));
 
-    assertThat(meter.charge(BOUND).usage()).isEqualTo(new TokenUsage(60, 5, 40));
+    assertThat(meter.charge(BOUND, true).usage()).isEqualTo(new TokenUsage(60, 5, 40));
   }
 
   /** Anthropic's counts are cumulative: a second, smaller message_delta never lowers the charge. */
@@ -167,9 +168,100 @@ class StreamMetersTest {
     meter.event(delta("{\"output_tokens\":5}"));
     meter.event(delta("{\"input_tokens\":2,\"output_tokens\":1}"));
 
-    Charge charge = meter.charge(BOUND);
+    Charge charge = meter.charge(BOUND, true);
     assertThat(charge.usage()).isEqualTo(new TokenUsage(9, 0, 5));
     assertThat(charge.reported()).isTrue();
+  }
+
+  /**
+   * Regression: an early usage was taken as the stream's final count. A first chunk reporting
+   * {@code "completion_tokens":0} before the answer charged a stream no output, whether it then
+   * completed or was cut. Output counts only from a report after the last of it.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anOpenAiUsageBeforeTheAnswerIsNoCountOfItsOutput(boolean completed) {
+    StreamMeter meter = openAi();
+
+    meter.event(usageChunk(10, 0).put("choices", choices("")));
+    for (int i = 0; i < 50; i++) {
+      meter.event(new JsonObject().put("choices", choices("word ")));
+    }
+
+    Charge charge = meter.charge(BOUND, completed);
+    assertThat(charge.usage()).isEqualTo(new TokenUsage(10, 0, 100));
+    assertThat(charge.reported()).isFalse();
+  }
+
+  /**
+   * Regression: a stream that did not complete was charged the output it had reported so far. Its
+   * output is charged at the bound whatever it reported; a completed one is charged its final
+   * count.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"openai", "anthropic"})
+  void anOutputCountIsFinalOnlyInAStreamThatCompleted(String wire) {
+    StreamMeter meter = wire.equals("openai") ? openAi() : new AnthropicMessagesWire().meter(null);
+    if (wire.equals("openai")) {
+      meter.event(new JsonObject().put("choices", choices("Hi")));
+      meter.event(usageChunk(9, 4));
+    } else {
+      meter.event(start(9, 1));
+      meter.event(contentDelta());
+      meter.event(delta("{\"output_tokens\":4}"));
+    }
+
+    Charge cut = meter.charge(BOUND, false);
+    Charge completed = meter.charge(BOUND, true);
+
+    assertThat(cut.usage()).isEqualTo(new TokenUsage(9, 0, 100));
+    assertThat(cut.reported()).isFalse();
+    assertThat(completed.usage()).isEqualTo(new TokenUsage(9, 0, 4));
+    assertThat(completed.reported()).isTrue();
+  }
+
+  /**
+   * Regression class: Anthropic's {@code message_start} counts output before the answer, and a
+   * {@code message_delta} before more content is not the final count: neither stands for the output
+   * of a stream with content after it, completed or not.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void anAnthropicOutputCountBeforeMoreContentIsNoCount(boolean completed) {
+    StreamMeter meter = new AnthropicMessagesWire().meter(null);
+
+    meter.event(start(9, 1));
+    meter.event(delta("{\"output_tokens\":0}"));
+    meter.event(contentDelta());
+    meter.event(new JsonObject().put("type", "message_stop"));
+
+    assertThat(meter.charge(BOUND, completed).usage()).isEqualTo(new TokenUsage(9, 0, 100));
+  }
+
+  private static JsonObject start(long input, long output) {
+    return new JsonObject()
+        .put("type", "message_start")
+        .put(
+            "message",
+            new JsonObject()
+                .put(
+                    "usage",
+                    new JsonObject().put("input_tokens", input).put("output_tokens", output)));
+  }
+
+  private static JsonObject contentDelta() {
+    return new JsonObject(
+        "{\"type\":\"content_block_delta\",\"index\":0,"
+            + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hi\"}}");
+  }
+
+  private static JsonArray choices(String content) {
+    return new JsonArray()
+        .add(
+            new JsonObject()
+                .put("index", 0)
+                .put("delta", new JsonObject().put("content", content))
+                .putNull("finish_reason"));
   }
 
   private static StreamMeter openAi() {
