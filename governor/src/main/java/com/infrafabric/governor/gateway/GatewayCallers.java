@@ -81,8 +81,10 @@ final class GatewayCallers implements WireDialect.Callers {
   }
 
   /**
-   * A virtual key's calls are held by its own buckets (the rpm and tpm its admin set, taken with
-   * the reservation: {@link CallAdmission}), not by the per-principal limit of role {@code agent}.
+   * A virtual key's requests are held by its own buckets (the rpm and tpm its admin set, taken with
+   * the reservation: {@link CallAdmission}; the rpm alone for another route), not by the
+   * per-principal limit of role {@code agent}, on the routes that take from them ({@link
+   * GatewayRoutes#register}).
    */
   @Override
   public boolean limitsItself(Principal caller) {

@@ -124,7 +124,7 @@ final class MeteredCall {
     }
     calls
         .keys
-        .chargeRefused(key.get())
+        .takeRequest(key.get())
         .onComplete(
             charged ->
                 fail(

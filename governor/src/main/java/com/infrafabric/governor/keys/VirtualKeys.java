@@ -375,12 +375,14 @@ public final class VirtualKeys {
   }
 
   /**
-   * Charges a request the gateway refused before admitting it (a body it could not read, a model
-   * the key may not use) to the key's requests-per-minute bucket: reading and checking it was work
-   * the key caused, so a flood of refused requests spends the key's requests as accepted ones do,
-   * and, once they are spent, is turned away before its bodies are read ({@link #standingRefusal}).
+   * Takes one request, and no tokens, from the key's requests-per-minute bucket, for a request of
+   * the key's the gateway serves without a call: one it refused before admitting it (a body it
+   * could not read, a model the key may not use), since reading and checking it was work the key
+   * caused, and a read such as the model list. A flood of them spends the key's requests as calls
+   * do, and, once they are spent, is turned away before its bodies are read ({@link
+   * #standingRefusal}).
    */
-  public Future<RateDecision> chargeRefused(VirtualKey key) {
+  public Future<RateDecision> takeRequest(VirtualKey key) {
     return limits.takeRequest(key);
   }
 

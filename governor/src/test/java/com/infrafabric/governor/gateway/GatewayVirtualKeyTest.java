@@ -264,6 +264,29 @@ class GatewayVirtualKeyTest {
   }
 
   /**
+   * Regression: the model list took nothing from a key's buckets and, as a key is exempt from the
+   * per-principal limit, escaped every limit while it read the budget's status each time: 14,013
+   * answers in 6 s on a key of 2 requests a minute. Every gateway route a key reaches takes from
+   * its requests a minute (the Anthropic dialect serves none but its calls).
+   */
+  @Test
+  void theModelListSpendsTheKeysRequestsAMinute() {
+    String scope = RIG.fundedScope(1_000_000);
+    String secret = issue(scope, Set.of("gpt-test"), 2).secret().orElseThrow();
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(RIG.openAi(secret).models().list().data()).isNotEmpty();
+    }
+
+    assertThatThrownBy(() -> RIG.openAi(secret).models().list())
+        .isInstanceOf(RateLimitException.class)
+        .hasMessageContaining("rpm");
+    assertThatThrownBy(
+            () -> RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "Hi")))
+        .isInstanceOf(RateLimitException.class);
+  }
+
+  /**
    * An Anthropic message sent with {@code apiKey} in x-api-key and {@code bearer} in Authorization.
    */
   private static HttpResponse<String> anthropicWithBoth(String apiKey, String bearer) {

@@ -9,32 +9,34 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.function.Predicate;
 
 /**
- * Takes one token from the principal's shared bucket (unless the route's dialect limits the caller
- * itself, {@link WireDialect.Callers#limitsItself}): 429 {@code RATE_LIMITED} with {@code
- * Retry-After} when it is empty, 503 {@code STORE_UNAVAILABLE} (through the failure handler) when
- * Redis cannot say, so the limit fails closed.
+ * Takes one token from the principal's shared bucket (unless the route's handler holds the caller
+ * to its dialect's own limits, {@link Routes#limitedByDialect}): 429 {@code RATE_LIMITED} with
+ * {@code Retry-After} when it is empty, 503 {@code STORE_UNAVAILABLE} (through the failure handler)
+ * when Redis cannot say, so the limit fails closed.
  */
 final class RateLimitHandler implements Handler<RoutingContext> {
 
   private static final Duration CONTENDED_RETRY = Duration.ofSeconds(1);
 
   private final RateLimiter limiter;
-  private final WireDialect.Callers callers;
+  private final Predicate<Principal> limitedElsewhere;
 
   /**
-   * @param callers the route's dialect's callers: those that limit themselves are not held here
+   * @param limitedElsewhere the callers the route's handler holds to limits of their own: not held
+   *     here
    */
-  RateLimitHandler(RateLimiter limiter, WireDialect.Callers callers) {
+  RateLimitHandler(RateLimiter limiter, Predicate<Principal> limitedElsewhere) {
     this.limiter = limiter;
-    this.callers = callers;
+    this.limitedElsewhere = limitedElsewhere;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     Principal principal = Requests.principal(ctx);
-    if (callers.limitsItself(principal)) {
+    if (limitedElsewhere.test(principal)) {
       ctx.next();
       return;
     }

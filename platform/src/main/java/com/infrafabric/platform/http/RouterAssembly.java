@@ -2,6 +2,7 @@ package com.infrafabric.platform.http;
 
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.ratelimit.RateLimiter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Builds the router in the order every service shares: request id, access log and metrics, CORS
@@ -97,7 +99,10 @@ final class RouterAssembly {
     for (Routes.Registered route : routes) {
       RouteDescriptor d = route.descriptor();
       Chain chain =
-          new Chain(rateLimiter != null && route.rateLimited(), route.admissionControlled());
+          new Chain(
+              rateLimiter != null && route.rateLimited(),
+              route.admissionControlled(),
+              route.limitedByDialect());
       Optional<Handler<RoutingContext>> queryCheck =
           route.dialect() == WireDialect.PLATFORM ? query.map(q -> q.check(d)) : Optional.empty();
       Route registered =
@@ -264,7 +269,7 @@ final class RouterAssembly {
     if (chain.admissionControlled()) {
       route.handler(admission.gate());
     } else if (chain.rateLimited()) {
-      route.handler(new RateLimitHandler(rateLimiter, dialect.callers()));
+      route.handler(new RateLimitHandler(rateLimiter, chain.limitedElsewhere(dialect)));
     }
     route.handler(new AccessHandler(access));
     queryCheck.ifPresent(route::handler);
@@ -275,7 +280,7 @@ final class RouterAssembly {
     if (chain.admissionControlled()) {
       route.handler(admission);
       if (chain.rateLimited()) {
-        route.handler(new RateLimitHandler(rateLimiter, dialect.callers()));
+        route.handler(new RateLimitHandler(rateLimiter, chain.limitedElsewhere(dialect)));
       }
     }
     route.handler(handler);
@@ -340,8 +345,19 @@ final class RouterAssembly {
    * The optional steps of a route's chain. Admission comes before the rate limit so that a refused
    * request costs no Redis round trip.
    */
-  private record Chain(boolean rateLimited, boolean admissionControlled) {
-    static final Chain PLATFORM = new Chain(false, false);
+  /**
+   * @param limitedByDialect true if the handler holds the dialect's self-limiting callers to their
+   *     own limits ({@link Routes#limitedByDialect}): the rate limit then takes nothing from them
+   */
+  private record Chain(boolean rateLimited, boolean admissionControlled, boolean limitedByDialect) {
+    static final Chain PLATFORM = new Chain(false, false, false);
+
+    /**
+     * The callers the route's rate limit takes nothing from: none unless the handler limits them.
+     */
+    Predicate<Principal> limitedElsewhere(WireDialect dialect) {
+      return limitedByDialect ? dialect.callers()::limitsItself : caller -> false;
+    }
   }
 
   private static Handler<RoutingContext> tag(String path) {

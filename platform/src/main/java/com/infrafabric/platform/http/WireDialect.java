@@ -60,8 +60,9 @@ public record WireDialect(String paths, Callers callers, Errors errors) {
 
     /**
      * True if {@code caller}'s requests are held by a limit of the dialect's own (a gateway's
-     * virtual key by its key's buckets, which its admin set): the service's per-principal limit
-     * then takes nothing from them, so it never caps what the admin allowed. False by default.
+     * virtual key by its key's buckets, which its admin set): on the routes whose handlers take
+     * from that limit ({@link Routes#limitedByDialect}), the service's per-principal limit then
+     * takes nothing from them, so it never caps what the admin allowed. False by default.
      */
     default boolean limitsItself(Principal caller) {
       return false;
