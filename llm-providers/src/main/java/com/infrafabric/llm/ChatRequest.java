@@ -24,9 +24,9 @@ public record ChatRequest(String model, List<ChatMessage> messages, int maxToken
   }
 
   /**
-   * The prompt's tokens as the host estimates them before the call: about four characters a token
-   * plus a few tokens of framing per message, the usual rule for English text on current
-   * tokenizers. The governor reserves on this; the commit uses what the provider counted.
+   * The prompt's tokens as the offline provider counts them: about four characters a token plus a
+   * few tokens of framing per message, the usual rule for English text on current tokenizers. Never
+   * what is reserved: it under-counts other scripts up to fourfold ({@link #worstCaseInputTokens}).
    */
   public long estimatedInputTokens() {
     long tokens = 3;
@@ -39,7 +39,8 @@ public record ChatRequest(String model, List<ChatMessage> messages, int maxToken
   /**
    * The most input tokens the prompt can be billed as: every UTF-8 byte of every message's role and
    * content a token (no tokenizer makes more tokens than bytes), with twice the estimate's framing.
-   * A provider's report above it is not what it can bill ({@link TokenUsage#within}).
+   * What a call reserves, and is charged when the provider's report is missing or unreadable; a
+   * provider's report above it is not what it can bill ({@link TokenUsage#within}).
    */
   public long worstCaseInputTokens() {
     long tokens = 6;

@@ -53,8 +53,11 @@ class LlmBudgetTest {
   private static final String MODEL = "gpt-4o-mini";
   private static final String OFFLINE = "offline-small";
 
-  /** What the fake governor holds for {@link #request()}: 10 input and 64 output tokens. */
-  private static final long RESERVED = FakeGovernor.PRICE_PER_TOKEN * (10 + 64);
+  /**
+   * What the fake governor holds for {@link #request()}: its worst-case input (6 + 8 framing, the
+   * role's 4 bytes and the content's 11) and 64 output tokens.
+   */
+  private static final long RESERVED = FakeGovernor.PRICE_PER_TOKEN * (29 + 64);
 
   /** What it charges for the fake provider's answer: 7 input and 5 output tokens. */
   private static final long ACTUAL = FakeGovernor.PRICE_PER_TOKEN * (7 + 5);

@@ -113,7 +113,7 @@ public final class LlmGateway implements AutoCloseable {
         new BudgetRequest(
             grant.budgetScope(),
             request.model(),
-            request.estimatedInputTokens(),
+            request.worstCaseInputTokens(),
             request.maxTokens(),
             route.settings().worstCase().plus(RESERVATION_MARGIN),
             "llm-" + UUID.randomUUID());
@@ -211,7 +211,7 @@ public final class LlmGateway implements AutoCloseable {
   private Future<LlmOutcome> settledAsReserved(
       Grant grant, ChatRequest request, Held held, String why) {
     ReserveResult.Reserved reserved = held.reservation();
-    TokenUsage asReserved = new TokenUsage(request.estimatedInputTokens(), 0, request.maxTokens());
+    TokenUsage asReserved = new TokenUsage(request.worstCaseInputTokens(), 0, request.maxTokens());
     return commit(held, asReserved)
         .compose(
             result -> {

@@ -68,8 +68,11 @@ class LlmGatewayTest {
   private static final ChatRequest REQUEST =
       new ChatRequest(MODEL, List.of(new ChatMessage("user", "Hello there")), 64);
 
-  /** What the fake governor holds for {@link #REQUEST}: 10 estimated input and 64 output tokens. */
-  private static final long RESERVED = FakeGovernor.PRICE_PER_TOKEN * (10 + 64);
+  /**
+   * What the fake governor holds for {@link #REQUEST}: its worst-case input (6 + 8 framing, the
+   * role's 4 bytes and the content's 11) and 64 output tokens.
+   */
+  private static final long RESERVED = FakeGovernor.PRICE_PER_TOKEN * (29 + 64);
 
   /** What it charges for the fake provider's usage: 7 input and 5 output tokens. */
   private static final long ACTUAL = FakeGovernor.PRICE_PER_TOKEN * (7 + 5);
@@ -320,6 +323,30 @@ class LlmGatewayTest {
                 OptionalLong.of(RESERVED - 1)));
     assertThat(provider.received()).isEmpty();
     assertNothingHeld(grant, 0);
+  }
+
+  /**
+   * Regression: the call reserved the prompt at about four characters a token, which counts a
+   * script of three UTF-8 bytes a character a quarter of what a tokenizer may bill, so a 320
+   * character CJK prompt reserved 151 tokens against a governor cap of 1,000 and could be billed
+   * past it. It reserves every UTF-8 byte, as the gateway does, and is refused before the provider.
+   */
+  @Test
+  void aPromptIsReservedAtEveryUtf8ByteSoAWideScriptCannotSlipUnderTheCap() {
+    ChatRequest wide =
+        new ChatRequest(MODEL, List.of(new ChatMessage("user", "龘".repeat(320))), 64);
+    assertThat(wide.worstCaseInputTokens() + 64)
+        .isGreaterThan(10_000 / FakeGovernor.PRICE_PER_TOKEN);
+    LlmOutcome outcome =
+        Await.result(
+            gateway(settings("openai-key"))
+                .complete(grant(100_000), wide, new Cancellation(), new GuestBoundary()));
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            LlmOutcome.Refused.class,
+            refused -> assertThat(refused.error()).isEqualTo(AbiError.BUDGET_DENIED));
+    assertThat(provider.received()).isEmpty();
+    assertNothingHeld(grant(100_000), 0);
   }
 
   @Test
