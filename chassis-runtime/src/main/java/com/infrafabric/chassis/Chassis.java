@@ -562,7 +562,7 @@ public final class Chassis implements AutoCloseable {
               ledger);
       LlmGateway llm =
           new LlmGateway(
-              Providers.routes(vertx, config.llmProviders(), meters, "chassis.llm.breaker.open"),
+              Providers.routes(vertx, config.llmProviders(), clock, meters, "chassis.llm.breaker"),
               budget,
               ledger,
               credentialStore,

@@ -119,7 +119,8 @@ final class HttpRelay implements ProviderRelay {
                             head,
                             sent,
                             sent.get() == null
-                                ? new ProviderReply.Failed(true, true, late, Optional.empty())
+                                ? new ProviderReply.Failed(
+                                    true, true, false, late, Optional.empty())
                                 : new ProviderReply.Unknown(late + " of sending the request"))));
     cancellation.onCancel(() -> context.runOnContext(cancelled -> unsentCancelled(head, sent)));
     context.runOnContext(
@@ -191,6 +192,7 @@ final class HttpRelay implements ProviderRelay {
     return new ProviderReply.Failed(
         false,
         true,
+        false,
         settings.name()
             + ": no connection within "
             + settings.connectionWait().toMillis()
@@ -273,9 +275,11 @@ final class HttpRelay implements ProviderRelay {
       return Optional.of(
           ProviderReply.Failed.finalFailure(reason + ": it refused the operator's credential"));
     }
-    if (status == 429 || status >= 500) {
-      Optional<Duration> wait = status == 429 ? retryAfter(retryAfter) : Optional.empty();
-      return Optional.of(new ProviderReply.Failed(true, false, reason, wait));
+    if (status == 429) {
+      return Optional.of(ProviderReply.Failed.rateLimited(reason, retryAfter(retryAfter)));
+    }
+    if (status >= 500) {
+      return Optional.of(ProviderReply.Failed.retryable(reason));
     }
     return Optional.empty();
   }

@@ -1,156 +1,148 @@
 package com.infrafabric.llm;
 
-import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.vertx.circuitbreaker.CircuitBreakerState;
-import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Retries and the circuit breaker of one provider (Vert.x circuit breaker). A call is attempted up
- * to {@code 1 + maxRetries} times while attempts fail in a retryable way, with doubling backoff (a
- * 429's {@code Retry-After} is honoured up to four times the first backoff); the whole call counts
- * once towards the breaker. After {@code breakerFailures} failed calls without a success the
- * breaker opens: calls fail at once, without reaching the provider, until {@code breakerReset} has
- * passed and one trial call succeeds.
+ * Retries and the circuit breakers of one provider. A call is attempted up to {@code 1 +
+ * maxRetries} times while attempts fail in a retryable way, with doubling backoff (a 429's {@code
+ * Retry-After} is honoured up to four times the first backoff); the whole call counts once towards
+ * the breakers ({@link ProviderBreakers}).
+ *
+ * <p>Every call is made for a tenant (the gateway's caller's, the chassis's invocation's), and the
+ * breakers are the provider's and that tenant's: {@code breakerFailures} failed calls of one tenant
+ * (a 429, a 5xx, a timeout or a connection that could not be made) open that tenant's breaker only;
+ * the provider's, which refuses every tenant, opens once failures of two tenants at least, no
+ * tenant's counting for more than half, reach {@code breakerFailures}. A 429 never counts towards
+ * the provider's breaker: it says nothing of the provider's health (OpenAI answers one to any
+ * single request over the organisation's tokens per minute), and one tenant's requests must not
+ * close the provider for all the others; its {@code Retry-After} holds that tenant's calls off for
+ * as long (at most {@code breakerReset}). An open breaker refuses calls at once, without reaching
+ * the provider, until {@code breakerReset} has passed and one trial call succeeds.
  *
  * <p>Attempts of one call share the caller's one reservation; the gate knows nothing of budgets.
- * Final failures (a 4xx other than 429) end the call at once and do not count against the provider:
- * it answered. Neither does an {@link ProviderReply.Unknown} (no answer once the request was sent),
- * which is never retried: the provider may have made and billed it, and a request can be slow by
- * itself, so a caller that asks for long answers cannot open the breaker for everyone. Nor does a
- * fault on this side (an attempt that throws or fails its future instead of replying, as a request
- * no relay could read does): a provider's own failures always come as a {@link
- * ProviderReply.Failed}, and the breaker is shared by every caller, so one caller's bad request
- * must not open it for all the others. The fault fails this call alone, unretried. Thread-safe.
+ * Final failures (a 4xx other than 429) end the call at once and count as answers: the provider
+ * answered. An {@link ProviderReply.Unknown} (no answer once the request was sent), which is never
+ * retried since the provider may have made and billed it, counts for nothing: a request can be slow
+ * by itself. Neither does a fault on this side (an attempt that throws or fails its future instead
+ * of replying, as a request no relay could read does): a provider's own failures always come as a
+ * {@link ProviderReply.Failed}. The fault fails this call alone, unretried. Thread-safe.
  */
-public final class ProviderGate implements AutoCloseable {
+public final class ProviderGate {
 
-  /** Failures are counted over this window; a success resets the count. */
-  private static final Duration FAILURE_WINDOW = Duration.ofMinutes(1);
-
-  private final CircuitBreaker breaker;
+  private final Vertx vertx;
   private final ProviderSettings settings;
+  private final ProviderBreakers breakers;
 
-  /** When the breaker last opened ({@link System#nanoTime}); what a refusal's wait counts from. */
-  private volatile long openedAt = System.nanoTime();
+  /**
+   * @param clock when breakers open and how long they stay open are read from it
+   */
+  public ProviderGate(Vertx vertx, ProviderSettings settings, Clock clock) {
+    this(vertx, settings, new ProviderBreakers(settings, clock, ProviderBreakers.MAX_TENANTS));
+  }
 
-  public ProviderGate(Vertx vertx, ProviderSettings settings) {
+  ProviderGate(Vertx vertx, ProviderSettings settings, ProviderBreakers breakers) {
+    this.vertx = vertx;
     this.settings = settings;
-    CircuitBreakerOptions options =
-        new CircuitBreakerOptions()
-            .setMaxFailures(settings.breakerFailures())
-            .setMaxRetries(settings.maxRetries())
-            .setTimeout(-1)
-            .setResetTimeout(settings.breakerReset().toMillis())
-            .setFailuresRollingWindow(FAILURE_WINDOW.toMillis())
-            .setNotificationAddress(null);
-    this.breaker =
-        CircuitBreaker.create("llm-" + settings.name(), vertx, options)
-            .retryPolicy(this::backoffMillis)
-            .openHandler(opened -> openedAt = System.nanoTime());
+    this.breakers = breakers;
   }
 
-  /** True while the breaker refuses calls without trying. */
+  /**
+   * What a call of {@code tenant}'s gets now without being tried, if the provider's breaker or the
+   * tenant's own is open: a final failure with the wait until the breaker lets a trial call through
+   * (at least a second), so a client told to retry after it does not find it open.
+   */
+  public Optional<ProviderReply.Failed> refusal(String tenant) {
+    return breakers.refusal(tenant).map(this::refused);
+  }
+
+  /** Runs {@code attempt} for {@code tenant} under the retry policy and the breakers. */
+  public Future<ProviderReply> call(String tenant, Supplier<Future<ProviderReply>> attempt) {
+    Optional<ProviderBreakers.Refusal> refused = breakers.admit(tenant);
+    if (refused.isPresent()) {
+      return Future.succeededFuture(refused(refused.get()));
+    }
+    return attempts(attempt, 0).andThen(done -> settle(tenant, done));
+  }
+
+  /** True while the provider's own breaker refuses every tenant's calls. */
   public boolean open() {
-    return breaker.state() == CircuitBreakerState.OPEN;
+    return breakers.providerOpen();
   }
 
-  /** Runs {@code attempt} under the retry policy and the breaker. */
-  public Future<ProviderReply> call(Supplier<Future<ProviderReply>> attempt) {
-    return breaker
-        .<Attempt>execute(() -> attempted(attempt).compose(ProviderGate::failIfRetryable))
-        .recover(this::asAttempt)
+  /** How many tenants' own breakers of this provider refuse their calls now. */
+  public int tenantsOpen() {
+    return breakers.tenantsOpen();
+  }
+
+  /** Attempt {@code retry} and, while it fails in a retryable way, the retries left after it. */
+  private Future<ProviderReply> attempts(Supplier<Future<ProviderReply>> attempt, int retry) {
+    return attempted(attempt)
         .compose(
-            done ->
-                done.fault() == null
-                    ? Future.succeededFuture(done.reply())
-                    : Future.failedFuture(done.fault()));
+            reply -> {
+              if (!(reply instanceof ProviderReply.Failed failed)
+                  || !failed.retryable()
+                  || retry == settings.maxRetries()) {
+                return Future.succeededFuture(reply);
+              }
+              Promise<ProviderReply> retried = Promise.promise();
+              vertx.setTimer(
+                  backoffMillis(failed, retry + 1),
+                  timer -> attempts(attempt, retry + 1).onComplete(retried));
+              return retried.future();
+            });
   }
 
-  @Override
-  public void close() {
-    breaker.close();
-  }
-
-  /**
-   * One attempt, its fault carried as a success of the breaker's, so the breaker counts only what
-   * the provider replied.
-   */
-  private static Future<Attempt> attempted(Supplier<Future<ProviderReply>> attempt) {
-    Future<ProviderReply> reply;
+  /** One attempt; one that throws is a failed future, as one that fails it. */
+  private static Future<ProviderReply> attempted(Supplier<Future<ProviderReply>> attempt) {
     try {
-      reply = attempt.get();
+      return attempt.get();
     } catch (RuntimeException fault) {
-      reply = Future.failedFuture(fault);
-    }
-    return reply.map(Attempt::replied).otherwise(Attempt::faulted);
-  }
-
-  private static Future<Attempt> failIfRetryable(Attempt attempt) {
-    return attempt.reply() instanceof ProviderReply.Failed failed && failed.retryable()
-        ? Future.failedFuture(new Retryable(failed))
-        : Future.succeededFuture(attempt);
-  }
-
-  private Future<Attempt> asAttempt(Throwable failure) {
-    if (failure instanceof Retryable retryable) {
-      return Future.succeededFuture(Attempt.replied(retryable.reply));
-    }
-    if (failure instanceof OpenCircuitException) {
-      return Future.succeededFuture(Attempt.replied(openReply()));
-    }
-    return Future.failedFuture(failure);
-  }
-
-  /** What an attempt came to: the provider's reply, or a fault on this side (then no reply). */
-  private record Attempt(ProviderReply reply, Throwable fault) {
-    static Attempt replied(ProviderReply reply) {
-      return new Attempt(reply, null);
-    }
-
-    static Attempt faulted(Throwable fault) {
-      return new Attempt(null, fault);
+      return Future.failedFuture(fault);
     }
   }
 
-  /**
-   * What a call gets while the breaker is open: final, with the wait until the breaker lets a trial
-   * call through (at least a second), so a client told to retry after it does not find it open.
-   */
-  public ProviderReply.Failed openReply() {
-    Duration open = Duration.ofNanos(System.nanoTime() - openedAt);
-    Duration left = settings.breakerReset().minus(open);
-    long seconds = Math.max(1, (left.toMillis() + 999) / 1000);
+  /** Tells the breakers what the call of {@code tenant}'s came to. */
+  private void settle(String tenant, AsyncResult<ProviderReply> done) {
+    ProviderReply reply = done.succeeded() ? done.result() : null;
+    if (reply == null || reply instanceof ProviderReply.Unknown) {
+      breakers.ended(tenant);
+    } else if (reply instanceof ProviderReply.Failed failed && failed.retryable()) {
+      if (failed.rateLimited()) {
+        breakers.rateLimited(tenant, failed.retryAfter());
+      } else {
+        breakers.failed(tenant);
+      }
+    } else {
+      breakers.answered(tenant);
+    }
+  }
+
+  private ProviderReply.Failed refused(ProviderBreakers.Refusal refusal) {
+    long seconds = Math.max(1, (refusal.retryAfter().toMillis() + 999) / 1000);
+    String reason =
+        refusal.tenantOnly()
+            ? settings.name()
+                + " failed or rate-limited this tenant's latest calls; its circuit breaker is"
+                + " open for this tenant's calls"
+            : settings.name() + " is failing; its circuit breaker is open";
     return new ProviderReply.Failed(
-        false,
-        false,
-        settings.name() + " is failing; its circuit breaker is open",
-        Optional.of(Duration.ofSeconds(seconds)));
+        false, false, false, reason, Optional.of(Duration.ofSeconds(seconds)));
   }
 
-  private long backoffMillis(Throwable failure, int retry) {
+  private long backoffMillis(ProviderReply.Failed failed, int retry) {
     long first = settings.retryBackoff().toMillis();
-    Optional<Duration> asked =
-        failure instanceof Retryable r ? r.reply.retryAfter() : Optional.empty();
-    if (asked.isPresent()) {
-      return Math.min(asked.get().toMillis(), 4 * first);
-    }
-    return first << Math.min(retry - 1, 10);
-  }
-
-  /** Carries a retryable failure through the breaker, which only retries failed futures. */
-  private static final class Retryable extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final transient ProviderReply.Failed reply;
-
-    Retryable(ProviderReply.Failed reply) {
-      super(reply.reason(), null, false, false);
-      this.reply = reply;
-    }
+    long wait =
+        failed
+            .retryAfter()
+            .map(asked -> Math.min(asked.toMillis(), 4 * first))
+            .orElse(first << Math.min(retry - 1, 10));
+    return Math.max(1, wait);
   }
 }

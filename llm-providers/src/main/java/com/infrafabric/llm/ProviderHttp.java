@@ -104,6 +104,7 @@ final class ProviderHttp {
       return new ProviderReply.Failed(
           true,
           incomplete.timedOut(),
+          false,
           settings.name() + ": " + incomplete.getMessage(),
           Optional.empty());
     }

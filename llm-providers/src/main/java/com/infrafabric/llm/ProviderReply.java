@@ -21,9 +21,8 @@ public sealed interface ProviderReply {
    * timeout after the request was sent, the connection failed while the answer came, or the answer
    * could not be read. A provider bills a request it received whether or not its answer is read, so
    * the call is not free: whoever reserved for it settles it at its bound. It is final (a retry
-   * could have the provider make and bill the request twice), and it is not counted against the
-   * provider's breaker: a request may be slow by itself (a long prompt, a long answer), and one
-   * caller must not open the breaker that every caller shares.
+   * could have the provider make and bill the request twice), and no breaker counts it, as a
+   * failure or as an answer: a request may be slow by itself (a long prompt, a long answer).
    *
    * @param reason what happened, never including the API key or the prompt
    */
@@ -55,18 +54,31 @@ public sealed interface ProviderReply {
    * @param retryable true for connection failures, timeouts before the request was sent, 429 and
    *     5xx: trying again may work
    * @param timedOut true if the attempt ran out of time
+   * @param rateLimited true if the provider answered 429: it limits the rate of the operator's key
+   *     or found the request too large for that rate, which says nothing of its health ({@link
+   *     ProviderGate})
    * @param reason what happened, never including the API key or the prompt
    * @param retryAfter how long the provider asked to wait, if it said
    */
-  record Failed(boolean retryable, boolean timedOut, String reason, Optional<Duration> retryAfter)
+  record Failed(
+      boolean retryable,
+      boolean timedOut,
+      boolean rateLimited,
+      String reason,
+      Optional<Duration> retryAfter)
       implements ProviderReply {
 
     public static Failed finalFailure(String reason) {
-      return new Failed(false, false, reason, Optional.empty());
+      return new Failed(false, false, false, reason, Optional.empty());
     }
 
     public static Failed retryable(String reason) {
-      return new Failed(true, false, reason, Optional.empty());
+      return new Failed(true, false, false, reason, Optional.empty());
+    }
+
+    /** The provider answered 429, asking for {@code retryAfter} if it said. */
+    public static Failed rateLimited(String reason, Optional<Duration> retryAfter) {
+      return new Failed(true, false, true, reason, retryAfter);
     }
   }
 }

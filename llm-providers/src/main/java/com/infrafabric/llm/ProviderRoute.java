@@ -2,15 +2,14 @@ package com.infrafabric.llm;
 
 /**
  * One configured provider as callers use it: its settings, its wire format and the gate (retries
- * and breaker) every call to it goes through.
+ * and breakers) every call to it goes through.
  */
 public record ProviderRoute(ProviderSettings settings, LlmProvider provider, ProviderGate gate)
     implements AutoCloseable {
 
-  /** Closes the gate and the provider's HTTP client. */
+  /** Closes the provider's HTTP client. */
   @Override
   public void close() {
-    gate.close();
     provider.close();
   }
 }

@@ -27,8 +27,11 @@ import java.util.regex.Pattern;
  *     attempts of one call share its one reservation
  * @param retryBackoff delay before the first retry, doubled for each next one; a 429's {@code
  *     Retry-After} is honoured up to four times this
- * @param breakerFailures failed calls (after their retries) in a row that open the breaker
- * @param breakerReset how long the breaker stays open before one trial call is let through
+ * @param breakerFailures failed calls (after their retries) within a minute without a success that
+ *     open a breaker: one tenant's open that tenant's own; the provider's, which refuses every
+ *     tenant, takes failures of two tenants at least, no tenant's counting for more than half, and
+ *     never a 429 ({@link ProviderGate})
+ * @param breakerReset how long a breaker stays open before one trial call is let through
  * @param connectionWait the longest a call waits for a connection to the provider, from the pool or
  *     a new one, before it is refused without being sent (a new connection must be made within four
  *     fifths of it, so a provider that cannot be reached is told apart from a pool that is busy)

@@ -2,7 +2,6 @@ package com.infrafabric.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.llm.destination.DestinationPattern;
 import com.infrafabric.llm.testing.FakeProvider;
@@ -10,6 +9,7 @@ import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,8 +22,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The provider formats, retries and the breaker against a misbehaving provider on loopback. */
+/** The provider formats, retries and the breakers against a misbehaving provider on loopback. */
 @Timeout(30)
 class ProvidersTest {
 
@@ -34,6 +36,12 @@ class ProvidersTest {
           List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hello there")),
           64);
 
+  /** The tenant calls are made for unless a test names others. */
+  private static final String TENANT = "acme";
+
+  private static final Duration RESET = Duration.ofSeconds(30);
+
+  private final MutableClock clock = MutableClock.at("2026-12-07T10:00:00Z");
   private Vertx vertx;
   private FakeProvider peer;
 
@@ -54,7 +62,7 @@ class ProvidersTest {
             "openai", URI.create(peer.url()), "openai-key", List.of("gpt-4o-mini"))
         .withTimeout(Duration.ofSeconds(1))
         .withRetries(2, Duration.ofMillis(5))
-        .withBreaker(2, Duration.ofMillis(300));
+        .withBreaker(2, RESET);
   }
 
   private Optional<OpenedCredential> key(String header, String scheme) {
@@ -70,9 +78,21 @@ class ProvidersTest {
   }
 
   private ProviderReply call(LlmProvider provider, ProviderGate gate) {
+    return call(provider, gate, TENANT);
+  }
+
+  private ProviderReply call(LlmProvider provider, ProviderGate gate, String tenant) {
     return Await.result(
         gate.call(
+            tenant,
             () -> provider.complete(REQUEST, key("authorization", "Bearer"), new Cancellation())));
+  }
+
+  /** Scripts {@code calls} calls' worth of {@code status} answers: each call tries three times. */
+  private void failing(int calls, int status, String retryAfter) {
+    for (int i = 0; i < 3 * calls; i++) {
+      peer.then(new Behaviour.Status(status, retryAfter));
+    }
   }
 
   @Test
@@ -120,7 +140,7 @@ class ProvidersTest {
   @Test
   void a429AndA503AreRetriedWithinOneCall() {
     peer.then(new Behaviour.Status(429, "0"), new Behaviour.Status(503, null));
-    ProviderGate gate = new ProviderGate(vertx, openAi());
+    ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
     ProviderReply reply = call(new OpenAiCompatibleProvider(vertx, openAi()), gate);
     assertThat(reply).isInstanceOf(ProviderReply.Answered.class);
     assertThat(peer.received()).hasSize(3);
@@ -140,7 +160,7 @@ class ProvidersTest {
             + "\"prompt_tokens\":0,\"completion_tokens\":0}}";
     peer.then(
         new Behaviour.Status(400, null), new Behaviour.Garbage(), new Behaviour.Body(repeated));
-    ProviderGate gate = new ProviderGate(vertx, openAi());
+    ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
     OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
     assertThat(call(provider, gate))
         .isEqualTo(ProviderReply.Failed.finalFailure("openai answered 400"));
@@ -153,7 +173,7 @@ class ProvidersTest {
             new ProviderReply.Unreadable(
                 "openai answered 200 with a body that repeats a member name"));
     assertThat(peer.received()).hasSize(3);
-    assertThat(gate.open()).isFalse();
+    assertThat(gate.refusal(TENANT)).isEmpty();
   }
 
   /**
@@ -164,7 +184,7 @@ class ProvidersTest {
   void aRefusalOfTheOperatorsCredentialIsAFailureNotARefusalToRelay() {
     for (int status : new int[] {401, 403, 407}) {
       peer.then(new Behaviour.Status(status, null));
-      ProviderGate gate = new ProviderGate(vertx, openAi());
+      ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
       assertThat(call(new OpenAiCompatibleProvider(vertx, openAi()), gate))
           .isEqualTo(
               ProviderReply.Failed.finalFailure(
@@ -182,40 +202,116 @@ class ProvidersTest {
   @Test
   void aProviderThatHasTheRequestAndNeverAnswersIsAnUnknownOutcomeTriedOnce() {
     peer.then(new Behaviour.Hang(), new Behaviour.Hang(), new Behaviour.Hang());
-    ProviderGate gate = new ProviderGate(vertx, openAi());
+    ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
     OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
     for (int call = 1; call <= 3; call++) {
       assertThat(call(provider, gate))
           .isEqualTo(new ProviderReply.Unknown("openai: no answer within 1000 ms"));
       assertThat(peer.received()).hasSize(call);
     }
-    assertThat(gate.open()).isFalse();
+    assertThat(gate.refusal(TENANT)).isEmpty();
   }
 
-  @Test
-  void theBreakerOpensAfterFailedCallsFailsFastThenLetsATrialThrough() {
-    peer.then(
-        new Behaviour.Status(500, null),
-        new Behaviour.Status(500, null),
-        new Behaviour.Status(500, null),
-        new Behaviour.Status(500, null),
-        new Behaviour.Status(500, null),
-        new Behaviour.Status(500, null));
-    ProviderGate gate = new ProviderGate(vertx, openAi());
+  /**
+   * Regression: one tenant's outcomes opened a breaker every tenant shares. The provider's breaker
+   * counted every failed call, whoever made it: a tenant whose requests the provider answered 429
+   * (OpenAI does, to any one request over the organisation's tokens per minute) or 5xx opened it,
+   * and every tenant's calls were refused. Now they open that tenant's breaker only: its calls are
+   * refused without reaching the provider, another tenant's are made.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {429, 500, 503})
+  void oneTenantsFailedCallsOpenItsOwnBreakerOnly(int status) {
+    ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
     OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
-    call(provider, gate);
-    call(provider, gate);
-    assertThat(gate.open()).isTrue();
+    failing(2, status, null);
+    call(provider, gate, "beta");
+    call(provider, gate, "beta");
 
-    ProviderReply.Failed refused = (ProviderReply.Failed) call(provider, gate);
-    assertThat(refused.reason()).isEqualTo(gate.openReply().reason());
+    ProviderReply.Failed refused = (ProviderReply.Failed) call(provider, gate, "beta");
+    assertThat(refused.reason())
+        .isEqualTo(
+            "openai failed or rate-limited this tenant's latest calls; its circuit breaker is open"
+                + " for this tenant's calls");
     assertThat(refused.retryable()).isFalse();
-    assertThat(refused.retryAfter()).hasValueSatisfying(wait -> assertThat(wait).isPositive());
-    assertThat(peer.received()).hasSize(6);
-
-    await().atMost(Duration.ofSeconds(5)).until(() -> !gate.open());
-    assertThat(call(provider, gate)).isInstanceOf(ProviderReply.Answered.class);
+    assertThat(refused.retryAfter()).hasValue(RESET);
+    assertThat(gate.refusal("beta")).hasValue(refused);
+    assertThat(peer.received()).as("the refused call never reached it").hasSize(6);
     assertThat(gate.open()).isFalse();
+    assertThat(gate.tenantsOpen()).isOne();
+    assertThat(gate.refusal("alpha")).isEmpty();
+    assertThat(call(provider, gate, "alpha")).isInstanceOf(ProviderReply.Answered.class);
+  }
+
+  /**
+   * A provider failing everybody's calls still opens its breaker for every tenant, as soon as
+   * failures of two tenants reach {@code breakerFailures}; one tenant's count for half of them at
+   * most, however many it makes. It lets a trial through once its reset has passed, opens again if
+   * the trial fails, and closes when one succeeds.
+   */
+  @Test
+  void failuresOfTwoTenantsOpenTheProvidersBreakerForEveryTenantUntilATrialSucceeds() {
+    ProviderSettings three = openAi().withBreaker(3, RESET);
+    ProviderGate gate = new ProviderGate(vertx, three, clock);
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, three);
+    failing(4, 500, null);
+    for (int i = 0; i < 3; i++) {
+      call(provider, gate, "beta");
+    }
+    assertThat(gate.open()).as("one tenant's failures alone").isFalse();
+    assertThat(gate.refusal("gamma")).isEmpty();
+    call(provider, gate, "alpha");
+
+    assertThat(gate.open()).isTrue();
+    ProviderReply.Failed refused = (ProviderReply.Failed) call(provider, gate, "gamma");
+    assertThat(refused.reason()).isEqualTo("openai is failing; its circuit breaker is open");
+    assertThat(refused.retryAfter()).hasValue(RESET);
+    assertThat(peer.received()).hasSize(12);
+
+    clock.advance(RESET.minusSeconds(10));
+    assertThat(gate.refusal("gamma").orElseThrow().retryAfter()).hasValue(Duration.ofSeconds(10));
+    clock.advance(Duration.ofSeconds(10));
+    failing(1, 502, null);
+    assertThat(call(provider, gate, "gamma")).isInstanceOf(ProviderReply.Failed.class);
+    assertThat(peer.received()).as("the trial was made").hasSize(15);
+    assertThat(gate.open()).as("the failed trial opened it again").isTrue();
+
+    clock.advance(RESET);
+    assertThat(call(provider, gate, "gamma")).isInstanceOf(ProviderReply.Answered.class);
+    assertThat(gate.open()).isFalse();
+    assertThat(call(provider, gate, "delta")).isInstanceOf(ProviderReply.Answered.class);
+  }
+
+  /**
+   * A 429 never counts towards the provider's breaker: two tenants rate-limited open only their
+   * own. Its {@code Retry-After} holds that tenant's calls off for as long (at most the reset), and
+   * its breaker closes once a trial after it succeeds; a failed trial opens it again.
+   */
+  @Test
+  void aRateLimitHoldsItsTenantOffForItsRetryAfterAndNeverOpensTheProvidersBreaker() {
+    ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
+    failing(1, 429, "12");
+    call(provider, gate, "beta");
+    assertThat(gate.refusal("beta").orElseThrow().retryAfter()).hasValue(Duration.ofSeconds(12));
+    failing(2, 429, null);
+    call(provider, gate, "alpha");
+    call(provider, gate, "alpha");
+
+    assertThat(gate.open()).isFalse();
+    assertThat(gate.tenantsOpen()).isEqualTo(2);
+    assertThat(call(provider, gate, "gamma")).isInstanceOf(ProviderReply.Answered.class);
+
+    clock.advance(Duration.ofSeconds(12));
+    failing(1, 429, "3600");
+    call(provider, gate, "beta");
+    assertThat(gate.refusal("beta").orElseThrow().retryAfter())
+        .as("a failed trial opens it again; a wait is honoured up to the reset")
+        .hasValue(RESET);
+    clock.advance(RESET);
+    assertThat(call(provider, gate, "beta")).isInstanceOf(ProviderReply.Answered.class);
+    assertThat(gate.refusal("beta")).isEmpty();
+    assertThat(gate.tenantsOpen()).as("alpha's reset has passed too").isZero();
   }
 
   /**
@@ -225,11 +321,12 @@ class ProvidersTest {
    */
   @Test
   void aFaultOnThisSideFailsItsCallWithoutCountingAgainstTheProvider() {
-    ProviderGate gate = new ProviderGate(vertx, openAi());
+    ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
     AtomicInteger attempts = new AtomicInteger();
     for (int i = 0; i < 5; i++) {
       Future<ProviderReply> thrown =
           gate.call(
+              TENANT,
               () -> {
                 attempts.incrementAndGet();
                 throw new NullPointerException("a null field of the caller's request");
@@ -237,6 +334,7 @@ class ProvidersTest {
       assertThatThrownBy(() -> Await.result(thrown)).isInstanceOf(NullPointerException.class);
       Future<ProviderReply> failed =
           gate.call(
+              TENANT,
               () -> {
                 attempts.incrementAndGet();
                 return Future.failedFuture(new ClassCastException("a field of the wrong type"));
@@ -244,7 +342,7 @@ class ProvidersTest {
       assertThatThrownBy(() -> Await.result(failed)).isInstanceOf(ClassCastException.class);
     }
     assertThat(attempts).as("each fault tried once, never retried").hasValue(10);
-    assertThat(gate.open()).isFalse();
+    assertThat(gate.refusal(TENANT)).isEmpty();
     assertThat(call(new OpenAiCompatibleProvider(vertx, openAi()), gate))
         .isInstanceOf(ProviderReply.Answered.class);
   }

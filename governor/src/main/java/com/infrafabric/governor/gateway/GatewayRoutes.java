@@ -68,7 +68,7 @@ public final class GatewayRoutes implements AutoCloseable {
       GatewaySettings settings,
       MeterRegistry meters,
       Clock clock) {
-    this.router = new ModelRouter(vertx, settings, meters);
+    this.router = new ModelRouter(vertx, settings, clock, meters);
     this.calls =
         new MeteredCalls(vertx, engine, budgets, keys, pricing, router, vault, settings, clock);
     this.callers = new GatewayCallers(keys::authenticate);

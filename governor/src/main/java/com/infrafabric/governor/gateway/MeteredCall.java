@@ -29,6 +29,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +43,12 @@ import org.slf4j.LoggerFactory;
  * (every prompt byte a token, the whole output bound) is priced on the priciest model the call may
  * fall back to and reserved on the caller's scope and every budgeted ancestor in one atomic step,
  * under the caller's {@code Idempotency-Key}; the providers are tried in the alias's order, each
- * under its breaker, with the operator's key from the vault (the client's credential is never
- * sent); once a provider accepted the call (answered 2xx), it is charged, never released: the usage
- * it reported, and any part of it the provider never reported (the client left, the stream was cut,
- * the answer is not one) at the bound reserved for it ({@link Charge}). Only a call no provider
- * accepted is released. {@link Settlement} makes that one charge at most; a crash in between is
- * settled by the reservation's expiry.
+ * under its breakers (the provider's and the caller's tenant's), with the operator's key from the
+ * vault (the client's credential is never sent); once a provider accepted the call (answered 2xx),
+ * it is charged, never released: the usage it reported, and any part of it the provider never
+ * reported (the client left, the stream was cut, the answer is not one) at the bound reserved for
+ * it ({@link Charge}). Only a call no provider accepted is released. {@link Settlement} makes that
+ * one charge at most; a crash in between is settled by the reservation's expiry.
  */
 final class MeteredCall {
 
@@ -148,18 +149,8 @@ final class MeteredCall {
           "This key or token may not use the model " + call.model() + ".",
           Map.of("model", call.model()));
     }
-    List<ModelRouter.Target> routed = calls.router.targets(call.model(), wire.format());
     List<ModelRouter.Target> targets =
-        routed.stream().filter(target -> !target.route().gate().open()).toList();
-    if (targets.isEmpty()) {
-      // Retry-After: when the first breaker lets a trial call through.
-      throw GatewayErrors.unavailable(
-          call.model(),
-          routed.stream()
-              .map(target -> target.route().gate().openReply())
-              .min(Comparator.comparing(open -> open.retryAfter().orElseThrow()))
-              .orElseThrow());
-    }
+        letThrough(calls.router.targets(call.model(), wire.format()));
     // What the key's tokens-per-minute bucket is charged up front: the bound the reservation uses.
     tokens = call.worstCaseTokens();
     Optional<VirtualKey> virtualKey = caller.key();
@@ -187,6 +178,32 @@ final class MeteredCall {
               settled.tryComplete();
               fail(refused);
             });
+  }
+
+  /**
+   * The targets whose breakers, the provider's and the caller's tenant's, let the call through.
+   *
+   * @throws ApiException 503 if none does, its {@code Retry-After} when the first lets a trial call
+   *     through
+   */
+  private List<ModelRouter.Target> letThrough(List<ModelRouter.Target> routed) {
+    List<ModelRouter.Target> targets = new ArrayList<>();
+    List<ProviderReply.Failed> refusals = new ArrayList<>();
+    for (ModelRouter.Target target : routed) {
+      target
+          .route()
+          .gate()
+          .refusal(caller.scope().tenant())
+          .ifPresentOrElse(refusals::add, () -> targets.add(target));
+    }
+    if (targets.isEmpty()) {
+      throw GatewayErrors.unavailable(
+          call.model(),
+          refusals.stream()
+              .min(Comparator.comparing(open -> open.retryAfter().orElseThrow()))
+              .orElseThrow());
+    }
+    return targets;
   }
 
   private void reserved(ReserveOutcome outcome, String priced, List<ModelRouter.Target> targets) {
@@ -325,6 +342,7 @@ final class MeteredCall {
                   .route()
                   .gate()
                   .call(
+                      caller.scope().tenant(),
                       () ->
                           target
                               .relay()

@@ -8,6 +8,7 @@ import com.infrafabric.llm.Providers;
 import com.infrafabric.platform.http.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,9 +49,9 @@ final class ModelRouter implements AutoCloseable {
   private final List<ProviderRoute> routes;
   private final Collection<ProviderRelay> relays;
 
-  ModelRouter(Vertx vertx, GatewaySettings settings, MeterRegistry meters) {
+  ModelRouter(Vertx vertx, GatewaySettings settings, Clock clock, MeterRegistry meters) {
     Map<String, ProviderRoute> byModel =
-        Providers.routes(vertx, settings.providers(), meters, "governor.llm.breaker.open");
+        Providers.routes(vertx, settings.providers(), clock, meters, "governor.llm.breaker");
     Map<String, ProviderRelay> relays = new HashMap<>();
     byModel
         .values()

@@ -80,7 +80,11 @@ final class UpstreamShares {
                 + " has its fair share of them";
     return new Refused(
         new ProviderReply.Failed(
-            false, false, why + "; the request was not sent", Optional.of(Duration.ofSeconds(1))));
+            false,
+            false,
+            false,
+            why + "; the request was not sent",
+            Optional.of(Duration.ofSeconds(1))));
   }
 
   /**

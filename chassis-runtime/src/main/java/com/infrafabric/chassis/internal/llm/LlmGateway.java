@@ -103,8 +103,9 @@ public final class LlmGateway implements AutoCloseable {
     if (route == null) {
       return refused(AbiError.MODEL_NOT_ALLOWED, "no provider serves model " + request.model());
     }
-    if (route.gate().open()) {
-      return refused(AbiError.PROVIDER_UNAVAILABLE, route.gate().openReply().reason());
+    Optional<ProviderReply.Failed> breakerOpen = route.gate().refusal(grant.tenant());
+    if (breakerOpen.isPresent()) {
+      return refused(AbiError.PROVIDER_UNAVAILABLE, breakerOpen.get().reason());
     }
     if (budget.isEmpty()) {
       return refused(AbiError.UNAVAILABLE, "this chassis has no budget connection");
@@ -183,7 +184,9 @@ public final class LlmGateway implements AutoCloseable {
               }
               return route
                   .gate()
-                  .call(() -> route.provider().complete(request, key, call.cancellation()));
+                  .call(
+                      grant.tenant(),
+                      () -> route.provider().complete(request, key, call.cancellation()));
             },
             failure ->
                 Future.succeededFuture(

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.llm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.credential.NewCredential;
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
@@ -131,7 +132,8 @@ class LlmGatewayTest {
 
   private LlmGateway gateway(ProviderSettings settings) {
     return new LlmGateway(
-        Providers.routes(vertx, List.of(settings), new SimpleMeterRegistry(), "test.breaker"),
+        Providers.routes(
+            vertx, List.of(settings), clock, new SimpleMeterRegistry(), "test.breaker"),
         Optional.of(budget),
         ledger,
         Optional.of(new CredentialStore(redis, keys)),
@@ -361,6 +363,42 @@ class LlmGatewayTest {
                 OptionalLong.empty()));
     assertThat(provider.received()).isEmpty();
     assertNothingHeld(grant, 0);
+  }
+
+  /**
+   * Regression: one tenant's outcomes opened a breaker every tenant shares: a tool of one tenant
+   * whose requests the provider answered 429 (or 5xx) opened the provider's breaker, and every
+   * tenant's tools got "its circuit breaker is open". Now they open that tenant's breaker only: its
+   * calls are refused before anything is reserved, and another tenant's are made.
+   */
+  @Test
+  void oneTenantsFailedCallsOpenItsOwnBreakerOnly() {
+    LlmGateway gateway = gateway(settings("openai-key").withBreaker(2, Duration.ofSeconds(30)));
+    for (int i = 0; i < 6; i++) {
+      provider.then(new Behaviour.Status(429, null));
+    }
+    Grant mine = grant(5_000);
+    call(gateway, mine);
+    call(gateway, mine);
+    int reserved = governor.reserveCalls();
+
+    LlmOutcome refused = call(gateway, mine);
+    assertThat(refused)
+        .isEqualTo(
+            new LlmOutcome.Refused(
+                AbiError.PROVIDER_UNAVAILABLE,
+                "openai failed or rate-limited this tenant's latest calls; its circuit breaker is"
+                    + " open for this tenant's calls",
+                OptionalLong.empty()));
+    assertThat(governor.reserveCalls()).isEqualTo(reserved);
+    assertThat(provider.received()).hasSize(6);
+    Grant others =
+        grants
+            .forContext(new InvocationContext("tenant-b", "agent-1", "inv-2"))
+            .grant(
+                ModuleDigest.of(new byte[] {1}), Set.of("llm"), Set.of(), Set.of(MODEL), 5_000, 1);
+    assertThat(call(gateway, others)).isInstanceOf(LlmOutcome.Completed.class);
+    assertThat(governor.activeReservations()).isZero();
   }
 
   @Test
