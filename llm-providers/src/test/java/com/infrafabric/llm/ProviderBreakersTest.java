@@ -41,10 +41,9 @@ class ProviderBreakersTest {
   }
 
   /**
-   * Regression: the breakers of a provider had no bound in tenants to keep. Callers of ever new
-   * tenants must not grow them: past {@code maxTenants}, a new tenant's breaker makes room by
-   * forgetting the one that failed least lately among those that refuse nothing, so an open one is
-   * kept while there are others.
+   * Callers of ever new tenants must not grow the breakers kept: past {@code maxTenants}, a new
+   * tenant's breaker makes room by forgetting the one that failed least lately among those that
+   * refuse nothing, so an open one is kept while there are others.
    */
   @Test
   void theTenantsBreakersKeptAreBoundedAndOpenOnesAreForgottenLast() {
