@@ -7,11 +7,12 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Redis is ready when it answers {@code PING} and holds the service's Lua scripts. A server that
- * restarted has forgotten them, so a missing script is loaded again here; the check reports down
- * only if that fails too, which lets a service recover from a Redis restart without restarting.
- * While the store knows Redis is not answering, the check costs one short probe, not a full command
- * timeout.
+ * Redis is ready when every master takes writes ({@link RedisStore#roundTrip}: a replica or a
+ * master out of memory answers {@code PING} but serves no request) and holds the service's Lua
+ * scripts. A server that restarted has forgotten them, so a missing script is loaded again here;
+ * the check reports down only if that fails too, which lets a service recover from a Redis restart
+ * without restarting. While the store knows Redis is not answering, the check costs one short
+ * probe, not a full command timeout.
  */
 public final class RedisReadinessCheck implements ReadinessCheck {
 
@@ -37,22 +38,23 @@ public final class RedisReadinessCheck implements ReadinessCheck {
                     ? roundTrip()
                     : Future.succeededFuture(
                         CheckResult.down(
-                            "Redis does not answer; requests fail fast until a probe does")));
+                            "Redis does not answer, or refuses writes; requests fail fast until a probe is answered")));
   }
 
   private Future<CheckResult> roundTrip() {
     if (scripts.isEmpty()) {
-      return store.ping().map(v -> CheckResult.up("PING answered"));
+      return store.roundTrip().map(v -> CheckResult.up("a write probe answered"));
     }
     return store
-        .ping()
+        .roundTrip()
         .compose(v -> store.hasScripts(scripts))
         .compose(
             loaded ->
                 loaded
-                    ? Future.succeededFuture(CheckResult.up("PING answered, scripts loaded"))
+                    ? Future.succeededFuture(
+                        CheckResult.up("a write probe answered, scripts loaded"))
                     : store
                         .load(scripts)
-                        .map(v -> CheckResult.up("PING answered, scripts reloaded")));
+                        .map(v -> CheckResult.up("a write probe answered, scripts reloaded")));
   }
 }

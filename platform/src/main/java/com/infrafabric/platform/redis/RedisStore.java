@@ -43,7 +43,7 @@ import java.util.function.Function;
  * connection, pool queue full, master known to be down: callers fail closed; it says whether the
  * command was not applied or may have been) and {@link RedisCommandException} (Redis answered with
  * an error: a bug). Once a command gets no answer, its master is marked down and fails fast,
- * probing with one {@code PING} at a time until it answers again ({@link #probe()}); the other
+ * probing with one write probe at a time until it answers again ({@link #probe()}); the other
  * masters of a cluster go on serving.
  *
  * <p>Thread-safe. Futures complete on a Vert.x event-loop thread: callbacks must not block.
@@ -214,18 +214,31 @@ public final class RedisStore implements AutoCloseable {
 
   /**
    * A full round trip to every master not known to be down (to all when none is up): succeeds only
-   * if each answered PING, and an answer marks a master up. A cluster master known to be down is
-   * skipped while others answer: {@link #probe()} finds out when it is back.
+   * if each accepted a write ({@link #writeProbe()}), and an answer marks a master up. A cluster
+   * master known to be down is skipped while others answer: {@link #probe()} finds out when it is
+   * back.
    */
-  public Future<Void> ping() {
-    return onReachableMasters("ping", connection -> connection.send(Request.cmd(Command.PING)))
+  public Future<Void> roundTrip() {
+    return onReachableMasters("write-probe", connection -> connection.send(writeProbe()))
         .mapEmpty();
+  }
+
+  /**
+   * A command any master that can take writes answers and no other does: a keyless script that
+   * declares it may write ({@code #!lua} without {@code no-writes}), which Redis 7 refuses before
+   * running with {@code READONLY} on a replica (a standalone URL naming a demoted master) and with
+   * {@code OOM} over {@code maxmemory} under {@code noeviction}. {@code PING} is answered by both,
+   * so a node probing with it reported ready, and marked the master up again, while every request
+   * failed. It writes nothing and, having no keys, runs on any cluster node.
+   */
+  private static Request writeProbe() {
+    return Request.cmd(Command.EVAL).arg("#!lua\nreturn 1").arg(0);
   }
 
   /**
    * Whether Redis answers: at once true while every master is up; while one is known not to answer
    * (since a command got no answer in time or could not reach it, commands for its keys fail at
-   * once without being sent), it asks that master with one {@code PING} under the short probe
+   * once without being sent), it asks that master with one write probe under the short probe
    * timeout, and an answer marks it up again. True when at least one master answers: on a cluster,
    * the tenants of the other masters are still served, so the node stays ready. Readiness reports
    * it.
@@ -251,8 +264,8 @@ public final class RedisStore implements AutoCloseable {
     if (shard.health().up()) {
       return Future.succeededFuture(true);
     }
-    return ping(shard, probeTimeout())
-        .transform(pinged -> Future.succeededFuture(pinged.succeeded()));
+    return probeWrite(shard, probeTimeout())
+        .transform(answered -> Future.succeededFuture(answered.succeeded()));
   }
 
   private static String routingKey(LuaScript script, List<String> keys) {
@@ -394,7 +407,7 @@ public final class RedisStore implements AutoCloseable {
   /**
    * Runs {@code command}, or fails it at once without sending it while the master is known not to
    * answer. Then one caller at a time, at most every {@link StoreHealth#PROBE_INTERVAL}, first
-   * sends a {@code PING} with a short timeout and, if it answers, goes ahead: the first command
+   * sends a write probe with a short timeout and, if it answers, goes ahead: the first command
    * after a recovery succeeds, and a stalled master costs each caller at most the probe timeout.
    */
   private <T> Future<T> guarded(
@@ -407,7 +420,7 @@ public final class RedisStore implements AutoCloseable {
     if (!health.claimProbe(start)) {
       return notSent(name, shard, start);
     }
-    return ping(shard, probeTimeout())
+    return probeWrite(shard, probeTimeout())
         .transform(
             probed -> {
               health.probeDone(System.nanoTime());
@@ -417,13 +430,13 @@ public final class RedisStore implements AutoCloseable {
             });
   }
 
-  private Future<Void> ping(Shard shard, Duration timeout) {
+  private Future<Void> probeWrite(Shard shard, Duration timeout) {
     return send(
-            "ping",
+            "write-probe",
             shard,
             timeout,
             timeout,
-            connection -> connection.send(Request.cmd(Command.PING)),
+            connection -> connection.send(writeProbe()),
             Lane.POOL)
         .mapEmpty();
   }

@@ -49,8 +49,8 @@ class RateLimiterTest {
         RedisSettings.of(REDIS.endpoint()).withCommandTimeout(Duration.ofSeconds(2));
     nodeA = RedisStore.create(vertx, settings, new SimpleMeterRegistry());
     nodeB = RedisStore.create(vertx, settings, new SimpleMeterRegistry());
-    Await.result(nodeA.ping());
-    Await.result(nodeB.ping());
+    Await.result(nodeA.roundTrip());
+    Await.result(nodeB.roundTrip());
   }
 
   @AfterAll

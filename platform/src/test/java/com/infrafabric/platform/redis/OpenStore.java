@@ -49,7 +49,7 @@ record OpenStore(Vertx vertx, RedisStore store, SimpleMeterRegistry meters)
     Vertx vertx = Vertx.vertx();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     RedisStore store = RedisStore.create(vertx, settings, meters);
-    Await.eventually(store::ping);
+    Await.eventually(store::roundTrip);
     return new OpenStore(vertx, store, meters);
   }
 

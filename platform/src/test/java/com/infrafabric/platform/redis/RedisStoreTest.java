@@ -3,6 +3,7 @@ package com.infrafabric.platform.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.FunctionLibraries;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -153,12 +154,57 @@ class RedisStoreTest {
     REDIS.killHard();
     try {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> await(store.ping())).isInstanceOf(RedisUnavailableException.class);
+      assertThatThrownBy(() -> await(store.roundTrip()))
+          .isInstanceOf(RedisUnavailableException.class);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     } finally {
       REDIS.restart();
     }
-    await(store.ping());
+    await(store.roundTrip());
+  }
+
+  /**
+   * Regression: readiness and the store's probe asked {@code PING}, which a read-only replica (what
+   * a standalone URL names after a failover demoted its master) and a master out of memory under
+   * {@code noeviction} both answer, so the node said ready while every request failed with 503, and
+   * each probe marked the master up again. The round trip is now a write Redis refuses in both.
+   */
+  @Test
+  void aMasterThatRefusesWritesIsNotReadyUntilItTakesThemAgain() throws Exception {
+    RedisReadinessCheck readiness = RedisReadinessCheck.of(store, List.of());
+    assertThat(await(readiness.check()).up()).isTrue();
+    for (List<String> refusingWrites :
+        List.of(
+            List.of("REPLICAOF", "127.0.0.1", "1", "REPLICAOF", "NO", "ONE"),
+            List.of("CONFIG", "SET", "maxmemory", "1", "CONFIG", "SET", "maxmemory", "0"))) {
+      redisCli(refusingWrites.subList(0, refusingWrites.size() / 2));
+      try {
+        assertThatThrownBy(() -> await(store.roundTrip()))
+            .isInstanceOf(RedisUnavailableException.class);
+        assertThat(await(readiness.check()).up()).as(refusingWrites.get(0)).isFalse();
+      } finally {
+        redisCli(refusingWrites.subList(refusingWrites.size() / 2, refusingWrites.size()));
+      }
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> await(readiness.check()).up());
+    }
+  }
+
+  private static void redisCli(List<String> command) throws Exception {
+    RedisEndpoint endpoint = REDIS.endpoint();
+    List<String> line =
+        new java.util.ArrayList<>(
+            List.of("redis-cli", "--no-auth-warning", "-h", endpoint.host(), "-p"));
+    line.add(Integer.toString(endpoint.port()));
+    if (endpoint.password() != null) {
+      line.addAll(List.of("-a", endpoint.password()));
+    }
+    line.addAll(command);
+    Process cli = new ProcessBuilder(line).redirectErrorStream(true).start();
+    String said = new String(cli.getInputStream().readAllBytes()).strip();
+    assertThat(cli.waitFor()).as(said).isZero();
+    assertThat(said).isEqualTo("OK");
   }
 
   @Test

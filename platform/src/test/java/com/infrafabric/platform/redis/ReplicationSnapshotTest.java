@@ -44,7 +44,7 @@ class ReplicationSnapshotTest {
   static void connect() {
     vertx = Vertx.vertx();
     store = RedisStore.create(vertx, RedisSettings.of(REDIS.endpoint()), new SimpleMeterRegistry());
-    Await.eventually(store::ping);
+    Await.eventually(store::roundTrip);
     Await.result(store.send(Request.cmd(Command.SET).arg("{t}:canary").arg("snapshot-canary")));
     Await.result(
         store.send(
