@@ -78,7 +78,24 @@ class LocalChecksTest {
             "--cap day=9007199254740992"),
         Arguments.of(
             List.of("budgets", "set", "acme", "--cap", "day=5", "--thresholds", "50,150"),
-            "threshold 150% is outside 1..99"));
+            "threshold 150% is outside 1..99"),
+        Arguments.of(claim(17), "--require: a task requires at most 16 capabilities, not 17"),
+        Arguments.of(claim(3000), "--require: a task requires at most 16 capabilities, not 3000"));
+  }
+
+  /**
+   * A claim of {@code capabilities} distinct requirements. Regression: 3,000 were sent and the
+   * service refused them with a contract's bound ("1 to 64 entries"), exit 1; a task's bound is 16.
+   */
+  private static List<String> claim(int capabilities) {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                "claims", "claim", "--task", "t1", "--scope", "acme", "--max-cost-micros", "5"));
+    for (int i = 0; i < capabilities; i++) {
+      command.addAll(List.of("--require", "c" + i));
+    }
+    return command;
   }
 
   @ParameterizedTest
@@ -100,7 +117,8 @@ class LocalChecksTest {
         List.of("spend", "--by", "provider,day"),
         List.of("budgets", "set", "acme", "--cap", "lifetime=5", "--cap", "month=4"),
         FakeServiceCli.plus(KEY, "m", "--rpm", "1", "--tpm", "1000000000"),
-        List.of("agents", "list", "acme", "--limit", "1000"));
+        List.of("agents", "list", "acme", "--limit", "1000"),
+        claim(16));
   }
 
   @ParameterizedTest

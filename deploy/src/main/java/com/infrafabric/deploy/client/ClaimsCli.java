@@ -4,7 +4,9 @@ import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.CommandGroup;
 import com.infrafabric.deploy.cli.JsonFile;
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.claim.TaskOutcome;
+import com.infrafabric.governor.claim.TaskSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
@@ -83,6 +85,11 @@ public final class ClaimsCli extends CommandGroup {
 
     @Override
     void check() {
+      try {
+        TaskSpec.required(required);
+      } catch (GovernorException refused) {
+        throw new IllegalArgumentException("--require: " + refused.getMessage());
+      }
       if (grant != null) {
         grantJson = JsonFile.object("--grant", grant);
       }

@@ -6,6 +6,7 @@ import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Scope;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -28,12 +29,7 @@ public record TaskSpec(
     Scope.segment(ErrorCode.INVALID_REQUEST, "task_id", id);
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(required, "required");
-    if (required.size() > MAX_REQUIRED) {
-      throw new GovernorException(
-          ErrorCode.INVALID_CAPABILITY,
-          "a task requires at most " + MAX_REQUIRED + " capabilities, not " + required.size(),
-          Map.of("field", "required"));
-    }
+    checkCount(required.size());
     Money.checkPositive("max_cost_micros", maxCostMicros);
     if (maxAgents < 1 || maxAgents > TenantPolicy.MAX_AGENTS_PER_TASK) {
       throw new GovernorException(
@@ -45,5 +41,24 @@ public record TaskSpec(
 
   public String tenant() {
     return scope.tenant();
+  }
+
+  /**
+   * A task's required capabilities from its entries ({@code name} or {@code name:level}): their
+   * count is checked first, against the task's own bound, so more than a contract may list is not
+   * refused with a contract's bound, and a client (the CLI) checks them by this same rule.
+   */
+  public static CapabilitySet required(List<String> entries) {
+    checkCount(entries.size());
+    return CapabilitySet.parse(entries, "required");
+  }
+
+  private static void checkCount(int count) {
+    if (count > MAX_REQUIRED) {
+      throw new GovernorException(
+          ErrorCode.INVALID_CAPABILITY,
+          "a task requires at most " + MAX_REQUIRED + " capabilities, not " + count,
+          Map.of("field", "required"));
+    }
   }
 }

@@ -19,7 +19,6 @@ import com.infrafabric.governor.claim.LeaseId;
 import com.infrafabric.governor.claim.TaskOutcome;
 import com.infrafabric.governor.claim.TaskSpec;
 import com.infrafabric.governor.policy.TenantPolicy;
-import com.infrafabric.governor.registry.CapabilitySet;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
@@ -99,7 +98,7 @@ final class ClaimRoutes {
         new TaskSpec(
             body.string("task_id"),
             scope,
-            CapabilitySet.parse(strings(body.array("required"), "required"), "required"),
+            TaskSpec.required(strings(body.array("required"), "required")),
             spend.positiveMicros(body, "max_cost_micros"),
             body.optionalInt("max_agents", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
                 .orElse(TenantPolicy.DEFAULTS.maxAgentsPerTask()));

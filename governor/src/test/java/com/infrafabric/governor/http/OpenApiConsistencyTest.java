@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.budget.Limit;
+import com.infrafabric.governor.claim.TaskSpec;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.tenant.Money;
@@ -82,6 +83,7 @@ class OpenApiConsistencyTest {
                 Arguments.of("Limit", "cap_micros", "maximum", Money.MAX_MICROS),
                 Arguments.of("Limit", "thresholds_pct", "maxItems", (long) Limit.MAX_THRESHOLDS),
                 Arguments.of("ClaimInput", "max_cost_micros", "minimum", 1L),
+                Arguments.of("ClaimInput", "required", "maxItems", (long) TaskSpec.MAX_REQUIRED),
                 Arguments.of(
                     "ClaimInput", "max_cost_micros", "maximum", CallLimits.DEFAULTS.maxMicros()),
                 Arguments.of(
