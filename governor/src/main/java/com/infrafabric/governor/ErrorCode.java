@@ -28,6 +28,11 @@ public enum ErrorCode {
   /** A claim's hold: only the lease's finish, or its end, settles it. */
   RESERVATION_HELD_BY_LEASE(Kind.CONFLICT),
   /**
+   * The reservation is held by another principal (another agent, the gateway, the chassis): only
+   * its holder commits or releases it, or its expiry ends it.
+   */
+  RESERVATION_HELD_BY_ANOTHER(Kind.CONFLICT),
+  /**
    * The operation would take a usage counter, or spent + reserved, of some scope and window past
    * {@code Money.MAX_MICROS}; it was refused and recorded nothing.
    */

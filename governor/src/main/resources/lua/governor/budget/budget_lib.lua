@@ -441,11 +441,22 @@ local function append_ledger(fields, attribution)
   redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', H.stamp, unpack(fields, 2))
 end
 
+-- A reservation's fields; lease and holder are false when it has none (see settled_by_other()).
 local function load_reservation(key)
-  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv')
+  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv', 'holder')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
-          rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0'}
+          rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0', holder = v[8]}
+end
+
+-- The refusal of a commit or release of r by holder (ReservationHolder: '' for a caller that holds
+-- nothing), or nil when it may settle r: a claim's hold is settled by its lease's finish alone, a
+-- hold with a holder by that holder alone. A hold without either (one recorded before holders
+-- were) is settled by anyone whose subtree covers its scope, checked before.
+local function settled_by_other(r, holder)
+  if r.lease then return {'held_by_lease', r.lease} end
+  if r.holder and r.holder ~= holder then return {'held_by_another', ''} end
+  return nil
 end
 
 -- True if scope is within (equal to or below) the subtree; '' means no restriction.
@@ -567,8 +578,10 @@ end
 -- Returns (result table, nil, nil, limits) when held, (nil, denial table) when a layer refused, or
 -- (nil, nil, counter_limit reply) when a layer's counters would pass MAX_COUNTER; only a hold
 -- writes. A caller that answers with the layers adds encode_limits(limits) to the result; a claim,
--- whose answer has none, does not pay for them.
-local function hold(caps, rid, scope, amount, expires_at, model, pricing_version, ein, eout)
+-- whose answer has none, does not pay for them. holder (ReservationHolder), when given and not '',
+-- is the one who may settle the reservation (settled_by_other()); a claim's hold has its lease.
+local function hold(caps, rid, scope, amount, expires_at, model, pricing_version, ein, eout,
+                    holder)
   local layers = layers_of(scope)
   local ids = current_windows()
   local usage = load_usage(layers, ids, false)
@@ -592,9 +605,14 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
   local windows = CURRENT_WINDOWS_JOINED
   local key = H.prefix .. 'r:' .. rid
   local amount_text, expires_text = int(amount), int(expires_at)
-  redis.call('HSET', key, 'scope', scope, 'amt', amount_text, 'state', 'active',
+  local fields = {'scope', scope, 'amt', amount_text, 'state', 'active',
     'exp', expires_text, 'rw', windows, 'model', model, 'pv', pricing_version,
-    'created', H.stamp, 'key', H.idem)
+    'created', H.stamp, 'key', H.idem}
+  if holder and holder ~= '' then
+    fields[#fields + 1] = 'holder'
+    fields[#fields + 1] = holder
+  end
+  redis.call('HSET', key, unpack(fields))
   redis.call('ZADD', H.rexp, expires_at, rid)
   append_ledger({'reserve', 'rid', rid, 'scope', scope, 'amt', amount_text, 'dr', amount_text,
     'rw', windows, 'model', model, 'pv', pricing_version, 'ein', ein, 'eout', eout,

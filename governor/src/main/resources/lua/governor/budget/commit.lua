@@ -1,5 +1,6 @@
 -- Settles a reservation with the actual cost (see commit_reservation in budget_lib.lua).
--- Arguments: BudgetScripts.COMMIT (subtree: the scopes the caller may touch, '' for any; settles:
+-- Arguments: BudgetScripts.COMMIT (subtree: the scopes the caller may touch, '' for any; holder:
+--   the caller's, which must be the reservation's if it has one, see settled_by_other(); settles:
 --   the catalogue version the spend was priced for, see repricing()).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
@@ -7,7 +8,8 @@ attribute(ARG_ATTRIBUTION)
 local rid = ARGV[ARG_RESERVATION_ID]
 local r = load_reservation(H.res_key)
 if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''} end
-if r.lease then return {'held_by_lease', r.lease} end
+rejected = settled_by_other(r, ARGV[ARG_HOLDER])
+if rejected then return rejected end
 rejected = repricing(r, spend_of(ARG_SPEND), ARGV[ARG_SETTLES])
 if rejected then return rejected end
 local caps

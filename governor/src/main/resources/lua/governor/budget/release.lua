@@ -2,7 +2,8 @@
 -- nothing and says how it ended, and remembers nothing either: asked again, it says the same, and
 -- a record per such call (each under a fresh key) was shared memory nobody paid for. Releasing a
 -- committed one is refused.
--- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any;
+-- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any; holder:
+-- the caller's, which must be the reservation's if it has one, see settled_by_other();
 -- forget_key: the stored name of the idempotency record the reservation was made under, for a call
 -- that was never made, or ''; when this release ends the reservation and the record still names
 -- it, the record keeps only its fingerprint: the same request may be made again, no other under
@@ -14,7 +15,8 @@ attribute(ARG_ATTRIBUTION)
 local rid = ARGV[ARG_RESERVATION_ID]
 local r = load_reservation(H.res_key)
 if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''} end
-if r.lease then return {'held_by_lease', r.lease} end
+rejected = settled_by_other(r, ARGV[ARG_HOLDER])
+if rejected then return rejected end
 if r.state == 'active' and r.exp <= H.now then
   expire_reservation(H.res_key, rid, r)
   r.state = 'expired'

@@ -23,6 +23,12 @@ import java.time.Clock;
  */
 public final class RawChargePath {
 
+  /**
+   * Each call's holder, a service as the gateway's calls have: the hold records it, the commit is
+   * checked against it.
+   */
+  private static final ReservationHolder HOLDER = ReservationHolder.service("benchmark");
+
   private final RawScripts scripts;
   private final Scope scope;
   private final BenchmarkCall call;
@@ -63,12 +69,12 @@ public final class RawChargePath {
             pricingVersion,
             new TokenUsage(call.inputTokens(), 0, call.maxOutputTokens()));
     long expiresAt = nowMillis + BudgetSettings.DEFAULTS.defaultReservationTtl().toMillis();
-    BudgetScripts.putReserve(args, id, estimate, expiresAt, scope, CallAttribution.NONE);
+    BudgetScripts.putReserve(args, id, estimate, expiresAt, scope, HOLDER, CallAttribution.NONE);
   }
 
   private void commit(ScriptArgs.Values args, ReservationId id) {
     PricedSpend actual =
         new PricedSpend(call.usedMicros(), call.model().model(), pricingVersion, call.used());
-    BudgetScripts.putCommit(args, id, actual, "", "", CallAttribution.NONE);
+    BudgetScripts.putCommit(args, id, actual, "", HOLDER, "", CallAttribution.NONE);
   }
 }

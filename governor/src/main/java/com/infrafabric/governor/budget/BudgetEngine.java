@@ -92,7 +92,13 @@ public final class BudgetEngine {
             id,
             (args, now) ->
                 BudgetScripts.putReserve(
-                    args, id, estimate, now + ttl.toMillis(), scope, request.attribution()))
+                    args,
+                    id,
+                    estimate,
+                    now + ttl.toMillis(),
+                    scope,
+                    request.holder(),
+                    request.attribution()))
         .map(reply -> reserveOutcome(reply.orThrow(), estimate))
         .onSuccess(
             outcome ->
@@ -107,6 +113,9 @@ public final class BudgetEngine {
    * (in full, even above the hold: that is overage), and the ledger records both. Tokens are priced
    * at the catalogue version the reservation was priced at, whatever was published since (see
    * {@link PricingCatalogues#settle}); the ledger entry names the version used.
+   *
+   * <p>A reservation with a holder is committed by its holder alone: anyone else is refused with
+   * {@link com.infrafabric.governor.ErrorCode#RESERVATION_HELD_BY_ANOTHER}.
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();
@@ -124,7 +133,13 @@ public final class BudgetEngine {
                     id,
                     (args, now) ->
                         BudgetScripts.putCommit(
-                            args, id, actual, subtree, settles, request.attribution())))
+                            args,
+                            id,
+                            actual,
+                            subtree,
+                            request.holder(),
+                            settles,
+                            request.attribution())))
         .map(reply -> commitResult(reply.orThrow(id)))
         .onSuccess(
             result ->
@@ -137,26 +152,27 @@ public final class BudgetEngine {
                     request.actual()));
   }
 
-  /** Cancels a reservation; the held amount is available again at once. */
+  /** Cancels a reservation without a holder; the held amount is available again at once. */
   public Future<ReleaseResult> release(ReservationId id, IdempotencyKey idempotencyKey) {
-    return release(id, idempotencyKey, null);
+    return release(id, idempotencyKey, null, ReservationHolder.NONE);
   }
 
   /**
-   * Cancels a reservation if it lies within {@code within} (null for any scope); one outside it is
-   * reported as not found.
+   * Cancels a reservation if it lies within {@code within} (null for any scope) and {@code holder}
+   * holds it (see {@link ReservationHolder}); one outside it is reported as not found, one held by
+   * another is refused with {@link com.infrafabric.governor.ErrorCode#RESERVATION_HELD_BY_ANOTHER}.
    */
   public Future<ReleaseResult> release(
-      ReservationId id, IdempotencyKey idempotencyKey, Scope within) {
-    return release(id, idempotencyKey, within, CallAttribution.NONE, null);
+      ReservationId id, IdempotencyKey idempotencyKey, Scope within, ReservationHolder holder) {
+    return release(id, idempotencyKey, within, holder, CallAttribution.NONE, null);
   }
 
   /**
-   * As {@link #release(ReservationId, IdempotencyKey, Scope)} for a call that was never made (the
-   * gateway's: rate limited, or refused or failed upstream before any token), recording who made it
-   * in the ledger entry, and forgetting the reservation's own idempotency record in the same step
-   * when this release ends it: nothing was charged under {@code reservedUnder}, so a retry under it
-   * is a new call, not a repeat of one made.
+   * As {@link #release(ReservationId, IdempotencyKey, Scope, ReservationHolder)} for a call that
+   * was never made (the gateway's: rate limited, or refused or failed upstream before any token),
+   * recording who made it in the ledger entry, and forgetting the reservation's own idempotency
+   * record in the same step when this release ends it: nothing was charged under {@code
+   * reservedUnder}, so a retry under it is a new call, not a repeat of one made.
    *
    * @param reservedUnder the key the reservation was made under; its record is deleted only if it
    *     still names this reservation
@@ -165,15 +181,17 @@ public final class BudgetEngine {
       ReservationId id,
       IdempotencyKey idempotencyKey,
       Scope within,
+      ReservationHolder holder,
       CallAttribution attribution,
       IdempotencyKey reservedUnder) {
-    return release(id, idempotencyKey, within, attribution, reservedUnder);
+    return release(id, idempotencyKey, within, holder, attribution, reservedUnder);
   }
 
   private Future<ReleaseResult> release(
       ReservationId id,
       IdempotencyKey idempotencyKey,
       Scope within,
+      ReservationHolder holder,
       CallAttribution attribution,
       IdempotencyKey reservedUnder) {
     String subtree = Scope.subtreeArg(within);
@@ -189,6 +207,7 @@ public final class BudgetEngine {
             (args, now) -> {
               args.put("reservation_id", id.toString())
                   .put("subtree", subtree)
+                  .put("holder", holder.id())
                   .put("forget_key", forget);
               attribution.putArgs(args, "attribution");
             })

@@ -28,19 +28,20 @@ final class BudgetScripts {
                   "pricing_version",
                   "estimated_input_tokens",
                   "estimated_output_tokens",
-                  "scope")
+                  "scope",
+                  "holder")
               .group("attribution", CallAttribution.FIELDS));
   static final LuaScript COMMIT =
       tenantScript(
           "commit",
           ScriptArgs.of("reservation_id")
               .group("spend", TenantScripts.SPEND)
-              .then("subtree", "settles")
+              .then("subtree", "holder", "settles")
               .group("attribution", CallAttribution.FIELDS));
   static final LuaScript RELEASE =
       tenantScript(
           "release",
-          ScriptArgs.of("reservation_id", "subtree", "forget_key")
+          ScriptArgs.of("reservation_id", "subtree", "holder", "forget_key")
               .group("attribution", CallAttribution.FIELDS));
   static final LuaScript CHARGE =
       tenantScript(
@@ -62,9 +63,10 @@ final class BudgetScripts {
 
   /**
    * Puts {@link #RESERVE}'s arguments: hold {@code estimate} on {@code scope} and its budgeted
-   * ancestors as reservation {@code id} until {@code expiresAt} (epoch milliseconds). The one
-   * writer of them, for the engine and for whatever calls the script raw, so that a new argument is
-   * a compile error in each rather than a script refusing a call at run time.
+   * ancestors as reservation {@code id} of {@code holder} until {@code expiresAt} (epoch
+   * milliseconds). The one writer of them, for the engine and for whatever calls the script raw, so
+   * that a new argument is a compile error in each rather than a script refusing a call at run
+   * time.
    */
   static void putReserve(
       ScriptArgs.Values args,
@@ -72,6 +74,7 @@ final class BudgetScripts {
       PricedSpend estimate,
       long expiresAt,
       Scope scope,
+      ReservationHolder holder,
       CallAttribution attribution) {
     args.put("reservation_id", id.toString())
         .put("amount", estimate.micros())
@@ -80,23 +83,29 @@ final class BudgetScripts {
         .put("pricing_version", estimate.pricingVersion())
         .put("estimated_input_tokens", estimate.usage().inputTokens())
         .put("estimated_output_tokens", estimate.usage().outputTokens())
-        .put("scope", scope.path());
+        .put("scope", scope.path())
+        .put("holder", holder.id());
     attribution.putArgs(args, "attribution");
   }
 
   /**
    * Puts {@link #COMMIT}'s arguments: settle reservation {@code id} with {@code actual}, only
-   * within {@code subtree} (see {@link Scope#subtreeArg}), pricing what the current catalogue could
-   * not at the versions {@code settles} names (see {@link PricingCatalogues#settle}).
+   * within {@code subtree} (see {@link Scope#subtreeArg}) and as {@code holder}, pricing what the
+   * current catalogue could not at the versions {@code settles} names (see {@link
+   * PricingCatalogues#settle}).
    */
   static void putCommit(
       ScriptArgs.Values args,
       ReservationId id,
       PricedSpend actual,
       String subtree,
+      ReservationHolder holder,
       String settles,
       CallAttribution attribution) {
-    args.put("reservation_id", id.toString()).put("subtree", subtree).put("settles", settles);
+    args.put("reservation_id", id.toString())
+        .put("subtree", subtree)
+        .put("holder", holder.id())
+        .put("settles", settles);
     actual.putArgs(args, "spend");
     attribution.putArgs(args, "attribution");
   }

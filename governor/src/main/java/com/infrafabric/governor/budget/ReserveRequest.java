@@ -19,6 +19,8 @@ import java.util.Objects;
  *     {@link com.infrafabric.governor.tenant.Fingerprint#digest}), bound to the idempotency key
  *     with the estimate, so that the key names one request; empty when the estimate is the whole
  *     request
+ * @param holder who may commit or release it ({@link ReservationHolder}); {@link
+ *     ReservationHolder#NONE} for anyone whose subtree covers the scope
  */
 public record ReserveRequest(
     Scope scope,
@@ -26,7 +28,8 @@ public record ReserveRequest(
     Duration ttl,
     IdempotencyKey idempotencyKey,
     CallAttribution attribution,
-    String content) {
+    String content,
+    ReservationHolder holder) {
 
   public ReserveRequest {
     Objects.requireNonNull(scope, "scope");
@@ -34,19 +37,20 @@ public record ReserveRequest(
     Objects.requireNonNull(idempotencyKey, "idempotencyKey");
     Objects.requireNonNull(attribution, "attribution");
     Objects.requireNonNull(content, "content");
+    Objects.requireNonNull(holder, "holder");
   }
 
-  /** A reservation whose estimate is the whole request. */
+  /** A reservation without a holder whose estimate is the whole request. */
   public ReserveRequest(
       Scope scope,
       Spend estimate,
       Duration ttl,
       IdempotencyKey idempotencyKey,
       CallAttribution attribution) {
-    this(scope, estimate, ttl, idempotencyKey, attribution, "");
+    this(scope, estimate, ttl, idempotencyKey, attribution, "", ReservationHolder.NONE);
   }
 
-  /** A reservation without call attribution. */
+  /** A reservation without a holder or call attribution. */
   public ReserveRequest(Scope scope, Spend estimate, Duration ttl, IdempotencyKey idempotencyKey) {
     this(scope, estimate, ttl, idempotencyKey, CallAttribution.NONE);
   }

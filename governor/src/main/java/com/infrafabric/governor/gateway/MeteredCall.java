@@ -171,7 +171,13 @@ final class MeteredCall {
     new CallAdmission(calls, caller, tokens, callId)
         .admit(
             new ReserveRequest(
-                caller.scope(), worstCase(priced), ttl(targets), reservedUnder, who, content()))
+                caller.scope(),
+                worstCase(priced),
+                ttl(targets),
+                reservedUnder,
+                who,
+                content(),
+                MeteredCalls.HOLDER))
         .onSuccess(outcome -> reserved(outcome, priced, targets))
         .onFailure(
             refused -> {

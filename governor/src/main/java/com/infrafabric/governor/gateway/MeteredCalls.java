@@ -2,6 +2,7 @@ package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.Budgets;
+import com.infrafabric.governor.budget.ReservationHolder;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.llm.vault.CredentialStore;
@@ -23,6 +24,13 @@ import java.util.function.Supplier;
  * Thread-safe.
  */
 final class MeteredCalls {
+
+  /**
+   * The holder of every gateway call's reservation: the gateway alone settles it, never a token of
+   * the subtree it is charged to (the caller's included), so no one can end a hold, uncharged,
+   * while its call is with the provider.
+   */
+  static final ReservationHolder HOLDER = ReservationHolder.service("gateway");
 
   final Vertx vertx;
   final BudgetEngine engine;

@@ -29,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * caller's {@code Idempotency-Key} for a retry). Whichever comes first wins; a later one does
  * nothing, so a call is never charged twice however its stream ends.
  *
+ * <p>The reservation is the gateway's ({@link MeteredCalls#HOLDER}): no token, whatever subtree it
+ * covers, can commit or release it while the call is with its provider.
+ *
  * <p>While the store cannot be reached, each is retried with backoff under its own idempotency key
  * (a retry whose earlier attempt did run is answered that attempt's result, never applied again),
  * until {@link #EXPIRY_MARGIN} before the reservation's expiry: the expiry would release the hold,
@@ -100,6 +103,7 @@ final class Settlement {
             Spend.tokens(model, usage),
             IdempotencyKey.of("gateway-commit:" + callId),
             within,
+            MeteredCalls.HOLDER,
             attribution);
     return retried(
             () -> calls.engine.commit(request),
@@ -131,6 +135,7 @@ final class Settlement {
                     reservation,
                     IdempotencyKey.of("gateway-release:" + callId),
                     within,
+                    MeteredCalls.HOLDER,
                     attribution,
                     reservedUnder),
             why ->

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.http;
 
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.budget.ReservationHolder;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
@@ -58,6 +59,17 @@ final class CallerScope {
    */
   static Scope settlingSubtree(Principal caller) {
     return CHASSIS_SERVICE.permits(caller) ? null : subtree(caller);
+  }
+
+  /**
+   * Who the caller is as a reservation's holder: the chassis service, whichever node's token, or
+   * the principal the token's subject names. Only the holder of a reservation commits or releases
+   * it; a subtree that covers its scope is not enough (see {@link ReservationHolder}).
+   */
+  static ReservationHolder holder(Principal caller) {
+    return CHASSIS_SERVICE.permits(caller)
+        ? ReservationHolder.service(CHASSIS)
+        : ReservationHolder.principal(caller.subject());
   }
 
   /** Refuses with 403 unless {@code scope} lies within the caller's subtree. */

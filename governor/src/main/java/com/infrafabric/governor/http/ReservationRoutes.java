@@ -14,6 +14,7 @@ import static com.infrafabric.wire.reservation.ReservationWire.SCOPE;
 import static com.infrafabric.wire.reservation.ReservationWire.TTL_SECONDS;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.ChargeRequest;
 import com.infrafabric.governor.budget.CommitRequest;
 import com.infrafabric.governor.budget.ReserveOutcome;
@@ -44,10 +45,13 @@ import java.util.UUID;
 /**
  * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
  * the scope subtree its token names, and (reserve, commit, release) the chassis service, which
- * settles its tools' LLM calls on the scopes of the grants it verified. The paths and the fields
- * the chassis sends are {@link ReservationWire}'s, the protocol both sides share. Every request is
- * named by an {@code Idempotency-Key} (see {@link #idempotencyKey}). Answers carry the tightest
- * layer's remaining budget in {@code X-Budget-*} headers.
+ * settles its tools' LLM calls on the scopes of the grants it verified. A reservation is committed
+ * or released by its holder alone, the caller that made it ({@link CallerScope#holder}): another
+ * agent of the subtree, an admin, or the caller of a gateway call whose hold it finds, is refused
+ * with 409 {@code RESERVATION_HELD_BY_ANOTHER}. The paths and the fields the chassis sends are
+ * {@link ReservationWire}'s, the protocol both sides share. Every request is named by an {@code
+ * Idempotency-Key} (see {@link #idempotencyKey}). Answers carry the tightest layer's remaining
+ * budget in {@code X-Budget-*} headers.
  */
 final class ReservationRoutes {
 
@@ -98,7 +102,14 @@ final class ReservationRoutes {
             .map(Duration::ofSeconds)
             .orElse(null);
     ReserveRequest request =
-        new ReserveRequest(scope, spend.estimate(body), ttl, idempotencyKey(ctx));
+        new ReserveRequest(
+            scope,
+            spend.estimate(body),
+            ttl,
+            idempotencyKey(ctx),
+            CallAttribution.NONE,
+            "",
+            CallerScope.holder(caller));
     Responses.then(ctx, engine.reserve(request), outcome -> answer(ctx, outcome));
   }
 
@@ -133,10 +144,13 @@ final class ReservationRoutes {
   }
 
   private void commit(RoutingContext ctx) {
-    Scope within = CallerScope.settlingSubtree(Requests.principal(ctx));
+    Principal caller = Requests.principal(ctx);
+    Scope within = CallerScope.settlingSubtree(caller);
     ReservationId id = reservation(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), ACTUAL_FIELDS);
-    CommitRequest request = new CommitRequest(id, spend.settled(body), idempotencyKey(ctx), within);
+    CommitRequest request =
+        new CommitRequest(
+            id, spend.settled(body), idempotencyKey(ctx), within, CallerScope.holder(caller));
     respond(
         ctx,
         200,
@@ -147,14 +161,15 @@ final class ReservationRoutes {
   }
 
   private void release(RoutingContext ctx) {
-    Scope within = CallerScope.settlingSubtree(Requests.principal(ctx));
+    Principal caller = Requests.principal(ctx);
+    Scope within = CallerScope.settlingSubtree(caller);
     ReservationId id = reservation(ctx, within);
     Requests.noBody(ctx);
     respond(
         ctx,
         200,
         engine
-            .release(id, idempotencyKey(ctx), within)
+            .release(id, idempotencyKey(ctx), within, CallerScope.holder(caller))
             .onSuccess(result -> replayedHeader(ctx, result.replayed())),
         Views::release);
   }

@@ -124,7 +124,8 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
 
   /**
    * As {@link #orThrow()}, and throws the refusals of a call on {@code reservation} (not found, not
-   * active, held by a lease); typed so that no other id can be named as the reservation.
+   * active, held by a lease or by another holder); typed so that no other id can be named as the
+   * reservation.
    */
   public ScriptReply orThrow(ReservationId reservation) {
     switch (kind) {
@@ -145,6 +146,13 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
                   + payload
                   + "; its holder settles it with the lease's finish",
               Map.of("lease", payload));
+      case "held_by_another" ->
+          throw new GovernorException(
+              ErrorCode.RESERVATION_HELD_BY_ANOTHER,
+              "reservation "
+                  + reservation
+                  + " is held by another principal; only its holder commits or releases it,"
+                  + " and its expiry releases it otherwise");
       default -> {
         return orThrow();
       }

@@ -56,7 +56,13 @@ class CallAttributionTest {
     CallAttribution finished = new CallAttribution("kabc", "openai", 412, "ok");
     Await.result(
         rig.engine.commit(
-            new CommitRequest(reserved.id(), Spend.amount(300), newKey(), null, finished)));
+            new CommitRequest(
+                reserved.id(),
+                Spend.amount(300),
+                newKey(),
+                null,
+                ReservationHolder.NONE,
+                finished)));
 
     List<LedgerEntry> entries = rig.ledger(t);
     assertThat(entries).extracting(LedgerEntry::type).containsExactly("reserve", "commit");
@@ -80,6 +86,7 @@ class CallAttributionTest {
             reserved.id(),
             newKey(),
             null,
+            ReservationHolder.NONE,
             new CallAttribution("kx", "anthropic", 30, "upstream_error"),
             null));
 

@@ -225,13 +225,20 @@ class ReserveCommitTest {
             GovernorException.class,
             e -> assertThat(e.code()).isEqualTo(ErrorCode.RESERVATION_NOT_FOUND));
     assertThatThrownBy(
-            () -> Await.result(rig.engine.release(reserved.id(), GovernorRig.newKey(), sibling)))
+            () ->
+                Await.result(
+                    rig.engine.release(
+                        reserved.id(), GovernorRig.newKey(), sibling, ReservationHolder.NONE)))
         .isInstanceOf(GovernorException.class);
     assertThat(rig.usage(t, Window.LIFETIME).reservedMicros()).isEqualTo(100);
 
     ReleaseResult own =
         Await.result(
-            rig.engine.release(reserved.id(), GovernorRig.newKey(), Scope.parse(t + "/team-a")));
+            rig.engine.release(
+                reserved.id(),
+                GovernorRig.newKey(),
+                Scope.parse(t + "/team-a"),
+                ReservationHolder.NONE));
     assertThat(own.releasedMicros()).isEqualTo(100);
   }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.budget.CommitRequest;
+import com.infrafabric.governor.budget.ReservationHolder;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.ledger.LedgerEntry;
@@ -95,7 +96,9 @@ class SubtreeConfinementTest {
                     new CommitRequest(held.id(), Spend.amount(100), newKey(), billing))));
     assertRefused(
         ErrorCode.RESERVATION_NOT_FOUND,
-        () -> Await.result(rig.governor.engine.release(held.id(), newKey(), billing)));
+        () ->
+            Await.result(
+                rig.governor.engine.release(held.id(), newKey(), billing, ReservationHolder.NONE)));
 
     assertThat(rig.governor.usage(t + "/search/x", Window.LIFETIME).reservedMicros())
         .isEqualTo(100);

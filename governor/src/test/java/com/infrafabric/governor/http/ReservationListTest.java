@@ -40,6 +40,9 @@ class ReservationListTest {
 
   private static final Map<String, String> SCOPE_OF = new HashMap<>();
 
+  /** The agent token of each scope, which holds (and so settles) the reservations made on it. */
+  private static final Map<String, String> AGENT_OF = new HashMap<>();
+
   /**
    * Keys of no tenant, more than one call's bounded {@code SCAN} examines, so that every listing
    * below takes several calls and some pages hold fewer records than their limit.
@@ -80,7 +83,7 @@ class ReservationListTest {
     HttpResponse<String> reserved =
         rig.post(
             "/v1/reservations",
-            rig.agent(scope),
+            AGENT_OF.computeIfAbsent(scope, rig::agent),
             new JsonObject().put("scope", scope).put("amount_micros", amount));
     assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
     String id = json(reserved).getString("reservation_id");
@@ -94,7 +97,7 @@ class ReservationListTest {
 
   private static void settle(String id, String how, JsonObject body, String state) {
     HttpResponse<String> settled =
-        rig.post("/v1/reservations/" + id + "/" + how, rig.agent(SCOPE_OF.get(id)), body);
+        rig.post("/v1/reservations/" + id + "/" + how, AGENT_OF.get(SCOPE_OF.get(id)), body);
     assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
     MADE.put(id, state);
   }

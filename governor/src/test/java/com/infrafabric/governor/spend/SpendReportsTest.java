@@ -9,6 +9,7 @@ import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.CommitRequest;
+import com.infrafabric.governor.budget.ReservationHolder;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
 import com.infrafabric.governor.ledger.Ledger;
@@ -90,6 +91,7 @@ class SpendReportsTest {
                 Spend.tokens(model, new TokenUsage(input, 0, output)),
                 newKey(),
                 null,
+                ReservationHolder.NONE,
                 new CallAttribution(key, "openai", 120, "ok"))));
   }
 

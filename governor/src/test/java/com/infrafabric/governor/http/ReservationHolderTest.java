@@ -1,0 +1,153 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.tenant.ReservationId;
+import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.testing.Await;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Regression: a reservation could be settled by anyone whose token covered its scope, not only by
+ * the one who held it. Another agent of the subtree released a hold, or committed it at zero, while
+ * its holder's call was under way; the holder's own commit was then refused as "already released",
+ * so a call that was answered was never charged, and the subtree escaped the caps above it. Now
+ * only the holder commits or releases its reservation: anyone else is answered 409 {@code
+ * RESERVATION_HELD_BY_ANOTHER} and changes nothing.
+ */
+@Timeout(60)
+class ReservationHolderTest {
+
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
+
+  private static final JsonObject ZERO = new JsonObject().put("amount_micros", 0);
+
+  private static GovernorServiceRig rig;
+
+  /** A fresh tenant of each test, with budgets on it and on its {@link #team}. */
+  private String tenant;
+
+  private String team;
+
+  @BeforeAll
+  static void start() {
+    rig = GOVERNOR.rig();
+  }
+
+  @BeforeEach
+  void freshTenant() {
+    tenant = GovernorRig.freshTenant("holder");
+    team = tenant + "/team";
+    rig.budget(tenant, "lifetime", 1_000_000);
+    rig.budget(team, "lifetime", 100_000);
+  }
+
+  @Test
+  void anotherAgentOfTheSubtreeCannotSettleAnAgentsReservation() {
+    String holder = rig.agent(team);
+    String rid = reserve(holder, team, 500);
+    String record = record(rid);
+
+    for (String other : List.of(rig.agent(team), rig.agent(tenant))) {
+      assertHeldByAnother(rig.post(commitPath(rid), other, ZERO));
+      assertHeldByAnother(rig.post(releasePath(rid), other, null));
+    }
+
+    assertThat(record(rid)).isEqualTo(record);
+    assertThat(rig.spentAndReserved(team)).containsExactly(0, 500);
+    assertThat(rig.ledger(team)).hasSize(1);
+    HttpResponse<String> committed =
+        rig.post(commitPath(rid), holder, new JsonObject().put("amount_micros", 300));
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+    assertThat(rig.spentAndReserved(team)).containsExactly(300, 0);
+  }
+
+  @Test
+  void theHolderReleasesItsOwnReservation() {
+    String holder = rig.agent(team);
+    String rid = reserve(holder, team, 700);
+
+    HttpResponse<String> released = rig.post(releasePath(rid), holder, null);
+
+    assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
+    assertThat(json(released).getLong("released_micros")).isEqualTo(700);
+  }
+
+  /** A tenant's admin has no settling power: a hold ends by its holder or by its expiry. */
+  @Test
+  void aTenantAdminCannotSettleAnAgentsReservation() {
+    String rid = reserve(rig.agent(team), team, 400);
+    String record = record(rid);
+
+    assertThat(rig.post(releasePath(rid), rig.admin(tenant), null).statusCode()).isEqualTo(403);
+    assertThat(rig.post(commitPath(rid), rig.admin(tenant), ZERO).statusCode()).isEqualTo(403);
+
+    assertThat(record(rid)).isEqualTo(record);
+  }
+
+  /**
+   * The chassis's holds are the chassis service's, whichever node's token settles them; no agent of
+   * the scope ends one.
+   */
+  @Test
+  void onlyTheChassisSettlesTheChassissHolds() {
+    String rid = reserve(rig.tokens.valid("chassis-1", "chassis"), team + "/task", 600);
+    String record = record(rid);
+
+    assertHeldByAnother(rig.post(releasePath(rid), rig.agent(tenant), null));
+    assertHeldByAnother(rig.post(commitPath(rid), rig.agent(team), ZERO));
+    assertThat(record(rid)).isEqualTo(record);
+
+    HttpResponse<String> committed =
+        rig.post(
+            commitPath(rid),
+            rig.tokens.valid("chassis-2", "chassis"),
+            new JsonObject().put("amount_micros", 250));
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+    assertThat(json(committed).getLong("actual_micros")).isEqualTo(250);
+  }
+
+  private static String reserve(String token, String scope, long micros) {
+    HttpResponse<String> reserved =
+        rig.post(
+            "/v1/reservations",
+            token,
+            new JsonObject().put("scope", scope).put("amount_micros", micros));
+    assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
+    return json(reserved).getString("reservation_id");
+  }
+
+  private static void assertHeldByAnother(HttpResponse<String> refused) {
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+    assertThat(json(refused).getString("code")).isEqualTo("RESERVATION_HELD_BY_ANOTHER");
+  }
+
+  /** The reservation's record in Redis, every field: what no refusal may change. */
+  private static String record(String rid) {
+    String key =
+        TenantKeyNames.of(ReservationId.parse(rid).tenant()).reservation(ReservationId.parse(rid));
+    return String.valueOf(Await.result(rig.redis.send(Request.cmd(Command.HGETALL).arg(key))));
+  }
+
+  private static String commitPath(String rid) {
+    return "/v1/reservations/" + rid + "/commit";
+  }
+
+  private static String releasePath(String rid) {
+    return "/v1/reservations/" + rid + "/release";
+  }
+}
