@@ -652,17 +652,20 @@ end
 -- Settles reservation r (stored at key) with spend: the hold is given back to the windows it was
 -- taken from and the actual cost is spent in the current windows. A cost above the hold is recorded
 -- all the same (the money is gone) and flagged as overage; a commit after expiry is a late commit
--- (an active reservation past its expiry is expired first, as the ledger then says).
+-- (an active reservation past its expiry is expired first, as the ledger then says). With
+-- charge_ended (a service's commit: the call was made, and the service settles it once), a hold
+-- already released or committed, by someone else then, is committed late as well: its spend is
+-- charged, never lost.
 -- Shared by commit.lua and the claim path's finish. caps come from load_config(layers_of(r.scope)).
 -- Returns (result table, nil, nil, limits), (nil, state) when the reservation had already ended
 -- otherwise, or (nil, nil, counter_limit reply) when the spend would take a counter past
 -- MAX_COUNTER; only a commit writes. As with hold(), a caller that answers with the layers adds
 -- encode_limits(limits) to the result.
-local function commit_reservation(key, rid, r, caps, spend)
-  if r.state ~= 'active' and r.state ~= 'expired' then return nil, r.state end
+local function commit_reservation(key, rid, r, caps, spend, charge_ended)
+  if r.state ~= 'active' and r.state ~= 'expired' and not charge_ended then return nil, r.state end
   local layers, actual = layers_of(r.scope), spend.amount
   local due = r.state == 'active' and r.exp <= H.now
-  local late = due or r.state == 'expired'
+  local late = due or r.state ~= 'active'
   -- Token counters are read only when the spend has tokens to add to them (a claim's finish
   -- usually reports an amount alone).
   local tin, tcin, tout = tonumber(spend.tin), tonumber(spend.tcin), tonumber(spend.tout)

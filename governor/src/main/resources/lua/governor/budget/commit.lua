@@ -1,7 +1,8 @@
 -- Settles a reservation with the actual cost (see commit_reservation in budget_lib.lua).
 -- Arguments: BudgetScripts.COMMIT (subtree: the scopes the caller may touch, '' for any; holder:
---   the caller's, which must be the reservation's if it has one, see settled_by_other(); settles:
---   the catalogue version the spend was priced for, see repricing()).
+--   the caller's, which must be the reservation's if it has one, see settled_by_other();
+--   charge_ended: '1' for a service's commit, charged even if the hold already ended; settles: the
+--   catalogue version the spend was priced for, see repricing()).
 local rejected = replay_or_conflict()
 if rejected then return rejected end
 attribute(ARG_ATTRIBUTION)
@@ -17,7 +18,7 @@ caps, rejected = load_config(layers_of(r.scope))
 if rejected then return rejected end
 
 local committed, state, over, limits = commit_reservation(H.res_key, rid, r, caps,
-  spend_of(ARG_SPEND))
+  spend_of(ARG_SPEND), ARGV[ARG_CHARGE_ENDED] == '1')
 if over then return over end
 if not committed then return {'not_active', state} end
 committed.layers = encode_limits(limits)

@@ -115,7 +115,11 @@ public final class BudgetEngine {
    * {@link PricingCatalogues#settle}); the ledger entry names the version used.
    *
    * <p>A reservation with a holder is committed by its holder alone: anyone else is refused with
-   * {@link com.infrafabric.governor.ErrorCode#RESERVATION_HELD_BY_ANOTHER}.
+   * {@link com.infrafabric.governor.ErrorCode#RESERVATION_HELD_BY_ANOTHER}. A service's commit
+   * ({@link ReservationHolder#isService}: the gateway's, the chassis's) is of a call that was made,
+   * and each settles its call once: should the hold have ended otherwise (released or committed by
+   * another, as a reservation recorded before holders were could be), the actual cost is charged
+   * all the same, as a late commit is after the hold's expiry, never refused.
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();

@@ -36,7 +36,7 @@ final class BudgetScripts {
           "commit",
           ScriptArgs.of("reservation_id")
               .group("spend", TenantScripts.SPEND)
-              .then("subtree", "holder", "settles")
+              .then("subtree", "holder", "charge_ended", "settles")
               .group("attribution", CallAttribution.FIELDS));
   static final LuaScript RELEASE =
       tenantScript(
@@ -92,7 +92,8 @@ final class BudgetScripts {
    * Puts {@link #COMMIT}'s arguments: settle reservation {@code id} with {@code actual}, only
    * within {@code subtree} (see {@link Scope#subtreeArg}) and as {@code holder}, pricing what the
    * current catalogue could not at the versions {@code settles} names (see {@link
-   * PricingCatalogues#settle}).
+   * PricingCatalogues#settle}). A service's commit is charged even on a hold that already ended
+   * (see {@link ReservationHolder#isService}).
    */
   static void putCommit(
       ScriptArgs.Values args,
@@ -105,6 +106,7 @@ final class BudgetScripts {
     args.put("reservation_id", id.toString())
         .put("subtree", subtree)
         .put("holder", holder.id())
+        .put("charge_ended", holder.isService() ? "1" : "")
         .put("settles", settles);
     actual.putArgs(args, "spend");
     attribution.putArgs(args, "attribution");

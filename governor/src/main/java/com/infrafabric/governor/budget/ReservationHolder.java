@@ -49,4 +49,12 @@ public record ReservationHolder(String id) {
   public static ReservationHolder service(String name) {
     return new ReservationHolder(SERVICE + name);
   }
+
+  /**
+   * True for a service's hold. A service settles each of its calls once, after the call was made:
+   * its commit is charged even if the hold was ended otherwise (see {@link BudgetEngine#commit}).
+   */
+  public boolean isService() {
+    return id.startsWith(SERVICE);
+  }
 }

@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * nothing, so a call is never charged twice however its stream ends.
  *
  * <p>The reservation is the gateway's ({@link MeteredCalls#HOLDER}): no token, whatever subtree it
- * covers, can commit or release it while the call is with its provider.
+ * covers, can commit or release it while the call is with its provider. Should it have ended
+ * otherwise all the same (a reservation recorded before holders were), the commit is charged as a
+ * late one is ({@link com.infrafabric.governor.budget.BudgetEngine#commit}), never lost.
  *
  * <p>While the store cannot be reached, each is retried with backoff under its own idempotency key
  * (a retry whose earlier attempt did run is answered that attempt's result, never applied again),

@@ -85,6 +85,12 @@ class ReservationHolderTest {
 
     assertThat(released.statusCode()).as(released.body()).isEqualTo(200);
     assertThat(json(released).getLong("released_micros")).isEqualTo(700);
+    // An agent's own commit after its release is refused as before: only a service's commit is
+    // charged on a hold already ended (the gateway's, the chassis's, each settling a call once).
+    HttpResponse<String> committed =
+        rig.post(commitPath(rid), holder, new JsonObject().put("amount_micros", 10));
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(409);
+    assertThat(json(committed).getString("code")).isEqualTo("RESERVATION_NOT_ACTIVE");
   }
 
   /** A tenant's admin has no settling power: a hold ends by its holder or by its expiry. */
@@ -119,6 +125,27 @@ class ReservationHolderTest {
             new JsonObject().put("amount_micros", 250));
     assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
     assertThat(json(committed).getLong("actual_micros")).isEqualTo(250);
+  }
+
+  /**
+   * Defence in depth: a chassis hold with no holder recorded (made before holders were) can still
+   * be released by an agent of the scope; the chassis's commit of the call it made is then charged
+   * as a late commit, where it was refused and the call went uncharged.
+   */
+  @Test
+  void theChassissCommitOnAHoldEndedOtherwiseIsChargedLate() {
+    String chassis = rig.tokens.valid("chassis-1", "chassis");
+    String rid = reserve(chassis, team, 600);
+    String key = TenantKeyNames.of(tenant).reservation(ReservationId.parse(rid));
+    Await.result(rig.redis.send(Request.cmd(Command.HDEL).arg(key).arg("holder")));
+    assertThat(rig.post(releasePath(rid), rig.agent(team), null).statusCode()).isEqualTo(200);
+
+    HttpResponse<String> committed =
+        rig.post(commitPath(rid), chassis, new JsonObject().put("amount_micros", 250));
+
+    assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
+    assertThat(json(committed).getBoolean("late")).isTrue();
+    assertThat(rig.spentAndReserved(team)).containsExactly(250, 0);
   }
 
   private static String reserve(String token, String scope, long micros) {
