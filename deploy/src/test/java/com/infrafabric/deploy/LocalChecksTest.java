@@ -128,6 +128,22 @@ class LocalChecksTest {
     assertThat(fake.server().recorded()).as(fake.cli().stderr()).hasSize(1);
   }
 
+  /**
+   * Regression: {@code agents register --contract /dev/null} sent an empty contract and exited 1
+   * with the service's 403; a file that is no compact JWS is a usage error, nothing sent.
+   */
+  @Test
+  void aContractFileThatIsNoSignedContractIsAUsageError() throws IOException {
+    for (String text : List.of("", "\n", "not a contract", "a.b", "a.b.c.d")) {
+      Path file = Files.writeString(fake.directory().resolve("contract.jws"), text);
+      assertThat(fake.run(List.of("agents", "register", "--contract", file.toString())))
+          .as(text)
+          .isEqualTo(2);
+      assertThat(fake.cli().stderr()).contains("is not a signed contract");
+    }
+    assertThat(fake.server().recorded()).isEmpty();
+  }
+
   /** Regression: the grant's JSON error was Jackson's, after "waiting for the governor", exit 1. */
   @Test
   void aGrantFileThatIsNotJsonIsAUsageErrorNamingItInPlainWords() throws IOException {

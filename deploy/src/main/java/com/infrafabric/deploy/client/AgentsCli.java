@@ -166,9 +166,17 @@ public final class AgentsCli extends CommandGroup {
       super(context, Service.GOVERNOR);
     }
 
+    /** A contract is a JWS in compact form: three dot-separated parts, nothing else. */
     @Override
     void check() {
-      signed = InputFiles.text("--contract", contract, InputCap.DOCUMENT);
+      signed = InputFiles.text("--contract", contract, InputCap.DOCUMENT).strip();
+      if (!signed.matches("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException(
+            "--contract "
+                + contract
+                + " is not a signed contract (three dot-separated base64url parts, as"
+                + " 'infrafabric agents sign' prints it)");
+      }
     }
 
     @Override
