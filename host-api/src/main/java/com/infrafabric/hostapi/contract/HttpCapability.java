@@ -30,8 +30,12 @@ public record HttpCapability(
     List<String> credentials)
     implements Capability {
 
+  /** The most characters (and bytes: they are ASCII) a credential name has. */
+  public static final int CREDENTIAL_NAME_MAX_LENGTH = 64;
+
   /** What a credential name looks like, here and in the operator's vault. */
-  public static final Pattern CREDENTIAL_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+  public static final Pattern CREDENTIAL_NAME =
+      Pattern.compile("[a-z0-9][a-z0-9._-]{0," + (CREDENTIAL_NAME_MAX_LENGTH - 1) + "}");
 
   public HttpCapability {
     allow = List.copyOf(allow);

@@ -1,5 +1,6 @@
 package com.infrafabric.chassis.internal.capability;
 
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.internal.egress.EgressResult;
@@ -70,27 +71,43 @@ final class HttpFunctions {
   }
 
   WasmFunctionHandle plain() {
-    return (instance, args) -> {
-      byte[] raw =
-          GuestMemory.read(instance.memory(), "http_request", (int) args[0], (int) args[1]);
-      return request(raw, Optional.empty());
-    };
+    return (instance, args) ->
+        requestAt(instance.memory(), "http_request", (int) args[0], (int) args[1])
+            .map(raw -> request(raw, Optional.empty()))
+            .orElseGet(() -> Returns.error(AbiError.INVALID_ARGUMENT));
   }
 
   WasmFunctionHandle withCredential() {
     return (instance, args) -> {
       String call = "http_request_with_credential";
-      byte[] name = GuestMemory.read(instance.memory(), call, (int) args[0], (int) args[1]);
-      byte[] raw = GuestMemory.read(instance.memory(), call, (int) args[2], (int) args[3]);
-      String credential = new String(name, StandardCharsets.UTF_8);
-      if (!granted(credential)) {
+      Optional<byte[]> name =
+          GuestMemory.read(
+              instance.memory(),
+              call,
+              (int) args[0],
+              (int) args[1],
+              HttpCapability.CREDENTIAL_NAME_MAX_LENGTH);
+      Optional<byte[]> raw = requestAt(instance.memory(), call, (int) args[2], (int) args[3]);
+      String credential =
+          name.map(n -> new String(n, StandardCharsets.UTF_8)).orElse("(a name too long)");
+      if (name.isEmpty() || !granted(credential)) {
         return denied(
             AbiError.CREDENTIAL_NOT_GRANTED,
             "credential",
             "credential " + credential + " is not granted to this invocation");
       }
-      return request(raw, Optional.of(credential));
+      return raw.map(r -> request(r, Optional.of(credential)))
+          .orElseGet(() -> Returns.error(AbiError.INVALID_ARGUMENT));
     };
+  }
+
+  /**
+   * The request JSON at {@code [ptr, ptr+len)}, or empty, nothing copied, if it is longer than
+   * {@link HttpJson#maxRequestBytes} allows any request to be.
+   */
+  private Optional<byte[]> requestAt(Memory memory, String call, int ptr, int len) {
+    return GuestMemory.read(
+        memory, call, ptr, len, HttpJson.maxRequestBytes(egress.maxRequestBodyBytes()));
   }
 
   /** Named by the contract and by the invocation's grant, and the vault is configured. */
@@ -155,7 +172,7 @@ final class HttpFunctions {
       InvocationCredentials mine, EgressResult.Response response, boolean counted) {
     Destination from = response.from();
     if (!mine.governs(from)) {
-      return Returns.value(invocation.result(HttpJson.full(response, invocation.boundary())));
+      return full(response);
     }
     if (response.compressed()) {
       return denied(
@@ -164,12 +181,21 @@ final class HttpFunctions {
           "a compressed answer from " + from.origin() + " was dropped");
     }
     if (!isStatusOnly(mine, from)) {
-      return Returns.value(invocation.result(HttpJson.full(response, invocation.boundary())));
+      return full(response);
     }
     if (!counted && !mine.takeStatusRequest(from)) {
       return statusLimit(from);
     }
     return Returns.value(invocation.result(HttpJson.statusOnly(response)));
+  }
+
+  /** The whole answer in the result slot, its body held as text and escaped only when read. */
+  private long[] full(EgressResult.Response response) {
+    return Returns.length(
+        invocation.result(
+            HttpJson.head(response, invocation.boundary()),
+            HttpJson.BODY,
+            HttpJson.bodyText(response)));
   }
 
   private static boolean isStatusOnly(InvocationCredentials mine, Destination origin) {

@@ -64,13 +64,28 @@ final class HttpJson {
     return new OutboundRequest(method, text(json, "url", ""), headers, body);
   }
 
+  /** The response member holding the body, last, so its text can be escaped as it is read. */
+  static final String BODY = "body";
+
+  /** What a request may hold beyond its body: method, URL, headers and JSON punctuation. */
+  static final int REQUEST_ENVELOPE_BYTES = 64 * 1024;
+
   /**
-   * The whole response: status, headers (names lowercase) and the body as UTF-8 text. Each name is
-   * lowercased only after {@code boundary} redacted it: a secret an origin put in a name (a header
-   * named after the token it was sent) would escape the redactor case-folded. The invocation
-   * redacts the rest on its way to the tool.
+   * The longest request JSON the host reads, for a body of at most {@code maxBodyBytes}: the body
+   * escaped as ordinary text is (quotes and backslashes take two bytes each), plus {@value
+   * #REQUEST_ENVELOPE_BYTES} bytes for the rest. A longer range is refused before it is copied.
    */
-  static JsonObject full(EgressResult.Response response, GuestBoundary boundary) {
+  static long maxRequestBytes(int maxBodyBytes) {
+    return 2L * maxBodyBytes + REQUEST_ENVELOPE_BYTES;
+  }
+
+  /**
+   * The whole response but its body: status and headers (names lowercase). Each name is lowercased
+   * only after {@code boundary} redacted it: a secret an origin put in a name (a header named after
+   * the token it was sent) would escape the redactor case-folded. The invocation redacts the rest
+   * on its way to the tool, and adds the body ({@link #BODY}, {@link #bodyText}) last.
+   */
+  static JsonObject head(EgressResult.Response response, GuestBoundary boundary) {
     JsonObject headers = new JsonObject();
     response
         .headers()
@@ -82,10 +97,12 @@ final class HttpJson {
                         .toLowerCase(Locale.ROOT)
                         .replace(REDACTED_LOWERCASE, Redactor.MARK),
                     value));
-    return new JsonObject()
-        .put("status", response.status())
-        .put("headers", headers)
-        .put("body", new String(response.body(), StandardCharsets.UTF_8));
+    return new JsonObject().put("status", response.status()).put("headers", headers);
+  }
+
+  /** The body as the tool reads it: UTF-8 text. */
+  static String bodyText(EgressResult.Response response) {
+    return new String(response.body(), StandardCharsets.UTF_8);
   }
 
   /**
@@ -98,7 +115,7 @@ final class HttpJson {
     return new JsonObject()
         .put("status", statusClass)
         .put("headers", new JsonObject())
-        .put("body", "");
+        .put(BODY, "");
   }
 
   private static String text(JsonObject json, String field, String fallback) {

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.capability;
 import com.dylibso.chicory.runtime.WasmFunctionHandle;
 import com.infrafabric.chassis.internal.sandbox.GuestMemory;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
+import com.infrafabric.chassis.internal.sandbox.PendingResult;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.abi.HostFunction;
 
@@ -21,11 +22,17 @@ final class IoFunctions {
                   "input_read",
                   (int) args[0],
                   (int) args[1],
-                  invocation.input());
+                  new PendingResult.Ready(invocation.input()));
       case OUTPUT_WRITE ->
           (instance, args) -> {
             byte[] bytes =
-                GuestMemory.read(instance.memory(), "output_write", (int) args[0], (int) args[1]);
+                GuestMemory.read(
+                        instance.memory(),
+                        "output_write",
+                        (int) args[0],
+                        (int) args[1],
+                        invocation.outputRoom())
+                    .orElseThrow(invocation::outputFull);
             invocation.writeOutput(bytes, 0, bytes.length);
             return Returns.ok();
           };
@@ -44,11 +51,15 @@ final class IoFunctions {
 
   /** Copies all of {@code data} into the guest buffer, or nothing if it does not fit. */
   private static long[] copyOut(
-      com.dylibso.chicory.runtime.Memory memory, String name, int ptr, int len, byte[] data) {
-    if (Returns.tooSmall(len, data.length)) {
+      com.dylibso.chicory.runtime.Memory memory,
+      String name,
+      int ptr,
+      int len,
+      PendingResult data) {
+    if (Integer.toUnsignedLong(len) < data.length()) {
       return Returns.error(AbiError.BUFFER_TOO_SMALL);
     }
-    GuestMemory.write(memory, name, ptr, len, data);
-    return Returns.value(data.length);
+    data.copyTo(memory, name, ptr, len);
+    return Returns.length(data.length());
   }
 }

@@ -72,11 +72,17 @@ final class KvFunctions {
                           }));
       case KV_PUT ->
           (instance, args) -> {
-            if (args[3] > store.maxValueBytes()) {
+            Optional<byte[]> read =
+                GuestMemory.read(
+                    instance.memory(),
+                    "kv_put",
+                    (int) args[2],
+                    (int) args[3],
+                    store.maxValueBytes());
+            if (read.isEmpty()) {
               return Returns.error(AbiError.QUOTA_EXCEEDED);
             }
-            byte[] value =
-                GuestMemory.read(instance.memory(), "kv_put", (int) args[2], (int) args[3]);
+            byte[] value = read.get();
             return withKey(
                 instance.memory(),
                 "kv_put",
@@ -149,11 +155,12 @@ final class KvFunctions {
       long[] args,
       boolean prefix,
       KeyOperation operation) {
-    byte[] key = GuestMemory.read(memory, name, (int) args[0], (int) args[1]);
-    if (!validKey(key, prefix)) {
+    Optional<byte[]> key =
+        GuestMemory.read(memory, name, (int) args[0], (int) args[1], MAX_KEY_BYTES);
+    if (key.isEmpty() || !validKey(key.get(), prefix)) {
       return Returns.error(AbiError.INVALID_ARGUMENT);
     }
-    return operation.apply(new String(key, StandardCharsets.US_ASCII));
+    return operation.apply(new String(key.get(), StandardCharsets.US_ASCII));
   }
 
   /** True for 1 to 256 visible ASCII bytes; a list prefix may also be empty. */

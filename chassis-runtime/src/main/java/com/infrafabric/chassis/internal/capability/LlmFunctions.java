@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -32,6 +33,9 @@ import java.util.function.Consumer;
  * call, which releases the reservation.
  */
 final class LlmFunctions {
+
+  /** The longest request JSON the host reads; a longer range is refused before it is copied. */
+  static final int MAX_REQUEST_BYTES = 4 << 20;
 
   private final Invocation invocation;
   private final LlmGateway gateway;
@@ -52,11 +56,18 @@ final class LlmFunctions {
 
   WasmFunctionHandle complete() {
     return (instance, args) -> {
-      byte[] raw =
-          GuestMemory.read(instance.memory(), "llm_complete", (int) args[0], (int) args[1]);
+      Optional<byte[]> raw =
+          GuestMemory.read(
+              instance.memory(), "llm_complete", (int) args[0], (int) args[1], MAX_REQUEST_BYTES);
+      if (raw.isEmpty()) {
+        return error(
+            AbiError.INVALID_ARGUMENT,
+            "the request exceeds " + MAX_REQUEST_BYTES + " bytes",
+            OptionalLong.empty());
+      }
       ChatRequest request;
       try {
-        request = parse(raw);
+        request = parse(raw.get());
       } catch (IllegalArgumentException e) {
         return error(AbiError.INVALID_ARGUMENT, e.getMessage(), OptionalLong.empty());
       }

@@ -21,8 +21,11 @@ final class Returns {
     return new long[] {error.code()};
   }
 
-  /** True if the guest buffer length (unsigned) cannot hold {@code size} bytes. */
-  static boolean tooSmall(int guestLength, int size) {
-    return Integer.toUnsignedLong(guestLength) < size;
+  /**
+   * The length of a pending result as the tool reads it, or {@link AbiError#TOO_LARGE} for one an
+   * {@code i32} cannot state (an escaped body can be six times its cap).
+   */
+  static long[] length(long length) {
+    return length > Integer.MAX_VALUE ? error(AbiError.TOO_LARGE) : value((int) length);
   }
 }

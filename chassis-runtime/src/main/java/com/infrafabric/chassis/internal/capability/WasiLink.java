@@ -1,6 +1,7 @@
 package com.infrafabric.chassis.internal.capability;
 
 import com.dylibso.chicory.runtime.HostFunction;
+import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasi.WasiOptions;
 import com.dylibso.chicory.wasi.WasiPreview1;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
@@ -18,6 +19,12 @@ import java.util.Set;
  * host call.
  */
 final class WasiLink {
+
+  private static final int STDOUT = 1;
+  private static final int STDERR = 2;
+
+  /** An iovec: a 32-bit pointer, then a 32-bit length. */
+  private static final int IOVEC_BYTES = 8;
 
   private WasiLink() {}
 
@@ -67,8 +74,37 @@ final class WasiLink {
                     f.functionType(),
                     (instance, args) -> {
                       invocation.hostCall();
+                      if (f.name().equals("fd_write")) {
+                        refuseOversizedWrite(instance.memory(), args, invocation);
+                      }
                       return f.handle().apply(instance, args);
                     }))
         .toList();
+  }
+
+  /**
+   * Stops the tool before an {@code fd_write} to stdout or stderr copies an iovec longer than what
+   * that stream has left (the output, or the log's next message): Chicory copies each iovec out of
+   * guest memory before the stream sees it, so one call could otherwise make the host copy the
+   * guest's whole memory only to refuse it. An iovec array outside memory is left to Chicory, which
+   * fails the call.
+   */
+  static void refuseOversizedWrite(Memory memory, long[] args, Invocation invocation) {
+    int fd = (int) args[0];
+    if (memory == null || (fd != STDOUT && fd != STDERR)) {
+      return;
+    }
+    long room = fd == STDOUT ? invocation.outputRoom() : invocation.logMessageRoom();
+    long iovs = Integer.toUnsignedLong((int) args[1]);
+    long count = Integer.toUnsignedLong((int) args[2]);
+    if (iovs + IOVEC_BYTES * count > (long) memory.pages() * Memory.PAGE_SIZE) {
+      return;
+    }
+    for (long i = 0; i < count; i++) {
+      long length = Integer.toUnsignedLong(memory.readInt((int) (iovs + IOVEC_BYTES * i + 4)));
+      if (length > room) {
+        throw fd == STDOUT ? invocation.outputFull() : invocation.logFull();
+      }
+    }
   }
 }

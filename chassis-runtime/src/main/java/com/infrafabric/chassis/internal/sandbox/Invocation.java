@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,7 +41,7 @@ public final class Invocation {
   private final GuestBoundary boundary = new GuestBoundary();
   private long logBytes;
   private int hostCalls;
-  private byte[] result;
+  private PendingResult result;
 
   /**
    * @param grant the verified grant the invocation runs under, if any
@@ -101,12 +102,22 @@ public final class Invocation {
 
   /** Appends output, stopping the guest if the output limit would be exceeded. */
   public void writeOutput(byte[] bytes, int offset, int length) {
-    if ((long) output.size() + length > limits.outputMaxBytes()) {
-      throw new GuestHalt(
-          Outcome.OUTPUT_LIMIT,
-          "the tool wrote more than " + limits.outputMaxBytes() + " output bytes");
+    if (length > outputRoom()) {
+      throw outputFull();
     }
     output.write(bytes, offset, length);
+  }
+
+  /** Output bytes the tool may still write: a longer write stops it with {@link #outputFull}. */
+  public long outputRoom() {
+    return (long) limits.outputMaxBytes() - output.size();
+  }
+
+  /** The stop of a tool that wrote past its output limit. */
+  public GuestHalt outputFull() {
+    return new GuestHalt(
+        Outcome.OUTPUT_LIMIT,
+        "the tool wrote more than " + limits.outputMaxBytes() + " output bytes");
   }
 
   /** The output, redacted: it is checked to be JSON only after. */
@@ -124,19 +135,12 @@ public final class Invocation {
    */
   public void log(LogLevel level, byte[] message) {
     if (logs.size() >= guestLogs.maxEntries()) {
-      throw new GuestHalt(
-          Outcome.LOG_LIMIT, "the tool logged more than " + guestLogs.maxEntries() + " entries");
+      throw logFull();
     }
     String text = sanitize(boundary.redact(new String(message, StandardCharsets.UTF_8)));
     long cost = GuestLog.ENTRY_BYTES + JsonText.encodedLength(text);
-    if (logBytes + cost > limits.logMaxBytes()) {
-      throw new GuestHalt(
-          Outcome.LOG_LIMIT,
-          "the tool logged more than "
-              + limits.logMaxBytes()
-              + " bytes (each entry counts "
-              + GuestLog.ENTRY_BYTES
-              + " bytes beyond its message)");
+    if (cost > logRoom()) {
+      throw logFull();
     }
     logBytes += cost;
     logs.add(new GuestLog(level, text));
@@ -151,6 +155,33 @@ public final class Invocation {
     return guestLogs.mayWrite(tool, context);
   }
 
+  /**
+   * Message bytes, as the tool writes them, the next entry may have: a message longer than this
+   * stops the tool with {@link #logFull} before the host reads it. Negative once no entry fits.
+   */
+  public long logMessageRoom() {
+    return logs.size() >= guestLogs.maxEntries() ? -1 : logRoom() - GuestLog.ENTRY_BYTES;
+  }
+
+  private long logRoom() {
+    return limits.logMaxBytes() - logBytes;
+  }
+
+  /** The stop of a tool whose next log entry does not fit: too many entries or too many bytes. */
+  public GuestHalt logFull() {
+    if (logs.size() >= guestLogs.maxEntries()) {
+      return new GuestHalt(
+          Outcome.LOG_LIMIT, "the tool logged more than " + guestLogs.maxEntries() + " entries");
+    }
+    return new GuestHalt(
+        Outcome.LOG_LIMIT,
+        "the tool logged more than "
+            + limits.logMaxBytes()
+            + " bytes (each entry counts "
+            + GuestLog.ENTRY_BYTES
+            + " bytes beyond its message)");
+  }
+
   public List<GuestLog> logs() {
     return List.copyOf(logs);
   }
@@ -160,8 +191,7 @@ public final class Invocation {
    * returns the length the tool reads.
    */
   public int result(byte[] bytes) {
-    this.result = boundary.redact(bytes);
-    return result.length;
+    return (int) hold(new PendingResult.Ready(boundary.redact(bytes)));
   }
 
   /** The same with a JSON object or array, every name and string in it redacted. */
@@ -174,11 +204,36 @@ public final class Invocation {
   }
 
   private int resultJson(Object json) {
-    this.result = Json.encode(boundary.redactJson(json)).getBytes(StandardCharsets.UTF_8);
-    return result.length;
+    return result(Json.encode(boundary.redactJson(json)).getBytes(StandardCharsets.UTF_8));
   }
 
-  public Optional<byte[]> result() {
+  /**
+   * The same with {@code head} followed by one last member, {@code name} with the string {@code
+   * text}, both redacted: the text is held as it is and escaped only as the tool reads it, so a
+   * long text costs the host its own size, not its escaped size (up to six times it).
+   *
+   * @return the length the tool reads, which may exceed what an {@code i32} can say
+   */
+  public long result(JsonObject head, String name, String text) {
+    byte[] encoded =
+        Json.encode(((JsonObject) boundary.redactJson(head)).copy().put(name, ""))
+            .getBytes(StandardCharsets.UTF_8);
+    // The encoding ends with the empty string's quotes and the closing brace: `"name":""}`.
+    int open = encoded.length - 2;
+    return hold(
+        new PendingResult.EndingInText(
+            Arrays.copyOf(encoded, open),
+            boundary.redact(text),
+            Arrays.copyOfRange(encoded, open, encoded.length)));
+  }
+
+  private long hold(PendingResult pending) {
+    this.result = pending;
+    return pending.length();
+  }
+
+  /** What the last producing host call left for {@code result_read}, if any. */
+  public Optional<PendingResult> result() {
     return Optional.ofNullable(result);
   }
 

@@ -40,8 +40,8 @@ class HttpJsonTest {
     headers.put("X-Bearer-" + SECRET, "1");
     headers.put("Content-Type", "text/plain");
 
-    JsonObject full =
-        HttpJson.full(
+    JsonObject head =
+        HttpJson.head(
             new EgressResult.Response(
                 200,
                 headers,
@@ -49,8 +49,8 @@ class HttpJsonTest {
                 Destination.parse("http://127.0.0.1:18290/hdrname")),
             boundary);
 
-    assertThat(full.getJsonObject("headers").fieldNames())
+    assertThat(head.getJsonObject("headers").fieldNames())
         .containsExactlyInAnyOrder("x-bearer-[REDACTED]", "content-type");
-    assertThat(full.encode().toLowerCase()).doesNotContain(SECRET.toLowerCase());
+    assertThat(head.encode().toLowerCase()).doesNotContain(SECRET.toLowerCase());
   }
 }

@@ -7,6 +7,7 @@ import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.Memory;
 import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.infrafabric.chassis.Outcome;
+import java.lang.reflect.Proxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,8 +19,8 @@ class GuestMemoryTest {
   @Test
   void copiesARangeThatEndsExactlyAtTheEndOfMemory() {
     memory.write(65_534, new byte[] {7, 8}, 0, 2);
-    assertThat(GuestMemory.read(memory, "output_write", 65_534, 2)).containsExactly(7, 8);
-    assertThat(GuestMemory.read(memory, "output_write", 65_536, 0)).isEmpty();
+    assertThat(GuestMemory.read(memory, "output_write", 65_534, 2, 2)).hasValue(new byte[] {7, 8});
+    assertThat(GuestMemory.read(memory, "output_write", 65_536, 0, 0)).hasValue(new byte[0]);
   }
 
   @ParameterizedTest
@@ -33,7 +34,7 @@ class GuestMemoryTest {
     "2147483647, 2147483647, 2147483647, 4294967294"
   })
   void trapsOnEveryRangeOutsideMemoryWithoutWrappingAround(int ptr, int len, long start, long end) {
-    assertThatThrownBy(() -> GuestMemory.read(memory, "output_write", ptr, len))
+    assertThatThrownBy(() -> GuestMemory.read(memory, "output_write", ptr, len, Long.MAX_VALUE))
         .isInstanceOfSatisfying(
             GuestHalt.class, h -> assertThat(h.outcome()).isEqualTo(Outcome.TRAP))
         .hasMessage(
@@ -42,6 +43,42 @@ class GuestMemoryTest {
                 + ", "
                 + end
                 + ") lies outside linear memory of 65536 bytes");
+  }
+
+  /**
+   * Regression: host functions copied whatever range a guest named, up to its whole memory, and
+   * checked the length against their own cap only after, so a 64 MiB {@code log} or {@code
+   * http_request} range cost the host 64 MiB (and its decoding) per call. A range over the caller's
+   * cap is now refused before a byte is copied.
+   */
+  @Test
+  void refusesARangeLongerThanTheCallersCapWithoutCopyingIt() {
+    Memory large = new ByteArrayMemory(new MemoryLimits(1024, 1024));
+    int[] copied = {0};
+    Memory counting =
+        (Memory)
+            Proxy.newProxyInstance(
+                Memory.class.getClassLoader(),
+                new Class<?>[] {Memory.class},
+                (proxy, method, args) -> {
+                  if (method.getName().startsWith("read")) {
+                    copied[0]++;
+                  }
+                  return method.invoke(large, args);
+                });
+
+    assertThat(GuestMemory.read(counting, "http_request", 0, 64 << 20, (1 << 20) + 65_536))
+        .isEmpty();
+    assertThat(GuestMemory.read(counting, "log", 0, 1, -1)).isEmpty();
+    assertThat(copied[0]).isZero();
+    assertThat(GuestMemory.read(counting, "log", 0, 3, 3)).hasValue(new byte[3]);
+    assertThat(copied[0]).isOne();
+  }
+
+  @Test
+  void checksTheRangeBeforeTheCap() {
+    assertThatThrownBy(() -> GuestMemory.read(memory, "kv_get", 65_535, 300, 256))
+        .isInstanceOf(GuestHalt.class);
   }
 
   @Test
@@ -53,8 +90,8 @@ class GuestMemoryTest {
 
   @Test
   void treatsAModuleWithoutMemoryAsZeroBytes() {
-    assertThatThrownBy(() -> GuestMemory.read(null, "log", 0, 1))
+    assertThatThrownBy(() -> GuestMemory.read(null, "log", 0, 1, 1))
         .hasMessage("infrafabric.log: range [0, 1) lies outside linear memory of 0 bytes");
-    assertThat(GuestMemory.read(null, "log", 0, 0)).isEmpty();
+    assertThat(GuestMemory.read(null, "log", 0, 0, 0)).hasValue(new byte[0]);
   }
 }
