@@ -174,7 +174,8 @@ public final class OperatorSettings {
    *
    * @param guestThreads threads that run guests; each runs one invocation at a time
    * @param queueCapacity admitted invocations waiting for a thread; beyond it, rejection at once
-   * @param memoryBudgetBytes sum of the memory limits of admitted invocations
+   * @param memoryBudgetBytes sum of the host footprints of admitted invocations: guest memory and
+   *     what the host holds for them (see HostFootprint in the chassis README)
    * @param guestStackBytes stack size of each guest thread, which bounds guest call depth
    * @param watchdogInterval how often deadlines and CPU time are checked
    * @param toolCacheTtl how long a tool record read from Redis is reused; a delete on another node

@@ -9,6 +9,7 @@ import com.infrafabric.chassis.OperatorSettings.KvTraffic;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.module.ValidatedModule;
+import com.infrafabric.chassis.internal.sandbox.HostFootprint;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.chassis.internal.sandbox.LinkedImports;
 import com.infrafabric.hostapi.abi.Abi;
@@ -17,6 +18,7 @@ import com.infrafabric.hostapi.abi.HostFunction;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.abi.ValueType;
 import com.infrafabric.hostapi.contract.CapabilityKind;
+import com.infrafabric.llm.BoundedExchange;
 import com.infrafabric.llm.vault.CredentialStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -73,6 +75,33 @@ public final class HostLinker {
   public Function<Invocation, LinkedImports> linkerFor(ValidatedModule module, ToolGrants grants) {
     List<TypedImport> imports = module.hostImports().stream().map(TypedImport::of).toList();
     return invocation -> link(module, imports, grants, invocation);
+  }
+
+  /**
+   * The most bytes one host call of a tool under {@code grants} can take in or hand back, which its
+   * {@link HostFootprint} reserves for: the HTTP response cap or the longest request read, a kv
+   * value or a page of keys (each key escaped at worst), an LLM request or answer. Input, output
+   * and log functions exchange no more than the contract's own output and log bytes.
+   */
+  public long largestExchange(ToolGrants grants) {
+    long largest = 0;
+    if (grants.http().isPresent()) {
+      largest = Math.max(largest, grants.http().get().maxResponseBytes());
+      largest = Math.max(largest, HttpJson.maxRequestBytes(http.maxRequestBodyBytes()));
+    }
+    if (grants.kv().isPresent()) {
+      long keyPage =
+          (long) Math.min(grants.kv().get().maxKeys(), KvStore.LIST_MAX_KEYS)
+              * (2 * KvFunctions.MAX_KEY_BYTES + 3);
+      largest = Math.max(largest, Math.max(kv.maxValueBytes(), keyPage));
+    }
+    if (grants.llm().isPresent()) {
+      largest =
+          Math.max(
+              largest,
+              Math.max(LlmFunctions.MAX_REQUEST_BYTES, BoundedExchange.MAX_RESPONSE_BYTES));
+    }
+    return largest;
   }
 
   /** One imported ABI function with its Chicory type, shared by every instance of a module. */

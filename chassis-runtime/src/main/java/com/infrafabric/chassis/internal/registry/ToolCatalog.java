@@ -20,6 +20,7 @@ import com.infrafabric.chassis.internal.module.ModuleRegistry;
 import com.infrafabric.chassis.internal.module.ModuleValidator;
 import com.infrafabric.chassis.internal.module.StoredTool;
 import com.infrafabric.chassis.internal.module.ValidatedModule;
+import com.infrafabric.chassis.internal.sandbox.HostFootprint;
 import com.infrafabric.chassis.internal.sandbox.Invoker;
 import com.infrafabric.hostapi.contract.HttpCapability;
 import com.infrafabric.hostapi.contract.KvCapability;
@@ -266,7 +267,11 @@ public final class ToolCatalog {
     ToolInfo info =
         new ToolInfo(ref, validated.digest(), size, contract, verified.keyId(), registeredAt);
     Invoker.Prepared prepared =
-        new Invoker.Prepared(module, validated.entryPoint(), linker.linkerFor(validated, grants));
+        new Invoker.Prepared(
+            module,
+            validated.entryPoint(),
+            linker.linkerFor(validated, grants),
+            HostFootprint.of(contract.limits(), linker.largestExchange(grants)));
     return new ResolvedTool(info, prepared, contractJws, grants, ToolSchemas.of(contract));
   }
 

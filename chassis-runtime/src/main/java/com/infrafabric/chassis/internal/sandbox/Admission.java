@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * The gate in front of the guest threads: at most {@code threads + queueCapacity} invocations
- * admitted at once, and the sum of their memory limits within the global budget. One tenant holds
- * at most {@code tenantSharePercent} of each (at least one invocation, and its first invocation
+ * admitted at once, and their summed HostFootprints within the global budget. One tenant holds at
+ * most {@code tenantSharePercent} of each (at least one invocation, and its first invocation
  * whatever its memory), so the rest stays for the others: one tenant cannot fill the queue or
  * reserve the whole budget. Full means rejected at once (429), never an unbounded wait.
  * Thread-safe.

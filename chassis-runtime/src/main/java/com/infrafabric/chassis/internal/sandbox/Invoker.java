@@ -1,6 +1,5 @@
 package com.infrafabric.chassis.internal.sandbox;
 
-import com.dylibso.chicory.runtime.Memory;
 import com.infrafabric.chassis.ExecutionReport;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
@@ -22,17 +21,17 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Admits invocations and runs them on the guest threads. Admission reserves the invocation's memory
- * limit from the global budget and a place among threads plus queue, each within its tenant's
- * share; when one is full the invocation is rejected at once. Admitted invocations wait for a
- * thread in their tenant's turn ({@link FairDispatch}). The wall-clock deadline starts at
- * admission, so time spent waiting counts against it, and an invocation still waiting at its
- * deadline is answered {@code TIMEOUT} then. One its caller cancels is answered {@code CANCELLED}
- * at once: if it still waits it never runs, if it runs its guest is stopped, and either way its
- * admitted place and memory are free the moment it is answered. An expensive input check is
- * admitted and dispatched the same way ({@link #checkInput}), as is the output check after the
- * guest: what a tenant's inputs and outputs cost is charged to its share, not to a pool every
- * tenant shares. Thread-safe.
+ * Admits invocations and runs them on the guest threads. Admission reserves the invocation's host
+ * footprint ({@link HostFootprint}: guest memory and what the host holds for it) from the global
+ * budget and a place among threads plus queue, each within its tenant's share; when one is full the
+ * invocation is rejected at once. Admitted invocations wait for a thread in their tenant's turn
+ * ({@link FairDispatch}). The wall-clock deadline starts at admission, so time spent waiting counts
+ * against it, and an invocation still waiting at its deadline is answered {@code TIMEOUT} then. One
+ * its caller cancels is answered {@code CANCELLED} at once: if it still waits it never runs, if it
+ * runs its guest is stopped, and either way its admitted place and memory are free the moment it is
+ * answered. An expensive input check is admitted and dispatched the same way ({@link #checkInput}),
+ * as is the output check after the guest: what a tenant's inputs and outputs cost is charged to its
+ * share, not to a pool every tenant shares. Thread-safe.
  */
 public final class Invoker {
 
@@ -68,9 +67,15 @@ public final class Invoker {
     this.clock = clock;
   }
 
-  /** What to run: the compiled module, how to enter it, and how to link its imports. */
+  /**
+   * What to run: the compiled module, how to enter it, how to link its imports, and the most heap
+   * an invocation of it can make the host hold, which admission reserves.
+   */
   public record Prepared(
-      CompiledModule compiled, EntryPoint entryPoint, Function<Invocation, LinkedImports> linker) {}
+      CompiledModule compiled,
+      EntryPoint entryPoint,
+      Function<Invocation, LinkedImports> linker,
+      HostFootprint footprint) {}
 
   /**
    * Admits and runs {@code invocation}, then checks a successful output against {@code schemas} on
@@ -85,7 +90,7 @@ public final class Invoker {
       Invocation invocation,
       Instant start,
       Cancellation cancellation) {
-    long memoryBytes = (long) invocation.limits().memoryMaxPages() * Memory.PAGE_SIZE;
+    long memoryBytes = tool.footprint().reservedBytes(invocation.input().length);
     Instant deadline = start.plus(invocation.limits().timeout());
     return onGuestThread(
         invocation.context().tenant(),
