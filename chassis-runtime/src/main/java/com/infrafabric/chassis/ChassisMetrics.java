@@ -62,7 +62,8 @@ final class ChassisMetrics {
         .description("Invocations waiting for a guest thread")
         .register(meters);
     Gauge.builder("chassis.admission.memory.reserved", reservedMemory)
-        .description("Guest memory reserved by admitted invocations")
+        .description(
+            "Host memory reserved by admitted invocations (guest memory and what the host holds)")
         .baseUnit("bytes")
         .register(meters);
     Gauge.builder("chassis.modules.compiled", compiledModules)

@@ -78,6 +78,9 @@ class LlmBudgetTest {
       SandboxHost.create(
           config ->
               config
+                  // An llm invocation reserves about 29 MiB (a 4 MiB answer held and in flight):
+                  // the operator's default budget lets the eight concurrent guests below in.
+                  .sandbox(SandboxHost.sandbox(2, 8, 512L << 20, Duration.ofSeconds(1), 100))
                   .grantVerification(GOVERNOR_KEYS.settings())
                   .llmProviders(
                       List.of(

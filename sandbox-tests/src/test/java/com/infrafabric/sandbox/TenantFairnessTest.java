@@ -69,7 +69,9 @@ class TenantFairnessTest {
     ToolRef big =
         HOST.register(
                 Guests.fixture("spin.wat"),
-                c -> c.limit("timeoutMs", null, 400).limit("memory", "maxPages", 256))
+                // 248 pages and the host's share for its output and log: two fit the tenant's
+                // 32 MiB share of the budget, a third does not.
+                c -> c.limit("timeoutMs", null, 400).limit("memory", "maxPages", 248))
             .ref();
     Future<InvocationResult> first = HOST.chassis().invoke(big, "{}", HOG);
     Future<InvocationResult> second = HOST.chassis().invoke(big, "{}", HOG);
