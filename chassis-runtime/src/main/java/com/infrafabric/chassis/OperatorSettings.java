@@ -2,14 +2,10 @@ package com.infrafabric.chassis;
 
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.egress.TrustedTarget;
+import com.infrafabric.chassis.internal.contract.TrustedPublishers;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.auth.JwtSettings;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import java.text.ParseException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
@@ -26,7 +22,7 @@ import java.util.Set;
  */
 public final class OperatorSettings {
 
-  private final JWKSet trustedPublishers;
+  private final TrustedPublishers trustedPublishers;
   private final ResourceLimits limitCaps;
   private final long kvMaxBytesCap;
   private final int kvMaxKeysCap;
@@ -160,8 +156,8 @@ public final class OperatorSettings {
     return guestLogs;
   }
 
-  /** Public EC P-256 keys, by {@code kid}, whose ES256 signatures on contracts are accepted. */
-  JWKSet trustedPublishers() {
+  /** The keys whose ES256 signatures on contracts are accepted, and their publishers. */
+  TrustedPublishers trustedPublishers() {
     return trustedPublishers;
   }
 
@@ -270,7 +266,7 @@ public final class OperatorSettings {
 
   /** Defaults suit a small node; {@link #trustedPublishersJwks(String)} is required. */
   public static final class Builder {
-    private JWKSet trustedPublishers;
+    private TrustedPublishers trustedPublishers;
     private ResourceLimits limitCaps =
         ResourceLimits.builder()
             .timeout(Duration.ofSeconds(30))
@@ -317,31 +313,13 @@ public final class OperatorSettings {
     private Builder() {}
 
     /**
-     * The trusted publisher keys as a JWKS document: public EC P-256 keys, each with a {@code kid}.
+     * The trusted publisher keys as a JWKS document: public EC P-256 keys, each with a {@code kid}
+     * and optionally the {@code publisher} it signs for ({@link TrustedPublishers}).
      *
      * @throws IllegalArgumentException naming the key that is unusable
      */
     public Builder trustedPublishersJwks(String jwks) {
-      JWKSet set;
-      try {
-        set = JWKSet.parse(jwks);
-      } catch (ParseException e) {
-        throw new IllegalArgumentException("trustedPublishers is not a valid JWKS document");
-      }
-      for (JWK key : set.getKeys()) {
-        if (key.getKeyID() == null) {
-          throw new IllegalArgumentException("trustedPublishers holds a key without a kid");
-        }
-        if (!(key instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
-          throw new IllegalArgumentException(
-              "trustedPublishers key " + key.getKeyID() + " is not an EC P-256 key");
-        }
-        if (key.isPrivate()) {
-          throw new IllegalArgumentException(
-              "trustedPublishers key " + key.getKeyID() + " holds a private key");
-        }
-      }
-      this.trustedPublishers = set;
+      this.trustedPublishers = TrustedPublishers.parse(jwks);
       return this;
     }
 
@@ -509,7 +487,7 @@ public final class OperatorSettings {
      * @throws IllegalArgumentException if a value is out of range or no publisher is trusted
      */
     public OperatorSettings build() {
-      if (trustedPublishers == null || trustedPublishers.getKeys().isEmpty()) {
+      if (trustedPublishers == null) {
         throw new IllegalArgumentException("trustedPublishers must hold at least one key");
       }
       return new OperatorSettings(this);

@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param digest SHA-256 of the module
  * @param moduleBytes size of the module
  * @param contract the verified contract
+ * @param publisher the publisher that owns the tool's name: the {@code publisher} its signing key
+ *     names in the operator's key set, else that key's {@code kid}
  * @param publisherKeyId the key id ({@code kid}) the contract was signed with
  * @param registeredAt when it was registered, by the chassis clock
  */
@@ -19,5 +21,6 @@ public record ToolInfo(
     ModuleDigest digest,
     int moduleBytes,
     ServiceContract contract,
+    String publisher,
     String publisherKeyId,
     Instant registeredAt) {}

@@ -88,13 +88,14 @@ class ChassisTest {
   }
 
   /**
-   * A publisher rotating its key signs its versions again: the same terms under a new signature are
-   * kept, not refused, so every node (whichever it has cached) reads the version as signed by the
-   * new key and runs it once the old key is retired; other terms stay a conflict.
+   * A publisher rotating its key signs its versions again: the same terms under a new signature of
+   * the same publisher are kept, not refused, so every node (whichever it has cached) reads the
+   * version as signed by the new key and runs it once the old key is retired; other terms stay a
+   * conflict.
    */
   @Test
   void theSameContractSignedAgainWithARotatedKeyReplacesTheSignature() {
-    Publisher rotated = Publisher.generate("rotated-publisher");
+    Publisher rotated = TestChassis.PUBLISHER.rotated("rotated-publisher");
     byte[] module = Guests.wat(Guests.ECHO);
     Contracts terms = Contracts.forModule("rotating", module);
     try (TestChassis node =
@@ -115,6 +116,7 @@ class ChassisTest {
 
       assertThat(again.registeredAt()).isEqualTo(first.registeredAt());
       assertThat(again.publisherKeyId()).isEqualTo("rotated-publisher");
+      assertThat(again.publisher()).isEqualTo("test-publisher");
       assertThat(Await.result(otherNode.chassis().get(first.ref())).orElseThrow().publisherKeyId())
           .as("what every node reads from the store")
           .isEqualTo("rotated-publisher");

@@ -29,6 +29,7 @@ final class ToolViews {
         .put("ref", tool.ref().toString())
         .put("digest", tool.digest().toString())
         .put("module_bytes", tool.moduleBytes())
+        .put("publisher", tool.publisher())
         .put("publisher_key_id", tool.publisherKeyId())
         .put("registered_at", tool.registeredAt().toString())
         .put("contract", contract(tool.contract()));

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
+import com.infrafabric.chassis.internal.contract.TrustedPublishers;
 import com.infrafabric.chassis.internal.contract.VerifiedContract;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.SigningKeyPair;
-import com.nimbusds.jose.jwk.JWKSet;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,7 @@ class ContractSignerTest {
   private final byte[] module = Guests.wat(Guests.ECHO);
 
   private static VerifiedContract verify(String jws, byte[] module) throws Exception {
-    return new ContractVerifier(JWKSet.parse(PAIR.publicJwks()))
+    return new ContractVerifier(TrustedPublishers.parse(PAIR.publicJwks()))
         .verify(jws, ModuleDigest.of(module));
   }
 

@@ -34,7 +34,7 @@ final class KvFunctions {
   private final KvTrafficMeter traffic;
 
   /**
-   * @param publisher the key id that signed the tool's contract
+   * @param publisher the publisher whose key signed the tool's contract ({@link ToolGrants})
    * @param bounds what the invocation's kv calls together may ask of the store
    */
   KvFunctions(

@@ -17,11 +17,13 @@ import java.util.Optional;
 
 /**
  * Key-value namespaces in Redis, one per tenant, tool name and publisher: the versions of a tool
- * that one publisher signed share it, and a version another trusted publisher signs under the same
- * name starts from an empty namespace and can never read the first one's data. Every key of a
- * tenant's namespaces shares the tenant's hash tag {@code {kv:<tenant>}}; a namespace's keys are
- * {@code {kv:<tenant>}:<tool>:<publisher kid in hex>:data}, {@code :bytes} and {@code :index}.
- * Tenant ids and tool names cannot contain the separators and the kid is hex-encoded, so two
+ * share it whichever of the publisher's keys signed them, so a key rotation keeps the data (a tool
+ * name belongs to one publisher, chassis_register.lua). The publisher is the identity the
+ * operator's key set gives the signing key, which is the key's {@code kid} unless the key names a
+ * {@code publisher}, so data stored when namespaces were keyed by kid stays where it is. Every key
+ * of a tenant's namespaces shares the tenant's hash tag {@code {kv:<tenant>}}; a namespace's keys
+ * are {@code {kv:<tenant>}:<tool>:<publisher in hex>:data}, {@code :bytes} and {@code :index}.
+ * Tenant ids and tool names cannot contain the separators and the publisher is hex-encoded, so two
  * namespaces never collide. Quotas are checked and applied in one script, so concurrent invocations
  * cannot overshoot them. Values are stored in base64 because scripts take text arguments; a
  * namespace's quota counts raw bytes.
@@ -109,7 +111,8 @@ public final class KvStore {
   /**
    * The namespace of {@code tool} as {@code publisher} signed it, for {@code tenant}.
    *
-   * @param publisher the key id that signed the tool's contract
+   * @param publisher the publisher whose key signed the tool's contract (its kid, for a key that
+   *     names no publisher)
    */
   public record Namespace(String tenant, String tool, String publisher) {
     String data() {
@@ -136,7 +139,7 @@ public final class KvStore {
     }
 
     private String prefix() {
-      return tenantTag(tenant) + ':' + tool + ':' + kidHex(publisher);
+      return tenantTag(tenant) + ':' + tool + ':' + publisherHex(publisher);
     }
   }
 
@@ -144,7 +147,7 @@ public final class KvStore {
     return "{kv:" + tenant + '}';
   }
 
-  static String kidHex(String publisher) {
+  static String publisherHex(String publisher) {
     return HexFormat.of().formatHex(publisher.getBytes(StandardCharsets.UTF_8));
   }
 

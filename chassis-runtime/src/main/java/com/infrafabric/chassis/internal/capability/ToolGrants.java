@@ -14,8 +14,9 @@ import java.util.Optional;
  * @param http the http parameters, if granted
  * @param allowList the parsed http allow-list (empty without http)
  * @param llm the llm parameters, if granted
- * @param publisher the key id ({@code kid}) that signed the tool's contract: the versions of a tool
- *     share its kv namespace only with the versions the same publisher signed
+ * @param publisher the publisher whose key signed the tool's contract ({@link
+ *     com.infrafabric.chassis.internal.contract.VerifiedContract#publisher()}): the tool's kv
+ *     namespace is its, whichever of its keys signed
  */
 public record ToolGrants(
     Optional<KvCapability> kv,

@@ -13,9 +13,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
 import java.text.ParseException;
 
 /**
@@ -26,9 +23,9 @@ import java.text.ParseException;
  */
 public final class ContractVerifier {
 
-  private final JWKSet trustedPublishers;
+  private final TrustedPublishers trustedPublishers;
 
-  public ContractVerifier(JWKSet trustedPublishers) {
+  public ContractVerifier(TrustedPublishers trustedPublishers) {
     this.trustedPublishers = trustedPublishers;
   }
 
@@ -60,7 +57,7 @@ public final class ContractVerifier {
     if (keyId == null) {
       throw invalid("contract header has no kid");
     }
-    checkSignature(object, keyId);
+    TrustedPublishers.PublisherKey key = checkSignature(object, keyId);
     ServiceContract contract = payload(object);
     if (!contract.moduleDigest().equals(moduleDigest)) {
       throw invalid(
@@ -69,7 +66,7 @@ public final class ContractVerifier {
               + " does not match the module's "
               + moduleDigest);
     }
-    return new VerifiedContract(contract, keyId);
+    return new VerifiedContract(contract, keyId, key.publisher());
   }
 
   private static JWSObject parse(String jws) {
@@ -91,21 +88,25 @@ public final class ContractVerifier {
     }
   }
 
-  private void checkSignature(JWSObject object, String keyId) {
-    JWK key = trustedPublishers.getKeyByKeyId(keyId);
-    if (key == null) {
-      throw new InvalidContractException(
-          ErrorCode.UNTRUSTED_PUBLISHER, "contract is signed by unknown key " + keyId);
-    }
+  private TrustedPublishers.PublisherKey checkSignature(JWSObject object, String keyId) {
+    TrustedPublishers.PublisherKey key =
+        trustedPublishers
+            .key(keyId)
+            .orElseThrow(
+                () ->
+                    new InvalidContractException(
+                        ErrorCode.UNTRUSTED_PUBLISHER,
+                        "contract is signed by unknown key " + keyId));
     boolean verified;
     try {
-      verified = object.verify(new ECDSAVerifier((ECKey) key));
+      verified = object.verify(new ECDSAVerifier(key.key()));
     } catch (JOSEException e) {
       verified = false;
     }
     if (!verified) {
       throw invalid("contract signature does not verify with key " + keyId);
     }
+    return key;
   }
 
   private static ServiceContract payload(JWSObject object) {

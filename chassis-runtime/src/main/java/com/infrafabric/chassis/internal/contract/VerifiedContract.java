@@ -7,5 +7,7 @@ import com.infrafabric.hostapi.contract.ServiceContract;
  *
  * @param contract the parsed contract
  * @param keyId the {@code kid} of the key that signed it
+ * @param publisher the publisher that key signs for ({@link TrustedPublishers}): who owns the
+ *     tool's name and its kv data, whichever of its keys signed
  */
-public record VerifiedContract(ServiceContract contract, String keyId) {}
+public record VerifiedContract(ServiceContract contract, String keyId, String publisher) {}

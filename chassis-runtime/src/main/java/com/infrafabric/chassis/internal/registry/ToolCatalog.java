@@ -263,9 +263,16 @@ public final class ToolCatalog {
             contract.capability(HttpCapability.class),
             allow,
             contract.capability(LlmCapability.class),
-            verified.keyId());
+            verified.publisher());
     ToolInfo info =
-        new ToolInfo(ref, validated.digest(), size, contract, verified.keyId(), registeredAt);
+        new ToolInfo(
+            ref,
+            validated.digest(),
+            size,
+            contract,
+            verified.publisher(),
+            verified.keyId(),
+            registeredAt);
     Invoker.Prepared prepared =
         new Invoker.Prepared(
             module,
@@ -282,6 +289,7 @@ public final class ToolCatalog {
         stored.digest(),
         stored.moduleBytes(),
         verified.contract(),
+        verified.publisher(),
         verified.keyId(),
         stored.registeredAt());
   }
@@ -305,7 +313,7 @@ public final class ToolCatalog {
         new Verified(
             tool.contractJws(),
             info.digest(),
-            new VerifiedContract(info.contract(), info.publisherKeyId())));
+            new VerifiedContract(info.contract(), info.publisherKeyId(), info.publisher())));
     return tool;
   }
 
@@ -317,6 +325,7 @@ public final class ToolCatalog {
             info.digest(),
             info.moduleBytes(),
             info.contract(),
+            info.publisher(),
             info.publisherKeyId(),
             registeredAt),
         tool.prepared(),

@@ -124,7 +124,7 @@ class EarlierKvLayoutTest {
   /** Writes one entry as versions before the tenant tag did: one hash tag per namespace. */
   private static void writeEarlier(
       String tenant, String tool, String publisher, String key, String value) {
-    String tag = "{kv:" + tenant + ':' + tool + ':' + KvStore.kidHex(publisher) + '}';
+    String tag = "{kv:" + tenant + ':' + tool + ':' + KvStore.publisherHex(publisher) + '}';
     command(
         Request.cmd(Command.HSET)
             .arg(tag + ":data")

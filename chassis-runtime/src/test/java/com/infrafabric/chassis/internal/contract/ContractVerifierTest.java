@@ -11,7 +11,6 @@ import com.infrafabric.hostapi.contract.KvCapability;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.Base64URL;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
@@ -191,10 +190,6 @@ class ContractVerifierTest {
   }
 
   private static ContractVerifier verifier() {
-    try {
-      return new ContractVerifier(JWKSet.parse(Publisher.jwks(TRUSTED)));
-    } catch (java.text.ParseException e) {
-      throw new IllegalStateException(e);
-    }
+    return new ContractVerifier(TrustedPublishers.parse(Publisher.jwks(TRUSTED)));
   }
 }
