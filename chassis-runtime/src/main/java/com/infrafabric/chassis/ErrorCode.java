@@ -37,6 +37,12 @@ public enum ErrorCode {
   MODULE_NOT_INSTANTIABLE,
   /** This tool version is already registered with a different module or contract. */
   TOOL_VERSION_CONFLICT,
+  /**
+   * The tool's name belongs to another publisher: the contract is signed by a trusted key, but of a
+   * publisher other than the one that registered the name first, so it may neither add a version
+   * nor sign an existing one again.
+   */
+  TOOL_OWNED_BY_ANOTHER_PUBLISHER,
   /** A credential to store has a malformed name, secret, origin, header or scheme. */
   INVALID_CREDENTIAL;
 }

@@ -37,12 +37,14 @@ public final class ModuleRegistry {
               "digest",
               "contract",
               "terms",
+              "publisher",
               "kid",
               "registered_at",
               "module",
               "module_size",
               "version",
-              "precedence"));
+              "precedence",
+              "tool_key_prefix"));
   private static final LuaScript DELETE =
       moduleScript("chassis_delete", ScriptArgs.of("ref", "digest"));
 
@@ -62,7 +64,11 @@ public final class ModuleRegistry {
    *
    * @param terms the contract's {@link com.infrafabric.chassis.internal.contract.ContractTerms}:
    *     the same terms signed again replace the stored signature
-   * @return the stored record; fails with {@link ToolConflictException} if the version exists with
+   * @param publisher the publisher whose key signed the contract: the tool's name becomes its if no
+   *     publisher owns it yet
+   * @param keyId the {@code kid} of that key
+   * @return the stored record; fails with {@link ToolConflictException} if another publisher owns
+   *     the name ({@link ErrorCode#TOOL_OWNED_BY_ANOTHER_PUBLISHER}), the version exists with
    *     another module or other terms, or another version of the tool, deleted or not, has the same
    *     {@link VersionPrecedence}
    */
@@ -72,10 +78,17 @@ public final class ModuleRegistry {
       byte[] module,
       String jws,
       String terms,
+      String publisher,
       String keyId,
       Instant now) {
     List<String> keys =
-        List.of(toolKey(ref), moduleKey(digest), TOOLS, refsKey(digest), precedenceKey(ref));
+        List.of(
+            toolKey(ref),
+            moduleKey(digest),
+            TOOLS,
+            refsKey(digest),
+            precedenceKey(ref),
+            publisherKey(ref));
     return redis
         .eval(
             REGISTER,
@@ -87,15 +100,30 @@ public final class ModuleRegistry {
                 .put("digest", digest.hex())
                 .put("contract", jws)
                 .put("terms", terms)
+                .put("publisher", publisher)
                 .put("kid", keyId)
                 .put("registered_at", now.toEpochMilli())
                 .put("module", Base64.getEncoder().encodeToString(module))
                 .put("module_size", module.length)
                 .put("version", ref.version())
                 .put("precedence", VersionPrecedence.of(ref.version()).key())
+                .put("tool_key_prefix", toolKeyPrefix(ref))
                 .list())
         .map(
             reply -> {
+              if (reply.type() == ResponseType.MULTI && reply.get(0).toInteger() == -4) {
+                throw new ToolConflictException(
+                    ErrorCode.TOOL_OWNED_BY_ANOTHER_PUBLISHER,
+                    "tool "
+                        + ref.name()
+                        + " belongs to publisher "
+                        + reply.get(1)
+                        + "; a contract signed by key "
+                        + keyId
+                        + " (of publisher "
+                        + publisher
+                        + ") cannot add or re-sign its versions");
+              }
               if (reply.type() == ResponseType.MULTI) {
                 throw new ToolConflictException(
                     ErrorCode.TOOL_VERSION_CONFLICT,
@@ -193,12 +221,22 @@ public final class ModuleRegistry {
   }
 
   private static String toolKey(ToolRef ref) {
-    return PREFIX + "tool:" + ref;
+    return toolKeyPrefix(ref) + ref.version();
+  }
+
+  /** The key of each version of the tool, less the version. */
+  private static String toolKeyPrefix(ToolRef ref) {
+    return PREFIX + "tool:" + ref.name() + "@";
   }
 
   /** Each precedence key of the tool's versions, deleted ones too, to the version holding it. */
   private static String precedenceKey(ToolRef ref) {
     return PREFIX + "precedence:" + ref.name();
+  }
+
+  /** The publisher that owns the tool's name, for all its versions, deleted ones too. */
+  private static String publisherKey(ToolRef ref) {
+    return PREFIX + "publisher:" + ref.name();
   }
 
   private static String moduleKey(ModuleDigest digest) {

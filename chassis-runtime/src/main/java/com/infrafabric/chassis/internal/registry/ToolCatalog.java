@@ -116,6 +116,7 @@ public final class ToolCatalog {
                         bytes,
                         contractJws,
                         ContractTerms.of(contractJws),
+                        tool.info().publisher(),
                         tool.info().publisherKeyId(),
                         clock.instant())
                     .map(stored -> remember(withRegisteredAt(tool, stored.registeredAt())).info()));
