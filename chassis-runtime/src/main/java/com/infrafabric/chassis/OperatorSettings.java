@@ -2,7 +2,6 @@ package com.infrafabric.chassis;
 
 import com.infrafabric.chassis.egress.EgressSettings;
 import com.infrafabric.chassis.egress.TrustedTarget;
-import com.infrafabric.chassis.internal.contract.TrustedPublishers;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.auth.JwtSettings;

@@ -3,8 +3,8 @@ package com.infrafabric.chassis.publish;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.chassis.TrustedPublishers;
 import com.infrafabric.chassis.internal.contract.ContractVerifier;
-import com.infrafabric.chassis.internal.contract.TrustedPublishers;
 import com.infrafabric.chassis.internal.contract.VerifiedContract;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;

@@ -1,6 +1,6 @@
 package com.infrafabric.chassis.testing;
 
-import com.infrafabric.chassis.internal.contract.TrustedPublishers;
+import com.infrafabric.chassis.TrustedPublishers;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;

@@ -2,6 +2,7 @@ package com.infrafabric.chassis.internal.contract;
 
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.InvalidContractException;
+import com.infrafabric.chassis.TrustedPublishers;
 import com.infrafabric.chassis.publish.ContractJson;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ServiceContract;

@@ -1,5 +1,6 @@
 package com.infrafabric.chassis.internal.contract;
 
+import com.infrafabric.chassis.TrustedPublishers;
 import com.infrafabric.hostapi.contract.ServiceContract;
 
 /**

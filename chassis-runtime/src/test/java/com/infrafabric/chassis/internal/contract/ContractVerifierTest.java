@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.chassis.ErrorCode;
 import com.infrafabric.chassis.InvalidContractException;
+import com.infrafabric.chassis.TrustedPublishers;
 import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Publisher;
 import com.infrafabric.hostapi.contract.KvCapability;

@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.contract;
+package com.infrafabric.chassis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

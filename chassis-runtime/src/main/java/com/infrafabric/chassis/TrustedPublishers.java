@@ -1,4 +1,4 @@
-package com.infrafabric.chassis.internal.contract;
+package com.infrafabric.chassis;
 
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
