@@ -14,8 +14,9 @@ import java.util.Optional;
  * key, owns a tool name and its tenants' kv data: a key is only how it signs today, so a publisher
  * that rotates its key keeps both. A key names its publisher with a {@code "publisher"} member
  * beside its {@code kid}; a key without one is its own publisher, named by its kid. A rotated key
- * therefore joins the publisher of the key it replaces with {@code "publisher": "<that key's
- * kid>"}, and a key set written before publishers were named keeps every identity. Immutable.
+ * therefore names the publisher of the key it replaces ({@code "publisher": "<old kid>"} if that
+ * one names none), and a key set written before publishers were named keeps every identity.
+ * Immutable.
  */
 public final class TrustedPublishers {
 
