@@ -89,7 +89,8 @@ final class GatewayUnderLoad implements AutoCloseable {
             16L << 20,
             false,
             GatewaySettings.NONE.keyCacheTtl(),
-            GatewaySettings.NONE.allowedAnthropicBetas());
+            GatewaySettings.NONE.allowedAnthropicBetas(),
+            GatewaySettings.NONE.answerWait());
     GovernorUnderLoad governor =
         GovernorUnderLoad.start(Clock.systemUTC(), AdmissionSettings.defaults(), gateway);
     VaultFixture.putOperatorKey(

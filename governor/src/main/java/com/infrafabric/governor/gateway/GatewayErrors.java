@@ -57,6 +57,12 @@ final class GatewayErrors {
   static final ErrorCode UPSTREAM_TIMEOUT = new ErrorCode("UPSTREAM_TIMEOUT", 504);
 
   /**
+   * The gateway shut down while the call waited on its provider: the provider may have the request
+   * and bill it, so the call was charged as reserved (ledger outcome {@code shutdown}).
+   */
+  static final ErrorCode GATEWAY_SHUTTING_DOWN = new ErrorCode("GATEWAY_SHUTTING_DOWN", 503);
+
+  /**
    * The call's token estimate exceeds a whole minute of its key's tokens-per-minute allowance: no
    * wait lets it through, so it is refused as OpenAI refuses a request too large for a rate limit,
    * and the SDKs are told not to retry.

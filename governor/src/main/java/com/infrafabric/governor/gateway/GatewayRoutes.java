@@ -44,18 +44,11 @@ public final class GatewayRoutes implements AutoCloseable {
 
   private static final Access CALLERS = Access.tenant("agent");
 
-  /**
-   * How long before the server closes the connections left after its shutdown grace the gateway
-   * cuts its live streams (at most half the grace): time to write each one's error event and end
-   * it, so that it is not dropped instead.
-   */
-  private static final Duration STREAM_CUT_LEAD = Duration.ofSeconds(1);
-
   private final ModelRouter router;
   private final MeteredCalls calls;
   private final GatewayCallers callers;
 
-  /** The timer that cuts the live streams once the node is stopping; -1 if none is set. */
+  /** The timer that cuts the live calls once the node is stopping; -1 if none is set. */
   private volatile long streamCut = -1;
 
   public GatewayRoutes(
@@ -183,19 +176,17 @@ public final class GatewayRoutes implements AutoCloseable {
   }
 
   /**
-   * The node is stopping: its server lets the calls in flight go on for {@code grace}, then closes
-   * their connections. A stream still live shortly before then ({@link #STREAM_CUT_LEAD}) is cut by
-   * the gateway: the provider's request is reset, the client gets its dialect's error event and the
-   * end of its stream, and the call is settled as cut by the shutdown (ledger outcome {@code
-   * shutdown}), not dropped with the connection and settled as if its client had left.
+   * The node is stopping: its server lets the calls in flight go on for its grace, then closes
+   * their connections. A call still live {@code cutAfter} ({@code HttpSettings.cutInFlightAfter},
+   * shortly before then) is cut by the gateway, and settled as cut by the shutdown (ledger outcome
+   * {@code shutdown}), not dropped with the connection and settled as if its client had left or its
+   * provider timed out: a stream's provider request is reset and its client gets its dialect's
+   * error event and the end of its stream; a call still waiting on its provider's answer is
+   * answered its dialect's 503 {@code GATEWAY_SHUTTING_DOWN}.
    */
-  public void stopping(Duration grace) {
-    Duration lead =
-        grace.dividedBy(2).compareTo(STREAM_CUT_LEAD) < 0 ? grace.dividedBy(2) : STREAM_CUT_LEAD;
+  public void stopping(Duration cutAfter) {
     cancelStreamCut();
-    streamCut =
-        calls.vertx.setTimer(
-            Math.max(1, grace.minus(lead).toMillis()), id -> calls.streams.cutAll());
+    streamCut = calls.vertx.setTimer(Math.max(1, cutAfter.toMillis()), id -> calls.live.cutAll());
   }
 
   private void cancelStreamCut() {

@@ -36,6 +36,11 @@ import java.util.regex.Pattern;
  *     knows do not make Anthropic bill it past the worst case the gateway reserves; any other flag
  *     is refused ({@link AnthropicHeaders}), as a flag may change how a call is billed (a longer
  *     context at premium rates). Empty by default: no flag is served.
+ * @param answerWait how long a client whose call has its outcome (the provider's answer read, or
+ *     its failure known) waits for the store to confirm the call's charge: past it the client is
+ *     answered all the same, with {@code x-governor-charge: pending}, and the charge is retried in
+ *     the background. The money is reserved before the provider is called, so no cap is overspent
+ *     while the charge is pending: the commit only lowers the hold to what the call cost.
  */
 public record GatewaySettings(
     List<ProviderSettings> providers,
@@ -47,10 +52,14 @@ public record GatewaySettings(
     long maxAnswerBytes,
     boolean applyDowngrades,
     Duration keyCacheTtl,
-    Set<String> allowedAnthropicBetas) {
+    Set<String> allowedAnthropicBetas,
+    Duration answerWait) {
 
   /** The longest {@link #keyCacheTtl}: the issue wants a revocation to hold within one second. */
   public static final Duration MAX_KEY_CACHE_TTL = Duration.ofSeconds(1);
+
+  /** The longest {@link #answerWait}: a client's own timeout is often a minute. */
+  public static final Duration MAX_ANSWER_WAIT = Duration.ofSeconds(30);
 
   /** An alias or model name as clients send it. */
   static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/@-]{0,127}");
@@ -70,7 +79,8 @@ public record GatewaySettings(
           16L << 20,
           true,
           Duration.ofMillis(500),
-          Set.of());
+          Set.of(),
+          Duration.ofSeconds(3));
 
   public GatewaySettings {
     providers = List.copyOf(providers);
@@ -90,6 +100,7 @@ public record GatewaySettings(
               + MAX_KEY_CACHE_TTL.toMillis()
               + " ms");
     }
+    within("gateway.answerWaitMs", answerWait.toMillis(), 0, MAX_ANSWER_WAIT.toMillis());
     checkAliases(providers, aliases, masterKeys);
     allowedAnthropicBetas = Set.copyOf(allowedAnthropicBetas);
     for (String beta : allowedAnthropicBetas) {

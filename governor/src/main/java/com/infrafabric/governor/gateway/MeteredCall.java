@@ -23,6 +23,7 @@ import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.WireDialect;
 import com.infrafabric.platform.ratelimit.RateDecision;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,11 +70,29 @@ final class MeteredCall {
           SseRelay.Ended.TOO_LONG, "too_long",
           SseRelay.Ended.SHUT_DOWN, "shutdown");
 
+  /**
+   * Names whether the call's charge is confirmed when its client is answered: {@code pending} if
+   * the store had not confirmed it within {@code gateway.answerWait}, the charge still being
+   * retried.
+   */
+  static final String CHARGE_HEADER = "x-governor-charge";
+
+  /**
+   * How long a call cut by the shutdown waits for its charge to be confirmed before its client is
+   * answered: well within the time the gateway cuts its calls before the server closes their
+   * connections ({@code GatewayRoutes.stopping}).
+   */
+  private static final Duration SHUTDOWN_ANSWER_WAIT = Duration.ofMillis(250);
+
   private static final Logger LOG = LoggerFactory.getLogger(MeteredCall.class);
 
   private final MeteredCalls calls;
   private final RoutingContext ctx;
   private final Wire wire;
+
+  /** The request's event loop, where a shutdown's cut runs. */
+  private final Context context;
+
   private final String callId = UUID.randomUUID().toString();
   private GatewayCaller caller;
   private CallRequest call;
@@ -80,6 +100,18 @@ final class MeteredCall {
 
   /** Completes when the reservation asked for is settled, or was refused or never made. */
   private final Promise<Void> settled = Promise.promise();
+
+  /**
+   * Completes when the call's outcome is taken, by its provider's reply (or the lack of one) or by
+   * the shutdown ({@link #shutDown}): only the first answers the client.
+   */
+  private final Promise<Void> concluded = Promise.promise();
+
+  /** The target tried last: the one a shutdown charges. */
+  private ModelRouter.Target current;
+
+  /** The whole answer being read, which a shutdown resets; null if none. */
+  private volatile AnswerBody reading;
 
   private IdempotencyKey reservedUnder;
   private long tokens;
@@ -92,6 +124,7 @@ final class MeteredCall {
 
   MeteredCall(MeteredCalls calls, RoutingContext ctx, Wire wire) {
     this.calls = calls;
+    this.context = ctx.vertx().getOrCreateContext();
     this.ctx = ctx;
     this.wire = wire;
   }
@@ -233,6 +266,7 @@ final class MeteredCall {
     settlement =
         new Settlement(calls, reserved, caller.scope(), callId, reservedUnder, this::keyUsed);
     settlement.done().onComplete(settled);
+    calls.live.add(this::shutDown, concluded.future());
     attempt(downgraded(reserved, targets), 0, null);
   }
 
@@ -276,17 +310,24 @@ final class MeteredCall {
    * so its answer is read and charged.
    */
   private void attempt(List<ModelRouter.Target> targets, int index, ProviderReply.Failed last) {
+    if (concluded.future().isComplete()) {
+      return; // the shutdown cut the call: it is answered and charged
+    }
     if (ctx.response().closed()) {
+      conclude();
       settlement.release(attribution("", "client_disconnected"));
       return;
     }
     if (index == targets.size()) {
-      settlement
-          .release(attribution("", "upstream_error"))
-          .onComplete(released -> fail(GatewayErrors.unavailable(call.model(), last)));
+      if (conclude()) {
+        settlement
+            .release(attribution("", "upstream_error"))
+            .onComplete(released -> fail(GatewayErrors.unavailable(call.model(), last)));
+      }
       return;
     }
     ModelRouter.Target target = targets.get(index);
+    current = target;
     String tenant = caller.scope().tenant();
     UpstreamShares.Taken taken = calls.shares.take(target.route().settings(), tenant);
     if (taken instanceof UpstreamShares.Refused refused) {
@@ -297,6 +338,9 @@ final class MeteredCall {
         .otherwise(failure -> ProviderReply.Failed.retryable(target.provider() + " failed"))
         .onSuccess(
             reply -> {
+              if (!(reply instanceof ProviderReply.Failed) && !conclude(reply)) {
+                return; // the shutdown cut the call: it is answered and charged
+              }
               if (reply instanceof ProviderReply.Opened opened) {
                 answer(target, opened.body());
               } else if (reply instanceof ProviderReply.Unknown unknown) {
@@ -366,6 +410,61 @@ final class MeteredCall {
     return calls.vault.get().open(CredentialOwner.operator(), name.get());
   }
 
+  /**
+   * Takes the call's outcome, first: true unless the shutdown took it already. An opened answer's
+   * reading is still to come ({@link #reading}, which the shutdown resets).
+   */
+  private boolean conclude(ProviderReply reply) {
+    if (reply instanceof ProviderReply.Opened opened && !call.stream()) {
+      reading = opened.body();
+      if (concluded.future().isComplete()) {
+        opened.body().reset();
+        return false;
+      }
+      return true;
+    }
+    if (conclude()) {
+      return true;
+    }
+    if (reply instanceof ProviderReply.Opened opened) {
+      opened.body().reset();
+    }
+    return false;
+  }
+
+  /** Takes the call's outcome: true if this is the first to, false if the shutdown took it. */
+  private boolean conclude() {
+    return concluded.tryComplete();
+  }
+
+  /**
+   * The gateway is shutting down and this call still waits on its provider (its head, or its whole
+   * answer): the provider's answer is reset, the client answered its dialect's 503 {@code
+   * GATEWAY_SHUTTING_DOWN} and the call charged as reserved (the provider may bill what it has),
+   * ledger outcome {@code shutdown}. Rather than dropped with the connection and settled as an
+   * upstream timeout. From any thread.
+   */
+  private void shutDown() {
+    context.runOnContext(
+        now -> {
+          if (current == null || !conclude()) {
+            return;
+          }
+          AnswerBody unread = reading;
+          if (unread != null) {
+            unread.reset();
+          }
+          chargedAsReserved(
+              current,
+              "shutdown",
+              GatewayErrors.GATEWAY_SHUTTING_DOWN,
+              "the gateway shut down before "
+                  + current.provider()
+                  + "'s answer came; as the provider may bill it",
+              SHUTDOWN_ANSWER_WAIT);
+        });
+  }
+
   private void answer(ModelRouter.Target target, AnswerBody upstream) {
     header("x-governor-provider", target.provider());
     header("x-governor-model", target.model());
@@ -380,8 +479,17 @@ final class MeteredCall {
               upstream,
               calls.settings.maxAnswerBytes(),
               calls.settings.maxStreamDuration())
-          .onSuccess(answer -> whole(target, answer))
-          .onFailure(unread -> chargedAsReserved(target, unread.getMessage()));
+          .onComplete(
+              read -> {
+                if (!conclude()) {
+                  return; // the shutdown cut the call: it is answered and charged
+                }
+                if (read.succeeded()) {
+                  whole(target, read.result());
+                } else {
+                  chargedAsReserved(target, read.cause().getMessage());
+                }
+              });
     }
   }
 
@@ -397,7 +505,7 @@ final class MeteredCall {
             calls.settings.maxAnswerBytes(),
             calls.settings.maxStreamDuration(),
             redactor,
-            calls.streams)
+            calls.live)
         .onSuccess(
             ended ->
                 charge(
@@ -438,18 +546,48 @@ final class MeteredCall {
       return;
     }
     boolean left = ctx.response().closed();
-    charge(target, Charge.reported(usage.get()), left ? "client_disconnected" : "ok")
+    Future<Optional<CommitResult>> charged =
+        charge(target, Charge.reported(usage.get()), left ? "client_disconnected" : "ok");
+    if (left) {
+      return;
+    }
+    confirmedWithin(charged, calls.settings.answerWait())
         .onComplete(
-            committed -> {
-              if (left) {
-                return;
+            confirmed ->
+                ctx.response()
+                    .setStatusCode(200)
+                    .putHeader("content-type", "application/json")
+                    .end(redactor.redact(answer)));
+  }
+
+  /**
+   * {@code charge}'s result, its headers set, once the store confirmed it; or empty after {@code
+   * wait}, with {@link #CHARGE_HEADER} {@code pending}, the charge still retried by {@link
+   * Settlement}: the client whose call has its outcome is not held on the store. Empty too if
+   * nothing was charged. Never fails.
+   */
+  private Future<Optional<CommitResult>> confirmedWithin(
+      Future<Optional<CommitResult>> charge, Duration wait) {
+    Promise<Optional<CommitResult>> answerable = Promise.promise();
+    AtomicBoolean first = new AtomicBoolean();
+    long timer =
+        calls.vertx.setTimer(
+            Math.max(1, wait.toMillis()),
+            id -> {
+              if (first.compareAndSet(false, true)) {
+                header(CHARGE_HEADER, "pending");
+                answerable.complete(Optional.empty());
               }
-              committed.result().ifPresent(this::settledHeaders);
-              ctx.response()
-                  .setStatusCode(200)
-                  .putHeader("content-type", "application/json")
-                  .end(redactor.redact(answer));
             });
+    charge.onComplete(
+        committed -> {
+          calls.vertx.cancelTimer(timer);
+          if (first.compareAndSet(false, true)) {
+            committed.result().ifPresent(this::settledHeaders);
+            answerable.complete(committed.result());
+          }
+        });
+    return answerable.future();
   }
 
   /**
@@ -472,12 +610,17 @@ final class MeteredCall {
    */
   private void chargedAsReserved(
       ModelRouter.Target target, String ended, ErrorCode code, String what) {
+    chargedAsReserved(target, ended, code, what, calls.settings.answerWait());
+  }
+
+  /** As above, the client answered within {@code wait} ({@link #confirmedWithin}). */
+  private void chargedAsReserved(
+      ModelRouter.Target target, String ended, ErrorCode code, String what, Duration wait) {
     header("x-governor-provider", target.provider());
     header("x-governor-model", target.model());
-    charge(target, Charge.atBound(bound()), ended)
+    confirmedWithin(charge(target, Charge.atBound(bound()), ended), wait)
         .onComplete(
             charged -> {
-              charged.result().ifPresent(this::settledHeaders);
               header("x-should-retry", "false");
               fail(
                   ApiException.of(

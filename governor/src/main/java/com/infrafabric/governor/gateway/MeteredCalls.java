@@ -42,7 +42,7 @@ final class MeteredCalls {
   final GatewaySettings settings;
   final Clock clock;
   final UpstreamShares shares = new UpstreamShares();
-  final LiveStreams streams = new LiveStreams();
+  final LiveCalls live = new LiveCalls();
 
   /** Each call from its reservation until the store answered its commit or release. */
   private final Set<Future<Void>> unsettled = ConcurrentHashMap.newKeySet();

@@ -121,7 +121,7 @@ final class SseRelay {
       long maxBytes,
       Duration maxDuration,
       Redactor redactor,
-      LiveStreams live) {
+      LiveCalls live) {
     SseRelay relay = new SseRelay(vertx, upstream, client, meter, dialect, maxBytes, redactor);
     Future<Ended> ended = relay.start(maxDuration);
     live.add(relay::shutDown, ended);

@@ -70,8 +70,8 @@ public final class GovernorService {
   private final Vertx vertx;
   private final HttpService http;
 
-  /** How long a stop lets the calls in flight go on before their connections are closed. */
-  private final Duration shutdownGrace;
+  /** How long a stop lets the gateway's calls go on before it ends them itself. */
+  private final Duration cutInFlightAfter;
 
   private final BudgetEngine engine;
   private final Budgets budgets;
@@ -176,7 +176,7 @@ public final class GovernorService {
             this.keys,
             gateway::callable,
             budget.callLimits());
-    this.shutdownGrace = settings.platform().http().shutdownGrace();
+    this.cutInFlightAfter = settings.platform().http().cutInFlightAfter();
     this.http =
         settings
             .platform()
@@ -300,13 +300,14 @@ public final class GovernorService {
 
   /**
    * Reports not ready, stops accepting, drains in-flight requests for up to {@code
-   * http.shutdownGrace} (the gateway cuts the streams still live just before it ends, each with its
-   * dialect's error event), cuts the gateway's calls still with a provider, waits until every
+   * http.shutdownGrace} (just before it ends the gateway cuts the streams still live, each with its
+   * dialect's error event, and answers the calls still waiting on a provider 503 {@code
+   * GATEWAY_SHUTTING_DOWN}), cuts the gateway's calls still with a provider, waits until every
    * gateway call is settled (committed or released in Redis), then stops the background work. The
    * Redis client must stay open until the returned future completes.
    */
   public Future<Void> stop() {
-    gateway.stopping(shutdownGrace);
+    gateway.stopping(cutInFlightAfter);
     return http.stop()
         .eventually(this::settleGateway)
         .eventually(

@@ -60,6 +60,7 @@ import java.util.Set;
  * gateway.applyDowngrades                                          true
  * gateway.keyCacheTtl                                              500ms (0..1s; 0: no cache)
  * gateway.anthropic.allowedBetas                                   (none: no beta flag served)
+ * gateway.answerWait                                               3s (0..30s)
  * </pre>
  *
  * <p>and those of {@link TrustSettings}. The governor's one reader of its configuration: every
@@ -146,7 +147,8 @@ public record GovernorSettings(
         config.integer("gateway.maxAnswerBytes", defaults.maxAnswerBytes(), 1, Long.MAX_VALUE),
         config.bool("gateway.applyDowngrades", defaults.applyDowngrades()),
         config.duration("gateway.keyCacheTtl", defaults.keyCacheTtl()),
-        Set.copyOf(config.list("gateway.anthropic.allowedBetas")));
+        Set.copyOf(config.list("gateway.anthropic.allowedBetas")),
+        config.duration("gateway.answerWait", defaults.answerWait()));
   }
 
   /**

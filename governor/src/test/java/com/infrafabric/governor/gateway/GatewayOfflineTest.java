@@ -59,7 +59,8 @@ class GatewayOfflineTest {
               16L << 20,
               true,
               GatewaySettings.NONE.keyCacheTtl(),
-              Set.of()));
+              Set.of(),
+              GatewaySettings.NONE.answerWait()));
 
   @Test
   void aChatCompletionIsAnsweredTheSameWayTwiceAndChargedWhatItReports() {

@@ -86,7 +86,8 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
         fixed.maxAnswerBytes(),
         fixed.applyDowngrades(),
         fixed.keyCacheTtl(),
-        fixed.allowedAnthropicBetas());
+        fixed.allowedAnthropicBetas(),
+        fixed.answerWait());
   }
 
   /** Each test starts with providers that answer: nothing an earlier test scripted is left. */

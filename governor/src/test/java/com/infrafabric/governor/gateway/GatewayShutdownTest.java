@@ -142,6 +142,55 @@ class GatewayShutdownTest {
     }
   }
 
+  /**
+   * Regression: a whole (not streamed) call still waiting on its provider when the grace ran out
+   * was dropped with its connection, its client given no answer, and settled as {@code
+   * upstream_timeout:usage_unreported} when the provider's connection was closed. The gateway now
+   * answers it just before the connections close, 503 {@code gateway_shutting_down} in its dialect,
+   * not to be retried as it was charged as reserved, and the ledger says the shutdown cut it.
+   */
+  @Test
+  void aWholeCallWaitingOnItsProviderAtTheEndOfTheGraceIsAnsweredAndSettledAsCutByTheShutdown()
+      throws Exception {
+    ManagedRedisServer server =
+        ManagedRedisServer.builder(directory.resolve("redis")).build().start();
+    try (GatewayFixture fixture = new GatewayFixture()) {
+      GovernorServiceRig governor = governor(server, fixture, "first");
+      String scope = GovernorRig.freshTenant("down") + "/agents";
+      governor.budget(scope, "day", 1_000_000);
+      // Silent for longer than the 4 s grace, less than the provider's 5 s timeout.
+      fixture.primary.then(new FakeProvider.Behaviour.Slow(Duration.ofMillis(4_500)));
+      CompletableFuture<HttpResponse<String>> waiting =
+          call(HttpClient.newHttpClient(), governor, scope, false);
+      awaitReceived(fixture.primary, 1);
+
+      Future<Void> stopped = governor.service.stop();
+      HttpResponse<String> cut = waiting.get(30, TimeUnit.SECONDS);
+      Await.result(stopped, Duration.ofSeconds(60));
+      governor.redis.close();
+      Await.result(governor.vertx.close());
+      server.stop();
+
+      assertThat(cut.statusCode()).isEqualTo(503);
+      assertThat(cut.headers().firstValue("x-should-retry")).hasValue("false");
+      assertThat(cut.body()).contains("\"code\":\"gateway_shutting_down\"", "shut down");
+      server.start();
+      GovernorServiceRig restarted = governor(server, fixture, "second");
+      try {
+        long[] state = restarted.spentAndReserved(scope);
+        assertThat(state[1]).isZero();
+        assertThat(state[0]).isPositive();
+        List<JsonObject> ledger = restarted.ledger(scope);
+        assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
+            .isEqualTo("shutdown" + Charge.UNREPORTED);
+      } finally {
+        restarted.close();
+      }
+    } finally {
+      server.stop();
+    }
+  }
+
   private GovernorServiceRig governor(
       ManagedRedisServer server, GatewayFixture fixture, String name) throws Exception {
     GovernorServiceRig rig =

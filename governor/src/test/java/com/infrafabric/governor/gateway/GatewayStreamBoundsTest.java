@@ -39,7 +39,8 @@ class GatewayStreamBoundsTest {
               MAX_ANSWER_BYTES,
               true,
               GatewaySettings.NONE.keyCacheTtl(),
-              Set.of()));
+              Set.of(),
+              GatewaySettings.NONE.answerWait()));
 
   @Test
   void aStreamPastTheAnswerBoundRaisesInTheSdkAndIsRecordedAsTooLarge() {

@@ -105,7 +105,7 @@ class SseRelayTest {
                             maxBytes,
                             Duration.ofSeconds(30),
                             redactor,
-                            new LiveStreams()))
+                            new LiveCalls()))
             .listen(0, "127.0.0.1")
             .toCompletionStage()
             .toCompletableFuture()

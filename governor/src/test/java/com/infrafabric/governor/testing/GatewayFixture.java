@@ -62,7 +62,8 @@ public final class GatewayFixture implements AutoCloseable {
         16L << 20,
         true,
         GatewaySettings.NONE.keyCacheTtl(),
-        Set.of(ALLOWED_BETA));
+        Set.of(ALLOWED_BETA),
+        GatewaySettings.NONE.answerWait());
   }
 
   /** Seals the operator's provider keys into the vault {@code redis} holds. */

@@ -74,7 +74,8 @@ public final class GovernorServiceRig implements AutoCloseable {
           GatewaySettings.NONE.maxAnswerBytes(),
           GatewaySettings.NONE.applyDowngrades(),
           GatewaySettings.NONE.keyCacheTtl(),
-          GatewaySettings.NONE.allowedAnthropicBetas());
+          GatewaySettings.NONE.allowedAnthropicBetas(),
+          GatewaySettings.NONE.answerWait());
 
   public final Vertx vertx;
   public final RedisStore redis;

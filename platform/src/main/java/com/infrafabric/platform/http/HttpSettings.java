@@ -39,6 +39,12 @@ public record HttpSettings(
 
   private static final long MAX_BODY_CAP = 64L * 1024 * 1024;
 
+  /**
+   * How long before the server closes the connections left after the shutdown grace a service ends
+   * the long requests it still serves (at most half the grace): time to write each one's answer.
+   */
+  private static final Duration CUT_LEAD = Duration.ofSeconds(1);
+
   /** The most event loops a service may ask for. */
   public static final int MAX_EVENT_LOOPS = 256;
 
@@ -65,6 +71,16 @@ public record HttpSettings(
     requirePositive("http.idleTimeout", idleTimeout);
     requirePositive("http.shutdownGrace", shutdownGrace);
     requirePositive("http.readinessDeadline", readinessDeadline);
+  }
+
+  /**
+   * How long after its stop began a service ends the requests it still serves itself, each with an
+   * answer saying it shut down (a cut stream with its error event): just before the server, at the
+   * end of {@link #shutdownGrace}, closes their connections with no answer at all.
+   */
+  public Duration cutInFlightAfter() {
+    Duration half = shutdownGrace.dividedBy(2);
+    return shutdownGrace.minus(half.compareTo(CUT_LEAD) < 0 ? half : CUT_LEAD);
   }
 
   /**
