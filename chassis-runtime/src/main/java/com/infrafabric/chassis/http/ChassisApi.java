@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -27,6 +28,7 @@ public final class ChassisApi {
 
   private final WorkerExecutor renderers;
   private final ToolRoutes tools;
+  private final Vertx vertx;
   private final InvocationRoutes invocations;
   private final CredentialRoutes credentials;
   private final OpenApiRoute openApi =
@@ -48,6 +50,7 @@ public final class ChassisApi {
       Optional<CredentialVault> vault,
       int maxInputBytes,
       MeterRegistry meters) {
+    this.vertx = vertx;
     this.renderers =
         vertx.createSharedWorkerExecutor("chassis-answers", InvocationRoutes.RENDER_THREADS);
     this.tools = new ToolRoutes(chassis);
@@ -64,6 +67,15 @@ public final class ChassisApi {
   /** How chassis failures are answered; the service that serves these routes must use it. */
   public ErrorTranslator errors() {
     return ChassisErrors::translate;
+  }
+
+  /**
+   * The service is stopping: {@code cutAfter} from now ({@code HttpSettings.cutInFlightAfter},
+   * shortly before the server closes the connections left), the invocations still running are
+   * cancelled and answered that the chassis shut down, rather than dropped with their connections.
+   */
+  public void stopping(Duration cutAfter) {
+    vertx.setTimer(Math.max(1, cutAfter.toMillis()), id -> invocations.shutDown());
   }
 
   /** Releases the threads that render big answers; call once the routes stopped serving. */

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * own threads; this route only waits for the result and answers with the outcome's HTTP status. A
  * client that closes its connection before the answer cancels the invocation ({@link
  * #cancelledWhenClientLeaves}): queued, it never runs; running, its guest is stopped at once, and
- * either way its admitted place is freed.
+ * either way its admitted place is freed. A shutdown ends the invocations still running just before
+ * the server closes their connections ({@link #shutDown}): each is cancelled the same way and
+ * answered 503 {@code UNAVAILABLE}, saying whether its guest ran.
  *
  * <p>An answer is bounded before it is rendered ({@link InvocationView}), and one estimated above
  * {@value #INLINE_RENDER_BYTES} bytes is rendered on a small pool of {@value #RENDER_THREADS}
@@ -63,6 +65,7 @@ public final class InvocationRoutes {
   private final InvocationView view;
   private final WorkerExecutor renderers;
   private final Counter notGranted;
+  private final LiveInvocations live = new LiveInvocations();
 
   InvocationRoutes(
       Chassis chassis,
@@ -105,15 +108,45 @@ public final class InvocationRoutes {
     ToolInput input = ToolInput.parsed(Fields.of(Requests.jsonBody(ctx), FIELDS).value("input"));
     String requestId = Requests.requestId(ctx);
     Cancellation cancellation = cancelledWhenClientLeaves(ctx);
-    chassis
-        .invoke(ref, input, context, cancellation)
-        .compose(
-            result ->
-                cancellation.cancelled()
-                    ? Future.<Void>succeededFuture() // the client left: nobody reads an answer
-                    : rendered(result, invocationId, requestId)
-                        .map(body -> send(ctx, result, body)))
-        .onFailure(ctx::fail);
+    Future<Void> answered =
+        chassis
+            .invoke(ref, input, context, cancellation)
+            .compose(
+                result ->
+                    cancellation.cancelled() && !live.shutDown()
+                        ? Future.<Void>succeededFuture() // the client left: nobody reads an answer
+                        : answer(
+                            ctx,
+                            cancellation.cancelled() ? shutDown(result) : result,
+                            invocationId,
+                            requestId))
+            .onFailure(ctx::fail);
+    live.add(cancellation, answered);
+  }
+
+  /** Cancels the invocations still running: the service is shutting down. From any thread. */
+  void shutDown() {
+    live.cancelAll();
+  }
+
+  /**
+   * What an invocation the shutdown cancelled is answered: {@code UNAVAILABLE} (503, retry later,
+   * elsewhere), saying whether its guest ran (its side effects, if any, may have happened), and
+   * what it used and logged until then.
+   */
+  private static InvocationResult shutDown(InvocationResult cancelled) {
+    boolean ran =
+        cancelled.report().peakMemoryPages() > 0 || !cancelled.report().cpuTime().isZero();
+    return new InvocationResult(
+        Outcome.UNAVAILABLE,
+        cancelled.output(),
+        "The chassis shut down before the invocation ended: "
+            + (ran
+                ? "its guest was stopped while it ran, and may have done part of its work."
+                : "its guest never ran.")
+            + " Retry it later.",
+        cancelled.report(),
+        cancelled.logs());
   }
 
   /**
@@ -136,6 +169,11 @@ public final class InvocationRoutes {
           });
     }
     return cancellation;
+  }
+
+  private Future<Void> answer(
+      RoutingContext ctx, InvocationResult result, String invocationId, String requestId) {
+    return rendered(result, invocationId, requestId).map(body -> send(ctx, result, body));
   }
 
   private Future<Buffer> rendered(InvocationResult result, String invocationId, String requestId) {

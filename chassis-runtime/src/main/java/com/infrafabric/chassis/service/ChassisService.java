@@ -15,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -36,6 +37,9 @@ public final class ChassisService {
   private final ChassisApi api;
   private final McpServer mcp;
   private final HttpService http;
+
+  /** How long a stop lets the invocations run before it ends them itself. */
+  private final Duration cutInFlightAfter;
 
   private ChassisService(
       Vertx vertx,
@@ -80,6 +84,7 @@ public final class ChassisService {
             settings.platform().http().cors().allowedOrigins(),
             meters,
             clock);
+    this.cutInFlightAfter = settings.platform().http().cutInFlightAfter();
     this.http =
         settings
             .platform()
@@ -134,11 +139,13 @@ public final class ChassisService {
   }
 
   /**
-   * Ends the MCP notification streams, stops accepting, drains in-flight requests, then stops the
-   * guest threads.
+   * Ends the MCP notification streams, stops accepting, drains in-flight requests (just before the
+   * grace ends, the REST invocations still running are cancelled and answered 503 {@code
+   * UNAVAILABLE}), then stops the guest threads.
    */
   public Future<Void> stop() {
     mcp.close();
+    api.stopping(cutInFlightAfter);
     return http.stop()
         .eventually(
             () -> {
