@@ -12,6 +12,7 @@ import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
 import com.infrafabric.platform.http.WireDialect;
 import com.infrafabric.platform.ratelimit.RateDecision;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,8 +21,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The LLM gateway's routes: the OpenAI and Anthropic APIs as their official SDKs call them, with
@@ -44,9 +48,12 @@ public final class GatewayRoutes implements AutoCloseable {
 
   private static final Access CALLERS = Access.tenant("agent");
 
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
+
   private final ModelRouter router;
   private final MeteredCalls calls;
   private final GatewayCallers callers;
+  private final Counter abandoned;
 
   /** The timer that cuts the live calls once the node is stopping; -1 if none is set. */
   private volatile long streamCut = -1;
@@ -65,6 +72,12 @@ public final class GatewayRoutes implements AutoCloseable {
     this.calls =
         new MeteredCalls(vertx, engine, budgets, keys, pricing, router, vault, settings, clock);
     this.callers = new GatewayCallers(keys::authenticate);
+    this.abandoned =
+        Counter.builder("governor.gateway.settlements.abandoned")
+            .description(
+                "Gateway calls whose commit or release the store had not answered when the node"
+                    + " stopped waiting to exit: each logged as an ERROR with its reservation")
+            .register(meters);
   }
 
   /**
@@ -173,6 +186,34 @@ public final class GatewayRoutes implements AutoCloseable {
     cancelStreamCut();
     router.close();
     return calls.settled();
+  }
+
+  /**
+   * The node exits before the store answered some calls' commit or release (it stayed unreachable
+   * past the stop's wait): each such call is logged as an ERROR with its scope, reservation and the
+   * most it is charged (its reservation), and counted ({@code
+   * governor.gateway.settlements.abandoned}). Its reservation's expiry then releases its hold, so a
+   * call a provider billed goes uncharged unless an operator charges it from that line. Returns how
+   * many there were.
+   */
+  public int abandonUnsettled() {
+    List<UnsettledCall> unsettled = calls.stillUnsettled();
+    for (UnsettledCall call : unsettled) {
+      abandoned.increment();
+      LOG.atError()
+          .addKeyValue("reservation", call.reservation().map(Object::toString).orElse(""))
+          .addKeyValue("scope", call.scope().path())
+          .addKeyValue("reservedMicros", call.reservedMicros())
+          .log(
+              "gateway call {} is NOT settled as the node exits: the store never answered its"
+                  + " commit or release; reservation {} of {} holds up to {} micro-dollars until it"
+                  + " expires, and is then released uncharged",
+              call.callId(),
+              call.reservation().map(Object::toString).orElse("(not yet made)"),
+              call.scope().path(),
+              call.reservedMicros());
+    }
+    return unsettled.size();
   }
 
   /**

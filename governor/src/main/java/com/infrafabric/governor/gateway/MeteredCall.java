@@ -113,6 +113,9 @@ final class MeteredCall {
   /** The whole answer being read, which a shutdown resets; null if none. */
   private volatile AnswerBody reading;
 
+  /** The call's own reservation, once made; null before. */
+  private volatile Reserved reservation;
+
   private IdempotencyKey reservedUnder;
   private long tokens;
   private long upstreamStartedAt = -1;
@@ -200,7 +203,7 @@ final class MeteredCall {
     first = targets.get(0);
     firstKey = key(first);
     CallAttribution who = new CallAttribution(caller.keyId(), "", -1, "");
-    calls.unsettled(settled.future());
+    calls.unsettled(settled.future(), this::unsettled);
     new CallAdmission(calls, caller, tokens, callId)
         .admit(
             new ReserveRequest(
@@ -263,6 +266,7 @@ final class MeteredCall {
       return;
     }
     header("x-budget-reserved-micros", Long.toString(reserved.amountMicros()));
+    reservation = reserved;
     settlement =
         new Settlement(calls, reserved, caller.scope(), callId, reservedUnder, this::keyUsed);
     settlement.done().onComplete(settled);
@@ -364,6 +368,16 @@ final class MeteredCall {
                 attempt(targets, index + 1, failure(reply));
               }
             });
+  }
+
+  /** This call as one not settled yet. */
+  private UnsettledCall unsettled() {
+    Reserved made = reservation;
+    return new UnsettledCall(
+        callId,
+        caller.scope(),
+        Optional.ofNullable(made).map(Reserved::id),
+        made == null ? 0 : made.amountMicros());
   }
 
   /**

@@ -11,8 +11,8 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -45,7 +45,7 @@ final class MeteredCalls {
   final LiveCalls live = new LiveCalls();
 
   /** Each call from its reservation until the store answered its commit or release. */
-  private final Set<Future<Void>> unsettled = ConcurrentHashMap.newKeySet();
+  private final Map<Future<Void>, Supplier<UnsettledCall>> unsettled = new ConcurrentHashMap<>();
 
   MeteredCalls(
       Vertx vertx,
@@ -73,10 +73,18 @@ final class MeteredCalls {
     new MeteredCall(this, ctx, wire).run();
   }
 
-  /** Holds {@code settled}, a call's end of its reservation, among the unsettled until it ends. */
-  void unsettled(Future<Void> settled) {
-    unsettled.add(settled);
+  /**
+   * Holds {@code settled}, a call's end of its reservation, among the unsettled until it ends;
+   * {@code call} says which call it is.
+   */
+  void unsettled(Future<Void> settled, Supplier<UnsettledCall> call) {
+    unsettled.put(settled, call);
     settled.onComplete(done -> unsettled.remove(settled));
+  }
+
+  /** The calls not settled yet. */
+  List<UnsettledCall> stillUnsettled() {
+    return unsettled.values().stream().map(Supplier::get).toList();
   }
 
   /**
@@ -85,6 +93,6 @@ final class MeteredCalls {
    * ({@link ModelRouter#close()}).
    */
   Future<Void> settled() {
-    return Future.join(List.copyOf(unsettled)).transform(all -> Future.succeededFuture());
+    return Future.join(List.copyOf(unsettled.keySet())).transform(all -> Future.succeededFuture());
   }
 }

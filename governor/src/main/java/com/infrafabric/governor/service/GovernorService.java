@@ -61,7 +61,9 @@ public final class GovernorService {
 
   /**
    * How long a stop waits, after the drain, for the gateway's calls to settle: each settlement is a
-   * few Redis commands, each bounded by the command timeout, so this is only a backstop.
+   * few Redis commands, each bounded by the command timeout, so this is only a backstop. A store
+   * unreachable throughout leaves calls unsettled: each is logged as an ERROR with its reservation
+   * ({@link GatewayRoutes#abandonUnsettled}); nothing keeps them for the next start.
    */
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -329,10 +331,12 @@ public final class GovernorService {
         .timeout(SETTLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
         .recover(
             late -> {
-              LOG.atWarn()
+              int abandoned = gateway.abandonUnsettled();
+              LOG.atError()
                   .log(
-                      "gateway calls were still unsettled {} s after the drain; their"
-                          + " reservations expire",
+                      "{} gateway calls were still unsettled {} s after the drain, each logged"
+                          + " with its reservation: their reservations expire uncharged",
+                      abandoned,
                       SETTLE_TIMEOUT.toSeconds());
               return Future.succeededFuture();
             });

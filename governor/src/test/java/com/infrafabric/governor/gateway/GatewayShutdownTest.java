@@ -3,6 +3,7 @@ package com.infrafabric.governor.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.testing.GatewayFixture;
 import com.infrafabric.governor.testing.GovernorRig;
@@ -11,6 +12,7 @@ import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.redis.ManagedRedisServer;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.LogCapture;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -189,6 +191,54 @@ class GatewayShutdownTest {
     } finally {
       server.stop();
     }
+  }
+
+  /**
+   * Regression: a stop while Redis stayed unreachable gave up on the calls' settlements after 30 s
+   * with one WARN naming none of them; their reservations then expired uncharged and nothing said
+   * which calls a provider had billed. Each call abandoned is now logged as an ERROR with its
+   * reservation and the most it is charged, and counted.
+   */
+  @Test
+  void aCallStillUnsettledWhenTheNodeGivesUpIsLoggedWithItsReservationAndCounted()
+      throws Exception {
+    ManagedRedisServer server =
+        ManagedRedisServer.builder(directory.resolve("redis")).build().start();
+    try (GatewayFixture fixture = new GatewayFixture();
+        LogCapture logs = LogCapture.start()) {
+      GovernorServiceRig governor = governor(server, fixture, "first");
+      String scope = GovernorRig.freshTenant("down") + "/agents";
+      governor.budget(scope, "day", 1_000_000);
+      fixture.primary.then(new FakeProvider.Behaviour.StallAfter(2));
+      CompletableFuture<HttpResponse<String>> live =
+          call(HttpClient.newHttpClient(), governor, scope, true);
+      awaitReceived(fixture.primary, 1);
+      signal(server, "-STOP");
+      try {
+        Await.result(governor.service.stop(), Duration.ofSeconds(90));
+      } finally {
+        signal(server, "-CONT");
+      }
+      governor.redis.close();
+      Await.result(governor.vertx.close());
+
+      List<String> errors =
+          logs.events(GatewayRoutes.class.getName()).stream()
+              .filter(event -> event.getLevel() == Level.ERROR)
+              .map(event -> event.getFormattedMessage())
+              .toList();
+      assertThat(errors).hasSize(1);
+      assertThat(errors.get(0)).contains("NOT settled", scope, "micro-dollars");
+      assertThat(governor.meters.counter("governor.gateway.settlements.abandoned").count())
+          .isEqualTo(1.0);
+    } finally {
+      server.stop();
+    }
+  }
+
+  private static void signal(ManagedRedisServer server, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, Long.toString(server.pid())).start();
+    assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).isTrue();
   }
 
   private GovernorServiceRig governor(
