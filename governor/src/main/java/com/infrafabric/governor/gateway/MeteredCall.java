@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,7 +107,7 @@ final class MeteredCall {
   private final Promise<Void> concluded = Promise.promise();
 
   /** The target tried last: the one a shutdown charges. */
-  private ModelRouter.Target current;
+  private volatile ModelRouter.Target current;
 
   /** The whole answer being read, which a shutdown resets; null if none. */
   private volatile AnswerBody reading;
@@ -324,8 +323,7 @@ final class MeteredCall {
     }
     if (index == targets.size()) {
       if (conclude()) {
-        settlement
-            .release(attribution("", "upstream_error"))
+        within(settlement.release(attribution("", "upstream_error")), calls.settings.answerWait())
             .onComplete(released -> fail(GatewayErrors.unavailable(call.model(), last)));
       }
       return;
@@ -360,8 +358,9 @@ final class MeteredCall {
               } else if (reply instanceof ProviderReply.Unreadable unreadable) {
                 chargedAsReserved(target, unreadable.reason());
               } else if (reply instanceof ProviderReply.Refused refused) {
-                settlement
-                    .release(attribution(target.provider(), "upstream_refused"))
+                within(
+                        settlement.release(attribution(target.provider(), "upstream_refused")),
+                        calls.settings.answerWait())
                     .compose(released -> currentBudget())
                     .onComplete(withState -> relayRefusal(target, refused));
               } else {
@@ -582,26 +581,35 @@ final class MeteredCall {
    */
   private Future<Optional<CommitResult>> confirmedWithin(
       Future<Optional<CommitResult>> charge, Duration wait) {
-    Promise<Optional<CommitResult>> answerable = Promise.promise();
-    AtomicBoolean first = new AtomicBoolean();
+    return within(charge, wait)
+        .map(
+            confirmed -> {
+              if (confirmed.isEmpty()) {
+                header(CHARGE_HEADER, "pending");
+              }
+              Optional<CommitResult> result = confirmed.flatMap(committed -> committed);
+              result.ifPresent(this::settledHeaders);
+              return result;
+            });
+  }
+
+  /**
+   * {@code settling}'s result if it completes within {@code wait} (empty if that is null), else
+   * empty then: a settlement (retried while the store is unreachable) never holds back the answer
+   * to a call whose outcome is known. Never fails.
+   */
+  private <T> Future<Optional<T>> within(Future<T> settling, Duration wait) {
+    Promise<Optional<T>> first = Promise.promise();
     long timer =
         calls.vertx.setTimer(
-            Math.max(1, wait.toMillis()),
-            id -> {
-              if (first.compareAndSet(false, true)) {
-                header(CHARGE_HEADER, "pending");
-                answerable.complete(Optional.empty());
-              }
-            });
-    charge.onComplete(
-        committed -> {
+            Math.max(1, wait.toMillis()), id -> first.tryComplete(Optional.empty()));
+    settling.onComplete(
+        done -> {
           calls.vertx.cancelTimer(timer);
-          if (first.compareAndSet(false, true)) {
-            committed.result().ifPresent(this::settledHeaders);
-            answerable.complete(committed.result());
-          }
+          first.tryComplete(
+              done.succeeded() ? Optional.ofNullable(done.result()) : Optional.empty());
         });
-    return answerable.future();
+    return first.future();
   }
 
   /**

@@ -3,6 +3,7 @@ package com.infrafabric.governor.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.llm.testing.FakeProvider;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,5 +71,37 @@ class GatewayAnswerWaitTest {
     assertThat(commits).hasSize(1);
     assertThat(commits.get(0).getLong("spent_delta_micros")).isEqualTo(reported);
     assertThat(commits.get(0).getJsonObject("fields").getString("out")).isEqualTo("ok");
+  }
+
+  /**
+   * Regression: a provider's refusal was relayed only once the store answered the call's release;
+   * with Redis paused the client heard nothing until the release was given up, minutes later. It is
+   * now relayed within the answer wait (and the read of the budget state the answer carries), and
+   * the hold is released once the store is back.
+   */
+  @Test
+  void aRefusalIsRelayedWithinTheAnswerWaitWhileTheReleaseIsPending() throws Exception {
+    String scope = RIG.fundedScope(1_000_000);
+    int received = RIG.primary.received().size();
+    RIG.primary.then(new Behaviour.Late(ANSWER, new Behaviour.Status(400, null)));
+    Duration wait = GatewaySettings.NONE.answerWait(); // the fixture's
+
+    CompletableFuture<HttpResponse<String>> answer =
+        CompletableFuture.supplyAsync(() -> RIG.sayHi("openai", false, 100, scope));
+    await().atMost(Duration.ofSeconds(10)).until(() -> RIG.primary.received().size() > received);
+    RIG.stallStore();
+    try {
+      await()
+          .atMost(ANSWER.plus(wait).plus(GovernorServiceRig.COMMAND_TIMEOUT).plusSeconds(5))
+          .until(answer::isDone);
+    } finally {
+      RIG.resumeStore();
+    }
+
+    assertThat(answer.get().statusCode()).isEqualTo(400);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> RIG.governor.spentAndReserved(scope)[1] == 0);
+    assertThat(RIG.governor.spentAndReserved(scope)[0]).isZero();
   }
 }

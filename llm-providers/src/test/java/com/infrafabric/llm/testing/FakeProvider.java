@@ -108,6 +108,12 @@ public final class FakeProvider implements AutoCloseable {
     record Slow(java.time.Duration duration) implements Behaviour {}
 
     /**
+     * Answers as {@code then} does once {@code delay} has passed, saying nothing before: a provider
+     * whose refusal or error comes late, giving a test time to act while the call is in flight.
+     */
+    record Late(java.time.Duration delay, Behaviour then) implements Behaviour {}
+
+    /**
      * Streams exactly {@code events} (each a whole server-sent event, its blank line included),
      * then ends: what a provider sends that the fake's own answers never hold, such as usage it
      * reports twice or counts no call can use.
@@ -265,6 +271,10 @@ public final class FakeProvider implements AutoCloseable {
                 vertx.setTimer(
                     slow.duration().toMillis(),
                     late -> respond(request, json, new Behaviour.Answer()));
+                return;
+              }
+              if (next instanceof Behaviour.Late late) {
+                vertx.setTimer(late.delay().toMillis(), now -> respond(request, json, late.then()));
                 return;
               }
               respond(request, json, next);
