@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -28,7 +27,6 @@ public final class ChassisApi {
 
   private final WorkerExecutor renderers;
   private final ToolRoutes tools;
-  private final Vertx vertx;
   private final InvocationRoutes invocations;
   private final CredentialRoutes credentials;
   private final OpenApiRoute openApi =
@@ -41,6 +39,7 @@ public final class ChassisApi {
    * @param vault the chassis's credential vault; empty when it has no master keys, and then the
    *     credential routes answer 409 {@code VAULT_NOT_CONFIGURED}
    * @param maxInputBytes the largest invocation body; larger ones are answered 413
+   * @param live where running invocations are held, so that a shutdown ends them answered
    * @param meters where the route's own counters go
    */
   public ChassisApi(
@@ -49,8 +48,8 @@ public final class ChassisApi {
       ResourceLimits caps,
       Optional<CredentialVault> vault,
       int maxInputBytes,
+      LiveInvocations live,
       MeterRegistry meters) {
-    this.vertx = vertx;
     this.renderers =
         vertx.createSharedWorkerExecutor("chassis-answers", InvocationRoutes.RENDER_THREADS);
     this.tools = new ToolRoutes(chassis);
@@ -60,6 +59,7 @@ public final class ChassisApi {
             maxInputBytes,
             new InvocationView(caps.outputMaxBytes(), caps.logMaxBytes()),
             renderers,
+            live,
             meters);
     this.credentials = new CredentialRoutes(vault);
   }
@@ -67,15 +67,6 @@ public final class ChassisApi {
   /** How chassis failures are answered; the service that serves these routes must use it. */
   public ErrorTranslator errors() {
     return ChassisErrors::translate;
-  }
-
-  /**
-   * The service is stopping: {@code cutAfter} from now ({@code HttpSettings.cutInFlightAfter},
-   * shortly before the server closes the connections left), the invocations still running are
-   * cancelled and answered that the chassis shut down, rather than dropped with their connections.
-   */
-  public void stopping(Duration cutAfter) {
-    vertx.setTimer(Math.max(1, cutAfter.toMillis()), id -> invocations.shutDown());
   }
 
   /** Releases the threads that render big answers; call once the routes stopped serving. */

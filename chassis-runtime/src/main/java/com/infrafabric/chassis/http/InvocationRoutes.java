@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * client that closes its connection before the answer cancels the invocation ({@link
  * #cancelledWhenClientLeaves}): queued, it never runs; running, its guest is stopped at once, and
  * either way its admitted place is freed. A shutdown ends the invocations still running just before
- * the server closes their connections ({@link #shutDown}): each is cancelled the same way and
+ * the server closes their connections ({@link LiveInvocations}): each is cancelled the same way and
  * answered 503 {@code UNAVAILABLE}, saying whether its guest ran.
  *
  * <p>An answer is bounded before it is rendered ({@link InvocationView}), and one estimated above
@@ -65,15 +65,17 @@ public final class InvocationRoutes {
   private final InvocationView view;
   private final WorkerExecutor renderers;
   private final Counter notGranted;
-  private final LiveInvocations live = new LiveInvocations();
+  private final LiveInvocations live;
 
   InvocationRoutes(
       Chassis chassis,
       int maxInputBytes,
       InvocationView view,
       WorkerExecutor renderers,
+      LiveInvocations live,
       MeterRegistry meters) {
     this.chassis = chassis;
+    this.live = live;
     this.maxInputBytes = maxInputBytes;
     this.view = view;
     this.renderers = renderers;
@@ -113,40 +115,11 @@ public final class InvocationRoutes {
             .invoke(ref, input, context, cancellation)
             .compose(
                 result ->
-                    cancellation.cancelled() && !live.shutDown()
+                    live.withheld(cancellation)
                         ? Future.<Void>succeededFuture() // the client left: nobody reads an answer
-                        : answer(
-                            ctx,
-                            cancellation.cancelled() ? shutDown(result) : result,
-                            invocationId,
-                            requestId))
+                        : answer(ctx, live.answer(cancellation, result), invocationId, requestId))
             .onFailure(ctx::fail);
     live.add(cancellation, answered);
-  }
-
-  /** Cancels the invocations still running: the service is shutting down. From any thread. */
-  void shutDown() {
-    live.cancelAll();
-  }
-
-  /**
-   * What an invocation the shutdown cancelled is answered: {@code UNAVAILABLE} (503, retry later,
-   * elsewhere), saying whether its guest ran (its side effects, if any, may have happened), and
-   * what it used and logged until then.
-   */
-  private static InvocationResult shutDown(InvocationResult cancelled) {
-    boolean ran =
-        cancelled.report().peakMemoryPages() > 0 || !cancelled.report().cpuTime().isZero();
-    return new InvocationResult(
-        Outcome.UNAVAILABLE,
-        cancelled.output(),
-        "The chassis shut down before the invocation ended: "
-            + (ran
-                ? "its guest was stopped while it ran, and may have done part of its work."
-                : "its guest never ran.")
-            + " Retry it later.",
-        cancelled.report(),
-        cancelled.logs());
   }
 
   /**

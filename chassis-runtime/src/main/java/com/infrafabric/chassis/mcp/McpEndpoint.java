@@ -3,6 +3,7 @@ package com.infrafabric.chassis.mcp;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.http.AgentTokens;
 import com.infrafabric.chassis.http.InvocationRoutes;
+import com.infrafabric.chassis.http.LiveInvocations;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
 import com.infrafabric.llm.Cancellation;
 import com.infrafabric.platform.auth.Principal;
@@ -58,6 +59,7 @@ final class McpEndpoint {
   private final McpStreams streams;
   private final McpMetrics metrics;
   private final InFlightCalls calls = new InFlightCalls();
+  private final LiveInvocations live;
   private final Clock clock;
   private final int maxBodyBytes;
   private final Duration batchDeadline;
@@ -69,7 +71,9 @@ final class McpEndpoint {
       McpMetrics metrics,
       Clock clock,
       int maxBodyBytes,
-      Duration batchDeadline) {
+      Duration batchDeadline,
+      LiveInvocations live) {
+    this.live = live;
     this.sessions = sessions;
     this.methods = methods;
     this.streams = streams;
@@ -368,7 +372,9 @@ final class McpEndpoint {
 
   /**
    * Runs a tool call, known to {@link InFlightCalls} while it runs so {@code
-   * notifications/cancelled} finds it; a call its client cancelled is answered with nothing.
+   * notifications/cancelled} finds it, and to {@link LiveInvocations} so a shutdown ends it; a call
+   * its client cancelled is answered with nothing, one the shutdown ended its result {@code
+   * UNAVAILABLE}.
    */
   private Future<Reply> callTool(
       RoutingContext ctx, Principal caller, JsonRpcMessage.Request message) {
@@ -376,14 +382,17 @@ final class McpEndpoint {
     String session = ctx.request().getHeader(SESSION_HEADER);
     Cancellation cancellation = InvocationRoutes.cancelledWhenClientLeaves(ctx);
     calls.started(owner, session, message.id(), cancellation);
-    return methods
-        .callTool(
-            caller,
-            message.params(),
-            Optional.ofNullable(ctx.request().getHeader(InvocationRoutes.GRANT_HEADER)),
-            cancellation)
-        .map(reply -> cancellation.cancelled() ? new Reply.Withheld() : reply)
-        .onComplete(done -> calls.ended(owner, session, message.id(), cancellation));
+    Future<Reply> replied =
+        methods
+            .callTool(
+                caller,
+                message.params(),
+                Optional.ofNullable(ctx.request().getHeader(InvocationRoutes.GRANT_HEADER)),
+                cancellation)
+            .map(reply -> live.withheld(cancellation) ? new Reply.Withheld() : reply)
+            .onComplete(done -> calls.ended(owner, session, message.id(), cancellation));
+    live.add(cancellation, replied);
+    return replied;
   }
 
   /** What a notification asks: {@code notifications/cancelled} cancels a call; others, nothing. */

@@ -6,6 +6,7 @@ import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.ToolInput;
 import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.http.AgentTokens;
+import com.infrafabric.chassis.http.LiveInvocations;
 import com.infrafabric.chassis.mcp.JsonRpc.Reply;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.llm.Cancellation;
@@ -34,11 +35,13 @@ final class McpMethods {
   private final Chassis chassis;
   private final RegisteredTools registered;
   private final int pageSize;
+  private final LiveInvocations live;
 
-  McpMethods(Chassis chassis, RegisteredTools registered, int pageSize) {
+  McpMethods(Chassis chassis, RegisteredTools registered, int pageSize, LiveInvocations live) {
     this.chassis = chassis;
     this.registered = registered;
     this.pageSize = pageSize;
+    this.live = live;
   }
 
   /** The tools the caller may call, one page after {@code params.cursor}. */
@@ -106,7 +109,10 @@ final class McpMethods {
                             chassis
                                 .invoke(
                                     ref, ToolInput.text(input.encode()), underGrant, cancellation)
-                                .map(result -> ToolResults.reply(ref, result, invocationId)))
+                                .map(
+                                    result ->
+                                        ToolResults.reply(
+                                            ref, live.answer(cancellation, result), invocationId)))
                     .orElseGet(() -> unknownTool(toolName)));
   }
 

@@ -2,6 +2,7 @@ package com.infrafabric.chassis.mcp;
 
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.http.ChassisApi;
+import com.infrafabric.chassis.http.LiveInvocations;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.ProtectedResource;
 import com.infrafabric.platform.http.Routes;
@@ -52,6 +53,7 @@ public final class McpServer implements AutoCloseable {
    *     may have
    * @param allowedOrigins the browser origins the service allows (its CORS origins); a request
    *     carrying any other {@code Origin} is refused
+   * @param live where running tool calls are held, so that a shutdown ends them answered
    */
   public McpServer(
       Vertx vertx,
@@ -61,6 +63,7 @@ public final class McpServer implements AutoCloseable {
       int maxBodyBytes,
       Duration batchDeadline,
       List<String> allowedOrigins,
+      LiveInvocations live,
       MeterRegistry meters,
       Clock clock) {
     this.vertx = vertx;
@@ -74,12 +77,13 @@ public final class McpServer implements AutoCloseable {
     this.endpoint =
         new McpEndpoint(
             sessions,
-            new McpMethods(chassis, registered, settings.pageSize()),
+            new McpMethods(chassis, registered, settings.pageSize(), live),
             streams,
             metrics,
             clock,
             maxBodyBytes,
-            batchDeadline);
+            batchDeadline,
+            live);
     this.pollTimer = vertx.setPeriodic(settings.toolsPollInterval().toMillis(), id -> poll());
     this.keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE.toMillis(), id -> keepAlive());
   }

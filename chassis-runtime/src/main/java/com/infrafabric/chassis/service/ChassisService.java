@@ -3,6 +3,7 @@ package com.infrafabric.chassis.service;
 import com.infrafabric.chassis.Chassis;
 import com.infrafabric.chassis.credential.CredentialVault;
 import com.infrafabric.chassis.http.ChassisApi;
+import com.infrafabric.chassis.http.LiveInvocations;
 import com.infrafabric.chassis.llm.BudgetPort;
 import com.infrafabric.chassis.mcp.McpServer;
 import com.infrafabric.platform.auth.Access;
@@ -37,6 +38,10 @@ public final class ChassisService {
   private final ChassisApi api;
   private final McpServer mcp;
   private final HttpService http;
+  private final Vertx vertx;
+
+  /** The REST invocations and MCP tool calls running, which a stop ends before its grace does. */
+  private final LiveInvocations live = new LiveInvocations();
 
   /** How long a stop lets the invocations run before it ends them itself. */
   private final Duration cutInFlightAfter;
@@ -72,6 +77,7 @@ public final class ChassisService {
             settings.operator().limitCaps(),
             vault,
             settings.maxInputBytes(),
+            live,
             meters);
     this.mcp =
         new McpServer(
@@ -82,8 +88,10 @@ public final class ChassisService {
             settings.maxInputBytes(),
             settings.operator().limitCaps().timeout(),
             settings.platform().http().cors().allowedOrigins(),
+            live,
             meters,
             clock);
+    this.vertx = vertx;
     this.cutInFlightAfter = settings.platform().http().cutInFlightAfter();
     this.http =
         settings
@@ -140,12 +148,12 @@ public final class ChassisService {
 
   /**
    * Ends the MCP notification streams, stops accepting, drains in-flight requests (just before the
-   * grace ends, the REST invocations still running are cancelled and answered 503 {@code
-   * UNAVAILABLE}), then stops the guest threads.
+   * grace ends, the REST invocations and MCP tool calls still running are cancelled and answered
+   * {@code UNAVAILABLE}), then stops the guest threads.
    */
   public Future<Void> stop() {
     mcp.close();
-    api.stopping(cutInFlightAfter);
+    vertx.setTimer(Math.max(1, cutInFlightAfter.toMillis()), id -> live.cancelAll());
     return http.stop()
         .eventually(
             () -> {

@@ -8,7 +8,6 @@ import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
@@ -58,10 +57,10 @@ class AbandonedInvocationTest {
 
       try (Socket client = new Socket("127.0.0.1", rig.service.port())) {
         send(client.getOutputStream(), agent, "/v1/tools/spin/1.0.0/invocations");
-        await().atMost(Duration.ofSeconds(10)).until(() -> admitted(rig) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> rig.admitted() == 1);
       }
       long left = System.nanoTime();
-      await().atMost(Duration.ofSeconds(5)).until(() -> admitted(rig) == 0);
+      await().atMost(Duration.ofSeconds(5)).until(() -> rig.admitted() == 0);
       assertThat(Duration.ofNanos(System.nanoTime() - left)).isLessThan(Duration.ofSeconds(3));
       await().atMost(Duration.ofSeconds(5)).until(() -> cancelled(rig) == 1);
 
@@ -83,11 +82,6 @@ class AbandonedInvocationTest {
             + body;
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
-  }
-
-  private static double admitted(ChassisServiceRig rig) {
-    Gauge gauge = rig.meters.find("chassis.admission.admitted").gauge();
-    return gauge == null ? -1 : gauge.value();
   }
 
   private static double cancelled(ChassisServiceRig rig) {

@@ -8,7 +8,6 @@ import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -49,7 +48,7 @@ class InvocationShutdownTest {
       String agent = rig.agent("acme", "spin");
       CompletableFuture<HttpResponse<String>> running =
           CompletableFuture.supplyAsync(() -> rig.invoke(agent, "spin", "1.0.0", 1));
-      await().atMost(Duration.ofSeconds(10)).until(() -> admitted(rig) == 1);
+      await().atMost(Duration.ofSeconds(10)).until(() -> rig.admitted() == 1);
 
       Future<Void> stopped = rig.service.stop();
       HttpResponse<String> answered = running.get(20, TimeUnit.SECONDS);
@@ -60,10 +59,5 @@ class InvocationShutdownTest {
       assertThat(body.getString("outcome")).isEqualTo("UNAVAILABLE");
       assertThat(body.encode()).contains("shut down", "stopped while it ran");
     }
-  }
-
-  private static double admitted(ChassisServiceRig rig) {
-    Gauge gauge = rig.meters.find("chassis.admission.admitted").gauge();
-    return gauge == null ? -1 : gauge.value();
   }
 }

@@ -10,7 +10,6 @@ import com.infrafabric.chassis.testing.Contracts;
 import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.json.JsonObject;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -156,8 +155,7 @@ class McpCancellationTest {
   }
 
   private static double admitted() {
-    Gauge gauge = rig.meters.find("chassis.admission.admitted").gauge();
-    return gauge == null ? -1 : gauge.value();
+    return rig.admitted();
   }
 
   private static double cancelled() {

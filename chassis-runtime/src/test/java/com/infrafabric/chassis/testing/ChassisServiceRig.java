@@ -13,6 +13,7 @@ import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.TestTokens;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -223,6 +224,12 @@ public final class ChassisServiceRig implements AutoCloseable {
         token,
         headers,
         new JsonObject().put("input", input).encode());
+  }
+
+  /** How many invocations the chassis has admitted and not yet finished; -1 before the first. */
+  public double admitted() {
+    Gauge gauge = meters.find("chassis.admission.admitted").gauge();
+    return gauge == null ? -1 : gauge.value();
   }
 
   public static JsonObject json(HttpResponse<String> response) {
