@@ -192,6 +192,21 @@ class PlatformSettingsTest {
         .hasMessage("http.port is set but empty: set a value, or unset it");
   }
 
+  /**
+   * A service ends the requests it still serves a second before the server closes their connections
+   * at the end of the shutdown grace, or half-way through a grace under two seconds.
+   */
+  @Test
+  void inFlightRequestsAreCutJustBeforeTheGraceEnds() {
+    HttpSettings http = HttpSettings.defaults();
+    assertThat(http.withShutdownGrace(Duration.ofSeconds(10)).cutInFlightAfter())
+        .isEqualTo(Duration.ofSeconds(9));
+    assertThat(http.withShutdownGrace(Duration.ofSeconds(2)).cutInFlightAfter())
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(http.withShutdownGrace(Duration.ofMillis(600)).cutInFlightAfter())
+        .isEqualTo(Duration.ofMillis(300));
+  }
+
   private static String failure(Map<String, String> overrides) {
     Map<String, String> values = new HashMap<>(REQUIRED);
     values.putAll(overrides);
