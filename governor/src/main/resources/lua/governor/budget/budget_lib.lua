@@ -351,6 +351,12 @@ local function save(usage)
   end
 end
 
+-- The tenant of this call, named in the ledger entries of tenant-wide changes (zone, policy, the
+-- registry's), read from the key prefix only by the scripts that write one.
+local function call_tenant()
+  return string.match(H.prefix, '^gov:{(.*)}:$')
+end
+
 -- Reads the tenant's zone and the caps of the given layers in one step. Returns nil and a reply
 -- when the tenant is unknown (naming the scope looked up, the last layer: the caller's subject may
 -- be a reservation or a lease) or the caller computed windows in a stale zone.
@@ -524,31 +530,52 @@ local function threshold_level(cap, pct)
   return ((cap - rest) / 100) * pct + math.ceil(rest * pct / 100)
 end
 
--- Fires the marks that spent_now took a limit across. Marks are at most the cap (thresholds are
--- 1..99 percent), so a limit whose spend was already at its cap, or a call that spent nothing,
--- crosses none; a limit without thresholds has only the cap's own mark.
+-- True when a spend from before to after reaches level: takes it across, or, for a mark at 0 (a
+-- cap of 0 and its thresholds), is the window's first spend (after > before is the caller's).
+local function reaches(before, after, level)
+  return after >= level and (before < level or before == 0)
+end
+
+-- Fires, once each, the marks of limit that a spend from before to after reached. Marks are at
+-- most the cap (thresholds are 1..99 percent), so a limit whose spend was already past its cap (a
+-- cap of 0: had any spend) reaches none; a limit without thresholds has only the cap's own mark.
+local function fire_marks(limit, before, after)
+  if not (before < limit.cap or before == 0) then return end
+  if limit.th == '' and after < limit.cap then return end
+  local marks = split(limit.th, ',')
+  marks[#marks + 1] = '100'
+  for _, mark in ipairs(marks) do
+    local pct = tonumber(mark)
+    if reaches(before, after, threshold_level(limit.cap, pct)) then
+      local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
+      if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), H.stamp) == 1 then
+        if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
+        emit_event(pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
+          {'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
+           'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after)})
+      end
+    end
+  end
+end
+
+-- Fires the marks that spent_now took a limit across.
 local function fire_thresholds(limits, spent_now)
   if spent_now <= 0 then return end
   for _, limit in ipairs(limits) do
     local after = limit.cell.spent
-    local before = after - spent_now
-    if before < limit.cap and (limit.th ~= '' or after >= limit.cap) then
-      local marks = split(limit.th, ',')
-      marks[#marks + 1] = '100'
-      for _, mark in ipairs(marks) do
-        local pct = tonumber(mark)
-        local level = threshold_level(limit.cap, pct)
-        if level > 0 and before < level and after >= level then
-          local fired = H.prefix .. 'th:' .. limit.scope .. '|' .. limit.id
-          if redis.call('HSETNX', fired, mark .. '@' .. int(limit.cap), H.stamp) == 1 then
-            if limit.id ~= 'life' then redis.call('PEXPIRE', fired, 400 * 86400000) end
-            emit_event(pct == 100 and 'budget.cap_reached' or 'budget.threshold_crossed',
-              {'scope', limit.scope, 'window', limit.window, 'window_id', limit.id,
-               'threshold_pct', mark, 'cap', int(limit.cap), 'spent', int(after)})
-          end
-        end
-      end
-    end
+    fire_marks(limit, after - spent_now, after)
+  end
+end
+
+-- Fires the marks of scope's own caps that the spend already counted in their current windows is
+-- past, as the spend that counted it would have (each once: a mark already fired stays quiet). A
+-- budget put (put_budget.lua) after the spend, a cap lowered to or below it, or a cap of 0 once
+-- anything was spent, leaves marks behind that no later spend would take across.
+local function fire_reached(scope)
+  local caps = load_config({scope})
+  local usage = load_usage({scope}, current_windows(), false)
+  for _, limit in ipairs(bind(caps, usage)) do
+    if limit.cell.spent > 0 then fire_marks(limit, 0, limit.cell.spent) end
   end
 end
 

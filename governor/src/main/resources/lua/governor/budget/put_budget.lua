@@ -1,8 +1,14 @@
--- Replaces the caps of one scope and registers its tenant (zone UTC unless set); refused with
--- 'scope_limit' when the scope would be one more than the tenant or a subtree it lies in may hold.
+-- Replaces the caps of one scope, registers its tenant (zone UTC unless set) and records the change
+-- in the ledger ('budget', op 'put', who, and each window's '<cap>;<pct>,...'); refused with
+-- 'scope_limit' when the scope would be one more than the tenant or a subtree it lies in may hold,
+-- or answered 'zone' when the caller computed windows in a stale zone, writing nothing either way.
+-- The marks the new caps put behind the spend already counted in their current windows fire at
+-- once (fire_reached): no later spend would take them across.
 -- A tenant script (TenantScripts.HEADER first); own arguments (BudgetScripts.PUT_BUDGET): scope,
--- then from ARG_CAPS window/value pairs ('<cap>;<pct>,...').
+-- who puts it, then from ARG_CAPS window/value pairs ('<cap>;<pct>,...').
 local scope = ARGV[ARG_SCOPE]
+local zone = redis.call('HGET', H.config, 'zone') or 'UTC'
+if zone ~= H.zone then return {'zone', zone} end
 -- A budget's caps stay in Redis for as long as the budget: its scope counts among the tenant's
 -- scopes (and its subtrees' shares) as one a spend first counted does.
 if redis.call('SISMEMBER', H.scopes, scope) == 0 then
@@ -10,10 +16,16 @@ if redis.call('SISMEMBER', H.scopes, scope) == 0 then
   local refused = take_scopes(layers, {#layers})
   if refused then return refused end
 end
-redis.call('HSETNX', KEYS[KEY.config], 'zone', 'UTC')
-redis.call('HSETNX', KEYS[KEY.config], 'created', ARGV[ARG_NOW])
-redis.call('HDEL', KEYS[KEY.config], scope .. '|lifetime', scope .. '|day', scope .. '|month')
+redis.call('HSETNX', H.config, 'zone', 'UTC')
+local fields = {}
+for i, window in ipairs(WINDOWS) do fields[i] = scope .. '|' .. window end
+redis.call('HDEL', H.config, unpack(fields))
+local change = {'budget', 'scope', scope, 'op', 'put', 'by', ARGV[ARG_BY]}
 for i = ARG_CAPS, #ARGV, 2 do
-  redis.call('HSET', KEYS[KEY.config], scope .. '|' .. ARGV[i], ARGV[i + 1])
+  redis.call('HSET', H.config, scope .. '|' .. ARGV[i], ARGV[i + 1])
+  change[#change + 1] = ARGV[i]
+  change[#change + 1] = ARGV[i + 1]
 end
+fire_reached(scope)
+append_ledger(change)
 return {'ok', ''}

@@ -1,16 +1,26 @@
--- Sets the zone a tenant's day and month windows follow, until the tenant has had a budget: from
--- the first one on, its windows may hold counted spend and holds, which moving them would forgive
--- (deleting every budget first does not change that: the counters stay). put_budget stamps the
--- config's 'created' field with the first budget. Setting the zone it has is a no-op.
--- KEYS: 1 config hash.  Arguments (BudgetScripts.SET_ZONE): zone.
--- Returns 'ok', or {'zone_in_use', <current zone>} when the zone differs and a budget was ever set.
-local current = redis.call('HGET', KEYS[1], 'zone') or 'UTC'
-if current == ARGV[ARG_ZONE] then
-  redis.call('HSET', KEYS[1], 'zone', current)
-  return 'ok'
+-- Sets the zone a tenant's day and month windows follow, and records the change in the ledger
+-- ('zone', the new zone, the one it replaces, who), until something was counted in them: a window
+-- is named by its date in the zone, so moving the zone under counted spend or holds would start
+-- today's window afresh (forgiving what it had spent) or reopen an old one. Every hold and spend
+-- counts on the tenant's root scope as well as its own, and lifetime counters are never dropped:
+-- the root's usage counters existing is the mark that something was counted, which neither
+-- deleting budgets nor releasing holds removes. A budget alone counts nothing, so it locks nothing:
+-- an admin confined to a subtree cannot fix the tenant's zone by putting one. Setting the zone the
+-- tenant has is a no-op, not recorded.
+-- A tenant script (TenantScripts.HEADER first); own arguments (BudgetScripts.SET_ZONE): the new
+-- zone, who sets it.
+-- Returns {'ok', ''}, or {'zone_in_use', <current zone>} when the zone differs and something was
+-- counted.
+local current = redis.call('HGET', H.config, 'zone') or 'UTC'
+local zone = ARGV[ARG_NEW_ZONE]
+if current == zone then
+  redis.call('HSET', H.config, 'zone', current)
+  return {'ok', ''}
 end
-if redis.call('HEXISTS', KEYS[1], 'created') == 1 then
+local tenant = call_tenant()
+if redis.call('EXISTS', H.prefix .. 'u:' .. tenant) == 1 then
   return {'zone_in_use', current}
 end
-redis.call('HSET', KEYS[1], 'zone', ARGV[ARG_ZONE])
-return 'ok'
+redis.call('HSET', H.config, 'zone', zone)
+append_ledger({'zone', 'scope', tenant, 'zone', zone, 'was', current, 'by', ARGV[ARG_BY]})
+return {'ok', ''}

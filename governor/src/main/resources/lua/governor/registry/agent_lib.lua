@@ -40,12 +40,6 @@ on_call(function()
   TRANSITIONS = {}
 end)
 
--- The tenant of this call, named in the registry's ledger entries (read from the key prefix only by
--- the scripts that write one, not on every call of the claim path).
-local function call_tenant()
-  return string.match(H.prefix, '^gov:{(.*)}:$')
-end
-
 -- Appends an event of the claim path (a breaker move, an escalation) to its own stream.
 local function emit_claim_event(type, fields)
   append_event(H.prefix .. 'claim-events', type, fields)

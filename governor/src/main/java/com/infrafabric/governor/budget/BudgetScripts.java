@@ -11,9 +11,9 @@ import java.util.List;
 
 /**
  * The budget engine's Lua scripts ({@code lua/governor/budget/}) and the arguments each takes, by
- * name. All but {@code set_zone} and {@code usage_snapshot} are tenant scripts: {@code
- * budget_lib.lua} comes first, so that the key layout, window handling and ledger format are
- * written once, and their arguments follow {@link TenantScripts#HEADER}.
+ * name. All but {@code usage_snapshot} are tenant scripts: {@code budget_lib.lua} comes first, so
+ * that the key layout, window handling and ledger format are written once, and their arguments
+ * follow {@link TenantScripts#HEADER}.
  */
 final class BudgetScripts {
 
@@ -49,15 +49,16 @@ final class BudgetScripts {
   static final LuaScript EXPIRE = tenantScript("expire", ScriptArgs.of("max"));
   static final LuaScript STATUS = tenantScript("status", ScriptArgs.of("scope"));
   static final LuaScript PUT_BUDGET =
-      tenantScript("put_budget", ScriptArgs.of("scope").rest("caps"));
-  static final LuaScript SET_ZONE =
-      LuaScript.fromResource(
-          BudgetScripts.class, "governor/budget/set_zone", ScriptArgs.of("zone"));
+      tenantScript("put_budget", ScriptArgs.of("scope", "by").rest("caps"));
+  static final LuaScript DELETE_BUDGET =
+      tenantScript("delete_budget", ScriptArgs.of("scope", "by"));
+  static final LuaScript SET_ZONE = tenantScript("set_zone", ScriptArgs.of("new_zone", "by"));
   static final LuaScript USAGE_SNAPSHOT =
       LuaScript.fromResource(BudgetScripts.class, "governor/budget/usage_snapshot");
 
   static final List<LuaScript> ALL =
-      List.of(RESERVE, COMMIT, RELEASE, CHARGE, EXPIRE, STATUS, PUT_BUDGET, SET_ZONE);
+      List.of(
+          RESERVE, COMMIT, RELEASE, CHARGE, EXPIRE, STATUS, PUT_BUDGET, DELETE_BUDGET, SET_ZONE);
 
   private BudgetScripts() {}
 

@@ -14,7 +14,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -53,11 +52,17 @@ public final class Budgets {
   }
 
   /**
-   * Creates or replaces the caps of {@code budget.scope()} and registers its tenant. A scope new to
-   * the tenant counts among its scopes as one a spend first counts does: the future fails with
+   * Creates or replaces the caps of {@code budget.scope()}, registers its tenant and records the
+   * change in the ledger (a {@code budget} entry naming {@code by} and the new limits). A scope new
+   * to the tenant counts among its scopes as one a spend first counts does: the future fails with
    * {@code SCOPE_LIMIT} when the tenant, or a subtree the scope lies in, holds its share already.
+   * The marks (thresholds, the cap itself) the new caps put behind the spend already counted in
+   * their current windows fire at once, each once, as a spend crossing them would have: a cap
+   * lowered to or below the spend, or a cap of 0 once anything was spent, is reached now.
+   *
+   * @param by who makes the change (the caller's subject), for the ledger
    */
-  public Future<Void> put(Budget budget) {
+  public Future<Void> put(Budget budget, String by) {
     Scope scope = budget.scope();
     List<String> caps = new ArrayList<>();
     budget
@@ -75,7 +80,8 @@ public final class Budgets {
                     .run(
                         scope.tenant(),
                         BudgetScripts.PUT_BUDGET,
-                        (values, now) -> values.put("scope", scope.path()).rest(caps)))
+                        (values, now) ->
+                            values.put("scope", scope.path()).put("by", by).rest(caps)))
         .map(ScriptReply::orThrow)
         .mapEmpty();
   }
@@ -106,48 +112,55 @@ public final class Budgets {
     return HashScan.scan(redis, config, match, scan::offer).map(ignored -> scan.page());
   }
 
-  /** Removes the caps of this scope (its recorded spend stays); true if it had a budget. */
-  public Future<Boolean> delete(Scope scope) {
-    Request delete = Request.cmd(Command.HDEL).arg(TenantKeyNames.of(scope.tenant()).config());
-    capFields(scope).forEach(delete::arg);
-    return redis
-        .send(TenantKeyNames.of(scope.tenant()).config(), delete)
-        .map(deleted -> deleted.toInteger() > 0);
+  /**
+   * Removes the caps of this scope (its recorded spend stays) and records the removal in the ledger
+   * (a {@code budget} entry naming {@code by}); true if it had a budget.
+   */
+  public Future<Boolean> delete(Scope scope, String by) {
+    return engine
+        .tenantScripts()
+        .run(
+            scope.tenant(),
+            BudgetScripts.DELETE_BUDGET,
+            (values, now) -> values.put("scope", scope.path()).put("by", by))
+        .map(reply -> "1".equals(reply.orThrow().payload()));
   }
 
   /**
-   * Sets the zone a tenant's day and month windows follow (UTC by default), until the tenant has
-   * had a budget: a day or month window is named by its date in the zone, so moving the zone under
-   * counted spend would start a window afresh (forgiving what today had spent) or reopen an old
-   * one, and deleting the budgets first leaves the counters as they were. Setting the zone the
-   * tenant has is a no-op.
+   * Sets the zone a tenant's day and month windows follow (UTC by default) and records the change
+   * in the ledger (a {@code zone} entry naming {@code by}), until something was counted in them: a
+   * day or month window is named by its date in the zone, so moving the zone under counted spend or
+   * holds would start a window afresh (forgiving what today had spent) or reopen an old one. The
+   * first hold or spend anywhere in the tenant fixes the zone (deleting budgets or releasing holds
+   * leaves the counters as they were); a budget alone counts nothing, so putting one does not, and
+   * a subtree's admin cannot fix the tenant's zone with one. Setting the zone the tenant has is a
+   * no-op.
    *
-   * <p>The future fails with {@code ZONE_IN_USE} if the tenant ever had a budget and the zone
-   * differs.
+   * <p>The future fails with {@code ZONE_IN_USE} if something was counted and the zone differs.
    */
-  public Future<Void> setZone(String tenant, String zoneId) {
+  public Future<Void> setZone(String tenant, String zoneId, String by) {
     ZoneId zone = zone(zoneId);
-    String config = TenantKeyNames.of(new Scope(List.of(tenant)).tenant()).config();
-    return registerTenant(tenant)
+    String checked = new Scope(List.of(tenant)).tenant();
+    return registerTenant(checked)
         .compose(
             ignored ->
-                redis.eval(
-                    BudgetScripts.SET_ZONE,
-                    List.of(config),
-                    BudgetScripts.SET_ZONE.args().values().put("zone", zone.getId()).list()))
+                engine
+                    .tenantScripts()
+                    .run(
+                        checked,
+                        BudgetScripts.SET_ZONE,
+                        (values, now) -> values.put("new_zone", zone.getId()).put("by", by)))
         .map(
             reply -> {
-              if (reply.type() == ResponseType.MULTI) {
-                String current = reply.get(1).toString();
+              if ("zone_in_use".equals(reply.kind())) {
                 throw new GovernorException(
                     ErrorCode.ZONE_IN_USE,
                     "tenant "
                         + tenant
-                        + " has had budgets, so its zone stays "
-                        + current
-                        + ": moving it would move the day and month windows under spend already"
-                        + " counted in them",
-                    Map.of("zone", current));
+                        + " has counted spend or holds, so its zone stays "
+                        + reply.payload()
+                        + ": moving it would move the day and month windows under them",
+                    Map.of("zone", reply.payload()));
               }
               return (Void) null;
             })

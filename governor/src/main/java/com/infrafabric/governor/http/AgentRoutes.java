@@ -160,7 +160,7 @@ final class AgentRoutes {
                         .get(i)
                         .requireAffordableIn(catalogue, entryPrefix(i) + ModelDowngrade.TO_MODEL);
                   }
-                  return policies.put(tenant, policy);
+                  return policies.put(tenant, policy, Requests.principal(ctx).subject());
                 });
     respond(ctx, 200, put, ignored -> ClaimViews.policy(tenant, policy));
   }

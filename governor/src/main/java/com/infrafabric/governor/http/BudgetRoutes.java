@@ -13,6 +13,7 @@ import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
@@ -57,9 +58,10 @@ final class BudgetRoutes {
   }
 
   private void put(RoutingContext ctx) {
-    Scope scope = CallerScope.requireBelow(Requests.principal(ctx), scope(ctx));
+    Principal caller = Requests.principal(ctx);
+    Scope scope = CallerScope.requireBelow(caller, scope(ctx));
     Budget budget = new Budget(scope, limits(Fields.of(Requests.jsonBody(ctx), BUDGET_FIELDS)));
-    respond(ctx, 200, budgets.put(budget), ignored -> Views.budget(budget));
+    respond(ctx, 200, budgets.put(budget, caller.subject()), ignored -> Views.budget(budget));
   }
 
   /**
@@ -101,8 +103,9 @@ final class BudgetRoutes {
   }
 
   private void delete(RoutingContext ctx) {
-    Scope scope = CallerScope.requireBelow(Requests.principal(ctx), scope(ctx));
-    Responses.deleted(ctx, budgets.delete(scope), () -> notFound(scope));
+    Principal caller = Requests.principal(ctx);
+    Scope scope = CallerScope.requireBelow(caller, scope(ctx));
+    Responses.deleted(ctx, budgets.delete(scope, caller.subject()), () -> notFound(scope));
   }
 
   private void status(RoutingContext ctx) {
@@ -112,12 +115,13 @@ final class BudgetRoutes {
 
   private void zone(RoutingContext ctx) {
     String tenant = TenantPath.of(ctx);
-    CallerScope.requireTenant(Requests.principal(ctx), tenant);
+    Principal caller = Requests.principal(ctx);
+    CallerScope.requireTenant(caller, tenant);
     String zone = Fields.of(Requests.jsonBody(ctx), ZONE_FIELDS).string("zone");
     respond(
         ctx,
         200,
-        budgets.setZone(tenant, zone),
+        budgets.setZone(tenant, zone, caller.subject()),
         ignored -> new JsonObject().put("tenant", tenant).put("zone", zone));
   }
 

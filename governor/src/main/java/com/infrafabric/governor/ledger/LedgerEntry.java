@@ -8,8 +8,10 @@ import java.util.Map;
  * One audit record of the tenant's ledger, written by the same script that changed the counters.
  *
  * @param id the stream id, also the paging cursor
- * @param type reserve, commit, release, expire, charge; agent (registry changes), vkey (virtual key
- *     changes)
+ * @param type reserve, commit, release, expire, charge; claim, finish, lease_expire, lease_disable
+ *     (the claim path); agent (registry changes), vkey (virtual key changes); budget, zone, policy
+ *     (configuration changes: {@code by} in fields names who made one). Only the money entries
+ *     carry counter deltas, which reconciliation replays; the others move no money
  * @param timestamp when the governor performed the operation
  * @param scope the scope charged or reserved on
  * @param reference the reservation id or charge id

@@ -2,7 +2,9 @@ package com.infrafabric.governor.policy;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.governor.tenant.TenantKeyNames;
+import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.redis.ScriptArgs;
@@ -23,22 +25,27 @@ import java.util.Map;
 public final class TenantPolicies {
 
   private static final LuaScript PUT =
-      LuaScript.fromResource(
-          TenantPolicies.class, "governor/policy/put_policy", ScriptArgs.NONE.rest("fields"));
+      TenantScripts.compose(
+          TenantPolicies.class, "governor/policy/put_policy", ScriptArgs.of("by").rest("fields"));
 
   private final RedisStore redis;
+  private final TenantScripts scripts;
 
   /** The Lua script policies are written with (to load at start, check for readiness). */
   public static LuaScript script() {
     return PUT;
   }
 
-  public TenantPolicies(RedisStore redis) {
+  public TenantPolicies(RedisStore redis, TenantScripts scripts) {
     this.redis = redis;
+    this.scripts = scripts;
   }
 
-  /** Replaces the policy of {@code tenant}. */
-  public Future<Void> put(String tenant, TenantPolicy policy) {
+  /**
+   * Replaces the policy of {@code tenant} and records the change in the ledger (a {@code policy}
+   * entry naming {@code by}, the caller's subject, and the new policy's stored fields).
+   */
+  public Future<Void> put(String tenant, TenantPolicy policy, String by) {
     List<String> args = new ArrayList<>();
     policy
         .fields()
@@ -47,7 +54,11 @@ public final class TenantPolicies {
               args.add(name);
               args.add(value);
             });
-    return redis.eval(PUT, List.of(key(tenant)), PUT.args().values().rest(args).list()).mapEmpty();
+    String checked = Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
+    return scripts
+        .run(checked, PUT, (values, now) -> values.put("by", by).rest(args))
+        .map(ScriptReply::orThrow)
+        .mapEmpty();
   }
 
   /** The policy of {@code tenant}, or the defaults if it has none. */

@@ -172,7 +172,7 @@ public final class GovernorService {
             new EventLog(redis),
             pricing,
             agents,
-            new TenantPolicies(redis),
+            new TenantPolicies(redis, tenantScripts),
             claims,
             grants,
             this.keys,

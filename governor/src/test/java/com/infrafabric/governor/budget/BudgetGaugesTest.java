@@ -86,7 +86,7 @@ class BudgetGaugesTest {
     Await.result(gauges.refresh());
 
     rig.charge(t + "/x", 250_000);
-    Await.result(rig.budgets.delete(Scope.parse(t + "/gone")));
+    Await.result(rig.budgets.delete(Scope.parse(t + "/gone"), GovernorRig.ADMIN));
     Await.result(gauges.refresh());
 
     assertThat(remaining()).containsExactlyInAnyOrderEntriesOf(Map.of(t + "|lifetime", 750_000.0));

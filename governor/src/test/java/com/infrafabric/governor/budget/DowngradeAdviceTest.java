@@ -106,7 +106,10 @@ class DowngradeAdviceTest {
 
   private static void policy(String tenant, ModelDowngrade downgrade) {
     Await.result(
-        new TenantPolicies(rig.redis)
-            .put(tenant, TenantPolicy.builder().downgrades(List.of(downgrade)).build()));
+        new TenantPolicies(rig.redis, rig.scripts)
+            .put(
+                tenant,
+                TenantPolicy.builder().downgrades(List.of(downgrade)).build(),
+                GovernorRig.ADMIN));
   }
 }

@@ -120,15 +120,20 @@ class ScopeLimitTest {
     String t = freshTenant("budgets");
     rig.budget(t, Window.LIFETIME, 1_000_000);
     for (String team : new String[] {"a", "a/1", "a/2", "a/3"}) {
-      Await.result(budgets.put(cap(t + "/" + team)));
+      Await.result(budgets.put(cap(t + "/" + team), GovernorRig.ADMIN));
     }
     Map<String, String> before = contents(t);
 
-    assertScopeLimit(() -> Await.result(budgets.put(cap(t + "/a/4"))), t + "/a/4", t + "/a", 4);
+    assertScopeLimit(
+        () -> Await.result(budgets.put(cap(t + "/a/4"), GovernorRig.ADMIN)),
+        t + "/a/4",
+        t + "/a",
+        4);
 
     assertThat(contents(t)).isEqualTo(before);
-    Await.result(budgets.put(cap(t + "/a/1"))); // a scope it holds already: replaced
-    Await.result(budgets.put(cap(t + "/b")));
+    Await.result(
+        budgets.put(cap(t + "/a/1"), GovernorRig.ADMIN)); // a scope it holds already: replaced
+    Await.result(budgets.put(cap(t + "/b"), GovernorRig.ADMIN));
     charge(t + "/a/2", 1);
   }
 

@@ -53,7 +53,8 @@ class WindowRolloverTest {
                     Window.MONTH,
                     Limit.of(150),
                     Window.LIFETIME,
-                    Limit.of(1_000)))));
+                    Limit.of(1_000))),
+            GovernorRig.ADMIN));
     rig.charge(t + "/p", 100);
     assertThat(rig.reserve(t + "/p", 1)).isInstanceOf(Denied.class);
 
@@ -86,10 +87,10 @@ class WindowRolloverTest {
   @Test
   void dayWindowsFollowTheTenantZoneEvenForAnEngineThatCachedTheOldOne() {
     String t = freshTenant("zone");
-    // Another node sets the zone, allowed while no budget is set: this rig's engine, which never
+    // Another node sets the zone, allowed while nothing was counted: this rig's engine, which never
     // heard of the tenant, believes the default, UTC.
     try (GovernorRig otherNode = new GovernorRig(REDIS.endpoint(), rig.clock)) {
-      Await.result(otherNode.budgets.setZone(t, "America/New_York"));
+      Await.result(otherNode.budgets.setZone(t, "America/New_York", GovernorRig.ADMIN));
     }
     rig.budget(t, Window.DAY, 100);
     rig.charge(t + "/p", 100);
@@ -107,28 +108,28 @@ class WindowRolloverTest {
   }
 
   /**
-   * Once a tenant has a budget its zone stays: moving it would start today's window afresh (the
+   * Once a tenant has spent its zone stays: moving it would start today's window afresh (the
    * adversarial probe spent a day cap, moved the zone to -18:00 and spent it again the same day).
    * Setting the zone it has still answers, and nothing changes.
    */
   @Test
-  void aTenantWithABudgetKeepsItsZoneSoNoSpendIsForgiven() {
+  void aTenantThatSpentKeepsItsZoneSoNoSpendIsForgiven() {
     String t = freshTenant("zone-fixed");
     rig.budget(t, Window.DAY, 100);
     rig.charge(t + "/p", 100);
 
-    assertThatThrownBy(() -> Await.result(rig.budgets.setZone(t, "-18:00")))
+    assertThatThrownBy(() -> Await.result(rig.budgets.setZone(t, "-18:00", GovernorRig.ADMIN)))
         .isInstanceOfSatisfying(
             GovernorException.class,
             e -> {
               assertThat(e.code()).isEqualTo(ErrorCode.ZONE_IN_USE);
               assertThat(e.details()).containsEntry("zone", "UTC");
             });
-    Await.result(rig.budgets.setZone(t, "UTC"));
+    Await.result(rig.budgets.setZone(t, "UTC", GovernorRig.ADMIN));
     // Deleting the budget first changes nothing: the counters stay, so does the zone (the
     // re-probe deleted, moved the zone, put the budget back and spent the cap again).
-    Await.result(rig.budgets.delete(Scope.parse(t)));
-    assertThatThrownBy(() -> Await.result(rig.budgets.setZone(t, "-18:00")))
+    Await.result(rig.budgets.delete(Scope.parse(t), GovernorRig.ADMIN));
+    assertThatThrownBy(() -> Await.result(rig.budgets.setZone(t, "-18:00", GovernorRig.ADMIN)))
         .isInstanceOfSatisfying(
             GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.ZONE_IN_USE));
     rig.budget(t, Window.DAY, 100);

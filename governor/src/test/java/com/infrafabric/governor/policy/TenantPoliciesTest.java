@@ -26,7 +26,7 @@ class TenantPoliciesTest {
   @BeforeAll
   static void start() {
     rig = new GovernorRig(REDIS.endpoint(), MutableClock.at("2026-11-23T10:00:00Z"));
-    policies = new TenantPolicies(rig.redis);
+    policies = new TenantPolicies(rig.redis, rig.scripts);
   }
 
   @AfterAll
@@ -53,9 +53,9 @@ class TenantPoliciesTest {
     TenantPolicy second =
         first.toBuilder().downgrades(List.of(new ModelDowngrade("big", "tiny", 30))).build();
 
-    Await.result(policies.put(t, first));
+    Await.result(policies.put(t, first, GovernorRig.ADMIN));
     assertThat(Await.result(policies.get(t))).isEqualTo(first);
-    Await.result(policies.put(t, second));
+    Await.result(policies.put(t, second, GovernorRig.ADMIN));
 
     assertThat(Await.result(policies.get(t))).isEqualTo(second);
   }

@@ -189,8 +189,8 @@ class TwoGovernorsOnClusterTest {
 
     manageKeysAndListReservationsOnBothNodes();
     String zoned = GovernorRig.freshTenant("zoned");
-    Await.result(a.governor.budgets.setZone(zoned, "Europe/Paris"));
-    Await.result(b.governor.budgets.setZone(zoned, "Europe/Paris"));
+    Await.result(a.governor.budgets.setZone(zoned, "Europe/Paris", GovernorRig.ADMIN));
+    Await.result(b.governor.budgets.setZone(zoned, "Europe/Paris", GovernorRig.ADMIN));
 
     Set<String> ran = new HashSet<>();
     for (ClaimRig node : List.of(a, b)) {

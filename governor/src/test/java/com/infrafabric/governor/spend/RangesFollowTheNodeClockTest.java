@@ -115,7 +115,7 @@ class RangesFollowTheNodeClockTest {
   /** A tenant whose day windows end at {@code midnight}, with a day budget. */
   private String tenantWithMidnightAt(Instant midnight) {
     String t = freshTenant("clock");
-    Await.result(rig.budgets.setZone(t, zoneWithMidnightAt(midnight).getId()));
+    Await.result(rig.budgets.setZone(t, zoneWithMidnightAt(midnight).getId(), GovernorRig.ADMIN));
     rig.budget(t, Window.DAY, 1_000_000);
     return t;
   }

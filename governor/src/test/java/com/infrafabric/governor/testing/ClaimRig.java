@@ -64,7 +64,7 @@ public final class ClaimRig implements AutoCloseable {
     this.contracts =
         AgentContracts.create(governor.vertx, operator.jwksFile(), TestTokens.ISSUER, clock);
     this.registry = new AgentRegistry(scripts, contracts, governor.redis, meters);
-    this.policies = new TenantPolicies(governor.redis);
+    this.policies = new TenantPolicies(governor.redis, scripts);
     this.claims =
         new ClaimEngine(scripts, governor.pricing, governor.redis, ClaimSettings.DEFAULTS, meters);
   }
@@ -161,7 +161,7 @@ public final class ClaimRig implements AutoCloseable {
   }
 
   public void policy(String tenant, TenantPolicy policy) {
-    Await.result(policies.put(tenant, policy));
+    Await.result(policies.put(tenant, policy, GovernorRig.ADMIN));
   }
 
   @Override

@@ -60,6 +60,9 @@ public final class GovernorRig implements AutoCloseable {
 
   private static final AtomicInteger TENANTS = new AtomicInteger();
 
+  /** The subject this rig's configuration changes name in the ledger as the one who made them. */
+  public static final String ADMIN = "rig-admin";
+
   public final Vertx vertx;
   public final RedisStore redis;
 
@@ -133,7 +136,7 @@ public final class GovernorRig implements AutoCloseable {
   /** Sets a cap (and thresholds) on one window of a scope, replacing its other windows. */
   public void budget(String scope, Window window, long capMicros, Integer... thresholds) {
     Await.result(
-        budgets.put(Budget.of(Scope.parse(scope), window, Limit.of(capMicros, thresholds))));
+        budgets.put(Budget.of(Scope.parse(scope), window, Limit.of(capMicros, thresholds)), ADMIN));
   }
 
   public ReserveOutcome reserve(String scope, long micros) {
