@@ -19,6 +19,7 @@ import com.infrafabric.governor.claim.LeaseId;
 import com.infrafabric.governor.claim.TaskOutcome;
 import com.infrafabric.governor.claim.TaskSpec;
 import com.infrafabric.governor.policy.TenantPolicy;
+import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
@@ -84,13 +85,15 @@ final class ClaimRoutes {
     // A new claim is admission-controlled. A lease's end is always served, never shed nor rate
     // limited: it settles what was admitted. A heartbeat may be sent at will, and each one costs
     // the store a script: it is never shed either, but it is charged to its caller's bucket.
-    routes.admissionControlled().post("/v1/claims", Access.tenant(DISPATCHER), this::claim);
+    routes
+        .admissionControlled()
+        .post("/v1/claims", Access.tenant(DISPATCHER), IdempotentRoute.of(this::claim));
     routes.post("/v1/leases/:lease/heartbeat", holders, this::heartbeat);
-    routes.settling().post("/v1/leases/:lease/finish", holders, this::finish);
+    routes.settling().post("/v1/leases/:lease/finish", holders, IdempotentRoute.of(this::finish));
     routes.get("/v1/tenants/:tenant/cost-waste", Access.tenant(ADMIN, AUDITOR), this::costWaste);
   }
 
-  private void claim(RoutingContext ctx) {
+  private void claim(RoutingContext ctx, IdempotencyKey key) {
     Fields body = Fields.of(Requests.jsonBody(ctx), CLAIM_FIELDS);
     Principal caller = Requests.principal(ctx);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
@@ -105,12 +108,7 @@ final class ClaimRoutes {
     GrantScope grant = grantScope(body.optionalObject("grant").orElse(new JsonObject()));
     Responses.then(
         ctx,
-        claims.claim(
-            new ClaimRequest(
-                task,
-                ReservationRoutes.idempotencyKey(ctx),
-                CallerScope.subtree(caller),
-                grant.canonical())),
+        claims.claim(new ClaimRequest(task, key, CallerScope.subtree(caller), grant.canonical())),
         outcome -> answer(ctx, outcome, task, grant));
   }
 
@@ -157,7 +155,7 @@ final class ClaimRoutes {
     respond(ctx, 200, claims.heartbeat(request), ClaimViews::heartbeat);
   }
 
-  private void finish(RoutingContext ctx) {
+  private void finish(RoutingContext ctx, IdempotencyKey key) {
     Scope within = CallerScope.subtree(Requests.principal(ctx));
     LeaseId lease = lease(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), FINISH_FIELDS);
@@ -168,7 +166,7 @@ final class ClaimRoutes {
             outcome(body.string("outcome")),
             spend.settledOrNothing(body),
             body.optionalInteger("latency_ms", 0, MAX_LATENCY_MS).map(Duration::ofMillis),
-            ReservationRoutes.idempotencyKey(ctx),
+            key,
             within);
     respond(ctx, 200, claims.finish(request), ClaimViews::finished);
   }

@@ -9,6 +9,7 @@ import com.infrafabric.governor.keys.KeyPage;
 import com.infrafabric.governor.keys.KeySpec;
 import com.infrafabric.governor.keys.VirtualKey;
 import com.infrafabric.governor.keys.VirtualKeys;
+import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
@@ -62,15 +63,15 @@ final class KeyRoutes {
     Access admins = Access.tenant(ADMIN);
     Access readers = Access.tenant(ADMIN, AUDITOR);
     routes
-        .post("/v1/keys", admins, this::create)
+        .post("/v1/keys", admins, IdempotentRoute.of(this::create))
         .get("/v1/keys", readers, this::list)
         .get("/v1/keys/:tenant/:id", readers, this::get)
-        .post("/v1/keys/:tenant/:id/rotate", admins, this::rotate)
-        .post("/v1/keys/:tenant/:id/expire", admins, this::expire)
-        .delete("/v1/keys/:tenant/:id", admins, this::revoke);
+        .post("/v1/keys/:tenant/:id/rotate", admins, IdempotentRoute.of(this::rotate))
+        .post("/v1/keys/:tenant/:id/expire", admins, IdempotentRoute.of(this::expire))
+        .delete("/v1/keys/:tenant/:id", admins, IdempotentRoute.of(this::revoke));
   }
 
-  private void create(RoutingContext ctx) {
+  private void create(RoutingContext ctx, IdempotencyKey key) {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CREATE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string("scope")));
@@ -82,10 +83,7 @@ final class KeyRoutes {
             body.integer("tokens_per_minute", 1, VirtualKey.MAX_RATE),
             metadata(body),
             body.optionalString("expires_at").map(KeyRoutes::expiry).orElse(null));
-    Responses.then(
-        ctx,
-        keys.create(spec, ReservationRoutes.idempotencyKey(ctx)),
-        issued -> issuedAnswer(ctx, issued, 201));
+    Responses.then(ctx, keys.create(spec, key), issued -> issuedAnswer(ctx, issued, 201));
   }
 
   /**
@@ -111,13 +109,12 @@ final class KeyRoutes {
         found -> view(found.orElseThrow(() -> VirtualKeys.notFound(id))));
   }
 
-  private void rotate(RoutingContext ctx) {
+  private void rotate(RoutingContext ctx, IdempotencyKey key) {
     Scope subtree = subtree(ctx);
     Requests.noBody(ctx);
     Responses.then(
         ctx,
-        keys.rotate(
-            subtree.tenant(), ctx.pathParam("id"), subtree, ReservationRoutes.idempotencyKey(ctx)),
+        keys.rotate(subtree.tenant(), ctx.pathParam("id"), subtree, key),
         issued -> issuedAnswer(ctx, issued, 200));
   }
 
@@ -125,7 +122,7 @@ final class KeyRoutes {
    * Body: {@code {"expires_at": "..."}}, or {@code {}} to expire the key now. An explicit null is
    * refused: in a key's view it means "never", which this route cannot set.
    */
-  private void expire(RoutingContext ctx) {
+  private void expire(RoutingContext ctx, IdempotencyKey key) {
     Scope subtree = subtree(ctx);
     // No expires_at ends the key now: a null one is refused, not read as that.
     Instant at =
@@ -136,21 +133,15 @@ final class KeyRoutes {
     respond(
         ctx,
         200,
-        keys.expire(
-            subtree.tenant(),
-            ctx.pathParam("id"),
-            subtree,
-            at,
-            ReservationRoutes.idempotencyKey(ctx)),
+        keys.expire(subtree.tenant(), ctx.pathParam("id"), subtree, at, key),
         KeyRoutes::view);
   }
 
-  private void revoke(RoutingContext ctx) {
+  private void revoke(RoutingContext ctx, IdempotencyKey key) {
     Scope subtree = subtree(ctx);
     Responses.then(
         ctx,
-        keys.revoke(
-            subtree.tenant(), ctx.pathParam("id"), subtree, ReservationRoutes.idempotencyKey(ctx)),
+        keys.revoke(subtree.tenant(), ctx.pathParam("id"), subtree, key),
         ignored -> ctx.response().setStatusCode(204).end());
   }
 

@@ -40,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
@@ -50,7 +49,7 @@ import java.util.UUID;
  * agent of the subtree, an admin, or the caller of a gateway call whose hold it finds, is refused
  * with 409 {@code RESERVATION_HELD_BY_ANOTHER}. The paths and the fields the chassis sends are
  * {@link ReservationWire}'s, the protocol both sides share. Every request is named by an {@code
- * Idempotency-Key} (see {@link #idempotencyKey}). Answers carry the tightest layer's remaining
+ * Idempotency-Key} (see {@link IdempotentRoute}). Answers carry the tightest layer's remaining
  * budget in {@code X-Budget-*} headers.
  */
 final class ReservationRoutes {
@@ -85,15 +84,15 @@ final class ReservationRoutes {
     // it expires.
     routes
         .admissionControlled()
-        .post(ReservationWire.RESERVATIONS, holders, this::reserve)
-        .post("/v1/charges", Access.tenant(AGENT), this::charge);
+        .post(ReservationWire.RESERVATIONS, holders, IdempotentRoute.of(this::reserve))
+        .post("/v1/charges", Access.tenant(AGENT), IdempotentRoute.of(this::charge));
     routes
         .settling()
-        .post(ReservationWire.COMMIT_ROUTE, holders, this::commit)
-        .post(ReservationWire.RELEASE_ROUTE, holders, this::release);
+        .post(ReservationWire.COMMIT_ROUTE, holders, IdempotentRoute.of(this::commit))
+        .post(ReservationWire.RELEASE_ROUTE, holders, IdempotentRoute.of(this::release));
   }
 
-  private void reserve(RoutingContext ctx) {
+  private void reserve(RoutingContext ctx, IdempotencyKey key) {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
     Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string(SCOPE)));
@@ -106,7 +105,7 @@ final class ReservationRoutes {
             scope,
             spend.estimate(body),
             ttl,
-            idempotencyKey(ctx),
+            key,
             CallAttribution.NONE,
             "",
             CallerScope.holder(caller));
@@ -143,14 +142,13 @@ final class ReservationRoutes {
                 Views.layers(denied.layers()))));
   }
 
-  private void commit(RoutingContext ctx) {
+  private void commit(RoutingContext ctx, IdempotencyKey key) {
     Principal caller = Requests.principal(ctx);
     Scope within = CallerScope.settlingSubtree(caller);
     ReservationId id = reservation(ctx, within);
     Fields body = Fields.of(Requests.jsonBody(ctx), ACTUAL_FIELDS);
     CommitRequest request =
-        new CommitRequest(
-            id, spend.settled(body), idempotencyKey(ctx), within, CallerScope.holder(caller));
+        new CommitRequest(id, spend.settled(body), key, within, CallerScope.holder(caller));
     respond(
         ctx,
         200,
@@ -160,7 +158,7 @@ final class ReservationRoutes {
         Views::commit);
   }
 
-  private void release(RoutingContext ctx) {
+  private void release(RoutingContext ctx, IdempotencyKey key) {
     Principal caller = Requests.principal(ctx);
     Scope within = CallerScope.settlingSubtree(caller);
     ReservationId id = reservation(ctx, within);
@@ -169,16 +167,16 @@ final class ReservationRoutes {
         ctx,
         200,
         engine
-            .release(id, idempotencyKey(ctx), within, CallerScope.holder(caller))
+            .release(id, key, within, CallerScope.holder(caller))
             .onSuccess(result -> replayedHeader(ctx, result.replayed())),
         Views::release);
   }
 
-  private void charge(RoutingContext ctx) {
+  private void charge(RoutingContext ctx, IdempotencyKey key) {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string(SCOPE)));
-    ChargeRequest request = new ChargeRequest(scope, spend.charged(body), idempotencyKey(ctx));
+    ChargeRequest request = new ChargeRequest(scope, spend.charged(body), key);
     respond(
         ctx,
         engine
@@ -197,22 +195,6 @@ final class ReservationRoutes {
     ReservationId id = ReservationId.parse(ctx.pathParam(ReservationWire.ID_PARAM));
     CallerScope.requireInTenant(within, id.tenant());
     return id;
-  }
-
-  /**
-   * The request's {@code Idempotency-Key}, owned by the caller (two callers' equal keys name two
-   * requests). A request without one gets one the server makes up. Either way the answer carries it
-   * in its {@code Idempotency-Key} header, error answers included, so a client whose request ended
-   * in doubt (a lost answer, a timeout) can retry it safely with that key.
-   */
-  static IdempotencyKey idempotencyKey(RoutingContext ctx) {
-    String named = ctx.request().getHeader(ReservationWire.IDEMPOTENCY_HEADER);
-    String value = named != null ? named : UUID.randomUUID().toString();
-    Principal caller = Requests.principal(ctx);
-    IdempotencyKey key =
-        IdempotencyKey.ofCaller(caller.subject(), caller.scope().orElse(""), value);
-    ctx.response().putHeader(ReservationWire.IDEMPOTENCY_HEADER, value);
-    return key;
   }
 
   private static void settledHeaders(

@@ -51,7 +51,7 @@ class IdempotencyApiTest {
     assertThat(json(retry).getString("charge_id")).isEqualTo(json(first).getString("charge_id"));
     assertThat(rig.http.send("POST", "/v1/charges", agent, Map.of(), charge).headers())
         .satisfies(h -> assertThat(h.firstValue(KEY)).isPresent().get().isNotEqualTo(assigned));
-    assertThat(entries(t)).isEqualTo(2);
+    assertThat(entries(t)).as("the budget put, then two charges").isEqualTo(3);
   }
 
   @Test
@@ -79,6 +79,59 @@ class IdempotencyApiTest {
     assertThat(reserved.headers().firstValue(KEY)).isPresent();
     assertThat(committed.statusCode()).isEqualTo(200);
     assertThat(committed.headers().firstValue(KEY)).isPresent();
+  }
+
+  /**
+   * Regression: a refusal of the body came without the documented {@code Idempotency-Key} when it
+   * was made before the handler read the key (reserve's amount and model, commit's and charge's
+   * amounts). Every idempotent route now reads and echoes the key before its handler runs, so its
+   * every refusal carries it.
+   */
+  @Test
+  void everyIdempotentRouteEchoesTheKeyWhenItRefusesTheBody() {
+    String t = GovernorRig.freshTenant("refused");
+    rig.budget(t, "lifetime", 1_000);
+    String agent = agent("carol", t);
+    String admin = rig.admin(t);
+    String dispatcher = rig.tokens.mint(rig.tokens.spec("dispatch", "dispatcher").withScope(t));
+    String rid = json(rig.post("/v1/reservations", agent, spend(t, 1))).getString("reservation_id");
+    String negative = new JsonObject().put("amount_micros", -1).encode();
+    String lease = GovernorServiceRig.encode(t + "/task-1") + "%231";
+
+    Map<String, HttpResponse<String>> refusals =
+        Map.ofEntries(
+            refused("POST", "/v1/reservations", agent, spend(t, -1).encode()),
+            refused("POST", "/v1/reservations", agent, spend(t, 5_000_000_000L).encode()),
+            refused(
+                "POST",
+                "/v1/reservations",
+                agent,
+                new JsonObject().put("scope", t).put("model", "nope").encode()),
+            refused("POST", "/v1/charges", agent, spend(t, -1).encode()),
+            refused("POST", "/v1/reservations/" + rid + "/commit", agent, negative),
+            refused("POST", "/v1/reservations/" + rid + "/release", agent, negative),
+            refused("POST", "/v1/claims", dispatcher, "{}"),
+            refused("POST", "/v1/leases/" + lease + "/finish", agent, "{}"),
+            refused("POST", "/v1/keys", admin, "{}"),
+            refused("POST", "/v1/keys/" + t + "/k1/rotate", admin, negative),
+            refused("POST", "/v1/keys/" + t + "/k1/expire", admin, "{\"expires_at\":null}"));
+
+    assertThat(refusals)
+        .allSatisfy(
+            (call, response) -> {
+              assertThat(response.statusCode())
+                  .as(call + " " + response.body())
+                  .isBetween(400, 422);
+              assertThat(response.headers().firstValue(KEY)).as(call).hasValue(call);
+            });
+  }
+
+  /** The answer to a request under a key named after the request, to tell the answers apart. */
+  private static Map.Entry<String, HttpResponse<String>> refused(
+      String method, String path, String token, String body) {
+    String name = (method + " " + path + " " + body).replaceAll("[^A-Za-z0-9._:-]", "_");
+    String key = name.length() > 128 ? name.substring(0, 128) : name;
+    return Map.entry(key, rig.http.send(method, path, token, Map.of(KEY, key), body));
   }
 
   @Test
