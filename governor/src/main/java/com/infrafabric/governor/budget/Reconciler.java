@@ -3,12 +3,12 @@ package com.infrafabric.governor.budget;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.ledger.LedgerArchive;
 import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.ledger.LedgerReadSlots;
 import com.infrafabric.governor.tenant.CalendarWindows;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.platform.http.ApiException;
-import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.Counter;
@@ -19,7 +19,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -40,25 +39,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * keeps everything; such aged-out windows are not reported.
  *
  * <p>A run reads the tenant's whole ledger, so what callers can ask of a node is bounded: callers
- * asking for the same tenant while a run is under way share it, and at most {@value #MAX_RUNNING}
- * tenants are reconciled at once; one more is refused at once with {@code OVERLOADED} and a {@code
- * Retry-After}, never queued.
+ * asking for the same tenant while a run is under way share it, and the runs hold {@link
+ * LedgerReadSlots} of a bound of {@value #MAX_RUNNING}, shared fairly between tenants (one more is
+ * refused at once with {@code OVERLOADED} and a {@code Retry-After}, never queued): tenants
+ * reconciling in a loop cannot shut another tenant out.
  */
 public final class Reconciler {
 
   private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("'d'yyyyMMdd");
   private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("'m'yyyyMM");
 
-  /** Tenants reconciled at once on one node, each run reading a whole ledger. */
+  /**
+   * Tenants reconciled at once on one node, each run reading a whole ledger, before only tenants
+   * under their fair share are (see {@link LedgerReadSlots}: up to twice as many).
+   */
   public static final int MAX_RUNNING = 2;
-
-  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
   private final RedisStore redis;
   private final Ledger ledger;
   private final Clock clock;
   private final MeterRegistry meters;
   private final Map<String, Future<ReconciliationReport>> running = new ConcurrentHashMap<>();
+  private final LedgerReadSlots slots = new LedgerReadSlots(MAX_RUNNING, "reconciliations");
 
   /**
    * Runs are counted as {@code governor.reconciliations} by outcome (consistent, mismatch,
@@ -88,8 +90,9 @@ public final class Reconciler {
   }
 
   /**
-   * The tenant's reconciliation: the run under way for it if there is one, a new one if fewer than
-   * {@value #MAX_RUNNING} run, or a failed future with {@code OVERLOADED} otherwise.
+   * The tenant's reconciliation: the run under way for it if there is one, a new one if the tenant
+   * may take a slot (see {@link LedgerReadSlots}), or a failed future with {@code OVERLOADED}
+   * otherwise.
    */
   public Future<ReconciliationReport> reconcile(String tenant) {
     Promise<ReconciliationReport> run = Promise.promise();
@@ -97,17 +100,8 @@ public final class Reconciler {
     if (underWay != null) {
       return underWay;
     }
-    if (running.size() > MAX_RUNNING) {
-      running.remove(tenant);
-      return Future.failedFuture(
-          ApiException.retryAfter(
-              ErrorCode.OVERLOADED,
-              "This node is reconciling "
-                  + MAX_RUNNING
-                  + " other tenants' ledgers, as many as it runs at once; retry shortly.",
-              RETRY_AFTER));
-    }
-    replayAndCompare(tenant)
+    slots
+        .run(tenant, () -> replayAndCompare(tenant))
         .onComplete(
             done -> {
               running.remove(tenant);

@@ -4,6 +4,7 @@ import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.ledger.Ledger;
 import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.ledger.LedgerReadSlots;
 import com.infrafabric.governor.tenant.Scope;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -22,7 +23,9 @@ import java.util.TreeMap;
  * <p>Work is bounded: a query covers at most {@link SpendQuery#MAX_RANGE}, holds at most {@link
  * #MAX_ENTRIES} entries (and reads at most twice that, {@link Ledger#scan}) and answers at most
  * {@link #MAX_ROWS} groups; beyond either it fails with {@code REPORT_TOO_LARGE}, before anything
- * is answered. Thread-safe.
+ * is answered. A node runs {@value #MAX_RUNNING} reports at once, shared fairly between tenants
+ * ({@link LedgerReadSlots}); one more fails at once with {@code OVERLOADED} and a {@code
+ * Retry-After}, never queued. Thread-safe.
  */
 public final class SpendReports {
 
@@ -31,6 +34,12 @@ public final class SpendReports {
 
   /** Groups one report answers at most. */
   public static final int MAX_ROWS = 10_000;
+
+  /**
+   * Reports one node reads at once, each up to {@link #MAX_ENTRIES} entries, before only tenants
+   * under their fair share are served (see {@link LedgerReadSlots}: up to twice as many).
+   */
+  public static final int MAX_RUNNING = 2;
 
   /** Groups compare dimension by dimension. */
   private static final Comparator<List<String>> GROUP_ORDER =
@@ -45,12 +54,17 @@ public final class SpendReports {
       };
 
   private final Ledger ledger;
+  private final LedgerReadSlots slots = new LedgerReadSlots(MAX_RUNNING, "spend reports");
 
   public SpendReports(Ledger ledger) {
     this.ledger = ledger;
   }
 
   public Future<SpendReport> report(SpendQuery query) {
+    return slots.run(query.within().tenant(), () -> read(query));
+  }
+
+  private Future<SpendReport> read(SpendQuery query) {
     Scope within = query.within();
     Map<List<String>, long[]> groups = new TreeMap<>(GROUP_ORDER);
     long[] inSubtree = {0};

@@ -70,13 +70,18 @@ class LedgerArchiveTest {
 
   /**
    * A reconciliation reads a tenant's whole history, archive and stream, so what callers may ask of
-   * one node is bounded: asking again for a tenant under way joins its run, and past {@link
-   * Reconciler#MAX_RUNNING} tenants at once the next is refused at once, never queued.
+   * one node is bounded: asking again for a tenant under way joins its run, and runs share {@link
+   * Reconciler#MAX_RUNNING} slots fairly between tenants (up to twice as many for tenants under
+   * their fair share), past which the next is refused at once, never queued.
+   *
+   * <p>Regression: two tenants' runs held both of a node's slots, so while their auditors looped a
+   * third tenant was refused every time; it is served now.
    */
   @Test
-  void callersOfOneTenantShareARunAndTenantsPastTheBoundAreRefusedAtOnce() {
+  void callersOfOneTenantShareARunAThirdTenantIsServedAndPastTheBoundTheNextIsRefused() {
+    int served = 2 * Reconciler.MAX_RUNNING;
     List<String> tenants = new ArrayList<>();
-    for (int i = 0; i <= Reconciler.MAX_RUNNING; i++) {
+    for (int i = 0; i <= served; i++) {
       String tenant = freshTenant("reconcile");
       rig.budget(tenant, Window.DAY, 1_000_000);
       rig.reserved(tenant + "/p", 100);
@@ -100,7 +105,7 @@ class LedgerArchiveTest {
     Future<ReconciliationReport> again = first.remove(first.size() - 1);
 
     assertThat(again).isSameAs(first.get(0));
-    Future<ReconciliationReport> refused = first.get(Reconciler.MAX_RUNNING);
+    Future<ReconciliationReport> refused = first.get(served);
     assertThat(refused.failed()).isTrue();
     assertThat(refused.cause())
         .isInstanceOfSatisfying(
@@ -109,10 +114,10 @@ class LedgerArchiveTest {
               assertThat(e.code()).isEqualTo(ErrorCode.OVERLOADED);
               assertThat(e.retryAfter()).isPresent();
             });
-    for (int i = 0; i < Reconciler.MAX_RUNNING; i++) {
-      assertThat(Await.result(first.get(i)).consistent()).isTrue();
+    for (int i = 0; i < served; i++) {
+      assertThat(Await.result(first.get(i)).consistent()).as("tenant %d", i).isTrue();
     }
-    assertThat(Await.result(reconciler.reconcile(tenants.get(Reconciler.MAX_RUNNING))).consistent())
+    assertThat(Await.result(reconciler.reconcile(tenants.get(served))).consistent())
         .as("once the runs ended, the refused tenant's is served")
         .isTrue();
   }
@@ -123,7 +128,7 @@ class LedgerArchiveTest {
     rig.budget(t, Window.LIFETIME, 1_000_000);
     charge(t, 30);
 
-    assertThat(archive(t, Duration.ofMinutes(1))).isEqualTo(30);
+    assertThat(archive(t, Duration.ofMinutes(1))).as("the budget put and 30 charges").isEqualTo(31);
     assertThat(streamLength(t)).isZero();
     assertConsistent(t, 30);
 
@@ -142,7 +147,7 @@ class LedgerArchiveTest {
     charge(t, 3);
 
     assertThat(archive(t, Duration.ofHours(2))).isZero();
-    assertThat(streamLength(t)).isEqualTo(3);
+    assertThat(streamLength(t)).as("the budget put and 3 charges").isEqualTo(4);
     assertThat(segments(t)).isEmpty();
   }
 
@@ -191,12 +196,13 @@ class LedgerArchiveTest {
     } while (cursor != null && pages < 20);
 
     assertThat(ids)
-        .hasSize(21)
+        .as("the budget put, 12 charges archived, 9 in the stream")
+        .hasSize(22)
         .doesNotHaveDuplicates()
         .isSortedAccordingTo(LedgerArchive::compareIds);
-    assertThat(ids.subList(0, 12))
+    assertThat(ids.subList(0, 13))
         .as("the archived entries come first")
-        .containsExactlyElementsOf(replayedIds(t).subList(0, 12));
+        .containsExactlyElementsOf(replayedIds(t).subList(0, 13));
   }
 
   @Test
@@ -246,7 +252,9 @@ class LedgerArchiveTest {
     charge(t, 5);
     archive(t, Duration.ofMinutes(1));
     IdRange all = new IdRange("-", "+");
-    assertThat(Await.result(archive.page(t, all, entry -> true, 100, 100)).entries()).hasSize(5);
+    assertThat(Await.result(archive.page(t, all, entry -> true, 100, 100)).entries())
+        .as("the budget put and 5 charges")
+        .hasSize(6);
     Path segment = segments(t).get(0);
     byte[] bytes = Files.readAllBytes(segment);
     bytes[bytes.length / 2] ^= 1;
@@ -271,7 +279,9 @@ class LedgerArchiveTest {
     LedgerArchiver second =
         new LedgerArchiver(rig.redis, archive, Duration.ofMinutes(1), Duration.ofMinutes(1));
 
-    assertThat(Await.result(first.archiveIfLeased(t))).isEqualTo(4);
+    assertThat(Await.result(first.archiveIfLeased(t)))
+        .as("the budget put and 4 charges")
+        .isEqualTo(5);
     charge(t, 2);
     assertThat(Await.result(second.archiveIfLeased(t))).as("the lease is held").isZero();
     assertThat(streamLength(t)).isEqualTo(2);
@@ -297,10 +307,11 @@ class LedgerArchiveTest {
     return Await.result(archive.archiveOlderThan(tenant, age));
   }
 
-  private void assertConsistent(String tenant, long entries) {
+  /** Reconciles the tenant, whose ledger holds its budget put and then {@code charges} charges. */
+  private void assertConsistent(String tenant, long charges) {
     ReconciliationReport report = Await.result(reconciler.reconcile(tenant));
     assertThat(report.consistent()).as(report.toString()).isTrue();
-    assertThat(report.entriesReplayed()).isEqualTo(entries);
+    assertThat(report.entriesReplayed()).isEqualTo(1 + charges);
   }
 
   private long streamLength(String tenant) {

@@ -19,15 +19,19 @@ import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -100,6 +104,65 @@ class SpendReportsTest {
         reports.report(new SpendQuery(Scope.parse(scope), FROM, TO, List.of(groupBy))));
   }
 
+  /**
+   * Regression: spend reports, each reading up to 400,000 ledger entries, had no bound on how many
+   * a node ran at once. They share {@link SpendReports#MAX_RUNNING} slots fairly between tenants:
+   * one tenant runs one report at a time, a third tenant is served while two hold the slots, and
+   * past twice the bound the next is refused at once with {@code OVERLOADED} and a Retry-After.
+   */
+  @Test
+  void reportsShareTheNodesSlotsFairlyBetweenTenants() {
+    int served = 2 * SpendReports.MAX_RUNNING;
+    List<String> tenants = new ArrayList<>();
+    for (int i = 0; i <= served; i++) {
+      String t = freshTenant("slots");
+      rig.budget(t, Window.LIFETIME, 1_000_000);
+      rig.charge(t + "/a", 10 + i);
+      tenants.add(t);
+    }
+
+    // Asked in one go on an event loop, before any report has had a reply from Redis.
+    Promise<List<Future<SpendReport>>> asked = Promise.promise();
+    rig.vertx
+        .getOrCreateContext()
+        .runOnContext(
+            on -> {
+              List<Future<SpendReport>> runs = new ArrayList<>();
+              runs.add(reports.report(query(tenants.get(0))));
+              runs.add(reports.report(query(tenants.get(0))));
+              for (String t : tenants.subList(1, tenants.size())) {
+                runs.add(reports.report(query(t)));
+              }
+              asked.complete(runs);
+            });
+    List<Future<SpendReport>> runs = Await.result(asked.future());
+
+    assertOverloaded(runs.get(1));
+    assertOverloaded(runs.get(runs.size() - 1));
+    for (int i = 0; i < served; i++) {
+      SpendReport report = Await.result(runs.get(i == 0 ? 0 : i + 1));
+      assertThat(report.rows()).extracting(SpendRow::spentMicros).containsExactly(10L + i);
+    }
+    assertThat(Await.result(reports.report(query(tenants.get(served)))).rows())
+        .as("once the reports ended, the refused tenant's is served")
+        .hasSize(1);
+  }
+
+  private static SpendQuery query(String tenant) {
+    return new SpendQuery(Scope.parse(tenant), FROM, TO, List.of(SpendDimension.SCOPE));
+  }
+
+  private static void assertOverloaded(Future<?> refused) {
+    assertThat(refused.failed()).isTrue();
+    assertThat(refused.cause())
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(com.infrafabric.platform.http.ErrorCode.OVERLOADED);
+              assertThat(e.retryAfter()).isPresent();
+            });
+  }
+
   @Test
   void spendIsSummedPerKeyModelAndDayAndAgreesWithTheBudget() {
     String t = freshTenant("spend");
@@ -156,7 +219,9 @@ class SpendReportsTest {
     rig.budget(t, Window.LIFETIME, 1_000_000_000);
     rig.charge(t + "/p", 10);
     rig.charge(t + "/p", 20);
-    assertThat(Await.result(archive.archiveOlderThan(t, Duration.ofMinutes(1)))).isEqualTo(2);
+    assertThat(Await.result(archive.archiveOlderThan(t, Duration.ofMinutes(1))))
+        .as("the budget put and 2 charges")
+        .isEqualTo(3);
     rig.charge(t + "/p", 30);
 
     SpendReport report = report(t, SpendDimension.SCOPE);
@@ -164,7 +229,7 @@ class SpendReportsTest {
     assertThat(report.rows()).hasSize(1);
     assertThat(report.rows().get(0).spentMicros()).isEqualTo(60);
     assertThat(report.rows().get(0).calls()).isEqualTo(3);
-    assertThat(report.entriesScanned()).isEqualTo(3);
+    assertThat(report.entriesScanned()).as("the budget put and 3 charges").isEqualTo(4);
   }
 
   @Test
