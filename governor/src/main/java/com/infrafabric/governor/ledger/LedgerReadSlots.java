@@ -49,14 +49,7 @@ public final class LedgerReadSlots {
   private ApiException refusal(String tenant, TenantSlots.Decision decision) {
     String why =
         decision == TenantSlots.Decision.TENANT_SHARE
-            ? "Tenant "
-                + tenant
-                + " runs "
-                + slots.tenantShare()
-                + " "
-                + reads
-                + " on this node,"
-                + " its share of them"
+            ? "Tenant " + tenant + " holds its share of this node's " + reads
             : "This node runs as many " + reads + " as it may at once";
     return ApiException.retryAfter(ErrorCode.OVERLOADED, why + "; retry shortly.", RETRY_AFTER);
   }

@@ -65,7 +65,7 @@ class ClaimTest {
     assertThat(rig.governor.usage(t + "/proj", Window.LIFETIME).reservedMicros()).isEqualTo(3_000);
     assertThat(rig.governor.ledger(t))
         .extracting(LedgerEntry::type)
-        .containsExactly("budget", "agent", "reserve", "claim");
+        .containsExactly("agent", "reserve", "claim");
     assertThat(rig.claim(task("t1", t + "/proj", Map.of("python", 1), 10_000)))
         .isInstanceOfSatisfying(
             NotClaimed.class, n -> assertThat(n.reason()).isEqualTo(Reason.TASK_ALREADY_OWNED));

@@ -230,9 +230,9 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
     return governor.spentAndReserved(scope);
   }
 
-  /** The ledger's entries of {@code scope}, oldest first. */
+  /** The ledger's entries of {@code scope}'s operations, oldest first (see {@code operations}). */
   List<JsonObject> ledger(String scope) {
-    return governor.ledger(scope);
+    return governor.operations(scope);
   }
 
   /**

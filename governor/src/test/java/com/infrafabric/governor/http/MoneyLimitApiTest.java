@@ -71,7 +71,7 @@ class MoneyLimitApiTest {
               new JsonObject("{\"limits\":{\"day\":{\"cap_micros\":" + amount + "}}}"));
       assertThat(cap.statusCode()).as("cap " + amount).isBetween(400, 499);
     }
-    assertThat(ledger(t)).isEmpty();
+    assertThat(rig.operations(t)).isEmpty();
     assertConsistent(t);
   }
 
@@ -101,7 +101,7 @@ class MoneyLimitApiTest {
     assertThat(details.getString("counter")).isEqualTo("spent_micros");
     assertThat(details.getLong("max")).isEqualTo(MAX);
     assertThat(details.getBoolean("permanent")).isTrue();
-    assertThat(ledger(t)).hasSize(1);
+    assertThat(rig.operations(t)).hasSize(1);
     assertThat(spent(t, "lifetime")).isEqualTo(MAX);
   }
 
@@ -116,7 +116,7 @@ class MoneyLimitApiTest {
 
     assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
     assertThat(json(refused).getJsonObject("details").getString("scope")).isEqualTo(t);
-    assertThat(ledger(t)).isEmpty();
+    assertThat(rig.operations(t)).isEmpty();
   }
 
   /** Sets the lifetime spent counter of {@code scope} as the calls no ledger holds here left it. */
@@ -144,12 +144,6 @@ class MoneyLimitApiTest {
   private static HttpResponse<String> send(String path, String token, String body) {
     return rig.http.send(
         "POST", path, token, Map.of("Idempotency-Key", UUID.randomUUID().toString()), body);
-  }
-
-  private static List<Object> ledger(String tenant) {
-    return json(rig.call("GET", "/v1/ledger/" + tenant, rig.auditor(tenant), null))
-        .getJsonArray("entries")
-        .getList();
   }
 
   private static long spent(String tenant, String window) {

@@ -58,7 +58,9 @@ class ScopeLimitApiTest {
     assertThat(error.getJsonObject("details").getLong("max")).isEqualTo(MAX_SCOPES);
     assertThat(exists(keys(t).usage(Scope.parse(t + "/q/r1")))).isFalse();
     assertThat(send(Request.cmd(Command.SCARD).arg(keys(t).scopes()))).isEqualTo(MAX_SCOPES);
-    assertThat(send(Request.cmd(Command.XLEN).arg(keys(t).ledger()))).isEqualTo(1);
+    assertThat(send(Request.cmd(Command.XLEN).arg(keys(t).ledger())))
+        .as("the budget put and the one charge recorded")
+        .isEqualTo(2);
 
     assertThat(charge(agent, t + "/q", 3).statusCode()).isEqualTo(201);
   }

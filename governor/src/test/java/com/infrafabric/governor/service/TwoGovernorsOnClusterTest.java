@@ -191,6 +191,9 @@ class TwoGovernorsOnClusterTest {
     String zoned = GovernorRig.freshTenant("zoned");
     Await.result(a.governor.budgets.setZone(zoned, "Europe/Paris", GovernorRig.ADMIN));
     Await.result(b.governor.budgets.setZone(zoned, "Europe/Paris", GovernorRig.ADMIN));
+    b.governor.budget(zoned, Window.DAY, CAP);
+    assertThat(Await.result(a.governor.budgets.delete(Scope.parse(zoned), GovernorRig.ADMIN)))
+        .isTrue();
 
     Set<String> ran = new HashSet<>();
     for (ClaimRig node : List.of(a, b)) {

@@ -38,6 +38,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -59,6 +60,9 @@ public final class GovernorRig implements AutoCloseable {
       PricingCatalogues.toJson(List.of(GPT_TEST)).getJsonObject(0);
 
   private static final AtomicInteger TENANTS = new AtomicInteger();
+
+  /** The ledger entry types of configuration changes, which {@link #ledger} leaves out. */
+  public static final Set<String> CONFIGURATION_ENTRIES = Set.of("budget", "zone", "policy");
 
   /** The subject this rig's configuration changes name in the ledger as the one who made them. */
   public static final String ADMIN = "rig-admin";
@@ -178,10 +182,18 @@ public final class GovernorRig implements AutoCloseable {
         .orElseThrow();
   }
 
+  /**
+   * The tenant's ledger entries of operations on budgets (reserve, commit, charge, the claim path,
+   * keys and agents), oldest first: without the configuration changes ({@code budget}, {@code
+   * zone}, {@code policy}) a test's set-up leaves, which have tests of their own.
+   */
   public List<LedgerEntry> ledger(String tenant) {
     return Await.result(
             ledger.page(tenant, null, Instant.EPOCH, Instant.now().plusSeconds(3600), null, 1000))
-        .entries();
+        .entries()
+        .stream()
+        .filter(entry -> !CONFIGURATION_ENTRIES.contains(entry.type()))
+        .toList();
   }
 
   public ReconciliationReport reconcile(String tenant) {

@@ -345,6 +345,17 @@ public final class GovernorServiceRig implements AutoCloseable {
         .getJsonArray("entries").stream().map(JsonObject.class::cast).toList();
   }
 
+  /**
+   * The entries of {@link #ledger} that record operations on budgets (reserve, commit, charge,
+   * ...), without the configuration changes ({@code budget}, {@code zone}, {@code policy}) a test's
+   * set-up leaves, which have tests of their own.
+   */
+  public List<JsonObject> operations(String scope) {
+    return ledger(scope).stream()
+        .filter(entry -> !GovernorRig.CONFIGURATION_ENTRIES.contains(entry.getString("type")))
+        .toList();
+  }
+
   public static String encode(String scope) {
     return scope.replace("/", "%2F");
   }
