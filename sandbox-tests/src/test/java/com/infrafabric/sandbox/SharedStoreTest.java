@@ -120,7 +120,7 @@ class SharedStoreTest {
             new SimpleMeterRegistry());
     Budgets budgets = new Budgets(redis, engine);
     Scope scope = Scope.parse("money");
-    Await.result(budgets.put(Budget.of(scope, Window.DAY, Limit.of(1_000_000))));
+    Await.result(budgets.put(Budget.of(scope, Window.DAY, Limit.of(1_000_000)), "test"));
     for (int i = 0; i < 20; i++) {
       ReserveOutcome reserved =
           Await.result(
