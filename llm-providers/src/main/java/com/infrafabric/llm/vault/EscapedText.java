@@ -12,11 +12,12 @@ package com.infrafabric.llm.vault;
  *       <code>&#92;uHHHH</code> and <code>&#92;xHH</code>, JSON's <code>&#92;"</code>, <code>
  *       &#92;&#92;</code> and <code>&#92;/</code> (and <code>&#92;n</code>, <code>&#92;r</code>,
  *       <code>&#92;t</code>, <code>&#92;f</code> as whitespace), and the HTML character references
- *       {@code &#NN;}, {@code &#xHH;}, {@code &quot;}, {@code &amp;}, {@code &lt;}, {@code &gt;}
- *       and {@code &apos;}.
+ *       {@code &#NN;} and {@code &#xHH;} (the {@code ;} optional, as HTML parsers take them),
+ *       {@code &quot;}, {@code &amp;}, {@code &lt;}, {@code &gt;} and {@code &apos;}.
  * </ul>
  *
- * Reading both keeps a secret that itself holds something like {@code %41} findable as written.
+ * Reading both keeps a secret that itself holds something like {@code %41} findable as written. The
+ * {@link Redactor} reads a text holding NULs without them ({@link NulFreeText}).
  */
 final class EscapedText {
 
@@ -82,6 +83,10 @@ final class EscapedText {
     };
   }
 
+  /**
+   * A named reference, or a numeric one with or without its closing {@code ;} (HTML parsers read
+   * {@code &#83&#51} as {@code S3}), its digits taken as far as they go, as theirs do.
+   */
   private static long reference(CharSequence text, int i) {
     for (String[] named : NAMED) {
       if (startsWith(text, i, named[0])) {
@@ -100,10 +105,11 @@ final class EscapedText {
       value = value * radix + digit(text.charAt(j), radix);
       j++;
     }
-    if (j == digits || j >= text.length() || text.charAt(j) != ';' || value > Character.MAX_VALUE) {
+    if (j == digits || value > Character.MAX_VALUE) {
       return NONE;
     }
-    return escaped(j + 1 - i, (char) value);
+    boolean closed = j < text.length() && text.charAt(j) == ';';
+    return escaped(j - i + (closed ? 1 : 0), (char) value);
   }
 
   /** {@code digits} hex digits from {@code from}, as an escape of {@code length} characters. */

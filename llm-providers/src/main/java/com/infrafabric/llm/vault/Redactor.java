@@ -6,27 +6,32 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Removes secrets from text: each whole secret, written raw, in hex (either case) or in Base64
- * (standard or URL-safe, any byte alignment, with or without padding), with ASCII whitespace
- * anywhere in it (MIME line wrapping), and with any of its characters escaped as percent-encoding,
- * <code>&#92;u</code>, <code>&#92;x</code>, JSON or HTML escapes ({@link EscapedText}). Each match,
- * with the encoding characters beside it that carry bits of the secret, becomes {@value #MARK}. The
- * README's credential section states this promise; the tests pin each entry.
+ * Removes secrets from text: each whole secret, written raw (either case), in hex (either case), in
+ * Base64 (standard or URL-safe, any byte alignment, with or without padding) or in Base32 (RFC
+ * 4648's standard or extended-hex alphabet, either case, any byte alignment, with or without
+ * padding), with ASCII whitespace anywhere in it (MIME line wrapping), with NULs anywhere in it (so
+ * in UTF-16 of either byte order or UTF-32, {@link NulFreeText}), and with any of its characters
+ * escaped as percent-encoding, <code>&#92;u</code>, <code>&#92;x</code>, JSON or HTML escapes
+ * (numeric references with or without their {@code ;}, {@link EscapedText}). Each match, with the
+ * encoding characters beside it that carry bits of the secret, becomes {@value #MARK}. The README's
+ * credential section states this promise; the tests pin each entry.
  *
- * <p>Not caught, by design: pieces of a secret, and any other transformation (reversed,
- * case-changed, rotated, compressed, encrypted, or two encodings stacked but for escapes). Pieces
- * were caught once (any 8 bytes), which made redaction an oracle: whatever passes it can be chosen
- * by the tool or its caller (its output, its stored values, a prompt the model repeats, a body an
- * origin echoes), and a guess of 7 known bytes and one more came back redacted exactly when it was
- * right, so a secret fell byte by byte in as many calls as it has bytes. Matching only the whole
- * secret leaves nothing to learn but whether a whole guess is right. Against an origin that may
- * reflect what it receives, only withholding the response helps: that is why a credential carries a
+ * <p>Not caught, by design: pieces of a secret, and any other transformation (reversed, rotated,
+ * compressed, encrypted, Base64 with its case changed, other character sets such as EBCDIC, or two
+ * encodings stacked but for escapes, NULs and whitespace). Pieces were caught once (any 8 bytes),
+ * which made redaction an oracle: whatever passes it can be chosen by the tool or its caller (its
+ * output, its stored values, a prompt the model repeats, a body an origin echoes), and a guess of 7
+ * known bytes and one more came back redacted exactly when it was right, so a secret fell byte by
+ * byte in as many calls as it has bytes. Matching only the whole secret leaves nothing to learn but
+ * whether a whole guess is right (in the raw form, up to case). Against an origin that may reflect
+ * what it receives, only withholding the response helps: that is why a credential carries a
  * response policy.
  *
  * <p>Immutable and thread-safe; one pass over the text per encoding, secret and reading ({@link
- * EscapedText}), in time linear in the text.
+ * EscapedText}), and one more to drop NULs when the text holds any, in time linear in the text.
  */
 public final class Redactor {
 
@@ -67,9 +72,11 @@ public final class Redactor {
       return text;
     }
     BitSet marks = new BitSet(text.length());
-    EscapedText.literal(text, scans(marks));
-    if (EscapedText.mayHoldEscapes(text)) {
-      EscapedText.decoded(text, scans(marks));
+    if (NulFreeText.holdsNul(text)) {
+      NulFreeText read = NulFreeText.of(text);
+      scan(read.text(), () -> read.inSource(scans(marks)));
+    } else {
+      scan(text, () -> scans(marks));
     }
     return marks.isEmpty() ? text : replaced(text, marks);
   }
@@ -99,6 +106,14 @@ public final class Redactor {
     byte[] raw = bytes.getBytes();
     byte[] clean = redact(raw);
     return clean == raw ? bytes : Buffer.buffer(clean);
+  }
+
+  /** Both readings of {@code text} ({@link EscapedText}), each fed to fresh {@code scans}. */
+  private static void scan(String text, Supplier<EscapedText.Sink> scans) {
+    EscapedText.literal(text, scans.get());
+    if (EscapedText.mayHoldEscapes(text)) {
+      EscapedText.decoded(text, scans.get());
+    }
   }
 
   /** A fresh scan per index, fed each character of one reading. */

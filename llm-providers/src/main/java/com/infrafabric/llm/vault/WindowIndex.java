@@ -5,9 +5,9 @@ import java.util.BitSet;
 
 /**
  * The encoded forms of one secret, each as long as its shortest ({@link #window} characters: the
- * whole secret raw or in hex, all of it but the partial groups at its ends in Base64), indexed by a
- * rolling hash, and the scan that marks where a text holds one, in one pass over the text.
- * Immutable; scans are not thread-safe.
+ * whole secret raw or in hex, all of it but the partial groups at its ends in Base64 and the shared
+ * characters at its ends in Base32), indexed by a rolling hash, and the scan that marks where a
+ * text holds one, in one pass over the text. Immutable; scans are not thread-safe.
  */
 final class WindowIndex {
 

@@ -1,10 +1,14 @@
 package com.infrafabric.llm.vault;
 
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -17,10 +21,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Each entry of the redaction promise (README, "Credentials, and why that way"), with secrets
- * longer than 57 bytes (where MIME Base64 wraps and real API keys live): the whole secret, raw,
- * hex, Base64 at every alignment in both alphabets, line-wrapped, and with its characters escaped
- * in every way listed, alone and mixed. And where the promise ends: no piece, so that redaction
- * tells no one which guess of a piece was right.
+ * longer than 57 bytes (where MIME Base64 wraps and real API keys live): the whole secret, raw in
+ * either case, hex, Base64 and Base32 at every alignment in both alphabets, line-wrapped, in UTF-16
+ * and UTF-32, and with its characters escaped in every way listed, alone and mixed; through the
+ * text and the bytes path alike. And where the promise ends: no piece, so that redaction tells no
+ * one which guess of a piece was right.
  */
 @Timeout(30)
 class RedactorTest {
@@ -193,7 +198,9 @@ class RedactorTest {
       for (String guess : List.of(right, wrong, KEY.substring(KEY.length() - length))) {
         // Base64's forms leave out the partial groups at the secret's ends and, cut to one length
         // for the three alignments, a few bytes more: only a guess with all but about five bytes
-        // right is told, which no piece leads to.
+        // right is told, which no piece leads to. Base32's leave out only the characters shared
+        // with a neighbour, which a guess's last character, filled with zero bits, may equal: a
+        // guess with all but the last byte right may be told, as if it were whole.
         for (String written :
             List.of(
                 guess,
@@ -201,12 +208,161 @@ class RedactorTest {
                 length < KEY.length() - 5
                     ? Base64.getEncoder().encodeToString(guess.getBytes(UTF_8))
                     : guess,
-                "{\"k\":\"" + escapeEvery(guess, "\\u%04x") + "\"}")) {
+                guess.toUpperCase(Locale.ROOT),
+                length < KEY.length() - 1 ? Base32.STANDARD.encode(guess.getBytes(UTF_8)) : guess,
+                "{\"k\":\"" + escapeEvery(guess, "\\u%04x") + "\"}",
+                new String(guess.getBytes(UTF_16LE), ISO_8859_1))) {
           assertThat(REDACTOR.redact(written)).as(written).isEqualTo(written);
         }
       }
     }
     assertThat(REDACTOR.redact(KEY)).isEqualTo(Redactor.MARK);
+  }
+
+  /**
+   * Regression: an origin echoing the secret upper-cased handed it back whole, though a
+   * case-changed secret is as good as the secret to whoever knows the origin ignores case, or tries
+   * both.
+   */
+  @Test
+  void rawInEitherCaseWhereverItIs() {
+    for (String secret : List.of(SECRET, KEY)) {
+      for (String written :
+          List.of(
+              secret.toUpperCase(Locale.ROOT),
+              secret.toLowerCase(Locale.ROOT),
+              swappedCase(secret))) {
+        for (String before : List.of("", "x", "Bearer ", "é")) {
+          assertClean(before + written + "!", secret);
+        }
+      }
+    }
+  }
+
+  /**
+   * Regression: an origin echoing the secret in UTF-16 (a NUL beside each character once read as
+   * bytes or as UTF-8) handed it back whole. UTF-16 of either byte order and UTF-32, at odd and
+   * even byte positions, of the secret and of its other encodings.
+   */
+  @Test
+  void utf16AndUtf32OfTheSecretAndOfItsEncodings() {
+    String hex = HexFormat.of().formatHex(KEY.getBytes(UTF_8));
+    String base64 = Base64.getEncoder().encodeToString(("Bearer " + KEY).getBytes(UTF_8));
+    String refs = "<b>" + escapeEvery(KEY, "&#%d") + "</b>";
+    for (String charset : List.of("UTF-16LE", "UTF-16BE", "UTF-16", "UTF-32LE", "UTF-32BE")) {
+      for (String prefix : List.of("", "x", "xy", "xyz")) {
+        for (String written : List.of(SECRET, KEY, KEY.toUpperCase(Locale.ROOT), hex, refs)) {
+          assertClean(
+              prefix
+                  + new String(
+                      ("{\"k\":\"" + written + "\"}").getBytes(Charset.forName(charset)),
+                      ISO_8859_1),
+              KEY,
+              SECRET);
+        }
+        assertCleanBase64(
+            prefix + new String(base64.getBytes(Charset.forName(charset)), ISO_8859_1), KEY);
+      }
+    }
+  }
+
+  @Test
+  void textReadAsUtf8WithNulsInItIsRedactedInPlace() {
+    String utf16 = new String(("a " + KEY + " b").getBytes(UTF_16LE), UTF_8);
+    assertThat(REDACTOR.redact(utf16)).isEqualTo("a\0 \0" + Redactor.MARK + "\0 \0b\0");
+  }
+
+  /**
+   * Regression: an origin echoing the secret in Base32 handed it back whole. Both of RFC 4648's
+   * alphabets, either case, at each of the five byte alignments, with and without padding.
+   */
+  @Test
+  void base32InBothAlphabetsAndEitherCaseAtEveryAlignmentWithAndWithoutPadding() {
+    assertThat(Base32.STANDARD.encode("foobar".getBytes(UTF_8))).isEqualTo("MZXW6YTBOI======");
+    assertThat(Base32.HEX.encode("foobar".getBytes(UTF_8))).isEqualTo("CPNMUOJ1E8======");
+    for (String secret : List.of(SECRET, KEY)) {
+      for (String before : List.of("", "a", "ab", "abc", "abcd", "Basic user:")) {
+        for (String after : List.of("", "t", "ta", "tai", "tail")) {
+          byte[] bytes = (before + secret + after).getBytes(UTF_8);
+          for (Base32 base32 : Base32.values()) {
+            String padded = base32.encode(bytes);
+            for (String written :
+                List.of(padded, padded.replace("=", ""), padded.toLowerCase(Locale.ROOT))) {
+              assertCleanBase32(written, secret);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void theBase32CharactersBesideARunThatCarryBitsOfTheSecretAndThePaddingGoWithIt() {
+    for (String secret : List.of(SECRET, KEY)) {
+      for (Base32 base32 : Base32.values()) {
+        assertThat(REDACTOR.redact(base32.encode(secret.getBytes(UTF_8)))).isEqualTo(Redactor.MARK);
+        assertThat(REDACTOR.redact("<" + base32.encode(secret.getBytes(UTF_8)) + ">"))
+            .isEqualTo("<" + Redactor.MARK + ">");
+      }
+    }
+  }
+
+  /** The shortest secret there is, in Base32 at each alignment: each form is long enough. */
+  @Test
+  void anEightByteSecretInBase32AtEveryAlignment() {
+    String secret = "k3Y-8ch!";
+    Redactor redactor = Redactor.of(List.of(secret));
+    for (String before : List.of("", "a", "ab", "abc", "abcd")) {
+      for (Base32 base32 : Base32.values()) {
+        String encoded = base32.encode((before + secret + "z").getBytes(UTF_8));
+        String redacted = redactor.redact(encoded);
+        assertThat(redacted).as(encoded).contains(Redactor.MARK);
+        for (int offset = 0; offset < 8 && offset < redacted.length(); offset++) {
+          assertNoPiece(new String(base32.decode(redacted.substring(offset)), ISO_8859_1), secret);
+        }
+      }
+    }
+  }
+
+  /**
+   * Regression: an origin echoing the secret as HTML numeric character references without their
+   * closing {@code ;} handed it back whole, though every HTML parser reads them as the characters.
+   */
+  @Test
+  void htmlNumericReferencesWithoutTheirSemicolon() {
+    for (String secret : List.of(SECRET, KEY)) {
+      assertClean("<b>" + escapeEvery(secret, "&#%d") + "</b>", secret);
+      assertClean("<b>" + escapeEvery(secret, "&#x%x") + "</b>", secret);
+      assertClean("<b>" + escapeEvery(secret, "&#X%X") + " </b>", secret);
+      assertClean(alternate(secret, "&#%d;", "&#%d"), secret);
+    }
+    assertThat(REDACTOR.redact("&#83&#5x&#")).isEqualTo("&#83&#5x&#");
+  }
+
+  /**
+   * Linear time, so no text a tool or an origin chooses can stall the redactor: the costliest
+   * inputs there are (runs as long as the text in every alphabet, near-misses of the secret every
+   * few characters, a NUL between every two characters, an escape at every character) of 1 MiB each
+   * pass well within the limit; a quadratic scan would not finish.
+   */
+  @Test
+  @Timeout(20)
+  void theCostliestTextsAreRedactedInLinearTime() {
+    int size = 1 << 20;
+    String nearMiss = KEY.substring(0, KEY.length() - 1) + "~";
+    List<String> texts =
+        List.of(
+            "A".repeat(size),
+            nearMiss.repeat(size / nearMiss.length()),
+            ("A\0").repeat(size / 2),
+            "&#65".repeat(size / 4),
+            "%41".repeat(size / 3),
+            Base32.STANDARD.encode(nearMiss.getBytes(UTF_8)).repeat(size / 160));
+    for (String text : texts) {
+      assertThat(REDACTOR.redact(text)).isEqualTo(text);
+      byte[] bytes = text.getBytes(ISO_8859_1);
+      assertThat(REDACTOR.redact(bytes)).isSameAs(bytes);
+    }
   }
 
   @Test
@@ -215,20 +371,53 @@ class RedactorTest {
     assertThat(REDACTOR.redact(halves)).as("a secret in pieces").isEqualTo(halves);
     String reversed = new StringBuilder(KEY).reverse().toString();
     assertThat(REDACTOR.redact(reversed)).isEqualTo(reversed);
-    String upper = KEY.toUpperCase(Locale.ROOT);
-    assertThat(REDACTOR.redact(upper)).isEqualTo(upper);
+    String base64 = Base64.getEncoder().encodeToString(KEY.getBytes(UTF_8));
+    String swapped = swappedCase(base64);
+    assertThat(REDACTOR.redact(swapped)).as("Base64 with its case changed").isEqualTo(swapped);
   }
 
-  private static void assertClean(String text, String secret) {
-    String redacted = REDACTOR.redact(text);
+  /**
+   * {@code text} redacted as a string and as its bytes alike, with no piece of any of {@code
+   * secrets} left in it or in what a thief decodes from it.
+   */
+  private static void assertClean(String text, String... secrets) {
+    String redacted = redactedBothWays(text);
     assertThat(redacted).as(text).contains(Redactor.MARK);
+    for (String secret : secrets) {
+      assertNoPiece(redacted, secret);
+      assertNoPiece(decodedEverywhere(redacted), secret);
+    }
+  }
+
+  /** What both of the redactor's paths make of {@code text}, checked to be the same. */
+  private static String redactedBothWays(String text) {
+    String redacted = REDACTOR.redact(text);
+    if (ISO_8859_1.newEncoder().canEncode(text)) {
+      byte[] bytes = REDACTOR.redact(text.getBytes(ISO_8859_1));
+      assertThat(new String(bytes, ISO_8859_1)).as("bytes of " + text).isEqualTo(redacted);
+    }
+    return redacted;
+  }
+
+  /**
+   * No Base32 run left in {@code text}, decoded at any offset in either alphabet, holds a piece.
+   */
+  private static void assertCleanBase32(String encoded, String secret) {
+    String redacted = redactedBothWays(encoded);
+    assertThat(redacted).as(encoded).contains(Redactor.MARK);
     assertNoPiece(redacted, secret);
-    assertNoPiece(decodedEverywhere(redacted), secret);
+    for (String run : redacted.toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")) {
+      for (Base32 base32 : Base32.values()) {
+        for (int offset = 0; offset < 8 && offset < run.length(); offset++) {
+          assertNoPiece(new String(base32.decode(run.substring(offset)), ISO_8859_1), secret);
+        }
+      }
+    }
   }
 
   /** No Base64 run left in {@code text}, decoded at any offset, holds a piece of the secret. */
   private static void assertCleanBase64(String encoded, String secret) {
-    String redacted = REDACTOR.redact(encoded);
+    String redacted = redactedBothWays(encoded);
     assertThat(redacted).as(encoded).contains(Redactor.MARK);
     String runs =
         decodedEverywhere(redacted).replaceAll("[\\s]", "").replace('-', '+').replace('_', '/');
@@ -245,8 +434,9 @@ class RedactorTest {
   }
 
   private static void assertNoPiece(String text, String secret) {
-    for (String piece : pieces(secret, 8)) {
-      assertThat(text).as("a piece of the secret").doesNotContain(piece);
+    String folded = text.replace("\0", "").toLowerCase(Locale.ROOT);
+    for (String piece : pieces(secret.toLowerCase(Locale.ROOT), 8)) {
+      assertThat(folded).as("a piece of the secret").doesNotContain(piece);
     }
     assertThat(text)
         .doesNotContain(HexFormat.of().formatHex(secret.substring(0, 8).getBytes(UTF_8)));
@@ -263,7 +453,7 @@ class RedactorTest {
   /** The text with the escapes the redactor reads decoded, as a thief would decode it. */
   private static String decodedEverywhere(String text) {
     StringBuilder decoded = new StringBuilder();
-    EscapedText.decoded(text, (c, start, end) -> decoded.append(c));
+    EscapedText.decoded(text.replace("\0", ""), (c, start, end) -> decoded.append(c));
     return decoded.toString();
   }
 
@@ -278,6 +468,72 @@ class RedactorTest {
       mixed.append(i % 3 == 0 ? Character.toUpperCase(c) : c);
     }
     return mixed.toString();
+  }
+
+  private static String swappedCase(String text) {
+    return map(
+        text,
+        c ->
+            String.valueOf(
+                Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c)));
+  }
+
+  /** Every other character escaped by {@code even}, the rest by {@code odd}. */
+  private static String alternate(String text, String even, String odd) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length(); i++) {
+      out.append(String.format(i % 2 == 0 ? even : odd, (int) text.charAt(i)));
+    }
+    return out.toString();
+  }
+
+  /** RFC 4648 Base32, written here apart from the redactor's own encoder to check it. */
+  private enum Base32 {
+    STANDARD("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
+    HEX("0123456789ABCDEFGHIJKLMNOPQRSTUV");
+
+    private final String alphabet;
+
+    Base32(String alphabet) {
+      this.alphabet = alphabet;
+    }
+
+    /** With padding to a whole group of 8 characters. */
+    String encode(byte[] bytes) {
+      StringBuilder out = new StringBuilder();
+      for (int i = 0; i < bytes.length; i += 5) {
+        int taken = Math.min(5, bytes.length - i);
+        long group = 0;
+        for (int j = 0; j < 5; j++) {
+          group = group << 8 | (j < taken ? bytes[i + j] & 0xff : 0);
+        }
+        int chars = (taken * 8 + 4) / 5;
+        for (int k = 0; k < 8; k++) {
+          out.append(k < chars ? alphabet.charAt((int) (group >>> (35 - 5 * k)) & 31) : '=');
+        }
+      }
+      return out.toString();
+    }
+
+    /** Whole bytes of the characters of this alphabet at the start of {@code run}. */
+    byte[] decode(String run) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int bits = 0;
+      int pending = 0;
+      for (char c : run.toCharArray()) {
+        int value = alphabet.indexOf(c);
+        if (value < 0) {
+          break;
+        }
+        bits = bits << 5 | value;
+        pending += 5;
+        if (pending >= 8) {
+          pending -= 8;
+          out.write(bits >>> pending & 0xff);
+        }
+      }
+      return out.toByteArray();
+    }
   }
 
   private static String percentEvery(String text, String format) {
