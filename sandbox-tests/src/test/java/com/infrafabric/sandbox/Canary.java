@@ -3,12 +3,14 @@ package com.infrafabric.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.InvocationResult;
+import com.infrafabric.llm.testing.Base32;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.SecretAssertions;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * A secret that must never be seen, and the places a test looks for it: an invocation's result, the
@@ -31,21 +33,31 @@ final class Canary {
     result.logs().forEach(log -> absentFrom(log.message()));
   }
 
-  /** No 8 consecutive bytes of the secret. */
+  /** No 8 consecutive bytes of the secret, in either case, NULs (UTF-16 and UTF-32) dropped. */
   static void absentFrom(String text) {
-    for (int i = 0; i + 8 <= SECRET.length(); i++) {
-      assertThat(text).doesNotContain(SECRET.substring(i, i + 8));
+    String folded = text.replace("\0", "").toLowerCase(Locale.ROOT);
+    String secret = SECRET.toLowerCase(Locale.ROOT);
+    for (int i = 0; i + 8 <= secret.length(); i++) {
+      assertThat(folded).doesNotContain(secret.substring(i, i + 8));
     }
   }
 
   /**
    * No 8 consecutive bytes of the secret in {@code text}, nor in what a thief decodes from it:
-   * percent- and <code>&#92;u</code> escapes undone, every hex run and every Base64 run (whitespace
-   * dropped, either alphabet, at each of the four character offsets) decoded.
+   * percent-, <code>&#92;u</code> and HTML numeric escapes undone, every hex run, every Base64 run
+   * (whitespace dropped, either alphabet, at each of the four character offsets) and every Base32
+   * run (either alphabet and case, at each of the eight character offsets) decoded.
    */
   static void absentFromAnyDecoding(String text) {
     absentFrom(text);
-    String unescaped = unescape(text);
+    String unescaped = unescape(text.replace("\0", ""));
+    for (String run : unescaped.toUpperCase(Locale.ROOT).split("[^A-Z0-9]+")) {
+      for (Base32 base32 : Base32.values()) {
+        for (int offset = 0; offset < 8 && offset < run.length(); offset++) {
+          absentFrom(latin1(base32.decode(run.substring(offset))));
+        }
+      }
+    }
     absentFrom(unescaped);
     for (String run : unescaped.split("[^0-9A-Fa-f]+")) {
       if (run.length() >= 2) {
@@ -74,6 +86,16 @@ final class Canary {
           && hex(text, i + 2, 4)) {
         out.append((char) Integer.parseInt(text.substring(i + 2, i + 6), 16));
         i += 5;
+      } else if (c == '&' && i + 2 < text.length() && text.charAt(i + 1) == '#') {
+        int end = i + 2;
+        while (end < text.length() && end < i + 7 && Character.isDigit(text.charAt(end))) {
+          end++;
+        }
+        out.append(
+            end == i + 2
+                ? "&#"
+                : String.valueOf((char) Integer.parseInt(text.substring(i + 2, end))));
+        i = text.startsWith(";", end) ? end : end - 1;
       } else {
         out.append(c);
       }

@@ -32,13 +32,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * A hostile tool holding a grant for its tenant's credential {@code canary} (response policy full)
  * tries every path to read the secret: a peer reflecting the request headers in every encoding the
  * redaction promise names (plainly, in a response header's value and name, Base64, MIME Base64,
- * hex, percent- and <code>&#92;u</code>-escaped, two halves of a repeated header), compressed,
- * stored and fetched back without the credential, redirects to another origin, sending it where the
- * credential does not allow, setting the header itself, and error paths. Whatever comes back it
- * spreads to its log, its kv namespace and its output. After every attempt no piece of the secret
- * is in any of them, nor in the chassis's own logs, any key or value in Redis, or any metric tag,
- * while the allowed peer did receive it. Another tenant's grant reaches only that tenant's
- * credential.
+ * Base32, hex, upper-cased, UTF-16 and UTF-32, percent-, <code>&#92;u</code>- and HTML-escaped, two
+ * halves of a repeated header), compressed, stored and fetched back without the credential,
+ * redirects to another origin, sending it where the credential does not allow, setting the header
+ * itself, and error paths. Whatever comes back it spreads to its log, its kv namespace and its
+ * output. After every attempt no piece of the secret is in any of them, nor in the chassis's own
+ * logs, any key or value in Redis, or any metric tag, while the allowed peer did receive it.
+ * Another tenant's grant reaches only that tenant's credential.
  */
 @Timeout(60)
 class CredentialCanaryTest {
@@ -123,6 +123,30 @@ class CredentialCanaryTest {
       JsonObject response = new JsonObject(result.output());
       Canary.absentFromAnyDecoding(response.encode() + response.getString("body"));
       response.getJsonObject("headers").forEach(h -> Canary.absentFromAnyDecoding(h.getKey()));
+    }
+  }
+
+  /**
+   * Regression: an origin echoing the header upper-cased, in Base32, as HTML references without
+   * {@code ;}, or in UTF-16 or UTF-32 (a NUL beside each character) handed the tool the whole
+   * secret under a full policy, in its output, its log and its kv namespace.
+   */
+  @Test
+  void theEncodingsAProbeGotPastComeBackRedactedToo() {
+    for (String path :
+        List.of(
+            "/echo-upper",
+            "/echo-base32",
+            "/echo-html",
+            "/echo-utf16le",
+            "/echo-utf16be",
+            "/echo-utf32")) {
+      InvocationResult result = steal(get(ALLOWED.origin() + path));
+      assertThat(result.outcome()).as(path + ": " + result.message()).isEqualTo(Outcome.SUCCESS);
+      String body = new JsonObject(result.output()).getString("body");
+      assertThat(body).as(path).contains("[REDACTED]");
+      Canary.absentFromAnyDecoding(body);
+      result.logs().forEach(log -> Canary.absentFromAnyDecoding(log.message()));
     }
   }
 

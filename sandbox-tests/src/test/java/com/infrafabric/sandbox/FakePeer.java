@@ -3,6 +3,7 @@ package com.infrafabric.sandbox;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.infrafabric.chassis.OperatorSettings;
+import com.infrafabric.llm.testing.Base32;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,7 +30,8 @@ import java.util.zip.GZIPOutputStream;
  * to the metadata address, anywhere it is told), silent, endless, with oversized headers, and a
  * reflecting origin: it echoes the request headers back (plainly, in Base64, MIME Base64,
  * compressed), reflects the {@code authorization} header in every way a thief would ask for (hex in
- * a header name, percent- or <code>&#92;u</code>-escaped, halves or 7-byte pieces in a repeated
+ * a header name, percent- or <code>&#92;u</code>-escaped, upper-cased, Base32, HTML references
+ * without {@code ;}, UTF-16 of either byte order and UTF-32, halves or 7-byte pieces in a repeated
  * header, reversed, one character per status code), and stores it to hand back later to a request
  * without it. It records every request's headers. It only ever listens on 127.0.0.1; nothing in
  * these tests sends traffic anywhere else.
@@ -147,6 +150,12 @@ final class FakePeer implements AutoCloseable {
         response.end(String.join("|", pieces(auth)));
       }
       case "/echo-reversed" -> response.end(new StringBuilder(auth).reverse().toString());
+      case "/echo-upper" -> response.end(auth.toUpperCase(Locale.ROOT));
+      case "/echo-base32" -> response.end(Base32.STANDARD.encode(auth.getBytes(UTF_8)));
+      case "/echo-html" -> response.end("<b>" + escapeEvery(auth, "&#%d") + "</b>");
+      case "/echo-utf16le" -> endIn(response, "utf-16le", auth);
+      case "/echo-utf16be" -> endIn(response, "utf-16be", auth);
+      case "/echo-utf32" -> endIn(response, "utf-32", auth);
       case "/status" ->
           response.setStatusCode(200 + auth.charAt(Integer.parseInt(request.getParam("i")))).end();
       case "/store" -> {
@@ -161,6 +170,13 @@ final class FakePeer implements AutoCloseable {
       }
     }
     return true;
+  }
+
+  /** {@code text} as a body in {@code charset}, declared so. */
+  private static void endIn(HttpServerResponse response, String charset, String text) {
+    response
+        .putHeader("content-type", "text/plain; charset=" + charset)
+        .end(Buffer.buffer(text.getBytes(Charset.forName(charset))));
   }
 
   private static List<String> pieces(String text) {

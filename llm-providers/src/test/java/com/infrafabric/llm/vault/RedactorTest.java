@@ -5,8 +5,8 @@ import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.llm.testing.Base32;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
@@ -485,55 +485,6 @@ class RedactorTest {
       out.append(String.format(i % 2 == 0 ? even : odd, (int) text.charAt(i)));
     }
     return out.toString();
-  }
-
-  /** RFC 4648 Base32, written here apart from the redactor's own encoder to check it. */
-  private enum Base32 {
-    STANDARD("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"),
-    HEX("0123456789ABCDEFGHIJKLMNOPQRSTUV");
-
-    private final String alphabet;
-
-    Base32(String alphabet) {
-      this.alphabet = alphabet;
-    }
-
-    /** With padding to a whole group of 8 characters. */
-    String encode(byte[] bytes) {
-      StringBuilder out = new StringBuilder();
-      for (int i = 0; i < bytes.length; i += 5) {
-        int taken = Math.min(5, bytes.length - i);
-        long group = 0;
-        for (int j = 0; j < 5; j++) {
-          group = group << 8 | (j < taken ? bytes[i + j] & 0xff : 0);
-        }
-        int chars = (taken * 8 + 4) / 5;
-        for (int k = 0; k < 8; k++) {
-          out.append(k < chars ? alphabet.charAt((int) (group >>> (35 - 5 * k)) & 31) : '=');
-        }
-      }
-      return out.toString();
-    }
-
-    /** Whole bytes of the characters of this alphabet at the start of {@code run}. */
-    byte[] decode(String run) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      int bits = 0;
-      int pending = 0;
-      for (char c : run.toCharArray()) {
-        int value = alphabet.indexOf(c);
-        if (value < 0) {
-          break;
-        }
-        bits = bits << 5 | value;
-        pending += 5;
-        if (pending >= 8) {
-          pending -= 8;
-          out.write(bits >>> pending & 0xff);
-        }
-      }
-      return out.toByteArray();
-    }
   }
 
   private static String percentEvery(String text, String format) {
