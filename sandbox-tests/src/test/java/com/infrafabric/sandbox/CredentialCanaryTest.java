@@ -267,6 +267,22 @@ class CredentialCanaryTest {
     assertThat(last(ALLOWED).get("accept-encoding")).isEqualTo("identity");
   }
 
+  /**
+   * Regression: an origin could echo the secret in a charset that writes ASCII as other bytes
+   * (EBCDIC), which redaction cannot read; declared so, the answer is dropped like a compressed
+   * one.
+   */
+  @Test
+  void anEchoInACharsetRedactionCannotReadIsDiscarded() {
+    InvocationResult result = steal(get(ALLOWED.origin() + "/echo-ebcdic"));
+    assertThat(result.message()).isEqualTo("the tool returned status -5");
+    assertThat(result.logs().get(0).message())
+        .isEqualTo(
+            "http_request denied: an answer from "
+                + ALLOWED.origin()
+                + " in charset IBM037, which redaction cannot read, was dropped");
+  }
+
   @Test
   void theToolCannotSetTheCredentialsHeaderItself() {
     JsonObject spoof =

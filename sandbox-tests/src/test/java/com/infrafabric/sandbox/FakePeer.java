@@ -31,10 +31,10 @@ import java.util.zip.GZIPOutputStream;
  * reflecting origin: it echoes the request headers back (plainly, in Base64, MIME Base64,
  * compressed), reflects the {@code authorization} header in every way a thief would ask for (hex in
  * a header name, percent- or <code>&#92;u</code>-escaped, upper-cased, Base32, HTML references
- * without {@code ;}, UTF-16 of either byte order and UTF-32, halves or 7-byte pieces in a repeated
- * header, reversed, one character per status code), and stores it to hand back later to a request
- * without it. It records every request's headers. It only ever listens on 127.0.0.1; nothing in
- * these tests sends traffic anywhere else.
+ * without {@code ;}, UTF-16 of either byte order, UTF-32 and EBCDIC, halves or 7-byte pieces in a
+ * repeated header, reversed, one character per status code), and stores it to hand back later to a
+ * request without it. It records every request's headers. It only ever listens on 127.0.0.1;
+ * nothing in these tests sends traffic anywhere else.
  */
 final class FakePeer implements AutoCloseable {
 
@@ -156,6 +156,7 @@ final class FakePeer implements AutoCloseable {
       case "/echo-utf16le" -> endIn(response, "utf-16le", auth);
       case "/echo-utf16be" -> endIn(response, "utf-16be", auth);
       case "/echo-utf32" -> endIn(response, "utf-32", auth);
+      case "/echo-ebcdic" -> endIn(response, "IBM037", auth);
       case "/status" ->
           response.setStatusCode(200 + auth.charAt(Integer.parseInt(request.getParam("i")))).end();
       case "/store" -> {

@@ -180,6 +180,17 @@ final class HttpFunctions {
           "credential",
           "a compressed answer from " + from.origin() + " was dropped");
     }
+    Optional<String> charset = response.opaqueCharset();
+    if (charset.isPresent()) {
+      return denied(
+          AbiError.DENIED,
+          "credential",
+          "an answer from "
+              + from.origin()
+              + " in charset "
+              + charset.get()
+              + ", which redaction cannot read, was dropped");
+    }
     if (!isStatusOnly(mine, from)) {
       return full(response);
     }

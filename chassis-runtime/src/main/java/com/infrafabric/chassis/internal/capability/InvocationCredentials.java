@@ -20,8 +20,9 @@ import java.util.TreeSet;
  * opened together at its first HTTP request, and what follows from them for every answer it gets:
  * their secrets are guarded by the invocation's boundary from then on, so even an answer to a
  * request without a credential comes back redacted; and an answer from an origin one of them allows
- * follows the strictest of their {@link ResponsePolicy response policies}, is never compressed, and
- * a status-only credential's origins answer at most its number of requests.
+ * follows the strictest of their {@link ResponsePolicy response policies}, is never compressed nor
+ * in a charset redaction cannot read, and a status-only credential's origins answer at most its
+ * number of requests.
  *
  * <p>Touched by the invocation's guest thread only.
  */

@@ -3,6 +3,7 @@ package com.infrafabric.chassis.internal.egress;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.llm.destination.Destination;
 import java.util.Map;
+import java.util.Optional;
 
 /** What one guest HTTP request came to: a response, or an error code with its reason. */
 public sealed interface EgressResult {
@@ -23,6 +24,14 @@ public sealed interface EgressResult {
     /** True if the body is content-encoded (compressed), so opaque to redaction. */
     public boolean compressed() {
       return !headers.getOrDefault("content-encoding", "identity").equalsIgnoreCase("identity");
+    }
+
+    /**
+     * The charset the body declares, if the redactor cannot read a secret written in it ({@link
+     * BodyCharset}): EBCDIC, or one this JVM does not know.
+     */
+    public Optional<String> opaqueCharset() {
+      return BodyCharset.opaque(headers);
     }
   }
 

@@ -76,8 +76,9 @@ public final class HttpEgress implements AutoCloseable {
    * the invocation may use) to another origin is not followed, with or without the credential: the
    * tool gets the 3xx (which the caller shapes like any answer from that origin), so an origin that
    * was sent a secret cannot make the host carry it elsewhere in a URL. The caller also discards a
-   * compressed answer from such an origin ({@link EgressResult.Response#compressed}), so an echoed
-   * secret cannot come back in a form redaction cannot see.
+   * compressed answer from such an origin ({@link EgressResult.Response#compressed}), and one that
+   * declares a charset redaction cannot read ({@link EgressResult.Response#opaqueCharset}), so an
+   * echoed secret cannot come back in a form redaction cannot see.
    */
   public EgressResult send(
       String tenant,
