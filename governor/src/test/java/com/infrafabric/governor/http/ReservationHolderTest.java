@@ -69,7 +69,7 @@ class ReservationHolderTest {
 
     assertThat(record(rid)).isEqualTo(record);
     assertThat(rig.spentAndReserved(team)).containsExactly(0, 500);
-    assertThat(rig.ledger(team)).hasSize(1);
+    assertThat(rig.operations(team)).hasSize(1);
     HttpResponse<String> committed =
         rig.post(commitPath(rid), holder, new JsonObject().put("amount_micros", 300));
     assertThat(committed.statusCode()).as(committed.body()).isEqualTo(200);
