@@ -118,27 +118,13 @@ class GatewayShutdownTest {
           call(HttpClient.newHttpClient(), governor, scope, true);
       awaitReceived(fixture.primary, 1);
 
-      Future<Void> stopped = governor.service.stop();
-      HttpResponse<String> cut = live.get(30, TimeUnit.SECONDS);
-      Await.result(stopped, Duration.ofSeconds(60));
-      governor.redis.close();
-      Await.result(governor.vertx.close());
-      server.stop();
+      HttpResponse<String> cut = stopWhileWaiting(governor, server, live);
 
       assertThat(cut.statusCode()).isEqualTo(200);
       assertThat(cut.body())
           .contains("\"code\":\"upstream_invalid\"", "the gateway is shutting down")
           .doesNotContain("data: [DONE]");
-      server.start();
-      GovernorServiceRig restarted = governor(server, fixture, "second");
-      try {
-        assertThat(restarted.spentAndReserved(scope)[1]).isZero();
-        List<JsonObject> ledger = restarted.ledger(scope);
-        assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
-            .isEqualTo("shutdown" + Charge.UNREPORTED);
-      } finally {
-        restarted.close();
-      }
+      assertChargedAsCutByTheShutdown(server, fixture, scope);
     } finally {
       server.stop();
     }
@@ -166,28 +152,12 @@ class GatewayShutdownTest {
           call(HttpClient.newHttpClient(), governor, scope, false);
       awaitReceived(fixture.primary, 1);
 
-      Future<Void> stopped = governor.service.stop();
-      HttpResponse<String> cut = waiting.get(30, TimeUnit.SECONDS);
-      Await.result(stopped, Duration.ofSeconds(60));
-      governor.redis.close();
-      Await.result(governor.vertx.close());
-      server.stop();
+      HttpResponse<String> cut = stopWhileWaiting(governor, server, waiting);
 
       assertThat(cut.statusCode()).isEqualTo(503);
       assertThat(cut.headers().firstValue("x-should-retry")).hasValue("false");
       assertThat(cut.body()).contains("\"code\":\"gateway_shutting_down\"", "shut down");
-      server.start();
-      GovernorServiceRig restarted = governor(server, fixture, "second");
-      try {
-        long[] state = restarted.spentAndReserved(scope);
-        assertThat(state[1]).isZero();
-        assertThat(state[0]).isPositive();
-        List<JsonObject> ledger = restarted.ledger(scope);
-        assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
-            .isEqualTo("shutdown" + Charge.UNREPORTED);
-      } finally {
-        restarted.close();
-      }
+      assertChargedAsCutByTheShutdown(server, fixture, scope);
     } finally {
       server.stop();
     }
@@ -233,6 +203,44 @@ class GatewayShutdownTest {
           .isEqualTo(1.0);
     } finally {
       server.stop();
+    }
+  }
+
+  /**
+   * Stops {@code governor} while {@code call} waits on its provider, then its Redis; returns the
+   * call's answer.
+   */
+  private static HttpResponse<String> stopWhileWaiting(
+      GovernorServiceRig governor,
+      ManagedRedisServer server,
+      CompletableFuture<HttpResponse<String>> call)
+      throws Exception {
+    Future<Void> stopped = governor.service.stop();
+    HttpResponse<String> answer = call.get(30, TimeUnit.SECONDS);
+    Await.result(stopped, Duration.ofSeconds(60));
+    governor.redis.close();
+    Await.result(governor.vertx.close());
+    server.stop();
+    return answer;
+  }
+
+  /**
+   * On a node started again on the same Redis: {@code scope}'s call was charged, nothing is left
+   * reserved, and its last ledger entry says the shutdown cut it.
+   */
+  private void assertChargedAsCutByTheShutdown(
+      ManagedRedisServer server, GatewayFixture fixture, String scope) throws Exception {
+    server.start();
+    GovernorServiceRig restarted = governor(server, fixture, "second");
+    try {
+      long[] state = restarted.spentAndReserved(scope);
+      assertThat(state[1]).isZero();
+      assertThat(state[0]).isPositive();
+      List<JsonObject> ledger = restarted.ledger(scope);
+      assertThat(ledger.get(ledger.size() - 1).getJsonObject("fields").getString("out"))
+          .isEqualTo("shutdown" + Charge.UNREPORTED);
+    } finally {
+      restarted.close();
     }
   }
 
