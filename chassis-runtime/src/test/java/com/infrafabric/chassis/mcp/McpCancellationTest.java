@@ -61,12 +61,7 @@ class McpCancellationTest {
                 "chassis.sandbox.guestThreads", "1",
                 "chassis.sandbox.queueCapacity", "0",
                 "chassis.sandbox.tenantSharePercent", "100"));
-    byte[] spin = Guests.wat(Guests.SPIN);
-    Contracts spinning =
-        Contracts.forModule("spin", spin)
-            .limit("timeoutMs", null, 20_000)
-            .limit("cpuTimeMs", null, 10_000);
-    assertThat(rig.register(spin, spinning).statusCode()).isEqualTo(201);
+    rig.registerSpin();
     byte[] echo = Guests.wat(Guests.ECHO);
     assertThat(rig.register(echo, Contracts.forModule("echo", echo)).statusCode()).isEqualTo(201);
   }

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.chassis.testing.ChassisServiceRig;
-import com.infrafabric.chassis.testing.Contracts;
-import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.Future;
@@ -45,12 +43,7 @@ class McpShutdownTest {
     try (ChassisServiceRig rig =
         new ChassisServiceRig(
             REDIS.endpoint(), directory, Map.of("chassis.http.shutdownGrace", "3s"))) {
-      byte[] spin = Guests.wat(Guests.SPIN);
-      Contracts spinning =
-          Contracts.forModule("spin", spin)
-              .limit("timeoutMs", null, 20_000)
-              .limit("cpuTimeMs", null, 10_000);
-      assertThat(rig.register(spin, spinning).statusCode()).isEqualTo(201);
+      rig.registerSpin();
       String agent = rig.agent("acme", "spin");
       String session = initialize(rig.http, agent);
       CompletableFuture<HttpResponse<String>> call =

@@ -205,6 +205,24 @@ public final class ChassisServiceRig implements AutoCloseable {
         registration(module, contract.signedBy(TestChassis.PUBLISHER)));
   }
 
+  /**
+   * Registers {@code spin@1.0.0}, a guest that never returns, stopped by its 10 s CPU limit before
+   * its 20 s deadline: it outlives whatever a test does to it while it runs (cancel it, stop the
+   * service).
+   */
+  public void registerSpin() {
+    byte[] spin = Guests.wat(Guests.SPIN);
+    HttpResponse<String> registered =
+        register(
+            spin,
+            Contracts.forModule("spin", spin)
+                .limit("timeoutMs", null, 20_000)
+                .limit("cpuTimeMs", null, 10_000));
+    if (registered.statusCode() != 201) {
+      throw new IllegalStateException("spin was not registered: " + registered.body());
+    }
+  }
+
   /** Invokes {@code name@version} with {@code input} (any JSON value) as {@code token}. */
   public HttpResponse<String> invoke(String token, String name, String version, Object input) {
     return invoke(token, Map.of(), name, version, input);
