@@ -50,7 +50,8 @@ final class EngineNode implements AutoCloseable {
   /** Puts a lifetime cap of {@code capMicros} on {@code tenant}. */
   void budget(String tenant, long capMicros) {
     BenchmarkRedis.await(
-        budgets.put(Budget.of(Scope.parse(tenant), Window.LIFETIME, Limit.of(capMicros))));
+        budgets.put(
+            Budget.of(Scope.parse(tenant), Window.LIFETIME, Limit.of(capMicros)), "benchmark"));
   }
 
   /** One reserve then commit on {@code scope}, each under its own idempotency key. */

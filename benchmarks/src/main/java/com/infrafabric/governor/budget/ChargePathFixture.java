@@ -56,8 +56,8 @@ public final class ChargePathFixture implements AutoCloseable {
             Window.DAY, Limit.of(Money.MAX_MICROS, 50, 80),
             Window.MONTH, Limit.of(Money.MAX_MICROS),
             Window.LIFETIME, Limit.of(Money.MAX_MICROS));
-    BenchmarkRedis.await(budgets.put(new Budget(Scope.parse(TENANT), caps)));
-    BenchmarkRedis.await(budgets.put(new Budget(Scope.parse("bench/project"), caps)));
+    BenchmarkRedis.await(budgets.put(new Budget(Scope.parse(TENANT), caps), "benchmark"));
+    BenchmarkRedis.await(budgets.put(new Budget(Scope.parse("bench/project"), caps), "benchmark"));
   }
 
   /**

@@ -97,10 +97,11 @@ public class ClaimPathBenchmark {
     TenantScripts scripts = budgetEngine.scripts();
     Map<Window, Limit> caps =
         Map.of(Window.DAY, Limit.of(Money.MAX_MICROS), Window.LIFETIME, Limit.of(Money.MAX_MICROS));
-    BenchmarkRedis.await(budgetEngine.budgets().put(new Budget(Scope.parse(TENANT), caps)));
     BenchmarkRedis.await(
-        new TenantPolicies(redis.store)
-            .put(TENANT, TenantPolicy.builder().minMatchPermille(500).build()));
+        budgetEngine.budgets().put(new Budget(Scope.parse(TENANT), caps), "benchmark"));
+    BenchmarkRedis.await(
+        new TenantPolicies(redis.store, scripts)
+            .put(TENANT, TenantPolicy.builder().minMatchPermille(500).build(), "benchmark"));
 
     SigningKeyPair operator = SigningKeyPair.generate("ES256");
     keyDirectory = Files.createTempDirectory("claim-bench-keys");

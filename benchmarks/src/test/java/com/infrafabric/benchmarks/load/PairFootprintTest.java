@@ -104,7 +104,8 @@ class PairFootprintTest {
                                 Window.MONTH,
                                 largest,
                                 Window.LIFETIME,
-                                largest))));
+                                largest)),
+                        "benchmark"));
           }
         });
   }
