@@ -171,6 +171,9 @@ final class MeteredCall {
 
   private void start() {
     caller = GatewayCaller.of(Requests.principal(ctx));
+    // Read and echoed first, as IdempotentRoute does for the REST routes: every answer the call
+    // gets, a refusal of its body, model or size included, names the key a retry would use.
+    reservedUnder = idempotencyKey();
     Optional<RateDecision> standing = caller.key().flatMap(calls.keys::standingRefusal);
     if (standing.isPresent()) {
       throw GatewayErrors.rateLimited(standing.get());
@@ -196,7 +199,6 @@ final class MeteredCall {
       return; // the caller left before its call began: nothing is reserved, no one to answer
     }
     String priced = priciest(targets);
-    reservedUnder = idempotencyKey();
     // The first provider's key is read from the vault while the reservation runs: off the path
     // to the first token, and released unused if the budget refuses.
     first = targets.get(0);

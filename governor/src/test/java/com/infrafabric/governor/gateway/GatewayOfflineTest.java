@@ -425,6 +425,42 @@ class GatewayOfflineTest {
     assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
   }
 
+  /**
+   * Regression: a call refused for its body, its model or its size answered without the {@code
+   * Idempotency-Key} it was sent with, which the gateway read only once the call was admissible, so
+   * a client could not tell which of its requests a refusal answered.
+   */
+  @Test
+  void everyRefusalOfACallEchoesItsIdempotencyKey() {
+    String scope = RIG.fundedScope(1_000_000);
+    String token = RIG.agent(scope);
+    JsonObject unknownModel =
+        new JsonObject()
+            .put("model", "no-such-model")
+            .put("max_tokens", 50)
+            .put(
+                "messages",
+                new JsonArray().add(new JsonObject().put("role", "user").put("content", "Hi")));
+    JsonObject tooLong = unknownModel.copy().put("model", "gpt-test").put("max_tokens", -1);
+    for (String body : List.of("{not json", unknownModel.encode(), tooLong.encode())) {
+      for (String path :
+          List.of(
+              GatewayRoutes.OPENAI + "/chat/completions",
+              GatewayRoutes.ANTHROPIC + "/v1/messages")) {
+        String key = "refused-" + UUID.randomUUID();
+
+        HttpResponse<String> refused =
+            RIG.governor.http.send("POST", path, token, Map.of("Idempotency-Key", key), body);
+
+        assertThat(refused.statusCode()).as(path + " " + body).isBetween(400, 499);
+        assertThat(refused.headers().firstValue("Idempotency-Key"))
+            .as(path + " " + body)
+            .hasValue(key);
+      }
+    }
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
   @Test
   void aRetryWithTheSameIdempotencyKeyIsChargedOnce() {
     String scope = RIG.fundedScope(1_000_000);
