@@ -24,6 +24,9 @@
     ;; "s": input buffer too small
     (if (i32.eq (local.get $op) (i32.const 115))
       (then (return (call $read (i32.const 0) (i32.const 2)))))
+    ;; "o": input buffer too small and outside memory
+    (if (i32.eq (local.get $op) (i32.const 111))
+      (then (return (call $read (i32.const -1) (i32.const 2)))))
     ;; "r": result_read with no pending result
     (if (i32.eq (local.get $op) (i32.const 114))
       (then (return (call $result (i32.const 0) (i32.const 16)))))

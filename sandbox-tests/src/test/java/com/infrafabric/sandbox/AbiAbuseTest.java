@@ -54,6 +54,15 @@ class AbiAbuseTest {
     assertStatus("\"s\"", -3);
   }
 
+  /**
+   * Regression: a buffer too small for the input was answered -3 before its range was checked, so a
+   * range outside memory passed as long as the input did not fit it.
+   */
+  @Test
+  void aTooSmallBufferOutsideMemoryTrapsRatherThanGettingAnErrorCode() {
+    assertTrap("\"o\"", "infrafabric.input_read: range [4294967295, 4294967297) lies outside");
+  }
+
   @Test
   void readingAResultThatDoesNotExistGetsAnErrorCode() {
     assertStatus("\"r\"", -10);

@@ -49,13 +49,17 @@ final class IoFunctions {
     };
   }
 
-  /** Copies all of {@code data} into the guest buffer, or nothing if it does not fit. */
+  /**
+   * Copies all of {@code data} into the guest buffer, or nothing if it does not fit; a buffer
+   * outside memory traps whether or not the data would fit it.
+   */
   private static long[] copyOut(
       com.dylibso.chicory.runtime.Memory memory,
       String name,
       int ptr,
       int len,
       PendingResult data) {
+    GuestMemory.check(memory, name, ptr, len);
     if (Integer.toUnsignedLong(len) < data.length()) {
       return Returns.error(AbiError.BUFFER_TOO_SMALL);
     }

@@ -46,9 +46,12 @@ public final class GuestMemory {
   }
 
   /**
+   * Checks a guest's range before anything else is decided about it: a host function that answers a
+   * status for a range it never checked (a buffer too small, say) would let a broken range pass.
+   *
    * @throws GuestHalt with {@link Outcome#TRAP} if the range is not inside memory
    */
-  static void check(Memory memory, String function, int ptr, int len) {
+  public static void check(Memory memory, String function, int ptr, int len) {
     long start = Integer.toUnsignedLong(ptr);
     long end = start + Integer.toUnsignedLong(len);
     long size = memory == null ? 0 : (long) memory.pages() * Memory.PAGE_SIZE;
