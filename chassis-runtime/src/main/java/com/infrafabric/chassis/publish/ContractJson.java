@@ -12,6 +12,7 @@ import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.hostapi.contract.ServiceContract;
 import com.infrafabric.hostapi.contract.Slo;
 import com.infrafabric.hostapi.contract.WasiCapability;
+import com.infrafabric.llm.destination.DestinationPattern;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.StrictJson;
 import io.vertx.core.json.JsonObject;
@@ -144,14 +145,31 @@ public final class ContractJson {
             "totalTimeoutMs",
             "maxResponseBytes",
             "credentials"));
+    List<String> allow = fields.strings("allow");
+    for (int i = 0; i < allow.size(); i++) {
+      allowEntry(i, allow.get(i));
+    }
     return new HttpCapability(
-        fields.strings("allow"),
+        allow,
         fields.intValue("maxRequests"),
         fields.millis("connectTimeoutMs"),
         fields.millis("readTimeoutMs"),
         fields.millis("totalTimeoutMs"),
         fields.intValue("maxResponseBytes"),
         fields.optionalStrings("credentials"));
+  }
+
+  /**
+   * An allow-list entry is part of the contract's grammar, checked here rather than only where the
+   * chassis holds the contract to its caps: a contract {@link ContractSigner} signs must be one the
+   * chassis can take, and the same sentence refuses it in both places.
+   */
+  private static void allowEntry(int index, String entry) {
+    try {
+      DestinationPattern.parse(entry);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("http.allow[" + index + "] " + e.getMessage(), e);
+    }
   }
 
   private static ResourceLimits limits(JsonFields fields) {

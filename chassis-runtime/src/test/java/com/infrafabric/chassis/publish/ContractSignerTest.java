@@ -12,6 +12,7 @@ import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ContractSignerTest {
@@ -64,6 +65,27 @@ class ContractSignerTest {
         .hasMessageContaining("colour");
     assertThatThrownBy(() -> ContractSigner.sign(module, "[1]", KEY))
         .hasMessage("the contract is not a JSON object");
+  }
+
+  /**
+   * Regression: an allow-list entry the chassis refuses at registration (an address in decimal
+   * notation) was signed without a word, as the signer checked the contract's fields but not what
+   * each entry names.
+   */
+  @Test
+  void anAllowListEntryTheChassisWouldRefuseIsRefusedWithItsSentence() {
+    for (String entry :
+        List.of(
+            "http://2130706433:18390",
+            "http://127.1:80",
+            "ftp://example.com:21",
+            "http://*.com:80")) {
+      String contract =
+          Contracts.forModule("fetch", module).grantHttp(List.of(entry), 1, 1000, 1024).json();
+      assertThatThrownBy(() -> ContractSigner.sign(module, contract, KEY))
+          .as(entry)
+          .hasMessageStartingWith("the contract is invalid: http.allow[0] ");
+    }
   }
 
   @Test

@@ -1,7 +1,6 @@
 package com.infrafabric.chassis.internal.contract;
 
 import com.infrafabric.chassis.ErrorCode;
-import com.infrafabric.chassis.InvalidContractException;
 import com.infrafabric.chassis.LimitExceededException;
 import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.chassis.egress.EgressSettings;
@@ -32,7 +31,6 @@ public final class ContractCaps {
    * Parses the contract's allow-list and checks every value against its cap.
    *
    * @return the parsed allow-list (empty without the http capability)
-   * @throws InvalidContractException if an allow-list entry is malformed
    * @throws LimitExceededException listing every value above its cap
    */
   public List<DestinationPattern> check(ServiceContract contract) {
@@ -78,22 +76,14 @@ public final class ContractCaps {
         "http.maxResponseBytes", http.maxResponseBytes(), config.httpMaxResponseBytesCap(), excess);
     List<DestinationPattern> patterns = new ArrayList<>();
     for (int i = 0; i < http.allow().size(); i++) {
-      DestinationPattern pattern = pattern(i, http.allow().get(i));
+      // Each entry parses: the contract's grammar (ContractJson) refused any that does not.
+      DestinationPattern pattern = DestinationPattern.parse(http.allow().get(i));
       for (String refusal : egress.refusals(pattern)) {
         excess.add("http.allow[" + i + "] " + refusal);
       }
       patterns.add(pattern);
     }
     return List.copyOf(patterns);
-  }
-
-  private static DestinationPattern pattern(int index, String text) {
-    try {
-      return DestinationPattern.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidContractException(
-          ErrorCode.INVALID_CONTRACT, "http.allow[" + index + "] " + e.getMessage());
-    }
   }
 
   private static void atMost(String name, long asked, long cap, List<String> excess) {
