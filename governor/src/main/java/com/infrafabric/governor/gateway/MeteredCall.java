@@ -56,8 +56,6 @@ final class MeteredCall {
   /** What a reservation outlives beyond the call's own bounds. */
   private static final Duration MARGIN = Duration.ofSeconds(30);
 
-  private static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
-
   /** How a stream's end is named in the ledger. */
   private static final Map<SseRelay.Ended, String> OUTCOMES =
       Map.of(
@@ -727,9 +725,9 @@ final class MeteredCall {
 
   /** The caller's {@code Idempotency-Key}, or one made up; echoed in the answer either way. */
   private IdempotencyKey idempotencyKey() {
-    String named = ctx.request().getHeader(IDEMPOTENCY_HEADER);
+    String named = ctx.request().getHeader(Requests.IDEMPOTENCY_KEY);
     String value = named != null ? named : callId;
-    ctx.response().putHeader(IDEMPOTENCY_HEADER, value);
+    ctx.response().putHeader(Requests.IDEMPOTENCY_KEY, value);
     return IdempotencyKey.ofCaller(caller.subject(), caller.scope().path(), value);
   }
 
@@ -739,7 +737,7 @@ final class MeteredCall {
    * own and nothing need be bound.
    */
   private String content() {
-    return ctx.request().getHeader(IDEMPOTENCY_HEADER) == null
+    return ctx.request().getHeader(Requests.IDEMPOTENCY_KEY) == null
         ? ""
         : Fingerprint.digest(ctx.body().buffer().getBytes());
   }

@@ -454,7 +454,7 @@ class GatewayOfflineTest {
 
         assertThat(refused.statusCode()).as(path + " " + body).isBetween(400, 499);
         assertThat(refused.headers().firstValue("Idempotency-Key"))
-            .as(path + " " + body)
+            .as(path + " " + body + " answered " + refused.statusCode() + " " + refused.body())
             .hasValue(key);
       }
     }

@@ -58,11 +58,7 @@ final class FailureHandler implements Handler<RoutingContext> {
     if (failure instanceof RedisUnavailableException unavailable) {
       LOG.warn("request {}: {}", Requests.requestId(ctx), unavailable.getMessage());
       return unavailable.outcomeUnknown()
-          ? ApiException.retryAfter(
-              ErrorCode.OUTCOME_UNKNOWN,
-              "The state store did not answer in time: the request may or may not have been"
-                  + " applied. Retrying with the same Idempotency-Key is safe.",
-              STORE_RETRY)
+          ? ApiException.retryAfter(ErrorCode.OUTCOME_UNKNOWN, unknownOutcome(ctx), STORE_RETRY)
           : ApiException.retryAfter(
               ErrorCode.STORE_UNAVAILABLE,
               "The state store is unavailable; the request was not applied, retry later.",
@@ -89,6 +85,24 @@ final class FailureHandler implements Handler<RoutingContext> {
     LOG.error("request {} failed unexpectedly", Requests.requestId(ctx), failure);
     return ApiException.of(
         ErrorCode.INTERNAL, "An internal error occurred; quote the request id when reporting it.");
+  }
+
+  /**
+   * What a client whose request's outcome is unknown may do: retry under the key its answer carries
+   * on a route that honours one; on any other, look before sending it again, unless repeating it
+   * sets the same state (a PUT, a registration of the same tool version).
+   */
+  private static String unknownOutcome(RoutingContext ctx) {
+    String unknown =
+        "The state store did not answer in time: the request may or may not have been applied. ";
+    return ctx.response().headers().contains(Requests.IDEMPOTENCY_KEY)
+        ? unknown
+            + "Retrying with the same "
+            + Requests.IDEMPOTENCY_KEY
+            + " (this answer carries it) is safe."
+        : unknown
+            + "Check before sending it again, unless repeating it sets the same state (a PUT, a"
+            + " registration of the same tool version).";
   }
 
   private ApiException fromStatus(int status) {

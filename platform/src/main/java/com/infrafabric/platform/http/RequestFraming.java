@@ -39,7 +39,7 @@ final class RequestFraming implements Handler<RoutingContext> {
           "Content-Type",
           "Content-Encoding",
           "Transfer-Encoding",
-          "Idempotency-Key",
+          Requests.IDEMPOTENCY_KEY,
           "If-Match",
           "Mcp-Session-Id",
           "MCP-Protocol-Version",

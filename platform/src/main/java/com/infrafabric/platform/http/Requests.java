@@ -11,6 +11,12 @@ import java.util.Set;
 /** What route handlers read from a request the service has already vetted. */
 public final class Requests {
 
+  /**
+   * The header naming a request a client may retry: read by the routes that honour it, echoed in
+   * their answers, and what an answer of unknown outcome tells the client to retry with.
+   */
+  public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
   static final String REQUEST_ID = "infrafabric.requestId";
   static final String PRINCIPAL = "infrafabric.principal";
   static final String ROUTE = "infrafabric.route";

@@ -382,12 +382,12 @@ final class RouterAssembly {
                 HttpHeaders.AUTHORIZATION.toString(),
                 HttpHeaders.CONTENT_TYPE.toString(),
                 RequestIdHandler.HEADER,
-                "Idempotency-Key"))
+                Requests.IDEMPOTENCY_KEY))
         .exposedHeaders(
             Set.of(
                 RequestIdHandler.HEADER,
                 HttpHeaders.RETRY_AFTER.toString(),
-                "Idempotency-Key",
+                Requests.IDEMPOTENCY_KEY,
                 "Idempotent-Replayed"));
   }
 }

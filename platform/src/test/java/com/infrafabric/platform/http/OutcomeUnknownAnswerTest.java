@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -53,12 +54,18 @@ class OutcomeUnknownAnswerTest {
                       routes.post(
                           "/v1/count",
                           Access.authenticated(),
-                          ctx ->
-                              Responses.respond(
-                                  ctx,
-                                  200,
-                                  store[0].eval(INCR, List.of("{t}:count"), List.of()),
-                                  reply -> new JsonObject().put("count", reply.toLong()))));
+                          ctx -> {
+                            // Echoed as an idempotent route does; absent, as on any other route.
+                            String key = ctx.request().getHeader(Requests.IDEMPOTENCY_KEY);
+                            if (key != null) {
+                              ctx.response().putHeader(Requests.IDEMPOTENCY_KEY, key);
+                            }
+                            Responses.respond(
+                                ctx,
+                                200,
+                                store[0].eval(INCR, List.of("{t}:count"), List.of()),
+                                reply -> new JsonObject().put("count", reply.toLong()));
+                          }));
             })) {
       String token = fixture.tokens.valid("alice");
       Await.eventually(() -> store[0].load(List.of(INCR)));
@@ -67,22 +74,33 @@ class OutcomeUnknownAnswerTest {
       assertThat(fixture.client.post("/v1/count", token, "application/json", "{}").statusCode())
           .isEqualTo(200);
 
-      REDIS.stall();
-      HttpResponse<String> unknown;
-      try {
-        unknown = fixture.client.post("/v1/count", token, "application/json", "{}");
-      } finally {
-        REDIS.resume();
-      }
+      HttpResponse<String> keyed = stalled(fixture, token, Map.of("Idempotency-Key", "k-1"));
 
-      JsonObject error = assertError(unknown, 503, "OUTCOME_UNKNOWN");
-      assertThat(error.getString("message")).contains("same Idempotency-Key");
-      assertThat(unknown.headers().firstValue("Retry-After")).isPresent();
+      JsonObject error = assertError(keyed, 503, "OUTCOME_UNKNOWN");
+      assertThat(error.getString("message"))
+          .contains("same Idempotency-Key (this answer carries it)");
+      assertThat(keyed.headers().firstValue("Idempotency-Key")).hasValue("k-1");
+      assertThat(keyed.headers().firstValue("Retry-After")).isPresent();
       assertThat(Await.eventually(() -> store[0].send(Request.cmd(Command.GET).arg("{t}:count"))))
           .as("the script ran once Redis could run it")
           .hasToString("2");
+      HttpResponse<String> unkeyed = stalled(fixture, token, Map.of());
+      // Regression: a route that takes no key was told to retry with one it was never given.
+      assertThat(assertError(unkeyed, 503, "OUTCOME_UNKNOWN").getString("message"))
+          .doesNotContain("Idempotency-Key")
+          .contains("Check before sending it again");
     } finally {
       store[0].close();
+    }
+  }
+
+  private static HttpResponse<String> stalled(
+      ServiceFixture fixture, String token, Map<String, String> headers) {
+    REDIS.stall();
+    try {
+      return fixture.client.send("POST", "/v1/count", token, headers, "{}");
+    } finally {
+      REDIS.resume();
     }
   }
 }
