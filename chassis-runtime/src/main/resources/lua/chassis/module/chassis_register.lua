@@ -15,13 +15,14 @@
 -- place, as its tombstone keeps its name.
 -- KEYS[1] tool hash, KEYS[2] module bytes, KEYS[3] set of tool refs, KEYS[4] refs of this digest,
 -- KEYS[5] hash of the tool's precedence keys to the version holding each, KEYS[6] the name's
--- publisher
--- Arguments: ModuleRegistry.REGISTER (module: the bytes in base64; precedence: the version's key;
--- publisher: the signing key's publisher; tool_key_prefix: KEYS[1] less the version, in the same
--- hash slot).
+-- publisher, KEYS[7] the module's upload (its bytes in base64, ModuleRegistry.upload), deleted
+-- whatever the outcome: renamed to KEYS[2] when the module is new, else dropped
+-- Arguments: ModuleRegistry.REGISTER (module_chars: the upload's expected length; precedence: the
+-- version's key; publisher: the signing key's publisher; tool_key_prefix: KEYS[1] less the
+-- version, in the same hash slot).
 -- Returns the registeredAt of the stored version, -1 on conflict, -2 on a deleted version's
 -- conflict, {-3, version} if another version holds the precedence, {-4, publisher} if another
--- publisher owns the name.
+-- publisher owns the name, {-5} if the module is new and its upload is not all there (expired).
 local function earliest_signer()
   local signer, at
   for _, version in ipairs(redis.call('HVALS', KEYS[5])) do
@@ -32,6 +33,7 @@ local function earliest_signer()
   end
   return signer
 end
+local function register()
 local owner = redis.call('GET', KEYS[6]) or earliest_signer()
 if owner and owner ~= ARGV[ARG_PUBLISHER] then return {-4, owner} end
 local holder = redis.call('HGET', KEYS[5], ARGV[ARG_PRECEDENCE])
@@ -49,11 +51,19 @@ elseif existing[1] then
   redis.call('SET', KEYS[6], ARGV[ARG_PUBLISHER])
   return existing[3]
 end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if redis.call('STRLEN', KEYS[7]) ~= tonumber(ARGV[ARG_MODULE_CHARS]) then return {-5} end
+  redis.call('RENAME', KEYS[7], KEYS[2])
+  redis.call('PERSIST', KEYS[2])
+end
 redis.call('SET', KEYS[6], ARGV[ARG_PUBLISHER])
 redis.call('HSET', KEYS[5], ARGV[ARG_PRECEDENCE], ARGV[ARG_VERSION])
-redis.call('SET', KEYS[2], ARGV[ARG_MODULE])
 redis.call('HSET', KEYS[1], 'digest', ARGV[ARG_DIGEST], 'contract', ARGV[ARG_CONTRACT], 'kid', ARGV[ARG_KID],
   'terms', ARGV[ARG_TERMS], 'registeredAt', ARGV[ARG_REGISTERED_AT], 'size', ARGV[ARG_MODULE_SIZE])
 redis.call('SADD', KEYS[3], ARGV[ARG_REF])
 redis.call('SADD', KEYS[4], ARGV[ARG_REF])
 return ARGV[ARG_REGISTERED_AT]
+end
+local result = register()
+redis.call('DEL', KEYS[7])
+return result

@@ -7,28 +7,49 @@ import com.infrafabric.chassis.VersionPrecedence;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.redis.RedisUnavailableException;
 import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Durable store of tool versions and module bytes in Redis. Modules are stored once per digest
- * (base64, because scripts take text arguments and registration must be one atomic script) and
- * removed with the last version using them. All keys share the hash tag {@code {chassis}} so the
- * scripts run on Redis Cluster. Futures complete on an event loop.
+ * Durable store of tool versions and module bytes in Redis. Modules are stored once per digest (in
+ * base64) and removed with the last version using them. All keys share the hash tag {@code
+ * {chassis}} so the scripts run on Redis Cluster. Futures complete on an event loop.
+ *
+ * <p>A module reaches Redis before its registration, in pieces of {@value #UPLOAD_PIECE} base64
+ * characters appended to a key of its own that expires, and the registration script, still one
+ * atomic step, renames that key to the module's. The script itself once took the whole module as an
+ * argument: three 8 MiB publications at once held the Redis every tenant and the governor share for
+ * over a second (their own answers and the governor's sweeps timed out). A piece keeps any one
+ * command short; a publication abandoned halfway leaves a key that expires.
  */
 public final class ModuleRegistry {
 
   private static final String PREFIX = "{chassis}:";
   private static final String TOOLS = PREFIX + "tools";
+
+  /**
+   * The most base64 characters one command of an upload carries: well under a millisecond's copy.
+   */
+  static final int UPLOAD_PIECE = 1 << 20;
+
+  /**
+   * How long an upload's key lives: longer than any registration takes once its upload is done, so
+   * the script finds it, and short enough that an abandoned one does not hold memory for long.
+   */
+  private static final Duration UPLOAD_TTL = Duration.ofMinutes(5);
+
   private static final LuaScript REGISTER =
       moduleScript(
           "chassis_register",
@@ -40,7 +61,7 @@ public final class ModuleRegistry {
               "publisher",
               "kid",
               "registered_at",
-              "module",
+              "module_chars",
               "module_size",
               "version",
               "precedence",
@@ -81,6 +102,8 @@ public final class ModuleRegistry {
       String publisher,
       String keyId,
       Instant now) {
+    String encoded = Base64.getEncoder().encodeToString(module);
+    String upload = PREFIX + "upload:" + UUID.randomUUID();
     List<String> keys =
         List.of(
             toolKey(ref),
@@ -88,29 +111,38 @@ public final class ModuleRegistry {
             TOOLS,
             refsKey(digest),
             precedenceKey(ref),
-            publisherKey(ref));
-    return redis
-        .eval(
-            REGISTER,
-            keys,
-            REGISTER
-                .args()
-                .values()
-                .put("ref", ref.toString())
-                .put("digest", digest.hex())
-                .put("contract", jws)
-                .put("terms", terms)
-                .put("publisher", publisher)
-                .put("kid", keyId)
-                .put("registered_at", now.toEpochMilli())
-                .put("module", Base64.getEncoder().encodeToString(module))
-                .put("module_size", module.length)
-                .put("version", ref.version())
-                .put("precedence", VersionPrecedence.of(ref.version()).key())
-                .put("tool_key_prefix", toolKeyPrefix(ref))
-                .list())
+            publisherKey(ref),
+            upload);
+    return upload(upload, encoded)
+        .compose(
+            uploaded ->
+                redis.eval(
+                    REGISTER,
+                    keys,
+                    REGISTER
+                        .args()
+                        .values()
+                        .put("ref", ref.toString())
+                        .put("digest", digest.hex())
+                        .put("contract", jws)
+                        .put("terms", terms)
+                        .put("publisher", publisher)
+                        .put("kid", keyId)
+                        .put("registered_at", now.toEpochMilli())
+                        .put("module_chars", encoded.length())
+                        .put("module_size", module.length)
+                        .put("version", ref.version())
+                        .put("precedence", VersionPrecedence.of(ref.version()).key())
+                        .put("tool_key_prefix", toolKeyPrefix(ref))
+                        .list()))
         .map(
             reply -> {
+              if (reply.type() == ResponseType.MULTI && reply.get(0).toInteger() == -5) {
+                throw RedisUnavailableException.notApplied(
+                    "the module's upload expired before its registration ran; nothing was"
+                        + " registered",
+                    null);
+              }
               if (reply.type() == ResponseType.MULTI && reply.get(0).toInteger() == -4) {
                 throw new ToolConflictException(
                     ErrorCode.TOOL_OWNED_BY_ANOTHER_PUBLISHER,
@@ -151,6 +183,36 @@ public final class ModuleRegistry {
               return new StoredTool(
                   ref, digest, jws, module.length, Instant.ofEpochMilli(registeredAt));
             });
+  }
+
+  /**
+   * Appends {@code encoded} to {@code key} a piece at a time, in order; the first piece sets the
+   * key's expiry. Nothing is registered yet, so a failure is "not applied" whatever became of the
+   * pieces sent.
+   */
+  private Future<Void> upload(String key, String encoded) {
+    Future<Response> sent =
+        redis.send(
+            key,
+            Request.cmd(Command.SET)
+                .arg(key)
+                .arg(encoded.substring(0, Math.min(UPLOAD_PIECE, encoded.length())))
+                .arg("PX")
+                .arg(UPLOAD_TTL.toMillis()));
+    for (int from = UPLOAD_PIECE; from < encoded.length(); from += UPLOAD_PIECE) {
+      String piece = encoded.substring(from, Math.min(from + UPLOAD_PIECE, encoded.length()));
+      sent =
+          sent.compose(
+              appended -> redis.send(key, Request.cmd(Command.APPEND).arg(key).arg(piece)));
+    }
+    return sent.<Void>mapEmpty()
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    failure instanceof RedisUnavailableException
+                        ? RedisUnavailableException.notApplied(
+                            "the module could not be uploaded; nothing was registered", failure)
+                        : failure));
   }
 
   public Future<Optional<StoredTool>> tool(ToolRef ref) {

@@ -13,9 +13,13 @@ import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -58,6 +62,37 @@ class ModuleRegistryTest {
     List<String> stored = outcomes.stream().filter(o -> !o.equals("refused")).toList();
     assertThat(stored).hasSize(8);
     assertThat(stored).containsOnly(stored.get(0));
+  }
+
+  /**
+   * Regression: a module went to Redis as one argument of the registration script, so three 8 MiB
+   * publications at once held the shared Redis for over a second. It now goes in pieces no longer
+   * than {@link ModuleRegistry#UPLOAD_PIECE}, and comes back whole; no upload key is left.
+   */
+  @Test
+  void aModuleOfManyPiecesIsStoredWholeAndLeavesNoUploadBehind() {
+    byte[] large = new byte[ModuleRegistry.UPLOAD_PIECE * 2];
+    new Random(7).nextBytes(large);
+    ModuleDigest digest = ModuleDigest.of(large);
+    ToolRef ref = new ToolRef("large", "1.0.0");
+
+    Await.result(registry.store(ref, digest, large, "jws", "terms", "p", "p-key", Instant.EPOCH));
+    Await.result(registry.store(ref, digest, large, "jws", "terms", "p", "p-key", Instant.EPOCH));
+
+    assertThat(Await.result(registry.module(digest)))
+        .hasValueSatisfying(stored -> assertThat(stored).isEqualTo(large));
+    assertThat(keys("{chassis}:upload:*")).isEmpty();
+    assertThat(
+            Await.result(
+                redis.send(Request.cmd(Command.TTL).arg("{chassis}:module:" + digest.hex()))))
+        .hasToString("-1");
+  }
+
+  private static List<String> keys(String pattern) {
+    List<String> keys = new ArrayList<>();
+    Await.result(redis.send(Request.cmd(Command.KEYS).arg(pattern)))
+        .forEach(k -> keys.add(k.toString()));
+    return keys;
   }
 
   /** Stores version 1.0.{@code i} of one tool as {@code publisher}'s; what became of it. */
