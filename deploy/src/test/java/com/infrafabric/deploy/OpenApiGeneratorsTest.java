@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.parser.core.models.ParseOptions;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.io.File;
@@ -78,6 +79,27 @@ class OpenApiGeneratorsTest {
     assertThat(parsed.getMessages()).as("errors and warnings").isEmpty();
     assertThat(parsed.getOpenAPI().getOpenapi()).startsWith("3.1");
     assertThat(parsed.getOpenAPI().getPaths()).isNotEmpty();
+  }
+
+  /**
+   * Regression: both documents named no server (Redocly's recommended ruleset refuses that) and no
+   * operation had an {@code operationId}, so every generator made up method names from paths; and
+   * an invocation's error answer, an Error and an Invocation at once, failed the {@code oneOf} that
+   * declared it must be exactly one of them.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"governor", "chassis"})
+  void everyOperationIsNamedOnceAndTheDocumentNamesItsServer(String service) {
+    OpenAPI openApi = parse(document(service)).getOpenAPI();
+
+    assertThat(openApi.getServers()).isNotEmpty();
+    List<String> ids =
+        openApi.getPaths().values().stream()
+            .flatMap(path -> path.readOperations().stream())
+            .map(Operation::getOperationId)
+            .toList();
+    assertThat(ids).doesNotContainNull().doesNotHaveDuplicates();
+    assertThat(document(service)).doesNotContain("\"oneOf\"");
   }
 
   @ParameterizedTest
