@@ -42,6 +42,13 @@ public enum ErrorCode {
    * budget.maxScopes}); it was refused and recorded nothing.
    */
   SCOPE_LIMIT(Kind.SEMANTIC),
+  /**
+   * The tenant's requests have been charged, in this hour, as many records as they may leave in the
+   * shared store ({@code budget.tenantRecordsPerHour}); the request was refused and recorded
+   * nothing. Its {@code Retry-After} says when the hour ends. Settling what was admitted is never
+   * refused.
+   */
+  TENANT_WRITE_QUOTA(Kind.THROTTLED),
   /** The same idempotency key was used for a different request. */
   IDEMPOTENCY_CONFLICT(Kind.CONFLICT),
   /** The caller's expected version is not the current one. */
@@ -101,6 +108,8 @@ public enum ErrorCode {
     NOT_FOUND,
     CONFLICT,
     /** A signed proof (an agent contract) is not trusted: authenticated callers get 403. */
-    FORBIDDEN
+    FORBIDDEN,
+    /** A quota that renews at a known time is spent: 429, with how long until it renews. */
+    THROTTLED
   }
 }

@@ -28,12 +28,16 @@
 --                   count one more is refused and writes nothing)
 --   P scopes:sub    hash: '<scope>' = how many members of P scopes lie in that scope's subtree
 --                   (itself included), for each scope below the tenant's root (subtree_room())
+--   P wq:<n>        string: the records the tenant's requests were charged in the n-th hour since the
+--                   epoch, at most H.records_per_hour (replay_or_refusal(); kept an hour past it)
 --
 -- Arguments are read by name, ARGV[ARG_<NAME>]: the constants come before this library, generated
 -- from each script's declaration in Java (TenantScripts.HEADER, then the script's own). The
 -- header: prefix, now (ms), zone the caller assumed, day and month window ids, oldest day and month
 -- ids to keep, idempotency key ('' for none), request fingerprint, idempotency TTL (ms), retention
--- of finished records (ms), the most scopes the tenant may hold counters for.
+-- of finished records (ms), the most scopes the tenant may hold counters for, the most records its
+-- requests may be charged in one QUOTA_WINDOW_MS (RECORDS and the window come before this library,
+-- generated from RecordCharge).
 -- Common keys, read by name as KEYS[KEY.<name>]: the table KEY comes before this library, generated
 -- from TenantScripts.HeaderKey: config hash, idempotency record, ledger, events, reservation expiry
 -- zset, reservation hash (the config hash when the operation has none).
@@ -43,7 +47,7 @@
 -- what was registered, in order, before each script's body). H.stamp is now as the decimal text
 -- TenantScripts sent (a long, as Java writes it): what int(H.now) would make, for the ledger and
 -- every record that keeps a time, without formatting it again each time.
-local H, LAYERS, CURRENT_WINDOWS, CURRENT_WINDOWS_JOINED, ATTRIBUTION
+local H, LAYERS, CURRENT_WINDOWS, CURRENT_WINDOWS_JOINED, ATTRIBUTION, CHARGED
 on_call(function()
   H = {
     prefix = ARGV[ARG_PREFIX], now = tonumber(ARGV[ARG_NOW]), stamp = ARGV[ARG_NOW],
@@ -52,6 +56,7 @@ on_call(function()
     month_cutoff = ARGV[ARG_OLDEST_MONTH], idem = ARGV[ARG_IDEMPOTENCY_KEY],
     fp = ARGV[ARG_FINGERPRINT], idem_ttl = tonumber(ARGV[ARG_IDEMPOTENCY_TTL]),
     retention = tonumber(ARGV[ARG_RETENTION]), max_scopes = tonumber(ARGV[ARG_MAX_SCOPES]),
+    records_per_hour = tonumber(ARGV[ARG_RECORDS_PER_HOUR]),
     scopes = ARGV[ARG_PREFIX] .. 'scopes', config = KEYS[KEY.config],
     idem_key = KEYS[KEY.idempotency], ledger = KEYS[KEY.ledger], events = KEYS[KEY.events],
     rexp = KEYS[KEY.reservation_expiry], res_key = KEYS[KEY.reservation],
@@ -60,6 +65,7 @@ on_call(function()
   CURRENT_WINDOWS = {'life', H.day, H.month}
   CURRENT_WINDOWS_JOINED = table.concat(CURRENT_WINDOWS, ',')
   ATTRIBUTION = {}
+  CHARGED = 0
 end)
 
 local WINDOWS = {'lifetime', 'day', 'month'}
@@ -406,25 +412,68 @@ local function encode_limits(limits)
   return out
 end
 
--- Returns the stored reply for a repeated key, a conflict for the same key with another request,
--- or nil for a first request.
--- An idempotency record is '<fingerprint>\n<answer>'. One with no answer is a call released
--- unmade (release.lua, forget_key): the key stays bound to its request, so the same request again
--- is a new call and any other is a conflict.
-local function replay_or_conflict()
-  if H.idem == '' then return nil end
-  local stored = redis.call('GET', H.idem_key)
-  if not stored then return nil end
-  local newline = string.find(stored, '\n', 1, true)
-  if string.sub(stored, 1, newline - 1) ~= H.fp then return {'conflict', ''} end
-  if newline == #stored then return nil end
-  return {'replay', string.sub(stored, newline + 1)}
+-- The tenant's write quota: the records its requests leave for hours or days (idempotency records,
+-- reservation, lease and task records, grant revocations, ledger entries) counted per fixed window
+-- of QUOTA_WINDOW_MS, at most H.records_per_hour. A request that opens something is charged what
+-- it and its settlement write at most (RECORDS.<name>, from RecordCharge), so a settlement is
+-- charged nothing (RECORDS.prepaid) and never refused.
+local function quota_window()
+  return math.floor(H.now / QUOTA_WINDOW_MS)
 end
 
+local function quota_key(window)
+  return H.prefix .. 'wq:' .. int(window)
+end
+
+-- Nil, noting the charge for remember(), when the quota's current window has room for records;
+-- otherwise the 'write_quota' refusal with how long until the window ends. Writes nothing.
+local function quota_refusal(records)
+  if records == 0 then return nil end
+  local window = quota_window()
+  local used = tonumber(redis.call('GET', quota_key(window)) or '0')
+  if used + records <= H.records_per_hour then
+    CHARGED = records
+    return nil
+  end
+  return {'write_quota', cjson.encode({max = int(H.records_per_hour), used = int(used),
+    records = int(records), retry_after_ms = int((window + 1) * QUOTA_WINDOW_MS - H.now)})}
+end
+
+-- Counts the charge quota_refusal() admitted, when the request has written its records. The
+-- counter lives until an hour after its window ends (by the caller's clock, which Redis's may not
+-- match exactly).
+local function pay_charge()
+  if CHARGED == 0 then return end
+  local window = quota_window()
+  local key = quota_key(window)
+  if redis.call('INCRBY', key, CHARGED) == CHARGED then
+    redis.call('PEXPIRE', key, int((window + 2) * QUOTA_WINDOW_MS - H.now))
+  end
+end
+
+-- Returns the stored reply for a repeated key, a conflict for the same key with another request,
+-- the 'write_quota' refusal when the tenant's write quota has no room for the records this request
+-- is charged (RECORDS.<name>), or nil for a first request that may go ahead: every script that
+-- remembers its answer asks this before it writes anything. A repeat is answered free.
+-- An idempotency record is '<fingerprint>\n<answer>'. One with no answer is a call released
+-- unmade (release.lua, forget_key): the key stays bound to its request, so the same request again
+-- is a new call (charged again) and any other is a conflict.
+local function replay_or_refusal(records)
+  local stored = H.idem ~= '' and redis.call('GET', H.idem_key)
+  if stored then
+    local newline = string.find(stored, '\n', 1, true)
+    if string.sub(stored, 1, newline - 1) ~= H.fp then return {'conflict', ''} end
+    if newline < #stored then return {'replay', string.sub(stored, newline + 1)} end
+  end
+  return quota_refusal(records)
+end
+
+-- Stores the answer under the request's idempotency key, if any, and counts the request's charge.
 local function remember(json)
   if H.idem ~= '' then
     redis.call('SET', H.idem_key, H.fp .. '\n' .. json, 'PX', H.idem_ttl)
   end
+  pay_charge()
   return {'ok', json}
 end
 

@@ -7,7 +7,7 @@ local cid, spend, scope = ARGV[ARG_CHARGE_ID], spend_of(ARG_SPEND), ARGV[ARG_SCO
 local amount = spend.amount
 local layers = layers_of(scope)
 local caps, rejected = load_config(layers)
-rejected = rejected or replay_or_conflict()
+rejected = rejected or replay_or_refusal(RECORDS.charge)
 if rejected then return rejected end
 if #caps == 0 then return {'unknown_scope', scope} end
 

@@ -3,7 +3,7 @@
 --   the caller's, which must be the reservation's if it has one, see settled_by_other();
 --   charge_ended: '1' for a service's commit, charged even if the hold already ended; settles: the
 --   catalogue version the spend was priced for, see repricing()).
-local rejected = replay_or_conflict()
+local rejected = replay_or_refusal(RECORDS.prepaid)
 if rejected then return rejected end
 attribute(ARG_ATTRIBUTION)
 local rid = ARGV[ARG_RESERVATION_ID]

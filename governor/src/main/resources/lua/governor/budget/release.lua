@@ -8,7 +8,7 @@
 -- that was never made, or ''; when this release ends the reservation and the record still names
 -- it, the record keeps only its fingerprint: the same request may be made again, no other under
 -- that key).
-local rejected = replay_or_conflict()
+local rejected = replay_or_refusal(RECORDS.prepaid)
 if rejected then return rejected end
 attribute(ARG_ATTRIBUTION)
 

@@ -3,7 +3,7 @@
 --   ReservationHolder; '' for anyone whose subtree covers the scope).
 local scope = ARGV[ARG_SCOPE]
 local caps, rejected = load_config(layers_of(scope))
-rejected = rejected or replay_or_conflict()
+rejected = rejected or replay_or_refusal(RECORDS.reserve)
 if rejected then return rejected end
 if #caps == 0 then return {'unknown_scope', scope} end
 attribute(ARG_ATTRIBUTION)

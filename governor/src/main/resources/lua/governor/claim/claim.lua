@@ -15,7 +15,7 @@
 --   priced at it).
 local rid, task_id, scope = ARGV[ARG_RESERVATION_ID], ARGV[ARG_TASK_ID], ARGV[ARG_SCOPE]
 local caps, rejected = load_config(layers_of(scope))
-rejected = rejected or replay_or_conflict()
+rejected = rejected or replay_or_refusal(RECORDS.claim)
 -- A claim made under this idempotency key is answered again only while its lease lives: one that
 -- ended (expired, finished, its agent disabled) is no claim to hand an agent; the caller hears so.
 if rejected and rejected[1] == 'replay' then

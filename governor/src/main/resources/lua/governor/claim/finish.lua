@@ -9,7 +9,7 @@
 --   caller may touch, '' for any; a lease of a task outside it is not found; settles: the catalogue
 --   version the spend was priced for, see repricing() in budget_lib.lua; latency_ms: '' if not
 --   reported).
-local rejected = replay_or_conflict()
+local rejected = replay_or_refusal(RECORDS.prepaid)
 if rejected then return rejected end
 local policy = load_policy()
 local outcome, latency = ARGV[ARG_OUTCOME], tonumber(ARGV[ARG_LATENCY_MS])

@@ -2,7 +2,7 @@
 -- the tenant's key index, refused when the tenant already holds max_keys keys or a subtree the
 -- key's scope lies in holds its share of them (subtree_share in budget_lib.lua).
 -- Arguments: VirtualKeys.CREATE (expires_at: epoch ms, '' for never).
-local rejected = replay_or_conflict()
+local rejected = replay_or_refusal(RECORDS.key_create)
 if rejected then return rejected end
 local index = H.prefix .. 'keys'
 local max_keys = tonumber(ARGV[ARG_MAX_KEYS])

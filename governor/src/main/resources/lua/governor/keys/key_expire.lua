@@ -4,7 +4,7 @@
 -- expired (key_expired). A key outside the caller's
 -- subtree is reported as not found.
 -- Arguments: VirtualKeys.EXPIRE (subtree: the scopes the caller may touch).
-local rejected = replay_or_conflict()
+local rejected = replay_or_refusal(RECORDS.key_change)
 if rejected then return rejected end
 local id = ARGV[ARG_KEY_ID]
 local scope = key_scope_within(id, ARGV[ARG_SUBTREE])

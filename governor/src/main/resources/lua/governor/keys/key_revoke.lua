@@ -2,7 +2,7 @@
 -- at once and no longer counts against the tenant's key limit; the ledger keeps the history.
 -- A key outside the caller's subtree is reported as not found.
 -- Arguments: VirtualKeys.REVOKE (subtree: the scopes the caller may touch).
-local rejected = replay_or_conflict()
+local rejected = replay_or_refusal(RECORDS.prepaid)
 if rejected then return rejected end
 local id = ARGV[ARG_KEY_ID]
 local scope = key_scope_within(id, ARGV[ARG_SUBTREE])

@@ -111,7 +111,8 @@ class SharedStoreTest {
             Clock.systemUTC(),
             BudgetSettings.DEFAULTS.idempotencyTtl(),
             BudgetSettings.DEFAULTS.recordRetention(),
-            BudgetSettings.DEFAULTS.maxScopes());
+            BudgetSettings.DEFAULTS.maxScopes(),
+            BudgetSettings.DEFAULTS.tenantRecordsPerHour());
     BudgetEngine engine =
         new BudgetEngine(
             scripts,

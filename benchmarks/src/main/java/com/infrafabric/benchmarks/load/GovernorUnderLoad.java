@@ -44,9 +44,10 @@ import java.util.Optional;
  * The governor service configured as production runs it, on a private redis-server (AOF, fsync
  * every second) and a free loopback port: ES256 bearer tokens checked against a key made for this
  * run, per-principal rate limits kept in Redis, the default HTTP bounds (the admission limit's may
- * be given), budget settings and Redis command timeout. The rate limit is set where no run reaches
- * it, so it costs what it costs but never refuses. The service runs on the Redis client's Vert.x
- * instance, not the load generator's.
+ * be given), budget settings and Redis command timeout. The rate limit and the tenant's write quota
+ * ({@code budget.tenantRecordsPerHour}) are set where no run reaches them, so they cost what they
+ * cost but never refuse. The service runs on the Redis client's Vert.x instance, not the load
+ * generator's.
  */
 final class GovernorUnderLoad implements AutoCloseable {
 
@@ -87,7 +88,11 @@ final class GovernorUnderLoad implements AutoCloseable {
                 JwtSettings.of(jwks, ISSUER, AUDIENCE),
                 RateLimitPolicy.uniform("governor", NEVER_REACHED),
                 Optional.empty()),
-            retention.map(Retention::budget).orElse(BudgetSettings.DEFAULTS),
+            retention
+                .map(Retention::budget)
+                .orElse(
+                    BudgetSettings.DEFAULTS.withTenantRecordsPerHour(
+                        BudgetSettings.RECORDS_PER_HOUR_CEILING)),
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,

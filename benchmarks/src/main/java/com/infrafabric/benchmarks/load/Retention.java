@@ -89,8 +89,8 @@ record Retention(
   }
 
   /**
-   * The default budget settings with this reservation TTL and record retention; the idempotency TTL
-   * goes through the hook.
+   * The default budget settings with this reservation TTL and record retention, and the tenant's
+   * write quota where no run reaches it; the idempotency TTL goes through the hook.
    */
   BudgetSettings budget() {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
@@ -100,7 +100,8 @@ record Retention(
         defaults.idempotencyTtl(),
         recordRetention,
         defaults.callLimits(),
-        defaults.maxScopes());
+        defaults.maxScopes(),
+        BudgetSettings.RECORDS_PER_HOUR_CEILING);
   }
 
   /** The ledger archive into {@code directory} at this age and interval. */

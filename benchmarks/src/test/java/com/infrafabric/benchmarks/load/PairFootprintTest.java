@@ -178,7 +178,8 @@ class PairFootprintTest {
                   MutableClock.at("2026-12-06T01:00:00Z"),
                   NOTHING_LAPSES,
                   NOTHING_LAPSES,
-                  BudgetSettings.DEFAULTS.maxScopes()),
+                  BudgetSettings.DEFAULTS.maxScopes(),
+                  BudgetSettings.DEFAULTS.tenantRecordsPerHour()),
               pricing,
               BudgetSettings.DEFAULTS,
               new SimpleMeterRegistry()));

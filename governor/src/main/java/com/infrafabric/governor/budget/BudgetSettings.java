@@ -2,6 +2,7 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.tenant.RecordCharge;
 import com.infrafabric.wire.reservation.ReservationWire;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -23,6 +24,12 @@ import java.util.Objects;
  *     counters never roll over, so without a bound each new name would be a permanent key. A spend
  *     (or a budget that would name one more) is refused with {@code SCOPE_LIMIT} and writes
  *     nothing; a subtree below the tenant's root holds at most half of its parent's share.
+ * @param tenantRecordsPerHour the most records one tenant's requests may leave in the shared store
+ *     per hour ({@link RecordCharge}: a reserve is charged 6, a charge 2, a claim 12; their
+ *     settlements nothing), from the largest charge to 1,000,000,000: a reserve and its release
+ *     cost no money, so only this bounds what a tenant with many principals keeps in the memory
+ *     every tenant shares. A request beyond it is refused with {@code TENANT_WRITE_QUOTA} and
+ *     writes nothing.
  */
 public record BudgetSettings(
     Duration defaultReservationTtl,
@@ -30,11 +37,13 @@ public record BudgetSettings(
     Duration idempotencyTtl,
     Duration recordRetention,
     CallLimits callLimits,
-    long maxScopes) {
+    long maxScopes,
+    long tenantRecordsPerHour) {
 
   public static final Duration MIN_RESERVATION_TTL = Duration.ofSeconds(1);
   public static final Duration MIN_IDEMPOTENCY_TTL = Duration.ofHours(24);
   public static final long MAX_SCOPES_CEILING = 10_000_000;
+  public static final long RECORDS_PER_HOUR_CEILING = 1_000_000_000;
 
   public static final BudgetSettings DEFAULTS =
       new BudgetSettings(
@@ -43,7 +52,8 @@ public record BudgetSettings(
           Duration.ofHours(25),
           Duration.ofHours(48),
           CallLimits.DEFAULTS,
-          10_000);
+          10_000,
+          3_600_000);
 
   public BudgetSettings {
     Objects.requireNonNull(defaultReservationTtl, "defaultReservationTtl");
@@ -63,6 +73,17 @@ public record BudgetSettings(
       throw new IllegalArgumentException(
           "budget.maxScopes " + maxScopes + " is outside 1.." + MAX_SCOPES_CEILING);
     }
+    if (tenantRecordsPerHour < RecordCharge.largest()
+        || tenantRecordsPerHour > RECORDS_PER_HOUR_CEILING) {
+      throw new IllegalArgumentException(
+          "budget.tenantRecordsPerHour "
+              + tenantRecordsPerHour
+              + " is outside "
+              + RecordCharge.largest()
+              + ".."
+              + RECORDS_PER_HOUR_CEILING
+              + " (the largest charge, a claim's, to the ceiling)");
+    }
     if (maxReservationTtl.compareTo(MIN_RESERVATION_TTL) < 0) {
       throw new IllegalArgumentException(
           "budget.maxReservationTtl " + maxReservationTtl + " is shorter than 1 second");
@@ -78,6 +99,21 @@ public record BudgetSettings(
               + maxReservationTtl
               + ")");
     }
+  }
+
+  /**
+   * These settings with {@code tenantRecordsPerHour}: for harnesses that drive one tenant harder
+   * than the default serves.
+   */
+  public BudgetSettings withTenantRecordsPerHour(long tenantRecordsPerHour) {
+    return new BudgetSettings(
+        defaultReservationTtl,
+        maxReservationTtl,
+        idempotencyTtl,
+        recordRetention,
+        callLimits,
+        maxScopes,
+        tenantRecordsPerHour);
   }
 
   /**

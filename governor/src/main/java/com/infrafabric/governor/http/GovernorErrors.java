@@ -6,7 +6,8 @@ import com.infrafabric.platform.http.ErrorCode;
 
 /**
  * Answers governor failures in the platform's error shape: the governor's stable code, the status
- * of its kind (malformed 400, semantic 422, not found 404, conflict 409), its message and details.
+ * of its kind (malformed 400, semantic 422, not found 404, conflict 409, throttled 429 with {@code
+ * Retry-After}), its message and details.
  */
 final class GovernorErrors {
 
@@ -18,10 +19,11 @@ final class GovernorErrors {
   /** The API error for {@code failure}, or {@code failure} itself if it is not the governor's. */
   static Throwable translate(Throwable failure) {
     if (failure instanceof GovernorException governor) {
-      return ApiException.of(
-          new ErrorCode(governor.code().name(), status(governor.code().kind())),
-          governor.getMessage(),
-          governor.details());
+      ErrorCode code = new ErrorCode(governor.code().name(), status(governor.code().kind()));
+      return governor
+          .retryAfter()
+          .map(wait -> ApiException.retryAfter(code, governor.getMessage(), wait))
+          .orElseGet(() -> ApiException.of(code, governor.getMessage(), governor.details()));
     }
     return failure;
   }
@@ -33,6 +35,7 @@ final class GovernorErrors {
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
+      case THROTTLED -> 429;
     };
   }
 }

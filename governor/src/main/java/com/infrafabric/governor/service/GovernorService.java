@@ -104,7 +104,12 @@ public final class GovernorService {
     BudgetSettings budget = settings.budget();
     TenantScripts tenantScripts =
         new TenantScripts(
-            redis, clock, idempotencyTtl, budget.recordRetention(), budget.maxScopes());
+            redis,
+            clock,
+            idempotencyTtl,
+            budget.recordRetention(),
+            budget.maxScopes(),
+            budget.tenantRecordsPerHour());
     this.engine = new BudgetEngine(tenantScripts, pricing, budget, meters);
     this.budgets = new Budgets(redis, engine);
     this.budgetGauges = new BudgetGauges(redis, budgets, settings.budgetGauges(), meters);

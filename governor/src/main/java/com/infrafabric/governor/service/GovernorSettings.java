@@ -7,6 +7,7 @@ import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.events.WebhookSettings;
 import com.infrafabric.governor.gateway.GatewaySettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
+import com.infrafabric.governor.tenant.RecordCharge;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.llm.ProviderSettingsReader;
 import com.infrafabric.llm.vault.MasterKeysReader;
@@ -35,6 +36,7 @@ import java.util.Set;
  * budget.maxCallMicros          IF_BUDGET_MAX_CALL_MICROS          1000000000 (1..8589934591)
  * budget.maxCallTokens          IF_BUDGET_MAX_CALL_TOKENS          100000000 (1..1000000000)
  * budget.maxScopes              IF_BUDGET_MAX_SCOPES               10000 (1..10000000) per tenant
+ * budget.tenantRecordsPerHour   IF_BUDGET_TENANT_RECORDS_PER_HOUR  3600000 (12..1000000000)
  * claim.candidatesPerCapability IF_CLAIM_CANDIDATES_PER_CAPABILITY 8 (1..256)
  * claim.lazyBatch               IF_CLAIM_LAZY_BATCH                8 (0..100)
  * claim.taskRetention           IF_CLAIM_TASK_RETENTION            48h
@@ -90,7 +92,12 @@ public record GovernorSettings(
             config.duration("budget.recordRetention", defaults.recordRetention()),
             callLimits(config),
             config.integer(
-                "budget.maxScopes", defaults.maxScopes(), 1, BudgetSettings.MAX_SCOPES_CEILING)),
+                "budget.maxScopes", defaults.maxScopes(), 1, BudgetSettings.MAX_SCOPES_CEILING),
+            config.integer(
+                "budget.tenantRecordsPerHour",
+                defaults.tenantRecordsPerHour(),
+                RecordCharge.largest(),
+                BudgetSettings.RECORDS_PER_HOUR_CEILING)),
         claims(config),
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),

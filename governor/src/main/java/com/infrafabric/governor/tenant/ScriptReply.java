@@ -5,6 +5,7 @@ import com.infrafabric.governor.GovernorException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,9 +96,10 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
 
   /**
    * Throws the error of a refusal any script may answer (a reused idempotency key, a scope without
-   * a budget, a counter at its maximum, one scope more than the tenant may count); returns this
-   * reply otherwise. Each error names what it refuses from the reply itself, not from the caller:
-   * only the script knows which scope a reservation's or a lease's call looked up.
+   * a budget, a counter at its maximum, one scope more than the tenant may count, the tenant's
+   * write quota spent for the hour); returns this reply otherwise. Each error names what it refuses
+   * from the reply itself, not from the caller: only the script knows which scope a reservation's
+   * or a lease's call looked up.
    */
   public ScriptReply orThrow() {
     switch (kind) {
@@ -116,6 +118,7 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
               "a spend priced for its reservation's catalogue version was sent back to version "
                   + payload);
       case "scope_limit" -> throw scopeLimit(body());
+      case "write_quota" -> throw writeQuota(body());
       default -> {
         return this;
       }
@@ -188,6 +191,25 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
             + " would be one more; nothing was recorded. Spend on a scope that already has"
             + " counters, or ask the operator to raise budget.maxScopes",
         Map.of("scope", scope, "subtree", subtree, "max", max));
+  }
+
+  /**
+   * The tenant's write quota has no room for this request's records ({@link RecordCharge}) in the
+   * current hour: every principal of the tenant shares it, and it renews when the hour ends.
+   */
+  private static GovernorException writeQuota(JsonObject quota) {
+    return new GovernorException(
+        ErrorCode.TENANT_WRITE_QUOTA,
+        "this tenant's requests have been charged "
+            + quota.getString("used")
+            + " of the "
+            + quota.getString("max")
+            + " records they may leave in the shared store this hour, and this one would be"
+            + " charged "
+            + quota.getString("records")
+            + " more; nothing was recorded. Retry when the hour ends (Retry-After), or ask the"
+            + " operator to raise budget.tenantRecordsPerHour",
+        Duration.ofMillis(Long.parseLong(quota.getString("retry_after_ms"))));
   }
 
   private static GovernorException counterLimit(JsonObject over) {

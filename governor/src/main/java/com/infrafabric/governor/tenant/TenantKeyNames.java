@@ -1,5 +1,7 @@
 package com.infrafabric.governor.tenant;
 
+import java.time.Instant;
+
 /**
  * Names of the Redis keys of one tenant. Every name starts with {@code gov:{tenant}:}, so all keys
  * a budget script touches share one hash tag and the scripts run unchanged on Redis Cluster.
@@ -64,6 +66,14 @@ public final class TenantKeyNames {
    */
   public String scopes() {
     return prefix + "scopes";
+  }
+
+  /**
+   * The records the tenant's requests were charged in the {@link RecordCharge#WINDOW} that holds
+   * {@code at} ({@code quota_key()} in budget_lib.lua): the n-th window since the epoch.
+   */
+  public String writeQuota(Instant at) {
+    return prefix + "wq:" + at.toEpochMilli() / RecordCharge.WINDOW.toMillis();
   }
 
   public String usagePattern() {

@@ -21,10 +21,10 @@ import java.util.StringJoiner;
  *
  * <p>Such a script is the budget library, then the caller's own libraries, then its body, preceded
  * by the constants of its arguments: {@link #HEADER}, which every one of them reads (tenant prefix,
- * time, zone and windows, idempotency, retention, scope limit) and this class fills, then the
- * script's own arguments, which the caller fills by name. Every script can therefore hold, commit
- * and expire budget reservations with the budget's own Lua functions inside a larger atomic step:
- * there is one implementation of reservation logic, not a copy per caller.
+ * time, zone and windows, idempotency, retention, scope limit, write quota) and this class fills,
+ * then the script's own arguments, which the caller fills by name. Every script can therefore hold,
+ * commit and expire budget reservations with the budget's own Lua functions inside a larger atomic
+ * step: there is one implementation of reservation logic, not a copy per caller.
  *
  * <p>Windows are computed in the tenant's zone as last seen; a script that finds the zone changed
  * answers {@code zone} without writing anything, and is run once more in the new zone. Thread-safe.
@@ -45,7 +45,8 @@ public final class TenantScripts {
           "fingerprint",
           "idempotency_ttl",
           "retention",
-          "max_scopes");
+          "max_scopes",
+          "records_per_hour");
 
   /**
    * The members of a spend argument group, which {@code spend_of()} in budget_lib.lua reads:
@@ -87,6 +88,7 @@ public final class TenantScripts {
   private final Duration idempotencyTtl;
   private final Duration recordRetention;
   private final long maxScopes;
+  private final long recordsPerHour;
   private final TenantZones zones = new TenantZones(ZONE_CACHE_SIZE);
 
   /**
@@ -96,27 +98,33 @@ public final class TenantScripts {
    * @param recordRetention how long a finished reservation or lease stays readable
    * @param maxScopes the most distinct scopes a tenant holds usage counters for ({@code
    *     budget.maxScopes}): a spend that would count a scope beyond them is refused
+   * @param recordsPerHour the most records a tenant's requests may leave in one {@link
+   *     RecordCharge#WINDOW} ({@code budget.tenantRecordsPerHour}): a request charged more than is
+   *     left is refused
    */
   public TenantScripts(
       RedisStore redis,
       Clock clock,
       Duration idempotencyTtl,
       Duration recordRetention,
-      long maxScopes) {
+      long maxScopes,
+      long recordsPerHour) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.idempotencyTtl = Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
     this.recordRetention = Objects.requireNonNull(recordRetention, "recordRetention");
     this.maxScopes = maxScopes;
+    this.recordsPerHour = recordsPerHour;
   }
 
   /**
    * The script {@code lua/<body>.lua} taking {@link #HEADER} then {@code own}, as a {@link
    * LuaScript#function function} whose library is the Java constants the scripts enforce, the
-   * indexes of the {@link HeaderKey}s, the argument constants, {@code budget_lib.lua}, then each of
-   * {@code libraries}, all paths from the class path of {@code anchor}'s module. The libraries'
-   * functions are thus made once per server rather than on every call, as a script's whole chunk
-   * would (Redis 7.0: a third of a call that stops at its first check, 5% of a reserve + commit).
+   * indexes of the {@link HeaderKey}s, the {@link RecordCharge}s, the argument constants, {@code
+   * budget_lib.lua}, then each of {@code libraries}, all paths from the class path of {@code
+   * anchor}'s module. The libraries' functions are thus made once per server rather than on every
+   * call, as a script's whole chunk would (Redis 7.0: a third of a call that stops at its first
+   * check, 5% of a reserve + commit).
    */
   public static LuaScript compose(
       Class<?> anchor, String body, ScriptArgs own, String... libraries) {
@@ -126,7 +134,7 @@ public final class TenantScripts {
     }
     return LuaScript.function(
         body.substring(body.lastIndexOf('/') + 1),
-        constants() + keyIndexes() + ScriptReply.layerIndexes(),
+        constants() + keyIndexes() + ScriptReply.layerIndexes() + RecordCharge.luaDeclarations(),
         library.toString(),
         LuaScript.text(anchor, body),
         HEADER.then(own));
@@ -243,7 +251,8 @@ public final class TenantScripts {
             .put("fingerprint", call.fingerprint())
             .put("idempotency_ttl", idempotencyTtl.toMillis())
             .put("retention", recordRetention.toMillis())
-            .put("max_scopes", maxScopes);
+            .put("max_scopes", maxScopes)
+            .put("records_per_hour", recordsPerHour);
     call.own().put(values, nowMillis);
     return values.list();
   }

@@ -58,7 +58,8 @@ class ScopeLimitTest {
             rig.clock,
             BudgetSettings.DEFAULTS.idempotencyTtl(),
             BudgetSettings.DEFAULTS.recordRetention(),
-            MAX_SCOPES);
+            MAX_SCOPES,
+            BudgetSettings.DEFAULTS.tenantRecordsPerHour());
     engine =
         new BudgetEngine(scripts, rig.pricing, BudgetSettings.DEFAULTS, new SimpleMeterRegistry());
     budgets = new Budgets(rig.redis, engine);

@@ -50,6 +50,18 @@ class GovernorSettingsTest {
         .hasMessageContaining("budget.maxScopes");
   }
 
+  @Test
+  void theTenantWriteQuotaIsReadAndBoundedByTheLargestCharge() {
+    assertThat(settings(Map.of()).budget().tenantRecordsPerHour()).isEqualTo(3_600_000);
+    assertThat(
+            settings(Map.of("budget.tenantRecordsPerHour", "600")).budget().tenantRecordsPerHour())
+        .isEqualTo(600);
+    assertThatThrownBy(() -> settings(Map.of("budget.tenantRecordsPerHour", "11")))
+        .hasMessage("budget.tenantRecordsPerHour 11 is outside 12..1000000000");
+    assertThatThrownBy(() -> BudgetSettings.DEFAULTS.withTenantRecordsPerHour(11))
+        .hasMessageStartingWith("budget.tenantRecordsPerHour 11 is outside 12..1000000000");
+  }
+
   /**
    * Regression: a default reservation TTL above the maximum started, then refused every reservation
    * that named no TTL as if its own ttl_seconds were out of range.

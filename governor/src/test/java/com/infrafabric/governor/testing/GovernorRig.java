@@ -127,7 +127,12 @@ public final class GovernorRig implements AutoCloseable {
     this.pricing = new PricingCatalogues(redis);
     this.scripts =
         new TenantScripts(
-            redis, clock, idempotencyTtl, recordRetention, BudgetSettings.DEFAULTS.maxScopes());
+            redis,
+            clock,
+            idempotencyTtl,
+            recordRetention,
+            BudgetSettings.DEFAULTS.maxScopes(),
+            BudgetSettings.DEFAULTS.tenantRecordsPerHour());
     this.engine =
         new BudgetEngine(scripts, pricing, BudgetSettings.DEFAULTS, new SimpleMeterRegistry());
     this.budgets = new Budgets(redis, engine);

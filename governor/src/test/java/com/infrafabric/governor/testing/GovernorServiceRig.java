@@ -101,7 +101,16 @@ public final class GovernorServiceRig implements AutoCloseable {
       WebhookSettings webhooks,
       HttpSettings http,
       GatewaySettings gateway) {
-    this(endpoint, directory, webhooks, http, gateway, GovernorService::start, START, UNLIMITED);
+    this(
+        endpoint,
+        directory,
+        webhooks,
+        http,
+        gateway,
+        GovernorService::start,
+        START,
+        UNLIMITED,
+        BudgetSettings.DEFAULTS);
   }
 
   /**
@@ -117,7 +126,8 @@ public final class GovernorServiceRig implements AutoCloseable {
         OFFLINE_GATEWAY,
         GovernorService::start,
         start,
-        UNLIMITED);
+        UNLIMITED,
+        BudgetSettings.DEFAULTS);
   }
 
   /**
@@ -134,7 +144,8 @@ public final class GovernorServiceRig implements AutoCloseable {
         gateway,
         GovernorService::start,
         start,
-        UNLIMITED);
+        UNLIMITED,
+        BudgetSettings.DEFAULTS);
   }
 
   /**
@@ -155,7 +166,8 @@ public final class GovernorServiceRig implements AutoCloseable {
         gateway,
         GovernorService::start,
         start,
-        UNLIMITED);
+        UNLIMITED,
+        BudgetSettings.DEFAULTS);
   }
 
   /**
@@ -172,7 +184,8 @@ public final class GovernorServiceRig implements AutoCloseable {
         (vertx, redis, settings, meters, clock) ->
             IdempotencyBelowFloor.start(vertx, redis, settings, idempotencyTtl, meters, clock),
         START,
-        UNLIMITED);
+        UNLIMITED,
+        BudgetSettings.DEFAULTS);
   }
 
   /**
@@ -188,7 +201,22 @@ public final class GovernorServiceRig implements AutoCloseable {
         OFFLINE_GATEWAY,
         GovernorService::start,
         START,
-        limits);
+        limits,
+        BudgetSettings.DEFAULTS);
+  }
+
+  /** A governor with {@code budget}'s settings (a small write quota, say). */
+  public GovernorServiceRig(RedisEndpoint endpoint, Path directory, BudgetSettings budget) {
+    this(
+        endpoint,
+        directory,
+        WebhookSettings.NONE,
+        HttpSettings.defaults().withPort(0),
+        OFFLINE_GATEWAY,
+        GovernorService::start,
+        START,
+        UNLIMITED,
+        budget);
   }
 
   private GovernorServiceRig(
@@ -199,7 +227,8 @@ public final class GovernorServiceRig implements AutoCloseable {
       GatewaySettings gateway,
       Starter starter,
       Instant start,
-      RateLimitPolicy limits) {
+      RateLimitPolicy limits,
+      BudgetSettings budget) {
     this.vertx = Vertx.vertx();
     this.clock = MutableClock.at(start);
     this.tokens = TestTokens.create(directory, clock);
@@ -210,7 +239,7 @@ public final class GovernorServiceRig implements AutoCloseable {
     GovernorSettings settings =
         new GovernorSettings(
             new PlatformSettings(http, tokens.settings(), limits, Optional.empty()),
-            BudgetSettings.DEFAULTS,
+            budget,
             ClaimSettings.DEFAULTS,
             Duration.ofSeconds(1),
             COMMAND_TIMEOUT,
