@@ -363,10 +363,9 @@ local function call_tenant()
   return string.match(H.prefix, '^gov:{(.*)}:$')
 end
 
--- Reads the tenant's zone and the caps of the given layers in one step. Returns nil and a reply
--- when the tenant is unknown (naming the scope looked up, the last layer: the caller's subject may
--- be a reservation or a lease) or the caller computed windows in a stale zone.
-local function load_config(layers)
+-- The tenant's zone (false when the tenant is unknown) and the caps of the given layers, read in
+-- one step.
+local function read_config(layers)
   local names = {'zone'}
   for _, layer in ipairs(layers) do
     for _, window in ipairs(WINDOWS) do
@@ -374,8 +373,6 @@ local function load_config(layers)
     end
   end
   local v = redis.call('HMGET', H.config, unpack(names))
-  if not v[1] then return nil, {'unknown_tenant', layers[#layers]} end
-  if v[1] ~= H.zone then return nil, {'zone', v[1]} end
   local caps, i = {}, 2
   for _, layer in ipairs(layers) do
     for _, window in ipairs(WINDOWS) do
@@ -387,12 +384,34 @@ local function load_config(layers)
       i = i + 1
     end
   end
+  return v[1], caps
+end
+
+-- Reads the tenant's zone and the caps of the given layers in one step. Returns nil and a reply
+-- when the tenant is unknown (naming the scope looked up, the last layer: the caller's subject may
+-- be a reservation or a lease) or the caller computed windows in a stale zone.
+local function load_config(layers)
+  local zone, caps = read_config(layers)
+  if not zone then return nil, {'unknown_tenant', layers[#layers]} end
+  if zone ~= H.zone then return nil, {'zone', zone} end
   return caps, nil
 end
 
 -- Binds each cap to the usage cell it limits.
 local function bind(caps, usage)
   for _, cap in ipairs(caps) do cap.cell = usage[cap.scope].cells[cap.id] end
+  return caps
+end
+
+-- Binds each cap to the usage cell of its window among ids (a reservation's window ids, which may
+-- be of a day or month that has ended since), rather than of the window of now as bind() does.
+local function bind_windows(caps, usage, ids)
+  local id_of = {}
+  for _, id in ipairs(ids) do id_of[window_of(id)] = id end
+  for _, cap in ipairs(caps) do
+    cap.id = id_of[cap.window]
+    cap.cell = usage[cap.scope].cells[cap.id]
+  end
   return caps
 end
 
@@ -496,12 +515,23 @@ local function append_ledger(fields, attribution)
   redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', H.stamp, unpack(fields, 2))
 end
 
--- A reservation's fields; lease and holder are false when it has none (see settled_by_other()).
+-- A reservation's fields; lease and holder are false when it has none (see settled_by_other()), by
+-- is 'expiry' when its expiry committed it (commit_at_expiry()) and false otherwise.
 local function load_reservation(key)
-  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv', 'holder')
+  local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv', 'holder',
+    'model', 'by')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
-          rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0', holder = v[8]}
+          rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0', holder = v[8],
+          model = v[9] or '', by = v[10]}
+end
+
+-- True for a hold a service made (ReservationHolder#service, whose prefix SERVICE_HOLDER_PREFIX
+-- comes before this library: the gateway's, the chassis's). A service makes the call upstream
+-- itself once it holds the worst case, so such a hold still active at its expiry is of a call a
+-- provider may have billed whose settlement never reached Redis: its expiry commits it.
+local function held_by_service(r)
+  return r.holder and string.sub(r.holder, 1, #SERVICE_HOLDER_PREFIX) == SERVICE_HOLDER_PREFIX
 end
 
 -- The refusal of a commit or release of r by holder (ReservationHolder: '' for a caller that holds
@@ -524,37 +554,6 @@ local function finish_reservation(key, rid, fields)
   redis.call('HSET', key, 'ended', H.stamp, unpack(fields))
   redis.call('PEXPIRE', key, H.retention)
   redis.call('ZREM', H.rexp, rid)
-end
-
--- Records that a reservation expired: its state and the ledger entry. The caller gives the hold
--- back to the usage counters.
-local function record_expiry(key, rid, r)
-  finish_reservation(key, rid, {'state', 'expired'})
-  append_ledger({'expire', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
-    'rw', table.concat(r.rw, ',')})
-end
-
-local function expire_reservation(key, rid, r)
-  local layers = layers_of(r.scope)
-  local usage = load_usage(layers, r.rw, false)
-  bump(usage, layers, r.rw, 'reserved', -r.amount)
-  save(usage)
-  record_expiry(key, rid, r)
-end
-
--- Expires up to max reservations whose TTL has passed; returns how many were due.
-local function expire_due(max)
-  local due = redis.call('ZRANGEBYSCORE', H.rexp, '-inf', H.now, 'LIMIT', 0, max)
-  for _, rid in ipairs(due) do
-    local key = H.prefix .. 'r:' .. rid
-    local r = load_reservation(key)
-    if r and r.state == 'active' then
-      expire_reservation(key, rid, r)
-    else
-      redis.call('ZREM', H.rexp, rid)
-    end
-  end
-  return #due
 end
 
 -- Appends one event (type, then name/value pairs, then the time) to one of the tenant's event
@@ -626,6 +625,68 @@ local function fire_reached(scope)
   for _, limit in ipairs(bind(caps, usage)) do
     if limit.cell.spent > 0 then fire_marks(limit, 0, limit.cell.spent) end
   end
+end
+
+-- Records that a reservation expired: its state and the ledger entry. The caller gives the hold
+-- back to the usage counters.
+local function record_expiry(key, rid, r)
+  finish_reservation(key, rid, {'state', 'expired'})
+  append_ledger({'expire', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
+    'rw', table.concat(r.rw, ',')})
+end
+
+-- Commits a service's hold still active at its expiry (held_by_service()) at its whole amount, the
+-- worst case the call was allowed before it was made: the provider bills a call whose commit never
+-- came, and the budget must see it. The hold becomes spend in the windows it was held in, so no cap
+-- of theirs is passed (each cell's spent + reserved stays what it was) and no counter can pass
+-- MAX_COUNTER; the marks it takes spend across fire as a commit's do. The ledger's commit entry
+-- and the record say by = 'expiry'; a commit arriving later is answered as settled
+-- (settled_at_expiry()), never charged again.
+local function commit_at_expiry(key, rid, r)
+  local layers = layers_of(r.scope)
+  local usage = load_usage(layers, r.rw, false)
+  bump(usage, layers, r.rw, 'reserved', -r.amount)
+  bump(usage, layers, r.rw, 'spent', r.amount)
+  save(usage)
+  local _, caps = read_config(layers)
+  fire_thresholds(bind_windows(caps, usage, r.rw), r.amount)
+  local amount, windows = int(r.amount), table.concat(r.rw, ',')
+  finish_reservation(key, rid,
+    {'state', 'committed', 'actual', amount, 'late', '0', 'by', 'expiry'})
+  append_ledger({'commit', 'rid', rid, 'scope', r.scope, 'amt', amount, 'dr', int(-r.amount),
+    'rw', windows, 'ds', amount, 'sw', windows, 'model', r.model, 'pv', r.pv, 'ovr', '0',
+    'late', '0', 'by', 'expiry'})
+end
+
+-- Ends a reservation still active at its expiry and returns its state then: a service's hold is
+-- committed at its amount (commit_at_expiry()), any other's is released (an agent's, a claim's:
+-- its holder reports what it spent, or did not make the call).
+local function expire_reservation(key, rid, r)
+  if held_by_service(r) then
+    commit_at_expiry(key, rid, r)
+    return 'committed'
+  end
+  local layers = layers_of(r.scope)
+  local usage = load_usage(layers, r.rw, false)
+  bump(usage, layers, r.rw, 'reserved', -r.amount)
+  save(usage)
+  record_expiry(key, rid, r)
+  return 'expired'
+end
+
+-- Expires up to max reservations whose TTL has passed; returns how many were due.
+local function expire_due(max)
+  local due = redis.call('ZRANGEBYSCORE', H.rexp, '-inf', H.now, 'LIMIT', 0, max)
+  for _, rid in ipairs(due) do
+    local key = H.prefix .. 'r:' .. rid
+    local r = load_reservation(key)
+    if r and r.state == 'active' then
+      expire_reservation(key, rid, r)
+    else
+      redis.call('ZREM', H.rexp, rid)
+    end
+  end
+  return #due
 end
 
 -- Spends amount and the tokens in the windows of now on every layer: one pass over the cells, as
@@ -725,10 +786,22 @@ local function repricing(r, spend, settles)
   return {'reprice', r.pv}
 end
 
+-- The answer to a commit of r after its expiry committed it (commit_at_expiry()): settled already,
+-- charged its whole amount then, nothing charged now; the limits are the layers' windows of now.
+local function settled_at_expiry(rid, r, caps)
+  local amount = int(r.amount)
+  local limits = bind(caps, load_usage(layers_of(r.scope), current_windows(), false))
+  return {rid = rid, scope = r.scope, reserved = amount, actual = amount, released = '0',
+          overage = false, late = true, by_expiry = true}, nil, nil, limits
+end
+
 -- Settles reservation r (stored at key) with spend: the hold is given back to the windows it was
 -- taken from and the actual cost is spent in the current windows. A cost above the hold is recorded
 -- all the same (the money is gone) and flagged as overage; a commit after expiry is a late commit
--- (an active reservation past its expiry is expired first, as the ledger then says). With
+-- (an active reservation past its expiry is expired first, as the ledger then says). A service's
+-- hold is committed by its expiry (commit_at_expiry()), so a commit of one after it charges
+-- nothing more: it is answered as settled at expiry (settled_at_expiry()), exactly one charge per
+-- reservation whichever of the two reaches Redis first. With
 -- charge_ended (a service's commit: the call was made, and the service settles it once), a hold
 -- already released or committed, by someone else then, is committed late as well: its spend is
 -- charged, never lost.
@@ -738,6 +811,11 @@ end
 -- MAX_COUNTER; only a commit writes. As with hold(), a caller that answers with the layers adds
 -- encode_limits(limits) to the result.
 local function commit_reservation(key, rid, r, caps, spend, charge_ended)
+  if r.state == 'active' and r.exp <= H.now and held_by_service(r) then
+    commit_at_expiry(key, rid, r)
+    r.by = 'expiry'
+  end
+  if r.by == 'expiry' then return settled_at_expiry(rid, r, caps) end
   if r.state ~= 'active' and r.state ~= 'expired' and not charge_ended then return nil, r.state end
   local layers, actual = layers_of(r.scope), spend.amount
   local due = r.state == 'active' and r.exp <= H.now

@@ -1,7 +1,8 @@
 -- Cancels a reservation and gives its amount back. Releasing one that already ended changes
 -- nothing and says how it ended, and remembers nothing either: asked again, it says the same, and
 -- a record per such call (each under a fresh key) was shared memory nobody paid for. Releasing a
--- committed one is refused.
+-- committed one is refused, as is releasing a service's hold past its expiry, which that expiry
+-- committed (commit_at_expiry() in budget_lib.lua).
 -- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any; holder:
 -- the caller's, which must be the reservation's if it has one, see settled_by_other();
 -- forget_key: the stored name of the idempotency record the reservation was made under, for a call
@@ -18,8 +19,7 @@ if not r or not within(r.scope, ARGV[ARG_SUBTREE]) then return {'not_found', ''}
 rejected = settled_by_other(r, ARGV[ARG_HOLDER])
 if rejected then return rejected end
 if r.state == 'active' and r.exp <= H.now then
-  expire_reservation(H.res_key, rid, r)
-  r.state = 'expired'
+  r.state = expire_reservation(H.res_key, rid, r)
 end
 if r.state == 'committed' then return {'not_active', r.state} end
 

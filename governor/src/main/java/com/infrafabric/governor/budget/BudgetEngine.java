@@ -119,7 +119,11 @@ public final class BudgetEngine {
    * ({@link ReservationHolder#isService}: the gateway's, the chassis's) is of a call that was made,
    * and each settles its call once: should the hold have ended otherwise (released or committed by
    * another, as a reservation recorded before holders were could be), the actual cost is charged
-   * all the same, as a late commit is after the hold's expiry, never refused.
+   * all the same, as a late commit is after the hold's expiry, never refused. A service's hold
+   * still active at its expiry is committed by that expiry at its whole amount (see {@link
+   * ReservationHolder#service}); its commit after that, or past its expiry, charges nothing more
+   * and is answered {@link CommitResult#settledByExpiry} with that amount: one charge per
+   * reservation.
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();
@@ -148,9 +152,7 @@ public final class BudgetEngine {
         .onSuccess(
             result ->
                 metrics.commit(
-                    result.replayed()
-                        ? "replayed"
-                        : result.late() ? "late" : result.overage() ? "overage" : "ok",
+                    commitOutcome(result),
                     result.scope().tenant(),
                     result.actualMicros(),
                     request.actual()));
@@ -247,7 +249,9 @@ public final class BudgetEngine {
 
   /**
    * Expires up to {@code max} reservations of {@code tenant} whose TTL has passed, giving their
-   * amounts back; returns how many were due. The sweeper's step; reserve does the same lazily.
+   * amounts back, or committing them at their amounts when a service holds them (see {@link
+   * ReservationHolder#service}); returns how many were due. The sweeper's step; reserve does the
+   * same lazily.
    */
   public Future<Integer> expireDue(String tenant, int max) {
     return scripts
@@ -285,6 +289,17 @@ public final class BudgetEngine {
         advice);
   }
 
+  /** The outcome a commit is counted under ({@link SpendMetrics#commit}). */
+  private static String commitOutcome(CommitResult result) {
+    if (result.replayed()) {
+      return "replayed";
+    }
+    if (result.settledByExpiry()) {
+      return "settled_by_expiry";
+    }
+    return result.late() ? "late" : result.overage() ? "overage" : "ok";
+  }
+
   private static CommitResult commitResult(ScriptReply reply) {
     JsonObject body = reply.body();
     return new CommitResult(
@@ -295,6 +310,7 @@ public final class BudgetEngine {
         Long.parseLong(body.getString("released")),
         body.getBoolean("overage"),
         body.getBoolean("late"),
+        body.getBoolean("by_expiry", false),
         reply.layers(body, "layers"),
         reply.replayed());
   }

@@ -15,6 +15,9 @@ import java.util.List;
  * @param releasedMicros the unused part given back
  * @param overage true if the actual cost exceeded the hold
  * @param late true if the reservation had already expired: the spend is recorded all the same
+ * @param settledByExpiry true if the reservation was a service's and its expiry had committed it at
+ *     its whole amount (its {@code actualMicros}): this commit charged nothing more, whatever it
+ *     reported
  * @param layers capped windows after the commit
  * @param replayed true if this is the stored result of an earlier identical request
  */
@@ -26,6 +29,7 @@ public record CommitResult(
     long releasedMicros,
     boolean overage,
     boolean late,
+    boolean settledByExpiry,
     List<LayerStatus> layers,
     boolean replayed) {
 

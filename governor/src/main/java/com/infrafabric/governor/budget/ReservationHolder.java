@@ -1,6 +1,7 @@
 package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.tenant.Fingerprint;
+import com.infrafabric.governor.tenant.TenantScripts;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -26,7 +27,7 @@ public record ReservationHolder(String id) {
   public static final ReservationHolder NONE = new ReservationHolder("");
 
   private static final String PRINCIPAL = "p:";
-  private static final String SERVICE = "svc:";
+  private static final String SERVICE = TenantScripts.SERVICE_HOLDER_PREFIX;
   private static final int DIGEST_DIGITS = 16;
 
   public ReservationHolder {
@@ -44,7 +45,11 @@ public record ReservationHolder(String id) {
 
   /**
    * A service of the platform (the gateway, the chassis), whichever of its nodes makes or settles
-   * the hold.
+   * the hold. A service calls the provider itself once it holds the call's worst case, so its hold
+   * still active at its expiry (the node crashed, or the store stayed unreachable until then) is
+   * committed at that worst case by the expiry, not released: the call may have been billed. Any
+   * other holder's hold (an agent's token or virtual key, which reports what it spent itself) is
+   * released by its expiry.
    */
   public static ReservationHolder service(String name) {
     return new ReservationHolder(SERVICE + name);
@@ -52,7 +57,8 @@ public record ReservationHolder(String id) {
 
   /**
    * True for a service's hold. A service settles each of its calls once, after the call was made:
-   * its commit is charged even if the hold was ended otherwise (see {@link BudgetEngine#commit}).
+   * its commit is charged even if the hold was ended otherwise, and answered as settled if the
+   * hold's expiry committed it (see {@link BudgetEngine#commit}).
    */
   public boolean isService() {
     return id.startsWith(SERVICE);

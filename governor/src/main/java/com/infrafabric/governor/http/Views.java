@@ -92,6 +92,7 @@ final class Views {
         .put("released_micros", result.releasedMicros())
         .put("overage", result.overage())
         .put("late", result.late())
+        .put("settled_by_expiry", result.settledByExpiry())
         .put(LAYERS, layers(result.layers()))
         .put(TIGHTEST, tightest(ReserveOutcome.tightestOf(result.layers())))
         .put("replayed", result.replayed());

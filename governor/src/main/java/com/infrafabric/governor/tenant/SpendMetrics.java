@@ -30,7 +30,10 @@ public final class SpendMetrics {
             "governor.reservations",
             "Reservations by outcome (reserved, replayed, denied)");
     this.commits =
-        outcomes(meters, "governor.commits", "Commits by outcome (ok, overage, late, replayed)");
+        outcomes(
+            meters,
+            "governor.commits",
+            "Commits by outcome (ok, overage, late, settled_by_expiry, replayed)");
     this.charges = outcomes(meters, "governor.charges", "Direct charges by outcome (ok, replayed)");
     this.spend =
         new MeterCache<>(
@@ -49,12 +52,13 @@ public final class SpendMetrics {
   }
 
   /**
-   * A commit's outcome (ok, overage, late or replayed) and, unless a replay, the {@code micros} of
-   * {@code tenant} it spent on {@code actual}.
+   * A commit's outcome (ok, overage, late, settled_by_expiry or replayed) and, unless it spent
+   * nothing (a replay, or a commit of a hold its expiry had committed already), the {@code micros}
+   * of {@code tenant} it spent on {@code actual}.
    */
   public void commit(String outcome, String tenant, long micros, Spend actual) {
     commits.get(outcome).increment();
-    if (!outcome.equals("replayed")) {
+    if (!outcome.equals("replayed") && !outcome.equals("settled_by_expiry")) {
       spent(tenant, micros, actual);
     }
   }

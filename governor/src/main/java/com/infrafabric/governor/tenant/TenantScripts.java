@@ -141,11 +141,24 @@ public final class TenantScripts {
   }
 
   /**
+   * How a service's reservation holder starts (the budget's {@code ReservationHolder.service}: the
+   * gateway's, the chassis's). The scripts commit such a hold at its worst case when it is still
+   * active at its expiry, as the service calls the provider itself once it holds it; any other
+   * hold's expiry releases it.
+   */
+  public static final String SERVICE_HOLDER_PREFIX = "svc:";
+
+  /**
    * Lua declarations of the Java constants the scripts enforce, so that the two sides cannot
-   * disagree: {@code MAX_COUNTER} is {@link Money#MAX_MICROS}.
+   * disagree: {@code MAX_COUNTER} is {@link Money#MAX_MICROS}, {@code SERVICE_HOLDER_PREFIX} is
+   * {@link #SERVICE_HOLDER_PREFIX}.
    */
   public static String constants() {
-    return "local MAX_COUNTER = " + Money.MAX_MICROS + "\n";
+    return "local MAX_COUNTER = "
+        + Money.MAX_MICROS
+        + "\nlocal SERVICE_HOLDER_PREFIX = '"
+        + SERVICE_HOLDER_PREFIX
+        + "'\n";
   }
 
   /** The Lua table {@code KEY}: the index in KEYS of each {@link HeaderKey}, by its Lua name. */

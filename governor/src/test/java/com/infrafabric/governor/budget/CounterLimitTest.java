@@ -73,7 +73,7 @@ class CounterLimitTest {
 
   @Test
   void theScriptsTakeTheMaximumFromItsJavaDeclarationAndNowhereElse() {
-    assertThat(TenantScripts.constants()).isEqualTo("local MAX_COUNTER = " + MAX + "\n");
+    assertThat(TenantScripts.constants()).startsWith("local MAX_COUNTER = " + MAX + "\n");
     for (LuaScript script : GovernorService.scripts()) {
       if (script.source().contains("beyond_max")) {
         String source = script.source();
