@@ -76,7 +76,9 @@ public final class GatewayRoutes implements AutoCloseable {
         Counter.builder("governor.gateway.settlements.abandoned")
             .description(
                 "Gateway calls whose commit or release the store had not answered when the node"
-                    + " stopped waiting to exit: each logged as an ERROR with its reservation")
+                    + " stopped waiting to exit: each logged as an ERROR with its reservation, which"
+                    + " its expiry charges at its worst case (refund by hand what the provider did"
+                    + " not bill)")
             .register(meters);
   }
 
@@ -192,9 +194,10 @@ public final class GatewayRoutes implements AutoCloseable {
    * The node exits before the store answered some calls' commit or release (it stayed unreachable
    * past the stop's wait): each such call is logged as an ERROR with its scope, reservation and the
    * most it is charged (its reservation), and counted ({@code
-   * governor.gateway.settlements.abandoned}). Its reservation's expiry then releases its hold, so a
-   * call a provider billed goes uncharged unless an operator charges it from that line. Returns how
-   * many there were.
+   * governor.gateway.settlements.abandoned}). Its reservation's expiry then charges the call that
+   * most, its worst case (see {@link com.infrafabric.governor.budget.ReservationHolder#service}):
+   * never uncharged, at most overcharged, which an operator refunds from that line if the provider
+   * billed less. Returns how many there were.
    */
   public int abandonUnsettled() {
     List<UnsettledCall> unsettled = calls.stillUnsettled();
@@ -207,7 +210,8 @@ public final class GatewayRoutes implements AutoCloseable {
           .log(
               "gateway call {} is NOT settled as the node exits: the store never answered its"
                   + " commit or release; reservation {} of {} holds up to {} micro-dollars until it"
-                  + " expires, and is then released uncharged",
+                  + " expires, and is then charged all of it (refund by hand what the provider did"
+                  + " not bill)",
               call.callId(),
               call.reservation().map(Object::toString).orElse("(not yet made)"),
               call.scope().path(),

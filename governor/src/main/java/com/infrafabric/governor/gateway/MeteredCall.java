@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * it is charged, never released: the usage it reported, and any part of it the provider never
  * reported (the client left, the stream was cut, the answer is not one) at the bound reserved for
  * it ({@link Charge}). Only a call no provider accepted is released. {@link Settlement} makes that
- * one charge at most; a crash in between is settled by the reservation's expiry.
+ * one charge at most; a crash in between is settled by the reservation's expiry, which charges the
+ * call that bound.
  */
 final class MeteredCall {
 

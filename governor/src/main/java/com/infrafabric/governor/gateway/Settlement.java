@@ -36,10 +36,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While the store cannot be reached, each is retried with backoff under its own idempotency key
  * (a retry whose earlier attempt did run is answered that attempt's result, never applied again),
- * until {@link #EXPIRY_MARGIN} before the reservation's expiry: the expiry would release the hold,
- * so a call the provider answered would go uncharged. Its last attempt is sent early enough to run
- * before that; only a store unreachable for the reservation's whole lifetime leaves a call
- * uncharged, and that is logged as an error. Never fails its futures; they complete once the
+ * until {@link #EXPIRY_MARGIN} before the reservation's expiry: the expiry commits the gateway's
+ * hold at its whole amount, the call's worst case (see {@link
+ * com.infrafabric.governor.budget.ReservationHolder#service}), so a settlement that comes later
+ * changes nothing. Its last attempt is sent early enough to run before that; only a store
+ * unreachable for the reservation's whole lifetime (or a node that dies first) leaves the call to
+ * its expiry, which charges it that worst case whether or not a provider billed it (logged as an
+ * error: an operator refunds the difference). Never fails its futures; they complete once the
  * settlement is made or given up.
  */
 final class Settlement {
@@ -48,8 +51,8 @@ final class Settlement {
 
   /**
    * How long before the reservation's expiry the last attempt is sent: well over the time a command
-   * waits for its answer (1 s by default), so that attempt runs before the expiry releases the
-   * hold.
+   * waits for its answer (1 s by default), so that attempt runs before the expiry commits the hold
+   * at its worst case.
    */
   static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
 
@@ -90,8 +93,8 @@ final class Settlement {
 
   /**
    * Charges {@code usage} on {@code model}, attributed in the ledger; empty if already settled or
-   * the commit was given up, which is logged as an error: the provider bills a call the budget then
-   * never sees.
+   * the commit was given up, which is logged as an error: the reservation's expiry then charges the
+   * call its worst case rather than what it used.
    */
   Future<Optional<CommitResult>> commit(
       String model, TokenUsage usage, CallAttribution attribution) {
@@ -113,8 +116,9 @@ final class Settlement {
                 LOG.atError()
                     .addKeyValue("reservation", reservation.toString())
                     .log(
-                        "gateway call {} was answered but is NOT charged: its commit of {} {} failed"
-                            + " {}; the reservation's expiry releases its hold",
+                        "gateway call {} was answered but its usage is NOT committed: its commit of"
+                            + " {} {} failed {}; the reservation's expiry charges the call its"
+                            + " worst case instead (refund the difference by hand)",
                         callId,
                         model,
                         usage,
@@ -124,7 +128,9 @@ final class Settlement {
 
   /**
    * Gives the reservation back, attributed in the ledger; nothing if already settled. One given up
-   * is left to the reservation's expiry, which releases it too (later).
+   * is left to the reservation's expiry, which charges the call its worst case, as the store cannot
+   * tell a call never made from one whose commit never came: logged as an error, for an operator to
+   * refund.
    */
   Future<Void> release(CallAttribution attribution) {
     if (!settled.compareAndSet(false, true)) {
@@ -141,11 +147,12 @@ final class Settlement {
                     attribution,
                     reservedUnder),
             why ->
-                LOG.atWarn()
+                LOG.atError()
                     .addKeyValue("reservation", reservation.toString())
                     .log(
-                        "gateway call {} could not be released: it failed {}; its reservation"
-                            + " expires",
+                        "gateway call {} reached no provider but could not be released: it failed"
+                            + " {}; the reservation's expiry charges it its worst case (refund it"
+                            + " by hand)",
                         callId,
                         why))
         .onComplete(released -> done.tryComplete())

@@ -63,7 +63,8 @@ public final class GovernorService {
    * How long a stop waits, after the drain, for the gateway's calls to settle: each settlement is a
    * few Redis commands, each bounded by the command timeout, so this is only a backstop. A store
    * unreachable throughout leaves calls unsettled: each is logged as an ERROR with its reservation
-   * ({@link GatewayRoutes#abandonUnsettled}); nothing keeps them for the next start.
+   * ({@link GatewayRoutes#abandonUnsettled}), which its expiry charges at its worst case; nothing
+   * else keeps them for the next start.
    */
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -340,7 +341,8 @@ public final class GovernorService {
               LOG.atError()
                   .log(
                       "{} gateway calls were still unsettled {} s after the drain, each logged"
-                          + " with its reservation: their reservations expire uncharged",
+                          + " with its reservation: their reservations' expiries charge each its"
+                          + " worst case",
                       abandoned,
                       SETTLE_TIMEOUT.toSeconds());
               return Future.succeededFuture();

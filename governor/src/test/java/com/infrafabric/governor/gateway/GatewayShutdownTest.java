@@ -167,10 +167,11 @@ class GatewayShutdownTest {
    * Regression: a stop while Redis stayed unreachable gave up on the calls' settlements after 30 s
    * with one WARN naming none of them; their reservations then expired uncharged and nothing said
    * which calls a provider had billed. Each call abandoned is now logged as an ERROR with its
-   * reservation and the most it is charged, and counted.
+   * reservation and the most it is charged, and counted; and its reservation's expiry, once a node
+   * sweeps it, charges it that most: a call the provider may have billed is never left uncharged.
    */
   @Test
-  void aCallStillUnsettledWhenTheNodeGivesUpIsLoggedWithItsReservationAndCounted()
+  void aCallStillUnsettledWhenTheNodeGivesUpIsLoggedCountedAndChargedByItsExpiry()
       throws Exception {
     ManagedRedisServer server =
         ManagedRedisServer.builder(directory.resolve("redis")).build().start();
@@ -198,9 +199,10 @@ class GatewayShutdownTest {
               .map(event -> event.getFormattedMessage())
               .toList();
       assertThat(errors).hasSize(1);
-      assertThat(errors.get(0)).contains("NOT settled", scope, "micro-dollars");
+      assertThat(errors.get(0)).contains("NOT settled", scope, "micro-dollars", "charged");
       assertThat(governor.meters.counter("governor.gateway.settlements.abandoned").count())
           .isEqualTo(1.0);
+      assertChargedItsWorstCaseByItsExpiry(server, fixture, scope);
     } finally {
       server.stop();
     }
@@ -244,6 +246,32 @@ class GatewayShutdownTest {
     }
   }
 
+  /**
+   * On a node started on the same Redis past every gateway reservation's expiry: {@code scope}'s
+   * one call, never settled, is committed by its sweeper at what its reservation held.
+   */
+  private void assertChargedItsWorstCaseByItsExpiry(
+      ManagedRedisServer server, GatewayFixture fixture, String scope) throws Exception {
+    GovernorServiceRig later =
+        governor(server, fixture, "later", Instant.now().plus(Duration.ofHours(1)));
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(() -> later.operations(scope).size() == 2);
+      List<JsonObject> ledger = later.operations(scope);
+      JsonObject reserved = ledger.get(0);
+      JsonObject charged = ledger.get(1);
+      assertThat(reserved.getString("type")).isEqualTo("reserve");
+      assertThat(charged.getString("type")).isEqualTo("commit");
+      assertThat(charged.getJsonObject("fields").getString("by")).isEqualTo("expiry");
+      assertThat(charged.getLong("spent_delta_micros"))
+          .isEqualTo(reserved.getLong("amount_micros"))
+          .isPositive();
+      assertThat(charged.getLong("reserved_delta_micros"))
+          .isEqualTo(-reserved.getLong("amount_micros"));
+    } finally {
+      later.close();
+    }
+  }
+
   private static void signal(ManagedRedisServer server, String signal) throws Exception {
     Process kill = new ProcessBuilder("kill", signal, Long.toString(server.pid())).start();
     assertThat(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0).isTrue();
@@ -251,13 +279,20 @@ class GatewayShutdownTest {
 
   private GovernorServiceRig governor(
       ManagedRedisServer server, GatewayFixture fixture, String name) throws Exception {
+    return governor(server, fixture, name, Instant.now());
+  }
+
+  /** A governor on {@code server} whose clock starts at {@code start}. */
+  private GovernorServiceRig governor(
+      ManagedRedisServer server, GatewayFixture fixture, String name, Instant start)
+      throws Exception {
     GovernorServiceRig rig =
         new GovernorServiceRig(
             server.endpoint(),
             Files.createDirectories(directory.resolve(name)),
             HttpSettings.defaults().withPort(0).withShutdownGrace(GRACE),
             fixture.settings(),
-            Instant.now());
+            start);
     fixture.sealKeys(rig.redis);
     Await.result(rig.service.pricing().replace(GatewayFixture.prices(), -1));
     return rig;

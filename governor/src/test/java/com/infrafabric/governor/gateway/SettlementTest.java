@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * How long a settlement is retried, and when it gives up: while the store is unreachable, until
  * {@link Settlement#EXPIRY_MARGIN} before the reservation's expiry, and not at all once the store
- * answered. A commit given up is an ERROR, as the call the provider answered is then not charged.
+ * answered. A commit given up is an ERROR, as the call the provider answered is then charged its
+ * worst case by the reservation's expiry rather than what it used.
  */
 @Timeout(60)
 class SettlementTest {
@@ -79,7 +80,7 @@ class SettlementTest {
       assertThat(errors(logs))
           .singleElement()
           .asString()
-          .contains("is NOT charged")
+          .contains("is NOT committed", "charges the call its worst case")
           .contains("3 times")
           .contains(USAGE.toString());
     } finally {

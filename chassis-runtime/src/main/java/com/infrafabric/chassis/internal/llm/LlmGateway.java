@@ -49,8 +49,8 @@ public final class LlmGateway implements AutoCloseable {
 
   /**
    * How long before its reservation expires a settlement's last attempt is sent: over a governor's
-   * answer time, so that attempt lands before the expiry releases the hold (a call the provider
-   * answered would then go uncharged).
+   * answer time, so that attempt lands before the expiry, which commits the chassis's hold at its
+   * whole amount (the call's worst case, whatever it used or whether it was made at all).
    */
   static final Duration SETTLE_MARGIN = Duration.ofSeconds(5);
 
@@ -291,7 +291,8 @@ public final class LlmGateway implements AutoCloseable {
                   .addKeyValue("reservation", reserved.reservationId())
                   .log(
                       "the usage of reservation {} could not be committed: {}; the held amount"
-                          + " stays counted against the grant",
+                          + " stays counted against the grant, and the reservation's expiry charges"
+                          + " the budget all of it",
                       reserved.reservationId(),
                       result);
               return Future.succeededFuture(
@@ -361,7 +362,8 @@ public final class LlmGateway implements AutoCloseable {
                 LOG.atWarn()
                     .addKeyValue("reservation", reserved.reservationId())
                     .log(
-                        "reservation {} could not be released ({}); it ends at its expiry",
+                        "reservation {} could not be released ({}); its expiry charges all of it"
+                            + " (refund by hand: the call was not made)",
                         reserved.reservationId(),
                         unavailable.reason());
               }
