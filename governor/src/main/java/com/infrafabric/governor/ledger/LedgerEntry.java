@@ -21,8 +21,9 @@ import java.util.Map;
  * @param spentDeltaMicros change of the spent counters
  * @param spentWindows the window ids the spent change applies to
  * @param fields every raw field, for what is not modelled above (tokens, model, pricing version,
- *     overage and late flags, idempotency key, and a call's attribution: {@code kid}, {@code prov},
- *     {@code lat_ms}, {@code out})
+ *     overage and late flags, idempotency key, a call's attribution: {@code kid}, {@code prov},
+ *     {@code lat_ms}, {@code out}; and {@code by = expiry} on the commit of a service's hold that
+ *     its expiry made at the hold's whole amount)
  */
 public record LedgerEntry(
     String id,

@@ -155,7 +155,7 @@ public record ScriptReply(String kind, String payload, CalendarWindows windows) 
               "reservation "
                   + reservation
                   + " is held by another principal; only its holder commits or releases it,"
-                  + " and its expiry releases it otherwise");
+                  + " and otherwise its expiry ends it (a service's hold is then charged in full)");
       default -> {
         return orThrow();
       }
