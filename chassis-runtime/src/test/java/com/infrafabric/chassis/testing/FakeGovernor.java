@@ -40,7 +40,9 @@ public final class FakeGovernor implements AutoCloseable {
   public enum Mode {
     HONEST,
     UNAVAILABLE,
-    SILENT
+    SILENT,
+    /** Applies the next request, then answers it 503 {@code OUTCOME_UNKNOWN}; honest after. */
+    LOSES_NEXT_ANSWER
   }
 
   private final Vertx vertx;
@@ -113,6 +115,11 @@ public final class FakeGovernor implements AutoCloseable {
             body -> {
               JsonObject input = body.length() == 0 ? new JsonObject() : body.toJsonObject();
               JsonObject reply = answer(request.path(), key, input);
+              if (mode == Mode.LOSES_NEXT_ANSWER) {
+                mode = Mode.HONEST;
+                request.response().setStatusCode(503).end("{\"code\":\"OUTCOME_UNKNOWN\"}");
+                return;
+              }
               request
                   .response()
                   .setStatusCode(reply.getInteger("status"))

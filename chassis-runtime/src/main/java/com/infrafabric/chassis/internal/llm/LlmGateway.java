@@ -123,9 +123,36 @@ public final class LlmGateway implements AutoCloseable {
         .get()
         .reserve(ask)
         .compose(
-            reserved ->
-                afterReserve(
-                    grant, route, request, new Call(cancellation, boundary), reserved, settleBy));
+            reserved -> {
+              if (reserved instanceof ReserveResult.Unavailable) {
+                reclaim(ask, settleBy);
+              }
+              return afterReserve(
+                  grant, route, request, new Call(cancellation, boundary), reserved, settleBy);
+            });
+  }
+
+  /**
+   * Gives back, in the background, the hold a reserve whose answer never came may have made: the
+   * call is refused and never made, and a hold of the chassis still open at its expiry is charged
+   * its whole amount. The same reserve is sent again under its idempotency key until the governor
+   * answers (a replay answers the earlier attempt's hold, if it made one; else this one makes it),
+   * and whatever hold that names is released.
+   */
+  private void reclaim(BudgetRequest ask, Instant settleBy) {
+    settling
+        .run(
+            "reservation " + ask.idempotencyKey() + ": reclaiming",
+            () -> budget.get().reserve(ask),
+            outcome -> outcome.succeeded() && outcome.result() instanceof ReserveResult.Unavailable,
+            settleBy)
+        .onSuccess(
+            ended -> {
+              if (ended.last().succeeded()
+                  && ended.last().result() instanceof ReserveResult.Reserved made) {
+                release(made, settleBy);
+              }
+            });
   }
 
   @Override

@@ -409,6 +409,26 @@ class LlmGatewayTest {
     assertThat(provider.received()).isEmpty();
   }
 
+  /**
+   * Regression: a reserve the governor applied but whose answer was lost left its hold to its
+   * expiry, which now charges a chassis hold its whole amount, for a call never made. The chassis
+   * sends the same reserve again until it is answered and releases the hold it names.
+   */
+  @Test
+  void aReserveWhoseAnswerWasLostIsReclaimedAndNothingIsCharged() {
+    Grant grant = grant(5_000);
+    governor.mode(FakeGovernor.Mode.LOSES_NEXT_ANSWER);
+
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+
+    assertThat(((LlmOutcome.Refused) outcome).error()).isEqualTo(AbiError.UNAVAILABLE);
+    assertThat(provider.received()).isEmpty();
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .untilAsserted(() -> assertThat(governor.activeReservations()).isZero());
+    assertThat(governor.spentMicros()).isZero();
+  }
+
   @Test
   void concurrentCallsNeverSpendBeyondTheGovernorsCap() throws InterruptedException {
     Grant grant = grant(1_000_000);
