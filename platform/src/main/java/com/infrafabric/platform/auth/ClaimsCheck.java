@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -110,6 +111,10 @@ final class ClaimsCheck {
               }
             });
     return new Principal(
-        claims.getSubject(), roles == null ? Set.of() : new HashSet<>(roles), strings, lists);
+        claims.getSubject(),
+        roles == null ? Set.of() : new HashSet<>(roles),
+        strings,
+        lists,
+        Optional.of(claims.getExpirationTime().toInstant().plus(settings.clockSkew())));
   }
 }

@@ -1,5 +1,6 @@
 package com.infrafabric.platform.auth;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -17,12 +18,16 @@ import java.util.Set;
  * @param roles the roles claim; empty if the token had none
  * @param stringClaims every other claim whose value is a string, by name (includes {@code scope})
  * @param listClaims every other claim whose value is a list, by name, each item as text
+ * @param expiresAt the instant from which the token that proves it is refused as expired (its
+ *     {@code exp}, widened by the clock skew the verifier allows), so that what outlives one
+ *     request (a notification stream) ends with it; empty for a principal no expiring token proves
  */
 public record Principal(
     String subject,
     Set<String> roles,
     Map<String, String> stringClaims,
-    Map<String, List<String>> listClaims) {
+    Map<String, List<String>> listClaims,
+    Optional<Instant> expiresAt) {
 
   /** The claim naming the scope subtree a tenant token is confined to. */
   public static final String SCOPE = "scope";
@@ -35,6 +40,16 @@ public record Principal(
     roles = Set.copyOf(roles);
     stringClaims = Map.copyOf(stringClaims);
     listClaims = Map.copyOf(listClaims);
+    Objects.requireNonNull(expiresAt, "expiresAt");
+  }
+
+  /** A principal no expiring token proves, such as a gateway's virtual key. */
+  public Principal(
+      String subject,
+      Set<String> roles,
+      Map<String, String> stringClaims,
+      Map<String, List<String>> listClaims) {
+    this(subject, roles, stringClaims, listClaims, Optional.empty());
   }
 
   /** A principal with roles and no other claims. */

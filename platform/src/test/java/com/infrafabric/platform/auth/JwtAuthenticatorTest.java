@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
@@ -65,6 +66,24 @@ class JwtAuthenticatorTest {
     assertThat(principal.stringClaim("tenant")).contains("acme");
     assertThat(principal.stringListClaim("tools")).containsExactly("grep", "curl");
     assertThat(principal.stringClaims()).containsKey("jti").doesNotContainKeys("iss", "sub");
+  }
+
+  /**
+   * Regression: a principal did not say when its token stops being accepted, so what outlives one
+   * request (an MCP notification stream) outlived the token. Its expiry is the instant the same
+   * token is first refused as expired: {@code exp} plus the clock skew allowed.
+   */
+  @Test
+  void aPrincipalSaysWhenItsTokenIsFirstRefusedAsExpired() {
+    String token = tokens.mint(tokens.spec("alice", "agent").withTtl(Duration.ofMinutes(5)));
+    Instant expiresAt =
+        clock.instant().plus(Duration.ofMinutes(5)).plus(JwtSettings.DEFAULT_CLOCK_SKEW);
+
+    assertThat(authenticated(token).expiresAt()).contains(expiresAt);
+    clock.set(expiresAt.minusMillis(1));
+    assertThat(authenticated(token).expiresAt()).contains(expiresAt);
+    clock.set(expiresAt);
+    assertThat(rejection(token)).isEqualTo(Reason.EXPIRED);
   }
 
   @Test
