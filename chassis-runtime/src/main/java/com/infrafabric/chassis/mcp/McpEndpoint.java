@@ -42,9 +42,16 @@ import java.util.Set;
  * else happens.
  *
  * <p>A {@code tools/call} stops when its client cancels it: by {@code notifications/cancelled}
- * naming its id in the same session ({@link InFlightCalls}), or by closing the connection of the
- * {@code POST} that carries it. Either way it is answered with nothing, as MCP requires ({@link
- * Reply.Withheld}).
+ * naming its id in the same session ({@link InFlightCalls}), by closing the connection of the
+ * {@code POST} that carries it, or by ending its session. Either way it is answered with nothing,
+ * as MCP requires ({@link Reply.Withheld}). A session ends by {@code DELETE}, by being the idle
+ * session a new {@code initialize} of its agent ends to make room, or by expiring; whichever way,
+ * the node that learns of it cancels the session's calls and ends its stream ({@link
+ * HeldSessions}).
+ *
+ * <p>A running call and an open stream hold their session ({@link McpSessions.Hold}), and a stream
+ * lasts until its bearer token expires at the latest: a stream holds a place of the node's streams
+ * and of its in-flight requests, and must not keep them on a token the service would refuse.
  */
 final class McpEndpoint {
 
@@ -58,7 +65,8 @@ final class McpEndpoint {
   private final McpMethods methods;
   private final McpStreams streams;
   private final McpMetrics metrics;
-  private final InFlightCalls calls = new InFlightCalls();
+  private final InFlightCalls calls;
+  private final HeldSessions held;
   private final LiveInvocations live;
   private final Clock clock;
   private final int maxBodyBytes;
@@ -68,6 +76,8 @@ final class McpEndpoint {
       McpSessions sessions,
       McpMethods methods,
       McpStreams streams,
+      InFlightCalls calls,
+      HeldSessions held,
       McpMetrics metrics,
       Clock clock,
       int maxBodyBytes,
@@ -77,6 +87,8 @@ final class McpEndpoint {
     this.sessions = sessions;
     this.methods = methods;
     this.streams = streams;
+    this.calls = calls;
+    this.held = held;
     this.metrics = metrics;
     this.clock = clock;
     this.maxBodyBytes = maxBodyBytes;
@@ -180,8 +192,10 @@ final class McpEndpoint {
                 answer(ctx, "initialize", start, message.id(), atMaximum(full));
                 return;
               }
-              metrics.sessionOpened();
-              ctx.response().putHeader(SESSION_HEADER, ((McpSessions.Opening.Opened) opening).id());
+              McpSessions.Opening.Opened opened = (McpSessions.Opening.Opened) opening;
+              metrics.sessionOpened(opened.ended().size());
+              opened.ended().forEach(ended -> held.ended(owner, ended));
+              ctx.response().putHeader(SESSION_HEADER, opened.id());
               answer(
                   ctx,
                   "initialize",
@@ -193,17 +207,19 @@ final class McpEndpoint {
   }
 
   /**
-   * The refusal of an agent at its maximum of sessions, to retry when its soonest idle session
-   * expires (sooner if it ends one).
+   * The refusal of an agent at its maximum of sessions, every one running a call or holding a
+   * stream open: to retry when the soonest of those holds lapses unless renewed (sooner if a call
+   * or stream ends, or the agent ends a session).
    */
   private Reply.Error atMaximum(McpSessions.Opening.Full full) {
     return JsonRpc.refusedFor(
         429,
         JsonRpc.INVALID_REQUEST,
-        "This agent has its maximum of live MCP sessions; end one (DELETE "
+        "This agent has its maximum of live MCP sessions and every one is running a call or has"
+            + " its notification stream open; end one (DELETE "
             + PATH
-            + ") or let one expire.",
-        Duration.between(clock.instant(), full.soonestExpiry()));
+            + ") or let a call or stream finish.",
+        Duration.between(clock.instant(), full.soonestLapse()));
   }
 
   /** A request or notification of a session. */
@@ -234,6 +250,7 @@ final class McpEndpoint {
         .onSuccess(
             live -> {
               if (!live) {
+                held.ended(owner, session);
                 answer(ctx, message.label(), start, message.id(), sessionNotFound());
               } else if (message instanceof JsonRpcMessage.Request request) {
                 dispatch(ctx, request)
@@ -269,6 +286,7 @@ final class McpEndpoint {
         .onSuccess(
             live -> {
               if (!live) {
+                held.ended(owner, session);
                 answer(ctx, "batch", start, null, sessionNotFound());
                 return;
               }
@@ -372,16 +390,23 @@ final class McpEndpoint {
 
   /**
    * Runs a tool call, known to {@link InFlightCalls} while it runs so {@code
-   * notifications/cancelled} finds it, and to {@link LiveInvocations} so a shutdown ends it; a call
-   * its client cancelled is answered with nothing, one the shutdown ended its result {@code
-   * UNAVAILABLE}.
+   * notifications/cancelled} and the end of its session find it, holding its session meanwhile, and
+   * known to {@link LiveInvocations} so a shutdown ends it; a call its client cancelled is answered
+   * with nothing, one the shutdown ended its result {@code UNAVAILABLE}. A call under the id of one
+   * its session is running here is refused and does not run. The session is held in Redis while the
+   * call starts, not before: a session found ended then cancels it.
    */
   private Future<Reply> callTool(
       RoutingContext ctx, Principal caller, JsonRpcMessage.Request message) {
-    McpSessions.Owner owner = owner(ctx);
-    String session = ctx.request().getHeader(SESSION_HEADER);
+    McpSessions.Hold hold = sessions.newHold(owner(ctx), ctx.request().getHeader(SESSION_HEADER));
     Cancellation cancellation = InvocationRoutes.cancelledWhenClientLeaves(ctx);
-    calls.started(owner, session, message.id(), cancellation);
+    if (calls.started(hold, message.id(), cancellation) == InFlightCalls.Start.DUPLICATE) {
+      return Future.succeededFuture(
+          invalidRequest(
+              "This session is running a request with this id: a request id must not be reused"
+                  + " while its request is in flight, so this one did not run."));
+    }
+    Future<Boolean> taken = held.hold(hold);
     Future<Reply> replied =
         methods
             .callTool(
@@ -390,7 +415,11 @@ final class McpEndpoint {
                 Optional.ofNullable(ctx.request().getHeader(InvocationRoutes.GRANT_HEADER)),
                 cancellation)
             .map(reply -> live.withheld(cancellation) ? new Reply.Withheld() : reply)
-            .onComplete(done -> calls.ended(owner, session, message.id(), cancellation));
+            .onComplete(
+                done -> {
+                  calls.ended(hold, message.id(), cancellation);
+                  held.release(hold, taken);
+                });
     live.add(cancellation, replied);
     return replied;
   }
@@ -420,6 +449,7 @@ final class McpEndpoint {
         .onSuccess(
             live -> {
               if (!live) {
+                held.ended(owner, session);
                 ctx.fail(ApiException.of(SESSION_NOT_FOUND, sessionNotFound().message()));
                 return;
               }
@@ -431,7 +461,8 @@ final class McpEndpoint {
                   .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                   .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
               McpStreams.Stream stream =
-                  new McpStreams.Stream(session, owner, Requests.principal(ctx), ctx.response());
+                  new McpStreams.Stream(
+                      sessions.newHold(owner, session), Requests.principal(ctx), ctx.response());
               switch (streams.open(stream)) {
                 case SESSION_HAS_ONE ->
                     ctx.fail(
@@ -452,24 +483,51 @@ final class McpEndpoint {
                                 + streams.tenantShare()
                                 + ").",
                             Duration.ofSeconds(5)));
-                case ADMITTED -> {
-                  // The routing context's end, not the response's: that one is the router's own.
-                  ctx.addEndHandler(done -> streams.close(stream));
-                  stream.comment("stream open");
-                }
+                case ADMITTED -> opened(ctx, stream);
               }
             })
         .onFailure(ctx::fail);
   }
 
-  /** {@code DELETE /mcp}: ends the session. */
+  /**
+   * A stream admitted on this node: held in Redis while it is open, and ended when its caller's
+   * token expires if nothing ends it before.
+   */
+  private void opened(RoutingContext ctx, McpStreams.Stream stream) {
+    Future<Boolean> taken = held.hold(stream.hold());
+    Optional<Long> expiry =
+        stream
+            .caller()
+            .expiresAt()
+            .map(
+                at ->
+                    ctx.vertx()
+                        .setTimer(
+                            Math.max(1, Duration.between(clock.instant(), at).toMillis()),
+                            expired -> stream.end()));
+    // The routing context's end, not the response's: that one is the router's own.
+    ctx.addEndHandler(
+        done -> {
+          expiry.ifPresent(ctx.vertx()::cancelTimer);
+          streams.close(stream);
+          held.release(stream.hold(), taken);
+        });
+    // Its first bytes once it is held: from then on no initialize ends its session to make room.
+    taken.onComplete(done -> stream.comment("stream open"));
+  }
+
+  /**
+   * {@code DELETE /mcp}: ends the session, and with it its calls and stream on this node. Never
+   * rate limited: it only frees what the session held.
+   */
   void delete(RoutingContext ctx) {
     String session = requiredSession(ctx);
+    McpSessions.Owner owner = owner(ctx);
     sessions
-        .close(owner(ctx), session)
+        .close(owner, session)
         .onSuccess(
             existed -> {
-              streams.end(session);
+              held.ended(owner, session);
               if (existed) {
                 ctx.response().setStatusCode(204).end();
               } else {

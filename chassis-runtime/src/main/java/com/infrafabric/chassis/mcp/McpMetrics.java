@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * What the MCP endpoint counts: {@code chassis.mcp.requests} per method and outcome (a bounded set
- * of tags: unknown methods count as {@code other}), their duration, sessions opened and refused,
- * and the open notification streams. Tool invocations are counted by the chassis itself, the same
- * meters as over REST.
+ * of tags: unknown methods count as {@code other}), their duration, sessions opened, refused and
+ * ended to make room, and the open notification streams. Tool invocations are counted by the
+ * chassis itself, the same meters as over REST.
  */
 final class McpMetrics {
 
@@ -28,6 +28,7 @@ final class McpMetrics {
   private final MeterRegistry meters;
   private final Counter sessionsOpened;
   private final Counter sessionsRefused;
+  private final Counter sessionsEnded;
 
   McpMetrics(MeterRegistry meters, Supplier<Number> openStreams) {
     this.meters = meters;
@@ -38,6 +39,10 @@ final class McpMetrics {
     this.sessionsRefused =
         Counter.builder("chassis.mcp.sessions.refused")
             .description("initialize refused because the agent has its maximum of live sessions")
+            .register(meters);
+    this.sessionsEnded =
+        Counter.builder("chassis.mcp.sessions.ended")
+            .description("Idle MCP sessions an initialize of their agent ended to make room")
             .register(meters);
     Gauge.builder("chassis.mcp.streams.open", openStreams)
         .description("Open MCP notification streams on this node")
@@ -66,8 +71,10 @@ final class McpMetrics {
         .record(took);
   }
 
-  void sessionOpened() {
+  /** A session opened, having ended {@code idle} sessions of its agent to make room. */
+  void sessionOpened(int idle) {
     sessionsOpened.increment();
+    sessionsEnded.increment(idle);
   }
 
   void sessionRefused() {

@@ -34,13 +34,17 @@ import org.slf4j.LoggerFactory;
 public final class McpServer implements AutoCloseable {
 
   static final String METADATA_PATH = "/.well-known/oauth-protected-resource" + McpEndpoint.PATH;
+
+  /** How often streams are sent a comment, and holds renewed: within a lease of four. */
   private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+
+  private static final Duration HOLD_LEASE = KEEP_ALIVE.multipliedBy(4);
   private static final Logger LOG = LoggerFactory.getLogger(McpServer.class);
 
   private final Vertx vertx;
   private final McpSettings settings;
-  private final McpSessions sessions;
   private final McpStreams streams;
+  private final HeldSessions held;
   private final RegisteredTools registered;
   private final McpEndpoint endpoint;
   private final OriginCheck origins;
@@ -69,8 +73,10 @@ public final class McpServer implements AutoCloseable {
     this.vertx = vertx;
     this.settings = settings;
     this.origins = new OriginCheck(allowedOrigins);
-    this.sessions = new McpSessions(redis, clock, settings);
+    McpSessions sessions = new McpSessions(redis, clock, settings, HOLD_LEASE);
     this.streams = new McpStreams(settings.maxStreams());
+    InFlightCalls calls = new InFlightCalls();
+    this.held = new HeldSessions(sessions, calls, streams);
     this.registered =
         new RegisteredTools(chassis, clock, settings.toolsPollInterval(), streams::toolsChanged);
     McpMetrics metrics = new McpMetrics(meters, streams::size);
@@ -79,22 +85,28 @@ public final class McpServer implements AutoCloseable {
             sessions,
             new McpMethods(chassis, registered, settings.pageSize(), live),
             streams,
+            calls,
+            held,
             metrics,
             clock,
             maxBodyBytes,
             batchDeadline,
             live);
     this.pollTimer = vertx.setPeriodic(settings.toolsPollInterval().toMillis(), id -> poll());
-    this.keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE.toMillis(), id -> keepAlive());
+    this.keepAliveTimer = vertx.setPeriodic(KEEP_ALIVE.toMillis(), id -> held.renew());
   }
 
-  /** {@code POST}, {@code GET} and {@code DELETE /mcp}, for agents (tenant tokens). */
+  /**
+   * {@code POST}, {@code GET} and {@code DELETE /mcp}, for agents (tenant tokens); {@code DELETE}
+   * among the settling routes, never rate limited.
+   */
   public void register(Routes routes) {
     Access agents = Access.tenant(ChassisApi.AGENT);
     routes
         .post(McpEndpoint.PATH, agents, origins.guarding(endpoint::post))
-        .get(McpEndpoint.PATH, agents, origins.guarding(endpoint::stream))
-        .delete(McpEndpoint.PATH, agents, origins.guarding(endpoint::delete));
+        .get(McpEndpoint.PATH, agents, origins.guarding(endpoint::stream));
+    // Ending a session frees what it holds: a caller whose rate limit is spent can still do it.
+    routes.settling().delete(McpEndpoint.PATH, agents, origins.guarding(endpoint::delete));
   }
 
   /**
@@ -147,22 +159,6 @@ public final class McpServer implements AutoCloseable {
           .refresh()
           .onFailure(
               failure -> LOG.warn("cannot read the registered tools: {}", failure.toString()));
-    }
-  }
-
-  /** Keeps quiet streams open, and the sessions they belong to alive; ends those that ended. */
-  private void keepAlive() {
-    for (McpStreams.Stream stream : streams.all()) {
-      sessions
-          .touch(stream.owner(), stream.sessionId())
-          .onSuccess(
-              live -> {
-                if (live) {
-                  stream.comment("keep-alive");
-                } else {
-                  streams.end(stream.sessionId());
-                }
-              });
     }
   }
 

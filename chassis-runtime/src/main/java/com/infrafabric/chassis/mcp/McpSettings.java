@@ -13,7 +13,9 @@ import java.util.Optional;
  *
  * <pre>
  * chassis.mcp.sessionIdleTimeout (30m)   a session unused this long ends; the client initializes again
- * chassis.mcp.maxSessionsPerAgent (8)    live sessions of one agent; one more initialize is refused
+ * chassis.mcp.maxSessionsPerAgent (8)    live sessions of one agent; one more initialize ends the
+ *                                        least recently used idle one (no call running, no stream
+ *                                        open), and is refused only when every one is busy
  * chassis.mcp.sessionRecheck (1s)        how long a node trusts a session it saw in Redis before it
  *                                        asks again (a session ended on another node still works
  *                                        here for at most this long)

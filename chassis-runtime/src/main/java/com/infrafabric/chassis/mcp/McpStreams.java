@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * share still opens one when two tenants hold half each, up to twice {@code max} in all). A change
  * to the registered tools is sent as {@code notifications/tools/list_changed} to every stream whose
  * token grants one of the changed tools; a comment every keep-alive interval keeps idle proxies
- * from closing a quiet stream. Thread-safe.
+ * from closing a quiet stream. A stream ends with its session, and when the token that opened it
+ * expires at the latest. Thread-safe.
  */
 final class McpStreams {
 
@@ -26,20 +27,41 @@ final class McpStreams {
   private final TenantSlots slots;
   private final Map<String, Stream> open = new ConcurrentHashMap<>();
 
-  /** An open stream of the session {@code sessionId}, for the caller whose token opened it. */
-  record Stream(
-      String sessionId, McpSessions.Owner owner, Principal caller, HttpServerResponse response) {
+  /**
+   * An open stream of the session {@code hold} holds, for the caller whose token opened it (and
+   * only until that token expires).
+   */
+  record Stream(McpSessions.Hold hold, Principal caller, HttpServerResponse response) {
+
+    String sessionId() {
+      return hold.session();
+    }
+
+    McpSessions.Owner owner() {
+      return hold.owner();
+    }
 
     void send(JsonObject message) {
-      if (!response.closed()) {
+      if (writable()) {
         response.write("event: message\ndata: " + message.encode() + "\n\n");
       }
     }
 
     void comment(String text) {
-      if (!response.closed()) {
+      if (writable()) {
         response.write(": " + text + "\n\n");
       }
+    }
+
+    /** Ends the stream; its client may open another. */
+    void end() {
+      if (writable()) {
+        response.end();
+      }
+    }
+
+    private boolean writable() {
+      return !response.closed() && !response.ended();
     }
   }
 
@@ -89,11 +111,11 @@ final class McpStreams {
     return slots.tenantShare();
   }
 
-  /** Ends the stream of a session that ended. */
-  void end(String sessionId) {
+  /** Ends the stream of {@code owner}'s {@code sessionId}, which ended, if one is open here. */
+  void end(McpSessions.Owner owner, String sessionId) {
     Stream stream = open.get(sessionId);
-    if (stream != null && !stream.response().closed()) {
-      stream.response().end();
+    if (stream != null && stream.owner().equals(owner)) {
+      stream.end();
     }
   }
 
@@ -117,6 +139,6 @@ final class McpStreams {
 
   /** Ends every stream: the service is stopping. */
   void endAll() {
-    open.keySet().forEach(this::end);
+    open.values().forEach(Stream::end);
   }
 }

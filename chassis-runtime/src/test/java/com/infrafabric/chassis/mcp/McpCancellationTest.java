@@ -117,6 +117,66 @@ class McpCancellationTest {
         .isEqualTo(202);
   }
 
+  /**
+   * Regression: ending a session left its calls running (here to the 10 s CPU limit, holding the
+   * tenant's only admitted place). DELETE /mcp now cancels them as notifications/cancelled does:
+   * unanswered, stopped at once, counted CANCELLED. Another session's DELETE leaves them alone.
+   */
+  @Test
+  void regressionEndingASessionCancelsItsRunningCalls() {
+    String agent = rig.agent("acme", "spin");
+    String session = initialize(rig.http, agent);
+    double before = cancelled();
+    CompletableFuture<HttpResponse<String>> call =
+        CompletableFuture.supplyAsync(() -> post(rig.http, agent, session, CALL_SPIN));
+    await().atMost(Duration.ofSeconds(10)).until(() -> admitted() == 1);
+
+    McpProtocolAbuseTest.delete(rig.http, agent, initialize(rig.http, agent));
+    assertThat(call).isNotDone();
+
+    long deletedAt = System.nanoTime();
+    McpProtocolAbuseTest.delete(rig.http, agent, session);
+    HttpResponse<String> unanswered = call.join();
+    assertThat(Duration.ofNanos(System.nanoTime() - deletedAt)).isLessThan(Duration.ofSeconds(3));
+    assertThat(unanswered.statusCode()).isEqualTo(202);
+    assertThat(unanswered.body()).isEmpty();
+    assertThat(admitted()).isZero();
+    assertThat(cancelled()).isEqualTo(before + 1);
+  }
+
+  /**
+   * Regression: a second tools/call under the id of one its session was running was accepted and
+   * run, and no cancel could reach it (the id named the first). A request id must not be reused
+   * while its request is in flight: the second is refused, -32600, without running, and a cancel
+   * naming the id still stops the first.
+   */
+  @Test
+  void regressionACallUnderTheIdOfARunningCallIsRefusedWithoutRunning() {
+    String agent = rig.agent("acme", "spin", "echo");
+    String session = initialize(rig.http, agent);
+    CompletableFuture<HttpResponse<String>> call =
+        CompletableFuture.supplyAsync(() -> post(rig.http, agent, session, CALL_SPIN));
+    await().atMost(Duration.ofSeconds(10)).until(() -> admitted() == 1);
+    double invoked = invocations();
+
+    HttpResponse<String> duplicate =
+        post(rig.http, agent, session, CALL_ECHO.replace("\"id\":8", "\"id\":7"));
+    assertThat(duplicate.statusCode()).as(duplicate.body()).isEqualTo(400);
+    JsonObject error = new JsonObject(duplicate.body()).getJsonObject("error");
+    assertThat(error.getInteger("code")).isEqualTo(-32600);
+    assertThat(error.getString("message")).contains("request id must not be reused");
+    assertThat(invocations()).isEqualTo(invoked);
+
+    String otherSession = initialize(rig.http, agent);
+    JsonObject elsewhere =
+        new JsonObject(
+            post(rig.http, agent, otherSession, CALL_ECHO.replace("\"id\":8", "\"id\":7")).body());
+    assertThat(elsewhere.getJsonObject("result")).as("ids are per session").isNotNull();
+
+    assertThat(post(rig.http, agent, session, CANCEL_7).statusCode()).isEqualTo(202);
+    assertThat(call.join().statusCode()).isEqualTo(202);
+  }
+
   /** A call whose POST's connection closes is cancelled like one its client cancelled. */
   @Test
   void aCallWhoseConnectionClosesStopsAtOnceAndFreesItsPlace() throws Exception {
@@ -147,6 +207,12 @@ class McpCancellationTest {
             + body;
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
+  }
+
+  private static double invocations() {
+    return rig.meters.find("chassis.invocations").counters().stream()
+        .mapToDouble(Counter::count)
+        .sum();
   }
 
   private static double admitted() {

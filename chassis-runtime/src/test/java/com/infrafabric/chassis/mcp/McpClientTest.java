@@ -114,6 +114,27 @@ class McpClientTest {
     }
   }
 
+  /**
+   * Regression: an ordinary client locked its agent out of MCP for 30 minutes. The official
+   * TypeScript SDK's close() sends no DELETE, so after {@code maxSessionsPerAgent} (8) cycles of
+   * connect, list, close every initialize was 429 until a session expired. The agent's least
+   * recently used idle session now makes room for the next.
+   */
+  @Test
+  void clientsThatEndNoSessionNeverLockTheirAgentOut() {
+    String agent = rig.agent("acme", "echo");
+    int cycles = 2 * McpSettings.defaults().maxSessionsPerAgent() + 1;
+    double ended = rig.meters.find("chassis.mcp.sessions.ended").counter().count();
+    for (int i = 0; i < cycles; i++) {
+      try (McpSyncClient client = McpClients.endingNoSession(rig.service.port(), agent)) {
+        client.initialize();
+        assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("echo");
+      }
+    }
+    assertThat(rig.meters.find("chassis.mcp.sessions.ended").counter().count())
+        .isEqualTo(ended + cycles - McpSettings.defaults().maxSessionsPerAgent());
+  }
+
   @Test
   void inputAgainstTheSchemaIsRefusedAsInvalidParamsNamingTheField() {
     try (McpSyncClient client = McpClients.connect(rig.service.port(), rig.agent("acme", "echo"))) {

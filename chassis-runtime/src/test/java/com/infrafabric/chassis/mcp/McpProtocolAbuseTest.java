@@ -470,25 +470,56 @@ class McpProtocolAbuseTest {
     delete(rig.http, agent, session);
   }
 
+  /**
+   * Regression: at its maximum of sessions an agent's initialize was refused until one expired (30
+   * minutes), and clients end sessions by leaving them. A flood of initialize now ends the agent's
+   * least recently used idle sessions; it is refused only while every session is held by an open
+   * stream (on any node) or a running call, with Retry-After until the soonest hold lapses unless
+   * renewed; and a stream's close frees its session for the next.
+   */
   @Test
-  void aFloodOfInitializeStopsAtTheAgentsMaximumOfSessions() {
+  void aFloodOfInitializeEndsIdleSessionsAndIsRefusedOnlyWhileEveryOneIsHeld() throws Exception {
     agent = rig.agent("acme", "echo");
     String first = initialize(rig.http, agent);
-    for (int i = 1; i < MAX_SESSIONS; i++) {
+    double ended = rig.meters.find("chassis.mcp.sessions.ended").counter().count();
+    for (int i = 0; i < 3 * MAX_SESSIONS; i++) {
       initialize(rig.http, agent);
     }
-    HttpResponse<String> refused = post(rig.http, agent, null, initializeMessage());
-    assertThat(refused.statusCode()).isEqualTo(429);
-    assertThat(refused.headers().firstValue("Mcp-Session-Id")).isEmpty();
-    // Regression: this was the one 429 without Retry-After. A place frees when the soonest idle
-    // session expires (30 minutes), or sooner if the agent ends one.
-    assertThat(refused.headers().firstValue("Retry-After").map(Long::parseLong))
-        .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1700L, 1800L));
-    assertThat(rig.meters.find("chassis.mcp.sessions.refused").counter().count())
-        .isGreaterThanOrEqualTo(1);
-    delete(rig.http, agent, first);
-    assertThat(post(rig.http, agent, null, initializeMessage()).statusCode()).isEqualTo(200);
-    agent = rig.agent("acme", "echo"); // this one is full again; the check after uses another
+    assertThat(post(rig.http, agent, first, CALL).statusCode()).isEqualTo(404);
+    assertThat(rig.meters.find("chassis.mcp.sessions.ended").counter().count())
+        .isEqualTo(ended + 2 * MAX_SESSIONS + 1);
+
+    ChassisService second = rig.anotherNode();
+    List<Socket> streams = new ArrayList<>();
+    try {
+      List<String> held = new ArrayList<>();
+      for (int i = 0; i < MAX_SESSIONS; i++) {
+        String session = initialize(rig.http, agent);
+        Socket stream = openStream(i == 0 ? second.port() : rig.service.port(), agent, session);
+        streams.add(stream);
+        assertThat(statusLine(stream)).startsWith("HTTP/1.1 200");
+        held.add(session);
+      }
+      HttpResponse<String> refused = post(rig.http, agent, null, initializeMessage());
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(429);
+      assertThat(error(refused).getInteger("code")).isEqualTo(-32600);
+      assertThat(refused.headers().firstValue("Mcp-Session-Id")).isEmpty();
+      assertThat(refused.headers().firstValue("Retry-After").map(Long::parseLong))
+          .hasValueSatisfying(seconds -> assertThat(seconds).isBetween(1L, 60L));
+      assertThat(rig.meters.find("chassis.mcp.sessions.refused").counter().count())
+          .isGreaterThanOrEqualTo(1);
+      for (String session : held) {
+        assertThat(post(rig.http, agent, session, CALL).statusCode()).isEqualTo(200);
+      }
+    } finally {
+      for (Socket stream : streams) {
+        stream.close();
+      }
+      Await.result(second.stop());
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> post(rig.http, agent, null, initializeMessage()).statusCode() == 200);
   }
 
   @Test
@@ -610,7 +641,11 @@ class McpProtocolAbuseTest {
   }
 
   private static Socket openStream(String token, String session) throws IOException {
-    Socket socket = new Socket("127.0.0.1", rig.service.port());
+    return openStream(rig.service.port(), token, session);
+  }
+
+  private static Socket openStream(int port, String token, String session) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(5_000);
     socket
         .getOutputStream()

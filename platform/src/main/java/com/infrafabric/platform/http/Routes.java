@@ -69,10 +69,10 @@ public final class Routes {
 
   /**
    * Where to register the routes that settle what admission let in (a reservation's commit or
-   * release, a lease's finish): neither admission-controlled nor rate limited, since refusing one
-   * strands what it settles until it expires, uncharged. What they settle was itself admitted and
-   * rate limited; one that names nothing to settle costs the store what the rate limit's own check
-   * would, and the in-flight bound holds them all.
+   * release, a lease's finish, an MCP session's end): neither admission-controlled nor rate
+   * limited, since refusing one strands what it settles until it expires, uncharged. What they
+   * settle was itself admitted and rate limited; one that names nothing to settle costs the store
+   * what the rate limit's own check would, and the in-flight bound holds them all.
    */
   public Routes settling() {
     return new Routes(registered, query, false, false, dialect, limitedByDialect);
