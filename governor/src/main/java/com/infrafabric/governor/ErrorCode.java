@@ -89,7 +89,25 @@ public enum ErrorCode {
   /** A spend report would cover more time or ledger entries than one request may read. */
   REPORT_TOO_LARGE(Kind.SEMANTIC),
   /** The tenant has budgets, so its zone cannot move under the windows' counted spend. */
-  ZONE_IN_USE(Kind.CONFLICT);
+  ZONE_IN_USE(Kind.CONFLICT),
+  /**
+   * The chassis service reserves only under a grant the governor signed (the request's {@code
+   * grant} field), and this reservation names none.
+   */
+  GRANT_REQUIRED(Kind.FORBIDDEN),
+  /** The grant is not one this governor signed, or no longer valid (expired, malformed). */
+  GRANT_INVALID(Kind.FORBIDDEN),
+  /** The grant's task's lease ended: every grant signed for it is void. */
+  GRANT_REVOKED(Kind.FORBIDDEN),
+  /** The reservation's scope lies outside the budget scope the grant names. */
+  GRANT_SCOPE_MISMATCH(Kind.FORBIDDEN),
+  /** The reservation would end after the grant does. */
+  GRANT_EXPIRES_FIRST(Kind.FORBIDDEN),
+  /**
+   * The grant's holds and spend plus this reservation would pass the grant's cost cap (the wire
+   * contract's {@code ReservationWire.GRANT_CAP_EXCEEDED}).
+   */
+  GRANT_CAP_EXCEEDED(Kind.FORBIDDEN);
 
   private final Kind kind;
 
@@ -107,7 +125,10 @@ public enum ErrorCode {
     SEMANTIC,
     NOT_FOUND,
     CONFLICT,
-    /** A signed proof (an agent contract) is not trusted: authenticated callers get 403. */
+    /**
+     * A signed proof (an agent contract, a grant) is not trusted or does not cover the request:
+     * authenticated callers get 403.
+     */
     FORBIDDEN,
     /** A quota that renews at a known time is spent: 429, with how long until it renews. */
     THROTTLED

@@ -15,6 +15,9 @@
 --                   '<id>.s' spent, '<id>.r' reserved, '<id>.t' tokens as 'input,cached,output'
 --                   (few fields per read: a script's cost grows with the fields it touches)
 --   P r:<id>        hash: one reservation;  P rexp  zset: active reservations by expiry
+--   P grant:<grant id>  string: what the active holds and the commits of the reservations made
+--                   under one grant add up to, bounded by its cost cap (grant_refusal()); expires
+--                   with the grant. The claim scripts' P revoked:<lease> ends every grant of a lease
 --   P idem:<key>    string: request fingerprint, newline, stored JSON result
 --   P ledger        stream: one entry per operation
 --   P events        stream: budget events (thresholds crossed, caps reached); the claim path's
@@ -515,15 +518,16 @@ local function append_ledger(fields, attribution)
   redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', H.stamp, unpack(fields, 2))
 end
 
--- A reservation's fields; lease and holder are false when it has none (see settled_by_other()), by
--- is 'expiry' when its expiry committed it (commit_at_expiry()) and false otherwise.
+-- A reservation's fields; lease and holder are false when it has none (see settled_by_other()),
+-- grant (the key of its grant's counter, see hold_grant()) too; by is 'expiry' when its expiry
+-- committed it (commit_at_expiry()) and false otherwise.
 local function load_reservation(key)
   local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv', 'holder',
-    'model', 'by')
+    'model', 'by', 'grant')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
           rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0', holder = v[8],
-          model = v[9] or '', by = v[10]}
+          model = v[9] or '', by = v[10], grant = v[11]}
 end
 
 -- True for a hold a service made (ReservationHolder#service, whose prefix SERVICE_HOLDER_PREFIX
@@ -532,6 +536,41 @@ end
 -- provider may have billed whose settlement never reached Redis: its expiry commits it.
 local function held_by_service(r)
   return r.holder and string.sub(r.holder, 1, #SERVICE_HOLDER_PREFIX) == SERVICE_HOLDER_PREFIX
+end
+
+-- The counter of a grant (ReserveRequest.grant, signed by this governor): what its active holds
+-- and its commits add up to, which its cost cap bounds, across every call made under it.
+local function grant_key(grant_id)
+  return H.prefix .. 'grant:' .. grant_id
+end
+
+-- The refusal of a hold of amount until expires_at (ms) under a grant, or nil: its lease ended
+-- (the claim scripts' revocation, GrantRevocation.java), the hold would outlive it (until_ms), or
+-- its counter plus amount would pass its cap. Writes nothing.
+local function grant_refusal(counter, lease, cap, until_ms, amount, expires_at)
+  local revoked = redis.call('GET', H.prefix .. 'revoked:' .. lease)
+  if revoked then return {'grant_revoked', revoked} end
+  if expires_at > until_ms then return {'grant_expires_first', int(until_ms)} end
+  local used = tonumber(redis.call('GET', counter) or '0')
+  if used + amount > cap then return {'grant_capped', int(math.max(cap - used, 0))} end
+  return nil
+end
+
+-- Counts reservation rid's hold of amount on its grant's counter, which lives as long as the grant
+-- (no hold outlives it: grant_refusal()), and names the counter in the reservation. The lifetime is
+-- relative to H.now, the injected clock's, never Redis's own.
+local function hold_grant(counter, rid, amount, until_ms)
+  redis.call('INCRBY', counter, int(amount))
+  redis.call('PEXPIRE', counter, int(math.max(until_ms - H.now, 1)))
+  redis.call('HSET', H.prefix .. 'r:' .. rid, 'grant', counter)
+end
+
+-- Moves r's grant counter by delta as its hold ends (given back, or replaced by its actual cost);
+-- a counter gone with its grant stays gone.
+local function settle_grant(r, delta)
+  if r.grant and delta ~= 0 and redis.call('EXISTS', r.grant) == 1 then
+    redis.call('INCRBY', r.grant, int(delta))
+  end
 end
 
 -- The refusal of a commit or release of r by holder (ReservationHolder: '' for a caller that holds
@@ -670,6 +709,7 @@ local function expire_reservation(key, rid, r)
   local usage = load_usage(layers, r.rw, false)
   bump(usage, layers, r.rw, 'reserved', -r.amount)
   save(usage)
+  settle_grant(r, -r.amount)
   record_expiry(key, rid, r)
   return 'expired'
 end
@@ -832,6 +872,7 @@ local function commit_reservation(key, rid, r, caps, spend, charge_ended)
   if due then record_expiry(key, rid, r) end
   local limits = bind(caps, usage)
   save(usage)
+  settle_grant(r, r.state == 'active' and actual - r.amount or actual)
   fire_thresholds(limits, actual)
   local actual_text = int(actual)
   finish_reservation(key, rid,

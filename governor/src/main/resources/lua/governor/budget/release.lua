@@ -29,6 +29,7 @@ if r.state == 'active' then
   local usage = load_usage(layers, r.rw, false)
   bump(usage, layers, r.rw, 'reserved', -r.amount)
   save(usage)
+  settle_grant(r, -r.amount)
   finish_reservation(H.res_key, rid, {'state', 'released'})
   append_ledger({'release', 'rid', rid, 'scope', r.scope, 'dr', int(-r.amount),
     'rw', table.concat(r.rw, ','), 'key', H.idem}, ATTRIBUTION)

@@ -10,6 +10,7 @@ import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The charge path's two Lua functions called raw with {@code FCALL}: the reserve of one call, then
@@ -69,7 +70,8 @@ public final class RawChargePath {
             pricingVersion,
             new TokenUsage(call.inputTokens(), 0, call.maxOutputTokens()));
     long expiresAt = nowMillis + BudgetSettings.DEFAULTS.defaultReservationTtl().toMillis();
-    BudgetScripts.putReserve(args, id, estimate, expiresAt, scope, HOLDER, CallAttribution.NONE);
+    BudgetScripts.putReserve(
+        args, id, estimate, expiresAt, scope, HOLDER, Optional.empty(), CallAttribution.NONE);
   }
 
   private void commit(ScriptArgs.Values args, ReservationId id) {

@@ -24,11 +24,12 @@ import java.util.function.Supplier;
 
 /**
  * A {@link BudgetPort} over the governor's REST API ({@code POST /v1/reservations}, {@code
- * /v1/reservations/{id}/commit} and {@code /release}), authenticated with an agent token whose
- * {@code scope} claim covers the scopes grants name. Every request carries an {@code
- * Idempotency-Key}, so repeating one after a lost answer returns the first result. A request that
- * does not complete within the timeout, a 429 or a 5xx is {@code Unavailable}; a 402 is a denial
- * with the tightest layer's remaining budget.
+ * /v1/reservations/{id}/commit} and {@code /release}), authenticated with the chassis service's
+ * platform token (role {@code chassis}); each reserve carries the grant the call is made under
+ * ({@link BudgetRequest#grantToken}), for the governor holds the chassis's reservations only within
+ * a grant it signed. Every request carries an {@code Idempotency-Key}, so repeating one after a
+ * lost answer returns the first result. A request that does not complete within the timeout, a 429
+ * or a 5xx is {@code Unavailable}; a 402 is a denial with the tightest layer's remaining budget.
  *
  * <p>Thread-safe; never blocks. {@link #close()} releases its HTTP client.
  */

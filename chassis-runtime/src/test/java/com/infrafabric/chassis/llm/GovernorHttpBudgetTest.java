@@ -12,6 +12,7 @@ import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,13 @@ class GovernorHttpBudgetTest {
 
   private static BudgetRequest request(long inputTokens, String key) {
     return new BudgetRequest(
-        "acme/search", "gpt-4o-mini", inputTokens, 10, Duration.ofMinutes(1), key);
+        "acme/search",
+        "gpt-4o-mini",
+        inputTokens,
+        10,
+        Duration.ofMinutes(1),
+        key,
+        Optional.of("signed-grant"));
   }
 
   @Test

@@ -52,6 +52,7 @@ public final class FakeGovernor implements AutoCloseable {
   private final Map<String, JsonObject> replies = new HashMap<>();
   private final AtomicInteger reserves = new AtomicInteger();
   private long spent;
+  private JsonObject lastReserve = new JsonObject();
   private volatile Mode mode = Mode.HONEST;
 
   private FakeGovernor(long capMicros) {
@@ -100,6 +101,11 @@ public final class FakeGovernor implements AutoCloseable {
     return reserves.get();
   }
 
+  /** The body of the last reservation asked for, or an empty object before the first. */
+  public synchronized JsonObject lastReserve() {
+    return lastReserve.copy();
+  }
+
   private void handle(HttpServerRequest request) {
     if (mode == Mode.SILENT) {
       return;
@@ -137,6 +143,7 @@ public final class FakeGovernor implements AutoCloseable {
     JsonObject reply;
     if (path.equals(RESERVATIONS)) {
       reserves.incrementAndGet();
+      lastReserve = input;
       reply = reserve(input);
     } else if (path.endsWith("/commit")) {
       reply = commit(id(path), input);

@@ -15,6 +15,7 @@ import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.SpendMetrics;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.wire.grant.Grant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -82,7 +83,13 @@ public final class BudgetEngine {
     Scope scope = request.scope();
     ReservationId id = ReservationId.generate(scope.tenant());
     String fingerprint =
-        Fingerprint.of("reserve", scope, request.estimate(), ttl.toMillis(), request.content());
+        Fingerprint.of(
+            "reserve",
+            scope,
+            request.estimate(),
+            ttl.toMillis(),
+            request.content(),
+            request.grant().map(Grant::id).orElse(""));
     return scripts
         .run(
             scope.tenant(),
@@ -98,8 +105,9 @@ public final class BudgetEngine {
                     now + ttl.toMillis(),
                     scope,
                     request.holder(),
+                    request.grant(),
                     request.attribution()))
-        .map(reply -> reserveOutcome(reply.orThrow(), estimate))
+        .map(reply -> reserveOutcome(GrantRefusals.orThrow(reply.orThrow()), estimate))
         .onSuccess(
             outcome ->
                 metrics.reservation(

@@ -7,7 +7,9 @@ import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.ScriptArgs;
+import com.infrafabric.wire.grant.Grant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The budget engine's Lua scripts ({@code lua/governor/budget/}) and the arguments each takes, by
@@ -29,7 +31,11 @@ final class BudgetScripts {
                   "estimated_input_tokens",
                   "estimated_output_tokens",
                   "scope",
-                  "holder")
+                  "holder",
+                  "grant_id",
+                  "grant_lease",
+                  "grant_cap",
+                  "grant_until")
               .group("attribution", CallAttribution.FIELDS));
   static final LuaScript COMMIT =
       tenantScript(
@@ -65,9 +71,9 @@ final class BudgetScripts {
   /**
    * Puts {@link #RESERVE}'s arguments: hold {@code estimate} on {@code scope} and its budgeted
    * ancestors as reservation {@code id} of {@code holder} until {@code expiresAt} (epoch
-   * milliseconds). The one writer of them, for the engine and for whatever calls the script raw, so
-   * that a new argument is a compile error in each rather than a script refusing a call at run
-   * time.
+   * milliseconds), under {@code grant} if any (its lease, cost cap and expiry bound the hold). The
+   * one writer of them, for the engine and for whatever calls the script raw, so that a new
+   * argument is a compile error in each rather than a script refusing a call at run time.
    */
   static void putReserve(
       ScriptArgs.Values args,
@@ -76,6 +82,7 @@ final class BudgetScripts {
       long expiresAt,
       Scope scope,
       ReservationHolder holder,
+      Optional<Grant> grant,
       CallAttribution attribution) {
     args.put("reservation_id", id.toString())
         .put("amount", estimate.micros())
@@ -85,7 +92,11 @@ final class BudgetScripts {
         .put("estimated_input_tokens", estimate.usage().inputTokens())
         .put("estimated_output_tokens", estimate.usage().outputTokens())
         .put("scope", scope.path())
-        .put("holder", holder.id());
+        .put("holder", holder.id())
+        .put("grant_id", grant.map(Grant::id).orElse(""))
+        .put("grant_lease", grant.map(Grant::task).orElse(""))
+        .put("grant_cap", grant.map(Grant::costCapMicros).orElse(0L))
+        .put("grant_until", grant.map(g -> g.expiresAt().toEpochMilli()).orElse(0L));
     attribution.putArgs(args, "attribution");
   }
 

@@ -3,8 +3,10 @@ package com.infrafabric.governor.budget;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;
+import com.infrafabric.wire.grant.Grant;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A pre-authorisation before an LLM call: hold {@code estimate} on {@code scope} and every budgeted
@@ -21,6 +23,9 @@ import java.util.Objects;
  *     request
  * @param holder who may commit or release it ({@link ReservationHolder}); {@link
  *     ReservationHolder#NONE} for anyone whose subtree covers the scope
+ * @param grant the grant, signed by this governor and verified, the hold is made under: refused if
+ *     the grant's lease ended, if the hold would outlive it, or if the grant's holds and spend
+ *     would pass its cost cap with it; empty for a caller whose token alone confines it
  */
 public record ReserveRequest(
     Scope scope,
@@ -29,7 +34,8 @@ public record ReserveRequest(
     IdempotencyKey idempotencyKey,
     CallAttribution attribution,
     String content,
-    ReservationHolder holder) {
+    ReservationHolder holder,
+    Optional<Grant> grant) {
 
   public ReserveRequest {
     Objects.requireNonNull(scope, "scope");
@@ -38,6 +44,19 @@ public record ReserveRequest(
     Objects.requireNonNull(attribution, "attribution");
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(holder, "holder");
+    Objects.requireNonNull(grant, "grant");
+  }
+
+  /** A reservation under no grant. */
+  public ReserveRequest(
+      Scope scope,
+      Spend estimate,
+      Duration ttl,
+      IdempotencyKey idempotencyKey,
+      CallAttribution attribution,
+      String content,
+      ReservationHolder holder) {
+    this(scope, estimate, ttl, idempotencyKey, attribution, content, holder, Optional.empty());
   }
 
   /** A reservation without a holder whose estimate is the whole request. */

@@ -6,6 +6,7 @@ import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
+import com.infrafabric.governor.claim.SignedGrants;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.keys.VirtualKeys;
 import com.infrafabric.governor.ledger.Ledger;
@@ -24,9 +25,10 @@ import java.util.function.Predicate;
  * commits and charges, and heartbeats and finishes its own leases; {@code dispatcher} claims tasks;
  * {@code auditor} reads. On platform tokens (no {@code scope} claim): {@code admin} publishes
  * prices, {@code admin} and {@code auditor} scrape metrics, and {@code chassis} reserves, commits
- * and releases its tools' LLM calls on the scopes grants name, in every tenant. Tenant {@code
- * admin}s manage the virtual API keys of their subtree, which its {@code auditor}s read, and both
- * read its spend reports. See {@link CallerScope}.
+ * and releases its tools' LLM calls on the scopes grants name, in every tenant, each reservation
+ * under a grant this governor signed. Tenant {@code admin}s manage the virtual API keys of their
+ * subtree, which its {@code auditor}s read, and both read its spend reports. See {@link
+ * CallerScope}.
  */
 public final class GovernorApi {
 
@@ -53,12 +55,13 @@ public final class GovernorApi {
       TenantPolicies policies,
       ClaimEngine claims,
       GrantIssuer grants,
+      SignedGrants signedGrants,
       VirtualKeys keys,
       Predicate<String> servedModels,
       CallLimits callLimits) {
     SpendFields spendFields = new SpendFields(callLimits, pricing);
     this.budgets = new BudgetRoutes(budgets);
-    this.reservations = new ReservationRoutes(engine, spendFields);
+    this.reservations = new ReservationRoutes(engine, spendFields, signedGrants);
     this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);

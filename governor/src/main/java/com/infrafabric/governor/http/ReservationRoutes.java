@@ -5,6 +5,7 @@ import static com.infrafabric.governor.http.CallerScope.CHASSIS;
 import static com.infrafabric.platform.http.Responses.respond;
 import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
 import static com.infrafabric.wire.reservation.ReservationWire.CACHED_INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.GRANT;
 import static com.infrafabric.wire.reservation.ReservationWire.INPUT_TOKENS;
 import static com.infrafabric.wire.reservation.ReservationWire.LAYERS;
 import static com.infrafabric.wire.reservation.ReservationWire.MAX_OUTPUT_TOKENS;
@@ -13,6 +14,8 @@ import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
 import static com.infrafabric.wire.reservation.ReservationWire.SCOPE;
 import static com.infrafabric.wire.reservation.ReservationWire.TTL_SECONDS;
 
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.BudgetEngine;
 import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.ChargeRequest;
@@ -21,11 +24,13 @@ import com.infrafabric.governor.budget.ReserveOutcome;
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
+import com.infrafabric.governor.claim.SignedGrants;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.LayerStatus;
 import com.infrafabric.governor.tenant.Refusal;
 import com.infrafabric.governor.tenant.ReservationId;
 import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
@@ -33,7 +38,10 @@ import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Responses;
 import com.infrafabric.platform.http.Routes;
+import com.infrafabric.wire.grant.Grant;
+import com.infrafabric.wire.grant.GrantCheck;
 import com.infrafabric.wire.reservation.ReservationWire;
+import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
@@ -44,11 +52,13 @@ import java.util.Set;
 /**
  * The charge path over HTTP: reserve, commit, release and direct charges. Agents, each confined to
  * the scope subtree its token names, and (reserve, commit, release) the chassis service, which
- * settles its tools' LLM calls on the scopes of the grants it verified. A reservation is committed
- * or released by its holder alone, the caller that made it ({@link CallerScope#holder}): another
- * agent of the subtree, an admin, or the caller of a gateway call whose hold it finds, is refused
- * with 409 {@code RESERVATION_HELD_BY_ANOTHER}. The paths and the fields the chassis sends are
- * {@link ReservationWire}'s, the protocol both sides share. Every request is named by an {@code
+ * settles its tools' LLM calls on the scopes of the grants it verified: it reserves only under a
+ * grant this governor signed, sent in the {@link ReservationWire#GRANT} field, within its scope,
+ * lifetime and cost cap (see {@link #grant}). A reservation is committed or released by its holder
+ * alone, the caller that made it ({@link CallerScope#holder}): another agent of the subtree, an
+ * admin, or the caller of a gateway call whose hold it finds, is refused with 409 {@code
+ * RESERVATION_HELD_BY_ANOTHER}. The paths and the fields the chassis sends are {@link
+ * ReservationWire}'s, the protocol both sides share. Every request is named by an {@code
  * Idempotency-Key} (see {@link IdempotentRoute}). Answers carry the tightest layer's remaining
  * budget in {@code X-Budget-*} headers.
  */
@@ -63,7 +73,7 @@ final class ReservationRoutes {
   private static final long READABLE_TTL_SECONDS = Long.MAX_VALUE / 1000;
 
   private static final Set<String> RESERVE_FIELDS =
-      Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, MAX_OUTPUT_TOKENS, TTL_SECONDS);
+      Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, MAX_OUTPUT_TOKENS, TTL_SECONDS, GRANT);
   private static final Set<String> ACTUAL_FIELDS =
       Set.of(AMOUNT_MICROS, MODEL, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
   private static final Set<String> CHARGE_FIELDS =
@@ -71,10 +81,12 @@ final class ReservationRoutes {
 
   private final BudgetEngine engine;
   private final SpendFields spend;
+  private final SignedGrants grants;
 
-  ReservationRoutes(BudgetEngine engine, SpendFields spend) {
+  ReservationRoutes(BudgetEngine engine, SpendFields spend, SignedGrants grants) {
     this.engine = engine;
     this.spend = spend;
+    this.grants = grants;
   }
 
   void register(Routes routes) {
@@ -100,16 +112,62 @@ final class ReservationRoutes {
         body.optionalInteger(TTL_SECONDS, -READABLE_TTL_SECONDS, READABLE_TTL_SECONDS)
             .map(Duration::ofSeconds)
             .orElse(null);
-    ReserveRequest request =
-        new ReserveRequest(
-            scope,
-            spend.estimate(body),
-            ttl,
-            key,
-            CallAttribution.NONE,
-            "",
-            CallerScope.holder(caller));
-    Responses.then(ctx, engine.reserve(request), outcome -> answer(ctx, outcome));
+    Spend estimate = spend.estimate(body);
+    Future<ReserveOutcome> reserved =
+        grant(caller, body.optionalString(GRANT), scope)
+            .compose(
+                grant ->
+                    engine.reserve(
+                        new ReserveRequest(
+                            scope,
+                            estimate,
+                            ttl,
+                            key,
+                            CallAttribution.NONE,
+                            "",
+                            CallerScope.holder(caller),
+                            grant)));
+    Responses.then(ctx, reserved, outcome -> answer(ctx, outcome));
+  }
+
+  /**
+   * The grant a reservation on {@code scope} is made under: the one {@code token} carries, signed
+   * by this governor, still valid and naming a budget scope {@code scope} lies in. The chassis
+   * service, whose token confines it to no scope, reserves only under such a grant, so it spends
+   * only where, and as much as, the governor allowed; a tenant token may name one too, and is then
+   * held to it as well. Lease, expiry and cost cap are checked by the reserve script, with the
+   * hold.
+   */
+  private Future<Optional<Grant>> grant(Principal caller, Optional<String> token, Scope scope) {
+    if (token.isEmpty()) {
+      return CallerScope.CHASSIS_SERVICE.permits(caller)
+          ? Future.failedFuture(
+              new GovernorException(
+                  ErrorCode.GRANT_REQUIRED,
+                  "the chassis service reserves only under a grant the governor signed; send it"
+                      + " in the "
+                      + GRANT
+                      + " field"))
+          : Future.succeededFuture(Optional.empty());
+    }
+    return grants.verify(token.get()).map(check -> Optional.of(covering(check, scope)));
+  }
+
+  private static Grant covering(GrantCheck check, Scope scope) {
+    if (check instanceof GrantCheck.Refused refused) {
+      throw new GovernorException(
+          ErrorCode.GRANT_INVALID,
+          "the grant is not a valid grant of this governor: " + refused.reason().code(),
+          Map.of("reason", refused.reason().code()));
+    }
+    Grant grant = ((GrantCheck.Valid) check).grant();
+    if (!scope.isWithin(Scope.parse(grant.budgetScope()))) {
+      throw new GovernorException(
+          ErrorCode.GRANT_SCOPE_MISMATCH,
+          "the grant spends on " + grant.budgetScope() + ", and " + scope + " lies outside it",
+          Map.of(SCOPE, scope.path(), "grant_scope", grant.budgetScope()));
+    }
+    return grant;
   }
 
   private void answer(RoutingContext ctx, ReserveOutcome outcome) {

@@ -9,6 +9,7 @@ import com.infrafabric.governor.budget.ReservationSweeper;
 import com.infrafabric.governor.budget.Reservations;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
+import com.infrafabric.governor.claim.SignedGrants;
 import com.infrafabric.governor.events.EventLog;
 import com.infrafabric.governor.events.WebhookDispatcher;
 import com.infrafabric.governor.gateway.GatewayRoutes;
@@ -26,6 +27,8 @@ import com.infrafabric.governor.registry.AgentRegistry;
 import com.infrafabric.governor.tenant.TenantScripts;
 import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.platform.auth.Access;
+import com.infrafabric.platform.auth.JwtAuthenticator;
+import com.infrafabric.platform.auth.JwtSettings;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.health.RedisReadinessCheck;
 import com.infrafabric.platform.http.HttpService;
@@ -181,6 +184,11 @@ public final class GovernorService {
             new TenantPolicies(redis, tenantScripts),
             claims,
             grants,
+            new SignedGrants(
+                JwtAuthenticator.create(
+                    vertx,
+                    JwtSettings.of(keys.grantKey(), keys.grantIssuer(), keys.grantAudience()),
+                    clock)),
             this.keys,
             gateway::callable,
             budget.callLimits());

@@ -150,7 +150,11 @@ class AccessMatrixTest {
             auditors,
             get("/v1/ledger/" + tenant + "/reconciliation"))
         .row("GET /v1/events/:tenant", whole, auditors, get("/v1/events/" + tenant))
-        .row("POST /v1/reservations", inProject, settlers, post("/v1/reservations", spend()))
+        .row(
+            "POST /v1/reservations",
+            inProject,
+            settlers,
+            post("/v1/reservations", spend().put("grant", rig.grant(project, 1_000_000_000L))))
         .row(
             "GET /v1/reservations",
             inProject,
@@ -359,7 +363,7 @@ class AccessMatrixTest {
   }
 
   @Test
-  void theChassisSettlesOnTheScopeOfAnyTenantButChargesNothingDirectly() {
+  void theChassisSettlesOnTheScopeOfAnyTenantUnderAGrantButChargesNothingDirectly() {
     String other = GovernorRig.freshTenant("matrix-other");
     rig.budget(other, "lifetime", 1_000);
     String chassis = rig.tokens.valid("chassis-1", "chassis");
@@ -368,7 +372,10 @@ class AccessMatrixTest {
           rig.post(
               "/v1/reservations",
               chassis,
-              new JsonObject().put("scope", scope).put("amount_micros", 40));
+              new JsonObject()
+                  .put("scope", scope)
+                  .put("amount_micros", 40)
+                  .put("grant", rig.grant(scope, 1_000)));
       assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
       String rid = json(reserved).getString("reservation_id");
       HttpResponse<String> committed =
@@ -491,7 +498,10 @@ class AccessMatrixTest {
    */
   private static Call settledByItsHolder(String action, JsonObject body) {
     String workers = reservation(token(Set.of("agent"), project));
-    String chassiss = reservation(token(Set.of("chassis"), null));
+    String chassiss =
+        reservation(
+            token(Set.of("chassis"), null),
+            spend().put("grant", rig.grant(project, 1_000_000_000L)));
     return token -> {
       HttpResponse<String> answer = call("POST", workers + action, body).send(token);
       boolean heldByAnother =
@@ -502,7 +512,11 @@ class AccessMatrixTest {
   }
 
   private static String reservation(String holder) {
-    HttpResponse<String> reserved = rig.post("/v1/reservations", holder, spend());
+    return reservation(holder, spend());
+  }
+
+  private static String reservation(String holder, JsonObject body) {
+    HttpResponse<String> reserved = rig.post("/v1/reservations", holder, body);
     assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
     return "/v1/reservations/" + json(reserved).getString("reservation_id");
   }

@@ -111,7 +111,7 @@ class ReservationHolderTest {
    */
   @Test
   void onlyTheChassisSettlesTheChassissHolds() {
-    String rid = reserve(rig.tokens.valid("chassis-1", "chassis"), team + "/task", 600);
+    String rid = reserveAsChassis(rig.tokens.valid("chassis-1", "chassis"), team + "/task", 600);
     String record = record(rid);
 
     assertHeldByAnother(rig.post(releasePath(rid), rig.agent(tenant), null));
@@ -135,7 +135,7 @@ class ReservationHolderTest {
   @Test
   void theChassissCommitOnAHoldEndedOtherwiseIsChargedLate() {
     String chassis = rig.tokens.valid("chassis-1", "chassis");
-    String rid = reserve(chassis, team, 600);
+    String rid = reserveAsChassis(chassis, team, 600);
     String key = TenantKeyNames.of(tenant).reservation(ReservationId.parse(rid));
     Await.result(rig.redis.send(Request.cmd(Command.HDEL).arg(key).arg("holder")));
     assertThat(rig.post(releasePath(rid), rig.agent(team), null).statusCode()).isEqualTo(200);
@@ -149,11 +149,21 @@ class ReservationHolderTest {
   }
 
   private static String reserve(String token, String scope, long micros) {
-    HttpResponse<String> reserved =
-        rig.post(
-            "/v1/reservations",
-            token,
-            new JsonObject().put("scope", scope).put("amount_micros", micros));
+    return reserve(token, new JsonObject().put("scope", scope).put("amount_micros", micros));
+  }
+
+  /** A reservation of the chassis service, under a grant on {@code scope} as it makes them. */
+  private static String reserveAsChassis(String token, String scope, long micros) {
+    return reserve(
+        token,
+        new JsonObject()
+            .put("scope", scope)
+            .put("amount_micros", micros)
+            .put("grant", rig.grant(scope, 1_000_000)));
+  }
+
+  private static String reserve(String token, JsonObject body) {
+    HttpResponse<String> reserved = rig.post("/v1/reservations", token, body);
     assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
     return json(reserved).getString("reservation_id");
   }

@@ -13,6 +13,7 @@ import com.infrafabric.governor.service.IdempotencyBelowFloor;
 import com.infrafabric.governor.service.TrustSettings;
 import com.infrafabric.llm.ProviderSettings;
 import com.infrafabric.platform.auth.SigningKeyPair;
+import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
 import com.infrafabric.platform.metrics.ServiceMeters;
@@ -21,10 +22,13 @@ import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
+import com.infrafabric.platform.scope.ScopeGrammar;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.TestTokens;
+import com.infrafabric.wire.grant.Grant;
+import com.infrafabric.wire.grant.GrantTokens;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -84,6 +89,9 @@ public final class GovernorServiceRig implements AutoCloseable {
   public final PrometheusMeterRegistry meters;
   public final GovernorService service;
   public final HttpTestClient http;
+
+  /** The private JWK set the service signs grants with. */
+  private final Path grantKey;
 
   public GovernorServiceRig(RedisEndpoint endpoint, Path directory, WebhookSettings webhooks) {
     this(endpoint, directory, webhooks, HttpSettings.defaults().withPort(0));
@@ -231,6 +239,7 @@ public final class GovernorServiceRig implements AutoCloseable {
       BudgetSettings budget) {
     this.vertx = Vertx.vertx();
     this.clock = MutableClock.at(start);
+    this.grantKey = grantKey(directory);
     this.tokens = TestTokens.create(directory, clock);
     this.meters = ServiceMeters.create();
     this.redis =
@@ -248,7 +257,7 @@ public final class GovernorServiceRig implements AutoCloseable {
             new TrustSettings(
                 tokens.jwksFile(),
                 TestTokens.ISSUER,
-                grantKey(directory),
+                grantKey,
                 TrustSettings.DEFAULT_GRANT_ISSUER,
                 TrustSettings.DEFAULT_GRANT_AUDIENCE),
             LedgerArchiveSettings.OFF,
@@ -302,6 +311,49 @@ public final class GovernorServiceRig implements AutoCloseable {
   /** An auditor of the whole of {@code tenant}. */
   public String auditor(String tenant) {
     return tokens.mint(tokens.spec("ops-auditor", "auditor").withScope(tenant));
+  }
+
+  /**
+   * A grant as the claim path signs one, with budget scope {@code scope} and cost cap {@code
+   * costCapMicros}, for a fresh task of its tenant claimed by a fresh agent, valid until {@code
+   * expiresAt}; {@link #signed} makes its token.
+   */
+  public static Grant grant(String scope, long costCapMicros, Instant expiresAt) {
+    String tenant = ScopeGrammar.tenantOf(scope);
+    String lease = tenant + "/task-" + UUID.randomUUID() + "#1";
+    return new Grant(
+        "grant:" + lease,
+        "agent-" + UUID.randomUUID(),
+        tenant,
+        lease,
+        scope,
+        Set.of(),
+        Set.of("llm"),
+        Set.of(),
+        Set.of(GovernorRig.GPT_TEST.model()),
+        costCapMicros,
+        1,
+        expiresAt);
+  }
+
+  /** A grant on {@code scope} with cost cap {@code costCapMicros}, valid for an hour, signed. */
+  public String grant(String scope, long costCapMicros) {
+    return signed(grant(scope, costCapMicros, clock.instant().plus(Duration.ofHours(1))));
+  }
+
+  /** {@code grant} signed with the service's grant key now, as the claim path signs it. */
+  public String signed(Grant grant) {
+    return signed(grant, clock);
+  }
+
+  /** {@code grant} signed with the service's grant key at {@code signedAt}'s time. */
+  public String signed(Grant grant, Clock signedAt) {
+    return GrantTokens.sign(
+        TokenMinter.load(grantKey),
+        TrustSettings.DEFAULT_GRANT_ISSUER,
+        TrustSettings.DEFAULT_GRANT_AUDIENCE,
+        grant,
+        signedAt);
   }
 
   /** An agent token confined to {@code scope}. */

@@ -13,8 +13,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Every request is a {@code POST} with a JSON body, a bearer token and an {@value
  * #IDEMPOTENCY_HEADER} header: repeating one after a lost answer returns the first answer. A 402 is
- * a denial with the remaining budget of every layer that refused; a 404 or 409 means the
- * reservation is no longer active; anything else that is not a success is "unavailable". Stateless.
+ * a denial with the remaining budget of every layer that refused, and so is a 403 {@value
+ * #GRANT_CAP_EXCEEDED} with what the grant's cost cap has left; a 404 or 409 means the reservation
+ * is no longer active; anything else that is not a success is "unavailable". Stateless.
  *
  * <p>The governor serves the same declaration: its routes, the request fields it reads and the
  * answer fields the chassis reads are these constants, so neither side spells a name of its own.
@@ -54,6 +55,21 @@ public final class ReservationWire {
   /** Request field: how long the hold lasts, in seconds. */
   public static final String TTL_SECONDS = "ttl_seconds";
 
+  /**
+   * Request field: the grant token (the compact JWS the governor signed) the reservation spends
+   * under. The chassis service must send the grant it verified for the invocation: the governor
+   * checks its own signature, that the grant is neither expired nor revoked, that the scope lies
+   * within the grant's budget scope, that the hold ends before the grant does and that the grant's
+   * holds and spend stay within its cost cap.
+   */
+  public static final String GRANT = "grant";
+
+  /**
+   * Error code of a reserve refused because the grant's cost cap has too little left; its details
+   * carry {@value #REMAINING_MICROS}, what the cap has left.
+   */
+  public static final String GRANT_CAP_EXCEEDED = "GRANT_CAP_EXCEEDED";
+
   /** Request field of an amount instead of a model and tokens, and answer field of a reserve. */
   public static final String AMOUNT_MICROS = "amount_micros";
 
@@ -86,12 +102,15 @@ public final class ReservationWire {
 
   /** The body of a reserve; the hold lasts at least one second. */
   public static JsonObject reserveBody(BudgetRequest request) {
-    return new JsonObject()
-        .put(SCOPE, request.scope())
-        .put(MODEL, request.model())
-        .put(INPUT_TOKENS, request.inputTokens())
-        .put(MAX_OUTPUT_TOKENS, request.maxOutputTokens())
-        .put(TTL_SECONDS, Math.max(1, request.ttl().toSeconds()));
+    JsonObject body =
+        new JsonObject()
+            .put(SCOPE, request.scope())
+            .put(MODEL, request.model())
+            .put(INPUT_TOKENS, request.inputTokens())
+            .put(MAX_OUTPUT_TOKENS, request.maxOutputTokens())
+            .put(TTL_SECONDS, Math.max(1, request.ttl().toSeconds()));
+    request.grantToken().ifPresent(grant -> body.put(GRANT, grant));
+    return body;
   }
 
   /** The body of a commit: the tokens the call actually used. */
@@ -120,6 +139,11 @@ public final class ReservationWire {
       return new ReserveResult.Denied(
           body.getString("message", "the budget has no room"),
           tightestRemaining(body.getJsonObject("details", new JsonObject())));
+    }
+    if (status == 403 && GRANT_CAP_EXCEEDED.equals(body.getString("code"))) {
+      return new ReserveResult.Denied(
+          body.getString("message", "the grant's cost cap has no room"),
+          body.getJsonObject("details", new JsonObject()).getLong(REMAINING_MICROS, 0L));
     }
     return new ReserveResult.Unavailable(describe(status, body));
   }

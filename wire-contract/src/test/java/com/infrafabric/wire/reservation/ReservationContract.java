@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -121,7 +122,13 @@ public abstract class ReservationContract {
   private ReserveResult reserve(Governor governor, long input, long maxOutput, String key) {
     BudgetRequest request =
         new BudgetRequest(
-            governor.scope(), governor.model(), input, maxOutput, Duration.ofMinutes(1), key);
+            governor.scope(),
+            governor.model(),
+            input,
+            maxOutput,
+            Duration.ofMinutes(1),
+            key,
+            Optional.empty());
     Answer answer =
         post(governor, ReservationWire.RESERVATIONS, ReservationWire.reserveBody(request), key);
     return ReservationWire.reserved(answer.status(), answer.body());

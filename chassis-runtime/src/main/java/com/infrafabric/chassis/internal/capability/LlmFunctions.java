@@ -94,7 +94,12 @@ final class LlmFunctions {
       Cancellation cancellation = new Cancellation();
       LlmOutcome outcome =
           Blocking.await(
-              gateway.complete(grant, request, cancellation, invocation.boundary()),
+              gateway.complete(
+                  grant,
+                  invocation.context().grantToken().orElseThrow(),
+                  request,
+                  cancellation,
+                  invocation.boundary()),
               cancellation::cancel);
       if (outcome instanceof LlmOutcome.Refused refused) {
         return error(refused.error(), refused.message(), refused.remainingMicros());

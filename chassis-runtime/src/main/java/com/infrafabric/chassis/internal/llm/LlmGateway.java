@@ -95,10 +95,16 @@ public final class LlmGateway implements AutoCloseable {
 
   /**
    * Makes the call {@code request} under {@code grant} for the invocation behind {@code boundary};
-   * always a value, never a failed future.
+   * always a value, never a failed future. {@code grantToken} is the grant as the governor signed
+   * it: the reservation carries it, for the governor holds the chassis service's reservations only
+   * under a grant it signed.
    */
   public Future<LlmOutcome> complete(
-      Grant grant, ChatRequest request, Cancellation cancellation, GuestBoundary boundary) {
+      Grant grant,
+      String grantToken,
+      ChatRequest request,
+      Cancellation cancellation,
+      GuestBoundary boundary) {
     ProviderRoute route = byModel.get(request.model());
     if (route == null) {
       return refused(AbiError.MODEL_NOT_ALLOWED, "no provider serves model " + request.model());
@@ -110,15 +116,20 @@ public final class LlmGateway implements AutoCloseable {
     if (budget.isEmpty()) {
       return refused(AbiError.UNAVAILABLE, "this chassis has no budget connection");
     }
+    Instant now = settling.clock().instant();
+    if (!now.isBefore(grant.expiresAt())) {
+      return refused(AbiError.DENIED, "the grant expired at " + grant.expiresAt());
+    }
     BudgetRequest ask =
         new BudgetRequest(
             grant.budgetScope(),
             request.model(),
             request.worstCaseInputTokens(),
             request.maxTokens(),
-            route.settings().worstCase().plus(RESERVATION_MARGIN),
-            "llm-" + UUID.randomUUID());
-    Instant settleBy = settling.clock().instant().plus(ask.ttl()).minus(SETTLE_MARGIN);
+            holdFor(route, grant, now),
+            "llm-" + UUID.randomUUID(),
+            Optional.of(grantToken));
+    Instant settleBy = now.plus(ask.ttl()).minus(SETTLE_MARGIN);
     return budget
         .get()
         .reserve(ask)
@@ -158,6 +169,16 @@ public final class LlmGateway implements AutoCloseable {
   @Override
   public void close() {
     byModel.values().stream().distinct().forEach(ProviderRoute::close);
+  }
+
+  /**
+   * How long a call's reservation lasts: the provider's worst case and a margin, but never past the
+   * grant's expiry, which the governor refuses a hold of the grant to outlive.
+   */
+  private static Duration holdFor(ProviderRoute route, Grant grant, Instant now) {
+    Duration worstCase = route.settings().worstCase().plus(RESERVATION_MARGIN);
+    Duration grantLeft = Duration.between(now, grant.expiresAt());
+    return worstCase.compareTo(grantLeft) <= 0 ? worstCase : grantLeft;
   }
 
   private Future<LlmOutcome> afterReserve(

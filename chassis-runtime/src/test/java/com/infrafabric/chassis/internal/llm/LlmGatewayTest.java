@@ -35,13 +35,17 @@ import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import com.infrafabric.platform.testing.TestTokens;
 import com.infrafabric.wire.grant.Grant;
+import com.infrafabric.wire.reservation.ReservationWire;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -65,6 +69,9 @@ class LlmGatewayTest {
 
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
 
+  /** What the reservations carry as the grant: the fake governor holds them without reading it. */
+  private static final String GRANT_TOKEN = "signed-grant";
+
   private static final String MODEL = "gpt-4o-mini";
   private static final ChatRequest REQUEST =
       new ChatRequest(MODEL, List.of(new ChatMessage("user", "Hello there")), 64);
@@ -80,7 +87,12 @@ class LlmGatewayTest {
 
   @TempDir Path directory;
 
-  private final MutableClock clock = MutableClock.at("2026-11-23T10:00:00Z");
+  /**
+   * The grants' and the ledger's clock, started at the settling clock's time (the system's), as
+   * they share one clock in the chassis: a call's hold ends no later than its grant, by that clock.
+   */
+  private final MutableClock clock = MutableClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+
   private Vertx vertx;
   private RedisStore redis;
   private FakeProvider provider;
@@ -153,8 +165,26 @@ class LlmGatewayTest {
         ModuleDigest.of(new byte[] {1}), Set.of("llm"), Set.of(), Set.of(MODEL), costCap, 1);
   }
 
+  /** {@code grant} with another expiry. */
+  private static Grant expiringAt(Grant grant, Instant expiresAt) {
+    return new Grant(
+        grant.id(),
+        grant.agent(),
+        grant.tenant(),
+        grant.task(),
+        grant.budgetScope(),
+        grant.toolDigests(),
+        grant.capabilities(),
+        grant.credentials(),
+        grant.models(),
+        grant.costCapMicros(),
+        grant.maxUses(),
+        expiresAt);
+  }
+
   private LlmOutcome call(LlmGateway gateway, Grant grant) {
-    return Await.result(gateway.complete(grant, REQUEST, new Cancellation(), new GuestBoundary()));
+    return Await.result(
+        gateway.complete(grant, GRANT_TOKEN, REQUEST, new Cancellation(), new GuestBoundary()));
   }
 
   private void assertNothingHeld(Grant grant, long spent) {
@@ -182,6 +212,37 @@ class LlmGatewayTest {
    * governor is back: the commit was tried three times back to back, all within a millisecond, and
    * the answered call went uncharged when its reservation expired.
    */
+  /**
+   * Regression: the chassis reserved with nothing the governor signed behind it, and the governor
+   * took its word for the scope and the TTL. Every reservation now carries the invocation's signed
+   * grant, for the governor to check, and its hold ends no later than the grant does.
+   */
+  @Test
+  void aReservationCarriesTheGrantAndEndsBeforeIt() {
+    Grant grant = expiringAt(grant(5_000), clock.instant().plusSeconds(20));
+
+    assertThat(call(gateway(settings("openai-key")), grant))
+        .isInstanceOf(LlmOutcome.Completed.class);
+
+    JsonObject reserved = governor.lastReserve();
+    assertThat(reserved.getString(ReservationWire.GRANT)).isEqualTo(GRANT_TOKEN);
+    assertThat(reserved.getString(ReservationWire.SCOPE)).isEqualTo(grant.budgetScope());
+    assertThat(reserved.getLong(ReservationWire.TTL_SECONDS)).isBetween(1L, 20L);
+  }
+
+  @Test
+  void aCallUnderAnExpiredGrantReservesNothing() {
+    Grant grant = expiringAt(grant(5_000), clock.instant().minusSeconds(1));
+
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            LlmOutcome.Refused.class,
+            refused -> assertThat(refused.error()).isEqualTo(AbiError.DENIED));
+    assertThat(governor.reserveCalls()).isZero();
+  }
+
   @Test
   void aCommitTheGovernorCannotTakeIsSentAgainUntilItLands() throws Exception {
     provider.then(new Behaviour.Slow(Duration.ofMillis(800)));
@@ -297,7 +358,8 @@ class LlmGatewayTest {
     Grant grant = grant(5_000);
     Cancellation cancellation = new Cancellation();
     Future<LlmOutcome> pending =
-        gateway(settings("openai-key")).complete(grant, REQUEST, cancellation, new GuestBoundary());
+        gateway(settings("openai-key"))
+            .complete(grant, GRANT_TOKEN, REQUEST, cancellation, new GuestBoundary());
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(5))
         .until(() -> provider.received().size() == 1);
@@ -342,7 +404,8 @@ class LlmGatewayTest {
     LlmOutcome outcome =
         Await.result(
             gateway(settings("openai-key"))
-                .complete(grant(100_000), wide, new Cancellation(), new GuestBoundary()));
+                .complete(
+                    grant(100_000), GRANT_TOKEN, wide, new Cancellation(), new GuestBoundary()));
     assertThat(outcome)
         .isInstanceOfSatisfying(
             LlmOutcome.Refused.class,

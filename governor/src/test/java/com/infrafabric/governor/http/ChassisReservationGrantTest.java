@@ -1,0 +1,215 @@
+package com.infrafabric.governor.http;
+
+import static com.infrafabric.governor.testing.GovernorServiceRig.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.service.TrustSettings;
+import com.infrafabric.governor.testing.GovernorRig;
+import com.infrafabric.governor.testing.GovernorServiceExtension;
+import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.auth.SigningKeyPair;
+import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.StoreDigest;
+import com.infrafabric.wire.grant.Grant;
+import com.infrafabric.wire.grant.GrantRevocation;
+import com.infrafabric.wire.grant.GrantTokens;
+import com.infrafabric.wire.reservation.ReservationWire;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Regression: the chassis service's platform token, which no scope confines, reserved and committed
+ * on any tenant's scope, any amount for any TTL, with nothing the governor signed behind it: a
+ * chassis node (it runs untrusted WebAssembly) that was compromised could spend without limit in
+ * every tenant and hold any tenant's caps for a day. Now a reservation of the chassis service is
+ * held only under a grant this governor signed and that is still valid (not expired, its lease not
+ * ended), on a scope within the grant's budget scope, ending before the grant does, and only while
+ * the grant's holds and spend stay within its cost cap, across every call under it. Anything else
+ * is refused with 403 and a stable code, and writes nothing.
+ */
+@Timeout(60)
+class ChassisReservationGrantTest {
+
+  @RegisterExtension
+  static final GovernorServiceExtension GOVERNOR = GovernorServiceExtension.create();
+
+  private static GovernorServiceRig rig;
+  private static String chassis;
+
+  private String tenant;
+  private String task;
+
+  @BeforeAll
+  static void start() {
+    rig = GOVERNOR.rig();
+    chassis = rig.tokens.valid("chassis-1", "chassis");
+  }
+
+  @BeforeEach
+  void freshTenant() {
+    tenant = GovernorRig.freshTenant("granted");
+    task = tenant + "/search/task-1";
+    rig.budget(tenant, "lifetime", 1_000_000_000L);
+  }
+
+  @Test
+  void theChassisReservesNothingWithoutAGrant() {
+    assertRefusedUnchanged(
+        () -> reserve(new JsonObject().put("scope", task).put("amount_micros", 1_000_000_000L)),
+        ErrorCode.GRANT_REQUIRED);
+  }
+
+  @Test
+  void aGrantReservesOnlyWithinItsOwnScope() {
+    String grant = rig.grant(task, 1_000_000);
+    String other = GovernorRig.freshTenant("granted-other");
+    rig.budget(other, "lifetime", 1_000_000_000L);
+
+    for (String elsewhere : new String[] {other + "/zz", tenant + "/search/task-2", tenant}) {
+      assertRefusedUnchanged(() -> reserve(elsewhere, 100, grant), ErrorCode.GRANT_SCOPE_MISMATCH);
+    }
+    assertThat(reserve(task + "/step", 100, grant).statusCode()).isEqualTo(201);
+  }
+
+  @Test
+  void anExpiredGrantIsRefused() {
+    Instant now = rig.clock.instant();
+    Grant expired = GovernorServiceRig.grant(task, 1_000_000, now.minus(Duration.ofHours(1)));
+    String token = rig.signed(expired, Clock.fixed(now.minus(Duration.ofHours(2)), ZoneOffset.UTC));
+
+    assertRefusedUnchanged(() -> reserve(task, 100, token), ErrorCode.GRANT_INVALID);
+  }
+
+  @Test
+  void aGrantSignedWithAnotherKeyIsRefused() {
+    Grant grant =
+        GovernorServiceRig.grant(task, 1_000_000, rig.clock.instant().plus(Duration.ofHours(1)));
+    String forged =
+        GrantTokens.sign(
+            TokenMinter.fromPrivateJwks(SigningKeyPair.generate("ES256").privateJwks()),
+            TrustSettings.DEFAULT_GRANT_ISSUER,
+            TrustSettings.DEFAULT_GRANT_AUDIENCE,
+            grant,
+            rig.clock);
+
+    assertRefusedUnchanged(() -> reserve(task, 100, forged), ErrorCode.GRANT_INVALID);
+  }
+
+  @Test
+  void aGrantWhoseLeaseEndedIsRefused() {
+    Grant grant =
+        GovernorServiceRig.grant(task, 1_000_000, rig.clock.instant().plus(Duration.ofHours(1)));
+    Await.result(
+        rig.redis.send(Request.cmd(Command.SET).arg(GrantRevocation.key(grant)).arg("finished")));
+
+    assertRefusedUnchanged(() -> reserve(task, 100, rig.signed(grant)), ErrorCode.GRANT_REVOKED);
+  }
+
+  @Test
+  void aHoldMayNotOutliveItsGrant() {
+    String grant =
+        rig.signed(
+            GovernorServiceRig.grant(
+                task, 1_000_000, rig.clock.instant().plus(Duration.ofSeconds(60))));
+
+    assertRefusedUnchanged(
+        () -> reserve(body(task, 100, grant).put(ReservationWire.TTL_SECONDS, 61)),
+        ErrorCode.GRANT_EXPIRES_FIRST);
+    assertThat(reserve(body(task, 100, grant).put(ReservationWire.TTL_SECONDS, 60)).statusCode())
+        .isEqualTo(201);
+  }
+
+  @Test
+  void aHoldBeyondTheGrantsCostCapIsRefused() {
+    String grant = rig.grant(task, 100);
+
+    HttpResponse<String> refused =
+        assertRefusedUnchanged(() -> reserve(task, 101, grant), ErrorCode.GRANT_CAP_EXCEEDED);
+    assertThat(json(refused).getJsonObject("details").getLong(ReservationWire.REMAINING_MICROS))
+        .isEqualTo(100);
+  }
+
+  /**
+   * The cap bounds every call under the grant together: what its holds and commits add up to. A
+   * commit counts its actual cost in place of its hold, a release or an expiry gives the hold back.
+   */
+  @Test
+  void theGrantsCostCapBoundsAllItsCallsTogether() {
+    String grant = rig.grant(task, 100);
+    String first = reserved(reserve(task, 60, grant));
+    assertRefusedUnchanged(() -> reserve(task, 60, grant), ErrorCode.GRANT_CAP_EXCEEDED);
+
+    assertThat(settle(first, "/commit", new JsonObject().put("amount_micros", 30)).statusCode())
+        .isEqualTo(200);
+    String second = reserved(reserve(task, 70, grant));
+    assertRefusedUnchanged(() -> reserve(task, 1, grant), ErrorCode.GRANT_CAP_EXCEEDED);
+
+    assertThat(settle(second, "/release", null).statusCode()).isEqualTo(200);
+    reserved(reserve(body(task, 70, grant).put(ReservationWire.TTL_SECONDS, 5)));
+    rig.clock.advance(Duration.ofSeconds(6));
+    reserved(reserve(task, 70, grant));
+    assertRefusedUnchanged(() -> reserve(task, 1, grant), ErrorCode.GRANT_CAP_EXCEEDED);
+  }
+
+  @Test
+  void theGrantCapCodeIsTheOneTheChassisReadsAsADenial() {
+    assertThat(ErrorCode.GRANT_CAP_EXCEEDED.name()).isEqualTo(ReservationWire.GRANT_CAP_EXCEEDED);
+  }
+
+  @Test
+  void anAgentTokenStillReservesInItsSubtreeWithoutAGrant() {
+    HttpResponse<String> reserved =
+        rig.post(
+            ReservationWire.RESERVATIONS,
+            rig.agent(tenant + "/search"),
+            new JsonObject().put("scope", task).put("amount_micros", 100));
+    assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
+  }
+
+  private HttpResponse<String> assertRefusedUnchanged(
+      java.util.function.Supplier<HttpResponse<String>> request, ErrorCode code) {
+    String before = StoreDigest.of(rig.redis);
+    HttpResponse<String> refused = request.get();
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    assertThat(json(refused).getString("code")).isEqualTo(code.name());
+    assertThat(StoreDigest.of(rig.redis)).isEqualTo(before);
+    return refused;
+  }
+
+  private static JsonObject body(String scope, long micros, String grant) {
+    return new JsonObject()
+        .put("scope", scope)
+        .put("amount_micros", micros)
+        .put(ReservationWire.GRANT, grant);
+  }
+
+  private static HttpResponse<String> reserve(String scope, long micros, String grant) {
+    return reserve(body(scope, micros, grant));
+  }
+
+  private static HttpResponse<String> reserve(JsonObject body) {
+    return rig.post(ReservationWire.RESERVATIONS, chassis, body);
+  }
+
+  private static String reserved(HttpResponse<String> answer) {
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+    return json(answer).getString(ReservationWire.RESERVATION_ID);
+  }
+
+  private static HttpResponse<String> settle(String rid, String action, JsonObject body) {
+    return rig.post(ReservationWire.RESERVATIONS + "/" + rid + action, chassis, body);
+  }
+}
