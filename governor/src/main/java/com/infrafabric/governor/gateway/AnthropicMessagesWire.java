@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * Anthropic's {@code POST /v1/messages}. A stream reports its input in {@code message_start} and
@@ -242,12 +243,16 @@ final class AnthropicMessagesWire implements Wire {
   /**
    * Reads the input (with its cached parts) from {@code message_start}, where the provider reports
    * it before any output, and the output from {@code message_delta}, once it is made; a {@code
-   * message_delta} that counts the input again is a later count. The {@code output_tokens} of
-   * {@code message_start} is not read: it is counted before the answer. Any event but a {@code
-   * message_delta}, {@code message_stop} or {@code ping} may carry output that no earlier count has
-   * ({@link StreamUsage#produced}). Counts are cumulative, so a later one is never smaller; each
-   * part is charged the largest reported, and a count that cannot be read is no report of its part
-   * ({@link StreamUsage}).
+   * message_delta} that counts any part of the input again ({@code input_tokens}, {@code
+   * cache_creation_input_tokens} with its {@code cache_creation} split, {@code
+   * cache_read_input_tokens}, each of which it may carry alone) is a later count of that part: the
+   * prompt is charged the largest report of each (a cache write reported only in {@code
+   * message_delta} was charged as no write). The {@code output_tokens} of {@code message_start} is
+   * not read: it is counted before the answer. Any event but a {@code message_delta}, {@code
+   * message_stop} or {@code ping} may carry output that no earlier count has ({@link
+   * StreamUsage#produced}). Counts are cumulative, so a later one is never smaller; each part is
+   * charged the largest reported, and a count that cannot be read is no report of its part ({@link
+   * StreamUsage}).
    */
   private static final class Meter implements StreamMeter {
 
@@ -255,7 +260,15 @@ final class AnthropicMessagesWire implements Wire {
     private static final Set<String> WITHOUT_OUTPUT =
         Set.of("message_delta", "message_stop", "ping");
 
+    private static final long UNREPORTED = -1;
+
     private final StreamUsage reported = new StreamUsage();
+
+    /** The largest of each part of the prompt reported; the uncached input once it is. */
+    private long input = UNREPORTED;
+
+    private long cacheWrites;
+    private long cacheReads;
 
     @Override
     public boolean event(JsonObject data) {
@@ -286,17 +299,32 @@ final class AnthropicMessagesWire implements Wire {
         }
         return;
       }
+      Optional<Long> uncached = tokens(() -> ReportedUsage.countOrZero(counts, "input_tokens"));
+      Optional<Long> writes = tokens(() -> ReportedUsage.anthropicCacheWrites(counts));
+      Optional<Long> reads =
+          tokens(() -> ReportedUsage.countOrZero(counts, "cache_read_input_tokens"));
+      if (uncached.isEmpty() || writes.isEmpty() || reads.isEmpty()) {
+        reported.prompt(Optional.empty());
+        return;
+      }
       if (counts.containsKey("input_tokens")) {
+        input = Math.max(input, uncached.get());
+      }
+      cacheWrites = Math.max(cacheWrites, writes.get());
+      cacheReads = Math.max(cacheReads, reads.get());
+      if (input != UNREPORTED) {
         reported.prompt(
             Usages.read(
                 () ->
                     new com.infrafabric.wire.reservation.TokenUsage(
-                        Math.addExact(
-                            ReportedUsage.count(counts, "input_tokens"),
-                            ReportedUsage.anthropicCacheWrites(counts)),
-                        ReportedUsage.countOrZero(counts, "cache_read_input_tokens"),
-                        0)));
+                        Math.addExact(input, cacheWrites), cacheReads, 0)));
       }
+    }
+
+    /** One count, read as {@link Usages#read} reads a usage: empty if it cannot be charged. */
+    private static Optional<Long> tokens(Supplier<Long> count) {
+      return Usages.read(() -> new com.infrafabric.wire.reservation.TokenUsage(count.get(), 0, 0))
+          .map(TokenUsage::inputTokens);
     }
 
     private void output(JsonObject usage) {

@@ -21,6 +21,26 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class StreamMetersTest {
 
+  /**
+   * Regression: a {@code message_delta} reporting a part of the prompt without {@code input_tokens}
+   * ({@code "cache_creation_input_tokens":90}) was not read, so the call was charged the input of
+   * {@code message_start} alone. Each part is charged the largest any event reported.
+   */
+  @Test
+  void eachPartOfTheAnthropicPromptIsChargedItsLargestReport() {
+    StreamMeter meter = new AnthropicMessagesWire().meter(null);
+
+    meter.event(
+        new JsonObject(
+            "{\"type\":\"message_start\",\"message\":{\"usage\":{\"input_tokens\":10,"
+                + "\"cache_read_input_tokens\":50,\"output_tokens\":1}}}"));
+    meter.event(delta("{\"output_tokens\":3,\"cache_creation_input_tokens\":90}"));
+    meter.event(delta("{\"output_tokens\":3,\"cache_read_input_tokens\":20}"));
+
+    // 90 five-minute cache writes cost 1.25 input tokens each: 113, rounded up.
+    assertThat(meter.charge(BOUND, true).usage()).isEqualTo(new TokenUsage(10 + 113, 50, 3));
+  }
+
   private static final TokenUsage BOUND = new TokenUsage(500, 0, 100);
   private static final String TOO_MANY = "1000000000000000";
 
