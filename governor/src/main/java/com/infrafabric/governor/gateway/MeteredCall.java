@@ -63,6 +63,7 @@ final class MeteredCall {
           SseRelay.Ended.COMPLETED, "ok",
           SseRelay.Ended.PROVIDER_ERROR, "upstream_error",
           SseRelay.Ended.PROVIDER_CUT, "upstream_cut",
+          SseRelay.Ended.INVALID, "upstream_invalid",
           SseRelay.Ended.CLIENT_GONE, "client_disconnected",
           SseRelay.Ended.TOO_LARGE, "too_large",
           SseRelay.Ended.TOO_LONG, "too_long",

@@ -10,20 +10,22 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
  * Pipes a provider's server-sent events to the client as they arrive, never holding the answer:
- * each chunk's complete lines are written on, and the provider is paused while the client's write
- * queue is full. The {@code data} of each event goes to the call's {@link StreamMeter} on the way,
- * which may withhold an event the gateway asked for and the client did not. The stream is bound in
- * bytes and in time; a client that goes away ends the provider's request. A stream the client
- * cannot have whole (the provider stopped before its last event, or a bound cut it) ends with an
- * error event of the client's dialect ({@link SseDialect}): a cleanly ended stream would be read by
- * an SDK as a whole answer.
+ * each chunk is read into events as the SSE standard (and the SDKs) read them ({@link
+ * SseEventReader}), each event is judged as the client's SDK would read it ({@link SseDialect}),
+ * its data metered by the call's {@link StreamMeter} (which may withhold an event the gateway asked
+ * for and the client did not), and it is written on in canonical framing ({@link
+ * SseEvent#encoded}); the provider is paused while the client's write queue is full. So what is
+ * metered is exactly what the client's SDK reads: the provider's framing (two {@code data:} lines
+ * in one event, CR line ends) cannot make the two differ. The stream is bound in bytes and in time,
+ * and an event in size; a client that goes away ends the provider's request. A stream the client
+ * cannot have whole (the provider stopped before its last event, sent an event the SDK cannot read,
+ * or a bound cut it) ends with an error event of the client's dialect: a cleanly ended stream would
+ * be read by an SDK as a whole answer. That event is never sent after the provider's last event,
+ * which the SDK would stop at.
  */
 final class SseRelay {
 
@@ -38,6 +40,11 @@ final class SseRelay {
      * sent an error event.
      */
     PROVIDER_CUT,
+    /**
+     * The provider sent an event the client's SDK cannot read (data that is not the format's JSON):
+     * its request was reset, and the client was sent an error event instead of that event.
+     */
+    INVALID,
     /** The client closed the connection first; the provider's request was reset. */
     CLIENT_GONE,
     /** The answer exceeded the byte bound: the provider's request was reset, the client told. */
@@ -52,13 +59,12 @@ final class SseRelay {
   }
 
   /**
-   * A line longer than this cuts the stream as too large: no event of the formats comes close, and
-   * a line is relayed only once it is read whole (metered, and the operator's key taken out).
+   * An event larger than this (its line being read and its data so far) cuts the stream as too
+   * large: no event of the formats comes close, and an event is relayed only once it is read whole
+   * (metered, and the operator's key taken out). The answer's own byte bound holds it smaller still
+   * when it is smaller.
    */
-  private static final int MAX_LINE_BYTES = 1 << 20;
-
-  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+  static final int MAX_EVENT_BYTES = 1 << 20;
 
   private final Vertx vertx;
   private final Context context;
@@ -76,14 +82,7 @@ final class SseRelay {
   /** True once the provider sent an error event. */
   private boolean failed;
 
-  /** The start of a line a chunk cut, null if none. */
-  private Buffer partial;
-
-  /** True once a line exceeded {@link #MAX_LINE_BYTES}. */
-  private boolean overlong;
-
-  /** True after a withheld event's {@code data:} line, until the blank line that ends it. */
-  private boolean withheld;
+  private final SseEventReader reader = new SseEventReader(MAX_EVENT_BYTES);
 
   private long relayed;
 
@@ -163,17 +162,14 @@ final class SseRelay {
       cut(Ended.TOO_LARGE, "the answer exceeds the " + maxBytes + " bytes the gateway relays");
       return;
     }
-    Buffer kept = read(chunk);
-    if (kept.length() > 0) {
-      client.write(redactor.redact(kept));
-    }
-    if (overlong) {
+    reader.read(chunk).forEach(this::relay);
+    if (reader.overlong()) {
       cut(
           Ended.TOO_LARGE,
-          "a line of the answer exceeds the " + MAX_LINE_BYTES + " bytes the gateway reads");
+          "an event of the answer exceeds the " + MAX_EVENT_BYTES + " bytes the gateway reads");
       return;
     }
-    if (client.writeQueueFull()) {
+    if (!ended.future().isComplete() && client.writeQueueFull()) {
       upstream.pause();
       client.drainHandler(drained -> upstream.resume());
     }
@@ -203,20 +199,24 @@ final class SseRelay {
     }
   }
 
-  /** The provider ended: a last line without its newline is passed on as it came. */
+  /**
+   * The provider ended after its last or error event: whatever it sent after is not the client's
+   * (an event it never ended with a blank line is no event).
+   */
   private void finish() {
-    if (partial != null) {
-      client.write(redactor.redact(partial));
-    }
     client.end();
   }
 
   /**
-   * Ends the client's stream with the dialect's error event, saying {@code why}. A line held back
-   * is dropped; a blank line first ends whatever event the client was sent, so the error is read as
-   * an event of its own.
+   * Ends the client's stream with the dialect's error event, saying {@code why}; an event held back
+   * (not read whole) is dropped. After the provider's last event the client has the whole answer,
+   * and an error event would come after the end the SDK stops at: the stream just ends.
    */
   private void fail(String why) {
+    if (last) {
+      client.end();
+      return;
+    }
     ApiException error =
         ApiException.of(
             GatewayErrors.UPSTREAM_INVALID,
@@ -224,7 +224,7 @@ final class SseRelay {
                 + why
                 + ". The call is charged what the provider reported, and any part it did not at"
                 + " its reserved bound.");
-    client.end(Buffer.buffer("\n").appendBuffer(dialect.failure(error)));
+    client.end(dialect.failure(error));
   }
 
   /** Completes once; {@code action} runs only for the first way the stream ends. */
@@ -235,150 +235,42 @@ final class SseRelay {
   }
 
   /**
-   * Splits the relayed bytes into lines, meters each {@code data:} line's JSON and returns the
-   * bytes the client is to see: every complete line but an event the meter withholds (with the
-   * blank line that ends it). A line a chunk cuts is held until the next completes it; one too long
-   * to read ends the reading ({@link #overlong}).
+   * Relays {@code event} as the dialect's SDK reads it ({@link SseDialect#read}): its content
+   * metered, and written in canonical framing unless the meter holds it; an event the SDK cannot
+   * read ends the stream as invalid. Nothing after the provider's last or error event is metered or
+   * relayed: the SDK reads nothing after it either.
    */
-  private Buffer read(Buffer chunk) {
-    Buffer kept = Buffer.buffer(chunk.length() + lineLength());
-    int start = 0;
-    for (int i = 0; i < chunk.length() && !overlong; i++) {
-      if (chunk.getByte(i) == '\n') {
-        lineEnds(chunk, start, i, kept);
-        start = i + 1;
-      }
-    }
-    if (!overlong) {
-      carry(chunk, start);
-    }
-    return kept;
-  }
-
-  /**
-   * The line that began earlier (in {@link #partial}, if a chunk cut it) ends at {@code end}, where
-   * {@code chunk} holds its {@code \n}; what the client sees of it goes to {@code kept}.
-   */
-  private void lineEnds(Buffer chunk, int start, int end, Buffer kept) {
-    Buffer line =
-        partial == null ? chunk.slice(start, end) : partial.appendBuffer(chunk, start, end - start);
-    partial = null;
-    if (line.length() > MAX_LINE_BYTES) {
-      overlong = true;
+  private void relay(SseEvent event) {
+    if (last || failed || ended.future().isComplete()) {
       return;
     }
-    boolean blank = line.length() == 0 || (line.length() == 1 && line.getByte(0) == '\r');
-    if (withheld && blank) {
-      withheld = false;
+    SseDialect.Read read = dialect.read(event);
+    if (read instanceof SseDialect.Read.Invalid invalid) {
+      cut(Ended.INVALID, invalid.why());
       return;
     }
-    withheld = !data(line);
-    if (!withheld) {
-      kept.appendBuffer(line).appendByte((byte) '\n');
-    }
-  }
-
-  /** Holds the start of a line the chunk ends in, unless the line is already too long to read. */
-  private void carry(Buffer chunk, int start) {
-    if (start == chunk.length()) {
+    if (read instanceof SseDialect.Read.Content content && !meter(content.data())) {
       return;
     }
-    if (lineLength() + chunk.length() - start > MAX_LINE_BYTES) {
-      overlong = true;
-      partial = null;
-      return;
-    }
-    partial =
-        partial == null
-            ? chunk.getBuffer(start, chunk.length())
-            : partial.appendBuffer(chunk, start, chunk.length() - start);
-  }
-
-  private int lineLength() {
-    return partial == null ? 0 : partial.length();
-  }
-
-  /**
-   * Meters the JSON of a {@code data:} line (without its {@code \n}) and says whether the client
-   * sees it: any other line, and any line that is not an event of the format, it does. Read from
-   * the bytes as they came; should they not read as an object there (not UTF-8, or padded with
-   * Unicode whitespace), the line is read as text, as a client reading it would.
-   */
-  private boolean data(Buffer line) {
-    int end = line.length();
-    if (end > 0 && line.getByte(end - 1) == '\r') {
-      end--;
-    }
-    if (!holds(line, 0, Math.min(end, DATA.length), DATA)) {
-      return true;
-    }
-    int from = DATA.length;
-    while (from < end && isAsciiSpace(line.getByte(from))) {
-      from++;
-    }
-    while (end > from && isAsciiSpace(line.getByte(end - 1))) {
-      end--;
-    }
-    if (holds(line, from, end, DONE)) {
+    if (read instanceof SseDialect.Read.Last end) {
+      end.data().ifPresent(this::meter);
       last = true;
-      return true;
+    } else if (read instanceof SseDialect.Read.Failed error) {
+      error.data().ifPresent(this::meter);
+      failed = true;
     }
-    if (from == end) {
-      return true;
-    }
-    ProviderJson.Decoded event;
-    try {
-      event = ProviderJson.object(line.slice(from, end));
-    } catch (DecodeException | ClassCastException notAsBytes) {
-      return data(line.toString(StandardCharsets.UTF_8));
-    }
-    return meter(event);
+    write(event);
   }
 
-  private boolean data(String text) {
-    String trimmed = text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    String data = trimmed.substring(DATA.length).strip();
-    if (data.equals("[DONE]")) {
-      last = true;
-      return true;
-    }
-    if (data.isEmpty()) {
-      return true;
-    }
-    try {
-      return meter(ProviderJson.object(Buffer.buffer(data)));
-    } catch (DecodeException | ClassCastException notAnEvent) {
-      // Not JSON: relayed as it came, nothing to count in it.
-      return true;
-    }
+  private void write(SseEvent event) {
+    client.write(redactor.redact(event.encoded()));
   }
 
   /** Meters one event; one that repeats a member name makes its usage, if any, unreadable. */
   private boolean meter(ProviderJson.Decoded decoded) {
-    JsonObject event = decoded.object();
-    last |= dialect.last(event);
-    failed |= dialect.error(event);
     if (decoded.repeatsNames()) {
       meter.unreadable();
     }
-    return meter.event(event);
-  }
-
-  /** True if {@code line}'s bytes from {@code from} to {@code end} are {@code expected}. */
-  private static boolean holds(Buffer line, int from, int end, byte[] expected) {
-    if (end - from != expected.length) {
-      return false;
-    }
-    for (int i = 0; i < expected.length; i++) {
-      if (line.getByte(from + i) != expected[i]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The ASCII characters {@link String#strip} removes. */
-  private static boolean isAsciiSpace(byte b) {
-    return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
+    return meter.event(decoded.object());
   }
 }

@@ -1,12 +1,18 @@
 package com.infrafabric.governor.gateway;
 
+import static com.infrafabric.governor.gateway.ScriptedStreams.anthropicEvent;
+import static com.infrafabric.governor.gateway.ScriptedStreams.anthropicEvents;
+import static com.infrafabric.governor.gateway.ScriptedStreams.chunk;
+import static com.infrafabric.governor.gateway.ScriptedStreams.data;
+import static com.infrafabric.governor.gateway.ScriptedStreams.delta;
+import static com.infrafabric.governor.gateway.ScriptedStreams.openAiEvents;
+import static com.infrafabric.governor.gateway.ScriptedStreams.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import com.infrafabric.llm.testing.FakeProvider.Behaviour;
 import com.infrafabric.platform.testing.LogCapture;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -200,88 +206,5 @@ class GatewayStreamUsageReportsTest {
     return RIG.ledger(scope).stream()
         .filter(entry -> entry.getString("type").equals("commit"))
         .toList();
-  }
-
-  private static JsonObject usage(long prompt, long completion) {
-    return new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion);
-  }
-
-  /** A chat completion's stream: one delta, its end, a usage chunk per {@code usages}, [DONE]. */
-  private static List<String> openAiEvents(JsonObject... usages) {
-    List<String> events = new ArrayList<>();
-    events.add(data(chunk(new JsonObject().put("role", "assistant").put("content", "Hi"), null)));
-    events.add(data(chunk(new JsonObject(), "stop")));
-    for (JsonObject usage : usages) {
-      events.add(
-          data(
-              new JsonObject()
-                  .put("id", "chatcmpl-scripted")
-                  .put("object", "chat.completion.chunk")
-                  .put("created", 1_700_000_000L)
-                  .put("model", "gpt-test")
-                  .put("choices", new JsonArray())
-                  .put("usage", usage)));
-    }
-    events.add("data: [DONE]\n\n");
-    return events;
-  }
-
-  private static JsonObject chunk(JsonObject delta, String finish) {
-    return new JsonObject()
-        .put("id", "chatcmpl-scripted")
-        .put("object", "chat.completion.chunk")
-        .put("created", 1_700_000_000L)
-        .put("model", "gpt-test")
-        .put(
-            "choices",
-            new JsonArray()
-                .add(
-                    new JsonObject()
-                        .put("index", 0)
-                        .put("delta", delta)
-                        .put("finish_reason", finish)));
-  }
-
-  /** A message's stream reporting {@code input} in message_start and {@code output} after. */
-  private static List<String> anthropicEvents(long input, long output) {
-    JsonObject message =
-        new JsonObject()
-            .put("id", "msg_scripted")
-            .put("type", "message")
-            .put("role", "assistant")
-            .put("content", new JsonArray())
-            .put("model", "claude-test")
-            .putNull("stop_reason")
-            .putNull("stop_sequence")
-            .put("usage", new JsonObject().put("input_tokens", input).put("output_tokens", 1));
-    return List.of(
-        anthropicEvent("message_start", new JsonObject().put("message", message)),
-        anthropicEvent(
-            "content_block_start",
-            new JsonObject()
-                .put("index", 0)
-                .put("content_block", new JsonObject().put("type", "text").put("text", ""))),
-        anthropicEvent(
-            "content_block_delta",
-            new JsonObject()
-                .put("index", 0)
-                .put("delta", new JsonObject().put("type", "text_delta").put("text", "Hi"))),
-        anthropicEvent("content_block_stop", new JsonObject().put("index", 0)),
-        anthropicEvent("message_delta", delta(output)),
-        anthropicEvent("message_stop", new JsonObject()));
-  }
-
-  private static JsonObject delta(long output) {
-    return new JsonObject()
-        .put("delta", new JsonObject().put("stop_reason", "end_turn").putNull("stop_sequence"))
-        .put("usage", new JsonObject().put("output_tokens", output));
-  }
-
-  private static String anthropicEvent(String type, JsonObject data) {
-    return "event: " + type + "\n" + data(data.copy().put("type", type));
-  }
-
-  private static String data(JsonObject json) {
-    return "data: " + json.encode() + "\n\n";
   }
 }

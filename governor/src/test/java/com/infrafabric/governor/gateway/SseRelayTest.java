@@ -29,7 +29,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What the relay meters of a stream, however the provider's connection cuts it into chunks. */
+/**
+ * What the relay meters of a stream and what it relays, however the provider's connection cuts it
+ * into chunks: the events as the SSE standard reads them, in canonical framing, so that the
+ * client's SDK reads exactly what was metered.
+ */
 @Timeout(60)
 class SseRelayTest {
 
@@ -38,10 +42,33 @@ class SseRelayTest {
 
   private static final String WITHHELD_LAST = "data: {\"withhold\":2}\n\n";
 
-  private static final byte[] STREAM = stream(true);
+  private static final byte[] STREAM =
+      Buffer.buffer()
+          .appendString("\ufeffdata: {\"a\":1}\r\n\r\n: a comment\n")
+          .appendString(WITHHELD)
+          .appendString("event: delta\nid: 7\nretry: 100\nunknown: field\n")
+          .appendString("data:{\"b\":\"caf\u00e9 \ud83d\ude00\"}\n\n")
+          .appendString("data: {\"c\":\r\ndata: [1,2]}\r\r")
+          .appendString("data: {\"e\":\"")
+          .appendBytes(new byte[] {(byte) 0xff})
+          .appendString("\"}\n\n")
+          .appendString(WITHHELD_LAST)
+          .appendString("data: [DONE]\n\ndata: not json, after the end\n\n")
+          .appendString("data: {\"g\":\"never ended\"}")
+          .getBytes();
 
-  /** What the client is to receive: the stream but the withheld events. */
-  private static final byte[] RELAYED = stream(false);
+  /**
+   * What the client is to receive: every event but the withheld, in canonical framing, up to the
+   * provider's last.
+   */
+  private static final byte[] RELAYED =
+      Buffer.buffer(
+              "data: {\"a\":1}\n\n"
+                  + "event: delta\ndata: {\"b\":\"caf\u00e9 \ud83d\ude00\"}\n\n"
+                  + "data: {\"c\":\ndata: [1,2]}\n\n"
+                  + "data: {\"e\":\"\ufffd\"}\n\n"
+                  + "data: [DONE]\n\n")
+          .getBytes();
 
   private static final List<JsonObject> EVENTS =
       List.of(
@@ -49,26 +76,8 @@ class SseRelayTest {
           new JsonObject().put("withhold", 1),
           new JsonObject().put("b", "caf\u00e9 \ud83d\ude00"),
           new JsonObject("{\"c\":[1,2]}"),
-          new JsonObject().put("withhold", 2),
           new JsonObject().put("e", "\ufffd"),
-          new JsonObject().put("f", 3));
-
-  private static byte[] stream(boolean withWithheld) {
-    return Buffer.buffer()
-        .appendString("data: {\"a\":1}\r\n\r\n: a comment\n")
-        .appendString(withWithheld ? WITHHELD : "")
-        .appendString("event: delta\n")
-        .appendString("data:{\"b\":\"caf\u00e9 \ud83d\ude00\"}\n\n")
-        .appendString("data: \t {\"c\":[1,2]}  \r\n\n")
-        .appendString(withWithheld ? WITHHELD_LAST : "")
-        .appendString("data: [DONE]\n\ndata: not json\n\ndata: [1,2]\n\ndata:\n\n")
-        .appendString("data: {\"e\":\"")
-        .appendBytes(new byte[] {(byte) 0xff})
-        .appendString("\"}\n")
-        .appendString("data: \u2003{\"f\":3}\u2003\n")
-        .appendString("data: {\"g\":\"never ended\"}")
-        .getBytes();
-  }
+          new JsonObject().put("withhold", 2));
 
   private static Vertx vertx;
   private static HttpServer server;
@@ -118,10 +127,17 @@ class SseRelayTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
+  /**
+   * Regression: each {@code data:} line was read as an event of its own and the bytes relayed as
+   * they came, so an event of two {@code data:} lines, which the SDKs read joined, was metered as
+   * two others. Every field of the standard is read as it says, wherever a chunk cuts the stream.
+   */
   @Test
   void everyCutInTwoMetersTheSameEventsAndRelaysTheSameBytes() throws Exception {
     for (int cut = 0; cut <= STREAM.length; cut++) {
       assertThat(relay(List.of(cut))).as("cut at %d", cut).isEqualTo(EVENTS);
+      assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .isEqualTo(SseRelay.Ended.COMPLETED);
     }
   }
 
@@ -154,9 +170,84 @@ class SseRelayTest {
     assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .isEqualTo(SseRelay.Ended.TOO_LARGE);
     assertThat(text)
-        .startsWith("data: {\"a\":1}\n\n\ndata: {\"error\":")
-        .contains("a line of the answer exceeds the 1048576 bytes the gateway reads")
+        .startsWith("data: {\"a\":1}\n\ndata: {\"error\":")
+        .contains("an event of the answer exceeds the 1048576 bytes the gateway reads")
         .doesNotContain("aaaa");
+  }
+
+  /**
+   * An event that never ends, of short lines, is held only up to the event bound: the stream ends
+   * as too large rather than buffering it.
+   */
+  @Test
+  void anEventThatNeverEndsCutsTheStreamAsTooLarge() throws Exception {
+    List<Buffer> endless = new ArrayList<>();
+    endless.add(Buffer.buffer("data: {\"a\":1}\n\n"));
+    for (int i = 0; i < 1200; i++) {
+      endless.add(Buffer.buffer("data: " + "b".repeat(1000) + "\n"));
+    }
+    chunks = endless;
+    String text = answer().toString();
+
+    assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(SseRelay.Ended.TOO_LARGE);
+    assertThat(text)
+        .startsWith("data: {\"a\":1}\n\ndata: {\"error\":")
+        .contains("an event of the answer exceeds")
+        .doesNotContain("bbbb");
+  }
+
+  /**
+   * Regression class: an event the client's SDK cannot read was relayed and the call recorded
+   * {@code ok}, while the SDK threw; {@code data: [DONE]xyz}, which the OpenAI SDK reads as the
+   * end, was followed by an error event the SDK never read. Such an event is not relayed: the
+   * stream ends there, as invalid, with the dialect's error event.
+   */
+  @Test
+  void anEventTheSdkCannotReadEndsTheStreamWithTheErrorEventInItsPlace() throws Exception {
+    String begun = "data: {\"a\":1}\n\n";
+    for (String invalid :
+        List.of("data: {not json\n\n", "data: [DONE]xyz\n\n", "data: [1,2]\n\n", "data:\n\n")) {
+      chunks = List.of(Buffer.buffer(begun + invalid + "data: {\"b\":2}\n\ndata: [DONE]\n\n"));
+      String text = answer().toString();
+
+      assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+          .as(invalid)
+          .isEqualTo(SseRelay.Ended.INVALID);
+      assertThat(text).as(invalid).startsWith(begun + "data: {\"error\":").doesNotContain("\"b\"");
+      assertThat(text).as(invalid).contains("The stream is incomplete: the provider sent");
+    }
+  }
+
+  @Test
+  void anAnthropicEventOfTwoJsonDataLinesIsInvalid() throws Exception {
+    dialect = SseDialect.ANTHROPIC;
+    String begun = "event: message_start\ndata: {\"type\":\"message_start\"}\n\n";
+    chunks =
+        List.of(
+            Buffer.buffer(
+                begun
+                    + "event: message_delta\ndata: {\"type\":\"message_delta\"}\n"
+                    + "data: {\"type\":\"message_stop\"}\n\n"));
+    String text = answer().toString();
+
+    assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(SseRelay.Ended.INVALID);
+    assertThat(text).startsWith(begun + "event: error\ndata: {\"type\":\"error\"");
+  }
+
+  /** The client has the whole answer once the provider's last event is relayed: nothing follows. */
+  @Test
+  void noErrorEventFollowsTheProvidersLastEvent() throws Exception {
+    maxBytes = 40;
+    String whole = "data: {\"a\":1}\n\ndata: [DONE]\n\n";
+    chunks =
+        List.of(Buffer.buffer(whole), Buffer.buffer("data: {\"more\":\"past the bound\"}\n\n"));
+    String text = answer().toString();
+
+    assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
+        .isEqualTo(SseRelay.Ended.TOO_LARGE);
+    assertThat(text).isEqualTo(whole);
   }
 
   /**
@@ -197,16 +288,16 @@ class SseRelayTest {
    */
   @Test
   void aStreamEndedBeforeItsLastEventEndsWithTheDialectsErrorEvent() throws Exception {
-    String begun = "data: {\"a\":1}\n\ndata: {\"b\":2}\n";
-    chunks = List.of(Buffer.buffer(begun + "data: {\"c\":"));
+    String begun = "data: {\"a\":1}\n\n";
+    chunks = List.of(Buffer.buffer(begun + "data: {\"b\":2}\ndata: {\"c\":"));
     Buffer answer = answer();
 
     assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .isEqualTo(SseRelay.Ended.PROVIDER_CUT);
     String text = answer.toString();
-    assertThat(text).startsWith(begun + "\ndata: {\"error\":{").endsWith("}\n\n");
+    assertThat(text).startsWith(begun + "data: {\"error\":{").endsWith("}\n\n");
     JsonObject error =
-        new JsonObject(text.substring(begun.length() + "\ndata: ".length())).getJsonObject("error");
+        new JsonObject(text.substring(begun.length() + "data: ".length())).getJsonObject("error");
     assertThat(error.getString("type")).isEqualTo("server_error");
     assertThat(error.getString("message"))
         .startsWith("The stream is incomplete: the provider's stream ended before its last event");
@@ -227,7 +318,7 @@ class SseRelayTest {
     chunks = List.of(Buffer.buffer(begun));
     String cut = answer().toString();
 
-    assertThat(cut).startsWith(begun + "\nevent: error\ndata: {\"type\":\"error\"");
+    assertThat(cut).startsWith(begun + "event: error\ndata: {\"type\":\"error\"");
     JsonObject event = new JsonObject(cut.substring(cut.lastIndexOf("data: ") + 6).strip());
     assertThat(event.getJsonObject("error").getString("type")).isEqualTo("api_error");
     assertThat(event.containsKey("request_id")).isFalse();
@@ -243,7 +334,7 @@ class SseRelayTest {
     assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
         .isEqualTo(SseRelay.Ended.TOO_LARGE);
     assertThat(text)
-        .startsWith("data: {\"a\":1}\n\n\ndata: {\"error\":")
+        .startsWith("data: {\"a\":1}\n\ndata: {\"error\":")
         .contains("the answer exceeds the 16 bytes the gateway relays");
   }
 
@@ -266,7 +357,9 @@ class SseRelayTest {
   private static List<JsonObject> relayed(Buffer expected) throws Exception {
     metered.clear();
     Buffer answer = answer();
-    assertThat(answer).as("relayed as it came, but the withheld events").isEqualTo(expected);
+    assertThat(answer.toString())
+        .as("relayed in canonical framing, but the withheld events")
+        .isEqualTo(expected.toString());
     synchronized (metered) {
       return List.copyOf(metered);
     }
