@@ -6,8 +6,12 @@ import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.budget.ReserveRequest;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.platform.ratelimit.RateDecision;
+import com.infrafabric.platform.redis.RedisUnavailableException;
+import com.infrafabric.platform.retry.RetryUntil;
 import io.vertx.core.Future;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Admits one gateway call. A virtual key's per-minute buckets ({@link
@@ -27,6 +31,12 @@ import java.time.Duration;
  *       com.infrafabric.governor.keys.VirtualKeys#giveBack}).
  * </ul>
  *
+ * <p>A reservation the store did not answer (sent, its outcome unknown) may have been made: the
+ * call fails, never sent to a provider, and the reserve is resent in the background, same key and
+ * content, until the store answers (a resend whose first attempt ran is answered that attempt's
+ * result); a hold it finds is released ({@link #recover}). Left to its expiry, a service's hold is
+ * charged its worst case for a call never made.
+ *
  * <p>When both refuse, the rate limit answers, as it did when it was asked first. An undo that
  * cannot reach the store is not retried here: a release is retried by {@link Settlement} while the
  * store is unreachable, and then left to the reservation's expiry; tokens not given back refill
@@ -37,6 +47,15 @@ final class CallAdmission {
 
   private static final RateDecision NO_KEY = new RateDecision(true, 0, Duration.ZERO, "none");
   private static final String RATE_LIMITED = "rate_limited";
+  private static final String RESERVE_UNANSWERED = "reserve_unanswered";
+
+  /**
+   * How long a reserve that got no answer is resent while the store cannot be reached: far past any
+   * reservation's lifetime, yet a bound, so that no resend outlives an outage forever.
+   */
+  static final Duration RECOVERY_LIMIT = Duration.ofHours(1);
+
+  private static final Logger LOG = LoggerFactory.getLogger(CallAdmission.class);
 
   private final MeteredCalls calls;
   private final GatewayCaller caller;
@@ -72,7 +91,48 @@ final class CallAdmission {
     }
     Future<ReserveOutcome> reservation = calls.engine.reserve(request);
     return Future.join(limit, reservation)
-        .transform(both -> decide(limit, reservation, request.idempotencyKey()));
+        .transform(
+            both -> {
+              if (outcomeUnknown(reservation)) {
+                recover(request);
+              }
+              return decide(limit, reservation, request.idempotencyKey());
+            });
+  }
+
+  /**
+   * Resends {@code request}, whose outcome is unknown, while the store cannot be reached (for up to
+   * {@link #RECOVERY_LIMIT}), and releases the hold its answer names, if any: the call was never
+   * sent. Its ledger outcome is {@code reserve_unanswered}.
+   */
+  private void recover(ReserveRequest request) {
+    RetryUntil.settling(calls.vertx, calls.clock)
+        .run(
+            "gateway call " + callId + ": resending a reserve that got no answer",
+            () -> calls.engine.reserve(request),
+            outcome -> outcome.failed() && outcome.cause() instanceof RedisUnavailableException,
+            calls.clock.instant().plus(RECOVERY_LIMIT))
+        .onSuccess(
+            resent -> {
+              if (resent.last().succeeded() && resent.last().result() instanceof Reserved made) {
+                new Settlement(
+                        calls, made, caller.scope(), callId, request.idempotencyKey(), used -> {})
+                    .release(new CallAttribution(caller.keyId(), "", -1, RESERVE_UNANSWERED));
+              } else if (resent.last().failed()) {
+                LOG.atWarn()
+                    .log(
+                        "gateway call {}: a reserve that got no answer was not resolved ({}); a"
+                            + " hold it made expires",
+                        callId,
+                        resent.last().cause().getMessage());
+              }
+            });
+  }
+
+  private static boolean outcomeUnknown(Future<ReserveOutcome> reservation) {
+    return reservation.failed()
+        && reservation.cause() instanceof RedisUnavailableException unavailable
+        && unavailable.outcomeUnknown();
   }
 
   private Future<ReserveOutcome> decide(

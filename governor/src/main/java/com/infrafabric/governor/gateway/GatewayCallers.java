@@ -6,6 +6,7 @@ import com.infrafabric.platform.auth.AuthResult;
 import com.infrafabric.platform.auth.JwtAuthenticator;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.WireDialect;
+import com.infrafabric.platform.redis.RedisUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -60,10 +61,25 @@ final class GatewayCallers implements WireDialect.Callers {
     }
     return virtualKeys
         .apply(credential)
+        .recover(GatewayCallers::notApplied)
         .map(
             key ->
                 key.<AuthResult>map(k -> new AuthResult.Authenticated(principal(k)))
                     .orElse(new AuthResult.Rejected(AuthResult.Reason.UNKNOWN_KEY)));
+  }
+
+  /**
+   * A key's lookup is a read: whatever became of it, the request's own operation was never
+   * attempted, so a lookup the store did not answer is "not applied" (503 {@code
+   * STORE_UNAVAILABLE}), never "outcome unknown", which told the client to retry with an {@code
+   * Idempotency-Key} the answer, made before the call began, did not carry.
+   */
+  private static Future<Optional<VirtualKey>> notApplied(Throwable failure) {
+    return Future.failedFuture(
+        failure instanceof RedisUnavailableException unavailable && unavailable.outcomeUnknown()
+            ? RedisUnavailableException.notApplied(
+                "the virtual key lookup got no answer; the request was not attempted", unavailable)
+            : failure);
   }
 
   /**

@@ -23,6 +23,7 @@ import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.WireDialect;
 import com.infrafabric.platform.ratelimit.RateDecision;
+import com.infrafabric.platform.redis.RedisUnavailableException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -219,6 +220,11 @@ final class MeteredCall {
         .onFailure(
             refused -> {
               settled.tryComplete();
+              if (ctx.request().getHeader(Requests.IDEMPOTENCY_KEY) == null && outcomeUnknown(refused)) {
+                // The SDKs retry a 503 under a new key of the gateway's, a new reservation: only
+                // a retry that sends the key this answer carries is safe.
+                header("x-should-retry", "false");
+              }
               fail(refused);
             });
   }
@@ -734,14 +740,16 @@ final class MeteredCall {
   }
 
   /**
-   * What binds the caller's {@code Idempotency-Key} to this very request: the body's digest (two
-   * requests with the same estimate may still differ). Without the header, the key is this call's
-   * own and nothing need be bound.
+   * What binds the {@code Idempotency-Key} to this very request: the body's digest (two requests
+   * with the same estimate may still differ). Bound to a key the gateway made up as well: an answer
+   * whose outcome is unknown names it, and a retry that sends it must find the same request.
    */
   private String content() {
-    return ctx.request().getHeader(Requests.IDEMPOTENCY_KEY) == null
-        ? ""
-        : Fingerprint.digest(ctx.body().buffer().getBytes());
+    return Fingerprint.digest(ctx.body().buffer().getBytes());
+  }
+
+  private static boolean outcomeUnknown(Throwable failure) {
+    return failure instanceof RedisUnavailableException unavailable && unavailable.outcomeUnknown();
   }
 
   private static ProviderReply.Failed failure(ProviderReply reply) {
