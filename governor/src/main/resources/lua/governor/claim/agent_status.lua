@@ -1,7 +1,8 @@
 -- Changes an agent's status: active, draining (takes no new tasks; its leases run on) or disabled
 -- (takes no new tasks, and its active leases end now, as 'agent_disabled', so their tasks go to
 -- other agents at once and re-enabling the agent revives none of them).
--- Arguments: ClaimEngine.STATUS (status: active, draining or disabled).
+-- The ledger entry ('agent', op the new status) names who changed it.
+-- Arguments: ClaimEngine.STATUS (status: active, draining or disabled; who changes it).
 local id, status = ARGV[ARG_AGENT_ID], ARGV[ARG_STATUS]
 local a = load_agent(id)
 if not a then return {'agent_not_found', ''} end
@@ -9,7 +10,7 @@ local was = a.status
 a.status = status
 redis.call('HSET', agent_key(id), 'status', status)
 reindex(a)
-append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', status})
+append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', status, 'by', ARGV[ARG_BY]})
 if status == 'disabled' and was ~= 'disabled' then
   end_agent_leases(id, load_policy())
 end

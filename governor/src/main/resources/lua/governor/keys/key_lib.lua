@@ -1,6 +1,7 @@
 -- Shared by the key scripts (VirtualKeys.keyScript puts it after budget_lib.lua): where a key's
 -- record lives, finding a key the caller may touch, and recording a change in the ledger (the key
--- id and scope, never the secret nor its hash).
+-- id and scope and who made the change, ARGV[ARG_BY] in every key script; never the secret nor its
+-- hash).
 
 local function key_record(id)
   return H.prefix .. 'k:' .. id
@@ -27,6 +28,6 @@ local function key_expired(id)
 end
 
 local function key_changed(op, id, scope)
-  append_ledger({'vkey', 'scope', scope, 'kid', id, 'op', op, 'key', H.idem})
+  append_ledger({'vkey', 'scope', scope, 'kid', id, 'op', op, 'key', H.idem, 'by', ARGV[ARG_BY]})
   return remember(cjson.encode({id = id}))
 end

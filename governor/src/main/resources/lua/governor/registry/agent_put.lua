@@ -5,6 +5,7 @@
 -- The contract's expiry is kept with the agent: once it passes, the agent takes no new task. An
 -- exact repeat signed to expire later renews it (an operator renews a contract by signing it
 -- again); one that expires sooner changes nothing.
+-- The ledger entry ('agent', op 'register') names who registered it.
 -- Arguments: AgentRegistry.PUT (capabilities: 'name:level,...'; rate: micro-dollars per
 --   task; contract_expires_at: epoch ms).
 local id, version, fingerprint = ARGV[ARG_AGENT_ID], tonumber(ARGV[ARG_VERSION]),
@@ -51,5 +52,5 @@ redis.call('ZADD', H.prefix .. 'ids', 0, id)
 reindex(a)
 list_holder(a)
 append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],
-  'caps', a.caps, 'rate', rate, 'slots', slots, 'model', a.model})
+  'caps', a.caps, 'rate', rate, 'slots', slots, 'model', a.model, 'by', ARGV[ARG_BY]})
 return {'ok', cjson.encode({agent = agent_reply(id)})}

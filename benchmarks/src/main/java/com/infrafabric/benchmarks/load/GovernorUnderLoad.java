@@ -268,7 +268,7 @@ final class GovernorUnderLoad implements AutoCloseable {
   void registerAgents(String tenant, int count, String model) {
     List<Future<?>> inFlight = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      inFlight.add(service.agents().register(contract(tenant, i, model)));
+      inFlight.add(service.agents().register(contract(tenant, i, model), "benchmark"));
       if (inFlight.size() == REGISTRATIONS_IN_FLIGHT) {
         Future.all(inFlight).await();
         inFlight.clear();

@@ -188,7 +188,7 @@ public class ClaimPathBenchmark {
               1);
       String signed =
           operator.mint(contract.toTokenSpec(ISSUER, Duration.ofHours(1)), clock.instant());
-      inFlight.add(registry.register(signed));
+      inFlight.add(registry.register(signed, "benchmark"));
       if (inFlight.size() == REGISTRATIONS_IN_FLIGHT) {
         BenchmarkRedis.await(Future.all(inFlight));
         inFlight.clear();

@@ -98,7 +98,8 @@ public final class ClaimEngine {
               .group("spend", TenantScripts.SPEND)
               .then("subtree", "settles"));
   static final LuaScript EXPIRE = claimScript("claim_expire", COMMON.then("max"));
-  static final LuaScript STATUS = claimScript("agent_status", COMMON.then("agent_id", "status"));
+  static final LuaScript STATUS =
+      claimScript("agent_status", COMMON.then("agent_id", "status", "by"));
 
   private final TenantScripts scripts;
   private final PricingCatalogues pricing;
@@ -239,8 +240,11 @@ public final class ClaimEngine {
    * Drains, disables or reactivates an agent. Draining lets its leases run on; disabling ends them
    * at once, in the same step (state {@code agent_disabled}: their reservations given back, their
    * tasks open to other agents, no failure on the agent's record), so re-enabling revives none.
+   *
+   * @param by who changes it (the caller's subject), for the ledger
    */
-  public Future<Agent> setAgentStatus(String tenant, String agentId, AgentStatus status) {
+  public Future<Agent> setAgentStatus(
+      String tenant, String agentId, AgentStatus status, String by) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "tenant", tenant);
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
     return scripts
@@ -252,7 +256,7 @@ public final class ClaimEngine {
             null,
             (args, now) -> {
               putCommon(args, settings);
-              args.put("agent_id", agentId).put("status", status.wireName());
+              args.put("agent_id", agentId).put("status", status.wireName()).put("by", by);
             })
         .map(reply -> AgentRegistry.changed(tenant, agentId, reply, scripts.clock().instant()));
   }

@@ -94,7 +94,8 @@ final class AgentRoutes {
     respond(
         ctx,
         201,
-        agents.register(contract, tenant -> CallerScope.requireTenant(caller, tenant)),
+        agents.register(
+            contract, tenant -> CallerScope.requireTenant(caller, tenant), caller.subject()),
         ClaimViews::agent);
   }
 
@@ -122,12 +123,16 @@ final class AgentRoutes {
   private void status(RoutingContext ctx) {
     String name = Fields.of(Requests.jsonBody(ctx), STATUS_FIELDS).string("status");
     respond(
-        ctx, 200, claims.setAgentStatus(tenant(ctx), agent(ctx), status(name)), ClaimViews::agent);
+        ctx,
+        200,
+        claims.setAgentStatus(
+            tenant(ctx), agent(ctx), status(name), Requests.principal(ctx).subject()),
+        ClaimViews::agent);
   }
 
   private void remove(RoutingContext ctx) {
     agents
-        .remove(tenant(ctx), agent(ctx))
+        .remove(tenant(ctx), agent(ctx), Requests.principal(ctx).subject())
         .onComplete(
             outcome -> {
               if (outcome.failed()) {
@@ -140,7 +145,11 @@ final class AgentRoutes {
 
   private void resetBreaker(RoutingContext ctx) {
     Requests.noBody(ctx);
-    respond(ctx, 200, agents.resetBreaker(tenant(ctx), agent(ctx)), ClaimViews::agent);
+    respond(
+        ctx,
+        200,
+        agents.resetBreaker(tenant(ctx), agent(ctx), Requests.principal(ctx).subject()),
+        ClaimViews::agent);
   }
 
   private void putPolicy(RoutingContext ctx) {

@@ -83,7 +83,8 @@ final class KeyRoutes {
             body.integer("tokens_per_minute", 1, VirtualKey.MAX_RATE),
             metadata(body),
             body.optionalString("expires_at").map(KeyRoutes::expiry).orElse(null));
-    Responses.then(ctx, keys.create(spec, key), issued -> issuedAnswer(ctx, issued, 201));
+    Responses.then(
+        ctx, keys.create(spec, key, caller.subject()), issued -> issuedAnswer(ctx, issued, 201));
   }
 
   /**
@@ -114,7 +115,8 @@ final class KeyRoutes {
     Requests.noBody(ctx);
     Responses.then(
         ctx,
-        keys.rotate(subtree.tenant(), ctx.pathParam("id"), subtree, key),
+        keys.rotate(
+            subtree.tenant(), ctx.pathParam("id"), subtree, key, Requests.principal(ctx).subject()),
         issued -> issuedAnswer(ctx, issued, 200));
   }
 
@@ -133,7 +135,13 @@ final class KeyRoutes {
     respond(
         ctx,
         200,
-        keys.expire(subtree.tenant(), ctx.pathParam("id"), subtree, at, key),
+        keys.expire(
+            subtree.tenant(),
+            ctx.pathParam("id"),
+            subtree,
+            at,
+            key,
+            Requests.principal(ctx).subject()),
         KeyRoutes::view);
   }
 
@@ -141,7 +149,8 @@ final class KeyRoutes {
     Scope subtree = subtree(ctx);
     Responses.then(
         ctx,
-        keys.revoke(subtree.tenant(), ctx.pathParam("id"), subtree, key),
+        keys.revoke(
+            subtree.tenant(), ctx.pathParam("id"), subtree, key, Requests.principal(ctx).subject()),
         ignored -> ctx.response().setStatusCode(204).end());
   }
 

@@ -62,13 +62,14 @@ public final class VirtualKeys {
               "tpm",
               "meta",
               "expires_at",
-              "max_keys"));
+              "max_keys",
+              "by"));
   private static final LuaScript ROTATE =
-      keyScript("key_rotate", ScriptArgs.of("key_id", "secret_hash", "subtree"));
+      keyScript("key_rotate", ScriptArgs.of("key_id", "secret_hash", "subtree", "by"));
   private static final LuaScript REVOKE =
-      keyScript("key_revoke", ScriptArgs.of("key_id", "subtree"));
+      keyScript("key_revoke", ScriptArgs.of("key_id", "subtree", "by"));
   private static final LuaScript EXPIRE =
-      keyScript("key_expire", ScriptArgs.of("key_id", "subtree", "expires_at"));
+      keyScript("key_expire", ScriptArgs.of("key_id", "subtree", "expires_at", "by"));
 
   private final TenantScripts scripts;
   private final KeyRecords records;
@@ -110,10 +111,11 @@ public final class VirtualKeys {
   /**
    * Creates a key as {@code spec} describes; its secret is in the answer and nowhere else.
    *
+   * @param by who creates it (the caller's subject), for the ledger, as for each change of a key
    * @return a future failed with {@code INVALID_REQUEST} if the spec is out of range, {@code
    *     KEY_LIMIT_REACHED} if the tenant holds as many keys as it may
    */
-  public Future<IssuedKey> create(KeySpec spec, IdempotencyKey idempotencyKey) {
+  public Future<IssuedKey> create(KeySpec spec, IdempotencyKey idempotencyKey, String by) {
     String tenant = spec.scope().tenant();
     String id = PresentedKey.newId();
     VirtualKey key = spec.withId(id);
@@ -140,7 +142,8 @@ public final class VirtualKeys {
                     .put("tpm", key.tokensPerMinute())
                     .put("meta", KeyRecords.metadata(key))
                     .put("expires_at", KeyRecords.expiry(key))
-                    .put("max_keys", maxKeysPerTenant))
+                    .put("max_keys", maxKeysPerTenant)
+                    .put("by", by))
         .compose(
             reply -> {
               if ("key_limit".equals(reply.kind())) {
@@ -211,7 +214,7 @@ public final class VirtualKeys {
    *     within}
    */
   public Future<IssuedKey> rotate(
-      String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
+      String tenant, String id, Scope within, IdempotencyKey idempotencyKey, String by) {
     requireId(id);
     PresentedKey presented = PresentedKey.generate(tenant, id);
     return change(
@@ -220,6 +223,7 @@ public final class VirtualKeys {
             id,
             within,
             idempotencyKey,
+            by,
             "",
             args -> args.put("secret_hash", presented.hash()))
         .compose(reply -> issued(tenant, reply, presented));
@@ -233,9 +237,9 @@ public final class VirtualKeys {
    *     within} (a replay of a revocation that succeeded succeeds again)
    */
   public Future<Void> revoke(
-      String tenant, String id, Scope within, IdempotencyKey idempotencyKey) {
+      String tenant, String id, Scope within, IdempotencyKey idempotencyKey, String by) {
     requireId(id);
-    return change(REVOKE, tenant, id, within, idempotencyKey, "", args -> {}).mapEmpty();
+    return change(REVOKE, tenant, id, within, idempotencyKey, by, "", args -> {}).mapEmpty();
   }
 
   /**
@@ -247,7 +251,12 @@ public final class VirtualKeys {
    *     such key within {@code within}
    */
   public Future<VirtualKey> expire(
-      String tenant, String id, Scope within, Instant at, IdempotencyKey idempotencyKey) {
+      String tenant,
+      String id,
+      Scope within,
+      Instant at,
+      IdempotencyKey idempotencyKey,
+      String by) {
     requireId(id);
     String millis = at == null ? "" : Long.toString(at.toEpochMilli());
     return change(
@@ -256,6 +265,7 @@ public final class VirtualKeys {
             id,
             within,
             idempotencyKey,
+            by,
             millis,
             args -> args.put("expires_at", millis))
         .compose(reply -> records.read(tenant, id))
@@ -264,9 +274,10 @@ public final class VirtualKeys {
 
   /**
    * Runs a script on the existing key {@code id} within {@code within}, with the arguments {@code
-   * own} adds to its id and the subtree; fails with {@code KEY_NOT_FOUND} if there is none. {@code
-   * detail} is what else defines the request for its idempotency fingerprint (never a fresh
-   * secret's hash: a retry would conflict instead of replaying).
+   * own} adds to its id, the subtree and who makes the change ({@code by}, for the ledger); fails
+   * with {@code KEY_NOT_FOUND} if there is none. {@code detail} is what else defines the request
+   * for its idempotency fingerprint (never a fresh secret's hash: a retry would conflict instead of
+   * replaying).
    */
   private Future<ScriptReply> change(
       LuaScript script,
@@ -274,6 +285,7 @@ public final class VirtualKeys {
       String id,
       Scope within,
       IdempotencyKey idempotencyKey,
+      String by,
       String detail,
       Consumer<ScriptArgs.Values> own) {
     String subtree = Scope.subtreeArg(within);
@@ -284,7 +296,7 @@ public final class VirtualKeys {
             idempotencyKey,
             Fingerprint.of(script.name(), tenant, id, subtree, detail),
             null,
-            (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree)))
+            (args, now) -> own.accept(args.put("key_id", id).put("subtree", subtree).put("by", by)))
         .map(reply -> found(reply, id))
         .onSuccess(changed -> live.forget(tenant, id));
   }

@@ -102,9 +102,9 @@ public record AgentContract(
         .withClaim(CLAIM_VERSION, Long.toString(version));
   }
 
-  /** The script arguments of a registration, in {@code agent_put.lua}'s order. */
-  void putArgs(ScriptArgs.Values args, String fingerprint, Instant expiresAt) {
-    args.put("agent_id", agentId)
+  /** The script arguments of a registration the contract gives: all but who registers it. */
+  ScriptArgs.Values putArgs(ScriptArgs.Values args, String fingerprint, Instant expiresAt) {
+    return args.put("agent_id", agentId)
         .put("capabilities", capabilities.encoded())
         .put("model", model)
         .put("rate", costPerTaskMicros)

@@ -50,9 +50,12 @@ public final class AgentRegistry {
               "slo_ms",
               "version",
               "contract_fingerprint",
-              "contract_expires_at"));
-  private static final LuaScript REMOVE = agentScript("agent_remove", ScriptArgs.of("agent_id"));
-  private static final LuaScript RESET = agentScript("breaker_reset", ScriptArgs.of("agent_id"));
+              "contract_expires_at",
+              "by"));
+  private static final LuaScript REMOVE =
+      agentScript("agent_remove", ScriptArgs.of("agent_id", "by"));
+  private static final LuaScript RESET =
+      agentScript("breaker_reset", ScriptArgs.of("agent_id", "by"));
   private static final LuaScript INDEX =
       agentScript("agent_index", ScriptArgs.of("agent_ids", "last"));
 
@@ -81,25 +84,26 @@ public final class AgentRegistry {
    * Registers the agent a signed contract describes, or replaces its contract by a newer version;
    * repeating the registered contract changes nothing.
    *
+   * @param by who registers it (the caller's subject), for the ledger
    * @return the agent as registered; a future failed with {@code CONTRACT_REJECTED}, {@code
    *     INVALID_CONTRACT} or {@code CONTRACT_STALE} if it cannot be
    */
-  public Future<Agent> register(String signedContract) {
-    return register(signedContract, tenant -> {});
+  public Future<Agent> register(String signedContract, String by) {
+    return register(signedContract, tenant -> {}, by);
   }
 
   /**
-   * As {@link #register(String)}, but first hands the verified contract's tenant to {@code
+   * As {@link #register(String, String)}, but first hands the verified contract's tenant to {@code
    * authorize}, which throws to refuse it (the REST layer refuses a tenant its caller does not
    * cover): nothing is stored then.
    */
-  public Future<Agent> register(String signedContract, Consumer<String> authorize) {
+  public Future<Agent> register(String signedContract, Consumer<String> authorize, String by) {
     return contracts
         .verify(signedContract)
         .compose(
             verified -> {
               authorize.accept(verified.contract().tenant());
-              return store(verified);
+              return store(verified, by);
             });
   }
 
@@ -195,14 +199,22 @@ public final class AgentRegistry {
         .compose(ignored -> last ? Future.succeededFuture() : index(tenant, ids, to));
   }
 
-  /** Removes an agent that holds no lease; its contract version is remembered. */
-  public Future<Void> remove(String tenant, String agentId) {
-    return change(tenant, agentId, REMOVE).mapEmpty();
+  /**
+   * Removes an agent that holds no lease; its contract version is remembered.
+   *
+   * @param by who removes it (the caller's subject), for the ledger
+   */
+  public Future<Void> remove(String tenant, String agentId, String by) {
+    return change(tenant, agentId, REMOVE, by).mapEmpty();
   }
 
-  /** Closes an agent's breaker by hand and starts its failure count over. */
-  public Future<Agent> resetBreaker(String tenant, String agentId) {
-    return change(tenant, agentId, RESET)
+  /**
+   * Closes an agent's breaker by hand and starts its failure count over.
+   *
+   * @param by who resets it (the caller's subject), for the ledger
+   */
+  public Future<Agent> resetBreaker(String tenant, String agentId, String by) {
+    return change(tenant, agentId, RESET, by)
         .map(
             body -> {
               if (body.getBoolean("reset")) {
@@ -212,14 +224,14 @@ public final class AgentRegistry {
             });
   }
 
-  private Future<Agent> store(VerifiedContract verified) {
+  private Future<Agent> store(VerifiedContract verified, String by) {
     AgentContract contract = verified.contract();
     String fingerprint = Fingerprint.of("agent-contract", contract);
     return scripts
         .run(
             contract.tenant(),
             PUT,
-            (args, now) -> contract.putArgs(args, fingerprint, verified.expiresAt()))
+            (args, now) -> contract.putArgs(args, fingerprint, verified.expiresAt()).put("by", by))
         .map(
             reply -> {
               if ("stale".equals(reply.kind())) {
@@ -238,11 +250,11 @@ public final class AgentRegistry {
             });
   }
 
-  /** Runs a script on one agent, with its new {@code status} if the script takes one. */
-  private Future<JsonObject> change(String tenant, String agentId, LuaScript script) {
+  /** Runs a script on one agent, naming who runs it ({@code by}) for the ledger. */
+  private Future<JsonObject> change(String tenant, String agentId, LuaScript script, String by) {
     Scope.segment(ErrorCode.INVALID_REQUEST, "agent id", agentId);
     return scripts
-        .run(tenant(tenant), script, (args, now) -> args.put("agent_id", agentId))
+        .run(tenant(tenant), script, (args, now) -> args.put("agent_id", agentId).put("by", by))
         .map(reply -> body(reply, agentId));
   }
 

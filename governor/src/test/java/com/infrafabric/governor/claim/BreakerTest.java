@@ -13,6 +13,7 @@ import com.infrafabric.governor.registry.AgentStatus;
 import com.infrafabric.governor.registry.BreakerState;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -172,7 +173,7 @@ class BreakerTest {
     String t = tenant("admin");
     openBreaker(t);
 
-    assertThat(Await.result(rig.registry.resetBreaker(t, "a1")).breaker())
+    assertThat(Await.result(rig.registry.resetBreaker(t, "a1", GovernorRig.ADMIN)).breaker())
         .isEqualTo(BreakerState.CLOSED);
 
     assertThat(rig.agent(t, "a1").consecutiveFailures()).isZero();
@@ -194,7 +195,7 @@ class BreakerTest {
     Claimed probe = (Claimed) claim(t);
     assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.HALF_OPEN);
 
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE, GovernorRig.ADMIN));
 
     assertThat(claim(t))
         .isInstanceOfSatisfying(
@@ -216,8 +217,8 @@ class BreakerTest {
     rig.clock.advance(Duration.ofSeconds(30));
     assertThat(claim(t)).isInstanceOf(Claimed.class);
 
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED, GovernorRig.ADMIN));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE, GovernorRig.ADMIN));
 
     assertThat(rig.agent(t, "a1").breaker()).isEqualTo(BreakerState.HALF_OPEN);
     Claimed probe = (Claimed) claim(t);

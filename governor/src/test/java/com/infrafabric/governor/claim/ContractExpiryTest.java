@@ -13,6 +13,7 @@ import com.infrafabric.governor.registry.AgentContract;
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -58,7 +59,8 @@ class ContractExpiryTest {
 
   private static Agent register(AgentContract contract, Duration ttl) {
     return Await.result(
-        rig.registry.register(rig.operator.mint(contract.toTokenSpec(TestTokens.ISSUER, ttl))));
+        rig.registry.register(
+            rig.operator.mint(contract.toTokenSpec(TestTokens.ISSUER, ttl)), GovernorRig.ADMIN));
   }
 
   private static boolean available(String tenant, String agent) {

@@ -198,7 +198,7 @@ class LeaseExpiryTest {
     Claimed claim = claimOne(t, "a1");
     rig.clock.advance(Duration.ofSeconds(61));
     sweepUntilDone();
-    Await.result(rig.registry.remove(t, "a1"));
+    Await.result(rig.registry.remove(t, "a1", GovernorRig.ADMIN));
 
     FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 2_000);
 
@@ -230,7 +230,7 @@ class LeaseExpiryTest {
     String t = freshTenant("busy-removal");
     claimOne(t, "a1");
 
-    assertThatThrownBy(() -> Await.result(rig.registry.remove(t, "a1")))
+    assertThatThrownBy(() -> Await.result(rig.registry.remove(t, "a1", GovernorRig.ADMIN)))
         .isInstanceOfSatisfying(
             GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_BUSY))
         .hasMessage("agent a1 still holds 1 leases; drain it first");
@@ -266,7 +266,7 @@ class LeaseExpiryTest {
     Claimed claim = claimOne(t, "a1");
     rig.register(contract(t, "a2", Map.of("go", 1), 4_000, 1));
 
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED, GovernorRig.ADMIN));
 
     assertThat(rig.agent(t, "a1").busySlots()).isZero();
     // Disabled by an admin is not a failure of the agent's, in the task's subtree or anywhere.
@@ -278,7 +278,7 @@ class LeaseExpiryTest {
         .isEqualTo("a2");
     assertLeaseEnded(claim, "agent_disabled");
 
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE, GovernorRig.ADMIN));
     assertLeaseEnded(claim, "agent_disabled");
     FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000);
     assertThat(late.late()).isTrue();
@@ -294,7 +294,7 @@ class LeaseExpiryTest {
   void aFinishAfterTheAgentWasDisabledIsLate() {
     String t = freshTenant("disabled-finish");
     Claimed claim = claimOne(t, "a1");
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED, GovernorRig.ADMIN));
 
     FinishResult late = rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000);
 
@@ -309,7 +309,7 @@ class LeaseExpiryTest {
   void aDrainingAgentKeepsItsLeases() {
     String t = freshTenant("draining");
     Claimed claim = claimOne(t, "a1");
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING, GovernorRig.ADMIN));
 
     assertThat(rig.heartbeat(claim)).isInstanceOf(Extended.class);
     assertThat(rig.finish(claim, TaskOutcome.SUCCEEDED, 1_000).late()).isFalse();

@@ -16,6 +16,7 @@ import com.infrafabric.governor.tenant.Refusal;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -143,10 +144,10 @@ class NotClaimedTest {
   void drainingAndDisabledAgentsTakeNoNewTasks() {
     String t = tenantWithBudget("drain", 1_000_000);
     rig.register(contract(t, "a1", Map.of("go", 1), 100, 2));
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING, GovernorRig.ADMIN));
 
     NotClaimed drained = (NotClaimed) rig.claim(task("t1", t + "/p", Map.of("go", 1), 1_000));
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE, GovernorRig.ADMIN));
 
     assertThat(drained.reason()).isEqualTo(Reason.NO_CAPABILITY_MATCH);
     assertThat(drained.counts()).containsEntry("unavailable", 1L);

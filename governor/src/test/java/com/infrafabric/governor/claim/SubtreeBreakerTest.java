@@ -17,6 +17,7 @@ import com.infrafabric.governor.registry.SubtreeStanding;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -201,8 +202,8 @@ class SubtreeBreakerTest {
     rig.clock.advance(Duration.ofSeconds(30));
     claimed(t, "teamB");
 
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
-    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED, GovernorRig.ADMIN));
+    Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.ACTIVE, GovernorRig.ADMIN));
 
     Claimed probe = claimed(t, "teamB");
     assertThat(((NotClaimed) claim(t, "teamB")).reason()).isEqualTo(Reason.BREAKERS_OPEN);
@@ -216,7 +217,7 @@ class SubtreeBreakerTest {
     openBreaker(t, "teamB");
     double closed = closedTransitions();
 
-    assertThat(Await.result(rig.registry.resetBreaker(t, "a1")).subtrees())
+    assertThat(Await.result(rig.registry.resetBreaker(t, "a1", GovernorRig.ADMIN)).subtrees())
         .containsExactly(new SubtreeStanding("teamB", 405_000, 0, BreakerState.CLOSED));
 
     assertThat(claimed(t, "teamB").agentId()).isEqualTo("a1");
@@ -256,7 +257,7 @@ class SubtreeBreakerTest {
     String t = tenant("removed");
     openBreaker(t, "teamB");
 
-    Await.result(rig.registry.remove(t, "a1"));
+    Await.result(rig.registry.remove(t, "a1", GovernorRig.ADMIN));
     rig.register(
         new AgentContract(
             "a1",

@@ -69,7 +69,8 @@ class GatewayBudgetHeadersTest {
                     .keys()
                     .create(
                         new KeySpec(Scope.parse(scope), Set.of("*"), 1, 1_000_000, Map.of(), null),
-                        IdempotencyKey.of("key-" + UUID.randomUUID())))
+                        IdempotencyKey.of("key-" + UUID.randomUUID()),
+                        GovernorRig.ADMIN))
             .secret()
             .orElseThrow();
     RIG.openAi(secret).chat().completions().create(GatewayRig.chat("gpt-test", "First"));

@@ -327,7 +327,8 @@ class GatewayVirtualKeyTest {
                 issued.key().tenant(),
                 issued.key().id(),
                 Scope.parse(issued.key().tenant()),
-                IdempotencyKey.of("revoke-" + UUID.randomUUID())));
+                IdempotencyKey.of("revoke-" + UUID.randomUUID()),
+                GovernorRig.ADMIN));
 
     assertThatThrownBy(
             () ->
@@ -688,7 +689,8 @@ class GatewayVirtualKeyTest {
         keys()
             .create(
                 new KeySpec(Scope.parse(scope), models, rpm, tpm, Map.of(), null),
-                IdempotencyKey.of("key-" + UUID.randomUUID())));
+                IdempotencyKey.of("key-" + UUID.randomUUID()),
+                GovernorRig.ADMIN));
   }
 
   private static VirtualKeys keys() {

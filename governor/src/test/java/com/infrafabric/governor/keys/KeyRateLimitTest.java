@@ -59,7 +59,7 @@ class KeyRateLimitTest {
   private static VirtualKey key(long rpm, long tpm) {
     KeySpec spec =
         new KeySpec(Scope.parse(freshTenant("rl")), Set.of("*"), rpm, tpm, Map.of(), null);
-    return Await.result(keysA.create(spec, newKey())).key();
+    return Await.result(keysA.create(spec, newKey(), GovernorRig.ADMIN)).key();
   }
 
   @Test
@@ -137,16 +137,18 @@ class KeyRateLimitTest {
   void aRevocationOnOneNodeHoldsOnTheOtherAtOnce() {
     String t = freshTenant("revoke");
     KeySpec spec = new KeySpec(Scope.parse(t), Set.of("*"), 10, 10, Map.of(), null);
-    IssuedKey issued = Await.result(keysA.create(spec, newKey()));
+    IssuedKey issued = Await.result(keysA.create(spec, newKey(), GovernorRig.ADMIN));
     String secret = issued.secret().orElseThrow();
     assertThat(Await.result(keysB.authenticate(secret))).isPresent();
 
-    IssuedKey rotated = Await.result(keysA.rotate(t, issued.key().id(), Scope.parse(t), newKey()));
+    IssuedKey rotated =
+        Await.result(
+            keysA.rotate(t, issued.key().id(), Scope.parse(t), newKey(), GovernorRig.ADMIN));
     assertThat(Await.result(keysB.authenticate(secret))).isEmpty();
     String fresh = rotated.secret().orElseThrow();
     assertThat(Await.result(keysB.authenticate(fresh))).isPresent();
 
-    Await.result(keysB.revoke(t, issued.key().id(), Scope.parse(t), newKey()));
+    Await.result(keysB.revoke(t, issued.key().id(), Scope.parse(t), newKey(), GovernorRig.ADMIN));
     assertThat(Await.result(keysA.authenticate(fresh))).isEmpty();
   }
 }

@@ -69,7 +69,7 @@ class VirtualKeyCacheTest {
 
   private static IssuedKey create(String tenant, Instant expiry) {
     KeySpec spec = new KeySpec(Scope.parse(tenant), Set.of("*"), 100, 10_000, Map.of(), expiry);
-    return Await.result(nodeA.create(spec, newKey()));
+    return Await.result(nodeA.create(spec, newKey(), GovernorRig.ADMIN));
   }
 
   private static boolean authenticates(VirtualKeys node, String secret) {
@@ -84,7 +84,7 @@ class VirtualKeyCacheTest {
     assertThat(authenticates(nodeA, secret)).isTrue();
     assertThat(authenticates(nodeB, secret)).isTrue();
 
-    Await.result(nodeA.revoke(t, issued.key().id(), Scope.parse(t), newKey()));
+    Await.result(nodeA.revoke(t, issued.key().id(), Scope.parse(t), newKey(), GovernorRig.ADMIN));
 
     assertThat(authenticates(nodeA, secret)).as("the node that revoked").isFalse();
     rig.clock.advance(TTL.minusMillis(1));
@@ -101,7 +101,8 @@ class VirtualKeyCacheTest {
     assertThat(authenticates(nodeB, old)).isTrue();
 
     String fresh =
-        Await.result(nodeA.rotate(t, issued.key().id(), Scope.parse(t), newKey()))
+        Await.result(
+                nodeA.rotate(t, issued.key().id(), Scope.parse(t), newKey(), GovernorRig.ADMIN))
             .secret()
             .orElseThrow();
 
@@ -120,7 +121,7 @@ class VirtualKeyCacheTest {
     String secret = issued.secret().orElseThrow();
     assertThat(authenticates(uncached, secret)).isTrue();
 
-    Await.result(nodeA.revoke(t, issued.key().id(), Scope.parse(t), newKey()));
+    Await.result(nodeA.revoke(t, issued.key().id(), Scope.parse(t), newKey(), GovernorRig.ADMIN));
 
     assertThat(authenticates(uncached, secret)).isFalse();
     assertThat(uncached.cachedHashes()).isEmpty();

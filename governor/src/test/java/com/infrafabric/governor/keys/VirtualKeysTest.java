@@ -62,7 +62,7 @@ class VirtualKeysTest {
   }
 
   static IssuedKey create(VirtualKeys keys, String scope) {
-    return Await.result(keys.create(spec(scope), newKey()));
+    return Await.result(keys.create(spec(scope), newKey(), GovernorRig.ADMIN));
   }
 
   @Test
@@ -114,7 +114,7 @@ class VirtualKeysTest {
     String t = freshTenant("vk-exp");
     Instant expiry = rig.clock.instant().plus(Duration.ofHours(1));
     KeySpec spec = new KeySpec(Scope.parse(t), Set.of("*"), 10, 10, Map.of(), expiry);
-    IssuedKey issued = Await.result(keys.create(spec, newKey()));
+    IssuedKey issued = Await.result(keys.create(spec, newKey(), GovernorRig.ADMIN));
     String secret = issued.secret().orElseThrow();
 
     assertThat(Await.result(keys.authenticate(secret))).isPresent();
@@ -136,19 +136,21 @@ class VirtualKeysTest {
     String id = issued.key().id();
     String old = issued.secret().orElseThrow();
 
-    IssuedKey rotated = Await.result(keys.rotate(t, id, Scope.parse(t), newKey()));
+    IssuedKey rotated =
+        Await.result(keys.rotate(t, id, Scope.parse(t), newKey(), GovernorRig.ADMIN));
     String fresh = rotated.secret().orElseThrow();
     assertThat(rotated.key()).isEqualTo(issued.key());
     assertThat(Await.result(keys.authenticate(old))).isEmpty();
     assertThat(Await.result(keys.authenticate(fresh))).contains(issued.key());
 
-    Await.result(keys.revoke(t, id, Scope.parse(t), newKey()));
+    Await.result(keys.revoke(t, id, Scope.parse(t), newKey(), GovernorRig.ADMIN));
     assertThat(Await.result(keys.authenticate(fresh))).isEmpty();
     assertThat(Await.result(keys.get(t, id, Scope.parse(t)))).isEmpty();
     assertThat(rig.ledger(t))
         .extracting(e -> e.fields().get("op"))
         .containsExactly("create", "rotate", "revoke");
-    assertThatThrownBy(() -> Await.result(keys.revoke(t, id, Scope.parse(t), newKey())))
+    assertThatThrownBy(
+            () -> Await.result(keys.revoke(t, id, Scope.parse(t), newKey(), GovernorRig.ADMIN)))
         .isInstanceOf(GovernorException.class)
         .extracting(e -> ((GovernorException) e).code())
         .isEqualTo(ErrorCode.KEY_NOT_FOUND);
@@ -163,10 +165,12 @@ class VirtualKeysTest {
 
     assertThat(Await.result(keys.get(t, id, elsewhere))).isEmpty();
     assertThat(Await.result(keys.list(elsewhere, null, 10)).keys()).isEmpty();
-    assertThatThrownBy(() -> Await.result(keys.rotate(t, id, elsewhere, newKey())))
+    assertThatThrownBy(
+            () -> Await.result(keys.rotate(t, id, elsewhere, newKey(), GovernorRig.ADMIN)))
         .extracting(e -> ((GovernorException) e).code())
         .isEqualTo(ErrorCode.KEY_NOT_FOUND);
-    assertThatThrownBy(() -> Await.result(keys.revoke(t, id, elsewhere, newKey())))
+    assertThatThrownBy(
+            () -> Await.result(keys.revoke(t, id, elsewhere, newKey(), GovernorRig.ADMIN)))
         .extracting(e -> ((GovernorException) e).code())
         .isEqualTo(ErrorCode.KEY_NOT_FOUND);
     assertThat(Await.result(keys.authenticate(issued.secret().orElseThrow()))).isPresent();
@@ -183,7 +187,7 @@ class VirtualKeysTest {
         .extracting(e -> ((GovernorException) e).code())
         .isEqualTo(ErrorCode.KEY_LIMIT_REACHED);
 
-    Await.result(keys.revoke(t, ids.get(0), Scope.parse(t), newKey()));
+    Await.result(keys.revoke(t, ids.get(0), Scope.parse(t), newKey(), GovernorRig.ADMIN));
     assertThat(create(keys, t).secret()).isPresent();
   }
 
@@ -204,7 +208,7 @@ class VirtualKeysTest {
     assertThat(refused.details()).containsEntry("subtree", t + "/q").containsEntry("max_keys", 4L);
     assertThat(refused.getMessage()).contains("the subtree " + t + "/q already holds 4 keys");
     assertThat(create(eight, t + "/s").secret()).isPresent();
-    Await.result(eight.revoke(t, team.get(0), Scope.parse(t), newKey()));
+    Await.result(eight.revoke(t, team.get(0), Scope.parse(t), newKey(), GovernorRig.ADMIN));
     assertThat(create(eight, t + "/q/x").secret()).isPresent();
   }
 
@@ -240,13 +244,13 @@ class VirtualKeysTest {
   void aRetriedCreateMakesNoSecondKeyAndShowsNoSecretAgain() {
     String t = freshTenant("vk-idem");
     IdempotencyKey idem = newKey();
-    IssuedKey first = Await.result(keys.create(spec(t), idem));
-    IssuedKey again = Await.result(keys.create(spec(t), idem));
+    IssuedKey first = Await.result(keys.create(spec(t), idem, GovernorRig.ADMIN));
+    IssuedKey again = Await.result(keys.create(spec(t), idem, GovernorRig.ADMIN));
 
     assertThat(again.key()).isEqualTo(first.key());
     assertThat(again.secret()).isEmpty();
     assertThat(Await.result(keys.list(Scope.parse(t), null, 10)).keys()).hasSize(1);
-    assertThatThrownBy(() -> Await.result(keys.create(spec(t + "/other"), idem)))
+    assertThatThrownBy(() -> Await.result(keys.create(spec(t + "/other"), idem, GovernorRig.ADMIN)))
         .extracting(e -> ((GovernorException) e).code())
         .isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
   }
@@ -265,7 +269,7 @@ class VirtualKeysTest {
             new KeySpec(scope, Set.of("m"), 1, 1, Map.of("n", "x".repeat(257)), null),
             new KeySpec(scope, Set.of("m"), 1, 1, Map.of("n", "line\nbreak"), null));
     for (KeySpec spec : bad) {
-      assertThatThrownBy(() -> keys.create(spec, newKey()))
+      assertThatThrownBy(() -> keys.create(spec, newKey(), GovernorRig.ADMIN))
           .as(spec.toString())
           .isInstanceOf(GovernorException.class)
           .extracting(e -> ((GovernorException) e).code())

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -46,7 +47,7 @@ class AgentListingTest {
     String t = freshTenant("listing");
     for (String id : removed) {
       rig.register(contract(t, id, Map.of("python", 1), 100, 1));
-      Await.result(rig.registry.remove(t, id));
+      Await.result(rig.registry.remove(t, id, GovernorRig.ADMIN));
     }
     for (String id : live) {
       rig.register(contract(t, id, Map.of("python", 1), 100, 1));

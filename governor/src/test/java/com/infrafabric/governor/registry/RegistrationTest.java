@@ -9,6 +9,7 @@ import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.ledger.LedgerEntry;
 import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -167,7 +168,7 @@ class RegistrationTest {
     AgentContract v1 = contract(t, "a1", Map.of("python", 1), 100, 1);
     rig.register(v1);
 
-    Await.result(rig.registry.remove(t, "a1"));
+    Await.result(rig.registry.remove(t, "a1", GovernorRig.ADMIN));
 
     assertThat(Await.result(rig.registry.get(t, "a1"))).isEmpty();
     assertThatThrownBy(() -> rig.register(v1))
@@ -182,14 +183,18 @@ class RegistrationTest {
     String t = freshTenant("status");
     rig.register(contract(t, "a1", Map.of("python", 1), 100, 1));
 
-    Agent drained = Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING));
-    Agent disabled = Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED));
+    Agent drained =
+        Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DRAINING, GovernorRig.ADMIN));
+    Agent disabled =
+        Await.result(rig.claims.setAgentStatus(t, "a1", AgentStatus.DISABLED, GovernorRig.ADMIN));
 
     assertThat(drained.status()).isEqualTo(AgentStatus.DRAINING);
     assertThat(disabled.status()).isEqualTo(AgentStatus.DISABLED);
     assertThat(stored(t, "a1").status()).isEqualTo(AgentStatus.DISABLED);
     assertThatThrownBy(
-            () -> Await.result(rig.claims.setAgentStatus(t, "nobody", AgentStatus.ACTIVE)))
+            () ->
+                Await.result(
+                    rig.claims.setAgentStatus(t, "nobody", AgentStatus.ACTIVE, GovernorRig.ADMIN)))
         .isInstanceOfSatisfying(
             GovernorException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.AGENT_NOT_FOUND))
         .hasMessage("agent nobody is not registered");
@@ -252,7 +257,7 @@ class RegistrationTest {
   }
 
   private static Agent register(String jws) {
-    return Await.result(rig.registry.register(jws));
+    return Await.result(rig.registry.register(jws, GovernorRig.ADMIN));
   }
 
   private static void assertRejected(ThrowingCallable registration, String reason) {

@@ -167,11 +167,11 @@ class TwoGovernorsOnClusterTest {
       b.heartbeat(claim);
       a.finish(claim, i % 2 == 0 ? TaskOutcome.SUCCEEDED : TaskOutcome.FAILED, 500);
     }
-    Await.result(a.claims.setAgentStatus(t, "agent-0", AgentStatus.DRAINING));
-    Await.result(b.registry.resetBreaker(t, "agent-1"));
+    Await.result(a.claims.setAgentStatus(t, "agent-0", AgentStatus.DRAINING, GovernorRig.ADMIN));
+    Await.result(b.registry.resetBreaker(t, "agent-1", GovernorRig.ADMIN));
     a.governor.clock.advance(Duration.ofHours(1));
     Await.result(a.claims.expireDue(t, 10));
-    Await.result(b.registry.remove(t, "agent-0"));
+    Await.result(b.registry.remove(t, "agent-0", GovernorRig.ADMIN));
     assertThat(Await.result(a.registry.list(t, null, 10)).agents())
         .extracting(agent -> agent.id())
         .doesNotContain("agent-0")
@@ -225,10 +225,16 @@ class TwoGovernorsOnClusterTest {
           Await.result(
               keys.create(
                   new KeySpec(Scope.parse(tenant), Set.of("gpt-test"), 10, 1_000, Map.of(), null),
-                  GovernorRig.newKey()));
+                  GovernorRig.newKey(),
+                  GovernorRig.ADMIN));
       IssuedKey rotated =
           Await.result(
-              keys.rotate(tenant, issued.key().id(), Scope.parse(tenant), GovernorRig.newKey()));
+              keys.rotate(
+                  tenant,
+                  issued.key().id(),
+                  Scope.parse(tenant),
+                  GovernorRig.newKey(),
+                  GovernorRig.ADMIN));
       assertThat(Await.result(keys.authenticate(rotated.secret().orElseThrow()))).isPresent();
       Instant later = rig.clock.instant().plus(Duration.ofDays(1));
       assertThat(
@@ -238,11 +244,17 @@ class TwoGovernorsOnClusterTest {
                           issued.key().id(),
                           Scope.parse(tenant),
                           later,
-                          GovernorRig.newKey()))
+                          GovernorRig.newKey(),
+                          GovernorRig.ADMIN))
                   .expiresAt())
           .isEqualTo(later);
       Await.result(
-          keys.revoke(tenant, issued.key().id(), Scope.parse(tenant), GovernorRig.newKey()));
+          keys.revoke(
+              tenant,
+              issued.key().id(),
+              Scope.parse(tenant),
+              GovernorRig.newKey(),
+              GovernorRig.ADMIN));
       assertThat(Await.result(keys.authenticate(rotated.secret().orElseThrow()))).isEmpty();
 
       rig.reserve(tenant, RESERVATION);

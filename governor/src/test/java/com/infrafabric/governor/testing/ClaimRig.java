@@ -157,7 +157,7 @@ public final class ClaimRig implements AutoCloseable {
   }
 
   public Agent register(AgentContract contract) {
-    return Await.result(registry.register(sign(contract)));
+    return Await.result(registry.register(sign(contract), GovernorRig.ADMIN));
   }
 
   public void policy(String tenant, TenantPolicy policy) {
