@@ -257,13 +257,17 @@ public final class KeysCli extends CommandGroup {
     table.print(out);
   }
 
+  /**
+   * The key, then its secret; a replayed answer ({@code secret_shown} false) has none to print, and
+   * the governor's notice says why and what to do.
+   */
   private static void printIssued(Answer answer, PrintStream out) {
     printKey(answer, out);
-    Object secret = answer.optional("secret");
     out.println(
-        secret == null
-            ? "secret: not shown (a replay); rotate the key for a new one"
-            : "secret (shown once, store it now): " + secret);
+        Boolean.TRUE.equals(answer.optional("secret_shown"))
+            ? "secret (shown once, store it now): " + answer.string("secret")
+            : "secret: not shown, this answer replays an earlier request: "
+                + answer.optional("secret_notice"));
   }
 
   private static void row(Table table, Answer key) {

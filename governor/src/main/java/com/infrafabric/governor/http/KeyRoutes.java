@@ -47,6 +47,11 @@ final class KeyRoutes {
           "metadata",
           "expires_at");
 
+  /** What a replayed create or rotate says in place of the secret it cannot show again. */
+  static final String SECRET_NOT_SHOWN =
+      "the secret is shown only once, in the first answer, and is not kept (only its SHA-256 is):"
+          + " rotate the key for a new secret, or revoke it and create another";
+
   private final VirtualKeys keys;
   private final Predicate<String> servedModels;
 
@@ -162,10 +167,19 @@ final class KeyRoutes {
     return subtree;
   }
 
+  /**
+   * The answer of a create or rotate: the key, its {@code secret} and {@code secret_shown}. A
+   * replay (same idempotency key) has the secret null, {@code secret_shown} false and a {@code
+   * secret_notice} saying why and what to do: only the secret's SHA-256 is stored, so it can be
+   * shown to the first answer only, and a client that lost that answer must not take the replay for
+   * a key without one.
+   */
   private static void issuedAnswer(RoutingContext ctx, IssuedKey issued, int status) {
     JsonObject body = view(issued.key());
-    issued.secret().ifPresent(secret -> body.put("secret", secret));
+    body.put("secret", issued.secret().orElse(null))
+        .put("secret_shown", issued.secret().isPresent());
     if (issued.secret().isEmpty()) {
+      body.put("secret_notice", SECRET_NOT_SHOWN);
       ctx.response().putHeader("Idempotent-Replayed", "true");
     }
     Responses.send(ctx, issued.secret().isPresent() ? status : 200, body);

@@ -67,7 +67,7 @@ class KeyApiTest {
           rig.call("POST", "/v1/keys", admin, spec(t + "/search"), Map.of("Idempotency-Key", "c1"));
       assertThat(replay.statusCode()).isEqualTo(200);
       assertThat(json(replay).getString("id")).isEqualTo(id);
-      assertThat(json(replay).containsKey("secret")).isFalse();
+      assertSecretNotShownAgain(replay);
       responses.add(replay);
 
       String path = "/v1/keys/" + t + "/" + id;
@@ -228,5 +228,47 @@ class KeyApiTest {
       assertThat(past.statusCode()).as(past.body()).isEqualTo(400);
       assertThat(json(rig.call("GET", "/v1/keys", admin, null)).getJsonArray("keys")).isEmpty();
     }
+  }
+
+  /**
+   * Regression: a replayed create or rotate answered 200 with no {@code secret} and nothing saying
+   * why, so a client that lost the first answer took it for a key without a secret. Only the
+   * secret's SHA-256 is kept, so the replay cannot show it: it says so in stable fields, and what
+   * to do, for create and rotate alike.
+   */
+  @Test
+  void aReplayedCreateOrRotateSaysTheSecretWasShownOnceAndWhatToDo() {
+    try (GovernorServiceRig rig =
+        new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE)) {
+      String t = GovernorRig.freshTenant("keys-replay");
+      String admin = rig.admin(t);
+      Map<String, String> createKey = Map.of("Idempotency-Key", "create-1");
+      HttpResponse<String> created = rig.call("POST", "/v1/keys", admin, spec(t), createKey);
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      assertThat(json(created).getBoolean("secret_shown")).isTrue();
+      assertThat(json(created).containsKey("secret_notice")).isFalse();
+      String rotate = "/v1/keys/" + t + "/" + json(created).getString("id") + "/rotate";
+      Map<String, String> rotateKey = Map.of("Idempotency-Key", "rotate-1");
+      HttpResponse<String> rotated = rig.call("POST", rotate, admin, null, rotateKey);
+      assertThat(rotated.statusCode()).as(rotated.body()).isEqualTo(200);
+      assertThat(json(rotated).getString("secret")).startsWith("ifk_");
+      assertThat(json(rotated).getBoolean("secret_shown")).isTrue();
+
+      assertSecretNotShownAgain(rig.call("POST", "/v1/keys", admin, spec(t), createKey));
+      assertSecretNotShownAgain(rig.call("POST", rotate, admin, null, rotateKey));
+    }
+  }
+
+  private static void assertSecretNotShownAgain(HttpResponse<String> replay) {
+    assertThat(replay.statusCode()).as(replay.body()).isEqualTo(200);
+    assertThat(replay.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    JsonObject body = json(replay);
+    assertThat(body.containsKey("secret")).isTrue();
+    assertThat(body.getString("secret")).isNull();
+    assertThat(body.getBoolean("secret_shown")).isFalse();
+    assertThat(body.getString("secret_notice"))
+        .contains("shown only once")
+        .contains("rotate the key")
+        .contains("revoke it and create another");
   }
 }
