@@ -131,6 +131,8 @@ class ClientCommandsTest {
                 "100000",
                 "--meta",
                 "team=search",
+                "--idempotency-key",
+                "cli-create-1",
                 "--json",
                 "--token-file",
                 admin))
@@ -139,6 +141,33 @@ class ClientCommandsTest {
     JsonObject created = new JsonObject(cli.stdout());
     String id = created.getString("id");
     assertThat(created.getString("secret")).startsWith("ifk_keyco." + id + ".");
+    // Run again under the same key (as after a lost answer): the same key, its secret not again.
+    assertThat(
+            cli.run(
+                "keys",
+                "create",
+                "--scope",
+                "keyco/search",
+                "--models",
+                "gpt-4o,gpt-4o-mini",
+                "--rpm",
+                "60",
+                "--tpm",
+                "100000",
+                "--meta",
+                "team=search",
+                "--idempotency-key",
+                "cli-create-1",
+                "--token-file",
+                admin))
+        .as(cli.stderr())
+        .isZero();
+    assertThat(cli.stdout())
+        .contains(id)
+        .contains("secret: not shown, this answer replays an earlier request")
+        .contains("shown only once")
+        .contains("rotate the key for a new secret")
+        .doesNotContain("ifk_");
 
     assertThat(cli.run("keys", "list", "--token-file", admin)).as(cli.stderr()).isZero();
     assertThat(cli.stdout())

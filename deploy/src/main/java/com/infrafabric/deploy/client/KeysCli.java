@@ -70,6 +70,8 @@ public final class KeysCli extends CommandGroup {
         description = "e.g. 2027-01-01T00:00:00Z")
     private Instant expiresAt;
 
+    @Mixin private RetryKeyOption retryKey;
+
     Create(CliContext context) {
       super(context, Service.GOVERNOR);
     }
@@ -92,7 +94,7 @@ public final class KeysCli extends CommandGroup {
       if (expiresAt != null) {
         body.put("expires_at", expiresAt.toString());
       }
-      return client.post("/v1/keys", body);
+      return retryKey.post(client, "/v1/keys", body);
     }
 
     @Override
@@ -165,13 +167,15 @@ public final class KeysCli extends CommandGroup {
 
     @Mixin private KeyAddress key;
 
+    @Mixin private RetryKeyOption retryKey;
+
     Rotate(CliContext context) {
       super(context, Service.GOVERNOR);
     }
 
     @Override
     Answer request(RestClient client) {
-      return client.post(key.path() + "/rotate", new JsonObject());
+      return retryKey.post(client, key.path() + "/rotate", new JsonObject());
     }
 
     @Override
