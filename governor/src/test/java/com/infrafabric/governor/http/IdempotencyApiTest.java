@@ -6,9 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
+import com.infrafabric.platform.http.RouteDescriptor;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -172,5 +178,50 @@ class IdempotencyApiTest {
     return json(rig.call("GET", "/v1/ledger/" + tenant, rig.auditor(tenant), null))
         .getJsonArray("entries")
         .size();
+  }
+
+  /**
+   * Regression: the README said every mutating operation honours an {@code Idempotency-Key}, but
+   * the configuration routes (budgets, zone, policy, agents) ignore one: they are idempotent by
+   * their method. Which routes take a key is declared once, in the OpenAPI document: for every
+   * mutating route of the route table, a request naming a key is answered with it exactly when the
+   * document declares the header on that operation, whatever the request's fate (here a body or
+   * path that names nothing there).
+   */
+  @Test
+  void exactlyTheOperationsTheDocumentDeclaresAKeyOnEchoIt() {
+    String t = GovernorRig.freshTenant("declared");
+    String everyRole =
+        rig.tokens.mint(rig.tokens.spec("all", "admin", "agent", "dispatcher").withScope(t));
+    JsonObject paths =
+        new JsonObject(rig.http.get("/v1/openapi.json", rig.auditor()).body())
+            .getJsonObject("paths");
+    List<RouteDescriptor> mutating =
+        rig.service.routes().stream()
+            .filter(route -> !route.method().equals(HttpMethod.GET))
+            .filter(route -> route.path().startsWith("/v1/"))
+            .toList();
+    assertThat(mutating).hasSizeGreaterThan(15);
+    for (RouteDescriptor route : mutating) {
+      boolean declared =
+          paths
+              .getJsonObject(route.openApiPath())
+              .getJsonObject(route.method().name().toLowerCase(Locale.ROOT))
+              .getJsonArray("parameters", new JsonArray())
+              .stream()
+              .anyMatch(p -> p.toString().contains("IdempotencyKey"));
+      String path =
+          route.path().replace(":scope", t).replace(":tenant", t).replaceAll(":[a-z]+", "nobody");
+      HttpResponse<String> answer =
+          rig.call(
+              route.method().name(),
+              path,
+              everyRole,
+              new JsonObject(),
+              Map.of(KEY, "declared-probe"));
+      assertThat(answer.headers().firstValue(KEY))
+          .as(route.method() + " " + route.path() + " (" + answer.statusCode() + ")")
+          .isEqualTo(declared ? Optional.of("declared-probe") : Optional.empty());
+    }
   }
 }
