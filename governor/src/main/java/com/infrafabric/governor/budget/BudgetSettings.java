@@ -117,9 +117,18 @@ public record BudgetSettings(
   }
 
   /**
+   * The longest TTL a request may name in whole seconds ({@code ttl_seconds}): the range it may use
+   * is 1..this.
+   */
+  public long maxReservationTtlSeconds() {
+    return maxReservationTtl.toSeconds();
+  }
+
+  /**
    * The TTL a request gets: its own if within bounds, the default if it named none. A TTL out of
    * bounds is the request's {@code ttl_seconds} (the wire's name for it), refused like any other
-   * field out of its range.
+   * field out of its range, naming the range in whole seconds ({@code details.min}, {@code
+   * details.max}) as the REST API reads the field.
    */
   Duration ttlFor(Duration requested) {
     Duration ttl = requested == null ? defaultReservationTtl : requested;
@@ -132,9 +141,15 @@ public record BudgetSettings(
               + " is outside "
               + MIN_RESERVATION_TTL.toSeconds()
               + ".."
-              + maxReservationTtl.toSeconds()
+              + maxReservationTtlSeconds()
               + " (budget.maxReservationTtl)",
-          Map.of("field", ReservationWire.TTL_SECONDS));
+          Map.of(
+              "field",
+              ReservationWire.TTL_SECONDS,
+              "min",
+              MIN_RESERVATION_TTL.toSeconds(),
+              "max",
+              maxReservationTtlSeconds()));
     }
     return ttl;
   }

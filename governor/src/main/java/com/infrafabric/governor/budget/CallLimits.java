@@ -7,6 +7,8 @@ import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.platform.http.Excerpt;
+import java.math.BigInteger;
 import java.util.Map;
 
 /**
@@ -49,22 +51,25 @@ public record CallLimits(long maxMicros, long maxTokens) {
   }
 
   /**
-   * Returns {@code micros}, the amount a request gives in {@code field}, if one call may take it.
+   * Returns {@code micros}, the amount a request gives in {@code field} as it was sent (of any
+   * size), if it is within {@code min}..{@link #maxMicros}: one range, whichever side the amount
+   * fell off and however far, so a refusal states the range the field really takes.
    *
-   * @throws GovernorException {@code INVALID_AMOUNT} naming the field and the bound otherwise
+   * @throws GovernorException {@code INVALID_AMOUNT} naming the field and the range ({@code
+   *     details.min}, {@code details.max}, {@code details.setting}) otherwise
    */
-  public long micros(String field, long micros) {
-    return within(field, micros, maxMicros, "micro-dollars", MAX_MICROS_KEY);
+  public long micros(String field, BigInteger micros, long min) {
+    return within(field, micros, min, maxMicros, "micro-dollars", MAX_MICROS_KEY);
   }
 
   /**
-   * Returns {@code tokens}, the token count a request gives in {@code field}, if one call may
-   * report it.
+   * Returns {@code tokens}, the token count a request gives in {@code field} as it was sent, if it
+   * is within 0..{@link #maxTokens}.
    *
-   * @throws GovernorException {@code INVALID_AMOUNT} naming the field and the bound otherwise
+   * @throws GovernorException {@code INVALID_AMOUNT} naming the field and the range otherwise
    */
-  public long tokens(String field, long tokens) {
-    return within(field, tokens, maxTokens, "tokens", MAX_TOKENS_KEY);
+  public long tokens(String field, BigInteger tokens) {
+    return within(field, tokens, 0, maxTokens, "tokens", MAX_TOKENS_KEY);
   }
 
   /**
@@ -77,28 +82,33 @@ public record CallLimits(long maxMicros, long maxTokens) {
   public long cost(Spend spend, PricingCatalogue catalogue) {
     return within(
         "cost",
-        PricedSpend.of(spend, catalogue).micros(),
+        BigInteger.valueOf(PricedSpend.of(spend, catalogue).micros()),
+        0,
         maxMicros,
         "micro-dollars",
         MAX_MICROS_KEY);
   }
 
-  private static long within(String field, long value, long max, String unit, String key) {
-    if (value > max) {
+  private static long within(
+      String field, BigInteger value, long min, long max, String unit, String key) {
+    if (value.compareTo(BigInteger.valueOf(min)) < 0
+        || value.compareTo(BigInteger.valueOf(max)) > 0) {
       throw new GovernorException(
           ErrorCode.INVALID_AMOUNT,
           field
               + " "
-              + value
-              + " is above "
+              + Excerpt.of(value.toString(), Excerpt.VALUE_CHARS)
+              + " is outside "
+              + min
+              + ".."
               + max
               + " "
               + unit
               + ", the most one call may take ("
               + key
               + ")",
-          Map.of("field", field, "max", max, "setting", key));
+          Map.of("field", field, "min", min, "max", max, "setting", key));
     }
-    return value;
+    return value.longValueExact();
   }
 }

@@ -209,7 +209,9 @@ final class AgentRoutes {
     body.optionalInt("min_match_permille", 1, PERMILLE).ifPresent(policy::minMatchPermille);
     body.optionalInt("max_agents_per_task", 1, TenantPolicy.MAX_AGENTS_PER_TASK)
         .ifPresent(policy::maxAgentsPerTask);
-    body.optionalInteger("max_cost_per_task_micros", 1, Money.MAX_MICROS)
+    // An amount, refused as every amount is (INVALID_AMOUNT), not as the policy's other numbers.
+    body.optionalExactInteger("max_cost_per_task_micros")
+        .map(micros -> Money.checkPositive(body.fullName("max_cost_per_task_micros"), micros))
         .ifPresent(policy::maxCostPerTaskMicros);
     body.optionalInt("breaker_failures", 1, TenantPolicy.MAX_BREAKER_FAILURES)
         .ifPresent(policy::breakerFailures);

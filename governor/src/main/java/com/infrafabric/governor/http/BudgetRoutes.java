@@ -10,6 +10,7 @@ import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.Budget;
 import com.infrafabric.governor.budget.Budgets;
 import com.infrafabric.governor.budget.Limit;
+import com.infrafabric.governor.tenant.Money;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.platform.auth.Access;
@@ -146,7 +147,7 @@ final class BudgetRoutes {
   /** One window's limit; its refusals name its fields in full ({@code limits.day.cap_micros}). */
   private static Limit limit(Fields fields) {
     return new Limit(
-        AmountFields.micros(fields, "cap_micros"),
+        Money.checkAmount(fields.fullName("cap_micros"), fields.exactInteger("cap_micros")),
         Limit.thresholds(fields.fullName("thresholds_pct"), percents(fields, "thresholds_pct")));
   }
 

@@ -1,8 +1,8 @@
 package com.infrafabric.governor.http;
 
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.Budgets;
-import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.budget.Reconciler;
 import com.infrafabric.governor.claim.ClaimEngine;
 import com.infrafabric.governor.claim.GrantIssuer;
@@ -58,10 +58,12 @@ public final class GovernorApi {
       SignedGrants signedGrants,
       VirtualKeys keys,
       Predicate<String> servedModels,
-      CallLimits callLimits) {
-    SpendFields spendFields = new SpendFields(callLimits, pricing);
+      BudgetSettings settings) {
+    SpendFields spendFields = new SpendFields(settings.callLimits(), pricing);
     this.budgets = new BudgetRoutes(budgets);
-    this.reservations = new ReservationRoutes(engine, spendFields, signedGrants);
+    this.reservations =
+        new ReservationRoutes(
+            engine, spendFields, signedGrants, settings.maxReservationTtlSeconds());
     this.reservationList = new ReservationListRoutes(budgets.reservations());
     this.ledger = new LedgerRoutes(ledger, reconciler, events);
     this.pricing = new PricingRoutes(pricing);

@@ -17,6 +17,7 @@ import static com.infrafabric.wire.reservation.ReservationWire.TTL_SECONDS;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.BudgetEngine;
+import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.CallAttribution;
 import com.infrafabric.governor.budget.ChargeRequest;
 import com.infrafabric.governor.budget.CommitRequest;
@@ -64,14 +65,6 @@ import java.util.Set;
  */
 final class ReservationRoutes {
 
-  /**
-   * The longest {@code ttl_seconds} read either way: any whose milliseconds a {@code long} holds.
-   * The range a request may use is the configured one ({@code budget.maxReservationTtl}), which the
-   * engine checks and names in its refusal, so every value outside it, below as above, hears the
-   * same range.
-   */
-  private static final long READABLE_TTL_SECONDS = Long.MAX_VALUE / 1000;
-
   private static final Set<String> RESERVE_FIELDS =
       Set.of(SCOPE, AMOUNT_MICROS, MODEL, INPUT_TOKENS, MAX_OUTPUT_TOKENS, TTL_SECONDS, GRANT);
   private static final Set<String> ACTUAL_FIELDS =
@@ -82,11 +75,19 @@ final class ReservationRoutes {
   private final BudgetEngine engine;
   private final SpendFields spend;
   private final SignedGrants grants;
+  private final long maxTtlSeconds;
 
-  ReservationRoutes(BudgetEngine engine, SpendFields spend, SignedGrants grants) {
+  /**
+   * @param maxTtlSeconds the longest {@code ttl_seconds} a request may name ({@code
+   *     budget.maxReservationTtl}): the field is read within 1..this, so every value outside it,
+   *     below as above and however far, hears the range it really takes
+   */
+  ReservationRoutes(
+      BudgetEngine engine, SpendFields spend, SignedGrants grants, long maxTtlSeconds) {
     this.engine = engine;
     this.spend = spend;
     this.grants = grants;
+    this.maxTtlSeconds = maxTtlSeconds;
   }
 
   void register(Routes routes) {
@@ -109,7 +110,8 @@ final class ReservationRoutes {
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
     Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string(SCOPE)));
     Duration ttl =
-        body.optionalInteger(TTL_SECONDS, -READABLE_TTL_SECONDS, READABLE_TTL_SECONDS)
+        body.optionalInteger(
+                TTL_SECONDS, BudgetSettings.MIN_RESERVATION_TTL.toSeconds(), maxTtlSeconds)
             .map(Duration::ofSeconds)
             .orElse(null);
     Spend estimate = spend.estimate(body);

@@ -38,13 +38,13 @@ final class SpendFields {
   }
 
   /**
-   * A reservation's estimate: {@code amount_micros}, or a model with the call's input and maximum
-   * output tokens; never nothing ({@link #something}).
+   * A reservation's estimate: {@code amount_micros} of at least 1, or a model with the call's input
+   * and maximum output tokens; never nothing ({@link #something}).
    */
   Spend estimate(Fields body) {
     if (body.has(AMOUNT_MICROS)) {
       onlyAmount(body, INPUT_TOKENS, MAX_OUTPUT_TOKENS);
-      return something(Spend.amount(micros(body, AMOUNT_MICROS)), 0);
+      return Spend.amount(micros(body, AMOUNT_MICROS, 1));
     }
     Spend estimate =
         Spend.estimate(
@@ -53,12 +53,16 @@ final class SpendFields {
   }
 
   /**
-   * A charge's spend: {@code amount_micros}, or a model with the tokens the call used; never
-   * nothing ({@link #something}).
+   * A charge's spend: {@code amount_micros} of at least 1, or a model with the tokens the call
+   * used; never nothing ({@link #something}).
    */
   Spend charged(Fields body) {
+    if (body.has(AMOUNT_MICROS)) {
+      onlyAmount(body, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
+      return Spend.amount(micros(body, AMOUNT_MICROS, 1));
+    }
     Spend spend = reported(body);
-    return something(spend, spend instanceof Spend.Metered ? priced(spend) : 0);
+    return something(spend, priced(spend));
   }
 
   /**
@@ -89,10 +93,10 @@ final class SpendFields {
   private Spend reported(Fields body) {
     if (body.has(AMOUNT_MICROS)) {
       onlyAmount(body, INPUT_TOKENS, CACHED_INPUT_TOKENS, OUTPUT_TOKENS);
-      return Spend.amount(micros(body, AMOUNT_MICROS));
+      return Spend.amount(micros(body, AMOUNT_MICROS, 0));
     }
     long cached =
-        AmountFields.optionalTokens(body, CACHED_INPUT_TOKENS)
+        body.optionalExactInteger(CACHED_INPUT_TOKENS)
             .map(count -> limits.tokens(body.fullName(CACHED_INPUT_TOKENS), count))
             .orElse(0L);
     return Spend.tokens(
@@ -102,15 +106,20 @@ final class SpendFields {
 
   /** The micro-dollar amount {@code field}, required, at least 1 (a claim's most). */
   long positiveMicros(Fields body, String field) {
-    return limits.micros(body.fullName(field), AmountFields.positiveMicros(body, field));
+    return micros(body, field, 1);
   }
 
-  private long micros(Fields body, String field) {
-    return limits.micros(body.fullName(field), AmountFields.micros(body, field));
+  /**
+   * The micro-dollar amount {@code field}, required, within {@code min}..the most one call may
+   * take: an amount is at least 1 where nothing means nothing to do (a reservation's, a charge's),
+   * 0 where it is what a call cost (a commit's, a finish's).
+   */
+  private long micros(Fields body, String field, long min) {
+    return limits.micros(body.fullName(field), body.exactInteger(field), min);
   }
 
   private long tokens(Fields body, String field) {
-    return limits.tokens(body.fullName(field), AmountFields.tokens(body, field));
+    return limits.tokens(body.fullName(field), body.exactInteger(field));
   }
 
   /**
@@ -122,22 +131,18 @@ final class SpendFields {
   }
 
   /**
-   * {@code spend}, unless it is nothing: no amount, no token, or tokens the catalogue prices at
-   * nothing ({@code cost}, for tokens). A new reservation or charge of nothing is refused, since it
-   * would only write records no budget pays for. (A commit of nothing is the call costing nothing,
-   * and stands.)
+   * {@code spend} of tokens, unless the catalogue prices them at nothing ({@code cost}; no token at
+   * all included). A new reservation or charge of nothing is refused, since it would only write
+   * records no budget pays for; its amount is read at least 1 for the same reason. (A commit of
+   * nothing is the call costing nothing, and stands.)
    */
   private static Spend something(Spend spend, long cost) {
-    boolean free = spend instanceof Spend.Metered && cost == 0;
-    if (spend.nothing() || free) {
+    if (cost == 0) {
       throw new GovernorException(
           ErrorCode.INVALID_AMOUNT,
-          free
-              ? "a reservation or charge of nothing is refused: these tokens cost nothing at the"
-                  + " current prices"
-              : "a reservation or charge of nothing is refused: give amount_micros of at least 1,"
-                  + " or tokens",
-          Map.of("field", spend instanceof Spend.Fixed ? AMOUNT_MICROS : INPUT_TOKENS));
+          "a reservation or charge of nothing is refused: these tokens cost nothing at the"
+              + " current prices",
+          Map.of("field", INPUT_TOKENS));
     }
     return spend;
   }

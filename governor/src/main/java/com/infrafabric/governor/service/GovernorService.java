@@ -191,7 +191,7 @@ public final class GovernorService {
                     clock)),
             this.keys,
             gateway::callable,
-            budget.callLimits());
+            budget);
     this.cutInFlightAfter = settings.platform().http().cutInFlightAfter();
     this.http =
         settings

@@ -2,6 +2,7 @@ package com.infrafabric.governor.tenant;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.http.Excerpt;
 import java.math.BigInteger;
 import java.util.Map;
 
@@ -74,7 +75,14 @@ public final class Money {
   private static GovernorException outside(String field, String micros, long min) {
     return new GovernorException(
         ErrorCode.INVALID_AMOUNT,
-        field + " " + micros + " is outside " + min + ".." + MAX_MICROS + " micro-dollars",
-        Map.of("field", field));
+        field
+            + " "
+            + Excerpt.of(micros, Excerpt.VALUE_CHARS)
+            + " is outside "
+            + min
+            + ".."
+            + MAX_MICROS
+            + " micro-dollars",
+        Map.of("field", field, "min", min, "max", MAX_MICROS));
   }
 }

@@ -28,22 +28,11 @@ public sealed interface Spend {
     return new Metered(model, new TokenUsage(inputTokens, 0, maxOutputTokens));
   }
 
-  /**
-   * True if it is nothing at all: no micro-dollar, or no token. A reservation or a charge of
-   * nothing would only write records (the ledger's, the idempotency key's) that no budget pays for.
-   */
-  boolean nothing();
-
   /** A fixed amount. */
   record Fixed(long micros, TokenUsage usage) implements Spend {
     public Fixed {
       Money.checkAmount(ReservationWire.AMOUNT_MICROS, micros);
       Objects.requireNonNull(usage, "usage");
-    }
-
-    @Override
-    public boolean nothing() {
-      return micros == 0;
     }
   }
 
@@ -52,13 +41,6 @@ public sealed interface Spend {
     public Metered {
       Objects.requireNonNull(model, "model");
       Objects.requireNonNull(usage, "usage");
-    }
-
-    @Override
-    public boolean nothing() {
-      return usage.inputTokens() == 0
-          && usage.cachedInputTokens() == 0
-          && usage.outputTokens() == 0;
     }
   }
 }

@@ -2,6 +2,7 @@ package com.infrafabric.governor.tenant;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.http.Excerpt;
 import java.math.BigInteger;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ public record TokenUsage(long inputTokens, long cachedInputTokens, long outputTo
   private static GovernorException outside(String field, String tokens) {
     return new GovernorException(
         ErrorCode.INVALID_AMOUNT,
-        field + " " + tokens + " is outside 0.." + MAX_TOKENS,
-        Map.of("field", field));
+        field + " " + Excerpt.of(tokens, Excerpt.VALUE_CHARS) + " is outside 0.." + MAX_TOKENS,
+        Map.of("field", field, "min", 0, "max", MAX_TOKENS));
   }
 }

@@ -2,6 +2,7 @@ package com.infrafabric.governor.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.budget.CallLimits;
 import com.infrafabric.governor.budget.Limit;
 import com.infrafabric.governor.claim.TaskSpec;
@@ -105,9 +106,17 @@ class OpenApiConsistencyTest {
                 Arguments.of("Policy", "lease_ttl_ms", "maximum", day),
                 Arguments.of(
                     "Policy", "downgrades", "maxItems", (long) TenantPolicy.MAX_DOWNGRADES),
-                Arguments.of("ReserveInput", "ttl_seconds", "minimum", 1L)));
+                Arguments.of("ReserveInput", "ttl_seconds", "minimum", 1L),
+                Arguments.of(
+                    "ReserveInput",
+                    "ttl_seconds",
+                    "maximum",
+                    BudgetSettings.DEFAULTS.maxReservationTtlSeconds()),
+                Arguments.of("ReserveInput", "amount_micros", "minimum", 1L),
+                Arguments.of("ChargeInput", "amount_micros", "minimum", 1L),
+                Arguments.of("ActualInput", "amount_micros", "minimum", 0L),
+                Arguments.of("FinishInput", "amount_micros", "minimum", 0L)));
     for (String schema : List.of("ReserveInput", "ActualInput", "ChargeInput", "FinishInput")) {
-      ranges.add(Arguments.of(schema, "amount_micros", "minimum", 0L));
       ranges.add(Arguments.of(schema, "amount_micros", "maximum", CallLimits.DEFAULTS.maxMicros()));
       ranges.add(Arguments.of(schema, "input_tokens", "maximum", CallLimits.DEFAULTS.maxTokens()));
     }

@@ -376,14 +376,15 @@ class RequestValidationTest {
               .as(answer.body())
               .doesNotContain(leaf);
         });
-    // A task's max cost has one range, whichever side of it the amount falls: 0 is not "at least
-    // 1" while -1 is "outside 0..".
-    for (long cost : List.of(0L, -1L, 9_007_199_254_740_992L)) {
+    // A task's max cost has one range, whichever side of it the amount falls and however far: 0 is
+    // not "at least 1" while -1 is "outside 0..", nor is 2^53 outside the counters' range while
+    // 10^9 + 1 is above the most one call may take.
+    for (long cost : List.of(0L, -1L, 1_000_000_001L, 9_007_199_254_740_992L)) {
       assertError(
           rig.post("/v1/claims", dispatcher, task.copy().put("max_cost_micros", cost)),
           422,
           "INVALID_AMOUNT",
-          "max_cost_micros " + cost + " is outside 1..9007199254740991");
+          "max_cost_micros " + cost + " is outside 1..1000000000");
     }
     // Every TTL outside the configured range hears that range, however far outside, either way.
     for (long ttl : List.of(86_401L, 31_622_400L, 99_999_999_999L, 0L, -1L, -99_999_999_999L)) {
@@ -590,7 +591,9 @@ class RequestValidationTest {
                       + " "
                       + number
                       + " is outside "
-                      + (field.equals("max_cost_micros") ? "1.." : "0..")));
+                      + (field.endsWith("cap_micros") || field.endsWith("tokens")
+                          ? "0.."
+                          : "1..")));
     }
   }
 
@@ -607,7 +610,7 @@ class RequestValidationTest {
             KEY),
         422,
         "INVALID_AMOUNT",
-        "is outside 0..9007199254740991");
+        "is outside 1..1000000000");
     assertError(
         reserve(
             new JsonObject()
