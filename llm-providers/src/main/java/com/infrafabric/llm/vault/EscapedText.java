@@ -12,8 +12,9 @@ package com.infrafabric.llm.vault;
  *       <code>&#92;uHHHH</code> and <code>&#92;xHH</code>, JSON's <code>&#92;"</code>, <code>
  *       &#92;&#92;</code> and <code>&#92;/</code> (and <code>&#92;n</code>, <code>&#92;r</code>,
  *       <code>&#92;t</code>, <code>&#92;f</code> as whitespace), and the HTML character references
- *       {@code &#NN;} and {@code &#xHH;} (the {@code ;} optional, as HTML parsers take them),
- *       {@code &quot;}, {@code &amp;}, {@code &lt;}, {@code &gt;} and {@code &apos;}.
+ *       {@code &#NN;} and {@code &#xHH;} (the {@code ;} optional and any number of leading zeros,
+ *       as HTML parsers take them), {@code &quot;}, {@code &amp;}, {@code &lt;}, {@code &gt;} and
+ *       {@code &apos;}.
  * </ul>
  *
  * Reading both keeps a secret that itself holds something like {@code %41} findable as written. The
@@ -85,7 +86,8 @@ final class EscapedText {
 
   /**
    * A named reference, or a numeric one with or without its closing {@code ;} (HTML parsers read
-   * {@code &#83&#51} as {@code S3}), its digits taken as far as they go, as theirs do.
+   * {@code &#83&#51} as {@code S3}), its digits taken as far as they go, as theirs do: any number
+   * of leading zeros ({@code &#000083;}, {@code &#x0000053;}), then up to six more.
    */
   private static long reference(CharSequence text, int i) {
     for (String[] named : NAMED) {
@@ -98,10 +100,14 @@ final class EscapedText {
     }
     boolean hex = i + 2 < text.length() && (text.charAt(i + 2) == 'x' || text.charAt(i + 2) == 'X');
     int digits = i + (hex ? 3 : 2);
+    int significant = digits;
+    while (significant < text.length() && text.charAt(significant) == '0') {
+      significant++;
+    }
     int value = 0;
-    int j = digits;
+    int j = significant;
     int radix = hex ? 16 : 10;
-    while (j < text.length() && j - digits < 6 && digit(text.charAt(j), radix) >= 0) {
+    while (j < text.length() && j - significant < 6 && digit(text.charAt(j), radix) >= 0) {
       value = value * radix + digit(text.charAt(j), radix);
       j++;
     }

@@ -15,9 +15,10 @@ import java.util.function.Supplier;
  * padding), with ASCII whitespace anywhere in it (MIME line wrapping), with NULs anywhere in it (so
  * in UTF-16 of either byte order or UTF-32, {@link NulFreeText}), and with any of its characters
  * escaped as percent-encoding, <code>&#92;u</code>, <code>&#92;x</code>, JSON or HTML escapes
- * (numeric references with or without their {@code ;}, {@link EscapedText}). Each match, with the
- * encoding characters beside it that carry bits of the secret, becomes {@value #MARK}. The README's
- * credential section states this promise; the tests pin each entry.
+ * (numeric references with or without their {@code ;}, with any number of leading zeros, {@link
+ * EscapedText}). Each match, with the encoding characters beside it that carry bits of the secret,
+ * becomes {@value #MARK}. The README's credential section states this promise; the tests pin each
+ * entry.
  *
  * <p>Not caught, by design: pieces of a secret, and any other transformation (reversed, rotated,
  * compressed, encrypted, Base64 with its case changed, other character sets such as EBCDIC, or two

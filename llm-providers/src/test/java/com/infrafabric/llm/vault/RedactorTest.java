@@ -340,6 +340,29 @@ class RedactorTest {
   }
 
   /**
+   * Regression: an origin echoing the secret as decimal numeric references padded with zeros
+   * ({@code &#0000083;}) handed it back whole: the decoder took six digits, zeros included, where
+   * HTML parsers skip any number of leading zeros. Both forms, with and without {@code ;}, with as
+   * many zeros as an origin likes; the fixed-width escapes ({@code %HH}, <code>&#92;uHHHH</code>,
+   * <code>&#92;xHH</code>) carry their zeros in their width.
+   */
+  @Test
+  void htmlNumericReferencesWithAnyNumberOfLeadingZeros() {
+    for (String secret : List.of(SECRET, KEY)) {
+      for (int width : List.of(4, 6, 7, 12, 40)) {
+        assertClean(escapeEvery(secret, "&#%0" + width + "d;"), secret);
+        assertClean(escapeEvery(secret, "&#%0" + width + "d"), secret);
+        assertClean(escapeEvery(secret, "&#x%0" + width + "x;"), secret);
+        assertClean(escapeEvery(secret, "&#X%0" + width + "X"), secret);
+      }
+      assertClean(escapeEvery(secret, "\\u%04x"), secret);
+      assertClean(escapeEvery(secret, "%%%02x"), secret);
+    }
+    assertThat(REDACTOR.redact("&#0000000065536;&#x00000110000;"))
+        .isEqualTo("&#0000000065536;&#x00000110000;");
+  }
+
+  /**
    * Linear time, so no text a tool or an origin chooses can stall the redactor: the costliest
    * inputs there are (runs as long as the text in every alphabet, near-misses of the secret every
    * few characters, a NUL between every two characters, an escape at every character) of 1 MiB each
