@@ -5,16 +5,19 @@ import com.infrafabric.platform.redis.LuaScript;
 import com.infrafabric.platform.redis.RedisStore;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host side of the vault: opens a credential for the injection path, and nothing else. It is
- * never handed to an API caller; what it opens goes into one outbound header and into the {@link
- * GuestBoundary} of the invocation it was opened for.
+ * The host side of the vault: opens a credential for the injection path and for redaction, and
+ * nothing else. It is never handed to an API caller; what it opens goes into one outbound header
+ * and into the {@code GuestBoundary} of an invocation that may use it or that asks an origin it may
+ * be sent to ({@link #index()}).
  *
  * <p>Every {@link #open} reads the stored credential from Redis, so a credential deleted or
  * replaced is gone for the next call, on every node. What is kept is only the work of opening it
@@ -37,12 +40,17 @@ public final class CredentialStore {
   private final MasterKeys keys;
   private final ConcurrentMap<CredentialId, Opening> kept = new ConcurrentHashMap<>();
 
+  /**
+   * The last index read; null until the first, as the hash may hold credentials at no generation.
+   */
+  private final AtomicReference<CredentialIndex> index = new AtomicReference<>();
+
   /** A credential opened from the stored value {@code encoded}. */
   private record Opening(String encoded, OpenedCredential credential) {}
 
   /** The Lua scripts the vault runs. */
   public static List<LuaScript> scripts() {
-    return List.of(SealedCredentials.SWAP);
+    return List.of(SealedCredentials.CHANGE);
   }
 
   public CredentialStore(RedisStore redis, MasterKeys keys) {
@@ -61,6 +69,31 @@ public final class CredentialStore {
   public Future<Optional<OpenedCredential>> open(CredentialOwner owner, String name) {
     CredentialId id = new CredentialId(owner, name);
     return sealed.encoded(id).map(stored -> stored.flatMap(encoded -> opened(id, encoded)));
+  }
+
+  /**
+   * The vault's credentials indexed by origin, as stored now: one read of the generation, and the
+   * whole hash read again only when a credential was put, deleted or resealed since this node last
+   * read it, on any node. The generation is read before the hash, so an index is never labelled
+   * newer than what it holds.
+   */
+  public Future<CredentialIndex> index() {
+    return sealed
+        .generation()
+        .compose(
+            generation -> {
+              CredentialIndex last = index.get();
+              if (last != null && last.generation().equals(generation)) {
+                return Future.succeededFuture(last);
+              }
+              return sealed.all().map(fields -> indexed(generation, fields));
+            });
+  }
+
+  private CredentialIndex indexed(String generation, Map<String, String> fields) {
+    CredentialIndex fresh = CredentialIndex.of(generation, fields, this::opened);
+    index.set(fresh);
+    return fresh;
   }
 
   /** The kept opening of {@code encoded} if it is of this very stored value, else a new one. */

@@ -12,19 +12,24 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The credentials hash in Redis, one field per credential ({@link CredentialId#field()}). One key
- * for all credentials keeps listing a single read and puts it on one Redis Cluster slot;
- * credentials are few and small.
+ * The credentials hash in Redis, one field per credential ({@link CredentialId#field()}), and its
+ * generation, which every change moves on in the same script ({@link #CHANGE}), so a node that read
+ * the hash at one generation knows with one read whether what it read still stands. One key for all
+ * credentials keeps listing a single read and puts it on one Redis Cluster slot; credentials are
+ * few and small.
  */
 public final class SealedCredentials {
 
   public static final String KEY = "{chassis:credentials}";
 
-  public static final LuaScript SWAP =
+  /** The generation of {@link #KEY}: absent until the first change. */
+  public static final String GENERATION = "{chassis:credentials}:generation";
+
+  public static final LuaScript CHANGE =
       LuaScript.fromResource(
           SealedCredentials.class,
-          "llm/vault/llm_vault_swap",
-          ScriptArgs.of("field", "read", "replacement"));
+          "llm/vault/llm_vault_change",
+          ScriptArgs.of("op", "field", "read", "value"));
 
   private final RedisStore redis;
 
@@ -33,15 +38,11 @@ public final class SealedCredentials {
   }
 
   public Future<Void> put(CredentialId id, StoredCredential credential) {
-    return redis
-        .send(KEY, Request.cmd(Command.HSET).arg(KEY).arg(id.field()).arg(credential.encode()))
-        .mapEmpty();
+    return change("put", id, "", credential.encode()).mapEmpty();
   }
 
   public Future<Boolean> delete(CredentialId id) {
-    return redis
-        .send(KEY, Request.cmd(Command.HDEL).arg(KEY).arg(id.field()))
-        .map(reply -> reply.toInteger() == 1);
+    return change("delete", id, "", "");
   }
 
   public Future<Optional<StoredCredential>> get(CredentialId id) {
@@ -58,6 +59,13 @@ public final class SealedCredentials {
         .map(reply -> Optional.ofNullable(reply).map(Object::toString));
   }
 
+  /** The hash's generation; empty before its first change. */
+  public Future<String> generation() {
+    return redis
+        .send(KEY, Request.cmd(Command.GET).arg(GENERATION))
+        .map(reply -> reply == null ? "" : reply.toString());
+  }
+
   /** Every field and stored value, in field order: the fields this vault did not write too. */
   public Future<TreeMap<String, String>> all() {
     return redis.send(KEY, Request.cmd(Command.HGETALL).arg(KEY)).map(SealedCredentials::byField);
@@ -65,15 +73,22 @@ public final class SealedCredentials {
 
   /** Replaces {@code id} only if it still holds {@code read}; true if it did. */
   public Future<Boolean> swap(CredentialId id, String read, StoredCredential replacement) {
+    return change("swap", id, read, replacement.encode());
+  }
+
+  /** Runs {@link #CHANGE}; true if the hash changed. */
+  private Future<Boolean> change(String op, CredentialId id, String read, String value) {
     return redis
         .eval(
-            SWAP,
-            List.of(KEY),
-            SWAP.args()
+            CHANGE,
+            List.of(KEY, GENERATION),
+            CHANGE
+                .args()
                 .values()
+                .put("op", op)
                 .put("field", id.field())
                 .put("read", read)
-                .put("replacement", replacement.encode())
+                .put("value", value)
                 .list())
         .map(reply -> reply.toInteger() == 1);
   }

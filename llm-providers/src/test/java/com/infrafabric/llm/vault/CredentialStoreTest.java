@@ -2,13 +2,20 @@ package com.infrafabric.llm.vault;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.platform.redis.RedisSettings;
 import com.infrafabric.platform.redis.RedisStore;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The vault's opening of a credential on every call: the opening is reused while Redis holds the
- * same sealed value, and a replaced or deleted credential is honoured on the very next call.
+ * same sealed value, and a replaced or deleted credential is honoured on the very next call. Its
+ * index by origin is read again only when the vault changed, through this node or another.
  */
 @Timeout(30)
 class CredentialStoreTest {
@@ -80,6 +88,75 @@ class CredentialStoreTest {
             .delete(new CredentialId(CredentialOwner.operator(), "revoked")));
 
     assertThat(Await.result(store.open(CredentialOwner.operator(), "revoked"))).isEmpty();
+  }
+
+  /**
+   * Regression: what protected a secret came only from the credentials an invocation could use, so
+   * other tools and tenants read what its origin stored raw. Every credential bound to an origin,
+   * of any owner, is found from it; and a put, delete or reseal through one node reaches the index
+   * another node holds at its next read.
+   */
+  @Test
+  void theIndexByOriginFollowsEveryChangeMadeThroughAnyNode() {
+    CredentialStore node = new CredentialStore(redis, KEYS);
+    SealedCredentials otherNode = new SealedCredentials(redis);
+    CredentialId acme = new CredentialId(CredentialOwner.tenant("acme"), "echo-key");
+    CredentialId beta = new CredentialId(CredentialOwner.tenant("beta"), "echo-key");
+    String exact = "https://api.example.com:443";
+    Destination api = Destination.parse(exact + "/last");
+    Await.result(otherNode.put(acme, sealed(acme, "sk-acme-secret", List.of(exact))));
+    Await.result(
+        otherNode.put(beta, sealed(beta, "sk-beta-secret", List.of("https://*.example.com:443"))));
+
+    assertThat(secretsBoundTo(node, api)).containsOnlyKeys(acme, beta);
+    assertThat(secretsBoundTo(node, Destination.parse("https://example.com/"))).isEmpty();
+    assertThat(secretsBoundTo(node, Destination.parse("http://api.example.com:443/"))).isEmpty();
+
+    String read = Await.result(otherNode.encoded(acme)).orElseThrow();
+    Await.result(otherNode.swap(acme, read, sealed(acme, "sk-acme-resealed", List.of(exact))));
+    assertThat(secretsBoundTo(node, api)).containsEntry(acme, "sk-acme-resealed");
+
+    Await.result(otherNode.delete(beta));
+    assertThat(secretsBoundTo(node, api)).containsOnlyKeys(acme);
+  }
+
+  @Test
+  void anUnchangedVaultIsIndexedOnceAndCredentialsWrittenBeforeAnyGenerationAreIndexed() {
+    CredentialId old = new CredentialId(CredentialOwner.tenant("acme"), "written-before");
+    Await.result(
+        redis.send(
+            Request.cmd(Command.HSET)
+                .arg(SealedCredentials.KEY)
+                .arg(old.field())
+                .arg(sealed(old, "sk-written-before", List.of(ORIGIN)).encode())));
+    CredentialStore node = new CredentialStore(redis, KEYS);
+
+    CredentialIndex first = Await.result(node.index());
+
+    assertThat(Await.result(node.index())).isSameAs(first);
+    assertThat(first.boundTo(Destination.parse(ORIGIN + "/"))).containsKey(old);
+  }
+
+  private static Map<CredentialId, String> secretsBoundTo(CredentialStore node, Destination at) {
+    Map<CredentialId, String> secrets = new HashMap<>();
+    Await.result(node.index()).boundTo(at).forEach((id, c) -> secrets.put(id, c.secret()));
+    return secrets;
+  }
+
+  private static StoredCredential sealed(CredentialId id, String secret, List<String> allow) {
+    CredentialPayload payload =
+        new CredentialPayload(secret, allow, "authorization", "Bearer", ResponsePolicy.full());
+    return new StoredCredential(
+        KEYS.seal(payload.encode(), id.field()),
+        new CredentialInfo(
+            id.owner(),
+            id.name(),
+            allow,
+            "authorization",
+            "Bearer",
+            payload.response(),
+            KEYS.currentKeyId(),
+            Instant.EPOCH));
   }
 
   private static void put(String name, String secret) {
