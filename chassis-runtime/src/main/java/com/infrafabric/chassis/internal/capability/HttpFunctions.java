@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * len)} for one invocation, sharing its request budget. Reads the JSON request, refuses methods and
  * headers a guest must not choose (Host, hop-by-hop, framing, the credential's own header), and
  * sends it through {@link HttpEgress}. The answer is shaped by the response policy of the
- * invocation's credentials ({@link InvocationCredentials}) and lands in the result slot through the
- * invocation's guest boundary. Each refusal is logged to the tool's log and reported to {@code
- * denials}, the denied-capability metric.
+ * credentials bound to its origin, of any tenant ({@link InvocationCredentials}), and lands in the
+ * result slot through the invocation's guest boundary, which redacts their secrets. Each refusal is
+ * logged to the tool's log and reported to {@code denials}, the denied-capability metric.
  */
 final class HttpFunctions {
 

@@ -12,11 +12,12 @@ import java.util.Set;
 
 /**
  * The one redaction step between the host and one invocation's tool. Every secret opened for the
- * invocation (a tenant credential at its first HTTP request, a provider key for an LLM call) is
- * {@linkplain #guard guarded} here, and everything the host hands the tool or its caller passes
- * {@link #redact} on the way: each result a host function returns (HTTP status, header names and
- * values, bodies, LLM answers and errors, kv values and keys), every log line, the output and the
- * invocation's message. What the {@link Redactor} catches is stated there.
+ * invocation (a tenant credential it may use at its first HTTP request, every credential of any
+ * owner bound to an origin it asks before that origin's answer is read, a provider key for an LLM
+ * call) is {@linkplain #guard guarded} here, and everything the host hands the tool or its caller
+ * passes {@link #redact} on the way: each result a host function returns (HTTP status, header names
+ * and values, bodies, LLM answers and errors, kv values and keys), every log line, the output and
+ * the invocation's message. What the {@link Redactor} catches is stated there.
  *
  * <p>The invocation ({@code Invocation}) is the single point that calls it: host functions never
  * write to the guest but through it. Thread-safe: secrets may be guarded from an event loop while

@@ -72,8 +72,8 @@ public final class HttpEgress implements AutoCloseable {
    *
    * <p>With a {@code credential}, every hop must also be to an origin the credential allows, its
    * header is added, and no compression is asked for ({@code accept-encoding: identity}). A
-   * redirect from an origin the credential or {@code pinned} covers (the origins of the credentials
-   * the invocation may use) to another origin is not followed, with or without the credential: the
+   * redirect from an origin the credential or {@code pinned} covers (the origins any stored
+   * credential is bound to) to another origin is not followed, with or without the credential: the
    * tool gets the 3xx (which the caller shapes like any answer from that origin), so an origin that
    * was sent a secret cannot make the host carry it elsewhere in a URL. The caller also discards a
    * compressed answer from such an origin ({@link EgressResult.Response#compressed}), and one that
