@@ -34,8 +34,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * secret back raw to any other tool asking it without the credential: a second tool of the same
  * tenant, or a plain tool of another tenant with no grant. What protects a secret now follows the
  * origin it may be sent to: every invocation asking that origin, of any tool and any tenant, gets
- * the credential's response policy and every secret bound to the origin redacted, and nothing of
- * the secret reaches a guest, the logs, Redis or the meters on the way.
+ * every secret bound to the origin redacted under a full policy, and nothing from it under a
+ * status-only one unless granted the credential; nothing of the secret reaches a guest, the logs,
+ * Redis or the meters on the way.
  */
 @Timeout(60)
 class OriginBoundSecretTest {
@@ -63,9 +64,10 @@ class OriginBoundSecretTest {
 
   private static ToolInfo prober;
   private static ToolInfo plain;
+  private static ToolInfo grantedFetcher;
 
   @BeforeAll
-  static void registerACredentialedToolAndAPlainOne() {
+  static void registerCredentialedToolsAndAPlainOne() {
     List<String> origins = List.of(ORIGIN.origin());
     prober =
         HOST.register(
@@ -79,6 +81,16 @@ class OriginBoundSecretTest {
         HOST.register(
             Guests.fixture("http-proxy.wat"),
             c -> c.grantHttp(origins, 5, 2000, 1 << 16).limit("timeoutMs", null, COLD_START_MS));
+    grantedFetcher =
+        HOST.register(
+            Guests.fixture("http-proxy.wat"),
+            c ->
+                c.grantHttp(origins, 5, 2000, 1 << 16)
+                    .credentials(List.of("canary"))
+                    .limit("timeoutMs", null, COLD_START_MS));
+    // One exchange before the tests, its answer not checked: the first of a JVM starts the client
+    // and compiles the paths, which on a loaded machine can pass the contracts' 1 s read timeout.
+    HOST.invoke(plain.ref(), new JsonObject().put("url", ORIGIN.origin() + "/ok").encode());
   }
 
   @AfterEach
@@ -91,14 +103,24 @@ class OriginBoundSecretTest {
     ORIGIN.close();
   }
 
+  /**
+   * Not even status classes: an invocation without a grant for the credential has no bound on how
+   * many times it asks, so the origin answers it nothing, and is not asked.
+   */
   @Test
-  void aStatusOnlySecretTheOriginStoredIsWithheldFromEveryOtherToolAndTenant() {
+  void aStatusOnlyCredentialsOriginAnswersNoOtherToolOrTenant() {
     putCanary(ResponsePolicy.statusOnly(2));
     storeTheSecretAtTheOrigin();
+    int asked = ORIGIN.received().size();
     for (InvocationContext asker : List.of(SAME_TENANT, OTHER_TENANT)) {
       InvocationResult fetched = fetchCleanly(ORIGIN.origin() + "/stored", asker);
-      assertThat(fetched.output()).as(asker.tenant()).isEqualTo(WITHHELD);
+      assertThat(fetched.message()).as(asker.tenant()).isEqualTo("the tool returned status -13");
+      assertThat(fetched.output()).isEmpty();
     }
+    assertThat(ORIGIN.received()).hasSize(asked);
+    String request = new JsonObject().put("url", ORIGIN.origin() + "/stored").encode();
+    assertThat(HOST.invoke(grantedFetcher.ref(), request, granted(grantedFetcher)).output())
+        .isEqualTo(WITHHELD);
   }
 
   @Test
@@ -107,6 +129,7 @@ class OriginBoundSecretTest {
     storeTheSecretAtTheOrigin();
     for (InvocationContext asker : List.of(SAME_TENANT, OTHER_TENANT)) {
       InvocationResult fetched = fetchCleanly(ORIGIN.origin() + "/stored", asker);
+      assertThat(fetched.outcome()).as(fetched.message()).isEqualTo(Outcome.SUCCESS);
       assertThat(new JsonObject(fetched.output()).getString("body"))
           .as(asker.tenant())
           .isEqualTo("Bearer [REDACTED]");
@@ -116,11 +139,13 @@ class OriginBoundSecretTest {
   @Test
   void aDeletedCredentialNoLongerShapesItsOriginsAnswers() {
     putCanary(ResponsePolicy.statusOnly(2));
-    assertThat(fetchCleanly(ORIGIN.origin() + "/ok", OTHER_TENANT).output()).isEqualTo(WITHHELD);
+    assertThat(fetchCleanly(ORIGIN.origin() + "/ok", OTHER_TENANT).message())
+        .isEqualTo("the tool returned status -13");
 
     Await.result(HOST.chassis().credentials().delete(ACME, "canary"));
 
     InvocationResult whole = fetchCleanly(ORIGIN.origin() + "/ok", OTHER_TENANT);
+    assertThat(whole.outcome()).as(whole.message()).isEqualTo(Outcome.SUCCESS);
     assertThat(new JsonObject(whole.output()).getString("body")).isEqualTo("{\"ok\":true}");
   }
 
@@ -142,16 +167,16 @@ class OriginBoundSecretTest {
   /** The granted tool sends the secret to the origin, which keeps it to hand back to anyone. */
   private static void storeTheSecretAtTheOrigin() {
     String request = new JsonObject().put("url", ORIGIN.origin() + "/store").encode();
-    InvocationResult stored =
-        HOST.invoke(
-            prober.ref(),
-            request,
-            GRANTS.context(
-                GRANTS.grant(prober.digest(), Set.of("http"), Set.of("canary"), Set.of(), 0, 1)));
+    InvocationResult stored = HOST.invoke(prober.ref(), request, granted(prober));
     Canary.absentFrom(stored);
     List<io.vertx.core.MultiMap> received = ORIGIN.received();
     assertThat(received.get(received.size() - 1).get("authorization"))
         .isEqualTo("Bearer " + Canary.SECRET);
+  }
+
+  private static InvocationContext granted(ToolInfo tool) {
+    return GRANTS.context(
+        GRANTS.grant(tool.digest(), Set.of("http"), Set.of("canary"), Set.of(), 0, 1));
   }
 
   /**
@@ -164,7 +189,6 @@ class OriginBoundSecretTest {
       fetched = HOST.invoke(plain.ref(), new JsonObject().put("url", url).encode(), asker);
       Canary.absentFrom(logs.text());
     }
-    assertThat(fetched.outcome()).as(fetched.message()).isEqualTo(Outcome.SUCCESS);
     Canary.absentFromAnyDecoding(fetched.output());
     Canary.absentFrom(fetched);
     Canary.absentFromRedis(HOST.redis().endpoint());

@@ -39,7 +39,8 @@ public enum AbiError {
   MODEL_NOT_ALLOWED(-12),
   /**
    * The credential is not named by both the contract and the invocation's grant, or the request's
-   * destination is outside the credential's allowed origins.
+   * destination is outside the credential's allowed origins, or is an origin status-only
+   * credentials are bound to, none of which the invocation may use.
    */
   CREDENTIAL_NOT_GRANTED(-13),
   /**

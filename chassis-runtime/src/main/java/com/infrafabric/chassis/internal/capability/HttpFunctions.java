@@ -142,6 +142,9 @@ final class HttpFunctions {
       return denied(AbiError.DENIED, "header", forbidden.get());
     }
     Optional<Destination> first = destination(request.url());
+    if (first.isPresent() && mine.withholds(first.get())) {
+      return withheld(first.get());
+    }
     boolean statusOnly = first.map(d -> isStatusOnly(mine, d)).orElse(false);
     if (statusOnly && !mine.takeStatusRequest(first.get())) {
       return statusLimit(first.get());
@@ -173,6 +176,9 @@ final class HttpFunctions {
     Destination from = response.from();
     if (!mine.governs(from)) {
       return full(response);
+    }
+    if (mine.withholds(from)) {
+      return withheld(from);
     }
     if (response.compressed()) {
       return denied(
@@ -220,6 +226,14 @@ final class HttpFunctions {
         "the status-only credentials for "
             + origin.origin()
             + " allow no more requests in this invocation");
+  }
+
+  private long[] withheld(Destination origin) {
+    return denied(
+        AbiError.CREDENTIAL_NOT_GRANTED,
+        "credential",
+        origin.origin()
+            + " answers only invocations granted the status-only credential bound to it");
   }
 
   /** The invocation's credentials, opened at its first request. */

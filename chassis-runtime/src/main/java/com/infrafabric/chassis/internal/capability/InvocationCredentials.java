@@ -28,7 +28,8 @@ import java.util.TreeSet;
  * credential, from any tool of any tenant, comes back with every secret bound to the origin
  * redacted and follows the strictest of their {@link ResponsePolicy response policies}, is never
  * compressed nor in a charset redaction cannot read, and a status-only credential's origins answer
- * at most its number of requests. An origin that was sent a secret cannot hand it back to anyone.
+ * at most its number of requests, and only to invocations that may use one ({@link #withholds}). An
+ * origin that was sent a secret cannot hand it back to anyone.
  *
  * <p>The vault is read once per invocation ({@link CredentialStore#index()}: one Redis read while
  * no credential changes), so a credential put or deleted applies from the next invocation on.
@@ -100,6 +101,25 @@ final class InvocationCredentials {
     return bound(origin).values().stream()
         .map(OpenedCredential::response)
         .reduce(ResponsePolicy.full(), ResponsePolicy::stricter);
+  }
+
+  /**
+   * True if status-only credentials are bound to {@code origin} and this invocation may use none of
+   * them: such an origin answers only invocations under a grant for one, since even its status
+   * classes, read by invocations no grant limits in number, would spell out a secret it stored a
+   * few bits at a time.
+   */
+  boolean withholds(Destination origin) {
+    List<CredentialId> statusOnly =
+        bound(origin).entrySet().stream()
+            .filter(e -> e.getValue().response() instanceof ResponsePolicy.StatusOnly)
+            .map(Map.Entry::getKey)
+            .toList();
+    return !statusOnly.isEmpty() && statusOnly.stream().noneMatch(this::usable);
+  }
+
+  private boolean usable(CredentialId id) {
+    return id.owner().equals(tenant) && usable.containsKey(id.name());
   }
 
   /**
