@@ -4,9 +4,9 @@ import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --idempotency-key} of a command the governor answers once per key: run again with the
- * same key after an answer was lost, it gets the first result back instead of acting twice. Without
- * it the governor names the request itself, and running the command again acts again.
+ * {@code --idempotency-key} of a command the governor answers once per key: run again with the same
+ * key after an answer was lost, it gets the first result back instead of acting twice. Without it
+ * the governor names the request itself, and running the command again acts again.
  */
 final class RetryKeyOption {
 

@@ -220,7 +220,8 @@ final class MeteredCall {
         .onFailure(
             refused -> {
               settled.tryComplete();
-              if (ctx.request().getHeader(Requests.IDEMPOTENCY_KEY) == null && outcomeUnknown(refused)) {
+              if (ctx.request().getHeader(Requests.IDEMPOTENCY_KEY) == null
+                  && outcomeUnknown(refused)) {
                 // The SDKs retry a 503 under a new key of the gateway's, a new reservation: only
                 // a retry that sends the key this answer carries is safe.
                 header("x-should-retry", "false");

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.infrafabric.governor.keys.KeySpec;
 import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
+import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -98,7 +99,8 @@ class GatewayOutcomeUnknownTest {
                 .keys()
                 .create(
                     new KeySpec(Scope.parse(scope), Set.of("*"), 60, 1_000_000, Map.of(), null),
-                    IdempotencyKey.of("key-" + UUID.randomUUID())))
+                    IdempotencyKey.of("key-" + UUID.randomUUID()),
+                    GovernorRig.ADMIN))
         .secret()
         .orElseThrow();
   }
