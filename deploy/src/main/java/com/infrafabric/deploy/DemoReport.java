@@ -208,10 +208,10 @@ final class DemoReport {
     JsonObject escape = run.invocations.getOrDefault("x-01", new JsonObject());
     invariants.put(
         "the escape tool was refused the metadata service, saw the key only redacted, and was"
-            + " stopped by a limit",
+            + " stopped by its CPU limit",
         escapeLogs(escape).contains("metadata request refused")
             && echoedKey(escape).equals("[REDACTED]")
-            && List.of("CPU_LIMIT", "TIMEOUT").contains(escape.getString("outcome", "")));
+            && "CPU_LIMIT".equals(escape.getString("outcome", "")));
     invariants.put(
         "the smuggler module was refused before any code ran",
         run.denials.stream()

@@ -24,6 +24,23 @@ final class DemoTools {
   static final String CREDENTIAL = "search-api-key";
   static final String VERSION = "1.0.0";
 
+  /** The most HTTP requests a demo tool may send, each within {@link #HTTP_TOTAL_TIMEOUT_MS}. */
+  static final int HTTP_MAX_REQUESTS = 3;
+
+  static final int HTTP_TOTAL_TIMEOUT_MS = 3_000;
+
+  /** The CPU time that stops the escape tool's endless spin: the limit the demo shows it meets. */
+  static final int ESCAPE_CPU_MS = 300;
+
+  /**
+   * The escape tool's wall deadline: every HTTP attempt may take its whole timeout, and its CPU
+   * limit ten times over in wall time, so that on a loaded machine (a load average of 20 fired a 1
+   * s deadline before the tool had tried the metadata service) it makes its attempts and its spin
+   * is stopped by the CPU limit, not the clock.
+   */
+  static final int ESCAPE_TIMEOUT_MS =
+      HTTP_MAX_REQUESTS * HTTP_TOTAL_TIMEOUT_MS + 10 * ESCAPE_CPU_MS;
+
   /** A tool ready to publish: its module, its signed contract and its SHA-256 digest. */
   record Tool(String name, byte[] module, String contract) {
     String digest() {
@@ -76,7 +93,7 @@ final class DemoTools {
                 "http",
                 http(new JsonArray().add("http://169.254.169.254:80").add(searchOrigin))
                     .put("credentials", new JsonArray().add(CREDENTIAL)));
-    return tool("escape", capabilities, 1_000, 300, 4);
+    return tool("escape", capabilities, ESCAPE_TIMEOUT_MS, ESCAPE_CPU_MS, 4);
   }
 
   /** Calls a large model again and again until the host refuses. */
@@ -145,10 +162,10 @@ final class DemoTools {
   private static JsonObject http(JsonArray allow) {
     return new JsonObject()
         .put("allow", allow)
-        .put("maxRequests", 3)
+        .put("maxRequests", HTTP_MAX_REQUESTS)
         .put("connectTimeoutMs", 1_000)
         .put("readTimeoutMs", 2_000)
-        .put("totalTimeoutMs", 3_000)
+        .put("totalTimeoutMs", HTTP_TOTAL_TIMEOUT_MS)
         .put("maxResponseBytes", 65_536);
   }
 
