@@ -54,11 +54,13 @@ final class Node {
             vertx,
             RedisSettings.of(redis.endpoint())
                 .withCommandTimeout(governor.redisCommandTimeout())
-                .withDurability(governor.redisDurability()),
+                .withDurability(governor.redisDurability())
+                .withPersistence(governor.redisPersistence()),
             governorMeters);
     Node node = new Node(redis, vertx, store, ServiceMeters.bindGarbageCollection(governorMeters));
     try {
       RespProbe.requireResp(redis.endpoint(), governor.redisCommandTimeout());
+      requireGuarantees(store);
       node.governor = GovernorService.start(vertx, store, governor, governorMeters, clock).await();
     } catch (Exception e) {
       node.stop();
@@ -81,6 +83,20 @@ final class Node {
           "the chassis did not start: " + reason(e, "chassis.http", chassis.platform().http()), e);
     }
     return node;
+  }
+
+  /**
+   * Refuses a Redis that would evict keys or lacks the persistence {@code redis.persistence}
+   * requires, before either service writes to it.
+   */
+  private static void requireGuarantees(RedisStore store) {
+    store
+        .refusal()
+        .await()
+        .ifPresent(
+            refusal -> {
+              throw new IllegalStateException(refusal);
+            });
   }
 
   /**

@@ -5,9 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.governor.service.GovernorSettings;
 import com.infrafabric.platform.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +42,33 @@ class ExampleConfigTest {
     assertThat(chassis.masterKeys()).isPresent();
     assertThat(chassis.operator().llmMaxCallsCap()).isEqualTo(20);
   }
+
+  /**
+   * Regression: the per-role buckets were defined only in this example, so a launch without it gave
+   * the chassis and agents the default bucket. The example now shows the code's defaults as
+   * comments; set, they must change nothing.
+   */
+  @Test
+  void theRateLimitsTheExampleShowsAreTheCodeDefaults() throws IOException {
+    Map<String, String> shown = new HashMap<>();
+    for (String line : Files.readAllLines(EXAMPLE)) {
+      Matcher setting = SHOWN_RATE_LIMIT.matcher(line);
+      if (setting.matches()) {
+        shown.put(setting.group(1), setting.group(2));
+      }
+    }
+    Config config =
+        Config.of(shown, Map.of()).withDefaults(LocalKeys.ensure(directory).defaults(Map.of()));
+
+    assertThat(shown).hasSize(10);
+    assertThat(GovernorSettings.from(config).platform().rateLimits())
+        .isEqualTo(GovernorSettings.RATE_LIMITS);
+    assertThat(ChassisSettings.from(config).platform().rateLimits())
+        .isEqualTo(ChassisSettings.RATE_LIMITS);
+  }
+
+  private static final Pattern SHOWN_RATE_LIMIT =
+      Pattern.compile("# ((?:chassis\\.)?ratelimit\\.[\\w.]+)=(\\S+)");
 
   @Test
   void aLocalLaunchArchivesTheLedgerIntoItsDataDirectory() {

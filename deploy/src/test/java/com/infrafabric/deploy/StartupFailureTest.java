@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
+import com.infrafabric.platform.redis.ManagedRedisServer;
+import com.infrafabric.platform.redis.RedisEndpoint;
 import com.infrafabric.platform.testing.LogCapture;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -132,6 +134,38 @@ class StartupFailureTest {
                   + port
                   + " is not Redis: it answered PING with \"HTTP/1.1 400 Bad Request\"");
     }
+  }
+
+  /**
+   * Regression: both services started and reported ready on an external Redis that evicts keys
+   * under memory pressure, or keeps no append-only file, and would drop budget counters, holds,
+   * idempotency records and tasks. The launch now refuses it, naming the setting to change.
+   */
+  @Test
+  void aRedisThatMayEvictOrForgetWritesIsRefusedNamingTheSettingToChange() throws Exception {
+    try (ManagedRedisServer evicting =
+            ManagedRedisServer.builder(directory.resolve("evicting"))
+                .config("maxmemory-policy allkeys-lru")
+                .build()
+                .start();
+        ManagedRedisServer forgetting =
+            ManagedRedisServer.builder(directory.resolve("forgetting"))
+                .appendOnly(false)
+                .build()
+                .start()) {
+      assertOneLine(launch(Map.of("REDIS_URL", url(evicting)), ports()))
+          .startsWith("the governor did not start: Redis 127.0.0.1:")
+          .contains("maxmemory-policy is allkeys-lru")
+          .endsWith("set maxmemory-policy noeviction");
+      assertOneLine(launch(Map.of("REDIS_URL", url(forgetting)), ports()))
+          .contains("appendonly is no")
+          .contains("set appendonly yes");
+    }
+  }
+
+  private static String url(ManagedRedisServer server) {
+    RedisEndpoint endpoint = server.endpoint();
+    return "redis://:" + endpoint.password() + "@" + endpoint.host() + ":" + endpoint.port() + "/0";
   }
 
   @Test

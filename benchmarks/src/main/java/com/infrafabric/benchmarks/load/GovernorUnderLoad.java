@@ -97,6 +97,7 @@ final class GovernorUnderLoad implements AutoCloseable {
             Duration.ofSeconds(1),
             RedisSettings.DEFAULT_COMMAND_TIMEOUT,
             RedisSettings.Durability.ACKNOWLEDGED,
+            RedisSettings.Persistence.APPEND_ONLY,
             WebhookSettings.NONE,
             grantKeys(keys.path(), jwks),
             retention.map(r -> r.archive(archiveDirectory())).orElse(LedgerArchiveSettings.OFF),

@@ -8,7 +8,10 @@ import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.redis.RedisEndpoint;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -70,6 +73,15 @@ public record ChassisSettings(
   private static final String VAULT = "chassis.vault.";
 
   public static final int DEFAULT_PORT = 8081;
+
+  /**
+   * The chassis's rate-limit buckets, per token subject, when no key changes them: 600 requests a
+   * minute by default and 1,200 for an {@code agent}, so one noisy agent cannot starve the others.
+   */
+  public static final RateLimitPolicy RATE_LIMITS =
+      new RateLimitPolicy(
+          "chassis", RateLimit.perMinute(600), Map.of("agent", RateLimit.perMinute(1_200)));
+
   static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
   static final String KV_REDIS_URL = "chassis.kv.redisUrl";
   private static final long CONTRACT_ROOM = 64 * 1024;
@@ -128,7 +140,7 @@ public record ChassisSettings(
     PlatformSettings platform =
         PlatformSettings.from(
             config,
-            "chassis",
+            RATE_LIMITS,
             "chassis.",
             HttpSettings.defaults().withPort(DEFAULT_PORT).withMaxBodyBytes(bodyBytes));
     long maxBody = platform.http().maxBodyBytes();

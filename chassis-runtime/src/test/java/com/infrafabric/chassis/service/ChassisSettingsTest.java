@@ -62,7 +62,9 @@ class ChassisSettingsTest {
         .isEqualTo(ChassisSettings.registrationBodyBytes(8 << 20))
         .isEqualTo(11_250_348);
     assertThat(settings.maxInputBytes()).isEqualTo(1 << 20);
-    assertThat(settings.platform().rateLimits().keyPrefix()).isEqualTo("chassis");
+    assertThat(settings.platform().rateLimits())
+        .as("the documented buckets, with no config file")
+        .isEqualTo(ChassisSettings.RATE_LIMITS);
     assertThat(operator.limitCaps().memoryMaxPages()).isEqualTo(1024);
     assertThat(operator.sandbox().queueCapacity()).isEqualTo(64);
     assertThat(operator.sandbox().guestSpin()).isEqualTo(Duration.ofNanos(50_000));

@@ -14,6 +14,8 @@ import com.infrafabric.llm.vault.MasterKeysReader;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.config.PlatformSettings;
 import com.infrafabric.platform.config.ShownUrl;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import com.infrafabric.platform.redis.RedisSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +45,7 @@ import java.util.Set;
  * claim.taskRetention           IF_CLAIM_TASK_RETENTION            48h
  * redis.commandTimeout          IF_REDIS_COMMAND_TIMEOUT           1s (fail-closed bound)
  * redis.durability              IF_REDIS_DURABILITY                acknowledged (or replicated)
+ * redis.persistence             IF_REDIS_PERSISTENCE               append-only (or none)
  * webhooks.urls                 IF_WEBHOOKS_URLS                   (none: delivery off)
  * webhooks.secret               IF_WEBHOOKS_SECRET                 HMAC key, secret
  * webhooks.timeout              IF_WEBHOOKS_TIMEOUT                5s
@@ -75,16 +79,29 @@ public record GovernorSettings(
     Duration sweepInterval,
     Duration redisCommandTimeout,
     RedisSettings.Durability redisDurability,
+    RedisSettings.Persistence redisPersistence,
     WebhookSettings webhooks,
     TrustSettings trust,
     LedgerArchiveSettings ledgerArchive,
     BudgetGaugeSettings budgetGauges,
     GatewaySettings gateway) {
 
+  /**
+   * The governor's rate-limit buckets, per token subject, when no key changes them: 600 requests a
+   * minute by default, 6,000 for an {@code agent} (an agent reserves and commits for each model
+   * call) and 600,000 for the {@code chassis}, which reserves every tenant's LLM calls under its
+   * own token: its bucket is above what a node serves, so one tenant's calls never spend another's.
+   */
+  public static final RateLimitPolicy RATE_LIMITS =
+      new RateLimitPolicy(
+          "governor",
+          RateLimit.perMinute(600),
+          Map.of("agent", RateLimit.perMinute(6_000), "chassis", RateLimit.perMinute(600_000)));
+
   public static GovernorSettings from(Config config) {
     BudgetSettings defaults = BudgetSettings.DEFAULTS;
     return new GovernorSettings(
-        PlatformSettings.from(config, "governor"),
+        PlatformSettings.from(config, RATE_LIMITS),
         new BudgetSettings(
             config.duration("budget.defaultReservationTtl", defaults.defaultReservationTtl()),
             config.duration("budget.maxReservationTtl", defaults.maxReservationTtl()),
@@ -102,6 +119,7 @@ public record GovernorSettings(
         config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),
         RedisSettings.Durability.parse(config.string("redis.durability", "acknowledged")),
+        RedisSettings.Persistence.parse(config.string("redis.persistence", "append-only")),
         new WebhookSettings(
             urls(config.list("webhooks.urls")),
             config.secret("webhooks.secret").orElse(null),

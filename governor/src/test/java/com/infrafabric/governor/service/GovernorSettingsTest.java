@@ -8,6 +8,9 @@ import com.infrafabric.governor.budget.BudgetSettings;
 import com.infrafabric.governor.claim.ClaimSettings;
 import com.infrafabric.governor.ledger.LedgerArchiveSettings;
 import com.infrafabric.platform.config.Config;
+import com.infrafabric.platform.ratelimit.RateLimit;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
+import com.infrafabric.platform.redis.RedisSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -77,6 +80,40 @@ class GovernorSettingsTest {
                 .budget()
                 .defaultReservationTtl())
         .hasHours(48);
+  }
+
+  /**
+   * Regression: the per-role buckets existed only in the example configuration, so a launch with no
+   * config file (and the Compose service, whose only setting is REDIS_URL) gave the chassis and
+   * every agent the 100-a-minute default: one tenant's LLM calls spent the chassis's one small
+   * bucket and another tenant's were refused. They are the governor's defaults now, and naming one
+   * more role keeps them.
+   */
+  @Test
+  void theChassisAndAgentRolesHaveTheirDocumentedBucketsWithoutAConfigFile() {
+    RateLimitPolicy unset = settings(Map.of()).platform().rateLimits();
+    RateLimitPolicy moreRoles =
+        settings(Map.of("ratelimit.roles", "admin", "ratelimit.role.admin.capacity", "50"))
+            .platform()
+            .rateLimits();
+
+    assertThat(unset).isEqualTo(GovernorSettings.RATE_LIMITS);
+    assertThat(unset.perRole().get("chassis")).isEqualTo(RateLimit.perMinute(600_000));
+    assertThat(unset.perRole().get("agent")).isEqualTo(RateLimit.perMinute(6_000));
+    assertThat(moreRoles.perRole())
+        .containsEntry("chassis", RateLimit.perMinute(600_000))
+        .containsEntry("agent", RateLimit.perMinute(6_000))
+        .containsEntry("admin", RateLimit.perMinute(50));
+  }
+
+  @Test
+  void redisPersistenceIsAppendOnlyUnlessOptedOut() {
+    assertThat(settings(Map.of()).redisPersistence())
+        .isEqualTo(RedisSettings.Persistence.APPEND_ONLY);
+    assertThat(settings(Map.of("redis.persistence", "none")).redisPersistence())
+        .isEqualTo(RedisSettings.Persistence.NONE);
+    assertThatThrownBy(() -> settings(Map.of("redis.persistence", "rdb")))
+        .hasMessage("redis.persistence must be append-only or none, not rdb");
   }
 
   @Test

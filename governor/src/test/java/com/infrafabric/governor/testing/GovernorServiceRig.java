@@ -253,6 +253,7 @@ public final class GovernorServiceRig implements AutoCloseable {
             Duration.ofSeconds(1),
             COMMAND_TIMEOUT,
             RedisSettings.Durability.ACKNOWLEDGED,
+            RedisSettings.Persistence.APPEND_ONLY,
             webhooks,
             new TrustSettings(
                 tokens.jwksFile(),

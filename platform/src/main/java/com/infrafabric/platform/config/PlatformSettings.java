@@ -17,10 +17,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The settings every service reads the same way: HTTP bounds, token verification, rate limits and
@@ -47,10 +48,11 @@ import java.util.Optional;
  * auth.jwksRefresh          IF_AUTH_JWKS_REFRESH          60s
  * auth.rolesClaim           IF_AUTH_ROLES_CLAIM           roles
  * auth.maxTokenLifetime     IF_AUTH_MAX_TOKEN_LIFETIME    24h (iat, or now, to exp)
- * ratelimit.capacity        IF_RATELIMIT_CAPACITY         100
+ * ratelimit.capacity        IF_RATELIMIT_CAPACITY         the service's default bucket (100)
  * ratelimit.refillTokens    IF_RATELIMIT_REFILL_TOKENS    = capacity
- * ratelimit.refillPeriod    IF_RATELIMIT_REFILL_PERIOD    1m
- * ratelimit.roles           IF_RATELIMIT_ROLES            roles with their own limit, e.g. admin,agent
+ * ratelimit.refillPeriod    IF_RATELIMIT_REFILL_PERIOD    the service's (1m)
+ * ratelimit.roles           IF_RATELIMIT_ROLES            roles with their own limit besides the
+ *                                                         service's own, e.g. admin
  * ratelimit.role.R.capacity / .refillTokens / .refillPeriod   IF_RATELIMIT_ROLE_R_CAPACITY ...
  * redis.url                 IF_REDIS_URL                  optional, secret (redis://:password@host:port)
  * metrics.scrapeToken       IF_METRICS_SCRAPE_TOKEN       optional, secret, 32+ characters
@@ -81,30 +83,44 @@ public record PlatformSettings(
     this(http, auth, rateLimits, redis, Optional.empty());
   }
 
+  /** The rate limit of a service that documents no buckets of its own: 100 a minute each. */
+  public static final RateLimit DEFAULT_RATE_LIMIT = RateLimit.perMinute(100);
+
   /**
-   * Reads and validates every platform key.
+   * Reads and validates every platform key of a service with no rate-limit buckets of its own.
    *
    * @param service the service name, used as the rate-limit key prefix (e.g. {@code governor})
    * @throws IllegalArgumentException naming the first bad key; never echoing a secret
    */
   public static PlatformSettings from(Config config, String service) {
-    return from(config, service, "", HttpSettings.defaults());
+    return from(config, RateLimitPolicy.uniform(service, DEFAULT_RATE_LIMIT));
+  }
+
+  /**
+   * Reads and validates every platform key; unset rate-limit keys keep {@code rateLimits}, the
+   * service's documented buckets (its key prefix names the service).
+   *
+   * @throws IllegalArgumentException naming the first bad key; never echoing a secret
+   */
+  public static PlatformSettings from(Config config, RateLimitPolicy rateLimits) {
+    return from(config, rateLimits, "", HttpSettings.defaults());
   }
 
   /**
    * Reads the settings of a second service in the same process: its {@code http.*} and {@code
    * ratelimit.*} keys under {@code keyPrefix} ({@code chassis.} reads {@code chassis.http.port},
-   * overridden by {@code IF_CHASSIS_HTTP_PORT}), with {@code httpDefaults} for unset HTTP keys.
-   * Token verification ({@code auth.*}) and {@code redis.url} are shared by every service.
+   * overridden by {@code IF_CHASSIS_HTTP_PORT}), with {@code httpDefaults} for unset HTTP keys and
+   * {@code rateLimits} for unset rate-limit keys. Token verification ({@code auth.*}) and {@code
+   * redis.url} are shared by every service.
    *
    * @throws IllegalArgumentException naming the first bad key, prefix included
    */
   public static PlatformSettings from(
-      Config config, String service, String keyPrefix, HttpSettings httpDefaults) {
+      Config config, RateLimitPolicy rateLimits, String keyPrefix, HttpSettings httpDefaults) {
     return new PlatformSettings(
         http(config, keyPrefix + "http.", httpDefaults),
         auth(config),
-        rateLimits(config, keyPrefix + "ratelimit", service),
+        rateLimits(config, keyPrefix + "ratelimit", rateLimits),
         redis(config),
         config
             .secret(keyPrefix + "metrics.scrapeToken")
@@ -180,20 +196,30 @@ public record PlatformSettings(
         config.duration("auth.maxTokenLifetime", JwtSettings.DEFAULT_MAX_LIFETIME));
   }
 
-  private static RateLimitPolicy rateLimits(Config config, String prefix, String service) {
+  /**
+   * The service's documented buckets with whatever the keys change. {@code ratelimit.roles} adds
+   * roles to the documented ones rather than replacing them: naming one more role must not drop the
+   * chassis's bucket to the default.
+   */
+  private static RateLimitPolicy rateLimits(
+      Config config, String prefix, RateLimitPolicy defaults) {
+    Set<String> roles = new TreeSet<>(defaults.perRole().keySet());
+    roles.addAll(config.list(prefix + ".roles"));
     Map<String, RateLimit> perRole = new HashMap<>();
-    for (String role : config.list(prefix + ".roles")) {
-      perRole.put(role, rateLimit(config, prefix + ".role." + role + "."));
+    for (String role : roles) {
+      RateLimit documented = defaults.perRole().getOrDefault(role, defaults.defaultLimit());
+      perRole.put(role, rateLimit(config, prefix + ".role." + role + ".", documented));
     }
-    return new RateLimitPolicy(service, rateLimit(config, prefix + "."), perRole);
+    return new RateLimitPolicy(
+        defaults.keyPrefix(), rateLimit(config, prefix + ".", defaults.defaultLimit()), perRole);
   }
 
-  private static RateLimit rateLimit(Config config, String prefix) {
-    long capacity = config.integer(prefix + "capacity", 100, 1, 1_000_000_000);
+  private static RateLimit rateLimit(Config config, String prefix, RateLimit documented) {
+    long capacity = config.integer(prefix + "capacity", documented.capacity(), 1, 1_000_000_000);
     return new RateLimit(
         capacity,
         config.integer(prefix + "refillTokens", capacity, 1, 1_000_000_000),
-        config.duration(prefix + "refillPeriod", Duration.ofMinutes(1)));
+        config.duration(prefix + "refillPeriod", documented.refillPeriod()));
   }
 
   private static Optional<RedisEndpoint> redis(Config config) {

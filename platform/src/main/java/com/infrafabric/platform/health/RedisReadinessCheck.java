@@ -12,7 +12,9 @@ import java.util.List;
  * scripts. A server that restarted has forgotten them, so a missing script is loaded again here;
  * the check reports down only if that fails too, which lets a service recover from a Redis restart
  * without restarting. While the store knows Redis is not answering, the check costs one short
- * probe, not a full command timeout.
+ * probe, not a full command timeout. A master that would evict keys or lacks the required
+ * persistence ({@link RedisStore#refusal}) makes it down with that reason: either can be changed at
+ * runtime ({@code CONFIG SET}), long after the service started.
  */
 public final class RedisReadinessCheck implements ReadinessCheck {
 
@@ -42,6 +44,16 @@ public final class RedisReadinessCheck implements ReadinessCheck {
   }
 
   private Future<CheckResult> roundTrip() {
+    return store
+        .refusal()
+        .compose(
+            refusal ->
+                refusal.isPresent()
+                    ? Future.succeededFuture(CheckResult.down(refusal.get()))
+                    : writable());
+  }
+
+  private Future<CheckResult> writable() {
     if (scripts.isEmpty()) {
       return store.roundTrip().map(v -> CheckResult.up("a write probe answered"));
     }

@@ -17,13 +17,16 @@ import java.util.Objects;
  * @param maxPoolWaiting commands allowed to wait for a connection to one master; beyond that a
  *     command fails at once instead of queueing without bound
  * @param durability when a money script counts as done
+ * @param persistence what every master must keep across its own restart, checked against the server
+ *     at start and by readiness ({@link ServerGuarantees})
  */
 public record RedisSettings(
     RedisEndpoint endpoint,
     Duration commandTimeout,
     int maxPoolSize,
     int maxPoolWaiting,
-    Durability durability) {
+    Durability durability,
+    Persistence persistence) {
 
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofMillis(1000);
   public static final int DEFAULT_MAX_POOL_SIZE = 32;
@@ -33,6 +36,7 @@ public record RedisSettings(
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(commandTimeout, "commandTimeout");
     Objects.requireNonNull(durability, "durability");
+    Objects.requireNonNull(persistence, "persistence");
     if (commandTimeout.isNegative() || commandTimeout.isZero()) {
       throw new IllegalArgumentException(
           "redis.commandTimeout must be positive, not " + commandTimeout.toMillis() + " ms");
@@ -54,20 +58,29 @@ public record RedisSettings(
         DEFAULT_COMMAND_TIMEOUT,
         DEFAULT_MAX_POOL_SIZE,
         DEFAULT_MAX_POOL_WAITING,
-        Durability.ACKNOWLEDGED);
+        Durability.ACKNOWLEDGED,
+        Persistence.APPEND_ONLY);
   }
 
   public RedisSettings withCommandTimeout(Duration timeout) {
-    return new RedisSettings(endpoint, timeout, maxPoolSize, maxPoolWaiting, durability);
+    return new RedisSettings(
+        endpoint, timeout, maxPoolSize, maxPoolWaiting, durability, persistence);
   }
 
   /** The same limits and durability for another Redis (the chassis's own kv store). */
   public RedisSettings withEndpoint(RedisEndpoint other) {
-    return new RedisSettings(other, commandTimeout, maxPoolSize, maxPoolWaiting, durability);
+    return new RedisSettings(
+        other, commandTimeout, maxPoolSize, maxPoolWaiting, durability, persistence);
   }
 
   public RedisSettings withDurability(Durability chosen) {
-    return new RedisSettings(endpoint, commandTimeout, maxPoolSize, maxPoolWaiting, chosen);
+    return new RedisSettings(
+        endpoint, commandTimeout, maxPoolSize, maxPoolWaiting, chosen, persistence);
+  }
+
+  public RedisSettings withPersistence(Persistence chosen) {
+    return new RedisSettings(
+        endpoint, commandTimeout, maxPoolSize, maxPoolWaiting, durability, chosen);
   }
 
   /**
@@ -101,6 +114,37 @@ public record RedisSettings(
         throw new IllegalArgumentException(
             "redis.durability must be acknowledged or replicated, not " + value);
       }
+    }
+  }
+
+  /**
+   * What a master must keep across its own restart. Either way it must never evict a key ({@code
+   * maxmemory-policy noeviction}): an evicted counter, hold, idempotency record or task is spend
+   * forgotten, a charge applied twice, a task claimed twice.
+   */
+  public enum Persistence {
+    /**
+     * Every write is in the append-only file ({@code aof_enabled:1}): a master that restarts, with
+     * no replica to take over or before one does, comes back with every acknowledged answer. A
+     * master with only RDB snapshots (or none) comes back with whatever its last snapshot held, and
+     * its replicas copy that loss from it.
+     */
+    APPEND_ONLY,
+    /**
+     * Not checked: for a throwaway Redis (a restore drill, a demo) whose loss on restart is
+     * accepted. Never for budgets that matter.
+     */
+    NONE;
+
+    /** Parses {@code append-only} or {@code none}. */
+    public static Persistence parse(String value) {
+      return switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "append-only" -> APPEND_ONLY;
+        case "none" -> NONE;
+        default ->
+            throw new IllegalArgumentException(
+                "redis.persistence must be append-only or none, not " + value);
+      };
     }
   }
 }

@@ -203,6 +203,24 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
+   * How many keys the store holds: {@code DBSIZE} of every master added up. Fails when a master
+   * does not answer, so that a caller asking whether the store is empty never takes part of the
+   * keyspace for the whole.
+   */
+  public Future<Long> keyCount() {
+    Request dbsize = Request.cmd(Command.DBSIZE);
+    return shards
+        .masters()
+        .compose(
+            masters ->
+                Future.all(
+                    masters.stream()
+                        .map(shard -> call("dbsize", shard, c -> c.send(dbsize), Lane.POOL, 0))
+                        .toList()))
+        .map(counts -> counts.<Response>list().stream().mapToLong(Response::toLong).sum());
+  }
+
+  /**
    * True if every master that answers has every script (a readiness signal: they have been loaded).
    */
   public Future<Boolean> hasScripts(Collection<LuaScript> scripts) {
@@ -233,6 +251,19 @@ public final class RedisStore implements AutoCloseable {
    */
   private static Request writeProbe() {
     return Request.cmd(Command.EVAL).arg("#!lua\nreturn 1").arg(0);
+  }
+
+  /**
+   * Why no service may keep its state in this store, when a master that answers evicts keys or
+   * lacks the {@link RedisSettings#persistence() persistence} the settings require ({@link
+   * ServerGuarantees#refusal}): one sentence naming the master, the setting and what to set; empty
+   * when every master keeps what it is given. Every master of a cluster is asked (a Sentinel
+   * group's current master), so a service checks it at start and readiness on every probe: an
+   * operator can change either setting at runtime.
+   */
+  public Future<Optional<String>> refusal() {
+    return onReachableMasters(this::refusal)
+        .map(refusals -> refusals.stream().flatMap(Optional::stream).findFirst());
   }
 
   /**
@@ -328,16 +359,31 @@ public final class RedisStore implements AutoCloseable {
    */
   private <T> Future<List<T>> onReachableMasters(
       String name, Function<RedisConnection, Future<T>> command) {
+    return onReachableMasters(shard -> call(name, shard, command, Lane.POOL, 0));
+  }
+
+  private <T> Future<List<T>> onReachableMasters(Function<Shard, Future<T>> command) {
     return shards
         .masters()
         .compose(
             masters -> {
               List<Shard> up = masters.stream().filter(shard -> shard.health().up()).toList();
               List<Shard> targets = up.isEmpty() ? masters : up;
-              return Future.all(
-                  targets.stream().map(shard -> call(name, shard, command, Lane.POOL, 0)).toList());
+              return Future.all(targets.stream().map(command).toList());
             })
         .map(CompositeFuture::list);
+  }
+
+  private Future<Optional<String>> refusal(Shard master) {
+    List<Request> info =
+        List.of(
+            Request.cmd(Command.INFO).arg("memory"), Request.cmd(Command.INFO).arg("persistence"));
+    return call("info", master, c -> c.batch(info), Lane.POOL, 0)
+        .map(
+            replies ->
+                ServerGuarantees.parse(replies.get(0).toString(), replies.get(1).toString())
+                    .refusal(settings.persistence())
+                    .map(reason -> "Redis " + master.name() + ": " + reason));
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.platform.http.AdmissionSettings;
 import com.infrafabric.platform.http.HttpSettings;
+import com.infrafabric.platform.ratelimit.RateLimitPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,7 +71,10 @@ class PlatformSettingsTest {
 
     PlatformSettings chassis =
         PlatformSettings.from(
-            config, "chassis", "chassis.", HttpSettings.defaults().withPort(8081));
+            config,
+            RateLimitPolicy.uniform("chassis", PlatformSettings.DEFAULT_RATE_LIMIT),
+            "chassis.",
+            HttpSettings.defaults().withPort(8081));
 
     assertThat(chassis.http().port()).isEqualTo(9181);
     assertThat(chassis.http().maxBodyBytes()).isEqualTo(4096);
@@ -79,7 +83,7 @@ class PlatformSettingsTest {
     assertThat(chassis.rateLimits().perRole().get("agent").capacity()).isEqualTo(7);
     assertThat(chassis.auth().issuer()).isEqualTo("https://issuer");
     assertThat(
-            PlatformSettings.from(Config.of(REQUIRED, Map.of()), "chassis", "chassis.", defaults())
+            PlatformSettings.from(Config.of(REQUIRED, Map.of()), uniform(), "chassis.", defaults())
                 .http()
                 .port())
         .as("the default port is the caller's")
@@ -88,10 +92,14 @@ class PlatformSettingsTest {
             () ->
                 PlatformSettings.from(
                     Config.of(Map.of("chassis.http.port", "0"), Map.of()),
-                    "chassis",
+                    uniform(),
                     "chassis.",
                     defaults()))
         .hasMessage("chassis.http.port 0 is outside 1..65535");
+  }
+
+  private static RateLimitPolicy uniform() {
+    return RateLimitPolicy.uniform("chassis", PlatformSettings.DEFAULT_RATE_LIMIT);
   }
 
   private static HttpSettings defaults() {

@@ -54,7 +54,15 @@ class LoopConnectionsTest {
 
   @Test
   void aLoopsScriptIsAnsweredWhileTheLoopThatOwnsThePooledConnectionIsBlocked() throws Exception {
-    RedisStore store = store(new RedisSettings(REDIS.endpoint(), TIMEOUT, 1, 16, durability()));
+    RedisStore store =
+        store(
+            new RedisSettings(
+                REDIS.endpoint(),
+                TIMEOUT,
+                1,
+                16,
+                durability(),
+                RedisSettings.Persistence.APPEND_ONLY));
     String key = "{loops}:" + UUID.randomUUID();
     Context owner = loops.get(0);
     Context caller = loops.get(1);
@@ -88,7 +96,15 @@ class LoopConnectionsTest {
 
   @Test
   void aScriptBeyondALoopsLimitTakesThePoolAndOneBeyondThePoolFailsAtOnceAsNotApplied() {
-    RedisStore store = store(new RedisSettings(REDIS.endpoint(), TIMEOUT, 1, 1, durability()));
+    RedisStore store =
+        store(
+            new RedisSettings(
+                REDIS.endpoint(),
+                TIMEOUT,
+                1,
+                1,
+                durability(),
+                RedisSettings.Persistence.APPEND_ONLY));
     String key = "{loops}:" + UUID.randomUUID();
     Context loop = loops.get(0);
     try {
