@@ -2,6 +2,11 @@ package com.infrafabric.deploy;
 
 import com.infrafabric.platform.auth.SigningKey;
 import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.redis.RedisEndpoint;
+import com.infrafabric.platform.redis.RedisSettings;
+import com.infrafabric.platform.redis.RedisStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -21,7 +26,8 @@ import java.util.stream.Stream;
  * {@code infrafabric demo}: launches both services exactly as {@code serve} does (embedded
  * redis-server unless {@code REDIS_URL} is set, local keys) in a fresh temporary directory, runs
  * {@link DemoScenario} against their REST APIs, prints {@link DemoReport}, and stops everything.
- * Exits 0 only if every invariant holds.
+ * Exits 0 only if every invariant holds. An external Redis must be empty, and keeps the demo's data
+ * ({@link #requireEmptyExternalRedis}).
  *
  * <p>The only configuration it adds to a plain launch is the operator's explicit egress exemption
  * for its own loopback search API, which tools must be able to reach, and a higher request rate for
@@ -46,6 +52,7 @@ final class DemoCommand {
    * scenario (by service name), whose sizes the summary's last line reports.
    */
   int run(PrintStream out, Consumer<Map<String, String>> scrapes) throws InterruptedException {
+    requireEmptyExternalRedis();
     Path data = temporaryDirectory();
     String secret = DemoScenario.newSecret();
     try (SearchApi search = new SearchApi(secret).start()) {
@@ -89,6 +96,38 @@ final class DemoCommand {
       }
     } finally {
       deleteRecursively(data);
+    }
+  }
+
+  /**
+   * Refuses an external Redis ({@code REDIS_URL}) that holds any key. The demo leaves what it wrote
+   * there (its tenant's budgets, ledger and tasks, its tools and agents, the pricing catalogue and
+   * the scripts): removing it afterwards could not tell its keys from those another writer added in
+   * the meantime, and on a Redis that already held data it would mix a demo tenant into real
+   * budgets. The embedded server, in the demo's temporary directory, goes with that directory.
+   *
+   * @throws IllegalStateException naming how many keys the Redis holds
+   */
+  private void requireEmptyExternalRedis() {
+    String url = env.get("REDIS_URL");
+    if (url == null || url.isBlank()) {
+      return;
+    }
+    Vertx vertx = Vertx.vertx();
+    try (RedisStore store =
+        RedisStore.create(
+            vertx, RedisSettings.of(RedisEndpoint.parse(url)), new SimpleMeterRegistry())) {
+      long keys = store.keyCount().await();
+      if (keys > 0) {
+        throw new IllegalStateException(
+            "REDIS_URL names a Redis that holds "
+                + keys
+                + " keys; the demo runs only on an empty one, since it leaves its data there:"
+                + " point REDIS_URL at an empty database, or unset it to use a private"
+                + " redis-server");
+      }
+    } finally {
+      vertx.close().await();
     }
   }
 
