@@ -12,7 +12,7 @@ import java.util.Optional;
  *     writes; any other policy deletes keys)
  * @param appendOnly whether every write goes to the append-only file ({@code aof_enabled:1})
  */
-public record ServerGuarantees(String maxmemoryPolicy, boolean appendOnly) {
+record ServerGuarantees(String maxmemoryPolicy, boolean appendOnly) {
 
   static final String NO_EVICTION = "noeviction";
 
@@ -30,7 +30,7 @@ public record ServerGuarantees(String maxmemoryPolicy, boolean appendOnly) {
    * Why a service must not keep its state on this server under {@code required}, as one sentence
    * naming the setting and what to set; empty when it may.
    */
-  public Optional<String> refusal(RedisSettings.Persistence required) {
+  Optional<String> refusal(RedisSettings.Persistence required) {
     if (!NO_EVICTION.equals(maxmemoryPolicy)) {
       return Optional.of(
           "maxmemory-policy is "
