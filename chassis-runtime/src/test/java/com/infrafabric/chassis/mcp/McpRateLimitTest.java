@@ -99,11 +99,14 @@ class McpRateLimitTest {
     return rig.http.send("DELETE", "/mcp", token, Map.of("Mcp-Session-Id", session));
   }
 
+  /** The agent role's bucket at {@code requests} an hour: agents have a bucket of their own. */
   private static Map<String, String> limitOf(int requests) {
     return Map.of(
-        "chassis.ratelimit.capacity",
+        "chassis.ratelimit.role.agent.capacity",
         Integer.toString(requests),
-        "chassis.ratelimit.refillPeriod",
+        "chassis.ratelimit.role.agent.refillTokens",
+        Integer.toString(requests),
+        "chassis.ratelimit.role.agent.refillPeriod",
         "1h");
   }
 
