@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -53,7 +54,9 @@ public class McpVsRestBenchmark {
   private ChassisServiceRig rig;
   private HttpClient http;
   private HttpRequest rest;
-  private HttpRequest mcp;
+  private String token;
+  private String session;
+  private final AtomicLong nextId = new AtomicLong(1);
 
   @Setup(Level.Trial)
   public void start() {
@@ -77,18 +80,8 @@ public class McpVsRestBenchmark {
                         + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
                         + "\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}")
                 .build());
-    String session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
-    mcp =
-        post(
-                token,
-                "/mcp",
-                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-                    + "\"params\":{\"name\":\"echo\",\"arguments\":"
-                    + INPUT
-                    + "}}")
-            .header("Mcp-Session-Id", session)
-            .header("MCP-Protocol-Version", "2025-11-25")
-            .build();
+    this.token = token;
+    this.session = initialized.headers().firstValue("Mcp-Session-Id").orElseThrow();
   }
 
   @TearDown(Level.Trial)
@@ -104,9 +97,25 @@ public class McpVsRestBenchmark {
     return send(rest).body();
   }
 
+  /**
+   * One {@code tools/call}, under a request id of its own: MCP forbids reusing one in a session,
+   * and the chassis refuses an id whose request is still in flight.
+   */
   @Benchmark
   public String mcp() {
-    return send(mcp).body();
+    return send(post(
+                token,
+                "/mcp",
+                "{\"jsonrpc\":\"2.0\",\"id\":"
+                    + nextId.getAndIncrement()
+                    + ",\"method\":\"tools/call\","
+                    + "\"params\":{\"name\":\"echo\",\"arguments\":"
+                    + INPUT
+                    + "}}")
+            .header("Mcp-Session-Id", session)
+            .header("MCP-Protocol-Version", "2025-11-25")
+            .build())
+        .body();
   }
 
   private HttpRequest.Builder post(String token, String path, String body) {
