@@ -93,7 +93,8 @@ final class CallAdmission {
     return Future.join(limit, reservation)
         .transform(
             both -> {
-              if (outcomeUnknown(reservation)) {
+              if (reservation.failed()
+                  && RedisUnavailableException.isOutcomeUnknown(reservation.cause())) {
                 recover(request);
               }
               return decide(limit, reservation, request.idempotencyKey());
@@ -127,12 +128,6 @@ final class CallAdmission {
                         resent.last().cause().getMessage());
               }
             });
-  }
-
-  private static boolean outcomeUnknown(Future<ReserveOutcome> reservation) {
-    return reservation.failed()
-        && reservation.cause() instanceof RedisUnavailableException unavailable
-        && unavailable.outcomeUnknown();
   }
 
   private Future<ReserveOutcome> decide(

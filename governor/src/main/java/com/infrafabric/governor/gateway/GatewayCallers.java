@@ -76,9 +76,9 @@ final class GatewayCallers implements WireDialect.Callers {
    */
   private static Future<Optional<VirtualKey>> notApplied(Throwable failure) {
     return Future.failedFuture(
-        failure instanceof RedisUnavailableException unavailable && unavailable.outcomeUnknown()
+        RedisUnavailableException.isOutcomeUnknown(failure)
             ? RedisUnavailableException.notApplied(
-                "the virtual key lookup got no answer; the request was not attempted", unavailable)
+                "the virtual key lookup got no answer; the request was not attempted", failure)
             : failure);
   }
 

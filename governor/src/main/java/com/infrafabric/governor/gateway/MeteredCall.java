@@ -221,7 +221,7 @@ final class MeteredCall {
             refused -> {
               settled.tryComplete();
               if (ctx.request().getHeader(Requests.IDEMPOTENCY_KEY) == null
-                  && outcomeUnknown(refused)) {
+                  && RedisUnavailableException.isOutcomeUnknown(refused)) {
                 // The SDKs retry a 503 under a new key of the gateway's, a new reservation: only
                 // a retry that sends the key this answer carries is safe.
                 header("x-should-retry", "false");
@@ -747,10 +747,6 @@ final class MeteredCall {
    */
   private String content() {
     return Fingerprint.digest(ctx.body().buffer().getBytes());
-  }
-
-  private static boolean outcomeUnknown(Throwable failure) {
-    return failure instanceof RedisUnavailableException unavailable && unavailable.outcomeUnknown();
   }
 
   private static ProviderReply.Failed failure(ProviderReply reply) {

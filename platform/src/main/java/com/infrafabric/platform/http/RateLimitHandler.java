@@ -73,9 +73,9 @@ final class RateLimitHandler implements Handler<RoutingContext> {
       return ApiException.retryAfter(
           ErrorCode.OVERLOADED, "Too many concurrent requests; retry shortly.", CONTENDED_RETRY);
     }
-    if (failure instanceof RedisUnavailableException unavailable && unavailable.outcomeUnknown()) {
+    if (RedisUnavailableException.isOutcomeUnknown(failure)) {
       return RedisUnavailableException.notApplied(
-          "the rate limiter got no answer; the request was not attempted", unavailable);
+          "the rate limiter got no answer; the request was not attempted", failure);
     }
     return failure;
   }

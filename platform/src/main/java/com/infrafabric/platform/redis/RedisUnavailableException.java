@@ -38,4 +38,12 @@ public final class RedisUnavailableException extends RuntimeException {
   public boolean outcomeUnknown() {
     return outcomeUnknown;
   }
+
+  /**
+   * True if {@code failure} is a command that was sent and may have run: what a caller that must
+   * resolve such a command (resend it, or say it was not applied) asks of any failure.
+   */
+  public static boolean isOutcomeUnknown(Throwable failure) {
+    return failure instanceof RedisUnavailableException unavailable && unavailable.outcomeUnknown();
+  }
 }
