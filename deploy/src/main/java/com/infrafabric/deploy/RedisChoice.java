@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * The Redis a launch uses: the one {@code REDIS_URL} (or {@code redis.url}) names, or else a
  * private {@code redis-server} this process starts on a free loopback port with the append-only
- * file on, a random password and data under {@code <data>/redis}, and stops on close.
+ * file on, a random password and data under {@code <data>/redis}, starts again should it exit
+ * ({@link SupervisedRedis}), and stops on close.
  *
  * <p>A production node sets {@code redis.embedded=false} (the systemd unit does): an operator who
  * meant an external Redis and mistyped or lost its URL then gets a refusal at start, not a node
@@ -18,9 +19,9 @@ import java.util.Optional;
 final class RedisChoice implements AutoCloseable {
 
   private final RedisEndpoint endpoint;
-  private final ManagedRedisServer managed;
+  private final SupervisedRedis managed;
 
-  private RedisChoice(RedisEndpoint endpoint, ManagedRedisServer managed) {
+  private RedisChoice(RedisEndpoint endpoint, SupervisedRedis managed) {
     this.endpoint = endpoint;
     this.managed = managed;
   }
@@ -46,12 +47,12 @@ final class RedisChoice implements AutoCloseable {
     }
     // Stopped by close(), at the end of the node's shutdown: a hook of its own would stop it at
     // the start, while the requests in flight still settle.
-    ManagedRedisServer server =
-        ManagedRedisServer.builder(dataDirectory.resolve("redis"))
-            .stoppedByOwnerOnExit()
-            .build()
-            .start();
-    return new RedisChoice(server.endpoint(), server);
+    SupervisedRedis server =
+        SupervisedRedis.start(
+            ManagedRedisServer.builder(dataDirectory.resolve("redis"))
+                .stoppedByOwnerOnExit()
+                .build());
+    return new RedisChoice(server.server().endpoint(), server);
   }
 
   RedisEndpoint endpoint() {
@@ -62,14 +63,21 @@ final class RedisChoice implements AutoCloseable {
   String describe() {
     return managed == null
         ? "external Redis " + endpoint
-        : "embedded redis-server " + endpoint + " (data in " + managed.dataDirectory() + ")";
+        : "embedded redis-server "
+            + endpoint
+            + " (data in "
+            + managed.server().dataDirectory()
+            + ")";
   }
 
-  /** Stops the embedded server with SHUTDOWN and waits for it; an external Redis is left alone. */
+  /**
+   * Stops the embedded server with SHUTDOWN, without starting it again, and waits for it; an
+   * external Redis is left alone.
+   */
   @Override
   public void close() {
     if (managed != null) {
-      managed.stop();
+      managed.close();
     }
   }
 }

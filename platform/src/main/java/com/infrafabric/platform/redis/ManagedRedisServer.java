@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -98,6 +99,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
     checkVersion(executable);
     createDataDirectory();
+    stopReaper();
     boolean choosePort = port == 0;
     for (int attempt = 1; ; attempt++) {
       if (choosePort) {
@@ -164,6 +166,19 @@ public final class ManagedRedisServer implements AutoCloseable {
 
   public boolean isRunning() {
     return process != null && process.isAlive();
+  }
+
+  /**
+   * Completes with the exit status of the process {@link #start()} launched last, whenever it ends:
+   * stopped, killed or crashed. An owner that keeps the server up restarts it from here.
+   *
+   * @throws IllegalStateException if it was never started
+   */
+  public CompletableFuture<Integer> exited() {
+    if (process == null) {
+      throw new IllegalStateException("redis-server has not been started");
+    }
+    return process.onExit().thenApply(Process::exitValue);
   }
 
   /** How a client reaches this server; its {@code toString()} hides the password. */
@@ -337,10 +352,7 @@ public final class ManagedRedisServer implements AutoCloseable {
    * {@link #SIGNAL_TIMEOUT}, then kills it (SIGKILL).
    */
   private void waitForExit(Duration timeout) {
-    if (reaper != null) {
-      reaper.destroyForcibly();
-      reaper = null;
-    }
+    stopReaper();
     try {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroy();
@@ -353,6 +365,17 @@ public final class ManagedRedisServer implements AutoCloseable {
       process.destroyForcibly();
     }
     unregisterShutdownHook();
+  }
+
+  /**
+   * Stops the child that would signal the server's process id once this JVM is gone: after that
+   * process has ended (stopped, or crashed before a restart), the id may belong to another.
+   */
+  private void stopReaper() {
+    if (reaper != null) {
+      reaper.destroyForcibly();
+      reaper = null;
+    }
   }
 
   private void destroy() {

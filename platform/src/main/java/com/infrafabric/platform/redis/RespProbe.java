@@ -77,7 +77,7 @@ public final class RespProbe {
   }
 
   /** Returns null if the server answered PONG, otherwise what went wrong (never the password). */
-  static String ping(RedisEndpoint endpoint, Duration timeout) {
+  public static String ping(RedisEndpoint endpoint, Duration timeout) {
     return send(
         endpoint,
         timeout,
