@@ -513,21 +513,29 @@ local function attribute(group)
   end
 end
 
+-- The value of one attribution field this script was given, or nil.
+local function attributed(name)
+  for i = 1, #ATTRIBUTION, 2 do
+    if ATTRIBUTION[i] == name then return ATTRIBUTION[i + 1] end
+  end
+  return nil
+end
+
 local function append_ledger(fields, attribution)
   for _, value in ipairs(attribution or {}) do fields[#fields + 1] = value end
   redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', H.stamp, unpack(fields, 2))
 end
 
 -- A reservation's fields; lease and holder are false when it has none (see settled_by_other()),
--- grant (the key of its grant's counter, see hold_grant()) too; by is 'expiry' when its expiry
--- committed it (commit_at_expiry()) and false otherwise.
+-- grant (the key of its grant's counter, see hold_grant()) and kid (the virtual key it was made
+-- with) too; by is 'expiry' when its expiry committed it (commit_at_expiry()) and false otherwise.
 local function load_reservation(key)
   local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv', 'holder',
-    'model', 'by', 'grant')
+    'model', 'by', 'grant', 'kid')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
           rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0', holder = v[8],
-          model = v[9] or '', by = v[10], grant = v[11]}
+          model = v[9] or '', by = v[10], grant = v[11], kid = v[12]}
 end
 
 -- True for a hold a service made (ReservationHolder#service, whose prefix SERVICE_HOLDER_PREFIX
@@ -694,7 +702,7 @@ local function commit_at_expiry(key, rid, r)
     {'state', 'committed', 'actual', amount, 'late', '0', 'by', 'expiry'})
   append_ledger({'commit', 'rid', rid, 'scope', r.scope, 'amt', amount, 'dr', int(-r.amount),
     'rw', windows, 'ds', amount, 'sw', windows, 'model', r.model, 'pv', r.pv, 'ovr', '0',
-    'late', '0', 'by', 'expiry'})
+    'late', '0', 'by', 'expiry'}, r.kid and {'kid', r.kid} or nil)
 end
 
 -- Ends a reservation still active at its expiry and returns its state then: a service's hold is
@@ -788,6 +796,12 @@ local function hold(caps, rid, scope, amount, expires_at, model, pricing_version
   if holder and holder ~= '' then
     fields[#fields + 1] = 'holder'
     fields[#fields + 1] = holder
+  end
+  -- The call's key id, for the ledger entry of a commit its expiry makes (commit_at_expiry()).
+  local kid = attributed('kid')
+  if kid then
+    fields[#fields + 1] = 'kid'
+    fields[#fields + 1] = kid
   end
   redis.call('HSET', key, unpack(fields))
   redis.call('ZADD', H.rexp, expires_at, rid)

@@ -3,6 +3,7 @@ package com.infrafabric.governor.budget;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
@@ -84,6 +85,26 @@ class ServiceHoldExpiryTest {
     assertThat(recorded(reserved.id(), "state")).isEqualTo("committed");
     assertThat(recorded(reserved.id(), "actual")).isEqualTo("700");
     assertThat(rig.reconcile(t).consistent()).isTrue();
+  }
+
+  /**
+   * Regression: the commit an expiry made named no virtual key, so spend grouped by key left out
+   * exactly the calls whose settlement was lost.
+   */
+  @Test
+  void theExpiryChargeOfAKeysCallIsSpendOfThatKey() {
+    String t = freshTenant("gw-expiry-key");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    reserve(t + "/p", 700, GATEWAY, new CallAttribution("vk_expiring", "", -1, ""));
+    reserve(t + "/p", 100, GATEWAY);
+
+    rig.clock.advance(TTL);
+    sweep();
+
+    assertThat(rig.ledger(t))
+        .filteredOn(entry -> entry.type().equals("commit"))
+        .extracting(entry -> entry.fields().get("kid"), LedgerEntry::amountMicros)
+        .containsExactlyInAnyOrder(tuple("vk_expiring", 700L), tuple(null, 100L));
   }
 
   @Test
@@ -193,6 +214,11 @@ class ServiceHoldExpiryTest {
   }
 
   private Reserved reserve(String scope, long micros, ReservationHolder holder) {
+    return reserve(scope, micros, holder, CallAttribution.NONE);
+  }
+
+  private Reserved reserve(
+      String scope, long micros, ReservationHolder holder, CallAttribution attribution) {
     return (Reserved)
         Await.result(
             rig.engine.reserve(
@@ -201,7 +227,7 @@ class ServiceHoldExpiryTest {
                     Spend.amount(micros),
                     TTL,
                     GovernorRig.newKey(),
-                    CallAttribution.NONE,
+                    attribution,
                     "",
                     holder)));
   }
