@@ -3,6 +3,7 @@ package com.infrafabric.governor.http;
 import static com.infrafabric.governor.http.CallerScope.AGENT;
 import static com.infrafabric.governor.http.CallerScope.CHASSIS;
 import static com.infrafabric.platform.http.Responses.respond;
+import static com.infrafabric.wire.reservation.ReservationWire.ADVISED_MODEL;
 import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
 import static com.infrafabric.wire.reservation.ReservationWire.CACHED_INPUT_TOKENS;
 import static com.infrafabric.wire.reservation.ReservationWire.GRANT;
@@ -45,6 +46,7 @@ import com.infrafabric.wire.reservation.ReservationWire;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -181,6 +183,11 @@ final class ReservationRoutes {
     }
     Denied denied = (Denied) outcome;
     Refusal first = denied.refusals().get(0);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("requested_micros", denied.amountMicros());
+    details.put("refusals", Views.refusals(denied.refusals()));
+    details.put(LAYERS, Views.layers(denied.layers()));
+    denied.advisedModel().ifPresent(model -> details.put(ADVISED_MODEL, model));
     ctx.fail(
         ApiException.of(
             GovernorErrors.BUDGET_EXCEEDED,
@@ -193,13 +200,7 @@ final class ReservationRoutes {
                 + " by "
                 + first.shortfallMicros()
                 + " micro-dollars.",
-            Map.of(
-                "requested_micros",
-                denied.amountMicros(),
-                "refusals",
-                Views.refusals(denied.refusals()),
-                LAYERS,
-                Views.layers(denied.layers()))));
+            details));
   }
 
   private void commit(RoutingContext ctx, IdempotencyKey key) {

@@ -1,6 +1,7 @@
 package com.infrafabric.governor.http;
 
 import static com.infrafabric.wire.reservation.ReservationWire.ACTUAL_MICROS;
+import static com.infrafabric.wire.reservation.ReservationWire.ADVISED_MODEL;
 import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
 import static com.infrafabric.wire.reservation.ReservationWire.LAYERS;
 import static com.infrafabric.wire.reservation.ReservationWire.REMAINING_MICROS;
@@ -61,14 +62,17 @@ final class Views {
   }
 
   static JsonObject reserved(Reserved reserved) {
-    return new JsonObject()
-        .put(RESERVATION_ID, reserved.id().toString())
-        .put(AMOUNT_MICROS, reserved.amountMicros())
-        .put("pricing_version", reserved.pricingVersion())
-        .put("expires_at", instant(reserved.expiresAt()))
-        .put(LAYERS, layers(reserved.layers()))
-        .put(TIGHTEST, tightest(reserved.tightest()))
-        .put("replayed", reserved.replayed());
+    JsonObject view =
+        new JsonObject()
+            .put(RESERVATION_ID, reserved.id().toString())
+            .put(AMOUNT_MICROS, reserved.amountMicros())
+            .put("pricing_version", reserved.pricingVersion())
+            .put("expires_at", instant(reserved.expiresAt()))
+            .put(LAYERS, layers(reserved.layers()))
+            .put(TIGHTEST, tightest(reserved.tightest()))
+            .put("replayed", reserved.replayed());
+    reserved.advisedModel().ifPresent(model -> view.put(ADVISED_MODEL, model));
+    return view;
   }
 
   static JsonArray refusals(List<Refusal> refusals) {

@@ -104,6 +104,45 @@ class BudgetApiTest {
   }
 
   /**
+   * Regression: the tenant policy's downgrade advice reached only the gateway's callers; a
+   * reservation over REST, which the README says answers with the cheaper model to use, never
+   * carried it, nor did its denial, when the cheaper model may still fit.
+   */
+  @Test
+  void aReservationAndItsDenialCarryThePolicysDowngradeAdvice() {
+    String t = freshTenant("advice");
+    rig.budget(t, "lifetime", 10_000);
+    JsonObject downgrade =
+        new JsonObject()
+            .put("from_model", "gpt-test")
+            .put("to_model", "mini-test")
+            .put("below_remaining_pct", 50);
+    assertThat(
+            rig.call(
+                    "PUT",
+                    "/v1/tenants/" + t + "/policy",
+                    rig.admin(t),
+                    new JsonObject().put("downgrades", new JsonArray().add(downgrade)))
+                .statusCode())
+        .isEqualTo(200);
+    JsonObject gpt = // 1,000 input + 500 output tokens of gpt-test: 7,500 micro-dollars
+        new JsonObject()
+            .put("scope", t + "/p")
+            .put("model", "gpt-test")
+            .put("input_tokens", 1_000)
+            .put("max_output_tokens", 500);
+
+    HttpResponse<String> reserved = rig.post("/v1/reservations", rig.agent(t), gpt);
+    HttpResponse<String> denied = rig.post("/v1/reservations", rig.agent(t), gpt);
+
+    assertThat(reserved.statusCode()).as(reserved.body()).isEqualTo(201);
+    assertThat(json(reserved).getString("advised_model")).isEqualTo("mini-test");
+    assertThat(denied.statusCode()).as(denied.body()).isEqualTo(402);
+    assertThat(json(denied).getJsonObject("details").getString("advised_model"))
+        .isEqualTo("mini-test");
+  }
+
+  /**
    * Every call on a scope no budget covers is refused naming that scope, as the script that looked
    * it up names it (not as the caller passes a subject along): a reservation and a charge, on a
    * tenant with budgets elsewhere and on one with none at all, and the status of the latter (a

@@ -85,6 +85,12 @@ public final class ReservationWire {
   /** Answer field: the layer with the least budget left, absent when no layer has a cap. */
   public static final String TIGHTEST = "tightest";
 
+  /**
+   * Answer field of a reserve (and detail of its denial): the cheaper model the tenant policy's
+   * downgrade advises once a layer runs low; absent when it advises none.
+   */
+  public static final String ADVISED_MODEL = "advised_model";
+
   /** Field of a layer: what it has left. */
   public static final String REMAINING_MICROS = "remaining_micros";
 
