@@ -24,6 +24,14 @@ final class ClaimsCheck {
 
   private static final Set<String> REGISTERED = Set.of("iss", "sub", "aud", "exp", "nbf", "iat");
 
+  private static final List<String> DATES = List.of("exp", "nbf", "iat");
+
+  /** 9999-12-31T23:59:59Z in seconds: no token lives, or was issued, later. */
+  private static final double MAX_NUMERIC_DATE = 253_402_300_799d;
+
+  /** A subject names a principal in the ledger; no issuer needs more. */
+  static final int MAX_SUBJECT_CHARS = 256;
+
   private final JwtSettings settings;
   private final Clock clock;
 
@@ -32,8 +40,17 @@ final class ClaimsCheck {
     this.clock = clock;
   }
 
-  AuthResult check(JWTClaimsSet claims) {
-    Reason refused = refusal(claims);
+  /**
+   * @param payload the claims as the token's JSON has them, before the JWT library coerces them: it
+   *     reads a numeric {@code sub} as text and a date past 64 bits of milliseconds as a wrapped
+   *     one
+   * @param claims the same claims as the JWT library reads them
+   */
+  AuthResult check(Map<String, Object> payload, JWTClaimsSet claims) {
+    Reason refused = payloadRefusal(payload);
+    if (refused == null) {
+      refused = refusal(claims);
+    }
     if (refused != null) {
       return AuthResult.rejected(refused);
     }
@@ -47,6 +64,31 @@ final class ClaimsCheck {
       return AuthResult.rejected(Reason.CLAIMS);
     }
     return new AuthResult.Authenticated(principal);
+  }
+
+  /**
+   * Refuses what RFC 7519 does not allow and the JWT library would still read: a subject that is
+   * not a string (RFC 7519 4.1.2), or one with control characters, which the subject would carry
+   * into the ledger's {@code by} fields and a reservation's holder; a date that is not a number of
+   * seconds from 1970 up to the year 9999 (a larger one wraps to the past when read as
+   * milliseconds, and would be refused as expired for the wrong reason).
+   */
+  private static Reason payloadRefusal(Map<String, Object> payload) {
+    if (!(payload.get("sub") instanceof String subject)
+        || subject.length() > MAX_SUBJECT_CHARS
+        || subject.chars().anyMatch(Character::isISOControl)) {
+      return Reason.CLAIMS;
+    }
+    for (String date : DATES) {
+      Object value = payload.get(date);
+      if (value != null
+          && !(value instanceof Number seconds
+              && seconds.doubleValue() >= 0
+              && seconds.doubleValue() <= MAX_NUMERIC_DATE)) {
+        return Reason.CLAIMS;
+      }
+    }
+    return null;
   }
 
   /** Returns why the claims are refused, or null if they are acceptable. */

@@ -142,7 +142,7 @@ public final class JwtAuthenticator {
       if (!jwt.verify(new ECDSAVerifier(key))) {
         return AuthResult.rejected(Reason.SIGNATURE);
       }
-      return claims.check(jwt.getJWTClaimsSet());
+      return claims.check(jwt.getPayload().toJSONObject(), jwt.getJWTClaimsSet());
     } catch (JOSEException e) {
       return AuthResult.rejected(Reason.SIGNATURE);
     } catch (ParseException e) {

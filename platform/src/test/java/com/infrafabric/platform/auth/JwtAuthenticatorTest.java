@@ -155,6 +155,32 @@ class JwtAuthenticatorTest {
     }
   }
 
+  /**
+   * Regression (probe): the JWT library reads a numeric {@code sub} as text and a date past 64 bits
+   * of milliseconds as one wrapped into the past, so a subject RFC 7519 forbids was accepted (one
+   * holding a NUL reached the ledger's {@code by} fields) and {@code exp: 1e20} was refused as
+   * expired. Each is refused as malformed claims, as the token's JSON has them.
+   */
+  @Test
+  void refusesClaimsTheJwtLibraryWouldCoerce() {
+    String tooLong = "a".repeat(ClaimsCheck.MAX_SUBJECT_CHARS + 1);
+    for (Object subject : List.of(123, "ali\u0000ce", "a\nb", tooLong)) {
+      assertThat(rejection(tokens.withClaimValue("alice", "sub", subject, "admin")))
+          .as("sub %s", subject)
+          .isEqualTo(Reason.CLAIMS);
+    }
+    for (String date : List.of("exp", "nbf", "iat")) {
+      for (Object value : List.of(1e20, -1, 253_402_300_800L)) {
+        assertThat(rejection(tokens.withClaimValue("alice", date, value, "admin")))
+            .as("%s %s", date, value)
+            .isEqualTo(Reason.CLAIMS);
+      }
+    }
+    String longest = "a".repeat(ClaimsCheck.MAX_SUBJECT_CHARS);
+    assertThat(authenticated(tokens.withClaimValue("alice", "sub", longest, "admin")).subject())
+        .isEqualTo(longest);
+  }
+
   @Test
   void refusesATokenWhoseScopeIsOutsideTheScopeGrammar() {
     for (String scope : List.of("..", ".", "acme/..", "acme//x", "/acme", "a{b}", "a b", "")) {
