@@ -79,8 +79,8 @@ class LocalChecksTest {
         Arguments.of(
             List.of("budgets", "set", "acme", "--cap", "day=5", "--thresholds", "50,150"),
             "threshold 150% is outside 1..99"),
-        Arguments.of(claim(17), "--require: a task requires at most 16 capabilities, not 17"),
-        Arguments.of(claim(3000), "--require: a task requires at most 16 capabilities, not 3000"));
+        Arguments.of(claim(17), "--require: a task requires 1 to 16 capabilities, not 17"),
+        Arguments.of(claim(3000), "--require: a task requires 1 to 16 capabilities, not 3000"));
   }
 
   /**

@@ -45,8 +45,8 @@ public record TaskSpec(
 
   /**
    * A task's required capabilities from its entries ({@code name} or {@code name:level}): their
-   * count is checked first, against the task's own bound, so more than a contract may list is not
-   * refused with a contract's bound, and a client (the CLI) checks them by this same rule.
+   * count is checked first, against the task's own bounds, so none, or more than a task may list,
+   * is not refused with a contract's bounds, and a client (the CLI) checks them by this same rule.
    */
   public static CapabilitySet required(List<String> entries) {
     checkCount(entries.size());
@@ -54,10 +54,10 @@ public record TaskSpec(
   }
 
   private static void checkCount(int count) {
-    if (count > MAX_REQUIRED) {
+    if (count < 1 || count > MAX_REQUIRED) {
       throw new GovernorException(
           ErrorCode.INVALID_CAPABILITY,
-          "a task requires at most " + MAX_REQUIRED + " capabilities, not " + count,
+          "a task requires 1 to " + MAX_REQUIRED + " capabilities, not " + count,
           Map.of("field", "required"));
     }
   }

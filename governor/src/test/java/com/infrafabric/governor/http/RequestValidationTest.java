@@ -282,6 +282,34 @@ class RequestValidationTest {
   }
 
   /**
+   * Regression (probe): an empty {@code required} was refused as "must list 1 to 64 entries" (a
+   * contract's bounds) and seventeen as "at most 16": a task's list is refused with its own bounds
+   * at both ends.
+   */
+  @Test
+  void aTasksRequiredListIsRefusedWithItsOwnBoundsAtBothEnds() {
+    String dispatcher =
+        rig.tokens.mint(rig.tokens.spec("dispatcher", "dispatcher").withScope(tenant));
+    JsonArray seventeen = new JsonArray();
+    for (int i = 0; i < 17; i++) {
+      seventeen.add("c" + i);
+    }
+    for (JsonArray required : List.of(new JsonArray(), seventeen)) {
+      JsonObject task =
+          new JsonObject()
+              .put("task_id", "t-bounds")
+              .put("scope", tenant + "/p")
+              .put("required", required)
+              .put("max_cost_micros", 100);
+      assertError(
+          rig.post("/v1/claims", dispatcher, task),
+          400,
+          "INVALID_CAPABILITY",
+          "a task requires 1 to 16 capabilities, not " + required.size());
+    }
+  }
+
+  /**
    * A refused field is named as the request names it (details.field), in full and never by an
    * internal name: amount_micros not amount, max_cost_micros not max_cost, required not
    * capabilities, and a field of a nested object with its path (limits.month.cap_micros, not
