@@ -2,6 +2,8 @@ package com.infrafabric.chassis.llm;
 
 import com.infrafabric.llm.BoundedExchange;
 import com.infrafabric.llm.Cancellation;
+import com.infrafabric.platform.http.Requests;
+import com.infrafabric.platform.scope.ScopeGrammar;
 import com.infrafabric.wire.reservation.BudgetRequest;
 import com.infrafabric.wire.reservation.CommitResult;
 import com.infrafabric.wire.reservation.ReleaseResult;
@@ -71,6 +73,7 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
     return post(
             ReservationWire.RESERVATIONS,
             ReservationWire.reserveBody(request),
+            ScopeGrammar.tenantOf(request.scope()),
             request.idempotencyKey())
         .map(answer -> ReservationWire.reserved(answer.status(), answer.body()))
         .otherwise(failure -> new ReserveResult.Unavailable(unreachable(failure)));
@@ -82,6 +85,7 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
     return post(
             ReservationWire.commitPath(reservationId),
             ReservationWire.commitBody(model, usage),
+            ReservationWire.tenantOf(reservationId),
             key)
         .map(answer -> ReservationWire.committed(answer.status(), answer.body()))
         .otherwise(failure -> new CommitResult.Unavailable(unreachable(failure)));
@@ -89,7 +93,11 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
 
   @Override
   public Future<ReleaseResult> release(String reservationId, String key) {
-    return post(ReservationWire.releasePath(reservationId), ReservationWire.releaseBody(), key)
+    return post(
+            ReservationWire.releasePath(reservationId),
+            ReservationWire.releaseBody(),
+            ReservationWire.tenantOf(reservationId),
+            key)
         .map(answer -> ReservationWire.released(answer.status(), answer.body()))
         .otherwise(failure -> new ReleaseResult.Unavailable(unreachable(failure)));
   }
@@ -101,7 +109,11 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
 
   private record Answer(int status, JsonObject body) {}
 
-  private Future<Answer> post(String path, JsonObject body, String idempotencyKey) {
+  /**
+   * Posts {@code body} for {@code tenant}, which the request names ({@link Requests#ACTING_TENANT})
+   * so that the governor shares its bounds out by the tenant the call is for.
+   */
+  private Future<Answer> post(String path, JsonObject body, String tenant, String idempotencyKey) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
@@ -110,7 +122,8 @@ public final class GovernorHttpBudget implements BudgetPort, AutoCloseable {
             .setURI(basePath() + path)
             .putHeader("content-type", "application/json")
             .putHeader("authorization", "Bearer " + agentToken.get())
-            .putHeader(ReservationWire.IDEMPOTENCY_HEADER, idempotencyKey);
+            .putHeader(ReservationWire.IDEMPOTENCY_HEADER, idempotencyKey)
+            .putHeader(Requests.ACTING_TENANT, tenant);
     return BoundedExchange.send(
             vertx, client, options, body.toBuffer(), timeout, new Cancellation())
         .map(GovernorHttpBudget::answer);

@@ -71,6 +71,21 @@ class GovernorHttpBudgetTest {
         .isEqualTo(new ReleaseResult.Released());
   }
 
+  /**
+   * Regression (probe): the governor counted the chassis's calls for every tenant as one tenant's,
+   * so one tenant's tool traffic shed another's. Each request names the tenant it is for: the
+   * scope's on the reserve, the reservation's on its settlement.
+   */
+  @Test
+  void everyRequestNamesTheTenantItIsFor() {
+    ReserveResult.Reserved reserved =
+        (ReserveResult.Reserved) Await.result(budget.reserve(request(40, "k-1")));
+    Await.result(budget.commit(reserved.reservationId(), "m", new TokenUsage(1, 0, 1), "k-2"));
+    Await.result(budget.release(reserved.reservationId(), "k-3"));
+
+    assertThat(governor.actingTenants()).containsExactly("acme", "acme", "acme");
+  }
+
   @Test
   void aDenialCarriesTheTightestRemainingBudget() {
     Await.result(budget.reserve(request(60, "k-1")));

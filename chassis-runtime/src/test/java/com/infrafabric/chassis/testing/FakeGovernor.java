@@ -15,12 +15,15 @@ import static com.infrafabric.wire.reservation.ReservationWire.RESERVATION_ID;
 import static com.infrafabric.wire.reservation.ReservationWire.SCOPE;
 import static com.infrafabric.wire.reservation.ReservationWire.TIGHTEST;
 
+import com.infrafabric.platform.http.Requests;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +56,7 @@ public final class FakeGovernor implements AutoCloseable {
   private final AtomicInteger reserves = new AtomicInteger();
   private long spent;
   private JsonObject lastReserve = new JsonObject();
+  private final List<String> actingTenants = new ArrayList<>();
   private volatile Mode mode = Mode.HONEST;
 
   private FakeGovernor(long capMicros) {
@@ -106,7 +110,15 @@ public final class FakeGovernor implements AutoCloseable {
     return lastReserve.copy();
   }
 
+  /** The tenant each request named in {@link Requests#ACTING_TENANT} (null: none), in order. */
+  public synchronized List<String> actingTenants() {
+    return new ArrayList<>(actingTenants);
+  }
+
   private void handle(HttpServerRequest request) {
+    synchronized (this) {
+      actingTenants.add(request.getHeader(Requests.ACTING_TENANT));
+    }
     if (mode == Mode.SILENT) {
       return;
     }

@@ -7,6 +7,8 @@ import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Requests;
+import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
 /**
@@ -118,6 +120,29 @@ final class CallerScope {
       throw forbidden(
           "The token's scope does not cover tenant " + tenant + ".", Map.of("tenant", tenant));
     }
+  }
+
+  /**
+   * Refuses with 400 when a platform caller named, in {@value Requests#ACTING_TENANT}, another
+   * tenant than the one the request touches: the node shared its bounds out by that name before the
+   * body said which tenant it is for, so a name that is not the request's own would take another
+   * tenant's share.
+   */
+  static void requireActingFor(RoutingContext ctx, String tenant) {
+    Requests.actingTenant(ctx)
+        .filter(named -> !named.equals(tenant))
+        .ifPresent(
+            named -> {
+              throw ApiException.of(
+                  ErrorCode.INVALID_REQUEST,
+                  Requests.ACTING_TENANT
+                      + " names tenant "
+                      + named
+                      + ", but the request is for tenant "
+                      + tenant
+                      + ".",
+                  Map.of("field", Requests.ACTING_TENANT, "tenant", tenant));
+            });
   }
 
   private static Scope requireWithin(Scope subtree, Scope scope) {

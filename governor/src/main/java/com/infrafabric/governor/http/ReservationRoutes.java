@@ -111,6 +111,7 @@ final class ReservationRoutes {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), RESERVE_FIELDS);
     Scope scope = CallerScope.requireSettlesIn(caller, Scope.parse(body.string(SCOPE)));
+    CallerScope.requireActingFor(ctx, scope.tenant());
     Duration ttl =
         body.optionalInteger(
                 TTL_SECONDS, BudgetSettings.MIN_RESERVATION_TTL.toSeconds(), maxTtlSeconds)
@@ -237,6 +238,7 @@ final class ReservationRoutes {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string(SCOPE)));
+    CallerScope.requireActingFor(ctx, scope.tenant());
     ChargeRequest request = new ChargeRequest(scope, spend.charged(body), key);
     respond(
         ctx,
@@ -249,12 +251,14 @@ final class ReservationRoutes {
 
   /**
    * The reservation named in the path, refused with 403 if it lies in another tenant than the
-   * caller's subtree (null: any). One in the tenant but outside the subtree is reported as not
-   * found by the script, which alone knows the reservation's scope.
+   * caller's subtree (null: any), and with 400 if a platform caller named another tenant. One in
+   * the tenant but outside the subtree is reported as not found by the script, which alone knows
+   * the reservation's scope.
    */
   private static ReservationId reservation(RoutingContext ctx, Scope within) {
     ReservationId id = ReservationId.parse(ctx.pathParam(ReservationWire.ID_PARAM));
     CallerScope.requireInTenant(within, id.tenant());
+    CallerScope.requireActingFor(ctx, id.tenant());
     return id;
   }
 

@@ -2,6 +2,7 @@ package com.infrafabric.governor.tenant;
 
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.wire.reservation.ReservationWire;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,12 +39,12 @@ public record ReservationId(String tenant, String token) {
 
   /** Parses the {@code <tenant>:<token>} form {@link #toString()} writes. */
   public static ReservationId parse(String id) {
-    int colon = id == null ? -1 : id.lastIndexOf(':');
+    int colon = id == null ? -1 : id.lastIndexOf(ReservationWire.ID_TENANT_SEPARATOR);
     if (colon <= 0) {
       throw malformed();
     }
     try {
-      return new ReservationId(id.substring(0, colon), id.substring(colon + 1));
+      return new ReservationId(ReservationWire.tenantOf(id), id.substring(colon + 1));
     } catch (GovernorException e) {
       throw malformed();
     }
@@ -56,6 +57,6 @@ public record ReservationId(String tenant, String token) {
 
   @Override
   public String toString() {
-    return tenant + ':' + token;
+    return tenant + ReservationWire.ID_TENANT_SEPARATOR + token;
   }
 }

@@ -10,6 +10,7 @@ import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
 import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
+import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.StoreDigest;
 import com.infrafabric.wire.grant.Grant;
@@ -24,6 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +171,51 @@ class ChassisReservationGrantTest {
   @Test
   void theGrantCapCodeIsTheOneTheChassisReadsAsADenial() {
     assertThat(ErrorCode.GRANT_CAP_EXCEEDED.name()).isEqualTo(ReservationWire.GRANT_CAP_EXCEEDED);
+  }
+
+  /**
+   * Regression (probe): the chassis's calls for every tenant took one share of the node's slots. It
+   * now names the tenant a call is for ({@link Requests#ACTING_TENANT}), which the node shares its
+   * bounds by before the body is read; so the name must be the tenant the reservation is in, on the
+   * reserve and on its settlement, or the request is refused and nothing is written.
+   */
+  @Test
+  void theTenantTheChassisNamesMustBeTheReservationsOwn() {
+    String grant = rig.grant(task, 1_000_000);
+    String other = GovernorRig.freshTenant("acting-other");
+
+    HttpResponse<String> misnamed =
+        rig.call(
+            "POST",
+            ReservationWire.RESERVATIONS,
+            chassis,
+            body(task, 100, grant),
+            Map.of(Requests.ACTING_TENANT, other, "Idempotency-Key", UUID.randomUUID().toString()));
+    assertThat(misnamed.statusCode()).as(misnamed.body()).isEqualTo(400);
+    assertThat(json(misnamed).getString("code")).isEqualTo("INVALID_REQUEST");
+    assertThat(rig.spentAndReserved(tenant)).containsExactly(0, 0);
+
+    String rid =
+        reserved(
+            rig.call(
+                "POST",
+                ReservationWire.RESERVATIONS,
+                chassis,
+                body(task, 100, grant),
+                Map.of(
+                    Requests.ACTING_TENANT,
+                    tenant,
+                    "Idempotency-Key",
+                    UUID.randomUUID().toString())));
+    HttpResponse<String> settledForAnother =
+        rig.call(
+            "POST",
+            ReservationWire.releasePath(rid),
+            chassis,
+            new JsonObject(),
+            Map.of(Requests.ACTING_TENANT, other, "Idempotency-Key", UUID.randomUUID().toString()));
+    assertThat(settledForAnother.statusCode()).as(settledForAnother.body()).isEqualTo(400);
+    assertThat(rig.spentAndReserved(tenant)).containsExactly(0, 100);
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.Set;
 
 /** What route handlers read from a request the service has already vetted. */
@@ -16,6 +17,14 @@ public final class Requests {
    * their answers, and what an answer of unknown outcome tells the client to retry with.
    */
   public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+  /**
+   * Request header by which a platform service names the tenant a request is for: the chassis, for
+   * the tenant whose grant an LLM call spends under, so that one tenant's tool calls take that
+   * tenant's share of a node's bounds, not the one share every tenant's calls through the service
+   * would otherwise have in common.
+   */
+  public static final String ACTING_TENANT = "X-Acting-Tenant";
 
   static final String REQUEST_ID = "infrafabric.requestId";
   static final String PRINCIPAL = "infrafabric.principal";
@@ -116,11 +125,27 @@ public final class Requests {
   }
 
   /**
-   * The tenant the authenticated caller acts in, by which the node's shared bounds are shared out;
-   * "" for the platform's own callers, who have no scope and count as one tenant.
+   * The tenant the authenticated caller acts in, by which the node's shared bounds are shared out:
+   * a tenant token's own; for a platform caller (no scope), the tenant it names in {@value
+   * #ACTING_TENANT}, or "" (the platform's own callers, counted as one tenant) when it names none.
+   * The name is taken at its word here, before the body is read; the route it reaches checks that
+   * what the request touches lies in that tenant ({@link #actingTenant}).
    */
   static String tenant(RoutingContext ctx) {
-    return principal(ctx).scope().map(ScopeGrammar::tenantOf).orElse("");
+    Principal caller = principal(ctx);
+    return caller.scope().map(ScopeGrammar::tenantOf).orElseGet(() -> actingTenant(ctx).orElse(""));
+  }
+
+  /**
+   * The tenant a platform caller names in {@value #ACTING_TENANT}, if it names a valid one; empty
+   * for a tenant token, whose own tenant it is.
+   */
+  public static Optional<String> actingTenant(RoutingContext ctx) {
+    if (principal(ctx).scope().isPresent()) {
+      return Optional.empty();
+    }
+    String named = ctx.request().getHeader(ACTING_TENANT);
+    return named != null && ScopeGrammar.isSegment(named) ? Optional.of(named) : Optional.empty();
   }
 
   /** The matched route template, e.g. {@code /v1/budgets/:scope}, or {@code UNMATCHED}. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -152,6 +153,44 @@ class AdmissionLimitTest {
       assertThat(inFlight(fixture)).as("alone again, the tenant holds every slot").isEqualTo(4);
       again.forEach(Held::finish);
     }
+  }
+
+  /**
+   * Regression (probe): every platform caller counted as one tenant, so the chassis's LLM calls for
+   * all tenants shared one share of the governor's slots, and one tenant's tool traffic shed
+   * another's. A platform caller that names the tenant a request is for takes that tenant's share;
+   * a tenant token's naming of another tenant changes nothing.
+   */
+  @Test
+  void aPlatformCallerTakesTheShareOfTheTenantItNames() throws Exception {
+    try (ServiceFixture fixture = start(AdmissionSettings.fixed(4))) {
+      String chassis = fixture.tokens.mint(fixture.tokens.spec("chassis"));
+      String acmeAgent = fixture.tokens.mint(fixture.tokens.spec("a").withScope("acme/agents"));
+      List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+      List<Held> holds = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        answers.add(holdFor(fixture, chassis, "acme"));
+        holds.add(awaitHeld());
+      }
+      assertOverloaded(holdFor(fixture, chassis, "acme").get(10, TimeUnit.SECONDS));
+      assertOverloaded(holdFor(fixture, acmeAgent, "globex").get(10, TimeUnit.SECONDS));
+
+      answers.add(holdFor(fixture, chassis, "globex"));
+      holds.add(awaitHeld());
+      assertThat(inFlight(fixture)).isEqualTo(5);
+
+      holds.forEach(Held::finish);
+      for (CompletableFuture<HttpResponse<String>> answer : answers) {
+        assertThat(answer.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      }
+    }
+  }
+
+  private static CompletableFuture<HttpResponse<String>> holdFor(
+      ServiceFixture fixture, String token, String tenant) {
+    return CompletableFuture.supplyAsync(
+        () ->
+            fixture.client.send("GET", "/v1/hold", token, Map.of(Requests.ACTING_TENANT, tenant)));
   }
 
   private static void assertOverloaded(HttpResponse<String> answer) {

@@ -96,6 +96,18 @@ public final class ReservationWire {
 
   private ReservationWire() {}
 
+  /**
+   * What separates a reservation id's tenant from its random part ({@code <tenant>:r<hex>}): the
+   * governor names reservations so, and the chassis reads the tenant back from them.
+   */
+  public static final char ID_TENANT_SEPARATOR = ':';
+
+  /** The tenant part of a reservation id, or "" if it has none. */
+  public static String tenantOf(String reservationId) {
+    int separator = reservationId.lastIndexOf(ID_TENANT_SEPARATOR);
+    return separator <= 0 ? "" : reservationId.substring(0, separator);
+  }
+
   /** The path that commits a reservation. */
   public static String commitPath(String reservationId) {
     return action(reservationId, COMMIT);
