@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -68,6 +72,7 @@ public final class ManagedRedisServer implements AutoCloseable {
   private Process process;
   private Process reaper;
   private Thread shutdownHook;
+  private FileLock lock;
 
   private ManagedRedisServer(Builder builder) {
     this.executable = builder.executable;
@@ -99,6 +104,7 @@ public final class ManagedRedisServer implements AutoCloseable {
     }
     checkVersion(executable);
     createDataDirectory();
+    lockDataDirectory();
     stopReaper();
     boolean choosePort = port == 0;
     for (int attempt = 1; ; attempt++) {
@@ -117,6 +123,7 @@ public final class ManagedRedisServer implements AutoCloseable {
       }
       destroy();
       if (!choosePort || attempt == PORT_ATTEMPTS) {
+        unlockDataDirectory();
         throw new IllegalStateException(
             "redis-server did not start on port " + port + ": " + failure + " (see " + log() + ")");
       }
@@ -144,6 +151,7 @@ public final class ManagedRedisServer implements AutoCloseable {
       RespProbe.shutdown(endpoint(), SIGNAL_TIMEOUT);
     }
     waitForExit(STOP_TIMEOUT);
+    unlockDataDirectory();
   }
 
   @Override
@@ -242,6 +250,57 @@ public final class ManagedRedisServer implements AutoCloseable {
       Files.createDirectories(dataDirectory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create redis data directory " + dataDirectory, e);
+    }
+  }
+
+  /**
+   * Takes the data directory for this server, once per owner (a restart after {@link #killHard()}
+   * keeps it): a second server on the same directory (a second {@code serve} on the same {@code
+   * --data}) would rewrite the configuration and append to the same append-only file, corrupting
+   * it, while two nodes each kept budgets of their own. The lock is the operating system's on
+   * {@code redis.lock}, so it ends with the process that held it, however it ended.
+   *
+   * @throws IllegalStateException if another process, or another server of this one, holds it
+   */
+  private void lockDataDirectory() {
+    if (lock != null) {
+      return;
+    }
+    Path file = dataDirectory.resolve("redis.lock");
+    FileChannel channel = null;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException held) {
+      lock = null;
+    } catch (IOException e) {
+      closeQuietly(channel);
+      throw new UncheckedIOException("cannot lock " + file, e);
+    }
+    if (lock == null) {
+      closeQuietly(channel);
+      throw new IllegalStateException(
+          "another redis-server already uses "
+              + dataDirectory
+              + " (is a second serve running on the same --data directory?)");
+    }
+  }
+
+  private void unlockDataDirectory() {
+    if (lock != null) {
+      closeQuietly(lock.channel());
+      lock = null;
+    }
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      // Closing releases the lock; a failure to close leaves nothing to do but go on.
     }
   }
 

@@ -38,6 +38,32 @@ class ManagedRedisServerTest {
     }
   }
 
+  /**
+   * Regression (probe): a second {@code serve} on the same {@code --data} started a second server
+   * on the same directory, which rewrote the configuration and appended to the same append-only
+   * file until it no longer loaded. The second is refused before it writes anything, and the first
+   * keeps the directory across a crash and a restart.
+   */
+  @Test
+  void aSecondServerOnTheSameDirectoryIsRefusedBeforeItWritesAnything() throws Exception {
+    try (ManagedRedisServer first = ManagedRedisServer.builder(directory).build().start()) {
+      String config = Files.readString(directory.resolve("redis.conf"));
+      ManagedRedisServer second = ManagedRedisServer.builder(directory).build();
+
+      assertThatThrownBy(second::start)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("already uses " + directory.toAbsolutePath());
+      assertThat(Files.readString(directory.resolve("redis.conf"))).isEqualTo(config);
+
+      first.killHard();
+      first.start();
+      assertThatThrownBy(second::start).isInstanceOf(IllegalStateException.class);
+    }
+    try (ManagedRedisServer after = ManagedRedisServer.builder(directory).build().start()) {
+      assertThat(RespProbe.ping(after.endpoint(), Duration.ofSeconds(1))).isNull();
+    }
+  }
+
   @Test
   void keepsThePasswordOffTheCommandLineAndInAPrivateFile() throws Exception {
     try (ManagedRedisServer server =
