@@ -405,4 +405,23 @@ class ClientCommandsTest {
     assertThat(cli.run("pricing", "get", "--url", governor())).isEqualTo(2);
     assertThat(cli.stderr()).startsWith("infrafabric: no token: give --token-file FILE");
   }
+
+  /**
+   * Regression (probe): {@code --url http://u:LEAKPW1@127.0.0.1:9/} was refused as unreachable with
+   * the URL quoted whole, password included. A URL carrying a user or password is a usage error
+   * that never quotes them (the token authenticates), and so is every other refusal of it.
+   */
+  @Test
+  void aUrlWithAPasswordIsRefusedWithoutQuotingIt() {
+    for (String url :
+        List.of(
+            "http://u:LEAKPW1@127.0.0.1:9/",
+            "ftp://u:LEAKPW2@127.0.0.1",
+            "http://u:LEAK PW3@127.0.0.1:9/")) {
+      assertThat(cli.run("pricing", "get", "--url", url, "--token", serve.token("admin")))
+          .as(url)
+          .isEqualTo(2);
+      assertThat(cli.stderr()).as(url).contains("***@").doesNotContain("LEAK");
+    }
+  }
 }

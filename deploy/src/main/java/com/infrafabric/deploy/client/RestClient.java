@@ -57,14 +57,32 @@ final class RestClient {
     try {
       uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("--url " + url + " is not a URL");
+      throw new IllegalArgumentException("--url " + withoutUserInfo(url) + " is not a URL");
     }
     boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
     if (!http || uri.getHost() == null || uri.getRawQuery() != null) {
       throw new IllegalArgumentException(
-          "--url " + url + " must be an http:// or https:// URL such as http://127.0.0.1:8080");
+          "--url "
+              + withoutUserInfo(url)
+              + " must be an http:// or https:// URL such as http://127.0.0.1:8080");
+    }
+    if (uri.getRawUserInfo() != null) {
+      throw new IllegalArgumentException(
+          "--url "
+              + withoutUserInfo(url)
+              + " must not carry a user or password: the token authenticates");
     }
     return new RestClient(uri, service, token, Map.of());
+  }
+
+  /**
+   * {@code url} with whatever stands between its scheme and its last {@code @} shown as {@code
+   * ***}: a refusal quotes the URL, never a password written into it.
+   */
+  static String withoutUserInfo(String url) {
+    int start = url.indexOf("://");
+    int at = url.lastIndexOf('@');
+    return start < 0 || at < start ? url : url.substring(0, start + 3) + "***" + url.substring(at);
   }
 
   /** This client, sending also header {@code name: value} with every request. */

@@ -93,12 +93,20 @@ public record RedisEndpoint(
     String scheme = url.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
     Topology topology = Topology.of(scheme);
     String rest = url.substring(schemeEnd + 3);
-    int slash = rest.indexOf('/');
-    String authority = slash < 0 ? rest : rest.substring(0, slash);
-    List<String> path = slash < 0 ? List.of() : segments(rest.substring(slash + 1));
-    int at = authority.lastIndexOf('@');
-    String userInfo = at < 0 ? null : authority.substring(0, at);
-    List<Address> addresses = addresses(at < 0 ? authority : authority.substring(at + 1));
+    // Everything up to the last '@' is the user information, whatever it holds: a password with a
+    // '/' or '?' that was not percent-encoded (a Base64 one, say) must not be read as the path or
+    // the port, where an error would quote it. Nothing after the hosts is ever a secret.
+    int at = rest.lastIndexOf('@');
+    String userInfo = at < 0 ? null : rest.substring(0, at);
+    String located = at < 0 ? rest : rest.substring(at + 1);
+    if (located.indexOf('?') >= 0 || located.indexOf('#') >= 0) {
+      throw new IllegalArgumentException(
+          "REDIS_URL takes no query or fragment: give the password before the host,"
+              + " redis://:password@host:port");
+    }
+    int slash = located.indexOf('/');
+    List<String> path = slash < 0 ? List.of() : segments(located.substring(slash + 1));
+    List<Address> addresses = addresses(slash < 0 ? located : located.substring(0, slash));
     String master = topology == Topology.SENTINEL && !path.isEmpty() ? path.get(0) : null;
     List<String> databasePath =
         topology == Topology.SENTINEL && !path.isEmpty() ? path.subList(1, path.size()) : path;
@@ -187,8 +195,18 @@ public record RedisEndpoint(
     }
   }
 
+  /**
+   * Decodes a percent-encoded part of the URL; its refusal never quotes it (the decoder's message
+   * would quote the password).
+   */
   private static String decode(String value) {
-    return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    try {
+      return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "REDIS_URL holds a '%' that does not start a valid percent-encoding in its user,"
+              + " password or master name");
+    }
   }
 
   /** How the servers behind an endpoint are arranged. */

@@ -3,6 +3,7 @@ package com.infrafabric.platform.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RedisEndpointTest {
@@ -36,6 +37,32 @@ class RedisEndpointTest {
                 + " not http://");
     assertThatThrownBy(() -> RedisEndpoint.parse("redis://u:topsecret@h:1/x"))
         .hasMessageNotContaining("topsecret");
+  }
+
+  /**
+   * Regression (probe): a password holding an unencoded '/' was read up to it as the host and port,
+   * so "port must be a number, not ab" quoted its start; a bad percent-encoding quoted the
+   * decoder's view of it, and a password in a query was echoed whole. No refusal quotes any part of
+   * the user information, and a password with '/' or '?' is read as the password.
+   */
+  @Test
+  void noRefusalQuotesAnyPartOfThePassword() {
+    assertThat(RedisEndpoint.parse("redis://:ab/cd?LEAK9@127.0.0.1:7000/1").password())
+        .isEqualTo("ab/cd?LEAK9");
+    for (String url :
+        List.of(
+            "redis://:ab%zzLEAK1@127.0.0.1:1/0",
+            "redis://:LEAK2@127.0.0.1:1/0?password=LEAK3",
+            "redis://127.0.0.1:1/0?password=LEAK4",
+            "redis://u%zLEAK5:pw@h:1",
+            "redis://:LEAK6@h:notaport/0",
+            "redis-sentinel://:LEAK7@s1:26379/ma%zzster/0")) {
+      assertThatThrownBy(() -> RedisEndpoint.parse(url))
+          .as(url)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageNotContaining("LEAK")
+          .hasMessageNotContaining("zz");
+    }
   }
 
   @Test
