@@ -2,7 +2,6 @@ package com.infrafabric.deploy;
 
 import com.infrafabric.deploy.cli.BuildVersion;
 import com.infrafabric.deploy.cli.CliContext;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,6 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -53,14 +56,23 @@ final class ProbeCli implements Callable<Integer> {
     return failed == 0 ? 0 : 1;
   }
 
-  /** Null when {@code url} answered 200, otherwise what it did instead. */
+  /**
+   * Null when {@code url} answered 200, body and all, within {@link #TIMEOUT}; otherwise what it
+   * did instead. The request's own timeout covers only the head: a body that trickles in would hold
+   * the probe for as long as the server kept sending.
+   */
   private static String problem(HttpClient client, URI url) throws InterruptedException {
     HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).GET().build();
+    CompletableFuture<HttpResponse<Void>> answer =
+        client.sendAsync(request, HttpResponse.BodyHandlers.discarding());
     try {
-      int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+      int status = answer.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).statusCode();
       return status == 200 ? null : "answered " + status;
-    } catch (IOException e) {
-      return "did not answer (" + e.getClass().getSimpleName() + ")";
+    } catch (TimeoutException e) {
+      answer.cancel(true);
+      return "did not answer within " + TIMEOUT.toSeconds() + " s";
+    } catch (ExecutionException e) {
+      return "did not answer (" + e.getCause().getClass().getSimpleName() + ")";
     }
   }
 }

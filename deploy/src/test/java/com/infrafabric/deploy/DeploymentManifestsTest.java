@@ -14,7 +14,11 @@ import com.infrafabric.platform.testing.HttpTestClient;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -183,6 +187,44 @@ class DeploymentManifestsTest {
     assertThat(probed.err())
         .contains("/v1/budgets answered 401")
         .contains(closed + "/health/ready did not answer");
+  }
+
+  /**
+   * Regression (probe): the request's timeout covers the head only, so a 200 whose body trickled
+   * in, a byte every half second, held {@code probe} for as long as the server kept sending. The
+   * probe's 5 s bound covers the whole answer.
+   */
+  @Test
+  @Timeout(30)
+  void theProbeFailsOnABodyThatTricklesIn() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread trickle =
+          new Thread(
+              () -> {
+                try (Socket client = server.accept()) {
+                  client.getInputStream().read(new byte[4096]);
+                  OutputStream out = client.getOutputStream();
+                  out.write(
+                      "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
+                          .getBytes(StandardCharsets.US_ASCII));
+                  for (int i = 0; i < 100; i++) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(500);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // The probe gave up and closed the connection: what it should do.
+                }
+              });
+      trickle.setDaemon(true);
+      trickle.start();
+
+      Probed probed = probe(List.of("http://127.0.0.1:" + server.getLocalPort() + "/health/ready"));
+
+      assertThat(probed.status()).isEqualTo(1);
+      assertThat(probed.err()).contains("/health/ready did not answer within 5 s");
+      trickle.interrupt();
+    }
   }
 
   private record Probed(int status, String err) {}
