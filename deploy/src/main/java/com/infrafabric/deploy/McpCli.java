@@ -27,7 +27,9 @@ final class McpCli implements Callable<Integer> {
 
   /** The agent's token, given inline or, kept out of the process list, in a file. */
   static final class Token {
-    @Option(names = "--token", description = "the agent's bearer token")
+    @Option(
+        names = "--token",
+        description = "the agent's bearer token (prefer --token-file: arguments are visible to ps)")
     String inline;
 
     @Option(names = "--token-file", description = "a file holding the agent's bearer token")
