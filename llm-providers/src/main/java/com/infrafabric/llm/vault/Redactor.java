@@ -41,6 +41,11 @@ public final class Redactor {
 
   private static final Redactor NONE = new Redactor(List.of());
 
+  /**
+   * How many characters a scan reads between two looks at its thread's interrupt (a power of 2).
+   */
+  private static final int CHECK_EVERY = 4096;
+
   private final List<WindowIndex> indexes;
 
   private Redactor(List<WindowIndex> indexes) {
@@ -67,7 +72,11 @@ public final class Redactor {
     return new Redactor(List.copyOf(indexes));
   }
 
-  /** {@code text} with every secret replaced by {@value #MARK}. */
+  /**
+   * {@code text} with every secret replaced by {@value #MARK}.
+   *
+   * @throws RedactionInterrupted if the calling thread is interrupted meanwhile
+   */
   public String redact(String text) {
     if (indexes.isEmpty() || text.isEmpty()) {
       return text;
@@ -117,13 +126,23 @@ public final class Redactor {
     }
   }
 
-  /** A fresh scan per index, fed each character of one reading. */
+  /**
+   * A fresh scan per index, fed each character of one reading. Every {@value #CHECK_EVERY}
+   * characters it asks whether its thread was interrupted, and stops with {@link
+   * RedactionInterrupted} if so: redacting a large text against many secrets is work its caller
+   * causes (a guest's output, an answer it asked an origin for), and must stop when the caller's
+   * deadline or CPU time does.
+   */
   private EscapedText.Sink scans(BitSet marks) {
     WindowIndex.Scan[] scans = new WindowIndex.Scan[indexes.size()];
     for (int i = 0; i < scans.length; i++) {
       scans[i] = indexes.get(i).scan(marks);
     }
+    int[] read = {0};
     return (c, start, end) -> {
+      if ((++read[0] & (CHECK_EVERY - 1)) == 0 && Thread.currentThread().isInterrupted()) {
+        throw new RedactionInterrupted();
+      }
       for (WindowIndex.Scan scan : scans) {
         scan.accept(c, start, end);
       }

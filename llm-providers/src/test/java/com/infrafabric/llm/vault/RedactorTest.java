@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_16LE;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.infrafabric.llm.testing.Base32;
 import io.vertx.core.json.JsonObject;
@@ -42,6 +43,25 @@ class RedactorTest {
           + "aB3dE6gH9jK2mN5pQ8sT1vW4yZ7bC0eF3hJ6kM9nP2qS5tV8wX1zA4cD7fG0";
 
   private static final Redactor REDACTOR = Redactor.of(List.of(SECRET, KEY));
+
+  /**
+   * Regression (probe): redacting a large text against many secrets ran on a guest's thread past
+   * its deadline and CPU time, since nothing in it looked at the interrupt by which the watchdog
+   * stops a guest. An interrupted redaction stops, and says so rather than returning the text.
+   */
+  @Test
+  void anInterruptedRedactionStopsAndReturnsNothing() {
+    Redactor redactor = Redactor.of(List.of(SECRET));
+    String text = "x".repeat(1 << 20);
+    Thread.currentThread().interrupt();
+    try {
+      assertThatThrownBy(() -> redactor.redact(text)).isInstanceOf(RedactionInterrupted.class);
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt stays set").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+    assertThat(redactor.redact(text)).isSameAs(text);
+  }
 
   @Test
   void theSecretsAreLongEnoughForEveryRuleToMatter() {

@@ -13,6 +13,7 @@ import com.infrafabric.chassis.internal.module.EntryPoint;
 import com.infrafabric.hostapi.abi.Abi;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.llm.Cancellation;
+import com.infrafabric.llm.vault.RedactionInterrupted;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
@@ -45,7 +46,8 @@ public final class GuestRunner {
 
   /**
    * Runs the invocation's guest until it ends, passes {@code deadline} or its CPU time, or {@code
-   * cancellation} is cancelled: each stops it at once, with its outcome.
+   * cancellation} is cancelled: each stops it at once, with its outcome. The output is redacted
+   * ({@link Invocation#sealOutput()}) before the watch ends.
    */
   public RunResult run(
       CompiledModule compiled,
@@ -63,6 +65,8 @@ public final class GuestRunner {
       // Cancelled already, the guest is stopped at its first call or loop back-edge.
       cancellation.onCancel(watch::cancel);
       RunResult attempt = attempt(compiled, entryPoint, invocation, linker, memory);
+      // Redacting the output is the guest's work too: counted in its CPU time, stopped with it.
+      invocation.sealOutput();
       cpu = watch.cpuTime();
       outcome = attempt.outcome();
       message = attempt.message();
@@ -126,6 +130,10 @@ public final class GuestRunner {
       return result(Outcome.TRAP, String.valueOf(trap.getMessage()));
     } catch (StackOverflowError overflow) {
       return result(Outcome.TRAP, "call stack exhausted");
+    } catch (RedactionInterrupted stopped) {
+      // A host call's answer was being redacted when the watch stopped the guest; its outcome is
+      // the watch's.
+      return result(Outcome.TRAP, stopped.getMessage());
     } catch (RuntimeException | OutOfMemoryError escaped) {
       return escaped(escaped, invocation);
     }

@@ -8,6 +8,7 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.ResourceLimits;
+import com.infrafabric.llm.vault.RedactionInterrupted;
 import com.infrafabric.wire.grant.Grant;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -39,6 +40,7 @@ public final class Invocation {
   private final ByteArrayOutputStream output = new ByteArrayOutputStream();
   private final List<GuestLog> logs = new ArrayList<>();
   private final GuestBoundary boundary = new GuestBoundary();
+  private byte[] sealedOutput;
   private long logBytes;
   private int hostCalls;
   private PendingResult result;
@@ -120,9 +122,30 @@ public final class Invocation {
         "the tool wrote more than " + limits.outputMaxBytes() + " output bytes");
   }
 
-  /** The output, redacted: it is checked to be JSON only after. */
+  /**
+   * Redacts the output once the guest has ended, on its thread while its watch still runs: against
+   * every secret guarded for the invocation, a large output is work the guest caused, so it is
+   * counted in its CPU time and stopped by its deadline. Stopped so, the output is empty, never
+   * unredacted.
+   */
+  void sealOutput() {
+    try {
+      sealedOutput = boundary.redact(output.toByteArray());
+    } catch (RedactionInterrupted stopped) {
+      sealedOutput = new byte[0];
+    }
+  }
+
+  /**
+   * The output, redacted ({@link #sealOutput()}): it is checked to be JSON only after.
+   *
+   * @throws IllegalStateException before the guest's run sealed it
+   */
   public byte[] output() {
-    return boundary.redact(output.toByteArray());
+    if (sealedOutput == null) {
+      throw new IllegalStateException("the output is sealed at the end of the guest's run");
+    }
+    return sealedOutput;
   }
 
   /**

@@ -17,7 +17,11 @@ import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.hostapi.contract.ModuleDigest;
 import com.infrafabric.hostapi.contract.ResourceLimits;
 import com.infrafabric.llm.Cancellation;
+import com.infrafabric.llm.destination.DestinationPattern;
+import com.infrafabric.llm.vault.OpenedCredential;
+import com.infrafabric.llm.vault.ResponsePolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -157,6 +161,69 @@ class GuestRunnerTest {
               throw (RuntimeException) thrown;
             });
     return run(Guests.wat(CALLS_BOOM), ImportValues.builder().addFunction(boom).build(), 1);
+  }
+
+  /**
+   * Regression (probe): a tool's output was redacted after its watch had ended, so redacting a
+   * large output against many guarded secrets (every secret bound to an origin it asked, of every
+   * tenant) took seconds of a guest thread past the tool's deadline and CPU time, and was missing
+   * from its CPU time. It is the guest's work: stopped by its CPU limit, and the output, not known
+   * to be clean, is dropped.
+   */
+  @Test
+  void redactingTheOutputIsTheGuestsWorkAndStopsAtItsCpuLimit() {
+    byte[] wasm = Guests.wat("(module (func (export \"run\") (result i32) (i32.const 0)))");
+    WasmModule module = Parser.parse(wasm);
+    CompiledModule compiled =
+        new CompiledModule(
+            ModuleDigest.of(new byte[] {2}),
+            module,
+            MachineFactoryCompiler.builder(module).compile(),
+            wasm.length);
+    Duration cpuLimit = Duration.ofMillis(50);
+    Invocation invocation =
+        new Invocation(
+            ToolRef.parse("loud@1.0.0"),
+            TestChassis.CONTEXT,
+            ResourceLimits.builder()
+                .timeout(Duration.ofSeconds(20))
+                .cpuTime(cpuLimit)
+                .memoryMaxPages(1)
+                .outputMaxBytes(8 << 20)
+                .logMaxBytes(64)
+                .hostCallsMax(10)
+                .build(),
+            new byte[0],
+            Optional.empty(),
+            new GuestLogs(10, 10, 10, Clock.systemUTC(), new SimpleMeterRegistry()));
+    for (int i = 0; i < 60; i++) {
+      String secret = "guarded-secret-" + i + "-0123456789abcdefghijklmnopqrstuvwxyz";
+      invocation
+          .boundary()
+          .guard(
+              new OpenedCredential(
+                  "k" + i,
+                  List.of(DestinationPattern.parse("http://127.0.0.1:18290")),
+                  "authorization",
+                  "Bearer " + secret,
+                  secret,
+                  new ResponsePolicy.Full()));
+    }
+    byte[] output = ("\"" + "a".repeat((8 << 20) - 2) + "\"").getBytes(StandardCharsets.UTF_8);
+    invocation.writeOutput(output, 0, output.length);
+
+    RunResult result =
+        RUNNER.run(
+            compiled,
+            EntryPoint.ABI,
+            invocation,
+            ignored -> new LinkedImports(ImportValues.builder().build(), () -> {}),
+            Clock.systemUTC().instant().plusSeconds(20),
+            new Cancellation());
+
+    assertThat(result.outcome()).isEqualTo(Outcome.CPU_LIMIT);
+    assertThat(result.cpuTime()).isGreaterThanOrEqualTo(cpuLimit);
+    assertThat(invocation.output()).isEmpty();
   }
 
   private static RunResult run(byte[] wasm, ImportValues imports, int tableMaxEntries) {
