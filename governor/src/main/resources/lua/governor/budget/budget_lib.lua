@@ -32,7 +32,7 @@
 --   P scopes:sub    hash: '<scope>' = how many members of P scopes lie in that scope's subtree
 --                   (itself included), for each scope below the tenant's root (subtree_room())
 --   P wq:<n>        string: the records the tenant's requests were charged in the n-th hour since the
---                   epoch, at most H.records_per_hour (replay_or_refusal(); kept an hour past it)
+--                   epoch, at most H.records_per_hour (quota_refusal(); kept an hour past it)
 --
 -- Arguments are read by name, ARGV[ARG_<NAME>]: the constants come before this library, generated
 -- from each script's declaration in Java (TenantScripts.HEADER, then the script's own). The
@@ -438,7 +438,8 @@ end
 -- reservation, lease and task records, grant revocations, ledger entries) counted per fixed window
 -- of QUOTA_WINDOW_MS, at most H.records_per_hour. A request that opens something is charged what
 -- it and its settlement write at most (RECORDS.<name>, from RecordCharge), so a settlement is
--- charged nothing (RECORDS.prepaid) and never refused.
+-- charged nothing (RECORDS.prepaid) and never refused; a change to the tenant's configuration is
+-- charged its ledger entry (RECORDS.change, record_change()).
 local function quota_window()
   return math.floor(H.now / QUOTA_WINDOW_MS)
 end
@@ -524,6 +525,15 @@ end
 local function append_ledger(fields, attribution)
   for _, value in ipairs(attribution or {}) do fields[#fields + 1] = value end
   redis.call('XADD', H.ledger, '*', 't', fields[1], 'ts', H.stamp, unpack(fields, 2))
+end
+
+-- Appends the ledger entry of a change to the tenant's configuration (a budget, its zone, its
+-- policy, an agent) and counts its charge. The script asked quota_refusal(RECORDS.change) before it
+-- wrote anything, once it knew the request changes something: an exact repeat of what is stored
+-- writes nothing, so it records nothing and is free.
+local function record_change(fields)
+  append_ledger(fields)
+  pay_charge()
 end
 
 -- A reservation's fields; lease and holder are false when it has none (see settled_by_other()),

@@ -5,7 +5,9 @@
 -- The contract's expiry is kept with the agent: once it passes, the agent takes no new task. An
 -- exact repeat signed to expire later renews it (an operator renews a contract by signing it
 -- again); one that expires sooner changes nothing.
--- The ledger entry ('agent', op 'register') names who registered it.
+-- The ledger entry ('agent', op 'register') names who registered it; a registration or a new
+-- version is refused with 'write_quota', writing nothing, when the tenant's write quota has no room
+-- for that entry (RECORDS.change). A renewal records nothing and is charged nothing.
 -- Arguments: AgentRegistry.PUT (capabilities: 'name:level,...'; rate: micro-dollars per
 --   task; contract_expires_at: epoch ms).
 local id, version, fingerprint = ARGV[ARG_AGENT_ID], tonumber(ARGV[ARG_VERSION]),
@@ -24,6 +26,8 @@ if version == known then
   end
   return {'ok', cjson.encode({agent = agent_reply(id)})}
 end
+local refused = quota_refusal(RECORDS.change)
+if refused then return refused end
 
 if a then
   unindex(a)
@@ -51,6 +55,6 @@ redis.call('ZADD', H.prefix .. 'cdue', expires_at, id)
 redis.call('ZADD', H.prefix .. 'ids', 0, id)
 reindex(a)
 list_holder(a)
-append_ledger({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],
+record_change({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],
   'caps', a.caps, 'rate', rate, 'slots', slots, 'model', a.model, 'by', ARGV[ARG_BY]})
 return {'ok', cjson.encode({agent = agent_reply(id)})}

@@ -131,6 +131,16 @@ local function open_standings(all)
   return open
 end
 
+-- True when every standing of the agent has its breaker closed and no failure counted: a reset
+-- would change none of them.
+local function standings_at_rest(id)
+  local all = load_standings(id)
+  for _, e in pairs(all) do
+    if e.reopens ~= 0 or e.fails ~= 0 then return false end
+  end
+  return true
+end
+
 -- Closes the agent's breaker in every subtree (an event for each that was not closed) and starts
 -- each failure count over; its reputations there stay, as a reset keeps the tenant-wide one.
 -- Returns how many it closed.

@@ -25,11 +25,11 @@ import java.util.Objects;
  *     (or a budget that would name one more) is refused with {@code SCOPE_LIMIT} and writes
  *     nothing; a subtree below the tenant's root holds at most half of its parent's share.
  * @param tenantRecordsPerHour the most records one tenant's requests may leave in the shared store
- *     per hour ({@link RecordCharge}: a reserve is charged 6, a charge 2, a claim 12; their
- *     settlements nothing), from the largest charge to 1,000,000,000: a reserve and its release
- *     cost no money, so only this bounds what a tenant with many principals keeps in the memory
- *     every tenant shares. A request beyond it is refused with {@code TENANT_WRITE_QUOTA} and
- *     writes nothing.
+ *     per hour ({@link RecordCharge}: a reserve is charged 6, a charge 2, a claim 12, a change of
+ *     the tenant's configuration 1; their settlements nothing), from the largest charge to
+ *     1,000,000,000: a reserve and its release cost no money, so only this bounds what a tenant
+ *     with many principals keeps in the memory every tenant shares. A request beyond it is refused
+ *     with {@code TENANT_WRITE_QUOTA} and writes nothing.
  */
 public record BudgetSettings(
     Duration defaultReservationTtl,

@@ -58,7 +58,10 @@ public final class Budgets {
    * {@code SCOPE_LIMIT} when the tenant, or a subtree the scope lies in, holds its share already.
    * The marks (thresholds, the cap itself) the new caps put behind the spend already counted in
    * their current windows fire at once, each once, as a spend crossing them would have: a cap
-   * lowered to or below the spend, or a cap of 0 once anything was spent, is reached now.
+   * lowered to or below the spend, or a cap of 0 once anything was spent, is reached now. The
+   * change is charged its ledger entry against the tenant's write quota ({@code TENANT_WRITE_QUOTA}
+   * when it has no room); putting the caps the scope has already changes, records and is charged
+   * nothing.
    *
    * @param by who makes the change (the caller's subject), for the ledger
    */
@@ -136,7 +139,9 @@ public final class Budgets {
    * a subtree's admin cannot fix the tenant's zone with one. Setting the zone the tenant has is a
    * no-op.
    *
-   * <p>The future fails with {@code ZONE_IN_USE} if something was counted and the zone differs.
+   * <p>The future fails with {@code ZONE_IN_USE} if something was counted and the zone differs, and
+   * with {@code TENANT_WRITE_QUOTA} if the tenant's write quota has no room for the change's ledger
+   * entry.
    */
   public Future<Void> setZone(String tenant, String zoneId, String by) {
     ZoneId zone = zone(zoneId);
@@ -150,6 +155,7 @@ public final class Budgets {
                         checked,
                         BudgetScripts.SET_ZONE,
                         (values, now) -> values.put("new_zone", zone.getId()).put("by", by)))
+        .map(ScriptReply::orThrow)
         .map(
             reply -> {
               if ("zone_in_use".equals(reply.kind())) {

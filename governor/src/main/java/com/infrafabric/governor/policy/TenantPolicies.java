@@ -43,7 +43,9 @@ public final class TenantPolicies {
 
   /**
    * Replaces the policy of {@code tenant} and records the change in the ledger (a {@code policy}
-   * entry naming {@code by}, the caller's subject, and the new policy's stored fields).
+   * entry naming {@code by}, the caller's subject, and the new policy's stored fields), charged
+   * against the tenant's write quota ({@code TENANT_WRITE_QUOTA} when it has no room); the policy
+   * the tenant has already, put again, changes, records and is charged nothing.
    */
   public Future<Void> put(String tenant, TenantPolicy policy, String by) {
     List<String> args = new ArrayList<>();

@@ -232,6 +232,7 @@ public final class AgentRegistry {
             contract.tenant(),
             PUT,
             (args, now) -> contract.putArgs(args, fingerprint, verified.expiresAt()).put("by", by))
+        .map(ScriptReply::orThrow)
         .map(
             reply -> {
               if ("stale".equals(reply.kind())) {
@@ -261,7 +262,8 @@ public final class AgentRegistry {
   /**
    * The agent a script that changed it answers with ({@code {"agent": {...}}}), its subtree
    * breakers as of {@code now}; fails with {@code AGENT_NOT_FOUND} or {@code AGENT_BUSY} for those
-   * replies.
+   * replies, and with the refusals any tenant script may answer ({@link ScriptReply#orThrow()}:
+   * {@code TENANT_WRITE_QUOTA} when the change's ledger entry has no room in the tenant's quota).
    */
   public static Agent changed(String tenant, String agentId, ScriptReply reply, Instant now) {
     return agent(tenant, agentId, body(reply, agentId), now);
@@ -278,7 +280,7 @@ public final class AgentRegistry {
               "agent " + agentId + " still holds " + reply.payload() + " leases; drain it first",
               Map.of("busy_slots", Integer.parseInt(reply.payload())));
       default -> {
-        return reply.body();
+        return reply.orThrow().body();
       }
     }
   }

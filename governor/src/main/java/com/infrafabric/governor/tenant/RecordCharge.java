@@ -9,15 +9,18 @@ import java.util.StringJoiner;
  * What a request is charged against its tenant's write quota ({@code budget.tenantRecordsPerHour}):
  * the records it leaves in the shared Redis for hours or days, idempotency records, reservation,
  * lease and task records, grant revocations and ledger entries. A reserve and its release, or a
- * commit of 0, cost no money, so without this bound a tenant with many principals (each under its
- * own rate limit) could fill the memory every tenant shares.
+ * commit of 0, cost no money, and a configuration change none either, so without this bound a
+ * tenant with many principals (each under its own rate limit) could fill the memory every tenant
+ * shares.
  *
  * <p>A request that opens something (a hold, a lease, a key) pays at once for what it writes and
  * for the most its settlement will write, so the settlement ({@link #PREPAID}) is never refused:
  * what was admitted is always settled. The charge is decided in the script that writes the records,
- * in the same atomic step ({@code replay_or_refusal()} in budget_lib.lua reads the table {@link
+ * in the same atomic step ({@code quota_refusal()} in budget_lib.lua, which {@code
+ * replay_or_refusal()} asks for a request under an idempotency key, reads the table {@link
  * #luaDeclarations()} generates): a request the quota has no room for is refused before it writes
- * anything, and concurrent requests can never take a tenant past it.
+ * anything, and concurrent requests can never take a tenant past it. {@code
+ * RecordChargeCoverageTest} holds every tenant script that writes the ledger to naming a charge.
  */
 public enum RecordCharge {
   /**
@@ -42,6 +45,14 @@ public enum RecordCharge {
   KEY_CREATE(4),
   /** A key's rotation or new expiry: its idempotency record and its ledger entry. */
   KEY_CHANGE(2),
+  /**
+   * A change to a tenant's configuration: a budget put or deletion, its zone, its policy, an
+   * agent's registration, status, removal or breaker reset. Its ledger entry, kept as long as any
+   * (a week by default): an admin's calls are no cheaper for the store than an agent's. A request
+   * that would change nothing (the same budget or policy again, an agent's current status, a reset
+   * of closed breakers) writes nothing and is charged nothing.
+   */
+  CHANGE(1),
   /**
    * What settles something a request already paid for: a commit, release or finish of a hold, a
    * revocation of a key. Never refused, as admitted work is never shed.

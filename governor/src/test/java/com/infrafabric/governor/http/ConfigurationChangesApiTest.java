@@ -6,20 +6,17 @@ import static com.infrafabric.governor.testing.GovernorServiceRig.json;
 import static com.infrafabric.platform.testing.ErrorAssertions.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.infrafabric.governor.testing.ClaimRig;
+import com.infrafabric.governor.tenant.TenantKeyNames;
 import com.infrafabric.governor.testing.GovernorServiceExtension;
 import com.infrafabric.governor.testing.GovernorServiceRig;
-import com.infrafabric.platform.testing.TestTokens;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
+import com.infrafabric.platform.testing.Await;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -148,6 +145,54 @@ class ConfigurationChangesApiTest {
   }
 
   /**
+   * Regression: a configuration route called again with what the tenant has already (the same
+   * budget, the same policy, an agent's current status, a breaker reset of an agent with nothing to
+   * reset) appended a ledger entry each time, about 240 B kept a week, charged to no quota: an
+   * auditor reads changes in the ledger, and such a repeat changes nothing. It now writes and
+   * records nothing and is charged nothing, while the first call of each is recorded once.
+   */
+  @Test
+  void aRepeatThatChangesNothingIsNeitherLedgeredNorCharged() {
+    String t = freshTenant("repeats");
+    String admin = rig.admin(t);
+    Map<String, ConfigurationCalls.Call> calls = ConfigurationCalls.of(rig, t);
+    List<String> repeatable =
+        List.of(
+            "PUT /v1/tenants/:tenant/zone",
+            "PUT /v1/budgets/:scope",
+            "PUT /v1/tenants/:tenant/policy",
+            "POST /v1/agents",
+            "PUT /v1/agents/:tenant/:agent/status");
+    for (String route : repeatable) {
+      calls.get(route).prepare().run();
+      assertThat(calls.get(route).send().apply(admin).statusCode()).as(route).isBetween(200, 204);
+    }
+    calls.get("POST /v1/agents/:tenant/:agent/breaker-reset").prepare().run();
+    assertThat(
+            calls
+                .get("POST /v1/agents/:tenant/:agent/breaker-reset")
+                .send()
+                .apply(admin)
+                .statusCode())
+        .isEqualTo(200);
+    int recorded = rig.ledger(t).size();
+    long charged = charged(t);
+    assertThat(charged).as("each first call was a change, charged").isPositive();
+
+    for (String route : repeatable) {
+      assertThat(calls.get(route).send().apply(admin).statusCode()).as(route).isBetween(200, 204);
+    }
+    HttpResponse<String> reset =
+        calls.get("POST /v1/agents/:tenant/:agent/breaker-reset").send().apply(admin);
+
+    assertThat(reset.statusCode()).isEqualTo(200);
+    assertThat(json(reset).getString("breaker")).isEqualTo("closed");
+    assertThat(json(reset).getInteger("consecutive_failures")).isZero();
+    assertThat(rig.ledger(t)).hasSize(recorded);
+    assertThat(charged(t)).isEqualTo(charged);
+  }
+
+  /**
    * Regression: agent and key changes (registration, status, removal; create, rotate, expire,
    * revoke) were ledgered without {@code by}, and a breaker reset not at all, though every
    * configuration change was documented to name who made it. Every configuration route of the route
@@ -158,16 +203,17 @@ class ConfigurationChangesApiTest {
   @Test
   void everyConfigurationRouteLedgersItsChangeWithTheCallersSubject() {
     String t = freshTenant("by-every-route");
-    Map<String, Function<String, HttpResponse<String>>> calls = configurationCalls(t);
+    Map<String, ConfigurationCalls.Call> calls = ConfigurationCalls.of(rig, t);
     assertThat(calls.keySet())
         .as("the configuration routes of the route table")
-        .containsExactlyInAnyOrderElementsOf(configurationRoutes());
+        .containsExactlyInAnyOrderElementsOf(ConfigurationCalls.inRouteTable(rig));
     int n = 0;
-    for (Map.Entry<String, Function<String, HttpResponse<String>>> route : calls.entrySet()) {
+    for (Map.Entry<String, ConfigurationCalls.Call> route : calls.entrySet()) {
       String subject = "admin-" + n++;
       String admin = rig.tokens.mint(rig.tokens.spec(subject, "admin").withScope(t));
+      route.getValue().prepare().run();
       int before = rig.ledger(t).size();
-      HttpResponse<String> answer = route.getValue().apply(admin);
+      HttpResponse<String> answer = route.getValue().send().apply(admin);
       assertThat(answer.statusCode()).as(route.getKey() + ": " + answer.body()).isBetween(200, 204);
       List<JsonObject> added = rig.ledger(t).subList(before, rig.ledger(t).size());
       assertThat(added).as(route.getKey()).isNotEmpty();
@@ -184,100 +230,15 @@ class ConfigurationChangesApiTest {
     assertThat(report.getBoolean("consistent")).as(report.encode()).isTrue();
   }
 
-  /**
-   * Every mutating route of the route table that changes a tenant's configuration: not the money
-   * path (reservations, charges, claims, leases, the LLM gateway) nor the platform's pricing
-   * catalogue, which is no tenant's.
-   */
-  private static List<String> configurationRoutes() {
-    List<String> moneyPath =
-        List.of(
-            "/v1/reservations", "/v1/charges", "/v1/claims", "/v1/leases", "/llm/", "/v1/pricing");
-    return rig.service.routes().stream()
-        .filter(route -> !route.method().equals(HttpMethod.GET))
-        .filter(route -> moneyPath.stream().noneMatch(route.path()::startsWith))
-        .map(route -> route.method().name() + " " + route.path())
-        .toList();
-  }
-
-  /** A call of each configuration route by the admin token it is given, in an order that works. */
-  private static Map<String, Function<String, HttpResponse<String>>> configurationCalls(String t) {
-    String agents = "/v1/agents/" + t + "/a1";
-    AtomicReference<String> key = new AtomicReference<>();
-    Map<String, Function<String, HttpResponse<String>>> calls = new LinkedHashMap<>();
-    calls.put(
-        "PUT /v1/tenants/:tenant/zone",
-        admin ->
-            rig.call(
-                "PUT",
-                "/v1/tenants/" + t + "/zone",
-                admin,
-                new JsonObject().put("zone", "Asia/Tokyo")));
-    calls.put("PUT /v1/budgets/:scope", admin -> putBudget(t + "/team", admin, 2_000));
-    calls.put(
-        "DELETE /v1/budgets/:scope",
-        admin -> rig.call("DELETE", "/v1/budgets/" + encode(t + "/team"), admin, null));
-    calls.put(
-        "PUT /v1/tenants/:tenant/policy",
-        admin ->
-            rig.call(
-                "PUT",
-                "/v1/tenants/" + t + "/policy",
-                admin,
-                new JsonObject().put("max_agents_per_task", 2)));
-    calls.put(
-        "POST /v1/agents",
-        admin ->
-            rig.call("POST", "/v1/agents", admin, new JsonObject().put("contract", contract(t))));
-    calls.put(
-        "PUT /v1/agents/:tenant/:agent/status",
-        admin ->
-            rig.call("PUT", agents + "/status", admin, new JsonObject().put("status", "draining")));
-    calls.put(
-        "POST /v1/agents/:tenant/:agent/breaker-reset",
-        admin -> rig.call("POST", agents + "/breaker-reset", admin, null));
-    calls.put("DELETE /v1/agents/:tenant/:agent", admin -> rig.call("DELETE", agents, admin, null));
-    calls.put(
-        "POST /v1/keys",
-        admin -> {
-          HttpResponse<String> created = rig.post("/v1/keys", admin, keySpec(t));
-          key.set("/v1/keys/" + t + "/" + json(created).getString("id"));
-          return created;
-        });
-    calls.put(
-        "POST /v1/keys/:tenant/:id/rotate", admin -> rig.post(key.get() + "/rotate", admin, null));
-    calls.put(
-        "POST /v1/keys/:tenant/:id/expire",
-        admin ->
-            rig.post(
-                key.get() + "/expire",
-                admin,
-                new JsonObject().put("expires_at", "2999-01-01T00:00:00Z")));
-    calls.put("DELETE /v1/keys/:tenant/:id", admin -> rig.call("DELETE", key.get(), admin, null));
-    return calls;
-  }
-
-  private static String contract(String tenant) {
-    return rig.tokens.mint(
-        ClaimRig.contract(tenant, "a1", Map.of("python", 1), 1_000, 1)
-            .toTokenSpec(TestTokens.ISSUER, Duration.ofDays(1)));
-  }
-
-  private static JsonObject keySpec(String scope) {
-    return new JsonObject()
-        .put("scope", scope)
-        .put("allowed_models", new JsonArray().add("*"))
-        .put("requests_per_minute", 10)
-        .put("tokens_per_minute", 1_000);
+  /** The records the tenant's requests were charged this hour. */
+  private static long charged(String tenant) {
+    String quota = TenantKeyNames.of(tenant).writeQuota(rig.clock.instant());
+    Response used = Await.result(rig.redis.send(Request.cmd(Command.GET).arg(quota)));
+    return used == null ? 0 : used.toLong();
   }
 
   private static HttpResponse<String> putBudget(String scope, String token, long cap) {
-    JsonObject limit = new JsonObject().put("cap_micros", cap).put("thresholds_pct", List.of(50));
-    return rig.call(
-        "PUT",
-        "/v1/budgets/" + encode(scope),
-        token,
-        new JsonObject().put("limits", new JsonObject().put("day", limit)));
+    return ConfigurationCalls.putBudget(rig, scope, token, cap);
   }
 
   private static HttpResponse<String> setZone(String tenant, String zone) {

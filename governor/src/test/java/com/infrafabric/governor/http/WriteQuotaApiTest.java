@@ -43,10 +43,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(120)
 class WriteQuotaApiTest {
 
-  /** Room for this many reserves an hour. */
+  /** Room for this many reserves an hour, after the tenant's budget put. */
   private static final int RESERVES = 10;
 
-  private static final long QUOTA = RESERVES * RecordCharge.RESERVE.records();
+  private static final long QUOTA =
+      RecordCharge.CHANGE.records() + RESERVES * RecordCharge.RESERVE.records();
 
   @RegisterExtension static final RedisServerExtension REDIS = RedisServerExtension.create();
 
