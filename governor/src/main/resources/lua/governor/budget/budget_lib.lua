@@ -538,14 +538,15 @@ end
 
 -- A reservation's fields; lease and holder are false when it has none (see settled_by_other()),
 -- grant (the key of its grant's counter, see hold_grant()) and kid (the virtual key it was made
--- with) too; by is 'expiry' when its expiry committed it (commit_at_expiry()) and false otherwise.
+-- with) too; by is 'expiry' when its expiry committed it (commit_at_expiry()) and false otherwise;
+-- released_at is when its holder released it after its expiry (close_expired()), false otherwise.
 local function load_reservation(key)
   local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv', 'holder',
-    'model', 'by', 'grant', 'kid')
+    'model', 'by', 'grant', 'kid', 'released_at')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
           rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0', holder = v[8],
-          model = v[9] or '', by = v[10], grant = v[11], kid = v[12]}
+          model = v[9] or '', by = v[10], grant = v[11], kid = v[12], released_at = v[13]}
 end
 
 -- True for a hold a service made (ReservationHolder#service, whose prefix SERVICE_HOLDER_PREFIX
@@ -732,6 +733,13 @@ local function expire_reservation(key, rid, r)
   return 'expired'
 end
 
+-- Records that r's holder released it after its expiry had given its hold back: a late commit is
+-- refused from then on (commit_reservation()), on every node, as for a hold released while active.
+-- Its record keeps the first such release; nothing is given back, as nothing is held.
+local function close_expired(key, r)
+  if not r.released_at then redis.call('HSET', key, 'released_at', H.stamp) end
+end
+
 -- Expires up to max reservations whose TTL has passed; returns how many were due.
 local function expire_due(max)
   local due = redis.call('ZRANGEBYSCORE', H.rexp, '-inf', H.now, 'LIMIT', 0, max)
@@ -868,7 +876,8 @@ end
 -- reservation whichever of the two reaches Redis first. With
 -- charge_ended (a service's commit: the call was made, and the service settles it once), a hold
 -- already released or committed, by someone else then, is committed late as well: its spend is
--- charged, never lost.
+-- charged, never lost. A hold its holder released after its expiry (close_expired()) takes no late
+-- commit either, as one released while active does not.
 -- Shared by commit.lua and the claim path's finish. caps come from load_config(layers_of(r.scope)).
 -- Returns (result table, nil, nil, limits), (nil, state) when the reservation had already ended
 -- otherwise, or (nil, nil, counter_limit reply) when the spend would take a counter past
@@ -880,7 +889,8 @@ local function commit_reservation(key, rid, r, caps, spend, charge_ended)
     r.by = 'expiry'
   end
   if r.by == 'expiry' then return settled_at_expiry(rid, r, caps) end
-  if r.state ~= 'active' and r.state ~= 'expired' and not charge_ended then return nil, r.state end
+  local closed = r.state ~= 'active' and (r.state ~= 'expired' or r.released_at)
+  if closed and not charge_ended then return nil, r.released_at and 'released' or r.state end
   local layers, actual = layers_of(r.scope), spend.amount
   local due = r.state == 'active' and r.exp <= H.now
   local late = due or r.state ~= 'active'

@@ -1,8 +1,10 @@
--- Cancels a reservation and gives its amount back. Releasing one that already ended changes
--- nothing and says how it ended, and remembers nothing either: asked again, it says the same, and
--- a record per such call (each under a fresh key) was shared memory nobody paid for. Releasing a
--- committed one is refused, as is releasing a service's hold past its expiry, which that expiry
--- committed (commit_at_expiry() in budget_lib.lua).
+-- Cancels a reservation and gives its amount back. Releasing one that already ended gives nothing
+-- back and says how it ended, and remembers no answer either: asked again, it says the same, and
+-- a record per such call (each under a fresh key) was shared memory nobody paid for. Releasing one
+-- its expiry ended marks it released all the same (close_expired() in budget_lib.lua): a late
+-- commit after it is refused, as after the release of an active hold. Releasing a committed one is
+-- refused, as is releasing a service's hold past its expiry, which that expiry committed
+-- (commit_at_expiry()).
 -- Arguments: BudgetScripts.RELEASE (subtree: the scopes the caller may touch, '' for any; holder:
 -- the caller's, which must be the reservation's if it has one, see settled_by_other();
 -- forget_key: the stored name of the idempotency record the reservation was made under, for a call
@@ -22,6 +24,7 @@ if r.state == 'active' and r.exp <= H.now then
   r.state = expire_reservation(H.res_key, rid, r)
 end
 if r.state == 'committed' then return {'not_active', r.state} end
+if r.state == 'expired' then close_expired(H.res_key, r) end
 
 local released = 0
 if r.state == 'active' then

@@ -131,7 +131,8 @@ public final class BudgetEngine {
    * still active at its expiry is committed by that expiry at its whole amount (see {@link
    * ReservationHolder#service}); its commit after that, or past its expiry, charges nothing more
    * and is answered {@link CommitResult#settledByExpiry} with that amount: one charge per
-   * reservation.
+   * reservation. A hold its holder released after its expiry is refused a late commit ({@link
+   * com.infrafabric.governor.ErrorCode#RESERVATION_NOT_ACTIVE}), as one released while active is.
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();

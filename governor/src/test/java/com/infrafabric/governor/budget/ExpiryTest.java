@@ -2,10 +2,14 @@ package com.infrafabric.governor.budget;
 
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.budget.ReserveOutcome.Denied;
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.tenant.IdempotencyKey;
 import com.infrafabric.governor.tenant.Scope;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.Window;
@@ -13,7 +17,9 @@ import com.infrafabric.governor.testing.GovernorRig;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.MutableClock;
 import com.infrafabric.platform.testing.RedisServerExtension;
+import com.infrafabric.platform.testing.StoreDigest;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +113,73 @@ class ExpiryTest {
     assertThat(result.state()).isEqualTo("expired");
     assertThat(result.releasedMicros()).isZero();
     assertThat(rig.usage(t, Window.LIFETIME).reservedMicros()).isZero();
+  }
+
+  /**
+   * Regression: a holder released its hold after the hold's expiry (answered {@code expired},
+   * nothing given back), then committed it: the commit was taken as a late one and its spend
+   * recorded, where a commit after the release of an active hold is refused. The release is now
+   * recorded in Redis, so a later commit, on this node or any other, is refused and writes nothing.
+   */
+  @Test
+  void aCommitAfterTheHolderReleasedAnExpiredHoldIsRefusedOnEveryNode() {
+    String t = freshTenant("release-then-commit");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    Reserved swept = reserveFor(t + "/p", 200, Duration.ofSeconds(1));
+    rig.clock.advance(Duration.ofMillis(1_600));
+    sweepUntilDone();
+    Reserved stillActiveInRedis = reserveFor(t + "/p", 300, Duration.ofSeconds(1));
+    rig.clock.advance(Duration.ofMillis(1_600));
+
+    try (GovernorRig otherNode = new GovernorRig(REDIS.endpoint(), rig.clock)) {
+      for (Reserved reserved : List.of(stillActiveInRedis, swept)) {
+        ReleaseResult released = rig.release(reserved.id());
+        assertThat(released.state()).isEqualTo("expired");
+        assertThat(released.releasedMicros()).isZero();
+
+        String before = StoreDigest.of(rig.redis);
+        for (GovernorRig node : List.of(rig, otherNode)) {
+          assertThatThrownBy(() -> node.commit(reserved.id(), 100))
+              .isInstanceOfSatisfying(
+                  GovernorException.class,
+                  refused -> {
+                    assertThat(refused.code()).isEqualTo(ErrorCode.RESERVATION_NOT_ACTIVE);
+                    assertThat(refused.details()).containsEntry("state", "released");
+                  });
+        }
+        assertThat(StoreDigest.of(rig.redis)).isEqualTo(before);
+        assertThat(otherNode.release(reserved.id()).state()).isEqualTo("expired");
+      }
+    }
+    assertThat(rig.usage(t, Window.LIFETIME).spentMicros()).isZero();
+    assertThat(rig.reconcile(t).consistent()).isTrue();
+  }
+
+  /**
+   * The mirror: a late commit of an expired hold ends it as committed, so a release after it is
+   * refused, and the commit repeated under its key is still answered as the first.
+   */
+  @Test
+  void aReleaseAfterALateCommitIsRefusedAndTheCommitStillReplays() {
+    String t = freshTenant("commit-then-release");
+    rig.budget(t, Window.LIFETIME, 1_000);
+    Reserved reserved = reserveFor(t + "/p", 300, Duration.ofSeconds(1));
+    rig.clock.advance(Duration.ofMillis(1_600));
+    IdempotencyKey key = GovernorRig.newKey();
+    CommitRequest commit = new CommitRequest(reserved.id(), Spend.amount(100), key);
+
+    CommitResult late = Await.result(rig.engine.commit(commit));
+    assertThatThrownBy(() -> rig.release(reserved.id()))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            refused -> assertThat(refused.code()).isEqualTo(ErrorCode.RESERVATION_NOT_ACTIVE));
+    CommitResult again = Await.result(rig.engine.commit(commit));
+
+    assertThat(late.late()).isTrue();
+    assertThat(again.replayed()).isTrue();
+    assertThat(again.actualMicros()).isEqualTo(100);
+    assertThat(rig.usage(t, Window.LIFETIME).spentMicros()).isEqualTo(100);
+    assertThat(rig.reconcile(t).consistent()).isTrue();
   }
 
   private void sweepUntilDone() {
