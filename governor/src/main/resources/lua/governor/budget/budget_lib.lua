@@ -16,8 +16,9 @@
 --                   (few fields per read: a script's cost grows with the fields it touches)
 --   P r:<id>        hash: one reservation;  P rexp  zset: active reservations by expiry
 --   P grant:<grant id>  string: what the active holds and the commits of the reservations made
---                   under one grant add up to, bounded by its cost cap (grant_refusal()); expires
---                   with the grant. The claim scripts' P revoked:<lease> ends every grant of a lease
+--                   under one grant add up to, bounded by its cost cap (grant_refusal() for a hold,
+--                   grant_overrun() for a commit); expires with the grant. The claim scripts'
+--                   P revoked:<lease> ends every grant of a lease
 --   P idem:<key>    string: request fingerprint, newline, stored JSON result
 --   P ledger        stream: one entry per operation
 --   P events        stream: budget events (thresholds crossed, caps reached); the claim path's
@@ -537,16 +538,18 @@ local function record_change(fields)
 end
 
 -- A reservation's fields; lease and holder are false when it has none (see settled_by_other()),
--- grant (the key of its grant's counter, see hold_grant()) and kid (the virtual key it was made
--- with) too; by is 'expiry' when its expiry committed it (commit_at_expiry()) and false otherwise;
--- released_at is when its holder released it after its expiry (close_expired()), false otherwise.
+-- grant (the key of its grant's counter, see hold_grant()), gcap (that grant's cost cap) and kid
+-- (the virtual key it was made with) too; by is 'expiry' when its expiry committed it
+-- (commit_at_expiry()) and false otherwise; released_at is when its holder released it after its
+-- expiry (close_expired()), false otherwise.
 local function load_reservation(key)
   local v = redis.call('HMGET', key, 'scope', 'amt', 'state', 'exp', 'rw', 'lease', 'pv', 'holder',
-    'model', 'by', 'grant', 'kid', 'released_at')
+    'model', 'by', 'grant', 'kid', 'gcap', 'released_at')
   if not v[1] then return nil end
   return {scope = v[1], amount = tonumber(v[2]), state = v[3], exp = tonumber(v[4]),
           rw = windows_of(v[5]), lease = v[6], pv = v[7] or '0', holder = v[8],
-          model = v[9] or '', by = v[10], grant = v[11], kid = v[12], released_at = v[13]}
+          model = v[9] or '', by = v[10], grant = v[11], kid = v[12], gcap = tonumber(v[13]),
+          released_at = v[14]}
 end
 
 -- True for a hold a service made (ReservationHolder#service, whose prefix SERVICE_HOLDER_PREFIX
@@ -576,16 +579,34 @@ local function grant_refusal(counter, lease, cap, until_ms, amount, expires_at)
 end
 
 -- Counts reservation rid's hold of amount on its grant's counter, which lives as long as the grant
--- (no hold outlives it: grant_refusal()), and names the counter in the reservation. The lifetime is
--- relative to H.now, the injected clock's, never Redis's own.
-local function hold_grant(counter, rid, amount, until_ms)
+-- (no hold outlives it: grant_refusal()), and names the counter and the grant's cost cap in the
+-- reservation, for its commit is held to that cap too (grant_overrun()). The lifetime is relative to
+-- H.now, the injected clock's, never Redis's own.
+local function hold_grant(counter, rid, amount, cap, until_ms)
   redis.call('INCRBY', counter, int(amount))
   redis.call('PEXPIRE', counter, int(math.max(until_ms - H.now, 1)))
-  redis.call('HSET', H.prefix .. 'r:' .. rid, 'grant', counter)
+  redis.call('HSET', H.prefix .. 'r:' .. rid, 'grant', counter, 'gcap', int(cap))
 end
 
--- Moves r's grant counter by delta as its hold ends (given back, or replaced by its actual cost);
--- a counter gone with its grant stays gone.
+-- The refusal of a settlement of r that would move its grant's counter up by delta past the
+-- grant's cost cap, or nil; writes nothing. Checking the hold alone let a commit above it (or a late
+-- one) add its whole cost to the counter: four holds of 1,000 under a cap of 5,000 committed 16,000.
+-- The refusal ('grant_commit_capped') names what the cap has left and the most r may be committed
+-- at: its hold while it is active (the counter counts it already, so that is always allowed) plus
+-- what is left. A counter gone with its grant has nothing left, nor has a hold recorded without its
+-- cap (fail closed: its cap is unknown here).
+local function grant_overrun(r, delta)
+  if not r.grant or delta <= 0 then return nil end
+  local used = redis.call('GET', r.grant)
+  local left = (used and r.gcap) and math.max(r.gcap - tonumber(used), 0) or 0
+  if delta <= left then return nil end
+  local held = r.state == 'active' and r.amount or 0
+  return {'grant_commit_capped',
+          cjson.encode({max_commit = int(held + left), remaining = int(left)})}
+end
+
+-- Moves r's grant counter by delta as its hold ends (given back, or replaced by its actual cost,
+-- which grant_overrun() admitted); a counter gone with its grant stays gone.
 local function settle_grant(r, delta)
   if r.grant and delta ~= 0 and redis.call('EXISTS', r.grant) == 1 then
     redis.call('INCRBY', r.grant, int(delta))
@@ -876,13 +897,15 @@ end
 -- reservation whichever of the two reaches Redis first. With
 -- charge_ended (a service's commit: the call was made, and the service settles it once), a hold
 -- already released or committed, by someone else then, is committed late as well: its spend is
--- charged, never lost. A hold its holder released after its expiry (close_expired()) takes no late
--- commit either, as one released while active does not.
+-- charged, never lost.
+-- A hold its holder released after its expiry (close_expired()) takes no late commit either, as
+-- one released while active does not. Under a grant, a spend that would take the grant's counter
+-- past its cost cap is refused (grant_overrun()), and the hold stays as it is.
 -- Shared by commit.lua and the claim path's finish. caps come from load_config(layers_of(r.scope)).
 -- Returns (result table, nil, nil, limits), (nil, state) when the reservation had already ended
--- otherwise, or (nil, nil, counter_limit reply) when the spend would take a counter past
--- MAX_COUNTER; only a commit writes. As with hold(), a caller that answers with the layers adds
--- encode_limits(limits) to the result.
+-- otherwise, or (nil, nil, refusal reply) when the spend would take a counter past MAX_COUNTER
+-- ('counter_limit') or its grant past its cap ('grant_commit_capped'); only a commit writes. As
+-- with hold(), a caller that answers with the layers adds encode_limits(limits) to the result.
 local function commit_reservation(key, rid, r, caps, spend, charge_ended)
   if r.state == 'active' and r.exp <= H.now and held_by_service(r) then
     commit_at_expiry(key, rid, r)
@@ -891,6 +914,9 @@ local function commit_reservation(key, rid, r, caps, spend, charge_ended)
   if r.by == 'expiry' then return settled_at_expiry(rid, r, caps) end
   local closed = r.state ~= 'active' and (r.state ~= 'expired' or r.released_at)
   if closed and not charge_ended then return nil, r.released_at and 'released' or r.state end
+  local grant_delta = r.state == 'active' and spend.amount - r.amount or spend.amount
+  local capped = grant_overrun(r, grant_delta)
+  if capped then return nil, nil, capped end
   local layers, actual = layers_of(r.scope), spend.amount
   local due = r.state == 'active' and r.exp <= H.now
   local late = due or r.state ~= 'active'
@@ -906,7 +932,7 @@ local function commit_reservation(key, rid, r, caps, spend, charge_ended)
   if due then record_expiry(key, rid, r) end
   local limits = bind(caps, usage)
   save(usage)
-  settle_grant(r, r.state == 'active' and actual - r.amount or actual)
+  settle_grant(r, grant_delta)
   fire_thresholds(limits, actual)
   local actual_text = int(actual)
   finish_reservation(key, rid,

@@ -11,13 +11,13 @@ if #caps == 0 then return {'unknown_scope', scope} end
 local rid, amount, expires_at = ARGV[ARG_RESERVATION_ID], tonumber(ARGV[ARG_AMOUNT]),
   tonumber(ARGV[ARG_EXPIRES_AT])
 local grant = ARGV[ARG_GRANT_ID] ~= '' and grant_key(ARGV[ARG_GRANT_ID])
-local grant_until = tonumber(ARGV[ARG_GRANT_UNTIL])
+local grant_cap, grant_until = tonumber(ARGV[ARG_GRANT_CAP]), tonumber(ARGV[ARG_GRANT_UNTIL])
 attribute(ARG_ATTRIBUTION)
 -- Due holds end first, so that the grant's counter no longer counts those of its own.
 expire_due(LAZY_EXPIRY_BATCH)
 if grant then
-  rejected = grant_refusal(grant, ARGV[ARG_GRANT_LEASE], tonumber(ARGV[ARG_GRANT_CAP]),
-    grant_until, amount, expires_at)
+  rejected = grant_refusal(grant, ARGV[ARG_GRANT_LEASE], grant_cap, grant_until, amount,
+    expires_at)
   if rejected then return rejected end
 end
 
@@ -26,7 +26,7 @@ local held, denied, over, limits = hold(caps, rid, scope, amount, expires_at, mo
   ARGV[ARG_PRICING_VERSION], ARGV[ARG_ESTIMATED_INPUT_TOKENS], ARGV[ARG_ESTIMATED_OUTPUT_TOKENS],
   ARGV[ARG_HOLDER])
 if over then return over end
-if held and grant then hold_grant(grant, rid, amount, grant_until) end
+if held and grant then hold_grant(grant, rid, amount, grant_cap, grant_until) end
 -- The tenant policy's downgrade advice for this model, if any; the caller decides from the layers.
 local downgrade = model ~= '' and redis.call('HGET', H.prefix .. 'policy', 'dg:' .. model)
 if denied then

@@ -131,8 +131,14 @@ public final class BudgetEngine {
    * still active at its expiry is committed by that expiry at its whole amount (see {@link
    * ReservationHolder#service}); its commit after that, or past its expiry, charges nothing more
    * and is answered {@link CommitResult#settledByExpiry} with that amount: one charge per
-   * reservation. A hold its holder released after its expiry is refused a late commit ({@link
-   * com.infrafabric.governor.ErrorCode#RESERVATION_NOT_ACTIVE}), as one released while active is.
+   * reservation.
+   *
+   * <p>Under a grant, a cost that would take the grant's holds and spend past its cost cap (a
+   * commit above its hold, a late one) is refused with {@link
+   * com.infrafabric.governor.ErrorCode#GRANT_CAP_EXCEEDED}, naming the most it may be committed at;
+   * nothing is written and the hold stays as it was. A hold its holder released after its expiry is
+   * refused a late commit ({@link com.infrafabric.governor.ErrorCode#RESERVATION_NOT_ACTIVE}), as
+   * one released while active is.
    */
   public Future<CommitResult> commit(CommitRequest request) {
     ReservationId id = request.reservation();
@@ -157,7 +163,7 @@ public final class BudgetEngine {
                             request.holder(),
                             settles,
                             request.attribution())))
-        .map(reply -> commitResult(reply.orThrow(id)))
+        .map(reply -> commitResult(GrantRefusals.orThrow(reply.orThrow(id))))
         .onSuccess(
             result ->
                 metrics.commit(

@@ -4,14 +4,16 @@ import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import com.infrafabric.governor.tenant.ScriptReply;
 import com.infrafabric.wire.reservation.ReservationWire;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Map;
 
 /**
  * The refusals of a reservation made under a grant ({@link ReserveRequest#grant}), which only the
- * reserve script can decide, atomically with the hold: the grant's lease ended, the hold would
- * outlive the grant, or the grant's holds and spend would pass its cost cap. Each is answered 403
- * with its own code; the script wrote nothing.
+ * scripts can decide, atomically with what they would write: the grant's lease ended, the hold
+ * would outlive the grant, or the grant's holds and spend would pass its cost cap, by the hold or
+ * by a commit above it (or a late one). Each is answered 403 with its own code; the script wrote
+ * nothing, and a refused commit leaves its hold as it was.
  */
 final class GrantRefusals {
 
@@ -40,9 +42,30 @@ final class GrantRefusals {
                   + payload
                   + " micro-dollars left, less than this reservation holds",
               Map.of(ReservationWire.REMAINING_MICROS, Long.parseLong(payload)));
+      case "grant_commit_capped" -> throw commitCapped(reply.body());
       default -> {
         return reply;
       }
     }
+  }
+
+  /**
+   * A commit whose cost would take the grant's counter past its cost cap: it names the most the
+   * reservation may be committed at (its hold, if still active, and what the cap has left), for the
+   * caller to commit that instead of its report being clamped silently.
+   */
+  private static GovernorException commitCapped(JsonObject capped) {
+    long maxCommit = Long.parseLong(capped.getString("max_commit"));
+    long remaining = Long.parseLong(capped.getString("remaining"));
+    return new GovernorException(
+        ErrorCode.GRANT_CAP_EXCEEDED,
+        "committing this cost would pass the grant's cost cap, which has "
+            + remaining
+            + " micro-dollars left: this reservation may be committed at "
+            + maxCommit
+            + " at most; nothing was committed and the hold stands",
+        Map.of(
+            ReservationWire.MAX_COMMIT_MICROS, maxCommit,
+            ReservationWire.REMAINING_MICROS, remaining));
   }
 }

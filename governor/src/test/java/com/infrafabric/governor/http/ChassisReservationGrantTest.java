@@ -12,6 +12,7 @@ import com.infrafabric.platform.auth.SigningKeyPair;
 import com.infrafabric.platform.auth.TokenMinter;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.testing.Await;
+import com.infrafabric.platform.testing.Concurrently;
 import com.infrafabric.platform.testing.StoreDigest;
 import com.infrafabric.wire.grant.Grant;
 import com.infrafabric.wire.grant.GrantRevocation;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,6 +170,61 @@ class ChassisReservationGrantTest {
     assertRefusedUnchanged(() -> reserve(task, 1, grant), ErrorCode.GRANT_CAP_EXCEEDED);
   }
 
+  /**
+   * Regression: the cap was checked when a hold was made, never when it was committed. Under a
+   * grant of 5,000, holds of 1,000 were made until the cap refused more, and each was committed at
+   * 4,000 as overage: 16,000 and more charged under the grant. A commit whose cost would take the
+   * grant's holds and spend past its cap is now refused in the same step, writing nothing, and
+   * names the most it may be committed at; the grant's spend ends at its cap, never past it.
+   */
+  @Test
+  void aCommitAboveItsHoldMayNotTakeTheGrantPastItsCap() throws InterruptedException {
+    String grant = rig.grant(task, 5_000);
+    List<HttpResponse<String>> reserves =
+        Concurrently.run(12, Duration.ofSeconds(30), i -> () -> reserve(task, 1_200, grant));
+    List<String> holds =
+        reserves.stream()
+            .filter(answer -> answer.statusCode() == 201)
+            .map(ChassisReservationGrantTest::reserved)
+            .toList();
+    assertThat(holds).hasSize(4);
+
+    String before = StoreDigest.of(rig.redis);
+    List<HttpResponse<String>> overages =
+        Concurrently.run(
+            holds.size(), Duration.ofSeconds(30), i -> () -> commit(holds.get(i), 4_000));
+    assertThat(overages).allSatisfy(refused -> assertCommitCapped(refused, 1_400, 200));
+    assertThat(StoreDigest.of(rig.redis)).isEqualTo(before);
+
+    assertThat(committedMicros(commit(holds.get(0), 1_400))).isEqualTo(1_400);
+    for (String hold : holds.subList(1, holds.size())) {
+      assertCommitCapped(commit(hold, 4_000), 1_200, 0);
+      assertThat(committedMicros(commit(hold, 1_200))).isEqualTo(1_200);
+    }
+    assertRefusedUnchanged(() -> reserve(task, 1, grant), ErrorCode.GRANT_CAP_EXCEEDED);
+  }
+
+  /**
+   * A commit of a hold already ended (the chassis's commit is charged even then, as a late one)
+   * adds its whole cost to the grant's counter, so the cap holds it as well: the hold's amount is
+   * no longer counted, and only what the cap has left may be committed.
+   */
+  @Test
+  void aLateCommitUnderAGrantIsHeldToItsCapToo() {
+    String grant = rig.grant(task, 100);
+    String rid = reserved(reserve(task, 60, grant));
+    assertThat(settle(rid, "/release", null).statusCode()).isEqualTo(200);
+
+    String before = StoreDigest.of(rig.redis);
+    assertCommitCapped(commit(rid, 150), 100, 100);
+    assertThat(StoreDigest.of(rig.redis)).isEqualTo(before);
+
+    HttpResponse<String> late = commit(rid, 100);
+    assertThat(committedMicros(late)).isEqualTo(100);
+    assertThat(json(late).getBoolean("late")).isTrue();
+    assertRefusedUnchanged(() -> reserve(task, 1, grant), ErrorCode.GRANT_CAP_EXCEEDED);
+  }
+
   @Test
   void theGrantCapCodeIsTheOneTheChassisReadsAsADenial() {
     assertThat(ErrorCode.GRANT_CAP_EXCEEDED.name()).isEqualTo(ReservationWire.GRANT_CAP_EXCEEDED);
@@ -236,6 +293,25 @@ class ChassisReservationGrantTest {
     assertThat(json(refused).getString("code")).isEqualTo(code.name());
     assertThat(StoreDigest.of(rig.redis)).isEqualTo(before);
     return refused;
+  }
+
+  private static void assertCommitCapped(
+      HttpResponse<String> refused, long maxCommit, long remaining) {
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+    JsonObject answer = json(refused);
+    assertThat(answer.getString("code")).isEqualTo(ErrorCode.GRANT_CAP_EXCEEDED.name());
+    JsonObject details = answer.getJsonObject("details");
+    assertThat(details.getLong(ReservationWire.MAX_COMMIT_MICROS)).isEqualTo(maxCommit);
+    assertThat(details.getLong(ReservationWire.REMAINING_MICROS)).isEqualTo(remaining);
+  }
+
+  private static HttpResponse<String> commit(String rid, long micros) {
+    return settle(rid, "/commit", new JsonObject().put("amount_micros", micros));
+  }
+
+  private static long committedMicros(HttpResponse<String> answer) {
+    assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+    return json(answer).getLong(ReservationWire.ACTUAL_MICROS);
   }
 
   private static JsonObject body(String scope, long micros, String grant) {

@@ -14,8 +14,10 @@ import java.nio.charset.StandardCharsets;
  * <p>Every request is a {@code POST} with a JSON body, a bearer token and an {@value
  * #IDEMPOTENCY_HEADER} header: repeating one after a lost answer returns the first answer. A 402 is
  * a denial with the remaining budget of every layer that refused, and so is a 403 {@value
- * #GRANT_CAP_EXCEEDED} with what the grant's cost cap has left; a 404 or 409 means the reservation
- * is no longer active; anything else that is not a success is "unavailable". Stateless.
+ * #GRANT_CAP_EXCEEDED} to a reserve, with what the grant's cost cap has left; to a commit it is a
+ * refusal naming the most the reservation may be committed at ({@value #MAX_COMMIT_MICROS}), its
+ * hold still standing; a 404 or 409 means the reservation is no longer active; anything else that
+ * is not a success is "unavailable". Stateless.
  *
  * <p>The governor serves the same declaration: its routes, the request fields it reads and the
  * answer fields the chassis reads are these constants, so neither side spells a name of its own.
@@ -65,8 +67,9 @@ public final class ReservationWire {
   public static final String GRANT = "grant";
 
   /**
-   * Error code of a reserve refused because the grant's cost cap has too little left; its details
-   * carry {@value #REMAINING_MICROS}, what the cap has left.
+   * Error code of a reserve or a commit refused because the grant's cost cap has too little left;
+   * its details carry {@value #REMAINING_MICROS}, what the cap has left, and a commit's {@value
+   * #MAX_COMMIT_MICROS} too.
    */
   public static final String GRANT_CAP_EXCEEDED = "GRANT_CAP_EXCEEDED";
 
@@ -93,6 +96,12 @@ public final class ReservationWire {
 
   /** Field of a layer: what it has left. */
   public static final String REMAINING_MICROS = "remaining_micros";
+
+  /**
+   * Detail of a commit refused {@value #GRANT_CAP_EXCEEDED}: the most the reservation may be
+   * committed at (its hold, while active, and what the grant's cost cap has left).
+   */
+  public static final String MAX_COMMIT_MICROS = "max_commit_micros";
 
   private ReservationWire() {}
 
