@@ -3,9 +3,11 @@ package com.infrafabric.chassis.testing;
 import static com.infrafabric.wire.reservation.ReservationWire.ACTUAL_MICROS;
 import static com.infrafabric.wire.reservation.ReservationWire.AMOUNT_MICROS;
 import static com.infrafabric.wire.reservation.ReservationWire.CACHED_INPUT_TOKENS;
+import static com.infrafabric.wire.reservation.ReservationWire.GRANT_CAP_EXCEEDED;
 import static com.infrafabric.wire.reservation.ReservationWire.IDEMPOTENCY_HEADER;
 import static com.infrafabric.wire.reservation.ReservationWire.INPUT_TOKENS;
 import static com.infrafabric.wire.reservation.ReservationWire.LAYERS;
+import static com.infrafabric.wire.reservation.ReservationWire.MAX_COMMIT_MICROS;
 import static com.infrafabric.wire.reservation.ReservationWire.MAX_OUTPUT_TOKENS;
 import static com.infrafabric.wire.reservation.ReservationWire.MODEL;
 import static com.infrafabric.wire.reservation.ReservationWire.OUTPUT_TOKENS;
@@ -45,7 +47,12 @@ public final class FakeGovernor implements AutoCloseable {
     UNAVAILABLE,
     SILENT,
     /** Applies the next request, then answers it 503 {@code OUTCOME_UNKNOWN}; honest after. */
-    LOSES_NEXT_ANSWER
+    LOSES_NEXT_ANSWER,
+    /**
+     * Refuses the next commit 403 {@code GRANT_CAP_EXCEEDED}, as a governor whose grant's cost cap
+     * it would pass, naming the hold as the most it may commit; the hold stands. Honest after.
+     */
+    CAPS_NEXT_COMMIT
   }
 
   private final Vertx vertx;
@@ -157,6 +164,9 @@ public final class FakeGovernor implements AutoCloseable {
       reserves.incrementAndGet();
       lastReserve = input;
       reply = reserve(input);
+    } else if (path.endsWith("/commit") && mode == Mode.CAPS_NEXT_COMMIT) {
+      mode = Mode.HONEST;
+      reply = capped(id(path));
     } else if (path.endsWith("/commit")) {
       reply = commit(id(path), input);
     } else {
@@ -212,6 +222,19 @@ public final class FakeGovernor implements AutoCloseable {
             .put(RESERVATION_ID, id)
             .put(ACTUAL_MICROS, actual)
             .put(TIGHTEST, layer(capMicros - spent - heldMicros())));
+  }
+
+  private JsonObject capped(String id) {
+    return reply(
+        403,
+        new JsonObject()
+            .put("code", GRANT_CAP_EXCEEDED)
+            .put("message", "committing this cost would pass the grant's cost cap")
+            .put(
+                "details",
+                new JsonObject()
+                    .put(MAX_COMMIT_MICROS, active.getOrDefault(id, 0L))
+                    .put(REMAINING_MICROS, 0)));
   }
 
   private JsonObject release(String id) {

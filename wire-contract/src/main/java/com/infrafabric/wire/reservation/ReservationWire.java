@@ -184,6 +184,11 @@ public final class ReservationWire {
     if (status == 404 || status == 409) {
       return new CommitResult.Rejected(describe(status, body));
     }
+    if (status == 403 && GRANT_CAP_EXCEEDED.equals(body.getString("code"))) {
+      return new CommitResult.Capped(
+          body.getJsonObject("details", new JsonObject()).getLong(MAX_COMMIT_MICROS, 0L),
+          describe(status, body));
+    }
     return new CommitResult.Unavailable(describe(status, body));
   }
 

@@ -85,12 +85,14 @@ public final class LlmGateway implements AutoCloseable {
 
   /**
    * A call's reservation and the grant's hold for it, once both are made, with the model it was
-   * priced for (the provider may name the model differently in its answer).
+   * priced for (the provider may name the model differently in its answer) and the worst-case usage
+   * it was priced at.
    */
   private record Held(
       ReserveResult.Reserved reservation,
       long grantRemainingMicros,
       String model,
+      TokenUsage worstCase,
       Instant settleBy) {}
 
   /**
@@ -202,7 +204,13 @@ public final class LlmGateway implements AutoCloseable {
               if (!(hold instanceof GrantLedger.Hold.Held granted)) {
                 return release(reserved, settleBy).compose(done -> notHeld(grant, reserved, hold));
               }
-              Held held = new Held(reserved, granted.remainingMicros(), request.model(), settleBy);
+              Held held =
+                  new Held(
+                      reserved,
+                      granted.remainingMicros(),
+                      request.model(),
+                      new TokenUsage(request.worstCaseInputTokens(), 0, request.maxTokens()),
+                      settleBy);
               return call(grant, route, request, call, held);
             },
             failure ->
@@ -243,13 +251,13 @@ public final class LlmGateway implements AutoCloseable {
         .compose(
             reply -> {
               if (reply instanceof ProviderReply.Answered answered) {
-                return settle(grant, request, answered.completion(), held);
+                return settle(grant, answered.completion(), held);
               }
               if (reply instanceof ProviderReply.Unknown unknown) {
-                return settledAsReserved(grant, request, held, unknown.reason());
+                return settledAsReserved(grant, held, unknown.reason());
               }
               if (reply instanceof ProviderReply.Unreadable unreadable) {
-                return settledAsReserved(grant, request, held, unreadable.reason());
+                return settledAsReserved(grant, held, unreadable.reason());
               }
               return undo(grant, held).compose(done -> failedCall(failure(reply)));
             });
@@ -259,11 +267,9 @@ public final class LlmGateway implements AutoCloseable {
    * A call the provider has and never answered (in time, or readably), {@code why}: it may bill it,
    * so it is charged what was reserved for it, never released, and the tool is told it timed out.
    */
-  private Future<LlmOutcome> settledAsReserved(
-      Grant grant, ChatRequest request, Held held, String why) {
+  private Future<LlmOutcome> settledAsReserved(Grant grant, Held held, String why) {
     ReserveResult.Reserved reserved = held.reservation();
-    TokenUsage asReserved = new TokenUsage(request.worstCaseInputTokens(), 0, request.maxTokens());
-    return commit(held, asReserved)
+    return commit(held, held.worstCase())
         .compose(
             result -> {
               long charged =
@@ -301,10 +307,9 @@ public final class LlmGateway implements AutoCloseable {
    * Commits what the provider reported, held to the call's worst case (a provider's report above it
    * is not what it can bill: a provider that miscounts must not spend past the caps).
    */
-  private Future<LlmOutcome> settle(
-      Grant grant, ChatRequest request, ChatCompletion completion, Held held) {
+  private Future<LlmOutcome> settle(Grant grant, ChatCompletion completion, Held held) {
     ReserveResult.Reserved reserved = held.reservation();
-    TokenUsage worstCase = new TokenUsage(request.worstCaseInputTokens(), 0, request.maxTokens());
+    TokenUsage worstCase = held.worstCase();
     TokenUsage billed = completion.usage().within(worstCase);
     if (!billed.equals(completion.usage())) {
       LOG.atWarn()
@@ -352,11 +357,41 @@ public final class LlmGateway implements AutoCloseable {
   }
 
   /**
-   * Commits {@code usage} on the call's model, sent again while the governor cannot take it, until
-   * {@link Held#settleBy}: a commit tried a few times back to back failed within a millisecond
-   * against a store that blinked, and the call the provider answered went uncharged.
+   * Commits {@code usage} on the call's model (see {@link #commitOnce}). A commit the governor
+   * refuses because it would pass the grant's cost cap ({@link CommitResult.Capped}) is committed
+   * once more at the worst case the hold was priced at, which the cap always allows, under a key of
+   * its own: it is never sent again unchanged (the refusal is final) nor left to hold the budget
+   * until its expiry. What the cap kept uncharged is logged as a discrepancy for the operator.
    */
   private Future<CommitResult> commit(Held held, TokenUsage usage) {
+    return commitOnce(held, usage, ":commit")
+        .compose(
+            result -> {
+              if (!(result instanceof CommitResult.Capped capped)) {
+                return Future.succeededFuture(result);
+              }
+              LOG.atWarn()
+                  .addKeyValue("reservation", held.reservation().reservationId())
+                  .log(
+                      "the governor refused to commit reservation {} at usage {}: the grant's cost"
+                          + " cap allows it {} micro-dollars at most; committing it at its hold of {}"
+                          + " instead, and the difference to what the provider bills is"
+                          + " uncharged",
+                      held.reservation().reservationId(),
+                      usage,
+                      capped.maxCommitMicros(),
+                      held.reservation().amountMicros());
+              return commitOnce(held, held.worstCase(), ":commit-at-hold");
+            });
+  }
+
+  /**
+   * Commits {@code usage} on the call's model under the reservation's id and {@code keySuffix},
+   * sent again while the governor cannot take it, until {@link Held#settleBy}: a commit tried a few
+   * times back to back failed within a millisecond against a store that blinked, and the call the
+   * provider answered went uncharged.
+   */
+  private Future<CommitResult> commitOnce(Held held, TokenUsage usage, String keySuffix) {
     ReserveResult.Reserved reserved = held.reservation();
     return settling
         .run(
@@ -368,7 +403,7 @@ public final class LlmGateway implements AutoCloseable {
                         reserved.reservationId(),
                         held.model(),
                         usage,
-                        reserved.reservationId() + ":commit"),
+                        reserved.reservationId() + keySuffix),
             outcome -> outcome.succeeded() && outcome.result() instanceof CommitResult.Unavailable,
             held.settleBy())
         .compose(

@@ -279,6 +279,27 @@ class LlmGatewayTest {
     assertNothingHeld(grant, atWorstCase);
   }
 
+  /**
+   * Regression: a commit the governor refused because it would pass the grant's cost cap (403
+   * {@code GRANT_CAP_EXCEEDED}) was taken for an unreachable governor and sent again unchanged
+   * until shortly before the hold's expiry, holding the budget all that time. The refusal is final:
+   * the call is committed once more at its hold, which the cap always allows, and nothing stays
+   * held.
+   */
+  @Test
+  void aCommitTheGrantsCapRefusesIsCommittedAtItsHoldAndNotSentAgain() {
+    governor.mode(FakeGovernor.Mode.CAPS_NEXT_COMMIT);
+    Grant grant = grant(5_000);
+
+    LlmOutcome outcome = call(gateway(settings("openai-key")), grant);
+
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            LlmOutcome.Completed.class,
+            completed -> assertThat(completed.costMicros()).isEqualTo(RESERVED));
+    assertNothingHeld(grant, RESERVED);
+  }
+
   @Test
   void retriesAfter429And503ShareOneReservationAndChargeOnce() {
     provider.then(new Behaviour.Status(429, "0"), new Behaviour.Status(503, null));
