@@ -104,8 +104,9 @@ public enum ErrorCode {
   /** The reservation would end after the grant does. */
   GRANT_EXPIRES_FIRST(Kind.FORBIDDEN),
   /**
-   * The grant's holds and spend plus this reservation would pass the grant's cost cap (the wire
-   * contract's {@code ReservationWire.GRANT_CAP_EXCEEDED}).
+   * The grant's holds and spend plus this reservation, or plus what this commit adds to them (above
+   * its hold, or late), would pass the grant's cost cap (the wire contract's {@code
+   * ReservationWire.GRANT_CAP_EXCEEDED}).
    */
   GRANT_CAP_EXCEEDED(Kind.FORBIDDEN);
 
