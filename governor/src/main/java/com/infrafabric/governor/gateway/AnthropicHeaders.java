@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * The headers of a call to Anthropic the provider is sent too: {@code anthropic-version} and {@code
- * anthropic-beta}, checked like the body's fields ({@link ServedFields}) before anything is
+ * anthropic-beta}, checked like the body's fields ({@link ServedShape}) before anything is
  * reserved. A version Anthropic does not document, or a beta flag the operator did not allow, is
  * refused with 400 naming it rather than relayed: a beta flag may change how Anthropic bills the
  * call ({@code context-1m-...} bills a long prompt at premium rates), past the worst case the

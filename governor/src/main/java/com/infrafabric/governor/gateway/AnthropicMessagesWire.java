@@ -18,49 +18,10 @@ import java.util.function.Supplier;
 
 /**
  * Anthropic's {@code POST /v1/messages}. A stream reports its input in {@code message_start} and
- * its output, cumulatively, in {@code message_delta}; {@code message_stop} ends it.
+ * its output, cumulatively, in {@code message_delta}; {@code message_stop} ends it. Only a request
+ * of {@link AnthropicMessagesShape} is served.
  */
 final class AnthropicMessagesWire implements Wire {
-
-  /**
-   * The request's fields the gateway serves ({@link ServedFields}): those the worst case bounds
-   * ({@code thinking} is output, within {@code max_tokens}), and those without a cost. Not served,
-   * as billed by another measure: {@code container}, {@code mcp_servers}, {@code service_tier}, and
-   * any other.
-   */
-  private static final Set<String> FIELDS =
-      Set.of(
-          "model",
-          "messages",
-          "max_tokens",
-          "system",
-          "stop_sequences",
-          "stream",
-          "temperature",
-          "top_p",
-          "top_k",
-          "tools",
-          "tool_choice",
-          "metadata",
-          "thinking");
-
-  private static final Set<String> MESSAGE_FIELDS = Set.of("role", "content");
-
-  /**
-   * A message's content blocks served: text, tool calls and results, thinking; not images,
-   * documents, search results, or a server tool's blocks.
-   */
-  private static final Set<String> CONTENT_BLOCKS =
-      Set.of("text", "tool_use", "tool_result", "thinking", "redacted_thinking");
-
-  /** The blocks of a {@code tool_result}'s or the {@code system}'s content served: text. */
-  private static final Set<String> TEXT_BLOCKS = Set.of("text");
-
-  /**
-   * The tools served: the caller's own (no {@code type}, or {@code custom}), defined by their text;
-   * not Anthropic's typed tools, billed per use or with a prompt of their own.
-   */
-  private static final Set<String> TOOLS = Set.of(ServedFields.UNTYPED, "custom");
 
   /** The numeric sampling fields, with the ranges of Anthropic's API reference. */
   private static final List<RequestFields.Range> RANGES =
@@ -101,7 +62,7 @@ final class AnthropicMessagesWire implements Wire {
       JsonObject body, Buffer bytes, MultiMap headers, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
-    served(body);
+    AnthropicMessagesShape.REQUEST.check(body, "");
     List<JsonObject> breakpoints = cacheBreakpoints(body);
     RANGES.forEach(range -> range.check(body));
     long maxTokens =
@@ -172,27 +133,6 @@ final class AnthropicMessagesWire implements Wire {
     }
   }
 
-  private static void served(JsonObject body) {
-    ServedFields.fields(body, FIELDS, "");
-    ServedFields.each(
-        body.getValue("messages"),
-        "messages",
-        (message, at) -> {
-          ServedFields.fields(message, MESSAGE_FIELDS, at);
-          ServedFields.types(message.getValue("content"), CONTENT_BLOCKS, at + ".content");
-          ServedFields.each(
-              message.getValue("content"),
-              at + ".content",
-              (block, blockAt) -> {
-                if ("tool_result".equals(block.getValue("type"))) {
-                  ServedFields.types(block.getValue("content"), TEXT_BLOCKS, blockAt + ".content");
-                }
-              });
-        });
-    ServedFields.types(body.getValue("system"), TEXT_BLOCKS, "system");
-    ServedFields.types(body.getValue("tools"), TOOLS, "tools");
-  }
-
   /**
    * The cache breakpoints where Anthropic reads one (a block, a tool result's block, a system
    * block, a tool), each checked against {@link #CACHE_CONTROL}.
@@ -209,19 +149,19 @@ final class AnthropicMessagesWire implements Wire {
             found.add(control);
           }
         };
-    ServedFields.each(
+    RequestFields.each(
         body.getValue("messages"),
         "messages",
         (message, at) ->
-            ServedFields.each(
+            RequestFields.each(
                 message.getValue("content"),
                 at + ".content",
                 (block, blockAt) -> {
                   take.accept(block, blockAt);
-                  ServedFields.each(block.getValue("content"), blockAt + ".content", take);
+                  RequestFields.each(block.getValue("content"), blockAt + ".content", take);
                 }));
-    ServedFields.each(body.getValue("system"), "system", take);
-    ServedFields.each(body.getValue("tools"), "tools", take);
+    RequestFields.each(body.getValue("system"), "system", take);
+    RequestFields.each(body.getValue("tools"), "tools", take);
     return found;
   }
 

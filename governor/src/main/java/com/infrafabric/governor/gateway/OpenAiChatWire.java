@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * OpenAI's {@code POST /v1/chat/completions}. The output bound is {@code max_completion_tokens} or
@@ -21,6 +20,7 @@ import java.util.Set;
  * the {@code n} answers asked for may use the whole bound, and is priced so. No header of the
  * client's is relayed: {@code OpenAI-Organization} and {@code OpenAI-Project} would choose whom the
  * provider bills, which the operator's key says, and {@code OpenAI-Beta} opts into APIs not served.
+ * Only a request of {@link OpenAiChatShape} is served.
  */
 final class OpenAiChatWire implements Wire {
 
@@ -30,59 +30,12 @@ final class OpenAiChatWire implements Wire {
   private static final List<String> OUTPUT_BOUNDS = List.of("max_completion_tokens", "max_tokens");
 
   /**
-   * The request's fields the gateway serves ({@link ServedFields}): those the worst case bounds
-   * ({@code n} multiplies the output bound, as each answer is billed), and those without a cost.
-   * Not served, as billed by another measure: {@code audio}, {@code modalities}, {@code
-   * prediction}, {@code service_tier}, {@code web_search_options}.
-   */
-  private static final Set<String> FIELDS =
-      Set.of(
-          "model",
-          "messages",
-          "stream",
-          "stream_options",
-          "max_completion_tokens",
-          "max_tokens",
-          "n",
-          "temperature",
-          "top_p",
-          "frequency_penalty",
-          "presence_penalty",
-          "logit_bias",
-          "logprobs",
-          "top_logprobs",
-          "seed",
-          "stop",
-          "user",
-          "metadata",
-          "store",
-          "tools",
-          "tool_choice",
-          "parallel_tool_calls",
-          "functions",
-          "function_call",
-          "response_format",
-          "reasoning_effort",
-          "verbosity",
-          "prompt_cache_key",
-          "safety_identifier");
-
-  /** A message's fields served; not its {@code audio}, a reference to audio billed as such. */
-  private static final Set<String> MESSAGE_FIELDS =
-      Set.of("role", "content", "name", "tool_calls", "tool_call_id", "refusal", "function_call");
-
-  /** A message's content parts served: text; not images, audio or files. */
-  private static final Set<String> CONTENT_PARTS = Set.of("text", "refusal");
-
-  /** The tools served: the caller's own, defined by their text. */
-  private static final Set<String> TOOLS = Set.of("function", "custom");
-
-  /**
    * The numeric sampling fields, with the ranges of OpenAI's API reference. The fields that name
-   * one of a list ({@code reasoning_effort}, {@code verbosity}, {@code tool_choice}, {@code
-   * response_format}'s type, a message's role) are not checked as {@link RequestFields.Choice}s:
-   * none changes the worst case (reasoning is output, within the bound) or the answer's shape, and
-   * the provider refuses a name it does not know, nothing charged.
+   * one of a list ({@code reasoning_effort}, {@code verbosity}, {@code tool_choice}'s mode) are not
+   * checked as {@link RequestFields.Choice}s: none changes the worst case (reasoning is output,
+   * within the bound) or the answer's shape, and the provider refuses a name it does not know,
+   * nothing charged. The names that choose a part's shape (a message's role, a part's type) are the
+   * request's shape's ({@link OpenAiChatShape}).
    */
   private static final List<RequestFields.Range> RANGES =
       List.of(
@@ -108,7 +61,7 @@ final class OpenAiChatWire implements Wire {
       JsonObject body, Buffer bytes, MultiMap headers, GatewaySettings settings) {
     String model = RequestFields.model(body);
     RequestFields.requireMessages(body);
-    served(body);
+    OpenAiChatShape.REQUEST.check(body, "");
     RequestFields.streamOptions(body);
     RANGES.forEach(range -> range.check(body));
     RequestFields.requireLogitBias(body);
@@ -129,18 +82,6 @@ final class OpenAiChatWire implements Wire {
         body,
         bytes,
         Map.of());
-  }
-
-  private static void served(JsonObject body) {
-    ServedFields.fields(body, FIELDS, "");
-    ServedFields.each(
-        body.getValue("messages"),
-        "messages",
-        (message, at) -> {
-          ServedFields.fields(message, MESSAGE_FIELDS, at);
-          ServedFields.types(message.getValue("content"), CONTENT_PARTS, at + ".content");
-        });
-    ServedFields.types(body.getValue("tools"), TOOLS, "tools");
   }
 
   @Override

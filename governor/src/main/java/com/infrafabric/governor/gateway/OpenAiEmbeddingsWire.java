@@ -10,14 +10,23 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** OpenAI's {@code POST /v1/embeddings}: input tokens only, never streamed. */
 final class OpenAiEmbeddingsWire implements Wire {
 
-  /** The request's fields served ({@link ServedFields}): the input and those without a cost. */
-  private static final Set<String> FIELDS =
-      Set.of("model", "input", "encoding_format", "dimensions", "user");
+  /**
+   * The requests served ({@link ServedShape}): the input (a text, or an array of texts, of token
+   * ids or of arrays of token ids, each checked by {@link #checkInput}) and fields without a cost.
+   */
+  private static final ServedShape REQUEST =
+      ServedShape.object("model", "encoding_format", "dimensions", "user")
+          .with(
+              "input",
+              ServedShape.either(
+                  ServedShape.SCALAR,
+                  ServedShape.listOf(
+                      ServedShape.either(
+                          ServedShape.SCALAR, ServedShape.listOf(ServedShape.SCALAR)))));
 
   /**
    * How the answer's numbers are written, as OpenAI's API reference lists them: the answer's size
@@ -65,9 +74,9 @@ final class OpenAiEmbeddingsWire implements Wire {
     if (body.containsKey("stream")) {
       throw RequestFields.invalid("stream", "embeddings are not streamed");
     }
-    ServedFields.fields(body, FIELDS, "");
     DIMENSIONS.check(body);
     ENCODING_FORMAT.check(body);
+    REQUEST.check(body, "");
     checkAnswerFits(body, input, settings.maxAnswerBytes());
     return new CallRequest(model, false, 0, 1, bytes.length(), body, bytes, Map.of());
   }

@@ -9,6 +9,7 @@ import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
 /** Reads the fields every gateway endpoint checks, refusing a wrong one with 400 naming it. */
@@ -233,6 +234,20 @@ final class RequestFields {
       throw invalid("n", "n must be a whole number in 1.." + MAX_ANSWERS);
     }
     return n;
+  }
+
+  /**
+   * Gives {@code check} each object of {@code value} (at {@code at}) with its path; nothing if it
+   * is not an array.
+   */
+  static void each(Object value, String at, BiConsumer<JsonObject, String> check) {
+    if (value instanceof JsonArray items) {
+      for (int i = 0; i < items.size(); i++) {
+        if (items.getValue(i) instanceof JsonObject item) {
+          check.accept(item, at + "[" + i + "]");
+        }
+      }
+    }
   }
 
   static ApiException invalid(String field, String message) {
