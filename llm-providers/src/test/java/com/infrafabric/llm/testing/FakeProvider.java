@@ -353,6 +353,16 @@ public final class FakeProvider implements AutoCloseable {
     return INPUT_TOKENS_PER_MESSAGE * body.getJsonArray("messages").size();
   }
 
+  /**
+   * OpenAI's {@code total_tokens} of {@code input} and {@code output}: their sum, so a usage whose
+   * output is a lie ({@link Behaviour.Reports}) lies about nothing else.
+   */
+  static Number totalTokens(int input, Number output) {
+    return output instanceof Integer || output instanceof Long
+        ? (Number) (input + output.longValue())
+        : (Number) (input + output.doubleValue());
+  }
+
   /** The key header's value as the provider received it. */
   static String sentKey(HttpServerRequest request) {
     return request.getHeader("x-api-key") != null
@@ -451,7 +461,7 @@ public final class FakeProvider implements AutoCloseable {
                     new JsonObject()
                         .put("prompt_tokens", input)
                         .put("completion_tokens", outputTokens)
-                        .put("total_tokens", input + OUTPUT_TOKENS));
+                        .put("total_tokens", totalTokens(input, outputTokens)));
     return reply;
   }
 

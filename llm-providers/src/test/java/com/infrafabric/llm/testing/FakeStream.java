@@ -184,7 +184,7 @@ final class FakeStream {
                       new JsonObject()
                           .put("prompt_tokens", input)
                           .put("completion_tokens", output)
-                          .put("total_tokens", input + FakeProvider.OUTPUT_TOKENS))));
+                          .put("total_tokens", FakeProvider.totalTokens(input, output)))));
     }
     events.add("data: [DONE]\n\n");
     return events;
