@@ -45,6 +45,7 @@ final class DemoScenario {
   private static final int WORKERS = 4;
   private static final Duration BUSY_RETRY = Duration.ofMillis(50);
   private static final Duration CLAIM_PATIENCE = Duration.ofSeconds(60);
+  private static final Set<String> WAIT_FOR_FREE = Set.of("all_busy", "subtree_share");
 
   private final ApiClient governor;
   private final ApiClient chassis;
@@ -403,7 +404,8 @@ final class DemoScenario {
     ApiClient.Answer answer;
     do {
       answer = claim(id, scope, required, maxCost, grant);
-      if (!"all_busy".equals(reason(answer))) {
+      // Both pass as leases end: every agent busy, or the subtree at its share of the agents.
+      if (!WAIT_FOR_FREE.contains(reason(answer))) {
         return answer;
       }
       LockSupport.parkNanos(BUSY_RETRY.toNanos());

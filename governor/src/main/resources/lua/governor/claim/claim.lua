@@ -1,7 +1,8 @@
 -- Hands a task to the best eligible agent in one atomic step: checks the task, ranks candidates,
 -- holds the agent's cost on the task's scope with hold() (budget_lib.lua), then records the owner,
 -- the lease and the slot. Every check comes before the first write, so a claim that is refused
--- changes nothing but the lazy expiry it did on the way (and appends its escalation event).
+-- changes nothing but the lazy expiry it did on the way, the counting of the slots of agents
+-- registered before the tenant counted them (load_candidate()), and its escalation event.
 --
 -- Candidates are the top ARGV[ARG_CANDIDATES] agents of the available index of each required capability:
 -- the search costs O(required x top-K) whatever the number of agents, and the best agent is
@@ -95,11 +96,13 @@ end
 -- On a task in a subtree, its standing there (one HGET) decides: it is ranked by its reputation
 -- there (a.rep: this script only ever takes agents out of the indexes, so the tenant-wide
 -- reputation they are scored by is not needed here), and held back (pick() skips it) while its
--- breaker there is open or its probe runs.
+-- breaker there is open or its probe runs. One registered before the tenant counted its slots is
+-- counted now (pool_slots(), agent_lib.lua), before subtree_share_refusal() reads the count.
 local fields = agent_fields(names)
 local subtree = subtree_of(scope)
 local function load_candidate(id)
   local a = load_agent(id, names, fields)
+  if not a.pooled then pool_slots(a, a.slots) end
   if contract_expired(a) then
     a.lapsed = true
     reindex(a)
@@ -148,6 +151,9 @@ local function why_not()
 end
 
 if not best then return not_claimed(why_not(), counts) end
+-- A subtree at its share of the tenant's slots gets no more of them, however many are free.
+local over_share = subtree and subtree_share_refusal(subtree, policy)
+if over_share then return not_claimed('subtree_share', over_share) end
 
 local expires_at = H.now + policy.lease_ttl
 local held, denied, over = hold(caps, rid, scope, best.rate, expires_at, best.model,
@@ -181,6 +187,7 @@ redis.call('HSET', lease_key(member), 'agent', best.id, 'rid', rid, 'scope', sco
 redis.call('HSET', H.prefix .. 'r:' .. rid, 'lease', member)
 redis.call('ZADD', H.prefix .. 'lexp', expires_at, member)
 redis.call('SADD', agent_leases_key(best.id), member)
+if subtree then redis.call('SADD', subtree_leases_key(subtree), member) end
 best.busy = best.busy + 1
 if best.brk == 'half_open' then
   -- This task is the half-open breaker's probe; otherwise 'probe' stays as it is, unwritten.

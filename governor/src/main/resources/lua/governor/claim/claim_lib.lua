@@ -11,6 +11,11 @@
 --   P lexp          zset: active leases ('<task>#<n>') by expiry
 --   P al:<agent>    set: the agent's active leases ('<task>#<n>'), at most its slots: what
 --                   disabling it ends (agent_status.lua)
+--   P sl:<subtree>  set: the active leases ('<task>#<n>') of tasks in the subtree, added by the
+--                   claim and removed by end_lease(), the one step every end of a lease takes
+--                   (finish, expiry, its agent disabled): what subtree_share_refusal() counts. A
+--                   set rather than a counter, so that a lease can be counted at most once and
+--                   an end met twice (or a lease claimed before the set was kept) cannot move it
 --   P waste         hash: 'total' and 'wasted' spend of finished claims (wasted: failed,
 --                   abandoned, or reported after the lease lapsed)
 --   P revoked:<tenant>/<task>#<n>  string: the lease ended (its end state); every grant signed
@@ -22,7 +27,7 @@
 -- task_retention (ms, ClaimSettings.taskRetention); then each script's own.
 
 local POLICY_FIELDS = {'min_match', 'max_agents', 'max_cost', 'brk_fails', 'brk_cool',
-                       'lease_ttl', 'rep_weight'}
+                       'lease_ttl', 'rep_weight', 'subtree_share'}
 -- Reputation an outcome pulls toward: a success within the agent's SLO, a slow one, a failure.
 local SAMPLE_ON_TIME, SAMPLE_LATE, SAMPLE_FAILED = 1000000, 500000, 0
 -- The call's lazy batch, how many leases it expired, and the task retention.
@@ -56,6 +61,24 @@ end
 
 local function agent_leases_key(agent)
   return H.prefix .. 'al:' .. agent
+end
+
+local function subtree_leases_key(s)
+  return H.prefix .. 'sl:' .. s
+end
+
+-- Why subtree s may not take one more lease, as a refusal's counts, or nil if it may: it holds
+-- as many leases as the policy's share (thousandths) of the tenant's slots allows, and at least
+-- one ('slots', agent_lib.lua). The tenant's agents serve all its subtrees, and a lease is held
+-- for as long as its holder heartbeats, so without this bound one subtree's dispatcher could take
+-- every slot and keep the others from every agent. A share of 1000 bounds nothing.
+local function subtree_share_refusal(s, policy)
+  if policy.subtree_share >= 1000 then return nil end
+  local slots = tonumber(redis.call('GET', H.prefix .. 'slots') or '0')
+  local limit = math.max(1, math.floor(slots * policy.subtree_share / 1000))
+  local held = redis.call('SCARD', subtree_leases_key(s))
+  if held < limit then return nil end
+  return {held = held, limit = limit, slots = slots, share_permille = policy.subtree_share}
 end
 
 local function load_lease(member)
@@ -193,17 +216,19 @@ local function revoke_grants(l, state)
 end
 
 -- Ends an active lease as state: frees the agent's slot (saving the reputation, failure count and
--- highest subtree reputation record_outcome() gave a), reopens the task (or completes it) and
--- revokes the lease's grants. A half-open breaker whose probe is still marked running once the
--- agent holds no lease lost its probe without an outcome (the agent was disabled while it ran):
--- the next claim probes again, else no claim would ever reach the agent and nothing would close or
--- open its breaker.
+-- highest subtree reputation record_outcome() gave a) and its place in its subtree's share,
+-- reopens the task (or completes it) and revokes the lease's grants. A half-open breaker whose
+-- probe is still marked running once the agent holds no lease lost its probe without an outcome
+-- (the agent was disabled while it ran): the next claim probes again, else no claim would ever
+-- reach the agent and nothing would close or open its breaker.
 local function end_lease(l, state, a)
   revoke_grants(l, state)
   redis.call('HSET', lease_key(l.member), 'state', state, 'ended', H.stamp)
   redis.call('PEXPIRE', lease_key(l.member), H.retention)
   redis.call('ZREM', H.prefix .. 'lexp', l.member)
   redis.call('SREM', agent_leases_key(l.agent), l.member)
+  local s = subtree_of(l.scope)
+  if s then redis.call('SREM', subtree_leases_key(s), l.member) end
   redis.call('HSET', task_key(l.task), 'state', state == 'succeeded' and 'completed' or 'open')
   keep_task(l.task, l.exp)
   a.busy = a.busy - 1

@@ -10,7 +10,8 @@
 --                (contract version), 'fp' (contract fingerprint), 'cexp' (when its signed contract
 --                expires, epoch ms; absent for agents registered before it was kept: no expiry),
 --                'srmax' (the highest of its reputations in subtrees, agent_subtrees.lua; absent
---                while it has none)
+--                while it has none), 'pooled' (its slots as counted in 'slots'; absent for an
+--                agent registered before that count was kept, until pool_slots() counts it)
 --   P as:<agent> hash: its standing in each subtree of the tenant (agent_subtrees.lua)
 --   P ix:<cap>   zset: agents with capability <cap> that can take a task now, scored by
 --                index_score() (exactly: claims rely on it as a bound of the agent's score)
@@ -22,6 +23,9 @@
 --                them in id order; an agent leaves it in the step that removes it
 --   P ids:built  string: set once 'ids' lists every agent (agent_index.lua added those an older
 --                layout registered before it was kept)
+--   P slots      string: the slots of every registered agent, whatever its status (the sum of
+--                their 'pooled'): what a subtree's share of the tenant's agents is a share of
+--                (claim_lib.lua, subtree_share_refusal())
 --   P cdue       zset: registered agents by the expiry of their contract, to drop them from the
 --                available indexes once it passes
 --   P bdue       zset: open breakers by the end of their cool-down
@@ -32,7 +36,7 @@
 -- status, breaker, reputation, capabilities), so they never disagree with the agent hashes.
 
 local AGENT_FIELDS = {'caps', 'model', 'rate', 'slots', 'busy', 'rep', 'slo', 'status', 'brk',
-                      'fails', 'probe', 'cexp', 'srmax'}
+                      'fails', 'probe', 'cexp', 'srmax', 'pooled'}
 local INITIAL_REPUTATION = 500000
 -- The breaker transitions made by this call (for the caller's metrics).
 local TRANSITIONS
@@ -72,7 +76,7 @@ local function load_agent(id, wanted, fields)
   local a = {id = id, caps = v[1], model = v[2], rate = tonumber(v[3]), slots = tonumber(v[4]),
              busy = tonumber(v[5]), rep = tonumber(v[6]), slo = tonumber(v[7]), status = v[8],
              brk = v[9], fails = tonumber(v[10]), probe = v[11], cexp = tonumber(v[12]),
-             srmax = tonumber(v[13]), levels = {}}
+             srmax = tonumber(v[13]), pooled = tonumber(v[14]), levels = {}}
   for i, cap in ipairs(wanted) do
     a.levels[cap] = tonumber(v[#AGENT_FIELDS + i] or '0')
   end
@@ -97,6 +101,18 @@ local function capability_names(caps)
     names[#names + 1] = string.match(entry, '^([^:]+)')
   end
   return names
+end
+
+-- Counts slots as the agent's share of the tenant's slots ('slots'), in place of what it counted
+-- before (nothing for a new agent, or one registered before the count was kept): registering,
+-- re-registering with other slots and removing (slots 0) keep the count equal to the sum of the
+-- registered agents' slots. An agent stored before the count was kept is counted the first time a
+-- claim reads it as a candidate (claim.lua), or when its contract changes.
+local function pool_slots(a, slots)
+  local delta = slots - (a.pooled or 0)
+  if delta ~= 0 then redis.call('INCRBY', H.prefix .. 'slots', delta) end
+  redis.call('HSET', agent_key(a.id), 'pooled', int(slots))
+  a.pooled = slots
 end
 
 -- True once the agent's signed contract has expired (at the script's clock): what the operator

@@ -53,6 +53,7 @@ redis.call('HSET', agent_key(id), unpack(fields))
 redis.call('HSET', H.prefix .. 'agents', id, ARGV[ARG_VERSION])
 redis.call('ZADD', H.prefix .. 'cdue', expires_at, id)
 redis.call('ZADD', H.prefix .. 'ids', 0, id)
+pool_slots(a, a.slots)
 reindex(a)
 list_holder(a)
 record_change({'agent', 'scope', call_tenant(), 'agent', id, 'op', 'register', 'ver', ARGV[ARG_VERSION],

@@ -10,6 +10,7 @@ if a.busy > 0 then return {'agent_busy', int(a.busy)} end
 local refused = quota_refusal(RECORDS.change)
 if refused then return refused end
 unindex(a)
+pool_slots(a, 0)
 redis.call('DEL', agent_key(id), standings_key(id))
 redis.call('ZREM', H.prefix .. 'bdue', id)
 redis.call('ZREM', H.prefix .. 'cdue', id)

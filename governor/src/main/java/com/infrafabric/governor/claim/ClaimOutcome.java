@@ -57,7 +57,8 @@ public sealed interface ClaimOutcome {
    *     busy}, {@code breakers_open}, {@code unavailable} (draining or disabled), {@code
    *     owned_before} (matching agents that already had this task), {@code contracts_expired}
    *     (matching agents whose signed contract has expired), or {@code claims} and {@code
-   *     max_agents}
+   *     max_agents}, or for {@link Reason#SUBTREE_SHARE} {@code held} (the subtree's active
+   *     leases), {@code limit}, {@code slots} (the tenant's) and {@code share_permille}
    * @param refusals for {@link Reason#BUDGET}, the layers that refused the best affordable agent
    * @param escalated true if an escalation event was emitted
    */
@@ -92,7 +93,12 @@ public sealed interface ClaimOutcome {
     /** The task was completed. */
     TASK_COMPLETED,
     /** As many agents as the policy allows have owned the task in turn: it needs a human. */
-    MAX_AGENTS_REACHED;
+    MAX_AGENTS_REACHED,
+    /**
+     * The task's subtree holds leases on as many of the tenant's agent slots as the policy's
+     * subtree share allows; the rest are kept for the other subtrees.
+     */
+    SUBTREE_SHARE;
 
     /** The lower-case code, e.g. {@code all_busy}. */
     public String code() {

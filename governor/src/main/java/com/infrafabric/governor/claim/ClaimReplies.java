@@ -188,6 +188,16 @@ final class ClaimReplies {
               + " agents, the most its policy allows ("
               + counts.get("max_agents")
               + ")";
+      case SUBTREE_SHARE ->
+          "the subtree of scope "
+              + task.scope().path()
+              + " holds "
+              + counts.get("held")
+              + " leases, the most its share of the tenant's "
+              + counts.get("slots")
+              + " agent slots allows ("
+              + counts.get("limit")
+              + "); the rest are kept for other subtrees";
     };
   }
 }

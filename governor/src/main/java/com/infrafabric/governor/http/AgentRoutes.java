@@ -50,6 +50,7 @@ final class AgentRoutes {
           "breaker_cooldown_ms",
           "lease_ttl_ms",
           "reputation_weight_permille",
+          "subtree_share_permille",
           "downgrades");
   private static final int PERMILLE = 1000;
   private static final long MIN_DURATION_MS = TenantPolicy.MIN_DURATION.toMillis();
@@ -221,6 +222,7 @@ final class AgentRoutes {
         .ifPresent(v -> policy.leaseTtl(Duration.ofMillis(v)));
     body.optionalInt("reputation_weight_permille", 1, PERMILLE)
         .ifPresent(policy::reputationWeightPermille);
+    body.optionalInt("subtree_share_permille", 1, PERMILLE).ifPresent(policy::subtreeSharePermille);
     if (body.has("downgrades")) {
       policy.downgrades(downgrades);
     }

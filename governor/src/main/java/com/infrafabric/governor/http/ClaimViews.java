@@ -110,6 +110,7 @@ final class ClaimViews {
         .put("breaker_cooldown_ms", policy.breakerCooldown().toMillis())
         .put("lease_ttl_ms", policy.leaseTtl().toMillis())
         .put("reputation_weight_permille", policy.reputationWeightPermille())
+        .put("subtree_share_permille", policy.subtreeSharePermille())
         .put("downgrades", downgrades);
   }
 

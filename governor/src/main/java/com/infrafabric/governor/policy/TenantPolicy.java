@@ -29,6 +29,10 @@ import java.util.Set;
  * @param leaseTtl how long a claim lasts without a heartbeat
  * @param reputationWeightPermille how far one outcome report moves reputation toward the report's
  *     value, in thousandths (100: a tenth of the way)
+ * @param subtreeSharePermille the most of the tenant's agent slots (of every registered agent) the
+ *     tasks of one subtree may hold leases on at once, in thousandths, and at least one lease (500:
+ *     half; 1000: no bound). The agents serve every subtree and a lease lasts as long as its holder
+ *     heartbeats, so without it one subtree's dispatcher could take every slot from the others.
  * @param downgrades model downgrade advice for reservations, at most one per model; kept in model
  *     order
  */
@@ -40,6 +44,7 @@ public record TenantPolicy(
     Duration breakerCooldown,
     Duration leaseTtl,
     int reputationWeightPermille,
+    int subtreeSharePermille,
     List<ModelDowngrade> downgrades) {
 
   public static final int MAX_AGENTS_PER_TASK = 100;
@@ -50,7 +55,8 @@ public record TenantPolicy(
 
   /**
    * 0.7 of required capabilities, 3 agents per task, no cost cap beyond the task's own, breakers
-   * open after 5 failures for 30 s, 60 s leases, a tenth of the way per reputation report.
+   * open after 5 failures for 30 s, 60 s leases, a tenth of the way per reputation report, half of
+   * the slots per subtree.
    */
   public static final TenantPolicy DEFAULTS = builder().build();
 
@@ -66,7 +72,8 @@ public record TenantPolicy(
           "brk_fails",
           "brk_cool",
           "lease_ttl",
-          "rep_weight");
+          "rep_weight",
+          "subtree_share");
 
   public TenantPolicy {
     range("minMatchPermille", minMatchPermille, 1, 1000);
@@ -76,6 +83,7 @@ public record TenantPolicy(
     duration("breakerCooldown", breakerCooldown);
     duration("leaseTtl", leaseTtl);
     range("reputationWeightPermille", reputationWeightPermille, 1, 1000);
+    range("subtreeSharePermille", subtreeSharePermille, 1, 1000);
     downgrades =
         downgrades.stream().sorted(Comparator.comparing(ModelDowngrade::fromModel)).toList();
     if (downgrades.size() > MAX_DOWNGRADES) {
@@ -103,6 +111,7 @@ public record TenantPolicy(
         .breakerCooldown(breakerCooldown)
         .leaseTtl(leaseTtl)
         .reputationWeightPermille(reputationWeightPermille)
+        .subtreeSharePermille(subtreeSharePermille)
         .downgrades(downgrades);
   }
 
@@ -116,6 +125,7 @@ public record TenantPolicy(
     fields.put("brk_cool", Long.toString(breakerCooldown.toMillis()));
     fields.put("lease_ttl", Long.toString(leaseTtl.toMillis()));
     fields.put("rep_weight", Integer.toString(reputationWeightPermille));
+    fields.put("subtree_share", Integer.toString(subtreeSharePermille));
     return fields;
   }
 
@@ -126,7 +136,10 @@ public record TenantPolicy(
     return fields;
   }
 
-  /** Reads what {@link #fields()} wrote; an empty hash is the default policy. */
+  /**
+   * Reads what {@link #fields()} wrote; an empty hash is the default policy, and a field a policy
+   * stored before it existed ({@code subtree_share}) has its default, as the scripts read it.
+   */
   static TenantPolicy fromFields(Map<String, String> fields) {
     if (fields.isEmpty()) {
       return DEFAULTS;
@@ -146,6 +159,9 @@ public record TenantPolicy(
         Duration.ofMillis(Long.parseLong(fields.get("brk_cool"))),
         Duration.ofMillis(Long.parseLong(fields.get("lease_ttl"))),
         Integer.parseInt(fields.get("rep_weight")),
+        Integer.parseInt(
+            fields.getOrDefault(
+                "subtree_share", Integer.toString(DEFAULTS.subtreeSharePermille()))),
         downgrades);
   }
 
@@ -176,6 +192,7 @@ public record TenantPolicy(
     private Duration breakerCooldown = Duration.ofSeconds(30);
     private Duration leaseTtl = Duration.ofSeconds(60);
     private int reputationWeightPermille = 100;
+    private int subtreeSharePermille = 500;
     private List<ModelDowngrade> downgrades = List.of();
 
     private Builder() {}
@@ -215,6 +232,11 @@ public record TenantPolicy(
       return this;
     }
 
+    public Builder subtreeSharePermille(int value) {
+      this.subtreeSharePermille = value;
+      return this;
+    }
+
     public Builder downgrades(List<ModelDowngrade> value) {
       this.downgrades = List.copyOf(value);
       return this;
@@ -232,6 +254,7 @@ public record TenantPolicy(
           breakerCooldown,
           leaseTtl,
           reputationWeightPermille,
+          subtreeSharePermille,
           downgrades);
     }
   }

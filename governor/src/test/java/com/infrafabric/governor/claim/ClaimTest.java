@@ -11,6 +11,7 @@ import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
 import com.infrafabric.governor.ledger.LedgerEntry;
+import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.tenant.Spend;
 import com.infrafabric.governor.tenant.TokenUsage;
 import com.infrafabric.governor.tenant.Window;
@@ -159,6 +160,8 @@ class ClaimTest {
   void reputationFollowsOutcomesAgainstTheSloAndDecidesBetweenEqualAgents() {
     String t = freshTenant("reputation");
     rig.governor.budget(t, Window.LIFETIME, 1_000_000);
+    // Both agents' slots go to one subtree's tasks here (SubtreeShareTest pins the default share).
+    rig.policy(t, TenantPolicy.builder().subtreeSharePermille(1000).build());
     rig.register(contract(t, "a-slow", Map.of("go", 1), 1_000, 1));
     rig.register(contract(t, "b-fast", Map.of("go", 1), 1_000, 1));
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
+import com.infrafabric.governor.policy.TenantPolicy;
 import com.infrafabric.governor.registry.Agent;
 import com.infrafabric.governor.tenant.Window;
 import com.infrafabric.governor.testing.ClaimRig;
@@ -94,6 +95,8 @@ class ConcurrentClaimTest {
   void sixtyFourClaimersOverAThousandTasksAndAHundredAgents() throws InterruptedException {
     String t = freshTenant("crowd");
     rig.governor.budget(t, Window.LIFETIME, 1_000_000_000_000L);
+    // Every slot goes to one subtree's tasks here (SubtreeShareTest pins the default share).
+    rig.policy(t, TenantPolicy.builder().subtreeSharePermille(1000).build());
     Map<String, Agent> agents = agents(t);
     int slots = agents.values().stream().mapToInt(Agent::slots).sum();
 

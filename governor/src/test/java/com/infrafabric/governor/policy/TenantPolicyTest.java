@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TenantPolicyTest {
@@ -19,6 +21,7 @@ class TenantPolicyTest {
     assertThat(defaults.maxAgentsPerTask()).isEqualTo(3);
     assertThat(defaults.breakerFailures()).isEqualTo(5);
     assertThat(defaults.leaseTtl()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(defaults.subtreeSharePermille()).isEqualTo(500);
     assertThat(defaults.downgrades()).isEmpty();
   }
 
@@ -38,6 +41,8 @@ class TenantPolicyTest {
         "1 s..24 h");
     assertRefused(
         TenantPolicy.builder().reputationWeightPermille(1001), "reputationWeightPermille", "1001");
+    assertRefused(
+        TenantPolicy.builder().subtreeSharePermille(0), "subtreeSharePermille 0", "1..1000");
   }
 
   @Test
@@ -69,11 +74,26 @@ class TenantPolicyTest {
             .breakerCooldown(Duration.ofSeconds(9))
             .leaseTtl(Duration.ofSeconds(15))
             .reputationWeightPermille(250)
+            .subtreeSharePermille(1000)
             .downgrades(List.of(new ModelDowngrade("big", "small", 20)))
             .build();
 
     assertThat(TenantPolicy.fromFields(policy.fields())).isEqualTo(policy);
     assertThat(policy.fields()).containsEntry("dg:big", "small;20");
+  }
+
+  /**
+   * Regression: a policy stored before the subtree share existed has no {@code subtree_share}
+   * field; it must read as the default share (as the claim scripts read it), not fail.
+   */
+  @Test
+  void aPolicyStoredBeforeTheSubtreeShareReadsAsTheDefaultShare() {
+    TenantPolicy policy = TenantPolicy.builder().maxAgentsPerTask(7).build();
+    Map<String, String> stored = new HashMap<>(policy.fields());
+    stored.remove("subtree_share");
+
+    assertThat(TenantPolicy.fromFields(stored)).isEqualTo(policy);
+    assertThat(TenantPolicy.fromFields(stored).subtreeSharePermille()).isEqualTo(500);
   }
 
   private static void assertRefused(TenantPolicy.Builder builder, String part, String range) {
