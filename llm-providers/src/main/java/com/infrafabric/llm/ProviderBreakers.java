@@ -3,105 +3,125 @@ package com.infrafabric.llm;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Comparator;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The breakers of one provider: the provider's own ({@link BreakerRule#provider}), which refuses
- * every tenant's calls, and one per tenant whose calls failed lately ({@link BreakerRule#tenant}),
- * which refuses that tenant's calls only. A failure a tenant's calls provoke, a 429 above all
- * (OpenAI answers one to any single request over the organisation's tokens per minute), first
- * affects that tenant: the provider's breaker takes the failures of two tenants at least, and never
- * counts a 429, which says nothing of the provider's health. A 429's {@code Retry-After} holds that
- * tenant's calls off for as long (at most {@code breakerReset}).
+ * every tenant's calls; one per tenant whose calls failed lately ({@link BreakerRule#tenant}),
+ * which refuses that tenant's calls only; and one per model of a tenant's the provider rate-limited
+ * lately, which refuses that tenant's calls of that model only.
  *
- * <p>A tenant's breaker is kept while it counts failures or is open, and forgotten when its call
- * succeeds. At most {@code maxTenants} are kept: a new one makes room by forgetting the one that
- * failed least lately among those not refusing calls (else the one that failed least lately of
- * all), so no number of tenants grows this past a bound. Thread-safe.
+ * <p>A failure a tenant's calls provoke first affects that tenant: the provider's breaker takes the
+ * failures of two tenants at least. A 429 (OpenAI answers one to any single request over the
+ * organisation's tokens per minute) says nothing of the provider's health, and providers limit
+ * rates per model: it never counts towards the provider's breaker nor the tenant's, only towards
+ * that tenant's breaker of that model, and its {@code Retry-After} holds that tenant's calls of
+ * that model off for as long (at most {@code breakerReset}). So an alias whose next model is on the
+ * same provider falls back to it on a 429.
+ *
+ * <p>Each table of breakers keeps at most {@code maxTenants} ({@link BreakerTable}), so no number
+ * of tenants or models grows this past a bound. Thread-safe.
  */
 final class ProviderBreakers {
 
-  /** How many tenants' breakers one provider keeps at most. */
+  /** How many tenants' breakers (and tenants' models' breakers) one provider keeps at most. */
   static final int MAX_TENANTS = 10_000;
+
+  /** Which breaker refuses a call. */
+  enum Refuser {
+    /** The provider's own breaker: its calls of several tenants failed. */
+    PROVIDER,
+    /** The tenant's own breaker of the provider: its latest calls failed. */
+    TENANT,
+    /** The tenant's breaker of the model: the provider rate-limited its latest calls of it. */
+    RATE_LIMIT
+  }
 
   /**
    * Why a call is refused without being tried, and for how long.
    *
-   * @param tenantOnly true if only the tenant's own breaker refuses it, false if the provider's
+   * @param by the breaker that refuses it (the one refusing longest, if several do)
    * @param retryAfter until the breaker lets a trial call through (zero while a trial is in flight)
    */
-  record Refusal(boolean tenantOnly, Duration retryAfter) {}
+  record Refusal(Refuser by, Duration retryAfter) {}
+
+  /** A tenant's calls of one model of the provider. */
+  private record TenantModel(String tenant, String model) {}
 
   private final Clock clock;
-  private final BreakerRule tenantRule;
   private final Breaker provider;
-  private final int maxTenants;
-
-  /**
-   * Each tenant's breaker that counts failures or is open, the one that failed least lately first.
-   */
-  private final Map<String, Breaker> tenants = new LinkedHashMap<>();
+  private final BreakerTable<String> tenants;
+  private final BreakerTable<TenantModel> rateLimits;
 
   ProviderBreakers(ProviderSettings settings, Clock clock, int maxTenants) {
     this.clock = clock;
-    this.tenantRule = BreakerRule.tenant(settings);
     this.provider = new Breaker(BreakerRule.provider(settings));
-    this.maxTenants = maxTenants;
+    this.tenants = new BreakerTable<>(BreakerRule.tenant(settings), maxTenants);
+    this.rateLimits = new BreakerTable<>(BreakerRule.tenant(settings), maxTenants);
   }
 
-  /** Why a call of {@code tenant}'s would be refused now, if it would. */
-  synchronized Optional<Refusal> refusal(String tenant) {
-    return refusal(tenant, clock.instant());
+  /** Why a call of {@code tenant}'s of {@code model} would be refused now, if it would. */
+  synchronized Optional<Refusal> refusal(String tenant, String model) {
+    return refusal(tenant, model, clock.instant());
   }
 
   /**
-   * Lets a call of {@code tenant}'s through now, as the trial of each open breaker it passes, or
-   * says why it is refused. Each call let through ends in one of {@link #answered}, {@link
-   * #failed}, {@link #rateLimited} or {@link #ended}.
+   * Lets a call of {@code tenant}'s of {@code model} through now, as the trial of each open breaker
+   * it passes, or says why it is refused. Each call let through ends in one of {@link #answered},
+   * {@link #failed}, {@link #rateLimited} or {@link #ended}.
    */
-  synchronized Optional<Refusal> admit(String tenant) {
-    Optional<Refusal> refused = refusal(tenant, clock.instant());
+  synchronized Optional<Refusal> admit(String tenant, String model) {
+    Optional<Refusal> refused = refusal(tenant, model, clock.instant());
     if (refused.isEmpty()) {
       provider.pass();
-      Optional.ofNullable(tenants.get(tenant)).ifPresent(Breaker::pass);
+      tenants.get(tenant).ifPresent(Breaker::pass);
+      rateLimits.get(new TenantModel(tenant, model)).ifPresent(Breaker::pass);
     }
     return refused;
   }
 
-  /** The provider answered a call of {@code tenant}'s: both its breakers close. */
-  synchronized void answered(String tenant) {
+  /** The provider answered a call of {@code tenant}'s of {@code model}: its breakers close. */
+  synchronized void answered(String tenant, String model) {
     provider.succeeded();
-    tenants.remove(tenant);
+    tenants.forget(tenant);
+    rateLimits.forget(new TenantModel(tenant, model));
   }
 
   /**
-   * A call of {@code tenant}'s failed (a 5xx, a timeout, no connection): both breakers count it.
+   * A call of {@code tenant}'s of {@code model} failed (a 5xx, a timeout, no connection): the
+   * provider's breaker and the tenant's count it; it says nothing of the model's rate limit.
    */
-  synchronized void failed(String tenant) {
+  synchronized void failed(String tenant, String model) {
     Instant now = clock.instant();
     provider.failed(tenant, now);
-    failing(tenant, now).failed(tenant, now);
+    tenants.failing(tenant, now).failed(tenant, now);
+    rateLimits.get(new TenantModel(tenant, model)).ifPresent(Breaker::released);
   }
 
   /**
-   * The provider rate-limited a call of {@code tenant}'s (429), asking it to wait {@code wait}: the
-   * tenant's breaker counts it and refuses its calls for that wait; the provider's does not.
+   * The provider rate-limited a call of {@code tenant}'s of {@code model} (429), asking it to wait
+   * {@code wait}: the tenant's breaker of that model counts it and refuses its calls of that model
+   * for that wait; the provider's and the tenant's own do not count it.
    */
-  synchronized void rateLimited(String tenant, Optional<Duration> wait) {
+  synchronized void rateLimited(String tenant, String model, Optional<Duration> wait) {
     Instant now = clock.instant();
     provider.released();
-    Breaker breaker = failing(tenant, now);
+    tenants.get(tenant).ifPresent(Breaker::released);
+    Breaker breaker = rateLimits.failing(new TenantModel(tenant, model), now);
     breaker.failed(tenant, now);
     wait.ifPresent(asked -> breaker.holdOff(now, asked));
   }
 
-  /** A call of {@code tenant}'s ended in a way that says nothing of the provider's health. */
-  synchronized void ended(String tenant) {
+  /**
+   * A call of {@code tenant}'s of {@code model} ended in a way that says nothing of the provider's
+   * health.
+   */
+  synchronized void ended(String tenant, String model) {
     provider.released();
-    Optional.ofNullable(tenants.get(tenant)).ifPresent(Breaker::released);
+    tenants.get(tenant).ifPresent(Breaker::released);
+    rateLimits.get(new TenantModel(tenant, model)).ifPresent(Breaker::released);
   }
 
   /** True while the provider's breaker refuses every tenant's calls. */
@@ -109,51 +129,31 @@ final class ProviderBreakers {
     return provider.refusal(clock.instant()).isPresent();
   }
 
-  /** How many tenants' own breakers refuse their calls now. */
+  /**
+   * How many tenants have calls refused now by a breaker of their own: theirs of the provider, or
+   * theirs of one of its models.
+   */
   synchronized int tenantsOpen() {
     Instant now = clock.instant();
-    return (int) tenants.values().stream().filter(b -> b.refusal(now).isPresent()).count();
+    return (int)
+        Stream.concat(tenants.refusing(now), rateLimits.refusing(now).map(TenantModel::tenant))
+            .distinct()
+            .count();
   }
 
-  /** How many tenants' breakers are kept. */
-  synchronized int tenantsKept() {
-    return tenants.size();
+  /** How many tenants' breakers, and tenants' models' breakers, are kept. */
+  synchronized int kept() {
+    return tenants.size() + rateLimits.size();
   }
 
-  private Optional<Refusal> refusal(String tenant, Instant now) {
-    Optional<Duration> everyone = provider.refusal(now);
-    Optional<Duration> own =
-        Optional.ofNullable(tenants.get(tenant)).flatMap(breaker -> breaker.refusal(now));
-    if (own.isPresent() && (everyone.isEmpty() || own.get().compareTo(everyone.get()) > 0)) {
-      return Optional.of(new Refusal(true, own.get()));
-    }
-    return everyone.map(wait -> new Refusal(false, wait));
-  }
-
-  /** {@code tenant}'s breaker, made if need be, moved last: the one that failed latest. */
-  private Breaker failing(String tenant, Instant now) {
-    Breaker breaker = tenants.remove(tenant);
-    if (breaker == null) {
-      makeRoom(now);
-      breaker = new Breaker(tenantRule);
-    }
-    tenants.put(tenant, breaker);
-    return breaker;
-  }
-
-  private void makeRoom(Instant now) {
-    if (tenants.size() < maxTenants) {
-      return;
-    }
-    Iterator<Breaker> leastLately = tenants.values().iterator();
-    while (leastLately.hasNext()) {
-      if (leastLately.next().refusal(now).isEmpty()) {
-        leastLately.remove();
-        return;
-      }
-    }
-    Iterator<Breaker> oldest = tenants.values().iterator();
-    oldest.next();
-    oldest.remove();
+  private Optional<Refusal> refusal(String tenant, String model, Instant now) {
+    return Stream.of(
+            provider.refusal(now).map(wait -> new Refusal(Refuser.PROVIDER, wait)),
+            tenants.refusal(tenant, now).map(wait -> new Refusal(Refuser.TENANT, wait)),
+            rateLimits
+                .refusal(new TenantModel(tenant, model), now)
+                .map(wait -> new Refusal(Refuser.RATE_LIMIT, wait)))
+        .flatMap(Optional::stream)
+        .max(Comparator.comparing(Refusal::retryAfter));
   }
 }

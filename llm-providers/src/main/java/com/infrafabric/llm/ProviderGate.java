@@ -15,16 +15,19 @@ import java.util.function.Supplier;
  * Retry-After} is honoured up to four times the first backoff); the whole call counts once towards
  * the breakers ({@link ProviderBreakers}).
  *
- * <p>Every call is made for a tenant (the gateway's caller's, the chassis's invocation's), and the
- * breakers are the provider's and that tenant's: {@code breakerFailures} failed calls of one tenant
- * (a 429, a 5xx, a timeout or a connection that could not be made) open that tenant's breaker only;
- * the provider's, which refuses every tenant, opens once failures of two tenants at least, no
- * tenant's counting for more than half, reach {@code breakerFailures}. A 429 never counts towards
- * the provider's breaker: it says nothing of the provider's health (OpenAI answers one to any
- * single request over the organisation's tokens per minute), and one tenant's requests must not
- * close the provider for all the others; its {@code Retry-After} holds that tenant's calls off for
- * as long (at most {@code breakerReset}). An open breaker refuses calls at once, without reaching
- * the provider, until {@code breakerReset} has passed and one trial call succeeds.
+ * <p>Every call is made for a tenant (the gateway's caller's, the chassis's invocation's) and of a
+ * model, and the breakers are the provider's, that tenant's and that tenant's of that model ({@link
+ * ProviderBreakers}): {@code breakerFailures} failed calls of one tenant (a 5xx, a timeout or a
+ * connection that could not be made) open that tenant's breaker only; the provider's, which refuses
+ * every tenant, opens once failures of two tenants at least, no tenant's counting for more than
+ * half, reach {@code breakerFailures}. A 429 counts towards neither: it says nothing of the
+ * provider's health (OpenAI answers one to any single request over the organisation's tokens per
+ * minute), one tenant's requests must not close the provider for all the others, and providers
+ * limit rates per model; it counts towards that tenant's breaker of that model, and its {@code
+ * Retry-After} holds that tenant's calls of that model off for as long (at most {@code
+ * breakerReset}), so an alias goes on to its next model, on this provider or another. An open
+ * breaker refuses calls at once, without reaching the provider, until {@code breakerReset} has
+ * passed and one trial call succeeds; its refusal says which breaker it is.
  *
  * <p>Attempts of one call share the caller's one reservation; the gate knows nothing of budgets.
  * Final failures (a 4xx other than 429) end the call at once and count as answers: the provider
@@ -54,21 +57,26 @@ public final class ProviderGate {
   }
 
   /**
-   * What a call of {@code tenant}'s gets now without being tried, if the provider's breaker or the
-   * tenant's own is open: a final failure with the wait until the breaker lets a trial call through
-   * (at least a second), so a client told to retry after it does not find it open.
+   * What a call of {@code tenant}'s of {@code model} gets now without being tried, if a breaker it
+   * passes is open (the provider's, the tenant's, or the tenant's of that model): a final failure
+   * naming that breaker, with the wait until it lets a trial call through (at least a second), so a
+   * client told to retry after it does not find it open.
    */
-  public Optional<ProviderReply.Failed> refusal(String tenant) {
-    return breakers.refusal(tenant).map(this::refused);
+  public Optional<ProviderReply.Failed> refusal(String tenant, String model) {
+    return breakers.refusal(tenant, model).map(refusal -> refused(refusal, model));
   }
 
-  /** Runs {@code attempt} for {@code tenant} under the retry policy and the breakers. */
-  public Future<ProviderReply> call(String tenant, Supplier<Future<ProviderReply>> attempt) {
-    Optional<ProviderBreakers.Refusal> refused = breakers.admit(tenant);
+  /**
+   * Runs {@code attempt}, a call of {@code tenant}'s of {@code model}, under the retry policy and
+   * the breakers.
+   */
+  public Future<ProviderReply> call(
+      String tenant, String model, Supplier<Future<ProviderReply>> attempt) {
+    Optional<ProviderBreakers.Refusal> refused = breakers.admit(tenant, model);
     if (refused.isPresent()) {
-      return Future.succeededFuture(refused(refused.get()));
+      return Future.succeededFuture(refused(refused.get(), model));
     }
-    return attempts(attempt, 0).andThen(done -> settle(tenant, done));
+    return attempts(attempt, 0).andThen(done -> settle(tenant, model, done));
   }
 
   /** True while the provider's own breaker refuses every tenant's calls. */
@@ -76,7 +84,10 @@ public final class ProviderGate {
     return breakers.providerOpen();
   }
 
-  /** How many tenants' own breakers of this provider refuse their calls now. */
+  /**
+   * How many tenants have calls refused now by a breaker of their own: theirs of this provider, or
+   * theirs of one of its models.
+   */
   public int tenantsOpen() {
     return breakers.tenantsOpen();
   }
@@ -108,30 +119,39 @@ public final class ProviderGate {
     }
   }
 
-  /** Tells the breakers what the call of {@code tenant}'s came to. */
-  private void settle(String tenant, AsyncResult<ProviderReply> done) {
+  /** Tells the breakers what the call of {@code tenant}'s of {@code model} came to. */
+  private void settle(String tenant, String model, AsyncResult<ProviderReply> done) {
     ProviderReply reply = done.succeeded() ? done.result() : null;
     if (reply == null || reply instanceof ProviderReply.Unknown) {
-      breakers.ended(tenant);
+      breakers.ended(tenant, model);
     } else if (reply instanceof ProviderReply.Failed failed && failed.retryable()) {
       if (failed.rateLimited()) {
-        breakers.rateLimited(tenant, failed.retryAfter());
+        breakers.rateLimited(tenant, model, failed.retryAfter());
       } else {
-        breakers.failed(tenant);
+        breakers.failed(tenant, model);
       }
     } else {
-      breakers.answered(tenant);
+      breakers.answered(tenant, model);
     }
   }
 
-  private ProviderReply.Failed refused(ProviderBreakers.Refusal refusal) {
+  private ProviderReply.Failed refused(ProviderBreakers.Refusal refusal, String model) {
     long seconds = Math.max(1, (refusal.retryAfter().toMillis() + 999) / 1000);
+    String name = settings.name();
     String reason =
-        refusal.tenantOnly()
-            ? settings.name()
-                + " failed or rate-limited this tenant's latest calls; its circuit breaker is"
-                + " open for this tenant's calls"
-            : settings.name() + " is failing; its circuit breaker is open";
+        switch (refusal.by()) {
+          case PROVIDER -> name + " is failing; its circuit breaker is open";
+          case TENANT ->
+              name
+                  + " failed this tenant's latest calls; its circuit breaker is open for this"
+                  + " tenant's calls";
+          case RATE_LIMIT ->
+              name
+                  + " rate-limited this tenant's latest calls of "
+                  + model
+                  + " (429); its calls of that model are held off as the provider asked"
+                  + " (Retry-After), not for a failure of the provider";
+        };
     return new ProviderReply.Failed(
         false, false, false, reason, Optional.of(Duration.ofSeconds(seconds)));
   }

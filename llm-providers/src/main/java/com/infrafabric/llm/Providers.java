@@ -37,7 +37,8 @@ public final class Providers {
           .register(meters);
       Gauge.builder(breakerMeters + ".tenants.open", gate, ProviderGate::tenantsOpen)
           .description(
-              "Tenants whose own circuit breaker of the provider is open: their calls fail")
+              "Tenants with a circuit breaker of their own open, theirs of the provider or of one"
+                  + " of its models (a 429 holding their calls of it off): those calls fail")
           .tag("provider", settings.name())
           .register(meters);
       ProviderRoute route = new ProviderRoute(settings, provider(vertx, settings), gate);

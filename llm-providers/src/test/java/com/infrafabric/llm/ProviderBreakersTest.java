@@ -24,10 +24,13 @@ class ProviderBreakersTest {
     return new ProviderBreakers(settings, clock, maxTenants);
   }
 
+  /** The model the tests' calls are of unless they name another. */
+  private static final String MODEL = "m";
+
   /** One call of {@code tenant}'s, admitted, that failed. */
   private static void fails(ProviderBreakers breakers, String tenant) {
-    assertThat(breakers.admit(tenant)).isEmpty();
-    breakers.failed(tenant);
+    assertThat(breakers.admit(tenant, MODEL)).isEmpty();
+    breakers.failed(tenant, MODEL);
   }
 
   /**
@@ -36,8 +39,8 @@ class ProviderBreakersTest {
    */
   private static void rateLimited(
       ProviderBreakers breakers, String tenant, Optional<Duration> wait) {
-    assertThat(breakers.admit(tenant)).isEmpty();
-    breakers.rateLimited(tenant, wait);
+    assertThat(breakers.admit(tenant, MODEL)).isEmpty();
+    breakers.rateLimited(tenant, MODEL, wait);
   }
 
   /**
@@ -53,11 +56,11 @@ class ProviderBreakersTest {
       rateLimited(breakers, "t" + tenant, Optional.empty());
     }
 
-    assertThat(breakers.tenantsKept()).isEqualTo(3);
-    assertThat(breakers.refusal("open")).isPresent();
-    assertThat(breakers.refusal("t999")).isEmpty();
+    assertThat(breakers.kept()).isEqualTo(3);
+    assertThat(breakers.refusal("open", MODEL)).isPresent();
+    assertThat(breakers.refusal("t999", MODEL)).isEmpty();
     rateLimited(breakers, "t999", Optional.empty());
-    assertThat(breakers.refusal("t999")).isPresent();
+    assertThat(breakers.refusal("t999", MODEL)).isPresent();
   }
 
   /**
@@ -70,10 +73,10 @@ class ProviderBreakersTest {
     rateLimited(breakers, "second", Optional.empty());
     rateLimited(breakers, "third", Optional.empty());
 
-    assertThat(breakers.tenantsKept()).isEqualTo(2);
-    assertThat(breakers.refusal("first")).isEmpty();
-    assertThat(breakers.refusal("second")).isPresent();
-    assertThat(breakers.refusal("third")).isPresent();
+    assertThat(breakers.kept()).isEqualTo(2);
+    assertThat(breakers.refusal("first", MODEL)).isEmpty();
+    assertThat(breakers.refusal("second", MODEL)).isPresent();
+    assertThat(breakers.refusal("third", MODEL)).isPresent();
   }
 
   /**
@@ -87,11 +90,13 @@ class ProviderBreakersTest {
     clock.advance(RESET);
     fails(breakers, "beta");
     assertThat(breakers.providerOpen()).isFalse();
-    assertThat(breakers.refusal("beta")).hasValue(new ProviderBreakers.Refusal(true, RESET));
+    assertThat(breakers.refusal("beta", MODEL))
+        .hasValue(new ProviderBreakers.Refusal(ProviderBreakers.Refuser.TENANT, RESET));
 
     fails(breakers, "alpha");
     assertThat(breakers.providerOpen()).isTrue();
-    assertThat(breakers.refusal("gamma")).hasValue(new ProviderBreakers.Refusal(false, RESET));
+    assertThat(breakers.refusal("gamma", MODEL))
+        .hasValue(new ProviderBreakers.Refusal(ProviderBreakers.Refuser.PROVIDER, RESET));
   }
 
   /**
@@ -105,10 +110,12 @@ class ProviderBreakersTest {
     clock.advance(BreakerRule.WINDOW.plusSeconds(1));
     fails(breakers, "alpha");
     assertThat(breakers.providerOpen()).isFalse();
-    breakers.answered("gamma");
+    breakers.answered("gamma", MODEL);
     fails(breakers, "beta");
     assertThat(breakers.providerOpen()).isFalse();
-    assertThat(breakers.refusal("beta")).as("beta's first failure is outside the window").isEmpty();
+    assertThat(breakers.refusal("beta", MODEL))
+        .as("beta's first failure is outside the window")
+        .isEmpty();
   }
 
   /**
@@ -121,12 +128,54 @@ class ProviderBreakersTest {
     ProviderBreakers breakers = breakers(1, 10);
     fails(breakers, "beta");
     clock.advance(RESET);
-    assertThat(breakers.admit("beta")).isEmpty();
-    assertThat(breakers.admit("beta")).hasValue(new ProviderBreakers.Refusal(true, Duration.ZERO));
-    breakers.ended("beta");
-    assertThat(breakers.admit("beta")).isEmpty();
-    breakers.answered("beta");
-    assertThat(breakers.tenantsKept()).isZero();
-    assertThat(breakers.refusal("beta")).isEqualTo(Optional.empty());
+    assertThat(breakers.admit("beta", MODEL)).isEmpty();
+    assertThat(breakers.admit("beta", MODEL))
+        .hasValue(new ProviderBreakers.Refusal(ProviderBreakers.Refuser.TENANT, Duration.ZERO));
+    breakers.ended("beta", MODEL);
+    assertThat(breakers.admit("beta", MODEL)).isEmpty();
+    breakers.answered("beta", MODEL);
+    assertThat(breakers.kept()).isZero();
+    assertThat(breakers.refusal("beta", MODEL)).isEqualTo(Optional.empty());
+  }
+
+  /**
+   * Regression: a 429 held the tenant off the whole provider, though providers limit rates per
+   * model: an alias whose next model is on the same provider ({@code smart=gpt-4o>gpt-4o-mini})
+   * never fell back to it, and its 503 said the circuit breaker was open. A 429's wait now holds
+   * the tenant's calls of that model alone, and its refusal says it is a rate limit.
+   */
+  @Test
+  void aRateLimitHoldsTheTenantsCallsOfThatModelOnly() {
+    ProviderBreakers breakers = breakers(5, 10);
+    assertThat(breakers.admit("beta", "gpt-4o")).isEmpty();
+    breakers.rateLimited("beta", "gpt-4o", Optional.of(Duration.ofSeconds(7)));
+
+    assertThat(breakers.refusal("beta", "gpt-4o"))
+        .hasValue(
+            new ProviderBreakers.Refusal(
+                ProviderBreakers.Refuser.RATE_LIMIT, Duration.ofSeconds(7)));
+    assertThat(breakers.refusal("beta", "gpt-4o-mini")).isEmpty();
+    assertThat(breakers.refusal("alpha", "gpt-4o")).isEmpty();
+    assertThat(breakers.tenantsOpen()).isOne();
+    clock.advance(Duration.ofSeconds(7));
+    assertThat(breakers.admit("beta", "gpt-4o")).isEmpty();
+    breakers.answered("beta", "gpt-4o");
+    assertThat(breakers.kept()).isZero();
+  }
+
+  /**
+   * 429s without a wait never open the tenant's breaker of the provider: {@code breakerFailures} of
+   * them hold that model off, and the tenant's other models stay open to it.
+   */
+  @Test
+  void rateLimitsWithoutAWaitCountOnTheModelsBreakerNotTheTenants() {
+    ProviderBreakers breakers = breakers(2, 10);
+    rateLimited(breakers, "beta", Optional.empty());
+    rateLimited(breakers, "beta", Optional.empty());
+
+    assertThat(breakers.refusal("beta", MODEL))
+        .hasValue(new ProviderBreakers.Refusal(ProviderBreakers.Refuser.RATE_LIMIT, RESET));
+    assertThat(breakers.refusal("beta", "other")).isEmpty();
+    assertThat(breakers.providerOpen()).isFalse();
   }
 }

@@ -85,6 +85,7 @@ class ProvidersTest {
     return Await.result(
         gate.call(
             tenant,
+            REQUEST.model(),
             () -> provider.complete(REQUEST, key("authorization", "Bearer"), new Cancellation())));
   }
 
@@ -173,7 +174,7 @@ class ProvidersTest {
             new ProviderReply.Unreadable(
                 "openai answered 200 with a body that repeats a member name"));
     assertThat(peer.received()).hasSize(3);
-    assertThat(gate.refusal(TENANT)).isEmpty();
+    assertThat(gate.refusal(TENANT, REQUEST.model())).isEmpty();
   }
 
   /**
@@ -209,7 +210,7 @@ class ProvidersTest {
           .isEqualTo(new ProviderReply.Unknown("openai: no answer within 1000 ms"));
       assertThat(peer.received()).hasSize(call);
     }
-    assertThat(gate.refusal(TENANT)).isEmpty();
+    assertThat(gate.refusal(TENANT, REQUEST.model())).isEmpty();
   }
 
   /**
@@ -231,15 +232,19 @@ class ProvidersTest {
     ProviderReply.Failed refused = (ProviderReply.Failed) call(provider, gate, "beta");
     assertThat(refused.reason())
         .isEqualTo(
-            "openai failed or rate-limited this tenant's latest calls; its circuit breaker is open"
-                + " for this tenant's calls");
+            status == 429
+                ? "openai rate-limited this tenant's latest calls of gpt-4o-mini (429); its calls"
+                    + " of that model are held off as the provider asked (Retry-After), not for a"
+                    + " failure of the provider"
+                : "openai failed this tenant's latest calls; its circuit breaker is open for this"
+                    + " tenant's calls");
     assertThat(refused.retryable()).isFalse();
     assertThat(refused.retryAfter()).hasValue(RESET);
-    assertThat(gate.refusal("beta")).hasValue(refused);
+    assertThat(gate.refusal("beta", REQUEST.model())).hasValue(refused);
     assertThat(peer.received()).as("the refused call never reached it").hasSize(6);
     assertThat(gate.open()).isFalse();
     assertThat(gate.tenantsOpen()).isOne();
-    assertThat(gate.refusal("alpha")).isEmpty();
+    assertThat(gate.refusal("alpha", REQUEST.model())).isEmpty();
     assertThat(call(provider, gate, "alpha")).isInstanceOf(ProviderReply.Answered.class);
   }
 
@@ -259,7 +264,7 @@ class ProvidersTest {
       call(provider, gate, "beta");
     }
     assertThat(gate.open()).as("one tenant's failures alone").isFalse();
-    assertThat(gate.refusal("gamma")).isEmpty();
+    assertThat(gate.refusal("gamma", REQUEST.model())).isEmpty();
     call(provider, gate, "alpha");
 
     assertThat(gate.open()).isTrue();
@@ -269,7 +274,8 @@ class ProvidersTest {
     assertThat(peer.received()).hasSize(12);
 
     clock.advance(RESET.minusSeconds(10));
-    assertThat(gate.refusal("gamma").orElseThrow().retryAfter()).hasValue(Duration.ofSeconds(10));
+    assertThat(gate.refusal("gamma", REQUEST.model()).orElseThrow().retryAfter())
+        .hasValue(Duration.ofSeconds(10));
     clock.advance(Duration.ofSeconds(10));
     failing(1, 502, null);
     assertThat(call(provider, gate, "gamma")).isInstanceOf(ProviderReply.Failed.class);
@@ -293,7 +299,8 @@ class ProvidersTest {
     OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
     failing(1, 429, "12");
     call(provider, gate, "beta");
-    assertThat(gate.refusal("beta").orElseThrow().retryAfter()).hasValue(Duration.ofSeconds(12));
+    assertThat(gate.refusal("beta", REQUEST.model()).orElseThrow().retryAfter())
+        .hasValue(Duration.ofSeconds(12));
     failing(2, 429, null);
     call(provider, gate, "alpha");
     call(provider, gate, "alpha");
@@ -305,12 +312,12 @@ class ProvidersTest {
     clock.advance(Duration.ofSeconds(12));
     failing(1, 429, "3600");
     call(provider, gate, "beta");
-    assertThat(gate.refusal("beta").orElseThrow().retryAfter())
+    assertThat(gate.refusal("beta", REQUEST.model()).orElseThrow().retryAfter())
         .as("a failed trial opens it again; a wait is honoured up to the reset")
         .hasValue(RESET);
     clock.advance(RESET);
     assertThat(call(provider, gate, "beta")).isInstanceOf(ProviderReply.Answered.class);
-    assertThat(gate.refusal("beta")).isEmpty();
+    assertThat(gate.refusal("beta", REQUEST.model())).isEmpty();
     assertThat(gate.tenantsOpen()).as("alpha's reset has passed too").isZero();
   }
 
@@ -327,6 +334,7 @@ class ProvidersTest {
       Future<ProviderReply> thrown =
           gate.call(
               TENANT,
+              REQUEST.model(),
               () -> {
                 attempts.incrementAndGet();
                 throw new NullPointerException("a null field of the caller's request");
@@ -335,6 +343,7 @@ class ProvidersTest {
       Future<ProviderReply> failed =
           gate.call(
               TENANT,
+              REQUEST.model(),
               () -> {
                 attempts.incrementAndGet();
                 return Future.failedFuture(new ClassCastException("a field of the wrong type"));
@@ -342,7 +351,7 @@ class ProvidersTest {
       assertThatThrownBy(() -> Await.result(failed)).isInstanceOf(ClassCastException.class);
     }
     assertThat(attempts).as("each fault tried once, never retried").hasValue(10);
-    assertThat(gate.refusal(TENANT)).isEmpty();
+    assertThat(gate.refusal(TENANT, REQUEST.model())).isEmpty();
     assertThat(call(new OpenAiCompatibleProvider(vertx, openAi()), gate))
         .isInstanceOf(ProviderReply.Answered.class);
   }

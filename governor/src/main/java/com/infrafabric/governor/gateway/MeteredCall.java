@@ -243,7 +243,7 @@ final class MeteredCall {
       target
           .route()
           .gate()
-          .refusal(caller.scope().tenant())
+          .refusal(caller.scope().tenant(), target.model())
           .ifPresentOrElse(refusals::add, () -> targets.add(target));
     }
     if (targets.isEmpty()) {
@@ -415,6 +415,7 @@ final class MeteredCall {
                   .gate()
                   .call(
                       caller.scope().tenant(),
+                      target.model(),
                       () ->
                           target
                               .relay()

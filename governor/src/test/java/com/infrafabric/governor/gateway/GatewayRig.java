@@ -47,30 +47,43 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
   private final RedisServerExtension redis = RedisServerExtension.create();
   private final GatewaySettings settings;
   private final UnaryOperator<ProviderSettings> tuning;
+  private final UnaryOperator<GatewaySettings> shape;
   private Path directory;
   GatewayFixture fixture;
   FakeProvider primary;
   FakeProvider backup;
   GovernorServiceRig governor;
 
-  private GatewayRig(GatewaySettings settings, UnaryOperator<ProviderSettings> tuning) {
+  private GatewayRig(
+      GatewaySettings settings,
+      UnaryOperator<ProviderSettings> tuning,
+      UnaryOperator<GatewaySettings> shape) {
     this.settings = settings;
     this.tuning = tuning;
+    this.shape = shape;
   }
 
   /** The gateway in front of the fixture's fake providers. */
   static GatewayRig create() {
-    return new GatewayRig(null, UnaryOperator.identity());
+    return new GatewayRig(null, UnaryOperator.identity(), UnaryOperator.identity());
   }
 
   /** The gateway in front of the fixture's fake providers, each tuned by {@code tuning}. */
   static GatewayRig tuning(UnaryOperator<ProviderSettings> tuning) {
-    return new GatewayRig(null, tuning);
+    return new GatewayRig(null, tuning, UnaryOperator.identity());
+  }
+
+  /**
+   * The gateway with the fixture's settings as {@code shape} makes them: for providers or aliases
+   * laid out otherwise on the fixture's fake providers (their URLs are known once they started).
+   */
+  static GatewayRig reshaping(UnaryOperator<GatewaySettings> shape) {
+    return new GatewayRig(null, UnaryOperator.identity(), shape);
   }
 
   /** The gateway with {@code settings}' providers instead of the fixture's. */
   static GatewayRig withSettings(GatewaySettings settings) {
-    return new GatewayRig(settings, UnaryOperator.identity());
+    return new GatewayRig(settings, UnaryOperator.identity(), UnaryOperator.identity());
   }
 
   /** The fixture's settings with every provider tuned. */
@@ -112,7 +125,7 @@ final class GatewayRig implements BeforeAllCallback, BeforeEachCallback, AfterAl
         new GovernorServiceRig(
             redis.endpoint(),
             directory,
-            settings == null ? fixtureSettings() : settings,
+            settings == null ? shape.apply(fixtureSettings()) : settings,
             Instant.now());
     fixture.sealKeys(governor.redis);
     Await.result(governor.service.pricing().replace(GatewayFixture.prices(), -1));

@@ -63,7 +63,7 @@ class GatewayTenantBreakerTest {
     HttpResponse<String> refused = call(beta, "gpt-test");
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(refused.body())
-        .contains("primary failed or rate-limited this tenant's latest calls");
+        .contains("primary rate-limited this tenant's latest calls of gpt-test (429)");
     assertThat(refused.headers().firstValue("retry-after")).hasValue("30");
     assertThat(RIG.primary.received()).as("refused without reaching it").hasSize(reached);
     assertThat(call(beta, "smart").body()).contains("fake answer from mini-test");

@@ -111,7 +111,8 @@ public final class LlmGateway implements AutoCloseable {
     if (route == null) {
       return refused(AbiError.MODEL_NOT_ALLOWED, "no provider serves model " + request.model());
     }
-    Optional<ProviderReply.Failed> breakerOpen = route.gate().refusal(grant.tenant());
+    Optional<ProviderReply.Failed> breakerOpen =
+        route.gate().refusal(grant.tenant(), request.model());
     if (breakerOpen.isPresent()) {
       return refused(AbiError.PROVIDER_UNAVAILABLE, breakerOpen.get().reason());
     }
@@ -242,6 +243,7 @@ public final class LlmGateway implements AutoCloseable {
                   .gate()
                   .call(
                       grant.tenant(),
+                      request.model(),
                       () -> route.provider().complete(request, key, call.cancellation()));
             },
             failure ->

@@ -452,8 +452,9 @@ class LlmGatewayTest {
   /**
    * Regression: one tenant's outcomes opened a breaker every tenant shares: a tool of one tenant
    * whose requests the provider answered 429 (or 5xx) opened the provider's breaker, and every
-   * tenant's tools got "its circuit breaker is open". Now they open that tenant's breaker only: its
-   * calls are refused before anything is reserved, and another tenant's are made.
+   * tenant's tools got "its circuit breaker is open". Now they hold off that tenant's calls of that
+   * model only (a 429 is a rate limit of the model's, not a failure): its calls are refused before
+   * anything is reserved, and another tenant's are made.
    */
   @Test
   void oneTenantsFailedCallsOpenItsOwnBreakerOnly() {
@@ -471,8 +472,10 @@ class LlmGatewayTest {
         .isEqualTo(
             new LlmOutcome.Refused(
                 AbiError.PROVIDER_UNAVAILABLE,
-                "openai failed or rate-limited this tenant's latest calls; its circuit breaker is"
-                    + " open for this tenant's calls",
+                "openai rate-limited this tenant's latest calls of "
+                    + MODEL
+                    + " (429); its calls of that model are held off as the provider asked"
+                    + " (Retry-After), not for a failure of the provider",
                 OptionalLong.empty()));
     assertThat(governor.reserveCalls()).isEqualTo(reserved);
     assertThat(provider.received()).hasSize(6);
