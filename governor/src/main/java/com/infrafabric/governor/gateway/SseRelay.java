@@ -31,7 +31,7 @@ final class SseRelay {
 
   /** How a relayed stream ended. */
   enum Ended {
-    /** The provider sent its last event and ended its answer; the client has all of it. */
+    /** The provider sent its last event; the client has all of it. */
     COMPLETED,
     /** The provider sent an error event, which the client got as it came. */
     PROVIDER_ERROR,
@@ -66,6 +66,14 @@ final class SseRelay {
    */
   static final int MAX_EVENT_BYTES = 1 << 20;
 
+  /**
+   * How long a provider may take to end its answer after its last or error event, once the client's
+   * stream has ended: one that ends within it keeps its connection for the next call; one that
+   * keeps it open longer (or goes on sending) has its request reset, so no connection or share of
+   * the provider's is held by an answer that is over.
+   */
+  static final Duration PROVIDER_END_GRACE = Duration.ofSeconds(1);
+
   private final Vertx vertx;
   private final Context context;
   private final AnswerBody upstream;
@@ -81,6 +89,9 @@ final class SseRelay {
 
   /** True once the provider sent an error event. */
   private boolean failed;
+
+  /** True once the provider's answer ended or its connection failed. */
+  private boolean providerDone;
 
   private final SseEventReader reader = new SseEventReader(MAX_EVENT_BYTES);
 
@@ -190,6 +201,7 @@ final class SseRelay {
    * the client has the whole stream; before either, it was cut.
    */
   private void providerEnded() {
+    providerDone = true;
     if (failed) {
       end(Ended.PROVIDER_ERROR, this::finish);
     } else if (last) {
@@ -200,11 +212,22 @@ final class SseRelay {
   }
 
   /**
-   * The provider ended after its last or error event: whatever it sent after is not the client's
-   * (an event it never ended with a blank line is no event).
+   * The provider sent its last or error event, or ended after it: the client's stream ends now,
+   * whatever the provider sends after (the SDK reads nothing after that event; an event never ended
+   * with a blank line is no event). A provider that has not ended its answer {@link
+   * #PROVIDER_END_GRACE} later has its request reset; what it sends meanwhile is read and dropped.
    */
   private void finish() {
     client.end();
+    if (!providerDone) {
+      vertx.setTimer(
+          PROVIDER_END_GRACE.toMillis(),
+          id -> {
+            if (!providerDone) {
+              upstream.reset();
+            }
+          });
+    }
   }
 
   /**
@@ -237,8 +260,9 @@ final class SseRelay {
   /**
    * Relays {@code event} as the dialect's SDK reads it ({@link SseDialect#read}): its content
    * metered, and written in canonical framing unless the meter holds it; an event the SDK cannot
-   * read ends the stream as invalid. Nothing after the provider's last or error event is metered or
-   * relayed: the SDK reads nothing after it either.
+   * read ends the stream as invalid. The provider's last or error event ends the client's stream
+   * and settles the call at once, without waiting for the provider to end its answer: nothing after
+   * it is metered or relayed, since the SDK reads nothing after it either.
    */
   private void relay(SseEvent event) {
     if (last || failed || ended.future().isComplete()) {
@@ -260,6 +284,11 @@ final class SseRelay {
       failed = true;
     }
     write(event);
+    if (last) {
+      end(Ended.COMPLETED, this::finish);
+    } else if (failed) {
+      end(Ended.PROVIDER_ERROR, this::finish);
+    }
   }
 
   private void write(SseEvent event) {

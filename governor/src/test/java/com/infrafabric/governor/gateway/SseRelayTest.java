@@ -236,7 +236,11 @@ class SseRelayTest {
     assertThat(text).startsWith(begun + "event: error\ndata: {\"type\":\"error\"");
   }
 
-  /** The client has the whole answer once the provider's last event is relayed: nothing follows. */
+  /**
+   * The client has the whole answer once the provider's last event is relayed: the stream ends
+   * completed there, and nothing follows, not even the error of a bound what the provider sends
+   * after would pass.
+   */
   @Test
   void noErrorEventFollowsTheProvidersLastEvent() throws Exception {
     maxBytes = 40;
@@ -246,7 +250,7 @@ class SseRelayTest {
     String text = answer().toString();
 
     assertThat(ended.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS))
-        .isEqualTo(SseRelay.Ended.TOO_LARGE);
+        .isEqualTo(SseRelay.Ended.COMPLETED);
     assertThat(text).isEqualTo(whole);
   }
 

@@ -97,6 +97,19 @@ public final class FakeProvider implements AutoCloseable {
      */
     record EndAfter(int events) implements Behaviour {}
 
+    /**
+     * Streams the whole answer, its last event ({@code [DONE]}, {@code message_stop}) included,
+     * then keeps the answer open for {@code linger}, sends one more text delta and ends: a provider
+     * (or a proxy) that does not end its answer with its last event.
+     */
+    record LingersAfterLast(java.time.Duration linger) implements Behaviour {}
+
+    /**
+     * Refuses the request with {@code status}, its body {@code body} of type {@code contentType}: a
+     * provider's, or its proxy's, refusal that need not be JSON (an HTML page, plain text).
+     */
+    record Refuses(int status, String contentType, String body) implements Behaviour {}
+
     /** Streams the first {@code events} text deltas, then the format's error event, and ends. */
     record ErrorAfter(int events) implements Behaviour {}
 
@@ -290,6 +303,12 @@ public final class FakeProvider implements AutoCloseable {
         request.response().putHeader("retry-after", status.retryAfter());
       }
       request.response().setStatusCode(status.status()).end("{\"error\":\"scripted\"}");
+    } else if (next instanceof Behaviour.Refuses refuses) {
+      request
+          .response()
+          .setStatusCode(refuses.status())
+          .putHeader("content-type", refuses.contentType())
+          .end(refuses.body());
     } else if (next instanceof Behaviour.RefuseQuotingKey refusal) {
       request
           .response()

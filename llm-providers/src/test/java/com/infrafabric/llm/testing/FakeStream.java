@@ -126,6 +126,14 @@ final class FakeStream {
                     anthropic,
                     "authentication_error",
                     "key " + FakeProvider.sentKey(request) + " was refused mid-stream")));
+      } else if (behaviour instanceof FakeProvider.Behaviour.LingersAfterLast lingers) {
+        vertx.setTimer(
+            lingers.linger().toMillis(),
+            late -> {
+              if (!response.closed()) {
+                response.end(events.get(firstDelta()));
+              }
+            });
       } else if (!(behaviour instanceof FakeProvider.Behaviour.StallAfter)) {
         response.end();
       }
