@@ -100,6 +100,22 @@ final class Answers {
     }
   }
 
+  /**
+   * True if {@code body} is one JSON object, well-formed to its end: what a provider's refusal must
+   * be to be relayed as it wrote it, since the SDKs read an error's body as their dialect's JSON.
+   */
+  static boolean isJsonObject(Buffer body) {
+    try (JsonParser parser = JacksonCodec.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return false;
+      }
+      parser.skipChildren();
+      return parser.nextToken() == null;
+    } catch (IOException | DecodeException notJson) {
+      return false;
+    }
+  }
+
   @SuppressWarnings("unchecked")
   private static Map<String, Object> uncheckedCast(Map<?, ?> object) {
     return (Map<String, Object>) object; // JSON object keys are strings

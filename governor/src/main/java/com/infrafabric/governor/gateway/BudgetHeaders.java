@@ -7,6 +7,7 @@ import com.infrafabric.governor.tenant.LayerStatus;
 import com.infrafabric.governor.tenant.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,6 +51,15 @@ final class BudgetHeaders {
               return null;
             })
         .otherwise((Void) null);
+  }
+
+  /**
+   * Fails {@code ctx} with {@code error} once {@code scope}'s state as it is now is on its answer
+   * ({@link #current}): the one way a gateway route fails a known caller's request, so that no
+   * refusal, whatever refused it, goes without the caller's budget.
+   */
+  static void fail(RoutingContext ctx, Budgets budgets, Scope scope, Throwable error) {
+    current(budgets, scope, ctx.response()).onComplete(withState -> ctx.fail(error));
   }
 
   private static Optional<LayerStatus> tightest(List<UsageStatus> layers) {

@@ -6,9 +6,11 @@ import com.infrafabric.governor.tenant.Refusal;
 import com.infrafabric.llm.ProviderReply;
 import com.infrafabric.platform.http.ApiException;
 import com.infrafabric.platform.http.ErrorCode;
+import com.infrafabric.platform.http.Excerpt;
 import com.infrafabric.platform.http.WireDialect;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -148,6 +150,24 @@ final class GatewayErrors {
         GatewayErrors.UPSTREAM_UNAVAILABLE,
         "No provider of " + model + " answered" + why + "; nothing was charged. Retry later.",
         wait);
+  }
+
+  /**
+   * A provider's refusal whose body is not one JSON object (an HTML page from its proxy, plain
+   * text), in the caller's dialect instead, with the provider's status and the start of what it
+   * wrote (the operator's key already taken out): relayed as JSON it is not, the SDKs could not
+   * read it.
+   */
+  static ApiException refusedNotJson(String provider, ProviderReply.Refused refused) {
+    String text = refused.body().toString(StandardCharsets.UTF_8);
+    return ApiException.of(
+        new ErrorCode(UPSTREAM_REFUSED.code(), refused.status()),
+        provider
+            + " refused the request ("
+            + refused.status()
+            + ") with a body that is not JSON: "
+            + Excerpt.quoted(text)
+            + "; nothing was charged.");
   }
 
   /** OpenAI's error shape. */

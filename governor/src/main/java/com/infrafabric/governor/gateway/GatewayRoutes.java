@@ -127,7 +127,9 @@ public final class GatewayRoutes implements AutoCloseable {
    */
   private void models(RoutingContext ctx) {
     GatewayCaller caller = GatewayCaller.of(Requests.principal(ctx));
-    requestTaken(caller).onSuccess(taken -> models(ctx, caller)).onFailure(ctx::fail);
+    requestTaken(caller)
+        .onSuccess(taken -> models(ctx, caller))
+        .onFailure(refused -> BudgetHeaders.fail(ctx, calls.budgets, caller.scope(), refused));
   }
 
   /**

@@ -327,18 +327,20 @@ final class MeteredCall {
     }
     if (ctx.response().closed()) {
       conclude();
-      settlement.release(attribution("", "client_disconnected"));
+      settlement.release(attribution(triedLast(), "client_disconnected"));
       return;
     }
     if (index == targets.size()) {
       if (conclude()) {
-        within(settlement.release(attribution("", "upstream_error")), calls.settings.answerWait())
+        within(
+                settlement.release(attribution(triedLast(), "upstream_error")),
+                calls.settings.answerWait())
             .onComplete(released -> fail(GatewayErrors.unavailable(call.model(), last)));
       }
       return;
     }
     ModelRouter.Target target = targets.get(index);
-    current = target;
+    trying(target);
     String tenant = caller.scope().tenant();
     UpstreamShares.Taken taken = calls.shares.take(target.route().settings(), tenant);
     if (taken instanceof UpstreamShares.Refused refused) {
@@ -376,6 +378,23 @@ final class MeteredCall {
                 attempt(targets, index + 1, failure(reply));
               }
             });
+  }
+
+  /**
+   * The call goes to {@code target} now: it is the one a shutdown charges, and the one its answer
+   * names ({@code x-governor-provider}, {@code x-governor-model}), whatever that answer is (the
+   * provider's, a refusal, its failure, the next target's); set before anything of it is sent.
+   */
+  private void trying(ModelRouter.Target target) {
+    current = target;
+    header("x-governor-provider", target.provider());
+    header("x-governor-model", target.model());
+  }
+
+  /** The provider the call went to last; empty if none yet (the ledger's {@code prov}). */
+  private String triedLast() {
+    ModelRouter.Target last = current;
+    return last == null ? "" : last.provider();
   }
 
   /** This call as one not settled yet. */
@@ -489,8 +508,6 @@ final class MeteredCall {
   }
 
   private void answer(ModelRouter.Target target, AnswerBody upstream) {
-    header("x-governor-provider", target.provider());
-    header("x-governor-model", target.model());
     if (call.stream() && ctx.response().closed()) {
       upstream.reset();
       charge(target, Charge.atBound(bound()), "client_disconnected");
@@ -648,8 +665,6 @@ final class MeteredCall {
   /** As above, the client answered within {@code wait} ({@link #confirmedWithin}). */
   private void chargedAsReserved(
       ModelRouter.Target target, String ended, ErrorCode code, String what, Duration wait) {
-    header("x-governor-provider", target.provider());
-    header("x-governor-model", target.model());
     confirmedWithin(charge(target, Charge.atBound(bound()), ended), wait)
         .onComplete(
             charged -> {
@@ -687,9 +702,17 @@ final class MeteredCall {
                                 failure.getMessage())));
   }
 
-  /** A provider's refusal of the request itself, relayed: it is in the client's format already. */
+  /**
+   * A provider's refusal of the request itself, relayed with its status under {@code
+   * UPSTREAM_REFUSED}: as the provider wrote it if it is one JSON object (its error, in the
+   * client's dialect already); else (an HTML page from a proxy, plain text) wrapped in the client's
+   * dialect's error, which the SDKs read, rather than sent as JSON it is not.
+   */
   private void relayRefusal(ModelRouter.Target target, ProviderReply.Refused refused) {
-    header("x-governor-provider", target.provider());
+    if (!Answers.isJsonObject(refused.body())) {
+      ctx.fail(GatewayErrors.refusedNotJson(target.provider(), refused));
+      return;
+    }
     ctx.response()
         .setStatusCode(refused.status())
         .putHeader("content-type", "application/json")
@@ -770,7 +793,7 @@ final class MeteredCall {
     if (caller == null) {
       ctx.fail(error);
     } else {
-      currentBudget().onComplete(withState -> ctx.fail(error));
+      BudgetHeaders.fail(ctx, calls.budgets, caller.scope(), error);
     }
   }
 
