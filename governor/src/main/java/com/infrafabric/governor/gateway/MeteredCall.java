@@ -709,6 +709,7 @@ final class MeteredCall {
    * dialect's error, which the SDKs read, rather than sent as JSON it is not.
    */
   private void relayRefusal(ModelRouter.Target target, ProviderReply.Refused refused) {
+    header("x-should-retry", "false"); // the provider refused the request itself: so would a retry
     if (!Answers.isJsonObject(refused.body())) {
       ctx.fail(GatewayErrors.refusedNotJson(target.provider(), refused));
       return;
@@ -716,7 +717,6 @@ final class MeteredCall {
     ctx.response()
         .setStatusCode(refused.status())
         .putHeader("content-type", "application/json")
-        .putHeader("x-should-retry", "false")
         .putHeader(WireDialect.ERROR_CODE_HEADER, GatewayErrors.UPSTREAM_REFUSED.code())
         .end(refused.body());
   }
