@@ -135,6 +135,23 @@ class EgressTest {
         "rebind.test resolves to a private address");
   }
 
+  /**
+   * Regression: an answer that carries its name, as every answer of the JVM's resolver does, made
+   * the client look the name up again with its own resolver when it connected: the egress checked
+   * one address and the connection went wherever the second answer said (a DNS rebinding window),
+   * and a name only the egress's resolver knows was not reached at all.
+   */
+  @Test
+  void theConnectionGoesToTheCheckedAddressWithoutASecondLookup() {
+    DNS.put("only-here.test", List.of("127.0.0.1"));
+    int before = LOOKUPS.get();
+    InvocationResult result = get(proxy, "http://only-here.test:" + PORT + "/host");
+    assertThat(result.outcome()).as(result.message()).isEqualTo(Outcome.SUCCESS);
+    assertThat(new JsonObject(result.output()).getString("body"))
+        .isEqualTo("host=only-here.test:" + PORT);
+    assertThat(LOOKUPS.get() - before).isEqualTo(1);
+  }
+
   @Test
   void oneSpecialAddressAmongTheAnswersRefusesTheRequest() {
     assertDenied(
@@ -233,6 +250,7 @@ class EgressTest {
                 c.grantHttp(
                     List.of(
                         "http://peer.test:" + PORT,
+                        "http://only-here.test:" + PORT,
                         "http://rebind.test:" + PORT,
                         "http://mixed.test:" + PORT,
                         "http://127.0.0.1:8080",
@@ -269,7 +287,8 @@ class EgressTest {
     }
     List<InetAddress> addresses = new java.util.ArrayList<>();
     for (String address : answer) {
-      addresses.add(InetAddress.getByName(address));
+      // Named, as the JVM's own resolver names its answers.
+      addresses.add(InetAddress.getByAddress(name, InetAddress.getByName(address).getAddress()));
     }
     return addresses;
   }

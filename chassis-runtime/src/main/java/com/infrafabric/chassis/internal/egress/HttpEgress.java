@@ -17,8 +17,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -176,9 +178,7 @@ public final class HttpEgress implements AutoCloseable {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.valueOf(method))
-            .setServer(
-                SocketAddress.inetSocketAddress(
-                    new InetSocketAddress(allowed.address(), destination.port())))
+            .setServer(connectTo(allowed.address(), destination.port()))
             .setHost(destination.host())
             .setPort(destination.port())
             .setSsl(destination.scheme().equals("https"))
@@ -219,6 +219,21 @@ public final class HttpEgress implements AutoCloseable {
       throw e;
     } catch (ExecutionException e) {
       throw new IllegalStateException("response handling failed", e.getCause());
+    }
+  }
+
+  /**
+   * The socket address of the checked {@code address} alone. An address that carries the name it
+   * was resolved from (every answer of the JVM's resolver does) makes the client look that name up
+   * again with its own resolver when it connects: the connection would go wherever that second
+   * answer says, past every check made on the first.
+   */
+  private static SocketAddress connectTo(InetAddress address, int port) {
+    try {
+      InetAddress bare = InetAddress.getByAddress(address.getAddress());
+      return SocketAddress.inetSocketAddress(new InetSocketAddress(bare, port));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("an address's own bytes are always an address", e);
     }
   }
 
