@@ -10,6 +10,7 @@ import com.infrafabric.chassis.internal.contract.ToolSchemas;
 import com.infrafabric.chassis.internal.credential.RedisCredentialVault;
 import com.infrafabric.chassis.internal.egress.EgressPolicy;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
+import com.infrafabric.chassis.internal.egress.OriginServers;
 import com.infrafabric.chassis.internal.egress.ResolverPool;
 import com.infrafabric.chassis.internal.grant.GrantLedger;
 import com.infrafabric.chassis.internal.grant.GrantVerifier;
@@ -579,6 +580,7 @@ public final class Chassis implements AutoCloseable {
               kv,
               config.kvTraffic(),
               egress,
+              new OriginServers(resolvers, config.egress().resolveTimeout(), clock),
               credentialStore,
               llm,
               (invocation, capability, policy) ->

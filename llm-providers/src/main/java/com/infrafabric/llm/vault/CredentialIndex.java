@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -15,7 +16,9 @@ import java.util.function.BiFunction;
  * indexed by the origins they may be sent to: what protects a secret follows the origin it goes to,
  * whoever asks that origin, so a request looks up the credentials bound to its destination here. A
  * lookup reads one entry per pattern that can cover a destination (its exact origin, and one
- * wildcard per label of its host), whatever the number of credentials.
+ * wildcard per label of its host), whatever the number of credentials. A server reached under
+ * another name may still be one of these origins: {@link #exactOrigins} lists the candidates a
+ * caller compares the server's address with.
  *
  * <p>The index is built from each credential's plain copy of its origins ({@link
  * StoredCredential}), which only the vault writes; the credentials it hands out are opened from
@@ -28,6 +31,7 @@ public final class CredentialIndex {
   private final String generation;
   private final Map<CredentialId, String> encodedById;
   private final Map<String, List<CredentialId>> byPattern;
+  private final Map<String, List<Destination>> exactByService;
   private final BiFunction<CredentialId, String, Optional<OpenedCredential>> opener;
 
   private CredentialIndex(
@@ -38,6 +42,7 @@ public final class CredentialIndex {
     this.generation = generation;
     this.encodedById = encodedById;
     this.byPattern = byPattern;
+    this.exactByService = exactByService(byPattern.keySet());
     this.opener = opener;
   }
 
@@ -88,6 +93,32 @@ public final class CredentialIndex {
       }
     }
     return bound;
+  }
+
+  /**
+   * The origins credentials are bound to by an exact pattern (no wildcard) on {@code scheme} and
+   * {@code port}: those a server reached there under another name may be, if its address is theirs.
+   */
+  public List<Destination> exactOrigins(String scheme, int port) {
+    return exactByService.getOrDefault(service(scheme, port), List.of());
+  }
+
+  private static Map<String, List<Destination>> exactByService(Set<String> patterns) {
+    Map<String, List<Destination>> byService = new HashMap<>();
+    for (String text : patterns) {
+      DestinationPattern pattern = DestinationPattern.parse(text);
+      if (!pattern.wildcard()) {
+        byService
+            .computeIfAbsent(service(pattern.scheme(), pattern.port()), s -> new ArrayList<>())
+            .add(Destination.parse(text));
+      }
+    }
+    byService.replaceAll((service, origins) -> List.copyOf(origins));
+    return Map.copyOf(byService);
+  }
+
+  private static String service(String scheme, int port) {
+    return scheme + ':' + port;
   }
 
   /**

@@ -120,6 +120,39 @@ class CredentialStoreTest {
     assertThat(secretsBoundTo(node, api)).containsOnlyKeys(acme);
   }
 
+  /**
+   * Regression: binding keyed on an origin's name alone, so another name for its server was
+   * unbound. The index lists the exact origins on a scheme and port, whose addresses a server
+   * reached under another name is compared with; a wildcard's names cannot be listed.
+   */
+  @Test
+  void theIndexListsTheExactOriginsOnASchemeAndPort() {
+    SealedCredentials vault = new SealedCredentials(redis);
+    CredentialId named = new CredentialId(CredentialOwner.tenant("acme"), "named");
+    CredentialId literal = new CredentialId(CredentialOwner.operator(), "literal");
+    Await.result(
+        vault.put(
+            named,
+            sealed(
+                named,
+                "sk-named-secret",
+                List.of("https://api.example.com:443", "https://*.example.com:443"))));
+    Await.result(
+        vault.put(
+            literal,
+            sealed(literal, "sk-literal-secret", List.of("https://[::ffff:10.1.2.3]:443"))));
+
+    CredentialIndex index = Await.result(new CredentialStore(redis, KEYS).index());
+
+    assertThat(index.exactOrigins("https", 443))
+        .extracting(Destination::origin)
+        .containsExactlyInAnyOrder("https://api.example.com:443", "https://10.1.2.3:443");
+    assertThat(index.exactOrigins("http", 443)).isEmpty();
+    assertThat(index.exactOrigins("https", 8443)).isEmpty();
+    Await.result(vault.delete(named));
+    Await.result(vault.delete(literal));
+  }
+
   @Test
   void anUnchangedVaultIsIndexedOnceAndCredentialsWrittenBeforeAnyGenerationAreIndexed() {
     CredentialId old = new CredentialId(CredentialOwner.tenant("acme"), "written-before");

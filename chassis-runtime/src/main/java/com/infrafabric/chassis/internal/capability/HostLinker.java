@@ -7,6 +7,7 @@ import com.dylibso.chicory.wasm.types.FunctionType;
 import com.dylibso.chicory.wasm.types.ValType;
 import com.infrafabric.chassis.OperatorSettings.KvTraffic;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
+import com.infrafabric.chassis.internal.egress.OriginServers;
 import com.infrafabric.chassis.internal.llm.LlmGateway;
 import com.infrafabric.chassis.internal.module.ValidatedModule;
 import com.infrafabric.chassis.internal.sandbox.HostFootprint;
@@ -40,6 +41,7 @@ public final class HostLinker {
   private final KvStore kv;
   private final KvTraffic kvTraffic;
   private final HttpEgress http;
+  private final OriginServers servers;
   private final Optional<CredentialStore> credentials;
   private final LlmGateway llm;
   private final Denials denials;
@@ -51,17 +53,20 @@ public final class HostLinker {
 
   /**
    * @param kvTraffic what one invocation's kv calls may ask of the store
+   * @param servers which servers the vault's origins are served from, as this node knows them
    */
   public HostLinker(
       KvStore kv,
       KvTraffic kvTraffic,
       HttpEgress http,
+      OriginServers servers,
       Optional<CredentialStore> credentials,
       LlmGateway llm,
       Denials denials) {
     this.kv = kv;
     this.kvTraffic = kvTraffic;
     this.http = http;
+    this.servers = servers;
     this.credentials = credentials;
     this.llm = llm;
     this.denials = denials;
@@ -191,7 +196,8 @@ public final class HostLinker {
                 grants.http().orElseThrow(),
                 grants.allowList(),
                 policy -> denials.denied(invocation, "http", policy),
-                credentials);
+                credentials,
+                servers);
       }
       return httpFunctions;
     }

@@ -6,6 +6,7 @@ import com.infrafabric.chassis.Outcome;
 import com.infrafabric.chassis.internal.egress.EgressResult;
 import com.infrafabric.chassis.internal.egress.HeaderRules;
 import com.infrafabric.chassis.internal.egress.HttpEgress;
+import com.infrafabric.chassis.internal.egress.OriginServers;
 import com.infrafabric.chassis.internal.egress.OutboundRequest;
 import com.infrafabric.chassis.internal.sandbox.GuestHalt;
 import com.infrafabric.chassis.internal.sandbox.GuestMemory;
@@ -13,11 +14,9 @@ import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.hostapi.abi.AbiError;
 import com.infrafabric.hostapi.abi.LogLevel;
 import com.infrafabric.hostapi.contract.HttpCapability;
-import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.destination.DestinationPattern;
 import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.llm.vault.OpenedCredential;
-import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.redis.RedisUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -31,10 +30,11 @@ import org.slf4j.LoggerFactory;
  * {@code http_request(ptr, len)} and {@code http_request_with_credential(name_ptr, name_len, ptr,
  * len)} for one invocation, sharing its request budget. Reads the JSON request, refuses methods and
  * headers a guest must not choose (Host, hop-by-hop, framing, the credential's own header), and
- * sends it through {@link HttpEgress}. The answer is shaped by the response policy of the
- * credentials bound to its origin, of any tenant ({@link InvocationCredentials}), and lands in the
- * result slot through the invocation's guest boundary, which redacts their secrets. Each refusal is
- * logged to the tool's log and reported to {@code denials}, the denied-capability metric.
+ * sends it through {@link HttpEgress}. Each hop, and its answer, is shaped by the response policy
+ * of the credentials bound to the server it reaches, under whatever name, of any tenant ({@link
+ * InvocationCredentials}, {@link CredentialGate}), and the answer lands in the result slot through
+ * the invocation's guest boundary, which redacts their secrets. Each refusal is logged to the
+ * tool's log and reported to {@code denials}, the denied-capability metric.
  */
 final class HttpFunctions {
 
@@ -50,6 +50,7 @@ final class HttpFunctions {
   private final List<DestinationPattern> allowList;
   private final Consumer<String> denials;
   private final Optional<CredentialStore> credentials;
+  private final OriginServers servers;
   private final BooleanSupplier budget;
   private InvocationCredentials opened;
 
@@ -59,13 +60,15 @@ final class HttpFunctions {
       HttpCapability capability,
       List<DestinationPattern> allowList,
       Consumer<String> denials,
-      Optional<CredentialStore> credentials) {
+      Optional<CredentialStore> credentials,
+      OriginServers servers) {
     this.invocation = invocation;
     this.egress = egress;
     this.capability = capability;
     this.allowList = allowList;
     this.denials = denials;
     this.credentials = credentials;
+    this.servers = servers;
     int[] sent = {0};
     this.budget = () -> ++sent[0] <= capability.maxRequests();
   }
@@ -141,15 +144,11 @@ final class HttpFunctions {
     if (forbidden.isPresent()) {
       return denied(AbiError.DENIED, "header", forbidden.get());
     }
-    Optional<Destination> first = destination(request.url());
-    if (first.isPresent() && mine.withholds(first.get())) {
-      return withheld(first.get());
+    CredentialGate gate = new CredentialGate(mine);
+    EgressResult result = send(request, credential, gate);
+    if (result instanceof EgressResult.Vetoed vetoed) {
+      return denied(vetoed.error(), "credential", vetoed.reason());
     }
-    boolean statusOnly = first.map(d -> isStatusOnly(mine, d)).orElse(false);
-    if (statusOnly && !mine.takeStatusRequest(first.get())) {
-      return statusLimit(first.get());
-    }
-    EgressResult result = send(request, credential, mine);
     if (result instanceof EgressResult.Failed failed) {
       if (!failed.address().isEmpty() && invocation.hostMayLog()) {
         OPERATOR_LOG
@@ -160,31 +159,25 @@ final class HttpFunctions {
             .addKeyValue("address", failed.address())
             .log("egress refused: {}", failed.reason());
       }
-      if (statusOnly) {
+      if (gate.statusCounted()) {
         return Returns.error(AbiError.UNAVAILABLE);
       }
       return failed.denial().isEmpty()
           ? Returns.error(failed.error())
           : denied(failed.error(), failed.denial(), failed.reason());
     }
-    return answer(mine, (EgressResult.Response) result, statusOnly);
+    return answer((EgressResult.Response) result, gate.answered());
   }
 
-  /** The answer as its origin's policy lets the tool read it. */
-  private long[] answer(
-      InvocationCredentials mine, EgressResult.Response response, boolean counted) {
-    Destination from = response.from();
-    if (!mine.governs(from)) {
+  /** The answer as the policy of the credentials bound to its server lets the tool read it. */
+  private long[] answer(EgressResult.Response response, HopCredentials bound) {
+    if (!bound.governs()) {
       return full(response);
     }
-    if (mine.withholds(from)) {
-      return withheld(from);
-    }
+    String from = response.from().destination().origin();
     if (response.compressed()) {
       return denied(
-          AbiError.DENIED,
-          "credential",
-          "a compressed answer from " + from.origin() + " was dropped");
+          AbiError.DENIED, "credential", "a compressed answer from " + from + " was dropped");
     }
     Optional<String> charset = response.opaqueCharset();
     if (charset.isPresent()) {
@@ -192,16 +185,13 @@ final class HttpFunctions {
           AbiError.DENIED,
           "credential",
           "an answer from "
-              + from.origin()
+              + from
               + " in charset "
               + charset.get()
               + ", which redaction cannot read, was dropped");
     }
-    if (!isStatusOnly(mine, from)) {
+    if (!bound.statusOnly()) {
       return full(response);
-    }
-    if (!counted && !mine.takeStatusRequest(from)) {
-      return statusLimit(from);
     }
     return Returns.value(invocation.result(HttpJson.statusOnly(response)));
   }
@@ -215,48 +205,22 @@ final class HttpFunctions {
             HttpJson.bodyText(response)));
   }
 
-  private static boolean isStatusOnly(InvocationCredentials mine, Destination origin) {
-    return mine.policy(origin) instanceof ResponsePolicy.StatusOnly;
-  }
-
-  private long[] statusLimit(Destination origin) {
-    return denied(
-        AbiError.REQUEST_LIMIT,
-        "credential",
-        "the status-only credentials for "
-            + origin.origin()
-            + " allow no more requests in this invocation");
-  }
-
-  private long[] withheld(Destination origin) {
-    return denied(
-        AbiError.CREDENTIAL_NOT_GRANTED,
-        "credential",
-        origin.origin()
-            + " answers only invocations granted the status-only credential bound to it");
-  }
-
   /** The invocation's credentials, opened at its first request. */
   private InvocationCredentials opened() {
     if (opened == null) {
       opened =
           Blocking.await(
-              InvocationCredentials.open(invocation, capability.credentials(), credentials));
+              InvocationCredentials.open(
+                  invocation, capability.credentials(), credentials, servers));
     }
     return opened;
   }
 
   private EgressResult send(
-      OutboundRequest request, Optional<OpenedCredential> credential, InvocationCredentials mine) {
+      OutboundRequest request, Optional<OpenedCredential> credential, CredentialGate gate) {
     try {
       return egress.send(
-          invocation.context().tenant(),
-          request,
-          capability,
-          allowList,
-          budget,
-          credential,
-          mine::governs);
+          invocation.context().tenant(), request, capability, allowList, budget, credential, gate);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new GuestHalt(Outcome.TIMEOUT, "the tool was stopped during an HTTP request");
@@ -269,14 +233,6 @@ final class HttpFunctions {
     invocation.log(
         LogLevel.WARN, ("http_request denied: " + reason).getBytes(StandardCharsets.UTF_8));
     return Returns.error(error);
-  }
-
-  private static Optional<Destination> destination(String url) {
-    try {
-      return Optional.of(Destination.parse(url));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
   }
 
   /** The first header a tool may not choose, if any: the credential's header among them. */

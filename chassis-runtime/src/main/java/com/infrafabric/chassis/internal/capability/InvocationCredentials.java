@@ -1,8 +1,12 @@
 package com.infrafabric.chassis.internal.capability;
 
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
+import com.infrafabric.chassis.internal.egress.Hop;
+import com.infrafabric.chassis.internal.egress.OriginServers;
+import com.infrafabric.chassis.internal.egress.Server;
 import com.infrafabric.chassis.internal.sandbox.Invocation;
 import com.infrafabric.llm.destination.Destination;
+import com.infrafabric.llm.destination.DestinationPattern;
 import com.infrafabric.llm.vault.CredentialId;
 import com.infrafabric.llm.vault.CredentialIndex;
 import com.infrafabric.llm.vault.CredentialOwner;
@@ -13,6 +17,7 @@ import io.vertx.core.Future;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,14 +27,15 @@ import java.util.TreeSet;
 /**
  * What the vault means for one invocation's HTTP requests, read at its first one: the tenant
  * credentials it may use (named by both its tool's contract and its grant), guarded by its boundary
- * from then on; and, for each origin it asks, the credentials bound to that origin, of any tenant
- * or the operator, whether or not this invocation may use them. What protects a secret follows the
- * origin it may be sent to: an answer from such an origin, to a request with or without a
- * credential, from any tool of any tenant, comes back with every secret bound to the origin
- * redacted and follows the strictest of their {@link ResponsePolicy response policies}, is never
- * compressed nor in a charset redaction cannot read, and a status-only credential's origins answer
- * at most its number of requests, and only to invocations that may use one ({@link #withholds}). An
- * origin that was sent a secret cannot hand it back to anyone.
+ * from then on; and, for each server a hop reaches, the credentials bound to it, of any tenant or
+ * the operator, whether or not this invocation may use them. What protects a secret follows the
+ * server it may be sent to, whatever name reaches it: an answer from such a server, to a request
+ * with or without a credential, from any tool of any tenant, under the credential's origin or any
+ * other name for the same server, comes back with every secret bound to the server redacted and
+ * follows the strictest of their {@link ResponsePolicy response policies}, is never compressed nor
+ * in a charset redaction cannot read, and a status-only credential's server answers at most its
+ * number of requests, and only to invocations that may use one ({@link #withholds}). A server that
+ * was sent a secret cannot hand it back to anyone.
  *
  * <p>The vault is read once per invocation ({@link CredentialStore#index()}: one Redis read while
  * no credential changes), so a credential put or deleted applies from the next invocation on.
@@ -37,53 +43,62 @@ import java.util.TreeSet;
  */
 final class InvocationCredentials {
 
+  private final String tenantName;
   private final CredentialOwner tenant;
   private final Map<String, OpenedCredential> usable;
   private final Optional<CredentialIndex> index;
   private final GuestBoundary boundary;
+  private final OriginServers servers;
   private final Map<String, Map<CredentialId, OpenedCredential>> boundByOrigin = new HashMap<>();
+  private final Map<HopKey, HopCredentials> boundByHop = new HashMap<>();
   private final Map<CredentialId, Integer> statusRequests = new HashMap<>();
 
   private InvocationCredentials(
-      CredentialOwner tenant,
+      Invocation invocation,
       Map<String, OpenedCredential> usable,
       Optional<CredentialIndex> index,
-      GuestBoundary boundary) {
-    this.tenant = tenant;
+      OriginServers servers) {
+    this.tenantName = invocation.context().tenant();
+    this.tenant = CredentialOwner.tenant(tenantName);
     this.usable = usable;
     this.index = index;
-    this.boundary = boundary;
+    this.boundary = invocation.boundary();
+    this.servers = servers;
   }
 
   /**
    * The vault as {@code invocation} sees it: the credentials it may use opened and guarded by its
-   * boundary, and the index of every credential by origin. Without a vault, nothing is bound.
+   * boundary, and the index of every credential by origin, whose servers {@code servers} knows.
+   * Without a vault, nothing is bound.
    */
   static Future<InvocationCredentials> open(
-      Invocation invocation, Collection<String> contract, Optional<CredentialStore> store) {
-    CredentialOwner tenant = CredentialOwner.tenant(invocation.context().tenant());
+      Invocation invocation,
+      Collection<String> contract,
+      Optional<CredentialStore> store,
+      OriginServers servers) {
     if (store.isEmpty()) {
       return Future.succeededFuture(
-          new InvocationCredentials(tenant, Map.of(), Optional.empty(), invocation.boundary()));
+          new InvocationCredentials(invocation, Map.of(), Optional.empty(), servers));
     }
     Set<String> names = new TreeSet<>(contract);
     names.retainAll(invocation.grant().map(g -> g.credentials()).orElse(Set.of()));
-    return store.get().index().map(index -> opened(tenant, names, index, invocation.boundary()));
+    return store.get().index().map(index -> opened(invocation, names, index, servers));
   }
 
   private static InvocationCredentials opened(
-      CredentialOwner tenant, Set<String> names, CredentialIndex index, GuestBoundary boundary) {
+      Invocation invocation, Set<String> names, CredentialIndex index, OriginServers servers) {
+    CredentialOwner tenant = CredentialOwner.tenant(invocation.context().tenant());
     Map<String, OpenedCredential> usable = new HashMap<>();
     for (String name : names) {
       index
           .open(new CredentialId(tenant, name))
           .ifPresent(
               credential -> {
-                boundary.guard(credential);
+                invocation.boundary().guard(credential);
                 usable.put(name, credential);
               });
     }
-    return new InvocationCredentials(tenant, Map.copyOf(usable), Optional.of(index), boundary);
+    return new InvocationCredentials(invocation, Map.copyOf(usable), Optional.of(index), servers);
   }
 
   /** The usable credential {@code name}; empty if the vault does not hold it for the tenant. */
@@ -91,31 +106,15 @@ final class InvocationCredentials {
     return Optional.ofNullable(usable.get(name));
   }
 
-  /** True if an answer from {@code origin} is one a credential bound to it governs. */
-  boolean governs(Destination origin) {
-    return !bound(origin).isEmpty();
-  }
-
-  /** The strictest policy of the credentials bound to {@code origin}; full if none is. */
-  ResponsePolicy policy(Destination origin) {
-    return bound(origin).values().stream()
-        .map(OpenedCredential::response)
-        .reduce(ResponsePolicy.full(), ResponsePolicy::stricter);
-  }
-
   /**
-   * True if status-only credentials are bound to {@code origin} and this invocation may use none of
-   * them: such an origin answers only invocations under a grant for one, since even its status
-   * classes, read by invocations no grant limits in number, would spell out a secret it stored a
-   * few bits at a time.
+   * True if status-only credentials are bound to {@code hop}'s server and this invocation may use
+   * none of them: such a server answers only invocations under a grant for one, since even its
+   * status classes, read by invocations no grant limits in number, would spell out a secret it
+   * stored a few bits at a time.
    */
-  boolean withholds(Destination origin) {
-    List<CredentialId> statusOnly =
-        bound(origin).entrySet().stream()
-            .filter(e -> e.getValue().response() instanceof ResponsePolicy.StatusOnly)
-            .map(Map.Entry::getKey)
-            .toList();
-    return !statusOnly.isEmpty() && statusOnly.stream().noneMatch(this::usable);
+  boolean withholds(HopCredentials hop) {
+    List<Map.Entry<CredentialId, OpenedCredential>> statusOnly = hop.statusOnlyOnes();
+    return !statusOnly.isEmpty() && statusOnly.stream().noneMatch(e -> usable(e.getKey()));
   }
 
   private boolean usable(CredentialId id) {
@@ -123,14 +122,11 @@ final class InvocationCredentials {
   }
 
   /**
-   * Counts one request to {@code origin} against every status-only credential bound to it; false,
-   * counting nothing, if one of them has no request left.
+   * Counts one request to {@code hop}'s server against every status-only credential bound to it;
+   * false, counting nothing, if one of them has no request left.
    */
-  boolean takeStatusRequest(Destination origin) {
-    List<Map.Entry<CredentialId, OpenedCredential>> limited =
-        bound(origin).entrySet().stream()
-            .filter(e -> e.getValue().response() instanceof ResponsePolicy.StatusOnly)
-            .toList();
+  boolean takeStatusRequest(HopCredentials hop) {
+    List<Map.Entry<CredentialId, OpenedCredential>> limited = hop.statusOnlyOnes();
     for (Map.Entry<CredentialId, OpenedCredential> entry : limited) {
       int max = ((ResponsePolicy.StatusOnly) entry.getValue().response()).maxRequests();
       if (statusRequests.getOrDefault(entry.getKey(), 0) >= max) {
@@ -142,15 +138,66 @@ final class InvocationCredentials {
   }
 
   /**
-   * The credentials that may be sent to {@code origin}: those the index binds to it, and the usable
-   * ones whose sealed origins cover it; each guarded by the boundary from the first time its origin
-   * is asked, before any answer from it is read.
+   * The credentials bound to the server {@code hop} reaches: those bound to the origin it names,
+   * and to every origin that server {@linkplain OriginServers#serves serves} (the vault's exact
+   * origins on its scheme and port whose host is or resolves to its address, and the origins hops
+   * on this node reached it under), so another name for a server shapes its answers as the server's
+   * own name does. Each is guarded by the boundary before any answer from the server is read. May
+   * resolve the candidate origins' hosts on the invocation's share of the node's lookups; kept for
+   * the rest of the invocation.
    */
-  private Map<CredentialId, OpenedCredential> bound(Destination origin) {
-    return boundByOrigin.computeIfAbsent(origin.origin(), key -> lookUp(origin));
+  HopCredentials bound(Hop hop) throws InterruptedException {
+    HopKey key = new HopKey(hop.destination().origin(), hop.server());
+    HopCredentials known = boundByHop.get(key);
+    if (known == null) {
+      known = lookUp(hop);
+      boundByHop.put(key, known);
+    }
+    return known;
   }
 
-  private Map<CredentialId, OpenedCredential> lookUp(Destination origin) {
+  private HopCredentials lookUp(Hop hop) throws InterruptedException {
+    Map<CredentialId, OpenedCredential> bound = new LinkedHashMap<>(byName(hop.destination()));
+    if (!bound.isEmpty()) {
+      servers.reached(hop);
+    }
+    for (Destination origin : servers.reachedAt(hop.server())) {
+      bound.putAll(byName(origin));
+    }
+    for (Destination origin : candidates(hop.server())) {
+      if (!origin.host().equals(hop.destination().host())
+          && servers.serves(tenantName, origin, hop.server())) {
+        bound.putAll(byName(origin));
+      }
+    }
+    return new HopCredentials(bound);
+  }
+
+  /** The exact origins, in the index or a usable credential's sealed list, on the server's port. */
+  private Set<Destination> candidates(Server server) {
+    Set<Destination> origins = new LinkedHashSet<>();
+    index.ifPresent(i -> origins.addAll(i.exactOrigins(server.scheme(), server.port())));
+    for (OpenedCredential credential : usable.values()) {
+      for (DestinationPattern pattern : credential.allow()) {
+        if (!pattern.wildcard()
+            && pattern.scheme().equals(server.scheme())
+            && pattern.port() == server.port()) {
+          origins.add(Destination.parse(pattern.toString()));
+        }
+      }
+    }
+    return origins;
+  }
+
+  /**
+   * The credentials that may be sent to {@code origin} by name: those the index binds to it, and
+   * the usable ones whose sealed origins cover it; each guarded by the boundary.
+   */
+  private Map<CredentialId, OpenedCredential> byName(Destination origin) {
+    return boundByOrigin.computeIfAbsent(origin.origin(), key -> lookUpByName(origin));
+  }
+
+  private Map<CredentialId, OpenedCredential> lookUpByName(Destination origin) {
     Map<CredentialId, OpenedCredential> bound = new LinkedHashMap<>();
     index.ifPresent(i -> bound.putAll(i.boundTo(origin)));
     usable.forEach(
@@ -162,4 +209,7 @@ final class InvocationCredentials {
     bound.values().forEach(boundary::guard);
     return Map.copyOf(bound);
   }
+
+  /** One hop's origin and server: another name for the server is another key, as it may add. */
+  private record HopKey(String origin, Server server) {}
 }

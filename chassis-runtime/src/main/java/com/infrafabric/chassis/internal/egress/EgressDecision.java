@@ -8,7 +8,13 @@ import java.net.InetAddress;
 sealed interface EgressDecision {
 
   /** The hop may go out, and must connect to {@code address} and nowhere else. */
-  record Allowed(Destination destination, InetAddress address) implements EgressDecision {}
+  record Allowed(Destination destination, InetAddress address) implements EgressDecision {
+
+    /** The hop as sent: its URL and the server it connects to. */
+    Hop hop() {
+      return new Hop(destination, new Server(destination.scheme(), address, destination.port()));
+    }
+  }
 
   /**
    * The hop is refused.

@@ -1,7 +1,6 @@
 package com.infrafabric.chassis.internal.egress;
 
 import com.infrafabric.hostapi.abi.AbiError;
-import com.infrafabric.llm.destination.Destination;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,9 +15,10 @@ public sealed interface EgressResult {
    *     with {@code ", "}: lowercased only once redacted ({@code HttpJson}), since a secret in a
    *     name must be matched as it was sent
    * @param body the body, at most the contract's cap
-   * @param from where the response came from (the last hop, after redirects)
+   * @param from where the response came from (the last hop, after redirects): the URL and the
+   *     server it reached
    */
-  record Response(int status, Map<String, String> headers, byte[] body, Destination from)
+  record Response(int status, Map<String, String> headers, byte[] body, Hop from)
       implements EgressResult {
 
     /** True if the body is content-encoded (compressed), so opaque to redaction. */
@@ -53,4 +53,12 @@ public sealed interface EgressResult {
       this(error, reason, denial, "");
     }
   }
+
+  /**
+   * The caller's {@link HopGate} refused a hop before anything was sent to it.
+   *
+   * @param error what the guest sees
+   * @param reason why, for the tool's log
+   */
+  record Vetoed(AbiError error, String reason) implements EgressResult {}
 }

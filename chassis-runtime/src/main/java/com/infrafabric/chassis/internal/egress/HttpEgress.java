@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 
 /**
  * Sends guest HTTP requests. Each hop is decided by the {@link EgressPolicy} and the connection is
@@ -73,12 +72,14 @@ public final class HttpEgress implements AutoCloseable {
    * from {@code budget} per hop. Call from a guest thread.
    *
    * <p>With a {@code credential}, every hop must also be to an origin the credential allows, its
-   * header is added, and no compression is asked for ({@code accept-encoding: identity}). A
-   * redirect from an origin the credential or {@code pinned} covers (the origins any stored
+   * header is added, and no compression is asked for ({@code accept-encoding: identity}). Every
+   * hop, once checked and its address chosen, is put to {@code gate} before it is sent, so the
+   * caller decides on the server the hop reaches, not on the name it asked for. A redirect from a
+   * hop the credential covers or {@code gate} {@linkplain HopGate#pins pins} (a server any stored
    * credential is bound to) to another origin is not followed, with or without the credential: the
-   * tool gets the 3xx (which the caller shapes like any answer from that origin), so an origin that
+   * tool gets the 3xx (which the caller shapes like any answer from that server), so a server that
    * was sent a secret cannot make the host carry it elsewhere in a URL. The caller also discards a
-   * compressed answer from such an origin ({@link EgressResult.Response#compressed}), and one that
+   * compressed answer from such a server ({@link EgressResult.Response#compressed}), and one that
    * declares a charset redaction cannot read ({@link EgressResult.Response#opaqueCharset}), so an
    * echoed secret cannot come back in a form redaction cannot see.
    */
@@ -89,7 +90,7 @@ public final class HttpEgress implements AutoCloseable {
       List<DestinationPattern> allowList,
       BooleanSupplier budget,
       Optional<OpenedCredential> credential,
-      Predicate<Destination> pinned)
+      HopGate gate)
       throws InterruptedException {
     String method = request.method();
     String url = request.url();
@@ -115,7 +116,12 @@ public final class HttpEgress implements AutoCloseable {
             destination.origin() + " is not allowed for credential " + credential.get().name(),
             "credential");
       }
-      EgressResult result = exchange(allowed, method, headers, body, capability);
+      Hop sent = allowed.hop();
+      Optional<EgressResult.Vetoed> veto = gate.admit(sent);
+      if (veto.isPresent()) {
+        return veto.get();
+      }
+      EgressResult result = exchange(sent, method, headers, body, capability);
       String location = location(result);
       boolean follow =
           location != null
@@ -125,7 +131,7 @@ public final class HttpEgress implements AutoCloseable {
         return result;
       }
       url = redirectTarget(destination.uri(), location);
-      boolean staysHere = credential.isPresent() || pinned.test(destination);
+      boolean staysHere = credential.isPresent() || gate.pins(sent);
       if (staysHere && !sameOrigin(url, destination.origin())) {
         return result;
       }
@@ -168,17 +174,13 @@ public final class HttpEgress implements AutoCloseable {
   }
 
   private EgressResult exchange(
-      EgressDecision.Allowed allowed,
-      String method,
-      Map<String, String> headers,
-      byte[] body,
-      HttpCapability capability)
+      Hop hop, String method, Map<String, String> headers, byte[] body, HttpCapability capability)
       throws InterruptedException {
-    Destination destination = allowed.destination();
+    Destination destination = hop.destination();
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.valueOf(method))
-            .setServer(connectTo(allowed.address(), destination.port()))
+            .setServer(connectTo(hop.server()))
             .setHost(destination.host())
             .setPort(destination.port())
             .setSsl(destination.scheme().equals("https"))
@@ -203,8 +205,7 @@ public final class HttpEgress implements AutoCloseable {
                           return request.send(Buffer.buffer(body));
                         })
                     .onSuccess(
-                        response ->
-                            receive(response, destination, capability.maxResponseBytes(), done))
+                        response -> receive(response, hop, capability.maxResponseBytes(), done))
                     .onFailure(failure -> done.complete(failed(failure))));
     try {
       return done.get(capability.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -223,25 +224,22 @@ public final class HttpEgress implements AutoCloseable {
   }
 
   /**
-   * The socket address of the checked {@code address} alone. An address that carries the name it
-   * was resolved from (every answer of the JVM's resolver does) makes the client look that name up
-   * again with its own resolver when it connects: the connection would go wherever that second
+   * The socket address of {@code server}'s checked address alone. An address that carries the name
+   * it was resolved from (every answer of the JVM's resolver does) makes the client look that name
+   * up again with its own resolver when it connects: the connection would go wherever that second
    * answer says, past every check made on the first.
    */
-  private static SocketAddress connectTo(InetAddress address, int port) {
+  private static SocketAddress connectTo(Server server) {
     try {
-      InetAddress bare = InetAddress.getByAddress(address.getAddress());
-      return SocketAddress.inetSocketAddress(new InetSocketAddress(bare, port));
+      InetAddress bare = InetAddress.getByAddress(server.address().getAddress());
+      return SocketAddress.inetSocketAddress(new InetSocketAddress(bare, server.port()));
     } catch (UnknownHostException e) {
       throw new IllegalStateException("an address's own bytes are always an address", e);
     }
   }
 
   private static void receive(
-      HttpClientResponse response,
-      Destination from,
-      int maxBytes,
-      CompletableFuture<EgressResult> done) {
+      HttpClientResponse response, Hop from, int maxBytes, CompletableFuture<EgressResult> done) {
     Buffer received = Buffer.buffer();
     response.handler(
         chunk -> {

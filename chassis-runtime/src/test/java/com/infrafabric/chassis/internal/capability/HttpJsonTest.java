@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.internal.credential.GuestBoundary;
 import com.infrafabric.chassis.internal.egress.EgressResult;
+import com.infrafabric.chassis.internal.egress.Hop;
+import com.infrafabric.chassis.internal.egress.Server;
 import com.infrafabric.llm.destination.Destination;
 import com.infrafabric.llm.destination.DestinationPattern;
 import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import io.vertx.core.json.JsonObject;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +49,9 @@ class HttpJsonTest {
                 200,
                 headers,
                 "ok".getBytes(StandardCharsets.UTF_8),
-                Destination.parse("http://127.0.0.1:18290/hdrname")),
+                new Hop(
+                    Destination.parse("http://127.0.0.1:18290/hdrname"),
+                    new Server("http", InetAddress.getLoopbackAddress(), 18290))),
             boundary);
 
     assertThat(head.getJsonObject("headers").fieldNames())
