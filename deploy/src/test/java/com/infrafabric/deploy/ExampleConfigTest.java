@@ -34,8 +34,9 @@ class ExampleConfigTest {
 
     assertThat(governor.platform().http().port()).isEqualTo(8080);
     assertThat(chassis.platform().http().port()).isEqualTo(8081);
-    assertThat(chassis.platform().http().maxBodyBytes())
+    assertThat(chassis.maxRegistrationBytes())
         .isEqualTo(ChassisSettings.registrationBodyBytes(8 << 20));
+    assertThat(chassis.platform().http().maxBodyBytes()).isEqualTo(1 << 20);
     assertThat(chassis.platform().rateLimits().perRole().get("agent").capacity()).isEqualTo(1200);
     assertThat(chassis.operator().grantVerification().orElseThrow().issuer())
         .isEqualTo("infrafabric-governor");

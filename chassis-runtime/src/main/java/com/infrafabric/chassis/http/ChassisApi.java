@@ -38,6 +38,8 @@ public final class ChassisApi {
    * @param caps the operator's caps on contract limits, which bound every invocation answer
    * @param vault the chassis's credential vault; empty when it has no master keys, and then the
    *     credential routes answer 409 {@code VAULT_NOT_CONFIGURED}
+   * @param maxRegistrationBytes the largest registration body (a module in base64 with its
+   *     contract); larger ones are answered 413
    * @param maxInputBytes the largest invocation body; larger ones are answered 413
    * @param live where running invocations are held, so that a shutdown ends them answered
    * @param meters where the route's own counters go
@@ -47,12 +49,13 @@ public final class ChassisApi {
       Chassis chassis,
       ResourceLimits caps,
       Optional<CredentialVault> vault,
+      long maxRegistrationBytes,
       int maxInputBytes,
       LiveInvocations live,
       MeterRegistry meters) {
     this.renderers =
         vertx.createSharedWorkerExecutor("chassis-answers", InvocationRoutes.RENDER_THREADS);
-    this.tools = new ToolRoutes(chassis);
+    this.tools = new ToolRoutes(chassis, maxRegistrationBytes);
     this.invocations =
         new InvocationRoutes(
             chassis,

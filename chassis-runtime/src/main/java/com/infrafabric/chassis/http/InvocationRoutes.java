@@ -11,8 +11,6 @@ import com.infrafabric.chassis.ToolRef;
 import com.infrafabric.llm.Cancellation;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.auth.Principal;
-import com.infrafabric.platform.http.ApiException;
-import com.infrafabric.platform.http.ErrorCode;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
@@ -86,7 +84,9 @@ public final class InvocationRoutes {
   }
 
   void register(Routes routes) {
-    routes.post(ToolRoutes.TOOL + "/invocations", Access.tenant(AGENT), this::invoke);
+    routes
+        .withBodyLimit(maxInputBytes)
+        .post(ToolRoutes.TOOL + "/invocations", Access.tenant(AGENT), this::invoke);
   }
 
   private void invoke(RoutingContext ctx) {
@@ -99,11 +99,6 @@ public final class InvocationRoutes {
           .addKeyValue("subject", caller.subject())
           .log("invocation refused: the token does not grant the tool");
       throw ChassisErrors.notGranted(ref);
-    }
-    if (ctx.body().length() > maxInputBytes) {
-      throw ApiException.of(
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          "The invocation body exceeds the limit of " + maxInputBytes + " bytes.");
     }
     String invocationId = UUID.randomUUID().toString();
     InvocationContext context = underGrant(ctx, AgentTokens.context(caller, invocationId));

@@ -35,15 +35,23 @@ final class ToolRoutes {
   private static final Set<String> REGISTER_FIELDS = Set.of("module_base64", "contract");
 
   private final Chassis chassis;
+  private final long maxRegistrationBytes;
 
-  ToolRoutes(Chassis chassis) {
+  /**
+   * @param maxRegistrationBytes the registration route's body limit: the only route that takes
+   *     bodies of megabytes
+   */
+  ToolRoutes(Chassis chassis, long maxRegistrationBytes) {
     this.chassis = chassis;
+    this.maxRegistrationBytes = maxRegistrationBytes;
   }
 
   void register(Routes routes) {
     Access readers = Access.tenant(AGENT).orPlatform(OPERATOR, PUBLISHER);
     routes
-        .post("/v1/tools", Access.platform(PUBLISHER), this::add)
+        .withBodyLimit(maxRegistrationBytes)
+        .post("/v1/tools", Access.platform(PUBLISHER), this::add);
+    routes
         .get("/v1/tools", readers, this::list)
         .get(TOOL, readers, this::get)
         .delete(TOOL, Access.platform(OPERATOR), this::delete);

@@ -69,7 +69,6 @@ final class McpEndpoint {
   private final HeldSessions held;
   private final LiveInvocations live;
   private final Clock clock;
-  private final int maxBodyBytes;
   private final Duration batchDeadline;
 
   McpEndpoint(
@@ -80,7 +79,6 @@ final class McpEndpoint {
       HeldSessions held,
       McpMetrics metrics,
       Clock clock,
-      int maxBodyBytes,
       Duration batchDeadline,
       LiveInvocations live) {
     this.live = live;
@@ -91,7 +89,6 @@ final class McpEndpoint {
     this.held = held;
     this.metrics = metrics;
     this.clock = clock;
-    this.maxBodyBytes = maxBodyBytes;
     this.batchDeadline = batchDeadline;
   }
 
@@ -101,11 +98,6 @@ final class McpEndpoint {
 
   void post(RoutingContext ctx) {
     Instant start = clock.instant();
-    if (ctx.body().length() > maxBodyBytes) {
-      throw ApiException.of(
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          "The MCP message exceeds the limit of " + maxBodyBytes + " bytes.");
-    }
     StrictJson.requireJsonContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     McpSessions.Owner owner = owner(ctx);
     Object parsed;

@@ -48,11 +48,13 @@ public final class McpServer implements AutoCloseable {
   private final RegisteredTools registered;
   private final McpEndpoint endpoint;
   private final OriginCheck origins;
+  private final int maxBodyBytes;
   private final long pollTimer;
   private final long keepAliveTimer;
 
   /**
-   * @param maxBodyBytes the largest MCP message, as the largest REST invocation body
+   * @param maxBodyBytes the largest MCP message, as the largest REST invocation body: the POST
+   *     route's body limit
    * @param batchDeadline how long one batch may take, as one call may: the largest timeout a tool
    *     may have
    * @param allowedOrigins the browser origins the service allows (its CORS origins); a request
@@ -73,6 +75,7 @@ public final class McpServer implements AutoCloseable {
     this.vertx = vertx;
     this.settings = settings;
     this.origins = new OriginCheck(allowedOrigins);
+    this.maxBodyBytes = maxBodyBytes;
     McpSessions sessions = new McpSessions(redis, clock, settings, HOLD_LEASE);
     this.streams = new McpStreams(settings.maxStreams());
     InFlightCalls calls = new InFlightCalls();
@@ -89,7 +92,6 @@ public final class McpServer implements AutoCloseable {
             held,
             metrics,
             clock,
-            maxBodyBytes,
             batchDeadline,
             live);
     this.pollTimer = vertx.setPeriodic(settings.toolsPollInterval().toMillis(), id -> poll());
@@ -103,8 +105,9 @@ public final class McpServer implements AutoCloseable {
   public void register(Routes routes) {
     Access agents = Access.tenant(ChassisApi.AGENT);
     routes
-        .post(McpEndpoint.PATH, agents, origins.guarding(endpoint::post))
-        .get(McpEndpoint.PATH, agents, origins.guarding(endpoint::stream));
+        .withBodyLimit(maxBodyBytes)
+        .post(McpEndpoint.PATH, agents, origins.guarding(endpoint::post));
+    routes.get(McpEndpoint.PATH, agents, origins.guarding(endpoint::stream));
     // Ending a session frees what it holds: a caller whose rate limit is spent can still do it.
     routes.settling().delete(McpEndpoint.PATH, agents, origins.guarding(endpoint::delete));
   }

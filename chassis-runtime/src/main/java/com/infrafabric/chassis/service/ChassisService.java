@@ -76,6 +76,7 @@ public final class ChassisService {
             chassis,
             settings.operator().limitCaps(),
             vault,
+            settings.maxRegistrationBytes(),
             settings.maxInputBytes(),
             live,
             meters);

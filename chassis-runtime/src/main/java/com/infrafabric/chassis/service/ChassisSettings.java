@@ -22,8 +22,9 @@ import java.util.Optional;
  *
  * <pre>
  * chassis.http.port, .host, .maxInFlight, ...    as http.* (see PlatformSettings); port 8081
- * chassis.http.maxBodyBytes     base64 of chassis.module.maxModuleBytes + 64 KiB (at least that)
- * chassis.http.maxInputBytes    1048576 (at most maxBodyBytes): the largest invocation body
+ * chassis.http.maxBodyBytes     1048576: the largest body of a route without a limit of its own
+ * chassis.http.maxInputBytes    1048576: the largest invocation body, REST or MCP
+ *     (a registration body's limit is base64 of chassis.module.maxModuleBytes + 64 KiB)
  * chassis.ratelimit.*           as ratelimit.*, buckets per token subject under "chassis"
  * chassis.publishers.jwksFile   required: public EC P-256 keys (with kid) of trusted publishers
  * chassis.caps.timeout, .cpuTime, .memoryMaxPages, .tableMaxEntries, .outputMaxBytes,
@@ -56,7 +57,8 @@ import java.util.Optional;
  *
  * @param platform HTTP bounds, token verification and rate limits of the chassis API
  * @param operator publishers, caps, sandbox sizing and egress policy
- * @param maxInputBytes the largest invocation request body; larger ones are answered 413
+ * @param maxInputBytes the largest invocation request body, REST or MCP; larger ones are answered
+ *     413 before they are read
  * @param masterKeys the keys that seal the credential vault; empty for no vault
  * @param kvRedis a Redis of its own for tools' key-value data; empty to keep it in the shared one
  * @param mcp how the MCP endpoint keeps sessions and sends notifications
@@ -93,26 +95,21 @@ public record ChassisSettings(
     Objects.requireNonNull(masterKeys, "masterKeys");
     Objects.requireNonNull(kvRedis, "kvRedis");
     Objects.requireNonNull(mcp, "mcp");
-    if (maxInputBytes < 1 || maxInputBytes > platform.http().maxBodyBytes()) {
+    if (maxInputBytes < 1 || maxInputBytes > HTTP_BODY_CAP) {
       throw new IllegalArgumentException(
-          MAX_INPUT_BYTES
-              + " "
-              + maxInputBytes
-              + " is outside 1.."
-              + platform.http().maxBodyBytes()
-              + " (chassis.http.maxBodyBytes)");
+          MAX_INPUT_BYTES + " " + maxInputBytes + " is outside 1.." + HTTP_BODY_CAP);
     }
     long needed = registrationBodyBytes(operator.moduleCaps().maxModuleBytes());
-    if (platform.http().maxBodyBytes() < needed) {
+    if (needed > HTTP_BODY_CAP) {
       throw new IllegalArgumentException(
-          "chassis.http.maxBodyBytes "
-              + platform.http().maxBodyBytes()
-              + " cannot carry a module of "
-              + OperatorSettingsReader.MAX_MODULE_BYTES
+          OperatorSettingsReader.MAX_MODULE_BYTES
               + " "
               + operator.moduleCaps().maxModuleBytes()
-              + " bytes in base64 with its contract; it must be at least "
-              + needed);
+              + " needs registration bodies of "
+              + needed
+              + " bytes (the module in base64 with its contract), past the "
+              + HTTP_BODY_CAP
+              + " an HTTP body may have");
     }
     for (ProviderSettings provider : operator.llmProviders()) {
       if (provider.credential().isPresent() && masterKeys.isEmpty()) {
@@ -135,16 +132,10 @@ public record ChassisSettings(
    */
   public static ChassisSettings from(Config config) {
     OperatorSettings operator = OperatorSettingsReader.read(config);
-    long bodyBytes =
-        Math.min(registrationBodyBytes(operator.moduleCaps().maxModuleBytes()), HTTP_BODY_CAP);
     PlatformSettings platform =
         PlatformSettings.from(
-            config,
-            RATE_LIMITS,
-            "chassis.",
-            HttpSettings.defaults().withPort(DEFAULT_PORT).withMaxBodyBytes(bodyBytes));
-    long maxBody = platform.http().maxBodyBytes();
-    long maxInput = config.integer(MAX_INPUT_BYTES, Math.min(1 << 20, maxBody), 1, maxBody);
+            config, RATE_LIMITS, "chassis.", HttpSettings.defaults().withPort(DEFAULT_PORT));
+    long maxInput = config.integer(MAX_INPUT_BYTES, 1 << 20, 1, HTTP_BODY_CAP);
     return new ChassisSettings(
         platform,
         operator,
@@ -160,6 +151,14 @@ public record ChassisSettings(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(KV_REDIS_URL + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The limit of the registration route's bodies: the largest module's, {@link
+   * #registrationBodyBytes}.
+   */
+  public long maxRegistrationBytes() {
+    return registrationBodyBytes(operator.moduleCaps().maxModuleBytes());
   }
 
   /**

@@ -12,6 +12,7 @@ import com.infrafabric.chassis.testing.Guests;
 import com.infrafabric.chassis.testing.Publisher;
 import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.chassis.testing.WasmBinary;
+import com.infrafabric.platform.testing.RawConnection;
 import com.infrafabric.platform.testing.RedisServerExtension;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -203,6 +204,30 @@ class RequestValidationTest {
         "data segment 0 fills bytes 65530 to 65540, past the initial memory of 65536 bytes");
     assertThat(rig.http.get("/v1/tools/overflowing/1.0.0", rig.operator()).statusCode())
         .isEqualTo(404);
+  }
+
+  /**
+   * Regression: every chassis route buffered bodies up to the registration limit (11 MB by default)
+   * and the invocation and MCP routes checked their own limit only then; one tenant's slow 11 MB
+   * bodies filled the heap. A body announced over its route's limit, here 256 bytes of the 71,000 a
+   * registration may have, is now refused before a byte of it is read.
+   */
+  @Test
+  void anInvocationOrMcpBodyAnnouncedOverItsRoutesLimitIs413BeforeItIsRead() {
+    String agent = rig.agent("acme", "echo");
+    for (String path : List.of("/v1/tools/echo/1.0.0/invocations", "/mcp")) {
+      try (RawConnection connection = RawConnection.open(rig.service.port())) {
+        connection.send(
+            "POST "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + agent
+                + "\r\nContent-Type: application/json\r\nAccept: application/json,"
+                + " text/event-stream\r\nContent-Length: 60000\r\n\r\n{\"input\":\"");
+
+        assertThat(connection.statusLine()).as(path).startsWith("HTTP/1.1 413 ");
+      }
+    }
   }
 
   @Test

@@ -52,15 +52,18 @@ class ChassisSettingsTest {
   }
 
   @Test
-  void defaultsListenOn8081WithABodyLimitThatCarriesTheLargestModule() {
+  void defaultsListenOn8081WithARegistrationBodyLimitThatCarriesTheLargestModule() {
     ChassisSettings settings = read(Map.of());
     OperatorSettings operator = settings.operator();
 
     assertThat(settings.platform().http().port()).isEqualTo(8081);
     assertThat(operator.moduleCaps().maxModuleBytes()).isEqualTo(8 << 20);
-    assertThat(settings.platform().http().maxBodyBytes())
+    assertThat(settings.maxRegistrationBytes())
         .isEqualTo(ChassisSettings.registrationBodyBytes(8 << 20))
         .isEqualTo(11_250_348);
+    assertThat(settings.platform().http().maxBodyBytes())
+        .as("every other route's")
+        .isEqualTo(1 << 20);
     assertThat(settings.maxInputBytes()).isEqualTo(1 << 20);
     assertThat(settings.platform().rateLimits())
         .as("the documented buckets, with no config file")
@@ -90,7 +93,7 @@ class ChassisSettingsTest {
 
     OperatorSettings operator = settings.operator();
     assertThat(settings.platform().http().port()).isEqualTo(9100);
-    assertThat(settings.platform().http().maxBodyBytes())
+    assertThat(settings.maxRegistrationBytes())
         .isEqualTo(ChassisSettings.registrationBodyBytes(1 << 20));
     assertThat(operator.limitCaps().memoryMaxPages()).isEqualTo(64);
     assertThat(operator.limitCaps().timeout()).isEqualTo(Duration.ofSeconds(5));
@@ -119,13 +122,13 @@ class ChassisSettingsTest {
             "chassis.egress.trustedTargets entry \"intranet:80\" is not of the form cidr:port");
     assertThat(failure("chassis.egress.allowedPorts", "http"))
         .isEqualTo("chassis.egress.allowedPorts entry http is not a port (1..65535)");
-    assertThat(failure("chassis.http.maxBodyBytes", "1048576"))
+    assertThat(failure("chassis.module.maxModuleBytes", "60000000"))
         .isEqualTo(
-            "chassis.http.maxBodyBytes 1048576 cannot carry a module of"
-                + " chassis.module.maxModuleBytes 8388608 bytes in base64 with its contract;"
-                + " it must be at least 11250348");
+            "chassis.module.maxModuleBytes 60000000 needs registration bodies of 80065536 bytes"
+                + " (the module in base64 with its contract), past the 67108864 an HTTP body may"
+                + " have");
     assertThat(failure("chassis.http.maxInputBytes", "0"))
-        .isEqualTo("chassis.http.maxInputBytes 0 is outside 1..11250348");
+        .isEqualTo("chassis.http.maxInputBytes 0 is outside 1..67108864");
     Path missing = directory.resolve("nope.json");
     assertThat(failure("chassis.publishers.jwksFile", missing.toString()))
         .isEqualTo("chassis.publishers.jwksFile " + missing + " cannot be read");

@@ -44,7 +44,13 @@ class SlowClientsTest {
         HttpSettings.defaults()
             .withPort(0)
             .withConnections(
-                new ConnectionLimits(512, AUTHENTICATION_DEADLINE, Duration.ofSeconds(1), 16_384));
+                new ConnectionLimits(
+                    512,
+                    AUTHENTICATION_DEADLINE,
+                    Duration.ofSeconds(1),
+                    16_384,
+                    Duration.ofMinutes(2),
+                    ConnectionLimits.defaultBodyBytesInFlight()));
     try (GovernorServiceRig rig =
         new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE, http)) {
       String t = GovernorRig.freshTenant("slow");

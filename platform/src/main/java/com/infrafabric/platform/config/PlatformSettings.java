@@ -32,6 +32,8 @@ import java.util.TreeSet;
  * http.port                 IF_HTTP_PORT                  8080 (1..65535)
  * http.maxBodyBytes         IF_HTTP_MAX_BODY_BYTES        1048576
  * http.maxInFlight          IF_HTTP_MAX_IN_FLIGHT         256
+ * http.bodyGrace / .minBodyBytesPerSecond / .maxBodyTime   5s / 16384 / 2m: how long a body may take
+ * http.bodyBytesInFlight    IF_HTTP_BODY_BYTES_IN_FLIGHT  a sixteenth of the heap (1 MiB..16 GiB)
  * http.idleTimeout          IF_HTTP_IDLE_TIMEOUT          60s
  * http.shutdownGrace        IF_HTTP_SHUTDOWN_GRACE        10s
  * http.readinessDeadline    IF_HTTP_READINESS_DEADLINE    2s
@@ -181,7 +183,13 @@ public record PlatformSettings(
         config.duration(prefix + "authenticationDeadline", defaults.authenticationDeadline()),
         config.duration(prefix + "bodyGrace", defaults.bodyGrace()),
         config.integer(
-            prefix + "minBodyBytesPerSecond", defaults.minBodyBytesPerSecond(), 1, 1L << 30));
+            prefix + "minBodyBytesPerSecond", defaults.minBodyBytesPerSecond(), 1, 1L << 30),
+        config.duration(prefix + "maxBodyTime", defaults.maxBodyTime()),
+        config.integer(
+            prefix + "bodyBytesInFlight",
+            defaults.bodyBytesInFlight(),
+            ConnectionLimits.MIN_BODY_BYTES_IN_FLIGHT,
+            ConnectionLimits.MAX_BODY_BYTES_IN_FLIGHT));
   }
 
   private static JwtSettings auth(Config config) {

@@ -7,21 +7,21 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * Gives a request body a deadline from its length ({@link ConnectionLimits#bodyDeadline}): a body
- * still arriving then is answered 408 {@code REQUEST_TIMEOUT} and its connection closed, so a
- * client trickling a byte a second cannot keep its in-flight slot. Runs before the body is read,
- * after authentication.
+ * Gives a request body a deadline from its length, at most its route's limit ({@link
+ * BodyLimit#expectedBytes}), and never past {@link ConnectionLimits#maxBodyTime} ({@link
+ * ConnectionLimits#bodyDeadline}): a body still arriving then is answered 408 {@code
+ * REQUEST_TIMEOUT} and its connection closed, so a client trickling a byte a second cannot keep its
+ * in-flight slot, nor the bytes it sent. Runs before the body is read, after its route's {@link
+ * BodyLimit}.
  */
 final class BodyDeadline implements Handler<RoutingContext> {
 
   static final ErrorCode REQUEST_TIMEOUT = new ErrorCode("REQUEST_TIMEOUT", 408);
 
   private final ConnectionLimits limits;
-  private final long maxBodyBytes;
 
-  BodyDeadline(ConnectionLimits limits, long maxBodyBytes) {
+  BodyDeadline(ConnectionLimits limits) {
     this.limits = limits;
-    this.maxBodyBytes = maxBodyBytes;
   }
 
   @Override
@@ -33,7 +33,8 @@ final class BodyDeadline implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    Duration deadline = limits.bodyDeadline(declaredLength(ctx.request()));
+    Duration deadline =
+        limits.bodyDeadline(BodyLimit.of(ctx).orElseThrow().expectedBytes(ctx.request()));
     long timer = ctx.vertx().setTimer(deadline.toMillis(), id -> expire(ctx, deadline));
     ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
     ctx.next();
@@ -56,16 +57,5 @@ final class BodyDeadline implements Handler<RoutingContext> {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     return request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null
         || (length != null && !"0".equals(length.strip()));
-  }
-
-  /** The Content-Length (at most the body limit), or the body limit when the body is chunked. */
-  private long declaredLength(HttpServerRequest request) {
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length == null) {
-      return maxBodyBytes;
-    }
-    return Math.min(
-        Fields.decimal(HttpHeaders.CONTENT_LENGTH.toString(), length.strip(), 0, Long.MAX_VALUE),
-        maxBodyBytes);
   }
 }

@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How a service keeps slow and anonymous clients from holding what authenticated callers need.
- * Authentication reads only the headers; the body is read after it, at a minimum rate.
+ * Authentication reads only the headers; the body is read after it, at a minimum rate, into a
+ * bounded share of the heap.
  *
  * @param maxUnauthenticated connections that have not yet carried an authenticated request; when
  *     one more opens, the oldest of them is closed, so anonymous connections can never crowd out a
@@ -13,14 +14,29 @@ import java.time.Duration;
  *     after it opened is closed (a client trickling its headers never gets that far)
  * @param bodyGrace how long any request body may take before the rate applies
  * @param minBodyBytesPerSecond the slowest a body may arrive after the grace: a request whose body
- *     has not arrived within {@code bodyGrace + length / rate} is answered 408 {@code
- *     REQUEST_TIMEOUT} and its connection closed. 1 B/s..1 GiB/s
+ *     has not arrived within {@code bodyGrace + length / rate} (but at most {@code maxBodyTime}) is
+ *     answered 408 {@code REQUEST_TIMEOUT} and its connection closed. 1 B/s..1 GiB/s
+ * @param maxBodyTime the longest any body may take, however large: a client that announces the
+ *     largest body a route takes can hold what it sent for this long at most
+ * @param bodyBytesInFlight the request body bytes the service holds at once (announced lengths; a
+ *     chunked body counts as its route's limit), from when it starts reading a body until the
+ *     request is answered. One tenant holds at most half ({@link
+ *     com.infrafabric.platform.limit.TenantSlots}); what all hold never exceeds twice it. 1 MiB..16
+ *     GiB, and at least twice the largest body a route of the service takes
  */
 public record ConnectionLimits(
     int maxUnauthenticated,
     Duration authenticationDeadline,
     Duration bodyGrace,
-    long minBodyBytesPerSecond) {
+    long minBodyBytesPerSecond,
+    Duration maxBodyTime,
+    long bodyBytesInFlight) {
+
+  /** The smallest {@link #bodyBytesInFlight} a service may be given. */
+  public static final long MIN_BODY_BYTES_IN_FLIGHT = 1L << 20;
+
+  /** The largest {@link #bodyBytesInFlight} a service may be given. */
+  public static final long MAX_BODY_BYTES_IN_FLIGHT = 16L << 30;
 
   public ConnectionLimits {
     if (maxUnauthenticated < 1 || maxUnauthenticated > 100_000) {
@@ -29,19 +45,64 @@ public record ConnectionLimits(
     }
     HttpSettings.requirePositive("http.authenticationDeadline", authenticationDeadline);
     HttpSettings.requirePositive("http.bodyGrace", bodyGrace);
+    HttpSettings.requirePositive("http.maxBodyTime", maxBodyTime);
     if (minBodyBytesPerSecond < 1 || minBodyBytesPerSecond > 1L << 30) {
       throw new IllegalArgumentException(
           "http.minBodyBytesPerSecond " + minBodyBytesPerSecond + " is outside 1..1073741824");
     }
+    if (bodyBytesInFlight < MIN_BODY_BYTES_IN_FLIGHT
+        || bodyBytesInFlight > MAX_BODY_BYTES_IN_FLIGHT) {
+      throw new IllegalArgumentException(
+          "http.bodyBytesInFlight "
+              + bodyBytesInFlight
+              + " is outside "
+              + MIN_BODY_BYTES_IN_FLIGHT
+              + ".."
+              + MAX_BODY_BYTES_IN_FLIGHT);
+    }
   }
 
-  /** 512 unauthenticated connections, 10 s to authenticate, bodies at 5 s plus 16 KiB/s. */
+  /**
+   * 512 unauthenticated connections, 10 s to authenticate, bodies at 5 s plus 16 KiB/s within 2
+   * minutes, and a sixteenth of the heap for bodies in flight ({@link #defaultBodyBytesInFlight}).
+   */
   public static ConnectionLimits defaults() {
-    return new ConnectionLimits(512, Duration.ofSeconds(10), Duration.ofSeconds(5), 16 * 1024);
+    return new ConnectionLimits(
+        512,
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(5),
+        16 * 1024,
+        Duration.ofMinutes(2),
+        defaultBodyBytesInFlight());
   }
 
-  /** How long a body of {@code bytes} may take to arrive. */
+  /**
+   * A sixteenth of the heap's maximum (at least {@link #MIN_BODY_BYTES_IN_FLIGHT}): with what its
+   * tenants may hold beyond it, an eighth of the heap per service, a quarter for the two services
+   * one process runs.
+   */
+  public static long defaultBodyBytesInFlight() {
+    return Math.min(
+        MAX_BODY_BYTES_IN_FLIGHT,
+        Math.max(MIN_BODY_BYTES_IN_FLIGHT, Runtime.getRuntime().maxMemory() / 16));
+  }
+
+  public ConnectionLimits withBodyBytesInFlight(long bodyBytesInFlight) {
+    return new ConnectionLimits(
+        maxUnauthenticated,
+        authenticationDeadline,
+        bodyGrace,
+        minBodyBytesPerSecond,
+        maxBodyTime,
+        bodyBytesInFlight);
+  }
+
+  /**
+   * How long a body of {@code bytes} may take to arrive: never longer than {@link #maxBodyTime}.
+   */
   Duration bodyDeadline(long bytes) {
-    return bodyGrace.plusMillis(Math.max(0, bytes) * 1000 / minBodyBytesPerSecond);
+    Duration atMinimumRate =
+        bodyGrace.plusMillis(Math.max(0, bytes) * 1000 / minBodyBytesPerSecond);
+    return atMinimumRate.compareTo(maxBodyTime) < 0 ? atMinimumRate : maxBodyTime;
   }
 }

@@ -23,17 +23,12 @@ final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
   private static final Duration STORE_RETRY = Duration.ofSeconds(1);
 
-  private final long maxBodyBytes;
   private final ErrorTranslator errors;
   private final Optional<ProtectedResource> resource;
   private final WireDialect.Errors dialect;
 
   FailureHandler(
-      long maxBodyBytes,
-      ErrorTranslator errors,
-      Optional<ProtectedResource> resource,
-      WireDialect.Errors dialect) {
-    this.maxBodyBytes = maxBodyBytes;
+      ErrorTranslator errors, Optional<ProtectedResource> resource, WireDialect.Errors dialect) {
     this.errors = errors;
     this.resource = resource;
     this.dialect = dialect;
@@ -74,13 +69,13 @@ final class FailureHandler implements Handler<RoutingContext> {
               + " reporting it.");
     }
     if (failure instanceof HttpException http && http.getStatusCode() < 500) {
-      return fromStatus(http.getStatusCode());
+      return fromStatus(ctx, http.getStatusCode());
     }
     // A status without a failure, or a 4xx the framework gave with its reason attached
     // (vertx-web's 400 for an HTTP/1.1 request without Host): the status holds.
     int status = ctx.statusCode();
     if (status < 500 && (failure == null || status >= 400)) {
-      return fromStatus(status);
+      return fromStatus(ctx, status);
     }
     LOG.error("request {} failed unexpectedly", Requests.requestId(ctx), failure);
     return ApiException.of(
@@ -105,7 +100,7 @@ final class FailureHandler implements Handler<RoutingContext> {
             + " registration of the same tool version).";
   }
 
-  private ApiException fromStatus(int status) {
+  private static ApiException fromStatus(RoutingContext ctx, int status) {
     return switch (status) {
       case 401 -> ApiException.of(ErrorCode.UNAUTHENTICATED, "A valid credential is required.");
       case 403 -> ApiException.of(ErrorCode.FORBIDDEN, "The token does not grant this operation.");
@@ -113,9 +108,12 @@ final class FailureHandler implements Handler<RoutingContext> {
       case 405 ->
           ApiException.of(ErrorCode.METHOD_NOT_ALLOWED, "This resource does not allow the method.");
       case 413 ->
-          ApiException.of(
-              ErrorCode.PAYLOAD_TOO_LARGE,
-              "The request body exceeds the limit of " + maxBodyBytes + " bytes.");
+          BodyLimit.of(ctx)
+              .map(BodyLimit::tooLarge)
+              .orElseGet(
+                  () ->
+                      ApiException.of(
+                          ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large."));
       case 415 ->
           ApiException.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The content type is not supported.");
       default -> ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request is malformed.");

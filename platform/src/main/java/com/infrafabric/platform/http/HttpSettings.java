@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param host the address to bind, {@code 127.0.0.1} by default ({@code 0.0.0.0} in containers)
  * @param port the port; 0 picks a free one (tests)
- * @param maxBodyBytes larger request bodies are refused with 413, 1 B..64 MiB
+ * @param maxBodyBytes larger request bodies are refused with 413, 1 B..64 MiB, on every route that
+ *     does not declare its own limit ({@link Routes#withBodyLimit})
  * @param maxInFlight requests handled at once; beyond that 503 {@code OVERLOADED} at once
  * @param idleTimeout a connection with no traffic this long is closed
  * @param shutdownGrace how long {@code stop()} lets in-flight requests finish
@@ -37,7 +38,8 @@ public record HttpSettings(
     AdmissionSettings admission,
     int eventLoops) {
 
-  private static final long MAX_BODY_CAP = 64L * 1024 * 1024;
+  /** The largest body limit a service or a route may have. */
+  static final long MAX_BODY_CAP = 64L * 1024 * 1024;
 
   /**
    * How long before the server closes the connections left after the shutdown grace a service ends
@@ -56,10 +58,7 @@ public record HttpSettings(
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("http.port " + port + " is outside 0..65535");
     }
-    if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_CAP) {
-      throw new IllegalArgumentException(
-          "http.maxBodyBytes " + maxBodyBytes + " is outside 1.." + MAX_BODY_CAP);
-    }
+    requireBodyLimit("http.maxBodyBytes", maxBodyBytes);
     if (maxInFlight < 1 || maxInFlight > 100_000) {
       throw new IllegalArgumentException(
           "http.maxInFlight " + maxInFlight + " is outside 1..100000");
@@ -236,6 +235,12 @@ public record HttpSettings(
         connections,
         admission,
         eventLoops);
+  }
+
+  static void requireBodyLimit(String key, long maxBytes) {
+    if (maxBytes < 1 || maxBytes > MAX_BODY_CAP) {
+      throw new IllegalArgumentException(key + " " + maxBytes + " is outside 1.." + MAX_BODY_CAP);
+    }
   }
 
   static void requirePositive(String key, Duration value) {

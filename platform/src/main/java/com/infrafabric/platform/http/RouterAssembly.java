@@ -27,9 +27,10 @@ import java.util.function.Predicate;
  * (only if configured), then each route with its own chain, and the failure handler for all of it.
  * A route's chain authenticates on the headers alone, then counts the request against the in-flight
  * bound and, on a latency-bound route, the adaptive admission limit, takes a rate-limit token and
- * checks access, and only then reads the body (bounded in size and in time) for the handler: an
- * anonymous or refused client never makes the service read its body nor takes a slot an
- * authenticated caller needs.
+ * checks access, and only then reads the body for the handler, bounded by the route's own limit
+ * (before a byte is read when the length is announced), in time, and in the bytes the node and its
+ * tenant hold ({@link BodyBudget}): an anonymous or refused client never makes the service read its
+ * body nor takes a slot an authenticated caller needs.
  */
 final class RouterAssembly {
 
@@ -41,6 +42,7 @@ final class RouterAssembly {
   private final ConnectionGuard connections;
   private final InFlightLimit inFlight;
   private final AdmissionLimit admission;
+  private final BodyBudget bodies;
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
   private DialectsByPath dialects;
 
@@ -59,6 +61,7 @@ final class RouterAssembly {
     this.connections = connections;
     this.inFlight = new InFlightLimit(settings.maxInFlight(), meters);
     this.admission = new AdmissionLimit(settings.admission(), meters);
+    this.bodies = new BodyBudget(settings.connections().bodyBytesInFlight(), meters);
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.meters = meters;
@@ -114,6 +117,7 @@ final class RouterAssembly {
               chain,
               route.dialect(),
               queryCheck,
+              route.maxBodyBytes().orElse(settings.maxBodyBytes()),
               route.handler());
       if (route.dialect() != WireDialect.PLATFORM) {
         registered.failureHandler(failures(resource, route.dialect()));
@@ -150,7 +154,7 @@ final class RouterAssembly {
   }
 
   private FailureHandler failures(Optional<ProtectedResource> resource, WireDialect dialect) {
-    return new FailureHandler(settings.maxBodyBytes(), errors, resource, dialect.errors());
+    return new FailureHandler(errors, resource, dialect.errors());
   }
 
   List<RouteDescriptor> descriptors() {
@@ -186,6 +190,7 @@ final class RouterAssembly {
         Chain.PLATFORM,
         WireDialect.PLATFORM,
         Optional.empty(),
+        settings.maxBodyBytes(),
         handler);
   }
 
@@ -225,7 +230,14 @@ final class RouterAssembly {
                     ctx.next();
                   }
                 }));
-    authenticate(route, access, Chain.PLATFORM, WireDialect.PLATFORM, Optional.empty(), handler);
+    authenticate(
+        route,
+        access,
+        Chain.PLATFORM,
+        WireDialect.PLATFORM,
+        Optional.empty(),
+        settings.maxBodyBytes(),
+        handler);
   }
 
   private Route authenticated(
@@ -236,6 +248,7 @@ final class RouterAssembly {
       Chain chain,
       WireDialect dialect,
       Optional<Handler<RoutingContext>> queryCheck,
+      long maxBodyBytes,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
     Route route = router.route(method, path).handler(tag(path));
@@ -245,16 +258,18 @@ final class RouterAssembly {
         chain,
         dialect,
         queryCheck,
+        maxBodyBytes,
         method == HttpMethod.GET || method == HttpMethod.DELETE ? noBody(handler) : handler);
     return route;
   }
 
   /**
    * The chain after the route's tag: authentication, the in-flight bound, the rate limit as {@code
-   * chain} says, the access check, the query check if there is one, and only then the body. On an
-   * admission-controlled route, admission's gate comes first instead, and its slot and then the
-   * rate limit once the body is read: a client trickling its body in holds no slot, and the slot
-   * covers all of the request's Redis work, the rate limit's round trip too.
+   * chain} says, the access check, the query check if there is one, and only then the body, of at
+   * most {@code maxBodyBytes} ({@link #readsBody}). On an admission-controlled route, admission's
+   * gate comes first instead, and its slot and then the rate limit once the body is read: a client
+   * trickling its body in holds no slot, and the slot covers all of the request's Redis work, the
+   * rate limit's round trip too.
    */
   private void authenticate(
       Route route,
@@ -262,6 +277,7 @@ final class RouterAssembly {
       Chain chain,
       WireDialect dialect,
       Optional<Handler<RoutingContext>> queryCheck,
+      long maxBodyBytes,
       Handler<RoutingContext> handler) {
     route
         .handler(new AuthenticationHandler(authenticator, dialect.callers(), connections))
@@ -273,10 +289,7 @@ final class RouterAssembly {
     }
     route.handler(new AccessHandler(access));
     queryCheck.ifPresent(route::handler);
-    route
-        .handler(new BodyDeadline(settings.connections(), settings.maxBodyBytes()))
-        .handler(
-            readBody(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()), framing));
+    readsBody(route, maxBodyBytes);
     if (chain.admissionControlled()) {
       route.handler(admission);
       if (chain.rateLimited()) {
@@ -284,6 +297,31 @@ final class RouterAssembly {
       }
     }
     route.handler(handler);
+  }
+
+  /**
+   * The steps that read a body of at most {@code maxBytes}: the limit (an announced length over it
+   * is refused before a byte is read), the node's body bytes, the deadline, then the reader, which
+   * cuts a chunked body at the limit.
+   *
+   * @throws IllegalArgumentException if one tenant's share of the body bytes cannot hold such a
+   *     body
+   */
+  private void readsBody(Route route, long maxBytes) {
+    if (maxBytes > bodies.tenantShareBytes()) {
+      throw new IllegalArgumentException(
+          "a route taking bodies of "
+              + maxBytes
+              + " bytes needs http.bodyBytesInFlight of at least "
+              + 2 * maxBytes
+              + ": one tenant holds at most half of its "
+              + settings.connections().bodyBytesInFlight());
+    }
+    route
+        .handler(new BodyLimit(maxBytes))
+        .handler(bodies)
+        .handler(new BodyDeadline(settings.connections()))
+        .handler(readBody(BodyHandler.create(false).setBodyLimit(maxBytes), framing));
   }
 
   /**

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -26,9 +27,17 @@ public final class Routes {
   private final boolean rateLimited;
   private final WireDialect dialect;
   private final boolean limitedByDialect;
+  private final OptionalLong maxBodyBytes;
 
   Routes() {
-    this(new ArrayList<>(), new AtomicReference<>(), false, true, WireDialect.PLATFORM, false);
+    this(
+        new ArrayList<>(),
+        new AtomicReference<>(),
+        false,
+        true,
+        WireDialect.PLATFORM,
+        false,
+        OptionalLong.empty());
   }
 
   private Routes(
@@ -37,13 +46,15 @@ public final class Routes {
       boolean admissionControlled,
       boolean rateLimited,
       WireDialect dialect,
-      boolean limitedByDialect) {
+      boolean limitedByDialect,
+      OptionalLong maxBodyBytes) {
     this.registered = registered;
     this.query = query;
     this.admissionControlled = admissionControlled;
     this.rateLimited = rateLimited;
     this.dialect = dialect;
     this.limitedByDialect = limitedByDialect;
+    this.maxBodyBytes = maxBodyBytes;
   }
 
   /**
@@ -64,7 +75,8 @@ public final class Routes {
    * cannot serve within its latency at once, with 503 {@code OVERLOADED}, instead of queueing it.
    */
   public Routes admissionControlled() {
-    return new Routes(registered, query, true, rateLimited, dialect, limitedByDialect);
+    return new Routes(
+        registered, query, true, rateLimited, dialect, limitedByDialect, maxBodyBytes);
   }
 
   /**
@@ -75,7 +87,7 @@ public final class Routes {
    * what the rate limit's own check would, and the in-flight bound holds them all.
    */
   public Routes settling() {
-    return new Routes(registered, query, false, false, dialect, limitedByDialect);
+    return new Routes(registered, query, false, false, dialect, limitedByDialect, maxBodyBytes);
   }
 
   /**
@@ -89,7 +101,8 @@ public final class Routes {
         admissionControlled,
         rateLimited,
         Objects.requireNonNull(dialect, "dialect"),
-        limitedByDialect);
+        limitedByDialect,
+        maxBodyBytes);
   }
 
   /**
@@ -101,7 +114,28 @@ public final class Routes {
    * answers in 6 s on a key of 2 requests a minute.
    */
   public Routes limitedByDialect() {
-    return new Routes(registered, query, admissionControlled, rateLimited, dialect, true);
+    return new Routes(
+        registered, query, admissionControlled, rateLimited, dialect, true, maxBodyBytes);
+  }
+
+  /**
+   * Where to register routes whose bodies may be up to {@code maxBytes} (1 B..{@value
+   * HttpSettings#MAX_BODY_CAP}) instead of the service's {@code http.maxBodyBytes}: a route
+   * declares here what its largest legitimate body is, and a larger one is refused before it is
+   * buffered (413 {@code PAYLOAD_TOO_LARGE} at once for a larger {@code Content-Length}, a chunked
+   * one cut at the limit), and the time and the share of the node's body bytes ({@link
+   * ConnectionLimits#bodyBytesInFlight}) a body may hold follow from it.
+   */
+  public Routes withBodyLimit(long maxBytes) {
+    HttpSettings.requireBodyLimit("a route's body limit", maxBytes);
+    return new Routes(
+        registered,
+        query,
+        admissionControlled,
+        rateLimited,
+        dialect,
+        limitedByDialect,
+        OptionalLong.of(maxBytes));
   }
 
   public Routes get(String path, Access access, Handler<RoutingContext> handler) {
@@ -147,7 +181,13 @@ public final class Routes {
     }
     registered.add(
         new Registered(
-            descriptor, handler, admissionControlled, rateLimited, dialect, limitedByDialect));
+            descriptor,
+            handler,
+            admissionControlled,
+            rateLimited,
+            dialect,
+            limitedByDialect,
+            maxBodyBytes));
     return this;
   }
 
@@ -160,13 +200,18 @@ public final class Routes {
     return Optional.ofNullable(query.get());
   }
 
+  /**
+   * @param maxBodyBytes the route's own body limit; empty for the service's {@code
+   *     http.maxBodyBytes}
+   */
   record Registered(
       RouteDescriptor descriptor,
       Handler<RoutingContext> handler,
       boolean admissionControlled,
       boolean rateLimited,
       WireDialect dialect,
-      boolean limitedByDialect) {
+      boolean limitedByDialect,
+      OptionalLong maxBodyBytes) {
     boolean sameEndpoint(RouteDescriptor other) {
       return descriptor.method().equals(other.method()) && descriptor.path().equals(other.path());
     }

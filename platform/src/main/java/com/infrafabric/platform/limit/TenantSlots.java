@@ -61,33 +61,57 @@ public final class TenantSlots {
   /**
    * Takes a slot for {@code tenant}, or says why not; an admitted slot must be {@link #release}d.
    */
-  public synchronized Decision take(String tenant) {
-    int holding = byTenant.getOrDefault(tenant, 0);
+  public Decision take(String tenant) {
+    return take(tenant, 1);
+  }
+
+  /**
+   * Takes {@code count} slots at once for {@code tenant} (what one holder weighs: a request body's
+   * kibibytes, say), all or none, or says why not; admitted slots must be {@link #release}d as
+   * many. A count over the tenant's share is never admitted.
+   */
+  public synchronized Decision take(String tenant, int count) {
+    requirePositive(count);
+    long holding = byTenant.getOrDefault(tenant, 0);
     int holders = byTenant.size() + (holding == 0 ? 1 : 0);
-    boolean underFairShare = holding < Math.max(1, bound / holders);
-    if (held >= bound && !(underFairShare && held < 2 * bound)) {
+    long after = (long) held + count;
+    boolean withinFairShare = holding + count <= Math.max(1, bound / holders);
+    if (after > bound && !(withinFairShare && after <= 2L * bound)) {
       return Decision.FULL;
     }
-    if (holding >= tenantShare) {
+    if (holding + count > tenantShare) {
       return Decision.TENANT_SHARE;
     }
-    byTenant.put(tenant, holding + 1);
-    held++;
+    byTenant.put(tenant, (int) holding + count);
+    held += count;
     return Decision.ADMITTED;
   }
 
   /** Gives back one of {@code tenant}'s slots. */
-  public synchronized void release(String tenant) {
-    Integer holding = byTenant.get(tenant);
-    if (holding == null) {
-      throw new IllegalStateException("tenant " + tenant + " holds no slot");
+  public void release(String tenant) {
+    release(tenant, 1);
+  }
+
+  /** Gives back {@code count} of {@code tenant}'s slots, as many as one {@link #take} took. */
+  public synchronized void release(String tenant, int count) {
+    requirePositive(count);
+    int holding = byTenant.getOrDefault(tenant, 0);
+    if (holding < count) {
+      throw new IllegalStateException(
+          "tenant " + tenant + " holds " + holding + " slots, not " + count);
     }
-    if (holding == 1) {
+    if (holding == count) {
       byTenant.remove(tenant);
     } else {
-      byTenant.put(tenant, holding - 1);
+      byTenant.put(tenant, holding - count);
     }
-    held--;
+    held -= count;
+  }
+
+  private static void requirePositive(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("a count of " + count + " slots");
+    }
   }
 
   /** Slots held now, by every tenant. */

@@ -35,7 +35,14 @@ class ConnectionGuardTest {
   @Test
   void aConnectionThatNeverAuthenticatesIsClosedAtTheDeadline() throws InterruptedException {
     try (ServiceFixture fixture =
-        start(new ConnectionLimits(100, Duration.ofSeconds(1), Duration.ofSeconds(5), 1024))) {
+        start(
+            new ConnectionLimits(
+                100,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(5),
+                1024,
+                Duration.ofMinutes(2),
+                ConnectionLimits.defaultBodyBytesInFlight()))) {
       RawConnection trickler = RawConnection.open(fixture.service.port());
       trickler.send("POST /v1/echo HTTP/1.1\r\nHost: x\r\nX-Slow: ");
       long start = System.nanoTime();
@@ -57,7 +64,14 @@ class ConnectionGuardTest {
   @Test
   void beyondTheBoundTheOldestUnauthenticatedConnectionIsClosed() throws InterruptedException {
     try (ServiceFixture fixture =
-        start(new ConnectionLimits(5, Duration.ofSeconds(30), Duration.ofSeconds(5), 1024))) {
+        start(
+            new ConnectionLimits(
+                5,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(5),
+                1024,
+                Duration.ofMinutes(2),
+                ConnectionLimits.defaultBodyBytesInFlight()))) {
       List<RawConnection> idle = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         idle.add(RawConnection.open(fixture.service.port()));
@@ -77,7 +91,14 @@ class ConnectionGuardTest {
   @Test
   void aBodyThatTricklesIsAnswered408AndTheRequestIsNotHandled() {
     try (ServiceFixture fixture =
-        start(new ConnectionLimits(100, Duration.ofSeconds(30), Duration.ofSeconds(1), 1024))) {
+        start(
+            new ConnectionLimits(
+                100,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(1),
+                1024,
+                Duration.ofMinutes(2),
+                ConnectionLimits.defaultBodyBytesInFlight()))) {
       RawConnection slow = RawConnection.open(fixture.service.port());
       slow.send(
           "POST /v1/echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "

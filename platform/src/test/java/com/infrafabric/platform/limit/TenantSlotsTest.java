@@ -61,4 +61,24 @@ class TenantSlotsTest {
     assertThatThrownBy(() -> new TenantSlots(-1)).isInstanceOf(IllegalArgumentException.class);
     assertThat(new TenantSlots(0).take("a")).isEqualTo(Decision.FULL);
   }
+
+  /** Slots taken by weight (a body's kibibytes) are taken all or none, within the same shares. */
+  @Test
+  void weightedTakesAreAllOrNoneWithinTheShares() {
+    TenantSlots slots = new TenantSlots(100);
+
+    assertThat(slots.take("a", 40)).isEqualTo(Decision.ADMITTED);
+    assertThat(slots.take("a", 11)).isEqualTo(Decision.TENANT_SHARE);
+    assertThat(slots.take("a", 10)).isEqualTo(Decision.ADMITTED);
+    assertThat(slots.take("b", 50)).isEqualTo(Decision.ADMITTED);
+    assertThat(slots.take("c", 34))
+        .as("over the fair share of a full bound")
+        .isEqualTo(Decision.FULL);
+    assertThat(slots.take("c", 33)).isEqualTo(Decision.ADMITTED);
+    assertThat(slots.held()).isEqualTo(133);
+    slots.release("a", 50);
+    assertThat(slots.held()).isEqualTo(83);
+    assertThatThrownBy(() -> slots.release("b", 51)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> slots.take("b", 0)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

@@ -1,0 +1,68 @@
+package com.infrafabric.platform.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+
+/**
+ * A route's body limit, the first step of reading its body: a request announcing a longer body is
+ * answered 413 {@code PAYLOAD_TOO_LARGE} before a byte of it is read, and the limit is what every
+ * later step sizes the body by ({@link #expectedBytes}): its deadline, its share of the node's body
+ * bytes, and the reader that cuts a chunked body at it. One per route.
+ */
+final class BodyLimit implements Handler<RoutingContext> {
+
+  private static final String KEY = "infrafabric.bodyLimit";
+
+  private final long maxBytes;
+
+  BodyLimit(long maxBytes) {
+    HttpSettings.requireBodyLimit("a route's body limit", maxBytes);
+    this.maxBytes = maxBytes;
+  }
+
+  long maxBytes() {
+    return maxBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    ctx.put(KEY, this);
+    if (BodyDeadline.bodyPending(ctx.request()) && declaredLength(ctx.request()) > maxBytes) {
+      ctx.fail(tooLarge());
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * The bytes the request's body will take at most: its {@code Content-Length}, or the limit for a
+   * chunked body, which the reader cuts there. Only for a request this step let through.
+   */
+  long expectedBytes(HttpServerRequest request) {
+    return Math.min(declaredLength(request), maxBytes);
+  }
+
+  /** The refusal of a body over the limit, whether announced or found while reading it. */
+  ApiException tooLarge() {
+    return ApiException.of(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "The request body exceeds this route's limit of " + maxBytes + " bytes.");
+  }
+
+  /** The limit of the route that handles {@code ctx}, once its body step has run. */
+  static Optional<BodyLimit> of(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get(KEY));
+  }
+
+  /** The {@code Content-Length}, or the largest a body can be when it is chunked. */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null) {
+      return Long.MAX_VALUE;
+    }
+    return Fields.decimal(HttpHeaders.CONTENT_LENGTH.toString(), length.strip(), 0, Long.MAX_VALUE);
+  }
+}
