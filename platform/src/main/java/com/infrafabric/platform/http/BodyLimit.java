@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * A route's body limit, the first step of reading its body: a request announcing a longer body is
@@ -30,7 +31,8 @@ final class BodyLimit implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     ctx.put(KEY, this);
-    if (BodyDeadline.bodyPending(ctx.request()) && declaredLength(ctx.request()) > maxBytes) {
+    if (BodyDeadline.bodyPending(ctx.request())
+        && contentLength(ctx.request()).orElse(0) > maxBytes) {
       ctx.fail(tooLarge());
       return;
     }
@@ -42,7 +44,7 @@ final class BodyLimit implements Handler<RoutingContext> {
    * chunked body, which the reader cuts there. Only for a request this step let through.
    */
   long expectedBytes(HttpServerRequest request) {
-    return Math.min(declaredLength(request), maxBytes);
+    return Math.min(contentLength(request).orElse(maxBytes), maxBytes);
   }
 
   /** The refusal of a body over the limit, whether announced or found while reading it. */
@@ -57,12 +59,13 @@ final class BodyLimit implements Handler<RoutingContext> {
     return Optional.ofNullable(ctx.get(KEY));
   }
 
-  /** The {@code Content-Length}, or the largest a body can be when it is chunked. */
-  private static long declaredLength(HttpServerRequest request) {
+  /** The {@code Content-Length}; empty for a chunked body. */
+  private static OptionalLong contentLength(HttpServerRequest request) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length == null) {
-      return Long.MAX_VALUE;
-    }
-    return Fields.decimal(HttpHeaders.CONTENT_LENGTH.toString(), length.strip(), 0, Long.MAX_VALUE);
+    return length == null
+        ? OptionalLong.empty()
+        : OptionalLong.of(
+            Fields.decimal(
+                HttpHeaders.CONTENT_LENGTH.toString(), length.strip(), 0, Long.MAX_VALUE));
   }
 }
