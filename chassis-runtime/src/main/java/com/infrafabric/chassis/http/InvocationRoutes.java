@@ -14,6 +14,7 @@ import com.infrafabric.platform.auth.Principal;
 import com.infrafabric.platform.http.Fields;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
+import com.infrafabric.platform.http.StrictJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -86,6 +87,7 @@ public final class InvocationRoutes {
   void register(Routes routes) {
     routes
         .withBodyLimit(maxInputBytes)
+        .withJsonValueLimit(StrictJson.MAX_VALUES) // a tool's input is free-form
         .post(ToolRoutes.TOOL + "/invocations", Access.tenant(AGENT), this::invoke);
   }
 

@@ -102,7 +102,7 @@ final class McpEndpoint {
     McpSessions.Owner owner = owner(ctx);
     Object parsed;
     try {
-      parsed = StrictJson.parse(bodyBytes(ctx));
+      parsed = StrictJson.parse(bodyBytes(ctx), Requests.jsonValueLimit(ctx));
     } catch (ApiException malformed) {
       answer(
           ctx,

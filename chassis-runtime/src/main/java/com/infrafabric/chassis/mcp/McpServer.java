@@ -6,6 +6,7 @@ import com.infrafabric.chassis.http.LiveInvocations;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.ProtectedResource;
 import com.infrafabric.platform.http.Routes;
+import com.infrafabric.platform.http.StrictJson;
 import com.infrafabric.platform.redis.RedisStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
@@ -106,6 +107,7 @@ public final class McpServer implements AutoCloseable {
     Access agents = Access.tenant(ChassisApi.AGENT);
     routes
         .withBodyLimit(maxBodyBytes)
+        .withJsonValueLimit(StrictJson.MAX_VALUES) // tools' inputs are free-form
         .post(McpEndpoint.PATH, agents, origins.guarding(endpoint::post));
     routes.get(McpEndpoint.PATH, agents, origins.guarding(endpoint::stream));
     // Ending a session frees what it holds: a caller whose rate limit is spent can still do it.

@@ -10,6 +10,7 @@ import com.infrafabric.llm.vault.CredentialStore;
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.http.Requests;
 import com.infrafabric.platform.http.Routes;
+import com.infrafabric.platform.http.StrictJson;
 import com.infrafabric.platform.http.WireDialect;
 import com.infrafabric.platform.ratelimit.RateDecision;
 import io.micrometer.core.instrument.Counter;
@@ -47,6 +48,12 @@ public final class GatewayRoutes implements AutoCloseable {
   public static final String ANTHROPIC = "/llm/anthropic";
 
   private static final Access CALLERS = Access.tenant("agent");
+
+  /**
+   * The JSON values a call's body may hold: free-form, as a megabyte of embeddings token ids or of
+   * a long conversation's messages is.
+   */
+  private static final int CALL_VALUES = StrictJson.MAX_VALUES;
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayRoutes.class);
 
@@ -102,11 +109,13 @@ public final class GatewayRoutes implements AutoCloseable {
     Routes openAi =
         routes
             .speaking(new WireDialect(OPENAI_PATHS, callers, GatewayErrors::openAi))
-            .limitedByDialect();
+            .limitedByDialect()
+            .withJsonValueLimit(CALL_VALUES);
     Routes anthropic =
         routes
             .speaking(new WireDialect(ANTHROPIC, callers, GatewayErrors::anthropic))
-            .limitedByDialect();
+            .limitedByDialect()
+            .withJsonValueLimit(CALL_VALUES);
     Wire chat = new OpenAiChatWire();
     Wire embeddings = new OpenAiEmbeddingsWire();
     Wire messages = new AnthropicMessagesWire();

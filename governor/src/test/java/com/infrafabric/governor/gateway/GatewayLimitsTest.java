@@ -351,6 +351,34 @@ class GatewayLimitsTest {
     return Long.parseLong(response.headers().firstValue("x-budget-reserved-micros").orElseThrow());
   }
 
+  /**
+   * Regression: a wide body (here 200,000 empty objects) was built into a tree many times its size
+   * before it was refused. The parser stops at a call's bound of objects and arrays; the refusal is
+   * in the caller's dialect and reserves nothing.
+   */
+  @Test
+  void aWideBodyIsRefusedByTheParserInTheCallersDialect() {
+    String scope = RIG.fundedScope(1_000_000);
+    StringBuilder wide =
+        new StringBuilder(
+            "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"x\":[{}");
+    for (int i = 1; i < 200_000; i++) {
+      wide.append(",{}");
+    }
+
+    HttpResponse<String> refused =
+        send(
+            GatewayRoutes.OPENAI + "/chat/completions",
+            RIG.agent(scope),
+            wide.append("]}").toString());
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    JsonObject error = new JsonObject(refused.body()).getJsonObject("error");
+    assertThat(error.getString("type")).isEqualTo("invalid_request_error");
+    assertThat(error.getString("message")).contains("more than 32768 objects and arrays");
+    assertThat(RIG.spentAndReserved(scope)).containsExactly(0, 0);
+  }
+
   @Test
   void aBodyBeyondTheLimitIsRefusedBeforeItIsRead() throws IOException {
     String scope = RIG.fundedScope(1_000_000);

@@ -8,24 +8,35 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A route's body limit, the first step of reading its body: a request announcing a longer body is
+ * A route's body limits, the first step of reading its body: a request announcing a longer body is
  * answered 413 {@code PAYLOAD_TOO_LARGE} before a byte of it is read, and the limit is what every
  * later step sizes the body by ({@link #expectedBytes}): its deadline, its share of the node's body
- * bytes, and the reader that cuts a chunked body at it. One per route.
+ * bytes, and the reader that cuts a chunked body at it. It also holds how many JSON values the
+ * route reads of a body ({@link Requests#jsonValueLimit}). One per route.
  */
 final class BodyLimit implements Handler<RoutingContext> {
 
   private static final String KEY = "infrafabric.bodyLimit";
 
   private final long maxBytes;
+  private final int maxJsonValues;
 
-  BodyLimit(long maxBytes) {
+  /**
+   * @param maxBytes the longest body the route takes
+   * @param maxJsonValues the most values its JSON body may hold ({@link StrictJson})
+   */
+  BodyLimit(long maxBytes, int maxJsonValues) {
     HttpSettings.requireBodyLimit("a route's body limit", maxBytes);
     this.maxBytes = maxBytes;
+    this.maxJsonValues = maxJsonValues;
   }
 
   long maxBytes() {
     return maxBytes;
+  }
+
+  int maxJsonValues() {
+    return maxJsonValues;
   }
 
   @Override

@@ -84,12 +84,24 @@ public final class Requests {
    * The body as one JSON object, read strictly.
    *
    * @throws ApiException 415 {@code UNSUPPORTED_MEDIA_TYPE} unless sent as {@code
-   *     application/json}; 400 {@code MALFORMED_REQUEST} if empty, not JSON, not an object, or
-   *     repeating a key (bodies over the limit were already refused with 413)
+   *     application/json}; 400 {@code MALFORMED_REQUEST} if empty, not JSON, not an object,
+   *     repeating a key, or holding more values than the route reads (bodies over the limit were
+   *     already refused with 413)
    */
   public static JsonObject jsonBody(RoutingContext ctx) {
     return StrictJson.object(
-        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE), ctx.body().buffer());
+        ctx.request().getHeader(HttpHeaders.CONTENT_TYPE),
+        ctx.body().buffer(),
+        jsonValueLimit(ctx));
+  }
+
+  /**
+   * The most JSON values the route of {@code ctx} reads in its body ({@link
+   * Routes#withJsonValueLimit}); {@link StrictJson#MAX_BODY_VALUES} unless it declared more. For a
+   * handler that parses its body itself.
+   */
+  public static int jsonValueLimit(RoutingContext ctx) {
+    return BodyLimit.of(ctx).map(BodyLimit::maxJsonValues).orElse(StrictJson.MAX_BODY_VALUES);
   }
 
   /**

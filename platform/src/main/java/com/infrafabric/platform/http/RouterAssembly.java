@@ -117,7 +117,8 @@ final class RouterAssembly {
               chain,
               route.dialect(),
               queryCheck,
-              route.maxBodyBytes().orElse(settings.maxBodyBytes()),
+              new BodyLimit(
+                  route.maxBodyBytes().orElse(settings.maxBodyBytes()), route.maxJsonValues()),
               route.handler());
       if (route.dialect() != WireDialect.PLATFORM) {
         registered.failureHandler(failures(resource, route.dialect()));
@@ -190,7 +191,7 @@ final class RouterAssembly {
         Chain.PLATFORM,
         WireDialect.PLATFORM,
         Optional.empty(),
-        settings.maxBodyBytes(),
+        serviceBodyLimit(),
         handler);
   }
 
@@ -236,7 +237,7 @@ final class RouterAssembly {
         Chain.PLATFORM,
         WireDialect.PLATFORM,
         Optional.empty(),
-        settings.maxBodyBytes(),
+        serviceBodyLimit(),
         handler);
   }
 
@@ -248,7 +249,7 @@ final class RouterAssembly {
       Chain chain,
       WireDialect dialect,
       Optional<Handler<RoutingContext>> queryCheck,
-      long maxBodyBytes,
+      BodyLimit body,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
     Route route = router.route(method, path).handler(tag(path));
@@ -258,7 +259,7 @@ final class RouterAssembly {
         chain,
         dialect,
         queryCheck,
-        maxBodyBytes,
+        body,
         method == HttpMethod.GET || method == HttpMethod.DELETE ? noBody(handler) : handler);
     return route;
   }
@@ -266,7 +267,7 @@ final class RouterAssembly {
   /**
    * The chain after the route's tag: authentication, the in-flight bound, the rate limit as {@code
    * chain} says, the access check, the query check if there is one, and only then the body, of at
-   * most {@code maxBodyBytes} ({@link #readsBody}). On an admission-controlled route, admission's
+   * most {@code body}'s limit ({@link #readsBody}). On an admission-controlled route, admission's
    * gate comes first instead, and its slot and then the rate limit once the body is read: a client
    * trickling its body in holds no slot, and the slot covers all of the request's Redis work, the
    * rate limit's round trip too.
@@ -277,7 +278,7 @@ final class RouterAssembly {
       Chain chain,
       WireDialect dialect,
       Optional<Handler<RoutingContext>> queryCheck,
-      long maxBodyBytes,
+      BodyLimit body,
       Handler<RoutingContext> handler) {
     route
         .handler(new AuthenticationHandler(authenticator, dialect.callers(), connections))
@@ -289,7 +290,7 @@ final class RouterAssembly {
     }
     route.handler(new AccessHandler(access));
     queryCheck.ifPresent(route::handler);
-    readsBody(route, maxBodyBytes);
+    readsBody(route, body);
     if (chain.admissionControlled()) {
       route.handler(admission);
       if (chain.rateLimited()) {
@@ -300,14 +301,15 @@ final class RouterAssembly {
   }
 
   /**
-   * The steps that read a body of at most {@code maxBytes}: the limit (an announced length over it
-   * is refused before a byte is read), the node's body bytes, the deadline, then the reader, which
-   * cuts a chunked body at the limit.
+   * The steps that read a body of at most {@code limit}'s bytes: the limit (an announced length
+   * over it is refused before a byte is read), the node's body bytes, the deadline, then the
+   * reader, which cuts a chunked body at the limit.
    *
    * @throws IllegalArgumentException if one tenant's share of the body bytes cannot hold such a
    *     body
    */
-  private void readsBody(Route route, long maxBytes) {
+  private void readsBody(Route route, BodyLimit limit) {
+    long maxBytes = limit.maxBytes();
     if (maxBytes > bodies.tenantShareBytes()) {
       throw new IllegalArgumentException(
           "a route taking bodies of "
@@ -318,10 +320,15 @@ final class RouterAssembly {
               + settings.connections().bodyBytesInFlight());
     }
     route
-        .handler(new BodyLimit(maxBytes))
+        .handler(limit)
         .handler(bodies)
         .handler(new BodyDeadline(settings.connections()))
         .handler(readBody(BodyHandler.create(false).setBodyLimit(maxBytes), framing));
+  }
+
+  /** The body limit of the platform's own routes: the service's, with the default JSON values. */
+  private BodyLimit serviceBodyLimit() {
+    return new BodyLimit(settings.maxBodyBytes(), StrictJson.MAX_BODY_VALUES);
   }
 
   /**

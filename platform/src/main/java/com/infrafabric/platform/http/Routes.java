@@ -28,6 +28,7 @@ public final class Routes {
   private final WireDialect dialect;
   private final boolean limitedByDialect;
   private final OptionalLong maxBodyBytes;
+  private final int maxJsonValues;
 
   Routes() {
     this(
@@ -37,7 +38,8 @@ public final class Routes {
         true,
         WireDialect.PLATFORM,
         false,
-        OptionalLong.empty());
+        OptionalLong.empty(),
+        StrictJson.MAX_BODY_VALUES);
   }
 
   private Routes(
@@ -47,7 +49,8 @@ public final class Routes {
       boolean rateLimited,
       WireDialect dialect,
       boolean limitedByDialect,
-      OptionalLong maxBodyBytes) {
+      OptionalLong maxBodyBytes,
+      int maxJsonValues) {
     this.registered = registered;
     this.query = query;
     this.admissionControlled = admissionControlled;
@@ -55,6 +58,7 @@ public final class Routes {
     this.dialect = dialect;
     this.limitedByDialect = limitedByDialect;
     this.maxBodyBytes = maxBodyBytes;
+    this.maxJsonValues = maxJsonValues;
   }
 
   /**
@@ -76,7 +80,14 @@ public final class Routes {
    */
   public Routes admissionControlled() {
     return new Routes(
-        registered, query, true, rateLimited, dialect, limitedByDialect, maxBodyBytes);
+        registered,
+        query,
+        true,
+        rateLimited,
+        dialect,
+        limitedByDialect,
+        maxBodyBytes,
+        maxJsonValues);
   }
 
   /**
@@ -87,7 +98,8 @@ public final class Routes {
    * what the rate limit's own check would, and the in-flight bound holds them all.
    */
   public Routes settling() {
-    return new Routes(registered, query, false, false, dialect, limitedByDialect, maxBodyBytes);
+    return new Routes(
+        registered, query, false, false, dialect, limitedByDialect, maxBodyBytes, maxJsonValues);
   }
 
   /**
@@ -102,7 +114,8 @@ public final class Routes {
         rateLimited,
         Objects.requireNonNull(dialect, "dialect"),
         limitedByDialect,
-        maxBodyBytes);
+        maxBodyBytes,
+        maxJsonValues);
   }
 
   /**
@@ -115,7 +128,14 @@ public final class Routes {
    */
   public Routes limitedByDialect() {
     return new Routes(
-        registered, query, admissionControlled, rateLimited, dialect, true, maxBodyBytes);
+        registered,
+        query,
+        admissionControlled,
+        rateLimited,
+        dialect,
+        true,
+        maxBodyBytes,
+        maxJsonValues);
   }
 
   /**
@@ -135,7 +155,30 @@ public final class Routes {
         rateLimited,
         dialect,
         limitedByDialect,
-        OptionalLong.of(maxBytes));
+        OptionalLong.of(maxBytes),
+        maxJsonValues);
+  }
+
+  /**
+   * Where to register routes whose JSON bodies may hold up to {@code maxValues} values (1..{@value
+   * StrictJson#MAX_VALUES}) instead of {@value StrictJson#MAX_BODY_VALUES}: those whose bodies are
+   * free-form (a gateway call, a tool's input). The body is refused once the parser reaches one
+   * more value, before the rest of it is built.
+   */
+  public Routes withJsonValueLimit(int maxValues) {
+    if (maxValues < 1 || maxValues > StrictJson.MAX_VALUES) {
+      throw new IllegalArgumentException(
+          "a route's JSON value limit " + maxValues + " is outside 1.." + StrictJson.MAX_VALUES);
+    }
+    return new Routes(
+        registered,
+        query,
+        admissionControlled,
+        rateLimited,
+        dialect,
+        limitedByDialect,
+        maxBodyBytes,
+        maxValues);
   }
 
   public Routes get(String path, Access access, Handler<RoutingContext> handler) {
@@ -187,7 +230,8 @@ public final class Routes {
             rateLimited,
             dialect,
             limitedByDialect,
-            maxBodyBytes));
+            maxBodyBytes,
+            maxJsonValues));
     return this;
   }
 
@@ -203,6 +247,7 @@ public final class Routes {
   /**
    * @param maxBodyBytes the route's own body limit; empty for the service's {@code
    *     http.maxBodyBytes}
+   * @param maxJsonValues the most values its JSON body may hold
    */
   record Registered(
       RouteDescriptor descriptor,
@@ -211,7 +256,8 @@ public final class Routes {
       boolean rateLimited,
       WireDialect dialect,
       boolean limitedByDialect,
-      OptionalLong maxBodyBytes) {
+      OptionalLong maxBodyBytes,
+      int maxJsonValues) {
     boolean sameEndpoint(RouteDescriptor other) {
       return descriptor.method().equals(other.method()) && descriptor.path().equals(other.path());
     }

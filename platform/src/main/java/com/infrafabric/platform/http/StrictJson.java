@@ -34,7 +34,12 @@ import java.util.Optional;
  *   <li>arrays and objects nest at most {@value #MAX_DEPTH} deep, a number has at most {@value
  *       #MAX_NUMBER_LENGTH} characters and a decimal exponent within &plusmn;{@value
  *       #MAX_DECIMAL_EXPONENT}, a name has at most {@value #MAX_NAME_LENGTH} characters: each limit
- *       is named when it refuses a text.
+ *       is named when it refuses a text;
+ *   <li>a text holds at most as many values (objects, arrays, strings, numbers, booleans, nulls) as
+ *       its reader allows, {@value #MAX_VALUES} unless it says fewer (a request body: {@value
+ *       #MAX_BODY_VALUES} unless its route declares more), and one in {@value
+ *       #VALUES_PER_CONTAINER} of them at most may be an object or an array: each counted as it is
+ *       read, so a text over either is refused before the rest of it is built.
  * </ul>
  *
  * <p>Integers come back as {@link Integer}, {@link Long} or (beyond 64 bits) {@link
@@ -61,6 +66,29 @@ public final class StrictJson {
   /** The longest object member name accepted, in characters (Jackson's default, declared here). */
   public static final int MAX_NAME_LENGTH = 50_000;
 
+  /**
+   * The most values any JSON text read holds: what a free-form body of a megabyte needs (an
+   * embeddings call's token ids, a tool's input of numbers), the bound of a guest's JSON and a
+   * contract, and what a route whose bodies are free-form declares ({@link
+   * Routes#withJsonValueLimit}).
+   */
+  public static final int MAX_VALUES = 1 << 18;
+
+  /**
+   * The most values a request body holds unless its route declares more: ample for every body of
+   * the control plane (a pricing catalogue of 1,000 models, a policy of 100 downgrades). A tree
+   * costs up to thirty times its text (an empty object, three bytes, is a map of some ninety), so a
+   * megabyte of {@code [{},{},...]} was read as 35 MB before it was refused, and 120 of them at
+   * once stalled the node in GC long enough for its Redis client to give up.
+   */
+  public static final int MAX_BODY_VALUES = 20_000;
+
+  /**
+   * At most one value in this many may be an object or an array, the costly ones: a text of its
+   * reader's most values builds at most an eighth as many maps and lists.
+   */
+  public static final int VALUES_PER_CONTAINER = 8;
+
   private static final JsonFactory FACTORY =
       JsonFactory.builder()
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -75,11 +103,23 @@ public final class StrictJson {
   private StrictJson() {}
 
   /**
-   * One JSON value (object, array, string, number, boolean or null for JSON {@code null}).
+   * One JSON value (object, array, string, number, boolean or null for JSON {@code null}) of at
+   * most {@value #MAX_VALUES} values.
    *
    * @throws ApiException 400 {@code MALFORMED_REQUEST} saying what is wrong, never echoing input
    */
   public static Object parse(byte[] utf8) {
+    return parse(utf8, MAX_VALUES);
+  }
+
+  /**
+   * One JSON value of at most {@code maxValues} values, of which at most one in {@value
+   * #VALUES_PER_CONTAINER} an object or an array.
+   *
+   * @throws ApiException 400 {@code MALFORMED_REQUEST} saying what is wrong, never echoing input
+   */
+  public static Object parse(byte[] utf8, int maxValues) {
+    ValueCount count = new ValueCount(maxValues);
     String text =
         wellFormedUtf8(utf8)
             .orElseThrow(() -> malformed("The request body is not well-formed UTF-8."));
@@ -87,7 +127,7 @@ public final class StrictJson {
       if (parser.nextToken() == null) {
         throw malformed("The JSON text is empty.");
       }
-      Object value = value(parser);
+      Object value = value(parser, count);
       if (parser.nextToken() != null) {
         throw malformed("The JSON text has more than one value.");
       }
@@ -100,17 +140,17 @@ public final class StrictJson {
   }
 
   /**
-   * A request body as one JSON object.
+   * A request body as one JSON object of at most {@code maxValues} values.
    *
    * @throws ApiException 415 {@code UNSUPPORTED_MEDIA_TYPE} unless sent as {@code
    *     application/json}; 400 {@code MALFORMED_REQUEST} if empty, not strict JSON or not an object
    */
-  static JsonObject object(String contentType, Buffer body) {
+  static JsonObject object(String contentType, Buffer body, int maxValues) {
     requireJsonContentType(contentType);
     if (body == null || body.length() == 0) {
       throw malformed("The request body is empty; a JSON object is required.");
     }
-    if (parse(body.getBytes()) instanceof JsonObject object) {
+    if (parse(body.getBytes(), maxValues) instanceof JsonObject object) {
       return object;
     }
     throw malformed("The request body must be a JSON object.");
@@ -160,10 +200,12 @@ public final class StrictJson {
     }
   }
 
-  private static Object value(JsonParser parser) throws IOException {
-    return switch (parser.currentToken()) {
-      case START_OBJECT -> object(parser);
-      case START_ARRAY -> array(parser);
+  private static Object value(JsonParser parser, ValueCount count) throws IOException {
+    JsonToken token = parser.currentToken();
+    count.add(token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY);
+    return switch (token) {
+      case START_OBJECT -> object(parser, count);
+      case START_ARRAY -> array(parser, count);
       case VALUE_STRING -> wellFormed(parser.getText());
       case VALUE_NUMBER_INT -> parser.getNumberValue();
       case VALUE_NUMBER_FLOAT -> decimal(parser);
@@ -222,22 +264,47 @@ public final class StrictJson {
     return "The JSON text exceeds a limit of the parser.";
   }
 
-  private static JsonObject object(JsonParser parser) throws IOException {
+  private static JsonObject object(JsonParser parser, ValueCount count) throws IOException {
     JsonObject object = new JsonObject(new LinkedHashMap<>());
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = wellFormed(parser.currentName());
       parser.nextToken();
-      object.put(name, value(parser));
+      object.put(name, value(parser, count));
     }
     return object;
   }
 
-  private static JsonArray array(JsonParser parser) throws IOException {
+  private static JsonArray array(JsonParser parser, ValueCount count) throws IOException {
     JsonArray array = new JsonArray();
     while (parser.nextToken() != JsonToken.END_ARRAY) {
-      array.add(value(parser));
+      array.add(value(parser, count));
     }
     return array;
+  }
+
+  /** The values one text may still hold, counted as the parser reaches each. Not thread-safe. */
+  private static final class ValueCount {
+    private final int maxValues;
+    private final int maxContainers;
+    private int values;
+    private int containers;
+
+    ValueCount(int maxValues) {
+      if (maxValues < 1) {
+        throw new IllegalArgumentException("a bound of " + maxValues + " values");
+      }
+      this.maxValues = maxValues;
+      this.maxContainers = Math.max(1, maxValues / VALUES_PER_CONTAINER);
+    }
+
+    void add(boolean container) {
+      if (++values > maxValues) {
+        throw malformed("The JSON text holds more than " + maxValues + " values.");
+      }
+      if (container && ++containers > maxContainers) {
+        throw malformed("The JSON text holds more than " + maxContainers + " objects and arrays.");
+      }
+    }
   }
 
   /**

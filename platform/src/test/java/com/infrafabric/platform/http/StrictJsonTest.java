@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -165,5 +166,68 @@ class StrictJsonTest {
     assertThat(parsed.getValue("e")).isEqualTo(new BigDecimal("1e999"));
     assertThat(parsed.getString("s")).isEqualTo("\uD83D\uDE00 h\u00e9");
     assertThat(parsed.containsKey("n")).isTrue();
+  }
+
+  /**
+   * Regression: a megabyte of {@code {"limits":{},"x":[{},{},...]}}, some 350,000 empty objects,
+   * was built into a tree of some 35 MB before the route refused it; 120 at once stalled the node
+   * in GC until its Redis client gave up. The parser now stops at the body's bound of objects and
+   * arrays, having built no more than a few of them, which the allocations show.
+   */
+  @Test
+  void aWideBodyIsRefusedAfterBuildingNoMoreThanItsBoundOfValues() {
+    byte[] wide = wide("{\"limits\":{},\"x\":[", "{}", 1 << 20);
+    long before = allocated();
+
+    ApiException refused =
+        catchApiException(() -> StrictJson.parse(wide, StrictJson.MAX_BODY_VALUES));
+
+    long allocated = allocated() - before;
+    assertThat(refused.code()).isEqualTo(ErrorCode.MALFORMED_REQUEST);
+    assertThat(refused.getMessage())
+        .isEqualTo("The JSON text holds more than 2500 objects and arrays.");
+    assertThat(allocated)
+        .as("bytes allocated: the text decoded once (2 MB of chars) and a bounded tree")
+        .isLessThan(8L << 20);
+    assertThat(catchApiException(() -> StrictJson.parse(wide)).getMessage())
+        .isEqualTo("The JSON text holds more than 32768 objects and arrays.");
+  }
+
+  /** Scalars count too, and a free-form body of a megabyte's numbers (token ids) still fits. */
+  @Test
+  void scalarsCountAgainstTheBoundAndAFreeFormMegabyteOfNumbersFits() {
+    byte[] numbers = wide("[", "100000", 1 << 20);
+
+    assertThat(catchApiException(() -> StrictJson.parse(numbers, StrictJson.MAX_BODY_VALUES)))
+        .hasMessage("The JSON text holds more than 20000 values.");
+    assertThat((JsonArray) StrictJson.parse(numbers)).hasSizeGreaterThan(140_000);
+  }
+
+  /** A JSON text of about {@code bytes}: {@code open}, then {@code item} repeated, closed. */
+  private static byte[] wide(String open, String item, int bytes) {
+    StringBuilder text = new StringBuilder(open).append(item);
+    while (text.length() < bytes - item.length() - 3) {
+      text.append(',').append(item);
+    }
+    text.append(']');
+    if (open.startsWith("{")) {
+      text.append('}');
+    }
+    return utf8(text.toString());
+  }
+
+  private static ApiException catchApiException(Runnable parse) {
+    try {
+      parse.run();
+    } catch (ApiException e) {
+      return e;
+    }
+    throw new AssertionError("accepted");
+  }
+
+  /** Bytes this thread has allocated so far (HotSpot's count). */
+  private static long allocated() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getCurrentThreadAllocatedBytes();
   }
 }
