@@ -50,7 +50,9 @@ class SlowClientsTest {
                     Duration.ofSeconds(1),
                     16_384,
                     Duration.ofMinutes(2),
-                    ConnectionLimits.defaultBodyBytesInFlight()));
+                    ConnectionLimits.defaultBodyBytesInFlight(),
+                    512,
+                    ConnectionLimits.defaultMaxConnections()));
     try (GovernorServiceRig rig =
         new GovernorServiceRig(REDIS.endpoint(), directory, WebhookSettings.NONE, http)) {
       String t = GovernorRig.freshTenant("slow");

@@ -189,7 +189,14 @@ public record PlatformSettings(
             prefix + "bodyBytesInFlight",
             defaults.bodyBytesInFlight(),
             ConnectionLimits.MIN_BODY_BYTES_IN_FLIGHT,
-            ConnectionLimits.MAX_BODY_BYTES_IN_FLIGHT));
+            ConnectionLimits.MAX_BODY_BYTES_IN_FLIGHT),
+        (int)
+            config.integer(
+                prefix + "maxUnauthenticatedConnectionsPerSource",
+                defaults.maxUnauthenticatedPerSource(),
+                1,
+                100_000),
+        (int) config.integer(prefix + "maxConnections", defaults.maxConnections(), 2, 1_000_000));
   }
 
   private static JwtSettings auth(Config config) {

@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * Requires a valid {@code Authorization: Bearer} token (or the credential a route's {@link
  * WireDialect} reads) and stores its {@link com.infrafabric.platform.auth.Principal} for the route.
  * It reads the headers only, before any of the body, and tells the {@link ConnectionGuard} that the
- * connection carried an authenticated request. A missing or refused token is answered 401 {@code
- * UNAUTHENTICATED} with {@code WWW-Authenticate: Bearer}, saying why in its message and its {@code
- * reason} detail; neither the answer nor the log ever contains the token.
+ * connection carried an authenticated request, whose caller's share of connections may refuse it. A
+ * missing or refused token is answered 401 {@code UNAUTHENTICATED} with {@code WWW-Authenticate:
+ * Bearer}, saying why in its message and its {@code reason} detail; neither the answer nor the log
+ * ever contains the token.
  */
 final class AuthenticationHandler implements Handler<RoutingContext> {
 
@@ -48,9 +50,12 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
 
   private void proceed(RoutingContext ctx, AuthResult result) {
     if (result instanceof AuthResult.Authenticated authenticated) {
-      connections.authenticated(ctx.request().connection());
       ctx.put(Requests.PRINCIPAL, authenticated.principal());
-      ctx.next();
+      Optional<ApiException> refused =
+          connections.authenticated(
+              ctx,
+              new ConnectionGuard.Owner(Requests.tenant(ctx), authenticated.principal().subject()));
+      refused.ifPresentOrElse(ctx::fail, ctx::next);
       return;
     }
     AuthResult.Reason reason = ((AuthResult.Rejected) result).reason();

@@ -1,38 +1,105 @@
 package com.infrafabric.platform.http;
 
+import com.infrafabric.platform.limit.TenantSlots;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
- * Bounds the connections that have not (yet) carried an authenticated request: each is closed if it
- * has not authenticated within the deadline, and when there are more than the bound the oldest is
- * closed. A client that sends its headers a byte at a time, or never sends a token, therefore holds
- * a connection for a bounded time and can never lock newcomers out; connections that did
- * authenticate are left alone (the idle timeout still applies to them). One periodic sweep, not a
- * timer per connection, enforces the deadline. Thread-safe: connections open and authenticate on
- * every event loop.
+ * Bounds every connection a service holds open, so that no client can take what another one needs
+ * (see {@link ConnectionLimits}).
+ *
+ * <p>Unauthenticated connections are bounded per node and per source address, and each is closed if
+ * it has not authenticated within the deadline. When one more opens over a bound, the oldest of
+ * them that carries no request is closed: a silent connect (the cheapest thing to flood with) can
+ * never close a connection whose request is being handled, however many follow it. If every one
+ * carries a request, the newcomer is closed instead.
+ *
+ * <p>A connection that carried an authenticated request belongs to that request's tenant and
+ * principal, which hold a share of {@link ConnectionLimits#maxConnections} ({@link TenantSlots});
+ * one more of a tenant or principal at its share closes that tenant's or principal's own oldest
+ * idle connection, never another's, and if all of them carry a request the newcomer's request is
+ * refused and its connection closed. (The server's idle timeout closes an authenticated connection
+ * that carries no request, bytes of a next request head trickling in or not.)
+ *
+ * <p>One periodic sweep, not a timer per connection, enforces the authentication deadline.
+ * Thread-safe: connections open, carry requests and authenticate on every event loop.
  */
 final class ConnectionGuard {
 
+  /** Whether an authenticated connection was kept, and why not. */
+  private enum Kept {
+    KEPT,
+    /** The tenant's share of connections is held, each carrying a request. */
+    TENANT_SHARE,
+    /** The principal's share of connections is held, each carrying a request. */
+    PRINCIPAL_SHARE,
+    /** Every connection is held and the tenant holds at least its fair share. */
+    FULL
+  }
+
   private static final long SWEEP_MILLIS = 100;
+  private static final Duration RETRY = Duration.ofSeconds(1);
 
   private final Vertx vertx;
   private final ConnectionLimits limits;
 
-  /** Unauthenticated connections, oldest first, with the System.nanoTime() of their deadline. */
-  private final Map<HttpConnection, Long> unauthenticated = new LinkedHashMap<>();
+  /** Every connection open and not yet given up, by connection. Guarded by {@code this}. */
+  private final Map<HttpConnection, Tracked> open = new HashMap<>();
+
+  /** Unauthenticated connections, oldest first. Guarded by {@code this}. */
+  private final LinkedHashMap<HttpConnection, Tracked> unauthenticated = new LinkedHashMap<>();
+
+  /** Unauthenticated connections by source address. Guarded by {@code this}. */
+  private final Map<String, Integer> bySource = new HashMap<>();
+
+  /** Authenticated connections that carry no request, longest idle first. Guarded by this. */
+  private final LinkedHashMap<HttpConnection, Tracked> idleCallers = new LinkedHashMap<>();
+
+  /** Authenticated connections by tenant. Guarded by {@code this}. */
+  private final TenantSlots tenants;
+
+  /** Authenticated connections by principal; one with none has no entry. Guarded by this. */
+  private final Map<Owner, Integer> byPrincipal = new HashMap<>();
+
+  private final int principalShare;
 
   private long sweeper = -1;
+
+  /** What the guard knows of one open connection; guarded by the guard. */
+  private static final class Tracked {
+    final HttpConnection connection;
+    final String source;
+    final long openedNanos;
+    int requests;
+    Owner owner;
+
+    Tracked(HttpConnection connection, String source, long openedNanos) {
+      this.connection = connection;
+      this.source = source;
+      this.openedNanos = openedNanos;
+    }
+  }
+
+  /** The tenant and principal an authenticated connection is counted against. */
+  record Owner(String tenant, String principal) {}
 
   ConnectionGuard(Vertx vertx, ConnectionLimits limits) {
     this.vertx = vertx;
     this.limits = limits;
+    this.tenants = new TenantSlots(limits.maxConnections());
+    this.principalShare = Math.max(1, tenants.tenantShare() / 2);
   }
 
   /** Starts enforcing the deadline; called once, when the server starts listening. */
@@ -48,26 +115,86 @@ final class ConnectionGuard {
 
   /** A connection opened: it is unauthenticated until a request on it authenticates. */
   void opened(HttpConnection connection) {
-    long deadline = System.nanoTime() + limits.authenticationDeadline().toNanos();
-    HttpConnection evicted = null;
+    Tracked tracked = new Tracked(connection, source(connection), System.nanoTime());
+    List<HttpConnection> closing = new ArrayList<>();
     synchronized (this) {
-      unauthenticated.put(connection, deadline);
-      if (unauthenticated.size() > limits.maxUnauthenticated()) {
-        evicted = unauthenticated.keySet().iterator().next();
-        unauthenticated.remove(evicted);
+      if (makeRoomFor(tracked.source, closing)) {
+        open.put(connection, tracked);
+        unauthenticated.put(connection, tracked);
+        bySource.merge(tracked.source, 1, Integer::sum);
+      } else {
+        closing.add(connection);
       }
     }
-    connection.closeHandler(closed -> authenticated(connection));
-    if (evicted != null) {
-      closeNow(evicted);
-    }
+    connection.closeHandler(closed -> closed(connection));
+    closing.forEach(ConnectionGuard::closeNow);
   }
 
-  /** A request on {@code connection} authenticated (or it closed): it is no longer bounded here. */
-  void authenticated(HttpConnection connection) {
+  /**
+   * The first step of every request: while it is handled its connection is never closed to make
+   * room.
+   */
+  void requestStarted(RoutingContext ctx) {
+    HttpConnection connection = ctx.request().connection();
     synchronized (this) {
-      unauthenticated.remove(connection);
+      Tracked tracked = open.get(connection);
+      if (tracked != null) {
+        tracked.requests++;
+        idleCallers.remove(connection);
+      }
     }
+    ctx.addEndHandler(done -> requestEnded(connection));
+    ctx.next();
+  }
+
+  /**
+   * A request authenticated as {@code owner}: its connection is counted against the owner's shares
+   * from now on (a connection keeps the owner of its first authenticated request). If those are
+   * held by connections that all carry requests, the connection is not kept: the answer is the
+   * refusal returned, after which the connection closes.
+   */
+  Optional<ApiException> authenticated(RoutingContext ctx, Owner owner) {
+    HttpConnection connection = ctx.request().connection();
+    Kept kept = keep(connection, owner);
+    if (kept == Kept.KEPT) {
+      return Optional.empty();
+    }
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    ctx.addEndHandler(done -> closeNow(connection));
+    return Optional.of(refusal(kept));
+  }
+
+  private Kept keep(HttpConnection connection, Owner owner) {
+    List<HttpConnection> closing = new ArrayList<>();
+    Kept kept;
+    synchronized (this) {
+      Tracked tracked = open.get(connection);
+      kept = tracked == null || tracked.owner != null ? Kept.KEPT : own(tracked, owner, closing);
+      if (kept != Kept.KEPT) {
+        forget(tracked);
+      }
+    }
+    closing.forEach(ConnectionGuard::closeNow);
+    return kept;
+  }
+
+  private ApiException refusal(Kept kept) {
+    if (kept == Kept.FULL) {
+      return ApiException.retryAfter(
+          ErrorCode.OVERLOADED,
+          "The service holds all the connections it can; retry shortly.",
+          RETRY);
+    }
+    String whose = kept == Kept.TENANT_SHARE ? "tenant" : "caller";
+    int share = kept == Kept.TENANT_SHARE ? tenants.tenantShare() : principalShare;
+    return ApiException.retryAfter(
+        InFlightLimit.TOO_MANY_IN_FLIGHT,
+        "This "
+            + whose
+            + "'s open connections fill its share of the service ("
+            + share
+            + ") and each carries a request in flight; retry on one of them.",
+        RETRY);
   }
 
   /**
@@ -79,19 +206,112 @@ final class ConnectionGuard {
     connection.shutdown(1, TimeUnit.MILLISECONDS);
   }
 
-  private void closeExpired(long now) {
-    List<HttpConnection> expired = new ArrayList<>();
-    synchronized (this) {
-      Iterator<Map.Entry<HttpConnection, Long>> oldestFirst = unauthenticated.entrySet().iterator();
-      while (oldestFirst.hasNext()) {
-        Map.Entry<HttpConnection, Long> entry = oldestFirst.next();
-        if (entry.getValue() - now > 0) {
-          break;
-        }
-        expired.add(entry.getKey());
-        oldestFirst.remove();
+  /** Authenticated connections open now; for tests. */
+  synchronized int authenticatedCount() {
+    return tenants.held();
+  }
+
+  private Kept own(Tracked tracked, Owner owner, List<HttpConnection> closing) {
+    unauthenticated.remove(tracked.connection);
+    bySource.computeIfPresent(tracked.source, (source, count) -> count == 1 ? null : count - 1);
+    while (byPrincipal.getOrDefault(owner, 0) >= principalShare) {
+      if (!evictIdleCaller(owner::equals, closing)) {
+        return Kept.PRINCIPAL_SHARE;
       }
     }
+    TenantSlots.Decision decision;
+    while ((decision = tenants.take(owner.tenant())) != TenantSlots.Decision.ADMITTED) {
+      if (!evictIdleCaller(o -> o.tenant().equals(owner.tenant()), closing)) {
+        return decision == TenantSlots.Decision.FULL ? Kept.FULL : Kept.TENANT_SHARE;
+      }
+    }
+    tracked.owner = owner;
+    byPrincipal.merge(owner, 1, Integer::sum);
+    return Kept.KEPT;
+  }
+
+  /**
+   * Makes room for one more unauthenticated connection from {@code source}, closing the oldest idle
+   * ones over the bounds; false if there is none to close.
+   */
+  private boolean makeRoomFor(String source, List<HttpConnection> closing) {
+    if (bySource.getOrDefault(source, 0) >= limits.maxUnauthenticatedPerSource()
+        && !evictIdleUnauthenticated(source::equals, closing)) {
+      return false;
+    }
+    return unauthenticated.size() < limits.maxUnauthenticated()
+        || evictIdleUnauthenticated(any -> true, closing);
+  }
+
+  private boolean evictIdleUnauthenticated(Predicate<String> source, List<HttpConnection> closing) {
+    for (Tracked tracked : unauthenticated.values()) {
+      if (tracked.requests == 0 && source.test(tracked.source)) {
+        forget(tracked);
+        closing.add(tracked.connection);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean evictIdleCaller(Predicate<Owner> owner, List<HttpConnection> closing) {
+    for (Tracked tracked : idleCallers.values()) {
+      if (owner.test(tracked.owner)) {
+        forget(tracked);
+        closing.add(tracked.connection);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void requestEnded(HttpConnection connection) {
+    synchronized (this) {
+      Tracked tracked = open.get(connection);
+      if (tracked != null && --tracked.requests == 0 && tracked.owner != null) {
+        idleCallers.put(connection, tracked);
+      }
+    }
+  }
+
+  private synchronized void closed(HttpConnection connection) {
+    Tracked tracked = open.get(connection);
+    if (tracked != null) {
+      forget(tracked);
+    }
+  }
+
+  /** Stops counting {@code tracked} anywhere: it is closed or being closed. */
+  private void forget(Tracked tracked) {
+    open.remove(tracked.connection);
+    idleCallers.remove(tracked.connection);
+    if (unauthenticated.remove(tracked.connection) != null) {
+      bySource.computeIfPresent(tracked.source, (source, count) -> count == 1 ? null : count - 1);
+    }
+    Owner owner = tracked.owner;
+    if (owner != null) {
+      tenants.release(owner.tenant());
+      byPrincipal.computeIfPresent(owner, (o, count) -> count == 1 ? null : count - 1);
+    }
+  }
+
+  private void closeExpired(long now) {
+    long deadline = limits.authenticationDeadline().toNanos();
+    List<HttpConnection> expired = new ArrayList<>();
+    synchronized (this) {
+      for (Tracked tracked : unauthenticated.values()) {
+        if (now - tracked.openedNanos < deadline) {
+          break;
+        }
+        expired.add(tracked.connection);
+      }
+      expired.forEach(connection -> forget(open.get(connection)));
+    }
     expired.forEach(ConnectionGuard::closeNow);
+  }
+
+  private static String source(HttpConnection connection) {
+    SocketAddress remote = connection.remoteAddress();
+    return remote == null || remote.hostAddress() == null ? "" : remote.hostAddress();
   }
 }

@@ -1,15 +1,17 @@
 package com.infrafabric.platform.http;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
 /**
- * How a service keeps slow and anonymous clients from holding what authenticated callers need.
+ * How a service keeps slow, anonymous and greedy clients from holding what other callers need.
  * Authentication reads only the headers; the body is read after it, at a minimum rate, into a
  * bounded share of the heap.
  *
- * @param maxUnauthenticated connections that have not yet carried an authenticated request; when
- *     one more opens, the oldest of them is closed, so anonymous connections can never crowd out a
- *     newcomer, and connections that did authenticate are never touched. 1..100000
+ * @param maxUnauthenticated connections that have not (yet) carried an authenticated request; when
+ *     one more opens, the oldest of them carrying no request is closed, so anonymous connections
+ *     can never crowd out a newcomer, and a connection whose request is being handled is never
+ *     touched (if every one carries a request, the newcomer is closed instead). 1..100000
  * @param authenticationDeadline a connection that has carried no authenticated request this long
  *     after it opened is closed (a client trickling its headers never gets that far)
  * @param bodyGrace how long any request body may take before the rate applies
@@ -23,6 +25,15 @@ import java.time.Duration;
  *     request is answered. One tenant holds at most half ({@link
  *     com.infrafabric.platform.limit.TenantSlots}); what all hold never exceeds twice it. 1 MiB..16
  *     GiB, and at least twice the largest body a route of the service takes
+ * @param maxUnauthenticatedPerSource the unauthenticated connections one source address holds: one
+ *     more from it closes its own oldest idle one, never another source's. Behind a proxy every
+ *     connection has the proxy's address; set it to {@code maxUnauthenticated} there. 1..100000
+ * @param maxConnections the bound on connections that carried an authenticated request, per node,
+ *     shared out between tenants as {@link com.infrafabric.platform.limit.TenantSlots} are (one
+ *     tenant holds at most half, one principal a quarter; at most twice the bound are open): one
+ *     more of a tenant or principal at its share closes its own oldest idle connection. Its default
+ *     is a quarter of the process's file-descriptor limit, so that all of them, the unauthenticated
+ *     ones and the service's own (Redis, providers) stay below it. 2..1000000
  */
 public record ConnectionLimits(
     int maxUnauthenticated,
@@ -30,13 +41,18 @@ public record ConnectionLimits(
     Duration bodyGrace,
     long minBodyBytesPerSecond,
     Duration maxBodyTime,
-    long bodyBytesInFlight) {
+    long bodyBytesInFlight,
+    int maxUnauthenticatedPerSource,
+    int maxConnections) {
 
   /** The smallest {@link #bodyBytesInFlight} a service may be given. */
   public static final long MIN_BODY_BYTES_IN_FLIGHT = 1L << 20;
 
   /** The largest {@link #bodyBytesInFlight} a service may be given. */
   public static final long MAX_BODY_BYTES_IN_FLIGHT = 16L << 30;
+
+  /** The file-descriptor limit assumed where the JVM cannot read it (not a Unix). */
+  private static final long ASSUMED_FD_LIMIT = 4096;
 
   public ConnectionLimits {
     if (maxUnauthenticated < 1 || maxUnauthenticated > 100_000) {
@@ -60,11 +76,22 @@ public record ConnectionLimits(
               + ".."
               + MAX_BODY_BYTES_IN_FLIGHT);
     }
+    if (maxUnauthenticatedPerSource < 1 || maxUnauthenticatedPerSource > 100_000) {
+      throw new IllegalArgumentException(
+          "http.maxUnauthenticatedConnectionsPerSource "
+              + maxUnauthenticatedPerSource
+              + " is outside 1..100000");
+    }
+    if (maxConnections < 2 || maxConnections > 1_000_000) {
+      throw new IllegalArgumentException(
+          "http.maxConnections " + maxConnections + " is outside 2..1000000");
+    }
   }
 
   /**
-   * 512 unauthenticated connections, 10 s to authenticate, bodies at 5 s plus 16 KiB/s within 2
-   * minutes, and a sixteenth of the heap for bodies in flight ({@link #defaultBodyBytesInFlight}).
+   * 512 unauthenticated connections, 256 per source, 10 s to authenticate, bodies at 5 s plus 16
+   * KiB/s within 2 minutes, a sixteenth of the heap for bodies in flight ({@link
+   * #defaultBodyBytesInFlight}), authenticated connections a quarter of the file-descriptor limit.
    */
   public static ConnectionLimits defaults() {
     return new ConnectionLimits(
@@ -73,7 +100,32 @@ public record ConnectionLimits(
         Duration.ofSeconds(5),
         16 * 1024,
         Duration.ofMinutes(2),
-        defaultBodyBytesInFlight());
+        defaultBodyBytesInFlight(),
+        256,
+        defaultMaxConnections());
+  }
+
+  /** A quarter of the process's file-descriptor limit, within 64..1000000. */
+  public static int defaultMaxConnections() {
+    long fds =
+        ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix
+            ? unix.getMaxFileDescriptorCount()
+            : ASSUMED_FD_LIMIT;
+    return (int) Math.max(64, Math.min(1_000_000, fds / 4));
+  }
+
+  /** These limits with {@code maxConnections} authenticated connections per node. */
+  public ConnectionLimits withMaxConnections(int maxConnections) {
+    return new ConnectionLimits(
+        maxUnauthenticated,
+        authenticationDeadline,
+        bodyGrace,
+        minBodyBytesPerSecond,
+        maxBodyTime,
+        bodyBytesInFlight,
+        maxUnauthenticatedPerSource,
+        maxConnections);
   }
 
   /**
@@ -94,7 +146,9 @@ public record ConnectionLimits(
         bodyGrace,
         minBodyBytesPerSecond,
         maxBodyTime,
-        bodyBytesInFlight);
+        bodyBytesInFlight,
+        maxUnauthenticatedPerSource,
+        maxConnections);
   }
 
   /**

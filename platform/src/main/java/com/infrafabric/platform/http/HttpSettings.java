@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param maxBodyBytes larger request bodies are refused with 413, 1 B..64 MiB, on every route that
  *     does not declare its own limit ({@link Routes#withBodyLimit})
  * @param maxInFlight requests handled at once; beyond that 503 {@code OVERLOADED} at once
- * @param idleTimeout a connection with no traffic this long is closed
+ * @param idleTimeout a connection with no traffic this long is closed (bytes of a request head that
+ *     trickle in do not keep it open)
  * @param shutdownGrace how long {@code stop()} lets in-flight requests finish
  * @param readinessDeadline how long each readiness check may take
  * @param cors browser origins allowed, none by default
@@ -133,6 +134,21 @@ public record HttpSettings(
   }
 
   public HttpSettings withMaxInFlight(int maxInFlight) {
+    return new HttpSettings(
+        host,
+        port,
+        maxBodyBytes,
+        maxInFlight,
+        idleTimeout,
+        shutdownGrace,
+        readinessDeadline,
+        cors,
+        connections,
+        admission,
+        eventLoops);
+  }
+
+  public HttpSettings withIdleTimeout(Duration idleTimeout) {
     return new HttpSettings(
         host,
         port,

@@ -77,6 +77,7 @@ final class RouterAssembly {
       Optional<QueryParameters> query,
       Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
+    router.route().handler(connections::requestStarted);
     router.route().handler(RouterAssembly::holdBody);
     router.route().handler(RouterAssembly::neitherSniffedNorStored);
     router
@@ -225,8 +226,9 @@ final class RouterAssembly {
                       AuthenticationHandler.bearerToken(
                           ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
                   if (token.matches(bearer)) {
-                    connections.authenticated(ctx.request().connection());
-                    handler.handle(ctx);
+                    connections
+                        .authenticated(ctx, SCRAPER)
+                        .ifPresentOrElse(ctx::fail, () -> handler.handle(ctx));
                   } else {
                     ctx.next();
                   }
@@ -240,6 +242,9 @@ final class RouterAssembly {
         serviceBodyLimit(),
         handler);
   }
+
+  /** Whom a connection that presented the scrape token counts against: the platform's callers. */
+  private static final ConnectionGuard.Owner SCRAPER = new ConnectionGuard.Owner("", "scraper");
 
   private Route authenticated(
       Router router,

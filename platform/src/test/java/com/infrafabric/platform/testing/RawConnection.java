@@ -25,8 +25,17 @@ public final class RawConnection implements AutoCloseable {
   }
 
   public static RawConnection open(int port) {
+    return openFrom("127.0.0.1", port);
+  }
+
+  /**
+   * A connection to {@code port} on 127.0.0.1 from {@code localAddress}, another loopback address
+   * (127.0.0.2, say) for a client the server must tell apart by its address.
+   */
+  public static RawConnection openFrom(String localAddress, int port) {
     try {
       Socket socket = new Socket();
+      socket.bind(new InetSocketAddress(localAddress, 0));
       socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       socket.setSoTimeout(100);
       return new RawConnection(socket);
