@@ -63,8 +63,8 @@ public final class Readiness {
   /**
    * The report of the evaluation running now, or (if {@code recentWillDo}) of one finished within
    * {@link #FRESH_FOR}, else of a new one; never fails: every problem is a check that is down.
-   * Anonymous probes take a recent report; a token holder, whose requests are accounted to them,
-   * gets one that started after they asked.
+   * Anonymous probes take a recent report; a token holder, whose requests are charged to their rate
+   * limit, gets one that started after they asked.
    */
   public Future<ReadinessReport> evaluate(boolean recentWillDo) {
     if (draining) {

@@ -73,10 +73,12 @@ final class AdmissionLimit implements Handler<RoutingContext> {
   /**
    * The step before the body is read or Redis asked anything: refuses at once while every slot is
    * held, and takes none, so a body that trickles in holds no slot that others' requests need.
+   * {@code shed} is told of each request it refuses (to charge it to its caller) before the answer.
    */
-  Handler<RoutingContext> gate() {
+  Handler<RoutingContext> gate(Handler<RoutingContext> shed) {
     return ctx -> {
       if (!room(Requests.tenant(ctx))) {
+        shed.handle(ctx);
         refuse(ctx);
         return;
       }

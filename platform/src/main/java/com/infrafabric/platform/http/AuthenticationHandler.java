@@ -54,7 +54,8 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
       Optional<ApiException> refused =
           connections.authenticated(
               ctx,
-              new ConnectionGuard.Owner(Requests.tenant(ctx), authenticated.principal().subject()));
+              new ConnectionGuard.Owner(
+                  Requests.principalTenant(ctx), authenticated.principal().subject()));
       refused.ifPresentOrElse(ctx::fail, ctx::next);
       return;
     }

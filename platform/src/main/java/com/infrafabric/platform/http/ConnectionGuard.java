@@ -64,8 +64,11 @@ final class ConnectionGuard {
   /** Unauthenticated connections by source address. Guarded by {@code this}. */
   private final Map<String, Integer> bySource = new HashMap<>();
 
-  /** Authenticated connections that carry no request, longest idle first. Guarded by this. */
-  private final LinkedHashMap<HttpConnection, Tracked> idleCallers = new LinkedHashMap<>();
+  /**
+   * Authenticated connections that carry no request, by tenant, longest idle first: the ones a
+   * tenant's newcomer may close, found without looking at any other tenant's. Guarded by this.
+   */
+  private final Map<String, LinkedHashMap<HttpConnection, Tracked>> idleByTenant = new HashMap<>();
 
   /** Authenticated connections by tenant. Guarded by {@code this}. */
   private final TenantSlots tenants;
@@ -140,7 +143,7 @@ final class ConnectionGuard {
       Tracked tracked = open.get(connection);
       if (tracked != null) {
         tracked.requests++;
-        idleCallers.remove(connection);
+        notIdle(tracked);
       }
     }
     ctx.addEndHandler(done -> requestEnded(connection));
@@ -206,22 +209,17 @@ final class ConnectionGuard {
     connection.shutdown(1, TimeUnit.MILLISECONDS);
   }
 
-  /** Authenticated connections open now; for tests. */
-  synchronized int authenticatedCount() {
-    return tenants.held();
-  }
-
   private Kept own(Tracked tracked, Owner owner, List<HttpConnection> closing) {
     unauthenticated.remove(tracked.connection);
     bySource.computeIfPresent(tracked.source, (source, count) -> count == 1 ? null : count - 1);
     while (byPrincipal.getOrDefault(owner, 0) >= principalShare) {
-      if (!evictIdleCaller(owner::equals, closing)) {
+      if (!evictIdleCaller(owner, owner::equals, closing)) {
         return Kept.PRINCIPAL_SHARE;
       }
     }
     TenantSlots.Decision decision;
     while ((decision = tenants.take(owner.tenant())) != TenantSlots.Decision.ADMITTED) {
-      if (!evictIdleCaller(o -> o.tenant().equals(owner.tenant()), closing)) {
+      if (!evictIdleCaller(owner, any -> true, closing)) {
         return decision == TenantSlots.Decision.FULL ? Kept.FULL : Kept.TENANT_SHARE;
       }
     }
@@ -254,9 +252,15 @@ final class ConnectionGuard {
     return false;
   }
 
-  private boolean evictIdleCaller(Predicate<Owner> owner, List<HttpConnection> closing) {
-    for (Tracked tracked : idleCallers.values()) {
-      if (owner.test(tracked.owner)) {
+  /** Closes the longest idle connection of {@code owner}'s tenant that {@code whose} accepts. */
+  private boolean evictIdleCaller(
+      Owner owner, Predicate<Owner> whose, List<HttpConnection> closing) {
+    Map<HttpConnection, Tracked> idle = idleByTenant.get(owner.tenant());
+    if (idle == null) {
+      return false;
+    }
+    for (Tracked tracked : idle.values()) {
+      if (whose.test(tracked.owner)) {
         forget(tracked);
         closing.add(tracked.connection);
         return true;
@@ -269,7 +273,9 @@ final class ConnectionGuard {
     synchronized (this) {
       Tracked tracked = open.get(connection);
       if (tracked != null && --tracked.requests == 0 && tracked.owner != null) {
-        idleCallers.put(connection, tracked);
+        idleByTenant
+            .computeIfAbsent(tracked.owner.tenant(), tenant -> new LinkedHashMap<>())
+            .put(connection, tracked);
       }
     }
   }
@@ -284,7 +290,7 @@ final class ConnectionGuard {
   /** Stops counting {@code tracked} anywhere: it is closed or being closed. */
   private void forget(Tracked tracked) {
     open.remove(tracked.connection);
-    idleCallers.remove(tracked.connection);
+    notIdle(tracked);
     if (unauthenticated.remove(tracked.connection) != null) {
       bySource.computeIfPresent(tracked.source, (source, count) -> count == 1 ? null : count - 1);
     }
@@ -292,6 +298,17 @@ final class ConnectionGuard {
     if (owner != null) {
       tenants.release(owner.tenant());
       byPrincipal.computeIfPresent(owner, (o, count) -> count == 1 ? null : count - 1);
+    }
+  }
+
+  private void notIdle(Tracked tracked) {
+    if (tracked.owner != null) {
+      idleByTenant.computeIfPresent(
+          tracked.owner.tenant(),
+          (tenant, idle) -> {
+            idle.remove(tracked.connection);
+            return idle.isEmpty() ? null : idle;
+          });
     }
   }
 

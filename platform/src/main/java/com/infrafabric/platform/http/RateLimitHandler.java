@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -44,6 +45,30 @@ final class RateLimitHandler implements Handler<RoutingContext> {
     take(principal, 1).onSuccess(admitted -> ctx.next()).onFailure(ctx::fail);
   }
 
+  /**
+   * The step before admission's gate on a latency-bound route, which must not wait on Redis: a
+   * caller whose refusal this node already knows is answered 429 here, without a round trip.
+   */
+  void refuseKnown(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    Optional<RateDecision> refused =
+        limitedElsewhere.test(principal) ? Optional.empty() : limiter.standingRefusal(principal);
+    refused.ifPresentOrElse(decision -> ctx.fail(refusal(decision)), ctx::next);
+  }
+
+  /**
+   * Charges a request admission sheds to its caller, without waiting for Redis: the 503 goes out at
+   * once, and a bucket this empties is known here for the caller's next requests ({@link
+   * #refuseKnown}), so a flood that is shed meets its 429. What the charge comes to changes nothing
+   * for the request already refused, so its outcome is not awaited.
+   */
+  void chargeShed(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    if (!limitedElsewhere.test(principal)) {
+      limiter.tryConsume(principal, 1);
+    }
+  }
+
   /** Takes {@code requests} from the caller's bucket; failed with the refusal to answer. */
   private Future<Void> take(Principal principal, int requests) {
     return limiter
@@ -53,14 +78,15 @@ final class RateLimitHandler implements Handler<RoutingContext> {
   }
 
   private static Future<Void> admitted(RateDecision decision) {
-    if (decision.allowed()) {
-      return Future.succeededFuture();
-    }
-    return Future.failedFuture(
-        ApiException.retryAfter(
-            ErrorCode.RATE_LIMITED,
-            seconds -> "Too many requests; retry after " + seconds + " s.",
-            decision.retryAfter()));
+    return decision.allowed() ? Future.succeededFuture() : Future.failedFuture(refusal(decision));
+  }
+
+  /** The 429 a refused {@code decision} is answered with. */
+  static ApiException refusal(RateDecision decision) {
+    return ApiException.retryAfter(
+        ErrorCode.RATE_LIMITED,
+        seconds -> "Too many requests; retry after " + seconds + " s.",
+        decision.retryAfter());
   }
 
   /**

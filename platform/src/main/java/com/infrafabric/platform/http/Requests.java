@@ -144,8 +144,16 @@ public final class Requests {
    * what the request touches lies in that tenant ({@link #actingTenant}).
    */
   static String tenant(RoutingContext ctx) {
-    Principal caller = principal(ctx);
-    return caller.scope().map(ScopeGrammar::tenantOf).orElseGet(() -> actingTenant(ctx).orElse(""));
+    return principal(ctx).scope().isPresent() ? principalTenant(ctx) : actingTenant(ctx).orElse("");
+  }
+
+  /**
+   * The tenant of the caller's own token, whatever a request names: "" for a platform caller. What
+   * outlives one request (a kept-alive connection, which carries requests for many tenants) is the
+   * caller's own.
+   */
+  static String principalTenant(RoutingContext ctx) {
+    return principal(ctx).scope().map(ScopeGrammar::tenantOf).orElse("");
   }
 
   /**

@@ -170,7 +170,8 @@ final class RouterAssembly {
 
   /**
    * Anonymous, as probes send no token; a request that does carry one goes through the whole
-   * authentication chain (a bad token is still 401) and the handler sees its principal.
+   * authentication chain (a bad token is still 401), is charged to its caller's rate limit for the
+   * evaluation of its own it gets ({@link ChargedEvaluation}), and the handler sees its principal.
    */
   private void anonymousUnlessBearer(Router router, String path, Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(HttpMethod.GET, path, null));
@@ -193,7 +194,7 @@ final class RouterAssembly {
         WireDialect.PLATFORM,
         Optional.empty(),
         serviceBodyLimit(),
-        handler);
+        rateLimiter == null ? handler : new ChargedEvaluation(rateLimiter, handler));
   }
 
   /**
@@ -275,7 +276,9 @@ final class RouterAssembly {
    * most {@code body}'s limit ({@link #readsBody}). On an admission-controlled route, admission's
    * gate comes first instead, and its slot and then the rate limit once the body is read: a client
    * trickling its body in holds no slot, and the slot covers all of the request's Redis work, the
-   * rate limit's round trip too.
+   * rate limit's round trip too. A request the gate sheds is still charged to its caller's rate
+   * limit, and one whose caller this node knows to be past its limit is refused 429 before the
+   * gate, so a flood that is shed meets its 429 too.
    */
   private void authenticate(
       Route route,
@@ -285,25 +288,32 @@ final class RouterAssembly {
       Optional<Handler<RoutingContext>> queryCheck,
       BodyLimit body,
       Handler<RoutingContext> handler) {
+    Optional<RateLimitHandler> rateLimit =
+        chain.rateLimited()
+            ? Optional.of(new RateLimitHandler(rateLimiter, chain.limitedElsewhere(dialect)))
+            : Optional.empty();
     route
         .handler(new AuthenticationHandler(authenticator, dialect.callers(), connections))
         .handler(inFlight);
     if (chain.admissionControlled()) {
-      route.handler(admission.gate());
-    } else if (chain.rateLimited()) {
-      route.handler(new RateLimitHandler(rateLimiter, chain.limitedElsewhere(dialect)));
+      rateLimit.ifPresent(limit -> route.handler(limit::refuseKnown));
+      route.handler(
+          admission.gate(rateLimit.<Handler<RoutingContext>>map(l -> l::chargeShed).orElse(NONE)));
+    } else {
+      rateLimit.ifPresent(route::handler);
     }
     route.handler(new AccessHandler(access));
     queryCheck.ifPresent(route::handler);
     readsBody(route, body);
     if (chain.admissionControlled()) {
       route.handler(admission);
-      if (chain.rateLimited()) {
-        route.handler(new RateLimitHandler(rateLimiter, chain.limitedElsewhere(dialect)));
-      }
+      rateLimit.ifPresent(route::handler);
     }
     route.handler(handler);
   }
+
+  /** What the gate of a route without a rate limit does with a request it sheds: nothing. */
+  private static final Handler<RoutingContext> NONE = ctx -> {};
 
   /**
    * The steps that read a body of at most {@code limit}'s bytes: the limit (an announced length
@@ -392,10 +402,8 @@ final class RouterAssembly {
   }
 
   /**
-   * The optional steps of a route's chain. Admission comes before the rate limit so that a refused
-   * request costs no Redis round trip.
-   */
-  /**
+   * The optional steps of a route's chain.
+   *
    * @param limitedByDialect true if the handler holds the dialect's self-limiting callers to their
    *     own limits ({@link Routes#limitedByDialect}): the rate limit then takes nothing from them
    */

@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Per-principal token buckets shared by every node of a service through Redis ({@link
@@ -52,6 +53,16 @@ public final class RateLimiter {
                 rejections(selected.name()).increment();
               }
             });
+  }
+
+  /**
+   * A refusal of one request from {@code principal}'s bucket that this node was told and that still
+   * stands (see {@link SharedBuckets#standing}): asks Redis nothing, so a step that must not wait
+   * on Redis can still refuse a caller known to be past its limit.
+   */
+  public Optional<RateDecision> standingRefusal(Principal principal) {
+    SelectedLimit selected = policy.select(principal);
+    return buckets.standing(key(principal, selected), 1, selected.name());
   }
 
   /**

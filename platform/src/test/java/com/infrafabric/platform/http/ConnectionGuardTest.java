@@ -164,8 +164,7 @@ class ConnectionGuardTest {
    */
   @Test
   void aFloodOfSilentConnectsLeavesAnotherClientsRequestsAnswered() throws Exception {
-    ConnectionLimits limits =
-        limits(8, Duration.ofSeconds(30), Duration.ofSeconds(5), 4, 1000);
+    ConnectionLimits limits = limits(8, Duration.ofSeconds(30), Duration.ofSeconds(5), 4, 1000);
     try (ServiceFixture fixture = start(limits);
         SilentFlood flood = new SilentFlood(fixture.service.port(), 64)) {
       String token = fixture.tokens.valid("victim");
@@ -186,8 +185,7 @@ class ConnectionGuardTest {
    */
   @Test
   void aSourceAtItsBoundMakesRoomFromItsOwnConnectionsOnly() {
-    ConnectionLimits limits =
-        limits(100, Duration.ofSeconds(30), Duration.ofSeconds(5), 3, 1000);
+    ConnectionLimits limits = limits(100, Duration.ofSeconds(30), Duration.ofSeconds(5), 3, 1000);
     List<RawConnection> crowd = new ArrayList<>();
     try (ServiceFixture fixture = start(limits)) {
       RawConnection other = RawConnection.open(fixture.service.port());

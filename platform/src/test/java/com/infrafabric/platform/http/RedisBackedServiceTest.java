@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.net.http.HttpResponse;
@@ -32,6 +33,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +75,7 @@ class RedisBackedServiceTest {
           WireDialect.PLATFORM.errors());
 
   @TempDir Path dir;
+  private final BlockingQueue<RoutingContext> held = new LinkedBlockingQueue<>();
   private ServiceFixture fixture;
   private RedisStore store;
 
@@ -90,12 +96,16 @@ class RedisBackedServiceTest {
                   .settings(
                       HttpSettings.defaults()
                           .withPort(0)
-                          .withReadinessDeadline(Duration.ofSeconds(2)))
+                          .withReadinessDeadline(Duration.ofSeconds(2))
+                          .withAdmission(AdmissionSettings.fixed(1)))
                   .rateLimiter(RateLimiter.create(store, policy, builder.clock(), builder.meters()))
                   .readinessCheck("redis", RedisReadinessCheck.of(store, List.of(SERVICE_SCRIPT)))
                   .routes(
                       routes -> {
                         routes.get("/v1/ping", Access.authenticated(), ctx -> ctx.end("pong"));
+                        routes
+                            .admissionControlled()
+                            .get("/v1/hold", Access.authenticated(), held::add);
                         routes
                             .settling()
                             .get("/v1/settle", Access.authenticated(), ctx -> ctx.end("settled"));
@@ -147,8 +157,8 @@ class RedisBackedServiceTest {
     assertThat(limited.headers().firstValue("Retry-After")).contains("20");
     assertThat(fixture.client.get("/v1/ping", fixture.tokens.valid("bob")).statusCode())
         .isEqualTo(200);
-    assertThat(fixture.client.get("/health/ready", alice).statusCode())
-        .as("platform routes are not rate limited")
+    assertThat(fixture.client.get("/health/ready", null).statusCode())
+        .as("anonymous probes are not rate limited")
         .isEqualTo(200);
   }
 
@@ -221,6 +231,44 @@ class RedisBackedServiceTest {
         fixture.client.get("/health/ready", fixture.tokens.forged("alice")),
         401,
         "UNAUTHENTICATED");
+  }
+
+  /**
+   * Regression: a token holder's readiness request, a fresh evaluation with a Redis round trip of
+   * its own, was never charged to its rate limit, so one token asked for thousands a second.
+   */
+  @Test
+  void aTokenHoldersReadinessRequestsAreChargedToItsRateLimit() {
+    String alice = fixture.tokens.valid("alice");
+    for (int i = 0; i < 3; i++) {
+      assertThat(fixture.client.get("/health/ready", alice).statusCode()).isEqualTo(200);
+    }
+
+    assertError(fixture.client.get("/health/ready", alice), 429, "RATE_LIMITED");
+    assertThat(fixture.client.get("/health/ready", null).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Regression: a request admission's gate shed 503 {@code OVERLOADED} was never charged to its
+   * caller, so a caller flooding a full node never met its 429: one token kept a node's
+   * latency-bound routes busy refusing it at 15 times its limit.
+   */
+  @Test
+  void requestsShedByAdmissionAreChargedToTheCallersRateLimit() throws Exception {
+    String alice = fixture.tokens.valid("alice");
+    CompletableFuture<HttpResponse<String>> holding = fixture.client.getAsync("/v1/hold", alice);
+    RoutingContext hold = held.poll(10, TimeUnit.SECONDS);
+    assertThat(hold).as("the admitted request holds the only slot").isNotNull();
+
+    List<String> codes = new ArrayList<>();
+    while (codes.size() < 10 && !codes.contains("RATE_LIMITED")) {
+      codes.add(new JsonObject(fixture.client.get("/v1/hold", alice).body()).getString("code"));
+    }
+
+    assertThat(codes).as("the bucket of 3 is spent by shed requests").contains("RATE_LIMITED");
+    assertThat(codes.subList(0, 2)).containsOnly("OVERLOADED");
+    hold.vertx().runOnContext(v -> hold.end("done"));
+    assertThat(holding.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -23,16 +23,19 @@ import org.assertj.core.api.SoftAssertions;
  * parameter the route does not take, and 431 for headers past the bound, on every route; 401, 408,
  * 413, 503 on every authenticated route; 429 on rate-limited ones; neither 403 nor 429 on anonymous
  * ones; 403 where access needs a role; 415 on every POST and PUT, whose body, if any, must be JSON;
- * 400 and 415 where a JSON body is read), none it cannot is (429 on unlimited platform routes, 403
- * where any token will do, 500 anywhere), and 401 and 403 are provoked for real on every route (no
- * token; a token without the route's roles). The body statuses of the shared chain are provoked by
- * the platform's own tests (ErrorShapeTest, ConnectionGuardTest); route-specific statuses by each
+ * 400 and 415 where a JSON body is read), none it cannot is (429 on unlimited routes, 403 where any
+ * token will do, 500 anywhere), and 401 and 403 are provoked for real on every route (no token; a
+ * token without the route's roles). The body statuses of the shared chain are provoked by the
+ * platform's own tests (ErrorShapeTest, ConnectionGuardTest); route-specific statuses by each
  * service's tests and by its fuzz test, which refuses any status the document does not list for the
  * route.
  */
 public final class StatusConformance {
 
-  private static final Set<String> UNLIMITED = Set.of("/health/ready", "/metrics");
+  private static final Set<String> UNLIMITED = Set.of("/metrics");
+
+  /** The anonymous route that charges a token holder's request to its rate limit. */
+  private static final String CHARGED_WITH_A_TOKEN = "/health/ready";
 
   private final JsonObject document;
   private final List<RouteDescriptor> routes;
@@ -65,7 +68,12 @@ public final class StatusConformance {
         soft.assertThat(documented).as(op + ": a body that is not JSON").contains("415");
       }
       if (route.anonymous()) {
-        soft.assertThat(documented).as(op).contains("200").doesNotContain("403", "429");
+        soft.assertThat(documented).as(op).contains("200").doesNotContain("403");
+        if (route.path().equals(CHARGED_WITH_A_TOKEN)) {
+          soft.assertThat(documented).as(op + ": charged with a token").contains("429");
+        } else {
+          soft.assertThat(documented).as(op + ": anonymous").doesNotContain("429");
+        }
         String unknownQuery = route.openApiPath().replaceAll("\\{[A-Za-z_]+}", pathValue) + "?zz=1";
         soft.assertThat(send(route, unknownQuery, null).statusCode())
             .as(op + " with a query parameter it does not take")
