@@ -66,13 +66,15 @@ final class McpCli implements Callable<Integer> {
       throw new IllegalArgumentException(
           "mcp: --url must be an http(s) URL, e.g. http://127.0.0.1:8081/mcp");
     }
-    return new McpBridge(
+    McpBridge bridge =
+        new McpBridge(
             url,
             AnswerDeadline.PER_REQUEST,
             token.value(),
             grant.value(),
             context.out(),
-            context.err())
-        .pump(System.in);
+            context.err());
+    Runtime.getRuntime().addShutdownHook(bridge.stopHook());
+    return bridge.pump(System.in);
   }
 }

@@ -84,6 +84,12 @@ public record ChassisSettings(
       new RateLimitPolicy(
           "chassis", RateLimit.perMinute(600), Map.of("agent", RateLimit.perMinute(1_200)));
 
+  /**
+   * The default largest invocation (and MCP message) body, 1 MiB: also the longest line the MCP
+   * stdio bridge forwards.
+   */
+  public static final int DEFAULT_MAX_INPUT_BYTES = 1 << 20;
+
   static final String MAX_INPUT_BYTES = "chassis.http.maxInputBytes";
   static final String KV_REDIS_URL = "chassis.kv.redisUrl";
   private static final long CONTRACT_ROOM = 64 * 1024;
@@ -135,7 +141,7 @@ public record ChassisSettings(
     PlatformSettings platform =
         PlatformSettings.from(
             config, RATE_LIMITS, "chassis.", HttpSettings.defaults().withPort(DEFAULT_PORT));
-    long maxInput = config.integer(MAX_INPUT_BYTES, 1 << 20, 1, HTTP_BODY_CAP);
+    long maxInput = config.integer(MAX_INPUT_BYTES, DEFAULT_MAX_INPUT_BYTES, 1, HTTP_BODY_CAP);
     return new ChassisSettings(
         platform,
         operator,
