@@ -428,8 +428,7 @@ final class McpEndpoint {
 
   /** {@code GET /mcp}: the session's stream of server notifications. */
   void stream(RoutingContext ctx) {
-    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
-    if (accept == null || !accept.contains("text/event-stream")) {
+    if (!EventStreamAcceptance.accepts(ctx.parsedHeaders().accept())) {
       throw ApiException.of(
           new ErrorCode("NOT_ACCEPTABLE", 406),
           "A notification stream is text/event-stream; accept it.");

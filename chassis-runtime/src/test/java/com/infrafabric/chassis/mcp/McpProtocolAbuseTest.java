@@ -543,6 +543,38 @@ class McpProtocolAbuseTest {
   }
 
   /**
+   * Regression: the stream's Accept check looked for the substring "text/event-stream", so {@code
+   * *}{@code /*} and {@code text/*} were refused with 406, while a range refusing the stream
+   * ({@code q=0}) or another type that merely contains the words opened one. Accept is now
+   * negotiated.
+   */
+  @Test
+  void theStreamsAcceptIsNegotiatedNotSearched() throws Exception {
+    agent = rig.agent("acme", "echo");
+    for (String accept :
+        List.of(
+            "*/*", "text/*", "application/json;q=1, TEXT/Event-Stream;q=0.1", "*/*;q=0, text/*")) {
+      String session = initialize(rig.http, agent);
+      assertThat(streamStatus(streamRequest(agent, session, accept)))
+          .as(accept)
+          .startsWith("HTTP/1.1 200");
+      delete(rig.http, agent, session);
+    }
+    String session = initialize(rig.http, agent);
+    for (String accept :
+        List.of(
+            "text/event-stream;q=0",
+            "*/*, text/event-stream;q=0",
+            "application/x-text/event-stream-not",
+            "application/json")) {
+      assertThat(streamStatus(streamRequest(agent, session, accept)))
+          .as(accept)
+          .startsWith("HTTP/1.1 406");
+    }
+    delete(rig.http, agent, session);
+  }
+
+  /**
    * A client that leaves while its stream's session is being looked up leaves nothing listed: the
    * session opens its stream afterwards, and the node's bound of streams is not used up by ghosts.
    */
@@ -633,9 +665,15 @@ class McpProtocolAbuseTest {
   }
 
   private static String streamRequest(String token, String session) {
+    return streamRequest(token, session, "text/event-stream");
+  }
+
+  private static String streamRequest(String token, String session, String accept) {
     return "GET /mcp HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
         + token
-        + "\r\nAccept: text/event-stream\r\nMcp-Session-Id: "
+        + "\r\nAccept: "
+        + accept
+        + "\r\nMcp-Session-Id: "
         + session
         + "\r\n\r\n";
   }
