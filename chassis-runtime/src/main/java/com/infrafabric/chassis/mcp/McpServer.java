@@ -133,7 +133,10 @@ public final class McpServer implements AutoCloseable {
     }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "max-age=300")
+        // Without publicUrl the document names the request's own origin: no cache may keep it.
+        .putHeader(
+            HttpHeaders.CACHE_CONTROL,
+            settings.publicUrl().isPresent() ? "max-age=300" : "no-store")
         .end(document.toBuffer());
   }
 
@@ -141,20 +144,14 @@ public final class McpServer implements AutoCloseable {
     return settings
         .publicUrl()
         .map(URI::toString)
-        .orElseGet(() -> origin(request) + McpEndpoint.PATH);
+        .orElseGet(() -> RequestOrigin.of(request) + McpEndpoint.PATH);
   }
 
   private String metadataUrl(HttpServerRequest request) {
     return settings
         .publicUrl()
         .map(url -> url.resolve(METADATA_PATH).toString())
-        .orElseGet(() -> origin(request) + METADATA_PATH);
-  }
-
-  private static String origin(HttpServerRequest request) {
-    return request.scheme()
-        + "://"
-        + (request.authority() == null ? "localhost" : request.authority().toString());
+        .orElseGet(() -> RequestOrigin.of(request) + METADATA_PATH);
   }
 
   /** Looks for published or removed tools while anyone listens for them. */

@@ -13,7 +13,10 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -240,6 +243,47 @@ class McpClientTest {
     assertThat(metadata.statusCode()).isEqualTo(200);
     assertThat(new JsonObject(metadata.body()).getString("resource"))
         .isEqualTo("http://127.0.0.1:" + rig.service.port() + "/mcp");
+  }
+
+  /**
+   * Regression: the 401's {@code resource_metadata} and the metadata's {@code resource} were built
+   * from the request's {@code Host}, whatever it said, and the document was cacheable for 5
+   * minutes: a forged Host pointed clients (and caches) at another origin for their tokens. A Host
+   * that is not this server is now replaced by the address the connection reached, and the document
+   * is not cached.
+   */
+  @Test
+  void aForgedHostIsNotReflectedIntoTheAuthMetadata() throws IOException {
+    String own = "http://127.0.0.1:" + rig.service.port();
+    String refused = raw("POST /mcp", "evil.example:666");
+    assertThat(refused)
+        .startsWith("HTTP/1.1 401")
+        .contains("resource_metadata=\"" + own + "/.well-known/oauth-protected-resource/mcp\"")
+        .doesNotContain("evil");
+    String metadata = raw("GET /.well-known/oauth-protected-resource/mcp", "evil.example:666");
+    assertThat(metadata)
+        .contains("\"resource\":\"" + own + "/mcp\"")
+        .containsIgnoringCase("cache-control: no-store")
+        .doesNotContain("evil");
+    assertThat(
+            raw("GET /.well-known/oauth-protected-resource/mcp", "localhost:" + rig.service.port()))
+        .contains("\"resource\":\"http://localhost:" + rig.service.port() + "/mcp\"");
+  }
+
+  /** A request with {@code host} as its Host, which the JDK client will not send; the answer. */
+  private String raw(String requestLine, String host) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", rig.service.port())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              (requestLine
+                      + " HTTP/1.1\r\nHost: "
+                      + host
+                      + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   @Test
