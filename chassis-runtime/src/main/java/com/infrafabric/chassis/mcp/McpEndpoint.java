@@ -564,7 +564,7 @@ final class McpEndpoint {
 
   private static McpSessions.Owner owner(RoutingContext ctx) {
     InvocationContext who = AgentTokens.context(Requests.principal(ctx), "mcp");
-    return new McpSessions.Owner(who.tenant(), who.agent());
+    return new McpSessions.Owner(who.tenant(), who.agent(), who.subtree());
   }
 
   /** The body's bytes; an empty body has no buffer at all, and is an empty JSON text. */

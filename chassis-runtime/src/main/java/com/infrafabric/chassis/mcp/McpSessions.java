@@ -84,8 +84,13 @@ public final class McpSessions {
     return List.of(OPEN, TOUCH, HOLD);
   }
 
-  /** The agent a session belongs to: tenant and token subject, both scope segments. */
-  record Owner(String tenant, String agent) {
+  /**
+   * The principal a session belongs to: tenant, token subject (both scope segments) and the exact
+   * scope (subtree) its token is confined to. A token of the same subject under another scope,
+   * wider or narrower, is another principal: it neither sees nor ends the session, nor cancels its
+   * calls, as its rate limits are its own too.
+   */
+  record Owner(String tenant, String agent, String subtree) {
     String sessionsKey() {
       return tag() + ":sessions";
     }
@@ -95,7 +100,8 @@ public final class McpSessions {
     }
 
     private String tag() {
-      return "{chassis-mcp:" + tenant + ":" + agent + "}";
+      // An agent id holds no ':', so the subtree after it cannot run into another owner's key.
+      return "{chassis-mcp:" + tenant + ":" + agent + ":" + subtree + "}";
     }
   }
 

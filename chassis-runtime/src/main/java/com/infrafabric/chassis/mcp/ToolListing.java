@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonObject;
  * {@code inputSchema} (an open object schema when the contract declares none, since MCP arguments
  * are always an object), {@code outputSchema} when declared, and annotations derived from its
  * capabilities: {@code openWorldHint} when it may reach the network ({@code http}) or a model
- * ({@code llm}), {@code readOnlyHint} when it can change nothing ({@code kv} nor {@code http}).
- * {@code _meta} names the exact version and module digest the name stands for.
+ * ({@code llm}), {@code readOnlyHint} only when it can change nothing and spend nothing (no {@code
+ * kv}, {@code http} nor {@code llm}): clients approve read-only tools without asking, and a model
+ * call spends the caller's budget. {@code _meta} names the exact version and module digest the name
+ * stands for.
  */
 final class ToolListing {
 
@@ -46,11 +48,12 @@ final class ToolListing {
 
   private static JsonObject annotations(ServiceContract contract) {
     boolean http = contract.grants(CapabilityKind.HTTP);
+    boolean llm = contract.grants(CapabilityKind.LLM);
     boolean kv = contract.grants(CapabilityKind.KV);
     JsonObject annotations =
         new JsonObject()
-            .put("openWorldHint", http || contract.grants(CapabilityKind.LLM))
-            .put("readOnlyHint", !http && !kv);
+            .put("openWorldHint", http || llm)
+            .put("readOnlyHint", !http && !llm && !kv);
     contract.title().ifPresent(title -> annotations.put("title", title));
     return annotations;
   }

@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -441,6 +442,33 @@ class McpProtocolAbuseTest {
     String otherTenants = initialize(rig.http, rig.agent("globex", "echo"));
     assertThat(post(rig.http, agent, otherTenants, CALL).statusCode()).isEqualTo(404);
     assertThat(invocations()).isEqualTo(before);
+  }
+
+  /**
+   * Regression: sessions were keyed by tenant and subject only, so a token of the same subject
+   * confined to a narrower scope used, and could end, the session its tenant-wide token opened. A
+   * session now belongs to the exact scope too.
+   */
+  @Test
+  void aSessionIsTheExactScopesNotEveryTokenOfItsSubjects() {
+    String subject = "agent-" + UUID.randomUUID().toString().substring(0, 8);
+    agent = scoped(subject, "acme");
+    String narrow = scoped(subject, "acme/proj");
+    String session = initialize(rig.http, agent);
+    double before = invocations();
+
+    assertThat(post(rig.http, narrow, session, CALL).statusCode()).isEqualTo(404);
+    assertThat(
+            rig.http.send("DELETE", "/mcp", narrow, Map.of("Mcp-Session-Id", session)).statusCode())
+        .isEqualTo(404);
+    assertThat(invocations()).isEqualTo(before);
+    assertThat(post(rig.http, agent, session, CALL).statusCode()).isEqualTo(200);
+    delete(rig.http, agent, session);
+  }
+
+  private static String scoped(String subject, String scope) {
+    return rig.tokens.mint(
+        rig.tokens.spec(subject, "agent").withScope(scope).withListClaim("tools", List.of("echo")));
   }
 
   @Test

@@ -62,7 +62,7 @@ class McpSessionsTest {
             Optional.empty(),
             List.of());
     sessions = new McpSessions(redis, clock, settings, LEASE);
-    owner = new McpSessions.Owner("acme", "agent-" + UUID.randomUUID());
+    owner = new McpSessions.Owner("acme", "agent-" + UUID.randomUUID(), "acme");
   }
 
   @AfterEach
