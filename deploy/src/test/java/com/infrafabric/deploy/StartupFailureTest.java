@@ -163,6 +163,24 @@ class StartupFailureTest {
     }
   }
 
+  /**
+   * Regression: with {@code redis.durability=replicated} on a Redis with no replica the node
+   * started and reported ready, and then answered every reservation outcome unknown, its hold
+   * applied. The launch now refuses it, naming both ways out.
+   */
+  @Test
+  void replicatedDurabilityOnARedisWithNoReplicaIsRefused() throws Exception {
+    try (ManagedRedisServer alone =
+        ManagedRedisServer.builder(directory.resolve("alone")).build().start()) {
+      String[] config = {
+        "redis.durability=replicated", "http.port=" + freePort(), "chassis.http.port=" + freePort()
+      };
+      assertOneLine(launch(Map.of("REDIS_URL", url(alone)), config))
+          .contains("redis.durability is replicated but no replica is online")
+          .contains("set redis.durability=acknowledged");
+    }
+  }
+
   private static String url(ManagedRedisServer server) {
     RedisEndpoint endpoint = server.endpoint();
     return "redis://:" + endpoint.password() + "@" + endpoint.host() + ":" + endpoint.port() + "/0";
