@@ -98,6 +98,9 @@ final class ServeCommand {
     boolean embeddedRedis = config.bool("redis.embedded", true);
     config.rejectUnknownKeys(LAUNCHER_VARIABLES);
     requireDistinctPorts(governor.platform().http(), chassis.platform().http());
+    if (keys == null) {
+      requireLedgerArchive(governor);
+    }
     BudgetWiring budget = keys == null ? withoutBudget(chassis) : localBudget(keys, governor);
 
     RedisChoice redis =
@@ -114,6 +117,20 @@ final class ServeCommand {
     printGovernor(out, governor.platform().http(), node.governor().port(), keys);
     printChassis(out, chassis.platform().http(), node.chassis().port(), keys);
     return node;
+  }
+
+  /**
+   * Refuses a deployment (keys configured, so not local mode, which archives under its data
+   * directory) with no ledger archive: every money request appends to its tenant's ledger stream,
+   * and without an archive nothing ever trims it, so Redis fills until {@code noeviction} refuses
+   * every write.
+   */
+  private static void requireLedgerArchive(GovernorSettings governor) {
+    if (governor.ledgerArchive().directory().isEmpty()) {
+      throw new IllegalArgumentException(
+          "ledger.archive.directory is unset, so every tenant's ledger would grow in Redis without"
+              + " bound; set it to a volume every node shares (README, Ledger archive)");
+    }
   }
 
   private static void requireDistinctPorts(HttpSettings governor, HttpSettings chassis) {

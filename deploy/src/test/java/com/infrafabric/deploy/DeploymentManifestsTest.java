@@ -1,6 +1,7 @@
 package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,6 +52,7 @@ class DeploymentManifestsTest {
   private static final Path COMPOSE = Path.of("docker-compose.yml");
   private static final Path KUBERNETES = Path.of("k8s/infrafabric.yaml");
   private static final String KEYS = "/etc/infrafabric/keys/";
+  private static final String LEDGER = "/var/lib/infrafabric-ledger";
   private static final int GOVERNOR = HttpSettings.defaults().port();
   private static final int CHASSIS = ChassisSettings.DEFAULT_PORT;
 
@@ -61,6 +63,8 @@ class DeploymentManifestsTest {
   private static Map<Integer, Integer> hostPorts;
   private static JsonNode compose;
   private static Map<String, JsonNode> kubernetes;
+  private static Map<String, String> env;
+  private static Path withoutArchive;
 
   /** Starts serve with the ConfigMap's properties, its key files generated here. */
   @BeforeAll
@@ -84,11 +88,16 @@ class DeploymentManifestsTest {
             .get("ConfigMap")
             .at("/data/infrafabric.properties")
             .asText()
-            .replace(KEYS, keys.toString() + "/");
+            .replace(KEYS, keys.toString() + "/")
+            .replace(LEDGER, directory.resolve("ledger").toString());
     Path config = Files.writeString(directory.resolve("infrafabric.properties"), properties);
+    withoutArchive =
+        Files.writeString(
+            directory.resolve("without-archive.properties"),
+            properties.replaceAll("(?m)^ledger\\.archive\\.directory=.*$", ""));
 
     hostPorts = Map.of(GOVERNOR, LocalServe.freePort(), CHASSIS, LocalServe.freePort());
-    Map<String, String> env = new HashMap<>();
+    env = new HashMap<>();
     env.put("REDIS_URL", LocalServe.redisUrl(REDIS.endpoint()));
     env.put("IF_CHASSIS_VAULT_MASTER_KEYS", vaultKeys());
     env.put("IF_HTTP_PORT", hostPorts.get(GOVERNOR).toString());
@@ -148,6 +157,61 @@ class DeploymentManifestsTest {
         .isPositive()
         .isLessThan(deployment.at("/spec/replicas").asInt());
     assertThat(kubernetes.get("Service").at("/spec/selector")).isEqualTo(labels);
+  }
+
+  /**
+   * Regression: the manifest configured shared keys (so not local mode) but no ledger archive, so
+   * every tenant's ledger stream grew in Redis until {@code noeviction} refused every write.
+   */
+  @Test
+  void kubernetesNodesArchiveTheLedgerOnOneVolumeTheyAllShare() {
+    String properties = kubernetes.get("ConfigMap").at("/data/infrafabric.properties").asText();
+    assertThat(properties).contains("\nledger.archive.directory=" + LEDGER + "\n");
+    JsonNode mount = named(container().get("volumeMounts"), "ledger-archive");
+    assertThat(mount.get("mountPath").asText()).isEqualTo(LEDGER);
+    assertThat(mount.has("readOnly")).isFalse();
+    JsonNode volume =
+        named(kubernetes.get("Deployment").at("/spec/template/spec/volumes"), "ledger-archive");
+    JsonNode claim = kubernetes.get("PersistentVolumeClaim");
+    assertThat(volume.at("/persistentVolumeClaim/claimName").asText())
+        .isEqualTo(claim.at("/metadata/name").asText());
+    assertThat(texts(claim.at("/spec/accessModes"))).containsExactly("ReadWriteMany");
+  }
+
+  /**
+   * Regression: a deployment (keys configured, so not local mode) with no ledger archive started,
+   * and its ledger streams grew in Redis without bound.
+   */
+  @Test
+  void theKubernetesConfigurationWithoutItsArchiveIsRefused() {
+    Throwable refused =
+        catchThrowable(
+            () ->
+                ServeCommand.of(
+                        LaunchOptions.of(withoutArchive, directory.resolve("data"), env),
+                        env,
+                        Clock.systemUTC())
+                    .start(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .stop());
+
+    assertThat(Launcher.exitCodeFor(refused)).isEqualTo(2);
+    assertThat(refused)
+        .hasMessage(
+            "ledger.archive.directory is unset, so every tenant's ledger would grow in Redis"
+                + " without bound; set it to a volume every node shares (README, Ledger archive)");
+  }
+
+  /**
+   * The Compose node runs in local mode (no keys configured), which archives the ledger under its
+   * data directory: that must be the named volume, not the container's throwaway layer.
+   */
+  @Test
+  void composeArchivesTheLedgerInItsDataVolume() {
+    JsonNode service = compose.at("/services/infrafabric");
+    assertThat(service.at("/environment/IF_AUTH_JWKS_FILE").isMissingNode()).isTrue();
+    assertThat(texts(service.get("volumes"))).contains("infrafabric-data:/var/lib/infrafabric");
+    assertThat(compose.at("/volumes").has("infrafabric-data")).isTrue();
   }
 
   @Test
@@ -247,6 +311,15 @@ class DeploymentManifestsTest {
 
   private static JsonNode container() {
     return kubernetes.get("Deployment").at("/spec/template/spec/containers/0");
+  }
+
+  private static JsonNode named(JsonNode array, String name) {
+    for (JsonNode element : array) {
+      if (element.get("name").asText().equals(name)) {
+        return element;
+      }
+    }
+    throw new AssertionError("no " + name + " in " + array);
   }
 
   private static JsonNode env(JsonNode container, String name) {

@@ -67,9 +67,10 @@ public final class GovernorService {
    * few Redis commands, each bounded by the command timeout, so this is only a backstop. A store
    * unreachable throughout leaves calls unsettled: each is logged as an ERROR with its reservation
    * ({@link GatewayRoutes#abandonUnsettled}), which its expiry charges at its worst case; nothing
-   * else keeps them for the next start.
+   * else keeps them for the next start. Public because every shipped stop timeout (systemd,
+   * Kubernetes, Compose) must cover it after both drains.
    */
-  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
 
   private static final Logger LOG = LoggerFactory.getLogger(GovernorService.class);
 
