@@ -25,6 +25,9 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -90,6 +93,27 @@ public final class Launcher implements Callable<Integer> {
 
   /** The environment variable both logging configurations read their level from. */
   static final String LOG_LEVEL_VARIABLE = "IF_LOG_LEVEL";
+
+  /** The levels logback knows; it takes any other name for DEBUG, without a word. */
+  private static final Set<String> LOG_LEVELS =
+      Set.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF", "ALL");
+
+  /**
+   * Refuses an {@code IF_LOG_LEVEL} that logback would silently read as DEBUG (a typo, a blank
+   * value), which logs every request of a production node.
+   *
+   * @throws IllegalArgumentException "IF_LOG_LEVEL is 'bogus'; use one of ..."
+   */
+  static void requireLogLevel(Map<String, String> env) {
+    String level = env.get(LOG_LEVEL_VARIABLE);
+    if (level != null && !LOG_LEVELS.contains(level.strip().toUpperCase(Locale.ROOT))) {
+      throw new IllegalArgumentException(
+          LOG_LEVEL_VARIABLE
+              + " is '"
+              + level
+              + "'; use one of TRACE, DEBUG, INFO, WARN, ERROR, OFF (or unset it)");
+    }
+  }
 
   /**
    * The services log JSON lines to stdout; the demo sends them to stderr, from WARN up, because its

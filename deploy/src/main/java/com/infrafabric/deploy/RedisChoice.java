@@ -27,7 +27,10 @@ final class RedisChoice implements AutoCloseable {
   }
 
   /**
-   * @throws IllegalArgumentException if no Redis is named and an embedded one is not allowed
+   * @throws IllegalArgumentException if no Redis is named and an embedded one is not allowed, if
+   *     {@code REDIS_URL} is set but blank (an unfilled template would otherwise start a private
+   *     Redis no other node sees), or if both {@code REDIS_URL} and {@code redis.url} name one
+   *     (which wins would be a guess)
    */
   static RedisChoice choose(
       Map<String, String> env,
@@ -35,7 +38,15 @@ final class RedisChoice implements AutoCloseable {
       boolean embeddedAllowed,
       Path dataDirectory) {
     String url = env.get("REDIS_URL");
-    if (url != null && !url.isBlank()) {
+    if (url != null) {
+      if (url.isBlank()) {
+        throw new IllegalArgumentException(
+            "REDIS_URL is set but blank; name the Redis (redis://...) or unset it");
+      }
+      if (configured.isPresent()) {
+        throw new IllegalArgumentException(
+            "both REDIS_URL and redis.url (IF_REDIS_URL) name a Redis; set only one");
+      }
       return new RedisChoice(RedisEndpoint.parse(url), null);
     }
     if (configured.isPresent()) {

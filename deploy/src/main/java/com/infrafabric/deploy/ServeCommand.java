@@ -83,6 +83,7 @@ final class ServeCommand {
    * @throws IllegalStateException if a service did not start
    */
   Node start(PrintStream out) {
+    Launcher.requireLogLevel(env);
     Config config = options.config().map(f -> Config.load(f, env)).orElse(Config.of(Map.of(), env));
     LocalKeys keys = null;
     if (config.optional("auth.jwksFile").isEmpty()) {

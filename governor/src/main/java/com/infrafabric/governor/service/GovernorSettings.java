@@ -35,7 +35,7 @@ import java.util.Set;
  * budget.maxReservationTtl      IF_BUDGET_MAX_RESERVATION_TTL      24h
  * budget.idempotencyTtl         IF_BUDGET_IDEMPOTENCY_TTL          25h (at least 24h)
  * budget.recordRetention        IF_BUDGET_RECORD_RETENTION         48h
- * budget.sweepInterval          IF_BUDGET_SWEEP_INTERVAL           1s
+ * budget.sweepInterval          IF_BUDGET_SWEEP_INTERVAL           1s (100ms..1h)
  * budget.maxCallMicros          IF_BUDGET_MAX_CALL_MICROS          1000000000 (1..8589934591)
  * budget.maxCallTokens          IF_BUDGET_MAX_CALL_TOKENS          100000000 (1..1000000000)
  * budget.maxScopes              IF_BUDGET_MAX_SCOPES               10000 (1..10000000) per tenant
@@ -116,7 +116,11 @@ public record GovernorSettings(
                 RecordCharge.largest(),
                 BudgetSettings.RECORDS_PER_HOUR_CEILING)),
         claims(config),
-        config.duration("budget.sweepInterval", Duration.ofSeconds(1)),
+        config.duration(
+            "budget.sweepInterval",
+            Duration.ofSeconds(1),
+            Duration.ofMillis(100),
+            Duration.ofHours(1)),
         config.duration("redis.commandTimeout", Duration.ofSeconds(1)),
         RedisSettings.Durability.parse(config.string("redis.durability", "acknowledged")),
         RedisSettings.Persistence.parse(config.string("redis.persistence", "append-only")),

@@ -60,7 +60,7 @@ public final class Config {
    *     value, so a launcher reports both alike
    */
   public static Config load(Path file, Map<String, String> env) {
-    Properties properties = new Properties();
+    Properties properties = new SingleValueProperties(file);
     try (InputStream bounded = Files.newInputStream(file)) {
       byte[] bytes = bounded.readNBytes(MAX_FILE_BYTES + 1);
       if (bytes.length > MAX_FILE_BYTES) {
@@ -173,6 +173,20 @@ public final class Config {
 
   public Duration duration(String key, Duration defaultValue) {
     return optional(key).map(text -> Durations.parse(key, text)).orElse(defaultValue);
+  }
+
+  /**
+   * A duration within {@code min..max}: a value that parses but makes no sense (a drain of years, a
+   * sweep every millisecond) stops the launch like a malformed one.
+   *
+   * @throws IllegalArgumentException "budget.sweepInterval PT0.001S is outside PT0.1S..PT1H"
+   */
+  public Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+    Duration value = duration(key, defaultValue);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      throw new IllegalArgumentException(key + " " + value + " is outside " + min + ".." + max);
+    }
+    return value;
   }
 
   /** A comma-separated list; empty if the key is not set. */

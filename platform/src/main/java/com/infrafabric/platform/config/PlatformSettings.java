@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,7 +36,7 @@ import java.util.TreeSet;
  * http.bodyGrace / .minBodyBytesPerSecond / .maxBodyTime   5s / 16384 / 2m: how long a body may take
  * http.bodyBytesInFlight    IF_HTTP_BODY_BYTES_IN_FLIGHT  a sixteenth of the heap (1 MiB..16 GiB)
  * http.idleTimeout          IF_HTTP_IDLE_TIMEOUT          60s
- * http.shutdownGrace        IF_HTTP_SHUTDOWN_GRACE        10s
+ * http.shutdownGrace        IF_HTTP_SHUTDOWN_GRACE        10s (1ms..10m)
  * http.readinessDeadline    IF_HTTP_READINESS_DEADLINE    2s
  * http.eventLoops           IF_HTTP_EVENT_LOOPS           half the cores, at least 1 (1..256)
  * http.cors.allowedOrigins  IF_HTTP_CORS_ALLOWED_ORIGINS  (empty: CORS off)
@@ -87,6 +88,12 @@ public record PlatformSettings(
 
   /** The rate limit of a service that documents no buckets of its own: 100 a minute each. */
   public static final RateLimit DEFAULT_RATE_LIMIT = RateLimit.perMinute(100);
+
+  /**
+   * The longest drain a service may be given: a stop timeout (systemd, Kubernetes) has to cover
+   * both services' graces, so a grace of hours would only ever end in SIGKILL.
+   */
+  public static final Duration MAX_GRACE = Duration.ofMinutes(10);
 
   /**
    * Reads and validates every platform key of a service with no rate-limit buckets of its own.
@@ -151,7 +158,8 @@ public record PlatformSettings(
         config.integer(prefix + "maxBodyBytes", defaults.maxBodyBytes(), 1, 64L * 1024 * 1024),
         (int) config.integer(prefix + "maxInFlight", defaults.maxInFlight(), 1, 100_000),
         config.duration(prefix + "idleTimeout", defaults.idleTimeout()),
-        config.duration(prefix + "shutdownGrace", defaults.shutdownGrace()),
+        config.duration(
+            prefix + "shutdownGrace", defaults.shutdownGrace(), Duration.ofMillis(1), MAX_GRACE),
         config.duration(prefix + "readinessDeadline", defaults.readinessDeadline()),
         new CorsSettings(config.list(prefix + "cors.allowedOrigins")),
         connections(config, prefix, defaults.connections()),

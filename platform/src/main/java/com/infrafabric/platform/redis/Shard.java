@@ -74,8 +74,8 @@ final class Shard implements AutoCloseable {
   }
 
   /**
-   * The pool of the connections that check the master's guarantees ({@link GuaranteeWatch}): two
-   * (a background refresh and a readiness check at once), of their own, so that a check never takes
+   * The pool of the connections that check the master's guarantees ({@link GuaranteeWatch}): two (a
+   * background refresh and a readiness check at once), of their own, so that a check never takes
    * the connection a request was about to get.
    */
   private static RedisOptions forChecks(RedisOptions pooled) {
