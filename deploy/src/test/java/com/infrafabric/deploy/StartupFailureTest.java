@@ -184,9 +184,8 @@ class StartupFailureTest {
   /**
    * Regression: each of these was accepted without a word: a blank {@code REDIS_URL} started a
    * private embedded Redis, both {@code REDIS_URL} and {@code IF_REDIS_URL} let one silently win, a
-   * misspelt {@code IF_LOG_LEVEL} logged everything at DEBUG, a key set twice in the file kept its
-   * last value, and durations that parse but make no sense (a drain of 11,000 years, a sweep every
-   * millisecond) were used as given.
+   * misspelt {@code IF_LOG_LEVEL} logged everything at DEBUG, and durations that parse but make no
+   * sense (a drain of 11,000 years, a sweep every millisecond) were used as given.
    */
   @Test
   void aBlankAmbiguousOrSenselessValueStopsTheLaunchNamingIt() throws Exception {
@@ -200,8 +199,6 @@ class StartupFailureTest {
         .isEqualTo("both REDIS_URL and redis.url (IF_REDIS_URL) name a Redis; set only one");
     assertOneLine(launch(Map.of("IF_LOG_LEVEL", "bogus"), ports()))
         .startsWith("IF_LOG_LEVEL is 'bogus'; use one of TRACE, DEBUG");
-    assertOneLine(launch(Map.of(), "http.port=" + freePort(), "http.port=" + freePort()))
-        .endsWith("sets http.port more than once; keep one");
     assertOneLine(launch(Map.of(), "http.shutdownGrace=100000000h"))
         .isEqualTo("http.shutdownGrace PT100000000H is outside PT0.001S..PT10M");
     assertOneLine(launch(Map.of(), "budget.sweepInterval=1ms"))

@@ -60,7 +60,7 @@ public final class Config {
    *     value, so a launcher reports both alike
    */
   public static Config load(Path file, Map<String, String> env) {
-    Properties properties = new SingleValueProperties(file);
+    Properties properties = new Properties();
     try (InputStream bounded = Files.newInputStream(file)) {
       byte[] bytes = bounded.readNBytes(MAX_FILE_BYTES + 1);
       if (bytes.length > MAX_FILE_BYTES) {
