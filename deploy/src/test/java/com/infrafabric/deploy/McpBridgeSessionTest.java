@@ -1,6 +1,7 @@
 package com.infrafabric.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.chassis.testing.ChassisServiceRig;
 import com.infrafabric.platform.testing.RedisServerExtension;
@@ -136,7 +137,9 @@ class McpBridgeSessionTest {
         bridge.destroy(); // SIGTERM
 
         assertThat(bridge.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(sessionCount(rig)).isZero();
+        // The chassis ends the session once the spinning call it cancels has stopped, which on a
+        // loaded machine may come after the bridge's bounded wait for the DELETE's answer.
+        await().atMost(Duration.ofSeconds(15)).until(() -> sessionCount(rig) == 0);
       } finally {
         bridge.destroyForcibly();
       }
