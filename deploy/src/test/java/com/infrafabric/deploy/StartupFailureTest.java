@@ -164,24 +164,6 @@ class StartupFailureTest {
   }
 
   /**
-   * Regression: with {@code redis.durability=replicated} on a Redis with no replica the node
-   * started and reported ready, and then answered every reservation outcome unknown, its hold
-   * applied. The launch now refuses it, naming both ways out.
-   */
-  @Test
-  void replicatedDurabilityOnARedisWithNoReplicaIsRefused() throws Exception {
-    try (ManagedRedisServer alone =
-        ManagedRedisServer.builder(directory.resolve("alone")).build().start()) {
-      String[] config = {
-        "redis.durability=replicated", "http.port=" + freePort(), "chassis.http.port=" + freePort()
-      };
-      assertOneLine(launch(Map.of("REDIS_URL", url(alone)), config))
-          .contains("redis.durability is replicated but no replica is online")
-          .contains("set redis.durability=acknowledged");
-    }
-  }
-
-  /**
    * Regression: each of these was accepted without a word: a blank {@code REDIS_URL} started a
    * private embedded Redis, both {@code REDIS_URL} and {@code IF_REDIS_URL} let one silently win, a
    * misspelt {@code IF_LOG_LEVEL} logged everything at DEBUG, and durations that parse but make no

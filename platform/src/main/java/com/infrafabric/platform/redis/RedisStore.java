@@ -95,13 +95,10 @@ public final class RedisStore implements AutoCloseable {
   /**
    * Runs {@code script} atomically ({@code EVALSHA} or {@code FCALL}, by its {@link LuaScript.Kind
    * kind}) on the master of its keys' slot, loading it on the same connection and calling it once
-   * more if that server does not have it yet (first call, restart, failover, flush). Fails at once,
-   * not applied, while that master was last found unfit to keep state ({@link #refusal()}): every
-   * script may write what matters (money, holds, claims), and one run on a master that may evict it
-   * or, under {@code REPLICATED}, that no replica can confirm, is a promise the store cannot keep.
+   * more if that server does not have it yet (first call, restart, failover, flush).
    */
   public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-    return fit(
+    return call(
         script.name(), routingKey(script, keys), c -> runScript(c, script, keys, args), Lane.LOOP);
   }
 
@@ -115,7 +112,7 @@ public final class RedisStore implements AutoCloseable {
     if (settings.durability() == RedisSettings.Durability.ACKNOWLEDGED) {
       return eval(script, keys, args);
     }
-    return fit(
+    return call(
         script.name(),
         routingKey(script, keys),
         c -> runScript(c, script, keys, args).compose(reply -> replicated(c, script, reply)),
@@ -257,14 +254,12 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Why no service may keep its state in this store, when a master that answers evicts keys, lacks
-   * the {@link RedisSettings#persistence() persistence} the settings require or, under {@link
-   * RedisSettings.Durability#REPLICATED}, has no replica connected ({@link
+   * Why no service may keep its state in this store, when a master that answers evicts keys or
+   * lacks the {@link RedisSettings#persistence() persistence} the settings require ({@link
    * ServerGuarantees#refusal}): one sentence naming the master, the setting and what to set; empty
    * when every master keeps what it is given. Every master of a cluster is asked (a Sentinel
    * group's current master), so a service checks it at start and readiness on every probe: an
-   * operator can change each at runtime. Each master's finding is kept: scripts sent to a master
-   * found unfit fail at once ({@link #eval}) until a later check finds it fit again.
+   * operator can change either setting at runtime.
    */
   public Future<Optional<String>> refusal() {
     return onReachableMasters(this::refusal)
@@ -379,49 +374,16 @@ public final class RedisStore implements AutoCloseable {
         .map(CompositeFuture::list);
   }
 
-  /** Checks {@code master} and keeps the finding for the scripts sent to it ({@link #fit}). */
   private Future<Optional<String>> refusal(Shard master) {
     List<Request> info =
         List.of(
-            Request.cmd(Command.INFO).arg("memory"),
-            Request.cmd(Command.INFO).arg("persistence"),
-            Request.cmd(Command.INFO).arg("replication"));
-    return call("info", master, c -> c.batch(info), Lane.CHECK, 0)
+            Request.cmd(Command.INFO).arg("memory"), Request.cmd(Command.INFO).arg("persistence"));
+    return call("info", master, c -> c.batch(info), Lane.POOL, 0)
         .map(
             replies ->
-                ServerGuarantees.parse(
-                        replies.get(0).toString(),
-                        replies.get(1).toString(),
-                        replies.get(2).toString())
-                    .refusal(settings)
-                    .map(reason -> "Redis " + master.name() + ": " + reason))
-        .onSuccess(found -> master.guarantees().found(found, System.nanoTime()));
-  }
-
-  /**
-   * Runs {@code command} on the master of {@code key} unless that master was last found unfit
-   * ({@link GuaranteeWatch}): then it fails at once, not applied, naming why. A stale finding is
-   * refreshed in the background; the command does not wait for it.
-   */
-  private <T> Future<T> fit(
-      String name, String key, Function<RedisConnection, Future<T>> command, Lane lane) {
-    return shards
-        .route(key)
-        .compose(
-            shard -> {
-              GuaranteeWatch watch = shard.guarantees();
-              Optional<String> unfit = watch.refusal();
-              Future<T> result =
-                  unfit.isPresent()
-                      ? Future.failedFuture(
-                          RedisUnavailableException.notApplied(
-                              name + " was not sent: " + unfit.get(), null))
-                      : call(name, shard, command, lane, MAX_REDIRECTS);
-              if (watch.claimRefresh(System.nanoTime())) {
-                refusal(shard).onComplete(done -> watch.refreshed());
-              }
-              return result;
-            });
+                ServerGuarantees.parse(replies.get(0).toString(), replies.get(1).toString())
+                    .refusal(settings.persistence())
+                    .map(reason -> "Redis " + master.name() + ": " + reason));
   }
 
   /**
@@ -565,11 +527,9 @@ public final class RedisStore implements AutoCloseable {
     long start = System.nanoTime();
     AtomicReference<Stage> stage = new AtomicReference<>(Stage.WAITING);
     Future<RedisConnection> connecting =
-        switch (lane) {
-          case LOOP -> shard.loops().lend().orElseGet(() -> shard.client().connect());
-          case POOL -> shard.client().connect();
-          case CHECK -> shard.checks().connect();
-        };
+        lane == Lane.LOOP
+            ? shard.loops().lend().orElseGet(() -> shard.client().connect())
+            : shard.client().connect();
     connecting.onSuccess(
         connection -> {
           if (stage.get() == Stage.ABANDONED) {
@@ -660,13 +620,7 @@ public final class RedisStore implements AutoCloseable {
      */
     LOOP,
     /** A pooled connection lent to this command alone. */
-    POOL,
-    /**
-     * A connection of the master's own small pool for checking its guarantees ({@link
-     * Shard#checks()}): a check, which may run in the background of any script, never takes the
-     * pooled connection a request was about to get.
-     */
-    CHECK
+    POOL
   }
 
   /** How far a command got: what a timeout means depends on it. */

@@ -20,15 +20,12 @@ final class Shard implements AutoCloseable {
 
   private final String name;
   private final Redis client;
-  private final Redis checks;
   private final LoopConnections loops;
   private final StoreHealth health = new StoreHealth();
-  private final GuaranteeWatch guarantees = new GuaranteeWatch();
 
   private Shard(String name, Vertx vertx, RedisSettings settings, RedisOptions options) {
     this.name = name;
     this.client = Redis.createClient(vertx, options);
-    this.checks = Redis.createClient(vertx, forChecks(new RedisOptions(options)));
     this.loops =
         new LoopConnections(
             vertx,
@@ -73,18 +70,6 @@ final class Shard implements AutoCloseable {
         .setPoolName(pooled.getPoolName() + "-loops");
   }
 
-  /**
-   * The pool of the connections that check the master's guarantees ({@link GuaranteeWatch}): two (a
-   * background refresh and a readiness check at once), of their own, so that a check never takes
-   * the connection a request was about to get.
-   */
-  private static RedisOptions forChecks(RedisOptions pooled) {
-    return pooled
-        .setMaxPoolSize(2)
-        .setMaxPoolWaiting(2)
-        .setPoolName(pooled.getPoolName() + "-checks");
-  }
-
   private static RedisOptions pooled(RedisSettings settings, String name) {
     RedisEndpoint endpoint = settings.endpoint();
     NetClientOptions net =
@@ -116,11 +101,6 @@ final class Shard implements AutoCloseable {
     return client;
   }
 
-  /** The clients of the master's guarantee checks ({@link #forChecks}). */
-  Redis checks() {
-    return checks;
-  }
-
   LoopConnections loops() {
     return loops;
   }
@@ -129,14 +109,9 @@ final class Shard implements AutoCloseable {
     return health;
   }
 
-  GuaranteeWatch guarantees() {
-    return guarantees;
-  }
-
   @Override
   public void close() {
     loops.close();
-    checks.close();
     client.close();
   }
 
