@@ -46,8 +46,10 @@ class SupervisedRedisTest {
 
     redis.close();
 
-    Thread.sleep(SupervisedRedis.FIRST_DELAY_MILLIS + 500);
-    assertThat(redis.server().isRunning()).isFalse();
+    await()
+        .during(Duration.ofMillis(SupervisedRedis.FIRST_DELAY_MILLIS + 500))
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !redis.server().isRunning());
     assertThat(RespProbe.ping(endpoint, Duration.ofMillis(500))).isNotNull();
   }
 }

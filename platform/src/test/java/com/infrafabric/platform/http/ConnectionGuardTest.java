@@ -3,6 +3,7 @@ package com.infrafabric.platform.http;
 import static com.infrafabric.platform.health.CheckResult.up;
 import static io.vertx.core.Future.succeededFuture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.infrafabric.platform.auth.Access;
 import com.infrafabric.platform.health.CheckResult;
@@ -359,11 +360,8 @@ class ConnectionGuardTest {
       thread.start();
     }
 
-    void awaitConnects(int count) throws InterruptedException {
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (connects.get() < count && System.nanoTime() < deadline) {
-        Thread.sleep(10);
-      }
+    void awaitConnects(int count) {
+      await().atMost(Duration.ofSeconds(20)).until(() -> connects.get() >= count);
     }
 
     int connects() {
