@@ -94,6 +94,33 @@ class StartupFailureTest {
     assertOneLine(failure).isEqualTo("config file /dev/zero holds more than 1048576 bytes");
   }
 
+  /**
+   * Regression: a config file setting one key twice was read as its last line, so the launch ran
+   * with whichever line came last, unannounced.
+   */
+  @Test
+  void aConfigFileSettingAKeyTwiceStopsTheLaunchNamingTheKey() throws Exception {
+    Path config =
+        Files.writeString(
+            directory.resolve("twice.properties"),
+            "redis.persistence=aof\nhttp.maxBodyTime=2m\nredis.persistence=none\n");
+    Throwable failure =
+        catchThrowable(
+            () ->
+                ServeCommand.of(
+                        LaunchOptions.of(config, directory, Map.of()), Map.of(), Clock.systemUTC())
+                    .start(
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                    .stop());
+    assertThat(Launcher.exitCodeFor(failure)).isEqualTo(2);
+    assertOneLine(failure)
+        .isEqualTo(
+            "config file "
+                + config
+                + " sets redis.persistence more than once: keep the line you mean");
+    assertNoEmbeddedRedisLeft();
+  }
+
   @Test
   void aMalformedRedisUrlIsRefusedWithoutShowingItsPassword() throws Exception {
     Throwable failure =

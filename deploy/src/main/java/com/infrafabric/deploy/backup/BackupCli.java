@@ -25,9 +25,9 @@ import picocli.CommandLine.Option;
     versionProvider = BuildVersion.class,
     description = {
       "Take a consistent snapshot of a running Redis into a new or empty directory.",
-      "As a replica's first sync does; DIR then holds dump.rdb, manifest.json (time, Redis",
-      "version, key counts by type and prefix, size) and SHA256SUMS. A new directory is created",
-      "for its owner only. Needs redis-server on PATH to count the snapshot's keys."
+      "As a replica's first sync does; DIR then holds dump.rdb, manifest.json (time, Redis"
+          + " version, key counts by type and prefix, size) and SHA256SUMS. A new directory is"
+          + " created for its owner only. Needs redis-server on PATH to count the snapshot's keys."
     })
 public final class BackupCli implements Callable<Integer> {
 

@@ -29,9 +29,9 @@ import picocli.CommandLine.Option;
     versionProvider = BuildVersion.class,
     description = {
       "Restore a backup taken by 'infrafabric backup' into an empty Redis.",
-      "Into a running Redis, verifying the checksums first and the key counts after; needs",
-      "redis-server on PATH to read the snapshot. With --to-dir, write the snapshot into the data",
-      "directory of a stopped Redis instead."
+      "Into a running Redis, verifying the checksums first and the key counts after; needs"
+          + " redis-server on PATH to read the snapshot. With --to-dir, write the snapshot into"
+          + " the data directory of a stopped Redis instead."
     })
 public final class RestoreCli implements Callable<Integer> {
 

@@ -2,13 +2,12 @@ package com.infrafabric.deploy.client;
 
 import com.infrafabric.deploy.cli.CliContext;
 import com.infrafabric.deploy.cli.TokenInput;
-import java.io.IOException;
-import java.io.InputStream;
+import com.infrafabric.platform.config.PropertiesFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import picocli.CommandLine.Option;
 
@@ -52,10 +51,10 @@ public final class ConnectionOptions {
 
   /** A client for {@code service} as these options, the environment and the file say. */
   RestClient client(Service service, CliContext context) {
-    Properties file = configFile(context);
+    Map<String, String> file = configFile(context);
     String base =
         first(url, context.env().get(service.environmentVariable))
-            .or(() -> Optional.ofNullable(file.getProperty(service.configKey)))
+            .or(() -> Optional.ofNullable(file.get(service.configKey)))
             .orElse(service.localDefault);
     return RestClient.of(service, base, token(context, file));
   }
@@ -64,7 +63,7 @@ public final class ConnectionOptions {
    * The token from the first source that gives one, checked by {@link TokenInput} whichever it is,
    * so no command sends (or prints in an error) whatever a mistaken file or variable holds.
    */
-  private String token(CliContext context, Properties file) {
+  private String token(CliContext context, Map<String, String> file) {
     if (token != null) {
       return TokenInput.of("--token", token);
     }
@@ -76,11 +75,11 @@ public final class ConnectionOptions {
       return TokenInput.of(TOKEN_VARIABLE, environment);
     }
     Path config = configPath(context);
-    if (file.getProperty("token") != null) {
-      return TokenInput.of(config + ": token", file.getProperty("token"));
+    if (file.get("token") != null) {
+      return TokenInput.of(config + ": token", file.get("token"));
     }
-    if (file.getProperty("token.file") != null) {
-      return TokenInput.read(config + ": token.file", Path.of(file.getProperty("token.file")));
+    if (file.get("token.file") != null) {
+      return TokenInput.read(config + ": token.file", Path.of(file.get("token.file")));
     }
     throw new IllegalArgumentException(
         "no token: give --token-file FILE, --token, IF_TOKEN or token.file in " + config);
@@ -99,16 +98,8 @@ public final class ConnectionOptions {
     return base.resolve("infrafabric/cli.properties");
   }
 
-  private static Properties configFile(CliContext context) {
+  private static Map<String, String> configFile(CliContext context) {
     Path path = configPath(context);
-    Properties properties = new Properties();
-    if (Files.isRegularFile(path)) {
-      try (InputStream in = Files.newInputStream(path)) {
-        properties.load(in);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read " + path + " (" + e + ")", e);
-      }
-    }
-    return properties;
+    return Files.isRegularFile(path) ? PropertiesFile.read(path) : Map.of();
   }
 }

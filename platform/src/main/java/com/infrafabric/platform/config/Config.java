@@ -1,10 +1,5 @@
 package com.infrafabric.platform.config;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -14,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,12 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Config {
 
-  /**
-   * The largest config file read: every key of both services fits many times over, and a file named
-   * by mistake ({@code /dev/zero}) is refused in one line instead of filling the heap.
-   */
-  static final int MAX_FILE_BYTES = 1 << 20;
-
   /** The prefix of every environment variable that overrides a key. */
   private static final String ENV_PREFIX = "IF_";
 
@@ -56,24 +44,10 @@ public final class Config {
   /**
    * Reads {@code file} (a {@code .properties} file, UTF-8) and overlays {@code env}.
    *
-   * @throws IllegalArgumentException if the file cannot be read: a configuration error like a bad
-   *     value, so a launcher reports both alike
+   * @throws IllegalArgumentException if the file cannot be read ({@link PropertiesFile#read})
    */
   public static Config load(Path file, Map<String, String> env) {
-    Properties properties = new Properties();
-    try (InputStream bounded = Files.newInputStream(file)) {
-      byte[] bytes = bounded.readNBytes(MAX_FILE_BYTES + 1);
-      if (bytes.length > MAX_FILE_BYTES) {
-        throw new IllegalArgumentException(
-            "config file " + file + " holds more than " + MAX_FILE_BYTES + " bytes");
-      }
-      properties.load(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read config file " + file + " (" + e + ")", e);
-    }
-    Map<String, String> values = new HashMap<>();
-    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k)));
-    return new Config(values, env, file.toString());
+    return new Config(PropertiesFile.read(file), env, file.toString());
   }
 
   /** Configuration from given values (tests, or a service with no file) overlaid by {@code env}. */
