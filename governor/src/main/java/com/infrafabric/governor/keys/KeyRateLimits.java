@@ -13,8 +13,8 @@ import java.util.Optional;
 
 /**
  * The per-key limits: a requests-per-minute and a tokens-per-minute bucket per key, in the key's
- * tenant slot ({@code gov:{tenant}:rl:<id>:rpm}), shared by every node. Each bucket holds a
- * minute's allowance and refills greedily.
+ * tenant slot ({@code gov:{tenant}:rl:<id>:rpm}, followed by the limit's numbers), shared by every
+ * node. Each bucket holds a minute's allowance and refills greedily.
  */
 final class KeyRateLimits {
 

@@ -16,9 +16,10 @@ import java.util.Optional;
  * SharedBuckets}), so a limit holds for the whole cluster rather than per node.
  *
  * <p>Buckets are keyed {@code <prefix>:ratelimit:{<subject>.<scope claim>}:<limit>} (each part
- * base64url encoded; {@code -} for a platform token, which has no scope claim). Fails closed: when
- * Redis does not answer, {@link #tryConsume} fails with the store's {@code
- * RedisUnavailableException} and the request is refused. Thread-safe; never blocks.
+ * base64url encoded; {@code -} for a platform token, which has no scope claim), which {@link
+ * SharedBuckets} follows with the limit's numbers. Fails closed: when Redis does not answer, {@link
+ * #tryConsume} fails with the store's {@code RedisUnavailableException} and the request is refused.
+ * Thread-safe; never blocks.
  */
 public final class RateLimiter {
 

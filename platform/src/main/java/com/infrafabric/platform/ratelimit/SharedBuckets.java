@@ -31,8 +31,11 @@ import java.util.concurrent.CompletionStage;
  * <p>Buckets update by compare-and-swap, so concurrent requests on one bucket would retry against
  * each other. Each node therefore keeps one bucket proxy per key (bounded, least recently used
  * dropped) with Bucket4j's batching optimization: concurrent requests on this node are combined
- * into one swap, and only requests from other nodes contend. A bucket's limit is the one given when
- * this node first used it.
+ * into one swap, and only requests from other nodes contend. A bucket is kept under its key and its
+ * limit ({@link #storedKey}): Bucket4j keeps a bucket's configuration with its state in Redis and
+ * goes on using it whatever limit a caller gives later, so a limit an operator changed (a role's
+ * requests per minute, lowered and restarted) would never have held for a caller whose bucket was
+ * still there. A changed limit starts a new, full bucket; the old one expires as an idle one does.
  *
  * <p>What a request costs in Redis round trips: one when this node was the last to touch the bucket
  * (the swap starts from the state it remembers), two when another node, an expiry or a deletion
@@ -117,7 +120,7 @@ public final class SharedBuckets {
    * a swap, so the first answer may rest on a remembered state that Redis no longer holds.
    */
   private Future<ConsumptionProbe> confirm(String key, RateLimit limit, long tokens) {
-    store.forget(key);
+    store.forget(storedKey(key, limit));
     return consume(key, limit, tokens);
   }
 
@@ -140,16 +143,32 @@ public final class SharedBuckets {
   }
 
   private synchronized AsyncBucketProxy proxy(String key, RateLimit limit) {
-    AsyncBucketProxy proxy = proxies.get(key);
+    String stored = storedKey(key, limit);
+    AsyncBucketProxy proxy = proxies.get(stored);
     if (proxy == null) {
       proxy =
           buckets
               .builder()
               .withOptimization(Optimizations.batching())
-              .build(key, () -> CompletableFuture.completedFuture(limit.toBucketConfiguration()));
-      proxies.put(key, proxy);
+              .build(
+                  stored, () -> CompletableFuture.completedFuture(limit.toBucketConfiguration()));
+      proxies.put(stored, proxy);
     }
     return proxy;
+  }
+
+  /**
+   * The Redis key of {@code key}'s bucket under {@code limit}: the key (its hash tag included)
+   * followed by the limit, so that each limit has a bucket of its own.
+   */
+  static String storedKey(String key, RateLimit limit) {
+    return key
+        + ':'
+        + limit.capacity()
+        + '/'
+        + limit.refillTokens()
+        + '/'
+        + limit.refillPeriod().toMillis();
   }
 
   private static RateDecision decide(ConsumptionProbe probe, String limitName) {

@@ -77,6 +77,34 @@ class RateLimiterTest {
         .isTrue();
   }
 
+  /**
+   * Regression: Bucket4j keeps a bucket's configuration with its state in Redis, so a limit an
+   * operator lowered (and restarted every node with) never held for a caller whose bucket was still
+   * there: a probe's agent went on at the old 1,200 a minute past a new 60 an hour. A node started
+   * on the new limit, as a restart starts it, refuses at the new limit.
+   */
+  @Test
+  void aChangedLimitHoldsForACallerWhoseBucketWasMadeUnderTheOldOne() {
+    Principal agent = Principal.of("agent-of-a-changed-limit", Set.of());
+    RateLimiter before =
+        RateLimiter.create(
+            nodeA, RateLimitPolicy.uniform("agent", RateLimit.perMinute(1_000)), clock, meters);
+    assertThat(Await.result(before.tryConsume(agent, 1)).allowed()).isTrue();
+
+    RateLimiter after =
+        RateLimiter.create(
+            nodeB,
+            RateLimitPolicy.uniform("agent", new RateLimit(3, 3, Duration.ofHours(1))),
+            clock,
+            meters);
+    List<Boolean> allowed = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      allowed.add(Await.result(after.tryConsume(agent, 1)).allowed());
+    }
+
+    assertThat(allowed).containsExactly(true, true, true, false, false);
+  }
+
   /** Regression: 16 concurrent requests of one agent exhausted the compare-and-swap retries. */
   @Test
   void manyConcurrentRequestsOfOnePrincipalOnOneNodeAreAllCounted() {
@@ -147,7 +175,9 @@ class RateLimiterTest {
     assertThat(refused.allowed()).isFalse();
 
     String key =
-        limiter.key(alice, RateLimitPolicy.uniform("removed", FIVE_PER_MINUTE).select(alice));
+        SharedBuckets.storedKey(
+            limiter.key(alice, RateLimitPolicy.uniform("removed", FIVE_PER_MINUTE).select(alice)),
+            FIVE_PER_MINUTE);
     Await.result(nodeB.send(Request.cmd(Command.DEL).arg(key)));
 
     RateDecision elsewhere = Await.result(limiter(nodeB, "removed").tryConsume(alice, 1));
@@ -268,7 +298,8 @@ class RateLimiterTest {
 
     assertThat(decision.limitName()).isEqualTo("role-admin");
     assertThat(decision.remaining()).isEqualTo(49);
-    String key = limiter.key(admin, policy.select(admin));
+    String key =
+        SharedBuckets.storedKey(limiter.key(admin, policy.select(admin)), RateLimit.perMinute(50));
     long ttl = Await.result(nodeA.send(Request.cmd(Command.PTTL).arg(key))).toLong();
     assertThat(ttl).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2).toMillis());
   }
