@@ -21,6 +21,7 @@ import com.infrafabric.deploy.client.SpendCli;
 import com.infrafabric.deploy.client.ToolsCli;
 import com.infrafabric.governor.ErrorCode;
 import com.infrafabric.governor.GovernorException;
+import com.infrafabric.platform.redis.RedisUnavailableException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -165,14 +166,29 @@ public final class Launcher implements Callable<Integer> {
   /**
    * The exit status of a command that failed: 130 when interrupted (as a shell reports SIGINT), 2
    * when the caller's input, the configuration or the environment refused it before anything was
-   * sent (a file that cannot be read, an agent contract out of range, a bad key, a port in use, an
-   * unreachable Redis; the message says which), 1 for anything else.
+   * sent (a file that cannot be read, an agent contract out of range, a bad key, a port in use, a
+   * Redis that would evict; the message says which), 1 for anything else. A Redis that did not
+   * answer is 1 whatever wrapped it: an outage passes, and a service manager told not to restart on
+   * 2 (the shipped unit is) must go on retrying it, where a configuration error would only fail
+   * again.
    */
   static int exitCodeFor(Throwable failure) {
     if (failure instanceof InterruptedException) {
       return 130;
     }
+    if (storeUnreachable(failure)) {
+      return 1;
+    }
     return refusedInput(failure) ? UsageErrors.STATUS : 1;
+  }
+
+  private static boolean storeUnreachable(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RedisUnavailableException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
