@@ -68,6 +68,8 @@ public enum ErrorCode {
   INVALID_CONTRACT(Kind.SEMANTIC),
   /** An agent contract is older than (or as old as, but different from) the registered one. */
   CONTRACT_STALE(Kind.CONFLICT),
+  /** The tenant already holds as many agents as it may; remove one first. */
+  AGENT_LIMIT_REACHED(Kind.CONFLICT),
   /** No such agent in this tenant. */
   AGENT_NOT_FOUND(Kind.NOT_FOUND),
   /** The agent still holds leases; drain it and let them finish first. */

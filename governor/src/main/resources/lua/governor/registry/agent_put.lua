@@ -8,8 +8,11 @@
 -- The ledger entry ('agent', op 'register') names who registered it; a registration or a new
 -- version is refused with 'write_quota', writing nothing, when the tenant's write quota has no room
 -- for that entry (RECORDS.change). A renewal records nothing and is charged nothing.
+-- A registration of an agent the tenant does not hold is refused with 'agent_limit', writing
+-- nothing, once the tenant holds max_agents live agents (the 'ids' index): each agent keeps a
+-- record, indexes and its standings in the tenant's Redis slot, which nothing else bounds.
 -- Arguments: AgentRegistry.PUT (capabilities: 'name:level,...'; rate: micro-dollars per
---   task; contract_expires_at: epoch ms).
+--   task; contract_expires_at: epoch ms; max_agents).
 local id, version, fingerprint = ARGV[ARG_AGENT_ID], tonumber(ARGV[ARG_VERSION]),
   ARGV[ARG_CONTRACT_FINGERPRINT]
 local known = tonumber(redis.call('HGET', H.prefix .. 'agents', id) or '0')
@@ -25,6 +28,9 @@ if version == known then
     reindex(a)
   end
   return {'ok', cjson.encode({agent = agent_reply(id)})}
+end
+if not a and redis.call('ZCARD', H.prefix .. 'ids') >= tonumber(ARGV[ARG_MAX_AGENTS]) then
+  return {'agent_limit', ARGV[ARG_MAX_AGENTS]}
 end
 local refused = quota_refusal(RECORDS.change)
 if refused then return refused end

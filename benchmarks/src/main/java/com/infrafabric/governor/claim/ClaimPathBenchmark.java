@@ -112,7 +112,8 @@ public class ClaimPathBenchmark {
             scripts,
             AgentContracts.create(redis.vertx, jwks, ISSUER, clock),
             redis.store,
-            new SimpleMeterRegistry());
+            new SimpleMeterRegistry(),
+            AgentRegistry.DEFAULT_MAX_AGENTS_PER_TENANT);
     register(registry, TokenMinter.fromPrivateJwks(operator.privateJwks()));
     claims =
         new ClaimEngine(

@@ -38,6 +38,12 @@ public final class AgentRegistry {
   /** The most agents one page holds. */
   public static final int MAX_PAGE_SIZE = 1000;
 
+  /**
+   * How many live agents a tenant may hold: ten times what the claim benchmark registers, and a
+   * bound on the records, indexes and standings one tenant keeps in the Redis every tenant shares.
+   */
+  public static final int DEFAULT_MAX_AGENTS_PER_TENANT = 100_000;
+
   private static final LuaScript PUT =
       agentScript(
           "agent_put",
@@ -51,6 +57,7 @@ public final class AgentRegistry {
               "version",
               "contract_fingerprint",
               "contract_expires_at",
+              "max_agents",
               "by"));
   private static final LuaScript REMOVE =
       agentScript("agent_remove", ScriptArgs.of("agent_id", "by"));
@@ -66,14 +73,27 @@ public final class AgentRegistry {
   private final AgentContracts contracts;
   private final RedisStore redis;
   private final Counter resets;
+  private final int maxAgentsPerTenant;
 
   /** The Lua scripts the registry runs (to load at start, check for readiness). */
   public static List<LuaScript> scripts() {
     return List.of(PUT, REMOVE, RESET, INDEX);
   }
 
+  /**
+   * @param maxAgentsPerTenant how many live agents one tenant may hold ({@link
+   *     #DEFAULT_MAX_AGENTS_PER_TENANT} in service)
+   */
   public AgentRegistry(
-      TenantScripts scripts, AgentContracts contracts, RedisStore redis, MeterRegistry meters) {
+      TenantScripts scripts,
+      AgentContracts contracts,
+      RedisStore redis,
+      MeterRegistry meters,
+      int maxAgentsPerTenant) {
+    if (maxAgentsPerTenant < 1) {
+      throw new IllegalArgumentException("maxAgentsPerTenant must be positive");
+    }
+    this.maxAgentsPerTenant = maxAgentsPerTenant;
     this.scripts = scripts;
     this.contracts = contracts;
     this.redis = redis;
@@ -231,10 +251,24 @@ public final class AgentRegistry {
         .run(
             contract.tenant(),
             PUT,
-            (args, now) -> contract.putArgs(args, fingerprint, verified.expiresAt()).put("by", by))
+            (args, now) ->
+                contract
+                    .putArgs(args, fingerprint, verified.expiresAt())
+                    .put("max_agents", maxAgentsPerTenant)
+                    .put("by", by))
         .map(ScriptReply::orThrow)
         .map(
             reply -> {
+              if ("agent_limit".equals(reply.kind())) {
+                throw new GovernorException(
+                    ErrorCode.AGENT_LIMIT_REACHED,
+                    "tenant "
+                        + contract.tenant()
+                        + " holds as many agents as it may ("
+                        + reply.payload()
+                        + "); remove one first",
+                    Map.of("max_agents", Integer.parseInt(reply.payload())));
+              }
               if ("stale".equals(reply.kind())) {
                 throw new GovernorException(
                     ErrorCode.CONTRACT_STALE,

@@ -142,7 +142,8 @@ public final class GovernorService {
             tenantScripts,
             AgentContracts.create(vertx, keys.contractsJwks(), keys.contractsIssuer(), clock),
             redis,
-            meters);
+            meters,
+            AgentRegistry.DEFAULT_MAX_AGENTS_PER_TENANT);
     this.keys =
         new VirtualKeys(
             tenantScripts,

@@ -256,6 +256,47 @@ class RegistrationTest {
     assertThat(Await.result(rig.registry.get(t, "a1"))).isEmpty();
   }
 
+  /**
+   * Regression: a tenant could register agents without bound, each keeping a record, indexes and
+   * standings in the Redis every tenant shares. Past its cap a new agent is refused and nothing is
+   * written, while the agents it holds still take new contracts, and a removal frees a place.
+   */
+  @Test
+  void aTenantHoldingAsManyAgentsAsItMayRegistersNoNewOneUntilItRemovesOne() {
+    String t = freshTenant("cap");
+    AgentRegistry capped =
+        new AgentRegistry(rig.scripts, rig.contracts, rig.governor.redis, rig.meters, 2);
+    Await.result(capped.register(rig.sign(contract(t, "a1", Map.of("python", 1), 100, 1)), "x"));
+    Await.result(capped.register(rig.sign(contract(t, "a2", Map.of("python", 1), 100, 1)), "x"));
+    List<LedgerEntry> before = rig.governor.ledger(t);
+
+    assertThatThrownBy(
+            () ->
+                Await.result(
+                    capped.register(rig.sign(contract(t, "a3", Map.of("python", 1), 100, 1)), "x")))
+        .isInstanceOfSatisfying(
+            GovernorException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.AGENT_LIMIT_REACHED);
+              assertThat(e.details()).containsEntry("max_agents", 2);
+            });
+    assertThat(Await.result(rig.registry.get(t, "a3"))).isEmpty();
+    assertThat(rig.governor.ledger(t)).isEqualTo(before);
+
+    Agent renewed =
+        Await.result(
+            capped.register(
+                rig.sign(
+                    withCapabilities(
+                        contract(t, "a2", Map.of("python", 1), 100, 1), Map.of("python", 2), 2)),
+                "x"));
+    assertThat(renewed.capabilities().levels()).containsExactly(entry("python", 2));
+
+    Await.result(capped.remove(t, "a1", "x"));
+    Await.result(capped.register(rig.sign(contract(t, "a3", Map.of("python", 1), 100, 1)), "x"));
+    assertThat(Await.result(rig.registry.get(t, "a3"))).isPresent();
+  }
+
   private static Agent register(String jws) {
     return Await.result(rig.registry.register(jws, GovernorRig.ADMIN));
   }

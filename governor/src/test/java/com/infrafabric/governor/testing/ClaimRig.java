@@ -63,7 +63,13 @@ public final class ClaimRig implements AutoCloseable {
     this.scripts = governor.scripts;
     this.contracts =
         AgentContracts.create(governor.vertx, operator.jwksFile(), TestTokens.ISSUER, clock);
-    this.registry = new AgentRegistry(scripts, contracts, governor.redis, meters);
+    this.registry =
+        new AgentRegistry(
+            scripts,
+            contracts,
+            governor.redis,
+            meters,
+            AgentRegistry.DEFAULT_MAX_AGENTS_PER_TENANT);
     this.policies = new TenantPolicies(governor.redis, scripts);
     this.claims =
         new ClaimEngine(scripts, governor.pricing, governor.redis, ClaimSettings.DEFAULTS, meters);
