@@ -62,7 +62,17 @@ final class ClusterShards implements Shards {
   public Future<List<Shard>> masters() {
     Shard[] map = bySlot;
     Future<Shard[]> known = map != null ? Future.succeededFuture(map) : refresh();
-    return known.map(fresh -> Arrays.stream(fresh).filter(Objects::nonNull).distinct().toList());
+    return known.map(ClusterShards::distinct);
+  }
+
+  @Override
+  public List<Shard> known() {
+    Shard[] map = bySlot;
+    return map == null ? List.of() : distinct(map);
+  }
+
+  private static List<Shard> distinct(Shard[] map) {
+    return Arrays.stream(map).filter(Objects::nonNull).distinct().toList();
   }
 
   @Override

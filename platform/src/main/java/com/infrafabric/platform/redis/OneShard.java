@@ -22,6 +22,11 @@ final class OneShard implements Shards {
     return Future.succeededFuture(List.of(shard));
   }
 
+  @Override
+  public List<Shard> known() {
+    return List.of(shard);
+  }
+
   /** A server that is not in a cluster never redirects; if one does, there is nowhere else. */
   @Override
   public Shard redirected(Redirect redirect) {

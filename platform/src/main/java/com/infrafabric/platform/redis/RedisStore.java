@@ -73,19 +73,31 @@ public final class RedisStore implements AutoCloseable {
           "NOREPLICAS");
 
   private final Shards shards;
+  private final GuaranteeChecks guarantees;
   private final RedisSettings settings;
   private final MeterRegistry meters;
   private final ConcurrentMap<String, Timer> timers = new ConcurrentHashMap<>();
 
-  private RedisStore(Shards shards, RedisSettings settings, MeterRegistry meters) {
+  private RedisStore(
+      Shards shards, GuaranteeChecks guarantees, RedisSettings settings, MeterRegistry meters) {
     this.shards = shards;
+    this.guarantees = guarantees;
     this.settings = settings;
     this.meters = meters;
   }
 
-  /** Creates the pooled clients; connections are opened on first use and re-opened after loss. */
+  /**
+   * Creates the pooled clients; connections are opened on first use and re-opened after loss. Each
+   * master's guarantees are checked in the background from then on ({@link GuaranteeChecks}) until
+   * {@link #close()}.
+   */
   public static RedisStore create(Vertx vertx, RedisSettings settings, MeterRegistry meters) {
-    return new RedisStore(Shards.create(vertx, settings), settings, meters);
+    Shards shards = Shards.create(vertx, settings);
+    return new RedisStore(
+        shards,
+        GuaranteeChecks.start(vertx, shards, settings, connectTimeout(settings)),
+        settings,
+        meters);
   }
 
   public RedisSettings settings() {
@@ -95,10 +107,14 @@ public final class RedisStore implements AutoCloseable {
   /**
    * Runs {@code script} atomically ({@code EVALSHA} or {@code FCALL}, by its {@link LuaScript.Kind
    * kind}) on the master of its keys' slot, loading it on the same connection and calling it once
-   * more if that server does not have it yet (first call, restart, failover, flush).
+   * more if that server does not have it yet (first call, restart, failover, flush). Fails at once,
+   * not applied, while that master was last found unfit to keep state ({@link #refusal()}): every
+   * script may write what matters (money, holds, claims), and one run on a master that may evict
+   * it, forget it or, under {@code REPLICATED}, have no replica confirm it, is a promise the store
+   * cannot keep.
    */
   public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-    return call(
+    return script(
         script.name(), routingKey(script, keys), c -> runScript(c, script, keys, args), Lane.LOOP);
   }
 
@@ -106,13 +122,13 @@ public final class RedisStore implements AutoCloseable {
    * Runs a script that moves money (reserve, commit, charge, release) with the configured {@link
    * RedisSettings.Durability}: under {@code REPLICATED} it answers only once a replica has the
    * script's effect ({@code WAIT 1} on the same connection), and with outcome unknown when none
-   * confirms in time.
+   * confirms in time. Like {@link #eval}, it fails at once, not applied, on a master found unfit.
    */
   public Future<Response> evalDurably(LuaScript script, List<String> keys, List<String> args) {
     if (settings.durability() == RedisSettings.Durability.ACKNOWLEDGED) {
       return eval(script, keys, args);
     }
-    return call(
+    return script(
         script.name(),
         routingKey(script, keys),
         c -> runScript(c, script, keys, args).compose(reply -> replicated(c, script, reply)),
@@ -254,15 +270,18 @@ public final class RedisStore implements AutoCloseable {
   }
 
   /**
-   * Why no service may keep its state in this store, when a master that answers evicts keys or
-   * lacks the {@link RedisSettings#persistence() persistence} the settings require ({@link
-   * ServerGuarantees#refusal}): one sentence naming the master, the setting and what to set; empty
-   * when every master keeps what it is given. Every master of a cluster is asked (a Sentinel
-   * group's current master), so a service checks it at start and readiness on every probe: an
-   * operator can change either setting at runtime.
+   * Why no service may keep its state in this store, when a master that answers evicts keys, lacks
+   * the {@link RedisSettings#persistence() persistence} the settings require or, under {@link
+   * RedisSettings.Durability#REPLICATED}, has no replica online ({@link ServerGuarantees#refusal}):
+   * one sentence naming the master, the setting and what to set; empty when every master keeps what
+   * it is given. Every master of a cluster is asked (a Sentinel group's current master), so a
+   * service checks it at start and readiness on every probe: an operator can change each at
+   * runtime. Each master's finding is kept, here and by the background checks ({@link
+   * GuaranteeChecks}): scripts sent to a master found unfit fail at once ({@link #eval}) until a
+   * later check finds it fit again. Fails when a master could not be read; its finding then stands.
    */
   public Future<Optional<String>> refusal() {
-    return onReachableMasters(this::refusal)
+    return onReachableMasters(guarantees::refusal)
         .map(refusals -> refusals.stream().flatMap(Optional::stream).findFirst());
   }
 
@@ -288,6 +307,7 @@ public final class RedisStore implements AutoCloseable {
 
   @Override
   public void close() {
+    guarantees.close();
     shards.close();
   }
 
@@ -374,18 +394,6 @@ public final class RedisStore implements AutoCloseable {
         .map(CompositeFuture::list);
   }
 
-  private Future<Optional<String>> refusal(Shard master) {
-    List<Request> info =
-        List.of(
-            Request.cmd(Command.INFO).arg("memory"), Request.cmd(Command.INFO).arg("persistence"));
-    return call("info", master, c -> c.batch(info), Lane.POOL, 0)
-        .map(
-            replies ->
-                ServerGuarantees.parse(replies.get(0).toString(), replies.get(1).toString())
-                    .refusal(settings.persistence())
-                    .map(reason -> "Redis " + master.name() + ": " + reason));
-  }
-
   /**
    * True for an error reply. The client reports a connection lost mid-command as an error reply too
    * ({@code CONNECTION_CLOSED}); {@link #isTransient} tells such replies apart.
@@ -406,21 +414,48 @@ public final class RedisStore implements AutoCloseable {
 
   private <T> Future<T> call(
       String name, String key, Function<RedisConnection, Future<T>> command, Lane lane) {
-    return shards.route(key).compose(shard -> call(name, shard, command, lane, MAX_REDIRECTS));
+    return shards
+        .route(key)
+        .compose(shard -> call(name, shard, command, lane, MAX_REDIRECTS, false));
   }
 
-  /**
-   * Runs {@code command} on {@code shard}, following up to {@code redirects} {@code MOVED} or
-   * {@code ASK} replies to the master that serves the slot now ({@code ASK}: preceded by {@code
-   * ASKING}, as the cluster protocol asks, on a connection of its own, since {@code ASKING} holds
-   * only for the connection's next command).
-   */
+  /** {@link #call} for a script, which a master last found unfit does not get ({@link #eval}). */
+  private <T> Future<T> script(
+      String name, String key, Function<RedisConnection, Future<T>> command, Lane lane) {
+    return shards
+        .route(key)
+        .compose(shard -> call(name, shard, command, lane, MAX_REDIRECTS, true));
+  }
+
   private <T> Future<T> call(
       String name,
       Shard shard,
       Function<RedisConnection, Future<T>> command,
       Lane lane,
       int redirects) {
+    return call(name, shard, command, lane, redirects, false);
+  }
+
+  /**
+   * Runs {@code command} on {@code shard}, following up to {@code redirects} {@code MOVED} or
+   * {@code ASK} replies to the master that serves the slot now ({@code ASK}: preceded by {@code
+   * ASKING}, as the cluster protocol asks, on a connection of its own, since {@code ASKING} holds
+   * only for the connection's next command). A {@code script} is not sent to a master, first or
+   * redirected to, whose guarantees were last found wanting.
+   */
+  private <T> Future<T> call(
+      String name,
+      Shard shard,
+      Function<RedisConnection, Future<T>> command,
+      Lane lane,
+      int redirects,
+      boolean script) {
+    Optional<String> unfit = script ? shard.guarantees().refusal() : Optional.empty();
+    if (unfit.isPresent()) {
+      record(name, "unavailable", System.nanoTime());
+      return Future.failedFuture(
+          RedisUnavailableException.notApplied(name + " was not sent: " + unfit.get(), null));
+    }
     return guarded(name, shard, command, lane)
         .recover(
             error -> {
@@ -440,7 +475,8 @@ public final class RedisStore implements AutoCloseable {
                   target,
                   moved ? command : asking(command),
                   moved ? lane : Lane.POOL,
-                  redirects - 1);
+                  redirects - 1,
+                  script);
             });
   }
 
@@ -487,8 +523,12 @@ public final class RedisStore implements AutoCloseable {
         .mapEmpty();
   }
 
-  /** How long getting a connection may take: the command timeout, and at least a few seconds. */
   private Duration connectTimeout() {
+    return connectTimeout(settings);
+  }
+
+  /** How long getting a connection may take: the command timeout, and at least a few seconds. */
+  private static Duration connectTimeout(RedisSettings settings) {
     return settings.commandTimeout().compareTo(MIN_CONNECT_TIMEOUT) > 0
         ? settings.commandTimeout()
         : MIN_CONNECT_TIMEOUT;
@@ -601,7 +641,12 @@ public final class RedisStore implements AutoCloseable {
     return isErrorReply(error) && !error.toString().startsWith("CONNECTION_CLOSED");
   }
 
-  private static String reason(Throwable error, Duration timeout) {
+  /**
+   * Why a command failed, for a message: how long went unanswered, the error reply's code or the
+   * exception's type, never the exception's text: a message that reaches a log says what failed
+   * without repeating whatever the client put in it.
+   */
+  static String reason(Throwable error, Duration timeout) {
     if (error instanceof TimeoutException) {
       return "no answer within " + timeout.toMillis() + " ms";
     }

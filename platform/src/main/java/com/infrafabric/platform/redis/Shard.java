@@ -10,9 +10,11 @@ import io.vertx.redis.client.RedisRole;
 /**
  * One master Redis and the clients that reach it, with its own {@link StoreHealth}: a standalone
  * server, the master a Sentinel group names, or one master of a cluster. Keeping health per master
- * is what lets a cluster's other masters keep serving while one fails over. Two clients with the
- * same options but their own pools: the pooled connections any command may borrow, and one
- * connection per event loop for that loop's scripts ({@link LoopConnections}).
+ * is what lets a cluster's other masters keep serving while one fails over, and with its own {@link
+ * GuaranteeWatch}. Three clients with the same options but their own pools: the pooled connections
+ * any command may borrow, one connection per event loop for that loop's scripts ({@link
+ * LoopConnections}), and one connection for checking the master's guarantees ({@link
+ * GuaranteeChecks}).
  *
  * <p>Thread-safe.
  */
@@ -21,7 +23,9 @@ final class Shard implements AutoCloseable {
   private final String name;
   private final Redis client;
   private final LoopConnections loops;
+  private final Redis checks;
   private final StoreHealth health = new StoreHealth();
+  private final GuaranteeWatch guarantees = new GuaranteeWatch();
 
   private Shard(String name, Vertx vertx, RedisSettings settings, RedisOptions options) {
     this.name = name;
@@ -31,6 +35,7 @@ final class Shard implements AutoCloseable {
             vertx,
             Redis.createClient(vertx, perLoop(new RedisOptions(options), settings)),
             settings.maxPoolSize());
+    this.checks = Redis.createClient(vertx, forChecks(new RedisOptions(options)));
   }
 
   /** The server at {@code address}, with the endpoint's credentials and TLS setting. */
@@ -70,6 +75,21 @@ final class Shard implements AutoCloseable {
         .setPoolName(pooled.getPoolName() + "-loops");
   }
 
+  /**
+   * The pool of the connection that checks the master's guarantees: one, of its own, since at most
+   * one check of a master runs at a time ({@link GuaranteeWatch}), and a check must never take, or
+   * wait behind, the connection a request was about to get, whatever size the settings give the
+   * request pool. Its queue bounds are the Sentinel client's least (waiting no smaller than the
+   * size) and the check's batch of {@code INFO} sections.
+   */
+  private static RedisOptions forChecks(RedisOptions pooled) {
+    return pooled
+        .setMaxPoolSize(1)
+        .setMaxPoolWaiting(1)
+        .setMaxWaitingHandlers(GuaranteeChecks.INFO.size())
+        .setPoolName(pooled.getPoolName() + "-checks");
+  }
+
   private static RedisOptions pooled(RedisSettings settings, String name) {
     RedisEndpoint endpoint = settings.endpoint();
     NetClientOptions net =
@@ -105,6 +125,15 @@ final class Shard implements AutoCloseable {
     return loops;
   }
 
+  /** The client of the master's guarantee checks ({@link #forChecks}), used by nothing else. */
+  Redis checks() {
+    return checks;
+  }
+
+  GuaranteeWatch guarantees() {
+    return guarantees;
+  }
+
   StoreHealth health() {
     return health;
   }
@@ -112,6 +141,7 @@ final class Shard implements AutoCloseable {
   @Override
   public void close() {
     loops.close();
+    checks.close();
     client.close();
   }
 

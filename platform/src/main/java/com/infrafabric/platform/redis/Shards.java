@@ -26,6 +26,12 @@ sealed interface Shards extends AutoCloseable permits OneShard, ClusterShards {
   Future<List<Shard>> masters();
 
   /**
+   * The masters known now, without asking any server (empty while a cluster's slot map has not been
+   * read): what a background task may look at without taking a request's connection.
+   */
+  List<Shard> known();
+
+  /**
    * The master a {@code MOVED} or {@code ASK} reply names. A {@code MOVED} is remembered (the slot
    * has a new master) and the whole slot map read again.
    */

@@ -46,7 +46,7 @@ class ServerGuaranteesTest {
   void anyEvictionPolicyButNoEvictionIsRefusedWhateverThePersistence() {
     for (String policy : List.of("allkeys-lru", "volatile-lru", "allkeys-random", "volatile-ttl")) {
       for (RedisSettings.Persistence persistence : RedisSettings.Persistence.values()) {
-        assertThat(new ServerGuarantees(policy, true).refusal(persistence))
+        assertThat(new ServerGuarantees(true, policy, true, 1).refusal(settings(persistence)))
             .as(policy + " under " + persistence)
             .hasValueSatisfying(
                 reason ->
@@ -59,24 +59,65 @@ class ServerGuaranteesTest {
 
   @Test
   void noAppendOnlyFileIsRefusedOnlyWhenTheSettingsRequireOne() {
-    ServerGuarantees snapshotsOnly = new ServerGuarantees("noeviction", false);
+    ServerGuarantees snapshotsOnly = new ServerGuarantees(true, "noeviction", false, 0);
 
-    assertThat(snapshotsOnly.refusal(RedisSettings.Persistence.APPEND_ONLY))
+    assertThat(snapshotsOnly.refusal(settings(RedisSettings.Persistence.APPEND_ONLY)))
         .hasValueSatisfying(reason -> assertThat(reason).contains("set appendonly yes"));
-    assertThat(snapshotsOnly.refusal(RedisSettings.Persistence.NONE)).isEmpty();
+    assertThat(snapshotsOnly.refusal(settings(RedisSettings.Persistence.NONE))).isEmpty();
     assertThat(
-            new ServerGuarantees("noeviction", true).refusal(RedisSettings.Persistence.APPEND_ONLY))
+            new ServerGuarantees(true, "noeviction", true, 0)
+                .refusal(settings(RedisSettings.Persistence.APPEND_ONLY)))
+        .isEmpty();
+  }
+
+  /**
+   * Regression: under {@code redis.durability=replicated} a master with no replica was taken as
+   * fit, so every money script ran there, waited in vain for {@code WAIT 1} and answered outcome
+   * unknown with its hold applied.
+   */
+  @Test
+  void replicatedDurabilityRefusesAMasterWithNoReplicaOnline() {
+    RedisSettings replicated =
+        settings(RedisSettings.Persistence.APPEND_ONLY)
+            .withDurability(RedisSettings.Durability.REPLICATED);
+
+    assertThat(new ServerGuarantees(true, "noeviction", true, 0).refusal(replicated))
+        .hasValueSatisfying(
+            reason ->
+                assertThat(reason)
+                    .startsWith("redis.durability is replicated but no replica is online")
+                    .contains("redis.durability=acknowledged"));
+    assertThat(new ServerGuarantees(true, "noeviction", true, 1).refusal(replicated)).isEmpty();
+    assertThat(
+            new ServerGuarantees(true, "noeviction", true, 0)
+                .refusal(replicated.withDurability(RedisSettings.Durability.ACKNOWLEDGED)))
         .isEmpty();
   }
 
   @Test
-  void readsBothFieldsFromInfo() {
+  void readsEachFieldFromInfoCountingOnlyReplicasThatCanConfirm() {
     ServerGuarantees read =
         ServerGuarantees.parse(
             "# Memory\r\nused_memory:1\r\nmaxmemory_policy:allkeys-lru\r\n",
-            "# Persistence\r\nloading:0\r\naof_enabled:1\r\n");
+            "# Persistence\r\nloading:0\r\naof_enabled:1\r\n",
+            "# Replication\r\nrole:master\r\nconnected_slaves:3\r\n"
+                + "slave0:ip=127.0.0.1,port=1,state=online,offset=1,lag=0\r\n"
+                + "slave1:ip=127.0.0.1,port=2,state=wait_bgsave,offset=0,lag=0\r\n"
+                + "slave2:ip=127.0.0.1,port=3,state=online,offset=1,lag=0\r\n");
 
-    assertThat(read).isEqualTo(new ServerGuarantees("allkeys-lru", true));
+    assertThat(read).isEqualTo(new ServerGuarantees(true, "allkeys-lru", true, 2));
+  }
+
+  /** What a replica keeps says nothing of its master's writes: a check that reaches one is void. */
+  @Test
+  void readsWhetherTheServerIsAMaster() {
+    ServerGuarantees replica =
+        ServerGuarantees.parse(
+            "maxmemory_policy:noeviction\r\n",
+            "aof_enabled:1\r\n",
+            "# Replication\r\nrole:slave\r\nmaster_host:127.0.0.1\r\nconnected_slaves:0\r\n");
+
+    assertThat(replica.master()).isFalse();
   }
 
   @Test
@@ -122,6 +163,10 @@ class ServerGuaranteesTest {
 
   private static void configSet(RedisStore store, String name, String value) {
     store.send(Request.cmd(Command.CONFIG).arg("SET").arg(name).arg(value)).await();
+  }
+
+  private static RedisSettings settings(RedisSettings.Persistence persistence) {
+    return RedisSettings.of(REDIS.endpoint()).withPersistence(persistence);
   }
 
   private static RedisStore store(RedisSettings.Persistence persistence) {
