@@ -218,6 +218,46 @@ class StartupFailureTest {
     assertNoEmbeddedRedisLeft();
   }
 
+  /**
+   * Regression: with {@code redis.durability=replicated} on a Redis with no replica the node
+   * started and reported ready, and then answered every reservation outcome unknown, its hold
+   * applied. The launch now refuses it, naming both ways out.
+   */
+  @Test
+  void replicatedDurabilityOnARedisWithNoReplicaIsRefused() throws Exception {
+    try (ManagedRedisServer alone =
+        ManagedRedisServer.builder(directory.resolve("alone")).build().start()) {
+      String[] config = {
+        "redis.durability=replicated", "http.port=" + freePort(), "chassis.http.port=" + freePort()
+      };
+      assertOneLine(launch(Map.of("REDIS_URL", url(alone)), config))
+          .contains("redis.durability is replicated but no replica is online")
+          .contains("set redis.durability=acknowledged");
+    }
+  }
+
+  /**
+   * What a replica keeps says nothing of the master whose writes it copies, and it takes none: a
+   * URL naming one is refused at launch, not checked as if it were the master.
+   */
+  @Test
+  void aRedisUrlNamingAReplicaIsRefused() throws Exception {
+    try (ManagedRedisServer master =
+            ManagedRedisServer.builder(directory.resolve("master")).build().start();
+        ManagedRedisServer replica =
+            ManagedRedisServer.builder(directory.resolve("replica"))
+                .config(
+                    "masterauth " + master.endpoint().password(),
+                    "replicaof " + master.endpoint().host() + " " + master.endpoint().port())
+                .build()
+                .start()) {
+      assertOneLine(launch(Map.of("REDIS_URL", url(replica)), ports()))
+          .startsWith("the governor did not start: Redis 127.0.0.1:")
+          .contains("answers as a replica")
+          .doesNotContain(replica.endpoint().password());
+    }
+  }
+
   private static String url(ManagedRedisServer server) {
     RedisEndpoint endpoint = server.endpoint();
     return "redis://:" + endpoint.password() + "@" + endpoint.host() + ":" + endpoint.port() + "/0";
