@@ -12,9 +12,10 @@ import java.util.List;
  * scripts. A server that restarted has forgotten them, so a missing script is loaded again here;
  * the check reports down only if that fails too, which lets a service recover from a Redis restart
  * without restarting. While the store knows Redis is not answering, the check costs one short
- * probe, not a full command timeout. A master that would evict keys or lacks the required
- * persistence ({@link RedisStore#refusal}) makes it down with that reason: either can be changed at
- * runtime ({@code CONFIG SET}), long after the service started.
+ * probe, not a full command timeout. A master that would evict keys, lacks the required persistence
+ * or, under replicated durability, has no replica online ({@link RedisStore#refusal}) makes it down
+ * with that reason: each can change at runtime ({@code CONFIG SET}), long after the service
+ * started, and the store refuses that master's scripts meanwhile.
  */
 public final class RedisReadinessCheck implements ReadinessCheck {
 

@@ -41,8 +41,9 @@ final class GuaranteeWatch {
     if (earlier != null) {
       return earlier;
     }
-    check
-        .get()
+    // A check that throws instead of failing its future must still end, or none would run again.
+    Future.<Void>succeededFuture()
+        .compose(nothing -> check.get())
         .onComplete(
             done -> {
               if (done.succeeded()) {
