@@ -190,6 +190,10 @@ class StartupFailureTest {
       assertOneLine(launch(Map.of("REDIS_URL", url(forgetting)), ports()))
           .contains("appendonly is no")
           .contains("set appendonly yes");
+      // A key-value Redis of the chassis's own counts each tenant's bytes beside its data too.
+      assertOneLine(launch(Map.of("IF_CHASSIS_KV_REDIS_URL", url(evicting)), ports()))
+          .startsWith("the chassis did not start: chassis.kv.redisUrl: Redis 127.0.0.1:")
+          .contains("maxmemory-policy is allkeys-lru");
     }
   }
 

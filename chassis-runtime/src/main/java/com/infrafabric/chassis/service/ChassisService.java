@@ -132,11 +132,32 @@ public final class ChassisService {
       return Future.failedFuture(misconfigured);
     }
     return service
-        .chassis
-        .prepareStores()
+        .kvStoreFit()
+        .compose(fit -> service.chassis.prepareStores())
         .compose(prepared -> service.http.start())
         .map(ignored -> service)
         .onFailure(failure -> service.release());
+  }
+
+  /**
+   * Refuses a key-value Redis of its own ({@code chassis.kv.redisUrl}) that would evict or forget
+   * what it is given, as the launcher refuses the shared one: each tenant's stored bytes are
+   * counted beside its data, and scripts sent to an unfit master fail at once ({@link
+   * RedisStore#refusal()}), so an unfit one would fail every tool's writes from the start.
+   */
+  private Future<Void> kvStoreFit() {
+    if (kvRedis.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return kvRedis
+        .get()
+        .refusal()
+        .compose(
+            refusal ->
+                refusal.isEmpty()
+                    ? Future.succeededFuture()
+                    : Future.failedFuture(
+                        new IllegalStateException("chassis.kv.redisUrl: " + refusal.get())));
   }
 
   public int port() {

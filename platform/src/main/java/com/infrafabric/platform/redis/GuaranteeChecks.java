@@ -69,8 +69,10 @@ final class GuaranteeChecks implements AutoCloseable {
    * Checks {@code master} now, or joins the check of it already running, and keeps what it finds:
    * why no service may keep its state there under the settings, one sentence naming the master, the
    * setting and what to set; empty when it keeps what it is given. Fails with {@link
-   * RedisUnavailableException} when the master could not be read, or a replica answered for it: the
-   * finding then stands.
+   * RedisUnavailableException} when the master could not be read, and with {@link
+   * IllegalStateException} when a replica answered for it (the Redis URL names a replica, or a
+   * failover is under way): the finding then stands. The two differ to a launcher: an outage
+   * passes, a URL naming a replica is a configuration to change.
    */
   Future<Optional<String>> refusal(Shard master) {
     return master.guarantees().check(() -> read(master));
@@ -125,12 +127,11 @@ final class GuaranteeChecks implements AutoCloseable {
             replies.get(0).toString(), replies.get(1).toString(), replies.get(2).toString());
     if (!found.master()) {
       return Future.failedFuture(
-          RedisUnavailableException.notApplied(
+          new IllegalStateException(
               "Redis "
                   + master
                   + " answers as a replica, so what it keeps says nothing of its master; name"
-                  + " the master (or its Sentinels) in the Redis URL",
-              null));
+                  + " the master (or its Sentinels) in the Redis URL"));
     }
     return Future.succeededFuture(
         found.refusal(settings).map(reason -> "Redis " + master + ": " + reason));
