@@ -97,12 +97,16 @@ final class ReservationRoutes {
     // New spending is admission-controlled; settling a reservation already admitted never is, nor
     // rate limited, so neither shedding load nor a spent bucket strands a hold, uncharged, until
     // it expires.
-    routes
-        .admissionControlled()
-        .post(ReservationWire.RESERVATIONS, holders, IdempotentRoute.of(this::reserve))
-        .post("/v1/charges", Access.tenant(AGENT), IdempotentRoute.of(this::charge));
+    // The chassis names the tenant each of its calls is for (the handlers check it is the tenant
+    // the request touches); a charge is a tenant token's alone, which acts in its own.
+    Routes newSpending = routes.admissionControlled();
+    newSpending
+        .actingFor(CallerScope.CHASSIS_SERVICE)
+        .post(ReservationWire.RESERVATIONS, holders, IdempotentRoute.of(this::reserve));
+    newSpending.post("/v1/charges", Access.tenant(AGENT), IdempotentRoute.of(this::charge));
     routes
         .settling()
+        .actingFor(CallerScope.CHASSIS_SERVICE)
         .post(ReservationWire.COMMIT_ROUTE, holders, IdempotentRoute.of(this::commit))
         .post(ReservationWire.RELEASE_ROUTE, holders, IdempotentRoute.of(this::release));
   }
@@ -238,7 +242,6 @@ final class ReservationRoutes {
     Principal caller = Requests.principal(ctx);
     Fields body = Fields.of(Requests.jsonBody(ctx), CHARGE_FIELDS);
     Scope scope = CallerScope.requireWithin(caller, Scope.parse(body.string(SCOPE)));
-    CallerScope.requireActingFor(ctx, scope.tenant());
     ChargeRequest request = new ChargeRequest(scope, spend.charged(body), key);
     respond(
         ctx,

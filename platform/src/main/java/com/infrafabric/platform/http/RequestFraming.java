@@ -40,6 +40,7 @@ final class RequestFraming implements Handler<RoutingContext> {
           "Content-Encoding",
           "Transfer-Encoding",
           Requests.IDEMPOTENCY_KEY,
+          Requests.ACTING_TENANT,
           "If-Match",
           "Mcp-Session-Id",
           "MCP-Protocol-Version",

@@ -31,6 +31,7 @@ public final class Requests {
   static final String ROUTE = "infrafabric.route";
   static final String TRACE_ID = "infrafabric.traceId";
   static final String MORE_REQUESTS = "infrafabric.moreRequests";
+  static final String ACTING = "infrafabric.actingTenant";
   private static final String OVER = "infrafabric.over";
 
   private Requests() {}
@@ -139,9 +140,8 @@ public final class Requests {
   /**
    * The tenant the authenticated caller acts in, by which the node's shared bounds are shared out:
    * a tenant token's own; for a platform caller (no scope), the tenant it names in {@value
-   * #ACTING_TENANT}, or "" (the platform's own callers, counted as one tenant) when it names none.
-   * The name is taken at its word here, before the body is read; the route it reaches checks that
-   * what the request touches lies in that tenant ({@link #actingTenant}).
+   * #ACTING_TENANT} on a route that checks the name ({@link #actingTenant}), or "" (the platform's
+   * own callers, counted as one tenant) when it names none.
    */
   static String tenant(RoutingContext ctx) {
     return principal(ctx).scope().isPresent() ? principalTenant(ctx) : actingTenant(ctx).orElse("");
@@ -157,15 +157,14 @@ public final class Requests {
   }
 
   /**
-   * The tenant a platform caller names in {@value #ACTING_TENANT}, if it names a valid one; empty
-   * for a tenant token, whose own tenant it is.
+   * The tenant a platform caller names in {@value #ACTING_TENANT}, once vetted: only a route
+   * registered with {@link Routes#actingFor} takes one, from the callers it lets name one, and its
+   * handler must check that what the request touches lies in that tenant (the node has already
+   * shared its bounds out by the name). Empty when the request names none; a request naming one
+   * anywhere else, malformed, or from a tenant token was refused before its route was reached.
    */
   public static Optional<String> actingTenant(RoutingContext ctx) {
-    if (principal(ctx).scope().isPresent()) {
-      return Optional.empty();
-    }
-    String named = ctx.request().getHeader(ACTING_TENANT);
-    return named != null && ScopeGrammar.isSegment(named) ? Optional.of(named) : Optional.empty();
+    return Optional.ofNullable(ctx.get(ACTING));
   }
 
   /** The matched route template, e.g. {@code /v1/budgets/:scope}, or {@code UNMATCHED}. */

@@ -118,6 +118,7 @@ final class RouterAssembly {
               chain,
               route.dialect(),
               queryCheck,
+              new ActingTenant(route.actingTenantNamers()),
               new BodyLimit(
                   route.maxBodyBytes().orElse(settings.maxBodyBytes()), route.maxJsonValues()),
               route.handler());
@@ -193,6 +194,7 @@ final class RouterAssembly {
         Chain.PLATFORM,
         WireDialect.PLATFORM,
         Optional.empty(),
+        NOBODY_ACTS,
         serviceBodyLimit(),
         rateLimiter == null ? handler : new ChargedEvaluation(rateLimiter, handler));
   }
@@ -240,6 +242,7 @@ final class RouterAssembly {
         Chain.PLATFORM,
         WireDialect.PLATFORM,
         Optional.empty(),
+        NOBODY_ACTS,
         serviceBodyLimit(),
         handler);
   }
@@ -255,6 +258,7 @@ final class RouterAssembly {
       Chain chain,
       WireDialect dialect,
       Optional<Handler<RoutingContext>> queryCheck,
+      ActingTenant acting,
       BodyLimit body,
       Handler<RoutingContext> handler) {
     descriptors.add(new RouteDescriptor(method, path, access));
@@ -265,20 +269,22 @@ final class RouterAssembly {
         chain,
         dialect,
         queryCheck,
+        acting,
         body,
         method == HttpMethod.GET || method == HttpMethod.DELETE ? noBody(handler) : handler);
     return route;
   }
 
   /**
-   * The chain after the route's tag: authentication, the in-flight bound, the rate limit as {@code
-   * chain} says, the access check, the query check if there is one, and only then the body, of at
-   * most {@code body}'s limit ({@link #readsBody}). On an admission-controlled route, admission's
-   * gate comes first instead, and its slot and then the rate limit once the body is read: a client
-   * trickling its body in holds no slot, and the slot covers all of the request's Redis work, the
-   * rate limit's round trip too. A request the gate sheds is still charged to its caller's rate
-   * limit, and one whose caller this node knows to be past its limit is refused 429 before the
-   * gate, so a flood that is shed meets its 429 too.
+   * The chain after the route's tag: authentication, the vetting of the tenant the caller names
+   * ({@link ActingTenant}), the in-flight bound, the rate limit as {@code chain} says, the access
+   * check, the query check if there is one, and only then the body, of at most {@code body}'s limit
+   * ({@link #readsBody}). On an admission-controlled route, admission's gate comes first instead,
+   * and its slot and then the rate limit once the body is read: a client trickling its body in
+   * holds no slot, and the slot covers all of the request's Redis work, the rate limit's round trip
+   * too. A request the gate sheds is still charged to its caller's rate limit, and one whose caller
+   * this node knows to be past its limit is refused 429 before the gate, so a flood that is shed
+   * meets its 429 too.
    */
   private void authenticate(
       Route route,
@@ -286,6 +292,7 @@ final class RouterAssembly {
       Chain chain,
       WireDialect dialect,
       Optional<Handler<RoutingContext>> queryCheck,
+      ActingTenant acting,
       BodyLimit body,
       Handler<RoutingContext> handler) {
     Optional<RateLimitHandler> rateLimit =
@@ -294,6 +301,7 @@ final class RouterAssembly {
             : Optional.empty();
     route
         .handler(new AuthenticationHandler(authenticator, dialect.callers(), connections))
+        .handler(acting)
         .handler(inFlight);
     if (chain.admissionControlled()) {
       rateLimit.ifPresent(limit -> route.handler(limit::refuseKnown));
@@ -311,6 +319,9 @@ final class RouterAssembly {
     }
     route.handler(handler);
   }
+
+  /** The platform's own routes act in no tenant a caller names. */
+  private static final ActingTenant NOBODY_ACTS = new ActingTenant(Optional.empty());
 
   /** What the gate of a route without a rate limit does with a request it sheds: nothing. */
   private static final Handler<RoutingContext> NONE = ctx -> {};

@@ -29,6 +29,7 @@ public final class Routes {
   private final boolean limitedByDialect;
   private final OptionalLong maxBodyBytes;
   private final int maxJsonValues;
+  private final Optional<Access> actingTenantNamers;
 
   Routes() {
     this(
@@ -39,7 +40,8 @@ public final class Routes {
         WireDialect.PLATFORM,
         false,
         OptionalLong.empty(),
-        StrictJson.MAX_BODY_VALUES);
+        StrictJson.MAX_BODY_VALUES,
+        Optional.empty());
   }
 
   private Routes(
@@ -50,7 +52,8 @@ public final class Routes {
       WireDialect dialect,
       boolean limitedByDialect,
       OptionalLong maxBodyBytes,
-      int maxJsonValues) {
+      int maxJsonValues,
+      Optional<Access> actingTenantNamers) {
     this.registered = registered;
     this.query = query;
     this.admissionControlled = admissionControlled;
@@ -59,6 +62,7 @@ public final class Routes {
     this.limitedByDialect = limitedByDialect;
     this.maxBodyBytes = maxBodyBytes;
     this.maxJsonValues = maxJsonValues;
+    this.actingTenantNamers = actingTenantNamers;
   }
 
   /**
@@ -87,7 +91,8 @@ public final class Routes {
         dialect,
         limitedByDialect,
         maxBodyBytes,
-        maxJsonValues);
+        maxJsonValues,
+        actingTenantNamers);
   }
 
   /**
@@ -99,7 +104,15 @@ public final class Routes {
    */
   public Routes settling() {
     return new Routes(
-        registered, query, false, false, dialect, limitedByDialect, maxBodyBytes, maxJsonValues);
+        registered,
+        query,
+        false,
+        false,
+        dialect,
+        limitedByDialect,
+        maxBodyBytes,
+        maxJsonValues,
+        actingTenantNamers);
   }
 
   /**
@@ -115,7 +128,8 @@ public final class Routes {
         Objects.requireNonNull(dialect, "dialect"),
         limitedByDialect,
         maxBodyBytes,
-        maxJsonValues);
+        maxJsonValues,
+        actingTenantNamers);
   }
 
   /**
@@ -135,7 +149,8 @@ public final class Routes {
         dialect,
         true,
         maxBodyBytes,
-        maxJsonValues);
+        maxJsonValues,
+        actingTenantNamers);
   }
 
   /**
@@ -156,7 +171,8 @@ public final class Routes {
         dialect,
         limitedByDialect,
         OptionalLong.of(maxBytes),
-        maxJsonValues);
+        maxJsonValues,
+        actingTenantNamers);
   }
 
   /**
@@ -178,7 +194,29 @@ public final class Routes {
         dialect,
         limitedByDialect,
         maxBodyBytes,
-        maxValues);
+        maxValues,
+        actingTenantNamers);
+  }
+
+  /**
+   * Where to register the routes whose handlers check that what a request touches lies in the
+   * tenant its caller names in {@value Requests#ACTING_TENANT}: on these alone a caller {@code
+   * namers} permits may name one, and the request then takes that tenant's share of the node's
+   * bounds (in flight, admission, body bytes). Anywhere else, and from any other caller, the header
+   * is refused with 400 {@code INVALID_REQUEST}: a route that never checks the name would take it
+   * at its word, and move the request into another tenant's share.
+   */
+  public Routes actingFor(Access namers) {
+    return new Routes(
+        registered,
+        query,
+        admissionControlled,
+        rateLimited,
+        dialect,
+        limitedByDialect,
+        maxBodyBytes,
+        maxJsonValues,
+        Optional.of(Objects.requireNonNull(namers, "namers")));
   }
 
   public Routes get(String path, Access access, Handler<RoutingContext> handler) {
@@ -231,7 +269,8 @@ public final class Routes {
             dialect,
             limitedByDialect,
             maxBodyBytes,
-            maxJsonValues));
+            maxJsonValues,
+            actingTenantNamers));
     return this;
   }
 
@@ -248,6 +287,8 @@ public final class Routes {
    * @param maxBodyBytes the route's own body limit; empty for the service's {@code
    *     http.maxBodyBytes}
    * @param maxJsonValues the most values its JSON body may hold
+   * @param actingTenantNamers who may name the tenant a request acts for ({@link #actingFor});
+   *     empty: nobody
    */
   record Registered(
       RouteDescriptor descriptor,
@@ -257,7 +298,8 @@ public final class Routes {
       WireDialect dialect,
       boolean limitedByDialect,
       OptionalLong maxBodyBytes,
-      int maxJsonValues) {
+      int maxJsonValues,
+      Optional<Access> actingTenantNamers) {
     boolean sameEndpoint(RouteDescriptor other) {
       return descriptor.method().equals(other.method()) && descriptor.path().equals(other.path());
     }
