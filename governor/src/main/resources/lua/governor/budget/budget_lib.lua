@@ -475,6 +475,15 @@ local function pay_charge()
   end
 end
 
+-- Counts what a request that ends without the records it asked room for did write (records, at
+-- most the charge quota_refusal() admitted): a claim that finds no agent writes its escalation
+-- event, not a lease. A refusal that leaves a record behind is charged it, like any write, so
+-- repeating it cannot fill the tenant's streams past its quota.
+local function pay_written(records)
+  CHARGED = math.min(CHARGED, records)
+  pay_charge()
+end
+
 -- Returns the stored reply for a repeated key, a conflict for the same key with another request,
 -- the 'write_quota' refusal when the tenant's write quota has no room for the records this request
 -- is charged (RECORDS.<name>), or nil for a first request that may go ahead: every script that

@@ -2,7 +2,8 @@
 -- holds the agent's cost on the task's scope with hold() (budget_lib.lua), then records the owner,
 -- the lease and the slot. Every check comes before the first write, so a claim that is refused
 -- changes nothing but the lazy expiry it did on the way, the counting of the slots of agents
--- registered before the tenant counted them (load_candidate()), and its escalation event.
+-- registered before the tenant counted them (load_candidate()), and its escalation event, which
+-- it is charged (RECORDS.escalation) against the tenant's write quota it asked room in.
 --
 -- Candidates are the top ARGV[ARG_CANDIDATES] agents of the available index of each required capability:
 -- the search costs O(required x top-K) whatever the number of agents, and the best agent is
@@ -39,6 +40,7 @@ local function not_claimed(reason, counts, refusals)
   local escalate = reason ~= 'task_already_owned' and reason ~= 'task_completed'
   if escalate then
     emit_claim_event('claim.escalated', {'task', task_id, 'scope', scope, 'reason', reason})
+    pay_written(RECORDS.escalation)
   end
   return {'not_claimed', cjson.encode({task = task_id, reason = reason, counts = counts,
     refusals = refusals or {}, escalated = escalate, effects = side_effects()})}

@@ -36,6 +36,13 @@ public enum RecordCharge {
    * record, the commit's and the finish's ledger entries).
    */
   CLAIM(12),
+  /**
+   * A claim that found no agent and escalated: its {@code claim.escalated} event, which the
+   * tenant's claim events keep (and its webhooks deliver) whoever asks again. The claim was asked
+   * room for {@link #CLAIM} before it wrote anything, so one that has no room is refused and writes
+   * no event; it is charged this for the one it wrote, as a refusal is never a free write.
+   */
+  ESCALATION(1),
   /** A charge: its idempotency record and its ledger entry. */
   CHARGE(2),
   /**

@@ -80,7 +80,8 @@ class GovernorBodyFuzzTest {
 
     /**
      * A budget denial (402) and a refused claim (409) record their own outcome, so a retry gets the
-     * same answer and an escalation is reported; neither ever writes the ledger.
+     * same answer and an escalation is reported, and a claim is charged the escalation event it
+     * wrote against the tenant's write quota ({@code wq:}); neither ever writes the ledger.
      */
     @Override
     public boolean refusalMayWrite(int status, String key) {
