@@ -463,14 +463,16 @@ local function quota_refusal(records)
     records = int(records), retry_after_ms = int((window + 1) * QUOTA_WINDOW_MS - H.now)})}
 end
 
--- Counts the charge quota_refusal() admitted, when the request has written its records. The
+-- Counts the charge quota_refusal() admitted, when the request has written its records, or
+-- records, when a request wrote fewer than it was admitted for (a refused claim: claim.lua). The
 -- counter lives until an hour after its window ends (by the caller's clock, which Redis's may not
 -- match exactly).
-local function pay_charge()
-  if CHARGED == 0 then return end
+local function pay_charge(records)
+  local charge = records or CHARGED
+  if charge == 0 then return end
   local window = quota_window()
   local key = quota_key(window)
-  if redis.call('INCRBY', key, CHARGED) == CHARGED then
+  if redis.call('INCRBY', key, charge) == charge then
     redis.call('PEXPIRE', key, int((window + 2) * QUOTA_WINDOW_MS - H.now))
   end
 end

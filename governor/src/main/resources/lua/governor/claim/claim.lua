@@ -2,8 +2,9 @@
 -- holds the agent's cost on the task's scope with hold() (budget_lib.lua), then records the owner,
 -- the lease and the slot. Every check comes before the first write, so a claim that is refused
 -- changes nothing but the lazy expiry it did on the way, the counting of the slots of agents
--- registered before the tenant counted them (load_candidate()), and its escalation event, which
--- it is charged (RECORDS.escalation) against the tenant's write quota it asked room in.
+-- registered before the tenant counted them (load_candidate()), its escalation event, which it is
+-- charged (RECORDS.escalation) against the tenant's write quota it asked room in, and, when it was
+-- refused for want of a slot, its subtree's place in the contention record (note_contention()).
 --
 -- Candidates are the top ARGV[ARG_CANDIDATES] agents of the available index of each required capability:
 -- the search costs O(required x top-K) whatever the number of agents, and the best agent is
@@ -36,7 +37,22 @@ if #caps == 0 then return {'unknown_scope', scope} end
 local policy = load_policy()
 expire_lazily(policy)
 
+-- The refusals that say the task's subtree wants a slot: every matching agent is busy, or the
+-- subtree is at its share. Others (cost, budget, breakers, no match, the task's own state) would
+-- not be cured by a free slot, so they do not hold other subtrees to their share.
+local WANTS_SLOT = {all_busy = true, subtree_share = true}
+local subtree = subtree_of(scope)
+
+-- A refusal for want of a slot records the subtree as contending; one that adds it to the record
+-- pays for that record (RECORDS.contention), within the claim's charge quota_refusal() admitted.
+-- Refreshing its time adds no record and is free, as a heartbeat is.
+local function note_refusal(reason)
+  if not (subtree and WANTS_SLOT[reason]) then return end
+  if note_contention(subtree, H.now, policy) == 1 then pay_charge(RECORDS.contention) end
+end
+
 local function not_claimed(reason, counts, refusals)
+  note_refusal(reason)
   local escalate = reason ~= 'task_already_owned' and reason ~= 'task_completed'
   if escalate then
     emit_claim_event('claim.escalated', {'task', task_id, 'scope', scope, 'reason', reason})
@@ -101,7 +117,6 @@ end
 -- breaker there is open or its probe runs. One registered before the tenant counted its slots is
 -- counted now (pool_slots(), agent_lib.lua), before subtree_share_refusal() reads the count.
 local fields = agent_fields(names)
-local subtree = subtree_of(scope)
 local function load_candidate(id)
   local a = load_agent(id, names, fields)
   if not a.pooled then pool_slots(a, a.slots) end
@@ -153,7 +168,8 @@ local function why_not()
 end
 
 if not best then return not_claimed(why_not(), counts) end
--- A subtree at its share of the tenant's slots gets no more of them, however many are free.
+-- A subtree at its share of the tenant's slots gets no more of them while another subtree
+-- contends for them, however many are free.
 local over_share = subtree and subtree_share_refusal(subtree, policy)
 if over_share then return not_claimed('subtree_share', over_share) end
 
@@ -189,7 +205,10 @@ redis.call('HSET', lease_key(member), 'agent', best.id, 'rid', rid, 'scope', sco
 redis.call('HSET', H.prefix .. 'r:' .. rid, 'lease', member)
 redis.call('ZADD', H.prefix .. 'lexp', expires_at, member)
 redis.call('SADD', agent_leases_key(best.id), member)
-if subtree then redis.call('SADD', subtree_leases_key(subtree), member) end
+if subtree then
+  redis.call('SADD', subtree_leases_key(subtree), member)
+  note_contention(subtree, 0, policy)
+end
 best.busy = best.busy + 1
 if best.brk == 'half_open' then
   -- This task is the half-open breaker's probe; otherwise 'probe' stays as it is, unwritten.

@@ -16,6 +16,11 @@
 --                   (finish, expiry, its agent disabled): what subtree_share_refusal() counts. A
 --                   set rather than a counter, so that a lease can be counted at most once and
 --                   an end met twice (or a lease claimed before the set was kept) cannot move it
+--   P sc            zset: the subtrees that contend for the tenant's slots (subtree_contends()),
+--                   each scored by when a claim of it was last refused for want of a slot (0:
+--                   never); a subtree stays while it holds a lease or was refused within the
+--                   policy's lease TTL, and trim_contention() drops it in the first claim after
+--                   that, so the set holds no more than the subtrees that contend now and then
 --   P waste         hash: 'total' and 'wasted' spend of finished claims (wasted: failed,
 --                   abandoned, or reported after the lease lapsed)
 --   P revoked:<tenant>/<task>#<n>  string: the lease ended (its end state); every grant signed
@@ -67,17 +72,55 @@ local function subtree_leases_key(s)
   return H.prefix .. 'sl:' .. s
 end
 
+local function contention_key()
+  return H.prefix .. 'sc'
+end
+
+-- Drops from the contention record every subtree that contends no more: last refused longer than
+-- the window (ms) ago, or never, and holding no lease. Only removes, so it is charged nothing.
+local function trim_contention(window)
+  local key = contention_key()
+  for _, s in ipairs(redis.call('ZRANGEBYSCORE', key, '-inf', '(' .. int(H.now - window))) do
+    if redis.call('SCARD', subtree_leases_key(s)) == 0 then redis.call('ZREM', key, s) end
+  end
+end
+
+-- Records that subtree s contends for the tenant's slots: at = now when a claim of it was refused
+-- for want of a slot, 0 when it takes a lease (holding one is contention for as long as it lasts,
+-- which the lease set says, not after). Trims the record first, so it stays bounded by the
+-- subtrees that contend. Returns 1 when s was not recorded yet (one more record, which the write
+-- quota charges: RecordCharge.CLAIM includes it, a refusal pays RECORDS.contention), else 0.
+local function note_contention(s, at, policy)
+  trim_contention(policy.lease_ttl)
+  if at == 0 then return redis.call('ZADD', contention_key(), 'NX', 0, s) end
+  return redis.call('ZADD', contention_key(), 'GT', at, s)
+end
+
+-- True when a subtree other than s contends for the tenant's slots: it holds a lease, or a claim
+-- of it was refused for want of a slot (all_busy or subtree_share; see claim.lua) within the
+-- policy's lease TTL, the longest a slot freed by a silent holder takes to come back, so a
+-- dispatcher that waits for one and asks again within it is still counted as waiting. After the
+-- trim every recorded subtree is one of these.
+local function other_contends(s, policy)
+  trim_contention(policy.lease_ttl)
+  local recorded = redis.call('ZCARD', contention_key())
+  return recorded > (redis.call('ZSCORE', contention_key(), s) and 1 or 0)
+end
+
 -- Why subtree s may not take one more lease, as a refusal's counts, or nil if it may: it holds
 -- as many leases as the policy's share (thousandths) of the tenant's slots allows, and at least
--- one ('slots', agent_lib.lua). The tenant's agents serve all its subtrees, and a lease is held
--- for as long as its holder heartbeats, so without this bound one subtree's dispatcher could take
--- every slot and keep the others from every agent. A share of 1000 bounds nothing.
+-- one ('slots', agent_lib.lua), while another subtree contends for them (other_contends()). The
+-- tenant's agents serve all its subtrees, and a lease is held for as long as its holder
+-- heartbeats, so without this bound one subtree's dispatcher could take every slot and keep the
+-- others from every agent. It binds only while another subtree contends: a slot nobody else
+-- wants is not kept idle, and once one does, the slots the first frees go to it (the first is
+-- refused) until each is at its share. A share of 1000 bounds nothing.
 local function subtree_share_refusal(s, policy)
   if policy.subtree_share >= 1000 then return nil end
   local slots = tonumber(redis.call('GET', H.prefix .. 'slots') or '0')
   local limit = math.max(1, math.floor(slots * policy.subtree_share / 1000))
   local held = redis.call('SCARD', subtree_leases_key(s))
-  if held < limit then return nil end
+  if held < limit or not other_contends(s, policy) then return nil end
   return {held = held, limit = limit, slots = slots, share_permille = policy.subtree_share}
 end
 

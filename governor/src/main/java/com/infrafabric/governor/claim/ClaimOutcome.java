@@ -96,7 +96,9 @@ public sealed interface ClaimOutcome {
     MAX_AGENTS_REACHED,
     /**
      * The task's subtree holds leases on as many of the tenant's agent slots as the policy's
-     * subtree share allows; the rest are kept for the other subtrees.
+     * subtree share allows while another subtree contends for them (holds a lease, or was refused
+     * {@link #ALL_BUSY} or this within the policy's lease TTL); the rest go to those. A subtree
+     * alone is never refused this: the share keeps no slot idle that nobody else wants.
      */
     SUBTREE_SHARE;
 

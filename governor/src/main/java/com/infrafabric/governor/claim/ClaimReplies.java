@@ -197,7 +197,7 @@ final class ClaimReplies {
               + counts.get("slots")
               + " agent slots allows ("
               + counts.get("limit")
-              + "); the rest are kept for other subtrees";
+              + ") while another subtree waits for a slot or holds a lease; the rest go to those";
     };
   }
 }

@@ -31,11 +31,20 @@ public enum RecordCharge {
   RESERVE(6),
   /**
    * A claim: its idempotency record, the hold's record and ledger entry, the task's record, the
-   * lease's record and the claim's ledger entry; then, at most, the lease's lapse (the hold's and
-   * the lease's expiry entries and the grants' revocation) and a late finish (its idempotency
-   * record, the commit's and the finish's ledger entries).
+   * lease's record, the claim's ledger entry and, at most, its subtree's entry in the tenant's
+   * record of contending subtrees (one per subtree, added by its first lease); then, at most, the
+   * lease's lapse (the hold's and the lease's expiry entries and the grants' revocation) and a late
+   * finish (its idempotency record, the commit's and the finish's ledger entries).
    */
-  CLAIM(12),
+  CLAIM(13),
+  /**
+   * A claim refused for want of a slot ({@code all_busy}, {@code subtree_share}) that adds its
+   * subtree to the tenant's record of contending subtrees, which holds the subtree to its share no
+   * more once it stops contending: that entry. It is admitted as a {@link #CLAIM} (checked before
+   * the claim knows its outcome), so it never takes the tenant past the quota; a refusal that only
+   * refreshes its subtree's entry adds no record and is charged nothing, as a heartbeat is.
+   */
+  CONTENTION(1),
   /**
    * A claim that found no agent and escalated: its {@code claim.escalated} event, which the
    * tenant's claim events keep (and its webhooks deliver) whoever asks again. The claim was asked

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.governor.budget.ReserveOutcome.Reserved;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
+import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.FinishResult;
 import com.infrafabric.governor.claim.TaskOutcome;
 import com.infrafabric.governor.tenant.RecordCharge;
@@ -103,12 +104,39 @@ class RecordChargeTest {
   }
 
   /**
+   * Regression: a claim refused for want of a slot now records its subtree as contending (which
+   * holds the other subtrees to their share), a record no charge covered. The refusal that adds it
+   * pays for it; one that only refreshes it adds nothing and pays nothing.
+   */
+  @Test
+  void aClaimRefusedForWantOfASlotIsChargedTheContentionEntryItAdds() {
+    String t = freshTenant("contends");
+    rig.budget(t, Window.LIFETIME, 1_000_000);
+    claims.register(ClaimRig.contract(t, "a1", Map.of("python", 2), 3_000, 1));
+    claims.claimed(ClaimRig.task("t1", t + "/p/x", Map.of("python", 1), 10_000));
+    long before = records(t);
+    long paid = charged(t);
+
+    assertThat(claims.claim(ClaimRig.task("t2", t + "/q/x", Map.of("python", 1), 10_000)))
+        .isInstanceOf(NotClaimed.class);
+    assertThat(records(t) - before).isEqualTo(RecordCharge.CONTENTION.records());
+    assertThat(charged(t) - paid).isEqualTo(RecordCharge.CONTENTION.records());
+
+    assertThat(claims.claim(ClaimRig.task("t3", t + "/q/x", Map.of("python", 1), 10_000)))
+        .isInstanceOf(NotClaimed.class);
+    assertThat(records(t) - before).isEqualTo(RecordCharge.CONTENTION.records());
+    assertThat(charged(t) - paid).isEqualTo(RecordCharge.CONTENTION.records());
+  }
+
+  /**
    * The tenant's records that requests leave for hours or days: idempotency records, reservation,
-   * task and lease records, grant revocations and ledger entries.
+   * task and lease records, grant revocations, ledger entries and the record of contending
+   * subtrees.
    */
   private static long records(String tenant) {
     TenantKeyNames keys = TenantKeyNames.of(tenant);
     long records = send(Request.cmd(Command.XLEN).arg(keys.ledger())).toLong();
+    records += send(Request.cmd(Command.ZCARD).arg(keys.prefix() + "sc")).toLong();
     for (String kind : List.of("idem:", "r:", "t:", "l:", "revoked:")) {
       records += send(Request.cmd(Command.KEYS).arg(keys.prefix() + kind + "*")).size();
     }

@@ -39,8 +39,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One subtree's tasks hold leases on at most the policy's share of the tenant's agent slots, so the
- * agents the tenant's subtrees share stay reachable from every subtree. The count is a set of the
+ * One subtree's tasks hold leases on at most the policy's share of the tenant's agent slots while
+ * another subtree contends for them, so the agents the tenant's subtrees share stay reachable from
+ * every subtree, and no slot is kept idle that no other subtree wants. The count is a set of the
  * subtree's active leases that every end of a lease leaves, checked here against the leases
  * themselves after each way a lease ends.
  */
@@ -65,39 +66,97 @@ class SubtreeShareTest {
   }
 
   /**
-   * Regression: a dispatcher confined to {@code T/search} claimed all 10 slots of the tenant's two
-   * shared agents (and heartbeats kept them), and a dispatcher of {@code T/other} was refused
-   * {@code all_busy}: nothing bounded what one subtree may hold.
+   * Regression: the share was not work-conserving. A tenant whose tasks all lie in one subtree (one
+   * dispatcher, the common case) could lease only half of its agents' slots and was refused {@code
+   * subtree_share} while the other half sat idle, though no other subtree wanted them.
    */
   @Test
-  void oneSubtreeTakesAtMostItsShareOfTheSharedAgentsAndTheOthersAreStillServed() {
-    String t = sharedAgents("hog");
-    Scope search = Scope.parse(t + "/search");
+  void aSubtreeAloneMayLeaseEverySlot() {
+    String t = sharedAgents("alone");
 
-    List<ClaimOutcome> hog = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
-      hog.add(rig.claim(task("hog" + i, t + "/search/h", SUMMARIZE, 2_000), search));
-    }
+    claimAll(t, "search", 10);
 
-    assertThat(hog.subList(0, 5)).allMatch(Claimed.class::isInstance);
-    assertThat(hog.subList(5, 12))
-        .allSatisfy(
-            outcome ->
-                assertThat(outcome)
-                    .isInstanceOfSatisfying(
-                        NotClaimed.class,
-                        refused -> {
-                          assertThat(refused.reason()).isEqualTo(Reason.SUBTREE_SHARE);
-                          assertThat(refused.counts())
-                              .containsEntry("held", 5L)
-                              .containsEntry("limit", 5L)
-                              .containsEntry("slots", 10L)
-                              .containsEntry("share_permille", 500L);
-                          assertThat(refused.message()).contains("10 agent slots allows (5)");
-                        }));
-    assertThat(rig.claim(task("victim1", t + "/other/v", SUMMARIZE, 2_000), sub(t, "other")))
-        .isInstanceOf(Claimed.class);
+    assertThat(rig.claim(task("eleventh", t + "/search/x", SUMMARIZE, 2_000), sub(t, "search")))
+        .isInstanceOfSatisfying(
+            NotClaimed.class, r -> assertThat(r.reason()).isEqualTo(Reason.ALL_BUSY));
     assertShareMatchesActiveLeases(t);
+  }
+
+  /**
+   * Regression: a dispatcher of {@code T/search} that holds every slot must not keep a dispatcher
+   * of {@code T/other} from every agent. Once {@code other} is refused for want of a slot, {@code
+   * search} is held to its share: each slot it frees goes to {@code other} (its own claims are
+   * refused {@code subtree_share}) until both hold their share, and then {@code other} may not pass
+   * its own share while {@code search} holds leases.
+   */
+  @Test
+  void aContendingSubtreeGetsTheFreedSlotsUntilEachHoldsItsShare() {
+    String t = sharedAgents("hog");
+    Scope search = sub(t, "search");
+    List<Claimed> hog = claimAll(t, "search", 10);
+    assertThat(rig.claim(task("victim0", t + "/other/v", SUMMARIZE, 2_000), sub(t, "other")))
+        .isInstanceOfSatisfying(
+            NotClaimed.class, r -> assertThat(r.reason()).isEqualTo(Reason.ALL_BUSY));
+
+    for (int i = 0; i < 5; i++) {
+      rig.finish(hog.get(i), TaskOutcome.SUCCEEDED, 100, search);
+      long held = 9 - i;
+      assertThat(rig.claim(task("more" + i, t + "/search/h", SUMMARIZE, 2_000), search))
+          .isInstanceOfSatisfying(
+              NotClaimed.class,
+              refused -> {
+                assertThat(refused.reason()).isEqualTo(Reason.SUBTREE_SHARE);
+                assertThat(refused.counts())
+                    .containsEntry("held", held)
+                    .containsEntry("limit", 5L)
+                    .containsEntry("slots", 10L)
+                    .containsEntry("share_permille", 500L);
+                assertThat(refused.message()).contains("10 agent slots allows (5)");
+              });
+      claimed(task("victim" + (i + 1), t + "/other/v", SUMMARIZE, 2_000), sub(t, "other"));
+    }
+    assertThat(activeLeases(t).get("other")).hasSize(5);
+
+    rig.finish(hog.get(5), TaskOutcome.SUCCEEDED, 100, search);
+    assertThat(rig.claim(task("victim6", t + "/other/v", SUMMARIZE, 2_000), sub(t, "other")))
+        .isInstanceOfSatisfying(
+            NotClaimed.class,
+            r -> {
+              assertThat(r.reason()).isEqualTo(Reason.SUBTREE_SHARE);
+              assertThat(r.counts()).containsEntry("held", 5L);
+            });
+    claimed(task("back", t + "/search/h", SUMMARIZE, 2_000), search);
+    assertThat(activeLeases(t).get("search")).hasSize(5);
+    assertShareMatchesActiveLeases(t);
+  }
+
+  /**
+   * Regression: the share must stop binding once the other subtree stops contending, a lease TTL
+   * after its last refusal for want of a slot (it holds no lease), or the slots it no longer asks
+   * for sit idle again.
+   */
+  @Test
+  void aSubtreeThatStopsContendingLetsTheOtherPassItsShareAgain() {
+    String t = sharedAgents("gone");
+    Scope search = sub(t, "search");
+    List<Claimed> hog = claimAll(t, "search", 10);
+    assertThat(rig.claim(task("victim", t + "/other/v", SUMMARIZE, 2_000), sub(t, "other")))
+        .isInstanceOf(NotClaimed.class);
+    rig.finish(hog.get(0), TaskOutcome.SUCCEEDED, 100, search);
+    assertThat(rig.claim(task("refused", t + "/search/h", SUMMARIZE, 2_000), search))
+        .isInstanceOfSatisfying(
+            NotClaimed.class, r -> assertThat(r.reason()).isEqualTo(Reason.SUBTREE_SHARE));
+
+    // Still within the lease TTL (60 s) of other's refusal: search stays held to its share.
+    rig.clock.advance(Duration.ofSeconds(50));
+    hog.subList(1, 10).forEach(rig::heartbeat);
+    assertThat(rig.claim(task("still", t + "/search/h", SUMMARIZE, 2_000), search))
+        .isInstanceOf(NotClaimed.class);
+    rig.clock.advance(Duration.ofSeconds(11));
+
+    claimed(task("again", t + "/search/h", SUMMARIZE, 2_000), search);
+    assertThat(activeLeases(t).get("search")).hasSize(10);
+    assertThat(contenders(t)).containsExactly("search");
   }
 
   /**
@@ -177,6 +236,7 @@ class SubtreeShareTest {
     redis(Request.cmd(Command.SET).arg(prefix + "slots").arg("3"));
     claimAll(t, "search", 4);
     assertThat(pooledSlots(t)).isEqualTo(8);
+    claimAll(t, "other", 1);
     assertThat(rig.claim(task("fifth", t + "/search/x", SUMMARIZE, 2_000), sub(t, "search")))
         .isInstanceOfSatisfying(
             NotClaimed.class,
@@ -184,12 +244,15 @@ class SubtreeShareTest {
   }
 
   /**
-   * Regression: parallel claims from two subtrees must never give one more than its share, and the
-   * other subtree is still served however the claims interleave.
+   * Regression: parallel claims from two subtrees that both contend (each holds a lease) must never
+   * give one more than its share, however the claims interleave.
    */
   @Test
-  void parallelClaimsFromTwoSubtreesNeverTakeMoreThanTheShare() throws InterruptedException {
+  void parallelClaimsFromTwoContendingSubtreesNeverTakeMoreThanTheShare()
+      throws InterruptedException {
     String t = sharedAgents("race");
+    claimAll(t, "search", 1);
+    claimAll(t, "other", 1);
 
     List<ClaimOutcome> outcomes =
         Concurrently.run(
@@ -201,16 +264,13 @@ class SubtreeShareTest {
               return () -> rig.claim(task, sub(t, subtree));
             });
 
-    Map<String, Integer> claimed = new HashMap<>();
-    for (int i = 0; i < outcomes.size(); i++) {
-      if (outcomes.get(i) instanceof Claimed) {
-        claimed.merge(i % 2 == 0 ? "search" : "other", 1, Integer::sum);
-      } else {
-        assertThat(((NotClaimed) outcomes.get(i)).reason())
-            .isIn(Reason.SUBTREE_SHARE, Reason.ALL_BUSY);
+    for (ClaimOutcome outcome : outcomes) {
+      if (outcome instanceof NotClaimed refused) {
+        assertThat(refused.reason()).isIn(Reason.SUBTREE_SHARE, Reason.ALL_BUSY);
       }
     }
-    assertThat(claimed).isEqualTo(Map.of("search", 5, "other", 5));
+    assertThat(activeLeases(t).get("search")).hasSize(5);
+    assertThat(activeLeases(t).get("other")).hasSize(5);
     assertShareMatchesActiveLeases(t);
   }
 
@@ -300,6 +360,14 @@ class SubtreeShareTest {
       sets.put(key.toString().substring(prefix.length() + 3), members);
     }
     return sets;
+  }
+
+  /** The subtrees the contention record ({@code sc}) holds. */
+  private static List<String> contenders(String t) {
+    List<String> subtrees = new ArrayList<>();
+    redis(Request.cmd(Command.ZRANGE).arg(TenantKeyNames.of(t).prefix() + "sc").arg(0).arg(-1))
+        .forEach(s -> subtrees.add(s.toString()));
+    return subtrees;
   }
 
   private static long pooledSlots(String t) {
