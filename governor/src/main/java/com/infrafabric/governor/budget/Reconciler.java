@@ -33,7 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Recomputes every spent and reserved counter of a tenant from its ledger and reports each
  * difference. The counters and the last ledger id are read in one atomic step, then the ledger is
- * replayed up to that id, so the comparison is exact even while the tenant keeps spending.
+ * replayed up to that id, so the comparison is exact even while the tenant keeps spending. It also
+ * checks the claim path's per-subtree lease sets, which the subtree share counts, against the
+ * active leases, read together in one step too ({@link LeaseSets}), and reports each lease a set
+ * lacks or holds wrongly. Like the counters, they are reported, not changed: a difference is a bug
+ * to find, and what caused it may still be under way.
  *
  * <p>Counters of day and month windows expire some time after their window ends while the ledger
  * keeps everything; such aged-out windows are not reported.
@@ -84,9 +88,9 @@ public final class Reconciler {
         .register(meters);
   }
 
-  /** The Lua script reconciliation runs (to load at start, check for readiness). */
-  public static LuaScript script() {
-    return BudgetScripts.USAGE_SNAPSHOT;
+  /** The Lua scripts reconciliation runs (to load at start, check for readiness). */
+  public static List<LuaScript> scripts() {
+    return List.of(BudgetScripts.USAGE_SNAPSHOT, LeaseSets.SNAPSHOT);
   }
 
   /**
@@ -112,9 +116,13 @@ public final class Reconciler {
 
   private Future<ReconciliationReport> replayAndCompare(String tenant) {
     TenantKeyNames keys = TenantKeyNames.of(tenant);
-    return usageKeys(keys, "0", new LinkedHashSet<>())
-        .compose(usageKeys -> snapshot(keys, new ArrayList<>(usageKeys)))
-        .compose(snapshot -> compare(tenant, snapshot))
+    return keysMatching(keys, keys.subtreeLeasesPattern(), "0", new LinkedHashSet<>())
+        .compose(sets -> leaseSets(keys, sets))
+        .compose(
+            leaseSets ->
+                keysMatching(keys, keys.usagePattern(), "0", new LinkedHashSet<>())
+                    .compose(usageKeys -> snapshot(keys, new ArrayList<>(usageKeys)))
+                    .compose(snapshot -> compare(tenant, snapshot, leaseSets)))
         .onSuccess(report -> runs(report.consistent() ? "consistent" : "mismatch").increment())
         .onFailure(
             failure -> {
@@ -125,14 +133,10 @@ public final class Reconciler {
             });
   }
 
-  private Future<Set<String>> usageKeys(TenantKeyNames keys, String cursor, Set<String> found) {
+  private Future<Set<String>> keysMatching(
+      TenantKeyNames keys, String pattern, String cursor, Set<String> found) {
     Request scan =
-        Request.cmd(Command.SCAN)
-            .arg(cursor)
-            .arg("MATCH")
-            .arg(keys.usagePattern())
-            .arg("COUNT")
-            .arg(1000);
+        Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000);
     return redis
         .send(keys.ledger(), scan)
         .compose(
@@ -141,7 +145,7 @@ public final class Reconciler {
               String next = page.get(0).toString();
               return "0".equals(next)
                   ? Future.succeededFuture(found)
-                  : usageKeys(keys, next, found);
+                  : keysMatching(keys, pattern, next, found);
             });
   }
 
@@ -154,7 +158,17 @@ public final class Reconciler {
         .map(reply -> Snapshot.of(keys, usageKeys, reply));
   }
 
-  private Future<ReconciliationReport> compare(String tenant, Snapshot snapshot) {
+  private Future<LeaseCheck> leaseSets(TenantKeyNames keys, Set<String> sets) {
+    List<String> scriptKeys = new ArrayList<>(sets.size() + 1);
+    scriptKeys.add(keys.leaseExpiry());
+    scriptKeys.addAll(sets);
+    return redis
+        .eval(LeaseSets.SNAPSHOT, scriptKeys, List.of(keys.prefix()))
+        .map(reply -> new LeaseCheck(reply.get(0).size() / 2, LeaseSets.discrepancies(reply)));
+  }
+
+  private Future<ReconciliationReport> compare(
+      String tenant, Snapshot snapshot, LeaseCheck leaseSets) {
     Map<Cell, long[]> expected = new HashMap<>();
     return ledger
         .replay(tenant, snapshot.lastId(), entry -> apply(entry, expected))
@@ -174,7 +188,13 @@ public final class Reconciler {
                 addIfDifferent(cell, "reserved", actual[1], fromLedger[1], differences);
               }
               return new ReconciliationReport(
-                  tenant, snapshot.lastId(), replayed, all.size() * 2, differences);
+                  tenant,
+                  snapshot.lastId(),
+                  replayed,
+                  all.size() * 2,
+                  differences,
+                  leaseSets.checked(),
+                  leaseSets.discrepancies());
             });
   }
 
@@ -221,6 +241,9 @@ public final class Reconciler {
     }
     return false;
   }
+
+  /** The active leases of tasks in a subtree checked, and how their subtrees' sets differ. */
+  private record LeaseCheck(int checked, List<LeaseSetDiscrepancy> discrepancies) {}
 
   /** One scope's counters in one window instance. */
   private record Cell(String scope, String windowId) {}

@@ -13,6 +13,7 @@ import com.infrafabric.governor.budget.BudgetPage;
 import com.infrafabric.governor.budget.ChargeResult;
 import com.infrafabric.governor.budget.CommitResult;
 import com.infrafabric.governor.budget.Discrepancy;
+import com.infrafabric.governor.budget.LeaseSetDiscrepancy;
 import com.infrafabric.governor.budget.ReconciliationReport;
 import com.infrafabric.governor.budget.ReleaseResult;
 import com.infrafabric.governor.budget.ReserveOutcome;
@@ -193,13 +194,23 @@ final class Views {
               .put("counter_micros", d.counterMicros())
               .put("ledger_micros", d.ledgerMicros()));
     }
+    JsonArray leaseSets = new JsonArray();
+    for (LeaseSetDiscrepancy d : report.leaseSetDiscrepancies()) {
+      leaseSets.add(
+          new JsonObject()
+              .put("subtree", d.subtree())
+              .put("lease", d.lease())
+              .put("kind", d.kind().code()));
+    }
     return new JsonObject()
         .put("tenant", report.tenant())
         .put("consistent", report.consistent())
         .put("last_entry_id", report.lastEntryId())
         .put("entries_replayed", report.entriesReplayed())
         .put("counters_checked", report.countersChecked())
-        .put("discrepancies", differences);
+        .put("discrepancies", differences)
+        .put("leases_checked", report.leasesChecked())
+        .put("lease_set_discrepancies", leaseSets);
   }
 
   static JsonObject pricing(PricingCatalogue catalogue) {

@@ -217,7 +217,7 @@ public final class GovernorService {
   public static List<LuaScript> scripts() {
     List<LuaScript> scripts = new ArrayList<>(BudgetEngine.scripts());
     scripts.addAll(PricingCatalogues.SCRIPTS);
-    scripts.add(Reconciler.script());
+    scripts.addAll(Reconciler.scripts());
     scripts.add(Reservations.LIST);
     scripts.addAll(ClaimEngine.scripts());
     scripts.addAll(AgentRegistry.scripts());

@@ -79,4 +79,14 @@ public final class TenantKeyNames {
   public String usagePattern() {
     return prefix + "u:*";
   }
+
+  /** The index of the tenant's active leases by expiry ({@code lexp}, claim_lib.lua). */
+  public String leaseExpiry() {
+    return prefix + "lexp";
+  }
+
+  /** The active lease sets of the tenant's subtrees ({@code sl:<subtree>}, claim_lib.lua). */
+  public String subtreeLeasesPattern() {
+    return prefix + "sl:*";
+  }
 }

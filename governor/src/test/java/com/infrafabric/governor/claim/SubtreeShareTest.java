@@ -5,6 +5,9 @@ import static com.infrafabric.governor.testing.ClaimRig.task;
 import static com.infrafabric.governor.testing.GovernorRig.freshTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.infrafabric.governor.budget.LeaseSetDiscrepancy;
+import com.infrafabric.governor.budget.LeaseSetDiscrepancy.Kind;
+import com.infrafabric.governor.budget.ReconciliationReport;
 import com.infrafabric.governor.claim.ClaimOutcome.Claimed;
 import com.infrafabric.governor.claim.ClaimOutcome.NotClaimed;
 import com.infrafabric.governor.claim.ClaimOutcome.Reason;
@@ -284,6 +287,41 @@ class SubtreeShareTest {
     assertThat(rig.claim(task("eleventh", t + "/search/x", SUMMARIZE, 2_000), sub(t, "search")))
         .isInstanceOfSatisfying(
             NotClaimed.class, r -> assertThat(r.reason()).isEqualTo(Reason.ALL_BUSY));
+  }
+
+  /**
+   * Regression: reconciliation checked the counters against the ledger but not the subtree lease
+   * sets the share counts, so a set that drifted from the active leases (lacking a lease, or
+   * keeping one that is not active in its subtree) admitted or refused claims unnoticed. It now
+   * reports each such lease, and the run as inconsistent.
+   */
+  @Test
+  void reconciliationReportsALeaseSetThatDriftedFromTheActiveLeases() {
+    String t = sharedAgents("drift");
+    List<Claimed> search = claimAll(t, "search", 2);
+    claimAll(t, "other", 1);
+    ReconciliationReport clean = rig.governor.reconcile(t);
+    assertThat(clean.consistent()).isTrue();
+    assertThat(clean.leasesChecked()).isEqualTo(3);
+
+    String prefix = TenantKeyNames.of(t).prefix();
+    String dropped = member(search.get(0));
+    redis(Request.cmd(Command.SREM).arg(prefix + "sl:search").arg(dropped));
+    redis(Request.cmd(Command.SADD).arg(prefix + "sl:gone").arg("ghost#1"));
+    redis(Request.cmd(Command.SADD).arg(prefix + "sl:other").arg(member(search.get(1))));
+
+    ReconciliationReport drifted = rig.governor.reconcile(t);
+    assertThat(drifted.consistent()).isFalse();
+    assertThat(drifted.discrepancies()).isEmpty();
+    assertThat(drifted.leaseSetDiscrepancies())
+        .containsExactly(
+            new LeaseSetDiscrepancy("gone", "ghost#1", Kind.STRAY),
+            new LeaseSetDiscrepancy("other", member(search.get(1)), Kind.STRAY),
+            new LeaseSetDiscrepancy("search", dropped, Kind.MISSING));
+  }
+
+  private static String member(Claimed claimed) {
+    return claimed.lease().taskId() + "#" + claimed.lease().number();
   }
 
   /** Agents s1 and s2, 5 slots each, in a fresh tenant with a budget. */
