@@ -3,9 +3,9 @@
 -- claims go on: a set created after the caller looked for the sets is read too, since each active
 -- lease's subtree is.
 -- KEYS: 1 the lease expiry index (lexp), 2.. the sl:<subtree> sets found.
--- ARGV: 1 the tenant's key prefix.
+-- Arguments: prefix, the tenant's key prefix.
 -- Returns {{lease, subtree, ...} of each active lease in a subtree, {subtree, {lease, ...}, ...}}.
-local prefix = ARGV[1]
+local prefix = ARGV[ARG_PREFIX]
 local active, sets, seen = {}, {}, {}
 for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   local v = redis.call('HMGET', prefix .. 'l:' .. member, 'scope', 'state')

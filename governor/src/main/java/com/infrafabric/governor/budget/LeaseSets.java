@@ -2,6 +2,7 @@ package com.infrafabric.governor.budget;
 
 import com.infrafabric.governor.budget.LeaseSetDiscrepancy.Kind;
 import com.infrafabric.platform.redis.LuaScript;
+import com.infrafabric.platform.redis.ScriptArgs;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,7 +19,8 @@ import java.util.TreeSet;
 final class LeaseSets {
 
   static final LuaScript SNAPSHOT =
-      LuaScript.fromResource(LeaseSets.class, "governor/claim/lease_sets_snapshot");
+      LuaScript.fromResource(
+          LeaseSets.class, "governor/claim/lease_sets_snapshot", ScriptArgs.of("prefix"));
 
   private LeaseSets() {}
 
