@@ -59,10 +59,10 @@ class GovernorSettingsTest {
     assertThat(
             settings(Map.of("budget.tenantRecordsPerHour", "600")).budget().tenantRecordsPerHour())
         .isEqualTo(600);
-    assertThatThrownBy(() -> settings(Map.of("budget.tenantRecordsPerHour", "11")))
-        .hasMessage("budget.tenantRecordsPerHour 11 is outside 12..1000000000");
-    assertThatThrownBy(() -> BudgetSettings.DEFAULTS.withTenantRecordsPerHour(11))
-        .hasMessageStartingWith("budget.tenantRecordsPerHour 11 is outside 12..1000000000");
+    assertThatThrownBy(() -> settings(Map.of("budget.tenantRecordsPerHour", "12")))
+        .hasMessage("budget.tenantRecordsPerHour 12 is outside 13..1000000000");
+    assertThatThrownBy(() -> BudgetSettings.DEFAULTS.withTenantRecordsPerHour(12))
+        .hasMessageStartingWith("budget.tenantRecordsPerHour 12 is outside 13..1000000000");
   }
 
   /**
