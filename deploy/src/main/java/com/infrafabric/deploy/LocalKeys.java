@@ -9,10 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -31,6 +33,7 @@ final class LocalKeys {
   static final Duration OPERATOR_TOKEN_TTL = Duration.ofHours(12);
   static final Duration CHASSIS_TOKEN_TTL = Duration.ofHours(1);
   private static final String VAULT_KEYS_VARIABLE = "IF_CHASSIS_VAULT_MASTER_KEYS";
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path privateFile;
   private final Path publicFile;
@@ -62,9 +65,20 @@ final class LocalKeys {
     ensurePair(keys.publisherPrivateFile, keys.publishersFile);
     ensurePair(keys.grantPrivateFile, keys.grantsFile);
     if (!Files.exists(keys.vaultKeysFile)) {
-      writeOwnerOnly(keys.vaultKeysFile, MasterKeys.generateJwks("local-1"));
+      writeOwnerOnly(keys.vaultKeysFile, MasterKeys.generateJwks(newVaultKeyId()));
     }
     return keys;
+  }
+
+  /**
+   * A key id no other generated vault key has: a credential names the key that sealed it, and two
+   * nodes that each sealed under one fixed id ({@code local-1}) with different keys listed each
+   * other's credentials as theirs and failed to open them.
+   */
+  private static String newVaultKeyId() {
+    byte[] id = new byte[8];
+    RANDOM.nextBytes(id);
+    return "local-" + HexFormat.of().formatHex(id);
   }
 
   /**
@@ -108,6 +122,11 @@ final class LocalKeys {
   /** The governor's public grant keys, which the chassis verifies grants with. */
   Path grantsFile() {
     return grantsFile;
+  }
+
+  /** The public key set tokens and contracts are verified with. */
+  Path publicFile() {
+    return publicFile;
   }
 
   /** The private key that signs tokens. */

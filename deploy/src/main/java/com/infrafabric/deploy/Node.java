@@ -13,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * One running InfraFabric process: the governor and the chassis on one Vert.x instance and one
@@ -37,7 +38,9 @@ final class Node {
 
   /**
    * Starts both services on {@code redis}, the chassis with the budget port {@code budget} connects
-   * to the governor; on failure stops whatever started.
+   * to the governor; on failure stops whatever started. A {@code local} node first records itself
+   * as the Redis's owner ({@link LocalNode#claim}), after the Redis is found fit and before either
+   * service writes to it.
    *
    * @throws IllegalStateException naming the service that did not start and why
    */
@@ -46,6 +49,7 @@ final class Node {
       GovernorSettings governor,
       ChassisSettings chassis,
       BudgetWiring budget,
+      Optional<LocalNode> local,
       Clock clock) {
     Vertx vertx = Vertx.vertx();
     PrometheusMeterRegistry governorMeters = ServiceMeters.create();
@@ -61,6 +65,7 @@ final class Node {
     try {
       RespProbe.requireResp(redis.endpoint(), governor.redisCommandTimeout());
       requireGuarantees(store);
+      local.ifPresent(owner -> owner.claim(store));
       node.governor = GovernorService.start(vertx, store, governor, governorMeters, clock).await();
     } catch (Exception e) {
       node.stop();

@@ -3,11 +3,15 @@ package com.infrafabric.deploy;
 import com.infrafabric.chassis.llm.GovernorHttpBudget;
 import com.infrafabric.chassis.service.ChassisSettings;
 import com.infrafabric.deploy.client.ConnectionOptions;
+import com.infrafabric.governor.ErrorCode;
+import com.infrafabric.governor.GovernorException;
+import com.infrafabric.governor.pricing.PricingCatalogue;
 import com.infrafabric.governor.pricing.PricingCatalogues;
-import com.infrafabric.governor.service.GovernorService;
 import com.infrafabric.governor.service.GovernorSettings;
+import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.platform.config.Config;
 import com.infrafabric.platform.http.HttpSettings;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -108,9 +112,10 @@ final class ServeCommand {
         RedisChoice.choose(
             env, governor.platform().redis(), embeddedRedis, options.dataDirectory());
     LOG.info("using {}", redis.describe());
-    Node node = Node.start(redis, governor, chassis, budget, clock);
+    Node node =
+        Node.start(redis, governor, chassis, budget, localNode(keys, governor, chassis), clock);
     try {
-      seedPricing(node.governor());
+      seedPricing(node.governor().pricing());
     } catch (RuntimeException e) {
       node.stop();
       throw new IllegalStateException("the governor did not start: " + e.getMessage(), e);
@@ -154,6 +159,17 @@ final class ServeCommand {
               + " governor only in local mode (auth.jwksFile unset)");
     }
     return BudgetWiring.NONE;
+  }
+
+  /** Which local node this is, to be recorded in its Redis; empty outside local mode. */
+  private static Optional<LocalNode> localNode(
+      LocalKeys keys, GovernorSettings governor, ChassisSettings chassis) {
+    if (keys == null) {
+      return Optional.empty();
+    }
+    List<String> vault = chassis.masterKeys().map(MasterKeys::keyIds).orElse(List.of());
+    return Optional.of(
+        LocalNode.of(keys.publicFile(), vault, governor.ledgerArchive().directory()));
   }
 
   /** The governor beside the chassis, over loopback, as a {@code chassis}-role token. */
@@ -225,12 +241,37 @@ final class ServeCommand {
         + LocalKeys.AUDIENCE;
   }
 
-  /** A first launch on an empty Redis publishes public list prices, so reserve works at once. */
-  private static void seedPricing(GovernorService service) {
-    if (service.pricing().get().version() == 0) {
-      service.pricing().replace(PricingCatalogues.fromJson(defaultPricing()), 0).await();
-      LOG.info("published the default pricing catalogue (version 1)");
+  /**
+   * A first launch on an empty Redis publishes public list prices, so reserve works at once. The
+   * publish is its own check: it expects version 0 and the script compares and sets in one step.
+   * Nodes starting together on one empty Redis all try; one publishes, and the others' {@code
+   * VERSION_CONFLICT} means a catalogue is there, which is all they wanted: they load it instead.
+   * Reading the version first and publishing after let two nodes both read 0, and the loser exit.
+   *
+   * @throws IllegalStateException if no catalogue could be published or loaded
+   */
+  static void seedPricing(PricingCatalogues pricing) {
+    if (pricing.get().version() > 0) {
+      return;
     }
+    PricingCatalogue seeded =
+        pricing
+            .replace(PricingCatalogues.fromJson(defaultPricing()), 0)
+            .recover(failure -> isVersionConflict(failure) ? pricing.refresh() : failed(failure))
+            .await();
+    if (seeded.version() == 0) {
+      throw new IllegalStateException("no pricing catalogue could be published or loaded");
+    }
+    LOG.info("pricing catalogue version {} in use", seeded.version());
+  }
+
+  private static boolean isVersionConflict(Throwable failure) {
+    return failure instanceof GovernorException refused
+        && refused.code() == ErrorCode.VERSION_CONFLICT;
+  }
+
+  private static Future<PricingCatalogue> failed(Throwable failure) {
+    return Future.failedFuture(failure);
   }
 
   /**
