@@ -618,7 +618,7 @@ public final class RedisStore implements AutoCloseable {
       shard.health().markUp();
       record(name, "error", start);
       return Future.failedFuture(
-          new RedisCommandException("Redis refused " + name + ": " + error, error));
+          new RedisCommandException("Redis refused " + name + ": " + oneLine(error), error));
     }
     shard.health().markDown();
     shard.loops().failed();
@@ -631,6 +631,20 @@ public final class RedisStore implements AutoCloseable {
     }
     record(name, "unavailable", start);
     return Future.failedFuture(RedisUnavailableException.notApplied(why, error));
+  }
+
+  /**
+   * An error reply in one line. The client answers a batch with one error that names each command
+   * refused on a line of its own ({@code ERR [0] READONLY ...}, {@code ERR [1] ...}); every command
+   * of a batch sent to a replica fails alike, and a launch that failed on one printed them all. The
+   * first says why; the rest are counted.
+   */
+  static String oneLine(Throwable error) {
+    List<String> lines = error.toString().lines().filter(line -> !line.isBlank()).toList();
+    if (lines.size() <= 1) {
+      return error.toString().strip();
+    }
+    return lines.get(0) + " (and " + (lines.size() - 1) + " more of the batch refused)";
   }
 
   /**
