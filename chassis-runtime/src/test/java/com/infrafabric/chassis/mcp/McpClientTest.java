@@ -246,6 +246,40 @@ class McpClientTest {
   }
 
   /**
+   * Regression: the chassis's challenges named only its metadata: a 401 for an expired token had no
+   * {@code error="invalid_token"}, and a 403 for a token without the route's role had no {@code
+   * WWW-Authenticate} at all, where MCP's authorization asks for {@code insufficient_scope} and the
+   * metadata. Every refusal of a token, on {@code /mcp} and the REST routes alike, says why and
+   * where to get another.
+   */
+  @Test
+  void everyRefusalOfATokenSaysWhyAndNamesTheMetadata() {
+    String metadata =
+        "resource_metadata=\"http://127.0.0.1:"
+            + rig.service.port()
+            + "/.well-known/oauth-protected-resource/mcp\"";
+    String expired = rig.tokens.expired("agent-1");
+    HttpResponse<String> refused = rig.http.send("POST", "/mcp", expired, Map.of(), "{}");
+    assertThat(refused.statusCode()).isEqualTo(401);
+    assertThat(refused.headers().firstValue("WWW-Authenticate"))
+        .contains(
+            "Bearer error=\"invalid_token\", error_description=\"the token has expired\", "
+                + metadata);
+    for (HttpResponse<String> forbidden :
+        List.of(
+            rig.http.send("POST", "/mcp", rig.operator(), Map.of(), "{}"),
+            rig.http.send("POST", "/v1/tools", rig.agent("acme", "echo"), Map.of(), "{}"))) {
+      assertThat(forbidden.statusCode()).as(forbidden.body()).isEqualTo(403);
+      assertThat(forbidden.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(
+              challenge ->
+                  assertThat(challenge)
+                      .startsWith("Bearer error=\"insufficient_scope\", ")
+                      .endsWith(metadata));
+    }
+  }
+
+  /**
    * Regression: the 401's {@code resource_metadata} and the metadata's {@code resource} were built
    * from the request's {@code Host}, whatever it said, and the document was cacheable for 5
    * minutes: a forged Host pointed clients (and caches) at another origin for their tokens. A Host

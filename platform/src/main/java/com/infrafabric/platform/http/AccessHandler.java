@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * Lets the request through only if the principal satisfies the route's {@link Access}; otherwise
- * 403 {@code FORBIDDEN} saying which roles, on which kind of token, the route needs.
+ * 403 {@code FORBIDDEN} saying which roles, on which kind of token, the route needs, challenged
+ * {@code insufficient_scope} ({@link BearerChallenge}).
  */
 final class AccessHandler implements Handler<RoutingContext> {
 
@@ -29,12 +30,18 @@ final class AccessHandler implements Handler<RoutingContext> {
     }
     ctx.fail(
         ApiException.of(
-            ErrorCode.FORBIDDEN,
-            access.refusal(principal),
-            Map.of(
-                "tenantRoles", sorted(access.tenantRoles()),
-                "platformRoles", sorted(access.platformRoles()))));
+                ErrorCode.FORBIDDEN,
+                access.refusal(principal),
+                Map.of(
+                    "tenantRoles", sorted(access.tenantRoles()),
+                    "platformRoles", sorted(access.platformRoles())))
+            .challenging(INSUFFICIENT_SCOPE));
   }
+
+  /** The token is valid but grants too little here: another token, with the role, would do. */
+  private static final ApiException.BearerError INSUFFICIENT_SCOPE =
+      new ApiException.BearerError(
+          "insufficient_scope", "the token does not carry a role this operation needs");
 
   private static List<String> sorted(Set<String> roles) {
     return roles.stream().sorted().toList();

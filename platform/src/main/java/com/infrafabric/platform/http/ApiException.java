@@ -22,6 +22,7 @@ public final class ApiException extends RuntimeException {
   private final transient ErrorCode code;
   private final transient Map<String, Object> details;
   private final transient Duration retryAfter;
+  private final transient BearerError bearerError;
 
   /** The longest message an answer carries; a longer one is cut and ends in an ellipsis. */
   public static final int MAX_MESSAGE_CHARS = 1024;
@@ -35,7 +36,11 @@ public final class ApiException extends RuntimeException {
    * was as long as the request.
    */
   private ApiException(
-      ErrorCode code, String message, Map<String, Object> details, Duration retryAfter) {
+      ErrorCode code,
+      String message,
+      Map<String, Object> details,
+      Duration retryAfter,
+      BearerError bearerError) {
     super(
         Excerpt.of(Objects.requireNonNull(message, "message"), MAX_MESSAGE_CHARS),
         null,
@@ -49,16 +54,17 @@ public final class ApiException extends RuntimeException {
                 name, value instanceof String text ? Excerpt.of(text, MAX_DETAIL_CHARS) : value));
     this.details = Map.copyOf(bounded);
     this.retryAfter = retryAfter;
+    this.bearerError = bearerError;
   }
 
   /** An error with a human sentence and no details. */
   public static ApiException of(ErrorCode code, String message) {
-    return new ApiException(code, message, Map.of(), null);
+    return new ApiException(code, message, Map.of(), null, null);
   }
 
   /** An error with details, e.g. {@code Map.of("scope", "team-a")}; values must be JSON-able. */
   public static ApiException of(ErrorCode code, String message, Map<String, ?> details) {
-    return new ApiException(code, message, new LinkedHashMap<>(details), null);
+    return new ApiException(code, message, new LinkedHashMap<>(details), null, null);
   }
 
   /**
@@ -77,7 +83,8 @@ public final class ApiException extends RuntimeException {
   public static ApiException retryAfter(
       ErrorCode code, LongFunction<String> message, Duration retryAfter) {
     long seconds = wholeSeconds(Objects.requireNonNull(retryAfter, "retryAfter"));
-    return new ApiException(code, message.apply(seconds), Map.of(), Duration.ofSeconds(seconds));
+    return new ApiException(
+        code, message.apply(seconds), Map.of(), Duration.ofSeconds(seconds), null);
   }
 
   /**
@@ -88,6 +95,33 @@ public final class ApiException extends RuntimeException {
   public static long wholeSeconds(Duration wait) {
     long millis = Math.max(1, wait.toMillis());
     return (millis + 999) / 1000;
+  }
+
+  /**
+   * What a refusal says of the caller's bearer token, for the {@code error} and {@code
+   * error_description} of its {@code WWW-Authenticate} challenge (RFC 6750, section 3.1): the token
+   * is invalid ({@code invalid_token}), the request carries it wrongly ({@code invalid_request}) or
+   * it grants too little ({@code insufficient_scope}).
+   *
+   * @param description a fixed sentence of the service's: a challenge never carries what the caller
+   *     sent, so it must hold no quote or backslash
+   */
+  record BearerError(String code, String description) {
+    BearerError {
+      if (description.chars().anyMatch(c -> c < 0x20 || c >= 0x7f || c == '"' || c == '\\')) {
+        throw new IllegalArgumentException("not a plain quoted-string: " + description);
+      }
+    }
+  }
+
+  /** This refusal, saying {@code error} of the caller's bearer token in its challenge. */
+  ApiException challenging(BearerError error) {
+    return new ApiException(code, getMessage(), details, retryAfter, error);
+  }
+
+  /** What this refusal says of the caller's bearer token, if it refuses the token. */
+  Optional<BearerError> bearerError() {
+    return Optional.ofNullable(bearerError);
   }
 
   public ErrorCode code() {

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * It reads the headers only, before any of the body, and tells the {@link ConnectionGuard} that the
  * connection carried an authenticated request, whose caller's share of connections may refuse it. A
  * missing or refused token is answered 401 {@code UNAUTHENTICATED} with {@code WWW-Authenticate:
- * Bearer}, saying why in its message and its {@code reason} detail; neither the answer nor the log
- * ever contains the token.
+ * Bearer} ({@code error="invalid_token"} for a refused one, {@link BearerChallenge}), saying why in
+ * its message and its {@code reason} detail; neither the answer nor the log ever contains the
+ * token.
  */
 final class AuthenticationHandler implements Handler<RoutingContext> {
 
@@ -62,11 +63,26 @@ final class AuthenticationHandler implements Handler<RoutingContext> {
     AuthResult.Reason reason = ((AuthResult.Rejected) result).reason();
     LOG.debug("request {}: token refused ({})", Requests.requestId(ctx), reason.code());
     // The reason is in the message too: a foreign dialect's error shape drops the details.
-    ctx.fail(
+    ApiException refusal =
         ApiException.of(
             ErrorCode.UNAUTHENTICATED,
             "A valid credential is required: " + reason.sentence() + ".",
-            Map.of("reason", reason.code())));
+            Map.of("reason", reason.code()));
+    ctx.fail(bearerError(reason).map(refusal::challenging).orElse(refusal));
+  }
+
+  /**
+   * What the challenge says of a refused credential (RFC 6750, section 3.1): nothing when none was
+   * sent, {@code invalid_request} for two, {@code invalid_token} for any other refusal, described
+   * by the reason's fixed sentence.
+   */
+  private static Optional<ApiException.BearerError> bearerError(AuthResult.Reason reason) {
+    return switch (reason) {
+      case MISSING -> Optional.empty();
+      case AMBIGUOUS ->
+          Optional.of(new ApiException.BearerError("invalid_request", reason.sentence()));
+      default -> Optional.of(new ApiException.BearerError("invalid_token", reason.sentence()));
+    };
   }
 
   /** The token after a case-insensitive {@code Bearer } scheme, or null. */

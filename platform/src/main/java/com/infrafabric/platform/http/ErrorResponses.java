@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,19 +24,22 @@ final class ErrorResponses {
   /**
    * Ends the response with {@code error}; the request id is always part of the details so a client
    * can quote it. Does nothing if the response head is already written (the connection is reset by
-   * the caller then, since a half-sent body cannot be repaired). A 401 carries {@code challenge} as
-   * its {@code WWW-Authenticate}.
+   * the caller then, since a half-sent body cannot be repaired). A refusal of the caller's
+   * credential carries its challenge ({@link BearerChallenge}), naming {@code metadataUrl} if there
+   * is one.
    */
   static void send(
-      RoutingContext ctx, ApiException error, String challenge, WireDialect.Errors dialect) {
+      RoutingContext ctx,
+      ApiException error,
+      Optional<String> metadataUrl,
+      WireDialect.Errors dialect) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       return;
     }
     Buffer body = head(response, error, Requests.requestId(ctx), dialect);
-    if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
-      response.putHeader("WWW-Authenticate", challenge);
-    }
+    BearerChallenge.of(error, metadataUrl)
+        .ifPresent(challenge -> response.putHeader("WWW-Authenticate", challenge));
     if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
       // A refused credential ends its connection, in the same step as the answer (a request
       // pipelined behind it is never served): each guess at a credential (a key id looked up in

@@ -41,8 +41,8 @@ final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    String challenge = resource.map(r -> r.challenge(ctx.request())).orElse("Bearer");
-    ErrorResponses.send(ctx, translate(ctx), challenge, dialect);
+    ErrorResponses.send(
+        ctx, translate(ctx), resource.map(r -> r.metadataUrl().apply(ctx.request())), dialect);
   }
 
   private ApiException translate(RoutingContext ctx) {

@@ -9,8 +9,9 @@ import java.util.function.Function;
 /**
  * A service that is an OAuth 2.0 protected resource (RFC 9728), as the Model Context Protocol's
  * authorization asks: its metadata document is served without a token at {@code path}, and every
- * 401 names it, {@code WWW-Authenticate: Bearer resource_metadata="<url>"}, so a client that has no
- * token learns where to find out how to get one.
+ * challenge of the service names it ({@link BearerChallenge}), {@code WWW-Authenticate: Bearer
+ * resource_metadata="<url>"}, so a client whose token is missing, invalid or short of a role learns
+ * where to find out how to get one.
  *
  * @param path where the metadata document is served, e.g. {@code
  *     /.well-known/oauth-protected-resource/mcp}
@@ -30,13 +31,5 @@ public record ProtectedResource(
     if (!path.startsWith("/.well-known/")) {
       throw new IllegalArgumentException("metadata path " + path + " must be under /.well-known/");
     }
-  }
-
-  /** The {@code WWW-Authenticate} value of a 401 answered to {@code request}. */
-  String challenge(HttpServerRequest request) {
-    String url = metadataUrl.apply(request);
-    return url.chars().allMatch(c -> c > 0x20 && c < 0x7f && c != '"' && c != '\\')
-        ? "Bearer resource_metadata=\"" + url + "\""
-        : "Bearer";
   }
 }

@@ -99,7 +99,12 @@ class AuthenticationRoutesTest {
     for (String token : bad) {
       HttpResponse<String> response = fixture.client.get("/v1/whoami", token);
       assertError(response, 401, "UNAUTHENTICATED");
-      assertThat(response.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+      assertThat(response.headers().firstValue("WWW-Authenticate"))
+          .hasValueSatisfying(
+              challenge ->
+                  assertThat(challenge)
+                      .startsWith("Bearer error=\"invalid_token\", error_description=\"")
+                      .doesNotContain(token));
       assertThat(response.body()).doesNotContain(token);
     }
   }
@@ -175,6 +180,46 @@ class AuthenticationRoutesTest {
     }
     assertThat(fixture.client.get("/v1/whoami", fixture.tokens.valid("alice")).statusCode())
         .isEqualTo(200);
+  }
+
+  /**
+   * Regression: challenges did not say what was wrong with the token (RFC 6750, section 3.1): a 401
+   * for an expired or forged token was a bare {@code Bearer}, without {@code
+   * error="invalid_token"}, and a 403 for a token without the route's role carried no {@code
+   * WWW-Authenticate} at all, so a client could not tell a token to refresh from one to replace.
+   * Every refusal of a token now says which, with a fixed description and never any part of the
+   * token; a request without one is only challenged, as section 3.1 asks.
+   */
+  @Test
+  void everyRefusalOfATokenSaysWhyInItsChallenge() {
+    String expired = fixture.tokens.expired("alice");
+    HttpResponse<String> refused = fixture.client.get("/v1/whoami", expired);
+    assertError(refused, 401, "UNAUTHENTICATED");
+    assertThat(refused.headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer error=\"invalid_token\", error_description=\"the token has expired\"");
+
+    String forged = fixture.tokens.forged("alice");
+    assertThat(fixture.client.get("/v1/whoami", forged).headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(
+            challenge ->
+                assertThat(challenge)
+                    .startsWith("Bearer error=\"invalid_token\"")
+                    .doesNotContain(forged)
+                    .doesNotContain(forged.substring(forged.lastIndexOf('.') + 1)));
+
+    assertThat(fixture.client.get("/v1/whoami", null).headers().firstValue("WWW-Authenticate"))
+        .as("no credential, no error")
+        .contains("Bearer");
+
+    HttpResponse<String> forbidden =
+        fixture.client.post("/v1/admin", fixture.tokens.valid("bob", "agent"), null, "");
+    assertError(forbidden, 403, "FORBIDDEN");
+    assertThat(forbidden.headers().firstValue("WWW-Authenticate"))
+        .contains(
+            "Bearer error=\"insufficient_scope\", error_description=\"the token does not carry a"
+                + " role this operation needs\"");
+    assertThat(fixture.client.get("/v1/whoami", fixture.tokens.valid("bob")).headers().map())
+        .doesNotContainKey("www-authenticate");
   }
 
   @Test
