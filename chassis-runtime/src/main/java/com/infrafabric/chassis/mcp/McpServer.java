@@ -101,7 +101,7 @@ public final class McpServer implements AutoCloseable {
 
   /**
    * {@code POST}, {@code GET} and {@code DELETE /mcp}, for agents (tenant tokens); {@code DELETE}
-   * among the settling routes, never rate limited.
+   * among the settling routes, rate limited only when it ends no session.
    */
   public void register(Routes routes) {
     Access agents = Access.tenant(ChassisApi.AGENT);
@@ -110,7 +110,8 @@ public final class McpServer implements AutoCloseable {
         .withJsonValueLimit(StrictJson.MAX_VALUES) // tools' inputs are free-form
         .post(McpEndpoint.PATH, agents, origins.guarding(endpoint::post));
     routes.get(McpEndpoint.PATH, agents, origins.guarding(endpoint::stream));
-    // Ending a session frees what it holds: a caller whose rate limit is spent can still do it.
+    // Ending a session frees what it holds: a caller whose rate limit is spent can still do it, but
+    // a DELETE naming no live session of its own frees nothing and is charged (Routes#settling).
     routes.settling().delete(McpEndpoint.PATH, agents, origins.guarding(endpoint::delete));
   }
 

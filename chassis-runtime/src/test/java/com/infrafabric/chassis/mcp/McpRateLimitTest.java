@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The MCP endpoint takes from its caller's one per-principal allowance, the REST API's: every
  * message is a request, a batch as many as it carries, a message naming an unknown session as much
  * as any other; and ending a session, which frees what it holds, is never refused for a spent
- * allowance.
+ * allowance, while a {@code DELETE} that ends none costs a request like any other.
  */
 @Timeout(60)
 class McpRateLimitTest {
@@ -91,7 +91,37 @@ class McpRateLimitTest {
       assertThat(McpProtocolAbuseTest.post(rig.http, agent, session, PING).statusCode())
           .isEqualTo(429);
       assertThat(delete(rig, agent, session).statusCode()).isEqualTo(204);
-      assertThat(delete(rig, agent, session).statusCode()).as("it ended").isEqualTo(404);
+      assertThat(delete(rig, agent, session).statusCode())
+          .as("it ended: ending it again ends nothing, and costs what the allowance no longer has")
+          .isEqualTo(429);
+    }
+  }
+
+  /**
+   * Regression: DELETE /mcp was exempt from the rate limit whatever it named: with an agent's
+   * allowance spent, 1,000 DELETEs naming random sessions were all served 404, each a Redis lookup
+   * and a sweep of the node's calls and streams. Only a DELETE that ends a live session of the
+   * caller is free; one that ends nothing (a session that does not exist, no session at all) costs
+   * a request like any other, and is 429 once the allowance is spent.
+   */
+  @Test
+  void aDeleteThatEndsNoSessionCostsARequest() {
+    try (ChassisServiceRig rig = new ChassisServiceRig(REDIS.endpoint(), directory, limitOf(5))) {
+      String agent = rig.agent("acme", "echo");
+      String session = McpProtocolAbuseTest.initialize(rig.http, agent);
+      for (int i = 0; i < 4; i++) {
+        assertThat(delete(rig, agent, UUID.randomUUID() + ".2025-11-25").statusCode())
+            .isEqualTo(404);
+      }
+      HttpResponse<String> unknown = delete(rig, agent, UUID.randomUUID() + ".2025-11-25");
+      assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(429);
+      assertThat(unknown.body()).contains("RATE_LIMITED");
+      assertThat(unknown.headers().firstValue("Retry-After")).isPresent();
+      HttpResponse<String> none = rig.http.send("DELETE", "/mcp", agent, Map.of());
+      assertThat(none.statusCode()).as(none.body()).isEqualTo(429);
+      assertThat(McpProtocolAbuseTest.post(rig.http, agent, session, PING).statusCode())
+          .isEqualTo(429);
+      assertThat(delete(rig, agent, session).statusCode()).as("a live session").isEqualTo(204);
     }
   }
 

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@code OUTCOME_UNKNOWN} (sent, unanswered), a result that could not be encoded as 500 {@code
  * RESPONSE_NOT_RENDERED}, vertx-web's own statuses (404, 405, 413, 400) into their codes, and
  * anything else into 500 {@code INTERNAL} carrying only the request id. Stack traces go to the
- * server log, never to the client.
+ * server log, never to the client. A refusal on a settling route is charged to the caller's rate
+ * limit first ({@link Requests#chargeUnsettled}), and is 429 once that is spent.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -41,8 +42,11 @@ final class FailureHandler implements Handler<RoutingContext> {
       ctx.response().reset();
       return;
     }
-    ErrorResponses.send(
-        ctx, translate(ctx), resource.map(r -> r.metadataUrl().apply(ctx.request())), dialect);
+    Requests.chargeUnsettled(ctx, translate(ctx))
+        .onSuccess(
+            error ->
+                ErrorResponses.send(
+                    ctx, error, resource.map(r -> r.metadataUrl().apply(ctx.request())), dialect));
   }
 
   private ApiException translate(RoutingContext ctx) {

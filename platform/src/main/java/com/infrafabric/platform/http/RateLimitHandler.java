@@ -46,6 +46,19 @@ final class RateLimitHandler implements Handler<RoutingContext> {
   }
 
   /**
+   * The step of a settling route ({@link Routes#settling}): takes nothing now, so a caller whose
+   * allowance is spent can still settle what it holds, but leaves the charge to the failure
+   * handler, which takes one request for a refusal there ({@link Requests#chargeUnsettled}).
+   */
+  void chargeIfUnsettled(RoutingContext ctx) {
+    Principal principal = Requests.principal(ctx);
+    if (!limitedElsewhere.test(principal)) {
+      ctx.put(Requests.UNSETTLED, (Requests.MoreRequests) more -> take(principal, more));
+    }
+    ctx.next();
+  }
+
+  /**
    * The step before admission's gate on a latency-bound route, which must not wait on Redis: a
    * caller whose refusal this node already knows is answered 429 here, without a round trip.
    */

@@ -32,6 +32,7 @@ public final class Requests {
   static final String TRACE_ID = "infrafabric.traceId";
   static final String MORE_REQUESTS = "infrafabric.moreRequests";
   static final String ACTING = "infrafabric.actingTenant";
+  static final String UNSETTLED = "infrafabric.unsettled";
   private static final String OVER = "infrafabric.over";
 
   private Requests() {}
@@ -54,6 +55,27 @@ public final class Requests {
   public static Future<Void> takeMoreRequests(RoutingContext ctx, int requests) {
     MoreRequests more = ctx.get(MORE_REQUESTS);
     return more == null || requests == 0 ? Future.succeededFuture() : more.take(requests);
+  }
+
+  /**
+   * Takes one request from the caller's rate limit for a request of a settling route ({@link
+   * Routes#settling}) refused with {@code refusal}: a client error settled nothing, so it costs
+   * what any request does. Once only per request; nothing for a server error (what it settled is
+   * unknown) or off a settling route.
+   *
+   * @return {@code refusal}, or the 429 {@code RATE_LIMITED} to answer instead once the bucket is
+   *     empty; a limiter that cannot say leaves {@code refusal} as it is, since the request was
+   *     refused either way
+   */
+  static Future<ApiException> chargeUnsettled(RoutingContext ctx, ApiException refusal) {
+    MoreRequests charge = ctx.remove(UNSETTLED);
+    if (charge == null || refusal.status() >= 500) {
+      return Future.succeededFuture(refusal);
+    }
+    return charge
+        .take(1)
+        .map(taken -> refusal)
+        .otherwise(failure -> failure instanceof ApiException limited ? limited : refusal);
   }
 
   /** The request id echoed in {@code X-Request-Id}, error bodies and logs. */

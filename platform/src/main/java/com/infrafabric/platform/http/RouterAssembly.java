@@ -104,7 +104,8 @@ final class RouterAssembly {
       RouteDescriptor d = route.descriptor();
       Chain chain =
           new Chain(
-              rateLimiter != null && route.rateLimited(),
+              rateLimiter != null,
+              route.settling(),
               route.admissionControlled(),
               route.limitedByDialect());
       Optional<Handler<RoutingContext>> queryCheck =
@@ -209,7 +210,8 @@ final class RouterAssembly {
   }
 
   /**
-   * {@code /metrics} for a token holder with {@code access}, or for a scraper presenting the
+   * {@code /metrics} for a token holder with {@code access}, charged to its rate limit as every
+   * authenticated request is (each one renders every meter), or for a scraper presenting the
    * configured scrape token, which skips only the JWT: nothing else is served for it.
    */
   private void metrics(
@@ -239,7 +241,7 @@ final class RouterAssembly {
     authenticate(
         route,
         access,
-        Chain.PLATFORM,
+        new Chain(rateLimiter != null, false, false, false),
         WireDialect.PLATFORM,
         Optional.empty(),
         NOBODY_ACTS,
@@ -307,6 +309,8 @@ final class RouterAssembly {
       rateLimit.ifPresent(limit -> route.handler(limit::refuseKnown));
       route.handler(
           admission.gate(rateLimit.<Handler<RoutingContext>>map(l -> l::chargeShed).orElse(NONE)));
+    } else if (chain.settling()) {
+      rateLimit.ifPresent(limit -> route.handler(limit::chargeIfUnsettled));
     } else {
       rateLimit.ifPresent(route::handler);
     }
@@ -415,11 +419,17 @@ final class RouterAssembly {
   /**
    * The optional steps of a route's chain.
    *
+   * @param settling true if the route settles what was admitted ({@link Routes#settling}): the rate
+   *     limit then charges only a request refused there, which settled nothing
    * @param limitedByDialect true if the handler holds the dialect's self-limiting callers to their
    *     own limits ({@link Routes#limitedByDialect}): the rate limit then takes nothing from them
    */
-  private record Chain(boolean rateLimited, boolean admissionControlled, boolean limitedByDialect) {
-    static final Chain PLATFORM = new Chain(false, false, false);
+  private record Chain(
+      boolean rateLimited,
+      boolean settling,
+      boolean admissionControlled,
+      boolean limitedByDialect) {
+    static final Chain PLATFORM = new Chain(false, false, false, false);
 
     /**
      * The callers the route's rate limit takes nothing from: none unless the handler limits them.

@@ -13,9 +13,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where a service registers its routes: each with a method, a path template ({@code /v1/x/:id}),
- * who may call it, and a handler. Every service route is authenticated, rate limited (but {@link
- * #settling} ones) and checked against its {@link Access} before the handler runs; the handler
- * reads the caller with {@link Requests#principal} and fails with {@link ApiException}.
+ * who may call it, and a handler. Every service route is authenticated, rate limited ({@link
+ * #settling} ones only when they settle nothing) and checked against its {@link Access} before the
+ * handler runs; the handler reads the caller with {@link Requests#principal} and fails with {@link
+ * ApiException}.
  */
 public final class Routes {
 
@@ -24,7 +25,7 @@ public final class Routes {
   private final List<Registered> registered;
   private final AtomicReference<QueryParameters> query;
   private final boolean admissionControlled;
-  private final boolean rateLimited;
+  private final boolean settling;
   private final WireDialect dialect;
   private final boolean limitedByDialect;
   private final OptionalLong maxBodyBytes;
@@ -36,7 +37,7 @@ public final class Routes {
         new ArrayList<>(),
         new AtomicReference<>(),
         false,
-        true,
+        false,
         WireDialect.PLATFORM,
         false,
         OptionalLong.empty(),
@@ -48,7 +49,7 @@ public final class Routes {
       List<Registered> registered,
       AtomicReference<QueryParameters> query,
       boolean admissionControlled,
-      boolean rateLimited,
+      boolean settling,
       WireDialect dialect,
       boolean limitedByDialect,
       OptionalLong maxBodyBytes,
@@ -57,7 +58,7 @@ public final class Routes {
     this.registered = registered;
     this.query = query;
     this.admissionControlled = admissionControlled;
-    this.rateLimited = rateLimited;
+    this.settling = settling;
     this.dialect = dialect;
     this.limitedByDialect = limitedByDialect;
     this.maxBodyBytes = maxBodyBytes;
@@ -84,35 +85,23 @@ public final class Routes {
    */
   public Routes admissionControlled() {
     return new Routes(
-        registered,
-        query,
-        true,
-        rateLimited,
-        dialect,
-        limitedByDialect,
-        maxBodyBytes,
-        maxJsonValues,
-        actingTenantNamers);
+        registered, query, true, settling, dialect, limitedByDialect, maxBodyBytes, maxJsonValues, actingTenantNamers);
   }
 
   /**
    * Where to register the routes that settle what admission let in (a reservation's commit or
-   * release, a lease's finish, an MCP session's end): neither admission-controlled nor rate
-   * limited, since refusing one strands what it settles until it expires, uncharged. What they
-   * settle was itself admitted and rate limited; one that names nothing to settle costs the store
-   * what the rate limit's own check would, and the in-flight bound holds them all.
+   * release, a lease's finish, an MCP session's end): never admission-controlled, and free of the
+   * caller's rate limit when they settle something, since refusing one strands what it settles
+   * until it expires, uncharged; what they settle was itself admitted and rate limited. One that is
+   * refused (4xx: it names nothing of the caller's to settle, or may not settle it) settled
+   * nothing, so it costs one request like any other, and is answered 429 {@code RATE_LIMITED}
+   * instead once the caller's allowance is spent: without that, a caller past its limit could go on
+   * sending requests that each cost the store a lookup (1,000 {@code DELETE /mcp} naming no
+   * session, all served 404 to an agent whose every {@code POST} was 429).
    */
   public Routes settling() {
     return new Routes(
-        registered,
-        query,
-        false,
-        false,
-        dialect,
-        limitedByDialect,
-        maxBodyBytes,
-        maxJsonValues,
-        actingTenantNamers);
+        registered, query, false, true, dialect, limitedByDialect, maxBodyBytes, maxJsonValues, actingTenantNamers);
   }
 
   /**
@@ -124,7 +113,7 @@ public final class Routes {
         registered,
         query,
         admissionControlled,
-        rateLimited,
+        settling,
         Objects.requireNonNull(dialect, "dialect"),
         limitedByDialect,
         maxBodyBytes,
@@ -145,7 +134,7 @@ public final class Routes {
         registered,
         query,
         admissionControlled,
-        rateLimited,
+        settling,
         dialect,
         true,
         maxBodyBytes,
@@ -167,7 +156,7 @@ public final class Routes {
         registered,
         query,
         admissionControlled,
-        rateLimited,
+        settling,
         dialect,
         limitedByDialect,
         OptionalLong.of(maxBytes),
@@ -190,7 +179,7 @@ public final class Routes {
         registered,
         query,
         admissionControlled,
-        rateLimited,
+        settling,
         dialect,
         limitedByDialect,
         maxBodyBytes,
@@ -211,7 +200,7 @@ public final class Routes {
         registered,
         query,
         admissionControlled,
-        rateLimited,
+        settling,
         dialect,
         limitedByDialect,
         maxBodyBytes,
@@ -265,7 +254,7 @@ public final class Routes {
             descriptor,
             handler,
             admissionControlled,
-            rateLimited,
+            settling,
             dialect,
             limitedByDialect,
             maxBodyBytes,
@@ -294,7 +283,7 @@ public final class Routes {
       RouteDescriptor descriptor,
       Handler<RoutingContext> handler,
       boolean admissionControlled,
-      boolean rateLimited,
+      boolean settling,
       WireDialect dialect,
       boolean limitedByDialect,
       OptionalLong maxBodyBytes,

@@ -108,7 +108,14 @@ class RedisBackedServiceTest {
                             .get("/v1/hold", Access.authenticated(), held::add);
                         routes
                             .settling()
-                            .get("/v1/settle", Access.authenticated(), ctx -> ctx.end("settled"));
+                            .get("/v1/settle", Access.authenticated(), ctx -> ctx.end("settled"))
+                            .get(
+                                "/v1/settle-nothing",
+                                Access.authenticated(),
+                                ctx ->
+                                    ctx.fail(
+                                        ApiException.of(
+                                            ErrorCode.NOT_FOUND, "Nothing of yours to settle.")));
                         routes
                             .speaking(SELF_LIMITING)
                             .limitedByDialect()
@@ -142,6 +149,30 @@ class RedisBackedServiceTest {
     for (int i = 0; i < 5; i++) {
       assertThat(fixture.client.get("/v1/settle", alice).body()).isEqualTo("settled");
     }
+  }
+
+  /**
+   * Regression: a settling route's refusals were as free of the rate limit as its settlements, so a
+   * caller past its limit could go on sending requests that each cost the store a lookup (1,000
+   * {@code DELETE /mcp} naming no session, all served 404 to an agent whose every {@code POST} was
+   * 429). A settling request that is refused settled nothing: it costs a request like any other,
+   * and is 429 once the bucket is spent; one that settles something still costs nothing.
+   */
+  @Test
+  void aSettlingRequestThatSettlesNothingIsCharged() {
+    String alice = fixture.tokens.valid("alice");
+    for (int i = 0; i < 5; i++) {
+      assertThat(fixture.client.get("/v1/settle", alice).body()).isEqualTo("settled");
+    }
+    for (int i = 0; i < 3; i++) {
+      assertError(fixture.client.get("/v1/settle-nothing", alice), 404, "NOT_FOUND");
+    }
+    HttpResponse<String> limited = fixture.client.get("/v1/settle-nothing", alice);
+
+    assertError(limited, 429, "RATE_LIMITED");
+    assertThat(limited.headers().firstValue("Retry-After")).isPresent();
+    assertError(fixture.client.get("/v1/ping", alice), 429, "RATE_LIMITED");
+    assertThat(fixture.client.get("/v1/settle", alice).body()).isEqualTo("settled");
   }
 
   @Test
