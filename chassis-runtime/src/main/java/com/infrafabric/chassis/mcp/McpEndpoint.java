@@ -98,6 +98,10 @@ final class McpEndpoint {
 
   void post(RoutingContext ctx) {
     Instant start = clock.instant();
+    if (!MediaAcceptance.JSON.admittedBy(ctx)) {
+      answer(ctx, "unread", start, null, notAcceptable(MediaAcceptance.JSON));
+      return;
+    }
     StrictJson.requireJsonContentType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE));
     McpSessions.Owner owner = owner(ctx);
     Object parsed;
@@ -428,10 +432,8 @@ final class McpEndpoint {
 
   /** {@code GET /mcp}: the session's stream of server notifications. */
   void stream(RoutingContext ctx) {
-    if (!EventStreamAcceptance.accepts(ctx.parsedHeaders().accept())) {
-      throw ApiException.of(
-          new ErrorCode("NOT_ACCEPTABLE", 406),
-          "A notification stream is text/event-stream; accept it.");
+    if (!MediaAcceptance.EVENT_STREAM.admittedBy(ctx)) {
+      throw ApiException.of(NOT_ACCEPTABLE, notAcceptable(MediaAcceptance.EVENT_STREAM).message());
     }
     String session = requiredSession(ctx);
     McpSessions.Owner owner = owner(ctx);
@@ -508,8 +510,9 @@ final class McpEndpoint {
   }
 
   /**
-   * {@code DELETE /mcp}: ends the session, and with it its calls and stream on this node. Never
-   * rate limited: it only frees what the session held.
+   * {@code DELETE /mcp}: ends the session, and with it its calls and stream on this node. Free of
+   * the rate limit when it ends a live session of the caller, so a client can always clean up; one
+   * that names none is refused and charged as any request ({@code Routes#settling}).
    */
   void delete(RoutingContext ctx) {
     String session = requiredSession(ctx);
@@ -529,6 +532,21 @@ final class McpEndpoint {
   }
 
   static final ErrorCode SESSION_NOT_FOUND = new ErrorCode("SESSION_NOT_FOUND", 404);
+  static final ErrorCode NOT_ACCEPTABLE = new ErrorCode("NOT_ACCEPTABLE", 406);
+
+  /**
+   * The refusal of a request whose {@code Accept} does not admit {@code answered}, the one type
+   * this verb is answered with: -32600 with its stable code in {@code data}, the code the
+   * platform's answer to a {@code GET} carries.
+   */
+  private static Reply.Error notAcceptable(MediaAcceptance answered) {
+    return new Reply.Error(
+        JsonRpc.INVALID_REQUEST,
+        "This is answered with " + answered + " alone; send an Accept that admits it.",
+        new JsonObject().put("code", NOT_ACCEPTABLE.code()),
+        NOT_ACCEPTABLE.status(),
+        null);
+  }
 
   /** The session a {@code GET} or {@code DELETE} names, refused as a {@code POST} would be. */
   private static String requiredSession(RoutingContext ctx) {

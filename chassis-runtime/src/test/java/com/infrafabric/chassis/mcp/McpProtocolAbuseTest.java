@@ -603,6 +603,48 @@ class McpProtocolAbuseTest {
   }
 
   /**
+   * Regression: POST ignored Accept: {@code application/json;q=0}, {@code text/html} and {@code
+   * text/event-stream} alone were all answered 200 with application/json, a type the client had
+   * refused. Accept is negotiated on POST as on GET, by the same helper, against the one type a
+   * POST is answered with; a client that sends none, or {@code *}{@code /*}, is served as before.
+   */
+  @Test
+  void thePostsAcceptIsNegotiatedAsTheStreamsIs() {
+    agent = rig.agent("acme", "echo");
+    String session = initialize(rig.http, agent);
+    for (String accept :
+        List.of("application/json;q=0, text/event-stream", "text/html", "text/event-stream")) {
+      HttpResponse<String> refused = ping(session, accept);
+      assertThat(refused.statusCode()).as(accept).isEqualTo(406);
+      assertThat(refused.headers().firstValue("Content-Type")).contains("application/json");
+      assertThat(error(refused).getInteger("code")).isEqualTo(-32600);
+      assertThat(error(refused).getJsonObject("data").getString("code"))
+          .isEqualTo("NOT_ACCEPTABLE");
+    }
+    for (String accept :
+        Arrays.asList(
+            "*/*",
+            "application/*",
+            "application/json",
+            "text/event-stream;q=0, APPLICATION/JSON;q=0.5",
+            null)) {
+      assertThat(ping(session, accept).statusCode()).as(String.valueOf(accept)).isEqualTo(200);
+    }
+    delete(rig.http, agent, session);
+  }
+
+  /** A ping in {@code session}, accepting {@code accept} (no Accept header when null). */
+  private HttpResponse<String> ping(String session, String accept) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("Mcp-Session-Id", session);
+    if (accept != null) {
+      headers.put("Accept", accept);
+    }
+    return rig.http.send(
+        "POST", "/mcp", agent, headers, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+  }
+
+  /**
    * A client that leaves while its stream's session is being looked up leaves nothing listed: the
    * session opens its stream afterwards, and the node's bound of streams is not used up by ghosts.
    */
