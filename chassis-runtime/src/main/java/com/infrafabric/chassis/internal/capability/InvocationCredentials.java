@@ -140,11 +140,12 @@ final class InvocationCredentials {
   /**
    * The credentials bound to the server {@code hop} reaches: those bound to the origin it names,
    * and to every origin that server {@linkplain OriginServers#serves serves} (the vault's exact
-   * origins on its scheme and port whose host is or resolves to its address, and the origins hops
-   * on this node reached it under), so another name for a server shapes its answers as the server's
-   * own name does. Each is guarded by the boundary before any answer from the server is read. May
-   * resolve the candidate origins' hosts on the invocation's share of the node's lookups; kept for
-   * the rest of the invocation.
+   * origins on its scheme and port whose host is or resolves to an address of its machine, and the
+   * origins hops on this node reached that machine under), so another name or another address of a
+   * server (any loopback address for another, say) shapes its answers as the server's own name
+   * does. Each is guarded by the boundary before any answer from the server is read. May resolve
+   * the candidate origins' hosts on the invocation's share of the node's lookups; kept for the rest
+   * of the invocation.
    */
   HopCredentials bound(Hop hop) throws InterruptedException {
     HopKey key = new HopKey(hop.destination().origin(), hop.server());

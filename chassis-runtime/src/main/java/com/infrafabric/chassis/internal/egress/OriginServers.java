@@ -19,8 +19,10 @@ import java.util.Set;
  * credentials as well. A server serves an origin (same scheme and port) when:
  *
  * <ul>
- *   <li>the origin's host is that address, or resolves to it through the egress's own resolver
- *       ({@link ResolverPool}, the asking tenant's share), the answer kept for {@link #TTL};
+ *   <li>the origin's host is an address of the same machine ({@link Machines}: every loopback
+ *       address and every address of this host is this host), or resolves to one through the
+ *       egress's own resolver ({@link ResolverPool}, the asking tenant's share), the answer kept
+ *       for {@link #TTL};
  *   <li>the answer is in doubt (the lookup timed out or the tenant's share is in use): fail closed,
  *       every server on the origin's scheme and port serves it until an answer comes;
  *   <li>or a hop to the origin's own name reached it on this node ({@link #reached}), which covers
@@ -28,8 +30,9 @@ import java.util.Set;
  * </ul>
  *
  * <p>The address compared is the one the hop connects to, which the egress checked and never
- * resolves again, so no DNS answer can change between this decision and the connection. Both maps
- * are bounded, least recently used first out: a forgotten answer is looked up again, a forgotten
+ * resolves again, so no DNS answer can change between this decision and the connection; servers are
+ * compared by machine, so another address of one machine reaches the same server. Both maps are
+ * bounded, least recently used first out: a forgotten answer is looked up again, a forgotten
  * reached server binds by resolution alone. Thread-safe.
  */
 public final class OriginServers {
@@ -48,6 +51,7 @@ public final class OriginServers {
   private final ResolverPool resolvers;
   private final Duration wait;
   private final Clock clock;
+  private final Machines machines;
   private final Map<String, Answer> answers = lru(MAX_HOSTS);
   private final Map<Server, Set<Destination>> reached = lru(MAX_SERVERS);
 
@@ -58,15 +62,20 @@ public final class OriginServers {
    * @param wait how long one lookup is waited for, the egress's resolve timeout
    */
   public OriginServers(ResolverPool resolvers, Duration wait, Clock clock) {
+    this(resolvers, wait, clock, Machines.ofThisHost(clock));
+  }
+
+  OriginServers(ResolverPool resolvers, Duration wait, Clock clock, Machines machines) {
     this.resolvers = resolvers;
     this.wait = wait;
     this.clock = clock;
+    this.machines = machines;
   }
 
   /**
    * True if {@code server} may serve {@code origin}: same scheme and port, and the origin's host is
-   * or resolves to the server's address, or cannot be told not to. Blocks while resolving, for at
-   * most the resolve timeout, on {@code tenant}'s share of the node's lookups.
+   * or resolves to an address of the server's machine, or cannot be told not to. Blocks while
+   * resolving, for at most the resolve timeout, on {@code tenant}'s share of the node's lookups.
    */
   public boolean serves(String tenant, Destination origin, Server server)
       throws InterruptedException {
@@ -74,16 +83,19 @@ public final class OriginServers {
       return false;
     }
     if (origin.literal().isPresent()) {
-      return origin.literal().get().equals(server.address());
+      return machines.same(origin.literal().get(), server.address());
     }
-    return addresses(tenant, origin.host()).map(a -> a.contains(server.address())).orElse(true);
+    return addresses(tenant, origin.host())
+        .map(a -> a.stream().anyMatch(address -> machines.same(address, server.address())))
+        .orElse(true);
   }
 
-  /** Records that a hop to {@code hop}'s own name reached its server. */
+  /** Records that a hop to {@code hop}'s own name reached its server's machine. */
   public void reached(Hop hop) {
     Destination origin = Destination.parse(hop.destination().origin());
     synchronized (reached) {
-      Set<Destination> origins = reached.computeIfAbsent(hop.server(), s -> new LinkedHashSet<>());
+      Set<Destination> origins =
+          reached.computeIfAbsent(machines.of(hop.server()), s -> new LinkedHashSet<>());
       origins.remove(origin);
       origins.add(origin);
       if (origins.size() > MAX_ORIGINS_PER_SERVER) {
@@ -92,10 +104,13 @@ public final class OriginServers {
     }
   }
 
-  /** The origins hops on this node reached {@code server} under, by their own name. */
+  /**
+   * The origins hops on this node reached {@code server} under, by their own name, at any address
+   * of its machine.
+   */
   public List<Destination> reachedAt(Server server) {
     synchronized (reached) {
-      return List.copyOf(reached.getOrDefault(server, Set.of()));
+      return List.copyOf(reached.getOrDefault(machines.of(server), Set.of()));
     }
   }
 

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -125,6 +126,87 @@ class OriginServersTest {
     assertThat(servers.reachedAt(server))
         .containsExactly(Destination.parse("https://eu.api.example.com:443"));
     assertThat(servers.reachedAt(new Server("https", SERVER, 8443))).isEmpty();
+  }
+
+  /**
+   * Regression: a server was its one address, so a status-only secret sent to {@code
+   * http://127.0.0.1:P} came back whole, to any tenant's tool, from {@code 127.0.0.2:P} or {@code
+   * [::ffff:127.0.0.2]:P}, and a granted invocation read it past its status-only policy: a server
+   * bound to a wildcard answers on every loopback address and every address of its host. All of
+   * them are one machine, an IPv4-mapped address is its IPv4 address, and an address elsewhere is
+   * still a machine of its own.
+   */
+  @Test
+  void everyAddressOfThisHostServesAnOriginOnAnyOtherOfThem() throws Exception {
+    InetAddress ownInterface = address("192.0.2.10");
+    OriginServers local =
+        new OriginServers(pool, Duration.ofMillis(200), clock, machines(ownInterface));
+    Destination origin = Destination.parse("http://127.0.0.1:18399");
+
+    for (String other :
+        List.of("127.0.0.2", "::ffff:127.0.0.2", "::1", "127.255.255.254", "192.0.2.10")) {
+      assertThat(local.serves("beta", origin, new Server("http", address(other), 18399)))
+          .as(other)
+          .isTrue();
+    }
+    assertThat(local.serves("beta", origin, new Server("http", SERVER, 18399))).isFalse();
+    assertThat(local.serves("beta", origin, new Server("http", address("::2"), 18399))).isFalse();
+    assertThat(local.serves("beta", origin, new Server("http", address("127.0.0.2"), 18400)))
+        .isFalse();
+    assertThat(
+            local.serves(
+                "beta",
+                Destination.parse("http://[::ffff:cb00:7107]:443"),
+                new Server("http", SERVER, 443)))
+        .isTrue();
+  }
+
+  /** A name resolving to one loopback address is served by every other address of this host. */
+  @Test
+  void anOriginNamedForOneLoopbackAddressIsServedByAnother() throws Exception {
+    HostResolver loopbackName = host -> List.of(address("127.0.0.1"));
+    try (ResolverPool names = new ResolverPool(loopbackName, 1)) {
+      OriginServers local =
+          new OriginServers(names, Duration.ofMillis(200), clock, machines(SERVER));
+      Destination origin = Destination.parse("http://origin.test:18399");
+
+      assertThat(local.serves("beta", origin, new Server("http", address("::1"), 18399))).isTrue();
+      assertThat(local.serves("beta", origin, new Server("http", SERVER, 18399))).isTrue();
+      assertThat(local.serves("beta", origin, new Server("http", ELSEWHERE, 18399))).isFalse();
+    }
+  }
+
+  /** What a hop reached at one address of this host is remembered for all of them. */
+  @Test
+  void anOriginReachedAtOneLoopbackAddressIsRememberedAtEveryOther() {
+    Destination asked = Destination.parse("http://api.wild.test:18399/store");
+    servers.reached(new Hop(asked, new Server("http", address("127.0.0.1"), 18399)));
+
+    Destination reached = Destination.parse("http://api.wild.test:18399");
+    for (String other : List.of("127.0.0.2", "::1", "::ffff:127.0.0.3")) {
+      assertThat(servers.reachedAt(new Server("http", address(other), 18399)))
+          .as(other)
+          .containsExactly(reached);
+    }
+  }
+
+  /** This host's interfaces are read again once their reading is older than the refresh. */
+  @Test
+  void thisHostsInterfacesAreReadAgainAfterTheRefresh() {
+    AtomicInteger readings = new AtomicInteger();
+    InetAddress ownInterface = address("192.0.2.10");
+    Machines machines =
+        new Machines(
+            () -> readings.incrementAndGet() == 1 ? Set.of() : Set.of(ownInterface), clock);
+
+    assertThat(machines.of(ownInterface)).isEqualTo(ownInterface);
+    clock.advance(Machines.REFRESH);
+    assertThat(machines.of(ownInterface)).isEqualTo(Machines.THIS_HOST);
+    assertThat(readings).hasValue(2);
+  }
+
+  private Machines machines(InetAddress... ownInterfaces) {
+    return new Machines(() -> Set.of(ownInterfaces), clock);
   }
 
   private static InetAddress address(String literal) {
