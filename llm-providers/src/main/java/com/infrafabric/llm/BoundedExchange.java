@@ -62,7 +62,8 @@ public final class BoundedExchange {
    * Sends {@code body} and reads the whole response within {@code total}.
    *
    * @return the response, or a failed future with {@link Incomplete} (timeout, too large,
-   *     cancelled, or any failure once the request was sent) or the client's failure to connect
+   *     cancelled, or any failure once the request was sent), the client's failure to connect, or
+   *     what starting the request threw
    */
   public static Future<Received> send(
       Vertx vertx,
@@ -83,7 +84,16 @@ public final class BoundedExchange {
     // ended first left the call waiting for its deadline (as HttpEgress found before).
     vertx
         .getOrCreateContext()
-        .runOnContext(start -> start(client, options, body, total, done, sent));
+        .runOnContext(
+            start -> {
+              try {
+                start(client, options, body, total, done, sent);
+              } catch (RuntimeException fault) {
+                // Thrown on the event loop, it would only reach Vert.x's log and leave the call
+                // waiting for its deadline.
+                done.tryFail(fault);
+              }
+            });
     return done.future().onComplete(ignored -> vertx.cancelTimer(timer));
   }
 

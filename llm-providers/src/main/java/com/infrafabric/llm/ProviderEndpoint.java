@@ -84,7 +84,7 @@ final class ProviderEndpoint {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
-            .setHost(origin.host())
+            .setHost(origin.authorityHost())
             .setPort(origin.port())
             .setSsl(https)
             .setURI(basePath + path)

@@ -61,7 +61,15 @@ public record Destination(
 
   /** {@code scheme://host:port}, with IPv6 hosts in brackets, as allow-list patterns read. */
   public String origin() {
-    return scheme + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ':' + port;
+    return scheme + "://" + authorityHost() + ':' + port;
+  }
+
+  /**
+   * The host as a URL's authority and a Host header write it: an IPv6 address in brackets, which
+   * {@link #host} alone is not (an HTTP client refuses it there).
+   */
+  public String authorityHost() {
+    return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
   }
 
   /** The absolute URL the request is for, for messages and redirect resolution. */

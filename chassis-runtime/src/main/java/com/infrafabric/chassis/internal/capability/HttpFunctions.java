@@ -25,6 +25,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * {@code http_request(ptr, len)} and {@code http_request_with_credential(name_ptr, name_len, ptr,
@@ -40,7 +41,8 @@ final class HttpFunctions {
 
   /**
    * Where a refusal's resolved address goes: the operator's log, never the tool (it would map
-   * internal names), within the rate of lines the invocation's tenant and tool have there.
+   * internal names), within the rate of lines the invocation's tenant and tool have there; and why
+   * the host could not send a request, on the same terms.
    */
   private static final Logger OPERATOR_LOG = LoggerFactory.getLogger("infrafabric.chassis.egress");
 
@@ -149,13 +151,16 @@ final class HttpFunctions {
     if (result instanceof EgressResult.Vetoed vetoed) {
       return denied(vetoed.error(), "credential", vetoed.reason());
     }
+    if (result instanceof EgressResult.Faulted faulted) {
+      if (invocation.hostMayLog()) {
+        aboutThisInvocation(OPERATOR_LOG.atWarn())
+            .log("egress could not send the request: {}", faulted.reason());
+      }
+      return Returns.error(AbiError.UNAVAILABLE);
+    }
     if (result instanceof EgressResult.Failed failed) {
       if (!failed.address().isEmpty() && invocation.hostMayLog()) {
-        OPERATOR_LOG
-            .atInfo()
-            .addKeyValue("tenant", invocation.context().tenant())
-            .addKeyValue("tool", invocation.tool().toString())
-            .addKeyValue("invocation", invocation.context().invocationId())
+        aboutThisInvocation(OPERATOR_LOG.atInfo())
             .addKeyValue("address", failed.address())
             .log("egress refused: {}", failed.reason());
       }
@@ -167,6 +172,12 @@ final class HttpFunctions {
           : denied(failed.error(), failed.denial(), failed.reason());
     }
     return answer((EgressResult.Response) result, gate.answered());
+  }
+
+  private LoggingEventBuilder aboutThisInvocation(LoggingEventBuilder line) {
+    return line.addKeyValue("tenant", invocation.context().tenant())
+        .addKeyValue("tool", invocation.tool().toString())
+        .addKeyValue("invocation", invocation.context().invocationId());
   }
 
   /** The answer as the policy of the credentials bound to its server lets the tool read it. */

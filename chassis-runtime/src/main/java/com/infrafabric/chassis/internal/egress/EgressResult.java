@@ -55,6 +55,16 @@ public sealed interface EgressResult {
   }
 
   /**
+   * The host could not carry out the exchange: starting it threw (a bug, or a limit of the HTTP
+   * client), whatever the peer would have said. The guest gets {@code UNAVAILABLE} at once; the
+   * operator a line, within the rate of lines the guest's tenant and tool have in the service log,
+   * since a guest may repeat the request at the speed of its loop.
+   *
+   * @param reason what threw, for the operator's log only
+   */
+  record Faulted(String reason) implements EgressResult {}
+
+  /**
    * The caller's {@link HopGate} refused a hop before anything was sent to it.
    *
    * @param error what the guest sees

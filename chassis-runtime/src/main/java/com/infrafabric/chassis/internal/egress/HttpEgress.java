@@ -17,6 +17,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -53,10 +54,10 @@ public final class HttpEgress implements AutoCloseable {
   private final EgressSettings settings;
 
   public HttpEgress(Vertx vertx, EgressPolicy policy, EgressSettings settings) {
-    this.vertx = vertx;
-    this.policy = policy;
-    this.settings = settings;
-    this.client =
+    this(
+        vertx,
+        policy,
+        settings,
         vertx.createHttpClient(
             new HttpClientOptions()
                 .setKeepAlive(false)
@@ -64,7 +65,15 @@ public final class HttpEgress implements AutoCloseable {
                 .setMaxInitialLineLength(4096)
                 .setDecompressionSupported(false)
                 .setVerifyHost(true)
-                .setMaxRedirects(0));
+                .setMaxRedirects(0)));
+  }
+
+  /** Over {@code client}, which it closes: the one above, or one a test made fail on purpose. */
+  HttpEgress(Vertx vertx, EgressPolicy policy, EgressSettings settings, HttpClient client) {
+    this.vertx = vertx;
+    this.policy = policy;
+    this.settings = settings;
+    this.client = client;
   }
 
   /**
@@ -176,19 +185,6 @@ public final class HttpEgress implements AutoCloseable {
   private EgressResult exchange(
       Hop hop, String method, Map<String, String> headers, byte[] body, HttpCapability capability)
       throws InterruptedException {
-    Destination destination = hop.destination();
-    RequestOptions options =
-        new RequestOptions()
-            .setMethod(HttpMethod.valueOf(method))
-            .setServer(connectTo(hop.server()))
-            .setHost(destination.host())
-            .setPort(destination.port())
-            .setSsl(destination.scheme().equals("https"))
-            .setURI(destination.pathAndQuery())
-            .setFollowRedirects(false)
-            .setConnectTimeout(capability.connectTimeout().toMillis())
-            .setIdleTimeout(capability.readTimeout().toMillis());
-    headers.forEach(options::addHeader);
     CompletableFuture<EgressResult> done = new CompletableFuture<>();
     AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
     // Started on an event-loop context so the response handlers are set in the same task that
@@ -196,9 +192,10 @@ public final class HttpEgress implements AutoCloseable {
     vertx
         .getOrCreateContext()
         .runOnContext(
-            start ->
+            start -> {
+              try {
                 client
-                    .request(options)
+                    .request(options(hop, method, headers, capability))
                     .compose(
                         request -> {
                           sent.set(request);
@@ -206,7 +203,13 @@ public final class HttpEgress implements AutoCloseable {
                         })
                     .onSuccess(
                         response -> receive(response, hop, capability.maxResponseBytes(), done))
-                    .onFailure(failure -> done.complete(failed(failure))));
+                    .onFailure(failure -> done.complete(failed(failure)));
+              } catch (RuntimeException fault) {
+                // Thrown on the event loop, it would only reach Vert.x's log, as a stack trace
+                // per call, and leave the guest waiting for its total timeout.
+                done.complete(new EgressResult.Faulted(fault.toString()));
+              }
+            });
     try {
       return done.get(capability.totalTimeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -223,15 +226,38 @@ public final class HttpEgress implements AutoCloseable {
     }
   }
 
+  private static RequestOptions options(
+      Hop hop, String method, Map<String, String> headers, HttpCapability capability) {
+    Destination destination = hop.destination();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.valueOf(method))
+            .setServer(connectTo(hop.server()))
+            .setHost(destination.authorityHost())
+            .setPort(destination.port())
+            .setSsl(destination.scheme().equals("https"))
+            .setURI(destination.pathAndQuery())
+            .setFollowRedirects(false)
+            .setConnectTimeout(capability.connectTimeout().toMillis())
+            .setIdleTimeout(capability.readTimeout().toMillis());
+    headers.forEach(options::addHeader);
+    return options;
+  }
+
   /**
    * The socket address of {@code server}'s checked address alone. An address that carries the name
    * it was resolved from (every answer of the JVM's resolver does) makes the client look that name
    * up again with its own resolver when it connects: the connection would go wherever that second
-   * answer says, past every check made on the first.
+   * answer says, past every check made on the first. An IPv6 address goes as its bracketed literal,
+   * which no resolver can answer otherwise: the client writes a resolved address into an authority
+   * as {@link InetAddress#getHostAddress} prints it, unbracketed, and refuses the request.
    */
   private static SocketAddress connectTo(Server server) {
     try {
       InetAddress bare = InetAddress.getByAddress(server.address().getAddress());
+      if (bare instanceof Inet6Address) {
+        return SocketAddress.inetSocketAddress(server.port(), "[" + bare.getHostAddress() + "]");
+      }
       return SocketAddress.inetSocketAddress(new InetSocketAddress(bare, server.port()));
     } catch (UnknownHostException e) {
       throw new IllegalStateException("an address's own bytes are always an address", e);
