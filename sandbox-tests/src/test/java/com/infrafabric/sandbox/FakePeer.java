@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.infrafabric.chassis.OperatorSettings;
 import com.infrafabric.llm.testing.Base32;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -33,8 +34,8 @@ import java.util.zip.GZIPOutputStream;
  * a header name, percent- or <code>&#92;u</code>-escaped, upper-cased, Base32, HTML references
  * without {@code ;}, UTF-16 of either byte order, UTF-32 and EBCDIC, halves or 7-byte pieces in a
  * repeated header, reversed, one character per status code), and stores it to hand back later to a
- * request without it. It records every request's headers. It only ever listens on 127.0.0.1;
- * nothing in these tests sends traffic anywhere else.
+ * request without it. It records every request's headers. It only ever listens on loopback
+ * addresses, 127.0.0.1 unless told others; nothing in these tests sends traffic anywhere else.
  */
 final class FakePeer implements AutoCloseable {
 
@@ -53,22 +54,30 @@ final class FakePeer implements AutoCloseable {
   }
 
   static FakePeer start() {
+    return startOn("127.0.0.1");
+  }
+
+  /**
+   * One peer, its stored secret shared, listening on each of {@code addresses} (loopback ones only)
+   * on one port: a server bound to a wildcard, which answers on every address of its host.
+   */
+  static FakePeer startOn(String... addresses) {
     Vertx vertx = Vertx.vertx();
     List<MultiMap> received = new CopyOnWriteArrayList<>();
     AtomicReference<String> stored = new AtomicReference<>("");
-    HttpServer server =
-        vertx
-            .createHttpServer()
-            .requestHandler(
-                request -> {
-                  received.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
-                  if (!reflect(request, stored)) {
-                    handle(request);
-                  }
-                })
-            .listen(0, "127.0.0.1")
-            .await();
-    return new FakePeer(vertx, server, received);
+    Handler<HttpServerRequest> handler =
+        request -> {
+          received.add(MultiMap.caseInsensitiveMultiMap().addAll(request.headers()));
+          if (!reflect(request, stored)) {
+            handle(request);
+          }
+        };
+    HttpServer first =
+        vertx.createHttpServer().requestHandler(handler).listen(0, addresses[0]).await();
+    for (String other : List.of(addresses).subList(1, addresses.length)) {
+      vertx.createHttpServer().requestHandler(handler).listen(first.actualPort(), other).await();
+    }
+    return new FakePeer(vertx, first, received);
   }
 
   int port() {
