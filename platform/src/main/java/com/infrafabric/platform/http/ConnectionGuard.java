@@ -134,8 +134,8 @@ final class ConnectionGuard {
   }
 
   /**
-   * The first step of every request: while it is handled its connection is never closed to make
-   * room.
+   * Counts {@code ctx}'s request on its connection, for every request ({@link RequestAccounting}):
+   * while it is handled its connection is never closed to make room.
    */
   void requestStarted(RoutingContext ctx) {
     HttpConnection connection = ctx.request().connection();
@@ -147,7 +147,15 @@ final class ConnectionGuard {
       }
     }
     ctx.addEndHandler(done -> requestEnded(connection));
-    ctx.next();
+  }
+
+  /**
+   * True if {@code connection} has carried an authenticated request and is kept: false for one
+   * that has not, or that is closed or being closed.
+   */
+  synchronized boolean carriedAuthenticatedRequest(HttpConnection connection) {
+    Tracked tracked = open.get(connection);
+    return tracked != null && tracked.owner != null;
   }
 
   /**

@@ -1,7 +1,5 @@
 package com.infrafabric.platform.http;
 
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -9,7 +7,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -20,10 +17,10 @@ import java.util.stream.Collectors;
  * (404, 405), a refusal before routing (a request target over its bound, 414; a framing the server
  * will not read, 400 or 415; a path not in normal form, 400, by the path as sent rather than the
  * one the router would have normalised it to), and a request whose head the server could not read
- * (431, 400), which never reaches the router. An SDK whose base URL is one of the gateway's then
- * reads every answer it can get as an error of its own API. The one request with no path to go by
- * is one whose line the decoder dropped unread ({@link RequestTarget#MAX_LINE_BYTES}): it is
- * answered the platform's way.
+ * ({@link UnreadableHead}: 431, 414, 400). An SDK whose base URL is one of the gateway's then reads
+ * every answer it can get as an error of its own API. The one request with no path to go by is one
+ * whose line the decoder dropped unread ({@link RequestTarget#MAX_LINE_BYTES}): it is answered the
+ * platform's way.
  */
 final class DialectsByPath {
 
@@ -74,28 +71,6 @@ final class DialectsByPath {
       }
       failures.apply(owner(ctx.request().path())).handle(ctx);
     };
-  }
-
-  /**
-   * Answers a request whose head could not be decoded, then closes its connection: what follows on
-   * it cannot be read as a request.
-   */
-  void invalid(HttpServerRequest request) {
-    Throwable cause = request.decoderResult().cause();
-    ApiException error;
-    if (cause instanceof TooLongHttpHeaderException) {
-      error =
-          ApiException.of(
-              ErrorCode.HEADERS_TOO_LARGE, "The request's header fields are too large.");
-    } else if (cause instanceof TooLongHttpLineException) {
-      // Past the decoder's bound: the line, path included, was dropped unread.
-      error = ApiException.of(ErrorCode.URI_TOO_LONG, "The request line is too long.");
-    } else {
-      error = ApiException.of(ErrorCode.MALFORMED_REQUEST, "The request's head is malformed.");
-    }
-    // The router never saw it: no request id was given yet.
-    ErrorResponses.sendAndClose(
-        request, error, UUID.randomUUID().toString(), owner(request.path()).errors());
   }
 
   /**

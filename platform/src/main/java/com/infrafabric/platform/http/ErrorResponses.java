@@ -27,29 +27,27 @@ final class ErrorResponses {
    * the caller then, since a half-sent body cannot be repaired). A refusal of the caller's
    * credential carries its challenge ({@link BearerChallenge}), naming {@code metadataUrl} if there
    * is one.
+   *
+   * @param endsConnection closes the connection with the answer ({@link #sendAndClose}); otherwise
+   *     it carries the next request, unless a body the answer came before forbids it
    */
   static void send(
       RoutingContext ctx,
       ApiException error,
       Optional<String> metadataUrl,
-      WireDialect.Errors dialect) {
+      WireDialect.Errors dialect,
+      boolean endsConnection) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       return;
     }
-    Buffer body = head(response, error, Requests.requestId(ctx), dialect);
     BearerChallenge.of(error, metadataUrl)
         .ifPresent(challenge -> response.putHeader("WWW-Authenticate", challenge));
-    if (error.code().equals(ErrorCode.UNAUTHENTICATED)) {
-      // A refused credential ends its connection, in the same step as the answer (a request
-      // pipelined behind it is never served): each guess at a credential (a key id looked up in
-      // Redis, a signature checked) then costs the guesser a new connection, which the bound on
-      // unauthenticated connections holds, not one more request on a kept-alive one.
-      response.putHeader(HttpHeaders.CONNECTION, "close");
-      response.end(body);
-      ConnectionGuard.closeNow(ctx.request().connection());
+    if (endsConnection) {
+      sendAndClose(ctx.request(), error, Requests.requestId(ctx), dialect);
       return;
     }
+    Buffer body = head(response, error, Requests.requestId(ctx), dialect);
     PendingBody pending = PendingBody.of(ctx, error);
     if (pending == PendingBody.CLOSE) {
       // Answered before the body was read: the connection cannot carry another request.
@@ -60,13 +58,13 @@ final class ErrorResponses {
 
   /**
    * Answers {@code request} with {@code error} under {@code requestId}, then closes the connection:
-   * for a request whose head could not be decoded, or whose framing leaves the rest of the
-   * connection unreadable.
+   * for a request whose framing leaves the rest of the connection unreadable, or whose refusal ends
+   * its connection ({@link RequestAccounting#endsConnection}).
    */
   static void sendAndClose(
       HttpServerRequest request, ApiException error, String requestId, WireDialect.Errors dialect) {
     HttpServerResponse response = request.response();
-    response.putHeader(RequestIdHandler.HEADER, requestId);
+    response.putHeader(RequestId.HEADER, requestId);
     Buffer body = head(response, error, requestId, dialect);
     response.putHeader(HttpHeaders.CONNECTION, "close");
     // Closed in the same step, not once the answer is sent: a request pipelined behind this one

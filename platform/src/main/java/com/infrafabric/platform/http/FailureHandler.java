@@ -15,9 +15,14 @@ import org.slf4j.LoggerFactory;
  * ApiException} as it is, an unavailable Redis as 503 {@code STORE_UNAVAILABLE} (not applied) or
  * {@code OUTCOME_UNKNOWN} (sent, unanswered), a result that could not be encoded as 500 {@code
  * RESPONSE_NOT_RENDERED}, vertx-web's own statuses (404, 405, 413, 400) into their codes, and
- * anything else into 500 {@code INTERNAL} carrying only the request id. Stack traces go to the
- * server log, never to the client. A refusal on a settling route is charged to the caller's rate
- * limit first ({@link Requests#chargeUnsettled}), and is 429 once that is spent.
+ * anything else into 500 {@code INTERNAL} carrying only the request id; a request whose head could
+ * not be read into its {@link UnreadableHead} refusal, whatever vertx-web failed it with. Stack
+ * traces go to the server log, never to the client. A refusal on a settling route is charged to
+ * the caller's rate limit first ({@link Requests#chargeUnsettled}), and is 429 once that is spent.
+ *
+ * <p>Every refusal passes here, the ones vertx-web gives before routing included, so this is where
+ * a request no step has seen yet is accounted for ({@link RequestAccounting#account}), and where
+ * its answer ends the connection if {@link RequestAccounting#endsConnection} says so.
  */
 final class FailureHandler implements Handler<RoutingContext> {
 
@@ -27,16 +32,22 @@ final class FailureHandler implements Handler<RoutingContext> {
   private final ErrorTranslator errors;
   private final Optional<ProtectedResource> resource;
   private final WireDialect.Errors dialect;
+  private final RequestAccounting accounting;
 
   FailureHandler(
-      ErrorTranslator errors, Optional<ProtectedResource> resource, WireDialect.Errors dialect) {
+      ErrorTranslator errors,
+      Optional<ProtectedResource> resource,
+      WireDialect.Errors dialect,
+      RequestAccounting accounting) {
     this.errors = errors;
     this.resource = resource;
     this.dialect = dialect;
+    this.accounting = accounting;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
+    accounting.account(ctx);
     if (ctx.response().headWritten()) {
       LOG.warn("request {} failed after its response started", Requests.requestId(ctx));
       ctx.response().reset();
@@ -46,10 +57,18 @@ final class FailureHandler implements Handler<RoutingContext> {
         .onSuccess(
             error ->
                 ErrorResponses.send(
-                    ctx, error, resource.map(r -> r.metadataUrl().apply(ctx.request())), dialect));
+                    ctx,
+                    error,
+                    resource.map(r -> r.metadataUrl().apply(ctx.request())),
+                    dialect,
+                    accounting.endsConnection(ctx, error)));
   }
 
   private ApiException translate(RoutingContext ctx) {
+    Optional<ApiException> unreadable = UnreadableHead.of(ctx.request());
+    if (unreadable.isPresent()) {
+      return unreadable.get();
+    }
     Throwable failure = ctx.failure() == null ? null : errors.translate(ctx.failure());
     if (failure instanceof ApiException api) {
       return api;

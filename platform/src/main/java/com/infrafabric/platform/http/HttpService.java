@@ -10,11 +10,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +54,6 @@ public final class HttpService {
   private final HttpSettings settings;
   private final JwtAuthenticator authenticator;
   private final Router router;
-  private final Handler<HttpServerRequest> invalidRequests;
   private final List<RouteDescriptor> routes;
   private final ConnectionGuard connections;
   private final Readiness readiness;
@@ -96,7 +93,6 @@ public final class HttpService {
             serviceRoutes.queryParameters(),
             builder.resource);
     this.routes = assembly.descriptors();
-    this.invalidRequests = assembly.invalidRequests();
   }
 
   public static Builder builder(Vertx vertx) {
@@ -143,7 +139,9 @@ public final class HttpService {
     return vertx
         .createHttpServer(options)
         .connectionHandler(connections::opened)
-        .invalidRequestHandler(invalidRequests)
+        // A head the decoder could not read is refused by the router too, so that its answer is
+        // accounted for as every other one is (UnreadableHead).
+        .invalidRequestHandler(router)
         .requestHandler(router)
         .listen()
         .onSuccess(servers::add);

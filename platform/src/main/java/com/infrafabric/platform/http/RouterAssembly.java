@@ -9,7 +9,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -17,32 +16,33 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Builds the router in the order every service shares: request id, access log and metrics, CORS
- * (only if configured), then each route with its own chain, and the failure handler for all of it.
- * A route's chain authenticates on the headers alone, then counts the request against the in-flight
- * bound and, on a latency-bound route, the adaptive admission limit, takes a rate-limit token and
- * checks access, and only then reads the body for the handler, bounded by the route's own limit
- * (before a byte is read when the length is announced), in time, and in the bytes the node and its
- * tenant hold ({@link BodyBudget}): an anonymous or refused client never makes the service read its
- * body nor takes a slot an authenticated caller needs.
+ * Builds the router in the order every service shares: the accounting every request passes ({@link
+ * RequestAccounting}: its connection's count, request id, access log and metrics), the refusals of
+ * a head, target, framing or path the service will not serve, CORS (only if configured), then each
+ * route with its own chain, and the failure handler for all of it. A route's chain authenticates on
+ * the headers alone, then counts the request against the in-flight bound and, on a latency-bound
+ * route, the adaptive admission limit, takes a rate-limit token and checks access, and only then
+ * reads the body for the handler, bounded by the route's own limit (before a byte is read when the
+ * length is announced), in time, and in the bytes the node and its tenant hold ({@link
+ * BodyBudget}): an anonymous or refused client never makes the service read its body nor takes a
+ * slot an authenticated caller needs.
  */
 final class RouterAssembly {
 
   private final HttpSettings settings;
   private final JwtAuthenticator authenticator;
   private final RateLimiter rateLimiter;
-  private final MeterRegistry meters;
   private final ErrorTranslator errors;
   private final ConnectionGuard connections;
   private final InFlightLimit inFlight;
   private final AdmissionLimit admission;
   private final BodyBudget bodies;
+  private final RequestAccounting accounting;
   private final List<RouteDescriptor> descriptors = new ArrayList<>();
   private DialectsByPath dialects;
 
@@ -62,9 +62,9 @@ final class RouterAssembly {
     this.inFlight = new InFlightLimit(settings.maxInFlight(), meters);
     this.admission = new AdmissionLimit(settings.admission(), meters);
     this.bodies = new BodyBudget(settings.connections().bodyBytesInFlight(), meters);
+    this.accounting = new RequestAccounting(connections, meters);
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
-    this.meters = meters;
     this.errors = errors;
   }
 
@@ -77,22 +77,11 @@ final class RouterAssembly {
       Optional<QueryParameters> query,
       Optional<ProtectedResource> resource) {
     Router router = Router.router(vertx);
-    router.route().handler(connections::requestStarted);
-    router.route().handler(RouterAssembly::holdBody);
-    router.route().handler(RouterAssembly::neitherSniffedNorStored);
-    router
-        .route()
-        .handler(
-            ctx -> {
-              Requests.noteWhenOver(ctx);
-              ctx.next();
-            });
-    router.route().handler(new RequestIdHandler());
+    router.route().handler(accounting);
+    router.route().handler(UnreadableHead::refuse);
     router.route().handler(new RequestTarget());
     router.route().handler(framing);
     router.route().handler(new RequestPath((ctx, error) -> dialects.closeWith(ctx, error)));
-    router.route().handler(new AccessLogHandler());
-    router.route().handler(new HttpMetricsHandler(meters));
     if (settings.cors().enabled()) {
       router.route().handler(cors(settings.cors()));
     }
@@ -138,8 +127,8 @@ final class RouterAssembly {
             descriptors);
     Handler<RoutingContext> unrouted = dialects.unrouted();
     // A failure no route's own handler answers: one before routing (the request target's bound,
-    // the framing's refusals, vertx-web's 400 for a request without Host), or on a path no route
-    // matches.
+    // the framing's refusals, a head the decoder could not read, vertx-web's 400 for a request
+    // without Host and 404 for a target without a leading slash), or on a path no route matches.
     router.route().failureHandler(unrouted);
     // 400: a path the router cannot decode (a bad percent-escape), answered before any route.
     router.errorHandler(400, unrouted);
@@ -149,16 +138,8 @@ final class RouterAssembly {
     return router;
   }
 
-  /**
-   * Answers the requests whose head the server could not decode, which never reach the router, in
-   * the dialect of their path; set once {@link #assemble} has run.
-   */
-  Handler<HttpServerRequest> invalidRequests() {
-    return Objects.requireNonNull(dialects, "assembled")::invalid;
-  }
-
   private FailureHandler failures(Optional<ProtectedResource> resource, WireDialect dialect) {
-    return new FailureHandler(errors, resource, dialect.errors());
+    return new FailureHandler(errors, resource, dialect.errors(), accounting);
   }
 
   List<RouteDescriptor> descriptors() {
@@ -374,32 +355,6 @@ final class RouterAssembly {
   }
 
   /**
-   * Every answer a route gives, errors included: its content type is never second-guessed (a JSON
-   * error quoting a caller's text is never rendered as HTML), and no cache keeps it (a virtual
-   * key's secret is in one answer only; budgets, ledgers and spend are private). A route that may
-   * be cached says so itself.
-   */
-  private static void neitherSniffedNorStored(RoutingContext ctx) {
-    ctx.response()
-        .putHeader(NOSNIFF_HEADER, "nosniff")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-    ctx.next();
-  }
-
-  private static final String NOSNIFF_HEADER = "X-Content-Type-Options";
-
-  /**
-   * Keeps the body in the connection until the route's chain asks for it: nothing is read, buffered
-   * or lost while authentication and the other checks run, however they are scheduled.
-   */
-  private static void holdBody(RoutingContext ctx) {
-    if (!ctx.request().isEnded()) {
-      ctx.request().pause();
-    }
-    ctx.next();
-  }
-
-  /**
    * The body handler as an ordinary step of the route: vertx-web would otherwise insist on reading
    * the body before authentication, which is exactly what an anonymous trickling client exploits.
    * Its own handler of read failures answers a malformed chunk with a 500; the framing's answers
@@ -460,11 +415,11 @@ final class RouterAssembly {
             Set.of(
                 HttpHeaders.AUTHORIZATION.toString(),
                 HttpHeaders.CONTENT_TYPE.toString(),
-                RequestIdHandler.HEADER,
+                RequestId.HEADER,
                 Requests.IDEMPOTENCY_KEY))
         .exposedHeaders(
             Set.of(
-                RequestIdHandler.HEADER,
+                RequestId.HEADER,
                 HttpHeaders.RETRY_AFTER.toString(),
                 Requests.IDEMPOTENCY_KEY,
                 "Idempotent-Replayed"));

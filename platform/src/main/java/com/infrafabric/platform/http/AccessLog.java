@@ -1,7 +1,6 @@
 package com.infrafabric.platform.http;
 
 import com.infrafabric.platform.auth.Principal;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,17 +14,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>DEBUG, not INFO: a line per request was the largest avoidable cost of the charge path (a JSON
  * encoding and a synchronous write to stdout on the event loop), and {@code http.server.requests}
- * already counts every request by route, status and latency. With DEBUG off for that logger the
- * handler adds nothing to the request, not even its end handler.
+ * already counts every request by route, status and latency. With DEBUG off for that logger it adds
+ * nothing to the request, not even its end handler.
  */
-final class AccessLogHandler implements Handler<RoutingContext> {
+final class AccessLog {
 
   private static final Logger ACCESS = LoggerFactory.getLogger("infrafabric.access");
 
-  @Override
-  public void handle(RoutingContext ctx) {
+  private AccessLog() {}
+
+  /** Logs {@code ctx}'s request once it ends, if the access log is on. */
+  static void watch(RoutingContext ctx) {
     if (!ACCESS.isDebugEnabled()) {
-      ctx.next();
       return;
     }
     long start = System.nanoTime();
@@ -36,13 +36,12 @@ final class AccessLogHandler implements Handler<RoutingContext> {
               .atDebug()
               .addKeyValue("requestId", Requests.requestId(ctx))
               .addKeyValue("traceId", Requests.traceId(ctx))
-              .addKeyValue("method", HttpMetricsHandler.method(ctx))
+              .addKeyValue("method", RequestMetrics.method(ctx))
               .addKeyValue("route", Requests.route(ctx))
               .addKeyValue("status", done.succeeded() ? ctx.response().getStatusCode() : 0)
               .addKeyValue("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
               .addKeyValue("subject", principal != null ? principal.subject() : "-")
               .log("request");
         });
-    ctx.next();
   }
 }

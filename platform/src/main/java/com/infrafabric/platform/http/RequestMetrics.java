@@ -3,7 +3,6 @@ package com.infrafabric.platform.http;
 import com.infrafabric.platform.metrics.MeterCache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 
@@ -12,7 +11,7 @@ import java.util.Set;
  * ends, tagged by route template (never the raw path, so cardinality stays bounded), method, status
  * and outcome. Each timer is registered once ({@link MeterCache}).
  */
-final class HttpMetricsHandler implements Handler<RoutingContext> {
+final class RequestMetrics {
 
   private static final Set<String> METHODS =
       Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
@@ -20,20 +19,19 @@ final class HttpMetricsHandler implements Handler<RoutingContext> {
   private final MeterRegistry meters;
   private final MeterCache<Series, Timer> timers;
 
-  HttpMetricsHandler(MeterRegistry meters) {
+  RequestMetrics(MeterRegistry meters) {
     this.meters = meters;
     this.timers = new MeterCache<>(series -> series.register(meters));
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
+  /** Times {@code ctx}'s request until its response ends. */
+  void time(RoutingContext ctx) {
     Timer.Sample sample = Timer.start(meters);
     ctx.addEndHandler(
         done -> {
           int status = done.succeeded() ? ctx.response().getStatusCode() : 0;
           sample.stop(timers.get(new Series(Requests.route(ctx), method(ctx), status)));
         });
-    ctx.next();
   }
 
   /** The tag values of one {@code http.server.requests} timer. */
