@@ -21,10 +21,12 @@ import java.util.function.Predicate;
  * (see {@link ConnectionLimits}).
  *
  * <p>Unauthenticated connections are bounded per node and per source address, and each is closed if
- * it has not authenticated within the deadline. When one more opens over a bound, the oldest of
- * them that carries no request is closed: a silent connect (the cheapest thing to flood with) can
- * never close a connection whose request is being handled, however many follow it. If every one
- * carries a request, the newcomer is closed instead.
+ * it has not authenticated within the deadline. When one more opens over a bound, one of them that
+ * carries no request is closed ({@link IdleBySource}: one that has sent nothing before one in the
+ * middle of its request head, from the source holding the most, its oldest): a silent connect (the
+ * cheapest thing to flood with) can never close a connection whose request is being handled, nor
+ * one whose client is sending its request while silent ones are open. If every one carries a
+ * request, the newcomer is closed instead.
  *
  * <p>A connection that carried an authenticated request belongs to that request's tenant and
  * principal, which hold a share of {@link ConnectionLimits#maxConnections} ({@link TenantSlots});
@@ -64,6 +66,9 @@ final class ConnectionGuard {
   /** Unauthenticated connections by source address. Guarded by {@code this}. */
   private final Map<String, Integer> bySource = new HashMap<>();
 
+  /** Unauthenticated connections that carry no request: the ones to close. Guarded by this. */
+  private final IdleBySource<Tracked> idleUnauthenticated = new IdleBySource<>();
+
   /**
    * Authenticated connections that carry no request, by tenant, longest idle first: the ones a
    * tenant's newcomer may close, found without looking at any other tenant's. Guarded by this.
@@ -86,6 +91,10 @@ final class ConnectionGuard {
     final String source;
     final long openedNanos;
     int requests;
+
+    /** Whether any byte has arrived on it. */
+    boolean heard;
+
     Owner owner;
 
     Tracked(HttpConnection connection, String source, long openedNanos) {
@@ -125,12 +134,23 @@ final class ConnectionGuard {
         open.put(connection, tracked);
         unauthenticated.put(connection, tracked);
         bySource.merge(tracked.source, 1, Integer::sum);
+        idleUnauthenticated.add(tracked.source, tracked, false);
       } else {
         closing.add(connection);
       }
     }
     connection.closeHandler(closed -> closed(connection));
+    FirstBytes.watch(connection, () -> heard(connection));
     closing.forEach(ConnectionGuard::closeNow);
+  }
+
+  /** The first bytes arrived on {@code connection}: it is no longer silent. */
+  private synchronized void heard(HttpConnection connection) {
+    Tracked tracked = open.get(connection);
+    if (tracked != null && !tracked.heard) {
+      tracked.heard = true;
+      idleUnauthenticated.heard(tracked.source, tracked);
+    }
   }
 
   /**
@@ -143,6 +163,7 @@ final class ConnectionGuard {
       Tracked tracked = open.get(connection);
       if (tracked != null) {
         tracked.requests++;
+        tracked.heard = true;
         notIdle(tracked);
       }
     }
@@ -150,8 +171,8 @@ final class ConnectionGuard {
   }
 
   /**
-   * True if {@code connection} has carried an authenticated request and is kept: false for one
-   * that has not, or that is closed or being closed.
+   * True if {@code connection} has carried an authenticated request and is kept: false for one that
+   * has not, or that is closed or being closed.
    */
   synchronized boolean carriedAuthenticatedRequest(HttpConnection connection) {
     Tracked tracked = open.get(connection);
@@ -218,8 +239,7 @@ final class ConnectionGuard {
   }
 
   private Kept own(Tracked tracked, Owner owner, List<HttpConnection> closing) {
-    unauthenticated.remove(tracked.connection);
-    bySource.computeIfPresent(tracked.source, (source, count) -> count == 1 ? null : count - 1);
+    leaveUnauthenticated(tracked);
     while (byPrincipal.getOrDefault(owner, 0) >= principalShare) {
       if (!evictIdleCaller(owner, owner::equals, closing)) {
         return Kept.PRINCIPAL_SHARE;
@@ -237,27 +257,25 @@ final class ConnectionGuard {
   }
 
   /**
-   * Makes room for one more unauthenticated connection from {@code source}, closing the oldest idle
-   * ones over the bounds; false if there is none to close.
+   * Makes room for one more unauthenticated connection from {@code source}, closing idle ones over
+   * the bounds (its own, at the per-source bound); false if there is none to close.
    */
   private boolean makeRoomFor(String source, List<HttpConnection> closing) {
     if (bySource.getOrDefault(source, 0) >= limits.maxUnauthenticatedPerSource()
-        && !evictIdleUnauthenticated(source::equals, closing)) {
+        && !evict(idleUnauthenticated.takeFrom(source), closing)) {
       return false;
     }
     return unauthenticated.size() < limits.maxUnauthenticated()
-        || evictIdleUnauthenticated(any -> true, closing);
+        || evict(idleUnauthenticated.takeAny(), closing);
   }
 
-  private boolean evictIdleUnauthenticated(Predicate<String> source, List<HttpConnection> closing) {
-    for (Tracked tracked : unauthenticated.values()) {
-      if (tracked.requests == 0 && source.test(tracked.source)) {
-        forget(tracked);
-        closing.add(tracked.connection);
-        return true;
-      }
-    }
-    return false;
+  private boolean evict(Optional<Tracked> idle, List<HttpConnection> closing) {
+    idle.ifPresent(
+        tracked -> {
+          forget(tracked);
+          closing.add(tracked.connection);
+        });
+    return idle.isPresent();
   }
 
   /** Closes the longest idle connection of {@code owner}'s tenant that {@code whose} accepts. */
@@ -277,14 +295,17 @@ final class ConnectionGuard {
     return false;
   }
 
-  private void requestEnded(HttpConnection connection) {
-    synchronized (this) {
-      Tracked tracked = open.get(connection);
-      if (tracked != null && --tracked.requests == 0 && tracked.owner != null) {
-        idleByTenant
-            .computeIfAbsent(tracked.owner.tenant(), tenant -> new LinkedHashMap<>())
-            .put(connection, tracked);
-      }
+  private synchronized void requestEnded(HttpConnection connection) {
+    Tracked tracked = open.get(connection);
+    if (tracked == null || --tracked.requests > 0) {
+      return;
+    }
+    if (tracked.owner != null) {
+      idleByTenant
+          .computeIfAbsent(tracked.owner.tenant(), tenant -> new LinkedHashMap<>())
+          .put(connection, tracked);
+    } else {
+      idleUnauthenticated.add(tracked.source, tracked, true);
     }
   }
 
@@ -299,9 +320,7 @@ final class ConnectionGuard {
   private void forget(Tracked tracked) {
     open.remove(tracked.connection);
     notIdle(tracked);
-    if (unauthenticated.remove(tracked.connection) != null) {
-      bySource.computeIfPresent(tracked.source, (source, count) -> count == 1 ? null : count - 1);
-    }
+    leaveUnauthenticated(tracked);
     Owner owner = tracked.owner;
     if (owner != null) {
       tenants.release(owner.tenant());
@@ -309,8 +328,17 @@ final class ConnectionGuard {
     }
   }
 
+  private void leaveUnauthenticated(Tracked tracked) {
+    if (unauthenticated.remove(tracked.connection) != null) {
+      bySource.computeIfPresent(tracked.source, (source, count) -> count == 1 ? null : count - 1);
+      idleUnauthenticated.remove(tracked.source, tracked);
+    }
+  }
+
   private void notIdle(Tracked tracked) {
-    if (tracked.owner != null) {
+    if (tracked.owner == null) {
+      idleUnauthenticated.remove(tracked.source, tracked);
+    } else {
       idleByTenant.computeIfPresent(
           tracked.owner.tenant(),
           (tenant, idle) -> {

@@ -206,6 +206,45 @@ class ConnectionGuardTest {
   }
 
   /**
+   * Regression: over the node's bound the oldest unauthenticated connection carrying no request was
+   * closed, whatever it had sent: a client thirty bytes into its request head was closed while 512
+   * silent connects from three other addresses stayed open. A connection that has sent nothing now
+   * goes first, from the source holding the most of them.
+   */
+  @Test
+  void silentConnectsMakeRoomFromTheBusiestSourceBeforeAClientSendingItsRequest() {
+    ConnectionLimits limits = limits(16, Duration.ofSeconds(30), Duration.ofSeconds(5), 16, 1000);
+    List<RawConnection> few = new ArrayList<>();
+    List<RawConnection> many = new ArrayList<>();
+    try (ServiceFixture fixture = start(limits)) {
+      int port = fixture.service.port();
+      String request = echo(fixture.tokens.valid("sender"));
+      // From the busiest source: its silent connections, not it, make room.
+      RawConnection sender = RawConnection.openFrom("127.0.0.2", port);
+      sender.send(request.substring(0, 30));
+      for (int i = 0; i < 4; i++) {
+        few.add(RawConnection.openFrom("127.0.0.3", port));
+      }
+      for (int i = 0; i < 13; i++) {
+        many.add(RawConnection.openFrom("127.0.0.2", port));
+      }
+
+      assertThat(many.get(0).closedByServer()).as("the busiest source's oldest").isTrue();
+      assertThat(many.get(1).closedByServer()).as("the busiest source's next").isTrue();
+      sender.send(request.substring(30));
+      assertThat(sender.statusLine()).startsWith("HTTP/1.1 200");
+      for (RawConnection kept : List.of(few.get(0), few.get(3), many.get(2))) {
+        kept.send("POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+        assertThat(kept.statusLine()).as("still open").startsWith("HTTP/1.1 401");
+      }
+      sender.close();
+    } finally {
+      few.forEach(RawConnection::close);
+      many.forEach(RawConnection::close);
+    }
+  }
+
+  /**
    * Regression: once a request on it authenticated, a connection was bounded by nothing, so one
    * tenant's token held connections open (a byte of a next request head every 20 s) until the
    * process ran out of file descriptors and every other tenant timed out. Now a caller holds a
