@@ -9,9 +9,10 @@ import java.time.Duration;
  * bounded share of the heap.
  *
  * @param maxUnauthenticated connections that have not (yet) carried an authenticated request; when
- *     one more opens, the oldest of them carrying no request is closed, so anonymous connections
- *     can never crowd out a newcomer, and a connection whose request is being handled is never
- *     touched (if every one carries a request, the newcomer is closed instead). 1..100000
+ *     one more opens, one of them carrying no request is closed (one that has sent nothing first,
+ *     from the source holding the most, its oldest), so anonymous connections can never crowd out a
+ *     newcomer, and a connection whose request is being handled is never touched (if every one
+ *     carries a request, the newcomer is closed instead). 1..100000
  * @param authenticationDeadline a connection that has carried no authenticated request this long
  *     after it opened is closed (a client trickling its headers never gets that far)
  * @param bodyGrace how long any request body may take before the rate applies
@@ -26,8 +27,9 @@ import java.time.Duration;
  *     com.infrafabric.platform.limit.TenantSlots}); what all hold never exceeds twice it. 1 MiB..16
  *     GiB, and at least twice the largest body a route of the service takes
  * @param maxUnauthenticatedPerSource the unauthenticated connections one source address holds: one
- *     more from it closes its own oldest idle one, never another source's. Behind a proxy every
- *     connection has the proxy's address; set it to {@code maxUnauthenticated} there. 1..100000
+ *     more from it closes one of its own idle ones (a silent one first), never another source's.
+ *     Behind a proxy every connection has the proxy's address; set it to {@code maxUnauthenticated}
+ *     there. 1..100000
  * @param maxConnections the bound on connections that carried an authenticated request, per node,
  *     shared out between tenants as {@link com.infrafabric.platform.limit.TenantSlots} are (one
  *     tenant holds at most half, one principal a quarter; at most twice the bound are open): one
