@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -22,8 +23,11 @@ final class AnthropicProvider implements LlmProvider {
 
   private final ProviderHttp http;
 
-  public AnthropicProvider(Vertx vertx, ProviderSettings settings) {
-    this.http = new ProviderHttp(vertx, settings);
+  /**
+   * @param clock what a provider's {@code Retry-After} date is read against
+   */
+  public AnthropicProvider(Vertx vertx, ProviderSettings settings, Clock clock) {
+    this.http = new ProviderHttp(vertx, settings, clock);
   }
 
   @Override

@@ -12,7 +12,9 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.RequestOptions;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -52,10 +54,15 @@ final class HttpRelay implements ProviderRelay {
   private final ProviderSettings settings;
   private final ProviderEndpoint endpoint;
   private final HttpClient client;
+  private final Clock clock;
 
-  HttpRelay(Vertx vertx, ProviderSettings settings) {
+  /**
+   * @param clock what a provider's {@code Retry-After} date is read against ({@link RetryAfter})
+   */
+  HttpRelay(Vertx vertx, ProviderSettings settings, Clock clock) {
     this.vertx = vertx;
     this.settings = settings;
+    this.clock = clock;
     this.endpoint = new ProviderEndpoint(settings);
     this.client = endpoint.client(vertx, CONNECTIONS_PER_BOUND * settings.maxConnections());
   }
@@ -227,7 +234,7 @@ final class HttpRelay implements ProviderRelay {
               settings.name() + " answered " + status + ", a status its API does not answer with"));
     }
     Optional<ProviderReply.Failed> failed =
-        failure(settings.name(), status, response.getHeader("retry-after"));
+        failure(settings, clock.instant(), status, response.getHeader("retry-after"));
     if (failed.isPresent()) {
       HttpAnswerBody.giveUp(response);
       return Future.succeededFuture(failed.get());
@@ -267,28 +274,25 @@ final class HttpRelay implements ProviderRelay {
    * How a provider's answer of {@code status} (not 200) failed, for every caller of a provider: a
    * 429 or 5xx may pass on a retry; a refusal of the operator's credential (401, 403, 407) is
    * final, and the provider's words about the key (which may quote part of it) go no further. Empty
-   * for any other status: the provider refused the request itself, and says why.
+   * for any other status: the provider refused the request itself, and says why. A 429's {@code
+   * retryAfter} header is read at {@code now}, at most the provider's {@code breakerReset} ({@link
+   * RetryAfter}).
    */
-  static Optional<ProviderReply.Failed> failure(String provider, int status, String retryAfter) {
-    String reason = provider + " answered " + status;
+  static Optional<ProviderReply.Failed> failure(
+      ProviderSettings settings, Instant now, int status, String retryAfter) {
+    String reason = settings.name() + " answered " + status;
     if (OPERATOR_CREDENTIAL_REFUSED.contains(status)) {
       return Optional.of(
           ProviderReply.Failed.finalFailure(reason + ": it refused the operator's credential"));
     }
     if (status == 429) {
-      return Optional.of(ProviderReply.Failed.rateLimited(reason, retryAfter(retryAfter)));
+      return Optional.of(
+          ProviderReply.Failed.rateLimited(
+              reason, RetryAfter.parse(retryAfter, now, settings.breakerReset())));
     }
     if (status >= 500) {
       return Optional.of(ProviderReply.Failed.retryable(reason));
     }
     return Optional.empty();
-  }
-
-  /** {@code Retry-After} in seconds; the HTTP-date form is treated as absent. */
-  static Optional<Duration> retryAfter(String header) {
-    if (header == null || !header.matches("[0-9]{1,6}")) {
-      return Optional.empty();
-    }
-    return Optional.of(Duration.ofSeconds(Long.parseLong(header)));
   }
 }

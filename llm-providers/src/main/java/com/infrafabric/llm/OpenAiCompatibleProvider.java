@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,8 +18,11 @@ final class OpenAiCompatibleProvider implements LlmProvider {
 
   private final ProviderHttp http;
 
-  public OpenAiCompatibleProvider(Vertx vertx, ProviderSettings settings) {
-    this.http = new ProviderHttp(vertx, settings);
+  /**
+   * @param clock what a provider's {@code Retry-After} date is read against
+   */
+  public OpenAiCompatibleProvider(Vertx vertx, ProviderSettings settings, Clock clock) {
+    this.http = new ProviderHttp(vertx, settings, clock);
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -25,10 +26,15 @@ final class ProviderHttp {
   private final HttpClient client;
   private final ProviderSettings settings;
   private final ProviderEndpoint endpoint;
+  private final Clock clock;
 
-  ProviderHttp(Vertx vertx, ProviderSettings settings) {
+  /**
+   * @param clock what a provider's {@code Retry-After} date is read against ({@link RetryAfter})
+   */
+  ProviderHttp(Vertx vertx, ProviderSettings settings, Clock clock) {
     this.vertx = vertx;
     this.settings = settings;
+    this.clock = clock;
     this.endpoint = new ProviderEndpoint(settings);
     this.client = endpoint.client(vertx, settings.maxConnections());
   }
@@ -86,7 +92,7 @@ final class ProviderHttp {
       }
     }
     if (status >= 400) {
-      return HttpRelay.failure(settings.name(), status, received.retryAfter())
+      return HttpRelay.failure(settings, clock.instant(), status, received.retryAfter())
           .orElse(ProviderReply.Failed.finalFailure(settings.name() + " answered " + status));
     }
     return new ProviderReply.Unreadable(

@@ -4,6 +4,7 @@ import com.infrafabric.llm.vault.OpenedCredential;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,11 +24,14 @@ public interface ProviderRelay extends AutoCloseable {
   /** A refusal's answer is read up to this size: an error object is far smaller. */
   int MAX_REFUSAL_BYTES = 64 << 10;
 
-  /** The relay of the provider {@code settings} configure, in its format. */
-  static ProviderRelay of(Vertx vertx, ProviderSettings settings) {
+  /**
+   * The relay of the provider {@code settings} configure, in its format; {@code clock} is what a
+   * provider's {@code Retry-After} date is read against.
+   */
+  static ProviderRelay of(Vertx vertx, ProviderSettings settings, Clock clock) {
     return settings.format() == ProviderFormat.OFFLINE
         ? new OfflineRelay(vertx, new OfflineProvider())
-        : new HttpRelay(vertx, settings);
+        : new HttpRelay(vertx, settings, clock);
   }
 
   /**

@@ -41,16 +41,16 @@ public final class Providers {
                   + " of its models (a 429 holding their calls of it off): those calls fail")
           .tag("provider", settings.name())
           .register(meters);
-      ProviderRoute route = new ProviderRoute(settings, provider(vertx, settings), gate);
+      ProviderRoute route = new ProviderRoute(settings, provider(vertx, settings, clock), gate);
       settings.models().forEach(model -> byModel.put(model, route));
     }
     return byModel;
   }
 
-  private static LlmProvider provider(Vertx vertx, ProviderSettings settings) {
+  private static LlmProvider provider(Vertx vertx, ProviderSettings settings, Clock clock) {
     return switch (settings.format()) {
-      case OPENAI_COMPATIBLE -> new OpenAiCompatibleProvider(vertx, settings);
-      case ANTHROPIC -> new AnthropicProvider(vertx, settings);
+      case OPENAI_COMPATIBLE -> new OpenAiCompatibleProvider(vertx, settings, clock);
+      case ANTHROPIC -> new AnthropicProvider(vertx, settings, clock);
       case OFFLINE -> new OfflineProvider();
     };
   }

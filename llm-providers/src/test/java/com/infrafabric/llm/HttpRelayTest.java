@@ -10,6 +10,7 @@ import com.infrafabric.llm.vault.OpenedCredential;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.testing.Await;
 import com.infrafabric.platform.testing.LogCapture;
+import com.infrafabric.platform.testing.MutableClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,6 +31,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The relay's connections to a provider: pooled, kept alive, not five at most, and closed when an
@@ -48,6 +51,7 @@ class HttpRelayTest {
   private ProviderSettings settings;
   private ProviderRelay relay;
   private OpenedCredential key;
+  private final MutableClock clock = MutableClock.at("2099-10-21T07:27:00Z");
 
   @BeforeEach
   void start() {
@@ -68,7 +72,7 @@ class HttpRelayTest {
     settings =
         ProviderSettings.openAiCompatible("p", URI.create(origin), "k", List.of("m"))
             .withTimeout(Duration.ofSeconds(20));
-    relay = new HttpRelay(vertx, settings);
+    relay = new HttpRelay(vertx, settings, clock);
     key =
         new OpenedCredential(
             "k",
@@ -157,6 +161,33 @@ class HttpRelayTest {
   }
 
   /**
+   * Regression: a provider's {@code Retry-After} in a form the relay did not read (an HTTP-date, a
+   * count of seconds of more than six digits) was taken for none, so its 429 held the tenant's
+   * calls of that model off not at all and the client was told to retry after a second. Every valid
+   * form is read against the relay's clock, at most the provider's breaker reset (30s).
+   */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "12 | 12",
+        "99999999999999999999 | 30",
+        "Wed, 21 Oct 2099 07:27:20 GMT | 20",
+        "Wed, 21 Oct 2099 07:28:00 GMT | 30",
+        "Wednesday, 21-Oct-99 07:27:05 GMT | 5",
+        "Wed Oct 21 07:27:09 2099 | 9",
+        "Tue, 20 Oct 2099 07:28:00 GMT | 0"
+      })
+  void aRateLimitsRetryAfterIsReadInEveryFormOfHttp(String header, long seconds) {
+    Future<ProviderReply> reply = chat();
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
+    held.poll().response().setStatusCode(429).putHeader("retry-after", header).end("{}");
+
+    assertThat(((ProviderReply.Failed) Await.result(reply)).retryAfter())
+        .hasValue(Duration.ofSeconds(seconds));
+  }
+
+  /**
    * Regression: a call queued behind a pool full of stalled streams waited for one of them to end
    * (28 s in the probe: the provider's timeout did not cover the wait for a connection). It is now
    * refused once the connection wait passes: unsent, final (not the provider's failure, so not its
@@ -165,7 +196,8 @@ class HttpRelayTest {
    */
   @Test
   void aCallThatGetsNoConnectionWithinTheWaitIsRefusedAtOnceAndNotSent() {
-    ProviderRelay small = new HttpRelay(vertx, settings.withConnections(Duration.ofMillis(300), 1));
+    ProviderRelay small =
+        new HttpRelay(vertx, settings.withConnections(Duration.ofMillis(300), 1), clock);
     List<Future<ProviderReply>> holding = List.of(chat(small), chat(small));
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
 
@@ -191,7 +223,8 @@ class HttpRelayTest {
    */
   @Test
   void aCallCancelledWhileItWaitsForAConnectionIsNeverSent() {
-    ProviderRelay small = new HttpRelay(vertx, settings.withConnections(Duration.ofSeconds(10), 1));
+    ProviderRelay small =
+        new HttpRelay(vertx, settings.withConnections(Duration.ofSeconds(10), 1), clock);
     List<Future<ProviderReply>> holding = List.of(chat(small), chat(small));
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 2);
     Cancellation leaving = new Cancellation();
@@ -218,7 +251,7 @@ class HttpRelayTest {
    */
   @Test
   void anAnswerThatStallsFailsOnceNoByteCameForTheTimeout() {
-    ProviderRelay quick = new HttpRelay(vertx, settings.withTimeout(Duration.ofMillis(500)));
+    ProviderRelay quick = new HttpRelay(vertx, settings.withTimeout(Duration.ofMillis(500)), clock);
     Future<ProviderReply> reply = chat(quick);
     await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 1);
     held.poll().response().setChunked(true).write("data: {}\n\n");

@@ -100,7 +100,7 @@ class ProvidersTest {
   void openAiCompatibleSendsTheKeyHeaderAndReadsUsage() {
     ProviderReply reply =
         Await.result(
-            new OpenAiCompatibleProvider(vertx, openAi())
+            new OpenAiCompatibleProvider(vertx, openAi(), clock)
                 .complete(REQUEST, key("authorization", "Bearer"), new Cancellation()));
 
     assertThat(reply)
@@ -125,7 +125,7 @@ class ProvidersTest {
     ChatRequest request = new ChatRequest("claude-haiku", REQUEST.messages(), REQUEST.maxTokens());
     ProviderReply reply =
         Await.result(
-            new AnthropicProvider(vertx, settings)
+            new AnthropicProvider(vertx, settings, clock)
                 .complete(request, key("x-api-key", ""), new Cancellation()));
 
     assertThat(((ProviderReply.Answered) reply).completion().usage())
@@ -142,7 +142,7 @@ class ProvidersTest {
   void a429AndA503AreRetriedWithinOneCall() {
     peer.then(new Behaviour.Status(429, "0"), new Behaviour.Status(503, null));
     ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
-    ProviderReply reply = call(new OpenAiCompatibleProvider(vertx, openAi()), gate);
+    ProviderReply reply = call(new OpenAiCompatibleProvider(vertx, openAi(), clock), gate);
     assertThat(reply).isInstanceOf(ProviderReply.Answered.class);
     assertThat(peer.received()).hasSize(3);
   }
@@ -162,7 +162,7 @@ class ProvidersTest {
     peer.then(
         new Behaviour.Status(400, null), new Behaviour.Garbage(), new Behaviour.Body(repeated));
     ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
-    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi(), clock);
     assertThat(call(provider, gate))
         .isEqualTo(ProviderReply.Failed.finalFailure("openai answered 400"));
     assertThat(call(provider, gate))
@@ -186,7 +186,7 @@ class ProvidersTest {
     for (int status : new int[] {401, 403, 407}) {
       peer.then(new Behaviour.Status(status, null));
       ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
-      assertThat(call(new OpenAiCompatibleProvider(vertx, openAi()), gate))
+      assertThat(call(new OpenAiCompatibleProvider(vertx, openAi(), clock), gate))
           .isEqualTo(
               ProviderReply.Failed.finalFailure(
                   "openai answered " + status + ": it refused the operator's credential"));
@@ -204,7 +204,7 @@ class ProvidersTest {
   void aProviderThatHasTheRequestAndNeverAnswersIsAnUnknownOutcomeTriedOnce() {
     peer.then(new Behaviour.Hang(), new Behaviour.Hang(), new Behaviour.Hang());
     ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
-    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi(), clock);
     for (int call = 1; call <= 3; call++) {
       assertThat(call(provider, gate))
           .isEqualTo(new ProviderReply.Unknown("openai: no answer within 1000 ms"));
@@ -224,7 +224,7 @@ class ProvidersTest {
   @ValueSource(ints = {429, 500, 503})
   void oneTenantsFailedCallsOpenItsOwnBreakerOnly(int status) {
     ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
-    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi(), clock);
     failing(2, status, null);
     call(provider, gate, "beta");
     call(provider, gate, "beta");
@@ -258,7 +258,7 @@ class ProvidersTest {
   void failuresOfTwoTenantsOpenTheProvidersBreakerForEveryTenantUntilATrialSucceeds() {
     ProviderSettings three = openAi().withBreaker(3, RESET);
     ProviderGate gate = new ProviderGate(vertx, three, clock);
-    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, three);
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, three, clock);
     failing(4, 500, null);
     for (int i = 0; i < 3; i++) {
       call(provider, gate, "beta");
@@ -296,7 +296,7 @@ class ProvidersTest {
   @Test
   void aRateLimitHoldsItsTenantOffForItsRetryAfterAndNeverOpensTheProvidersBreaker() {
     ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
-    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi());
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi(), clock);
     failing(1, 429, "12");
     call(provider, gate, "beta");
     assertThat(gate.refusal("beta", REQUEST.model()).orElseThrow().retryAfter())
@@ -319,6 +319,27 @@ class ProvidersTest {
     assertThat(call(provider, gate, "beta")).isInstanceOf(ProviderReply.Answered.class);
     assertThat(gate.refusal("beta", REQUEST.model())).isEmpty();
     assertThat(gate.tenantsOpen()).as("alpha's reset has passed too").isZero();
+  }
+
+  /**
+   * Regression: a 429's {@code Retry-After} as an HTTP-date (or a count of more than six digits)
+   * was taken for none, so it held the tenant's calls of that model off not at all. The date is
+   * read against the gate's clock, and a wait past the reset is the reset.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"Mon, 07 Dec 2026 10:00:12 GMT", "12"})
+  void aRateLimitsRetryAfterHoldsItsTenantOffInEitherForm(String retryAfter) {
+    ProviderGate gate = new ProviderGate(vertx, openAi(), clock);
+    OpenAiCompatibleProvider provider = new OpenAiCompatibleProvider(vertx, openAi(), clock);
+    failing(1, 429, retryAfter);
+    call(provider, gate, "beta");
+
+    assertThat(gate.refusal("beta", REQUEST.model()).orElseThrow().retryAfter())
+        .hasValue(Duration.ofSeconds(12));
+    failing(1, 429, "99999999999999999999");
+    clock.advance(Duration.ofSeconds(12));
+    call(provider, gate, "beta");
+    assertThat(gate.refusal("beta", REQUEST.model()).orElseThrow().retryAfter()).hasValue(RESET);
   }
 
   /**
@@ -352,7 +373,7 @@ class ProvidersTest {
     }
     assertThat(attempts).as("each fault tried once, never retried").hasValue(10);
     assertThat(gate.refusal(TENANT, REQUEST.model())).isEmpty();
-    assertThat(call(new OpenAiCompatibleProvider(vertx, openAi()), gate))
+    assertThat(call(new OpenAiCompatibleProvider(vertx, openAi(), clock), gate))
         .isInstanceOf(ProviderReply.Answered.class);
   }
 

@@ -58,7 +58,8 @@ final class ModelRouter implements AutoCloseable {
         .forEach(
             route ->
                 relays.computeIfAbsent(
-                    route.settings().name(), name -> ProviderRelay.of(vertx, route.settings())));
+                    route.settings().name(),
+                    name -> ProviderRelay.of(vertx, route.settings(), clock)));
     Set<String> names = new HashSet<>(settings.aliases().keySet());
     names.addAll(byModel.keySet());
     for (ProviderFormat format : ProviderFormat.values()) {
