@@ -3,6 +3,7 @@ package com.infrafabric.llm;
 import com.infrafabric.wire.reservation.TokenUsage;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The token counts a provider reports, read the way each format defines them. OpenAI's {@code
@@ -15,7 +16,9 @@ import java.util.List;
  * the total it is part of, a total other than the sum of its parts) is not read at all: it throws
  * as a count that cannot be read does, so the caller charges what it was for at its bound. Any
  * reading of it would pick one of its counts over another, and the one picked was the caller's:
- * {@code prompt_tokens} 10 with {@code cached_tokens} 1000 was read as ten cached tokens.
+ * {@code prompt_tokens} 10 with {@code cached_tokens} 1000 was read as ten cached tokens. Whether a
+ * report contradicts itself is decided once, by {@link #contradiction}, for a whole answer's usage
+ * and for each usage a stream reports, which may carry some counts only.
  */
 public final class ReportedUsage {
 
@@ -62,24 +65,75 @@ public final class ReportedUsage {
   }
 
   /**
-   * An OpenAI {@code usage} of {@code output} tokens out. Its parts are held to their totals: each
-   * of {@code prompt_tokens_details} at most {@code prompt_tokens}, each of {@code
-   * completion_tokens_details} at most {@code completion_tokens}, and {@code total_tokens}, where
-   * given, their sum.
+   * An OpenAI {@code usage} of {@code output} tokens out, whose counts must not contradict each
+   * other ({@link #contradiction}).
    */
   private static TokenUsage openAi(JsonObject usage, long output) {
     long prompt = count(usage, "prompt_tokens");
-    JsonObject promptDetails = details(usage, "prompt_tokens_details");
-    requireParts(promptDetails, PROMPT_PARTS, "prompt_tokens", prompt);
-    requireParts(
-        details(usage, "completion_tokens_details"), COMPLETION_PARTS, "completion_tokens", output);
-    if (usage.getValue("total_tokens") != null
-        && count(usage, "total_tokens") != Math.addExact(prompt, output)) {
-      throw new IllegalArgumentException(
-          "usage.total_tokens is not usage.prompt_tokens plus usage.completion_tokens");
-    }
-    long cached = countOrZero(promptDetails, "cached_tokens");
+    requireConsistent(ProviderFormat.OPENAI_COMPATIBLE, usage);
+    long cached = countOrZero(details(usage, "prompt_tokens_details"), "cached_tokens");
     return new TokenUsage(prompt - cached, cached, output);
+  }
+
+  /**
+   * What {@code usage}, of {@code format}, says that contradicts itself, if anything: of OpenAI's,
+   * a part of {@code prompt_tokens_details} more than {@code prompt_tokens}, a part of {@code
+   * completion_tokens_details} more than {@code completion_tokens}, a {@code total_tokens} other
+   * than their sum; of Anthropic's, a {@code cache_creation} split whose sum is not {@code
+   * cache_creation_input_tokens} where both are given. An OpenAI total not given counts none (an
+   * embedding's {@code completion_tokens}); Anthropic's split is related only to a total given with
+   * it, so a stream's partial report ({@code message_delta}) is held to the same relations as a
+   * whole one. A report that contradicts itself is no report at all, of any of its parts: the
+   * caller charges every part at its bound, as it would a report it could not read.
+   *
+   * @throws IllegalArgumentException if a count it relates is present and not a count
+   * @throws ClassCastException if a part it relates is not an object
+   */
+  public static Optional<String> contradiction(ProviderFormat format, JsonObject usage) {
+    return switch (format) {
+      case OPENAI_COMPATIBLE -> openAiContradiction(usage);
+      case ANTHROPIC -> anthropicContradiction(usage);
+      case OFFLINE -> Optional.empty();
+    };
+  }
+
+  private static void requireConsistent(ProviderFormat format, JsonObject usage) {
+    contradiction(format, usage)
+        .ifPresent(
+            contradicted -> {
+              throw new IllegalArgumentException(contradicted);
+            });
+  }
+
+  /** OpenAI's relations, a total not given counting none. */
+  private static Optional<String> openAiContradiction(JsonObject usage) {
+    long prompt = countOrZero(usage, "prompt_tokens");
+    long completion = countOrZero(usage, "completion_tokens");
+    Optional<String> parts =
+        partOverTotal(usage, "prompt_tokens", PROMPT_PARTS, prompt)
+            .or(() -> partOverTotal(usage, "completion_tokens", COMPLETION_PARTS, completion));
+    if (parts.isPresent() || usage.getValue("total_tokens") == null) {
+      return parts;
+    }
+    return count(usage, "total_tokens") == Math.addExact(prompt, completion)
+        ? Optional.empty()
+        : Optional.of("usage.total_tokens is not usage.prompt_tokens plus usage.completion_tokens");
+  }
+
+  private static Optional<String> anthropicContradiction(JsonObject usage) {
+    if (usage.getValue("cache_creation") == null
+        || usage.getValue("cache_creation_input_tokens") == null) {
+      return Optional.empty();
+    }
+    JsonObject split = usage.getJsonObject("cache_creation");
+    long parts =
+        Math.addExact(
+            countOrZero(split, "ephemeral_1h_input_tokens"),
+            countOrZero(split, "ephemeral_5m_input_tokens"));
+    return parts == count(usage, "cache_creation_input_tokens")
+        ? Optional.empty()
+        : Optional.of(
+            "usage.cache_creation's parts do not add up to usage.cache_creation_input_tokens");
   }
 
   /** {@code usage}'s object {@code field}, empty when absent or null. */
@@ -87,23 +141,24 @@ public final class ReportedUsage {
     return usage.getValue(field) == null ? new JsonObject() : usage.getJsonObject(field);
   }
 
-  /** Refuses {@code details} if any of its {@code parts} is more than {@code total}'s count. */
-  private static void requireParts(
-      JsonObject details, List<String> parts, String total, long count) {
-    for (String part : parts) {
-      if (countOrZero(details, part) > count) {
-        throw new IllegalArgumentException(
-            "usage." + total + "_details." + part + " is more than usage." + total);
-      }
-    }
+  /** Which of {@code total}'s details' {@code parts} is more than its {@code count}, if any. */
+  private static Optional<String> partOverTotal(
+      JsonObject usage, String total, List<String> parts, long count) {
+    JsonObject details = details(usage, total + "_details");
+    return parts.stream()
+        .filter(part -> countOrZero(details, part) > count)
+        .findFirst()
+        .map(part -> "usage." + total + "_details." + part + " is more than usage." + total);
   }
 
   /**
    * An Anthropic {@code usage} object.
    *
-   * @throws IllegalArgumentException if {@code input_tokens} or {@code output_tokens} is missing
+   * @throws IllegalArgumentException if {@code input_tokens} or {@code output_tokens} is missing,
+   *     or the counts contradict each other ({@link #contradiction})
    */
   public static TokenUsage anthropic(JsonObject usage) {
+    requireConsistent(ProviderFormat.ANTHROPIC, usage);
     long input = Math.addExact(count(usage, "input_tokens"), anthropicCacheWrites(usage));
     return new TokenUsage(
         input, countOrZero(usage, "cache_read_input_tokens"), count(usage, "output_tokens"));
@@ -118,23 +173,18 @@ public final class ReportedUsage {
    * five-minute write, Anthropic's default lifetime. Rounded up to a whole token, so a write is
    * never charged less than it costs.
    *
-   * @throws IllegalArgumentException if the split's sum is not the total: a part it does not cover
-   *     is a write of unknown price, a part past it one the total denies
+   * @throws IllegalArgumentException if the split's sum is not the total ({@link #contradiction}):
+   *     a part it does not cover is a write of unknown price, a part past it one the total denies
    * @throws ArithmeticException if the weighted count overflows (no real usage comes near it)
    */
   public static long anthropicCacheWrites(JsonObject usage) {
-    long total = countOrZero(usage, "cache_creation_input_tokens");
+    requireConsistent(ProviderFormat.ANTHROPIC, usage);
     if (usage.getValue("cache_creation") == null) {
-      return fiveMinuteWrites(total);
+      return fiveMinuteWrites(countOrZero(usage, "cache_creation_input_tokens"));
     }
     JsonObject split = usage.getJsonObject("cache_creation");
     long hour = countOrZero(split, "ephemeral_1h_input_tokens");
     long fiveMinutes = countOrZero(split, "ephemeral_5m_input_tokens");
-    if (usage.getValue("cache_creation_input_tokens") != null
-        && Math.addExact(hour, fiveMinutes) != total) {
-      throw new IllegalArgumentException(
-          "usage.cache_creation's parts do not add up to usage.cache_creation_input_tokens");
-    }
     return Math.addExact(fiveMinuteWrites(fiveMinutes), Math.multiplyExact(hour, 2));
   }
 

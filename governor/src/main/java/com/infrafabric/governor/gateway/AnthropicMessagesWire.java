@@ -192,7 +192,8 @@ final class AnthropicMessagesWire implements Wire {
    * message_stop} or {@code ping} may carry output that no earlier count has ({@link
    * StreamUsage#produced}). Counts are cumulative, so a later one is never smaller; each part is
    * charged the largest reported, and a count that cannot be read is no report of its part ({@link
-   * StreamUsage}).
+   * StreamUsage}); a usage whose counts contradict each other is no report of any part, as in a
+   * whole answer ({@link Usages#contradicts}).
    */
   private static final class Meter implements StreamMeter {
 
@@ -218,17 +219,35 @@ final class AnthropicMessagesWire implements Wire {
       }
       if ("message_start".equals(type)) {
         Object message = data.getValue("message");
-        input(message instanceof JsonObject start ? start.getValue("usage") : message);
+        Object usage = message instanceof JsonObject start ? start.getValue("usage") : message;
+        if (!(usage instanceof JsonObject counts && contradicted(counts))) {
+          input(usage);
+        }
       } else if ("message_delta".equals(type)) {
         Object usage = data.getValue("usage");
         if (usage instanceof JsonObject counts) {
-          input(counts);
-          output(counts);
+          if (!contradicted(counts)) {
+            input(counts);
+            output(counts);
+          }
         } else if (usage != null) {
           reported.output(Optional.empty());
         }
       }
       return true;
+    }
+
+    /**
+     * True if {@code counts} contradict each other ({@link Usages#contradicts}), which makes the
+     * whole stream's report none: a {@code message_delta} whose cache split does not add up voided
+     * the prompt alone, and its output was charged as reported.
+     */
+    private boolean contradicted(JsonObject counts) {
+      boolean contradicted = Usages.contradicts(ProviderFormat.ANTHROPIC, counts);
+      if (contradicted) {
+        reported.all(Optional.empty());
+      }
+      return contradicted;
     }
 
     /** Reads {@code usage}'s input, if it has one; a usage that is not an object is unread. */

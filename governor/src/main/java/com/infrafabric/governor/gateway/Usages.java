@@ -1,6 +1,9 @@
 package com.infrafabric.governor.gateway;
 
 import com.infrafabric.governor.tenant.TokenUsage;
+import com.infrafabric.llm.ProviderFormat;
+import com.infrafabric.llm.ReportedUsage;
+import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -35,6 +38,20 @@ final class Usages {
             && chargeable(usage.outputTokens())
         ? Optional.of(governed(usage))
         : Optional.empty();
+  }
+
+  /**
+   * True if {@code usage}, a report of {@code format}, contradicts itself ({@link
+   * ReportedUsage#contradiction}, the one decision every reader of a usage makes, whole or
+   * streamed): then no part of it is a report, and every part is charged at its bound. A count it
+   * cannot read is no contradiction: the reader of that count's part finds it unreadable.
+   */
+  static boolean contradicts(ProviderFormat format, JsonObject usage) {
+    try {
+      return ReportedUsage.contradiction(format, usage).isPresent();
+    } catch (IllegalArgumentException | ArithmeticException | ClassCastException unreadable) {
+      return false;
+    }
   }
 
   private static boolean chargeable(long tokens) {
