@@ -17,9 +17,10 @@ import java.util.Map;
  * multiplies the output bound, as each answer is billed; tool definitions and schemas are text) and
  * what has no cost. Not served, as billed by another measure: {@code image_url}, {@code
  * input_audio} and {@code file} parts, a text part's {@code prompt_cache_breakpoint} (a cache
- * write), a message's {@code audio}, {@code audio}, {@code modalities}, {@code moderation}, {@code
- * prediction}, {@code prompt_cache_options}, {@code prompt_cache_retention}, {@code service_tier}
- * and {@code web_search_options}. Stateless.
+ * write), an assistant message's {@code audio} (an earlier answer's audio, read again as audio
+ * input) unless null, {@code audio}, {@code modalities}, {@code moderation}, {@code prediction},
+ * {@code prompt_cache_options}, {@code prompt_cache_retention}, {@code service_tier} and {@code
+ * web_search_options}. Stateless.
  */
 final class OpenAiChatShape {
 
@@ -41,7 +42,22 @@ final class OpenAiChatShape {
               "function", object("id").with("function", object("name", "arguments")),
               "custom", object("id").with("custom", object("name", "input"))));
 
-  /** The messages, by role: text, and the caller's own tools' calls and results. */
+  /**
+   * What an answer's message says it cited ({@code annotations}): a web page's address, title and
+   * where in the text it is cited. Text in the conversation, billed as its bytes.
+   */
+  private static final ServedShape ANNOTATION =
+      tagged(
+          "type",
+          Map.of(
+              "url_citation",
+              object().with("url_citation", object("end_index", "start_index", "title", "url"))));
+
+  /**
+   * The messages, by role: text, and the caller's own tools' calls and results. The assistant's is
+   * every field of an answer's message the SDKs read ({@code ChatCompletionMessage}) but its {@code
+   * audio}, so a client may send an answer back as its next turn as it read it.
+   */
   private static final ServedShape MESSAGE =
       tagged(
           "role",
@@ -52,6 +68,7 @@ final class OpenAiChatShape {
               "assistant",
                   object("name", "refusal")
                       .with("content", ASSISTANT_CONTENT)
+                      .with("annotations", listOf(ANNOTATION))
                       .with("tool_calls", listOf(TOOL_CALL))
                       .with("function_call", object("name", "arguments")),
               "tool", object("tool_call_id").with("content", TEXT_CONTENT),

@@ -21,9 +21,12 @@ import java.util.stream.Collectors;
  * server tool's {@code max_uses} on a custom tool, through.
  *
  * <p>Each dialect declares its requests' shape once, as a constant built from these. A field whose
- * value is JSON {@code null} is taken as absent; a value of another JSON kind than the shape's (an
- * object where a text is read) is refused too, since a reader that took it for something else could
- * serve what the shape does not. Immutable and thread-safe.
+ * value is JSON {@code null} is taken as absent, whether the shape names it or not (the provider
+ * reads it as absent too): the SDKs write every field of an answer they read, null where the
+ * provider sent none ({@code "audio":null}), and a client echoes that answer back as its next turn.
+ * A value of another JSON kind than the shape's (an object where a text is read) is refused too,
+ * since a reader that took it for something else could serve what the shape does not. Immutable and
+ * thread-safe.
  */
 sealed interface ServedShape {
 
@@ -162,15 +165,16 @@ sealed interface ServedShape {
     public void checkContent(Object value, String at) {
       JsonObject object = (JsonObject) value;
       for (String name : object.fieldNames()) {
+        Object field = object.getValue(name);
+        if (field == null) {
+          continue;
+        }
         String path = at.isEmpty() ? name : at + "." + name;
         ServedShape shape = fields.get(name);
         if (shape == null) {
           throw unbounded(path, "the field " + name);
         }
-        Object field = object.getValue(name);
-        if (field != null) {
-          shape.check(field, path);
-        }
+        shape.check(field, path);
       }
     }
   }

@@ -154,10 +154,17 @@ class ServedShapeTest {
             + "\"source\":{\"type\":\"url\",\"url\":\"https://x/a.pdf\"}}]}]}]"
             + "|messages[0].content[0].content[0].source",
         "anthropic|\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\","
-            + "\"citations\":[]}]}]|messages[0].content[0].citations",
+            + "\"citations\":[{\"type\":\"char_location\",\"cited_text\":\"a\",\"x\":1}]}]}]"
+            + "|messages[0].content[0].citations[0].x",
         "anthropic|\"messages\":[{\"role\":\"assistant\",\"content\":[{\"type\":\"tool_use\","
-            + "\"id\":\"t\",\"name\":\"f\",\"input\":{},\"caller\":{\"type\":\"direct\"}}]}]"
-            + "|messages[0].content[0].caller",
+            + "\"id\":\"t\",\"name\":\"f\",\"input\":{},\"caller\":{\"type\":"
+            + "\"code_execution_20250825\",\"tool_id\":\"s\"}}]}]"
+            + "|messages[0].content[0].caller.type",
+        "openai|\"messages\":[{\"role\":\"assistant\",\"content\":\"a\",\"annotations\":"
+            + "[{\"type\":\"url_citation\",\"url_citation\":{\"url\":\"u\",\"x\":1}}]}]"
+            + "|messages[0].annotations[0].url_citation.x",
+        "openai|\"messages\":[{\"role\":\"assistant\",\"content\":\"a\",\"audio\":"
+            + "{\"id\":\"audio_1\"}}]|messages[0].audio",
         "anthropic|\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"a\","
             + "\"cache_control\":{\"type\":\"ephemeral\",\"x\":1}}]}]"
             + "|messages[0].content[0].cache_control.x",
