@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * RESPONSE_NOT_RENDERED}, vertx-web's own statuses (404, 405, 413, 400) into their codes, and
  * anything else into 500 {@code INTERNAL} carrying only the request id; a request whose head could
  * not be read into its {@link UnreadableHead} refusal, whatever vertx-web failed it with. Stack
- * traces go to the server log, never to the client. A refusal on a settling route is charged to
- * the caller's rate limit first ({@link Requests#chargeUnsettled}), and is 429 once that is spent.
+ * traces go to the server log, never to the client. A refusal on a settling route is charged to the
+ * caller's rate limit first ({@link Requests#chargeUnsettled}), and is 429 once that is spent.
  *
  * <p>Every refusal passes here, the ones vertx-web gives before routing included, so this is where
  * a request no step has seen yet is accounted for ({@link RequestAccounting#account}), and where

@@ -85,7 +85,15 @@ public final class Routes {
    */
   public Routes admissionControlled() {
     return new Routes(
-        registered, query, true, settling, dialect, limitedByDialect, maxBodyBytes, maxJsonValues, actingTenantNamers);
+        registered,
+        query,
+        true,
+        settling,
+        dialect,
+        limitedByDialect,
+        maxBodyBytes,
+        maxJsonValues,
+        actingTenantNamers);
   }
 
   /**
@@ -101,7 +109,15 @@ public final class Routes {
    */
   public Routes settling() {
     return new Routes(
-        registered, query, false, true, dialect, limitedByDialect, maxBodyBytes, maxJsonValues, actingTenantNamers);
+        registered,
+        query,
+        false,
+        true,
+        dialect,
+        limitedByDialect,
+        maxBodyBytes,
+        maxJsonValues,
+        actingTenantNamers);
   }
 
   /**
