@@ -1,21 +1,19 @@
 package com.infrafabric.sandbox;
 
+import static com.infrafabric.sandbox.CanaryTools.OTHER_TENANT;
+import static com.infrafabric.sandbox.CanaryTools.REDACTED;
+import static com.infrafabric.sandbox.CanaryTools.SAME_TENANT;
+import static com.infrafabric.sandbox.CanaryTools.WITHHELD;
+import static com.infrafabric.sandbox.CanaryTools.bodyOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
-import com.infrafabric.chassis.ToolInfo;
-import com.infrafabric.chassis.credential.NewCredential;
-import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.chassis.testing.TestGrants;
-import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.llm.vault.ResponsePolicy;
-import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.TestTokens;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -44,13 +42,6 @@ class LoopbackAddressSecretTest {
   private static final TestTokens GOVERNOR = GovernorKeys.create();
   private static final TestGrants GRANTS = new TestGrants(GOVERNOR, Clock.systemUTC());
   private static final MasterKeys KEYS = MasterKeys.parse(MasterKeys.generateJwks("k1"));
-  private static final CredentialOwner ACME = CredentialOwner.tenant(TestChassis.CONTEXT.tenant());
-  private static final InvocationContext SAME_TENANT = TestChassis.CONTEXT;
-  private static final InvocationContext OTHER_TENANT =
-      new InvocationContext("beta", "agent-b", "inv-b");
-  private static final long COLD_START_MS = 10_000;
-  private static final String WITHHELD = "{\"status\":200,\"headers\":{},\"body\":\"\"}";
-  private static final String REDACTED = "Bearer [REDACTED]";
 
   @RegisterExtension
   static final SandboxHost HOST =
@@ -64,9 +55,7 @@ class LoopbackAddressSecretTest {
           HostResolver.system(),
           parts -> parts.masterKeys(KEYS));
 
-  private static ToolInfo prober;
-  private static ToolInfo plain;
-  private static ToolInfo grantedFetcher;
+  private static CanaryTools tools;
 
   /** The other addresses the origin's server answers on, as a tool may write them in a URL. */
   private static List<String> otherAddresses() {
@@ -87,30 +76,12 @@ class LoopbackAddressSecretTest {
 
   @BeforeAll
   static void registerCredentialedToolsAndAPlainOne() {
-    prober =
-        HOST.register(
-            Guests.fixture("credential-prober.wat"),
-            c ->
-                c.grant("log")
-                    .grantHttp(allowed(), 20, 2000, 1 << 16)
-                    .credentials(List.of("canary"))
-                    .limit("timeoutMs", null, COLD_START_MS));
-    plain =
-        HOST.register(
-            Guests.fixture("http-proxy.wat"),
-            c -> c.grantHttp(allowed(), 5, 2000, 1 << 16).limit("timeoutMs", null, COLD_START_MS));
-    grantedFetcher =
-        HOST.register(
-            Guests.fixture("http-proxy.wat"),
-            c ->
-                c.grantHttp(allowed(), 5, 2000, 1 << 16)
-                    .credentials(List.of("canary"))
-                    .limit("timeoutMs", null, COLD_START_MS));
+    tools = CanaryTools.register(HOST, GRANTS, ORIGIN, allowed());
   }
 
   @AfterEach
   void deleteTheCredential() {
-    Await.result(HOST.chassis().credentials().delete(ACME, "canary"));
+    tools.deleteCanary();
   }
 
   @AfterAll
@@ -120,12 +91,12 @@ class LoopbackAddressSecretTest {
 
   @Test
   void aStatusOnlyCredentialsServerAnswersNoOtherToolAtAnyOfItsAddresses() {
-    putCanary(ResponsePolicy.statusOnly(2));
-    storeTheSecret();
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
+    tools.storeTheSecretAt(ORIGIN.origin());
     int asked = ORIGIN.received().size();
     for (String other : otherAddresses()) {
       for (InvocationContext asker : List.of(SAME_TENANT, OTHER_TENANT)) {
-        InvocationResult fetched = fetchCleanly(plain, other + "/stored", asker);
+        InvocationResult fetched = tools.fetchCleanly(other + "/stored", asker);
         assertThat(fetched.message())
             .as(other + " for " + asker.tenant())
             .isEqualTo("the tool returned status -13");
@@ -137,11 +108,11 @@ class LoopbackAddressSecretTest {
 
   @Test
   void aFullSecretComesBackRedactedFromEveryAddressOfItsServer() {
-    putCanary(ResponsePolicy.full());
-    storeTheSecret();
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.full());
+    tools.storeTheSecretAt(ORIGIN.origin());
     for (String other : otherAddresses()) {
       for (InvocationContext asker : List.of(SAME_TENANT, OTHER_TENANT)) {
-        assertThat(bodyOf(fetchCleanly(plain, other + "/stored", asker)))
+        assertThat(bodyOf(tools.fetchCleanly(other + "/stored", asker)))
             .as(other + " for " + asker.tenant())
             .isEqualTo(REDACTED);
       }
@@ -151,11 +122,12 @@ class LoopbackAddressSecretTest {
   /** The invocation granted the status-only credential reads its status class alone anywhere. */
   @Test
   void aGrantedInvocationReadsTheStatusClassOnlyAtAnotherAddress() {
-    putCanary(ResponsePolicy.statusOnly(2));
-    storeTheSecret();
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
+    tools.storeTheSecretAt(ORIGIN.origin());
     for (String other : otherAddresses()) {
       InvocationResult read =
-          fetchCleanly(grantedFetcher, other + "/stored", granted(grantedFetcher));
+          tools.fetchCleanly(
+              tools.grantedFetcher, other + "/stored", tools.granted(tools.grantedFetcher));
       assertThat(read.output()).as(other).isEqualTo(WITHHELD);
     }
   }
@@ -163,8 +135,8 @@ class LoopbackAddressSecretTest {
   /** Notations of an address two URL parsers might read differently are refused, never sent. */
   @Test
   void anAddressInAnotherNotationIsNoWayAround() {
-    putCanary(ResponsePolicy.full());
-    storeTheSecret();
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.full());
+    tools.storeTheSecretAt(ORIGIN.origin());
     int asked = ORIGIN.received().size();
     int port = ORIGIN.port();
     for (String url :
@@ -173,7 +145,7 @@ class LoopbackAddressSecretTest {
             "http://2130706434:" + port + "/stored",
             "http://127.2:" + port + "/stored",
             "http://0x7f.0.0.2:" + port + "/stored")) {
-      InvocationResult fetched = fetchCleanly(plain, url, OTHER_TENANT);
+      InvocationResult fetched = tools.fetchCleanly(url, OTHER_TENANT);
       assertThat(fetched.outcome()).as(url).isNotEqualTo(Outcome.SUCCESS);
       assertThat(fetched.output()).as(url).isEmpty();
     }
@@ -185,59 +157,7 @@ class LoopbackAddressSecretTest {
   void aRequestToAnIpv6AddressIsAnswered() {
     String url = "http://[::1]:" + ORIGIN.port() + "/host";
     InvocationResult fetched =
-        HOST.invoke(plain.ref(), new JsonObject().put("url", url).encode(), OTHER_TENANT);
+        HOST.invoke(tools.plain.ref(), new JsonObject().put("url", url).encode(), OTHER_TENANT);
     assertThat(bodyOf(fetched)).isEqualTo("host=[0:0:0:0:0:0:0:1]:" + ORIGIN.port());
-  }
-
-  private static void putCanary(ResponsePolicy response) {
-    Await.result(
-        HOST.chassis()
-            .credentials()
-            .put(
-                new NewCredential(
-                    ACME,
-                    "canary",
-                    Canary.SECRET,
-                    List.of(ORIGIN.origin()),
-                    "Authorization",
-                    "Bearer",
-                    response)));
-  }
-
-  /** The granted tool sends the secret to the origin, which keeps it for anyone. */
-  private static void storeTheSecret() {
-    String request = new JsonObject().put("url", ORIGIN.origin() + "/store").encode();
-    InvocationResult stored = HOST.invoke(prober.ref(), request, granted(prober));
-    Canary.absentFrom(stored);
-    List<io.vertx.core.MultiMap> received = ORIGIN.received();
-    assertThat(received.get(received.size() - 1).get("authorization"))
-        .isEqualTo("Bearer " + Canary.SECRET);
-  }
-
-  private static InvocationContext granted(ToolInfo tool) {
-    return GRANTS.context(
-        GRANTS.grant(tool.digest(), Set.of("http"), Set.of("canary"), Set.of(), 0, 1));
-  }
-
-  private static String bodyOf(InvocationResult fetched) {
-    assertThat(fetched.outcome()).as(fetched.message() + fetched.logs()).isEqualTo(Outcome.SUCCESS);
-    return new JsonObject(fetched.output()).getString("body");
-  }
-
-  /**
-   * {@code tool}'s answer from {@code url} for {@code asker}, checked to have kept the secret out
-   * of the answer, the logs, Redis and the meters.
-   */
-  private static InvocationResult fetchCleanly(ToolInfo tool, String url, InvocationContext asker) {
-    InvocationResult fetched;
-    try (LogCapture logs = LogCapture.start()) {
-      fetched = HOST.invoke(tool.ref(), new JsonObject().put("url", url).encode(), asker);
-      Canary.absentFrom(logs.text());
-    }
-    Canary.absentFromAnyDecoding(fetched.output());
-    Canary.absentFrom(fetched);
-    Canary.absentFromRedis(HOST.redis().endpoint());
-    Canary.absentFrom(HOST.host().meters());
-    return fetched;
   }
 }

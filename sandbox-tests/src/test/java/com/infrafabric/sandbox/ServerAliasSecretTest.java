@@ -1,21 +1,22 @@
 package com.infrafabric.sandbox;
 
+import static com.infrafabric.sandbox.CanaryTools.OTHER_TENANT;
+import static com.infrafabric.sandbox.CanaryTools.REDACTED;
+import static com.infrafabric.sandbox.CanaryTools.SAME_TENANT;
+import static com.infrafabric.sandbox.CanaryTools.WITHHELD;
+import static com.infrafabric.sandbox.CanaryTools.bodyOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.infrafabric.chassis.HostResolver;
 import com.infrafabric.chassis.InvocationContext;
 import com.infrafabric.chassis.InvocationResult;
 import com.infrafabric.chassis.Outcome;
-import com.infrafabric.chassis.ToolInfo;
 import com.infrafabric.chassis.credential.NewCredential;
-import com.infrafabric.chassis.testing.Guests;
-import com.infrafabric.chassis.testing.TestChassis;
 import com.infrafabric.chassis.testing.TestGrants;
 import com.infrafabric.llm.vault.CredentialOwner;
 import com.infrafabric.llm.vault.MasterKeys;
 import com.infrafabric.llm.vault.ResponsePolicy;
 import com.infrafabric.platform.testing.Await;
-import com.infrafabric.platform.testing.LogCapture;
 import com.infrafabric.platform.testing.TestTokens;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;
@@ -27,7 +28,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,13 +53,6 @@ class ServerAliasSecretTest {
   private static final TestTokens GOVERNOR = GovernorKeys.create();
   private static final TestGrants GRANTS = new TestGrants(GOVERNOR, Clock.systemUTC());
   private static final MasterKeys KEYS = MasterKeys.parse(MasterKeys.generateJwks("k1"));
-  private static final CredentialOwner ACME = CredentialOwner.tenant(TestChassis.CONTEXT.tenant());
-  private static final InvocationContext SAME_TENANT = TestChassis.CONTEXT;
-  private static final InvocationContext OTHER_TENANT =
-      new InvocationContext("beta", "agent-b", "inv-b");
-  private static final long COLD_START_MS = 10_000;
-  private static final String WITHHELD = "{\"status\":200,\"headers\":{},\"body\":\"\"}";
-  private static final String REDACTED = "Bearer [REDACTED]";
 
   /** The loopback names a hosts file or a DNS zone could give the origin's server. */
   private static final HostResolver NAMES =
@@ -76,9 +69,7 @@ class ServerAliasSecretTest {
           NAMES,
           parts -> parts.masterKeys(KEYS));
 
-  private static ToolInfo prober;
-  private static ToolInfo plain;
-  private static ToolInfo grantedFetcher;
+  private static CanaryTools tools;
 
   /** Every other way to write the origin's server in a URL a tool may be allowed. */
   private static List<String> aliases() {
@@ -104,31 +95,14 @@ class ServerAliasSecretTest {
 
   @BeforeAll
   static void registerCredentialedToolsAndAPlainOne() {
-    prober =
-        HOST.register(
-            Guests.fixture("credential-prober.wat"),
-            c ->
-                c.grant("log")
-                    .grantHttp(names(), 20, 2000, 1 << 16)
-                    .credentials(List.of("canary"))
-                    .limit("timeoutMs", null, COLD_START_MS));
-    plain =
-        HOST.register(
-            Guests.fixture("http-proxy.wat"),
-            c -> c.grantHttp(names(), 5, 2000, 1 << 16).limit("timeoutMs", null, COLD_START_MS));
-    grantedFetcher =
-        HOST.register(
-            Guests.fixture("http-proxy.wat"),
-            c ->
-                c.grantHttp(names(), 5, 2000, 1 << 16)
-                    .credentials(List.of("canary"))
-                    .limit("timeoutMs", null, COLD_START_MS));
-    HOST.invoke(plain.ref(), new JsonObject().put("url", REDIRECTOR.origin() + "/ok").encode());
+    tools = CanaryTools.register(HOST, GRANTS, ORIGIN, names());
+    HOST.invoke(
+        tools.plain.ref(), new JsonObject().put("url", REDIRECTOR.origin() + "/ok").encode());
   }
 
   @AfterEach
   void deleteTheCredential() {
-    Await.result(HOST.chassis().credentials().delete(ACME, "canary"));
+    tools.deleteCanary();
   }
 
   @AfterAll
@@ -139,12 +113,12 @@ class ServerAliasSecretTest {
 
   @Test
   void aStatusOnlyCredentialsServerAnswersNoOtherToolUnderAnyOfItsNames() {
-    putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
-    storeTheSecretAt(ORIGIN.origin());
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
+    tools.storeTheSecretAt(ORIGIN.origin());
     int asked = ORIGIN.received().size();
     for (String alias : aliases()) {
       for (InvocationContext asker : List.of(SAME_TENANT, OTHER_TENANT)) {
-        InvocationResult fetched = fetchCleanly(alias + "/stored", asker);
+        InvocationResult fetched = tools.fetchCleanly(alias + "/stored", asker);
         assertThat(fetched.message())
             .as(alias + " for " + asker.tenant())
             .isEqualTo("the tool returned status -13");
@@ -156,11 +130,11 @@ class ServerAliasSecretTest {
 
   @Test
   void aFullSecretComesBackRedactedUnderEveryNameOfItsServer() {
-    putCanary(ORIGIN.origin(), ResponsePolicy.full());
-    storeTheSecretAt(ORIGIN.origin());
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.full());
+    tools.storeTheSecretAt(ORIGIN.origin());
     for (String alias : aliases()) {
       for (InvocationContext asker : List.of(SAME_TENANT, OTHER_TENANT)) {
-        assertThat(bodyOf(fetchCleanly(alias + "/stored", asker)))
+        assertThat(bodyOf(tools.fetchCleanly(alias + "/stored", asker)))
             .as(alias + " for " + asker.tenant())
             .isEqualTo(REDACTED);
       }
@@ -174,14 +148,14 @@ class ServerAliasSecretTest {
             + "/redirect?to="
             + URLEncoder.encode(
                 "http://localhost:" + ORIGIN.port() + "/stored", StandardCharsets.UTF_8);
-    putCanary(ORIGIN.origin(), ResponsePolicy.full());
-    storeTheSecretAt(ORIGIN.origin());
-    assertThat(bodyOf(fetchCleanly(viaAlias, OTHER_TENANT))).isEqualTo(REDACTED);
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.full());
+    tools.storeTheSecretAt(ORIGIN.origin());
+    assertThat(bodyOf(tools.fetchCleanly(viaAlias, OTHER_TENANT))).isEqualTo(REDACTED);
 
-    Await.result(HOST.chassis().credentials().delete(ACME, "canary"));
-    putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
+    tools.deleteCanary();
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
     int asked = ORIGIN.received().size();
-    assertThat(fetchCleanly(viaAlias, OTHER_TENANT).message())
+    assertThat(tools.fetchCleanly(viaAlias, OTHER_TENANT).message())
         .isEqualTo("the tool returned status -13");
     assertThat(ORIGIN.received()).hasSize(asked);
   }
@@ -190,10 +164,10 @@ class ServerAliasSecretTest {
   @Test
   void aCredentialBoundByNameBindsTheAddressItsNameResolvesTo() {
     String named = "http://origin.test:" + ORIGIN.port();
-    putCanary(named, ResponsePolicy.statusOnly(2));
-    storeTheSecretAt(named);
+    tools.putCanary(named, ResponsePolicy.statusOnly(2));
+    tools.storeTheSecretAt(named);
     for (String other : List.of(ORIGIN.origin(), "http://localhost:" + ORIGIN.port())) {
-      assertThat(fetchCleanly(other + "/stored", OTHER_TENANT).message())
+      assertThat(tools.fetchCleanly(other + "/stored", OTHER_TENANT).message())
           .as(other)
           .isEqualTo("the tool returned status -13");
     }
@@ -205,24 +179,26 @@ class ServerAliasSecretTest {
    */
   @Test
   void aServerAWildcardsNameReachedIsBoundUnderItsOtherNames() {
-    putCanary("http://*.wild.test:" + ORIGIN.port(), ResponsePolicy.statusOnly(2));
-    storeTheSecretAt("http://api.wild.test:" + ORIGIN.port());
+    tools.putCanary("http://*.wild.test:" + ORIGIN.port(), ResponsePolicy.statusOnly(2));
+    tools.storeTheSecretAt("http://api.wild.test:" + ORIGIN.port());
     assertThat(
-            fetchCleanly("http://localhost:" + ORIGIN.port() + "/stored", OTHER_TENANT).message())
+            tools
+                .fetchCleanly("http://localhost:" + ORIGIN.port() + "/stored", OTHER_TENANT)
+                .message())
         .isEqualTo("the tool returned status -13");
   }
 
   /** A name written with a trailing dot or user info is refused before any server is asked. */
   @Test
   void aTrailingDotOrUserInfoIsNoWayAround() {
-    putCanary(ORIGIN.origin(), ResponsePolicy.full());
-    storeTheSecretAt(ORIGIN.origin());
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.full());
+    tools.storeTheSecretAt(ORIGIN.origin());
     int asked = ORIGIN.received().size();
     for (String url :
         List.of(
             "http://localhost.:" + ORIGIN.port() + "/stored",
             "http://user@localhost:" + ORIGIN.port() + "/stored")) {
-      InvocationResult fetched = fetchCleanly(url, OTHER_TENANT);
+      InvocationResult fetched = tools.fetchCleanly(url, OTHER_TENANT);
       assertThat(fetched.outcome()).as(url).isNotEqualTo(Outcome.SUCCESS);
       assertThat(fetched.output()).as(url).isEmpty();
     }
@@ -251,7 +227,9 @@ class ServerAliasSecretTest {
     try {
       sendTheKeyAsTheProviderLayerWould();
       assertThat(
-              bodyOf(fetchCleanly("http://alias.test:" + ORIGIN.port() + "/stored", OTHER_TENANT)))
+              bodyOf(
+                  tools.fetchCleanly(
+                      "http://alias.test:" + ORIGIN.port() + "/stored", OTHER_TENANT)))
           .isEqualTo(REDACTED);
     } finally {
       Await.result(HOST.chassis().credentials().delete(operator, "provider-key"));
@@ -261,38 +239,14 @@ class ServerAliasSecretTest {
   /** The invocation the credential is granted to reads its server's status class by any name. */
   @Test
   void aGrantedInvocationReadsTheStatusClassOnlyUnderAnotherName() {
-    putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
-    storeTheSecretAt(ORIGIN.origin());
+    tools.putCanary(ORIGIN.origin(), ResponsePolicy.statusOnly(2));
+    tools.storeTheSecretAt(ORIGIN.origin());
     String request =
         new JsonObject().put("url", "http://localhost:" + ORIGIN.port() + "/stored").encode();
-    InvocationResult read = HOST.invoke(grantedFetcher.ref(), request, granted(grantedFetcher));
+    InvocationResult read =
+        HOST.invoke(tools.grantedFetcher.ref(), request, tools.granted(tools.grantedFetcher));
     assertThat(read.output()).isEqualTo(WITHHELD);
     Canary.absentFrom(read);
-  }
-
-  private static void putCanary(String origin, ResponsePolicy response) {
-    Await.result(
-        HOST.chassis()
-            .credentials()
-            .put(
-                new NewCredential(
-                    ACME,
-                    "canary",
-                    Canary.SECRET,
-                    List.of(origin),
-                    "Authorization",
-                    "Bearer",
-                    response)));
-  }
-
-  /** The granted tool sends the secret to {@code origin}, which keeps it for anyone. */
-  private static void storeTheSecretAt(String origin) {
-    String request = new JsonObject().put("url", origin + "/store").encode();
-    InvocationResult stored = HOST.invoke(prober.ref(), request, granted(prober));
-    Canary.absentFrom(stored);
-    List<io.vertx.core.MultiMap> received = ORIGIN.received();
-    assertThat(received.get(received.size() - 1).get("authorization"))
-        .isEqualTo("Bearer " + Canary.SECRET);
   }
 
   /** The provider layer's request, carrying the operator's key, to a server that keeps it. */
@@ -305,32 +259,5 @@ class ServerAliasSecretTest {
                     .build(),
                 HttpResponse.BodyHandlers.discarding());
     assertThat(stored.statusCode()).isEqualTo(204);
-  }
-
-  private static InvocationContext granted(ToolInfo tool) {
-    return GRANTS.context(
-        GRANTS.grant(tool.digest(), Set.of("http"), Set.of("canary"), Set.of(), 0, 1));
-  }
-
-  private static String bodyOf(InvocationResult fetched) {
-    assertThat(fetched.outcome()).as(fetched.message() + fetched.logs()).isEqualTo(Outcome.SUCCESS);
-    return new JsonObject(fetched.output()).getString("body");
-  }
-
-  /**
-   * The plain tool's answer from {@code url} for {@code asker}, without a credential or a grant,
-   * checked to have kept the secret out of the answer, the logs, Redis and the meters.
-   */
-  private static InvocationResult fetchCleanly(String url, InvocationContext asker) {
-    InvocationResult fetched;
-    try (LogCapture logs = LogCapture.start()) {
-      fetched = HOST.invoke(plain.ref(), new JsonObject().put("url", url).encode(), asker);
-      Canary.absentFrom(logs.text());
-    }
-    Canary.absentFromAnyDecoding(fetched.output());
-    Canary.absentFrom(fetched);
-    Canary.absentFromRedis(HOST.redis().endpoint());
-    Canary.absentFrom(HOST.host().meters());
-    return fetched;
   }
 }
