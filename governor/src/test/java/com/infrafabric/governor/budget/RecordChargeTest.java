@@ -119,13 +119,15 @@ class RecordChargeTest {
 
     assertThat(claims.claim(ClaimRig.task("t2", t + "/q/x", Map.of("python", 1), 10_000)))
         .isInstanceOf(NotClaimed.class);
+    // Each refusal also escalates, and pays for its event (RecordCharge.ESCALATION).
+    long escalation = RecordCharge.ESCALATION.records();
     assertThat(records(t) - before).isEqualTo(RecordCharge.CONTENTION.records());
-    assertThat(charged(t) - paid).isEqualTo(RecordCharge.CONTENTION.records());
+    assertThat(charged(t) - paid).isEqualTo(RecordCharge.CONTENTION.records() + escalation);
 
     assertThat(claims.claim(ClaimRig.task("t3", t + "/q/x", Map.of("python", 1), 10_000)))
         .isInstanceOf(NotClaimed.class);
     assertThat(records(t) - before).isEqualTo(RecordCharge.CONTENTION.records());
-    assertThat(charged(t) - paid).isEqualTo(RecordCharge.CONTENTION.records());
+    assertThat(charged(t) - paid).isEqualTo(RecordCharge.CONTENTION.records() + 2 * escalation);
   }
 
   /**
