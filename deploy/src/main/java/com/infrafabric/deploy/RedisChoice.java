@@ -70,6 +70,11 @@ final class RedisChoice implements AutoCloseable {
     return endpoint;
   }
 
+  /** True for the embedded server, which lives in the data directory and serves its node alone. */
+  boolean embedded() {
+    return managed != null;
+  }
+
   /** How to describe this choice in a log line: never with the password. */
   String describe() {
     return managed == null

@@ -113,7 +113,13 @@ final class ServeCommand {
             env, governor.platform().redis(), embeddedRedis, options.dataDirectory());
     LOG.info("using {}", redis.describe());
     Node node =
-        Node.start(redis, governor, chassis, budget, localNode(keys, governor, chassis), clock);
+        Node.start(
+            redis,
+            governor,
+            chassis,
+            budget,
+            redis.embedded() ? Optional.empty() : localNode(keys, governor, chassis),
+            clock);
     try {
       seedPricing(node.governor().pricing());
     } catch (RuntimeException e) {
@@ -161,7 +167,11 @@ final class ServeCommand {
     return BudgetWiring.NONE;
   }
 
-  /** Which local node this is, to be recorded in its Redis; empty outside local mode. */
+  /**
+   * Which local node this is, to be recorded in an external Redis; empty outside local mode. An
+   * embedded Redis is not claimed: it lives in the data directory, whose lock keeps a second node
+   * away, and moves with it (a node whose directory moved is the same node).
+   */
   private static Optional<LocalNode> localNode(
       LocalKeys keys, GovernorSettings governor, ChassisSettings chassis) {
     if (keys == null) {
