@@ -144,6 +144,11 @@ final class ConnectionGuard {
     closing.forEach(ConnectionGuard::closeNow);
   }
 
+  /** How many of {@code source}'s open connections have sent nothing yet. */
+  synchronized long silentFrom(String source) {
+    return open.values().stream().filter(t -> t.source.equals(source) && !t.heard).count();
+  }
+
   /** The first bytes arrived on {@code connection}: it is no longer silent. */
   private synchronized void heard(HttpConnection connection) {
     Tracked tracked = open.get(connection);

@@ -164,6 +164,11 @@ public final class HttpService {
   }
 
   /** The port actually bound (useful with port 0). */
+  /** The guard of this service's connections, for the tests of its bounds. */
+  ConnectionGuard connections() {
+    return connections;
+  }
+
   public int port() {
     if (servers.isEmpty()) {
       throw new IllegalStateException("the service is not started");

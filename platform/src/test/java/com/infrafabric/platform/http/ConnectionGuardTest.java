@@ -222,10 +222,13 @@ class ConnectionGuardTest {
       // From the busiest source: its silent connections, not it, make room.
       RawConnection sender = RawConnection.openFrom("127.0.0.2", port);
       sender.send(request.substring(0, 30));
-      // Nothing the server shows tells that it read a head not yet complete, and the crowd's
-      // connects may be accepted on another event loop first: give its loop time to read them
-      // (under CI's own load, the crowd once came first).
-      pause(Duration.ofMillis(500));
+      // The crowd's connects may be accepted on another event loop before the sender's bytes are
+      // read on its own (under CI's load, they once were): wait until the guard has heard them.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (fixture.service.connections().silentFrom("127.0.0.2") > 0) {
+        assertThat(System.nanoTime()).as("the sender's bytes read").isLessThan(deadline);
+        LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+      }
       for (int i = 0; i < 4; i++) {
         few.add(RawConnection.openFrom("127.0.0.3", port));
       }
@@ -426,14 +429,5 @@ class ConnectionGuardTest {
         + body.length()
         + "\r\n\r\n"
         + body;
-  }
-
-  private static void pause(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
